@@ -1,0 +1,69 @@
+//! A finding: one rule's verdict on one node of one file, located exactly.
+
+use crate::input::SourceFile;
+use crate::input::span::{PathSeg, Span, display_path};
+use crate::rule::{Rule, Severity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: Arc<Rule>,
+    /// The effective severity (the rule's default unless the configuration overrides it).
+    pub severity: Severity,
+    pub message: String,
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    /// The path the rule reported, relative to the document.
+    pub path: Vec<PathSeg>,
+    /// False when the path's last steps do not exist and the span is the nearest ancestor.
+    pub exact: bool,
+    /// The object the finding is about (`Deployment payments/api`, `table public.users`).
+    pub resource: String,
+    /// Stable identity across line shifts and runs: rule, file, resource, path.
+    pub fingerprint: String,
+    pub suppression: Option<Suppression>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A comment or annotation in the file itself.
+    InSource,
+    /// The configuration file or a baseline.
+    External,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+    /// Where the suppression was written: `file:line`, `.runeguard.yaml`, `baseline.json`.
+    pub origin: String,
+}
+
+impl Finding {
+    pub fn fingerprint_of(rule_id: &str, file: &str, resource: &str, path: &[PathSeg]) -> String {
+        let mut h = Sha256::new();
+        for part in [rule_id, file, resource, &display_path(path)] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let digest = h.finalize();
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+
+    pub fn path_string(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// The order every report uses: file, position, rule, message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (&self.file.path, self.span.start.line, self.span.start.column, &self.rule.id, &self.message)
+    }
+}

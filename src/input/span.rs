@@ -1,0 +1,282 @@
+//! Source positions, and the index from a document path to the span of its node.
+//!
+//! Rules report a path into the document they were given (`["spec", "containers", 0]`);
+//! the engine resolves it here to the exact node, or to the nearest ancestor that exists
+//! when the offending field is absent.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A position in a source file: 1-based line, 1-based column counted in Unicode scalar
+/// values (SARIF's default), and the byte offset (for snippets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+/// A half-open range `[start, end)` in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn new(start: Pos, end: Pos) -> Self {
+        Span { start, end }
+    }
+    /// A span that starts at the start of `self` and ends at the end of `other`.
+    pub fn to(self, other: Span) -> Span {
+        Span { start: self.start, end: other.end.max(self.end) }
+    }
+    pub fn byte_len(&self) -> usize {
+        self.end.offset.saturating_sub(self.start.offset)
+    }
+}
+
+/// One step of a path into a document: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl fmt::Display for PathSeg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSeg::Key(k) => f.write_str(k),
+            PathSeg::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// Renders a path the way JSONPath-like tools print it: `spec.containers[0].image`.
+pub fn display_path(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// The spans of one node and of its children, mirroring the shape of the document value.
+#[derive(Debug, Clone, Default)]
+pub struct SpanTree {
+    /// The whole node.
+    pub span: Span,
+    /// Where a finding on this node points: for a mapping entry with a scalar value the key
+    /// through the value; for a collection, its first line only.
+    pub focus: Span,
+    pub children: Children,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Children {
+    #[default]
+    Leaf,
+    Map(Vec<(String, SpanTree)>),
+    Seq(Vec<SpanTree>),
+}
+
+/// The outcome of resolving a path: the span to report and how much of the path existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    pub span: Span,
+    /// True when every step of the path was found.
+    pub exact: bool,
+}
+
+impl SpanTree {
+    pub fn leaf(span: Span) -> Self {
+        SpanTree { span, focus: span, children: Children::Leaf }
+    }
+
+    pub fn child(&self, seg: &PathSeg) -> Option<&SpanTree> {
+        match (&self.children, seg) {
+            (Children::Map(entries), PathSeg::Key(k)) => {
+                entries.iter().rev().find(|(name, _)| name == k).map(|(_, t)| t)
+            }
+            (Children::Seq(items), PathSeg::Index(i)) => items.get(*i),
+            // Rego paths built by `walk` or string concatenation may carry indexes as strings.
+            (Children::Seq(items), PathSeg::Key(k)) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
+            (Children::Map(entries), PathSeg::Index(i)) => {
+                let k = i.to_string();
+                entries.iter().rev().find(|(name, _)| *name == k).map(|(_, t)| t)
+            }
+            _ => None,
+        }
+    }
+
+    /// Follows `path` as far as it exists and returns the focus span of the deepest node found.
+    pub fn resolve(&self, path: &[PathSeg]) -> Resolved {
+        let mut node = self;
+        for (depth, seg) in path.iter().enumerate() {
+            match node.child(seg) {
+                Some(next) => node = next,
+                None => return Resolved { span: node.focus, exact: depth == path.len() },
+            }
+        }
+        Resolved { span: node.focus, exact: true }
+    }
+
+    /// Follows `path` exactly and returns the subtree, if every step exists.
+    pub fn get(&self, path: &[PathSeg]) -> Option<&SpanTree> {
+        let mut node = self;
+        for seg in path {
+            node = node.child(seg)?;
+        }
+        Some(node)
+    }
+
+    /// Removes and returns the subtree at `path` (used to split `kind: List` into items).
+    pub fn take(&mut self, path: &[PathSeg]) -> Option<SpanTree> {
+        let (last, parents) = path.split_last()?;
+        let mut node = self;
+        for seg in parents {
+            node = match (&mut node.children, seg) {
+                (Children::Map(entries), PathSeg::Key(k)) => {
+                    entries.iter_mut().rev().find(|(name, _)| name == k).map(|(_, t)| t)?
+                }
+                (Children::Seq(items), PathSeg::Index(i)) => items.get_mut(*i)?,
+                _ => return None,
+            };
+        }
+        match (&mut node.children, last) {
+            (Children::Map(entries), PathSeg::Key(k)) => {
+                let (_, t) = entries.iter_mut().rev().find(|(name, _)| name == k)?;
+                Some(std::mem::take(t))
+            }
+            (Children::Seq(items), PathSeg::Index(i)) => items.get_mut(*i).map(std::mem::take),
+            _ => None,
+        }
+    }
+}
+
+/// Converts character positions to byte offsets and line/column pairs for one source text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line (line 1 at index 0).
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte range of a 1-based line, without its line terminator.
+    pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
+        let i = (line.max(1) - 1) as usize;
+        let start = self.line_starts.get(i).copied().unwrap_or(text.len()).min(text.len());
+        let mut end = self.line_starts.get(i + 1).map(|e| e - 1).unwrap_or(text.len()).min(text.len());
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Position of a 1-based line and 0-based character column.
+    pub fn pos_at_line_col(&self, text: &str, line: u32, col0: usize) -> Pos {
+        let range = self.line_range(text, line);
+        let line_text = text.get(range.start..).unwrap_or("");
+        let mut offset = range.start;
+        for (n, (i, _)) in line_text.char_indices().enumerate() {
+            if n == col0 {
+                offset = range.start + i;
+                break;
+            }
+            offset = range.start + i;
+        }
+        // Past the last character of the line (or at the end of the text).
+        if line_text.chars().count() <= col0 {
+            offset = (range.start + line_text.len()).min(text.len());
+        } else if col0 == 0 {
+            offset = range.start;
+        }
+        Pos { line: line.max(1), column: col0 as u32 + 1, offset }
+    }
+
+    /// Position of a byte offset.
+    pub fn pos_at_offset(&self, text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let column = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) as u32 + 1;
+        Pos { line: line_idx as u32 + 1, column, offset }
+    }
+
+    /// A span that covers only the first line of `span` (trailing blanks trimmed), for
+    /// pointing at a multi-line collection without painting all of it.
+    pub fn first_line(&self, text: &str, span: Span) -> Span {
+        if span.start.line == span.end.line {
+            return span;
+        }
+        let range = self.line_range(text, span.start.line);
+        let line = text.get(span.start.offset..range.end).unwrap_or("");
+        let trimmed = line.trim_end();
+        let end_offset = span.start.offset + trimmed.len();
+        Span { start: span.start, end: self.pos_at_offset(text, end_offset) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_and_columns_count_characters() {
+        let text = "a: é\r\nbb: 1\n";
+        let idx = LineIndex::new(text);
+        let p = idx.pos_at_line_col(text, 1, 3);
+        assert_eq!((p.line, p.column, p.offset), (1, 4, 3));
+        let p = idx.pos_at_line_col(text, 2, 4);
+        assert_eq!((p.line, p.column, p.offset), (2, 5, 11));
+        assert_eq!(idx.pos_at_offset(text, 11), p);
+        assert_eq!(idx.line_range(text, 1), 0..5);
+    }
+
+    #[test]
+    fn resolve_falls_back_to_nearest_ancestor() {
+        let leaf = |l| SpanTree::leaf(Span::new(Pos { line: l, column: 1, offset: 0 }, Pos { line: l, column: 2, offset: 1 }));
+        let mut root = leaf(1);
+        let mut spec = leaf(2);
+        spec.children = Children::Map(vec![("a".into(), leaf(3))]);
+        root.children = Children::Map(vec![("spec".into(), spec)]);
+        let path = [PathSeg::Key("spec".into()), PathSeg::Key("missing".into())];
+        let r = root.resolve(&path);
+        assert!(!r.exact);
+        assert_eq!(r.span.start.line, 2);
+        let r = root.resolve(&[PathSeg::Key("spec".into()), PathSeg::Key("a".into())]);
+        assert!(r.exact);
+        assert_eq!(r.span.start.line, 3);
+    }
+}

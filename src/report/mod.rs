@@ -1,0 +1,103 @@
+//! Reports: one emitter per format. They render findings and problems; they never re-parse.
+
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod table;
+
+use crate::finding::Finding;
+use crate::input::Problem;
+use crate::rule::{Rule, Severity};
+use std::sync::Arc;
+
+/// Everything a report needs about one run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Sorted by file, line, column, rule id, message. Suppressed findings included.
+    pub findings: Vec<Finding>,
+    /// Files or parts of files that could not be checked (errors) or were skipped (notes), sorted.
+    pub problems: Vec<Problem>,
+    /// The rules that were active in this run, sorted by id.
+    pub rules: Vec<Arc<Rule>>,
+    /// Number of files read, and of documents checked.
+    pub files: usize,
+    pub documents: usize,
+    /// The `--fail-on` threshold.
+    pub fail_on: Severity,
+    /// Fingerprints recorded in the baseline that no longer match a finding (fixed since).
+    pub fixed_from_baseline: usize,
+    /// runeguard's version, for tool metadata.
+    pub version: String,
+}
+
+impl RunReport {
+    /// Findings that are not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_suppressed())
+    }
+
+    /// True when a finding at or above the threshold is not suppressed.
+    pub fn has_failures(&self) -> bool {
+        self.active().any(|f| f.severity >= self.fail_on)
+    }
+
+    /// True when something could not be checked.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.level == crate::input::ProblemLevel::Error)
+    }
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Human,
+    Table,
+    Sarif,
+    Json,
+    Junit,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "human" => Some(Format::Human),
+            "table" => Some(Format::Table),
+            "sarif" => Some(Format::Sarif),
+            "json" => Some(Format::Json),
+            "junit" => Some(Format::Junit),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Table => "table",
+            Format::Sarif => "sarif",
+            Format::Json => "json",
+            Format::Junit => "junit",
+        }
+    }
+}
+
+/// How to render for the destination.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// ANSI colours (only on a terminal, never with NO_COLOR).
+    pub color: bool,
+    /// Terminal hyperlinks (only on a terminal).
+    pub links: bool,
+    /// Terminal width for wrapping, if known.
+    pub width: Option<usize>,
+}
+
+/// Renders a report in one format.
+pub fn render(format: Format, report: &RunReport, opts: RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, opts),
+        Format::Table => table::render(report, opts),
+        Format::Sarif => sarif::render(report),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+    }
+}
