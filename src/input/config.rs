@@ -1,21 +1,430 @@
 //! Service configuration: TOML loading and the classification of configuration documents.
+//!
+//! YAML and JSON configuration is read by the shared YAML loader (YAML 1.2 core schema); this
+//! module reads TOML with the `toml` crate's spanned tree, and decides for every configuration
+//! document whether it is a Docker Compose file, a document written to the architecture
+//! standard, or generic configuration.
 
-use super::{Loaded, Problem, SourceFile};
-use serde_json::Value;
+use super::span::{Children, Span, SpanTree};
+use super::{Document, InputType, Loaded, Problem, SourceFile};
+use serde_json::{Map, Number, Value};
 use std::sync::Arc;
+use toml::de::{DeTable, DeValue};
+
+/// Deepest TOML nesting converted; deeper input is reported, never overflows the stack.
+const MAX_DEPTH: usize = 256;
+
+/// Top-level keys of the architecture standard's configuration blocks. A document with any of
+/// them at its top level is a `standard` document.
+pub const STANDARD_KEYS: &[&str] = &[
+    "service_boundaries",
+    "communication_patterns",
+    "service_mesh",
+    "event_sourcing",
+    "security_events",
+    "polyglot_persistence",
+    "caching_layers",
+    "performance_monitoring",
+    "zero_trust",
+    "mtls_configuration",
+];
 
 /// Loads a `.toml` file as one configuration document.
 pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
-    Loaded { documents: Vec::new(), problems: vec![Problem::error(&file.path, None, "TOML input is not supported yet")] }
+    let mut out = Loaded::default();
+    let table = match DeTable::parse(&file.text) {
+        Ok(t) => t.into_inner(),
+        Err(e) => {
+            let pos = e
+                .span()
+                .map(|r| file.lines.pos_at_offset(&file.text, r.start));
+            out.problems.push(Problem::error(
+                &file.path,
+                pos,
+                format!("invalid TOML: {}", e.message().trim_end()),
+            ));
+            return out;
+        }
+    };
+    let conv = Converter { file };
+    let whole = Span::new(
+        file.lines.pos_at_offset(&file.text, 0),
+        file.lines.pos_at_offset(&file.text, file.text.len()),
+    );
+    match conv.table(&table, whole, 0) {
+        Ok((value, mut spans)) => {
+            spans.span = whole;
+            spans.focus = file.lines.first_line(&file.text, whole);
+            let subtype = subtype(&value, &file.path);
+            let resource = resource_label(&value, subtype, 0);
+            out.documents.push(Document {
+                file: file.clone(),
+                index: 0,
+                input_type: InputType::Config,
+                subtype: subtype.to_string(),
+                resource,
+                value,
+                spans,
+            });
+        }
+        Err(span) => {
+            out.problems.push(Problem::error(
+                &file.path,
+                Some(span.start),
+                format!("TOML nested deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+    }
+    out
+}
+
+/// Turns the `toml` crate's spanned tree into a JSON value and the span tree that mirrors it.
+struct Converter<'a> {
+    file: &'a SourceFile,
+}
+
+impl Converter<'_> {
+    fn span(&self, r: std::ops::Range<usize>) -> Span {
+        let text = &self.file.text;
+        Span::new(
+            self.file.lines.pos_at_offset(text, r.start),
+            self.file.lines.pos_at_offset(text, r.end),
+        )
+    }
+
+    /// A table: its entries in source order. `own` is the table's own span (a `[header]`, an
+    /// inline table, or the first key of a dotted key); the node spans it and all its entries.
+    fn table(
+        &self,
+        table: &DeTable<'_>,
+        own: Span,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), Span> {
+        if depth > MAX_DEPTH {
+            return Err(own);
+        }
+        let mut entries: Vec<(String, Span, Value, SpanTree)> = Vec::with_capacity(table.len());
+        for (key, value) in table.iter() {
+            let key_span = self.span(key.span());
+            let (v, mut tree) = self.value(value.get_ref(), self.span(value.span()), depth + 1)?;
+            // A mapping entry spans its key through its value (for a `[header]` table, the
+            // header through its last entry).
+            tree.span = Span::new(
+                key_span.start.min(tree.span.start),
+                key_span.end.max(tree.span.end),
+            );
+            tree.focus = self.file.lines.first_line(&self.file.text, tree.span);
+            entries.push((key.get_ref().to_string(), key_span, v, tree));
+        }
+        entries.sort_by_key(|(_, key_span, _, _)| key_span.start.offset);
+        let mut span = own;
+        let mut map = Map::new();
+        let mut trees = Vec::with_capacity(entries.len());
+        for (key, _, v, tree) in entries {
+            span = union(span, tree.span);
+            map.insert(key.clone(), v);
+            trees.push((key, tree));
+        }
+        Ok((
+            Value::Object(map),
+            SpanTree {
+                span,
+                focus: span,
+                children: Children::Map(trees),
+            },
+        ))
+    }
+
+    fn value(
+        &self,
+        value: &DeValue<'_>,
+        own: Span,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), Span> {
+        if depth > MAX_DEPTH {
+            return Err(own);
+        }
+        let scalar = |v: Value| Ok((v, SpanTree::leaf(own)));
+        match value {
+            DeValue::String(s) => scalar(Value::String(s.to_string())),
+            DeValue::Boolean(b) => scalar(Value::Bool(*b)),
+            DeValue::Datetime(d) => scalar(Value::String(d.to_string())),
+            DeValue::Integer(i) => scalar(integer(i.as_str(), i.radix())),
+            DeValue::Float(f) => scalar(float(f.as_str())),
+            DeValue::Array(items) => {
+                let mut span = own;
+                let mut values = Vec::with_capacity(items.len());
+                let mut trees = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    let (v, mut t) =
+                        self.value(item.get_ref(), self.span(item.span()), depth + 1)?;
+                    t.focus = self.file.lines.first_line(&self.file.text, t.span);
+                    span = union(span, t.span);
+                    values.push(v);
+                    trees.push(t);
+                }
+                Ok((
+                    Value::Array(values),
+                    SpanTree {
+                        span,
+                        focus: span,
+                        children: Children::Seq(trees),
+                    },
+                ))
+            }
+            DeValue::Table(t) => self.table(t, own, depth),
+        }
+    }
+}
+
+fn union(a: Span, b: Span) -> Span {
+    Span::new(a.start.min(b.start), a.end.max(b.end))
+}
+
+/// A TOML integer as a JSON number; one that fits no JSON integer keeps its text.
+fn integer(digits: &str, radix: u32) -> Value {
+    let clean = digits.replace('_', "");
+    match i128::from_str_radix(&clean, radix) {
+        Ok(n) => {
+            if let Ok(i) = i64::try_from(n) {
+                Value::Number(Number::from(i))
+            } else if let Ok(u) = u64::try_from(n) {
+                Value::Number(Number::from(u))
+            } else {
+                Value::String(digits.to_string())
+            }
+        }
+        Err(_) => Value::String(digits.to_string()),
+    }
+}
+
+/// A TOML float as a JSON number; `inf` and `nan`, which JSON lacks, keep their text.
+fn float(text: &str) -> Value {
+    text.replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+        .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
 /// The configuration subtype of a YAML/JSON/TOML document that is not a Kubernetes object:
 /// `compose`, `standard` (written to the architecture standard) or `generic`.
-pub fn subtype(_value: &Value, _path: &str) -> &'static str {
+pub fn subtype(value: &Value, path: &str) -> &'static str {
+    if is_compose_name(path) || has_compose_shape(value) {
+        return "compose";
+    }
+    if standard_keys(value).next().is_some() {
+        return "standard";
+    }
     "generic"
 }
 
-/// A short label for messages and fingerprints.
-pub fn resource_label(_value: &Value, subtype: &str, index: usize) -> String {
-    format!("{subtype} document {}", index + 1)
+/// `compose.yaml`, `compose.override.yml`, `docker-compose.yml`, `docker-compose.prod.yaml`...
+fn is_compose_name(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let stem = name.strip_prefix("docker-").unwrap_or(&name);
+    let rest = stem.strip_prefix("compose").unwrap_or("");
+    stem.starts_with("compose")
+        && rest.starts_with(['.', '-', '_'])
+        && (rest.ends_with(".yaml") || rest.ends_with(".yml"))
+}
+
+/// A `services:` mapping whose entries are all mappings (or empty), at least one of them with
+/// an `image` or a `build`.
+fn has_compose_shape(value: &Value) -> bool {
+    let Some(services) = value.get("services").and_then(Value::as_object) else {
+        return false;
+    };
+    let all_maps = services.values().all(|s| s.is_object() || s.is_null());
+    let some_image = services
+        .values()
+        .any(|s| s.get("image").is_some() || s.get("build").is_some());
+    all_maps && some_image
+}
+
+/// The standard's top-level keys present in a document, in document order.
+fn standard_keys(value: &Value) -> impl Iterator<Item = &str> {
+    value
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .map(String::as_str)
+        .filter(|k| STANDARD_KEYS.contains(k))
+}
+
+/// A short label for messages and fingerprints: `Compose project "shop"`, `standard config
+/// (mtls_configuration)`, `config document 2`.
+pub fn resource_label(value: &Value, subtype: &str, index: usize) -> String {
+    match subtype {
+        "compose" => match value
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => format!("Compose project {name:?}"),
+            None if index == 0 => "Compose file".to_string(),
+            None => format!("Compose document {}", index + 1),
+        },
+        "standard" => {
+            let keys: Vec<&str> = standard_keys(value).collect();
+            format!("standard config ({})", keys.join(", "))
+        }
+        _ if index == 0 => "config document".to_string(),
+        _ => format!("config document {}", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::span::PathSeg;
+    use serde_json::json;
+
+    fn toml_doc(text: &str) -> Loaded {
+        let file = SourceFile::new("x.toml".into(), None, text.to_string());
+        load_toml(&file)
+    }
+
+    fn key(k: &str) -> PathSeg {
+        PathSeg::Key(k.to_string())
+    }
+
+    #[test]
+    fn toml_values_and_source_order() {
+        let l = toml_doc(
+            "title = \"x\"\nb = 0xff\nf = inf\nd = 1979-05-27T07:32:00Z\n[server]\nport = 8_080\n",
+        );
+        assert!(l.problems.is_empty());
+        let d = &l.documents[0];
+        assert_eq!(
+            d.value,
+            json!({"title": "x", "b": 255, "f": "inf", "d": "1979-05-27T07:32:00Z", "server": {"port": 8080}})
+        );
+        let keys: Vec<&String> = d.value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["title", "b", "f", "d", "server"]);
+        assert_eq!(d.subtype, "generic");
+    }
+
+    #[test]
+    fn toml_spans_point_at_keys_and_headers() {
+        let text = "a.b.c = 1\n[server]\nport = 8080\ntls = { enabled = false }\n\n[server.db]\npassword = \"p\"\n[[svc]]\nname = \"a\"\n[[svc]]\nname = \"b\"\n";
+        let l = toml_doc(text);
+        let t = &l.documents[0].spans;
+        let focus = |p: &[PathSeg]| {
+            let s = t.get(p).unwrap().focus;
+            (s.start.line, s.start.column, s.end.line, s.end.column)
+        };
+        assert_eq!(focus(&[key("a"), key("b"), key("c")]), (1, 5, 1, 10));
+        assert_eq!(focus(&[key("server")]), (2, 1, 2, 9));
+        assert_eq!(focus(&[key("server"), key("port")]), (3, 1, 3, 12));
+        assert_eq!(
+            focus(&[key("server"), key("tls"), key("enabled")]),
+            (4, 9, 4, 24)
+        );
+        assert_eq!(
+            focus(&[key("server"), key("db"), key("password")]),
+            (7, 1, 7, 15)
+        );
+        assert_eq!(
+            focus(&[key("svc"), PathSeg::Index(1), key("name")]),
+            (11, 1, 11, 11)
+        );
+        assert_eq!(
+            t.get(&[key("svc"), PathSeg::Index(1)])
+                .unwrap()
+                .focus
+                .start
+                .line,
+            10
+        );
+        // The [server] table spans its header through its last entry, sub-tables included.
+        assert_eq!(t.get(&[key("server")]).unwrap().span.end.line, 7);
+    }
+
+    #[test]
+    fn toml_errors_are_located() {
+        let l = toml_doc("a = 1\nb = = 2\n");
+        assert!(l.documents.is_empty());
+        let p = &l.problems[0];
+        assert_eq!(p.pos.map(|p| p.line), Some(2));
+        assert!(p.message.starts_with("invalid TOML"), "{}", p.message);
+        let l = toml_doc("a = 1\na = 2\n");
+        assert_eq!(l.problems[0].pos.map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn deep_toml_does_not_overflow() {
+        let text = format!("a = {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        let l = toml_doc(&text);
+        assert!(l.documents.is_empty());
+        assert!(!l.problems.is_empty());
+    }
+
+    #[test]
+    fn classification() {
+        let compose = json!({"services": {"db": {"image": "postgres:16"}, "app": {"build": "."}}});
+        assert_eq!(subtype(&compose, "deploy/stack.yaml"), "compose");
+        assert_eq!(
+            subtype(
+                &json!({"services": {"x": {}}}),
+                "docker-compose.override.yml"
+            ),
+            "compose"
+        );
+        assert_eq!(
+            subtype(&json!({"services": {"x": {}}}), "compose.yaml"),
+            "compose"
+        );
+        // Helm values with a `services` list are not Compose.
+        assert_eq!(
+            subtype(&json!({"services": [{"image": "x"}]}), "values.yaml"),
+            "generic"
+        );
+        assert_eq!(
+            subtype(&json!({"services": {"a": "b"}}), "values.yaml"),
+            "generic"
+        );
+        assert_eq!(
+            subtype(&json!({"mtls_configuration": {}}), "mtls.yaml"),
+            "standard"
+        );
+        assert_eq!(subtype(&json!({"global": {}}), "values.yaml"), "generic");
+        assert_eq!(
+            subtype(&json!({"services": {"x": {}}}), "composer.json"),
+            "generic"
+        );
+        assert_eq!(
+            subtype(&json!({"services": {"x": {}}}), "composer.yaml"),
+            "generic"
+        );
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            resource_label(&json!({"name": "shop", "services": {}}), "compose", 0),
+            "Compose project \"shop\""
+        );
+        assert_eq!(
+            resource_label(&json!({"services": {}}), "compose", 0),
+            "Compose file"
+        );
+        assert_eq!(
+            resource_label(
+                &json!({"zero_trust": {}, "x": 1, "service_mesh": {}}),
+                "standard",
+                0
+            ),
+            "standard config (zero_trust, service_mesh)"
+        );
+        assert_eq!(
+            resource_label(&json!({}), "generic", 2),
+            "config document 3"
+        );
+    }
 }
