@@ -1,0 +1,38 @@
+# METADATA
+# title: Pods should not share one process namespace
+# description: >-
+#   Flags pod specs that set shareProcessNamespace to true, so that every container sees and can
+#   signal the processes of the others.
+# custom:
+#   id: K8S-044
+#   name: shared-process-namespace
+#   severity: low
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [SC-39]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     With a shared process namespace every container of the pod sees the others' processes,
+#     can send them signals and, with the same UID or CAP_SYS_PTRACE, read their memory and
+#     their filesystem through /proc/<pid>/root, secrets included. It erases the process
+#     isolation (SC-39) that separates a sidecar from the application it runs beside.
+#   remediation: >-
+#     Remove `shareProcessNamespace: true` from the pod spec. For occasional debugging, attach
+#     an ephemeral container with `kubectl debug --target=<container>` instead.
+#   related:
+#     - https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/
+package runeguard.kubernetes.shared_process_namespace
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	k8s.is_workload
+	k8s.pod_spec.shareProcessNamespace == true
+	finding := {
+		"msg": sprintf("%s shares one process namespace between its containers", [k8s.object_label]),
+		"path": array.concat(k8s.pod_spec_path, ["shareProcessNamespace"]),
+	}
+}

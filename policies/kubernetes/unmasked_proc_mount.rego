@@ -1,0 +1,36 @@
+# METADATA
+# title: Containers must not mount /proc unmasked
+# description: Flags containers whose securityContext sets procMount to Unmasked.
+# custom:
+#   id: K8S-037
+#   name: unmasked-proc-mount
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [SC-39]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC6.8]
+#   rationale: >-
+#     The container runtime masks and makes read-only the parts of /proc and /sys that expose
+#     the host kernel (/proc/kcore, /proc/sysrq-trigger, /sys/firmware...). `procMount:
+#     Unmasked` removes that protection, which the Pod Security Standards forbid from the
+#     baseline profile up: a process can then read kernel memory or trigger host actions.
+#   remediation: >-
+#     Remove `procMount: Unmasked` (the default is `Default`). Nested container builds that
+#     need it belong in a user-namespaced pod (`hostUsers: false`) on dedicated nodes.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.unmasked_proc_mount
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	some c in k8s.containers
+	c.value.securityContext.procMount == "Unmasked"
+	finding := {
+		"msg": sprintf("%s mounts /proc unmasked (procMount: Unmasked)", [k8s.container_label(c)]),
+		"path": k8s.security_path(c, "procMount"),
+	}
+}

@@ -1,0 +1,49 @@
+# METADATA
+# title: Windows pods must not run as HostProcess containers
+# description: >-
+#   Flags pod specs and containers whose securityContext sets windowsOptions.hostProcess to true.
+# custom:
+#   id: K8S-043
+#   name: windows-host-process
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     A HostProcess container runs directly on the Windows node, in the host's network
+#     namespace, with the rights of a node account: it is the Windows equivalent of a privileged
+#     container with host networking, and the Pod Security Standards forbid it from the
+#     baseline profile up.
+#   remediation: >-
+#     Remove `windowsOptions.hostProcess: true` (pod and container securityContext) and
+#     `hostNetwork: true`; run node administration through a dedicated, separately approved
+#     DaemonSet rather than an application workload.
+#   related:
+#     - https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.windows_host_process
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+# The pod-level setting: once, where it is written.
+deny contains finding if {
+	k8s.is_workload
+	k8s.pod_spec.securityContext.windowsOptions.hostProcess == true
+	finding := {
+		"msg": sprintf("%s runs its containers as Windows HostProcess containers", [k8s.object_label]),
+		"path": array.concat(k8s.pod_spec_path, ["securityContext", "windowsOptions", "hostProcess"]),
+	}
+}
+
+deny contains finding if {
+	some c in k8s.containers
+	c.value.securityContext.windowsOptions.hostProcess == true
+	finding := {
+		"msg": sprintf("%s runs as a Windows HostProcess container", [k8s.container_label(c)]),
+		"path": array.concat(c.path, ["securityContext", "windowsOptions", "hostProcess"]),
+	}
+}
