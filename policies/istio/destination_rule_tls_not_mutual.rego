@@ -1,0 +1,63 @@
+# METADATA
+# title: DestinationRule TLS to in-mesh hosts must be mutual
+# description: >-
+#   Flags DestinationRule `tls.mode: DISABLE` at any level (host-wide, port-level, subsets), and
+#   `tls.mode: SIMPLE` for a host inside the mesh (a Kubernetes service name), where the client
+#   sidecar would not present its workload certificate.
+# custom:
+#   id: IST-004
+#   name: destination-rule-tls-not-mutual
+#   severity: high
+#   input: kubernetes
+#   kinds: [DestinationRule]
+#   controls:
+#     nist-800-53: [SC-8, IA-9]
+#     nist-csf-2.0: [PR.DS-02]
+#     soc2: [CC6.7]
+#     zero-trust: [ZT-2]
+#   rationale: >-
+#     A client-side `tls.mode` overrides Istio's automatic mutual TLS for that destination.
+#     DISABLE sends plaintext; SIMPLE encrypts but does not authenticate the calling service to
+#     an in-mesh server, so the server can no longer authorize by workload identity (SC-8
+#     transmission confidentiality, IA-9 service identification and authentication; zero-trust
+#     tenet 2). SIMPLE is right only for servers outside the mesh (TLS origination to an
+#     external API), which this rule leaves alone.
+#   remediation: >-
+#     Use `tls.mode: ISTIO_MUTUAL` (or remove the `tls` block and let automatic mTLS apply) for
+#     services in the mesh; use MUTUAL with client certificates for servers that do their own
+#     mutual TLS.
+#   related:
+#     - https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
+#     - https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/
+package runeguard.istio.destination_rule_tls_not_mutual
+
+import data.runeguard.lib.istio
+import rego.v1
+
+host := h if {
+	h := input.spec.host
+	is_string(h)
+}
+
+host := "<no host>" if not is_string(input.spec.host)
+
+deny contains finding if {
+	istio.is_kind(input, "DestinationRule")
+	some tp in istio.traffic_policies(input)
+	istio.enum(tp.value.tls.mode) == "DISABLE"
+	finding := {
+		"msg": sprintf("%s sets tls.mode DISABLE (%s) for host %q: traffic to it is plaintext", [istio.label(input), tp.where, host]),
+		"path": array.concat(tp.path, ["tls", "mode"]),
+	}
+}
+
+deny contains finding if {
+	istio.is_kind(input, "DestinationRule")
+	istio.in_mesh_host(host)
+	some tp in istio.traffic_policies(input)
+	istio.enum(tp.value.tls.mode) == "SIMPLE"
+	finding := {
+		"msg": sprintf("%s sets tls.mode SIMPLE (%s) for in-mesh host %q: the client presents no workload certificate; use ISTIO_MUTUAL", [istio.label(input), tp.where, host]),
+		"path": array.concat(tp.path, ["tls", "mode"]),
+	}
+}
