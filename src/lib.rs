@@ -5,6 +5,7 @@
 //! The pipeline: [`input`] finds and loads files into documents with spans → [`policy`]
 //! evaluates the Rego rules → [`finding`]s → [`report`]s.
 
+pub mod compliance;
 pub mod finding;
 pub mod input;
 pub mod policy;

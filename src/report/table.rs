@@ -1,5 +1,297 @@
-use super::{RenderOptions, RunReport};
+//! The table report (one row per finding, a totals row, then the compliance table), and the
+//! summary tables the human report ends with. comfy-table 8.
 
-pub fn render(report: &RunReport, _opts: RenderOptions) -> String {
-    format!("{} findings\n", report.findings.len())
+use super::{RenderOptions, RunReport};
+use crate::compliance::{self, ComplianceSummary, ControlState};
+use crate::finding::Finding;
+use crate::input::ProblemLevel;
+use crate::rule::Severity;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use std::collections::BTreeMap;
+
+/// At most this many failing control ids are listed per framework in the compliance table.
+const MAX_LISTED_CONTROLS: usize = 8;
+
+fn new_table(opts: RenderOptions) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    match opts.width.and_then(|w| u16::try_from(w).ok()) {
+        Some(w) => {
+            t.set_width(w);
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Blue,
+        Severity::Info => Color::Cyan,
+    }
+}
+
+fn severity_cell(s: Severity, opts: RenderOptions) -> Cell {
+    let c = Cell::new(s.as_str());
+    if opts.color {
+        c.fg(severity_color(s)).add_attribute(Attribute::Bold)
+    } else {
+        c
+    }
+}
+
+fn header(names: &[&str], opts: RenderOptions) -> Vec<Cell> {
+    names
+        .iter()
+        .map(|n| {
+            let c = Cell::new(n);
+            if opts.color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn num(n: usize) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn location(f: &Finding) -> String {
+    format!(
+        "{}:{}:{}",
+        f.file.path, f.span.start.line, f.span.start.column
+    )
+}
+
+/// `2 critical, 1 high` (only severities that occur), or `none`.
+fn severity_counts(report: &RunReport) -> String {
+    let mut counts: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
+    for f in report.active() {
+        *counts.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "none".into();
+    }
+    counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line that says what the run found: counts, suppressed, problems, baseline.
+pub fn totals_line(report: &RunReport) -> String {
+    let active = report.active().count();
+    let suppressed = report.findings.len() - active;
+    let errors = report
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+        .count();
+    let mut parts = vec![format!(
+        "{} ({}) in {}, {}, {}",
+        plural(active, "finding", "findings"),
+        severity_counts(report),
+        plural(report.files, "file", "files"),
+        plural(report.documents, "document", "documents"),
+        plural(report.rules.len(), "rule", "rules"),
+    )];
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
+    if report.fixed_from_baseline > 0 {
+        parts.push(format!(
+            "{} fixed since the baseline",
+            report.fixed_from_baseline
+        ));
+    }
+    if errors > 0 {
+        parts.push(format!(
+            "{} not checked",
+            plural(errors, "file or part", "files or parts")
+        ));
+    }
+    parts.join("; ")
+}
+
+/// Per framework: controls in the catalog, covered by active rules, failing, passing, not covered.
+pub fn compliance_table(summary: &ComplianceSummary, opts: RenderOptions) -> String {
+    if summary.is_empty() {
+        return String::new();
+    }
+    let mut t = new_table(opts);
+    t.set_header(header(
+        &[
+            "Framework",
+            "Controls",
+            "Covered",
+            "Failing",
+            "Passing",
+            "No rule",
+            "Failing controls",
+        ],
+        opts,
+    ));
+    let unknown = || Cell::new("-").set_alignment(CellAlignment::Right);
+    for s in &summary.frameworks {
+        let failing: Vec<&str> = s
+            .controls
+            .iter()
+            .filter(|c| c.status == ControlState::Failing)
+            .map(|c| c.id.as_str())
+            .collect();
+        let mut listed = failing
+            .iter()
+            .take(MAX_LISTED_CONTROLS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if failing.len() > MAX_LISTED_CONTROLS {
+            listed.push_str(&format!(", +{} more", failing.len() - MAX_LISTED_CONTROLS));
+        }
+        let failing_cell = if opts.color && s.failing > 0 {
+            num(s.failing).fg(Color::Red)
+        } else {
+            num(s.failing)
+        };
+        let passing_cell = if opts.color && s.passing > 0 {
+            num(s.passing).fg(Color::Green)
+        } else {
+            num(s.passing)
+        };
+        t.add_row(vec![
+            Cell::new(&s.title),
+            s.catalog_controls.map(num).unwrap_or_else(unknown),
+            num(s.covered),
+            failing_cell,
+            passing_cell,
+            s.not_covered.map(num).unwrap_or_else(unknown),
+            Cell::new(listed),
+        ]);
+    }
+    format!("Compliance\n{t}\n")
+}
+
+/// The summary the human report ends with: findings per rule, totals, and compliance.
+pub fn summary(report: &RunReport, opts: RenderOptions) -> String {
+    let mut out = String::new();
+    // (severity, rule id) → (name, count)
+    let mut per_rule: BTreeMap<(std::cmp::Reverse<Severity>, &str), (&str, usize)> =
+        BTreeMap::new();
+    for f in report.active() {
+        per_rule
+            .entry((std::cmp::Reverse(f.severity), f.rule.id.as_str()))
+            .or_insert((f.rule.name.as_str(), 0))
+            .1 += 1;
+    }
+    if !per_rule.is_empty() {
+        let mut t = new_table(opts);
+        t.set_header(header(&["Rule", "Name", "Severity", "Findings"], opts));
+        for ((sev, id), (name, n)) in &per_rule {
+            t.add_row(vec![
+                Cell::new(id),
+                Cell::new(name),
+                severity_cell(sev.0, opts),
+                num(*n),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out.push_str(&totals_line(report));
+    out.push('\n');
+    let compliance = compliance::summarize(&report.rules, &report.findings);
+    if !compliance.is_empty() {
+        out.push('\n');
+        out.push_str(&compliance_table(&compliance, opts));
+    }
+    out
+}
+
+pub fn render(report: &RunReport, opts: RenderOptions) -> String {
+    let mut out = String::new();
+    let mut t = new_table(opts);
+    t.set_header(header(
+        &["Severity", "Rule", "Location", "Resource", "Message"],
+        opts,
+    ));
+    for f in report.active() {
+        t.add_row(vec![
+            severity_cell(f.severity, opts),
+            Cell::new(&f.rule.id),
+            Cell::new(location(f)),
+            Cell::new(&f.resource),
+            Cell::new(&f.message),
+        ]);
+    }
+    let active = report.active().count();
+    let suppressed = report.findings.len() - active;
+    let mut detail = severity_counts(report);
+    if suppressed > 0 {
+        detail.push_str(&format!("; {suppressed} suppressed"));
+    }
+    if report.fixed_from_baseline > 0 {
+        detail.push_str(&format!(
+            "; {} fixed since the baseline",
+            report.fixed_from_baseline
+        ));
+    }
+    t.add_row(vec![
+        Cell::new("total"),
+        Cell::new(plural(active, "finding", "findings")),
+        Cell::new(plural(report.files, "file", "files")),
+        Cell::new(plural(report.documents, "document", "documents")),
+        Cell::new(detail),
+    ]);
+    out.push_str(&format!("{t}\n"));
+
+    if !report.problems.is_empty() {
+        let mut p = new_table(opts);
+        p.set_header(header(&["Level", "Location", "Problem"], opts));
+        for problem in &report.problems {
+            let level = match problem.level {
+                ProblemLevel::Error => "error",
+                ProblemLevel::Note => "note",
+            };
+            let loc = match problem.pos {
+                Some(pos) => format!("{}:{}:{}", problem.file, pos.line, pos.column),
+                None => problem.file.clone(),
+            };
+            let level_cell = if opts.color && problem.level == ProblemLevel::Error {
+                Cell::new(level).fg(Color::Red)
+            } else {
+                Cell::new(level)
+            };
+            p.add_row(vec![
+                level_cell,
+                Cell::new(loc),
+                Cell::new(&problem.message),
+            ]);
+        }
+        out.push_str(&format!("\n{p}\n"));
+    }
+
+    let compliance = compliance::summarize(&report.rules, &report.findings);
+    if !compliance.is_empty() {
+        out.push('\n');
+        out.push_str(&compliance_table(&compliance, opts));
+    }
+    out
 }
