@@ -5,12 +5,23 @@
 //! The pipeline: [`input`] finds and loads files into documents with spans → [`policy`]
 //! evaluates the Rego rules → [`finding`]s → [`report`]s.
 
+pub mod app;
+pub mod catalog;
+pub mod cli;
 pub mod compliance;
+pub mod config;
 pub mod finding;
 pub mod input;
 pub mod policy;
 pub mod report;
 pub mod rule;
+pub mod run;
+pub mod shard;
+pub mod suppress;
+pub mod testing;
 
 /// Where the project lives; rule documentation links point here.
 pub const REPOSITORY_URL: &str = "https://github.com/runeguard/runeguard/blob/main";
+
+/// runeguard's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,150 @@
+//! Finding the files to check (a gitignore-aware walk) and reading them as text.
+
+use super::{Problem, SourceFile};
+use globset::GlobSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Extensions runeguard reads when it finds files by walking a directory.
+pub const KNOWN_EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "sql", "toml"];
+
+/// Files larger than this are reported instead of read (a linter is not a log reader).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// The path as reported (relative to the working directory when below it, `/`-separated).
+    pub display: String,
+    pub path: PathBuf,
+    /// Named on the command line (always checked, even if hidden, ignored or of unknown type).
+    pub explicit: bool,
+}
+
+/// The reported form of a path: relative to `cwd` when below it, without `./`, with `/`.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = if path.is_absolute() { path.strip_prefix(cwd).unwrap_or(path) } else { path };
+    let mut s = rel.to_string_lossy().replace('\\', "/");
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.to_string();
+    }
+    if s.is_empty() { ".".into() } else { s }
+}
+
+pub fn has_known_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Expands the paths given by the user into files, sorted and deduplicated.
+pub fn discover(paths: &[PathBuf], exclude: &GlobSet, cwd: &Path) -> (Vec<Candidate>, Vec<Problem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for root in paths {
+        let shown = display_path(root, cwd);
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(Problem::error(&shown, None, format!("cannot read: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            out.push(Candidate { display: shown, path: root.clone(), explicit: true });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) || e.depth() == 0 {
+                        continue;
+                    }
+                    let path = e.into_path();
+                    if !has_known_extension(&path) {
+                        continue;
+                    }
+                    let display = display_path(&path, cwd);
+                    if exclude.is_match(&display) || exclude.is_match(&path) {
+                        continue;
+                    }
+                    out.push(Candidate { display, path, explicit: false });
+                }
+                Err(e) => {
+                    let (file, msg) = match &e {
+                        ignore::Error::WithPath { path, err } => (display_path(path, cwd), err.to_string()),
+                        other => (shown.clone(), other.to_string()),
+                    };
+                    problems.push(Problem::error(&file, None, format!("cannot read: {msg}")));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| {
+        if a.display == b.display {
+            b.explicit |= a.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    (out, problems)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Decodes a file's bytes as UTF-8 text, dropping a UTF-8 byte order mark. Anything else
+/// (UTF-16, invalid UTF-8, binary) is a located problem.
+pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::error(display, None, "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)"));
+    }
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { bytes[3..].to_vec() } else { bytes };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(i) = text.find('\0') {
+                let lines = super::span::LineIndex::new(&text);
+                let pos = lines.pos_at_offset(&text, i);
+                return Err(Problem::error(display, Some(pos), "file contains NUL bytes: binary, not text"));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let lines = super::span::LineIndex::new(&prefix);
+            let pos = lines.pos_at_offset(&prefix, prefix.len());
+            let binary = bytes.iter().take(8192).any(|b| *b == 0);
+            let msg = if binary { "file is binary, not text" } else { "file is not valid UTF-8" };
+            Err(Problem::error(display, Some(pos), format!("{msg} (first invalid byte at line {}, column {})", pos.line, pos.column)))
+        }
+    }
+}
+
+/// Reads a file as a [`SourceFile`].
+pub fn read(c: &Candidate) -> Result<Arc<SourceFile>, Problem> {
+    let meta = std::fs::metadata(&c.path).map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(Problem::error(&c.display, None, "is a directory"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Problem::error(&c.display, None, format!("file is {} MB, over the {} MB limit; not checked", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024))));
+    }
+    let bytes = std::fs::read(&c.path).map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    let text = decode(&c.display, bytes)?;
+    Ok(SourceFile::new(c.display.clone(), Some(c.path.clone()), text))
+}

@@ -1,0 +1,212 @@
+//! The command line (clap derive). Doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  the run could not check everything it was asked to: bad usage or configuration,
+     a policy that fails to compile, an unreadable or unparseable input file";
+
+/// Policy-as-code compliance linter for Kubernetes and Istio manifests, PostgreSQL schemas
+/// and service configuration, with rules mapped to NIST SP 800-53, NIST CSF 2.0, SOC 2 and
+/// zero-trust controls.
+#[derive(Debug, Parser)]
+#[command(name = "runeguard", version, about, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and folders against the rules.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// List the rules (built-in and from --policy).
+    Rules(RulesArgs),
+    /// Explain a rule: rationale, controls, remediation, a failing and a passing example.
+    Explain(ExplainArgs),
+    /// Run the `test_*` rules of Rego policies and each rule's pass/fail fixtures.
+    Test(TestArgs),
+    /// Record today's findings so that only new ones fail.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Show how runeguard reads a file: its detected type and the documents rules see.
+    Inspect(InspectArgs),
+    /// Merge SARIF files (e.g. from `--shard` jobs) into one.
+    Merge(MergeArgs),
+    /// Write a starter .runeguard.yaml and print pre-commit and CI snippets.
+    Init(InitArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options shared by the commands that load policies.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// Extra Rego policy directory (same format as the built-ins); repeatable.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Rego data file (JSON or YAML) merged into `data`, e.g. rule parameters; repeatable.
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Configuration file (default: .runeguard.yaml found upward from the working directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
+    /// Files or folders to check (`-` reads standard input).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Name to report standard input under (its extension decides how it is read).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Output format, repeatable, optionally with a file: human, table, sarif, json, junit
+    /// (e.g. `--format human --format sarif=results.sarif`).
+    #[arg(short, long = "format", value_name = "FORMAT[=FILE]")]
+    pub format: Vec<String>,
+    /// Write the (single) format that has no `=FILE` to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1) on findings at or above this severity [default: low].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Only these rules: ids, names or id prefixes (K8S, K8S-00), comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: ids, names or id prefixes, comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Only rules mapped to this framework: nist-800-53, nist-csf-2.0, soc2, zero-trust, cis-kubernetes.
+    #[arg(long, value_name = "FRAMEWORK", value_delimiter = ',')]
+    pub framework: Vec<String>,
+    /// Do not check paths matching this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Baseline file: findings recorded in it do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Check only shard I of N of the files (deterministic), e.g. 2/4.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Print nothing on standard error (no summary line, no progress).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print more: notes, and where each finding's path was not found exactly.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CatalogFormat {
+    #[default]
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only rules mapped to this framework.
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub framework: Option<String>,
+    /// Only rules for this input type: kubernetes, postgres, config.
+    #[arg(long, value_name = "TYPE")]
+    pub input_type: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub format: CatalogFormat,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule: id (K8S-001) or name (privileged-container).
+    pub rule: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy directories to test [default: the built-in policies].
+    pub dirs: Vec<PathBuf>,
+    /// Data file merged into `data`; repeatable.
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Only tests and rules whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub run: Option<String>,
+    /// Print every test, not only failures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Record every current finding in FILE.
+    Create(BaselineArgs),
+    /// Rewrite FILE with the current findings: fixed ones leave, new ones are added.
+    Update(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The baseline file (JSON).
+    pub file: PathBuf,
+    /// Files or folders to check [default: .].
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to inspect.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// SARIF files to merge.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Where to write the merged SARIF [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing .runeguard.yaml.
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,209 @@
+//! `.runeguard.yaml`: project configuration, found upward from the working directory or given
+//! with `--config`. Unknown keys are errors with their location.
+
+use crate::input::span::{PathSeg, Pos};
+use crate::input::yaml::{Schema, parse_stream, resolve};
+use crate::input::{Problem, SourceFile};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAMES: [&str; 2] = [".runeguard.yaml", ".runeguard.yml"];
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Rules to keep (ids, names, prefixes).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rules to drop.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// `fail-on` threshold.
+    #[serde(default, rename = "fail-on")]
+    pub fail_on: Option<String>,
+    /// Only rules mapped to these frameworks.
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    /// Extra policy directories (relative to the configuration file).
+    #[serde(default)]
+    pub policies: Vec<PathBuf>,
+    /// Data files (relative to the configuration file).
+    #[serde(default)]
+    pub data: Vec<PathBuf>,
+    /// Globs of paths not to check.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Rule id or name → severity.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Rules ignored for some paths.
+    #[serde(default, rename = "per-path-ignores")]
+    pub per_path_ignores: Vec<PathIgnore>,
+    /// A baseline file (relative to the configuration file).
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PathIgnore {
+    /// Globs matched against the reported path.
+    pub paths: Vec<String>,
+    /// Rule ids, names or prefixes.
+    pub rules: Vec<String>,
+    /// Why (required: it is shown as the justification).
+    pub reason: String,
+}
+
+/// A configuration and the directory its relative paths are resolved against.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+    pub dir: PathBuf,
+}
+
+/// Finds `.runeguard.yaml` in `start` or its ancestors.
+pub fn find_upward(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        for name in FILE_NAMES {
+            let p = d.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Parses configuration text; errors are located.
+pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
+    let file = SourceFile::new(shown.to_string(), None, text.to_string());
+    let (docs, err) = parse_stream(&file.text, &file.lines);
+    if let Some(e) = err {
+        return Err(Problem::error(shown, Some(e.pos), format!("invalid configuration: {}", e.message)));
+    }
+    let Some(doc) = docs.first() else { return Ok(Config::default()) };
+    let (value, spans, issues) = resolve(&doc.root, Schema::Core, &file.text, &file.lines).map_err(|e| Problem::error(shown, Some(e.pos), e.message))?;
+    if let Some(i) = issues.first() {
+        return Err(Problem::error(shown, Some(i.pos), format!("invalid configuration: {}", i.message)));
+    }
+    if value.is_null() {
+        return Ok(Config::default());
+    }
+    serde_json::from_value::<Config>(value.clone()).map_err(|e| {
+        let msg = e.to_string();
+        // Locate the key serde complains about, searching the whole tree.
+        let key = msg.split('`').nth(1).unwrap_or("").to_string();
+        let pos = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
+        Problem::error(shown, Some(pos), format!("invalid configuration: {msg}"))
+    })
+}
+
+fn find_key(v: &serde_json::Value, spans: &crate::input::span::SpanTree, key: &str, path: &mut Vec<PathSeg>) -> Option<Pos> {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m {
+                path.push(PathSeg::Key(k.clone()));
+                if k == key {
+                    let p = spans.resolve(path).span.start;
+                    path.pop();
+                    return Some(p);
+                }
+                let found = find_key(child, spans, key, path);
+                path.pop();
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(PathSeg::Index(i));
+                let found = find_key(child, spans, key, path);
+                path.pop();
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Loads the configuration given with `--config`, or the one found upward from `cwd`.
+pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_upward(cwd),
+    };
+    let Some(path) = path else { return Ok(Loaded { config: Config::default(), path: None, dir: cwd.to_path_buf() }) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| Problem::error(&shown, None, format!("cannot read configuration: {e}")))?;
+    let config = parse(&shown, &text)?;
+    for pi in &config.per_path_ignores {
+        if pi.reason.trim().is_empty() {
+            return Err(Problem::error(&shown, None, "every per-path-ignores entry needs a reason"));
+        }
+    }
+    let dir = path.parent().map(Path::to_path_buf).filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| cwd.to_path_buf());
+    Ok(Loaded { config, path: Some(path), dir })
+}
+
+/// The starter configuration written by `runeguard init`.
+pub const STARTER: &str = r#"# runeguard configuration (https://github.com/runeguard/runeguard)
+# Every key is optional. Paths are relative to this file.
+
+# Fail the run (exit 1) on findings at or above this severity: critical, high, medium, low, info.
+fail-on: low
+
+# Only these rules (ids, names or prefixes such as K8S); empty means all.
+select: []
+# Rules never to run.
+ignore: []
+# Only rules mapped to these frameworks: nist-800-53, nist-csf-2.0, soc2, zero-trust, cis-kubernetes.
+frameworks: []
+
+# Paths not to check (globs).
+exclude:
+  - "**/testdata/**"
+
+# Severity overrides: rule id or name -> severity.
+severity: {}
+#  K8S-016: medium
+
+# Rules ignored for some paths, with the reason shown in reports.
+per-path-ignores: []
+#  - paths: ["deploy/monitoring/**"]
+#    rules: [K8S-009]
+#    reason: node-exporter needs the host PID namespace
+
+# Extra Rego policies and data (rule parameters).
+policies: []
+data: []
+
+# Findings recorded here do not fail the run (runeguard baseline create FILE).
+# baseline: .runeguard-baseline.json
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_parses() {
+        let c = parse(".runeguard.yaml", STARTER).unwrap();
+        assert_eq!(c.fail_on.as_deref(), Some("low"));
+    }
+
+    #[test]
+    fn unknown_keys_are_located() {
+        let e = parse("c.yaml", "select: [K8S]\nper-path-ignores:\n  - paths: [a]\n    rules: [b]\n    reason: c\n    colour: red\n").unwrap_err();
+        assert_eq!(e.pos.map(|p| p.line), Some(6), "{e}");
+    }
+}

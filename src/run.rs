@@ -1,0 +1,330 @@
+//! One `runeguard check` run: discover → load → evaluate (in parallel) → whole-project rules →
+//! suppressions → a sorted [`RunReport`]. Nothing here knows the command line or output formats.
+
+use crate::finding::Finding;
+use crate::input::span::PathSeg;
+use crate::input::{Document, InputType, Problem, SourceFile, classify, discover};
+use crate::policy::engine::RuleFailure;
+use crate::policy::{Evaluator, Hit, PolicyOptions, PolicySet};
+use crate::report::RunReport;
+use crate::rule::{Framework, Rule, Scope, Severity};
+use crate::suppress;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What to check and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// Text read from standard input, with the name to report it under.
+    pub stdin: Option<(String, String)>,
+    pub policy: PolicyOptions,
+    /// Rule ids, names or id prefixes to keep (empty: all).
+    pub select: Vec<String>,
+    /// Rule ids, names or id prefixes to drop.
+    pub ignore: Vec<String>,
+    /// Keep only rules mapped to one of these frameworks (empty: all).
+    pub frameworks: Vec<Framework>,
+    pub fail_on: Severity,
+    /// Worker threads (None: one per core).
+    pub jobs: Option<usize>,
+    /// Glob patterns of paths not to check.
+    pub exclude: Vec<String>,
+    /// Per-rule severity overrides (id or name → severity).
+    pub severity_overrides: BTreeMap<String, Severity>,
+    /// Per-path rule ignores: (glob, rule selectors).
+    pub path_ignores: Vec<(String, Vec<String>)>,
+    /// Baseline fingerprints (findings matching them are suppressed as `external`).
+    pub baseline: Option<suppress::Baseline>,
+    /// Deterministic shard of the file set: (index, count), 1-based index.
+    pub shard: Option<(usize, usize)>,
+    /// Called with (files done, files total) as the run progresses.
+    pub progress: Option<Progress>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            paths: vec![PathBuf::from(".")],
+            stdin: None,
+            policy: PolicyOptions { builtin: true, ..Default::default() },
+            select: Vec::new(),
+            ignore: Vec::new(),
+            frameworks: Vec::new(),
+            fail_on: Severity::Low,
+            jobs: None,
+            exclude: Vec::new(),
+            severity_overrides: BTreeMap::new(),
+            path_ignores: Vec::new(),
+            baseline: None,
+            shard: None,
+            progress: None,
+        }
+    }
+}
+
+/// A progress callback: (files done, files total).
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// The rules a run uses, after `--select`, `--ignore` and `--framework`.
+pub fn active_rules(set: &PolicySet, opts: &CheckOptions) -> Vec<Arc<Rule>> {
+    set.rules
+        .iter()
+        .filter(|r| opts.select.is_empty() || opts.select.iter().any(|s| r.matches_selector(s)))
+        .filter(|r| !opts.ignore.iter().any(|s| r.matches_selector(s)))
+        .filter(|r| opts.frameworks.is_empty() || opts.frameworks.iter().any(|f| r.controls.get(f).is_some_and(|c| !c.is_empty())))
+        .cloned()
+        .collect()
+}
+
+/// What processing one file produced.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Vec<Finding>,
+    problems: Vec<Problem>,
+    /// Documents kept for whole-project rules.
+    kept: Vec<Document>,
+    documents: usize,
+    /// Files holding `runeguard:ignore` comments (to report the ones that suppress nothing).
+    directive_files: Vec<Arc<SourceFile>>,
+}
+
+/// Turns a rule's hit on a document into a located finding.
+pub fn to_finding(hit: Hit, doc: &Document, path: Vec<PathSeg>, overrides: &BTreeMap<String, Severity>) -> Finding {
+    let resolved = doc.spans.resolve(&path);
+    let severity = overrides.get(&hit.rule.id).or_else(|| overrides.get(&hit.rule.name)).copied().unwrap_or(hit.rule.severity);
+    let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
+    Finding {
+        rule: hit.rule,
+        severity,
+        message: hit.message,
+        file: doc.file.clone(),
+        span: resolved.span,
+        path,
+        exact: resolved.exact,
+        resource: doc.resource.clone(),
+        fingerprint,
+        suppression: None,
+    }
+}
+
+fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
+    Problem::error(&doc.file.path, Some(doc.span().start), format!("rule {} ({}) failed on {}: {}", f.rule.id, f.rule.name, doc.resource, f.message))
+}
+
+fn process_file(
+    ev: &mut Evaluator,
+    file: Arc<SourceFile>,
+    explicit: bool,
+    doc_rules: &[Arc<Rule>],
+    project_rules: &[Arc<Rule>],
+    opts: &CheckOptions,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let loaded = classify::load(&file, explicit);
+    if file.text.contains("runeguard:ignore") {
+        out.directive_files.push(file.clone());
+    }
+    out.problems = loaded.problems;
+    out.documents = loaded.documents.len();
+    if explicit && loaded.documents.is_empty() && out.problems.is_empty() {
+        out.problems.push(Problem::note(&file.path, None, "no rules apply: the file holds no Kubernetes object, schema or configuration document"));
+    }
+    for doc in loaded.documents {
+        let applicable: Vec<&Arc<Rule>> = doc_rules.iter().filter(|r| r.applies_to(doc.input_type, &doc.subtype)).collect();
+        let (hits, failures) = ev.evaluate(&doc.value, &applicable);
+        out.problems.extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
+        let first = out.findings.len();
+        for hit in hits {
+            let path = hit.path.clone();
+            out.findings.push(to_finding(hit, &doc, path, &opts.severity_overrides));
+        }
+        if doc.input_type == InputType::Kubernetes {
+            suppress::apply_annotations(&doc, &mut out.findings[first..]);
+        }
+        if project_rules.iter().any(|r| r.applies_to(doc.input_type, &doc.subtype)) {
+            out.kept.push(doc);
+        }
+    }
+    out
+}
+
+/// Evaluates the whole-project rules over every kept document of their input type.
+fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document], opts: &CheckOptions, findings: &mut Vec<Finding>, problems: &mut Vec<Problem>) {
+    // Rules that see the same documents share one input.
+    let mut groups: BTreeMap<(InputType, Vec<String>), Vec<&Arc<Rule>>> = BTreeMap::new();
+    for r in rules {
+        let mut kinds = r.kinds.clone();
+        kinds.sort();
+        groups.entry((r.input, kinds)).or_default().push(r);
+    }
+    for ((input_type, _), group) in groups {
+        let selected: Vec<&Document> = docs.iter().filter(|d| group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type).collect();
+        if selected.is_empty() {
+            continue;
+        }
+        let input = serde_json::json!({
+            "documents": selected.iter().map(|d| &d.value).collect::<Vec<_>>(),
+            "files": selected.iter().map(|d| d.file.path.as_str()).collect::<Vec<_>>(),
+        });
+        let (hits, failures) = ev.evaluate(&input, &group);
+        for f in failures {
+            problems.push(Problem::error(&f.rule.source, None, format!("whole-project rule {} ({}) failed: {}", f.rule.id, f.rule.name, f.message)));
+        }
+        for hit in hits {
+            let target = match hit.path.as_slice() {
+                [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => selected.get(*i).map(|d| (*d, rest.to_vec())),
+                _ => None,
+            };
+            match target {
+                Some((doc, rest)) => {
+                    let mut f = [to_finding(hit, doc, rest, &opts.severity_overrides)];
+                    if doc.input_type == InputType::Kubernetes {
+                        suppress::apply_annotations(doc, &mut f);
+                    }
+                    findings.extend(f);
+                }
+                None => problems.push(Problem::error(&hit.rule.source, None, format!("whole-project rule {} returned a path that does not start with [\"documents\", <index>]: {:?}", hit.rule.id, hit.path))),
+            }
+        }
+    }
+}
+
+/// Runs a check with policies already loaded.
+pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let rules = active_rules(set, opts);
+    let doc_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Document).cloned().collect();
+    let project_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Project).cloned().collect();
+    let mut problems = set.problems.clone();
+
+    let mut exclude = globset::GlobSetBuilder::new();
+    for pattern in &opts.exclude {
+        match globset::Glob::new(pattern) {
+            Ok(g) => {
+                exclude.add(g);
+            }
+            Err(e) => problems.push(Problem::error("--exclude", None, format!("invalid glob {pattern:?}: {e}"))),
+        }
+    }
+    let exclude = exclude.build().unwrap_or_else(|_| globset::GlobSet::empty());
+
+    let mut candidates = Vec::new();
+    if !opts.paths.is_empty() {
+        let (found, walk_problems) = discover::discover(&opts.paths, &exclude, &cwd);
+        candidates = found;
+        problems.extend(walk_problems);
+    }
+    if let Some((shard, count)) = opts.shard {
+        candidates = crate::shard::select(candidates, shard, count);
+    }
+
+    let total = candidates.len() + usize::from(opts.stdin.is_some());
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = &opts.progress {
+            (p.0)(n, total);
+        }
+    };
+
+    let run = || {
+        let mut outcomes: Vec<FileOutcome> = candidates
+            .par_iter()
+            .map_init(
+                || Evaluator::new(set),
+                |ev, c| {
+                    let o = match discover::read(c) {
+                        Ok(file) => process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts),
+                        Err(p) => FileOutcome { problems: vec![p], ..Default::default() },
+                    };
+                    tick();
+                    o
+                },
+            )
+            .collect();
+        if let Some((name, text)) = &opts.stdin {
+            let mut ev = Evaluator::new(set);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+            let file = SourceFile::new(name.clone(), None, text);
+            outcomes.push(process_file(&mut ev, file, true, &doc_rules, &project_rules, opts));
+            tick();
+        }
+        outcomes
+    };
+    let outcomes = match opts.jobs {
+        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        },
+        _ => run(),
+    };
+
+    let files = candidates.len() + usize::from(opts.stdin.is_some());
+    let mut findings = Vec::new();
+    let mut kept = Vec::new();
+    let mut documents = 0;
+    let mut directive_files = Vec::new();
+    for o in outcomes {
+        directive_files.extend(o.directive_files);
+        findings.extend(o.findings);
+        problems.extend(o.problems);
+        kept.extend(o.kept);
+        documents += o.documents;
+    }
+    if !project_rules.is_empty() {
+        kept.sort_by(|a, b| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        let mut ev = Evaluator::new(set);
+        run_project_rules(&mut ev, &project_rules, &kept, opts, &mut findings, &mut problems);
+    }
+    drop(kept);
+    // Directives in files with no finding at all suppress nothing.
+    let with_findings: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.path.as_str()).collect();
+    let clean: Vec<Arc<SourceFile>> = directive_files.into_iter().filter(|f| !with_findings.contains(f.path.as_str())).collect();
+    problems.extend(suppress::unused_in_clean_files(&clean, &rules));
+
+    finish(findings, problems, rules, files, documents, opts)
+}
+
+/// Sorts, deduplicates, fingerprints and applies suppressions.
+fn finish(mut findings: Vec<Finding>, mut problems: Vec<Problem>, rules: Vec<Arc<Rule>>, files: usize, documents: usize, opts: &CheckOptions) -> RunReport {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.span.end.cmp(&b.span.end)));
+    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message && a.file.path == b.file.path);
+    // Two findings of one rule on one node: keep fingerprints unique, deterministically.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in &mut findings {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = format!("{}:{}", f.fingerprint, n);
+        }
+    }
+    let fixed_from_baseline = suppress::apply(&mut findings, &mut problems, opts, &rules);
+    problems.sort();
+    problems.dedup();
+    RunReport {
+        findings,
+        problems,
+        rules,
+        files,
+        documents,
+        fail_on: opts.fail_on,
+        fixed_from_baseline,
+        version: crate::VERSION.to_string(),
+    }
+}
+
+/// Loads policies and runs a check.
+pub fn check(opts: &CheckOptions) -> RunReport {
+    let set = PolicySet::load(&opts.policy);
+    check_with(&set, opts)
+}

@@ -1,0 +1,15 @@
+//! The data-driven rule test: every built-in rule's fail fixture fires exactly on its
+//! `# expect:` lines (and every document fires), and its pass fixture is clean.
+
+use runeguard::policy::{PolicyOptions, PolicySet};
+use runeguard::testing::fixture_outcomes;
+
+#[test]
+fn every_rule_passes_its_fixtures() {
+    let set = PolicySet::load(&PolicyOptions { builtin: true, ..Default::default() });
+    assert!(set.problems.is_empty(), "built-in policies failed to load:\n{}", set.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(!set.rules.is_empty());
+    let outcomes = fixture_outcomes(&set, &set.rules, true);
+    let failures: Vec<String> = outcomes.iter().filter(|o| !o.passed()).map(|o| format!("{}\n    {}", o.name, o.errors.join("\n    "))).collect();
+    assert!(failures.is_empty(), "{} of {} fixture checks failed:\n{}", failures.len(), outcomes.len(), failures.join("\n"));
+}
