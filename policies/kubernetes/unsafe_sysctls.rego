@@ -1,0 +1,51 @@
+# METADATA
+# title: Pods must set only safe sysctls
+# description: >-
+#   Flags pod-level sysctls outside the safe set of the Pod Security Standards (baseline),
+#   given in `data.settings.kubernetes.safe_sysctls`.
+# custom:
+#   id: K8S-038
+#   name: unsafe-sysctls
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
+#   CronJob]
+#   controls:
+#     nist-800-53: [CM-7]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC6.8]
+#   rationale: >-
+#     A sysctl is safe when the kernel namespaces it per pod and it cannot hurt the node or
+#     other pods. The others either change the whole node's kernel (`vm.*`, `kernel.*` outside
+#     IPC) or weaken isolation (`net.ipv4.ip_forward`, `kernel.msg*` limits), and a pod that
+#     sets
+#     them is refused by the kubelet unless an administrator allowed them. The safe set is
+#     that of the Pod Security Standards baseline profile as of Kubernetes 1.32; extend it
+#     with `--data` where the kubelet allows more (`--allowed-unsafe-sysctls`).
+#   remediation: >-
+#     Remove the sysctl, or tune it on the node (e.g. through a tuning DaemonSet or the node
+#     image) rather than from an application pod.
+#   related:
+#     - https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.unsafe_sysctls
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+# Names may use `/` as the separator (net/ipv4/tcp_syncookies): compare in dotted form.
+normalize(name) := replace(name, "/", ".")
+
+safe(name) if normalize(name) in {s | some s in data.settings.kubernetes.safe_sysctls}
+
+deny contains finding if {
+	k8s.is_workload
+	some i, sysctl in k8s.pod_spec.securityContext.sysctls
+	name := sysctl.name
+	is_string(name)
+	not safe(name)
+	finding := {
+		"msg": sprintf("%s sets unsafe sysctl %q", [k8s.object_label, name]),
+		"path": array.concat(k8s.pod_spec_path, ["securityContext", "sysctls", i, "name"]),
+	}
+}
