@@ -295,11 +295,11 @@ label_list(labels) := sprintf("%s and %d more", [concat(", ", array.slice(labels
 
 # The action of an AuthorizationPolicy: ALLOW when absent.
 action(doc) := a if {
-	a := enum(spec(doc).action)
+	a := enum(object.get(spec(doc), "action", null))
 	a != ""
 }
 
-action(doc) := "ALLOW" if enum(spec(doc).action) == ""
+action(doc) := "ALLOW" if enum(object.get(spec(doc), "action", null)) == ""
 
 rules(doc) := r if {
 	r := spec(doc).rules
