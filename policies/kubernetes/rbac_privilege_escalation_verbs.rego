@@ -1,0 +1,108 @@
+# METADATA
+# title: RBAC rules must not grant privilege-escalation permissions
+# description: >-
+#   Flags Role and ClusterRole rules that allow escalate or bind on roles, impersonate, exec
+#   or attach into pods, adding ephemeral containers, creating pods or workloads, minting
+#   service account tokens, or the kubelet API through nodes/proxy (named or through `*`).
+# custom:
+#   id: K8S-033
+#   name: rbac-privilege-escalation-verbs
+#   severity: high
+#   input: kubernetes
+#   kinds: [Role, ClusterRole]
+#   controls:
+#     nist-800-53: [AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.3]
+#     zero-trust: [ZT-6]
+#     cis-kubernetes: [5.1.4, 5.1.8]
+#   rationale: >-
+#     Each of these permissions lets the subject obtain more than the role lists: `escalate`
+#     and `bind` grant any permission through a new or edited role; `impersonate` acts as
+#     another identity; exec, attach and ephemeral containers run commands in pods that hold
+#     other service accounts and Secrets; creating a pod or a workload mounts any Secret or
+#     service account of the namespace; `serviceaccounts/token` mints their tokens; and
+#     nodes/proxy reaches the kubelet API, which runs commands in any pod of the node and
+#     bypasses audit. `get` counts for exec and attach (the WebSocket upgrade is a GET).
+#   remediation: >-
+#     Remove the permission, or give it to a dedicated, reviewed identity (a CI deployer, a
+#     controller) scoped to one namespace; restrict `bind` with `resourceNames` to the roles
+#     that may be handed out.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
+package runeguard.kubernetes.rbac_privilege_escalation_verbs
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+rbac := "rbac.authorization.k8s.io"
+
+workload_targets := [
+	["", "pods"], ["", "replicationcontrollers"],
+	["apps", "deployments"], ["apps", "daemonsets"], ["apps", "statefulsets"], ["apps", "replicasets"],
+	["extensions", "deployments"], ["extensions", "daemonsets"], ["extensions", "replicasets"],
+	["batch", "jobs"], ["batch", "cronjobs"],
+]
+
+# label, verbs, [group, resource] targets; `named_ok`: resourceNames makes it acceptable.
+dangerous := [
+	{"label": "escalate roles", "verbs": ["escalate"], "targets": [[rbac, "roles"], [rbac, "clusterroles"]], "named_ok": false},
+	{"label": "bind roles", "verbs": ["bind"], "targets": [[rbac, "roles"], [rbac, "clusterroles"]], "named_ok": true},
+	{"label": "impersonate", "verbs": ["impersonate"], "targets": [["", "users"], ["", "groups"], ["", "serviceaccounts"], ["authentication.k8s.io", "uids"], ["authentication.k8s.io", "userextras"]], "named_ok": false},
+	{"label": "exec into pods", "verbs": ["create", "get"], "targets": [["", "pods/exec"]], "named_ok": false},
+	{"label": "attach to pods", "verbs": ["create", "get"], "targets": [["", "pods/attach"]], "named_ok": false},
+	{"label": "add ephemeral containers", "verbs": ["update", "patch"], "targets": [["", "pods/ephemeralcontainers"]], "named_ok": false},
+	{"label": "create pods or workloads", "verbs": ["create"], "targets": workload_targets, "named_ok": false},
+	{"label": "mint service account tokens", "verbs": ["create"], "targets": [["", "serviceaccounts/token"]], "named_ok": false},
+	{"label": "use nodes/proxy", "verbs": ["get", "create", "update", "patch", "delete"], "targets": [["", "nodes/proxy"]], "named_ok": false},
+]
+
+verb_ok(rule, verb) if {
+	some v in rule.verbs
+	v in {verb, "*"}
+}
+
+group_ok(rule, group) if {
+	some g in rule.apiGroups
+	g in {group, "*"}
+}
+
+resource_ok(rule, resource) if {
+	some r in rule.resources
+	r in {resource, "*"}
+}
+
+# `pods/*` covers every subresource of pods (but not pods itself).
+resource_ok(rule, resource) if {
+	contains(resource, "/")
+	base := split(resource, "/")[0]
+	some r in rule.resources
+	r == sprintf("%s/*", [base])
+}
+
+named(rule) if count(object.get(rule, "resourceNames", [])) > 0
+
+grants(rule, d) if {
+	some verb in d.verbs
+	verb_ok(rule, verb)
+	some t in d.targets
+	group_ok(rule, t[0])
+	resource_ok(rule, t[1])
+	not skip_named(rule, d)
+}
+
+skip_named(rule, d) if {
+	d.named_ok
+	named(rule)
+}
+
+deny contains finding if {
+	some i, rule in input.rules
+	is_object(rule)
+	labels := [d.label | some d in dangerous; grants(rule, d)]
+	count(labels) > 0
+	finding := {
+		"msg": sprintf("%s lets its subjects escalate privileges through rule %d: %s", [k8s.object_label, i, concat(", ", labels)]),
+		"path": ["rules", i, "verbs"],
+	}
+}

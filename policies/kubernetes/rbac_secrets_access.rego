@@ -1,0 +1,58 @@
+# METADATA
+# title: RBAC rules should not let subjects read Secrets
+# description: >-
+#   Flags Role and ClusterRole rules that allow get, list or watch on Secrets of the core API
+#   group (named or through `*`), unless restricted to named Secrets with resourceNames.
+# custom:
+#   id: K8S-031
+#   name: rbac-secrets-access
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Role, ClusterRole]
+#   controls:
+#     nist-800-53: [AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.3]
+#     cis-kubernetes: [5.1.2]
+#   rationale: >-
+#     Secrets hold the credentials of everything else: service account tokens, database
+#     passwords, TLS keys. `list` and `watch` return the content of every Secret in scope,
+#     not only their names, so reading Secrets is equivalent to holding every credential they
+#     contain, across all namespaces for a ClusterRole.
+#   remediation: >-
+#     Mount the Secrets a workload needs instead of reading them through the API; where an
+#     operator must read one, grant `get` with `resourceNames` listing exactly those Secrets,
+#     in a namespaced Role.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
+package runeguard.kubernetes.rbac_secrets_access
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+read_verbs := ["get", "list", "watch"]
+
+core_group(rule) if {
+	some g in rule.apiGroups
+	g in {"", "*"}
+}
+
+unrestricted(rule) if count(object.get(rule, "resourceNames", [])) == 0
+
+verbs(rule) := read_verbs if "*" in rule.verbs
+
+verbs(rule) := [v | some v in read_verbs; v in rule.verbs] if not "*" in rule.verbs
+
+deny contains finding if {
+	some i, rule in input.rules
+	core_group(rule)
+	unrestricted(rule)
+	allowed := verbs(rule)
+	count(allowed) > 0
+	some j, resource in rule.resources
+	resource in {"secrets", "*"}
+	finding := {
+		"msg": sprintf("%s can %s Secrets (rule %d)", [k8s.object_label, concat(", ", allowed), i]),
+		"path": ["rules", i, "resources", j],
+	}
+}
