@@ -1,5 +1,14 @@
 # Helpers shared by the Kubernetes rules. Every helper that yields a node yields
 # {"value": ..., "path": [...]} so that rules can report the exact location.
+#
+# Two families: the helpers without arguments read `input` (document-scope rules, where `input`
+# is one object); the `*_of(doc)` functions take an object (whole-project rules, which walk
+# `input.documents`) and return paths relative to that object.
+#
+# Values are read with the types the API server accepts: `privileged: "true"` (a string) is not
+# a boolean and `runAsUser: "0"` is not a number; the API server rejects such objects, so no
+# rule treats them as the value they spell. Resource quantities are the exception: `cpu: 1`,
+# `cpu: "1"` and `cpu: 500m` are all valid.
 package runeguard.lib.k8s
 
 import rego.v1
@@ -13,22 +22,14 @@ container_fields := ["containers", "initContainers", "ephemeralContainers"]
 is_workload if workload_kinds[input.kind]
 
 # The path of the pod spec inside the object.
-pod_spec_path := ["spec"] if input.kind == "Pod"
-
-pod_spec_path := ["spec", "jobTemplate", "spec", "template", "spec"] if input.kind == "CronJob"
-
-pod_spec_path := ["spec", "template", "spec"] if template_kinds[input.kind]
+pod_spec_path := pod_spec_path_of(input)
 
 # The path of the pod template's metadata (labels, annotations).
-pod_metadata_path := ["metadata"] if input.kind == "Pod"
+pod_metadata_path := pod_metadata_path_of(input)
 
-pod_metadata_path := ["spec", "jobTemplate", "spec", "template", "metadata"] if input.kind == "CronJob"
+pod_spec := pod_spec_of(input)
 
-pod_metadata_path := ["spec", "template", "metadata"] if template_kinds[input.kind]
-
-pod_spec := object.get(input, pod_spec_path, {})
-
-pod_metadata := object.get(input, pod_metadata_path, {})
+pod_metadata := pod_metadata_of(input)
 
 pod_annotations := object.get(pod_metadata, "annotations", {})
 
@@ -37,16 +38,15 @@ pod_annotations := object.get(pod_metadata, "annotations", {})
 injected(c) if {
 	some rule in data.settings.kubernetes.injected_containers
 	c.name == rule.name
-	contains(object.get(c, "image", ""), rule.image_contains)
+	img := object.get(c, "image", "")
+	is_string(img)
+	contains(img, rule.image_contains)
 }
 
 # Every container of the workload: containers, initContainers and ephemeralContainers.
-containers contains {"value": c, "path": array.concat(pod_spec_path, [field, i]), "field": field} if {
+containers contains c if {
 	is_workload
-	some field in container_fields
-	some i, c in object.get(pod_spec, field, [])
-	is_object(c)
-	not injected(c)
+	some c in containers_of(input)
 }
 
 namespace := ns if {
@@ -55,25 +55,19 @@ namespace := ns if {
 	ns != ""
 }
 
-name := object.get(object.get(input, "metadata", {}), "name", "<unnamed>")
+name := name_of(input)
 
 # "Deployment payments/api", or "Deployment api" when no namespace is set.
-object_label := sprintf("%s %s/%s", [input.kind, namespace, name])
-
-object_label := sprintf("%s %s", [input.kind, name]) if not namespace
+object_label := label_of(input)
 
 container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
 
 # `Deployment payments/api, container "migrate"`
-container_label(c) := sprintf("%s, %s %q", [object_label, container_kind[c.field], object.get(c.value, "name", "<unnamed>")])
+container_label(c) := container_label_of(input, c)
 
 # A securityContext field as it applies to a container: the container's own setting wins over
 # the pod's. Only for fields that exist at both levels (runAsUser, runAsNonRoot, seccompProfile...).
-effective_security(c, field) := c.value.securityContext[field]
-
-effective_security(c, field) := pod_spec.securityContext[field] if {
-	not has_container_setting(c, field)
-}
+effective_security(c, field) := effective_security_of(input, c, field)
 
 has_container_setting(c, field) if {
 	_ = c.value.securityContext[field]
@@ -81,3 +75,136 @@ has_container_setting(c, field) if {
 
 # Where a container-level securityContext field is, or would be.
 security_path(c, field) := array.concat(c.path, ["securityContext", field])
+
+# Where the securityContext field that applies to a container is set: the container's own
+# field when it has one, else the pod's, else where the container's would be.
+effective_security_path(c, field) := effective_security_path_of(input, c, field)
+
+# Pods that run on Windows nodes (`spec.os.name: windows`, or a `kubernetes.io/os: windows`
+# node selector): Linux-only settings (capabilities, seccomp, allowPrivilegeEscalation,
+# readOnlyRootFilesystem, SELinux) do not apply to them.
+is_windows if is_windows_of(input)
+
+# The container's image, when it is a non-empty string.
+image(c) := img if {
+	img := c.value.image
+	is_string(img)
+	img != ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# Functions of an object, for whole-project rules (and used by the helpers above).
+
+pod_spec_path_of(doc) := ["spec"] if doc.kind == "Pod"
+
+pod_spec_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "spec"] if doc.kind == "CronJob"
+
+pod_spec_path_of(doc) := ["spec", "template", "spec"] if template_kinds[doc.kind]
+
+pod_metadata_path_of(doc) := ["metadata"] if doc.kind == "Pod"
+
+pod_metadata_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "metadata"] if doc.kind == "CronJob"
+
+pod_metadata_path_of(doc) := ["spec", "template", "metadata"] if template_kinds[doc.kind]
+
+pod_spec_of(doc) := object.get(doc, pod_spec_path_of(doc), {})
+
+pod_metadata_of(doc) := object.get(doc, pod_metadata_path_of(doc), {})
+
+pod_annotations_of(doc) := object.get(pod_metadata_of(doc), "annotations", {})
+
+# The containers of a workload object (empty for other objects), mesh-injected ones excluded.
+containers_of(doc) := {c_ |
+	workload_kinds[doc.kind]
+	spec := pod_spec_of(doc)
+	is_object(spec)
+	some field in container_fields
+	list := object.get(spec, field, [])
+	is_array(list)
+	some i, c in list
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(pod_spec_path_of(doc), [field, i]), "field": field}
+}
+
+# The namespace an object names, or "" when it names none.
+namespace_of(doc) := ns if {
+	ns := doc.metadata.namespace
+	is_string(ns)
+} else := ""
+
+# The namespace an object lands in when applied as is: the one it names, else `default`.
+effective_namespace_of(doc) := ns if {
+	ns := namespace_of(doc)
+	ns != ""
+} else := "default"
+
+name_of(doc) := n if {
+	n := doc.metadata.name
+	is_string(n)
+	n != ""
+} else := "<unnamed>"
+
+label_of(doc) := sprintf("%s %s/%s", [doc.kind, namespace_of(doc), name_of(doc)]) if {
+	namespace_of(doc) != ""
+} else := sprintf("%s %s", [doc.kind, name_of(doc)])
+
+container_label_of(doc, c) := sprintf("%s, %s %q", [label_of(doc), container_kind[c.field], container_name(c)])
+
+container_name(c) := n if {
+	n := c.value.name
+	is_string(n)
+} else := "<unnamed>"
+
+effective_security_of(doc, c, field) := c.value.securityContext[field]
+
+effective_security_of(doc, c, field) := pod_spec_of(doc).securityContext[field] if {
+	not has_container_setting(c, field)
+}
+
+effective_security_path_of(doc, c, field) := security_path(c, field) if {
+	has_container_setting(c, field)
+} else := array.concat(pod_spec_path_of(doc), ["securityContext", field]) if {
+	_ = pod_spec_of(doc).securityContext[field]
+} else := security_path(c, field)
+
+is_windows_of(doc) if pod_spec_of(doc).os.name == "windows"
+
+is_windows_of(doc) if pod_spec_of(doc).nodeSelector["kubernetes.io/os"] == "windows"
+
+# ---------------------------------------------------------------------------------------------
+# Image references: [registry[:port]/]repository[:tag][@algorithm:digest].
+
+# True when the reference ends with a digest (`@sha256:<64 hex>`, or another algorithm).
+image_has_digest(image) if regex.match(`@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`, image)
+
+# The tag of a reference, undefined when it has none: the text after the last `:` of the last
+# path component, so that a registry port (`registry:5000/app`) is not read as a tag.
+image_tag(image) := tag if {
+	name := split(image, "@")[0]
+	parts := split(name, "/")
+	last := parts[count(parts) - 1]
+	contains(last, ":")
+	segments := split(last, ":")
+	tag := segments[count(segments) - 1]
+}
+
+# References that a template engine or a deploy tool fills in (`${IMAGE}`, `$(TAG)`, `{{ .Values }}`).
+image_templated(image) if contains(image, "${")
+
+image_templated(image) if contains(image, "$(")
+
+image_templated(image) if contains(image, "{{")
+
+# ---------------------------------------------------------------------------------------------
+# Resources.
+
+resource_names := {"cpu": "CPU", "memory": "memory"}
+
+# A quantity that is given: a number or a non-empty string (`500m`, `"1"`, `1`, `1Gi`).
+quantity_set(v) if is_number(v)
+
+quantity_set(v) if {
+	is_string(v)
+	trim_space(v) != ""
+}

@@ -1,0 +1,48 @@
+# METADATA
+# title: Containers should drop all Linux capabilities
+# description: >-
+#   Flags containers whose securityContext.capabilities.drop does not contain ALL (Linux pods;
+#   Windows containers have no capabilities).
+# custom:
+#   id: K8S-007
+#   name: capabilities-not-dropped
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [CM-7]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC6.8]
+#     cis-kubernetes: [5.2.10]
+#   rationale: >-
+#     Container runtimes grant a default set of capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID,
+#     SETGID, NET_BIND_SERVICE, KILL, and NET_RAW on some runtimes) that most processes never
+#     use. Dropping ALL and adding back only what is needed removes that attack surface; dropping
+#     a few named capabilities leaves the rest.
+#   remediation: >-
+#     Set `securityContext.capabilities.drop: [ALL]` and list in `capabilities.add` only what the
+#     process needs (typically nothing, or NET_BIND_SERVICE).
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+package runeguard.kubernetes.capabilities_not_dropped
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	not k8s.is_windows
+	some c in k8s.containers
+	not drops_all(c)
+	finding := {
+		"msg": sprintf("%s does not drop all capabilities (capabilities.drop lacks ALL)", [k8s.container_label(c)]),
+		"path": array.concat(c.path, ["securityContext", "capabilities", "drop"]),
+	}
+}
+
+drops_all(c) if {
+	dropped := c.value.securityContext.capabilities.drop
+	is_array(dropped)
+	some cap in dropped
+	is_string(cap)
+	upper(trim_space(cap)) == "ALL"
+}

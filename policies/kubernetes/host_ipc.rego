@@ -1,0 +1,33 @@
+# METADATA
+# title: Pods must not share the host's IPC namespace
+# description: Flags workloads whose pod spec sets hostIPC to true.
+# custom:
+#   id: K8S-010
+#   name: host-ipc
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [SC-39]
+#     nist-csf-2.0: [PR.IR-01]
+#     soc2: [CC6.1]
+#     cis-kubernetes: [5.2.4]
+#   rationale: >-
+#     The host's IPC namespace exposes the node's shared memory segments, semaphores and message
+#     queues: a container can read or corrupt the data other processes of the node exchange.
+#   remediation: >-
+#     Remove `hostIPC: true`; containers of one pod already share an IPC namespace with each other.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.host_ipc
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	k8s.pod_spec.hostIPC == true
+	finding := {
+		"msg": sprintf("%s shares the host's IPC namespace (hostIPC: true)", [k8s.object_label]),
+		"path": array.concat(k8s.pod_spec_path, ["hostIPC"]),
+	}
+}

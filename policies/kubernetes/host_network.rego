@@ -1,0 +1,36 @@
+# METADATA
+# title: Pods must not use the host's network namespace
+# description: Flags workloads whose pod spec sets hostNetwork to true.
+# custom:
+#   id: K8S-008
+#   name: host-network
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [SC-7, AC-4]
+#     nist-csf-2.0: [PR.IR-01]
+#     soc2: [CC6.6]
+#     zero-trust: [ZT-2]
+#     cis-kubernetes: [5.2.5]
+#   rationale: >-
+#     A pod on the host network sees every interface of the node, can bind its ports, reach
+#     services listening on localhost (the kubelet, cloud metadata endpoints) and sniff traffic;
+#     NetworkPolicies and the mesh's sidecar no longer apply to it.
+#   remediation: >-
+#     Remove `hostNetwork: true`; expose the workload through a Service instead. Node agents that
+#     truly need it (CNI, node exporters) belong in a dedicated, documented exception.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.host_network
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	k8s.pod_spec.hostNetwork == true
+	finding := {
+		"msg": sprintf("%s uses the host's network namespace (hostNetwork: true)", [k8s.object_label]),
+		"path": array.concat(k8s.pod_spec_path, ["hostNetwork"]),
+	}
+}

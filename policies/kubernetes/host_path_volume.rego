@@ -1,0 +1,107 @@
+# METADATA
+# title: Pods must not mount host paths
+# description: >-
+#   Flags each hostPath volume of a workload, and says when the path is one that hands over the
+#   node: the root filesystem, /etc, /proc, /sys, /dev, /boot, the kubelet's or the container
+#   runtime's state, or a container runtime socket (data.settings.kubernetes.critical_host_paths),
+#   or a directory above one of them.
+# custom:
+#   id: K8S-011
+#   name: host-path-volume
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [AC-6, CM-7]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.1]
+#     cis-kubernetes: [5.2.12]
+#   rationale: >-
+#     A hostPath volume gives the container the node's files, outside any quota or isolation.
+#     Mounting a container runtime socket (docker, containerd, cri-o) or the kubelet's directory
+#     is a full node takeover; /etc and / allow rewriting the node's users, cron and certificates.
+#     The catalog rates those paths critical: the message says so, so that they can be triaged
+#     first.
+#   remediation: >-
+#     Use a persistentVolumeClaim, configMap, secret, emptyDir or a CSI volume instead. Node
+#     agents that must read host files should mount the narrowest path read-only, on dedicated
+#     nodes, with a documented exception.
+#   related:
+#     - https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.host_path_volume
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	k8s.is_workload
+	volumes := k8s.pod_spec.volumes
+	is_array(volumes)
+	some i, volume in volumes
+	is_object(volume.hostPath)
+	finding := {
+		"msg": sprintf("%s mounts the host path %s in volume %q%s", [k8s.object_label, shown(volume.hostPath), volume_name(volume), criticality(volume.hostPath)]),
+		"path": array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath", "path"]),
+	}
+}
+
+volume_name(volume) := volume.name if {
+	is_string(volume.name)
+} else := "<unnamed>"
+
+shown(host_path) := sprintf("%q", [host_path.path]) if {
+	is_string(host_path.path)
+} else := "(no path given)"
+
+criticality(host_path) := sprintf(" (critical: %s)", [reason]) if {
+	p := normalized(host_path.path)
+	reason := critical_reason(p)
+} else := ""
+
+critical_reason("/") := "the node's whole filesystem"
+
+# The path itself is critical, or lies below a path whose every part is (`subpaths`: sockets,
+# the kubelet's and the runtime's state; not /etc, /proc, /sys or /dev, whose parts such as
+# /etc/ssl/certs or /sys/fs/cgroup are commonly and more safely mounted alone).
+critical_reason(p) := reason if {
+	p != "/"
+	reasons := [entry.reason |
+		some entry in data.settings.kubernetes.critical_host_paths
+		at_or_below(p, entry)
+	]
+	count(reasons) > 0
+	reason := reasons[0]
+}
+
+# The path is a directory above a critical path: mounting it exposes that path.
+critical_reason(p) := sprintf("it contains %s: %s", [normalized(entry.path), entry.reason]) if {
+	p != "/"
+	not critical_itself(p)
+	entries := [entry |
+		some entry in data.settings.kubernetes.critical_host_paths
+		startswith(normalized(entry.path), concat("", [p, "/"]))
+	]
+	count(entries) > 0
+	entry := entries[0]
+}
+
+critical_itself(p) if {
+	some entry in data.settings.kubernetes.critical_host_paths
+	at_or_below(p, entry)
+}
+
+at_or_below(p, entry) if p == normalized(entry.path)
+
+at_or_below(p, entry) if {
+	entry.subpaths == true
+	startswith(p, concat("", [normalized(entry.path), "/"]))
+}
+
+# `/var/run/` and `/var//run` are `/var/run`; a relative path is left as written.
+normalized(path) := p if {
+	is_string(path)
+	parts := [part | some part in split(path, "/"); part != ""; part != "."]
+	startswith(path, "/")
+	p := concat("", ["/", concat("/", parts)])
+}

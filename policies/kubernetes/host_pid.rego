@@ -1,0 +1,35 @@
+# METADATA
+# title: Pods must not share the host's process ID namespace
+# description: Flags workloads whose pod spec sets hostPID to true.
+# custom:
+#   id: K8S-009
+#   name: host-pid
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [SC-39, AC-6]
+#     nist-csf-2.0: [PR.IR-01]
+#     soc2: [CC6.1]
+#     cis-kubernetes: [5.2.3]
+#   rationale: >-
+#     With the host's PID namespace a container sees every process of the node, can read their
+#     environment and command lines (secrets included) and, with enough privilege, signal or
+#     ptrace them: the process isolation that SC-39 asks for is gone.
+#   remediation: >-
+#     Remove `hostPID: true`. Debugging tools that need it should run as short-lived, audited
+#     ephemeral pods, not as part of the workload.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+package runeguard.kubernetes.host_pid
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	k8s.pod_spec.hostPID == true
+	finding := {
+		"msg": sprintf("%s shares the host's process ID namespace (hostPID: true)", [k8s.object_label]),
+		"path": array.concat(k8s.pod_spec_path, ["hostPID"]),
+	}
+}

@@ -1,0 +1,68 @@
+# METADATA
+# title: Containers should have CPU and memory limits
+# description: >-
+#   Flags containers (init containers included; ephemeral containers cannot have resources) that
+#   have no CPU limit or no memory limit, unless the pod sets pod-level limits or a LimitRange of
+#   the same namespace, in the scanned files, gives containers a default limit.
+# custom:
+#   id: K8S-013
+#   name: missing-resource-limits
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, LimitRange]
+#   scope: project
+#   controls:
+#     nist-800-53: [SC-6, SC-5]
+#     nist-csf-2.0: [PR.IR-04]
+#     soc2: [A1.1]
+#   rationale: >-
+#     A container without a memory limit can exhaust the node's memory and get its neighbours
+#     OOM-killed; without a CPU limit it can starve them. Limits are how SC-6 (resource
+#     availability) and SC-5 (denial-of-service protection) are enforced per workload. A
+#     LimitRange default counts, because the API server fills it in; it is looked for only in the
+#     scanned files, so a LimitRange managed elsewhere needs a suppression or the `--data`
+#     setting.
+#   remediation: >-
+#     Set `resources.limits.cpu` and `resources.limits.memory` on every container, or give the
+#     namespace a LimitRange with `default` limits for containers.
+#   related:
+#     - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+#     - https://kubernetes.io/docs/concepts/policy/limit-range/
+package runeguard.kubernetes.missing_resource_limits
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+# [namespace, resource] pairs for which a LimitRange gives containers a default limit (its
+# `default`, or its `max` when `default` is not given, as the API server defaults it).
+defaulted contains [ns, r] if {
+	some doc in input.documents
+	doc.kind == "LimitRange"
+	ns := k8s.effective_namespace_of(doc)
+	some item in doc.spec.limits
+	item.type == "Container"
+	some field in ["default", "max"]
+	some r, v in item[field]
+	k8s.quantity_set(v)
+}
+
+deny contains finding if {
+	some i, doc in input.documents
+	doc.kind != "LimitRange"
+	some c in k8s.containers_of(doc)
+	c.field != "ephemeralContainers"
+	missing := [k8s.resource_names[r] | some r in ["cpu", "memory"]; not limited(doc, c, r)]
+	count(missing) > 0
+	finding := {
+		"msg": sprintf("%s has no %s limit%s", [k8s.container_label_of(doc, c), concat(" or ", missing), limit_range_note(doc)]),
+		"path": array.concat(["documents", i], array.concat(c.path, ["resources", "limits"])),
+	}
+}
+
+limited(_, c, r) if k8s.quantity_set(c.value.resources.limits[r])
+
+limited(doc, _, r) if k8s.quantity_set(k8s.pod_spec_of(doc).resources.limits[r])
+
+limited(doc, _, r) if defaulted[[k8s.effective_namespace_of(doc), r]]
+
+limit_range_note(doc) := sprintf(" (and no LimitRange in the scanned files sets a default for namespace %q)", [k8s.effective_namespace_of(doc)])

@@ -1,0 +1,45 @@
+# METADATA
+# title: Containers must not allow privilege escalation
+# description: >-
+#   Flags containers whose securityContext does not set allowPrivilegeEscalation to false
+#   (Linux pods; the field does not exist for Windows containers).
+# custom:
+#   id: K8S-002
+#   name: privilege-escalation-allowed
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [AC-6(10)]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.3]
+#     zero-trust: [ZT-6]
+#     cis-kubernetes: [5.2.6]
+#   rationale: >-
+#     Unless allowPrivilegeEscalation is false, the kernel's no_new_privs flag is not set and a
+#     process can gain more privileges than its parent (setuid binaries, file capabilities), which
+#     defeats least privilege. The default is to allow it, so leaving the field out is a finding.
+#   remediation: >-
+#     Set `securityContext.allowPrivilegeEscalation: false` on every container (it is a
+#     container-level field; there is no pod-level equivalent).
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+#     - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+package runeguard.kubernetes.privilege_escalation_allowed
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	not k8s.is_windows
+	some c in k8s.containers
+	not c.value.securityContext.allowPrivilegeEscalation == false
+	finding := {
+		"msg": sprintf("%s %s", [k8s.container_label(c), problem(c)]),
+		"path": k8s.security_path(c, "allowPrivilegeEscalation"),
+	}
+}
+
+problem(c) := "allows privilege escalation (allowPrivilegeEscalation: true)" if {
+	c.value.securityContext.allowPrivilegeEscalation == true
+} else := "allows privilege escalation (allowPrivilegeEscalation is not set to false)"

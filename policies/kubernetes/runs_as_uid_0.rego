@@ -1,0 +1,44 @@
+# METADATA
+# title: Containers must not set user or group id 0
+# description: >-
+#   Flags containers whose effective runAsUser or runAsGroup is 0, set on the container or
+#   inherited from the pod.
+# custom:
+#   id: K8S-004
+#   name: runs-as-uid-0
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.3]
+#     cis-kubernetes: [5.2.7]
+#   rationale: >-
+#     A manifest that asks for user id 0 or group id 0 asks for root explicitly: the process owns
+#     every root-owned file it can reach, including host paths mounted into the container.
+#   remediation: >-
+#     Set `runAsUser` and `runAsGroup` to non-zero ids (10000 and above avoid overlapping host
+#     users), and build the image so that it works as that user.
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+package runeguard.kubernetes.runs_as_uid_0
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+fields := {"runAsUser": "user", "runAsGroup": "group"}
+
+deny contains finding if {
+	some c in k8s.containers
+	some field, what in fields
+	k8s.effective_security(c, field) == 0
+	finding := {
+		"msg": sprintf("%s runs with %s id 0 (%s: 0%s)", [k8s.container_label(c), what, field, origin(c, field)]),
+		"path": k8s.effective_security_path(c, field),
+	}
+}
+
+origin(c, field) := "" if {
+	k8s.has_container_setting(c, field)
+} else := ", from the pod's securityContext"
