@@ -1,0 +1,54 @@
+# METADATA
+# title: Compose images must be pinned to a version
+# description: Flags Compose services that pull an image without a tag or with the latest tag (services that build their image are not flagged).
+# custom:
+#   id: CFG-015
+#   name: compose-mutable-image
+#   severity: low
+#   input: config
+#   kinds: [compose]
+#   controls:
+#     nist-800-53: [CM-2]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC8.1]
+#   rationale: >-
+#     An untagged or `latest` image changes under the same name: two `docker compose up` runs
+#     start different software, so the baseline configuration is unknown (CM-2) and a
+#     compromised or broken upstream release is pulled silently.
+#   remediation: >-
+#     Pin a version tag (`postgres:16.4`), or better a digest (`postgres:16.4@sha256:...`).
+#   related:
+#     - https://docs.docker.com/reference/compose-file/services/#image
+package runeguard.config.compose_mutable_image
+
+import data.runeguard.lib.config
+import rego.v1
+
+# The part after the last "/": "postgres:16", "app", "app:latest".
+last_segment(image) := parts[count(parts) - 1] if parts := split(image, "/")
+
+problem(image) := "has no tag, so it means latest" if {
+	not contains(image, "@")
+	not contains(last_segment(image), ":")
+}
+
+problem(image) := "uses the latest tag" if {
+	not contains(image, "@")
+	parts := split(last_segment(image), ":")
+	lower(parts[count(parts) - 1]) == "latest"
+}
+
+deny contains finding if {
+	some s in config.services
+	image := s.value.image
+	is_string(image)
+	trim_space(image) != ""
+	not "build" in object.keys(s.value)
+	# An image or tag given by a variable cannot be judged.
+	not contains(last_segment(image), "$")
+	why := problem(trim_space(image))
+	finding := {
+		"msg": sprintf("%s image %q %s", [config.service_label(s), image, why]),
+		"path": array.concat(s.path, ["image"]),
+	}
+}

@@ -1,0 +1,62 @@
+# METADATA
+# title: Configuration must not hold plaintext secrets
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path); the value is never printed.
+# custom:
+#   id: CFG-016
+#   name: plaintext-secret-in-config
+#   severity: high
+#   input: config
+#   kinds: [standard, compose, generic]
+#   controls:
+#     nist-800-53: [IA-5, SC-28]
+#     nist-csf-2.0: [PR.AA-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     A secret in a configuration file is in version control, in every clone, backup and CI
+#     log, and readable by everyone who can read the repository; it cannot be rotated without
+#     a commit (IA-5) and is stored unprotected (SC-28).
+#   remediation: >-
+#     Reference the secret instead of writing it: an environment variable (`${DB_PASSWORD}`),
+#     a secret store (`vault:secret/data/db#password`), a Kubernetes `secretRef`, or a file
+#     (`password_file: /run/secrets/db_password`).
+#   related:
+#     - https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
+package runeguard.config.plaintext_secret_in_config
+
+import data.runeguard.lib.config
+import rego.v1
+
+# Compose `environment` entries are CFG-013's.
+compose_environment(path) if {
+	input.services
+	count(path) >= 3
+	path[0] == "services"
+	path[2] == "environment"
+}
+
+# `password: s3cret` anywhere in the document.
+deny contains finding if {
+	some e in config.entries
+	config.secret_key(e.key)
+	config.literal_secret(e.value)
+	not compose_environment(e.path)
+	finding := {
+		"msg": sprintf("%s holds a plaintext secret", [config.dotted(e.path)]),
+		"path": e.path,
+	}
+}
+
+# `{name: DB_PASSWORD, value: s3cret}` (environment lists in Helm values and alike).
+deny contains finding if {
+	walk(input, [path, obj])
+	is_object(obj)
+	is_string(obj.name)
+	"value" in object.keys(obj)
+	config.secret_key(obj.name)
+	config.literal_secret(obj.value)
+	not compose_environment(path)
+	finding := {
+		"msg": sprintf("%s holds a plaintext secret (%s)", [config.dotted(array.concat(path, ["value"])), obj.name]),
+		"path": array.concat(path, ["value"]),
+	}
+}

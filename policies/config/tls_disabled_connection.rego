@@ -1,0 +1,104 @@
+# METADATA
+# title: Connections must not turn TLS off
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, insecure true, verify false, insecure_skip_verify true - as keys or inside connection strings.
+# custom:
+#   id: CFG-017
+#   name: tls-disabled-connection
+#   severity: high
+#   input: config
+#   kinds: [standard, compose, generic]
+#   controls:
+#     nist-800-53: [SC-8, SC-23]
+#     nist-csf-2.0: [PR.DS-02]
+#     soc2: [CC6.7]
+#     zero-trust: [ZT-2]
+#   rationale: >-
+#     A connection without TLS exposes credentials and data to anyone on the path (SC-8); one
+#     that skips certificate verification accepts any server, so a man in the middle reads and
+#     alters everything while the connection looks encrypted (SC-23 session authenticity).
+#   remediation: >-
+#     Enable TLS and verify the server: `sslmode: verify-full` (PostgreSQL), `tls: true`,
+#     `insecure_skip_verify: false` with the right `ca_file`, or an mTLS-enforcing mesh for
+#     in-cluster hops.
+#   related:
+#     - https://www.postgresql.org/docs/current/libpq-ssl.html
+package runeguard.config.tls_disabled_connection
+
+import data.runeguard.lib.config
+import rego.v1
+
+# Keys that turn TLS (or its verification) off when false.
+off_when_false := {
+	"ssl", "tls", "use_ssl", "use_tls", "ssl_enabled", "tls_enabled", "enable_ssl", "enable_tls",
+	"verify", "ssl_verify", "tls_verify", "verify_ssl", "verify_tls", "verify_certificate",
+	"verify_certificates", "verify_peer", "ssl_verify_peer",
+}
+
+# Keys that turn TLS verification (or TLS) off when true.
+off_when_true := {
+	"insecure", "insecure_skip_verify", "skip_verify", "tls_skip_verify", "skip_tls_verify",
+	"ssl_skip_verify", "insecure_skip_tls_verify", "tls_insecure", "insecure_tls", "insecure_ssl",
+	"ssl_insecure", "allow_insecure", "plaintext", "use_plaintext",
+}
+
+ssl_mode_keys := {"sslmode", "ssl_mode"}
+
+is_false(v) if v == false
+
+is_false(v) if {
+	is_string(v)
+	lower(trim_space(v)) == "false"
+}
+
+is_true(v) if v == true
+
+is_true(v) if {
+	is_string(v)
+	lower(trim_space(v)) == "true"
+}
+
+deny contains finding if {
+	some e in config.entries
+	k := config.norm_key(e.key)
+	off_when_false[k]
+	is_false(e.value)
+	finding := {
+		"msg": sprintf("%s is false, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"path": e.path,
+	}
+}
+
+deny contains finding if {
+	some e in config.entries
+	k := config.norm_key(e.key)
+	off_when_true[k]
+	is_true(e.value)
+	finding := {
+		"msg": sprintf("%s is true, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"path": e.path,
+	}
+}
+
+deny contains finding if {
+	some e in config.entries
+	ssl_mode_keys[config.norm_key(e.key)]
+	is_string(e.value)
+	lower(trim_space(e.value)) in {"disable", "disabled", "allow"}
+	finding := {
+		"msg": sprintf("%s is %q, which allows connections without TLS", [config.dotted(e.path), lower(trim_space(e.value))]),
+		"path": e.path,
+	}
+}
+
+# Inside a connection string or URL: "postgres://...?sslmode=disable", "host=db sslmode=disable",
+# "jdbc:mysql://db/app?useSSL=false". Only the setting is printed, never the string (it may
+# hold credentials).
+deny contains finding if {
+	walk(input, [path, v])
+	is_string(v)
+	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl|tls|usessl|use_ssl)=(disable|disabled|allow|false|0|off)(?:$|[&;\s])`, v, 1)[0]
+	finding := {
+		"msg": sprintf("the connection string in %s sets %s=%s, which allows connections without TLS", [config.dotted(path), m[1], m[2]]),
+		"path": path,
+	}
+}

@@ -1,0 +1,86 @@
+# METADATA
+# title: Messaging must authenticate clients and encrypt traffic
+# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS.
+# custom:
+#   id: CFG-002
+#   name: unauthenticated-messaging
+#   severity: high
+#   input: config
+#   kinds: [standard]
+#   controls:
+#     nist-800-53: [SC-8, IA-3]
+#     nist-csf-2.0: [PR.DS-02, PR.AA-03]
+#     soc2: [CC6.7]
+#     zero-trust: [ZT-2]
+#   rationale: >-
+#     A broker that accepts unauthenticated clients lets any workload publish forged events or
+#     read every topic, and plaintext transport exposes the payloads (SC-8). Brokers and clients
+#     must identify each other (IA-3): SASL over TLS, or mutual TLS.
+#   remediation: >-
+#     Require SASL authentication over TLS (`security: "SASL/SSL"`, Kafka `SASL_SSL`) or mutual
+#     TLS (`security: "mTLS"`) for every queue and stream.
+#   related:
+#     - https://kafka.apache.org/documentation/#security
+package runeguard.config.unauthenticated_messaging
+
+import data.runeguard.lib.config
+import rego.v1
+
+sasl_words := `\b(sasl|scram|scram sha 256|scram sha 512|oauthbearer|gssapi|kerberos)\b`
+
+# Patterns under `communication_patterns.asynchronous`, and queue/stream patterns anywhere else
+# under `communication_patterns`.
+patterns contains {"name": name, "value": p, "path": array.concat(["communication_patterns"], path)} if {
+	walk(input.communication_patterns, [path, p])
+	is_object(p)
+	count(path) >= 2
+	name := path[count(path) - 1]
+	is_string(name)
+	describes_pattern(p)
+	asynchronous(path, name, p)
+}
+
+describes_pattern(p) if {
+	some k in ["security", "protocol", "technology", "use_case", "authentication"]
+	_ = p[k]
+}
+
+asynchronous(path, _, _) if path[count(path) - 2] == "asynchronous"
+
+asynchronous(path, name, p) if {
+	path[count(path) - 2] != "synchronous"
+	words := concat(" ", [config.key_words(name), lower(object.get(p, "protocol", "")), lower(object.get(p, "technology", ""))])
+	regex.match(`\b(queue|queues|messaging|message|messages|broker|kafka|rabbitmq|amqp|mqtt|nats|pulsar|sqs|sns|pubsub|event streaming|streaming)\b`, words)
+}
+
+# What a pattern's security lacks; empty when it is protected.
+missing(sec) := [] if config.mentions(sec, config.mtls_words)
+
+missing(sec) := [m |
+	some m in ["SASL authentication", "TLS/SSL encryption"]
+	not has(sec, m)
+] if not config.mentions(sec, config.mtls_words)
+
+has(sec, "SASL authentication") if config.mentions(sec, sasl_words)
+
+has(sec, "TLS/SSL encryption") if config.mentions(sec, config.tls_words)
+
+deny contains finding if {
+	some p in patterns
+	not "security" in object.keys(p.value)
+	finding := {
+		"msg": sprintf("messaging pattern %q sets no security: neither SASL over TLS nor mTLS is required", [p.name]),
+		"path": p.path,
+	}
+}
+
+deny contains finding if {
+	some p in patterns
+	sec := p.value.security
+	lacks := missing(sec)
+	count(lacks) > 0
+	finding := {
+		"msg": sprintf("messaging pattern %q requires no %s and no mTLS (security: %s)", [p.name, concat(" and no ", lacks), config.show(sec)]),
+		"path": array.concat(p.path, ["security"]),
+	}
+}
