@@ -1,0 +1,81 @@
+# METADATA
+# title: Secret values must not be committed in manifests
+# description: >-
+#   Flags Secret objects whose data or stringData hold values in the repository. Values are
+#   never printed. Empty values, template placeholders (`${VAR}`, `{{ ... }}`, `$(VAR)`),
+#   SOPS-encrypted files and public parts (`ca.crt`, `tls.crt`; see
+#   `data.settings.kubernetes.public_secret_keys`) are not reported.
+# custom:
+#   id: K8S-035
+#   name: secret-data-in-manifest
+#   severity: high
+#   input: kubernetes
+#   kinds: [Secret]
+#   controls:
+#     nist-800-53: [IA-5, SC-28]
+#     nist-csf-2.0: [PR.DS-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     `data` is only base64, not encryption: a Secret committed with its values gives the
+#     credential to everyone who can read the repository, its forks, CI logs and backups,
+#     forever (history keeps it after removal). Authenticators must be protected at rest
+#     (SC-28) and managed so they can be rotated (IA-5).
+#   remediation: >-
+#     Remove the values from the repository and rotate them; create the Secret from a secret
+#     manager (External Secrets Operator, Vault, CSI secrets store) or commit it encrypted
+#     (SealedSecret, SOPS).
+#   related:
+#     - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
+package runeguard.kubernetes.secret_data_in_manifest
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+# A SOPS-encrypted file carries its metadata in a top-level `sops` key.
+sops_encrypted if is_object(input.sops)
+
+public_key(key) if key in {k | some k in data.settings.kubernetes.public_secret_keys}
+
+# What the value says: stringData as written, data decoded from base64 when it is valid.
+text("stringData", v) := v
+
+text("data", v) := base64.decode(v) if base64.is_valid(v)
+
+text("data", v) := v if not base64.is_valid(v)
+
+placeholder(s) if regex.match(`^\$\{[^}]*\}$`, s)
+
+placeholder(s) if regex.match(`^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$`, s)
+
+placeholder(s) if regex.match(`^\{\{.*\}\}$`, s)
+
+placeholder(s) if regex.match(`^<[^<>]*>$`, s)
+
+# SOPS leaves each value as ENC[AES256_GCM,data:...].
+placeholder(s) if startswith(s, "ENC[")
+
+committed(section, v) if {
+	is_string(v)
+	trim_space(v) != ""
+	s := trim_space(text(section, v))
+	s != ""
+	not placeholder(s)
+}
+
+keys(section) := sort([key |
+	some key, v in input[section]
+	not public_key(key)
+	committed(section, v)
+])
+
+deny contains finding if {
+	not sops_encrypted
+	some section in ["data", "stringData"]
+	is_object(input[section])
+	names := keys(section)
+	count(names) > 0
+	finding := {
+		"msg": sprintf("%s has %d value(s) committed in %s (%s): values are readable by anyone with the repository", [k8s.object_label, count(names), section, concat(", ", names)]),
+		"path": [section, names[0]],
+	}
+}
