@@ -1,0 +1,122 @@
+# METADATA
+# title: Every namespace with workloads must enforce STRICT mTLS
+# description: >-
+#   Whole-project rule. For each namespace with workloads in the scanned files, works out the
+#   mTLS mode each workload gets from the PeerAuthentications in the scanned files: a policy
+#   selecting the workload wins over the namespace-wide policy, which wins over the mesh-wide
+#   policy in the root namespace; with none, Istio's default is PERMISSIVE. Flags the namespace
+#   when it is not STRICT and some of its workloads are not STRICT through a workload policy.
+#   Judges only what was scanned, and only when the scanned files show an Istio mesh.
+# custom:
+#   id: IST-001
+#   name: mtls-not-strict-in-namespace
+#   severity: high
+#   input: kubernetes
+#   scope: project
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar]
+#   controls:
+#     nist-800-53: [SC-8, SC-23, IA-3]
+#     nist-csf-2.0: [PR.DS-02]
+#     soc2: [CC6.7]
+#     zero-trust: [ZT-2]
+#   rationale: >-
+#     Istio's default is PERMISSIVE: sidecars talk mutual TLS to each other but still accept
+#     plaintext, so anything that reaches a pod without a sidecar can call it unauthenticated
+#     and unencrypted. Only a STRICT PeerAuthentication (mesh-wide in the root namespace,
+#     namespace-wide, or per workload) makes authenticated, encrypted transport a guarantee
+#     (SC-8 transmission confidentiality and integrity, SC-23 session authenticity, IA-3 device
+#     authentication; zero-trust tenet 2). The rule leaves out system namespaces
+#     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015)
+#     and Istio gateways, and stays quiet on repositories with no sign of Istio unless
+#     data.settings.istio.assume_mesh is true.
+#   remediation: >-
+#     Add a mesh-wide policy, `kind: PeerAuthentication` named `default` in the root namespace
+#     (`istio-system`) with `spec: {mtls: {mode: STRICT}}`, or a namespace-wide one (no
+#     selector) in each namespace; fix or remove PERMISSIVE and DISABLE overrides.
+#   related:
+#     - https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/
+#     - https://istio.io/latest/docs/reference/config/security/peer_authentication/
+package runeguard.istio.mtls_not_strict_in_namespace
+
+import data.runeguard.lib.istio
+import rego.v1
+
+peer_auths := [doc | some doc in istio.docs; istio.is_kind(doc, "PeerAuthentication")]
+
+# A mode that decides (UNSET or no mtls block inherits from the parent scope).
+mode(doc) := m if {
+	m := istio.enum(object.get(istio.spec(doc), ["mtls", "mode"], null))
+	m != ""
+	m != "UNSET"
+}
+
+mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)}
+
+namespace_modes(ns) := {m |
+	some doc in peer_auths
+	istio.namespace(doc) == ns
+	istio.selects_all(doc)
+	not istio.mesh_wide(doc)
+	m := mode(doc)
+}
+
+workload_modes(w) := {m |
+	some doc in peer_auths
+	istio.namespace(doc) == w.ns
+	istio.selects(doc, istio.pod_labels(w.doc))
+	m := mode(doc)
+}
+
+# Every deciding policy at that scope says STRICT (when several disagree, Istio picks the
+# oldest; the rule does not guess which).
+all_strict(modes) if {
+	count(modes) > 0
+	every m in modes {
+		m == "STRICT"
+	}
+}
+
+namespace_strict(ns) if all_strict(namespace_modes(ns))
+
+namespace_strict(ns) if {
+	count(namespace_modes(ns)) == 0
+	all_strict(mesh_modes)
+}
+
+workload_strict(w) if all_strict(workload_modes(w))
+
+namespaces := {w.ns | some w in istio.mesh_workloads}
+
+uncovered(ns) := sort([[w.i, istio.label(w.doc)] |
+	some w in istio.mesh_workloads
+	w.ns == ns
+	not workload_strict(w)
+])
+
+# Why the namespace is not STRICT.
+reason(ns) := sprintf("its namespace-wide PeerAuthentication sets mtls.mode %s and none in the scanned files sets STRICT for these workloads", [concat("/", sort(namespace_modes(ns)))]) if {
+	count(namespace_modes(ns)) > 0
+}
+
+reason(ns) := sprintf("the mesh-wide PeerAuthentication in %s sets mtls.mode %s and none in the scanned files sets STRICT for the namespace or these workloads", [istio.root_namespace, concat("/", sort(mesh_modes))]) if {
+	count(namespace_modes(ns)) == 0
+	count(mesh_modes) > 0
+}
+
+reason(ns) := sprintf("no PeerAuthentication in the scanned files sets mtls.mode STRICT mesh-wide (in %s), for the namespace or for these workloads, so Istio's PERMISSIVE default applies", [istio.root_namespace]) if {
+	count(namespace_modes(ns)) == 0
+	count(mesh_modes) == 0
+}
+
+deny contains finding if {
+	some ns in namespaces
+	not namespace_strict(ns)
+	gaps := uncovered(ns)
+	count(gaps) > 0
+	first := gaps[0][0]
+	labels := [l | some g in gaps; l := g[1]]
+	finding := {
+		"msg": sprintf("namespace %s has workloads without STRICT mTLS (%s): %s", [ns, istio.label_list(labels), reason(ns)]),
+		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),
+	}
+}

@@ -1,0 +1,83 @@
+# METADATA
+# title: Every namespace with workloads must deny by default
+# description: >-
+#   Whole-project rule. Flags a namespace with workloads in the scanned files when no
+#   AuthorizationPolicy in the scanned files puts them on deny-by-default: an allow-nothing
+#   policy (`spec: {}`) or a deny-all policy, mesh-wide in the root namespace or namespace-wide,
+#   or an ALLOW policy that applies to them (then every request it does not match is denied).
+#   Judges only what was scanned, and only when the scanned files show an Istio mesh.
+# custom:
+#   id: IST-009
+#   name: no-default-deny-authorization
+#   severity: medium
+#   input: kubernetes
+#   scope: project
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar]
+#   controls:
+#     nist-800-53: [AC-3, AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.1]
+#     zero-trust: [ZT-6]
+#   rationale: >-
+#     With no AuthorizationPolicy applying to a workload, Istio allows every request to it: any
+#     workload in the mesh (or anything that reaches it) can call every endpoint. Zero trust
+#     needs the opposite default, where access exists only where a policy grants it (AC-3
+#     access enforcement, AC-6 least privilege; zero-trust tenet 6). A namespace-wide or
+#     mesh-wide allow-nothing policy also covers workloads added later. System namespaces
+#     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015)
+#     and Istio gateways are left out.
+#   remediation: >-
+#     Add an allow-nothing policy to each namespace (`kind: AuthorizationPolicy`, no selector,
+#     `spec: {}`), or one mesh-wide in the root namespace, then grant each caller what it needs
+#     with ALLOW policies.
+#   related:
+#     - https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
+#     - https://istio.io/latest/docs/reference/config/security/authorization-policy/
+package runeguard.istio.no_default_deny_authorization
+
+import data.runeguard.lib.istio
+import rego.v1
+
+policies := [doc | some doc in istio.docs; istio.is_kind(doc, "AuthorizationPolicy")]
+
+mesh_default_deny if {
+	some doc in policies
+	istio.mesh_wide(doc)
+	istio.default_deny(doc)
+}
+
+namespace_default_deny(ns) if {
+	some doc in policies
+	istio.namespace(doc) == ns
+	istio.selects_all(doc)
+	istio.default_deny(doc)
+}
+
+workload_default_deny(w) if {
+	some doc in policies
+	istio.namespace(doc) == w.ns
+	istio.selects(doc, istio.pod_labels(w.doc))
+	istio.default_deny(doc)
+}
+
+namespaces := {w.ns | some w in istio.mesh_workloads}
+
+uncovered(ns) := sort([[w.i, istio.label(w.doc)] |
+	some w in istio.mesh_workloads
+	w.ns == ns
+	not workload_default_deny(w)
+])
+
+deny contains finding if {
+	not mesh_default_deny
+	some ns in namespaces
+	not namespace_default_deny(ns)
+	gaps := uncovered(ns)
+	count(gaps) > 0
+	first := gaps[0][0]
+	labels := [l | some g in gaps; l := g[1]]
+	finding := {
+		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), istio.root_namespace]),
+		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),
+	}
+}
