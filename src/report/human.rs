@@ -6,6 +6,7 @@
 //! Findings of rules about secret values show only their own lines, with the value masked.
 
 use super::{RenderOptions, RunReport, table};
+use crate::compliance::{self, ComplianceSummary};
 use crate::finding::Finding;
 use crate::input::ProblemLevel;
 use crate::input::span::{LineIndex, Span};
@@ -402,6 +403,19 @@ fn handler(opts: RenderOptions) -> GraphicalReportHandler {
 }
 
 pub fn render(report: &RunReport, opts: RenderOptions) -> String {
+    render_with(
+        report,
+        opts,
+        &compliance::summarize(&report.rules, &report.findings),
+    )
+}
+
+/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
+pub fn render_with(
+    report: &RunReport,
+    opts: RenderOptions,
+    compliance: &ComplianceSummary,
+) -> String {
     let handler = handler(opts);
     let mut out = String::new();
     for f in report.active() {
@@ -423,6 +437,6 @@ pub fn render(report: &RunReport, opts: RenderOptions) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&table::summary(report, opts));
+    out.push_str(&table::summary(report, opts, compliance));
     out
 }

@@ -147,6 +147,14 @@ pub fn exit_code(report: &RunReport) -> u8 {
 }
 
 pub fn render(report: &RunReport) -> String {
+    render_with(
+        report,
+        compliance::summarize(&report.rules, &report.findings),
+    )
+}
+
+/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
+pub fn render_with(report: &RunReport, compliance: ComplianceSummary) -> String {
     let mut by_severity = BySeverity::default();
     for f in report.active() {
         *match f.severity {
@@ -186,7 +194,7 @@ pub fn render(report: &RunReport) -> String {
         },
         findings: report.findings.iter().map(finding).collect(),
         problems: report.problems.iter().map(problem).collect(),
-        compliance: compliance::summarize(&report.rules, &report.findings),
+        compliance,
     };
     let mut out =
         serde_json::to_string_pretty(&output).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -106,10 +106,16 @@ pub fn totals_line(report: &RunReport) -> String {
         .iter()
         .filter(|p| p.level == ProblemLevel::Error)
         .count();
+    let found = match active {
+        0 => "no findings".to_string(),
+        n => format!(
+            "{} ({})",
+            plural(n, "finding", "findings"),
+            severity_counts(report)
+        ),
+    };
     let mut parts = vec![format!(
-        "{} ({}) in {}, {}, {}",
-        plural(active, "finding", "findings"),
-        severity_counts(report),
+        "{found} in {}, {}, {}",
         plural(report.files, "file", "files"),
         plural(report.documents, "document", "documents"),
         plural(report.rules.len(), "rule", "rules"),
@@ -178,7 +184,7 @@ pub fn compliance_table(summary: &ComplianceSummary, opts: RenderOptions) -> Str
             num(s.passing)
         };
         t.add_row(vec![
-            Cell::new(&s.title),
+            Cell::new(s.framework.title()),
             s.catalog_controls.map(num).unwrap_or_else(unknown),
             num(s.covered),
             failing_cell,
@@ -191,7 +197,7 @@ pub fn compliance_table(summary: &ComplianceSummary, opts: RenderOptions) -> Str
 }
 
 /// The summary the human report ends with: findings per rule, totals, and compliance.
-pub fn summary(report: &RunReport, opts: RenderOptions) -> String {
+pub fn summary(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSummary) -> String {
     let mut out = String::new();
     // (severity, rule id) → (name, count)
     let mut per_rule: BTreeMap<(std::cmp::Reverse<Severity>, &str), (&str, usize)> =
@@ -217,15 +223,27 @@ pub fn summary(report: &RunReport, opts: RenderOptions) -> String {
     }
     out.push_str(&totals_line(report));
     out.push('\n');
-    let compliance = compliance::summarize(&report.rules, &report.findings);
     if !compliance.is_empty() {
         out.push('\n');
-        out.push_str(&compliance_table(&compliance, opts));
+        out.push_str(&compliance_table(compliance, opts));
     }
     out
 }
 
 pub fn render(report: &RunReport, opts: RenderOptions) -> String {
+    render_with(
+        report,
+        opts,
+        &compliance::summarize(&report.rules, &report.findings),
+    )
+}
+
+/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
+pub fn render_with(
+    report: &RunReport,
+    opts: RenderOptions,
+    compliance: &ComplianceSummary,
+) -> String {
     let mut out = String::new();
     let mut t = new_table(opts);
     t.set_header(header(
@@ -288,10 +306,9 @@ pub fn render(report: &RunReport, opts: RenderOptions) -> String {
         out.push_str(&format!("\n{p}\n"));
     }
 
-    let compliance = compliance::summarize(&report.rules, &report.findings);
     if !compliance.is_empty() {
         out.push('\n');
-        out.push_str(&compliance_table(&compliance, opts));
+        out.push_str(&compliance_table(compliance, opts));
     }
     out
 }
