@@ -1,0 +1,92 @@
+# METADATA
+# title: Secrets must not be written into container environment variables
+# description: >-
+#   Flags env vars whose name looks like a credential (PASSWORD, TOKEN, SECRET, API_KEY,
+#   PRIVATE_KEY, CREDENTIAL..., data.settings.kubernetes.secret_env_names) and that carry a
+#   literal `value`. Names that describe a credential rather than hold one (`*_FILE`, `*_PATH`,
+#   `*_URL`, `*_NAME`, `*_TTL`... in data.settings.kubernetes.secret_env_name_exceptions),
+#   references (`$(OTHER_VAR)`, `${VAR}`), empty values and booleans are not flagged. The value
+#   is never printed.
+# custom:
+#   id: K8S-017
+#   name: hardcoded-secret-in-env
+#   severity: high
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [IA-5, SC-28]
+#     nist-csf-2.0: [PR.AA-01, PR.DS-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     A credential in a manifest is in the repository's history for good, in every clone and CI
+#     log, and readable by anyone who can read the workload object (`get deployment` is granted
+#     far more widely than `get secret`). It cannot be rotated without a commit.
+#   remediation: >-
+#     Move the value to a Secret (or an external secret store) and reference it with
+#     `valueFrom.secretKeyRef`, or better mount it as a file; then rotate the exposed credential.
+#   related:
+#     - https://kubernetes.io/docs/concepts/configuration/secret/
+#     - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
+package runeguard.kubernetes.hardcoded_secret_in_env
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	some c in k8s.containers
+	env := c.value.env
+	is_array(env)
+	some i, var in env
+	is_string(var.name)
+	literal(var.value)
+	secret_name(var.name)
+	finding := {
+		"msg": sprintf("%s sets env var %q to a literal value that looks like a secret", [k8s.container_label(c), var.name]),
+		"path": array.concat(c.path, ["env", i, "value"]),
+	}
+}
+
+# `dbPassword`, `db-password` and `DB_PASSWORD` all read DB_PASSWORD.
+words(name) := upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[^A-Za-z0-9]+`, "_"))
+
+secret_name(name) if {
+	w := words(name)
+	some pattern in data.settings.kubernetes.secret_env_names
+	regex.match(sprintf("(^|_)(%s)(_|$)", [pattern]), w)
+	not exception(w)
+}
+
+# The shell's working directory variables.
+exception(w) if w in {"PWD", "OLDPWD"}
+
+exception(w) if {
+	some suffix in data.settings.kubernetes.secret_env_name_exceptions
+	regex.match(sprintf("(^|_)(%s)$", [suffix]), w)
+}
+
+# A value written in the manifest: a non-empty string (numbers too: the API server would reject
+# them, but the value is in the repository all the same).
+literal(v) if {
+	is_string(v)
+	s := trim_space(v)
+	s != ""
+	not reference(s)
+	not boolean_word(s)
+}
+
+literal(v) if is_number(v)
+
+# `$(OTHER_VAR)` is expanded by the kubelet from another variable; `${VAR}` and `{{ ... }}` are
+# left for a template engine.
+reference(s) if regex.match(`^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$`, s)
+
+reference(s) if regex.match(`^\$\{[^}]+\}$`, s)
+
+reference(s) if regex.match(`^\{\{.*\}\}$`, s)
+
+# A file path (where the secret is, not the secret) or an `<angle-bracket>` placeholder.
+reference(s) if regex.match(`^/\S*$`, s)
+
+reference(s) if regex.match(`^<[^<>]*>$`, s)
+
+boolean_word(s) if lower(s) in {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null"}

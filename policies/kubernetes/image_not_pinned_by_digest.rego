@@ -1,0 +1,40 @@
+# METADATA
+# title: Images should be pinned by digest
+# description: >-
+#   Flags containers whose image reference has no digest (`@sha256:...`, or another registered
+#   digest algorithm).
+# custom:
+#   id: K8S-016
+#   name: image-not-pinned-by-digest
+#   severity: low
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [CM-14, SI-7]
+#     nist-csf-2.0: [PR.PS-02]
+#     soc2: [CC8.1]
+#     zero-trust: [ZT-5]
+#   rationale: >-
+#     Tags are mutable, even version tags: whoever can push to the repository can change what
+#     `app:1.4.2` means. Only a digest names content, so that what was built, scanned and signed
+#     is what runs (CM-14 signed components, SI-7 integrity).
+#   remediation: >-
+#     Append the image's digest (`app:1.4.2@sha256:...`); tools such as crane, skopeo or
+#     Renovate/Dependabot resolve and update digests.
+#   related:
+#     - https://kubernetes.io/docs/concepts/containers/images/#image-names
+package runeguard.kubernetes.image_not_pinned_by_digest
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	some c in k8s.containers
+	image := k8s.image(c)
+	not k8s.image_templated(image)
+	not k8s.image_has_digest(image)
+	finding := {
+		"msg": sprintf("%s uses image %q, which is not pinned by digest", [k8s.container_label(c), image]),
+		"path": array.concat(c.path, ["image"]),
+	}
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: Images must name a fixed tag or a digest
+# description: >-
+#   Flags containers whose image has neither a digest nor a tag (which pulls `latest`) or whose
+#   tag is `latest`. A digest pins the image whatever the tag says; a registry port
+#   (`registry:5000/app`) is not a tag.
+# custom:
+#   id: K8S-015
+#   name: mutable-image-tag
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   controls:
+#     nist-800-53: [CM-2, SI-7]
+#     nist-csf-2.0: [PR.PS-01]
+#     soc2: [CC8.1]
+#     zero-trust: [ZT-5]
+#   rationale: >-
+#     `latest` (or no tag) names whatever was pushed last: two nodes can run different code for
+#     the same manifest, a rollback does not roll back, and the image that was scanned is not
+#     necessarily the one that runs. The baseline configuration (CM-2) must say what runs.
+#   remediation: >-
+#     Use an immutable version tag (`app:1.4.2`) and, better, pin the digest
+#     (`app:1.4.2@sha256:...`).
+#   related:
+#     - https://kubernetes.io/docs/concepts/containers/images/#image-names
+#     - https://kubernetes.io/docs/concepts/configuration/overview/#container-images
+package runeguard.kubernetes.mutable_image_tag
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+deny contains finding if {
+	some c in k8s.containers
+	image := k8s.image(c)
+	not k8s.image_templated(image)
+	not k8s.image_has_digest(image)
+	problem := mutable(image)
+	finding := {
+		"msg": sprintf("%s uses image %q %s", [k8s.container_label(c), image, problem]),
+		"path": array.concat(c.path, ["image"]),
+	}
+}
+
+mutable(image) := "with no tag (it pulls latest)" if not k8s.image_tag(image)
+
+mutable(image) := "with the mutable tag latest" if k8s.image_tag(image) == "latest"

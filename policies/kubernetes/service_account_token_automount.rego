@@ -1,0 +1,77 @@
+# METADATA
+# title: Pods should not mount a service account token unless they use the API
+# description: >-
+#   Flags workloads whose pod spec does not set automountServiceAccountToken to false, unless
+#   the ServiceAccount the pod runs as (its serviceAccountName, else `default`) is in the scanned
+#   files, in the same namespace, and sets automountServiceAccountToken to false. A pod-level
+#   `true` overrides the ServiceAccount's `false`.
+# custom:
+#   id: K8S-020
+#   name: service-account-token-automount
+#   severity: medium
+#   input: kubernetes
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount]
+#   scope: project
+#   controls:
+#     nist-800-53: [AC-6, IA-9]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.1]
+#     zero-trust: [ZT-6]
+#     cis-kubernetes: [5.1.6]
+#   rationale: >-
+#     By default every pod gets a token of its ServiceAccount mounted at
+#     /var/run/secrets/kubernetes.io/serviceaccount, so anyone who gets code execution in the pod
+#     can call the Kubernetes API with the pod's identity. Most applications never call the API;
+#     for them the token is pure attack surface. The ServiceAccount is looked for only in the
+#     scanned files.
+#   remediation: >-
+#     Set `automountServiceAccountToken: false` in the pod spec, or on the ServiceAccount the pod
+#     uses; workloads that call the API keep the token and get a dedicated ServiceAccount with a
+#     minimal Role.
+#   related:
+#     - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+#     - https://kubernetes.io/docs/concepts/security/service-accounts/
+package runeguard.kubernetes.service_account_token_automount
+
+import data.runeguard.lib.k8s
+import rego.v1
+
+# [namespace, name] of the ServiceAccounts that turn automounting off.
+opted_out contains [k8s.effective_namespace_of(doc), k8s.name_of(doc)] if {
+	some doc in input.documents
+	doc.kind == "ServiceAccount"
+	doc.automountServiceAccountToken == false
+}
+
+deny contains finding if {
+	some i, doc in input.documents
+	k8s.workload_kinds[doc.kind]
+	spec := k8s.pod_spec_of(doc)
+	spec.automountServiceAccountToken == true
+	finding := {
+		"msg": sprintf("%s mounts its service account token (automountServiceAccountToken: true)", [k8s.label_of(doc)]),
+		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
+	}
+}
+
+deny contains finding if {
+	some i, doc in input.documents
+	k8s.workload_kinds[doc.kind]
+	spec := k8s.pod_spec_of(doc)
+	not is_boolean(spec.automountServiceAccountToken)
+	account := service_account(spec)
+	not opted_out[[k8s.effective_namespace_of(doc), account]]
+	finding := {
+		"msg": sprintf("%s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), k8s.effective_namespace_of(doc), account]),
+		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
+	}
+}
+
+# serviceAccountName, else the deprecated serviceAccount alias, else `default`.
+service_account(spec) := spec.serviceAccountName if {
+	is_string(spec.serviceAccountName)
+	spec.serviceAccountName != ""
+} else := spec.serviceAccount if {
+	is_string(spec.serviceAccount)
+	spec.serviceAccount != ""
+} else := "default"
