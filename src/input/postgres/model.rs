@@ -124,6 +124,8 @@ pub(crate) struct Partition {
     pub parent: String,
     pub child: String,
     pub bound: String,
+    /// The upper bound of a range partition, as written (`'2025-03-01'`).
+    pub to: Option<String>,
     pub span: Span,
 }
 
@@ -317,6 +319,7 @@ impl Schema {
                     .val("child", p.child.as_str())
                     .val("bound", p.bound.as_str())
                     .val("default", p.bound == "default");
+                o.opt("to", p.to.clone(), p.span);
                 o.build()
             }),
         );

@@ -114,7 +114,8 @@ fn index_columns(cols: &[sqlparser::ast::IndexColumn]) -> Vec<String> {
         .collect()
 }
 
-/// The names of `columns` that appear as identifiers in an expression's text.
+/// The names of `columns` that appear as identifiers in an expression's text (every identifier
+/// when the columns are not known, as for a table created in another file).
 fn mentioned(expr: &str, columns: &[String]) -> Vec<String> {
     let toks = super::lex::tokens(expr);
     let mut out: Vec<String> = Vec::new();
@@ -128,7 +129,7 @@ fn mentioned(expr: &str, columns: &[String]) -> Vec<String> {
         } else {
             raw.to_lowercase()
         };
-        if columns.contains(&name) && !out.contains(&name) {
+        if (columns.is_empty() || columns.contains(&name)) && !out.contains(&name) {
             out.push(name);
         }
     }
@@ -185,6 +186,13 @@ fn bound_of(fv: &ForValues) -> &'static str {
         ForValues::From { .. } => "range",
         ForValues::In(_) => "list",
         ForValues::With { .. } => "hash",
+    }
+}
+
+fn upper_bound(fv: &ForValues) -> Option<String> {
+    match fv {
+        ForValues::From { to, .. } => Some(to.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => None,
     }
 }
 
@@ -316,6 +324,7 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
             parent,
             child: name.clone(),
             bound,
+            to: upper_bound(fv),
             span,
         });
     }
@@ -482,6 +491,7 @@ pub(crate) fn alter_table(ctx: &mut Ctx, st: &Stmt, at_: &AlterTable) {
                     parent: name.clone(),
                     child: child.clone(),
                     bound: bound.clone(),
+                    to: upper_bound(for_values),
                     span,
                 });
                 if let Some(t) = ctx.schema.table_mut(&child) {

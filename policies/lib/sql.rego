@@ -1,0 +1,182 @@
+# Helpers shared by the PostgreSQL rules (SQL-*). The model of one file is described in
+# docs/sql-model.md. Helpers that yield a node yield {"value": ..., "path": [...]}.
+#
+# Document-scope rules see one file's model as `input`. Whole-project rules see every schema
+# document as `input.documents` (sorted by path) and their paths as `input.files`; they read
+# the documents of one group (by default one directory: a folder of migrations, in lexical
+# order, is one schema; data.settings.postgres.schema_scope = "file" | "directory" | "run").
+package runeguard.lib.sql
+
+import rego.v1
+
+settings := data.settings.postgres
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+# The words of a name: `audit_logs_2025_01` → ["audit", "logs", "2025", "01"].
+words(name) := split(lower(name), "_")
+
+# `name` is `item` or ends with `_item`.
+named_like(name, item) if lower(name) == item
+
+named_like(name, item) if endswith(lower(name), concat("", ["_", item]))
+
+named_like_any(name, items) if {
+	some item in items
+	named_like(name, item)
+}
+
+is_text_type(col) if col.base in {t | some t in settings.text_types}
+
+is_audit_name(table) if table in {n | some n in settings.audit_tables}
+
+is_audit_name(table) if {
+	some w in words(table)
+	w in {x | some x in settings.audit_table_words}
+}
+
+is_event_name(table) if {
+	some w in words(table)
+	w in {x | some x in settings.event_table_words}
+}
+
+# An audit table: named like one, not a partition (its parent is the table that counts).
+is_audit_table(t) if {
+	is_audit_name(t.table)
+	not t.partition_of
+}
+
+is_admin_role(r) if r in {x | some x in settings.admin_roles}
+
+quote_list(items) := concat(", ", [sprintf("%q", [x]) | some x in items])
+
+# ---------------------------------------------------------------------------------------------
+# Document scope
+
+# Every table of the file: created in it, or only altered by it (`created` false).
+tables contains {"value": t, "path": ["tables", name]} if {
+	some name, t in input.tables
+}
+
+# Tables created in the file, partitions and temporary tables aside.
+created_tables contains t if {
+	some t in tables
+	t.value.created == true
+	not t.value.partition_of
+	t.value.temporary == false
+}
+
+columns contains {"value": c, "table": t.value, "path": array.concat(t.path, ["columns", name])} if {
+	some t in tables
+	some name, c in t.value.columns
+}
+
+# ---------------------------------------------------------------------------------------------
+# Project scope: one schema per group of documents
+
+scope := object.get(settings, "schema_scope", "directory")
+
+dirname(p) := regex.replace(p, `/[^/]*$`, "") if contains(p, "/")
+
+dirname(p) := "." if not contains(p, "/")
+
+group_of(p) := "" if scope == "run"
+
+group_of(p) := p if scope == "file"
+
+group_of(p) := dirname(p) if not scope in {"run", "file"}
+
+doc_group := {i: group_of(input.files[i]) | some i, _ in input.documents}
+
+group_docs := {g: sort([i | some i, x in doc_group; x == g]) | some g in {x | some _, x in doc_group}}
+
+# Tables that exist at the end of their group's schema: created (last) in document `doc` and
+# not dropped by a later one. Partitions and temporary tables aside.
+# {"group", "name", "doc", "value" (the creating definition), "path"}
+live_tables contains lt if {
+	some g, idxs in group_docs
+	names := {n | some i in idxs; some n, t in input.documents[i].tables; t.created == true}
+	some name in names
+	c := max([i | some i in idxs; input.documents[i].tables[name].created == true])
+	not dropped_after(g, name, c)
+	t := input.documents[c].tables[name]
+	not t.partition_of
+	t.temporary == false
+	lt := {"group": g, "name": name, "doc": c, "value": t, "path": ["documents", c, "tables", name]}
+}
+
+dropped_after(g, name, c) if {
+	some i in group_docs[g]
+	i > c
+	some d in input.documents[i].drops
+	d.statement == "drop"
+	d.table == name
+}
+
+# Documents, from the creating one on, in which the table appears.
+mentions(lt) := [i | some i in group_docs[lt.group]; i >= lt.doc; input.documents[i].tables[lt.name]]
+
+# The last setting of rls.enabled / rls.forced: {"value", "path"}.
+rls_setting(lt, field) := {"value": input.documents[j].tables[lt.name].rls[field], "path": ["documents", j, "tables", lt.name, "rls", field]} if {
+	js := [i | some i in mentions(lt); _ = input.documents[i].tables[lt.name].rls[field]]
+	count(js) > 0
+	j := max(js)
+}
+
+rls_enabled(lt) if rls_setting(lt, "enabled").value == true
+
+rls_forced(lt) if rls_setting(lt, "forced").value == true
+
+# Column names of the table, in every document from its creation on.
+column_names(lt) := {n | some i in mentions(lt); some n, _ in input.documents[i].tables[lt.name].columns}
+
+# The latest definition of a column: {"value", "path"}.
+column(lt, name) := {"value": input.documents[j].tables[lt.name].columns[name], "path": ["documents", j, "tables", lt.name, "columns", name]} if {
+	js := [i | some i in mentions(lt); input.documents[i].tables[lt.name].columns[name]]
+	count(js) > 0
+	j := max(js)
+}
+
+has_primary_key(lt) if {
+	some i in mentions(lt)
+	input.documents[i].tables[lt.name].primary_key
+}
+
+# A CHECK constraint of the table (column or table level, in any document) that reads the column.
+column_checked(lt, name) if {
+	some i in mentions(lt)
+	count(input.documents[i].tables[lt.name].columns[name].checks) > 0
+}
+
+column_checked(lt, name) if {
+	some i in mentions(lt)
+	some k in input.documents[i].tables[lt.name].constraints
+	k.type == "check"
+	name in k.columns
+}
+
+policies_of(lt) := [p | some i in group_docs[lt.group]; some p in input.documents[i].policies; p.table == lt.name]
+
+# Partition links of the group whose parent is the table.
+partitions_of(lt) := [p | some i in group_docs[lt.group]; some p in input.documents[i].partitions; p.parent == lt.name]
+
+# The column's type is an enum, or a domain with a CHECK, defined anywhere in the group.
+constrained_type(g, base) if {
+	some i in group_docs[g]
+	some name, t in input.documents[i].types
+	type_named(name, base)
+	t.kind == "enum"
+}
+
+constrained_type(g, base) if {
+	some i in group_docs[g]
+	some name, t in input.documents[i].types
+	type_named(name, base)
+	t.kind == "domain"
+	count(t.checks) > 0
+}
+
+type_named(name, base) if name == base
+
+type_named(name, base) if endswith(name, concat("", [".", base]))

@@ -1,0 +1,66 @@
+# METADATA
+# title: Audit records must say who did what, when, and with what result
+# description: >-
+#   Flags each audit or log table (by name) that lacks an actor, an action, a time or a result
+#   column (names in data.settings.postgres.audit_fields), and each of those columns that is
+#   nullable. Columns added by later migrations of the same folder count.
+# custom:
+#   id: SQL-016
+#   name: audit-record-missing-fields
+#   severity: medium
+#   input: postgres
+#   scope: project
+#   controls:
+#     nist-800-53: [AU-3]
+#     nist-csf-2.0: [PR.PS-04]
+#     soc2: [CC7.2]
+#     zero-trust: [ZT-7]
+#   rationale: >-
+#     AU-3 lists the content every audit record needs: what happened, when, where, the source,
+#     the outcome and the identity involved. A record without them cannot support an
+#     investigation, and a nullable field lets a writer omit it silently.
+#   remediation: >-
+#     Give the table NOT NULL columns for the actor (`user_id`/`actor_id`), the action, the time
+#     (`occurred_at timestamptz`) and the result (`result` with a CHECK of its values).
+#   related:
+#     - https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final
+package runeguard.postgres.audit_record_missing_fields
+
+import data.runeguard.lib.sql
+import rego.v1
+
+fields := ["actor", "action", "time", "result"]
+
+audit_tables contains lt if {
+	some lt in sql.live_tables
+	sql.is_audit_name(lt.value.table)
+}
+
+# The first column of the table that can play the role of `field`.
+field_column(lt, field) := names[0] if {
+	have := sql.column_names(lt)
+	names := [n | some n in sql.settings.audit_fields[field]; n in have]
+	count(names) > 0
+}
+
+deny contains finding if {
+	some lt in audit_tables
+	missing := [f | some f in fields; not field_column(lt, f)]
+	count(missing) > 0
+	finding := {
+		"msg": sprintf("audit table %s has no %s column", [lt.name, concat(", no ", missing)]),
+		"path": lt.path,
+	}
+}
+
+deny contains finding if {
+	some lt in audit_tables
+	some f in fields
+	name := field_column(lt, f)
+	col := sql.column(lt, name)
+	col.value.not_null != true
+	finding := {
+		"msg": sprintf("%s column %q of audit table %s is nullable", [f, name, lt.name]),
+		"path": col.path,
+	}
+}

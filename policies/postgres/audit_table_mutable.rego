@@ -1,0 +1,58 @@
+# METADATA
+# title: Audit tables must be append-only
+# description: >-
+#   Flags each GRANT of UPDATE, DELETE, TRUNCATE or ALL on an audit or log table (named like
+#   one: data.settings.postgres.audit_table_words, audit_tables) to a role other than an
+#   administrative one, and each permissive policy that lets rows of such a table be updated or
+#   deleted (FOR UPDATE, FOR DELETE, FOR ALL).
+# custom:
+#   id: SQL-012
+#   name: audit-table-mutable
+#   severity: high
+#   input: postgres
+#   controls:
+#     nist-800-53: [AU-9]
+#     nist-csf-2.0: [PR.PS-04]
+#     soc2: [CC7.2]
+#     zero-trust: [ZT-7]
+#   rationale: >-
+#     AU-9 requires audit information to be protected from unauthorised modification and
+#     deletion. A role that can update or delete audit rows can erase the trace of what it did.
+#   remediation: >-
+#     Grant only INSERT (and SELECT to auditors) on audit tables; revoke UPDATE, DELETE and
+#     TRUNCATE; give policies on them `FOR INSERT` / `FOR SELECT` only.
+#   related:
+#     - https://www.postgresql.org/docs/current/sql-grant.html
+package runeguard.postgres.audit_table_mutable
+
+import data.runeguard.lib.sql
+import rego.v1
+
+mutating := {"update", "delete", "truncate", "all"}
+
+deny contains finding if {
+	some i, g in input.grants
+	g.action == "grant"
+	g.object_type == "table"
+	some obj in g.objects
+	sql.is_audit_name(split(obj, ".")[count(split(obj, ".")) - 1])
+	privs := [upper(p) | some p in g.privileges; p in mutating]
+	count(privs) > 0
+	grantees := [r | some r in g.grantees; not sql.is_admin_role(r)]
+	count(grantees) > 0
+	finding := {
+		"msg": sprintf("%s on audit table %s granted to %s: audit records can be altered or erased", [concat(", ", privs), obj, concat(", ", grantees)]),
+		"path": ["grants", i],
+	}
+}
+
+deny contains finding if {
+	some i, p in input.policies
+	p.permissive == true
+	p.command in {"update", "delete", "all"}
+	sql.is_audit_name(split(p.table, ".")[count(split(p.table, ".")) - 1])
+	finding := {
+		"msg": sprintf("policy %q lets rows of audit table %s be changed (FOR %s)", [p.name, p.table, upper(p.command)]),
+		"path": ["policies", i],
+	}
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: Tables and schemas must not be granted ALL PRIVILEGES
+# description: >-
+#   Flags each `GRANT ALL [PRIVILEGES]` on a table, a schema, or every table of a schema
+#   (including default privileges), except to an administrative role
+#   (data.settings.postgres.admin_roles).
+# custom:
+#   id: SQL-008
+#   name: grant-all-privileges
+#   severity: medium
+#   input: postgres
+#   controls:
+#     nist-800-53: [AC-6]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.3]
+#   rationale: >-
+#     ALL on a table includes DELETE, TRUNCATE, REFERENCES and TRIGGER, and on a schema CREATE:
+#     far more than an application or a reader needs. Least privilege (AC-6) asks for the
+#     privileges each role uses, and no more.
+#   remediation: >-
+#     Grant the privileges the role needs (`GRANT SELECT, INSERT, UPDATE ON t TO app`;
+#     `GRANT USAGE ON SCHEMA s TO app`).
+#   related:
+#     - https://www.postgresql.org/docs/current/sql-grant.html
+package runeguard.postgres.grant_all_privileges
+
+import data.runeguard.lib.sql
+import rego.v1
+
+object_types := {"table", "schema", "all_tables_in_schema"}
+
+deny contains finding if {
+	some i, g in input.grants
+	g.action == "grant"
+	"all" in g.privileges
+	g.object_type in object_types
+	grantees := [r | some r in g.grantees; not sql.is_admin_role(r)]
+	count(grantees) > 0
+	finding := {
+		"msg": sprintf("ALL PRIVILEGES on %s %s granted to %s", [replace(g.object_type, "_", " "), object_names(g), concat(", ", grantees)]),
+		"path": ["grants", i],
+	}
+}
+
+object_names(g) := concat(", ", g.objects) if count(g.objects) > 0
+
+object_names(g) := "(future objects)" if count(g.objects) == 0

@@ -1,0 +1,41 @@
+# METADATA
+# title: Role passwords must not be written in the schema
+# description: >-
+#   Flags each role given a password as a string constant in `CREATE ROLE`, `CREATE USER`,
+#   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier). The value is never
+#   read into the model nor printed.
+# custom:
+#   id: SQL-010
+#   name: literal-role-password
+#   severity: critical
+#   input: postgres
+#   controls:
+#     nist-800-53: [IA-5]
+#     nist-csf-2.0: [PR.AA-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     A password in a schema or migration file lives forever in version control, backups, CI
+#     logs and every clone of the repository; a stored MD5 or SCRAM verifier can be attacked
+#     offline. IA-5 requires authenticators to be protected from disclosure.
+#   remediation: >-
+#     Create the role without a password (or `PASSWORD NULL`) and set it at deploy time from a
+#     secret manager (`\password` in psql, or `ALTER ROLE ... PASSWORD` run by the provisioning
+#     tool with the value from the vault); prefer certificate or IAM authentication.
+#   related:
+#     - https://www.postgresql.org/docs/current/sql-createrole.html
+package runeguard.postgres.literal_role_password
+
+import rego.v1
+
+deny contains finding if {
+	some name, r in input.roles
+	r.password.literal == true
+	finding := {
+		"msg": sprintf("%s %q is given a literal password%s in the schema", [r.kind, name, hashed(r.password)]),
+		"path": ["roles", name, "password"],
+	}
+}
+
+hashed(p) := " verifier (MD5/SCRAM)" if p.hashed == true
+
+hashed(p) := "" if p.hashed != true

@@ -1,0 +1,47 @@
+# METADATA
+# title: Row-level security policies must restrict rows
+# description: >-
+#   Flags each permissive policy whose USING or WITH CHECK expression is the constant `true`,
+#   unless every role it applies to is an administrative role (data.settings.postgres.admin_roles).
+# custom:
+#   id: SQL-004
+#   name: permissive-policy
+#   severity: high
+#   input: postgres
+#   controls:
+#     nist-800-53: [AC-3]
+#     nist-csf-2.0: [PR.AA-05]
+#     soc2: [CC6.1]
+#     zero-trust: [ZT-6]
+#   rationale: >-
+#     Permissive policies are OR-ed together: one `USING (true)` opens every row of the table to
+#     the roles it names, whatever the other policies say, and `WITH CHECK (true)` lets them
+#     write rows on behalf of anyone. The table looks protected while it is not.
+#   remediation: >-
+#     Replace `true` with the row condition (`user_id = auth.uid()`, `tenant_id =
+#     current_setting('app.tenant_id')::uuid`), or limit the policy `TO` an administrative role.
+#   related:
+#     - https://www.postgresql.org/docs/current/sql-createpolicy.html
+package runeguard.postgres.permissive_policy
+
+import data.runeguard.lib.sql
+import rego.v1
+
+deny contains finding if {
+	some i, p in input.policies
+	p.permissive == true
+	cs := clauses(p)
+	count(cs) > 0
+	roles := [r | some r in p.roles; not sql.is_admin_role(r)]
+	count(roles) > 0
+	finding := {
+		"msg": sprintf("policy %q on table %s allows every row (%s) for %s", [p.name, p.table, concat(" and ", cs), concat(", ", roles)]),
+		"path": ["policies", i],
+	}
+}
+
+clauses(p) := [sprintf("%s (true)", [c]) | some c in ["USING", "WITH CHECK"]; flagged(p, c)]
+
+flagged(p, "USING") if p.using_true == true
+
+flagged(p, "WITH CHECK") if p.check_true == true

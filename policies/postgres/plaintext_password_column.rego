@@ -1,0 +1,51 @@
+# METADATA
+# title: Passwords, secrets and tokens must not be stored as plain text
+# description: >-
+#   Flags each text column (text, varchar, char, citext) named like a password, secret, token or
+#   API key (`password`, `*_password`, `api_key`, `*_token`... data.settings.postgres.secret_columns)
+#   that is not named as a hash or ciphertext (`*_hash`, `*_digest`, `*_bcrypt`, `hashed_*`,
+#   `*_encrypted`...).
+# custom:
+#   id: SQL-005
+#   name: plaintext-password-column
+#   severity: high
+#   input: postgres
+#   controls:
+#     nist-800-53: [IA-5(1), SC-28]
+#     nist-csf-2.0: [PR.AA-01, PR.DS-01]
+#     soc2: [CC6.1]
+#   rationale: >-
+#     IA-5(1) requires passwords to be stored only as salted one-way hashes. A text column named
+#     `password` or `api_token` holds the credential itself: one backup, replica or SQL injection
+#     hands over every account.
+#   remediation: >-
+#     Store a slow salted hash (bcrypt, scrypt, Argon2id) in a column named for it
+#     (`password_hash`); for tokens and API keys store a hash of the token and compare hashes, or
+#     encrypt the value with a key kept outside the database (`bytea` ciphertext).
+#   related:
+#     - https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html
+package runeguard.postgres.plaintext_password_column
+
+import data.runeguard.lib.sql
+import rego.v1
+
+deny contains finding if {
+	some c in sql.columns
+	sql.is_text_type(c.value)
+	sql.named_like_any(c.value.name, sql.settings.secret_columns)
+	not hash_named(c.value.name)
+	finding := {
+		"msg": sprintf("column %q of table %s stores a credential as plain %s", [c.value.name, c.table.name, c.value.type]),
+		"path": c.path,
+	}
+}
+
+hash_named(name) if {
+	some p in sql.settings.hash_prefixes
+	startswith(lower(name), p)
+}
+
+hash_named(name) if {
+	some s in sql.settings.hash_suffixes
+	endswith(lower(name), s)
+}

@@ -1,0 +1,58 @@
+# METADATA
+# title: Range-partitioned tables need a DEFAULT partition
+# description: >-
+#   Flags each table partitioned `BY RANGE` for which the schema (the file, or the folder of
+#   migrations) creates or attaches no DEFAULT partition. The message gives the upper bound of
+#   the last range created.
+# custom:
+#   id: SQL-014
+#   name: range-partitions-without-default
+#   severity: medium
+#   input: postgres
+#   scope: project
+#   controls:
+#     nist-800-53: [AU-4, AU-5]
+#     nist-csf-2.0: [PR.IR-04]
+#     soc2: [A1.1]
+#   rationale: >-
+#     An INSERT whose key falls outside every partition fails ("no partition of relation found
+#     for row"). For a time-partitioned audit log, the day after the last partition ends every
+#     insert fails: audit records are lost (AU-5, response to audit logging failures) or the
+#     application stops.
+#   remediation: >-
+#     `CREATE TABLE <table>_default PARTITION OF <table> DEFAULT;` and create future partitions
+#     ahead of time (pg_partman, or a scheduled job), with an alert when rows land in the default.
+#   related:
+#     - https://www.postgresql.org/docs/current/ddl-partitioning.html
+package runeguard.postgres.range_partitions_without_default
+
+import data.runeguard.lib.sql
+import rego.v1
+
+deny contains finding if {
+	some lt in sql.live_tables
+	lt.value.partition_by.strategy == "range"
+	parts := sql.partitions_of(lt)
+	not has_default(parts)
+	finding := {
+		"msg": sprintf("range-partitioned table %s has no DEFAULT partition: %s", [lt.name, consequence(parts)]),
+		"path": array.concat(lt.path, ["partition_by"]),
+	}
+}
+
+has_default(parts) if {
+	some p in parts
+	p.default == true
+}
+
+consequence(parts) := sprintf("%d range partition(s), rows from %s on are rejected", [count(parts), max(ends)]) if {
+	ends := [p.to | some p in parts; p.to]
+	count(ends) > 0
+}
+
+consequence(parts) := "no partition is created, so every insert is rejected" if count(parts) == 0
+
+consequence(parts) := "rows outside the created ranges are rejected" if {
+	count(parts) > 0
+	count([p | some p in parts; p.to]) == 0
+}
