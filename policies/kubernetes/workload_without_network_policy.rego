@@ -1,0 +1,127 @@
+# METADATA
+# title: Workloads should be selected by a NetworkPolicy
+# description: >-
+#   Flags workloads whose pods no NetworkPolicy of their namespace selects, among the files
+#   scanned. Selectors are evaluated as the API server does (matchLabels, matchExpressions,
+#   an empty podSelector selecting every pod); an object without a namespace is in `default`.
+# custom:
+#   id: K8S-028
+#   name: workload-without-network-policy
+#   severity: medium
+#   input: kubernetes
+#   scope: project
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy]
+#   controls:
+#     nist-800-53: [SC-7, AC-4]
+#     nist-csf-2.0: [PR.IR-01]
+#     soc2: [CC6.6]
+#     zero-trust: [ZT-2, ZT-6]
+#   rationale: >-
+#     A pod that no NetworkPolicy selects accepts connections from every pod of the cluster and
+#     may connect anywhere: one compromised workload reaches all the others (SC-7, AC-4).
+#     The rule judges only the files scanned: a policy applied from elsewhere is unknown to
+#     it. Pods on the host network are skipped (NetworkPolicies do not apply to them; K8S-008
+#     reports them). Calico policies, cluster-wide Cilium, Calico and AdminNetworkPolicy
+#     objects use selectors this rule does not evaluate: when the scan holds one that may
+#     select the pods, the workload is not reported. CiliumNetworkPolicy endpoint selectors
+#     are evaluated like pod selectors.
+#   remediation: >-
+#     Add a default-deny NetworkPolicy to each namespace (`podSelector: {}` with
+#     `policyTypes: [Ingress, Egress]`) and policies that allow each workload's expected
+#     flows.
+#   related:
+#     - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+package runeguard.kubernetes.workload_without_network_policy
+
+import data.runeguard.lib.k8s_selectors as sel
+import rego.v1
+
+docs := input.documents
+
+kubernetes_policy(doc) if {
+	doc.kind == "NetworkPolicy"
+	is_string(doc.apiVersion)
+	startswith(doc.apiVersion, "networking.k8s.io/")
+}
+
+kubernetes_policy(doc) if {
+	doc.kind == "NetworkPolicy"
+	doc.apiVersion == "extensions/v1beta1"
+}
+
+# Selectors this rule does not evaluate: namespaced (Calico's NetworkPolicy) ...
+opaque_namespaced(doc) if {
+	doc.kind == "NetworkPolicy"
+	not kubernetes_policy(doc)
+}
+
+# ... and cluster-wide.
+opaque_cluster_kinds := {"CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"}
+
+cluster_wide_opaque if {
+	some d in docs
+	d.kind in opaque_cluster_kinds
+}
+
+# A missing or null podSelector selects every pod, like `{}`.
+pod_selector(np) := s if {
+	s := np.spec.podSelector
+	is_object(s)
+}
+
+pod_selector(np) := {} if not is_object(object.get(object.get(np, "spec", {}), "podSelector", null))
+
+# Cilium's selector keys may carry a source prefix (`k8s:app`, `any:app`).
+cilium_labels(labels) := {trim_prefix(trim_prefix(k, "k8s:"), "any:"): v | some k, v in labels}
+
+cilium_selector(s) := {
+	"matchLabels": cilium_labels(sel.object_or_empty(object.get(s, "matchLabels", {}))),
+	"matchExpressions": [object.union(e, {"key": trim_prefix(trim_prefix(e.key, "k8s:"), "any:")}) |
+		some e in sel.array_or_empty(object.get(s, "matchExpressions", []))
+		is_string(e.key)
+	],
+}
+
+cilium_selectors(np) := [s | some s in array.concat([object.get(object.get(np, "spec", {}), "endpointSelector", null)], [x.endpointSelector | some x in sel.array_or_empty(object.get(np, "specs", []))]); is_object(s)]
+
+selects(np, doc) if {
+	kubernetes_policy(np)
+	sel.namespace_of(np) == sel.namespace_of(doc)
+	sel.matches(pod_selector(np), sel.pod_labels_of(doc))
+}
+
+selects(np, doc) if {
+	np.kind == "CiliumNetworkPolicy"
+	sel.namespace_of(np) == sel.namespace_of(doc)
+	some s in cilium_selectors(np)
+	sel.matches(cilium_selector(s), sel.pod_labels_of(doc))
+}
+
+# A policy whose selector is not evaluated may select the pods: do not report them.
+selects(np, doc) if {
+	opaque_namespaced(np)
+	sel.namespace_of(np) == sel.namespace_of(doc)
+}
+
+host_network(doc) if sel.pod_spec_of(doc).hostNetwork == true
+
+workload_text(doc) := sel.label_of(doc) if sel.has_namespace(doc)
+
+workload_text(doc) := sprintf("%s (namespace default)", [sel.label_of(doc)]) if not sel.has_namespace(doc)
+
+deny contains finding if {
+	not cluster_wide_opaque
+	some i, doc in docs
+	sel.is_workload(doc)
+	not host_network(doc)
+	not any_selects(doc)
+	finding := {
+		"msg": sprintf("no NetworkPolicy in the scanned files selects %s: its pods accept traffic from anywhere in the cluster", [workload_text(doc)]),
+		"path": array.concat(["documents", i], array.concat(sel.pod_metadata_path_of(doc), ["labels"])),
+	}
+}
+
+any_selects(doc) if {
+	some np in docs
+	selects(np, doc)
+}
