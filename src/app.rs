@@ -114,9 +114,16 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
         frameworks,
         fail_on,
         jobs: args.jobs,
-        exclude: args.exclude.iter().chain(c.exclude.iter()).cloned().collect(),
+        exclude: {
+            let here = discover::normalize(Path::new("."), &cwd());
+            let conf = discover::normalize(&loaded.dir, &cwd());
+            args.exclude.iter().map(|g| discover::anchor_glob(g, &here)).chain(c.exclude.iter().map(|g| discover::anchor_glob(g, &conf))).collect()
+        },
         severity_overrides,
-        path_ignores: c.per_path_ignores.iter().flat_map(|pi| pi.paths.iter().map(|p| (p.clone(), pi.rules.clone()))).collect(),
+        path_ignores: {
+            let conf = discover::normalize(&loaded.dir, &cwd());
+            c.per_path_ignores.iter().flat_map(|pi| pi.paths.iter().map(|p| (discover::anchor_glob(p, &conf), pi.rules.clone(), pi.reason.clone()))).collect()
+        },
         baseline,
         shard,
         progress: None,

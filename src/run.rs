@@ -34,8 +34,8 @@ pub struct CheckOptions {
     pub exclude: Vec<String>,
     /// Per-rule severity overrides (id or name → severity).
     pub severity_overrides: BTreeMap<String, Severity>,
-    /// Per-path rule ignores: (glob, rule selectors).
-    pub path_ignores: Vec<(String, Vec<String>)>,
+    /// Per-path rule ignores: (glob anchored to an absolute directory, rule selectors, reason).
+    pub path_ignores: Vec<(String, Vec<String>, String)>,
     /// Baseline fingerprints (findings matching them are suppressed as `external`).
     pub baseline: Option<suppress::Baseline>,
     /// Deterministic shard of the file set: (index, count), 1-based index.

@@ -319,12 +319,15 @@ pub fn apply(findings: &mut [Finding], problems: &mut Vec<Problem>, opts: &Check
         }
     }
     // Per-path ignores from the configuration.
-    for (glob, selectors) in &opts.path_ignores {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for (glob, selectors, reason) in &opts.path_ignores {
         let Ok(g) = globset::Glob::new(glob) else { continue };
         let m = g.compile_matcher();
         for f in findings.iter_mut().filter(|f| f.suppression.is_none()) {
-            if m.is_match(&f.file.path) && selectors.iter().any(|s| f.rule.matches_selector(s)) {
-                f.suppression = Some(Suppression { kind: SuppressionKind::External, justification: format!("ignored for paths matching {glob:?} by the configuration"), origin: "configuration".into() });
+            let abs = f.file.fs_path.as_deref().map(|p| crate::input::discover::normalize(p, &cwd));
+            let hit = m.is_match(&f.file.path) || abs.is_some_and(|a| m.is_match(a));
+            if hit && selectors.iter().any(|s| f.rule.matches_selector(s)) {
+                f.suppression = Some(Suppression { kind: SuppressionKind::External, justification: reason.clone(), origin: "configuration (per-path-ignores)".into() });
             }
         }
     }

@@ -176,10 +176,10 @@ pub fn test_rule_names(text: &str) -> Vec<String> {
 }
 
 /// Evaluates every `test_*` rule of the loaded sources.
-pub fn rego_test_outcomes(set: &PolicySet) -> Vec<Outcome> {
+pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut ev = Evaluator::new(set);
-    for src in &set.sources {
+    for src in set.sources.iter().filter(|s| !only_user || s.origin == crate::rule::Origin::User) {
         let Some((pkg, _)) = crate::policy::metadata::package_of(&src.text) else { continue };
         for name in test_rule_names(&src.text) {
             let full = format!("data.{pkg}.{name}");
@@ -203,7 +203,7 @@ pub fn run_command(args: &TestArgs) -> u8 {
         eprintln!("runeguard: {p}");
     }
     let rules: Vec<Arc<Rule>> = set.rules.iter().filter(|r| builtin || r.origin == crate::rule::Origin::User).filter(|r| args.run.as_ref().is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))).cloned().collect();
-    let mut outcomes = rego_test_outcomes(&set);
+    let mut outcomes = rego_test_outcomes(&set, !builtin);
     if let Some(t) = &args.run {
         outcomes.retain(|o| o.name.contains(t.as_str()));
     }

@@ -13,3 +13,12 @@ fn every_rule_passes_its_fixtures() {
     let failures: Vec<String> = outcomes.iter().filter(|o| !o.passed()).map(|o| format!("{}\n    {}", o.name, o.errors.join("\n    "))).collect();
     assert!(failures.is_empty(), "{} of {} fixture checks failed:\n{}", failures.len(), outcomes.len(), failures.join("\n"));
 }
+
+#[test]
+fn every_builtin_rego_test_passes() {
+    let set = PolicySet::load(&PolicyOptions { builtin: true, include_tests: true, ..Default::default() });
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let outcomes = runeguard::testing::rego_test_outcomes(&set, false);
+    let failures: Vec<String> = outcomes.iter().filter(|o| !o.passed()).map(|o| format!("{}: {}", o.name, o.errors.join("; "))).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -31,6 +31,34 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     if s.is_empty() { ".".into() } else { s }
 }
 
+/// An absolute path with `.` and `..` steps removed (without resolving symlinks), for
+/// matching globs that are anchored to a directory.
+pub fn normalize(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Anchors a glob to a directory: `skip/**` in `/repo/.runeguard.yaml` means `/repo/skip/**`;
+/// a glob that starts with `**` matches anywhere.
+pub fn anchor_glob(pattern: &str, dir: &Path) -> String {
+    if pattern.starts_with("**") || pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        let d = dir.to_string_lossy().replace('\\', "/");
+        format!("{}/{}", d.trim_end_matches('/'), pattern.trim_start_matches("./"))
+    }
+}
+
 pub fn has_known_extension(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
@@ -71,7 +99,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, cwd: &Path) -> (Vec<Candid
                         continue;
                     }
                     let display = display_path(&path, cwd);
-                    if exclude.is_match(&display) || exclude.is_match(&path) {
+                    if exclude.is_match(&display) || exclude.is_match(normalize(&path, cwd)) {
                         continue;
                     }
                     out.push(Candidate { display, path, explicit: false });

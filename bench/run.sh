@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Times runeguard on the shared corpus: the parse floor (--no-builtin), all built-in rules, a
+# one-file run (pre-commit), with 1 and all cores, and peak RSS. Median of N runs.
+#   bench/run.sh [N]            (needs ../shared/corpus; builds the release binary)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-7}
+CORPUS=${CORPUS:-../shared/corpus}
+[ -d "$CORPUS/k8s" ] || { echo "bench: $CORPUS/k8s not found" >&2; exit 2; }
+cargo build --release --quiet
+BIN=./target/release/runeguard
+
+median_ms() { # median_ms CMD... : runs N times, prints the median wall time in ms
+  local times=()
+  for _ in $(seq "$N"); do
+    local s e
+    s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+    times+=($(( (e - s) / 1000000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+peak_rss_mb() { # peak_rss_mb CMD...
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {printf "%.1f", $2/1024}'
+}
+
+one_file=$(ls "$CORPUS"/k8s/microservices-demo/*.yaml 2>/dev/null | head -1)
+[ -n "$one_file" ] || one_file=$(find "$CORPUS/k8s" -name '*.yaml' | sort | head -1)
+k8s_files=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | wc -l)
+k8s_bytes=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
+
+echo "runeguard $($BIN --version | cut -d' ' -f2), $(nproc) cores, median of $N runs"
+echo "corpus k8s: $k8s_files files, $((k8s_bytes / 1024)) KiB; rules: $($BIN rules --format json | grep -c '"id"')"
+echo
+printf '%-46s %10s %10s\n' "run" "wall ms" "peak MB"
+row() { local name=$1; shift; printf '%-46s %10s %10s\n' "$name" "$(median_ms "$@")" "$(peak_rss_mb "$@")"; }
+row "one file, all rules (pre-commit)"            $BIN check --quiet "$one_file"
+row "one file, --no-builtin (start-up floor)"     $BIN check --quiet --no-builtin "$one_file"
+row "k8s corpus, --no-builtin (parse floor)"      $BIN check --quiet --no-builtin "$CORPUS/k8s"
+row "k8s corpus, all rules"                       $BIN check --quiet "$CORPUS/k8s"
+row "k8s corpus, all rules, --jobs 1"             $BIN check --quiet --jobs 1 "$CORPUS/k8s"
+row "whole corpus, --no-builtin"                  $BIN check --quiet --no-builtin "$CORPUS"
+row "whole corpus, all rules"                     $BIN check --quiet "$CORPUS"
+row "whole corpus, all rules, sarif+json"         $BIN check --quiet --format sarif=/tmp/rg.sarif --format json=/tmp/rg.json "$CORPUS"
