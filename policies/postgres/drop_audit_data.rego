@@ -32,7 +32,8 @@ deny contains finding if {
 	some i, d in input.drops
 	table := split(d.table, ".")[count(split(d.table, ".")) - 1]
 	sql.is_audit_name(table)
-	not partition_like(d.table, table)
+	d.partition != true
+	not partition_like(table)
 	finding := {
 		"msg": sprintf("%s of audit table %s destroys audit records", [upper(verb[d.statement]), d.table]),
 		"path": ["drops", i],
@@ -41,11 +42,6 @@ deny contains finding if {
 
 verb := {"drop": "drop table", "truncate": "truncate"}
 
-partition_like(qualified, _) if {
-	some p in input.partitions
-	p.child == qualified
-}
+partition_like(table) if regex.match(`_(19|20)[0-9]{2}(_?[0-9]{2}){0,2}$`, table)
 
-partition_like(_, table) if regex.match(`_(19|20)[0-9]{2}(_?[0-9]{2}){0,2}$`, table)
-
-partition_like(_, table) if regex.match(`_p[0-9]+$`, table)
+partition_like(table) if regex.match(`_p[0-9]+$`, table)

@@ -48,6 +48,22 @@ default_prefix(g) := "default privileges: " if g.default_privileges == true
 
 default_prefix(g) := "" if g.default_privileges != true
 
-target(g) := sprintf("%s %s", [replace(g.object_type, "_", " "), concat(", ", g.objects)]) if count(g.objects) > 0
+target(g) := sprintf("%s %s", [replace(g.object_type, "_", " "), concat(", ", g.objects)]) if {
+	g.default_privileges != true
+	count(g.objects) > 0
+}
 
-target(g) := sprintf("every %s", [g.object_type]) if count(g.objects) == 0
+target(g) := sprintf("every %s", [g.object_type]) if {
+	g.default_privileges != true
+	count(g.objects) == 0
+}
+
+target(g) := sprintf("future %ss in schema %s", [g.object_type, concat(", ", g.objects)]) if {
+	g.default_privileges == true
+	count(g.objects) > 0
+}
+
+target(g) := sprintf("future %ss", [g.object_type]) if {
+	g.default_privileges == true
+	count(g.objects) == 0
+}

@@ -416,6 +416,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 match object_type {
                     ObjectType::Table => {
                         let table = ctx.qualify(n);
+                        let partition = ctx.schema.partitions.iter().any(|p| p.child == table);
                         ctx.schema.tables.retain(|t| t.name != table);
                         ctx.schema
                             .partitions
@@ -424,6 +425,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                         ctx.schema.drops.push(Drop {
                             statement: "drop",
                             table,
+                            partition,
                             span: whole,
                             focus,
                         });
@@ -448,6 +450,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 ctx.schema.drops.push(Drop {
                     statement: "truncate",
                     table,
+                    partition: false,
                     span: whole,
                     focus,
                 });
@@ -566,7 +569,12 @@ fn create_role(ctx: &mut Ctx, st: &Stmt, cr: &CreateRole, as_user: bool) {
 }
 
 fn password(st: &Stmt, p: &sqlparser::ast::Password) -> Password {
-    let span = st.kw_span(&["PASSWORD"]).unwrap_or_else(|| st.focus());
+    // PASSWORD and its value: reports mask string constants inside a finding's span
+    let at_kw = st.toks.iter().position(|t| t.is(st.src, "PASSWORD"));
+    let span = match at_kw.and_then(|i| Some((st.toks.get(i)?, st.toks.get(i + 1)?))) {
+        Some((kw, value)) => st.span(kw.start, value.end),
+        None => st.focus(),
+    };
     match p {
         sqlparser::ast::Password::NullPassword => Password {
             literal: false,

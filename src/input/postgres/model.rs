@@ -234,6 +234,8 @@ pub(crate) struct Drop {
     /// `drop` or `truncate`.
     pub statement: &'static str,
     pub table: String,
+    /// The table was a partition of another table of the file.
+    pub partition: bool,
     pub span: Span,
     pub focus: Span,
 }
@@ -366,7 +368,8 @@ impl Schema {
             seq(&self.drops, whole, focus, |d| {
                 let mut o = Obj::new(d.span, d.focus);
                 o.val("statement", d.statement)
-                    .val("table", d.table.as_str());
+                    .val("table", d.table.as_str())
+                    .val("partition", d.partition);
                 o.build()
             }),
         );

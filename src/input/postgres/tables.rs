@@ -191,7 +191,12 @@ fn bound_of(fv: &ForValues) -> &'static str {
 
 fn upper_bound(fv: &ForValues) -> Option<String> {
     match fv {
-        ForValues::From { to, .. } => Some(to.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", ")),
+        ForValues::From { to, .. } => Some(
+            to.iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         _ => None,
     }
 }
