@@ -2,8 +2,8 @@
 # title: DestinationRule TLS to in-mesh hosts must be mutual
 # description: >-
 #   Flags DestinationRule `tls.mode: DISABLE` at any level (host-wide, port-level, subsets), and
-#   `tls.mode: SIMPLE` for a host inside the mesh (a Kubernetes service name), where the client
-#   sidecar would not present its workload certificate.
+#   `tls.mode: SIMPLE` for a host inside the mesh (a Kubernetes service name outside the exempt
+#   system namespaces), where the client sidecar would not present its workload certificate.
 # custom:
 #   id: IST-004
 #   name: destination-rule-tls-not-mutual
@@ -41,6 +41,10 @@ host := h if {
 
 host := "<no host>" if not is_string(input.spec.host)
 
+# Services of the exempt namespaces (istiod, kube-dns, the API server) run no sidecar and
+# terminate TLS themselves: SIMPLE is how a client reaches them.
+system_host if istio.exempt_namespaces[istio.host_namespace(host, istio.namespace(input))]
+
 deny contains finding if {
 	istio.is_kind(input, "DestinationRule")
 	some tp in istio.traffic_policies(input)
@@ -54,6 +58,7 @@ deny contains finding if {
 deny contains finding if {
 	istio.is_kind(input, "DestinationRule")
 	istio.in_mesh_host(host)
+	not system_host
 	some tp in istio.traffic_policies(input)
 	istio.enum(tp.value.tls.mode) == "SIMPLE"
 	finding := {

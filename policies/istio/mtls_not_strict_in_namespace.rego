@@ -114,7 +114,7 @@ deny contains finding if {
 	gaps := uncovered(ns)
 	count(gaps) > 0
 	first := gaps[0][0]
-	labels := [l | some g in gaps; l := g[1]]
+	labels := sort({l | some g in gaps; l := g[1]})
 	finding := {
 		"msg": sprintf("namespace %s has workloads without STRICT mTLS (%s): %s", [ns, istio.label_list(labels), reason(ns)]),
 		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),

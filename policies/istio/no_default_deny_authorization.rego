@@ -75,7 +75,7 @@ deny contains finding if {
 	gaps := uncovered(ns)
 	count(gaps) > 0
 	first := gaps[0][0]
-	labels := [l | some g in gaps; l := g[1]]
+	labels := sort({l | some g in gaps; l := g[1]})
 	finding := {
 		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), istio.root_namespace]),
 		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),

@@ -74,18 +74,23 @@ defined(host, subset) if {
 	subset in subsets(dr)
 }
 
-why(host, _) := sprintf("no DestinationRule in the scanned files is for host %s", [host]) if count(applicable(host)) == 0
+why(host) := "none is for that host" if count(applicable(host)) == 0
 
-why(host, _) := sprintf("%s defines only %s", [concat(", ", sort([istio.label(dr.doc) | some dr in applicable(host)])), defined_list(host)]) if {
+why(host) := sprintf("%s %s", [concat(", ", sort({dr_label(dr, host) | some dr in applicable(host)})), defined_list(host)]) if {
 	count(applicable(host)) > 0
 }
 
-defined_list(host) := concat(", ", sort([sprintf("%q", [name]) | some dr in applicable(host); some name in subsets(dr)])) if {
-	some rule in applicable(host)
-	count(subsets(rule)) > 0
+# `DestinationRule bookinfo/reviews`, with its host when a wildcard brought it in.
+dr_label(dr, host) := istio.label(dr.doc) if dr.host == host
+
+dr_label(dr, host) := sprintf("%s (host %s)", [istio.label(dr.doc), dr.host]) if dr.host != host
+
+defined_list(host) := sprintf("defines only %s", [concat(", ", names)]) if {
+	names := sort({sprintf("%q", [name]) | some dr in applicable(host); some name in subsets(dr)})
+	count(names) > 0
 }
 
-defined_list(host) := "no subsets" if {
+defined_list(host) := "defines no subsets" if {
 	every rule in applicable(host) {
 		count(subsets(rule)) == 0
 	}
@@ -103,7 +108,7 @@ deny contains finding if {
 	host := istio.fqdn(d.dest.host, istio.namespace(vs))
 	not defined(host, subset)
 	finding := {
-		"msg": sprintf("%s routes to subset %q of host %s, which is not defined: %s", [istio.label(vs), subset, host, why(host, subset)]),
+		"msg": sprintf("%s routes to subset %q of host %s, which no DestinationRule in the scanned files defines (%s)", [istio.label(vs), subset, host, why(host)]),
 		"path": array.concat(["documents", i, "spec"], array.concat(d.path, ["subset"])),
 	}
 }

@@ -55,7 +55,12 @@ deny contains finding if {
 
 wildcard_reach("*") := "any host"
 
-wildcard_reach(host) := sprintf("every host under %s", [trim_prefix(host, "*.")]) if host != "*"
+wildcard_reach(host) := sprintf("every host under %s", [trim_prefix(host, "*.")]) if startswith(host, "*.")
+
+wildcard_reach(host) := "every host it matches" if {
+	host != "*"
+	not startswith(host, "*.")
+}
 
 deny contains finding if {
 	istio.is_kind(input, "ServiceEntry")

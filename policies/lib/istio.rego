@@ -225,15 +225,14 @@ docs := input.documents if is_array(input.documents)
 
 docs := [] if not is_array(input.documents)
 
-namespace_labels(ns) := labels if {
+# A namespace that a scanned Namespace object marks `istio-injection: disabled` (the same
+# Namespace may appear in several files).
+namespace_injection_disabled(ns) if {
 	some doc in docs
 	doc.kind == "Namespace"
 	name(doc) == ns
-	labels := object_at(doc, ["metadata", "labels"])
+	object_at(doc, ["metadata", "labels"])["istio-injection"] == "disabled"
 }
-
-# A namespace that the scanned Namespace object marks `istio-injection: disabled`.
-namespace_injection_disabled(ns) if namespace_labels(ns)["istio-injection"] == "disabled"
 
 # True when the scanned files show that the workloads run in an Istio mesh: any Istio resource,
 # a Namespace labelled for injection, a pod template asking for a sidecar; or when the user
@@ -454,3 +453,16 @@ expand_ports(level) := {level} | {{"value": pls, "path": array.concat(level.path
 port_where(where, pls) := sprintf("port %v", [object.get(pls, ["port", "number"], "?")]) if where == "host-wide"
 
 port_where(where, pls) := sprintf("%s port %v", [where, object.get(pls, ["port", "number"], "?")]) if where != "host-wide"
+
+# The namespace of a Kubernetes service host (`reviews` in ns, `reviews.bookinfo.svc...`).
+host_namespace(host, ns) := ns if {
+	is_string(host)
+	not contains(host, ".")
+}
+
+host_namespace(host, _) := parts[1] if {
+	is_string(host)
+	parts := split(host, ".")
+	count(parts) >= 3
+	parts[2] == "svc"
+}
