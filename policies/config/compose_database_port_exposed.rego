@@ -51,7 +51,8 @@ parse_port(p) := {"host_ip": "", "container": [p, p]} if is_number(p)
 # `- "127.0.0.1:5432:5432/tcp"`, `- "[::1]:5432:5432"`, `- "15432:5432"`, `- "5432"`
 parse_port(p) := {"host_ip": ip, "container": range} if {
 	is_string(p)
-	spec := split(trim_space(p), "/")[0]
+	# A variable may hide colons: "${MYSQL_PORT:-3306}:3306".
+	spec := split(regex.replace(trim_space(p), `\$\{[^}]*\}`, "VAR"), "/")[0]
 	parts := split_host(spec)
 	ip := parts.ip
 	range := port_range(parts.container)

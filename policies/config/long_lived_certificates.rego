@@ -38,7 +38,7 @@ auto_rotation_keys := {"auto_rotation", "automatic_rotation", "auto_rotate", "au
 # Certificate lifetimes anywhere in the document: {"key", "value", "path", "seconds"?}.
 lifetimes contains e if {
 	some e in config.entries
-	lifetime_keys[config.norm_key(e.key)]
+	lifetime_keys[config.base_key(e.key)]
 	not is_object(e.value)
 	not is_array(e.value)
 }
@@ -97,15 +97,20 @@ deny contains finding if {
 	}
 }
 
-# Rotation must come before expiry: the period is compared with the shortest lifetime of the block.
-shortest_lifetime(top) := min(known) if {
-	known := [s | some e in lifetimes; e.path[0] == top; s := seconds(e)]
+# Rotation must come before expiry: the period is compared with the lifetime set beside it,
+# or else with the shortest lifetime of the block.
+lifetime_for(rotation) := min(beside) if {
+	parent := array.slice(rotation.path, 0, count(rotation.path) - 1)
+	beside := [s | some e in lifetimes; array.slice(e.path, 0, count(e.path) - 1) == parent; s := seconds(e)]
+	count(beside) > 0
+} else := min(known) if {
+	known := [s | some e in lifetimes; e.path[0] == rotation.path[0]; s := seconds(e)]
 	count(known) > 0
 }
 
 rotations contains e if {
 	some e in config.entries
-	rotation_keys[config.norm_key(e.key)]
+	rotation_keys[config.base_key(e.key)]
 	not is_object(e.value)
 	not is_array(e.value)
 	blocks[e.path[0]]
@@ -114,7 +119,7 @@ rotations contains e if {
 deny contains finding if {
 	some e in rotations
 	r := config.duration_of(e.key, e.value)
-	life := shortest_lifetime(e.path[0])
+	life := lifetime_for(e)
 	r >= life
 	finding := {
 		"msg": sprintf("%s %s is not shorter than the certificate lifetime (%s): certificates expire before they are rotated", [e.key, config.show(e.value), config.describe_seconds(life)]),

@@ -38,7 +38,8 @@ automatic_mtls(x) if {
 # `mtls: true`, `mutual_tls: true`, `mtls_enabled: true`
 automatic_mtls(x) if {
 	some t in config.texts(x)
-	regex.match(`^(mtls|mutual tls)( enabled| enforced| required)?$`, t)
+	not config.negated(t)
+	regex.match(`(^| )(mtls|mutual tls)( enabled| enforced| required)?$`, t)
 }
 
 mesh_name := sprintf("service mesh %q", [input.service_mesh.technology]) if is_string(input.service_mesh.technology)

@@ -31,22 +31,26 @@ import rego.v1
 patterns contains {"name": name, "value": p, "path": array.concat(["communication_patterns"], path)} if {
 	walk(input.communication_patterns, [path, p])
 	is_object(p)
-	count(path) >= 2
+	count(path) >= 1
 	name := path[count(path) - 1]
 	is_string(name)
 	describes_pattern(p)
 	synchronous(path, name, p)
 }
 
+parent(path) := path[count(path) - 2] if count(path) >= 2
+
+parent(path) := "" if count(path) < 2
+
 describes_pattern(p) if {
 	some k in ["security", "protocol", "technology", "use_case", "authentication"]
 	_ = p[k]
 }
 
-synchronous(path, _, _) if path[count(path) - 2] == "synchronous"
+synchronous(path, _, _) if parent(path) == "synchronous"
 
 synchronous(path, name, p) if {
-	path[count(path) - 2] != "asynchronous"
+	parent(path) != "asynchronous"
 	words := concat(" ", [config.key_words(name), lower(object.get(p, "protocol", "")), lower(object.get(p, "technology", ""))])
 	regex.match(`\b(http|https|rest|grpc|graphql|soap)\b`, words)
 }

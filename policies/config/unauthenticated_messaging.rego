@@ -33,22 +33,26 @@ sasl_words := `\b(sasl|scram|scram sha 256|scram sha 512|oauthbearer|gssapi|kerb
 patterns contains {"name": name, "value": p, "path": array.concat(["communication_patterns"], path)} if {
 	walk(input.communication_patterns, [path, p])
 	is_object(p)
-	count(path) >= 2
+	count(path) >= 1
 	name := path[count(path) - 1]
 	is_string(name)
 	describes_pattern(p)
 	asynchronous(path, name, p)
 }
 
+parent(path) := path[count(path) - 2] if count(path) >= 2
+
+parent(path) := "" if count(path) < 2
+
 describes_pattern(p) if {
 	some k in ["security", "protocol", "technology", "use_case", "authentication"]
 	_ = p[k]
 }
 
-asynchronous(path, _, _) if path[count(path) - 2] == "asynchronous"
+asynchronous(path, _, _) if parent(path) == "asynchronous"
 
 asynchronous(path, name, p) if {
-	path[count(path) - 2] != "synchronous"
+	parent(path) != "synchronous"
 	words := concat(" ", [config.key_words(name), lower(object.get(p, "protocol", "")), lower(object.get(p, "technology", ""))])
 	regex.match(`\b(queue|queues|messaging|message|messages|broker|kafka|rabbitmq|amqp|mqtt|nats|pulsar|sqs|sns|pubsub|event streaming|streaming)\b`, words)
 }

@@ -191,6 +191,9 @@ norm_key(k) := lower(regex.replace(regex.replace(regex.replace(k, `([A-Z]+)([A-Z
 
 norm_key(k) := sprintf("%v", [k]) if not is_string(k)
 
+# A key without a trailing unit: "certificate_lifetime_hours" → "certificate_lifetime".
+base_key(k) := regex.replace(norm_key(k), `_(seconds|secs|minutes|mins|hours|hrs|days|weeks|months|years|yrs)$`, "")
+
 # A key named like a secret (password, secret, token, api_key, private_key...), and not like
 # something about one (password_file, secret_name, token_url, existing_secret...).
 secret_key(k) if {
@@ -209,7 +212,7 @@ reference(v) if {
 
 reference(v) if {
 	is_string(v)
-	regex.match(`\$\{[^}]*\}|\$\([^)]*\)|^\$[A-Za-z_][A-Za-z0-9_]*$|\{\{.*\}\}|^%\{.*\}$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$`, v)
+	regex.match(`\$\{[^}]*\}|\$\([^)]*\)|^\$\$?[A-Za-z_][A-Za-z0-9_]*$|\{\{.*\}\}|^%\{.*\}$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$`, v)
 }
 
 reference(v) if {
