@@ -59,7 +59,7 @@ narrowed_source(source, field) if {
 }
 
 narrowed_rule(rule) if {
-	some condition in object.get(rule, "when", [])
+	some condition in istio.items(rule, "when")
 	identity_condition(condition.key)
 }
 
@@ -68,7 +68,7 @@ deny contains finding if {
 	istio.action(input) == "ALLOW"
 	some i, rule in istio.rules(input)
 	not narrowed_rule(rule)
-	some j, from in object.get(rule, "from", [])
+	some j, from in istio.items(rule, "from")
 	source := from.source
 	is_object(source)
 	some field, who in wildcard_fields

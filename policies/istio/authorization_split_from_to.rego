@@ -55,13 +55,13 @@ from_only_rules := [i | some i, rule in istio.rules(input); from_only(rule)]
 
 # What the open rule allows: its methods, else its paths, else "its operations".
 operations(rule) := concat(", ", sort(methods)) if {
-	methods := {m | some t in rule.to; some m in t.operation.methods; is_string(m)}
+	methods := {m | some t in istio.items(rule, "to"); some m in istio.items(t.operation, "methods"); is_string(m)}
 	count(methods) > 0
 }
 
 operations(rule) := concat(", ", sort(paths)) if {
 	not any_method(rule)
-	paths := {p | some t in rule.to; some p in t.operation.paths; is_string(p)}
+	paths := {p | some t in istio.items(rule, "to"); some p in istio.items(t.operation, "paths"); is_string(p)}
 	count(paths) > 0
 }
 
@@ -71,14 +71,14 @@ operations(rule) := "use its operations" if {
 }
 
 any_method(rule) if {
-	some t in rule.to
-	some m in t.operation.methods
+	some t in istio.items(rule, "to")
+	some m in istio.items(t.operation, "methods")
 	is_string(m)
 }
 
 any_path(rule) if {
-	some t in rule.to
-	some p in t.operation.paths
+	some t in istio.items(rule, "to")
+	some p in istio.items(t.operation, "paths")
 	is_string(p)
 }
 

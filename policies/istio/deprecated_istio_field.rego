@@ -94,7 +94,7 @@ replaced_route_fields := {
 
 http_routes contains [i, route] if {
 	istio.is_kind(input, "VirtualService")
-	some i, route in object.get(istio.spec(input), "http", [])
+	some i, route in istio.items(istio.spec(input), "http")
 	is_object(route)
 }
 

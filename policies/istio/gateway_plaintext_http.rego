@@ -35,7 +35,7 @@ plaintext := {"HTTP", "HTTP2", "GRPC"}
 
 deny contains finding if {
 	istio.is_kind(input, "Gateway")
-	some i, server in object.get(istio.spec(input), "servers", [])
+	some i, server in istio.items(istio.spec(input), "servers")
 	protocol := istio.enum(server.port.protocol)
 	plaintext[protocol]
 	not object.get(server, ["tls", "httpsRedirect"], false) == true

@@ -35,7 +35,7 @@ weak_versions := {"TLSV1_0", "TLSV1_1"}
 
 servers contains [i, server] if {
 	istio.is_kind(input, "Gateway")
-	some i, server in object.get(istio.spec(input), "servers", [])
+	some i, server in istio.items(istio.spec(input), "servers")
 	is_object(server.tls)
 }
 

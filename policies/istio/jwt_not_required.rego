@@ -47,14 +47,14 @@ present(v) if {
 requires_principal(ap) if {
 	istio.action(ap) == "ALLOW"
 	some rule in istio.rules(ap)
-	some from in object.get(rule, "from", [])
+	some from in istio.items(rule, "from")
 	present(from.source.requestPrincipals)
 }
 
 requires_principal(ap) if {
 	istio.action(ap) == "ALLOW"
 	some rule in istio.rules(ap)
-	some condition in object.get(rule, "when", [])
+	some condition in istio.items(rule, "when")
 	is_string(condition.key)
 	startswith(condition.key, "request.auth.")
 }
@@ -62,11 +62,11 @@ requires_principal(ap) if {
 requires_principal(ap) if {
 	istio.action(ap) == "DENY"
 	some rule in istio.rules(ap)
-	some from in object.get(rule, "from", [])
+	some from in istio.items(rule, "from")
 	present(from.source.notRequestPrincipals)
 }
 
-target_refs(doc) := {ref_key(r) | some r in object.get(istio.spec(doc), "targetRefs", [])} | {ref_key(r) | r := istio.spec(doc).targetRef; is_object(r)}
+target_refs(doc) := {ref_key(r) | some r in istio.items(istio.spec(doc), "targetRefs"); is_object(r)} | {ref_key(r) | r := istio.spec(doc).targetRef; is_object(r)}
 
 ref_key(r) := sprintf("%v/%v", [object.get(r, "kind", ""), object.get(r, "name", "")])
 
@@ -101,7 +101,9 @@ scope(ra) := sprintf("every workload in namespace %s", [istio.namespace(ra)]) if
 
 scope(ra) := sprintf("the workloads labelled %s", [concat(", ", sort([sprintf("%s=%v", [k, v]) | some k, v in istio.selector_labels(ra)]))]) if {
 	not istio.has_target_ref(ra)
-	count(istio.selector_labels(ra)) > 0
+	labels := istio.selector_labels(ra)
+	is_object(labels)
+	count(labels) > 0
 }
 
 scope(ra) := concat(", ", sort(target_refs(ra))) if istio.has_target_ref(ra)

@@ -45,6 +45,13 @@ any_circuit_breaker if {
 	is_object(tp.value.circuitBreaker)
 }
 
+host := h if {
+	h := istio.spec(input).host
+	is_string(h)
+}
+
+host := "<no host>" if not is_string(istio.spec(input).host)
+
 path := ["spec", "trafficPolicy"] if is_object(input.spec.trafficPolicy)
 
 path := ["spec"] if not is_object(input.spec.trafficPolicy)
@@ -53,7 +60,7 @@ deny contains finding if {
 	istio.is_kind(input, "DestinationRule")
 	not has_outlier_detection
 	finding := {
-		"msg": sprintf("%s sets no outlierDetection for host %q: failing endpoints are never ejected%s", [istio.label(input), object.get(istio.spec(input), "host", "<no host>"), hint]),
+		"msg": sprintf("%s sets no outlierDetection for host %q: failing endpoints are never ejected%s", [istio.label(input), host, hint]),
 		"path": path,
 	}
 }

@@ -40,21 +40,21 @@ destination_rules := [{"host": istio.fqdn(doc.spec.host, istio.namespace(doc)), 
 	is_string(doc.spec.host)
 ]
 
-subsets(dr) := {s.name | some s in object.get(dr.doc.spec, "subsets", []); is_string(s.name)}
+subsets(dr) := {s.name | some s in istio.items(istio.spec(dr.doc), "subsets"); is_string(s.name)}
 
 # Every destination of a VirtualService that names a subset: {"dest", "path"} from the document.
 destinations(vs) := {d |
 	some kind in ["http", "tcp", "tls"]
-	some i, route in object.get(istio.spec(vs), kind, [])
-	some j, target in object.get(route, "route", [])
+	some i, route in istio.items(istio.spec(vs), kind)
+	some j, target in istio.items(route, "route")
 	d := {"dest": target.destination, "path": [kind, i, "route", j, "destination"]}
 } | {d |
-	some i, route in object.get(istio.spec(vs), "http", [])
+	some i, route in istio.items(istio.spec(vs), "http")
 	is_object(route.mirror)
 	d := {"dest": route.mirror, "path": ["http", i, "mirror"]}
 } | {d |
-	some i, route in object.get(istio.spec(vs), "http", [])
-	some j, m in object.get(route, "mirrors", [])
+	some i, route in istio.items(istio.spec(vs), "http")
+	some j, m in istio.items(route, "mirrors")
 	d := {"dest": m.destination, "path": ["http", i, "mirrors", j, "destination"]}
 }
 

@@ -44,7 +44,7 @@ all_addresses := {"0.0.0.0/0", "::/0", "*"}
 deny contains finding if {
 	istio.is_kind(input, "ServiceEntry")
 	external
-	some i, host in object.get(istio.spec(input), "hosts", [])
+	some i, host in istio.items(istio.spec(input), "hosts")
 	is_string(host)
 	contains(host, "*")
 	finding := {

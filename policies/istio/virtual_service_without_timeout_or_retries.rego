@@ -56,7 +56,7 @@ route_name(i, route) := sprintf("%d", [i]) if not is_string(route.name)
 
 deny contains finding if {
 	istio.is_kind(input, "VirtualService")
-	some i, route in object.get(istio.spec(input), "http", [])
+	some i, route in istio.items(istio.spec(input), "http")
 	is_object(route)
 	not no_upstream(route)
 	gaps := missing(route)

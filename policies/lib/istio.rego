@@ -20,7 +20,7 @@ root_namespace := object.get(settings, "root_namespace", "istio-system")
 mesh_domain := object.get(settings, "mesh_domain", "cluster.local")
 
 # Namespaces whose workloads the coverage rules (IST-001, IST-009, IST-015) leave alone.
-exempt_namespaces := {ns | some ns in object.get(settings, "exempt_namespaces", [])}
+exempt_namespaces := {ns | some ns in list(object.get(settings, "exempt_namespaces", []))}
 
 # The group of each Istio kind the rules know.
 kind_group := {
@@ -57,6 +57,17 @@ is_kind(doc, kind) if {
 
 # True for any resource of an Istio API group.
 is_istio(doc) if endswith(group(doc), ".istio.io")
+
+# v when it is an array, [] otherwise: a `some x in` over input data must never meet a null
+# or a scalar (regorus stops the rule with an error there).
+list(v) := v if is_array(v)
+
+list(v) := [] if not is_array(v)
+
+# The array under o[key], or [] (o itself may be anything).
+items(o, key) := list(object.get(o, key, [])) if is_object(o)
+
+items(o, _) := [] if not is_object(o)
 
 spec(doc) := s if {
 	s := doc.spec
@@ -140,6 +151,7 @@ selects_all(doc) if {
 
 # True when a policy's matchLabels select a pod with these labels.
 selects(doc, pod_labels) if {
+	is_object(pod_labels)
 	not has_target_ref(doc)
 	labels := selector_labels(doc)
 	is_object(labels)
@@ -215,7 +227,7 @@ injection_disabled(doc) if is_false(object.get(pod_labels(doc), "sidecar.istio.i
 
 # A pod that runs Envoy itself (an Istio gateway): it needs no sidecar.
 runs_proxy(doc) if {
-	some c in object.get(doc, array.concat(pod_spec_path(doc), ["containers"]), [])
+	some c in list(object.get(doc, array.concat(pod_spec_path(doc), ["containers"]), []))
 	c.name == "istio-proxy"
 }
 
@@ -432,11 +444,15 @@ traffic_policies(doc) := {tp |
 policy_levels(doc) := {level |
 	some level in host_level(doc)
 } | {level |
-	some i, subset in object.get(spec(doc), "subsets", [])
+	some i, subset in list(object.get(spec(doc), "subsets", []))
 	tp := subset.trafficPolicy
 	is_object(tp)
-	level := {"value": tp, "path": ["spec", "subsets", i, "trafficPolicy"], "where": sprintf("subset %q", [object.get(subset, "name", sprintf("#%d", [i]))])}
+	level := {"value": tp, "path": ["spec", "subsets", i, "trafficPolicy"], "where": subset_name(i, subset)}
 }
+
+subset_name(_, subset) := sprintf("subset %q", [subset.name]) if is_string(subset.name)
+
+subset_name(i, subset) := sprintf("subset #%d", [i]) if not is_string(subset.name)
 
 host_level(doc) := {{"value": tp, "path": ["spec", "trafficPolicy"], "where": "host-wide"}} if {
 	tp := spec(doc).trafficPolicy
@@ -446,7 +462,7 @@ host_level(doc) := {{"value": tp, "path": ["spec", "trafficPolicy"], "where": "h
 host_level(doc) := set() if not is_object(spec(doc).trafficPolicy)
 
 expand_ports(level) := {level} | {{"value": pls, "path": array.concat(level.path, ["portLevelSettings", j]), "where": port_where(level.where, pls)} |
-	some j, pls in object.get(level.value, "portLevelSettings", [])
+	some j, pls in list(object.get(level.value, "portLevelSettings", []))
 	is_object(pls)
 }
 
