@@ -34,7 +34,7 @@ spec := object.get(input, "spec", {})
 
 annotations := object.get(object.get(input, "metadata", {}), "annotations", {})
 
-rules := [r | some r in object.get(spec, "rules", []); is_object(r)]
+rules := [r | r := spec.rules[_]; is_object(r)]
 
 routes_traffic if count(rules) > 0
 
@@ -43,7 +43,7 @@ routes_traffic if is_object(spec.defaultBackend)
 # extensions/v1beta1 and networking.k8s.io/v1beta1
 routes_traffic if is_object(spec.backend)
 
-tls_entries := [t | some t in object.get(spec, "tls", []); is_object(t)]
+tls_entries := [t | t := spec.tls[_]; is_object(t)]
 
 # The controller terminates TLS from an annotation (any value, or one of the listed values).
 tls_by_annotation if {
@@ -81,10 +81,10 @@ deny contains finding if {
 # A tls entry without hosts covers every host (the controller's default certificate).
 tls_catch_all if {
 	some t in tls_entries
-	count([h | some h in object.get(t, "hosts", []); is_string(h)]) == 0
+	count([h | h := t.hosts[_]; is_string(h)]) == 0
 }
 
-tls_hosts := {lower(h) | some t in tls_entries; some h in object.get(t, "hosts", []); is_string(h)}
+tls_hosts := {lower(h) | some t in tls_entries; h := t.hosts[_]; is_string(h)}
 
 covered(host) if lower(host) in tls_hosts
 
@@ -104,7 +104,7 @@ deny contains finding if {
 	count(tls_entries) > 0
 	not tls_catch_all
 	not tls_by_annotation
-	some i, rule in spec.rules
+	rule := spec.rules[i]
 	host := rule.host
 	is_string(host)
 	host != ""

@@ -43,11 +43,11 @@ spec := object.get(input, "spec", {})
 enforced(direction) if not is_array(spec.policyTypes)
 
 enforced(direction) if {
-	some t in spec.policyTypes
+	t := spec.policyTypes[_]
 	t == directions[direction].type
 }
 
-rules(direction) := [[i, r] | some i, r in spec[direction]; is_object(r)]
+rules(direction) := [[i, r] | r := spec[direction][i]; is_object(r)]
 
 empty(rule, field) if not is_array(rule[field])
 
@@ -88,7 +88,7 @@ deny contains finding if {
 	some direction, d in directions
 	enforced(direction)
 	some [i, rule] in rules(direction)
-	some j, peer in rule[d.peers]
+	peer := rule[d.peers][j]
 	peer == {}
 	finding := {
 		"msg": sprintf("%s has an empty peer ({}) in %s rule %d: it stands for every %s (and the API server rejects it)", [k8s.object_label, direction, i, d.what]),
@@ -101,7 +101,7 @@ deny contains finding if {
 	enforced(direction)
 	some [i, rule] in rules(direction)
 	empty(rule, "ports")
-	some j, peer in rule[d.peers]
+	peer := rule[d.peers][j]
 	is_object(peer)
 	who := everything(peer)
 	finding := {

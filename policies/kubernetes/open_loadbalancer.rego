@@ -43,7 +43,7 @@ internal if {
 	lower(trim_space(value)) in {lower(v) | some v in values}
 }
 
-field_ranges := [r | some r in input.spec.loadBalancerSourceRanges; is_string(r)]
+field_ranges := [r | r := input.spec.loadBalancerSourceRanges[_]; is_string(r)]
 
 annotation_ranges := [trim_space(r) |
 	value := annotations[source_ranges_annotation]
@@ -74,7 +74,7 @@ deny contains finding if {
 
 deny contains finding if {
 	candidate
-	some i, r in input.spec.loadBalancerSourceRanges
+	r := input.spec.loadBalancerSourceRanges[i]
 	is_string(r)
 	trim_space(r) in open_cidrs
 	finding := {

@@ -47,7 +47,7 @@ cluster_role(names) if {
 unauthenticated_names := {"system:anonymous": "any request without credentials", "system:unauthenticated": "any request without credentials"}
 
 deny contains finding if {
-	some i, s in input.subjects
+	s := input.subjects[i]
 	reach := unauthenticated_names[s.name]
 	not s.kind == "ServiceAccount"
 	not cluster_role(data.settings.kubernetes.anonymous_safe_cluster_roles)
@@ -58,7 +58,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some i, s in input.subjects
+	s := input.subjects[i]
 	s.name == "system:authenticated"
 	not s.kind == "ServiceAccount"
 	cluster_role(data.settings.kubernetes.write_cluster_roles)

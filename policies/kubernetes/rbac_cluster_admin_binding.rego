@@ -30,7 +30,7 @@ package runeguard.kubernetes.rbac_cluster_admin_binding
 import data.runeguard.lib.k8s
 import rego.v1
 
-subjects := [s | some s in object.get(input, "subjects", []); is_object(s)]
+subjects := [s | s := input.subjects[_]; is_object(s)]
 
 subject_label(s) := sprintf("%s %s/%s", [s.kind, s.namespace, s.name]) if {
 	s.kind == "ServiceAccount"

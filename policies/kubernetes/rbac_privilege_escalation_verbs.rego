@@ -58,17 +58,17 @@ dangerous := [
 ]
 
 verb_ok(rule, verb) if {
-	some v in rule.verbs
+	v := rule.verbs[_]
 	v in {verb, "*"}
 }
 
 group_ok(rule, group) if {
-	some g in rule.apiGroups
+	g := rule.apiGroups[_]
 	g in {group, "*"}
 }
 
 resource_ok(rule, resource) if {
-	some r in rule.resources
+	r := rule.resources[_]
 	r in {resource, "*"}
 }
 
@@ -76,7 +76,7 @@ resource_ok(rule, resource) if {
 resource_ok(rule, resource) if {
 	contains(resource, "/")
 	base := split(resource, "/")[0]
-	some r in rule.resources
+	r := rule.resources[_]
 	r == sprintf("%s/*", [base])
 }
 
@@ -97,7 +97,7 @@ skip_named(rule, d) if {
 }
 
 deny contains finding if {
-	some i, rule in input.rules
+	rule := input.rules[i]
 	is_object(rule)
 	labels := [d.label | some d in dangerous; grants(rule, d)]
 	count(labels) > 0

@@ -33,7 +33,7 @@ import rego.v1
 read_verbs := ["get", "list", "watch"]
 
 core_group(rule) if {
-	some g in rule.apiGroups
+	g := rule.apiGroups[_]
 	g in {"", "*"}
 }
 
@@ -44,12 +44,12 @@ verbs(rule) := read_verbs if "*" in rule.verbs
 verbs(rule) := [v | some v in read_verbs; v in rule.verbs] if not "*" in rule.verbs
 
 deny contains finding if {
-	some i, rule in input.rules
+	rule := input.rules[i]
 	core_group(rule)
 	unrestricted(rule)
 	allowed := verbs(rule)
 	count(allowed) > 0
-	some j, resource in rule.resources
+	resource := rule.resources[j]
 	resource in {"secrets", "*"}
 	finding := {
 		"msg": sprintf("%s can %s Secrets (rule %d)", [k8s.object_label, concat(", ", allowed), i]),

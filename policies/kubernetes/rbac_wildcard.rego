@@ -32,9 +32,9 @@ import rego.v1
 what := {"verbs": "every verb", "resources": "every resource", "apiGroups": "every API group"}
 
 deny contains finding if {
-	some i, rule in input.rules
+	rule := input.rules[i]
 	some field in ["verbs", "resources", "apiGroups"]
-	some j, value in rule[field]
+	value := rule[field][j]
 	value == "*"
 	finding := {
 		"msg": sprintf("%s allows %s (\"*\" in %s of rule %d)", [k8s.object_label, what[field], field, i]),

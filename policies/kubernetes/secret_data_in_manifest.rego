@@ -63,7 +63,7 @@ committed(section, v) if {
 }
 
 keys(section) := sort([key |
-	some key, v in input[section]
+	v := input[section][key]
 	not public_key(key)
 	committed(section, v)
 ])

@@ -39,11 +39,27 @@ import rego.v1
 # `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read DB_PASSWORD.
 words(name) := upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[^A-Za-z0-9]+`, "_"))
 
-# The name ends with a secret word: `DB_PASSWORD`, `clientSecret`, `api-key`.
-secret_name(name) if {
-	w := words(name)
+# The name ends with a secret word: `DB_PASSWORD`, `clientSecret`, `api-key`. One regex for
+# all the words, built once.
+secret_name_re := sprintf("(^|_)(%s)$", [concat("|", data.settings.kubernetes.secret_env_names)])
+
+# A cheap first test: the name contains the first word of some pattern (`PASSWORD` of
+# `PASSWORD`, `API` of `API_?KEY`), computed once from the settings.
+name_stems := {upper(m[0]) |
 	some pattern in data.settings.kubernetes.secret_env_names
-	regex.match(sprintf("(^|_)(%s)$", [pattern]), w)
+	m := regex.find_n(`[A-Za-z0-9]+`, pattern, 1)
+}
+
+maybe_secret_name(name) if {
+	n := upper(name)
+	some stem in name_stems
+	contains(n, stem)
+}
+
+secret_name(name) if {
+	maybe_secret_name(name)
+	w := words(name)
+	regex.match(secret_name_re, w)
 	not w in {"PWD", "OLDPWD"}
 }
 
@@ -82,20 +98,28 @@ literal(v) if {
 	not not_literal(s)
 }
 
-# Values that have the shape of a credential whatever their key.
+# Values that have the shape of a credential whatever their key. A pattern is tried only when
+# one of its hints occurs in the value (regexes are costly; most values match none).
 credential_patterns := [
-	{"what": "a PEM private key", "re": `-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`},
-	{"what": "an AWS access key id", "re": `(^|[^A-Z0-9])(AKIA|ASIA)[0-9A-Z]{16}([^A-Z0-9]|$)`},
-	{"what": "a GitHub token", "re": `(^|[^A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})`},
-	{"what": "a GitLab token", "re": `(^|[^A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}`},
-	{"what": "a Slack token", "re": `(^|[^A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}`},
-	{"what": "a Google API key", "re": `(^|[^A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}`},
-	{"what": "a Stripe live key", "re": `(^|[^A-Za-z0-9_])[rs]k_live_[0-9A-Za-z]{20,}`},
-	{"what": "a JSON Web Token", "re": `(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`},
+	{"what": "a PEM private key", "hints": ["PRIVATE KEY"], "re": `-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`},
+	{"what": "an AWS access key id", "hints": ["AKIA", "ASIA"], "re": `(^|[^A-Z0-9])(AKIA|ASIA)[0-9A-Z]{16}([^A-Z0-9]|$)`},
+	{"what": "a GitHub token", "hints": ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], "re": `(^|[^A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})`},
+	{"what": "a GitLab token", "hints": ["glpat-"], "re": `(^|[^A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}`},
+	{"what": "a Slack token", "hints": ["xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"], "re": `(^|[^A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}`},
+	{"what": "a Google API key", "hints": ["AIza"], "re": `(^|[^A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}`},
+	{"what": "a Stripe live key", "hints": ["k_live_"], "re": `(^|[^A-Za-z0-9_])[rs]k_live_[0-9A-Za-z]{20,}`},
+	{"what": "a JSON Web Token", "hints": ["eyJ"], "re": `(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`},
 ]
+
+hinted(p, v) if {
+	some h in p.hints
+	contains(v, h)
+}
 
 # `scheme://user:password@host`, unless the password is a placeholder.
 url_password(v) if {
+	contains(v, "://")
+	contains(v, "@")
 	some m in regex.find_all_string_submatch_n(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@`, v, -1)
 	not url_placeholder(m[1])
 }
@@ -112,7 +136,7 @@ embedded_settings(v) := {m[1] |
 	literal(m[2])
 }
 
-pattern_reasons(v) := {sprintf("looks like %s", [p.what]) | some p in credential_patterns; regex.match(p.re, v)}
+pattern_reasons(v) := {sprintf("looks like %s", [p.what]) | some p in credential_patterns; hinted(p, v); regex.match(p.re, v)}
 
 url_reasons(v) := {"holds a URL with a password" | url_password(v)}
 
@@ -126,7 +150,7 @@ name_reasons(key, v) := {"is named like a credential and holds a literal value" 
 reasons(key, v) := ((pattern_reasons(v) | url_reasons(v)) | embedded_reasons(v)) | name_reasons(key, v)
 
 deny contains finding if {
-	some key, v in input.data
+	v := input.data[key]
 	is_string(v)
 	why := reasons(key, v)
 	count(why) > 0

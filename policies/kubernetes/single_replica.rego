@@ -39,14 +39,31 @@ docs := input.documents
 
 replicated_kinds := {"Deployment", "StatefulSet"}
 
-# The HorizontalPodAutoscalers that scale the workload.
-autoscalers(doc) := [[j, hpa] |
+# The HorizontalPodAutoscalers of each target, and the PodDisruptionBudgets of each namespace,
+# computed once (workloads × documents would be slow).
+target_key(ns, kind, name) := sprintf("%s/%s/%s", [ns, kind, name])
+
+autoscalers_by_target := {key: [[j, hpa] |
 	some j, hpa in docs
 	hpa.kind == "HorizontalPodAutoscaler"
-	sel.namespace_of(hpa) == sel.namespace_of(doc)
-	hpa.spec.scaleTargetRef.kind == doc.kind
-	hpa.spec.scaleTargetRef.name == sel.name_of(doc)
-]
+	target_key(sel.namespace_of(hpa), hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name) == key
+] |
+	some h in docs
+	h.kind == "HorizontalPodAutoscaler"
+	key := target_key(sel.namespace_of(h), h.spec.scaleTargetRef.kind, h.spec.scaleTargetRef.name)
+}
+
+autoscalers(doc) := object.get(autoscalers_by_target, target_key(sel.namespace_of(doc), doc.kind, sel.name_of(doc)), [])
+
+budgets_by_namespace := {ns: [pdb |
+	some pdb in docs
+	pdb.kind == "PodDisruptionBudget"
+	sel.namespace_of(pdb) == ns
+] |
+	some p in docs
+	p.kind == "PodDisruptionBudget"
+	ns := sel.namespace_of(p)
+}
 
 hpa_min(hpa) := m if {
 	m := hpa.spec.minReplicas
@@ -55,8 +72,10 @@ hpa_min(hpa) := m if {
 
 hpa_min(hpa) := 1 if not hpa.spec.minReplicas
 
-# Below two replicas: the reason and where to fix it.
-too_few(i, doc) := [msg, path] if {
+# Below two replicas: the workload, the reason and where to fix it.
+too_few contains [i, msg, path] if {
+	some i, doc in docs
+	doc.kind in replicated_kinds
 	count(autoscalers(doc)) == 0
 	not doc.spec.replicas
 	not doc.spec.replicas == 0
@@ -64,7 +83,9 @@ too_few(i, doc) := [msg, path] if {
 	path := ["documents", i, "spec", "replicas"]
 }
 
-too_few(i, doc) := [msg, path] if {
+too_few contains [i, msg, path] if {
+	some i, doc in docs
+	doc.kind in replicated_kinds
 	count(autoscalers(doc)) == 0
 	n := doc.spec.replicas
 	n == 1
@@ -72,7 +93,9 @@ too_few(i, doc) := [msg, path] if {
 	path := ["documents", i, "spec", "replicas"]
 }
 
-too_few(i, doc) := [msg, path] if {
+too_few contains [i, msg, path] if {
+	some i, doc in docs
+	doc.kind in replicated_kinds
 	some [j, hpa] in autoscalers(doc)
 	m := hpa_min(hpa)
 	m < 2
@@ -101,7 +124,6 @@ replicated(doc) if {
 
 # policy/v1: a missing selector selects nothing, `{}` every pod. policy/v1beta1: `{}` nothing.
 pdb_selects(pdb, doc) if {
-	sel.namespace_of(pdb) == sel.namespace_of(doc)
 	s := pdb.spec.selector
 	is_object(s)
 	not v1beta1_empty(pdb, s)
@@ -114,15 +136,12 @@ v1beta1_empty(pdb, s) if {
 }
 
 protected(doc) if {
-	some pdb in docs
-	pdb.kind == "PodDisruptionBudget"
+	some pdb in object.get(budgets_by_namespace, sel.namespace_of(doc), [])
 	pdb_selects(pdb, doc)
 }
 
 deny contains finding if {
-	some i, doc in docs
-	doc.kind in replicated_kinds
-	[msg, path] := too_few(i, doc)
+	some [_, msg, path] in too_few
 	finding := {"msg": msg, "path": path}
 }
 

@@ -39,7 +39,7 @@ safe(name) if normalize(name) in {s | some s in data.settings.kubernetes.safe_sy
 
 deny contains finding if {
 	k8s.is_workload
-	some i, sysctl in k8s.pod_spec.securityContext.sysctls
+	sysctl := k8s.pod_spec.securityContext.sysctls[i]
 	name := sysctl.name
 	is_string(name)
 	not safe(name)

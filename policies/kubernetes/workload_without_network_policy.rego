@@ -84,44 +84,49 @@ cilium_selector(s) := {
 
 cilium_selectors(np) := [s | some s in array.concat([object.get(object.get(np, "spec", {}), "endpointSelector", null)], [x.endpointSelector | some x in sel.array_or_empty(object.get(np, "specs", []))]); is_object(s)]
 
-selects(np, doc) if {
-	kubernetes_policy(np)
-	sel.namespace_of(np) == sel.namespace_of(doc)
-	sel.matches(pod_selector(np), sel.pod_labels_of(doc))
+# The selectors of each namespace's policies, computed once: workloads × documents is slow.
+namespaced_policy_kinds := {"NetworkPolicy", "CiliumNetworkPolicy"}
+
+policy_docs := [np | some np in docs; np.kind in namespaced_policy_kinds]
+
+policy_selectors(np) := [pod_selector(np)] if kubernetes_policy(np)
+
+policy_selectors(np) := [cilium_selector(s) | some s in cilium_selectors(np)] if np.kind == "CiliumNetworkPolicy"
+
+selectors_by_namespace := {ns: [s |
+	some np in policy_docs
+	sel.namespace_of(np) == ns
+	some s in policy_selectors(np)
+] |
+	some p in policy_docs
+	ns := sel.namespace_of(p)
 }
 
-selects(np, doc) if {
-	np.kind == "CiliumNetworkPolicy"
-	sel.namespace_of(np) == sel.namespace_of(doc)
-	some s in cilium_selectors(np)
-	sel.matches(cilium_selector(s), sel.pod_labels_of(doc))
-}
+# A namespace holding a policy whose selector is not evaluated: it may select any pod there.
+opaque_namespaces := {sel.namespace_of(np) | some np in policy_docs; opaque_namespaced(np)}
 
-# A policy whose selector is not evaluated may select the pods: do not report them.
-selects(np, doc) if {
-	opaque_namespaced(np)
-	sel.namespace_of(np) == sel.namespace_of(doc)
+any_selects(doc, ns) if {
+	labels := sel.pod_labels_of(doc)
+	some s in object.get(selectors_by_namespace, ns, [])
+	sel.matches(s, labels)
 }
 
 host_network(doc) if sel.pod_spec_of(doc).hostNetwork == true
 
-workload_text(doc) := sel.label_of(doc) if sel.has_namespace(doc)
-
-workload_text(doc) := sprintf("%s (namespace default)", [sel.label_of(doc)]) if not sel.has_namespace(doc)
+workload_text(doc) := sel.label_of(doc) if {
+	sel.has_namespace(doc)
+} else := sprintf("%s (namespace default)", [sel.label_of(doc)])
 
 deny contains finding if {
 	not cluster_wide_opaque
 	some i, doc in docs
-	sel.is_workload(doc)
+	sel.workload_kinds[doc.kind]
+	ns := sel.namespace_of(doc)
+	not ns in opaque_namespaces
+	not any_selects(doc, ns)
 	not host_network(doc)
-	not any_selects(doc)
 	finding := {
 		"msg": sprintf("no NetworkPolicy in the scanned files selects %s: its pods accept traffic from anywhere in the cluster", [workload_text(doc)]),
 		"path": array.concat(["documents", i], array.concat(sel.pod_metadata_path_of(doc), ["labels"])),
 	}
-}
-
-any_selects(doc) if {
-	some np in docs
-	selects(np, doc)
 }

@@ -19,8 +19,7 @@ matches(selector, labels) if {
 	is_object(selector)
 	lbls := object_or_empty(labels)
 	every key, want in object_or_empty(object.get(selector, "matchLabels", {})) {
-		has_key(lbls, key)
-		label_string(lbls[key]) == label_string(want)
+		label_equal(lbls[key], want)
 	}
 	every req in array_or_empty(object.get(selector, "matchExpressions", [])) {
 		requirement_holds(req, lbls)
@@ -32,9 +31,16 @@ matches(selector, labels) if {
 matches_labels(match_labels, labels) if {
 	lbls := object_or_empty(labels)
 	every key, want in object_or_empty(match_labels) {
-		has_key(lbls, key)
-		label_string(lbls[key]) == label_string(want)
+		label_equal(lbls[key], want)
 	}
+}
+
+# Equal values, or the same text (`1` and "1"). Undefined when the label is absent.
+label_equal(have, want) if have == want
+
+label_equal(have, want) if {
+	have != want
+	label_string(have) == label_string(want)
 }
 
 # True when the selector has neither matchLabels nor matchExpressions: it selects everything.
@@ -121,9 +127,7 @@ namespace_of(doc) := ns if {
 	ns := doc.metadata.namespace
 	is_string(ns)
 	ns != ""
-}
-
-namespace_of(doc) := "default" if not has_namespace(doc)
+} else := "default"
 
 has_namespace(doc) if {
 	ns := doc.metadata.namespace
@@ -134,30 +138,43 @@ has_namespace(doc) if {
 name_of(doc) := n if {
 	n := doc.metadata.name
 	is_string(n)
-}
-
-name_of(doc) := "<unnamed>" if not is_string(object.get(object.get(doc, "metadata", {}), "name", null))
+} else := "<unnamed>"
 
 # "Deployment shop/cart", or "Deployment cart" when the object names no namespace (the same
 # form as runeguard.lib.k8s.object_label).
-label_of(doc) := sprintf("%s %s/%s", [doc.kind, namespace_of(doc), name_of(doc)]) if has_namespace(doc)
+label_of(doc) := sprintf("%s %s/%s", [doc.kind, doc.metadata.namespace, name_of(doc)]) if {
+	has_namespace(doc)
+} else := sprintf("%s %s", [doc.kind, name_of(doc)])
 
-label_of(doc) := sprintf("%s %s", [doc.kind, name_of(doc)]) if not has_namespace(doc)
+# Path, inside a workload, of its pod template's metadata and spec (tables rather than
+# several function bodies: whole-project rules call these for every document).
+pod_metadata_paths := {
+	"Pod": ["metadata"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+	"Deployment": ["spec", "template", "metadata"],
+	"StatefulSet": ["spec", "template", "metadata"],
+	"DaemonSet": ["spec", "template", "metadata"],
+	"ReplicaSet": ["spec", "template", "metadata"],
+	"ReplicationController": ["spec", "template", "metadata"],
+	"Job": ["spec", "template", "metadata"],
+}
 
-# Path, inside the object, of the pod template's metadata and spec.
-pod_metadata_path_of(doc) := ["metadata"] if doc.kind == "Pod"
+pod_spec_paths := {
+	"Pod": ["spec"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"Deployment": ["spec", "template", "spec"],
+	"StatefulSet": ["spec", "template", "spec"],
+	"DaemonSet": ["spec", "template", "spec"],
+	"ReplicaSet": ["spec", "template", "spec"],
+	"ReplicationController": ["spec", "template", "spec"],
+	"Job": ["spec", "template", "spec"],
+}
 
-pod_metadata_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "metadata"] if doc.kind == "CronJob"
+pod_metadata_path_of(doc) := pod_metadata_paths[doc.kind]
 
-pod_metadata_path_of(doc) := ["spec", "template", "metadata"] if template_kinds[doc.kind]
+pod_spec_path_of(doc) := pod_spec_paths[doc.kind]
 
-pod_spec_path_of(doc) := ["spec"] if doc.kind == "Pod"
-
-pod_spec_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "spec"] if doc.kind == "CronJob"
-
-pod_spec_path_of(doc) := ["spec", "template", "spec"] if template_kinds[doc.kind]
-
-pod_spec_of(doc) := object_or_empty(object.get(doc, pod_spec_path_of(doc), {}))
+pod_spec_of(doc) := object_or_empty(object.get(doc, pod_spec_paths[doc.kind], {}))
 
 # The labels the workload's pods carry.
-pod_labels_of(doc) := object_or_empty(object.get(doc, array.concat(pod_metadata_path_of(doc), ["labels"]), {}))
+pod_labels_of(doc) := object_or_empty(object.get(doc, array.concat(pod_metadata_paths[doc.kind], ["labels"]), {}))
