@@ -239,10 +239,11 @@ docs := [] if not is_array(input.documents)
 
 # A namespace that a scanned Namespace object marks `istio-injection: disabled` (the same
 # Namespace may appear in several files).
-namespace_injection_disabled(ns) if {
+namespace_injection_disabled(ns) if injection_disabled_namespaces[ns]
+
+injection_disabled_namespaces := {name(doc) |
 	some doc in docs
 	doc.kind == "Namespace"
-	name(doc) == ns
 	object_at(doc, ["metadata", "labels"])["istio-injection"] == "disabled"
 }
 
