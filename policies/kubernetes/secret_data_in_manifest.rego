@@ -1,10 +1,12 @@
 # METADATA
 # title: Secret values must not be committed in manifests
 # description: >-
-#   Flags Secret objects whose data or stringData hold values in the repository. Values are
-#   never printed. Empty values, template placeholders (`${VAR}`, `{{ ... }}`, `$(VAR)`),
-#   SOPS-encrypted files and public parts (`ca.crt`, `tls.crt`; see
-#   `data.settings.kubernetes.public_secret_keys`) are not reported.
+#   Flags Secret objects whose data or stringData hold secret values in the repository. Values
+#   are never printed. Not reported: empty values and placeholders (`${VAR}`, `{{ ... }}`,
+#   `$(VAR)`), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
+#   `data.settings.kubernetes.public_secret_keys`), booleans, values whose name says what they
+#   are not (`url`, `type`, `name`, `project`, unless the URL carries a password) and embedded
+#   configuration files that hold no credential.
 # custom:
 #   id: K8S-035
 #   name: secret-data-in-manifest
@@ -29,6 +31,7 @@
 package runeguard.kubernetes.secret_data_in_manifest
 
 import data.runeguard.lib.k8s
+import data.runeguard.lib.k8s_credentials as cred
 import rego.v1
 
 # A SOPS-encrypted file carries its metadata in a top-level `sops` key.
@@ -54,18 +57,34 @@ placeholder(s) if regex.match(`^<[^<>]*>$`, s)
 # SOPS leaves each value as ENC[AES256_GCM,data:...].
 placeholder(s) if startswith(s, "ENC[")
 
-committed(section, v) if {
-	is_string(v)
-	trim_space(v) != ""
-	s := trim_space(text(section, v))
-	s != ""
-	not placeholder(s)
+# A committed value that is a secret. An embedded file (several lines) counts when it holds a
+# credential: a Secret often carries a whole configuration file of which nothing is secret.
+# A single value counts unless it is a boolean, or its name says what it is not (`url`,
+# `type`, `name`, `project`...) and it carries no password.
+secret_value(key, text) if {
+	contains(text, "\n")
+	count(cred.value_reasons(text)) > 0
+}
+
+secret_value(key, text) if {
+	not contains(text, "\n")
+	not cred.boolean_text(text)
+	not benign(key, text)
+}
+
+benign(key, text) if {
+	cred.non_secret_name(key)
+	not cred.url_password(text)
 }
 
 keys(section) := sort([key |
 	v := input[section][key]
 	not public_key(key)
-	committed(section, v)
+	is_string(v)
+	s := trim_space(text(section, v))
+	s != ""
+	not placeholder(s)
+	secret_value(key, s)
 ])
 
 deny contains finding if {
