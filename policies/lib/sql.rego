@@ -17,15 +17,29 @@ settings := data.settings.postgres
 # The words of a name: `audit_logs_2025_01` → ["audit", "logs", "2025", "01"].
 words(name) := split(lower(name), "_")
 
-# `name` is `item` or ends with `_item`.
-named_like(name, item) if lower(name) == item
+# The name and each of its `_`-separated tails: `home_address` → {"home_address", "address"}.
+tails(name) := {x | some x in _tails(words(name))}
 
-named_like(name, item) if endswith(lower(name), concat("", ["_", item]))
+_tails(w) := [concat("_", array.slice(w, i, count(w))) | some i, _ in w]
 
+# `name` is one of `items` or ends with `_<item>` (case-insensitive).
 named_like_any(name, items) if {
-	some item in items
-	named_like(name, item)
+	some t in tails(name)
+	t in items
 }
+
+# Name lists as sets.
+personal_names := {x | some x in settings.sensitive_columns} | {x | some x in settings.owner_columns}
+
+# A column holding personal or per-user data: named like a sensitive or owner column, or
+# named exactly like one that is too generic to match as a suffix (`address`, not `rpc_address`).
+is_personal_column(name) if named_like_any(name, personal_names)
+
+is_personal_column(name) if lower(name) in {x | some x in settings.sensitive_exact_columns}
+
+secret_names := {x | some x in settings.secret_columns}
+
+unencrypted_names := {x | some x in settings.unencrypted_sensitive_columns}
 
 is_text_type(col) if col.base in {t | some t in settings.text_types}
 
@@ -36,10 +50,13 @@ is_audit_name(table) if {
 	w in {x | some x in settings.audit_table_words}
 }
 
-is_event_name(table) if {
-	some w in words(table)
-	w in {x | some x in settings.event_table_words}
-}
+# `access_log`, `job_logs`: the last word names a log (`log_settings` is not one).
+is_audit_name(table) if last_word(table) in {x | some x in settings.log_table_words}
+
+# `user_events`, `domain_events` (`event_types` is not an event table).
+is_event_name(table) if last_word(table) in {x | some x in settings.event_table_words}
+
+last_word(name) := w[count(w) - 1] if w := words(name)
 
 # An audit table: named like one, not a partition (its parent is the table that counts).
 is_audit_table(t) if {

@@ -3,7 +3,8 @@
 # description: >-
 #   Flags each audit or log table (by name) that lacks an actor, an action, a time or a result
 #   column (names in data.settings.postgres.audit_fields), and each of those columns that is
-#   nullable. Columns added by later migrations of the same folder count.
+#   nullable; any timestamp column serves as the time. Columns added by later migrations of the
+#   same folder count.
 # custom:
 #   id: SQL-016
 #   name: audit-record-missing-fields
@@ -36,11 +37,23 @@ audit_tables contains lt if {
 	sql.is_audit_name(lt.value.table)
 }
 
-# The first column of the table that can play the role of `field`.
+# The first column of the table that can play the role of `field`: by name, and for the
+# time, any timestamp column.
 field_column(lt, field) := names[0] if {
+	names := candidates(lt, field)
+	count(names) > 0
+}
+
+candidates(lt, field) := names if {
+	field != "time"
 	have := sql.column_names(lt)
 	names := [n | some n in sql.settings.audit_fields[field]; n in have]
-	count(names) > 0
+}
+
+candidates(lt, "time") := array.concat(named, typed) if {
+	have := sql.column_names(lt)
+	named := [n | some n in sql.settings.audit_fields.time; n in have]
+	typed := sort([n | some n in have; sql.column(lt, n).value.base in {"timestamp", "timestamptz"}])
 }
 
 deny contains finding if {

@@ -2,7 +2,7 @@
 # title: Audit tables must be append-only
 # description: >-
 #   Flags each GRANT of UPDATE, DELETE, TRUNCATE or ALL on an audit or log table (named like
-#   one: data.settings.postgres.audit_table_words, audit_tables) to a role other than an
+#   one: data.settings.postgres.audit_table_words, log_table_words, audit_tables) to a role other than an
 #   administrative one, and each permissive policy that lets rows of such a table be updated or
 #   deleted (FOR UPDATE, FOR DELETE, FOR ALL).
 # custom:

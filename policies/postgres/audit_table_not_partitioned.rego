@@ -2,8 +2,8 @@
 # title: Audit and event tables should be partitioned
 # description: >-
 #   Flags each audit, log or event table (by name: data.settings.postgres.audit_table_words,
-#   event_table_words, audit_tables) created without `PARTITION BY`. Partitions of such a table
-#   are not flagged.
+#   log_table_words, event_table_words, audit_tables) created without `PARTITION BY`.
+#   Partitions of such a table are not flagged.
 # custom:
 #   id: SQL-013
 #   name: audit-table-not-partitioned

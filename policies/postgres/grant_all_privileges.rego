@@ -37,11 +37,19 @@ deny contains finding if {
 	grantees := [r | some r in g.grantees; not sql.is_admin_role(r)]
 	count(grantees) > 0
 	finding := {
-		"msg": sprintf("ALL PRIVILEGES on %s %s granted to %s", [replace(g.object_type, "_", " "), object_names(g), concat(", ", grantees)]),
+		"msg": sprintf("ALL PRIVILEGES on %s granted to %s", [target(g), concat(", ", grantees)]),
 		"path": ["grants", i],
 	}
 }
 
-object_names(g) := concat(", ", g.objects) if count(g.objects) > 0
+target(g) := sprintf("%s %s", [replace(g.object_type, "_", " "), concat(", ", g.objects)]) if g.default_privileges != true
 
-object_names(g) := "(future objects)" if count(g.objects) == 0
+target(g) := sprintf("future %ss in schema %s", [g.object_type, concat(", ", g.objects)]) if {
+	g.default_privileges == true
+	count(g.objects) > 0
+}
+
+target(g) := sprintf("future %ss", [g.object_type]) if {
+	g.default_privileges == true
+	count(g.objects) == 0
+}

@@ -2,7 +2,8 @@
 # title: Roles must not hold SUPERUSER, BYPASSRLS, CREATEROLE or REPLICATION
 # description: >-
 #   Flags each role whose final state in the file has SUPERUSER, BYPASSRLS, CREATEROLE or
-#   REPLICATION set (by CREATE ROLE/USER or ALTER ROLE/USER).
+#   REPLICATION set (by CREATE ROLE/USER or ALTER ROLE/USER), except the designated
+#   administrative roles (data.settings.postgres.admin_roles).
 # custom:
 #   id: SQL-011
 #   name: over-privileged-role
@@ -24,12 +25,14 @@
 #     - https://www.postgresql.org/docs/current/role-attributes.html
 package runeguard.postgres.over_privileged_role
 
+import data.runeguard.lib.sql
 import rego.v1
 
 dangerous := ["superuser", "bypassrls", "createrole", "replication"]
 
 deny contains finding if {
 	some name, r in input.roles
+	not sql.is_admin_role(name)
 	some opt in dangerous
 	r.options[opt] == true
 	finding := {

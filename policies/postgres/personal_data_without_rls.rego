@@ -2,7 +2,8 @@
 # title: Tables holding personal or per-user data must enable row-level security
 # description: >-
 #   Flags each table that has a sensitive column (email, phone, date of birth, address, card
-#   number... data.settings.postgres.sensitive_columns) or an owner column (user_id, tenant_id...
+#   number... data.settings.postgres.sensitive_columns, sensitive_exact_columns) or an owner
+#   column (user_id, tenant_id...
 #   data.settings.postgres.owner_columns) and whose row-level security is not enabled at the end
 #   of the schema (the file, or the folder of migrations read in order).
 # custom:
@@ -37,7 +38,7 @@ deny contains finding if {
 	not sql.rls_enabled(lt)
 	personal := sort([n |
 		some n in sql.column_names(lt)
-		sql.named_like_any(n, array.concat(sql.settings.sensitive_columns, sql.settings.owner_columns))
+		sql.is_personal_column(n)
 	])
 	count(personal) > 0
 	finding := {

@@ -32,7 +32,7 @@ import rego.v1
 deny contains finding if {
 	some c in sql.columns
 	sql.is_text_type(c.value)
-	sql.named_like_any(c.value.name, sql.settings.secret_columns)
+	sql.named_like_any(c.value.name, sql.secret_names)
 	not hash_named(c.value.name)
 	finding := {
 		"msg": sprintf("column %q of table %s stores a credential as plain %s", [c.value.name, c.table.name, c.value.type]),

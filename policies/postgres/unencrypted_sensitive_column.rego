@@ -32,7 +32,7 @@ import rego.v1
 deny contains finding if {
 	some c in sql.columns
 	c.value.base != "bytea"
-	sql.named_like_any(c.value.name, sql.settings.unencrypted_sensitive_columns)
+	sql.named_like_any(c.value.name, sql.unencrypted_names)
 	not encrypted_named(c.value.name)
 	finding := {
 		"msg": sprintf("column %q of table %s stores sensitive data unencrypted (%s)", [c.value.name, c.table.name, c.value.type]),
