@@ -30,8 +30,7 @@ deny contains finding if {
 	some s in config.services
 	some e in config.environment(s)
 	e.has_value
-	config.secret_key(e.name)
-	config.literal_secret(e.value)
+	config.plaintext_secret(e.name, e.value)
 	finding := {
 		"msg": sprintf("%s sets the secret-looking environment variable %s to a literal value", [config.service_label(s), e.name]),
 		"path": e.path,

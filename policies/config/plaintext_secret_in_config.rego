@@ -37,8 +37,7 @@ compose_environment(path) if {
 # `password: s3cret` anywhere in the document.
 deny contains finding if {
 	some e in config.entries
-	config.secret_key(e.key)
-	config.literal_secret(e.value)
+	config.plaintext_secret(e.key, e.value)
 	not compose_environment(e.path)
 	finding := {
 		"msg": sprintf("%s holds a plaintext secret", [config.dotted(e.path)]),
@@ -52,8 +51,7 @@ deny contains finding if {
 	is_object(obj)
 	is_string(obj.name)
 	"value" in object.keys(obj)
-	config.secret_key(obj.name)
-	config.literal_secret(obj.value)
+	config.plaintext_secret(obj.name, obj.value)
 	not compose_environment(path)
 	finding := {
 		"msg": sprintf("%s holds a plaintext secret (%s)", [config.dotted(array.concat(path, ["value"])), obj.name]),

@@ -43,6 +43,18 @@ off_when_true := {
 
 ssl_mode_keys := {"sslmode", "ssl_mode"}
 
+# Entries whose key may be about TLS (a cheap test before the regular expressions).
+tls_entries contains e if {
+	some e in config.entries
+	is_string(e.key)
+	connection_hint(lower(e.key))
+}
+
+connection_hint(l) if {
+	some w in ["ssl", "tls", "verify", "insecure", "plaintext"]
+	contains(l, w)
+}
+
 is_false(v) if v == false
 
 is_false(v) if {
@@ -58,7 +70,7 @@ is_true(v) if {
 }
 
 deny contains finding if {
-	some e in config.entries
+	some e in tls_entries
 	k := config.norm_key(e.key)
 	off_when_false[k]
 	is_false(e.value)
@@ -69,7 +81,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some e in config.entries
+	some e in tls_entries
 	k := config.norm_key(e.key)
 	off_when_true[k]
 	is_true(e.value)
@@ -80,7 +92,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some e in config.entries
+	some e in tls_entries
 	ssl_mode_keys[config.norm_key(e.key)]
 	is_string(e.value)
 	lower(trim_space(e.value)) in {"disable", "disabled", "allow"}
@@ -96,6 +108,8 @@ deny contains finding if {
 deny contains finding if {
 	walk(input, [path, v])
 	is_string(v)
+	contains(v, "=")
+	connection_hint(lower(v))
 	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl|tls|usessl|use_ssl)=(disable|disabled|allow|false|0|off)(?:$|[&;\s])`, v, 1)[0]
 	finding := {
 		"msg": sprintf("the connection string in %s sets %s=%s, which allows connections without TLS", [config.dotted(path), m[1], m[2]]),

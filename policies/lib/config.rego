@@ -197,9 +197,17 @@ base_key(k) := regex.replace(norm_key(k), `_(seconds|secs|minutes|mins|hours|hrs
 # A key named like a secret (password, secret, token, api_key, private_key...), and not like
 # something about one (password_file, secret_name, token_url, existing_secret...).
 secret_key(k) if {
+	is_string(k)
+	_secret_hint(lower(k))
 	n := norm_key(k)
 	regex.match(settings.secret_key_pattern, n)
 	not regex.match(settings.not_secret_key_pattern, n)
+}
+
+# A cheap test before the regular expressions (rules run over every key of large files).
+_secret_hint(l) if {
+	some w in ["pass", "secret", "token", "key", "credential", "pwd"]
+	contains(l, w)
 }
 
 # A value that stands for a secret without being one: empty, an environment or template
@@ -234,6 +242,20 @@ literal_secret(v) if {
 }
 
 literal_secret(v) if is_number(v)
+
+# A secret-looking key with a literal secret: not a reference, and not just the key's own name
+# repeated as a placeholder (`password: password`, `token: token`).
+plaintext_secret(k, v) if {
+	secret_key(k)
+	literal_secret(v)
+	not _names_itself(k, v)
+}
+
+_names_itself(k, v) if {
+	is_string(v)
+	words := split(norm_key(k), "_")
+	lower(trim_space(v)) == words[count(words) - 1]
+}
 
 # Words in a key or a path: "certificate_lifetime" → "certificate lifetime".
 key_words(k) := replace(norm_key(k), "_", " ")
