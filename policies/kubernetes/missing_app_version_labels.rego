@@ -46,15 +46,15 @@ has_one(names) if {
 	v != ""
 }
 
-missing contains "an app label (app or app.kubernetes.io/name)" if not has_one(app_labels)
+missing contains "app label (app or app.kubernetes.io/name)" if not has_one(app_labels)
 
-missing contains "a version label (version or app.kubernetes.io/version)" if not has_one(version_labels)
+missing contains "version label (version or app.kubernetes.io/version)" if not has_one(version_labels)
 
 deny contains finding if {
 	k8s.is_workload
 	count(missing) > 0
 	finding := {
-		"msg": sprintf("%s pods have no %s", [k8s.object_label, concat(" and no ", sort([m | some m in missing]))]),
+		"msg": sprintf("%s pods carry no %s", [k8s.object_label, concat(" and no ", sort([m | some m in missing]))]),
 		"path": array.concat(k8s.pod_metadata_path, ["labels"]),
 	}
 }

@@ -4,6 +4,7 @@
 #   Flags Role and ClusterRole rules that allow escalate or bind on roles, impersonate, exec
 #   or attach into pods, adding ephemeral containers, creating pods or workloads, minting
 #   service account tokens, or the kubelet API through nodes/proxy (named or through `*`).
+#   Roles the control plane manages (`system:` names, bootstrap roles) are not reported.
 # custom:
 #   id: K8S-033
 #   name: rbac-privilege-escalation-verbs
@@ -96,7 +97,26 @@ skip_named(rule, d) if {
 	named(rule)
 }
 
+# Roles the control plane manages (bootstrap roles, reconciled at every API server start; the
+# `system:` prefix is reserved to Kubernetes, `gce:`/`eks:` to the providers): their rules
+# are not the repository's to change. See `data.settings.kubernetes.managed_cluster_roles`
+# and `managed_role_prefixes`.
+managed_role if input.metadata.annotations["rbac.authorization.kubernetes.io/autoupdate"] == "true"
+
+managed_role if {
+	input.kind == "ClusterRole"
+	input.metadata.name in {n | some n in data.settings.kubernetes.managed_cluster_roles}
+}
+
+managed_role if {
+	name := input.metadata.name
+	is_string(name)
+	some prefix in data.settings.kubernetes.managed_role_prefixes
+	startswith(name, prefix)
+}
+
 deny contains finding if {
+	not managed_role
 	rule := input.rules[i]
 	is_object(rule)
 	labels := [d.label | some d in dangerous; grants(rule, d)]

@@ -3,6 +3,7 @@
 # description: >-
 #   Flags Role and ClusterRole rules that allow get, list or watch on Secrets of the core API
 #   group (named or through `*`), unless restricted to named Secrets with resourceNames.
+#   Roles the control plane manages (`system:` names, bootstrap roles) are not reported.
 # custom:
 #   id: K8S-031
 #   name: rbac-secrets-access
@@ -43,7 +44,26 @@ verbs(rule) := read_verbs if "*" in rule.verbs
 
 verbs(rule) := [v | some v in read_verbs; v in rule.verbs] if not "*" in rule.verbs
 
+# Roles the control plane manages (bootstrap roles, reconciled at every API server start; the
+# `system:` prefix is reserved to Kubernetes, `gce:`/`eks:` to the providers): their rules
+# are not the repository's to change. See `data.settings.kubernetes.managed_cluster_roles`
+# and `managed_role_prefixes`.
+managed_role if input.metadata.annotations["rbac.authorization.kubernetes.io/autoupdate"] == "true"
+
+managed_role if {
+	input.kind == "ClusterRole"
+	input.metadata.name in {n | some n in data.settings.kubernetes.managed_cluster_roles}
+}
+
+managed_role if {
+	name := input.metadata.name
+	is_string(name)
+	some prefix in data.settings.kubernetes.managed_role_prefixes
+	startswith(name, prefix)
+}
+
 deny contains finding if {
+	not managed_role
 	rule := input.rules[i]
 	core_group(rule)
 	unrestricted(rule)

@@ -2,6 +2,7 @@
 # title: RBAC rules must not use wildcards
 # description: >-
 #   Flags Role and ClusterRole rules with `*` in verbs, resources or apiGroups.
+#   Roles the control plane manages (`system:` names, bootstrap roles) are not reported.
 # custom:
 #   id: K8S-030
 #   name: rbac-wildcard
@@ -31,7 +32,26 @@ import rego.v1
 
 what := {"verbs": "every verb", "resources": "every resource", "apiGroups": "every API group"}
 
+# Roles the control plane manages (bootstrap roles, reconciled at every API server start; the
+# `system:` prefix is reserved to Kubernetes, `gce:`/`eks:` to the providers): their rules
+# are not the repository's to change. See `data.settings.kubernetes.managed_cluster_roles`
+# and `managed_role_prefixes`.
+managed_role if input.metadata.annotations["rbac.authorization.kubernetes.io/autoupdate"] == "true"
+
+managed_role if {
+	input.kind == "ClusterRole"
+	input.metadata.name in {n | some n in data.settings.kubernetes.managed_cluster_roles}
+}
+
+managed_role if {
+	name := input.metadata.name
+	is_string(name)
+	some prefix in data.settings.kubernetes.managed_role_prefixes
+	startswith(name, prefix)
+}
+
 deny contains finding if {
+	not managed_role
 	rule := input.rules[i]
 	some field in ["verbs", "resources", "apiGroups"]
 	value := rule[field][j]

@@ -5,8 +5,8 @@
 #   are never printed. Not reported: empty values and placeholders (`${VAR}`, `{{ ... }}`,
 #   `$(VAR)`), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
 #   `data.settings.kubernetes.public_secret_keys`), booleans, values whose name says what they
-#   are not (`url`, `type`, `name`, `project`, unless the URL carries a password) and embedded
-#   configuration files that hold no credential.
+#   are not (`url`, `type`, `name`, `project`, `cert`, unless it carries a password or a
+#   private key) and embedded configuration files that hold no credential.
 # custom:
 #   id: K8S-035
 #   name: secret-data-in-manifest
@@ -54,6 +54,9 @@ placeholder(s) if regex.match(`^\{\{.*\}\}$`, s)
 
 placeholder(s) if regex.match(`^<[^<>]*>$`, s)
 
+# Documentation's "...base64 encoded data...".
+placeholder(s) if startswith(s, "...")
+
 # SOPS leaves each value as ENC[AES256_GCM,data:...].
 placeholder(s) if startswith(s, "ENC[")
 
@@ -75,6 +78,7 @@ secret_value(key, text) if {
 benign(key, text) if {
 	cred.non_secret_name(key)
 	not cred.url_password(text)
+	not contains(text, "PRIVATE KEY")
 }
 
 keys(section) := sort([key |

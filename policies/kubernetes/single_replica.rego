@@ -2,8 +2,9 @@
 # title: Deployments and StatefulSets should run two replicas and have a PodDisruptionBudget
 # description: >-
 #   Flags Deployments and StatefulSets that run fewer than two replicas (`replicas` unset or
-#   1, or a HorizontalPodAutoscaler whose minReplicas is below 2), and those with two or more
-#   that no PodDisruptionBudget of their namespace selects, among the files scanned.
+#   1), HorizontalPodAutoscalers that let one scale below two (minReplicas), and Deployments
+#   and StatefulSets with two or more replicas that no PodDisruptionBudget of their namespace
+#   selects, among the files scanned.
 # custom:
 #   id: K8S-041
 #   name: single-replica
@@ -93,13 +94,16 @@ too_few contains [i, msg, path] if {
 	path := ["documents", i, "spec", "replicas"]
 }
 
-too_few contains [i, msg, path] if {
-	some i, doc in docs
-	doc.kind in replicated_kinds
-	some [j, hpa] in autoscalers(doc)
+# An autoscaler of a Deployment or StatefulSet that may go below two replicas, whether or not
+# its target was scanned.
+too_few contains [j, msg, path] if {
+	some j, hpa in docs
+	hpa.kind == "HorizontalPodAutoscaler"
+	target := hpa.spec.scaleTargetRef
+	target.kind in replicated_kinds
 	m := hpa_min(hpa)
 	m < 2
-	msg := sprintf("%s can scale down to %v %s (minReplicas of %s)", [sel.label_of(doc), m, plural(m), sel.label_of(hpa)])
+	msg := sprintf("%s lets %s %s scale down to %v %s (minReplicas)", [sel.label_of(hpa), target.kind, target.name, m, plural(m)])
 	path := ["documents", j, "spec", "minReplicas"]
 }
 

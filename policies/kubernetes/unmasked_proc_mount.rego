@@ -1,6 +1,8 @@
 # METADATA
 # title: Containers must not mount /proc unmasked
-# description: Flags containers whose securityContext sets procMount to Unmasked.
+# description: >-
+#   Flags containers whose securityContext sets procMount to anything but Default (the Pod
+#   Security Standards allow only Default): Unmasked, or a value the API server would reject.
 # custom:
 #   id: K8S-037
 #   name: unmasked-proc-mount
@@ -31,6 +33,17 @@ deny contains finding if {
 	c.value.securityContext.procMount == "Unmasked"
 	finding := {
 		"msg": sprintf("%s mounts /proc unmasked (procMount: Unmasked)", [k8s.container_label(c)]),
+		"path": k8s.security_path(c, "procMount"),
+	}
+}
+
+deny contains finding if {
+	some c in k8s.containers
+	value := c.value.securityContext.procMount
+	is_string(value)
+	not value in {"Default", "Unmasked"}
+	finding := {
+		"msg": sprintf("%s sets procMount to %q: only Default keeps /proc masked", [k8s.container_label(c), value]),
 		"path": k8s.security_path(c, "procMount"),
 	}
 }
