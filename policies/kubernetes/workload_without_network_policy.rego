@@ -25,8 +25,7 @@
 #     objects use selectors this rule does not evaluate: when the scan holds one that may
 #     select the pods, the workload is not reported. CiliumNetworkPolicy endpoint selectors
 #     are evaluated like pod selectors. A policy counts whichever direction it isolates
-#     (Polaris's missingNetworkPolicy asks for both): an ingress-only policy still leaves
-#     egress open, which K8S-029 does not report either; this rule answers whether the pods are
+#     (Polaris's missingNetworkPolicy asks for both): the rule answers whether the pods are
 #     under any NetworkPolicy at all.
 #   remediation: >-
 #     Add a default-deny NetworkPolicy to each namespace (`podSelector: {}` with
