@@ -69,9 +69,10 @@ const MODELLED: &[&[&str]] = &[
 ];
 
 fn is_modelled(src: &str, toks: &[Tok]) -> bool {
-    MODELLED
-        .iter()
-        .any(|words| starts_with_words(src, toks, words))
+    !is_role_config(src, toks)
+        && MODELLED
+            .iter()
+            .any(|words| starts_with_words(src, toks, words))
 }
 
 /// The first words of a statement, for messages: `CREATE TABLE`, `ALTER DEFAULT PRIVILEGES`.
@@ -167,7 +168,67 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
             }
         }
     }
+    // routine option `ROWS n` (estimated rows of a set-returning function), unknown to sqlparser
+    if starts_with_words(src, toks, &["CREATE", "FUNCTION"]) {
+        for w in toks.windows(2) {
+            if w[0].is(src, "ROWS")
+                && w[1].kind == Kind::Other
+                && w[1].text(src).bytes().all(|b| b.is_ascii_digit())
+            {
+                put(&w[0], &" ".repeat(w[0].end - w[0].start));
+                put(&w[1], &" ".repeat(w[1].end - w[1].start));
+            }
+        }
+    }
+    // psql variables `:name` / `:"name"` read as the variable's name (`:'name'`, a string, is
+    // left alone so that a password given as a variable is not taken for a literal)
+    for (i, t) in toks.iter().enumerate() {
+        let next = toks.get(i + 1);
+        let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+        let is_colon = t.kind == Kind::Other && t.text(src) == ":";
+        let cast = prev.is_some_and(|p| p.end == t.start && p.text(src) == ":")
+            || next.is_some_and(|n| n.text(src) == ":");
+        if is_colon
+            && !cast
+            && next.is_some_and(|n| n.start == t.end && matches!(n.kind, Kind::Word | Kind::Quoted))
+        {
+            put(t, " ");
+        }
+    }
     (sql, as_user)
+}
+
+/// `ALTER ROLE r [IN DATABASE d] SET/RESET ...`: a role's session settings, not its attributes.
+fn is_role_config(src: &str, toks: &[Tok]) -> bool {
+    let role_stmt = ["ROLE", "USER", "GROUP"]
+        .iter()
+        .any(|w| starts_with_words(src, toks, &["ALTER", w]));
+    role_stmt
+        && toks
+            .iter()
+            .skip(2)
+            .any(|t| t.is(src, "SET") || t.is(src, "RESET") || t.is(src, "DATABASE"))
+}
+
+/// An ALTER TABLE action that changes what the model holds (RLS, columns, constraints, partitions).
+fn is_modelled_action(src: &str, toks: &[Tok]) -> bool {
+    let w = |i: usize, kw: &str| toks.get(i).is_some_and(|t| t.is(src, kw));
+    let rls = (w(0, "ENABLE") || w(0, "DISABLE") || w(0, "FORCE") || (w(0, "NO") && w(1, "FORCE")))
+        && toks.iter().any(|t| t.is(src, "SECURITY"));
+    let structural = ["ADD", "ATTACH", "DETACH", "RENAME"]
+        .iter()
+        .any(|k| w(0, k));
+    let drop = w(0, "DROP")
+        && (w(1, "COLUMN")
+            || w(1, "CONSTRAINT")
+            || !toks.get(1).is_some_and(|t| {
+                t.kind == Kind::Word
+                    && ["DEFAULT", "EXPRESSION", "IDENTITY", "NOT"]
+                        .iter()
+                        .any(|k| t.is(src, k))
+            }));
+    let alter_col = w(0, "ALTER") && toks.iter().any(|t| t.is(src, "NULL") || t.is(src, "TYPE"));
+    rls || structural || drop || alter_col
 }
 
 /// `SET search_path TO a, b` and `SELECT pg_catalog.set_config('search_path', 'a, b', ...)`.
@@ -270,46 +331,11 @@ pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
                 if let Some(schema) = search_path_schema(src, &toks) {
                     ctx.default_schema = schema;
                 }
-                let (sql, as_user) = rewrite(src, start, end, &toks);
-                let parsed = Parser::new(&dialect)
-                    .try_with_sql(&sql)
-                    .and_then(|mut p| p.parse_statements());
-                match parsed {
-                    Ok(statements) => {
-                        stats.parsed += 1;
-                        for s in &statements {
-                            apply::apply(&mut ctx, &st, s, as_user);
-                        }
-                    }
-                    Err(e) => {
-                        let (msg, at) = error_location(&e.to_string());
-                        let label = kind_label(src, &toks);
-                        if is_modelled(src, &toks) {
-                            stats.failed += 1;
-                            let pos = at.map_or_else(
-                                || lines.pos_at_offset(src, start),
-                                |(l, c)| chunk_pos(file, start, l, c),
-                            );
-                            loaded.problems.push(Problem::error(
-                                &file.path,
-                                Some(pos),
-                                format!("cannot parse {label} statement: {msg}"),
-                            ));
-                        } else {
-                            stats.skipped += 1;
-                            let pos = lines.pos_at_offset(src, start);
-                            let what = if label == "DO" {
-                                "procedural code is not modelled".to_string()
-                            } else {
-                                format!("not modelled ({msg})")
-                            };
-                            loaded.problems.push(Problem::note(
-                                &file.path,
-                                Some(pos),
-                                format!("{label} statement skipped: {what}"),
-                            ));
-                        }
-                    }
+                let outcome = parse_and_apply(&mut ctx, &st, &dialect, file, &mut loaded.problems);
+                match outcome {
+                    Outcome::Parsed => stats.parsed += 1,
+                    Outcome::Skipped => stats.skipped += 1,
+                    Outcome::Failed => stats.failed += 1,
                 }
             }
         }
@@ -331,6 +357,140 @@ pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
         spans: node.tree,
     });
     (loaded, stats)
+}
+
+enum Outcome {
+    Parsed,
+    Skipped,
+    Failed,
+}
+
+fn parse(dialect: &PostgreSqlDialect, sql: &str) -> Result<Vec<sqlparser::ast::Statement>, String> {
+    Parser::new(dialect)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| e.to_string())
+}
+
+/// Parses one statement and applies it; reports what could not be parsed. An ALTER TABLE that
+/// sqlparser rejects is retried action by action, so that `ENABLE ROW LEVEL SECURITY` next to an
+/// unsupported action still counts.
+fn parse_and_apply(
+    ctx: &mut apply::Ctx,
+    st: &Stmt,
+    dialect: &PostgreSqlDialect,
+    file: &SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Outcome {
+    let (src, toks, start) = (st.src, st.toks, st.start);
+    let (sql, as_user) = rewrite(src, start, st.end, toks);
+    let err = match parse(dialect, &sql) {
+        Ok(statements) => {
+            for s in &statements {
+                apply::apply(ctx, st, s, as_user);
+            }
+            return Outcome::Parsed;
+        }
+        Err(e) => e,
+    };
+    let label = kind_label(src, toks);
+    if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
+        let ranges = tables::action_ranges(st);
+        let name_end = ranges.first().map_or(toks.len(), |r| r.0);
+        if ranges.len() > 1 {
+            let mut outcome = Outcome::Parsed;
+            for &(a, b) in &ranges {
+                let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else {
+                    continue;
+                };
+                let mut sub: Vec<Tok> = toks[..name_end].to_vec();
+                sub.extend_from_slice(&toks[a..=b]);
+                let sub_st = Stmt {
+                    src,
+                    lines: st.lines,
+                    start,
+                    end: last.end,
+                    toks: &sub,
+                };
+                let prefix_end = toks
+                    .get(name_end.saturating_sub(1))
+                    .map_or(start, |t| t.end);
+                let text = format!(
+                    "{} {}",
+                    src.get(start..prefix_end).unwrap_or(""),
+                    src.get(first.start..last.end).unwrap_or("")
+                );
+                match parse(dialect, &text) {
+                    Ok(statements) => {
+                        for s in &statements {
+                            apply::apply(ctx, &sub_st, s, false);
+                        }
+                    }
+                    Err(e) => {
+                        let (msg, _) = error_location(&e);
+                        let pos = st.lines.pos_at_offset(src, first.start);
+                        if is_modelled_action(src, &toks[a..=b]) {
+                            problems.push(Problem::error(
+                                &file.path,
+                                Some(pos),
+                                format!("cannot parse ALTER TABLE action: {msg}"),
+                            ));
+                            outcome = Outcome::Failed;
+                        } else {
+                            problems.push(Problem::note(
+                                &file.path,
+                                Some(pos),
+                                format!("ALTER TABLE action skipped: not modelled ({msg})"),
+                            ));
+                            if matches!(outcome, Outcome::Parsed) {
+                                outcome = Outcome::Skipped;
+                            }
+                        }
+                    }
+                }
+            }
+            return outcome;
+        }
+        if !ranges
+            .first()
+            .is_some_and(|&(a, b)| is_modelled_action(src, &toks[a..=b.min(toks.len() - 1)]))
+        {
+            let (msg, _) = error_location(&err);
+            let pos = st.lines.pos_at_offset(src, start);
+            problems.push(Problem::note(
+                &file.path,
+                Some(pos),
+                format!("ALTER TABLE statement skipped: not modelled ({msg})"),
+            ));
+            return Outcome::Skipped;
+        }
+    }
+    let (msg, at) = error_location(&err);
+    if is_modelled(src, toks) {
+        let pos = at.map_or_else(
+            || st.lines.pos_at_offset(src, start),
+            |(l, c)| chunk_pos(file, start, l, c),
+        );
+        problems.push(Problem::error(
+            &file.path,
+            Some(pos),
+            format!("cannot parse {label} statement: {msg}"),
+        ));
+        Outcome::Failed
+    } else {
+        let pos = st.lines.pos_at_offset(src, start);
+        let what = if label == "DO" {
+            "procedural code is not modelled".to_string()
+        } else {
+            format!("not modelled ({msg})")
+        };
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            format!("{label} statement skipped: {what}"),
+        ));
+        Outcome::Skipped
+    }
 }
 
 /// The file position of sqlparser's 1-based (line, column) inside a statement starting at `start`.

@@ -368,7 +368,7 @@ fn partition_by_span(st: &Stmt) -> Option<Span> {
 }
 
 /// Token ranges of the actions of an ALTER TABLE (after the table name).
-fn action_ranges(st: &Stmt) -> Vec<(usize, usize)> {
+pub(crate) fn action_ranges(st: &Stmt) -> Vec<(usize, usize)> {
     let mut i = 2; // ALTER TABLE
     if st.toks.get(i).is_some_and(|t| t.is(st.src, "IF")) {
         i += 2;

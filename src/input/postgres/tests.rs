@@ -1,14 +1,359 @@
 use super::*;
+use crate::input::ProblemLevel;
+use crate::input::span::PathSeg;
+use serde_json::Value;
 
-pub(super) fn load_str(text: &str) -> Loaded {
-    let file = SourceFile::new("t.sql".into(), None, text.to_string());
-    load(&file)
+fn load_str(text: &str) -> (Loaded, SqlStats) {
+    let file = SourceFile::new("db/t.sql".into(), None, text.to_string());
+    load_with_stats(&file)
+}
+
+fn model(text: &str) -> Value {
+    let (l, _) = load_str(text);
+    l.documents
+        .into_iter()
+        .next()
+        .map(|d| d.value)
+        .unwrap_or(Value::Null)
+}
+
+fn path(segs: &[&str]) -> Vec<PathSeg> {
+    segs.iter()
+        .map(|s| {
+            s.parse::<usize>()
+                .map_or_else(|_| PathSeg::Key(s.to_string()), PathSeg::Index)
+        })
+        .collect()
+}
+
+/// The source text of the node at `segs`.
+fn text_at(text: &str, segs: &[&str]) -> String {
+    let (l, _) = load_str(text);
+    let doc = &l.documents[0];
+    let node = doc
+        .spans
+        .get(&path(segs))
+        .unwrap_or_else(|| panic!("no node at {segs:?}"));
+    text[node.span.start.offset..node.span.end.offset].to_string()
 }
 
 #[test]
-fn smoke() {
-    let l = load_str("CREATE TABLE t (id int PRIMARY KEY);");
+fn one_document_per_file_with_a_schema_model() {
+    let (l, stats) = load_str("CREATE TABLE t (id int PRIMARY KEY);");
     assert_eq!(l.documents.len(), 1);
+    let d = &l.documents[0];
+    assert_eq!(
+        (d.input_type, d.subtype.as_str(), d.resource.as_str()),
+        (InputType::Postgres, "schema", "schema t.sql")
+    );
+    assert_eq!(
+        d.value["tables"]["public.t"]["primary_key"],
+        serde_json::json!(["id"])
+    );
+    assert_eq!(
+        stats,
+        SqlStats {
+            statements: 1,
+            parsed: 1,
+            ..Default::default()
+        }
+    );
+}
+
+#[test]
+fn later_statements_change_the_model() {
+    let m = model(
+        "CREATE TABLE t (id int, email text);\n\
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n\
+         ALTER TABLE t FORCE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;\n\
+         ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id), ALTER COLUMN email SET NOT NULL;\n\
+         ALTER TABLE other ENABLE ROW LEVEL SECURITY;",
+    );
+    let t = &m["tables"]["public.t"];
+    assert_eq!(
+        t["rls"],
+        serde_json::json!({"enabled": true, "forced": false})
+    );
+    assert_eq!(t["primary_key"], serde_json::json!(["id"]));
+    assert_eq!(t["columns"]["email"]["not_null"], true);
+    // a table only altered here is a stub: created elsewhere
+    assert_eq!(m["tables"]["public.other"]["created"], false);
+}
+
+#[test]
+fn names_are_folded_and_qualified_with_the_search_path() {
+    let m = model(
+        "CREATE TABLE \"Users\" (ID int);\n\
+         SET search_path TO app, public;\n\
+         CREATE TABLE Orders (id int);\n\
+         SELECT pg_catalog.set_config('search_path', '', false);\n\
+         CREATE TABLE s.x (id int);",
+    );
+    let names: Vec<&String> = m["tables"]
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["public.Users", "app.orders", "s.x"]);
+    assert!(m["tables"]["public.Users"]["columns"]["id"].is_object());
+}
+
+#[test]
+fn a_bad_statement_is_reported_and_the_rest_is_modelled() {
+    let text = "CREATE TABLE a (id int);\nCREATE TABLE b (id int,, x);\nGRANT SELECT ON a TO PUBLIC;\nCREATE TABLE c (id int);\n";
+    let (l, stats) = load_str(text);
+    let errors: Vec<&Problem> = l
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", l.problems);
+    let pos = errors[0].pos.expect("a position");
+    assert_eq!((pos.line, pos.column), (2, 24), "{}", errors[0]);
+    assert!(
+        errors[0]
+            .message
+            .starts_with("cannot parse CREATE TABLE statement: "),
+        "{}",
+        errors[0].message
+    );
+    let m = &l.documents[0].value;
+    assert!(m["tables"]["public.a"].is_object() && m["tables"]["public.c"].is_object());
+    assert_eq!(m["grants"][0]["grantees"], serde_json::json!(["public"]));
+    assert_eq!((stats.statements, stats.parsed, stats.failed), (4, 3, 1));
+}
+
+#[test]
+fn unmodelled_statements_and_meta_commands_are_notes() {
+    let text =
+        "\\connect app\nDO $$ BEGIN PERFORM 1; END $$;\nCREATE TABLE t (id int);\n\\set x 1\n";
+    let (l, stats) = load_str(text);
+    assert!(
+        l.problems.iter().all(|p| p.level == ProblemLevel::Note),
+        "{:?}",
+        l.problems
+    );
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "db/t.sql:1:1: psql meta-command `\\connect` skipped",
+            "db/t.sql:2:1: DO statement skipped: procedural code is not modelled",
+            "db/t.sql:4:1: psql meta-command `\\set` skipped",
+        ]
+    );
+    assert_eq!(
+        (stats.meta_commands, stats.skipped, stats.parsed),
+        (2, 1, 1)
+    );
+}
+
+#[test]
+fn alter_table_is_retried_action_by_action() {
+    let text = "CREATE TABLE t (id int, v text);\nALTER TABLE t ALTER COLUMN v SET STATISTICS 100, ENABLE ROW LEVEL SECURITY;";
+    let (l, stats) = load_str(text);
+    assert_eq!(
+        l.documents[0].value["tables"]["public.t"]["rls"]["enabled"],
+        true
+    );
+    assert!(
+        l.problems.iter().all(|p| p.level == ProblemLevel::Note),
+        "{:?}",
+        l.problems
+    );
+    assert_eq!(stats.skipped, 1);
+    assert_eq!(
+        text_at(text, &["tables", "public.t", "rls", "enabled"]),
+        "ENABLE ROW LEVEL SECURITY"
+    );
+}
+
+#[test]
+fn spans_point_at_each_element_of_its_statement() {
+    let text = "-- users\nCREATE TABLE users (\n    id uuid PRIMARY KEY,\n    \"E-mail\" text NOT NULL,\n    CONSTRAINT email_ok CHECK (\"E-mail\" LIKE '%@%')\n) PARTITION BY RANGE (id);\nALTER TABLE ONLY users\n    ENABLE ROW LEVEL SECURITY,\n    FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON users USING (true);\nCREATE ROLE r LOGIN SUPERUSER;\n";
+    assert_eq!(
+        text_at(text, &["tables", "public.users", "columns", "id"]),
+        "id uuid PRIMARY KEY"
+    );
+    assert_eq!(
+        text_at(text, &["tables", "public.users", "columns", "E-mail"]),
+        "\"E-mail\" text NOT NULL"
+    );
+    assert_eq!(
+        text_at(text, &["tables", "public.users", "constraints", "0"]),
+        "CONSTRAINT email_ok CHECK (\"E-mail\" LIKE '%@%')"
+    );
+    assert_eq!(
+        text_at(text, &["tables", "public.users", "partition_by"]),
+        "PARTITION BY RANGE (id)"
+    );
+    assert_eq!(
+        text_at(text, &["tables", "public.users", "rls", "forced"]),
+        "FORCE ROW LEVEL SECURITY"
+    );
+    assert_eq!(
+        text_at(text, &["policies", "0"]),
+        "CREATE POLICY p ON users USING (true)"
+    );
+    assert_eq!(
+        text_at(text, &["roles", "r", "options", "superuser"]),
+        "SUPERUSER"
+    );
+    let table = text_at(text, &["tables", "public.users"]);
+    assert!(
+        table.starts_with("CREATE TABLE users (") && table.ends_with("PARTITION BY RANGE (id)")
+    );
+    // a finding on the table points at its first line only
+    let (l, _) = load_str(text);
+    let focus = l.documents[0]
+        .spans
+        .resolve(&path(&["tables", "public.users"]))
+        .span;
+    assert_eq!(
+        (focus.start.line, focus.start.column, focus.end.line),
+        (2, 1, 2)
+    );
+}
+
+#[test]
+fn literal_passwords_are_never_kept() {
+    let text = "CREATE USER app WITH ENCRYPTED PASSWORD 'hunter2';\nALTER ROLE ops PASSWORD NULL;\nCREATE ROLE v PASSWORD 'SCRAM-SHA-256$4096:abc$def:ghi';\n";
+    let m = model(text);
+    assert!(!m.to_string().contains("hunter2") && !m.to_string().contains("SCRAM"));
+    assert_eq!(
+        m["roles"]["app"]["password"],
+        serde_json::json!({"literal": true, "hashed": false, "null": false})
+    );
+    assert_eq!(m["roles"]["app"]["kind"], "user");
+    assert_eq!(m["roles"]["app"]["options"]["login"], true);
+    assert_eq!(m["roles"]["ops"]["password"]["null"], true);
+    assert_eq!(m["roles"]["v"]["password"]["hashed"], true);
+    // the span covers the keyword and the value, so that reports can mask the value
+    assert_eq!(
+        text_at(text, &["roles", "app", "password"]),
+        "PASSWORD 'hunter2'"
+    );
+}
+
+#[test]
+fn routines_grants_and_partitions() {
+    let m = model(
+        "CREATE PROCEDURE app.p() LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ SELECT 1 $$;\n\
+         CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n\
+         ALTER FUNCTION f() SECURITY DEFINER;\n\
+         GRANT ALL ON ALL TABLES IN SCHEMA app TO PUBLIC;\n\
+         ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO reader;\n\
+         CREATE TABLE log (at date) PARTITION BY RANGE (at);\n\
+         CREATE TABLE log_1 PARTITION OF log FOR VALUES FROM ('2025-01-01') TO ('2025-02-01');\n\
+         CREATE TABLE log_d PARTITION OF log DEFAULT;\n\
+         DROP TABLE log_1;",
+    );
+    let p = &m["functions"][0];
+    assert_eq!(
+        (p["kind"].as_str(), p["security_definer"].as_bool()),
+        (Some("procedure"), Some(true))
+    );
+    assert_eq!(
+        p["search_path"],
+        serde_json::json!(["pg_catalog", "pg_temp"])
+    );
+    assert_eq!(m["functions"][1]["security_definer"], true);
+    assert!(m["functions"][1].get("search_path").is_none());
+    assert_eq!(m["grants"][0]["object_type"], "all_tables_in_schema");
+    assert_eq!(m["grants"][1]["default_privileges"], true);
+    assert_eq!(
+        m["tables"]["public.log"]["partition_by"]["strategy"],
+        "range"
+    );
+    let parts = m["partitions"].as_array().map(Vec::len);
+    assert_eq!(
+        parts,
+        Some(1),
+        "the dropped partition is gone: {}",
+        m["partitions"]
+    );
+    assert_eq!(m["partitions"][0]["default"], true);
+    assert_eq!(
+        m["drops"][0],
+        serde_json::json!({"statement": "drop", "table": "public.log_1", "partition": true})
+    );
+}
+
+#[test]
+fn psql_variables_and_copy_data_do_not_break_parsing() {
+    let text = "GRANT SELECT ON t TO :reader;\nCOPY t (a) FROM stdin;\nnot; sql; at all\n\\.\nCREATE TABLE after_copy (id int);";
+    let (l, _) = load_str(text);
+    assert!(
+        l.problems.iter().all(|p| p.level == ProblemLevel::Note),
+        "{:?}",
+        l.problems
+    );
+    assert!(l.documents[0].value["tables"]["public.after_copy"].is_object());
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "CREATE TABLE ",
+        "ALTER TABLE ",
+        "t",
+        "(",
+        ")",
+        ",",
+        ";",
+        " ",
+        "\n",
+        "'",
+        "\"",
+        "$$",
+        "$a$",
+        "--",
+        "/*",
+        "*/",
+        "BEGIN ATOMIC ",
+        "END",
+        "CASE ",
+        "\\",
+        "\\.",
+        "COPY t FROM stdin;",
+        "ENABLE ROW LEVEL SECURITY",
+        "PARTITION OF ",
+        "FOR VALUES ",
+        "DEFAULT",
+        "GRANT ALL ON ",
+        " TO PUBLIC",
+        "CREATE ROLE r PASSWORD ",
+        "E'\\'",
+        "é",
+        "::",
+        ":",
+        "CREATE FUNCTION f() ",
+        "SECURITY DEFINER ",
+        "SET search_path = ",
+        "PRIMARY KEY",
+        "CHECK (",
+        "int",
+        "ROWS 5",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn on_arbitrary_text(text in "\\PC*") {
+            let (l, _) = load_str(&text);
+            prop_assert_eq!(l.documents.len(), 1);
+        }
+
+        #[test]
+        fn on_sql_like_text(parts in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let (l, stats) = load_str(&text);
+            prop_assert_eq!(l.documents.len(), 1);
+            prop_assert_eq!(stats.statements, stats.parsed + stats.skipped + stats.failed);
+        }
+    }
 }
 
 /// `RUNEGUARD_SQL_DUMP=file.sql cargo test --lib dump_model -- --ignored --nocapture`
@@ -31,4 +376,51 @@ fn dump_model() {
             serde_json::to_string_pretty(&d.value).unwrap_or_default()
         );
     }
+}
+
+/// Statement statistics over a folder of `.sql` files (scripts/corpus-sql.sh):
+/// `RUNEGUARD_SQL_CORPUS=dir cargo test --release --lib sql_corpus_stats -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn sql_corpus_stats() {
+    let Ok(root) = std::env::var("RUNEGUARD_SQL_CORPUS") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut total = SqlStats::default();
+    let mut bytes = 0usize;
+    let mut texts = Vec::new();
+    for p in &files {
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        bytes += text.len();
+        texts.push(SourceFile::new(p.display().to_string(), None, text));
+    }
+    let t0 = std::time::Instant::now();
+    for f in &texts {
+        let (_, s) = load_with_stats(f);
+        total.statements += s.statements;
+        total.parsed += s.parsed;
+        total.skipped += s.skipped;
+        total.failed += s.failed;
+        total.meta_commands += s.meta_commands;
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    println!("files {} bytes {bytes} {total:?}", files.len());
+    println!(
+        "load: {secs:.3}s, {:.1} MB/s, {:.0} statements/s (one thread)",
+        bytes as f64 / 1e6 / secs,
+        total.statements as f64 / secs
+    );
 }
