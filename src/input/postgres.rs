@@ -126,14 +126,13 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
     };
     let mut as_user = false;
     let word = |i: usize| toks.get(i).filter(|t| t.kind == Kind::Word);
-    if let (Some(c), Some(u)) = (word(0), word(1)) {
-        if c.is(src, "CREATE")
-            && u.is(src, "USER")
-            && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
-        {
-            put(u, "ROLE");
-            as_user = true;
-        }
+    if let (Some(c), Some(u)) = (word(0), word(1))
+        && c.is(src, "CREATE")
+        && u.is(src, "USER")
+        && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
+    {
+        put(u, "ROLE");
+        as_user = true;
     }
     // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
     // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
@@ -142,10 +141,10 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
     } else {
         1
     };
-    if word(0).is_some_and(|t| t.is(src, "CREATE")) {
-        if let Some(p) = word(proc_at).filter(|t| t.is(src, "PROCEDURE")) {
-            put(p, "FUNCTION ");
-        }
+    if word(0).is_some_and(|t| t.is(src, "CREATE"))
+        && let Some(p) = word(proc_at).filter(|t| t.is(src, "PROCEDURE"))
+    {
+        put(p, "FUNCTION ");
     }
     let is_role_stmt = word(0).is_some_and(|t| t.is(src, "CREATE") || t.is(src, "ALTER"))
         && word(1).is_some_and(|t| t.is(src, "ROLE") || t.is(src, "USER") || t.is(src, "GROUP"));

@@ -207,10 +207,10 @@ fn add_constraint(table: &mut Table, c: Constraint) {
     }
     if c.kind == "check" {
         for name in &c.columns {
-            if let (Some(col), Some(expr)) = (table.column_mut(name), &c.expr) {
-                if !col.checks.contains(expr) {
-                    col.checks.push(expr.clone());
-                }
+            if let (Some(col), Some(expr)) = (table.column_mut(name), &c.expr)
+                && !col.checks.contains(expr)
+            {
+                col.checks.push(expr.clone());
             }
         }
     }
