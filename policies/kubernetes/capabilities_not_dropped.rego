@@ -1,8 +1,10 @@
 # METADATA
 # title: Containers should drop all Linux capabilities
 # description: >-
-#   Flags containers whose securityContext.capabilities.drop does not contain ALL (Linux pods;
-#   Windows containers have no capabilities).
+#   Flags containers whose securityContext.capabilities.drop contains neither ALL nor every
+#   capability of the container runtimes' default set (data.settings.kubernetes.
+#   runtime_default_capabilities, which comes to the same thing). Linux pods only: Windows
+#   containers have no capabilities.
 # custom:
 #   id: K8S-007
 #   name: capabilities-not-dropped
@@ -39,10 +41,19 @@ deny contains finding if {
 	}
 }
 
+drops_all(c) if "ALL" in dropped(c)
+
+# (the runtimes accept `CAP_CHOWN` for CHOWN, but ALL only as written, in any case)
+
+# Dropping each capability the runtime grants by default leaves the same empty set as ALL.
 drops_all(c) if {
-	dropped := c.value.securityContext.capabilities.drop
-	is_array(dropped)
-	some cap in dropped
+	defaults := {upper(cap) | some cap in data.settings.kubernetes.runtime_default_capabilities}
+	count(defaults - {trim_prefix(cap, "CAP_") | some cap in dropped(c)}) == 0
+}
+
+dropped(c) := {upper(trim_space(cap)) |
+	list := c.value.securityContext.capabilities.drop
+	is_array(list)
+	some cap in list
 	is_string(cap)
-	upper(trim_space(cap)) == "ALL"
 }

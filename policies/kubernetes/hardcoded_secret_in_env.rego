@@ -5,8 +5,10 @@
 #   PRIVATE_KEY, CREDENTIAL..., data.settings.kubernetes.secret_env_names) and that carry a
 #   literal `value`. Names that describe a credential rather than hold one (`*_FILE`, `*_PATH`,
 #   `*_URL`, `*_NAME`, `*_TTL`... in data.settings.kubernetes.secret_env_name_exceptions),
-#   references (`$(OTHER_VAR)`, `${VAR}`), empty values and booleans are not flagged. The value
-#   is never printed.
+#   references (`$(OTHER_VAR)`, `${VAR}`), empty values and booleans are not flagged. Whatever the
+#   name, a literal value shaped like a credential (a PEM private key, a GitHub, GitLab, Slack,
+#   Google or Stripe token, a JWT, a URL with a password: lib k8s_credentials) is flagged too.
+#   The value is never printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
@@ -30,6 +32,7 @@
 package runeguard.kubernetes.hardcoded_secret_in_env
 
 import data.runeguard.lib.k8s
+import data.runeguard.lib.k8s_credentials as credentials
 import rego.v1
 
 deny contains finding if {
@@ -44,6 +47,29 @@ deny contains finding if {
 		"msg": sprintf("%s sets env var %q to a literal value that looks like a secret", [k8s.container_label(c), var.name]),
 		"path": array.concat(c.path, ["env", i, "value"]),
 	}
+}
+
+# A value shaped like a credential, under a name that does not say so.
+deny contains finding if {
+	some c in k8s.containers
+	env := c.value.env
+	is_array(env)
+	some i, var in env
+	is_string(var.name)
+	not secret_name(var.name)
+	is_string(var.value)
+	reasons := shape_reasons(var.value)
+	count(reasons) > 0
+	finding := {
+		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, concat(" and ", sort(reasons))]),
+		"path": array.concat(c.path, ["env", i, "value"]),
+	}
+}
+
+# An AWS access key id names a key pair without being its secret half: not reported alone.
+shape_reasons(v) := {r |
+	some r in credentials.pattern_reasons(v) | credentials.url_reasons(v)
+	r != "looks like an AWS access key id"
 }
 
 # `dbPassword`, `db-password` and `DB_PASSWORD` all read DB_PASSWORD.

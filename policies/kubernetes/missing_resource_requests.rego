@@ -36,10 +36,14 @@ defaulted contains [ns, r] if {
 	some doc in input.documents
 	doc.kind == "LimitRange"
 	ns := k8s.effective_namespace_of(doc)
-	some item in doc.spec.limits
+	limits := doc.spec.limits
+	is_array(limits)
+	some item in limits
 	item.type == "Container"
 	some field in ["defaultRequest", "default", "max", "min"]
-	some r, v in item[field]
+	values := item[field]
+	is_object(values)
+	some r, v in values
 	k8s.quantity_set(v)
 }
 

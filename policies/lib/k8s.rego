@@ -175,8 +175,10 @@ is_windows_of(doc) if pod_spec_of(doc).nodeSelector["kubernetes.io/os"] == "wind
 # ---------------------------------------------------------------------------------------------
 # Image references: [registry[:port]/]repository[:tag][@algorithm:digest].
 
-# True when the reference ends with a digest (`@sha256:<64 hex>`, or another algorithm).
-image_has_digest(image) if regex.match(`@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`, image)
+# True when the reference ends with a digest (`@sha256:...`, or another algorithm). Its length
+# is not checked: a truncated digest is a broken reference that no runtime pulls, not a
+# mutable one.
+image_has_digest(image) if regex.match(`@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`, image)
 
 # The tag of a reference, undefined when it has none: the text after the last `:` of the last
 # path component, so that a registry port (`registry:5000/app`) is not read as a tag.
