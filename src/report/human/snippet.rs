@@ -163,12 +163,10 @@ fn mask_value(seg: &str, first: bool) -> String {
     let gap = &value[..value.len() - v.len()];
     let v = v.trim_end();
     // Nothing on this line, or a block scalar indicator (`|`, `>-`): nothing to hide here.
-    if v.is_empty()
-        || v.trim_start_matches([
-            '|', '>', '-', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-        ])
-        .is_empty()
-    {
+    let block_indicator = v
+        .strip_prefix(['|', '>'])
+        .is_some_and(|rest| rest.chars().all(|c| matches!(c, '-' | '+' | '1'..='9')));
+    if v.is_empty() || block_indicator {
         return seg.to_string();
     }
     let comma = if v.ends_with(',') { "," } else { "" };
@@ -183,12 +181,17 @@ fn mask_sql_literals(seg: &str) -> String {
         let (before, from) = rest.split_at(i);
         out.push_str(before);
         if let Some(after) = from.strip_prefix('\'') {
+            // An escape string (`E'…'`) also escapes with a backslash.
+            let mut prev = before.chars().rev();
+            let escapes = matches!(prev.next(), Some('E' | 'e'))
+                && !prev.next().is_some_and(|c| c.is_alphanumeric() || c == '_');
             // Find the closing quote, `''` being an escaped quote.
             let mut j = 0;
             let b = after.as_bytes();
             let close = loop {
                 match b.get(j) {
                     None => break None,
+                    Some(b'\\') if escapes => j += 2,
                     Some(b'\'') if b.get(j + 1) == Some(&b'\'') => j += 2,
                     Some(b'\'') => break Some(j),
                     Some(_) => j += 1,
@@ -294,6 +297,11 @@ mod tests {
         assert_eq!(masked("url: postgres://u:p@h/db"), "url: ********");
         assert_eq!(masked("- hunter2"), "- ********");
         assert_eq!(masked("hunter2"), "********");
+        assert_eq!(
+            masked("REDIS_PASSWORD: 123456 # note"),
+            "REDIS_PASSWORD: ********"
+        );
+        assert_eq!(masked("key: |2-"), "key: |2-");
         // Nothing on the line to hide: a mapping key or a block scalar indicator.
         assert_eq!(masked("data:"), "data:");
         assert_eq!(masked("value: |"), "value: |");
@@ -322,6 +330,14 @@ mod tests {
             "PASSWORD '********"
         );
         assert_eq!(mask_sql_literals("SELECT $1"), "SELECT $1");
+        assert_eq!(
+            mask_sql_literals("PASSWORD E'pa\\'ss' VALID"),
+            "PASSWORD E'********' VALID"
+        );
+        assert_eq!(
+            mask_sql_literals("WHERE name = 'a\\'"),
+            "WHERE name = '********'"
+        );
     }
 
     #[test]
