@@ -5,7 +5,9 @@
 #   PRIVATE_KEY, CREDENTIAL..., data.settings.kubernetes.secret_env_names) and that carry a
 #   literal `value`. Names that describe a credential rather than hold one (`*_FILE`, `*_PATH`,
 #   `*_URL`, `*_NAME`, `*_TTL`... in data.settings.kubernetes.secret_env_name_exceptions),
-#   references (`$(OTHER_VAR)`, `${VAR}`), empty values and booleans are not flagged. Whatever the
+#   references (`$(OTHER_VAR)`, `${VAR}`), placeholders (`changeme`, `<secret>`, a value named
+#   after the variable), paths, object names, numbers, empty values and booleans are not
+#   flagged (the same reading of literals as K8S-035/036). Whatever the
 #   name, a literal value shaped like a credential (a PEM private key, a GitHub, GitLab, Slack,
 #   Google or Stripe token, a JWT, a URL with a password: lib k8s_credentials) is flagged too.
 #   The value is never printed.
@@ -43,6 +45,7 @@ deny contains finding if {
 	is_string(var.name)
 	literal(var.value)
 	secret_name(var.name)
+	not named_placeholder(var.name, var.value)
 	finding := {
 		"msg": sprintf("%s sets env var %q to a literal value that looks like a secret", [k8s.container_label(c), var.name]),
 		"path": array.concat(c.path, ["env", i, "value"]),
@@ -90,29 +93,20 @@ exception(w) if {
 	regex.match(sprintf("(^|_)(%s)$", [suffix]), w)
 }
 
-# A value written in the manifest: a non-empty string (numbers too: the API server would reject
-# them, but the value is in the repository all the same).
+# A value written in the manifest, as the other credential rules read it (lib k8s_credentials:
+# not a reference, placeholder, path, plain URL, object name or number), or a multi-line text
+# (a key or certificate block under a secret name).
+literal(v) if credentials.literal(v)
+
 literal(v) if {
 	is_string(v)
-	s := trim_space(v)
-	s != ""
-	not reference(s)
-	not boolean_word(s)
+	contains(trim_space(v), "\n")
 }
 
-literal(v) if is_number(v)
-
-# `$(OTHER_VAR)` is expanded by the kubelet from another variable; `${VAR}` and `{{ ... }}` are
-# left for a template engine.
-reference(s) if regex.match(`^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$`, s)
-
-reference(s) if regex.match(`^\$\{[^}]+\}$`, s)
-
-reference(s) if regex.match(`^\{\{.*\}\}$`, s)
-
-# A file path (where the secret is, not the secret) or an `<angle-bracket>` placeholder.
-reference(s) if regex.match(`^/\S*$`, s)
-
-reference(s) if regex.match(`^<[^<>]*>$`, s)
-
-boolean_word(s) if lower(s) in {"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null"}
+# `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`, `ETCD_TOKEN: INSERT_ETCD_TOKEN`: a placeholder named
+# after the variable.
+named_placeholder(name, v) if {
+	is_string(v)
+	not contains(v, "\n")
+	contains(credentials.words(v), credentials.words(name))
+}
