@@ -11,7 +11,11 @@ use runeguard::rule::Severity;
 use sample::{SECRETS, Sample};
 use serde_json::Value;
 
-const PLAIN: RenderOptions = RenderOptions { color: false, links: false, width: Some(110) };
+const PLAIN: RenderOptions = RenderOptions {
+    color: false,
+    links: false,
+    width: Some(110),
+};
 
 fn render_all(report: &RunReport, compliance: &ComplianceSummary) -> Vec<(&'static str, String)> {
     vec![
@@ -27,14 +31,20 @@ fn render_all(report: &RunReport, compliance: &ComplianceSummary) -> Vec<(&'stat
 fn human_snapshot() {
     let s = Sample::new();
     let report = s.report();
-    insta::assert_snapshot!("human", human::render_with(&report, PLAIN, &sample::compliance(&report)));
+    insta::assert_snapshot!(
+        "human",
+        human::render_with(&report, PLAIN, &sample::compliance(&report))
+    );
 }
 
 #[test]
 fn table_snapshot() {
     let s = Sample::new();
     let report = s.report();
-    insta::assert_snapshot!("table", table::render_with(&report, PLAIN, &sample::compliance(&report)));
+    insta::assert_snapshot!(
+        "table",
+        table::render_with(&report, PLAIN, &sample::compliance(&report))
+    );
 }
 
 #[test]
@@ -47,7 +57,10 @@ fn sarif_snapshot() {
 fn json_snapshot() {
     let s = Sample::new();
     let report = s.report();
-    insta::assert_snapshot!("json", json::render_with(&report, sample::compliance(&report)));
+    insta::assert_snapshot!(
+        "json",
+        json::render_with(&report, sample::compliance(&report))
+    );
 }
 
 #[test]
@@ -61,8 +74,14 @@ fn clean_run_snapshots() {
     let s = Sample::new();
     let report = s.clean_report();
     let compliance = sample::compliance(&report);
-    insta::assert_snapshot!("human_clean", human::render_with(&report, PLAIN, &compliance));
-    insta::assert_snapshot!("table_clean", table::render_with(&report, PLAIN, &compliance));
+    insta::assert_snapshot!(
+        "human_clean",
+        human::render_with(&report, PLAIN, &compliance)
+    );
+    insta::assert_snapshot!(
+        "table_clean",
+        table::render_with(&report, PLAIN, &compliance)
+    );
     insta::assert_snapshot!("junit_clean", junit::render(&report));
 }
 
@@ -73,13 +92,27 @@ fn no_format_prints_a_secret_value() {
     let compliance = sample::compliance(&report);
     for (name, out) in render_all(&report, &compliance) {
         for secret in SECRETS {
-            assert!(!out.contains(secret), "{name} prints the secret {secret:?}:\n{out}");
+            assert!(
+                !out.contains(secret),
+                "{name} prints the secret {secret:?}:\n{out}"
+            );
         }
     }
     // Coloured, linked human output too.
-    let out = human::render_with(&report, RenderOptions { color: true, links: true, width: None }, &compliance);
+    let out = human::render_with(
+        &report,
+        RenderOptions {
+            color: true,
+            links: true,
+            width: None,
+        },
+        &compliance,
+    );
     for secret in SECRETS {
-        assert!(!out.contains(secret), "coloured human output prints {secret:?}");
+        assert!(
+            !out.contains(secret),
+            "coloured human output prints {secret:?}"
+        );
     }
 }
 
@@ -89,7 +122,10 @@ fn masked_snippets_keep_keys_and_show_the_mask() {
     let report = s.report();
     let out = human::render_with(&report, PLAIN, &sample::compliance(&report));
     assert!(out.contains("value: ********"), "{out}");
-    assert!(out.contains("CREATE ROLE app LOGIN PASSWORD '********';"), "{out}");
+    assert!(
+        out.contains("CREATE ROLE app LOGIN PASSWORD '********';"),
+        "{out}"
+    );
     // Unmasked findings keep their context lines.
     assert!(out.contains("privileged: true"), "{out}");
 }
@@ -101,8 +137,19 @@ fn every_format_is_deterministic() {
     let b = s.report();
     let (ca, cb) = (sample::compliance(&a), sample::compliance(&b));
     assert_eq!(render_all(&a, &ca), render_all(&b, &cb));
-    for format in [Format::Human, Format::Table, Format::Sarif, Format::Json, Format::Junit] {
-        assert_eq!(report::render(format, &a, PLAIN), report::render(format, &b, PLAIN), "{}", format.as_str());
+    for format in [
+        Format::Human,
+        Format::Table,
+        Format::Sarif,
+        Format::Json,
+        Format::Junit,
+    ] {
+        assert_eq!(
+            report::render(format, &a, PLAIN),
+            report::render(format, &b, PLAIN),
+            "{}",
+            format.as_str()
+        );
     }
 }
 
@@ -112,14 +159,43 @@ fn colour_and_links_only_when_asked() {
     let report = s.report();
     let compliance = sample::compliance(&report);
     let plain = human::render_with(&report, PLAIN, &compliance);
-    assert!(!plain.contains('\u{1b}'), "plain output has escape sequences");
-    assert!(plain.contains("K8S-001 (https://github.com/runeguard/runeguard/blob/main/docs/rules/K8S-001.md)"), "{plain}");
-    let rich = human::render_with(&report, RenderOptions { color: true, links: true, width: Some(110) }, &compliance);
+    assert!(
+        !plain.contains('\u{1b}'),
+        "plain output has escape sequences"
+    );
+    assert!(
+        plain.contains(
+            "K8S-001 (https://github.com/runeguard/runeguard/blob/main/docs/rules/K8S-001.md)"
+        ),
+        "{plain}"
+    );
+    let rich = human::render_with(
+        &report,
+        RenderOptions {
+            color: true,
+            links: true,
+            width: Some(110),
+        },
+        &compliance,
+    );
     assert!(rich.contains("\u{1b}["), "no colour");
-    assert!(rich.contains("\u{1b}]8;;https://github.com/runeguard/runeguard/blob/main/docs/rules/K8S-001.md"), "no link");
+    assert!(
+        rich.contains(
+            "\u{1b}]8;;https://github.com/runeguard/runeguard/blob/main/docs/rules/K8S-001.md"
+        ),
+        "no link"
+    );
     let table = table::render_with(&report, PLAIN, &compliance);
     assert!(!table.contains('\u{1b}'));
-    let coloured = table::render_with(&report, RenderOptions { color: true, links: false, width: None }, &compliance);
+    let coloured = table::render_with(
+        &report,
+        RenderOptions {
+            color: true,
+            links: false,
+            width: None,
+        },
+        &compliance,
+    );
     assert!(coloured.contains("\u{1b}["));
 }
 
@@ -128,19 +204,34 @@ fn compliance_counts_failing_passing_and_uncovered_controls() {
     let s = Sample::new();
     let report = s.report();
     let c = sample::compliance(&report);
-    let nist = c.frameworks.iter().find(|f| f.framework.id() == "nist-800-53").expect("nist summarised");
+    let nist = c
+        .frameworks
+        .iter()
+        .find(|f| f.framework.id() == "nist-800-53")
+        .expect("nist summarised");
     // AC-4, AC-6, AC-6(10), CM-7, IA-5, SC-7, SC-28 are covered; SI-4 is not.
-    assert_eq!((nist.catalog_controls, nist.covered, nist.not_covered), (Some(8), 7, Some(1)));
+    assert_eq!(
+        (nist.catalog_controls, nist.covered, nist.not_covered),
+        (Some(8), 7, Some(1))
+    );
     let status = |id: &str| nist.controls.iter().find(|c| c.id == id).map(|c| c.status);
     assert_eq!(status("AC-6"), Some(ControlState::Failing));
-    assert_eq!(status("SC-7"), Some(ControlState::Passing), "host-network has no finding");
+    assert_eq!(
+        status("SC-7"),
+        Some(ControlState::Passing),
+        "host-network has no finding"
+    );
     assert_eq!(status("AC-4"), Some(ControlState::Passing));
     assert_eq!(nist.failing + nist.passing, nist.covered);
     // CM-7 is mapped only from K8S-001, which has one active and one suppressed finding.
     let cm7 = nist.controls.iter().find(|c| c.id == "CM-7").expect("CM-7");
     assert_eq!((cm7.findings, cm7.suppressed), (1, 1));
     // No CSF catalog: covered controls are still summarised, catalog figures are unknown.
-    let csf = c.frameworks.iter().find(|f| f.framework.id() == "nist-csf-2.0").expect("csf summarised");
+    let csf = c
+        .frameworks
+        .iter()
+        .find(|f| f.framework.id() == "nist-csf-2.0")
+        .expect("csf summarised");
     assert_eq!((csf.catalog_controls, csf.not_covered), (None, None));
     assert!(csf.controls.iter().all(|c| c.title.is_none()));
     // Only suppressed findings: the control passes.
@@ -148,7 +239,10 @@ fn compliance_counts_failing_passing_and_uncovered_controls() {
     only_suppressed.findings.retain(|f| f.is_suppressed());
     let c = sample::compliance(&only_suppressed);
     assert!(c.frameworks.iter().all(|f| f.failing == 0));
-    assert_eq!(c.only(&[runeguard::rule::Framework::Soc2]).frameworks.len(), 1);
+    assert_eq!(
+        c.only(&[runeguard::rule::Framework::Soc2]).frameworks.len(),
+        1
+    );
 }
 
 #[test]
@@ -159,7 +253,11 @@ fn real_catalogs_summarise_when_present() {
         match runeguard::compliance::load_catalog(f) {
             Ok(Some(c)) => {
                 assert_eq!(c.framework, f);
-                assert!(!c.controls.is_empty(), "{} catalog lists no control", f.id());
+                assert!(
+                    !c.controls.is_empty(),
+                    "{} catalog lists no control",
+                    f.id()
+                );
             }
             Ok(None) => {}
             Err(e) => panic!("{e}"),
@@ -189,9 +287,22 @@ fn sarif_fields_github_needs() {
     let k8s001 = &rules[ids.iter().position(|i| *i == "K8S-001").expect("K8S-001")];
     assert_eq!(k8s001["properties"]["security-severity"], "9.5");
     assert_eq!(k8s001["defaultConfiguration"]["level"], "error");
-    assert!(k8s001["help"]["markdown"].as_str().is_some_and(|m| m.contains("## Remediation")));
-    let tags: Vec<&str> = k8s001["properties"]["tags"].as_array().expect("tags").iter().filter_map(Value::as_str).collect();
-    assert!(tags.contains(&"security") && tags.contains(&"kubernetes") && tags.contains(&"nist-800-53/AC-6"));
+    assert!(
+        k8s001["help"]["markdown"]
+            .as_str()
+            .is_some_and(|m| m.contains("## Remediation"))
+    );
+    let tags: Vec<&str> = k8s001["properties"]["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        tags.contains(&"security")
+            && tags.contains(&"kubernetes")
+            && tags.contains(&"nist-800-53/AC-6")
+    );
     for r in run["results"].as_array().expect("results") {
         let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
@@ -203,13 +314,31 @@ fn sarif_fields_github_needs() {
         assert!(r["partialFingerprints"]["runeguard/v1"].is_string());
     }
     let results = run["results"].as_array().expect("results");
-    let uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().expect("uri");
-    assert!(uri == "db/roles.sql" || uri == "deploy/web%20app/d%C3%A9ploiement.yaml", "{uri}");
-    assert!(results.iter().any(|r| r["suppressions"][0]["kind"] == "inSource"));
+    let uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .expect("uri");
+    assert!(
+        uri == "db/roles.sql" || uri == "deploy/web%20app/d%C3%A9ploiement.yaml",
+        "{uri}"
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r["suppressions"][0]["kind"] == "inSource")
+    );
     // Columns count Unicode scalar values: the annotation value starts at column 19.
-    let org = results.iter().find(|r| r["ruleId"] == "ORG-001").expect("ORG-001");
-    assert_eq!(org["locations"][0]["physicalLocation"]["region"]["startColumn"], 19);
-    assert_eq!(org["locations"][0]["physicalLocation"]["region"]["endColumn"], 25);
+    let org = results
+        .iter()
+        .find(|r| r["ruleId"] == "ORG-001")
+        .expect("ORG-001");
+    assert_eq!(
+        org["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        19
+    );
+    assert_eq!(
+        org["locations"][0]["physicalLocation"]["region"]["endColumn"],
+        25
+    );
 }
 
 #[test]
@@ -217,8 +346,16 @@ fn sarif_keeps_the_most_severe_25000_results() {
     let s = Sample::new();
     let mut report = s.clean_report();
     let base = s.findings();
-    let low = base.iter().find(|f| f.rule.id == "ORG-001").expect("ORG-001").clone();
-    let critical = base.iter().find(|f| f.rule.id == "K8S-001" && !f.is_suppressed()).expect("K8S-001").clone();
+    let low = base
+        .iter()
+        .find(|f| f.rule.id == "ORG-001")
+        .expect("ORG-001")
+        .clone();
+    let critical = base
+        .iter()
+        .find(|f| f.rule.id == "K8S-001" && !f.is_suppressed())
+        .expect("K8S-001")
+        .clone();
     let mut findings = Vec::new();
     for n in 0..sarif::MAX_RESULTS {
         let mut f = low.clone();
@@ -236,9 +373,19 @@ fn sarif_keeps_the_most_severe_25000_results() {
     let run = &v["runs"][0];
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), sarif::MAX_RESULTS);
-    assert_eq!(results.iter().filter(|r| r["ruleId"] == "K8S-001").count(), 3, "the critical results are kept");
-    let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().expect("notification");
-    assert!(notes.iter().any(|n| n["message"]["text"].as_str().is_some_and(|t| t.starts_with("3 results were left out"))));
+    assert_eq!(
+        results.iter().filter(|r| r["ruleId"] == "K8S-001").count(),
+        3,
+        "the critical results are kept"
+    );
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notification");
+    assert!(notes.iter().any(|n| {
+        n["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("3 results were left out"))
+    }));
 }
 
 #[test]
@@ -251,16 +398,27 @@ fn sarif_rules_have_at_most_20_tags() {
     rule.controls.insert(Framework::Nist80053, ids);
     report.rules = vec![std::sync::Arc::new(rule)];
     let v: Value = serde_json::from_str(&sarif::render(&report)).expect("SARIF is JSON");
-    let tags = v["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"].as_array().expect("tags");
+    let tags = v["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"]
+        .as_array()
+        .expect("tags");
     assert_eq!(tags.len(), sarif::MAX_TAGS);
     assert_eq!(tags[0], "security");
 }
 
 #[test]
 fn uri_encoding() {
-    assert_eq!(sarif::encode_uri_path("deploy/web app/déploiement.yaml"), "deploy/web%20app/d%C3%A9ploiement.yaml");
-    assert_eq!(sarif::encode_uri_path("a/b_c-d.e~f/100%.yaml"), "a/b_c-d.e~f/100%25.yaml");
-    assert_eq!(sarif::encode_uri_path("k8s/[x]#1?.yaml"), "k8s/%5Bx%5D%231%3F.yaml");
+    assert_eq!(
+        sarif::encode_uri_path("deploy/web app/déploiement.yaml"),
+        "deploy/web%20app/d%C3%A9ploiement.yaml"
+    );
+    assert_eq!(
+        sarif::encode_uri_path("a/b_c-d.e~f/100%.yaml"),
+        "a/b_c-d.e~f/100%25.yaml"
+    );
+    assert_eq!(
+        sarif::encode_uri_path("k8s/[x]#1?.yaml"),
+        "k8s/%5Bx%5D%231%3F.yaml"
+    );
 }
 
 #[test]
@@ -275,14 +433,39 @@ fn json_report_is_versioned_and_complete() {
     assert_eq!(v["summary"]["exit_code"], 2);
     assert_eq!(v["summary"]["incomplete"], true);
     let f = &v["findings"][0];
-    for key in ["rule_id", "rule_name", "severity", "message", "file", "start_line", "start_column", "end_line", "end_column", "resource", "path", "exact", "fingerprint", "controls", "suppression"] {
+    for key in [
+        "rule_id",
+        "rule_name",
+        "severity",
+        "message",
+        "file",
+        "start_line",
+        "start_column",
+        "end_line",
+        "end_column",
+        "resource",
+        "path",
+        "exact",
+        "fingerprint",
+        "controls",
+        "suppression",
+    ] {
         assert!(f.get(key).is_some(), "finding lacks {key}");
     }
-    let suppressed: Vec<&Value> = v["findings"].as_array().expect("findings").iter().filter(|f| !f["suppression"].is_null()).collect();
+    let suppressed: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| !f["suppression"].is_null())
+        .collect();
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["suppression"]["kind"], "in_source");
     assert_eq!(v["problems"][0]["level"], "error");
-    assert!(v["compliance"]["frameworks"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(
+        v["compliance"]["frameworks"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
 }
 
 #[test]

@@ -55,7 +55,10 @@ ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ";
 
 fn controls(pairs: &[(Framework, &[&str])]) -> BTreeMap<Framework, Vec<String>> {
-    pairs.iter().map(|(f, ids)| (*f, ids.iter().map(|s| s.to_string()).collect())).collect()
+    pairs
+        .iter()
+        .map(|(f, ids)| (*f, ids.iter().map(|s| s.to_string()).collect()))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -102,18 +105,84 @@ impl Sample {
         let b = Origin::Builtin;
         let kube = InputType::Kubernetes;
         let rules: BTreeMap<&'static str, Arc<Rule>> = [
-            rule("K8S-001", "privileged-container", "Containers must not run privileged", Severity::Critical, kube,
-                &[(Nist80053, &["AC-6", "CM-7"]), (NistCsf2, &["PR.AA-05"]), (Soc2, &["CC6.1", "CC6.3"]), (ZeroTrust, &["ZT-6"]), (CisKubernetes, &["5.2.2"])], b.clone()),
-            rule("K8S-002", "privilege-escalation-allowed", "Containers must not allow privilege escalation", Severity::High, kube,
-                &[(Nist80053, &["AC-6(10)"]), (NistCsf2, &["PR.AA-05"]), (Soc2, &["CC6.3"]), (ZeroTrust, &["ZT-6"])], b.clone()),
-            rule("K8S-008", "host-network", "Pods must not use the host network", Severity::High, kube,
-                &[(Nist80053, &["SC-7", "AC-4"]), (NistCsf2, &["PR.IR-01"]), (Soc2, &["CC6.6"]), (ZeroTrust, &["ZT-2"])], b.clone()),
-            rule("K8S-017", "hardcoded-secret-in-env", "Secrets must not be literal env values", Severity::High, kube,
-                &[(Nist80053, &["IA-5", "SC-28"]), (NistCsf2, &["PR.AA-01", "PR.DS-01"]), (Soc2, &["CC6.1"])], b.clone()),
-            rule("SQL-010", "literal-role-password", "Role passwords must not be literals", Severity::Critical, InputType::Postgres,
-                &[(Nist80053, &["IA-5"]), (NistCsf2, &["PR.AA-01"]), (Soc2, &["CC6.1"])], b.clone()),
-            rule("ORG-001", "annotation-check", "Annotations follow the house style", Severity::Medium, kube,
-                &[(ZeroTrust, &["ZT-7"])], Origin::User),
+            rule(
+                "K8S-001",
+                "privileged-container",
+                "Containers must not run privileged",
+                Severity::Critical,
+                kube,
+                &[
+                    (Nist80053, &["AC-6", "CM-7"]),
+                    (NistCsf2, &["PR.AA-05"]),
+                    (Soc2, &["CC6.1", "CC6.3"]),
+                    (ZeroTrust, &["ZT-6"]),
+                    (CisKubernetes, &["5.2.2"]),
+                ],
+                b.clone(),
+            ),
+            rule(
+                "K8S-002",
+                "privilege-escalation-allowed",
+                "Containers must not allow privilege escalation",
+                Severity::High,
+                kube,
+                &[
+                    (Nist80053, &["AC-6(10)"]),
+                    (NistCsf2, &["PR.AA-05"]),
+                    (Soc2, &["CC6.3"]),
+                    (ZeroTrust, &["ZT-6"]),
+                ],
+                b.clone(),
+            ),
+            rule(
+                "K8S-008",
+                "host-network",
+                "Pods must not use the host network",
+                Severity::High,
+                kube,
+                &[
+                    (Nist80053, &["SC-7", "AC-4"]),
+                    (NistCsf2, &["PR.IR-01"]),
+                    (Soc2, &["CC6.6"]),
+                    (ZeroTrust, &["ZT-2"]),
+                ],
+                b.clone(),
+            ),
+            rule(
+                "K8S-017",
+                "hardcoded-secret-in-env",
+                "Secrets must not be literal env values",
+                Severity::High,
+                kube,
+                &[
+                    (Nist80053, &["IA-5", "SC-28"]),
+                    (NistCsf2, &["PR.AA-01", "PR.DS-01"]),
+                    (Soc2, &["CC6.1"]),
+                ],
+                b.clone(),
+            ),
+            rule(
+                "SQL-010",
+                "literal-role-password",
+                "Role passwords must not be literals",
+                Severity::Critical,
+                InputType::Postgres,
+                &[
+                    (Nist80053, &["IA-5"]),
+                    (NistCsf2, &["PR.AA-01"]),
+                    (Soc2, &["CC6.1"]),
+                ],
+                b.clone(),
+            ),
+            rule(
+                "ORG-001",
+                "annotation-check",
+                "Annotations follow the house style",
+                Severity::Medium,
+                kube,
+                &[(ZeroTrust, &["ZT-7"])],
+                Origin::User,
+            ),
         ]
         .into_iter()
         .map(|r| (leak(&r.id), r))
@@ -185,9 +254,21 @@ impl Sample {
 
     pub fn problems(&self) -> Vec<Problem> {
         let mut p = vec![
-            Problem::error("config/broken.yaml", Some(pos(3, 7)), "could not parse YAML: mapping values are not allowed in this context"),
-            Problem::error("gone.yaml", None, "cannot read: No such file or directory (os error 2)"),
-            Problem::note(SQL_PATH, Some(pos(3, 1)), "runeguard:ignore SQL-005 suppresses nothing; remove it"),
+            Problem::error(
+                "config/broken.yaml",
+                Some(pos(3, 7)),
+                "could not parse YAML: mapping values are not allowed in this context",
+            ),
+            Problem::error(
+                "gone.yaml",
+                None,
+                "cannot read: No such file or directory (os error 2)",
+            ),
+            Problem::note(
+                SQL_PATH,
+                Some(pos(3, 1)),
+                "runeguard:ignore SQL-005 suppresses nothing; remove it",
+            ),
         ];
         p.sort();
         p
@@ -208,12 +289,20 @@ impl Sample {
 
     /// A report with nothing found and nothing wrong.
     pub fn clean_report(&self) -> RunReport {
-        RunReport { findings: Vec::new(), problems: Vec::new(), ..self.report() }
+        RunReport {
+            findings: Vec::new(),
+            problems: Vec::new(),
+            ..self.report()
+        }
     }
 }
 
 fn pos(line: u32, column: u32) -> runeguard::input::span::Pos {
-    runeguard::input::span::Pos { line, column, offset: 0 }
+    runeguard::input::span::Pos {
+        line,
+        column,
+        offset: 0,
+    }
 }
 
 fn leak(s: &str) -> &'static str {
@@ -227,7 +316,13 @@ pub fn catalogs() -> BTreeMap<Framework, Catalog> {
         framework,
         title: title.into(),
         source: None,
-        controls: controls.iter().map(|(id, t)| Control { id: (*id).into(), title: (*t).into() }).collect(),
+        controls: controls
+            .iter()
+            .map(|(id, t)| Control {
+                id: (*id).into(),
+                title: (*t).into(),
+            })
+            .collect(),
     };
     [
         cat(Framework::Nist80053, "NIST SP 800-53 rev5 (test subset)", &[
