@@ -191,12 +191,15 @@ image_tag(image) := tag if {
 	tag := segments[count(segments) - 1]
 }
 
-# References that a template engine or a deploy tool fills in (`${IMAGE}`, `$(TAG)`, `{{ .Values }}`).
+# References that a template engine, a deploy tool or the reader fills in (`${IMAGE}`, `$(TAG)`,
+# `{{ .Values }}`, `<your-image>`).
 image_templated(image) if contains(image, "${")
 
 image_templated(image) if contains(image, "$(")
 
 image_templated(image) if contains(image, "{{")
+
+image_templated(image) if regex.match(`^<[^<>]+>$`, image)
 
 # ---------------------------------------------------------------------------------------------
 # Resources.
