@@ -496,3 +496,99 @@ fn junit_is_well_formed_xml() {
     assert_eq!(failures, 6, "one failure per unsuppressed finding");
     assert_eq!(errors, 2, "one error per error-level problem");
 }
+
+#[test]
+fn odd_spans_render_without_panicking() {
+    use runeguard::input::SourceFile;
+    use runeguard::input::span::{Pos, Span};
+    let s = Sample::new();
+    let base = s
+        .findings()
+        .into_iter()
+        .find(|f| f.rule.id == "K8S-001")
+        .expect("K8S-001");
+    let secret = s
+        .findings()
+        .into_iter()
+        .find(|f| f.rule.id == "K8S-017")
+        .expect("K8S-017");
+    let files = [
+        SourceFile::new("empty.yaml".into(), None, String::new()),
+        SourceFile::new("crlf.yaml".into(), None, "a: 1\r\npassword: x\r\n".into()),
+        SourceFile::new("no-newline.yaml".into(), None, "a: 1\nb: 2".into()),
+    ];
+    let spans = [
+        Span::default(),
+        Span::new(
+            Pos {
+                line: 2,
+                column: 1,
+                offset: 6,
+            },
+            Pos {
+                line: 2,
+                column: 12,
+                offset: 17,
+            },
+        ),
+        Span::new(
+            Pos {
+                line: 2,
+                column: 5,
+                offset: 9,
+            },
+            Pos {
+                line: 2,
+                column: 5,
+                offset: 9,
+            },
+        ),
+        Span::new(
+            Pos {
+                line: 9,
+                column: 1,
+                offset: 500,
+            },
+            Pos {
+                line: 9,
+                column: 9,
+                offset: 900,
+            },
+        ),
+        Span::new(
+            Pos {
+                line: 2,
+                column: 3,
+                offset: 8,
+            },
+            Pos {
+                line: 1,
+                column: 1,
+                offset: 0,
+            },
+        ),
+    ];
+    let mut report = s.clean_report();
+    for file in &files {
+        for span in spans {
+            for proto in [&base, &secret] {
+                let mut f = proto.clone();
+                f.file = file.clone();
+                f.span = span;
+                report.findings.push(f);
+            }
+        }
+    }
+    let compliance = sample::compliance(&report);
+    for (name, out) in render_all(&report, &compliance) {
+        assert!(!out.is_empty(), "{name}");
+    }
+    // Only the secret rule's snippets: its value is masked on every odd span.
+    report.findings.retain(|f| f.rule.id == "K8S-017");
+    let out = human::render_with(&report, PLAIN, &compliance);
+    assert!(
+        !out.contains("password: x"),
+        "the CRLF file's secret is masked:\n{out}"
+    );
+    assert!(out.contains("password: ********"), "{out}");
+}

@@ -68,23 +68,19 @@ impl<'a> Snippet<'a> {
         for line in first..=last {
             let range = lines.line_range(text, line);
             let line_text = text.get(range.clone()).unwrap_or("");
-            let seg_start = if line == first {
-                span.start.offset.clamp(range.start, range.end) - range.start
-            } else {
-                0
+            // The whole line is masked, not only the span: a span that starts or ends inside
+            // the value (or is empty) must not leave part of it visible.
+            let masked = match input {
+                InputType::Postgres => mask_sql_literals(line_text),
+                _ => mask_value(line_text, line == first),
             };
-            let seg_end = if line == last {
-                span.end.offset.clamp(range.start, range.end) - range.start
-            } else {
-                line_text.len()
-            };
-            let seg_end = seg_end.max(seg_start);
-            let (masked, new_end) = mask_line(line_text, seg_start, seg_end, line == first, input);
             if line == first {
-                start_off = out.len() + seg_start;
+                let at = span.start.offset.clamp(range.start, range.end) - range.start;
+                start_off = out.len() + map_offset(line_text, &masked, at, false);
             }
             if line == last {
-                end_off = out.len() + new_end;
+                let at = span.end.offset.clamp(range.start, range.end) - range.start;
+                end_off = out.len() + map_offset(line_text, &masked, at, true);
             }
             out.push_str(&masked);
             if line < last {
@@ -108,24 +104,34 @@ impl<'a> Snippet<'a> {
     }
 }
 
-/// Masks the value on one line of a span, between byte offsets `start` and `end` of `line`.
-/// Returns the new line and the new end offset of the span on it.
-fn mask_line(
-    line: &str,
-    start: usize,
-    end: usize,
-    first: bool,
-    input: InputType,
-) -> (String, usize) {
-    let (head, seg, tail) = match (line.get(..start), line.get(start..end), line.get(end..)) {
-        (Some(h), Some(s), Some(t)) => (h, s, t),
-        _ => return (line.to_string(), end),
-    };
-    let masked = match input {
-        InputType::Postgres => mask_sql_literals(seg),
-        _ => mask_value(seg, first),
-    };
-    (format!("{head}{masked}{tail}"), head.len() + masked.len())
+/// Where byte offset `at` of `line` lands in `masked`, its masked form. Offsets in the
+/// unchanged head or tail keep their place; offsets inside the masked part go to its start, or
+/// to its end for the end of a span.
+fn map_offset(line: &str, masked: &str, at: usize, end: bool) -> usize {
+    let prefix: usize = line
+        .chars()
+        .zip(masked.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let max_suffix = line.len().min(masked.len()) - prefix;
+    let suffix: usize = line
+        .chars()
+        .rev()
+        .zip(masked.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>()
+        .min(max_suffix);
+    if at <= prefix {
+        at
+    } else if at >= line.len() - suffix {
+        masked.len() - (line.len() - at)
+    } else if end {
+        masked.len() - suffix
+    } else {
+        prefix
+    }
 }
 
 /// `key: value`, `key = value`, `"key": value` and `- KEY=value` keep their key; the value is
