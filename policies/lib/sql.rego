@@ -94,7 +94,10 @@ columns contains {"value": c, "table": t.value, "path": array.concat(t.path, ["c
 
 scope := object.get(settings, "schema_scope", "directory")
 
-dirname(p) := regex.replace(p, `/[^/]*$`, "") if contains(p, "/")
+dirname(p) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
+	contains(p, "/")
+	parts := split(p, "/")
+}
 
 dirname(p) := "." if not contains(p, "/")
 
@@ -104,27 +107,28 @@ group_of(p) := p if scope == "file"
 
 group_of(p) := dirname(p) if not scope in {"run", "file"}
 
-doc_group := {i: group_of(input.files[i]) | some i, _ in input.documents}
+doc_group := {i: group_of(p) | some i, p in input.files}
 
 group_docs := {g: sort([i | some i, x in doc_group; x == g]) | some g in {x | some _, x in doc_group}}
 
 # Tables that exist at the end of their group's schema: created (last) in document `doc` and
 # not dropped by a later one. Partitions and temporary tables aside.
-# {"group", "name", "doc", "value" (the creating definition), "path"}
+# {"group", "docs" (the group's document indexes, in order), "name", "doc", "value" (the
+# creating definition), "path"}
 live_tables contains lt if {
 	some g, idxs in group_docs
 	names := {n | some i in idxs; some n, t in input.documents[i].tables; t.created == true}
 	some name in names
 	c := max([i | some i in idxs; input.documents[i].tables[name].created == true])
-	not dropped_after(g, name, c)
+	not dropped_after(idxs, name, c)
 	t := input.documents[c].tables[name]
 	not t.partition_of
 	t.temporary == false
-	lt := {"group": g, "name": name, "doc": c, "value": t, "path": ["documents", c, "tables", name]}
+	lt := {"group": g, "docs": idxs, "name": name, "doc": c, "value": t, "path": ["documents", c, "tables", name]}
 }
 
-dropped_after(g, name, c) if {
-	some i in group_docs[g]
+dropped_after(idxs, name, c) if {
+	some i in idxs
 	i > c
 	some d in input.documents[i].drops
 	d.statement == "drop"
@@ -132,7 +136,7 @@ dropped_after(g, name, c) if {
 }
 
 # Documents, from the creating one on, in which the table appears.
-mentions(lt) := [i | some i in group_docs[lt.group]; i >= lt.doc; input.documents[i].tables[lt.name]]
+mentions(lt) := [i | some i in lt.docs; i >= lt.doc; input.documents[i].tables[lt.name]]
 
 # The last setting of rls.enabled / rls.forced: {"value", "path"}.
 rls_setting(lt, field) := {"value": input.documents[j].tables[lt.name].rls[field], "path": ["documents", j, "tables", lt.name, "rls", field]} if {
@@ -173,21 +177,21 @@ column_checked(lt, name) if {
 	name in k.columns
 }
 
-policies_of(lt) := [p | some i in group_docs[lt.group]; some p in input.documents[i].policies; p.table == lt.name]
+policies_of(lt) := [p | some i in lt.docs; some p in input.documents[i].policies; p.table == lt.name]
 
 # Partition links of the group whose parent is the table.
-partitions_of(lt) := [p | some i in group_docs[lt.group]; some p in input.documents[i].partitions; p.parent == lt.name]
+partitions_of(lt) := [p | some i in lt.docs; some p in input.documents[i].partitions; p.parent == lt.name]
 
-# The column's type is an enum, or a domain with a CHECK, defined anywhere in the group.
-constrained_type(g, base) if {
-	some i in group_docs[g]
+# The column's type is an enum, or a domain with a CHECK, defined in one of the documents `idxs`.
+constrained_type(idxs, base) if {
+	some i in idxs
 	some name, t in input.documents[i].types
 	type_named(name, base)
 	t.kind == "enum"
 }
 
-constrained_type(g, base) if {
-	some i in group_docs[g]
+constrained_type(idxs, base) if {
+	some i in idxs
 	some name, t in input.documents[i].types
 	type_named(name, base)
 	t.kind == "domain"

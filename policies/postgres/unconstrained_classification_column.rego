@@ -38,7 +38,7 @@ deny contains finding if {
 	not col.value.references
 	not sql.column_checked(lt, name)
 	not foreign_key(lt, name)
-	not sql.constrained_type(lt.group, col.value.base)
+	not sql.constrained_type(lt.docs, col.value.base)
 	finding := {
 		"msg": sprintf("classification column %q of table %s accepts any %s value", [name, lt.name, col.value.type]),
 		"path": col.path,
