@@ -97,6 +97,10 @@ _parse_duration(t) := infinite if {
 } else := s if {
 	s := _adverbs[trim_prefix(t, "every ")]
 } else := s if {
+	# "every day", "every month"
+	startswith(t, "every ")
+	s := _units[trim_prefix(t, "every ")]
+} else := s if {
 	s := _prose(t)
 }
 
@@ -344,7 +348,10 @@ services contains {"name": name, "value": s, "path": ["services", name]} if {
 	is_object(s)
 }
 
-service_label(s) := sprintf("%s, service %q", [compose_label, s.name])
+# `service "db"`, or `service "db" of Compose project "shop"` when the project is named.
+service_label(s) := sprintf("service %q of %s", [s.name, compose_label]) if _has_name
+
+service_label(s) := sprintf("service %q", [s.name]) if not _has_name
 
 compose_label := sprintf("Compose project %q", [input.name]) if {
 	is_string(input.name)
