@@ -365,6 +365,22 @@ mod tests {
         assert!(!l.problems.is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn load_toml_never_panics(text in "(\\PC|[\\[\\]{}=\",.\n#'])*") {
+            let _ = toml_doc(&text);
+        }
+
+        #[test]
+        fn toml_spans_stay_inside_the_text(keys in proptest::collection::vec("[a-z]{1,6}", 1..6), n in 0i64..1000) {
+            let text: String = keys.iter().enumerate().map(|(i, k)| format!("[t{i}]\n{k} = {n}\n")).collect();
+            let l = toml_doc(&text);
+            for d in &l.documents {
+                proptest::prop_assert!(d.spans.span.end.offset <= text.len());
+            }
+        }
+    }
+
     #[test]
     fn classification() {
         let compose = json!({"services": {"db": {"image": "postgres:16"}, "app": {"build": "."}}});
