@@ -141,7 +141,7 @@ fn process_file(
     }
     for doc in loaded.documents {
         let applicable: Vec<&Arc<Rule>> = doc_rules.iter().filter(|r| r.applies_to(doc.input_type, &doc.subtype)).collect();
-        let (hits, failures) = ev.evaluate(&doc.value, &applicable);
+        let (hits, failures) = ev.evaluate_document(&doc.value, doc.input_type, &doc.subtype, &applicable);
         out.problems.extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
         let first = out.findings.len();
         for hit in hits {

@@ -27,21 +27,49 @@ pub struct RuleFailure {
 /// A worker's evaluator: cheap to create from a compiled [`PolicySet`] (an engine clone).
 pub struct Evaluator {
     engine: regorus::Engine,
+    groups: Vec<super::registry::RuleGroup>,
 }
 
 impl Evaluator {
     pub fn new(set: &PolicySet) -> Self {
-        Evaluator { engine: set.engine.clone() }
+        Evaluator { engine: set.engine.clone(), groups: set.groups.clone() }
     }
 
-    /// Evaluates `rules` against `input`.
-    pub fn evaluate(&mut self, input: &Value, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+    /// Evaluates the active document-scope rules that apply to a document. When most of its
+    /// group is active, the group's module evaluates them in one pass; a runtime error there
+    /// falls back to rule-by-rule evaluation so that one failing rule does not hide the others.
+    pub fn evaluate_document(&mut self, input: &Value, input_type: crate::input::InputType, subtype: &str, active: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+        if active.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let group = self
+            .groups
+            .iter()
+            .find(|g| g.input == input_type && g.subtype.as_deref() == Some(subtype))
+            .or_else(|| self.groups.iter().find(|g| g.input == input_type && g.subtype.is_none()))
+            .cloned();
+        let Some(group) = group.filter(|g| active.len() * 3 >= g.rules.len() && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id))) else {
+            return self.evaluate(input, active);
+        };
+        self.engine.set_input(regorus::Value::from(input.clone()));
+        let results = match self.engine.eval_rule(group.entrypoint.clone()) {
+            Ok(v) => v,
+            Err(_) => return self.evaluate_set_input(active),
+        };
         let mut hits = Vec::new();
         let mut failures = Vec::new();
-        if rules.is_empty() {
-            return (hits, failures);
+        for rule in active {
+            let v = &results[&regorus::Value::from(rule.id.as_str())];
+            if let Err(message) = collect_hits(rule, v, &mut hits) {
+                failures.push(RuleFailure { rule: (*rule).clone(), message });
+            }
         }
-        self.engine.set_input(regorus::Value::from(input.clone()));
+        (hits, failures)
+    }
+
+    fn evaluate_set_input(&mut self, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let mut hits = Vec::new();
+        let mut failures = Vec::new();
         for rule in rules {
             match self.engine.eval_rule(rule.entrypoint()) {
                 Ok(v) => {
@@ -52,6 +80,20 @@ impl Evaluator {
                 Err(e) => failures.push(RuleFailure { rule: (*rule).clone(), message: first_lines(&e.to_string()) }),
             }
         }
+        (hits, failures)
+    }
+
+    /// Evaluates `rules` against `input`.
+    pub fn evaluate(&mut self, input: &Value, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let mut hits = Vec::new();
+        let mut failures = Vec::new();
+        if rules.is_empty() {
+            return (hits, failures);
+        }
+        self.engine.set_input(regorus::Value::from(input.clone()));
+        let (h, f) = self.evaluate_set_input(rules);
+        hits.extend(h);
+        failures.extend(f);
         (hits, failures)
     }
 

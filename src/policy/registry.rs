@@ -4,7 +4,7 @@
 use super::embedded;
 use super::metadata::{PolicyError, parse_rule};
 use crate::input::span::Pos;
-use crate::input::{Problem, yaml};
+use crate::input::{InputType, Problem, yaml};
 use crate::rule::{Origin, Rule};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,64 @@ pub struct PolicySet {
     pub sources: Vec<PolicySource>,
     /// Policies or data that failed to load (each makes the run exit 2).
     pub problems: Vec<Problem>,
+    /// Generated modules that evaluate every document-scope rule of a document in one pass.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// The document-scope rules that apply to one (input type, subtype), evaluated together by a
+/// generated module: regorus resets its evaluation state on every `eval_rule` (≈ 0.3 ms with a
+/// hundred modules loaded), and shared helpers (`k8s.containers`) are computed once per pass.
+#[derive(Debug, Clone)]
+pub struct RuleGroup {
+    pub input: InputType,
+    /// The subtype, or None for subtypes that no rule names in its `kinds`.
+    pub subtype: Option<String>,
+    /// `data.runeguard.__eval__.gN.results`: rule id → the rule's `deny` set.
+    pub entrypoint: String,
+    pub rules: Vec<Arc<Rule>>,
+}
+
+impl PolicySet {
+    /// The group of rules for a document of this type and subtype.
+    pub fn group_for(&self, input: InputType, subtype: &str) -> Option<&RuleGroup> {
+        self.groups
+            .iter()
+            .find(|g| g.input == input && g.subtype.as_deref() == Some(subtype))
+            .or_else(|| self.groups.iter().find(|g| g.input == input && g.subtype.is_none()))
+    }
+}
+
+/// Builds the groups and their Rego modules.
+fn make_groups(rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)> {
+    let doc_rules: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.scope == crate::rule::Scope::Document).collect();
+    let mut out = Vec::new();
+    for input in InputType::ALL {
+        let of_type: Vec<&Arc<Rule>> = doc_rules.iter().copied().filter(|r| r.input == input).collect();
+        let mut subtypes: Vec<Option<String>> = of_type.iter().flat_map(|r| r.kinds.iter().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().map(Some).collect();
+        subtypes.push(None);
+        for subtype in subtypes {
+            let members: Vec<Arc<Rule>> = of_type
+                .iter()
+                .filter(|r| match &subtype {
+                    Some(s) => r.applies_to(input, s),
+                    None => r.kinds.is_empty(),
+                })
+                .map(|r| (*r).clone())
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let n = out.len();
+            let package = format!("runeguard.__eval__.g{n}");
+            let mut module = format!("package {package}\n\nimport rego.v1\n\n");
+            for r in &members {
+                module.push_str(&format!("results[{:?}] := data.{}.deny\n\n", r.id, r.package));
+            }
+            let group = RuleGroup { input, subtype, entrypoint: format!("data.{package}.results"), rules: members };
+            out.push((group, module));
+        }
+    }
+    out
 }
 
 impl std::fmt::Debug for PolicySet {
@@ -251,6 +309,18 @@ impl PolicySet {
         let mut rules: Vec<Arc<Rule>> = entries.iter().filter_map(|(_, r)| r.clone().map(Arc::new)).collect();
         let sources: Vec<PolicySource> = entries.into_iter().map(|(s, _)| s).collect();
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        PolicySet { engine, rules, sources, problems }
+        // Add the group modules; should they not compile, rules are evaluated one by one.
+        let mut grouped = engine.clone();
+        let made = make_groups(&rules);
+        let mut ok = true;
+        for (g, module) in &made {
+            ok &= grouped.add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone()).is_ok();
+        }
+        let (engine, groups) = if ok && grouped.eval_query("data.runeguard.__compile_check__".to_string(), false).is_ok() {
+            (grouped, made.into_iter().map(|(g, _)| g).collect())
+        } else {
+            (engine, Vec::new())
+        };
+        PolicySet { engine, rules, sources, problems, groups }
     }
 }
