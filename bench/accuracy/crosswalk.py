@@ -18,7 +18,7 @@ import json
 import os
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 
 import yaml
 
@@ -83,7 +83,6 @@ def finding_kind(f):
 
 
 def finding_container(f):
-    m = CONTAINER_RE.search(f["message"].split(" ", 2)[-1]) if ", " in f["message"] else None
     # Our messages read `Kind ns/name, container "x" ...`: the container follows the first comma.
     head = f["message"].split(", ", 1)
     if len(head) == 2:
@@ -243,7 +242,10 @@ def markdown(tally):
     total_agree = sum(r[4] for r in tally.rows)
     by_kind = Counter(d[6] for d in tally.disagreements)
     definitional = sum(1 for d in tally.disagreements if d[6] == "definition differs")
-    lines.append(f"Overall: **{total_agree} / {total_units} units agree ({100.0 * total_agree / max(total_units, 1):.1f}%)**.")
+    same = total_units - definitional
+    lines.append(f"Overall: **{total_agree} / {total_units} units agree ({100.0 * total_agree / max(total_units, 1):.1f}%)**; "
+                 f"where both tools check the same thing ({definitional} units of differing definition set aside): "
+                 f"**{total_agree} / {same} ({100.0 * total_agree / max(same, 1):.1f}%)**.")
     lines.append("")
     lines.append("| peer | peer check | our rule | units | agree | agreement |")
     lines.append("|---|---|---|---:|---:|---:|")
@@ -284,7 +286,8 @@ def main():
     with open(out, "w") as f:
         f.write(page)
     unexplained = sum(1 for d in tally.disagreements if d[6] == "UNEXPLAINED")
-    print(f"agreement: {agree}/{units} ({100.0 * agree / max(units, 1):.1f}%), {len(tally.disagreements)} disagreements "
+    print(f"agreement: {agree}/{units} ({100.0 * agree / max(units, 1):.1f}%); same definition: {agree}/{units - definitional} "
+          f"({100.0 * agree / max(units - definitional, 1):.1f}%); {len(tally.disagreements)} disagreements "
           f"({definitional} definition differs, {unexplained} unexplained)")
 
 

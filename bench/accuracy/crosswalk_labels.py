@@ -105,7 +105,9 @@ POLARIS = [
     {"check": "procMount", "rules": ["K8S-037"], "kinds": W},
     {"check": "hostProcess", "rules": ["K8S-043"], "kinds": W},
     {"check": "missingNetworkPolicy", "rules": ["K8S-028"], "kinds": W},
+    # K8S-041 reports a single replica, or else (two or more) a missing PodDisruptionBudget.
     {"check": "missingPodDisruptionBudget", "rules": ["K8S-041"], "kinds": W},
+    {"check": "deploymentMissingReplicas", "rules": ["K8S-041"], "match": "single replica", "kinds": W},
     {"check": "livenessProbeMissing", "rules": ["K8S-023"], "kinds": W},
     {"check": "readinessProbeMissing", "rules": ["K8S-024"], "kinds": W},
     {"check": "clusterrolebindingClusterAdmin", "rules": ["K8S-032"], "kinds": RBAC},
@@ -116,5 +118,43 @@ POLARIS = [
 
 # (peer, check, unit) -> (verdict, one-line reason). Verdicts: "peer wrong", "ours wrong" (then
 # the rule is fixed and the entry removed), "definition differs".
+CK = "k8s-checkov-fixtures/"
+PO = "k8s-polaris-fixtures/"
+CLUSTER_ADMIN = ("definition differs", "Polaris counts a binding to any role that grants every verb on every resource "
+                 "as a cluster-admin binding; K8S-032 is the binding to `cluster-admin` itself, and the wildcard grant "
+                 "is reported by K8S-030 on the role")
+CLUSTER_ADMIN_SYSTEM = ("definition differs", "as above; here the wildcard role is named `system:test`, and K8S-030 leaves "
+                        "`system:` roles (Kubernetes' own) alone")
+NETPOL = ("definition differs", "Polaris also wants every selected pod covered for both ingress and egress with rules; "
+          "K8S-028 asks that some NetworkPolicy selects the pods (an allow-all policy is K8S-029's concern)")
+PLACEHOLDER = ("peer wrong", "the value is the placeholder `xxxxx`, not a credential; K8S-036 reports literal values only "
+               "(a real value under this key is reported)")
+
 EXPLAINED = {
+    ("checkov", "CKV_K8S_23", CK + "example_RootContainers/rootContainersFAILED-malformed-spec.yaml"):
+        ("definition differs", "`spec` is a list, which the API server rejects; runeguard judges well-formed pod specs "
+                               "only (schema validation is not a security rule)"),
+    ("checkov", "CKV_K8S_39", CK + "example_AllowedCapabilitiesSysAdmin/pod-FAILED2.yaml"):
+        ("peer wrong", "the pod has `containers:` with no container at all: nothing adds SYS_ADMIN"),
+    ("checkov", "CKV_K8S_25", CK + "example_AllowedCapabilities/cassandra-FAILED.yaml"):
+        ("definition differs", "Checkov flags any added capability; K8S-006 flags dangerous ones, and IPC_LOCK "
+                               "(locking memory, as Cassandra does) is not"),
+    ("checkov", "CKV_K8S_28", CK + "example_DropCapabilities/pod-drop-NET_RAW-capabilities-PASSED.yaml"):
+        ("definition differs", "CKV_K8S_28 only asks that NET_RAW be dropped; K8S-007 asks for ALL (Checkov's own "
+                               "CKV_K8S_37 fails the same file)"),
+    ("polaris", "missingNetworkPolicy", PO + "missingNetworkPolicy/failure.netpol_missing_egress_in_policytypes.yaml"): NETPOL,
+    ("polaris", "missingNetworkPolicy", PO + "missingNetworkPolicy/failure.netpol_missing_egress_rules.yaml"): NETPOL,
+    ("polaris", "missingNetworkPolicy", PO + "missingNetworkPolicy/failure.netpol_missing_ingress_in_policytypes.yaml"): NETPOL,
+    ("polaris", "missingNetworkPolicy", PO + "missingNetworkPolicy/failure.netpol_missing_ingress_rules.yaml"): NETPOL,
+    ("polaris", "sensitiveConfigmapContent", PO + "sensitiveConfigmapContent/failure.key_aws_secret_access_key.yaml"): PLACEHOLDER,
+    ("polaris", "sensitiveConfigmapContent", PO + "sensitiveConfigmapContent/failure.key_azure_batch_key.yaml"): PLACEHOLDER,
+    ("polaris", "sensitiveConfigmapContent", PO + "sensitiveConfigmapContent/failure.key_oci_cli_key_content.yaml"): PLACEHOLDER,
 }
+for name in ("success.yaml", "success.many.yaml"):
+    EXPLAINED[("polaris", "missingPodDisruptionBudget", f"{PO}missingPodDisruptionBudget/{name}")] = (
+        "definition differs", "the budget exists, but the Deployment sets no `replicas` (one pod): K8S-041 reports the "
+        "single replica, which no budget can protect")
+for check in ("clusterrolebindingClusterAdmin", "rolebindingClusterAdminClusterRole", "rolebindingClusterAdminRole"):
+    for name in ("all_verbs", "all_verbs_different_order", "wildcards"):
+        EXPLAINED[("polaris", check, f"{PO}{check}/failure.{name}.yaml")] = CLUSTER_ADMIN
+    EXPLAINED[("polaris", check, f"{PO}{check}/failure.binding_to_system_prefix.yaml")] = CLUSTER_ADMIN_SYSTEM

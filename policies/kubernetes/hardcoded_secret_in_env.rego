@@ -71,8 +71,15 @@ deny contains finding if {
 
 # An AWS access key id names a key pair without being its secret half: not reported alone.
 shape_reasons(v) := {r |
-	some r in credentials.pattern_reasons(v) | credentials.url_reasons(v)
+	some r in (credentials.pattern_reasons(v) | credentials.url_reasons(v)) | loose_pem(v)
 	r != "looks like an AWS access key id"
+}
+
+# A private key block whose armour lost some dashes (`---BEGIN OPENSSH PRIVATE KEY---`) is still
+# a private key.
+loose_pem(v) := {"looks like a PEM private key" |
+	contains(v, "PRIVATE KEY")
+	regex.match(`-{3,}\s*BEGIN ([A-Z0-9]+ )*PRIVATE KEY`, v)
 }
 
 # `dbPassword`, `db-password` and `DB_PASSWORD` all read DB_PASSWORD.
