@@ -30,7 +30,7 @@ impl<T: std::fmt::Display> From<T> for Fatal {
 
 pub fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
         Command::Test(args) => Ok(crate::testing::run_command(&args)),
@@ -284,7 +284,8 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
 fn load_policies(args: &PolicyArgs) -> Result<PolicySet, Fatal> {
     let loaded = load_config(args.config.as_deref())?;
     let set = PolicySet::load(&policy_options(args, &loaded));
-    for p in &set.problems {
+    set.compile_all();
+    for p in &set.problems_all() {
         eprintln!("runeguard: {p}");
     }
     Ok(set)
@@ -308,7 +309,7 @@ fn rules(args: crate::cli::RulesArgs) -> Result<u8, Fatal> {
         .collect();
     let text = crate::catalog::render(&selected, args.format, framework);
     write_out(None, &text)?;
-    Ok(if set.problems.is_empty() { EXIT_OK } else { EXIT_ERROR })
+    Ok(if set.problems_all().is_empty() { EXIT_OK } else { EXIT_ERROR })
 }
 
 fn explain(args: crate::cli::ExplainArgs) -> Result<u8, Fatal> {

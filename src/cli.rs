@@ -23,7 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Check files and folders against the rules.
     #[command(after_help = EXIT_CODES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules (built-in and from --policy).
     Rules(RulesArgs),
     /// Explain a rule: rationale, controls, remediation, a failing and a passing example.

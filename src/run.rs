@@ -205,7 +205,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let rules = active_rules(set, opts);
     let doc_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Document).cloned().collect();
     let project_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Project).cloned().collect();
-    let mut problems = set.problems.clone();
+    let mut problems = Vec::new();
 
     let mut exclude = globset::GlobSetBuilder::new();
     for pattern in &opts.exclude {
@@ -287,6 +287,8 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         run_project_rules(&mut ev, &project_rules, &kept, opts, &mut findings, &mut problems);
     }
     drop(kept);
+    // Policy problems: loading, and compiling the engines this run used.
+    problems.extend(set.problems_all());
     // Directives in files with no finding at all suppress nothing.
     let with_findings: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.path.as_str()).collect();
     let clean: Vec<Arc<SourceFile>> = directive_files.into_iter().filter(|f| !with_findings.contains(f.path.as_str())).collect();

@@ -92,11 +92,10 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
             let Some(name) = p.file_name().and_then(|n| n.to_str()) else { continue };
             let fail = name.starts_with(&format!("{stem}.fail."));
             let pass = name.starts_with(&format!("{stem}.pass."));
-            if (fail || pass) && seen.insert(p.clone()) {
-                if let Ok(text) = std::fs::read_to_string(&p) {
+            if (fail || pass) && seen.insert(p.clone())
+                && let Ok(text) = std::fs::read_to_string(&p) {
                     out.push(Fixture { path: p.display().to_string(), text, fail });
                 }
-            }
         }
     }
     out
@@ -199,7 +198,9 @@ pub fn run_command(args: &TestArgs) -> u8 {
     let builtin = args.dirs.is_empty();
     let opts = PolicyOptions { builtin, policy_dirs: args.dirs.clone(), data_files: args.data.clone(), include_tests: true };
     let set = PolicySet::load(&opts);
-    for p in &set.problems {
+    set.compile_all();
+    set.all();
+    for p in &set.problems_all() {
         eprintln!("runeguard: {p}");
     }
     let rules: Vec<Arc<Rule>> = set.rules.iter().filter(|r| builtin || r.origin == crate::rule::Origin::User).filter(|r| args.run.as_ref().is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))).cloned().collect();
@@ -230,7 +231,7 @@ pub fn run_command(args: &TestArgs) -> u8 {
         }
     }
     println!("{passed} passed, {} failed", failed + broken);
-    if !set.problems.is_empty() || broken > 0 {
+    if !set.problems_all().is_empty() || broken > 0 {
         2
     } else if failed > 0 {
         1

@@ -432,3 +432,13 @@ fn init_writes_a_config_that_loads() {
 fn completions_are_generated() {
     rg().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("runeguard"));
 }
+
+#[test]
+fn a_user_copy_of_a_builtin_library_replaces_it() {
+    // Two modules with one package used to make regorus panic.
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/lib/k8s.rego")).expect("lib");
+    let d = dir_with(&[("pol/lib/k8s.rego", format!("{lib}\n# a local edit\n").as_bytes()), ("pod.yaml", PRIVILEGED.as_bytes())]);
+    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--policy", "pol", "--format", "json", "pod.yaml"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(findings(&json_of(&out.stdout)).len(), 1);
+}

@@ -243,8 +243,8 @@ impl LineIndex {
         let range = self.line_range(text, span.start.line);
         let line = text.get(span.start.offset..range.end).unwrap_or("");
         let trimmed = line.trim_end();
-        let end_offset = span.start.offset + trimmed.len();
-        Span { start: span.start, end: self.pos_at_offset(text, end_offset) }
+        let end = Pos { line: span.start.line, column: span.start.column + trimmed.chars().count() as u32, offset: span.start.offset + trimmed.len() };
+        Span { start: span.start, end }
     }
 }
 

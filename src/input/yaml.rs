@@ -78,7 +78,8 @@ pub struct YamlError {
 /// Reads every document of a YAML stream. Documents before a syntax error are kept, and the
 /// error is returned beside them. Empty documents (`---` with nothing) are skipped.
 pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<YamlError>) {
-    let mut builder = Builder { text, lines, anchors: HashMap::new(), stack: Vec::new(), docs: Vec::new(), doc_index: 0, depth_error: None };
+    let _ = lines;
+    let mut builder = Builder { text, ascii: text.is_ascii(), cursor: (0, 0), anchors: HashMap::new(), stack: Vec::new(), docs: Vec::new(), doc_index: 0, depth_error: None };
     let mut parser = Parser::new_from_str(text);
     loop {
         match parser.next_event() {
@@ -106,7 +107,11 @@ enum Frame {
 
 struct Builder<'a> {
     text: &'a str,
-    lines: &'a LineIndex,
+    /// ASCII text: character index = byte offset.
+    ascii: bool,
+    /// (character index, byte offset) of the last position converted: markers mostly move
+    /// forward, so converting from here keeps loading linear even on one-line JSON files.
+    cursor: (usize, usize),
     anchors: HashMap<usize, Rc<RawNode>>,
     stack: Vec<Frame>,
     docs: Vec<RawDocument>,
@@ -115,11 +120,31 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn pos(&self, m: saphyr_parser::Marker) -> Pos {
-        self.lines.pos_at_line_col(self.text, m.line() as u32, m.col())
+    fn pos(&mut self, m: saphyr_parser::Marker) -> Pos {
+        let offset = if self.ascii {
+            m.index().min(self.text.len())
+        } else {
+            let (mut ci, mut bi) = self.cursor;
+            if m.index() < ci {
+                (ci, bi) = (0, 0);
+            }
+            let mut chars = self.text[bi..].chars();
+            while ci < m.index() {
+                match chars.next() {
+                    Some(c) => {
+                        ci += 1;
+                        bi += c.len_utf8();
+                    }
+                    None => break,
+                }
+            }
+            self.cursor = (ci, bi);
+            bi
+        };
+        Pos { line: m.line().max(1) as u32, column: m.col() as u32 + 1, offset }
     }
 
-    fn span(&self, s: YSpan) -> Span {
+    fn span(&mut self, s: YSpan) -> Span {
         Span::new(self.pos(s.start), self.pos(s.end))
     }
 
@@ -417,30 +442,24 @@ pub fn resolve_core(text: &str) -> Value {
         _ => {}
     }
     let (neg, body) = split_sign(text);
-    if let Some(oct) = body.strip_prefix("0o") {
-        if !neg && text.starts_with('0') && oct.chars().all(|c| c.is_digit(8)) {
-            if let Some(v) = int_value(false, oct, 8) {
+    if let Some(oct) = body.strip_prefix("0o")
+        && !neg && text.starts_with('0') && oct.chars().all(|c| c.is_digit(8))
+            && let Some(v) = int_value(false, oct, 8) {
                 return v;
             }
-        }
-    }
-    if let Some(hex) = body.strip_prefix("0x") {
-        if !neg && text.starts_with('0') && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            if let Some(v) = int_value(false, hex, 16) {
+    if let Some(hex) = body.strip_prefix("0x")
+        && !neg && text.starts_with('0') && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
+            && let Some(v) = int_value(false, hex, 16) {
                 return v;
             }
-        }
-    }
-    if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit()) {
-        if let Some(v) = int_value(neg, body, 10) {
+    if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit())
+        && let Some(v) = int_value(neg, body, 10) {
             return v;
         }
-    }
-    if is_core_float(body) {
-        if let Some(v) = float_value(text) {
+    if is_core_float(body)
+        && let Some(v) = float_value(text) {
             return v;
         }
-    }
     Value::String(text.to_string())
 }
 
@@ -485,36 +504,29 @@ pub fn resolve_yaml11(text: &str) -> Value {
     }
     let (neg, body) = split_sign(text);
     let plain = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_digit(radix)) && s.chars().any(|c| c != '_');
-    if let Some(b) = body.strip_prefix("0b") {
-        if plain(b, 2) {
-            if let Some(v) = int_value(neg, b, 2) {
+    if let Some(b) = body.strip_prefix("0b")
+        && plain(b, 2)
+            && let Some(v) = int_value(neg, b, 2) {
                 return v;
             }
-        }
-    }
-    if let Some(h) = body.strip_prefix("0x") {
-        if plain(h, 16) {
-            if let Some(v) = int_value(neg, h, 16) {
+    if let Some(h) = body.strip_prefix("0x")
+        && plain(h, 16)
+            && let Some(v) = int_value(neg, h, 16) {
                 return v;
             }
-        }
-    }
-    if body.len() > 1 && body.starts_with('0') && plain(&body[1..], 8) {
-        if let Some(v) = int_value(neg, &body[1..], 8) {
+    if body.len() > 1 && body.starts_with('0') && plain(&body[1..], 8)
+        && let Some(v) = int_value(neg, &body[1..], 8) {
             return v;
         }
-    }
-    if plain(body, 10) && !body.starts_with('_') {
-        if let Some(v) = int_value(neg, body, 10) {
+    if plain(body, 10) && !body.starts_with('_')
+        && let Some(v) = int_value(neg, body, 10) {
             return v;
         }
-    }
     let no_underscore = body.replace('_', "");
-    if is_core_float(&no_underscore) && !body.starts_with('_') {
-        if let Some(v) = float_value(text) {
+    if is_core_float(&no_underscore) && !body.starts_with('_')
+        && let Some(v) = float_value(text) {
             return v;
         }
-    }
     Value::String(text.to_string())
 }
 
@@ -571,6 +583,22 @@ mod tests {
         assert_eq!((b.focus.start.line, b.focus.start.column, b.focus.end.column), (2, 3, 7));
         let c = tree.get(&[super::super::span::PathSeg::Key("a".into()), super::super::span::PathSeg::Key("c".into())]).unwrap();
         assert_eq!((c.focus.start.line, c.focus.end.line), (3, 3));
+    }
+
+    #[test]
+    fn non_ascii_positions_are_exact_in_both_directions() {
+        // Markers are character indexes; offsets must be bytes, also when the parser reports an
+        // earlier marker after a later one (a mapping's start after its first key).
+        let text = "é: {ü: [ß, 1], ñ: x}\nb: ö\n";
+        let lines = LineIndex::new(text);
+        let (docs, _) = parse_stream(text, &lines);
+        let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
+        let k = |s: &str| super::super::span::PathSeg::Key(s.into());
+        let n = tree.get(&[k("é"), k("ñ")]).unwrap();
+        assert_eq!(&text[n.focus.start.offset..n.focus.end.offset], "ñ: x");
+        assert_eq!((n.focus.start.line, n.focus.start.column), (1, 16));
+        let b = tree.get(&[k("b")]).unwrap();
+        assert_eq!(&text[b.focus.start.offset..b.focus.end.offset], "b: ö");
     }
 
     #[test]

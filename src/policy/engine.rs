@@ -3,7 +3,8 @@
 //! Each document is converted to a regorus value once, then every applicable rule's `deny`
 //! is evaluated against it (converting per rule is what made conftest slow).
 
-use super::registry::PolicySet;
+use super::registry::{PolicySet, TypedEngine};
+use crate::input::InputType;
 use crate::input::span::PathSeg;
 use crate::rule::Rule;
 use serde_json::Value;
@@ -24,92 +25,109 @@ pub struct RuleFailure {
     pub message: String,
 }
 
-/// A worker's evaluator: cheap to create from a compiled [`PolicySet`] (an engine clone).
-pub struct Evaluator {
-    engine: regorus::Engine,
-    groups: Vec<super::registry::RuleGroup>,
+/// A worker's evaluator: clones of the compiled engines (cheap), made on first use per input type.
+pub struct Evaluator<'a> {
+    set: &'a PolicySet,
+    engines: [Option<TypedEngine>; 3],
+    all: Option<regorus::Engine>,
 }
 
-impl Evaluator {
-    pub fn new(set: &PolicySet) -> Self {
-        Evaluator { engine: set.engine.clone(), groups: set.groups.clone() }
+fn slot(t: InputType) -> usize {
+    match t {
+        InputType::Kubernetes => 0,
+        InputType::Postgres => 1,
+        InputType::Config => 2,
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(set: &'a PolicySet) -> Self {
+        Evaluator { set, engines: [None, None, None], all: None }
+    }
+
+    fn typed(&mut self, t: InputType) -> &mut TypedEngine {
+        let set = self.set;
+        self.engines[slot(t)].get_or_insert_with(|| set.typed(t).clone())
     }
 
     /// Evaluates the active document-scope rules that apply to a document. When most of its
     /// group is active, the group's module evaluates them in one pass; a runtime error there
     /// falls back to rule-by-rule evaluation so that one failing rule does not hide the others.
-    pub fn evaluate_document(&mut self, input: &Value, input_type: crate::input::InputType, subtype: &str, active: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+    pub fn evaluate_document(&mut self, input: &Value, input_type: InputType, subtype: &str, active: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let typed = self.typed(input_type);
+        let active: Vec<&Arc<Rule>> = active.iter().copied().filter(|r| !typed.dropped.contains(&r.id)).collect();
         if active.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let group = self
+        let group = typed
             .groups
             .iter()
-            .find(|g| g.input == input_type && g.subtype.as_deref() == Some(subtype))
-            .or_else(|| self.groups.iter().find(|g| g.input == input_type && g.subtype.is_none()))
-            .cloned();
-        let Some(group) = group.filter(|g| active.len() * 3 >= g.rules.len() && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id))) else {
-            return self.evaluate(input, active);
+            .find(|g| g.subtype.as_deref() == Some(subtype))
+            .or_else(|| typed.groups.iter().find(|g| g.subtype.is_none()))
+            .filter(|g| active.len() * 3 >= g.rules.len() && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id)))
+            .map(|g| g.entrypoint.clone());
+        typed.engine.set_input(regorus::Value::from(input.clone()));
+        let Some(entrypoint) = group else {
+            return evaluate_each(&mut typed.engine, &active);
         };
-        self.engine.set_input(regorus::Value::from(input.clone()));
-        let results = match self.engine.eval_rule(group.entrypoint.clone()) {
+        let results = match typed.engine.eval_rule(entrypoint) {
             Ok(v) => v,
-            Err(_) => return self.evaluate_set_input(active),
+            Err(_) => return evaluate_each(&mut typed.engine, &active),
         };
         let mut hits = Vec::new();
         let mut failures = Vec::new();
         for rule in active {
             let v = &results[&regorus::Value::from(rule.id.as_str())];
             if let Err(message) = collect_hits(rule, v, &mut hits) {
-                failures.push(RuleFailure { rule: (*rule).clone(), message });
+                failures.push(RuleFailure { rule: rule.clone(), message });
             }
         }
         (hits, failures)
     }
 
-    fn evaluate_set_input(&mut self, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
-        let mut hits = Vec::new();
-        let mut failures = Vec::new();
-        for rule in rules {
-            match self.engine.eval_rule(rule.entrypoint()) {
-                Ok(v) => {
-                    if let Err(message) = collect_hits(rule, &v, &mut hits) {
-                        failures.push(RuleFailure { rule: (*rule).clone(), message });
-                    }
-                }
-                Err(e) => failures.push(RuleFailure { rule: (*rule).clone(), message: first_lines(&e.to_string()) }),
-            }
-        }
-        (hits, failures)
-    }
-
-    /// Evaluates `rules` against `input`.
+    /// Evaluates `rules` (all of one input type) against `input`, one by one.
     pub fn evaluate(&mut self, input: &Value, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
-        let mut hits = Vec::new();
-        let mut failures = Vec::new();
+        let Some(first) = rules.first() else { return (Vec::new(), Vec::new()) };
+        let typed = self.typed(first.input);
+        let rules: Vec<&Arc<Rule>> = rules.iter().copied().filter(|r| !typed.dropped.contains(&r.id)).collect();
         if rules.is_empty() {
-            return (hits, failures);
+            return (Vec::new(), Vec::new());
         }
-        self.engine.set_input(regorus::Value::from(input.clone()));
-        let (h, f) = self.evaluate_set_input(rules);
-        hits.extend(h);
-        failures.extend(f);
-        (hits, failures)
+        typed.engine.set_input(regorus::Value::from(input.clone()));
+        evaluate_each(&mut typed.engine, &rules)
     }
 
-    /// Evaluates an arbitrary rule path (used by `runeguard test` for `test_*` rules).
+    /// Evaluates an arbitrary rule path in the engine holding every policy (used by
+    /// `runeguard test` for `test_*` rules).
     pub fn eval_path(&mut self, input: Option<&Value>, path: &str) -> Result<Value, String> {
-        if let Some(i) = input {
-            self.engine.set_input(regorus::Value::from(i.clone()));
-        } else {
-            self.engine.set_input(regorus::Value::new_object());
+        let set = self.set;
+        let engine = self.all.get_or_insert_with(|| set.all().engine.clone());
+        match input {
+            Some(i) => engine.set_input(regorus::Value::from(i.clone())),
+            None => engine.set_input(regorus::Value::new_object()),
         }
-        let v = self.engine.eval_rule(path.to_string()).map_err(|e| first_lines(&e.to_string()))?;
+        let v = engine.eval_rule(path.to_string()).map_err(|e| first_lines(&e.to_string()))?;
         if v == regorus::Value::Undefined {
             return Ok(Value::Null);
         }
         serde_json::to_value(&v).map_err(|e| e.to_string())
     }
+}
+
+fn evaluate_each(engine: &mut regorus::Engine, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+    let mut hits = Vec::new();
+    let mut failures = Vec::new();
+    for rule in rules {
+        match engine.eval_rule(rule.entrypoint()) {
+            Ok(v) => {
+                if let Err(message) = collect_hits(rule, &v, &mut hits) {
+                    failures.push(RuleFailure { rule: (*rule).clone(), message });
+                }
+            }
+            Err(e) => failures.push(RuleFailure { rule: (*rule).clone(), message: first_lines(&e.to_string()) }),
+        }
+    }
+    (hits, failures)
 }
 
 fn first_lines(s: &str) -> String {

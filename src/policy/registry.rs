@@ -31,17 +31,46 @@ pub struct PolicySource {
     pub origin: Origin,
 }
 
-/// The compiled policies and the rules they define.
-#[derive(Clone)]
+/// The policies, the rules they define, and their engines.
+///
+/// regorus looks through every loaded module on each `data` reference, so a run with one
+/// engine holding all hundred-odd policies spends most of its time there. Each input type
+/// therefore gets its own engine, holding only its rules and the libraries, compiled on first
+/// use (a pre-commit run on one manifest never compiles the SQL rules).
 pub struct PolicySet {
-    pub engine: regorus::Engine,
-    /// Every rule, sorted by id.
+    /// Every rule whose metadata is valid, sorted by id.
     pub rules: Vec<Arc<Rule>>,
     pub sources: Vec<PolicySource>,
-    /// Policies or data that failed to load (each makes the run exit 2).
+    /// Problems found while loading (metadata, data, clashes); compile problems of the engines
+    /// built so far are in [`PolicySet::problems_all`].
     pub problems: Vec<Problem>,
-    /// Generated modules that evaluate every document-scope rule of a document in one pass.
+    data: regorus::Value,
+    engines: [std::sync::OnceLock<TypedEngine>; 3],
+    all: std::sync::OnceLock<TypedEngine>,
+}
+
+/// One compiled engine: the rules it could compile, its groups, and what it had to drop.
+#[derive(Clone)]
+pub struct TypedEngine {
+    pub engine: regorus::Engine,
     pub groups: Vec<RuleGroup>,
+    /// Rules whose policy failed to compile (their ids).
+    pub dropped: std::collections::BTreeSet<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Debug for PolicySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicySet").field("rules", &self.rules.len()).field("problems", &self.problems).finish()
+    }
+}
+
+fn type_index(t: InputType) -> usize {
+    match t {
+        InputType::Kubernetes => 0,
+        InputType::Postgres => 1,
+        InputType::Config => 2,
+    }
 }
 
 /// The document-scope rules that apply to one (input type, subtype), evaluated together by a
@@ -52,58 +81,60 @@ pub struct RuleGroup {
     pub input: InputType,
     /// The subtype, or None for subtypes that no rule names in its `kinds`.
     pub subtype: Option<String>,
+    /// Entries are guarded by `input.kind` (Kubernetes): the group serves every kind.
+    pub guarded: bool,
     /// `data.runeguard.__eval__.gN.results`: rule id → the rule's `deny` set.
     pub entrypoint: String,
     pub rules: Vec<Arc<Rule>>,
 }
 
-impl PolicySet {
-    /// The group of rules for a document of this type and subtype.
-    pub fn group_for(&self, input: InputType, subtype: &str) -> Option<&RuleGroup> {
-        self.groups
-            .iter()
-            .find(|g| g.input == input && g.subtype.as_deref() == Some(subtype))
-            .or_else(|| self.groups.iter().find(|g| g.input == input && g.subtype.is_none()))
-    }
-}
-
-/// Builds the groups and their Rego modules.
-fn make_groups(rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)> {
-    let doc_rules: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.scope == crate::rule::Scope::Document).collect();
+/// Builds the groups and their Rego modules for the document-scope rules of one input type.
+/// Kubernetes rules share one module whose entries are guarded by `input.kind` (one module, not
+/// one per kind: every module costs on each `data` reference); other inputs get one module per
+/// subtype named in a `kinds` list, plus one for the rest.
+fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)> {
+    let of_type: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.scope == crate::rule::Scope::Document && r.input == input).collect();
     let mut out = Vec::new();
-    for input in InputType::ALL {
-        let of_type: Vec<&Arc<Rule>> = doc_rules.iter().copied().filter(|r| r.input == input).collect();
-        let mut subtypes: Vec<Option<String>> = of_type.iter().flat_map(|r| r.kinds.iter().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().map(Some).collect();
-        subtypes.push(None);
-        for subtype in subtypes {
-            let members: Vec<Arc<Rule>> = of_type
-                .iter()
-                .filter(|r| match &subtype {
-                    Some(s) => r.applies_to(input, s),
-                    None => r.kinds.is_empty(),
-                })
-                .map(|r| (*r).clone())
-                .collect();
-            if members.is_empty() {
-                continue;
-            }
-            let n = out.len();
-            let package = format!("runeguard.__eval__.g{n}");
-            let mut module = format!("package {package}\n\nimport rego.v1\n\n");
-            for r in &members {
+    if of_type.is_empty() {
+        return out;
+    }
+    let module_for = |n: usize, members: &[Arc<Rule>], guard: bool| {
+        let package = format!("runeguard.__eval__.g{n}");
+        let mut module = format!("package {package}\n\nimport rego.v1\n\n");
+        for r in members {
+            if guard && !r.kinds.is_empty() {
+                let kinds = r.kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+                module.push_str(&format!("results[{:?}] := data.{}.deny if input.kind in {{{kinds}}}\n\n", r.id, r.package));
+            } else {
                 module.push_str(&format!("results[{:?}] := data.{}.deny\n\n", r.id, r.package));
             }
-            let group = RuleGroup { input, subtype, entrypoint: format!("data.{package}.results"), rules: members };
-            out.push((group, module));
         }
+        (format!("data.{package}.results"), module)
+    };
+    if input == InputType::Kubernetes {
+        let members: Vec<Arc<Rule>> = of_type.iter().map(|r| (*r).clone()).collect();
+        let (entrypoint, module) = module_for(0, &members, true);
+        out.push((RuleGroup { input, subtype: None, guarded: true, entrypoint, rules: members }, module));
+        return out;
+    }
+    let mut subtypes: Vec<Option<String>> = of_type.iter().flat_map(|r| r.kinds.iter().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().map(Some).collect();
+    subtypes.push(None);
+    for subtype in subtypes {
+        let members: Vec<Arc<Rule>> = of_type
+            .iter()
+            .filter(|r| match &subtype {
+                Some(s) => r.applies_to(input, s),
+                None => r.kinds.is_empty(),
+            })
+            .map(|r| (*r).clone())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let (entrypoint, module) = module_for(out.len(), &members, false);
+        out.push((RuleGroup { input, subtype, guarded: false, entrypoint, rules: members }, module));
     }
     out
-}
-
-impl std::fmt::Debug for PolicySet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PolicySet").field("rules", &self.rules.len()).field("problems", &self.problems).finish()
-    }
 }
 
 fn policy_problem(e: PolicyError) -> Problem {
@@ -215,7 +246,7 @@ impl PolicySet {
     /// that loaded still run.
     pub fn load(opts: &PolicyOptions) -> PolicySet {
         let mut problems = Vec::new();
-        let mut sources = Vec::new();
+        let mut sources: Vec<PolicySource> = Vec::new();
         // Built-in settings are defaults for every run, even with --no-builtin.
         let mut settings = Value::Object(Map::new());
         for (path, text) in embedded::under("policies/settings/") {
@@ -242,6 +273,16 @@ impl PolicySet {
         }
         for dir in &opts.policy_dirs {
             read_policy_dir(dir, opts.include_tests, &mut sources, &mut problems);
+            // `DIR/settings/*.json` are parameters, merged like the built-in ones.
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("settings")).into_iter().flatten().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+            files.sort();
+            for f in files {
+                let shown = f.display().to_string();
+                match std::fs::read_to_string(&f).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))) {
+                    Ok(v) => deep_merge(&mut settings, v),
+                    Err(e) => problems.push(Problem::error(&shown, None, format!("invalid settings: {e}"))),
+                }
+            }
         }
 
         let mut data = Value::Object(Map::new());
@@ -253,28 +294,46 @@ impl PolicySet {
             }
         }
 
+        // A user library with the package of a built-in one replaces it (two modules with one
+        // package would be merged by regorus, and their rules clash).
+        let user_packages: std::collections::BTreeSet<String> = sources.iter().filter(|s| s.origin == Origin::User).filter_map(|s| super::metadata::package_of(&s.text).map(|(p, _)| p)).collect();
+        sources.retain(|s| s.origin == Origin::User || super::metadata::package_of(&s.text).is_none_or(|(p, _)| !user_packages.contains(&p)));
+
         // Parse metadata, and drop rules whose id, name or package clashes.
-        let mut entries: Vec<(PolicySource, Option<Rule>)> = Vec::new();
-        for src in &sources {
+        let mut rules: Vec<Arc<Rule>> = Vec::new();
+        let mut kept = Vec::new();
+        for src in sources {
             match parse_rule(&src.path, &src.text, src.origin.clone()) {
                 Ok(Some(rule)) => {
-                    if let Some(existing) = entries.iter().filter_map(|(_, r)| r.as_ref()).find(|r| r.id == rule.id || r.name == rule.name || r.package == rule.package) {
+                    if let Some(existing) = rules.iter().find(|r| r.id == rule.id || r.name == rule.name || r.package == rule.package) {
                         problems.push(Problem::error(&src.path, None, format!("rule {} ({}) clashes with {} ({}) in {}: ids, names and packages must be unique", rule.id, rule.name, existing.id, existing.name, existing.source)));
                         continue;
                     }
-                    entries.push((src.clone(), Some(rule)));
+                    rules.push(Arc::new(rule));
+                    kept.push(src);
                 }
-                Ok(None) => entries.push((src.clone(), None)),
+                Ok(None) => kept.push(src),
                 Err(e) => problems.push(policy_problem(e)),
             }
         }
-        let data = regorus::Value::from(data);
-        // regorus analyses all modules together, so one broken policy would stop every rule:
-        // compile, and on an error drop the policy it names and try again.
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        PolicySet { rules, sources: kept, problems, data: regorus::Value::from(data), engines: Default::default(), all: Default::default() }
+    }
+
+    /// The rule a source defines, if any.
+    fn rule_of(&self, src: &PolicySource) -> Option<&Arc<Rule>> {
+        self.rules.iter().find(|r| r.source == src.path)
+    }
+
+    /// Compiles the given sources into an engine; a policy that fails is dropped (and reported)
+    /// and the rest compiled again, so one broken policy never stops the others.
+    fn compile(&self, mut chosen: Vec<&PolicySource>, group_input: Option<InputType>) -> TypedEngine {
+        let mut problems = Vec::new();
+        let mut dropped = std::collections::BTreeSet::new();
         let engine = loop {
             let mut engine = new_engine();
             let mut failed: Option<usize> = None;
-            for (i, (src, _)) in entries.iter().enumerate() {
+            for (i, src) in chosen.iter().enumerate() {
                 if let Err(e) = engine.add_policy(src.path.clone(), src.text.clone()) {
                     problems.push(regorus_problem(&src.path, &e.to_string()));
                     failed = Some(i);
@@ -282,45 +341,90 @@ impl PolicySet {
                 }
             }
             if let Some(i) = failed {
-                entries.remove(i);
+                if let Some(r) = self.rule_of(chosen[i]) {
+                    dropped.insert(r.id.clone());
+                }
+                chosen.remove(i);
                 continue;
             }
-            if let Err(e) = engine.add_data(data.clone()) {
+            if let Err(e) = engine.add_data(self.data.clone()) {
                 problems.push(Problem::error("--data", None, format!("cannot load data: {e}")));
             }
             match engine.eval_query("data.runeguard.__compile_check__".to_string(), false) {
                 Ok(_) => break engine,
                 Err(e) => {
                     let p = regorus_problem("policies", &e.to_string());
-                    let culprit = entries.iter().position(|(src, _)| src.path == p.file);
+                    let culprit = chosen.iter().position(|src| src.path == p.file);
                     problems.push(p);
-                    match culprit {
-                        Some(i) => {
-                            entries.remove(i);
-                        }
+                    let gone: Vec<&PolicySource> = match culprit {
+                        Some(i) => vec![chosen.remove(i)],
                         // An error that names no policy: give up on all of them, loudly.
-                        None => {
-                            entries.clear();
+                        None => std::mem::take(&mut chosen),
+                    };
+                    for src in gone {
+                        if let Some(r) = self.rule_of(src) {
+                            dropped.insert(r.id.clone());
                         }
                     }
                 }
             }
         };
-        let mut rules: Vec<Arc<Rule>> = entries.iter().filter_map(|(_, r)| r.clone().map(Arc::new)).collect();
-        let sources: Vec<PolicySource> = entries.into_iter().map(|(s, _)| s).collect();
-        rules.sort_by(|a, b| a.id.cmp(&b.id));
-        // Add the group modules; should they not compile, rules are evaluated one by one.
-        let mut grouped = engine.clone();
-        let made = make_groups(&rules);
-        let mut ok = true;
-        for (g, module) in &made {
-            ok &= grouped.add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone()).is_ok();
+        let mut groups = Vec::new();
+        let mut engine = engine;
+        if let Some(input) = group_input {
+            let compiled: Vec<Arc<Rule>> = self.rules.iter().filter(|r| !dropped.contains(&r.id) && chosen.iter().any(|s| s.path == r.source)).cloned().collect();
+            let made = make_groups(input, &compiled);
+            let mut grouped = engine.clone();
+            let mut ok = true;
+            for (g, module) in &made {
+                ok &= grouped.add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone()).is_ok();
+            }
+            // Should the group modules not compile, rules are evaluated one by one.
+            if ok && grouped.eval_query("data.runeguard.__compile_check__".to_string(), false).is_ok() {
+                engine = grouped;
+                groups = made.into_iter().map(|(g, _)| g).collect();
+            }
         }
-        let (engine, groups) = if ok && grouped.eval_query("data.runeguard.__compile_check__".to_string(), false).is_ok() {
-            (grouped, made.into_iter().map(|(g, _)| g).collect())
-        } else {
-            (engine, Vec::new())
-        };
-        PolicySet { engine, rules, sources, problems, groups }
+        problems.sort();
+        problems.dedup();
+        TypedEngine { engine, groups, dropped, problems }
+    }
+
+    /// The engine for one input type: its rules and every library (compiled on first use).
+    pub fn typed(&self, input: InputType) -> &TypedEngine {
+        self.engines[type_index(input)].get_or_init(|| {
+            let chosen: Vec<&PolicySource> = self.sources.iter().filter(|s| self.rule_of(s).is_none_or(|r| r.input == input)).filter(|s| !s.path.ends_with("_test.rego")).collect();
+            self.compile(chosen, Some(input))
+        })
+    }
+
+    /// One engine with every policy, tests included (for `runeguard test`).
+    pub fn all(&self) -> &TypedEngine {
+        self.all.get_or_init(|| self.compile(self.sources.iter().collect(), None))
+    }
+
+    /// Compiles every engine now (so that every policy error is reported).
+    pub fn compile_all(&self) {
+        for t in InputType::ALL {
+            self.typed(t);
+        }
+    }
+
+    /// Loading problems plus the compile problems of every engine built so far.
+    pub fn problems_all(&self) -> Vec<Problem> {
+        let mut out = self.problems.clone();
+        for e in self.engines.iter().chain(std::iter::once(&self.all)) {
+            if let Some(t) = e.get() {
+                out.extend(t.problems.iter().cloned());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// True when a rule's policy compiled in its engine (building the engine if needed).
+    pub fn is_compiled(&self, rule: &Rule) -> bool {
+        !self.typed(rule.input).dropped.contains(&rule.id)
     }
 }
