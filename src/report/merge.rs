@@ -41,11 +41,10 @@ pub fn merge(files: &[PathBuf]) -> Result<String, String> {
     let Some(mut run) = base else { return Err("no SARIF runs to merge".into()) };
     let index: BTreeMap<String, usize> = rules.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
     for r in &mut results {
-        if let Some(id) = r.get("ruleId").and_then(Value::as_str).map(str::to_string) {
-            if let (Some(i), Some(obj)) = (index.get(&id), r.as_object_mut()) {
+        if let Some(id) = r.get("ruleId").and_then(Value::as_str).map(str::to_string)
+            && let (Some(i), Some(obj)) = (index.get(&id), r.as_object_mut()) {
                 obj.insert("ruleIndex".into(), json!(i));
             }
-        }
     }
     // Same order as a single run would give: by file, line, column, rule.
     let key = |r: &Value| {
