@@ -1,5 +1,6 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
+use super::span::LineIndex;
 use super::yaml::{Schema, parse_stream, resolve};
 use super::{Document, InputType, Loaded, Problem, SourceFile, config, kubernetes, postgres};
 use std::sync::Arc;
@@ -43,9 +44,98 @@ pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     }
 }
 
+/// Most lines re-indented when reading a loosely indented file leniently.
+const MAX_LENIENT_FIXES: usize = 50;
+
+/// kubectl (go-yaml) and PyYAML accept flow collections and quoted scalars whose continuation
+/// lines are indented no deeper than their parent, which YAML 1.2 (and saphyr) rejects. Re-indent
+/// the offending lines until the stream parses, so the file is checked as Kubernetes reads it;
+/// columns on re-indented lines shift by the spaces added (the note says which lines).
+fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let mut fixed: Vec<u32> = Vec::new();
+    let mut line = first_error_line;
+    let mut quoted = text.lines().nth((first_error_line as usize).saturating_sub(1)).is_some_and(|l| l.contains('"') || l.contains('\''));
+    for _ in 0..MAX_LENIENT_FIXES * 4 {
+        let i = (line as usize).checked_sub(1)?;
+        let current = lines.get(i)?;
+        if quoted {
+            // The error points at the start of a quoted scalar whose continuation lines are
+            // too shallow: indent them past the quote (folding drops the spaces again).
+            quoted = false;
+            let col = current.find(['"', '\''])?;
+            let quote = current[col..].chars().next()?;
+            let mut j = i + 1;
+            let mut closed = closes(&current[col + 1..], quote);
+            while !closed && j < lines.len() {
+                let l = lines[j].trim_start_matches(' ').to_string();
+                closed = closes(&l, quote);
+                lines[j] = format!("{}{l}", " ".repeat(col + 1));
+                fixed.push(j as u32 + 1);
+                j += 1;
+            }
+        } else {
+            let indent = current.len() - current.trim_start_matches(' ').len();
+            lines[i] = format!("{}{}", " ".repeat(indent + 2), current.trim_start_matches(' '));
+            if !fixed.contains(&line) {
+                fixed.push(line);
+            }
+        }
+        if fixed.len() > MAX_LENIENT_FIXES * 4 {
+            return None;
+        }
+        let candidate = lines.join("\n");
+        let idx = LineIndex::new(&candidate);
+        match parse_stream(&candidate, &idx).1 {
+            None => return Some((candidate, fixed)),
+            Some(e) if e.message.contains("indentation") => line = e.pos.line,
+            Some(_) => return None,
+        }
+    }
+    None
+}
+
+/// True when `rest` (the text after an opening quote) holds the closing quote.
+fn closes(rest: &str, quote: char) -> bool {
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek() == Some(&'\'') {
+                chars.next();
+                continue;
+            }
+            return true;
+        }
+    }
+    false
+}
+
 /// YAML or JSON: each document is a Kubernetes object (read with Kubernetes' YAML 1.1 rules)
 /// or configuration (read with `config_schema`).
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
+    let (_, err) = parse_stream(&file.text, &file.lines);
+    if let Some(e) = err.filter(|e| e.message.contains("indentation") && file_kind(&file.path) != FileKind::Json) {
+        if let Some((text, lines)) = lenient_text(&file.text, e.pos.line) {
+            let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
+            let mut out = load_yaml_strict(&lenient, config_schema);
+            let shown = match (lines.first(), lines.last()) {
+                (Some(a), Some(b)) if lines.len() > 3 => format!("s {a}-{b}"),
+                _ => format!(" {}", lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
+            };
+            out.problems.push(Problem::note(
+                &file.path,
+                Some(e.pos),
+                format!("{}; read leniently as kubectl does (line{shown} re-indented, so columns there are approximate)", e.message),
+            ));
+            return out;
+        }
+    }
+    load_yaml_strict(file, config_schema)
+}
+
+fn load_yaml_strict(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     let mut out = Loaded::default();
     let (docs, err) = parse_stream(&file.text, &file.lines);
     for doc in &docs {
@@ -78,4 +168,47 @@ pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
 /// Number of documents of each input type, for summaries.
 pub fn count_by_type(docs: &[Document]) -> [(InputType, usize); 3] {
     InputType::ALL.map(|t| (t, docs.iter().filter(|d| d.input_type == t).count()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loosely_indented_flow_lists_are_read_like_kubectl() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a:1\n      args: [\n          \"-x\",\n      ]\n      securityContext:\n        privileged: true\n";
+        let file = SourceFile::new("p.yaml".into(), None, text.into());
+        let out = load(&file, true);
+        assert_eq!(out.documents.len(), 1, "{:?}", out.problems);
+        assert_eq!(out.documents[0].value["spec"]["containers"][0]["args"][0], "-x");
+        assert!(out.problems.iter().all(|p| p.level == super::super::ProblemLevel::Note), "{:?}", out.problems);
+        let note = &out.problems[0];
+        assert_eq!(note.pos.map(|p| p.line), Some(11));
+        // Lines after the re-indented one keep exact positions.
+        let priv_span = out.documents[0].spans.resolve(&[
+            crate::input::span::PathSeg::Key("spec".into()),
+            crate::input::span::PathSeg::Key("containers".into()),
+            crate::input::span::PathSeg::Index(0),
+            crate::input::span::PathSeg::Key("securityContext".into()),
+            crate::input::span::PathSeg::Key("privileged".into()),
+        ]);
+        assert_eq!((priv_span.span.start.line, priv_span.span.start.column), (13, 9));
+    }
+
+    #[test]
+    fn shallow_quoted_continuations_are_read_like_kubectl() {
+        let text = "command:\n  - sh\n  - \"exec a \\\n--b c\"\nnext: 1\n";
+        let file = SourceFile::new("c.yaml".into(), None, text.into());
+        let out = load(&file, true);
+        assert_eq!(out.documents.len(), 1, "{:?}", out.problems);
+        assert_eq!(out.documents[0].value["command"][1], "exec a --b c");
+        assert_eq!(out.documents[0].value["next"], 1);
+    }
+
+    #[test]
+    fn truly_broken_yaml_is_still_an_error() {
+        let file = SourceFile::new("b.yaml".into(), None, "a: [1, 2\nb: {\n".into());
+        let out = load(&file, true);
+        assert!(out.problems.iter().any(|p| p.level == super::super::ProblemLevel::Error));
+    }
 }
