@@ -250,6 +250,7 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
     let loaded = load_config(args.policy.config.as_deref())?;
     let formats = formats(&args)?;
     let mut opts = check_options(&args, &loaded)?;
+    let frameworks = opts.frameworks.clone();
     let bar = progress_bar(args.quiet);
     if let Some((cb, _)) = &bar {
         opts.progress = Some(cb.clone());
@@ -272,7 +273,7 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
         if matches!(format, Format::Human | Format::Table) && !args.verbose {
             shown.problems.retain(|p| p.level == ProblemLevel::Error);
         }
-        let text = report::render(*format, &shown, opts);
+        let text = report::render_for(*format, &shown, opts, &frameworks);
         write_out(file.as_deref(), &text)?;
     }
     if !args.quiet {

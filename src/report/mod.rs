@@ -92,6 +92,20 @@ pub struct RenderOptions {
     pub width: Option<usize>,
 }
 
+/// Renders a report with its compliance summary restricted to some frameworks (`--framework`).
+pub fn render_for(format: Format, report: &RunReport, opts: RenderOptions, frameworks: &[crate::rule::Framework]) -> String {
+    if frameworks.is_empty() {
+        return render(format, report, opts);
+    }
+    let summary = || crate::compliance::summarize(&report.rules, &report.findings).only(frameworks);
+    match format {
+        Format::Human => human::render_with(report, opts, &summary()),
+        Format::Table => table::render_with(report, opts, &summary()),
+        Format::Json => json::render_with(report, summary()),
+        Format::Sarif | Format::Junit => render(format, report, opts),
+    }
+}
+
 /// Renders a report in one format.
 pub fn render(format: Format, report: &RunReport, opts: RenderOptions) -> String {
     match format {
