@@ -61,7 +61,10 @@ pub struct TypedEngine {
 
 impl std::fmt::Debug for PolicySet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PolicySet").field("rules", &self.rules.len()).field("problems", &self.problems).finish()
+        f.debug_struct("PolicySet")
+            .field("rules", &self.rules.len())
+            .field("problems", &self.problems)
+            .finish()
     }
 }
 
@@ -93,7 +96,10 @@ pub struct RuleGroup {
 /// one per kind: every module costs on each `data` reference); other inputs get one module per
 /// subtype named in a `kinds` list, plus one for the rest.
 fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)> {
-    let of_type: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.scope == crate::rule::Scope::Document && r.input == input).collect();
+    let of_type: Vec<&Arc<Rule>> = rules
+        .iter()
+        .filter(|r| r.scope == crate::rule::Scope::Document && r.input == input)
+        .collect();
     let mut out = Vec::new();
     if of_type.is_empty() {
         return out;
@@ -103,10 +109,21 @@ fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)
         let mut module = format!("package {package}\n\nimport rego.v1\n\n");
         for r in members {
             if guard && !r.kinds.is_empty() {
-                let kinds = r.kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
-                module.push_str(&format!("results[{:?}] := data.{}.deny if input.kind in {{{kinds}}}\n\n", r.id, r.package));
+                let kinds = r
+                    .kinds
+                    .iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                module.push_str(&format!(
+                    "results[{:?}] := data.{}.deny if input.kind in {{{kinds}}}\n\n",
+                    r.id, r.package
+                ));
             } else {
-                module.push_str(&format!("results[{:?}] := data.{}.deny\n\n", r.id, r.package));
+                module.push_str(&format!(
+                    "results[{:?}] := data.{}.deny\n\n",
+                    r.id, r.package
+                ));
             }
         }
         (format!("data.{package}.results"), module)
@@ -114,10 +131,25 @@ fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)
     if input == InputType::Kubernetes {
         let members: Vec<Arc<Rule>> = of_type.iter().map(|r| (*r).clone()).collect();
         let (entrypoint, module) = module_for(0, &members, true);
-        out.push((RuleGroup { input, subtype: None, guarded: true, entrypoint, rules: members }, module));
+        out.push((
+            RuleGroup {
+                input,
+                subtype: None,
+                guarded: true,
+                entrypoint,
+                rules: members,
+            },
+            module,
+        ));
         return out;
     }
-    let mut subtypes: Vec<Option<String>> = of_type.iter().flat_map(|r| r.kinds.iter().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().map(Some).collect();
+    let mut subtypes: Vec<Option<String>> = of_type
+        .iter()
+        .flat_map(|r| r.kinds.iter().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(Some)
+        .collect();
     subtypes.push(None);
     for subtype in subtypes {
         let members: Vec<Arc<Rule>> = of_type
@@ -132,13 +164,30 @@ fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)
             continue;
         }
         let (entrypoint, module) = module_for(out.len(), &members, false);
-        out.push((RuleGroup { input, subtype, guarded: false, entrypoint, rules: members }, module));
+        out.push((
+            RuleGroup {
+                input,
+                subtype,
+                guarded: false,
+                entrypoint,
+                rules: members,
+            },
+            module,
+        ));
     }
     out
 }
 
 fn policy_problem(e: PolicyError) -> Problem {
-    Problem::error(&e.file, Some(Pos { line: e.line, column: e.column, offset: 0 }), e.message)
+    Problem::error(
+        &e.file,
+        Some(Pos {
+            line: e.line,
+            column: e.column,
+            offset: 0,
+        }),
+        e.message,
+    )
 }
 
 /// Turns a regorus error (`--> file:line:col` somewhere in its text) into a located problem.
@@ -153,11 +202,20 @@ pub fn regorus_problem(fallback_file: &str, err: &str) -> Problem {
         let line = parts.next().and_then(|l| l.parse::<u32>().ok());
         if let (Some(line), Some(column), Some(f)) = (line, col, parts.next()) {
             file = f.to_string();
-            pos = Some(Pos { line, column, offset: 0 });
+            pos = Some(Pos {
+                line,
+                column,
+                offset: 0,
+            });
         }
     }
     // Keep the last line of regorus' message ("error: ...") plus the context it printed.
-    let message = err.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+    let message = err
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     Problem::error(&file, pos, format!("policy error: {message}"))
 }
 
@@ -178,32 +236,56 @@ pub fn deep_merge(dst: &mut Value, src: Value) {
     }
 }
 
-fn read_policy_dir(dir: &Path, include_tests: bool, out: &mut Vec<PolicySource>, problems: &mut Vec<Problem>) {
+fn read_policy_dir(
+    dir: &Path,
+    include_tests: bool,
+    out: &mut Vec<PolicySource>,
+    problems: &mut Vec<Problem>,
+) {
     let shown = dir.display().to_string();
     if !dir.is_dir() {
         problems.push(Problem::error(&shown, None, "policy directory not found"));
         return;
     }
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).hidden(true).sort_by_file_path(|a, b| a.cmp(b)).build() {
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+    {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                 let p = e.into_path();
                 let is_rego = p.extension().is_some_and(|x| x == "rego");
-                let is_test = p.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.rego"));
+                let is_test = p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with("_test.rego"));
                 if is_rego && (include_tests || !is_test) {
                     files.push(p);
                 }
             }
             Ok(_) => {}
-            Err(e) => problems.push(Problem::error(&shown, None, format!("cannot walk policy directory: {e}"))),
+            Err(e) => problems.push(Problem::error(
+                &shown,
+                None,
+                format!("cannot walk policy directory: {e}"),
+            )),
         }
     }
     for p in files {
         let path = p.display().to_string();
         match std::fs::read_to_string(&p) {
-            Ok(text) => out.push(PolicySource { path, text, origin: Origin::User }),
-            Err(e) => problems.push(Problem::error(&path, None, format!("cannot read policy: {e}"))),
+            Ok(text) => out.push(PolicySource {
+                path,
+                text,
+                origin: Origin::User,
+            }),
+            Err(e) => problems.push(Problem::error(
+                &path,
+                None,
+                format!("cannot read policy: {e}"),
+            )),
         }
     }
 }
@@ -211,21 +293,158 @@ fn read_policy_dir(dir: &Path, include_tests: bool, out: &mut Vec<PolicySource>,
 /// Reads a data file (JSON or YAML) into a value.
 fn read_data_file(path: &Path) -> Result<Value, Problem> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Problem::error(&shown, None, format!("cannot read data file: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Problem::error(&shown, None, format!("cannot read data file: {e}")))?;
     let lines = crate::input::span::LineIndex::new(&text);
     let (docs, err) = yaml::parse_stream(&text, &lines);
     if let Some(e) = err {
-        return Err(Problem::error(&shown, Some(e.pos), format!("invalid data file: {}", e.message)));
+        return Err(Problem::error(
+            &shown,
+            Some(e.pos),
+            format!("invalid data file: {}", e.message),
+        ));
     }
     let mut merged = Value::Object(Map::new());
     for d in docs {
-        let (v, _, _) = yaml::resolve(&d.root, yaml::Schema::Core, &text, &lines).map_err(|e| Problem::error(&shown, Some(e.pos), e.message))?;
+        let (v, _, _) = yaml::resolve(&d.root, yaml::Schema::Core, &text, &lines)
+            .map_err(|e| Problem::error(&shown, Some(e.pos), e.message))?;
         if !v.is_object() {
-            return Err(Problem::error(&shown, None, "a data file must hold a mapping at the top level"));
+            return Err(Problem::error(
+                &shown,
+                None,
+                "a data file must hold a mapping at the top level",
+            ));
         }
         deep_merge(&mut merged, v);
     }
     Ok(merged)
+}
+
+/// The `import data.X.Y [as Z]` lines of a policy: (alias, full path).
+fn data_imports(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut words = line.split('#').next().unwrap_or("").split_whitespace();
+        if words.next() != Some("import") {
+            continue;
+        }
+        let Some(path) = words.next() else { continue };
+        if !path.starts_with("data.")
+            || !path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            continue;
+        }
+        let alias = match (words.next(), words.next(), words.next()) {
+            (None, _, _) => path.rsplit('.').next().unwrap_or("").to_string(),
+            (Some("as"), Some(a), None) => a.to_string(),
+            _ => continue,
+        };
+        if !alias.is_empty()
+            && alias
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            out.push((alias, path.to_string()));
+        }
+    }
+    out
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Rewrites `alias.field` references to imported `data` packages into full `data.` paths, for
+/// speed with the same meaning: regorus evaluates an import alias by computing the whole
+/// imported package (every rule of the library) before picking the field, on every reference,
+/// whereas a full path evaluates only the rule it names. Identifiers inside strings and comments
+/// are left alone. Returns None (use the text as written) when nothing changes, or when an alias
+/// is used other than as `alias.field` outside its import line (it might be shadowed or passed
+/// whole, where the rewrite could change the meaning).
+pub fn expand_import_aliases(text: &str) -> Option<String> {
+    let imports = data_imports(text);
+    if imports.is_empty() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut last = 0;
+    let mut i = 0;
+    let mut changed = false;
+    let mut line_is_import = false;
+    let mut at_line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' => {
+                at_line_start = true;
+                line_is_import = false;
+                i += 1;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'`' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ if is_ident_byte(b) => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if at_line_start && word == "import" {
+                    line_is_import = true;
+                }
+                at_line_start = false;
+                if line_is_import || (start > 0 && bytes[start - 1] == b'.') {
+                    continue;
+                }
+                if let Some((_, full)) = imports.iter().find(|(a, _)| a == word) {
+                    // `alias.field`, where field is an identifier (not `alias.` at a line end).
+                    if bytes.get(i) == Some(&b'.')
+                        && bytes.get(i + 1).is_some_and(|c| is_ident_byte(*c))
+                    {
+                        out.push_str(&text[last..start]);
+                        out.push_str(full);
+                        last = i;
+                        changed = true;
+                    } else {
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                if !b.is_ascii_whitespace() {
+                    at_line_start = false;
+                }
+                i += 1;
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last.min(text.len())..]);
+    Some(out)
 }
 
 fn new_engine() -> regorus::Engine {
@@ -255,7 +474,15 @@ impl PolicySet {
             }
             match serde_json::from_str::<Value>(text) {
                 Ok(v) => deep_merge(&mut settings, v),
-                Err(e) => problems.push(Problem::error(path, Some(Pos { line: e.line() as u32, column: e.column() as u32, offset: 0 }), format!("invalid settings: {e}"))),
+                Err(e) => problems.push(Problem::error(
+                    path,
+                    Some(Pos {
+                        line: e.line() as u32,
+                        column: e.column() as u32,
+                        offset: 0,
+                    }),
+                    format!("invalid settings: {e}"),
+                )),
             }
         }
         for (path, text) in embedded::under("policies/") {
@@ -267,26 +494,47 @@ impl PolicySet {
             {
                 let is_test = path.ends_with("_test.rego");
                 if path.ends_with(".rego") && (opts.include_tests || !is_test) {
-                    sources.push(PolicySource { path: path.to_string(), text: text.to_string(), origin: Origin::Builtin });
+                    sources.push(PolicySource {
+                        path: path.to_string(),
+                        text: text.to_string(),
+                        origin: Origin::Builtin,
+                    });
                 }
             }
         }
         for dir in &opts.policy_dirs {
             read_policy_dir(dir, opts.include_tests, &mut sources, &mut problems);
             // `DIR/settings/*.json` are parameters, merged like the built-in ones.
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("settings")).into_iter().flatten().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("settings"))
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
             files.sort();
             for f in files {
                 let shown = f.display().to_string();
-                match std::fs::read_to_string(&f).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))) {
+                match std::fs::read_to_string(&f)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| {
+                        serde_json::from_str::<Value>(&t)
+                            .map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
+                    }) {
                     Ok(v) => deep_merge(&mut settings, v),
-                    Err(e) => problems.push(Problem::error(&shown, None, format!("invalid settings: {e}"))),
+                    Err(e) => problems.push(Problem::error(
+                        &shown,
+                        None,
+                        format!("invalid settings: {e}"),
+                    )),
                 }
             }
         }
 
         let mut data = Value::Object(Map::new());
-        data.as_object_mut().expect("object").insert("settings".into(), settings);
+        data.as_object_mut()
+            .expect("object")
+            .insert("settings".into(), settings);
         for f in &opts.data_files {
             match read_data_file(f) {
                 Ok(v) => deep_merge(&mut data, v),
@@ -296,8 +544,16 @@ impl PolicySet {
 
         // A user library with the package of a built-in one replaces it (two modules with one
         // package would be merged by regorus, and their rules clash).
-        let user_packages: std::collections::BTreeSet<String> = sources.iter().filter(|s| s.origin == Origin::User).filter_map(|s| super::metadata::package_of(&s.text).map(|(p, _)| p)).collect();
-        sources.retain(|s| s.origin == Origin::User || super::metadata::package_of(&s.text).is_none_or(|(p, _)| !user_packages.contains(&p)));
+        let user_packages: std::collections::BTreeSet<String> = sources
+            .iter()
+            .filter(|s| s.origin == Origin::User)
+            .filter_map(|s| super::metadata::package_of(&s.text).map(|(p, _)| p))
+            .collect();
+        sources.retain(|s| {
+            s.origin == Origin::User
+                || super::metadata::package_of(&s.text)
+                    .is_none_or(|(p, _)| !user_packages.contains(&p))
+        });
 
         // Parse metadata, and drop rules whose id, name or package clashes.
         let mut rules: Vec<Arc<Rule>> = Vec::new();
@@ -305,7 +561,9 @@ impl PolicySet {
         for src in sources {
             match parse_rule(&src.path, &src.text, src.origin.clone()) {
                 Ok(Some(rule)) => {
-                    if let Some(existing) = rules.iter().find(|r| r.id == rule.id || r.name == rule.name || r.package == rule.package) {
+                    if let Some(existing) = rules.iter().find(|r| {
+                        r.id == rule.id || r.name == rule.name || r.package == rule.package
+                    }) {
                         problems.push(Problem::error(&src.path, None, format!("rule {} ({}) clashes with {} ({}) in {}: ids, names and packages must be unique", rule.id, rule.name, existing.id, existing.name, existing.source)));
                         continue;
                     }
@@ -317,7 +575,14 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        PolicySet { rules, sources: kept, problems, data: regorus::Value::from(data), engines: Default::default(), all: Default::default() }
+        PolicySet {
+            rules,
+            sources: kept,
+            problems,
+            data: regorus::Value::from(data),
+            engines: Default::default(),
+            all: Default::default(),
+        }
     }
 
     /// The rule a source defines, if any.
@@ -327,14 +592,35 @@ impl PolicySet {
 
     /// Compiles the given sources into an engine; a policy that fails is dropped (and reported)
     /// and the rest compiled again, so one broken policy never stops the others.
-    fn compile(&self, mut chosen: Vec<&PolicySource>, group_input: Option<InputType>) -> TypedEngine {
+    fn compile(
+        &self,
+        mut chosen: Vec<&PolicySource>,
+        group_input: Option<InputType>,
+    ) -> TypedEngine {
         let mut problems = Vec::new();
         let mut dropped = std::collections::BTreeSet::new();
         let engine = loop {
             let mut engine = new_engine();
             let mut failed: Option<usize> = None;
             for (i, src) in chosen.iter().enumerate() {
-                if let Err(e) = engine.add_policy(src.path.clone(), src.text.clone()) {
+                // The expanded text when it compiles; else the text as written (whose errors
+                // are the ones to report, located in the user's file).
+                let expanded = if group_input.is_some() {
+                    expand_import_aliases(&src.text)
+                } else {
+                    None
+                };
+                let added = match expanded {
+                    // A failed `add_policy` leaves the engine as it was.
+                    Some(text) => engine
+                        .add_policy(src.path.clone(), text)
+                        .or_else(|_| engine.add_policy(src.path.clone(), src.text.clone()))
+                        .map(|_| ()),
+                    None => engine
+                        .add_policy(src.path.clone(), src.text.clone())
+                        .map(|_| ()),
+                };
+                if let Err(e) = added {
                     problems.push(regorus_problem(&src.path, &e.to_string()));
                     failed = Some(i);
                     break;
@@ -348,7 +634,11 @@ impl PolicySet {
                 continue;
             }
             if let Err(e) = engine.add_data(self.data.clone()) {
-                problems.push(Problem::error("--data", None, format!("cannot load data: {e}")));
+                problems.push(Problem::error(
+                    "--data",
+                    None,
+                    format!("cannot load data: {e}"),
+                ));
             }
             match engine.eval_query("data.runeguard.__compile_check__".to_string(), false) {
                 Ok(_) => break engine,
@@ -372,35 +662,57 @@ impl PolicySet {
         let mut groups = Vec::new();
         let mut engine = engine;
         if let Some(input) = group_input {
-            let compiled: Vec<Arc<Rule>> = self.rules.iter().filter(|r| !dropped.contains(&r.id) && chosen.iter().any(|s| s.path == r.source)).cloned().collect();
+            let compiled: Vec<Arc<Rule>> = self
+                .rules
+                .iter()
+                .filter(|r| !dropped.contains(&r.id) && chosen.iter().any(|s| s.path == r.source))
+                .cloned()
+                .collect();
             let made = make_groups(input, &compiled);
             let mut grouped = engine.clone();
             let mut ok = true;
             for (g, module) in &made {
-                ok &= grouped.add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone()).is_ok();
+                ok &= grouped
+                    .add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone())
+                    .is_ok();
             }
             // Should the group modules not compile, rules are evaluated one by one.
-            if ok && grouped.eval_query("data.runeguard.__compile_check__".to_string(), false).is_ok() {
+            if ok
+                && grouped
+                    .eval_query("data.runeguard.__compile_check__".to_string(), false)
+                    .is_ok()
+            {
                 engine = grouped;
                 groups = made.into_iter().map(|(g, _)| g).collect();
             }
         }
         problems.sort();
         problems.dedup();
-        TypedEngine { engine, groups, dropped, problems }
+        TypedEngine {
+            engine,
+            groups,
+            dropped,
+            problems,
+        }
     }
 
     /// The engine for one input type: its rules and every library (compiled on first use).
     pub fn typed(&self, input: InputType) -> &TypedEngine {
         self.engines[type_index(input)].get_or_init(|| {
-            let chosen: Vec<&PolicySource> = self.sources.iter().filter(|s| self.rule_of(s).is_none_or(|r| r.input == input)).filter(|s| !s.path.ends_with("_test.rego")).collect();
+            let chosen: Vec<&PolicySource> = self
+                .sources
+                .iter()
+                .filter(|s| self.rule_of(s).is_none_or(|r| r.input == input))
+                .filter(|s| !s.path.ends_with("_test.rego"))
+                .collect();
             self.compile(chosen, Some(input))
         })
     }
 
     /// One engine with every policy, tests included (for `runeguard test`).
     pub fn all(&self) -> &TypedEngine {
-        self.all.get_or_init(|| self.compile(self.sources.iter().collect(), None))
+        self.all
+            .get_or_init(|| self.compile(self.sources.iter().collect(), None))
     }
 
     /// Compiles every engine now (so that every policy error is reported).
@@ -426,5 +738,58 @@ impl PolicySet {
     /// True when a rule's policy compiled in its engine (building the engine if needed).
     pub fn is_compiled(&self, rule: &Rule) -> bool {
         !self.typed(rule.input).dropped.contains(&rule.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_aliases_expand_outside_strings_and_comments() {
+        let text = "package p\n\nimport rego.v1\nimport data.runeguard.lib.k8s\nimport data.runeguard.lib.k8s_selectors as sel\n\n# k8s.containers in a comment\ndeny contains {\"msg\": \"k8s.x\"} if {\n\tsome c in k8s.containers\n\tsel.matches(c, `k8s.y`)\n\tnot data.other.k8s.z\n}\n";
+        let out = expand_import_aliases(text).expect("rewritten");
+        assert!(
+            out.contains("some c in data.runeguard.lib.k8s.containers\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("data.runeguard.lib.k8s_selectors.matches(c, `k8s.y`)"),
+            "{out}"
+        );
+        assert!(out.contains("# k8s.containers in a comment"), "{out}");
+        assert!(out.contains("\"msg\": \"k8s.x\""), "{out}");
+        assert!(out.contains("not data.other.k8s.z"), "{out}");
+        assert!(out.contains("import data.runeguard.lib.k8s\n"), "{out}");
+    }
+
+    #[test]
+    fn import_alias_used_whole_or_shadowed_is_left_alone() {
+        let whole = "package p\nimport data.runeguard.lib.k8s\nx := k8s\n";
+        assert_eq!(expand_import_aliases(whole), None);
+        let shadowed =
+            "package p\nimport data.runeguard.lib.k8s\nx if { some k8s in input.a; k8s.b }\n";
+        assert_eq!(expand_import_aliases(shadowed), None);
+        let no_use = "package p\nimport data.runeguard.lib.k8s\nx := 1\n";
+        assert_eq!(expand_import_aliases(no_use), None);
+    }
+
+    #[test]
+    fn most_built_in_policies_importing_a_library_are_expanded() {
+        let importing: Vec<&str> = embedded::under("policies/")
+            .filter(|(p, t)| {
+                p.ends_with(".rego") && !p.ends_with("_test.rego") && t.contains("import data.")
+            })
+            .map(|(_, t)| t)
+            .collect();
+        let expanded = importing
+            .iter()
+            .filter(|t| expand_import_aliases(t).is_some())
+            .count();
+        assert!(
+            expanded * 10 >= importing.len() * 9,
+            "{expanded} of {}",
+            importing.len()
+        );
     }
 }
