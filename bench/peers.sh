@@ -42,7 +42,8 @@ cmd() {
 run() {
   local out
   # shellcheck disable=SC2046
-  out=$( { /usr/bin/time -f '%e %M' $(cmd "$1") >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  # (the tools exit non-zero when they find something: not an error here)
+  out=$( { /usr/bin/time -f '%e %M' $(cmd "$1") >/dev/null 2>/dev/null; } 2>&1 | tail -1 || true)
   awk -v n="$1" '{printf "%s\t%d\t%d\n", n, $1 * 1000, $2}' <<<"$out" >>"$RAW"
 }
 
