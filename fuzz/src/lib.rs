@@ -1,0 +1,56 @@
+//! Shared checks for the fuzz targets: whatever a loader returns must point inside the file.
+
+use runeguard::input::span::{Children, Span, SpanTree};
+use runeguard::input::{Loaded, SourceFile};
+
+/// Panics (a fuzz finding) when a span would make a report slice the text out of bounds or
+/// inside a UTF-8 sequence, or when lines and columns are not 1-based.
+pub fn check_span(text: &str, span: Span, what: &str) {
+    for pos in [span.start, span.end] {
+        assert!(
+            pos.offset <= text.len(),
+            "{what}: offset {} beyond {} bytes",
+            pos.offset,
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(pos.offset),
+            "{what}: offset {} inside a UTF-8 sequence",
+            pos.offset
+        );
+    }
+    assert!(
+        span.start.offset <= span.end.offset,
+        "{what}: span ends before it starts: {span:?}"
+    );
+}
+
+pub fn check_tree(text: &str, tree: &SpanTree, depth: usize) {
+    check_span(text, tree.span, "tree span");
+    check_span(text, tree.focus, "tree focus");
+    // Deep trees are checked only near the top: the recursion here must not be the crash.
+    if depth > 200 {
+        return;
+    }
+    match &tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => entries
+            .iter()
+            .for_each(|(_, t)| check_tree(text, t, depth + 1)),
+        Children::Seq(items) => items.iter().for_each(|t| check_tree(text, t, depth + 1)),
+    }
+}
+
+/// Checks every document and problem a loader produced for `file`.
+pub fn check_loaded(file: &SourceFile, loaded: &Loaded) {
+    for doc in &loaded.documents {
+        check_tree(&file.text, &doc.spans, 0);
+        // Reports serialise every value: that must not fail either.
+        serde_json::to_string(&doc.value).expect("document value serialises");
+    }
+    for p in &loaded.problems {
+        if let Some(pos) = p.pos {
+            check_span(&file.text, Span::new(pos, pos), "problem position");
+        }
+    }
+}
