@@ -40,11 +40,13 @@ cmd() {
 
 # run NAME: one timed run; appends "NAME wall_ms peak_kb" to RAW.
 run() {
-  local out
-  # shellcheck disable=SC2046
+  local t
+  t=$(mktemp)
   # (the tools exit non-zero when they find something: not an error here)
-  out=$( { /usr/bin/time -f '%e %M' $(cmd "$1") >/dev/null 2>/dev/null; } 2>&1 | tail -1 || true)
-  awk -v n="$1" '{printf "%s\t%d\t%d\n", n, $1 * 1000, $2}' <<<"$out" >>"$RAW"
+  # shellcheck disable=SC2046
+  /usr/bin/time -o "$t" -f '%e %M' $(cmd "$1") >/dev/null 2>&1 || true
+  tail -1 "$t" | awk -v n="$1" '{printf "%s\t%d\t%d\n", n, $1 * 1000, $2}' >>"$RAW"
+  rm -f "$t"
 }
 
 echo "checkov $(checkov --version 2>/dev/null), $(trivy --version 2>/dev/null | head -1), runeguard $($BIN --version | cut -d' ' -f2); $(nproc) cores; median of $N alternating rounds" >&2
