@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
             .collect();
         for doc in &mut loaded.documents {
             let r = doc.spans.resolve(&path);
-            check_span(&file.text, r.span, "resolved span");
+            check_span(&doc.file.text, r.span, "resolved span");
             if r.exact {
                 assert!(
                     doc.spans.get(&path).is_some(),
@@ -42,10 +42,10 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
             if let Some(t) = doc.spans.get(&path) {
-                check_span(&file.text, t.span, "subtree span");
+                check_span(&doc.file.text, t.span, "subtree span");
             }
             if let Some(t) = doc.spans.take(&path) {
-                check_span(&file.text, t.span, "taken span");
+                check_span(&doc.file.text, t.span, "taken span");
             }
         }
     }

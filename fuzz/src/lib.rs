@@ -41,16 +41,25 @@ pub fn check_tree(text: &str, tree: &SpanTree, depth: usize) {
     }
 }
 
-/// Checks every document and problem a loader produced for `file`.
+/// Checks every document and problem a loader produced for `file`. A document's spans point
+/// into its own `file` (for a loosely indented YAML file read leniently, the re-indented text,
+/// which is what reports quote); a problem is reported against the original file, by line.
 pub fn check_loaded(file: &SourceFile, loaded: &Loaded) {
     for doc in &loaded.documents {
-        check_tree(&file.text, &doc.spans, 0);
+        check_tree(&doc.file.text, &doc.spans, 0);
         // Reports serialise every value: that must not fail either.
         serde_json::to_string(&doc.value).expect("document value serialises");
     }
     for p in &loaded.problems {
         if let Some(pos) = p.pos {
-            check_span(&file.text, Span::new(pos, pos), "problem position");
+            // Lenient re-indentation adds spaces, never lines.
+            let last = file.lines.line_count() + 1;
+            assert!(
+                pos.line >= 1 && pos.line as usize <= last,
+                "problem line {} outside 1..={last}: {}",
+                pos.line,
+                p.message
+            );
         }
     }
 }
