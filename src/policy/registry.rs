@@ -447,6 +447,59 @@ pub fn expand_import_aliases(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Drops the built-in libraries that nothing chosen refers to (the SQL library from the
+/// Kubernetes engine, say): every loaded module costs on each `data` reference, and in parsing
+/// and analysis at start-up. A library stays when any kept source (rules, users' modules,
+/// other kept libraries) mentions its package path (`data.runeguard.lib.k8s` not followed by an
+/// identifier character); a mention in a comment or string keeps it too, which is merely
+/// conservative. The built-in policies never reach a library by a computed path (a test checks).
+fn without_unused_builtin_libraries(chosen: Vec<&PolicySource>) -> Vec<&PolicySource> {
+    let package = |s: &PolicySource| super::metadata::package_of(&s.text).map(|(p, _)| p);
+    let is_lib =
+        |s: &PolicySource| s.origin == Origin::Builtin && s.path.starts_with("policies/lib/");
+    // Users' policies might reach a library through `data.runeguard.lib[x]` or the like:
+    // with any of them loaded, every library stays.
+    if chosen.iter().any(|s| s.origin == Origin::User) {
+        return chosen;
+    }
+    let mut keep: Vec<bool> = chosen.iter().map(|s| !is_lib(s)).collect();
+    loop {
+        let mut grew = false;
+        for i in 0..chosen.len() {
+            if keep[i] {
+                continue;
+            }
+            let Some(pkg) = package(chosen[i]) else {
+                keep[i] = true;
+                grew = true;
+                continue;
+            };
+            let needle = format!("data.{pkg}");
+            let used = chosen.iter().zip(&keep).filter(|(_, k)| **k).any(|(s, _)| {
+                s.text.match_indices(&needle).any(|(at, _)| {
+                    !s.text
+                        .as_bytes()
+                        .get(at + needle.len())
+                        .is_some_and(|b| is_ident_byte(*b))
+                })
+            });
+            if used {
+                keep[i] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    chosen
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(s, _)| s)
+        .collect()
+}
+
 fn new_engine() -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(false);
@@ -699,13 +752,13 @@ impl PolicySet {
     /// The engine for one input type: its rules and every library (compiled on first use).
     pub fn typed(&self, input: InputType) -> &TypedEngine {
         self.engines[type_index(input)].get_or_init(|| {
-            let chosen: Vec<&PolicySource> = self
+            let candidates: Vec<&PolicySource> = self
                 .sources
                 .iter()
                 .filter(|s| self.rule_of(s).is_none_or(|r| r.input == input))
                 .filter(|s| !s.path.ends_with("_test.rego"))
                 .collect();
-            self.compile(chosen, Some(input))
+            self.compile(without_unused_builtin_libraries(candidates), Some(input))
         })
     }
 
@@ -772,6 +825,77 @@ mod tests {
         assert_eq!(expand_import_aliases(shadowed), None);
         let no_use = "package p\nimport data.runeguard.lib.k8s\nx := 1\n";
         assert_eq!(expand_import_aliases(no_use), None);
+    }
+
+    #[test]
+    fn built_in_policies_name_libraries_by_their_full_path() {
+        for (path, text) in embedded::under("policies/").filter(|(p, _)| p.ends_with(".rego")) {
+            for (at, _) in text.match_indices("data.runeguard.lib") {
+                assert_eq!(
+                    text.as_bytes().get(at + "data.runeguard.lib".len()),
+                    Some(&b'.'),
+                    "{path}: a library reached by a computed path"
+                );
+            }
+            for (at, _) in text.match_indices("data[") {
+                assert!(
+                    at > 0
+                        && (text.as_bytes()[at - 1] == b'.'
+                            || is_ident_byte(text.as_bytes()[at - 1])),
+                    "{path}: a computed `data` path"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unused_built_in_libraries_are_left_out_of_an_engine() {
+        let src = |path: &str, text: &str, origin: Origin| PolicySource {
+            path: path.into(),
+            text: text.into(),
+            origin,
+        };
+        let k8s = src(
+            "policies/lib/k8s.rego",
+            "package runeguard.lib.k8s\nx := 1\n",
+            Origin::Builtin,
+        );
+        let sel = src(
+            "policies/lib/k8s_selectors.rego",
+            "package runeguard.lib.k8s_selectors\nimport data.runeguard.lib.k8s\ny := k8s.x\n",
+            Origin::Builtin,
+        );
+        let sql = src(
+            "policies/lib/sql.rego",
+            "package runeguard.lib.sql\nz := 1\n",
+            Origin::Builtin,
+        );
+        let rule = src(
+            "policies/kubernetes/r.rego",
+            "package runeguard.kubernetes.r\nimport data.runeguard.lib.k8s_selectors as sel\n",
+            Origin::Builtin,
+        );
+        let kept: Vec<&str> = without_unused_builtin_libraries(vec![&k8s, &sel, &sql, &rule])
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "policies/lib/k8s.rego",
+                "policies/lib/k8s_selectors.rego",
+                "policies/kubernetes/r.rego"
+            ]
+        );
+        let user = src(
+            "mine/u.rego",
+            "package u\nq := data.runeguard.lib[\"sql\"].z\n",
+            Origin::User,
+        );
+        assert_eq!(
+            without_unused_builtin_libraries(vec![&k8s, &sql, &user]).len(),
+            3
+        );
     }
 
     #[test]
