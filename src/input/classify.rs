@@ -116,7 +116,8 @@ fn closes(rest: &str, quote: char) -> bool {
 /// or configuration (read with `config_schema`).
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     let (_, err) = parse_stream(&file.text, &file.lines);
-    if let Some(e) = err.filter(|e| e.message.contains("indentation") && file_kind(&file.path) != FileKind::Json) {
+    // Tab indentation is not loose indentation: kubectl (go-yaml) rejects it too.
+    if let Some(e) = err.filter(|e| e.message.contains("indentation") && !e.message.contains("tabs") && file_kind(&file.path) != FileKind::Json) {
         if let Some((text, lines)) = lenient_text(&file.text, e.pos.line) {
             let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
             let mut out = load_yaml_strict(&lenient, config_schema);
