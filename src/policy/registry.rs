@@ -650,6 +650,11 @@ impl PolicySet {
         mut chosen: Vec<&PolicySource>,
         group_input: Option<InputType>,
     ) -> TypedEngine {
+        if let Some(input) = group_input
+            && let Some(typed) = self.compile_grouped_at_once(&chosen, input)
+        {
+            return typed;
+        }
         let mut problems = Vec::new();
         let mut dropped = std::collections::BTreeSet::new();
         let engine = loop {
@@ -747,6 +752,44 @@ impl PolicySet {
             dropped,
             problems,
         }
+    }
+
+    /// The usual case made cheap: every policy and the group modules compile together, so
+    /// the engine is analysed once, not twice (before and after adding the groups; regorus
+    /// analyses the whole engine again after any `add_policy`). None when anything fails: the
+    /// caller then compiles step by step, to drop and report the culprits.
+    fn compile_grouped_at_once(
+        &self,
+        chosen: &[&PolicySource],
+        input: InputType,
+    ) -> Option<TypedEngine> {
+        let mut engine = new_engine();
+        for src in chosen {
+            let text = expand_import_aliases(&src.text).unwrap_or_else(|| src.text.clone());
+            engine.add_policy(src.path.clone(), text).ok()?;
+        }
+        engine.add_data(self.data.clone()).ok()?;
+        let compiled: Vec<Arc<Rule>> = self
+            .rules
+            .iter()
+            .filter(|r| chosen.iter().any(|s| s.path == r.source))
+            .cloned()
+            .collect();
+        let made = make_groups(input, &compiled);
+        for (g, module) in &made {
+            engine
+                .add_policy(format!("<runeguard:{}>", g.entrypoint), module.clone())
+                .ok()?;
+        }
+        engine
+            .eval_query("data.runeguard.__compile_check__".to_string(), false)
+            .ok()?;
+        Some(TypedEngine {
+            engine,
+            groups: made.into_iter().map(|(g, _)| g).collect(),
+            dropped: Default::default(),
+            problems: Vec::new(),
+        })
     }
 
     /// The engine for one input type: its rules and every library (compiled on first use).
