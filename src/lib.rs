@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod compliance;
 pub mod config;
+pub mod docs;
 pub mod finding;
 pub mod input;
 pub mod policy;

@@ -1,0 +1,557 @@
+//! Generated rule documentation: `docs/rules/<ID>.md` per built-in rule and
+//! `docs/rules/index.md` (every rule, a rule × framework controls matrix, coverage counts).
+//!
+//! Everything comes from the rules' `# METADATA` blocks, their embedded fixtures and the control
+//! catalogs, so the pages cannot drift from the rules: `tests/docs.rs` fails when the files on
+//! disk differ from [`builtin_pages`], and `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs`
+//! rewrites them. The output is deterministic (rules in natural id order, frameworks in
+//! [`Framework::ALL`] order, no dates).
+
+use crate::app::strip_expect_marker;
+use crate::compliance::{Catalog, catalogs, natural_cmp};
+use crate::input::InputType;
+use crate::policy::{PolicyOptions, PolicySet};
+use crate::rule::{Framework, Rule, Scope, Severity};
+use crate::run::{CheckOptions, check_with};
+use crate::testing::builtin_fixtures;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The folder of the generated pages, relative to the repository root.
+pub const RULES_DIR: &str = "docs/rules";
+
+/// The reason written into generated suppression examples.
+const EXAMPLE_REASON: &str = "reviewed: accepted risk, see TICKET-123";
+
+/// One generated file: its name inside [`RULES_DIR`] and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub name: String,
+    pub text: String,
+}
+
+/// A rule's examples, taken from its first fail and pass fixtures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Examples {
+    /// Fence language: `yaml`, `toml`, `sql`, `json`.
+    pub lang: &'static str,
+    /// The first failing document, `expect:` markers removed.
+    pub fail: Option<String>,
+    /// The first passing document.
+    pub pass: Option<String>,
+    /// The failing document with an inline `runeguard:ignore` on the line of its first finding.
+    pub suppressed: Option<String>,
+}
+
+fn fence_lang(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "sql" => "sql",
+        "toml" => "toml",
+        "json" => "json",
+        _ => "yaml",
+    }
+}
+
+fn is_separator(line: &str) -> bool {
+    line == "---"
+        || line.starts_with("--- ")
+        || (line.starts_with("---") && line[3..].trim().is_empty())
+}
+
+/// Splits a fixture into its documents (SQL and TOML files are one document).
+fn documents(path: &str, text: &str) -> Vec<Vec<String>> {
+    let one_document = matches!(fence_lang(path), "sql" | "toml" | "json");
+    let mut docs: Vec<Vec<String>> = vec![Vec::new()];
+    for line in text.lines() {
+        if !one_document && is_separator(line) {
+            docs.push(Vec::new());
+            continue;
+        }
+        if let Some(last) = docs.last_mut() {
+            last.push(line.to_string());
+        }
+    }
+    docs.retain(|d| {
+        d.iter()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    });
+    docs
+}
+
+fn expects(line: &str, id: &str) -> bool {
+    ["# expect:", "-- expect:"].iter().any(|marker| {
+        line.find(marker).is_some_and(|i| {
+            line[i + marker.len()..]
+                .split([',', ' '])
+                .any(|t| t.trim() == id)
+        })
+    })
+}
+
+fn render_lines(lines: &[String]) -> String {
+    let mut text: Vec<&str> = lines.iter().map(|l| strip_expect_marker(l)).collect();
+    while text.first().is_some_and(|l| l.trim().is_empty()) {
+        text.remove(0);
+    }
+    while text.last().is_some_and(|l| l.trim().is_empty()) {
+        text.pop();
+    }
+    let mut s = text.join("\n");
+    s.push('\n');
+    s
+}
+
+fn join_documents(docs: &[Vec<String>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push("---".to_string());
+        }
+        out.extend(d.iter().cloned());
+    }
+    out
+}
+
+/// The unsuppressed findings of `rule` in `text`, read as a file named like the fixture.
+fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize {
+    let name = format!("example.{}", path.rsplit('.').next().unwrap_or("yaml"));
+    let opts = CheckOptions {
+        paths: Vec::new(),
+        stdin: Some((name, text.to_string())),
+        select: vec![rule.id.clone()],
+        fail_on: Severity::Info,
+        ..Default::default()
+    };
+    let n = check_with(set, &opts)
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
+        .count();
+    n
+}
+
+/// The examples of a built-in rule: the smallest run of documents of its first fail fixture
+/// that ends with the first document marked for the rule and is reported (a whole-project rule
+/// may need the documents before it), and the shortest prefix of its first pass fixture that
+/// is not reported (a document may need the ones after it, such as a DestinationRule for the
+/// subsets a VirtualService routes to).
+pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
+    let fixtures = builtin_fixtures(rule);
+    let mut ex = Examples {
+        lang: "yaml",
+        ..Default::default()
+    };
+    if let Some(fx) = fixtures.iter().find(|f| f.fail) {
+        ex.lang = fence_lang(&fx.path);
+        let docs = documents(&fx.path, &fx.text);
+        let marked = docs
+            .iter()
+            .position(|d| d.iter().any(|l| expects(l, &rule.id)))
+            .unwrap_or(0);
+        let start = (0..=marked)
+            .rev()
+            .find(|&j| {
+                let lines = join_documents(&docs[j..=marked.min(docs.len().saturating_sub(1))]);
+                finding_count(set, rule, &fx.path, &render_lines(&lines)) > 0
+            })
+            .unwrap_or(0);
+        let group = join_documents(docs.get(start..=marked).unwrap_or(&docs[..]));
+        ex.fail = Some(render_lines(&group));
+        if let Some(i) = group.iter().position(|l| expects(l, &rule.id)) {
+            let comment = if ex.lang == "sql" { "--" } else { "#" };
+            let mut lines = group.clone();
+            let code = strip_expect_marker(&lines[i]).to_string();
+            lines[i] = format!(
+                "{code}  {comment} runeguard:ignore {} -- {EXAMPLE_REASON}",
+                rule.id
+            );
+            ex.suppressed = Some(render_lines(&lines));
+        }
+    }
+    if let Some(fx) = fixtures.iter().find(|f| !f.fail) {
+        let docs = documents(&fx.path, &fx.text);
+        let end = (1..=docs.len())
+            .find(|&k| {
+                finding_count(
+                    set,
+                    rule,
+                    &fx.path,
+                    &render_lines(&join_documents(&docs[..k])),
+                ) == 0
+            })
+            .unwrap_or(docs.len());
+        ex.pass = Some(render_lines(&join_documents(
+            docs.get(..end).unwrap_or(&docs[..]),
+        )));
+    }
+    ex
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn fenced(lang: &str, body: &str) -> String {
+    let fence = if body.contains("```") { "````" } else { "```" };
+    format!("{fence}{lang}\n{body}{fence}\n")
+}
+
+fn scope_text(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Document => "document (each document on its own)",
+        Scope::Project => "project (every document of its input type at once)",
+    }
+}
+
+fn control_title<'a>(
+    catalogs: &'a BTreeMap<Framework, Catalog>,
+    framework: Framework,
+    id: &str,
+) -> Option<&'a str> {
+    catalogs
+        .get(&framework)
+        .and_then(|c| c.get(id))
+        .map(|c| c.title.as_str())
+}
+
+/// The page of one rule.
+pub fn rule_page(set: &PolicySet, rule: &Rule, catalogs: &BTreeMap<Framework, Catalog>) -> String {
+    let mut s = String::new();
+    s.push_str("<!-- Generated from the rule's metadata and fixtures by `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n");
+    s.push_str(&format!(
+        "# {} {}\n\n{}\n\n",
+        rule.id, rule.name, rule.title
+    ));
+    s.push_str("| | |\n|---|---|\n");
+    s.push_str(&format!("| id | `{}` |\n", rule.id));
+    s.push_str(&format!("| name | `{}` |\n", rule.name));
+    s.push_str(&format!("| severity | {} |\n", rule.severity));
+    s.push_str(&format!("| input | {} |\n", rule.input));
+    if !rule.kinds.is_empty() {
+        s.push_str(&format!(
+            "| applies to | {} |\n",
+            cell(&rule.kinds.join(", "))
+        ));
+    }
+    s.push_str(&format!("| scope | {} |\n", scope_text(rule.scope)));
+    s.push_str(&format!(
+        "| policy | [`{}`](../../{}) |\n\n",
+        rule.source, rule.source
+    ));
+
+    s.push_str("## What it does\n\n");
+    s.push_str(rule.description.trim());
+    s.push_str("\n\n## Why it matters\n\n");
+    if rule.rationale.trim().is_empty() {
+        s.push_str(rule.title.trim());
+    } else {
+        s.push_str(rule.rationale.trim());
+    }
+    s.push_str("\n\n");
+
+    let ex = examples(set, rule);
+    if let Some(fail) = &ex.fail {
+        s.push_str(&format!("## Example\n\nReported by {}:\n\n", rule.id));
+        s.push_str(&fenced(ex.lang, fail));
+        s.push('\n');
+    }
+    if let Some(pass) = &ex.pass {
+        s.push_str("## Passing example\n\n");
+        s.push_str(&fenced(ex.lang, pass));
+        s.push('\n');
+    }
+
+    s.push_str("## Remediation\n\n");
+    s.push_str(rule.remediation.trim());
+    s.push_str("\n\n## Controls\n\n");
+    let mapped: Vec<(Framework, &Vec<String>)> = Framework::ALL
+        .into_iter()
+        .filter_map(|f| {
+            rule.controls
+                .get(&f)
+                .filter(|ids| !ids.is_empty())
+                .map(|ids| (f, ids))
+        })
+        .collect();
+    if mapped.is_empty() {
+        s.push_str("This rule is not mapped to a compliance control.\n\n");
+    } else {
+        s.push_str("| framework | control | title |\n|---|---|---|\n");
+        for (f, ids) in mapped {
+            for id in ids {
+                let title = control_title(catalogs, f, id).unwrap_or("(not in the catalog)");
+                s.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    f.title(),
+                    cell(id),
+                    cell(title)
+                ));
+            }
+        }
+        s.push('\n');
+    }
+
+    s.push_str("## References\n\n");
+    if rule.related.is_empty() {
+        s.push_str("None.\n\n");
+    } else {
+        for r in &rule.related {
+            s.push_str(&format!("- <{r}>\n"));
+        }
+        s.push('\n');
+    }
+
+    s.push_str("## Suppressing it\n\n");
+    s.push_str(&suppressing(rule, &ex));
+    s
+}
+
+fn suppressing(rule: &Rule, ex: &Examples) -> String {
+    let mut s = String::new();
+    let comment = if rule.input == InputType::Postgres {
+        "--"
+    } else {
+        "#"
+    };
+    s.push_str("With a comment on the line of the finding, on the line above it, or at the top of the document (it then covers the whole document); a reason after ` -- ` is required, and `until=YYYY-MM-DD` makes the suppression expire:\n\n");
+    match &ex.suppressed {
+        Some(text) => s.push_str(&fenced(ex.lang, text)),
+        None => s.push_str(&fenced(
+            ex.lang,
+            &format!(
+                "{comment} runeguard:ignore {} until=2026-12-31 -- {EXAMPLE_REASON}\n",
+                rule.id
+            ),
+        )),
+    }
+    s.push('\n');
+    if rule.input == InputType::Kubernetes {
+        s.push_str("Or with an annotation on the object (`runeguard.dev/ignore.<container>` limits it to one container):\n\n");
+        s.push_str(&fenced(
+            "yaml",
+            &format!(
+                "metadata:\n  annotations:\n    runeguard.dev/ignore: \"{}: {EXAMPLE_REASON}\"\n",
+                rule.id
+            ),
+        ));
+        s.push('\n');
+    }
+    s.push_str(&format!(
+        "Or for whole paths, in `.runeguard.yaml` (see the README). Suppressed findings stay in SARIF and JSON output and do not fail the run. To turn the rule off: `runeguard check --ignore {}`.\n",
+        rule.id
+    ));
+    s
+}
+
+fn sorted_rules(rules: &[Arc<Rule>]) -> Vec<&Arc<Rule>> {
+    let mut sorted: Vec<&Arc<Rule>> = rules.iter().collect();
+    sorted.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    sorted
+}
+
+/// `index.md`: every rule, the controls matrix, and coverage per framework.
+pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) -> String {
+    let rules = sorted_rules(rules);
+    let mut s = String::new();
+    s.push_str("<!-- Generated from the rules' metadata by `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n");
+    s.push_str(&format!(
+        "# runeguard rules\n\n{} built-in rules. ",
+        rules.len()
+    ));
+    let by_severity: Vec<String> = Severity::ALL
+        .into_iter()
+        .map(|sev| (sev, rules.iter().filter(|r| r.severity == sev).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(sev, n)| format!("{n} {sev}"))
+        .collect();
+    s.push_str(&format!("By severity: {}.\n\n", by_severity.join(", ")));
+
+    s.push_str("## Rules\n\n| id | name | severity | input | title |\n|---|---|---|---|---|\n");
+    for r in &rules {
+        s.push_str(&format!(
+            "| [{}]({}.md) | {} | {} | {} | {} |\n",
+            r.id,
+            r.id,
+            r.name,
+            r.severity,
+            r.input,
+            cell(&r.title)
+        ));
+    }
+
+    s.push_str(
+        "\n## Controls matrix\n\nThe controls of each framework a rule is mapped to.\n\n| rule |",
+    );
+    for f in Framework::ALL {
+        s.push_str(&format!(" {} |", f.id()));
+    }
+    s.push_str("\n|---|");
+    for _ in Framework::ALL {
+        s.push_str("---|");
+    }
+    s.push('\n');
+    for r in &rules {
+        s.push_str(&format!("| [{}]({}.md) |", r.id, r.id));
+        for f in Framework::ALL {
+            let ids = r
+                .controls
+                .get(&f)
+                .map(|ids| ids.join(", "))
+                .unwrap_or_default();
+            s.push_str(&format!(" {} |", cell(&ids)));
+        }
+        s.push('\n');
+    }
+
+    s.push_str("\n## Coverage\n\nPer framework: the rules mapped to it, the distinct controls they cover, and how many controls its catalog (`policies/frameworks/`) lists.\n\n");
+    s.push_str("| framework | rules | controls covered | controls in catalog | catalog controls with no rule |\n|---|---|---|---|---|\n");
+    for f in Framework::ALL {
+        let mapped: Vec<&&Arc<Rule>> = rules
+            .iter()
+            .filter(|r| r.controls.get(&f).is_some_and(|ids| !ids.is_empty()))
+            .collect();
+        let covered: BTreeSet<&str> = mapped
+            .iter()
+            .flat_map(|r| r.controls.get(&f).into_iter().flatten())
+            .map(String::as_str)
+            .collect();
+        let (in_catalog, uncovered) = match catalogs.get(&f) {
+            Some(c) => {
+                let n = c
+                    .controls
+                    .iter()
+                    .filter(|ctl| !covered.contains(ctl.id.as_str()))
+                    .count();
+                (c.controls.len().to_string(), n.to_string())
+            }
+            None => ("no catalog".to_string(), "-".to_string()),
+        };
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            f.title(),
+            mapped.len(),
+            covered.len(),
+            in_catalog,
+            uncovered
+        ));
+    }
+
+    s.push_str(
+        "\n## Controls\n\nEach covered control with its title and the rules that test it.\n",
+    );
+    for f in Framework::ALL {
+        let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &rules {
+            for id in r.controls.get(&f).into_iter().flatten() {
+                by_control
+                    .entry(id.as_str())
+                    .or_default()
+                    .push(r.id.as_str());
+            }
+        }
+        if by_control.is_empty() {
+            continue;
+        }
+        let mut ids: Vec<&str> = by_control.keys().copied().collect();
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        s.push_str(&format!(
+            "\n### {}\n\n| control | title | rules |\n|---|---|---|\n",
+            f.title()
+        ));
+        for id in ids {
+            let title = control_title(catalogs, f, id).unwrap_or("(not in the catalog)");
+            let links: Vec<String> = by_control
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|r| format!("[{r}]({r}.md)"))
+                .collect();
+            s.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(id),
+                cell(title),
+                links.join(", ")
+            ));
+        }
+    }
+    s
+}
+
+/// Every page for the given rules: `index.md` first, then `<ID>.md` in natural id order.
+pub fn pages(
+    set: &PolicySet,
+    rules: &[Arc<Rule>],
+    catalogs: &BTreeMap<Framework, Catalog>,
+) -> Vec<Page> {
+    let mut out = vec![Page {
+        name: "index.md".to_string(),
+        text: index_page(rules, catalogs),
+    }];
+    for r in sorted_rules(rules) {
+        out.push(Page {
+            name: format!("{}.md", r.id),
+            text: rule_page(set, r, catalogs),
+        });
+    }
+    out
+}
+
+/// The pages of the built-in rules.
+pub fn builtin_pages() -> Vec<Page> {
+    let set = PolicySet::load(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    });
+    pages(&set, &set.rules, catalogs())
+}
+
+/// What differs between `dir` and `pages`: missing or changed pages, and `.md` files that no
+/// rule generates any more. Empty when the folder is up to date.
+pub fn stale(dir: &Path, pages: &[Page]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in pages {
+        match std::fs::read_to_string(dir.join(&p.name)) {
+            Ok(text) if text == p.text => {}
+            Ok(_) => out.push(format!("{} is out of date", p.name)),
+            Err(_) => out.push(format!("{} is missing", p.name)),
+        }
+    }
+    let expected: BTreeSet<&str> = pages.iter().map(|p| p.name.as_str()).collect();
+    for name in markdown_files(dir) {
+        if !expected.contains(name.as_str()) {
+            out.push(format!("{name} belongs to no rule"));
+        }
+    }
+    out
+}
+
+fn markdown_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Writes `pages` into `dir` and removes `.md` files no rule generates.
+pub fn write(dir: &Path, pages: &[Page]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let expected: BTreeSet<&str> = pages.iter().map(|p| p.name.as_str()).collect();
+    for name in markdown_files(dir) {
+        if !expected.contains(name.as_str()) {
+            std::fs::remove_file(dir.join(name))?;
+        }
+    }
+    for p in pages {
+        if std::fs::read_to_string(dir.join(&p.name)).ok().as_deref() != Some(p.text.as_str()) {
+            std::fs::write(dir.join(&p.name), &p.text)?;
+        }
+    }
+    Ok(())
+}

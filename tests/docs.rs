@@ -1,0 +1,186 @@
+//! The generated rule documentation (`docs/rules/`) is up to date, and what it shows is true:
+//! each page's failing example is reported, its passing example is not, and its inline
+//! suppression example suppresses the finding.
+//!
+//! `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs` rewrites the pages.
+
+use runeguard::compliance::catalogs;
+use runeguard::docs::{self, Page, RULES_DIR, examples};
+use runeguard::policy::{PolicyOptions, PolicySet};
+use runeguard::report::RunReport;
+use runeguard::rule::{Framework, Rule, Severity};
+use runeguard::run::{CheckOptions, check_with};
+use std::path::Path;
+use std::sync::Arc;
+
+const UPDATE: &str = "RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs";
+
+fn builtin() -> PolicySet {
+    PolicySet::load(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    })
+}
+
+fn run(set: &PolicySet, rule: &Rule, lang: &str, text: &str) -> RunReport {
+    let name = format!("example.{}", if lang == "sql" { "sql" } else { lang });
+    let opts = CheckOptions {
+        paths: Vec::new(),
+        stdin: Some((name, text.to_string())),
+        select: vec![rule.id.clone()],
+        fail_on: Severity::Info,
+        ..Default::default()
+    };
+    check_with(set, &opts)
+}
+
+#[test]
+fn rule_docs_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RULES_DIR);
+    let pages = docs::builtin_pages();
+    if std::env::var_os("RUNEGUARD_UPDATE_DOCS").is_some() {
+        if let Err(e) = docs::write(&dir, &pages) {
+            panic!("cannot write {}: {e}", dir.display());
+        }
+    }
+    let stale = docs::stale(&dir, &pages);
+    assert!(
+        stale.is_empty(),
+        "{RULES_DIR} is stale:\n  {}\nregenerate it with `{UPDATE}` and commit the result",
+        stale.join("\n  ")
+    );
+}
+
+#[test]
+fn generation_is_deterministic_and_complete() {
+    let set = builtin();
+    let a = docs::pages(&set, &set.rules, catalogs());
+    let mut reversed: Vec<Arc<Rule>> = set.rules.clone();
+    reversed.reverse();
+    let b = docs::pages(&set, &reversed, catalogs());
+    assert_eq!(a, b, "the pages depend on the order rules were loaded in");
+    assert_eq!(a.len(), set.rules.len() + 1);
+    let index = &a[0];
+    assert_eq!(index.name, "index.md");
+    for rule in &set.rules {
+        assert!(
+            index.text.contains(&format!(
+                "| [{}]({}.md) | {} |",
+                rule.id, rule.id, rule.name
+            )),
+            "index lacks {}",
+            rule.id
+        );
+        let page: &Page = a
+            .iter()
+            .find(|p| p.name == format!("{}.md", rule.id))
+            .expect("a page per rule");
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Passing example",
+            "## Remediation",
+            "## Controls",
+            "## References",
+            "## Suppressing it",
+        ] {
+            assert!(
+                page.text.contains(&format!("\n{heading}\n")),
+                "{} lacks {heading}",
+                page.name
+            );
+        }
+        assert!(
+            !page.text.contains("expect:"),
+            "{} shows a fixture marker",
+            page.name
+        );
+        // Every mapped control is named with its catalog title.
+        for (f, ids) in &rule.controls {
+            for id in ids {
+                let row = format!("| {} | {} | ", f.title(), id);
+                assert!(
+                    page.text.contains(&row),
+                    "{} lacks the row {row}",
+                    page.name
+                );
+                if let Some(c) = catalogs().get(f).and_then(|c| c.get(id)) {
+                    assert!(
+                        page.text.contains(&format!("{row}{} |", c.title.replace('|', "\\|"))),
+                        "{} lacks the title of {id}",
+                        page.name
+                    );
+                }
+            }
+        }
+    }
+    for f in Framework::ALL {
+        assert!(
+            index.text.contains(&format!("| {} | ", f.title())),
+            "coverage lacks {}",
+            f.id()
+        );
+    }
+}
+
+#[test]
+fn examples_on_the_pages_behave_as_documented() {
+    let set = builtin();
+    let mut errors = Vec::new();
+    for rule in &set.rules {
+        let ex = examples(&set, rule);
+        let Some(fail) = &ex.fail else {
+            errors.push(format!("{}: no failing example", rule.id));
+            continue;
+        };
+        let fired = run(&set, rule, ex.lang, fail);
+        if !fired
+            .findings
+            .iter()
+            .any(|f| f.rule.id == rule.id && !f.is_suppressed())
+        {
+            errors.push(format!("{}: the failing example is not reported", rule.id));
+        }
+        match &ex.pass {
+            Some(pass) => {
+                let quiet = run(&set, rule, ex.lang, pass);
+                if quiet.findings.iter().any(|f| f.rule.id == rule.id) {
+                    errors.push(format!("{}: the passing example is reported", rule.id));
+                }
+            }
+            None => errors.push(format!("{}: no passing example", rule.id)),
+        }
+        let Some(suppressed) = &ex.suppressed else {
+            errors.push(format!("{}: no inline suppression example", rule.id));
+            continue;
+        };
+        let report = run(&set, rule, ex.lang, suppressed);
+        let ours: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == rule.id)
+            .collect();
+        if !ours.iter().any(|f| f.is_suppressed()) {
+            errors.push(format!(
+                "{}: the suppression example suppresses nothing",
+                rule.id
+            ));
+        }
+        // Only the line that carries the comment is suppressed; other findings of the example
+        // (a second container, say) stay, so compare with the unsuppressed run.
+        let before = fired
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == rule.id)
+            .count();
+        if ours.len() != before {
+            errors.push(format!(
+                "{}: the suppression example changes the findings ({before} → {})",
+                rule.id,
+                ours.len()
+            ));
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
