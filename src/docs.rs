@@ -123,12 +123,11 @@ fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize 
         fail_on: Severity::Info,
         ..Default::default()
     };
-    let n = check_with(set, &opts)
+    check_with(set, &opts)
         .findings
         .iter()
         .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
-        .count();
-    n
+        .count()
 }
 
 /// The examples of a built-in rule: the smallest run of documents of its first fail fixture
