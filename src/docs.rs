@@ -151,8 +151,9 @@ pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
         let start = (0..=marked)
             .rev()
             .find(|&j| {
-                let lines = join_documents(&docs[j..=marked.min(docs.len().saturating_sub(1))]);
-                finding_count(set, rule, &fx.path, &render_lines(&lines)) > 0
+                docs.get(j..=marked).is_some_and(|group| {
+                    finding_count(set, rule, &fx.path, &render_lines(&join_documents(group))) > 0
+                })
             })
             .unwrap_or(0);
         let group = join_documents(docs.get(start..=marked).unwrap_or(&docs[..]));
