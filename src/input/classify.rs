@@ -117,21 +117,21 @@ fn closes(rest: &str, quote: char) -> bool {
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     let (_, err) = parse_stream(&file.text, &file.lines);
     // Tab indentation is not loose indentation: kubectl (go-yaml) rejects it too.
-    if let Some(e) = err.filter(|e| e.message.contains("indentation") && !e.message.contains("tabs") && file_kind(&file.path) != FileKind::Json) {
-        if let Some((text, lines)) = lenient_text(&file.text, e.pos.line) {
-            let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
-            let mut out = load_yaml_strict(&lenient, config_schema);
-            let shown = match (lines.first(), lines.last()) {
-                (Some(a), Some(b)) if lines.len() > 3 => format!("s {a}-{b}"),
-                _ => format!(" {}", lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
-            };
-            out.problems.push(Problem::note(
-                &file.path,
-                Some(e.pos),
-                format!("{}; read leniently as kubectl does (line{shown} re-indented, so columns there are approximate)", e.message),
-            ));
-            return out;
-        }
+    if let Some(e) = err.filter(|e| e.message.contains("indentation") && !e.message.contains("tabs") && file_kind(&file.path) != FileKind::Json)
+        && let Some((text, lines)) = lenient_text(&file.text, e.pos.line)
+    {
+        let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
+        let mut out = load_yaml_strict(&lenient, config_schema);
+        let shown = match (lines.first(), lines.last()) {
+            (Some(a), Some(b)) if lines.len() > 3 => format!("s {a}-{b}"),
+            _ => format!(" {}", lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
+        };
+        out.problems.push(Problem::note(
+            &file.path,
+            Some(e.pos),
+            format!("{}; read leniently as kubectl does (line{shown} re-indented, so columns there are approximate)", e.message),
+        ));
+        return out;
     }
     load_yaml_strict(file, config_schema)
 }
