@@ -15,7 +15,8 @@ cargo build --release --quiet
 bin=target/release/runeguard
 out=bench/out/scale
 mkdir -p "$out"
-printf '%8s %10s %12s %10s %12s %10s\n' files wall_s peak_rss_MB us/file time_ratio rss_ratio
+# cpu_s (user + system) is the figure to compare when other work shares the machine.
+printf '%8s %8s %8s %12s %10s %12s %10s\n' files wall_s cpu_s peak_rss_MB us/file time_ratio rss_ratio
 prev_n="" prev_t="" prev_m=""
 for n in "${sizes[@]}"; do
     repo="$out/$n"
@@ -34,6 +35,7 @@ for n in "${sizes[@]}"; do
         grep -m3 -i 'panick' "$out/$n.time" >&2 || true
     fi
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$out/$n.time")
+    cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$out/$n.time")
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$out/$n.time")
     per=$(awk -v w="$wall" -v n="$n" 'BEGIN {printf "%.1f", w*1e6/n}')
     tr="-" mr="-"
@@ -41,6 +43,6 @@ for n in "${sizes[@]}"; do
         tr=$(awk -v a="$wall" -v b="$prev_t" -v x="$n" -v y="$prev_n" 'BEGIN {printf "%.1fx/%.0fx", a/b, x/y}')
         mr=$(awk -v a="$rss" -v b="$prev_m" 'BEGIN {printf "%.2fx", a/b}')
     fi
-    printf '%8s %10s %12s %10s %12s %10s\n' "$n" "$wall" "$rss" "$per" "$tr" "$mr"
+    printf '%8s %8s %8s %12s %10s %12s %10s\n' "$n" "$wall" "$cpu" "$rss" "$per" "$tr" "$mr"
     prev_n=$n prev_t=$wall prev_m=$rss
 done
