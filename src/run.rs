@@ -101,7 +101,7 @@ struct FileOutcome {
 /// Turns a rule's hit on a document into a located finding.
 pub fn to_finding(hit: Hit, doc: &Document, path: Vec<PathSeg>, overrides: &BTreeMap<String, Severity>) -> Finding {
     let resolved = doc.spans.resolve(&path);
-    let severity = overrides.get(&hit.rule.id).or_else(|| overrides.get(&hit.rule.name)).copied().unwrap_or(hit.rule.severity);
+    let severity = overrides.get(&hit.rule.id).or_else(|| overrides.get(&hit.rule.name)).copied().or(hit.severity).unwrap_or(hit.rule.severity);
     let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
     Finding {
         rule: hit.rule,

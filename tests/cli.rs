@@ -442,3 +442,12 @@ fn a_user_copy_of_a_builtin_library_replaces_it() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(findings(&json_of(&out.stdout)).len(), 1);
 }
+
+#[test]
+fn a_rule_may_raise_the_severity_of_one_result() {
+    let pod = |path: &str| format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: c:1\n  volumes:\n    - name: h\n      hostPath:\n        path: {path}\n");
+    let d = dir_with(&[("root.yaml", pod("/").as_bytes()), ("data.yaml", pod("/data").as_bytes())]);
+    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "critical", "root.yaml"]).assert().code(1);
+    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "critical", "data.yaml"]).assert().code(0);
+    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "high", "data.yaml"]).assert().code(1);
+}

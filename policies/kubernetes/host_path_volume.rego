@@ -43,8 +43,15 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s mounts the host path %s in volume %q%s", [k8s.object_label, shown(volume.hostPath), volume_name(volume), criticality(volume.hostPath)]),
 		"path": array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath", "path"]),
+		"severity": severity(volume.hostPath),
 	}
 }
+
+# Critical host paths (the node's root, the container runtime's socket, the kubelet's state)
+# hand the node over: the finding is critical, not the rule's default high.
+severity(host_path) := "critical" if {
+	critical_reason(normalized(host_path.path))
+} else := "high"
 
 volume_name(volume) := volume.name if {
 	is_string(volume.name)

@@ -16,6 +16,9 @@ pub struct Hit {
     pub rule: Arc<Rule>,
     pub message: String,
     pub path: Vec<PathSeg>,
+    /// A severity the rule gave this one result (`"severity"` in the result), overriding the
+    /// rule's default: e.g. a hostPath volume is high, but critical when it is `/`.
+    pub severity: Option<crate::rule::Severity>,
 }
 
 /// A rule that failed to evaluate (a runtime error, a timeout, a malformed result).
@@ -170,7 +173,12 @@ fn collect_hits(rule: &Arc<Rule>, v: &regorus::Value, out: &mut Vec<Hit>) -> Res
             }
             Some(other) => return Err(format!("\"path\" must be an array, got {}", kind_of(other))),
         };
-        out.push(Hit { rule: rule.clone(), message, path });
+        let severity = match obj.get("severity") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.parse::<crate::rule::Severity>()?),
+            Some(other) => return Err(format!("\"severity\" must be a string, got {}", kind_of(other))),
+        };
+        out.push(Hit { rule: rule.clone(), message, path, severity });
     }
     Ok(())
 }
