@@ -38,10 +38,10 @@ fn run(set: &PolicySet, rule: &Rule, lang: &str, text: &str) -> RunReport {
 fn rule_docs_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RULES_DIR);
     let pages = docs::builtin_pages();
-    if std::env::var_os("RUNEGUARD_UPDATE_DOCS").is_some() {
-        if let Err(e) = docs::write(&dir, &pages) {
-            panic!("cannot write {}: {e}", dir.display());
-        }
+    if std::env::var_os("RUNEGUARD_UPDATE_DOCS").is_some()
+        && let Err(e) = docs::write(&dir, &pages)
+    {
+        panic!("cannot write {}: {e}", dir.display());
     }
     let stale = docs::stale(&dir, &pages);
     assert!(
@@ -107,7 +107,8 @@ fn generation_is_deterministic_and_complete() {
                 );
                 if let Some(c) = catalogs().get(f).and_then(|c| c.get(id)) {
                     assert!(
-                        page.text.contains(&format!("{row}{} |", c.title.replace('|', "\\|"))),
+                        page.text
+                            .contains(&format!("{row}{} |", c.title.replace('|', "\\|"))),
                         "{} lacks the title of {id}",
                         page.name
                     );
