@@ -158,6 +158,10 @@ fn process_file(
     out
 }
 
+/// How long one evaluation of a group of whole-project rules may run (per-document rules get
+/// 10 s): their input is every document of the repository.
+pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Evaluates the whole-project rules over every kept document of their input type.
 fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document], opts: &CheckOptions, findings: &mut Vec<Finding>, problems: &mut Vec<Problem>) {
     // Rules that see the same documents share one input.
@@ -172,6 +176,7 @@ fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document],
         if selected.is_empty() {
             continue;
         }
+        ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
         let input = serde_json::json!({
             "documents": selected.iter().map(|d| &d.value).collect::<Vec<_>>(),
             "files": selected.iter().map(|d| d.file.path.as_str()).collect::<Vec<_>>(),

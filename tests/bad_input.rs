@@ -477,7 +477,6 @@ deny contains {\"msg\": \"never\"} if {
 /// aborts the whole run. Known crash, reported in docs/robustness.md; un-ignore once policies
 /// are checked for recursive functions before they run.
 #[test]
-#[ignore = "regorus overflows the stack on a recursive function (docs/robustness.md)"]
 fn a_recursive_function_is_reported_in_the_rego() {
     recursive_policy_is_reported(
         "

@@ -177,9 +177,11 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // Line breaks as YAML counts them: `\n`, `\r\n`, and a lone `\r` (old Mac files).
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i + 1);
             }
         }
@@ -262,6 +264,16 @@ mod tests {
         assert_eq!((p.line, p.column, p.offset), (2, 5, 11));
         assert_eq!(idx.pos_at_offset(text, 11), p);
         assert_eq!(idx.line_range(text, 1), 0..5);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_breaks_a_line() {
+        let text = "a: 1\rb: 2\r\nc: 3\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(&text[idx.line_range(text, 2)], "b: 2");
+        assert_eq!(&text[idx.line_range(text, 3)], "c: 3");
+        assert_eq!(idx.pos_at_offset(text, 5).line, 2);
     }
 
     #[test]

@@ -88,6 +88,15 @@ impl<'a> Evaluator<'a> {
         (hits, failures)
     }
 
+    /// Bounds each evaluation of an input type's rules (a runaway policy is stopped and
+    /// reported). Whole-project rules get a longer bound: their input is the whole repository.
+    pub fn set_time_limit(&mut self, t: InputType, limit: std::time::Duration) {
+        self.typed(t).engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
+        });
+    }
+
     /// Evaluates `rules` (all of one input type) against `input`, one by one.
     pub fn evaluate(&mut self, input: &Value, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
         let Some(first) = rules.first() else { return (Vec::new(), Vec::new()) };

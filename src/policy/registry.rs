@@ -500,6 +500,109 @@ fn without_unused_builtin_libraries(chosen: Vec<&PolicySource>) -> Vec<&PolicySo
         .collect()
 }
 
+/// The first function of a module that calls itself, directly or through other functions of
+/// the same module, with the line of its head. A light reading of the text: top-level
+/// statements start at column 1; strings and comments are skipped.
+pub fn recursive_function(text: &str) -> Option<(String, u32)> {
+    let mut heads: Vec<(String, u32, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = strip_strings_and_comments(line);
+        let starts_statement = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if starts_statement {
+            let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let is_function = line[name.len()..].starts_with('(') && !matches!(name.as_str(), "package" | "import" | "default");
+            heads.push((if is_function { name } else { String::new() }, i as u32 + 1, String::new()));
+            if let Some(last) = heads.last_mut() {
+                last.2.push_str(&code[code.find('(').map(|p| p + 1).unwrap_or(0).min(code.len())..]);
+                last.2.push('\n');
+            }
+        } else if let Some(last) = heads.last_mut() {
+            last.2.push_str(&code);
+            last.2.push('\n');
+        }
+    }
+    let functions: std::collections::BTreeMap<&str, (u32, Vec<String>)> = {
+        let mut m: std::collections::BTreeMap<&str, (u32, Vec<String>)> = std::collections::BTreeMap::new();
+        for (name, line, body) in &heads {
+            if name.is_empty() {
+                continue;
+            }
+            let calls = calls_in(body);
+            let e = m.entry(name.as_str()).or_insert((*line, Vec::new()));
+            e.1.extend(calls);
+        }
+        m
+    };
+    // Depth-first search for a cycle.
+    for (start, (line, _)) in &functions {
+        let mut stack: Vec<&str> = vec![start];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(f) = stack.pop() {
+            for callee in functions.get(f).map(|(_, c)| c.as_slice()).unwrap_or(&[]) {
+                if callee == start {
+                    return Some((start.to_string(), *line));
+                }
+                if functions.contains_key(callee.as_str()) && seen.insert(callee.clone()) {
+                    stack.push(callee);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn strip_strings_and_comments(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_str: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match in_str {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    in_str = None;
+                }
+            }
+            None => {
+                if c == '#' {
+                    break;
+                }
+                if c == '"' || c == '`' {
+                    in_str = Some(c);
+                    continue;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Names called as `name(` (not `a.name(`: builtins and other packages).
+fn calls_in(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let prev_dot = start > 0 && chars[start - 1] == '.';
+            if !prev_dot && chars.get(i) == Some(&'(') {
+                out.push(chars[start..i].iter().collect());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 fn new_engine() -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(false);
@@ -612,6 +715,13 @@ impl PolicySet {
         let mut rules: Vec<Arc<Rule>> = Vec::new();
         let mut kept = Vec::new();
         for src in sources {
+            // OPA rejects recursion at compile time; regorus would overflow the stack on a
+            // function that calls itself, so such a policy is reported and not loaded.
+            if let Some((name, line)) = recursive_function(&src.text) {
+                let rule = parse_rule(&src.path, &src.text, src.origin.clone()).ok().flatten().map(|r| format!("; rule {} ({}) is not run", r.id, r.name)).unwrap_or_default();
+                problems.push(Problem::error(&src.path, Some(Pos { line, column: 1, offset: 0 }), format!("policy error: recursion: function `{name}` calls itself ({}:{line}){rule}", src.path)));
+                continue;
+            }
             match parse_rule(&src.path, &src.text, src.origin.clone()) {
                 Ok(Some(rule)) => {
                     if let Some(existing) = rules.iter().find(|r| {
@@ -834,6 +944,19 @@ impl PolicySet {
     /// True when a rule's policy compiled in its engine (building the engine if needed).
     pub fn is_compiled(&self, rule: &Rule) -> bool {
         !self.typed(rule.input).dropped.contains(&rule.id)
+    }
+}
+
+#[cfg(test)]
+mod recursion_tests {
+    use super::recursive_function;
+
+    #[test]
+    fn finds_direct_and_mutual_recursion() {
+        assert_eq!(recursive_function("package a\n\nloop(x) := y if {\n  y := loop(x + 1)\n}\n"), Some(("loop".into(), 3)));
+        assert_eq!(recursive_function("package a\nf(x) := g(x)\n\ng(x) := f(x) if true\n").map(|(n, _)| n), Some("f".into()));
+        assert_eq!(recursive_function("package a\nf(x) := sprintf(\"f(%v)\", [x]) # f(x)\ng(x) := f(x)\n"), None);
+        assert_eq!(recursive_function("package a\nf(x) := strings.f(x)\n"), None);
     }
 }
 
