@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -18,22 +20,40 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["policies", "fixtures"] {
         println!("cargo:rerun-if-changed={dir}");
         collect(&root.join(dir), &mut files);
     }
-    let mut code = String::from("/// (path relative to the repository, contents), sorted by path.\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// (path relative to the repository, contents), sorted by path.\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for path in files {
-        let rel = path.strip_prefix(&root).expect("under the manifest dir").to_string_lossy().replace('\\', "/");
-        let keep = rel.ends_with(".rego") || rel.ends_with(".json") || rel.ends_with(".yaml") || rel.ends_with(".yml") || rel.ends_with(".sql") || rel.ends_with(".toml");
+        let rel = path
+            .strip_prefix(&root)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let keep = rel.ends_with(".rego")
+            || rel.ends_with(".json")
+            || rel.ends_with(".yaml")
+            || rel.ends_with(".yml")
+            || rel.ends_with(".sql")
+            || rel.ends_with(".toml");
         if !keep || std::fs::read_to_string(&path).is_err() {
             continue;
         }
-        writeln!(code, "    ({rel:?}, include_str!({:?})),", path.to_string_lossy()).expect("write to string");
+        writeln!(
+            code,
+            "    ({rel:?}, include_str!({:?})),",
+            path.to_string_lossy()
+        )
+        .expect("write to string");
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
 }

@@ -2,20 +2,45 @@
 //! evaluation time on a small Pod (a profiling aid: `cargo run --release --example load_timing`).
 fn main() {
     let t = std::time::Instant::now();
-    let set = runeguard::policy::PolicySet::load(&runeguard::policy::PolicyOptions { builtin: true, ..Default::default() });
+    let set = runeguard::policy::PolicySet::load(&runeguard::policy::PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    });
     let load = t.elapsed();
     let mut ev = runeguard::policy::Evaluator::new(&set);
     let input = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "namespace": "a"}, "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]}}}});
-    let rules: Vec<_> = set.rules.iter().filter(|r| r.applies_to(runeguard::input::InputType::Kubernetes, "Deployment") && r.scope == runeguard::rule::Scope::Document).collect();
+    let rules: Vec<_> = set
+        .rules
+        .iter()
+        .filter(|r| {
+            r.applies_to(runeguard::input::InputType::Kubernetes, "Deployment")
+                && r.scope == runeguard::rule::Scope::Document
+        })
+        .collect();
     let t = std::time::Instant::now();
-    let (hits, _) = ev.evaluate_document(&input, runeguard::input::InputType::Kubernetes, "Deployment", &rules);
+    let (hits, _) = ev.evaluate_document(
+        &input,
+        runeguard::input::InputType::Kubernetes,
+        "Deployment",
+        &rules,
+    );
     let first = t.elapsed();
     let t = std::time::Instant::now();
     for _ in 0..20 {
-        ev.evaluate_document(&input, runeguard::input::InputType::Kubernetes, "Deployment", &rules);
+        ev.evaluate_document(
+            &input,
+            runeguard::input::InputType::Kubernetes,
+            "Deployment",
+            &rules,
+        );
     }
     let steady = t.elapsed() / 20;
-    println!("load+compile {load:?} ({} rules); first eval {first:?} ({} hits); steady eval {steady:?} per document for {} rules", set.rules.len(), hits.len(), rules.len());
+    println!(
+        "load+compile {load:?} ({} rules); first eval {first:?} ({} hits); steady eval {steady:?} per document for {} rules",
+        set.rules.len(),
+        hits.len(),
+        rules.len()
+    );
     let mut per: Vec<_> = rules
         .iter()
         .map(|r| {

@@ -56,7 +56,9 @@ fn cwd() -> PathBuf {
 
 fn write_out(path: Option<&Path>, text: &str) -> Result<(), Fatal> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| Fatal(format!("cannot write {}: {e}", p.display()))),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| Fatal(format!("cannot write {}: {e}", p.display())))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
@@ -70,7 +72,13 @@ fn write_out(path: Option<&Path>, text: &str) -> Result<(), Fatal> {
 /// Merges the configuration file and the command line into run options.
 fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptions, Fatal> {
     let c = &loaded.config;
-    let rel = |p: &PathBuf| if p.is_absolute() { p.clone() } else { loaded.dir.join(p) };
+    let rel = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            loaded.dir.join(p)
+        }
+    };
     let fail_on = match args.fail_on.as_deref().or(c.fail_on.as_deref()) {
         Some(s) => s.parse::<Severity>().map_err(Fatal)?,
         None => Severity::Low,
@@ -84,9 +92,25 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
     }
     let mut severity_overrides = std::collections::BTreeMap::new();
     for (rule, sev) in &c.severity {
-        severity_overrides.insert(rule.clone(), sev.parse::<Severity>().map_err(|e| Fatal(format!("{}: severity of {rule}: {e}", loaded.path.as_deref().unwrap_or(Path::new(".runeguard.yaml")).display())))?);
+        severity_overrides.insert(
+            rule.clone(),
+            sev.parse::<Severity>().map_err(|e| {
+                Fatal(format!(
+                    "{}: severity of {rule}: {e}",
+                    loaded
+                        .path
+                        .as_deref()
+                        .unwrap_or(Path::new(".runeguard.yaml"))
+                        .display()
+                ))
+            })?,
+        );
     }
-    let baseline = match args.baseline.clone().or_else(|| c.baseline.as_ref().map(rel)) {
+    let baseline = match args
+        .baseline
+        .clone()
+        .or_else(|| c.baseline.as_ref().map(rel))
+    {
         Some(p) => Some(Baseline::load(&p).map_err(Fatal)?),
         None => None,
     };
@@ -99,8 +123,13 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
     if let Some(i) = paths.iter().position(|p| p.as_os_str() == "-") {
         paths.remove(i);
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
-        let name = args.stdin_filename.clone().unwrap_or_else(|| "stdin.yaml".into());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "stdin.yaml".into());
         stdin = Some((name, text));
     } else if paths.is_empty() {
         paths.push(PathBuf::from("."));
@@ -109,7 +138,16 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
         paths,
         stdin,
         policy: policy_options(&args.policy, loaded),
-        select: args.select.iter().cloned().chain(if args.select.is_empty() { c.select.clone() } else { Vec::new() }).collect(),
+        select: args
+            .select
+            .iter()
+            .cloned()
+            .chain(if args.select.is_empty() {
+                c.select.clone()
+            } else {
+                Vec::new()
+            })
+            .collect(),
         ignore: args.ignore.iter().chain(c.ignore.iter()).cloned().collect(),
         frameworks,
         fail_on,
@@ -117,12 +155,27 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
         exclude: {
             let here = discover::normalize(Path::new("."), &cwd());
             let conf = discover::normalize(&loaded.dir, &cwd());
-            args.exclude.iter().map(|g| discover::anchor_glob(g, &here)).chain(c.exclude.iter().map(|g| discover::anchor_glob(g, &conf))).collect()
+            args.exclude
+                .iter()
+                .map(|g| discover::anchor_glob(g, &here))
+                .chain(c.exclude.iter().map(|g| discover::anchor_glob(g, &conf)))
+                .collect()
         },
         severity_overrides,
         path_ignores: {
             let conf = discover::normalize(&loaded.dir, &cwd());
-            c.per_path_ignores.iter().flat_map(|pi| pi.paths.iter().map(|p| (discover::anchor_glob(p, &conf), pi.rules.clone(), pi.reason.clone()))).collect()
+            c.per_path_ignores
+                .iter()
+                .flat_map(|pi| {
+                    pi.paths.iter().map(|p| {
+                        (
+                            discover::anchor_glob(p, &conf),
+                            pi.rules.clone(),
+                            pi.reason.clone(),
+                        )
+                    })
+                })
+                .collect()
         },
         baseline,
         shard,
@@ -131,11 +184,29 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
 }
 
 fn policy_options(args: &PolicyArgs, loaded: &config::Loaded) -> PolicyOptions {
-    let rel = |p: &PathBuf| if p.is_absolute() { p.clone() } else { loaded.dir.join(p) };
+    let rel = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            loaded.dir.join(p)
+        }
+    };
     PolicyOptions {
         builtin: !args.no_builtin,
-        policy_dirs: loaded.config.policies.iter().map(rel).chain(args.policy.iter().cloned()).collect(),
-        data_files: loaded.config.data.iter().map(rel).chain(args.data.iter().cloned()).collect(),
+        policy_dirs: loaded
+            .config
+            .policies
+            .iter()
+            .map(rel)
+            .chain(args.policy.iter().cloned())
+            .collect(),
+        data_files: loaded
+            .config
+            .data
+            .iter()
+            .map(rel)
+            .chain(args.data.iter().cloned())
+            .collect(),
         include_tests: false,
     }
 }
@@ -152,7 +223,11 @@ fn formats(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
             Some((n, f)) => (n, Some(PathBuf::from(f))),
             None => (spec.as_str(), None),
         };
-        let format = Format::parse(name).ok_or_else(|| Fatal(format!("unknown format {name:?} (expected human, table, sarif, json or junit)")))?;
+        let format = Format::parse(name).ok_or_else(|| {
+            Fatal(format!(
+                "unknown format {name:?} (expected human, table, sarif, json or junit)"
+            ))
+        })?;
         out.push((format, file));
     }
     if out.is_empty() {
@@ -161,7 +236,9 @@ fn formats(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
     let to_stdout = out.iter().filter(|(_, f)| f.is_none()).count();
     if let Some(o) = &args.output {
         if to_stdout != 1 {
-            return Err(Fatal("--output applies to exactly one --format without `=FILE`".into()));
+            return Err(Fatal(
+                "--output applies to exactly one --format without `=FILE`".into(),
+            ));
         }
         for (_, f) in out.iter_mut().filter(|(_, f)| f.is_none()) {
             *f = Some(o.clone());
@@ -176,7 +253,11 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true),
+        ColorChoice::Auto => {
+            stream_is_tty
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+        }
     }
 }
 
@@ -186,7 +267,12 @@ fn progress_bar(quiet: bool) -> Option<(Progress, indicatif::ProgressBar)> {
         return None;
     }
     let bar = indicatif::ProgressBar::hidden();
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} files {wide_bar} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} checking {pos}/{len} files {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     let start = std::time::Instant::now();
     let b = bar.clone();
     let cb = Progress(Arc::new(move |done, total| {
@@ -209,12 +295,20 @@ fn summary_line(r: &RunReport) -> String {
         }
     }
     let suppressed = r.findings.len() - active.len();
-    let errors = r.problems.iter().filter(|p| p.level == ProblemLevel::Error).count();
+    let errors = r
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+        .count();
     let mut s = format!(
         "runeguard: {} finding{}{} in {} file{} ({} document{}, {} rule{})",
         active.len(),
         if active.len() == 1 { "" } else { "s" },
-        if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) },
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        },
         r.files,
         if r.files == 1 { "" } else { "s" },
         r.documents,
@@ -226,10 +320,16 @@ fn summary_line(r: &RunReport) -> String {
         s.push_str(&format!(", {suppressed} suppressed"));
     }
     if r.fixed_from_baseline > 0 {
-        s.push_str(&format!(", {} fixed since the baseline", r.fixed_from_baseline));
+        s.push_str(&format!(
+            ", {} fixed since the baseline",
+            r.fixed_from_baseline
+        ));
     }
     if errors > 0 {
-        s.push_str(&format!("; {errors} problem{} kept something from being checked (exit 2)", if errors == 1 { "" } else { "s" }));
+        s.push_str(&format!(
+            "; {errors} problem{} kept something from being checked (exit 2)",
+            if errors == 1 { "" } else { "s" }
+        ));
     } else if r.has_failures() {
         s.push_str(&format!("; failing at --fail-on {}", r.fail_on));
     }
@@ -261,14 +361,20 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
     }
     if !args.verbose {
         // Notes stay in the machine formats; the terminal shows them with --verbose.
-        let has_machine = formats.iter().any(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Junit));
+        let has_machine = formats
+            .iter()
+            .any(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Junit));
         if !has_machine {
             report.problems.retain(|p| p.level == ProblemLevel::Error);
         }
     }
     for (format, file) in &formats {
         let to_tty = file.is_none() && std::io::stdout().is_terminal();
-        let opts = RenderOptions { color: use_color(args.color, to_tty), links: to_tty, width: None };
+        let opts = RenderOptions {
+            color: use_color(args.color, to_tty),
+            links: to_tty,
+            width: None,
+        };
         let mut shown = report.clone();
         if matches!(format, Format::Human | Format::Table) && !args.verbose {
             shown.problems.retain(|p| p.level == ProblemLevel::Error);
@@ -295,11 +401,17 @@ fn load_policies(args: &PolicyArgs) -> Result<PolicySet, Fatal> {
 fn rules(args: crate::cli::RulesArgs) -> Result<u8, Fatal> {
     let set = load_policies(&args.policy)?;
     let framework = match &args.framework {
-        Some(f) => Some(Framework::parse(f).ok_or_else(|| Fatal(format!("unknown framework {f:?}")))?),
+        Some(f) => {
+            Some(Framework::parse(f).ok_or_else(|| Fatal(format!("unknown framework {f:?}")))?)
+        }
         None => None,
     };
     let input = match &args.input_type {
-        Some(t) => Some(crate::input::InputType::parse(t).ok_or_else(|| Fatal(format!("unknown input type {t:?} (expected kubernetes, postgres or config)")))?),
+        Some(t) => Some(crate::input::InputType::parse(t).ok_or_else(|| {
+            Fatal(format!(
+                "unknown input type {t:?} (expected kubernetes, postgres or config)"
+            ))
+        })?),
         None => None,
     };
     let selected: Vec<&Arc<Rule>> = set
@@ -310,7 +422,11 @@ fn rules(args: crate::cli::RulesArgs) -> Result<u8, Fatal> {
         .collect();
     let text = crate::catalog::render(&selected, args.format, framework);
     write_out(None, &text)?;
-    Ok(if set.problems_all().is_empty() { EXIT_OK } else { EXIT_ERROR })
+    Ok(if set.problems_all().is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
 }
 
 fn explain(args: crate::cli::ExplainArgs) -> Result<u8, Fatal> {
@@ -319,7 +435,12 @@ fn explain(args: crate::cli::ExplainArgs) -> Result<u8, Fatal> {
         .rules
         .iter()
         .find(|r| r.id.eq_ignore_ascii_case(&args.rule) || r.name == args.rule)
-        .ok_or_else(|| Fatal(format!("no rule {:?}; `runeguard rules` lists them", args.rule)))?;
+        .ok_or_else(|| {
+            Fatal(format!(
+                "no rule {:?}; `runeguard rules` lists them",
+                args.rule
+            ))
+        })?;
     write_out(None, &crate::catalog::explain(rule))?;
     Ok(EXIT_OK)
 }
@@ -330,26 +451,57 @@ fn baseline(cmd: BaselineCommand) -> Result<u8, Fatal> {
         BaselineCommand::Update(a) => (a, true),
     };
     let loaded = load_config(args.policy.config.as_deref())?;
-    let check_args = CheckArgs { paths: args.paths.clone(), policy: args.policy.clone(), ..Default::default() };
+    let check_args = CheckArgs {
+        paths: args.paths.clone(),
+        policy: args.policy.clone(),
+        ..Default::default()
+    };
     let mut opts = check_options(&check_args, &loaded)?;
     opts.baseline = None;
-    let previous = if update { Some(Baseline::load(&args.file).map_err(Fatal)?) } else { None };
+    let previous = if update {
+        Some(Baseline::load(&args.file).map_err(Fatal)?)
+    } else {
+        None
+    };
     let report = crate::run::check(&opts);
     let baseline = Baseline::from_findings(&report.findings);
-    std::fs::write(&args.file, baseline.to_json()).map_err(|e| Fatal(format!("cannot write {}: {e}", args.file.display())))?;
+    std::fs::write(&args.file, baseline.to_json())
+        .map_err(|e| Fatal(format!("cannot write {}: {e}", args.file.display())))?;
     let n = baseline.findings.len();
     match previous {
         Some(prev) => {
-            let added = baseline.findings.keys().filter(|k| !prev.findings.contains_key(*k)).count();
-            let removed = prev.findings.keys().filter(|k| !baseline.findings.contains_key(*k)).count();
-            eprintln!("runeguard: baseline {} updated: {n} findings ({added} new, {removed} fixed)", args.file.display());
+            let added = baseline
+                .findings
+                .keys()
+                .filter(|k| !prev.findings.contains_key(*k))
+                .count();
+            let removed = prev
+                .findings
+                .keys()
+                .filter(|k| !baseline.findings.contains_key(*k))
+                .count();
+            eprintln!(
+                "runeguard: baseline {} updated: {n} findings ({added} new, {removed} fixed)",
+                args.file.display()
+            );
         }
-        None => eprintln!("runeguard: baseline {} created with {n} findings", args.file.display()),
+        None => eprintln!(
+            "runeguard: baseline {} created with {n} findings",
+            args.file.display()
+        ),
     }
-    for p in report.problems.iter().filter(|p| p.level == ProblemLevel::Error) {
+    for p in report
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+    {
         eprintln!("runeguard: {p}");
     }
-    Ok(if report.has_errors() { EXIT_ERROR } else { EXIT_OK })
+    Ok(if report.has_errors() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
@@ -357,13 +509,27 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
     let mut out = String::new();
     let mut code = EXIT_OK;
     for path in files {
-        let c = discover::Candidate { display: discover::display_path(path, &cwd), path: path.clone(), explicit: true };
+        let c = discover::Candidate {
+            display: discover::display_path(path, &cwd),
+            path: path.clone(),
+            explicit: true,
+        };
         let loaded = match discover::read(&c) {
             Ok(file) => classify::load(&file, true),
-            Err(p) => crate::input::Loaded { documents: Vec::new(), problems: vec![p] },
+            Err(p) => crate::input::Loaded {
+                documents: Vec::new(),
+                problems: vec![p],
+            },
         };
         for d in &loaded.documents {
-            out.push_str(&format!("# {} document {}: {} ({}) — {}\n", d.file.path, d.index + 1, d.input_type, d.subtype, d.resource));
+            out.push_str(&format!(
+                "# {} document {}: {} ({}) — {}\n",
+                d.file.path,
+                d.index + 1,
+                d.input_type,
+                d.subtype,
+                d.resource
+            ));
             out.push_str(&serde_json::to_string_pretty(&d.value).unwrap_or_default());
             out.push('\n');
         }
@@ -384,9 +550,13 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
 fn init(force: bool) -> Result<u8, Fatal> {
     let path = Path::new(config::FILE_NAMES[0]);
     if path.exists() && !force {
-        return Err(Fatal(format!("{} exists; use --force to overwrite it", path.display())));
+        return Err(Fatal(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        )));
     }
-    std::fs::write(path, config::STARTER).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(path, config::STARTER)
+        .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
     let snippets = format!(
         "wrote {}\n\n# .pre-commit-config.yaml\nrepos:\n  - repo: https://github.com/runeguard/runeguard\n    rev: v{v}\n    hooks:\n      - id: runeguard\n\n# GitHub Actions (code scanning)\n      - run: runeguard check --fail-on high --format human --format sarif=results.sarif .\n      - uses: github/codeql-action/upload-sarif@v3\n        if: always()\n        with:\n          sarif_file: results.sarif\n          category: runeguard\n\n# GitLab CI\nrruneguard:\n  script: runeguard check --format human --format junit=runeguard.xml .\n  artifacts:\n    when: always\n    reports:\n      junit: runeguard.xml\n",
         path.display(),
@@ -404,13 +574,31 @@ pub fn report_fatal(f: &Fatal) {
 
 /// Embedded fixture examples for `explain` (first document of the fail and pass fixtures).
 pub fn rule_examples(rule: &Rule) -> (Option<String>, Option<String>) {
-    let stem = rule.source.rsplit('/').next().unwrap_or("").trim_end_matches(".rego");
+    let stem = rule
+        .source
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".rego");
     let dir = rule.source.rsplit('/').nth(1).unwrap_or("");
     let find = |kind: &str| {
-        embedded::under(&format!("fixtures/{dir}/{stem}.{kind}.")).next().map(|(p, text)| {
-            let first = if p.ends_with(".sql") { text.to_string() } else { text.split("\n---").next().unwrap_or(text).to_string() };
-            first.lines().map(strip_expect_marker).collect::<Vec<_>>().join("\n").trim_start_matches('\n').to_string() + "\n"
-        })
+        embedded::under(&format!("fixtures/{dir}/{stem}.{kind}."))
+            .next()
+            .map(|(p, text)| {
+                let first = if p.ends_with(".sql") {
+                    text.to_string()
+                } else {
+                    text.split("\n---").next().unwrap_or(text).to_string()
+                };
+                first
+                    .lines()
+                    .map(strip_expect_marker)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim_start_matches('\n')
+                    .to_string()
+                    + "\n"
+            })
     };
     (find("fail"), find("pass"))
 }

@@ -29,18 +29,35 @@ pub fn render(rules: &[&Arc<Rule>], format: CatalogFormat, framework: Option<Fra
             } else {
                 s.push_str("# runeguard rules\n\n");
             }
-            s.push_str("| id | name | severity | input | title | controls |\n|---|---|---|---|---|---|\n");
+            s.push_str(
+                "| id | name | severity | input | title | controls |\n|---|---|---|---|---|---|\n",
+            );
             for r in rules {
-                s.push_str(&format!("| {} | {} | {} | {} | {} | {} |\n", r.id, r.name, r.severity, r.input, r.title.replace('|', "\\|"), controls_text(r, framework).replace('|', "\\|")));
+                s.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    r.id,
+                    r.name,
+                    r.severity,
+                    r.input,
+                    r.title.replace('|', "\\|"),
+                    controls_text(r, framework).replace('|', "\\|")
+                ));
             }
             s
         }
         CatalogFormat::Table => {
             let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            t.load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
             t.set_header(vec!["id", "name", "severity", "input", "title"]);
             for r in rules {
-                t.add_row(vec![r.id.clone(), r.name.clone(), r.severity.to_string(), r.input.to_string(), r.title.clone()]);
+                t.add_row(vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.severity.to_string(),
+                    r.input.to_string(),
+                    r.title.clone(),
+                ]);
             }
             format!("{t}\n{} rules\n", rules.len())
         }
@@ -48,7 +65,10 @@ pub fn render(rules: &[&Arc<Rule>], format: CatalogFormat, framework: Option<Fra
 }
 
 pub fn explain(rule: &Rule) -> String {
-    let mut s = format!("{} {} ({}, {})\n\n{}\n\n{}\n", rule.id, rule.name, rule.severity, rule.input, rule.title, rule.description);
+    let mut s = format!(
+        "{} {} ({}, {})\n\n{}\n\n{}\n",
+        rule.id, rule.name, rule.severity, rule.input, rule.title, rule.description
+    );
     if !rule.rationale.is_empty() {
         s.push_str(&format!("\nWhy it matters\n  {}\n", rule.rationale));
     }
@@ -81,5 +101,13 @@ pub fn explain(rule: &Rule) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect()
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect()
 }

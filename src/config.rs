@@ -84,12 +84,23 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
     let file = SourceFile::new(shown.to_string(), None, text.to_string());
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if let Some(e) = err {
-        return Err(Problem::error(shown, Some(e.pos), format!("invalid configuration: {}", e.message)));
+        return Err(Problem::error(
+            shown,
+            Some(e.pos),
+            format!("invalid configuration: {}", e.message),
+        ));
     }
-    let Some(doc) = docs.first() else { return Ok(Config::default()) };
-    let (value, spans, issues) = resolve(&doc.root, Schema::Core, &file.text, &file.lines).map_err(|e| Problem::error(shown, Some(e.pos), e.message))?;
+    let Some(doc) = docs.first() else {
+        return Ok(Config::default());
+    };
+    let (value, spans, issues) = resolve(&doc.root, Schema::Core, &file.text, &file.lines)
+        .map_err(|e| Problem::error(shown, Some(e.pos), e.message))?;
     if let Some(i) = issues.first() {
-        return Err(Problem::error(shown, Some(i.pos), format!("invalid configuration: {}", i.message)));
+        return Err(Problem::error(
+            shown,
+            Some(i.pos),
+            format!("invalid configuration: {}", i.message),
+        ));
     }
     if value.is_null() {
         return Ok(Config::default());
@@ -103,7 +114,12 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
     })
 }
 
-fn find_key(v: &serde_json::Value, spans: &crate::input::span::SpanTree, key: &str, path: &mut Vec<PathSeg>) -> Option<Pos> {
+fn find_key(
+    v: &serde_json::Value,
+    spans: &crate::input::span::SpanTree,
+    key: &str,
+    path: &mut Vec<PathSeg>,
+) -> Option<Pos> {
     match v {
         serde_json::Value::Object(m) => {
             for (k, child) in m {
@@ -142,17 +158,36 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
         Some(p) => Some(p.to_path_buf()),
         None => find_upward(cwd),
     };
-    let Some(path) = path else { return Ok(Loaded { config: Config::default(), path: None, dir: cwd.to_path_buf() }) };
+    let Some(path) = path else {
+        return Ok(Loaded {
+            config: Config::default(),
+            path: None,
+            dir: cwd.to_path_buf(),
+        });
+    };
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| Problem::error(&shown, None, format!("cannot read configuration: {e}")))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Problem::error(&shown, None, format!("cannot read configuration: {e}")))?;
     let config = parse(&shown, &text)?;
     for pi in &config.per_path_ignores {
         if pi.reason.trim().is_empty() {
-            return Err(Problem::error(&shown, None, "every per-path-ignores entry needs a reason"));
+            return Err(Problem::error(
+                &shown,
+                None,
+                "every per-path-ignores entry needs a reason",
+            ));
         }
     }
-    let dir = path.parent().map(Path::to_path_buf).filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| cwd.to_path_buf());
-    Ok(Loaded { config, path: Some(path), dir })
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| cwd.to_path_buf());
+    Ok(Loaded {
+        config,
+        path: Some(path),
+        dir,
+    })
 }
 
 /// The starter configuration written by `runeguard init`.

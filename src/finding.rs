@@ -64,6 +64,12 @@ impl Finding {
 
     /// The order every report uses: file, position, rule, message.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.file.path, self.span.start.line, self.span.start.column, &self.rule.id, &self.message)
+        (
+            &self.file.path,
+            self.span.start.line,
+            self.span.start.column,
+            &self.rule.id,
+            &self.message,
+        )
     }
 }

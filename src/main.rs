@@ -16,7 +16,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // --help and --version are not errors; bad usage is exit 2.
-            return ExitCode::from(if e.use_stderr() { runeguard::app::EXIT_ERROR } else { runeguard::app::EXIT_OK });
+            return ExitCode::from(if e.use_stderr() {
+                runeguard::app::EXIT_ERROR
+            } else {
+                runeguard::app::EXIT_OK
+            });
         }
     };
     match runeguard::app::run(cli) {

@@ -18,7 +18,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,7 +63,9 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            _ => Err(format!("unknown severity {s:?} (expected critical, high, medium, low or info)")),
+            _ => Err(format!(
+                "unknown severity {s:?} (expected critical, high, medium, low or info)"
+            )),
         }
     }
 }
@@ -78,7 +86,13 @@ pub enum Framework {
 }
 
 impl Framework {
-    pub const ALL: [Framework; 5] = [Framework::Nist80053, Framework::NistCsf2, Framework::Soc2, Framework::ZeroTrust, Framework::CisKubernetes];
+    pub const ALL: [Framework; 5] = [
+        Framework::Nist80053,
+        Framework::NistCsf2,
+        Framework::Soc2,
+        Framework::ZeroTrust,
+        Framework::CisKubernetes,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -155,7 +169,11 @@ impl Rule {
     /// The documentation page of a built-in rule.
     pub fn help_uri(&self) -> Option<String> {
         match self.origin {
-            Origin::Builtin => Some(format!("{}/docs/rules/{}.md", crate::REPOSITORY_URL, self.id)),
+            Origin::Builtin => Some(format!(
+                "{}/docs/rules/{}.md",
+                crate::REPOSITORY_URL,
+                self.id
+            )),
             Origin::User => self.related.first().cloned(),
         }
     }
@@ -172,6 +190,9 @@ impl Rule {
         }
         self.id.eq_ignore_ascii_case(s)
             || self.name == s
-            || self.id.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase())
+            || self
+                .id
+                .to_ascii_uppercase()
+                .starts_with(&s.to_ascii_uppercase())
     }
 }

@@ -49,7 +49,10 @@ impl Default for CheckOptions {
         CheckOptions {
             paths: vec![PathBuf::from(".")],
             stdin: None,
-            policy: PolicyOptions { builtin: true, ..Default::default() },
+            policy: PolicyOptions {
+                builtin: true,
+                ..Default::default()
+            },
             select: Vec::new(),
             ignore: Vec::new(),
             frameworks: Vec::new(),
@@ -81,7 +84,13 @@ pub fn active_rules(set: &PolicySet, opts: &CheckOptions) -> Vec<Arc<Rule>> {
         .iter()
         .filter(|r| opts.select.is_empty() || opts.select.iter().any(|s| r.matches_selector(s)))
         .filter(|r| !opts.ignore.iter().any(|s| r.matches_selector(s)))
-        .filter(|r| opts.frameworks.is_empty() || opts.frameworks.iter().any(|f| r.controls.get(f).is_some_and(|c| !c.is_empty())))
+        .filter(|r| {
+            opts.frameworks.is_empty()
+                || opts
+                    .frameworks
+                    .iter()
+                    .any(|f| r.controls.get(f).is_some_and(|c| !c.is_empty()))
+        })
         .cloned()
         .collect()
 }
@@ -99,9 +108,19 @@ struct FileOutcome {
 }
 
 /// Turns a rule's hit on a document into a located finding.
-pub fn to_finding(hit: Hit, doc: &Document, path: Vec<PathSeg>, overrides: &BTreeMap<String, Severity>) -> Finding {
+pub fn to_finding(
+    hit: Hit,
+    doc: &Document,
+    path: Vec<PathSeg>,
+    overrides: &BTreeMap<String, Severity>,
+) -> Finding {
     let resolved = doc.spans.resolve(&path);
-    let severity = overrides.get(&hit.rule.id).or_else(|| overrides.get(&hit.rule.name)).copied().or(hit.severity).unwrap_or(hit.rule.severity);
+    let severity = overrides
+        .get(&hit.rule.id)
+        .or_else(|| overrides.get(&hit.rule.name))
+        .copied()
+        .or(hit.severity)
+        .unwrap_or(hit.rule.severity);
     let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
     Finding {
         rule: hit.rule,
@@ -118,7 +137,14 @@ pub fn to_finding(hit: Hit, doc: &Document, path: Vec<PathSeg>, overrides: &BTre
 }
 
 fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
-    Problem::error(&doc.file.path, Some(doc.span().start), format!("rule {} ({}) failed on {}: {}", f.rule.id, f.rule.name, doc.resource, f.message))
+    Problem::error(
+        &doc.file.path,
+        Some(doc.span().start),
+        format!(
+            "rule {} ({}) failed on {}: {}",
+            f.rule.id, f.rule.name, doc.resource, f.message
+        ),
+    )
 }
 
 fn process_file(
@@ -137,21 +163,34 @@ fn process_file(
     out.problems = loaded.problems;
     out.documents = loaded.documents.len();
     if explicit && loaded.documents.is_empty() && out.problems.is_empty() {
-        out.problems.push(Problem::note(&file.path, None, "no rules apply: the file holds no Kubernetes object, schema or configuration document"));
+        out.problems.push(Problem::note(
+            &file.path,
+            None,
+            "no rules apply: the file holds no Kubernetes object, schema or configuration document",
+        ));
     }
     for doc in loaded.documents {
-        let applicable: Vec<&Arc<Rule>> = doc_rules.iter().filter(|r| r.applies_to(doc.input_type, &doc.subtype)).collect();
-        let (hits, failures) = ev.evaluate_document(&doc.value, doc.input_type, &doc.subtype, &applicable);
-        out.problems.extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
+        let applicable: Vec<&Arc<Rule>> = doc_rules
+            .iter()
+            .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
+            .collect();
+        let (hits, failures) =
+            ev.evaluate_document(&doc.value, doc.input_type, &doc.subtype, &applicable);
+        out.problems
+            .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
         let first = out.findings.len();
         for hit in hits {
             let path = hit.path.clone();
-            out.findings.push(to_finding(hit, &doc, path, &opts.severity_overrides));
+            out.findings
+                .push(to_finding(hit, &doc, path, &opts.severity_overrides));
         }
         if doc.input_type == InputType::Kubernetes {
             suppress::apply_annotations(&doc, &mut out.findings[first..]);
         }
-        if project_rules.iter().any(|r| r.applies_to(doc.input_type, &doc.subtype)) {
+        if project_rules
+            .iter()
+            .any(|r| r.applies_to(doc.input_type, &doc.subtype))
+        {
             out.kept.push(doc);
         }
     }
@@ -163,7 +202,14 @@ fn process_file(
 pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Evaluates the whole-project rules over every kept document of their input type.
-fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document], opts: &CheckOptions, findings: &mut Vec<Finding>, problems: &mut Vec<Problem>) {
+fn run_project_rules(
+    ev: &mut Evaluator,
+    rules: &[Arc<Rule>],
+    docs: &[Document],
+    opts: &CheckOptions,
+    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
+) {
     // Rules that see the same documents share one input.
     let mut groups: BTreeMap<(InputType, Vec<String>), Vec<&Arc<Rule>>> = BTreeMap::new();
     for r in rules {
@@ -172,7 +218,10 @@ fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document],
         groups.entry((r.input, kinds)).or_default().push(r);
     }
     for ((input_type, _), group) in groups {
-        let selected: Vec<&Document> = docs.iter().filter(|d| group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type).collect();
+        let selected: Vec<&Document> = docs
+            .iter()
+            .filter(|d| group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type)
+            .collect();
         if selected.is_empty() {
             continue;
         }
@@ -183,11 +232,20 @@ fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document],
         });
         let (hits, failures) = ev.evaluate(&input, &group);
         for f in failures {
-            problems.push(Problem::error(&f.rule.source, None, format!("whole-project rule {} ({}) failed: {}", f.rule.id, f.rule.name, f.message)));
+            problems.push(Problem::error(
+                &f.rule.source,
+                None,
+                format!(
+                    "whole-project rule {} ({}) failed: {}",
+                    f.rule.id, f.rule.name, f.message
+                ),
+            ));
         }
         for hit in hits {
             let target = match hit.path.as_slice() {
-                [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => selected.get(*i).map(|d| (*d, rest.to_vec())),
+                [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => {
+                    selected.get(*i).map(|d| (*d, rest.to_vec()))
+                }
                 _ => None,
             };
             match target {
@@ -208,8 +266,16 @@ fn run_project_rules(ev: &mut Evaluator, rules: &[Arc<Rule>], docs: &[Document],
 pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let rules = active_rules(set, opts);
-    let doc_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Document).cloned().collect();
-    let project_rules: Vec<Arc<Rule>> = rules.iter().filter(|r| r.scope == Scope::Project).cloned().collect();
+    let doc_rules: Vec<Arc<Rule>> = rules
+        .iter()
+        .filter(|r| r.scope == Scope::Document)
+        .cloned()
+        .collect();
+    let project_rules: Vec<Arc<Rule>> = rules
+        .iter()
+        .filter(|r| r.scope == Scope::Project)
+        .cloned()
+        .collect();
     let mut problems = Vec::new();
 
     let mut exclude = globset::GlobSetBuilder::new();
@@ -218,10 +284,16 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
             Ok(g) => {
                 exclude.add(g);
             }
-            Err(e) => problems.push(Problem::error("--exclude", None, format!("invalid glob {pattern:?}: {e}"))),
+            Err(e) => problems.push(Problem::error(
+                "--exclude",
+                None,
+                format!("invalid glob {pattern:?}: {e}"),
+            )),
         }
     }
-    let exclude = exclude.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let exclude = exclude
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
 
     let mut candidates = Vec::new();
     if !opts.paths.is_empty() {
@@ -249,8 +321,13 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
                 || Evaluator::new(set),
                 |ev, c| {
                     let o = match discover::read(c) {
-                        Ok(file) => process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts),
-                        Err(p) => FileOutcome { problems: vec![p], ..Default::default() },
+                        Ok(file) => {
+                            process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts)
+                        }
+                        Err(p) => FileOutcome {
+                            problems: vec![p],
+                            ..Default::default()
+                        },
                     };
                     tick();
                     o
@@ -261,7 +338,14 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
             let mut ev = Evaluator::new(set);
             let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
             let file = SourceFile::new(name.clone(), None, text);
-            outcomes.push(process_file(&mut ev, file, true, &doc_rules, &project_rules, opts));
+            outcomes.push(process_file(
+                &mut ev,
+                file,
+                true,
+                &doc_rules,
+                &project_rules,
+                opts,
+            ));
             tick();
         }
         outcomes
@@ -289,23 +373,50 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     if !project_rules.is_empty() {
         kept.sort_by(|a, b| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
         let mut ev = Evaluator::new(set);
-        run_project_rules(&mut ev, &project_rules, &kept, opts, &mut findings, &mut problems);
+        run_project_rules(
+            &mut ev,
+            &project_rules,
+            &kept,
+            opts,
+            &mut findings,
+            &mut problems,
+        );
     }
     drop(kept);
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
     // Directives in files with no finding at all suppress nothing.
-    let with_findings: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.path.as_str()).collect();
-    let clean: Vec<Arc<SourceFile>> = directive_files.into_iter().filter(|f| !with_findings.contains(f.path.as_str())).collect();
+    let with_findings: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f.file.path.as_str()).collect();
+    let clean: Vec<Arc<SourceFile>> = directive_files
+        .into_iter()
+        .filter(|f| !with_findings.contains(f.path.as_str()))
+        .collect();
     problems.extend(suppress::unused_in_clean_files(&clean, &rules));
 
     finish(findings, problems, rules, files, documents, opts)
 }
 
 /// Sorts, deduplicates, fingerprints and applies suppressions.
-fn finish(mut findings: Vec<Finding>, mut problems: Vec<Problem>, rules: Vec<Arc<Rule>>, files: usize, documents: usize, opts: &CheckOptions) -> RunReport {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.span.end.cmp(&b.span.end)));
-    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message && a.file.path == b.file.path);
+fn finish(
+    mut findings: Vec<Finding>,
+    mut problems: Vec<Problem>,
+    rules: Vec<Arc<Rule>>,
+    files: usize,
+    documents: usize,
+    opts: &CheckOptions,
+) -> RunReport {
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.span.end.cmp(&b.span.end))
+    });
+    findings.dedup_by(|a, b| {
+        a.rule.id == b.rule.id
+            && a.span == b.span
+            && a.message == b.message
+            && a.file.path == b.file.path
+    });
     // Two findings of one rule on one node: keep fingerprints unique, deterministically.
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in &mut findings {

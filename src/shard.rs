@@ -9,7 +9,10 @@ pub fn select(files: Vec<Candidate>, index: usize, count: usize) -> Vec<Candidat
     if count <= 1 {
         return files;
     }
-    files.into_iter().filter(|c| shard_of(&c.display, count) + 1 == index).collect()
+    files
+        .into_iter()
+        .filter(|c| shard_of(&c.display, count) + 1 == index)
+        .collect()
 }
 
 pub fn shard_of(path: &str, count: usize) -> usize {
@@ -21,9 +24,17 @@ pub fn shard_of(path: &str, count: usize) -> usize {
 
 /// Parses `I/N` (1 ≤ I ≤ N).
 pub fn parse(s: &str) -> Result<(usize, usize), String> {
-    let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard {s:?}: expected I/N, e.g. 1/4"))?;
-    let i: usize = i.trim().parse().map_err(|_| format!("--shard {s:?}: I is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("--shard {s:?}: N is not a number"))?;
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("--shard {s:?}: expected I/N, e.g. 1/4"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard {s:?}: I is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard {s:?}: N is not a number"))?;
     if n == 0 || i == 0 || i > n {
         return Err(format!("--shard {s:?}: need 1 ≤ I ≤ N"));
     }
@@ -36,7 +47,13 @@ mod tests {
 
     #[test]
     fn shards_partition_the_files() {
-        let files: Vec<Candidate> = (0..100).map(|i| Candidate { display: format!("f{i}.yaml"), path: format!("f{i}.yaml").into(), explicit: false }).collect();
+        let files: Vec<Candidate> = (0..100)
+            .map(|i| Candidate {
+                display: format!("f{i}.yaml"),
+                path: format!("f{i}.yaml").into(),
+                explicit: false,
+            })
+            .collect();
         let total: usize = (1..=4).map(|i| select(files.clone(), i, 4).len()).sum();
         assert_eq!(total, 100);
         assert!(parse("0/3").is_err());

@@ -54,18 +54,29 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
         let t = l.trim();
         t.is_empty() || t.starts_with('#') || t.starts_with("--")
     };
-    let is_doc_separator = |l: &str| l.starts_with("---") && !l.starts_with("----") && l[3..].trim().is_empty() || l.trim() == "---";
+    let is_doc_separator = |l: &str| {
+        l.starts_with("---") && !l.starts_with("----") && l[3..].trim().is_empty()
+            || l.trim() == "---"
+    };
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some((col, rest)) = directive_in_line(line) else { continue };
+        let Some((col, rest)) = directive_in_line(line) else {
+            continue;
+        };
         let own_line = line[..col].trim().is_empty();
         let (spec, reason) = match rest.split_once("--") {
-            Some((spec, reason)) => (spec, Some(reason.trim().to_string()).filter(|r| !r.is_empty())),
+            Some((spec, reason)) => (
+                spec,
+                Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+            ),
             None => (rest, None),
         };
         let mut rules = Vec::new();
         let mut until = None;
-        for tok in spec.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()) {
+        for tok in spec
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| !t.is_empty())
+        {
             if let Some(d) = tok.strip_prefix("until=") {
                 until = Some(d.to_string());
             } else {
@@ -98,7 +109,15 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
                 document = Some((first, k as u32));
             }
         }
-        out.push(Directive { line: i as u32 + 1, column: col as u32 + 1, rules, reason, until, own_line, document });
+        out.push(Directive {
+            line: i as u32 + 1,
+            column: col as u32 + 1,
+            rules,
+            reason,
+            until,
+            own_line,
+            document,
+        });
     }
     out
 }
@@ -109,7 +128,10 @@ pub fn today() -> String {
     if let Ok(d) = std::env::var("RUNEGUARD_TODAY") {
         return d;
     }
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = (secs / 86_400) as i64;
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -126,21 +148,41 @@ pub fn today() -> String {
 
 fn valid_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && s.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn rule_matches(rule: &Rule, selector: &str) -> bool {
-    selector.eq_ignore_ascii_case("all") || rule.id.eq_ignore_ascii_case(selector) || rule.name == selector
+    selector.eq_ignore_ascii_case("all")
+        || rule.id.eq_ignore_ascii_case(selector)
+        || rule.name == selector
 }
 
 /// Applies inline comment suppressions of one file to its findings; returns notes about the
 /// directives themselves (no reason, expired, unused).
-fn apply_inline(file: &Arc<SourceFile>, findings: &mut [&mut Finding], active: &BTreeSet<String>, today: &str) -> Vec<Problem> {
+fn apply_inline(
+    file: &Arc<SourceFile>,
+    findings: &mut [&mut Finding],
+    active: &BTreeSet<String>,
+    today: &str,
+) -> Vec<Problem> {
     let mut notes = Vec::new();
     for d in directives(file) {
-        let pos = Some(crate::input::span::Pos { line: d.line, column: d.column, offset: 0 });
+        let pos = Some(crate::input::span::Pos {
+            line: d.line,
+            column: d.column,
+            offset: 0,
+        });
         if d.rules.is_empty() {
-            notes.push(Problem::note(&file.path, pos, "runeguard:ignore names no rule; write `runeguard:ignore RULE-ID -- reason`"));
+            notes.push(Problem::note(
+                &file.path,
+                pos,
+                "runeguard:ignore names no rule; write `runeguard:ignore RULE-ID -- reason`",
+            ));
             continue;
         }
         if let Some(until) = &d.until {
@@ -149,7 +191,14 @@ fn apply_inline(file: &Arc<SourceFile>, findings: &mut [&mut Finding], active: &
                 continue;
             }
             if until.as_str() < today {
-                notes.push(Problem::note(&file.path, pos, format!("runeguard:ignore {} expired on {until}; it no longer suppresses anything", d.rules.join(","))));
+                notes.push(Problem::note(
+                    &file.path,
+                    pos,
+                    format!(
+                        "runeguard:ignore {} expired on {until}; it no longer suppresses anything",
+                        d.rules.join(",")
+                    ),
+                ));
                 continue;
             }
         }
@@ -163,15 +212,30 @@ fn apply_inline(file: &Arc<SourceFile>, findings: &mut [&mut Finding], active: &
                 continue;
             }
             let line = f.span.start.line;
-            let covers = line == d.line || (d.own_line && line == d.line + 1) || d.document.is_some_and(|(a, b)| line >= a && line <= b);
+            let covers = line == d.line
+                || (d.own_line && line == d.line + 1)
+                || d.document.is_some_and(|(a, b)| line >= a && line <= b);
             if covers {
-                f.suppression = Some(Suppression { kind: SuppressionKind::InSource, justification: reason.clone(), origin: format!("{}:{}", file.path, d.line) });
+                f.suppression = Some(Suppression {
+                    kind: SuppressionKind::InSource,
+                    justification: reason.clone(),
+                    origin: format!("{}:{}", file.path, d.line),
+                });
                 used = true;
             }
         }
-        let all_active = d.rules.iter().all(|s| active.iter().any(|a| a.eq_ignore_ascii_case(s)) || s.eq_ignore_ascii_case("all"));
+        let all_active = d.rules.iter().all(|s| {
+            active.iter().any(|a| a.eq_ignore_ascii_case(s)) || s.eq_ignore_ascii_case("all")
+        });
         if !used && all_active {
-            notes.push(Problem::note(&file.path, pos, format!("runeguard:ignore {} suppresses nothing; remove it", d.rules.join(","))));
+            notes.push(Problem::note(
+                &file.path,
+                pos,
+                format!(
+                    "runeguard:ignore {} suppresses nothing; remove it",
+                    d.rules.join(",")
+                ),
+            ));
         }
     }
     notes
@@ -184,7 +248,9 @@ pub fn parse_annotation(value: &str) -> Vec<(String, String)> {
         let p = part.trim();
         let starts_rule = p.split_once(':').is_some_and(|(id, _)| {
             let id = id.trim();
-            !id.is_empty() && !id.contains(' ') && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !id.is_empty()
+                && !id.contains(' ')
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
         match (starts_rule, out.last_mut()) {
             (true, _) => {
@@ -203,7 +269,18 @@ pub fn parse_annotation(value: &str) -> Vec<(String, String)> {
 
 fn annotation_maps(v: &serde_json::Value) -> Vec<&serde_json::Map<String, serde_json::Value>> {
     let mut maps = Vec::new();
-    let paths: [&[&str]; 3] = [&["metadata", "annotations"], &["spec", "template", "metadata", "annotations"], &["spec", "jobTemplate", "spec", "template", "metadata", "annotations"]];
+    let paths: [&[&str]; 3] = [
+        &["metadata", "annotations"],
+        &["spec", "template", "metadata", "annotations"],
+        &[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "annotations",
+        ],
+    ];
     for p in paths {
         let mut cur = Some(v);
         for k in p {
@@ -239,14 +316,24 @@ pub fn apply_annotations(doc: &Document, findings: &mut [Finding]) {
         let container = container_name(doc, &f.path);
         for m in &maps {
             for (key, value) in m.iter() {
-                let applies = key == ANNOTATION || container.is_some_and(|c| key.strip_prefix(ANNOTATION).and_then(|r| r.strip_prefix('.')) == Some(c));
+                let applies = key == ANNOTATION
+                    || container.is_some_and(|c| {
+                        key.strip_prefix(ANNOTATION)
+                            .and_then(|r| r.strip_prefix('.'))
+                            == Some(c)
+                    });
                 if !applies {
                     continue;
                 }
                 let Some(text) = value.as_str() else { continue };
                 for (rule, reason) in parse_annotation(text) {
-                    if rule_matches(&f.rule, &rule) && !reason.is_empty() && f.suppression.is_none() {
-                        f.suppression = Some(Suppression { kind: SuppressionKind::InSource, justification: reason, origin: format!("{}: annotation {key}", doc.resource) });
+                    if rule_matches(&f.rule, &rule) && !reason.is_empty() && f.suppression.is_none()
+                    {
+                        f.suppression = Some(Suppression {
+                            kind: SuppressionKind::InSource,
+                            justification: reason,
+                            origin: format!("{}: annotation {key}", doc.resource),
+                        });
                     }
                 }
             }
@@ -278,17 +365,47 @@ impl Baseline {
     pub fn from_findings(findings: &[Finding]) -> Baseline {
         let findings = findings
             .iter()
-            .filter(|f| f.suppression.as_ref().is_none_or(|s| s.kind == SuppressionKind::External && s.origin.starts_with("baseline")))
-            .map(|f| (f.fingerprint.clone(), BaselineEntry { rule: f.rule.id.clone(), file: f.file.path.clone(), resource: f.resource.clone(), message: f.message.clone() }))
+            .filter(|f| {
+                f.suppression.as_ref().is_none_or(|s| {
+                    s.kind == SuppressionKind::External && s.origin.starts_with("baseline")
+                })
+            })
+            .map(|f| {
+                (
+                    f.fingerprint.clone(),
+                    BaselineEntry {
+                        rule: f.rule.id.clone(),
+                        file: f.file.path.clone(),
+                        resource: f.resource.clone(),
+                        message: f.message.clone(),
+                    },
+                )
+            })
             .collect();
-        Baseline { version: 1, findings, source: String::new() }
+        Baseline {
+            version: 1,
+            findings,
+            source: String::new(),
+        }
     }
 
     pub fn load(path: &std::path::Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
-        let mut b: Baseline = serde_json::from_str(&text).map_err(|e| format!("{}:{}:{}: invalid baseline: {e}", path.display(), e.line(), e.column()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
+        let mut b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}:{}: invalid baseline: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
         if b.version != 1 {
-            return Err(format!("{}: baseline version {} is not supported (expected 1)", path.display(), b.version));
+            return Err(format!(
+                "{}: baseline version {} is not supported (expected 1)",
+                path.display(),
+                b.version
+            ));
         }
         b.source = path.display().to_string();
         Ok(b)
@@ -303,14 +420,24 @@ impl Baseline {
 
 /// Applies every suppression source to the run's findings; returns how many baseline entries
 /// matched no finding (fixed since the baseline was recorded).
-pub fn apply(findings: &mut [Finding], problems: &mut Vec<Problem>, opts: &CheckOptions, rules: &[Arc<Rule>]) -> usize {
-    let active: BTreeSet<String> = rules.iter().flat_map(|r| [r.id.clone(), r.name.clone()]).collect();
+pub fn apply(
+    findings: &mut [Finding],
+    problems: &mut Vec<Problem>,
+    opts: &CheckOptions,
+    rules: &[Arc<Rule>],
+) -> usize {
+    let active: BTreeSet<String> = rules
+        .iter()
+        .flat_map(|r| [r.id.clone(), r.name.clone()])
+        .collect();
     let today = today();
     // Inline comments, file by file (findings are sorted by file).
     let mut by_file: BTreeMap<String, Vec<&mut Finding>> = BTreeMap::new();
     let mut files: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
     for f in findings.iter_mut() {
-        files.entry(f.file.path.clone()).or_insert_with(|| f.file.clone());
+        files
+            .entry(f.file.path.clone())
+            .or_insert_with(|| f.file.clone());
         by_file.entry(f.file.path.clone()).or_default().push(f);
     }
     for (path, mut fs) in by_file {
@@ -321,13 +448,23 @@ pub fn apply(findings: &mut [Finding], problems: &mut Vec<Problem>, opts: &Check
     // Per-path ignores from the configuration.
     let cwd = std::env::current_dir().unwrap_or_default();
     for (glob, selectors, reason) in &opts.path_ignores {
-        let Ok(g) = globset::Glob::new(glob) else { continue };
+        let Ok(g) = globset::Glob::new(glob) else {
+            continue;
+        };
         let m = g.compile_matcher();
         for f in findings.iter_mut().filter(|f| f.suppression.is_none()) {
-            let abs = f.file.fs_path.as_deref().map(|p| crate::input::discover::normalize(p, &cwd));
+            let abs = f
+                .file
+                .fs_path
+                .as_deref()
+                .map(|p| crate::input::discover::normalize(p, &cwd));
             let hit = m.is_match(&f.file.path) || abs.is_some_and(|a| m.is_match(a));
             if hit && selectors.iter().any(|s| f.rule.matches_selector(s)) {
-                f.suppression = Some(Suppression { kind: SuppressionKind::External, justification: reason.clone(), origin: "configuration (per-path-ignores)".into() });
+                f.suppression = Some(Suppression {
+                    kind: SuppressionKind::External,
+                    justification: reason.clone(),
+                    origin: "configuration (per-path-ignores)".into(),
+                });
             }
         }
     }
@@ -339,7 +476,11 @@ pub fn apply(findings: &mut [Finding], problems: &mut Vec<Problem>, opts: &Check
             if b.findings.contains_key(&f.fingerprint) {
                 matched.insert(f.fingerprint.clone());
                 if f.suppression.is_none() {
-                    f.suppression = Some(Suppression { kind: SuppressionKind::External, justification: format!("recorded in the baseline {}", b.source), origin: format!("baseline {}", b.source) });
+                    f.suppression = Some(Suppression {
+                        kind: SuppressionKind::External,
+                        justification: format!("recorded in the baseline {}", b.source),
+                        origin: format!("baseline {}", b.source),
+                    });
                 }
             }
         }
@@ -350,7 +491,10 @@ pub fn apply(findings: &mut [Finding], problems: &mut Vec<Problem>, opts: &Check
 
 /// Files that hold an inline directive but no finding: their directives suppress nothing.
 pub fn unused_in_clean_files(files: &[Arc<SourceFile>], rules: &[Arc<Rule>]) -> Vec<Problem> {
-    let active: BTreeSet<String> = rules.iter().flat_map(|r| [r.id.clone(), r.name.clone()]).collect();
+    let active: BTreeSet<String> = rules
+        .iter()
+        .flat_map(|r| [r.id.clone(), r.name.clone()])
+        .collect();
     let today = today();
     let mut out = Vec::new();
     for file in files {
@@ -378,7 +522,13 @@ mod tests {
     #[test]
     fn annotation_reasons_may_hold_commas() {
         let v = parse_annotation("K8S-001: needs the host, by design, K8S-013: batch job");
-        assert_eq!(v, vec![("K8S-001".into(), "needs the host, by design".into()), ("K8S-013".into(), "batch job".into())]);
+        assert_eq!(
+            v,
+            vec![
+                ("K8S-001".into(), "needs the host, by design".into()),
+                ("K8S-013".into(), "batch job".into())
+            ]
+        );
     }
 
     #[test]

@@ -40,7 +40,11 @@ pub fn expected_markers(text: &str) -> BTreeSet<(u32, String)> {
     for (i, line) in text.lines().enumerate() {
         for marker in ["# expect:", "-- expect:"] {
             if let Some(idx) = line.find(marker) {
-                for id in line[idx + marker.len()..].split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+                for id in line[idx + marker.len()..]
+                    .split([',', ' '])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
                     out.insert((i as u32 + 1, id.to_string()));
                 }
             }
@@ -51,7 +55,12 @@ pub fn expected_markers(text: &str) -> BTreeSet<(u32, String)> {
 
 /// The fixture file name stem of a rule: its policy file's name without `.rego`.
 pub fn rule_stem(rule: &Rule) -> (&str, &str) {
-    let stem = rule.source.rsplit('/').next().unwrap_or("").trim_end_matches(".rego");
+    let stem = rule
+        .source
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".rego");
     let dir = rule.source.rsplit('/').nth(1).unwrap_or("");
     (dir, stem)
 }
@@ -62,7 +71,11 @@ pub fn builtin_fixtures(rule: &Rule) -> Vec<Fixture> {
     let mut out = Vec::new();
     for (kind, fail) in [("fail", true), ("pass", false)] {
         for (path, text) in embedded::under(&format!("fixtures/{dir}/{stem}.{kind}.")) {
-            out.push(Fixture { path: path.to_string(), text: text.to_string(), fail });
+            out.push(Fixture {
+                path: path.to_string(),
+                text: text.to_string(),
+                fail,
+            });
         }
     }
     out
@@ -85,17 +98,27 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for d in candidates {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         names.sort();
         for p in names {
-            let Some(name) = p.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             let fail = name.starts_with(&format!("{stem}.fail."));
             let pass = name.starts_with(&format!("{stem}.pass."));
-            if (fail || pass) && seen.insert(p.clone())
-                && let Ok(text) = std::fs::read_to_string(&p) {
-                    out.push(Fixture { path: p.display().to_string(), text, fail });
-                }
+            if (fail || pass)
+                && seen.insert(p.clone())
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                out.push(Fixture {
+                    path: p.display().to_string(),
+                    text,
+                    fail,
+                });
+            }
         }
     }
     out
@@ -103,39 +126,84 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
 
 /// Checks one fixture of one rule. Returns what went wrong.
 pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<String> {
-    let opts = CheckOptions { paths: Vec::new(), stdin: Some((fx.path.clone(), fx.text.clone())), select: vec![rule.id.clone()], fail_on: crate::rule::Severity::Info, ..Default::default() };
+    let opts = CheckOptions {
+        paths: Vec::new(),
+        stdin: Some((fx.path.clone(), fx.text.clone())),
+        select: vec![rule.id.clone()],
+        fail_on: crate::rule::Severity::Info,
+        ..Default::default()
+    };
     let report = check_with(set, &opts);
     let mut errors = Vec::new();
-    for p in report.problems.iter().filter(|p| p.level == ProblemLevel::Error) {
+    for p in report
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+    {
         errors.push(format!("problem: {p}"));
     }
-    let actual: BTreeSet<(u32, String)> = report.findings.iter().filter(|f| f.rule.id == rule.id && !f.is_suppressed()).map(|f| (f.span.start.line, f.rule.id.clone())).collect();
+    let actual: BTreeSet<(u32, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
+        .map(|f| (f.span.start.line, f.rule.id.clone()))
+        .collect();
     if fx.fail {
-        let expected: BTreeSet<(u32, String)> = expected_markers(&fx.text).into_iter().filter(|(_, id)| *id == rule.id).collect();
+        let expected: BTreeSet<(u32, String)> = expected_markers(&fx.text)
+            .into_iter()
+            .filter(|(_, id)| *id == rule.id)
+            .collect();
         if expected.is_empty() {
-            errors.push(format!("{}: no `expect: {}` marker: a fail fixture must say where findings start", fx.path, rule.id));
+            errors.push(format!(
+                "{}: no `expect: {}` marker: a fail fixture must say where findings start",
+                fx.path, rule.id
+            ));
         }
         for (line, id) in expected.difference(&actual) {
-            errors.push(format!("{}:{line}: expected a {id} finding here, got none", fx.path));
+            errors.push(format!(
+                "{}:{line}: expected a {id} finding here, got none",
+                fx.path
+            ));
         }
         for (line, id) in actual.difference(&expected) {
-            let msg = report.findings.iter().find(|f| f.span.start.line == *line && f.rule.id == *id).map(|f| f.message.as_str()).unwrap_or("");
-            errors.push(format!("{}:{line}: unexpected {id} finding: {msg}", fx.path));
+            let msg = report
+                .findings
+                .iter()
+                .find(|f| f.span.start.line == *line && f.rule.id == *id)
+                .map(|f| f.message.as_str())
+                .unwrap_or("");
+            errors.push(format!(
+                "{}:{line}: unexpected {id} finding: {msg}",
+                fx.path
+            ));
         }
         if rule.scope == Scope::Document {
             // Every document the rule applies to must fire.
             let file = SourceFile::new(fx.path.clone(), None, fx.text.clone());
             let loaded = classify::load(&file, true);
-            for doc in loaded.documents.iter().filter(|d| rule.applies_to(d.input_type, &d.subtype)) {
+            for doc in loaded
+                .documents
+                .iter()
+                .filter(|d| rule.applies_to(d.input_type, &d.subtype))
+            {
                 let (a, b) = (doc.span().start.line, doc.span().end.line);
                 if !actual.iter().any(|(l, _)| *l >= a && *l <= b) {
-                    errors.push(format!("{}:{a}: document {} ({}) of a fail fixture does not fire {}", fx.path, doc.index + 1, doc.resource, rule.id));
+                    errors.push(format!(
+                        "{}:{a}: document {} ({}) of a fail fixture does not fire {}",
+                        fx.path,
+                        doc.index + 1,
+                        doc.resource,
+                        rule.id
+                    ));
                 }
             }
         }
     } else {
         for f in report.findings.iter().filter(|f| f.rule.id == rule.id) {
-            errors.push(format!("{}:{}: pass fixture has a {} finding: {}", fx.path, f.span.start.line, f.rule.id, f.message));
+            errors.push(format!(
+                "{}:{}: pass fixture has a {} finding: {}",
+                fx.path, f.span.start.line, f.rule.id, f.message
+            ));
         }
     }
     errors
@@ -145,15 +213,32 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
 pub fn fixture_outcomes(set: &PolicySet, rules: &[Arc<Rule>], builtin: bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     for rule in rules {
-        let fixtures = if builtin { builtin_fixtures(rule) } else { disk_fixtures(rule) };
+        let fixtures = if builtin {
+            builtin_fixtures(rule)
+        } else {
+            disk_fixtures(rule)
+        };
         let has_fail = fixtures.iter().any(|f| f.fail);
         let has_pass = fixtures.iter().any(|f| !f.fail);
         if !has_fail || !has_pass {
-            out.push(Outcome { name: format!("{} {} fixtures", rule.id, rule.name), errors: vec![format!("{} needs both a fail and a pass fixture ({}.fail.* and {}.pass.*)", rule.id, rule_stem(rule).1, rule_stem(rule).1)], broken: false });
+            out.push(Outcome {
+                name: format!("{} {} fixtures", rule.id, rule.name),
+                errors: vec![format!(
+                    "{} needs both a fail and a pass fixture ({}.fail.* and {}.pass.*)",
+                    rule.id,
+                    rule_stem(rule).1,
+                    rule_stem(rule).1
+                )],
+                broken: false,
+            });
         }
         for fx in fixtures {
             let errors = check_fixture(set, rule, &fx);
-            out.push(Outcome { name: format!("{} {}", rule.id, fx.path), errors, broken: false });
+            out.push(Outcome {
+                name: format!("{} {}", rule.id, fx.path),
+                errors,
+                broken: false,
+            });
         }
     }
     out
@@ -166,7 +251,10 @@ pub fn test_rule_names(text: &str) -> Vec<String> {
         if !line.starts_with("test_") {
             continue;
         }
-        let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if !out.contains(&name) {
             out.push(name);
         }
@@ -178,16 +266,37 @@ pub fn test_rule_names(text: &str) -> Vec<String> {
 pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut ev = Evaluator::new(set);
-    for src in set.sources.iter().filter(|s| !only_user || s.origin == crate::rule::Origin::User) {
-        let Some((pkg, _)) = crate::policy::metadata::package_of(&src.text) else { continue };
+    for src in set
+        .sources
+        .iter()
+        .filter(|s| !only_user || s.origin == crate::rule::Origin::User)
+    {
+        let Some((pkg, _)) = crate::policy::metadata::package_of(&src.text) else {
+            continue;
+        };
         for name in test_rule_names(&src.text) {
             let full = format!("data.{pkg}.{name}");
             let (errors, broken) = match ev.eval_path(None, &full) {
                 Ok(serde_json::Value::Bool(true)) => (Vec::new(), false),
-                Ok(v) => (vec![format!("{}: {full} is {}", src.path, if v.is_null() { "undefined".to_string() } else { v.to_string() })], false),
+                Ok(v) => (
+                    vec![format!(
+                        "{}: {full} is {}",
+                        src.path,
+                        if v.is_null() {
+                            "undefined".to_string()
+                        } else {
+                            v.to_string()
+                        }
+                    )],
+                    false,
+                ),
                 Err(e) => (vec![format!("{}: {full}: error: {e}", src.path)], true),
             };
-            out.push(Outcome { name: full, errors, broken });
+            out.push(Outcome {
+                name: full,
+                errors,
+                broken,
+            });
         }
     }
     out
@@ -196,14 +305,29 @@ pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
 /// `runeguard test`: prints each failure (every test with --verbose) and a summary line.
 pub fn run_command(args: &TestArgs) -> u8 {
     let builtin = args.dirs.is_empty();
-    let opts = PolicyOptions { builtin, policy_dirs: args.dirs.clone(), data_files: args.data.clone(), include_tests: true };
+    let opts = PolicyOptions {
+        builtin,
+        policy_dirs: args.dirs.clone(),
+        data_files: args.data.clone(),
+        include_tests: true,
+    };
     let set = PolicySet::load(&opts);
     set.compile_all();
     set.all();
     for p in &set.problems_all() {
         eprintln!("runeguard: {p}");
     }
-    let rules: Vec<Arc<Rule>> = set.rules.iter().filter(|r| builtin || r.origin == crate::rule::Origin::User).filter(|r| args.run.as_ref().is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))).cloned().collect();
+    let rules: Vec<Arc<Rule>> = set
+        .rules
+        .iter()
+        .filter(|r| builtin || r.origin == crate::rule::Origin::User)
+        .filter(|r| {
+            args.run
+                .as_ref()
+                .is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))
+        })
+        .cloned()
+        .collect();
     let mut outcomes = rego_test_outcomes(&set, !builtin);
     if let Some(t) = &args.run {
         outcomes.retain(|o| o.name.contains(t.as_str()));

@@ -33,7 +33,8 @@ spec:
 
 fn rg() -> Command {
     let mut c = cargo_bin_cmd!("runeguard");
-    c.env_remove("NO_COLOR").env("RUNEGUARD_TODAY", "2026-06-01");
+    c.env_remove("NO_COLOR")
+        .env("RUNEGUARD_TODAY", "2026-06-01");
     c
 }
 
@@ -50,7 +51,8 @@ fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
 }
 
 fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 fn findings(v: &Value) -> Vec<(String, String, u64)> {
@@ -58,63 +60,172 @@ fn findings(v: &Value) -> Vec<(String, String, u64)> {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap_or("").to_string(), f["file"].as_str().unwrap_or("").to_string(), f["start_line"].as_u64().unwrap_or(0)))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn exit_codes_follow_fail_on() {
     let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes())]);
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "pod.yaml"]).assert().code(1);
+    rg().current_dir(d.path())
+        .args(["check", "--select", "K8S-001", "pod.yaml"])
+        .assert()
+        .code(1);
     // K8S-001 is critical: fails at --fail-on critical too.
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--fail-on", "critical", "pod.yaml"]).assert().code(1);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--fail-on",
+            "critical",
+            "pod.yaml",
+        ])
+        .assert()
+        .code(1);
     // K8S-019 (default namespace) is low: passes at --fail-on medium.
-    let d2 = dir_with(&[("cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n")]);
-    rg().current_dir(d2.path()).args(["check", "--select", "K8S-019", "--fail-on", "medium", "cm.yaml"]).assert().code(0);
-    rg().current_dir(d2.path()).args(["check", "--select", "K8S-019", "cm.yaml"]).assert().code(1);
+    let d2 = dir_with(&[(
+        "cm.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n",
+    )]);
+    rg().current_dir(d2.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-019",
+            "--fail-on",
+            "medium",
+            "cm.yaml",
+        ])
+        .assert()
+        .code(0);
+    rg().current_dir(d2.path())
+        .args(["check", "--select", "K8S-019", "cm.yaml"])
+        .assert()
+        .code(1);
     let d3 = dir_with(&[("pod.yaml", CLEAN_FOR_K8S_001.as_bytes())]);
-    rg().current_dir(d3.path()).args(["check", "--select", "K8S-001", "pod.yaml"]).assert().code(0);
+    rg().current_dir(d3.path())
+        .args(["check", "--select", "K8S-001", "pod.yaml"])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn bad_usage_is_exit_2() {
-    rg().args(["check", "--fail-on", "severe"]).assert().code(2).stderr(predicate::str::contains("unknown severity"));
-    rg().args(["check", "--format", "xml"]).assert().code(2).stderr(predicate::str::contains("unknown format"));
-    rg().args(["check", "--format", "json", "--format", "sarif"]).assert().code(2).stderr(predicate::str::contains("only one format"));
-    rg().args(["check", "--framework", "iso27001"]).assert().code(2);
+    rg().args(["check", "--fail-on", "severe"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown severity"));
+    rg().args(["check", "--format", "xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown format"));
+    rg().args(["check", "--format", "json", "--format", "sarif"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only one format"));
+    rg().args(["check", "--framework", "iso27001"])
+        .assert()
+        .code(2);
     rg().args(["check", "--no-such-flag"]).assert().code(2);
-    rg().args(["--help"]).assert().code(0).stdout(predicate::str::contains("Exit codes"));
+    rg().args(["--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Exit codes"));
 }
 
 #[test]
 fn select_and_ignore_take_ids_names_and_prefixes() {
     let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes())]);
     for sel in ["K8S-001", "privileged-container", "K8S-00"] {
-        let out = rg().current_dir(d.path()).args(["check", "--format", "json", "--select", sel, "pod.yaml"]).output().expect("run");
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", "json", "--select", sel, "pod.yaml"])
+            .output()
+            .expect("run");
         let f = findings(&json_of(&out.stdout));
-        assert!(f.iter().any(|(id, _, line)| id == "K8S-001" && *line == 11), "--select {sel}: {f:?}");
+        assert!(
+            f.iter().any(|(id, _, line)| id == "K8S-001" && *line == 11),
+            "--select {sel}: {f:?}"
+        );
         if sel != "K8S-00" {
-            assert!(f.iter().all(|(id, _, _)| id == "K8S-001"), "--select {sel}: {f:?}");
+            assert!(
+                f.iter().all(|(id, _, _)| id == "K8S-001"),
+                "--select {sel}: {f:?}"
+            );
         }
     }
-    let out = rg().current_dir(d.path()).args(["check", "--format", "json", "--select", "K8S", "--ignore", "privileged-container", "pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "K8S",
+            "--ignore",
+            "privileged-container",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("run");
     let f = findings(&json_of(&out.stdout));
-    assert!(!f.is_empty() && f.iter().all(|(id, _, _)| id.starts_with("K8S-") && id != "K8S-001"), "{f:?}");
+    assert!(
+        !f.is_empty()
+            && f.iter()
+                .all(|(id, _, _)| id.starts_with("K8S-") && id != "K8S-001"),
+        "{f:?}"
+    );
 }
 
 #[test]
 fn stdin_is_read_with_its_name() {
-    let out = rg().args(["check", "--format", "json", "--select", "K8S-001", "-", "--stdin-filename", "live/pod.yaml"]).write_stdin(PRIVILEGED).output().expect("run");
+    let out = rg()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "K8S-001",
+            "-",
+            "--stdin-filename",
+            "live/pod.yaml",
+        ])
+        .write_stdin(PRIVILEGED)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let f = findings(&json_of(&out.stdout));
-    assert_eq!(f, vec![("K8S-001".to_string(), "live/pod.yaml".to_string(), 11)]);
+    assert_eq!(
+        f,
+        vec![("K8S-001".to_string(), "live/pod.yaml".to_string(), 11)]
+    );
 }
 
 #[test]
 fn several_formats_in_one_run() {
     let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes())]);
     rg().current_dir(d.path())
-        .args(["check", "--select", "K8S-001", "--format", "table", "--format", "json=out.json", "--format", "sarif=out.sarif", "--format", "junit=out.xml", "pod.yaml"])
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--format",
+            "table",
+            "--format",
+            "json=out.json",
+            "--format",
+            "sarif=out.sarif",
+            "--format",
+            "junit=out.xml",
+            "pod.yaml",
+        ])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("K8S-001"));
@@ -123,7 +234,10 @@ fn several_formats_in_one_run() {
     let s = json_of(&std::fs::read(d.path().join("out.sarif")).expect("sarif"));
     assert_eq!(s["version"], "2.1.0");
     assert_eq!(s["runs"][0]["results"][0]["ruleId"], "K8S-001");
-    assert_eq!(s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 11);
+    assert_eq!(
+        s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        11
+    );
     let x = std::fs::read_to_string(d.path().join("out.xml")).expect("junit");
     assert!(x.contains("<testsuite") && x.contains("<failure"), "{x}");
 }
@@ -132,14 +246,30 @@ fn several_formats_in_one_run() {
 fn output_is_deterministic_across_runs_and_jobs() {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..12 {
-        files.push((format!("m/pod{i}.yaml"), PRIVILEGED.replace("web", &format!("web{i}")).into_bytes()));
+        files.push((
+            format!("m/pod{i}.yaml"),
+            PRIVILEGED.replace("web", &format!("web{i}")).into_bytes(),
+        ));
     }
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let d = dir_with(&refs);
-    let run = |jobs: &str, format: &str| rg().current_dir(d.path()).args(["check", "--quiet", "--jobs", jobs, "--format", format, "m"]).output().expect("run").stdout;
+    let run = |jobs: &str, format: &str| {
+        rg().current_dir(d.path())
+            .args(["check", "--quiet", "--jobs", jobs, "--format", format, "m"])
+            .output()
+            .expect("run")
+            .stdout
+    };
     for format in ["json", "sarif", "junit", "table"] {
         let a = run("1", format);
-        assert_eq!(a, run("2", format), "{format} differs between --jobs 1 and 2");
+        assert_eq!(
+            a,
+            run("2", format),
+            "{format} differs between --jobs 1 and 2"
+        );
         assert_eq!(a, run("2", format), "{format} differs between runs");
     }
 }
@@ -147,26 +277,72 @@ fn output_is_deterministic_across_runs_and_jobs() {
 #[test]
 fn a_bad_file_is_reported_and_the_others_are_still_checked() {
     let d = dir_with(&[
-        ("a-broken.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [unclosed\n"),
+        (
+            "a-broken.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [unclosed\n",
+        ),
         ("b-binary.yaml", b"\x00\x01\x02\xff\xfe"),
         ("c-latin1.yaml", b"name: caf\xe9\n"),
         ("d-utf16.yaml", b"\xff\xfea\x00:\x00"),
         ("dir.yaml/inner.txt", b"not yaml"),
-        ("e-dupes.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n"),
+        (
+            "e-dupes.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n",
+        ),
         ("z-good.yaml", PRIVILEGED.as_bytes()),
     ]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "json", ".", "missing.yaml"]).output().expect("run");
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--format",
+            "json",
+            ".",
+            "missing.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out.stdout);
-    assert_eq!(findings(&v), vec![("K8S-001".into(), "z-good.yaml".into(), 11)]);
+    assert_eq!(
+        findings(&v),
+        vec![("K8S-001".into(), "z-good.yaml".into(), 11)]
+    );
     let problems = v["problems"].as_array().expect("problems");
-    let find = |file: &str| problems.iter().find(|p| p["file"] == file).unwrap_or_else(|| panic!("no problem for {file}: {problems:?}"));
+    let find = |file: &str| {
+        problems
+            .iter()
+            .find(|p| p["file"] == file)
+            .unwrap_or_else(|| panic!("no problem for {file}: {problems:?}"))
+    };
     assert_eq!(find("a-broken.yaml")["line"], 6);
-    assert!(find("b-binary.yaml")["message"].as_str().unwrap_or("").contains("binary"));
+    assert!(
+        find("b-binary.yaml")["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("binary")
+    );
     assert_eq!(find("c-latin1.yaml")["line"], 1);
-    assert!(find("d-utf16.yaml")["message"].as_str().unwrap_or("").contains("UTF-16"));
+    assert!(
+        find("d-utf16.yaml")["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("UTF-16")
+    );
     assert_eq!(find("e-dupes.yaml")["line"], 5);
-    assert!(find("missing.yaml")["message"].as_str().unwrap_or("").contains("no such file"));
+    assert!(
+        find("missing.yaml")["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no such file")
+    );
 }
 
 #[test]
@@ -175,10 +351,24 @@ fn bom_and_crlf_keep_locations_exact() {
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend_from_slice(crlf.as_bytes());
     let d = dir_with(&[("pod.yaml", &bom)]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "json", "pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check", "--select", "K8S-001", "--format", "json", "pod.yaml",
+        ])
+        .output()
+        .expect("run");
     let v = json_of(&out.stdout);
     let f = &v["findings"][0];
-    assert_eq!((f["start_line"].as_u64(), f["start_column"].as_u64(), f["end_column"].as_u64()), (Some(11), Some(9), Some(25)), "{f}");
+    assert_eq!(
+        (
+            f["start_line"].as_u64(),
+            f["start_column"].as_u64(),
+            f["end_column"].as_u64()
+        ),
+        (Some(11), Some(9), Some(25)),
+        "{f}"
+    );
 }
 
 #[test]
@@ -187,11 +377,29 @@ fn a_broken_user_policy_is_located_and_the_rest_still_run() {
         ("pol/bad.rego", b"# METADATA\n# title: Bad\n# description: Bad\n# custom:\n#   id: USR-001\n#   name: bad\n#   severity: low\n#   input: kubernetes\n#   controls: {nist-800-53: [AC-6]}\n#   rationale: r\n#   remediation: m\npackage user.bad\n\nimport rego.v1\n\ndeny contains x if {\n  x := {\"msg\": y\n}\n"),
         ("pod.yaml", PRIVILEGED.as_bytes()),
     ]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001,USR", "--policy", "pol", "--format", "json", "pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001,USR",
+            "--policy",
+            "pol",
+            "--format",
+            "json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let v = json_of(&out.stdout);
     assert_eq!(findings(&v).len(), 1, "the built-in rule still ran");
-    let p = v["problems"].as_array().expect("problems").iter().find(|p| p["file"].as_str().unwrap_or("").ends_with("bad.rego")).expect("policy problem");
+    let p = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .find(|p| p["file"].as_str().unwrap_or("").ends_with("bad.rego"))
+        .expect("policy problem");
     assert!(p["line"].as_u64().unwrap_or(0) >= 16, "{p}");
 }
 
@@ -224,17 +432,50 @@ test_flags_missing_label if {
 ";
     let d = dir_with(&[
         ("pol/team_label.rego", rule.as_bytes()),
-        ("pol/team_label.fail.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: # expect: ACME-001\n  name: x\n"),
-        ("pol/team_label.pass.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {team: a}\n"),
+        (
+            "pol/team_label.fail.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata: # expect: ACME-001\n  name: x\n",
+        ),
+        (
+            "pol/team_label.pass.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {team: a}\n",
+        ),
         ("pod.yaml", PRIVILEGED.as_bytes()),
     ]);
-    let out = rg().current_dir(d.path()).args(["check", "--no-builtin", "--policy", "pol", "--format", "json", "pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--no-builtin",
+            "--policy",
+            "pol",
+            "--format",
+            "json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(findings(&json_of(&out.stdout)), vec![("ACME-001".into(), "pod.yaml".into(), 3)]);
-    rg().current_dir(d.path()).args(["test", "pol"]).assert().code(0).stdout(predicate::str::contains("3 passed, 0 failed"));
+    assert_eq!(
+        findings(&json_of(&out.stdout)),
+        vec![("ACME-001".into(), "pod.yaml".into(), 3)]
+    );
+    rg().current_dir(d.path())
+        .args(["test", "pol"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("3 passed, 0 failed"));
     // A fixture that lies fails the test.
-    std::fs::write(d.path().join("pol/team_label.pass.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n").expect("write");
-    rg().current_dir(d.path()).args(["test", "pol"]).assert().code(1).stdout(predicate::str::contains("FAIL"));
+    std::fs::write(
+        d.path().join("pol/team_label.pass.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n",
+    )
+    .expect("write");
+    rg().current_dir(d.path())
+        .args(["test", "pol"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL"));
 }
 
 #[test]
@@ -262,21 +503,65 @@ spec:
       # runeguard:ignore K8S-002 -- nothing here
 ";
     let d = dir_with(&[("pod.yaml", text.as_bytes())]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001,K8S-002", "--format", "json", "pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001,K8S-002",
+            "--format",
+            "json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("run");
     let v = json_of(&out.stdout);
     let fs = v["findings"].as_array().expect("findings");
     let k1: Vec<&Value> = fs.iter().filter(|f| f["rule_id"] == "K8S-001").collect();
     assert_eq!(k1.len(), 3);
-    assert_eq!(k1[0]["suppression"]["justification"], "the CNI agent needs it");
+    assert_eq!(
+        k1[0]["suppression"]["justification"],
+        "the CNI agent needs it"
+    );
     assert!(k1[1]["suppression"].is_null(), "no reason: not applied");
     assert!(k1[2]["suppression"].is_null(), "expired: not applied");
-    let notes: Vec<String> = v["problems"].as_array().expect("problems").iter().map(|p| format!("{}:{}", p["line"], p["message"])).collect();
-    assert!(notes.iter().any(|n| n.starts_with("16:") && n.contains("no reason")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.starts_with("20:") && n.contains("expired")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.starts_with("21:") && n.contains("suppresses nothing")), "{notes:?}");
+    let notes: Vec<String> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| format!("{}:{}", p["line"], p["message"]))
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("16:") && n.contains("no reason")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("20:") && n.contains("expired")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("21:") && n.contains("suppresses nothing")),
+        "{notes:?}"
+    );
     // The suppressed finding does not fail the run when it is the only one.
-    let d2 = dir_with(&[("pod.yaml", text.lines().take(12).collect::<Vec<_>>().join("\n").as_bytes())]);
-    rg().current_dir(d2.path()).args(["check", "--select", "K8S-001", "pod.yaml"]).assert().code(0);
+    let d2 = dir_with(&[(
+        "pod.yaml",
+        text.lines()
+            .take(12)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )]);
+    rg().current_dir(d2.path())
+        .args(["check", "--select", "K8S-001", "pod.yaml"])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -300,49 +585,120 @@ spec:
           securityContext: {privileged: true}
 ";
     let d = dir_with(&[("ds.yaml", text.as_bytes())]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "sarif", "ds.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check", "--select", "K8S-001", "--format", "sarif", "ds.yaml",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let s = json_of(&out.stdout);
     let results = s["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["suppressions"][0]["kind"], "inSource");
-    assert_eq!(results[0]["suppressions"][0]["justification"], "eBPF probe, reviewed by security, 2026");
-    assert!(results[1].get("suppressions").is_none_or(|s| s.as_array().is_none_or(|a| a.is_empty())));
+    assert_eq!(
+        results[0]["suppressions"][0]["justification"],
+        "eBPF probe, reviewed by security, 2026"
+    );
+    assert!(
+        results[1]
+            .get("suppressions")
+            .is_none_or(|s| s.as_array().is_none_or(|a| a.is_empty()))
+    );
 }
 
 #[test]
 fn baseline_accepts_known_findings_and_survives_line_shifts() {
     let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes())]);
-    rg().current_dir(d.path()).args(["baseline", "create", "base.json", "pod.yaml"]).assert().code(0);
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--baseline", "base.json", "pod.yaml"]).assert().code(0);
+    rg().current_dir(d.path())
+        .args(["baseline", "create", "base.json", "pod.yaml"])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--baseline",
+            "base.json",
+            "pod.yaml",
+        ])
+        .assert()
+        .code(0);
     let shifted = format!("# a comment\n# another\n{PRIVILEGED}");
     std::fs::write(d.path().join("pod.yaml"), shifted).expect("write");
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--baseline", "base.json", "pod.yaml"]).assert().code(0);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--baseline",
+            "base.json",
+            "pod.yaml",
+        ])
+        .assert()
+        .code(0);
     // A new finding still fails.
-    let two = format!("{PRIVILEGED}---\n{}", PRIVILEGED.replace("name: web", "name: api"));
+    let two = format!(
+        "{PRIVILEGED}---\n{}",
+        PRIVILEGED.replace("name: web", "name: api")
+    );
     std::fs::write(d.path().join("pod.yaml"), two).expect("write");
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--baseline", "base.json", "pod.yaml"]).assert().code(1);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--baseline",
+            "base.json",
+            "pod.yaml",
+        ])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn config_file_is_found_upward_and_validated() {
     let d = dir_with(&[
-        (".runeguard.yaml", b"select: [K8S-001]\nfail-on: high\nexclude: [\"skip/**\"]\n"),
+        (
+            ".runeguard.yaml",
+            b"select: [K8S-001]\nfail-on: high\nexclude: [\"skip/**\"]\n",
+        ),
         ("sub/pod.yaml", PRIVILEGED.as_bytes()),
         ("skip/pod.yaml", PRIVILEGED.as_bytes()),
     ]);
-    let out = rg().current_dir(d.path().join("sub")).args(["check", "--format", "json", ".."]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "--format", "json", ".."])
+        .output()
+        .expect("run");
     let v = json_of(&out.stdout);
     let f = findings(&v);
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(f[0].1.ends_with("sub/pod.yaml"), "{f:?}");
     std::fs::write(d.path().join(".runeguard.yaml"), "select: [K8S-001]\nexclude: [\"skip/**\"]\nper-path-ignores:\n  - paths: [\"sub/**\"]\n    rules: [privileged-container]\n    reason: lab cluster\n").expect("write");
-    let out = rg().current_dir(d.path().join("sub")).args(["check", "--format", "json", "."]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "--format", "json", "."])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0));
     let v = json_of(&out.stdout);
-    assert_eq!(v["findings"][0]["suppression"]["justification"], "lab cluster");
-    std::fs::write(d.path().join(".runeguard.yaml"), "select: [K8S-001]\nfail_on: high\n").expect("write");
-    rg().current_dir(d.path()).args(["check", "."]).assert().code(2).stderr(predicate::str::contains(".runeguard.yaml:2:1"));
+    assert_eq!(
+        v["findings"][0]["suppression"]["justification"],
+        "lab cluster"
+    );
+    std::fs::write(
+        d.path().join(".runeguard.yaml"),
+        "select: [K8S-001]\nfail_on: high\n",
+    )
+    .expect("write");
+    rg().current_dir(d.path())
+        .args(["check", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".runeguard.yaml:2:1"));
 }
 
 #[test]
@@ -353,45 +709,125 @@ fn secrets_never_appear_in_any_output() {
     );
     let d = dir_with(&[("pod.yaml", text.as_bytes())]);
     for format in ["human", "table", "json", "sarif", "junit"] {
-        let out = rg().current_dir(d.path()).args(["check", "--verbose", "--color", "always", "--format", format, "pod.yaml"]).output().expect("run");
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--verbose",
+                "--color",
+                "always",
+                "--format",
+                format,
+                "pod.yaml",
+            ])
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(1), "{format}");
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(all.contains("K8S-017"), "{format}: the secret rule must fire");
-        assert!(!all.contains(secret), "{format} output leaks the secret:\n{all}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all.contains("K8S-017"),
+            "{format}: the secret rule must fire"
+        );
+        assert!(
+            !all.contains(secret),
+            "{format} output leaks the secret:\n{all}"
+        );
     }
 }
 
 #[test]
 fn rules_and_explain_come_from_the_metadata() {
-    let out = rg().args(["rules", "--format", "json"]).output().expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = rg()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out.stdout);
-    assert!(v.as_array().expect("array").iter().any(|r| r["id"] == "K8S-001" && r["name"] == "privileged-container"));
-    rg().args(["rules", "--framework", "soc2", "--format", "markdown"]).assert().code(0).stdout(predicate::str::contains("| K8S-001 |"));
-    rg().args(["explain", "K8S-001"])
+    assert!(
+        v.as_array()
+            .expect("array")
+            .iter()
+            .any(|r| r["id"] == "K8S-001" && r["name"] == "privileged-container")
+    );
+    rg().args(["rules", "--framework", "soc2", "--format", "markdown"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("Remediation").and(predicate::str::contains("Failing example")).and(predicate::str::contains("privileged: true")).and(predicate::str::contains("expect:").not()));
+        .stdout(predicate::str::contains("| K8S-001 |"));
+    rg().args(["explain", "K8S-001"]).assert().code(0).stdout(
+        predicate::str::contains("Remediation")
+            .and(predicate::str::contains("Failing example"))
+            .and(predicate::str::contains("privileged: true"))
+            .and(predicate::str::contains("expect:").not()),
+    );
     rg().args(["explain", "NOPE-1"]).assert().code(2);
 }
 
 #[test]
 fn explicit_files_of_unknown_type_are_noted_and_walks_skip_them() {
-    let d = dir_with(&[("notes.txt", b"hello"), ("pod.yaml", CLEAN_FOR_K8S_001.as_bytes())]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "json", "notes.txt", "."]).output().expect("run");
+    let d = dir_with(&[
+        ("notes.txt", b"hello"),
+        ("pod.yaml", CLEAN_FOR_K8S_001.as_bytes()),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--format",
+            "json",
+            "notes.txt",
+            ".",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0));
     let v = json_of(&out.stdout);
     let p = v["problems"].as_array().expect("problems");
-    assert!(p.iter().any(|p| p["file"] == "notes.txt" && p["level"] == "note"), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p["file"] == "notes.txt" && p["level"] == "note"),
+        "{p:?}"
+    );
     assert_eq!(v["summary"]["files"], 2);
 }
 
 #[test]
 fn gitignored_and_hidden_files_are_skipped_unless_named() {
-    let d = dir_with(&[(".gitignore", b"ignored/\n"), ("ignored/pod.yaml", PRIVILEGED.as_bytes()), (".hidden/pod.yaml", PRIVILEGED.as_bytes()), ("pod.yaml", PRIVILEGED.as_bytes())]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "json", "."]).output().expect("run");
+    let d = dir_with(&[
+        (".gitignore", b"ignored/\n"),
+        ("ignored/pod.yaml", PRIVILEGED.as_bytes()),
+        (".hidden/pod.yaml", PRIVILEGED.as_bytes()),
+        ("pod.yaml", PRIVILEGED.as_bytes()),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "--select", "K8S-001", "--format", "json", "."])
+        .output()
+        .expect("run");
     assert_eq!(findings(&json_of(&out.stdout)).len(), 1);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "json", ".", "ignored/pod.yaml"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--format",
+            "json",
+            ".",
+            "ignored/pod.yaml",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(findings(&json_of(&out.stdout)).len(), 2);
 }
 
@@ -399,55 +835,155 @@ fn gitignored_and_hidden_files_are_skipped_unless_named() {
 fn shards_cover_the_files_and_merge_back() {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..10 {
-        files.push((format!("pod{i}.yaml"), PRIVILEGED.replace("web", &format!("web{i}")).into_bytes()));
+        files.push((
+            format!("pod{i}.yaml"),
+            PRIVILEGED.replace("web", &format!("web{i}")).into_bytes(),
+        ));
     }
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let d = dir_with(&refs);
     let mut total = 0;
     for i in 1..=3 {
-        let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--shard", &format!("{i}/3"), "--format", &format!("sarif=s{i}.sarif"), "."]).output().expect("run");
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--select",
+                "K8S-001",
+                "--shard",
+                &format!("{i}/3"),
+                "--format",
+                &format!("sarif=s{i}.sarif"),
+                ".",
+            ])
+            .output()
+            .expect("run");
         assert!(out.status.code() == Some(1) || out.status.code() == Some(0));
         let s = json_of(&std::fs::read(d.path().join(format!("s{i}.sarif"))).expect("sarif"));
-        total += s["runs"][0]["results"].as_array().map(Vec::len).unwrap_or(0);
+        total += s["runs"][0]["results"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0);
     }
     assert_eq!(total, 10);
-    let out = rg().current_dir(d.path()).args(["merge", "s1.sarif", "s2.sarif", "s3.sarif"]).output().expect("run");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["merge", "s1.sarif", "s2.sarif", "s3.sarif"])
+        .output()
+        .expect("run");
     let m = json_of(&out.stdout);
     assert_eq!(m["runs"][0]["results"].as_array().map(Vec::len), Some(10));
-    let single = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--format", "sarif", "."]).output().expect("run");
+    let single = rg()
+        .current_dir(d.path())
+        .args(["check", "--select", "K8S-001", "--format", "sarif", "."])
+        .output()
+        .expect("run");
     let single = json_of(&single.stdout);
-    assert_eq!(m["runs"][0]["results"], single["runs"][0]["results"], "merged shards equal one run");
+    assert_eq!(
+        m["runs"][0]["results"], single["runs"][0]["results"],
+        "merged shards equal one run"
+    );
 }
 
 #[test]
 fn init_writes_a_config_that_loads() {
     let d = tempfile::tempdir().expect("tempdir");
-    rg().current_dir(d.path()).args(["init"]).assert().code(0).stdout(predicate::str::contains("upload-sarif"));
+    rg().current_dir(d.path())
+        .args(["init"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("upload-sarif"));
     assert!(Path::new(&d.path().join(".runeguard.yaml")).exists());
     rg().current_dir(d.path()).args(["init"]).assert().code(2);
-    rg().current_dir(d.path()).args(["check", "."]).assert().code(0);
+    rg().current_dir(d.path())
+        .args(["check", "."])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn completions_are_generated() {
-    rg().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("runeguard"));
+    rg().args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("runeguard"));
 }
 
 #[test]
 fn a_user_copy_of_a_builtin_library_replaces_it() {
     // Two modules with one package used to make regorus panic.
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/lib/k8s.rego")).expect("lib");
-    let d = dir_with(&[("pol/lib/k8s.rego", format!("{lib}\n# a local edit\n").as_bytes()), ("pod.yaml", PRIVILEGED.as_bytes())]);
-    let out = rg().current_dir(d.path()).args(["check", "--select", "K8S-001", "--policy", "pol", "--format", "json", "pod.yaml"]).output().expect("run");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let lib = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/lib/k8s.rego"),
+    )
+    .expect("lib");
+    let d = dir_with(&[
+        (
+            "pol/lib/k8s.rego",
+            format!("{lib}\n# a local edit\n").as_bytes(),
+        ),
+        ("pod.yaml", PRIVILEGED.as_bytes()),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check", "--select", "K8S-001", "--policy", "pol", "--format", "json", "pod.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(findings(&json_of(&out.stdout)).len(), 1);
 }
 
 #[test]
 fn a_rule_may_raise_the_severity_of_one_result() {
-    let pod = |path: &str| format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: c:1\n  volumes:\n    - name: h\n      hostPath:\n        path: {path}\n");
-    let d = dir_with(&[("root.yaml", pod("/").as_bytes()), ("data.yaml", pod("/data").as_bytes())]);
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "critical", "root.yaml"]).assert().code(1);
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "critical", "data.yaml"]).assert().code(0);
-    rg().current_dir(d.path()).args(["check", "--select", "K8S-011", "--fail-on", "high", "data.yaml"]).assert().code(1);
+    let pod = |path: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: c:1\n  volumes:\n    - name: h\n      hostPath:\n        path: {path}\n"
+        )
+    };
+    let d = dir_with(&[
+        ("root.yaml", pod("/").as_bytes()),
+        ("data.yaml", pod("/data").as_bytes()),
+    ]);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-011",
+            "--fail-on",
+            "critical",
+            "root.yaml",
+        ])
+        .assert()
+        .code(1);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-011",
+            "--fail-on",
+            "critical",
+            "data.yaml",
+        ])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-011",
+            "--fail-on",
+            "high",
+            "data.yaml",
+        ])
+        .assert()
+        .code(1);
 }

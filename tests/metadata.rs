@@ -5,7 +5,10 @@ use runeguard::rule::Framework;
 use std::collections::BTreeSet;
 
 fn builtin() -> PolicySet {
-    PolicySet::load(&PolicyOptions { builtin: true, ..Default::default() })
+    PolicySet::load(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    })
 }
 
 #[test]
@@ -18,8 +21,18 @@ fn ids_names_and_packages_are_unique_and_follow_the_layout() {
         assert!(names.insert(r.name.clone()), "duplicate name {}", r.name);
         let stem = r.name.replace('-', "_");
         let dir = r.source.split('/').nth(1).unwrap_or("");
-        assert_eq!(r.source, format!("policies/{dir}/{stem}.rego"), "{}: file must be named after the rule", r.id);
-        assert_eq!(r.package, format!("runeguard.{dir}.{stem}"), "{}: package must match its path", r.id);
+        assert_eq!(
+            r.source,
+            format!("policies/{dir}/{stem}.rego"),
+            "{}: file must be named after the rule",
+            r.id
+        );
+        assert_eq!(
+            r.package,
+            format!("runeguard.{dir}.{stem}"),
+            "{}: package must match its path",
+            r.id
+        );
         let prefix = match dir {
             "kubernetes" => "K8S-",
             "istio" => "IST-",
@@ -27,19 +40,40 @@ fn ids_names_and_packages_are_unique_and_follow_the_layout() {
             "config" => "CFG-",
             other => panic!("{}: unexpected policy directory {other}", r.id),
         };
-        assert!(r.id.starts_with(prefix), "{} lives in policies/{dir} but is not {prefix}*", r.id);
+        assert!(
+            r.id.starts_with(prefix),
+            "{} lives in policies/{dir} but is not {prefix}*",
+            r.id
+        );
     }
 }
 
 #[test]
 fn metadata_is_complete() {
     for r in &builtin().rules {
-        assert!(!r.title.is_empty() && !r.description.is_empty(), "{}: title and description", r.id);
-        assert!(!r.rationale.is_empty() && !r.remediation.is_empty(), "{}: rationale and remediation", r.id);
+        assert!(
+            !r.title.is_empty() && !r.description.is_empty(),
+            "{}: title and description",
+            r.id
+        );
+        assert!(
+            !r.rationale.is_empty() && !r.remediation.is_empty(),
+            "{}: rationale and remediation",
+            r.id
+        );
         for fw in [Framework::Nist80053, Framework::NistCsf2, Framework::Soc2] {
-            assert!(r.controls.get(&fw).is_some_and(|c| !c.is_empty()), "{}: no {} controls", r.id, fw.id());
+            assert!(
+                r.controls.get(&fw).is_some_and(|c| !c.is_empty()),
+                "{}: no {} controls",
+                r.id,
+                fw.id()
+            );
         }
-        assert!(!r.title.ends_with('.'), "{}: title ends with a period", r.id);
+        assert!(
+            !r.title.ends_with('.'),
+            "{}: title ends with a period",
+            r.id
+        );
     }
 }
 
@@ -54,24 +88,55 @@ fn control_ids_are_well_formed() {
                     Some((b, e)) => (b, Some(e)),
                     None => (id, None),
                 };
-                let fam_ok = base.split_once('-').is_some_and(|(f, n)| f.len() == 2 && f.chars().all(|c| c.is_ascii_uppercase()) && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-                fam_ok && enh.is_none_or(|e| e.ends_with(')') && e[..e.len() - 1].chars().all(|c| c.is_ascii_digit()))
+                let fam_ok = base.split_once('-').is_some_and(|(f, n)| {
+                    f.len() == 2
+                        && f.chars().all(|c| c.is_ascii_uppercase())
+                        && !n.is_empty()
+                        && n.chars().all(|c| c.is_ascii_digit())
+                });
+                fam_ok
+                    && enh.is_none_or(|e| {
+                        e.ends_with(')') && e[..e.len() - 1].chars().all(|c| c.is_ascii_digit())
+                    })
             }
             // PR.AA-05
-            Framework::NistCsf2 => b.len() == 8 && b[2] == b'.' && b[5] == b'-' && id[..2].chars().all(|c| c.is_ascii_uppercase()) && id[3..5].chars().all(|c| c.is_ascii_uppercase()) && id[6..].chars().all(|c| c.is_ascii_digit()),
+            Framework::NistCsf2 => {
+                b.len() == 8
+                    && b[2] == b'.'
+                    && b[5] == b'-'
+                    && id[..2].chars().all(|c| c.is_ascii_uppercase())
+                    && id[3..5].chars().all(|c| c.is_ascii_uppercase())
+                    && id[6..].chars().all(|c| c.is_ascii_digit())
+            }
             // CC6.1, A1.2, PI1.2, C1.1, P4.1
             Framework::Soc2 => {
                 let (p, n) = id.split_at(id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len()));
-                ["CC", "A", "C", "PI", "P"].contains(&p) && n.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+                ["CC", "A", "C", "PI", "P"].contains(&p)
+                    && n.split_once('.').is_some_and(|(a, b)| {
+                        !a.is_empty()
+                            && !b.is_empty()
+                            && a.chars().all(|c| c.is_ascii_digit())
+                            && b.chars().all(|c| c.is_ascii_digit())
+                    })
             }
-            Framework::ZeroTrust => matches!(id, "ZT-1" | "ZT-2" | "ZT-3" | "ZT-4" | "ZT-5" | "ZT-6" | "ZT-7"),
-            Framework::CisKubernetes => id.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())),
+            Framework::ZeroTrust => matches!(
+                id,
+                "ZT-1" | "ZT-2" | "ZT-3" | "ZT-4" | "ZT-5" | "ZT-6" | "ZT-7"
+            ),
+            Framework::CisKubernetes => id
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())),
         }
     };
     for r in &builtin().rules {
         for (fw, ids) in &r.controls {
             for id in ids {
-                assert!(ok(*fw, id), "{}: malformed {} control id {id:?}", r.id, fw.id());
+                assert!(
+                    ok(*fw, id),
+                    "{}: malformed {} control id {id:?}",
+                    r.id,
+                    fw.id()
+                );
             }
         }
     }
@@ -85,16 +150,45 @@ fn every_rule_has_fixtures_and_messages_follow_the_style() {
         let dir = r.source.split('/').nth(1).unwrap_or("");
         let fail = embedded::under(&format!("fixtures/{dir}/{stem}.fail.")).count();
         let pass = embedded::under(&format!("fixtures/{dir}/{stem}.pass.")).count();
-        assert!(fail > 0 && pass > 0, "{}: needs fixtures/{dir}/{stem}.fail.* and .pass.*", r.id);
+        assert!(
+            fail > 0 && pass > 0,
+            "{}: needs fixtures/{dir}/{stem}.fail.* and .pass.*",
+            r.id
+        );
     }
     // Messages: lowercase start, no trailing period (checked on the fail fixtures' findings).
     for r in &set.rules {
-        for fx in runeguard::testing::builtin_fixtures(r).into_iter().filter(|f| f.fail) {
-            let opts = runeguard::run::CheckOptions { paths: vec![], stdin: Some((fx.path.clone(), fx.text.clone())), select: vec![r.id.clone()], ..Default::default() };
+        for fx in runeguard::testing::builtin_fixtures(r)
+            .into_iter()
+            .filter(|f| f.fail)
+        {
+            let opts = runeguard::run::CheckOptions {
+                paths: vec![],
+                stdin: Some((fx.path.clone(), fx.text.clone())),
+                select: vec![r.id.clone()],
+                ..Default::default()
+            };
             for f in runeguard::run::check_with(&set, &opts).findings {
                 let first = f.message.chars().next().unwrap_or(' ');
-                assert!(!first.is_uppercase() || f.message.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1 || w.chars().all(|c| !c.is_lowercase()) || is_kind(w)), "{}: message must start lowercase (or with a proper name): {:?}", r.id, f.message);
-                assert!(!f.message.ends_with('.'), "{}: message ends with a period: {:?}", r.id, f.message);
+                assert!(
+                    !first.is_uppercase()
+                        || f.message.split_whitespace().next().is_some_and(|w| w
+                            .chars()
+                            .filter(|c| c.is_uppercase())
+                            .count()
+                            > 1
+                            || w.chars().all(|c| !c.is_lowercase())
+                            || is_kind(w)),
+                    "{}: message must start lowercase (or with a proper name): {:?}",
+                    r.id,
+                    f.message
+                );
+                assert!(
+                    !f.message.ends_with('.'),
+                    "{}: message ends with a period: {:?}",
+                    r.id,
+                    f.message
+                );
             }
         }
     }
@@ -103,10 +197,37 @@ fn every_rule_has_fixtures_and_messages_follow_the_style() {
 /// Messages may start with the object they name (`Deployment payments/api, container ...`).
 fn is_kind(w: &str) -> bool {
     const KINDS: &[&str] = &[
-        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Service", "Ingress",
-        "NetworkPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Secret", "ConfigMap", "Namespace",
-        "PodDisruptionBudget", "PodSecurityPolicy", "HorizontalPodAutoscaler", "VirtualService", "DestinationRule", "Gateway", "ServiceEntry",
-        "Sidecar", "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication", "Object",
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "CronJob",
+        "Service",
+        "Ingress",
+        "NetworkPolicy",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+        "ServiceAccount",
+        "Secret",
+        "ConfigMap",
+        "Namespace",
+        "PodDisruptionBudget",
+        "PodSecurityPolicy",
+        "HorizontalPodAutoscaler",
+        "VirtualService",
+        "DestinationRule",
+        "Gateway",
+        "ServiceEntry",
+        "Sidecar",
+        "PeerAuthentication",
+        "AuthorizationPolicy",
+        "RequestAuthentication",
+        "Object",
     ];
     KINDS.contains(&w.trim_end_matches(','))
 }

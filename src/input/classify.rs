@@ -17,7 +17,10 @@ pub enum FileKind {
 }
 
 pub fn file_kind(path: &str) -> FileKind {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "yaml" | "yml" => FileKind::Yaml,
         "json" => FileKind::Json,
@@ -55,7 +58,10 @@ fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)>
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     let mut fixed: Vec<u32> = Vec::new();
     let mut line = first_error_line;
-    let mut quoted = text.lines().nth((first_error_line as usize).saturating_sub(1)).is_some_and(|l| l.contains('"') || l.contains('\''));
+    let mut quoted = text
+        .lines()
+        .nth((first_error_line as usize).saturating_sub(1))
+        .is_some_and(|l| l.contains('"') || l.contains('\''));
     for _ in 0..MAX_LENIENT_FIXES * 4 {
         let i = (line as usize).checked_sub(1)?;
         let current = lines.get(i)?;
@@ -76,7 +82,11 @@ fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)>
             }
         } else {
             let indent = current.len() - current.trim_start_matches(' ').len();
-            lines[i] = format!("{}{}", " ".repeat(indent + 2), current.trim_start_matches(' '));
+            lines[i] = format!(
+                "{}{}",
+                " ".repeat(indent + 2),
+                current.trim_start_matches(' ')
+            );
             if !fixed.contains(&line) {
                 fixed.push(line);
             }
@@ -117,14 +127,24 @@ fn closes(rest: &str, quote: char) -> bool {
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     let (_, err) = parse_stream(&file.text, &file.lines);
     // Tab indentation is not loose indentation: kubectl (go-yaml) rejects it too.
-    if let Some(e) = err.filter(|e| e.message.contains("indentation") && !e.message.contains("tabs") && file_kind(&file.path) != FileKind::Json)
-        && let Some((text, lines)) = lenient_text(&file.text, e.pos.line)
+    if let Some(e) = err.filter(|e| {
+        e.message.contains("indentation")
+            && !e.message.contains("tabs")
+            && file_kind(&file.path) != FileKind::Json
+    }) && let Some((text, lines)) = lenient_text(&file.text, e.pos.line)
     {
         let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
         let mut out = load_yaml_strict(&lenient, config_schema);
         let shown = match (lines.first(), lines.last()) {
             (Some(a), Some(b)) if lines.len() > 3 => format!("s {a}-{b}"),
-            _ => format!(" {}", lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
+            _ => format!(
+                " {}",
+                lines
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         out.problems.push(Problem::note(
             &file.path,
@@ -146,22 +166,51 @@ fn load_yaml_strict(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
         }
         match resolve(&doc.root, config_schema, &file.text, &file.lines) {
             Ok((value, spans, issues)) => {
-                out.problems.extend(issues.into_iter().map(|i| Problem::error(&file.path, Some(i.pos), i.message)));
+                out.problems.extend(
+                    issues
+                        .into_iter()
+                        .map(|i| Problem::error(&file.path, Some(i.pos), i.message)),
+                );
                 // Scalars and nulls at the top level are not configuration documents.
                 if !(value.is_object() || value.is_array()) {
                     continue;
                 }
                 let subtype = config::subtype(&value, &file.path);
                 let resource = config::resource_label(&value, subtype, doc.index);
-                out.documents.push(Document { file: file.clone(), index: doc.index, input_type: InputType::Config, subtype: subtype.to_string(), resource, value, spans });
+                out.documents.push(Document {
+                    file: file.clone(),
+                    index: doc.index,
+                    input_type: InputType::Config,
+                    subtype: subtype.to_string(),
+                    resource,
+                    value,
+                    spans,
+                });
             }
-            Err(e) => out.problems.push(Problem::error(&file.path, Some(e.pos), e.message)),
+            Err(e) => out
+                .problems
+                .push(Problem::error(&file.path, Some(e.pos), e.message)),
         }
     }
     if let Some(e) = err {
-        let what = if file_kind(&file.path) == FileKind::Json { "invalid JSON" } else { "invalid YAML" };
-        let checked = if out.documents.is_empty() { String::new() } else { format!("; the {} document(s) before it were checked", out.documents.len()) };
-        out.problems.push(Problem::error(&file.path, Some(e.pos), format!("{what}: {}{checked}", e.message)));
+        let what = if file_kind(&file.path) == FileKind::Json {
+            "invalid JSON"
+        } else {
+            "invalid YAML"
+        };
+        let checked = if out.documents.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the {} document(s) before it were checked",
+                out.documents.len()
+            )
+        };
+        out.problems.push(Problem::error(
+            &file.path,
+            Some(e.pos),
+            format!("{what}: {}{checked}", e.message),
+        ));
     }
     out
 }
@@ -181,8 +230,17 @@ mod tests {
         let file = SourceFile::new("p.yaml".into(), None, text.into());
         let out = load(&file, true);
         assert_eq!(out.documents.len(), 1, "{:?}", out.problems);
-        assert_eq!(out.documents[0].value["spec"]["containers"][0]["args"][0], "-x");
-        assert!(out.problems.iter().all(|p| p.level == super::super::ProblemLevel::Note), "{:?}", out.problems);
+        assert_eq!(
+            out.documents[0].value["spec"]["containers"][0]["args"][0],
+            "-x"
+        );
+        assert!(
+            out.problems
+                .iter()
+                .all(|p| p.level == super::super::ProblemLevel::Note),
+            "{:?}",
+            out.problems
+        );
         let note = &out.problems[0];
         assert_eq!(note.pos.map(|p| p.line), Some(11));
         // Lines after the re-indented one keep exact positions.
@@ -193,7 +251,10 @@ mod tests {
             crate::input::span::PathSeg::Key("securityContext".into()),
             crate::input::span::PathSeg::Key("privileged".into()),
         ]);
-        assert_eq!((priv_span.span.start.line, priv_span.span.start.column), (13, 9));
+        assert_eq!(
+            (priv_span.span.start.line, priv_span.span.start.column),
+            (13, 9)
+        );
     }
 
     #[test]
@@ -210,6 +271,10 @@ mod tests {
     fn truly_broken_yaml_is_still_an_error() {
         let file = SourceFile::new("b.yaml".into(), None, "a: [1, 2\nb: {\n".into());
         let out = load(&file, true);
-        assert!(out.problems.iter().any(|p| p.level == super::super::ProblemLevel::Error));
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.level == super::super::ProblemLevel::Error)
+        );
     }
 }

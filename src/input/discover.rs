@@ -23,7 +23,11 @@ pub struct Candidate {
 
 /// The reported form of a path: relative to `cwd` when below it, without `./`, with `/`.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let rel = if path.is_absolute() { path.strip_prefix(cwd).unwrap_or(path) } else { path };
+    let rel = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
     let mut s = rel.to_string_lossy().replace('\\', "/");
     while let Some(rest) = s.strip_prefix("./") {
         s = rest.to_string();
@@ -34,7 +38,11 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 /// An absolute path with `.` and `..` steps removed (without resolving symlinks), for
 /// matching globs that are anchored to a directory.
 pub fn normalize(path: &Path, cwd: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -55,16 +63,26 @@ pub fn anchor_glob(pattern: &str, dir: &Path) -> String {
         pattern.to_string()
     } else {
         let d = dir.to_string_lossy().replace('\\', "/");
-        format!("{}/{}", d.trim_end_matches('/'), pattern.trim_start_matches("./"))
+        format!(
+            "{}/{}",
+            d.trim_end_matches('/'),
+            pattern.trim_start_matches("./")
+        )
     }
 }
 
 pub fn has_known_extension(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Expands the paths given by the user into files, sorted and deduplicated.
-pub fn discover(paths: &[PathBuf], exclude: &GlobSet, cwd: &Path) -> (Vec<Candidate>, Vec<Problem>) {
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &GlobSet,
+    cwd: &Path,
+) -> (Vec<Candidate>, Vec<Problem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for root in paths {
@@ -72,12 +90,20 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, cwd: &Path) -> (Vec<Candid
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Problem::error(&shown, None, format!("cannot read: {}", io_reason(&e))));
+                problems.push(Problem::error(
+                    &shown,
+                    None,
+                    format!("cannot read: {}", io_reason(&e)),
+                ));
                 continue;
             }
         };
         if !meta.is_dir() {
-            out.push(Candidate { display: shown, path: root.clone(), explicit: true });
+            out.push(Candidate {
+                display: shown,
+                path: root.clone(),
+                explicit: true,
+            });
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -102,11 +128,17 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet, cwd: &Path) -> (Vec<Candid
                     if exclude.is_match(&display) || exclude.is_match(normalize(&path, cwd)) {
                         continue;
                     }
-                    out.push(Candidate { display, path, explicit: false });
+                    out.push(Candidate {
+                        display,
+                        path,
+                        explicit: false,
+                    });
                 }
                 Err(e) => {
                     let (file, msg) = match &e {
-                        ignore::Error::WithPath { path, err } => (display_path(path, cwd), err.to_string()),
+                        ignore::Error::WithPath { path, err } => {
+                            (display_path(path, cwd), err.to_string())
+                        }
                         other => (shown.clone(), other.to_string()),
                     };
                     problems.push(Problem::error(&file, None, format!("cannot read: {msg}")));
@@ -138,15 +170,27 @@ fn io_reason(e: &std::io::Error) -> String {
 /// (UTF-16, invalid UTF-8, binary) is a located problem.
 pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::error(display, None, "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)"));
+        return Err(Problem::error(
+            display,
+            None,
+            "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)",
+        ));
     }
-    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { bytes[3..].to_vec() } else { bytes };
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
     match String::from_utf8(bytes) {
         Ok(text) => {
             if let Some(i) = text.find('\0') {
                 let lines = super::span::LineIndex::new(&text);
                 let pos = lines.pos_at_offset(&text, i);
-                return Err(Problem::error(display, Some(pos), "file contains NUL bytes: binary, not text"));
+                return Err(Problem::error(
+                    display,
+                    Some(pos),
+                    "file contains NUL bytes: binary, not text",
+                ));
             }
             Ok(text)
         }
@@ -157,22 +201,47 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
             let lines = super::span::LineIndex::new(&prefix);
             let pos = lines.pos_at_offset(&prefix, prefix.len());
             let binary = bytes.iter().take(8192).any(|b| *b == 0);
-            let msg = if binary { "file is binary, not text" } else { "file is not valid UTF-8" };
-            Err(Problem::error(display, Some(pos), format!("{msg} (first invalid byte at line {}, column {})", pos.line, pos.column)))
+            let msg = if binary {
+                "file is binary, not text"
+            } else {
+                "file is not valid UTF-8"
+            };
+            Err(Problem::error(
+                display,
+                Some(pos),
+                format!(
+                    "{msg} (first invalid byte at line {}, column {})",
+                    pos.line, pos.column
+                ),
+            ))
         }
     }
 }
 
 /// Reads a file as a [`SourceFile`].
 pub fn read(c: &Candidate) -> Result<Arc<SourceFile>, Problem> {
-    let meta = std::fs::metadata(&c.path).map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    let meta = std::fs::metadata(&c.path)
+        .map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(Problem::error(&c.display, None, "is a directory"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Problem::error(&c.display, None, format!("file is {} MB, over the {} MB limit; not checked", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024))));
+        return Err(Problem::error(
+            &c.display,
+            None,
+            format!(
+                "file is {} MB, over the {} MB limit; not checked",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
     }
-    let bytes = std::fs::read(&c.path).map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(&c.path)
+        .map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
     let text = decode(&c.display, bytes)?;
-    Ok(SourceFile::new(c.display.clone(), Some(c.path.clone()), text))
+    Ok(SourceFile::new(
+        c.display.clone(),
+        Some(c.path.clone()),
+        text,
+    ))
 }

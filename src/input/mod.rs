@@ -30,7 +30,11 @@ pub enum InputType {
 }
 
 impl InputType {
-    pub const ALL: [InputType; 3] = [InputType::Kubernetes, InputType::Postgres, InputType::Config];
+    pub const ALL: [InputType; 3] = [
+        InputType::Kubernetes,
+        InputType::Postgres,
+        InputType::Config,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -70,7 +74,12 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: String, fs_path: Option<PathBuf>, text: String) -> Arc<Self> {
         let lines = LineIndex::new(&text);
-        Arc::new(SourceFile { path, fs_path, text, lines })
+        Arc::new(SourceFile {
+            path,
+            fs_path,
+            text,
+            lines,
+        })
     }
 
     /// The text of a 1-based line, without its terminator.
@@ -124,10 +133,20 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Problem { level: ProblemLevel::Error, file: file.to_string(), pos, message: message.into() }
+        Problem {
+            level: ProblemLevel::Error,
+            file: file.to_string(),
+            pos,
+            message: message.into(),
+        }
     }
     pub fn note(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Problem { level: ProblemLevel::Note, file: file.to_string(), pos, message: message.into() }
+        Problem {
+            level: ProblemLevel::Note,
+            file: file.to_string(),
+            pos,
+            message: message.into(),
+        }
     }
 }
 

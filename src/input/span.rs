@@ -30,7 +30,10 @@ impl Span {
     }
     /// A span that starts at the start of `self` and ends at the end of `other`.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start, end: other.end.max(self.end) }
+        Span {
+            start: self.start,
+            end: other.end.max(self.end),
+        }
     }
     pub fn byte_len(&self) -> usize {
         self.end.offset.saturating_sub(self.start.offset)
@@ -104,20 +107,32 @@ pub struct Resolved {
 
 impl SpanTree {
     pub fn leaf(span: Span) -> Self {
-        SpanTree { span, focus: span, children: Children::Leaf }
+        SpanTree {
+            span,
+            focus: span,
+            children: Children::Leaf,
+        }
     }
 
     pub fn child(&self, seg: &PathSeg) -> Option<&SpanTree> {
         match (&self.children, seg) {
-            (Children::Map(entries), PathSeg::Key(k)) => {
-                entries.iter().rev().find(|(name, _)| name == k).map(|(_, t)| t)
-            }
+            (Children::Map(entries), PathSeg::Key(k)) => entries
+                .iter()
+                .rev()
+                .find(|(name, _)| name == k)
+                .map(|(_, t)| t),
             (Children::Seq(items), PathSeg::Index(i)) => items.get(*i),
             // Rego paths built by `walk` or string concatenation may carry indexes as strings.
-            (Children::Seq(items), PathSeg::Key(k)) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
+            (Children::Seq(items), PathSeg::Key(k)) => {
+                k.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
             (Children::Map(entries), PathSeg::Index(i)) => {
                 let k = i.to_string();
-                entries.iter().rev().find(|(name, _)| *name == k).map(|(_, t)| t)
+                entries
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, t)| t)
             }
             _ => None,
         }
@@ -129,10 +144,18 @@ impl SpanTree {
         for (depth, seg) in path.iter().enumerate() {
             match node.child(seg) {
                 Some(next) => node = next,
-                None => return Resolved { span: node.focus, exact: depth == path.len() },
+                None => {
+                    return Resolved {
+                        span: node.focus,
+                        exact: depth == path.len(),
+                    };
+                }
             }
         }
-        Resolved { span: node.focus, exact: true }
+        Resolved {
+            span: node.focus,
+            exact: true,
+        }
     }
 
     /// Follows `path` exactly and returns the subtree, if every step exists.
@@ -150,9 +173,11 @@ impl SpanTree {
         let mut node = self;
         for seg in parents {
             node = match (&mut node.children, seg) {
-                (Children::Map(entries), PathSeg::Key(k)) => {
-                    entries.iter_mut().rev().find(|(name, _)| name == k).map(|(_, t)| t)?
-                }
+                (Children::Map(entries), PathSeg::Key(k)) => entries
+                    .iter_mut()
+                    .rev()
+                    .find(|(name, _)| name == k)
+                    .map(|(_, t)| t)?,
                 (Children::Seq(items), PathSeg::Index(i)) => items.get_mut(*i)?,
                 _ => return None,
             };
@@ -195,8 +220,18 @@ impl LineIndex {
     /// The byte range of a 1-based line, without its line terminator.
     pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
         let i = (line.max(1) - 1) as usize;
-        let start = self.line_starts.get(i).copied().unwrap_or(text.len()).min(text.len());
-        let mut end = self.line_starts.get(i + 1).map(|e| e - 1).unwrap_or(text.len()).min(text.len());
+        let start = self
+            .line_starts
+            .get(i)
+            .copied()
+            .unwrap_or(text.len())
+            .min(text.len());
+        let mut end = self
+            .line_starts
+            .get(i + 1)
+            .map(|e| e - 1)
+            .unwrap_or(text.len())
+            .min(text.len());
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
@@ -221,7 +256,11 @@ impl LineIndex {
         } else if col0 == 0 {
             offset = range.start;
         }
-        Pos { line: line.max(1), column: col0 as u32 + 1, offset }
+        Pos {
+            line: line.max(1),
+            column: col0 as u32 + 1,
+            offset,
+        }
     }
 
     /// Position of a byte offset.
@@ -232,8 +271,16 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line_idx];
-        let column = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) as u32 + 1;
-        Pos { line: line_idx as u32 + 1, column, offset }
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0) as u32
+            + 1;
+        Pos {
+            line: line_idx as u32 + 1,
+            column,
+            offset,
+        }
     }
 
     /// A span that covers only the first line of `span` (trailing blanks trimmed), for
@@ -245,8 +292,15 @@ impl LineIndex {
         let range = self.line_range(text, span.start.line);
         let line = text.get(span.start.offset..range.end).unwrap_or("");
         let trimmed = line.trim_end();
-        let end = Pos { line: span.start.line, column: span.start.column + trimmed.chars().count() as u32, offset: span.start.offset + trimmed.len() };
-        Span { start: span.start, end }
+        let end = Pos {
+            line: span.start.line,
+            column: span.start.column + trimmed.chars().count() as u32,
+            offset: span.start.offset + trimmed.len(),
+        };
+        Span {
+            start: span.start,
+            end,
+        }
     }
 }
 
@@ -278,7 +332,20 @@ mod tests {
 
     #[test]
     fn resolve_falls_back_to_nearest_ancestor() {
-        let leaf = |l| SpanTree::leaf(Span::new(Pos { line: l, column: 1, offset: 0 }, Pos { line: l, column: 2, offset: 1 }));
+        let leaf = |l| {
+            SpanTree::leaf(Span::new(
+                Pos {
+                    line: l,
+                    column: 1,
+                    offset: 0,
+                },
+                Pos {
+                    line: l,
+                    column: 2,
+                    offset: 1,
+                },
+            ))
+        };
         let mut root = leaf(1);
         let mut spec = leaf(2);
         spec.children = Children::Map(vec![("a".into(), leaf(3))]);

@@ -20,11 +20,25 @@ pub const MAX_EXPANDED_NODES: usize = 1_000_000;
 
 #[derive(Debug)]
 pub enum RawNode {
-    Scalar { text: String, style: ScalarStyle, tag: Option<String>, span: Span },
-    Seq { items: Vec<RawNode>, span: Span },
-    Map { entries: Vec<(RawNode, RawNode)>, span: Span },
+    Scalar {
+        text: String,
+        style: ScalarStyle,
+        tag: Option<String>,
+        span: Span,
+    },
+    Seq {
+        items: Vec<RawNode>,
+        span: Span,
+    },
+    Map {
+        entries: Vec<(RawNode, RawNode)>,
+        span: Span,
+    },
     /// An alias: the anchored node, seen at the alias site.
-    Alias { target: Rc<RawNode>, span: Span },
+    Alias {
+        target: Rc<RawNode>,
+        span: Span,
+    },
 }
 
 impl RawNode {
@@ -47,9 +61,11 @@ impl RawNode {
     /// Looks up a top-level key of a mapping by its text.
     pub fn get(&self, key: &str) -> Option<&RawNode> {
         match self {
-            RawNode::Map { entries, .. } => {
-                entries.iter().rev().find(|(k, _)| k.scalar_text() == Some(key)).map(|(_, v)| v)
-            }
+            RawNode::Map { entries, .. } => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k.scalar_text() == Some(key))
+                .map(|(_, v)| v),
             RawNode::Alias { target, .. } => target.get(key),
             _ => None,
         }
@@ -79,7 +95,16 @@ pub struct YamlError {
 /// error is returned beside them. Empty documents (`---` with nothing) are skipped.
 pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<YamlError>) {
     let _ = lines;
-    let mut builder = Builder { text, ascii: text.is_ascii(), cursor: (0, 0), anchors: HashMap::new(), stack: Vec::new(), docs: Vec::new(), doc_index: 0, depth_error: None };
+    let mut builder = Builder {
+        text,
+        ascii: text.is_ascii(),
+        cursor: (0, 0),
+        anchors: HashMap::new(),
+        stack: Vec::new(),
+        docs: Vec::new(),
+        doc_index: 0,
+        depth_error: None,
+    };
     let mut parser = Parser::new_from_str(text);
     loop {
         match parser.next_event() {
@@ -92,7 +117,13 @@ pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<
             Some(Err(e)) => {
                 let m = e.marker();
                 let pos = lines.pos_at_line_col(text, m.line() as u32, m.col());
-                return (builder.docs, Some(YamlError { pos, message: e.info().to_string() }));
+                return (
+                    builder.docs,
+                    Some(YamlError {
+                        pos,
+                        message: e.info().to_string(),
+                    }),
+                );
             }
         }
     }
@@ -100,8 +131,17 @@ pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<
 }
 
 enum Frame {
-    Seq { items: Vec<RawNode>, start: Pos, anchor: usize },
-    Map { entries: Vec<(RawNode, RawNode)>, pending_key: Option<RawNode>, start: Pos, anchor: usize },
+    Seq {
+        items: Vec<RawNode>,
+        start: Pos,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(RawNode, RawNode)>,
+        pending_key: Option<RawNode>,
+        start: Pos,
+        anchor: usize,
+    },
     Doc,
 }
 
@@ -141,7 +181,11 @@ impl Builder<'_> {
             self.cursor = (ci, bi);
             bi
         };
-        Pos { line: m.line().max(1) as u32, column: m.col() as u32 + 1, offset }
+        Pos {
+            line: m.line().max(1) as u32,
+            column: m.col() as u32 + 1,
+            offset,
+        }
     }
 
     fn span(&mut self, s: YSpan) -> Span {
@@ -162,39 +206,89 @@ impl Builder<'_> {
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.span(yspan);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let node = RawNode::Scalar { text: value.into_owned(), style, tag, span };
+                let node = RawNode::Scalar {
+                    text: value.into_owned(),
+                    style,
+                    tag,
+                    span,
+                };
                 self.push_node(node, anchor)?;
             }
             Event::Alias(id) => {
                 let span = self.span(yspan);
                 let target = match self.anchors.get(&id) {
                     Some(t) => t.clone(),
-                    None => return Err(YamlError { pos: span.start, message: "alias to an unknown anchor".into() }),
+                    None => {
+                        return Err(YamlError {
+                            pos: span.start,
+                            message: "alias to an unknown anchor".into(),
+                        });
+                    }
                 };
                 self.push_node(RawNode::Alias { target, span }, 0)?;
             }
             Event::SequenceStart(anchor, _tag) => {
                 let start = self.pos(yspan.start);
                 self.check_depth(start)?;
-                self.stack.push(Frame::Seq { items: Vec::new(), start, anchor });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start,
+                    anchor,
+                });
             }
             Event::MappingStart(anchor, _tag) => {
                 let start = self.pos(yspan.start);
                 self.check_depth(start)?;
-                self.stack.push(Frame::Map { entries: Vec::new(), pending_key: None, start, anchor });
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    pending_key: None,
+                    start,
+                    anchor,
+                });
             }
             Event::SequenceEnd => {
                 let end_fallback = self.pos(yspan.end);
-                if let Some(Frame::Seq { items, start, anchor }) = self.stack.pop() {
-                    let end = items.last().map(|n| n.span().end).unwrap_or(end_fallback).max(start);
-                    self.push_node(RawNode::Seq { items, span: Span::new(start, end) }, anchor)?;
+                if let Some(Frame::Seq {
+                    items,
+                    start,
+                    anchor,
+                }) = self.stack.pop()
+                {
+                    let end = items
+                        .last()
+                        .map(|n| n.span().end)
+                        .unwrap_or(end_fallback)
+                        .max(start);
+                    self.push_node(
+                        RawNode::Seq {
+                            items,
+                            span: Span::new(start, end),
+                        },
+                        anchor,
+                    )?;
                 }
             }
             Event::MappingEnd => {
                 let end_fallback = self.pos(yspan.end);
-                if let Some(Frame::Map { entries, start, anchor, .. }) = self.stack.pop() {
-                    let end = entries.last().map(|(_, v)| v.span().end).unwrap_or(end_fallback).max(start);
-                    self.push_node(RawNode::Map { entries, span: Span::new(start, end) }, anchor)?;
+                if let Some(Frame::Map {
+                    entries,
+                    start,
+                    anchor,
+                    ..
+                }) = self.stack.pop()
+                {
+                    let end = entries
+                        .last()
+                        .map(|(_, v)| v.span().end)
+                        .unwrap_or(end_fallback)
+                        .max(start);
+                    self.push_node(
+                        RawNode::Map {
+                            entries,
+                            span: Span::new(start, end),
+                        },
+                        anchor,
+                    )?;
                 }
             }
         }
@@ -203,7 +297,10 @@ impl Builder<'_> {
 
     fn check_depth(&mut self, pos: Pos) -> Result<(), YamlError> {
         if self.stack.len() > MAX_DEPTH {
-            let e = YamlError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") };
+            let e = YamlError {
+                pos,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            };
             self.depth_error = Some(e.clone());
             return Err(e);
         }
@@ -217,19 +314,29 @@ impl Builder<'_> {
             self.anchors.insert(anchor, rc.clone());
             match Rc::try_unwrap(rc) {
                 Ok(n) => n,
-                Err(rc) => RawNode::Alias { span: rc.span(), target: rc },
+                Err(rc) => RawNode::Alias {
+                    span: rc.span(),
+                    target: rc,
+                },
             }
         } else {
             node
         };
         match self.stack.last_mut() {
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => entries.push((key, node)),
             },
             Some(Frame::Doc) => {
-                self.docs.push(RawDocument { root: node, index: self.doc_index });
+                self.docs.push(RawDocument {
+                    root: node,
+                    index: self.doc_index,
+                });
             }
             None => {}
         }
@@ -264,7 +371,13 @@ pub fn resolve(
     text: &str,
     lines: &LineIndex,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
-    let mut r = Resolver { schema, text, lines, budget: MAX_EXPANDED_NODES, issues: Vec::new() };
+    let mut r = Resolver {
+        schema,
+        text,
+        lines,
+        budget: MAX_EXPANDED_NODES,
+        issues: Vec::new(),
+    };
     let (value, mut tree) = r.node(doc, None, 0)?;
     tree.focus = lines.first_line(text, tree.span);
     Ok((value, tree, r.issues))
@@ -280,19 +393,36 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// `site` is the alias site whose span replaces every span inside an aliased node.
-    fn node(&mut self, node: &RawNode, site: Option<Span>, depth: usize) -> Result<(Value, SpanTree), ResolveIssue> {
+    fn node(
+        &mut self,
+        node: &RawNode,
+        site: Option<Span>,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), ResolveIssue> {
         if self.budget == 0 {
             let pos = site.unwrap_or(node.span()).start;
-            return Err(ResolveIssue { pos, message: format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"), fatal: true });
+            return Err(ResolveIssue {
+                pos,
+                message: format!(
+                    "aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
+                ),
+                fatal: true,
+            });
         }
         if depth > MAX_DEPTH {
             let pos = site.unwrap_or(node.span()).start;
-            return Err(ResolveIssue { pos, message: format!("nesting deeper than {MAX_DEPTH} levels"), fatal: true });
+            return Err(ResolveIssue {
+                pos,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                fatal: true,
+            });
         }
         self.budget -= 1;
         let here = site.unwrap_or(node.span());
         match node {
-            RawNode::Scalar { text, style, tag, .. } => {
+            RawNode::Scalar {
+                text, style, tag, ..
+            } => {
                 let v = self.scalar(text, *style, tag.as_deref());
                 Ok((v, SpanTree::leaf(here)))
             }
@@ -310,13 +440,26 @@ impl Resolver<'_> {
                     values.push(v);
                     trees.push(t);
                 }
-                Ok((Value::Array(values), SpanTree { span: here, focus: here, children: Children::Seq(trees) }))
+                Ok((
+                    Value::Array(values),
+                    SpanTree {
+                        span: here,
+                        focus: here,
+                        children: Children::Seq(trees),
+                    },
+                ))
             }
             RawNode::Map { entries, .. } => self.map(entries, here, site, depth),
         }
     }
 
-    fn map(&mut self, entries: &[(RawNode, RawNode)], here: Span, site: Option<Span>, depth: usize) -> Result<(Value, SpanTree), ResolveIssue> {
+    fn map(
+        &mut self,
+        entries: &[(RawNode, RawNode)],
+        here: Span,
+        site: Option<Span>,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), ResolveIssue> {
         let mut map = Map::new();
         let mut trees: Vec<(String, SpanTree)> = Vec::with_capacity(entries.len());
         let mut merges: Vec<(&RawNode, Span)> = Vec::new();
@@ -325,11 +468,25 @@ impl Resolver<'_> {
                 Some(key) => key,
                 None => {
                     let pos = site.unwrap_or(k.span()).start;
-                    self.issues.push(ResolveIssue { pos, message: "a mapping key that is not a scalar is not supported; entry ignored".into(), fatal: false });
+                    self.issues.push(ResolveIssue {
+                        pos,
+                        message:
+                            "a mapping key that is not a scalar is not supported; entry ignored"
+                                .into(),
+                        fatal: false,
+                    });
                     continue;
                 }
             };
-            if key == "<<" && matches!(k, RawNode::Scalar { style: ScalarStyle::Plain, .. }) {
+            if key == "<<"
+                && matches!(
+                    k,
+                    RawNode::Scalar {
+                        style: ScalarStyle::Plain,
+                        ..
+                    }
+                )
+            {
                 merges.push((v, site.unwrap_or(k.span()).to(site.unwrap_or(v.span()))));
                 continue;
             }
@@ -360,11 +517,22 @@ impl Resolver<'_> {
                         }
                     }
                 } else {
-                    self.issues.push(ResolveIssue { pos: merge_span.start, message: "merge key `<<` needs a mapping or a list of mappings".into(), fatal: false });
+                    self.issues.push(ResolveIssue {
+                        pos: merge_span.start,
+                        message: "merge key `<<` needs a mapping or a list of mappings".into(),
+                        fatal: false,
+                    });
                 }
             }
         }
-        Ok((Value::Object(map), SpanTree { span: here, focus: here, children: Children::Map(trees) }))
+        Ok((
+            Value::Object(map),
+            SpanTree {
+                span: here,
+                focus: here,
+                children: Children::Map(trees),
+            },
+        ))
     }
 
     fn key_text(&mut self, k: &RawNode) -> Option<String> {
@@ -384,7 +552,14 @@ impl Resolver<'_> {
         if let Some(tag) = tag {
             match tag {
                 "tag:yaml.org,2002:str" | "!!str" => return Value::String(text.to_string()),
-                "tag:yaml.org,2002:int" | "!!int" | "tag:yaml.org,2002:float" | "!!float" | "tag:yaml.org,2002:bool" | "!!bool" | "tag:yaml.org,2002:null" | "!!null" => {}
+                "tag:yaml.org,2002:int"
+                | "!!int"
+                | "tag:yaml.org,2002:float"
+                | "!!float"
+                | "tag:yaml.org,2002:bool"
+                | "!!bool"
+                | "tag:yaml.org,2002:null"
+                | "!!null" => {}
                 _ => return Value::String(text.to_string()),
             }
         }
@@ -417,7 +592,9 @@ fn int_value(neg: bool, digits: &str, radix: u32) -> Option<Value> {
 fn float_value(text: &str) -> Option<Value> {
     let f: f64 = text.replace('_', "").parse().ok()?;
     // JSON has no infinities or NaN: keep their text, as Kubernetes' JSON conversion fails on them.
-    Number::from_f64(f).map(Value::Number).or_else(|| Some(Value::String(text.to_string())))
+    Number::from_f64(f)
+        .map(Value::Number)
+        .or_else(|| Some(Value::String(text.to_string())))
 }
 
 fn split_sign(text: &str) -> (bool, &str) {
@@ -436,30 +613,41 @@ pub fn resolve_core(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN" => {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
             return Value::String(text.to_string());
         }
         _ => {}
     }
     let (neg, body) = split_sign(text);
     if let Some(oct) = body.strip_prefix("0o")
-        && !neg && text.starts_with('0') && oct.chars().all(|c| c.is_digit(8))
-            && let Some(v) = int_value(false, oct, 8) {
-                return v;
-            }
+        && !neg
+        && text.starts_with('0')
+        && oct.chars().all(|c| c.is_digit(8))
+        && let Some(v) = int_value(false, oct, 8)
+    {
+        return v;
+    }
     if let Some(hex) = body.strip_prefix("0x")
-        && !neg && text.starts_with('0') && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
-            && let Some(v) = int_value(false, hex, 16) {
-                return v;
-            }
-    if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit())
-        && let Some(v) = int_value(neg, body, 10) {
-            return v;
-        }
+        && !neg
+        && text.starts_with('0')
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && let Some(v) = int_value(false, hex, 16)
+    {
+        return v;
+    }
+    if !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit())
+        && let Some(v) = int_value(neg, body, 10)
+    {
+        return v;
+    }
     if is_core_float(body)
-        && let Some(v) = float_value(text) {
-            return v;
-        }
+        && let Some(v) = float_value(text)
+    {
+        return v;
+    }
     Value::String(text.to_string())
 }
 
@@ -473,7 +661,9 @@ fn is_core_float(body: &str) -> bool {
         Some(i) => (&mantissa[..i], Some(&mantissa[i + 1..])),
         None => (mantissa, None),
     };
-    if !int_part.chars().all(|c| c.is_ascii_digit()) || !frac.unwrap_or("").chars().all(|c| c.is_ascii_digit()) {
+    if !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac.unwrap_or("").chars().all(|c| c.is_ascii_digit())
+    {
         return false;
     }
     if int_part.is_empty() && frac.unwrap_or("").is_empty() {
@@ -495,38 +685,56 @@ fn is_core_float(body: &str) -> bool {
 pub fn resolve_yaml11(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => return Value::Bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN" => {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Value::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Value::Bool(false);
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
             return Value::String(text.to_string());
         }
         _ => {}
     }
     let (neg, body) = split_sign(text);
-    let plain = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_digit(radix)) && s.chars().any(|c| c != '_');
+    let plain = |s: &str, radix: u32| {
+        !s.is_empty()
+            && s.chars().all(|c| c == '_' || c.is_digit(radix))
+            && s.chars().any(|c| c != '_')
+    };
     if let Some(b) = body.strip_prefix("0b")
         && plain(b, 2)
-            && let Some(v) = int_value(neg, b, 2) {
-                return v;
-            }
+        && let Some(v) = int_value(neg, b, 2)
+    {
+        return v;
+    }
     if let Some(h) = body.strip_prefix("0x")
         && plain(h, 16)
-            && let Some(v) = int_value(neg, h, 16) {
-                return v;
-            }
-    if body.len() > 1 && body.starts_with('0') && plain(&body[1..], 8)
-        && let Some(v) = int_value(neg, &body[1..], 8) {
-            return v;
-        }
-    if plain(body, 10) && !body.starts_with('_')
-        && let Some(v) = int_value(neg, body, 10) {
-            return v;
-        }
+        && let Some(v) = int_value(neg, h, 16)
+    {
+        return v;
+    }
+    if body.len() > 1
+        && body.starts_with('0')
+        && plain(&body[1..], 8)
+        && let Some(v) = int_value(neg, &body[1..], 8)
+    {
+        return v;
+    }
+    if plain(body, 10)
+        && !body.starts_with('_')
+        && let Some(v) = int_value(neg, body, 10)
+    {
+        return v;
+    }
     let no_underscore = body.replace('_', "");
-    if is_core_float(&no_underscore) && !body.starts_with('_')
-        && let Some(v) = float_value(text) {
-            return v;
-        }
+    if is_core_float(&no_underscore)
+        && !body.starts_with('_')
+        && let Some(v) = float_value(text)
+    {
+        return v;
+    }
     Value::String(text.to_string())
 }
 
@@ -538,14 +746,23 @@ mod tests {
     fn load(text: &str, schema: Schema) -> (Vec<Value>, Option<YamlError>) {
         let lines = LineIndex::new(text);
         let (docs, err) = parse_stream(text, &lines);
-        let values = docs.iter().map(|d| resolve(&d.root, schema, text, &lines).unwrap().0).collect();
+        let values = docs
+            .iter()
+            .map(|d| resolve(&d.root, schema, text, &lines).unwrap().0)
+            .collect();
         (values, err)
     }
 
     #[test]
     fn kubernetes_reads_yaml_1_1_scalars() {
-        let (v, _) = load("a: yes\nb: off\nc: 0644\nd: 1_000\ne: '0644'\nf: 0x1F\ng: 1.5\nh: y\n", Schema::Kubernetes);
-        assert_eq!(v[0], json!({"a": true, "b": false, "c": 420, "d": 1000, "e": "0644", "f": 31, "g": 1.5, "h": true}));
+        let (v, _) = load(
+            "a: yes\nb: off\nc: 0644\nd: 1_000\ne: '0644'\nf: 0x1F\ng: 1.5\nh: y\n",
+            Schema::Kubernetes,
+        );
+        assert_eq!(
+            v[0],
+            json!({"a": true, "b": false, "c": 420, "d": 1000, "e": "0644", "f": 31, "g": 1.5, "h": true})
+        );
     }
 
     #[test]
@@ -579,9 +796,22 @@ mod tests {
         let lines = LineIndex::new(text);
         let (docs, _) = parse_stream(text, &lines);
         let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
-        let b = tree.get(&[super::super::span::PathSeg::Key("a".into()), super::super::span::PathSeg::Key("b".into())]).unwrap();
-        assert_eq!((b.focus.start.line, b.focus.start.column, b.focus.end.column), (2, 3, 7));
-        let c = tree.get(&[super::super::span::PathSeg::Key("a".into()), super::super::span::PathSeg::Key("c".into())]).unwrap();
+        let b = tree
+            .get(&[
+                super::super::span::PathSeg::Key("a".into()),
+                super::super::span::PathSeg::Key("b".into()),
+            ])
+            .unwrap();
+        assert_eq!(
+            (b.focus.start.line, b.focus.start.column, b.focus.end.column),
+            (2, 3, 7)
+        );
+        let c = tree
+            .get(&[
+                super::super::span::PathSeg::Key("a".into()),
+                super::super::span::PathSeg::Key("c".into()),
+            ])
+            .unwrap();
         assert_eq!((c.focus.start.line, c.focus.end.line), (3, 3));
     }
 

@@ -5,7 +5,10 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// Embedded files under a directory prefix (e.g. `policies/`), in path order.
 pub fn under(prefix: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
-    FILES.iter().copied().filter(move |(p, _)| p.starts_with(prefix))
+    FILES
+        .iter()
+        .copied()
+        .filter(move |(p, _)| p.starts_with(prefix))
 }
 
 /// One embedded file by its path.

@@ -45,7 +45,11 @@ fn slot(t: InputType) -> usize {
 
 impl<'a> Evaluator<'a> {
     pub fn new(set: &'a PolicySet) -> Self {
-        Evaluator { set, engines: [None, None, None], all: None }
+        Evaluator {
+            set,
+            engines: [None, None, None],
+            all: None,
+        }
     }
 
     fn typed(&mut self, t: InputType) -> &mut TypedEngine {
@@ -56,9 +60,19 @@ impl<'a> Evaluator<'a> {
     /// Evaluates the active document-scope rules that apply to a document. When most of its
     /// group is active, the group's module evaluates them in one pass; a runtime error there
     /// falls back to rule-by-rule evaluation so that one failing rule does not hide the others.
-    pub fn evaluate_document(&mut self, input: &Value, input_type: InputType, subtype: &str, active: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+    pub fn evaluate_document(
+        &mut self,
+        input: &Value,
+        input_type: InputType,
+        subtype: &str,
+        active: &[&Arc<Rule>],
+    ) -> (Vec<Hit>, Vec<RuleFailure>) {
         let typed = self.typed(input_type);
-        let active: Vec<&Arc<Rule>> = active.iter().copied().filter(|r| !typed.dropped.contains(&r.id)).collect();
+        let active: Vec<&Arc<Rule>> = active
+            .iter()
+            .copied()
+            .filter(|r| !typed.dropped.contains(&r.id))
+            .collect();
         if active.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -67,7 +81,10 @@ impl<'a> Evaluator<'a> {
             .iter()
             .find(|g| g.subtype.as_deref() == Some(subtype))
             .or_else(|| typed.groups.iter().find(|g| g.subtype.is_none()))
-            .filter(|g| active.len() * 3 >= g.rules.len() && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id)))
+            .filter(|g| {
+                active.len() * 3 >= g.rules.len()
+                    && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id))
+            })
             .map(|g| g.entrypoint.clone());
         typed.engine.set_input(regorus::Value::from(input.clone()));
         let Some(entrypoint) = group else {
@@ -82,7 +99,10 @@ impl<'a> Evaluator<'a> {
         for rule in active {
             let v = &results[&regorus::Value::from(rule.id.as_str())];
             if let Err(message) = collect_hits(rule, v, &mut hits) {
-                failures.push(RuleFailure { rule: rule.clone(), message });
+                failures.push(RuleFailure {
+                    rule: rule.clone(),
+                    message,
+                });
             }
         }
         (hits, failures)
@@ -91,17 +111,29 @@ impl<'a> Evaluator<'a> {
     /// Bounds each evaluation of an input type's rules (a runaway policy is stopped and
     /// reported). Whole-project rules get a longer bound: their input is the whole repository.
     pub fn set_time_limit(&mut self, t: InputType, limit: std::time::Duration) {
-        self.typed(t).engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit,
-            check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
-        });
+        self.typed(t).engine.set_execution_timer_config(
+            regorus::utils::limits::ExecutionTimerConfig {
+                limit,
+                check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
+            },
+        );
     }
 
     /// Evaluates `rules` (all of one input type) against `input`, one by one.
-    pub fn evaluate(&mut self, input: &Value, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
-        let Some(first) = rules.first() else { return (Vec::new(), Vec::new()) };
+    pub fn evaluate(
+        &mut self,
+        input: &Value,
+        rules: &[&Arc<Rule>],
+    ) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let Some(first) = rules.first() else {
+            return (Vec::new(), Vec::new());
+        };
         let typed = self.typed(first.input);
-        let rules: Vec<&Arc<Rule>> = rules.iter().copied().filter(|r| !typed.dropped.contains(&r.id)).collect();
+        let rules: Vec<&Arc<Rule>> = rules
+            .iter()
+            .copied()
+            .filter(|r| !typed.dropped.contains(&r.id))
+            .collect();
         if rules.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -118,7 +150,9 @@ impl<'a> Evaluator<'a> {
             Some(i) => engine.set_input(regorus::Value::from(i.clone())),
             None => engine.set_input(regorus::Value::new_object()),
         }
-        let v = engine.eval_rule(path.to_string()).map_err(|e| first_lines(&e.to_string()))?;
+        let v = engine
+            .eval_rule(path.to_string())
+            .map_err(|e| first_lines(&e.to_string()))?;
         if v == regorus::Value::Undefined {
             return Ok(Value::Null);
         }
@@ -126,24 +160,37 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn evaluate_each(engine: &mut regorus::Engine, rules: &[&Arc<Rule>]) -> (Vec<Hit>, Vec<RuleFailure>) {
+fn evaluate_each(
+    engine: &mut regorus::Engine,
+    rules: &[&Arc<Rule>],
+) -> (Vec<Hit>, Vec<RuleFailure>) {
     let mut hits = Vec::new();
     let mut failures = Vec::new();
     for rule in rules {
         match engine.eval_rule(rule.entrypoint()) {
             Ok(v) => {
                 if let Err(message) = collect_hits(rule, &v, &mut hits) {
-                    failures.push(RuleFailure { rule: (*rule).clone(), message });
+                    failures.push(RuleFailure {
+                        rule: (*rule).clone(),
+                        message,
+                    });
                 }
             }
-            Err(e) => failures.push(RuleFailure { rule: (*rule).clone(), message: first_lines(&e.to_string()) }),
+            Err(e) => failures.push(RuleFailure {
+                rule: (*rule).clone(),
+                message: first_lines(&e.to_string()),
+            }),
         }
     }
     (hits, failures)
 }
 
 fn first_lines(s: &str) -> String {
-    s.lines().filter(|l| !l.trim().is_empty()).take(8).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn collect_hits(rule: &Arc<Rule>, v: &regorus::Value, out: &mut Vec<Hit>) -> Result<(), String> {
@@ -154,11 +201,19 @@ fn collect_hits(rule: &Arc<Rule>, v: &regorus::Value, out: &mut Vec<Hit>) -> Res
     let items = match json {
         Value::Array(items) => items,
         Value::Null => return Ok(()),
-        other => return Err(format!("`deny` must be a set of {{\"msg\", \"path\"}} objects, got {}", kind_of(&other))),
+        other => {
+            return Err(format!(
+                "`deny` must be a set of {{\"msg\", \"path\"}} objects, got {}",
+                kind_of(&other)
+            ));
+        }
     };
     for item in items {
         let Value::Object(obj) = &item else {
-            return Err(format!("`deny` must hold objects with \"msg\" and \"path\", got {}", kind_of(&item)));
+            return Err(format!(
+                "`deny` must hold objects with \"msg\" and \"path\", got {}",
+                kind_of(&item)
+            ));
         };
         let message = match obj.get("msg") {
             Some(Value::String(s)) => s.clone(),
@@ -173,21 +228,42 @@ fn collect_hits(rule: &Arc<Rule>, v: &regorus::Value, out: &mut Vec<Hit>) -> Res
                         Value::String(k) => path.push(PathSeg::Key(k.clone())),
                         Value::Number(n) => match n.as_u64() {
                             Some(i) => path.push(PathSeg::Index(i as usize)),
-                            None => return Err(format!("a \"path\" step must be a string or a non-negative integer, got {n}")),
+                            None => {
+                                return Err(format!(
+                                    "a \"path\" step must be a string or a non-negative integer, got {n}"
+                                ));
+                            }
                         },
-                        other => return Err(format!("a \"path\" step must be a string or a non-negative integer, got {}", kind_of(other))),
+                        other => {
+                            return Err(format!(
+                                "a \"path\" step must be a string or a non-negative integer, got {}",
+                                kind_of(other)
+                            ));
+                        }
                     }
                 }
                 path
             }
-            Some(other) => return Err(format!("\"path\" must be an array, got {}", kind_of(other))),
+            Some(other) => {
+                return Err(format!("\"path\" must be an array, got {}", kind_of(other)));
+            }
         };
         let severity = match obj.get("severity") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.parse::<crate::rule::Severity>()?),
-            Some(other) => return Err(format!("\"severity\" must be a string, got {}", kind_of(other))),
+            Some(other) => {
+                return Err(format!(
+                    "\"severity\" must be a string, got {}",
+                    kind_of(other)
+                ));
+            }
         };
-        out.push(Hit { rule: rule.clone(), message, path, severity });
+        out.push(Hit {
+            rule: rule.clone(),
+            message,
+            path,
+            severity,
+        });
     }
     Ok(())
 }

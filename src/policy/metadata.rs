@@ -22,7 +22,11 @@ pub struct PolicyError {
 
 impl std::fmt::Display for PolicyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -78,11 +82,18 @@ pub fn package_of(text: &str) -> Option<(String, u32)> {
 /// The METADATA block that precedes the `package` line, as (first YAML line number, YAML text).
 fn metadata_block(text: &str) -> Option<(u32, String)> {
     let lines: Vec<&str> = text.lines().collect();
-    let pkg_line = package_of(text).map(|(_, l)| l as usize).unwrap_or(lines.len() + 1);
-    let start = lines.iter().take(pkg_line.saturating_sub(1)).position(|l| l.trim_end() == "# METADATA")?;
+    let pkg_line = package_of(text)
+        .map(|(_, l)| l as usize)
+        .unwrap_or(lines.len() + 1);
+    let start = lines
+        .iter()
+        .take(pkg_line.saturating_sub(1))
+        .position(|l| l.trim_end() == "# METADATA")?;
     let mut yaml = String::new();
     for line in &lines[start + 1..] {
-        let Some(rest) = line.strip_prefix('#') else { break };
+        let Some(rest) = line.strip_prefix('#') else {
+            break;
+        };
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
         yaml.push_str(rest);
         yaml.push('\n');
@@ -92,44 +103,101 @@ fn metadata_block(text: &str) -> Option<(u32, String)> {
 
 /// Parses the rule of one policy file. `Ok(None)` for a file with no METADATA block (a library).
 pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>, PolicyError> {
-    let Some((first_line, yaml)) = metadata_block(text) else { return Ok(None) };
-    let err = |line: u32, message: String| PolicyError { file: file.to_string(), line, column: 1, message };
+    let Some((first_line, yaml)) = metadata_block(text) else {
+        return Ok(None);
+    };
+    let err = |line: u32, message: String| PolicyError {
+        file: file.to_string(),
+        line,
+        column: 1,
+        message,
+    };
     let lines = LineIndex::new(&yaml);
     let (docs, yaml_err) = parse_stream(&yaml, &lines);
     if let Some(e) = yaml_err {
-        return Err(PolicyError { file: file.to_string(), line: first_line + e.pos.line - 1, column: e.pos.column + 2, message: format!("invalid METADATA: {}", e.message) });
+        return Err(PolicyError {
+            file: file.to_string(),
+            line: first_line + e.pos.line - 1,
+            column: e.pos.column + 2,
+            message: format!("invalid METADATA: {}", e.message),
+        });
     }
-    let Some(doc) = docs.first() else { return Err(err(first_line - 1, "empty METADATA block".into())) };
-    let (value, _, _) = resolve(&doc.root, Schema::Core, &yaml, &lines).map_err(|e| err(first_line + e.pos.line - 1, format!("invalid METADATA: {}", e.message)))?;
+    let Some(doc) = docs.first() else {
+        return Err(err(first_line - 1, "empty METADATA block".into()));
+    };
+    let (value, _, _) = resolve(&doc.root, Schema::Core, &yaml, &lines).map_err(|e| {
+        err(
+            first_line + e.pos.line - 1,
+            format!("invalid METADATA: {}", e.message),
+        )
+    })?;
     let raw: RawMetadata = serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
         // Point at the offending key when serde names one.
         let line = msg
             .split('`')
             .nth(1)
-            .and_then(|key| yaml.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))))
+            .and_then(|key| {
+                yaml.lines()
+                    .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            })
             .map(|i| first_line + i as u32)
             .unwrap_or(first_line - 1);
         err(line, format!("invalid METADATA: {msg}"))
     })?;
-    let _ = (&raw.scope, &raw.authors, &raw.organizations, &raw.related_resources, &raw.schemas);
+    let _ = (
+        &raw.scope,
+        &raw.authors,
+        &raw.organizations,
+        &raw.related_resources,
+        &raw.schemas,
+    );
     let c = raw.custom;
-    let key_line = |key: &str| yaml.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map(|i| first_line + i as u32).unwrap_or(first_line);
+    let key_line = |key: &str| {
+        yaml.lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map(|i| first_line + i as u32)
+            .unwrap_or(first_line)
+    };
     if !valid_id(&c.id) {
-        return Err(err(key_line("id"), format!("rule id {:?} must look like ABC-123 (capital letters, a dash, digits)", c.id)));
+        return Err(err(
+            key_line("id"),
+            format!(
+                "rule id {:?} must look like ABC-123 (capital letters, a dash, digits)",
+                c.id
+            ),
+        ));
     }
     if !valid_name(&c.name) {
-        return Err(err(key_line("name"), format!("rule name {:?} must be kebab-case (lowercase letters, digits and dashes)", c.name)));
+        return Err(err(
+            key_line("name"),
+            format!(
+                "rule name {:?} must be kebab-case (lowercase letters, digits and dashes)",
+                c.name
+            ),
+        ));
     }
-    let input = InputType::parse(&c.input).ok_or_else(|| err(key_line("input"), format!("unknown input type {:?} (expected kubernetes, postgres or config)", c.input)))?;
+    let input = InputType::parse(&c.input).ok_or_else(|| {
+        err(
+            key_line("input"),
+            format!(
+                "unknown input type {:?} (expected kubernetes, postgres or config)",
+                c.input
+            ),
+        )
+    })?;
     let mut controls = BTreeMap::new();
     for (fw, ids) in c.controls {
         let framework = Framework::parse(&fw).ok_or_else(|| err(key_line(&fw), format!("unknown framework {fw:?} (expected nist-800-53, nist-csf-2.0, soc2, zero-trust or cis-kubernetes)")))?;
         controls.insert(framework, ids);
     }
-    let (package, pkg_line) = package_of(text).ok_or_else(|| err(1, "policy has no package declaration".into()))?;
+    let (package, pkg_line) =
+        package_of(text).ok_or_else(|| err(1, "policy has no package declaration".into()))?;
     if !package.starts_with("runeguard.") && origin == Origin::Builtin {
-        return Err(err(pkg_line, format!("built-in package {package:?} must start with `runeguard.`")));
+        return Err(err(
+            pkg_line,
+            format!("built-in package {package:?} must start with `runeguard.`"),
+        ));
     }
     Ok(Some(Rule {
         id: c.id,
@@ -151,11 +219,18 @@ pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>
 }
 
 fn valid_id(id: &str) -> bool {
-    let Some((prefix, num)) = id.split_once('-') else { return false };
+    let Some((prefix, num)) = id.split_once('-') else {
+        return false;
+    };
     !prefix.is_empty()
         && prefix.len() <= 16
-        && prefix.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && prefix
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && !num.is_empty()
         && num.len() <= 6
         && num.chars().all(|c| c.is_ascii_digit())
@@ -163,7 +238,9 @@ fn valid_id(id: &str) -> bool {
 
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }
@@ -176,7 +253,9 @@ mod tests {
 
     #[test]
     fn parses_a_rule() {
-        let r = parse_rule("p.rego", GOOD, Origin::Builtin).unwrap().unwrap();
+        let r = parse_rule("p.rego", GOOD, Origin::Builtin)
+            .unwrap()
+            .unwrap();
         assert_eq!(r.id, "ABC-001");
         assert_eq!(r.package, "runeguard.x.a_rule");
         assert_eq!(r.controls[&Framework::Nist80053], vec!["AC-6"]);
@@ -192,6 +271,10 @@ mod tests {
 
     #[test]
     fn library_has_no_rule() {
-        assert!(parse_rule("lib.rego", "package runeguard.lib.x\n", Origin::Builtin).unwrap().is_none());
+        assert!(
+            parse_rule("lib.rego", "package runeguard.lib.x\n", Origin::Builtin)
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -507,13 +507,25 @@ pub fn recursive_function(text: &str) -> Option<(String, u32)> {
     let mut heads: Vec<(String, u32, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let code = strip_strings_and_comments(line);
-        let starts_statement = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let starts_statement = line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         if starts_statement {
-            let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            let is_function = line[name.len()..].starts_with('(') && !matches!(name.as_str(), "package" | "import" | "default");
-            heads.push((if is_function { name } else { String::new() }, i as u32 + 1, String::new()));
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let is_function = line[name.len()..].starts_with('(')
+                && !matches!(name.as_str(), "package" | "import" | "default");
+            heads.push((
+                if is_function { name } else { String::new() },
+                i as u32 + 1,
+                String::new(),
+            ));
             if let Some(last) = heads.last_mut() {
-                last.2.push_str(&code[code.find('(').map(|p| p + 1).unwrap_or(0).min(code.len())..]);
+                last.2
+                    .push_str(&code[code.find('(').map(|p| p + 1).unwrap_or(0).min(code.len())..]);
                 last.2.push('\n');
             }
         } else if let Some(last) = heads.last_mut() {
@@ -522,7 +534,8 @@ pub fn recursive_function(text: &str) -> Option<(String, u32)> {
         }
     }
     let functions: std::collections::BTreeMap<&str, (u32, Vec<String>)> = {
-        let mut m: std::collections::BTreeMap<&str, (u32, Vec<String>)> = std::collections::BTreeMap::new();
+        let mut m: std::collections::BTreeMap<&str, (u32, Vec<String>)> =
+            std::collections::BTreeMap::new();
         for (name, line, body) in &heads {
             if name.is_empty() {
                 continue;
@@ -718,8 +731,23 @@ impl PolicySet {
             // OPA rejects recursion at compile time; regorus would overflow the stack on a
             // function that calls itself, so such a policy is reported and not loaded.
             if let Some((name, line)) = recursive_function(&src.text) {
-                let rule = parse_rule(&src.path, &src.text, src.origin.clone()).ok().flatten().map(|r| format!("; rule {} ({}) is not run", r.id, r.name)).unwrap_or_default();
-                problems.push(Problem::error(&src.path, Some(Pos { line, column: 1, offset: 0 }), format!("policy error: recursion: function `{name}` calls itself ({}:{line}){rule}", src.path)));
+                let rule = parse_rule(&src.path, &src.text, src.origin.clone())
+                    .ok()
+                    .flatten()
+                    .map(|r| format!("; rule {} ({}) is not run", r.id, r.name))
+                    .unwrap_or_default();
+                problems.push(Problem::error(
+                    &src.path,
+                    Some(Pos {
+                        line,
+                        column: 1,
+                        offset: 0,
+                    }),
+                    format!(
+                        "policy error: recursion: function `{name}` calls itself ({}:{line}){rule}",
+                        src.path
+                    ),
+                ));
                 continue;
             }
             match parse_rule(&src.path, &src.text, src.origin.clone()) {
@@ -953,10 +981,22 @@ mod recursion_tests {
 
     #[test]
     fn finds_direct_and_mutual_recursion() {
-        assert_eq!(recursive_function("package a\n\nloop(x) := y if {\n  y := loop(x + 1)\n}\n"), Some(("loop".into(), 3)));
-        assert_eq!(recursive_function("package a\nf(x) := g(x)\n\ng(x) := f(x) if true\n").map(|(n, _)| n), Some("f".into()));
-        assert_eq!(recursive_function("package a\nf(x) := sprintf(\"f(%v)\", [x]) # f(x)\ng(x) := f(x)\n"), None);
-        assert_eq!(recursive_function("package a\nf(x) := strings.f(x)\n"), None);
+        assert_eq!(
+            recursive_function("package a\n\nloop(x) := y if {\n  y := loop(x + 1)\n}\n"),
+            Some(("loop".into(), 3))
+        );
+        assert_eq!(
+            recursive_function("package a\nf(x) := g(x)\n\ng(x) := f(x) if true\n").map(|(n, _)| n),
+            Some("f".into())
+        );
+        assert_eq!(
+            recursive_function("package a\nf(x) := sprintf(\"f(%v)\", [x]) # f(x)\ng(x) := f(x)\n"),
+            None
+        );
+        assert_eq!(
+            recursive_function("package a\nf(x) := strings.f(x)\n"),
+            None
+        );
     }
 }
 

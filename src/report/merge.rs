@@ -12,24 +12,48 @@ pub fn merge(files: &[PathBuf]) -> Result<String, String> {
     let mut success = true;
     let mut base: Option<Value> = None;
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{}:{}:{}: not JSON: {e}", f.display(), e.line(), e.column()))?;
-        let runs = doc.get("runs").and_then(Value::as_array).ok_or_else(|| format!("{}: not a SARIF log (no runs)", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        let doc: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}:{}:{}: not JSON: {e}", f.display(), e.line(), e.column()))?;
+        let runs = doc
+            .get("runs")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("{}: not a SARIF log (no runs)", f.display()))?;
         for run in runs {
-            let driver_rules = run.pointer("/tool/driver/rules").and_then(Value::as_array).cloned().unwrap_or_default();
+            let driver_rules = run
+                .pointer("/tool/driver/rules")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for r in &driver_rules {
                 if let Some(id) = r.get("id").and_then(Value::as_str) {
                     rules.entry(id.to_string()).or_insert_with(|| r.clone());
                 }
             }
-            for res in run.get("results").and_then(Value::as_array).into_iter().flatten() {
+            for res in run
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 results.push(res.clone());
             }
-            for inv in run.get("invocations").and_then(Value::as_array).into_iter().flatten() {
+            for inv in run
+                .get("invocations")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if inv.get("executionSuccessful") == Some(&Value::Bool(false)) {
                     success = false;
                 }
-                for n in inv.get("toolExecutionNotifications").and_then(Value::as_array).into_iter().flatten() {
+                for n in inv
+                    .get("toolExecutionNotifications")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     notifications.push(n.clone());
                 }
             }
@@ -38,33 +62,62 @@ pub fn merge(files: &[PathBuf]) -> Result<String, String> {
             }
         }
     }
-    let Some(mut run) = base else { return Err("no SARIF runs to merge".into()) };
-    let index: BTreeMap<String, usize> = rules.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+    let Some(mut run) = base else {
+        return Err("no SARIF runs to merge".into());
+    };
+    let index: BTreeMap<String, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i))
+        .collect();
     for r in &mut results {
         if let Some(id) = r.get("ruleId").and_then(Value::as_str).map(str::to_string)
-            && let (Some(i), Some(obj)) = (index.get(&id), r.as_object_mut()) {
-                obj.insert("ruleIndex".into(), json!(i));
-            }
+            && let (Some(i), Some(obj)) = (index.get(&id), r.as_object_mut())
+        {
+            obj.insert("ruleIndex".into(), json!(i));
+        }
     }
     // Same order as a single run would give: by file, line, column, rule.
     let key = |r: &Value| {
         let loc = r.pointer("/locations/0/physicalLocation");
         (
-            loc.and_then(|l| l.pointer("/artifactLocation/uri")).and_then(Value::as_str).unwrap_or("").to_string(),
-            loc.and_then(|l| l.pointer("/region/startLine")).and_then(Value::as_u64).unwrap_or(0),
-            loc.and_then(|l| l.pointer("/region/startColumn")).and_then(Value::as_u64).unwrap_or(0),
-            r.get("ruleId").and_then(Value::as_str).unwrap_or("").to_string(),
+            loc.and_then(|l| l.pointer("/artifactLocation/uri"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            loc.and_then(|l| l.pointer("/region/startLine"))
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+            loc.and_then(|l| l.pointer("/region/startColumn"))
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+            r.get("ruleId")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
         )
     };
     results.sort_by_key(key);
     if let Some(obj) = run.as_object_mut() {
         obj.insert("results".into(), Value::Array(results));
-        if let Some(driver) = obj.get_mut("tool").and_then(|t| t.get_mut("driver")).and_then(Value::as_object_mut) {
+        if let Some(driver) = obj
+            .get_mut("tool")
+            .and_then(|t| t.get_mut("driver"))
+            .and_then(Value::as_object_mut)
+        {
             driver.insert("rules".into(), Value::Array(rules.into_values().collect()));
         }
-        if let Some(inv) = obj.get_mut("invocations").and_then(Value::as_array_mut).and_then(|a| a.first_mut()).and_then(Value::as_object_mut) {
+        if let Some(inv) = obj
+            .get_mut("invocations")
+            .and_then(Value::as_array_mut)
+            .and_then(|a| a.first_mut())
+            .and_then(Value::as_object_mut)
+        {
             inv.insert("executionSuccessful".into(), Value::Bool(success));
-            inv.insert("toolExecutionNotifications".into(), Value::Array(notifications));
+            inv.insert(
+                "toolExecutionNotifications".into(),
+                Value::Array(notifications),
+            );
         }
     }
     let log = json!({

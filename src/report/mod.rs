@@ -45,7 +45,9 @@ impl RunReport {
 
     /// True when something could not be checked.
     pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.level == crate::input::ProblemLevel::Error)
+        self.problems
+            .iter()
+            .any(|p| p.level == crate::input::ProblemLevel::Error)
     }
 }
 
@@ -93,7 +95,12 @@ pub struct RenderOptions {
 }
 
 /// Renders a report with its compliance summary restricted to some frameworks (`--framework`).
-pub fn render_for(format: Format, report: &RunReport, opts: RenderOptions, frameworks: &[crate::rule::Framework]) -> String {
+pub fn render_for(
+    format: Format,
+    report: &RunReport,
+    opts: RenderOptions,
+    frameworks: &[crate::rule::Framework],
+) -> String {
     if frameworks.is_empty() {
         return render(format, report, opts);
     }
