@@ -126,7 +126,9 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
 /// (for reproducible tests).
 pub fn today() -> String {
     if let Ok(d) = std::env::var("RUNEGUARD_TODAY") {
-        return d;
+        if valid_date(&d) {
+            return d;
+        }
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
