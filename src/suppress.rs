@@ -125,10 +125,10 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
 /// Today's date as `YYYY-MM-DD` (UTC), without a date library. `RUNEGUARD_TODAY` overrides it
 /// (for reproducible tests).
 pub fn today() -> String {
-    if let Ok(d) = std::env::var("RUNEGUARD_TODAY") {
-        if valid_date(&d) {
-            return d;
-        }
+    if let Ok(d) = std::env::var("RUNEGUARD_TODAY")
+        && valid_date(&d)
+    {
+        return d;
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
