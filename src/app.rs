@@ -4,7 +4,7 @@
 use crate::cli::{BaselineCommand, CheckArgs, Cli, ColorChoice, Command, PolicyArgs};
 use crate::config;
 use crate::input::{ProblemLevel, classify, discover};
-use crate::policy::{PolicyOptions, PolicySet, embedded};
+use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::{self, Format, RenderOptions, RunReport};
 use crate::rule::{Framework, Rule, Severity};
 use crate::run::{CheckOptions, Progress};
@@ -574,33 +574,24 @@ pub fn report_fatal(f: &Fatal) {
 
 /// Embedded fixture examples for `explain` (first document of the fail and pass fixtures).
 pub fn rule_examples(rule: &Rule) -> (Option<String>, Option<String>) {
-    let stem = rule
-        .source
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(".rego");
-    let dir = rule.source.rsplit('/').nth(1).unwrap_or("");
-    let find = |kind: &str| {
-        embedded::under(&format!("fixtures/{dir}/{stem}.{kind}."))
-            .next()
-            .map(|(p, text)| {
-                let first = if p.ends_with(".sql") {
-                    text.to_string()
-                } else {
-                    text.split("\n---").next().unwrap_or(text).to_string()
-                };
-                first
-                    .lines()
-                    .map(strip_expect_marker)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    .trim_start_matches('\n')
-                    .to_string()
-                    + "\n"
-            })
+    let fixtures = crate::testing::builtin_fixtures(rule);
+    let first = |fail: bool| {
+        fixtures.iter().find(|f| f.fail == fail).map(|f| {
+            let doc = if f.path.ends_with(".sql") {
+                f.text.as_str()
+            } else {
+                f.text.split("\n---").next().unwrap_or(&f.text)
+            };
+            doc.lines()
+                .map(strip_expect_marker)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim_start_matches('\n')
+                .to_string()
+                + "\n"
+        })
     };
-    (find("fail"), find("pass"))
+    (first(true), first(false))
 }
 
 /// Drops a fixture's `# expect: ID` / `-- expect: ID` marker from a line.
