@@ -287,13 +287,6 @@ fn progress_bar(quiet: bool) -> Option<(Progress, indicatif::ProgressBar)> {
 
 fn summary_line(r: &RunReport) -> String {
     let active: Vec<_> = r.active().collect();
-    let mut parts = Vec::new();
-    for sev in Severity::ALL {
-        let n = active.iter().filter(|f| f.severity == sev).count();
-        if n > 0 {
-            parts.push(format!("{n} {sev}"));
-        }
-    }
     let suppressed = r.findings.len() - active.len();
     let errors = r
         .problems
@@ -304,10 +297,10 @@ fn summary_line(r: &RunReport) -> String {
         "runeguard: {} finding{}{} in {} file{} ({} document{}, {} rule{})",
         active.len(),
         if active.len() == 1 { "" } else { "s" },
-        if parts.is_empty() {
+        if active.is_empty() {
             String::new()
         } else {
-            format!(" ({})", parts.join(", "))
+            format!(" ({})", report::table::severity_counts(r))
         },
         r.files,
         if r.files == 1 { "" } else { "s" },

@@ -4,12 +4,13 @@
 //! directory named `.yaml`, duplicate keys, BOM + CRLF together, broken user policy) are not
 //! repeated here.
 
-use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+
+mod common;
+use common::rg;
 
 const PRIVILEGED: &str = "apiVersion: v1
 kind: Pod
@@ -27,22 +28,9 @@ spec:
 /// The good file of every case: one K8S-001 finding at line 11.
 const GOOD: &str = "z-good.yaml";
 
-fn rg() -> Command {
-    let mut c = cargo_bin_cmd!("runeguard");
-    c.env_remove("NO_COLOR")
-        .env("RUNEGUARD_TODAY", "2026-06-01");
-    c
-}
-
+/// The files, plus the good file every case must still check.
 fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
-    let d = tempfile::tempdir().expect("tempdir");
-    for (name, body) in files {
-        let p = d.path().join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(p, body).expect("write");
-    }
+    let d = common::dir_with(files);
     std::fs::write(d.path().join(GOOD), PRIVILEGED).expect("write good file");
     d
 }

@@ -82,7 +82,8 @@ fn location(f: &Finding) -> String {
 }
 
 /// `2 critical, 1 high` (only severities that occur), or `none`.
-fn severity_counts(report: &RunReport) -> String {
+/// `2 high, 3 medium` for the unsuppressed findings, most severe first (`none` when clean).
+pub fn severity_counts(report: &RunReport) -> String {
     let mut counts: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
     for f in report.active() {
         *counts.entry(std::cmp::Reverse(f.severity)).or_default() += 1;

@@ -1,0 +1,26 @@
+//! Helpers shared by the end-to-end tests.
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use tempfile::TempDir;
+
+/// The binary, with a fixed "today" (suppression expiry) and colour left to the flags.
+pub fn rg() -> Command {
+    let mut c = cargo_bin_cmd!("runeguard");
+    c.env_remove("NO_COLOR")
+        .env("RUNEGUARD_TODAY", "2026-06-01");
+    c
+}
+
+/// A temporary directory holding these files (parent directories created).
+pub fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    for (name, body) in files {
+        let p = d.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, body).expect("write");
+    }
+    d
+}
