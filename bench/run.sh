@@ -39,6 +39,7 @@ row "one file, --no-builtin (start-up floor)"     $BIN check --quiet --no-builti
 row "k8s corpus, --no-builtin (parse floor)"      $BIN check --quiet --no-builtin "$CORPUS/k8s"
 row "k8s corpus, all rules"                       $BIN check --quiet "$CORPUS/k8s"
 row "k8s corpus, all rules, --jobs 1"             $BIN check --quiet --jobs 1 "$CORPUS/k8s"
+row "k8s corpus, all rules, interpreter only"     env RUNEGUARD_ENGINE=interpreter $BIN check --quiet "$CORPUS/k8s"
 row "whole corpus, --no-builtin"                  $BIN check --quiet --no-builtin "$CORPUS"
 row "whole corpus, all rules"                     $BIN check --quiet "$CORPUS"
 row "whole corpus, all rules, sarif+json"         $BIN check --quiet --format sarif=/tmp/rg.sarif --format json=/tmp/rg.json "$CORPUS"

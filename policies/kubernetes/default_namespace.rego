@@ -78,9 +78,9 @@ default_system_object(doc) if {
 kustomizations := [[i, doc] | some i, doc in input.documents; doc.kind == "Kustomization"]
 
 # The kustomizations of each directory.
-by_dir[d] contains sprintf("k:%d", [i]) if {
-	some [i, _] in kustomizations
-	d := dir(input.files[i])
+by_dir := {d: {sprintf("k:%d", [i]) | some [i, _] in kustomizations; dir(input.files[i]) == d} |
+	some [j, _] in kustomizations
+	d := dir(input.files[j])
 }
 
 # Edges from a kustomization to the files and kustomization directories it renders.

@@ -10,7 +10,9 @@ package runeguard.lib.istio
 
 import rego.v1
 
-settings := object.get(data, ["settings", "istio"], {})
+default settings := {}
+
+settings := data.settings.istio
 
 # The mesh's root namespace: a PeerAuthentication or AuthorizationPolicy without a selector
 # there applies to the whole mesh.

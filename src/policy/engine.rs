@@ -28,11 +28,32 @@ pub struct RuleFailure {
     pub message: String,
 }
 
-/// A worker's evaluator: clones of the compiled engines (cheap), made on first use per input type.
+/// A worker's evaluator: clones of the compiled engines (cheap), made on first use per input
+/// type, and a VM per group that has a bytecode program.
 pub struct Evaluator<'a> {
     set: &'a PolicySet,
     engines: [Option<TypedEngine>; 3],
+    /// By (input type, group index): group entry points repeat across input types.
+    vms: std::collections::HashMap<(usize, usize), regorus::rvm::vm::RegoVM>,
+    /// Whole-project rules' VMs, by rule id.
+    rule_vms: std::collections::HashMap<String, regorus::rvm::vm::RegoVM>,
+    /// The time bound of one evaluation, per input type.
+    limits: [std::time::Duration; 3],
     all: Option<regorus::Engine>,
+    pub stats: EvalStats,
+}
+
+/// How the evaluations went: lets tests check that the fast paths are taken.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct EvalStats {
+    /// Group passes in the VM.
+    pub vm_group_passes: usize,
+    /// Group passes in the interpreter.
+    pub interpreter_group_passes: usize,
+    /// Single rules run in the VM (whole-project rules).
+    pub vm_rule_runs: usize,
+    /// Single rules run in the interpreter (fallbacks, `--select`ed few, users' rules).
+    pub interpreter_rule_runs: usize,
 }
 
 fn slot(t: InputType) -> usize {
@@ -43,12 +64,19 @@ fn slot(t: InputType) -> usize {
     }
 }
 
+/// How long one document's rules may run before they are stopped and reported.
+const DOCUMENT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl<'a> Evaluator<'a> {
     pub fn new(set: &'a PolicySet) -> Self {
         Evaluator {
             set,
             engines: [None, None, None],
+            vms: Default::default(),
+            rule_vms: Default::default(),
+            limits: [DOCUMENT_TIME_LIMIT; 3],
             all: None,
+            stats: EvalStats::default(),
         }
     }
 
@@ -57,9 +85,11 @@ impl<'a> Evaluator<'a> {
         self.engines[slot(t)].get_or_insert_with(|| set.typed(t).clone())
     }
 
-    /// Evaluates the active document-scope rules that apply to a document. When most of its
-    /// group is active, the group's module evaluates them in one pass; a runtime error there
-    /// falls back to rule-by-rule evaluation so that one failing rule does not hide the others.
+    /// Evaluates the active document-scope rules that apply to a document. Each group serving
+    /// the document (built-in rules, users' rules) evaluates its members in one pass when most
+    /// of it is active, in the VM when it has a program; a runtime error there falls back to
+    /// rule-by-rule evaluation in the interpreter, so that one failing rule does not hide the
+    /// others and is reported by name.
     pub fn evaluate_document(
         &mut self,
         input: &Value,
@@ -67,43 +97,98 @@ impl<'a> Evaluator<'a> {
         subtype: &str,
         active: &[&Arc<Rule>],
     ) -> (Vec<Hit>, Vec<RuleFailure>) {
-        let typed = self.typed(input_type);
-        let active: Vec<&Arc<Rule>> = active
+        let set = self.set;
+        let programs = set.programs(input_type);
+        let typed =
+            self.engines[slot(input_type)].get_or_insert_with(|| set.typed(input_type).clone());
+        let mut pending: Vec<&Arc<Rule>> = active
             .iter()
             .copied()
             .filter(|r| !typed.dropped.contains(&r.id))
             .collect();
-        if active.is_empty() {
+        if pending.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let group = typed
-            .groups
-            .iter()
-            .find(|g| g.subtype.as_deref() == Some(subtype))
-            .or_else(|| typed.groups.iter().find(|g| g.subtype.is_none()))
-            .filter(|g| {
-                active.len() * 3 >= g.rules.len()
-                    && active.iter().all(|r| g.rules.iter().any(|m| m.id == r.id))
-            })
-            .map(|g| g.entrypoint.clone());
-        typed.engine.set_input(regorus::Value::from(input.clone()));
-        let Some(entrypoint) = group else {
-            return evaluate_each(&mut typed.engine, &active);
-        };
-        let results = match typed.engine.eval_rule(entrypoint) {
-            Ok(v) => v,
-            Err(_) => return evaluate_each(&mut typed.engine, &active),
-        };
+        let value = regorus::Value::from(input.clone());
+        let mut interpreter_input_set = false;
         let mut hits = Vec::new();
         let mut failures = Vec::new();
-        for rule in active {
-            let v = &results[&regorus::Value::from(rule.id.as_str())];
-            if let Err(message) = collect_hits(rule, v, &mut hits) {
-                failures.push(RuleFailure {
-                    rule: rule.clone(),
-                    message,
-                });
+        for (index, group) in typed.groups.iter().enumerate() {
+            if !serves(group, &typed.groups, subtype) {
+                continue;
             }
+            let members: Vec<&Arc<Rule>> = pending
+                .iter()
+                .copied()
+                .filter(|r| group.rules.iter().any(|m| m.id == r.id))
+                .collect();
+            // A group whose rules for this document are mostly inactive (`--select`) costs
+            // more than those few rules alone. Rules for other kinds cost nothing: their
+            // entries' guards fail first.
+            let serving = group
+                .rules
+                .iter()
+                .filter(|r| r.applies_to(input_type, subtype))
+                .count();
+            if members.is_empty() || members.len() * 3 < serving {
+                continue;
+            }
+            let results = match programs.get(index).and_then(Option::as_ref) {
+                Some(program) => {
+                    let limit = self.limits[slot(input_type)];
+                    let vm = self
+                        .vms
+                        .entry((slot(input_type), index))
+                        .or_insert_with(|| new_vm(program, set.data()));
+                    self.stats.vm_group_passes += 1;
+                    run_vm(vm, &value, limit)
+                }
+                None => {
+                    self.stats.interpreter_group_passes += 1;
+                    if !interpreter_input_set {
+                        typed.engine.set_input(value.clone());
+                        interpreter_input_set = true;
+                    }
+                    typed
+                        .engine
+                        .eval_rule(group.entrypoint.clone())
+                        .map_err(|e| e.to_string())
+                }
+            };
+            let Ok(results) = results else {
+                continue;
+            };
+            // `results` is a set of `[rule id, deny set]` pairs, one per rule whose guard held.
+            let mut by_id: std::collections::HashMap<&str, &regorus::Value> = Default::default();
+            if let Ok(pairs) = results.as_set() {
+                for pair in pairs.iter() {
+                    if let Ok([id, deny]) = pair.as_array().map(|a| a.as_slice())
+                        && let Ok(id) = id.as_string()
+                    {
+                        by_id.insert(id.as_ref(), deny);
+                    }
+                }
+            }
+            for rule in &members {
+                if let Some(v) = by_id.get(rule.id.as_str())
+                    && let Err(message) = collect_hits(rule, v, &mut hits)
+                {
+                    failures.push(RuleFailure {
+                        rule: (*rule).clone(),
+                        message,
+                    });
+                }
+            }
+            pending.retain(|r| !members.iter().any(|m| m.id == r.id));
+        }
+        if !pending.is_empty() {
+            if !interpreter_input_set {
+                typed.engine.set_input(value);
+            }
+            self.stats.interpreter_rule_runs += pending.len();
+            let (h, f) = evaluate_each(&mut typed.engine, &pending);
+            hits.extend(h);
+            failures.extend(f);
         }
         (hits, failures)
     }
@@ -111,6 +196,7 @@ impl<'a> Evaluator<'a> {
     /// Bounds each evaluation of an input type's rules (a runaway policy is stopped and
     /// reported). Whole-project rules get a longer bound: their input is the whole repository.
     pub fn set_time_limit(&mut self, t: InputType, limit: std::time::Duration) {
+        self.limits[slot(t)] = limit;
         self.typed(t).engine.set_execution_timer_config(
             regorus::utils::limits::ExecutionTimerConfig {
                 limit,
@@ -119,7 +205,8 @@ impl<'a> Evaluator<'a> {
         );
     }
 
-    /// Evaluates `rules` (all of one input type) against `input`, one by one.
+    /// Evaluates `rules` (all of one input type) against `input`, one by one: in the VM when
+    /// the rule has a program (built-in rules), else, or when the VM fails, in the interpreter.
     pub fn evaluate(
         &mut self,
         input: &Value,
@@ -128,7 +215,11 @@ impl<'a> Evaluator<'a> {
         let Some(first) = rules.first() else {
             return (Vec::new(), Vec::new());
         };
-        let typed = self.typed(first.input);
+        let set = self.set;
+        let input_type = first.input;
+        let limit = self.limits[slot(input_type)];
+        let typed =
+            self.engines[slot(input_type)].get_or_insert_with(|| set.typed(input_type).clone());
         let rules: Vec<&Arc<Rule>> = rules
             .iter()
             .copied()
@@ -137,8 +228,40 @@ impl<'a> Evaluator<'a> {
         if rules.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        typed.engine.set_input(regorus::Value::from(input.clone()));
-        evaluate_each(&mut typed.engine, &rules)
+        let value = regorus::Value::from(input.clone());
+        let mut hits = Vec::new();
+        let mut failures = Vec::new();
+        let mut interpreted = Vec::new();
+        for rule in rules {
+            let Some(program) = set.rule_program(rule) else {
+                interpreted.push(rule);
+                continue;
+            };
+            let vm = self
+                .rule_vms
+                .entry(rule.id.clone())
+                .or_insert_with(|| new_vm(&program, set.data()));
+            self.stats.vm_rule_runs += 1;
+            match run_vm(vm, &value, limit) {
+                Ok(v) => {
+                    if let Err(message) = collect_hits(rule, &v, &mut hits) {
+                        failures.push(RuleFailure {
+                            rule: rule.clone(),
+                            message,
+                        });
+                    }
+                }
+                Err(_) => interpreted.push(rule),
+            }
+        }
+        if !interpreted.is_empty() {
+            typed.engine.set_input(value);
+            self.stats.interpreter_rule_runs += interpreted.len();
+            let (h, f) = evaluate_each(&mut typed.engine, &interpreted);
+            hits.extend(h);
+            failures.extend(f);
+        }
+        (hits, failures)
     }
 
     /// Evaluates an arbitrary rule path in the engine holding every policy (used by
@@ -158,6 +281,51 @@ impl<'a> Evaluator<'a> {
         }
         serde_json::to_value(&v).map_err(|e| e.to_string())
     }
+}
+
+/// Whether a group serves documents of `subtype`: a Kubernetes group serves every kind (its
+/// entries are guarded); otherwise the group of the subtype, or of its origin's other
+/// subtypes when none is named after it.
+fn serves(
+    group: &super::registry::RuleGroup,
+    all: &[super::registry::RuleGroup],
+    subtype: &str,
+) -> bool {
+    if group.guarded {
+        return true;
+    }
+    match &group.subtype {
+        Some(s) => s == subtype,
+        None => !all
+            .iter()
+            .any(|g| g.builtin == group.builtin && g.subtype.as_deref() == Some(subtype)),
+    }
+}
+
+/// A VM for one program, with the policies' data and no instruction cap (the default of
+/// 25,000 stops real rule packs; the time bound stops runaway policies instead).
+fn new_vm(program: &super::registry::Program, data: &regorus::Value) -> regorus::rvm::vm::RegoVM {
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program.clone());
+    vm.set_max_instructions(usize::MAX);
+    // Data is an object (the settings at least); a VM without it would fail every rule,
+    // which the fallback to the interpreter would then report.
+    let _ = vm.set_data(data.clone());
+    vm
+}
+
+/// Runs a VM on one input within a time bound, as the interpreter's.
+fn run_vm(
+    vm: &mut regorus::rvm::vm::RegoVM,
+    input: &regorus::Value,
+    limit: std::time::Duration,
+) -> Result<regorus::Value, String> {
+    vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
+        limit,
+        check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
+    }));
+    vm.set_input(input.clone());
+    vm.execute().map_err(|e| e.to_string())
 }
 
 fn evaluate_each(
