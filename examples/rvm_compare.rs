@@ -18,7 +18,9 @@ fn main() {
         Err(e) => format!("error: {e}"),
     };
     let mut engine = regorus::Engine::new();
-    engine.add_policy(policy.clone(), text).expect("policy parses");
+    engine
+        .add_policy(policy.clone(), text)
+        .expect("policy parses");
     engine.set_input(input.clone());
     println!("interpreter: {}", show(engine.eval_rule(entry.clone())));
     let compiled = engine
@@ -28,13 +30,19 @@ fn main() {
         Ok(program) => {
             if std::env::var("LISTING").is_ok() {
                 let config = regorus::rvm::program::AssemblyListingConfig::default();
-                println!("{}", regorus::rvm::program::generate_assembly_listing(&program, &config));
+                println!(
+                    "{}",
+                    regorus::rvm::program::generate_assembly_listing(&program, &config)
+                );
             }
             let mut vm = regorus::rvm::vm::RegoVM::new();
             vm.load_program(program);
             vm.set_max_instructions(usize::MAX);
             vm.set_input(input);
-            println!("vm:          {}", show(vm.execute().map_err(anyhow::Error::from)));
+            println!(
+                "vm:          {}",
+                show(vm.execute().map_err(anyhow::Error::from))
+            );
         }
         Err(e) => println!("vm:          not compiled: {e}"),
     }
