@@ -9,6 +9,7 @@ fn main() {
     let load = t.elapsed();
     let mut ev = runeguard::policy::Evaluator::new(&set);
     let input = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "namespace": "a"}, "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]}}}});
+    let input = runeguard::policy::engine::to_rego(&input);
     let rules: Vec<_> = set
         .rules
         .iter()

@@ -100,8 +100,8 @@ pub fn active_rules(set: &PolicySet, opts: &CheckOptions) -> Vec<Arc<Rule>> {
 struct FileOutcome {
     findings: Vec<Finding>,
     problems: Vec<Problem>,
-    /// Documents kept for whole-project rules.
-    kept: Vec<Document>,
+    /// Documents kept for whole-project rules, with their engine values.
+    kept: Vec<(Document, regorus::Value)>,
     documents: usize,
     /// Files holding `runeguard:ignore` comments (to report the ones that suppress nothing).
     directive_files: Vec<Arc<SourceFile>>,
@@ -174,8 +174,9 @@ fn process_file(
             .iter()
             .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
             .collect();
+        let value = crate::policy::engine::to_rego(&doc.value);
         let (hits, failures) =
-            ev.evaluate_document(&doc.value, doc.input_type, &doc.subtype, &applicable);
+            ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
         out.problems
             .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
         let first = out.findings.len();
@@ -191,7 +192,7 @@ fn process_file(
             .iter()
             .any(|r| r.applies_to(doc.input_type, &doc.subtype))
         {
-            out.kept.push(doc);
+            out.kept.push((doc, value));
         }
     }
     out
@@ -201,65 +202,118 @@ fn process_file(
 /// 10 s): their input is every document of the repository.
 pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// Evaluates the whole-project rules over every kept document of their input type.
+/// Evaluates the whole-project rules over every kept document of their input type. Groups of
+/// rules that see the same documents share one input; groups run in parallel.
 fn run_project_rules(
-    ev: &mut Evaluator,
+    set: &PolicySet,
     rules: &[Arc<Rule>],
-    docs: &[Document],
+    docs: &[(Document, regorus::Value)],
     opts: &CheckOptions,
-    findings: &mut Vec<Finding>,
-    problems: &mut Vec<Problem>,
-) {
-    // Rules that see the same documents share one input.
+) -> (Vec<Finding>, Vec<Problem>) {
     let mut groups: BTreeMap<(InputType, Vec<String>), Vec<&Arc<Rule>>> = BTreeMap::new();
     for r in rules {
         let mut kinds = r.kinds.clone();
         kinds.sort();
         groups.entry((r.input, kinds)).or_default().push(r);
     }
-    for ((input_type, _), group) in groups {
-        let selected: Vec<&Document> = docs
-            .iter()
-            .filter(|d| group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type)
-            .collect();
-        if selected.is_empty() {
-            continue;
-        }
-        ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
-        let input = serde_json::json!({
-            "documents": selected.iter().map(|d| &d.value).collect::<Vec<_>>(),
-            "files": selected.iter().map(|d| d.file.path.as_str()).collect::<Vec<_>>(),
-        });
-        let (hits, failures) = ev.evaluate(&input, &group);
-        for f in failures {
-            problems.push(Problem::error(
-                &f.rule.source,
+    let groups: Vec<_> = groups.into_iter().collect();
+    let outcomes: Vec<(Vec<Finding>, Vec<Problem>)> = groups
+        .par_iter()
+        .map_init(
+            || Evaluator::new(set),
+            |ev, ((input_type, _), group)| run_project_group(ev, *input_type, group, docs, opts),
+        )
+        .collect();
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    for (f, p) in outcomes {
+        findings.extend(f);
+        problems.extend(p);
+    }
+    (findings, problems)
+}
+
+/// Runs `f` in the `--jobs` thread pool, if one was made (else in rayon's global pool).
+fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// One group of whole-project rules over the documents they see.
+fn run_project_group(
+    ev: &mut Evaluator,
+    input_type: InputType,
+    group: &[&Arc<Rule>],
+    docs: &[(Document, regorus::Value)],
+    opts: &CheckOptions,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    let selected: Vec<&(Document, regorus::Value)> = docs
+        .iter()
+        .filter(|(d, _)| {
+            group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type
+        })
+        .collect();
+    if selected.is_empty() {
+        return (findings, problems);
+    }
+    ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
+    // The documents' values share their contents: this input costs no copies.
+    let mut input = BTreeMap::new();
+    input.insert(
+        regorus::Value::from("documents"),
+        regorus::Value::from(selected.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()),
+    );
+    input.insert(
+        regorus::Value::from("files"),
+        regorus::Value::from(
+            selected
+                .iter()
+                .map(|(d, _)| regorus::Value::from(d.file.path.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let (hits, failures) = ev.evaluate(&regorus::Value::from(input), group);
+    for f in failures {
+        problems.push(Problem::error(
+            &f.rule.source,
+            None,
+            format!(
+                "whole-project rule {} ({}) failed: {}",
+                f.rule.id, f.rule.name, f.message
+            ),
+        ));
+    }
+    for hit in hits {
+        let target = match hit.path.as_slice() {
+            [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => {
+                selected.get(*i).map(|d| (*d, rest.to_vec()))
+            }
+            _ => None,
+        };
+        match target {
+            Some(((doc, _), rest)) => {
+                let mut f = [to_finding(hit, doc, rest, &opts.severity_overrides)];
+                if doc.input_type == InputType::Kubernetes {
+                    suppress::apply_annotations(doc, &mut f);
+                }
+                findings.extend(f);
+            }
+            None => problems.push(Problem::error(
+                &hit.rule.source,
                 None,
                 format!(
-                    "whole-project rule {} ({}) failed: {}",
-                    f.rule.id, f.rule.name, f.message
+                    "whole-project rule {} returned a path that does not start with \
+                         [\"documents\", <index>]: {:?}",
+                    hit.rule.id, hit.path
                 ),
-            ));
-        }
-        for hit in hits {
-            let target = match hit.path.as_slice() {
-                [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => {
-                    selected.get(*i).map(|d| (*d, rest.to_vec()))
-                }
-                _ => None,
-            };
-            match target {
-                Some((doc, rest)) => {
-                    let mut f = [to_finding(hit, doc, rest, &opts.severity_overrides)];
-                    if doc.input_type == InputType::Kubernetes {
-                        suppress::apply_annotations(doc, &mut f);
-                    }
-                    findings.extend(f);
-                }
-                None => problems.push(Problem::error(&hit.rule.source, None, format!("whole-project rule {} returned a path that does not start with [\"documents\", <index>]: {:?}", hit.rule.id, hit.path))),
-            }
+            )),
         }
     }
+    (findings, problems)
 }
 
 /// Runs a check with policies already loaded.
@@ -350,13 +404,11 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         }
         outcomes
     };
-    let outcomes = match opts.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
+    let pool = match opts.jobs {
+        Some(n) if n > 0 => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+        _ => None,
     };
+    let outcomes = in_pool(pool.as_ref(), run);
 
     let files = candidates.len() + usize::from(opts.stdin.is_some());
     let mut findings = Vec::new();
@@ -371,16 +423,12 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         documents += o.documents;
     }
     if !project_rules.is_empty() {
-        kept.sort_by(|a, b| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
-        let mut ev = Evaluator::new(set);
-        run_project_rules(
-            &mut ev,
-            &project_rules,
-            &kept,
-            opts,
-            &mut findings,
-            &mut problems,
-        );
+        kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        let (f, p) = in_pool(pool.as_ref(), || {
+            run_project_rules(set, &project_rules, &kept, opts)
+        });
+        findings.extend(f);
+        problems.extend(p);
     }
     drop(kept);
     // Policy problems: loading, and compiling the engines this run used.

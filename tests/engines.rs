@@ -5,6 +5,7 @@ mod common;
 
 use common::rg;
 use runeguard::input::InputType;
+use runeguard::policy::engine::to_rego;
 use runeguard::policy::{Evaluator, PolicyOptions, PolicySet};
 use runeguard::rule::Scope;
 
@@ -48,7 +49,8 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
         .iter()
         .filter(|r| r.scope == Scope::Document && r.applies_to(InputType::Kubernetes, "Deployment"))
         .collect();
-    let (hits, failures) = ev.evaluate_document(&doc, InputType::Kubernetes, "Deployment", &rules);
+    let (hits, failures) =
+        ev.evaluate_document(&to_rego(&doc), InputType::Kubernetes, "Deployment", &rules);
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "K8S-001"));
     if std::env::var("RUNEGUARD_ENGINE").as_deref() == Ok("interpreter") {
@@ -68,7 +70,8 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
         .iter()
         .filter(|r| r.scope == Scope::Document && r.applies_to(doc.input_type, &doc.subtype))
         .collect();
-    let (hits, _) = ev.evaluate_document(&doc.value, doc.input_type, &doc.subtype, &rules);
+    let (hits, _) =
+        ev.evaluate_document(&to_rego(&doc.value), doc.input_type, &doc.subtype, &rules);
     assert!(hits.iter().any(|h| h.rule.id == "SQL-007"), "{hits:?}");
     assert_eq!(ev.stats.vm_group_passes, 2, "{:?}", ev.stats);
 }
@@ -93,7 +96,8 @@ fn user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass() {
         .iter()
         .filter(|r| r.scope == Scope::Document && r.applies_to(InputType::Kubernetes, "Deployment"))
         .collect();
-    let (hits, failures) = ev.evaluate_document(&doc, InputType::Kubernetes, "Deployment", &rules);
+    let (hits, failures) =
+        ev.evaluate_document(&to_rego(&doc), InputType::Kubernetes, "Deployment", &rules);
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "ORG-001"), "{hits:?}");
     if std::env::var("RUNEGUARD_ENGINE").as_deref() != Ok("interpreter") {

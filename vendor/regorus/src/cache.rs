@@ -124,7 +124,10 @@ impl<V> LruCache<V> {
 
 #[cfg(feature = "regex")]
 lazy_static! {
-    pub(crate) static ref REGEX_CACHE: Mutex<LruCache<regex::Regex>> =
+    // runeguard patch: the cache holds `Arc<Regex>`. `Regex::clone` gives the clone a new,
+    // empty pool of matching caches, so returning clones made every call build a lazy DFA
+    // cache from scratch (8 % of a runeguard run).
+    pub(crate) static ref REGEX_CACHE: Mutex<LruCache<alloc::sync::Arc<regex::Regex>>> =
         Mutex::new(LruCache::new(Config::default().regex));
 }
 
