@@ -23,8 +23,12 @@ fn vm_and_interpreter_agree_on_every_fixture() {
         assert_eq!(out.status.code(), Some(1), "the fixtures have findings");
         String::from_utf8(out.stdout).expect("utf-8")
     };
-    let vm = run(None);
+    let vm = run(Some("vm"));
     let interpreter = run(Some("interpreter"));
+    assert!(
+        vm == run(None),
+        "the default (the VM after a few documents) differs"
+    );
     assert!(vm.contains("\"rule_id\": \"K8S-019\""));
     assert!(vm == interpreter, "the VM and the interpreter disagree");
 }
@@ -38,7 +42,7 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
         builtin: true,
         ..Default::default()
     });
-    let mut ev = Evaluator::new(&set);
+    let mut ev = Evaluator::new(&set).vm_from_the_start();
     let doc = serde_json::json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "web", "namespace": "shop"},
@@ -89,7 +93,7 @@ fn user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass() {
         ..Default::default()
     });
     assert!(set.problems.is_empty(), "{:?}", set.problems);
-    let mut ev = Evaluator::new(&set);
+    let mut ev = Evaluator::new(&set).vm_from_the_start();
     let doc = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"template": {"spec": {"containers": []}}}});
     let rules: Vec<_> = set
         .rules

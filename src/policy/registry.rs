@@ -48,6 +48,9 @@ pub struct PolicySet {
     engines: [std::sync::OnceLock<TypedEngine>; 3],
     /// The groups' bytecode programs for regorus' VM, per input type (None: the interpreter).
     programs: [std::sync::OnceLock<Vec<Option<Program>>>; 3],
+    /// Per input type, the engine analysed for the RVM compiler (loop hoisting over every
+    /// module: the costly part, done once for all of the type's programs).
+    compiled: [std::sync::OnceLock<Option<regorus::CompiledPolicy>>; 3],
     /// Whole-project rules' programs, by rule id (None: the interpreter).
     rule_programs: std::sync::Mutex<std::collections::HashMap<String, Option<Program>>>,
     /// A user policy took a built-in library's package (or one inside `runeguard.lib`): the
@@ -212,12 +215,10 @@ fn make_groups_of(
     }
 }
 
-/// Compiles one entry point of an engine to a VM program (None when the RVM compiler cannot
-/// take it, e.g. `walk`).
-fn compile_program(engine: &regorus::Engine, entrypoint: &str) -> Option<Program> {
-    let mut engine = engine.clone();
-    let compiled = engine.compile_with_entrypoint(&entrypoint.into()).ok()?;
-    regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[entrypoint]).ok()
+/// Compiles one entry point of an analysed engine to a VM program (None when the RVM compiler
+/// cannot take it, e.g. `walk`).
+fn compile_program(compiled: &regorus::CompiledPolicy, entrypoint: &str) -> Option<Program> {
+    regorus::languages::rego::compiler::Compiler::compile_from_policy(compiled, &[entrypoint]).ok()
 }
 
 fn policy_problem(e: PolicyError) -> Problem {
@@ -818,6 +819,7 @@ impl PolicySet {
             data: regorus::Value::from(data),
             engines: Default::default(),
             programs: Default::default(),
+            compiled: Default::default(),
             rule_programs: Default::default(),
             builtin_libraries_replaced,
             all: Default::default(),
@@ -991,8 +993,9 @@ impl PolicySet {
     /// The VM runs the built-in rules ≈ 5× faster than the interpreter. Its results are the
     /// interpreter's: `tests/engines.rs` compares the two on every fixture, and
     /// `bench/engines.sh` on the whole corpus. Users' rules stay on the interpreter, whose
-    /// semantics are the reference (the VM's compiler needed two fixes: vendor/regorus).
-    /// `RUNEGUARD_ENGINE=interpreter` turns the VM off.
+    /// semantics are the reference (the VM's compiler needed fixes: vendor/regorus).
+    /// `RUNEGUARD_ENGINE=interpreter` turns the VM off; `RUNEGUARD_ENGINE=vm` uses it from the
+    /// first document (by default a worker switches after a few, see `VM_AFTER_DOCUMENTS`).
     pub fn programs(&self, input: InputType) -> &[Option<Program>] {
         self.programs[type_index(input)].get_or_init(|| {
             let typed = self.typed(input);
@@ -1003,7 +1006,7 @@ impl PolicySet {
                     if !self.vm_allowed() || !g.builtin {
                         return None;
                     }
-                    compile_program(&typed.engine, &g.entrypoint)
+                    compile_program(self.compiled_policy(input)?, &g.entrypoint)
                 })
                 .collect()
         })
@@ -1021,8 +1024,31 @@ impl PolicySet {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         programs
             .entry(rule.id.clone())
-            .or_insert_with(|| compile_program(&self.typed(rule.input).engine, &rule.entrypoint()))
+            .or_insert_with(|| {
+                compile_program(self.compiled_policy(rule.input)?, &rule.entrypoint())
+            })
             .clone()
+    }
+
+    /// The input type's engine, analysed for the RVM compiler (any entry point will do: the
+    /// analysis covers every module).
+    fn compiled_policy(&self, input: InputType) -> Option<&regorus::CompiledPolicy> {
+        self.compiled[type_index(input)]
+            .get_or_init(|| {
+                let typed = self.typed(input);
+                let entry = typed.groups.first()?.entrypoint.as_str();
+                typed
+                    .engine
+                    .clone()
+                    .compile_with_entrypoint(&entry.into())
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Whether the programs of an input type were compiled already (by any worker).
+    pub fn programs_ready(&self, input: InputType) -> bool {
+        self.programs[type_index(input)].get().is_some()
     }
 
     fn vm_allowed(&self) -> bool {
