@@ -431,6 +431,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         problems.extend(p);
     }
     drop(kept);
+    set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
     // Directives in files with no finding at all suppress nothing.

@@ -110,6 +110,86 @@ fn user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass() {
     assert_eq!(ev.stats.interpreter_group_passes, 1, "{:?}", ev.stats);
 }
 
+/// With only built-in policies, the groups come from the rules' metadata (no compiling):
+/// they must be exactly those of the compiled engines, which the cached programs index.
+#[test]
+fn metadata_groups_are_the_compiled_engines_groups() {
+    let set = PolicySet::load(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    });
+    for t in [
+        InputType::Kubernetes,
+        InputType::Postgres,
+        InputType::Config,
+    ] {
+        let shape = |groups: &[runeguard::policy::registry::RuleGroup]| {
+            groups
+                .iter()
+                .map(|g| {
+                    let ids: Vec<&str> = g.rules.iter().map(|r| r.id.as_str()).collect();
+                    format!("{} {:?} {} {ids:?}", g.entrypoint, g.subtype, g.builtin)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(set.groups(t)), shape(&set.typed(t).groups), "{t:?}");
+        assert!(!set.groups(t).is_empty());
+    }
+}
+
+/// The second run loads the programs from the cache (a one-file run stays in the interpreter
+/// and fills it on its way out), with the same report; a damaged cache file is a miss.
+#[test]
+fn program_cache_fills_is_used_and_survives_damage() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = |cache_dir: &std::path::Path| {
+        let out = rg()
+            .env("RUNEGUARD_CACHE_DIR", cache_dir)
+            .args([
+                "check",
+                "--format",
+                "json",
+                "fixtures/kubernetes/privileged_container.fail.yaml",
+                "fixtures/postgres/grant_to_public.fail.sql",
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let cached_files = || {
+        std::fs::read_dir(cache.path())
+            .expect("cache dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+            .map(|e| e.path())
+            .collect::<Vec<_>>()
+    };
+    let uncached = rg()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/kubernetes/privileged_container.fail.yaml",
+            "fixtures/postgres/grant_to_public.fail.sql",
+        ])
+        .output()
+        .expect("runs");
+    let uncached = String::from_utf8(uncached.stdout).expect("utf-8");
+    let first = run(cache.path());
+    assert_eq!(cached_files().len(), 2, "one file per input type used");
+    let second = run(cache.path());
+    assert!(first == uncached && second == uncached);
+    for f in cached_files() {
+        std::fs::write(&f, b"runeguard-vm-programs-1\n\xff\xff garbage").expect("write");
+    }
+    assert!(run(cache.path()) == uncached);
+    for f in cached_files() {
+        std::fs::write(&f, b"").expect("write");
+    }
+    assert!(run(cache.path()) == uncached);
+}
+
 /// Runs `entry` of `policy` on `input` in both backends.
 fn both(policy: &str, input: &str, entry: &str) -> (String, String) {
     let mut engine = regorus::Engine::new();

@@ -101,11 +101,6 @@ impl<'a> Evaluator<'a> {
         self
     }
 
-    fn typed(&mut self, t: InputType) -> &mut TypedEngine {
-        let set = self.set;
-        self.engines[slot(t)].get_or_insert_with(|| set.typed(t).clone())
-    }
-
     /// Evaluates the active document-scope rules that apply to a document. Each group serving
     /// the document (built-in rules, users' rules) evaluates its members in one pass when most
     /// of it is active, in the VM when it has a program; a runtime error there falls back to
@@ -122,26 +117,25 @@ impl<'a> Evaluator<'a> {
         self.seen[slot(input_type)] += 1;
         let no_programs: &[Option<super::registry::Program>] = &[];
         let programs =
-            if self.seen[slot(input_type)] > self.vm_after || set.programs_ready(input_type) {
+            if self.seen[slot(input_type)] > self.vm_after || set.programs_cheap(input_type) {
                 set.programs(input_type)
             } else {
                 no_programs
             };
-        let typed =
-            self.engines[slot(input_type)].get_or_insert_with(|| set.typed(input_type).clone());
         let mut pending: Vec<&Arc<Rule>> = active
             .iter()
             .copied()
-            .filter(|r| !typed.dropped.contains(&r.id))
+            .filter(|r| !set.is_dropped(r))
             .collect();
         if pending.is_empty() {
             return (Vec::new(), Vec::new());
         }
         let mut interpreter_input_set = false;
+        let groups = set.groups(input_type);
         let mut hits = Vec::new();
         let mut failures = Vec::new();
-        for (index, group) in typed.groups.iter().enumerate() {
-            if !serves(group, &typed.groups, subtype) {
+        for (index, group) in groups.iter().enumerate() {
+            if !serves(group, groups, subtype) {
                 continue;
             }
             let members: Vec<&Arc<Rule>> = pending
@@ -172,14 +166,16 @@ impl<'a> Evaluator<'a> {
                 }
                 None => {
                     self.stats.interpreter_group_passes += 1;
-                    if !interpreter_input_set {
-                        typed.engine.set_input(value.clone());
-                        interpreter_input_set = true;
-                    }
-                    typed
-                        .engine
-                        .eval_rule(group.entrypoint.clone())
-                        .map_err(|e| e.to_string())
+                    interpreter(
+                        &mut self.engines,
+                        &self.limits,
+                        set,
+                        input_type,
+                        value,
+                        &mut interpreter_input_set,
+                    )
+                    .eval_rule(group.entrypoint.clone())
+                    .map_err(|e| e.to_string())
                 }
             };
             let Ok(results) = results else {
@@ -209,11 +205,16 @@ impl<'a> Evaluator<'a> {
             pending.retain(|r| !members.iter().any(|m| m.id == r.id));
         }
         if !pending.is_empty() {
-            if !interpreter_input_set {
-                typed.engine.set_input(value.clone());
-            }
             self.stats.interpreter_rule_runs += pending.len();
-            let (h, f) = evaluate_each(&mut typed.engine, &pending);
+            let engine = interpreter(
+                &mut self.engines,
+                &self.limits,
+                set,
+                input_type,
+                value,
+                &mut interpreter_input_set,
+            );
+            let (h, f) = evaluate_each(engine, &pending);
             hits.extend(h);
             failures.extend(f);
         }
@@ -224,12 +225,9 @@ impl<'a> Evaluator<'a> {
     /// reported). Whole-project rules get a longer bound: their input is the whole repository.
     pub fn set_time_limit(&mut self, t: InputType, limit: std::time::Duration) {
         self.limits[slot(t)] = limit;
-        self.typed(t).engine.set_execution_timer_config(
-            regorus::utils::limits::ExecutionTimerConfig {
-                limit,
-                check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
-            },
-        );
+        if let Some(typed) = &mut self.engines[slot(t)] {
+            typed.engine.set_execution_timer_config(timer(limit));
+        }
     }
 
     /// Evaluates `rules` (all of one input type) against `input`, one by one: in the VM when
@@ -245,12 +243,10 @@ impl<'a> Evaluator<'a> {
         let set = self.set;
         let input_type = first.input;
         let limit = self.limits[slot(input_type)];
-        let typed =
-            self.engines[slot(input_type)].get_or_insert_with(|| set.typed(input_type).clone());
         let rules: Vec<&Arc<Rule>> = rules
             .iter()
             .copied()
-            .filter(|r| !typed.dropped.contains(&r.id))
+            .filter(|r| !set.is_dropped(r))
             .collect();
         if rules.is_empty() {
             return (Vec::new(), Vec::new());
@@ -259,7 +255,7 @@ impl<'a> Evaluator<'a> {
         let mut failures = Vec::new();
         let mut interpreted = Vec::new();
         let documents = value["documents"].as_array().map_or(1, |d| d.len());
-        let use_vm = documents > self.vm_after;
+        let use_vm = documents > self.vm_after || set.programs_cheap(input_type);
         for rule in rules {
             let Some(program) = use_vm.then(|| set.rule_program(rule)).flatten() else {
                 interpreted.push(rule);
@@ -283,9 +279,17 @@ impl<'a> Evaluator<'a> {
             }
         }
         if !interpreted.is_empty() {
-            typed.engine.set_input(value.clone());
+            let mut input_set = false;
+            let engine = interpreter(
+                &mut self.engines,
+                &self.limits,
+                set,
+                input_type,
+                value,
+                &mut input_set,
+            );
             self.stats.interpreter_rule_runs += interpreted.len();
-            let (h, f) = evaluate_each(&mut typed.engine, &interpreted);
+            let (h, f) = evaluate_each(engine, &interpreted);
             hits.extend(h);
             failures.extend(f);
         }
@@ -316,6 +320,33 @@ impl<'a> Evaluator<'a> {
 /// documents cost no copies.
 pub fn to_rego(v: &Value) -> regorus::Value {
     serde::Deserialize::deserialize(v).unwrap_or(regorus::Value::Undefined)
+}
+
+/// A worker's interpreter engine for an input type, cloned (and, with only built-in
+/// policies, compiled) on first need (a run served by cached VM programs never builds it),
+/// with `value` as its input.
+fn interpreter<'e>(
+    engines: &'e mut [Option<TypedEngine>; 3],
+    limits: &[std::time::Duration; 3],
+    set: &PolicySet,
+    input_type: InputType,
+    value: &regorus::Value,
+    input_set: &mut bool,
+) -> &'e mut regorus::Engine {
+    let engine = &mut engines[slot(input_type)]
+        .get_or_insert_with(|| {
+            let mut typed = set.typed(input_type).clone();
+            typed
+                .engine
+                .set_execution_timer_config(timer(limits[slot(input_type)]));
+            typed
+        })
+        .engine;
+    if !*input_set {
+        engine.set_input(value.clone());
+        *input_set = true;
+    }
+    engine
 }
 
 /// Whether a group serves documents of `subtype`: a Kubernetes group serves every kind (its
@@ -349,16 +380,21 @@ fn new_vm(program: &super::registry::Program, data: &regorus::Value) -> regorus:
     vm
 }
 
+/// A time bound, checked every thousand steps.
+fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
+    regorus::utils::limits::ExecutionTimerConfig {
+        limit,
+        check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
+    }
+}
+
 /// Runs a VM on one input within a time bound, as the interpreter's.
 fn run_vm(
     vm: &mut regorus::rvm::vm::RegoVM,
     input: &regorus::Value,
     limit: std::time::Duration,
 ) -> Result<regorus::Value, String> {
-    vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
-        limit,
-        check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
-    }));
+    vm.set_execution_timer_config(Some(timer(limit)));
     vm.set_input(input.clone());
     vm.execute().map_err(|e| e.to_string())
 }

@@ -51,8 +51,15 @@ pub struct PolicySet {
     /// Per input type, the engine analysed for the RVM compiler (loop hoisting over every
     /// module: the costly part, done once for all of the type's programs).
     compiled: [std::sync::OnceLock<Option<regorus::CompiledPolicy>>; 3],
-    /// Whole-project rules' programs, by rule id (None: the interpreter).
-    rule_programs: std::sync::Mutex<std::collections::HashMap<String, Option<Program>>>,
+    /// Per input type, every built-in program by entry point (groups, whole-project rules).
+    vm_programs: [std::sync::OnceLock<super::cache::Programs>; 3],
+    /// Only built-in policies are loaded: groups are known without compiling anything, and
+    /// the programs can come from the on-disk cache.
+    builtin_only: bool,
+    /// Whether the programs of each input type are in the on-disk cache.
+    cached: [std::sync::OnceLock<bool>; 3],
+    /// The groups made from the rules' metadata (when `builtin_only`).
+    metadata_groups: [std::sync::OnceLock<Vec<RuleGroup>>; 3],
     /// A user policy took a built-in library's package (or one inside `runeguard.lib`): the
     /// built-in rules then run user code, which only the interpreter runs.
     builtin_libraries_replaced: bool,
@@ -812,6 +819,7 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let builtin_only = kept.iter().all(|s| s.origin == Origin::Builtin);
         PolicySet {
             rules,
             sources: kept,
@@ -820,7 +828,10 @@ impl PolicySet {
             engines: Default::default(),
             programs: Default::default(),
             compiled: Default::default(),
-            rule_programs: Default::default(),
+            vm_programs: Default::default(),
+            builtin_only,
+            metadata_groups: Default::default(),
+            cached: Default::default(),
             builtin_libraries_replaced,
             all: Default::default(),
         }
@@ -998,16 +1009,10 @@ impl PolicySet {
     /// first document (by default a worker switches after a few, see `VM_AFTER_DOCUMENTS`).
     pub fn programs(&self, input: InputType) -> &[Option<Program>] {
         self.programs[type_index(input)].get_or_init(|| {
-            let typed = self.typed(input);
-            typed
-                .groups
+            let all = self.vm_programs(input);
+            self.groups(input)
                 .iter()
-                .map(|g| {
-                    if !self.vm_allowed() || !g.builtin {
-                        return None;
-                    }
-                    compile_program(self.compiled_policy(input)?, &g.entrypoint)
-                })
+                .map(|g| all.get(&g.entrypoint).cloned().flatten())
                 .collect()
         })
     }
@@ -1015,19 +1020,123 @@ impl PolicySet {
     /// The program of one built-in rule's `deny` (whole-project rules run one by one), on
     /// the terms of [`PolicySet::programs`].
     pub fn rule_program(&self, rule: &Rule) -> Option<Program> {
-        if !self.vm_allowed() || rule.origin != Origin::Builtin {
+        if rule.origin != Origin::Builtin {
             return None;
         }
-        let mut programs = self
-            .rule_programs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        programs
-            .entry(rule.id.clone())
-            .or_insert_with(|| {
-                compile_program(self.compiled_policy(rule.input)?, &rule.entrypoint())
+        self.vm_programs(rule.input)
+            .get(&rule.entrypoint())
+            .cloned()
+            .flatten()
+    }
+
+    /// Every built-in program of an input type, by entry point: from the on-disk cache when
+    /// only built-in policies are loaded, else (and on a miss) compiled, then stored.
+    fn vm_programs(&self, input: InputType) -> &super::cache::Programs {
+        self.vm_programs[type_index(input)].get_or_init(|| {
+            if !self.vm_allowed() {
+                return Default::default();
+            }
+            let entries = self.vm_entries(input);
+            let key = self.cache_key(input);
+            if let Some(programs) = key.as_deref().and_then(super::cache::load)
+                && entries.iter().all(|e| programs.contains_key(e))
+            {
+                return programs;
+            }
+            let programs: super::cache::Programs = match self.compiled_policy(input) {
+                Some(compiled) => entries
+                    .iter()
+                    .map(|e| (e.clone(), compile_program(compiled, e)))
+                    .collect(),
+                None => return Default::default(),
+            };
+            if let Some(key) = &key {
+                super::cache::store(key, &programs);
+            }
+            programs
+        })
+    }
+
+    /// The entry points of an input type's built-in programs: groups, whole-project rules.
+    fn vm_entries(&self, input: InputType) -> Vec<String> {
+        let mut entries: Vec<String> = self
+            .groups(input)
+            .iter()
+            .filter(|g| g.builtin)
+            .map(|g| g.entrypoint.clone())
+            .collect();
+        entries.extend(
+            self.rules
+                .iter()
+                .filter(|r| {
+                    r.input == input
+                        && r.origin == Origin::Builtin
+                        && r.scope == crate::rule::Scope::Project
+                })
+                .map(|r| r.entrypoint()),
+        );
+        entries
+    }
+
+    /// The cache key of an input type's programs (only built-in policies loaded).
+    fn cache_key(&self, input: InputType) -> Option<String> {
+        if !self.builtin_only {
+            return None;
+        }
+        let entries = self.vm_entries(input);
+        let mut what = vec![input.as_str()];
+        what.extend(entries.iter().map(String::as_str));
+        super::cache::key(&what)
+    }
+
+    /// Whether an input type's programs are ready or cached, so that using the VM costs
+    /// nothing to set up.
+    pub fn programs_cheap(&self, input: InputType) -> bool {
+        self.programs_ready(input)
+            || *self.cached[type_index(input)].get_or_init(|| {
+                self.vm_allowed()
+                    && self
+                        .cache_key(input)
+                        .is_some_and(|k| super::cache::exists(&k))
             })
-            .clone()
+    }
+
+    /// Compiles and stores the programs of the input types whose interpreter this run built
+    /// and whose programs are not cached yet: a run too small to use the VM (a pre-commit
+    /// run on one file) pays ≈ 15 ms once, so that the next one starts from the cache.
+    pub fn warm_cache(&self) {
+        if !self.builtin_only || !self.vm_allowed() || super::cache::dir().is_none() {
+            return;
+        }
+        for t in [
+            InputType::Kubernetes,
+            InputType::Postgres,
+            InputType::Config,
+        ] {
+            if self.engines[type_index(t)].get().is_some() && !self.programs_cheap(t) {
+                let _ = self.vm_programs(t);
+            }
+        }
+    }
+
+    /// The rule groups of an input type (index for index with [`PolicySet::programs`]).
+    pub fn groups(&self, input: InputType) -> &[RuleGroup] {
+        if self.builtin_only {
+            self.metadata_groups[type_index(input)].get_or_init(|| {
+                make_groups(input, &self.rules)
+                    .into_iter()
+                    .map(|(g, _)| g)
+                    .collect()
+            })
+        } else {
+            &self.typed(input).groups
+        }
+    }
+
+    /// Whether a rule's policy failed to compile (built-in policies always compile: their
+    /// engine is not built to find out).
+    pub fn is_dropped(&self, rule: &Rule) -> bool {
+        !self.builtin_only && self.typed(rule.input).dropped.contains(&rule.id)
     }
 
     /// The input type's engine, analysed for the RVM compiler (any entry point will do: the

@@ -4,11 +4,14 @@ use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use tempfile::TempDir;
 
-/// The binary, with a fixed "today" (suppression expiry) and colour left to the flags.
+/// The binary, with a fixed "today" (suppression expiry), colour left to the flags and no
+/// program cache.
 pub fn rg() -> Command {
     let mut c = cargo_bin_cmd!("runeguard");
     c.env_remove("NO_COLOR")
-        .env("RUNEGUARD_TODAY", "2026-06-01");
+        .env("RUNEGUARD_TODAY", "2026-06-01")
+        // No on-disk program cache (tests/engines.rs tests it with a directory of its own).
+        .env("RUNEGUARD_CACHE_DIR", "");
     c
 }
 
