@@ -1,7 +1,7 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
 use super::span::LineIndex;
-use super::yaml::{Schema, parse_stream, resolve};
+use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
 use super::{Document, InputType, Loaded, Problem, SourceFile, config, kubernetes, postgres};
 use std::sync::Arc;
 
@@ -125,16 +125,17 @@ fn closes(rest: &str, quote: char) -> bool {
 /// YAML or JSON: each document is a Kubernetes object (read with Kubernetes' YAML 1.1 rules)
 /// or configuration (read with `config_schema`).
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
-    let (_, err) = parse_stream(&file.text, &file.lines);
+    let parsed = parse_stream(&file.text, &file.lines);
     // Tab indentation is not loose indentation: kubectl (go-yaml) rejects it too.
-    if let Some(e) = err.filter(|e| {
+    if let Some(e) = parsed.1.as_ref().filter(|e| {
         e.message.contains("indentation")
             && !e.message.contains("tabs")
             && file_kind(&file.path) != FileKind::Json
     }) && let Some((text, lines)) = lenient_text(&file.text, e.pos.line)
     {
         let lenient = SourceFile::new(file.path.clone(), file.fs_path.clone(), text);
-        let mut out = load_yaml_strict(&lenient, config_schema);
+        let parsed = parse_stream(&lenient.text, &lenient.lines);
+        let mut out = load_yaml_strict(&lenient, parsed, config_schema);
         let shown = match (lines.first(), lines.last()) {
             (Some(a), Some(b)) if lines.len() > 3 => format!("s {a}-{b}"),
             _ => format!(
@@ -153,12 +154,17 @@ pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
         ));
         return out;
     }
-    load_yaml_strict(file, config_schema)
+    // The stream parsed above is the one loaded: each file is parsed once (twice only when
+    // it is read leniently).
+    load_yaml_strict(file, parsed, config_schema)
 }
 
-fn load_yaml_strict(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
+fn load_yaml_strict(
+    file: &Arc<SourceFile>,
+    (docs, err): (Vec<RawDocument>, Option<YamlError>),
+    config_schema: Schema,
+) -> Loaded {
     let mut out = Loaded::default();
-    let (docs, err) = parse_stream(&file.text, &file.lines);
     for doc in &docs {
         if kubernetes::is_object(&doc.root) {
             kubernetes::load_document(file, &doc.root, doc.index, &mut out);
