@@ -3,7 +3,8 @@
 # of N rounds (default 5), with each tool's peak RSS (GNU time -v):
 #   Checkov (--framework kubernetes), Trivy (config) and runeguard (all built-in rules) on
 #   CORPUS/k8s; runeguard on the whole CORPUS; runeguard --no-builtin on CORPUS/k8s (the
-#   parse floor); runeguard on one manifest (pre-commit).
+#   parse floor); runeguard on one manifest (pre-commit); the runeguard rows again without the
+#   compiled-program cache (RUNEGUARD_CACHE_DIR=, a first run).
 #   bench/peers.sh [N]     (needs ../shared/corpus and ../shared/tools/install-peers)
 # Prints a table of medians and ratios; RESULTS=FILE also writes the raw times as TSV.
 set -euo pipefail
@@ -26,7 +27,7 @@ RAW=${RESULTS:-$(mktemp)}
 TRIVY_CACHE=$(mktemp -d)
 trap 'rm -rf "$TRIVY_CACHE" "$(dirname "$BIN")"' EXIT
 
-names=(checkov trivy runeguard runeguard-corpus runeguard-floor runeguard-one)
+names=(checkov trivy runeguard runeguard-corpus runeguard-floor runeguard-one runeguard-nocache runeguard-one-nocache)
 cmd() {
   case $1 in
     checkov) echo checkov --quiet --compact --skip-download --framework kubernetes -d "$K8S" -o json ;;
@@ -35,21 +36,29 @@ cmd() {
     runeguard-corpus) echo "$BIN" check --quiet "$CORPUS" ;;
     runeguard-floor) echo "$BIN" check --quiet --no-builtin "$K8S" ;;
     runeguard-one) echo "$BIN" check --quiet "$ONE" ;;
+    runeguard-nocache) echo env RUNEGUARD_CACHE_DIR= "$BIN" check --quiet "$K8S" ;;
+    runeguard-one-nocache) echo env RUNEGUARD_CACHE_DIR= "$BIN" check --quiet "$ONE" ;;
   esac
 }
 
-# run NAME: one timed run; appends "NAME wall_ms peak_kb" to RAW.
+# run NAME: one timed run; appends "NAME wall_ms peak_kb" to RAW (wall time from the clock in
+# nanoseconds: GNU time's %e has 10 ms steps; peak RSS from GNU time).
 run() {
-  local t
+  local t s e
   t=$(mktemp)
+  s=$(date +%s%N)
   # (the tools exit non-zero when they find something: not an error here)
   # shellcheck disable=SC2046
-  /usr/bin/time -o "$t" -f '%e %M' $(cmd "$1") >/dev/null 2>&1 || true
-  tail -1 "$t" | awk -v n="$1" '{printf "%s\t%d\t%d\n", n, $1 * 1000, $2}' >>"$RAW"
+  /usr/bin/time -o "$t" -f '%M' $(cmd "$1") >/dev/null 2>&1 || true
+  e=$(date +%s%N)
+  tail -1 "$t" | awk -v n="$1" -v ms=$(( (e - s) / 1000000 )) '{printf "%s\t%d\t%d\n", n, ms, $1}' >>"$RAW"
   rm -f "$t"
 }
 
 echo "checkov $(checkov --version 2>/dev/null), $(trivy --version 2>/dev/null | head -1), runeguard $($BIN --version | cut -d' ' -f2); $(nproc) cores; median of $N alternating rounds" >&2
+# One untimed run fills runeguard's program cache for this copy of the binary (a user's first
+# run; the -nocache rows show what it costs).
+"$BIN" check --quiet "$CORPUS" >/dev/null 2>&1 || true
 for r in $(seq "$N"); do
   for n in "${names[@]}"; do
     run "$n"
