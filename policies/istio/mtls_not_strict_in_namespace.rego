@@ -52,17 +52,27 @@ mode(doc) := m if {
 
 mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)}
 
+# PeerAuthentications and workloads by namespace, computed once: workloads × policies is
+# quadratic in the size of the repository.
+peer_auth_namespaces := {istio.namespace(doc) | some doc in peer_auths}
+
+peer_auths_by_namespace := {ns: [doc | some doc in peer_auths; istio.namespace(doc) == ns] |
+	some ns in peer_auth_namespaces
+}
+
+workloads_by_namespace := {ns: [w | some w in istio.mesh_workloads; w.ns == ns] |
+	some ns in namespaces
+}
+
 namespace_modes(ns) := {m |
-	some doc in peer_auths
-	istio.namespace(doc) == ns
+	some doc in object.get(peer_auths_by_namespace, ns, [])
 	istio.selects_all(doc)
 	not istio.mesh_wide(doc)
 	m := mode(doc)
 }
 
 workload_modes(w) := {m |
-	some doc in peer_auths
-	istio.namespace(doc) == w.ns
+	some doc in object.get(peer_auths_by_namespace, w.ns, [])
 	istio.selects(doc, istio.pod_labels(w.doc))
 	m := mode(doc)
 }
@@ -88,8 +98,7 @@ workload_strict(w) if all_strict(workload_modes(w))
 namespaces := {w.ns | some w in istio.mesh_workloads}
 
 uncovered(ns) := sort([[w.i, istio.label(w.doc)] |
-	some w in istio.mesh_workloads
-	w.ns == ns
+	some w in workloads_by_namespace[ns]
 	not workload_strict(w)
 ])
 

@@ -46,16 +46,26 @@ mesh_default_deny if {
 	istio.default_deny(doc)
 }
 
+# Policies and workloads by namespace, computed once: workloads × policies is quadratic in the
+# size of the repository.
+policy_namespaces := {istio.namespace(doc) | some doc in policies}
+
+policies_by_namespace := {ns: [doc | some doc in policies; istio.namespace(doc) == ns] |
+	some ns in policy_namespaces
+}
+
+workloads_by_namespace := {ns: [w | some w in istio.mesh_workloads; w.ns == ns] |
+	some ns in namespaces
+}
+
 namespace_default_deny(ns) if {
-	some doc in policies
-	istio.namespace(doc) == ns
+	some doc in object.get(policies_by_namespace, ns, [])
 	istio.selects_all(doc)
 	istio.default_deny(doc)
 }
 
 workload_default_deny(w) if {
-	some doc in policies
-	istio.namespace(doc) == w.ns
+	some doc in object.get(policies_by_namespace, w.ns, [])
 	istio.selects(doc, istio.pod_labels(w.doc))
 	istio.default_deny(doc)
 }
@@ -63,8 +73,7 @@ workload_default_deny(w) if {
 namespaces := {w.ns | some w in istio.mesh_workloads}
 
 uncovered(ns) := sort([[w.i, istio.label(w.doc)] |
-	some w in istio.mesh_workloads
-	w.ns == ns
+	some w in workloads_by_namespace[ns]
 	not workload_default_deny(w)
 ])
 

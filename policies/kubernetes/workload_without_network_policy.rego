@@ -95,13 +95,14 @@ policy_selectors(np) := [pod_selector(np)] if kubernetes_policy(np)
 
 policy_selectors(np) := [cilium_selector(s) | some s in cilium_selectors(np)] if np.kind == "CiliumNetworkPolicy"
 
+policy_namespaces := {sel.namespace_of(np) | some np in policy_docs}
+
 selectors_by_namespace := {ns: [s |
 	some np in policy_docs
 	sel.namespace_of(np) == ns
 	some s in policy_selectors(np)
 ] |
-	some p in policy_docs
-	ns := sel.namespace_of(p)
+	some ns in policy_namespaces
 }
 
 # A namespace holding a policy whose selector is not evaluated: it may select any pod there.
