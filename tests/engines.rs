@@ -9,6 +9,23 @@ use runeguard::policy::engine::to_rego;
 use runeguard::policy::{Evaluator, PolicyOptions, PolicySet};
 use runeguard::rule::Scope;
 
+/// Evaluates every document-scope rule for Deployments on `doc`.
+fn evaluate_deployment(
+    ev: &mut Evaluator,
+    set: &PolicySet,
+    doc: &serde_json::Value,
+) -> (
+    Vec<runeguard::policy::Hit>,
+    Vec<runeguard::policy::engine::RuleFailure>,
+) {
+    let rules: Vec<_> = set
+        .rules
+        .iter()
+        .filter(|r| r.scope == Scope::Document && r.applies_to(InputType::Kubernetes, "Deployment"))
+        .collect();
+    ev.evaluate_document(&to_rego(doc), InputType::Kubernetes, "Deployment", &rules)
+}
+
 /// The whole fixture tree (every rule, every input type, whole-project rules, in one run, so
 /// that a worker's VMs meet documents of every type) gives byte-identical JSON either way.
 #[test]
@@ -48,13 +65,7 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
         "metadata": {"name": "web", "namespace": "shop"},
         "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "nginx", "securityContext": {"privileged": true}}]}}}
     });
-    let rules: Vec<_> = set
-        .rules
-        .iter()
-        .filter(|r| r.scope == Scope::Document && r.applies_to(InputType::Kubernetes, "Deployment"))
-        .collect();
-    let (hits, failures) =
-        ev.evaluate_document(&to_rego(&doc), InputType::Kubernetes, "Deployment", &rules);
+    let (hits, failures) = evaluate_deployment(&mut ev, &set, &doc);
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "K8S-001"));
     if std::env::var("RUNEGUARD_ENGINE").as_deref() == Ok("interpreter") {
@@ -95,13 +106,7 @@ fn user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass() {
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     let mut ev = Evaluator::new(&set).vm_from_the_start();
     let doc = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"template": {"spec": {"containers": []}}}});
-    let rules: Vec<_> = set
-        .rules
-        .iter()
-        .filter(|r| r.scope == Scope::Document && r.applies_to(InputType::Kubernetes, "Deployment"))
-        .collect();
-    let (hits, failures) =
-        ev.evaluate_document(&to_rego(&doc), InputType::Kubernetes, "Deployment", &rules);
+    let (hits, failures) = evaluate_deployment(&mut ev, &set, &doc);
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "ORG-001"), "{hits:?}");
     if std::env::var("RUNEGUARD_ENGINE").as_deref() != Ok("interpreter") {
@@ -142,9 +147,12 @@ fn metadata_groups_are_the_compiled_engines_groups() {
 #[test]
 fn program_cache_fills_is_used_and_survives_damage() {
     let cache = tempfile::tempdir().expect("tempdir");
-    let run = |cache_dir: &std::path::Path| {
-        let out = rg()
-            .env("RUNEGUARD_CACHE_DIR", cache_dir)
+    let run = |cache_dir: Option<&std::path::Path>| {
+        let mut c = rg();
+        if let Some(d) = cache_dir {
+            c.env("RUNEGUARD_CACHE_DIR", d);
+        }
+        let out = c
             .args([
                 "check",
                 "--format",
@@ -165,29 +173,19 @@ fn program_cache_fills_is_used_and_survives_damage() {
             .map(|e| e.path())
             .collect::<Vec<_>>()
     };
-    let uncached = rg()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "fixtures/kubernetes/privileged_container.fail.yaml",
-            "fixtures/postgres/grant_to_public.fail.sql",
-        ])
-        .output()
-        .expect("runs");
-    let uncached = String::from_utf8(uncached.stdout).expect("utf-8");
-    let first = run(cache.path());
+    let uncached = run(None);
+    let first = run(Some(cache.path()));
     assert_eq!(cached_files().len(), 2, "one file per input type used");
-    let second = run(cache.path());
+    let second = run(Some(cache.path()));
     assert!(first == uncached && second == uncached);
     for f in cached_files() {
         std::fs::write(&f, b"runeguard-vm-programs-1\n\xff\xff garbage").expect("write");
     }
-    assert!(run(cache.path()) == uncached);
+    assert!(run(Some(cache.path())) == uncached);
     for f in cached_files() {
         std::fs::write(&f, b"").expect("write");
     }
-    assert!(run(cache.path()) == uncached);
+    assert!(run(Some(cache.path())) == uncached);
 }
 
 /// Runs `entry` of `policy` on `input` in both backends.
