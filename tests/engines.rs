@@ -174,7 +174,17 @@ fn program_cache_fills_is_used_and_survives_damage() {
             .collect::<Vec<_>>()
     };
     let uncached = run(None);
+    // A file of a binary replaced long ago goes when the cache is next written to.
+    let stale = cache.path().join("0123456789abcdef0123456789abcdef.bin");
+    std::fs::write(&stale, b"old").expect("write");
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .and_then(|f| f.set_modified(long_ago))
+        .expect("set mtime");
     let first = run(Some(cache.path()));
+    assert!(!stale.exists(), "a month-old cache file is pruned");
     assert_eq!(cached_files().len(), 2, "one file per input type used");
     let second = run(Some(cache.path()));
     assert!(first == uncached && second == uncached);

@@ -107,10 +107,30 @@ pub fn store(key: &str, programs: &Programs) {
         buf.extend_from_slice(&data);
     }
     let _ = std::fs::create_dir_all(&dir);
+    prune(&dir);
     let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(&buf));
     if written.is_err() || std::fs::rename(&tmp, dir.join(format!("{key}.bin"))).is_err() {
         let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Cache files are written once per binary and input type and never change: those untouched
+/// for a month belong to binaries long replaced (every upgrade or rebuild starts new ones).
+fn prune(dir: &std::path::Path) {
+    let month = std::time::Duration::from_secs(30 * 24 * 3600);
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let ours = path.extension().is_some_and(|x| x == "bin" || x == "tmp");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > month);
+        if ours && old {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
