@@ -202,26 +202,21 @@ fn process_file(
 /// 10 s): their input is every document of the repository.
 pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// Evaluates the whole-project rules over every kept document of their input type. Groups of
-/// rules that see the same documents share one input; groups run in parallel.
+/// Evaluates the whole-project rules over every kept document of their input type, in
+/// parallel.
 fn run_project_rules(
     set: &PolicySet,
     rules: &[Arc<Rule>],
     docs: &[(Document, regorus::Value)],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
-    let mut groups: BTreeMap<(InputType, Vec<String>), Vec<&Arc<Rule>>> = BTreeMap::new();
-    for r in rules {
-        let mut kinds = r.kinds.clone();
-        kinds.sort();
-        groups.entry((r.input, kinds)).or_default().push(r);
-    }
-    let groups: Vec<_> = groups.into_iter().collect();
-    let outcomes: Vec<(Vec<Finding>, Vec<Problem>)> = groups
+    // One task per rule: the nine SQL schema rules, say, would otherwise run one after the
+    // other on one core. Their inputs cost no copies (shared values), so each builds its own.
+    let outcomes: Vec<(Vec<Finding>, Vec<Problem>)> = rules
         .par_iter()
         .map_init(
             || Evaluator::new(set),
-            |ev, ((input_type, _), group)| run_project_group(ev, *input_type, group, docs, opts),
+            |ev, rule| run_project_group(ev, rule.input, &[rule], docs, opts),
         )
         .collect();
     let mut findings = Vec::new();
