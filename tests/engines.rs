@@ -246,27 +246,12 @@ fn vendored_vm_fixes_hold() {
     );
     assert_eq!(i, v);
     assert!(!v.contains("true"), "{v}");
-}
-
-/// `a[k] contains v` is refused by the VM compiler (it dropped the keys), so such a policy
-/// runs in the interpreter.
-#[test]
-fn vm_refuses_multi_value_rules_with_a_key() {
-    let mut engine = regorus::Engine::new();
-    engine
-        .add_policy(
-            "p.rego".into(),
-            "package t\nimport rego.v1\nby[k] contains v if {\n\tsome k, v in input\n}\n".into(),
-        )
-        .expect("parses");
-    let compiled = engine
-        .compile_with_entrypoint(&"data.t.by".into())
-        .expect("compiles");
-    assert!(
-        regorus::languages::rego::compiler::Compiler::compile_from_policy(
-            &compiled,
-            &["data.t.by"]
-        )
-        .is_err()
+    // `a[k] contains v` is an object of sets (the VM compiled it as the plain set `a`).
+    let (i, v) = both(
+        "package t\nimport rego.v1\nby[k] contains d.name if {\n\tsome d in input.items\n\tk := d.group\n}\n",
+        r#"{"items": [{"group": "a", "name": "x"}, {"group": "b", "name": "y"}, {"group": "a", "name": "z"}]}"#,
+        "data.t.by",
     );
+    assert_eq!(i, v);
+    assert!(v.contains("\"a\"") && v.contains("\"z\""), "{v}");
 }

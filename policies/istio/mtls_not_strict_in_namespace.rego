@@ -52,28 +52,42 @@ mode(doc) := m if {
 
 mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)}
 
-# PeerAuthentications and workloads by namespace, computed once: workloads × policies is
-# quadratic in the size of the repository.
-peer_auth_namespaces := {istio.namespace(doc) | some doc in peer_auths}
-
-peer_auths_by_namespace := {ns: [doc | some doc in peer_auths; istio.namespace(doc) == ns] |
-	some ns in peer_auth_namespaces
+# Indexes, built in one pass each (checking every workload against every policy is quadratic
+# in the size of the repository): namespace-wide PeerAuthentications by namespace;
+# workload-selecting ones by (namespace, label, value) of each of their matchLabels (a policy
+# can only select a pod that carries all of them); workloads by namespace.
+namespace_wide[ns] contains doc if {
+	some doc in peer_auths
+	istio.selects_all(doc)
+	not istio.mesh_wide(doc)
+	ns := istio.namespace(doc)
 }
 
-workloads_by_namespace := {ns: [w | some w in istio.mesh_workloads; w.ns == ns] |
-	some ns in namespaces
+by_selector_label[key] contains doc if {
+	some doc in peer_auths
+	ns := istio.namespace(doc)
+	labels := istio.selector_labels(doc)
+	is_object(labels)
+	some k, v in labels
+	key := json.marshal([ns, k, v])
+}
+
+workloads_by_namespace[ns] contains w if {
+	some w in istio.mesh_workloads
+	ns := w.ns
 }
 
 namespace_modes(ns) := {m |
-	some doc in object.get(peer_auths_by_namespace, ns, [])
-	istio.selects_all(doc)
-	not istio.mesh_wide(doc)
+	some doc in namespace_wide[ns]
 	m := mode(doc)
 }
 
 workload_modes(w) := {m |
-	some doc in object.get(peer_auths_by_namespace, w.ns, [])
-	istio.selects(doc, istio.pod_labels(w.doc))
+	labels := istio.pod_labels(w.doc)
+	is_object(labels)
+	some k, v in labels
+	some doc in by_selector_label[json.marshal([w.ns, k, v])]
+	istio.selects(doc, labels)
 	m := mode(doc)
 }
 

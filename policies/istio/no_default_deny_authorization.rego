@@ -46,27 +46,41 @@ mesh_default_deny if {
 	istio.default_deny(doc)
 }
 
-# Policies and workloads by namespace, computed once: workloads × policies is quadratic in the
-# size of the repository.
-policy_namespaces := {istio.namespace(doc) | some doc in policies}
-
-policies_by_namespace := {ns: [doc | some doc in policies; istio.namespace(doc) == ns] |
-	some ns in policy_namespaces
+# Indexes, built in one pass each (checking every workload against every policy is quadratic
+# in the size of the repository): namespace-wide policies by namespace; workload-selecting
+# policies by (namespace, label, value) of each of their matchLabels (a policy can only select
+# a pod that carries all of them); workloads by namespace.
+namespace_wide[ns] contains doc if {
+	some doc in policies
+	istio.selects_all(doc)
+	ns := istio.namespace(doc)
 }
 
-workloads_by_namespace := {ns: [w | some w in istio.mesh_workloads; w.ns == ns] |
-	some ns in namespaces
+by_selector_label[key] contains doc if {
+	some doc in policies
+	ns := istio.namespace(doc)
+	labels := istio.selector_labels(doc)
+	is_object(labels)
+	some k, v in labels
+	key := json.marshal([ns, k, v])
+}
+
+workloads_by_namespace[ns] contains w if {
+	some w in istio.mesh_workloads
+	ns := w.ns
 }
 
 namespace_default_deny(ns) if {
-	some doc in object.get(policies_by_namespace, ns, [])
-	istio.selects_all(doc)
+	some doc in namespace_wide[ns]
 	istio.default_deny(doc)
 }
 
 workload_default_deny(w) if {
-	some doc in object.get(policies_by_namespace, w.ns, [])
-	istio.selects(doc, istio.pod_labels(w.doc))
+	labels := istio.pod_labels(w.doc)
+	is_object(labels)
+	some k, v in labels
+	some doc in by_selector_label[json.marshal([w.ns, k, v])]
+	istio.selects(doc, labels)
 	istio.default_deny(doc)
 }
 

@@ -95,14 +95,10 @@ policy_selectors(np) := [pod_selector(np)] if kubernetes_policy(np)
 
 policy_selectors(np) := [cilium_selector(s) | some s in cilium_selectors(np)] if np.kind == "CiliumNetworkPolicy"
 
-policy_namespaces := {sel.namespace_of(np) | some np in policy_docs}
-
-selectors_by_namespace := {ns: [s |
+selectors_by_namespace[ns] contains s if {
 	some np in policy_docs
-	sel.namespace_of(np) == ns
+	ns := sel.namespace_of(np)
 	some s in policy_selectors(np)
-] |
-	some ns in policy_namespaces
 }
 
 # A namespace holding a policy whose selector is not evaluated: it may select any pod there.
@@ -110,7 +106,7 @@ opaque_namespaces := {sel.namespace_of(np) | some np in policy_docs; opaque_name
 
 any_selects(doc, ns) if {
 	labels := sel.pod_labels_of(doc)
-	some s in object.get(selectors_by_namespace, ns, [])
+	some s in selectors_by_namespace[ns]
 	sel.matches(s, labels)
 }
 

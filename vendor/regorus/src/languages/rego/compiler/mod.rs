@@ -64,6 +64,9 @@ pub struct CompilationContext {
     pub(super) value_expr: Option<ExprRef>,
     pub(super) span: Span,
     pub(super) key_value_loops_hoisted: bool,
+    /// runeguard patch: a multi-value rule with a key (`a[k] contains v`): the rule is an
+    /// object of sets, and a yield adds `v` to the set at `k`.
+    pub(super) multi_value: bool,
 }
 
 /// Entry in the rule compilation worklist that tracks both rule path and full call stack for recursion detection

@@ -8,7 +8,8 @@
 
 use super::{Compiler, CompilerError, ComprehensionType, ContextType, Result};
 use crate::ast::{self, LiteralStmt, Query};
-use crate::rvm::instructions::GuardMode;
+use crate::rvm::instructions::{BuiltinCallParams, GuardMode};
+use crate::Value;
 use crate::rvm::program::RuleType;
 use crate::rvm::Instruction;
 use alloc::format;
@@ -202,6 +203,42 @@ impl<'a> Compiler<'a> {
                         Instruction::ComprehensionYield {
                             value_reg: value_register,
                             key_reg: Some(key_register),
+                        },
+                        span,
+                    );
+                }
+                ContextType::Rule(RuleType::PartialObject) if context.multi_value => {
+                    // runeguard patch: `a[k] contains v`: a[k] = object.get(a, k, set()) | {v}.
+                    let empty = self.add_literal(Value::new_set());
+                    let empty_reg = self.alloc_register()?;
+                    self.emit_instruction(
+                        Instruction::Load {
+                            dest: empty_reg,
+                            literal_idx: empty,
+                        },
+                        span,
+                    );
+                    let set_reg = self.alloc_register()?;
+                    let builtin_index = self.get_builtin_index("object.get")?;
+                    let params_index = self.program.add_builtin_call_params(BuiltinCallParams {
+                        dest: set_reg,
+                        builtin_index,
+                        num_args: 3,
+                        args: [dest_register, key_register, empty_reg, 0, 0, 0, 0, 0],
+                    });
+                    self.emit_instruction(Instruction::BuiltinCall { params_index }, span);
+                    self.emit_instruction(
+                        Instruction::SetAdd {
+                            set: set_reg,
+                            value: value_register,
+                        },
+                        span,
+                    );
+                    self.emit_instruction(
+                        Instruction::ObjectSet {
+                            obj: dest_register,
+                            key: key_register,
+                            value: set_reg,
                         },
                         span,
                     );

@@ -55,6 +55,12 @@ impl<'a> Compiler<'a> {
             .map(|def| {
                 if let Rule::Spec { head, .. } = def.as_ref() {
                     match head {
+                        // runeguard patch: `a[k] contains v` builds an object (of sets).
+                        RuleHead::Set { refr, .. }
+                            if matches!(refr.as_ref(), crate::ast::Expr::RefBrack { .. }) =>
+                        {
+                            RuleType::PartialObject
+                        }
                         RuleHead::Set { .. } => RuleType::PartialSet,
                         RuleHead::Compr { refr, assign, .. } => match refr.as_ref() {
                             crate::ast::Expr::RefBrack { .. } if assign.is_some() => {
@@ -453,6 +459,7 @@ impl<'a> Compiler<'a> {
 
                     self.current_module_index = self.find_module_index_for_rule(rule_ref)?;
 
+                    let mut multi_value = false;
                     let (key_expr, value_expr) = match head {
                         RuleHead::Compr { refr, assign, .. } => {
                             if rule_type == RuleType::PartialObject {
@@ -471,20 +478,18 @@ impl<'a> Compiler<'a> {
                             (key_expr, output_expr)
                         }
                         RuleHead::Set { key, refr, .. } => {
-                            // runeguard patch: `a[k] contains v` (a multi-value rule with a
-                            // key) was compiled as the plain set `a`, dropping the keys. Refuse
-                            // it, so that the caller runs the interpreter instead.
-                            if matches!(refr.as_ref(), Expr::RefBrack { .. }) {
-                                return Err(CompilerError::General {
-                                    message: "multi-value rules with a key (`a[k] contains v`) are not supported by the RVM compiler".to_string(),
-                                }
-                                .at(refr.span()));
-                            }
                             self.rule_definition_function_params[rule_index as usize].push(None);
                             self.rule_definition_destructuring_patterns[rule_index as usize]
                                 .push(None);
 
-                            (None, key.clone())
+                            // runeguard patch: `a[k] contains v` has the key `k`.
+                            match refr.as_ref() {
+                                Expr::RefBrack { index, .. } => {
+                                    multi_value = true;
+                                    (Some(index.clone()), key.clone())
+                                }
+                                _ => (None, key.clone()),
+                            }
                         }
                         RuleHead::Func { assign, args, .. } => {
                             let mut param_names = Vec::new();
@@ -584,6 +589,7 @@ impl<'a> Compiler<'a> {
                         value_expr,
                         span,
                         key_value_loops_hoisted: false,
+                        multi_value,
                     };
                     self.push_context(context);
                     let mut body_entry_points = Vec::new();
