@@ -101,12 +101,48 @@ selectors_by_namespace[ns] contains s if {
 	some s in policy_selectors(np)
 }
 
+# Selectors indexed by (namespace, label, value) of each of their matchLabels pairs, values as
+# text (`1` and "1" agree, as in sel.matches): a selector can only select a pod carrying all of
+# them, so a workload is checked against the selectors filed under its own labels, plus those
+# that cannot be filed (no matchLabels, or a value that is not a label value). Checking every
+# workload against every selector of its namespace was quadratic.
+indexed(s) if {
+	match_labels := object.get(s, "matchLabels", {})
+	is_object(match_labels)
+	count(match_labels) > 0
+	every _, want in match_labels {
+		sel.label_string(want)
+	}
+}
+
+selectors_by_label[key] contains s if {
+	some ns, selectors in selectors_by_namespace
+	some s in selectors
+	indexed(s)
+	some k, want in s.matchLabels
+	key := json.marshal([ns, k, sel.label_string(want)])
+}
+
+unindexed_selectors[ns] contains s if {
+	some ns, selectors in selectors_by_namespace
+	some s in selectors
+	not indexed(s)
+}
+
 # A namespace holding a policy whose selector is not evaluated: it may select any pod there.
 opaque_namespaces := {sel.namespace_of(np) | some np in policy_docs; opaque_namespaced(np)}
 
 any_selects(doc, ns) if {
 	labels := sel.pod_labels_of(doc)
-	some s in selectors_by_namespace[ns]
+	is_object(labels)
+	some k, have in labels
+	some s in selectors_by_label[json.marshal([ns, k, sel.label_string(have)])]
+	sel.matches(s, labels)
+}
+
+any_selects(doc, ns) if {
+	labels := sel.pod_labels_of(doc)
+	some s in unindexed_selectors[ns]
 	sel.matches(s, labels)
 }
 
