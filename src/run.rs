@@ -192,6 +192,12 @@ fn process_file(
             .iter()
             .any(|r| r.applies_to(doc.input_type, &doc.subtype))
         {
+            // Kept to the end of the run: the engine value serves the rules and the spans
+            // locate findings; the document's own value is only read for ignore annotations.
+            let mut doc = doc;
+            if !suppress::has_ignore_annotations(&doc.value) {
+                doc.value = serde_json::Value::Null;
+            }
             out.kept.push((doc, value));
         }
     }

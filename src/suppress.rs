@@ -308,6 +308,14 @@ fn container_name<'a>(doc: &'a Document, path: &[PathSeg]) -> Option<&'a str> {
     cur.get("name")?.as_str()
 }
 
+/// Whether a document carries `runeguard.dev/ignore` annotations (when it does not,
+/// [`apply_annotations`] never looks at it).
+pub fn has_ignore_annotations(value: &serde_json::Value) -> bool {
+    annotation_maps(value)
+        .iter()
+        .any(|m| m.keys().any(|k| k.starts_with(ANNOTATION)))
+}
+
 /// Applies `runeguard.dev/ignore` annotations of a Kubernetes object to its findings.
 pub fn apply_annotations(doc: &Document, findings: &mut [Finding]) {
     let maps = annotation_maps(&doc.value);

@@ -944,3 +944,44 @@ fn a_rule_may_raise_the_severity_of_one_result() {
     k8s_011("critical", "data.yaml", 0);
     k8s_011("high", "data.yaml", 1);
 }
+
+/// Whole-project rules' findings honour `runeguard.dev/ignore` annotations too (their
+/// documents are kept to the end of the run, slimmed down unless they carry such annotations).
+#[test]
+fn annotations_suppress_whole_project_findings() {
+    let text = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  annotations:
+    runeguard.dev/ignore: \"K8S-019: applied with kubectl -n in the deploy script\"
+data: {a: b}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: other
+data: {a: b}
+";
+    let d = dir_with(&[("cm.yaml", text.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check", "--select", "K8S-019", "--format", "json", "cm.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let j = json_of(&out.stdout);
+    let findings = j["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    let suppressed: Vec<bool> = findings
+        .iter()
+        .map(|f| !f["suppression"].is_null())
+        .collect();
+    assert_eq!(suppressed, [true, false], "{findings:?}");
+    assert_eq!(
+        findings[0]["suppression"]["justification"],
+        "applied with kubectl -n in the deploy script"
+    );
+}
