@@ -11,6 +11,7 @@ use crate::app::strip_expect_marker;
 use crate::compliance::{Catalog, catalogs, natural_cmp};
 use crate::input::InputType;
 use crate::policy::{PolicyOptions, PolicySet};
+use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
 use crate::run::{CheckOptions, check_with};
 use crate::testing::builtin_fixtures;
@@ -113,9 +114,9 @@ fn join_documents(docs: &[Vec<String>]) -> Vec<String> {
     out
 }
 
-/// The unsuppressed findings of `rule` in `text`, read as a file named like the fixture.
-fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize {
-    let name = format!("example.{}", path.rsplit('.').next().unwrap_or("yaml"));
+/// Checks `text`, read as a file called `name`, with `rule` alone (how a page's examples are
+/// checked).
+pub fn check_example(set: &PolicySet, rule: &Rule, name: String, text: &str) -> RunReport {
     let opts = CheckOptions {
         paths: Vec::new(),
         stdin: Some((name, text.to_string())),
@@ -124,6 +125,12 @@ fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize 
         ..Default::default()
     };
     check_with(set, &opts)
+}
+
+/// The unsuppressed findings of `rule` in `text`, read as a file named like the fixture.
+fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize {
+    let name = format!("example.{}", path.rsplit('.').next().unwrap_or("yaml"));
+    check_example(set, rule, name, text)
         .findings
         .iter()
         .filter(|f| f.rule.id == rule.id && !f.is_suppressed())

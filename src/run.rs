@@ -222,7 +222,7 @@ fn run_project_rules(
         .par_iter()
         .map_init(
             || Evaluator::new(set),
-            |ev, rule| run_project_group(ev, rule.input, &[rule], docs, opts),
+            |ev, rule| run_project_rule(ev, rule, docs, opts),
         )
         .collect();
     let mut findings = Vec::new();
@@ -242,21 +242,19 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Se
     }
 }
 
-/// One group of whole-project rules over the documents they see.
-fn run_project_group(
+/// One whole-project rule over the documents it sees.
+fn run_project_rule(
     ev: &mut Evaluator,
-    input_type: InputType,
-    group: &[&Arc<Rule>],
+    rule: &Arc<Rule>,
     docs: &[(Document, regorus::Value)],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
+    let input_type = rule.input;
     let mut findings = Vec::new();
     let mut problems = Vec::new();
     let selected: Vec<&(Document, regorus::Value)> = docs
         .iter()
-        .filter(|(d, _)| {
-            group[0].applies_to(d.input_type, &d.subtype) && d.input_type == input_type
-        })
+        .filter(|(d, _)| rule.applies_to(d.input_type, &d.subtype))
         .collect();
     if selected.is_empty() {
         return (findings, problems);
@@ -277,7 +275,7 @@ fn run_project_group(
                 .collect::<Vec<_>>(),
         ),
     );
-    let (hits, failures) = ev.evaluate(&regorus::Value::from(input), group);
+    let (hits, failures) = ev.evaluate(&regorus::Value::from(input), &[rule]);
     for f in failures {
         problems.push(Problem::error(
             &f.rule.source,

@@ -10,20 +10,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 mod common;
-use common::rg;
-
-const PRIVILEGED: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: shop
-spec:
-  containers:
-    - name: app
-      image: app:1
-      securityContext:
-        privileged: true
-";
+use common::{PRIVILEGED, rg};
 
 /// The good file of every case: one K8S-001 finding at line 11.
 const GOOD: &str = "z-good.yaml";
@@ -65,6 +52,18 @@ fn check(dir: &Path, extra: &[&str]) -> Run {
 }
 
 impl Run {
+    /// (start line, start column, end column) of the finding in `file`.
+    fn finding_span(&self, file: &str) -> (u64, u64, u64) {
+        let f = self.json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["file"] == file)
+            .unwrap_or_else(|| panic!("no finding in {file}: {}", self.json));
+        let n = |k: &str| f[k].as_u64().unwrap_or_else(|| panic!("{k} in {f}"));
+        (n("start_line"), n("start_column"), n("end_column"))
+    }
+
     fn findings(&self) -> Vec<(String, String, u64)> {
         self.json["findings"]
             .as_array()
@@ -155,21 +154,7 @@ fn a_bom_alone_keeps_exit_and_locations_as_without_it() {
     let r = check(d.path(), &[]);
     assert_eq!(r.code, Some(1), "findings only, no problem: {}", r.json);
     assert!(r.problems().is_empty(), "{}", r.json);
-    let f = r.json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["file"] == "bom.yaml")
-        .expect("bom finding");
-    assert_eq!(
-        (
-            f["start_line"].as_u64(),
-            f["start_column"].as_u64(),
-            f["end_column"].as_u64()
-        ),
-        (Some(11), Some(9), Some(25)),
-        "{f}"
-    );
+    assert_eq!(r.finding_span("bom.yaml"), (11, 9, 25));
     r.good_file_checked();
 }
 
@@ -184,21 +169,7 @@ fn crlf_alone_keeps_locations_exact_in_yaml_and_sql() {
     let r = check(d.path(), &[]);
     assert_eq!(r.code, Some(2));
     r.good_file_checked();
-    let f = r.json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["file"] == "crlf.yaml")
-        .expect("crlf finding");
-    assert_eq!(
-        (
-            f["start_line"].as_u64(),
-            f["start_column"].as_u64(),
-            f["end_column"].as_u64()
-        ),
-        (Some(11), Some(9), Some(25)),
-        "{f}"
-    );
+    assert_eq!(r.finding_span("crlf.yaml"), (11, 9, 25));
     let p = r.problem("crlf-broken.yaml");
     let line = p["line"].as_u64().unwrap_or(0);
     assert!(

@@ -4,21 +4,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{dir_with, rg};
+use common::{PRIVILEGED, dir_with, rg};
 use std::path::Path;
-
-const PRIVILEGED: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: shop
-spec:
-  containers:
-    - name: app
-      image: app:1
-      securityContext:
-        privileged: true
-";
 
 const CLEAN_FOR_K8S_001: &str = "apiVersion: v1
 kind: Pod

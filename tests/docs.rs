@@ -8,8 +8,7 @@ use runeguard::compliance::catalogs;
 use runeguard::docs::{self, Page, RULES_DIR, examples};
 use runeguard::policy::{PolicyOptions, PolicySet};
 use runeguard::report::RunReport;
-use runeguard::rule::{Framework, Rule, Severity};
-use runeguard::run::{CheckOptions, check_with};
+use runeguard::rule::{Framework, Rule};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,15 +22,7 @@ fn builtin() -> PolicySet {
 }
 
 fn run(set: &PolicySet, rule: &Rule, lang: &str, text: &str) -> RunReport {
-    let name = format!("example.{}", if lang == "sql" { "sql" } else { lang });
-    let opts = CheckOptions {
-        paths: Vec::new(),
-        stdin: Some((name, text.to_string())),
-        select: vec![rule.id.clone()],
-        fail_on: Severity::Info,
-        ..Default::default()
-    };
-    check_with(set, &opts)
+    docs::check_example(set, rule, format!("example.{lang}"), text)
 }
 
 #[test]

@@ -75,7 +75,7 @@ fn slot(t: InputType) -> usize {
 }
 
 /// How long one document's rules may run before they are stopped and reported.
-const DOCUMENT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const DOCUMENT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl<'a> Evaluator<'a> {
     pub fn new(set: &'a PolicySet) -> Self {
@@ -138,10 +138,11 @@ impl<'a> Evaluator<'a> {
             if !serves(group, groups, subtype) {
                 continue;
             }
+            // Group rules are sorted by id (as the set's rules are).
             let members: Vec<&Arc<Rule>> = pending
                 .iter()
                 .copied()
-                .filter(|r| group.rules.iter().any(|m| m.id == r.id))
+                .filter(|r| group.rules.binary_search_by(|m| m.id.cmp(&r.id)).is_ok())
                 .collect();
             // A group whose rules for this document are mostly inactive (`--select`) costs
             // more than those few rules alone. Rules for other kinds cost nothing: their
@@ -202,7 +203,7 @@ impl<'a> Evaluator<'a> {
                     });
                 }
             }
-            pending.retain(|r| !members.iter().any(|m| m.id == r.id));
+            pending.retain(|r| group.rules.binary_search_by(|m| m.id.cmp(&r.id)).is_err());
         }
         if !pending.is_empty() {
             self.stats.interpreter_rule_runs += pending.len();
@@ -381,7 +382,7 @@ fn new_vm(program: &super::registry::Program, data: &regorus::Value) -> regorus:
 }
 
 /// A time bound, checked every thousand steps.
-fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
+pub(crate) fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
     regorus::utils::limits::ExecutionTimerConfig {
         limit,
         check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),

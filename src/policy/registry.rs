@@ -118,6 +118,11 @@ pub struct RuleGroup {
 /// one per kind: every module costs on each `data` reference); other inputs get one module per
 /// subtype named in a `kinds` list, plus one for the rest.
 fn make_groups(input: InputType, rules: &[Arc<Rule>]) -> Vec<(RuleGroup, String)> {
+    // Evaluation finds a group's members by binary search over ids.
+    debug_assert!(
+        rules.windows(2).all(|w| w[0].id < w[1].id),
+        "rules sorted by id"
+    );
     let mut out = Vec::new();
     for builtin in [true, false] {
         let of_origin: Vec<Arc<Rule>> = rules
@@ -672,10 +677,7 @@ fn new_engine() -> regorus::Engine {
     // Builtin errors (e.g. a regex that does not compile) make an expression undefined, as in
     // OPA, instead of aborting the whole evaluation.
     engine.set_strict_builtin_errors(false);
-    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: std::time::Duration::from_secs(10),
-        check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
-    });
+    engine.set_execution_timer_config(super::engine::timer(super::engine::DOCUMENT_TIME_LIMIT));
     engine
 }
 
@@ -1037,7 +1039,7 @@ impl PolicySet {
                 return Default::default();
             }
             let entries = self.vm_entries(input);
-            let key = self.cache_key(input);
+            let key = self.cache_key(input, &entries);
             if let Some(programs) = key.as_deref().and_then(super::cache::load)
                 && entries.iter().all(|e| programs.contains_key(e))
             {
@@ -1079,11 +1081,10 @@ impl PolicySet {
     }
 
     /// The cache key of an input type's programs (only built-in policies loaded).
-    fn cache_key(&self, input: InputType) -> Option<String> {
+    fn cache_key(&self, input: InputType, entries: &[String]) -> Option<String> {
         if !self.builtin_only {
             return None;
         }
-        let entries = self.vm_entries(input);
         let mut what = vec![input.as_str()];
         what.extend(entries.iter().map(String::as_str));
         super::cache::key(&what)
@@ -1092,11 +1093,11 @@ impl PolicySet {
     /// Whether an input type's programs are ready or cached, so that using the VM costs
     /// nothing to set up.
     pub fn programs_cheap(&self, input: InputType) -> bool {
-        self.programs_ready(input)
+        self.programs[type_index(input)].get().is_some()
             || *self.cached[type_index(input)].get_or_init(|| {
                 self.vm_allowed()
                     && self
-                        .cache_key(input)
+                        .cache_key(input, &self.vm_entries(input))
                         .is_some_and(|k| super::cache::exists(&k))
             })
     }
@@ -1153,11 +1154,6 @@ impl PolicySet {
                     .ok()
             })
             .as_ref()
-    }
-
-    /// Whether the programs of an input type were compiled already (by any worker).
-    pub fn programs_ready(&self, input: InputType) -> bool {
-        self.programs[type_index(input)].get().is_some()
     }
 
     fn vm_allowed(&self) -> bool {

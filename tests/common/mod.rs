@@ -4,6 +4,21 @@ use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use tempfile::TempDir;
 
+/// A Pod with one K8S-001 finding (privileged), on line 11.
+#[allow(dead_code)] // not every test file uses it
+pub const PRIVILEGED: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: app
+      image: app:1
+      securityContext:
+        privileged: true
+";
+
 /// The binary, with a fixed "today" (suppression expiry), colour left to the flags and no
 /// program cache.
 pub fn rg() -> Command {
