@@ -8,6 +8,7 @@ pub mod config;
 pub mod discover;
 pub mod kubernetes;
 pub mod postgres;
+pub mod render;
 pub mod span;
 pub mod yaml;
 
