@@ -121,3 +121,44 @@ pub struct Rendered {
     pub stream: Arc<SourceFile>,
     pub map: SourceMap,
 }
+
+pub mod helm;
+pub mod kustomize;
+
+/// How a chart or an overlay is rendered: the settings `helm template` and `kustomize build`
+/// take from their command lines, settled once from runeguard's command line and
+/// `.runeguard.yaml`.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Helm's release name (`release-name`, as `helm template` uses without one).
+    pub release_name: String,
+    /// The release namespace (`default`).
+    pub namespace: String,
+    /// `--values FILE`, in order, applied after the chart's own `values.yaml`.
+    pub values_files: Vec<std::path::PathBuf>,
+    /// `--set K=V`, in order, applied last.
+    pub set: Vec<String>,
+    /// `.Capabilities.KubeVersion` (e.g. `v1.31.0`); None means Helm's default.
+    pub kube_version: Option<String>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".to_string(),
+            namespace: "default".to_string(),
+            values_files: Vec::new(),
+            set: Vec::new(),
+            kube_version: None,
+        }
+    }
+}
+
+/// What a renderer returns: the stream when anything rendered, and the located problems met
+/// (a template that failed, a remote resource not fetched, a limit reached). A problem of
+/// level error makes the run exit 2; a partial stream is still checked.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub rendered: Option<Rendered>,
+    pub problems: Vec<super::Problem>,
+}
