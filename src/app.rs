@@ -33,7 +33,7 @@ pub fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
-        Command::Test(args) => Ok(crate::testing::run_command(&args)),
+        Command::Test(args) => Ok(test_command(&args)),
         Command::Baseline(cmd) => baseline(cmd),
         Command::Inspect(args) => inspect(&args.files),
         Command::Merge(args) => {
@@ -565,34 +565,64 @@ pub fn report_fatal(f: &Fatal) {
     eprintln!("runeguard: error: {}", f.0);
 }
 
-/// Embedded fixture examples for `explain` (first document of the fail and pass fixtures).
-pub fn rule_examples(rule: &Rule) -> (Option<String>, Option<String>) {
-    let fixtures = crate::testing::builtin_fixtures(rule);
-    let first = |fail: bool| {
-        fixtures.iter().find(|f| f.fail == fail).map(|f| {
-            let doc = if f.path.ends_with(".sql") {
-                f.text.as_str()
-            } else {
-                f.text.split("\n---").next().unwrap_or(&f.text)
-            };
-            doc.lines()
-                .map(strip_expect_marker)
-                .collect::<Vec<_>>()
-                .join("\n")
-                .trim_start_matches('\n')
-                .to_string()
-                + "\n"
-        })
+/// `runeguard test`: prints each failure (every test with --verbose) and a summary line.
+fn test_command(args: &crate::cli::TestArgs) -> u8 {
+    let builtin = args.dirs.is_empty();
+    let opts = PolicyOptions {
+        builtin,
+        policy_dirs: args.dirs.clone(),
+        data_files: args.data.clone(),
+        include_tests: true,
     };
-    (first(true), first(false))
-}
-
-/// Drops a fixture's `# expect: ID` / `-- expect: ID` marker from a line.
-pub fn strip_expect_marker(line: &str) -> &str {
-    for marker in ["# expect:", "-- expect:"] {
-        if let Some(i) = line.find(marker) {
-            return line[..i].trim_end();
+    let set = PolicySet::load(&opts);
+    set.compile_all();
+    set.all();
+    for p in &set.problems_all() {
+        eprintln!("runeguard: {p}");
+    }
+    let rules: Vec<Arc<Rule>> = set
+        .rules
+        .iter()
+        .filter(|r| builtin || r.origin == crate::rule::Origin::User)
+        .filter(|r| {
+            args.run
+                .as_ref()
+                .is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))
+        })
+        .cloned()
+        .collect();
+    let mut outcomes = crate::testing::rego_test_outcomes(&set, !builtin);
+    if let Some(t) = &args.run {
+        outcomes.retain(|o| o.name.contains(t.as_str()));
+    }
+    outcomes.extend(crate::testing::fixture_outcomes(&set, &rules, builtin));
+    let mut passed = 0;
+    let mut failed = 0;
+    let mut broken = 0;
+    for o in &outcomes {
+        if o.passed() {
+            passed += 1;
+            if args.verbose {
+                println!("PASS {}", o.name);
+            }
+        } else {
+            if o.broken {
+                broken += 1;
+            } else {
+                failed += 1;
+            }
+            println!("{} {}", if o.broken { "ERROR" } else { "FAIL" }, o.name);
+            for e in &o.errors {
+                println!("    {e}");
+            }
         }
     }
-    line
+    println!("{passed} passed, {} failed", failed + broken);
+    if !set.problems_all().is_empty() || broken > 0 {
+        2
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    }
 }

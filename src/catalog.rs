@@ -1,9 +1,17 @@
 //! The rule catalog as text: `runeguard rules` (table, JSON, Markdown) and `runeguard explain`.
 
-use crate::cli::CatalogFormat;
 use crate::rule::{Framework, Rule};
 use comfy_table::{ContentArrangement, Table, presets};
 use std::sync::Arc;
+
+/// How `runeguard rules` prints the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum CatalogFormat {
+    #[default]
+    Table,
+    Json,
+    Markdown,
+}
 
 fn controls_text(rule: &Rule, only: Option<Framework>) -> String {
     rule.controls
@@ -79,7 +87,7 @@ pub fn explain(rule: &Rule) -> String {
         }
     }
     s.push_str(&format!("\nRemediation\n  {}\n", rule.remediation));
-    let (fail, pass) = crate::app::rule_examples(rule);
+    let (fail, pass) = crate::testing::rule_examples(rule);
     if let Some(f) = fail {
         s.push_str("\nFailing example\n");
         s.push_str(&indent(&f));

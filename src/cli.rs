@@ -123,13 +123,7 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum CatalogFormat {
-    #[default]
-    Table,
-    Json,
-    Markdown,
-}
+pub use crate::catalog::CatalogFormat;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {

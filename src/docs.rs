@@ -7,7 +7,6 @@
 //! rewrites them. The output is deterministic (rules in natural id order, frameworks in
 //! [`Framework::ALL`] order, no dates).
 
-use crate::app::strip_expect_marker;
 use crate::compliance::{Catalog, catalogs, natural_cmp};
 use crate::input::InputType;
 use crate::policy::{PolicyOptions, PolicySet};
@@ -15,6 +14,7 @@ use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
 use crate::run::{CheckOptions, check_with};
 use crate::testing::builtin_fixtures;
+use crate::testing::strip_expect_marker;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;

@@ -35,7 +35,7 @@ pub struct CheckOptions {
     /// Per-rule severity overrides (id or name → severity).
     pub severity_overrides: BTreeMap<String, Severity>,
     /// Per-path rule ignores: (glob anchored to an absolute directory, rule selectors, reason).
-    pub path_ignores: Vec<(String, Vec<String>, String)>,
+    pub path_ignores: Vec<suppress::PathIgnore>,
     /// Baseline fingerprints (findings matching them are suppressed as `external`).
     pub baseline: Option<suppress::Baseline>,
     /// Deterministic shard of the file set: (index, count), 1-based index.
@@ -474,7 +474,13 @@ fn finish(
             f.fingerprint = format!("{}:{}", f.fingerprint, n);
         }
     }
-    let fixed_from_baseline = suppress::apply(&mut findings, &mut problems, opts, &rules);
+    let fixed_from_baseline = suppress::apply(
+        &mut findings,
+        &mut problems,
+        &opts.path_ignores,
+        opts.baseline.as_ref(),
+        &rules,
+    );
     problems.sort();
     problems.dedup();
     RunReport {

@@ -7,7 +7,6 @@ use crate::finding::{Finding, Suppression, SuppressionKind};
 use crate::input::span::PathSeg;
 use crate::input::{Document, Problem, SourceFile};
 use crate::rule::Rule;
-use crate::run::CheckOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -428,12 +427,17 @@ impl Baseline {
     }
 }
 
+/// A per-path ignore from the configuration: (glob anchored to an absolute directory, rule
+/// selectors, reason).
+pub type PathIgnore = (String, Vec<String>, String);
+
 /// Applies every suppression source to the run's findings; returns how many baseline entries
 /// matched no finding (fixed since the baseline was recorded).
 pub fn apply(
     findings: &mut [Finding],
     problems: &mut Vec<Problem>,
-    opts: &CheckOptions,
+    path_ignores: &[PathIgnore],
+    baseline: Option<&Baseline>,
     rules: &[Arc<Rule>],
 ) -> usize {
     let active: BTreeSet<String> = rules
@@ -457,7 +461,7 @@ pub fn apply(
     }
     // Per-path ignores from the configuration.
     let cwd = std::env::current_dir().unwrap_or_default();
-    for (glob, selectors, reason) in &opts.path_ignores {
+    for (glob, selectors, reason) in path_ignores {
         let Ok(g) = globset::Glob::new(glob) else {
             continue;
         };
@@ -480,7 +484,7 @@ pub fn apply(
     }
     // The baseline.
     let mut fixed = 0;
-    if let Some(b) = &opts.baseline {
+    if let Some(b) = baseline {
         let mut matched = BTreeSet::new();
         for f in findings.iter_mut() {
             if b.findings.contains_key(&f.fingerprint) {

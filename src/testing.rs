@@ -1,9 +1,8 @@
 //! Testing policies: each rule's pass/fail fixtures (with `# expect: ID` markers) and the
 //! `test_*` rules of Rego files. Shared by `runeguard test` and the project's own tests.
 
-use crate::cli::TestArgs;
 use crate::input::{ProblemLevel, SourceFile, classify};
-use crate::policy::{Evaluator, PolicyOptions, PolicySet, embedded};
+use crate::policy::{Evaluator, PolicySet, embedded};
 use crate::rule::{Rule, Scope};
 use crate::run::{CheckOptions, check_with};
 use std::collections::BTreeSet;
@@ -302,64 +301,34 @@ pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
     out
 }
 
-/// `runeguard test`: prints each failure (every test with --verbose) and a summary line.
-pub fn run_command(args: &TestArgs) -> u8 {
-    let builtin = args.dirs.is_empty();
-    let opts = PolicyOptions {
-        builtin,
-        policy_dirs: args.dirs.clone(),
-        data_files: args.data.clone(),
-        include_tests: true,
-    };
-    let set = PolicySet::load(&opts);
-    set.compile_all();
-    set.all();
-    for p in &set.problems_all() {
-        eprintln!("runeguard: {p}");
-    }
-    let rules: Vec<Arc<Rule>> = set
-        .rules
-        .iter()
-        .filter(|r| builtin || r.origin == crate::rule::Origin::User)
-        .filter(|r| {
-            args.run
-                .as_ref()
-                .is_none_or(|t| r.id.contains(t.as_str()) || r.name.contains(t.as_str()))
-        })
-        .cloned()
-        .collect();
-    let mut outcomes = rego_test_outcomes(&set, !builtin);
-    if let Some(t) = &args.run {
-        outcomes.retain(|o| o.name.contains(t.as_str()));
-    }
-    outcomes.extend(fixture_outcomes(&set, &rules, builtin));
-    let mut passed = 0;
-    let mut failed = 0;
-    let mut broken = 0;
-    for o in &outcomes {
-        if o.passed() {
-            passed += 1;
-            if args.verbose {
-                println!("PASS {}", o.name);
-            }
-        } else {
-            if o.broken {
-                broken += 1;
+/// Embedded fixture examples for `explain` (first document of the fail and pass fixtures).
+pub fn rule_examples(rule: &Rule) -> (Option<String>, Option<String>) {
+    let fixtures = builtin_fixtures(rule);
+    let first = |fail: bool| {
+        fixtures.iter().find(|f| f.fail == fail).map(|f| {
+            let doc = if f.path.ends_with(".sql") {
+                f.text.as_str()
             } else {
-                failed += 1;
-            }
-            println!("{} {}", if o.broken { "ERROR" } else { "FAIL" }, o.name);
-            for e in &o.errors {
-                println!("    {e}");
-            }
+                f.text.split("\n---").next().unwrap_or(&f.text)
+            };
+            doc.lines()
+                .map(strip_expect_marker)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim_start_matches('\n')
+                .to_string()
+                + "\n"
+        })
+    };
+    (first(true), first(false))
+}
+
+/// Drops a fixture's `# expect: ID` / `-- expect: ID` marker from a line.
+pub fn strip_expect_marker(line: &str) -> &str {
+    for marker in ["# expect:", "-- expect:"] {
+        if let Some(i) = line.find(marker) {
+            return line[..i].trim_end();
         }
     }
-    println!("{passed} passed, {} failed", failed + broken);
-    if !set.problems_all().is_empty() || broken > 0 {
-        2
-    } else if failed > 0 {
-        1
-    } else {
-        0
-    }
+    line
 }
