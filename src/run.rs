@@ -4,7 +4,7 @@
 use crate::finding::Finding;
 use crate::input::span::PathSeg;
 use crate::input::{Document, InputType, Problem, SourceFile, classify, discover};
-use crate::policy::engine::RuleFailure;
+use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit, PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
@@ -101,7 +101,7 @@ struct FileOutcome {
     findings: Vec<Finding>,
     problems: Vec<Problem>,
     /// Documents kept for whole-project rules, with their engine values.
-    kept: Vec<(Document, regorus::Value)>,
+    kept: Vec<(Document, RuleInput)>,
     documents: usize,
     /// Files holding `runeguard:ignore` comments (to report the ones that suppress nothing).
     directive_files: Vec<Arc<SourceFile>>,
@@ -213,7 +213,7 @@ pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::fr
 fn run_project_rules(
     set: &PolicySet,
     rules: &[Arc<Rule>],
-    docs: &[(Document, regorus::Value)],
+    docs: &[(Document, RuleInput)],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
     // One task per rule: the nine SQL schema rules, say, would otherwise run one after the
@@ -246,13 +246,13 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Se
 fn run_project_rule(
     ev: &mut Evaluator,
     rule: &Arc<Rule>,
-    docs: &[(Document, regorus::Value)],
+    docs: &[(Document, RuleInput)],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
     let input_type = rule.input;
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let selected: Vec<&(Document, regorus::Value)> = docs
+    let selected: Vec<&(Document, RuleInput)> = docs
         .iter()
         .filter(|(d, _)| rule.applies_to(d.input_type, &d.subtype))
         .collect();
@@ -260,22 +260,8 @@ fn run_project_rule(
         return (findings, problems);
     }
     ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
-    // The documents' values share their contents: this input costs no copies.
-    let mut input = BTreeMap::new();
-    input.insert(
-        regorus::Value::from("documents"),
-        regorus::Value::from(selected.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()),
-    );
-    input.insert(
-        regorus::Value::from("files"),
-        regorus::Value::from(
-            selected
-                .iter()
-                .map(|(d, _)| regorus::Value::from(d.file.path.as_str()))
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let (hits, failures) = ev.evaluate(&regorus::Value::from(input), &[rule]);
+    let input = RuleInput::project(selected.iter().map(|(d, v)| (v, d.file.path.as_str())));
+    let (hits, failures) = ev.evaluate(&input, &[rule]);
     for f in failures {
         problems.push(Problem::error(
             &f.rule.source,

@@ -128,7 +128,7 @@ fn metadata_groups_are_the_compiled_engines_groups() {
         InputType::Postgres,
         InputType::Config,
     ] {
-        let shape = |groups: &[runeguard::policy::registry::RuleGroup]| {
+        let shape = |groups: &[runeguard::policy::groups::RuleGroup]| {
             groups
                 .iter()
                 .map(|g| {

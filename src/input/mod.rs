@@ -37,6 +37,15 @@ impl InputType {
         InputType::Config,
     ];
 
+    /// The slot of this type in per-type arrays (`[T; InputType::ALL.len()]`), in `ALL`'s order.
+    pub const fn index(self) -> usize {
+        match self {
+            InputType::Kubernetes => 0,
+            InputType::Postgres => 1,
+            InputType::Config => 2,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             InputType::Kubernetes => "kubernetes",

@@ -10,7 +10,7 @@
 //! cannot be read, written or decoded is a miss, never an error: results never depend on the
 //! cache, only the start-up time does.
 
-use super::registry::Program;
+use super::program::Program;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::PathBuf;

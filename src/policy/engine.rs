@@ -3,6 +3,7 @@
 //! Each document is converted to a regorus value once, then every applicable rule's `deny`
 //! is evaluated against it (converting per rule is what made conftest slow).
 
+use super::limits::{DOCUMENT_TIME_LIMIT, timer};
 use super::registry::{PolicySet, TypedEngine};
 use crate::input::InputType;
 use crate::input::span::PathSeg;
@@ -66,17 +67,6 @@ pub struct EvalStats {
     pub interpreter_rule_runs: usize,
 }
 
-fn slot(t: InputType) -> usize {
-    match t {
-        InputType::Kubernetes => 0,
-        InputType::Postgres => 1,
-        InputType::Config => 2,
-    }
-}
-
-/// How long one document's rules may run before they are stopped and reported.
-pub(crate) const DOCUMENT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
-
 impl<'a> Evaluator<'a> {
     pub fn new(set: &'a PolicySet) -> Self {
         Evaluator {
@@ -108,16 +98,17 @@ impl<'a> Evaluator<'a> {
     /// others and is reported by name.
     pub fn evaluate_document(
         &mut self,
-        value: &regorus::Value,
+        value: &RuleInput,
         input_type: InputType,
         subtype: &str,
         active: &[&Arc<Rule>],
     ) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let value = &value.0;
         let set = self.set;
-        self.seen[slot(input_type)] += 1;
-        let no_programs: &[Option<super::registry::Program>] = &[];
+        self.seen[input_type.index()] += 1;
+        let no_programs: &[Option<super::program::Program>] = &[];
         let programs =
-            if self.seen[slot(input_type)] > self.vm_after || set.programs_cheap(input_type) {
+            if self.seen[input_type.index()] > self.vm_after || set.programs_cheap(input_type) {
                 set.programs(input_type)
             } else {
                 no_programs
@@ -157,10 +148,10 @@ impl<'a> Evaluator<'a> {
             }
             let results = match programs.get(index).and_then(Option::as_ref) {
                 Some(program) => {
-                    let limit = self.limits[slot(input_type)];
+                    let limit = self.limits[input_type.index()];
                     let vm = self
                         .vms
-                        .entry((slot(input_type), index))
+                        .entry((input_type.index(), index))
                         .or_insert_with(|| new_vm(program, set.data()));
                     self.stats.vm_group_passes += 1;
                     run_vm(vm, value, limit)
@@ -225,8 +216,8 @@ impl<'a> Evaluator<'a> {
     /// Bounds each evaluation of an input type's rules (a runaway policy is stopped and
     /// reported). Whole-project rules get a longer bound: their input is the whole repository.
     pub fn set_time_limit(&mut self, t: InputType, limit: std::time::Duration) {
-        self.limits[slot(t)] = limit;
-        if let Some(typed) = &mut self.engines[slot(t)] {
+        self.limits[t.index()] = limit;
+        if let Some(typed) = &mut self.engines[t.index()] {
             typed.engine.set_execution_timer_config(timer(limit));
         }
     }
@@ -235,15 +226,16 @@ impl<'a> Evaluator<'a> {
     /// the rule has a program (built-in rules), else, or when the VM fails, in the interpreter.
     pub fn evaluate(
         &mut self,
-        value: &regorus::Value,
+        value: &RuleInput,
         rules: &[&Arc<Rule>],
     ) -> (Vec<Hit>, Vec<RuleFailure>) {
+        let value = &value.0;
         let Some(first) = rules.first() else {
             return (Vec::new(), Vec::new());
         };
         let set = self.set;
         let input_type = first.input;
-        let limit = self.limits[slot(input_type)];
+        let limit = self.limits[input_type.index()];
         let rules: Vec<&Arc<Rule>> = rules
             .iter()
             .copied()
@@ -319,8 +311,30 @@ impl<'a> Evaluator<'a> {
 /// Converts a document to the engines' value type, once per document (≈ 18 µs a kilobyte);
 /// the result shares its arrays and objects when cloned, so whole-project inputs made of many
 /// documents cost no copies.
-pub fn to_rego(v: &Value) -> regorus::Value {
-    serde::Deserialize::deserialize(v).unwrap_or(regorus::Value::Undefined)
+pub fn to_rego(v: &Value) -> RuleInput {
+    RuleInput(serde::Deserialize::deserialize(v).unwrap_or(regorus::Value::Undefined))
+}
+
+/// A document as the engines see it: converted once by [`to_rego`], shared by every rule, and
+/// opaque outside `policy` (the engine is the only door to regorus).
+#[derive(Debug, Clone)]
+pub struct RuleInput(regorus::Value);
+
+impl RuleInput {
+    /// The input of a whole-project rule: the documents it sees, with the file of each.
+    /// The documents' values share their contents: this input costs no copies.
+    pub fn project<'a>(docs: impl Iterator<Item = (&'a RuleInput, &'a str)>) -> RuleInput {
+        let (values, files): (Vec<regorus::Value>, Vec<regorus::Value>) = docs
+            .map(|(v, file)| (v.0.clone(), regorus::Value::from(file)))
+            .unzip();
+        let mut input = std::collections::BTreeMap::new();
+        input.insert(
+            regorus::Value::from("documents"),
+            regorus::Value::from(values),
+        );
+        input.insert(regorus::Value::from("files"), regorus::Value::from(files));
+        RuleInput(regorus::Value::from(input))
+    }
 }
 
 /// A worker's interpreter engine for an input type, cloned (and, with only built-in
@@ -334,12 +348,12 @@ fn interpreter<'e>(
     value: &regorus::Value,
     input_set: &mut bool,
 ) -> &'e mut regorus::Engine {
-    let engine = &mut engines[slot(input_type)]
+    let engine = &mut engines[input_type.index()]
         .get_or_insert_with(|| {
             let mut typed = set.typed(input_type).clone();
             typed
                 .engine
-                .set_execution_timer_config(timer(limits[slot(input_type)]));
+                .set_execution_timer_config(timer(limits[input_type.index()]));
             typed
         })
         .engine;
@@ -354,8 +368,8 @@ fn interpreter<'e>(
 /// entries are guarded); otherwise the group of the subtype, or of its origin's other
 /// subtypes when none is named after it.
 fn serves(
-    group: &super::registry::RuleGroup,
-    all: &[super::registry::RuleGroup],
+    group: &super::groups::RuleGroup,
+    all: &[super::groups::RuleGroup],
     subtype: &str,
 ) -> bool {
     if group.guarded {
@@ -371,7 +385,7 @@ fn serves(
 
 /// A VM for one program, with the policies' data and no instruction cap (the default of
 /// 25,000 stops real rule packs; the time bound stops runaway policies instead).
-fn new_vm(program: &super::registry::Program, data: &regorus::Value) -> regorus::rvm::vm::RegoVM {
+fn new_vm(program: &super::program::Program, data: &regorus::Value) -> regorus::rvm::vm::RegoVM {
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program.clone());
     vm.set_max_instructions(usize::MAX);
@@ -379,14 +393,6 @@ fn new_vm(program: &super::registry::Program, data: &regorus::Value) -> regorus:
     // which the fallback to the interpreter would then report.
     let _ = vm.set_data(data.clone());
     vm
-}
-
-/// A time bound, checked every thousand steps.
-pub(crate) fn timer(limit: std::time::Duration) -> regorus::utils::limits::ExecutionTimerConfig {
-    regorus::utils::limits::ExecutionTimerConfig {
-        limit,
-        check_interval: std::num::NonZeroU32::new(1000).expect("non-zero"),
-    }
 }
 
 /// Runs a VM on one input within a time bound, as the interpreter's.
