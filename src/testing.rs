@@ -248,7 +248,10 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
     actual.sort();
     if fx.fail {
         let expected: Vec<(u32, u32, String)> = match expected_markers(&fx.text) {
-            Ok(markers) => markers.into_iter().filter(|(_, _, id)| *id == rule.id).collect(),
+            Ok(markers) => markers
+                .into_iter()
+                .filter(|(_, _, id)| *id == rule.id)
+                .collect(),
             Err(e) => {
                 errors.push(format!("{}: {e}", fx.path));
                 return errors;
