@@ -504,9 +504,9 @@ deny contains {\"msg\": \"never\"} if {
 }
 
 /// A function that calls itself without end. regorus detects recursion between rules but not
-/// between functions, and overflows the stack ("thread 'main' has overflowed its stack"), which
-/// aborts the whole run. Known crash, reported in docs/robustness.md; un-ignore once policies
-/// are checked for recursive functions before they run.
+/// between functions, and overflowed the stack ("thread 'main' has overflowed its stack"),
+/// which aborted the whole run (docs/robustness.md, finding 1): such policies are now rejected
+/// when they are loaded, as a located policy error.
 #[test]
 fn a_recursive_function_is_reported_in_the_rego() {
     recursive_policy_is_reported(
