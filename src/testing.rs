@@ -519,3 +519,63 @@ pub fn run_command(args: &TestArgs) -> u8 {
         0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_name_columns_and_repeat_for_several_findings() {
+        let text = "a: 1 # expect: K8S-001\n  - b: {c: 1} # expect: K8S-002@8, K8S-002@8, K8S-003\n-- expect: SQL-001\n";
+        assert_eq!(
+            expected_markers(text).expect("parses"),
+            vec![
+                (1, 1, "K8S-001".to_string()),
+                (2, 5, "K8S-003".to_string()),
+                (2, 8, "K8S-002".to_string()),
+                (2, 8, "K8S-002".to_string()),
+                (3, 1, "SQL-001".to_string()),
+            ]
+        );
+        for bad in [
+            "x # expect: K8S-001@0\n",
+            "x # expect: K8S-001@a\n",
+            "x # expect: @3\n",
+        ] {
+            assert!(expected_markers(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_token_is_after_indentation_and_sequence_indicators() {
+        assert_eq!(first_token_column("privileged: true"), 1);
+        assert_eq!(first_token_column("    privileged: true"), 5);
+        assert_eq!(first_token_column("  - name: app"), 5);
+        assert_eq!(first_token_column("  - - x"), 7);
+        assert_eq!(first_token_column("\t- x"), 4);
+        assert_eq!(
+            first_token_column("  -x: 1"),
+            3,
+            "`-x` is a key, not an indicator"
+        );
+        assert_eq!(first_token_column("  é: - x"), 3);
+        assert_eq!(first_token_column("  -"), 3);
+    }
+
+    #[test]
+    fn notes_are_expected_by_line_and_compared_as_multisets() {
+        let text = "a # expect-note\nb\n-- expect-note -- expect-note\n";
+        assert_eq!(expected_notes(text), vec![1, 3, 3]);
+        assert_eq!(multiset_minus(&[1, 3, 3, 3], &[3, 1, 3]), vec![3]);
+        assert_eq!(multiset_minus(&[3], &[3, 3]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn test_rule_candidates_are_every_test_identifier() {
+        let text = "test_a if true\n  test_b if {\n\ttest_c := 1\n}\nx.test_d := 1\nnot_test_e := 1\n# test_f\ntest_a if false\n";
+        assert_eq!(
+            test_rule_candidates(text),
+            ["test_a", "test_b", "test_c", "test_f"]
+        );
+    }
+}

@@ -177,3 +177,40 @@ fn rego_tests_are_found_wherever_they_are_written() {
     .collect();
     assert_eq!(got, want, "{outcomes:#?}");
 }
+
+/// A note in a fixture fails it unless its line is marked `expect-note`; a marked line
+/// without a note fails too.
+#[test]
+fn fixture_notes_must_be_marked() {
+    let set = builtin(false);
+    let rule = set
+        .rules
+        .iter()
+        .find(|r| r.id == "SQL-007")
+        .expect("SQL-007")
+        .clone();
+    let fail = runeguard::testing::builtin_fixtures(&rule)
+        .into_iter()
+        .find(|f| f.fail)
+        .expect("a fail fixture");
+    let with = |extra: &str| {
+        let mut fx = fail.clone();
+        fx.text.push_str(extra);
+        runeguard::testing::check_fixture(&set, &rule, &fx)
+    };
+    assert_eq!(with(""), Vec::<String>::new());
+    assert_eq!(
+        with("\\connect other -- expect-note\n"),
+        Vec::<String>::new()
+    );
+    let unmarked = with("\\connect other\n");
+    assert!(
+        unmarked.len() == 1 && unmarked[0].contains("unexpected note"),
+        "{unmarked:?}"
+    );
+    let no_note = with("-- expect-note\n");
+    assert!(
+        no_note.len() == 1 && no_note[0].contains("expected a note here"),
+        "{no_note:?}"
+    );
+}
