@@ -348,10 +348,12 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
     if let Some((cb, _)) = &bar {
         opts.progress = Some(cb.clone());
     }
-    let mut report = crate::run::check(&opts);
+    let set = PolicySet::load(&opts.policy);
+    let mut report = crate::run::check_with(&set, &opts);
     if let Some((_, b)) = bar {
         b.finish_and_clear();
     }
+    engine_notes(&set, args.verbose);
     if !args.verbose {
         // Notes stay in the machine formats; the terminal shows them with --verbose.
         let has_machine = formats
@@ -379,6 +381,31 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
         eprintln!("{}", summary_line(&report));
     }
     Ok(exit_code(&report))
+}
+
+/// How the engines went, on stderr: a note under `--verbose` when the VM failed on something
+/// and the interpreter took over (same results, slower; a VM bug worth reporting), and every
+/// count with `RUNEGUARD_ENGINE_STATS=1` (for diagnosing the engine, and for the tests that
+/// compare the VM with the interpreter).
+fn engine_notes(set: &PolicySet, verbose: bool) {
+    let (stats, first_error) = set.engine_stats();
+    if verbose && stats.vm_fallbacks > 0 {
+        eprintln!(
+            "runeguard: note: the bytecode VM failed {} time(s); those rules ran in the interpreter instead (same results, slower). First error: {}",
+            stats.vm_fallbacks,
+            first_error.as_deref().unwrap_or("?")
+        );
+    }
+    if std::env::var("RUNEGUARD_ENGINE_STATS").is_ok_and(|v| v == "1") {
+        eprintln!(
+            "runeguard: engine stats: vm_group_passes={} interpreter_group_passes={} vm_rule_runs={} interpreter_rule_runs={} vm_fallbacks={}",
+            stats.vm_group_passes,
+            stats.interpreter_group_passes,
+            stats.vm_rule_runs,
+            stats.interpreter_rule_runs,
+            stats.vm_fallbacks
+        );
+    }
 }
 
 fn load_policies(args: &PolicyArgs) -> Result<PolicySet, Fatal> {

@@ -85,7 +85,7 @@ fn expects(line: &str, id: &str) -> bool {
         line.find(marker).is_some_and(|i| {
             line[i + marker.len()..]
                 .split([',', ' '])
-                .any(|t| t.trim() == id)
+                .any(|t| t.trim().split('@').next() == Some(id))
         })
     })
 }

@@ -33,20 +33,88 @@ impl Outcome {
     }
 }
 
-/// `# expect: K8S-001, K8S-002` / `-- expect: SQL-005` markers: (line, rule id).
-pub fn expected_markers(text: &str) -> BTreeSet<(u32, String)> {
-    let mut out = BTreeSet::new();
+/// `# expect: K8S-001, K8S-002` / `-- expect: SQL-005` markers: the findings a fail fixture
+/// expects, as (line, column, rule id), sorted, one entry per expected finding.
+///
+/// A marker `ID` expects one finding of `ID` starting at the first token of its line (after
+/// any YAML `- ` sequence indicators); `ID@COL` expects it at column `COL` (1-based, counted
+/// in Unicode scalar values, as reports count them). Naming an id twice expects two findings.
+pub fn expected_markers(text: &str) -> Result<Vec<(u32, u32, String)>, String> {
+    let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
         for marker in ["# expect:", "-- expect:"] {
-            if let Some(idx) = line.find(marker) {
-                for id in line[idx + marker.len()..]
-                    .split([',', ' '])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    out.insert((i as u32 + 1, id.to_string()));
-                }
+            let Some(idx) = line.find(marker) else {
+                continue;
+            };
+            for token in line[idx + marker.len()..]
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                let (id, column) = match token.split_once('@') {
+                    None => (token, first_token_column(line)),
+                    Some((id, col)) => match col.parse::<u32>() {
+                        Ok(c) if c >= 1 && !id.is_empty() => (id, c),
+                        _ => {
+                            return Err(format!(
+                                "line {line_no}: marker {token:?}: expected `ID` or `ID@COLUMN` with a column from 1"
+                            ));
+                        }
+                    },
+                };
+                out.push((line_no, column, id.to_string()));
             }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The column (1-based, in characters) of a line's first token, after its indentation and
+/// any YAML `- ` sequence indicators: where a finding on a block-style line starts.
+pub fn first_token_column(line: &str) -> u32 {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    loop {
+        if rest == "-" {
+            break;
+        }
+        match rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            Some(r) => rest = r.trim_start_matches([' ', '\t']),
+            None => break,
+        }
+    }
+    (line[..line.len() - rest.len()].chars().count() + 1) as u32
+}
+
+/// `# expect-note` / `-- expect-note` markers: the lines on which a fixture expects a note
+/// (a warning-level problem), one entry per note, sorted. A note without a line is expected
+/// by a marker on line 1.
+pub fn expected_notes(text: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for marker in ["# expect-note", "-- expect-note"] {
+            out.extend(std::iter::repeat_n(
+                i as u32 + 1,
+                line.matches(marker).count(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The entries of `a` not matched by one of `b`, as a multiset difference (both sorted).
+fn multiset_minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut counts: std::collections::BTreeMap<&T, usize> = Default::default();
+    for x in b {
+        *counts.entry(x).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for x in a {
+        match counts.get_mut(x) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(x.clone()),
         }
     }
     out
@@ -141,38 +209,85 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
     {
         errors.push(format!("problem: {p}"));
     }
-    let actual: BTreeSet<(u32, String)> = report
+    // Notes (warning-level problems: a construct read leniently, a statement skipped, a
+    // stale suppression) must be marked where they are expected: an unmarked one is a fixture
+    // that does not test what it seems to, or a reader regression.
+    let notes: Vec<(u32, String)> = report
+        .problems
+        .iter()
+        .filter(|p| p.level != ProblemLevel::Error)
+        .map(|p| (p.pos.map_or(1, |pos| pos.line), p.to_string()))
+        .collect();
+    let note_lines: Vec<u32> = {
+        let mut v: Vec<u32> = notes.iter().map(|(l, _)| *l).collect();
+        v.sort();
+        v
+    };
+    let marked_notes = expected_notes(&fx.text);
+    for line in multiset_minus(&note_lines, &marked_notes) {
+        for (_, note) in notes.iter().filter(|(l, _)| *l == line) {
+            errors.push(format!(
+                "{}:{line}: unexpected note (mark the line with `expect-note` if it is intended): {note}",
+                fx.path
+            ));
+        }
+    }
+    for line in multiset_minus(&marked_notes, &note_lines) {
+        errors.push(format!(
+            "{}:{line}: expected a note here (`expect-note`), got none",
+            fx.path
+        ));
+    }
+    let mut actual: Vec<(u32, u32, String)> = report
         .findings
         .iter()
         .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
-        .map(|f| (f.span.start.line, f.rule.id.clone()))
+        .map(|f| (f.span.start.line, f.span.start.column, f.rule.id.clone()))
         .collect();
+    actual.sort();
     if fx.fail {
-        let expected: BTreeSet<(u32, String)> = expected_markers(&fx.text)
-            .into_iter()
-            .filter(|(_, id)| *id == rule.id)
-            .collect();
+        let expected: Vec<(u32, u32, String)> = match expected_markers(&fx.text) {
+            Ok(markers) => markers
+                .into_iter()
+                .filter(|(_, _, id)| *id == rule.id)
+                .collect(),
+            Err(e) => {
+                errors.push(format!("{}: {e}", fx.path));
+                return errors;
+            }
+        };
         if expected.is_empty() {
             errors.push(format!(
                 "{}: no `expect: {}` marker: a fail fixture must say where findings start",
                 fx.path, rule.id
             ));
         }
-        for (line, id) in expected.difference(&actual) {
+        for (line, column, id) in multiset_minus(&expected, &actual) {
             errors.push(format!(
-                "{}:{line}: expected a {id} finding here, got none",
-                fx.path
+                "{}:{line}:{column}: expected a {id} finding here, got none{}",
+                fx.path,
+                describe_on_line(&actual, line)
             ));
         }
-        for (line, id) in actual.difference(&expected) {
+        // Two findings at one place: name each one's own message.
+        let mut shown: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
+        for (line, column, id) in multiset_minus(&actual, &expected) {
+            let nth = shown.entry((line, column)).or_default();
             let msg = report
                 .findings
                 .iter()
-                .find(|f| f.span.start.line == *line && f.rule.id == *id)
+                .filter(|f| {
+                    f.span.start.line == line
+                        && f.span.start.column == column
+                        && f.rule.id == id
+                        && !f.is_suppressed()
+                })
+                .nth(*nth)
                 .map(|f| f.message.as_str())
                 .unwrap_or("");
+            *nth += 1;
             errors.push(format!(
-                "{}:{line}: unexpected {id} finding: {msg}",
+                "{}:{line}:{column}: unexpected {id} finding: {msg}",
                 fx.path
             ));
         }
@@ -186,7 +301,7 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
                 .filter(|d| rule.applies_to(d.input_type, &d.subtype))
             {
                 let (a, b) = (doc.span().start.line, doc.span().end.line);
-                if !actual.iter().any(|(l, _)| *l >= a && *l <= b) {
+                if !actual.iter().any(|(l, _, _)| *l >= a && *l <= b) {
                     errors.push(format!(
                         "{}:{a}: document {} ({}) of a fail fixture does not fire {}",
                         fx.path,
@@ -200,12 +315,29 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
     } else {
         for f in report.findings.iter().filter(|f| f.rule.id == rule.id) {
             errors.push(format!(
-                "{}:{}: pass fixture has a {} finding: {}",
-                fx.path, f.span.start.line, f.rule.id, f.message
+                "{}:{}:{}: pass fixture has a {} finding: {}",
+                fx.path, f.span.start.line, f.span.start.column, f.rule.id, f.message
             ));
         }
     }
     errors
+}
+
+/// ` (findings on that line start at columns …)` when the line has findings at other columns.
+fn describe_on_line(actual: &[(u32, u32, String)], line: u32) -> String {
+    let columns: Vec<String> = actual
+        .iter()
+        .filter(|(l, _, _)| *l == line)
+        .map(|(_, c, _)| c.to_string())
+        .collect();
+    if columns.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (findings on that line start at column {}; a marker `ID@COLUMN` names a column)",
+            columns.join(", ")
+        )
+    }
 }
 
 /// Every fixture test of the given rules.
@@ -243,17 +375,18 @@ pub fn fixture_outcomes(set: &PolicySet, rules: &[Arc<Rule>], builtin: bool) -> 
     out
 }
 
-/// `test_*` rule names declared in a policy text.
-pub fn test_rule_names(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if !line.starts_with("test_") {
+/// Names in a policy text that may be `test_*` rules: every `test_…` identifier, wherever it
+/// is (indented, after a `#` or in a body too); [`rego_test_outcomes`] keeps those regorus
+/// parsed as rules of the module. In first-seen order, without repeats.
+pub fn test_rule_candidates(text: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices("test_") {
+        let before = text[..i].chars().next_back();
+        if before.is_some_and(|c| is_ident(c) || c == '.') {
             continue;
         }
-        let name: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let name: String = text[i..].chars().take_while(|c| is_ident(*c)).collect();
         if !out.contains(&name) {
             out.push(name);
         }
@@ -261,10 +394,12 @@ pub fn test_rule_names(text: &str) -> Vec<String> {
     out
 }
 
-/// Evaluates every `test_*` rule of the loaded sources.
+/// Evaluates every `test_*` rule of the loaded sources. A `_test.rego` file without any is a
+/// failed outcome of its own: a test file that tests nothing is a mistake.
 pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut ev = Evaluator::new(set);
+    let all = set.all();
     for src in set
         .sources
         .iter()
@@ -273,7 +408,18 @@ pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
         let Some((pkg, _)) = crate::policy::metadata::package_of(&src.text) else {
             continue;
         };
-        for name in test_rule_names(&src.text) {
+        let mut found = 0;
+        for name in test_rule_candidates(&src.text) {
+            // Only rules regorus parsed in this module (not a body's local variable, a comment
+            // or a string); a module that did not compile is reported as a policy problem.
+            if !all
+                .engine
+                .has_declared_rule_rooted_at(&src.path, &name)
+                .unwrap_or(false)
+            {
+                continue;
+            }
+            found += 1;
             let full = format!("data.{pkg}.{name}");
             let (errors, broken) = match ev.eval_path(None, &full) {
                 Ok(serde_json::Value::Bool(true)) => (Vec::new(), false),
@@ -295,6 +441,16 @@ pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
                 name: full,
                 errors,
                 broken,
+            });
+        }
+        if found == 0 && src.path.ends_with("_test.rego") {
+            out.push(Outcome {
+                name: format!("{} tests", src.path),
+                errors: vec![format!(
+                    "{}: a test file without any `test_` rule (or one that did not compile)",
+                    src.path
+                )],
+                broken: false,
             });
         }
     }
@@ -331,4 +487,64 @@ pub fn strip_expect_marker(line: &str) -> &str {
         }
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_name_columns_and_repeat_for_several_findings() {
+        let text = "a: 1 # expect: K8S-001\n  - b: {c: 1} # expect: K8S-002@8, K8S-002@8, K8S-003\n-- expect: SQL-001\n";
+        assert_eq!(
+            expected_markers(text).expect("parses"),
+            vec![
+                (1, 1, "K8S-001".to_string()),
+                (2, 5, "K8S-003".to_string()),
+                (2, 8, "K8S-002".to_string()),
+                (2, 8, "K8S-002".to_string()),
+                (3, 1, "SQL-001".to_string()),
+            ]
+        );
+        for bad in [
+            "x # expect: K8S-001@0\n",
+            "x # expect: K8S-001@a\n",
+            "x # expect: @3\n",
+        ] {
+            assert!(expected_markers(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_token_is_after_indentation_and_sequence_indicators() {
+        assert_eq!(first_token_column("privileged: true"), 1);
+        assert_eq!(first_token_column("    privileged: true"), 5);
+        assert_eq!(first_token_column("  - name: app"), 5);
+        assert_eq!(first_token_column("  - - x"), 7);
+        assert_eq!(first_token_column("\t- x"), 4);
+        assert_eq!(
+            first_token_column("  -x: 1"),
+            3,
+            "`-x` is a key, not an indicator"
+        );
+        assert_eq!(first_token_column("  é: - x"), 3);
+        assert_eq!(first_token_column("  -"), 3);
+    }
+
+    #[test]
+    fn notes_are_expected_by_line_and_compared_as_multisets() {
+        let text = "a # expect-note\nb\n-- expect-note -- expect-note\n";
+        assert_eq!(expected_notes(text), vec![1, 3, 3]);
+        assert_eq!(multiset_minus(&[1, 3, 3, 3], &[3, 1, 3]), vec![3]);
+        assert_eq!(multiset_minus(&[3], &[3, 3]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn test_rule_candidates_are_every_test_identifier() {
+        let text = "test_a if true\n  test_b if {\n\ttest_c := 1\n}\nx.test_d := 1\nnot_test_e := 1\n# test_f\ntest_a if false\n";
+        assert_eq!(
+            test_rule_candidates(text),
+            ["test_a", "test_b", "test_c", "test_f"]
+        );
+    }
 }

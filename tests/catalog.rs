@@ -10,6 +10,8 @@
 //! The METADATA blocks are read here from the `.rego` text on purpose, independently of
 //! `runeguard::policy::metadata`, so a mistake in one is caught by the other.
 
+mod common;
+
 use runeguard::input::span::LineIndex;
 use runeguard::input::yaml::{Schema, parse_stream, resolve};
 use serde::Deserialize;
@@ -721,15 +723,61 @@ fn builtin_rules_match_the_rule_catalog() {
         .map(String::as_str)
         .filter(|id| !ids.contains_key(id))
         .collect();
-    eprintln!(
-        "{} of {} catalog rules exist; not yet written: {}",
-        ids.len(),
-        table.len(),
-        missing.join(" ")
-    );
+    if !missing.is_empty() {
+        errors.push(format!(
+            "{} of {} catalog rules exist; missing: {}",
+            ids.len(),
+            table.len(),
+            missing.join(" ")
+        ));
+    }
+    assert_eq!(rules.len(), table.len(), "one policy file per catalog rule");
     assert!(
         errors.is_empty(),
         "built-in rules vs the rule catalog:\n  {}",
         errors.join("\n  ")
+    );
+}
+
+/// `tests/data/rules-catalog.tsv` is the project's copy of the rule tables of the
+/// specification (`../shared/spec/RULES.md`): when the specification is at hand, the two must
+/// agree row for row (a skip is visible, and a failure under RUNEGUARD_REQUIRE_SHARED=1).
+#[test]
+fn rules_catalog_is_the_specifications_rule_table() {
+    let spec = root().join("../shared/spec/RULES.md");
+    let Ok(text) = std::fs::read_to_string(&spec) else {
+        common::skip(
+            "rules_catalog_is_the_specifications_rule_table",
+            &format!("{} not found", spec.display()),
+        );
+        return;
+    };
+    // The rows of the tables whose header starts `| id | name | sev |`.
+    let mut rows = Vec::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        if !line.trim_start().starts_with('|') {
+            in_table = false;
+        } else if cells.starts_with(&["id", "name", "sev"]) {
+            in_table = true;
+        } else if in_table && cells.len() >= 3 && !cells[0].starts_with("---") {
+            // A name may be marked `⊕` (a rule over many documents) or formatted as code.
+            let name = cells[1].trim_matches(['`', '⊕', ' ']).to_string();
+            rows.push((cells[0].to_string(), name, cells[2].to_string()));
+        }
+    }
+    let ours = common::rules_catalog();
+    assert_eq!(rows.len(), 98, "RULES.md lists 98 rules");
+    assert_eq!(
+        ours,
+        rows,
+        "tests/data/rules-catalog.tsv vs {}",
+        spec.display()
     );
 }

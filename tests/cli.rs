@@ -210,10 +210,14 @@ fn several_formats_in_one_run() {
     assert!(x.contains("<testsuite") && x.contains("<failure"), "{x}");
 }
 
+/// Same inputs, byte-identical reports: across runs, and across `--jobs 1` and `--jobs 2`
+/// (each rerun too). 40 files, so that workers switch from the interpreter to the VM part-way
+/// (after 16 documents each), at different files depending on the split.
 #[test]
 fn output_is_deterministic_across_runs_and_jobs() {
+    let n = 40;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..12 {
+    for i in 0..n {
         files.push((
             format!("m/pod{i}.yaml"),
             PRIVILEGED.replace("web", &format!("web{i}")).into_bytes(),
@@ -224,21 +228,55 @@ fn output_is_deterministic_across_runs_and_jobs() {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     let d = dir_with(&refs);
-    let run = |jobs: &str, format: &str| {
-        rg().current_dir(d.path())
-            .args(["check", "--quiet", "--jobs", jobs, "--format", format, "m"])
-            .output()
-            .expect("run")
-            .stdout
-    };
-    for format in ["json", "sarif", "junit", "table"] {
-        let a = run("1", format);
+    const FORMATS: [&str; 5] = ["json", "sarif", "junit", "table", "human"];
+    // One run writes every format; returns them in FORMATS order.
+    let run = |jobs: &str| -> Vec<Vec<u8>> {
+        let out_dir = tempfile::tempdir().expect("tempdir");
+        let mut c = rg();
+        c.current_dir(d.path())
+            .args(["check", "--quiet", "--jobs", jobs, "m"]);
+        for f in FORMATS {
+            c.arg("--format")
+                .arg(format!("{f}={}", out_dir.path().join(f).display()));
+        }
+        let out = c.output().expect("run");
         assert_eq!(
-            a,
-            run("2", format),
+            out.status.code(),
+            Some(1),
+            "--jobs {jobs}: every file has a finding: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        FORMATS
+            .iter()
+            .map(|f| std::fs::read(out_dir.path().join(f)).expect("report written"))
+            .collect()
+    };
+    let first = run("1");
+    for (format, bytes) in FORMATS.iter().zip(&first) {
+        let text = String::from_utf8_lossy(bytes);
+        for i in 0..n {
+            assert!(
+                text.contains(&format!("pod{i}.yaml")),
+                "{format}: no finding in pod{i}.yaml:\n{text}"
+            );
+        }
+    }
+    let again = run("1");
+    let two = run("2");
+    let two_again = run("2");
+    for (i, format) in FORMATS.iter().enumerate() {
+        assert!(
+            first[i] == again[i],
+            "{format} differs between runs with --jobs 1"
+        );
+        assert!(
+            first[i] == two[i],
             "{format} differs between --jobs 1 and 2"
         );
-        assert_eq!(a, run("2", format), "{format} differs between runs");
+        assert!(
+            two[i] == two_again[i],
+            "{format} differs between runs with --jobs 2"
+        );
     }
 }
 

@@ -26,28 +26,117 @@ fn evaluate_deployment(
     ev.evaluate_document(&to_rego(doc), InputType::Kubernetes, "Deployment", &rules)
 }
 
+/// The counts of `runeguard: engine stats: k=v ...` (RUNEGUARD_ENGINE_STATS=1) on stderr.
+fn engine_stats(stderr: &str) -> std::collections::BTreeMap<String, usize> {
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("runeguard: engine stats: "))
+        .unwrap_or_else(|| panic!("no engine stats line in:\n{stderr}"));
+    line.split_whitespace()
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').expect("k=v");
+            (k.to_string(), v.parse().expect("a count"))
+        })
+        .collect()
+}
+
 /// The whole fixture tree (every rule, every input type, whole-project rules, in one run, so
 /// that a worker's VMs meet documents of every type) gives byte-identical JSON either way.
+/// The VM run really ran in the VM: no evaluation fell back to the interpreter (that would
+/// compare the interpreter with itself), and the interpreter run never used the VM.
 #[test]
 fn vm_and_interpreter_agree_on_every_fixture() {
     let run = |engine: Option<&str>| {
         let mut c = rg();
-        c.args(["check", "fixtures", "--format", "json", "--quiet"]);
-        if let Some(e) = engine {
-            c.env("RUNEGUARD_ENGINE", e);
-        }
+        c.args(["check", "fixtures", "--format", "json", "--quiet"])
+            .env("RUNEGUARD_ENGINE_STATS", "1");
+        match engine {
+            Some(e) => c.env("RUNEGUARD_ENGINE", e),
+            None => c.env_remove("RUNEGUARD_ENGINE"),
+        };
         let out = c.output().expect("runs");
-        assert_eq!(out.status.code(), Some(1), "the fixtures have findings");
-        String::from_utf8(out.stdout).expect("utf-8")
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the fixtures have findings: {stderr}"
+        );
+        (
+            String::from_utf8(out.stdout).expect("utf-8"),
+            engine_stats(&stderr),
+        )
     };
-    let vm = run(Some("vm"));
-    let interpreter = run(Some("interpreter"));
+    let (vm, vm_stats) = run(Some("vm"));
+    let (interpreter, interpreter_stats) = run(Some("interpreter"));
+    let (default, default_stats) = run(None);
+    assert_eq!(vm_stats["vm_fallbacks"], 0, "the VM failed: {vm_stats:?}");
+    assert_eq!(default_stats["vm_fallbacks"], 0, "{default_stats:?}");
     assert!(
-        vm == run(None),
+        vm_stats["vm_group_passes"] > 500 && vm_stats["vm_rule_runs"] > 0,
+        "the VM run did not run in the VM: {vm_stats:?}"
+    );
+    // Only the groups the VM cannot compile (see built_in_groups_without_a_program) run
+    // in the interpreter; no rule runs there one by one.
+    assert_eq!(vm_stats["interpreter_rule_runs"], 0, "{vm_stats:?}");
+    assert!(
+        interpreter_stats["vm_group_passes"] == 0 && interpreter_stats["vm_rule_runs"] == 0,
+        "the interpreter run used the VM: {interpreter_stats:?}"
+    );
+    assert!(
+        vm == default,
         "the default (the VM after a few documents) differs"
     );
     assert!(vm.contains("\"rule_id\": \"K8S-019\""));
     assert!(vm == interpreter, "the VM and the interpreter disagree");
+}
+
+/// Built-in groups that regorus' VM compiler rejects run in the interpreter: the
+/// configuration rules (their library uses `walk`, which the RVM lacks). Any other group or
+/// whole-project rule without a program would silently leave the VM, and its rules out of
+/// the VM-interpreter comparison.
+#[test]
+fn built_in_groups_without_a_program_are_only_the_config_ones() {
+    let set = PolicySet::load(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    });
+    if std::env::var("RUNEGUARD_ENGINE").as_deref() == Ok("interpreter") {
+        common::skip(
+            "built_in_groups_without_a_program_are_only_the_config_ones",
+            "RUNEGUARD_ENGINE=interpreter turns the VM off",
+        );
+        return;
+    }
+    let mut without = Vec::new();
+    for t in [
+        InputType::Kubernetes,
+        InputType::Postgres,
+        InputType::Config,
+    ] {
+        let programs = set.programs(t);
+        for (g, p) in set.groups(t).iter().zip(programs) {
+            if g.builtin && p.is_none() {
+                without.push((t, g.entrypoint.clone()));
+            }
+        }
+        for r in set
+            .rules
+            .iter()
+            .filter(|r| r.input == t && r.scope == Scope::Project)
+        {
+            if set.rule_program(r).is_none() {
+                without.push((t, r.id.clone()));
+            }
+        }
+    }
+    assert!(
+        without.iter().all(|(t, _)| *t == InputType::Config),
+        "built-in groups or rules the VM does not run: {without:?}"
+    );
+    assert!(
+        !without.is_empty(),
+        "the config groups compile to VM programs now: drop this exception"
+    );
 }
 
 /// The fast paths are taken: a Deployment's rules run in one VM pass, not rule by rule (a
@@ -69,9 +158,14 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "K8S-001"));
     if std::env::var("RUNEGUARD_ENGINE").as_deref() == Ok("interpreter") {
+        common::skip(
+            "built_in_rules_run_in_one_vm_pass_per_document",
+            "RUNEGUARD_ENGINE=interpreter turns the VM off",
+        );
         return;
     }
     assert_eq!(ev.stats.vm_group_passes, 1, "{:?}", ev.stats);
+    assert_eq!(ev.stats.vm_fallbacks, 0, "{:?}", ev.stats);
     assert_eq!(ev.stats.interpreter_rule_runs, 0, "{:?}", ev.stats);
     // A SQL schema right after, in the same worker: its own VM, not the Kubernetes one.
     let schema = runeguard::input::postgres::load(&runeguard::input::SourceFile::new(
@@ -109,7 +203,12 @@ fn user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass() {
     let (hits, failures) = evaluate_deployment(&mut ev, &set, &doc);
     assert!(failures.is_empty(), "{failures:?}");
     assert!(hits.iter().any(|h| h.rule.id == "ORG-001"), "{hits:?}");
-    if std::env::var("RUNEGUARD_ENGINE").as_deref() != Ok("interpreter") {
+    if std::env::var("RUNEGUARD_ENGINE").as_deref() == Ok("interpreter") {
+        common::skip(
+            "user_rules_run_in_the_interpreter_beside_the_built_in_vm_pass (VM part)",
+            "RUNEGUARD_ENGINE=interpreter turns the VM off",
+        );
+    } else {
         assert_eq!(ev.stats.vm_group_passes, 1, "{:?}", ev.stats);
     }
     assert_eq!(ev.stats.interpreter_group_passes, 1, "{:?}", ev.stats);

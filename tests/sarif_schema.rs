@@ -73,17 +73,26 @@ fn fixture_run_is_valid_sarif() {
     ]
     .iter()
     .map(|p| root.join(p))
-    .filter(|p| p.is_file())
     .collect();
-    if paths.is_empty() {
-        return;
+    for p in &paths {
+        assert!(
+            p.is_file(),
+            "{} is missing: name another fixture",
+            p.display()
+        );
     }
     let opts = CheckOptions {
-        paths,
+        paths: paths.clone(),
         jobs: Some(2),
         ..CheckOptions::default()
     };
     let report = check(&opts);
-    assert!(!report.findings.is_empty(), "fail fixtures hold findings");
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert!(
+            report.findings.iter().any(|f| f.file.path.ends_with(name)),
+            "the fail fixture {name} has findings"
+        );
+    }
     assert_valid(&validator(), &sarif::render(&report), "fixtures run");
 }

@@ -426,6 +426,11 @@ impl Resolver<'_> {
                 let v = self.scalar(text, *style, tag.as_deref());
                 Ok((v, SpanTree::leaf(here)))
             }
+            RawNode::Alias { target, span } if site.is_none() && *span == target.span() => {
+                // The anchored node where it is written (`add: &caps [...]`), not an alias to
+                // it: its parts keep their own places, as an unanchored node's do.
+                self.node(target, None, depth)
+            }
             RawNode::Alias { target, span } => {
                 let alias_site = site.unwrap_or(*span);
                 let (v, _) = self.node(target, Some(alias_site), depth + 1)?;

@@ -47,6 +47,17 @@ pub struct Evaluator<'a> {
     /// Documents after which the VM takes over (0: from the first).
     vm_after: usize,
     pub stats: EvalStats,
+    /// The first VM error of this worker (the reason for its first fallback).
+    pub first_vm_error: Option<String>,
+}
+
+/// Each worker's counts go to its policy set when it is done, for the run's totals
+/// ([`PolicySet::engine_stats`]).
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        self.set
+            .record_engine_stats(&self.stats, self.first_vm_error.take());
+    }
 }
 
 /// Documents of one type a worker evaluates in the interpreter before switching to the VM,
@@ -65,6 +76,22 @@ pub struct EvalStats {
     pub vm_rule_runs: usize,
     /// Single rules run in the interpreter (fallbacks, `--select`ed few, users' rules).
     pub interpreter_rule_runs: usize,
+    /// Evaluations the VM failed (a group pass, or a whole-project rule), whose rules then
+    /// ran in the interpreter instead. Zero for the built-in rules: anything else is a VM
+    /// bug that the fallback hides (and a comparison of the VM with the interpreter would
+    /// compare the interpreter with itself).
+    pub vm_fallbacks: usize,
+}
+
+impl EvalStats {
+    /// Adds another worker's counts.
+    pub fn add(&mut self, other: &EvalStats) {
+        self.vm_group_passes += other.vm_group_passes;
+        self.interpreter_group_passes += other.interpreter_group_passes;
+        self.vm_rule_runs += other.vm_rule_runs;
+        self.interpreter_rule_runs += other.interpreter_rule_runs;
+        self.vm_fallbacks += other.vm_fallbacks;
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -82,6 +109,7 @@ impl<'a> Evaluator<'a> {
                 _ => VM_AFTER_DOCUMENTS,
             },
             stats: EvalStats::default(),
+            first_vm_error: None,
         }
     }
 
@@ -146,6 +174,7 @@ impl<'a> Evaluator<'a> {
             if members.is_empty() || members.len() * 3 < serving {
                 continue;
             }
+            let in_vm = programs.get(index).and_then(Option::as_ref).is_some();
             let results = match programs.get(index).and_then(Option::as_ref) {
                 Some(program) => {
                     let limit = self.limits[input_type.index()];
@@ -170,8 +199,15 @@ impl<'a> Evaluator<'a> {
                     .map_err(|e| e.to_string())
                 }
             };
-            let Ok(results) = results else {
-                continue;
+            let results = match results {
+                Ok(r) => r,
+                Err(e) => {
+                    // The group's rules run one by one in the interpreter below.
+                    if in_vm {
+                        self.vm_failed(format!("group {}: {}", group.entrypoint, first_lines(&e)));
+                    }
+                    continue;
+                }
             };
             // `results` is a set of `[rule id, deny set]` pairs, one per rule whose guard held.
             let mut by_id: std::collections::HashMap<&str, &regorus::Value> = Default::default();
@@ -268,7 +304,10 @@ impl<'a> Evaluator<'a> {
                         });
                     }
                 }
-                Err(_) => interpreted.push(rule),
+                Err(e) => {
+                    self.vm_failed(format!("rule {}: {}", rule.id, first_lines(&e)));
+                    interpreted.push(rule);
+                }
             }
         }
         if !interpreted.is_empty() {
@@ -287,6 +326,12 @@ impl<'a> Evaluator<'a> {
             failures.extend(f);
         }
         (hits, failures)
+    }
+
+    /// Counts a VM failure (its rules then run in the interpreter) and keeps the first reason.
+    fn vm_failed(&mut self, reason: String) {
+        self.stats.vm_fallbacks += 1;
+        self.first_vm_error.get_or_insert(reason);
     }
 
     /// Evaluates an arbitrary rule path in the engine holding every policy (used by

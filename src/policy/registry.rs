@@ -50,6 +50,8 @@ pub struct PolicySet {
     /// built-in rules then run user code, which only the interpreter runs.
     builtin_libraries_replaced: bool,
     all: std::sync::OnceLock<TypedEngine>,
+    /// The evaluators' counts, summed as each is dropped, and the first VM error.
+    engine_stats: std::sync::Mutex<(super::engine::EvalStats, Option<String>)>,
 }
 
 /// One compiled engine: the rules it could compile, its groups, and what it had to drop.
@@ -236,6 +238,7 @@ impl PolicySet {
             cached: Default::default(),
             builtin_libraries_replaced,
             all: Default::default(),
+            engine_stats: Default::default(),
         }
     }
 
@@ -598,6 +601,25 @@ impl PolicySet {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// How the evaluations of this set went so far, over every worker that is done, and the
+    /// first error the VM gave (the reason for a fallback to the interpreter).
+    pub fn engine_stats(&self) -> (super::engine::EvalStats, Option<String>) {
+        let guard = self.engine_stats.lock().unwrap_or_else(|e| e.into_inner());
+        (guard.0, guard.1.clone())
+    }
+
+    pub(crate) fn record_engine_stats(
+        &self,
+        stats: &super::engine::EvalStats,
+        vm_error: Option<String>,
+    ) {
+        let mut guard = self.engine_stats.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0.add(stats);
+        if guard.1.is_none() {
+            guard.1 = vm_error;
+        }
     }
 
     /// True when a rule's policy compiled in its engine (building the engine if needed).

@@ -1,11 +1,11 @@
 //! Helpers shared by the end-to-end tests.
+#![allow(dead_code)] // each test file uses some of them
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use tempfile::TempDir;
 
 /// A Pod with one K8S-001 finding (privileged), on line 11.
-#[allow(dead_code)] // not every test file uses it
 pub const PRIVILEGED: &str = "apiVersion: v1
 kind: Pod
 metadata:
@@ -41,4 +41,48 @@ pub fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
         std::fs::write(p, body).expect("write");
     }
     d
+}
+
+/// The switch that turns every test skip into a failure: `.ci/run` sets it, so CI runs every
+/// check (the `../shared` material, the unprivileged-user case, ...) or fails.
+pub const REQUIRE_ALL: &str = "RUNEGUARD_REQUIRE_SHARED";
+
+/// True when [`REQUIRE_ALL`] is set (to anything but empty or `0`).
+pub fn require_all() -> bool {
+    std::env::var(REQUIRE_ALL).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A check that cannot run here (`why`). Under [`REQUIRE_ALL`] that is a failure (this
+/// panics); otherwise it is said on the terminal, past libtest's capture of a passing test's
+/// output, and the caller returns.
+pub fn skip(what: &str, why: &str) {
+    assert!(
+        !require_all(),
+        "{what} cannot run: {why} ({REQUIRE_ALL} is set: every check must run)"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {what}: {why} (set {REQUIRE_ALL}=1 to make this a failure)"
+    );
+}
+
+/// The project's own copy of the specification's rule table (`tests/data/rules-catalog.tsv`):
+/// (id, name, severity), in file order.
+pub fn rules_catalog() -> Vec<(String, String, String)> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rules-catalog.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "rules-catalog.tsv: {l:?}");
+            (
+                cols[0].to_string(),
+                cols[1].to_string(),
+                cols[2].to_string(),
+            )
+        })
+        .collect()
 }
