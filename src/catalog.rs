@@ -5,11 +5,22 @@ use crate::rule::{Framework, Rule};
 use comfy_table::{ContentArrangement, Table, presets};
 use std::sync::Arc;
 
+/// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
+pub fn titled(framework: Framework, id: &str) -> String {
+    match crate::compliance::control_title(framework, id) {
+        Some(t) => format!("{id} {t}"),
+        None => id.to_string(),
+    }
+}
+
 fn controls_text(rule: &Rule, only: Option<Framework>) -> String {
     rule.controls
         .iter()
         .filter(|(f, ids)| !ids.is_empty() && only.is_none_or(|o| o == **f))
-        .map(|(f, ids)| format!("{}: {}", f.id(), ids.join(", ")))
+        .map(|(f, ids)| {
+            let ids: Vec<String> = ids.iter().map(|id| titled(*f, id)).collect();
+            format!("{}: {}", f.id(), ids.join(", "))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -45,6 +56,11 @@ pub fn render(rules: &[&Arc<Rule>], format: CatalogFormat, framework: Option<Fra
             }
             s
         }
+        CatalogFormat::Oscal => crate::report::oscal::component_definition(
+            rules,
+            crate::VERSION,
+            crate::report::FIXED_TIME,
+        ),
         CatalogFormat::Table => {
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -74,8 +90,9 @@ pub fn explain(rule: &Rule) -> String {
     }
     s.push_str("\nControls\n");
     for (f, ids) in &rule.controls {
-        if !ids.is_empty() {
-            s.push_str(&format!("  {:<15} {}\n", f.id(), ids.join(", ")));
+        for (i, id) in ids.iter().enumerate() {
+            let name = if i == 0 { f.id() } else { "" };
+            s.push_str(&format!("  {name:<15} {}\n", titled(*f, id)));
         }
     }
     s.push_str(&format!("\nRemediation\n  {}\n", rule.remediation));

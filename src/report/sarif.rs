@@ -179,11 +179,18 @@ fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageStri
     }
 }
 
+/// Per framework, its controls with their catalog titles (`AC-6 Least Privilege, …`).
 fn control_lines(rule: &Rule) -> Vec<(Framework, String)> {
     rule.controls
         .iter()
         .filter(|(_, ids)| !ids.is_empty())
-        .map(|(f, ids)| (*f, ids.join(", ")))
+        .map(|(f, ids)| {
+            let ids: Vec<String> = ids
+                .iter()
+                .map(|id| crate::catalog::titled(*f, id))
+                .collect();
+            (*f, ids.join("; "))
+        })
         .collect()
 }
 
