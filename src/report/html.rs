@@ -13,7 +13,7 @@ use crate::compliance::{ComplianceSummary, ControlState, FrameworkSummary, catal
 use crate::finding::Finding;
 use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule, Severity};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -53,7 +53,11 @@ table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.meta td:first-child{color:var(--muted);width:200px}
+dl.meta{display:grid;grid-template-columns:repeat(3,max-content 1fr);gap:4px 14px;margin:0}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
+svg.bar{display:block;border-radius:3px;background:var(--none)}
+.overview td{vertical-align:middle}
+.overview td.chart{width:45%}
 .status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}
 .status.failing{background:var(--fail)}.status.passing{background:var(--pass)}
 .sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;color:#fff}
@@ -76,6 +80,7 @@ pre.snippet em{font-style:normal;color:#6b7785;display:inline-block;width:44px;t
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .hidden{display:none!important}
 footer{color:var(--muted);font-size:12px;padding:0 28px 24px}
+select{max-width:320px}
 "#;
 
 const SCRIPT: &str = r#"
@@ -107,7 +112,7 @@ fn bar(failing: usize, passing: usize, none: usize, width: u32, height: u32) -> 
     let total = (failing + passing + none).max(1) as f64;
     let mut x = 0.0;
     let mut s = format!(
-        r#"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{failing} failing, {passing} passing, {none} without a rule">"#
+        r#"<svg class="bar" width="100%" height="{height}" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" aria-label="{failing} failing, {passing} passing, {none} without a rule">"#
     );
     for (n, color) in [
         (failing, "var(--fail)"),
@@ -187,7 +192,12 @@ fn framework_section(out: &mut String, s: &FrameworkSummary) {
     }
     let mut codes: Vec<&String> = groups.keys().collect();
     codes.sort_by(|a, b| natural_cmp(a, b));
-    out.push_str(r#"<h3>By family</h3><table><tr><th>family</th><th>title</th><th class="n">failing</th><th class="n">passing</th><th class="n">no rule</th><th>coverage</th></tr>"#);
+    let unit = match s.framework {
+        Framework::Nist80053 => "family",
+        Framework::NistCsf2 => "category",
+        _ => "group",
+    };
+    let _ = write!(out, r#"<h3>By {unit}</h3><table><tr><th>{unit}</th><th>title</th><th class="n">failing</th><th class="n">passing</th><th class="n">no rule</th><th>coverage</th></tr>"#);
     for code in codes {
         let (title, f, p, total) = &groups[code];
         let none = total.saturating_sub(f + p);
@@ -332,7 +342,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     );
 
     // Run metadata.
-    out.push_str(r#"<section id="run"><h2>Run</h2><table class="meta">"#);
+    out.push_str(r#"<section id="run"><h2>Run</h2><dl class="meta">"#);
     let profile = summary.baseline.as_ref().map_or("—".to_string(), |b| {
         format!("{} ({})", b.title, b.profile)
     });
@@ -348,7 +358,17 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     };
     for (k, v) in [
         ("tool", format!("runeguard {}", report.version)),
-        ("report time", evidence.time.clone()),
+        (
+            "report time",
+            if evidence.time == super::FIXED_TIME {
+                format!(
+                    "{} (fixed: give --report-time or SOURCE_DATE_EPOCH)",
+                    evidence.time
+                )
+            } else {
+                evidence.time.clone()
+            },
+        ),
         ("files checked", report.files.to_string()),
         ("documents", report.documents.to_string()),
         ("active rules", report.rules.len().to_string()),
@@ -366,9 +386,29 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             },
         ),
     ] {
-        let _ = write!(out, "<tr><td>{k}</td><td>{}</td></tr>", esc(&v));
+        let _ = write!(out, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
     }
-    out.push_str(r#"</table><p class="muted">A passing check is evidence for a control, not its implementation: most controls also need process, people and run-time evidence that no static check sees. See docs/controls.md.</p></section>"#);
+    out.push_str(r#"</dl><p class="muted">A passing check is evidence for a control, not its implementation: most controls also need process, people and run-time evidence that no static check sees. See docs/controls.md.</p></section>"#);
+
+    // Overview: one bar per framework.
+    if !summary.frameworks.is_empty() {
+        out.push_str(r#"<section id="overview"><h2>Controls by framework</h2><table class="overview"><tr><th>framework</th><th class="n">failing</th><th class="n">passing</th><th class="n">no rule</th><th class="n">in catalog</th><th></th></tr>"#);
+        for f in &summary.frameworks {
+            let none = f.not_covered.unwrap_or(0);
+            let _ = write!(
+                out,
+                r##"<tr><td><a href="#fw-{}">{}</a></td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="chart">{}</td></tr>"##,
+                f.framework.id(),
+                esc(&f.title),
+                f.failing,
+                f.passing,
+                none,
+                f.catalog_controls.map_or("-".to_string(), |n| n.to_string()),
+                bar(f.failing, f.passing, none, 600, 14)
+            );
+        }
+        out.push_str(r#"</table><div class="legend"><span><i style="background:var(--fail)"></i>failing: a rule mapped to the control has a finding</span><span><i style="background:var(--pass)"></i>passing: its rules found nothing</span><span><i style="background:var(--none)"></i>no rule: not checked</span></div></section>"#);
+    }
 
     // Baseline coverage.
     if let Some(b) = &summary.baseline {
@@ -398,7 +438,11 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             if ids.is_empty() {
                 continue;
             }
-            let _ = write!(out, "<h3>{label}</h3><table>");
+            let _ = write!(
+                out,
+                r#"<details><summary>{label} <span class="count">({})</span></summary><table>"#,
+                ids.len()
+            );
             for id in ids {
                 let _ = write!(
                     out,
@@ -407,7 +451,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
                     esc(title(id))
                 );
             }
-            out.push_str("</table>");
+            out.push_str("</table></details>");
         }
         let _ = write!(
             out,
@@ -595,11 +639,6 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     out.push_str("</section>");
 
     // The rules that ran.
-    let fw_set: BTreeSet<&str> = summary
-        .frameworks
-        .iter()
-        .map(|s| s.framework.id())
-        .collect();
     let _ = write!(
         out,
         r#"<section id="rules"><details><summary>Rules in this run <span class="count">({})</span></summary><table><tr><th>rule</th><th>severity</th><th>title</th><th>controls</th></tr>"#,
@@ -616,7 +655,6 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             sev = r.severity.as_str(),
         );
     }
-    let _ = fw_set;
     out.push_str("</table></details></section>");
 
     let _ = write!(
