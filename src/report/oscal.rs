@@ -75,6 +75,9 @@ fn tool_component(report: &RunReport, tool_uuid: &str) -> Value {
 /// Groups findings into observations: (rule, file, resource, suppressed) → findings.
 type ObservationKey<'a> = (&'a str, &'a str, &'a str, bool);
 
+/// A rule's observation UUIDs: of unsuppressed findings, of suppressed ones, of a clean pass.
+type RuleObservations = (Vec<String>, Vec<String>, Vec<String>);
+
 /// The assessment results of a run.
 pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Evidence) -> String {
     let time = evidence.time.as_str();
@@ -104,7 +107,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     }
     let mut observations = Vec::new();
     // rule id → (observations of unsuppressed findings, of suppressed ones, of a clean pass)
-    let mut by_rule: BTreeMap<&str, (Vec<String>, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<&str, RuleObservations> = BTreeMap::new();
     for ((rule_id, file, resource, suppressed), findings) in &groups {
         let rule = &findings[0].rule;
         let state = if *suppressed { "suppressed" } else { "open" };
@@ -334,7 +337,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
         })
     };
     let mut result = json!({
-        "uuid": uuid_of(&["result", time]),
+        "uuid": "",
         "title": "runeguard check",
         "description": format!(
             "Automated static checks of {} files ({} documents) with {} rules.",
@@ -389,6 +392,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     // The document's own UUID: of everything else in it.
     let digest = serde_json::to_string(&doc).unwrap_or_default();
     doc["assessment-results"]["uuid"] = json!(uuid_of(&["assessment-results", &digest]));
+    doc["assessment-results"]["results"][0]["uuid"] = json!(uuid_of(&["result", &digest]));
     finish(&doc)
 }
 

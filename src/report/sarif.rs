@@ -240,9 +240,16 @@ fn help_markdown(rule: &Rule) -> String {
     }
     let controls = control_lines(rule);
     if !controls.is_empty() {
-        s.push_str("\n\n## Controls\n\n| Framework | Controls |\n|---|---|");
-        for (f, ids) in &controls {
-            s.push_str(&format!("\n| {} | {ids} |", f.title()));
+        s.push_str("\n\n## Controls\n\n| Framework | Control | Title |\n|---|---|---|");
+        for (f, ids) in &rule.controls {
+            for id in ids {
+                let title = crate::compliance::control_title(*f, id).unwrap_or("");
+                s.push_str(&format!(
+                    "\n| {} | {id} | {} |",
+                    f.title(),
+                    title.replace('|', "\\|")
+                ));
+            }
         }
     }
     if !rule.related.is_empty() {

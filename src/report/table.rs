@@ -200,6 +200,9 @@ pub fn compliance_table(summary: &ComplianceSummary, opts: RenderOptions) -> Str
         format!("Compliance\n{t}\n")
     };
     if let Some(b) = &summary.baseline {
+        if !out.is_empty() {
+            out.push('\n');
+        }
         out.push_str(&baseline_table(b, opts));
     }
     out
@@ -251,8 +254,17 @@ pub fn baseline_table(b: &compliance::BaselineCoverage, opts: RenderOptions) -> 
     out
 }
 
-/// The failing controls of each framework with their catalog titles and the rules that fail
-/// them (the human report, after the compliance table).
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The failing controls of each framework with their catalog titles and finding counts (the
+/// human report, after the compliance table).
 pub fn failing_controls(summary: &ComplianceSummary) -> String {
     let mut out = String::new();
     for s in &summary.frameworks {
@@ -267,12 +279,15 @@ pub fn failing_controls(summary: &ComplianceSummary) -> String {
         out.push_str(&format!("Failing controls: {}\n", s.title));
         for c in failing {
             out.push_str(&format!(
-                "  {:<10} {} ({}: {} {})\n",
+                "  {:<10} {} ({} {})\n",
                 c.id,
-                c.title.as_deref().unwrap_or("(not in the catalog)"),
-                c.rules.join(", "),
+                shorten(c.title.as_deref().unwrap_or("(not in the catalog)"), 90),
                 c.findings,
-                if c.findings == 1 { "finding" } else { "findings" }
+                if c.findings == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                }
             ));
         }
     }

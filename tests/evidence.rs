@@ -1,5 +1,7 @@
-//! The OSCAL outputs validate against NIST's OSCAL 1.2.1 JSON schemas, hold together (every
-//! reference resolves, UUIDs are version 5 and unique), and are byte-identical run to run.
+//! Compliance evidence end to end: the OSCAL outputs validate against NIST's OSCAL 1.2.1 JSON
+//! schemas, hold together (every reference resolves, UUIDs are version 5 and unique) and are
+//! byte-identical run to run; `--profile` reports a baseline's coverage in every format; the
+//! HTML report from the command line masks secrets.
 //!
 //! `tests/data/oscal/` holds NIST's release schemas for the two models runeguard writes,
 //! unmodified, copied from `../shared/standards/oscal-schemas/1.2.1/` (see its README for their
@@ -335,4 +337,108 @@ fn report_time_comes_from_the_flag_or_source_date_epoch() {
     let (code, _, err) = time_of(&[], Some("soon"));
     assert_eq!(code, Some(2));
     assert!(err.contains("SOURCE_DATE_EPOCH"), "{err}");
+}
+
+#[test]
+fn profile_reports_baseline_coverage_in_every_format() {
+    let d = common::dir_with(&[("pod.yaml", common::PRIVILEGED.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--quiet",
+            "--color",
+            "never",
+            "--profile",
+            "nist-800-53-low",
+        ])
+        .args([
+            "--format",
+            "human",
+            "--format",
+            "json=r.json",
+            "--format",
+            "html=r.html",
+        ])
+        .arg("pod.yaml")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("Baseline coverage (nist-800-53-low)"),
+        "{human}"
+    );
+    // K8S-001 cites AC-6 (MODERATE and HIGH only) and CM-7 (LOW too): the baseline lists CM-7
+    // as failing, with its title; the failing controls of the whole run list both.
+    assert!(
+        human.contains("Failing:\n  CM-7 Least Functionality\n"),
+        "{human}"
+    );
+    assert!(human.contains("  AC-6       Least Privilege ("), "{human}");
+    assert!(
+        human.contains("Failing controls: NIST SP 800-53 Revision 5"),
+        "{human}"
+    );
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("r.json")).expect("json"))
+            .expect("JSON");
+    let b = &json["compliance"]["baseline"];
+    assert_eq!(b["profile"], "nist-800-53-low");
+    assert_eq!(b["controls"], 149);
+    let failing: Vec<&str> = b["failing_controls"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(failing.contains(&"CM-7"), "{failing:?}");
+    assert!(
+        !failing.contains(&"AC-6"),
+        "AC-6 is not in LOW: {failing:?}"
+    );
+    let outside = b["outside_baseline"].as_array().expect("list");
+    assert!(outside.iter().any(|v| v == "AC-6"), "{outside:?}");
+    let n = |k: &str| b[k].as_u64().expect("count");
+    assert_eq!(n("checked"), n("failing") + n("passing"));
+    assert_eq!(n("controls"), n("checked") + n("not_checked"));
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("html");
+    assert!(page.contains(r#"data-profile="nist-800-53-low" data-baseline-controls="149""#));
+
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "--profile", "nist-800-53-extreme", "pod.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown profile"));
+}
+
+#[test]
+fn html_from_the_command_line_masks_secrets() {
+    let secret = "s3cr3t-Value-9f8e7d";
+    let pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: app:1\n      env:\n        - name: DB_PASSWORD\n          value: {secret}\n"
+    );
+    let d = common::dir_with(&[("pod.yaml", pod.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--quiet",
+            "--format",
+            "html=r.html",
+            "--format",
+            "oscal=r.oscal",
+        ])
+        .arg("pod.yaml")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    for file in ["r.html", "r.oscal"] {
+        let text = std::fs::read_to_string(d.path().join(file)).expect("report");
+        assert!(!text.contains(secret), "{file} prints the secret");
+    }
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("html");
+    assert!(page.contains("value: ********"), "the snippet is masked");
 }
