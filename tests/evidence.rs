@@ -155,6 +155,26 @@ fn sample_report_is_valid_assessment_results() {
 }
 
 #[test]
+fn a_run_without_sp_800_53_rules_is_valid_too() {
+    let s = sample::Sample::new();
+    let mut report = s.report();
+    // ORG-001 maps to zero trust only.
+    report.rules.retain(|r| r.id == "ORG-001");
+    report.findings.retain(|f| f.rule.id == "ORG-001");
+    assert!(!report.findings.is_empty());
+    let doc = render(&report, &Evidence::default());
+    assert_valid(&ar_validator(), &doc, "a run without SP 800-53 rules");
+    assert_coherent(&doc, "a run without SP 800-53 rules");
+    let result = &doc["assessment-results"]["results"][0];
+    assert!(result.get("findings").is_none(), "no control, no finding");
+    assert!(
+        result["observations"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+    );
+}
+
+#[test]
 fn the_validators_reject_invalid_documents() {
     let v = ar_validator();
     let s = sample::Sample::new();
@@ -248,13 +268,14 @@ fn component_definition_is_valid_and_lists_controls_rule_by_rule() {
 }
 
 /// The Done-when check of issue 15: `runeguard check fixtures/ --format oscal` validates, and
-/// two runs give the same bytes.
+/// two runs give the same bytes (OSCAL and HTML).
 #[test]
 fn fixtures_run_is_valid_and_reproducible() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("tempdir");
     let run = |name: &str| {
-        let path = dir.path().join(name);
+        let oscal = dir.path().join(format!("{name}.json"));
+        let html = dir.path().join(format!("{name}.html"));
         let status = rg()
             .current_dir(&root)
             .env_remove("SOURCE_DATE_EPOCH")
@@ -265,17 +286,23 @@ fn fixtures_run_is_valid_and_reproducible() {
                 "nist-800-53-high",
                 "--format",
             ])
-            .arg(format!("oscal={}", path.display()))
+            .arg(format!("oscal={}", oscal.display()))
+            .arg("--format")
+            .arg(format!("html={}", html.display()))
             .arg("fixtures/")
             .output()
             .expect("runs")
             .status;
         assert_eq!(status.code(), Some(1), "the fixtures hold findings");
-        std::fs::read(&path).expect("the OSCAL file")
+        (
+            std::fs::read(&oscal).expect("the OSCAL file"),
+            std::fs::read(&html).expect("the HTML file"),
+        )
     };
-    let first = run("a.json");
-    let second = run("b.json");
+    let (first, first_html) = run("a");
+    let (second, second_html) = run("b");
     assert!(first == second, "two runs gave different OSCAL");
+    assert!(first_html == second_html, "two runs gave different HTML");
     let doc: Value = serde_json::from_slice(&first).expect("JSON");
     assert_valid(&ar_validator(), &doc, "fixtures run");
     assert_coherent(&doc, "fixtures run");

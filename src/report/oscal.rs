@@ -326,9 +326,14 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
         ));
     }
     let reviewed_controls = if reviewed.is_empty() {
+        // OSCAL needs a selection; none of the catalog's controls had a rule, which the
+        // description and remarks say, and no finding is recorded against any of them.
         json!({
-            "description": "No active rule maps to an SP 800-53 control.",
-            "control-selections": [{"include-controls": [], "remarks": "none"}],
+            "description": "No active rule maps to an SP 800-53 control: the run gives evidence for none.",
+            "control-selections": [{
+                "include-all": {},
+                "remarks": "No control was assessed: no active rule maps to one.",
+            }],
         })
     } else {
         json!({
