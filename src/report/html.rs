@@ -235,7 +235,37 @@ fn framework_section(out: &mut String, s: &FrameworkSummary) {
             c.suppressed
         );
     }
-    out.push_str("</table></section>");
+    out.push_str("</table>");
+
+    // The catalog's controls no active rule maps to, by group, with their titles.
+    if let Some(catalog) = catalogs().get(&s.framework) {
+        let covered: std::collections::BTreeSet<&str> =
+            s.controls.iter().map(|c| c.id.as_str()).collect();
+        let missing: Vec<_> = catalog
+            .controls
+            .iter()
+            .filter(|c| !covered.contains(c.id.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            let _ = write!(
+                out,
+                r#"<details class="uncovered"><summary>Controls without a rule, not checked <span class="count">({})</span></summary><table><tr><th>{unit}</th><th>control</th><th>title</th></tr>"#,
+                missing.len()
+            );
+            for c in missing {
+                let (code, _) = group_of(s.framework, &c.id);
+                let _ = write!(
+                    out,
+                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                    esc(&code),
+                    esc(&c.id),
+                    esc(&c.title)
+                );
+            }
+            out.push_str("</table></details>");
+        }
+    }
+    out.push_str("</section>");
 }
 
 fn frameworks_of(rule: &Rule) -> String {
