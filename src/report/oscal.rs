@@ -341,8 +341,9 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             "control-selections": [{"include-controls": reviewed}],
         })
     };
+    let key = content_key(report, summary, time);
     let mut result = json!({
-        "uuid": "",
+        "uuid": uuid_of(&["result", &key]),
         "title": "runeguard check",
         "description": format!(
             "Automated static checks of {} files ({} documents) with {} rules.",
@@ -379,9 +380,9 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             "rlinks": [{"href": uri_path(path)}],
         }));
     }
-    let mut doc = json!({
+    let doc = json!({
         "assessment-results": {
-            "uuid": "",
+            "uuid": uuid_of(&["assessment-results", &key]),
             "metadata": {
                 "title": "runeguard assessment results",
                 "last-modified": time,
@@ -394,11 +395,43 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
             "back-matter": {"resources": resources},
         }
     });
-    // The document's own UUID: of everything else in it.
-    let digest = serde_json::to_string(&doc).unwrap_or_default();
-    doc["assessment-results"]["uuid"] = json!(uuid_of(&["assessment-results", &digest]));
-    doc["assessment-results"]["results"][0]["uuid"] = json!(uuid_of(&["result", &digest]));
     finish(&doc)
+}
+
+/// What the document and result UUIDs are derived from: everything the report says about the
+/// run (tool version, time, counts, rules, every finding with its position, message and
+/// suppression, problems, profile), without serialising the document twice.
+fn content_key(report: &RunReport, summary: &ComplianceSummary, time: &str) -> String {
+    use std::fmt::Write as _;
+    let mut key = format!(
+        "{}\u{0}{time}\u{0}{}\u{0}{}\u{0}",
+        report.version, report.files, report.documents
+    );
+    for r in &report.rules {
+        key.push_str(&r.id);
+        key.push('\u{0}');
+    }
+    for f in &report.findings {
+        let _ = write!(
+            key,
+            "{}\u{0}{}:{}\u{0}{}\u{0}{}\u{0}",
+            f.fingerprint,
+            f.span.start.line,
+            f.span.start.column,
+            f.message,
+            f.suppression.as_ref().map_or(String::new(), |s| format!(
+                "{} {}",
+                s.origin, s.justification
+            ))
+        );
+    }
+    for p in &report.problems {
+        let _ = write!(key, "{p}\u{0}");
+    }
+    if let Some(b) = &summary.baseline {
+        key.push_str(b.profile);
+    }
+    key
 }
 
 fn finish(doc: &Value) -> String {
