@@ -225,7 +225,7 @@ fn formats(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
         };
         let format = Format::parse(name).ok_or_else(|| {
             Fatal(format!(
-                "unknown format {name:?} (expected human, table, sarif, json or junit)"
+                "unknown format {name:?} (expected human, table, sarif, json, junit, oscal or html)"
             ))
         })?;
         out.push((format, file));
@@ -339,11 +339,53 @@ pub fn exit_code(r: &RunReport) -> u8 {
     }
 }
 
+/// The report time: `--report-time` (RFC 3339, `now`, `@SECONDS`), else `SOURCE_DATE_EPOCH`, else
+/// the fixed [`report::FIXED_TIME`]; always written as RFC 3339 in UTC, to the second.
+pub fn report_time(arg: Option<&str>) -> Result<String, Fatal> {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    let from_secs = |s: &str, what: &str| -> Result<DateTime<Utc>, Fatal> {
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| DateTime::<Utc>::from_timestamp(n, 0))
+            .ok_or_else(|| {
+                Fatal(format!(
+                    "{what}: {s:?} is not a number of seconds since 1970"
+                ))
+            })
+    };
+    let time = match arg {
+        Some("now") => Utc::now(),
+        Some(s) if s.starts_with('@') => from_secs(&s[1..], "--report-time")?,
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map_err(|e| {
+                Fatal(format!(
+                    "--report-time {s:?}: {e} (expected RFC 3339 such as 2026-01-31T12:00:00Z, `now` or `@SECONDS`)"
+                ))
+            })?
+            .with_timezone(&Utc),
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) if !v.is_empty() => from_secs(&v, "SOURCE_DATE_EPOCH")?,
+            _ => return Ok(report::FIXED_TIME.to_string()),
+        },
+    };
+    Ok(time.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
 fn check(args: CheckArgs) -> Result<u8, Fatal> {
     let loaded = load_config(args.policy.config.as_deref())?;
     let formats = formats(&args)?;
     let mut opts = check_options(&args, &loaded)?;
-    let frameworks = opts.frameworks.clone();
+    let evidence = report::Evidence {
+        frameworks: opts.frameworks.clone(),
+        profile: args
+            .profile
+            .as_deref()
+            .map(crate::compliance::Profile::parse)
+            .transpose()
+            .map_err(Fatal)?,
+        time: report_time(args.report_time.as_deref())?,
+    };
     let bar = progress_bar(args.quiet);
     if let Some((cb, _)) = &bar {
         opts.progress = Some(cb.clone());
@@ -356,9 +398,12 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
     engine_notes(&set, args.verbose);
     if !args.verbose {
         // Notes stay in the machine formats; the terminal shows them with --verbose.
-        let has_machine = formats
-            .iter()
-            .any(|(f, _)| matches!(f, Format::Sarif | Format::Json | Format::Junit));
+        let has_machine = formats.iter().any(|(f, _)| {
+            matches!(
+                f,
+                Format::Sarif | Format::Json | Format::Junit | Format::Oscal | Format::Html
+            )
+        });
         if !has_machine {
             report.problems.retain(|p| p.level == ProblemLevel::Error);
         }
@@ -374,7 +419,7 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
         if matches!(format, Format::Human | Format::Table) && !args.verbose {
             shown.problems.retain(|p| p.level == ProblemLevel::Error);
         }
-        let text = report::render_for(*format, &shown, opts, &frameworks);
+        let text = report::render_evidence(*format, &shown, opts, &evidence);
         write_out(file.as_deref(), &text)?;
     }
     if !args.quiet {
@@ -440,7 +485,12 @@ fn rules(args: crate::cli::RulesArgs) -> Result<u8, Fatal> {
         .filter(|r| framework.is_none_or(|f| r.controls.get(&f).is_some_and(|c| !c.is_empty())))
         .filter(|r| input.is_none_or(|t| r.input == t))
         .collect();
-    let text = crate::catalog::render(&selected, args.format, framework);
+    let text = if args.format == crate::cli::CatalogFormat::Oscal {
+        let time = report_time(args.report_time.as_deref())?;
+        report::oscal::component_definition(&selected, crate::VERSION, &time)
+    } else {
+        crate::catalog::render(&selected, args.format, framework)
+    };
     write_out(None, &text)?;
     Ok(if set.problems_all().is_empty() {
         EXIT_OK

@@ -11,13 +11,21 @@ pub enum CatalogFormat {
     Table,
     Json,
     Markdown,
+    /// OSCAL component definition: the controls the rules give evidence for, rule by rule.
+    Oscal,
 }
 
 fn controls_text(rule: &Rule, only: Option<Framework>) -> String {
     rule.controls
         .iter()
         .filter(|(f, ids)| !ids.is_empty() && only.is_none_or(|o| o == **f))
-        .map(|(f, ids)| format!("{}: {}", f.id(), ids.join(", ")))
+        .map(|(f, ids)| {
+            let ids: Vec<String> = ids
+                .iter()
+                .map(|id| crate::compliance::titled(*f, id))
+                .collect();
+            format!("{}: {}", f.id(), ids.join(", "))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -53,6 +61,11 @@ pub fn render(rules: &[&Arc<Rule>], format: CatalogFormat, framework: Option<Fra
             }
             s
         }
+        CatalogFormat::Oscal => crate::report::oscal::component_definition(
+            rules,
+            crate::VERSION,
+            crate::report::FIXED_TIME,
+        ),
         CatalogFormat::Table => {
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -82,8 +95,12 @@ pub fn explain(rule: &Rule) -> String {
     }
     s.push_str("\nControls\n");
     for (f, ids) in &rule.controls {
-        if !ids.is_empty() {
-            s.push_str(&format!("  {:<15} {}\n", f.id(), ids.join(", ")));
+        for (i, id) in ids.iter().enumerate() {
+            let name = if i == 0 { f.id() } else { "" };
+            s.push_str(&format!(
+                "  {name:<15} {}\n",
+                crate::compliance::titled(*f, id)
+            ));
         }
     }
     s.push_str(&format!("\nRemediation\n  {}\n", rule.remediation));

@@ -71,8 +71,9 @@ pub struct CheckArgs {
     /// Name to report standard input under (its extension decides how it is read).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Output format, repeatable, optionally with a file: human, table, sarif, json, junit
-    /// (e.g. `--format human --format sarif=results.sarif`).
+    /// Output format, repeatable, optionally with a file: human, table, sarif, json, junit,
+    /// oscal (OSCAL assessment results), html (one self-contained page)
+    /// (e.g. `--format human --format sarif=results.sarif --format html=report.html`).
     #[arg(short, long = "format", value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
     /// Write the (single) format that has no `=FILE` to this file instead of standard output.
@@ -90,6 +91,14 @@ pub struct CheckArgs {
     /// Only rules mapped to this framework: nist-800-53, nist-csf-2.0, soc2, zero-trust, cis-kubernetes.
     #[arg(long, value_name = "FRAMEWORK", value_delimiter = ',')]
     pub framework: Vec<String>,
+    /// Report coverage of an SP 800-53 baseline: nist-800-53-low, nist-800-53-moderate or
+    /// nist-800-53-high (human, table, JSON, OSCAL and HTML outputs).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Time recorded in the OSCAL and HTML reports: RFC 3339, `now`, or `@SECONDS` since 1970
+    /// [default: SOURCE_DATE_EPOCH if set, else 1970-01-01T00:00:00Z, so reports are reproducible].
+    #[arg(long, value_name = "TIME")]
+    pub report_time: Option<String>,
     /// Do not check paths matching this glob; repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -136,6 +145,9 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
     pub format: CatalogFormat,
+    /// Time recorded in the OSCAL component definition (as for `check --report-time`).
+    #[arg(long, value_name = "TIME")]
+    pub report_time: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }

@@ -1,8 +1,10 @@
 //! The compliance view: which controls of each framework the active rules cover, and which of
 //! those fail (an unsuppressed finding of a rule mapped to the control) or pass.
 //!
-//! Control catalogs (id → title) are the YAML files under `policies/frameworks/`, embedded in
-//! the binary at build time. A framework whose catalog is missing or unreadable is still
+//! Control catalogs (id → title) are the files under `policies/frameworks/`, embedded in the
+//! binary at build time: `<framework>.tsv` for the NIST frameworks, generated from NIST's own
+//! OSCAL catalogs and baselines by `scripts/gen-controls.py`, and `<framework>.yaml` (written by
+//! hand) for the others. A framework whose catalog is missing or unreadable is still
 //! summarised from the rules' mappings alone; only the "controls in catalog" figures are unknown.
 
 use crate::finding::Finding;
@@ -19,20 +21,97 @@ use std::sync::{Arc, OnceLock};
 pub struct Control {
     pub id: String,
     pub title: String,
+    /// The id in NIST's OSCAL catalog (`ac-6.10` for `AC-6(10)`), for the NIST frameworks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oscal_id: Option<String>,
+    /// The group the control belongs to: (`AC`, `Access Control`) for an SP 800-53 family,
+    /// (`PR.AA`, its title) for a CSF 2.0 category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<(String, String)>,
+    /// The SP 800-53 baselines that select the control.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baselines: Vec<Profile>,
 }
 
-/// A framework's control catalog, as read from `policies/frameworks/<id>.yaml`.
+/// A withdrawn control of a catalog, with where its content went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withdrawn {
+    pub id: String,
+    pub title: String,
+    /// e.g. `incorporated into AC-2, AU-6`.
+    pub note: String,
+}
+
+/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv` or `.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
     pub framework: Framework,
     pub title: String,
     pub source: Option<String>,
+    /// Active controls, in catalog order.
     pub controls: Vec<Control>,
+    /// Withdrawn controls (the generated NIST tables list them), in catalog order.
+    pub withdrawn: Vec<Withdrawn>,
+    /// The NIST catalog it was generated from (title, version, OSCAL version, uuid).
+    pub catalog: Option<String>,
 }
 
 impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Control> {
         self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn withdrawn(&self, id: &str) -> Option<&Withdrawn> {
+        self.withdrawn.iter().find(|w| w.id == id)
+    }
+}
+
+/// An SP 800-53 rev5 security control baseline (NIST SP 800-53B), for `--profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 3] = [Profile::Low, Profile::Moderate, Profile::High];
+
+    /// The `--profile` spelling.
+    pub fn id(self) -> &'static str {
+        match self {
+            Profile::Low => "nist-800-53-low",
+            Profile::Moderate => "nist-800-53-moderate",
+            Profile::High => "nist-800-53-high",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Profile::Low => "NIST SP 800-53 rev5 LOW baseline",
+            Profile::Moderate => "NIST SP 800-53 rev5 MODERATE baseline",
+            Profile::High => "NIST SP 800-53 rev5 HIGH baseline",
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Profile::Low => 'L',
+            Profile::Moderate => 'M',
+            Profile::High => 'H',
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.id() == s || p.id().trim_start_matches("nist-800-53-") == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown profile {s:?} (expected nist-800-53-low, nist-800-53-moderate or nist-800-53-high)"
+                )
+            })
     }
 }
 
@@ -46,9 +125,106 @@ struct CatalogFile {
     controls: Vec<Control>,
 }
 
-/// The embedded path of a framework's catalog.
+/// The embedded path of a framework's hand-written catalog.
 pub fn catalog_path(framework: Framework) -> String {
     format!("policies/frameworks/{}.yaml", framework.id())
+}
+
+/// The embedded path of a framework's generated table (the NIST frameworks).
+pub fn table_path(framework: Framework) -> String {
+    format!("policies/frameworks/{}.tsv", framework.id())
+}
+
+/// Parses a table written by `scripts/gen-controls.py`: `# key: value` header lines, a column
+/// header row, then one tab-separated row per control. The columns are named by the header row;
+/// `id`, `title` and `status` are required, `oscal_id`, `family`, `category`,
+/// `category_title` and `baselines` are used when present.
+pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
+    let mut meta: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut columns: Option<Vec<&str>> = None;
+    let mut controls = Vec::new();
+    let mut withdrawn = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let at = |msg: String| format!("{path}:{}: {msg}", n + 1);
+        if let Some(comment) = line.strip_prefix("# ") {
+            if let Some((k, v)) = comment.split_once(": ") {
+                meta.entry(k.trim()).or_insert(v.trim());
+            }
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let Some(cols) = &columns else {
+            columns = Some(cells);
+            continue;
+        };
+        if cells.len() != cols.len() {
+            return Err(at(format!(
+                "{} cells, the header has {}",
+                cells.len(),
+                cols.len()
+            )));
+        }
+        let get = |name: &str| {
+            cols.iter()
+                .position(|c| *c == name)
+                .map(|i| cells[i])
+                .filter(|v| !v.is_empty())
+        };
+        let (Some(id), Some(title), Some(status)) = (get("id"), get("title"), get("status")) else {
+            return Err(at("a row needs an id, a title and a status".into()));
+        };
+        if let Some(note) = status.strip_prefix("withdrawn") {
+            withdrawn.push(Withdrawn {
+                id: id.to_string(),
+                title: title.to_string(),
+                note: note.trim_start_matches(':').trim().to_string(),
+            });
+            continue;
+        }
+        if status != "active" {
+            return Err(at(format!("unknown status {status:?}")));
+        }
+        let group = match (get("family"), get("category"), get("category_title")) {
+            (Some(family), _, _) => Some((
+                id.split_once('-').map_or(id, |(f, _)| f).to_string(),
+                family.to_string(),
+            )),
+            (None, Some(cat), Some(title)) => Some((cat.to_string(), title.to_string())),
+            _ => None,
+        };
+        let baselines = get("baselines").unwrap_or_default();
+        controls.push(Control {
+            id: id.to_string(),
+            title: title.to_string(),
+            oscal_id: get("oscal_id").map(str::to_string),
+            group,
+            baselines: Profile::ALL
+                .into_iter()
+                .filter(|p| baselines.contains(p.letter()))
+                .collect(),
+        });
+    }
+    if columns.is_none() {
+        return Err(format!("{path}: no header row"));
+    }
+    let framework = meta
+        .get("framework")
+        .ok_or_else(|| format!("{path}: no `# framework:` line"))?;
+    let framework = Framework::parse(framework)
+        .ok_or_else(|| format!("{path}: unknown framework {framework:?}"))?;
+    Ok(Catalog {
+        framework,
+        title: meta
+            .get("title")
+            .map_or_else(|| framework.title().to_string(), |t| t.to_string()),
+        source: meta.get("source").map(|s| s.to_string()),
+        controls,
+        withdrawn,
+        catalog: meta.get("catalog").map(|s| s.to_string()),
+    })
 }
 
 /// Parses a catalog file. `path` is used in error messages only.
@@ -87,16 +263,23 @@ pub fn parse_catalog(path: &str, text: &str) -> Result<Catalog, String> {
         title: file.title,
         source: file.source,
         controls: file.controls,
+        withdrawn: Vec::new(),
+        catalog: None,
     })
 }
 
 /// The embedded catalog of a framework: `Ok(None)` when no catalog file is embedded.
 pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
+    let table = table_path(framework);
     let path = catalog_path(framework);
-    match crate::policy::embedded::get(&path) {
+    let parsed = match crate::policy::embedded::get(&table) {
+        Some(text) => Some(parse_table(&table, text)),
+        None => crate::policy::embedded::get(&path).map(|text| parse_catalog(&path, text)),
+    };
+    match parsed {
         None => Ok(None),
-        Some(text) => {
-            let catalog = parse_catalog(&path, text)?;
+        Some(catalog) => {
+            let catalog = catalog?;
             if catalog.framework != framework {
                 return Err(format!(
                     "{path}: declares framework {}",
@@ -117,6 +300,14 @@ pub fn catalogs() -> &'static BTreeMap<Framework, Catalog> {
             .filter_map(|f| load_catalog(f).ok().flatten().map(|c| (f, c)))
             .collect()
     })
+}
+
+/// The title of a control in the embedded catalogs.
+pub fn control_title(framework: Framework, id: &str) -> Option<&'static str> {
+    catalogs()
+        .get(&framework)
+        .and_then(|c| c.get(id))
+        .map(|c| c.title.as_str())
 }
 
 /// Whether a covered control has an unsuppressed finding.
@@ -165,6 +356,90 @@ pub struct FrameworkSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ComplianceSummary {
     pub frameworks: Vec<FrameworkSummary>,
+    /// Coverage of an SP 800-53 baseline, with `--profile`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCoverage>,
+}
+
+/// How much of an SP 800-53 baseline (`--profile`) the run checked automatically.
+///
+/// A baseline control is *checked* when an active rule cites it; it then *fails* when one of
+/// those rules has an unsuppressed finding and *passes* otherwise. The other controls of the
+/// baseline are *not checked*: outside what a static check of configuration files can show
+/// (process, people, physical and run-time controls), or not yet covered by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaselineCoverage {
+    pub profile: &'static str,
+    pub title: &'static str,
+    /// Controls and enhancements the baseline selects.
+    pub controls: usize,
+    pub checked: usize,
+    pub failing: usize,
+    pub passing: usize,
+    pub not_checked: usize,
+    pub failing_controls: Vec<String>,
+    pub passing_controls: Vec<String>,
+    pub not_checked_controls: Vec<String>,
+    /// Controls cited by active rules that the baseline does not select.
+    pub outside_baseline: Vec<String>,
+}
+
+impl BaselineCoverage {
+    /// The coverage of `profile` given the SP 800-53 figures of a run and the catalog.
+    pub fn compute(
+        profile: Profile,
+        nist: Option<&FrameworkSummary>,
+        catalog: &Catalog,
+    ) -> BaselineCoverage {
+        let status: BTreeMap<&str, ControlState> = nist
+            .map(|s| {
+                s.controls
+                    .iter()
+                    .map(|c| (c.id.as_str(), c.status))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut cov = BaselineCoverage {
+            profile: profile.id(),
+            title: profile.title(),
+            controls: 0,
+            checked: 0,
+            failing: 0,
+            passing: 0,
+            not_checked: 0,
+            failing_controls: Vec::new(),
+            passing_controls: Vec::new(),
+            not_checked_controls: Vec::new(),
+            outside_baseline: Vec::new(),
+        };
+        for c in catalog
+            .controls
+            .iter()
+            .filter(|c| c.baselines.contains(&profile))
+        {
+            cov.controls += 1;
+            match status.get(c.id.as_str()) {
+                Some(ControlState::Failing) => cov.failing_controls.push(c.id.clone()),
+                Some(ControlState::Passing) => cov.passing_controls.push(c.id.clone()),
+                None => cov.not_checked_controls.push(c.id.clone()),
+            }
+        }
+        cov.outside_baseline = status
+            .keys()
+            .filter(|id| {
+                catalog
+                    .get(id)
+                    .is_none_or(|c| !c.baselines.contains(&profile))
+            })
+            .map(|id| id.to_string())
+            .collect();
+        cov.outside_baseline.sort_by(|a, b| natural_cmp(a, b));
+        cov.failing = cov.failing_controls.len();
+        cov.passing = cov.passing_controls.len();
+        cov.checked = cov.failing + cov.passing;
+        cov.not_checked = cov.not_checked_controls.len();
+        cov
+    }
 }
 
 impl ComplianceSummary {
@@ -178,7 +453,20 @@ impl ComplianceSummary {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.frameworks.is_empty()
+        self.frameworks.is_empty() && self.baseline.is_none()
+    }
+
+    /// Adds the coverage of an SP 800-53 baseline (`--profile`), from the embedded catalog.
+    pub fn with_profile(mut self, profile: Option<Profile>) -> Self {
+        self.baseline = profile.and_then(|p| {
+            let catalog = catalogs().get(&Framework::Nist80053)?;
+            let nist = self
+                .frameworks
+                .iter()
+                .find(|f| f.framework == Framework::Nist80053);
+            Some(BaselineCoverage::compute(p, nist, catalog))
+        });
+        self
     }
 }
 
@@ -268,7 +556,10 @@ pub fn summarize_with(
             controls,
         });
     }
-    ComplianceSummary { frameworks }
+    ComplianceSummary {
+        frameworks,
+        baseline: None,
+    }
 }
 
 /// Orders control ids the way catalogs list them: digit runs compare as numbers, so
@@ -331,6 +622,104 @@ mod tests {
     }
 
     #[test]
+    fn parses_a_generated_table() {
+        let text = "# Generated; do not edit.\n# framework: nist-800-53\n# title: NIST SP 800-53 Revision 5\n# source: https://example.org/x\nid\toscal_id\ttitle\tfamily\tbaselines\tstatus\nAC-2\tac-2\tAccount Management\tAccess Control\tLMH\tactive\nAC-2(1)\tac-2.1\tAccount Management | Automated\tAccess Control\tMH\tactive\nAC-13\tac-13\tSupervision\tAccess Control\t\twithdrawn: incorporated into AC-2, AU-6\n";
+        let c = parse_table("t.tsv", text).expect("parses");
+        assert_eq!(c.framework, Framework::Nist80053);
+        assert_eq!(c.controls.len(), 2);
+        let e = c.get("AC-2(1)").expect("AC-2(1)");
+        assert_eq!(e.oscal_id.as_deref(), Some("ac-2.1"));
+        assert_eq!(e.baselines, [Profile::Moderate, Profile::High]);
+        assert_eq!(
+            e.group,
+            Some(("AC".to_string(), "Access Control".to_string()))
+        );
+        assert!(c.get("AC-13").is_none());
+        assert_eq!(
+            c.withdrawn("AC-13").map(|w| w.note.as_str()),
+            Some("incorporated into AC-2, AU-6")
+        );
+        let err = parse_table(
+            "t.tsv",
+            "# framework: nist-800-53\nid\ttitle\tstatus\nAC-1\tx\n",
+        )
+        .expect_err("a short row");
+        assert!(err.starts_with("t.tsv:3: "), "{err}");
+        assert!(
+            parse_table("t.tsv", "id\ttitle\tstatus\n").is_err(),
+            "no framework line"
+        );
+    }
+
+    #[test]
+    fn baseline_coverage_counts_checked_and_not_checked() {
+        let table = "# framework: nist-800-53\nid\ttitle\tfamily\tbaselines\tstatus\nAC-1\tPolicy\tAccess Control\tLMH\tactive\nAC-2\tAccounts\tAccess Control\tLMH\tactive\nAC-6\tLeast Privilege\tAccess Control\tMH\tactive\nSC-8\tTransmission\tSystem and Communications Protection\tMH\tactive\n";
+        let catalog = parse_table("t.tsv", table).expect("parses");
+        let status = |id: &str, status| ControlStatus {
+            id: id.into(),
+            title: None,
+            status,
+            rules: vec!["K8S-001".into()],
+            findings: 0,
+            suppressed: 0,
+        };
+        let nist = FrameworkSummary {
+            framework: Framework::Nist80053,
+            title: "x".into(),
+            catalog_controls: Some(4),
+            covered: 2,
+            failing: 1,
+            passing: 1,
+            not_covered: Some(2),
+            uncataloged: Vec::new(),
+            controls: vec![
+                status("AC-6", ControlState::Failing),
+                status("SC-8", ControlState::Passing),
+            ],
+        };
+        let low = BaselineCoverage::compute(Profile::Low, Some(&nist), &catalog);
+        assert_eq!((low.controls, low.checked, low.not_checked), (2, 0, 2));
+        assert_eq!(low.outside_baseline, ["AC-6", "SC-8"]);
+        let moderate = BaselineCoverage::compute(Profile::Moderate, Some(&nist), &catalog);
+        assert_eq!(
+            (
+                moderate.controls,
+                moderate.failing,
+                moderate.passing,
+                moderate.not_checked
+            ),
+            (4, 1, 1, 2)
+        );
+        assert_eq!(moderate.not_checked_controls, ["AC-1", "AC-2"]);
+        assert!(moderate.outside_baseline.is_empty());
+        assert_eq!(Profile::parse("moderate"), Ok(Profile::Moderate));
+        assert!(Profile::parse("nist-800-53-extreme").is_err());
+    }
+
+    #[test]
+    fn the_embedded_nist_tables_load() {
+        let c = &catalogs()[&Framework::Nist80053];
+        assert_eq!(c.controls.len(), 1007);
+        assert_eq!(c.withdrawn.len(), 182);
+        for (p, n) in [
+            (Profile::Low, 149),
+            (Profile::Moderate, 287),
+            (Profile::High, 370),
+        ] {
+            assert_eq!(
+                c.controls
+                    .iter()
+                    .filter(|x| x.baselines.contains(&p))
+                    .count(),
+                n,
+                "{p:?}"
+            );
+        }
+        let csf = &catalogs()[&Framework::NistCsf2];
+        assert_eq!((csf.controls.len(), csf.withdrawn.len()), (106, 79));
+    }
+
+    #[test]
     fn parses_a_catalog() {
         let text = "framework: zero-trust\ntitle: Zero trust\ncontrols:\n  - id: ZT-1\n    title: All data sources are resources\n";
         let c = parse_catalog("zt.yaml", text).expect("parses");
@@ -342,5 +731,13 @@ mod tests {
         );
         assert!(parse_catalog("x.yaml", "framework: nope\ntitle: x\ncontrols: []\n").is_err());
         assert!(parse_catalog("x.yaml", "framework: [\n").is_err());
+    }
+}
+
+/// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
+pub fn titled(framework: Framework, id: &str) -> String {
+    match control_title(framework, id) {
+        Some(t) => format!("{id} {t}"),
+        None => id.to_string(),
     }
 }

@@ -46,6 +46,7 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("docs", "testing"),
     ("docs", "catalog"),
     ("catalog", "testing"),
+    ("catalog", "report"),
     ("testing", "run"),
     ("app", "cli"),
     ("commands", "cli"),

@@ -66,7 +66,14 @@ struct Catalog {
     title: String,
     source: String,
     controls: Vec<Control>,
+    /// Withdrawn ids and where they went (only the generated NIST tables list them).
+    #[serde(default)]
+    withdrawn: BTreeMap<String, String>,
 }
+
+/// The frameworks whose tables are generated from NIST's OSCAL content
+/// (`scripts/gen-controls.py`) as `policies/frameworks/<framework>.tsv`.
+const GENERATED: [&str; 2] = ["nist-800-53", "nist-csf-2.0"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,7 +112,70 @@ fn parse_yaml(text: &str) -> Result<Value, String> {
     Ok(value)
 }
 
+/// Reads a generated table: `# key: value` lines, a header row, one row per control.
+fn load_table(framework: &str) -> Result<Catalog, String> {
+    let path = root()
+        .join("policies/frameworks")
+        .join(format!("{framework}.tsv"));
+    let name = rel(&path);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
+    let mut meta = BTreeMap::new();
+    let mut header: Option<Vec<&str>> = None;
+    let mut catalog = Catalog {
+        framework: String::new(),
+        title: String::new(),
+        source: String::new(),
+        controls: Vec::new(),
+        withdrawn: BTreeMap::new(),
+    };
+    for (n, line) in text.lines().enumerate() {
+        if let Some(c) = line.strip_prefix("# ") {
+            if let Some((k, v)) = c.split_once(": ") {
+                meta.insert(k.to_string(), v.to_string());
+            }
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let Some(cols) = &header else {
+            header = Some(cells);
+            continue;
+        };
+        let col = |c: &str| cols.iter().position(|x| *x == c);
+        let (Some(id), Some(title), Some(status)) = (col("id"), col("title"), col("status")) else {
+            return Err(format!("{name}: the header lacks id, title or status"));
+        };
+        if cells.len() != cols.len() {
+            return Err(format!("{name}:{}: {} cells", n + 1, cells.len()));
+        }
+        if cells[status] == "active" {
+            catalog.controls.push(Control {
+                id: cells[id].to_string(),
+                title: cells[title].to_string(),
+            });
+        } else if let Some(note) = cells[status].strip_prefix("withdrawn") {
+            catalog.withdrawn.insert(
+                cells[id].to_string(),
+                note.trim_start_matches(": ").to_string(),
+            );
+        } else {
+            return Err(format!("{name}:{}: status {:?}", n + 1, cells[status]));
+        }
+    }
+    let field = |k: &str| {
+        meta.get(k)
+            .cloned()
+            .ok_or(format!("{name}: no `# {k}:` line"))
+    };
+    catalog.framework = field("framework")?;
+    catalog.title = field("title")?;
+    catalog.source = field("source")?;
+    Ok(catalog)
+}
+
 fn load_catalog(framework: &str) -> Result<Catalog, String> {
+    if GENERATED.contains(&framework) {
+        return load_table(framework);
+    }
     let path = root()
         .join("policies/frameworks")
         .join(format!("{framework}.yaml"));
@@ -290,8 +360,12 @@ fn catalogs_parse_with_unique_well_formed_ids() {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        if !FRAMEWORKS.contains(&stem) || path.extension().and_then(|e| e.to_str()) != Some("yaml")
-        {
+        let ext = if GENERATED.contains(&stem) {
+            "tsv"
+        } else {
+            "yaml"
+        };
+        if !FRAMEWORKS.contains(&stem) || path.extension().and_then(|e| e.to_str()) != Some(ext) {
             errors.push(format!(
                 "{}: not a catalog of a known framework ({})",
                 rel(&path),
@@ -550,16 +624,20 @@ fn custom_str<'a>(rule: &'a RuleFile, key: &str) -> Option<&'a str> {
     rule.metadata.get("custom")?.get(key)?.as_str()
 }
 
-#[test]
-fn every_cited_control_exists_in_its_catalog() {
-    let catalogs = load_catalogs();
+/// The citation problems of some rules against the catalogs, and how many ids they cite.
+fn citation_errors(
+    rules: &[RuleFile],
+    catalogs: &BTreeMap<&'static str, Catalog>,
+) -> (Vec<String>, usize) {
     let ids: BTreeMap<&str, BTreeSet<&str>> = catalogs
         .iter()
         .map(|(fw, c)| (*fw, c.controls.iter().map(|c| c.id.as_str()).collect()))
         .collect();
-    let (rules, mut errors) = rule_files();
+    let withdrawn: BTreeMap<&str, &BTreeMap<String, String>> =
+        catalogs.iter().map(|(fw, c)| (*fw, &c.withdrawn)).collect();
+    let mut errors = Vec::new();
     let mut cited = 0;
-    for rule in &rules {
+    for rule in rules {
         let Some(controls) = rule.metadata.get("custom").and_then(|c| c.get("controls")) else {
             errors.push(format!("{}: no custom.controls", rule.path));
             continue;
@@ -591,21 +669,106 @@ fn every_cited_control_exists_in_its_catalog() {
                     Some(id) if !valid_id(fw, id) => {
                         errors.push(format!("{}: {fw}: malformed control id {id:?}", rule.path))
                     }
-                    Some(id) if !known.contains(id) => errors.push(format!(
-                        "{}: {fw}: {id} is not in policies/frameworks/{fw}.yaml",
-                        rule.path
-                    )),
+                    Some(id) if !known.contains(id) => {
+                        let file = if GENERATED.contains(&fw.as_str()) {
+                            format!("{fw}.tsv")
+                        } else {
+                            format!("{fw}.yaml")
+                        };
+                        let why = match withdrawn.get(fw.as_str()).and_then(|w| w.get(id)) {
+                            Some(note) => format!("withdrawn ({note})"),
+                            None => "not".to_string(),
+                        };
+                        errors.push(format!(
+                            "{}: {fw}: {id} is {why} in policies/frameworks/{file}",
+                            rule.path
+                        ))
+                    }
                     Some(_) => {}
                 }
             }
         }
     }
+    (errors, cited)
+}
+
+#[test]
+fn every_cited_control_exists_in_its_catalog() {
+    let catalogs = load_catalogs();
+    let (rules, mut errors) = rule_files();
+    let (more, cited) = citation_errors(&rules, &catalogs);
+    errors.extend(more);
     eprintln!("{} rules cite {cited} controls", rules.len());
+    assert!(cited > 0, "no rule cites a control");
     assert!(
         errors.is_empty(),
         "control citations:\n  {}",
         errors.join("\n  ")
     );
+}
+
+#[test]
+fn withdrawn_and_unknown_control_ids_are_rejected() {
+    let catalogs = load_catalogs();
+    let rule = |controls: &str| RuleFile {
+        path: "policies/kubernetes/x.rego".into(),
+        metadata: parse_yaml(&format!("custom:\n  controls:\n{controls}")).expect("YAML"),
+    };
+    // AC-13 was withdrawn in rev5 (into AC-2 and AU-6); AC-2(10) too; PR.AC-01 is CSF 1.1.
+    for (controls, expected) in [
+        (
+            "    nist-800-53: [AC-13]\n",
+            "AC-13 is withdrawn (incorporated into AC-2, AU-6)",
+        ),
+        ("    nist-800-53: [AC-2(10)]\n", "AC-2(10) is withdrawn"),
+        ("    nist-800-53: [AC-99]\n", "AC-99 is not in"),
+        ("    nist-csf-2.0: [PR.AC-01]\n", "PR.AC-01 is withdrawn"),
+        ("    nist-csf-2.0: [PR.AA-07]\n", "PR.AA-07 is not in"),
+    ] {
+        let (errors, _) = citation_errors(&[rule(controls)], &catalogs);
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "{controls:?}: expected {expected:?} in {errors:?}"
+        );
+    }
+    let (errors, cited) = citation_errors(
+        &[rule(
+            "    nist-800-53: [AC-6(10), SC-8(1)]\n    nist-csf-2.0: [PR.AA-05]\n",
+        )],
+        &catalogs,
+    );
+    assert_eq!((errors, cited), (Vec::<String>::new(), 3));
+}
+
+/// `scripts/gen-controls.py --check`: the committed NIST tables are what the generator writes
+/// from NIST's OSCAL content in `../shared/standards`. Without that directory (a plain clone)
+/// the check cannot run and says so; `.ci/run` runs it always.
+#[test]
+fn generated_nist_tables_are_up_to_date() {
+    let standards = root().join("../shared/standards");
+    if !standards.join("oscal-content").is_dir() {
+        eprintln!(
+            "SKIPPED: {} is missing, so the NIST tables were not compared with their sources \
+             (.ci/run runs scripts/gen-controls.py --check)",
+            standards.display()
+        );
+        return;
+    }
+    let out = std::process::Command::new("python3")
+        .arg(root().join("scripts/gen-controls.py"))
+        .arg("--check")
+        .arg("--standards")
+        .arg(&standards)
+        .output();
+    match out {
+        Err(e) => eprintln!("SKIPPED: python3 could not be run ({e}); .ci/run runs the check"),
+        Ok(out) => assert!(
+            out.status.success(),
+            "the NIST tables are stale:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
 }
 
 /// The rule table of the specification: id → (name, severity).

@@ -6,7 +6,9 @@
 mod sample;
 
 use runeguard::compliance::{ComplianceSummary, ControlState};
-use runeguard::report::{self, Format, RenderOptions, RunReport, human, json, junit, sarif, table};
+use runeguard::report::{
+    self, Evidence, Format, RenderOptions, RunReport, html, human, json, junit, oscal, sarif, table,
+};
 use runeguard::rule::Severity;
 use sample::{SECRETS, Sample};
 use serde_json::Value;
@@ -24,6 +26,14 @@ fn render_all(report: &RunReport, compliance: &ComplianceSummary) -> Vec<(&'stat
         ("sarif", sarif::render(report)),
         ("json", json::render_with(report, compliance.clone())),
         ("junit", junit::render(report)),
+        (
+            "oscal",
+            oscal::render(report, compliance, &Evidence::default()),
+        ),
+        (
+            "html",
+            html::render(report, compliance, &Evidence::default()),
+        ),
     ]
 }
 
@@ -67,6 +77,90 @@ fn json_snapshot() {
 fn junit_snapshot() {
     let report = Sample::new().report();
     insta::assert_snapshot!("junit", junit::render(&report));
+}
+
+#[test]
+fn oscal_snapshot() {
+    let s = Sample::new();
+    let report = s.report();
+    let compliance =
+        sample::compliance(&report).with_profile(Some(runeguard::compliance::Profile::Moderate));
+    let evidence = Evidence {
+        time: "2026-02-01T10:00:00Z".into(),
+        ..Evidence::default()
+    };
+    insta::assert_snapshot!("oscal", oscal::render(&report, &compliance, &evidence));
+}
+
+#[test]
+fn html_snapshot() {
+    let s = Sample::new();
+    let report = s.report();
+    let compliance =
+        sample::compliance(&report).with_profile(Some(runeguard::compliance::Profile::Moderate));
+    let evidence = Evidence {
+        time: "2026-02-01T10:00:00Z".into(),
+        ..Evidence::default()
+    };
+    insta::assert_snapshot!("html", html::render(&report, &compliance, &evidence));
+}
+
+/// The HTML page fetches nothing, carries the JSON report's counts, and escapes what it shows.
+#[test]
+fn html_is_self_contained_and_counts_like_json() {
+    let s = Sample::new();
+    let report = s.report();
+    let compliance = sample::compliance(&report);
+    let page = html::render(&report, &compliance, &Evidence::default());
+    for needle in ["src=", "<link", "@import", "url(", "http://", "https://"] {
+        assert!(!page.contains(needle), "the page refers out: {needle}");
+    }
+    assert!(page.contains("default-src 'none'"), "no CSP");
+    let json: Value =
+        serde_json::from_str(&json::render_with(&report, compliance.clone())).expect("JSON");
+    let attr = |name: &str| {
+        let key = format!("{name}=\"");
+        let at = page.find(&key).unwrap_or_else(|| panic!("no {name}")) + key.len();
+        page[at..].split('"').next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        attr("data-findings"),
+        json["summary"]["findings"].to_string()
+    );
+    assert_eq!(
+        attr("data-suppressed"),
+        json["summary"]["suppressed"].to_string()
+    );
+    assert_eq!(attr("data-errors"), json["summary"]["errors"].to_string());
+    for f in json["compliance"]["frameworks"]
+        .as_array()
+        .expect("frameworks")
+    {
+        let id = f["framework"].as_str().expect("id");
+        let section = format!(
+            r#"data-framework="{id}" data-covered="{}" data-failing="{}" data-passing="{}""#,
+            f["covered"], f["failing"], f["passing"]
+        );
+        assert!(page.contains(&section), "{section}");
+    }
+    // Every finding is shown in both views; suppressed ones with their justification.
+    let active = report.active().count();
+    assert_eq!(page.matches(r#"<div class="finding""#).count(), active);
+    assert_eq!(page.matches(r#"<tr class="frow""#).count(), active);
+    for f in report.findings.iter().filter(|f| f.is_suppressed()) {
+        let why = &f.suppression.as_ref().expect("suppressed").justification;
+        assert!(page.contains(&html::esc(why)), "{why}");
+    }
+    // Markup in a message is text, not markup.
+    let mut odd = report.clone();
+    odd.findings[0].message = "<script>alert(1)</script>".into();
+    let page = html::render(&odd, &compliance, &Evidence::default());
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(
+        page.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
 }
 
 #[test]
@@ -143,6 +237,8 @@ fn every_format_is_deterministic() {
         Format::Sarif,
         Format::Json,
         Format::Junit,
+        Format::Oscal,
+        Format::Html,
     ] {
         assert_eq!(
             report::render(format, &a, PLAIN),

@@ -5,6 +5,7 @@
 
 use super::limits::{DOCUMENT_TIME_LIMIT, timer};
 use super::registry::{PolicySet, TypedEngine};
+pub use super::stats::EvalStats;
 use crate::input::InputType;
 use crate::input::span::PathSeg;
 use crate::rule::Rule;
@@ -64,35 +65,6 @@ impl Drop for Evaluator<'_> {
 /// unless another worker already compiled the programs. The interpreter costs ≈ 1 ms a
 /// document more, compiling ≈ 20 ms once: a one-file pre-commit run stays in the interpreter.
 pub const VM_AFTER_DOCUMENTS: usize = 16;
-
-/// How the evaluations went: lets tests check that the fast paths are taken.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct EvalStats {
-    /// Group passes in the VM.
-    pub vm_group_passes: usize,
-    /// Group passes in the interpreter.
-    pub interpreter_group_passes: usize,
-    /// Single rules run in the VM (whole-project rules).
-    pub vm_rule_runs: usize,
-    /// Single rules run in the interpreter (fallbacks, `--select`ed few, users' rules).
-    pub interpreter_rule_runs: usize,
-    /// Evaluations the VM failed (a group pass, or a whole-project rule), whose rules then
-    /// ran in the interpreter instead. Zero for the built-in rules: anything else is a VM
-    /// bug that the fallback hides (and a comparison of the VM with the interpreter would
-    /// compare the interpreter with itself).
-    pub vm_fallbacks: usize,
-}
-
-impl EvalStats {
-    /// Adds another worker's counts.
-    pub fn add(&mut self, other: &EvalStats) {
-        self.vm_group_passes += other.vm_group_passes;
-        self.interpreter_group_passes += other.interpreter_group_passes;
-        self.vm_rule_runs += other.vm_rule_runs;
-        self.interpreter_rule_runs += other.interpreter_rule_runs;
-        self.vm_fallbacks += other.vm_fallbacks;
-    }
-}
 
 impl<'a> Evaluator<'a> {
     pub fn new(set: &'a PolicySet) -> Self {

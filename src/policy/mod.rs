@@ -19,6 +19,7 @@ pub mod passes;
 pub mod program;
 pub mod registry;
 pub mod sources;
+pub mod stats;
 
 pub use engine::{Evaluator, Hit};
 pub use registry::PolicySet;

@@ -51,7 +51,7 @@ pub struct PolicySet {
     builtin_libraries_replaced: bool,
     all: std::sync::OnceLock<TypedEngine>,
     /// The evaluators' counts, summed as each is dropped, and the first VM error.
-    engine_stats: std::sync::Mutex<(super::engine::EvalStats, Option<String>)>,
+    engine_stats: std::sync::Mutex<(super::stats::EvalStats, Option<String>)>,
 }
 
 /// One compiled engine: the rules it could compile, its groups, and what it had to drop.
@@ -605,14 +605,14 @@ impl PolicySet {
 
     /// How the evaluations of this set went so far, over every worker that is done, and the
     /// first error the VM gave (the reason for a fallback to the interpreter).
-    pub fn engine_stats(&self) -> (super::engine::EvalStats, Option<String>) {
+    pub fn engine_stats(&self) -> (super::stats::EvalStats, Option<String>) {
         let guard = self.engine_stats.lock().unwrap_or_else(|e| e.into_inner());
         (guard.0, guard.1.clone())
     }
 
     pub(crate) fn record_engine_stats(
         &self,
-        stats: &super::engine::EvalStats,
+        stats: &super::stats::EvalStats,
         vm_error: Option<String>,
     ) {
         let mut guard = self.engine_stats.lock().unwrap_or_else(|e| e.into_inner());

@@ -27,20 +27,42 @@ struct FindingDiagnostic<'a> {
     span: SourceSpan,
 }
 
+/// The source a finding is shown with, and its span in it: the whole file, or for rules about
+/// secret values only the finding's lines, masked.
+fn snippet_of(finding: &Finding) -> (Snippet<'_>, SourceSpan) {
+    let file = &*finding.file;
+    if is_secret_rule(&finding.rule) {
+        Snippet::masked(
+            &file.path,
+            &file.text,
+            &file.lines,
+            finding.span,
+            finding.rule.input,
+        )
+    } else {
+        Snippet::file(&file.path, &file.text, &file.lines, finding.span)
+    }
+}
+
+/// The lines the human report shows for a finding, `context` lines either side, as (line
+/// number, text): the same source, with the same masking, as the diagnostics (the HTML report
+/// uses it).
+pub fn snippet_lines(finding: &Finding, context: usize) -> Vec<(u32, String)> {
+    let (snippet, span) = snippet_of(finding);
+    let Ok(contents) = snippet.read_span(&span, context, context) else {
+        return Vec::new();
+    };
+    let first = contents.line() as u32 + 1;
+    String::from_utf8_lossy(contents.data())
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (first + i as u32, l.to_string()))
+        .collect()
+}
+
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding) -> Self {
-        let file = &*finding.file;
-        let (snippet, span) = if is_secret_rule(&finding.rule) {
-            Snippet::masked(
-                &file.path,
-                &file.text,
-                &file.lines,
-                finding.span,
-                finding.rule.input,
-            )
-        } else {
-            Snippet::file(&file.path, &file.text, &file.lines, finding.span)
-        };
+        let (snippet, span) = snippet_of(finding);
         FindingDiagnostic {
             finding,
             snippet,

@@ -1,9 +1,11 @@
 //! Reports: one emitter per format. They render findings and problems; they never re-parse.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod merge;
+pub mod oscal;
 pub mod sarif;
 pub mod table;
 
@@ -59,6 +61,10 @@ pub enum Format {
     Sarif,
     Json,
     Junit,
+    /// OSCAL assessment results (JSON).
+    Oscal,
+    /// One self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -69,6 +75,8 @@ impl Format {
             "sarif" => Some(Format::Sarif),
             "json" => Some(Format::Json),
             "junit" => Some(Format::Junit),
+            "oscal" => Some(Format::Oscal),
+            "html" => Some(Format::Html),
             _ => None,
         }
     }
@@ -79,6 +87,8 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Json => "json",
             Format::Junit => "junit",
+            Format::Oscal => "oscal",
+            Format::Html => "html",
         }
     }
 }
@@ -92,6 +102,55 @@ pub struct RenderOptions {
     pub links: bool,
     /// Terminal width for wrapping, if known.
     pub width: Option<usize>,
+}
+
+/// The fixed report time used when none is given (`--report-time`, `SOURCE_DATE_EPOCH`), so that
+/// the same inputs give byte-identical OSCAL and HTML reports.
+pub const FIXED_TIME: &str = "1970-01-01T00:00:00Z";
+
+/// What the evidence formats (OSCAL, HTML) and the compliance summary need besides the run.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// `--framework`: the compliance summary keeps only these (empty: all).
+    pub frameworks: Vec<crate::rule::Framework>,
+    /// `--profile`: the SP 800-53 baseline whose coverage is reported.
+    pub profile: Option<crate::compliance::Profile>,
+    /// The report's time, RFC 3339 in UTC (`--report-time`, `SOURCE_DATE_EPOCH`, or [`FIXED_TIME`]).
+    pub time: String,
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence {
+            frameworks: Vec::new(),
+            profile: None,
+            time: FIXED_TIME.to_string(),
+        }
+    }
+}
+
+/// Renders a report with its compliance summary restricted to `--framework`, with the coverage
+/// of `--profile`, and the report time the evidence formats record.
+pub fn render_evidence(
+    format: Format,
+    report: &RunReport,
+    opts: RenderOptions,
+    evidence: &Evidence,
+) -> String {
+    let summary = || {
+        crate::compliance::summarize(&report.rules, &report.findings)
+            .with_profile(evidence.profile)
+            .only(&evidence.frameworks)
+    };
+    match format {
+        Format::Oscal => oscal::render(report, &summary(), evidence),
+        Format::Html => html::render(report, &summary(), evidence),
+        _ if evidence.profile.is_none() => render_for(format, report, opts, &evidence.frameworks),
+        Format::Human => human::render_with(report, opts, &summary()),
+        Format::Table => table::render_with(report, opts, &summary()),
+        Format::Json => json::render_with(report, summary()),
+        Format::Sarif | Format::Junit => render(format, report, opts),
+    }
 }
 
 /// Renders a report with its compliance summary restricted to some frameworks (`--framework`).
@@ -109,7 +168,9 @@ pub fn render_for(
         Format::Human => human::render_with(report, opts, &summary()),
         Format::Table => table::render_with(report, opts, &summary()),
         Format::Json => json::render_with(report, summary()),
-        Format::Sarif | Format::Junit => render(format, report, opts),
+        Format::Sarif | Format::Junit | Format::Oscal | Format::Html => {
+            render(format, report, opts)
+        }
     }
 }
 
@@ -121,5 +182,6 @@ pub fn render(format: Format, report: &RunReport, opts: RenderOptions) -> String
         Format::Sarif => sarif::render(report),
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
+        Format::Oscal | Format::Html => render_evidence(format, report, opts, &Evidence::default()),
     }
 }

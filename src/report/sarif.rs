@@ -179,11 +179,18 @@ fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageStri
     }
 }
 
+/// Per framework, its controls with their catalog titles (`AC-6 Least Privilege, …`).
 fn control_lines(rule: &Rule) -> Vec<(Framework, String)> {
     rule.controls
         .iter()
         .filter(|(_, ids)| !ids.is_empty())
-        .map(|(f, ids)| (*f, ids.join(", ")))
+        .map(|(f, ids)| {
+            let ids: Vec<String> = ids
+                .iter()
+                .map(|id| crate::compliance::titled(*f, id))
+                .collect();
+            (*f, ids.join("; "))
+        })
         .collect()
 }
 
@@ -233,9 +240,16 @@ fn help_markdown(rule: &Rule) -> String {
     }
     let controls = control_lines(rule);
     if !controls.is_empty() {
-        s.push_str("\n\n## Controls\n\n| Framework | Controls |\n|---|---|");
-        for (f, ids) in &controls {
-            s.push_str(&format!("\n| {} | {ids} |", f.title()));
+        s.push_str("\n\n## Controls\n\n| Framework | Control | Title |\n|---|---|---|");
+        for (f, ids) in &rule.controls {
+            for id in ids {
+                let title = crate::compliance::control_title(*f, id).unwrap_or("");
+                s.push_str(&format!(
+                    "\n| {} | {id} | {} |",
+                    f.title(),
+                    title.replace('|', "\\|")
+                ));
+            }
         }
     }
     if !rule.related.is_empty() {

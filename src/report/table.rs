@@ -194,7 +194,104 @@ pub fn compliance_table(summary: &ComplianceSummary, opts: RenderOptions) -> Str
             Cell::new(listed),
         ]);
     }
-    format!("Compliance\n{t}\n")
+    let mut out = if summary.frameworks.is_empty() {
+        String::new()
+    } else {
+        format!("Compliance\n{t}\n")
+    };
+    if let Some(b) = &summary.baseline {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&baseline_table(b, opts));
+    }
+    out
+}
+
+/// The coverage of an SP 800-53 baseline (`--profile`).
+pub fn baseline_table(b: &compliance::BaselineCoverage, opts: RenderOptions) -> String {
+    let mut t = new_table(opts);
+    t.set_header(header(
+        &[
+            "Baseline",
+            "Controls",
+            "Checked",
+            "Failing",
+            "Passing",
+            "Not checked",
+        ],
+        opts,
+    ));
+    t.add_row(vec![
+        Cell::new(b.title),
+        num(b.controls),
+        num(b.checked),
+        num(b.failing),
+        num(b.passing),
+        num(b.not_checked),
+    ]);
+    let mut out = format!("Baseline coverage ({})\n{t}\n", b.profile);
+    let list = |ids: &[String]| {
+        ids.iter()
+            .map(|id| crate::compliance::titled(crate::rule::Framework::Nist80053, id))
+            .collect::<Vec<_>>()
+    };
+    for (label, ids) in [
+        ("Failing", &b.failing_controls),
+        ("Passing", &b.passing_controls),
+    ] {
+        if !ids.is_empty() {
+            out.push_str(&format!("{label}:\n"));
+            for line in list(ids) {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "Not checked ({}): outside what a static check of configuration files shows, or not yet covered by a rule (docs/controls.md)\n",
+        b.not_checked
+    ));
+    out
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The failing controls of each framework with their catalog titles and finding counts (the
+/// human report, after the compliance table).
+pub fn failing_controls(summary: &ComplianceSummary) -> String {
+    let mut out = String::new();
+    for s in &summary.frameworks {
+        let failing: Vec<_> = s
+            .controls
+            .iter()
+            .filter(|c| c.status == ControlState::Failing)
+            .collect();
+        if failing.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("Failing controls: {}\n", s.title));
+        for c in failing {
+            out.push_str(&format!(
+                "  {:<10} {} ({} {})\n",
+                c.id,
+                shorten(c.title.as_deref().unwrap_or("(not in the catalog)"), 90),
+                c.findings,
+                if c.findings == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                }
+            ));
+        }
+    }
+    out
 }
 
 /// The summary the human report ends with: findings per rule, totals, and compliance.
@@ -227,6 +324,11 @@ pub fn summary(report: &RunReport, opts: RenderOptions, compliance: &ComplianceS
     if !compliance.is_empty() {
         out.push('\n');
         out.push_str(&compliance_table(compliance, opts));
+        let failing = failing_controls(compliance);
+        if !failing.is_empty() {
+            out.push('\n');
+            out.push_str(&failing);
+        }
     }
     out
 }

@@ -321,8 +321,13 @@ pub fn catalogs() -> BTreeMap<Framework, Catalog> {
             .map(|(id, t)| Control {
                 id: (*id).into(),
                 title: (*t).into(),
+                oscal_id: None,
+                group: None,
+                baselines: Vec::new(),
             })
             .collect(),
+        withdrawn: Vec::new(),
+        catalog: None,
     };
     [
         cat(Framework::Nist80053, "NIST SP 800-53 rev5 (test subset)", &[
