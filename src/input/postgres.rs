@@ -11,15 +11,17 @@ mod apply;
 mod lex;
 mod model;
 mod node;
+mod recover;
 mod stmt;
 mod tables;
 
-use super::span::{Pos, Span};
+use super::span::Span;
 use super::{Document, InputType, Loaded, Problem, SourceFile};
 use lex::{Kind, Piece, Tok, starts_with_words};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use std::sync::Arc;
+use recover::Verdict;
 use stmt::Stmt;
 
 /// How the statements of a file fared (for corpus statistics and tests).
@@ -38,6 +40,19 @@ pub struct SqlStats {
 /// Loads one `.sql` file as one schema document.
 pub fn load(file: &Arc<SourceFile>) -> Loaded {
     load_with_stats(file).0
+}
+
+/// The byte ranges `[start, end)` of the statements of a PostgreSQL file, as runeguard splits
+/// them (psql meta-commands and `COPY` data left out; the `;` excluded). For benchmarks and
+/// the oracle scripts (`examples/sql_frontends.rs`).
+pub fn statement_ranges(src: &str) -> Vec<(usize, usize)> {
+    lex::split(src)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Stmt { start, end, .. } => Some((start, end)),
+            Piece::Meta { .. } => None,
+        })
+        .collect()
 }
 
 /// Statement kinds the model is built from: when one of them cannot be parsed, the file is
@@ -133,6 +148,25 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
     {
         put(u, "ROLE");
         as_user = true;
+    }
+    // ALTER USER is ALTER ROLE in PostgreSQL (sqlparser reads another dialect's ALTER USER)
+    if let (Some(a), Some(u)) = (word(0), word(1))
+        && a.is(src, "ALTER")
+        && u.is(src, "USER")
+        && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
+    {
+        put(u, "ROLE");
+    }
+    // generated columns `GENERATED ALWAYS AS (expr) VIRTUAL` (PostgreSQL 18): read as STORED,
+    // which the model does not tell apart
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if t.is(src, "VIRTUAL") && i > 0 && toks[i - 1].kind == Kind::RParen {
+                put(t, "STORED ");
+            }
+        }
     }
     // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
     // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
@@ -295,6 +329,32 @@ fn error_location(msg: &str) -> (String, Option<(u32, u32)>) {
 
 /// Loads a file and counts how its statements fared.
 pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
+    // the parsers recurse on nested expressions and joins: give them room on any thread
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file))
+}
+
+const STACK_RED_ZONE: usize = 4 << 20;
+const STACK_SIZE: usize = 32 << 20;
+/// Statements nested deeper than this (parentheses) are not given to squawk, whose parser has
+/// no recursion limit of its own; sqlparser's limit (50) stops it first anyway.
+const MAX_NESTING: usize = 200;
+
+fn nesting(toks: &[Tok]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for t in toks {
+        match t.kind {
+            Kind::LParen => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Kind::RParen => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     let src = file.text.as_str();
     let lines = &file.lines;
     let dialect = PostgreSqlDialect {};
@@ -388,121 +448,186 @@ fn parse_and_apply(
             for s in &statements {
                 apply::apply(ctx, st, s, as_user);
             }
+            recover::view(ctx, st);
             return Outcome::Parsed;
         }
         Err(e) => e,
     };
     let label = kind_label(src, toks);
-    if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
-        let ranges = tables::action_ranges(st);
-        let name_end = ranges.first().map_or(toks.len(), |r| r.0);
-        if ranges.len() > 1 {
-            let mut outcome = Outcome::Parsed;
-            for &(a, b) in &ranges {
-                let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else {
-                    continue;
-                };
-                let mut sub: Vec<Tok> = toks[..name_end].to_vec();
-                sub.extend_from_slice(&toks[a..=b]);
-                let sub_st = Stmt {
-                    src,
-                    lines: st.lines,
-                    start,
-                    end: last.end,
-                    toks: &sub,
-                };
-                let prefix_end = toks
-                    .get(name_end.saturating_sub(1))
-                    .map_or(start, |t| t.end);
-                let text = format!(
-                    "{} {}",
-                    src.get(start..prefix_end).unwrap_or(""),
-                    src.get(first.start..last.end).unwrap_or("")
-                );
-                match parse(dialect, &text) {
-                    Ok(statements) => {
-                        for s in &statements {
-                            apply::apply(ctx, &sub_st, s, false);
-                        }
-                    }
-                    Err(e) => {
-                        let (msg, _) = error_location(&e);
-                        let pos = st.lines.pos_at_offset(src, first.start);
-                        if is_modelled_action(src, &toks[a..=b]) {
-                            problems.push(Problem::error(
-                                &file.path,
-                                Some(pos),
-                                format!("cannot parse ALTER TABLE action: {msg}"),
-                            ));
-                            outcome = Outcome::Failed;
-                        } else {
-                            problems.push(Problem::note(
-                                &file.path,
-                                Some(pos),
-                                format!("ALTER TABLE action skipped: not modelled ({msg})"),
-                            ));
-                            if matches!(outcome, Outcome::Parsed) {
-                                outcome = Outcome::Skipped;
-                            }
-                        }
-                    }
-                }
-            }
-            return outcome;
+    // sqlparser cannot read it: PostgreSQL's grammar (squawk) says whether it is valid
+    let verdict = if nesting(toks) > MAX_NESTING {
+        let (message, _) = error_location(&err);
+        Verdict::Invalid { message, offset: 0 }
+    } else {
+        match recover::verdict(src.get(start..st.end).unwrap_or("")) {
+            Verdict::Valid => Verdict::Valid,
+            // psql variables (`:name`) read as names, as for sqlparser
+            Verdict::Invalid { .. } => recover::verdict(&sql),
         }
-        if !ranges
-            .first()
-            .is_some_and(|&(a, b)| is_modelled_action(src, &toks[a..=b.min(toks.len() - 1)]))
-        {
-            let (msg, _) = error_location(&err);
-            let pos = st.lines.pos_at_offset(src, start);
-            problems.push(Problem::note(
+    };
+    if let Verdict::Invalid { message, offset } = verdict {
+        let pos = st.lines.pos_at_offset(src, start + offset);
+        if is_modelled(src, toks) {
+            problems.push(Problem::error(
                 &file.path,
                 Some(pos),
-                format!("ALTER TABLE statement skipped: not modelled ({msg})"),
+                format!("syntax error in {label} statement: {message}"),
             ));
-            return Outcome::Skipped;
+            return Outcome::Failed;
         }
-    }
-    let (msg, at) = error_location(&err);
-    if is_modelled(src, toks) {
-        let pos = at.map_or_else(
-            || st.lines.pos_at_offset(src, start),
-            |(l, c)| chunk_pos(file, start, l, c),
-        );
-        problems.push(Problem::error(
-            &file.path,
-            Some(pos),
-            format!("cannot parse {label} statement: {msg}"),
-        ));
-        Outcome::Failed
-    } else {
-        let pos = st.lines.pos_at_offset(src, start);
-        let what = if label == "DO" {
-            "procedural code is not modelled".to_string()
-        } else {
-            format!("not modelled ({msg})")
-        };
         problems.push(Problem::note(
             &file.path,
             Some(pos),
-            format!("{label} statement skipped: {what}"),
+            format!("{label} statement skipped: syntax error ({message})"),
+        ));
+        return Outcome::Skipped;
+    }
+    // valid PostgreSQL that sqlparser cannot read: the modelled kinds are read from their tokens
+    if recover::grant(ctx, st)
+        || (!is_role_config(src, toks) && recover::alter_role(ctx, st))
+        || recover::comment(ctx, st)
+        || recover::create_function(ctx, st)
+        || recover::view(ctx, st)
+    {
+        return Outcome::Parsed;
+    }
+    if label == "DO" {
+        return do_block(ctx, st, dialect, file, problems);
+    }
+    let (msg, _) = error_location(&err);
+    if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
+        let ranges = tables::action_ranges(st);
+        let name_end = ranges.first().map_or(toks.len(), |r| r.0);
+        let mut outcome = Outcome::Parsed;
+        for &(a, b) in &ranges {
+            let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else {
+                continue;
+            };
+            let mut sub: Vec<Tok> = toks[..name_end].to_vec();
+            sub.extend_from_slice(&toks[a..=b]);
+            let sub_st = Stmt {
+                src,
+                lines: st.lines,
+                start,
+                end: last.end,
+                toks: &sub,
+            };
+            let prefix_end = toks
+                .get(name_end.saturating_sub(1))
+                .map_or(start, |t| t.end);
+            let text = format!(
+                "{} {}",
+                src.get(start..prefix_end).unwrap_or(""),
+                src.get(first.start..last.end).unwrap_or("")
+            );
+            let pos = st.lines.pos_at_offset(src, first.start);
+            match parse(dialect, &text) {
+                Ok(statements) => {
+                    for s in &statements {
+                        apply::apply(ctx, &sub_st, s, false);
+                    }
+                }
+                Err(e) if is_modelled_action(src, &toks[a..=b]) => {
+                    let (msg, _) = error_location(&e);
+                    problems.push(Problem::error(
+                        &file.path,
+                        Some(pos),
+                        format!(
+                            "cannot model ALTER TABLE action: PostgreSQL accepts it, the SQL reader does not ({msg})"
+                        ),
+                    ));
+                    outcome = Outcome::Failed;
+                }
+                Err(_) => {
+                    problems.push(Problem::note(
+                        &file.path,
+                        Some(pos),
+                        "ALTER TABLE action skipped: not modelled (no SQL rule reads it)",
+                    ));
+                    if matches!(outcome, Outcome::Parsed) {
+                        outcome = Outcome::Skipped;
+                    }
+                }
+            }
+        }
+        return outcome;
+    }
+    let pos = st.lines.pos_at_offset(src, start);
+    if is_modelled(src, toks) {
+        problems.push(Problem::error(
+            &file.path,
+            Some(pos),
+            format!(
+                "cannot model {label} statement: PostgreSQL accepts it, the SQL reader does not ({msg})"
+            ),
+        ));
+        Outcome::Failed
+    } else {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            format!("{label} statement skipped: not modelled (no SQL rule reads it)"),
         ));
         Outcome::Skipped
     }
 }
 
-/// The file position of sqlparser's 1-based (line, column) inside a statement starting at `start`.
-fn chunk_pos(file: &SourceFile, start: usize, line: u32, col: u32) -> Pos {
-    let base = file.lines.pos_at_offset(&file.text, start);
-    let col0 = col.saturating_sub(1) as usize;
-    if line <= 1 {
-        file.lines
-            .pos_at_line_col(&file.text, base.line, base.column as usize - 1 + col0)
-    } else {
-        file.lines
-            .pos_at_line_col(&file.text, base.line + line - 1, col0)
+/// A `DO` block: the plain SQL statements of its PL/pgSQL body (`CREATE ROLE` under `IF NOT
+/// EXISTS`, `GRANT` …) are read and applied as if they ran; dynamic `EXECUTE` is not modelled
+/// (a note says so).
+fn do_block(
+    ctx: &mut apply::Ctx,
+    st: &Stmt,
+    dialect: &PostgreSqlDialect,
+    file: &SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Outcome {
+    let src = st.src;
+    let pos = st.lines.pos_at_offset(src, st.start);
+    let Some((ranges, dynamic)) = recover::do_block_statements(src, st.start, st.end) else {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            "DO statement skipped: its body is not PL/pgSQL written in dollar quotes, so its statements cannot be read",
+        ));
+        return Outcome::Skipped;
+    };
+    let mut outcome = Outcome::Parsed;
+    for (a, b) in ranges {
+        for piece in lex::split(src.get(a..b).unwrap_or("")) {
+            let Piece::Stmt { start, end, toks } = piece else {
+                continue;
+            };
+            let toks: Vec<Tok> = toks
+                .into_iter()
+                .map(|t| Tok {
+                    start: t.start + a,
+                    end: t.end + a,
+                    ..t
+                })
+                .collect();
+            let sub = Stmt {
+                src,
+                lines: st.lines,
+                start: start + a,
+                end: end + a,
+                toks: &toks,
+            };
+            if let Outcome::Failed = parse_and_apply(ctx, &sub, dialect, file, problems) {
+                outcome = Outcome::Failed;
+            }
+        }
     }
+    if dynamic > 0 {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            format!(
+                "DO statement: {dynamic} dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
+            ),
+        ));
+    }
+    outcome
 }
 
 #[cfg(test)]
