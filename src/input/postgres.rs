@@ -494,6 +494,11 @@ fn parse_and_apply(
     if label == "DO" {
         return do_block(ctx, st, dialect, file, problems);
     }
+    if starts_with_words(src, toks, &["CREATE", "SCHEMA"])
+        && let Some(outcome) = schema_elements(ctx, st, dialect, file, problems)
+    {
+        return outcome;
+    }
     let (msg, _) = error_location(&err);
     if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
         let ranges = tables::action_ranges(st);
@@ -572,6 +577,114 @@ fn parse_and_apply(
     }
 }
 
+/// `CREATE SCHEMA s [AUTHORIZATION r] CREATE TABLE … CREATE VIEW … GRANT …`: the schema, then
+/// each element as its own statement, created in the new schema. None when there are no elements.
+fn schema_elements(
+    ctx: &mut apply::Ctx,
+    st: &Stmt,
+    dialect: &PostgreSqlDialect,
+    file: &SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Option<Outcome> {
+    let (src, toks) = (st.src, st.toks);
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    for (i, t) in toks.iter().enumerate().skip(2) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth = depth.saturating_sub(1),
+            Kind::Word if depth == 0 && (t.is(src, "CREATE") || t.is(src, "GRANT")) => {
+                starts.push(i)
+            }
+            _ => {}
+        }
+    }
+    let first = *starts.first()?;
+    let sub = |a: usize, b: usize| Stmt {
+        src,
+        lines: st.lines,
+        start: toks[a].start,
+        end: toks[b - 1].end,
+        toks: &toks[a..b],
+    };
+    let head = sub(0, first);
+    let mut outcome = parse_and_apply(ctx, &head, dialect, file, problems);
+    let schema = {
+        let mut k = 2;
+        if toks.get(k).is_some_and(|t| t.is(src, "IF")) {
+            k += 3;
+        }
+        match toks.get(k) {
+            Some(t) if t.is(src, "AUTHORIZATION") => toks.get(k + 1).map(|r| head.tok_ident(r)),
+            Some(t) => Some(head.tok_ident(t)),
+            None => None,
+        }
+    };
+    let new_default = schema.unwrap_or_else(|| ctx.default_schema.clone());
+    let saved = std::mem::replace(&mut ctx.default_schema, new_default);
+    for (n, &a) in starts.iter().enumerate() {
+        let b = starts.get(n + 1).copied().unwrap_or(toks.len());
+        if let Outcome::Failed = parse_and_apply(ctx, &sub(a, b), dialect, file, problems) {
+            outcome = Outcome::Failed;
+        }
+    }
+    ctx.default_schema = saved;
+    Some(outcome)
+}
+
+/// The statements of a PL/pgSQL body found from its tokens, when squawk cannot read the body:
+/// in each `;`-separated piece, the DDL that starts it or follows `BEGIN`, `THEN`, `ELSE` or
+/// `LOOP` (the start of a plain SQL statement in PL/pgSQL), and the count of dynamic `EXECUTE`.
+fn body_statements(st: &Stmt) -> Option<(Vec<(usize, usize)>, usize)> {
+    let src = st.src;
+    let body = st.toks.iter().find(|t| t.kind == Kind::Str)?;
+    let text = body.text(src);
+    if !text.starts_with('$') {
+        return None;
+    }
+    let tag = text[1..].find('$').map(|n| n + 2)?;
+    let (a, b) = (body.start + tag, body.end.checked_sub(tag)?);
+    if a > b {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut dynamic = 0;
+    for piece in lex::split(src.get(a..b)?) {
+        let Piece::Stmt { end, toks, .. } = piece else {
+            continue;
+        };
+        let mut depth = 0usize;
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let starts = depth == 0
+                && (i == 0
+                    || ["BEGIN", "THEN", "ELSE", "LOOP"]
+                        .iter()
+                        .any(|k| toks[i - 1].is(&src[a..b], k)));
+            if !starts {
+                continue;
+            }
+            let w = t.text(&src[a..b]);
+            if w.eq_ignore_ascii_case("EXECUTE") {
+                dynamic += 1;
+                break;
+            }
+            if ["CREATE", "ALTER", "GRANT", "REVOKE", "DROP", "COMMENT"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+            {
+                ranges.push((a + t.start, a + end));
+                break;
+            }
+        }
+    }
+    Some((ranges, dynamic))
+}
+
 /// A `DO` block: the plain SQL statements of its PL/pgSQL body (`CREATE ROLE` under `IF NOT
 /// EXISTS`, `GRANT` …) are read and applied as if they ran; dynamic `EXECUTE` is not modelled
 /// (a note says so).
@@ -584,7 +697,8 @@ fn do_block(
 ) -> Outcome {
     let src = st.src;
     let pos = st.lines.pos_at_offset(src, st.start);
-    let Some((ranges, dynamic)) = recover::do_block_statements(src, st.start, st.end) else {
+    let found = recover::do_block_statements(src, st.start, st.end).or_else(|| body_statements(st));
+    let Some((ranges, dynamic)) = found else {
         problems.push(Problem::note(
             &file.path,
             Some(pos),
