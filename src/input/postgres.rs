@@ -168,6 +168,37 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
             }
         }
     }
+    // constraint and column options that change nothing the model holds: temporal keys
+    // `(a, b WITHOUT OVERLAPS)` and `(a, PERIOD b)` (PostgreSQL 18), `NO INHERIT`,
+    // `[NOT] ENFORCED`, `COMPRESSION method`
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        let blank = |t: &Tok| " ".repeat(t.end - t.start);
+        for (i, t) in toks.iter().enumerate() {
+            let next = toks.get(i + 1);
+            let prev = i.checked_sub(1).map(|p| &toks[p]);
+            if (t.is(src, "WITHOUT") && next.is_some_and(|n| n.is(src, "OVERLAPS")))
+                || (t.is(src, "NO") && next.is_some_and(|n| n.is(src, "INHERIT")))
+                || (t.is(src, "COMPRESSION") && next.is_some_and(|n| n.kind == Kind::Word))
+            {
+                put(t, &blank(t));
+                if let Some(n) = next {
+                    put(n, &blank(n));
+                }
+            } else if t.is(src, "PERIOD")
+                && prev.is_some_and(|p| p.kind == Kind::Comma)
+                && next.is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                put(t, &blank(t));
+            } else if t.is(src, "ENFORCED") {
+                put(t, &blank(t));
+                if let Some(p) = prev.filter(|p| p.is(src, "NOT")) {
+                    put(p, &blank(p));
+                }
+            }
+        }
+    }
     // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
     // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
     let proc_at = if word(1).is_some_and(|t| t.is(src, "OR")) {
