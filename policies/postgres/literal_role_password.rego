@@ -36,6 +36,16 @@ deny contains finding if {
 	}
 }
 
+# a role dropped later in the file: the password is still written in it (and in its history)
+deny contains finding if {
+	some name, r in input.dropped_roles
+	r.password.literal == true
+	finding := {
+		"msg": sprintf("%s %q is given a literal password%s in the schema (the role is dropped later, the password stays in the file)", [r.kind, name, hashed(r.password)]),
+		"path": ["dropped_roles", name, "password"],
+	}
+}
+
 hashed(p) := " verifier (MD5/SCRAM)" if p.hashed == true
 
 hashed(p) := "" if p.hashed != true

@@ -85,9 +85,9 @@ fn privileges(p: &Privileges) -> Vec<String> {
     }
 }
 
-/// The columns of column privileges (`SELECT (a, b)`), folded.
-fn privilege_columns(p: &Privileges) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Column privileges (`SELECT (a, b)`): each privilege given on columns, with its columns.
+fn privilege_columns(p: &Privileges) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
     if let Privileges::Actions(actions) = p {
         for a in actions {
             if let Action::Insert { columns: Some(c) }
@@ -95,11 +95,7 @@ fn privilege_columns(p: &Privileges) -> Vec<String> {
             | Action::Select { columns: Some(c) }
             | Action::Update { columns: Some(c) } = a
             {
-                for name in c.iter().map(ident) {
-                    if !out.contains(&name) {
-                        out.push(name);
-                    }
-                }
+                out.push((action_name(a), c.iter().map(ident).collect()));
             }
         }
     }

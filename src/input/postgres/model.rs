@@ -150,8 +150,9 @@ pub(crate) struct Grant {
     pub action: &'static str,
     /// Lower-case privilege names (`select`, `update`, `all`...).
     pub privileges: Vec<String>,
-    /// The columns of column privileges (`GRANT SELECT (a, b) ON t`); empty for the whole object.
-    pub columns: Vec<String>,
+    /// Column privileges (`GRANT SELECT (a, b), UPDATE (b) ON t`): each privilege given on
+    /// columns only, with its columns; the other privileges apply to the whole object.
+    pub columns: Vec<(String, Vec<String>)>,
     /// `table`, `schema`, `sequence`, `function`, `procedure`, `routine`, `database`,
     /// `all_tables_in_schema`, `all_sequences_in_schema`, `all_functions_in_schema`, `type`...
     pub object_type: String,
@@ -547,7 +548,11 @@ fn grant_node(g: &Grant) -> Node {
         .put("objects", Node::strings(&g.objects, g.focus));
     o.put("grantees", Node::strings(&g.grantees, g.focus));
     if !g.columns.is_empty() {
-        o.put("columns", Node::strings(&g.columns, g.focus));
+        let mut cols = Obj::new(g.focus, g.focus);
+        for (p, c) in &g.columns {
+            cols.put(p, Node::strings(c, g.focus));
+        }
+        o.put("columns", cols.build());
     }
     o.val("with_grant_option", g.with_grant_option)
         .val("default_privileges", g.default_privileges);

@@ -142,19 +142,18 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
     let mut columns = Vec::new();
     for (a, b) in st.comma_split(i, privs_end) {
         let mut words = Vec::new();
+        let mut cols = Vec::new();
         let mut j = a;
         while j <= b {
             let t = &st.toks[j];
             if t.kind == Kind::LParen {
                 let close = st.closing(j).unwrap_or(b).min(b);
-                for c in &st.toks[j + 1..close] {
-                    if matches!(c.kind, Kind::Word | Kind::Quoted) {
-                        let name = st.tok_ident(c);
-                        if !columns.contains(&name) {
-                            columns.push(name);
-                        }
-                    }
-                }
+                cols.extend(
+                    st.toks[j + 1..close]
+                        .iter()
+                        .filter(|c| matches!(c.kind, Kind::Word | Kind::Quoted))
+                        .map(|c| st.tok_ident(c)),
+                );
                 j = close + 1;
                 continue;
             }
@@ -162,11 +161,15 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
             j += 1;
         }
         let p = words.join(" ");
-        privileges.push(match p.as_str() {
+        let p = match p.as_str() {
             "all privileges" => "all".to_string(),
             "temp" => "temporary".to_string(),
             _ => p,
-        });
+        };
+        if !cols.is_empty() {
+            columns.push((p.clone(), cols));
+        }
+        privileges.push(p);
     }
     let (object_type, objects) = match on {
         None => ("role".to_string(), std::mem::take(&mut privileges)),
