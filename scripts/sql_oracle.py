@@ -182,7 +182,7 @@ def expected_acls(model, tables):
         if g["object_type"] == "table":
             objs = g["objects"]
         elif g["object_type"] == "all_tables_in_schema":
-            objs = [t for t in tables if t.rsplit(".", 1)[0] in g["objects"]]
+            objs = g.get("current_tables", [])
         else:
             continue
         columns = g.get("columns", {})
@@ -221,6 +221,10 @@ def compare(model, cat, baseline_roles):
     for n in sorted(set(mt) & set(ct)):
         m, c = mt[n], ct[n]
         mcols = m["columns"]
+        parent = (m.get("partition_of") or {}).get("parent")
+        if not mcols and parent in mt:
+            # a partition has its parent's columns (the model keeps them on the parent)
+            mcols = mt[parent]["columns"]
         ccols = {x["name"]: x for x in (c["columns"] or [])}
         if mcols or not m.get("like_or_as"):
             for x in sorted(set(mcols) - set(ccols)):

@@ -250,7 +250,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
         }),
         Statement::Grant(g) => {
             let (object_type, objects) = grant_objects(ctx, &g.objects);
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action: "grant",
                 privileges: privileges(&g.privileges),
                 columns: privilege_columns(&g.privileges),
@@ -260,13 +260,14 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 with_grant_option: g.with_grant_option,
                 default_privileges: false,
                 for_roles: Vec::new(),
+                current_tables: None,
                 span: whole,
                 focus,
             });
         }
         Statement::Revoke(r) => {
             let (object_type, objects) = grant_objects(ctx, &r.objects);
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action: "revoke",
                 privileges: privileges(&r.privileges),
                 columns: privilege_columns(&r.privileges),
@@ -276,6 +277,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 with_grant_option: false,
                 default_privileges: false,
                 for_roles: Vec::new(),
+                current_tables: None,
                 span: whole,
                 focus,
             });
@@ -325,7 +327,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             };
             let ot = object_type.to_string().to_lowercase();
             let ot = ot.trim_end_matches('s');
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action,
                 privileges: privileges(p),
                 columns: privilege_columns(p),
@@ -344,6 +346,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 with_grant_option: wgo,
                 default_privileges: true,
                 for_roles,
+                current_tables: None,
                 span: whole,
                 focus,
             });

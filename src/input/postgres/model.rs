@@ -163,6 +163,9 @@ pub(crate) struct Grant {
     pub default_privileges: bool,
     /// `ALTER DEFAULT PRIVILEGES FOR ROLE r`: the roles whose future objects it applies to.
     pub for_roles: Vec<String>,
+    /// `ON ALL TABLES IN SCHEMA s`: the tables and views of those schemas the file has created
+    /// when the statement runs (those it applies to; later ones are not affected).
+    pub current_tables: Option<Vec<String>>,
     pub span: Span,
     pub focus: Span,
 }
@@ -311,6 +314,28 @@ impl Schema {
             }
         };
         &mut self.tables[i]
+    }
+
+    /// Adds a GRANT/REVOKE; `ALL TABLES IN SCHEMA` is resolved to the tables it reaches now.
+    pub fn push_grant(&mut self, mut g: Grant) {
+        if g.object_type == "all_tables_in_schema" && !g.default_privileges {
+            let in_schema = |name: &str| {
+                g.objects
+                    .iter()
+                    .any(|s| name.rsplit_once('.').is_some_and(|(n, _)| n == s))
+            };
+            let mut tables: Vec<String> = self
+                .tables
+                .iter()
+                .filter(|t| t.created && !t.temporary)
+                .map(|t| t.name.clone())
+                .chain(self.views.iter().map(|v| v.name.clone()))
+                .filter(|n| in_schema(n))
+                .collect();
+            tables.sort();
+            g.current_tables = Some(tables);
+        }
+        self.grants.push(g);
     }
 
     pub fn role_or_stub(&mut self, name: &str, span: Span, focus: Span) -> &mut Role {
@@ -558,6 +583,9 @@ fn grant_node(g: &Grant) -> Node {
         .val("default_privileges", g.default_privileges);
     if !g.for_roles.is_empty() {
         o.put("for_roles", Node::strings(&g.for_roles, g.focus));
+    }
+    if let Some(t) = &g.current_tables {
+        o.put("current_tables", Node::strings(t, g.focus));
     }
     o.build()
 }

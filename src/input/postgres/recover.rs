@@ -183,7 +183,7 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
         .collect();
     let with_grant_option = !revoke
         && tail.is_some_and(|w| is(st, w, "WITH") && (is(st, w + 1, "GRANT") || is(st, w + 1, "ADMIN")));
-    ctx.schema.grants.push(Grant {
+    ctx.schema.push_grant(Grant {
         action: if revoke { "revoke" } else { "grant" },
         privileges,
         columns,
@@ -193,6 +193,7 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
         with_grant_option,
         default_privileges: false,
         for_roles: Vec::new(),
+                current_tables: None,
         span: st.whole(),
         focus: st.focus(),
     });
@@ -310,7 +311,7 @@ pub(crate) fn alter_role(ctx: &mut Ctx, st: &Stmt) -> bool {
             .into_iter()
             .filter_map(|(a, b)| role_at(st, a, b))
             .collect();
-        ctx.schema.grants.push(Grant {
+        ctx.schema.push_grant(Grant {
             action: if is(st, 3, "ADD") { "grant" } else { "revoke" },
             privileges: Vec::new(),
             columns: Vec::new(),
@@ -320,6 +321,7 @@ pub(crate) fn alter_role(ctx: &mut Ctx, st: &Stmt) -> bool {
             with_grant_option: false,
             default_privileges: false,
             for_roles: Vec::new(),
+                current_tables: None,
             span: whole,
             focus,
         });
