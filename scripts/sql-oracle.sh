@@ -9,8 +9,13 @@
 # Needs PostgreSQL's server binaries (Debian: apt-get install -y postgresql), psql, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus="$(realpath "${1:-../shared/corpus/sql}")"
-[ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
+corpus="${1:-../shared/corpus/sql}"
+if [ -d "$corpus" ]; then
+    corpus="$(realpath "$corpus")"
+else
+    echo "no corpus at $corpus: only tests/data/sql-oracle is compared"
+    corpus=""
+fi
 pgbin="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$pgbin/initdb" ] || { echo "no PostgreSQL server binaries (set PGBIN or apt-get install postgresql)" >&2; exit 2; }
 
@@ -42,7 +47,9 @@ echo "== tests/data/sql-oracle"
 python3 scripts/sql_oracle.py "$(realpath tests/data/sql-oracle)" --host "$tmp" --psql "$pgbin/psql" \
     --runeguard "$bin" || rc=$?
 # the real-world corpus (the PostgreSQL regression suite's files fail on purpose: left out)
-echo "== $corpus"
-python3 scripts/sql_oracle.py "$corpus" --host "$tmp" --psql "$pgbin/psql" --runeguard "$bin" \
-    --skip postgres-regression-ddl "${@:2}" || rc=$?
+if [ -n "$corpus" ]; then
+    echo "== $corpus"
+    python3 scripts/sql_oracle.py "$corpus" --host "$tmp" --psql "$pgbin/psql" --runeguard "$bin" \
+        --skip postgres-regression-ddl "${@:2}" || rc=$?
+fi
 exit $rc

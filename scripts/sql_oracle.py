@@ -226,11 +226,10 @@ def compare(model, cat, baseline_roles):
             # a partition has its parent's columns (the model keeps them on the parent)
             mcols = mt[parent]["columns"]
         ccols = {x["name"]: x for x in (c["columns"] or [])}
-        if mcols or not m.get("like_or_as"):
-            for x in sorted(set(mcols) - set(ccols)):
-                yield ("column", f"{n}.{x}", "in the model, not in PostgreSQL")
-            for x in sorted(set(ccols) - set(mcols)):
-                yield ("column", f"{n}.{x}", "in PostgreSQL, not in the model")
+        for x in sorted(set(mcols) - set(ccols)):
+            yield ("column", f"{n}.{x}", "in the model, not in PostgreSQL")
+        for x in sorted(set(ccols) - set(mcols)):
+            yield ("column", f"{n}.{x}", "in PostgreSQL, not in the model")
         for x in sorted(set(mcols) & set(ccols)):
             a, b = norm_type(mcols[x]["type"]), norm_type(ccols[x]["type"])
             if a != b:

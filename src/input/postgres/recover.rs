@@ -12,7 +12,7 @@ use squawk_syntax::ast::{self, AstNode};
 
 /// PostgreSQL's verdict on a statement, as far as its grammar goes.
 pub(crate) enum Verdict {
-    /// The grammar accepts it; the name of the statement kind (squawk's node kind).
+    /// The grammar accepts it.
     Valid,
     /// A syntax error: squawk's message and the byte offset (in the statement) it points at.
     Invalid { message: String, offset: usize },
@@ -92,6 +92,9 @@ fn find_kw(st: &Stmt, from: usize, kws: &[&str]) -> Option<usize> {
 
 /// The parts of the (possibly qualified) name at token `i`, folded; and the index after it.
 fn name_at(st: &Stmt, i: usize) -> (Vec<String>, usize) {
+    if i >= st.toks.len() {
+        return (Vec::new(), i);
+    }
     let end = st.skip_name(i);
     let parts = st.toks[i..end.min(st.toks.len())]
         .iter()
