@@ -18,10 +18,10 @@ mod tables;
 use super::span::Span;
 use super::{Document, InputType, Loaded, Problem, SourceFile};
 use lex::{Kind, Piece, Tok, starts_with_words};
+use recover::Verdict;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use std::sync::Arc;
-use recover::Verdict;
 use stmt::Stmt;
 
 /// How the statements of a file fared (for corpus statistics and tests).

@@ -63,7 +63,9 @@ pub(crate) fn do_block_statements(
         let mapped = body.source_range(r);
         let (a, b) = (usize::from(mapped.start()), usize::from(mapped.end()));
         // the body must be the file's own text (a dollar-quoted body), not an unescaped copy
-        let decoded = body.text().get(usize::from(r.start())..usize::from(r.end()))?;
+        let decoded = body
+            .text()
+            .get(usize::from(r.start())..usize::from(r.end()))?;
         if text.get(a..b)? != decoded {
             return None;
         }
@@ -185,7 +187,9 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
         .filter_map(|(a, b)| role_at(st, a, b))
         .collect();
     let with_grant_option = !revoke
-        && tail.is_some_and(|w| is(st, w, "WITH") && (is(st, w + 1, "GRANT") || is(st, w + 1, "ADMIN")));
+        && tail.is_some_and(|w| {
+            is(st, w, "WITH") && (is(st, w + 1, "GRANT") || is(st, w + 1, "ADMIN"))
+        });
     ctx.schema.push_grant(Grant {
         action: if revoke { "revoke" } else { "grant" },
         privileges,
@@ -196,7 +200,7 @@ pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {
         with_grant_option,
         default_privileges: false,
         for_roles: Vec::new(),
-                current_tables: None,
+        current_tables: None,
         span: st.whole(),
         focus: st.focus(),
     });
@@ -247,7 +251,11 @@ fn grant_objects(ctx: &Ctx, st: &Stmt, i: usize, to: usize) -> (String, Vec<Stri
         .map(|(a, b)| {
             let t = &st.toks[a];
             if !matches!(t.kind, Kind::Word | Kind::Quoted) {
-                return st.src.get(t.start..st.toks[b].end).unwrap_or("").to_string();
+                return st
+                    .src
+                    .get(t.start..st.toks[b].end)
+                    .unwrap_or("")
+                    .to_string();
             }
             let (parts, _) = name_at(st, a);
             if qualified {
@@ -324,7 +332,7 @@ pub(crate) fn alter_role(ctx: &mut Ctx, st: &Stmt) -> bool {
             with_grant_option: false,
             default_privileges: false,
             for_roles: Vec::new(),
-                current_tables: None,
+            current_tables: None,
             span: whole,
             focus,
         });
@@ -382,10 +390,18 @@ pub(crate) fn comment(ctx: &mut Ctx, st: &Stmt) -> bool {
         if t.kind == Kind::Word && next_is_name {
             kind.push(t.text(st.src).to_lowercase());
             k += 1;
-            if !["materialized", "foreign", "event", "access", "text", "operator"]
-                .contains(&kind.last().map(String::as_str).unwrap_or(""))
-                && !(kind.len() == 2 && kind[0] == "text")
-            {
+            let last = kind.last().map(String::as_str).unwrap_or("");
+            let more = [
+                "materialized",
+                "foreign",
+                "event",
+                "access",
+                "text",
+                "operator",
+            ]
+            .contains(&last)
+                || (kind.len() == 2 && kind[0] == "text");
+            if !more {
                 break;
             }
         } else {
@@ -481,8 +497,7 @@ pub(crate) fn create_function(ctx: &mut Ctx, st: &Stmt) -> bool {
             && let Some(l) = st.toks.get(i + 1)
         {
             f.language = Some(st.tok_ident(l).trim_matches('\'').to_string());
-        } else if t.is(st.src, "SECURITY")
-            && (is(st, i + 1, "DEFINER") || is(st, i + 1, "INVOKER"))
+        } else if t.is(st.src, "SECURITY") && (is(st, i + 1, "DEFINER") || is(st, i + 1, "INVOKER"))
         {
             f.security_definer = at(
                 is(st, i + 1, "DEFINER"),
@@ -618,14 +633,15 @@ pub(crate) fn view(ctx: &mut Ctx, st: &Stmt) -> bool {
             if let Some(t) = st.toks.get(i + 2) {
                 v.owner = Some(at(st.tok_ident(t), st.range_focus(i, i + 2)));
             }
-        } else if is(st, i, "RENAME") && is(st, i + 1, "TO") {
-            if let Some(t) = st.toks.get(i + 2) {
-                let new = st.tok_ident(t);
-                v.name = match v.name.rsplit_once('.') {
-                    Some((s, _)) => format!("{s}.{new}"),
-                    None => new,
-                };
-            }
+        } else if is(st, i, "RENAME")
+            && is(st, i + 1, "TO")
+            && let Some(t) = st.toks.get(i + 2)
+        {
+            let new = st.tok_ident(t);
+            v.name = match v.name.rsplit_once('.') {
+                Some((s, _)) => format!("{s}.{new}"),
+                None => new,
+            };
         }
         return true;
     }
@@ -640,7 +656,9 @@ pub(crate) fn view(ctx: &mut Ctx, st: &Stmt) -> bool {
             match opt.as_str() {
                 "security_invoker" => security_invoker = at(value, span),
                 "security_barrier" => security_barrier = at(value, span),
-                "check_option" => check_option = Some(if value { "cascaded" } else { "local" }.to_string()),
+                "check_option" => {
+                    check_option = Some(if value { "cascaded" } else { "local" }.to_string())
+                }
                 _ => {}
             }
         }
@@ -651,16 +669,39 @@ pub(crate) fn view(ctx: &mut Ctx, st: &Stmt) -> bool {
     for w in st.toks[body.min(st.toks.len())..].windows(3) {
         if matches!(w[0].kind, Kind::Word | Kind::Quoted)
             && w[1].is(st.src, "AS")
-            && (w[2].kind == Kind::LParen || w[2].is(st.src, "MATERIALIZED") || w[2].is(st.src, "NOT"))
+            && (w[2].kind == Kind::LParen
+                || w[2].is(st.src, "MATERIALIZED")
+                || w[2].is(st.src, "NOT"))
         {
             ctes.push(st.tok_ident(&w[0]));
         }
     }
     let mut reads: Vec<String> = Vec::new();
     let stop = [
-        "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "WINDOW", "UNION", "EXCEPT", "INTERSECT",
-        "ON", "USING", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "WITH",
-        "OFFSET", "FETCH", "FOR", "RETURNING", "SELECT",
+        "WHERE",
+        "GROUP",
+        "ORDER",
+        "LIMIT",
+        "HAVING",
+        "WINDOW",
+        "UNION",
+        "EXCEPT",
+        "INTERSECT",
+        "ON",
+        "USING",
+        "JOIN",
+        "INNER",
+        "LEFT",
+        "RIGHT",
+        "FULL",
+        "CROSS",
+        "NATURAL",
+        "WITH",
+        "OFFSET",
+        "FETCH",
+        "FOR",
+        "RETURNING",
+        "SELECT",
     ];
     let mut j = body;
     while j < st.toks.len() {
@@ -713,10 +754,18 @@ pub(crate) fn view(ctx: &mut Ctx, st: &Stmt) -> bool {
             j += 1;
         }
     }
-    if let Some(w) = (body..st.toks.len()).rev().find(|&w| {
-        is(st, w, "WITH") && (is(st, w + 1, "CHECK") || is(st, w + 2, "CHECK"))
-    }) {
-        check_option = Some(if is(st, w + 1, "LOCAL") { "local" } else { "cascaded" }.to_string());
+    if let Some(w) = (body..st.toks.len())
+        .rev()
+        .find(|&w| is(st, w, "WITH") && (is(st, w + 1, "CHECK") || is(st, w + 2, "CHECK")))
+    {
+        check_option = Some(
+            if is(st, w + 1, "LOCAL") {
+                "local"
+            } else {
+                "cascaded"
+            }
+            .to_string(),
+        );
     }
     ctx.schema.views.retain(|v| v.name != name);
     ctx.schema.views.push(super::model::View {

@@ -380,7 +380,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA app GRANT SELECT ON TABLES TO 
     let m = &l.documents[0].value;
     let f = &m["functions"][0];
     assert_eq!(
-        (&f["name"], &f["args"], &f["security_definer"], &f["search_path"]),
+        (
+            &f["name"],
+            &f["args"],
+            &f["security_definer"],
+            &f["search_path"]
+        ),
         (
             &serde_json::json!("app.f"),
             &serde_json::json!("m mood, n int"),
@@ -394,14 +399,20 @@ ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA app GRANT SELECT ON TABLES TO 
         m["grants"][0]["columns"],
         serde_json::json!({"select": ["id", "email"], "update": ["email"]})
     );
-    assert_eq!(m["grants"][1]["columns"], serde_json::json!({"all": ["id"]}));
+    assert_eq!(
+        m["grants"][1]["columns"],
+        serde_json::json!({"all": ["id"]})
+    );
     assert_eq!(m["grants"][2]["object_type"], "language");
     assert_eq!(m["grants"][2]["grantees"], serde_json::json!(["public"]));
     assert_eq!(m["grants"][3]["object_type"], "large_object");
     assert_eq!(m["grants"][3]["objects"], serde_json::json!(["1234"]));
     assert_eq!(m["grants"][4]["object_type"], "role");
     assert_eq!(m["grants"][4]["objects"], serde_json::json!(["staff"]));
-    assert_eq!(m["grants"][4]["grantees"], serde_json::json!(["alice", "bob"]));
+    assert_eq!(
+        m["grants"][4]["grantees"],
+        serde_json::json!(["alice", "bob"])
+    );
     assert_eq!(m["roles"]["alice"]["options"]["superuser"], true);
     assert_eq!(m["roles"]["alice"]["password"]["literal"], true);
     assert_eq!(m["grants"][5]["for_roles"], serde_json::json!(["owner"]));
@@ -436,14 +447,18 @@ $$;
     let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(
         messages,
-        ["db/t.sql:1:1: DO statement: 1 dynamic EXECUTE statement(s) not modelled (their text is built at run time)"]
+        [
+            "db/t.sql:1:1: DO statement: 1 dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
+        ]
     );
     assert_eq!((stats.statements, stats.parsed), (1, 1));
 }
 
 #[test]
 fn dropped_roles_keep_their_literal_password() {
-    let m = model("CREATE ROLE tmp LOGIN PASSWORD 'x';\nDROP ROLE tmp;\nCREATE ROLE other;\nDROP ROLE other;");
+    let m = model(
+        "CREATE ROLE tmp LOGIN PASSWORD 'x';\nDROP ROLE tmp;\nCREATE ROLE other;\nDROP ROLE other;",
+    );
     assert!(m["roles"].as_object().is_some_and(|r| r.is_empty()));
     assert_eq!(m["dropped_roles"]["tmp"]["password"]["literal"], true);
     assert!(m["dropped_roles"].get("other").is_none());
@@ -462,7 +477,10 @@ CREATE VIEW w AS SELECT 1 FROM t WITH LOCAL CHECK OPTION;
     let v = &m["views"]["public.v"];
     assert_eq!(v["security_invoker"], false);
     assert_eq!(v["security_barrier"], true);
-    assert_eq!(v["reads"], serde_json::json!(["app.orders", "public.users"]));
+    assert_eq!(
+        v["reads"],
+        serde_json::json!(["app.orders", "public.users"])
+    );
     assert_eq!(m["views"]["public.mv"]["materialized"], true);
     assert_eq!(m["views"]["public.w"]["check_option"], "local");
     assert_eq!(
@@ -485,13 +503,17 @@ CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a * 2) VIRTUAL);
     assert_eq!(m["schemas"]["app"]["authorization"], "owner");
     assert!(m["tables"]["app.t"].is_object());
     assert_eq!(m["grants"][0]["objects"], serde_json::json!(["app.t"]));
-    assert_eq!(m["tables"]["public.p"]["primary_key"], serde_json::json!(["id", "valid"]));
+    assert_eq!(
+        m["tables"]["public.p"]["primary_key"],
+        serde_json::json!(["id", "valid"])
+    );
     assert_eq!(m["tables"]["public.g"]["columns"]["b"]["generated"], true);
 }
 
 #[test]
 fn syntax_errors_point_at_the_error_and_valid_unread_statements_are_notes() {
-    let text = "CREATE TABLE a (id int)\nCREATE TABLE b (id int);\nALTER SEQUENCE s OWNED BY a.id;\n";
+    let text =
+        "CREATE TABLE a (id int)\nCREATE TABLE b (id int);\nALTER SEQUENCE s OWNED BY a.id;\n";
     let (l, stats) = load_str(text);
     let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(
