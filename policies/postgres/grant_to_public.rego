@@ -1,8 +1,10 @@
 # METADATA
 # title: Privileges must not be granted to PUBLIC
 # description: >-
-#   Flags each `GRANT ... TO PUBLIC` on tables, views, sequences, schemas, functions, procedures
-#   or every object of a schema, including `ALTER DEFAULT PRIVILEGES ... GRANT ... TO PUBLIC`.
+#   Flags each `GRANT ... TO PUBLIC` on tables, views, sequences, schemas, functions, procedures,
+#   types, domains, large objects, foreign servers or every object of a schema, column
+#   privileges included (`GRANT SELECT (col)`), and `ALTER DEFAULT PRIVILEGES ... GRANT ... TO
+#   PUBLIC`.
 # custom:
 #   id: SQL-007
 #   name: grant-to-public

@@ -2,8 +2,9 @@
 # title: Role passwords must not be written in the schema
 # description: >-
 #   Flags each role given a password as a string constant in `CREATE ROLE`, `CREATE USER`,
-#   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier). The value is never
-#   read into the model nor printed.
+#   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier), including inside `DO`
+#   blocks and for roles dropped later in the file (the password stays in the file). The value
+#   is never read into the model nor printed.
 # custom:
 #   id: SQL-010
 #   name: literal-role-password
