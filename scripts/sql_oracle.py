@@ -62,6 +62,9 @@ SELECT json_build_object(
   'roles', COALESCE((SELECT json_agg(json_build_object(
       'name', rolname, 'superuser', rolsuper, 'login', rolcanlogin,
       'password', rolpassword IS NOT NULL)) FROM pg_authid WHERE rolname NOT LIKE 'pg\_%'), '[]'),
+  'members', COALESCE((SELECT json_agg(json_build_object(
+      'role', pg_get_userbyid(m.roleid), 'member', pg_get_userbyid(m.member)))
+    FROM pg_auth_members m), '[]'),
   'functions', COALESCE((SELECT json_agg(json_build_object(
       'name', n.nspname || '.' || p.proname, 'secdef', p.prosecdef, 'config', p.proconfig))
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -299,6 +302,19 @@ def compare(model, cat, baseline_roles):
         for f, v in want.items():
             if v != c[f]:
                 yield ("role " + f, n, f"model {v}, PostgreSQL {c[f]}")
+    # role membership (GRANT role TO r, ALTER GROUP … ADD USER) among the roles the files create
+    members = set()
+    for g in model.get("grants", []):
+        if g["object_type"] != "role":
+            continue
+        for r in g["objects"]:
+            for m in g["grantees"]:
+                (members.add if g["action"] == "grant" else members.discard)((r, m))
+    new = set(cr)
+    want = {x for x in members if x[0] in new or x[1] in new}
+    got = {(x["role"], x["member"]) for x in cat["members"] if x["role"] in new or x["member"] in new}
+    for x in sorted(want ^ got):
+        yield ("role membership", f"{x[1]} in {x[0]}", "in the model only" if x in want else "in PostgreSQL only")
     # functions
     mf = collections.defaultdict(list)
     for f in model["functions"]:

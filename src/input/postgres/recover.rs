@@ -127,6 +127,11 @@ fn role_at(st: &Stmt, a: usize, b: usize) -> Option<String> {
     })
 }
 
+/// `GRANT role TO r` / `REVOKE role FROM r`: role membership (no `ON`).
+pub(crate) fn is_role_grant(st: &Stmt) -> bool {
+    (is(st, 0, "GRANT") || is(st, 0, "REVOKE")) && find_kw(st, 1, &["ON"]).is_none()
+}
+
 /// `GRANT` and `REVOKE` in all their forms (object privileges with column lists, every object
 /// type, role membership). Returns false when the statement is not one of them.
 pub(crate) fn grant(ctx: &mut Ctx, st: &Stmt) -> bool {

@@ -369,6 +369,7 @@ GRANT SELECT ON LARGE OBJECT 1234 TO reader;
 ALTER GROUP staff ADD USER alice, bob;
 ALTER USER alice WITH SUPERUSER PASSWORD 'pw';
 ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA app GRANT SELECT ON TABLES TO app;
+GRANT pg_read_all_data, staff TO carol WITH ADMIN OPTION GRANTED BY postgres;
 ";
     let (l, stats) = load_str(text);
     assert!(
@@ -416,6 +417,13 @@ ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA app GRANT SELECT ON TABLES TO 
     assert_eq!(m["roles"]["alice"]["options"]["superuser"], true);
     assert_eq!(m["roles"]["alice"]["password"]["literal"], true);
     assert_eq!(m["grants"][5]["for_roles"], serde_json::json!(["owner"]));
+    assert_eq!(m["grants"][6]["object_type"], "role");
+    assert_eq!(
+        m["grants"][6]["objects"],
+        serde_json::json!(["pg_read_all_data", "staff"])
+    );
+    assert_eq!(m["grants"][6]["grantees"], serde_json::json!(["carol"]));
+    assert_eq!(m["grants"][6]["with_grant_option"], true);
     assert_eq!(
         text_at(text, &["roles", "alice", "password"]),
         "PASSWORD 'pw'"

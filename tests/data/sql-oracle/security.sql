@@ -94,3 +94,6 @@ $$;
 
 CREATE TABLE app.audit_log (id bigint, at timestamptz, what text);
 DROP TABLE app.audit_log;
+
+GRANT readers TO app_user WITH ADMIN OPTION;
+REVOKE readers FROM auditor;
