@@ -25,8 +25,10 @@ except ImportError:
 corpus = sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus/sql"
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 out = os.path.join(os.environ.get("TMPDIR", "/tmp"), "runeguard-sql-frontends.jsonl")
-speed = subprocess.run(["cargo", "run", "-q", "--release", "--example", "sql_frontends", "--", corpus, out],
-                       check=True, capture_output=True, text=True).stdout
+# SQL_FRONTENDS_BIN / RUNEGUARD_BIN: prebuilt release binaries (else built here)
+example = os.environ.get("SQL_FRONTENDS_BIN")
+cmd = [example] if example else ["cargo", "run", "-q", "--release", "--example", "sql_frontends", "--"]
+speed = subprocess.run(cmd + [corpus, out], check=True, capture_output=True, text=True).stdout
 print(speed)
 
 
@@ -50,7 +52,7 @@ for line in open(out):
     r["squawk rejects, PostgreSQL accepts"] += pg and not s["squawk"]
     r["squawk accepts, PostgreSQL rejects"] += (not pg) and s["squawk"]
 
-bin_ = "target/release/runeguard"
+bin_ = os.environ.get("RUNEGUARD_BIN", "target/release/runeguard")
 check = subprocess.run([bin_, "check", "--no-builtin", "--format", "json", "--quiet", corpus],
                        capture_output=True, text=True)
 problems = json.loads(check.stdout)["problems"]

@@ -357,6 +357,8 @@ KNOWN = [
      "roles created by EXECUTE in a DO block"),
     (r"supabase-storage/migrations/tenant$", "privileges", r"^storage\.",
      "GRANT and ALTER DEFAULT PRIVILEGES run by EXECUTE in a DO block"),
+    (r"supabase-storage/migrations/tenant$", "role membership", r".",
+     "GRANT role TO authenticator run by EXECUTE in a DO block"),
 ]
 
 
