@@ -34,6 +34,9 @@ pub struct SqlStats {
     pub skipped: usize,
     /// Not parsed, of a kind the model uses: reported as an error.
     pub failed: usize,
+    /// Queries and data changes (`SELECT`, `INSERT` …): they cannot change the schema, so they
+    /// are not parsed (`SELECT set_config('search_path', …)` is read before).
+    pub ignored: usize,
     pub meta_commands: usize,
 }
 
@@ -437,6 +440,7 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
                     Outcome::Parsed => stats.parsed += 1,
                     Outcome::Skipped => stats.skipped += 1,
                     Outcome::Failed => stats.failed += 1,
+                    Outcome::Ignored => stats.ignored += 1,
                 }
             }
         }
@@ -464,7 +468,13 @@ enum Outcome {
     Parsed,
     Skipped,
     Failed,
+    Ignored,
 }
+
+/// Statements that cannot change the schema model: queries and data changes.
+const NOT_SCHEMA: &[&str] = &[
+    "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "EXPLAIN", "VALUES", "TABLE",
+];
 
 fn parse(dialect: &PostgreSqlDialect, sql: &str) -> Result<Vec<sqlparser::ast::Statement>, String> {
     Parser::new(dialect)
@@ -484,6 +494,16 @@ fn parse_and_apply(
     problems: &mut Vec<Problem>,
 ) -> Outcome {
     let (src, toks, start) = (st.src, st.toks, st.start);
+    if toks
+        .first()
+        .is_some_and(|t| NOT_SCHEMA.iter().any(|k| t.is(src, k)))
+    {
+        return Outcome::Ignored;
+    }
+    if toks.first().is_some_and(|t| t.is(src, "DO")) {
+        // sqlparser does not read DO; squawk does
+        return do_block(ctx, st, dialect, file, problems);
+    }
     let (sql, as_user) = rewrite(src, start, st.end, toks);
     let err = match parse(dialect, &sql) {
         Ok(statements) => {
