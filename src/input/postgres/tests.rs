@@ -608,6 +608,7 @@ fn sql_corpus_stats() {
         total.parsed += s.parsed;
         total.skipped += s.skipped;
         total.failed += s.failed;
+        total.ignored += s.ignored;
         total.meta_commands += s.meta_commands;
     }
     let secs = t0.elapsed().as_secs_f64();
