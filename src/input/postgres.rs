@@ -380,23 +380,24 @@ pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
 
 const STACK_RED_ZONE: usize = 4 << 20;
 const STACK_SIZE: usize = 32 << 20;
-/// Statements nested deeper than this (parentheses) are not given to squawk, whose parser has
-/// no recursion limit of its own; sqlparser's limit (50) stops it first anyway.
+/// Statements nested deeper than this (parentheses, in strings and bodies too) are not given to
+/// squawk, whose parsers have no recursion limit of their own (sqlparser stops at 50 levels).
 const MAX_NESTING: usize = 200;
 
-fn nesting(toks: &[Tok]) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for t in toks {
-        match t.kind {
-            Kind::LParen => {
+/// The deepest parenthesis nesting of a text, strings and bodies included.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' => {
                 depth += 1;
-                max = max.max(depth);
+                deepest = deepest.max(depth);
             }
-            Kind::RParen => depth = depth.saturating_sub(1),
+            b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    max
+    deepest
 }
 
 fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
@@ -550,7 +551,7 @@ fn parse_and_apply(
         return Outcome::Skipped;
     }
     // sqlparser cannot read it: PostgreSQL's grammar (squawk) says whether it is valid
-    let verdict = if nesting(toks) > MAX_NESTING {
+    let verdict = if nesting(src.get(start..st.end).unwrap_or("")) > MAX_NESTING {
         let (message, _) = error_location(&err);
         Verdict::Invalid { message, offset: 0 }
     } else {
@@ -792,7 +793,13 @@ fn do_block(
 ) -> Outcome {
     let src = st.src;
     let pos = st.lines.pos_at_offset(src, st.start);
-    let found = recover::do_block_statements(src, st.start, st.end).or_else(|| body_statements(st));
+    // squawk's PL/pgSQL parser has no recursion limit: a body nested deeper than any real one
+    // is searched from its tokens only
+    let found = if nesting(src.get(st.start..st.end).unwrap_or("")) > MAX_NESTING {
+        body_statements(st)
+    } else {
+        recover::do_block_statements(src, st.start, st.end).or_else(|| body_statements(st))
+    };
     let Some((ranges, dynamic)) = found else {
         problems.push(Problem::note(
             &file.path,

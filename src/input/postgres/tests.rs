@@ -479,6 +479,37 @@ $$;
 }
 
 #[test]
+fn deeply_nested_statements_never_overflow_the_stack() {
+    let deep =
+        |open: &str, close: &str| format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+    for text in [
+        format!("DO $$ BEGIN PERFORM {}; END $$;", deep("(", ")")),
+        format!("CREATE VIEW v AS SELECT {};", deep("(", ")")),
+        format!("GRANT SELECT ({}) ON t TO u;", deep("(", ")")),
+        format!(
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT {} $$ LANGUAGE sql;",
+            deep("(", ")")
+        ),
+        format!("ALTER TABLE t ADD CHECK {};", deep("(", ")")),
+        format!(
+            "CREATE FUNCTION f(m mood) RETURNS SETOF mood LANGUAGE sql AS $$ SELECT {} $$;",
+            deep("(", ")")
+        ),
+        format!("COMMENT ON FUNCTION f(int) IS '{}';", deep("(", ")")),
+    ] {
+        // on a thread with a small stack, as rayon's workers have
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let text = format!("{text}\nCREATE ROLE r LOGIN PASSWORD 'x';\n");
+                model(&text)["roles"]["r"]["password"]["literal"].clone()
+            })
+            .expect("thread");
+        assert_eq!(handle.join().expect("no overflow"), true);
+    }
+}
+
+#[test]
 fn dropped_roles_keep_their_literal_password() {
     let m = model(
         "CREATE ROLE tmp LOGIN PASSWORD 'x';\nDROP ROLE tmp;\nCREATE ROLE other;\nDROP ROLE other;",
