@@ -37,10 +37,15 @@ deny contains finding if {
 	grantees := [r | some r in g.grantees; not sql.is_admin_role(r)]
 	count(grantees) > 0
 	finding := {
-		"msg": sprintf("ALL PRIVILEGES on %s granted to %s", [target(g), concat(", ", grantees)]),
+		"msg": sprintf("%s on %s granted to %s", [all_text(g), target(g), concat(", ", grantees)]),
 		"path": ["grants", i],
 	}
 }
+
+# column privileges: GRANT ALL (a, b) ON t
+all_text(g) := sprintf("ALL PRIVILEGES (%s)", [concat(", ", g.columns.all)]) if g.columns.all
+
+all_text(g) := "ALL PRIVILEGES" if not g.columns.all
 
 target(g) := sprintf("%s %s", [replace(g.object_type, "_", " "), concat(", ", g.objects)]) if g.default_privileges != true
 

@@ -1,8 +1,10 @@
 # METADATA
 # title: Privileges must not be granted to PUBLIC
 # description: >-
-#   Flags each `GRANT ... TO PUBLIC` on tables, views, sequences, schemas, functions, procedures
-#   or every object of a schema, including `ALTER DEFAULT PRIVILEGES ... GRANT ... TO PUBLIC`.
+#   Flags each `GRANT ... TO PUBLIC` on tables, views, sequences, schemas, functions, procedures,
+#   types, domains, large objects, foreign servers or every object of a schema, column
+#   privileges included (`GRANT SELECT (col)`), and `ALTER DEFAULT PRIVILEGES ... GRANT ... TO
+#   PUBLIC`.
 # custom:
 #   id: SQL-007
 #   name: grant-to-public
@@ -31,6 +33,7 @@ object_types := {
 	"table", "sequence", "schema", "function", "procedure", "routine", "type",
 	"all_tables_in_schema", "all_sequences_in_schema", "all_functions_in_schema",
 	"all_procedures_in_schema", "all_routines_in_schema",
+	"large_object", "domain", "foreign_server",
 }
 
 deny contains finding if {
@@ -39,10 +42,15 @@ deny contains finding if {
 	"public" in g.grantees
 	g.object_type in object_types
 	finding := {
-		"msg": sprintf("%s%s on %s granted to PUBLIC", [default_prefix(g), upper(concat(", ", g.privileges)), target(g)]),
+		"msg": sprintf("%s%s on %s granted to PUBLIC", [default_prefix(g), concat(", ", [priv_text(g, p) | some p in g.privileges]), target(g)]),
 		"path": ["grants", i],
 	}
 }
+
+# column privileges (GRANT SELECT (a, b) ON t) name their columns
+priv_text(g, p) := sprintf("%s (%s)", [upper(p), concat(", ", g.columns[p])]) if g.columns[p]
+
+priv_text(g, p) := upper(p) if not g.columns[p]
 
 default_prefix(g) := "default privileges: " if g.default_privileges == true
 

@@ -2,8 +2,9 @@
 # title: Role passwords must not be written in the schema
 # description: >-
 #   Flags each role given a password as a string constant in `CREATE ROLE`, `CREATE USER`,
-#   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier). The value is never
-#   read into the model nor printed.
+#   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier), including inside `DO`
+#   blocks and for roles dropped later in the file (the password stays in the file). The value
+#   is never read into the model nor printed.
 # custom:
 #   id: SQL-010
 #   name: literal-role-password
@@ -33,6 +34,16 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s %q is given a literal password%s in the schema", [r.kind, name, hashed(r.password)]),
 		"path": ["roles", name, "password"],
+	}
+}
+
+# a role dropped later in the file: the password is still written in it (and in its history)
+deny contains finding if {
+	some name, r in input.dropped_roles
+	r.password.literal == true
+	finding := {
+		"msg": sprintf("%s %q is given a literal password%s in the schema (the role is dropped later, the password stays in the file)", [r.kind, name, hashed(r.password)]),
+		"path": ["dropped_roles", name, "password"],
 	}
 }
 

@@ -11,12 +11,14 @@ mod apply;
 mod lex;
 mod model;
 mod node;
+mod recover;
 mod stmt;
 mod tables;
 
-use super::span::{Pos, Span};
+use super::span::Span;
 use super::{Document, InputType, Loaded, Problem, SourceFile};
 use lex::{Kind, Piece, Tok, starts_with_words};
+use recover::Verdict;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use std::sync::Arc;
@@ -32,12 +34,28 @@ pub struct SqlStats {
     pub skipped: usize,
     /// Not parsed, of a kind the model uses: reported as an error.
     pub failed: usize,
+    /// Queries and data changes (`SELECT`, `INSERT` …): they cannot change the schema, so they
+    /// are not parsed (`SELECT set_config('search_path', …)` is read before).
+    pub ignored: usize,
     pub meta_commands: usize,
 }
 
 /// Loads one `.sql` file as one schema document.
 pub fn load(file: &Arc<SourceFile>) -> Loaded {
     load_with_stats(file).0
+}
+
+/// The byte ranges `[start, end)` of the statements of a PostgreSQL file, as runeguard splits
+/// them (psql meta-commands and `COPY` data left out; the `;` excluded). For benchmarks and
+/// the oracle scripts (`examples/sql_frontends.rs`).
+pub fn statement_ranges(src: &str) -> Vec<(usize, usize)> {
+    lex::split(src)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Stmt { start, end, .. } => Some((start, end)),
+            Piece::Meta { .. } => None,
+        })
+        .collect()
 }
 
 /// Statement kinds the model is built from: when one of them cannot be parsed, the file is
@@ -66,6 +84,17 @@ const MODELLED: &[&[&str]] = &[
     &["DROP", "TABLE"],
     &["TRUNCATE"],
     &["ALTER", "DEFAULT", "PRIVILEGES"],
+];
+
+/// Kinds read from their tokens when PostgreSQL accepts them, besides the modelled ones.
+const READ_WHEN_VALID: &[&[&str]] = &[
+    &["DO"],
+    &["COMMENT"],
+    &["CREATE", "VIEW"],
+    &["CREATE", "MATERIALIZED"],
+    &["CREATE", "RECURSIVE"],
+    &["ALTER", "VIEW"],
+    &["ALTER", "MATERIALIZED"],
 ];
 
 fn is_modelled(src: &str, toks: &[Tok]) -> bool {
@@ -133,6 +162,56 @@ fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) 
     {
         put(u, "ROLE");
         as_user = true;
+    }
+    // ALTER USER is ALTER ROLE in PostgreSQL (sqlparser reads another dialect's ALTER USER)
+    if let (Some(a), Some(u)) = (word(0), word(1))
+        && a.is(src, "ALTER")
+        && u.is(src, "USER")
+        && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
+    {
+        put(u, "ROLE");
+    }
+    // generated columns `GENERATED ALWAYS AS (expr) VIRTUAL` (PostgreSQL 18): read as STORED,
+    // which the model does not tell apart
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if t.is(src, "VIRTUAL") && i > 0 && toks[i - 1].kind == Kind::RParen {
+                put(t, "STORED ");
+            }
+        }
+    }
+    // constraint and column options that change nothing the model holds: temporal keys
+    // `(a, b WITHOUT OVERLAPS)` and `(a, PERIOD b)` (PostgreSQL 18), `NO INHERIT`,
+    // `[NOT] ENFORCED`, `COMPRESSION method`
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        let blank = |t: &Tok| " ".repeat(t.end - t.start);
+        for (i, t) in toks.iter().enumerate() {
+            let next = toks.get(i + 1);
+            let prev = i.checked_sub(1).map(|p| &toks[p]);
+            if (t.is(src, "WITHOUT") && next.is_some_and(|n| n.is(src, "OVERLAPS")))
+                || (t.is(src, "NO") && next.is_some_and(|n| n.is(src, "INHERIT")))
+                || (t.is(src, "COMPRESSION") && next.is_some_and(|n| n.kind == Kind::Word))
+            {
+                put(t, &blank(t));
+                if let Some(n) = next {
+                    put(n, &blank(n));
+                }
+            } else if t.is(src, "PERIOD")
+                && prev.is_some_and(|p| p.kind == Kind::Comma)
+                && next.is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                put(t, &blank(t));
+            } else if t.is(src, "ENFORCED") {
+                put(t, &blank(t));
+                if let Some(p) = prev.filter(|p| p.is(src, "NOT")) {
+                    put(p, &blank(p));
+                }
+            }
+        }
     }
     // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
     // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
@@ -295,6 +374,33 @@ fn error_location(msg: &str) -> (String, Option<(u32, u32)>) {
 
 /// Loads a file and counts how its statements fared.
 pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
+    // the parsers recurse on nested expressions and joins: give them room on any thread
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file))
+}
+
+const STACK_RED_ZONE: usize = 4 << 20;
+const STACK_SIZE: usize = 32 << 20;
+/// Statements nested deeper than this (parentheses, in strings and bodies too) are not given to
+/// squawk, whose parsers have no recursion limit of their own (sqlparser stops at 50 levels).
+const MAX_NESTING: usize = 200;
+
+/// The deepest parenthesis nesting of a text, strings and bodies included.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     let src = file.text.as_str();
     let lines = &file.lines;
     let dialect = PostgreSqlDialect {};
@@ -335,6 +441,7 @@ pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
                     Outcome::Parsed => stats.parsed += 1,
                     Outcome::Skipped => stats.skipped += 1,
                     Outcome::Failed => stats.failed += 1,
+                    Outcome::Ignored => stats.ignored += 1,
                 }
             }
         }
@@ -362,7 +469,13 @@ enum Outcome {
     Parsed,
     Skipped,
     Failed,
+    Ignored,
 }
+
+/// Statements that cannot change the schema model: queries and data changes.
+const NOT_SCHEMA: &[&str] = &[
+    "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "EXPLAIN", "VALUES", "TABLE",
+];
 
 fn parse(dialect: &PostgreSqlDialect, sql: &str) -> Result<Vec<sqlparser::ast::Statement>, String> {
     Parser::new(dialect)
@@ -382,127 +495,355 @@ fn parse_and_apply(
     problems: &mut Vec<Problem>,
 ) -> Outcome {
     let (src, toks, start) = (st.src, st.toks, st.start);
+    if toks
+        .first()
+        .is_some_and(|t| NOT_SCHEMA.iter().any(|k| t.is(src, k)))
+    {
+        return Outcome::Ignored;
+    }
+    if toks.first().is_some_and(|t| t.is(src, "DO")) {
+        // sqlparser does not read DO; squawk does
+        return do_block(ctx, st, dialect, file, problems);
+    }
     let (sql, as_user) = rewrite(src, start, st.end, toks);
     let err = match parse(dialect, &sql) {
         Ok(statements) => {
+            // role membership: sqlparser reads it as another statement; read from the tokens
+            if recover::is_role_grant(st) {
+                recover::grant(ctx, st);
+                return Outcome::Parsed;
+            }
             for s in &statements {
                 apply::apply(ctx, st, s, as_user);
             }
+            recover::view(ctx, st);
             return Outcome::Parsed;
         }
         Err(e) => e,
     };
     let label = kind_label(src, toks);
-    if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
-        let ranges = tables::action_ranges(st);
-        let name_end = ranges.first().map_or(toks.len(), |r| r.0);
-        if ranges.len() > 1 {
-            let mut outcome = Outcome::Parsed;
-            for &(a, b) in &ranges {
-                let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else {
-                    continue;
-                };
-                let mut sub: Vec<Tok> = toks[..name_end].to_vec();
-                sub.extend_from_slice(&toks[a..=b]);
-                let sub_st = Stmt {
-                    src,
-                    lines: st.lines,
-                    start,
-                    end: last.end,
-                    toks: &sub,
-                };
-                let prefix_end = toks
-                    .get(name_end.saturating_sub(1))
-                    .map_or(start, |t| t.end);
-                let text = format!(
-                    "{} {}",
-                    src.get(start..prefix_end).unwrap_or(""),
-                    src.get(first.start..last.end).unwrap_or("")
-                );
-                match parse(dialect, &text) {
-                    Ok(statements) => {
-                        for s in &statements {
-                            apply::apply(ctx, &sub_st, s, false);
-                        }
-                    }
-                    Err(e) => {
-                        let (msg, _) = error_location(&e);
-                        let pos = st.lines.pos_at_offset(src, first.start);
-                        if is_modelled_action(src, &toks[a..=b]) {
-                            problems.push(Problem::error(
-                                &file.path,
-                                Some(pos),
-                                format!("cannot parse ALTER TABLE action: {msg}"),
-                            ));
-                            outcome = Outcome::Failed;
-                        } else {
-                            problems.push(Problem::note(
-                                &file.path,
-                                Some(pos),
-                                format!("ALTER TABLE action skipped: not modelled ({msg})"),
-                            ));
-                            if matches!(outcome, Outcome::Parsed) {
-                                outcome = Outcome::Skipped;
-                            }
-                        }
-                    }
-                }
-            }
-            return outcome;
+    let alter_table = starts_with_words(src, toks, &["ALTER", "TABLE"]);
+    if alter_table
+        && !tables::action_ranges(st)
+            .iter()
+            .any(|&(a, b)| is_modelled_action(src, &toks[a..=b.min(toks.len() - 1)]))
+    {
+        // none of its actions is one the model holds
+        problems.push(Problem::note(
+            &file.path,
+            Some(st.lines.pos_at_offset(src, start)),
+            "ALTER TABLE statement skipped: not modelled (no SQL rule reads its actions)",
+        ));
+        return Outcome::Skipped;
+    }
+    if !is_modelled(src, toks)
+        && !READ_WHEN_VALID
+            .iter()
+            .any(|w| starts_with_words(src, toks, w))
+    {
+        // no SQL rule reads it: skipped without asking squawk (the parse figures in
+        // docs/sql-model.md count these statements by PostgreSQL's verdict)
+        problems.push(Problem::note(
+            &file.path,
+            Some(st.lines.pos_at_offset(src, start)),
+            format!("{label} statement skipped: not modelled (no SQL rule reads it)"),
+        ));
+        return Outcome::Skipped;
+    }
+    // sqlparser cannot read it: PostgreSQL's grammar (squawk) says whether it is valid
+    let verdict = if nesting(src.get(start..st.end).unwrap_or("")) > MAX_NESTING {
+        let (message, _) = error_location(&err);
+        Verdict::Invalid { message, offset: 0 }
+    } else {
+        match recover::verdict(src.get(start..st.end).unwrap_or("")) {
+            Verdict::Valid => Verdict::Valid,
+            // psql variables (`:name`) read as names, as for sqlparser
+            Verdict::Invalid { .. } => recover::verdict(&sql),
         }
-        if !ranges
-            .first()
-            .is_some_and(|&(a, b)| is_modelled_action(src, &toks[a..=b.min(toks.len() - 1)]))
-        {
-            let (msg, _) = error_location(&err);
-            let pos = st.lines.pos_at_offset(src, start);
-            problems.push(Problem::note(
+    };
+    if let Verdict::Invalid { message, offset } = verdict {
+        let pos = st.lines.pos_at_offset(src, start + offset);
+        if is_modelled(src, toks) {
+            problems.push(Problem::error(
                 &file.path,
                 Some(pos),
-                format!("ALTER TABLE statement skipped: not modelled ({msg})"),
+                format!("syntax error in {label} statement: {message}"),
             ));
-            return Outcome::Skipped;
+            return Outcome::Failed;
         }
-    }
-    let (msg, at) = error_location(&err);
-    if is_modelled(src, toks) {
-        let pos = at.map_or_else(
-            || st.lines.pos_at_offset(src, start),
-            |(l, c)| chunk_pos(file, start, l, c),
-        );
-        problems.push(Problem::error(
-            &file.path,
-            Some(pos),
-            format!("cannot parse {label} statement: {msg}"),
-        ));
-        Outcome::Failed
-    } else {
-        let pos = st.lines.pos_at_offset(src, start);
-        let what = if label == "DO" {
-            "procedural code is not modelled".to_string()
-        } else {
-            format!("not modelled ({msg})")
-        };
         problems.push(Problem::note(
             &file.path,
             Some(pos),
-            format!("{label} statement skipped: {what}"),
+            format!("{label} statement skipped: syntax error ({message})"),
+        ));
+        return Outcome::Skipped;
+    }
+    // valid PostgreSQL that sqlparser cannot read: the modelled kinds are read from their tokens
+    if recover::grant(ctx, st)
+        || (!is_role_config(src, toks) && recover::alter_role(ctx, st))
+        || recover::comment(ctx, st)
+        || recover::create_function(ctx, st)
+        || recover::view(ctx, st)
+    {
+        return Outcome::Parsed;
+    }
+    if label == "DO" {
+        return do_block(ctx, st, dialect, file, problems);
+    }
+    if starts_with_words(src, toks, &["CREATE", "SCHEMA"])
+        && let Some(outcome) = schema_elements(ctx, st, dialect, file, problems)
+    {
+        return outcome;
+    }
+    let (msg, _) = error_location(&err);
+    if starts_with_words(src, toks, &["ALTER", "TABLE"]) {
+        let ranges = tables::action_ranges(st);
+        let name_end = ranges.first().map_or(toks.len(), |r| r.0);
+        let mut outcome = Outcome::Parsed;
+        for &(a, b) in &ranges {
+            let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else {
+                continue;
+            };
+            let mut sub: Vec<Tok> = toks[..name_end].to_vec();
+            sub.extend_from_slice(&toks[a..=b]);
+            let sub_st = Stmt {
+                src,
+                lines: st.lines,
+                start,
+                end: last.end,
+                toks: &sub,
+            };
+            let prefix_end = toks
+                .get(name_end.saturating_sub(1))
+                .map_or(start, |t| t.end);
+            let text = format!(
+                "{} {}",
+                src.get(start..prefix_end).unwrap_or(""),
+                src.get(first.start..last.end).unwrap_or("")
+            );
+            let pos = st.lines.pos_at_offset(src, first.start);
+            match parse(dialect, &text) {
+                Ok(statements) => {
+                    for s in &statements {
+                        apply::apply(ctx, &sub_st, s, false);
+                    }
+                }
+                Err(e) if is_modelled_action(src, &toks[a..=b]) => {
+                    let (msg, _) = error_location(&e);
+                    problems.push(Problem::error(
+                        &file.path,
+                        Some(pos),
+                        format!(
+                            "cannot model ALTER TABLE action: PostgreSQL accepts it, the SQL reader does not ({msg})"
+                        ),
+                    ));
+                    outcome = Outcome::Failed;
+                }
+                Err(_) => {
+                    problems.push(Problem::note(
+                        &file.path,
+                        Some(pos),
+                        "ALTER TABLE action skipped: not modelled (no SQL rule reads it)",
+                    ));
+                    if matches!(outcome, Outcome::Parsed) {
+                        outcome = Outcome::Skipped;
+                    }
+                }
+            }
+        }
+        return outcome;
+    }
+    let pos = st.lines.pos_at_offset(src, start);
+    if is_modelled(src, toks) {
+        problems.push(Problem::error(
+            &file.path,
+            Some(pos),
+            format!(
+                "cannot model {label} statement: PostgreSQL accepts it, the SQL reader does not ({msg})"
+            ),
+        ));
+        Outcome::Failed
+    } else {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            format!("{label} statement skipped: not modelled (no SQL rule reads it)"),
         ));
         Outcome::Skipped
     }
 }
 
-/// The file position of sqlparser's 1-based (line, column) inside a statement starting at `start`.
-fn chunk_pos(file: &SourceFile, start: usize, line: u32, col: u32) -> Pos {
-    let base = file.lines.pos_at_offset(&file.text, start);
-    let col0 = col.saturating_sub(1) as usize;
-    if line <= 1 {
-        file.lines
-            .pos_at_line_col(&file.text, base.line, base.column as usize - 1 + col0)
-    } else {
-        file.lines
-            .pos_at_line_col(&file.text, base.line + line - 1, col0)
+/// `CREATE SCHEMA s [AUTHORIZATION r] CREATE TABLE … CREATE VIEW … GRANT …`: the schema, then
+/// each element as its own statement, created in the new schema. None when there are no elements.
+fn schema_elements(
+    ctx: &mut apply::Ctx,
+    st: &Stmt,
+    dialect: &PostgreSqlDialect,
+    file: &SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Option<Outcome> {
+    let (src, toks) = (st.src, st.toks);
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    for (i, t) in toks.iter().enumerate().skip(2) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth = depth.saturating_sub(1),
+            Kind::Word if depth == 0 && (t.is(src, "CREATE") || t.is(src, "GRANT")) => {
+                starts.push(i)
+            }
+            _ => {}
+        }
     }
+    let first = *starts.first()?;
+    let sub = |a: usize, b: usize| Stmt {
+        src,
+        lines: st.lines,
+        start: toks[a].start,
+        end: toks[b - 1].end,
+        toks: &toks[a..b],
+    };
+    let head = sub(0, first);
+    let mut outcome = parse_and_apply(ctx, &head, dialect, file, problems);
+    let schema = {
+        let mut k = 2;
+        if toks.get(k).is_some_and(|t| t.is(src, "IF")) {
+            k += 3;
+        }
+        match toks.get(k) {
+            Some(t) if t.is(src, "AUTHORIZATION") => toks.get(k + 1).map(|r| head.tok_ident(r)),
+            Some(t) => Some(head.tok_ident(t)),
+            None => None,
+        }
+    };
+    let new_default = schema.unwrap_or_else(|| ctx.default_schema.clone());
+    let saved = std::mem::replace(&mut ctx.default_schema, new_default);
+    for (n, &a) in starts.iter().enumerate() {
+        let b = starts.get(n + 1).copied().unwrap_or(toks.len());
+        if let Outcome::Failed = parse_and_apply(ctx, &sub(a, b), dialect, file, problems) {
+            outcome = Outcome::Failed;
+        }
+    }
+    ctx.default_schema = saved;
+    Some(outcome)
+}
+
+/// The statements of a PL/pgSQL body found from its tokens, when squawk cannot read the body:
+/// in each `;`-separated piece, the DDL that starts it or follows `BEGIN`, `THEN`, `ELSE` or
+/// `LOOP` (the start of a plain SQL statement in PL/pgSQL), and the count of dynamic `EXECUTE`.
+fn body_statements(st: &Stmt) -> Option<(Vec<(usize, usize)>, usize)> {
+    let src = st.src;
+    let body = st.toks.iter().find(|t| t.kind == Kind::Str)?;
+    let text = body.text(src);
+    if !text.starts_with('$') {
+        return None;
+    }
+    let tag = text[1..].find('$').map(|n| n + 2)?;
+    let (a, b) = (body.start + tag, body.end.checked_sub(tag)?);
+    if a > b {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut dynamic = 0;
+    for piece in lex::split(src.get(a..b)?) {
+        let Piece::Stmt { end, toks, .. } = piece else {
+            continue;
+        };
+        let mut depth = 0usize;
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let starts = depth == 0
+                && (i == 0
+                    || ["BEGIN", "THEN", "ELSE", "LOOP"]
+                        .iter()
+                        .any(|k| toks[i - 1].is(&src[a..b], k)));
+            if !starts {
+                continue;
+            }
+            let w = t.text(&src[a..b]);
+            if w.eq_ignore_ascii_case("EXECUTE") {
+                dynamic += 1;
+                break;
+            }
+            if ["CREATE", "ALTER", "GRANT", "REVOKE", "DROP", "COMMENT"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+            {
+                ranges.push((a + t.start, a + end));
+                break;
+            }
+        }
+    }
+    Some((ranges, dynamic))
+}
+
+/// A `DO` block: the plain SQL statements of its PL/pgSQL body (`CREATE ROLE` under `IF NOT
+/// EXISTS`, `GRANT` …) are read and applied as if they ran; dynamic `EXECUTE` is not modelled
+/// (a note says so).
+fn do_block(
+    ctx: &mut apply::Ctx,
+    st: &Stmt,
+    dialect: &PostgreSqlDialect,
+    file: &SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Outcome {
+    let src = st.src;
+    let pos = st.lines.pos_at_offset(src, st.start);
+    // squawk's PL/pgSQL parser has no recursion limit: a body nested deeper than any real one
+    // is searched from its tokens only
+    let found = if nesting(src.get(st.start..st.end).unwrap_or("")) > MAX_NESTING {
+        body_statements(st)
+    } else {
+        recover::do_block_statements(src, st.start, st.end).or_else(|| body_statements(st))
+    };
+    let Some((ranges, dynamic)) = found else {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            "DO statement skipped: its body is not PL/pgSQL written in dollar quotes, so its statements cannot be read",
+        ));
+        return Outcome::Skipped;
+    };
+    let mut outcome = Outcome::Parsed;
+    for (a, b) in ranges {
+        for piece in lex::split(src.get(a..b).unwrap_or("")) {
+            let Piece::Stmt { start, end, toks } = piece else {
+                continue;
+            };
+            let toks: Vec<Tok> = toks
+                .into_iter()
+                .map(|t| Tok {
+                    start: t.start + a,
+                    end: t.end + a,
+                    ..t
+                })
+                .collect();
+            let sub = Stmt {
+                src,
+                lines: st.lines,
+                start: start + a,
+                end: end + a,
+                toks: &toks,
+            };
+            if let Outcome::Failed = parse_and_apply(ctx, &sub, dialect, file, problems) {
+                outcome = Outcome::Failed;
+            }
+        }
+    }
+    if dynamic > 0 {
+        problems.push(Problem::note(
+            &file.path,
+            Some(pos),
+            format!(
+                "DO statement: {dynamic} dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
+            ),
+        ));
+    }
+    outcome
 }
 
 #[cfg(test)]

@@ -85,6 +85,23 @@ fn privileges(p: &Privileges) -> Vec<String> {
     }
 }
 
+/// Column privileges (`SELECT (a, b)`): each privilege given on columns, with its columns.
+fn privilege_columns(p: &Privileges) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    if let Privileges::Actions(actions) = p {
+        for a in actions {
+            if let Action::Insert { columns: Some(c) }
+            | Action::References { columns: Some(c) }
+            | Action::Select { columns: Some(c) }
+            | Action::Update { columns: Some(c) } = a
+            {
+                out.push((action_name(a), c.iter().map(ident).collect()));
+            }
+        }
+    }
+    out
+}
+
 fn action_name(a: &Action) -> String {
     let text = a.to_string().to_lowercase();
     let word = text.split(['(', ' ']).next().unwrap_or("");
@@ -233,28 +250,34 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
         }),
         Statement::Grant(g) => {
             let (object_type, objects) = grant_objects(ctx, &g.objects);
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action: "grant",
                 privileges: privileges(&g.privileges),
+                columns: privilege_columns(&g.privileges),
                 object_type,
                 objects,
                 grantees: g.grantees.iter().map(grantee_name).collect(),
                 with_grant_option: g.with_grant_option,
                 default_privileges: false,
+                for_roles: Vec::new(),
+                current_tables: None,
                 span: whole,
                 focus,
             });
         }
         Statement::Revoke(r) => {
             let (object_type, objects) = grant_objects(ctx, &r.objects);
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action: "revoke",
                 privileges: privileges(&r.privileges),
+                columns: privilege_columns(&r.privileges),
                 object_type,
                 objects,
                 grantees: r.grantees.iter().map(grantee_name).collect(),
                 with_grant_option: false,
                 default_privileges: false,
+                for_roles: Vec::new(),
+                current_tables: None,
                 span: whole,
                 focus,
             });
@@ -266,6 +289,17 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 .filter_map(|o| match o {
                     sqlparser::ast::DefaultPrivilegesOption::InSchema(v) => {
                         Some(v.iter().map(|n| name_parts(n).join(".")))
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let for_roles: Vec<String> = adp
+                .options
+                .iter()
+                .filter_map(|o| match o {
+                    sqlparser::ast::DefaultPrivilegesOption::ForRole(v) => {
+                        Some(v.iter().map(ident))
                     }
                     _ => None,
                 })
@@ -293,9 +327,10 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             };
             let ot = object_type.to_string().to_lowercase();
             let ot = ot.trim_end_matches('s');
-            ctx.schema.grants.push(Grant {
+            ctx.schema.push_grant(Grant {
                 action,
                 privileges: privileges(p),
+                columns: privilege_columns(p),
                 object_type: if ot == "table"
                     || ot == "sequence"
                     || ot == "function"
@@ -310,6 +345,8 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 grantees: grantees.iter().map(grantee_name).collect(),
                 with_grant_option: wgo,
                 default_privileges: true,
+                for_roles,
+                current_tables: None,
                 span: whole,
                 focus,
             });
@@ -432,7 +469,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                     }
                     ObjectType::Role | ObjectType::User | ObjectType::Group => {
                         let role = name_parts(n).join(".");
-                        ctx.schema.roles.retain(|r| r.name != role);
+                        drop_role(ctx, &role);
                     }
                     _ => {}
                 }
@@ -523,11 +560,32 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
     }
 }
 
+/// An MD5 or SCRAM verifier rather than a clear-text password.
+pub(crate) fn hashed_verifier(s: &str) -> bool {
+    (s.len() == 35 && s.starts_with("md5") && s[3..].bytes().all(|b| b.is_ascii_hexdigit()))
+        || s.starts_with("SCRAM-SHA-256$")
+}
+
+/// `DROP ROLE|USER|GROUP`: the role leaves the model; one given a literal password is kept in
+/// `dropped_roles`, since the password stays in the file and in its history.
+pub(crate) fn drop_role(ctx: &mut Ctx, name: &str) {
+    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut ctx.schema.roles)
+        .into_iter()
+        .partition(|r| r.name == name);
+    ctx.schema.roles = kept;
+    for r in gone {
+        if r.password.as_ref().is_some_and(|p| p.literal) {
+            ctx.schema.dropped_roles.retain(|d| d.name != r.name);
+            ctx.schema.dropped_roles.push(r);
+        }
+    }
+}
+
 fn create_role(ctx: &mut Ctx, st: &Stmt, cr: &CreateRole, as_user: bool) {
     let (whole, focus) = (st.whole(), st.focus());
     for n in &cr.names {
         let name = name_parts(n).join(".");
-        ctx.schema.roles.retain(|r| r.name != name);
+        drop_role(ctx, &name);
         let role = ctx.schema.role_or_stub(&name, whole, focus);
         role.created = true;
         role.kind = if as_user {
@@ -593,12 +651,7 @@ fn password(st: &Stmt, p: &sqlparser::ast::Password) -> Password {
                 },
                 _ => None,
             };
-            let hashed = text.is_some_and(|s| {
-                (s.len() == 35
-                    && s.starts_with("md5")
-                    && s[3..].bytes().all(|b| b.is_ascii_hexdigit()))
-                    || s.starts_with("SCRAM-SHA-256$")
-            });
+            let hashed = text.is_some_and(hashed_verifier);
             Password {
                 literal: text.is_some(),
                 hashed,

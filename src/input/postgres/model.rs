@@ -150,6 +150,9 @@ pub(crate) struct Grant {
     pub action: &'static str,
     /// Lower-case privilege names (`select`, `update`, `all`...).
     pub privileges: Vec<String>,
+    /// Column privileges (`GRANT SELECT (a, b), UPDATE (b) ON t`): each privilege given on
+    /// columns only, with its columns; the other privileges apply to the whole object.
+    pub columns: Vec<(String, Vec<String>)>,
     /// `table`, `schema`, `sequence`, `function`, `procedure`, `routine`, `database`,
     /// `all_tables_in_schema`, `all_sequences_in_schema`, `all_functions_in_schema`, `type`...
     pub object_type: String,
@@ -158,6 +161,11 @@ pub(crate) struct Grant {
     pub with_grant_option: bool,
     /// From `ALTER DEFAULT PRIVILEGES` (applies to objects created later).
     pub default_privileges: bool,
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE r`: the roles whose future objects it applies to.
+    pub for_roles: Vec<String>,
+    /// `ON ALL TABLES IN SCHEMA s`: the tables and views of those schemas the file has created
+    /// when the statement runs (those it applies to; later ones are not affected).
+    pub current_tables: Option<Vec<String>>,
     pub span: Span,
     pub focus: Span,
 }
@@ -206,6 +214,25 @@ pub(crate) struct Function {
     pub search_path: Option<At<Vec<String>>>,
     /// Other `SET name = value` settings.
     pub config: Vec<(String, String)>,
+    pub span: Span,
+    pub focus: Span,
+}
+
+/// A view or materialized view.
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    pub name: String,
+    pub materialized: bool,
+    /// `WITH (security_invoker = true)`: the view reads its tables with the caller's rights
+    /// (and RLS); without it, with its owner's.
+    pub security_invoker: At<bool>,
+    /// `WITH (security_barrier)`.
+    pub security_barrier: At<bool>,
+    /// `WITH [CASCADED | LOCAL] CHECK OPTION`.
+    pub check_option: Option<String>,
+    /// The tables and views named in its query (qualified; CTE names left out).
+    pub reads: Vec<String>,
+    pub owner: Option<At<String>>,
     pub span: Span,
     pub focus: Span,
 }
@@ -259,6 +286,10 @@ pub(crate) struct Schema {
     pub policies: Vec<Policy>,
     pub grants: Vec<Grant>,
     pub roles: Vec<Role>,
+    /// Roles dropped later in the file that were given a literal password (it stays in the
+    /// file and in its history).
+    pub dropped_roles: Vec<Role>,
+    pub views: Vec<View>,
     pub functions: Vec<Function>,
     pub indexes: Vec<Index>,
     pub schemas: Vec<Named>,
@@ -283,6 +314,28 @@ impl Schema {
             }
         };
         &mut self.tables[i]
+    }
+
+    /// Adds a GRANT/REVOKE; `ALL TABLES IN SCHEMA` is resolved to the tables it reaches now.
+    pub fn push_grant(&mut self, mut g: Grant) {
+        if g.object_type == "all_tables_in_schema" && !g.default_privileges {
+            let in_schema = |name: &str| {
+                g.objects
+                    .iter()
+                    .any(|s| name.rsplit_once('.').is_some_and(|(n, _)| n == s))
+            };
+            let mut tables: Vec<String> = self
+                .tables
+                .iter()
+                .filter(|t| t.created && !t.temporary)
+                .map(|t| t.name.clone())
+                .chain(self.views.iter().map(|v| v.name.clone()))
+                .filter(|n| in_schema(n))
+                .collect();
+            tables.sort();
+            g.current_tables = Some(tables);
+        }
+        self.grants.push(g);
     }
 
     pub fn role_or_stub(&mut self, name: &str, span: Span, focus: Span) -> &mut Role {
@@ -332,6 +385,16 @@ impl Schema {
             roles.put(&r.name, role_node(r));
         }
         root.put("roles", roles.build());
+        let mut dropped = Obj::new(whole, focus);
+        for r in &self.dropped_roles {
+            dropped.put(&r.name, role_node(r));
+        }
+        root.put("dropped_roles", dropped.build());
+        let mut views = Obj::new(whole, focus);
+        for v in &self.views {
+            views.put(&v.name, view_node(v));
+        }
+        root.put("views", views.build());
         root.put(
             "functions",
             seq(&self.functions, whole, focus, function_node),
@@ -509,8 +572,41 @@ fn grant_node(g: &Grant) -> Node {
     o.val("object_type", g.object_type.as_str())
         .put("objects", Node::strings(&g.objects, g.focus));
     o.put("grantees", Node::strings(&g.grantees, g.focus));
+    if !g.columns.is_empty() {
+        let mut cols = Obj::new(g.focus, g.focus);
+        for (p, c) in &g.columns {
+            cols.put(p, Node::strings(c, g.focus));
+        }
+        o.put("columns", cols.build());
+    }
     o.val("with_grant_option", g.with_grant_option)
         .val("default_privileges", g.default_privileges);
+    if !g.for_roles.is_empty() {
+        o.put("for_roles", Node::strings(&g.for_roles, g.focus));
+    }
+    if let Some(t) = &g.current_tables {
+        o.put("current_tables", Node::strings(t, g.focus));
+    }
+    o.build()
+}
+
+fn view_node(v: &View) -> Node {
+    let mut o = Obj::new(v.span, v.focus);
+    o.val("name", v.name.as_str())
+        .val("materialized", v.materialized);
+    o.put(
+        "security_invoker",
+        Node::leaf(v.security_invoker.v, v.security_invoker.span),
+    );
+    o.put(
+        "security_barrier",
+        Node::leaf(v.security_barrier.v, v.security_barrier.span),
+    );
+    o.opt("check_option", v.check_option.clone(), v.focus);
+    o.put("reads", Node::strings(&v.reads, v.focus));
+    if let Some(owner) = &v.owner {
+        o.put("owner", Node::leaf(owner.v.as_str(), owner.span));
+    }
     o.build()
 }
 
