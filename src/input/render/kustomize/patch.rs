@@ -39,13 +39,12 @@ fn builtin_group(api_version: &str) -> bool {
 
 /// The merge key of the list at `path` (field names from the object's root, without
 /// indexes), for a kind of `api_version`/`kind`; None means the patch's list replaces it.
-fn merge_key(
-    path: &[String],
-    kind: &str,
-    builtin: bool,
-    dst: &[Node],
-    patch: &[Node],
-) -> Option<String> {
+fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
+    // Kinds without a built-in schema (custom resources): Kustomize replaces their lists
+    // whole, even lists of named elements (measured with kubectl kustomize v5.8).
+    if !builtin {
+        return None;
+    }
     let last = path.last().map(String::as_str).unwrap_or("");
     let parent = if path.len() >= 2 {
         path[path.len() - 2].as_str()
@@ -70,36 +69,9 @@ fn merge_key(
         "webhooks" if kind.ends_with("WebhookConfiguration") => Some("name"),
         "secrets" if kind == "ServiceAccount" => Some("name"),
         "conditions" => Some("type"),
-        "volumeClaimTemplates" => None,
         _ => None,
     };
-    if let Some(k) = known {
-        return Some(k.to_string());
-    }
-    if builtin {
-        return None;
-    }
-    // Other kinds (custom resources): Kustomize's guess from the keys the elements carry.
-    const KEYS: [&str; 7] = [
-        "mountPath",
-        "devicePath",
-        "ip",
-        "type",
-        "topologyKey",
-        "name",
-        "containerPort",
-    ];
-    let all: Vec<&Node> = dst
-        .iter()
-        .chain(patch.iter())
-        .filter(|n| !is_directive_only(n))
-        .collect();
-    if all.is_empty() || !all.iter().all(|n| n.as_map().is_some()) {
-        return None;
-    }
-    KEYS.iter()
-        .find(|k| all.iter().all(|n| n.get(k).is_some()))
-        .map(|k| k.to_string())
+    known.map(str::to_string)
 }
 
 fn is_directive_only(n: &Node) -> bool {
@@ -230,7 +202,7 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
         return;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
-    let Some(key) = merge_key(path, kind, builtin, &ditems, &pitems) else {
+    let Some(key) = merge_key(path, kind, builtin) else {
         *dst = strip(patch);
         return;
     };
@@ -257,8 +229,13 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
         match pos {
             Some(i) => {
                 let mut d = rest[i].take().expect("present");
+                // The merge key only names the element: it keeps the target's origin.
+                let key_node = d.get(&key).cloned();
                 if deleting || merge_map(&mut d, p, kind, builtin, path) == Merged::Deleted {
                     continue;
+                }
+                if let Some(k) = key_node {
+                    d.set(&key, k);
                 }
                 out.push(d);
             }
