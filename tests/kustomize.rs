@@ -244,3 +244,60 @@ fn generated_secret_values_point_at_their_literal() {
         )
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of kustomizations, valid and not, that a build must survive in any mix.
+    const PIECES: &[&str] = &[
+        "resources:\n- cm.yaml\n",
+        "resources:\n- .\n",
+        "resources:\n- missing.yaml\n- https://example.com/x.yaml\n",
+        "resources: cm.yaml\n",
+        "namespace: [a]\n",
+        "namespace: ns\n",
+        "namePrefix: p-\nnameSuffix: 7\n",
+        "commonLabels: {a: 1, b: [x]}\n",
+        "commonAnnotations: x\n",
+        "labels:\n- pairs: {a: b}\n  includeSelectors: true\n- {}\n",
+        "images:\n- name: '['\n  newTag: 1\n- {}\n",
+        "replicas:\n- name: x\n  count: two\n",
+        "patches:\n- patch: '- op: remove\n    path: /nope'\n  target: {kind: '('}\n",
+        "patches:\n- patch: |\n    kind: ConfigMap\n    metadata: {name: cm}\n    $patch: delete\n",
+        "patches:\n- path: /etc/passwd\n- {}\n",
+        "patchesStrategicMerge:\n- 'kind: ConfigMap'\n- nope.yaml\n",
+        "patchesJson6902:\n- target: {kind: ConfigMap}\n  patch: '[{\"op\": \"move\", \"from\": \"/data\", \"path\": \"/data/x\"}]'\n",
+        "configMapGenerator:\n- name: g\n  literals: [a=1, a=2, bad]\n  behavior: merge\n",
+        "configMapGenerator:\n- name: cm\n  behavior: replace\n  files: [cm.yaml, k=missing]\n",
+        "secretGenerator:\n- name: s\n  envs: [cm.yaml]\n",
+        "vars:\n- name: V\n  objref: {kind: ConfigMap, name: cm}\n  fieldref: {fieldpath: data.a}\n",
+        "replacements:\n- source: {kind: ConfigMap, fieldPath: 'data.[a=b'}\n  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: ['data.9.x']\n    options: {delimiter: '.', index: -3}\n",
+        "transformers:\n- cm.yaml\n- 'apiVersion: builtin\n  kind: PrefixSuffixTransformer\n  prefix: x-'\n",
+        "components:\n- .\n- ../nope\n",
+        "helmCharts:\n- name: absent\n  repo: https://charts.example.com\n",
+        "sortOptions: {order: fifo}\n",
+        "unknownField: 1\n",
+        "kind: Component\n",
+        "- just\n- a list\n",
+        "a: [unclosed\n",
+        "&a [*a]\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_mix_of_fields_is_built_or_reported(picks in prop::collection::vec(0..PIECES.len(), 0..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let text: String = picks.iter().map(|i| PIECES[*i]).collect();
+            std::fs::write(dir.path().join("kustomization.yaml"), &text).unwrap();
+            std::fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n").unwrap();
+            let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+            // Either a stream that parses, or problems saying why not.
+            match &out.rendered {
+                Some(r) => { docs(&r.stream.text); }
+                None => prop_assert!(!out.problems.is_empty(), "{text}"),
+            }
+        }
+    }
+}
