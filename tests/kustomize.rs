@@ -55,6 +55,7 @@ fn builds_equal_kubectl_kustomize() {
         ("patches", "patches/overlay"),
         ("transformers", "transformers/overlay"),
         ("vars", "vars"),
+        ("order", "order"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -372,6 +372,10 @@ pub enum Schema {
     Kubernetes,
     /// The YAML 1.2 core schema.
     Core,
+    /// Manifests as Kustomize reads and writes them (kyaml over go-yaml v3): YAML 1.1 numbers,
+    /// but `y`/`yes`/`on`/`off`/`n`/`no` stay strings (Kustomize prints them quoted), so only
+    /// `true`/`false` are booleans.
+    Kustomize,
     /// JSON: every scalar as the JSON grammar says (YAML 1.2 core is a superset).
     Json,
 }
@@ -589,6 +593,12 @@ impl Resolver<'_> {
         }
         match self.schema {
             Schema::Kubernetes => resolve_yaml11(text),
+            Schema::Kustomize => match resolve_yaml11(text) {
+                Value::Bool(_) if !matches!(resolve_core(text), Value::Bool(_)) => {
+                    Value::String(text.to_string())
+                }
+                v => v,
+            },
             Schema::Core | Schema::Json => resolve_core(text),
         }
     }

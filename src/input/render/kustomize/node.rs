@@ -304,7 +304,7 @@ pub fn load_docs(
     let (docs, err) = yaml::parse_stream(text, lines);
     let mut out = Vec::new();
     for doc in &docs {
-        match yaml::resolve(&doc.root, Schema::Kubernetes, text, lines) {
+        match yaml::resolve(&doc.root, Schema::Kustomize, text, lines) {
             Ok((value, tree, issues)) => {
                 if let Some(i) = issues.into_iter().next() {
                     return Err(LoadError {
