@@ -56,6 +56,7 @@ fn builds_equal_kubectl_kustomize() {
         ("transformers", "transformers/overlay"),
         ("vars", "vars"),
         ("order", "order"),
+        ("references", "references/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -1604,7 +1604,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     struct Known {
         kind: String,
         names: Vec<String>,
-        namespaces: Vec<String>,
+        orig_ns: String,
         name: String,
         ns: String,
         affixes: Vec<String>,
@@ -1616,7 +1616,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         .map(|r| Known {
             kind: r.kind().to_string(),
             names: r.names.clone(),
-            namespaces: r.namespaces.clone(),
+            orig_ns: r.namespaces.first().cloned().unwrap_or_default(),
             name: r.name().to_string(),
             ns: r.namespace().to_string(),
             affixes: r.affixes.clone(),
@@ -1654,10 +1654,13 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let mut cands: Vec<&Known> = known
                 .iter()
                 .filter(|k| k.kind == kind && k.names.contains(&value))
+                // A subject names a ServiceAccount by the namespace it was first read with
+                // (measured: a subject in a namespace a base moved the account to is not
+                // followed, one in its original namespace is).
                 .filter(|k| {
                     subject_ns
                         .as_ref()
-                        .is_none_or(|ns| k.namespaces.iter().any(|n| norm(n) == norm(ns)))
+                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
                 })
                 .collect();
             if cands.is_empty() {
