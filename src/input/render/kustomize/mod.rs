@@ -404,8 +404,7 @@ impl Builder<'_> {
                 return None;
             }
         };
-        let docs = match node::load_docs(&file.text.clone(), &file, OriginRole::Kustomization, None)
-        {
+        let docs = match node::load_docs(&file.text, &file, OriginRole::Kustomization, None) {
             Ok(d) => d,
             Err(e) => {
                 self.problems
@@ -638,9 +637,7 @@ impl Builder<'_> {
                     self.accumulate(&fs, &display, &mut sub, false, depth + 1);
                 }
                 self.stack.pop();
-                for r in sub.res {
-                    self.append(acc, r, entry, &kust.file.path);
-                }
+                self.append_all(acc, sub.res, entry, &kust.file.path);
                 acc.vars.extend(sub.vars);
             }
             return;
@@ -657,13 +654,15 @@ impl Builder<'_> {
                 return;
             }
         };
-        match node::load_docs(&file.text.clone(), &file, OriginRole::Base, None) {
+        match node::load_docs(&file.text, &file, OriginRole::Base, None) {
             Ok(docs) => {
+                let mut rs = Vec::new();
                 for d in docs {
                     for obj in self.objects(d, &file) {
-                        self.append(acc, Res::new(obj, file.clone()), entry, &kust.file.path);
+                        rs.push(Res::new(obj, file.clone()));
                     }
                 }
+                self.append_all(acc, rs, entry, &kust.file.path);
             }
             Err(e) => self
                 .problems
@@ -707,17 +706,32 @@ impl Builder<'_> {
 
     /// Adds a resource, refusing a second one with the same identity as Kustomize does.
     pub fn append(&mut self, acc: &mut Acc, r: Res, at: &Node, fallback: &str) {
-        let id = r.id();
-        if let Some(prev) = acc.res.iter().find(|p| p.id() == id) {
-            let msg = format!(
-                "{} is already defined (by {}); Kustomize refuses a second resource with the same id",
-                r.describe(),
-                prev.source.path
-            );
-            self.problem_at(at, fallback, msg);
-            return;
+        self.append_all(acc, vec![r], at, fallback);
+    }
+
+    /// Adds resources, refusing any whose id is already taken (ids looked up in a set, so
+    /// that large builds stay linear).
+    pub fn append_all(&mut self, acc: &mut Acc, rs: Vec<Res>, at: &Node, fallback: &str) {
+        let mut taken: HashMap<(String, String, String, String), usize> = acc
+            .res
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id(), i))
+            .collect();
+        for r in rs {
+            let id = r.id();
+            if let Some(&i) = taken.get(&id) {
+                let msg = format!(
+                    "{} is already defined (by {}); Kustomize refuses a second resource with the same id",
+                    r.describe(),
+                    acc.res[i].source.path
+                );
+                self.problem_at(at, fallback, msg);
+                continue;
+            }
+            taken.insert(id, acc.res.len());
+            acc.res.push(r);
         }
-        acc.res.push(r);
     }
 
     /// `helmCharts`: local charts rendered by the Helm renderer.
@@ -1112,7 +1126,7 @@ impl Builder<'_> {
                 return None;
             }
         };
-        match node::load_docs(&file.text.clone(), &file, OriginRole::Patch, None) {
+        match node::load_docs(&file.text, &file, OriginRole::Patch, None) {
             Ok(d) => Some(d),
             Err(e) => {
                 self.problems

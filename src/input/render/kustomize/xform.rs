@@ -6,6 +6,7 @@ use super::patch::{self, Merged};
 use super::{Acc, Builder, Kust, Res, Var, generate};
 use crate::input::render::{Origin, OriginRole};
 use regex::Regex;
+use std::collections::HashMap;
 
 /// Runs a kustomization's transformers on everything accumulated so far.
 pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
@@ -1623,6 +1624,16 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             cluster: cluster_scoped(r.kind()),
         })
         .collect();
+    // Every (kind, name it has had) → the objects, so each reference is one lookup.
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, k) in known.iter().enumerate() {
+        let mut names: Vec<&str> = k.names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        for n in names {
+            by_name.entry((k.kind.as_str(), n)).or_default().push(i);
+        }
+    }
     let norm = |s: &str| {
         if s.is_empty() {
             "default".to_string()
@@ -1651,9 +1662,11 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             } else {
                 None
             };
-            let mut cands: Vec<&Known> = known
-                .iter()
-                .filter(|k| k.kind == kind && k.names.contains(&value))
+            let mut cands: Vec<&Known> = by_name
+                .get(&(kind.as_str(), value.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|&i| &known[i])
                 // A subject names a ServiceAccount by the namespace it was first read with
                 // (measured: a subject in a namespace a base moved the account to is not
                 // followed, one in its original namespace is).
