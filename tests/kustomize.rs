@@ -57,6 +57,8 @@ fn builds_equal_kubectl_kustomize() {
         ("vars", "vars"),
         ("order", "order"),
         ("references", "references/overlay"),
+        ("directives", "directives"),
+        ("services", "services"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

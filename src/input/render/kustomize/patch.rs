@@ -192,10 +192,8 @@ fn merge_map(
 
 fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
     let pitems = patch.as_seq().cloned().unwrap_or_default();
-    if pitems
-        .iter()
-        .any(|i| i.get_str("$patch") == Some("replace"))
-    {
+    let replace = |i: &Node| i.get_str("$patch") == Some("replace");
+    if pitems.iter().any(|i| replace(i) && is_directive_only(i)) {
         let mut n = strip(patch);
         n.org = patch.org.clone();
         *dst = n;
@@ -212,7 +210,8 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
     let mut rest: Vec<Option<Node>> = ditems.into_iter().map(Some).collect();
     let mut out = Vec::new();
     for p in &pitems {
-        if is_directive_only(p) && p.get(&key).is_none() {
+        // A directive alone, or an element asking to replace itself (Kustomize drops it).
+        if (is_directive_only(p) && p.get(&key).is_none()) || replace(p) {
             continue;
         }
         let pk = p.get(&key).map(Node::to_json);

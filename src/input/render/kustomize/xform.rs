@@ -502,33 +502,6 @@ fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
                     }
                 }
             }
-            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
-                if let Some(hooks) = r.node.get_mut("webhooks").and_then(Node::as_seq_mut) {
-                    for h in hooks {
-                        if let Some(svc) = h.path_mut(&["clientConfig", "service"])
-                            && svc.as_map().is_some()
-                        {
-                            svc.set("namespace", Node::str(ns, org.clone()));
-                        }
-                    }
-                }
-            }
-            "APIService" => {
-                if let Some(svc) = r.node.path_mut(&["spec", "service"])
-                    && svc.as_map().is_some()
-                {
-                    svc.set("namespace", Node::str(ns, org.clone()));
-                }
-            }
-            "CustomResourceDefinition" => {
-                if let Some(svc) =
-                    r.node
-                        .path_mut(&["spec", "conversion", "webhook", "clientConfig", "service"])
-                    && svc.as_map().is_some()
-                {
-                    svc.set("namespace", Node::str(ns, org.clone()));
-                }
-            }
             _ => {}
         }
     }
@@ -1355,6 +1328,18 @@ pub fn add_hashes(acc: &mut Acc) {
     }
 }
 
+/// How a field names another object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ref {
+    /// The field is the name.
+    Name,
+    /// The field is a mapping with `name` and `namespace`; the namespace must be the
+    /// object's original one when given, and follows the object.
+    NameNs,
+    /// Like `NameNs`, whatever namespace is given.
+    NameAnyNs,
+}
+
 /// One step of a path to a referring field.
 #[derive(Debug, Clone)]
 enum Step {
@@ -1393,14 +1378,14 @@ fn join(base: &[Step], rest: &[Step]) -> Path {
 /// Pushes `base + rest` when that field exists.
 fn push_if(
     root: &Node,
-    out: &mut Vec<(String, Path, bool)>,
+    out: &mut Vec<(String, Path, Ref)>,
     kind: &str,
     base: &[Step],
     rest: &[Step],
 ) {
     let p = join(base, rest);
     if at(root, &p).is_some() {
-        out.push((kind.to_string(), p, false));
+        out.push((kind.to_string(), p, Ref::Name));
     }
 }
 
@@ -1412,7 +1397,7 @@ fn seq_len(root: &Node, p: &[Step]) -> usize {
 }
 
 /// The places in a pod spec (at `base`) that name other objects.
-fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, bool)>) {
+fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, Ref)>) {
     use Step::{I, K};
     push_if(
         root,
@@ -1473,7 +1458,7 @@ fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, bool)>
 
 /// The name references of one object: (referenced kind, path of the field, whether it is
 /// an RBAC subject whose namespace follows the ServiceAccount's).
-fn referrals(r: &Res) -> Vec<(String, Path, bool)> {
+fn referrals(r: &Res) -> Vec<(String, Path, Ref)> {
     use Step::{I, K};
     let root = &r.node;
     let mut out = Vec::new();
@@ -1526,7 +1511,7 @@ fn referrals(r: &Res) -> Vec<(String, Path, bool)> {
             for i in 0..seq_len(root, &[K("subjects")]) {
                 let p = vec![K("subjects"), I(i)];
                 if at(root, &p).and_then(|s| s.get_str("kind")) == Some("ServiceAccount") {
-                    out.push(("ServiceAccount".to_string(), p, true));
+                    out.push(("ServiceAccount".to_string(), p, Ref::NameNs));
                 }
             }
         }
@@ -1570,28 +1555,21 @@ fn referrals(r: &Res) -> Vec<(String, Path, bool)> {
                 }
             }
         }
-        "APIService" => push_if(
-            root,
-            &mut out,
-            "Service",
-            &[],
-            &[K("spec"), K("service"), K("name")],
-        ),
+        // Services named with their namespace: the namespace follows the Service too
+        // (measured: an APIService's always, a webhook's only from the Service's original
+        // namespace).
+        "APIService" => {
+            let p = vec![K("spec"), K("service")];
+            if at(root, &p).is_some() {
+                out.push(("Service".to_string(), p, Ref::NameAnyNs));
+            }
+        }
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
             for i in 0..seq_len(root, &[K("webhooks")]) {
-                push_if(
-                    root,
-                    &mut out,
-                    "Service",
-                    &[],
-                    &[
-                        K("webhooks"),
-                        I(i),
-                        K("clientConfig"),
-                        K("service"),
-                        K("name"),
-                    ],
-                );
+                let p = vec![K("webhooks"), I(i), K("clientConfig"), K("service")];
+                if at(root, &p).is_some() {
+                    out.push(("Service".to_string(), p, Ref::NameNs));
+                }
             }
         }
         _ => {}
@@ -1606,6 +1584,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         kind: String,
         names: Vec<String>,
         orig_ns: String,
+        ns_org: Option<Origin>,
         name: String,
         ns: String,
         affixes: Vec<String>,
@@ -1618,6 +1597,10 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             kind: r.kind().to_string(),
             names: r.names.clone(),
             orig_ns: r.namespaces.first().cloned().unwrap_or_default(),
+            ns_org: r
+                .node
+                .path(&["metadata", "namespace"])
+                .and_then(|n| n.org.clone()),
             name: r.name().to_string(),
             ns: r.namespace().to_string(),
             affixes: r.affixes.clone(),
@@ -1645,7 +1628,8 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
         let own_affixes = r.affixes.clone();
-        for (kind, path, subject) in referrals(r) {
+        for (kind, path, how) in referrals(r) {
+            let subject = how != Ref::Name;
             let Some(field) = at(&r.node, &path) else {
                 continue;
             };
@@ -1657,11 +1641,12 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(value) = value.map(str::to_string) else {
                 continue;
             };
-            let subject_ns = if subject {
+            let subject_ns = if how == Ref::NameNs {
                 field.get_str("namespace").map(str::to_string)
             } else {
                 None
             };
+            let given_ns = field.get_str("namespace").map(str::to_string);
             let mut cands: Vec<&Known> = by_name
                 .get(&(kind.as_str(), value.as_str()))
                 .into_iter()
@@ -1715,11 +1700,10 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                     let org = field.get("name").and_then(|n| n.org.clone());
                     field.set("name", Node::str(c.name.clone(), org));
                 }
-                if !c.ns.is_empty() && subject_ns.as_deref() != Some(c.ns.as_str()) {
-                    let org = field
-                        .get("namespace")
-                        .and_then(|n| n.org.clone())
-                        .or(field.org.clone());
+                if !c.ns.is_empty() && given_ns.as_deref() != Some(c.ns.as_str()) {
+                    // Where the object's namespace was set (the kustomization's
+                    // `namespace:` line, usually).
+                    let org = c.ns_org.clone().or(field.org.clone());
                     field.set("namespace", Node::str(c.ns.clone(), org));
                 }
             } else if c.name != value {
