@@ -59,6 +59,7 @@ fn builds_equal_kubectl_kustomize() {
         ("references", "references/overlay"),
         ("directives", "directives"),
         ("services", "services"),
+        ("scopes", "scopes/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

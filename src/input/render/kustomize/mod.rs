@@ -693,10 +693,10 @@ impl Builder<'_> {
             self.problem_at(&d, &file.path, "a resource without `kind`");
             return Vec::new();
         }
+        // Kustomize needs a name to identify an object (`generateName` alone is refused).
         if d.path(&["metadata", "name"])
             .and_then(Node::as_str)
             .is_none()
-            && d.path(&["metadata", "generateName"]).is_none()
         {
             self.problem_at(&d, &file.path, format!("a {kind} without metadata.name"));
             return Vec::new();

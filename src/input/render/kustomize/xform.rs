@@ -1627,6 +1627,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     let mut problems = Vec::new();
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
+        let own_cluster = cluster_scoped(r.kind());
         let own_affixes = r.affixes.clone();
         for (kind, path, how) in referrals(r) {
             let subject = how != Ref::Name;
@@ -1664,14 +1665,12 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             if cands.is_empty() {
                 continue;
             }
-            if cands.len() > 1 && !subject {
-                let same: Vec<&Known> = cands
-                    .iter()
-                    .copied()
-                    .filter(|k| k.cluster || norm(&k.ns) == norm(&own_ns))
-                    .collect();
-                if !same.is_empty() {
-                    cands = same;
+            // A plain name reaches only objects in the referrer's namespace (measured: a
+            // generated ConfigMap in another namespace is not followed).
+            if !subject && !own_cluster {
+                cands.retain(|k| k.cluster || norm(&k.ns) == norm(&own_ns));
+                if cands.is_empty() {
+                    continue;
                 }
             }
             if cands.len() > 1 {
