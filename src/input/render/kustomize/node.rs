@@ -549,3 +549,71 @@ fn block_literal_ok(s: &str) -> bool {
         && !s.contains("\t\n")
         && !s.ends_with([' ', '\t'])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reparse(text: &str) -> Vec<Value> {
+        let lines = LineIndex::new(text);
+        let (docs, err) = yaml::parse_stream(text, &lines);
+        assert!(err.is_none(), "{err:?} in\n{text}");
+        docs.iter()
+            .map(|d| {
+                yaml::resolve(&d.root, Schema::Kubernetes, text, &lines)
+                    .unwrap()
+                    .0
+            })
+            .collect()
+    }
+
+    fn arb_string() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9 :#\\-\\n'\"{}\\[\\],&*!|>%@`.~=?]{0,12}",
+            Just("y".to_string()),
+            Just("on".to_string()),
+            Just("0644".to_string()),
+            Just("1_000".to_string()),
+            Just("2024-01-01".to_string()),
+            Just("a\n  b\n".to_string()),
+            Just("line\n\n".to_string()),
+            Just(" lead\nx".to_string()),
+            Just("null".to_string()),
+            Just("".to_string()),
+        ]
+    }
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            arb_string().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(arb_string(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// What the emitter prints reads back, under the YAML 1.1 rules Kubernetes applies,
+        /// as the same value.
+        #[test]
+        fn emitted_yaml_reads_back_as_the_same_value(
+            m in prop::collection::btree_map(arb_string(), arb_value(), 1..5)
+        ) {
+            let v = Value::Object(m.into_iter().collect());
+            let mut em = Emitter::default();
+            em.document("x.yaml", &Node::from_json(&v, &None));
+            em.document("y.yaml", &Node::from_json(&v, &None));
+            let back = reparse(&em.out);
+            prop_assert_eq!(back.len(), 2);
+            prop_assert_eq!(&back[0], &v, "{}", em.out);
+        }
+    }
+}
