@@ -306,3 +306,13 @@ mod never_panics {
         }
     }
 }
+
+/// Kustomize refuses a kustomization whose string fields hold numbers or booleans; runeguard
+/// says where, instead of guessing the text.
+#[test]
+fn non_string_values_in_string_fields_are_located() {
+    let out = build("problems/types");
+    let e: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    let k = format!("{DATA}/problems/types/kustomization.yaml");
+    assert_eq!(e, [format!("{k}:3"), format!("{k}:7")]);
+}

@@ -304,7 +304,14 @@ pub fn load_docs(
     let (docs, err) = yaml::parse_stream(text, lines);
     let mut out = Vec::new();
     for doc in &docs {
-        match yaml::resolve(&doc.root, Schema::Kustomize, text, lines) {
+        // A kustomization is read as Kustomize reads it (sigs.k8s.io/yaml, YAML 1.1: `yes` is
+        // a boolean there); manifests as kyaml reads them.
+        let schema = if role == OriginRole::Kustomization {
+            Schema::Kubernetes
+        } else {
+            Schema::Kustomize
+        };
+        match yaml::resolve(&doc.root, schema, text, lines) {
             Ok((value, tree, issues)) => {
                 if let Some(i) = issues.into_iter().next() {
                     return Err(LoadError {

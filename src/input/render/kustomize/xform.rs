@@ -741,13 +741,15 @@ fn pairs_of(b: &mut Builder, k: &Kust, n: &Node) -> Vec<(String, Node)> {
     match n.as_map() {
         Some(m) => {
             for (key, v) in m {
-                match v.scalar_text() {
-                    Some(t) => out.push((key.clone(), Node::str(t, v.org.clone()))),
-                    None if v.is_null() => out.push((key.clone(), Node::str("", v.org.clone()))),
-                    None => b.problem_at(
+                match &v.v {
+                    V::Str(t) => out.push((key.clone(), Node::str(t.clone(), v.org.clone()))),
+                    V::Null => out.push((key.clone(), Node::str("", v.org.clone()))),
+                    // Kustomize refuses the whole kustomization ("cannot unmarshal number
+                    // into … of type string"): quote the value.
+                    _ => b.problem_at(
                         v,
                         &k.file.path,
-                        format!("the value of {key} must be a string"),
+                        format!("the value of {key} must be a string (quote it); Kustomize refuses this kustomization"),
                     ),
                 }
             }
@@ -882,6 +884,20 @@ fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     else {
         return;
     };
+    for f in ["newName", "newTag", "digest"] {
+        if let Some(v) = entry.get(f)
+            && !matches!(v.v, V::Str(_) | V::Null)
+        {
+            b.problem_at(
+                v,
+                &k.file.path,
+                format!(
+                    "images {f} must be a string (quote it); Kustomize refuses this kustomization"
+                ),
+            );
+            return;
+        }
+    }
     let new_name = entry
         .get("newName")
         .and_then(Node::scalar_text)
