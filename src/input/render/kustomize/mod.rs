@@ -123,7 +123,7 @@ impl Res {
         self.namespaces.iter().any(|n| norm(n) == norm(ns))
     }
     /// Its identity for duplicate checks: group, kind, namespace, name.
-    pub fn id(&self) -> (String, String, String, String) {
+    pub fn id(&self) -> ResId {
         let ns = if self.namespace().is_empty() {
             "default"
         } else {
@@ -162,7 +162,13 @@ pub struct Var {
 pub struct Acc {
     pub res: Vec<Res>,
     pub vars: Vec<Var>,
+    /// The ids of `res` and their index, kept while resources are only appended (a
+    /// transformer may change ids, so transforming drops it).
+    pub ids: Option<HashMap<ResId, usize>>,
 }
+
+/// Group, kind, namespace ("default" for none), name.
+pub type ResId = (String, String, String, String);
 
 /// A kustomization file read, with where it is.
 pub struct Kust {
@@ -521,6 +527,7 @@ impl Builder<'_> {
                 format!("more than {MAX_RESOURCES} resources; the build was cut there"),
             ));
             acc.res.truncate(MAX_RESOURCES);
+            acc.ids = None;
         }
         Some(kust)
     }
@@ -712,12 +719,13 @@ impl Builder<'_> {
     /// Adds resources, refusing any whose id is already taken (ids looked up in a set, so
     /// that large builds stay linear).
     pub fn append_all(&mut self, acc: &mut Acc, rs: Vec<Res>, at: &Node, fallback: &str) {
-        let mut taken: HashMap<(String, String, String, String), usize> = acc
-            .res
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id(), i))
-            .collect();
+        let mut taken = acc.ids.take().unwrap_or_else(|| {
+            acc.res
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id(), i))
+                .collect()
+        });
         for r in rs {
             let id = r.id();
             if let Some(&i) = taken.get(&id) {
@@ -732,6 +740,7 @@ impl Builder<'_> {
             taken.insert(id, acc.res.len());
             acc.res.push(r);
         }
+        acc.ids = Some(taken);
     }
 
     /// `helmCharts`: local charts rendered by the Helm renderer.

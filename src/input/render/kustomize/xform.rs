@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 /// Runs a kustomization's transformers on everything accumulated so far.
 pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    // Transformers change names, namespaces and kinds, and delete resources.
+    acc.ids = None;
     patches_strategic_merge(b, k, acc);
     patches(b, k, acc);
     if let Some(ns) = k.get("namespace") {
