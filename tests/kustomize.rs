@@ -60,6 +60,7 @@ fn builds_equal_kubectl_kustomize() {
         ("directives", "directives"),
         ("services", "services"),
         ("scopes", "scopes/ov"),
+        ("workloads", "workloads"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -571,12 +571,6 @@ fn common_label_specs() -> Vec<FieldSpec> {
             true,
         ),
         fs(
-            Some("StatefulSet"),
-            Some("apps"),
-            "spec/volumeClaimTemplates[]/metadata/labels",
-            true,
-        ),
-        fs(
             Some("Job"),
             Some("batch"),
             "spec/selector/matchLabels",
@@ -645,6 +639,12 @@ fn template_label_specs() -> Vec<FieldSpec> {
         Some("CronJob"),
         Some("batch"),
         "spec/jobTemplate/spec/template/metadata/labels",
+        true,
+    ));
+    v.push(fs(
+        Some("StatefulSet"),
+        Some("apps"),
+        "spec/volumeClaimTemplates[]/metadata/labels",
         true,
     ));
     v
