@@ -61,6 +61,7 @@ fn builds_equal_kubectl_kustomize() {
         ("services", "services"),
         ("scopes", "scopes/ov"),
         ("workloads", "workloads"),
+        ("images", "images"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -316,4 +317,28 @@ fn non_string_values_in_string_fields_are_located() {
     let e: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     let k = format!("{DATA}/problems/types/kustomization.yaml");
     assert_eq!(e, [format!("{k}:3"), format!("{k}:7")]);
+}
+
+/// A strategic merge patch without kind or name cannot be read by Kustomize, even with a
+/// target: a located problem, not a silent merge.
+#[test]
+fn a_patch_that_is_not_an_object_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n    data:\n      x: y\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+    )
+    .unwrap();
+    let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+    let e: Vec<_> = out
+        .problems
+        .iter()
+        .map(|p| (p.file.clone(), p.pos.map(|p| p.line)))
+        .collect();
+    assert_eq!(e, [("k/kustomization.yaml".to_string(), Some(5))]);
 }

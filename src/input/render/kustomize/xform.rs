@@ -203,6 +203,20 @@ fn apply_smp(
     allow_name: bool,
     allow_kind: bool,
 ) {
+    // Kustomize reads a strategic merge patch as an object, target or not.
+    if doc.get_str("kind").is_none_or(str::is_empty)
+        || doc
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .is_none_or(str::is_empty)
+    {
+        b.problem_at(
+            doc,
+            &k.file.path,
+            "a strategic merge patch needs kind and metadata.name (Kustomize cannot parse it otherwise); not applied",
+        );
+        return;
+    }
     let idx = match targets {
         Some(t) => t,
         None => {
@@ -875,15 +889,16 @@ fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         b.problem_at(entry, &k.file.path, "an images entry needs a name");
         return;
     };
-    let Some(pattern) = Regex::new(&format!("^{name}(@sha256)?(:[a-zA-Z0-9_.{{}}-]*)?$"))
-        .or_else(|_| {
-            Regex::new(&format!(
-                "^{}(@sha256)?(:[a-zA-Z0-9_.{{}}-]*)?$",
-                regex::escape(name)
-            ))
-        })
-        .ok()
-    else {
+    let Some(pattern) = Regex::new(&format!(
+        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$"
+    ))
+    .or_else(|_| {
+        Regex::new(&format!(
+            "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$",
+            regex::escape(name)
+        ))
+    })
+    .ok() else {
         return;
     };
     for f in ["newName", "newTag", "digest"] {
