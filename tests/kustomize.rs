@@ -62,6 +62,7 @@ fn builds_equal_kubectl_kustomize() {
         ("scopes", "scopes/ov"),
         ("workloads", "workloads"),
         ("images", "images"),
+        ("patch-edges", "patch-edges"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -3,7 +3,6 @@
 //! origin.
 
 use super::node::{Node, V};
-use serde_json::Value;
 
 /// What merging did to the node it was applied to.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,18 +75,22 @@ fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
 
 fn is_directive_only(n: &Node) -> bool {
     n.as_map()
-        .is_some_and(|m| !m.is_empty() && m.iter().all(|(k, _)| k.starts_with('$')))
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|(k, _)| k == "$patch"))
 }
 
-/// A copy of a patch value without `$` directives and without nulls in its mappings (a
+/// A copy of a patch value without `$patch` directives and without nulls in its mappings (a
 /// null in a patch deletes, so it never lands in the result).
+///
+/// Kustomize's merge (kyaml) knows only `$patch`: `$setElementOrder/…`, `$retainKeys` and
+/// `$deleteFromPrimitiveList/…` are copied into its output as ordinary fields (measured with
+/// kubectl kustomize v5.8), and so they are here.
 pub fn strip(n: &Node) -> Node {
     match &n.v {
         V::Map(entries) => Node::new(
             V::Map(
                 entries
                     .iter()
-                    .filter(|(k, v)| !k.starts_with('$') && !v.is_null())
+                    .filter(|(k, v)| k != "$patch" && !v.is_null())
                     .map(|(k, v)| (k.clone(), strip(v)))
                     .collect(),
             ),
@@ -134,28 +137,11 @@ fn merge_map(
         *dst = strip(patch);
         return Merged::Kept;
     }
-    // `$retainKeys`: only the listed keys stay.
-    if let Some(keep) = patch.get("$retainKeys").and_then(Node::as_seq) {
-        let keep: Vec<String> = keep.iter().filter_map(Node::scalar_text).collect();
-        if let Some(m) = dst.as_map_mut() {
-            m.retain(|(k, _)| keep.contains(k));
-        }
-    }
     let Some(entries) = patch.as_map() else {
         return Merged::Kept;
     };
     for (k, pv) in entries {
-        if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            let gone: Vec<Value> = pv
-                .as_seq()
-                .map(|s| s.iter().map(Node::to_json).collect())
-                .unwrap_or_default();
-            if let Some(list) = dst.get_mut(field).and_then(Node::as_seq_mut) {
-                list.retain(|n| !gone.contains(&n.to_json()));
-            }
-            continue;
-        }
-        if k.starts_with('$') {
+        if k == "$patch" {
             continue;
         }
         if pv.is_null() {
@@ -298,6 +284,7 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
         *root = value;
         return Ok(());
     };
+    ensure_path(root, parents, last, &value.org);
     let parent = walk(root, parents, path)?;
     match &mut parent.v {
         V::Map(m) => {
@@ -325,6 +312,40 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
             Ok(())
         }
         _ => Err(format!("path {path:?}: parent is a scalar")),
+    }
+}
+
+/// Kustomize applies JSON patches with `EnsurePathExistsOnAdd`: an `add` below missing
+/// mappings creates them (a list where the next step is an index or `-`).
+fn ensure_path(
+    root: &mut Node,
+    parents: &[String],
+    last: &str,
+    org: &Option<super::super::Origin>,
+) {
+    let mut n = root;
+    for (i, seg) in parents.iter().enumerate() {
+        let next = parents.get(i + 1).map(String::as_str).unwrap_or(last);
+        let is_seq = n.as_seq().is_some();
+        if !is_seq && n.as_map().is_some() && n.get(seg).is_none() {
+            let fresh = if next == "-" || next.parse::<usize>().is_ok() {
+                Node::new(V::Seq(Vec::new()), org.clone())
+            } else {
+                Node::map(org.clone())
+            };
+            n.set(seg, fresh);
+        }
+        let child = if is_seq {
+            seg.parse::<usize>()
+                .ok()
+                .and_then(|i| n.as_seq_mut().and_then(|s| s.get_mut(i)))
+        } else {
+            n.get_mut(seg)
+        };
+        match child {
+            Some(c) => n = c,
+            None => return,
+        }
     }
 }
 
@@ -409,6 +430,7 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::Value;
 
     fn node(v: &Value) -> Node {
         Node::from_json(v, &None)
