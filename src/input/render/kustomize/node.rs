@@ -615,9 +615,14 @@ mod tests {
             m in prop::collection::btree_map(arb_string(), arb_value(), 1..5)
         ) {
             let v = Value::Object(m.into_iter().collect());
+            // Every node with an origin, so that every line records a segment (the source
+            // map checks its segments are ordered and disjoint).
+            let file = SourceFile::new("o.yaml".into(), None, "a: b\n".into());
+            let org = Some(Origin { role: OriginRole::Base, file, span: Span::default() });
             let mut em = Emitter::default();
-            em.document("x.yaml", &Node::from_json(&v, &None));
-            em.document("y.yaml", &Node::from_json(&v, &None));
+            em.document("x.yaml", &Node::from_json(&v, &org));
+            em.document("y.yaml", &Node::from_json(&v, &org));
+            prop_assert!(!em.map.is_empty());
             let back = reparse(&em.out);
             prop_assert_eq!(back.len(), 2);
             prop_assert_eq!(&back[0], &v, "{}", em.out);
