@@ -63,6 +63,7 @@ fn builds_equal_kubectl_kustomize() {
         ("workloads", "workloads"),
         ("images", "images"),
         ("patch-edges", "patch-edges"),
+        ("components", "components/app"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
