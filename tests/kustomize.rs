@@ -64,6 +64,7 @@ fn builds_equal_kubectl_kustomize() {
         ("images", "images"),
         ("patch-edges", "patch-edges"),
         ("components", "components/app"),
+        ("configurations", "configurations"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

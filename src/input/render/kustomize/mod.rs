@@ -165,6 +165,9 @@ pub struct Acc {
     /// The ids of `res` and their index, kept while resources are only appended (a
     /// transformer may change ids, so transforming drops it).
     pub ids: Option<HashMap<ResId, usize>>,
+    /// Field specs added by `configurations:` files (for custom resources), which apply to
+    /// the kustomization that names them and to those that include it.
+    pub config: xform::Config,
 }
 
 /// Group, kind, namespace ("default" for none), name.
@@ -488,6 +491,7 @@ impl Builder<'_> {
                 self.resource(&kust, entry, acc, depth);
             }
         }
+        xform::read_configurations(self, &kust, acc);
         self.helm_charts(&kust, acc);
         self.generators(&kust, acc);
         for entry in kust.list("components") {
@@ -589,12 +593,12 @@ impl Builder<'_> {
             "transformers",
             "sortOptions",
             "buildMetadata",
+            "configurations",
         ];
         const UNSUPPORTED: &[&str] = &[
             "generators",
             "validators",
             "crds",
-            "configurations",
             "openapi",
             "helmChartInflationGenerator",
         ];
@@ -646,6 +650,7 @@ impl Builder<'_> {
                 self.stack.pop();
                 self.append_all(acc, sub.res, entry, &kust.file.path);
                 acc.vars.extend(sub.vars);
+                acc.config.extend(sub.config);
             }
             return;
         }

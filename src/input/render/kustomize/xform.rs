@@ -33,8 +33,10 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     labels(b, k, acc);
     if let Some(a) = k.get("commonAnnotations") {
         let pairs = pairs_of(b, k, a);
+        let mut specs = annotation_specs();
+        specs.extend(acc.config.annotations.iter().cloned());
         for r in &mut acc.res {
-            apply_specs(r, &annotation_specs(), &pairs, &a.org);
+            apply_specs(r, &specs, &pairs, &a.org);
         }
     }
     patches_json6902(b, k, acc);
@@ -803,6 +805,7 @@ fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         let mut specs = parse_specs(entry.get("fields"));
         if flag("includeSelectors") {
             specs.extend(common_label_specs());
+            specs.extend(acc.config.labels.iter().cloned());
         } else {
             specs.push(fs(None, None, "metadata/labels", true));
             if flag("includeTemplates") {
@@ -815,9 +818,79 @@ fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     if let Some(cl) = k.get("commonLabels") {
         let pairs = pairs_of(b, k, cl);
-        let specs = common_label_specs();
+        let mut specs = common_label_specs();
+        specs.extend(acc.config.labels.iter().cloned());
         for r in &mut acc.res {
             apply_specs(r, &specs, &pairs, &cl.org);
+        }
+    }
+}
+
+/// Field specs from `configurations:` files: where Kustomize's transformers also look, for
+/// kinds its built-in tables do not know (custom resources).
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    pub var_refs: Vec<FieldSpec>,
+    /// (the kind named, where it is named)
+    pub name_refs: Vec<(String, FieldSpec)>,
+    pub labels: Vec<FieldSpec>,
+    pub annotations: Vec<FieldSpec>,
+    pub images: Vec<FieldSpec>,
+}
+
+impl Config {
+    pub fn extend(&mut self, other: Config) {
+        self.var_refs.extend(other.var_refs);
+        self.name_refs.extend(other.name_refs);
+        self.labels.extend(other.labels);
+        self.annotations.extend(other.annotations);
+        self.images.extend(other.images);
+    }
+}
+
+/// Reads the kustomization's `configurations:` files into `acc.config`.
+pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("configurations") {
+        let Some(rel) = entry.as_str() else {
+            b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
+            continue;
+        };
+        let Some(docs) = b.patch_file(k, entry, rel) else {
+            continue;
+        };
+        for d in docs {
+            let Some(m) = d.as_map() else {
+                b.problem_at(
+                    &d,
+                    &k.file.path,
+                    "a transformer configuration must be a mapping",
+                );
+                continue;
+            };
+            for (key, v) in m {
+                match key.as_str() {
+                    "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
+                    "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
+                    "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "nameReference" => {
+                        for r in v.as_seq().into_iter().flatten() {
+                            let Some(kind) = r.get_str("kind") else {
+                                b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
+                                continue;
+                            };
+                            for f in parse_specs(r.get("fieldSpecs")) {
+                                acc.config.name_refs.push((kind.to_string(), f));
+                            }
+                        }
+                    }
+                    other => b.problem_at(
+                        v,
+                        &k.file.path,
+                        format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
+                    ),
+                }
+            }
         }
     }
 }
@@ -956,12 +1029,20 @@ fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         }
         *img = Node::str(out, org.clone());
     };
+    let extra = acc.config.images.clone();
     for r in &mut acc.res {
         for_containers(&mut r.node, &mut |c: &mut Node| {
             if let Some(img) = c.get_mut("image") {
                 update(img);
             }
         });
+        let specs: Vec<&FieldSpec> = extra.iter().filter(|f| spec_matches(f, r)).collect();
+        for f in specs {
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
+                update(n)
+            });
+        }
     }
 }
 
@@ -1377,6 +1458,7 @@ enum Ref {
 #[derive(Debug, Clone)]
 enum Step {
     K(&'static str),
+    S(String),
     I(usize),
 }
 
@@ -1387,6 +1469,7 @@ fn at<'a>(n: &'a Node, p: &[Step]) -> Option<&'a Node> {
     for s in p {
         cur = match s {
             Step::K(k) => cur.get(k)?,
+            Step::S(k) => cur.get(k)?,
             Step::I(i) => cur.as_seq()?.get(*i)?,
         };
     }
@@ -1398,6 +1481,7 @@ fn at_mut<'a>(n: &'a mut Node, p: &[Step]) -> Option<&'a mut Node> {
     for s in p {
         cur = match s {
             Step::K(k) => cur.get_mut(k)?,
+            Step::S(k) => cur.get_mut(k)?,
             Step::I(i) => cur.as_seq_mut()?.get_mut(*i)?,
         };
     }
@@ -1489,12 +1573,45 @@ fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, Ref)>)
     }
 }
 
+/// The paths a field spec reaches in `n` (lists are walked through).
+fn spec_paths(n: &Node, segs: &[&str], cur: &mut Vec<Step>, out: &mut Vec<Path>) {
+    if let V::Seq(items) = &n.v {
+        for (i, item) in items.iter().enumerate() {
+            cur.push(Step::I(i));
+            spec_paths(item, segs, cur, out);
+            cur.pop();
+        }
+        return;
+    }
+    let Some((first, rest)) = segs.split_first() else {
+        out.push(cur.clone());
+        return;
+    };
+    let name = first.trim_end_matches("[]");
+    let Some((key, child)) = n.as_map().and_then(|m| m.iter().find(|(k, _)| k == name)) else {
+        return;
+    };
+    cur.push(Step::S(key.clone()));
+    spec_paths(child, rest, cur, out);
+    cur.pop();
+}
+
 /// The name references of one object: (referenced kind, path of the field, whether it is
 /// an RBAC subject whose namespace follows the ServiceAccount's).
-fn referrals(r: &Res) -> Vec<(String, Path, Ref)> {
+fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, Path, Ref)> {
     use Step::{I, K};
     let root = &r.node;
     let mut out = Vec::new();
+    for (kind, f) in extra.iter().filter(|(_, f)| spec_matches(f, r)) {
+        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut found = Vec::new();
+        spec_paths(root, &segs, &mut Vec::new(), &mut found);
+        for p in found {
+            if at(root, &p).and_then(Node::as_str).is_some() {
+                out.push((kind.clone(), p, Ref::Name));
+            }
+        }
+    }
     let pod: Option<Vec<Step>> = match r.kind() {
         "Pod" => Some(vec![K("spec")]),
         "Deployment"
@@ -1658,11 +1775,12 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         }
     };
     let mut problems = Vec::new();
+    let extra = acc.config.name_refs.clone();
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
         let own_cluster = cluster_scoped(r.kind());
         let own_affixes = r.affixes.clone();
-        for (kind, path, how) in referrals(r) {
+        for (kind, path, how) in referrals(r, &extra) {
             let subject = how != Ref::Name;
             let Some(field) = at(&r.node, &path) else {
                 continue;
@@ -1874,6 +1992,18 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
                 }
             }
         });
+        let specs: Vec<&FieldSpec> = acc
+            .config
+            .var_refs
+            .iter()
+            .filter(|f| spec_matches(f, r))
+            .collect();
+        for f in specs {
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
+                subst(n)
+            });
+        }
         if r.kind() == "Ingress" {
             for rule in r
                 .node
