@@ -492,8 +492,9 @@ impl Builder<'_> {
             }
         }
         xform::read_configurations(self, &kust, acc);
-        self.helm_charts(&kust, acc);
+        // Kustomize's built-in generators run in this order: ConfigMaps, Secrets, charts.
         self.generators(&kust, acc);
+        self.helm_charts(&kust, acc);
         for entry in kust.list("components") {
             let Some(rel) = entry.as_str() else {
                 self.problem_at(entry, &kust.file.path, "a component must be a path");
