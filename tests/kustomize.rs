@@ -345,3 +345,28 @@ fn a_patch_that_is_not_an_object_is_located() {
         .collect();
     assert_eq!(e, [("k/kustomization.yaml".to_string(), Some(5))]);
 }
+
+/// A patch file of several documents whose first deletes what the target selected: the
+/// second applies to what is left (it used to index past the end).
+#[test]
+fn a_multi_document_patch_that_deletes_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  path: p.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n$patch: delete\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: v}\n",
+    )
+    .unwrap();
+    let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(docs(&out.rendered.unwrap().stream.text).len(), 0);
+}

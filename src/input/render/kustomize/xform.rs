@@ -398,7 +398,9 @@ fn patches(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             continue;
         }
         for d in &docs {
-            apply_smp(b, k, acc, d, targets.clone(), allow_name, allow_kind);
+            // Selected again for each document: an earlier one may have deleted objects.
+            let targets = entry.get("target").map(|t| select(acc, t));
+            apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
         }
     }
 }
