@@ -292,10 +292,16 @@ mod never_panics {
         "- just\n- a list\n",
         "a: [unclosed\n",
         "&a [*a]\n",
+        "patches:\n- target: {kind: ConfigMap}\n  path: cm.yaml\n",
+        "patches:\n- target: {kind: '.*'}\n  patch: |\n    - {op: add, path: /data/x/y/0, value: 1}\n    - {op: copy, from: /data, path: /metadata/labels}\n    - {op: move, from: /metadata, path: /metadata/x}\n",
+        "patches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm}\n    data:\n      $patch: replace\n    ---\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm}\n    $patch: delete\n",
+        "configurations: [cm.yaml]\n",
+        "namePrefix: \"\\u0000\"\n",
+        "resources:\n- cm.yaml\n- cm.yaml\n",
     ];
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
         fn any_mix_of_fields_is_built_or_reported(picks in prop::collection::vec(0..PIECES.len(), 0..6)) {
             let dir = tempfile::tempdir().unwrap();
