@@ -159,7 +159,25 @@ fn findings_land_on_the_line_a_person_edits() {
     // A generated value: the literal's line.
     assert_eq!(
         origin_of(&out, "LEVEL: debug", 0),
-        (kust, 23, OriginRole::Base)
+        (kust.clone(), 23, OriginRole::Base)
+    );
+    // The chain that brought a base line in: the base's and the overlay's `resources:`
+    // entries, innermost first, after the line's own origin.
+    let r = out.rendered.as_ref().unwrap();
+    let at = out.text.find("hostNetwork: true").unwrap();
+    let chain: Vec<(String, u32)> = r
+        .map
+        .origins(at..at + 17)
+        .iter()
+        .map(|o| (o.file.path.clone(), o.span.start.line))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            (format!("{DATA}/origins/base/deployment.yaml"), 14),
+            (format!("{DATA}/origins/base/kustomization.yaml"), 2),
+            (kust.clone(), 2),
+        ]
     );
     // Each document names its origin file.
     assert!(

@@ -49,6 +49,9 @@ pub struct Res {
     /// Prefixes and suffixes applied (`p:x`, `s:y`), to tell apart same-named references.
     pub affixes: Vec<String>,
     pub needs_hash: bool,
+    /// The kustomization entries that brought it into the build, innermost first
+    /// (`resources:` lines, the generator): the chain reported as related locations.
+    pub via: Vec<Origin>,
 }
 
 impl Res {
@@ -60,6 +63,7 @@ impl Res {
             namespaces: Vec::new(),
             affixes: Vec::new(),
             needs_hash: false,
+            via: Vec::new(),
         };
         r.names.push(r.name().to_string());
         r.namespaces.push(r.namespace().to_string());
@@ -301,7 +305,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
     }
     let mut em = Emitter::default();
     for r in &acc.res {
-        em.document(&r.source.path, &r.node);
+        em.document_via(&r.source.path, &r.node, &r.via);
         if em.out.len() > MAX_OUTPUT {
             b.problems.push(Problem::error(
                 display,
@@ -732,7 +736,17 @@ impl Builder<'_> {
                 .map(|(i, p)| (p.id(), i))
                 .collect()
         });
-        for r in rs {
+        let entry = at.org.as_ref().map(|o| Origin {
+            role: OriginRole::Kustomization,
+            file: o.file.clone(),
+            span: o.span,
+        });
+        for mut r in rs {
+            if let Some(e) = &entry
+                && r.via.len() < MAX_DEPTH
+            {
+                r.via.push(e.clone());
+            }
             let id = r.id();
             if let Some(&i) = taken.get(&id) {
                 let msg = format!(

@@ -347,11 +347,16 @@ pub fn load_docs(
 pub struct Emitter {
     pub out: String,
     pub map: SourceMap,
+    /// Origins added after each line's own, for the document being printed: the
+    /// kustomization entries that brought its object into the build (related locations).
+    via: Vec<Origin>,
 }
 
 impl Emitter {
-    /// One document, preceded by `---` when it is not the first and by a `# Source:` line.
-    pub fn document(&mut self, source: &str, node: &Node) {
+    /// One document, preceded by `---` when it is not the first and by a `# Source:` line;
+    /// every line records its own origin, then `via`.
+    pub fn document_via(&mut self, source: &str, node: &Node, via: &[Origin]) {
+        self.via = via.to_vec();
         if !self.out.is_empty() {
             self.out.push_str("---\n");
         }
@@ -372,7 +377,10 @@ impl Emitter {
     fn seg(&mut self, start: usize, org: &Option<Origin>, fallback: &Option<Origin>) {
         let end = self.out.trim_end_matches('\n').len().max(start);
         if let Some(o) = org.as_ref().or(fallback.as_ref()) {
-            self.map.push(start..end, vec![o.clone()]);
+            let mut origins = Vec::with_capacity(1 + self.via.len());
+            origins.push(o.clone());
+            origins.extend(self.via.iter().cloned());
+            self.map.push(start..end, origins);
         }
     }
 
@@ -620,8 +628,8 @@ mod tests {
             let file = SourceFile::new("o.yaml".into(), None, "a: b\n".into());
             let org = Some(Origin { role: OriginRole::Base, file, span: Span::default() });
             let mut em = Emitter::default();
-            em.document("x.yaml", &Node::from_json(&v, &org));
-            em.document("y.yaml", &Node::from_json(&v, &org));
+            em.document_via("x.yaml", &Node::from_json(&v, &org), &[]);
+            em.document_via("y.yaml", &Node::from_json(&v, &org), org.as_slice());
             prop_assert!(!em.map.is_empty());
             let back = reparse(&em.out);
             prop_assert_eq!(back.len(), 2);
