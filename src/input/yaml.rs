@@ -206,8 +206,21 @@ impl Builder<'_> {
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.span(yspan);
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let mut text = value.into_owned();
+                // A block scalar that runs to the end of a text without a final line break
+                // has no final line break to keep (YAML 1.2 §8.1.1.2); saphyr adds one.
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && !self.text.ends_with(['\n', '\r'])
+                    && self.text[span.end.offset.min(self.text.len())..]
+                        .trim()
+                        .is_empty()
+                    && text.ends_with('\n')
+                    && !block_header_keeps(self.text, span.start.offset)
+                {
+                    text.pop();
+                }
                 let node = RawNode::Scalar {
-                    text: value.into_owned(),
+                    text,
                     style,
                     tag,
                     span,
@@ -344,6 +357,14 @@ impl Builder<'_> {
     }
 }
 
+/// Whether the block scalar header at `offset` (`|+`, `>2+`, …) asks to keep trailing breaks.
+fn block_header_keeps(text: &str, offset: usize) -> bool {
+    text.get(offset..)
+        .and_then(|t| t.lines().next())
+        .map(|h| h.split('#').next().unwrap_or("").contains('+'))
+        .unwrap_or(false)
+}
+
 /// Which rules turn plain scalars into booleans, numbers and nulls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schema {
@@ -351,6 +372,10 @@ pub enum Schema {
     Kubernetes,
     /// The YAML 1.2 core schema.
     Core,
+    /// Manifests as Kustomize reads and writes them (kyaml over go-yaml v3): YAML 1.1 numbers,
+    /// but `y`/`yes`/`on`/`off`/`n`/`no` stay strings (Kustomize prints them quoted), so only
+    /// `true`/`false` are booleans.
+    Kustomize,
     /// JSON: every scalar as the JSON grammar says (YAML 1.2 core is a superset).
     Json,
 }
@@ -573,6 +598,12 @@ impl Resolver<'_> {
         }
         match self.schema {
             Schema::Kubernetes => resolve_yaml11(text),
+            Schema::Kustomize => match resolve_yaml11(text) {
+                Value::Bool(_) if !matches!(resolve_core(text), Value::Bool(_)) => {
+                    Value::String(text.to_string())
+                }
+                v => v,
+            },
             Schema::Core | Schema::Json => resolve_core(text),
         }
     }
@@ -768,6 +799,18 @@ mod tests {
             v[0],
             json!({"a": true, "b": false, "c": 420, "d": 1000, "e": "0644", "f": 31, "g": 1.5, "h": true})
         );
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_of_a_text_without_a_final_break_has_none() {
+        let (v, _) = load("a: |\n  x\n  y", Schema::Core);
+        assert_eq!(v[0], json!({"a": "x\ny"}));
+        let (v, _) = load("a: |\n  x\n  y\n", Schema::Core);
+        assert_eq!(v[0], json!({"a": "x\ny\n"}));
+        let (v, _) = load("a: |+\n  x\n", Schema::Core);
+        assert_eq!(v[0], json!({"a": "x\n"}));
+        let (v, _) = load("a: >\n  x\n  y\nb: 1", Schema::Core);
+        assert_eq!(v[0], json!({"a": "x y\n", "b": 1}));
     }
 
     #[test]

@@ -1,0 +1,561 @@
+//! Strategic merge patches (with the built-in kinds' list merge keys and `$patch`
+//! directives) and JSON 6902 patches, on [`Node`]s so that patched fields keep the patch's
+//! origin.
+
+use super::node::{Node, V};
+
+/// What merging did to the node it was applied to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Merged {
+    Kept,
+    /// `$patch: delete` asked for the node to go.
+    Deleted,
+}
+
+/// The API groups of the built-in kinds, whose lists merge by their schema's keys only.
+fn builtin_group(api_version: &str) -> bool {
+    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    matches!(
+        group,
+        "" | "apps"
+            | "batch"
+            | "policy"
+            | "autoscaling"
+            | "extensions"
+            | "networking.k8s.io"
+            | "rbac.authorization.k8s.io"
+            | "storage.k8s.io"
+            | "admissionregistration.k8s.io"
+            | "apiextensions.k8s.io"
+            | "apiregistration.k8s.io"
+            | "scheduling.k8s.io"
+            | "coordination.k8s.io"
+            | "discovery.k8s.io"
+            | "node.k8s.io"
+            | "certificates.k8s.io"
+    )
+}
+
+/// The merge key of the list at `path` (field names from the object's root, without
+/// indexes), for a kind of `api_version`/`kind`; None means the patch's list replaces it.
+fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
+    // Kinds without a built-in schema (custom resources): Kustomize replaces their lists
+    // whole, even lists of named elements (measured with kubectl kustomize v5.8).
+    if !builtin {
+        return None;
+    }
+    let last = path.last().map(String::as_str).unwrap_or("");
+    let parent = if path.len() >= 2 {
+        path[path.len() - 2].as_str()
+    } else {
+        ""
+    };
+    let in_container = matches!(
+        parent,
+        "containers" | "initContainers" | "ephemeralContainers"
+    );
+    let known = match last {
+        "containers" | "initContainers" | "ephemeralContainers" => Some("name"),
+        "env" if in_container => Some("name"),
+        "ports" if in_container => Some("containerPort"),
+        "ports" if kind == "Service" && path.len() == 2 && path[0] == "spec" => Some("port"),
+        "volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates" => Some("name"),
+        "volumeMounts" if in_container => Some("mountPath"),
+        "volumeDevices" if in_container => Some("devicePath"),
+        "hostAliases" => Some("ip"),
+        "topologySpreadConstraints" => Some("topologyKey"),
+        "ownerReferences" => Some("uid"),
+        "webhooks" if kind.ends_with("WebhookConfiguration") => Some("name"),
+        "secrets" if kind == "ServiceAccount" => Some("name"),
+        "conditions" => Some("type"),
+        _ => None,
+    };
+    known.map(str::to_string)
+}
+
+fn is_directive_only(n: &Node) -> bool {
+    n.as_map()
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|(k, _)| k == "$patch"))
+}
+
+/// A copy of a patch value without `$patch` directives and without nulls in its mappings (a
+/// null in a patch deletes, so it never lands in the result).
+///
+/// Kustomize's merge (kyaml) knows only `$patch`: `$setElementOrder/…`, `$retainKeys` and
+/// `$deleteFromPrimitiveList/…` are copied into its output as ordinary fields (measured with
+/// kubectl kustomize v5.8), and so they are here.
+pub fn strip(n: &Node) -> Node {
+    match &n.v {
+        V::Map(entries) => Node::new(
+            V::Map(
+                entries
+                    .iter()
+                    .filter(|(k, v)| k != "$patch" && !v.is_null())
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            n.org.clone(),
+        ),
+        V::Seq(items) => Node::new(
+            V::Seq(
+                items
+                    .iter()
+                    .filter(|i| !is_directive_only(i) && i.get_str("$patch") != Some("delete"))
+                    .map(strip)
+                    .collect(),
+            ),
+            n.org.clone(),
+        ),
+        _ => n.clone(),
+    }
+}
+
+/// Applies a strategic merge patch to a whole object.
+pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
+    let kind = dst.get_str("kind").unwrap_or("").to_string();
+    let builtin = builtin_group(dst.get_str("apiVersion").unwrap_or(""));
+    let mut path = Vec::new();
+    merge_map(dst, patch, &kind, builtin, &mut path)
+}
+
+fn merge_map(
+    dst: &mut Node,
+    patch: &Node,
+    kind: &str,
+    builtin: bool,
+    path: &mut Vec<String>,
+) -> Merged {
+    match patch.get_str("$patch") {
+        Some("delete") => return Merged::Deleted,
+        Some("replace") => {
+            *dst = strip(patch);
+            return Merged::Kept;
+        }
+        _ => {}
+    }
+    if dst.as_map().is_none() {
+        *dst = strip(patch);
+        return Merged::Kept;
+    }
+    let Some(entries) = patch.as_map() else {
+        return Merged::Kept;
+    };
+    for (k, pv) in entries {
+        if k == "$patch" {
+            continue;
+        }
+        if pv.is_null() {
+            dst.remove(k);
+            continue;
+        }
+        path.push(k.clone());
+        match dst.get_mut(k) {
+            Some(dv) => match (&dv.v, &pv.v) {
+                (V::Map(_), V::Map(_)) => {
+                    if merge_map(dv, pv, kind, builtin, path) == Merged::Deleted {
+                        dst.remove(k);
+                    }
+                }
+                (V::Seq(_), V::Seq(_)) => merge_list(dv, pv, kind, builtin, path),
+                _ => {
+                    if pv.get_str("$patch") == Some("delete") {
+                        dst.remove(k);
+                    } else {
+                        *dv = strip(pv);
+                    }
+                }
+            },
+            None => {
+                if pv.get_str("$patch") != Some("delete") {
+                    dst.set(k, strip(pv));
+                }
+            }
+        }
+        path.pop();
+    }
+    Merged::Kept
+}
+
+fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    let pitems = patch.as_seq().cloned().unwrap_or_default();
+    let replace = |i: &Node| i.get_str("$patch") == Some("replace");
+    if pitems.iter().any(|i| replace(i) && is_directive_only(i)) {
+        let mut n = strip(patch);
+        n.org = patch.org.clone();
+        *dst = n;
+        return;
+    }
+    let ditems = dst.as_seq().cloned().unwrap_or_default();
+    let Some(key) = merge_key(path, kind, builtin) else {
+        *dst = strip(patch);
+        return;
+    };
+    // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
+    // elements first, in the patch's order (merged into the element they match), then the
+    // elements of the target the patch does not name, in their order.
+    let mut rest: Vec<Option<Node>> = ditems.into_iter().map(Some).collect();
+    let mut out = Vec::new();
+    for p in &pitems {
+        // A directive alone, or an element asking to replace itself (Kustomize drops it).
+        if (is_directive_only(p) && p.get(&key).is_none()) || replace(p) {
+            continue;
+        }
+        let pk = p.get(&key).map(Node::to_json);
+        let pos = pk.as_ref().and_then(|pk| {
+            rest.iter().position(|d| {
+                d.as_ref()
+                    .and_then(|d| d.get(&key))
+                    .map(Node::to_json)
+                    .as_ref()
+                    == Some(pk)
+            })
+        });
+        let deleting = p.get_str("$patch") == Some("delete");
+        match pos {
+            Some(i) => {
+                let mut d = rest[i].take().expect("present");
+                // The merge key only names the element: it keeps the target's origin.
+                let key_node = d.get(&key).cloned();
+                if deleting || merge_map(&mut d, p, kind, builtin, path) == Merged::Deleted {
+                    continue;
+                }
+                if let Some(k) = key_node {
+                    d.set(&key, k);
+                }
+                out.push(d);
+            }
+            None if deleting => {}
+            None => out.push(strip(p)),
+        }
+    }
+    out.extend(rest.into_iter().flatten());
+    dst.v = V::Seq(out);
+}
+
+/// A problem applying a JSON 6902 operation.
+pub type PatchError = String;
+
+fn unescape(seg: &str) -> String {
+    seg.replace("~1", "/").replace("~0", "~")
+}
+
+fn pointer(path: &str) -> Result<Vec<String>, PatchError> {
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rest = path
+        .strip_prefix('/')
+        .ok_or_else(|| format!("JSON pointer {path:?} must start with `/`"))?;
+    Ok(rest.split('/').map(unescape).collect())
+}
+
+fn walk<'a>(root: &'a mut Node, segs: &[String], path: &str) -> Result<&'a mut Node, PatchError> {
+    let mut n = root;
+    for s in segs {
+        n = match &mut n.v {
+            V::Map(m) => m
+                .iter_mut()
+                .find(|(k, _)| k == s)
+                .map(|(_, v)| v)
+                .ok_or_else(|| format!("path {path:?}: no field {s:?}"))?,
+            V::Seq(items) => {
+                let i: usize = s
+                    .parse()
+                    .map_err(|_| format!("path {path:?}: {s:?} is not an index"))?;
+                let len = items.len();
+                items.get_mut(i).ok_or_else(|| {
+                    format!("path {path:?}: index {i} out of range (length {len})")
+                })?
+            }
+            _ => return Err(format!("path {path:?}: {s:?} is below a scalar")),
+        };
+    }
+    Ok(n)
+}
+
+fn get_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
+    let segs = pointer(path)?;
+    Ok(walk(root, &segs, path)?.clone())
+}
+
+fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
+    let segs = pointer(path)?;
+    let Some((last, parents)) = segs.split_last() else {
+        *root = value;
+        return Ok(());
+    };
+    ensure_path(root, parents, last, &value.org);
+    let parent = walk(root, parents, path)?;
+    match &mut parent.v {
+        V::Map(m) => {
+            match m.iter_mut().find(|(k, _)| k == last) {
+                Some((_, v)) => *v = value,
+                None => m.push((last.clone(), value)),
+            }
+            Ok(())
+        }
+        V::Seq(items) => {
+            if last == "-" {
+                items.push(value);
+                return Ok(());
+            }
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("path {path:?}: {last:?} is not an index"))?;
+            if i > items.len() {
+                return Err(format!(
+                    "path {path:?}: index {i} out of range (length {})",
+                    items.len()
+                ));
+            }
+            items.insert(i, value);
+            Ok(())
+        }
+        _ => Err(format!("path {path:?}: parent is a scalar")),
+    }
+}
+
+/// Kustomize applies JSON patches with `EnsurePathExistsOnAdd`: an `add` below missing
+/// mappings creates them (a list where the next step is an index or `-`).
+fn ensure_path(
+    root: &mut Node,
+    parents: &[String],
+    last: &str,
+    org: &Option<super::super::Origin>,
+) {
+    let mut n = root;
+    for (i, seg) in parents.iter().enumerate() {
+        let next = parents.get(i + 1).map(String::as_str).unwrap_or(last);
+        let is_seq = n.as_seq().is_some();
+        if !is_seq && n.as_map().is_some() && n.get(seg).is_none() {
+            let fresh = if next == "-" || next.parse::<usize>().is_ok() {
+                Node::new(V::Seq(Vec::new()), org.clone())
+            } else {
+                Node::map(org.clone())
+            };
+            n.set(seg, fresh);
+        }
+        let child = if is_seq {
+            seg.parse::<usize>()
+                .ok()
+                .and_then(|i| n.as_seq_mut().and_then(|s| s.get_mut(i)))
+        } else {
+            n.get_mut(seg)
+        };
+        match child {
+            Some(c) => n = c,
+            None => return,
+        }
+    }
+}
+
+fn remove_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
+    let segs = pointer(path)?;
+    let Some((last, parents)) = segs.split_last() else {
+        return Err("cannot remove the whole document".into());
+    };
+    let parent = walk(root, parents, path)?;
+    match &mut parent.v {
+        V::Map(m) => {
+            let i = m
+                .iter()
+                .position(|(k, _)| k == last)
+                .ok_or_else(|| format!("path {path:?}: no field {last:?}"))?;
+            Ok(m.remove(i).1)
+        }
+        V::Seq(items) => {
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("path {path:?}: {last:?} is not an index"))?;
+            if i >= items.len() {
+                return Err(format!(
+                    "path {path:?}: index {i} out of range (length {})",
+                    items.len()
+                ));
+            }
+            Ok(items.remove(i))
+        }
+        _ => Err(format!("path {path:?}: parent is a scalar")),
+    }
+}
+
+/// Applies one JSON 6902 operation (a mapping with `op`, `path`, `value`/`from`).
+pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
+    let name = op.get_str("op").ok_or("operation without `op`")?;
+    let path = op.get_str("path").ok_or("operation without `path`")?;
+    let value = || -> Result<Node, PatchError> {
+        op.get("value")
+            .map(|v| {
+                let mut v = v.clone();
+                if v.org.is_none() {
+                    v.org = op.org.clone();
+                }
+                v
+            })
+            .ok_or_else(|| format!("`{name}` operation without `value`"))
+    };
+    match name {
+        "add" => add_at(root, path, value()?),
+        "remove" => remove_at(root, path).map(|_| ()),
+        "replace" => {
+            let v = value()?;
+            let segs = pointer(path)?;
+            *walk(root, &segs, path)? = v;
+            Ok(())
+        }
+        "move" => {
+            let from = op.get_str("from").ok_or("`move` without `from`")?;
+            let v = remove_at(root, from)?;
+            add_at(root, path, v)
+        }
+        "copy" => {
+            let from = op.get_str("from").ok_or("`copy` without `from`")?;
+            let v = get_at(root, from)?;
+            add_at(root, path, v)
+        }
+        "test" => {
+            let want = value()?.to_json();
+            let got = get_at(root, path)?.to_json();
+            if want == got {
+                Ok(())
+            } else {
+                Err(format!("test failed at {path:?}: {got} is not {want}"))
+            }
+        }
+        other => Err(format!("unknown operation {other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn node(v: &Value) -> Node {
+        Node::from_json(v, &None)
+    }
+
+    #[test]
+    fn containers_merge_by_name_and_env_deletes() {
+        let mut d = node(
+            &serde_json::json!({"apiVersion":"apps/v1","kind":"Deployment","spec":{"template":{"spec":{"containers":[
+            {"name":"a","image":"x","env":[{"name":"K","value":"1"},{"name":"L","value":"2"}]},{"name":"b","image":"y"}]}}}}),
+        );
+        let p = node(
+            &serde_json::json!({"spec":{"template":{"spec":{"containers":[
+            {"name":"a","image":"z","env":[{"name":"K","$patch":"delete"},{"name":"M","value":"3"}]}]}}}}),
+        );
+        merge_object(&mut d, &p);
+        let c = &d.to_json()["spec"]["template"]["spec"]["containers"];
+        assert_eq!(c[0]["image"], "z");
+        assert_eq!(c[1]["image"], "y");
+        assert_eq!(
+            c[0]["env"],
+            serde_json::json!([{"name":"M","value":"3"},{"name":"L","value":"2"}])
+        );
+        // Elements the patch names come first, in the patch's order.
+        let p = node(
+            &serde_json::json!({"spec":{"template":{"spec":{"containers":[{"name":"b"},{"name":"c","image":"w"}]}}}}),
+        );
+        merge_object(&mut d, &p);
+        let names: Vec<_> = d.to_json()["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].clone())
+            .collect();
+        assert_eq!(names, ["b", "c", "a"]);
+    }
+
+    #[test]
+    fn lists_without_a_key_are_replaced_and_null_deletes() {
+        let mut d = node(
+            &serde_json::json!({"apiVersion":"v1","kind":"Pod","spec":{"tolerations":[{"key":"a"}],"x":1}}),
+        );
+        let p = node(&serde_json::json!({"spec":{"tolerations":[{"key":"b"}],"x":null}}));
+        merge_object(&mut d, &p);
+        assert_eq!(
+            d.to_json(),
+            serde_json::json!({"apiVersion":"v1","kind":"Pod","spec":{"tolerations":[{"key":"b"}]}})
+        );
+    }
+
+    #[test]
+    fn patch_delete_and_replace_directives() {
+        let mut d = node(&serde_json::json!({"kind":"Pod","spec":{"a":{"b":1,"c":2}}}));
+        let p = node(&serde_json::json!({"spec":{"a":{"$patch":"replace","d":3}}}));
+        merge_object(&mut d, &p);
+        assert_eq!(d.to_json()["spec"]["a"], serde_json::json!({"d":3}));
+        let p = node(&serde_json::json!({"$patch":"delete"}));
+        assert_eq!(merge_object(&mut d, &p), Merged::Deleted);
+    }
+
+    #[test]
+    fn json6902_operations() {
+        let mut d = node(&serde_json::json!({"spec":{"args":["a"],"x":1}}));
+        for op in [
+            serde_json::json!({"op":"add","path":"/spec/args/-","value":"b"}),
+            serde_json::json!({"op":"add","path":"/spec/args/0","value":"z"}),
+            serde_json::json!({"op":"replace","path":"/spec/x","value":2}),
+            serde_json::json!({"op":"copy","from":"/spec/x","path":"/spec/y"}),
+            serde_json::json!({"op":"move","from":"/spec/y","path":"/spec/w"}),
+            serde_json::json!({"op":"test","path":"/spec/w","value":2}),
+        ] {
+            apply_op(&mut d, &node(&op)).unwrap();
+        }
+        assert_eq!(
+            d.to_json(),
+            serde_json::json!({"spec":{"args":["z","a","b"],"x":2,"w":2}})
+        );
+        assert!(
+            apply_op(
+                &mut d,
+                &node(&serde_json::json!({"op":"remove","path":"/spec/nope"}))
+            )
+            .is_err()
+        );
+        assert!(
+            apply_op(
+                &mut d,
+                &node(&serde_json::json!({"op":"test","path":"/spec/x","value":3}))
+            )
+            .is_err()
+        );
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            "[a-z]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z]{1,3}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn an_empty_patch_is_identity(v in prop::collection::btree_map("[a-z]{1,3}", arb_json(), 0..5)) {
+            let v = Value::Object(v.into_iter().collect());
+            let mut d = node(&v);
+            merge_object(&mut d, &node(&serde_json::json!({})));
+            prop_assert_eq!(d.to_json(), v);
+        }
+
+        #[test]
+        fn patching_an_object_with_itself_is_identity(v in prop::collection::btree_map("[a-z]{1,3}", arb_json(), 0..5)) {
+            // Nulls delete, so an object without nulls patched with itself stays the same.
+            let v = strip(&node(&Value::Object(v.into_iter().collect()))).to_json();
+            let mut d = node(&v);
+            merge_object(&mut d, &node(&v));
+            prop_assert_eq!(d.to_json(), v);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! The in-process Kustomize build: its output against `kubectl kustomize` (Kustomize v5.8.1;
+//! each case's `expected.yaml` was written by it), the origin of each output line, and the
+//! located problems for what cannot be built.
+
+use runeguard::input::render::{OriginRole, RenderOptions, kustomize};
+use runeguard::input::span::LineIndex;
+use runeguard::input::yaml::{self, Schema};
+use runeguard::input::{Problem, ProblemLevel};
+use serde_json::Value;
+use std::path::Path;
+
+const DATA: &str = "tests/data/kustomize";
+
+fn build(rel: &str) -> Out {
+    let dir = Path::new(DATA).join(rel);
+    let display = format!("{DATA}/{rel}");
+    let out = kustomize::build(&dir, &display, &RenderOptions::default());
+    Out {
+        text: out
+            .rendered
+            .as_ref()
+            .map(|r| r.stream.text.clone())
+            .unwrap_or_default(),
+        rendered: out.rendered,
+        problems: out.problems,
+    }
+}
+
+struct Out {
+    text: String,
+    rendered: Option<runeguard::input::render::Rendered>,
+    problems: Vec<Problem>,
+}
+
+fn docs(text: &str) -> Vec<Value> {
+    let lines = LineIndex::new(text);
+    let (raw, err) = yaml::parse_stream(text, &lines);
+    assert!(err.is_none(), "stream does not parse: {err:?}\n{text}");
+    raw.iter()
+        .map(|d| {
+            yaml::resolve(&d.root, Schema::Kubernetes, text, &lines)
+                .unwrap()
+                .0
+        })
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Every case folder: the build equals `expected.yaml` (same objects, same order) and has
+/// no problem.
+#[test]
+fn builds_equal_kubectl_kustomize() {
+    for (case, overlay) in [
+        ("generators", "generators/overlay"),
+        ("patches", "patches/overlay"),
+        ("transformers", "transformers/overlay"),
+        ("vars", "vars"),
+        ("order", "order"),
+        ("references", "references/overlay"),
+        ("directives", "directives"),
+        ("services", "services"),
+        ("scopes", "scopes/ov"),
+        ("workloads", "workloads"),
+        ("images", "images"),
+        ("patch-edges", "patch-edges"),
+        ("components", "components/app"),
+        ("configurations", "configurations"),
+    ] {
+        let out = build(overlay);
+        assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
+        let expected =
+            std::fs::read_to_string(Path::new(DATA).join(case).join("expected.yaml")).unwrap();
+        let (got, want) = (docs(&out.text), docs(&expected));
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{case}: document count\n{}",
+            out.text
+        );
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(g, w, "{case}: document {i}\n{}", out.text);
+        }
+    }
+}
+
+/// Building twice gives the same bytes.
+#[test]
+fn builds_are_deterministic() {
+    let a = build("transformers/overlay").text;
+    let b = build("transformers/overlay").text;
+    assert_eq!(a, b);
+}
+
+/// The origin of the stream line whose trimmed text is `line` (the `nth` such line).
+fn origin_of(out: &Out, line: &str, nth: usize) -> (String, u32, OriginRole) {
+    let r = out.rendered.as_ref().expect("rendered");
+    let mut start = 0;
+    let mut seen = 0;
+    for l in out.text.split_inclusive('\n') {
+        let trimmed = l.trim();
+        let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        if trimmed == line {
+            if seen == nth {
+                let indent = l.len() - l.trim_start().len();
+                let range = start + indent..start + l.trim_end().len();
+                let o = r
+                    .map
+                    .primary(range)
+                    .unwrap_or_else(|| panic!("no origin for {line:?}"));
+                return (o.file.path.clone(), o.span.start.line, o.role);
+            }
+            seen += 1;
+        }
+        start += l.len();
+    }
+    panic!("{line:?} not in the stream:\n{}", out.text);
+}
+
+#[test]
+fn findings_land_on_the_line_a_person_edits() {
+    let out = build("origins/overlay");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let base = format!("{DATA}/origins/base/deployment.yaml");
+    let kust = format!("{DATA}/origins/overlay/kustomization.yaml");
+    let patch = format!("{DATA}/origins/overlay/patch.yaml");
+    // A field from a base: the base line.
+    assert_eq!(
+        origin_of(&out, "hostNetwork: true", 0),
+        (base.clone(), 14, OriginRole::Base)
+    );
+    // A field a patch file set: the patch line.
+    assert_eq!(
+        origin_of(&out, "privileged: true", 0),
+        (patch, 11, OriginRole::Patch)
+    );
+    // A field an inline patch set: its line inside the kustomization.
+    assert_eq!(
+        origin_of(&out, "runAsUser: 0", 0),
+        (kust.clone(), 19, OriginRole::Patch)
+    );
+    // The merge key a patch matched on stays the base's.
+    assert_eq!(
+        origin_of(&out, "name: web", 1),
+        (base, 16, OriginRole::Base)
+    );
+    // Transformer fields: the kustomization lines that asked for them.
+    assert_eq!(
+        origin_of(&out, "namespace: prod", 1),
+        (kust.clone(), 3, OriginRole::Kustomization)
+    );
+    assert_eq!(
+        origin_of(&out, "team: web", 1),
+        (kust.clone(), 5, OriginRole::Kustomization)
+    );
+    assert_eq!(
+        origin_of(&out, "image: nginx:1.27", 0),
+        (kust.clone(), 25, OriginRole::Kustomization)
+    );
+    // A generated value: the literal's line.
+    assert_eq!(
+        origin_of(&out, "LEVEL: debug", 0),
+        (kust.clone(), 23, OriginRole::Base)
+    );
+    // The chain that brought a base line in: the base's and the overlay's `resources:`
+    // entries, innermost first, after the line's own origin.
+    let r = out.rendered.as_ref().unwrap();
+    let at = out.text.find("hostNetwork: true").unwrap();
+    let chain: Vec<(String, u32)> = r
+        .map
+        .origins(at..at + 17)
+        .iter()
+        .map(|o| (o.file.path.clone(), o.span.start.line))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            (format!("{DATA}/origins/base/deployment.yaml"), 14),
+            (format!("{DATA}/origins/base/kustomization.yaml"), 2),
+            (kust.clone(), 2),
+        ]
+    );
+    // Each document names its origin file.
+    assert!(
+        out.text
+            .contains(&format!("# Source: {DATA}/origins/base/deployment.yaml\n"))
+    );
+}
+
+fn errors(out: &Out) -> Vec<&Problem> {
+    out.problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+        .collect()
+}
+
+fn located(p: &Problem) -> String {
+    format!("{}:{}", p.file, p.pos.map(|p| p.line).unwrap_or(0))
+}
+
+#[test]
+fn remote_resources_are_located_problems_and_the_rest_is_built() {
+    let out = build("problems/remote");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/remote/kustomization.yaml:2")
+    );
+    assert!(e[0].message.contains("not fetched"), "{}", e[0].message);
+    assert_eq!(docs(&out.text).len(), 1);
+}
+
+#[test]
+fn cycles_and_self_inclusion_are_stopped() {
+    let out = build("problems/cycle/a");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/cycle/b/kustomization.yaml:2")
+    );
+    assert_eq!(
+        docs(&out.text).len(),
+        1,
+        "the ConfigMap of a is still built"
+    );
+    let out = build("problems/self");
+    assert_eq!(
+        located(errors(&out)[0]),
+        format!("{DATA}/problems/self/kustomization.yaml:2")
+    );
+}
+
+#[test]
+fn missing_files_bad_yaml_and_unmatched_patches_are_located() {
+    let out = build("problems/missing");
+    assert_eq!(
+        located(errors(&out)[0]),
+        format!("{DATA}/problems/missing/kustomization.yaml:3")
+    );
+    assert_eq!(docs(&out.text).len(), 1);
+    let out = build("problems/badyaml");
+    let e = errors(&out);
+    assert_eq!(e[0].file, format!("{DATA}/problems/badyaml/bad.yaml"));
+    assert!(e[0].pos.is_some());
+    assert_eq!(docs(&out.text).len(), 1, "the good file is still built");
+    let out = build("problems/nomatch");
+    assert_eq!(
+        located(errors(&out)[0]),
+        format!("{DATA}/problems/nomatch/kustomization.yaml:5")
+    );
+}
+
+#[test]
+fn a_folder_without_a_kustomization_is_a_problem_not_a_panic() {
+    let out = build("problems");
+    assert!(out.rendered.is_none());
+    assert_eq!(errors(&out).len(), 1);
+}
+
+/// Secret values generated from literals come from kustomization lines that redaction can
+/// mask: their origin is the literal's own line.
+#[test]
+fn generated_secret_values_point_at_their_literal() {
+    let out = build("generators/overlay");
+    let (file, line, _) = origin_of(&out, "password: bm90LWEtcmVhbC1vbmU=", 0);
+    assert_eq!(
+        (file.as_str(), line),
+        (
+            format!("{DATA}/generators/base/kustomization.yaml").as_str(),
+            14
+        )
+    );
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of kustomizations, valid and not, that a build must survive in any mix.
+    const PIECES: &[&str] = &[
+        "resources:\n- cm.yaml\n",
+        "resources:\n- .\n",
+        "resources:\n- missing.yaml\n- https://example.com/x.yaml\n",
+        "resources: cm.yaml\n",
+        "namespace: [a]\n",
+        "namespace: ns\n",
+        "namePrefix: p-\nnameSuffix: 7\n",
+        "commonLabels: {a: 1, b: [x]}\n",
+        "commonAnnotations: x\n",
+        "labels:\n- pairs: {a: b}\n  includeSelectors: true\n- {}\n",
+        "images:\n- name: '['\n  newTag: 1\n- {}\n",
+        "replicas:\n- name: x\n  count: two\n",
+        "patches:\n- patch: '- op: remove\n    path: /nope'\n  target: {kind: '('}\n",
+        "patches:\n- patch: |\n    kind: ConfigMap\n    metadata: {name: cm}\n    $patch: delete\n",
+        "patches:\n- path: /etc/passwd\n- {}\n",
+        "patchesStrategicMerge:\n- 'kind: ConfigMap'\n- nope.yaml\n",
+        "patchesJson6902:\n- target: {kind: ConfigMap}\n  patch: '[{\"op\": \"move\", \"from\": \"/data\", \"path\": \"/data/x\"}]'\n",
+        "configMapGenerator:\n- name: g\n  literals: [a=1, a=2, bad]\n  behavior: merge\n",
+        "configMapGenerator:\n- name: cm\n  behavior: replace\n  files: [cm.yaml, k=missing]\n",
+        "secretGenerator:\n- name: s\n  envs: [cm.yaml]\n",
+        "vars:\n- name: V\n  objref: {kind: ConfigMap, name: cm}\n  fieldref: {fieldpath: data.a}\n",
+        "replacements:\n- source: {kind: ConfigMap, fieldPath: 'data.[a=b'}\n  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: ['data.9.x']\n    options: {delimiter: '.', index: -3}\n",
+        "transformers:\n- cm.yaml\n- 'apiVersion: builtin\n  kind: PrefixSuffixTransformer\n  prefix: x-'\n",
+        "components:\n- .\n- ../nope\n",
+        "helmCharts:\n- name: absent\n  repo: https://charts.example.com\n",
+        "sortOptions: {order: fifo}\n",
+        "unknownField: 1\n",
+        "kind: Component\n",
+        "- just\n- a list\n",
+        "a: [unclosed\n",
+        "&a [*a]\n",
+        "patches:\n- target: {kind: ConfigMap}\n  path: cm.yaml\n",
+        "patches:\n- target: {kind: '.*'}\n  patch: |\n    - {op: add, path: /data/x/y/0, value: 1}\n    - {op: copy, from: /data, path: /metadata/labels}\n    - {op: move, from: /metadata, path: /metadata/x}\n",
+        "patches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm}\n    data:\n      $patch: replace\n    ---\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm}\n    $patch: delete\n",
+        "configurations: [cm.yaml]\n",
+        "namePrefix: \"\\u0000\"\n",
+        "resources:\n- cm.yaml\n- cm.yaml\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn any_mix_of_fields_is_built_or_reported(picks in prop::collection::vec(0..PIECES.len(), 0..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let text: String = picks.iter().map(|i| PIECES[*i]).collect();
+            std::fs::write(dir.path().join("kustomization.yaml"), &text).unwrap();
+            std::fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n").unwrap();
+            let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+            // Either a stream that parses, or problems saying why not.
+            match &out.rendered {
+                Some(r) => { docs(&r.stream.text); }
+                None => prop_assert!(!out.problems.is_empty(), "{text}"),
+            }
+        }
+    }
+}
+
+/// Kustomize refuses a kustomization whose string fields hold numbers or booleans; runeguard
+/// says where, instead of guessing the text.
+#[test]
+fn non_string_values_in_string_fields_are_located() {
+    let out = build("problems/types");
+    let e: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    let k = format!("{DATA}/problems/types/kustomization.yaml");
+    assert_eq!(e, [format!("{k}:3"), format!("{k}:7")]);
+}
+
+/// A strategic merge patch without kind or name cannot be read by Kustomize, even with a
+/// target: a located problem, not a silent merge.
+#[test]
+fn a_patch_that_is_not_an_object_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n    data:\n      x: y\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+    )
+    .unwrap();
+    let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+    let e: Vec<_> = out
+        .problems
+        .iter()
+        .map(|p| (p.file.clone(), p.pos.map(|p| p.line)))
+        .collect();
+    assert_eq!(e, [("k/kustomization.yaml".to_string(), Some(5))]);
+}
+
+/// A patch file of several documents whose first deletes what the target selected: the
+/// second applies to what is left (it used to index past the end).
+#[test]
+fn a_multi_document_patch_that_deletes_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  path: p.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n$patch: delete\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: v}\n",
+    )
+    .unwrap();
+    let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(docs(&out.rendered.unwrap().stream.text).len(), 0);
+}
