@@ -19,6 +19,20 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (always checked, even if hidden, ignored or of unknown type).
     pub explicit: bool,
+    /// A file, or a folder rendered as a whole (a Helm chart, a Kustomize overlay).
+    pub kind: CandidateKind,
+}
+
+/// What a candidate is: a file read as itself, or a folder whose files are parts of one
+/// rendered input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum CandidateKind {
+    #[default]
+    File,
+    /// A folder holding `Chart.yaml`.
+    Chart,
+    /// A folder holding `kustomization.yaml`, `kustomization.yml` or `Kustomization`.
+    Overlay,
 }
 
 /// The reported form of a path: relative to `cwd` when below it, without `./`, with `/`.
@@ -103,9 +117,13 @@ pub fn discover(
                 display: shown,
                 path: root.clone(),
                 explicit: true,
+                kind: CandidateKind::File,
             });
             continue;
         }
+        // Every file of the walk (whatever its extension) is seen by the chart and overlay
+        // discovery; only files of known extensions become candidates.
+        let mut walked: Vec<(PathBuf, String)> = Vec::new();
         let walker = ignore::WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
@@ -121,18 +139,11 @@ pub fn discover(
                         continue;
                     }
                     let path = e.into_path();
-                    if !has_known_extension(&path) {
-                        continue;
-                    }
                     let display = display_path(&path, cwd);
                     if exclude.is_match(&display) || exclude.is_match(normalize(&path, cwd)) {
                         continue;
                     }
-                    out.push(Candidate {
-                        display,
-                        path,
-                        explicit: false,
-                    });
+                    walked.push((path, display));
                 }
                 Err(e) => {
                     let (file, msg) = match &e {
@@ -143,6 +154,20 @@ pub fn discover(
                     };
                     problems.push(Problem::error(&file, None, format!("cannot read: {msg}")));
                 }
+            }
+        }
+        // The root itself may be a chart or an overlay (`runeguard check deploy/chart`).
+        let root_display = shown.clone();
+        let (rendered, parts) = super::render::roots::find(&root_display, &walked, cwd);
+        out.extend(rendered);
+        for (path, display) in walked {
+            if has_known_extension(&path) && !parts.contains(&normalize(&path, cwd)) {
+                out.push(Candidate {
+                    display,
+                    path,
+                    explicit: false,
+                    kind: CandidateKind::File,
+                });
             }
         }
     }
