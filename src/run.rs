@@ -274,8 +274,15 @@ fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
         let Some(r) = rendered.iter().find(|r| Arc::ptr_eq(&r.stream, &f.file)) else {
             continue;
         };
+        // A node on one line (`replicas: 1`) takes the origins of all of it, so a value
+        // printed from values wins over the literal key; a collection takes its first line's.
         let start = f.span.start.offset;
-        let origins = r.map.origins(start..start + 1);
+        let end = if f.span.start.line == f.span.end.line {
+            f.span.end.offset.max(start + 1)
+        } else {
+            start + 1
+        };
+        let origins = r.map.origins(start..end);
         let Some(primary) = origins.first() else {
             continue;
         };
@@ -293,9 +300,46 @@ fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
             span: f.span,
         });
         f.file = primary.file.clone();
-        f.span = primary.span;
+        f.span = precise_span(r, primary, f.span);
         f.related = related;
     }
+}
+
+/// The span in an origin's file for a finding at `rendered`: literal template or base text
+/// maps byte for byte (same line, same columns); anything else is the origin's own span.
+fn precise_span(
+    r: &Rendered,
+    origin: &render::Origin,
+    rendered: crate::input::span::Span,
+) -> crate::input::span::Span {
+    let start = rendered.start.offset;
+    let Some((seg, _)) = r
+        .map
+        .overlapping(start..start + 1)
+        .iter()
+        .find(|(seg, os)| seg.contains(&start) && os.iter().any(|o| std::ptr::eq(o, origin)))
+    else {
+        return origin.span;
+    };
+    let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
+    let seg_len = seg_text.trim_end_matches('\n').len();
+    let o_len = origin.span.byte_len();
+    let o_text = origin
+        .file
+        .text
+        .get(origin.span.start.offset..origin.span.end.offset);
+    if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
+        return origin.span;
+    }
+    let rel_start = start - seg.start;
+    let rel_end = (rendered.end.offset.saturating_sub(seg.start)).clamp(rel_start, seg_len);
+    let f = &origin.file;
+    let a = origin.span.start.offset + rel_start;
+    let b = origin.span.start.offset + rel_end;
+    crate::input::span::Span::new(
+        f.lines.pos_at_offset(&f.text, a),
+        f.lines.pos_at_offset(&f.text, b),
+    )
 }
 
 fn evaluate_documents(
