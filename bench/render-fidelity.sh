@@ -32,7 +32,7 @@ for chart in $charts; do
   fi
   for v in "${cases[@]}"; do
     total=$((total+1))
-    id=$(echo "$chart${v:+-$(basename "$v")}" | tr '/' '_')
+    id=$(echo "${chart#"$CORPUS"/}${v:+-$(basename "$v")}" | tr '/' '_')
     args=(); [ -n "$v" ] && args=(--values "$v")
     hargs=(); [ -n "$v" ] && hargs=(-f "$v")
     "$HELM" template "$chart" "${hargs[@]}" > "$OUT/$id.helm.yaml" 2> "$OUT/$id.helm.err"; hrc=$?

@@ -1142,15 +1142,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             }
         }
     }
-    // Helm's install order of kinds, then template name; hooks after the rest.
-    docs.sort_by(|a, b| {
-        (a.hook, a.hook_weight, kind_rank(&a.kind), &a.name).cmp(&(
-            b.hook,
-            b.hook_weight,
-            kind_rank(&b.kind),
-            &b.name,
-        ))
-    });
+    // Helm's install order of kinds, then template name (hooks and tests among the rest, as
+    // `helm template` prints them).
+    docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
     let mut text = String::new();
     let mut map = SourceMap::default();
     for d in &docs {
@@ -1176,8 +1170,6 @@ struct Doc {
     name: String,
     content: String,
     kind: String,
-    hook: bool,
-    hook_weight: i64,
     segments: Vec<(std::ops::Range<usize>, Vec<Origin>)>,
 }
 
@@ -1392,39 +1384,22 @@ fn split_documents(
         let head =
             crate::input::yaml::parse_stream(body, &crate::input::span::LineIndex::new(body));
         let _ = head;
-        let (kind, hook, weight) = doc_head(body);
+        let kind = doc_kind(body);
         docs.push(Doc {
             name: t.name.clone(),
             content: body.to_string(),
             kind,
-            hook,
-            hook_weight: weight,
             segments,
         });
     }
 }
 
-/// The kind of a rendered document, whether it is a hook, and its hook weight.
-fn doc_head(body: &str) -> (String, bool, i64) {
-    let mut kind = String::new();
-    let mut hook = false;
-    let mut weight = 0;
-    for l in body.lines() {
-        if let Some(k) = l.strip_prefix("kind:") {
-            kind = k.trim().trim_matches(['"', '\'']).to_string();
-        }
-        let t = l.trim();
-        if t.starts_with("helm.sh/hook:") || t.starts_with("\"helm.sh/hook\":") {
-            hook = true;
-        }
-        if let Some(w) = t
-            .strip_prefix("helm.sh/hook-weight:")
-            .or_else(|| t.strip_prefix("\"helm.sh/hook-weight\":"))
-        {
-            weight = w.trim().trim_matches(['"', '\'']).parse().unwrap_or(0);
-        }
-    }
-    (kind, hook, weight)
+/// The kind of a rendered document (its top-level `kind:`).
+fn doc_kind(body: &str) -> String {
+    body.lines()
+        .find_map(|l| l.strip_prefix("kind:"))
+        .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
+        .unwrap_or_default()
 }
 
 /// A `with`/`range` block of a template source: its body's byte range and the values path

@@ -366,6 +366,22 @@ macro_rules! range_loop {
     };
 }
 
+/// runeguard patch: `root` with the value at the path of map `fields` replaced by `new`.
+fn replace_at(root: &Value, fields: &[SmolStr], new: Value) -> Value {
+    let Some((first, rest)) = fields.split_first() else {
+        return new;
+    };
+    match root {
+        Value::Map(m) => {
+            let child = m.get(first.as_str()).cloned().unwrap_or(Value::Nil);
+            let mut copy = (**m).clone();
+            copy.insert(Arc::from(first.as_str()), replace_at(&child, rest, new));
+            Value::Map(Arc::new(copy))
+        }
+        other => other.clone(),
+    }
+}
+
 /// Go restricts `range` over an integer (Go 1.22+) to a single loop variable:
 /// `{{range $i, $v := 3}}` errors at exec with "can't use N to iterate over
 /// more than one variable" — for any value, and *before* the empty check.
@@ -914,7 +930,22 @@ impl<'a> Executor<'a> {
             args.push(piped_val);
         }
 
-        self.invoke_func(name, func, &args)
+        let result = self.invoke_func(name, func, &args)?;
+        // runeguard patch: Sprig's `set`, `unset` and `merge*` change their first argument in
+        // place (Go maps are references). Values here are shared immutably, so when that
+        // argument is a variable (`set $d "k" v`, `set $d.a "k" v`), the variable is given
+        // the changed map, which is what later reads of it see in Go.
+        if matches!(
+            name,
+            "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
+        ) && matches!(result, Value::Map(_))
+            && let Some(Expr::Variable(_, var, fields)) = arg_exprs.first()
+            && let Some(current) = self.vars.get(var).cloned()
+        {
+            let updated = replace_at(&current, fields, result.clone());
+            self.vars.assign(var, updated);
+        }
+        Ok(result)
     }
 
     /// Walk a chain of field accesses on `val`.

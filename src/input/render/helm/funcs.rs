@@ -1161,6 +1161,14 @@ pub fn library() -> FuncMap {
         let _ = a;
         Err(err("sha1sum is not supported by runeguard's renderer"))
     });
+    f!("fromJsonArray", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromJsonArray")?);
+        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
+            Ok(_) => Value::List(vec![s("json: cannot unmarshal into []interface {}")].into()),
+            Err(e) => Value::List(vec![s(&e.to_string())].into()),
+        })
+    });
     f!("adler32sum", |a: &[Value]| -> R {
         let b = to_str(arg(a, 0, "adler32sum")?);
         let (mut x, mut y) = (1u32, 0u32);
@@ -1170,5 +1178,16 @@ pub fn library() -> FuncMap {
         }
         Ok(s(&((y << 16) | x).to_string()))
     });
+    // Sprig's `mustX` forms return an error where `X` would not; ours already do.
+    let names: Vec<String> = m.keys().cloned().collect();
+    for n in names {
+        let mut c = n.chars();
+        let Some(first) = c.next() else { continue };
+        let must = format!("must{}{}", first.to_uppercase(), c.as_str());
+        if !m.contains_key(&must) {
+            let f = m[&n].clone();
+            m.insert(must, f);
+        }
+    }
     m
 }
