@@ -28,7 +28,7 @@ pub const MAX_INCLUDE_DEPTH: usize = 1000;
 const MAX_CHART_FILES: usize = 20_000;
 const MAX_ARCHIVE_BYTES: u64 = 256 * 1024 * 1024;
 /// `.Capabilities.KubeVersion` when none is given (Helm v4's default).
-pub const DEFAULT_KUBE_VERSION: &str = "v1.20.0";
+pub const DEFAULT_KUBE_VERSION: &str = "v1.36.0";
 
 /// One file of a chart, by its path inside the chart (`templates/x.yaml`).
 #[derive(Debug, Clone)]
@@ -747,30 +747,64 @@ fn chart_object(meta: &serde_json::Value) -> Value {
     Value::Map(Arc::new(m))
 }
 
-/// API versions `.Capabilities.APIVersions.Has` knows without a cluster (Kubernetes' built-in
-/// groups).
+/// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults
+/// (the built-in groups of its Kubernetes client), in its order.
 const API_VERSIONS: &[&str] = &[
     "v1",
     "admissionregistration.k8s.io/v1",
-    "apiextensions.k8s.io/v1",
-    "apiregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
     "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
     "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
     "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
     "autoscaling/v1",
     "autoscaling/v2",
     "batch/v1",
+    "batch/v1beta1",
     "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
     "coordination.k8s.io/v1",
     "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
     "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
     "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
     "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
     "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
     "policy/v1",
+    "policy/v1beta1",
     "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha2",
+    "scheduling.k8s.io/v1beta1",
     "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
     "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
 ];
 
 fn capabilities(kube: &str) -> Value {
@@ -816,7 +850,7 @@ fn capabilities(kube: &str) -> Value {
         (
             "HelmVersion",
             vmap(vec![
-                ("Version", str_v("v4.2.3")),
+                ("Version", str_v("v4.2")),
                 ("GitCommit", str_v("")),
                 ("GoVersion", str_v("")),
             ]),
@@ -1067,9 +1101,11 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         })
         .collect();
 
-    // Render in Helm's order of names; outputs are sorted for the stream afterwards.
-    let mut order: Vec<&Tmpl> = tmpls.iter().collect();
-    order.sort_by(|a, b| a.name.cmp(&b.name));
+    // Render in Helm's order (the parse order: deepest first, names in reverse), since a
+    // template may change the chart's shared top-level object for the ones after it
+    // (`set $ "Values" …`); outputs are sorted for the stream afterwards.
+    let order: Vec<&Tmpl> = tmpls.iter().collect();
+    let mut cur_values: Vec<Value> = objs.iter().map(|(v, _, _)| v.clone()).collect();
     let mut docs: Vec<Doc> = Vec::new();
     let mut total = 0usize;
     for t in order {
@@ -1087,9 +1123,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         if notes && t.chart != 0 {
             continue;
         }
-        let (vals, chart_obj, files) = &objs[t.chart];
+        let (_, chart_obj, files) = &objs[t.chart];
         let data = vmap(vec![
-            ("Values", vals.clone()),
+            ("Values", cur_values[t.chart].clone()),
             ("Chart", chart_obj.clone()),
             ("Release", release.clone()),
             ("Capabilities", caps.clone()),
@@ -1106,6 +1142,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         gotmpl::trace::start();
         let result = set.execute_template_to_string(&t.name, &data);
         let trace = gotmpl::trace::take().unwrap_or_default();
+        if let Some(v) = trace.root.as_ref().and_then(|r| r.field("Values")) {
+            cur_values[t.chart] = v.clone();
+        }
         match result {
             Ok(out) => {
                 if notes {

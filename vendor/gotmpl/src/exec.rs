@@ -214,6 +214,8 @@ pub mod trace {
         pub pieces: Vec<Piece>,
         /// The last node started (template name, offset, line), at any depth.
         pub last: Option<(String, usize, usize)>,
+        /// `$` at the end of the traced execution (changed by `set $ …`).
+        pub root: Option<crate::Value>,
         pub(crate) nesting: usize,
     }
 
@@ -259,6 +261,14 @@ pub mod trace {
                     }
                     _ => tr.last = Some((String::from(name), offset, line)),
                 }
+            }
+        })
+    }
+
+    pub(crate) fn root(v: crate::Value) {
+        TRACE.with(|t| {
+            if let Some(tr) = t.borrow_mut().as_mut() {
+                tr.root = Some(v);
             }
         })
     }
@@ -454,6 +464,11 @@ impl<'a> Executor<'a> {
         self.vars.set(&DOLLAR_KEY, dot.clone());
         self.traced = trace::enter();
         let result = self.walk(writer, tree, dot);
+        if self.traced
+            && let Some(root) = self.vars.get("$")
+        {
+            trace::root(root.clone());
+        }
         trace::leave();
         result.map_err(|sig| match sig {
             ExecSignal::Err(e) => *e,
@@ -825,7 +840,7 @@ impl<'a> Executor<'a> {
         // call in Go: `.Capabilities.APIVersions.Has "v1"`, `.Files.Get "f"`).
         if (piped.is_some() || cmd.args.len() > 1)
             && matches!(first, Expr::Field(..) | Expr::Variable(..) | Expr::Chain(..))
-            && let Value::Function(f) = self.eval_expr(dot, first)?
+            && let Some(f) = self.method_of(dot, first)?
         {
             let mut args = alloc::vec::Vec::with_capacity(cmd.args.len());
             for expr in &cmd.args[1..] {
@@ -952,8 +967,39 @@ impl<'a> Executor<'a> {
     fn walk_fields(&self, mut val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
         for field in fields {
             val = self.field_access(&val, field)?;
+            // runeguard patch: a function reached through a field is a method; Go calls a
+            // method named without arguments (`(.Files.Glob "x").AsConfig`).
+            if let Value::Function(f) = &val {
+                let f = f.clone();
+                val = self.invoke_func(field, &f, &[])?;
+            }
         }
         Ok(val)
+    }
+
+    /// runeguard patch: the function a method call names (`.Files.Get`, `$x.Has`): the
+    /// receiver's fields walked, the last one looked up without calling it.
+    fn method_of(&mut self, dot: &Value, expr: &Expr) -> ExecResult<Option<ValueFunc>> {
+        let (receiver, fields) = match expr {
+            Expr::Field(_, fields) => (dot.clone(), fields.as_slice()),
+            Expr::Variable(_, name, fields) => (
+                self.vars
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| TemplateError::UndefinedVariable(name.to_string()))?,
+                fields.as_slice(),
+            ),
+            Expr::Chain(_, inner, fields) => (self.eval_expr(dot, inner)?, fields.as_slice()),
+            _ => return Ok(None),
+        };
+        let Some((last, init)) = fields.split_last() else {
+            return Ok(None);
+        };
+        let recv = self.walk_fields(receiver, init)?;
+        Ok(match recv.field(last) {
+            Some(Value::Function(f)) => Some(f.clone()),
+            _ => None,
+        })
     }
 
     /// Access a field on a value, respecting missingkey option.

@@ -212,8 +212,16 @@ fn string_scalar(s: &str, indent: usize) -> String {
         }
         return out;
     }
-    if needs_quotes(s) {
+    // go-yaml: a string that would read back as another type is double-quoted; one that
+    // cannot be plain for its characters is single-quoted when it has no control characters.
+    if ambiguous(s) || is_timestamp(s) {
         return double_quoted(s);
+    }
+    if needs_quotes(s) {
+        if s.chars().any(|c| c.is_control()) {
+            return double_quoted(s);
+        }
+        return format!("'{}'", s.replace('\'', "''"));
     }
     s.to_string()
 }
@@ -233,4 +241,23 @@ fn double_quoted(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// YAML 1.1 timestamps (`2020-09-07`, `2001-12-14t21:59:43.10-05:00`), which go-yaml quotes.
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && b[4] == b'-') {
+        return false;
+    }
+    // yyyy-m(m)-d(d), optionally followed by a time.
+    let rest = &s[5..];
+    let mut parts = rest.splitn(3, |c: char| c == '-' || c == 'T' || c == 't' || c == ' ');
+    let m = parts.next().unwrap_or("");
+    let d = parts.next().unwrap_or("");
+    let ok = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    ok(m) && ok(d.get(..d.len().min(2)).unwrap_or("")) && (d.len() <= 2 || !d.as_bytes()[2].is_ascii_digit())
 }
