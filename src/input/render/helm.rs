@@ -423,6 +423,7 @@ fn prepare<'a>(
     if !vals.is_object() {
         vals = serde_json::json!({});
     }
+
     let deps: Vec<serde_json::Value> = chart
         .meta
         .get("dependencies")

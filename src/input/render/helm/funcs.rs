@@ -577,8 +577,9 @@ pub fn library() -> FuncMap {
             .collect::<Vec<_>>()
             .join(" ")))
     });
+    // Sprig's `strval` is `fmt.Sprint`: nil is `<nil>`.
     f!("toString", |a: &[Value]| -> R {
-        Ok(s(&to_str(a.first().unwrap_or(&Value::Nil))))
+        Ok(s(&a.first().unwrap_or(&Value::Nil).to_string()))
     });
     f!("toStrings", |a: &[Value]| -> R {
         Ok(Value::List(

@@ -108,7 +108,9 @@ pub fn merge_into(
                 let sub = tree.and_then(|t| t.child(&crate::input::span::PathSeg::Key(k.clone())));
                 path.push(k.clone());
                 if v.is_null() {
-                    b.remove(k);
+                    // Kept as null so that merging the chart's defaults under it deletes the
+                    // default (Helm: a null in user values removes the key).
+                    b.insert(k.clone(), Value::Null);
                     origins.clear_below(path);
                     origins.by_path.remove(path.as_slice());
                 } else if let Some(existing) = b.get_mut(k)
@@ -117,7 +119,7 @@ pub fn merge_into(
                 {
                     merge_into(existing, v, sub, file, role, path, origins);
                 } else {
-                    b.insert(k.clone(), strip_nulls(v));
+                    b.insert(k.clone(), v.clone());
                     origins.clear_below(path);
                     match sub {
                         Some(t) => origins.record_tree(path, t, file, role),
@@ -136,7 +138,7 @@ pub fn merge_into(
 }
 
 /// Helm drops null keys of maps it merges in.
-fn strip_nulls(v: &Value) -> Value {
+pub fn strip_nulls(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
@@ -374,11 +376,7 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
                 unreachable!()
             };
             if rest.is_empty() {
-                if value.is_null() {
-                    m.remove(k);
-                } else {
-                    m.insert(k.clone(), value);
-                }
+                m.insert(k.clone(), value);
                 return Ok(());
             }
             let child = m.entry(k.clone()).or_insert(Value::Null);
