@@ -922,14 +922,21 @@ fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
             text.split('\n').map(str_v).collect::<Vec<_>>().into(),
         ))
     });
-    vmap(vec![
+    // The files themselves are entries too (Go's `Files` is a map of path to content):
+    // `range $path, $_ := .Files.Glob "x/*"`, `if .Files.Glob "x"`.
+    let mut entries: Vec<(&str, Value)> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), str_v(&String::from_utf8_lossy(b))))
+        .collect();
+    entries.extend(vec![
         ("Get", Value::Function(get.clone())),
         ("GetBytes", Value::Function(get)),
         ("Glob", Value::Function(glob)),
         ("AsConfig", Value::Function(as_config)),
         ("AsSecrets", Value::Function(as_secrets)),
         ("Lines", Value::Function(lines)),
-    ])
+    ]);
+    vmap(entries)
 }
 
 /// Renders the chart in `dir` (a folder holding `Chart.yaml`) as `helm template` would.

@@ -660,7 +660,9 @@ impl<'a> Executor<'a> {
                         .map(|(i, v)| (Value::Int(i as i64), v.clone()))
                 );
             }
-            Value::Map(map) if map.is_empty() => {
+            // runeguard patch: function values of a map are its methods, not entries.
+            Value::Map(map) if !val.is_truthy() => {
+                let _ = map;
                 if let Some(ref else_body) = branch.else_body {
                     self.walk(w, else_body, dot)?;
                 }
@@ -671,6 +673,7 @@ impl<'a> Executor<'a> {
                     w,
                     branch,
                     map.iter()
+                        .filter(|(_, v)| !matches!(v, Value::Function(_)))
                         .map(|(k, v)| (Value::String(Arc::clone(k)), v.clone()))
                 );
             }

@@ -201,7 +201,8 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::List(v) => !v.is_empty(),
-            Value::Map(m) => !m.is_empty(),
+            // runeguard patch: function values are methods (Helm's `.Files`), not entries.
+            Value::Map(m) => m.values().any(|v| !matches!(v, Value::Function(_))),
             Value::Function(_) => true,
             #[cfg(feature = "html")]
             Value::Safe { s, .. } => !s.is_empty(),

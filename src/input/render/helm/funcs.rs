@@ -1192,3 +1192,64 @@ pub fn library() -> FuncMap {
     }
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semver_constraints_as_masterminds() {
+        assert!(semver_compare(">=1.21.0-0", "v1.36.0").unwrap());
+        assert!(!semver_compare("<1.19", "v1.36.0").unwrap());
+        assert!(semver_compare(">=1.19-0, <1.40", "1.36.0").unwrap());
+        assert!(semver_compare("~1.36", "1.36.9").unwrap());
+        assert!(!semver_compare("~1.36", "1.37.0").unwrap());
+        assert!(semver_compare("^1.2", "1.9.0").unwrap());
+        assert!(semver_compare("<1.2 || >=1.30", "1.36.0").unwrap());
+        assert!(semver_compare(">= 1.25.0-0", "1.36.0").unwrap());
+        assert!(semver_compare("not a constraint", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        for s in ["", "a", "ab", "abc", "hello world!"] {
+            assert_eq!(String::from_utf8(b64dec(&b64enc(s.as_bytes()))).unwrap(), s);
+        }
+        assert_eq!(b64enc(b"ab"), "YWI=");
+    }
+
+    #[test]
+    fn functions_behave_as_sprig() {
+        let lib = library();
+        let call = |n: &str, a: &[Value]| lib[n](a).unwrap();
+        assert_eq!(
+            call("nindent", &[Value::Int(2), Value::from("a\nb")]),
+            Value::from("\n  a\n  b")
+        );
+        assert_eq!(
+            call("trunc", &[Value::Int(3), Value::from("abcdef")]),
+            Value::from("abc")
+        );
+        assert_eq!(
+            call("default", &[Value::from("d"), Value::from("")]),
+            Value::from("d")
+        );
+        assert_eq!(call("toString", &[Value::Nil]), Value::from("<nil>"));
+        assert_eq!(
+            call("quote", &[Value::from("a\"b")]),
+            Value::from("\"a\\\"b\"")
+        );
+        assert_eq!(
+            call("sha256sum", &[Value::from("")]),
+            Value::from("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        );
+        assert_eq!(
+            call(
+                "mustRegexReplaceAllLiteral",
+                &[Value::from("a+"), Value::from("caab"), Value::from("$1")]
+            ),
+            Value::from("c$1b")
+        );
+        assert!(lib["genCA"](&[]).is_err());
+    }
+}

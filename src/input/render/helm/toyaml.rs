@@ -33,7 +33,9 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 out.push('\n');
             }
             let mut first = true;
-            for (k, val) in m.iter() {
+            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| key_order(a.0, b.0));
+            for (k, val) in entries {
                 if !(first && ctx == Ctx::SeqItem) {
                     pad(indent, out);
                 }
@@ -71,7 +73,9 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
         Value::Map(_) => out.push_str("{}\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
-            out.push_str(&string_scalar(s, indent));
+            let text = string_scalar(s, indent);
+            let column = out.len() - out.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            out.push_str(&fold(&text, column, indent));
             out.push('\n');
         }
         other => {
@@ -97,6 +101,96 @@ fn plain_scalar(v: &Value) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// go-yaml's key order: character by character, non-letters before letters, runs of digits
+/// compared as numbers.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            i += 1;
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_ascii_digit() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an
+                .saturating_mul(10)
+                .saturating_add(i64::from(ar[ai] as u8 - b'0'));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(i64::from(br[bi] as u8 - b'0'));
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+/// go-yaml folds a plain or single-quoted scalar at a space once the line is past 80
+/// columns (`best_width`), continuing on a new line at `indent`.
+fn fold(text: &str, start_column: usize, indent: usize) -> String {
+    let single = text.starts_with('\'');
+    if !(single || !text.starts_with(['"', '|', '>'])) || text.contains('\n') {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut column = start_column;
+    let mut prev_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next_space = chars.get(i + 1) == Some(&' ');
+        // Single-quoted: not at the first or last character (the quotes).
+        let inside = !single || (i > 1 && i + 2 < chars.len());
+        if c == ' ' && !prev_space && column > 80 && !next_space && inside {
+            out.push('\n');
+            for _ in 0..indent {
+                out.push(' ');
+            }
+            column = indent;
+            prev_space = true;
+            continue;
+        }
+        out.push(c);
+        column += 1;
+        prev_space = c == ' ';
+    }
+    out
 }
 
 fn scalar_str(s: &str, indent: usize) -> String {
@@ -249,7 +343,8 @@ fn is_timestamp(s: &str) -> bool {
     if b.len() < 8 {
         return false;
     }
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     if !(digits(0..4) && b[4] == b'-') {
         return false;
     }
@@ -259,5 +354,56 @@ fn is_timestamp(s: &str) -> bool {
     let m = parts.next().unwrap_or("");
     let d = parts.next().unwrap_or("");
     let ok = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
-    ok(m) && ok(d.get(..d.len().min(2)).unwrap_or("")) && (d.len() <= 2 || !d.as_bytes()[2].is_ascii_digit())
+    ok(m)
+        && ok(d.get(..d.len().min(2)).unwrap_or(""))
+        && (d.len() <= 2 || !d.as_bytes()[2].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    fn m(entries: Vec<(&str, Value)>) -> Value {
+        Value::Map(Arc::new(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Arc::from(k), v))
+                .collect::<BTreeMap<_, _>>(),
+        ))
+    }
+
+    #[test]
+    fn emits_like_helm() {
+        let v = m(vec![
+            (
+                "b",
+                Value::List(
+                    vec![
+                        Value::from("x"),
+                        m(vec![("k", Value::Int(1)), ("j", Value::Bool(true))]),
+                    ]
+                    .into(),
+                ),
+            ),
+            (
+                "a",
+                m(vec![
+                    ("empty", m(vec![])),
+                    ("list", Value::List(Vec::<Value>::new().into())),
+                ]),
+            ),
+            ("s", Value::from("line1\nline2\n")),
+            ("q", Value::from("yes")),
+            ("d", Value::from("2020-09-07")),
+            ("c", Value::from("a: b")),
+            ("f", Value::Float(1.5)),
+            ("n", Value::Nil),
+        ]);
+        assert_eq!(
+            to_yaml(&v),
+            "a:\n  empty: {}\n  list: []\nb:\n- x\n- j: true\n  k: 1\nc: 'a: b'\nd: \"2020-09-07\"\nf: 1.5\n\"n\": null\nq: \"yes\"\ns: |\n  line1\n  line2"
+        );
+    }
 }

@@ -396,3 +396,82 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(values: &mut Value, arg: &str) -> Origins {
+        let file = SourceFile::new(format!("--set {arg}"), None, arg.to_string());
+        let mut o = Origins::default();
+        apply_set(values, arg, &file, &mut o).expect("valid --set");
+        o
+    }
+
+    #[test]
+    fn set_grammar_follows_helm() {
+        let mut v = json!({});
+        set(
+            &mut v,
+            "a.b=c,list[1].name=x,n=10,t=true,z=0123,esc=a\\,b,dotted\\.key=v",
+        );
+        assert_eq!(
+            v,
+            json!({"a": {"b": "c"}, "list": [null, {"name": "x"}], "n": 10, "t": true,
+                   "z": "0123", "esc": "a,b", "dotted.key": "v"})
+        );
+        let mut v = json!({});
+        set(&mut v, "names={a,b,c}");
+        assert_eq!(v, json!({"names": ["a", "b", "c"]}));
+        // null is kept in user values: merged over the chart's defaults it deletes the key.
+        let mut v = json!({"keep": 1});
+        set(&mut v, "gone=null");
+        let mut user = v.clone();
+        coalesce_defaults(&mut user, &json!({"gone": 5, "other": 2}));
+        assert_eq!(user, json!({"keep": 1, "other": 2}));
+    }
+
+    #[test]
+    fn set_records_its_span() {
+        let mut v = json!({});
+        let o = set(&mut v, "a=1,b.c=2");
+        let b = o.get(&["b".into(), "c".into()]).expect("origin of b.c");
+        assert_eq!(b.role, OriginRole::Set);
+        assert_eq!((b.span.start.column, b.span.end.column), (5, 10));
+    }
+
+    #[test]
+    fn bad_set_keys_are_errors() {
+        let file = SourceFile::new("--set".into(), None, String::new());
+        let mut v = json!({});
+        let mut o = Origins::default();
+        assert!(apply_set(&mut v, "novalue", &file, &mut o).is_err());
+        assert!(apply_set(&mut v, "a[x]=1", &file, &mut o).is_err());
+        assert!(apply_set(&mut v, "a[999999]=1", &file, &mut o).is_err());
+    }
+
+    #[test]
+    fn later_values_files_win_and_keep_their_origins() {
+        let f1 = SourceFile::new("v1.yaml".into(), None, "a:\n  b: 1\n  c: 2\n".into());
+        let f2 = SourceFile::new("v2.yaml".into(), None, "a:\n  b: 3\n  c: null\n".into());
+        let mut v = json!({});
+        let mut o = Origins::default();
+        for f in [&f1, &f2] {
+            let (val, tree) = read_yaml(f).expect("yaml");
+            merge_into(
+                &mut v,
+                &val,
+                Some(&tree),
+                f,
+                OriginRole::Values,
+                &mut Vec::new(),
+                &mut o,
+            );
+        }
+        assert_eq!(v, json!({"a": {"b": 3, "c": null}}));
+        let b = o.get(&["a".into(), "b".into()]).unwrap();
+        assert_eq!((b.file.path.as_str(), b.span.start.line), ("v2.yaml", 2));
+        assert!(o.get(&["a".into(), "c".into()]).is_none());
+    }
+}

@@ -512,9 +512,10 @@ impl<'a> Lexer<'a> {
             .is_some_and(|t| t.kind == TokenKind::LeftTrimDelim);
         self.tokens.pop();
 
-        // The caller (lex_text) needs to know if trailing whitespace should be
-        // trimmed. This happens when either open or close had a trim marker.
-        Ok(Some(open_was_trim || close_trims))
+        // runeguard patch: only a closing `-}}` trims the text after the comment (as in Go);
+        // an opening `{{-` already trimmed the text before it.
+        let _ = open_was_trim;
+        Ok(Some(close_trims))
     }
 
     // State: Scanning inside {{ ... }}
