@@ -673,8 +673,10 @@ fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 .and_then(|t| t.field("Name"))
                 .map(funcs::to_str)
                 .unwrap_or_else(|| "tpl".into());
-            let (t, _) = t.parse_named(&name, &text)?;
-            let out = t.execute_template_to_string(&name, &data)?;
+            // Named apart from the chart's files: positions in it are in the text given to tpl.
+            let _ = name;
+            let (t, _) = t.parse_named("tpl", &text)?;
+            let out = t.execute_template_to_string("tpl", &data)?;
             Ok(Value::String(out.into()))
         }),
     );
@@ -1173,9 +1175,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
                 split_documents(t, &out, &trace.pieces, &define_file, p, &mut docs);
             }
             Err(e) => {
-                let at = trace.last.as_ref().and_then(|(name, off, _)| {
-                    let f = define_file.get(name).or_else(|| define_file.get(&t.name))?;
-                    Some((f.clone(), *off))
+                // The innermost node whose template is a chart file (not `tpl` text).
+                let at = trace.last.iter().rev().find_map(|(name, off, _)| {
+                    define_file.get(name).map(|f| (f.clone(), *off))
                 });
                 let (file, off) = match at {
                     Some((f, o)) => (f, Some(o)),

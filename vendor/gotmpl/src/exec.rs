@@ -212,8 +212,9 @@ pub mod trace {
     #[derive(Debug, Default)]
     pub struct Trace {
         pub pieces: Vec<Piece>,
-        /// The last node started (template name, offset, line), at any depth.
-        pub last: Option<(String, usize, usize)>,
+        /// The last node started (template name, offset, line) by each nested execution,
+        /// outermost first (`include` and `tpl` execute templates of their own).
+        pub last: Vec<(String, usize, usize)>,
         /// `$` at the end of the traced execution (changed by `set $ …`).
         pub root: Option<crate::Value>,
         pub(crate) nesting: usize,
@@ -237,6 +238,7 @@ pub mod trace {
         TRACE.with(|t| match t.borrow_mut().as_mut() {
             Some(tr) => {
                 tr.nesting += 1;
+                tr.last.truncate(tr.nesting - 1);
                 tr.nesting == 1
             }
             None => false,
@@ -254,12 +256,20 @@ pub mod trace {
     pub(crate) fn at(name: &str, offset: usize, line: usize) {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
-                match &mut tr.last {
+                let level = tr.nesting.max(1);
+                tr.last.truncate(level);
+                match tr.last.get_mut(level - 1) {
                     Some((n, o, l)) if n == name => {
                         *o = offset;
                         *l = line;
                     }
-                    _ => tr.last = Some((String::from(name), offset, line)),
+                    Some(slot) => *slot = (String::from(name), offset, line),
+                    None => {
+                        while tr.last.len() + 1 < level {
+                            tr.last.push((String::new(), 0, 0));
+                        }
+                        tr.last.push((String::from(name), offset, line));
+                    }
                 }
             }
         })
