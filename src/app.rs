@@ -197,6 +197,7 @@ fn render_config(
     rc.defaults.values_files = flags.values.iter().map(|p| abs(p, &cwd)).collect();
     rc.defaults.set = flags.set.clone();
     rc.defaults.kube_version = flags.kube_version.clone();
+    rc.ci_values = flags.helm_ci_values;
     for e in &loaded.config.render {
         rc.folders.push(crate::input::render::FolderSettings {
             dir: abs(&e.path, &loaded.dir),
@@ -205,6 +206,7 @@ fn render_config(
             values_files: e.values.iter().map(|p| abs(p, &loaded.dir)).collect(),
             set: e.set.clone(),
             kube_version: e.kube_version.clone(),
+            ci_values: e.ci_values,
         });
     }
     rc

@@ -132,6 +132,10 @@ pub struct RenderFlags {
     /// Kubernetes version `.Capabilities.KubeVersion` reports (e.g. 1.31.0).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Also check each chart with each of its ci/*.yaml values files (chart-testing's
+    /// convention); `ci-values: true` in a `render:` entry does it for one chart.
+    #[arg(long)]
+    pub helm_ci_values: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

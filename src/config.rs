@@ -69,6 +69,9 @@ pub struct RenderEntry {
     /// `.Capabilities.KubeVersion`, e.g. `1.31.0`.
     #[serde(default, rename = "kube-version")]
     pub kube_version: Option<String>,
+    /// Also render the chart with each of its `ci/*.yaml` values files.
+    #[serde(default, rename = "ci-values")]
+    pub ci_values: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

@@ -199,33 +199,41 @@ fn process_rendered(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let ropts = opts.render.options_for(&discover::normalize(&c.path, &cwd));
-    let outcome = match c.kind {
-        CandidateKind::Overlay => render::kustomize::build(&c.path, &c.display, &ropts),
-        _ => render::helm::render_chart(&c.path, &c.display, &ropts),
-    };
-    out.problems = outcome.problems;
-    let Some(r) = outcome.rendered else {
-        return out;
-    };
-    let r = Arc::new(r);
-    let loaded = load_rendered(&r);
-    out.problems.extend(loaded.problems);
-    out.documents = loaded.documents.len();
-    for f in r.map.files() {
-        if f.text.contains("runeguard:ignore") {
-            out.directive_files.push(f);
+    let dir = discover::normalize(&c.path, &cwd);
+    for (ropts, suffix) in opts
+        .render
+        .variants_for(&dir, c.kind == CandidateKind::Chart)
+    {
+        let display = format!("{}{suffix}", c.display);
+        let outcome = match c.kind {
+            CandidateKind::Overlay => render::kustomize::build(&c.path, &display, &ropts),
+            _ => render::helm::render_chart(&c.path, &display, &ropts),
+        };
+        out.problems.extend(outcome.problems);
+        let Some(r) = outcome.rendered else {
+            continue;
+        };
+        let r = Arc::new(r);
+        let loaded = load_rendered(&r);
+        out.problems.extend(loaded.problems);
+        out.documents += loaded.documents.len();
+        for f in r.map.files() {
+            if f.text.contains("runeguard:ignore")
+                && !out.directive_files.iter().any(|d| d.path == f.path)
+            {
+                out.directive_files.push(f);
+            }
         }
+        evaluate_documents(
+            ev,
+            loaded.documents,
+            doc_rules,
+            project_rules,
+            opts,
+            &mut out,
+        );
+        out.rendered.push(r);
     }
-    evaluate_documents(
-        ev,
-        loaded.documents,
-        doc_rules,
-        project_rules,
-        opts,
-        &mut out,
-    );
-    out.rendered.push(r);
     out
 }
 

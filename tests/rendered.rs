@@ -469,3 +469,57 @@ fn subcharts_conditions_and_globals() {
     assert!(text.contains("mode: lru\n"), "{text}");
     assert!(!text.contains("name: off"), "{text}");
 }
+
+#[test]
+fn ci_values_files_are_checked_when_asked() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.yaml",
+            VALUES
+                .replace("privileged: true", "privileged: false")
+                .as_bytes(),
+        ),
+        (
+            "chart/ci/priv-values.yaml",
+            b"securityContext:\n  privileged: true\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 0, "ci/ is not used unless asked: {v}");
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--helm-ci-values"],
+    );
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        at(finding(&v, "K8S-001")[0]),
+        ("chart/ci/priv-values.yaml".into(), 2, 3)
+    );
+}
+
+#[test]
+fn an_overlays_patches_are_not_checked_as_files_but_its_resources_are() {
+    let d = dir_with(&[
+        ("base/deployment.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n" as &[u8],
+        ),
+        (
+            "base/patch.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["."]);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"base/deployment.yaml"), "{v}");
+    assert!(!files.contains(&"base/patch.yaml"), "{v}");
+    assert!(!files.contains(&"base/kustomization.yaml"), "{v}");
+}

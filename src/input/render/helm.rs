@@ -1176,9 +1176,10 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             }
             Err(e) => {
                 // The innermost node whose template is a chart file (not `tpl` text).
-                let at = trace.last.iter().rev().find_map(|(name, off, _)| {
-                    define_file.get(name).map(|f| (f.clone(), *off))
-                });
+                let at =
+                    trace.last.iter().rev().find_map(|(name, off, _)| {
+                        define_file.get(name).map(|f| (f.clone(), *off))
+                    });
                 let (file, off) = match at {
                     Some((f, o)) => (f, Some(o)),
                     None => (t.file.clone(), None),

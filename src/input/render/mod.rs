@@ -208,6 +208,8 @@ pub struct FolderSettings {
     pub values_files: Vec<std::path::PathBuf>,
     pub set: Vec<String>,
     pub kube_version: Option<String>,
+    /// Also render the chart with each of its `ci/*.yaml` (Helm's chart-testing convention).
+    pub ci_values: Option<bool>,
 }
 
 /// How the charts and overlays of a run are rendered: the command line's options for all,
@@ -218,9 +220,47 @@ pub struct RenderConfig {
     /// the configuration's defaults).
     pub defaults: RenderOptions,
     pub folders: Vec<FolderSettings>,
+    /// Render every chart with each of its `ci/*.yaml` too (`--helm-ci-values`).
+    pub ci_values: bool,
 }
 
 impl RenderConfig {
+    /// The renderings of a chart: with its default values, then, when asked (configuration
+    /// `ci-values: true` or `--helm-ci-values`), once more with each `ci/*.yaml` (sorted) as
+    /// a values file; each with the suffix its stream is reported under.
+    pub fn variants_for(&self, dir: &std::path::Path, chart: bool) -> Vec<(RenderOptions, String)> {
+        let base = self.options_for(dir);
+        let mut out = vec![(base.clone(), String::new())];
+        let wanted = self
+            .folders
+            .iter()
+            .find(|f| f.dir == dir)
+            .and_then(|f| f.ci_values)
+            .unwrap_or(self.ci_values);
+        if !(chart && wanted) {
+            return out;
+        }
+        let mut ci: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("ci"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        ci.sort();
+        for f in ci {
+            let mut o = base.clone();
+            let name = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            o.values_files.insert(0, f);
+            out.push((o, format!(" (values ci/{name})")));
+        }
+        out
+    }
+
     /// The options for the chart or overlay in `dir` (normalized absolute path): the folder's
     /// settings first, then the command line's values files and `--set`s (applied last).
     pub fn options_for(&self, dir: &std::path::Path) -> RenderOptions {

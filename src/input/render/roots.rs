@@ -99,7 +99,10 @@ pub fn find(
         }
         parts.insert(n.clone());
         let text = std::fs::read_to_string(p).unwrap_or_default();
-        let value = crate::input::yaml::resolve_core(&text);
+        let file = crate::input::SourceFile::new(String::new(), None, text);
+        let value = super::helm::values::read_yaml(&file)
+            .map(|(v, _)| v)
+            .unwrap_or(Value::Null);
         let norm_dir = normalize(dir, cwd);
         for f in referenced_parts(&value) {
             parts.insert(normalize(&norm_dir.join(f), cwd));
