@@ -6,6 +6,7 @@
 # render` print them. Mismatches are listed with the first differing document.
 #   bench/render-fidelity.sh [CORPUS_DIR]      (exit 0; prints a summary table)
 #   FIDELITY_STRICT=1 bench/render-fidelity.sh (exit 1 when a case that Helm renders differs)
+#   FIDELITY_MIN=N bench/render-fidelity.sh     (exit 1 when fewer than N cases are the same)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/helm}
@@ -102,4 +103,7 @@ rendered=$((total-ref_failed))
 echo
 echo "render-fidelity: $total cases; Helm renders $rendered; runeguard same as Helm: $same/$rendered; runeguard reported a problem: $ours_failed; differ: $differ"
 if [ "${FIDELITY_STRICT:-0}" = 1 ] && [ "$same" != "$rendered" ]; then exit 1; fi
+if [ -n "${FIDELITY_MIN:-}" ] && [ "$same" -lt "$FIDELITY_MIN" ]; then
+  echo "render-fidelity: $same cases the same as Helm, fewer than FIDELITY_MIN=$FIDELITY_MIN"; exit 1
+fi
 exit 0

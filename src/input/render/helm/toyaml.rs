@@ -95,8 +95,7 @@ fn plain_scalar(v: &Value) -> String {
             if f.fract() == 0.0 && f.abs() < 1e15 {
                 format!("{}", *f as i64)
             } else {
-                let s = format!("{f}");
-                if s.contains('e') { s } else { s }
+                format!("{f}")
             }
         }
         other => other.to_string(),
@@ -166,7 +165,7 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// columns (`best_width`), continuing on a new line at `indent`.
 fn fold(text: &str, start_column: usize, indent: usize) -> String {
     let single = text.starts_with('\'');
-    if !(single || !text.starts_with(['"', '|', '>'])) || text.contains('\n') {
+    if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -350,7 +349,7 @@ fn is_timestamp(s: &str) -> bool {
     }
     // yyyy-m(m)-d(d), optionally followed by a time.
     let rest = &s[5..];
-    let mut parts = rest.splitn(3, |c: char| c == '-' || c == 'T' || c == 't' || c == ' ');
+    let mut parts = rest.splitn(3, ['-', 'T', 't', ' ']);
     let m = parts.next().unwrap_or("");
     let d = parts.next().unwrap_or("");
     let ok = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());

@@ -153,8 +153,8 @@ pub fn strip_nulls(v: &Value) -> Value {
 /// Merges chart defaults under user values (Helm's `CoalesceValues` for a subchart's own
 /// `values.yaml`): keys the user set win; maps merge.
 pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
-    match (user, defaults) {
-        (Value::Object(u), Value::Object(d)) => {
+    if let (Value::Object(u), Value::Object(d)) = (user, defaults) {
+        {
             for (k, dv) in d {
                 match u.get_mut(k) {
                     None => {
@@ -170,7 +170,6 @@ pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
                 }
             }
         }
-        _ => {}
     }
 }
 
