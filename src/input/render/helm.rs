@@ -662,20 +662,18 @@ fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 a.first()
                     .ok_or_else(|| funcs::err("tpl needs a template"))?,
             );
+            // Text without an action renders to itself: no need to parse it.
+            if !text.contains("{{") {
+                return Ok(Value::String(text.into()));
+            }
             let data = a.get(1).cloned().unwrap_or(Value::Nil);
             let _g = DepthGuard::enter()?;
-            let t = s2
+            let mut t = s2
                 .get()
                 .ok_or_else(|| funcs::err("template set not ready"))?
                 .clone();
-            let name = data
-                .field("Template")
-                .and_then(|t| t.field("Name"))
-                .map(funcs::to_str)
-                .unwrap_or_else(|| "tpl".into());
             // Named apart from the chart's files: positions in it are in the text given to tpl.
-            let _ = name;
-            let (t, _) = t.parse_named("tpl", &text)?;
+            t.parse_named("tpl", &text)?;
             let out = t.execute_template_to_string("tpl", &data)?;
             Ok(Value::String(out.into()))
         }),
@@ -1064,9 +1062,8 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     let mut define_file: HashMap<String, Arc<SourceFile>> = HashMap::new();
     let mut parse_failed: Vec<String> = Vec::new();
     for t in &tmpls {
-        match set.clone().parse_named(&t.name, &t.file.text) {
-            Ok((next, names)) => {
-                set = next;
+        match set.parse_named(&t.name, &t.file.text) {
+            Ok(names) => {
                 for n in names {
                     define_file.insert(n, t.file.clone());
                 }

@@ -390,13 +390,13 @@ impl Template {
 
     /// runeguard patch: parses `src` as the template called `name` in this set (Helm's
     /// `t.New(name).Parse(src)`), keeping its `{{define}}`s; returns the names it defines.
-    pub fn parse_named(mut self, name: &str, src: &str) -> Result<(Self, Vec<String>)> {
+    pub fn parse_named(&mut self, name: &str, src: &str) -> Result<Vec<String>> {
         let parser = Parser::with_name(Some(name), src, &self.left_delim, &self.right_delim)?;
         let (tree, defines) = parser.parse()?;
         let names = defines.iter().map(|d| d.name.to_string()).collect();
         self.merge_defines(defines, src)?;
         self.defines.insert(name.to_string(), Arc::new(tree));
-        Ok((self, names))
+        Ok(names)
     }
 
     /// The template's name as a parser tag, or `None` when empty. Matches Go's
