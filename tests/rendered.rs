@@ -523,3 +523,30 @@ fn an_overlays_patches_are_not_checked_as_files_but_its_resources_are() {
     assert!(!files.contains(&"base/patch.yaml"), "{v}");
     assert!(!files.contains(&"base/kustomization.yaml"), "{v}");
 }
+
+#[test]
+fn inspect_of_a_chart_shows_origins_and_documents() {
+    let d = chart(&[NOTES_OK]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "chart"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("hostNetwork: true  # <- template chart/templates/deployment.yaml:10"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "# chart document 1: kubernetes (Deployment) — Deployment shop/release-name-shop"
+        ),
+        "{text}"
+    );
+}
