@@ -406,3 +406,61 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Nil),
+            any::<bool>().prop_map(Value::Bool),
+            (-100000i64..100000).prop_map(Value::Int),
+            // Strings that look like other scalars, have YAML indicators, spaces, newlines.
+            "[a-z0-9 :#'\"\\-\\n.~*&!%@`{}\\[\\],|>?]{0,30}".prop_map(|s| Value::from(s.as_str())),
+            prop::sample::select(vec![
+                "yes",
+                "No",
+                "on",
+                "null",
+                "~",
+                "0x1F",
+                "012",
+                "1e3",
+                "2020-09-07",
+                "1:20",
+                "-",
+                "? x",
+                ": y",
+                "- z"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(|v| Value::List(v.into())),
+                prop::collection::btree_map("[a-zA-Z0-9_~. -]{1,8}", inner, 0..4).prop_map(|m| {
+                    Value::Map(Arc::new(
+                        m.into_iter()
+                            .map(|(k, v)| (Arc::from(k.as_str()), v))
+                            .collect(),
+                    ))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        /// What toYaml prints reads back (with Kubernetes' YAML 1.1 rules) as the same value.
+        #[test]
+        fn to_yaml_round_trips(v in value()) {
+            let text = to_yaml(&Value::Map(Arc::new([(Arc::from("root"), v.clone())].into_iter().collect())));
+            let file = crate::input::SourceFile::new("t.yaml".into(), None, text.clone());
+            let (back, _) = super::super::values::read_yaml(&file).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let want = super::super::funcs::value_to_json(&v);
+            prop_assert_eq!(back.get("root").cloned().unwrap_or(serde_json::Value::Null), want, "{}", text);
+        }
+    }
+}

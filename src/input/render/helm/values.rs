@@ -474,3 +474,30 @@ mod tests {
         assert!(o.get(&["a".into(), "c".into()]).is_none());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any `--set` argument is applied or refused with a message, never a panic.
+        #[test]
+        fn set_never_panics(arg in "[a-z.\\[\\]0-9=,{}\\\\ -]{0,40}") {
+            let file = SourceFile::new(format!("--set {arg}"), None, arg.clone());
+            let mut v = serde_json::json!({});
+            let _ = apply_set(&mut v, &arg, &file, &mut Origins::default());
+        }
+
+        /// `a.b=V` sets exactly that string (when it is not a number, boolean or null).
+        #[test]
+        fn simple_set_round_trips(k1 in "[a-z]{1,6}", k2 in "[a-z]{1,6}", val in "[a-z][a-z ]{0,10}") {
+            prop_assume!(!["true", "false", "null"].contains(&val.as_str()));
+            let arg = format!("{k1}.{k2}={val}");
+            let file = SourceFile::new(arg.clone(), None, arg.clone());
+            let mut v = serde_json::json!({});
+            apply_set(&mut v, &arg, &file, &mut Origins::default()).unwrap();
+            prop_assert_eq!(&v[&k1][&k2], &serde_json::Value::String(val));
+        }
+    }
+}
