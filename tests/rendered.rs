@@ -550,3 +550,25 @@ fn inspect_of_a_chart_shows_origins_and_documents() {
         "{text}"
     );
 }
+
+#[test]
+fn a_template_that_renders_too_much_is_stopped() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/templates/big.yaml",
+            b"{{- $s := repeat 100000 \"x\" }}\n{{- range until 1000 }}{{ $s }}{{ end }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "chart/templates/big.yaml", "{v}");
+    assert!(p["message"].as_str().unwrap().contains("over 64 MB"), "{v}");
+    assert_eq!(
+        finding(&v, "K8S-001").len(),
+        1,
+        "the other templates are checked: {v}"
+    );
+}

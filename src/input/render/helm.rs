@@ -971,6 +971,7 @@ pub fn render_chart(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome 
 fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
     let mut problems = Vec::new();
     DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_LIMIT)));
+    gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
     let Some(chart) = load_dir(dir, display, &mut problems, 0) else {
         return Outcome {
             rendered: None,

@@ -222,6 +222,26 @@ pub mod trace {
 
     std::thread_local! {
         pub(crate) static TRACE: RefCell<Option<Trace>> = const { RefCell::new(None) };
+        static DEADLINE: core::cell::Cell<Option<std::time::Instant>> = const { core::cell::Cell::new(None) };
+        static TICKS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+    }
+
+    /// Most bytes one execution may write (each `include` is an execution of its own).
+    pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+
+    /// Executions on this thread stop with an error after `at` (checked at each node).
+    pub fn set_deadline(at: Option<std::time::Instant>) {
+        DEADLINE.with(|d| d.set(at));
+    }
+
+    pub(crate) fn past_deadline() -> bool {
+        // The clock is read every 256 nodes.
+        let n = TICKS.with(|t| {
+            let n = t.get().wrapping_add(1);
+            t.set(n);
+            n
+        });
+        n % 256 == 0 && DEADLINE.with(|d| d.get()).is_some_and(|d| std::time::Instant::now() > d)
     }
 
     /// Starts recording on this thread.
@@ -523,6 +543,16 @@ impl<'a> Executor<'a> {
     }
 
     fn walk_node<W: Write>(&mut self, w: &mut W, node: &Node, dot: &Value) -> ExecResult<()> {
+        if self.written > trace::MAX_OUTPUT {
+            return Err(TemplateError::Exec(alloc::format!(
+                "template output is over {} MB; stopped",
+                trace::MAX_OUTPUT >> 20
+            ))
+            .into());
+        }
+        if trace::past_deadline() {
+            return Err(TemplateError::Exec("rendering took too long; stopped".into()).into());
+        }
         if !matches!(node, Node::Text(_))
             && let Some(p) = Self::node_pos(node)
         {
