@@ -1315,6 +1315,7 @@ fn split_documents(
     }
     bounds.push(start..out.len());
     let mut with_cache: HashMap<usize, Vec<Scope>> = HashMap::new();
+    let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
         // Drop leading blank lines and trailing whitespace as Helm does.
@@ -1334,7 +1335,14 @@ fn split_documents(
         let off = b.start + lead;
         let end = off + body.len();
         let mut segments = Vec::new();
-        for piece in pieces.iter().filter(|pc| pc.end > off && pc.start < end) {
+        // Pieces are in output order: start at the first one that ends after this document.
+        let first = pieces.partition_point(|pc| pc.end <= off);
+        for (pi, piece) in pieces[first..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, pc)| pc.start < end)
+            .map(|(i, pc)| (first + i, pc))
+        {
             let file = define_file
                 .get(&piece.name)
                 .cloned()
@@ -1363,7 +1371,13 @@ fn split_documents(
                 let base_path = values_path(expr, a_start, scopes);
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 let printed = &out[piece.start..piece.end];
-                let line_paths = base_path.as_ref().map(|_| yaml_line_paths(printed));
+                // Computed once per piece (a big block can span many documents).
+                let line_paths = base_path.as_ref().map(|_| {
+                    line_cache
+                        .entry(pi)
+                        .or_insert_with(|| Arc::new(yaml_line_paths(printed)))
+                        .clone()
+                });
                 let mut cur = s;
                 while cur < e {
                     let rel = cur - piece.start;
@@ -1377,8 +1391,10 @@ fn split_documents(
                         let sub = line_paths
                             .as_ref()
                             .and_then(|lp| {
-                                lp.iter()
-                                    .find(|(r, _)| r.contains(&rel))
+                                // Line ranges are in order: binary search.
+                                let i = lp.partition_point(|(r, _)| r.end <= rel);
+                                lp.get(i)
+                                    .filter(|(r, _)| r.contains(&rel))
                                     .map(|(_, p)| p.clone())
                             })
                             .unwrap_or_default();
@@ -1571,7 +1587,10 @@ static DOT_RE: OnceLock<regex::Regex> = OnceLock::new();
 
 /// For text printed by `toYaml`: each line's byte range and its key path from the printed
 /// value's root (indentation-tracked mapping keys and sequence indexes).
-fn yaml_line_paths(text: &str) -> Vec<(std::ops::Range<usize>, Vec<String>)> {
+/// A line of a printed block (its byte range) and its key path.
+type LinePath = (std::ops::Range<usize>, Vec<String>);
+
+fn yaml_line_paths(text: &str) -> Vec<LinePath> {
     let mut out = Vec::new();
     // (indent, key or index, is_seq, next index)
     let mut stack: Vec<(usize, String)> = Vec::new();
