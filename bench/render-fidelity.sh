@@ -15,6 +15,9 @@ if [ ! -d "$CORPUS" ]; then echo "render-fidelity: no corpus at $CORPUS; skipped
 if [ ! -x "$PEERS/bin/helm" ]; then ../shared/tools/install-peers helm >/dev/null 2>&1 || true; fi
 HELM=$PEERS/bin/helm
 if [ ! -x "$HELM" ]; then echo "render-fidelity: helm peer not installed; skipped"; exit 0; fi
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  echo "render-fidelity: python3 has no yaml module (apt-get install python3-yaml); skipped"; exit 0
+fi
 cargo build -q 2>/dev/null || cargo build
 RG=$PWD/target/debug/runeguard
 OUT=${FIDELITY_OUT:-target/render-fidelity}
