@@ -15,8 +15,9 @@ PEERS=${RUNEGUARD_PEERS:-$HOME/.cache/runeguard-peers}
 [ -x "$PEERS/bin/helm" ] || ../shared/tools/install-peers helm >/dev/null 2>&1
 HELM=$PEERS/bin/helm
 cargo build --release --quiet
-BIN=$(mktemp -d)/runeguard; cp target/release/runeguard "$BIN"
-export RUNEGUARD_CACHE_DIR=${RUNEGUARD_CACHE_DIR:-$(mktemp -d)}
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+BIN=$WORK/runeguard; cp target/release/runeguard "$BIN"
+export RUNEGUARD_CACHE_DIR=${RUNEGUARD_CACHE_DIR:-$WORK/cache}
 
 median_ms() {
   local times=()

@@ -335,6 +335,8 @@ pub struct Executor<'a> {
     traced: bool,
     /// runeguard patch: bytes written so far, and the template being walked.
     written: usize,
+    /// runeguard patch: the object the execution started with (`$` before any change).
+    root: Option<Value>,
     current: alloc::vec::Vec<SmolStr>,
 }
 
@@ -457,6 +459,7 @@ impl<'a> Executor<'a> {
             range_iters_remaining: DEFAULT_MAX_RANGE_ITERS,
             traced: false,
             written: 0,
+            root: None,
             current: alloc::vec::Vec::new(),
         }
     }
@@ -492,6 +495,7 @@ impl<'a> Executor<'a> {
         dot: &Value,
     ) -> Result<()> {
         self.vars.set(&DOLLAR_KEY, dot.clone());
+        self.root = Some(dot.clone());
         self.traced = trace::enter();
         let result = self.walk(writer, tree, dot);
         if self.traced
@@ -515,6 +519,25 @@ impl<'a> Executor<'a> {
             self.walk_node(w, node, dot)?;
         }
         Ok(())
+    }
+
+    /// runeguard patch: true when `dot` is the object this execution started with.
+    fn is_root(&self, dot: &Value) -> bool {
+        match (&self.root, dot) {
+            (Some(Value::Map(r)), Value::Map(d)) => Arc::ptr_eq(r, d),
+            _ => false,
+        }
+    }
+
+    /// runeguard patch: `.` as it is now: the root object with the changes `set` made to it
+    /// through `.` or `$` (Go's maps are shared), else `dot` itself.
+    fn dot_now(&self, dot: &Value) -> Value {
+        if self.is_root(dot)
+            && let Some(d) = self.vars.get("$")
+        {
+            return d.clone();
+        }
+        dot.clone()
     }
 
     /// runeguard patch: records a written piece when this execution is traced.
@@ -997,11 +1020,27 @@ impl<'a> Executor<'a> {
             name,
             "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
         ) && matches!(result, Value::Map(_))
-            && let Some(Expr::Variable(_, var, fields)) = arg_exprs.first()
-            && let Some(current) = self.vars.get(var).cloned()
         {
-            let updated = replace_at(&current, fields, result.clone());
-            self.vars.assign(var, updated);
+            match arg_exprs.first() {
+                Some(Expr::Variable(_, var, fields)) => {
+                    if let Some(current) = self.vars.get(var).cloned() {
+                        let updated = replace_at(&current, fields, result.clone());
+                        self.vars.assign(var, updated);
+                    }
+                }
+                // `.`-rooted (`set .Values.x "k" v`) while dot is this execution's root
+                // object: `$` takes the change, and later reads of `.` see `$`.
+                Some(Expr::Field(_, fields)) if self.is_root(dot) => {
+                    if let Some(current) = self.vars.get("$").cloned() {
+                        let updated = replace_at(&current, fields, result.clone());
+                        self.vars.assign(&DOLLAR_KEY, updated);
+                    }
+                }
+                Some(Expr::Dot(_)) if self.is_root(dot) => {
+                    self.vars.assign(&DOLLAR_KEY, result.clone());
+                }
+                _ => {}
+            }
         }
         Ok(result)
     }
@@ -1085,9 +1124,12 @@ impl<'a> Executor<'a> {
 
     fn eval_expr(&mut self, dot: &Value, expr: &Expr) -> ExecResult<Value> {
         match expr {
-            Expr::Dot(_) => Ok(dot.clone()),
+            Expr::Dot(_) => Ok(self.dot_now(dot)),
 
-            Expr::Field(_, fields) => self.walk_fields(dot.clone(), fields),
+            Expr::Field(_, fields) => {
+                let d = self.dot_now(dot);
+                self.walk_fields(d, fields)
+            }
 
             Expr::Variable(_, name, fields) => {
                 let val = self
