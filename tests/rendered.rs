@@ -572,3 +572,26 @@ fn a_template_that_renders_too_much_is_stopped() {
         "the other templates are checked: {v}"
     );
 }
+
+#[test]
+fn set_changes_the_map_it_is_given_as_go_does() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/templates/cm.yaml",
+            b"{{- $d := dict \"a\" \"1\" }}\n{{- $_ := set $d \"b\" \"2\" }}\n{{- $_ := set .Values \"computed\" \"yes\" }}\n{{- $_ := unset $.Values \"image\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: shop\ndata:\n  d: {{ $d | toJson | quote }}\n  computed: {{ .Values.computed | quote }}\n  image: {{ $.Values.image | toJson | quote }}\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  d: \"{\\\"a\\\":\\\"1\\\",\\\"b\\\":\\\"2\\\"}\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("  computed: \"yes\"\n"), "{text}");
+    assert!(text.contains("  image: \"null\"\n"), "{text}");
+}
