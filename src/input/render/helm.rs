@@ -1014,9 +1014,11 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         }
     }
     for s in &opts.set {
-        let file = SourceFile::new(format!("--set {s}"), None, s.clone());
+        // Reported under its keys only: a value given on the command line (a password) is
+        // never part of a path in a report.
+        let file = SourceFile::new(values::set_display(s), None, s.clone());
         if let Err(e) = values::apply_set(&mut user, s, &file, &mut origins) {
-            problems.push(Problem::error("--set", None, format!("{s}: {e}")));
+            problems.push(Problem::error(&file.path, None, e));
         }
     }
     let prepared = prepare(&chart, chart.name.clone(), user, origins, &mut problems);

@@ -222,6 +222,20 @@ pub fn apply_set(
     Ok(())
 }
 
+/// How a `--set` argument is named in reports: `--set` and its keys, without the values.
+pub fn set_display(arg: &str) -> String {
+    let keys: Vec<String> = split_unescaped(arg, ',', true)
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            split_once_unescaped(p, '=')
+                .map(|(k, _)| k)
+                .unwrap_or_else(|| p.clone())
+        })
+        .collect();
+    format!("--set {}", keys.join(","))
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     Key(String),
