@@ -597,3 +597,35 @@ fn set_changes_the_map_it_is_given_as_go_does() {
     assert!(text.contains("  computed: \"yes\"\n"), "{text}");
     assert!(text.contains("  image: \"null\"\n"), "{text}");
 }
+
+#[test]
+fn values_that_break_the_schema_are_located_at_their_values_line() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.schema.json",
+            br#"{"type": "object", "properties": {"replicaCount": {"type": "integer", "minimum": 1}}}"# as &[u8],
+        ),
+        ("bad.yaml", b"# bad\nreplicaCount: 0\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--values", "bad.yaml"],
+    );
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(
+        (p["file"].as_str().unwrap(), p["line"].as_u64().unwrap()),
+        ("bad.yaml", 2),
+        "{v}"
+    );
+    assert!(
+        p["message"]
+            .as_str()
+            .unwrap()
+            .contains("values.schema.json at /replicaCount"),
+        "{v}"
+    );
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 1, "valid values: {v}");
+}

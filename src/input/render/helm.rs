@@ -1023,7 +1023,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     }
     let prepared = prepare(&chart, chart.name.clone(), user, origins, &mut problems);
     if let Some(schema) = chart.file("values.schema.json") {
-        validate_schema(schema, &prepared.values, &mut problems);
+        validate_schema(schema, &prepared.values, &prepared.origins, &mut problems);
     }
     let mut flat: Vec<&Prepared> = Vec::new();
     fn flatten<'p, 'a>(p: &'p Prepared<'a>, out: &mut Vec<&'p Prepared<'a>>) {
@@ -1652,7 +1652,12 @@ fn yaml_line_paths(text: &str) -> Vec<LinePath> {
 }
 
 /// Validates the merged values against the chart's `values.schema.json` (JSON Schema).
-fn validate_schema(schema: &ChartFile, values: &serde_json::Value, problems: &mut Vec<Problem>) {
+fn validate_schema(
+    schema: &ChartFile,
+    values: &serde_json::Value,
+    origins: &Origins,
+    problems: &mut Vec<Problem>,
+) {
     let Ok(text) = std::str::from_utf8(&schema.bytes) else {
         problems.push(Problem::error(
             &schema.display,
@@ -1684,17 +1689,31 @@ fn validate_schema(schema: &ChartFile, values: &serde_json::Value, problems: &mu
         }
     };
     for e in validator.iter_errors(values).take(20) {
-        problems.push(Problem::error(
-            &schema.display,
-            None,
-            format!(
-                "values do not match values.schema.json at {}: {e}",
-                if e.instance_path().as_str().is_empty() {
-                    "/"
-                } else {
-                    e.instance_path().as_str()
-                }
-            ),
-        ));
+        let at = e.instance_path().as_str().to_string();
+        let shown = if at.is_empty() {
+            "/".to_string()
+        } else {
+            at.clone()
+        };
+        // Located at the values line that set the value (or its nearest set parent), which is
+        // where it is fixed; else at the schema file.
+        let mut path: Vec<String> = at
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let origin = loop {
+            if let Some(o) = origins.get(&path) {
+                break Some(o);
+            }
+            if path.pop().is_none() {
+                break None;
+            }
+        };
+        let msg = format!("values do not match values.schema.json at {shown}: {e}");
+        problems.push(match origin {
+            Some(o) => Problem::error(&o.file.path, Some(o.span.start), msg),
+            None => Problem::error(&schema.display, None, msg),
+        });
     }
 }
