@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Test(args) => Ok(test_command(&args)),
         Command::Baseline(cmd) => baseline(cmd),
         Command::Inspect(args) => inspect(&args.files),
+        Command::Render(args) => render_command(args),
         Command::Merge(args) => {
             let merged = crate::report::merge::merge(&args.files).map_err(Fatal)?;
             write_out(args.output.as_deref(), &merged)?;
@@ -180,7 +181,77 @@ fn check_options(args: &CheckArgs, loaded: &config::Loaded) -> Result<CheckOptio
         baseline,
         shard,
         progress: None,
+        render: render_config(&args.render, loaded),
     })
+}
+
+/// The rendering settings of a run: the configuration's `render:` entries and the command
+/// line's `--values`, `--set` and `--kube-version`.
+fn render_config(
+    flags: &crate::cli::RenderFlags,
+    loaded: &config::Loaded,
+) -> crate::input::render::RenderConfig {
+    let cwd = cwd();
+    let abs = |p: &PathBuf, base: &Path| discover::normalize(&base.join(p), &cwd);
+    let mut rc = crate::input::render::RenderConfig::default();
+    rc.defaults.values_files = flags.values.iter().map(|p| abs(p, &cwd)).collect();
+    rc.defaults.set = flags.set.clone();
+    rc.defaults.kube_version = flags.kube_version.clone();
+    rc.ci_values = flags.helm_ci_values;
+    for e in &loaded.config.render {
+        rc.folders.push(crate::input::render::FolderSettings {
+            dir: abs(&e.path, &loaded.dir),
+            release_name: e.release_name.clone(),
+            namespace: e.namespace.clone(),
+            values_files: e.values.iter().map(|p| abs(p, &loaded.dir)).collect(),
+            set: e.set.clone(),
+            kube_version: e.kube_version.clone(),
+            ci_values: e.ci_values,
+        });
+    }
+    rc
+}
+
+/// `runeguard render PATH`: the stream a chart or overlay renders to, as it is checked.
+fn render_command(args: crate::cli::RenderArgs) -> Result<u8, Fatal> {
+    use crate::input::render;
+    let loaded = load_config(args.config.as_deref())?;
+    let cwd = cwd();
+    let rc = render_config(&args.render, &loaded);
+    let dir = discover::normalize(&args.path, &cwd);
+    let mut opts = rc.options_for(&dir);
+    if let Some(r) = &args.release_name {
+        opts.release_name = r.clone();
+    }
+    if let Some(n) = &args.namespace {
+        opts.namespace = n.clone();
+    }
+    let display = discover::display_path(&args.path, &cwd);
+    let outcome = if render::is_chart(&args.path) {
+        render::helm::render_chart(&args.path, &display, &opts)
+    } else if render::roots::kustomization_file(&args.path).is_some() {
+        render::kustomize::build(&args.path, &display, &opts)
+    } else {
+        return Err(Fatal(format!(
+            "{display} is neither a Helm chart (no Chart.yaml) nor a Kustomize overlay (no kustomization.yaml)"
+        )));
+    };
+    let mut code = EXIT_OK;
+    if let Some(r) = &outcome.rendered {
+        let text = if args.origins {
+            render::annotate_origins(r)
+        } else {
+            r.stream.text.clone()
+        };
+        write_out(None, &text)?;
+    }
+    for p in &outcome.problems {
+        if p.level == ProblemLevel::Error {
+            code = EXIT_ERROR;
+        }
+        eprintln!("runeguard: {p}");
+    }
+    Ok(code)
 }
 
 fn policy_options(args: &PolicyArgs, loaded: &config::Loaded) -> PolicyOptions {
@@ -579,10 +650,52 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
     let mut out = String::new();
     let mut code = EXIT_OK;
     for path in files {
+        if path.is_dir() {
+            // A chart or an overlay: its rendered stream, each line with its origins.
+            let display = discover::display_path(path, &cwd);
+            let opts = crate::input::render::RenderOptions::default();
+            let outcome = if crate::input::render::is_chart(path) {
+                crate::input::render::helm::render_chart(path, &display, &opts)
+            } else if crate::input::render::roots::kustomization_file(path).is_some() {
+                crate::input::render::kustomize::build(path, &display, &opts)
+            } else {
+                eprintln!("runeguard: {display}: is a directory (neither a chart nor an overlay)");
+                code = EXIT_ERROR;
+                continue;
+            };
+            if let Some(r) = &outcome.rendered {
+                out.push_str(&crate::input::render::annotate_origins(r));
+                let loaded = crate::run::load_rendered(r);
+                for d in &loaded.documents {
+                    out.push_str(&format!(
+                        "# {} document {}: {} ({}) — {}\n",
+                        d.file.path,
+                        d.index + 1,
+                        d.input_type,
+                        d.subtype,
+                        d.resource
+                    ));
+                }
+                for p in &loaded.problems {
+                    if p.level == ProblemLevel::Error {
+                        code = EXIT_ERROR;
+                    }
+                    eprintln!("runeguard: {p}");
+                }
+            }
+            for p in &outcome.problems {
+                if p.level == ProblemLevel::Error {
+                    code = EXIT_ERROR;
+                }
+                eprintln!("runeguard: {p}");
+            }
+            continue;
+        }
         let c = discover::Candidate {
             display: discover::display_path(path, &cwd),
             path: path.clone(),
             explicit: true,
+            kind: Default::default(),
         };
         let loaded = match discover::read(&c) {
             Ok(file) => classify::load(&file, true),

@@ -35,6 +35,9 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// Show how runeguard reads a file: its detected type and the documents rules see.
     Inspect(InspectArgs),
+    /// Print the Kubernetes YAML a Helm chart or Kustomize overlay renders to, as checked
+    /// (with `# Source:` comments, like `helm template` and `kustomize build`).
+    Render(RenderArgs),
     /// Merge SARIF files (e.g. from `--shard` jobs) into one.
     Merge(MergeArgs),
     /// Write a starter .runeguard.yaml and print pre-commit and CI snippets.
@@ -121,7 +124,27 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
     #[command(flatten)]
+    pub render: RenderFlags,
+    #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+/// How Helm charts are rendered (the options of `helm template`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct RenderFlags {
+    /// Helm values file for the charts of the run, after each chart's values.yaml; repeatable.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Helm value for the charts of the run (`a.b=c`, `list[0]=x`, `a=null` deletes); repeatable.
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+    /// Kubernetes version `.Capabilities.KubeVersion` reports (e.g. 1.31.0).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Also check each chart with each of its ci/*.yaml values files (chart-testing's
+    /// convention); `ci-values: true` in a `render:` entry does it for one chart.
+    #[arg(long)]
+    pub helm_ci_values: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -198,6 +221,26 @@ pub struct InspectArgs {
     /// Files to inspect.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The chart or overlay folder.
+    pub path: PathBuf,
+    /// Helm release name [default: release-name, or the configuration's].
+    #[arg(long, value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// Release namespace [default: default, or the configuration's].
+    #[arg(long, short = 'n', value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Show each line's origins (template, values, patch lines) as comments.
+    #[arg(long)]
+    pub origins: bool,
+    #[command(flatten)]
+    pub render: RenderFlags,
+    /// Configuration file (default: .runeguard.yaml found upward from the working directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,35 @@ pub struct Config {
     /// A baseline file (relative to the configuration file).
     #[serde(default)]
     pub baseline: Option<PathBuf>,
+    /// How Helm charts and Kustomize overlays are rendered, per folder.
+    #[serde(default)]
+    pub render: Vec<RenderEntry>,
+}
+
+/// One chart's (or overlay's) rendering settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RenderEntry {
+    /// The chart or overlay folder (relative to the configuration file).
+    pub path: PathBuf,
+    /// Helm release name [default: release-name].
+    #[serde(default, rename = "release-name")]
+    pub release_name: Option<String>,
+    /// Release namespace [default: default].
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Values files (relative to the configuration file), after the chart's values.yaml.
+    #[serde(default)]
+    pub values: Vec<PathBuf>,
+    /// `K=V` settings, as `--set` takes them.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// `.Capabilities.KubeVersion`, e.g. `1.31.0`.
+    #[serde(default, rename = "kube-version")]
+    pub kube_version: Option<String>,
+    /// Also render the chart with each of its `ci/*.yaml` values files.
+    #[serde(default, rename = "ci-values")]
+    pub ci_values: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

@@ -24,6 +24,20 @@ pub struct Finding {
     /// Stable identity across line shifts and runs: rule, file, resource, path.
     pub fingerprint: String,
     pub suppression: Option<Suppression>,
+    /// For a rendered input (a Helm chart, a Kustomize overlay): the rest of the chain that
+    /// produced the node, after the primary location above (a template line, a values line,
+    /// the rendered stream's line), most useful first.
+    pub related: Vec<Related>,
+}
+
+/// Another place that contributed to a finding's node.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// `values`, `set`, `patch`, `template`, `base`, `kustomization`, or `rendered` (the line
+    /// of the rendered stream `runeguard render` prints).
+    pub role: &'static str,
+    pub file: Arc<SourceFile>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

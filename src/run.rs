@@ -2,8 +2,10 @@
 //! suppressions → a sorted [`RunReport`]. Nothing here knows the command line or output formats.
 
 use crate::finding::Finding;
+use crate::input::discover::CandidateKind;
+use crate::input::render::{self, Rendered};
 use crate::input::span::PathSeg;
-use crate::input::{Document, InputType, Problem, SourceFile, classify, discover};
+use crate::input::{Document, InputType, Loaded, Problem, SourceFile, classify, discover};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit, PolicyOptions, PolicySet};
 use crate::report::RunReport;
@@ -42,6 +44,8 @@ pub struct CheckOptions {
     pub shard: Option<(usize, usize)>,
     /// Called with (files done, files total) as the run progresses.
     pub progress: Option<Progress>,
+    /// How Helm charts and Kustomize overlays are rendered.
+    pub render: crate::input::render::RenderConfig,
 }
 
 impl Default for CheckOptions {
@@ -64,6 +68,7 @@ impl Default for CheckOptions {
             baseline: None,
             shard: None,
             progress: None,
+            render: Default::default(),
         }
     }
 }
@@ -105,6 +110,8 @@ struct FileOutcome {
     documents: usize,
     /// Files holding `runeguard:ignore` comments (to report the ones that suppress nothing).
     directive_files: Vec<Arc<SourceFile>>,
+    /// Rendered streams (charts, overlays) whose findings are moved to their origins.
+    rendered: Vec<Arc<Rendered>>,
 }
 
 /// Turns a rule's hit on a document into a located finding.
@@ -133,6 +140,7 @@ pub fn to_finding(
         resource: doc.resource.clone(),
         fingerprint,
         suppression: None,
+        related: Vec::new(),
     }
 }
 
@@ -169,7 +177,188 @@ fn process_file(
             "no rules apply: the file holds no Kubernetes object, schema or configuration document",
         ));
     }
-    for doc in loaded.documents {
+    evaluate_documents(
+        ev,
+        loaded.documents,
+        doc_rules,
+        project_rules,
+        opts,
+        &mut out,
+    );
+    out
+}
+
+/// Renders a chart or an overlay and checks its stream as Kubernetes YAML. Findings stay on
+/// the stream until [`move_to_origins`]; problems met in the stream are moved at once.
+fn process_rendered(
+    ev: &mut Evaluator,
+    c: &discover::Candidate,
+    doc_rules: &[Arc<Rule>],
+    project_rules: &[Arc<Rule>],
+    opts: &CheckOptions,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let dir = discover::normalize(&c.path, &cwd);
+    for (ropts, suffix) in opts
+        .render
+        .variants_for(&dir, c.kind == CandidateKind::Chart)
+    {
+        let display = format!("{}{suffix}", c.display);
+        let outcome = match c.kind {
+            CandidateKind::Overlay => render::kustomize::build(&c.path, &display, &ropts),
+            _ => render::helm::render_chart(&c.path, &display, &ropts),
+        };
+        out.problems.extend(outcome.problems);
+        let Some(r) = outcome.rendered else {
+            continue;
+        };
+        let r = Arc::new(r);
+        let loaded = load_rendered(&r);
+        out.problems.extend(loaded.problems);
+        out.documents += loaded.documents.len();
+        for f in r.map.files() {
+            if f.text.contains("runeguard:ignore")
+                && !out.directive_files.iter().any(|d| d.path == f.path)
+            {
+                out.directive_files.push(f);
+            }
+        }
+        evaluate_documents(
+            ev,
+            loaded.documents,
+            doc_rules,
+            project_rules,
+            opts,
+            &mut out,
+        );
+        out.rendered.push(r);
+    }
+    out
+}
+
+/// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the
+/// stream (YAML a template produced badly, a document that is not an object) are located at
+/// the template or patch line that produced them.
+pub fn load_rendered(r: &Rendered) -> Loaded {
+    let mut loaded = classify::load_yaml(&r.stream, crate::input::yaml::Schema::Core);
+    let mut kept = Vec::new();
+    for d in loaded.documents {
+        if d.input_type == InputType::Kubernetes {
+            kept.push(d);
+        } else {
+            let p = Problem::error(
+                &r.stream.path,
+                Some(d.span().start),
+                "rendered document is not a Kubernetes object (no apiVersion or kind); not checked",
+            );
+            loaded.problems.push(p);
+        }
+    }
+    loaded.documents = kept;
+    for p in &mut loaded.problems {
+        if p.file != r.stream.path {
+            continue;
+        }
+        if let Some(pos) = p.pos
+            && let Some(o) = r.map.primary(pos.offset..pos.offset + 1)
+        {
+            p.message = format!(
+                "{} (in the rendered output at line {} of `runeguard render {}`)",
+                p.message, pos.line, r.stream.path
+            );
+            p.file = o.file.path.clone();
+            p.pos = Some(o.span.start);
+        }
+    }
+    loaded
+}
+
+/// Moves each finding on a rendered stream to the origin a person edits: the values or
+/// `--set` line that gave the offending value, or the patch line that set it, else the
+/// template or base line; the rest of the chain becomes its related locations.
+fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
+    for f in findings {
+        let Some(r) = rendered.iter().find(|r| Arc::ptr_eq(&r.stream, &f.file)) else {
+            continue;
+        };
+        // A node on one line (`replicas: 1`) takes the origins of all of it, so a value
+        // printed from values wins over the literal key; a collection takes its first line's.
+        let start = f.span.start.offset;
+        let end = if f.span.start.line == f.span.end.line {
+            f.span.end.offset.max(start + 1)
+        } else {
+            start + 1
+        };
+        let origins = r.map.origins(start..end);
+        let Some(primary) = origins.first() else {
+            continue;
+        };
+        let mut related: Vec<crate::finding::Related> = origins[1..]
+            .iter()
+            .map(|o| crate::finding::Related {
+                role: o.role.as_str(),
+                file: o.file.clone(),
+                span: o.span,
+            })
+            .collect();
+        related.push(crate::finding::Related {
+            role: "rendered",
+            file: f.file.clone(),
+            span: f.span,
+        });
+        f.file = primary.file.clone();
+        f.span = precise_span(r, primary, f.span);
+        f.related = related;
+    }
+}
+
+/// The span in an origin's file for a finding at `rendered`: literal template or base text
+/// maps byte for byte (same line, same columns); anything else is the origin's own span.
+fn precise_span(
+    r: &Rendered,
+    origin: &render::Origin,
+    rendered: crate::input::span::Span,
+) -> crate::input::span::Span {
+    let start = rendered.start.offset;
+    let Some((seg, _)) = r
+        .map
+        .overlapping(start..start + 1)
+        .iter()
+        .find(|(seg, os)| seg.contains(&start) && os.iter().any(|o| std::ptr::eq(o, origin)))
+    else {
+        return origin.span;
+    };
+    let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
+    let seg_len = seg_text.trim_end_matches('\n').len();
+    let o_len = origin.span.byte_len();
+    let o_text = origin
+        .file
+        .text
+        .get(origin.span.start.offset..origin.span.end.offset);
+    if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
+        return origin.span;
+    }
+    let rel_start = start - seg.start;
+    let rel_end = (rendered.end.offset.saturating_sub(seg.start)).clamp(rel_start, seg_len);
+    let f = &origin.file;
+    let a = origin.span.start.offset + rel_start;
+    let b = origin.span.start.offset + rel_end;
+    crate::input::span::Span::new(
+        f.lines.pos_at_offset(&f.text, a),
+        f.lines.pos_at_offset(&f.text, b),
+    )
+}
+
+fn evaluate_documents(
+    ev: &mut Evaluator,
+    documents: Vec<Document>,
+    doc_rules: &[Arc<Rule>],
+    project_rules: &[Arc<Rule>],
+    opts: &CheckOptions,
+    out: &mut FileOutcome,
+) {
+    for doc in documents {
         let applicable: Vec<&Arc<Rule>> = doc_rules
             .iter()
             .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
@@ -201,7 +390,6 @@ fn process_file(
             out.kept.push((doc, value));
         }
     }
-    out
 }
 
 /// How long one evaluation of a group of whole-project rules may run (per-document rules get
@@ -359,14 +547,19 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
             .map_init(
                 || Evaluator::new(set),
                 |ev, c| {
-                    let o = match discover::read(c) {
-                        Ok(file) => {
-                            process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts)
-                        }
-                        Err(p) => FileOutcome {
-                            problems: vec![p],
-                            ..Default::default()
+                    let o = match c.kind {
+                        CandidateKind::File => match discover::read(c) {
+                            Ok(file) => {
+                                process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts)
+                            }
+                            Err(p) => FileOutcome {
+                                problems: vec![p],
+                                ..Default::default()
+                            },
                         },
+                        CandidateKind::Chart | CandidateKind::Overlay => {
+                            process_rendered(ev, c, &doc_rules, &project_rules, opts)
+                        }
                     };
                     tick();
                     o
@@ -400,8 +593,10 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let mut kept = Vec::new();
     let mut documents = 0;
     let mut directive_files = Vec::new();
+    let mut rendered = Vec::new();
     for o in outcomes {
         directive_files.extend(o.directive_files);
+        rendered.extend(o.rendered);
         findings.extend(o.findings);
         problems.extend(o.problems);
         kept.extend(o.kept);
@@ -416,6 +611,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         problems.extend(p);
     }
     drop(kept);
+    move_to_origins(&mut findings, &rendered);
     set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
@@ -445,11 +641,14 @@ fn finish(
             .cmp(&b.sort_key())
             .then_with(|| a.span.end.cmp(&b.span.end))
     });
+    // The same rule on the same node once; a node reached twice through rendering (a base
+    // checked as itself and through its overlays, a template line rendered for two objects)
+    // is reported once whatever the messages say.
     findings.dedup_by(|a, b| {
         a.rule.id == b.rule.id
             && a.span == b.span
-            && a.message == b.message
             && a.file.path == b.file.path
+            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
     });
     // Two findings of one rule on one node: keep fingerprints unique, deterministically.
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -52,6 +52,7 @@ mod tests {
                 display: format!("f{i}.yaml"),
                 path: format!("f{i}.yaml").into(),
                 explicit: false,
+                kind: Default::default(),
             })
             .collect();
         let total: usize = (1..=4).map(|i| select(files.clone(), i, 4).len()).sum();

@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod config;
 pub mod discover;
+pub mod files;
 pub mod kubernetes;
 pub mod postgres;
 pub mod render;

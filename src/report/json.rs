@@ -80,6 +80,19 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     controls: &'a BTreeMap<Framework, Vec<String>>,
     suppression: Option<JsonSuppression<'a>>,
+    /// For charts and overlays: the rest of the chain that produced the node.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    role: &'static str,
+    file: &'a str,
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
 }
 
 #[derive(Serialize)]
@@ -122,6 +135,18 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             justification: &s.justification,
             origin: &s.origin,
         }),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                role: r.role,
+                file: &r.file.path,
+                start_line: r.span.start.line,
+                start_column: r.span.start.column,
+                end_line: r.span.end.line,
+                end_column: r.span.end.column,
+            })
+            .collect(),
     }
 }
 

@@ -352,19 +352,22 @@ fn artifact(path: &str) -> ArtifactLocation {
         .build()
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
-    let (start, end) = (f.span.start, f.span.end.max(f.span.start));
-    let region = Region::builder()
+fn region_of(span: crate::input::span::Span) -> Region {
+    let (start, end) = (span.start, span.end.max(span.start));
+    Region::builder()
         .start_line(i64::from(start.line.max(1)))
         .start_column(i64::from(start.column.max(1)))
         .end_line(i64::from(end.line.max(start.line).max(1)))
         .end_column(i64::from(end.column.max(1)))
-        .build();
+        .build()
+}
+
+fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
                 .artifact_location(artifact(&f.file.path))
-                .region(region)
+                .region(region_of(f.span))
                 .build(),
         )
         .build();
@@ -387,6 +390,27 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     r.rule_index = rule_index.map(|i| i as i64);
+    if !f.related.is_empty() {
+        r.related_locations = Some(
+            f.related
+                .iter()
+                .enumerate()
+                .map(|(i, rel)| {
+                    let mut l = Location::builder()
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(artifact(&rel.file.path))
+                                .region(region_of(rel.span))
+                                .build(),
+                        )
+                        .message(text(&format!("{} line", rel.role)))
+                        .build();
+                    l.id = Some(i as i64);
+                    l
+                })
+                .collect(),
+        );
+    }
     if let Some(s) = &f.suppression {
         let kind = match s.kind {
             SuppressionKind::InSource => "inSource",

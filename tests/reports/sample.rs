@@ -222,6 +222,7 @@ impl Sample {
             exact,
             resource: resource.into(),
             suppression: None,
+            related: Vec::new(),
         }
     }
 

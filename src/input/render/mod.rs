@@ -124,6 +124,7 @@ pub struct Rendered {
 
 pub mod helm;
 pub mod kustomize;
+pub mod roots;
 
 /// How a chart or an overlay is rendered: the settings `helm template` and `kustomize build`
 /// take from their command lines, settled once from runeguard's command line and
@@ -161,4 +162,160 @@ impl Default for RenderOptions {
 pub struct Outcome {
     pub rendered: Option<Rendered>,
     pub problems: Vec<super::Problem>,
+}
+
+impl OriginRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginRole::Values => "values",
+            OriginRole::Set => "set",
+            OriginRole::Patch => "patch",
+            OriginRole::Template => "template",
+            OriginRole::Base => "base",
+            OriginRole::Kustomization => "kustomization",
+        }
+    }
+}
+
+impl SourceMap {
+    /// Every segment, in stream order.
+    pub fn segments(&self) -> &[(Range<usize>, Vec<Origin>)] {
+        &self.segments
+    }
+
+    /// The files the stream came from, each once, in the order first met.
+    pub fn files(&self) -> Vec<Arc<SourceFile>> {
+        let mut out: Vec<Arc<SourceFile>> = Vec::new();
+        for (_, origins) in &self.segments {
+            for o in origins {
+                if !out.iter().any(|f| Arc::ptr_eq(f, &o.file)) {
+                    out.push(o.file.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Settings of one chart or overlay from `.runeguard.yaml` (`render:` entries).
+#[derive(Debug, Clone, Default)]
+pub struct FolderSettings {
+    /// The folder (normalized absolute path).
+    pub dir: std::path::PathBuf,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// Values files (absolute), applied after the chart's `values.yaml`, before `--values`.
+    pub values_files: Vec<std::path::PathBuf>,
+    pub set: Vec<String>,
+    pub kube_version: Option<String>,
+    /// Also render the chart with each of its `ci/*.yaml` (Helm's chart-testing convention).
+    pub ci_values: Option<bool>,
+}
+
+/// How the charts and overlays of a run are rendered: the command line's options for all,
+/// and settings per folder from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RenderConfig {
+    /// `--values` / `--set` of the command line (release name, namespace, kube version from
+    /// the configuration's defaults).
+    pub defaults: RenderOptions,
+    pub folders: Vec<FolderSettings>,
+    /// Render every chart with each of its `ci/*.yaml` too (`--helm-ci-values`).
+    pub ci_values: bool,
+}
+
+impl RenderConfig {
+    /// The renderings of a chart: with its default values, then, when asked (configuration
+    /// `ci-values: true` or `--helm-ci-values`), once more with each `ci/*.yaml` (sorted) as
+    /// a values file; each with the suffix its stream is reported under.
+    pub fn variants_for(&self, dir: &std::path::Path, chart: bool) -> Vec<(RenderOptions, String)> {
+        let base = self.options_for(dir);
+        let mut out = vec![(base.clone(), String::new())];
+        let wanted = self
+            .folders
+            .iter()
+            .find(|f| f.dir == dir)
+            .and_then(|f| f.ci_values)
+            .unwrap_or(self.ci_values);
+        if !(chart && wanted) {
+            return out;
+        }
+        let mut ci: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("ci"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        ci.sort();
+        for f in ci {
+            let mut o = base.clone();
+            let name = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            o.values_files.insert(0, f);
+            out.push((o, format!(" (values ci/{name})")));
+        }
+        out
+    }
+
+    /// The options for the chart or overlay in `dir` (normalized absolute path): the folder's
+    /// settings first, then the command line's values files and `--set`s (applied last).
+    pub fn options_for(&self, dir: &std::path::Path) -> RenderOptions {
+        let mut o = self.defaults.clone();
+        if let Some(f) = self.folders.iter().find(|f| f.dir == dir) {
+            if let Some(r) = &f.release_name {
+                o.release_name = r.clone();
+            }
+            if let Some(n) = &f.namespace {
+                o.namespace = n.clone();
+            }
+            if f.kube_version.is_some() {
+                o.kube_version = f.kube_version.clone();
+            }
+            let mut values = f.values_files.clone();
+            values.extend(o.values_files);
+            o.values_files = values;
+            let mut set = f.set.clone();
+            set.extend(o.set);
+            o.set = set;
+        }
+        o
+    }
+}
+
+/// True when `dir` is a Helm chart (holds `Chart.yaml`).
+pub fn is_chart(dir: &std::path::Path) -> bool {
+    roots::is_chart(dir)
+}
+
+/// The rendered stream with, after each line, a comment naming the origins of that line
+/// (`runeguard render --origins`, `runeguard inspect` of a chart or overlay).
+pub fn annotate_origins(r: &Rendered) -> String {
+    let text = &r.stream.text;
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim_end_matches('\n');
+        out.push_str(body);
+        let mut names: Vec<String> = Vec::new();
+        for (_, origins) in r.map.overlapping(start..end.max(start + 1)) {
+            for o in origins {
+                let n = format!("{} {}:{}", o.role.as_str(), o.file.path, o.span.start.line);
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        if !names.is_empty() && !body.trim().is_empty() {
+            out.push_str("  # <- ");
+            out.push_str(&names.join(", "));
+        }
+        out.push('\n');
+        start = end;
+    }
+    out
 }

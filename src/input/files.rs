@@ -1,0 +1,181 @@
+//! Files as inputs: a candidate path, how it is shown in reports, and how its bytes are read
+//! and decoded into a [`SourceFile`]. Used by the walk (`discover`) and by the renderers,
+//! which read the parts of charts and overlays.
+
+use super::{Problem, SourceFile};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Extensions runeguard reads when it finds files by walking a directory.
+pub const KNOWN_EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "sql", "toml"];
+
+/// Files larger than this are reported instead of read (a linter is not a log reader).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// The path as reported (relative to the working directory when below it, `/`-separated).
+    pub display: String,
+    pub path: PathBuf,
+    /// Named on the command line (always checked, even if hidden, ignored or of unknown type).
+    pub explicit: bool,
+    /// A file, or a folder rendered as a whole (a Helm chart, a Kustomize overlay).
+    pub kind: CandidateKind,
+}
+
+/// What a candidate is: a file read as itself, or a folder whose files are parts of one
+/// rendered input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum CandidateKind {
+    #[default]
+    File,
+    /// A folder holding `Chart.yaml`.
+    Chart,
+    /// A folder holding `kustomization.yaml`, `kustomization.yml` or `Kustomization`.
+    Overlay,
+}
+
+/// The reported form of a path: relative to `cwd` when below it, without `./`, with `/`.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    let mut s = rel.to_string_lossy().replace('\\', "/");
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.to_string();
+    }
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// An absolute path with `.` and `..` steps removed (without resolving symlinks), for
+/// matching globs that are anchored to a directory.
+pub fn normalize(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Anchors a glob to a directory: `skip/**` in `/repo/.runeguard.yaml` means `/repo/skip/**`;
+/// a glob that starts with `**` matches anywhere.
+pub fn anchor_glob(pattern: &str, dir: &Path) -> String {
+    if pattern.starts_with("**") || pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        let d = dir.to_string_lossy().replace('\\', "/");
+        format!(
+            "{}/{}",
+            d.trim_end_matches('/'),
+            pattern.trim_start_matches("./")
+        )
+    }
+}
+
+pub fn has_known_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+pub(super) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Decodes a file's bytes as UTF-8 text, dropping a UTF-8 byte order mark. Anything else
+/// (UTF-16, invalid UTF-8, binary) is a located problem.
+pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::error(
+            display,
+            None,
+            "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)",
+        ));
+    }
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(i) = text.find('\0') {
+                let lines = super::span::LineIndex::new(&text);
+                let pos = lines.pos_at_offset(&text, i);
+                return Err(Problem::error(
+                    display,
+                    Some(pos),
+                    "file contains NUL bytes: binary, not text",
+                ));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let lines = super::span::LineIndex::new(&prefix);
+            let pos = lines.pos_at_offset(&prefix, prefix.len());
+            let binary = bytes.iter().take(8192).any(|b| *b == 0);
+            let msg = if binary {
+                "file is binary, not text"
+            } else {
+                "file is not valid UTF-8"
+            };
+            Err(Problem::error(
+                display,
+                Some(pos),
+                format!(
+                    "{msg} (first invalid byte at line {}, column {})",
+                    pos.line, pos.column
+                ),
+            ))
+        }
+    }
+}
+
+/// Reads a file as a [`SourceFile`].
+pub fn read(c: &Candidate) -> Result<Arc<SourceFile>, Problem> {
+    let meta = std::fs::metadata(&c.path)
+        .map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(Problem::error(&c.display, None, "is a directory"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            &c.display,
+            None,
+            format!(
+                "file is {} MB, over the {} MB limit; not checked",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(&c.path)
+        .map_err(|e| Problem::error(&c.display, None, format!("cannot read: {}", io_reason(&e))))?;
+    let text = decode(&c.display, bytes)?;
+    Ok(SourceFile::new(
+        c.display.clone(),
+        Some(c.path.clone()),
+        text,
+    ))
+}

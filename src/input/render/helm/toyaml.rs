@@ -1,0 +1,466 @@
+//! `toYaml` as Helm prints it (sigs.k8s.io/yaml over go-yaml): keys sorted, two-space indent,
+//! sequences in a mapping not indented, strings quoted when YAML 1.1 would read them as
+//! something else, multi-line strings as literal blocks, no trailing newline.
+
+use gotmpl::Value;
+
+pub fn to_yaml(v: &Value) -> String {
+    let mut out = String::new();
+    emit(v, 0, &mut out, Ctx::Top);
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ctx {
+    Top,
+    MapValue,
+    SeqItem,
+}
+
+fn pad(n: usize, out: &mut String) {
+    for _ in 0..n {
+        out.push(' ');
+    }
+}
+
+fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
+    match v {
+        Value::Map(m) if !m.is_empty() => {
+            if ctx == Ctx::MapValue {
+                out.push('\n');
+            }
+            let mut first = true;
+            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| key_order(a.0, b.0));
+            for (k, val) in entries {
+                if !(first && ctx == Ctx::SeqItem) {
+                    pad(indent, out);
+                }
+                first = false;
+                out.push_str(&scalar_str(k, indent));
+                out.push(':');
+                match val {
+                    Value::Map(mm) if !mm.is_empty() => emit(val, indent + 2, out, Ctx::MapValue),
+                    Value::List(l) if !l.is_empty() => {
+                        out.push('\n');
+                        emit(val, indent, out, Ctx::MapValue)
+                    }
+                    _ => {
+                        out.push(' ');
+                        emit(val, indent + 2, out, Ctx::MapValue);
+                    }
+                }
+            }
+        }
+        Value::List(l) if !l.is_empty() => {
+            let mut first = true;
+            for item in l.iter() {
+                if !(first && ctx == Ctx::SeqItem) {
+                    pad(indent, out);
+                }
+                first = false;
+                out.push_str("- ");
+                match item {
+                    Value::Map(mm) if !mm.is_empty() => emit(item, indent + 2, out, Ctx::SeqItem),
+                    Value::List(ll) if !ll.is_empty() => emit(item, indent + 2, out, Ctx::SeqItem),
+                    _ => emit(item, indent + 2, out, Ctx::SeqItem),
+                }
+            }
+        }
+        Value::Map(_) => out.push_str("{}\n"),
+        Value::List(_) => out.push_str("[]\n"),
+        Value::String(s) => {
+            let text = string_scalar(s, indent);
+            let column = out.len() - out.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            out.push_str(&fold(&text, column, indent));
+            out.push('\n');
+        }
+        other => {
+            out.push_str(&plain_scalar(other));
+            out.push('\n');
+        }
+    }
+}
+
+fn plain_scalar(v: &Value) -> String {
+    match v {
+        Value::Nil => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Uint(u) => u.to_string(),
+        Value::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                format!("{f}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// go-yaml's key order: character by character, non-letters before letters, runs of digits
+/// compared as numbers.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            i += 1;
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_ascii_digit() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an
+                .saturating_mul(10)
+                .saturating_add(i64::from(ar[ai] as u8 - b'0'));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(i64::from(br[bi] as u8 - b'0'));
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+/// go-yaml folds a plain or single-quoted scalar at a space once the line is past 80
+/// columns (`best_width`), continuing on a new line at `indent`.
+fn fold(text: &str, start_column: usize, indent: usize) -> String {
+    let single = text.starts_with('\'');
+    if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut column = start_column;
+    let mut prev_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next_space = chars.get(i + 1) == Some(&' ');
+        // Single-quoted: not at the first or last character (the quotes).
+        let inside = !single || (i > 1 && i + 2 < chars.len());
+        if c == ' ' && !prev_space && column > 80 && !next_space && inside {
+            out.push('\n');
+            for _ in 0..indent {
+                out.push(' ');
+            }
+            column = indent;
+            prev_space = true;
+            continue;
+        }
+        out.push(c);
+        column += 1;
+        prev_space = c == ' ';
+    }
+    out
+}
+
+fn scalar_str(s: &str, indent: usize) -> String {
+    string_scalar(s, indent)
+}
+
+/// True when go-yaml would read `s` back as something other than this string.
+pub fn ambiguous(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "" | "~"
+            | "null"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
+            | ".nan"
+    ) {
+        return true;
+    }
+    let t = s.replace('_', "");
+    if t.parse::<f64>().is_ok()
+        && !t.contains("inf")
+        && !t.contains("nan")
+        && !t.contains("Inf")
+        && !t.contains("NaN")
+    {
+        return true;
+    }
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("-0x"))
+        && !h.is_empty()
+        && h.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return true;
+    }
+    if let Some(o) = t.strip_prefix("0o")
+        && !o.is_empty()
+        && o.chars().all(|c| c.is_digit(8))
+    {
+        return true;
+    }
+    // Sexagesimal (YAML 1.1): 1:20, 190:20:30.
+    if s.contains(':')
+        && s.split(':')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    false
+}
+
+fn needs_quotes(s: &str) -> bool {
+    if ambiguous(s) {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        // `-` and `?` and `:` are fine when followed by a non-space... go-yaml still quotes
+        // most of them; keep it simple and safe.
+        if !(matches!(first, '-' | '?' | ':') && s.len() > 1 && !s[1..].starts_with(' ')) {
+            return true;
+        }
+    }
+    if s.starts_with(' ') || s.ends_with(' ') || s.starts_with('\t') || s.ends_with('\t') {
+        return true;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return true;
+    }
+    s.chars()
+        .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
+}
+
+fn string_scalar(s: &str, indent: usize) -> String {
+    if s.contains('\n')
+        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !s.contains(" \n")
+    {
+        let chomp = if !s.ends_with('\n') {
+            "-"
+        } else if s.ends_with("\n\n") {
+            "+"
+        } else {
+            ""
+        };
+        let ind = if s.starts_with(' ') || s.starts_with('\n') {
+            "2"
+        } else {
+            ""
+        };
+        let mut out = format!("|{ind}{chomp}");
+        let body = if chomp.is_empty() || chomp == "+" {
+            s.strip_suffix('\n').unwrap_or(s)
+        } else {
+            s
+        };
+        for line in body.split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                for _ in 0..indent {
+                    out.push(' ');
+                }
+                out.push_str(line);
+            }
+        }
+        return out;
+    }
+    // go-yaml: a string that would read back as another type is double-quoted; one that
+    // cannot be plain for its characters is single-quoted when it has no control characters.
+    if ambiguous(s) || is_timestamp(s) {
+        return double_quoted(s);
+    }
+    if needs_quotes(s) {
+        if s.chars().any(|c| c.is_control()) {
+            return double_quoted(s);
+        }
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    s.to_string()
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML 1.1 timestamps (`2020-09-07`, `2001-12-14t21:59:43.10-05:00`), which go-yaml quotes.
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 {
+        return false;
+    }
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && b[4] == b'-') {
+        return false;
+    }
+    // yyyy-m(m)-d(d), optionally followed by a time.
+    let rest = &s[5..];
+    let mut parts = rest.splitn(3, ['-', 'T', 't', ' ']);
+    let m = parts.next().unwrap_or("");
+    let d = parts.next().unwrap_or("");
+    let ok = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    ok(m)
+        && ok(d.get(..d.len().min(2)).unwrap_or(""))
+        && (d.len() <= 2 || !d.as_bytes()[2].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    fn m(entries: Vec<(&str, Value)>) -> Value {
+        Value::Map(Arc::new(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Arc::from(k), v))
+                .collect::<BTreeMap<_, _>>(),
+        ))
+    }
+
+    #[test]
+    fn emits_like_helm() {
+        let v = m(vec![
+            (
+                "b",
+                Value::List(
+                    vec![
+                        Value::from("x"),
+                        m(vec![("k", Value::Int(1)), ("j", Value::Bool(true))]),
+                    ]
+                    .into(),
+                ),
+            ),
+            (
+                "a",
+                m(vec![
+                    ("empty", m(vec![])),
+                    ("list", Value::List(Vec::<Value>::new().into())),
+                ]),
+            ),
+            ("s", Value::from("line1\nline2\n")),
+            ("q", Value::from("yes")),
+            ("d", Value::from("2020-09-07")),
+            ("c", Value::from("a: b")),
+            ("f", Value::Float(1.5)),
+            ("n", Value::Nil),
+        ]);
+        assert_eq!(
+            to_yaml(&v),
+            "a:\n  empty: {}\n  list: []\nb:\n- x\n- j: true\n  k: 1\nc: 'a: b'\nd: \"2020-09-07\"\nf: 1.5\n\"n\": null\nq: \"yes\"\ns: |\n  line1\n  line2"
+        );
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Nil),
+            any::<bool>().prop_map(Value::Bool),
+            (-100000i64..100000).prop_map(Value::Int),
+            // Strings that look like other scalars, have YAML indicators, spaces, newlines.
+            "[a-z0-9 :#'\"\\-\\n.~*&!%@`{}\\[\\],|>?]{0,30}".prop_map(|s| Value::from(s.as_str())),
+            prop::sample::select(vec![
+                "yes",
+                "No",
+                "on",
+                "null",
+                "~",
+                "0x1F",
+                "012",
+                "1e3",
+                "2020-09-07",
+                "1:20",
+                "-",
+                "? x",
+                ": y",
+                "- z"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(|v| Value::List(v.into())),
+                prop::collection::btree_map("[a-zA-Z0-9_~. -]{1,8}", inner, 0..4).prop_map(|m| {
+                    Value::Map(Arc::new(
+                        m.into_iter()
+                            .map(|(k, v)| (Arc::from(k.as_str()), v))
+                            .collect(),
+                    ))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        /// What toYaml prints reads back (with Kubernetes' YAML 1.1 rules) as the same value.
+        #[test]
+        fn to_yaml_round_trips(v in value()) {
+            let text = to_yaml(&Value::Map(Arc::new([(Arc::from("root"), v.clone())].into_iter().collect())));
+            let file = crate::input::SourceFile::new("t.yaml".into(), None, text.clone());
+            let (back, _) = super::super::values::read_yaml(&file).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let want = super::super::funcs::value_to_json(&v);
+            prop_assert_eq!(back.get("root").cloned().unwrap_or(serde_json::Value::Null), want, "{}", text);
+        }
+    }
+}

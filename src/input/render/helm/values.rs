@@ -1,0 +1,517 @@
+//! Helm values: files read with their spans, merged as Helm merges them (later files win,
+//! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
+//! of every value remembered (the values file line or `--set` argument that set it).
+
+use crate::input::render::{Origin, OriginRole};
+use crate::input::span::{Children, Span, SpanTree};
+use crate::input::yaml::{Schema, parse_stream, resolve};
+use crate::input::{Problem, SourceFile};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where each value (by path from the values root) was last set.
+#[derive(Debug, Default, Clone)]
+pub struct Origins {
+    pub by_path: HashMap<Vec<String>, Origin>,
+}
+
+impl Origins {
+    pub fn get(&self, path: &[String]) -> Option<&Origin> {
+        self.by_path.get(path)
+    }
+
+    /// Records the origins of every node of `tree` under `prefix` (a values file's tree).
+    fn record_tree(
+        &mut self,
+        prefix: &mut Vec<String>,
+        tree: &SpanTree,
+        file: &Arc<SourceFile>,
+        role: OriginRole,
+    ) {
+        self.by_path.insert(
+            prefix.clone(),
+            Origin {
+                role,
+                file: file.clone(),
+                span: tree.focus,
+            },
+        );
+        match &tree.children {
+            Children::Map(entries) => {
+                for (k, t) in entries {
+                    prefix.push(k.clone());
+                    self.record_tree(prefix, t, file, role);
+                    prefix.pop();
+                }
+            }
+            Children::Seq(items) => {
+                for (i, t) in items.iter().enumerate() {
+                    prefix.push(i.to_string());
+                    self.record_tree(prefix, t, file, role);
+                    prefix.pop();
+                }
+            }
+            Children::Leaf => {}
+        }
+    }
+
+    /// Drops the origins below `path` (the value there was replaced whole).
+    fn clear_below(&mut self, path: &[String]) {
+        self.by_path
+            .retain(|k, _| !(k.len() > path.len() && k.starts_with(path)));
+    }
+}
+
+/// Reads a YAML document with its spans (Helm reads values as sigs.k8s.io/yaml does: YAML 1.1
+/// scalars). An empty file is an empty map.
+pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    let (docs, err) = parse_stream(&file.text, &file.lines);
+    if let Some(e) = err {
+        return Err(Problem::error(&file.path, Some(e.pos), e.message));
+    }
+    let Some(doc) = docs.first() else {
+        return Ok((Value::Object(Map::new()), SpanTree::default()));
+    };
+    let (v, spans, issues) = resolve(&doc.root, Schema::Kubernetes, &file.text, &file.lines)
+        .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
+    if let Some(i) = issues.into_iter().next() {
+        return Err(Problem::error(&file.path, Some(i.pos), i.message));
+    }
+    Ok((v, spans))
+}
+
+/// Merges `over` into `base` as Helm coalesces user values over chart values: maps merge
+/// recursively, anything else replaces, `null` deletes the key. Origins follow.
+pub fn merge_into(
+    base: &mut Value,
+    over: &Value,
+    tree: Option<&SpanTree>,
+    file: &Arc<SourceFile>,
+    role: OriginRole,
+    path: &mut Vec<String>,
+    origins: &mut Origins,
+) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            if let Some(t) = tree {
+                origins.by_path.insert(
+                    path.clone(),
+                    Origin {
+                        role,
+                        file: file.clone(),
+                        span: t.focus,
+                    },
+                );
+            }
+            for (k, v) in o {
+                let sub = tree.and_then(|t| t.child(&crate::input::span::PathSeg::Key(k.clone())));
+                path.push(k.clone());
+                if v.is_null() {
+                    // Kept as null so that merging the chart's defaults under it deletes the
+                    // default (Helm: a null in user values removes the key).
+                    b.insert(k.clone(), Value::Null);
+                    origins.clear_below(path);
+                    origins.by_path.remove(path.as_slice());
+                } else if let Some(existing) = b.get_mut(k)
+                    && existing.is_object()
+                    && v.is_object()
+                {
+                    merge_into(existing, v, sub, file, role, path, origins);
+                } else {
+                    b.insert(k.clone(), v.clone());
+                    origins.clear_below(path);
+                    match sub {
+                        Some(t) => origins.record_tree(path, t, file, role),
+                        None => {
+                            origins.by_path.remove(path.as_slice());
+                        }
+                    }
+                }
+                path.pop();
+            }
+        }
+        (b, o) => {
+            *b = strip_nulls(o);
+        }
+    }
+}
+
+/// Helm drops null keys of maps it merges in.
+pub fn strip_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), strip_nulls(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Merges chart defaults under user values (Helm's `CoalesceValues` for a subchart's own
+/// `values.yaml`): keys the user set win; maps merge.
+pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
+    if let (Value::Object(u), Value::Object(d)) = (user, defaults) {
+        {
+            for (k, dv) in d {
+                match u.get_mut(k) {
+                    None => {
+                        if !dv.is_null() {
+                            u.insert(k.clone(), strip_nulls(dv));
+                        }
+                    }
+                    Some(Value::Null) => {
+                        // An explicit null in user values deletes the default.
+                        u.remove(k);
+                    }
+                    Some(uv) => coalesce_defaults(uv, dv),
+                }
+            }
+        }
+    }
+}
+
+/// Applies one `--set` argument (`a.b=c,d[0].e=f`, Helm's strvals grammar: `\` escapes `.`,
+/// `,`, `=` and `[`; `null` deletes; `{a,b}` is a list; numbers and booleans are typed).
+pub fn apply_set(
+    values: &mut Value,
+    arg: &str,
+    file: &Arc<SourceFile>,
+    origins: &mut Origins,
+) -> Result<(), String> {
+    let mut start = 0usize;
+    for part in split_unescaped(arg, ',', true) {
+        let (len, text) = (part.len(), part);
+        let span_start = start;
+        start += len + 1;
+        if text.is_empty() {
+            continue;
+        }
+        let Some((key, val)) = split_once_unescaped(&text, '=') else {
+            return Err(format!("key {text:?} has no value (expected key=value)"));
+        };
+        let path = parse_key(&key)?;
+        let value = parse_set_value(&val);
+        let span = Span::new(
+            file.lines.pos_at_offset(&file.text, span_start),
+            file.lines
+                .pos_at_offset(&file.text, (span_start + len).min(file.text.len())),
+        );
+        set_path(values, &path, value.clone())?;
+        let key_path: Vec<String> = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => k.clone(),
+                Step::Index(i) => i.to_string(),
+            })
+            .collect();
+        origins.clear_below(&key_path);
+        let o = Origin {
+            role: OriginRole::Set,
+            file: file.clone(),
+            span,
+        };
+        if value.is_null() {
+            origins.by_path.remove(&key_path);
+        } else {
+            origins.by_path.insert(key_path, o);
+        }
+    }
+    Ok(())
+}
+
+/// How a `--set` argument is named in reports: `--set` and its keys, without the values.
+pub fn set_display(arg: &str) -> String {
+    let keys: Vec<String> = split_unescaped(arg, ',', true)
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            split_once_unescaped(p, '=')
+                .map(|(k, _)| k)
+                .unwrap_or_else(|| p.clone())
+        })
+        .collect();
+    format!("--set {}", keys.join(","))
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits on `sep` not preceded by `\`; with `braces`, not inside `{...}`.
+fn split_unescaped(s: &str, sep: char, braces: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            cur.push(c);
+            if let Some(n) = chars.next() {
+                cur.push(n);
+            }
+            continue;
+        }
+        if braces && c == '{' {
+            depth += 1;
+        } else if braces && c == '}' && depth > 0 {
+            depth -= 1;
+        }
+        if c == sep && depth == 0 {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn split_once_unescaped(s: &str, sep: char) -> Option<(String, String)> {
+    let mut prev_backslash = false;
+    for (i, c) in s.char_indices() {
+        if c == sep && !prev_backslash {
+            return Some((s[..i].to_string(), s[i + c.len_utf8()..].to_string()));
+        }
+        prev_backslash = c == '\\' && !prev_backslash;
+    }
+    None
+}
+
+fn parse_key(key: &str) -> Result<Vec<Step>, String> {
+    let mut steps = Vec::new();
+    let mut cur = String::new();
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            '.' => {
+                if !cur.is_empty() {
+                    steps.push(Step::Key(std::mem::take(&mut cur)));
+                }
+            }
+            '[' => {
+                if !cur.is_empty() {
+                    steps.push(Step::Key(std::mem::take(&mut cur)));
+                }
+                let mut n = String::new();
+                for d in chars.by_ref() {
+                    if d == ']' {
+                        break;
+                    }
+                    n.push(d);
+                }
+                let i: usize = n
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("invalid list index {n:?} in key {key:?}"))?;
+                if i > 65536 {
+                    return Err(format!(
+                        "list index {i} in key {key:?} is over Helm's limit of 65536"
+                    ));
+                }
+                steps.push(Step::Index(i));
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        steps.push(Step::Key(cur));
+    }
+    if steps.is_empty() {
+        return Err(format!("empty key in {key:?}"));
+    }
+    Ok(steps)
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A `--set` value: `null`, booleans, integers are typed (Helm's `typedVal`); `{a,b}` a list.
+fn parse_set_value(v: &str) -> Value {
+    if let Some(inner) = v.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        if inner.is_empty() {
+            return Value::Array(Vec::new());
+        }
+        return Value::Array(
+            split_unescaped(inner, ',', false)
+                .iter()
+                .map(|s| parse_set_value(s))
+                .collect(),
+        );
+    }
+    match v {
+        "null" => return Value::Null,
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    // Helm keeps a leading zero as a string ("0123"), and only types what fits an int64.
+    if !(v.len() > 1 && v.starts_with('0'))
+        && let Ok(i) = v.parse::<i64>()
+    {
+        return Value::from(i);
+    }
+    Value::String(unescape(v))
+}
+
+fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String> {
+    let Some((first, rest)) = path.split_first() else {
+        *root = value;
+        return Ok(());
+    };
+    match first {
+        Step::Key(k) => {
+            if !root.is_object() {
+                *root = Value::Object(Map::new());
+            }
+            let Value::Object(m) = root else {
+                unreachable!()
+            };
+            if rest.is_empty() {
+                m.insert(k.clone(), value);
+                return Ok(());
+            }
+            let child = m.entry(k.clone()).or_insert(Value::Null);
+            set_path(child, rest, value)
+        }
+        Step::Index(i) => {
+            if !root.is_array() {
+                *root = Value::Array(Vec::new());
+            }
+            let Value::Array(a) = root else {
+                unreachable!()
+            };
+            while a.len() <= *i {
+                a.push(Value::Null);
+            }
+            set_path(&mut a[*i], rest, value)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(values: &mut Value, arg: &str) -> Origins {
+        let file = SourceFile::new(format!("--set {arg}"), None, arg.to_string());
+        let mut o = Origins::default();
+        apply_set(values, arg, &file, &mut o).expect("valid --set");
+        o
+    }
+
+    #[test]
+    fn set_grammar_follows_helm() {
+        let mut v = json!({});
+        set(
+            &mut v,
+            "a.b=c,list[1].name=x,n=10,t=true,z=0123,esc=a\\,b,dotted\\.key=v",
+        );
+        assert_eq!(
+            v,
+            json!({"a": {"b": "c"}, "list": [null, {"name": "x"}], "n": 10, "t": true,
+                   "z": "0123", "esc": "a,b", "dotted.key": "v"})
+        );
+        let mut v = json!({});
+        set(&mut v, "names={a,b,c}");
+        assert_eq!(v, json!({"names": ["a", "b", "c"]}));
+        // null is kept in user values: merged over the chart's defaults it deletes the key.
+        let mut v = json!({"keep": 1});
+        set(&mut v, "gone=null");
+        let mut user = v.clone();
+        coalesce_defaults(&mut user, &json!({"gone": 5, "other": 2}));
+        assert_eq!(user, json!({"keep": 1, "other": 2}));
+    }
+
+    #[test]
+    fn set_records_its_span() {
+        let mut v = json!({});
+        let o = set(&mut v, "a=1,b.c=2");
+        let b = o.get(&["b".into(), "c".into()]).expect("origin of b.c");
+        assert_eq!(b.role, OriginRole::Set);
+        assert_eq!((b.span.start.column, b.span.end.column), (5, 10));
+    }
+
+    #[test]
+    fn bad_set_keys_are_errors() {
+        let file = SourceFile::new("--set".into(), None, String::new());
+        let mut v = json!({});
+        let mut o = Origins::default();
+        assert!(apply_set(&mut v, "novalue", &file, &mut o).is_err());
+        assert!(apply_set(&mut v, "a[x]=1", &file, &mut o).is_err());
+        assert!(apply_set(&mut v, "a[999999]=1", &file, &mut o).is_err());
+    }
+
+    #[test]
+    fn later_values_files_win_and_keep_their_origins() {
+        let f1 = SourceFile::new("v1.yaml".into(), None, "a:\n  b: 1\n  c: 2\n".into());
+        let f2 = SourceFile::new("v2.yaml".into(), None, "a:\n  b: 3\n  c: null\n".into());
+        let mut v = json!({});
+        let mut o = Origins::default();
+        for f in [&f1, &f2] {
+            let (val, tree) = read_yaml(f).expect("yaml");
+            merge_into(
+                &mut v,
+                &val,
+                Some(&tree),
+                f,
+                OriginRole::Values,
+                &mut Vec::new(),
+                &mut o,
+            );
+        }
+        assert_eq!(v, json!({"a": {"b": 3, "c": null}}));
+        let b = o.get(&["a".into(), "b".into()]).unwrap();
+        assert_eq!((b.file.path.as_str(), b.span.start.line), ("v2.yaml", 2));
+        assert!(o.get(&["a".into(), "c".into()]).is_none());
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any `--set` argument is applied or refused with a message, never a panic.
+        #[test]
+        fn set_never_panics(arg in "[a-z.\\[\\]0-9=,{}\\\\ -]{0,40}") {
+            let file = SourceFile::new(format!("--set {arg}"), None, arg.clone());
+            let mut v = serde_json::json!({});
+            let _ = apply_set(&mut v, &arg, &file, &mut Origins::default());
+        }
+
+        /// `a.b=V` sets exactly that string (when it is not a number, boolean or null).
+        #[test]
+        fn simple_set_round_trips(k1 in "[a-z]{1,6}", k2 in "[a-z]{1,6}", val in "[a-z][a-z ]{0,10}") {
+            prop_assume!(!["true", "false", "null"].contains(&val.as_str()));
+            let arg = format!("{k1}.{k2}={val}");
+            let file = SourceFile::new(arg.clone(), None, arg.clone());
+            let mut v = serde_json::json!({});
+            apply_set(&mut v, &arg, &file, &mut Origins::default()).unwrap();
+            prop_assert_eq!(&v[&k1][&k2], &serde_json::Value::String(val));
+        }
+    }
+}

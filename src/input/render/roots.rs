@@ -1,0 +1,196 @@
+//! Finding charts and overlays in a walk: a folder holding `Chart.yaml` is a Helm chart, a
+//! folder holding `kustomization.yaml` (`.yml`, `Kustomization`) is a Kustomize overlay.
+//!
+//! Their files are parts of one rendered input, not inputs of their own: a chart's templates,
+//! values files, partials, `NOTES.txt` and the data it reads through `.Files`; an overlay's
+//! kustomization, patches and generator sources. A chart's `crds/` hold plain manifests Helm
+//! installs as they are, so they stay ordinary inputs; so do an overlay's resource files (they
+//! are checked as themselves and, after rendering, again through the overlay: the same rule
+//! on the same origin is reported once).
+
+use crate::input::files::{Candidate, CandidateKind, display_path, normalize};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The names a kustomization file may have, in the order Kustomize looks for them.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// The kustomization file of a folder, if it is an overlay.
+pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
+    KUSTOMIZATION_FILES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+}
+
+/// True when `dir` is a Helm chart.
+pub fn is_chart(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
+}
+
+/// The charts and overlays among `walked` files (path, display), as candidates, and the
+/// normalized paths of the files that are their parts (not to be checked on their own).
+pub fn find(
+    _root_display: &str,
+    walked: &[(PathBuf, String)],
+    cwd: &Path,
+) -> (Vec<Candidate>, HashSet<PathBuf>) {
+    let name_of = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    // Every folder holding a Chart.yaml, subcharts included (normalized).
+    let all_charts: BTreeSet<PathBuf> = walked
+        .iter()
+        .filter(|(p, _)| name_of(p) == "Chart.yaml")
+        .filter_map(|(p, _)| p.parent().map(|d| normalize(d, cwd)))
+        .collect();
+    let inside =
+        |dir: &Path, set: &BTreeSet<PathBuf>| dir.ancestors().skip(1).any(|a| set.contains(a));
+    let mut out = Vec::new();
+    let mut parts = HashSet::new();
+    // Top-level charts: not inside another chart (a subchart renders with its parent).
+    for chart in all_charts.iter().filter(|c| !inside(c, &all_charts)) {
+        let fs = walked
+            .iter()
+            .find(|(p, _)| normalize(p, cwd).parent() == Some(chart.as_path()))
+            .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| chart.clone());
+        out.push(Candidate {
+            display: display_path(&fs, cwd),
+            path: fs,
+            explicit: false,
+            kind: CandidateKind::Chart,
+        });
+    }
+    let in_a_chart = |p: &Path| p.ancestors().skip(1).any(|a| all_charts.contains(a));
+    let is_crd_file = |p: &Path| {
+        p.ancestors().skip(1).any(|a| {
+            a.file_name().is_some_and(|n| n == "crds")
+                && a.parent().is_some_and(|c| all_charts.contains(c))
+        })
+    };
+    for (p, _) in walked {
+        let n = normalize(p, cwd);
+        if in_a_chart(&n) && !is_crd_file(&n) {
+            parts.insert(n);
+        }
+    }
+    // Overlays (outside charts).
+    let mut overlays: BTreeSet<PathBuf> = BTreeSet::new();
+    for (p, _) in walked {
+        let name = name_of(p);
+        if !KUSTOMIZATION_FILES.contains(&name.as_str()) {
+            continue;
+        }
+        let n = normalize(p, cwd);
+        if in_a_chart(&n) {
+            continue;
+        }
+        let Some(dir) = p.parent() else { continue };
+        // One kustomization per folder, the first of Kustomize's names.
+        if kustomization_file(dir).is_some_and(|k| normalize(&k, cwd) != n) {
+            parts.insert(n);
+            continue;
+        }
+        parts.insert(n.clone());
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        let file = crate::input::SourceFile::new(String::new(), None, text);
+        let value = super::helm::values::read_yaml(&file)
+            .map(|(v, _)| v)
+            .unwrap_or(Value::Null);
+        let norm_dir = normalize(dir, cwd);
+        for f in referenced_parts(&value) {
+            parts.insert(normalize(&norm_dir.join(f), cwd));
+        }
+        let component = value.get("kind").and_then(Value::as_str) == Some("Component");
+        if !component && overlays.insert(norm_dir) {
+            out.push(Candidate {
+                display: display_path(dir, cwd),
+                path: dir.to_path_buf(),
+                explicit: false,
+                kind: CandidateKind::Overlay,
+            });
+        }
+    }
+    (out, parts)
+}
+
+/// The files a kustomization reads that are not resources: patches, generator sources,
+/// transformer and generator configs, replacement sources, values files of `helmCharts`.
+pub fn referenced_parts(k: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let strs = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let is_path = |s: &str| !s.contains('\n') && !s.trim_start().starts_with('{') && !s.is_empty();
+    // Patch lists: entries with `path`, or strings naming a file (inline patches have newlines).
+    for key in [
+        "patches",
+        "patchesStrategicMerge",
+        "patchesJson6902",
+        "replacements",
+    ] {
+        if let Some(Value::Array(a)) = k.get(key) {
+            for e in a {
+                match e {
+                    Value::String(s) if is_path(s) => out.push(s.clone()),
+                    Value::Object(o) => {
+                        if let Some(s) = o.get("path").and_then(Value::as_str) {
+                            out.push(s.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        if let Some(Value::Array(a)) = k.get(key) {
+            for g in a {
+                for f in strs(g.get("files")) {
+                    // `key=path` names the key the file's content is stored under.
+                    let path = f.split_once('=').map(|(_, p)| p.to_string()).unwrap_or(f);
+                    out.push(path);
+                }
+                out.extend(strs(g.get("envs")));
+                out.extend(strs(g.get("env")));
+            }
+        }
+    }
+    for key in [
+        "transformers",
+        "generators",
+        "validators",
+        "configurations",
+        "crds",
+    ] {
+        out.extend(strs(k.get(key)).into_iter().filter(|s| is_path(s)));
+    }
+    if let Some(Value::Array(a)) = k.get("helmCharts") {
+        for c in a {
+            out.extend(strs(c.get("valuesFile")));
+            out.extend(strs(c.get("additionalValuesFiles")));
+        }
+    }
+    if let Some(s) = k
+        .get("openapi")
+        .and_then(|o| o.get("path"))
+        .and_then(Value::as_str)
+    {
+        out.push(s.to_string());
+    }
+    out
+}

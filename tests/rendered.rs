@@ -1,0 +1,631 @@
+//! Helm charts checked as rendered inputs: discovery, findings on the values, `--set` and
+//! template lines that caused them, related locations, suppressions, bounded rendering, and
+//! `runeguard render`.
+
+use serde_json::Value;
+
+mod common;
+use common::{dir_with, rg};
+
+const CHART_YAML: &str = "apiVersion: v2\nname: shop\nversion: 1.2.3\nappVersion: \"4.5\"\n";
+
+/// Values: the privileged flag (line 6) and the replica count (line 1) come from here.
+const VALUES: &str = "replicaCount: 1
+image:
+  repository: registry.example/shop
+  tag: \"1.0\"
+securityContext:
+  privileged: true
+  runAsNonRoot: true
+podSecurityContext:
+  fsGroup: 2000
+";
+
+const HELPERS: &str = r#"{{/* Names. */}}
+{{- define "shop.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- define "shop.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+"#;
+
+/// Line 9: `hostNetwork: true`, a literal of the template.
+const DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "shop.fullname" . }}
+  namespace: shop
+spec:
+  replicas: {{ .Values.replicaCount }}
+  template:
+    spec:
+      hostNetwork: true
+      {{- with .Values.podSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+"#;
+
+fn chart(extra: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("chart/Chart.yaml", CHART_YAML.as_bytes()),
+        ("chart/values.yaml", VALUES.as_bytes()),
+        ("chart/templates/_helpers.tpl", HELPERS.as_bytes()),
+        ("chart/templates/deployment.yaml", DEPLOYMENT.as_bytes()),
+        (
+            "chart/templates/NOTES.txt",
+            b"Installed {{ .Release.Name }}.\n{{ if }}broken? no: NOTES is a template\n" as &[u8],
+        ),
+    ];
+    files.retain(|(n, _)| !extra.iter().any(|(e, _)| e == n));
+    files.extend_from_slice(extra);
+    dir_with(&files)
+}
+
+fn json_check(dir: &std::path::Path, args: &[&str]) -> (Value, i32) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["check", "--quiet", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+fn finding<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
+}
+
+fn at(f: &Value) -> (String, u64, u64) {
+    (
+        f["file"].as_str().unwrap_or("").to_string(),
+        f["start_line"].as_u64().unwrap_or(0),
+        f["start_column"].as_u64().unwrap_or(0),
+    )
+}
+
+/// The NOTES.txt of the fixture is not valid Go template: fixed per test where it matters.
+const NOTES_OK: (&str, &[u8]) = (
+    "chart/templates/NOTES.txt",
+    b"Installed {{ .Release.Name }}.\n",
+);
+
+#[test]
+fn findings_point_at_the_values_line_that_set_the_value() {
+    let d = chart(&[NOTES_OK]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001,K8S-041,K8S-008"]);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    // privileged: true, printed by `toYaml .Values.securityContext`: values.yaml line 6.
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("chart/values.yaml".into(), 6, 3));
+    // The chain: the template action that printed it, and the rendered stream.
+    let related: Vec<(String, String, u64)> = p[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap().to_string(),
+                r["file"].as_str().unwrap().to_string(),
+                r["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        related.contains(&(
+            "template".into(),
+            "chart/templates/deployment.yaml".into(),
+            19
+        )),
+        "{related:?}"
+    );
+    assert!(
+        related.iter().any(|r| r.0 == "rendered" && r.1 == "chart"),
+        "{related:?}"
+    );
+    // replicas: {{ .Values.replicaCount }} → values.yaml line 1.
+    let r = finding(&v, "K8S-041");
+    assert_eq!(r.len(), 1, "{v}");
+    assert_eq!(at(r[0]), ("chart/values.yaml".into(), 1, 1));
+    // hostNetwork: true is literal template text: its own line and column.
+    let h = finding(&v, "K8S-008");
+    assert_eq!(h.len(), 1, "{v}");
+    assert_eq!(at(h[0]), ("chart/templates/deployment.yaml".into(), 10, 7));
+}
+
+#[test]
+fn a_value_given_with_set_points_at_the_set_argument() {
+    let d = chart(&[NOTES_OK]);
+    let (v, _) = json_check(
+        d.path(),
+        &[
+            "chart",
+            "--select",
+            "K8S-001",
+            "--set",
+            "securityContext.privileged=true,image.tag=2",
+        ],
+    );
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(
+        at(p[0]).0,
+        "--set securityContext.privileged,image.tag",
+        "{v}"
+    );
+    // The value is not part of the reported path (it may be a password).
+    assert!(!v.to_string().contains("image.tag=2"), "{v}");
+    // `--set …=false` removes the finding; a values file given with --values too.
+    let (v, code) = json_check(
+        d.path(),
+        &[
+            "chart",
+            "--select",
+            "K8S-001",
+            "--set",
+            "securityContext.privileged=false",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let d2 = chart(&[
+        NOTES_OK,
+        (
+            "prod.yaml",
+            b"securityContext:\n  privileged: false\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(
+        d2.path(),
+        &["chart", "--select", "K8S-001", "--values", "prod.yaml"],
+    );
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn a_values_file_line_from_values_flag_is_the_location() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "ci.yaml",
+            b"# ci values\nreplicaCount: 1\nsecurityContext:\n  privileged: true\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--values", "ci.yaml"],
+    );
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("ci.yaml".into(), 4, 3));
+}
+
+#[test]
+fn templates_values_and_notes_are_not_checked_as_files() {
+    // NOTES.txt is broken on purpose: Helm renders only the top chart's notes, and a broken
+    // one is a located rendering problem, never "invalid YAML" in a template.
+    let d = chart(&[]);
+    let (v, code) = json_check(d.path(), &["."]);
+    assert_eq!(code, 2, "{v}");
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["file"] == "chart/templates/NOTES.txt"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot render template"),
+        "{problems:?}"
+    );
+    assert_eq!(problems[0]["line"], 2);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        !files.contains(&"chart/templates/_helpers.tpl"),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.ends_with(".txt")), "{files:?}");
+}
+
+#[test]
+fn a_failing_template_is_a_located_problem_and_other_charts_are_still_checked() {
+    let d = chart(&[
+        NOTES_OK,
+        ("other/Chart.yaml", b"apiVersion: v2\nname: other\nversion: 0.1.0\n" as &[u8]),
+        (
+            "other/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ required \"a value is needed\" .Values.missing }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &[".", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "other/templates/cm.yaml", "{v}");
+    assert_eq!(p["line"], 6, "{v}");
+    assert!(
+        p["message"].as_str().unwrap().contains("a value is needed"),
+        "{v}"
+    );
+    assert_eq!(
+        finding(&v, "K8S-001").len(),
+        1,
+        "the first chart is still checked: {v}"
+    );
+}
+
+#[test]
+fn a_template_that_includes_itself_is_stopped() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/templates/_loop.tpl",
+            b"{{- define \"loop\" -}}{{ include \"loop\" . }}{{- end -}}\n" as &[u8],
+        ),
+        (
+            "chart/templates/loop.yaml",
+            b"{{ include \"loop\" . }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert!(
+        p["message"].as_str().unwrap().contains("nested more than"),
+        "{v}"
+    );
+    assert_eq!(p["file"], "chart/templates/_loop.tpl", "{v}");
+    // The rest of the chart still renders and is checked.
+    assert_eq!(finding(&v, "K8S-001").len(), 1, "{v}");
+}
+
+#[test]
+fn an_alias_bomb_in_values_is_stopped() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9u8 {
+        let (p, n) = ((b'a' + i) as char, (b'b' + i) as char);
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
+    }
+    let d = chart(&[NOTES_OK, ("chart/values.yaml", bomb.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["chart"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "chart/values.yaml", "{v}");
+}
+
+#[test]
+fn a_suppression_comment_in_the_values_file_applies() {
+    let values = VALUES.replace(
+        "  privileged: true\n",
+        "  # runeguard:ignore K8S-001 -- the CNI agent needs it\n  privileged: true\n",
+    );
+    let d = chart(&[NOTES_OK, ("chart/values.yaml", values.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 0, "{v}");
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(
+        p[0]["suppression"]["justification"],
+        "the CNI agent needs it"
+    );
+}
+
+#[test]
+fn the_same_origin_reached_twice_is_reported_once() {
+    // Two Deployments from one template line and one values line: one finding.
+    let twice = DEPLOYMENT.to_string()
+        + "---\n"
+        + &DEPLOYMENT.replace("name: {{ include \"shop.fullname\" . }}", "name: second");
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/deployment.yaml", twice.as_bytes()),
+    ]);
+    let (v, _) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(finding(&v, "K8S-001").len(), 1, "{v}");
+}
+
+#[test]
+fn sarif_carries_the_chain_as_related_locations() {
+    let d = chart(&[NOTES_OK]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check", "--quiet", "--format", "sarif", "--select", "K8S-001", "chart",
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "chart/values.yaml"
+    );
+    let rel = r["relatedLocations"].as_array().expect("relatedLocations");
+    assert!(
+        rel.iter()
+            .any(|l| l["physicalLocation"]["artifactLocation"]["uri"]
+                == "chart/templates/deployment.yaml"
+                && l["physicalLocation"]["region"]["startLine"] == 19)
+    );
+}
+
+#[test]
+fn render_prints_the_stream_with_source_comments() {
+    let d = chart(&[NOTES_OK]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart", "--set", "replicaCount=3"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("---\n# Source: shop/templates/deployment.yaml\n"),
+        "{text}"
+    );
+    assert!(text.contains("  name: release-name-shop\n"), "{text}");
+    assert!(text.contains("  replicas: 3\n"), "{text}");
+    assert!(
+        text.contains("      securityContext:\n        fsGroup: 2000\n"),
+        "{text}"
+    );
+    // --origins names each line's origins.
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart", "--origins"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("privileged: true  # <- values chart/values.yaml:6, template chart/templates/deployment.yaml:19"),
+        "{text}"
+    );
+}
+
+#[test]
+fn runeguard_yaml_gives_a_chart_its_values_and_release() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "prod-values.yaml",
+            b"securityContext:\n  privileged: false\n" as &[u8],
+        ),
+        (
+            ".runeguard.yaml",
+            b"render:\n  - path: chart\n    release-name: prod\n    values: [prod-values.yaml]\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 0, "{v}");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: prod-shop"));
+}
+
+#[test]
+fn subcharts_conditions_and_globals() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/Chart.yaml",
+            b"apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: cache\n    version: 1.0.0\n    condition: cache.enabled\n  - name: off\n    version: 1.0.0\n    condition: off.enabled\n" as &[u8],
+        ),
+        (
+            "chart/values.yaml",
+            b"global:\n  ns: shared\ncache:\n  enabled: true\n  size: 5\noff:\n  enabled: false\n" as &[u8],
+        ),
+        ("chart/charts/cache/Chart.yaml", b"apiVersion: v2\nname: cache\nversion: 1.0.0\n" as &[u8]),
+        ("chart/charts/cache/values.yaml", b"size: 1\nmode: lru\n" as &[u8]),
+        (
+            "chart/charts/cache/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cache\n  namespace: {{ .Values.global.ns }}\ndata:\n  size: {{ .Values.size | quote }}\n  mode: {{ .Values.mode }}\n" as &[u8],
+        ),
+        ("chart/charts/off/Chart.yaml", b"apiVersion: v2\nname: off\nversion: 1.0.0\n" as &[u8]),
+        ("chart/charts/off/templates/cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: off\n" as &[u8]),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# Source: shop/charts/cache/templates/cm.yaml\n"),
+        "{text}"
+    );
+    assert!(text.contains("namespace: shared\n"), "{text}");
+    assert!(text.contains("size: \"5\"\n"), "{text}");
+    assert!(text.contains("mode: lru\n"), "{text}");
+    assert!(!text.contains("name: off"), "{text}");
+}
+
+#[test]
+fn ci_values_files_are_checked_when_asked() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.yaml",
+            VALUES
+                .replace("privileged: true", "privileged: false")
+                .as_bytes(),
+        ),
+        (
+            "chart/ci/priv-values.yaml",
+            b"securityContext:\n  privileged: true\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 0, "ci/ is not used unless asked: {v}");
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--helm-ci-values"],
+    );
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        at(finding(&v, "K8S-001")[0]),
+        ("chart/ci/priv-values.yaml".into(), 2, 3)
+    );
+}
+
+#[test]
+fn an_overlays_patches_are_not_checked_as_files_but_its_resources_are() {
+    let d = dir_with(&[
+        ("base/deployment.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n" as &[u8],
+        ),
+        (
+            "base/patch.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["."]);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"base/deployment.yaml"), "{v}");
+    assert!(!files.contains(&"base/patch.yaml"), "{v}");
+    assert!(!files.contains(&"base/kustomization.yaml"), "{v}");
+}
+
+#[test]
+fn inspect_of_a_chart_shows_origins_and_documents() {
+    let d = chart(&[NOTES_OK]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "chart"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("hostNetwork: true  # <- template chart/templates/deployment.yaml:10"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "# chart document 1: kubernetes (Deployment) — Deployment shop/release-name-shop"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_template_that_renders_too_much_is_stopped() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/templates/big.yaml",
+            b"{{- $s := repeat 100000 \"x\" }}\n{{- range until 1000 }}{{ $s }}{{ end }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "chart/templates/big.yaml", "{v}");
+    assert!(p["message"].as_str().unwrap().contains("over 64 MB"), "{v}");
+    assert_eq!(
+        finding(&v, "K8S-001").len(),
+        1,
+        "the other templates are checked: {v}"
+    );
+}
+
+#[test]
+fn set_changes_the_map_it_is_given_as_go_does() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/templates/cm.yaml",
+            b"{{- $d := dict \"a\" \"1\" }}\n{{- $_ := set $d \"b\" \"2\" }}\n{{- $_ := set .Values \"computed\" \"yes\" }}\n{{- $_ := unset $.Values \"image\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: shop\ndata:\n  d: {{ $d | toJson | quote }}\n  computed: {{ .Values.computed | quote }}\n  image: {{ $.Values.image | toJson | quote }}\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  d: \"{\\\"a\\\":\\\"1\\\",\\\"b\\\":\\\"2\\\"}\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("  computed: \"yes\"\n"), "{text}");
+    assert!(text.contains("  image: \"null\"\n"), "{text}");
+}
+
+#[test]
+fn values_that_break_the_schema_are_located_at_their_values_line() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.schema.json",
+            br#"{"type": "object", "properties": {"replicaCount": {"type": "integer", "minimum": 1}}}"# as &[u8],
+        ),
+        ("bad.yaml", b"# bad\nreplicaCount: 0\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--values", "bad.yaml"],
+    );
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(
+        (p["file"].as_str().unwrap(), p["line"].as_u64().unwrap()),
+        ("bad.yaml", 2),
+        "{v}"
+    );
+    assert!(
+        p["message"]
+            .as_str()
+            .unwrap()
+            .contains("values.schema.json at /replicaCount"),
+        "{v}"
+    );
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    assert_eq!(code, 1, "valid values: {v}");
+}
