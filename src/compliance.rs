@@ -601,6 +601,14 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     ra.len().cmp(&rb.len()).then_with(|| a.cmp(b))
 }
 
+/// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
+pub fn titled(framework: Framework, id: &str) -> String {
+    match control_title(framework, id) {
+        Some(t) => format!("{id} {t}"),
+        None => id.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,13 +739,5 @@ mod tests {
         );
         assert!(parse_catalog("x.yaml", "framework: nope\ntitle: x\ncontrols: []\n").is_err());
         assert!(parse_catalog("x.yaml", "framework: [\n").is_err());
-    }
-}
-
-/// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
-pub fn titled(framework: Framework, id: &str) -> String {
-    match control_title(framework, id) {
-        Some(t) => format!("{id} {t}"),
-        None => id.to_string(),
     }
 }
