@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod rule;
 pub mod run;
+pub mod secrets;
 pub mod shard;
 pub mod suppress;
 pub mod testing;

@@ -16,6 +16,7 @@
 #   name: hardcoded-secret-in-env
 #   severity: high
 #   input: kubernetes
+#   secret: true
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]

@@ -10,6 +10,7 @@
 #   name: secret-like-configmap-value
 #   severity: medium
 #   input: kubernetes
+#   secret: true
 #   kinds: [ConfigMap]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]

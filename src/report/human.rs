@@ -3,11 +3,12 @@
 //!
 //! Snippets come from the file's text through [`Snippet`], a [`SourceCode`] over the file's
 //! [`LineIndex`], so each diagnostic costs a binary search rather than a rescan of the file.
-//! Findings of rules about secret values show only their own lines, with the value masked.
+//! The text is the file's redacted text: credentials are masked in every line shown, whatever
+//! rule the finding is about (see [`crate::secrets`]).
 
 mod snippet;
 
-pub use snippet::{MASK, Snippet, is_secret_rule};
+pub use snippet::{MASK, Snippet};
 
 use super::{RenderOptions, RunReport, table};
 use crate::compliance::{self, ComplianceSummary};
@@ -29,18 +30,7 @@ struct FindingDiagnostic<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding) -> Self {
-        let file = &*finding.file;
-        let (snippet, span) = if is_secret_rule(&finding.rule) {
-            Snippet::masked(
-                &file.path,
-                &file.text,
-                &file.lines,
-                finding.span,
-                finding.rule.input,
-            )
-        } else {
-            Snippet::file(&file.path, &file.text, &file.lines, finding.span)
-        };
+        let (snippet, span) = Snippet::file(&finding.file, finding.span);
         FindingDiagnostic {
             finding,
             snippet,
