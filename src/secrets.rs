@@ -81,19 +81,6 @@ impl Shape {
     }
 }
 
-/// Credential words a name ends with or contains as whole words (`DB_PASSWORD`, `clientSecret`,
-/// `SECRET_KEY_BASE`).
-const SECRET_WORDS: &str = r"PASSWORD|PASSWD|PASS|PASSPHRASE|PWD|SECRET|SECRETS|TOKEN|TOKENS|API_?KEY|APIKEY|PRIVATE_?KEY|CREDENTIALS?|CREDS|ACCESS_?KEY|SECRET_?KEY|AUTH_?KEY|CLIENT_?SECRET|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|HMAC_?KEY|ACCOUNT_?KEY|SHARED_?KEY|LICENSE_?KEY|SESSION_?KEY|COOKIE_?SECRET|JWT_?SECRET|WEBHOOK_?SECRET|SALT|PEPPER|DSN";
-
-/// A last word saying the value is about a credential, not one (`TOKEN_TTL`, `PASSWORD_FILE`).
-const NOT_SECRET_LAST: &str = r"FILE|FILES|PATH|PATHS|DIR|DIRECTORY|URL|URI|ENDPOINT|HOST|PORT|NAME|NAMES|ID|IDS|REF|TTL|EXPIRY|EXPIRATION|EXPIRES|TIMEOUT|INTERVAL|LENGTH|SIZE|TYPE|ENABLED|ENABLE|DISABLED|DISABLE|HEADER|ISSUER|AUDIENCE|ALGORITHM|ALG|VERSION|MOUNT|LOCATION|FORMAT|MODE|PREFIX|SECONDS|DURATION|LIFETIME|REGION|NAMESPACE|FIELD|USER|USERNAME|PROVIDER|METHOD|POLICY|SCOPE|SCOPES|LIMIT|COUNT|ARN|HINT|SOURCE|STORE|ENV|KEY_REF|SECRET_REF|FROM_SECRET|HASH|REQUIRED|RESET|MIN|MAX|COMPLEXITY|ROTATION|AGE|RETRIES|ATTEMPTS|LABEL|PARAM|ANNOTATION|BACKEND|ENGINE|MANAGER|ROLE|GROUP|CERT|CRT|CERTIFICATE|CA|PROJECT";
-
-/// A first word saying the value is about a credential, not one (`existingSecret`).
-const NOT_SECRET_FIRST: &str = r"EXISTING|USE|ENABLE|ENABLED|CREATE|MOUNT|INJECT|AUTO|GENERATE|REQUIRE|REQUIRED|ALLOW|EXPOSE|ROTATE|SKIP|RANDOM|EMPTY|NUM|MIN|MAX";
-
-/// Names of fields that hold identifiers, digests or checksums: high entropy is expected there.
-const IDENTIFIER_WORDS: &str = r"ID|IDS|UID|UUID|GUID|SHA|SHA1|SHA256|SHA512|DIGEST|CHECKSUM|HASH|COMMIT|REVISION|REV|IMAGE|VERSION|ETAG|INTEGRITY|FINGERPRINT|THUMBPRINT|NONCE|CERT|CERTIFICATE|CA|CRT|PUB|PUBLIC|PUBLIC_KEY|KEY_ID|SERIAL|TRACE|SPAN|REQUEST|BUILD|RELEASE|TAG|REF|URL|URI|PATH|FILE|NAME|HOST";
-
 /// Keys whose value names an object that holds a secret: the name is a reference.
 const REFERENCE_KEYS: [&str; 14] = [
     "secretName",
@@ -126,152 +113,127 @@ const REFERENCE_PARENTS: [&str; 10] = [
     "valueFrom",
 ];
 
-static SECRET_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("(?:^|_)(?:{SECRET_WORDS})(?:_|$)")).expect("regex"));
-static NOT_SECRET_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        "(?:^|_)(?:{NOT_SECRET_LAST})$|^(?:{NOT_SECRET_FIRST})_"
-    ))
-    .expect("regex")
-});
-static IDENTIFIER_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("(?:^|_)(?:{IDENTIFIER_WORDS})(?:_|$)")).expect("regex"));
+/// The settings file that holds the detector's vocabulary, shared with the Rego rules
+/// (`policies/lib/credentials.rego` reads it as `data.settings.credentials`).
+pub const SETTINGS: &str = "policies/settings/credentials.json";
 
-/// Token shapes, each with a cheap hint tried before its regex. The credential is the whole
-/// match, or its group 1 when it has one.
+/// A token shape, with cheap hints tried before its regex. The credential is the regex's
+/// group 1 when it has one, else the whole match.
 struct Pattern {
     shape: Shape,
-    hints: &'static [&'static str],
+    hints: Vec<String>,
     re: Regex,
 }
 
-static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |shape, hints, re: &str| Pattern {
-        shape,
-        hints,
-        re: Regex::new(re).expect("token regex"),
+/// Thresholds for high-entropy strings.
+struct Entropy {
+    min_length: usize,
+    max_length: usize,
+    base64_bits: f64,
+    hex_bits: f64,
+    hex_min_length: usize,
+}
+
+/// The detector's vocabulary, read from [`SETTINGS`].
+struct Vocabulary {
+    secret_name: Regex,
+    not_secret_name: Regex,
+    identifier_name: Regex,
+    reference: Regex,
+    embedded_reference: Regex,
+    placeholder: Regex,
+    reference_prefixes: Vec<String>,
+    patterns: Vec<Pattern>,
+    url_password: Regex,
+    conn_password: Regex,
+    entropy: Entropy,
+    name_hints: Vec<String>,
+    reference_name_words: Vec<String>,
+    object_name: Regex,
+}
+
+fn shape_of(id: &str) -> Shape {
+    match id {
+        "private-key" => Shape::PrivateKey,
+        "aws-key-id" => Shape::AwsKeyId,
+        "github" => Shape::GitHubToken,
+        "gitlab" => Shape::GitLabToken,
+        "slack" => Shape::SlackToken,
+        "google" => Shape::GoogleApiKey,
+        "stripe" => Shape::StripeKey,
+        "jwt" => Shape::Jwt,
+        "registry-auth" => Shape::RegistryAuth,
+        "url-password" => Shape::UrlPassword,
+        "connection-string" => Shape::ConnectionString,
+        _ => Shape::OtherToken,
+    }
+}
+
+static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
+    use serde_json::Value;
+    let text = crate::policy::embedded::get(SETTINGS).expect("embedded credential settings");
+    let v: Value = serde_json::from_str(text).expect("credential settings are JSON");
+    let c = &v["credentials"];
+    let list = |k: &str| -> Vec<String> {
+        c[k].as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
-    vec![
-        p(
-            Shape::PrivateKey,
-            &["PRIVATE KEY"],
-            r"-{3,}\s*BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-{3,}[^-]*(-{3,}\s*END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-{3,})?",
-        ),
-        p(
-            Shape::AwsKeyId,
-            &["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "AIPA"],
-            r"(?:^|[^A-Z0-9])((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[0-9A-Z]{16})(?:[^A-Z0-9]|$)",
-        ),
-        p(
-            Shape::GitHubToken,
-            &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-            r"(?:^|[^A-Za-z0-9_])((?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,}))",
-        ),
-        p(
-            Shape::GitLabToken,
-            &["glpat-", "glptt-", "gldt-", "glrt-"],
-            r"(?:^|[^A-Za-z0-9_])((?:glpat|glptt|gldt|glrt)-[A-Za-z0-9_-]{20,})",
-        ),
-        p(
-            Shape::SlackToken,
-            &["xox", "hooks.slack.com"],
-            r"(?:^|[^A-Za-z0-9])(xox[abposr]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,})",
-        ),
-        p(
-            Shape::GoogleApiKey,
-            &["AIza"],
-            r"(?:^|[^A-Za-z0-9_])(AIza[0-9A-Za-z_-]{35})",
-        ),
-        p(
-            Shape::StripeKey,
-            &["k_live_", "k_test_"],
-            r"(?:^|[^A-Za-z0-9_])([rsp]k_(?:live|test)_[0-9A-Za-z]{20,})",
-        ),
-        p(
-            Shape::OtherToken,
-            &[
-                "npm_",
-                "SG.",
-                "sk-",
-                "xapp-",
-                "dop_v1_",
-                "hf_",
-                "pypi-",
-                "shpat_",
-                "AccountKey=",
-                "SharedAccessKey=",
-            ],
-            r"(?:^|[^A-Za-z0-9_])(npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}|xapp-[0-9]-[A-Za-z0-9-]{20,}|dop_v1_[a-f0-9]{64}|hf_[A-Za-z]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|shpat_[a-fA-F0-9]{32})|(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/=]{20,})",
-        ),
-        p(
-            Shape::Jwt,
-            &["eyJ"],
-            r"(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
-        ),
-        p(
-            Shape::RegistryAuth,
-            &["\"auth\""],
-            r#""auth"\s*:\s*"([A-Za-z0-9+/=]{8,})""#,
-        ),
-    ]
+    let alt = |k: &str| list(k).join("|");
+    let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("credential settings: {e}"));
+    let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
+    let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
+    let mut patterns = Vec::new();
+    let (mut url_password, mut conn_password) = (None, None);
+    for p in c["patterns"].as_array().into_iter().flatten() {
+        let id = p["shape"].as_str().unwrap_or("");
+        let compiled = re(p["re"].as_str().unwrap_or("^$"));
+        match id {
+            "url-password" => url_password = Some(compiled),
+            "connection-string" => conn_password = Some(compiled),
+            _ => patterns.push(Pattern {
+                shape: shape_of(id),
+                hints: p["hints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect(),
+                re: compiled,
+            }),
+        }
+    }
+    Vocabulary {
+        secret_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("secret_words"))),
+        not_secret_name: re(&format!(
+            "(?:^|_)(?:{})$|^(?:{})_",
+            alt("not_secret_last_words"),
+            alt("not_secret_first_words")
+        )),
+        identifier_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
+        reference: re(&s("reference_pattern")),
+        embedded_reference: re(&s("embedded_reference_pattern")),
+        placeholder: re(&s("placeholder_pattern")),
+        reference_prefixes: list("reference_prefixes"),
+        patterns,
+        url_password: url_password.expect("a url-password pattern"),
+        conn_password: conn_password.expect("a connection-string pattern"),
+        entropy: Entropy {
+            min_length: num("min_length") as usize,
+            max_length: num("max_length") as usize,
+            base64_bits: num("base64_bits"),
+            hex_bits: num("hex_bits"),
+            hex_min_length: num("hex_min_length") as usize,
+        },
+        name_hints: list("name_hints"),
+        reference_name_words: list("reference_name_words"),
+        object_name: re(&s("object_name_pattern")),
+    }
 });
-
-static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@[^\s@]").expect("url regex")
-});
-
-static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:^|[;\s"'?&])(?:password|pwd|passwd)\s*=\s*([^;\s"'&]+)"#)
-        .expect("conn regex")
-});
-
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:\$\{[^}]*\}|\$\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_.:/-]*|\{\{.*\}\}|<[^<>]*>|",
-        r"%\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|\{[A-Za-z_][A-Za-z0-9_.]*\}|#\{[^}]*\}|@[A-Za-z_][A-Za-z0-9_.]*@)$"
-    ))
-    .expect("reference regex")
-});
-
-/// Values meant to be replaced.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add)[-_ ].*|",
-        r"change[-_]?me.*|replace[-_]?me.*|changeit|todo|tbd|fixme|redacted|placeholder|example|",
-        r"dummy|none|null|nil|undefined|value|true|false|yes|no|on|off|enabled|disabled|required|",
-        r"optional|secret|password|passwd|token|key|apikey|api_key|api-key|n/?a|empty|sample|test|",
-        r"mysecretpassword-?example|\*+|xxx+.*|.*xxxxx.*|<.*|.*>)$"
-    ))
-    .expect("placeholder regex")
-});
-
-/// Prefixes of references to a secret store, a file or the environment.
-const REFERENCE_PREFIXES: [&str; 24] = [
-    "vault:",
-    "ref+",
-    "secretref:",
-    "secret://",
-    "env:",
-    "file:",
-    "op://",
-    "awssm:",
-    "aws-sm:",
-    "ssm:",
-    "azkv:",
-    "azure-keyvault:",
-    "gcpsm:",
-    "sops:",
-    "arn:aws:",
-    "projects/",
-    "/",
-    "./",
-    "../",
-    "~/",
-    "!",
-    "&",
-    "*",
-    "@Microsoft.KeyVault",
-];
 
 /// `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read `DB_PASSWORD`.
 pub fn words(name: &str) -> String {
@@ -300,17 +262,25 @@ pub fn words(name: &str) -> String {
 /// `SECRET_KEY_BASE`) and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
 /// `existingSecret`).
 pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if !VOCABULARY
+        .name_hints
+        .iter()
+        .any(|h| upper.contains(h.as_str()))
+    {
+        return false;
+    }
     let w = words(name);
     if w == "PWD" || w == "OLDPWD" || w.is_empty() {
         return false;
     }
-    SECRET_NAME.is_match(&w) && !NOT_SECRET_NAME.is_match(&w)
+    VOCABULARY.secret_name.is_match(&w) && !VOCABULARY.not_secret_name.is_match(&w)
 }
 
 /// True when a name says its value is an identifier, digest or checksum.
 pub fn identifier_name(name: &str) -> bool {
     let w = words(name);
-    IDENTIFIER_NAME.is_match(&w) && !secret_name(name)
+    VOCABULARY.identifier_name.is_match(&w) && !secret_name(name)
 }
 
 /// Shannon entropy in bits per character.
@@ -337,20 +307,21 @@ pub fn entropy(s: &str) -> f64 {
 
 /// A random-looking string: base64 at detect-secrets' 4.5 bits per character, hex at 3.0.
 pub fn high_entropy(v: &str) -> bool {
-    if v.len() < 20 || v.len() > 1000 {
+    let e = &VOCABULARY.entropy;
+    if v.len() < e.min_length || v.len() > e.max_length {
         return false;
     }
     let hex = v.bytes().all(|b| b.is_ascii_hexdigit());
     if hex {
-        return v.len() >= 32
+        return v.len() >= e.hex_min_length
             && v.bytes().any(|b| b.is_ascii_digit())
             && v.bytes().any(|b| b.is_ascii_alphabetic())
-            && entropy(v) > 3.0;
+            && entropy(v) > e.hex_bits;
     }
     let b64 = v
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
-    b64 && v.bytes().any(|b| b.is_ascii_digit()) && entropy(v) > 4.5
+    b64 && v.bytes().any(|b| b.is_ascii_digit()) && entropy(v) > e.base64_bits
 }
 
 /// True when a value under a credential name is not a literal credential: empty, a reference
@@ -363,11 +334,13 @@ pub fn not_literal(name: &str, v: &str) -> bool {
         return v.is_empty();
     }
     let v = v.trim_matches(|c| c == '"' || c == '\'');
-    if v.chars().count() < 4 || REFERENCE.is_match(v) || PLACEHOLDER.is_match(v) {
+    let voc = &*VOCABULARY;
+    if v.chars().count() < 4 || voc.reference.is_match(v) || voc.placeholder.is_match(v) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if REFERENCE_PREFIXES
+    if voc
+        .reference_prefixes
         .iter()
         .any(|p| lower.starts_with(&p.to_ascii_lowercase()))
     {
@@ -376,17 +349,28 @@ pub fn not_literal(name: &str, v: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_digit()) && v.len() < 6 {
         return true;
     }
-    if v.contains("${") || v.contains("{{") || v.contains("$(") {
+    if voc.embedded_reference.is_match(v) {
         return true;
     }
     // A URL is a credential only when it holds a password (a shape of its own).
-    if lower.contains("://") && !URL_PASSWORD.is_match(v) {
+    if lower.contains("://") && !voc.url_password.is_match(v) {
         return true;
     }
     // The name repeated as a placeholder.
     let (wv, wn) = (words(v), words(name));
     if !wn.is_empty() && (wv.contains(&wn) || wn.ends_with(&wv) && wv.len() >= 4) {
         return true;
+    }
+    // An object name that says it names one (`shop-tls`, `db-credentials`) or shares a word
+    // with the name (`TLS_SECRET: shop-tls`): a reference to where the credential is.
+    if voc.object_name.is_match(v) {
+        let name_words: Vec<&str> = wn.split('_').filter(|w| w.len() >= 3).collect();
+        if wv
+            .split('_')
+            .any(|w| name_words.contains(&w) || voc.reference_name_words.iter().any(|r| r == w))
+        {
+            return true;
+        }
     }
     let last = wn.rsplit('_').next().unwrap_or("");
     if !last.is_empty() && wv.len() >= 4 && (wv == last || wv.starts_with(&format!("{last}_"))) {
@@ -397,8 +381,8 @@ pub fn not_literal(name: &str, v: &str) -> bool {
 
 /// The token shape a text holds, and its byte range in the text.
 pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
-    for p in PATTERNS.iter() {
-        if !p.hints.iter().any(|h| v.contains(h)) {
+    for p in VOCABULARY.patterns.iter() {
+        if !p.hints.iter().any(|h| v.contains(h.as_str())) {
             continue;
         }
         if let Some(c) = p.re.captures(v) {
@@ -428,17 +412,16 @@ pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
 fn password_placeholder(p: &str) -> bool {
     let p = p.trim();
     p.is_empty()
-        || REFERENCE.is_match(p)
-        || PLACEHOLDER.is_match(p)
-        || p.contains("${")
-        || p.contains("{{")
-        || p.contains("$(")
+        || VOCABULARY.reference.is_match(p)
+        || VOCABULARY.placeholder.is_match(p)
+        || VOCABULARY.embedded_reference.is_match(p)
         || p.starts_with('%') && p.contains('$')
 }
 
 /// The byte ranges of the passwords of URLs (`scheme://user:password@host`) in a text.
 fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    URL_PASSWORD
+    VOCABULARY
+        .url_password
         .captures_iter(v)
         .filter_map(|c| c.get(1))
         .filter(|m| !password_placeholder(m.as_str()))
@@ -447,7 +430,8 @@ fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// The byte ranges of `Password=…` settings of connection strings in a text.
 fn conn_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    CONN_PASSWORD
+    VOCABULARY
+        .conn_password
         .captures_iter(v)
         .filter_map(|c| c.get(1))
         .filter(|m| !password_placeholder(m.as_str()))
@@ -477,7 +461,7 @@ pub fn reference_field(path: &[&str]) -> bool {
 /// [`reference_field`]).
 pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
     let v = value.trim();
-    if v.is_empty() || reference {
+    if v.len() < 4 || reference {
         return None;
     }
     if let Some((shape, _)) = find_shape(v) {
@@ -487,7 +471,7 @@ pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
         return Some(Shape::NamedLiteral);
     }
     let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
-    if !identifier_name(name) && high_entropy(unquoted) && !not_literal(name, unquoted) {
+    if high_entropy(unquoted) && !identifier_name(name) && !not_literal(name, unquoted) {
         return Some(Shape::HighEntropy);
     }
     None
@@ -495,15 +479,6 @@ pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
 
 // ---------------------------------------------------------------------------------------------
 // Scanning a source text.
-
-/// `key: value`, `key = value`, `"key": value`, `- KEY=value`, `export KEY=value` at the start
-/// of a line.
-static LINE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^(?P<ind>[ \t]*)(?:-[ \t]+)?(?:export[ \t]+)?["']?(?P<key>[A-Za-z_@][A-Za-z0-9_.\-/]*)["']?[ \t]*(?P<sep>:[ \t]|:$|=|:=)[ \t]*(?P<val>.*)$"#,
-    )
-    .expect("pair regex")
-});
 
 /// `"key": "value"` anywhere (JSON on one line).
 static JSON_PAIR: LazyLock<Regex> = LazyLock::new(|| {
@@ -570,8 +545,8 @@ fn indent_of(line: &str) -> usize {
 pub fn scan(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     // Token shapes, anywhere (a PEM block spans its lines).
-    for p in PATTERNS.iter() {
-        if !p.hints.iter().any(|h| text.contains(h)) {
+    for p in VOCABULARY.patterns.iter() {
+        if !p.hints.iter().any(|h| text.contains(h.as_str())) {
             continue;
         }
         for c in p.re.captures_iter(text) {
@@ -592,22 +567,6 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
                 && !password_placeholder(m.as_str())
             {
                 out.push(m.range());
-            }
-        }
-    }
-    if text.contains('"') {
-        for c in JSON_PAIR.captures_iter(text) {
-            let (k, v) = (&c["key"], c.name("val").expect("val"));
-            if classify(k, v.as_str(), false).is_some() {
-                out.push(v.range());
-            }
-        }
-    }
-    if text.contains('=') {
-        for c in INLINE_PAIR.captures_iter(text) {
-            let (k, v) = (&c["key"], c.name("val").expect("val"));
-            if classify(k, v.as_str(), false).is_some() {
-                out.push(v.range());
             }
         }
     }
@@ -638,21 +597,24 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             }
             block = None;
         }
-        let Some(c) = LINE_PAIR.captures(content) else {
+        let Some((key, key_ind, val_start)) = split_pair(content) else {
+            if content.contains('=') || content.contains("\":") {
+                scan_inline(content, start, out);
+            }
             continue;
         };
-        let key = c.name("key").expect("key").as_str();
-        let key_ind = c.name("key").expect("key").start();
         while path.last().is_some_and(|(i, _)| *i >= key_ind) {
             path.pop();
         }
-        let val = c.name("val").expect("val");
-        let rest = val.as_str();
+        let rest = &content[val_start..];
         path.push((key_ind, key.to_string()));
-        let reference = {
+        let reference = || {
             let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
             reference_field(&keys)
         };
+        if rest.len() > 120 && (rest.contains('=') || rest.contains("\":")) {
+            scan_inline(rest, start + val_start, out);
+        }
         if key == "name" {
             env_name = value_range(rest).map(|r| (rest[r].to_string(), key_ind));
             continue;
@@ -667,20 +629,95 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             .strip_prefix(['|', '>'])
             .is_some_and(|r| r.chars().all(|c| matches!(c, '-' | '+' | '1'..='9' | ' ')));
         if is_block {
-            if secret_name(&name) && !reference {
+            if secret_name(&name) && !reference() {
                 block = Some(ind);
             }
             continue;
         }
         if let Some(r) = value_range(rest) {
             let v = &rest[r.clone()];
-            if classify(&name, v, reference).is_some() {
-                let base = start + val.start();
+            if v.len() >= 4 && classify(&name, v, false).is_some() && !reference() {
+                let base = start + val_start;
                 // Only the token when it has a shape inside a longer text.
                 match find_shape(v) {
                     Some((_, sr)) => out.push(base + r.start + sr.start..base + r.start + sr.end),
                     None => out.push(base + r.start..base + r.end),
                 }
+            }
+        }
+    }
+}
+
+/// `key: value`, `key = value`, `"key": value`, `- KEY=value`, `export KEY=value` at the start
+/// of a line: the key, its byte offset and the offset of the value in the line.
+fn split_pair(line: &str) -> Option<(&str, usize, usize)> {
+    let b = line.as_bytes();
+    let mut i = indent_of(line);
+    if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
+        i += 2;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+    }
+    if line[i..].starts_with("export ") {
+        i += 7;
+    }
+    let quote = match b.get(i) {
+        Some(&q @ (b'"' | b'\'')) => {
+            i += 1;
+            Some(q)
+        }
+        _ => None,
+    };
+    let key_start = i;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/' | b'@') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i == key_start {
+        return None;
+    }
+    let key_end = i;
+    if let Some(q) = quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'=') => i += 1,
+        Some(b':') if b.get(i + 1) == Some(&b'=') => i += 2,
+        Some(b':') if matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\r')) => i += 1,
+        _ => return None,
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    Some((&line[key_start..key_end], key_start, i.min(line.len())))
+}
+
+/// `NAME=value` and `"key": "value"` pairs inside a line (a message, a command line, JSON on
+/// one line), with `base` the line's offset in the text.
+fn scan_inline(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    if line.contains('=') {
+        for c in INLINE_PAIR.captures_iter(line) {
+            let (k, v) = (&c["key"], c.name("val").expect("val"));
+            if classify(k, v.as_str(), false).is_some() {
+                out.push(base + v.start()..base + v.end());
+            }
+        }
+    }
+    if line.contains("\":") {
+        for c in JSON_PAIR.captures_iter(line) {
+            let (k, v) = (&c["key"], c.name("val").expect("val"));
+            if classify(k, v.as_str(), false).is_some() {
+                out.push(base + v.start()..base + v.end());
             }
         }
     }

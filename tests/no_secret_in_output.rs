@@ -167,7 +167,9 @@ fn the_findings_are_there_and_point_at_the_credentials() {
         .iter()
         .filter_map(|f| f["rule_id"].as_str())
         .collect();
-    for id in ["K8S-017", "K8S-035", "K8S-036", "CFG-016", "SQL-010"] {
+    for id in [
+        "K8S-017", "K8S-035", "K8S-036", "CFG-013", "CFG-016", "SQL-010",
+    ] {
         assert!(ids.contains(&id), "{id} not found: {ids:?}");
     }
     // Unrelated findings next to the credentials, whose snippets show their lines.
