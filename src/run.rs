@@ -327,6 +327,14 @@ fn run_project_rule(
 /// Runs a check with policies already loaded.
 pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // Masking reads the credential vocabulary the rules read (`--data` extends both).
+    let mut vocabulary_problem = None;
+    if let Ok(data) = serde_json::to_value(set.data())
+        && let Some(c) = data.pointer("/settings/credentials")
+        && let Err(e) = crate::secrets::configure(c)
+    {
+        vocabulary_problem = Some(Problem::error("--data", None, e));
+    }
     let rules = active_rules(set, opts);
     let doc_rules: Vec<Arc<Rule>> = rules
         .iter()
@@ -338,7 +346,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         .filter(|r| r.scope == Scope::Project)
         .cloned()
         .collect();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = vocabulary_problem.into_iter().collect();
 
     let mut exclude = globset::GlobSetBuilder::new();
     for pattern in &opts.exclude {

@@ -169,71 +169,112 @@ fn shape_of(id: &str) -> Shape {
     }
 }
 
-static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    use serde_json::Value;
-    let text = crate::policy::embedded::get(SETTINGS).expect("embedded credential settings");
-    let v: Value = serde_json::from_str(text).expect("credential settings are JSON");
-    let c = &v["credentials"];
-    let list = |k: &str| -> Vec<String> {
-        c[k].as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let alt = |k: &str| list(k).join("|");
-    let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("credential settings: {e}"));
-    let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
-    let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
-    let mut patterns = Vec::new();
-    let (mut url_password, mut conn_password) = (None, None);
-    for p in c["patterns"].as_array().into_iter().flatten() {
-        let id = p["shape"].as_str().unwrap_or("");
-        let compiled = re(p["re"].as_str().unwrap_or("^$"));
-        match id {
-            "url-password" => url_password = Some(compiled),
-            "connection-string" => conn_password = Some(compiled),
-            _ => patterns.push(Pattern {
-                shape: shape_of(id),
-                hints: p["hints"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|h| h.as_str().map(str::to_string))
-                    .collect(),
-                re: compiled,
-            }),
+static VOCABULARY_CELL: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+
+/// The vocabulary in use: the one [`configure`] set, else the built-in settings.
+fn vocabulary() -> &'static Vocabulary {
+    VOCABULARY_CELL.get_or_init(|| {
+        let text = crate::policy::embedded::get(SETTINGS).expect("embedded credential settings");
+        let v: serde_json::Value =
+            serde_json::from_str(text).expect("credential settings are JSON");
+        Vocabulary::from_settings(&v["credentials"]).expect("built-in credential settings")
+    })
+}
+
+/// Uses the run's `data.settings.credentials` (built-in settings merged with `--data` files)
+/// for masking, as the rules do. Only the first call of a process counts; an invalid
+/// vocabulary (a bad regular expression) is an error and leaves the built-in one.
+pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
+    let v = Vocabulary::from_settings(settings)?;
+    let _ = VOCABULARY_CELL.set(v);
+    Ok(())
+}
+
+impl Vocabulary {
+    fn from_settings(c: &serde_json::Value) -> Result<Self, String> {
+        let mut error: Option<String> = None;
+        let v = Self::build(c, &mut error);
+        match error {
+            Some(e) => Err(e),
+            None => Ok(v),
         }
     }
-    Vocabulary {
-        secret_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("secret_words"))),
-        not_secret_name: re(&format!(
-            "(?:^|_)(?:{})$|^(?:{})_",
-            alt("not_secret_last_words"),
-            alt("not_secret_first_words")
-        )),
-        identifier_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
-        reference: re(&s("reference_pattern")),
-        embedded_reference: re(&s("embedded_reference_pattern")),
-        placeholder: re(&s("placeholder_pattern")),
-        reference_prefixes: list("reference_prefixes"),
-        patterns,
-        url_password: url_password.expect("a url-password pattern"),
-        conn_password: conn_password.expect("a connection-string pattern"),
-        entropy: Entropy {
-            min_length: num("min_length") as usize,
-            max_length: num("max_length") as usize,
-            base64_bits: num("base64_bits"),
-            hex_bits: num("hex_bits"),
-            hex_min_length: num("hex_min_length") as usize,
-        },
-        name_hints: list("name_hints"),
-        reference_name_words: list("reference_name_words"),
-        object_name: re(&s("object_name_pattern")),
+
+    fn build(c: &serde_json::Value, error: &mut Option<String>) -> Self {
+        let list = |k: &str| -> Vec<String> {
+            c[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let alt = |k: &str| list(k).join("|");
+        let mut re = |s: &str| {
+            Regex::new(s).unwrap_or_else(|e| {
+                error.get_or_insert_with(|| format!("settings.credentials: {e}"));
+                Regex::new("^$").expect("empty regex")
+            })
+        };
+        let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
+        let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
+        let mut patterns = Vec::new();
+        let (mut url_password, mut conn_password) = (None, None);
+        for p in c["patterns"].as_array().into_iter().flatten() {
+            let id = p["shape"].as_str().unwrap_or("");
+            let compiled = re(p["re"].as_str().unwrap_or("^$"));
+            match id {
+                "url-password" => url_password = Some(compiled),
+                "connection-string" => conn_password = Some(compiled),
+                _ => patterns.push(Pattern {
+                    shape: shape_of(id),
+                    hints: p["hints"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|h| h.as_str().map(str::to_string))
+                        .collect(),
+                    re: compiled,
+                }),
+            }
+        }
+        Vocabulary {
+            secret_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("secret_words"))),
+            not_secret_name: re(&format!(
+                "(?:^|_)(?:{})$|^(?:{})_",
+                alt("not_secret_last_words"),
+                alt("not_secret_first_words")
+            )),
+            identifier_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
+            reference: re(&s("reference_pattern")),
+            embedded_reference: re(&s("embedded_reference_pattern")),
+            placeholder: re(&s("placeholder_pattern")),
+            reference_prefixes: list("reference_prefixes"),
+            patterns,
+            url_password: url_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
+            conn_password: conn_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
+            entropy: Entropy {
+                min_length: num("min_length") as usize,
+                max_length: num("max_length") as usize,
+                base64_bits: num("base64_bits"),
+                hex_bits: num("hex_bits"),
+                hex_min_length: num("hex_min_length") as usize,
+            },
+            // The first word of each credential word (`API` of `API_?KEY`): a cheap first test.
+            name_hints: list("secret_words")
+                .iter()
+                .filter_map(|w| {
+                    w.split(|c: char| !c.is_ascii_alphanumeric())
+                        .find(|p| !p.is_empty())
+                        .map(str::to_ascii_uppercase)
+                })
+                .collect(),
+            reference_name_words: list("reference_name_words"),
+            object_name: re(&s("object_name_pattern")),
+        }
     }
-});
+}
 
 /// `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read `DB_PASSWORD`.
 pub fn words(name: &str) -> String {
@@ -263,7 +304,7 @@ pub fn words(name: &str) -> String {
 /// `existingSecret`).
 pub fn secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    if !VOCABULARY
+    if !vocabulary()
         .name_hints
         .iter()
         .any(|h| upper.contains(h.as_str()))
@@ -274,13 +315,13 @@ pub fn secret_name(name: &str) -> bool {
     if w == "PWD" || w == "OLDPWD" || w.is_empty() {
         return false;
     }
-    VOCABULARY.secret_name.is_match(&w) && !VOCABULARY.not_secret_name.is_match(&w)
+    vocabulary().secret_name.is_match(&w) && !vocabulary().not_secret_name.is_match(&w)
 }
 
 /// True when a name says its value is an identifier, digest or checksum.
 pub fn identifier_name(name: &str) -> bool {
     let w = words(name);
-    VOCABULARY.identifier_name.is_match(&w) && !secret_name(name)
+    vocabulary().identifier_name.is_match(&w) && !secret_name(name)
 }
 
 /// Shannon entropy in bits per character.
@@ -307,7 +348,7 @@ pub fn entropy(s: &str) -> f64 {
 
 /// A random-looking string: base64 at detect-secrets' 4.5 bits per character, hex at 3.0.
 pub fn high_entropy(v: &str) -> bool {
-    let e = &VOCABULARY.entropy;
+    let e = &vocabulary().entropy;
     if v.len() < e.min_length || v.len() > e.max_length {
         return false;
     }
@@ -334,7 +375,7 @@ pub fn not_literal(name: &str, v: &str) -> bool {
         return v.is_empty();
     }
     let v = v.trim_matches(|c| c == '"' || c == '\'');
-    let voc = &*VOCABULARY;
+    let voc = vocabulary();
     if v.chars().count() < 4 || voc.reference.is_match(v) || voc.placeholder.is_match(v) {
         return true;
     }
@@ -381,7 +422,7 @@ pub fn not_literal(name: &str, v: &str) -> bool {
 
 /// The token shape a text holds, and its byte range in the text.
 pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
-    for p in VOCABULARY.patterns.iter() {
+    for p in vocabulary().patterns.iter() {
         if !p.hints.iter().any(|h| v.contains(h.as_str())) {
             continue;
         }
@@ -412,15 +453,15 @@ pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
 fn password_placeholder(p: &str) -> bool {
     let p = p.trim();
     p.is_empty()
-        || VOCABULARY.reference.is_match(p)
-        || VOCABULARY.placeholder.is_match(p)
-        || VOCABULARY.embedded_reference.is_match(p)
+        || vocabulary().reference.is_match(p)
+        || vocabulary().placeholder.is_match(p)
+        || vocabulary().embedded_reference.is_match(p)
         || p.starts_with('%') && p.contains('$')
 }
 
 /// The byte ranges of the passwords of URLs (`scheme://user:password@host`) in a text.
 fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    VOCABULARY
+    vocabulary()
         .url_password
         .captures_iter(v)
         .filter_map(|c| c.get(1))
@@ -430,7 +471,7 @@ fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// The byte ranges of `Password=…` settings of connection strings in a text.
 fn conn_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    VOCABULARY
+    vocabulary()
         .conn_password
         .captures_iter(v)
         .filter_map(|c| c.get(1))
@@ -545,7 +586,7 @@ fn indent_of(line: &str) -> usize {
 pub fn scan(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     // Token shapes, anywhere (a PEM block spans its lines).
-    for p in VOCABULARY.patterns.iter() {
+    for p in vocabulary().patterns.iter() {
         if !p.hints.iter().any(|h| text.contains(h.as_str())) {
             continue;
         }

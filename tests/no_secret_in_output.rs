@@ -252,3 +252,36 @@ fn merge_masks_credentials_of_foreign_inputs() {
     assert_clean("merge of a foreign file", &out.stdout);
     assert!(String::from_utf8_lossy(&out.stdout).contains("DB_PASSWORD=********"));
 }
+
+/// `--data` extends the credential vocabulary of the rules and of the masking alike.
+#[test]
+fn data_extends_what_is_reported_and_masked() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: true\n      env:\n        - name: OPEN_SESAME\n          value: ali-baba-and-forty\n";
+    let data = r#"{"settings": {"credentials": {"secret_words": ["PASSWORD", "SESAME"]}}}"#;
+    let d = dir_with(&[
+        ("pod.yaml", pod.as_bytes()),
+        ("words.json", data.as_bytes()),
+    ]);
+    let plain = rg()
+        .current_dir(d.path())
+        .args(["check", "--color", "never", "pod.yaml"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(!text.contains("K8S-017"), "{text}");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--data",
+            "words.json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("K8S-017"), "{text}");
+    assert!(!text.contains("ali-baba-and-forty"), "{text}");
+}

@@ -30,9 +30,15 @@ secret_name(name) if {
 	not regex.match(not_secret_name_re, w)
 }
 
-# A cheap first test: the name contains a hint of some credential word.
+# A cheap first test: the name contains the first word of some credential word (`API` of
+# `API_?KEY`), computed once from the settings.
+name_stems := {upper(m[0]) |
+	some pattern in settings.secret_words
+	m := regex.find_n(`[A-Za-z0-9]+`, pattern, 1)
+}
+
 _name_hinted(n) if {
-	some h in settings.name_hints
+	some h in name_stems
 	contains(n, h)
 }
 
