@@ -638,7 +638,7 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             }
             block = None;
         }
-        let Some((key, key_ind, val_start)) = split_pair(content) else {
+        let Some((key, key_ind, val_start, enclosing)) = split_pair(content) else {
             if content.contains('=') || content.contains("\":") {
                 scan_inline(content, start, out);
             }
@@ -647,7 +647,12 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
         while path.last().is_some_and(|(i, _)| *i >= key_ind) {
             path.pop();
         }
-        let rest = &content[val_start..];
+        let mut rest = &content[val_start..];
+        if let Some(q) = enclosing
+            && let Some(end) = rest.rfind(q as char)
+        {
+            rest = &rest[..end];
+        }
         path.push((key_ind, key.to_string()));
         let reference = || {
             let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
@@ -691,7 +696,7 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
 
 /// `key: value`, `key = value`, `"key": value`, `- KEY=value`, `export KEY=value` at the start
 /// of a line: the key, its byte offset and the offset of the value in the line.
-fn split_pair(line: &str) -> Option<(&str, usize, usize)> {
+fn split_pair(line: &str) -> Option<(&str, usize, usize, Option<u8>)> {
     let b = line.as_bytes();
     let mut i = indent_of(line);
     if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
@@ -722,11 +727,16 @@ fn split_pair(line: &str) -> Option<(&str, usize, usize)> {
         return None;
     }
     let key_end = i;
+    // `'KEY=value'`: the quotes enclose the whole item; the value ends at the closing one.
+    let mut enclosing = None;
     if let Some(q) = quote {
-        if b.get(i) != Some(&q) {
+        if b.get(i) == Some(&q) {
+            i += 1;
+        } else if b.get(i) == Some(&b'=') {
+            enclosing = Some(q);
+        } else {
             return None;
         }
-        i += 1;
     }
     while matches!(b.get(i), Some(b' ' | b'\t')) {
         i += 1;
@@ -740,7 +750,12 @@ fn split_pair(line: &str) -> Option<(&str, usize, usize)> {
     while matches!(b.get(i), Some(b' ' | b'\t')) {
         i += 1;
     }
-    Some((&line[key_start..key_end], key_start, i.min(line.len())))
+    Some((
+        &line[key_start..key_end],
+        key_start,
+        i.min(line.len()),
+        enclosing,
+    ))
 }
 
 /// `NAME=value` and `"key": "value"` pairs inside a line (a message, a command line, JSON on
@@ -1049,6 +1064,13 @@ mod tests {
         assert_eq!(red.text.lines().count(), text.lines().count());
         let at = text.find("MODE").expect("in text");
         assert_eq!(&red.text[red.offset(at, false)..][..4], "MODE");
+    }
+
+    #[test]
+    fn scans_quoted_list_items() {
+        let text = "environment:\n  - 'SECRET_KEY_BASE=Kx8vQ2mN7pL4rT9wZ3yB6cF1'\n  - \"DB_PASSWORD=velvet-harbor\"\n";
+        let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(masked, ["Kx8vQ2mN7pL4rT9wZ3yB6cF1", "velvet-harbor"]);
     }
 
     #[test]

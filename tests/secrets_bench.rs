@@ -67,6 +67,10 @@ fn generate(rows: &[Row]) -> Generated {
     let mut at = Vec::new();
     let line_of = |s: &str| s.matches('\n').count() as u32 + 1;
     for (i, r) in rows.iter().enumerate() {
+        let plain_item = !r.value.contains(": ")
+            && !r.value.contains(" #")
+            && !r.value.ends_with(' ')
+            && !r.value.contains('\'');
         let (file, buf, prefix, suffix): (&'static str, &mut String, String, String) = match r
             .context
             .as_str()
@@ -95,6 +99,13 @@ fn generate(rows: &[Row]) -> Generated {
                 ),
                 "\n".into(),
             ),
+            // As people write them (`- NAME=value`), quoted only when YAML needs it.
+            "compose" if plain_item => (
+                "docker-compose.yaml",
+                &mut compose,
+                format!("      - {}=", r.name),
+                "\n".into(),
+            ),
             "compose" => (
                 "docker-compose.yaml",
                 &mut compose,
@@ -111,7 +122,12 @@ fn generate(rows: &[Row]) -> Generated {
         };
         buf.push_str(&prefix);
         let (written, offset_in) = if r.context == "compose" {
-            (r.value.replace('\'', "''"), 0)
+            let v = if plain_item {
+                r.value.clone()
+            } else {
+                r.value.replace('\'', "''")
+            };
+            (v, 0)
         } else {
             (sq(&r.value), 1)
         };
