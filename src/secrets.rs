@@ -240,7 +240,13 @@ impl Vocabulary {
             }
         }
         Vocabulary {
-            secret_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("secret_words"))),
+            // A credential word last, or followed only by words that qualify it
+            // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
+            secret_name: re(&format!(
+                "(?:^|_)(?:{})(?:_(?:{}))*$",
+                alt("secret_words"),
+                alt("secret_suffix_words")
+            )),
             not_secret_name: re(&format!(
                 "(?:^|_)(?:{})$|^(?:{})_",
                 alt("not_secret_last_words"),
@@ -997,6 +1003,8 @@ mod tests {
             "ACCESS_KEY",
             "aws_secret_access_key",
             "REDIS_PASS",
+            "API_KEY_V2",
+            "ADMIN_PASSWORD_PLAIN",
         ] {
             assert!(secret_name(n), "{n}");
         }
@@ -1010,6 +1018,10 @@ mod tests {
             "value",
             "ACCESS_KEY_ID",
             "keyRef",
+            "credentials_validity_in_ms",
+            "passwordPattern",
+            "tokens_per_fill",
+            "secretFieldSelector",
         ] {
             assert!(!secret_name(n), "{n}");
         }

@@ -13,7 +13,10 @@ settings := data.settings.credentials
 # `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read DB_PASSWORD.
 words(name) := trim(upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[^A-Za-z0-9]+`, "_")), "_")
 
-secret_name_re := sprintf("(^|_)(%s)(_|$)", [concat("|", settings.secret_words)])
+# A credential word last, or followed only by words that qualify it (`SECRET_KEY_BASE`,
+# `API_KEY_V2`, `ADMIN_PASSWORD_PLAIN`): `CREDENTIALS_VALIDITY_IN_MS` and `PASSWORD_PATTERN`
+# are not credentials.
+secret_name_re := sprintf("(^|_)(%s)(_(%s))*$", [concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
 
 not_secret_name_re := sprintf("(^|_)(%s)$|^(%s)_", [concat("|", settings.not_secret_last_words), concat("|", settings.not_secret_first_words)])
 
