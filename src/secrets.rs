@@ -144,12 +144,30 @@ struct Vocabulary {
     placeholder: Regex,
     reference_prefixes: Vec<String>,
     patterns: Vec<Pattern>,
+    /// Every pattern's hints in one regex (one pass over a text finds which patterns to try),
+    /// and the pattern each alternative belongs to.
+    hints: Regex,
+    hint_owner: Vec<usize>,
     url_password: Regex,
     conn_password: Regex,
     entropy: Entropy,
     name_hints: Vec<String>,
     reference_name_words: Vec<String>,
     object_name: Regex,
+}
+
+/// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
+fn hint_alternatives(patterns: &[Pattern]) -> String {
+    let groups: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| p.hints.iter())
+        .map(|h| format!("({})", regex::escape(h)))
+        .collect();
+    if groups.is_empty() {
+        "^$".into()
+    } else {
+        groups.join("|")
+    }
 }
 
 fn shape_of(id: &str) -> Shape {
@@ -257,6 +275,12 @@ impl Vocabulary {
             embedded_reference: re(&s("embedded_reference_pattern")),
             placeholder: re(&s("placeholder_pattern")),
             reference_prefixes: list("reference_prefixes"),
+            hints: re(&hint_alternatives(&patterns)),
+            hint_owner: patterns
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.hints.iter().map(move |_| i))
+                .collect(),
             patterns,
             url_password: url_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
             conn_password: conn_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
@@ -591,11 +615,16 @@ fn indent_of(line: &str) -> usize {
 /// The byte ranges of the credentials in a source text, sorted and disjoint.
 pub fn scan(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    // Token shapes, anywhere (a PEM block spans its lines).
-    for p in vocabulary().patterns.iter() {
-        if !p.hints.iter().any(|h| text.contains(h.as_str())) {
-            continue;
+    // Token shapes, anywhere (a PEM block spans its lines): one pass over the text finds the
+    // hints present, then only their patterns run.
+    let voc = vocabulary();
+    let mut present = vec![false; voc.patterns.len()];
+    for c in voc.hints.captures_iter(text) {
+        if let Some(i) = c.iter().skip(1).position(|g| g.is_some()) {
+            present[voc.hint_owner[i]] = true;
         }
+    }
+    for (p, _) in voc.patterns.iter().zip(&present).filter(|(_, on)| **on) {
         for c in p.re.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next().or_else(|| c.get(0)) {
                 out.push(m.range());

@@ -39,7 +39,7 @@ import data.runeguard.lib.credentials
 import data.runeguard.lib.k8s
 import rego.v1
 
-# A literal under a credential name.
+# A credential, as the detector reads the variable's name and value (computed once).
 deny contains finding if {
 	some c in k8s.containers
 	env := c.value.env
@@ -47,40 +47,20 @@ deny contains finding if {
 	some i, var in env
 	is_string(var.name)
 	is_string(var.value)
-	count(credentials.shape_reasons(var.value)) == 0
-	credentials.secret_name(var.name)
-	credentials.literal(var.name, var.value)
+	why := reportable(credentials.reasons(var.name, var.value))
+	count(why) > 0
 	finding := {
-		"msg": sprintf("%s sets env var %q to a literal value that looks like a secret", [k8s.container_label(c), var.name]),
-		"path": array.concat(c.path, ["env", i, "value"]),
-	}
-}
-
-# A value shaped like a credential, or a high-entropy one, whatever the name.
-deny contains finding if {
-	some c in k8s.containers
-	env := c.value.env
-	is_array(env)
-	some i, var in env
-	is_string(var.name)
-	is_string(var.value)
-	reasons := shape_or_entropy(var.name, var.value)
-	count(reasons) > 0
-	finding := {
-		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, concat(" and ", sort(reasons))]),
+		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
 		"path": array.concat(c.path, ["env", i, "value"]),
 	}
 }
 
 # An AWS access key id names a key pair without being its secret half: not reported alone
 # (K8S-036 reports it in a ConfigMap; every output masks it).
-shape_or_entropy(name, v) := r if {
-	count(credentials.shape_reasons(v)) > 0
-	r := {x | some x in credentials.shape_reasons(v); x != "looks like an AWS access key id"}
-}
+reportable(why) := {x | some x in why; x != "looks like an AWS access key id"}
 
-shape_or_entropy(name, v) := r if {
-	count(credentials.shape_reasons(v)) == 0
-	not credentials.secret_name(name)
-	r := credentials.reasons(name, v)
-}
+named := "is named like a credential and holds a literal value"
+
+wording(why) := "looks like a secret" if why == {named}
+
+wording(why) := concat(" and ", sort(why)) if why != {named}

@@ -191,33 +191,17 @@ conn_reasons(v) := {"holds a connection string with a password" | conn_password(
 # with a password. Empty when it holds none.
 shape_reasons(v) := (pattern_reasons(v) | url_reasons(v)) | conn_reasons(v)
 
-# Shannon entropy in bits per character.
+# Shannon entropy in bits per character: log2(n) - sum(k * log2(k)) / n over the counts k of
+# each character, with log2 of integers from `log2_table` (Rego has no logarithm).
 entropy(s) := e if {
 	chars := split(s, "")
 	n := count(chars)
 	n > 0
+	n < count(settings.log2_table)
 	counts := {c: k | some c in chars; k := count([x | some x in chars; x == c])}
-	e := 0 - sum([p | some k in counts; p := (k / n) * log2(k / n)])
+	t := sum([p | some k in counts; p := k * settings.log2_table[k]])
+	e := settings.log2_table[n] - (t / n)
 }
-
-# log2(x) for x > 0: halve or double x into [0.5, 1), then ln(y) = -sum t^i / i with t = 1 - y
-# (t <= 0.5: 30 terms are exact to far below 0.01 bit). Rego has no logarithm.
-log2(x) := (0 - k) + (_ln(x * _pow(2, k)) / 0.6931471805599453) if {
-	x > 0
-	x < 1
-	k := count([i | some i in numbers.range(1, 60); x * _pow(2, i - 1) < 0.5])
-}
-
-log2(x) := k + (_ln(x / _pow(2, k)) / 0.6931471805599453) if {
-	x >= 1
-	k := count([i | some i in numbers.range(0, 60); _pow(2, i) <= x])
-}
-
-_pow(b, 0) := 1
-
-_pow(b, n) := product([b | some _ in numbers.range(1, n)]) if n > 0
-
-_ln(y) := 0 - sum([term | some i in numbers.range(1, 30); term := _pow(t, i) / i]) if t := 1 - y
 
 # A random-looking string: base64 above `base64_bits` per character, hex above `hex_bits`.
 high_entropy(v) if {
@@ -245,25 +229,23 @@ high_entropy(v) if {
 
 # Why a value under a name is a credential: its shape, a literal under a credential name, or a
 # high-entropy string under a name that is not an identifier's. Empty when it is none.
-reasons(name, v) := shape_reasons(v) if count(shape_reasons(v)) > 0
+reasons(name, v) := _reasons(name, v, shape_reasons(v))
 
-reasons(name, v) := {"is named like a credential and holds a literal value"} if {
-	count(shape_reasons(v)) == 0
-	secret_name(name)
-	literal(name, v)
+_reasons(_, _, shapes) := shapes if count(shapes) > 0
+
+_reasons(name, v, shapes) := {"is named like a credential and holds a literal value"} if {
+	count(shapes) == 0
+	_named_literal(name, v)
 }
 
-reasons(name, v) := {"looks like a high-entropy secret"} if {
-	count(shape_reasons(v)) == 0
+_reasons(name, v, shapes) := {"looks like a high-entropy secret"} if {
+	count(shapes) == 0
 	not _named_literal(name, v)
-	not identifier_name(name)
-	s := _unquoted(v)
-	high_entropy(s)
-	not not_literal(name, s)
+	_entropic(name, v)
 }
 
-reasons(name, v) := set() if {
-	count(shape_reasons(v)) == 0
+_reasons(name, v, shapes) := set() if {
+	count(shapes) == 0
 	not _named_literal(name, v)
 	not _entropic(name, v)
 }
