@@ -713,7 +713,11 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
                 d.subtype,
                 d.resource
             ));
-            out.push_str(&serde_json::to_string_pretty(&d.value).unwrap_or_default());
+            // The value holds the file's credentials: shown masked.
+            let red = d.file.redaction();
+            let value =
+                crate::input::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
+            out.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
             out.push('\n');
         }
         for p in &loaded.problems {

@@ -272,9 +272,9 @@ pub fn parse_catalog(path: &str, text: &str) -> Result<Catalog, String> {
 pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
     let table = table_path(framework);
     let path = catalog_path(framework);
-    let parsed = match crate::policy::embedded::get(&table) {
+    let parsed = match crate::embedded::get(&table) {
         Some(text) => Some(parse_table(&table, text)),
-        None => crate::policy::embedded::get(&path).map(|text| parse_catalog(&path, text)),
+        None => crate::embedded::get(&path).map(|text| parse_catalog(&path, text)),
     };
     match parsed {
         None => Ok(None),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compliance;
 pub mod config;
 pub mod docs;
+pub mod embedded;
 pub mod finding;
 pub mod input;
 pub mod policy;

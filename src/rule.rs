@@ -158,6 +158,10 @@ pub struct Rule {
     /// The policy file, as given to the engine (`policies/kubernetes/privileged_container.rego`).
     pub source: String,
     pub origin: Origin,
+    /// `custom.secret: true`: the rule's findings point at credentials, whose spans every
+    /// output masks (see [`crate::input::secrets`]).
+    #[serde(skip)]
+    pub secret: bool,
 }
 
 impl Rule {

@@ -129,6 +129,15 @@ pub fn to_finding(
         .or(hit.severity)
         .unwrap_or(hit.rule.severity);
     let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
+    // A rule about secrets points at a credential: the file's outputs mask the node's value.
+    if hit.rule.secret
+        && resolved.exact
+        && let Some(node) = doc.spans.get(&path)
+        && matches!(node.children, crate::input::span::Children::Leaf)
+    {
+        doc.file
+            .mark_credential(node.span.start.offset..node.span.end.offset);
+    }
     Finding {
         rule: hit.rule,
         severity,
@@ -492,6 +501,14 @@ fn run_project_rule(
 /// Runs a check with policies already loaded.
 pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // Masking reads the credential vocabulary the rules read (`--data` extends both).
+    let mut vocabulary_problem = None;
+    if let Ok(data) = serde_json::to_value(set.data())
+        && let Some(c) = data.pointer("/settings/credentials")
+        && let Err(e) = crate::input::secrets::configure(c)
+    {
+        vocabulary_problem = Some(Problem::error("--data", None, e));
+    }
     let rules = active_rules(set, opts);
     let doc_rules: Vec<Arc<Rule>> = rules
         .iter()
@@ -503,7 +520,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         .filter(|r| r.scope == Scope::Project)
         .cloned()
         .collect();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = vocabulary_problem.into_iter().collect();
 
     let mut exclude = globset::GlobSetBuilder::new();
     for pattern in &opts.exclude {
@@ -666,6 +683,7 @@ fn finish(
         opts.baseline.as_ref(),
         &rules,
     );
+    redact_messages(&mut findings, &mut problems);
     problems.sort();
     problems.dedup();
     RunReport {
@@ -677,6 +695,32 @@ fn finish(
         fail_on: opts.fail_on,
         fixed_from_baseline,
         version: crate::VERSION.to_string(),
+    }
+}
+
+/// Masks credentials quoted in messages: every finding's message and justification, and every
+/// problem's message (through its file's credentials when the file had findings).
+fn redact_messages(findings: &mut [Finding], problems: &mut [Problem]) {
+    findings.par_iter_mut().for_each(|f| {
+        if let std::borrow::Cow::Owned(m) = f.file.redact(&f.message) {
+            f.message = m;
+        }
+        if let Some(s) = &mut f.suppression
+            && let std::borrow::Cow::Owned(j) = f.file.redact(&s.justification)
+        {
+            s.justification = j;
+        }
+    });
+    let files: HashMap<&str, &Arc<SourceFile>> = findings
+        .iter()
+        .map(|f| (f.file.path.as_str(), &f.file))
+        .collect();
+    for p in problems.iter_mut() {
+        let redacted = match files.get(p.file.as_str()) {
+            Some(file) => file.redact(&p.message).into_owned(),
+            None => crate::input::secrets::redact_text(&p.message).into_owned(),
+        };
+        p.message = redacted;
     }
 }
 

@@ -13,7 +13,9 @@ use std::path::Path;
 
 /// Floors, from the ground up. Keep in step with docs/architecture.md.
 const FLOORS: &[(&str, u8)] = &[
-    // 0: sources — files, spans, documents, loaders, renderers.
+    // 0: sources — files embedded in the binary; files, spans, documents, credentials,
+    // loaders, renderers.
+    ("embedded", 0),
     ("input", 0),
     // 1: what a rule is (metadata types everyone shares).
     ("rule", 1),
@@ -39,6 +41,7 @@ const FLOORS: &[(&str, u8)] = &[
 
 /// Same-floor edges that are part of the design (not cycles).
 const SIDEWAYS: &[(&str, &str)] = &[
+    ("input", "embedded"),
     ("finding", "policy"),
     ("run", "report"),
     ("docs", "report"),

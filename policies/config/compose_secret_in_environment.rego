@@ -6,6 +6,7 @@
 #   name: compose-secret-in-environment
 #   severity: high
 #   input: config
+#   secret: true
 #   kinds: [compose]
 #   controls:
 #     nist-800-53: [IA-5]

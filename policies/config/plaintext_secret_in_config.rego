@@ -6,6 +6,7 @@
 #   name: plaintext-secret-in-config
 #   severity: high
 #   input: config
+#   secret: true
 #   kinds: [standard, compose, generic]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]

@@ -1,21 +1,23 @@
 # METADATA
 # title: Secrets must not be written into container environment variables
 # description: >-
-#   Flags env vars whose name looks like a credential (PASSWORD, TOKEN, SECRET, API_KEY,
-#   PRIVATE_KEY, CREDENTIAL..., data.settings.kubernetes.secret_env_names) and that carry a
-#   literal `value`. Names that describe a credential rather than hold one (`*_FILE`, `*_PATH`,
-#   `*_URL`, `*_NAME`, `*_TTL`... in data.settings.kubernetes.secret_env_name_exceptions),
-#   references (`$(OTHER_VAR)`, `${VAR}`), placeholders (`changeme`, `<secret>`, a value named
-#   after the variable), paths, object names, numbers, empty values and booleans are not
-#   flagged (the same reading of literals as K8S-035/036). Whatever the
-#   name, a literal value shaped like a credential (a PEM private key, a GitHub, GitLab, Slack,
-#   Google or Stripe token, a JWT, a URL with a password: lib k8s_credentials) is flagged too.
-#   The value is never printed.
+#   Flags env vars that carry a credential in a literal `value`, as runeguard's one credential
+#   detector reads it (lib credentials, vocabulary in data.settings.credentials): a literal
+#   under a name that says credential (PASSWORD, TOKEN, SECRET, API_KEY, ACCESS_KEY,
+#   SECRET_KEY_BASE...), whatever its shape (passphrases and UUID-like keys with hyphens
+#   included); a value shaped like a credential whatever the name (a PEM private key, an AWS
+#   access key id, a GitHub, GitLab, Slack, Google, Stripe or npm token, a JWT, a URL or
+#   connection string with a password); or a high-entropy string under a name that is not an
+#   identifier's, digest's or checksum's. Names about a credential (`*_FILE`, `*_PATH`,
+#   `*_URL`, `*_NAME`, `*_TTL`...), references (`$(OTHER_VAR)`, `${VAR}`), placeholders
+#   (`changeme`, `<secret>`, `...EXAMPLE`, a value named after the variable), paths, short
+#   numbers, empty values and booleans are not flagged. The value is never printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
 #   severity: high
 #   input: kubernetes
+#   secret: true
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
@@ -33,87 +35,32 @@
 #     - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
 package runeguard.kubernetes.hardcoded_secret_in_env
 
+import data.runeguard.lib.credentials
 import data.runeguard.lib.k8s
-import data.runeguard.lib.k8s_credentials as credentials
 import rego.v1
 
+# A credential, as the detector reads the variable's name and value (computed once).
 deny contains finding if {
 	some c in k8s.containers
 	env := c.value.env
 	is_array(env)
 	some i, var in env
 	is_string(var.name)
-	literal(var.value)
-	secret_name(var.name)
-	not named_placeholder(var.name, var.value)
-	finding := {
-		"msg": sprintf("%s sets env var %q to a literal value that looks like a secret", [k8s.container_label(c), var.name]),
-		"path": array.concat(c.path, ["env", i, "value"]),
-	}
-}
-
-# A value shaped like a credential, under a name that does not say so.
-deny contains finding if {
-	some c in k8s.containers
-	env := c.value.env
-	is_array(env)
-	some i, var in env
-	is_string(var.name)
-	not secret_name(var.name)
 	is_string(var.value)
-	reasons := shape_reasons(var.value)
-	count(reasons) > 0
+	why := reportable(credentials.reasons(var.name, var.value))
+	count(why) > 0
 	finding := {
-		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, concat(" and ", sort(reasons))]),
+		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
 		"path": array.concat(c.path, ["env", i, "value"]),
 	}
 }
 
-# An AWS access key id names a key pair without being its secret half: not reported alone.
-shape_reasons(v) := {r |
-	some r in (credentials.pattern_reasons(v) | credentials.url_reasons(v)) | loose_pem(v)
-	r != "looks like an AWS access key id"
-}
+# An AWS access key id names a key pair without being its secret half: not reported alone
+# (K8S-036 reports it in a ConfigMap; every output masks it).
+reportable(why) := {x | some x in why; x != "looks like an AWS access key id"}
 
-# A private key block whose armour lost some dashes (`---BEGIN OPENSSH PRIVATE KEY---`) is still
-# a private key.
-loose_pem(v) := {"looks like a PEM private key" |
-	contains(v, "PRIVATE KEY")
-	regex.match(`-{3,}\s*BEGIN ([A-Z0-9]+ )*PRIVATE KEY`, v)
-}
+named := "is named like a credential and holds a literal value"
 
-# `dbPassword`, `db-password` and `DB_PASSWORD` all read DB_PASSWORD.
-words(name) := upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[^A-Za-z0-9]+`, "_"))
+wording(why) := "looks like a secret" if why == {named}
 
-secret_name(name) if {
-	w := words(name)
-	some pattern in data.settings.kubernetes.secret_env_names
-	regex.match(sprintf("(^|_)(%s)(_|$)", [pattern]), w)
-	not exception(w)
-}
-
-# The shell's working directory variables.
-exception(w) if w in {"PWD", "OLDPWD"}
-
-exception(w) if {
-	some suffix in data.settings.kubernetes.secret_env_name_exceptions
-	regex.match(sprintf("(^|_)(%s)$", [suffix]), w)
-}
-
-# A value written in the manifest, as the other credential rules read it (lib k8s_credentials:
-# not a reference, placeholder, path, plain URL, object name or number), or a multi-line text
-# (a key or certificate block under a secret name).
-literal(v) if credentials.literal(v)
-
-literal(v) if {
-	is_string(v)
-	contains(trim_space(v), "\n")
-}
-
-# `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`, `ETCD_TOKEN: INSERT_ETCD_TOKEN`: a placeholder named
-# after the variable.
-named_placeholder(name, v) if {
-	is_string(v)
-	not contains(v, "\n")
-	contains(credentials.words(v), credentials.words(name))
-}
+wording(why) := concat(" and ", sort(why)) if why != {named}

@@ -12,6 +12,7 @@
 #   name: secret-data-in-manifest
 #   severity: high
 #   input: kubernetes
+#   secret: true
 #   kinds: [Secret]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]

@@ -10,6 +10,7 @@
 #   name: secret-like-configmap-value
 #   severity: medium
 #   input: kubernetes
+#   secret: true
 #   kinds: [ConfigMap]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
@@ -33,16 +34,14 @@
 #     - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
 package runeguard.kubernetes.secret_like_configmap_value
 
+import data.runeguard.lib.credentials
 import data.runeguard.lib.k8s
 import data.runeguard.lib.k8s_credentials as cred
 import rego.v1
 
-name_reasons(key, v) := {"is named like a credential and holds a literal value" |
-	cred.secret_name(key)
-	cred.literal(v)
-}
-
-reasons(key, v) := cred.value_reasons(v) | name_reasons(key, v)
+# The credential detector's reasons (shape, literal under a credential name, high entropy),
+# and secret-named settings of an embedded configuration file.
+reasons(key, v) := credentials.reasons(key, v) | cred.embedded_reasons(v)
 
 deny contains finding if {
 	v := input.data[key]

@@ -3,6 +3,7 @@
 # Helpers that yield a node yield {"value": ..., "path": [...]}.
 package runeguard.lib.config
 
+import data.runeguard.lib.credentials
 import rego.v1
 
 settings := data.settings.config
@@ -247,12 +248,18 @@ literal_secret(v) if {
 
 literal_secret(v) if is_number(v)
 
-# A secret-looking key with a literal secret: not a reference, and not just the key's own name
-# repeated as a placeholder (`password: password`, `token: token`).
+# A secret-looking key with a literal secret, or a value shaped like a credential: the
+# credential detector's reading (lib credentials), numbers under a secret name included
+# (`password: 123456`).
 plaintext_secret(k, v) if {
-	secret_key(k)
-	literal_secret(v)
-	not _names_itself(k, v)
+	is_string(k)
+	is_string(v)
+	credentials.credential(k, v)
+}
+
+plaintext_secret(k, v) if {
+	is_number(v)
+	credentials.secret_name(k)
 }
 
 _names_itself(k, v) if {

@@ -10,6 +10,7 @@
 #   name: literal-role-password
 #   severity: critical
 #   input: postgres
+#   secret: true
 #   controls:
 #     nist-800-53: [IA-5]
 #     nist-csf-2.0: [PR.AA-01]

@@ -32,6 +32,17 @@ pub fn file_kind(path: &str) -> FileKind {
 
 /// Loads every document of a file. Never panics; what cannot be read becomes a problem.
 pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
+    let mut loaded = load_unredacted(file, explicit);
+    // Problems may quote the input: mask the credentials they quote.
+    for p in &mut loaded.problems {
+        if let std::borrow::Cow::Owned(m) = file.redact(&p.message) {
+            p.message = m;
+        }
+    }
+    loaded
+}
+
+fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     match file_kind(&file.path) {
         FileKind::Sql => postgres::load(file),
         FileKind::Toml => config::load_toml(file),

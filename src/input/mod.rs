@@ -10,14 +10,16 @@ pub mod files;
 pub mod kubernetes;
 pub mod postgres;
 pub mod render;
+pub mod secrets;
 pub mod span;
 pub mod yaml;
 
 use serde::Serialize;
 use span::{LineIndex, Pos, Span, SpanTree};
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The family of an input, which decides which rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -72,6 +74,10 @@ impl fmt::Display for InputType {
 }
 
 /// A file's text, shared by its documents and findings (for snippets and suppressions).
+///
+/// The text holds credentials: outputs never write it, or anything taken from it, except
+/// through [`SourceFile::redacted`], [`SourceFile::redacted_line`] or [`SourceFile::redact`]
+/// (see [`crate::input::secrets`]).
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as reported: relative to the working directory when below it, with `/`.
@@ -80,6 +86,20 @@ pub struct SourceFile {
     pub fs_path: Option<PathBuf>,
     pub text: String,
     pub lines: LineIndex,
+    /// Credential byte ranges flagged by rules about secrets (added as findings are made).
+    flagged: Mutex<Vec<Range<usize>>>,
+    /// The redacted text, computed on first use; reset when a range is flagged.
+    redacted: Mutex<Option<Arc<Redaction>>>,
+}
+
+/// A file's credentials and its redacted text.
+#[derive(Debug)]
+pub struct Redaction {
+    /// Sorted, disjoint byte ranges of the original text that hold credentials.
+    pub ranges: Vec<Range<usize>>,
+    /// The credential strings themselves (to mask them in messages quoting them).
+    pub known: Vec<String>,
+    pub redacted: crate::input::secrets::Redacted,
 }
 
 impl SourceFile {
@@ -90,7 +110,76 @@ impl SourceFile {
             fs_path,
             text,
             lines,
+            flagged: Mutex::new(Vec::new()),
+            redacted: Mutex::new(None),
         })
+    }
+
+    /// Records that a byte range holds a credential (a rule about secrets flagged it).
+    pub fn mark_credential(&self, range: Range<usize>) {
+        if range.start >= range.end || range.end > self.text.len() {
+            return;
+        }
+        let mut flagged = self.flagged.lock().unwrap_or_else(|e| e.into_inner());
+        if !flagged.contains(&range) {
+            flagged.push(range);
+            *self.redacted.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
+    /// The file's credentials (found by the detector or flagged by a rule) and its text with
+    /// each of them masked. The one door to the file's text for every output.
+    pub fn redaction(&self) -> Arc<Redaction> {
+        let mut slot = self.redacted.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = slot.as_ref() {
+            return r.clone();
+        }
+        let mut ranges = crate::input::secrets::scan(&self.text);
+        ranges.extend(
+            self.flagged
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .cloned(),
+        );
+        let ranges = crate::input::secrets::merge(ranges);
+        let mut known: Vec<String> = Vec::new();
+        for r in &ranges {
+            for piece in self.text.get(r.clone()).unwrap_or("").lines() {
+                let piece = piece.trim();
+                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
+                    known.push(piece.to_string());
+                }
+            }
+        }
+        // Longest first, so that a credential containing another is masked whole.
+        known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let redacted = crate::input::secrets::Redacted::new(&self.text, &ranges);
+        let r = Arc::new(Redaction {
+            ranges,
+            known,
+            redacted,
+        });
+        *slot = Some(r.clone());
+        r
+    }
+
+    /// The text with its credentials masked (see [`crate::input::secrets::Redacted`]).
+    pub fn redacted(&self) -> Arc<Redaction> {
+        self.redaction()
+    }
+
+    /// One 1-based line of the redacted text, without its terminator.
+    pub fn redacted_line(&self, line: u32) -> String {
+        let r = self.redaction();
+        let range = r.redacted.lines.line_range(&r.redacted.text, line);
+        r.redacted.text.get(range).unwrap_or("").to_string()
+    }
+
+    /// Masks, in any text derived from this file (a message, a quoted line), the file's
+    /// credentials and any credential the detector finds in it.
+    pub fn redact<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        crate::input::secrets::redact_with(s, &self.redaction().known)
     }
 
     /// The text of a 1-based line, without its terminator.

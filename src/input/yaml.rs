@@ -34,10 +34,12 @@ pub enum RawNode {
         entries: Vec<(RawNode, RawNode)>,
         span: Span,
     },
-    /// An alias: the anchored node, seen at the alias site.
+    /// An alias: the anchored node, seen at the alias site; or, with `definition`, the
+    /// anchored node itself where it is written (`&name`), whose nodes keep their own spans.
     Alias {
         target: Rc<RawNode>,
         span: Span,
+        definition: bool,
     },
 }
 
@@ -238,7 +240,14 @@ impl Builder<'_> {
                         });
                     }
                 };
-                self.push_node(RawNode::Alias { target, span }, 0)?;
+                self.push_node(
+                    RawNode::Alias {
+                        target,
+                        span,
+                        definition: false,
+                    },
+                    0,
+                )?;
             }
             Event::SequenceStart(anchor, _tag) => {
                 let start = self.pos(yspan.start);
@@ -330,6 +339,7 @@ impl Builder<'_> {
                 Err(rc) => RawNode::Alias {
                     span: rc.span(),
                     target: rc,
+                    definition: true,
                 },
             }
         } else {
@@ -451,15 +461,18 @@ impl Resolver<'_> {
                 let v = self.scalar(text, *style, tag.as_deref());
                 Ok((v, SpanTree::leaf(here)))
             }
-            RawNode::Alias { target, span } if site.is_none() && *span == target.span() => {
-                // The anchored node where it is written (`add: &caps [...]`), not an alias to
-                // it: its parts keep their own places, as an unanchored node's do.
-                self.node(target, None, depth)
-            }
-            RawNode::Alias { target, span } => {
+            // Where an anchor is defined its nodes are ordinary nodes, located exactly
+            // (inside an alias they are all at the alias site, as any other node).
+            RawNode::Alias {
+                target,
+                definition: true,
+                ..
+            } => self.node(target, site, depth),
+            RawNode::Alias { target, span, .. } => {
+                // Every node seen through an alias is at the alias site: the tree keeps the
+                // aliased node's shape, so paths into it resolve exactly.
                 let alias_site = site.unwrap_or(*span);
-                let (v, _) = self.node(target, Some(alias_site), depth + 1)?;
-                Ok((v, SpanTree::leaf(alias_site)))
+                self.node(target, Some(alias_site), depth + 1)
             }
             RawNode::Seq { items, .. } => {
                 let mut values = Vec::with_capacity(items.len());
@@ -877,6 +890,115 @@ mod tests {
         assert_eq!((n.focus.start.line, n.focus.start.column), (1, 16));
         let b = tree.get(&[k("b")]).unwrap();
         assert_eq!(&text[b.focus.start.offset..b.focus.end.offset], "b: ö");
+    }
+
+    /// The text of the focus span at `path`, its line, and whether the path was found exactly.
+    fn focus_at(text: &str, schema: Schema, path: &[&str]) -> (String, u32, bool) {
+        use super::super::span::PathSeg;
+        let lines = LineIndex::new(text);
+        let (docs, _) = parse_stream(text, &lines);
+        let (_, tree, _) = resolve(&docs[0].root, schema, text, &lines).unwrap();
+        let path: Vec<PathSeg> = path
+            .iter()
+            .map(|p| match p.parse::<usize>() {
+                Ok(i) => PathSeg::Index(i),
+                Err(_) => PathSeg::Key(p.to_string()),
+            })
+            .collect();
+        let r = tree.resolve(&path);
+        (
+            text[r.span.start.offset..r.span.end.offset].to_string(),
+            r.span.start.line,
+            r.exact,
+        )
+    }
+
+    #[test]
+    fn nodes_inside_an_anchor_definition_have_their_own_spans() {
+        let text = "c:
+  securityContext: &hardened
+    capabilities:
+      add: [NET_ADMIN]
+    privileged: true
+d:
+  securityContext: *hardened
+";
+        for schema in [Schema::Kubernetes, Schema::Core] {
+            assert_eq!(
+                focus_at(
+                    text,
+                    schema,
+                    &["c", "securityContext", "capabilities", "add", "0"]
+                ),
+                ("NET_ADMIN".to_string(), 4, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["c", "securityContext", "privileged"]),
+                ("privileged: true".to_string(), 5, true)
+            );
+            // Through the alias: at the alias site, exactly.
+            assert_eq!(
+                focus_at(text, schema, &["d", "securityContext", "privileged"]),
+                ("*hardened".to_string(), 7, true)
+            );
+        }
+    }
+
+    #[test]
+    fn anchored_sequences_scalars_and_nested_anchors_are_exact() {
+        let text = "env: &env
+  - name: A
+    value: &v one
+  - name: B
+    value: two
+outer: &o
+  inner: &i
+    leaf: x
+other: *i
+";
+        for schema in [Schema::Kubernetes, Schema::Core] {
+            assert_eq!(
+                focus_at(text, schema, &["env", "1", "value"]),
+                ("value: two".to_string(), 5, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["env", "0", "value"]),
+                ("value: &v one".to_string(), 3, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["outer", "inner", "leaf"]),
+                ("leaf: x".to_string(), 8, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["other", "leaf"]),
+                ("*i".to_string(), 9, true)
+            );
+        }
+    }
+
+    #[test]
+    fn merge_keys_from_an_anchor_keep_the_anchor_exact() {
+        let text = "base: &b
+  x: 1
+  y: 2
+obj:
+  <<: *b
+  y: 3
+";
+        for schema in [Schema::Kubernetes, Schema::Core] {
+            assert_eq!(
+                focus_at(text, schema, &["base", "y"]),
+                ("y: 2".to_string(), 3, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["obj", "x"]),
+                ("<<: *b".to_string(), 5, true)
+            );
+            assert_eq!(
+                focus_at(text, schema, &["obj", "y"]),
+                ("y: 3".to_string(), 6, true)
+            );
+        }
     }
 
     #[test]

@@ -65,6 +65,9 @@ struct RawCustom {
     remediation: String,
     #[serde(default)]
     related: Vec<String>,
+    /// The rule's findings point at credentials: their spans are masked in every output.
+    #[serde(default)]
+    secret: bool,
 }
 
 /// The package declared by a policy (`package a.b.c`), and its line.
@@ -215,6 +218,7 @@ pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>
         package,
         source: file.to_string(),
         origin,
+        secret: c.secret,
     }))
 }
 

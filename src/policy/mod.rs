@@ -10,7 +10,9 @@
 //! regorus for the rest of the program).
 
 pub mod cache;
-pub mod embedded;
+/// The embedded files, where the policies have always found them.
+pub use crate::embedded;
+
 pub mod engine;
 pub mod groups;
 pub mod limits;

@@ -3,11 +3,12 @@
 //!
 //! Snippets come from the file's text through [`Snippet`], a [`SourceCode`] over the file's
 //! [`LineIndex`], so each diagnostic costs a binary search rather than a rescan of the file.
-//! Findings of rules about secret values show only their own lines, with the value masked.
+//! The text is the file's redacted text: credentials are masked in every line shown, whatever
+//! rule the finding is about (see [`crate::input::secrets`]).
 
 mod snippet;
 
-pub use snippet::{MASK, Snippet, is_secret_rule};
+pub use snippet::{MASK, Snippet};
 
 use super::{RenderOptions, RunReport, table};
 use crate::compliance::{self, ComplianceSummary};
@@ -30,18 +31,8 @@ struct FindingDiagnostic<'a> {
 /// The source a finding is shown with, and its span in it: the whole file, or for rules about
 /// secret values only the finding's lines, masked.
 fn snippet_of(finding: &Finding) -> (Snippet<'_>, SourceSpan) {
-    let file = &*finding.file;
-    if is_secret_rule(&finding.rule) {
-        Snippet::masked(
-            &file.path,
-            &file.text,
-            &file.lines,
-            finding.span,
-            finding.rule.input,
-        )
-    } else {
-        Snippet::file(&file.path, &file.text, &file.lines, finding.span)
-    }
+    // The masked source: every credential of the file is hidden, whatever the rule.
+    Snippet::file(&finding.file, finding.span)
 }
 
 /// The lines the human report shows for a finding, `context` lines either side, as (line

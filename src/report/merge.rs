@@ -5,6 +5,20 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Masks credentials in every string of a JSON value (see [`crate::input::secrets::redact_text`]).
+fn redact_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(r) = crate::input::secrets::redact_text(s) {
+                *s = r;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_strings),
+        Value::Object(m) => m.values_mut().for_each(redact_strings),
+        _ => {}
+    }
+}
+
 pub fn merge(files: &[PathBuf]) -> Result<String, String> {
     let mut rules: BTreeMap<String, Value> = BTreeMap::new();
     let mut results: Vec<Value> = Vec::new();
@@ -98,6 +112,10 @@ pub fn merge(files: &[PathBuf]) -> Result<String, String> {
         )
     };
     results.sort_by_key(key);
+    // The inputs may come from anywhere: mask any credential their texts hold.
+    for v in results.iter_mut().chain(notifications.iter_mut()) {
+        redact_strings(v);
+    }
     if let Some(obj) = run.as_object_mut() {
         obj.insert("results".into(), Value::Array(results));
         if let Some(driver) = obj

@@ -88,6 +88,7 @@ pub fn rule(
         package: format!("runeguard.{}.{stem}", input.as_str()),
         source: format!("policies/{}/{stem}.rego", input.as_str()),
         origin,
+        secret: false,
     })
 }
 

@@ -1,0 +1,266 @@
+# The credential detector, as the rules about secrets read it (K8S-017, K8S-035, K8S-036,
+# CFG-013, CFG-016). Its vocabulary (credential names, names about credentials, identifier
+# names, references, placeholders, token shapes and entropy thresholds) is
+# `data.settings.credentials` (policies/settings/credentials.json), the same file runeguard's
+# masking reads (src/secrets.rs, `classify`), so that what a rule reports is what every output
+# masks. Extend it with --data. Nothing here ever returns a value, only shapes and reasons.
+package runeguard.lib.credentials
+
+import rego.v1
+
+settings := data.settings.credentials
+
+# `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read DB_PASSWORD.
+words(name) := trim(upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[^A-Za-z0-9]+`, "_")), "_")
+
+# A credential word last, or followed only by words that qualify it (`SECRET_KEY_BASE`,
+# `API_KEY_V2`, `ADMIN_PASSWORD_PLAIN`): `CREDENTIALS_VALIDITY_IN_MS` and `PASSWORD_PATTERN`
+# are not credentials.
+secret_name_re := sprintf("(^|_)(%s)(_(%s))*$", [concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
+
+not_secret_name_re := sprintf("(^|_)(%s)$|^(%s)_", [concat("|", settings.not_secret_last_words), concat("|", settings.not_secret_first_words)])
+
+identifier_name_re := sprintf("(^|_)(%s)(_|$)", [concat("|", settings.identifier_words)])
+
+# A name that says its value is a credential (`DB_PASSWORD`, `clientSecret`, `SECRET_KEY_BASE`)
+# and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`, `existingSecret`).
+secret_name(name) if {
+	is_string(name)
+	_name_hinted(upper(name))
+	w := words(name)
+	not w in {"", "PWD", "OLDPWD"}
+	regex.match(secret_name_re, w)
+	not regex.match(not_secret_name_re, w)
+}
+
+# A cheap first test: the name contains the first word of some credential word (`API` of
+# `API_?KEY`), computed once from the settings.
+name_stems := {upper(m[0]) |
+	some pattern in settings.secret_words
+	m := regex.find_n(`[A-Za-z0-9]+`, pattern, 1)
+}
+
+_name_hinted(n) if {
+	some h in name_stems
+	contains(n, h)
+}
+
+# A name that says its value is an identifier, a digest or a checksum.
+identifier_name(name) if {
+	is_string(name)
+	regex.match(identifier_name_re, words(name))
+	not secret_name(name)
+}
+
+# Not a literal credential: empty, a reference (`${VAR}`, `$(VAR)`, `{{ .x }}`, `vault:…`, a
+# path), a placeholder (`changeme`, `<token>`, `****`), a short number, a plain URL, or the
+# name itself (`password: password`, `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`).
+not_literal(_, v) if trim_space(v) == ""
+
+not_literal(_, v) if count(_unquoted(v)) < 4
+
+not_literal(_, v) if regex.match(settings.reference_pattern, _unquoted(v))
+
+not_literal(_, v) if regex.match(settings.placeholder_pattern, _unquoted(v))
+
+not_literal(_, v) if regex.match(settings.embedded_reference_pattern, v)
+
+not_literal(_, v) if {
+	l := lower(_unquoted(v))
+	some p in settings.reference_prefixes
+	startswith(l, lower(p))
+}
+
+not_literal(_, v) if {
+	s := _unquoted(v)
+	regex.match(`^[0-9]+$`, s)
+	count(s) < 6
+}
+
+not_literal(_, v) if {
+	contains(v, "://")
+	not url_password(v)
+}
+
+not_literal(name, v) if {
+	wn := words(name)
+	wn != ""
+	contains(words(_unquoted(v)), wn)
+}
+
+not_literal(name, v) if {
+	wn := words(name)
+	wv := words(_unquoted(v))
+	count(wv) >= 4
+	endswith(wn, wv)
+}
+
+not_literal(name, v) if {
+	parts := split(words(name), "_")
+	last := parts[count(parts) - 1]
+	wv := words(_unquoted(v))
+	count(wv) >= 4
+	_is_or_starts(wv, last)
+}
+
+# An object name that says it names one (`shop-tls`, `db-credentials`) or shares a word with
+# the name (`TLS_SECRET: shop-tls`): a reference to where the credential is. Other
+# hyphenated lowercase values under a credential name (`correct-horse-battery-staple`) are
+# credentials.
+not_literal(name, v) if {
+	s := _unquoted(v)
+	regex.match(settings.object_name_pattern, s)
+	vw := {w | some w in split(words(s), "_")}
+	nw := {w | some w in split(words(name), "_"); count(w) >= 3}
+	ref := {w | some w in settings.reference_name_words}
+	count(vw & (nw | ref)) > 0
+}
+
+_is_or_starts(wv, last) if wv == last
+
+_is_or_starts(wv, last) if startswith(wv, concat("", [last, "_"]))
+
+_unquoted(v) := trim(trim_space(v), "\"'")
+
+# A multi-line text is literal (a key block); one line must not be a reference or placeholder.
+literal(name, v) if {
+	is_string(v)
+	contains(trim_space(v), "\n")
+}
+
+literal(name, v) if {
+	is_string(v)
+	not contains(trim_space(v), "\n")
+	not not_literal(name, v)
+}
+
+# Token shapes (what a value looks like whatever its name), each tried only when one of its
+# hints occurs in the value.
+shape_patterns := [p | some p in settings.patterns; not p.shape in {"url-password", "connection-string"}]
+
+pattern_reasons(v) := {sprintf("looks like %s", [p.what]) |
+	is_string(v)
+	some p in shape_patterns
+	_hinted(p, v)
+	regex.match(p.re, v)
+}
+
+_hinted(p, v) if {
+	some h in p.hints
+	contains(v, h)
+}
+
+_password_pattern(shape) := p if {
+	some p in settings.patterns
+	p.shape == shape
+}
+
+# `scheme://user:password@host`, unless the password is a placeholder or reference.
+url_password(v) if {
+	is_string(v)
+	contains(v, "://")
+	contains(v, "@")
+	some m in regex.find_all_string_submatch_n(_password_pattern("url-password").re, v, -1)
+	not password_placeholder(m[1])
+}
+
+# `…;Password=…;` in a connection string.
+conn_password(v) if {
+	is_string(v)
+	contains(v, "=")
+	some m in regex.find_all_string_submatch_n(_password_pattern("connection-string").re, v, -1)
+	not password_placeholder(m[1])
+}
+
+password_placeholder(p) if regex.match(settings.reference_pattern, trim_space(p))
+
+password_placeholder(p) if regex.match(settings.placeholder_pattern, trim_space(p))
+
+password_placeholder(p) if regex.match(settings.embedded_reference_pattern, p)
+
+password_placeholder(p) if {
+	startswith(p, "%")
+	contains(p, "$")
+}
+
+url_reasons(v) := {"holds a URL with a password" | url_password(v)}
+
+conn_reasons(v) := {"holds a connection string with a password" | conn_password(v)}
+
+# Why a text holds a credential whatever its name: its shape, a URL or a connection string
+# with a password. Empty when it holds none.
+shape_reasons(v) := (pattern_reasons(v) | url_reasons(v)) | conn_reasons(v)
+
+# Shannon entropy in bits per character: log2(n) - sum(k * log2(k)) / n over the counts k of
+# each character, with log2 of integers from `log2_table` (Rego has no logarithm).
+entropy(s) := e if {
+	chars := split(s, "")
+	n := count(chars)
+	n > 0
+	n < count(settings.log2_table)
+	counts := {c: k | some c in chars; k := count([x | some x in chars; x == c])}
+	t := sum([p | some k in counts; p := k * settings.log2_table[k]])
+	e := settings.log2_table[n] - (t / n)
+}
+
+# A random-looking string: base64 above `base64_bits` per character, hex above `hex_bits`.
+high_entropy(v) if {
+	is_string(v)
+	e := settings.entropy
+	count(v) >= e.min_length
+	count(v) <= e.max_length
+	regex.match(`^[0-9a-fA-F]+$`, v)
+	count(v) >= e.hex_min_length
+	regex.match(`[0-9]`, v)
+	regex.match(`[a-fA-F]`, v)
+	entropy(v) > e.hex_bits
+}
+
+high_entropy(v) if {
+	is_string(v)
+	e := settings.entropy
+	count(v) >= e.min_length
+	count(v) <= e.max_length
+	regex.match(`^[A-Za-z0-9+/=_-]+$`, v)
+	not regex.match(`^[0-9a-fA-F]+$`, v)
+	regex.match(`[0-9]`, v)
+	entropy(v) > e.base64_bits
+}
+
+# Why a value under a name is a credential: its shape, a literal under a credential name, or a
+# high-entropy string under a name that is not an identifier's. Empty when it is none.
+reasons(name, v) := _reasons(name, v, shape_reasons(v))
+
+_reasons(_, _, shapes) := shapes if count(shapes) > 0
+
+_reasons(name, v, shapes) := {"is named like a credential and holds a literal value"} if {
+	count(shapes) == 0
+	_named_literal(name, v)
+}
+
+_reasons(name, v, shapes) := {"looks like a high-entropy secret"} if {
+	count(shapes) == 0
+	not _named_literal(name, v)
+	_entropic(name, v)
+}
+
+_reasons(name, v, shapes) := set() if {
+	count(shapes) == 0
+	not _named_literal(name, v)
+	not _entropic(name, v)
+}
+
+_named_literal(name, v) if {
+	secret_name(name)
+	literal(name, v)
+}
+
+_entropic(name, v) if {
+	not identifier_name(name)
+	s := _unquoted(v)
+	high_entropy(s)
+	not not_literal(name, s)
+}
+
+# True when a value under a name holds a credential.
+credential(name, v) if count(reasons(name, v)) > 0

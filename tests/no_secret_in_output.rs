@@ -1,0 +1,287 @@
+//! No credential found in an input ever appears in any byte runeguard writes: every format of
+//! `check` (human, table, json, sarif, junit, with --verbose), `inspect`, `merge` and
+//! `baseline`, whatever rule the nearby findings are about.
+
+mod common;
+use common::{dir_with, rg};
+
+/// Credentials written in the inputs below. None may appear in any output.
+const CREDENTIALS: &[&str] = &[
+    "correct-horse-battery-staple",
+    "3f2b8a1c-9d4e-4f6a-8b7c-1e2d3c4b5a69",
+    "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8",
+    "AKIAZ7Q3XK2M9P4L8N6R",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+    "p4ssw0rd-in-url",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU",
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+    "d9f8e7c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7",
+    "Kx8vQ2mN7pL4rT9wZ3yB6cF1hJ5kD0sG",
+    "s3cr3t-role-pw",
+    "hunter2-but-longer",
+    "toml-db-passphrase",
+    "YWRtaW4tcGFzc3dvcmQtMTIz",
+    "unclosed-quoted-secret",
+];
+
+const DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:latest
+          securityContext:
+            privileged: true
+          env:
+            - name: DB_PASSWORD
+              value: correct-horse-battery-staple
+            - name: PAYMENT_API_KEY
+              value: "3f2b8a1c-9d4e-4f6a-8b7c-1e2d3c4b5a69"
+            - name: GITHUB_TOKEN
+              value: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8
+            - name: AWS_ACCESS_KEY_ID
+              value: AKIAZ7Q3XK2M9P4L8N6R
+            - name: AWS_SECRET_ACCESS_KEY
+              value: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY
+            - name: DATABASE_URL
+              value: postgres://app:p4ssw0rd-in-url@db:5432/app
+            - name: SESSION
+              value: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU
+            - name: MODE
+              value: fast
+          hostPort: 80
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: tls
+type: Opaque
+stringData:
+  tls.key: |
+    -----BEGIN PRIVATE KEY-----
+    MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7
+    -----END PRIVATE KEY-----
+data:
+  admin: YWRtaW4tcGFzc3dvcmQtMTIz
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  signing_key: d9f8e7c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7
+  log_level: debug
+"#;
+
+const COMPOSE: &str = r#"services:
+  web:
+    image: rails:latest
+    privileged: true
+    environment:
+      - SECRET_KEY_BASE=Kx8vQ2mN7pL4rT9wZ3yB6cF1hJ5kD0sG
+      - RAILS_ENV=production
+    ports:
+      - "5432:5432"
+"#;
+
+const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';
+CREATE ROLE admin SUPERUSER LOGIN PASSWORD 'hunter2-but-longer';
+GRANT ALL PRIVILEGES ON DATABASE shop TO PUBLIC;
+CREATE TABLE users (id int, password text);
+"#;
+
+const TOML: &str = r#"[database]
+host = "db"
+password = "toml-db-passphrase"
+sslmode = "disable"
+"#;
+
+const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for c in CREDENTIALS {
+        assert!(
+            !text.contains(c),
+            "{what} prints the credential {c:?}:\n{text}"
+        );
+        // No part of a credential long enough to matter either.
+        if c.len() >= 24 {
+            let head = &c[..16];
+            assert!(!text.contains(head), "{what} prints part of {c:?}:\n{text}");
+        }
+    }
+}
+
+fn inputs() -> tempfile::TempDir {
+    dir_with(&[
+        ("deploy.yaml", DEPLOYMENT.as_bytes()),
+        ("docker-compose.yaml", COMPOSE.as_bytes()),
+        ("schema.sql", SQL.as_bytes()),
+        ("config.toml", TOML.as_bytes()),
+        ("broken.yaml", BROKEN.as_bytes()),
+    ])
+}
+
+#[test]
+fn no_credential_in_any_format() {
+    let d = inputs();
+    for format in ["human", "table", "json", "sarif", "junit"] {
+        for verbose in [false, true] {
+            let mut cmd = rg();
+            cmd.current_dir(d.path())
+                .args(["check", "--color", "never", "--format", format, "."]);
+            if verbose {
+                cmd.arg("--verbose");
+            }
+            let out = cmd.output().expect("runs");
+            assert_eq!(out.status.code(), Some(2), "{format}: the broken file");
+            assert!(
+                !out.stdout.is_empty(),
+                "{format}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_clean(&format!("check --format {format} (stdout)"), &out.stdout);
+            assert_clean(&format!("check --format {format} (stderr)"), &out.stderr);
+        }
+    }
+}
+
+#[test]
+fn the_findings_are_there_and_point_at_the_credentials() {
+    let d = inputs();
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    for id in [
+        "K8S-017", "K8S-035", "K8S-036", "CFG-013", "CFG-016", "SQL-010",
+    ] {
+        assert!(ids.contains(&id), "{id} not found: {ids:?}");
+    }
+    // Unrelated findings next to the credentials, whose snippets show their lines.
+    for id in ["K8S-001", "CFG-015", "SQL-001"] {
+        assert!(ids.contains(&id), "{id} not found: {ids:?}");
+    }
+}
+
+#[test]
+fn no_credential_in_inspect() {
+    let d = inputs();
+    for file in [
+        "deploy.yaml",
+        "docker-compose.yaml",
+        "schema.sql",
+        "config.toml",
+        "broken.yaml",
+    ] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["inspect", file])
+            .output()
+            .expect("runs");
+        assert_clean(&format!("inspect {file} (stdout)"), &out.stdout);
+        assert_clean(&format!("inspect {file} (stderr)"), &out.stderr);
+    }
+}
+
+#[test]
+fn no_credential_in_merge_or_baseline() {
+    let d = inputs();
+    rg().current_dir(d.path())
+        .args(["check", "--format", "sarif=a.sarif", "--shard", "1/2", "."])
+        .output()
+        .expect("runs");
+    rg().current_dir(d.path())
+        .args(["check", "--format", "sarif=b.sarif", "--shard", "2/2", "."])
+        .output()
+        .expect("runs");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["merge", "a.sarif", "b.sarif"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_clean("merge (stdout)", &out.stdout);
+    assert_clean("merge (stderr)", &out.stderr);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["baseline", "create", "base.json", "."])
+        .output()
+        .expect("runs");
+    assert_clean("baseline (stderr)", &out.stderr);
+    assert_clean(
+        "baseline file",
+        &std::fs::read(d.path().join("base.json")).expect("baseline written"),
+    );
+}
+
+/// A SARIF file written by another tool that quotes a credential is masked when merged.
+#[test]
+fn merge_masks_credentials_of_foreign_inputs() {
+    let sarif = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","rules":[]}},
+      "results":[{"ruleId":"X-1","message":{"text":"found DB_PASSWORD=correct-horse-battery-staple and ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8"}}]}]}"#;
+    let d = dir_with(&[("x.sarif", sarif.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["merge", "x.sarif"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_clean("merge of a foreign file", &out.stdout);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("DB_PASSWORD=********"));
+}
+
+/// `--data` extends the credential vocabulary of the rules and of the masking alike.
+#[test]
+fn data_extends_what_is_reported_and_masked() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: true\n      env:\n        - name: OPEN_SESAME\n          value: ali-baba-and-forty\n";
+    let data = r#"{"settings": {"credentials": {"secret_words": ["PASSWORD", "SESAME"]}}}"#;
+    let d = dir_with(&[
+        ("pod.yaml", pod.as_bytes()),
+        ("words.json", data.as_bytes()),
+    ]);
+    let plain = rg()
+        .current_dir(d.path())
+        .args(["check", "--color", "never", "pod.yaml"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(!text.contains("K8S-017"), "{text}");
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--data",
+            "words.json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("K8S-017"), "{text}");
+    assert!(!text.contains("ali-baba-and-forty"), "{text}");
+}
