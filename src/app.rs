@@ -228,9 +228,9 @@ fn render_command(args: crate::cli::RenderArgs) -> Result<u8, Fatal> {
     }
     let display = discover::display_path(&args.path, &cwd);
     let outcome = if render::is_chart(&args.path) {
-        render::helm::render_chart(&args.path, &display, &opts)
+        render::render(&args.path, &display, &opts, false)
     } else if render::roots::kustomization_file(&args.path).is_some() {
-        render::kustomize::build(&args.path, &display, &opts)
+        render::render(&args.path, &display, &opts, true)
     } else {
         return Err(Fatal(format!(
             "{display} is neither a Helm chart (no Chart.yaml) nor a Kustomize overlay (no kustomization.yaml)"
@@ -241,7 +241,7 @@ fn render_command(args: crate::cli::RenderArgs) -> Result<u8, Fatal> {
         let text = if args.origins {
             render::annotate_origins(r)
         } else {
-            r.stream.text.clone()
+            r.stream.redaction().redacted.text.clone()
         };
         write_out(None, &text)?;
     }
@@ -655,9 +655,9 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
             let display = discover::display_path(path, &cwd);
             let opts = crate::input::render::RenderOptions::default();
             let outcome = if crate::input::render::is_chart(path) {
-                crate::input::render::helm::render_chart(path, &display, &opts)
+                crate::input::render::render(path, &display, &opts, false)
             } else if crate::input::render::roots::kustomization_file(path).is_some() {
-                crate::input::render::kustomize::build(path, &display, &opts)
+                crate::input::render::render(path, &display, &opts, true)
             } else {
                 eprintln!("runeguard: {display}: is a directory (neither a chart nor an overlay)");
                 code = EXIT_ERROR;

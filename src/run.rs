@@ -114,6 +114,30 @@ struct FileOutcome {
     rendered: Vec<Arc<Rendered>>,
 }
 
+/// The value's part of a mapping entry's span (`key: value` → `value`), so that masking a
+/// credential keeps its key readable; the whole range when it does not start with the key.
+fn value_part(
+    text: &str,
+    range: std::ops::Range<usize>,
+    last: Option<&PathSeg>,
+) -> std::ops::Range<usize> {
+    let (Some(PathSeg::Key(key)), Some(entry)) = (last, text.get(range.clone())) else {
+        return range;
+    };
+    let quoted = [format!("\"{key}\""), format!("'{key}'")];
+    let after_key = [key.as_str(), quoted[0].as_str(), quoted[1].as_str()]
+        .iter()
+        .find_map(|k| entry.strip_prefix(k))
+        .and_then(|rest| rest.trim_start_matches([' ', '\t']).strip_prefix(':'));
+    match after_key {
+        Some(rest) => {
+            let value = rest.trim_start_matches([' ', '\t']);
+            (range.end - value.len())..range.end
+        }
+        None => range,
+    }
+}
+
 /// Turns a rule's hit on a document into a located finding.
 pub fn to_finding(
     hit: Hit,
@@ -135,8 +159,9 @@ pub fn to_finding(
         && let Some(node) = doc.spans.get(&path)
         && matches!(node.children, crate::input::span::Children::Leaf)
     {
+        let range = node.span.start.offset..node.span.end.offset;
         doc.file
-            .mark_credential(node.span.start.offset..node.span.end.offset);
+            .mark_credential(value_part(&doc.file.text, range, path.last()));
     }
     Finding {
         rule: hit.rule,
@@ -215,8 +240,8 @@ fn process_rendered(
     {
         let display = format!("{}{suffix}", c.display);
         let outcome = match c.kind {
-            CandidateKind::Overlay => render::kustomize::build(&c.path, &display, &ropts),
-            _ => render::helm::render_chart(&c.path, &display, &ropts),
+            CandidateKind::Overlay => render::render(&c.path, &display, &ropts, true),
+            _ => render::render(&c.path, &display, &ropts, false),
         };
         out.problems.extend(outcome.problems);
         let Some(r) = outcome.rendered else {
@@ -316,9 +341,45 @@ fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
             file: f.file.clone(),
             span: f.span,
         });
+        // A credential in the stream (flagged by a secret rule) is one where it was written
+        // too: the values line, the `--set` argument or the template literal is masked.
+        let in_stream = f.span.start.offset..f.span.end.offset.max(f.span.start.offset + 1);
+        let credential = f
+            .file
+            .redaction()
+            .ranges
+            .iter()
+            .any(|c| c.start < in_stream.end && in_stream.start < c.end);
         f.file = primary.file.clone();
         f.span = precise_span(r, primary, f.span);
         f.related = related;
+        if credential {
+            let range = f.span.start.offset..f.span.end.offset;
+            f.file.mark_credential(assigned_value(&f.file.text, range));
+        }
+    }
+}
+
+/// The value's part of `key: value` or `key=value` (a values line, a `--set` argument);
+/// the whole range otherwise.
+fn assigned_value(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let Some(entry) = text.get(range.clone()) else {
+        return range;
+    };
+    let split = entry
+        .find(": ")
+        .map(|i| i + 1)
+        .or_else(|| entry.find('=').filter(|i| !entry[..*i].contains(' ')));
+    match split {
+        Some(i) => {
+            let value = entry[i + 1..].trim_start();
+            if value.is_empty() {
+                range
+            } else {
+                (range.end - value.len())..range.end
+            }
+        }
+        None => range,
     }
 }
 

@@ -285,3 +285,130 @@ fn data_extends_what_is_reported_and_masked() {
     assert!(text.contains("K8S-017"), "{text}");
     assert!(!text.contains("ali-baba-and-forty"), "{text}");
 }
+
+/// The evidence formats (HTML, OSCAL) write files: none may hold a credential either.
+#[test]
+fn no_credential_in_the_evidence_formats() {
+    let d = inputs();
+    for format in ["html", "oscal"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--format",
+                &format!("{format}=report.{format}"),
+                ".",
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{format}: the broken file");
+        let written = std::fs::read(d.path().join(format!("report.{format}"))).expect("written");
+        assert!(written.len() > 1000, "{format}: a report was written");
+        assert_clean(&format!("check --format {format} (file)"), &written);
+        assert_clean(&format!("check --format {format} (stderr)"), &out.stderr);
+    }
+}
+
+const CHART_YAML: &str = "apiVersion: v2\nname: shop\nversion: 0.1.0\n";
+const CHART_VALUES: &str = "image: nginx:latest\ndb:\n  password: chart-values-passphrase\n  apiKey: 9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f\n";
+const CHART_TEMPLATE: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-api
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: {{ .Values.image }}
+          securityContext:
+            privileged: true
+          env:
+            - name: DB_PASSWORD
+              value: {{ .Values.db.password | quote }}
+            - name: API_KEY
+              value: {{ .Values.db.apiKey }}
+            - name: EXTRA_TOKEN
+              value: {{ .Values.extra | default "none" }}
+"#;
+const KUSTOMIZATION: &str = "resources:\n  - deploy.yaml\nsecretGenerator:\n  - name: db\n    literals:\n      - password=overlay-literal-passphrase\n";
+
+/// Credentials that only reach a document through rendering (values files, `--set`, a
+/// Kustomize generator) are masked in the rendered stream, every report, `render` and
+/// `inspect`.
+#[test]
+fn no_credential_from_charts_overlays_or_set() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", CHART_YAML.as_bytes()),
+        ("chart/values.yaml", CHART_VALUES.as_bytes()),
+        ("chart/templates/deploy.yaml", CHART_TEMPLATE.as_bytes()),
+        ("overlay/kustomization.yaml", KUSTOMIZATION.as_bytes()),
+        (
+            "overlay/deploy.yaml",
+            DEPLOYMENT.split("---").next().unwrap_or("").as_bytes(),
+        ),
+    ]);
+    let rendered_credentials = [
+        "chart-values-passphrase",
+        "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
+        "tangerine-otter-glacier-meadow",
+        "overlay-literal-passphrase",
+    ];
+    let clean = |what: &str, bytes: &[u8]| {
+        assert_clean(what, bytes);
+        let text = String::from_utf8_lossy(bytes);
+        for c in rendered_credentials {
+            assert!(
+                !text.contains(c),
+                "{what} prints the credential {c:?}:\n{text}"
+            );
+        }
+    };
+    let set = "extra=tangerine-otter-glacier-meadow";
+    for format in ["human", "table", "json", "sarif", "junit"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--color",
+                "never",
+                "--verbose",
+                "--set",
+                set,
+                "--format",
+                format,
+                ".",
+            ])
+            .output()
+            .expect("runs");
+        assert!(!out.stdout.is_empty(), "{format}: a report");
+        clean(
+            &format!("check chart+overlay --format {format} (stdout)"),
+            &out.stdout,
+        );
+        clean(
+            &format!("check chart+overlay --format {format} (stderr)"),
+            &out.stderr,
+        );
+    }
+    for target in ["chart", "overlay"] {
+        for extra in [&[][..], &["--origins"][..]] {
+            let out = rg()
+                .current_dir(d.path())
+                .args(["render", target, "--set", set])
+                .args(extra)
+                .output()
+                .expect("runs");
+            assert!(!out.stdout.is_empty(), "render {target}: a stream");
+            clean(&format!("render {target} {extra:?} (stdout)"), &out.stdout);
+            clean(&format!("render {target} {extra:?} (stderr)"), &out.stderr);
+        }
+        let out = rg()
+            .current_dir(d.path())
+            .args(["inspect", target])
+            .output()
+            .expect("runs");
+        clean(&format!("inspect {target} (stdout)"), &out.stdout);
+        clean(&format!("inspect {target} (stderr)"), &out.stderr);
+    }
+}

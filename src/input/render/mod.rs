@@ -297,10 +297,11 @@ pub fn annotate_origins(r: &Rendered) -> String {
     let text = &r.stream.text;
     let mut out = String::with_capacity(text.len() * 2);
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    // Offsets come from the text, what is printed from the masked text (same lines).
+    for (n, line) in text.split_inclusive('\n').enumerate() {
         let end = start + line.len();
         let body = line.trim_end_matches('\n');
-        out.push_str(body);
+        out.push_str(&r.stream.redacted_line(n as u32 + 1));
         let mut names: Vec<String> = Vec::new();
         for (_, origins) in r.map.overlapping(start..end.max(start + 1)) {
             for o in origins {
@@ -318,4 +319,72 @@ pub fn annotate_origins(r: &Rendered) -> String {
         start = end;
     }
     out
+}
+
+/// Renders a chart (`overlay` false) or an overlay, and makes the stream's credentials those
+/// of its origins: a rendered byte range that came from a credential in its own file (a
+/// password in `values.yaml`, a `--set` value, a generator literal, a literal in a template
+/// or a base) is a credential of the stream too, so every output of the stream masks it (the
+/// redaction stays a property of the source, carried through the source map). Every caller
+/// renders through here.
+pub fn render(
+    dir: &std::path::Path,
+    display: &str,
+    opts: &RenderOptions,
+    overlay: bool,
+) -> Outcome {
+    let outcome = if overlay {
+        kustomize::build(dir, display, opts)
+    } else {
+        helm::render_chart(dir, display, opts)
+    };
+    if let Some(r) = &outcome.rendered {
+        carry_credentials(r);
+        // And what the detector reads in the documents themselves (`- name: API_TOKEN` with
+        // its `value`), as a check's rules would flag it.
+        for doc in super::classify::load_yaml(&r.stream, super::yaml::Schema::Core).documents {
+            super::secrets::mark_document(&doc);
+        }
+    }
+    outcome
+}
+
+/// Marks in the stream every segment whose origin span overlaps a credential of its file.
+fn carry_credentials(r: &Rendered) {
+    for (range, origins) in r.map.segments() {
+        let holds_credential = origins.iter().any(|o| {
+            let (start, end) = (
+                o.span.start.offset,
+                o.span.end.offset.max(o.span.start.offset + 1),
+            );
+            o.file
+                .redaction()
+                .ranges
+                .iter()
+                .any(|c| c.start < end && start < c.end)
+        });
+        if holds_credential {
+            r.stream
+                .mark_credential(value_of_line(&r.stream.text, range.clone()));
+        }
+    }
+}
+
+/// The value's part of a rendered `key: value` segment, so that the key stays readable.
+fn value_of_line(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(seg) = text.get(range.clone()) else {
+        return range;
+    };
+    let body = seg.trim_start_matches([' ', '-']);
+    if let Some(colon) = body.find(": ")
+        && !body[..colon].contains(['"', '\'', ' '])
+    {
+        let value = body[colon + 1..].trim_start();
+        let value = value.trim_end_matches('\n');
+        let start = range.start
+            + (seg.len() - body.len())
+            + (body.len() - body[colon + 1..].trim_start().len());
+        return start..start + value.len();
+    }
+    range
 }
