@@ -1018,6 +1018,66 @@ pub fn redact_value(
     out
 }
 
+/// Marks on a document's file the string values the detector reads as credentials under their
+/// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
+/// located through the document's spans. For text that no rule has read (a rendered stream
+/// printed by `runeguard render`), so that its outputs mask what `check` would.
+pub fn mark_document(doc: &crate::input::Document) {
+    use crate::input::span::{PathSeg, SpanTree};
+    use serde_json::Value;
+    fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
+        let range = t.span.start.offset..t.span.end.offset;
+        let Some(entry) = file.text.get(range.clone()) else {
+            return;
+        };
+        // An entry's span runs from its key: keep the key readable.
+        let start = entry
+            .strip_prefix(key)
+            .and_then(|rest| rest.trim_start().strip_prefix(':'))
+            .map(|rest| range.end - rest.trim_start().len())
+            .unwrap_or(range.start);
+        file.mark_credential(start..range.end);
+    }
+    fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                let name = m.get("name").and_then(Value::as_str);
+                for (k, x) in m {
+                    let Some(child) = t.child(&PathSeg::Key(k.clone())) else {
+                        continue;
+                    };
+                    if k == "value"
+                        && let (Some(n), Some(s)) = (name, x.as_str())
+                        && classify(n, s, false).is_some()
+                    {
+                        mark(file, child, k);
+                        continue;
+                    }
+                    keys.push(k.clone());
+                    walk(file, x, child, keys);
+                    keys.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    if let Some(child) = t.child(&PathSeg::Index(i)) {
+                        walk(file, x, child, keys);
+                    }
+                }
+            }
+            Value::String(s) => {
+                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let name = keys.last().map(String::as_str).unwrap_or("");
+                if classify(name, s, reference_field(&path)).is_some() {
+                    mark(file, t, name);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&doc.file, &doc.value, &doc.spans, &mut Vec::new());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1130,64 +1190,4 @@ mod tests {
             "CREATE ROLE app LOGIN PASSWORD '********';\nGRANT ALL ON t TO app;\n"
         );
     }
-}
-
-/// Marks on a document's file the string values the detector reads as credentials under their
-/// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
-/// located through the document's spans. For text that no rule has read (a rendered stream
-/// printed by `runeguard render`), so that its outputs mask what `check` would.
-pub fn mark_document(doc: &crate::input::Document) {
-    use crate::input::span::{PathSeg, SpanTree};
-    use serde_json::Value;
-    fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
-        let range = t.span.start.offset..t.span.end.offset;
-        let Some(entry) = file.text.get(range.clone()) else {
-            return;
-        };
-        // An entry's span runs from its key: keep the key readable.
-        let start = entry
-            .strip_prefix(key)
-            .and_then(|rest| rest.trim_start().strip_prefix(':'))
-            .map(|rest| range.end - rest.trim_start().len())
-            .unwrap_or(range.start);
-        file.mark_credential(start..range.end);
-    }
-    fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => {
-                let name = m.get("name").and_then(Value::as_str);
-                for (k, x) in m {
-                    let Some(child) = t.child(&PathSeg::Key(k.clone())) else {
-                        continue;
-                    };
-                    if k == "value"
-                        && let (Some(n), Some(s)) = (name, x.as_str())
-                        && classify(n, s, false).is_some()
-                    {
-                        mark(file, child, k);
-                        continue;
-                    }
-                    keys.push(k.clone());
-                    walk(file, x, child, keys);
-                    keys.pop();
-                }
-            }
-            Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    if let Some(child) = t.child(&PathSeg::Index(i)) {
-                        walk(file, x, child, keys);
-                    }
-                }
-            }
-            Value::String(s) => {
-                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let name = keys.last().map(String::as_str).unwrap_or("");
-                if classify(name, s, reference_field(&path)).is_some() {
-                    mark(file, t, name);
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(&doc.file, &doc.value, &doc.spans, &mut Vec::new());
 }
