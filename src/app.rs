@@ -241,7 +241,7 @@ fn render_command(args: crate::cli::RenderArgs) -> Result<u8, Fatal> {
         let text = if args.origins {
             render::annotate_origins(r)
         } else {
-            r.stream.redaction().redacted.text.clone()
+            render::printable(&r.stream.redaction().redacted.text)
         };
         write_out(None, &text)?;
     }

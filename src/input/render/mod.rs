@@ -301,7 +301,7 @@ pub fn annotate_origins(r: &Rendered) -> String {
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let end = start + line.len();
         let body = line.trim_end_matches('\n');
-        out.push_str(&r.stream.redacted_line(n as u32 + 1));
+        out.push_str(printable(&r.stream.redacted_line(n as u32 + 1)).as_str());
         let mut names: Vec<String> = Vec::new();
         for (_, origins) in r.map.overlapping(start..end.max(start + 1)) {
             for o in origins {
@@ -387,4 +387,51 @@ fn value_of_line(text: &str, range: Range<usize>) -> Range<usize> {
         return start..start + value.len();
     }
     range
+}
+
+/// The masked stream as printed by `runeguard render`: a masked plain scalar would begin
+/// with `*` and read as a YAML alias, so such a value is double-quoted; the output stays YAML
+/// that parses to the same documents, with the credentials masked.
+pub fn printable(masked: &str) -> String {
+    let mut out = String::with_capacity(masked.len());
+    for line in masked.split_inclusive('\n') {
+        let (body, eol) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let value_at = body.find(": *").map(|i| i + 2).or_else(|| {
+            let t = body.trim_start();
+            t.starts_with("- *").then(|| body.len() - t.len() + 2)
+        });
+        match value_at {
+            Some(i) if body[i..].starts_with(crate::input::secrets::MASK) => {
+                let (value, comment) = match body[i..].find(" #") {
+                    Some(c) => (&body[i..i + c], &body[i + c..]),
+                    None => (&body[i..], ""),
+                };
+                out.push_str(&body[..i]);
+                out.push('"');
+                out.push_str(&value.trim_end().replace('\\', "\\\\").replace('"', "\\\""));
+                out.push('"');
+                out.push_str(comment);
+            }
+            _ => out.push_str(body),
+        }
+        out.push_str(eol);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn masked_values_stay_yaml_scalars_not_aliases() {
+        let masked = "a: ********\nb:\n  - ********\n  - x\nc: \"********\"\nd: |\n  ********\ne: ********@host # note\n";
+        assert_eq!(
+            printable(masked),
+            "a: \"********\"\nb:\n  - \"********\"\n  - x\nc: \"********\"\nd: |\n  ********\ne: \"********@host\" # note\n"
+        );
+    }
 }
