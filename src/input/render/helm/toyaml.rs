@@ -7,7 +7,9 @@ use gotmpl::Value;
 pub fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
     emit(v, 0, &mut out, Ctx::Top);
-    while out.ends_with('\n') {
+    // Helm: `strings.TrimSuffix(string(data), "\n")`, one line break only (a keep-chomped
+    // block's last empty lines are content).
+    if out.ends_with('\n') {
         out.pop();
     }
     out
@@ -272,7 +274,10 @@ fn needs_quotes(s: &str) -> bool {
 }
 
 fn string_scalar(s: &str, indent: usize) -> String {
+    // A literal block needs a content line: a string of line breaks only (`"\n"`) would
+    // read back as empty, so it is double-quoted below.
     if s.contains('\n')
+        && !s.trim_matches('\n').is_empty()
         && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
         && !s.contains(" \n")
     {
