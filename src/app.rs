@@ -238,6 +238,9 @@ fn render_command(args: crate::cli::RenderArgs) -> Result<u8, Fatal> {
     };
     let mut code = EXIT_OK;
     if let Some(r) = &outcome.rendered {
+        // Loading marks the credentials its documents hold, so that the stream prints masked
+        // (what the documents fail to be is `check`'s to report, not `render`'s).
+        render::load(r);
         let text = if args.origins {
             render::annotate_origins(r)
         } else {
@@ -665,7 +668,7 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
             };
             if let Some(r) = &outcome.rendered {
                 out.push_str(&crate::input::render::annotate_origins(r));
-                let loaded = crate::run::load_rendered(r);
+                let loaded = crate::input::render::load(r);
                 for d in &loaded.documents {
                     out.push_str(&format!(
                         "# {} document {}: {} ({}) — {}\n",

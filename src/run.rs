@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::input::discover::CandidateKind;
 use crate::input::render::{self, Rendered};
 use crate::input::span::PathSeg;
-use crate::input::{Document, InputType, Loaded, Problem, SourceFile, classify, discover};
+use crate::input::{Document, InputType, Problem, SourceFile, classify, discover, secrets};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit, PolicyOptions, PolicySet};
 use crate::report::RunReport;
@@ -114,30 +114,6 @@ struct FileOutcome {
     rendered: Vec<Arc<Rendered>>,
 }
 
-/// The value's part of a mapping entry's span (`key: value` → `value`), so that masking a
-/// credential keeps its key readable; the whole range when it does not start with the key.
-fn value_part(
-    text: &str,
-    range: std::ops::Range<usize>,
-    last: Option<&PathSeg>,
-) -> std::ops::Range<usize> {
-    let (Some(PathSeg::Key(key)), Some(entry)) = (last, text.get(range.clone())) else {
-        return range;
-    };
-    let quoted = [format!("\"{key}\""), format!("'{key}'")];
-    let after_key = [key.as_str(), quoted[0].as_str(), quoted[1].as_str()]
-        .iter()
-        .find_map(|k| entry.strip_prefix(k))
-        .and_then(|rest| rest.trim_start_matches([' ', '\t']).strip_prefix(':'));
-    match after_key {
-        Some(rest) => {
-            let value = rest.trim_start_matches([' ', '\t']);
-            (range.end - value.len())..range.end
-        }
-        None => range,
-    }
-}
-
 /// Turns a rule's hit on a document into a located finding.
 pub fn to_finding(
     hit: Hit,
@@ -160,8 +136,15 @@ pub fn to_finding(
         && matches!(node.children, crate::input::span::Children::Leaf)
     {
         let range = node.span.start.offset..node.span.end.offset;
-        doc.file
-            .mark_credential(value_part(&doc.file.text, range, path.last()));
+        let key = match path.last() {
+            Some(PathSeg::Key(k)) => Some(k.as_str()),
+            _ => None,
+        };
+        doc.file.mark_credential(if key.is_some() {
+            secrets::value_of_entry(&doc.file.text, range, key)
+        } else {
+            range
+        });
     }
     Finding {
         rule: hit.rule,
@@ -248,7 +231,7 @@ fn process_rendered(
             continue;
         };
         let r = Arc::new(r);
-        let loaded = load_rendered(&r);
+        let loaded = render::load(&r);
         out.problems.extend(loaded.problems);
         out.documents += loaded.documents.len();
         for f in r.map.files() {
@@ -269,43 +252,6 @@ fn process_rendered(
         out.rendered.push(r);
     }
     out
-}
-
-/// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the
-/// stream (YAML a template produced badly, a document that is not an object) are located at
-/// the template or patch line that produced them.
-pub fn load_rendered(r: &Rendered) -> Loaded {
-    let mut loaded = classify::load_yaml(&r.stream, crate::input::yaml::Schema::Core);
-    let mut kept = Vec::new();
-    for d in loaded.documents {
-        if d.input_type == InputType::Kubernetes {
-            kept.push(d);
-        } else {
-            let p = Problem::error(
-                &r.stream.path,
-                Some(d.span().start),
-                "rendered document is not a Kubernetes object (no apiVersion or kind); not checked",
-            );
-            loaded.problems.push(p);
-        }
-    }
-    loaded.documents = kept;
-    for p in &mut loaded.problems {
-        if p.file != r.stream.path {
-            continue;
-        }
-        if let Some(pos) = p.pos
-            && let Some(o) = r.map.primary(pos.offset..pos.offset + 1)
-        {
-            p.message = format!(
-                "{} (in the rendered output at line {} of `runeguard render {}`)",
-                p.message, pos.line, r.stream.path
-            );
-            p.file = o.file.path.clone();
-            p.pos = Some(o.span.start);
-        }
-    }
-    loaded
 }
 
 /// Moves each finding on a rendered stream to the origin a person edits: the values or
@@ -355,31 +301,9 @@ fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
         f.related = related;
         if credential {
             let range = f.span.start.offset..f.span.end.offset;
-            f.file.mark_credential(assigned_value(&f.file.text, range));
+            f.file
+                .mark_credential(secrets::value_of_entry(&f.file.text, range, None));
         }
-    }
-}
-
-/// The value's part of `key: value` or `key=value` (a values line, a `--set` argument);
-/// the whole range otherwise.
-fn assigned_value(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let Some(entry) = text.get(range.clone()) else {
-        return range;
-    };
-    let split = entry
-        .find(": ")
-        .map(|i| i + 1)
-        .or_else(|| entry.find('=').filter(|i| !entry[..*i].contains(' ')));
-    match split {
-        Some(i) => {
-            let value = entry[i + 1..].trim_start();
-            if value.is_empty() {
-                range
-            } else {
-                (range.end - value.len())..range.end
-            }
-        }
-        None => range,
     }
 }
 

@@ -1018,6 +1018,41 @@ pub fn redact_value(
     out
 }
 
+/// The value's part of an entry's range (`key: value`, `- key: value`, `key=value` → `value`),
+/// so that masking a credential keeps its key readable. With `key`, the range must start with
+/// that key (plain or quoted); without, the key is whatever stands before the first `: ` (no
+/// quote or space in it) or `=`. The whole range when no key is found.
+pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Range<usize> {
+    let Some(entry) = text.get(range.clone()) else {
+        return range;
+    };
+    let rest = match key {
+        Some(k) => [k.to_string(), format!("\"{k}\""), format!("'{k}'")]
+            .iter()
+            .find_map(|q| entry.strip_prefix(q.as_str()))
+            .and_then(|r| r.trim_start_matches([' ', '\t']).strip_prefix(':')),
+        None => {
+            let body = entry.trim_start_matches([' ', '-']);
+            match body.find(": ") {
+                Some(c) if !body[..c].contains(['"', '\'', ' ']) => Some(&body[c + 1..]),
+                _ => body
+                    .find('=')
+                    .filter(|i| !body[..*i].contains(' '))
+                    .map(|i| &body[i + 1..]),
+            }
+        }
+    };
+    let Some(rest) = rest else {
+        return range;
+    };
+    let value = rest.trim_start();
+    let start = range.end - value.len();
+    match value.trim_end_matches('\n').len() {
+        0 => range,
+        len => start..start + len,
+    }
+}
+
 /// Marks on a document's file the string values the detector reads as credentials under their
 /// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
 /// located through the document's spans. For text that no rule has read (a rendered stream
@@ -1027,16 +1062,7 @@ pub fn mark_document(doc: &crate::input::Document) {
     use serde_json::Value;
     fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
         let range = t.span.start.offset..t.span.end.offset;
-        let Some(entry) = file.text.get(range.clone()) else {
-            return;
-        };
-        // An entry's span runs from its key: keep the key readable.
-        let start = entry
-            .strip_prefix(key)
-            .and_then(|rest| rest.trim_start().strip_prefix(':'))
-            .map(|rest| range.end - rest.trim_start().len())
-            .unwrap_or(range.start);
-        file.mark_credential(start..range.end);
+        file.mark_credential(value_of_entry(&file.text, range, Some(key)));
     }
     fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
         match v {

@@ -340,11 +340,6 @@ pub fn render(
     };
     if let Some(r) = &outcome.rendered {
         carry_credentials(r);
-        // And what the detector reads in the documents themselves (`- name: API_TOKEN` with
-        // its `value`), as a check's rules would flag it.
-        for doc in super::classify::load_yaml(&r.stream, super::yaml::Schema::Core).documents {
-            super::secrets::mark_document(&doc);
-        }
     }
     outcome
 }
@@ -364,29 +359,56 @@ fn carry_credentials(r: &Rendered) {
                 .any(|c| c.start < end && start < c.end)
         });
         if holds_credential {
-            r.stream
-                .mark_credential(value_of_line(&r.stream.text, range.clone()));
+            r.stream.mark_credential(super::secrets::value_of_entry(
+                &r.stream.text,
+                range.clone(),
+                None,
+            ));
         }
     }
 }
 
-/// The value's part of a rendered `key: value` segment, so that the key stays readable.
-fn value_of_line(text: &str, range: Range<usize>) -> Range<usize> {
-    let Some(seg) = text.get(range.clone()) else {
-        return range;
-    };
-    let body = seg.trim_start_matches([' ', '-']);
-    if let Some(colon) = body.find(": ")
-        && !body[..colon].contains(['"', '\'', ' '])
-    {
-        let value = body[colon + 1..].trim_start();
-        let value = value.trim_end_matches('\n');
-        let start = range.start
-            + (seg.len() - body.len())
-            + (body.len() - body[colon + 1..].trim_start().len());
-        return start..start + value.len();
+/// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the
+/// stream (YAML a template produced badly, a document that is not an object) are located at
+/// the template or patch line that produced them.
+pub fn load(r: &Rendered) -> super::Loaded {
+    let mut loaded = super::classify::load_yaml(&r.stream, super::yaml::Schema::Core);
+    // What the detector reads in the documents (`- name: API_TOKEN` with its `value`) is a
+    // credential of the stream, as a check's rules would flag it: `render` and `inspect`
+    // mask it too.
+    for d in &loaded.documents {
+        super::secrets::mark_document(d);
     }
-    range
+    let mut kept = Vec::new();
+    for d in loaded.documents {
+        if d.input_type == super::InputType::Kubernetes {
+            kept.push(d);
+        } else {
+            let p = super::Problem::error(
+                &r.stream.path,
+                Some(d.span().start),
+                "rendered document is not a Kubernetes object (no apiVersion or kind); not checked",
+            );
+            loaded.problems.push(p);
+        }
+    }
+    loaded.documents = kept;
+    for p in &mut loaded.problems {
+        if p.file != r.stream.path {
+            continue;
+        }
+        if let Some(pos) = p.pos
+            && let Some(o) = r.map.primary(pos.offset..pos.offset + 1)
+        {
+            p.message = format!(
+                "{} (in the rendered output at line {} of `runeguard render {}`)",
+                p.message, pos.line, r.stream.path
+            );
+            p.file = o.file.path.clone();
+            p.pos = Some(o.span.start);
+        }
+    }
+    loaded
 }
 
 /// The masked stream as printed by `runeguard render`: a masked plain scalar would begin
