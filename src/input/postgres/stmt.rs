@@ -2,7 +2,7 @@
 
 use super::lex::{Kind, Tok};
 use crate::input::span::{LineIndex, Span};
-use sqlparser::ast::{Ident, ObjectName};
+use sqlparser::ast::{Ident, ObjectName, Owner};
 
 pub(crate) struct Stmt<'a> {
     pub src: &'a str,
@@ -93,6 +93,41 @@ impl Stmt<'_> {
         None
     }
 
+    /// Token `i` is the keyword `kw`.
+    pub fn is_kw(&self, i: usize, kw: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.is(self.src, kw))
+    }
+
+    /// The index of the first token at parenthesis depth 0, from `from`, that is one of `kws`.
+    pub fn find_kw(&self, from: usize, kws: &[&str]) -> Option<usize> {
+        let mut depth = 0usize;
+        for (i, t) in self.toks.iter().enumerate().skip(from) {
+            match t.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => depth = depth.saturating_sub(1),
+                Kind::Word if depth == 0 && kws.iter().any(|k| t.is(self.src, k)) => {
+                    return Some(i);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The parts of the (possibly qualified) name at token `i`, folded; and the index after it.
+    pub fn name_at(&self, i: usize) -> (Vec<String>, usize) {
+        if i >= self.toks.len() {
+            return (Vec::new(), i);
+        }
+        let end = self.skip_name(i);
+        let parts = self.toks[i..end.min(self.toks.len())]
+            .iter()
+            .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+            .map(|t| self.tok_ident(t))
+            .collect();
+        (parts, end)
+    }
+
     /// Skips a possibly qualified object name starting at token `i`; returns the index after it.
     pub fn skip_name(&self, mut i: usize) -> usize {
         let is_name =
@@ -139,4 +174,14 @@ pub(crate) fn name_parts(n: &ObjectName) -> Vec<String> {
     n.0.iter()
         .map(|p| p.as_ident().map(ident).unwrap_or_else(|| p.to_string()))
         .collect()
+}
+
+/// The role an `OWNER TO` or `TO` clause names.
+pub(crate) fn owner_name(o: &Owner) -> String {
+    match o {
+        Owner::Ident(i) => ident(i),
+        Owner::CurrentRole => "current_role".into(),
+        Owner::CurrentUser => "current_user".into(),
+        Owner::SessionUser => "session_user".into(),
+    }
 }

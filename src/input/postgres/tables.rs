@@ -1,9 +1,9 @@
 //! CREATE TABLE and ALTER TABLE → tables, columns, constraints, partitions and RLS state.
 
-use super::apply::Ctx;
+use super::ctx::Ctx;
 use super::lex::Kind;
 use super::model::{At, Column, Constraint, Partition, PartitionOf, Reference, Table, at};
-use super::stmt::{Stmt, ident};
+use super::stmt::{Stmt, ident, owner_name};
 use crate::input::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
@@ -518,7 +518,7 @@ pub(crate) fn alter_table(ctx: &mut Ctx, st: &Stmt, at_: &AlterTable) {
             }
             AlterTableOperation::OwnerTo { new_owner } => {
                 if let Some(t) = ctx.schema.table_mut(&name) {
-                    t.owner = Some(at(super::apply::owner_name(new_owner), span));
+                    t.owner = Some(at(owner_name(new_owner), span));
                 }
             }
             AlterTableOperation::RenameTable { table_name } => {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::input::ProblemLevel;
+use crate::input::{Problem, ProblemLevel};
 use crate::input::span::PathSeg;
 use serde_json::Value;
 

@@ -1,0 +1,136 @@
+//! Same-length rewrites of PostgreSQL syntax before sqlparser reads a statement.
+
+use super::lex::{Kind, Tok, starts_with_words};
+
+/// Same-length rewrites of PostgreSQL syntax that sqlparser reads differently; spans are kept.
+/// Returns the text to parse and whether `CREATE USER` was read as `CREATE ROLE`.
+pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (String, bool) {
+    let mut sql = src.get(start..end).unwrap_or("").to_string();
+    let mut put = |t: &Tok, with: &str| {
+        let (a, b) = (t.start - start, t.end - start);
+        if with.len() == b - a && sql.is_char_boundary(a) && sql.is_char_boundary(b) {
+            sql.replace_range(a..b, with);
+        }
+    };
+    let mut as_user = false;
+    let word = |i: usize| toks.get(i).filter(|t| t.kind == Kind::Word);
+    if let (Some(c), Some(u)) = (word(0), word(1))
+        && c.is(src, "CREATE")
+        && u.is(src, "USER")
+        && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
+    {
+        put(u, "ROLE");
+        as_user = true;
+    }
+    // ALTER USER is ALTER ROLE in PostgreSQL (sqlparser reads another dialect's ALTER USER)
+    if let (Some(a), Some(u)) = (word(0), word(1))
+        && a.is(src, "ALTER")
+        && u.is(src, "USER")
+        && !word(2).is_some_and(|m| m.is(src, "MAPPING"))
+    {
+        put(u, "ROLE");
+    }
+    // generated columns `GENERATED ALWAYS AS (expr) VIRTUAL` (PostgreSQL 18): read as STORED,
+    // which the model does not tell apart
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if t.is(src, "VIRTUAL") && i > 0 && toks[i - 1].kind == Kind::RParen {
+                put(t, "STORED ");
+            }
+        }
+    }
+    // constraint and column options that change nothing the model holds: temporal keys
+    // `(a, b WITHOUT OVERLAPS)` and `(a, PERIOD b)` (PostgreSQL 18), `NO INHERIT`,
+    // `[NOT] ENFORCED`, `COMPRESSION method`
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        let blank = |t: &Tok| " ".repeat(t.end - t.start);
+        for (i, t) in toks.iter().enumerate() {
+            let next = toks.get(i + 1);
+            let prev = i.checked_sub(1).map(|p| &toks[p]);
+            if (t.is(src, "WITHOUT") && next.is_some_and(|n| n.is(src, "OVERLAPS")))
+                || (t.is(src, "NO") && next.is_some_and(|n| n.is(src, "INHERIT")))
+                || (t.is(src, "COMPRESSION") && next.is_some_and(|n| n.kind == Kind::Word))
+            {
+                put(t, &blank(t));
+                if let Some(n) = next {
+                    put(n, &blank(n));
+                }
+            } else if t.is(src, "PERIOD")
+                && prev.is_some_and(|p| p.kind == Kind::Comma)
+                && next.is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                put(t, &blank(t));
+            } else if t.is(src, "ENFORCED") {
+                put(t, &blank(t));
+                if let Some(p) = prev.filter(|p| p.is(src, "NOT")) {
+                    put(p, &blank(p));
+                }
+            }
+        }
+    }
+    // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
+    // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
+    let proc_at = if word(1).is_some_and(|t| t.is(src, "OR")) {
+        3
+    } else {
+        1
+    };
+    if word(0).is_some_and(|t| t.is(src, "CREATE"))
+        && let Some(p) = word(proc_at).filter(|t| t.is(src, "PROCEDURE"))
+    {
+        put(p, "FUNCTION ");
+    }
+    let is_role_stmt = word(0).is_some_and(|t| t.is(src, "CREATE") || t.is(src, "ALTER"))
+        && word(1).is_some_and(|t| t.is(src, "ROLE") || t.is(src, "USER") || t.is(src, "GROUP"));
+    if is_role_stmt {
+        for w in toks.windows(2) {
+            if (w[0].is(src, "ENCRYPTED") || w[0].is(src, "UNENCRYPTED"))
+                && w[1].is(src, "PASSWORD")
+            {
+                let blank = " ".repeat(w[0].end - w[0].start);
+                put(&w[0], &blank);
+            }
+        }
+    }
+    // LIKE parent INCLUDING ALL / EXCLUDING ...: the options do not change the columns we see.
+    if starts_with_words(src, toks, &["CREATE", "TABLE"]) {
+        for w in toks.windows(2) {
+            if (w[0].is(src, "INCLUDING") || w[0].is(src, "EXCLUDING")) && w[1].kind == Kind::Word {
+                put(&w[0], &" ".repeat(w[0].end - w[0].start));
+                put(&w[1], &" ".repeat(w[1].end - w[1].start));
+            }
+        }
+    }
+    // routine option `ROWS n` (estimated rows of a set-returning function), unknown to sqlparser
+    if starts_with_words(src, toks, &["CREATE", "FUNCTION"]) {
+        for w in toks.windows(2) {
+            if w[0].is(src, "ROWS")
+                && w[1].kind == Kind::Other
+                && w[1].text(src).bytes().all(|b| b.is_ascii_digit())
+            {
+                put(&w[0], &" ".repeat(w[0].end - w[0].start));
+                put(&w[1], &" ".repeat(w[1].end - w[1].start));
+            }
+        }
+    }
+    // psql variables `:name` / `:"name"` read as the variable's name (`:'name'`, a string, is
+    // left alone so that a password given as a variable is not taken for a literal)
+    for (i, t) in toks.iter().enumerate() {
+        let next = toks.get(i + 1);
+        let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+        let is_colon = t.kind == Kind::Other && t.text(src) == ":";
+        let cast = prev.is_some_and(|p| p.end == t.start && p.text(src) == ":")
+            || next.is_some_and(|n| n.text(src) == ":");
+        if is_colon
+            && !cast
+            && next.is_some_and(|n| n.start == t.end && matches!(n.kind, Kind::Word | Kind::Quoted))
+        {
+            put(t, " ");
+        }
+    }
+    (sql, as_user)
+}

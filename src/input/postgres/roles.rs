@@ -1,0 +1,264 @@
+//! Roles (CREATE/ALTER/DROP ROLE, USER, GROUP) into the model: as sqlparser read them, or
+//! from their tokens when it cannot. A password is kept as what was written (literal, hashed,
+//! `NULL`), never its value.
+
+use super::ctx::Ctx;
+use super::grants::role_at;
+use super::lex::Kind;
+use super::model::{Grant, Password, Role};
+use super::stmt::{Stmt, ident, name_parts};
+use sqlparser::ast::{AlterRoleOperation, CreateRole, Expr, RoleOption, Value as SqlValue};
+
+/// Each role attribute with the keywords that set and clear it.
+const ROLE_FLAGS: &[(&str, &str, &str)] = &[
+    ("superuser", "SUPERUSER", "NOSUPERUSER"),
+    ("createdb", "CREATEDB", "NOCREATEDB"),
+    ("createrole", "CREATEROLE", "NOCREATEROLE"),
+    ("inherit", "INHERIT", "NOINHERIT"),
+    ("login", "LOGIN", "NOLOGIN"),
+    ("replication", "REPLICATION", "NOREPLICATION"),
+    ("bypassrls", "BYPASSRLS", "NOBYPASSRLS"),
+];
+
+/// The span of the keyword that set role attribute `name` (`LOGIN` or `NOLOGIN` for `login`).
+fn flag_span(st: &Stmt, name: &str) -> Option<crate::input::span::Span> {
+    let (_, yes, no) = ROLE_FLAGS.iter().find(|(n, _, _)| *n == name)?;
+    st.kw_span(&[yes, no])
+}
+
+/// An MD5 or SCRAM verifier rather than a clear-text password.
+pub(super) fn hashed_verifier(s: &str) -> bool {
+    (s.len() == 35 && s.starts_with("md5") && s[3..].bytes().all(|b| b.is_ascii_hexdigit()))
+        || s.starts_with("SCRAM-SHA-256$")
+}
+
+/// `DROP ROLE|USER|GROUP`: the role leaves the model; one given a literal password is kept in
+/// `dropped_roles`, since the password stays in the file and in its history.
+pub(super) fn drop_role(ctx: &mut Ctx, name: &str) {
+    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut ctx.schema.roles)
+        .into_iter()
+        .partition(|r| r.name == name);
+    ctx.schema.roles = kept;
+    for r in gone {
+        if r.password.as_ref().is_some_and(|p| p.literal) {
+            ctx.schema.dropped_roles.retain(|d| d.name != r.name);
+            ctx.schema.dropped_roles.push(r);
+        }
+    }
+}
+
+pub(super) fn create_role(ctx: &mut Ctx, st: &Stmt, cr: &CreateRole, as_user: bool) {
+    let (whole, focus) = (st.whole(), st.focus());
+    for n in &cr.names {
+        let name = name_parts(n).join(".");
+        drop_role(ctx, &name);
+        let role = ctx.schema.role_or_stub(&name, whole, focus);
+        role.created = true;
+        role.kind = if as_user {
+            "user".into()
+        } else if st.toks.get(1).is_some_and(|t| t.is(st.src, "GROUP")) {
+            "group".into()
+        } else {
+            "role".into()
+        };
+        let flags = [
+            ("login", cr.login),
+            ("inherit", cr.inherit),
+            ("bypassrls", cr.bypassrls),
+            ("superuser", cr.superuser),
+            ("createdb", cr.create_db),
+            ("createrole", cr.create_role),
+            ("replication", cr.replication),
+        ];
+        for (opt, value) in flags {
+            if let Some(v) = value {
+                role.set_option(opt, v, flag_span(st, opt).unwrap_or(focus));
+            }
+        }
+        if as_user && cr.login.is_none() {
+            role.set_option("login", true, focus);
+        }
+        if let Some(p) = &cr.password {
+            role.password = Some(password(st, p));
+        }
+    }
+}
+
+/// `ALTER ROLE name [WITH] options` and `ALTER ROLE name RENAME TO new`, as sqlparser read them.
+pub(super) fn alter_role(
+    ctx: &mut Ctx,
+    st: &Stmt,
+    name: &sqlparser::ast::Ident,
+    operation: &AlterRoleOperation,
+) {
+    let (whole, focus) = (st.whole(), st.focus());
+    let name = ident(name);
+    match operation {
+        AlterRoleOperation::WithOptions { options } => {
+            let role = ctx.schema.role_or_stub(&name, whole, focus);
+            for o in options {
+                role_option(role, st, o);
+            }
+        }
+        AlterRoleOperation::RenameRole { role_name } => {
+            if let Some(r) = ctx.schema.roles.iter_mut().find(|r| r.name == name) {
+                r.name = ident(role_name);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn password(st: &Stmt, p: &sqlparser::ast::Password) -> Password {
+    // PASSWORD and its value: reports mask string constants inside a finding's span
+    let at_kw = st.toks.iter().position(|t| t.is(st.src, "PASSWORD"));
+    let span = match at_kw.and_then(|i| Some((st.toks.get(i)?, st.toks.get(i + 1)?))) {
+        Some((kw, value)) => st.span(kw.start, value.end),
+        None => st.focus(),
+    };
+    match p {
+        sqlparser::ast::Password::NullPassword => Password {
+            literal: false,
+            hashed: false,
+            null: true,
+            span,
+        },
+        sqlparser::ast::Password::Password(e) => {
+            let text = match e {
+                Expr::Value(v) => match &v.value {
+                    SqlValue::SingleQuotedString(s)
+                    | SqlValue::EscapedStringLiteral(s)
+                    | SqlValue::UnicodeStringLiteral(s) => Some(s.as_str()),
+                    SqlValue::DollarQuotedString(d) => Some(d.value.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let hashed = text.is_some_and(hashed_verifier);
+            Password {
+                literal: text.is_some(),
+                hashed,
+                null: false,
+                span,
+            }
+        }
+    }
+}
+
+fn role_option(role: &mut Role, st: &Stmt, o: &RoleOption) {
+    let focus = st.focus();
+    let mut flag =
+        |name: &str, v: bool| role.set_option(name, v, flag_span(st, name).unwrap_or(focus));
+    match o {
+        RoleOption::BypassRLS(v) => flag("bypassrls", *v),
+        RoleOption::CreateDB(v) => flag("createdb", *v),
+        RoleOption::CreateRole(v) => flag("createrole", *v),
+        RoleOption::Inherit(v) => flag("inherit", *v),
+        RoleOption::Login(v) => flag("login", *v),
+        RoleOption::Replication(v) => flag("replication", *v),
+        RoleOption::SuperUser(v) => flag("superuser", *v),
+        RoleOption::Password(p) => {
+            let new = password(st, p);
+            // a literal once written stays in the file's history, whatever follows
+            let keep_literal =
+                role.password.as_ref().is_some_and(|old| old.literal) && !new.literal;
+            if !keep_literal {
+                role.password = Some(new);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A password written as `PASSWORD '…'` / `PASSWORD NULL` (token `kw` is `PASSWORD`).
+fn password_at(st: &Stmt, kw: usize) -> Option<Password> {
+    let value = st.toks.get(kw + 1)?;
+    let span = st.span(st.toks[kw].start, value.end);
+    if value.is(st.src, "NULL") {
+        return Some(Password {
+            literal: false,
+            hashed: false,
+            null: true,
+            span,
+        });
+    }
+    if value.kind != Kind::Str {
+        return None;
+    }
+    let text = value.text(st.src);
+    let inner = text
+        .trim_start_matches(['E', 'e'])
+        .trim_matches('\'')
+        .to_string();
+    Some(Password {
+        literal: true,
+        hashed: hashed_verifier(&inner),
+        null: false,
+        span,
+    })
+}
+
+/// `ALTER ROLE|USER name [WITH] options`, `ALTER … RENAME TO`, `ALTER GROUP g ADD|DROP USER …`.
+/// Returns false when the statement is not one of them.
+pub(super) fn alter_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
+    if !st.is_kw(0, "ALTER")
+        || !(st.is_kw(1, "ROLE") || st.is_kw(1, "USER") || st.is_kw(1, "GROUP"))
+    {
+        return false;
+    }
+    let Some(name) = role_at(st, 2, 2) else {
+        return false;
+    };
+    let (whole, focus) = (st.whole(), st.focus());
+    if st.is_kw(1, "GROUP") && (st.is_kw(3, "ADD") || st.is_kw(3, "DROP")) && st.is_kw(4, "USER") {
+        let members = st
+            .comma_split(5, st.toks.len())
+            .into_iter()
+            .filter_map(|(a, b)| role_at(st, a, b))
+            .collect();
+        let action = if st.is_kw(3, "ADD") {
+            "grant"
+        } else {
+            "revoke"
+        };
+        ctx.schema.push_grant(Grant::new(
+            action,
+            "role".into(),
+            vec![name],
+            members,
+            whole,
+            focus,
+        ));
+        return true;
+    }
+    if st.is_kw(3, "RENAME") && st.is_kw(4, "TO") {
+        if let Some(new) = st.toks.get(5).map(|t| st.tok_ident(t))
+            && let Some(r) = ctx.schema.roles.iter_mut().find(|r| r.name == name)
+        {
+            r.name = new;
+        }
+        return true;
+    }
+    let role = ctx.schema.role_or_stub(&name, whole, focus);
+    let mut k = 3;
+    while k < st.toks.len() {
+        let t = &st.toks[k];
+        if let Some((opt, _, no)) = ROLE_FLAGS
+            .iter()
+            .find(|(_, yes, no)| t.is(st.src, yes) || t.is(st.src, no))
+        {
+            role.set_option(opt, !t.is(st.src, no), st.tok_span(t));
+        } else if t.is(st.src, "PASSWORD")
+            && let Some(new) = password_at(st, k)
+        {
+            // a literal once written stays in the file's history, whatever follows
+            let keep = role.password.as_ref().is_some_and(|old| old.literal) && !new.literal;
+            if !keep {
+                role.password = Some(new);
+            }
+            k += 1;
+        }
+        k += 1;
+    }
+    true
+}
