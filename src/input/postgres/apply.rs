@@ -138,13 +138,13 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             if let Some(a) = auth {
                 fields.push(("authorization", a));
             }
-            ctx.schema.schemas.retain(|s| s.name != name);
-            ctx.schema.schemas.push(Named {
+            let schema = Named {
                 name,
                 fields,
                 span: whole,
                 focus,
-            });
+            };
+            replace_named(&mut ctx.schema.schemas, schema);
         }
         Statement::CreateExtension(ce) => {
             let name = ident(&ce.name);
@@ -155,13 +155,13 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             if let Some(v) = &ce.version {
                 fields.push(("version", v.value.clone()));
             }
-            ctx.schema.extensions.retain(|e| e.name != name);
-            ctx.schema.extensions.push(Named {
+            let extension = Named {
                 name,
                 fields,
                 span: whole,
                 focus,
-            });
+            };
+            replace_named(&mut ctx.schema.extensions, extension);
         }
         Statement::Drop {
             object_type, names, ..
@@ -264,4 +264,11 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
         }
         _ => {}
     }
+}
+
+/// Adds `named` to `list`, in place of an earlier object of the same name (the last `CREATE`
+/// wins, as when the statements run).
+fn replace_named(list: &mut Vec<Named>, named: Named) {
+    list.retain(|old| old.name != named.name);
+    list.push(named);
 }

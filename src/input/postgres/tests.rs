@@ -1,6 +1,6 @@
 use super::*;
-use crate::input::{Problem, ProblemLevel};
 use crate::input::span::PathSeg;
+use crate::input::{Problem, ProblemLevel};
 use serde_json::Value;
 
 fn load_str(text: &str) -> (Loaded, SqlStats) {
