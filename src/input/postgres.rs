@@ -6,6 +6,15 @@
 //! model per file: a later `ALTER TABLE ... ENABLE ROW LEVEL SECURITY` counts. Spans come from
 //! the lexer's byte offsets, so every table, column, constraint, policy, grant, role and
 //! function points at its own text.
+//!
+//! The rooms, in the order a statement meets them: `lex` (tokens and statements), `classify`
+//! (what kind a statement is), `rewrite` (same-length rewrites for sqlparser), `dispatch` (one
+//! statement: parse and apply, or ask `grammar` — squawk — and read it from its tokens),
+//! `apply` (the kinds small enough to apply in one place) and one room per object kind that
+//! holds both its sqlparser and its token reader (`tables`, `grants`, `roles`, `functions`,
+//! `comments`, `views`); below them `ctx` (the model being built and name resolution), `stmt`
+//! (a statement's tokens and spans), `model` (the model's types) and `document` (the model as
+//! the JSON value and span tree rules see).
 
 mod apply;
 mod classify;
