@@ -221,6 +221,15 @@ pub(crate) struct Role {
 }
 
 impl Role {
+    /// A new password, unless it would hide a literal: a literal once written stays in the
+    /// file's history, whatever follows.
+    pub fn set_password(&mut self, new: Password) {
+        let keep_literal = self.password.as_ref().is_some_and(|old| old.literal) && !new.literal;
+        if !keep_literal {
+            self.password = Some(new);
+        }
+    }
+
     pub fn set_option(&mut self, name: &str, value: bool, span: Span) {
         match self.options.iter_mut().find(|(k, _)| k == name) {
             Some(entry) => entry.1 = at(value, span),

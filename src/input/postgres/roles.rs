@@ -7,6 +7,7 @@ use super::grants::role_at;
 use super::lex::Kind;
 use super::model::{Grant, Password, Role};
 use super::stmt::{Stmt, ident, name_parts};
+use crate::input::span::Span;
 use sqlparser::ast::{AlterRoleOperation, CreateRole, Expr, RoleOption, Value as SqlValue};
 
 /// Each role attribute with the keywords that set and clear it.
@@ -21,7 +22,7 @@ const ROLE_FLAGS: &[(&str, &str, &str)] = &[
 ];
 
 /// The span of the keyword that set role attribute `name` (`LOGIN` or `NOLOGIN` for `login`).
-fn flag_span(st: &Stmt, name: &str) -> Option<crate::input::span::Span> {
+fn flag_span(st: &Stmt, name: &str) -> Option<Span> {
     let (_, yes, no) = ROLE_FLAGS.iter().find(|(n, _, _)| *n == name)?;
     st.kw_span(&[yes, no])
 }
@@ -157,15 +158,7 @@ fn role_option(role: &mut Role, st: &Stmt, o: &RoleOption) {
         RoleOption::Login(v) => flag("login", *v),
         RoleOption::Replication(v) => flag("replication", *v),
         RoleOption::SuperUser(v) => flag("superuser", *v),
-        RoleOption::Password(p) => {
-            let new = password(st, p);
-            // a literal once written stays in the file's history, whatever follows
-            let keep_literal =
-                role.password.as_ref().is_some_and(|old| old.literal) && !new.literal;
-            if !keep_literal {
-                role.password = Some(new);
-            }
-        }
+        RoleOption::Password(p) => role.set_password(password(st, p)),
         _ => {}
     }
 }
@@ -251,11 +244,7 @@ pub(super) fn alter_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
         } else if t.is(st.src, "PASSWORD")
             && let Some(new) = password_at(st, k)
         {
-            // a literal once written stays in the file's history, whatever follows
-            let keep = role.password.as_ref().is_some_and(|old| old.literal) && !new.literal;
-            if !keep {
-                role.password = Some(new);
-            }
+            role.set_password(new);
             k += 1;
         }
         k += 1;
