@@ -26,6 +26,7 @@ mod functions;
 mod grammar;
 mod grants;
 mod lex;
+mod like;
 mod model;
 mod node;
 mod rewrite;

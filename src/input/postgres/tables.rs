@@ -2,12 +2,13 @@
 
 use super::ctx::Ctx;
 use super::lex::Kind;
+use super::like;
 use super::model::{At, Column, Constraint, Partition, PartitionOf, Reference, Table, at};
 use super::stmt::{Stmt, ident, owner_name};
 use crate::input::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
-    DataType, Expr, ForValues, RenameTableNameKind, TableConstraint,
+    CreateTableLikeKind, DataType, Expr, ForValues, RenameTableNameKind, TableConstraint,
 };
 
 /// The canonical name of a type: lower case, without modifiers, with PostgreSQL's aliases resolved.
@@ -265,6 +266,7 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
     let ranges = element_ranges(st);
     let mut col_spans: Vec<(String, Span)> = Vec::new();
     let mut con_spans: Vec<Span> = Vec::new();
+    let mut like_at = None;
     for &(a, b) in &ranges {
         let (Some(first), Some(last)) = (st.toks.get(a), st.toks.get(b)) else {
             continue;
@@ -272,7 +274,9 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
         let span = st.span(first.start, last.end);
         if CONSTRAINT_STARTS.iter().any(|k| first.is(st.src, k)) {
             con_spans.push(span);
-        } else if !first.is(st.src, "LIKE") {
+        } else if first.is(st.src, "LIKE") {
+            like_at = Some((a, span));
+        } else {
             col_spans.push((st.tok_ident(first), span));
         }
     }
@@ -287,6 +291,14 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
             t.primary_key = Some(at(vec![c.name.clone()], span));
         }
         t.columns.push(c);
+    }
+    if let Some(CreateTableLikeKind::Parenthesized(like)) = &ct.like
+        && let Some((like_tok, span)) = like_at
+    {
+        let source = ctx.qualify(&like.name);
+        if let Some(source) = ctx.schema.tables.iter().find(|s| s.name == source) {
+            like::copy_columns(&mut t, source, st, like_tok, span);
+        }
     }
     let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
     for (i, tc) in ct.constraints.iter().enumerate() {

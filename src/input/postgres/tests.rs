@@ -650,3 +650,53 @@ fn sql_corpus_stats() {
         total.statements as f64 / secs
     );
 }
+
+#[test]
+fn like_copies_the_columns_and_what_its_options_include() {
+    let text = "CREATE TABLE audit_log (id bigint PRIMARY KEY, actor text NOT NULL,\n\
+                  at timestamptz DEFAULT now() CHECK (at > '2000-01-01'), ref int REFERENCES u (id),\n\
+                  CONSTRAINT one_actor UNIQUE (actor));\n\
+                CREATE TABLE audit_copy (LIKE audit_log INCLUDING ALL EXCLUDING DEFAULTS);\n\
+                CREATE TABLE audit_bare (LIKE public.audit_log);\n\
+                CREATE TABLE elsewhere (LIKE not_in_this_file INCLUDING ALL);\n";
+    let m = model(text);
+    let copy = &m["tables"]["public.audit_copy"];
+    let names: Vec<&str> = copy["columns"]
+        .as_object()
+        .map(|c| c.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["id", "actor", "at", "ref"]);
+    // INCLUDING ALL copies the primary key, unique and CHECK constraints; defaults were excluded
+    // and foreign keys are never copied
+    assert_eq!(copy["primary_key"], serde_json::json!(["id"]));
+    assert_eq!(copy["columns"]["actor"]["not_null"], true);
+    assert_eq!(copy["columns"]["at"]["default"], Value::Null);
+    assert_eq!(
+        copy["columns"]["at"]["checks"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(copy["columns"]["ref"]["references"], Value::Null);
+    let kinds: Vec<&str> = copy["constraints"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|k| k["type"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["unique"]);
+    // no option: names, types and NOT NULL only
+    let bare = &m["tables"]["public.audit_bare"];
+    assert_eq!(bare["primary_key"], Value::Null);
+    assert_eq!(bare["columns"]["id"]["primary_key"], false);
+    assert_eq!(bare["columns"]["actor"]["not_null"], true);
+    assert_eq!(bare["columns"]["at"]["type"], "timestamptz");
+    assert_eq!(bare["columns"]["at"]["checks"], serde_json::json!([]));
+    assert_eq!(bare["constraints"], serde_json::json!([]));
+    // a copied column points at the LIKE clause that brought it
+    assert_eq!(
+        text_at(text, &["tables", "public.audit_copy", "columns", "actor"]),
+        "LIKE audit_log INCLUDING ALL EXCLUDING DEFAULTS"
+    );
+    // a table the file does not create: nothing to copy, as before
+    assert_eq!(
+        m["tables"]["public.elsewhere"]["columns"],
+        serde_json::json!({})
+    );
+}
