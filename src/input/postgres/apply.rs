@@ -138,13 +138,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             if let Some(a) = auth {
                 fields.push(("authorization", a));
             }
-            let schema = Named {
-                name,
-                fields,
-                span: whole,
-                focus,
-            };
-            replace_named(&mut ctx.schema.schemas, schema);
+            replace_named(&mut ctx.schema.schemas, name, fields, st);
         }
         Statement::CreateExtension(ce) => {
             let name = ident(&ce.name);
@@ -155,13 +149,7 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
             if let Some(v) = &ce.version {
                 fields.push(("version", v.value.clone()));
             }
-            let extension = Named {
-                name,
-                fields,
-                span: whole,
-                focus,
-            };
-            replace_named(&mut ctx.schema.extensions, extension);
+            replace_named(&mut ctx.schema.extensions, name, fields, st);
         }
         Statement::Drop {
             object_type, names, ..
@@ -266,9 +254,19 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
     }
 }
 
-/// Adds `named` to `list`, in place of an earlier object of the same name (the last `CREATE`
-/// wins, as when the statements run).
-fn replace_named(list: &mut Vec<Named>, named: Named) {
-    list.retain(|old| old.name != named.name);
-    list.push(named);
+/// Adds the object `name` that statement `st` creates to `list`, in place of an earlier one of
+/// the same name (the last `CREATE` wins, as when the statements run).
+fn replace_named(
+    list: &mut Vec<Named>,
+    name: String,
+    fields: Vec<(&'static str, String)>,
+    st: &Stmt,
+) {
+    list.retain(|old| old.name != name);
+    list.push(Named {
+        name,
+        fields,
+        span: st.whole(),
+        focus: st.focus(),
+    });
 }
