@@ -2,7 +2,8 @@
 # title: Audit tables must be append-only
 # description: >-
 #   Flags each GRANT of UPDATE, DELETE, TRUNCATE or ALL on an audit or log table (named like
-#   one: data.settings.postgres.audit_table_words, log_table_words, audit_tables) to a role other than an
+#   one: data.settings.postgres.audit_table_words, log_table_words, audit_tables), named or
+#   reached through ON ALL TABLES IN SCHEMA (the tables existing at that point), to a role other than an
 #   administrative one, and each permissive policy that lets rows of such a table be updated or
 #   deleted (FOR UPDATE, FOR DELETE, FOR ALL).
 # custom:
@@ -33,8 +34,7 @@ mutating := {"update", "delete", "truncate", "all"}
 deny contains finding if {
 	some i, g in input.grants
 	g.action == "grant"
-	g.object_type == "table"
-	some obj in g.objects
+	some obj in granted_tables(g)
 	sql.is_audit_name(split(obj, ".")[count(split(obj, ".")) - 1])
 	privs := [upper(p) | some p in g.privileges; p in mutating]
 	count(privs) > 0
@@ -45,6 +45,12 @@ deny contains finding if {
 		"path": ["grants", i],
 	}
 }
+
+# The tables a grant reaches: those it names, or for ON ALL TABLES IN SCHEMA those that existed
+# in the schema when it ran (the loader lists them; later tables are not reached).
+granted_tables(g) := g.objects if g.object_type == "table"
+
+granted_tables(g) := object.get(g, "current_tables", []) if g.object_type == "all_tables_in_schema"
 
 deny contains finding if {
 	some i, p in input.policies
