@@ -4,7 +4,7 @@
 //! changing its meaning, bumps `version`.
 
 use super::RunReport;
-use crate::compliance::{self, ComplianceSummary};
+use crate::compliance::ComplianceSummary;
 use crate::finding::{Finding, SuppressionKind};
 use crate::input::span::PathSeg;
 use crate::input::{Problem, ProblemLevel};
@@ -22,7 +22,7 @@ struct Output<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     problems: Vec<JsonProblem<'a>>,
-    compliance: ComplianceSummary,
+    compliance: &'a ComplianceSummary,
 }
 
 #[derive(Serialize)]
@@ -171,15 +171,8 @@ pub fn exit_code(report: &RunReport) -> u8 {
     }
 }
 
-pub fn render(report: &RunReport) -> String {
-    render_with(
-        report,
-        compliance::summarize(&report.rules, &report.findings),
-    )
-}
-
-/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
-pub fn render_with(report: &RunReport, compliance: ComplianceSummary) -> String {
+/// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
+pub fn render(report: &RunReport, compliance: &ComplianceSummary) -> String {
     let mut by_severity = BySeverity::default();
     for f in report.active() {
         *match f.severity {

@@ -333,20 +333,8 @@ pub fn summary(report: &RunReport, opts: RenderOptions, compliance: &ComplianceS
     out
 }
 
-pub fn render(report: &RunReport, opts: RenderOptions) -> String {
-    render_with(
-        report,
-        opts,
-        &compliance::summarize(&report.rules, &report.findings),
-    )
-}
-
-/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
-pub fn render_with(
-    report: &RunReport,
-    opts: RenderOptions,
-    compliance: &ComplianceSummary,
-) -> String {
+/// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
+pub fn render(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSummary) -> String {
     let mut out = String::new();
     let mut t = new_table(opts);
     t.set_header(header(
