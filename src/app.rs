@@ -586,7 +586,9 @@ fn explain(args: crate::cli::ExplainArgs) -> Result<u8, Fatal> {
                 args.rule
             ))
         })?;
-    write_out(None, &crate::catalog::explain(rule))?;
+    let doc = crate::report::rule_doc::RuleDoc::new(rule, crate::compliance::catalogs())
+        .with_examples(crate::testing::examples(&set, rule));
+    write_out(None, &crate::catalog::explain(&doc))?;
     Ok(EXIT_OK)
 }
 

@@ -603,7 +603,12 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
 pub fn titled(framework: Framework, id: &str) -> String {
-    match control_title(framework, id) {
+    with_title(id, control_title(framework, id))
+}
+
+/// A control id followed by its title, when there is one.
+pub fn with_title(id: &str, title: Option<&str>) -> String {
+    match title {
         Some(t) => format!("{id} {t}"),
         None => id.to_string(),
     }

@@ -5,10 +5,11 @@
 //! `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs` rewrites the pages.
 
 use runeguard::compliance::catalogs;
-use runeguard::docs::{self, Page, RULES_DIR, examples};
+use runeguard::docs::{self, Page, RULES_DIR};
 use runeguard::policy::{PolicyOptions, PolicySet};
 use runeguard::report::RunReport;
 use runeguard::rule::{Framework, Rule};
+use runeguard::testing::{check_example, examples};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ fn builtin() -> PolicySet {
 }
 
 fn run(set: &PolicySet, rule: &Rule, lang: &str, text: &str) -> RunReport {
-    docs::check_example(set, rule, format!("example.{lang}"), text)
+    check_example(set, rule, format!("example.{lang}"), text)
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 pub mod merge;
 pub mod oscal;
+pub mod rule_doc;
 pub mod sarif;
 pub mod table;
 
