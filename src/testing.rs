@@ -1,7 +1,8 @@
 //! Testing policies: each rule's pass/fail fixtures (with `# expect: ID` markers) and the
 //! `test_*` rules of Rego files. Shared by `runeguard test` and the project's own tests.
 
-use crate::input::{ProblemLevel, SourceFile, classify};
+use crate::finding::ProblemLevel;
+use crate::input::{SourceFile, classify};
 use crate::policy::{Evaluator, PolicySet, embedded};
 use crate::report::RunReport;
 use crate::report::rule_doc::{EXAMPLE_REASON, Examples, fence_lang};

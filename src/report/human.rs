@@ -13,7 +13,7 @@ pub use snippet::{MASK, Snippet};
 use super::{RenderOptions, RunReport, table};
 use crate::compliance::ComplianceSummary;
 use crate::finding::Finding;
-use crate::input::{Problem, ProblemLevel};
+use crate::finding::{Problem, ProblemLevel};
 use crate::rule::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan,

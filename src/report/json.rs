@@ -6,8 +6,8 @@
 use super::RunReport;
 use crate::compliance::ComplianceSummary;
 use crate::finding::{Finding, SuppressionKind};
+use crate::finding::{Problem, ProblemLevel};
 use crate::input::span::PathSeg;
-use crate::input::{Problem, ProblemLevel};
 use crate::rule::{Framework, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -184,11 +184,7 @@ pub fn render(report: &RunReport, compliance: &ComplianceSummary) -> String {
         } += 1;
     }
     let active = report.active().count();
-    let errors = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
-        .count();
+    let errors = report.errors().count();
     let output = Output {
         version: VERSION,
         tool: Tool {

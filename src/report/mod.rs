@@ -19,8 +19,7 @@ pub mod sarif;
 pub mod table;
 
 use crate::compliance::ComplianceSummary;
-use crate::finding::Finding;
-use crate::input::Problem;
+use crate::finding::{Finding, Problem, ProblemLevel};
 use crate::rule::{Rule, Severity};
 use std::sync::Arc;
 
@@ -55,11 +54,16 @@ impl RunReport {
         self.active().any(|f| f.severity >= self.fail_on)
     }
 
-    /// True when something could not be checked.
-    pub fn has_errors(&self) -> bool {
+    /// The problems that left something unchecked (not the notes).
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
         self.problems
             .iter()
-            .any(|p| p.level == crate::input::ProblemLevel::Error)
+            .filter(|p| p.level == ProblemLevel::Error)
+    }
+
+    /// True when something could not be checked.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
     }
 }
 

@@ -12,7 +12,6 @@
 use super::{Evidence, RunReport};
 use crate::compliance::{Catalog, ComplianceSummary, ControlState, catalogs};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -279,9 +278,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     }
 
     let errors: Vec<String> = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
+        .errors()
         .map(|p| match &p.pos {
             Some(pos) => format!("{}:{}:{}: {}", p.file, pos.line, pos.column, p.message),
             None => format!("{}: {}", p.file, p.message),

@@ -10,8 +10,7 @@
 use super::RunReport;
 use super::rule_doc::RuleDoc;
 use crate::compliance::catalogs;
-use crate::finding::{Finding, SuppressionKind};
-use crate::input::ProblemLevel;
+use crate::finding::{Finding, Problem, ProblemLevel, SuppressionKind};
 use crate::rule::{Rule, Severity};
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
@@ -431,7 +430,7 @@ fn sentence(msg: &str) -> String {
     }
 }
 
-fn notification(p: &crate::input::Problem) -> Notification {
+fn notification(p: &Problem) -> Notification {
     let level = match p.level {
         ProblemLevel::Error => "error",
         ProblemLevel::Note => "note",

@@ -14,7 +14,6 @@ use super::rule_doc::RuleDoc;
 use super::{Evidence, RunReport};
 use crate::compliance::{ComplianceSummary, catalogs};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule, Severity};
 use compliance::{bar, framework_section};
 use std::collections::BTreeMap;
@@ -122,11 +121,7 @@ type Indexed<'a> = Vec<(usize, &'a Finding)>;
 pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Evidence) -> String {
     let active = report.active().count();
     let suppressed = report.findings.len() - active;
-    let errors: Vec<_> = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
-        .collect();
+    let errors: Vec<_> = report.errors().collect();
     let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
     for f in report.active() {
         *by_sev.entry(f.severity).or_default() += 1;
