@@ -7,7 +7,7 @@
 //! rewrites them. The output is deterministic (rules in natural id order, frameworks in
 //! [`Framework::ALL`] order, no dates).
 
-use crate::compliance::{Catalog, catalogs, natural_cmp};
+use crate::compliance::{Catalog, catalogs, natural_cmp, rules_by_control};
 use crate::input::InputType;
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::rule_doc::{EXAMPLE_REASON, Examples, RuleDoc};
@@ -274,15 +274,7 @@ pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) 
         "\n## Controls\n\nEach covered control with its title and the rules that test it.\n",
     );
     for f in Framework::ALL {
-        let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for r in &rules {
-            for id in r.controls.get(&f).into_iter().flatten() {
-                by_control
-                    .entry(id.as_str())
-                    .or_default()
-                    .push(r.id.as_str());
-            }
-        }
+        let by_control = rules_by_control(rules.iter().map(|r| r.as_ref()), f);
         if by_control.is_empty() {
             continue;
         }

@@ -15,8 +15,8 @@ pub use catalog::{
     parse_catalog, parse_table, table_path, titled, with_title,
 };
 pub use summary::{
-    BaselineCoverage, ComplianceSummary, ControlState, ControlStatus, FrameworkSummary, summarize,
-    summarize_with,
+    BaselineCoverage, ComplianceSummary, ControlState, ControlStatus, FrameworkSummary,
+    rules_by_control, summarize, summarize_with,
 };
 
 use std::cmp::Ordering;

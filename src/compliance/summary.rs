@@ -192,15 +192,7 @@ pub fn summarize_with(
     let mut frameworks = Vec::new();
     for framework in Framework::ALL {
         // control id → rule ids
-        let mut covered: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for rule in rules {
-            for control in rule.controls.get(&framework).into_iter().flatten() {
-                covered
-                    .entry(control.as_str())
-                    .or_default()
-                    .insert(rule.id.as_str());
-            }
-        }
+        let covered = rules_by_control(rules.iter().map(|r| r.as_ref()), framework);
         if covered.is_empty() {
             continue;
         }
@@ -258,4 +250,22 @@ pub fn summarize_with(
         frameworks,
         baseline: None,
     }
+}
+
+/// The controls of `framework` that some of `rules` cite, each with the ids of the rules that
+/// cite it.
+pub fn rules_by_control<'a>(
+    rules: impl IntoIterator<Item = &'a Rule>,
+    framework: Framework,
+) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+    let mut covered: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for rule in rules {
+        for control in rule.controls.get(&framework).into_iter().flatten() {
+            covered
+                .entry(control.as_str())
+                .or_default()
+                .insert(rule.id.as_str());
+        }
+    }
+    covered
 }
