@@ -7,7 +7,7 @@
 //! rewrites them. The output is deterministic (rules in natural id order, frameworks in
 //! [`Framework::ALL`] order, no dates).
 
-use crate::compliance::{Catalog, catalogs, natural_cmp, rules_by_control};
+use crate::compliance::{Catalog, catalogs, natural_cmp, rules_by_control, title_in};
 use crate::input::InputType;
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::rule_doc::{EXAMPLE_REASON, Examples, RuleDoc};
@@ -45,17 +45,6 @@ fn scope_text(scope: Scope) -> &'static str {
 
 /// What a page says for a control its framework's catalog does not list.
 const NOT_IN_CATALOG: &str = "(not in the catalog)";
-
-fn control_title<'a>(
-    catalogs: &'a BTreeMap<Framework, Catalog>,
-    framework: Framework,
-    id: &str,
-) -> Option<&'a str> {
-    catalogs
-        .get(&framework)
-        .and_then(|c| c.get(id))
-        .map(|c| c.title.as_str())
-}
 
 /// The page of one rule: its document, with examples.
 pub fn rule_page(doc: &RuleDoc) -> String {
@@ -285,7 +274,7 @@ pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) 
             f.title()
         ));
         for id in ids {
-            let title = control_title(catalogs, f, id).unwrap_or(NOT_IN_CATALOG);
+            let title = title_in(catalogs, f, id).unwrap_or(NOT_IN_CATALOG);
             let links: Vec<String> = by_control
                 .get(id)
                 .into_iter()

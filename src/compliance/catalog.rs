@@ -297,7 +297,16 @@ pub fn catalogs() -> &'static BTreeMap<Framework, Catalog> {
 
 /// The title of a control in the embedded catalogs.
 pub fn control_title(framework: Framework, id: &str) -> Option<&'static str> {
-    catalogs()
+    title_in(catalogs(), framework, id)
+}
+
+/// The title of a control in the given catalogs.
+pub fn title_in<'a>(
+    catalogs: &'a BTreeMap<Framework, Catalog>,
+    framework: Framework,
+    id: &str,
+) -> Option<&'a str> {
+    catalogs
         .get(&framework)
         .and_then(|c| c.get(id))
         .map(|c| c.title.as_str())

@@ -5,7 +5,7 @@
 //! SARIF rule (`report::sarif`). The renderers only lay it out: none of them looks a control
 //! title up or reads a fixture itself.
 
-use crate::compliance::{Catalog, with_title};
+use crate::compliance::{Catalog, title_in, with_title};
 use crate::rule::{Framework, Rule};
 use std::collections::BTreeMap;
 
@@ -84,10 +84,7 @@ impl<'a> RuleDoc<'a> {
                     .iter()
                     .map(|id| ControlRef {
                         id,
-                        title: catalogs
-                            .get(&f)
-                            .and_then(|c| c.get(id))
-                            .map(|c| c.title.as_str()),
+                        title: title_in(catalogs, f, id),
                     })
                     .collect();
                 Some((f, refs))
