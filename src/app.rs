@@ -482,6 +482,7 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
             report.problems.retain(|p| p.level == ProblemLevel::Error);
         }
     }
+    let summary = evidence.summarize(&report);
     for (format, file) in &formats {
         let to_tty = file.is_none() && std::io::stdout().is_terminal();
         let opts = RenderOptions {
@@ -493,7 +494,7 @@ fn check(args: CheckArgs) -> Result<u8, Fatal> {
         if matches!(format, Format::Human | Format::Table) && !args.verbose {
             shown.problems.retain(|p| p.level == ProblemLevel::Error);
         }
-        let text = report::render_evidence(*format, &shown, opts, &evidence);
+        let text = report::render(*format, &shown, &summary, opts, &evidence);
         write_out(file.as_deref(), &text)?;
     }
     if !args.quiet {
@@ -585,7 +586,9 @@ fn explain(args: crate::cli::ExplainArgs) -> Result<u8, Fatal> {
                 args.rule
             ))
         })?;
-    write_out(None, &crate::catalog::explain(rule))?;
+    let doc = crate::report::rule_doc::RuleDoc::new(rule, crate::compliance::catalogs())
+        .with_examples(crate::testing::examples(&set, rule));
+    write_out(None, &crate::catalog::explain(&doc))?;
     Ok(EXIT_OK)
 }
 

@@ -1,5 +1,7 @@
 //! The rule catalog as text: `runeguard rules` (table, JSON, Markdown) and `runeguard explain`.
 
+use crate::compliance::catalogs;
+use crate::report::rule_doc::RuleDoc;
 use crate::rule::{Framework, Rule};
 use comfy_table::{ContentArrangement, Table, presets};
 use std::sync::Arc;
@@ -16,14 +18,12 @@ pub enum CatalogFormat {
 }
 
 fn controls_text(rule: &Rule, only: Option<Framework>) -> String {
-    rule.controls
+    RuleDoc::new(rule, catalogs())
+        .controls
         .iter()
-        .filter(|(f, ids)| !ids.is_empty() && only.is_none_or(|o| o == **f))
-        .map(|(f, ids)| {
-            let ids: Vec<String> = ids
-                .iter()
-                .map(|id| crate::compliance::titled(*f, id))
-                .collect();
+        .filter(|(f, _)| only.is_none_or(|o| o == *f))
+        .map(|(f, controls)| {
+            let ids: Vec<String> = controls.iter().map(|c| c.titled()).collect();
             format!("{}: {}", f.id(), ids.join(", "))
         })
         .collect::<Vec<_>>()
@@ -85,7 +85,9 @@ pub fn render(rules: &[&Arc<Rule>], format: CatalogFormat, framework: Option<Fra
     }
 }
 
-pub fn explain(rule: &Rule) -> String {
+/// `runeguard explain`: a rule's document, with its examples, as terminal text.
+pub fn explain(doc: &RuleDoc) -> String {
+    let rule = doc.rule;
     let mut s = format!(
         "{} {} ({}, {})\n\n{}\n\n{}\n",
         rule.id, rule.name, rule.severity, rule.input, rule.title, rule.description
@@ -94,24 +96,20 @@ pub fn explain(rule: &Rule) -> String {
         s.push_str(&format!("\nWhy it matters\n  {}\n", rule.rationale));
     }
     s.push_str("\nControls\n");
-    for (f, ids) in &rule.controls {
-        for (i, id) in ids.iter().enumerate() {
+    for (f, controls) in &doc.controls {
+        for (i, c) in controls.iter().enumerate() {
             let name = if i == 0 { f.id() } else { "" };
-            s.push_str(&format!(
-                "  {name:<15} {}\n",
-                crate::compliance::titled(*f, id)
-            ));
+            s.push_str(&format!("  {name:<15} {}\n", c.titled()));
         }
     }
     s.push_str(&format!("\nRemediation\n  {}\n", rule.remediation));
-    let (fail, pass) = crate::testing::rule_examples(rule);
-    if let Some(f) = fail {
+    if let Some(f) = &doc.examples.fail {
         s.push_str("\nFailing example\n");
-        s.push_str(&indent(&f));
+        s.push_str(&indent(f));
     }
-    if let Some(p) = pass {
+    if let Some(p) = &doc.examples.pass {
         s.push_str("\nPassing example\n");
-        s.push_str(&indent(&p));
+        s.push_str(&indent(p));
     }
     if !rule.related.is_empty() {
         s.push_str("\nReferences\n");

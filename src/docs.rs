@@ -7,14 +7,12 @@
 //! rewrites them. The output is deterministic (rules in natural id order, frameworks in
 //! [`Framework::ALL`] order, no dates).
 
-use crate::compliance::{Catalog, catalogs, natural_cmp};
+use crate::compliance::{Catalog, catalogs, natural_cmp, rules_by_control, title_in};
 use crate::input::InputType;
 use crate::policy::{PolicyOptions, PolicySet};
-use crate::report::RunReport;
+use crate::report::rule_doc::{EXAMPLE_REASON, Examples, RuleDoc};
 use crate::rule::{Framework, Rule, Scope, Severity};
-use crate::run::{CheckOptions, check_with};
-use crate::testing::builtin_fixtures;
-use crate::testing::strip_expect_marker;
+use crate::testing::examples;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -22,177 +20,11 @@ use std::sync::Arc;
 /// The folder of the generated pages, relative to the repository root.
 pub const RULES_DIR: &str = "docs/rules";
 
-/// The reason written into generated suppression examples.
-const EXAMPLE_REASON: &str = "reviewed: accepted risk, see TICKET-123";
-
 /// One generated file: its name inside [`RULES_DIR`] and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub name: String,
     pub text: String,
-}
-
-/// A rule's examples, taken from its first fail and pass fixtures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Examples {
-    /// Fence language: `yaml`, `toml`, `sql`, `json`.
-    pub lang: &'static str,
-    /// The first failing document, `expect:` markers removed.
-    pub fail: Option<String>,
-    /// The first passing document.
-    pub pass: Option<String>,
-    /// The failing document with an inline `runeguard:ignore` on the line of its first finding.
-    pub suppressed: Option<String>,
-}
-
-fn fence_lang(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "sql" => "sql",
-        "toml" => "toml",
-        "json" => "json",
-        _ => "yaml",
-    }
-}
-
-fn is_separator(line: &str) -> bool {
-    line == "---"
-        || line.starts_with("--- ")
-        || (line.starts_with("---") && line[3..].trim().is_empty())
-}
-
-/// Splits a fixture into its documents (SQL and TOML files are one document).
-fn documents(path: &str, text: &str) -> Vec<Vec<String>> {
-    let one_document = matches!(fence_lang(path), "sql" | "toml" | "json");
-    let mut docs: Vec<Vec<String>> = vec![Vec::new()];
-    for line in text.lines() {
-        if !one_document && is_separator(line) {
-            docs.push(Vec::new());
-            continue;
-        }
-        if let Some(last) = docs.last_mut() {
-            last.push(line.to_string());
-        }
-    }
-    docs.retain(|d| {
-        d.iter()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-    });
-    docs
-}
-
-fn expects(line: &str, id: &str) -> bool {
-    ["# expect:", "-- expect:"].iter().any(|marker| {
-        line.find(marker).is_some_and(|i| {
-            line[i + marker.len()..]
-                .split([',', ' '])
-                .any(|t| t.trim().split('@').next() == Some(id))
-        })
-    })
-}
-
-fn render_lines(lines: &[String]) -> String {
-    let mut text: Vec<&str> = lines.iter().map(|l| strip_expect_marker(l)).collect();
-    while text.first().is_some_and(|l| l.trim().is_empty()) {
-        text.remove(0);
-    }
-    while text.last().is_some_and(|l| l.trim().is_empty()) {
-        text.pop();
-    }
-    let mut s = text.join("\n");
-    s.push('\n');
-    s
-}
-
-fn join_documents(docs: &[Vec<String>]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        if i > 0 {
-            out.push("---".to_string());
-        }
-        out.extend(d.iter().cloned());
-    }
-    out
-}
-
-/// Checks `text`, read as a file called `name`, with `rule` alone (how a page's examples are
-/// checked).
-pub fn check_example(set: &PolicySet, rule: &Rule, name: String, text: &str) -> RunReport {
-    let opts = CheckOptions {
-        paths: Vec::new(),
-        stdin: Some((name, text.to_string())),
-        select: vec![rule.id.clone()],
-        fail_on: Severity::Info,
-        ..Default::default()
-    };
-    check_with(set, &opts)
-}
-
-/// The unsuppressed findings of `rule` in `text`, read as a file named like the fixture.
-fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize {
-    let name = format!("example.{}", path.rsplit('.').next().unwrap_or("yaml"));
-    check_example(set, rule, name, text)
-        .findings
-        .iter()
-        .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
-        .count()
-}
-
-/// The examples of a built-in rule: the smallest run of documents of its first fail fixture
-/// that ends with the first document marked for the rule and is reported (a whole-project rule
-/// may need the documents before it), and the shortest prefix of its first pass fixture that
-/// is not reported (a document may need the ones after it, such as a DestinationRule for the
-/// subsets a VirtualService routes to).
-pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
-    let fixtures = builtin_fixtures(rule);
-    let mut ex = Examples {
-        lang: "yaml",
-        ..Default::default()
-    };
-    if let Some(fx) = fixtures.iter().find(|f| f.fail) {
-        ex.lang = fence_lang(&fx.path);
-        let docs = documents(&fx.path, &fx.text);
-        let marked = docs
-            .iter()
-            .position(|d| d.iter().any(|l| expects(l, &rule.id)))
-            .unwrap_or(0);
-        let start = (0..=marked)
-            .rev()
-            .find(|&j| {
-                docs.get(j..=marked).is_some_and(|group| {
-                    finding_count(set, rule, &fx.path, &render_lines(&join_documents(group))) > 0
-                })
-            })
-            .unwrap_or(0);
-        let group = join_documents(docs.get(start..=marked).unwrap_or(&docs[..]));
-        ex.fail = Some(render_lines(&group));
-        if let Some(i) = group.iter().position(|l| expects(l, &rule.id)) {
-            let comment = if ex.lang == "sql" { "--" } else { "#" };
-            let mut lines = group.clone();
-            let code = strip_expect_marker(&lines[i]).to_string();
-            lines[i] = format!(
-                "{code}  {comment} runeguard:ignore {} -- {EXAMPLE_REASON}",
-                rule.id
-            );
-            ex.suppressed = Some(render_lines(&lines));
-        }
-    }
-    if let Some(fx) = fixtures.iter().find(|f| !f.fail) {
-        let docs = documents(&fx.path, &fx.text);
-        let end = (1..=docs.len())
-            .find(|&k| {
-                finding_count(
-                    set,
-                    rule,
-                    &fx.path,
-                    &render_lines(&join_documents(&docs[..k])),
-                ) == 0
-            })
-            .unwrap_or(docs.len());
-        ex.pass = Some(render_lines(&join_documents(
-            docs.get(..end).unwrap_or(&docs[..]),
-        )));
-    }
-    ex
 }
 
 fn cell(text: &str) -> String {
@@ -211,19 +43,12 @@ fn scope_text(scope: Scope) -> &'static str {
     }
 }
 
-fn control_title<'a>(
-    catalogs: &'a BTreeMap<Framework, Catalog>,
-    framework: Framework,
-    id: &str,
-) -> Option<&'a str> {
-    catalogs
-        .get(&framework)
-        .and_then(|c| c.get(id))
-        .map(|c| c.title.as_str())
-}
+/// What a page says for a control its framework's catalog does not list.
+const NOT_IN_CATALOG: &str = "(not in the catalog)";
 
-/// The page of one rule.
-pub fn rule_page(set: &PolicySet, rule: &Rule, catalogs: &BTreeMap<Framework, Catalog>) -> String {
+/// The page of one rule: its document, with examples.
+pub fn rule_page(doc: &RuleDoc) -> String {
+    let rule = doc.rule;
     let mut s = String::new();
     s.push_str("<!-- Generated from the rule's metadata and fixtures by `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n");
     s.push_str(&format!(
@@ -257,7 +82,7 @@ pub fn rule_page(set: &PolicySet, rule: &Rule, catalogs: &BTreeMap<Framework, Ca
     }
     s.push_str("\n\n");
 
-    let ex = examples(set, rule);
+    let ex = &doc.examples;
     if let Some(fail) = &ex.fail {
         s.push_str(&format!("## Example\n\nReported by {}:\n\n", rule.id));
         s.push_str(&fenced(ex.lang, fail));
@@ -272,27 +97,17 @@ pub fn rule_page(set: &PolicySet, rule: &Rule, catalogs: &BTreeMap<Framework, Ca
     s.push_str("## Remediation\n\n");
     s.push_str(rule.remediation.trim());
     s.push_str("\n\n## Controls\n\n");
-    let mapped: Vec<(Framework, &Vec<String>)> = Framework::ALL
-        .into_iter()
-        .filter_map(|f| {
-            rule.controls
-                .get(&f)
-                .filter(|ids| !ids.is_empty())
-                .map(|ids| (f, ids))
-        })
-        .collect();
-    if mapped.is_empty() {
+    if doc.controls.is_empty() {
         s.push_str("This rule is not mapped to a compliance control.\n\n");
     } else {
         s.push_str("| framework | control | title |\n|---|---|---|\n");
-        for (f, ids) in mapped {
-            for id in ids {
-                let title = control_title(catalogs, f, id).unwrap_or("(not in the catalog)");
+        for (f, controls) in &doc.controls {
+            for c in controls {
                 s.push_str(&format!(
                     "| {} | {} | {} |\n",
                     f.title(),
-                    cell(id),
-                    cell(title)
+                    cell(c.id),
+                    cell(c.title.unwrap_or(NOT_IN_CATALOG))
                 ));
             }
         }
@@ -310,7 +125,7 @@ pub fn rule_page(set: &PolicySet, rule: &Rule, catalogs: &BTreeMap<Framework, Ca
     }
 
     s.push_str("## Suppressing it\n\n");
-    s.push_str(&suppressing(rule, &ex));
+    s.push_str(&suppressing(rule, ex));
     s
 }
 
@@ -448,15 +263,7 @@ pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) 
         "\n## Controls\n\nEach covered control with its title and the rules that test it.\n",
     );
     for f in Framework::ALL {
-        let mut by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for r in &rules {
-            for id in r.controls.get(&f).into_iter().flatten() {
-                by_control
-                    .entry(id.as_str())
-                    .or_default()
-                    .push(r.id.as_str());
-            }
-        }
+        let by_control = rules_by_control(rules.iter().map(|r| r.as_ref()), f);
         if by_control.is_empty() {
             continue;
         }
@@ -467,7 +274,7 @@ pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) 
             f.title()
         ));
         for id in ids {
-            let title = control_title(catalogs, f, id).unwrap_or("(not in the catalog)");
+            let title = title_in(catalogs, f, id).unwrap_or(NOT_IN_CATALOG);
             let links: Vec<String> = by_control
                 .get(id)
                 .into_iter()
@@ -496,9 +303,10 @@ pub fn pages(
         text: index_page(rules, catalogs),
     }];
     for r in sorted_rules(rules) {
+        let doc = RuleDoc::new(r, catalogs).with_examples(examples(set, r));
         out.push(Page {
             name: format!("{}.md", r.id),
-            text: rule_page(set, r, catalogs),
+            text: rule_page(&doc),
         });
     }
     out

@@ -7,6 +7,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+/// What a run reports besides findings: a file, or part of one, that could not be checked
+/// (an error) or was read leniently or skipped (a note). Reports take both from this floor.
+pub use crate::input::{Problem, ProblemLevel};
+
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: Arc<Rule>,

@@ -1,8 +1,11 @@
 //! Testing policies: each rule's pass/fail fixtures (with `# expect: ID` markers) and the
 //! `test_*` rules of Rego files. Shared by `runeguard test` and the project's own tests.
 
-use crate::input::{ProblemLevel, SourceFile, classify};
+use crate::finding::ProblemLevel;
+use crate::input::{SourceFile, classify};
 use crate::policy::{Evaluator, PolicySet, embedded};
+use crate::report::RunReport;
+use crate::report::rule_doc::{EXAMPLE_REASON, Examples, fence_lang};
 use crate::rule::{Rule, Scope};
 use crate::run::{CheckOptions, check_with};
 use std::collections::BTreeSet;
@@ -43,32 +46,42 @@ pub fn expected_markers(text: &str) -> Result<Vec<(u32, u32, String)>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u32 + 1;
-        for marker in ["# expect:", "-- expect:"] {
-            let Some(idx) = line.find(marker) else {
-                continue;
+        for token in marker_tokens(line) {
+            let (id, column) = match token.split_once('@') {
+                None => (token, first_token_column(line)),
+                Some((id, col)) => match col.parse::<u32>() {
+                    Ok(c) if c >= 1 && !id.is_empty() => (id, c),
+                    _ => {
+                        return Err(format!(
+                            "line {line_no}: marker {token:?}: expected `ID` or `ID@COLUMN` with a column from 1"
+                        ));
+                    }
+                },
             };
-            for token in line[idx + marker.len()..]
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                let (id, column) = match token.split_once('@') {
-                    None => (token, first_token_column(line)),
-                    Some((id, col)) => match col.parse::<u32>() {
-                        Ok(c) if c >= 1 && !id.is_empty() => (id, c),
-                        _ => {
-                            return Err(format!(
-                                "line {line_no}: marker {token:?}: expected `ID` or `ID@COLUMN` with a column from 1"
-                            ));
-                        }
-                    },
-                };
-                out.push((line_no, column, id.to_string()));
-            }
+            out.push((line_no, column, id.to_string()));
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// The markers of a fixture line.
+const EXPECT_MARKERS: [&str; 2] = ["# expect:", "-- expect:"];
+
+/// The tokens (`ID` or `ID@COL`) of a line's `expect:` markers.
+fn marker_tokens(line: &str) -> impl Iterator<Item = &str> {
+    EXPECT_MARKERS.into_iter().flat_map(move |marker| {
+        line.find(marker)
+            .map(|idx| &line[idx + marker.len()..])
+            .into_iter()
+            .flat_map(|rest| rest.split([',', ' ']).map(str::trim))
+            .filter(|t| !t.is_empty())
+    })
+}
+
+/// True when a line's markers expect a finding of rule `id`.
+fn expects(line: &str, id: &str) -> bool {
+    marker_tokens(line).any(|t| t.split('@').next() == Some(id))
 }
 
 /// The column (1-based, in characters) of a line's first token, after its indentation and
@@ -193,14 +206,7 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
 
 /// Checks one fixture of one rule. Returns what went wrong.
 pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<String> {
-    let opts = CheckOptions {
-        paths: Vec::new(),
-        stdin: Some((fx.path.clone(), fx.text.clone())),
-        select: vec![rule.id.clone()],
-        fail_on: crate::rule::Severity::Info,
-        ..Default::default()
-    };
-    let report = check_with(set, &opts);
+    let report = check_example(set, rule, fx.path.clone(), &fx.text);
     let mut errors = Vec::new();
     for p in report
         .problems
@@ -457,31 +463,143 @@ pub fn rego_test_outcomes(set: &PolicySet, only_user: bool) -> Vec<Outcome> {
     out
 }
 
-/// Embedded fixture examples for `explain` (first document of the fail and pass fixtures).
-pub fn rule_examples(rule: &Rule) -> (Option<String>, Option<String>) {
-    let fixtures = builtin_fixtures(rule);
-    let first = |fail: bool| {
-        fixtures.iter().find(|f| f.fail == fail).map(|f| {
-            let doc = if f.path.ends_with(".sql") {
-                f.text.as_str()
-            } else {
-                f.text.split("\n---").next().unwrap_or(&f.text)
-            };
-            doc.lines()
-                .map(strip_expect_marker)
-                .collect::<Vec<_>>()
-                .join("\n")
-                .trim_start_matches('\n')
-                .to_string()
-                + "\n"
-        })
+/// Checks `text`, read as a file called `name`, with `rule` alone (a fixture, or an example
+/// of a rule document).
+pub fn check_example(set: &PolicySet, rule: &Rule, name: String, text: &str) -> RunReport {
+    let opts = CheckOptions {
+        paths: Vec::new(),
+        stdin: Some((name, text.to_string())),
+        select: vec![rule.id.clone()],
+        fail_on: crate::rule::Severity::Info,
+        ..Default::default()
     };
-    (first(true), first(false))
+    check_with(set, &opts)
+}
+
+/// True for a line that separates YAML documents (`---`, `--- ` followed by content, or
+/// `---` and trailing blanks).
+fn is_separator(line: &str) -> bool {
+    line == "---"
+        || line.starts_with("--- ")
+        || (line.starts_with("---") && line[3..].trim().is_empty())
+}
+
+/// Splits a fixture into its documents, as lines (SQL, TOML and JSON files are one
+/// document). The YAML loader is not used: it keeps neither the comments nor the blank lines
+/// an example shows. Documents with nothing but comments and blank lines are dropped.
+fn documents(path: &str, text: &str) -> Vec<Vec<String>> {
+    let one_document = matches!(fence_lang(path), "sql" | "toml" | "json");
+    let mut docs: Vec<Vec<String>> = vec![Vec::new()];
+    for line in text.lines() {
+        if !one_document && is_separator(line) {
+            docs.push(Vec::new());
+            continue;
+        }
+        if let Some(last) = docs.last_mut() {
+            last.push(line.to_string());
+        }
+    }
+    docs.retain(|d| {
+        d.iter()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    });
+    docs
+}
+
+/// The text of an example: markers removed, leading and trailing blank lines dropped.
+fn render_lines(lines: &[String]) -> String {
+    let mut text: Vec<&str> = lines.iter().map(|l| strip_expect_marker(l)).collect();
+    while text.first().is_some_and(|l| l.trim().is_empty()) {
+        text.remove(0);
+    }
+    while text.last().is_some_and(|l| l.trim().is_empty()) {
+        text.pop();
+    }
+    let mut s = text.join("\n");
+    s.push('\n');
+    s
+}
+
+fn join_documents(docs: &[Vec<String>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push("---".to_string());
+        }
+        out.extend(d.iter().cloned());
+    }
+    out
+}
+
+/// The unsuppressed findings of `rule` in `text`, read as a file named like the fixture.
+fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize {
+    let name = format!("example.{}", path.rsplit('.').next().unwrap_or("yaml"));
+    check_example(set, rule, name, text)
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
+        .count()
+}
+
+/// The examples of a built-in rule, for its rule document: the smallest run of documents of
+/// its first fail fixture that ends with the first document marked for the rule and is
+/// reported (a whole-project rule may need the documents before it), and the shortest prefix
+/// of its first pass fixture that is not reported (a document may need the ones after it,
+/// such as a DestinationRule for the subsets a VirtualService routes to). Both are checked
+/// here, so an example never claims what the rule does not do.
+pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
+    let fixtures = builtin_fixtures(rule);
+    let mut ex = Examples::default();
+    if let Some(fx) = fixtures.iter().find(|f| f.fail) {
+        ex.lang = fence_lang(&fx.path);
+        let docs = documents(&fx.path, &fx.text);
+        let marked = docs
+            .iter()
+            .position(|d| d.iter().any(|l| expects(l, &rule.id)))
+            .unwrap_or(0);
+        let start = (0..=marked)
+            .rev()
+            .find(|&j| {
+                docs.get(j..=marked).is_some_and(|group| {
+                    finding_count(set, rule, &fx.path, &render_lines(&join_documents(group))) > 0
+                })
+            })
+            .unwrap_or(0);
+        let group = join_documents(docs.get(start..=marked).unwrap_or(&docs[..]));
+        ex.fail = Some(render_lines(&group));
+        if let Some(i) = group.iter().position(|l| expects(l, &rule.id)) {
+            let comment = if ex.lang == "sql" { "--" } else { "#" };
+            let mut lines = group.clone();
+            let code = strip_expect_marker(&lines[i]).to_string();
+            lines[i] = format!(
+                "{code}  {comment} runeguard:ignore {} -- {EXAMPLE_REASON}",
+                rule.id
+            );
+            ex.suppressed = Some(render_lines(&lines));
+        }
+    }
+    if let Some(fx) = fixtures.iter().find(|f| !f.fail) {
+        let docs = documents(&fx.path, &fx.text);
+        let end = (1..=docs.len())
+            .find(|&k| {
+                finding_count(
+                    set,
+                    rule,
+                    &fx.path,
+                    &render_lines(&join_documents(&docs[..k])),
+                ) == 0
+            })
+            .unwrap_or(docs.len());
+        ex.pass = Some(render_lines(&join_documents(
+            docs.get(..end).unwrap_or(&docs[..]),
+        )));
+    }
+    ex
 }
 
 /// Drops a fixture's `# expect: ID` / `-- expect: ID` marker from a line.
 pub fn strip_expect_marker(line: &str) -> &str {
-    for marker in ["# expect:", "-- expect:"] {
+    for marker in EXPECT_MARKERS {
         if let Some(i) = line.find(marker) {
             return line[..i].trim_end();
         }

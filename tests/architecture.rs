@@ -51,6 +51,8 @@ const SIDEWAYS: &[(&str, &str)] = &[
     ("catalog", "testing"),
     ("catalog", "report"),
     ("testing", "run"),
+    // The fixture runner reads run reports and fills rule documents' examples.
+    ("testing", "report"),
     ("app", "cli"),
     ("commands", "cli"),
     ("app", "commands"),

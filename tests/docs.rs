@@ -5,10 +5,11 @@
 //! `RUNEGUARD_UPDATE_DOCS=1 cargo test --test docs` rewrites the pages.
 
 use runeguard::compliance::catalogs;
-use runeguard::docs::{self, Page, RULES_DIR, examples};
+use runeguard::docs::{self, Page, RULES_DIR};
 use runeguard::policy::{PolicyOptions, PolicySet};
 use runeguard::report::RunReport;
 use runeguard::rule::{Framework, Rule};
+use runeguard::testing::{check_example, examples};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ fn builtin() -> PolicySet {
 }
 
 fn run(set: &PolicySet, rule: &Rule, lang: &str, text: &str) -> RunReport {
-    docs::check_example(set, rule, format!("example.{lang}"), text)
+    check_example(set, rule, format!("example.{lang}"), text)
 }
 
 #[test]
@@ -175,4 +176,65 @@ fn examples_on_the_pages_behave_as_documented() {
         }
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// The body of the first ``` fence after `heading` on a generated page.
+fn fenced_after<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let rest = &page[page.find(heading)?..];
+    let body = &rest[rest.find("```")?..];
+    let body = &body[body.find('\n')? + 1..];
+    Some(&body[..body.find("\n```")? + 1])
+}
+
+/// `runeguard explain` shows the rule document the pages show: the same failing and passing
+/// examples, both checked against the rule. (It used to cut the first document out of each
+/// fixture, so IST-013's "failing example" was a DestinationRule, which it never reports.)
+#[test]
+fn explain_shows_the_examples_of_the_rule_page() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RULES_DIR);
+    for id in [
+        "K8S-001", "K8S-041", "IST-001", "IST-013", "SQL-005", "CFG-001",
+    ] {
+        let page = std::fs::read_to_string(dir.join(format!("{id}.md"))).expect("page");
+        let out = assert_cmd::cargo::cargo_bin_cmd!("runeguard")
+            .env("RUNEGUARD_CACHE_DIR", "")
+            .args(["explain", id])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{id}: explain failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for (heading, label) in [
+            ("## Example", "Failing example\n"),
+            ("## Passing example", "Passing example\n"),
+        ] {
+            let example = fenced_after(&page, heading)
+                .unwrap_or_else(|| panic!("{id}: no {heading:?} on the page"));
+            let indented: String = example
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        "\n".to_string()
+                    } else {
+                        format!("    {l}\n")
+                    }
+                })
+                .collect();
+            assert!(
+                text.contains(&format!("{label}{indented}")),
+                "{id}: explain's {label:?} is not the page's:\n{text}"
+            );
+        }
+    }
+    let out = assert_cmd::cargo::cargo_bin_cmd!("runeguard")
+        .env("RUNEGUARD_CACHE_DIR", "")
+        .args(["explain", "IST-013"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let failing = &text[text.find("Failing example").expect("failing example")..];
+    assert!(
+        failing[..failing.find("Passing example").unwrap_or(failing.len())]
+            .contains("kind: VirtualService"),
+        "IST-013's failing example shows the VirtualService it reports"
+    );
 }

@@ -14,7 +14,7 @@ mod sample;
 
 use common::rg;
 use jsonschema::{Draft, Validator};
-use runeguard::report::{Evidence, Format, RenderOptions, render_evidence};
+use runeguard::report::{self, Evidence, Format, RenderOptions};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -87,7 +87,14 @@ fn assert_coherent(doc: &Value, what: &str) {
 }
 
 fn render(report: &runeguard::report::RunReport, evidence: &Evidence) -> Value {
-    let text = render_evidence(Format::Oscal, report, RenderOptions::default(), evidence);
+    let summary = evidence.summarize(report);
+    let text = report::render(
+        Format::Oscal,
+        report,
+        &summary,
+        RenderOptions::default(),
+        evidence,
+    );
     serde_json::from_str(&text).expect("OSCAL is JSON")
 }
 

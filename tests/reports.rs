@@ -21,10 +21,10 @@ const PLAIN: RenderOptions = RenderOptions {
 
 fn render_all(report: &RunReport, compliance: &ComplianceSummary) -> Vec<(&'static str, String)> {
     vec![
-        ("human", human::render_with(report, PLAIN, compliance)),
-        ("table", table::render_with(report, PLAIN, compliance)),
+        ("human", human::render(report, PLAIN, compliance)),
+        ("table", table::render(report, PLAIN, compliance)),
         ("sarif", sarif::render(report)),
-        ("json", json::render_with(report, compliance.clone())),
+        ("json", json::render(report, compliance)),
         ("junit", junit::render(report)),
         (
             "oscal",
@@ -43,7 +43,7 @@ fn human_snapshot() {
     let report = s.report();
     insta::assert_snapshot!(
         "human",
-        human::render_with(&report, PLAIN, &sample::compliance(&report))
+        human::render(&report, PLAIN, &sample::compliance(&report))
     );
 }
 
@@ -53,7 +53,7 @@ fn table_snapshot() {
     let report = s.report();
     insta::assert_snapshot!(
         "table",
-        table::render_with(&report, PLAIN, &sample::compliance(&report))
+        table::render(&report, PLAIN, &sample::compliance(&report))
     );
 }
 
@@ -67,10 +67,7 @@ fn sarif_snapshot() {
 fn json_snapshot() {
     let s = Sample::new();
     let report = s.report();
-    insta::assert_snapshot!(
-        "json",
-        json::render_with(&report, sample::compliance(&report))
-    );
+    insta::assert_snapshot!("json", json::render(&report, &sample::compliance(&report)));
 }
 
 #[test]
@@ -116,8 +113,7 @@ fn html_is_self_contained_and_counts_like_json() {
         assert!(!page.contains(needle), "the page refers out: {needle}");
     }
     assert!(page.contains("default-src 'none'"), "no CSP");
-    let json: Value =
-        serde_json::from_str(&json::render_with(&report, compliance.clone())).expect("JSON");
+    let json: Value = serde_json::from_str(&json::render(&report, &compliance)).expect("JSON");
     let attr = |name: &str| {
         let key = format!("{name}=\"");
         let at = page.find(&key).unwrap_or_else(|| panic!("no {name}")) + key.len();
@@ -168,14 +164,8 @@ fn clean_run_snapshots() {
     let s = Sample::new();
     let report = s.clean_report();
     let compliance = sample::compliance(&report);
-    insta::assert_snapshot!(
-        "human_clean",
-        human::render_with(&report, PLAIN, &compliance)
-    );
-    insta::assert_snapshot!(
-        "table_clean",
-        table::render_with(&report, PLAIN, &compliance)
-    );
+    insta::assert_snapshot!("human_clean", human::render(&report, PLAIN, &compliance));
+    insta::assert_snapshot!("table_clean", table::render(&report, PLAIN, &compliance));
     insta::assert_snapshot!("junit_clean", junit::render(&report));
 }
 
@@ -193,7 +183,7 @@ fn no_format_prints_a_secret_value() {
         }
     }
     // Coloured, linked human output too.
-    let out = human::render_with(
+    let out = human::render(
         &report,
         RenderOptions {
             color: true,
@@ -214,7 +204,7 @@ fn no_format_prints_a_secret_value() {
 fn masked_snippets_keep_keys_and_show_the_mask() {
     let s = Sample::new();
     let report = s.report();
-    let out = human::render_with(&report, PLAIN, &sample::compliance(&report));
+    let out = human::render(&report, PLAIN, &sample::compliance(&report));
     assert!(out.contains("value: \"********\""), "{out}");
     assert!(
         out.contains("CREATE ROLE app LOGIN PASSWORD '********';"),
@@ -241,8 +231,8 @@ fn every_format_is_deterministic() {
         Format::Html,
     ] {
         assert_eq!(
-            report::render(format, &a, PLAIN),
-            report::render(format, &b, PLAIN),
+            report::render(format, &a, &ca, PLAIN, &Evidence::default()),
+            report::render(format, &b, &cb, PLAIN, &Evidence::default()),
             "{}",
             format.as_str()
         );
@@ -254,7 +244,7 @@ fn colour_and_links_only_when_asked() {
     let s = Sample::new();
     let report = s.report();
     let compliance = sample::compliance(&report);
-    let plain = human::render_with(&report, PLAIN, &compliance);
+    let plain = human::render(&report, PLAIN, &compliance);
     assert!(
         !plain.contains('\u{1b}'),
         "plain output has escape sequences"
@@ -265,7 +255,7 @@ fn colour_and_links_only_when_asked() {
         ),
         "{plain}"
     );
-    let rich = human::render_with(
+    let rich = human::render(
         &report,
         RenderOptions {
             color: true,
@@ -281,9 +271,9 @@ fn colour_and_links_only_when_asked() {
         ),
         "no link"
     );
-    let table = table::render_with(&report, PLAIN, &compliance);
+    let table = table::render(&report, PLAIN, &compliance);
     assert!(!table.contains('\u{1b}'));
-    let coloured = table::render_with(
+    let coloured = table::render(
         &report,
         RenderOptions {
             color: true,
@@ -362,8 +352,8 @@ fn real_catalogs_summarise_when_present() {
     let report = Sample::new().report();
     let summary = runeguard::compliance::summarize(&report.rules, &report.findings);
     assert!(!summary.is_empty());
-    // The default renderers use it.
-    assert!(table::render(&report, PLAIN).contains("Compliance"));
+    // The renderers show it.
+    assert!(table::render(&report, PLAIN, &summary).contains("Compliance"));
 }
 
 #[test]
@@ -521,7 +511,8 @@ fn uri_encoding() {
 fn json_report_is_versioned_and_complete() {
     let s = Sample::new();
     let report = s.report();
-    let v: Value = serde_json::from_str(&json::render(&report)).expect("JSON");
+    let v: Value =
+        serde_json::from_str(&json::render(&report, &sample::compliance(&report))).expect("JSON");
     assert_eq!(v["version"], 1);
     assert_eq!(v["summary"]["findings"], 6);
     assert_eq!(v["summary"]["suppressed"], 1);
@@ -685,7 +676,7 @@ fn odd_spans_render_without_panicking() {
     }
     // Only the secret rule's snippets: its value is masked on every odd span.
     report.findings.retain(|f| f.rule.id == "K8S-017");
-    let out = human::render_with(&report, PLAIN, &compliance);
+    let out = human::render(&report, PLAIN, &compliance);
     assert!(
         !out.contains("xk3-sëcret"),
         "the CRLF file's secret is masked:\n{out}"

@@ -11,9 +11,9 @@ mod snippet;
 pub use snippet::{MASK, Snippet};
 
 use super::{RenderOptions, RunReport, table};
-use crate::compliance::{self, ComplianceSummary};
+use crate::compliance::ComplianceSummary;
 use crate::finding::Finding;
-use crate::input::{Problem, ProblemLevel};
+use crate::finding::{Problem, ProblemLevel};
 use crate::rule::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan,
@@ -149,20 +149,8 @@ fn handler(opts: RenderOptions) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
-pub fn render(report: &RunReport, opts: RenderOptions) -> String {
-    render_with(
-        report,
-        opts,
-        &compliance::summarize(&report.rules, &report.findings),
-    )
-}
-
-/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
-pub fn render_with(
-    report: &RunReport,
-    opts: RenderOptions,
-    compliance: &ComplianceSummary,
-) -> String {
+/// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
+pub fn render(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSummary) -> String {
     let handler = handler(opts);
     // Each diagnostic is rendered on its own (in parallel: thousands of them take tens of
     // milliseconds), then joined in the report's order.

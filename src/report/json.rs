@@ -4,10 +4,10 @@
 //! changing its meaning, bumps `version`.
 
 use super::RunReport;
-use crate::compliance::{self, ComplianceSummary};
+use crate::compliance::ComplianceSummary;
 use crate::finding::{Finding, SuppressionKind};
+use crate::finding::{Problem, ProblemLevel};
 use crate::input::span::PathSeg;
-use crate::input::{Problem, ProblemLevel};
 use crate::rule::{Framework, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ struct Output<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     problems: Vec<JsonProblem<'a>>,
-    compliance: ComplianceSummary,
+    compliance: &'a ComplianceSummary,
 }
 
 #[derive(Serialize)]
@@ -171,15 +171,8 @@ pub fn exit_code(report: &RunReport) -> u8 {
     }
 }
 
-pub fn render(report: &RunReport) -> String {
-    render_with(
-        report,
-        compliance::summarize(&report.rules, &report.findings),
-    )
-}
-
-/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
-pub fn render_with(report: &RunReport, compliance: ComplianceSummary) -> String {
+/// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
+pub fn render(report: &RunReport, compliance: &ComplianceSummary) -> String {
     let mut by_severity = BySeverity::default();
     for f in report.active() {
         *match f.severity {
@@ -191,11 +184,7 @@ pub fn render_with(report: &RunReport, compliance: ComplianceSummary) -> String 
         } += 1;
     }
     let active = report.active().count();
-    let errors = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
-        .count();
+    let errors = report.errors().count();
     let output = Output {
         version: VERSION,
         tool: Tool {

@@ -8,7 +8,7 @@
 
 use super::RunReport;
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
+use crate::finding::ProblemLevel;
 use crate::rule::Rule;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -14,11 +14,12 @@ pub mod json;
 pub mod junit;
 pub mod merge;
 pub mod oscal;
+pub mod rule_doc;
 pub mod sarif;
 pub mod table;
 
-use crate::finding::Finding;
-use crate::input::Problem;
+use crate::compliance::ComplianceSummary;
+use crate::finding::{Finding, Problem, ProblemLevel};
 use crate::rule::{Rule, Severity};
 use std::sync::Arc;
 
@@ -53,11 +54,16 @@ impl RunReport {
         self.active().any(|f| f.severity >= self.fail_on)
     }
 
-    /// True when something could not be checked.
-    pub fn has_errors(&self) -> bool {
+    /// The problems that left something unchecked (not the notes).
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
         self.problems
             .iter()
-            .any(|p| p.level == crate::input::ProblemLevel::Error)
+            .filter(|p| p.level == ProblemLevel::Error)
+    }
+
+    /// True when something could not be checked.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
     }
 }
 
@@ -137,59 +143,31 @@ impl Default for Evidence {
     }
 }
 
-/// Renders a report with its compliance summary restricted to `--framework`, with the coverage
-/// of `--profile`, and the report time the evidence formats record.
-pub fn render_evidence(
+impl Evidence {
+    /// The compliance summary of a run, computed once and handed to every emitter: restricted
+    /// to `--framework`, with the coverage of `--profile`. No emitter computes it itself.
+    pub fn summarize(&self, report: &RunReport) -> ComplianceSummary {
+        crate::compliance::summarize(&report.rules, &report.findings)
+            .with_profile(self.profile)
+            .only(&self.frameworks)
+    }
+}
+
+/// Renders a report in one format, given its compliance summary ([`Evidence::summarize`]).
+pub fn render(
     format: Format,
     report: &RunReport,
+    summary: &ComplianceSummary,
     opts: RenderOptions,
     evidence: &Evidence,
 ) -> String {
-    let summary = || {
-        crate::compliance::summarize(&report.rules, &report.findings)
-            .with_profile(evidence.profile)
-            .only(&evidence.frameworks)
-    };
     match format {
-        Format::Oscal => oscal::render(report, &summary(), evidence),
-        Format::Html => html::render(report, &summary(), evidence),
-        _ if evidence.profile.is_none() => render_for(format, report, opts, &evidence.frameworks),
-        Format::Human => human::render_with(report, opts, &summary()),
-        Format::Table => table::render_with(report, opts, &summary()),
-        Format::Json => json::render_with(report, summary()),
-        Format::Sarif | Format::Junit => render(format, report, opts),
-    }
-}
-
-/// Renders a report with its compliance summary restricted to some frameworks (`--framework`).
-pub fn render_for(
-    format: Format,
-    report: &RunReport,
-    opts: RenderOptions,
-    frameworks: &[crate::rule::Framework],
-) -> String {
-    if frameworks.is_empty() {
-        return render(format, report, opts);
-    }
-    let summary = || crate::compliance::summarize(&report.rules, &report.findings).only(frameworks);
-    match format {
-        Format::Human => human::render_with(report, opts, &summary()),
-        Format::Table => table::render_with(report, opts, &summary()),
-        Format::Json => json::render_with(report, summary()),
-        Format::Sarif | Format::Junit | Format::Oscal | Format::Html => {
-            render(format, report, opts)
-        }
-    }
-}
-
-/// Renders a report in one format.
-pub fn render(format: Format, report: &RunReport, opts: RenderOptions) -> String {
-    match format {
-        Format::Human => human::render(report, opts),
-        Format::Table => table::render(report, opts),
+        Format::Human => human::render(report, opts, summary),
+        Format::Table => table::render(report, opts, summary),
         Format::Sarif => sarif::render(report),
-        Format::Json => json::render(report),
+        Format::Json => json::render(report, summary),
         Format::Junit => junit::render(report),
-        Format::Oscal | Format::Html => render_evidence(format, report, opts, &Evidence::default()),
+        Format::Oscal => oscal::render(report, summary, evidence),
+        Format::Html => html::render(report, summary, evidence),
     }
 }

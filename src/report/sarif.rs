@@ -8,9 +8,10 @@
 //! left out) and at most 20 tags per rule.
 
 use super::RunReport;
-use crate::finding::{Finding, SuppressionKind};
-use crate::input::ProblemLevel;
-use crate::rule::{Framework, Rule, Severity};
+use super::rule_doc::RuleDoc;
+use crate::compliance::catalogs;
+use crate::finding::{Finding, Problem, ProblemLevel, SuppressionKind};
+use crate::rule::{Rule, Severity};
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -179,22 +180,9 @@ fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageStri
     }
 }
 
-/// Per framework, its controls with their catalog titles (`AC-6 Least Privilege, …`).
-fn control_lines(rule: &Rule) -> Vec<(Framework, String)> {
-    rule.controls
-        .iter()
-        .filter(|(_, ids)| !ids.is_empty())
-        .map(|(f, ids)| {
-            let ids: Vec<String> = ids
-                .iter()
-                .map(|id| crate::compliance::titled(*f, id))
-                .collect();
-            (*f, ids.join("; "))
-        })
-        .collect()
-}
-
-fn help_text(rule: &Rule) -> String {
+/// The help of a rule in plain text: its document without examples.
+fn help_text(doc: &RuleDoc) -> String {
+    let rule = doc.rule;
     let mut s = rule.description.trim().to_string();
     if !rule.rationale.trim().is_empty() {
         s.push_str(&format!("\n\nWhy it matters: {}", rule.rationale.trim()));
@@ -202,11 +190,11 @@ fn help_text(rule: &Rule) -> String {
     if !rule.remediation.trim().is_empty() {
         s.push_str(&format!("\n\nRemediation: {}", rule.remediation.trim()));
     }
-    let controls = control_lines(rule);
-    if !controls.is_empty() {
+    if !doc.controls.is_empty() {
         s.push_str("\n\nControls:");
-        for (f, ids) in &controls {
-            s.push_str(&format!("\n- {}: {ids}", f.title()));
+        for (f, controls) in &doc.controls {
+            let ids: Vec<String> = controls.iter().map(|c| c.titled()).collect();
+            s.push_str(&format!("\n- {}: {}", f.title(), ids.join("; ")));
         }
     }
     if !rule.related.is_empty() {
@@ -218,7 +206,9 @@ fn help_text(rule: &Rule) -> String {
     s
 }
 
-fn help_markdown(rule: &Rule) -> String {
+/// The help of a rule in Markdown: its document without examples.
+fn help_markdown(doc: &RuleDoc) -> String {
+    let rule = doc.rule;
     let mut s = format!(
         "**{}** ({}, severity {})\n\n{}",
         rule.title.trim(),
@@ -238,16 +228,15 @@ fn help_markdown(rule: &Rule) -> String {
             rule.remediation.trim()
         ));
     }
-    let controls = control_lines(rule);
-    if !controls.is_empty() {
+    if !doc.controls.is_empty() {
         s.push_str("\n\n## Controls\n\n| Framework | Control | Title |\n|---|---|---|");
-        for (f, ids) in &rule.controls {
-            for id in ids {
-                let title = crate::compliance::control_title(*f, id).unwrap_or("");
+        for (f, controls) in &doc.controls {
+            for c in controls {
                 s.push_str(&format!(
-                    "\n| {} | {id} | {} |",
+                    "\n| {} | {} | {} |",
                     f.title(),
-                    title.replace('|', "\\|")
+                    c.id,
+                    c.title.unwrap_or("").replace('|', "\\|")
                 ));
             }
         }
@@ -291,6 +280,7 @@ fn pascal_case(name: &str) -> String {
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let doc = RuleDoc::new(rule, catalogs());
     let mut props = BTreeMap::new();
     if rule.severity != Severity::Info {
         props.insert(
@@ -305,7 +295,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .name(pascal_case(&rule.name))
         .short_description(multiformat(rule.title.trim().to_string(), None))
         .full_description(multiformat(rule.description.trim().to_string(), None))
-        .help(multiformat(help_text(rule), Some(help_markdown(rule))))
+        .help(multiformat(help_text(&doc), Some(help_markdown(&doc))))
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(json!(level(rule.severity)))
@@ -440,7 +430,7 @@ fn sentence(msg: &str) -> String {
     }
 }
 
-fn notification(p: &crate::input::Problem) -> Notification {
+fn notification(p: &Problem) -> Notification {
     let level = match p.level {
         ProblemLevel::Error => "error",
         ProblemLevel::Note => "note",

@@ -4,7 +4,7 @@
 use super::{RenderOptions, RunReport};
 use crate::compliance::{self, ComplianceSummary, ControlState};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
+use crate::finding::ProblemLevel;
 use crate::rule::Severity;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
@@ -102,11 +102,7 @@ pub fn severity_counts(report: &RunReport) -> String {
 pub fn totals_line(report: &RunReport) -> String {
     let active = report.active().count();
     let suppressed = report.findings.len() - active;
-    let errors = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
-        .count();
+    let errors = report.errors().count();
     let found = match active {
         0 => "no findings".to_string(),
         n => format!(
@@ -333,20 +329,8 @@ pub fn summary(report: &RunReport, opts: RenderOptions, compliance: &ComplianceS
     out
 }
 
-pub fn render(report: &RunReport, opts: RenderOptions) -> String {
-    render_with(
-        report,
-        opts,
-        &compliance::summarize(&report.rules, &report.findings),
-    )
-}
-
-/// Renders with a given compliance summary (e.g. one restricted to `--framework`).
-pub fn render_with(
-    report: &RunReport,
-    opts: RenderOptions,
-    compliance: &ComplianceSummary,
-) -> String {
+/// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
+pub fn render(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSummary) -> String {
     let mut out = String::new();
     let mut t = new_table(opts);
     t.set_header(header(

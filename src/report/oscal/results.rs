@@ -1,65 +1,13 @@
-//! OSCAL 1.2.1 JSON: the assessment results of a run (`check --format oscal`) and the component
-//! definition of the rule set (`rules --format oscal`).
-//!
-//! Assessment results: one `result` for the run; one observation per rule, file, resource and
-//! state (found or suppressed) with each finding's location as relevant evidence, and one per
-//! rule that found nothing; one finding per SP 800-53 control the active rules cover, whose
-//! target is the control's assessment objective (`ac-6.10_obj`), `satisfied` or
-//! `not-satisfied`, with its related observations. Suppressed findings stay as observations with
-//! their justification. Every UUID is a version 5 UUID of the content it names, and the time is
-//! the one the user gave (or a fixed one), so the same inputs give the same file.
+//! Assessment results: the evidence of one run (`check --format oscal`).
 
-use super::{Evidence, RunReport};
-use crate::compliance::{Catalog, ComplianceSummary, ControlState, catalogs};
+use super::{OSCAL_VERSION, finish, oscal_control_id, prop, uri_path, uuid_of};
+use crate::compliance::{ComplianceSummary, ControlState, catalogs};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
+use crate::report::{Evidence, RunReport};
 use crate::rule::{Framework, Rule};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use uuid::Uuid;
-
-/// The OSCAL version of the schemas the output is validated against.
-pub const OSCAL_VERSION: &str = "1.2.1";
-
-/// The namespace of runeguard's own OSCAL properties.
-pub const NS: &str = "https://github.com/runeguard/runeguard/ns/oscal";
-
-/// NIST's SP 800-53 rev5 catalog, which control ids and objective ids refer to.
-pub const SP800_53_CATALOG: &str = "https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json";
-/// NIST's CSF 2.0 catalog.
-pub const CSF_CATALOG: &str = "https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/CSF/v2.0/json/NIST_CSF_v2.0_catalog.json";
-
-/// A version 5 UUID of `parts`, in runeguard's namespace.
-fn uuid_of(parts: &[&str]) -> String {
-    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes());
-    Uuid::new_v5(&namespace, parts.join("\u{0}").as_bytes()).to_string()
-}
-
-fn prop(name: &str, value: impl Into<String>) -> Value {
-    json!({"name": name, "ns": NS, "value": value.into()})
-}
-
-/// A relative URI reference for a path: unreserved characters and `/` kept, the rest escaped.
-fn uri_path(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The OSCAL id of an SP 800-53 control: the catalog's (`ac-6.10`), or derived from the label.
-fn oscal_control_id(catalog: Option<&Catalog>, id: &str) -> String {
-    catalog
-        .and_then(|c| c.get(id))
-        .and_then(|c| c.oscal_id.clone())
-        .unwrap_or_else(|| id.to_ascii_lowercase().replace('(', ".").replace(')', ""))
-}
 
 fn tool_component(report: &RunReport, tool_uuid: &str) -> Value {
     json!({
@@ -109,7 +57,6 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     // rule id → (observations of unsuppressed findings, of suppressed ones, of a clean pass)
     let mut by_rule: BTreeMap<&str, RuleObservations> = BTreeMap::new();
     for ((rule_id, file, resource, suppressed), findings) in &groups {
-        let rule = &findings[0].rule;
         let state = if *suppressed { "suppressed" } else { "open" };
         let uuid = uuid_of(&["observation", rule_id, file, resource, state]);
         let entry = by_rule.entry(rule_id).or_default();
@@ -118,71 +65,14 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
         } else {
             entry.0.push(uuid.clone());
         }
-        let what = if resource.is_empty() {
-            (*file).to_string()
-        } else {
-            format!("{resource} in {file}")
-        };
-        let evidence_list: Vec<Value> = findings
-            .iter()
-            .map(|f| {
-                let mut e = json!({
-                    "href": format!("{}#L{}C{}", uri_path(file), f.span.start.line, f.span.start.column),
-                    "description": format!("{}:{}:{}: {}", file, f.span.start.line, f.span.start.column, f.message),
-                    "props": [
-                        prop("line", f.span.start.line.to_string()),
-                        prop("column", f.span.start.column.to_string()),
-                        prop("fingerprint", f.fingerprint.clone()),
-                    ],
-                });
-                if let Some(s) = &f.suppression {
-                    e["remarks"] = json!(format!("Suppressed ({}): {}", s.origin, s.justification));
-                }
-                e
-            })
-            .collect();
-        let mut props = vec![
-            prop("rule-id", rule.id.clone()),
-            prop("rule-name", rule.name.clone()),
-            prop("severity", findings[0].severity.as_str()),
-        ];
-        if *suppressed {
-            props.push(prop("suppressed", "true"));
-        }
-        let mut obs = json!({
-            "uuid": uuid,
-            "title": format!("{} {}: {what}", rule.id, rule.name),
-            "description": format!(
-                "{} {} of {} ({}) on {what}{}.",
-                findings.len(),
-                if findings.len() == 1 { "finding" } else { "findings" },
-                rule.id,
-                rule.title.trim(),
-                if *suppressed { ", suppressed" } else { "" }
-            ),
-            "props": props,
-            "methods": ["TEST"],
-            "types": ["finding"],
-            "origins": origins,
-            "subjects": [{
-                "subject-uuid": files[file],
-                "type": "resource",
-                "title": file,
-            }],
-            "relevant-evidence": evidence_list,
-            "collected": time,
-        });
-        if *suppressed {
-            let reasons: Vec<String> = findings
-                .iter()
-                .filter_map(|f| f.suppression.as_ref())
-                .map(|s| s.justification.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            obs["remarks"] = json!(format!("Suppressed: {}", reasons.join("; ")));
-        }
-        observations.push(obs);
+        observations.push(observation(
+            (rule_id, file, resource, *suppressed),
+            findings,
+            &uuid,
+            &files[file],
+            &origins,
+            time,
+        ));
     }
     // Rules that found nothing (unsuppressed): one observation each, the evidence of a pass.
     for rule in &report.rules {
@@ -279,9 +169,7 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
     }
 
     let errors: Vec<String> = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
+        .errors()
         .map(|p| match &p.pos {
             Some(pos) => format!("{}:{}:{}: {}", p.file, pos.line, pos.column, p.message),
             None => format!("{}: {}", p.file, p.message),
@@ -434,135 +322,81 @@ fn content_key(report: &RunReport, summary: &ComplianceSummary, time: &str) -> S
     key
 }
 
-fn finish(doc: &Value) -> String {
-    let mut s =
-        serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
-}
-
-/// The OSCAL component definition of a rule set: which controls it gives evidence for, rule by
-/// rule (the `Rule_Id` / `Rule_Description` properties compliance-trestle and other OSCAL tools
-/// read), for SP 800-53 rev5 and CSF 2.0.
-pub fn component_definition(rules: &[&Arc<Rule>], version: &str, time: &str) -> String {
-    let cats = catalogs();
-    let component_uuid = uuid_of(&["component", "runeguard"]);
-    let mut props = Vec::new();
-    for r in rules {
-        let set = format!("rule_set_{}", r.id);
-        let mut rule_id = json!({"name": "Rule_Id", "ns": NS, "value": r.id, "remarks": set});
-        rule_id["class"] = json!(r.severity.as_str());
-        props.push(rule_id);
-        props.push(
-            json!({"name": "Rule_Description", "ns": NS, "value": r.title.trim(), "remarks": set}),
-        );
-    }
-    let mut implementations = Vec::new();
-    for (framework, source) in [
-        (Framework::Nist80053, SP800_53_CATALOG),
-        (Framework::NistCsf2, CSF_CATALOG),
-    ] {
-        let catalog = cats.get(&framework);
-        let mut by_control: BTreeMap<&str, Vec<&Arc<Rule>>> = BTreeMap::new();
-        for r in rules {
-            for id in r.controls.get(&framework).into_iter().flatten() {
-                by_control.entry(id.as_str()).or_default().push(r);
+/// The observation of one group of findings (one rule, file, resource and state), with each
+/// finding's location as relevant evidence.
+fn observation(
+    (rule_id, file, resource, suppressed): ObservationKey,
+    findings: &[&Finding],
+    uuid: &str,
+    subject: &str,
+    origins: &Value,
+    time: &str,
+) -> Value {
+    let rule = &findings[0].rule;
+    debug_assert_eq!(rule.id, rule_id, "one rule per observation");
+    let what = if resource.is_empty() {
+        (*file).to_string()
+    } else {
+        format!("{resource} in {file}")
+    };
+    let evidence_list: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut e = json!({
+                "href": format!("{}#L{}C{}", uri_path(file), f.span.start.line, f.span.start.column),
+                "description": format!("{}:{}:{}: {}", file, f.span.start.line, f.span.start.column, f.message),
+                "props": [
+                    prop("line", f.span.start.line.to_string()),
+                    prop("column", f.span.start.column.to_string()),
+                    prop("fingerprint", f.fingerprint.clone()),
+                ],
+            });
+            if let Some(s) = &f.suppression {
+                e["remarks"] = json!(format!("Suppressed ({}): {}", s.origin, s.justification));
             }
-        }
-        if by_control.is_empty() {
-            continue;
-        }
-        let mut ids: Vec<&str> = by_control.keys().copied().collect();
-        ids.sort_by(|a, b| crate::compliance::natural_cmp(a, b));
-        let requirements: Vec<Value> = ids
-            .iter()
-            .map(|id| {
-                let rs = &by_control[id];
-                let control_id = match framework {
-                    Framework::Nist80053 => oscal_control_id(catalog, id),
-                    _ => catalog
-                        .and_then(|c| c.get(id))
-                        .and_then(|c| c.oscal_id.clone())
-                        .unwrap_or_else(|| id.to_string()),
-                };
-                let title = catalog
-                    .and_then(|c| c.get(id))
-                    .map_or("(not in the catalog)", |c| c.title.as_str());
-                json!({
-                    "uuid": uuid_of(&["implemented-requirement", framework.id(), id]),
-                    "control-id": control_id,
-                    "description": format!(
-                        "{id} {title}: evidence from {}.",
-                        rs.iter().map(|r| format!("{} ({})", r.id, r.name)).collect::<Vec<_>>().join(", ")
-                    ),
-                    "props": rs.iter().map(|r| json!({"name": "Rule_Id", "ns": NS, "value": r.id})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        implementations.push(json!({
-            "uuid": uuid_of(&["control-implementation", framework.id()]),
-            "source": source,
-            "description": format!("The {} controls runeguard's rules give evidence for: a passing check is evidence for a control, not its implementation.", framework.title()),
-            "implemented-requirements": requirements,
-        }));
+            e
+        })
+        .collect();
+    let mut props = vec![
+        prop("rule-id", rule.id.clone()),
+        prop("rule-name", rule.name.clone()),
+        prop("severity", findings[0].severity.as_str()),
+    ];
+    if suppressed {
+        props.push(prop("suppressed", "true"));
     }
-    let mut component = json!({
-        "uuid": component_uuid,
-        "type": "software",
-        "title": "runeguard",
-        "description": "runeguard, a policy-as-code compliance linter: Rego rules over Kubernetes and Istio manifests, PostgreSQL DDL and service configuration.",
+    let mut obs = json!({
+        "uuid": uuid,
+        "title": format!("{} {}: {what}", rule.id, rule.name),
+        "description": format!(
+            "{} {} of {} ({}) on {what}{}.",
+            findings.len(),
+            if findings.len() == 1 { "finding" } else { "findings" },
+            rule.id,
+            rule.title.trim(),
+            if suppressed { ", suppressed" } else { "" }
+        ),
         "props": props,
+        "methods": ["TEST"],
+        "types": ["finding"],
+        "origins": origins,
+        "subjects": [{
+            "subject-uuid": subject,
+            "type": "resource",
+            "title": file,
+        }],
+        "relevant-evidence": evidence_list,
+        "collected": time,
     });
-    if !implementations.is_empty() {
-        component["control-implementations"] = json!(implementations);
+    if suppressed {
+        let reasons: Vec<String> = findings
+            .iter()
+            .filter_map(|f| f.suppression.as_ref())
+            .map(|s| s.justification.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        obs["remarks"] = json!(format!("Suppressed: {}", reasons.join("; ")));
     }
-    if props_empty(&component) {
-        component.as_object_mut().map(|o| o.remove("props"));
-    }
-    let mut doc = json!({
-        "component-definition": {
-            "uuid": "",
-            "metadata": {
-                "title": "runeguard rules",
-                "last-modified": time,
-                "version": version,
-                "oscal-version": OSCAL_VERSION,
-            },
-            "components": [component],
-        }
-    });
-    let digest = serde_json::to_string(&doc).unwrap_or_default();
-    doc["component-definition"]["uuid"] = json!(uuid_of(&["component-definition", &digest]));
-    finish(&doc)
-}
-
-fn props_empty(v: &Value) -> bool {
-    v.get("props")
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uuids_are_version_5_and_stable() {
-        let a = uuid_of(&["finding", "nist-800-53", "AC-6"]);
-        assert_eq!(a, uuid_of(&["finding", "nist-800-53", "AC-6"]));
-        assert_ne!(a, uuid_of(&["finding", "nist-800-53", "AC-6(10)"]));
-        assert_eq!(&a[14..15], "5", "{a} is not a version 5 UUID");
-    }
-
-    #[test]
-    fn paths_become_uri_references() {
-        assert_eq!(uri_path("a b/c#d.yaml"), "a%20b/c%23d.yaml");
-        assert_eq!(uri_path("k8s/deploy-1.yaml"), "k8s/deploy-1.yaml");
-    }
-
-    #[test]
-    fn control_ids_in_oscal_form() {
-        assert_eq!(oscal_control_id(None, "AC-6(10)"), "ac-6.10");
-        assert_eq!(oscal_control_id(None, "SC-8"), "sc-8");
-    }
+    obs
 }

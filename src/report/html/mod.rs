@@ -8,11 +8,14 @@
 //! The page carries its counts in `data-` attributes (`data-findings` on `<body>`,
 //! `data-failing` on each framework) so that a check can compare them with the JSON report.
 
+mod compliance;
+
+use super::rule_doc::RuleDoc;
 use super::{Evidence, RunReport};
-use crate::compliance::{ComplianceSummary, ControlState, FrameworkSummary, catalogs, natural_cmp};
+use crate::compliance::{ComplianceSummary, catalogs};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule, Severity};
+use compliance::{bar, framework_section};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -33,240 +36,11 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
-:root{--fail:#c62828;--pass:#2e7d32;--none:#b0b7c3;--sup:#8e6d00;--bg:#f6f7f9;--fg:#1d232b;--muted:#5b6573;--card:#fff;--line:#dfe3e8}
-*{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;background:var(--bg);color:var(--fg)}
-header{background:#1d2733;color:#fff;padding:18px 28px}
-header h1{margin:0;font-size:22px;font-weight:600}
-header p{margin:4px 0 0;color:#c9d1db}
-main{padding:18px 28px;max-width:1400px}
-section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:0 0 18px}
-h2{font-size:18px;margin:0 0 12px}
-h3{font-size:15px;margin:16px 0 8px}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:18px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:120px}
-.card b{display:block;font-size:24px}
-.card span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card.fail b{color:var(--fail)}.card.pass b{color:var(--pass)}.card.sup b{color:var(--sup)}
-table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-dl.meta{display:grid;grid-template-columns:repeat(3,max-content 1fr);gap:4px 14px;margin:0}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-svg.bar{display:block;border-radius:3px;background:var(--none)}
-.overview td{vertical-align:middle}
-.overview td.chart{width:45%}
-.status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}
-.status.failing{background:var(--fail)}.status.passing{background:var(--pass)}
-.sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;color:#fff}
-.sev.critical{background:#7b1fa2}.sev.high{background:#c62828}.sev.medium{background:#ef6c00}.sev.low{background:#1565c0}.sev.info{background:#607d8b}
-.legend{display:flex;gap:16px;font-size:12px;color:var(--muted);margin:4px 0 10px}
-.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
-.filters{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:14px;align-items:center;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 14px;margin-bottom:18px}
-.filters label{cursor:pointer}
-details{border-top:1px solid var(--line);padding:6px 0}
-summary{cursor:pointer;font-weight:600}
-summary .count{color:var(--muted);font-weight:400}
-.finding{margin:8px 0 12px 16px}
-.finding .loc{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:var(--muted)}
-pre.snippet{margin:4px 0 0;background:#0f1720;color:#d8dee9;border-radius:6px;padding:6px 0;overflow-x:auto;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-pre.snippet span{display:block;padding:0 10px}
-pre.snippet span.hit{background:#3b1f24}
-pre.snippet em{font-style:normal;color:#6b7785;display:inline-block;width:44px;text-align:right;margin-right:12px;user-select:none}
-.muted{color:var(--muted)}
-.controls{font-size:12px;color:var(--muted)}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-.hidden{display:none!important}
-footer{color:var(--muted);font-size:12px;padding:0 28px 24px}
-select{max-width:320px}
-"#;
+/// The page's style sheet, inline in every page.
+const STYLE: &str = include_str!("page.css");
 
-const SCRIPT: &str = r#"
-(function(){
-  function apply(){
-    var sev={};document.querySelectorAll('input[data-sev]').forEach(function(c){sev[c.getAttribute('data-sev')]=c.checked;});
-    var fw=document.getElementById('fw').value;
-    var shown=0;
-    document.querySelectorAll('.finding,.frow').forEach(function(el){
-      var ok=sev[el.getAttribute('data-severity')]&&(fw===''||(' '+el.getAttribute('data-frameworks')+' ').indexOf(' '+fw+' ')>=0);
-      el.classList.toggle('hidden',!ok);
-      if(ok&&el.classList.contains('finding'))shown++;
-    });
-    document.querySelectorAll('details[data-group]').forEach(function(d){
-      d.classList.toggle('hidden',d.querySelectorAll('.finding:not(.hidden),.frow:not(.hidden)').length===0);
-    });
-    document.querySelectorAll('section.framework').forEach(function(s){
-      s.classList.toggle('hidden',fw!==''&&s.getAttribute('data-framework')!==fw);
-    });
-    document.getElementById('shown').textContent=shown;
-  }
-  document.querySelectorAll('.filters input,.filters select').forEach(function(el){el.addEventListener('change',apply);});
-  apply();
-})();
-"#;
-
-/// A horizontal stacked bar: failing, passing, not covered.
-fn bar(failing: usize, passing: usize, none: usize, width: u32, height: u32) -> String {
-    let total = (failing + passing + none).max(1) as f64;
-    let mut x = 0.0;
-    let mut s = format!(
-        r#"<svg class="bar" width="100%" height="{height}" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" aria-label="{failing} failing, {passing} passing, {none} without a rule">"#
-    );
-    for (n, color) in [
-        (failing, "var(--fail)"),
-        (passing, "var(--pass)"),
-        (none, "var(--none)"),
-    ] {
-        if n == 0 {
-            continue;
-        }
-        let w = n as f64 / total * f64::from(width);
-        let _ = write!(
-            s,
-            r#"<rect x="{x:.2}" y="0" width="{w:.2}" height="{height}" fill="{color}"/>"#
-        );
-        x += w;
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// The group (family, category, series) of a control: from the catalog, or from its id.
-fn group_of(framework: Framework, id: &str) -> (String, String) {
-    if let Some(g) = catalogs()
-        .get(&framework)
-        .and_then(|c| c.get(id))
-        .and_then(|c| c.group.clone())
-    {
-        return g;
-    }
-    let code = match id.rsplit_once('.') {
-        Some((head, _)) => head.to_string(),
-        None => id.split('-').next().unwrap_or(id).to_string(),
-    };
-    (code, String::new())
-}
-
-fn framework_section(out: &mut String, s: &FrameworkSummary) {
-    let not_covered = s.not_covered.unwrap_or(0);
-    let _ = write!(
-        out,
-        r#"<section class="framework" id="fw-{id}" data-framework="{id}" data-covered="{}" data-failing="{}" data-passing="{}" data-not-covered="{}"><h2>{}</h2>"#,
-        s.covered,
-        s.failing,
-        s.passing,
-        not_covered,
-        esc(&s.title),
-        id = s.framework.id(),
-    );
-    let _ = write!(
-        out,
-        r#"<div class="cards"><div class="card fail"><b>{}</b><span>controls failing</span></div><div class="card pass"><b>{}</b><span>controls passing</span></div><div class="card"><b>{}</b><span>without a rule</span></div><div class="card"><b>{}</b><span>controls in catalog</span></div></div>"#,
-        s.failing,
-        s.passing,
-        s.not_covered.map_or("-".to_string(), |n| n.to_string()),
-        s.catalog_controls
-            .map_or("-".to_string(), |n| n.to_string()),
-    );
-    out.push_str(&bar(s.failing, s.passing, not_covered, 900, 18));
-    out.push_str(r#"<div class="legend"><span><i style="background:var(--fail)"></i>failing</span><span><i style="background:var(--pass)"></i>passing</span><span><i style="background:var(--none)"></i>no rule (not checked)</span></div>"#);
-
-    // By family / category: (code) → (title, failing, passing, catalog count)
-    let mut groups: BTreeMap<String, (String, usize, usize, usize)> = BTreeMap::new();
-    if let Some(catalog) = catalogs().get(&s.framework) {
-        for c in &catalog.controls {
-            let (code, title) = group_of(s.framework, &c.id);
-            let e = groups.entry(code).or_insert((title, 0, 0, 0));
-            e.3 += 1;
-        }
-    }
-    for c in &s.controls {
-        let (code, title) = group_of(s.framework, &c.id);
-        let e = groups.entry(code).or_insert((title, 0, 0, 0));
-        match c.status {
-            ControlState::Failing => e.1 += 1,
-            ControlState::Passing => e.2 += 1,
-        }
-    }
-    let mut codes: Vec<&String> = groups.keys().collect();
-    codes.sort_by(|a, b| natural_cmp(a, b));
-    let unit = match s.framework {
-        Framework::Nist80053 => "family",
-        Framework::NistCsf2 => "category",
-        _ => "group",
-    };
-    let _ = write!(
-        out,
-        r#"<h3>By {unit}</h3><table><tr><th>{unit}</th><th>title</th><th class="n">failing</th><th class="n">passing</th><th class="n">no rule</th><th>coverage</th></tr>"#
-    );
-    for code in codes {
-        let (title, f, p, total) = &groups[code];
-        let none = total.saturating_sub(f + p);
-        let _ = write!(
-            out,
-            r#"<tr><td><code>{}</code></td><td>{}</td><td class="n">{f}</td><td class="n">{p}</td><td class="n">{none}</td><td>{}</td></tr>"#,
-            esc(code),
-            esc(title),
-            bar(*f, *p, none, 240, 10)
-        );
-    }
-    out.push_str("</table>");
-
-    out.push_str(r#"<h3>Controls checked</h3><table><tr><th>control</th><th>title</th><th>status</th><th>rules</th><th class="n">findings</th><th class="n">suppressed</th></tr>"#);
-    for c in &s.controls {
-        let status = match c.status {
-            ControlState::Failing => "failing",
-            ControlState::Passing => "passing",
-        };
-        let rules: Vec<String> = c
-            .rules
-            .iter()
-            .map(|r| format!(r##"<a href="#rule-{0}">{0}</a>"##, esc(r)))
-            .collect();
-        let _ = write!(
-            out,
-            r#"<tr><td><code>{}</code></td><td>{}</td><td><span class="status {status}">{status}</span></td><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
-            esc(&c.id),
-            esc(c.title.as_deref().unwrap_or("(not in the catalog)")),
-            rules.join(", "),
-            c.findings,
-            c.suppressed
-        );
-    }
-    out.push_str("</table>");
-
-    // The catalog's controls no active rule maps to, by group, with their titles.
-    if let Some(catalog) = catalogs().get(&s.framework) {
-        let covered: std::collections::BTreeSet<&str> =
-            s.controls.iter().map(|c| c.id.as_str()).collect();
-        let missing: Vec<_> = catalog
-            .controls
-            .iter()
-            .filter(|c| !covered.contains(c.id.as_str()))
-            .collect();
-        if !missing.is_empty() {
-            let _ = write!(
-                out,
-                r#"<details class="uncovered"><summary>Controls without a rule, not checked <span class="count">({})</span></summary><table><tr><th>{unit}</th><th>control</th><th>title</th></tr>"#,
-                missing.len()
-            );
-            for c in missing {
-                let (code, _) = group_of(s.framework, &c.id);
-                let _ = write!(
-                    out,
-                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                    esc(&code),
-                    esc(&c.id),
-                    esc(&c.title)
-                );
-            }
-            out.push_str("</table></details>");
-        }
-    }
-    out.push_str("</section>");
-}
+/// The page's filters (severity, framework), inline in every page: they work offline.
+const SCRIPT: &str = include_str!("page.js");
 
 fn frameworks_of(rule: &Rule) -> String {
     rule.controls
@@ -277,16 +51,17 @@ fn frameworks_of(rule: &Rule) -> String {
         .join(" ")
 }
 
+/// A rule's controls, titled from its rule document.
 fn controls_line(rule: &Rule) -> String {
-    rule.controls
+    RuleDoc::new(rule, catalogs())
+        .controls
         .iter()
-        .filter(|(_, ids)| !ids.is_empty())
-        .map(|(f, ids)| {
-            let titled: Vec<String> = ids
+        .map(|(f, controls)| {
+            let titled: Vec<String> = controls
                 .iter()
-                .map(|id| match crate::compliance::control_title(*f, id) {
-                    Some(t) => format!(r#"<span title="{}">{}</span>"#, esc(t), esc(id)),
-                    None => esc(id),
+                .map(|c| match c.title {
+                    Some(t) => format!(r#"<span title="{}">{}</span>"#, esc(t), esc(c.id)),
+                    None => esc(c.id),
                 })
                 .collect();
             format!("{}: {}", esc(f.title()), titled.join(", "))
@@ -346,11 +121,7 @@ type Indexed<'a> = Vec<(usize, &'a Finding)>;
 pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Evidence) -> String {
     let active = report.active().count();
     let suppressed = report.findings.len() - active;
-    let errors: Vec<_> = report
-        .problems
-        .iter()
-        .filter(|p| p.level == ProblemLevel::Error)
-        .collect();
+    let errors: Vec<_> = report.errors().collect();
     let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
     for f in report.active() {
         *by_sev.entry(f.severity).or_default() += 1;

@@ -1,0 +1,326 @@
+//! Control catalogs: the controls of each framework with their titles (and, for SP 800-53,
+//! groups and baselines), read from the files under `policies/frameworks/` embedded in the
+//! binary.
+
+use crate::input::span::LineIndex;
+use crate::input::yaml::{Schema, parse_stream, resolve};
+use crate::rule::Framework;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// One control of a framework catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    /// The id in NIST's OSCAL catalog (`ac-6.10` for `AC-6(10)`), for the NIST frameworks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oscal_id: Option<String>,
+    /// The group the control belongs to: (`AC`, `Access Control`) for an SP 800-53 family,
+    /// (`PR.AA`, its title) for a CSF 2.0 category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<(String, String)>,
+    /// The SP 800-53 baselines that select the control.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub baselines: Vec<Profile>,
+}
+
+/// A withdrawn control of a catalog, with where its content went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withdrawn {
+    pub id: String,
+    pub title: String,
+    /// e.g. `incorporated into AC-2, AU-6`.
+    pub note: String,
+}
+
+/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv` or `.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    pub framework: Framework,
+    pub title: String,
+    pub source: Option<String>,
+    /// Active controls, in catalog order.
+    pub controls: Vec<Control>,
+    /// Withdrawn controls (the generated NIST tables list them), in catalog order.
+    pub withdrawn: Vec<Withdrawn>,
+    /// The NIST catalog it was generated from (title, version, OSCAL version, uuid).
+    pub catalog: Option<String>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn withdrawn(&self, id: &str) -> Option<&Withdrawn> {
+        self.withdrawn.iter().find(|w| w.id == id)
+    }
+}
+
+/// An SP 800-53 rev5 security control baseline (NIST SP 800-53B), for `--profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 3] = [Profile::Low, Profile::Moderate, Profile::High];
+
+    /// The `--profile` spelling.
+    pub fn id(self) -> &'static str {
+        match self {
+            Profile::Low => "nist-800-53-low",
+            Profile::Moderate => "nist-800-53-moderate",
+            Profile::High => "nist-800-53-high",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Profile::Low => "NIST SP 800-53 rev5 LOW baseline",
+            Profile::Moderate => "NIST SP 800-53 rev5 MODERATE baseline",
+            Profile::High => "NIST SP 800-53 rev5 HIGH baseline",
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Profile::Low => 'L',
+            Profile::Moderate => 'M',
+            Profile::High => 'H',
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.id() == s || p.id().trim_start_matches("nist-800-53-") == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown profile {s:?} (expected nist-800-53-low, nist-800-53-moderate or nist-800-53-high)"
+                )
+            })
+    }
+}
+
+#[derive(Deserialize)]
+struct CatalogFile {
+    framework: String,
+    title: String,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    controls: Vec<Control>,
+}
+
+/// The embedded path of a framework's hand-written catalog.
+pub fn catalog_path(framework: Framework) -> String {
+    format!("policies/frameworks/{}.yaml", framework.id())
+}
+
+/// The embedded path of a framework's generated table (the NIST frameworks).
+pub fn table_path(framework: Framework) -> String {
+    format!("policies/frameworks/{}.tsv", framework.id())
+}
+
+/// Parses a table written by `scripts/gen-controls.py`: `# key: value` header lines, a column
+/// header row, then one tab-separated row per control. The columns are named by the header row;
+/// `id`, `title` and `status` are required, `oscal_id`, `family`, `category`,
+/// `category_title` and `baselines` are used when present.
+pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
+    let mut meta: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut columns: Option<Vec<&str>> = None;
+    let mut controls = Vec::new();
+    let mut withdrawn = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let at = |msg: String| format!("{path}:{}: {msg}", n + 1);
+        if let Some(comment) = line.strip_prefix("# ") {
+            if let Some((k, v)) = comment.split_once(": ") {
+                meta.entry(k.trim()).or_insert(v.trim());
+            }
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let Some(cols) = &columns else {
+            columns = Some(cells);
+            continue;
+        };
+        if cells.len() != cols.len() {
+            return Err(at(format!(
+                "{} cells, the header has {}",
+                cells.len(),
+                cols.len()
+            )));
+        }
+        let get = |name: &str| {
+            cols.iter()
+                .position(|c| *c == name)
+                .map(|i| cells[i])
+                .filter(|v| !v.is_empty())
+        };
+        let (Some(id), Some(title), Some(status)) = (get("id"), get("title"), get("status")) else {
+            return Err(at("a row needs an id, a title and a status".into()));
+        };
+        if let Some(note) = status.strip_prefix("withdrawn") {
+            withdrawn.push(Withdrawn {
+                id: id.to_string(),
+                title: title.to_string(),
+                note: note.trim_start_matches(':').trim().to_string(),
+            });
+            continue;
+        }
+        if status != "active" {
+            return Err(at(format!("unknown status {status:?}")));
+        }
+        let group = match (get("family"), get("category"), get("category_title")) {
+            (Some(family), _, _) => Some((
+                id.split_once('-').map_or(id, |(f, _)| f).to_string(),
+                family.to_string(),
+            )),
+            (None, Some(cat), Some(title)) => Some((cat.to_string(), title.to_string())),
+            _ => None,
+        };
+        let baselines = get("baselines").unwrap_or_default();
+        controls.push(Control {
+            id: id.to_string(),
+            title: title.to_string(),
+            oscal_id: get("oscal_id").map(str::to_string),
+            group,
+            baselines: Profile::ALL
+                .into_iter()
+                .filter(|p| baselines.contains(p.letter()))
+                .collect(),
+        });
+    }
+    if columns.is_none() {
+        return Err(format!("{path}: no header row"));
+    }
+    let framework = meta
+        .get("framework")
+        .ok_or_else(|| format!("{path}: no `# framework:` line"))?;
+    let framework = Framework::parse(framework)
+        .ok_or_else(|| format!("{path}: unknown framework {framework:?}"))?;
+    Ok(Catalog {
+        framework,
+        title: meta
+            .get("title")
+            .map_or_else(|| framework.title().to_string(), |t| t.to_string()),
+        source: meta.get("source").map(|s| s.to_string()),
+        controls,
+        withdrawn,
+        catalog: meta.get("catalog").map(|s| s.to_string()),
+    })
+}
+
+/// Parses a catalog file. `path` is used in error messages only.
+pub fn parse_catalog(path: &str, text: &str) -> Result<Catalog, String> {
+    let lines = LineIndex::new(text);
+    let (docs, error) = parse_stream(text, &lines);
+    if let Some(e) = error {
+        return Err(format!(
+            "{path}:{}:{}: {}",
+            e.pos.line, e.pos.column, e.message
+        ));
+    }
+    let doc = match docs.as_slice() {
+        [doc] => doc,
+        [] => return Err(format!("{path}: the catalog is empty")),
+        _ => {
+            return Err(format!(
+                "{path}: expected one YAML document, found {}",
+                docs.len()
+            ));
+        }
+    };
+    let (value, _, issues) = resolve(&doc.root, Schema::Core, text, &lines)
+        .map_err(|e| format!("{path}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
+    if let Some(issue) = issues.first() {
+        return Err(format!(
+            "{path}:{}:{}: {}",
+            issue.pos.line, issue.pos.column, issue.message
+        ));
+    }
+    let file: CatalogFile = serde_json::from_value(value).map_err(|e| format!("{path}: {e}"))?;
+    let framework = Framework::parse(&file.framework)
+        .ok_or_else(|| format!("{path}: unknown framework {:?}", file.framework))?;
+    Ok(Catalog {
+        framework,
+        title: file.title,
+        source: file.source,
+        controls: file.controls,
+        withdrawn: Vec::new(),
+        catalog: None,
+    })
+}
+
+/// The embedded catalog of a framework: `Ok(None)` when no catalog file is embedded.
+pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
+    let table = table_path(framework);
+    let path = catalog_path(framework);
+    let parsed = match crate::embedded::get(&table) {
+        Some(text) => Some(parse_table(&table, text)),
+        None => crate::embedded::get(&path).map(|text| parse_catalog(&path, text)),
+    };
+    match parsed {
+        None => Ok(None),
+        Some(catalog) => {
+            let catalog = catalog?;
+            if catalog.framework != framework {
+                return Err(format!(
+                    "{path}: declares framework {}",
+                    catalog.framework.id()
+                ));
+            }
+            Ok(Some(catalog))
+        }
+    }
+}
+
+/// Every embedded catalog that loads, parsed once per process.
+pub fn catalogs() -> &'static BTreeMap<Framework, Catalog> {
+    static CATALOGS: OnceLock<BTreeMap<Framework, Catalog>> = OnceLock::new();
+    CATALOGS.get_or_init(|| {
+        Framework::ALL
+            .into_iter()
+            .filter_map(|f| load_catalog(f).ok().flatten().map(|c| (f, c)))
+            .collect()
+    })
+}
+
+/// The title of a control in the embedded catalogs.
+pub fn control_title(framework: Framework, id: &str) -> Option<&'static str> {
+    title_in(catalogs(), framework, id)
+}
+
+/// The title of a control in the given catalogs.
+pub fn title_in<'a>(
+    catalogs: &'a BTreeMap<Framework, Catalog>,
+    framework: Framework,
+    id: &str,
+) -> Option<&'a str> {
+    catalogs
+        .get(&framework)
+        .and_then(|c| c.get(id))
+        .map(|c| c.title.as_str())
+}
+
+/// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.
+pub fn titled(framework: Framework, id: &str) -> String {
+    with_title(id, control_title(framework, id))
+}
+
+/// A control id followed by its title, when there is one.
+pub fn with_title(id: &str, title: Option<&str>) -> String {
+    match title {
+        Some(t) => format!("{id} {t}"),
+        None => id.to_string(),
+    }
+}

@@ -1,0 +1,131 @@
+//! Unit tests of the catalogs and the summary.
+
+use super::*;
+use crate::rule::Framework;
+
+#[test]
+fn natural_order_of_control_ids() {
+    let mut ids = vec![
+        "AC-17", "AC-6(10)", "AC-6", "AC-6(5)", "AC-2", "CC6.10", "CC6.1", "PR.AA-05", "PR.AA-01",
+    ];
+    ids.sort_by(|a, b| natural_cmp(a, b));
+    assert_eq!(
+        ids,
+        [
+            "AC-2", "AC-6", "AC-6(5)", "AC-6(10)", "AC-17", "CC6.1", "CC6.10", "PR.AA-01",
+            "PR.AA-05"
+        ]
+    );
+}
+
+#[test]
+fn parses_a_generated_table() {
+    let text = "# Generated; do not edit.\n# framework: nist-800-53\n# title: NIST SP 800-53 Revision 5\n# source: https://example.org/x\nid\toscal_id\ttitle\tfamily\tbaselines\tstatus\nAC-2\tac-2\tAccount Management\tAccess Control\tLMH\tactive\nAC-2(1)\tac-2.1\tAccount Management | Automated\tAccess Control\tMH\tactive\nAC-13\tac-13\tSupervision\tAccess Control\t\twithdrawn: incorporated into AC-2, AU-6\n";
+    let c = parse_table("t.tsv", text).expect("parses");
+    assert_eq!(c.framework, Framework::Nist80053);
+    assert_eq!(c.controls.len(), 2);
+    let e = c.get("AC-2(1)").expect("AC-2(1)");
+    assert_eq!(e.oscal_id.as_deref(), Some("ac-2.1"));
+    assert_eq!(e.baselines, [Profile::Moderate, Profile::High]);
+    assert_eq!(
+        e.group,
+        Some(("AC".to_string(), "Access Control".to_string()))
+    );
+    assert!(c.get("AC-13").is_none());
+    assert_eq!(
+        c.withdrawn("AC-13").map(|w| w.note.as_str()),
+        Some("incorporated into AC-2, AU-6")
+    );
+    let err = parse_table(
+        "t.tsv",
+        "# framework: nist-800-53\nid\ttitle\tstatus\nAC-1\tx\n",
+    )
+    .expect_err("a short row");
+    assert!(err.starts_with("t.tsv:3: "), "{err}");
+    assert!(
+        parse_table("t.tsv", "id\ttitle\tstatus\n").is_err(),
+        "no framework line"
+    );
+}
+
+#[test]
+fn baseline_coverage_counts_checked_and_not_checked() {
+    let table = "# framework: nist-800-53\nid\ttitle\tfamily\tbaselines\tstatus\nAC-1\tPolicy\tAccess Control\tLMH\tactive\nAC-2\tAccounts\tAccess Control\tLMH\tactive\nAC-6\tLeast Privilege\tAccess Control\tMH\tactive\nSC-8\tTransmission\tSystem and Communications Protection\tMH\tactive\n";
+    let catalog = parse_table("t.tsv", table).expect("parses");
+    let status = |id: &str, status| ControlStatus {
+        id: id.into(),
+        title: None,
+        status,
+        rules: vec!["K8S-001".into()],
+        findings: 0,
+        suppressed: 0,
+    };
+    let nist = FrameworkSummary {
+        framework: Framework::Nist80053,
+        title: "x".into(),
+        catalog_controls: Some(4),
+        covered: 2,
+        failing: 1,
+        passing: 1,
+        not_covered: Some(2),
+        uncataloged: Vec::new(),
+        controls: vec![
+            status("AC-6", ControlState::Failing),
+            status("SC-8", ControlState::Passing),
+        ],
+    };
+    let low = BaselineCoverage::compute(Profile::Low, Some(&nist), &catalog);
+    assert_eq!((low.controls, low.checked, low.not_checked), (2, 0, 2));
+    assert_eq!(low.outside_baseline, ["AC-6", "SC-8"]);
+    let moderate = BaselineCoverage::compute(Profile::Moderate, Some(&nist), &catalog);
+    assert_eq!(
+        (
+            moderate.controls,
+            moderate.failing,
+            moderate.passing,
+            moderate.not_checked
+        ),
+        (4, 1, 1, 2)
+    );
+    assert_eq!(moderate.not_checked_controls, ["AC-1", "AC-2"]);
+    assert!(moderate.outside_baseline.is_empty());
+    assert_eq!(Profile::parse("moderate"), Ok(Profile::Moderate));
+    assert!(Profile::parse("nist-800-53-extreme").is_err());
+}
+
+#[test]
+fn the_embedded_nist_tables_load() {
+    let c = &catalogs()[&Framework::Nist80053];
+    assert_eq!(c.controls.len(), 1007);
+    assert_eq!(c.withdrawn.len(), 182);
+    for (p, n) in [
+        (Profile::Low, 149),
+        (Profile::Moderate, 287),
+        (Profile::High, 370),
+    ] {
+        assert_eq!(
+            c.controls
+                .iter()
+                .filter(|x| x.baselines.contains(&p))
+                .count(),
+            n,
+            "{p:?}"
+        );
+    }
+    let csf = &catalogs()[&Framework::NistCsf2];
+    assert_eq!((csf.controls.len(), csf.withdrawn.len()), (106, 79));
+}
+
+#[test]
+fn parses_a_catalog() {
+    let text = "framework: zero-trust\ntitle: Zero trust\ncontrols:\n  - id: ZT-1\n    title: All data sources are resources\n";
+    let c = parse_catalog("zt.yaml", text).expect("parses");
+    assert_eq!(c.framework, Framework::ZeroTrust);
+    assert_eq!(c.controls.len(), 1);
+    assert_eq!(
+        c.get("ZT-1").map(|c| c.title.as_str()),
+        Some("All data sources are resources")
+    );
+    assert!(parse_catalog("x.yaml", "framework: nope\ntitle: x\ncontrols: []\n").is_err());
+    assert!(parse_catalog("x.yaml", "framework: [\n").is_err());
+}
