@@ -8,6 +8,7 @@
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod compliance;
 pub mod config;
 pub mod docs;
