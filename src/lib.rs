@@ -13,6 +13,7 @@ pub mod compliance;
 pub mod config;
 pub mod docs;
 pub mod embedded;
+pub mod exit;
 pub mod finding;
 pub mod input;
 pub mod policy;

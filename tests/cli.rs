@@ -1010,3 +1010,139 @@ data: {a: b}
         "applied with kubectl -n in the deploy script"
     );
 }
+
+/// The problems of a JSON report as (file, line, message).
+fn problems(v: &Value) -> Vec<(String, Option<u64>, String)> {
+    v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64(),
+                p["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_bad_glob_in_the_configuration_is_reported_at_its_line() {
+    let d = dir_with(&[
+        (
+            ".runeguard.yaml",
+            b"select: [K8S-001]\nexclude:\n  - \"ok/**\"\n  - \"bad[/**\"\nper-path-ignores:\n  - paths: [\"sub/**\", \"also{bad\"]\n    rules: [K8S-001]\n    reason: lab\n",
+        ),
+        ("sub/pod.yaml", PRIVILEGED.as_bytes()),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .expect("run");
+    // Something the user asked for could not be applied: exit 2, and the run still went on.
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out.stdout);
+    let p = problems(&v);
+    let exclude = p
+        .iter()
+        .find(|(_, _, m)| m.contains("bad[/**"))
+        .unwrap_or_else(|| panic!("{p:?}"));
+    assert_eq!(
+        (exclude.0.as_str(), exclude.1),
+        (".runeguard.yaml", Some(4)),
+        "{p:?}"
+    );
+    // A per-path-ignores glob that does not compile is reported, not skipped; the entry's
+    // other glob still applies.
+    let ignore = p
+        .iter()
+        .find(|(_, _, m)| m.contains("also{bad"))
+        .unwrap_or_else(|| panic!("{p:?}"));
+    assert_eq!(
+        (ignore.0.as_str(), ignore.1),
+        (".runeguard.yaml", Some(6)),
+        "{p:?}"
+    );
+    assert_eq!(
+        v["findings"][0]["suppression"]["justification"], "lab",
+        "{v}"
+    );
+    // A bad --exclude is named by its flag.
+    let out = rg()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "--format", "json", "--exclude", "x[", "pod.yaml"])
+        .output()
+        .expect("run");
+    let p = problems(&json_of(&out.stdout));
+    assert!(
+        p.iter()
+            .any(|(f, l, m)| f == "--exclude" && l.is_none() && m.contains("invalid glob")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_comment_heading_a_document_covers_that_document_only() {
+    let text = format!(
+        "{CLEAN_FOR_K8S_001}---\n# runeguard:ignore K8S-001 -- the CNI agent needs it\n\n{PRIVILEGED}---\n{}",
+        PRIVILEGED.replace("name: web", "name: other")
+    );
+    let d = dir_with(&[("pods.yaml", text.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--select",
+            "K8S-001",
+            "--format",
+            "json",
+            "pods.yaml",
+        ])
+        .output()
+        .expect("run");
+    let v = json_of(&out.stdout);
+    let f = v["findings"].as_array().expect("findings");
+    assert_eq!(f.len(), 2, "{v}");
+    assert_eq!(
+        f[0]["suppression"]["justification"], "the CNI agent needs it",
+        "{v}"
+    );
+    assert!(f[1]["suppression"].is_null(), "{v}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn every_command_ends_in_a_documented_exit_code() {
+    let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes()), ("empty", b"")]);
+    // inspect: a folder that is neither a chart nor an overlay cannot be inspected.
+    rg().current_dir(d.path())
+        .args(["inspect", "."])
+        .assert()
+        .code(2);
+    rg().current_dir(d.path())
+        .args(["inspect", "pod.yaml"])
+        .assert()
+        .code(0);
+    // render: the same folder is a usage error.
+    rg().current_dir(d.path())
+        .args(["render", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither a Helm chart"));
+    // baseline: findings are recorded, not a failure.
+    rg().current_dir(d.path())
+        .args(["baseline", "create", "base.json", "pod.yaml"])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path())
+        .args(["check", "--baseline", "base.json", "pod.yaml"])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path()).args(["--help"]).assert().code(0);
+    rg().current_dir(d.path())
+        .args(["--bogus"])
+        .assert()
+        .code(2);
+}

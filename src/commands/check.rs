@@ -66,7 +66,7 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
     if !args.quiet {
         eprintln!("{}", summary_line(&report));
     }
-    Ok(Exit::of_report(&report))
+    Ok(report.exit())
 }
 
 /// `--format` values: (format, destination file).

@@ -1,12 +1,11 @@
 //! The commands, one file each: each turns its parsed arguments into work and writes the
 //! output. This is the edge of the program: only here are the command line, terminals and
 //! files to write known. Settings are settled in [`settings`]; every command's outcome becomes
-//! an exit code in [`exit`].
+//! an exit code in [`crate::exit`].
 
 pub mod baseline;
 pub mod check;
 pub mod completions;
-pub mod exit;
 pub mod explain;
 pub mod init;
 pub mod inspect;
@@ -16,7 +15,7 @@ pub mod rules;
 pub mod settings;
 pub mod test;
 
-pub use exit::Exit;
+pub use crate::exit::Exit;
 
 use crate::input::render::{self as renderer, Outcome, RenderOptions};
 use crate::input::{Problem, ProblemLevel};

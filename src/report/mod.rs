@@ -59,6 +59,11 @@ impl RunReport {
             .iter()
             .any(|p| p.level == crate::input::ProblemLevel::Error)
     }
+
+    /// The exit code this run implies.
+    pub fn exit(&self) -> crate::exit::Exit {
+        crate::exit::Exit::of(self.has_errors(), self.has_failures())
+    }
 }
 
 /// The output formats.

@@ -1,8 +1,8 @@
-//! The one place a command's outcome becomes an exit code (documented in `--help` and the
-//! README): 2 when something could not be checked, else 1 when something failed, else 0.
+//! The one place an outcome becomes an exit code (documented in `--help` and the README): 2
+//! when something could not be checked, else 1 when something failed, else 0. Every command
+//! ends in an [`Exit`], and the JSON report records the one its run implies.
 
 use crate::input::{Problem, ProblemLevel};
-use crate::report::RunReport;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,11 +26,6 @@ impl Exit {
         } else {
             Exit::Ok
         }
-    }
-
-    /// A check run: its problems and its findings at or above `--fail-on`.
-    pub fn of_report(r: &RunReport) -> Exit {
-        Exit::of(r.has_errors(), r.has_failures())
     }
 
     /// A command whose only verdict is whether these problems kept something from being done.
