@@ -1027,23 +1027,34 @@ fn problems(v: &Value) -> Vec<(String, Option<u64>, String)> {
         .collect()
 }
 
-#[test]
-fn a_bad_glob_in_the_configuration_is_reported_at_its_line() {
-    let d = dir_with(&[
-        (
-            ".runeguard.yaml",
-            b"select: [K8S-001]\nexclude:\n  - \"ok/**\"\n  - \"bad[/**\"\nper-path-ignores:\n  - paths: [\"sub/**\", \"also{bad\"]\n    rules: [K8S-001]\n    reason: lab\n",
-        ),
-        ("sub/pod.yaml", PRIVILEGED.as_bytes()),
-    ]);
+/// `runeguard check --format json ARGS` in `dir`: its exit code and report.
+fn check_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
     let out = rg()
-        .current_dir(d.path())
-        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
         .output()
         .expect("run");
+    (out.status.code(), json_of(&out.stdout))
+}
+
+#[test]
+fn a_bad_glob_in_the_configuration_is_reported_at_its_line() {
+    // Line 4: a bad exclude; line 6: a bad per-path-ignores glob beside a good one.
+    let config = "select: [K8S-001]
+exclude:
+  - \"ok/**\"
+  - \"bad[/**\"
+per-path-ignores:
+  - paths: [\"sub/**\", \"also{bad\"]
+    rules: [K8S-001]
+    reason: lab
+";
+    let files = [(".runeguard.yaml", config), ("sub/pod.yaml", PRIVILEGED)];
+    let d = dir_with(&files.map(|(name, text)| (name, text.as_bytes())));
+    let (code, v) = check_json(d.path(), &["."]);
     // Something the user asked for could not be applied: exit 2, and the run still went on.
-    assert_eq!(out.status.code(), Some(2));
-    let v = json_of(&out.stdout);
+    assert_eq!(code, Some(2));
     let p = problems(&v);
     let exclude = p
         .iter()
@@ -1070,12 +1081,8 @@ fn a_bad_glob_in_the_configuration_is_reported_at_its_line() {
         "{v}"
     );
     // A bad --exclude is named by its flag.
-    let out = rg()
-        .current_dir(d.path().join("sub"))
-        .args(["check", "--format", "json", "--exclude", "x[", "pod.yaml"])
-        .output()
-        .expect("run");
-    let p = problems(&json_of(&out.stdout));
+    let (_, v) = check_json(&d.path().join("sub"), &["--exclude", "x[", "pod.yaml"]);
+    let p = problems(&v);
     assert!(
         p.iter()
             .any(|(f, l, m)| f == "--exclude" && l.is_none() && m.contains("invalid glob")),
@@ -1090,19 +1097,7 @@ fn a_comment_heading_a_document_covers_that_document_only() {
         PRIVILEGED.replace("name: web", "name: other")
     );
     let d = dir_with(&[("pods.yaml", text.as_bytes())]);
-    let out = rg()
-        .current_dir(d.path())
-        .args([
-            "check",
-            "--select",
-            "K8S-001",
-            "--format",
-            "json",
-            "pods.yaml",
-        ])
-        .output()
-        .expect("run");
-    let v = json_of(&out.stdout);
+    let (code, v) = check_json(d.path(), &["--select", "K8S-001", "pods.yaml"]);
     let f = v["findings"].as_array().expect("findings");
     assert_eq!(f.len(), 2, "{v}");
     assert_eq!(
@@ -1110,7 +1105,7 @@ fn a_comment_heading_a_document_covers_that_document_only() {
         "{v}"
     );
     assert!(f[1]["suppression"].is_null(), "{v}");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code, Some(1));
 }
 
 #[test]

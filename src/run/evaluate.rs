@@ -14,6 +14,14 @@ use crate::suppress::{self, AnnotatedDocument, DocumentLines};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// What every file of a run is checked with: the per-document rules, the whole-project rules
+/// (whose documents are kept), and the run's options.
+pub(super) struct Pass<'a> {
+    pub doc_rules: &'a [Arc<Rule>],
+    pub project_rules: &'a [Arc<Rule>],
+    pub opts: &'a CheckOptions,
+}
+
 /// What processing one file (or one chart or overlay) produced.
 #[derive(Default)]
 pub(super) struct FileOutcome {
@@ -93,9 +101,7 @@ pub(super) fn process_file(
     ev: &mut Evaluator,
     file: Arc<SourceFile>,
     explicit: bool,
-    doc_rules: &[Arc<Rule>],
-    project_rules: &[Arc<Rule>],
-    opts: &CheckOptions,
+    pass: &Pass,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let loaded = classify::load(&file, explicit);
@@ -117,27 +123,19 @@ pub(super) fn process_file(
             "no rules apply: the file holds no Kubernetes object, schema or configuration document",
         ));
     }
-    evaluate_documents(
-        ev,
-        loaded.documents,
-        doc_rules,
-        project_rules,
-        opts,
-        &mut out,
-    );
+    evaluate_documents(ev, loaded.documents, pass, &mut out);
     out
 }
 
 pub(super) fn evaluate_documents(
     ev: &mut Evaluator,
     documents: Vec<Document>,
-    doc_rules: &[Arc<Rule>],
-    project_rules: &[Arc<Rule>],
-    opts: &CheckOptions,
+    pass: &Pass,
     out: &mut FileOutcome,
 ) {
     for doc in documents {
-        let applicable: Vec<&Arc<Rule>> = doc_rules
+        let applicable: Vec<&Arc<Rule>> = pass
+            .doc_rules
             .iter()
             .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
             .collect();
@@ -149,13 +147,14 @@ pub(super) fn evaluate_documents(
         for hit in hits {
             let path = hit.path.clone();
             out.findings
-                .push(to_finding(hit, &doc, path, &opts.severity_overrides));
+                .push(to_finding(hit, &doc, path, &pass.opts.severity_overrides));
         }
         // The document's own value is read only by ignore annotations, in the suppression
         // pass; the engine value serves the rules and the spans locate findings.
         let mut doc = doc;
         out.annotated.extend(AnnotatedDocument::take(&mut doc));
-        if project_rules
+        if pass
+            .project_rules
             .iter()
             .any(|r| r.applies_to(doc.input_type, &doc.subtype))
         {

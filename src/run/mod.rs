@@ -12,7 +12,7 @@ use crate::policy::{Evaluator, PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
 use crate::suppress;
-use evaluate::{FileOutcome, process_file};
+use evaluate::{FileOutcome, Pass, process_file};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -138,6 +138,11 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         .filter(|r| r.scope == Scope::Project)
         .cloned()
         .collect();
+    let pass = Pass {
+        doc_rules: &doc_rules,
+        project_rules: &project_rules,
+        opts,
+    };
     let mut problems: Vec<Problem> = vocabulary_problem.into_iter().collect();
     problems.extend(opts.problems.iter().cloned());
 
@@ -168,16 +173,14 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
                 |ev, c| {
                     let o = match c.kind {
                         CandidateKind::File => match discover::read(c) {
-                            Ok(file) => {
-                                process_file(ev, file, c.explicit, &doc_rules, &project_rules, opts)
-                            }
+                            Ok(file) => process_file(ev, file, c.explicit, &pass),
                             Err(p) => FileOutcome {
                                 problems: vec![p],
                                 ..Default::default()
                             },
                         },
                         CandidateKind::Chart | CandidateKind::Overlay => {
-                            rendered::process_rendered(ev, c, &doc_rules, &project_rules, opts)
+                            rendered::process_rendered(ev, c, &pass)
                         }
                     };
                     tick();
@@ -189,14 +192,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
             let mut ev = Evaluator::new(set);
             let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
             let file = SourceFile::new(name.clone(), None, text);
-            outcomes.push(process_file(
-                &mut ev,
-                file,
-                true,
-                &doc_rules,
-                &project_rules,
-                opts,
-            ));
+            outcomes.push(process_file(&mut ev, file, true, &pass));
             tick();
         }
         outcomes

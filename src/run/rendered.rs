@@ -1,14 +1,12 @@
 //! Charts and overlays: rendered, their stream checked as Kubernetes YAML like any manifest,
 //! then each finding moved to the line a person edits (values, `--set`, patch, template).
 
-use super::CheckOptions;
-use super::evaluate::{FileOutcome, evaluate_documents};
+use super::evaluate::{FileOutcome, Pass, evaluate_documents};
 use crate::finding::Finding;
 use crate::input::discover::{self, CandidateKind};
 use crate::input::render::{self, Rendered};
 use crate::input::{Document, secrets};
 use crate::policy::Evaluator;
-use crate::rule::Rule;
 use crate::suppress::{self, DocumentLines};
 use std::sync::Arc;
 
@@ -17,13 +15,12 @@ use std::sync::Arc;
 pub(super) fn process_rendered(
     ev: &mut Evaluator,
     c: &discover::Candidate,
-    doc_rules: &[Arc<Rule>],
-    project_rules: &[Arc<Rule>],
-    opts: &CheckOptions,
+    pass: &Pass,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let dir = discover::normalize(&c.path, &opts.cwd);
-    for (ropts, suffix) in opts
+    let dir = discover::normalize(&c.path, &pass.opts.cwd);
+    for (ropts, suffix) in pass
+        .opts
         .render
         .variants_for(&dir, c.kind == CandidateKind::Chart)
     {
@@ -50,14 +47,7 @@ pub(super) fn process_rendered(
         if !out.directive_files.is_empty() {
             origin_document_lines(&r, &loaded.documents, &mut out.document_lines);
         }
-        evaluate_documents(
-            ev,
-            loaded.documents,
-            doc_rules,
-            project_rules,
-            opts,
-            &mut out,
-        );
+        evaluate_documents(ev, loaded.documents, pass, &mut out);
         out.rendered.push(r);
     }
     out

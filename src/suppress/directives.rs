@@ -166,33 +166,32 @@ pub(super) fn apply(
             column: d.column,
             offset: 0,
         });
+        let rules = d.rules.join(",");
+        let mut note = |message: String| notes.push(Problem::note(&file.path, pos, message));
         if d.rules.is_empty() {
-            notes.push(Problem::note(
-                &file.path,
-                pos,
-                "runeguard:ignore names no rule; write `runeguard:ignore RULE-ID -- reason`",
-            ));
+            note(
+                "runeguard:ignore names no rule; write `runeguard:ignore RULE-ID -- reason`".into(),
+            );
             continue;
         }
         if let Some(until) = &d.until {
             if !valid_date(until) {
-                notes.push(Problem::note(&file.path, pos, format!("runeguard:ignore has an invalid date {until:?} (expected until=YYYY-MM-DD); it is ignored")));
+                note(format!(
+                    "runeguard:ignore has an invalid date {until:?} (expected until=YYYY-MM-DD); it is ignored"
+                ));
                 continue;
             }
             if until.as_str() < today {
-                notes.push(Problem::note(
-                    &file.path,
-                    pos,
-                    format!(
-                        "runeguard:ignore {} expired on {until}; it no longer suppresses anything",
-                        d.rules.join(",")
-                    ),
+                note(format!(
+                    "runeguard:ignore {rules} expired on {until}; it no longer suppresses anything"
                 ));
                 continue;
             }
         }
         let Some(reason) = d.reason.clone() else {
-            notes.push(Problem::note(&file.path, pos, format!("runeguard:ignore {} has no reason; add `-- why it is acceptable` (it is not applied without one)", d.rules.join(","))));
+            note(format!(
+                "runeguard:ignore {rules} has no reason; add `-- why it is acceptable` (it is not applied without one)"
+            ));
             continue;
         };
         let mut used = false;
@@ -217,13 +216,8 @@ pub(super) fn apply(
             active.iter().any(|a| a.eq_ignore_ascii_case(s)) || s.eq_ignore_ascii_case("all")
         });
         if !used && all_active {
-            notes.push(Problem::note(
-                &file.path,
-                pos,
-                format!(
-                    "runeguard:ignore {} suppresses nothing; remove it",
-                    d.rules.join(",")
-                ),
+            note(format!(
+                "runeguard:ignore {rules} suppresses nothing; remove it"
             ));
         }
     }
