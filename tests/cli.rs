@@ -1141,3 +1141,30 @@ fn every_command_ends_in_a_documented_exit_code() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_bad_value_in_the_configuration_is_reported_at_its_line() {
+    // Each stops the command (exit 2) and says where it was written, not as if it were a flag.
+    for (config, at) in [
+        (
+            "select: [K8S-001]\nfail-on: severe\n",
+            ".runeguard.yaml:2:1: unknown severity",
+        ),
+        (
+            "frameworks:\n  - soc2\n  - iso27001\n",
+            ".runeguard.yaml:3:5: unknown framework",
+        ),
+        (
+            "severity:\n  K8S-001: urgent\n",
+            ".runeguard.yaml:2:3: severity of K8S-001",
+        ),
+    ] {
+        let files = [(".runeguard.yaml", config), ("pod.yaml", PRIVILEGED)];
+        let d = dir_with(&files.map(|(name, text)| (name, text.as_bytes())));
+        rg().current_dir(d.path())
+            .args(["check", "pod.yaml"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(at));
+    }
+}

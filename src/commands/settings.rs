@@ -44,13 +44,23 @@ impl Settings {
     /// input (`-`) is not read here; see [`read_stdin`].
     pub fn check_options(&self, args: &CheckArgs) -> Result<CheckOptions, Fatal> {
         let c = &self.loaded.config;
-        let fail_on = match args.fail_on.as_deref().or(c.fail_on.as_deref()) {
-            Some(s) => s.parse::<Severity>().map_err(Fatal)?,
-            None => Severity::Low,
+        let fail_on = match (&args.fail_on, &c.fail_on) {
+            (Some(s), _) => s.parse::<Severity>().map_err(Fatal)?,
+            (None, Some(s)) => s
+                .parse::<Severity>()
+                .map_err(|e| self.config_error(&[key("fail-on")], e))?,
+            (None, None) => Severity::Low,
+        };
+        let framework = |f: &str| {
+            Framework::parse(f).ok_or_else(|| format!("unknown framework {f:?} (expected nist-800-53, nist-csf-2.0, soc2, zero-trust or cis-kubernetes)"))
         };
         let mut frameworks = Vec::new();
-        for f in args.framework.iter().chain(c.frameworks.iter()) {
-            frameworks.push(Framework::parse(f).ok_or_else(|| Fatal(format!("unknown framework {f:?} (expected nist-800-53, nist-csf-2.0, soc2, zero-trust or cis-kubernetes)")))?);
+        for f in &args.framework {
+            frameworks.push(framework(f).map_err(Fatal)?);
+        }
+        for (i, f) in c.frameworks.iter().enumerate() {
+            let at = [key("frameworks"), PathSeg::Index(i)];
+            frameworks.push(framework(f).map_err(|e| self.config_error(&at, e))?);
         }
         if !args.framework.is_empty() {
             frameworks.retain(|f| args.framework.iter().any(|a| a == f.id()));
@@ -58,14 +68,10 @@ impl Settings {
         let mut severity_overrides = std::collections::BTreeMap::new();
         for (rule, sev) in &c.severity {
             let severity = sev.parse::<Severity>().map_err(|e| {
-                Fatal(format!(
-                    "{}: severity of {rule}: {e}",
-                    self.loaded
-                        .path
-                        .as_deref()
-                        .unwrap_or(Path::new(config::FILE_NAMES[0]))
-                        .display()
-                ))
+                self.config_error(
+                    &[key("severity"), key(rule)],
+                    format!("severity of {rule}: {e}"),
+                )
             })?;
             severity_overrides.insert(rule.clone(), severity);
         }
@@ -139,7 +145,7 @@ impl Settings {
             }
         }
         for (i, pattern) in self.loaded.config.exclude.iter().enumerate() {
-            let at = [PathSeg::Key("exclude".into()), PathSeg::Index(i)];
+            let at = [key("exclude"), PathSeg::Index(i)];
             match self.config_glob(pattern, &conf, &at, "exclude", problems) {
                 Some(g) => {
                     set.add(g);
@@ -158,9 +164,9 @@ impl Settings {
         for (i, entry) in self.loaded.config.per_path_ignores.iter().enumerate() {
             for (j, pattern) in entry.paths.iter().enumerate() {
                 let at = [
-                    PathSeg::Key("per-path-ignores".into()),
+                    key("per-path-ignores"),
                     PathSeg::Index(i),
-                    PathSeg::Key("paths".into()),
+                    key("paths"),
                     PathSeg::Index(j),
                 ];
                 if let Some(g) = self.config_glob(pattern, &conf, &at, "per-path-ignores", problems)
@@ -190,14 +196,26 @@ impl Settings {
         match checked {
             Ok(g) => Some(g),
             Err(e) => {
-                problems.push(Problem::error(
-                    &self.loaded.shown(&self.cwd),
-                    self.loaded.position(at),
-                    format!("invalid glob {pattern:?} in {key}: {e}"),
-                ));
+                problems.push(
+                    self.config_problem(at, format!("invalid glob {pattern:?} in {key}: {e}")),
+                );
                 None
             }
         }
+    }
+
+    /// A bad value of the configuration file, at its file, line and column.
+    fn config_problem(&self, at: &[PathSeg], message: String) -> Problem {
+        Problem::error(
+            &self.loaded.shown(&self.cwd),
+            self.loaded.position(at),
+            message,
+        )
+    }
+
+    /// A bad value of the configuration file that stops the command, located likewise.
+    fn config_error(&self, at: &[PathSeg], message: impl std::fmt::Display) -> Fatal {
+        Fatal(self.config_problem(at, message.to_string()).to_string())
     }
 
     /// The rendering settings of a run: the configuration's `render:` entries and the command
@@ -249,6 +267,10 @@ impl Settings {
     pub fn policies(&self, args: &PolicyArgs) -> PolicySet {
         PolicySet::load(&self.policy_options(args))
     }
+}
+
+fn key(name: &str) -> PathSeg {
+    PathSeg::Key(name.to_string())
 }
 
 /// Standard input, when `-` is among the paths, with the name to report it under.
