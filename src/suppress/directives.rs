@@ -54,10 +54,12 @@ fn is_comment_or_blank(line: &str) -> bool {
 /// The document a comment alone on line `line` heads: the first document starting after it,
 /// when only comments and blank lines lie between (a `---` does not).
 fn headed_document(lines: &[&str], line: u32, documents: &[(u32, u32)]) -> Option<(u32, u32)> {
+    // A file checked as itself and as the base of an overlay has its lines listed twice: of
+    // the documents starting on one line, the whole one counts.
     let (first, last) = documents
         .iter()
         .filter(|(first, _)| *first > line)
-        .min_by_key(|(first, _)| *first)?;
+        .min_by_key(|(first, last)| (*first, std::cmp::Reverse(*last)))?;
     let between = lines.get(line as usize..(*first as usize).saturating_sub(1))?;
     between
         .iter()
