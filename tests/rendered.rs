@@ -634,30 +634,16 @@ fn values_that_break_the_schema_are_located_at_their_values_line() {
 fn a_suppression_comment_heading_a_template_document_covers_that_document_only() {
     // The template's documents are known through the source map: the comment heads the
     // second, which came from lines 14-23; the first stays reported.
-    let pods = "apiVersion: v1
-kind: Pod
-metadata:
-  name: first
-  namespace: shop
-spec:
-  hostNetwork: true
-  containers:
-    - name: app
-      image: app:1
----
-# runeguard:ignore K8S-008 -- the second pod needs the host network
-
-apiVersion: v1
-kind: Pod
-metadata:
-  name: second
-  namespace: shop
-spec:
-  hostNetwork: true
-  containers:
-    - name: app
-      image: app:1
-";
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: app:1\n"
+        )
+    };
+    let pods = format!(
+        "{}---\n# runeguard:ignore K8S-008 -- the second pod needs the host network\n\n{}",
+        pod("first"),
+        pod("second")
+    );
     let d = chart(&[NOTES_OK, ("chart/templates/pods.yaml", pods.as_bytes())]);
     let (v, _) = json_check(d.path(), &["chart", "--select", "K8S-008"]);
     let in_pods: Vec<(u64, &Value)> = finding(&v, "K8S-008")
