@@ -1,7 +1,7 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
-use crate::input::span::{PathSeg, Pos};
+use crate::input::span::{PathSeg, Pos, SpanTree};
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::input::{Problem, SourceFile};
 use serde::Deserialize;
@@ -91,6 +91,32 @@ pub struct Loaded {
     pub config: Config,
     pub path: Option<PathBuf>,
     pub dir: PathBuf,
+    /// Where each value of the file was written, to locate problems found in them later (a
+    /// bad glob is only found when it is compiled).
+    pub spans: SpanTree,
+}
+
+impl Loaded {
+    /// The file as reports name it (relative to `cwd` when below it).
+    pub fn shown(&self, cwd: &Path) -> String {
+        match &self.path {
+            Some(p) => crate::input::discover::display_path(p, cwd),
+            None => FILE_NAMES[0].to_string(),
+        }
+    }
+
+    /// Where the value at `path` (`exclude[2]`) was written.
+    pub fn position(&self, path: &[PathSeg]) -> Option<Pos> {
+        self.path.as_ref()?;
+        let resolved = self.spans.resolve(path);
+        resolved.exact.then_some(resolved.span.start)
+    }
+}
+
+/// The process's working directory, read once for a command (the settings hold it from then
+/// on); `.` when it cannot be read.
+pub fn working_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
 /// Finds `.runeguard.yaml` in `start` or its ancestors.
@@ -110,6 +136,11 @@ pub fn find_upward(start: &Path) -> Option<PathBuf> {
 
 /// Parses configuration text; errors are located.
 pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
+    parse_located(shown, text).map(|(config, _)| config)
+}
+
+/// Parses configuration text into the configuration and where its values were written.
+fn parse_located(shown: &str, text: &str) -> Result<(Config, SpanTree), Problem> {
     let file = SourceFile::new(shown.to_string(), None, text.to_string());
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if let Some(e) = err {
@@ -120,7 +151,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
         ));
     }
     let Some(doc) = docs.first() else {
-        return Ok(Config::default());
+        return Ok((Config::default(), SpanTree::default()));
     };
     let (value, spans, issues) = resolve(&doc.root, Schema::Core, &file.text, &file.lines)
         .map_err(|e| Problem::error(shown, Some(e.pos), e.message))?;
@@ -132,20 +163,21 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
         ));
     }
     if value.is_null() {
-        return Ok(Config::default());
+        return Ok((Config::default(), spans));
     }
-    serde_json::from_value::<Config>(value.clone()).map_err(|e| {
+    let config = serde_json::from_value::<Config>(value.clone()).map_err(|e| {
         let msg = e.to_string();
         // Locate the key serde complains about, searching the whole tree.
         let key = msg.split('`').nth(1).unwrap_or("").to_string();
         let pos = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
         Problem::error(shown, Some(pos), format!("invalid configuration: {msg}"))
-    })
+    })?;
+    Ok((config, spans))
 }
 
 fn find_key(
     v: &serde_json::Value,
-    spans: &crate::input::span::SpanTree,
+    spans: &SpanTree,
     key: &str,
     path: &mut Vec<PathSeg>,
 ) -> Option<Pos> {
@@ -189,15 +221,14 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
     };
     let Some(path) = path else {
         return Ok(Loaded {
-            config: Config::default(),
-            path: None,
             dir: cwd.to_path_buf(),
+            ..Default::default()
         });
     };
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Problem::error(&shown, None, format!("cannot read configuration: {e}")))?;
-    let config = parse(&shown, &text)?;
+    let (config, spans) = parse_located(&shown, &text)?;
     for pi in &config.per_path_ignores {
         if pi.reason.trim().is_empty() {
             return Err(Problem::error(
@@ -216,6 +247,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
         config,
         path: Some(path),
         dir,
+        spans,
     })
 }
 

@@ -8,10 +8,12 @@
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod compliance;
 pub mod config;
 pub mod docs;
 pub mod embedded;
+pub mod exit;
 pub mod finding;
 pub mod input;
 pub mod policy;

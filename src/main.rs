@@ -16,23 +16,9 @@ fn main() -> ExitCode {
         // SAFETY: the process is single-threaded here.
         unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
     }
-    let cli = match runeguard::cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            // --help and --version are not errors; bad usage is exit 2.
-            return ExitCode::from(if e.use_stderr() {
-                runeguard::app::EXIT_ERROR
-            } else {
-                runeguard::app::EXIT_OK
-            });
-        }
+    let exit = match runeguard::cli::Cli::try_parse() {
+        Ok(cli) => runeguard::app::run(cli),
+        Err(e) => runeguard::app::usage(&e),
     };
-    match runeguard::app::run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(fatal) => {
-            runeguard::app::report_fatal(&fatal);
-            ExitCode::from(runeguard::app::EXIT_ERROR)
-        }
-    }
+    ExitCode::from(exit.code())
 }

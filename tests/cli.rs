@@ -1010,3 +1010,161 @@ data: {a: b}
         "applied with kubectl -n in the deploy script"
     );
 }
+
+/// The problems of a JSON report as (file, line, message).
+fn problems(v: &Value) -> Vec<(String, Option<u64>, String)> {
+    v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64(),
+                p["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `runeguard check --format json ARGS` in `dir`: its exit code and report.
+fn check_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run");
+    (out.status.code(), json_of(&out.stdout))
+}
+
+#[test]
+fn a_bad_glob_in_the_configuration_is_reported_at_its_line() {
+    // Line 4: a bad exclude; line 6: a bad per-path-ignores glob beside a good one.
+    let config = "select: [K8S-001]
+exclude:
+  - \"ok/**\"
+  - \"bad[/**\"
+per-path-ignores:
+  - paths: [\"sub/**\", \"also{bad\"]
+    rules: [K8S-001]
+    reason: lab
+";
+    let files = [(".runeguard.yaml", config), ("sub/pod.yaml", PRIVILEGED)];
+    let d = dir_with(&files.map(|(name, text)| (name, text.as_bytes())));
+    let (code, v) = check_json(d.path(), &["."]);
+    // Something the user asked for could not be applied: exit 2, and the run still went on.
+    assert_eq!(code, Some(2));
+    let p = problems(&v);
+    let exclude = p
+        .iter()
+        .find(|(_, _, m)| m.contains("bad[/**"))
+        .unwrap_or_else(|| panic!("{p:?}"));
+    assert_eq!(
+        (exclude.0.as_str(), exclude.1),
+        (".runeguard.yaml", Some(4)),
+        "{p:?}"
+    );
+    // A per-path-ignores glob that does not compile is reported, not skipped; the entry's
+    // other glob still applies.
+    let ignore = p
+        .iter()
+        .find(|(_, _, m)| m.contains("also{bad"))
+        .unwrap_or_else(|| panic!("{p:?}"));
+    assert_eq!(
+        (ignore.0.as_str(), ignore.1),
+        (".runeguard.yaml", Some(6)),
+        "{p:?}"
+    );
+    assert_eq!(
+        v["findings"][0]["suppression"]["justification"], "lab",
+        "{v}"
+    );
+    // A bad --exclude is named by its flag.
+    let (_, v) = check_json(&d.path().join("sub"), &["--exclude", "x[", "pod.yaml"]);
+    let p = problems(&v);
+    assert!(
+        p.iter()
+            .any(|(f, l, m)| f == "--exclude" && l.is_none() && m.contains("invalid glob")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_comment_heading_a_document_covers_that_document_only() {
+    let text = format!(
+        "{CLEAN_FOR_K8S_001}---\n# runeguard:ignore K8S-001 -- the CNI agent needs it\n\n{PRIVILEGED}---\n{}",
+        PRIVILEGED.replace("name: web", "name: other")
+    );
+    let d = dir_with(&[("pods.yaml", text.as_bytes())]);
+    let (code, v) = check_json(d.path(), &["--select", "K8S-001", "pods.yaml"]);
+    let f = v["findings"].as_array().expect("findings");
+    assert_eq!(f.len(), 2, "{v}");
+    assert_eq!(
+        f[0]["suppression"]["justification"], "the CNI agent needs it",
+        "{v}"
+    );
+    assert!(f[1]["suppression"].is_null(), "{v}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn every_command_ends_in_a_documented_exit_code() {
+    let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes()), ("empty", b"")]);
+    // inspect: a folder that is neither a chart nor an overlay cannot be inspected.
+    rg().current_dir(d.path())
+        .args(["inspect", "."])
+        .assert()
+        .code(2);
+    rg().current_dir(d.path())
+        .args(["inspect", "pod.yaml"])
+        .assert()
+        .code(0);
+    // render: the same folder is a usage error.
+    rg().current_dir(d.path())
+        .args(["render", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither a Helm chart"));
+    // baseline: findings are recorded, not a failure.
+    rg().current_dir(d.path())
+        .args(["baseline", "create", "base.json", "pod.yaml"])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path())
+        .args(["check", "--baseline", "base.json", "pod.yaml"])
+        .assert()
+        .code(0);
+    rg().current_dir(d.path()).args(["--help"]).assert().code(0);
+    rg().current_dir(d.path())
+        .args(["--bogus"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_bad_value_in_the_configuration_is_reported_at_its_line() {
+    // Each stops the command (exit 2) and says where it was written, not as if it were a flag.
+    for (config, at) in [
+        (
+            "select: [K8S-001]\nfail-on: severe\n",
+            ".runeguard.yaml:2:1: unknown severity",
+        ),
+        (
+            "frameworks:\n  - soc2\n  - iso27001\n",
+            ".runeguard.yaml:3:5: unknown framework",
+        ),
+        (
+            "severity:\n  K8S-001: urgent\n",
+            ".runeguard.yaml:2:3: severity of K8S-001",
+        ),
+    ] {
+        let files = [(".runeguard.yaml", config), ("pod.yaml", PRIVILEGED)];
+        let d = dir_with(&files.map(|(name, text)| (name, text.as_bytes())));
+        rg().current_dir(d.path())
+            .args(["check", "pod.yaml"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(at));
+    }
+}

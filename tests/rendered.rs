@@ -629,3 +629,34 @@ fn values_that_break_the_schema_are_located_at_their_values_line() {
     let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
     assert_eq!(code, 1, "valid values: {v}");
 }
+
+#[test]
+fn a_suppression_comment_heading_a_template_document_covers_that_document_only() {
+    // The template's documents are known through the source map: the comment heads the
+    // second, which came from lines 14-23; the first stays reported.
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: app:1\n"
+        )
+    };
+    let pods = format!(
+        "{}---\n# runeguard:ignore K8S-008 -- the second pod needs the host network\n\n{}",
+        pod("first"),
+        pod("second")
+    );
+    let d = chart(&[NOTES_OK, ("chart/templates/pods.yaml", pods.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["chart", "--select", "K8S-008"]);
+    let in_pods: Vec<(u64, &Value)> = finding(&v, "K8S-008")
+        .into_iter()
+        .filter(|f| f["file"] == "chart/templates/pods.yaml")
+        .map(|f| (f["start_line"].as_u64().unwrap_or(0), &f["suppression"]))
+        .collect();
+    assert_eq!(in_pods.len(), 2, "{v}");
+    assert_eq!(in_pods[0].0, 7, "{v}");
+    assert!(in_pods[0].1.is_null(), "{v}");
+    assert_eq!(in_pods[1].0, 20, "{v}");
+    assert_eq!(
+        in_pods[1].1["justification"], "the second pod needs the host network",
+        "{v}"
+    );
+}

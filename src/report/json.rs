@@ -160,17 +160,6 @@ fn problem(p: &Problem) -> JsonProblem<'_> {
     }
 }
 
-/// The exit code a report implies (the CLI may still exit 2 for reasons outside the report).
-pub fn exit_code(report: &RunReport) -> u8 {
-    if report.has_errors() {
-        2
-    } else if report.has_failures() {
-        1
-    } else {
-        0
-    }
-}
-
 /// Renders the run with its compliance summary (computed once per run, see [`super::Evidence::summarize`]).
 pub fn render(report: &RunReport, compliance: &ComplianceSummary) -> String {
     let mut by_severity = BySeverity::default();
@@ -204,7 +193,7 @@ pub fn render(report: &RunReport, compliance: &ComplianceSummary) -> String {
             fail_on: report.fail_on,
             failed: report.has_failures(),
             incomplete: report.has_errors(),
-            exit_code: exit_code(report),
+            exit_code: report.exit().code(),
         },
         findings: report.findings.iter().map(finding).collect(),
         problems: report.problems.iter().map(problem).collect(),

@@ -65,6 +65,11 @@ impl RunReport {
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
+
+    /// The exit code this run implies.
+    pub fn exit(&self) -> crate::exit::Exit {
+        crate::exit::Exit::of(self.has_errors(), self.has_failures())
+    }
 }
 
 /// The output formats.

@@ -1,0 +1,84 @@
+//! `runeguard inspect FILES`: what the checker sees in each file: its documents, their input
+//! type and kind, and their values (credentials masked); for a chart or an overlay, its
+//! rendered stream with each line's origins.
+
+use super::{Exit, Fatal, print_problems, render_folder, write_out};
+use crate::input::{Document, Loaded, classify, discover, render};
+use std::path::{Path, PathBuf};
+
+pub fn inspect(files: &[PathBuf]) -> Result<Exit, Fatal> {
+    let cwd = crate::config::working_dir();
+    let mut out = String::new();
+    let mut exit = Exit::Ok;
+    for path in files {
+        let outcome = if path.is_dir() {
+            inspect_folder(path, &cwd, &mut out)
+        } else {
+            inspect_file(path, &cwd, &mut out)
+        };
+        exit = exit.max(outcome);
+    }
+    write_out(None, &out)?;
+    Ok(exit)
+}
+
+/// A chart or an overlay: its rendered stream, each line with its origins, then its documents.
+fn inspect_folder(path: &Path, cwd: &Path, out: &mut String) -> Exit {
+    let display = discover::display_path(path, cwd);
+    let Some(outcome) = render_folder(path, &display, &render::RenderOptions::default()) else {
+        eprintln!("runeguard: {display}: is a directory (neither a chart nor an overlay)");
+        return Exit::Error;
+    };
+    let mut exit = Exit::Ok;
+    if let Some(r) = &outcome.rendered {
+        out.push_str(&render::annotate_origins(r));
+        let loaded = render::load(r);
+        for d in &loaded.documents {
+            out.push_str(&heading(d));
+        }
+        exit = print_problems(&loaded.problems);
+    }
+    exit.max(print_problems(&outcome.problems))
+}
+
+/// A file: each document's heading and value (masked).
+fn inspect_file(path: &Path, cwd: &Path, out: &mut String) -> Exit {
+    let c = discover::Candidate {
+        display: discover::display_path(path, cwd),
+        path: path.to_path_buf(),
+        explicit: true,
+        kind: Default::default(),
+    };
+    let loaded = match discover::read(&c) {
+        Ok(file) => classify::load(&file, true),
+        Err(p) => Loaded {
+            documents: Vec::new(),
+            problems: vec![p],
+        },
+    };
+    for d in &loaded.documents {
+        out.push_str(&heading(d));
+        // The value holds the file's credentials: shown masked.
+        let red = d.file.redaction();
+        let value =
+            crate::input::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
+        out.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
+        out.push('\n');
+    }
+    let exit = print_problems(&loaded.problems);
+    if loaded.documents.is_empty() && loaded.problems.is_empty() {
+        out.push_str(&format!("# {}: no documents\n", c.display));
+    }
+    exit
+}
+
+fn heading(d: &Document) -> String {
+    format!(
+        "# {} document {}: {} ({}) — {}\n",
+        d.file.path,
+        d.index + 1,
+        d.input_type,
+        d.subtype,
+        d.resource
+    )
+}

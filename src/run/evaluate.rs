@@ -1,0 +1,165 @@
+//! One file's documents through the per-document rules: located findings, rule failures as
+//! problems, and what the rest of the run needs kept (documents for whole-project rules,
+//! annotated objects and document lines for the suppression pass).
+
+use super::CheckOptions;
+use crate::finding::Finding;
+use crate::input::render::Rendered;
+use crate::input::span::PathSeg;
+use crate::input::{Document, Problem, SourceFile, classify, secrets};
+use crate::policy::engine::{RuleFailure, RuleInput};
+use crate::policy::{Evaluator, Hit};
+use crate::rule::{Rule, Severity};
+use crate::suppress::{self, AnnotatedDocument, DocumentLines};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What every file of a run is checked with: the per-document rules, the whole-project rules
+/// (whose documents are kept), and the run's options.
+pub(super) struct Pass<'a> {
+    pub doc_rules: &'a [Arc<Rule>],
+    pub project_rules: &'a [Arc<Rule>],
+    pub opts: &'a CheckOptions,
+}
+
+/// What processing one file (or one chart or overlay) produced.
+#[derive(Default)]
+pub(super) struct FileOutcome {
+    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
+    /// Documents kept for whole-project rules, with their engine values.
+    pub kept: Vec<(Document, RuleInput)>,
+    pub documents: usize,
+    /// Files holding `runeguard:ignore` comments, and the lines of their documents.
+    pub directive_files: Vec<Arc<SourceFile>>,
+    pub document_lines: DocumentLines,
+    /// Kubernetes objects with ignore annotations.
+    pub annotated: Vec<AnnotatedDocument>,
+    /// Rendered streams (charts, overlays) whose findings are moved to their origins.
+    pub rendered: Vec<Arc<Rendered>>,
+}
+
+/// Turns a rule's hit on a document into a located finding.
+pub(super) fn to_finding(
+    hit: Hit,
+    doc: &Document,
+    path: Vec<PathSeg>,
+    overrides: &BTreeMap<String, Severity>,
+) -> Finding {
+    let resolved = doc.spans.resolve(&path);
+    let severity = overrides
+        .get(&hit.rule.id)
+        .or_else(|| overrides.get(&hit.rule.name))
+        .copied()
+        .or(hit.severity)
+        .unwrap_or(hit.rule.severity);
+    let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
+    // A rule about secrets points at a credential: the file's outputs mask the node's value.
+    if hit.rule.secret
+        && resolved.exact
+        && let Some(node) = doc.spans.get(&path)
+        && matches!(node.children, crate::input::span::Children::Leaf)
+    {
+        let range = node.span.start.offset..node.span.end.offset;
+        let key = match path.last() {
+            Some(PathSeg::Key(k)) => Some(k.as_str()),
+            _ => None,
+        };
+        doc.file.mark_credential(if key.is_some() {
+            secrets::value_of_entry(&doc.file.text, range, key)
+        } else {
+            range
+        });
+    }
+    Finding {
+        rule: hit.rule,
+        severity,
+        message: hit.message,
+        file: doc.file.clone(),
+        span: resolved.span,
+        path,
+        exact: resolved.exact,
+        resource: doc.resource.clone(),
+        fingerprint,
+        suppression: None,
+        related: Vec::new(),
+    }
+}
+
+fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
+    Problem::error(
+        &doc.file.path,
+        Some(doc.span().start),
+        format!(
+            "rule {} ({}) failed on {}: {}",
+            f.rule.id, f.rule.name, doc.resource, f.message
+        ),
+    )
+}
+
+pub(super) fn process_file(
+    ev: &mut Evaluator,
+    file: Arc<SourceFile>,
+    explicit: bool,
+    pass: &Pass,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let loaded = classify::load(&file, explicit);
+    if suppress::has_directives(&file.text) {
+        out.directive_files.push(file.clone());
+        let lines = loaded
+            .documents
+            .iter()
+            .map(|d| (d.span().start.line, d.span().end.line))
+            .collect();
+        out.document_lines.insert(file.path.clone(), lines);
+    }
+    out.problems = loaded.problems;
+    out.documents = loaded.documents.len();
+    if explicit && loaded.documents.is_empty() && out.problems.is_empty() {
+        out.problems.push(Problem::note(
+            &file.path,
+            None,
+            "no rules apply: the file holds no Kubernetes object, schema or configuration document",
+        ));
+    }
+    evaluate_documents(ev, loaded.documents, pass, &mut out);
+    out
+}
+
+pub(super) fn evaluate_documents(
+    ev: &mut Evaluator,
+    documents: Vec<Document>,
+    pass: &Pass,
+    out: &mut FileOutcome,
+) {
+    for doc in documents {
+        let applicable: Vec<&Arc<Rule>> = pass
+            .doc_rules
+            .iter()
+            .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
+            .collect();
+        let value = crate::policy::engine::to_rego(&doc.value);
+        let (hits, failures) =
+            ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
+        out.problems
+            .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
+        for hit in hits {
+            let path = hit.path.clone();
+            out.findings
+                .push(to_finding(hit, &doc, path, &pass.opts.severity_overrides));
+        }
+        // The document's own value is read only by ignore annotations, in the suppression
+        // pass; the engine value serves the rules and the spans locate findings.
+        let mut doc = doc;
+        out.annotated.extend(AnnotatedDocument::take(&mut doc));
+        if pass
+            .project_rules
+            .iter()
+            .any(|r| r.applies_to(doc.input_type, &doc.subtype))
+        {
+            doc.value = serde_json::Value::Null;
+            out.kept.push((doc, value));
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! One `runeguard check` run: discover → load → evaluate (in parallel) → whole-project rules →
+//! suppressions → a sorted [`RunReport`]. Nothing here knows the command line or output formats.
+
+mod evaluate;
+mod project;
+mod rendered;
+
+use crate::finding::Finding;
+use crate::input::discover::CandidateKind;
+use crate::input::{Problem, SourceFile, discover};
+use crate::policy::{Evaluator, PolicyOptions, PolicySet};
+use crate::report::RunReport;
+use crate::rule::{Framework, Rule, Scope, Severity};
+use crate::suppress;
+use evaluate::{FileOutcome, Pass, process_file};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What to check and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// Text read from standard input, with the name to report it under.
+    pub stdin: Option<(String, String)>,
+    pub policy: PolicyOptions,
+    /// Rule ids, names or id prefixes to keep (empty: all).
+    pub select: Vec<String>,
+    /// Rule ids, names or id prefixes to drop.
+    pub ignore: Vec<String>,
+    /// Keep only rules mapped to one of these frameworks (empty: all).
+    pub frameworks: Vec<Framework>,
+    pub fail_on: Severity,
+    /// Worker threads (None: one per core).
+    pub jobs: Option<usize>,
+    /// Paths not to check (globs compiled by the settings).
+    pub exclude: globset::GlobSet,
+    /// Per-rule severity overrides (id or name → severity).
+    pub severity_overrides: BTreeMap<String, Severity>,
+    /// Per-path rule ignores from the configuration.
+    pub path_ignores: Vec<suppress::PathIgnore>,
+    /// Baseline fingerprints (findings matching them are suppressed as `external`).
+    pub baseline: Option<suppress::Baseline>,
+    /// Deterministic shard of the file set: (index, count), 1-based index.
+    pub shard: Option<(usize, usize)>,
+    /// Called with (files done, files total) as the run progresses.
+    pub progress: Option<Progress>,
+    /// How Helm charts and Kustomize overlays are rendered.
+    pub render: crate::input::render::RenderConfig,
+    /// The working directory (relative paths, per-path globs).
+    pub cwd: PathBuf,
+    /// What settling these options found wrong (a glob that does not compile), reported with
+    /// the run.
+    pub problems: Vec<Problem>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            paths: vec![PathBuf::from(".")],
+            stdin: None,
+            policy: PolicyOptions {
+                builtin: true,
+                ..Default::default()
+            },
+            select: Vec::new(),
+            ignore: Vec::new(),
+            frameworks: Vec::new(),
+            fail_on: Severity::Low,
+            jobs: None,
+            exclude: globset::GlobSet::empty(),
+            severity_overrides: BTreeMap::new(),
+            path_ignores: Vec::new(),
+            baseline: None,
+            shard: None,
+            progress: None,
+            render: Default::default(),
+            cwd: crate::config::working_dir(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// A progress callback: (files done, files total).
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// The rules a run uses, after `--select`, `--ignore` and `--framework`.
+pub fn active_rules(set: &PolicySet, opts: &CheckOptions) -> Vec<Arc<Rule>> {
+    set.rules
+        .iter()
+        .filter(|r| opts.select.is_empty() || opts.select.iter().any(|s| r.matches_selector(s)))
+        .filter(|r| !opts.ignore.iter().any(|s| r.matches_selector(s)))
+        .filter(|r| {
+            opts.frameworks.is_empty()
+                || opts
+                    .frameworks
+                    .iter()
+                    .any(|f| r.controls.get(f).is_some_and(|c| !c.is_empty()))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Runs `f` in the `--jobs` thread pool, if one was made (else in rayon's global pool).
+fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Runs a check with policies already loaded.
+pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
+    // Masking reads the credential vocabulary the rules read (`--data` extends both).
+    let mut vocabulary_problem = None;
+    if let Ok(data) = serde_json::to_value(set.data())
+        && let Some(c) = data.pointer("/settings/credentials")
+        && let Err(e) = crate::input::secrets::configure(c)
+    {
+        vocabulary_problem = Some(Problem::error("--data", None, e));
+    }
+    let rules = active_rules(set, opts);
+    let doc_rules: Vec<Arc<Rule>> = rules
+        .iter()
+        .filter(|r| r.scope == Scope::Document)
+        .cloned()
+        .collect();
+    let project_rules: Vec<Arc<Rule>> = rules
+        .iter()
+        .filter(|r| r.scope == Scope::Project)
+        .cloned()
+        .collect();
+    let pass = Pass {
+        doc_rules: &doc_rules,
+        project_rules: &project_rules,
+        opts,
+    };
+    let mut problems: Vec<Problem> = vocabulary_problem.into_iter().collect();
+    problems.extend(opts.problems.iter().cloned());
+
+    let mut candidates = Vec::new();
+    if !opts.paths.is_empty() {
+        let (found, walk_problems) = discover::discover(&opts.paths, &opts.exclude, &opts.cwd);
+        candidates = found;
+        problems.extend(walk_problems);
+    }
+    if let Some((shard, count)) = opts.shard {
+        candidates = crate::shard::select(candidates, shard, count);
+    }
+
+    let total = candidates.len() + usize::from(opts.stdin.is_some());
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = &opts.progress {
+            (p.0)(n, total);
+        }
+    };
+
+    let run = || {
+        let mut outcomes: Vec<FileOutcome> = candidates
+            .par_iter()
+            .map_init(
+                || Evaluator::new(set),
+                |ev, c| {
+                    let o = match c.kind {
+                        CandidateKind::File => match discover::read(c) {
+                            Ok(file) => process_file(ev, file, c.explicit, &pass),
+                            Err(p) => FileOutcome {
+                                problems: vec![p],
+                                ..Default::default()
+                            },
+                        },
+                        CandidateKind::Chart | CandidateKind::Overlay => {
+                            rendered::process_rendered(ev, c, &pass)
+                        }
+                    };
+                    tick();
+                    o
+                },
+            )
+            .collect();
+        if let Some((name, text)) = &opts.stdin {
+            let mut ev = Evaluator::new(set);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+            let file = SourceFile::new(name.clone(), None, text);
+            outcomes.push(process_file(&mut ev, file, true, &pass));
+            tick();
+        }
+        outcomes
+    };
+    let pool = match opts.jobs {
+        Some(n) if n > 0 => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+        _ => None,
+    };
+    let outcomes = in_pool(pool.as_ref(), run);
+
+    let files = candidates.len() + usize::from(opts.stdin.is_some());
+    let mut findings = Vec::new();
+    let mut kept = Vec::new();
+    let mut documents = 0;
+    let mut directive_files = Vec::new();
+    let mut document_lines = suppress::DocumentLines::new();
+    let mut annotated = Vec::new();
+    let mut rendered = Vec::new();
+    for o in outcomes {
+        directive_files.extend(o.directive_files);
+        for (path, lines) in o.document_lines {
+            document_lines.entry(path).or_default().extend(lines);
+        }
+        annotated.extend(o.annotated);
+        rendered.extend(o.rendered);
+        findings.extend(o.findings);
+        problems.extend(o.problems);
+        kept.extend(o.kept);
+        documents += o.documents;
+    }
+    if !project_rules.is_empty() {
+        kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        let (f, p) = in_pool(pool.as_ref(), || {
+            project::run_project_rules(set, &project_rules, &kept, opts)
+        });
+        findings.extend(f);
+        problems.extend(p);
+    }
+    drop(kept);
+    rendered::move_to_origins(&mut findings, &rendered);
+    set.warm_cache();
+    // Policy problems: loading, and compiling the engines this run used.
+    problems.extend(set.problems_all());
+    let sources = suppress::Sources {
+        annotated: &annotated,
+        directive_files: &directive_files,
+        documents: &document_lines,
+        path_ignores: &opts.path_ignores,
+        baseline: opts.baseline.as_ref(),
+        cwd: &opts.cwd,
+    };
+    finish(findings, problems, rules, files, documents, opts, &sources)
+}
+
+/// Sorts, deduplicates, fingerprints and applies suppressions.
+fn finish(
+    mut findings: Vec<Finding>,
+    mut problems: Vec<Problem>,
+    rules: Vec<Arc<Rule>>,
+    files: usize,
+    documents: usize,
+    opts: &CheckOptions,
+    suppressions: &suppress::Sources,
+) -> RunReport {
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.span.end.cmp(&b.span.end))
+    });
+    // The same rule on the same node once; a node reached twice through rendering (a base
+    // checked as itself and through its overlays, a template line rendered for two objects)
+    // is reported once whatever the messages say.
+    findings.dedup_by(|a, b| {
+        a.rule.id == b.rule.id
+            && a.span == b.span
+            && a.file.path == b.file.path
+            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
+    });
+    // Two findings of one rule on one node: keep fingerprints unique, deterministically.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in &mut findings {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = format!("{}:{}", f.fingerprint, n);
+        }
+    }
+    let fixed_from_baseline = suppress::apply(&mut findings, &mut problems, suppressions, &rules);
+    redact_messages(&mut findings, &mut problems);
+    problems.sort();
+    problems.dedup();
+    RunReport {
+        findings,
+        problems,
+        rules,
+        files,
+        documents,
+        fail_on: opts.fail_on,
+        fixed_from_baseline,
+        version: crate::VERSION.to_string(),
+    }
+}
+
+/// Masks credentials quoted in messages: every finding's message and justification, and every
+/// problem's message (through its file's credentials when the file had findings).
+fn redact_messages(findings: &mut [Finding], problems: &mut [Problem]) {
+    findings.par_iter_mut().for_each(|f| {
+        if let std::borrow::Cow::Owned(m) = f.file.redact(&f.message) {
+            f.message = m;
+        }
+        if let Some(s) = &mut f.suppression
+            && let std::borrow::Cow::Owned(j) = f.file.redact(&s.justification)
+        {
+            s.justification = j;
+        }
+    });
+    let files: HashMap<&str, &Arc<SourceFile>> = findings
+        .iter()
+        .map(|f| (f.file.path.as_str(), &f.file))
+        .collect();
+    for p in problems.iter_mut() {
+        let redacted = match files.get(p.file.as_str()) {
+            Some(file) => file.redact(&p.message).into_owned(),
+            None => crate::input::secrets::redact_text(&p.message).into_owned(),
+        };
+        p.message = redacted;
+    }
+}
+
+/// Loads policies and runs a check.
+pub fn check(opts: &CheckOptions) -> RunReport {
+    let set = PolicySet::load(&opts.policy);
+    check_with(&set, opts)
+}

@@ -1,0 +1,98 @@
+//! Whole-project rules: one evaluation over every kept document of their input type (a
+//! schema spread over migration files, names shared across manifests).
+
+use super::CheckOptions;
+use super::evaluate::to_finding;
+use crate::finding::Finding;
+use crate::input::span::PathSeg;
+use crate::input::{Document, Problem};
+use crate::policy::engine::RuleInput;
+use crate::policy::{Evaluator, PolicySet};
+use crate::rule::Rule;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// How long one evaluation of a group of whole-project rules may run (per-document rules get
+/// 10 s): their input is every document of the repository.
+pub const PROJECT_RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Evaluates the whole-project rules over every kept document of their input type, in
+/// parallel.
+pub(super) fn run_project_rules(
+    set: &PolicySet,
+    rules: &[Arc<Rule>],
+    docs: &[(Document, RuleInput)],
+    opts: &CheckOptions,
+) -> (Vec<Finding>, Vec<Problem>) {
+    // One task per rule: the nine SQL schema rules, say, would otherwise run one after the
+    // other on one core. Their inputs cost no copies (shared values), so each builds its own.
+    let outcomes: Vec<(Vec<Finding>, Vec<Problem>)> = rules
+        .par_iter()
+        .map_init(
+            || Evaluator::new(set),
+            |ev, rule| run_project_rule(ev, rule, docs, opts),
+        )
+        .collect();
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    for (f, p) in outcomes {
+        findings.extend(f);
+        problems.extend(p);
+    }
+    (findings, problems)
+}
+
+/// One whole-project rule over the documents it sees.
+fn run_project_rule(
+    ev: &mut Evaluator,
+    rule: &Arc<Rule>,
+    docs: &[(Document, RuleInput)],
+    opts: &CheckOptions,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let input_type = rule.input;
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    let selected: Vec<&(Document, RuleInput)> = docs
+        .iter()
+        .filter(|(d, _)| rule.applies_to(d.input_type, &d.subtype))
+        .collect();
+    if selected.is_empty() {
+        return (findings, problems);
+    }
+    ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
+    let input = RuleInput::project(selected.iter().map(|(d, v)| (v, d.file.path.as_str())));
+    let (hits, failures) = ev.evaluate(&input, &[rule]);
+    for f in failures {
+        problems.push(Problem::error(
+            &f.rule.source,
+            None,
+            format!(
+                "whole-project rule {} ({}) failed: {}",
+                f.rule.id, f.rule.name, f.message
+            ),
+        ));
+    }
+    for hit in hits {
+        let target = match hit.path.as_slice() {
+            [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => {
+                selected.get(*i).map(|d| (*d, rest.to_vec()))
+            }
+            _ => None,
+        };
+        match target {
+            Some(((doc, _), rest)) => {
+                findings.push(to_finding(hit, doc, rest, &opts.severity_overrides));
+            }
+            None => problems.push(Problem::error(
+                &hit.rule.source,
+                None,
+                format!(
+                    "whole-project rule {} returned a path that does not start with \
+                         [\"documents\", <index>]: {:?}",
+                    hit.rule.id, hit.path
+                ),
+            )),
+        }
+    }
+    (findings, problems)
+}

@@ -1,0 +1,171 @@
+//! Charts and overlays: rendered, their stream checked as Kubernetes YAML like any manifest,
+//! then each finding moved to the line a person edits (values, `--set`, patch, template).
+
+use super::evaluate::{FileOutcome, Pass, evaluate_documents};
+use crate::finding::Finding;
+use crate::input::discover::{self, CandidateKind};
+use crate::input::render::{self, Rendered};
+use crate::input::{Document, secrets};
+use crate::policy::Evaluator;
+use crate::suppress::{self, DocumentLines};
+use std::sync::Arc;
+
+/// Renders a chart or an overlay and checks its stream as Kubernetes YAML. Findings stay on
+/// the stream until [`move_to_origins`]; problems met in the stream are moved at once.
+pub(super) fn process_rendered(
+    ev: &mut Evaluator,
+    c: &discover::Candidate,
+    pass: &Pass,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let dir = discover::normalize(&c.path, &pass.opts.cwd);
+    for (ropts, suffix) in pass
+        .opts
+        .render
+        .variants_for(&dir, c.kind == CandidateKind::Chart)
+    {
+        let display = format!("{}{suffix}", c.display);
+        let outcome = match c.kind {
+            CandidateKind::Overlay => render::render(&c.path, &display, &ropts, true),
+            _ => render::render(&c.path, &display, &ropts, false),
+        };
+        out.problems.extend(outcome.problems);
+        let Some(r) = outcome.rendered else {
+            continue;
+        };
+        let r = Arc::new(r);
+        let loaded = render::load(&r);
+        out.problems.extend(loaded.problems);
+        out.documents += loaded.documents.len();
+        for f in r.map.files() {
+            if suppress::has_directives(&f.text)
+                && !out.directive_files.iter().any(|d| d.path == f.path)
+            {
+                out.directive_files.push(f);
+            }
+        }
+        if !out.directive_files.is_empty() {
+            origin_document_lines(&r, &loaded.documents, &mut out.document_lines);
+        }
+        evaluate_documents(ev, loaded.documents, pass, &mut out);
+        out.rendered.push(r);
+    }
+    out
+}
+
+/// Moves each finding on a rendered stream to the origin a person edits: the values or
+/// `--set` line that gave the offending value, or the patch line that set it, else the
+/// template or base line; the rest of the chain becomes its related locations.
+pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
+    for f in findings {
+        let Some(r) = rendered.iter().find(|r| Arc::ptr_eq(&r.stream, &f.file)) else {
+            continue;
+        };
+        // A node on one line (`replicas: 1`) takes the origins of all of it, so a value
+        // printed from values wins over the literal key; a collection takes its first line's.
+        let start = f.span.start.offset;
+        let end = if f.span.start.line == f.span.end.line {
+            f.span.end.offset.max(start + 1)
+        } else {
+            start + 1
+        };
+        let origins = r.map.origins(start..end);
+        let Some(primary) = origins.first() else {
+            continue;
+        };
+        let mut related: Vec<crate::finding::Related> = origins[1..]
+            .iter()
+            .map(|o| crate::finding::Related {
+                role: o.role.as_str(),
+                file: o.file.clone(),
+                span: o.span,
+            })
+            .collect();
+        related.push(crate::finding::Related {
+            role: "rendered",
+            file: f.file.clone(),
+            span: f.span,
+        });
+        // A credential in the stream (flagged by a secret rule) is one where it was written
+        // too: the values line, the `--set` argument or the template literal is masked.
+        let in_stream = f.span.start.offset..f.span.end.offset.max(f.span.start.offset + 1);
+        let credential = f
+            .file
+            .redaction()
+            .ranges
+            .iter()
+            .any(|c| c.start < in_stream.end && in_stream.start < c.end);
+        f.file = primary.file.clone();
+        f.span = precise_span(r, primary, f.span);
+        f.related = related;
+        if credential {
+            let range = f.span.start.offset..f.span.end.offset;
+            f.file
+                .mark_credential(secrets::value_of_entry(&f.file.text, range, None));
+        }
+    }
+}
+
+/// The span in an origin's file for a finding at `rendered`: literal template or base text
+/// maps byte for byte (same line, same columns); anything else is the origin's own span.
+fn precise_span(
+    r: &Rendered,
+    origin: &render::Origin,
+    rendered: crate::input::span::Span,
+) -> crate::input::span::Span {
+    let start = rendered.start.offset;
+    let Some((seg, _)) = r
+        .map
+        .overlapping(start..start + 1)
+        .iter()
+        .find(|(seg, os)| seg.contains(&start) && os.iter().any(|o| std::ptr::eq(o, origin)))
+    else {
+        return origin.span;
+    };
+    let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
+    let seg_len = seg_text.trim_end_matches('\n').len();
+    let o_len = origin.span.byte_len();
+    let o_text = origin
+        .file
+        .text
+        .get(origin.span.start.offset..origin.span.end.offset);
+    if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
+        return origin.span;
+    }
+    let rel_start = start - seg.start;
+    let rel_end = (rendered.end.offset.saturating_sub(seg.start)).clamp(rel_start, seg_len);
+    let f = &origin.file;
+    let a = origin.span.start.offset + rel_start;
+    let b = origin.span.start.offset + rel_end;
+    crate::input::span::Span::new(
+        f.lines.pos_at_offset(&f.text, a),
+        f.lines.pos_at_offset(&f.text, b),
+    )
+}
+
+/// The lines of each template, values or patch file holding directives that each rendered
+/// document came from: a document's span in the stream, moved through the source map.
+fn origin_document_lines(r: &Rendered, documents: &[Document], out: &mut DocumentLines) {
+    for d in documents {
+        let span = d.span();
+        let mut per_file: Vec<(&str, u32, u32)> = Vec::new();
+        for (_, origins) in r.map.overlapping(span.start.offset..span.end.offset) {
+            for o in origins
+                .iter()
+                .filter(|o| suppress::has_directives(&o.file.text))
+            {
+                let (a, b) = (o.span.start.line, o.span.end.line);
+                match per_file.iter_mut().find(|(p, _, _)| *p == o.file.path) {
+                    Some(entry) => {
+                        entry.1 = entry.1.min(a);
+                        entry.2 = entry.2.max(b);
+                    }
+                    None => per_file.push((&o.file.path, a, b)),
+                }
+            }
+        }
+        for (path, a, b) in per_file {
+            out.entry(path.to_string()).or_default().push((a, b));
+        }
+    }
+}
