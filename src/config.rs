@@ -1,7 +1,7 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
-use crate::input::span::{PathSeg, Pos};
+use crate::input::span::PathSeg;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::input::{Problem, SourceFile};
 use serde::Deserialize;
@@ -138,8 +138,12 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
         let msg = e.to_string();
         // Locate the key serde complains about, searching the whole tree.
         let key = msg.split('`').nth(1).unwrap_or("").to_string();
-        let pos = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
-        Problem::error(shown, Some(pos), format!("invalid configuration: {msg}"))
+        let at = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
+        Problem::error(
+            shown,
+            Some(file.pos(at)),
+            format!("invalid configuration: {msg}"),
+        )
     })
 }
 
@@ -148,7 +152,7 @@ fn find_key(
     spans: &crate::input::span::SpanTree,
     key: &str,
     path: &mut Vec<PathSeg>,
-) -> Option<Pos> {
+) -> Option<u32> {
     match v {
         serde_json::Value::Object(m) => {
             for (k, child) in m {

@@ -176,7 +176,6 @@ fn apply_inline(
         let pos = Some(crate::input::span::Pos {
             line: d.line,
             column: d.column,
-            offset: 0,
         });
         if d.rules.is_empty() {
             notes.push(Problem::note(
@@ -212,7 +211,7 @@ fn apply_inline(
             if f.suppression.is_some() || !d.rules.iter().any(|s| rule_matches(&f.rule, s)) {
                 continue;
             }
-            let line = f.span.start.line;
+            let line = f.start().line;
             let covers = line == d.line
                 || (d.own_line && line == d.line + 1)
                 || d.document.is_some_and(|(a, b)| line >= a && line <= b);

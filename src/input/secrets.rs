@@ -979,7 +979,7 @@ pub fn redact_value(
             ),
             Value::String(s) => {
                 let overlaps = t.is_some_and(|t| {
-                    let (a, b) = (t.span.start.offset, t.span.end.offset);
+                    let (a, b) = (t.span.start as usize, t.span.end as usize);
                     ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
                 });
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -1061,7 +1061,7 @@ pub fn mark_document(doc: &crate::input::Document) {
     use crate::input::span::{PathSeg, SpanTree};
     use serde_json::Value;
     fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
-        let range = t.span.start.offset..t.span.end.offset;
+        let range = t.span.range();
         file.mark_credential(value_of_entry(&file.text, range, Some(key)));
     }
     fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {

@@ -96,9 +96,9 @@ pub struct YamlError {
 /// Reads every document of a YAML stream. Documents before a syntax error are kept, and the
 /// error is returned beside them. Empty documents (`---` with nothing) are skipped.
 pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<YamlError>) {
-    let _ = lines;
     let mut builder = Builder {
         text,
+        lines,
         ascii: text.is_ascii(),
         cursor: (0, 0),
         anchors: HashMap::new(),
@@ -118,7 +118,10 @@ pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<
             }
             Some(Err(e)) => {
                 let m = e.marker();
-                let pos = lines.pos_at_line_col(text, m.line() as u32, m.col());
+                let pos = Pos {
+                    line: m.line().max(1) as u32,
+                    column: m.col() as u32 + 1,
+                };
                 return (
                     builder.docs,
                     Some(YamlError {
@@ -135,13 +138,13 @@ pub fn parse_stream(text: &str, lines: &LineIndex) -> (Vec<RawDocument>, Option<
 enum Frame {
     Seq {
         items: Vec<RawNode>,
-        start: Pos,
+        start: usize,
         anchor: usize,
     },
     Map {
         entries: Vec<(RawNode, RawNode)>,
         pending_key: Option<RawNode>,
-        start: Pos,
+        start: usize,
         anchor: usize,
     },
     Doc,
@@ -149,6 +152,7 @@ enum Frame {
 
 struct Builder<'a> {
     text: &'a str,
+    lines: &'a LineIndex,
     /// ASCII text: character index = byte offset.
     ascii: bool,
     /// (character index, byte offset) of the last position converted: markers mostly move
@@ -162,8 +166,9 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn pos(&mut self, m: saphyr_parser::Marker) -> Pos {
-        let offset = if self.ascii {
+    /// The byte offset of a marker (saphyr counts characters).
+    fn offset(&mut self, m: saphyr_parser::Marker) -> usize {
+        if self.ascii {
             m.index().min(self.text.len())
         } else {
             let (mut ci, mut bi) = self.cursor;
@@ -182,16 +187,11 @@ impl Builder<'_> {
             }
             self.cursor = (ci, bi);
             bi
-        };
-        Pos {
-            line: m.line().max(1) as u32,
-            column: m.col() as u32 + 1,
-            offset,
         }
     }
 
     fn span(&mut self, s: YSpan) -> Span {
-        Span::new(self.pos(s.start), self.pos(s.end))
+        Span::new(self.offset(s.start), self.offset(s.end))
     }
 
     fn on_event(&mut self, event: Event<'_>, yspan: YSpan) -> Result<(), YamlError> {
@@ -213,11 +213,11 @@ impl Builder<'_> {
                 // has no final line break to keep (YAML 1.2 §8.1.1.2); saphyr adds one.
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                     && !self.text.ends_with(['\n', '\r'])
-                    && self.text[span.end.offset.min(self.text.len())..]
+                    && self.text[(span.end as usize).min(self.text.len())..]
                         .trim()
                         .is_empty()
                     && text.ends_with('\n')
-                    && !block_header_keeps(self.text, span.start.offset)
+                    && !block_header_keeps(self.text, span.start as usize)
                 {
                     text.pop();
                 }
@@ -235,7 +235,7 @@ impl Builder<'_> {
                     Some(t) => t.clone(),
                     None => {
                         return Err(YamlError {
-                            pos: span.start,
+                            pos: self.lines.pos_at_offset(self.text, span.start as usize),
                             message: "alias to an unknown anchor".into(),
                         });
                     }
@@ -250,7 +250,7 @@ impl Builder<'_> {
                 )?;
             }
             Event::SequenceStart(anchor, _tag) => {
-                let start = self.pos(yspan.start);
+                let start = self.offset(yspan.start);
                 self.check_depth(start)?;
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
@@ -259,7 +259,7 @@ impl Builder<'_> {
                 });
             }
             Event::MappingStart(anchor, _tag) => {
-                let start = self.pos(yspan.start);
+                let start = self.offset(yspan.start);
                 self.check_depth(start)?;
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
@@ -269,7 +269,7 @@ impl Builder<'_> {
                 });
             }
             Event::SequenceEnd => {
-                let end_fallback = self.pos(yspan.end);
+                let end_fallback = yspan.end;
                 if let Some(Frame::Seq {
                     items,
                     start,
@@ -278,8 +278,8 @@ impl Builder<'_> {
                 {
                     let end = items
                         .last()
-                        .map(|n| n.span().end)
-                        .unwrap_or(end_fallback)
+                        .map(|n| n.span().end as usize)
+                        .unwrap_or_else(|| self.offset(end_fallback))
                         .max(start);
                     self.push_node(
                         RawNode::Seq {
@@ -291,7 +291,7 @@ impl Builder<'_> {
                 }
             }
             Event::MappingEnd => {
-                let end_fallback = self.pos(yspan.end);
+                let end_fallback = yspan.end;
                 if let Some(Frame::Map {
                     entries,
                     start,
@@ -301,8 +301,8 @@ impl Builder<'_> {
                 {
                     let end = entries
                         .last()
-                        .map(|(_, v)| v.span().end)
-                        .unwrap_or(end_fallback)
+                        .map(|(_, v)| v.span().end as usize)
+                        .unwrap_or_else(|| self.offset(end_fallback))
                         .max(start);
                     self.push_node(
                         RawNode::Map {
@@ -317,10 +317,10 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn check_depth(&mut self, pos: Pos) -> Result<(), YamlError> {
+    fn check_depth(&mut self, offset: usize) -> Result<(), YamlError> {
         if self.stack.len() > MAX_DEPTH {
             let e = YamlError {
-                pos,
+                pos: self.lines.pos_at_offset(self.text, offset),
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
             };
             self.depth_error = Some(e.clone());
@@ -427,6 +427,11 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// Where a span starts, for an issue.
+    fn pos(&self, span: Span) -> Pos {
+        self.lines.pos_at_offset(self.text, span.start as usize)
+    }
+
     /// `site` is the alias site whose span replaces every span inside an aliased node.
     fn node(
         &mut self,
@@ -435,7 +440,7 @@ impl Resolver<'_> {
         depth: usize,
     ) -> Result<(Value, SpanTree), ResolveIssue> {
         if self.budget == 0 {
-            let pos = site.unwrap_or(node.span()).start;
+            let pos = self.pos(site.unwrap_or(node.span()));
             return Err(ResolveIssue {
                 pos,
                 message: format!(
@@ -445,7 +450,7 @@ impl Resolver<'_> {
             });
         }
         if depth > MAX_DEPTH {
-            let pos = site.unwrap_or(node.span()).start;
+            let pos = self.pos(site.unwrap_or(node.span()));
             return Err(ResolveIssue {
                 pos,
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -510,7 +515,7 @@ impl Resolver<'_> {
             let key = match self.key_text(k) {
                 Some(key) => key,
                 None => {
-                    let pos = site.unwrap_or(k.span()).start;
+                    let pos = self.pos(site.unwrap_or(k.span()));
                     self.issues.push(ResolveIssue {
                         pos,
                         message:
@@ -538,7 +543,7 @@ impl Resolver<'_> {
             tree.span = key_span.to(tree.span);
             tree.focus = self.lines.first_line(self.text, tree.span);
             if map.contains_key(&key) {
-                self.issues.push(ResolveIssue { pos: key_span.start, message: format!("duplicate key {key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
+                self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("duplicate key {key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
                 trees.retain(|(name, _)| *name != key);
             }
             map.insert(key.clone(), value);
@@ -561,7 +566,7 @@ impl Resolver<'_> {
                     }
                 } else {
                     self.issues.push(ResolveIssue {
-                        pos: merge_span.start,
+                        pos: self.pos(merge_span),
                         message: "merge key `<<` needs a mapping or a list of mappings".into(),
                         fatal: false,
                     });
@@ -863,17 +868,19 @@ mod tests {
                 super::super::span::PathSeg::Key("b".into()),
             ])
             .unwrap();
-        assert_eq!(
-            (b.focus.start.line, b.focus.start.column, b.focus.end.column),
-            (2, 3, 7)
+        let (start, end) = (
+            lines.pos_at_offset(text, b.focus.start as usize),
+            lines.pos_at_offset(text, b.focus.end as usize),
         );
+        assert_eq!((start.line, start.column, end.column), (2, 3, 7));
         let c = tree
             .get(&[
                 super::super::span::PathSeg::Key("a".into()),
                 super::super::span::PathSeg::Key("c".into()),
             ])
             .unwrap();
-        assert_eq!((c.focus.start.line, c.focus.end.line), (3, 3));
+        let line = |o: u32| lines.line_of(o as usize);
+        assert_eq!((line(c.focus.start), line(c.focus.end)), (3, 3));
     }
 
     #[test]
@@ -886,10 +893,11 @@ mod tests {
         let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
         let k = |s: &str| super::super::span::PathSeg::Key(s.into());
         let n = tree.get(&[k("é"), k("ñ")]).unwrap();
-        assert_eq!(&text[n.focus.start.offset..n.focus.end.offset], "ñ: x");
-        assert_eq!((n.focus.start.line, n.focus.start.column), (1, 16));
+        assert_eq!(&text[n.focus.range()], "ñ: x");
+        let at = lines.pos_at_offset(text, n.focus.start as usize);
+        assert_eq!((at.line, at.column), (1, 16));
         let b = tree.get(&[k("b")]).unwrap();
-        assert_eq!(&text[b.focus.start.offset..b.focus.end.offset], "b: ö");
+        assert_eq!(&text[b.focus.range()], "b: ö");
     }
 
     /// The text of the focus span at `path`, its line, and whether the path was found exactly.
@@ -907,8 +915,8 @@ mod tests {
             .collect();
         let r = tree.resolve(&path);
         (
-            text[r.span.start.offset..r.span.end.offset].to_string(),
-            r.span.start.line,
+            text[r.span.range()].to_string(),
+            lines.line_of(r.span.start as usize),
             r.exact,
         )
     }
