@@ -188,19 +188,17 @@ pub(super) fn password_placeholder(p: &str) -> bool {
 
 /// The byte ranges of the passwords of URLs (`scheme://user:password@host`) in a text.
 pub(super) fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    vocabulary()
-        .url_password
-        .captures_iter(v)
-        .filter_map(|c| c.get(1))
-        .filter(|m| !password_placeholder(m.as_str()))
-        .map(|m| m.range())
+    passwords(&vocabulary().url_password, v)
 }
 
 /// The byte ranges of `Password=…` settings of connection strings in a text.
 pub(super) fn conn_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    vocabulary()
-        .conn_password
-        .captures_iter(v)
+    passwords(&vocabulary().conn_password, v)
+}
+
+/// The byte ranges of group 1 of `re` in a text, placeholders left out.
+fn passwords<'a>(re: &'a regex::Regex, v: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+    re.captures_iter(v)
         .filter_map(|c| c.get(1))
         .filter(|m| !password_placeholder(m.as_str()))
         .map(|m| m.range())

@@ -266,18 +266,9 @@ impl Builder<'_> {
                     anchor,
                 }) = self.stack.pop()
                 {
-                    let end = items
-                        .last()
-                        .map(|n| n.span().end as usize)
-                        .unwrap_or_else(|| self.offset(end_fallback))
-                        .max(start);
-                    self.push_node(
-                        RawNode::Seq {
-                            items,
-                            span: Span::new(start, end),
-                        },
-                        anchor,
-                    )?;
+                    let last = items.last().map(RawNode::span);
+                    let span = self.collection_span(start, last, end_fallback);
+                    self.push_node(RawNode::Seq { items, span }, anchor)?;
                 }
             }
             Event::MappingEnd => {
@@ -289,22 +280,28 @@ impl Builder<'_> {
                     ..
                 }) = self.stack.pop()
                 {
-                    let end = entries
-                        .last()
-                        .map(|(_, v)| v.span().end as usize)
-                        .unwrap_or_else(|| self.offset(end_fallback))
-                        .max(start);
-                    self.push_node(
-                        RawNode::Map {
-                            entries,
-                            span: Span::new(start, end),
-                        },
-                        anchor,
-                    )?;
+                    let last = entries.last().map(|(_, v)| v.span());
+                    let span = self.collection_span(start, last, end_fallback);
+                    self.push_node(RawNode::Map { entries, span }, anchor)?;
                 }
             }
         }
         Ok(())
+    }
+
+    /// A collection ends where its last item ends (saphyr's end marker may lie lines further,
+    /// at the next token); an empty one at its end marker.
+    fn collection_span(
+        &mut self,
+        start: usize,
+        last: Option<Span>,
+        end_marker: saphyr_parser::Marker,
+    ) -> Span {
+        let end = match last {
+            Some(s) => s.end as usize,
+            None => self.offset(end_marker),
+        };
+        Span::new(start, end.max(start))
     }
 
     fn check_depth(&mut self, offset: usize) -> Result<(), YamlError> {
