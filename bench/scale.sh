@@ -2,6 +2,7 @@
 # Scale run: runeguard (release) over synthetic repositories of growing size.
 #
 #   bench/scale.sh [SIZES...]        default: 1000 10000 100000
+#   RUNEGUARD_BIN=/path/to/runeguard bench/scale.sh 10000   (another build, e.g. a base to compare)
 #
 # Generates each repository once under bench/out/scale/N (bench/gen/gen.py), runs
 # `runeguard check` over it under /usr/bin/time -v, and prints wall time, peak RSS, time per
@@ -11,8 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
-cargo build --release --quiet
-bin=target/release/runeguard
+bin=${RUNEGUARD_BIN:-}
+if [ -z "$bin" ]; then
+    cargo build --release --quiet
+    bin=target/release/runeguard
+fi
 out=bench/out/scale
 mkdir -p "$out"
 # cpu_s (user + system) is the figure to compare when other work shares the machine.

@@ -95,10 +95,8 @@ fn main() {
                     .map
                     .primary(range)
                     .map(|o| {
-                        format!(
-                            "{}:{}:{} ({:?})",
-                            o.file.path, o.span.start.line, o.span.start.column, o.role
-                        )
+                        let at = o.file.pos(o.span.start);
+                        format!("{}:{}:{} ({:?})", o.file.path, at.line, at.column, o.role)
                     })
                     .unwrap_or_default();
                 println!("{:<60} # <- {o}", line.trim_end());

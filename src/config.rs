@@ -94,6 +94,8 @@ pub struct Loaded {
     /// Where each value of the file was written, to locate problems found in them later (a
     /// bad glob is only found when it is compiled).
     pub spans: SpanTree,
+    /// The file's text and line index, to turn those spans into line:column.
+    pub source: Option<std::sync::Arc<SourceFile>>,
 }
 
 impl Loaded {
@@ -108,8 +110,9 @@ impl Loaded {
     /// Where the value at `path` (`exclude[2]`) was written.
     pub fn position(&self, path: &[PathSeg]) -> Option<Pos> {
         self.path.as_ref()?;
+        let source = self.source.as_ref()?;
         let resolved = self.spans.resolve(path);
-        resolved.exact.then_some(resolved.span.start)
+        resolved.exact.then(|| source.pos(resolved.span.start))
     }
 }
 
@@ -136,11 +139,14 @@ pub fn find_upward(start: &Path) -> Option<PathBuf> {
 
 /// Parses configuration text; errors are located.
 pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
-    parse_located(shown, text).map(|(config, _)| config)
+    parse_located(shown, text).map(|(config, _, _)| config)
 }
 
 /// Parses configuration text into the configuration and where its values were written.
-fn parse_located(shown: &str, text: &str) -> Result<(Config, SpanTree), Problem> {
+fn parse_located(
+    shown: &str,
+    text: &str,
+) -> Result<(Config, SpanTree, std::sync::Arc<SourceFile>), Problem> {
     let file = SourceFile::new(shown.to_string(), None, text.to_string());
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if let Some(e) = err {
@@ -151,7 +157,7 @@ fn parse_located(shown: &str, text: &str) -> Result<(Config, SpanTree), Problem>
         ));
     }
     let Some(doc) = docs.first() else {
-        return Ok((Config::default(), SpanTree::default()));
+        return Ok((Config::default(), SpanTree::default(), file));
     };
     let (value, spans, issues) = resolve(&doc.root, Schema::Core, &file.text, &file.lines)
         .map_err(|e| Problem::error(shown, Some(e.pos), e.message))?;
@@ -163,16 +169,20 @@ fn parse_located(shown: &str, text: &str) -> Result<(Config, SpanTree), Problem>
         ));
     }
     if value.is_null() {
-        return Ok((Config::default(), spans));
+        return Ok((Config::default(), spans, file));
     }
     let config = serde_json::from_value::<Config>(value.clone()).map_err(|e| {
         let msg = e.to_string();
         // Locate the key serde complains about, searching the whole tree.
         let key = msg.split('`').nth(1).unwrap_or("").to_string();
-        let pos = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
-        Problem::error(shown, Some(pos), format!("invalid configuration: {msg}"))
+        let at = find_key(&value, &spans, &key, &mut Vec::new()).unwrap_or(spans.focus.start);
+        Problem::error(
+            shown,
+            Some(file.pos(at)),
+            format!("invalid configuration: {msg}"),
+        )
     })?;
-    Ok((config, spans))
+    Ok((config, spans, file))
 }
 
 fn find_key(
@@ -180,7 +190,7 @@ fn find_key(
     spans: &SpanTree,
     key: &str,
     path: &mut Vec<PathSeg>,
-) -> Option<Pos> {
+) -> Option<u32> {
     match v {
         serde_json::Value::Object(m) => {
             for (k, child) in m {
@@ -228,7 +238,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Problem::error(&shown, None, format!("cannot read configuration: {e}")))?;
-    let (config, spans) = parse_located(&shown, &text)?;
+    let (config, spans, source) = parse_located(&shown, &text)?;
     for pi in &config.per_path_ignores {
         if pi.reason.trim().is_empty() {
             return Err(Problem::error(
@@ -248,6 +258,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Loaded, Problem> {
         path: Some(path),
         dir,
         spans,
+        source: Some(source),
     })
 }
 

@@ -1,7 +1,7 @@
 //! A finding: one rule's verdict on one node of one file, located exactly.
 
 use crate::input::SourceFile;
-use crate::input::span::{PathSeg, Span, display_path};
+use crate::input::span::{PathSeg, Pos, Span, display_path};
 use crate::rule::{Rule, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -44,6 +44,18 @@ pub struct Related {
     pub span: Span,
 }
 
+impl Related {
+    /// Where the related location starts: line and column.
+    pub fn start(&self) -> Pos {
+        self.file.pos(self.span.start)
+    }
+
+    /// Where it ends (exclusive).
+    pub fn end(&self) -> Pos {
+        self.file.pos(self.span.end)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SuppressionKind {
@@ -80,12 +92,22 @@ impl Finding {
         display_path(&self.path)
     }
 
-    /// The order every report uses: file, position, rule, message.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+    /// Where the finding starts: line and column, computed from its byte span.
+    pub fn start(&self) -> Pos {
+        self.file.pos(self.span.start)
+    }
+
+    /// Where the finding ends (exclusive).
+    pub fn end(&self) -> Pos {
+        self.file.pos(self.span.end)
+    }
+
+    /// The order every report uses: file, position, rule, message. Byte offsets order
+    /// positions in one file as their lines and columns do.
+    pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         (
             &self.file.path,
-            self.span.start.line,
-            self.span.start.column,
+            self.span.start,
             &self.rule.id,
             &self.message,
         )

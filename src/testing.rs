@@ -248,7 +248,7 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
         .findings
         .iter()
         .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
-        .map(|f| (f.span.start.line, f.span.start.column, f.rule.id.clone()))
+        .map(|f| (f.start().line, f.start().column, f.rule.id.clone()))
         .collect();
     actual.sort();
     if fx.fail {
@@ -283,8 +283,8 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
                 .findings
                 .iter()
                 .filter(|f| {
-                    f.span.start.line == line
-                        && f.span.start.column == column
+                    f.start().line == line
+                        && f.start().column == column
                         && f.rule.id == id
                         && !f.is_suppressed()
                 })
@@ -306,7 +306,11 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
                 .iter()
                 .filter(|d| rule.applies_to(d.input_type, &d.subtype))
             {
-                let (a, b) = (doc.span().start.line, doc.span().end.line);
+                let lines = &doc.file.lines;
+                let (a, b) = (
+                    lines.line_of(doc.span().start as usize),
+                    lines.line_of(doc.span().end as usize),
+                );
                 if !actual.iter().any(|(l, _, _)| *l >= a && *l <= b) {
                     errors.push(format!(
                         "{}:{a}: document {} ({}) of a fail fixture does not fire {}",
@@ -322,7 +326,11 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
         for f in report.findings.iter().filter(|f| f.rule.id == rule.id) {
             errors.push(format!(
                 "{}:{}:{}: pass fixture has a {} finding: {}",
-                fx.path, f.span.start.line, f.span.start.column, f.rule.id, f.message
+                fx.path,
+                f.start().line,
+                f.start().column,
+                f.rule.id,
+                f.message
             ));
         }
     }

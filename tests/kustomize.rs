@@ -107,7 +107,7 @@ fn origin_of(out: &Out, line: &str, nth: usize) -> (String, u32, OriginRole) {
                     .map
                     .primary(range)
                     .unwrap_or_else(|| panic!("no origin for {line:?}"));
-                return (o.file.path.clone(), o.span.start.line, o.role);
+                return (o.file.path.clone(), o.file.pos(o.span.start).line, o.role);
             }
             seen += 1;
         }
@@ -169,7 +169,7 @@ fn findings_land_on_the_line_a_person_edits() {
         .map
         .origins(at..at + 17)
         .iter()
-        .map(|o| (o.file.path.clone(), o.span.start.line))
+        .map(|o| (o.file.path.clone(), o.file.pos(o.span.start).line))
         .collect();
     assert_eq!(
         chain,

@@ -268,10 +268,8 @@ mod tests {
             crate::input::span::PathSeg::Key("securityContext".into()),
             crate::input::span::PathSeg::Key("privileged".into()),
         ]);
-        assert_eq!(
-            (priv_span.span.start.line, priv_span.span.start.column),
-            (13, 9)
-        );
+        let at = out.documents[0].file.pos(priv_span.span.start);
+        assert_eq!((at.line, at.column), (13, 9));
     }
 
     #[test]

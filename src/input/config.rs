@@ -47,10 +47,7 @@ pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
         }
     };
     let conv = Converter { file };
-    let whole = Span::new(
-        file.lines.pos_at_offset(&file.text, 0),
-        file.lines.pos_at_offset(&file.text, file.text.len()),
-    );
+    let whole = Span::new(0, file.text.len());
     match conv.table(&table, whole, 0) {
         Ok((value, mut spans)) => {
             spans.span = whole;
@@ -70,7 +67,7 @@ pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
         Err(span) => {
             out.problems.push(Problem::error(
                 &file.path,
-                Some(span.start),
+                Some(file.pos(span.start)),
                 format!("TOML nested deeper than {MAX_DEPTH} levels"),
             ));
         }
@@ -85,11 +82,7 @@ struct Converter<'a> {
 
 impl Converter<'_> {
     fn span(&self, r: std::ops::Range<usize>) -> Span {
-        let text = &self.file.text;
-        Span::new(
-            self.file.lines.pos_at_offset(text, r.start),
-            self.file.lines.pos_at_offset(text, r.end),
-        )
+        Span::new(r.start, r.end)
     }
 
     /// A table: its entries in source order. `own` is the table's own span (a `[header]`, an
@@ -109,14 +102,11 @@ impl Converter<'_> {
             let (v, mut tree) = self.value(value.get_ref(), self.span(value.span()), depth + 1)?;
             // A mapping entry spans its key through its value (for a `[header]` table, the
             // header through its last entry).
-            tree.span = Span::new(
-                key_span.start.min(tree.span.start),
-                key_span.end.max(tree.span.end),
-            );
+            tree.span = union(key_span, tree.span);
             tree.focus = self.file.lines.first_line(&self.file.text, tree.span);
             entries.push((key.get_ref().to_string(), key_span, v, tree));
         }
-        entries.sort_by_key(|(_, key_span, _, _)| key_span.start.offset);
+        entries.sort_by_key(|(_, key_span, _, _)| key_span.start);
         let mut span = own;
         let mut map = Map::new();
         let mut trees = Vec::with_capacity(entries.len());
@@ -178,7 +168,10 @@ impl Converter<'_> {
 }
 
 fn union(a: Span, b: Span) -> Span {
-    Span::new(a.start.min(b.start), a.end.max(b.end))
+    Span {
+        start: a.start.min(b.start),
+        end: a.end.max(b.end),
+    }
 }
 
 /// A TOML integer as a JSON number; one that fits no JSON integer keeps its text.
@@ -315,9 +308,11 @@ mod tests {
         let text = "a.b.c = 1\n[server]\nport = 8080\ntls = { enabled = false }\n\n[server.db]\npassword = \"p\"\n[[svc]]\nname = \"a\"\n[[svc]]\nname = \"b\"\n";
         let l = toml_doc(text);
         let t = &l.documents[0].spans;
+        let file = &l.documents[0].file;
         let focus = |p: &[PathSeg]| {
             let s = t.get(p).unwrap().focus;
-            (s.start.line, s.start.column, s.end.line, s.end.column)
+            let (a, b) = (file.pos(s.start), file.pos(s.end));
+            (a.line, a.column, b.line, b.column)
         };
         assert_eq!(focus(&[key("a"), key("b"), key("c")]), (1, 5, 1, 10));
         assert_eq!(focus(&[key("server")]), (2, 1, 2, 9));
@@ -334,16 +329,10 @@ mod tests {
             focus(&[key("svc"), PathSeg::Index(1), key("name")]),
             (11, 1, 11, 11)
         );
-        assert_eq!(
-            t.get(&[key("svc"), PathSeg::Index(1)])
-                .unwrap()
-                .focus
-                .start
-                .line,
-            10
-        );
+        let svc = t.get(&[key("svc"), PathSeg::Index(1)]).unwrap();
+        assert_eq!(file.pos(svc.focus.start).line, 10);
         // The [server] table spans its header through its last entry, sub-tables included.
-        assert_eq!(t.get(&[key("server")]).unwrap().span.end.line, 7);
+        assert_eq!(file.pos(t.get(&[key("server")]).unwrap().span.end).line, 7);
     }
 
     #[test]
@@ -376,7 +365,7 @@ mod tests {
             let text: String = keys.iter().enumerate().map(|(i, k)| format!("[t{i}]\n{k} = {n}\n")).collect();
             let l = toml_doc(&text);
             for d in &l.documents {
-                proptest::prop_assert!(d.spans.span.end.offset <= text.len());
+                proptest::prop_assert!(d.spans.span.end as usize <= text.len());
             }
         }
     }

@@ -90,7 +90,7 @@ fn push_object(
             if is_obj {
                 push_object(file, item, item_spans, index, out, depth + 1);
             } else {
-                out.problems.push(Problem::error(&file.path, Some(item_spans.focus.start), format!("item {i} of the {kind} is not a Kubernetes object (no apiVersion or kind); not checked")));
+                out.problems.push(Problem::error(&file.path, Some(file.pos(item_spans.focus.start)), format!("item {i} of the {kind} is not a Kubernetes object (no apiVersion or kind); not checked")));
             }
         }
         return;

@@ -182,6 +182,12 @@ impl SourceFile {
         crate::input::secrets::redact_with(s, &self.redaction().known)
     }
 
+    /// The line and column of a byte offset of the text (computed on demand: documents
+    /// keep byte spans only).
+    pub fn pos(&self, offset: u32) -> Pos {
+        self.lines.pos_at_offset(&self.text, offset as usize)
+    }
+
     /// The text of a 1-based line, without its terminator.
     pub fn line(&self, line: u32) -> &str {
         let r = self.lines.line_range(&self.text, line);

@@ -124,10 +124,7 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
             }
         }
     }
-    let whole = Span::new(
-        lines.pos_at_offset(src, 0),
-        lines.pos_at_offset(src, src.len()),
-    );
+    let whole = Span::new(0, src.len());
     let focus = lines.first_line(src, whole);
     let node = reader.ctx.schema.to_node(whole, focus);
     let name = file.path.rsplit('/').next().unwrap_or(&file.path);

@@ -7,26 +7,31 @@
 use serde::Serialize;
 use std::fmt;
 
-/// A position in a source file: 1-based line, 1-based column counted in Unicode scalar
-/// values (SARIF's default), and the byte offset (for snippets).
+/// A line and column in a source file: 1-based line, 1-based column counted in Unicode
+/// scalar values (SARIF's default). Computed from a byte offset by [`LineIndex::pos_at_offset`] only
+/// when a report, a problem or a suppression needs it; nodes keep byte [`Span`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
-    #[serde(skip)]
-    pub offset: usize,
 }
 
-/// A half-open range `[start, end)` in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+/// A half-open byte range `[start, end)` in a source file. Offsets are `u32`: a span tree node
+/// stays small, and no input file may exceed 4 GiB (the loader refuses larger ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
-    pub start: Pos,
-    pub end: Pos,
+    pub start: u32,
+    pub end: u32,
 }
 
 impl Span {
-    pub fn new(start: Pos, end: Pos) -> Self {
-        Span { start, end }
+    /// The span of the byte range `start..end` (offsets past `u32::MAX` saturate).
+    pub fn new(start: usize, end: usize) -> Self {
+        let clamp = |o: usize| u32::try_from(o).unwrap_or(u32::MAX);
+        Span {
+            start: clamp(start),
+            end: clamp(end),
+        }
     }
     /// A span that starts at the start of `self` and ends at the end of `other`.
     pub fn to(self, other: Span) -> Span {
@@ -36,7 +41,11 @@ impl Span {
         }
     }
     pub fn byte_len(&self) -> usize {
-        self.end.offset.saturating_sub(self.start.offset)
+        self.end.saturating_sub(self.start) as usize
+    }
+    /// The byte range, for slicing the source text.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
     }
 }
 
@@ -193,11 +202,12 @@ impl SpanTree {
     }
 }
 
-/// Converts character positions to byte offsets and line/column pairs for one source text.
+/// Turns byte offsets of one source text into lines and columns (and back), for the few
+/// places that need them: reports, problems, suppression comments.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset of the start of each line (line 1 at index 0).
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
 }
 
 impl LineIndex {
@@ -207,7 +217,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         for (i, b) in bytes.iter().enumerate() {
             if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                line_starts.push(i + 1);
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
         LineIndex { line_starts }
@@ -223,13 +233,13 @@ impl LineIndex {
         let start = self
             .line_starts
             .get(i)
-            .copied()
+            .map(|s| *s as usize)
             .unwrap_or(text.len())
             .min(text.len());
         let mut end = self
             .line_starts
             .get(i + 1)
-            .map(|e| e - 1)
+            .map(|e| *e as usize - 1)
             .unwrap_or(text.len())
             .min(text.len());
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
@@ -238,69 +248,52 @@ impl LineIndex {
         start..end
     }
 
-    /// Position of a 1-based line and 0-based character column.
-    pub fn pos_at_line_col(&self, text: &str, line: u32, col0: usize) -> Pos {
+    /// The byte offset of a 1-based line and 0-based character column; a column past the end
+    /// of the line is the line's end.
+    pub fn offset_at_line_col(&self, text: &str, line: u32, col0: usize) -> usize {
         let range = self.line_range(text, line);
-        let line_text = text.get(range.start..).unwrap_or("");
-        let mut offset = range.start;
-        for (n, (i, _)) in line_text.char_indices().enumerate() {
-            if n == col0 {
-                offset = range.start + i;
-                break;
-            }
-            offset = range.start + i;
-        }
-        // Past the last character of the line (or at the end of the text).
-        if line_text.chars().count() <= col0 {
-            offset = (range.start + line_text.len()).min(text.len());
-        } else if col0 == 0 {
-            offset = range.start;
-        }
-        Pos {
-            line: line.max(1),
-            column: col0 as u32 + 1,
-            offset,
+        let line_text = text.get(range.start..range.end).unwrap_or("");
+        match line_text.char_indices().nth(col0) {
+            Some((i, _)) => range.start + i,
+            None => range.end,
         }
     }
 
-    /// Position of a byte offset.
+    /// The 1-based line holding a byte offset.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    /// The line and column of a byte offset.
     pub fn pos_at_offset(&self, text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line_idx];
+        let line = self.line_of(offset);
+        let start = self.line_starts[line as usize - 1] as usize;
         let column = text
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(0) as u32
             + 1;
-        Pos {
-            line: line_idx as u32 + 1,
-            column,
-            offset,
-        }
+        Pos { line, column }
     }
 
     /// A span that covers only the first line of `span` (trailing blanks trimmed), for
     /// pointing at a multi-line collection without painting all of it.
     pub fn first_line(&self, text: &str, span: Span) -> Span {
-        if span.start.line == span.end.line {
+        let line = self.line_of(span.start as usize);
+        if line == self.line_of(span.end as usize) {
             return span;
         }
-        let range = self.line_range(text, span.start.line);
-        let line = text.get(span.start.offset..range.end).unwrap_or("");
-        let trimmed = line.trim_end();
-        let end = Pos {
-            line: span.start.line,
-            column: span.start.column + trimmed.chars().count() as u32,
-            offset: span.start.offset + trimmed.len(),
-        };
-        Span {
-            start: span.start,
-            end,
-        }
+        let range = self.line_range(text, line);
+        let rest = text.get(span.start as usize..range.end).unwrap_or("");
+        Span::new(
+            span.start as usize,
+            span.start as usize + rest.trim_end().len(),
+        )
     }
 }
 
@@ -312,12 +305,40 @@ mod tests {
     fn offsets_and_columns_count_characters() {
         let text = "a: é\r\nbb: 1\n";
         let idx = LineIndex::new(text);
-        let p = idx.pos_at_line_col(text, 1, 3);
-        assert_eq!((p.line, p.column, p.offset), (1, 4, 3));
-        let p = idx.pos_at_line_col(text, 2, 4);
-        assert_eq!((p.line, p.column, p.offset), (2, 5, 11));
-        assert_eq!(idx.pos_at_offset(text, 11), p);
+        assert_eq!(idx.offset_at_line_col(text, 1, 3), 3);
+        assert_eq!(idx.pos_at_offset(text, 3), Pos { line: 1, column: 4 });
+        // After `é` (two bytes, one character): byte 5, column 5.
+        assert_eq!(idx.pos_at_offset(text, 5), Pos { line: 1, column: 5 });
+        assert_eq!(idx.offset_at_line_col(text, 2, 4), 11);
+        assert_eq!(idx.pos_at_offset(text, 11), Pos { line: 2, column: 5 });
         assert_eq!(idx.line_range(text, 1), 0..5);
+        // A column past the end of a line is the line's end, not the next line.
+        assert_eq!(idx.offset_at_line_col(text, 1, 40), 5);
+    }
+
+    #[test]
+    fn multibyte_columns_count_unicode_scalars_not_bytes() {
+        // 4-byte emoji, 3-byte CJK, 2-byte accented: columns stay 1-based character counts.
+        let text = "k: 😀漢é x\n";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(x, 3 + 4 + 3 + 2 + 1);
+        assert_eq!(idx.pos_at_offset(text, x), Pos { line: 1, column: 8 });
+        assert_eq!(idx.offset_at_line_col(text, 1, 7), x);
+        assert_eq!(
+            idx.pos_at_offset(text, text.len()),
+            Pos { line: 2, column: 1 }
+        );
+    }
+
+    #[test]
+    fn first_line_trims_a_multi_line_span_to_its_first_line() {
+        let text = "spec:  \n  a: 1\n";
+        let idx = LineIndex::new(text);
+        let whole = Span::new(0, text.len() - 1);
+        assert_eq!(&text[idx.first_line(text, whole).range()], "spec:");
+        let one = Span::new(9, 13);
+        assert_eq!(idx.first_line(text, one), one);
     }
 
     #[test]
@@ -332,20 +353,8 @@ mod tests {
 
     #[test]
     fn resolve_falls_back_to_nearest_ancestor() {
-        let leaf = |l| {
-            SpanTree::leaf(Span::new(
-                Pos {
-                    line: l,
-                    column: 1,
-                    offset: 0,
-                },
-                Pos {
-                    line: l,
-                    column: 2,
-                    offset: 1,
-                },
-            ))
-        };
+        // Node `l` covers bytes `10 * l .. 10 * l + 1`.
+        let leaf = |l: u32| SpanTree::leaf(Span::new(10 * l as usize, 10 * l as usize + 1));
         let mut root = leaf(1);
         let mut spec = leaf(2);
         spec.children = Children::Map(vec![("a".into(), leaf(3))]);
@@ -353,9 +362,9 @@ mod tests {
         let path = [PathSeg::Key("spec".into()), PathSeg::Key("missing".into())];
         let r = root.resolve(&path);
         assert!(!r.exact);
-        assert_eq!(r.span.start.line, 2);
+        assert_eq!(r.span.start, 20);
         let r = root.resolve(&[PathSeg::Key("spec".into()), PathSeg::Key("a".into())]);
         assert!(r.exact);
-        assert_eq!(r.span.start.line, 3);
+        assert_eq!(r.span.start, 30);
     }
 }

@@ -102,7 +102,6 @@ impl PolicySet {
                     Some(Pos {
                         line: e.line() as u32,
                         column: e.column() as u32,
-                        offset: 0,
                     }),
                     format!("invalid settings: {e}"),
                 )),
@@ -195,11 +194,7 @@ impl PolicySet {
                     .unwrap_or_default();
                 problems.push(Problem::error(
                     &src.path,
-                    Some(Pos {
-                        line,
-                        column: 1,
-                        offset: 0,
-                    }),
+                    Some(Pos { line, column: 1 }),
                     format!(
                         "policy error: recursion: function `{name}` calls itself ({}:{line}){rule}",
                         src.path

@@ -35,7 +35,6 @@ pub(super) fn policy_problem(e: PolicyError) -> Problem {
         Some(Pos {
             line: e.line,
             column: e.column,
-            offset: 0,
         }),
         e.message,
     )
@@ -53,11 +52,7 @@ pub fn regorus_problem(fallback_file: &str, err: &str) -> Problem {
         let line = parts.next().and_then(|l| l.parse::<u32>().ok());
         if let (Some(line), Some(column), Some(f)) = (line, col, parts.next()) {
             file = f.to_string();
-            pos = Some(Pos {
-                line,
-                column,
-                offset: 0,
-            });
+            pos = Some(Pos { line, column });
         }
     }
     // Keep the last line of regorus' message ("error: ...") plus the context it printed.

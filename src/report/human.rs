@@ -167,7 +167,11 @@ pub fn render(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSu
                 {
                     one = format!(
                         "{}:{}:{}: {} {}\n",
-                        f.file.path, f.span.start.line, f.span.start.column, f.rule.id, f.message
+                        f.file.path,
+                        f.start().line,
+                        f.start().column,
+                        f.rule.id,
+                        f.message
                     );
                 }
                 one.push('\n');

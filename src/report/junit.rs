@@ -99,10 +99,7 @@ impl Suite {
 }
 
 fn location(f: &Finding) -> String {
-    format!(
-        "{}:{}:{}",
-        f.file.path, f.span.start.line, f.span.start.column
-    )
+    format!("{}:{}:{}", f.file.path, f.start().line, f.start().column)
 }
 
 fn rule_suite(rule: &Rule, findings: &[&Finding]) -> Suite {

@@ -342,8 +342,8 @@ fn artifact(path: &str) -> ArtifactLocation {
         .build()
 }
 
-fn region_of(span: crate::input::span::Span) -> Region {
-    let (start, end) = (span.start, span.end.max(span.start));
+fn region_of(start: crate::input::span::Pos, end: crate::input::span::Pos) -> Region {
+    let end = end.max(start);
     Region::builder()
         .start_line(i64::from(start.line.max(1)))
         .start_column(i64::from(start.column.max(1)))
@@ -357,7 +357,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         .physical_location(
             PhysicalLocation::builder()
                 .artifact_location(artifact(&f.file.path))
-                .region(region_of(f.span))
+                .region(region_of(f.start(), f.end()))
                 .build(),
         )
         .build();
@@ -390,7 +390,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
                         .physical_location(
                             PhysicalLocation::builder()
                                 .artifact_location(artifact(&rel.file.path))
-                                .region(region_of(rel.span))
+                                .region(region_of(rel.start(), rel.end()))
                                 .build(),
                         )
                         .message(text(&format!("{} line", rel.role)))

@@ -75,10 +75,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn location(f: &Finding) -> String {
-    format!(
-        "{}:{}:{}",
-        f.file.path, f.span.start.line, f.span.start.column
-    )
+    format!("{}:{}:{}", f.file.path, f.start().line, f.start().column)
 }
 
 /// `2 critical, 1 high` (only severities that occur), or `none`.

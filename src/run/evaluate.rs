@@ -60,7 +60,7 @@ pub(super) fn to_finding(
         && let Some(node) = doc.spans.get(&path)
         && matches!(node.children, crate::input::span::Children::Leaf)
     {
-        let range = node.span.start.offset..node.span.end.offset;
+        let range = node.span.range();
         let key = match path.last() {
             Some(PathSeg::Key(k)) => Some(k.as_str()),
             _ => None,
@@ -89,7 +89,7 @@ pub(super) fn to_finding(
 fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
     Problem::error(
         &doc.file.path,
-        Some(doc.span().start),
+        Some(doc.file.pos(doc.span().start)),
         format!(
             "rule {} ({}) failed on {}: {}",
             f.rule.id, f.rule.name, doc.resource, f.message
@@ -110,7 +110,7 @@ pub(super) fn process_file(
         let lines = loaded
             .documents
             .iter()
-            .map(|d| (d.span().start.line, d.span().end.line))
+            .map(|d| (file.pos(d.span().start).line, file.pos(d.span().end).line))
             .collect();
         out.document_lines.insert(file.path.clone(), lines);
     }

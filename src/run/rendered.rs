@@ -63,9 +63,10 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         };
         // A node on one line (`replicas: 1`) takes the origins of all of it, so a value
         // printed from values wins over the literal key; a collection takes its first line's.
-        let start = f.span.start.offset;
-        let end = if f.span.start.line == f.span.end.line {
-            f.span.end.offset.max(start + 1)
+        let lines = &f.file.lines;
+        let start = f.span.start as usize;
+        let end = if lines.line_of(start) == lines.line_of(f.span.end as usize) {
+            (f.span.end as usize).max(start + 1)
         } else {
             start + 1
         };
@@ -88,7 +89,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         });
         // A credential in the stream (flagged by a secret rule) is one where it was written
         // too: the values line, the `--set` argument or the template literal is masked.
-        let in_stream = f.span.start.offset..f.span.end.offset.max(f.span.start.offset + 1);
+        let in_stream = f.span.start as usize..f.span.end.max(f.span.start + 1) as usize;
         let credential = f
             .file
             .redaction()
@@ -99,7 +100,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         f.span = precise_span(r, primary, f.span);
         f.related = related;
         if credential {
-            let range = f.span.start.offset..f.span.end.offset;
+            let range = f.span.range();
             f.file
                 .mark_credential(secrets::value_of_entry(&f.file.text, range, None));
         }
@@ -113,7 +114,7 @@ fn precise_span(
     origin: &render::Origin,
     rendered: crate::input::span::Span,
 ) -> crate::input::span::Span {
-    let start = rendered.start.offset;
+    let start = rendered.start as usize;
     let Some((seg, _)) = r
         .map
         .overlapping(start..start + 1)
@@ -125,22 +126,18 @@ fn precise_span(
     let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
     let seg_len = seg_text.trim_end_matches('\n').len();
     let o_len = origin.span.byte_len();
-    let o_text = origin
-        .file
-        .text
-        .get(origin.span.start.offset..origin.span.end.offset);
+    let o_text = origin.file.text.get(origin.span.range());
     if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
         return origin.span;
     }
     let rel_start = start - seg.start;
-    let rel_end = (rendered.end.offset.saturating_sub(seg.start)).clamp(rel_start, seg_len);
-    let f = &origin.file;
-    let a = origin.span.start.offset + rel_start;
-    let b = origin.span.start.offset + rel_end;
-    crate::input::span::Span::new(
-        f.lines.pos_at_offset(&f.text, a),
-        f.lines.pos_at_offset(&f.text, b),
-    )
+    let rel_end = (rendered.end as usize)
+        .saturating_sub(seg.start)
+        .clamp(rel_start, seg_len);
+    let a = origin.span.start as usize + rel_start;
+    let b = origin.span.start as usize + rel_end;
+    let len = origin.file.text.len();
+    crate::input::span::Span::new(a.min(len), b.min(len))
 }
 
 /// The lines of each template, values or patch file holding directives that each rendered
@@ -149,12 +146,12 @@ fn origin_document_lines(r: &Rendered, documents: &[Document], out: &mut Documen
     for d in documents {
         let span = d.span();
         let mut per_file: Vec<(&str, u32, u32)> = Vec::new();
-        for (_, origins) in r.map.overlapping(span.start.offset..span.end.offset) {
+        for (_, origins) in r.map.overlapping(span.range()) {
             for o in origins
                 .iter()
                 .filter(|o| suppress::has_directives(&o.file.text))
             {
-                let (a, b) = (o.span.start.line, o.span.end.line);
+                let (a, b) = (o.file.pos(o.span.start).line, o.file.pos(o.span.end).line);
                 match per_file.iter_mut().find(|(p, _, _)| *p == o.file.path) {
                     Some(entry) => {
                         entry.1 = entry.1.min(a);

@@ -34,7 +34,7 @@ impl AnnotatedDocument {
         let span = doc.span();
         Some(AnnotatedDocument {
             file: doc.file.clone(),
-            range: span.start.offset..span.end.offset,
+            range: span.range(),
             resource: doc.resource.clone(),
             value: std::mem::take(&mut doc.value),
         })
@@ -50,7 +50,7 @@ impl AnnotatedDocument {
             .map_or((&f.file, f.span), |r| (&r.file, r.span));
         Arc::ptr_eq(file, &self.file)
             && f.resource == self.resource
-            && (self.range.start..=self.range.end).contains(&span.start.offset)
+            && (self.range.start..=self.range.end).contains(&(span.start as usize))
     }
 }
 

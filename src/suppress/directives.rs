@@ -166,7 +166,6 @@ pub(super) fn apply(
         let pos = Some(Pos {
             line: d.line,
             column: d.column,
-            offset: 0,
         });
         let rules = d.rules.join(",");
         let mut note = |message: String| notes.push(Problem::note(&file.path, pos, message));
@@ -201,7 +200,7 @@ pub(super) fn apply(
             if f.suppression.is_some() || !d.rules.iter().any(|s| rule_matches(&f.rule, s)) {
                 continue;
             }
-            let line = f.span.start.line;
+            let line = f.start().line;
             let covers = line == d.line
                 || (d.own_line && line == d.line + 1)
                 || d.document.is_some_and(|(a, b)| line >= a && line <= b);

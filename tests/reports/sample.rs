@@ -193,10 +193,11 @@ impl Sample {
 
     /// A span from 1-based (line, column) to (line, column), end exclusive.
     pub fn span(file: &SourceFile, start: (u32, usize), end: (u32, usize)) -> Span {
-        Span {
-            start: file.lines.pos_at_line_col(&file.text, start.0, start.1 - 1),
-            end: file.lines.pos_at_line_col(&file.text, end.0, end.1 - 1),
-        }
+        Span::new(
+            file.lines
+                .offset_at_line_col(&file.text, start.0, start.1 - 1),
+            file.lines.offset_at_line_col(&file.text, end.0, end.1 - 1),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -300,11 +301,7 @@ impl Sample {
 }
 
 fn pos(line: u32, column: u32) -> runeguard::input::span::Pos {
-    runeguard::input::span::Pos {
-        line,
-        column,
-        offset: 0,
-    }
+    runeguard::input::span::Pos { line, column }
 }
 
 fn leak(s: &str) -> &'static str {

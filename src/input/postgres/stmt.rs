@@ -15,10 +15,7 @@ pub(crate) struct Stmt<'a> {
 
 impl Stmt<'_> {
     pub fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(
-            self.lines.pos_at_offset(self.src, start),
-            self.lines.pos_at_offset(self.src, end),
-        )
+        Span::new(start, end)
     }
 
     /// The whole statement (without its `;`).

@@ -1275,21 +1275,21 @@ fn template_error(msg: &str, file: &Arc<SourceFile>, offset: Option<usize>) -> P
     // gotmpl's parse errors carry `name:line:col`; runtime errors get the traced node.
     let pos = match offset {
         Some(o) => Some(file.lines.pos_at_offset(&file.text, o.min(file.text.len()))),
-        None => parse_error_pos(msg, file),
+        None => parse_error_pos(msg),
     };
     Problem::error(&file.path, pos, format!("cannot render template: {msg}"))
 }
 
-fn parse_error_pos(msg: &str, file: &SourceFile) -> Option<crate::input::span::Pos> {
+fn parse_error_pos(msg: &str) -> Option<crate::input::span::Pos> {
     // "template: name:12:5: ..." or "name:12: ...".
     let re = regex::Regex::new(r":(\d+):(?:(\d+):)?").ok()?;
     let c = re.captures(msg)?;
     let line: u32 = c.get(1)?.as_str().parse().ok()?;
-    let col: usize = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(1);
-    Some(
-        file.lines
-            .pos_at_line_col(&file.text, line, col.saturating_sub(1)),
-    )
+    let col: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(1);
+    Some(crate::input::span::Pos {
+        line: line.max(1),
+        column: col.max(1),
+    })
 }
 
 /// The output of one template split into documents (Helm splits on `---` lines), each with
@@ -1357,10 +1357,7 @@ fn split_documents(
                     .find("}}")
                     .map(|i| a_start + i + 2)
                     .unwrap_or(src.len());
-                let span = Span::new(
-                    file.lines.pos_at_offset(src, a_start),
-                    file.lines.pos_at_offset(src, a_end),
-                );
+                let span = Span::new(a_start, a_end);
                 let tmpl_origin = Origin {
                     role: OriginRole::Template,
                     file: file.clone(),
@@ -1427,13 +1424,10 @@ fn split_documents(
                         let a = piece.offset + rel;
                         let b = piece.offset + (line_end - piece.start);
                         let b_trim = src[a..b].trim_end_matches('\n').len() + a;
-                        Span::new(
-                            file.lines.pos_at_offset(src, a),
-                            file.lines.pos_at_offset(src, b_trim),
-                        )
+                        Span::new(a, b_trim)
                     } else {
-                        let pos = file.lines.pos_at_offset(src, piece.offset.min(src.len()));
-                        Span::new(pos, pos)
+                        let at = piece.offset.min(src.len());
+                        Span::new(at, at)
                     };
                     segments.push((
                         cur - off..line_end - off,
@@ -1712,7 +1706,7 @@ fn validate_schema(
         };
         let msg = format!("values do not match values.schema.json at {shown}: {e}");
         problems.push(match origin {
-            Some(o) => Problem::error(&o.file.path, Some(o.span.start), msg),
+            Some(o) => Problem::error(&o.file.path, Some(o.file.pos(o.span.start)), msg),
             None => Problem::error(&schema.display, None, msg),
         });
     }

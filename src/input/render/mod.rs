@@ -305,7 +305,8 @@ pub fn annotate_origins(r: &Rendered) -> String {
         let mut names: Vec<String> = Vec::new();
         for (_, origins) in r.map.overlapping(start..end.max(start + 1)) {
             for o in origins {
-                let n = format!("{} {}:{}", o.role.as_str(), o.file.path, o.span.start.line);
+                let line = o.file.lines.line_of(o.span.start as usize);
+                let n = format!("{} {}:{}", o.role.as_str(), o.file.path, line);
                 if !names.contains(&n) {
                     names.push(n);
                 }
@@ -349,8 +350,8 @@ fn carry_credentials(r: &Rendered) {
     for (range, origins) in r.map.segments() {
         let holds_credential = origins.iter().any(|o| {
             let (start, end) = (
-                o.span.start.offset,
-                o.span.end.offset.max(o.span.start.offset + 1),
+                o.span.start as usize,
+                o.span.end.max(o.span.start + 1) as usize,
             );
             o.file
                 .redaction()
@@ -386,7 +387,7 @@ pub fn load(r: &Rendered) -> super::Loaded {
         } else {
             let p = super::Problem::error(
                 &r.stream.path,
-                Some(d.span().start),
+                Some(r.stream.pos(d.span().start)),
                 "rendered document is not a Kubernetes object (no apiVersion or kind); not checked",
             );
             loaded.problems.push(p);
@@ -397,15 +398,20 @@ pub fn load(r: &Rendered) -> super::Loaded {
         if p.file != r.stream.path {
             continue;
         }
+        let stream = &r.stream;
         if let Some(pos) = p.pos
-            && let Some(o) = r.map.primary(pos.offset..pos.offset + 1)
+            && let at =
+                stream
+                    .lines
+                    .offset_at_line_col(&stream.text, pos.line, pos.column as usize - 1)
+            && let Some(o) = r.map.primary(at..at + 1)
         {
             p.message = format!(
                 "{} (in the rendered output at line {} of `runeguard render {}`)",
                 p.message, pos.line, r.stream.path
             );
             p.file = o.file.path.clone();
-            p.pos = Some(o.span.start);
+            p.pos = Some(o.file.pos(o.span.start));
         }
     }
     loaded

@@ -77,7 +77,7 @@ fn snippet_html(f: &Finding) -> String {
     }
     let mut s = String::from(r#"<pre class="snippet">"#);
     for (n, text) in lines {
-        let hit = n >= f.span.start.line && n <= f.span.end.line.max(f.span.start.line);
+        let hit = n >= f.start().line && n <= f.end().line.max(f.start().line);
         let _ = write!(
             s,
             r#"<span{}><em>{n}</em>{}</span>"#,
@@ -90,10 +90,7 @@ fn snippet_html(f: &Finding) -> String {
 }
 
 fn location(f: &Finding) -> String {
-    format!(
-        "{}:{}:{}",
-        f.file.path, f.span.start.line, f.span.start.column
-    )
+    format!("{}:{}:{}", f.file.path, f.start().line, f.start().column)
 }
 
 /// Where the NIST control titles and baselines come from.
@@ -398,8 +395,8 @@ pub fn render(report: &RunReport, summary: &ComplianceSummary, evidence: &Eviden
                 out,
                 r##"<tr class="frow" data-severity="{sev}" data-frameworks="{}"><td class="n"><a href="#f-{i}">{}:{}</a></td><td><span class="sev {sev}">{sev}</span></td><td>{} {}</td><td>{}</td></tr>"##,
                 frameworks_of(&f.rule),
-                f.span.start.line,
-                f.span.start.column,
+                f.start().line,
+                f.start().column,
                 esc(&f.rule.id),
                 esc(&f.rule.name),
                 esc(&f.message),

@@ -24,14 +24,14 @@ impl<'a> Snippet<'a> {
         let redaction = file.redaction();
         let red = &redaction.redacted;
         let len = red.text.len();
-        let orig_start = span.start.offset.min(file.text.len());
-        let orig_end = span.end.offset.max(orig_start).min(file.text.len());
+        let orig_start = (span.start as usize).min(file.text.len());
+        let orig_end = (span.end as usize).max(orig_start).min(file.text.len());
         let start = red.offset(orig_start, false).min(len);
         let end = red.offset(orig_end, true).max(start).min(len);
         let snippet = Snippet {
             name: &file.path,
             redaction: redaction.clone(),
-            header: (start, span.start.column),
+            header: (start, file.pos(span.start).column),
         };
         (snippet, SourceSpan::new(start.into(), end - start))
     }
@@ -109,8 +109,8 @@ mod tests {
     fn snippet_masks_credentials_in_context_lines() {
         let text = "a: 1\nenv:\n  - name: TOKEN\n    value: \"sëcret-välue-1\"\n  - name: MODE\n    value: fast\n";
         let file = SourceFile::new("f.yaml".into(), None, text.into());
-        let start = file.lines.pos_at_line_col(text, 6, 4);
-        let end = file.lines.pos_at_line_col(text, 6, 15);
+        let start = file.lines.offset_at_line_col(text, 6, 4);
+        let end = file.lines.offset_at_line_col(text, 6, 15);
         let (snippet, span) = Snippet::file(&file, Span::new(start, end));
         let ctx = snippet.read_span(&span, 2, 1).expect("in bounds");
         let shown = std::str::from_utf8(ctx.data()).expect("utf-8");
@@ -125,8 +125,8 @@ mod tests {
     fn file_snippet_reads_context_and_columns_in_characters() {
         let text = "é: 1\nkey: välue\nz: 3";
         let file = SourceFile::new("f.yaml".into(), None, text.into());
-        let start = file.lines.pos_at_line_col(text, 2, 5);
-        let end = file.lines.pos_at_line_col(text, 2, 10);
+        let start = file.lines.offset_at_line_col(text, 2, 5);
+        let end = file.lines.offset_at_line_col(text, 2, 10);
         let (snippet, span) = Snippet::file(&file, Span::new(start, end));
         let ctx = snippet.read_span(&span, 1, 1).expect("in bounds");
         assert_eq!(std::str::from_utf8(ctx.data()).ok(), Some(text));

@@ -304,8 +304,8 @@ fn content_key(report: &RunReport, summary: &ComplianceSummary, time: &str) -> S
             key,
             "{}\u{0}{}:{}\u{0}{}\u{0}{}\u{0}",
             f.fingerprint,
-            f.span.start.line,
-            f.span.start.column,
+            f.start().line,
+            f.start().column,
             f.message,
             f.suppression.as_ref().map_or(String::new(), |s| format!(
                 "{} {}",
@@ -343,11 +343,11 @@ fn observation(
         .iter()
         .map(|f| {
             let mut e = json!({
-                "href": format!("{}#L{}C{}", uri_path(file), f.span.start.line, f.span.start.column),
-                "description": format!("{}:{}:{}: {}", file, f.span.start.line, f.span.start.column, f.message),
+                "href": format!("{}#L{}C{}", uri_path(file), f.start().line, f.start().column),
+                "description": format!("{}:{}:{}: {}", file, f.start().line, f.start().column, f.message),
                 "props": [
-                    prop("line", f.span.start.line.to_string()),
-                    prop("column", f.span.start.column.to_string()),
+                    prop("line", f.start().line.to_string()),
+                    prop("column", f.start().column.to_string()),
                     prop("fingerprint", f.fingerprint.clone()),
                 ],
             });

@@ -194,11 +194,8 @@ pub fn apply_set(
         };
         let path = parse_key(&key)?;
         let value = parse_set_value(&val);
-        let span = Span::new(
-            file.lines.pos_at_offset(&file.text, span_start),
-            file.lines
-                .pos_at_offset(&file.text, (span_start + len).min(file.text.len())),
-        );
+        let end = file.text.len();
+        let span = Span::new(span_start.min(end), (span_start + len).min(end));
         set_path(values, &path, value.clone())?;
         let key_path: Vec<String> = path
             .iter()
@@ -451,7 +448,8 @@ mod tests {
         let o = set(&mut v, "a=1,b.c=2");
         let b = o.get(&["b".into(), "c".into()]).expect("origin of b.c");
         assert_eq!(b.role, OriginRole::Set);
-        assert_eq!((b.span.start.column, b.span.end.column), (5, 10));
+        let (start, end) = (b.file.pos(b.span.start), b.file.pos(b.span.end));
+        assert_eq!((start.column, end.column), (5, 10));
     }
 
     #[test]
@@ -484,7 +482,8 @@ mod tests {
         }
         assert_eq!(v, json!({"a": {"b": 3, "c": null}}));
         let b = o.get(&["a".into(), "b".into()]).unwrap();
-        assert_eq!((b.file.path.as_str(), b.span.start.line), ("v2.yaml", 2));
+        let line = b.file.pos(b.span.start).line;
+        assert_eq!((b.file.path.as_str(), line), ("v2.yaml", 2));
         assert!(o.get(&["a".into(), "c".into()]).is_none());
     }
 }

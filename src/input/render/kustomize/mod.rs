@@ -256,7 +256,7 @@ fn is_remote(s: &str) -> bool {
 /// Where a node is, for a problem: its origin file and start.
 fn locate(n: &Node, fallback: &str) -> (String, Option<Pos>) {
     match &n.org {
-        Some(o) => (o.file.path.clone(), Some(o.span.start)),
+        Some(o) => (o.file.path.clone(), Some(o.file.pos(o.span.start))),
         None => (fallback.to_string(), None),
     }
 }
@@ -941,10 +941,7 @@ impl Builder<'_> {
                 match generate::parse_env_line(line, i == 0) {
                     Ok(Some((k, v))) => {
                         let lr = file.lines.line_range(&file.text, i as u32 + 1);
-                        let span = crate::input::span::Span::new(
-                            file.lines.pos_at_offset(&file.text, lr.start),
-                            file.lines.pos_at_offset(&file.text, lr.end),
-                        );
+                        let span = crate::input::span::Span::new(lr.start, lr.end);
                         pairs.push((
                             k,
                             v.into_bytes(),
@@ -957,7 +954,10 @@ impl Builder<'_> {
                     }
                     Ok(None) => {}
                     Err(m) => {
-                        let pos = file.lines.pos_at_line_col(&file.text, i as u32 + 1, 0);
+                        let pos = crate::input::span::Pos {
+                            line: i as u32 + 1,
+                            column: 1,
+                        };
                         self.problems.push(Problem::error(&file.path, Some(pos), m));
                     }
                 }
@@ -1174,7 +1174,10 @@ impl Builder<'_> {
             retag(&mut n, OriginRole::Patch);
             return Some(vec![n]);
         };
-        let embed = t.org.as_ref().and_then(|o| embed_of(&o.file, o.span.start));
+        let embed = t
+            .org
+            .as_ref()
+            .and_then(|o| embed_of(&o.file, o.file.pos(o.span.start)));
         match node::load_docs(text, &kust.file, OriginRole::Patch, embed) {
             Ok(mut d) => {
                 if embed.is_none() {
@@ -1188,7 +1191,7 @@ impl Builder<'_> {
                 let pos = if embed.is_some() {
                     Some(e.pos)
                 } else {
-                    t.org.as_ref().map(|o| o.span.start)
+                    t.org.as_ref().map(|o| o.file.pos(o.span.start))
                 };
                 self.problems.push(Problem::error(
                     &kust.file.path,
@@ -1247,7 +1250,7 @@ fn retag(n: &mut Node, role: OriginRole) {
 /// Replaces origins in a chart's rendered stream by the chart's own (template, values).
 fn remap(n: &mut Node, rendered: &Rendered) {
     if let Some(o) = &n.org
-        && let Some(best) = rendered.map.primary(o.span.start.offset..o.span.end.offset)
+        && let Some(best) = rendered.map.primary(o.span.range())
     {
         n.org = Some(best.clone());
     }

@@ -245,18 +245,10 @@ impl Node {
 
 /// An origin for a whole file (generator sources).
 pub fn whole_file(file: &Arc<SourceFile>, role: OriginRole) -> Origin {
-    let end = file.lines.pos_at_offset(&file.text, file.text.len());
     Origin {
         role,
         file: file.clone(),
-        span: Span::new(
-            Pos {
-                line: 1,
-                column: 1,
-                offset: 0,
-            },
-            end,
-        ),
+        span: Span::new(0, file.text.len()),
     }
 }
 
@@ -290,17 +282,28 @@ pub fn load_docs(
     } else {
         &file.lines
     };
+    // A position in `text` is where it stands in the block scalar of the file: `line` lines
+    // below the block's key line, `indent` columns further right.
     let translate = |p: Pos| -> Pos {
         match embed {
             None => p,
-            Some(e) => file.lines.pos_at_line_col(
-                &file.text,
-                e.line + p.line,
-                e.indent + p.column as usize - 1,
-            ),
+            Some(e) => Pos {
+                line: e.line + p.line,
+                column: e.indent as u32 + p.column,
+            },
         }
     };
-    let tr = |s: Span| Span::new(translate(s.start), translate(s.end));
+    let to_file = |offset: u32| -> usize {
+        match embed {
+            None => offset as usize,
+            Some(_) => {
+                let p = translate(lines.pos_at_offset(text, offset as usize));
+                let col0 = p.column as usize - 1;
+                file.lines.offset_at_line_col(&file.text, p.line, col0)
+            }
+        }
+    };
+    let tr = |s: Span| Span::new(to_file(s.start), to_file(s.end));
     let (docs, err) = yaml::parse_stream(text, lines);
     let mut out = Vec::new();
     for doc in &docs {

@@ -1,0 +1,244 @@
+//! Whether one value, under its name, holds a credential, and which kind.
+
+use super::vocabulary::{REFERENCE_KEYS, REFERENCE_PARENTS, Shape, vocabulary};
+use std::ops::Range;
+
+/// `dbPassword`, `db-password`, `db.password` and `DB_PASSWORD` all read `DB_PASSWORD`.
+pub fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase()
+                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+            {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        prev = Some(c);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// True when a name says its value is a credential (`DB_PASSWORD`, `clientSecret`, `api-key`,
+/// `SECRET_KEY_BASE`) and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
+/// `existingSecret`).
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if !vocabulary()
+        .name_hints
+        .iter()
+        .any(|h| upper.contains(h.as_str()))
+    {
+        return false;
+    }
+    let w = words(name);
+    if w == "PWD" || w == "OLDPWD" || w.is_empty() {
+        return false;
+    }
+    vocabulary().secret_name.is_match(&w) && !vocabulary().not_secret_name.is_match(&w)
+}
+
+/// True when a name says its value is an identifier, digest or checksum.
+pub fn identifier_name(name: &str) -> bool {
+    let w = words(name);
+    vocabulary().identifier_name.is_match(&w) && !secret_name(name)
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = f64::from(n);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A random-looking string: base64 at detect-secrets' 4.5 bits per character, hex at 3.0.
+pub fn high_entropy(v: &str) -> bool {
+    let e = &vocabulary().entropy;
+    if v.len() < e.min_length || v.len() > e.max_length {
+        return false;
+    }
+    let hex = v.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        return v.len() >= e.hex_min_length
+            && v.bytes().any(|b| b.is_ascii_digit())
+            && v.bytes().any(|b| b.is_ascii_alphabetic())
+            && entropy(v) > e.hex_bits;
+    }
+    let b64 = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
+    b64 && v.bytes().any(|b| b.is_ascii_digit()) && entropy(v) > e.base64_bits
+}
+
+/// True when a value under a credential name is not a literal credential: empty, a reference
+/// (`${VAR}`, `$(VAR)`, `{{ .x }}`, `vault:…`, a path), a placeholder (`changeme`, `<token>`,
+/// `****`), a boolean, a short number, a plain URL, or the name itself (`password: password`,
+/// `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`).
+pub fn not_literal(name: &str, v: &str) -> bool {
+    let v = v.trim();
+    if v.is_empty() || v.contains('\n') {
+        return v.is_empty();
+    }
+    let v = v.trim_matches(|c| c == '"' || c == '\'');
+    let voc = vocabulary();
+    if v.chars().count() < 4 || voc.reference.is_match(v) || voc.placeholder.is_match(v) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if voc
+        .reference_prefixes
+        .iter()
+        .any(|p| lower.starts_with(&p.to_ascii_lowercase()))
+    {
+        return true;
+    }
+    if v.bytes().all(|b| b.is_ascii_digit()) && v.len() < 6 {
+        return true;
+    }
+    if voc.embedded_reference.is_match(v) {
+        return true;
+    }
+    // A URL is a credential only when it holds a password (a shape of its own).
+    if lower.contains("://") && !voc.url_password.is_match(v) {
+        return true;
+    }
+    // The name repeated as a placeholder.
+    let (wv, wn) = (words(v), words(name));
+    if !wn.is_empty() && (wv.contains(&wn) || wn.ends_with(&wv) && wv.len() >= 4) {
+        return true;
+    }
+    // An object name that says it names one (`shop-tls`, `db-credentials`) or shares a word
+    // with the name (`TLS_SECRET: shop-tls`): a reference to where the credential is.
+    if voc.object_name.is_match(v) {
+        let name_words: Vec<&str> = wn.split('_').filter(|w| w.len() >= 3).collect();
+        if wv
+            .split('_')
+            .any(|w| name_words.contains(&w) || voc.reference_name_words.iter().any(|r| r == w))
+        {
+            return true;
+        }
+    }
+    let last = wn.rsplit('_').next().unwrap_or("");
+    if !last.is_empty() && wv.len() >= 4 && (wv == last || wv.starts_with(&format!("{last}_"))) {
+        return true;
+    }
+    false
+}
+
+/// The token shape a text holds, and its byte range in the text.
+pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
+    for p in vocabulary().patterns.iter() {
+        if !p.hints.iter().any(|h| v.contains(h.as_str())) {
+            continue;
+        }
+        if let Some(c) = p.re.captures(v) {
+            let m = c
+                .iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .or_else(|| c.get(0))
+                .expect("match");
+            return Some((p.shape, m.range()));
+        }
+    }
+    if v.contains("://")
+        && let Some(r) = url_password(v).next()
+    {
+        return Some((Shape::UrlPassword, r));
+    }
+    if v.contains('=')
+        && let Some(r) = conn_password(v).next()
+    {
+        return Some((Shape::ConnectionString, r));
+    }
+    None
+}
+
+pub(super) fn password_placeholder(p: &str) -> bool {
+    let p = p.trim();
+    p.is_empty()
+        || vocabulary().reference.is_match(p)
+        || vocabulary().placeholder.is_match(p)
+        || vocabulary().embedded_reference.is_match(p)
+        || p.starts_with('%') && p.contains('$')
+}
+
+/// The byte ranges of the passwords of URLs (`scheme://user:password@host`) in a text.
+pub(super) fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    passwords(&vocabulary().url_password, v)
+}
+
+/// The byte ranges of `Password=…` settings of connection strings in a text.
+pub(super) fn conn_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    passwords(&vocabulary().conn_password, v)
+}
+
+/// The byte ranges of group 1 of `re` in a text, placeholders left out.
+fn passwords<'a>(re: &'a regex::Regex, v: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+    re.captures_iter(v)
+        .filter_map(|c| c.get(1))
+        .filter(|m| !password_placeholder(m.as_str()))
+        .map(|m| m.range())
+}
+
+/// Whether the field at `path` (keys from the document root, the value's own key last) names
+/// another object rather than holding a value: `secretKeyRef.name`, `secretName`,
+/// `envFrom[].secretRef.name`, a volume's `secret.secretName`.
+pub fn reference_field(path: &[&str]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    if REFERENCE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(last)) {
+        return true;
+    }
+    matches!(*last, "name" | "key" | "optional" | "secretName")
+        && parents
+            .iter()
+            .rev()
+            .take(3)
+            .any(|p| REFERENCE_PARENTS.contains(p))
+}
+
+/// Whether a value under a name holds a credential, and which kind. `name` is the key, or
+/// the environment variable's name; `reference` says the field names another object (see
+/// [`reference_field`]).
+pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
+    let v = value.trim();
+    if v.len() < 4 || reference {
+        return None;
+    }
+    if let Some((shape, _)) = find_shape(v) {
+        return Some(shape);
+    }
+    if secret_name(name) && !not_literal(name, v) {
+        return Some(Shape::NamedLiteral);
+    }
+    let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
+    if high_entropy(unquoted) && !identifier_name(name) && !not_literal(name, unquoted) {
+        return Some(Shape::HighEntropy);
+    }
+    None
+}

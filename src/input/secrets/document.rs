@@ -1,0 +1,183 @@
+//! A document's values and their credentials, located through the document's spans: masking
+//! a JSON value for `inspect`, marking a rendered stream's credentials, and the value part of
+//! an entry (so that masking keeps the key readable).
+
+use super::MASK;
+use super::detect::{classify, reference_field};
+use super::redact::redact_with;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Masks the string values of a document's JSON value that overlap one of the file's
+/// credential ranges (located through the document's spans), or that the detector reads as a
+/// credential under their key.
+pub fn redact_value(
+    value: &serde_json::Value,
+    spans: &crate::input::span::SpanTree,
+    ranges: &[Range<usize>],
+    known: &[String],
+) -> serde_json::Value {
+    fn walk(
+        v: &serde_json::Value,
+        t: Option<&crate::input::span::SpanTree>,
+        keys: &mut Vec<String>,
+        ranges: &[Range<usize>],
+        known: &[String],
+    ) -> serde_json::Value {
+        use crate::input::span::PathSeg;
+        use serde_json::Value;
+        match v {
+            Value::Object(m) => {
+                let name = m.get("name").and_then(Value::as_str).map(str::to_string);
+                let mut out = serde_json::Map::new();
+                for (k, x) in m {
+                    let child = t.and_then(|t| t.child(&PathSeg::Key(k.clone())));
+                    keys.push(k.clone());
+                    let mut r = walk(x, child, keys, ranges, known);
+                    keys.pop();
+                    // An env entry's value, named by its `name`.
+                    if k == "value"
+                        && let (Some(n), Some(s)) = (&name, x.as_str())
+                        && classify(n, s, false).is_some()
+                    {
+                        r = Value::from(MASK);
+                    }
+                    out.insert(k.clone(), r);
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        let child = t.and_then(|t| t.child(&PathSeg::Index(i)));
+                        walk(x, child, keys, ranges, known)
+                    })
+                    .collect(),
+            ),
+            Value::String(s) => {
+                let overlaps = t.is_some_and(|t| {
+                    let (a, b) = (t.span.start as usize, t.span.end as usize);
+                    ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
+                });
+                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let name = keys.last().map(String::as_str).unwrap_or("");
+                if overlaps || classify(name, s, reference_field(&path)).is_some() {
+                    // Keep what is not a credential in a longer text (a URL's host).
+                    match redact_with(s, known) {
+                        Cow::Owned(o) if overlaps && o != *s => Value::String(o),
+                        _ => Value::from(MASK),
+                    }
+                } else {
+                    match redact_with(s, known) {
+                        Cow::Borrowed(_) => v.clone(),
+                        Cow::Owned(o) => Value::String(o),
+                    }
+                }
+            }
+            _ => v.clone(),
+        }
+    }
+    let mut out = walk(value, Some(spans), &mut Vec::new(), ranges, known);
+    // A Secret's data is credentials whatever its keys.
+    if value.get("kind").and_then(serde_json::Value::as_str) == Some("Secret")
+        && let Some(obj) = out.as_object_mut()
+    {
+        for key in ["data", "stringData"] {
+            if let Some(serde_json::Value::Object(m)) = obj.get_mut(key) {
+                for v in m.values_mut() {
+                    if v.is_string() {
+                        *v = serde_json::Value::from(MASK);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value's part of an entry's range (`key: value`, `- key: value`, `key=value` → `value`),
+/// so that masking a credential keeps its key readable. With `key`, the range must start with
+/// that key (plain or quoted); without, the key is whatever stands before the first `: ` (no
+/// quote or space in it) or `=`. The whole range when no key is found.
+pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Range<usize> {
+    let Some(entry) = text.get(range.clone()) else {
+        return range;
+    };
+    let rest = match key {
+        Some(k) => [k.to_string(), format!("\"{k}\""), format!("'{k}'")]
+            .iter()
+            .find_map(|q| entry.strip_prefix(q.as_str()))
+            .and_then(|r| r.trim_start_matches([' ', '\t']).strip_prefix(':')),
+        None => {
+            let body = entry.trim_start_matches([' ', '-']);
+            match body.find(": ") {
+                Some(c) if !body[..c].contains(['"', '\'', ' ']) => Some(&body[c + 1..]),
+                _ => body
+                    .find('=')
+                    .filter(|i| !body[..*i].contains(' '))
+                    .map(|i| &body[i + 1..]),
+            }
+        }
+    };
+    let Some(rest) = rest else {
+        return range;
+    };
+    let value = rest.trim_start();
+    let start = range.end - value.len();
+    match value.trim_end_matches('\n').len() {
+        0 => range,
+        len => start..start + len,
+    }
+}
+
+/// Marks on a document's file the string values the detector reads as credentials under their
+/// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
+/// located through the document's spans. For text that no rule has read (a rendered stream
+/// printed by `runeguard render`), so that its outputs mask what `check` would.
+pub fn mark_document(doc: &crate::input::Document) {
+    use crate::input::span::{PathSeg, SpanTree};
+    use serde_json::Value;
+    fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
+        let range = t.span.range();
+        file.mark_credential(value_of_entry(&file.text, range, Some(key)));
+    }
+    fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                let name = m.get("name").and_then(Value::as_str);
+                for (k, x) in m {
+                    let Some(child) = t.child(&PathSeg::Key(k.clone())) else {
+                        continue;
+                    };
+                    if k == "value"
+                        && let (Some(n), Some(s)) = (name, x.as_str())
+                        && classify(n, s, false).is_some()
+                    {
+                        mark(file, child, k);
+                        continue;
+                    }
+                    keys.push(k.clone());
+                    walk(file, x, child, keys);
+                    keys.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    if let Some(child) = t.child(&PathSeg::Index(i)) {
+                        walk(file, x, child, keys);
+                    }
+                }
+            }
+            Value::String(s) => {
+                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let name = keys.last().map(String::as_str).unwrap_or("");
+                if classify(name, s, reference_field(&path)).is_some() {
+                    mark(file, t, name);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&doc.file, &doc.value, &doc.spans, &mut Vec::new());
+}

@@ -1,0 +1,56 @@
+//! The credential detector: the one place that decides whether a value, or a byte range of a
+//! source text, holds a credential; and the redaction every output goes through.
+//!
+//! # Redaction is a property of the source
+//!
+//! Every [`SourceFile`](crate::input::SourceFile) knows the byte ranges of its credentials:
+//! those this detector finds in its text ([`scan`]), plus the spans that rules about secrets
+//! flag ([`SourceFile::mark_credential`](crate::input::SourceFile::mark_credential), done by
+//! the run for every finding of a rule that [`Rule::is_secret`](crate::rule::Rule::is_secret)).
+//! **Any code that writes source text, or text derived from it, must go through one of these
+//! doors**, never through `SourceFile::text` directly:
+//!
+//! - [`SourceFile::redacted`](crate::input::SourceFile::redacted): the whole text with each
+//!   credential replaced by [`MASK`], line structure kept, and a map from original offsets to
+//!   redacted ones (snippets, context lines, rendered streams).
+//! - [`SourceFile::redacted_line`](crate::input::SourceFile::redacted_line): one line.
+//! - [`SourceFile::redact`](crate::input::SourceFile::redact): any string (a message, a
+//!   problem quoting input, a value): the file's credentials and any credential-shaped token
+//!   in it are masked.
+//! - [`redact_text`]: the same for text without a file (merged reports).
+//! - [`redact_value`]: a document's JSON value, for `inspect`.
+//!
+//! # Detection
+//!
+//! [`classify`] reads one value under its name: a known token shape (cloud keys, GitHub,
+//! GitLab, Slack, Stripe and other tokens, JWTs, PEM private keys, URLs and connection strings
+//! with a password), a literal under a credential name (`*_PASSWORD`, `*_KEY`, `SECRET_KEY_BASE`
+//! …: not a reference, placeholder, path, plain URL or the name repeated), or a high-entropy
+//! string with detect-secrets' thresholds (4.5 bits per character for base64, 3.0 for hex)
+//! under a name that is not an identifier, digest or checksum. Object names are references
+//! only in reference fields (`secretKeyRef.name`, `secretName`, `envFrom`, volume sources).
+//!
+//! Rooms: [`vocabulary`] (the credential vocabulary, read from settings), [`detect`] (one
+//! value under its name), [`scan`] (a whole source text), [`redact`] (masking text) and
+//! [`document`] (a document's values, through its spans).
+
+mod detect;
+mod document;
+mod redact;
+mod scan;
+mod vocabulary;
+
+pub use detect::{
+    classify, entropy, find_shape, high_entropy, identifier_name, not_literal, reference_field,
+    secret_name, words,
+};
+pub use document::{mark_document, redact_value, value_of_entry};
+pub use redact::{Redacted, redact_text, redact_with};
+pub use scan::{merge, scan};
+pub use vocabulary::{SETTINGS, Shape, configure};
+
+/// What a credential is shown as.
+pub const MASK: &str = "********";
+
+#[cfg(test)]
+mod tests;

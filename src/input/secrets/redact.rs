@@ -1,0 +1,106 @@
+//! Masking: a text with its credential ranges replaced by [`MASK`], and any string with the
+//! known credentials of its file and what the detector finds in it masked.
+
+use super::MASK;
+use super::scan::{merge, scan};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A text with its credentials masked, and the map from original byte offsets to masked ones.
+#[derive(Debug, Clone)]
+pub struct Redacted {
+    pub text: String,
+    pub lines: crate::input::span::LineIndex,
+    /// Masked pieces: (original start, original end, masked start). Sorted, disjoint, one
+    /// line each.
+    pieces: Vec<(usize, usize, usize)>,
+}
+
+impl Redacted {
+    /// Masks `ranges` (sorted, disjoint) of `text`: each line's part of a range becomes
+    /// [`MASK`] (leading indentation of continuation lines kept), so lines stay lines.
+    pub fn new(text: &str, ranges: &[Range<usize>]) -> Self {
+        let mut out = String::with_capacity(text.len());
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        for r in ranges {
+            let (start, end) = (r.start.min(text.len()), r.end.min(text.len()));
+            if start < at || start >= end {
+                continue;
+            }
+            // Split the range at line ends.
+            let mut s = start;
+            while s < end {
+                let line_end = text[s..end].find('\n').map_or(end, |i| s + i);
+                let piece = &text[s..line_end];
+                let lead = piece.len() - piece.trim_start_matches([' ', '\t']).len();
+                let trail = piece.len() - piece.trim_end_matches(['\r']).len();
+                let (ps, pe) = (s + lead, line_end - trail);
+                if ps < pe && text.is_char_boundary(ps) && text.is_char_boundary(pe) {
+                    out.push_str(&text[at..ps]);
+                    pieces.push((ps, pe, out.len()));
+                    out.push_str(MASK);
+                    at = pe;
+                }
+                s = line_end + 1;
+            }
+        }
+        out.push_str(&text[at..]);
+        let lines = crate::input::span::LineIndex::new(&out);
+        Redacted {
+            text: out,
+            lines,
+            pieces,
+        }
+    }
+
+    /// Where an original byte offset lands in the masked text: offsets inside a masked piece
+    /// go to its start, or to its end for the `end` of a span.
+    pub fn offset(&self, orig: usize, end: bool) -> usize {
+        let i = self.pieces.partition_point(|p| p.0 <= orig);
+        if i == 0 {
+            return orig.min(self.text.len());
+        }
+        let (s, e, m) = self.pieces[i - 1];
+        let mapped = if orig == s {
+            m
+        } else if orig < e {
+            if end { m + MASK.len() } else { m }
+        } else {
+            m + MASK.len() + (orig - e)
+        };
+        mapped.min(self.text.len())
+    }
+
+    /// True when nothing was masked.
+    pub fn is_clean(&self) -> bool {
+        self.pieces.is_empty()
+    }
+}
+
+/// Masks, in any text, each of `known` (credential strings of a file) and every credential
+/// the detector finds in it.
+pub fn redact_with<'a>(s: &'a str, known: &[String]) -> Cow<'a, str> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for k in known {
+        if k.len() < 4 {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(i) = s[from..].find(k.as_str()) {
+            ranges.push(from + i..from + i + k.len());
+            from += i + k.len();
+        }
+    }
+    ranges.extend(scan(s));
+    if ranges.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let ranges = merge(ranges);
+    Cow::Owned(Redacted::new(s, &ranges).text)
+}
+
+/// Masks every credential the detector finds in a text that belongs to no file.
+pub fn redact_text(s: &str) -> Cow<'_, str> {
+    redact_with(s, &[])
+}

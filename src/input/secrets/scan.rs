@@ -1,0 +1,288 @@
+//! The byte ranges of the credentials in a whole source text: `key: value` lines,
+//! Kubernetes `name:`/`value:` pairs, block scalars under secret names, inline pairs, SQL.
+
+use super::detect::{
+    classify, conn_password, find_shape, password_placeholder, reference_field, secret_name,
+    url_password,
+};
+use super::vocabulary::vocabulary;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// `"key": "value"` anywhere (JSON on one line).
+static JSON_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,100})"\s*:\s*"(?P<val>(?:[^"\\\n]|\\.){1,2000})""#,
+    )
+    .expect("json regex")
+});
+
+/// `NAME=value` inside a line of text (a message, a command line).
+static INLINE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|[\s,;(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)"#)
+        .expect("inline regex")
+});
+
+/// SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `PASSWORD $$…$$`.
+static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:E?'((?:[^'\\]|''|\\.)*)'|\$\$(.*?)\$\$)")
+        .expect("sql regex")
+});
+
+/// The value part of the rest of a line after `key: `: its byte range within `rest`, without
+/// quotes, trailing comments or a trailing comma.
+fn value_range(rest: &str) -> Option<Range<usize>> {
+    let trimmed_start = rest.len() - rest.trim_start().len();
+    let body = &rest[trimmed_start..];
+    let first = body.chars().next()?;
+    if first == '"' || first == '\'' {
+        let b = body.as_bytes();
+        let mut i = 1;
+        while i < b.len() {
+            if b[i] == b'\\' && first == '"' {
+                i += 2;
+                continue;
+            }
+            if b[i] == first as u8 {
+                if first == '\'' && b.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                return Some(trimmed_start + 1..trimmed_start + i);
+            }
+            i += 1;
+        }
+        return Some(trimmed_start + 1..trimmed_start + b.len());
+    }
+    if matches!(first, '{' | '[') {
+        return None;
+    }
+    let mut end = body.len();
+    if let Some(i) = body.find(" #") {
+        end = i;
+    }
+    let v = body[..end].trim_end();
+    let v = v.strip_suffix(',').unwrap_or(v).trim_end();
+    (!v.is_empty()).then(|| trimmed_start..trimmed_start + v.len())
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// The byte ranges of the credentials in a source text, sorted and disjoint.
+pub fn scan(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    // Token shapes, anywhere (a PEM block spans its lines): one pass over the text finds the
+    // hints present, then only their patterns run.
+    let voc = vocabulary();
+    let mut present = vec![false; voc.patterns.len()];
+    for c in voc.hints.captures_iter(text) {
+        if let Some(i) = c.iter().skip(1).position(|g| g.is_some()) {
+            present[voc.hint_owner[i]] = true;
+        }
+    }
+    for (p, _) in voc.patterns.iter().zip(&present).filter(|(_, on)| **on) {
+        for c in p.re.captures_iter(text) {
+            if let Some(m) = c.iter().skip(1).flatten().next().or_else(|| c.get(0)) {
+                out.push(m.range());
+            }
+        }
+    }
+    if text.contains("://") {
+        out.extend(url_password(text));
+    }
+    if text.contains('=') {
+        out.extend(conn_password(text));
+    }
+    if text.contains('\'') || text.contains("$$") {
+        for c in SQL_PASSWORD.captures_iter(text) {
+            if let Some(m) = c.get(1).or_else(|| c.get(2))
+                && !password_placeholder(m.as_str())
+            {
+                out.push(m.range());
+            }
+        }
+    }
+    scan_lines(text, &mut out);
+    merge(out)
+}
+
+/// `key: value` lines, Kubernetes `name:`/`value:` pairs and block scalars under secret names.
+fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
+    let mut offset = 0;
+    // The last `name:` seen (an env entry's name) and its indentation.
+    let mut env_name: Option<(String, usize)> = None;
+    // A block scalar under a secret name: its key's indentation.
+    let mut block: Option<usize> = None;
+    let mut path: Vec<(usize, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let ind = indent_of(content);
+        if let Some(key_ind) = block {
+            if content.trim().is_empty() {
+                continue;
+            }
+            if ind > key_ind {
+                out.push(start + ind..start + content.len());
+                continue;
+            }
+            block = None;
+        }
+        let Some((key, key_ind, val_start, enclosing)) = split_pair(content) else {
+            if content.contains('=') || content.contains("\":") {
+                scan_inline(content, start, out);
+            }
+            continue;
+        };
+        while path.last().is_some_and(|(i, _)| *i >= key_ind) {
+            path.pop();
+        }
+        let mut rest = &content[val_start..];
+        if let Some(q) = enclosing
+            && let Some(end) = rest.rfind(q as char)
+        {
+            rest = &rest[..end];
+        }
+        path.push((key_ind, key.to_string()));
+        let reference = || {
+            let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
+            reference_field(&keys)
+        };
+        if rest.len() > 120 && (rest.contains('=') || rest.contains("\":")) {
+            scan_inline(rest, start + val_start, out);
+        }
+        if key == "name" {
+            env_name = value_range(rest).map(|r| (rest[r].to_string(), key_ind));
+            continue;
+        }
+        // An env entry's value: named by the entry's `name`.
+        let name = match (&env_name, key) {
+            (Some((n, i)), "value") if key_ind.abs_diff(*i) <= 2 => n.clone(),
+            _ => key.to_string(),
+        };
+        let trimmed = rest.trim();
+        let is_block = trimmed
+            .strip_prefix(['|', '>'])
+            .is_some_and(|r| r.chars().all(|c| matches!(c, '-' | '+' | '1'..='9' | ' ')));
+        if is_block {
+            if secret_name(&name) && !reference() {
+                block = Some(ind);
+            }
+            continue;
+        }
+        if let Some(r) = value_range(rest) {
+            let v = &rest[r.clone()];
+            if v.len() >= 4 && classify(&name, v, false).is_some() && !reference() {
+                let base = start + val_start;
+                // Only the token when it has a shape inside a longer text.
+                match find_shape(v) {
+                    Some((_, sr)) => out.push(base + r.start + sr.start..base + r.start + sr.end),
+                    None => out.push(base + r.start..base + r.end),
+                }
+            }
+        }
+    }
+}
+
+/// `key: value`, `key = value`, `"key": value`, `- KEY=value`, `export KEY=value` at the start
+/// of a line: the key, its byte offset and the offset of the value in the line.
+fn split_pair(line: &str) -> Option<(&str, usize, usize, Option<u8>)> {
+    let b = line.as_bytes();
+    let mut i = indent_of(line);
+    if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
+        i += 2;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+    }
+    if line[i..].starts_with("export ") {
+        i += 7;
+    }
+    let quote = match b.get(i) {
+        Some(&q @ (b'"' | b'\'')) => {
+            i += 1;
+            Some(q)
+        }
+        _ => None,
+    };
+    let key_start = i;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/' | b'@') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i == key_start {
+        return None;
+    }
+    let key_end = i;
+    // `'KEY=value'`: the quotes enclose the whole item; the value ends at the closing one.
+    let mut enclosing = None;
+    if let Some(q) = quote {
+        if b.get(i) == Some(&q) {
+            i += 1;
+        } else if b.get(i) == Some(&b'=') {
+            enclosing = Some(q);
+        } else {
+            return None;
+        }
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'=') => i += 1,
+        Some(b':') if b.get(i + 1) == Some(&b'=') => i += 2,
+        Some(b':') if matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\r')) => i += 1,
+        _ => return None,
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    Some((
+        &line[key_start..key_end],
+        key_start,
+        i.min(line.len()),
+        enclosing,
+    ))
+}
+
+/// `NAME=value` and `"key": "value"` pairs inside a line (a message, a command line, JSON on
+/// one line), with `base` the line's offset in the text.
+fn scan_inline(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    if line.contains('=') {
+        for c in INLINE_PAIR.captures_iter(line) {
+            let (k, v) = (&c["key"], c.name("val").expect("val"));
+            if classify(k, v.as_str(), false).is_some() {
+                out.push(base + v.start()..base + v.end());
+            }
+        }
+    }
+    if line.contains("\":") {
+        for c in JSON_PAIR.captures_iter(line) {
+            let (k, v) = (&c["key"], c.name("val").expect("val"));
+            if classify(k, v.as_str(), false).is_some() {
+                out.push(base + v.start()..base + v.end());
+            }
+        }
+    }
+}
+
+/// Sorts ranges and joins the overlapping ones.
+pub fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.retain(|r| r.start < r.end);
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}

@@ -1,0 +1,109 @@
+use super::*;
+
+#[test]
+fn names() {
+    for n in [
+        "DB_PASSWORD",
+        "clientSecret",
+        "api-key",
+        "SECRET_KEY_BASE",
+        "ACCESS_KEY",
+        "aws_secret_access_key",
+        "REDIS_PASS",
+        "API_KEY_V2",
+        "ADMIN_PASSWORD_PLAIN",
+    ] {
+        assert!(secret_name(n), "{n}");
+    }
+    for n in [
+        "PASSWORD_FILE",
+        "TOKEN_TTL",
+        "existingSecret",
+        "secretName",
+        "PWD",
+        "name",
+        "value",
+        "ACCESS_KEY_ID",
+        "keyRef",
+        "credentials_validity_in_ms",
+        "passwordPattern",
+        "tokens_per_fill",
+        "secretFieldSelector",
+    ] {
+        assert!(!secret_name(n), "{n}");
+    }
+}
+
+#[test]
+fn classifies_values() {
+    assert_eq!(
+        classify("DB_PASSWORD", "correct-horse-battery-staple", false),
+        Some(Shape::NamedLiteral)
+    );
+    assert_eq!(
+        classify("API_KEY", "3f2b8a1c-9d4e-4f6a-8b7c-1e2d3c4b5a69", false),
+        Some(Shape::NamedLiteral)
+    );
+    assert_eq!(classify("name", "db-credentials", true), None);
+    assert_eq!(classify("DB_PASSWORD", "${DB_PASSWORD}", false), None);
+    assert_eq!(classify("DB_PASSWORD", "changeme", false), None);
+    assert_eq!(classify("password", "password", false), None);
+    assert_eq!(
+        classify("url", "postgres://app:s3cr3t-pw@db:5432/app", false),
+        Some(Shape::UrlPassword)
+    );
+    assert_eq!(classify("url", "postgres://app@db:5432/app", false), None);
+    assert_eq!(
+        classify(
+            "digest",
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            false
+        ),
+        None
+    );
+    assert_eq!(
+        classify(
+            "SECRET_KEY_BASE",
+            "a8f5f167f44f4964e6c998dee827110c0f4e7a8b9c1d2e3f",
+            false
+        ),
+        Some(Shape::NamedLiteral)
+    );
+}
+
+#[test]
+fn scans_text_and_redacts() {
+    let text = "a: 1\nenv:\n  - name: DB_PASSWORD\n    value: \"tr0ub4dor-and-3\"\n  - name: MODE\n    value: fast\nurl: postgres://u:hunter22@db/x\n";
+    let ranges = scan(text);
+    let masked: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(masked, ["tr0ub4dor-and-3", "hunter22"]);
+    let red = Redacted::new(text, &ranges);
+    assert!(!red.text.contains("tr0ub4dor"));
+    assert!(!red.text.contains("hunter22"));
+    assert_eq!(red.text.lines().count(), text.lines().count());
+    let at = text.find("MODE").expect("in text");
+    assert_eq!(&red.text[red.offset(at, false)..][..4], "MODE");
+}
+
+#[test]
+fn scans_quoted_list_items() {
+    let text = "environment:\n  - 'SECRET_KEY_BASE=Kx8vQ2mN7pL4rT9wZ3yB6cF1'\n  - \"DB_PASSWORD=velvet-harbor\"\n";
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(masked, ["Kx8vQ2mN7pL4rT9wZ3yB6cF1", "velvet-harbor"]);
+}
+
+#[test]
+fn scans_block_scalars_and_sql() {
+    let text = "stringData:\n  password: |\n    line-one-secret\n    line-two-secret\nother: x\n";
+    let red = Redacted::new(text, &scan(text));
+    assert_eq!(
+        red.text,
+        "stringData:\n  password: |\n    ********\n    ********\nother: x\n"
+    );
+    let sql = "CREATE ROLE app LOGIN PASSWORD 'pa''ss-word';\nGRANT ALL ON t TO app;\n";
+    let red = Redacted::new(sql, &scan(sql));
+    assert_eq!(
+        red.text,
+        "CREATE ROLE app LOGIN PASSWORD '********';\nGRANT ALL ON t TO app;\n"
+    );
+}

@@ -1,0 +1,272 @@
+//! The detector's vocabulary: token shapes, credential and reference names, entropy
+//! thresholds, read from the settings file the Rego rules read too.
+
+use regex::Regex;
+
+/// What kind of credential a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Shape {
+    PrivateKey,
+    AwsKeyId,
+    GitHubToken,
+    GitLabToken,
+    SlackToken,
+    GoogleApiKey,
+    StripeKey,
+    OtherToken,
+    Jwt,
+    RegistryAuth,
+    UrlPassword,
+    ConnectionString,
+    /// A literal under a credential name.
+    NamedLiteral,
+    /// A high-entropy string (base64 or hex).
+    HighEntropy,
+}
+
+impl Shape {
+    /// For messages: "looks like …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::PrivateKey => "a PEM private key",
+            Shape::AwsKeyId => "an AWS access key id",
+            Shape::GitHubToken => "a GitHub token",
+            Shape::GitLabToken => "a GitLab token",
+            Shape::SlackToken => "a Slack token",
+            Shape::GoogleApiKey => "a Google API key",
+            Shape::StripeKey => "a Stripe key",
+            Shape::OtherToken => "an API token",
+            Shape::Jwt => "a JSON Web Token",
+            Shape::RegistryAuth => "a registry credential",
+            Shape::UrlPassword => "a URL with a password",
+            Shape::ConnectionString => "a connection string with a password",
+            Shape::NamedLiteral => "a literal credential",
+            Shape::HighEntropy => "a high-entropy secret",
+        }
+    }
+}
+
+/// Keys whose value names an object that holds a secret: the name is a reference.
+pub(super) const REFERENCE_KEYS: [&str; 14] = [
+    "secretName",
+    "existingSecret",
+    "secretRef",
+    "claimName",
+    "serviceAccountName",
+    "configMapName",
+    "secretKeyRef",
+    "configMapKeyRef",
+    "imagePullSecrets",
+    "secretProviderClass",
+    "existingSecretName",
+    "secretKey",
+    "passwordSecret",
+    "credentialsSecret",
+];
+
+/// Ancestors under which `name` and `key` are references to another object.
+pub(super) const REFERENCE_PARENTS: [&str; 10] = [
+    "secretKeyRef",
+    "configMapKeyRef",
+    "secretRef",
+    "configMapRef",
+    "envFrom",
+    "secret",
+    "configMap",
+    "projected",
+    "imagePullSecrets",
+    "valueFrom",
+];
+
+/// The settings file that holds the detector's vocabulary, shared with the Rego rules
+/// (`policies/lib/credentials.rego` reads it as `data.settings.credentials`).
+pub const SETTINGS: &str = "policies/settings/credentials.json";
+
+/// A token shape, with cheap hints tried before its regex. The credential is the regex's
+/// group 1 when it has one, else the whole match.
+pub(super) struct Pattern {
+    pub(super) shape: Shape,
+    pub(super) hints: Vec<String>,
+    pub(super) re: Regex,
+}
+
+/// Thresholds for high-entropy strings.
+pub(super) struct Entropy {
+    pub(super) min_length: usize,
+    pub(super) max_length: usize,
+    pub(super) base64_bits: f64,
+    pub(super) hex_bits: f64,
+    pub(super) hex_min_length: usize,
+}
+
+/// The detector's vocabulary, read from [`SETTINGS`].
+pub(super) struct Vocabulary {
+    pub(super) secret_name: Regex,
+    pub(super) not_secret_name: Regex,
+    pub(super) identifier_name: Regex,
+    pub(super) reference: Regex,
+    pub(super) embedded_reference: Regex,
+    pub(super) placeholder: Regex,
+    pub(super) reference_prefixes: Vec<String>,
+    pub(super) patterns: Vec<Pattern>,
+    /// Every pattern's hints in one regex (one pass over a text finds which patterns to try),
+    /// and the pattern each alternative belongs to.
+    pub(super) hints: Regex,
+    pub(super) hint_owner: Vec<usize>,
+    pub(super) url_password: Regex,
+    pub(super) conn_password: Regex,
+    pub(super) entropy: Entropy,
+    pub(super) name_hints: Vec<String>,
+    pub(super) reference_name_words: Vec<String>,
+    pub(super) object_name: Regex,
+}
+
+/// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
+fn hint_alternatives(patterns: &[Pattern]) -> String {
+    let groups: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| p.hints.iter())
+        .map(|h| format!("({})", regex::escape(h)))
+        .collect();
+    if groups.is_empty() {
+        "^$".into()
+    } else {
+        groups.join("|")
+    }
+}
+
+fn shape_of(id: &str) -> Shape {
+    match id {
+        "private-key" => Shape::PrivateKey,
+        "aws-key-id" => Shape::AwsKeyId,
+        "github" => Shape::GitHubToken,
+        "gitlab" => Shape::GitLabToken,
+        "slack" => Shape::SlackToken,
+        "google" => Shape::GoogleApiKey,
+        "stripe" => Shape::StripeKey,
+        "jwt" => Shape::Jwt,
+        "registry-auth" => Shape::RegistryAuth,
+        "url-password" => Shape::UrlPassword,
+        "connection-string" => Shape::ConnectionString,
+        _ => Shape::OtherToken,
+    }
+}
+
+static VOCABULARY_CELL: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+
+/// The vocabulary in use: the one [`configure`] set, else the built-in settings.
+pub(super) fn vocabulary() -> &'static Vocabulary {
+    VOCABULARY_CELL.get_or_init(|| {
+        let text = crate::embedded::get(SETTINGS).expect("embedded credential settings");
+        let v: serde_json::Value =
+            serde_json::from_str(text).expect("credential settings are JSON");
+        Vocabulary::from_settings(&v["credentials"]).expect("built-in credential settings")
+    })
+}
+
+/// Uses the run's `data.settings.credentials` (built-in settings merged with `--data` files)
+/// for masking, as the rules do. Only the first call of a process counts; an invalid
+/// vocabulary (a bad regular expression) is an error and leaves the built-in one.
+pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
+    let v = Vocabulary::from_settings(settings)?;
+    let _ = VOCABULARY_CELL.set(v);
+    Ok(())
+}
+
+impl Vocabulary {
+    fn from_settings(c: &serde_json::Value) -> Result<Self, String> {
+        let mut error: Option<String> = None;
+        let v = Self::build(c, &mut error);
+        match error {
+            Some(e) => Err(e),
+            None => Ok(v),
+        }
+    }
+
+    fn build(c: &serde_json::Value, error: &mut Option<String>) -> Self {
+        let list = |k: &str| -> Vec<String> {
+            c[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let alt = |k: &str| list(k).join("|");
+        let mut re = |s: &str| {
+            Regex::new(s).unwrap_or_else(|e| {
+                error.get_or_insert_with(|| format!("settings.credentials: {e}"));
+                Regex::new("^$").expect("empty regex")
+            })
+        };
+        let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
+        let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
+        let mut patterns = Vec::new();
+        let (mut url_password, mut conn_password) = (None, None);
+        for p in c["patterns"].as_array().into_iter().flatten() {
+            let id = p["shape"].as_str().unwrap_or("");
+            let compiled = re(p["re"].as_str().unwrap_or("^$"));
+            match id {
+                "url-password" => url_password = Some(compiled),
+                "connection-string" => conn_password = Some(compiled),
+                _ => patterns.push(Pattern {
+                    shape: shape_of(id),
+                    hints: p["hints"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|h| h.as_str().map(str::to_string))
+                        .collect(),
+                    re: compiled,
+                }),
+            }
+        }
+        Vocabulary {
+            // A credential word last, or followed only by words that qualify it
+            // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
+            secret_name: re(&format!(
+                "(?:^|_)(?:{})(?:_(?:{}))*$",
+                alt("secret_words"),
+                alt("secret_suffix_words")
+            )),
+            not_secret_name: re(&format!(
+                "(?:^|_)(?:{})$|^(?:{})_",
+                alt("not_secret_last_words"),
+                alt("not_secret_first_words")
+            )),
+            identifier_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
+            reference: re(&s("reference_pattern")),
+            embedded_reference: re(&s("embedded_reference_pattern")),
+            placeholder: re(&s("placeholder_pattern")),
+            reference_prefixes: list("reference_prefixes"),
+            hints: re(&hint_alternatives(&patterns)),
+            hint_owner: patterns
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.hints.iter().map(move |_| i))
+                .collect(),
+            patterns,
+            url_password: url_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
+            conn_password: conn_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
+            entropy: Entropy {
+                min_length: num("min_length") as usize,
+                max_length: num("max_length") as usize,
+                base64_bits: num("base64_bits"),
+                hex_bits: num("hex_bits"),
+                hex_min_length: num("hex_min_length") as usize,
+            },
+            // The first word of each credential word (`API` of `API_?KEY`): a cheap first test.
+            name_hints: list("secret_words")
+                .iter()
+                .filter_map(|w| {
+                    w.split(|c: char| !c.is_ascii_alphanumeric())
+                        .find(|p| !p.is_empty())
+                        .map(str::to_ascii_uppercase)
+                })
+                .collect(),
+            reference_name_words: list("reference_name_words"),
+            object_name: re(&s("object_name_pattern")),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Plain scalars into booleans, numbers, nulls and strings: the YAML 1.2 core schema and
+//! YAML 1.1 as Kubernetes reads it.
+
+use serde_json::{Number, Value};
+
+fn int_value(neg: bool, digits: &str, radix: u32) -> Option<Value> {
+    let digits = digits.replace('_', "");
+    if digits.is_empty() {
+        return None;
+    }
+    let n = i128::from_str_radix(&digits, radix).ok()?;
+    let n = if neg { -n } else { n };
+    if let Ok(i) = i64::try_from(n) {
+        Some(Value::Number(Number::from(i)))
+    } else if let Ok(u) = u64::try_from(n) {
+        Some(Value::Number(Number::from(u)))
+    } else {
+        Number::from_f64(n as f64).map(Value::Number)
+    }
+}
+
+fn float_value(text: &str) -> Option<Value> {
+    let f: f64 = text.replace('_', "").parse().ok()?;
+    // JSON has no infinities or NaN: keep their text, as Kubernetes' JSON conversion fails on them.
+    Number::from_f64(f)
+        .map(Value::Number)
+        .or_else(|| Some(Value::String(text.to_string())))
+}
+
+fn split_sign(text: &str) -> (bool, &str) {
+    if let Some(rest) = text.strip_prefix('-') {
+        (true, rest)
+    } else if let Some(rest) = text.strip_prefix('+') {
+        (false, rest)
+    } else {
+        (false, text)
+    }
+}
+
+/// YAML 1.2 core schema.
+pub fn resolve_core(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
+            return Value::String(text.to_string());
+        }
+        _ => {}
+    }
+    let (neg, body) = split_sign(text);
+    if let Some(oct) = body.strip_prefix("0o")
+        && !neg
+        && text.starts_with('0')
+        && oct.chars().all(|c| c.is_digit(8))
+        && let Some(v) = int_value(false, oct, 8)
+    {
+        return v;
+    }
+    if let Some(hex) = body.strip_prefix("0x")
+        && !neg
+        && text.starts_with('0')
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && let Some(v) = int_value(false, hex, 16)
+    {
+        return v;
+    }
+    if !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit())
+        && let Some(v) = int_value(neg, body, 10)
+    {
+        return v;
+    }
+    if is_core_float(body)
+        && let Some(v) = float_value(text)
+    {
+        return v;
+    }
+    Value::String(text.to_string())
+}
+
+fn is_core_float(body: &str) -> bool {
+    // [0-9]* ( \. [0-9]* )? ( [eE] [-+]? [0-9]+ )?  with at least one digit
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac) = match mantissa.find('.') {
+        Some(i) => (&mantissa[..i], Some(&mantissa[i + 1..])),
+        None => (mantissa, None),
+    };
+    if !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac.unwrap_or("").chars().all(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    if int_part.is_empty() && frac.unwrap_or("").is_empty() {
+        return false;
+    }
+    if frac.is_none() && exp.is_none() {
+        return false;
+    }
+    match exp {
+        None => true,
+        Some(e) => {
+            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+            !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+        }
+    }
+}
+
+/// YAML 1.1 as go-yaml v2 resolves it, which is what Kubernetes applies to manifests.
+pub fn resolve_yaml11(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Value::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Value::Bool(false);
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
+            return Value::String(text.to_string());
+        }
+        _ => {}
+    }
+    let (neg, body) = split_sign(text);
+    let plain = |s: &str, radix: u32| {
+        !s.is_empty()
+            && s.chars().all(|c| c == '_' || c.is_digit(radix))
+            && s.chars().any(|c| c != '_')
+    };
+    if let Some(b) = body.strip_prefix("0b")
+        && plain(b, 2)
+        && let Some(v) = int_value(neg, b, 2)
+    {
+        return v;
+    }
+    if let Some(h) = body.strip_prefix("0x")
+        && plain(h, 16)
+        && let Some(v) = int_value(neg, h, 16)
+    {
+        return v;
+    }
+    if body.len() > 1
+        && body.starts_with('0')
+        && plain(&body[1..], 8)
+        && let Some(v) = int_value(neg, &body[1..], 8)
+    {
+        return v;
+    }
+    if plain(body, 10)
+        && !body.starts_with('_')
+        && let Some(v) = int_value(neg, body, 10)
+    {
+        return v;
+    }
+    let no_underscore = body.replace('_', "");
+    if is_core_float(&no_underscore)
+        && !body.starts_with('_')
+        && let Some(v) = float_value(text)
+    {
+        return v;
+    }
+    Value::String(text.to_string())
+}

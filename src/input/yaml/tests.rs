@@ -1,0 +1,226 @@
+use super::*;
+use crate::input::span::LineIndex;
+use serde_json::{Value, json};
+
+fn load(text: &str, schema: Schema) -> (Vec<Value>, Option<YamlError>) {
+    let lines = LineIndex::new(text);
+    let (docs, err) = parse_stream(text, &lines);
+    let values = docs
+        .iter()
+        .map(|d| resolve(&d.root, schema, text, &lines).unwrap().0)
+        .collect();
+    (values, err)
+}
+
+#[test]
+fn kubernetes_reads_yaml_1_1_scalars() {
+    let (v, _) = load(
+        "a: yes\nb: off\nc: 0644\nd: 1_000\ne: '0644'\nf: 0x1F\ng: 1.5\nh: y\n",
+        Schema::Kubernetes,
+    );
+    assert_eq!(
+        v[0],
+        json!({"a": true, "b": false, "c": 420, "d": 1000, "e": "0644", "f": 31, "g": 1.5, "h": true})
+    );
+}
+
+#[test]
+fn a_block_scalar_at_the_end_of_a_text_without_a_final_break_has_none() {
+    let (v, _) = load("a: |\n  x\n  y", Schema::Core);
+    assert_eq!(v[0], json!({"a": "x\ny"}));
+    let (v, _) = load("a: |\n  x\n  y\n", Schema::Core);
+    assert_eq!(v[0], json!({"a": "x\ny\n"}));
+    let (v, _) = load("a: |+\n  x\n", Schema::Core);
+    assert_eq!(v[0], json!({"a": "x\n"}));
+    let (v, _) = load("a: >\n  x\n  y\nb: 1", Schema::Core);
+    assert_eq!(v[0], json!({"a": "x y\n", "b": 1}));
+}
+
+#[test]
+fn core_schema_keeps_yes_as_string() {
+    let (v, _) = load("a: yes\nb: 0644\nc: 0o10\nd: true\n", Schema::Core);
+    assert_eq!(v[0], json!({"a": "yes", "b": 644, "c": 8, "d": true}));
+}
+
+#[test]
+fn merge_keys_and_aliases() {
+    let text = "base: &b {x: 1, y: 2}\nobj:\n  <<: *b\n  y: 3\n";
+    let (v, _) = load(text, Schema::Core);
+    assert_eq!(v[0]["obj"], json!({"y": 3, "x": 1}));
+}
+
+#[test]
+fn alias_bomb_is_bounded() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let prev = format!("*a{}", i - 1);
+        text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    let lines = LineIndex::new(&text);
+    let (docs, _) = parse_stream(&text, &lines);
+    assert!(resolve(&docs[0].root, Schema::Core, &text, &lines).is_err());
+}
+
+#[test]
+fn spans_point_at_entries() {
+    let text = "a:\n  b: 1\n  c:\n    - x\n";
+    let lines = LineIndex::new(text);
+    let (docs, _) = parse_stream(text, &lines);
+    let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
+    let b = tree
+        .get(&[
+            super::super::span::PathSeg::Key("a".into()),
+            super::super::span::PathSeg::Key("b".into()),
+        ])
+        .unwrap();
+    let (start, end) = (
+        lines.pos_at_offset(text, b.focus.start as usize),
+        lines.pos_at_offset(text, b.focus.end as usize),
+    );
+    assert_eq!((start.line, start.column, end.column), (2, 3, 7));
+    let c = tree
+        .get(&[
+            super::super::span::PathSeg::Key("a".into()),
+            super::super::span::PathSeg::Key("c".into()),
+        ])
+        .unwrap();
+    let line = |o: u32| lines.line_of(o as usize);
+    assert_eq!((line(c.focus.start), line(c.focus.end)), (3, 3));
+}
+
+#[test]
+fn non_ascii_positions_are_exact_in_both_directions() {
+    // Markers are character indexes; offsets must be bytes, also when the parser reports an
+    // earlier marker after a later one (a mapping's start after its first key).
+    let text = "é: {ü: [ß, 1], ñ: x}\nb: ö\n";
+    let lines = LineIndex::new(text);
+    let (docs, _) = parse_stream(text, &lines);
+    let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
+    let k = |s: &str| super::super::span::PathSeg::Key(s.into());
+    let n = tree.get(&[k("é"), k("ñ")]).unwrap();
+    assert_eq!(&text[n.focus.range()], "ñ: x");
+    let at = lines.pos_at_offset(text, n.focus.start as usize);
+    assert_eq!((at.line, at.column), (1, 16));
+    let b = tree.get(&[k("b")]).unwrap();
+    assert_eq!(&text[b.focus.range()], "b: ö");
+}
+
+/// The text of the focus span at `path`, its line, and whether the path was found exactly.
+fn focus_at(text: &str, schema: Schema, path: &[&str]) -> (String, u32, bool) {
+    use super::super::span::PathSeg;
+    let lines = LineIndex::new(text);
+    let (docs, _) = parse_stream(text, &lines);
+    let (_, tree, _) = resolve(&docs[0].root, schema, text, &lines).unwrap();
+    let path: Vec<PathSeg> = path
+        .iter()
+        .map(|p| match p.parse::<usize>() {
+            Ok(i) => PathSeg::Index(i),
+            Err(_) => PathSeg::Key(p.to_string()),
+        })
+        .collect();
+    let r = tree.resolve(&path);
+    (
+        text[r.span.range()].to_string(),
+        lines.line_of(r.span.start as usize),
+        r.exact,
+    )
+}
+
+#[test]
+fn nodes_inside_an_anchor_definition_have_their_own_spans() {
+    let text = "c:
+  securityContext: &hardened
+    capabilities:
+      add: [NET_ADMIN]
+    privileged: true
+d:
+  securityContext: *hardened
+";
+    for schema in [Schema::Kubernetes, Schema::Core] {
+        assert_eq!(
+            focus_at(
+                text,
+                schema,
+                &["c", "securityContext", "capabilities", "add", "0"]
+            ),
+            ("NET_ADMIN".to_string(), 4, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["c", "securityContext", "privileged"]),
+            ("privileged: true".to_string(), 5, true)
+        );
+        // Through the alias: at the alias site, exactly.
+        assert_eq!(
+            focus_at(text, schema, &["d", "securityContext", "privileged"]),
+            ("*hardened".to_string(), 7, true)
+        );
+    }
+}
+
+#[test]
+fn anchored_sequences_scalars_and_nested_anchors_are_exact() {
+    let text = "env: &env
+  - name: A
+    value: &v one
+  - name: B
+    value: two
+outer: &o
+  inner: &i
+    leaf: x
+other: *i
+";
+    for schema in [Schema::Kubernetes, Schema::Core] {
+        assert_eq!(
+            focus_at(text, schema, &["env", "1", "value"]),
+            ("value: two".to_string(), 5, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["env", "0", "value"]),
+            ("value: &v one".to_string(), 3, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["outer", "inner", "leaf"]),
+            ("leaf: x".to_string(), 8, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["other", "leaf"]),
+            ("*i".to_string(), 9, true)
+        );
+    }
+}
+
+#[test]
+fn merge_keys_from_an_anchor_keep_the_anchor_exact() {
+    let text = "base: &b
+  x: 1
+  y: 2
+obj:
+  <<: *b
+  y: 3
+";
+    for schema in [Schema::Kubernetes, Schema::Core] {
+        assert_eq!(
+            focus_at(text, schema, &["base", "y"]),
+            ("y: 2".to_string(), 3, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["obj", "x"]),
+            ("<<: *b".to_string(), 5, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["obj", "y"]),
+            ("y: 3".to_string(), 6, true)
+        );
+    }
+}
+
+#[test]
+fn duplicate_keys_are_reported() {
+    let text = "a: 1\na: 2\n";
+    let lines = LineIndex::new(text);
+    let (docs, _) = parse_stream(text, &lines);
+    let (v, _, issues) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
+    assert_eq!(v, json!({"a": 2}));
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].pos.line, 2);
+}

@@ -1,0 +1,262 @@
+//! A raw document into a JSON value and the span tree that mirrors it, under the scalar
+//! schema the caller chose; aliases expanded within a budget, merge keys applied, duplicate
+//! keys reported.
+
+use super::raw::RawNode;
+use super::scalars::{resolve_core, resolve_yaml11};
+use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
+use crate::input::span::{Children, LineIndex, Pos, Span, SpanTree};
+use saphyr_parser::ScalarStyle;
+use serde_json::{Map, Value};
+
+/// Which rules turn plain scalars into booleans, numbers and nulls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// YAML 1.1 as Kubernetes (sigs.k8s.io/yaml over go-yaml v2) reads it.
+    Kubernetes,
+    /// The YAML 1.2 core schema.
+    Core,
+    /// Manifests as Kustomize reads and writes them (kyaml over go-yaml v3): YAML 1.1 numbers,
+    /// but `y`/`yes`/`on`/`off`/`n`/`no` stay strings (Kustomize prints them quoted), so only
+    /// `true`/`false` are booleans.
+    Kustomize,
+    /// JSON: every scalar as the JSON grammar says (YAML 1.2 core is a superset).
+    Json,
+}
+
+/// A problem found while resolving a document: duplicate keys, alias bombs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveIssue {
+    pub pos: Pos,
+    pub message: String,
+    /// True when the document could not be turned into a value at all.
+    pub fatal: bool,
+}
+
+/// Turns a raw document into a JSON value and the span tree that mirrors it.
+pub fn resolve(
+    doc: &RawNode,
+    schema: Schema,
+    text: &str,
+    lines: &LineIndex,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
+    let mut r = Resolver {
+        schema,
+        text,
+        lines,
+        budget: MAX_EXPANDED_NODES,
+        issues: Vec::new(),
+    };
+    let (value, mut tree) = r.node(doc, None, 0)?;
+    tree.focus = lines.first_line(text, tree.span);
+    Ok((value, tree, r.issues))
+}
+
+struct Resolver<'a> {
+    schema: Schema,
+    text: &'a str,
+    lines: &'a LineIndex,
+    budget: usize,
+    issues: Vec<ResolveIssue>,
+}
+
+impl Resolver<'_> {
+    /// Where a span starts, for an issue.
+    fn pos(&self, span: Span) -> Pos {
+        self.lines.pos_at_offset(self.text, span.start as usize)
+    }
+
+    /// `site` is the alias site whose span replaces every span inside an aliased node.
+    fn node(
+        &mut self,
+        node: &RawNode,
+        site: Option<Span>,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), ResolveIssue> {
+        if self.budget == 0 {
+            let pos = self.pos(site.unwrap_or(node.span()));
+            return Err(ResolveIssue {
+                pos,
+                message: format!(
+                    "aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
+                ),
+                fatal: true,
+            });
+        }
+        if depth > MAX_DEPTH {
+            let pos = self.pos(site.unwrap_or(node.span()));
+            return Err(ResolveIssue {
+                pos,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                fatal: true,
+            });
+        }
+        self.budget -= 1;
+        let here = site.unwrap_or(node.span());
+        match node {
+            RawNode::Scalar {
+                text, style, tag, ..
+            } => {
+                let v = self.scalar(text, *style, tag.as_deref());
+                Ok((v, SpanTree::leaf(here)))
+            }
+            // Where an anchor is defined its nodes are ordinary nodes, located exactly
+            // (inside an alias they are all at the alias site, as any other node).
+            RawNode::Alias {
+                target,
+                definition: true,
+                ..
+            } => self.node(target, site, depth),
+            RawNode::Alias { target, span, .. } => {
+                // Every node seen through an alias is at the alias site: the tree keeps the
+                // aliased node's shape, so paths into it resolve exactly.
+                let alias_site = site.unwrap_or(*span);
+                self.node(target, Some(alias_site), depth + 1)
+            }
+            RawNode::Seq { items, .. } => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut trees = Vec::with_capacity(items.len());
+                for item in items {
+                    let (v, mut t) = self.node(item, site, depth + 1)?;
+                    t.focus = self.lines.first_line(self.text, t.span);
+                    values.push(v);
+                    trees.push(t);
+                }
+                Ok((
+                    Value::Array(values),
+                    SpanTree {
+                        span: here,
+                        focus: here,
+                        children: Children::Seq(trees),
+                    },
+                ))
+            }
+            RawNode::Map { entries, .. } => self.map(entries, here, site, depth),
+        }
+    }
+
+    fn map(
+        &mut self,
+        entries: &[(RawNode, RawNode)],
+        here: Span,
+        site: Option<Span>,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), ResolveIssue> {
+        let mut map = Map::new();
+        let mut trees: Vec<(String, SpanTree)> = Vec::with_capacity(entries.len());
+        let mut merges: Vec<(&RawNode, Span)> = Vec::new();
+        for (k, v) in entries {
+            let key = match self.key_text(k) {
+                Some(key) => key,
+                None => {
+                    let pos = self.pos(site.unwrap_or(k.span()));
+                    self.issues.push(ResolveIssue {
+                        pos,
+                        message:
+                            "a mapping key that is not a scalar is not supported; entry ignored"
+                                .into(),
+                        fatal: false,
+                    });
+                    continue;
+                }
+            };
+            if key == "<<"
+                && matches!(
+                    k,
+                    RawNode::Scalar {
+                        style: ScalarStyle::Plain,
+                        ..
+                    }
+                )
+            {
+                merges.push((v, site.unwrap_or(k.span()).to(site.unwrap_or(v.span()))));
+                continue;
+            }
+            let (value, mut tree) = self.node(v, site, depth + 1)?;
+            let key_span = site.unwrap_or(k.span());
+            tree.span = key_span.to(tree.span);
+            tree.focus = self.lines.first_line(self.text, tree.span);
+            if map.contains_key(&key) {
+                self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("duplicate key {key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
+                trees.retain(|(name, _)| *name != key);
+            }
+            map.insert(key.clone(), value);
+            trees.push((key, tree));
+        }
+        // Merge keys: entries of the merged mappings that the mapping does not set itself.
+        for (source, merge_span) in merges {
+            let sources: Vec<&RawNode> = match source {
+                RawNode::Seq { items, .. } => items.iter().collect(),
+                other => vec![other],
+            };
+            for src in sources {
+                let (v, _) = self.node(src, Some(merge_span), depth + 1)?;
+                if let Value::Object(obj) = v {
+                    for (k, v) in obj {
+                        if !map.contains_key(&k) {
+                            map.insert(k.clone(), v);
+                            trees.push((k, SpanTree::leaf(merge_span)));
+                        }
+                    }
+                } else {
+                    self.issues.push(ResolveIssue {
+                        pos: self.pos(merge_span),
+                        message: "merge key `<<` needs a mapping or a list of mappings".into(),
+                        fatal: false,
+                    });
+                }
+            }
+        }
+        Ok((
+            Value::Object(map),
+            SpanTree {
+                span: here,
+                focus: here,
+                children: Children::Map(trees),
+            },
+        ))
+    }
+
+    fn key_text(&mut self, k: &RawNode) -> Option<String> {
+        match k {
+            RawNode::Scalar { text, style, .. } => {
+                if *style == ScalarStyle::Plain && k.is_null_scalar() && text.is_empty() {
+                    return Some(String::new());
+                }
+                Some(text.clone())
+            }
+            RawNode::Alias { target, .. } => self.key_text(target),
+            _ => None,
+        }
+    }
+
+    fn scalar(&self, text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
+        if let Some(tag) = tag {
+            match tag {
+                "tag:yaml.org,2002:str" | "!!str" => return Value::String(text.to_string()),
+                "tag:yaml.org,2002:int"
+                | "!!int"
+                | "tag:yaml.org,2002:float"
+                | "!!float"
+                | "tag:yaml.org,2002:bool"
+                | "!!bool"
+                | "tag:yaml.org,2002:null"
+                | "!!null" => {}
+                _ => return Value::String(text.to_string()),
+            }
+        }
+        if style != ScalarStyle::Plain {
+            return Value::String(text.to_string());
+        }
+        match self.schema {
+            Schema::Kubernetes => resolve_yaml11(text),
+            Schema::Kustomize => match resolve_yaml11(text) {
+                Value::Bool(_) if !matches!(resolve_core(text), Value::Bool(_)) => {
+                    Value::String(text.to_string())
+                }
+                v => v,
+            },
+            Schema::Core | Schema::Json => resolve_core(text),
+        }
+    }
+}
