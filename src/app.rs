@@ -3,11 +3,12 @@
 
 use crate::cli::{BaselineCommand, CheckArgs, Cli, ColorChoice, Command, PolicyArgs};
 use crate::config;
-use crate::input::{ProblemLevel, classify, discover};
+use crate::input::{classify, discover};
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::{self, Format, RenderOptions, RunReport};
 use crate::rule::{Framework, Rule, Severity};
 use crate::run::{CheckOptions, Progress};
+use crate::source::ProblemLevel;
 use crate::suppress::Baseline;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -719,7 +720,7 @@ fn inspect(files: &[PathBuf]) -> Result<u8, Fatal> {
             // The value holds the file's credentials: shown masked.
             let red = d.file.redaction();
             let value =
-                crate::input::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
+                crate::source::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
             out.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
             out.push('\n');
         }

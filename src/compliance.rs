@@ -8,9 +8,9 @@
 //! summarised from the rules' mappings alone; only the "controls in catalog" figures are unknown.
 
 use crate::finding::Finding;
-use crate::input::span::LineIndex;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::rule::{Framework, Rule};
+use crate::source::span::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};

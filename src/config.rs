@@ -1,9 +1,9 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
-use crate::input::span::PathSeg;
 use crate::input::yaml::{Schema, parse_stream, resolve};
-use crate::input::{Problem, SourceFile};
+use crate::source::span::PathSeg;
+use crate::source::{Problem, SourceFile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -149,7 +149,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Problem> {
 
 fn find_key(
     v: &serde_json::Value,
-    spans: &crate::input::span::SpanTree,
+    spans: &crate::source::span::SpanTree,
     key: &str,
     path: &mut Vec<PathSeg>,
 ) -> Option<u32> {

@@ -1,8 +1,8 @@
 //! A finding: one rule's verdict on one node of one file, located exactly.
 
-use crate::input::SourceFile;
-use crate::input::span::{PathSeg, Pos, Span, display_path};
 use crate::rule::{Rule, Severity};
+use crate::source::SourceFile;
+use crate::source::span::{PathSeg, Pos, Span, display_path};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;

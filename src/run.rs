@@ -4,12 +4,13 @@
 use crate::finding::Finding;
 use crate::input::discover::CandidateKind;
 use crate::input::render::{self, Rendered};
-use crate::input::span::PathSeg;
-use crate::input::{Document, InputType, Problem, SourceFile, classify, discover, secrets};
+use crate::input::{Document, InputType, classify, discover};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit, PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
+use crate::source::span::PathSeg;
+use crate::source::{Problem, SourceFile, secrets};
 use crate::suppress;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -133,7 +134,7 @@ pub fn to_finding(
     if hit.rule.secret
         && resolved.exact
         && let Some(node) = doc.spans.get(&path)
-        && matches!(node.children, crate::input::span::Children::Leaf)
+        && matches!(node.children, crate::source::span::Children::Leaf)
     {
         let range = node.span.range();
         let key = match path.last() {
@@ -312,9 +313,9 @@ fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
 /// maps byte for byte (same line, same columns); anything else is the origin's own span.
 fn precise_span(
     r: &Rendered,
-    origin: &render::Origin,
-    rendered: crate::input::span::Span,
-) -> crate::input::span::Span {
+    origin: &crate::source::map::Origin,
+    rendered: crate::source::span::Span,
+) -> crate::source::span::Span {
     let start = rendered.start as usize;
     let Some((seg, _)) = r
         .map
@@ -338,7 +339,7 @@ fn precise_span(
     let a = origin.span.start as usize + rel_start;
     let b = origin.span.start as usize + rel_end;
     let len = origin.file.text.len();
-    crate::input::span::Span::new(a.min(len), b.min(len))
+    crate::source::span::Span::new(a.min(len), b.min(len))
 }
 
 fn evaluate_documents(
@@ -487,7 +488,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let mut vocabulary_problem = None;
     if let Ok(data) = serde_json::to_value(set.data())
         && let Some(c) = data.pointer("/settings/credentials")
-        && let Err(e) = crate::input::secrets::configure(c)
+        && let Err(e) = crate::source::secrets::configure(c)
     {
         vocabulary_problem = Some(Problem::error("--data", None, e));
     }
@@ -700,7 +701,7 @@ fn redact_messages(findings: &mut [Finding], problems: &mut [Problem]) {
     for p in problems.iter_mut() {
         let redacted = match files.get(p.file.as_str()) {
             Some(file) => file.redact(&p.message).into_owned(),
-            None => crate::input::secrets::redact_text(&p.message).into_owned(),
+            None => crate::source::secrets::redact_text(&p.message).into_owned(),
         };
         p.message = redacted;
     }

@@ -4,9 +4,10 @@
 //! that has expired is reported as a note, so stale ignores are found.
 
 use crate::finding::{Finding, Suppression, SuppressionKind};
-use crate::input::span::PathSeg;
-use crate::input::{Document, Problem, SourceFile};
+use crate::input::Document;
 use crate::rule::Rule;
+use crate::source::span::PathSeg;
+use crate::source::{Problem, SourceFile};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -173,7 +174,7 @@ fn apply_inline(
 ) -> Vec<Problem> {
     let mut notes = Vec::new();
     for d in directives(file) {
-        let pos = Some(crate::input::span::Pos {
+        let pos = Some(crate::source::span::Pos {
             line: d.line,
             column: d.column,
         });

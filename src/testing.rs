@@ -1,10 +1,11 @@
 //! Testing policies: each rule's pass/fail fixtures (with `# expect: ID` markers) and the
 //! `test_*` rules of Rego files. Shared by `runeguard test` and the project's own tests.
 
-use crate::input::{ProblemLevel, SourceFile, classify};
+use crate::input::classify;
 use crate::policy::{Evaluator, PolicySet, embedded};
 use crate::rule::{Rule, Scope};
 use crate::run::{CheckOptions, check_with};
+use crate::source::{ProblemLevel, SourceFile};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

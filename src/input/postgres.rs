@@ -15,8 +15,9 @@ mod recover;
 mod stmt;
 mod tables;
 
-use super::span::Span;
-use super::{Document, InputType, Loaded, Problem, SourceFile};
+use crate::input::{Document, InputType, Loaded};
+use crate::source::span::Span;
+use crate::source::{Problem, SourceFile};
 use lex::{Kind, Piece, Tok, starts_with_words};
 use recover::Verdict;
 use sqlparser::dialect::PostgreSqlDialect;

@@ -11,8 +11,8 @@
 use super::{Evidence, RunReport};
 use crate::compliance::{ComplianceSummary, ControlState, FrameworkSummary, catalogs, natural_cmp};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule, Severity};
+use crate::source::ProblemLevel;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;

@@ -6,9 +6,9 @@
 use super::RunReport;
 use crate::compliance::{self, ComplianceSummary};
 use crate::finding::{Finding, SuppressionKind};
-use crate::input::span::PathSeg;
-use crate::input::{Problem, ProblemLevel};
 use crate::rule::{Framework, Severity};
+use crate::source::span::PathSeg;
+use crate::source::{Problem, ProblemLevel};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

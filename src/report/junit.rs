@@ -8,8 +8,8 @@
 
 use super::RunReport;
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::Rule;
+use crate::source::ProblemLevel;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;

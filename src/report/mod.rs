@@ -1,10 +1,10 @@
 //! Reports: one emitter per format. They render findings and problems; they never re-parse.
 //!
 //! Inputs hold credentials. An emitter never writes `SourceFile::text` or anything taken from
-//! it: source lines come from [`SourceFile::redaction`](crate::input::SourceFile::redaction)
+//! it: source lines come from [`SourceFile::redaction`](crate::source::SourceFile::redaction)
 //! (or `redacted_line`), other text derived from an input through
-//! [`SourceFile::redact`](crate::input::SourceFile::redact) or
-//! [`secrets::redact_text`](crate::input::secrets::redact_text). Finding and problem messages arrive
+//! [`SourceFile::redact`](crate::source::SourceFile::redact) or
+//! [`secrets::redact_text`](crate::source::secrets::redact_text). Finding and problem messages arrive
 //! already redacted (`run::check`). `tests/no_secret_in_output.rs` feeds credentials through
 //! every format and command: add new ones there.
 
@@ -18,8 +18,8 @@ pub mod sarif;
 pub mod table;
 
 use crate::finding::Finding;
-use crate::input::Problem;
 use crate::rule::{Rule, Severity};
+use crate::source::Problem;
 use std::sync::Arc;
 
 /// Everything a report needs about one run.
@@ -57,7 +57,7 @@ impl RunReport {
     pub fn has_errors(&self) -> bool {
         self.problems
             .iter()
-            .any(|p| p.level == crate::input::ProblemLevel::Error)
+            .any(|p| p.level == crate::source::ProblemLevel::Error)
     }
 }
 

@@ -12,8 +12,8 @@
 use super::{Evidence, RunReport};
 use crate::compliance::{Catalog, ComplianceSummary, ControlState, catalogs};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule};
+use crate::source::ProblemLevel;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;

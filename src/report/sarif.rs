@@ -9,8 +9,8 @@
 
 use super::RunReport;
 use crate::finding::{Finding, SuppressionKind};
-use crate::input::ProblemLevel;
 use crate::rule::{Framework, Rule, Severity};
+use crate::source::ProblemLevel;
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -352,7 +352,7 @@ fn artifact(path: &str) -> ArtifactLocation {
         .build()
 }
 
-fn region_of(start: crate::input::span::Pos, end: crate::input::span::Pos) -> Region {
+fn region_of(start: crate::source::span::Pos, end: crate::source::span::Pos) -> Region {
     let end = end.max(start);
     Region::builder()
         .start_line(i64::from(start.line.max(1)))
@@ -440,7 +440,7 @@ fn sentence(msg: &str) -> String {
     }
 }
 
-fn notification(p: &crate::input::Problem) -> Notification {
+fn notification(p: &crate::source::Problem) -> Notification {
     let level = match p.level {
         ProblemLevel::Error => "error",
         ProblemLevel::Note => "note",

@@ -4,8 +4,8 @@
 use super::{RenderOptions, RunReport};
 use crate::compliance::{self, ComplianceSummary, ControlState};
 use crate::finding::Finding;
-use crate::input::ProblemLevel;
 use crate::rule::Severity;
+use crate::source::ProblemLevel;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::collections::BTreeMap;

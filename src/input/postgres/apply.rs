@@ -3,7 +3,7 @@
 use super::model::{Drop, Function, Grant, Index, Named, Password, Policy, Schema, TypeDef, at};
 use super::stmt::{Stmt, ident, name_parts};
 use super::tables;
-use crate::input::span::Span;
+use crate::source::span::Span;
 use sqlparser::ast::{
     Action, AlterDefaultPrivilegesOperation, AlterFunctionAction, AlterFunctionOperation,
     AlterPolicyOperation, AlterRoleOperation, CreateFunction, CreatePolicyCommand,

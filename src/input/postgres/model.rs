@@ -2,7 +2,7 @@
 //! conversion to the JSON value and span tree that rules see (described in docs/sql-model.md).
 
 use super::node::{Node, Obj};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use serde_json::Value;
 
 /// A value with the span of the text that set it.

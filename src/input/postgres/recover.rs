@@ -788,7 +788,7 @@ pub(crate) fn view(ctx: &mut Ctx, st: &Stmt) -> bool {
 }
 
 /// `(name [= value], …)` at token `open`: each option, its boolean value and its span.
-fn view_options(st: &Stmt, open: usize) -> Vec<(String, bool, crate::input::span::Span)> {
+fn view_options(st: &Stmt, open: usize) -> Vec<(String, bool, crate::source::span::Span)> {
     let Some(close) = st.closing(open) else {
         return Vec::new();
     };

@@ -4,7 +4,7 @@ use super::apply::Ctx;
 use super::lex::Kind;
 use super::model::{At, Column, Constraint, Partition, PartitionOf, Reference, Table, at};
 use super::stmt::{Stmt, ident};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
     DataType, Expr, ForValues, RenameTableNameKind, TableConstraint,

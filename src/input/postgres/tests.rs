@@ -1,6 +1,6 @@
 use super::*;
-use crate::input::ProblemLevel;
-use crate::input::span::PathSeg;
+use crate::source::ProblemLevel;
+use crate::source::span::PathSeg;
 use serde_json::Value;
 
 fn load_str(text: &str) -> (Loaded, SqlStats) {
