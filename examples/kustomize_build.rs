@@ -4,8 +4,8 @@
 //! same order after parsing. With `--origins`, prints each line's origin beside it.
 //! Exit status: 0 same (or printed), 1 different, 2 problems while building.
 use runeguard::input::render::{RenderOptions, kustomize};
-use runeguard::input::span::LineIndex;
 use runeguard::input::yaml::{self, Schema};
+use runeguard::source::span::LineIndex;
 use serde_json::Value;
 use std::path::Path;
 
@@ -145,7 +145,7 @@ fn main() {
         if out
             .problems
             .iter()
-            .any(|p| p.level == runeguard::input::ProblemLevel::Error)
+            .any(|p| p.level == runeguard::source::ProblemLevel::Error)
         {
             2
         } else {

@@ -1,9 +1,9 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
-use crate::input::span::{PathSeg, Pos, SpanTree};
 use crate::input::yaml::{Schema, parse_stream, resolve};
-use crate::input::{Problem, SourceFile};
+use crate::source::span::{PathSeg, Pos, SpanTree};
+use crate::source::{Problem, SourceFile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! when something could not be checked, else 1 when something failed, else 0. Every command
 //! ends in an [`Exit`], and the JSON report records the one its run implies.
 
-use crate::input::{Problem, ProblemLevel};
+use crate::source::{Problem, ProblemLevel};
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,15 +1,15 @@
 //! A finding: one rule's verdict on one node of one file, located exactly.
 
-use crate::input::SourceFile;
-use crate::input::span::{PathSeg, Pos, Span, display_path};
 use crate::rule::{Rule, Severity};
+use crate::source::SourceFile;
+use crate::source::span::{PathSeg, Pos, Span, display_path};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// What a run reports besides findings: a file, or part of one, that could not be checked
 /// (an error) or was read leniently or skipped (a note). Reports take both from this floor.
-pub use crate::input::{Problem, ProblemLevel};
+pub use crate::source::{Problem, ProblemLevel};
 
 #[derive(Debug, Clone)]
 pub struct Finding {

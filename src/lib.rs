@@ -21,6 +21,7 @@ pub mod report;
 pub mod rule;
 pub mod run;
 pub mod shard;
+pub mod source;
 pub mod suppress;
 pub mod testing;
 

@@ -159,7 +159,7 @@ pub struct Rule {
     pub source: String,
     pub origin: Origin,
     /// `custom.secret: true`: the rule's findings point at credentials, whose spans every
-    /// output masks (see [`crate::input::secrets`]).
+    /// output masks (see [`crate::source::secrets`]).
     #[serde(skip)]
     pub secret: bool,
 }

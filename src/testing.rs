@@ -2,12 +2,13 @@
 //! `test_*` rules of Rego files. Shared by `runeguard test` and the project's own tests.
 
 use crate::finding::ProblemLevel;
-use crate::input::{SourceFile, classify};
+use crate::input::classify;
 use crate::policy::{Evaluator, PolicySet, embedded};
 use crate::report::RunReport;
 use crate::report::rule_doc::{EXAMPLE_REASON, Examples, fence_lang};
 use crate::rule::{Rule, Scope};
 use crate::run::{CheckOptions, check_with};
+use crate::source::SourceFile;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -13,8 +13,8 @@
 
 mod common;
 
-use runeguard::input::span::LineIndex;
 use runeguard::input::yaml::{Schema, parse_stream, resolve};
+use runeguard::source::span::LineIndex;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -168,7 +168,7 @@ fn built_in_rules_run_in_one_vm_pass_per_document() {
     assert_eq!(ev.stats.vm_fallbacks, 0, "{:?}", ev.stats);
     assert_eq!(ev.stats.interpreter_rule_runs, 0, "{:?}", ev.stats);
     // A SQL schema right after, in the same worker: its own VM, not the Kubernetes one.
-    let schema = runeguard::input::postgres::load(&runeguard::input::SourceFile::new(
+    let schema = runeguard::input::postgres::load(&runeguard::source::SourceFile::new(
         "s.sql".into(),
         None,
         "CREATE TABLE t (id int PRIMARY KEY);\nGRANT SELECT ON t TO PUBLIC;\n".into(),

@@ -2,10 +2,11 @@
 //! each case's `expected.yaml` was written by it), the origin of each output line, and the
 //! located problems for what cannot be built.
 
-use runeguard::input::render::{OriginRole, RenderOptions, kustomize};
-use runeguard::input::span::LineIndex;
+use runeguard::input::render::{RenderOptions, kustomize};
 use runeguard::input::yaml::{self, Schema};
-use runeguard::input::{Problem, ProblemLevel};
+use runeguard::source::map::OriginRole;
+use runeguard::source::span::LineIndex;
+use runeguard::source::{Problem, ProblemLevel};
 use serde_json::Value;
 use std::path::Path;
 

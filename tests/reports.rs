@@ -586,8 +586,8 @@ fn junit_is_well_formed_xml() {
 
 #[test]
 fn odd_spans_render_without_panicking() {
-    use runeguard::input::SourceFile;
-    use runeguard::input::span::Span;
+    use runeguard::source::SourceFile;
+    use runeguard::source::span::Span;
     let s = Sample::new();
     let base = s
         .findings()

@@ -15,8 +15,8 @@
 
 mod common;
 use common::{dir_with, rg};
-use runeguard::input::SourceFile;
-use runeguard::input::secrets;
+use runeguard::source::SourceFile;
+use runeguard::source::secrets;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

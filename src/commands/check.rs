@@ -4,10 +4,10 @@
 use super::settings::{self, Settings};
 use super::{Exit, Fatal, write_out};
 use crate::cli::{CheckArgs, ColorChoice};
-use crate::input::ProblemLevel;
 use crate::policy::PolicySet;
 use crate::report::{self, Format, RenderOptions, RunReport};
 use crate::run::Progress;
+use crate::source::ProblemLevel;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -61,7 +61,7 @@ fn inspect_file(path: &Path, cwd: &Path, out: &mut String) -> Exit {
         // The value holds the file's credentials: shown masked.
         let red = d.file.redaction();
         let value =
-            crate::input::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
+            crate::source::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
         out.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
         out.push('\n');
     }

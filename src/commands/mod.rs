@@ -18,8 +18,8 @@ pub mod test;
 pub use crate::exit::Exit;
 
 use crate::input::render::{self as renderer, Outcome, RenderOptions};
-use crate::input::{Problem, ProblemLevel};
 use crate::policy::PolicySet;
+use crate::source::{Problem, ProblemLevel};
 use std::io::Write;
 use std::path::Path;
 

@@ -6,13 +6,14 @@
 use super::Fatal;
 use crate::cli::{CheckArgs, PolicyArgs, RenderFlags};
 use crate::config::{self, Loaded};
+use crate::input::discover;
 use crate::input::render::{FolderSettings, RenderConfig};
-use crate::input::span::PathSeg;
-use crate::input::{Problem, discover};
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report;
 use crate::rule::{Framework, Severity};
 use crate::run::CheckOptions;
+use crate::source::Problem;
+use crate::source::span::PathSeg;
 use crate::suppress::{Baseline, PathIgnore};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,9 @@
 //! groups and baselines), read from the files under `policies/frameworks/` embedded in the
 //! binary.
 
-use crate::input::span::LineIndex;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::rule::Framework;
+use crate::source::span::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

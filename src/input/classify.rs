@@ -1,8 +1,9 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
-use super::span::LineIndex;
 use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
-use super::{Document, InputType, Loaded, Problem, SourceFile, config, kubernetes, postgres};
+use crate::input::{Document, InputType, Loaded, config, kubernetes, postgres};
+use crate::source::span::LineIndex;
+use crate::source::{Problem, SourceFile};
 use std::sync::Arc;
 
 /// What a file is, judged from its name.
@@ -254,7 +255,7 @@ mod tests {
         assert!(
             out.problems
                 .iter()
-                .all(|p| p.level == super::super::ProblemLevel::Note),
+                .all(|p| p.level == crate::source::ProblemLevel::Note),
             "{:?}",
             out.problems
         );
@@ -262,11 +263,11 @@ mod tests {
         assert_eq!(note.pos.map(|p| p.line), Some(11));
         // Lines after the re-indented one keep exact positions.
         let priv_span = out.documents[0].spans.resolve(&[
-            crate::input::span::PathSeg::Key("spec".into()),
-            crate::input::span::PathSeg::Key("containers".into()),
-            crate::input::span::PathSeg::Index(0),
-            crate::input::span::PathSeg::Key("securityContext".into()),
-            crate::input::span::PathSeg::Key("privileged".into()),
+            crate::source::span::PathSeg::Key("spec".into()),
+            crate::source::span::PathSeg::Key("containers".into()),
+            crate::source::span::PathSeg::Index(0),
+            crate::source::span::PathSeg::Key("securityContext".into()),
+            crate::source::span::PathSeg::Key("privileged".into()),
         ]);
         let at = out.documents[0].file.pos(priv_span.span.start);
         assert_eq!((at.line, at.column), (13, 9));
@@ -289,7 +290,7 @@ mod tests {
         assert!(
             out.problems
                 .iter()
-                .any(|p| p.level == super::super::ProblemLevel::Error)
+                .any(|p| p.level == crate::source::ProblemLevel::Error)
         );
     }
 }

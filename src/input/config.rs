@@ -5,8 +5,9 @@
 //! document whether it is a Docker Compose file, a document written to the architecture
 //! standard, or generic configuration.
 
-use super::span::{Children, Span, SpanTree};
-use super::{Document, InputType, Loaded, Problem, SourceFile};
+use crate::input::{Document, InputType, Loaded};
+use crate::source::span::{Children, Span, SpanTree};
+use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Number, Value};
 use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
@@ -275,7 +276,7 @@ pub fn resource_label(value: &Value, subtype: &str, index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::span::PathSeg;
+    use crate::source::span::PathSeg;
     use serde_json::json;
 
     fn toml_doc(text: &str) -> Loaded {

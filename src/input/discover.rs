@@ -1,8 +1,8 @@
 //! Finding the files to check: a gitignore-aware walk, with charts and overlays recognised as
 //! rendered inputs (their files are parts, not inputs of their own).
 
-use super::Problem;
 pub use super::files::*;
+use crate::source::Problem;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 

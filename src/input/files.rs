@@ -2,7 +2,7 @@
 //! and decoded into a [`SourceFile`]. Used by the walk (`discover`) and by the renderers,
 //! which read the parts of charts and overlays.
 
-use super::{Problem, SourceFile};
+use crate::source::{Problem, SourceFile};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -118,7 +118,7 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
     match String::from_utf8(bytes) {
         Ok(text) => {
             if let Some(i) = text.find('\0') {
-                let lines = super::span::LineIndex::new(&text);
+                let lines = crate::source::span::LineIndex::new(&text);
                 let pos = lines.pos_at_offset(&text, i);
                 return Err(Problem::error(
                     display,
@@ -132,7 +132,7 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let lines = super::span::LineIndex::new(&prefix);
+            let lines = crate::source::span::LineIndex::new(&prefix);
             let pos = lines.pos_at_offset(&prefix, prefix.len());
             let binary = bytes.iter().take(8192).any(|b| *b == 0);
             let msg = if binary {

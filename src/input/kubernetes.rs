@@ -1,9 +1,10 @@
 //! Kubernetes (and Istio) objects: YAML read with Kubernetes' YAML 1.1 rules, `kind: List`
 //! split into its items, each object labelled `Kind namespace/name`.
 
-use super::span::{PathSeg, SpanTree};
 use super::yaml::{RawNode, ResolveIssue, Schema, resolve};
-use super::{Document, InputType, Loaded, Problem, SourceFile};
+use crate::input::{Document, InputType, Loaded};
+use crate::source::span::{PathSeg, SpanTree};
+use crate::source::{Problem, SourceFile};
 use serde_json::Value;
 use std::sync::Arc;
 

@@ -10,16 +10,13 @@ pub mod files;
 pub mod kubernetes;
 pub mod postgres;
 pub mod render;
-pub mod secrets;
-pub mod span;
 pub mod yaml;
 
+use crate::source::span::{Span, SpanTree};
+use crate::source::{Problem, SourceFile};
 use serde::Serialize;
-use span::{LineIndex, Pos, Span, SpanTree};
 use std::fmt;
-use std::ops::Range;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The family of an input, which decides which rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -73,128 +70,6 @@ impl fmt::Display for InputType {
     }
 }
 
-/// A file's text, shared by its documents and findings (for snippets and suppressions).
-///
-/// The text holds credentials: outputs never write it, or anything taken from it, except
-/// through [`SourceFile::redacted`], [`SourceFile::redacted_line`] or [`SourceFile::redact`]
-/// (see [`crate::input::secrets`]).
-#[derive(Debug)]
-pub struct SourceFile {
-    /// The path as reported: relative to the working directory when below it, with `/`.
-    pub path: String,
-    /// Where it was read from (None for stdin).
-    pub fs_path: Option<PathBuf>,
-    pub text: String,
-    pub lines: LineIndex,
-    /// Credential byte ranges flagged by rules about secrets (added as findings are made).
-    flagged: Mutex<Vec<Range<usize>>>,
-    /// The redacted text, computed on first use; reset when a range is flagged.
-    redacted: Mutex<Option<Arc<Redaction>>>,
-}
-
-/// A file's credentials and its redacted text.
-#[derive(Debug)]
-pub struct Redaction {
-    /// Sorted, disjoint byte ranges of the original text that hold credentials.
-    pub ranges: Vec<Range<usize>>,
-    /// The credential strings themselves (to mask them in messages quoting them).
-    pub known: Vec<String>,
-    pub redacted: crate::input::secrets::Redacted,
-}
-
-impl SourceFile {
-    pub fn new(path: String, fs_path: Option<PathBuf>, text: String) -> Arc<Self> {
-        let lines = LineIndex::new(&text);
-        Arc::new(SourceFile {
-            path,
-            fs_path,
-            text,
-            lines,
-            flagged: Mutex::new(Vec::new()),
-            redacted: Mutex::new(None),
-        })
-    }
-
-    /// Records that a byte range holds a credential (a rule about secrets flagged it).
-    pub fn mark_credential(&self, range: Range<usize>) {
-        if range.start >= range.end || range.end > self.text.len() {
-            return;
-        }
-        let mut flagged = self.flagged.lock().unwrap_or_else(|e| e.into_inner());
-        if !flagged.contains(&range) {
-            flagged.push(range);
-            *self.redacted.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        }
-    }
-
-    /// The file's credentials (found by the detector or flagged by a rule) and its text with
-    /// each of them masked. The one door to the file's text for every output.
-    pub fn redaction(&self) -> Arc<Redaction> {
-        let mut slot = self.redacted.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(r) = slot.as_ref() {
-            return r.clone();
-        }
-        let mut ranges = crate::input::secrets::scan(&self.text);
-        ranges.extend(
-            self.flagged
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .iter()
-                .cloned(),
-        );
-        let ranges = crate::input::secrets::merge(ranges);
-        let mut known: Vec<String> = Vec::new();
-        for r in &ranges {
-            for piece in self.text.get(r.clone()).unwrap_or("").lines() {
-                let piece = piece.trim();
-                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
-                    known.push(piece.to_string());
-                }
-            }
-        }
-        // Longest first, so that a credential containing another is masked whole.
-        known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        let redacted = crate::input::secrets::Redacted::new(&self.text, &ranges);
-        let r = Arc::new(Redaction {
-            ranges,
-            known,
-            redacted,
-        });
-        *slot = Some(r.clone());
-        r
-    }
-
-    /// The text with its credentials masked (see [`crate::input::secrets::Redacted`]).
-    pub fn redacted(&self) -> Arc<Redaction> {
-        self.redaction()
-    }
-
-    /// One 1-based line of the redacted text, without its terminator.
-    pub fn redacted_line(&self, line: u32) -> String {
-        let r = self.redaction();
-        let range = r.redacted.lines.line_range(&r.redacted.text, line);
-        r.redacted.text.get(range).unwrap_or("").to_string()
-    }
-
-    /// Masks, in any text derived from this file (a message, a quoted line), the file's
-    /// credentials and any credential the detector finds in it.
-    pub fn redact<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
-        crate::input::secrets::redact_with(s, &self.redaction().known)
-    }
-
-    /// The line and column of a byte offset of the text (computed on demand: documents
-    /// keep byte spans only).
-    pub fn pos(&self, offset: u32) -> Pos {
-        self.lines.pos_at_offset(&self.text, offset as usize)
-    }
-
-    /// The text of a 1-based line, without its terminator.
-    pub fn line(&self, line: u32) -> &str {
-        let r = self.lines.line_range(&self.text, line);
-        self.text.get(r).unwrap_or("")
-    }
-}
-
 /// One unit that rules evaluate: a Kubernetes object, a file's schema model, a config document.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -215,53 +90,6 @@ impl Document {
     /// The span of the whole document (used for document-level suppressions).
     pub fn span(&self) -> Span {
         self.spans.span
-    }
-}
-
-/// How bad a problem met while reading input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProblemLevel {
-    /// Something could not be checked: changes the exit code to 2.
-    Error,
-    /// Something was deliberately skipped (e.g. a psql meta-command); reported, exit code unchanged.
-    Note,
-}
-
-/// A file, or part of one, that could not be checked as asked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Problem {
-    pub level: ProblemLevel,
-    pub file: String,
-    pub pos: Option<Pos>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn error(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Problem {
-            level: ProblemLevel::Error,
-            file: file.to_string(),
-            pos,
-            message: message.into(),
-        }
-    }
-    pub fn note(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Problem {
-            level: ProblemLevel::Note,
-            file: file.to_string(),
-            pos,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
     }
 }
 

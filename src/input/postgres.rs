@@ -35,8 +35,9 @@ mod stmt;
 mod tables;
 mod views;
 
-use super::span::Span;
-use super::{Document, InputType, Loaded, SourceFile};
+use crate::input::{Document, InputType, Loaded};
+use crate::source::SourceFile;
+use crate::source::span::Span;
 use classify::search_path_schema;
 use dispatch::{Outcome, Reader};
 use lex::Piece;

@@ -7,8 +7,8 @@ use super::limits::{DOCUMENT_TIME_LIMIT, timer};
 use super::registry::{PolicySet, TypedEngine};
 pub use super::stats::EvalStats;
 use crate::input::InputType;
-use crate::input::span::PathSeg;
 use crate::rule::Rule;
+use crate::source::span::PathSeg;
 use serde_json::Value;
 use std::sync::Arc;
 

@@ -5,9 +5,9 @@
 //! at the first line that is not a comment. Unknown keys are errors, located in the file.
 
 use crate::input::InputType;
-use crate::input::span::LineIndex;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::rule::{Framework, Origin, Rule, Scope, Severity};
+use crate::source::span::LineIndex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

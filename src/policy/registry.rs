@@ -10,9 +10,10 @@ use super::sources::{
     PolicyOptions, PolicySource, deep_merge, policy_problem, read_data_file, read_policy_dir,
     regorus_problem,
 };
-use crate::input::span::Pos;
-use crate::input::{InputType, Problem};
+use crate::input::InputType;
 use crate::rule::{Origin, Rule};
+use crate::source::Problem;
+use crate::source::span::Pos;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;

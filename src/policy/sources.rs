@@ -2,9 +2,10 @@
 //! files, read into sources and data; and how their errors become located problems.
 
 use super::metadata::PolicyError;
-use crate::input::span::Pos;
-use crate::input::{Problem, yaml};
+use crate::input::yaml;
 use crate::rule::Origin;
+use crate::source::Problem;
+use crate::source::span::Pos;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -141,7 +142,7 @@ pub(super) fn read_data_file(path: &Path) -> Result<Value, Problem> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::error(&shown, None, format!("cannot read data file: {e}")))?;
-    let lines = crate::input::span::LineIndex::new(&text);
+    let lines = crate::source::span::LineIndex::new(&text);
     let (docs, err) = yaml::parse_stream(&text, &lines);
     if let Some(e) = err {
         return Err(Problem::error(

@@ -4,7 +4,7 @@
 //! Snippets come from the file's text through [`Snippet`], a [`SourceCode`] over the file's
 //! [`LineIndex`], so each diagnostic costs a binary search rather than a rescan of the file.
 //! The text is the file's redacted text: credentials are masked in every line shown, whatever
-//! rule the finding is about (see [`crate::input::secrets`]).
+//! rule the finding is about (see [`crate::source::secrets`]).
 
 mod snippet;
 

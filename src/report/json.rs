@@ -7,8 +7,8 @@ use super::RunReport;
 use crate::compliance::ComplianceSummary;
 use crate::finding::{Finding, SuppressionKind};
 use crate::finding::{Problem, ProblemLevel};
-use crate::input::span::PathSeg;
 use crate::rule::{Framework, Severity};
+use crate::source::span::PathSeg;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

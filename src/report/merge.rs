@@ -5,11 +5,11 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Masks credentials in every string of a JSON value (see [`crate::input::secrets::redact_text`]).
+/// Masks credentials in every string of a JSON value (see [`crate::source::secrets::redact_text`]).
 fn redact_strings(v: &mut Value) {
     match v {
         Value::String(s) => {
-            if let std::borrow::Cow::Owned(r) = crate::input::secrets::redact_text(s) {
+            if let std::borrow::Cow::Owned(r) = crate::source::secrets::redact_text(s) {
                 *s = r;
             }
         }

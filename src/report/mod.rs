@@ -1,10 +1,10 @@
 //! Reports: one emitter per format. They render findings and problems; they never re-parse.
 //!
 //! Inputs hold credentials. An emitter never writes `SourceFile::text` or anything taken from
-//! it: source lines come from [`SourceFile::redaction`](crate::input::SourceFile::redaction)
+//! it: source lines come from [`SourceFile::redaction`](crate::source::SourceFile::redaction)
 //! (or `redacted_line`), other text derived from an input through
-//! [`SourceFile::redact`](crate::input::SourceFile::redact) or
-//! [`secrets::redact_text`](crate::input::secrets::redact_text). Finding and problem messages arrive
+//! [`SourceFile::redact`](crate::source::SourceFile::redact) or
+//! [`secrets::redact_text`](crate::source::secrets::redact_text). Finding and problem messages arrive
 //! already redacted (`run::check`). `tests/no_secret_in_output.rs` feeds credentials through
 //! every format and command: add new ones there.
 

@@ -342,7 +342,7 @@ fn artifact(path: &str) -> ArtifactLocation {
         .build()
 }
 
-fn region_of(start: crate::input::span::Pos, end: crate::input::span::Pos) -> Region {
+fn region_of(start: crate::source::span::Pos, end: crate::source::span::Pos) -> Region {
     let end = end.max(start);
     Region::builder()
         .start_line(i64::from(start.line.max(1)))

@@ -5,11 +5,12 @@
 use super::CheckOptions;
 use crate::finding::Finding;
 use crate::input::render::Rendered;
-use crate::input::span::PathSeg;
-use crate::input::{Document, Problem, SourceFile, classify, secrets};
+use crate::input::{Document, classify};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit};
 use crate::rule::{Rule, Severity};
+use crate::source::span::PathSeg;
+use crate::source::{Problem, SourceFile, secrets};
 use crate::suppress::{self, AnnotatedDocument, DocumentLines};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub(super) fn to_finding(
     if hit.rule.secret
         && resolved.exact
         && let Some(node) = doc.spans.get(&path)
-        && matches!(node.children, crate::input::span::Children::Leaf)
+        && matches!(node.children, crate::source::span::Children::Leaf)
     {
         let range = node.span.range();
         let key = match path.last() {

@@ -6,11 +6,12 @@ mod project;
 mod rendered;
 
 use crate::finding::Finding;
+use crate::input::discover;
 use crate::input::discover::CandidateKind;
-use crate::input::{Problem, SourceFile, discover};
 use crate::policy::{Evaluator, PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Scope, Severity};
+use crate::source::{Problem, SourceFile};
 use crate::suppress;
 use evaluate::{FileOutcome, Pass, process_file};
 use rayon::prelude::*;
@@ -123,7 +124,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     let mut vocabulary_problem = None;
     if let Ok(data) = serde_json::to_value(set.data())
         && let Some(c) = data.pointer("/settings/credentials")
-        && let Err(e) = crate::input::secrets::configure(c)
+        && let Err(e) = crate::source::secrets::configure(c)
     {
         vocabulary_problem = Some(Problem::error("--data", None, e));
     }
@@ -316,7 +317,7 @@ fn redact_messages(findings: &mut [Finding], problems: &mut [Problem]) {
     for p in problems.iter_mut() {
         let redacted = match files.get(p.file.as_str()) {
             Some(file) => file.redact(&p.message).into_owned(),
-            None => crate::input::secrets::redact_text(&p.message).into_owned(),
+            None => crate::source::secrets::redact_text(&p.message).into_owned(),
         };
         p.message = redacted;
     }

@@ -4,11 +4,12 @@
 use super::CheckOptions;
 use super::evaluate::to_finding;
 use crate::finding::Finding;
-use crate::input::span::PathSeg;
-use crate::input::{Document, Problem};
+use crate::input::Document;
 use crate::policy::engine::RuleInput;
 use crate::policy::{Evaluator, PolicySet};
 use crate::rule::Rule;
+use crate::source::Problem;
+use crate::source::span::PathSeg;
 use rayon::prelude::*;
 use std::sync::Arc;
 

@@ -3,10 +3,11 @@
 
 use super::evaluate::{FileOutcome, Pass, evaluate_documents};
 use crate::finding::Finding;
+use crate::input::Document;
 use crate::input::discover::{self, CandidateKind};
 use crate::input::render::{self, Rendered};
-use crate::input::{Document, secrets};
 use crate::policy::Evaluator;
+use crate::source::secrets;
 use crate::suppress::{self, DocumentLines};
 use std::sync::Arc;
 
@@ -111,9 +112,9 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
 /// maps byte for byte (same line, same columns); anything else is the origin's own span.
 fn precise_span(
     r: &Rendered,
-    origin: &render::Origin,
-    rendered: crate::input::span::Span,
-) -> crate::input::span::Span {
+    origin: &crate::source::map::Origin,
+    rendered: crate::source::span::Span,
+) -> crate::source::span::Span {
     let start = rendered.start as usize;
     let Some((seg, _)) = r
         .map
@@ -137,7 +138,7 @@ fn precise_span(
     let a = origin.span.start as usize + rel_start;
     let b = origin.span.start as usize + rel_end;
     let len = origin.file.text.len();
-    crate::input::span::Span::new(a.min(len), b.min(len))
+    crate::source::span::Span::new(a.min(len), b.min(len))
 }
 
 /// The lines of each template, values or patch file holding directives that each rendered

@@ -5,7 +5,7 @@
 use super::rule_matches;
 use crate::finding::{Finding, Suppression, SuppressionKind};
 use crate::input::Document;
-use crate::input::span::PathSeg;
+use crate::source::span::PathSeg;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ const ANNOTATION: &str = "runeguard.dev/ignore";
 /// suppression pass: where it is, so that its findings are found again, and what it says.
 #[derive(Debug)]
 pub struct AnnotatedDocument {
-    file: Arc<crate::input::SourceFile>,
+    file: Arc<crate::source::SourceFile>,
     /// The document's bytes in its file (the rendered stream, for a chart or an overlay).
     range: Range<usize>,
     resource: String,

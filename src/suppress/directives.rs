@@ -5,8 +5,8 @@
 
 use super::rule_matches;
 use crate::finding::{Finding, Suppression, SuppressionKind};
-use crate::input::span::Pos;
-use crate::input::{Problem, SourceFile};
+use crate::source::span::Pos;
+use crate::source::{Problem, SourceFile};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 

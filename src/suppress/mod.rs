@@ -15,8 +15,8 @@ pub use directives::{Directive, DocumentLines, directives, today};
 pub use paths::PathIgnore;
 
 use crate::finding::Finding;
-use crate::input::{Problem, SourceFile};
 use crate::rule::Rule;
+use crate::source::{Problem, SourceFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;

@@ -7,10 +7,11 @@
 
 use runeguard::compliance::{Catalog, ComplianceSummary, Control, summarize_with};
 use runeguard::finding::{Finding, Suppression, SuppressionKind};
-use runeguard::input::span::{PathSeg, Span};
-use runeguard::input::{InputType, Problem, SourceFile};
+use runeguard::input::InputType;
 use runeguard::report::RunReport;
 use runeguard::rule::{Framework, Origin, Rule, Scope, Severity};
+use runeguard::source::span::{PathSeg, Span};
+use runeguard::source::{Problem, SourceFile};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -300,8 +301,8 @@ impl Sample {
     }
 }
 
-fn pos(line: u32, column: u32) -> runeguard::input::span::Pos {
-    runeguard::input::span::Pos { line, column }
+fn pos(line: u32, column: u32) -> runeguard::source::span::Pos {
+    runeguard::source::span::Pos { line, column }
 }
 
 fn leak(s: &str) -> &'static str {

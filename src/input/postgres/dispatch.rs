@@ -11,7 +11,7 @@ use super::lex::{self, Kind, Piece, Tok, starts_with_words};
 use super::rewrite::rewrite;
 use super::stmt::Stmt;
 use super::{apply, comments, functions, grants, roles, tables, views};
-use crate::input::{Problem, SourceFile};
+use crate::source::{Problem, SourceFile};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 

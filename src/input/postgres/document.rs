@@ -3,7 +3,7 @@
 
 use super::model::{Function, Grant, Named, Policy, Reference, Role, Schema, Table, View};
 use super::node::{Node, Obj};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use serde_json::Value;
 
 impl Schema {

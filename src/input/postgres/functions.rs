@@ -6,7 +6,7 @@ use super::ctx::Ctx;
 use super::lex::{Kind, Tok};
 use super::model::{Function, at};
 use super::stmt::{Stmt, ident, name_parts};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use sqlparser::ast::{
     AlterFunction, AlterFunctionAction, AlterFunctionOperation, CreateFunction, Expr,
     FunctionDefinitionSetParam, FunctionSecurity, FunctionSetValue, OperateFunctionArg,

@@ -4,7 +4,7 @@
 use super::lex::Kind;
 use super::model::{Table, at};
 use super::stmt::Stmt;
-use crate::input::span::Span;
+use crate::source::span::Span;
 
 /// What `INCLUDING`/`EXCLUDING` options say of one property (`DEFAULTS`, `INDEXES` …): the last
 /// option that names it or `ALL` decides, as in PostgreSQL; none means excluded.

@@ -2,7 +2,7 @@
 //! docs/sql-model.md): the object types and the queries statements make of them. `document`
 //! turns it into what rules see.
 
-use crate::input::span::Span;
+use crate::source::span::Span;
 
 /// A value with the span of the text that set it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! Builds a JSON value and its [`SpanTree`] together, so that their shapes cannot drift apart.
 
-use crate::input::span::{Children, Span, SpanTree};
+use crate::source::span::{Children, Span, SpanTree};
 use serde_json::{Map, Value};
 
 /// A JSON node with the span of the source text it came from.

@@ -7,7 +7,7 @@ use super::grants::role_at;
 use super::lex::Kind;
 use super::model::{Grant, Password, Role};
 use super::stmt::{Stmt, ident, name_parts};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use sqlparser::ast::{AlterRoleOperation, CreateRole, Expr, RoleOption, Value as SqlValue};
 
 /// Each role attribute with the keywords that set and clear it.

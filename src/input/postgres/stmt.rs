@@ -1,7 +1,7 @@
 //! One statement of a file: its text, tokens and the spans of its parts.
 
 use super::lex::{Kind, Tok};
-use crate::input::span::{LineIndex, Span};
+use crate::source::span::{LineIndex, Span};
 use sqlparser::ast::{Ident, ObjectName, Owner};
 
 pub(crate) struct Stmt<'a> {

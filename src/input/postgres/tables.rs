@@ -5,7 +5,7 @@ use super::lex::Kind;
 use super::like;
 use super::model::{At, Column, Constraint, Partition, PartitionOf, Reference, Table, at};
 use super::stmt::{Stmt, ident, owner_name};
-use crate::input::span::Span;
+use crate::source::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
     CreateTableLikeKind, DataType, Expr, ForValues, RenameTableNameKind, TableConstraint,

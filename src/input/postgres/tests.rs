@@ -1,6 +1,6 @@
 use super::*;
-use crate::input::span::PathSeg;
-use crate::input::{Problem, ProblemLevel};
+use crate::source::span::PathSeg;
+use crate::source::{Problem, ProblemLevel};
 use serde_json::Value;
 
 fn load_str(text: &str) -> (Loaded, SqlStats) {

@@ -5,7 +5,7 @@ use super::ctx::Ctx;
 use super::lex::Kind;
 use super::model::{View, at};
 use super::stmt::Stmt;
-use crate::input::span::Span;
+use crate::source::span::Span;
 
 /// `CREATE [OR REPLACE] [TEMP] [RECURSIVE] [MATERIALIZED] VIEW name [(cols)] [WITH (opts)] AS
 /// query [WITH CHECK OPTION]`, and `ALTER [MATERIALIZED] VIEW name SET|RESET (opts)` /

@@ -8,9 +8,10 @@ mod funcs;
 mod toyaml;
 pub mod values;
 
-use super::{Origin, OriginRole, Outcome, RenderOptions, Rendered, SourceMap};
-use crate::input::span::{Span, SpanTree};
-use crate::input::{Problem, SourceFile};
+use crate::input::render::{Outcome, RenderOptions, Rendered};
+use crate::source::map::{Origin, OriginRole, SourceMap};
+use crate::source::span::{Span, SpanTree};
+use crate::source::{Problem, SourceFile};
 use gotmpl::{Template, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -533,21 +534,21 @@ fn record_all(o: &mut Origins, tree: &SpanTree, file: &Arc<SourceFile>) {
             },
         );
         match &t.children {
-            crate::input::span::Children::Map(e) => {
+            crate::source::span::Children::Map(e) => {
                 for (k, c) in e {
                     path.push(k.clone());
                     walk(o, c, file, path);
                     path.pop();
                 }
             }
-            crate::input::span::Children::Seq(items) => {
+            crate::source::span::Children::Seq(items) => {
                 for (i, c) in items.iter().enumerate() {
                     path.push(i.to_string());
                     walk(o, c, file, path);
                     path.pop();
                 }
             }
-            crate::input::span::Children::Leaf => {}
+            crate::source::span::Children::Leaf => {}
         }
     }
     walk(o, tree, file, &mut path);
@@ -1280,13 +1281,13 @@ fn template_error(msg: &str, file: &Arc<SourceFile>, offset: Option<usize>) -> P
     Problem::error(&file.path, pos, format!("cannot render template: {msg}"))
 }
 
-fn parse_error_pos(msg: &str) -> Option<crate::input::span::Pos> {
+fn parse_error_pos(msg: &str) -> Option<crate::source::span::Pos> {
     // "template: name:12:5: ..." or "name:12: ...".
     let re = regex::Regex::new(r":(\d+):(?:(\d+):)?").ok()?;
     let c = re.captures(msg)?;
     let line: u32 = c.get(1)?.as_str().parse().ok()?;
     let col: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(1);
-    Some(crate::input::span::Pos {
+    Some(crate::source::span::Pos {
         line: line.max(1),
         column: col.max(1),
     })
@@ -1442,7 +1443,7 @@ fn split_documents(
             }
         }
         let head =
-            crate::input::yaml::parse_stream(body, &crate::input::span::LineIndex::new(body));
+            crate::input::yaml::parse_stream(body, &crate::source::span::LineIndex::new(body));
         let _ = head;
         let kind = doc_kind(body);
         docs.push(Doc {

@@ -9,108 +9,9 @@
 //! afterwards. A finding located in the rendered stream is then moved to the origin a person
 //! has to edit (see [`SourceMap::primary`]); the rest of the chain is kept as related locations.
 
-use super::SourceFile;
-use super::span::Span;
-use serde::Serialize;
-use std::ops::Range;
+use crate::source::SourceFile;
+use crate::source::map::SourceMap;
 use std::sync::Arc;
-
-/// What part an origin played in producing a rendered byte range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OriginRole {
-    /// A values file (`values.yaml`, `--values FILE`): where a value a template printed was set.
-    Values,
-    /// A `--set K=V` on the command line or in `.runeguard.yaml`.
-    Set,
-    /// A Kustomize patch (strategic merge or JSON 6902) that set this field.
-    Patch,
-    /// A Helm template line (literal text or the action that printed the value).
-    Template,
-    /// A Kustomize resource file (a base manifest) or a generator's source.
-    Base,
-    /// A Kustomize transformer written in a kustomization (namespace, namePrefix, images, …).
-    Kustomization,
-}
-
-impl OriginRole {
-    /// Where a person fixes a value, first: values and patches before templates and bases.
-    /// The order of this enum is that preference.
-    pub fn rank(self) -> u8 {
-        self as u8
-    }
-}
-
-/// One place that contributed to a rendered byte range.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub role: OriginRole,
-    /// The file the origin is in (a template, a values file, a patch, a base manifest).
-    /// `--set` origins use a synthetic file whose text is the `K=V` argument.
-    pub file: Arc<SourceFile>,
-    /// The exact range in that file (for a values origin, the key through the value).
-    pub span: Span,
-}
-
-/// Byte ranges of a rendered stream and their origins, sorted by start, non-overlapping.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    segments: Vec<(Range<usize>, Vec<Origin>)>,
-}
-
-impl SourceMap {
-    /// Records that `rendered` (a byte range of the rendered stream) came from `origins`.
-    /// Segments must be pushed in increasing order of start; an empty range is ignored.
-    pub fn push(&mut self, rendered: Range<usize>, origins: Vec<Origin>) {
-        if rendered.is_empty() || origins.is_empty() {
-            return;
-        }
-        debug_assert!(
-            self.segments
-                .last()
-                .is_none_or(|(r, _)| r.end <= rendered.start),
-            "source map segments must be pushed in order"
-        );
-        self.segments.push((rendered, origins));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.segments.is_empty()
-    }
-
-    /// The segments that overlap `rendered`, in order.
-    pub fn overlapping(&self, rendered: Range<usize>) -> &[(Range<usize>, Vec<Origin>)] {
-        let first = self
-            .segments
-            .partition_point(|(r, _)| r.end <= rendered.start);
-        let last = self.segments[first..]
-            .partition_point(|(r, _)| r.start < rendered.end.max(rendered.start + 1));
-        &self.segments[first..first + last]
-    }
-
-    /// All origins of the segments overlapping `rendered`, best first (by [`OriginRole`], then
-    /// in stream order), without duplicates.
-    pub fn origins(&self, rendered: Range<usize>) -> Vec<&Origin> {
-        let mut out: Vec<&Origin> = Vec::new();
-        for (_, origins) in self.overlapping(rendered) {
-            for o in origins {
-                if !out
-                    .iter()
-                    .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
-                {
-                    out.push(o);
-                }
-            }
-        }
-        out.sort_by_key(|o| o.role.rank());
-        out
-    }
-
-    /// Where a finding on `rendered` should point: the best origin, if any.
-    pub fn primary(&self, rendered: Range<usize>) -> Option<&Origin> {
-        self.origins(rendered).into_iter().next()
-    }
-}
 
 /// What rendering a chart or an overlay produced.
 #[derive(Debug, Clone)]
@@ -161,40 +62,7 @@ impl Default for RenderOptions {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub rendered: Option<Rendered>,
-    pub problems: Vec<super::Problem>,
-}
-
-impl OriginRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OriginRole::Values => "values",
-            OriginRole::Set => "set",
-            OriginRole::Patch => "patch",
-            OriginRole::Template => "template",
-            OriginRole::Base => "base",
-            OriginRole::Kustomization => "kustomization",
-        }
-    }
-}
-
-impl SourceMap {
-    /// Every segment, in stream order.
-    pub fn segments(&self) -> &[(Range<usize>, Vec<Origin>)] {
-        &self.segments
-    }
-
-    /// The files the stream came from, each once, in the order first met.
-    pub fn files(&self) -> Vec<Arc<SourceFile>> {
-        let mut out: Vec<Arc<SourceFile>> = Vec::new();
-        for (_, origins) in &self.segments {
-            for o in origins {
-                if !out.iter().any(|f| Arc::ptr_eq(f, &o.file)) {
-                    out.push(o.file.clone());
-                }
-            }
-        }
-        out
-    }
+    pub problems: Vec<crate::source::Problem>,
 }
 
 /// Settings of one chart or overlay from `.runeguard.yaml` (`render:` entries).
@@ -360,11 +228,12 @@ fn carry_credentials(r: &Rendered) {
                 .any(|c| c.start < end && start < c.end)
         });
         if holds_credential {
-            r.stream.mark_credential(super::secrets::value_of_entry(
-                &r.stream.text,
-                range.clone(),
-                None,
-            ));
+            r.stream
+                .mark_credential(crate::source::secrets::value_of_entry(
+                    &r.stream.text,
+                    range.clone(),
+                    None,
+                ));
         }
     }
 }
@@ -378,14 +247,14 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // credential of the stream, as a check's rules would flag it: `render` and `inspect`
     // mask it too.
     for d in &loaded.documents {
-        super::secrets::mark_document(d);
+        crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
     }
     let mut kept = Vec::new();
     for d in loaded.documents {
         if d.input_type == super::InputType::Kubernetes {
             kept.push(d);
         } else {
-            let p = super::Problem::error(
+            let p = crate::source::Problem::error(
                 &r.stream.path,
                 Some(r.stream.pos(d.span().start)),
                 "rendered document is not a Kubernetes object (no apiVersion or kind); not checked",
@@ -432,7 +301,7 @@ pub fn printable(masked: &str) -> String {
             t.starts_with("- *").then(|| body.len() - t.len() + 2)
         });
         match value_at {
-            Some(i) if body[i..].starts_with(crate::input::secrets::MASK) => {
+            Some(i) if body[i..].starts_with(crate::source::secrets::MASK) => {
                 let (value, comment) = match body[i..].find(" #") {
                     Some(c) => (&body[i..i + c], &body[i + c..]),
                     None => (&body[i..], ""),

@@ -99,7 +99,7 @@ pub fn find(
         }
         parts.insert(n.clone());
         let text = std::fs::read_to_string(p).unwrap_or_default();
-        let file = crate::input::SourceFile::new(String::new(), None, text);
+        let file = crate::source::SourceFile::new(String::new(), None, text);
         let value = super::helm::values::read_yaml(&file)
             .map(|(v, _)| v)
             .unwrap_or(Value::Null);

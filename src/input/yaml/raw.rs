@@ -3,7 +3,7 @@
 //! count characters; they are turned into byte offsets here, once).
 
 use super::MAX_DEPTH;
-use crate::input::span::{LineIndex, Pos, Span};
+use crate::source::span::{LineIndex, Pos, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::input::span::LineIndex;
+use crate::source::span::LineIndex;
 use serde_json::{Value, json};
 
 fn load(text: &str, schema: Schema) -> (Vec<Value>, Option<YamlError>) {
@@ -69,8 +69,8 @@ fn spans_point_at_entries() {
     let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
     let b = tree
         .get(&[
-            super::super::span::PathSeg::Key("a".into()),
-            super::super::span::PathSeg::Key("b".into()),
+            crate::source::span::PathSeg::Key("a".into()),
+            crate::source::span::PathSeg::Key("b".into()),
         ])
         .unwrap();
     let (start, end) = (
@@ -80,8 +80,8 @@ fn spans_point_at_entries() {
     assert_eq!((start.line, start.column, end.column), (2, 3, 7));
     let c = tree
         .get(&[
-            super::super::span::PathSeg::Key("a".into()),
-            super::super::span::PathSeg::Key("c".into()),
+            crate::source::span::PathSeg::Key("a".into()),
+            crate::source::span::PathSeg::Key("c".into()),
         ])
         .unwrap();
     let line = |o: u32| lines.line_of(o as usize);
@@ -96,7 +96,7 @@ fn non_ascii_positions_are_exact_in_both_directions() {
     let lines = LineIndex::new(text);
     let (docs, _) = parse_stream(text, &lines);
     let (_, tree, _) = resolve(&docs[0].root, Schema::Core, text, &lines).unwrap();
-    let k = |s: &str| super::super::span::PathSeg::Key(s.into());
+    let k = |s: &str| crate::source::span::PathSeg::Key(s.into());
     let n = tree.get(&[k("é"), k("ñ")]).unwrap();
     assert_eq!(&text[n.focus.range()], "ñ: x");
     let at = lines.pos_at_offset(text, n.focus.start as usize);
@@ -107,7 +107,7 @@ fn non_ascii_positions_are_exact_in_both_directions() {
 
 /// The text of the focus span at `path`, its line, and whether the path was found exactly.
 fn focus_at(text: &str, schema: Schema, path: &[&str]) -> (String, u32, bool) {
-    use super::super::span::PathSeg;
+    use crate::source::span::PathSeg;
     let lines = LineIndex::new(text);
     let (docs, _) = parse_stream(text, &lines);
     let (_, tree, _) = resolve(&docs[0].root, schema, text, &lines).unwrap();

@@ -5,7 +5,7 @@
 use super::raw::RawNode;
 use super::scalars::{resolve_core, resolve_yaml11};
 use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
-use crate::input::span::{Children, LineIndex, Pos, Span, SpanTree};
+use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 

@@ -1,18 +1,18 @@
 //! Source text for miette: the file's redacted text (credentials masked, see
-//! [`crate::input::secrets`]), read through its [`LineIndex`].
+//! [`crate::source::secrets`]), read through its [`LineIndex`].
 
-use crate::input::SourceFile;
-use crate::input::span::{LineIndex, Span};
+use crate::source::SourceFile;
+use crate::source::span::{LineIndex, Span};
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
-pub use crate::input::secrets::MASK;
+pub use crate::source::secrets::MASK;
 
 /// Source text for miette: a file's redacted text, shared.
 #[derive(Debug)]
 pub struct Snippet<'a> {
     name: &'a str,
-    redaction: Arc<crate::input::Redaction>,
+    redaction: Arc<crate::source::Redaction>,
     /// The masked offset of the finding's start, and its column in the original text (the
     /// header shows where the finding is in the file, whatever was masked before it).
     header: (usize, u32),

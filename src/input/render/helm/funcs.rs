@@ -362,7 +362,7 @@ pub fn library() -> FuncMap {
     });
     f!("fromYaml", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromYaml")?);
-        let file = crate::input::SourceFile::new("fromYaml".into(), None, text);
+        let file = crate::source::SourceFile::new("fromYaml".into(), None, text);
         Ok(match super::values::read_yaml(&file) {
             Ok((v, _)) => json_to_value(&if v.is_null() {
                 serde_json::json!({})
@@ -378,7 +378,7 @@ pub fn library() -> FuncMap {
     });
     f!("fromYamlArray", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromYamlArray")?);
-        let file = crate::input::SourceFile::new("fromYamlArray".into(), None, text);
+        let file = crate::source::SourceFile::new("fromYamlArray".into(), None, text);
         Ok(match super::values::read_yaml(&file) {
             Ok((v, _)) => json_to_value(&v),
             Err(e) => Value::List(vec![s(&e.message)].into()),

@@ -471,7 +471,7 @@ mod props {
             // with one (or `nindent`s it), and a keep-chomped block (`|+`) needs it to keep
             // its last line break. Read it back as a template would print it.
             let text = format!("{text}\n");
-            let file = crate::input::SourceFile::new("t.yaml".into(), None, text.clone());
+            let file = crate::source::SourceFile::new("t.yaml".into(), None, text.clone());
             let (back, _) = super::super::values::read_yaml(&file).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             let want = super::super::funcs::value_to_json(&v);
             prop_assert_eq!(back.get("root").cloned().unwrap_or(serde_json::Value::Null), want, "{}", text);

@@ -2,10 +2,10 @@
 //! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
 //! of every value remembered (the values file line or `--set` argument that set it).
 
-use crate::input::render::{Origin, OriginRole};
-use crate::input::span::{Children, Span, SpanTree};
 use crate::input::yaml::{Schema, parse_stream, resolve};
-use crate::input::{Problem, SourceFile};
+use crate::source::map::{Origin, OriginRole};
+use crate::source::span::{Children, Span, SpanTree};
+use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -105,7 +105,7 @@ pub fn merge_into(
                 );
             }
             for (k, v) in o {
-                let sub = tree.and_then(|t| t.child(&crate::input::span::PathSeg::Key(k.clone())));
+                let sub = tree.and_then(|t| t.child(&crate::source::span::PathSeg::Key(k.clone())));
                 path.push(k.clone());
                 if v.is_null() {
                     // Kept as null so that merging the chart's defaults under it deletes the

@@ -12,9 +12,10 @@ mod node;
 mod patch;
 mod xform;
 
-use super::{Origin, OriginRole, Outcome, RenderOptions, Rendered};
-use crate::input::span::Pos;
-use crate::input::{Problem, SourceFile};
+use crate::input::render::{Outcome, RenderOptions, Rendered};
+use crate::source::map::{Origin, OriginRole};
+use crate::source::span::Pos;
+use crate::source::{Problem, SourceFile};
 use node::{Embed, Emitter, Node, V};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -941,7 +942,7 @@ impl Builder<'_> {
                 match generate::parse_env_line(line, i == 0) {
                     Ok(Some((k, v))) => {
                         let lr = file.lines.line_range(&file.text, i as u32 + 1);
-                        let span = crate::input::span::Span::new(lr.start, lr.end);
+                        let span = crate::source::span::Span::new(lr.start, lr.end);
                         pairs.push((
                             k,
                             v.into_bytes(),
@@ -954,7 +955,7 @@ impl Builder<'_> {
                     }
                     Ok(None) => {}
                     Err(m) => {
-                        let pos = crate::input::span::Pos {
+                        let pos = crate::source::span::Pos {
                             line: i as u32 + 1,
                             column: 1,
                         };

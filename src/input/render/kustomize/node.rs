@@ -2,10 +2,10 @@
 //! came from, and the emitter that prints it as `kubectl kustomize` does while recording the
 //! source map.
 
-use super::super::{Origin, OriginRole, SourceMap};
-use crate::input::SourceFile;
-use crate::input::span::{Children, LineIndex, Pos, Span, SpanTree};
 use crate::input::yaml::{self, Schema};
+use crate::source::SourceFile;
+use crate::source::map::{Origin, OriginRole, SourceMap};
+use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use serde_json::{Number, Value};
 use std::sync::Arc;
 

@@ -321,7 +321,7 @@ fn ensure_path(
     root: &mut Node,
     parents: &[String],
     last: &str,
-    org: &Option<super::super::Origin>,
+    org: &Option<crate::source::map::Origin>,
 ) {
     let mut n = root;
     for (i, seg) in parents.iter().enumerate() {

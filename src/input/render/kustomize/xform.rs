@@ -4,7 +4,7 @@
 use super::node::{Node, V};
 use super::patch::{self, Merged};
 use super::{Acc, Builder, Kust, Res, Var, generate};
-use crate::input::render::{Origin, OriginRole};
+use crate::source::map::{Origin, OriginRole};
 use regex::Regex;
 use std::collections::HashMap;
 

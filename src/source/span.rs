@@ -16,8 +16,9 @@ pub struct Pos {
     pub column: u32,
 }
 
-/// A half-open byte range `[start, end)` in a source file. Offsets are `u32`: a span tree node
-/// stays small, and no input file may exceed 4 GiB (the loader refuses larger ones).
+/// A half-open byte range `[start, end)` in a source file. Offsets are `u32` so a span tree
+/// node stays small: the loader refuses files over 64 MiB, and an offset past `u32::MAX` (a
+/// text of more than 4 GiB on stdin) saturates rather than wraps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     pub start: u32,

@@ -10,7 +10,7 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub struct Redacted {
     pub text: String,
-    pub lines: crate::input::span::LineIndex,
+    pub lines: crate::source::span::LineIndex,
     /// Masked pieces: (original start, original end, masked start). Sorted, disjoint, one
     /// line each.
     pieces: Vec<(usize, usize, usize)>,
@@ -46,7 +46,7 @@ impl Redacted {
             }
         }
         out.push_str(&text[at..]);
-        let lines = crate::input::span::LineIndex::new(&out);
+        let lines = crate::source::span::LineIndex::new(&out);
         Redacted {
             text: out,
             lines,

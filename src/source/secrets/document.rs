@@ -13,18 +13,18 @@ use std::ops::Range;
 /// credential under their key.
 pub fn redact_value(
     value: &serde_json::Value,
-    spans: &crate::input::span::SpanTree,
+    spans: &crate::source::span::SpanTree,
     ranges: &[Range<usize>],
     known: &[String],
 ) -> serde_json::Value {
     fn walk(
         v: &serde_json::Value,
-        t: Option<&crate::input::span::SpanTree>,
+        t: Option<&crate::source::span::SpanTree>,
         keys: &mut Vec<String>,
         ranges: &[Range<usize>],
         known: &[String],
     ) -> serde_json::Value {
-        use crate::input::span::PathSeg;
+        use crate::source::span::PathSeg;
         use serde_json::Value;
         match v {
             Value::Object(m) => {
@@ -131,18 +131,22 @@ pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Ran
     }
 }
 
-/// Marks on a document's file the string values the detector reads as credentials under their
+/// Marks on a document's file (`file`, whose document has `value` and `spans`) the string values the detector reads as credentials under their
 /// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
 /// located through the document's spans. For text that no rule has read (a rendered stream
 /// printed by `runeguard render`), so that its outputs mask what `check` would.
-pub fn mark_document(doc: &crate::input::Document) {
-    use crate::input::span::{PathSeg, SpanTree};
+pub fn mark_document(
+    file: &crate::source::SourceFile,
+    value: &serde_json::Value,
+    spans: &crate::source::span::SpanTree,
+) {
+    use crate::source::span::{PathSeg, SpanTree};
     use serde_json::Value;
-    fn mark(file: &crate::input::SourceFile, t: &SpanTree, key: &str) {
+    fn mark(file: &crate::source::SourceFile, t: &SpanTree, key: &str) {
         let range = t.span.range();
         file.mark_credential(value_of_entry(&file.text, range, Some(key)));
     }
-    fn walk(file: &crate::input::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
+    fn walk(file: &crate::source::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
                 let name = m.get("name").and_then(Value::as_str);
@@ -179,5 +183,5 @@ pub fn mark_document(doc: &crate::input::Document) {
             _ => {}
         }
     }
-    walk(&doc.file, &doc.value, &doc.spans, &mut Vec::new());
+    walk(file, value, spans, &mut Vec::new());
 }

@@ -3,18 +3,18 @@
 //!
 //! # Redaction is a property of the source
 //!
-//! Every [`SourceFile`](crate::input::SourceFile) knows the byte ranges of its credentials:
+//! Every [`SourceFile`](crate::source::SourceFile) knows the byte ranges of its credentials:
 //! those this detector finds in its text ([`scan`]), plus the spans that rules about secrets
-//! flag ([`SourceFile::mark_credential`](crate::input::SourceFile::mark_credential), done by
+//! flag ([`SourceFile::mark_credential`](crate::source::SourceFile::mark_credential), done by
 //! the run for every finding of a rule that [`Rule::is_secret`](crate::rule::Rule::is_secret)).
 //! **Any code that writes source text, or text derived from it, must go through one of these
 //! doors**, never through `SourceFile::text` directly:
 //!
-//! - [`SourceFile::redacted`](crate::input::SourceFile::redacted): the whole text with each
+//! - [`SourceFile::redacted`](crate::source::SourceFile::redacted): the whole text with each
 //!   credential replaced by [`MASK`], line structure kept, and a map from original offsets to
 //!   redacted ones (snippets, context lines, rendered streams).
-//! - [`SourceFile::redacted_line`](crate::input::SourceFile::redacted_line): one line.
-//! - [`SourceFile::redact`](crate::input::SourceFile::redact): any string (a message, a
+//! - [`SourceFile::redacted_line`](crate::source::SourceFile::redacted_line): one line.
+//! - [`SourceFile::redact`](crate::source::SourceFile::redact): any string (a message, a
 //!   problem quoting input, a value): the file's credentials and any credential-shaped token
 //!   in it are masked.
 //! - [`redact_text`]: the same for text without a file (merged reports).

@@ -1,0 +1,140 @@
+//! The source map of a rendered input: byte ranges of a rendered stream (what `helm template`
+//! or `kustomize build` would print) and the origins that produced them — the template line,
+//! the values or `--set` entry, the patch, the base file, the kustomization line. Renderers
+//! fill it in while rendering; the run moves a finding on the stream to its best origin.
+
+use super::SourceFile;
+use super::span::Span;
+use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// What part an origin played in producing a rendered byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OriginRole {
+    /// A values file (`values.yaml`, `--values FILE`): where a value a template printed was set.
+    Values,
+    /// A `--set K=V` on the command line or in `.runeguard.yaml`.
+    Set,
+    /// A Kustomize patch (strategic merge or JSON 6902) that set this field.
+    Patch,
+    /// A Helm template line (literal text or the action that printed the value).
+    Template,
+    /// A Kustomize resource file (a base manifest) or a generator's source.
+    Base,
+    /// A Kustomize transformer written in a kustomization (namespace, namePrefix, images, …).
+    Kustomization,
+}
+
+impl OriginRole {
+    /// Where a person fixes a value, first: values and patches before templates and bases.
+    /// The order of this enum is that preference.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+}
+
+/// One place that contributed to a rendered byte range.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub role: OriginRole,
+    /// The file the origin is in (a template, a values file, a patch, a base manifest).
+    /// `--set` origins use a synthetic file whose text is the `K=V` argument.
+    pub file: Arc<SourceFile>,
+    /// The exact range in that file (for a values origin, the key through the value).
+    pub span: Span,
+}
+
+/// Byte ranges of a rendered stream and their origins, sorted by start, non-overlapping.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    segments: Vec<(Range<usize>, Vec<Origin>)>,
+}
+
+impl SourceMap {
+    /// Records that `rendered` (a byte range of the rendered stream) came from `origins`.
+    /// Segments must be pushed in increasing order of start; an empty range is ignored.
+    pub fn push(&mut self, rendered: Range<usize>, origins: Vec<Origin>) {
+        if rendered.is_empty() || origins.is_empty() {
+            return;
+        }
+        debug_assert!(
+            self.segments
+                .last()
+                .is_none_or(|(r, _)| r.end <= rendered.start),
+            "source map segments must be pushed in order"
+        );
+        self.segments.push((rendered, origins));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The segments that overlap `rendered`, in order.
+    pub fn overlapping(&self, rendered: Range<usize>) -> &[(Range<usize>, Vec<Origin>)] {
+        let first = self
+            .segments
+            .partition_point(|(r, _)| r.end <= rendered.start);
+        let last = self.segments[first..]
+            .partition_point(|(r, _)| r.start < rendered.end.max(rendered.start + 1));
+        &self.segments[first..first + last]
+    }
+
+    /// All origins of the segments overlapping `rendered`, best first (by [`OriginRole`], then
+    /// in stream order), without duplicates.
+    pub fn origins(&self, rendered: Range<usize>) -> Vec<&Origin> {
+        let mut out: Vec<&Origin> = Vec::new();
+        for (_, origins) in self.overlapping(rendered) {
+            for o in origins {
+                if !out
+                    .iter()
+                    .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
+                {
+                    out.push(o);
+                }
+            }
+        }
+        out.sort_by_key(|o| o.role.rank());
+        out
+    }
+
+    /// Where a finding on `rendered` should point: the best origin, if any.
+    pub fn primary(&self, rendered: Range<usize>) -> Option<&Origin> {
+        self.origins(rendered).into_iter().next()
+    }
+}
+
+impl OriginRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginRole::Values => "values",
+            OriginRole::Set => "set",
+            OriginRole::Patch => "patch",
+            OriginRole::Template => "template",
+            OriginRole::Base => "base",
+            OriginRole::Kustomization => "kustomization",
+        }
+    }
+}
+
+impl SourceMap {
+    /// Every segment, in stream order.
+    pub fn segments(&self) -> &[(Range<usize>, Vec<Origin>)] {
+        &self.segments
+    }
+
+    /// The files the stream came from, each once, in the order first met.
+    pub fn files(&self) -> Vec<Arc<SourceFile>> {
+        let mut out: Vec<Arc<SourceFile>> = Vec::new();
+        for (_, origins) in &self.segments {
+            for o in origins {
+                if !out.iter().any(|f| Arc::ptr_eq(f, &o.file)) {
+                    out.push(o.file.clone());
+                }
+            }
+        }
+        out
+    }
+}
