@@ -65,6 +65,7 @@ fn builds_equal_kubectl_kustomize() {
         ("patch-edges", "patch-edges"),
         ("components", "components/app"),
         ("configurations", "configurations"),
+        ("helm-charts", "helm-charts"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -393,4 +394,89 @@ fn a_multi_document_patch_that_deletes_keeps_working() {
     let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert_eq!(docs(&out.rendered.unwrap().stream.text).len(), 0);
+}
+
+/// `helmCharts` values: `valuesInline` lands on its kustomization line, over `valuesFile`
+/// (`valuesMerge: override`), and values from files on their own lines.
+#[test]
+fn helm_chart_values_point_at_the_line_that_set_them() {
+    let out = build("helm-charts");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/helm-charts/kustomization.yaml");
+    // dev-web (valuesMerge: merge: the chart's values.yaml wins), lab-web (replace), shop-web.
+    assert_eq!(
+        origin_of(&out, "replicas: 1", 0),
+        (
+            format!("{DATA}/helm-charts/home/web/values.yaml"),
+            1,
+            OriginRole::Values
+        )
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 5", 0),
+        (kust.clone(), 20, OriginRole::Values)
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 3", 0),
+        (kust, 11, OriginRole::Values)
+    );
+    assert_eq!(
+        origin_of(&out, "extra: from-extra-file", 0),
+        (
+            format!("{DATA}/helm-charts/values-extra.yaml"),
+            1,
+            OriginRole::Values
+        )
+    );
+}
+
+/// `kubeVersion`, `apiVersions` and `includeCRDs` (the peer `helm` of the fidelity check does
+/// not take these flags, so they are asserted here).
+#[test]
+fn helm_chart_capabilities_and_crds() {
+    let out = build("helm-caps");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let got = docs(&out.text);
+    let names: Vec<(&str, &str)> = got
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap(),
+                d["metadata"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("CustomResourceDefinition", "widgets.example.com"),
+            ("ConfigMap", "mon-caps"),
+            ("ConfigMap", "plain-caps"),
+            ("ServiceMonitor", "mon-monitor"),
+        ]
+    );
+    assert_eq!(got[1]["data"]["kube"], "v1.29.4");
+    assert_ne!(got[2]["data"]["kube"], "v1.29.4");
+    // A CRD's lines are its file's lines.
+    assert_eq!(
+        origin_of(&out, "plural: widgets", 0),
+        (
+            format!("{DATA}/helm-caps/charts/mon/crds/widgets.yaml"),
+            9,
+            OriginRole::Template
+        )
+    );
+}
+
+#[test]
+fn remote_charts_are_located_problems_and_the_rest_is_built() {
+    let out = build("problems/remote-chart");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/remote-chart/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("is not fetched"), "{}", e[0].message);
+    assert_eq!(docs(&out.text).len(), 1);
 }

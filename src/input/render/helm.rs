@@ -808,7 +808,7 @@ const API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
-fn capabilities(kube: &str) -> Value {
+fn capabilities(kube: &str, extra: &[String]) -> Value {
     let v = if kube.starts_with('v') {
         kube.to_string()
     } else {
@@ -817,8 +817,15 @@ fn capabilities(kube: &str) -> Value {
     let parts: Vec<&str> = v.trim_start_matches('v').split('.').collect();
     let major = parts.first().copied().unwrap_or("1").to_string();
     let minor = parts.get(1).copied().unwrap_or("0").to_string();
-    let versions: Vec<Value> = API_VERSIONS.iter().map(|s| str_v(s)).collect();
-    let has = Arc::new(|a: &[Value]| {
+    let known: Arc<Vec<String>> = Arc::new(
+        API_VERSIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(extra.iter().cloned())
+            .collect(),
+    );
+    let versions: Vec<Value> = known.iter().map(|s| str_v(s)).collect();
+    let has = Arc::new(move |a: &[Value]| {
         let want = funcs::to_str(a.first().unwrap_or(&Value::Nil));
         // `group/version` or `group/version/Kind`.
         let gv = match want.matches('/').count() {
@@ -829,7 +836,7 @@ fn capabilities(kube: &str) -> Value {
             1 if want.starts_with("v1/") => "v1".into(),
             _ => want.clone(),
         };
-        Ok(Value::Bool(API_VERSIONS.contains(&gv.as_str())))
+        Ok(Value::Bool(known.iter().any(|k| *k == gv || *k == want)))
     });
     vmap(vec![
         (
@@ -981,7 +988,15 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // User values: --values files then --set, over the chart's values.yaml.
     let mut user = serde_json::json!({});
     let mut origins = Origins::default();
-    for vf in &opts.values_files {
+    // The values files in order, with inline values (a kustomization's) at their place.
+    let mut layers = Vec::new();
+    for i in 0..=opts.values_files.len() {
+        if let Some(iv) = opts.inline_values.as_ref().filter(|iv| iv.after == i) {
+            layers.push(inline_values(iv).map(|(v, t)| (iv.file.clone(), v, t)));
+        }
+        let Some(vf) = opts.values_files.get(i) else {
+            break;
+        };
         let shown =
             crate::input::files::display_path(vf, &std::env::current_dir().unwrap_or_default());
         let read = std::fs::read(vf)
@@ -989,10 +1004,17 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             .and_then(|b| crate::input::files::decode(&shown, b))
             .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
             .and_then(|src| values::read_yaml(&src).map(|(v, t)| (src, v, t)));
-        match read {
+        layers.push(read);
+    }
+    for layer in layers {
+        match layer {
             Ok((src, v, tree)) => {
                 if !v.is_null() && !v.is_object() {
-                    problems.push(Problem::error(&shown, None, "values file is not a mapping"));
+                    problems.push(Problem::error(
+                        &src.path,
+                        None,
+                        "values file is not a mapping",
+                    ));
                     continue;
                 }
                 let v = if v.is_null() {
@@ -1084,7 +1106,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         .kube_version
         .clone()
         .unwrap_or_else(|| DEFAULT_KUBE_VERSION.to_string());
-    let caps = capabilities(&kube);
+    let caps = capabilities(&kube, &opts.api_versions);
     let release = vmap(vec![
         ("Name", str_v(&opts.release_name)),
         ("Namespace", str_v(&opts.namespace)),
@@ -1195,6 +1217,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // Helm's install order of kinds, then template name (hooks and tests among the rest, as
     // `helm template` prints them).
     docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+    if opts.include_crds {
+        docs.splice(0..0, crd_docs(&flat, &mut problems));
+    }
     let mut text = String::new();
     let mut map = SourceMap::default();
     for d in &docs {
@@ -1213,6 +1238,75 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         rendered: Some(Rendered { stream, map }),
         problems,
     }
+}
+
+/// The values at `iv.path` inside `iv.file` (a kustomization's `valuesInline`).
+fn inline_values(iv: &super::InlineValues) -> Result<(serde_json::Value, SpanTree), Problem> {
+    let (mut v, tree) = values::read_yaml(&iv.file)?;
+    for seg in &iv.path {
+        v = match seg {
+            crate::input::span::PathSeg::Key(k) => v.get_mut(k.as_str()).map(|x| x.take()),
+            crate::input::span::PathSeg::Index(i) => v.get_mut(*i).map(|x| x.take()),
+        }
+        .unwrap_or_default();
+    }
+    Ok((v, tree.get(&iv.path).cloned().unwrap_or_default()))
+}
+
+/// `--include-crds`: the files under `crds/` of every rendered chart (the chart first, then
+/// its subcharts, as Helm's `CRDObjects` lists them), each line its own origin.
+fn crd_docs(flat: &[&Prepared], problems: &mut Vec<Problem>) -> Vec<Doc> {
+    let mut out = Vec::new();
+    for p in flat {
+        let mut files: Vec<&ChartFile> = p
+            .chart
+            .files
+            .iter()
+            .filter(|f| {
+                f.rel.starts_with("crds/")
+                    && [".yaml", ".yml", ".json"]
+                        .iter()
+                        .any(|e| f.rel.ends_with(e))
+            })
+            .collect();
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        for f in files {
+            let src = match source(f) {
+                Ok(s) => s,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            let content = src.text.trim_end_matches('\n').to_string();
+            let segments = (1..=src.lines.line_count() as u32)
+                .map(|line| {
+                    let r = src.lines.line_range(&src.text, line);
+                    let span = Span::new(
+                        src.lines.pos_at_offset(&src.text, r.start),
+                        src.lines.pos_at_offset(&src.text, r.end),
+                    );
+                    let origin = Origin {
+                        role: OriginRole::Template,
+                        file: src.clone(),
+                        span,
+                    };
+                    (
+                        r.start.min(content.len())..r.end.min(content.len()),
+                        vec![origin],
+                    )
+                })
+                .filter(|(r, _)| !r.is_empty())
+                .collect();
+            out.push(Doc {
+                name: format!("{}/{}", p.path, f.rel),
+                content,
+                kind: "CustomResourceDefinition".into(),
+                segments,
+            });
+        }
+    }
+    out
 }
 
 /// One rendered document with its source map relative to its content.

@@ -7,6 +7,7 @@
 //! order; at the top level only, name hashes, name references and vars. Nothing is fetched:
 //! a remote resource is a located problem.
 
+mod charts;
 mod generate;
 mod node;
 mod patch;
@@ -763,86 +764,6 @@ impl Builder<'_> {
         acc.ids = Some(taken);
     }
 
-    /// `helmCharts`: local charts rendered by the Helm renderer.
-    fn helm_charts(&mut self, kust: &Kust, acc: &mut Acc) {
-        let home = kust
-            .get("helmGlobals")
-            .and_then(|g| g.get_str("chartHome"))
-            .unwrap_or("charts")
-            .to_string();
-        for entry in kust.list("helmCharts") {
-            let Some(name) = entry.get_str("name") else {
-                self.problem_at(entry, &kust.file.path, "a helmCharts entry without `name`");
-                continue;
-            };
-            let rel = format!("{home}/{name}");
-            let dir = kust.dir.join(&rel);
-            let display = join_display(&kust.display, &rel);
-            if !dir.join("Chart.yaml").is_file() {
-                let msg = match entry.get_str("repo") {
-                    Some(repo) => format!(
-                        "chart {name} from {repo} is not fetched (no local copy at {display}); its objects were not checked"
-                    ),
-                    None => format!("chart {name} not found at {display}"),
-                };
-                self.problem_at(entry, &kust.file.path, msg);
-                continue;
-            }
-            let mut opts = self.opts.clone();
-            opts.values_files.clear();
-            opts.set.clear();
-            opts.release_name = entry
-                .get_str("releaseName")
-                .unwrap_or("release-name")
-                .to_string();
-            opts.namespace = entry.get_str("namespace").unwrap_or("default").to_string();
-            if let Some(v) = entry.get_str("valuesFile") {
-                opts.values_files.push(kust.dir.join(v));
-            }
-            for f in entry
-                .get("additionalValuesFiles")
-                .and_then(Node::as_seq)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(f) = f.as_str() {
-                    opts.values_files.push(kust.dir.join(f));
-                }
-            }
-            if let Some(v) = entry.get("valuesInline") {
-                self.problem_at(v, &kust.file.path, "helmCharts valuesInline is not supported yet; the chart was rendered without it");
-            }
-            if let Some(kv) = entry.get_str("kubeVersion") {
-                opts.kube_version = Some(kv.to_string());
-            }
-            let out = super::helm::render_chart(&dir, &display, &opts);
-            self.problems.extend(out.problems);
-            let Some(rendered) = out.rendered else {
-                continue;
-            };
-            let stream = rendered.stream.clone();
-            let docs = match node::load_docs(&stream.text, &stream, OriginRole::Template, None) {
-                Ok(d) => d,
-                Err(e) => {
-                    self.problems
-                        .push(Problem::error(&display, Some(e.pos), e.message));
-                    continue;
-                }
-            };
-            for mut d in docs {
-                remap(&mut d, &rendered);
-                for obj in self.objects(d, &stream) {
-                    let source = obj
-                        .org
-                        .as_ref()
-                        .map(|o| o.file.clone())
-                        .unwrap_or(stream.clone());
-                    self.append(acc, Res::new(obj, source), entry, &kust.file.path);
-                }
-            }
-        }
-    }
-
     /// `configMapGenerator` and `secretGenerator`.
     fn generators(&mut self, kust: &Kust, acc: &mut Acc) {
         let global = kust.get("generatorOptions");
@@ -1240,20 +1161,6 @@ fn retag(n: &mut Node, role: OriginRole) {
     match &mut n.v {
         V::Seq(items) => items.iter_mut().for_each(|i| retag(i, role)),
         V::Map(entries) => entries.iter_mut().for_each(|(_, i)| retag(i, role)),
-        _ => {}
-    }
-}
-
-/// Replaces origins in a chart's rendered stream by the chart's own (template, values).
-fn remap(n: &mut Node, rendered: &Rendered) {
-    if let Some(o) = &n.org
-        && let Some(best) = rendered.map.primary(o.span.start.offset..o.span.end.offset)
-    {
-        n.org = Some(best.clone());
-    }
-    match &mut n.v {
-        V::Seq(items) => items.iter_mut().for_each(|i| remap(i, rendered)),
-        V::Map(entries) => entries.iter_mut().for_each(|(_, i)| remap(i, rendered)),
         _ => {}
     }
 }
