@@ -457,6 +457,13 @@ fn helm_chart_capabilities_and_crds() {
     );
     assert_eq!(got[1]["data"]["kube"], "v1.29.4");
     assert_ne!(got[2]["data"]["kube"], "v1.29.4");
+    // `.Capabilities.APIVersions` prints as Helm's list, the added versions last.
+    let apis = got[1]["data"]["apis"].as_str().unwrap();
+    assert!(
+        apis.starts_with("[v1 admissionregistration.k8s.io/v1 "),
+        "{apis}"
+    );
+    assert!(apis.ends_with(" monitoring.coreos.com/v1]\n"), "{apis}");
     // A CRD's lines are its file's lines.
     assert_eq!(
         origin_of(&out, "plural: widgets", 0),

@@ -825,6 +825,7 @@ fn capabilities(kube: &str, extra: &[String]) -> Value {
             .collect(),
     );
     let versions: Vec<Value> = known.iter().map(|s| str_v(s)).collect();
+    let printed = format!("[{}]", known.join(" "));
     let has = Arc::new(move |a: &[Value]| {
         let want = funcs::to_str(a.first().unwrap_or(&Value::Nil));
         // `group/version` or `group/version/Kind`.
@@ -852,6 +853,11 @@ fn capabilities(kube: &str, extra: &[String]) -> Value {
             "APIVersions",
             vmap(vec![
                 ("Has", Value::Function(has)),
+                // Printed as Go prints Helm's VersionSet (a list of strings).
+                (
+                    "String",
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
+                ),
                 ("List", Value::List(versions.into())),
             ]),
         ),
