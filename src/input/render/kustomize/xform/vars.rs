@@ -53,40 +53,24 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             .filter(|r| v.namespace.as_deref().is_none_or(|n| r.had_namespace(n)))
             .collect();
         let [r] = found.as_slice() else {
-            let fallback =
-                v.at.org
-                    .as_ref()
-                    .map(|o| o.file.path.clone())
-                    .unwrap_or_default();
-            b.problem_at(
-                &v.at,
-                &fallback,
-                format!(
-                    "var {} must name exactly one {} {} (found {})",
-                    v.name,
-                    v.kind,
-                    v.obj_name,
-                    found.len()
-                ),
+            let msg = format!(
+                "var {} must name exactly one {} {} (found {})",
+                v.name,
+                v.kind,
+                v.obj_name,
+                found.len()
             );
+            var_problem(b, v, msg);
             continue;
         };
         match lookup(&r.node, &field_path(&v.field)).and_then(Node::scalar_text) {
             Some(s) => values.push((v.name.clone(), s)),
             None => {
-                let fallback =
-                    v.at.org
-                        .as_ref()
-                        .map(|o| o.file.path.clone())
-                        .unwrap_or_default();
-                b.problem_at(
-                    &v.at,
-                    &fallback,
-                    format!(
-                        "var {}: {} {} has no field {}",
-                        v.name, v.kind, v.obj_name, v.field
-                    ),
+                let msg = format!(
+                    "var {}: {} {} has no field {}",
+                    v.name, v.kind, v.obj_name, v.field
                 );
+                var_problem(b, v, msg);
             }
         }
     }
@@ -169,4 +153,14 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             }
         }
     }
+}
+
+/// A problem located at the var's entry in its kustomization.
+fn var_problem(b: &mut Builder, v: &Var, msg: String) {
+    let fallback =
+        v.at.org
+            .as_ref()
+            .map(|o| o.file.path.clone())
+            .unwrap_or_default();
+    b.problem_at(&v.at, &fallback, msg);
 }
