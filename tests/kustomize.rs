@@ -66,6 +66,8 @@ fn builds_equal_kubectl_kustomize() {
         ("components", "components/app"),
         ("configurations", "configurations"),
         ("helm-charts", "helm-charts"),
+        ("features", "features/overlay"),
+        ("transformer-configs", "transformer-configs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

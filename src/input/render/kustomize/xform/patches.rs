@@ -179,37 +179,43 @@ pub(super) fn select(acc: &Acc, target: &Node) -> Vec<usize> {
 
 pub(super) fn patches(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("patches") {
-        let Some(docs) = b.patch_docs(k, entry, "patch") else {
-            continue;
-        };
-        let opts = entry.get("options");
-        let flag = |f: &str| {
-            matches!(
-                opts.and_then(|o| o.get(f)).map(|n| &n.v),
-                Some(V::Bool(true))
-            )
-        };
-        let (allow_name, allow_kind) = (flag("allowNameChange"), flag("allowKindChange"));
+        patch_entry(b, k, acc, entry);
+    }
+}
+
+/// One `patches:` entry (or a `PatchTransformer` configuration, which has the same fields):
+/// `path` or inline `patch`, `target`, `options`.
+pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node) {
+    let Some(docs) = b.patch_docs(k, entry, "patch") else {
+        return;
+    };
+    let opts = entry.get("options");
+    let flag = |f: &str| {
+        matches!(
+            opts.and_then(|o| o.get(f)).map(|n| &n.v),
+            Some(V::Bool(true))
+        )
+    };
+    let (allow_name, allow_kind) = (flag("allowNameChange"), flag("allowKindChange"));
+    let targets = entry.get("target").map(|t| select(acc, t));
+    if let Some(t) = &targets
+        && t.is_empty()
+    {
+        // Kustomize applies a patch to whatever its target selects, nothing included.
+        return;
+    }
+    // A list of operations is a JSON 6902 patch; anything else is strategic merge.
+    if docs.len() == 1 && docs[0].as_seq().is_some() {
+        match &targets {
+            Some(t) => apply_6902(b, k, acc, &docs[0], t),
+            None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
+        }
+        return;
+    }
+    for d in &docs {
+        // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
-        if let Some(t) = &targets
-            && t.is_empty()
-        {
-            // Kustomize applies a patch to whatever its target selects, nothing included.
-            continue;
-        }
-        // A list of operations is a JSON 6902 patch; anything else is strategic merge.
-        if docs.len() == 1 && docs[0].as_seq().is_some() {
-            match &targets {
-                Some(t) => apply_6902(b, k, acc, &docs[0], t),
-                None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
-            }
-            continue;
-        }
-        for d in &docs {
-            // Selected again for each document: an earlier one may have deleted objects.
-            let targets = entry.get("target").map(|t| select(acc, t));
-            apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
-        }
+        apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
     }
 }
 
@@ -237,29 +243,31 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
 
 pub(super) fn patches_json6902(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("patchesJson6902") {
-        let Some(t) = entry.get("target") else {
-            b.problem_at(
-                entry,
-                &k.file.path,
-                "a patchesJson6902 entry needs a target",
-            );
-            continue;
-        };
-        let targets = select(acc, t);
-        if targets.is_empty() {
-            b.problem_at(t, &k.file.path, "no resource matches this target");
-            continue;
-        }
-        let Some(docs) = b.patch_docs(k, entry, "patch") else {
-            continue;
-        };
-        match docs.as_slice() {
-            [ops] => apply_6902(b, k, acc, ops, &targets),
-            _ => b.problem_at(
-                entry,
-                &k.file.path,
-                "a JSON 6902 patch must be one list of operations",
-            ),
-        }
+        json6902_entry(b, k, acc, entry, "patch");
+    }
+}
+
+/// One `patchesJson6902` entry (or a `PatchJson6902Transformer` configuration, whose inline
+/// operations are under `jsonOp`): a `target` and the operations at `path` or inline.
+pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node, text: &str) {
+    let Some(t) = entry.get("target") else {
+        b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target");
+        return;
+    };
+    let targets = select(acc, t);
+    if targets.is_empty() {
+        b.problem_at(t, &k.file.path, "no resource matches this target");
+        return;
+    }
+    let Some(docs) = b.patch_docs(k, entry, text) else {
+        return;
+    };
+    match docs.as_slice() {
+        [ops] => apply_6902(b, k, acc, ops, &targets),
+        _ => b.problem_at(
+            entry,
+            &k.file.path,
+            "a JSON 6902 patch must be one list of operations",
+        ),
     }
 }

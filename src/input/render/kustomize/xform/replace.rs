@@ -347,6 +347,22 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     replacement(b, k, r, acc);
                 }
             }
+            "PatchTransformer" => patch_entry(b, k, acc, &d),
+            "PatchJson6902Transformer" => json6902_entry(b, k, acc, &d, "jsonOp"),
+            "PatchStrategicMergeTransformer" => {
+                let mut docs = Vec::new();
+                for p in d.get("paths").and_then(Node::as_seq).into_iter().flatten() {
+                    if let Some(path) = p.as_str() {
+                        docs.extend(b.patch_file(k, p, path).unwrap_or_default());
+                    }
+                }
+                if let Some(text) = d.get("patches") {
+                    docs.extend(b.inline_docs(k, text).unwrap_or_default());
+                }
+                for doc in &docs {
+                    apply_smp(b, k, acc, doc, None, false, false);
+                }
+            }
             other => b.problem_at(
                 &d,
                 &k.file.path,
