@@ -68,6 +68,8 @@ fn builds_equal_kubectl_kustomize() {
         ("helm-charts", "helm-charts"),
         ("features", "features/overlay"),
         ("transformer-configs", "transformer-configs"),
+        ("build-metadata", "build-metadata"),
+        ("build-metadata-nested", "build-metadata-nested/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

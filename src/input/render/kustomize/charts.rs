@@ -73,7 +73,9 @@ impl Builder<'_> {
                     .as_ref()
                     .map(|o| o.file.clone())
                     .unwrap_or(stream.clone());
-                self.append(acc, Res::new(obj, source), entry, at);
+                let mut res = Res::new(obj, source);
+                res.generator = Some(("HelmChartInflationGenerator", kust.file.clone()));
+                self.append(acc, res, entry, at);
             }
         }
     }

@@ -355,6 +355,12 @@ impl Builder<'_> {
         }
         let mut res = Res::new(obj, kust.file.clone());
         res.needs_hash = !disable;
+        let generator = if kind == "Secret" {
+            "SecretGenerator"
+        } else {
+            "ConfigMapGenerator"
+        };
+        res.generator = Some((generator, kust.file.clone()));
         let behavior = entry.get_str("behavior").unwrap_or("create");
         let gen_ns = res.namespace().to_string();
         let matches: Vec<usize> = acc

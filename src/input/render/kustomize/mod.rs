@@ -11,6 +11,7 @@ mod charts;
 mod emit;
 mod generate;
 mod load;
+mod metadata;
 mod node;
 mod patch;
 mod xform;
@@ -56,6 +57,9 @@ pub struct Res {
     /// The kustomization entries that brought it into the build, innermost first
     /// (`resources:` lines, the generator): the chain reported as related locations.
     pub via: Vec<Origin>,
+    /// For an object a generator made: the generator's kind and the kustomization that
+    /// configured it (`buildMetadata: [originAnnotations]` names them).
+    pub generator: Option<(&'static str, Arc<SourceFile>)>,
 }
 
 impl Res {
@@ -68,6 +72,7 @@ impl Res {
             affixes: Vec::new(),
             needs_hash: false,
             via: Vec::new(),
+            generator: None,
         };
         r.names.push(r.name().to_string());
         r.namespaces.push(r.namespace().to_string());
@@ -295,6 +300,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
     xform::add_hashes(&mut acc);
     xform::fix_back_references(&mut b, &mut acc, &root);
     xform::resolve_vars(&mut b, &mut acc);
+    metadata::build_metadata(&mut b, &mut acc, &root);
     xform::sort(&mut b, &mut acc, &root);
     for r in &mut acc.res {
         // Kustomize keeps its bookkeeping in annotations and drops the map when it ends up

@@ -7,6 +7,8 @@ pub(super) enum Seg {
     Key(String),
     Index(usize),
     Match(String, String),
+    /// `*`: every element of a list (replacement targets).
+    All,
 }
 
 /// `spec.template.spec.containers.[name=app].image`, `spec.http.0.route`, `a[b=c].d`.
@@ -46,6 +48,8 @@ pub(super) fn field_path(p: &str) -> Vec<Seg> {
                 Some((k, v)) => out.push(Seg::Match(k.to_string(), v.to_string())),
                 None => out.push(Seg::Key(inner.to_string())),
             }
+        } else if part == "*" {
+            out.push(Seg::All);
         } else if let Ok(i) = part.parse::<usize>() {
             out.push(Seg::Index(i));
         } else {
@@ -71,6 +75,7 @@ pub(super) fn lookup<'a>(n: &'a Node, path: &[Seg]) -> Option<&'a Node> {
                 .as_seq()?
                 .iter()
                 .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
+            Seg::All => return None,
         };
     }
     Some(cur)
@@ -111,8 +116,36 @@ pub(super) fn lookup_mut<'a>(
             .as_seq_mut()?
             .iter_mut()
             .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
+        Seg::All => return None,
     };
     lookup_mut(next, rest, create, org)
+}
+
+/// Calls `f` on every node `path` reaches (a `*` reaches every element of a list).
+fn for_each_mut(
+    n: &mut Node,
+    path: &[Seg],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+) {
+    if let Some((Seg::All, rest)) = path.split_first() {
+        for item in n.as_seq_mut().into_iter().flatten() {
+            for_each_mut(item, rest, create, org, f);
+        }
+        return;
+    }
+    let cut = path
+        .iter()
+        .position(|s| matches!(s, Seg::All))
+        .unwrap_or(path.len());
+    if let Some(next) = lookup_mut(n, &path[..cut], create, org) {
+        if cut == path.len() {
+            f(next);
+        } else {
+            for_each_mut(next, &path[cut..], create, org, f);
+        }
+    }
 }
 
 pub(super) fn replacement_entry(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
@@ -232,32 +265,32 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 .flatten()
             {
                 let Some(p) = p.as_str() else { continue };
-                let Some(target) = lookup_mut(&mut x.node, &field_path(p), create, &org) else {
-                    continue;
-                };
-                let mut v = value.clone();
-                v.set_org_deep(&org);
-                if let Some(d) = &delim {
-                    let cur = target.scalar_text().unwrap_or_default();
-                    let mut parts: Vec<String> =
-                        cur.split(d.as_str()).map(str::to_string).collect();
-                    let vt = v.scalar_text().unwrap_or_default();
-                    if idx < 0 {
-                        parts.insert(0, vt);
-                    } else if idx as usize >= parts.len() {
-                        parts.push(vt);
-                    } else {
-                        parts[idx as usize] = vt;
+                let mut write = |target: &mut Node| {
+                    let mut v = value.clone();
+                    v.set_org_deep(&org);
+                    if let Some(d) = &delim {
+                        let cur = target.scalar_text().unwrap_or_default();
+                        let mut parts: Vec<String> =
+                            cur.split(d.as_str()).map(str::to_string).collect();
+                        let vt = v.scalar_text().unwrap_or_default();
+                        if idx < 0 {
+                            parts.insert(0, vt);
+                        } else if idx as usize >= parts.len() {
+                            parts.push(vt);
+                        } else {
+                            parts[idx as usize] = vt;
+                        }
+                        v = Node::str(parts.join(d), org.clone());
                     }
-                    v = Node::str(parts.join(d), org.clone());
-                }
-                // A scalar written into a string field stays a string.
-                if matches!(target.v, V::Str(_))
-                    && let Some(t) = v.scalar_text()
-                {
-                    v = Node::str(t, org.clone());
-                }
-                *target = v;
+                    // A scalar written into a string field stays a string.
+                    if matches!(target.v, V::Str(_))
+                        && let Some(t) = v.scalar_text()
+                    {
+                        v = Node::str(t, org.clone());
+                    }
+                    *target = v;
+                };
+                for_each_mut(&mut x.node, &field_path(p), create, &org, &mut write);
             }
         }
     }
