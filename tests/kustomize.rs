@@ -491,3 +491,22 @@ fn remote_charts_are_located_problems_and_the_rest_is_built() {
     assert!(e[0].message.contains("is not fetched"), "{}", e[0].message);
     assert_eq!(docs(&out.text).len(), 1);
 }
+
+/// Kustomize refuses a replacement whose target field is missing (`create` not set); the
+/// build goes on and the entry is a located problem.
+#[test]
+fn a_replacement_target_field_that_is_missing_is_located() {
+    let out = build("problems/replacement");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement/kustomization.yaml:8")
+    );
+    assert!(
+        e[0].message.contains("unable to find field"),
+        "{}",
+        e[0].message
+    );
+    assert_eq!(docs(&out.text).len(), 1);
+}

@@ -264,8 +264,12 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 .into_iter()
                 .flatten()
             {
-                let Some(p) = p.as_str() else { continue };
+                let (at, Some(p)) = (p, p.as_str()) else {
+                    continue;
+                };
+                let mut reached = 0;
                 let mut write = |target: &mut Node| {
+                    reached += 1;
                     let mut v = value.clone();
                     v.set_org_deep(&org);
                     if let Some(d) = &delim {
@@ -291,6 +295,13 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     *target = v;
                 };
                 for_each_mut(&mut x.node, &field_path(p), create, &org, &mut write);
+                if reached == 0 {
+                    let msg = format!(
+                        "unable to find field {p:?} in replacement target {}",
+                        x.describe()
+                    );
+                    b.problem_at(at, &k.file.path, msg);
+                }
             }
         }
     }
