@@ -69,6 +69,7 @@ fn builds_equal_kubectl_kustomize() {
         ("features", "features/overlay"),
         ("transformer-configs", "transformer-configs"),
         ("build-metadata", "build-metadata"),
+        ("generator-configs", "generator-configs"),
         ("build-metadata-nested", "build-metadata-nested/top"),
     ] {
         let out = build(overlay);
@@ -509,4 +510,25 @@ fn a_replacement_target_field_that_is_missing_is_located() {
         e[0].message
     );
     assert_eq!(docs(&out.text).len(), 1);
+}
+
+/// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a
+/// file: a generated value points at its literal's line inside the inline text.
+#[test]
+fn generator_configurations_point_at_their_literals() {
+    let out = build("generator-configs");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/generator-configs/kustomization.yaml");
+    assert_eq!(
+        origin_of(&out, "password: aHVudGVyMg==", 0),
+        (kust, 14, OriginRole::Base)
+    );
+    assert_eq!(
+        origin_of(&out, "a: \"1\"", 0),
+        (
+            format!("{DATA}/generator-configs/gen.yaml"),
+            6,
+            OriginRole::Base
+        )
+    );
 }

@@ -177,6 +177,34 @@ impl Builder<'_> {
         }
     }
 
+    /// `generators:` entries holding built-in generator configurations: a ConfigMap or
+    /// Secret generator named by its `metadata` (the kustomization's `generatorOptions` do
+    /// not apply to them, as in Kustomize).
+    pub(super) fn generator_configs(&mut self, kust: &Kust, acc: &mut Acc) {
+        for entry in kust.list("generators") {
+            for (kind, mut d) in self.builtin_configs(kust, entry, "generators") {
+                let made = match kind.as_str() {
+                    "ConfigMapGenerator" => "ConfigMap",
+                    "SecretGenerator" => "Secret",
+                    other => {
+                        let msg =
+                            format!("built-in generator {other} is not supported yet; not run");
+                        self.problem_at(&d, &kust.file.path, msg);
+                        continue;
+                    }
+                };
+                // Its fields are the kustomization's, as a generator entry's are.
+                super::node::retag(&mut d, OriginRole::Kustomization);
+                for key in ["name", "namespace"] {
+                    if let Some(n) = d.path(&["metadata", key]).cloned() {
+                        d.set(key, n);
+                    }
+                }
+                self.generate(kust, &d, made, None, acc);
+            }
+        }
+    }
+
     pub(super) fn generate(
         &mut self,
         kust: &Kust,

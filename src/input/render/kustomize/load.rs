@@ -139,12 +139,12 @@ impl Builder<'_> {
             "vars",
             "replacements",
             "transformers",
+            "generators",
             "sortOptions",
             "buildMetadata",
             "configurations",
         ];
         const UNSUPPORTED: &[&str] = &[
-            "generators",
             "validators",
             "crds",
             "openapi",
@@ -306,6 +306,45 @@ impl Builder<'_> {
         acc.ids = Some(taken);
     }
 
+    /// The built-in plugin configurations of a `transformers:` or `generators:` entry (a
+    /// file, inline YAML text or a mapping), with their kinds; a plugin that is not built in
+    /// is a located problem.
+    pub(super) fn builtin_configs(
+        &mut self,
+        kust: &Kust,
+        entry: &Node,
+        field: &str,
+    ) -> Vec<(String, Node)> {
+        let docs = match entry.as_str() {
+            Some(text) if text.contains('\n') => self.inline_docs(kust, entry),
+            Some(path) => {
+                if kust.dir.join(path).is_dir() {
+                    let msg = format!(
+                        "{field} from a kustomization folder are not supported; not applied"
+                    );
+                    self.problem_at(entry, &kust.file.path, msg);
+                    return Vec::new();
+                }
+                self.patch_file(kust, entry, path)
+            }
+            None => Some(vec![entry.clone()]),
+        };
+        let mut out = Vec::new();
+        for d in docs.unwrap_or_default() {
+            let kind = d.get_str("kind").unwrap_or("").to_string();
+            let api = d.get_str("apiVersion").unwrap_or("");
+            if api != "builtin" {
+                let msg = format!(
+                    "{kind} ({api}) in {field} is a plugin; runeguard runs only built-in ones, so it was not run"
+                );
+                self.problem_at(&d, &kust.file.path, msg);
+                continue;
+            }
+            out.push((kind, d));
+        }
+        out
+    }
+
     /// Reads a patch given as `path:` (a file) or `patch:` (inline text) of `entry`.
     pub fn patch_docs(&mut self, kust: &Kust, entry: &Node, text_field: &str) -> Option<Vec<Node>> {
         if let Some(p) = entry.get_str("path") {
@@ -385,24 +424,32 @@ impl Builder<'_> {
     }
 }
 
-/// Where the content of a literal block scalar (`key: |`) starting on the line of `start`
-/// sits, if that entry is one.
+/// Where the content of a literal block scalar sits, if the node starting at `start` is one:
+/// an entry `key: |` starting on that line, or a list item `- |` whose content starts there.
 pub(super) fn embed_of(file: &SourceFile, start: Pos) -> Option<Embed> {
-    let line = file.line(start.line);
-    let after = line.split_once(':').map(|(_, r)| r.trim_start())?;
-    if !after.starts_with('|') {
-        return None;
-    }
+    let item_above = start.line > 1 && {
+        let above = file.line(start.line - 1).trim_start();
+        above
+            .strip_prefix("- ")
+            .is_some_and(|r| r.trim_start().starts_with('|'))
+    };
+    let line = if item_above {
+        start.line - 1
+    } else {
+        let text = file.line(start.line);
+        let after = text.split_once(':').map(|(_, r)| r.trim_start())?;
+        if !after.starts_with('|') {
+            return None;
+        }
+        start.line
+    };
     // The first non-empty line below gives the indentation.
-    let mut l = start.line + 1;
+    let mut l = line + 1;
     while (l as usize) <= file.lines.line_count() {
         let t = file.line(l);
         if !t.trim().is_empty() {
             let indent = t.len() - t.trim_start_matches(' ').len();
-            return Some(Embed {
-                line: start.line,
-                indent,
-            });
+            return Some(Embed { line, indent });
         }
         l += 1;
     }

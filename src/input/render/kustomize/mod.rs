@@ -407,6 +407,7 @@ impl Builder<'_> {
         // Kustomize's built-in generators run in this order: ConfigMaps, Secrets, charts.
         self.generators(&kust, acc);
         self.helm_charts(&kust, acc);
+        self.generator_configs(&kust, acc);
         for entry in kust.list("components") {
             let Some(rel) = entry.as_str() else {
                 self.problem_at(entry, &kust.file.path, "a component must be a path");

@@ -318,28 +318,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
 // `transformers:` entries holding built-in transformer configurations.
 
 pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
-    let docs = match entry.as_str() {
-        Some(text) if text.contains('\n') => b.inline_docs(k, entry),
-        Some(path) => {
-            if k.dir.join(path).is_dir() {
-                b.problem_at(
-                    entry,
-                    &k.file.path,
-                    "transformers from a kustomization folder are not supported; not applied",
-                );
-                return;
-            }
-            b.patch_file(k, entry, path)
-        }
-        None => Some(vec![entry.clone()]),
-    };
-    for d in docs.unwrap_or_default() {
-        let kind = d.get_str("kind").unwrap_or("").to_string();
-        let api = d.get_str("apiVersion").unwrap_or("");
-        if api != "builtin" {
-            b.problem_at(&d, &k.file.path, format!("transformer {kind} ({api}) is a plugin; runeguard runs only built-in transformers, so it was not applied"));
-            continue;
-        }
+    for (kind, d) in b.builtin_configs(k, entry, "transformers") {
         match kind.as_str() {
             "LabelTransformer" | "AnnotationsTransformer" => {
                 let field = if kind == "LabelTransformer" {
