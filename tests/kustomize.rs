@@ -435,8 +435,8 @@ fn helm_chart_values_point_at_the_line_that_set_them() {
     );
 }
 
-/// `kubeVersion`, `apiVersions` and `includeCRDs` (the peer `helm` of the fidelity check does
-/// not take these flags, so they are asserted here).
+/// `kubeVersion`, `apiVersions`, `includeCRDs` and `skipHooks` (the peer `helm` of the
+/// fidelity check does not take these flags, so they are asserted here).
 #[test]
 fn helm_chart_capabilities_and_crds() {
     let out = build("helm-caps");
@@ -457,6 +457,7 @@ fn helm_chart_capabilities_and_crds() {
             ("CustomResourceDefinition", "widgets.example.com"),
             ("ConfigMap", "mon-caps"),
             ("ConfigMap", "plain-caps"),
+            ("ConfigMap", "plain-hook"),
             ("ServiceMonitor", "mon-monitor"),
         ]
     );
@@ -531,4 +532,15 @@ fn generator_configurations_point_at_their_literals() {
             OriginRole::Base
         )
     );
+}
+
+/// A misspelt `helmCharts` field is refused as Kustomize refuses it, and `nameTemplate` (not
+/// run) is said; the chart is still rendered.
+#[test]
+fn unknown_helm_chart_fields_are_located() {
+    let out = build("problems/chart-fields");
+    let e: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    let k = format!("{DATA}/problems/chart-fields/kustomization.yaml");
+    assert_eq!(e, [format!("{k}:3"), format!("{k}:4")]);
+    assert!(out.text.contains("release-name-caps"), "{}", out.text);
 }

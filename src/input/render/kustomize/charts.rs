@@ -47,7 +47,9 @@ impl Builder<'_> {
         let Some(opts) = self.chart_options(kust, index, entry, &dir) else {
             return;
         };
+        self.check_chart_fields(kust, entry);
         let skip_tests = flag(entry, "skipTests");
+        let skip_hooks = flag(entry, "skipHooks");
         let out = crate::input::render::helm::render_chart(&dir, &display, &opts);
         self.problems.extend(out.problems);
         let Some(rendered) = out.rendered else {
@@ -65,7 +67,10 @@ impl Builder<'_> {
         for mut d in docs {
             remap(&mut d, &rendered);
             for obj in self.objects(d, &stream) {
-                if skip_tests && is_test_hook(&obj) {
+                let hook = hook_events(&obj);
+                if (skip_hooks && hook.is_some())
+                    || (skip_tests && hook.is_some_and(|h| is_test_hook(&h)))
+                {
                     continue;
                 }
                 let source = obj
@@ -77,6 +82,38 @@ impl Builder<'_> {
                 res.generator = Some(("HelmChartInflationGenerator", kust.file.clone()));
                 self.append(acc, res, entry, at);
             }
+        }
+    }
+
+    /// Fields of a `helmCharts` entry Kustomize knows; `nameTemplate` (a Go template for the
+    /// release name) is not run, and an unknown field is refused as Kustomize refuses it.
+    fn check_chart_fields(&mut self, kust: &Kust, entry: &Node) {
+        const KNOWN: &[&str] = &[
+            "name",
+            "version",
+            "repo",
+            "releaseName",
+            "namespace",
+            "additionalValuesFiles",
+            "valuesFile",
+            "valuesInline",
+            "valuesMerge",
+            "includeCRDs",
+            "skipHooks",
+            "apiVersions",
+            "kubeVersion",
+            "skipTests",
+            "debug",
+        ];
+        for (key, value) in entry.as_map().into_iter().flatten() {
+            let msg = match key.as_str() {
+                k if KNOWN.contains(&k) => continue,
+                "nameTemplate" => {
+                    "helmCharts nameTemplate is not supported; the release is named by releaseName (default release-name)".to_string()
+                }
+                other => format!("unknown helmCharts field `{other}` (Kustomize rejects it)"),
+            };
+            self.problem_at(value, &kust.file.path, msg);
         }
     }
 
@@ -156,15 +193,19 @@ fn flag(entry: &Node, key: &str) -> bool {
     matches!(entry.get(key).map(|n| &n.v), Some(V::Bool(true)))
 }
 
-/// A Helm test hook (`helm.sh/hook: test`, or the older `test-success`/`test-failure`),
-/// which `helm template --skip-tests` leaves out.
-fn is_test_hook(obj: &Node) -> bool {
+/// The `helm.sh/hook` annotation of an object Helm treats as a hook.
+fn hook_events(obj: &Node) -> Option<String> {
     obj.path(&["metadata", "annotations", "helm.sh/hook"])
         .and_then(Node::as_str)
-        .is_some_and(|h| {
-            h.split(',')
-                .any(|e| matches!(e.trim(), "test" | "test-success" | "test-failure"))
-        })
+        .map(str::to_string)
+}
+
+/// A test hook (`test`, or the older `test-success`/`test-failure`), which `helm template
+/// --skip-tests` leaves out.
+fn is_test_hook(events: &str) -> bool {
+    events
+        .split(',')
+        .any(|e| matches!(e.trim(), "test" | "test-success" | "test-failure"))
 }
 
 /// Replaces origins in a chart's rendered stream by the chart's own (template, values).
