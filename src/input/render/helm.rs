@@ -4,6 +4,7 @@
 //! charts, `global`, `condition`/`tags`. Every rendered byte keeps its origin: the template
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
+mod crds;
 mod funcs;
 mod toyaml;
 pub mod values;
@@ -998,7 +999,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     let mut layers = Vec::new();
     for i in 0..=opts.values_files.len() {
         if let Some(iv) = opts.inline_values.as_ref().filter(|iv| iv.after == i) {
-            layers.push(inline_values(iv).map(|(v, t)| (iv.file.clone(), v, t)));
+            layers.push(values::inline_values(iv).map(|(v, t)| (iv.file.clone(), v, t)));
         }
         let Some(vf) = opts.values_files.get(i) else {
             break;
@@ -1224,7 +1225,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // `helm template` prints them).
     docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
     if opts.include_crds {
-        docs.splice(0..0, crd_docs(&flat, &mut problems));
+        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
     }
     let mut text = String::new();
     let mut map = SourceMap::default();
@@ -1244,75 +1245,6 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         rendered: Some(Rendered { stream, map }),
         problems,
     }
-}
-
-/// The values at `iv.path` inside `iv.file` (a kustomization's `valuesInline`).
-fn inline_values(iv: &super::InlineValues) -> Result<(serde_json::Value, SpanTree), Problem> {
-    let (mut v, tree) = values::read_yaml(&iv.file)?;
-    for seg in &iv.path {
-        v = match seg {
-            crate::input::span::PathSeg::Key(k) => v.get_mut(k.as_str()).map(|x| x.take()),
-            crate::input::span::PathSeg::Index(i) => v.get_mut(*i).map(|x| x.take()),
-        }
-        .unwrap_or_default();
-    }
-    Ok((v, tree.get(&iv.path).cloned().unwrap_or_default()))
-}
-
-/// `--include-crds`: the files under `crds/` of every rendered chart (the chart first, then
-/// its subcharts, as Helm's `CRDObjects` lists them), each line its own origin.
-fn crd_docs(flat: &[&Prepared], problems: &mut Vec<Problem>) -> Vec<Doc> {
-    let mut out = Vec::new();
-    for p in flat {
-        let mut files: Vec<&ChartFile> = p
-            .chart
-            .files
-            .iter()
-            .filter(|f| {
-                f.rel.starts_with("crds/")
-                    && [".yaml", ".yml", ".json"]
-                        .iter()
-                        .any(|e| f.rel.ends_with(e))
-            })
-            .collect();
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        for f in files {
-            let src = match source(f) {
-                Ok(s) => s,
-                Err(e) => {
-                    problems.push(e);
-                    continue;
-                }
-            };
-            let content = src.text.trim_end_matches('\n').to_string();
-            let segments = (1..=src.lines.line_count() as u32)
-                .map(|line| {
-                    let r = src.lines.line_range(&src.text, line);
-                    let span = Span::new(
-                        src.lines.pos_at_offset(&src.text, r.start),
-                        src.lines.pos_at_offset(&src.text, r.end),
-                    );
-                    let origin = Origin {
-                        role: OriginRole::Template,
-                        file: src.clone(),
-                        span,
-                    };
-                    (
-                        r.start.min(content.len())..r.end.min(content.len()),
-                        vec![origin],
-                    )
-                })
-                .filter(|(r, _)| !r.is_empty())
-                .collect();
-            out.push(Doc {
-                name: format!("{}/{}", p.path, f.rel),
-                content,
-                kind: "CustomResourceDefinition".into(),
-                segments,
-            });
-        }
-    }
-    out
 }
 
 /// One rendered document with its source map relative to its content.
