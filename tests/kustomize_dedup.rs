@@ -36,19 +36,6 @@ fn privileged_findings(dir: &std::path::Path, args: &[&str]) -> Vec<(String, u64
 
 const OVERLAY: &[u8] = b"resources:\n  - pod.yaml\n";
 
-/// A patch setting `privileged: true` again (line 10).
-const PATCH: &[u8] = b"apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: shop
-spec:
-  containers:
-    - name: app
-      securityContext:
-        privileged: true
-";
-
 #[test]
 fn a_resource_checked_as_itself_and_through_its_overlay_is_reported_once() {
     let d = dir_with(&[
@@ -80,6 +67,7 @@ fn a_base_reached_through_two_overlays_is_reported_once() {
 
 #[test]
 fn a_patch_that_sets_the_offending_field_again_is_a_second_finding() {
+    // The patch is the same Pod again: its `privileged: true` (line 11) replaces the base's.
     let d = dir_with(&[
         ("base/pod.yaml", PRIVILEGED.as_bytes()),
         ("base/kustomization.yaml", OVERLAY),
@@ -87,13 +75,13 @@ fn a_patch_that_sets_the_offending_field_again_is_a_second_finding() {
             "prod/kustomization.yaml",
             b"resources:\n  - ../base\npatches:\n  - path: patch.yaml\n",
         ),
-        ("prod/patch.yaml", PATCH),
+        ("prod/patch.yaml", PRIVILEGED.as_bytes()),
     ]);
     assert_eq!(
         privileged_findings(d.path(), &["."]),
         [
             ("base/pod.yaml".to_string(), 11),
-            ("prod/patch.yaml".to_string(), 10)
+            ("prod/patch.yaml".to_string(), 11)
         ]
     );
 }
