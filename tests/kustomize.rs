@@ -66,6 +66,12 @@ fn builds_equal_kubectl_kustomize() {
         ("patch-edges", "patch-edges"),
         ("components", "components/app"),
         ("configurations", "configurations"),
+        ("helm-charts", "helm-charts"),
+        ("features", "features/overlay"),
+        ("transformer-configs", "transformer-configs"),
+        ("build-metadata", "build-metadata"),
+        ("generator-configs", "generator-configs"),
+        ("build-metadata-nested", "build-metadata-nested/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -394,4 +400,148 @@ fn a_multi_document_patch_that_deletes_keeps_working() {
     let out = kustomize::build(dir.path(), "k", &RenderOptions::default());
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert_eq!(docs(&out.rendered.unwrap().stream.text).len(), 0);
+}
+
+/// `helmCharts` values: `valuesInline` lands on its kustomization line, over `valuesFile`
+/// (`valuesMerge: override`), and values from files on their own lines.
+#[test]
+fn helm_chart_values_point_at_the_line_that_set_them() {
+    let out = build("helm-charts");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/helm-charts/kustomization.yaml");
+    // dev-web (valuesMerge: merge: the chart's values.yaml wins), lab-web (replace), shop-web.
+    assert_eq!(
+        origin_of(&out, "replicas: 1", 0),
+        (
+            format!("{DATA}/helm-charts/home/web/values.yaml"),
+            1,
+            OriginRole::Values
+        )
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 5", 0),
+        (kust.clone(), 20, OriginRole::Values)
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 3", 0),
+        (kust, 11, OriginRole::Values)
+    );
+    assert_eq!(
+        origin_of(&out, "extra: from-extra-file", 0),
+        (
+            format!("{DATA}/helm-charts/values-extra.yaml"),
+            1,
+            OriginRole::Values
+        )
+    );
+}
+
+/// `kubeVersion`, `apiVersions`, `includeCRDs` and `skipHooks` (the peer `helm` of the
+/// fidelity check does not take these flags, so they are asserted here).
+#[test]
+fn helm_chart_capabilities_and_crds() {
+    let out = build("helm-caps");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let got = docs(&out.text);
+    let names: Vec<(&str, &str)> = got
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap(),
+                d["metadata"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("CustomResourceDefinition", "widgets.example.com"),
+            ("ConfigMap", "mon-caps"),
+            ("ConfigMap", "plain-caps"),
+            ("ConfigMap", "plain-hook"),
+            ("ServiceMonitor", "mon-monitor"),
+        ]
+    );
+    assert_eq!(got[1]["data"]["kube"], "v1.29.4");
+    assert_ne!(got[2]["data"]["kube"], "v1.29.4");
+    // `.Capabilities.APIVersions` prints as Helm's list, the added versions last.
+    let apis = got[1]["data"]["apis"].as_str().unwrap();
+    assert!(
+        apis.starts_with("[v1 admissionregistration.k8s.io/v1 "),
+        "{apis}"
+    );
+    assert!(apis.ends_with(" monitoring.coreos.com/v1]\n"), "{apis}");
+    // A CRD's lines are its file's lines.
+    assert_eq!(
+        origin_of(&out, "plural: widgets", 0),
+        (
+            format!("{DATA}/helm-caps/charts/mon/crds/widgets.yaml"),
+            9,
+            OriginRole::Template
+        )
+    );
+}
+
+#[test]
+fn remote_charts_are_located_problems_and_the_rest_is_built() {
+    let out = build("problems/remote-chart");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/remote-chart/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("is not fetched"), "{}", e[0].message);
+    assert_eq!(docs(&out.text).len(), 1);
+}
+
+/// Kustomize refuses a replacement whose target field is missing (`create` not set); the
+/// build goes on and the entry is a located problem.
+#[test]
+fn a_replacement_target_field_that_is_missing_is_located() {
+    let out = build("problems/replacement");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement/kustomization.yaml:8")
+    );
+    assert!(
+        e[0].message.contains("unable to find field"),
+        "{}",
+        e[0].message
+    );
+    assert_eq!(docs(&out.text).len(), 1);
+}
+
+/// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a
+/// file: a generated value points at its literal's line inside the inline text.
+#[test]
+fn generator_configurations_point_at_their_literals() {
+    let out = build("generator-configs");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/generator-configs/kustomization.yaml");
+    assert_eq!(
+        origin_of(&out, "password: aHVudGVyMg==", 0),
+        (kust, 14, OriginRole::Base)
+    );
+    assert_eq!(
+        origin_of(&out, "a: \"1\"", 0),
+        (
+            format!("{DATA}/generator-configs/gen.yaml"),
+            6,
+            OriginRole::Base
+        )
+    );
+}
+
+/// A misspelt `helmCharts` field is refused as Kustomize refuses it, and `nameTemplate` (not
+/// run) is said; the chart is still rendered.
+#[test]
+fn unknown_helm_chart_fields_are_located() {
+    let out = build("problems/chart-fields");
+    let e: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    let k = format!("{DATA}/problems/chart-fields/kustomization.yaml");
+    assert_eq!(e, [format!("{k}:3"), format!("{k}:4")]);
+    assert!(out.text.contains("release-name-caps"), "{}", out.text);
 }

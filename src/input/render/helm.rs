@@ -4,6 +4,7 @@
 //! charts, `global`, `condition`/`tags`. Every rendered byte keeps its origin: the template
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
+mod crds;
 mod funcs;
 mod toyaml;
 pub mod values;
@@ -809,7 +810,7 @@ const API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
-fn capabilities(kube: &str) -> Value {
+fn capabilities(kube: &str, extra: &[String]) -> Value {
     let v = if kube.starts_with('v') {
         kube.to_string()
     } else {
@@ -818,8 +819,16 @@ fn capabilities(kube: &str) -> Value {
     let parts: Vec<&str> = v.trim_start_matches('v').split('.').collect();
     let major = parts.first().copied().unwrap_or("1").to_string();
     let minor = parts.get(1).copied().unwrap_or("0").to_string();
-    let versions: Vec<Value> = API_VERSIONS.iter().map(|s| str_v(s)).collect();
-    let has = Arc::new(|a: &[Value]| {
+    let known: Arc<Vec<String>> = Arc::new(
+        API_VERSIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(extra.iter().cloned())
+            .collect(),
+    );
+    let versions: Vec<Value> = known.iter().map(|s| str_v(s)).collect();
+    let printed = format!("[{}]", known.join(" "));
+    let has = Arc::new(move |a: &[Value]| {
         let want = funcs::to_str(a.first().unwrap_or(&Value::Nil));
         // `group/version` or `group/version/Kind`.
         let gv = match want.matches('/').count() {
@@ -830,7 +839,7 @@ fn capabilities(kube: &str) -> Value {
             1 if want.starts_with("v1/") => "v1".into(),
             _ => want.clone(),
         };
-        Ok(Value::Bool(API_VERSIONS.contains(&gv.as_str())))
+        Ok(Value::Bool(known.iter().any(|k| *k == gv || *k == want)))
     });
     vmap(vec![
         (
@@ -846,6 +855,11 @@ fn capabilities(kube: &str) -> Value {
             "APIVersions",
             vmap(vec![
                 ("Has", Value::Function(has)),
+                // Printed as Go prints Helm's VersionSet (a list of strings).
+                (
+                    "String",
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
+                ),
                 ("List", Value::List(versions.into())),
             ]),
         ),
@@ -982,7 +996,15 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // User values: --values files then --set, over the chart's values.yaml.
     let mut user = serde_json::json!({});
     let mut origins = Origins::default();
-    for vf in &opts.values_files {
+    // The values files in order, with inline values (a kustomization's) at their place.
+    let mut layers = Vec::new();
+    for i in 0..=opts.values_files.len() {
+        if let Some(iv) = opts.inline_values.as_ref().filter(|iv| iv.after == i) {
+            layers.push(values::inline_values(iv).map(|(v, t)| (iv.file.clone(), v, t)));
+        }
+        let Some(vf) = opts.values_files.get(i) else {
+            break;
+        };
         let shown =
             crate::input::files::display_path(vf, &std::env::current_dir().unwrap_or_default());
         let read = std::fs::read(vf)
@@ -990,10 +1012,17 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             .and_then(|b| crate::input::files::decode(&shown, b))
             .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
             .and_then(|src| values::read_yaml(&src).map(|(v, t)| (src, v, t)));
-        match read {
+        layers.push(read);
+    }
+    for layer in layers {
+        match layer {
             Ok((src, v, tree)) => {
                 if !v.is_null() && !v.is_object() {
-                    problems.push(Problem::error(&shown, None, "values file is not a mapping"));
+                    problems.push(Problem::error(
+                        &src.path,
+                        None,
+                        "values file is not a mapping",
+                    ));
                     continue;
                 }
                 let v = if v.is_null() {
@@ -1085,7 +1114,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         .kube_version
         .clone()
         .unwrap_or_else(|| DEFAULT_KUBE_VERSION.to_string());
-    let caps = capabilities(&kube);
+    let caps = capabilities(&kube, &opts.api_versions);
     let release = vmap(vec![
         ("Name", str_v(&opts.release_name)),
         ("Namespace", str_v(&opts.namespace)),
@@ -1196,6 +1225,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // Helm's install order of kinds, then template name (hooks and tests among the rest, as
     // `helm template` prints them).
     docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+    if opts.include_crds {
+        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
+    }
     let mut text = String::new();
     let mut map = SourceMap::default();
     for d in &docs {

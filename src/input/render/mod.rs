@@ -42,6 +42,22 @@ pub struct RenderOptions {
     pub set: Vec<String>,
     /// `.Capabilities.KubeVersion` (e.g. `v1.31.0`); None means Helm's default.
     pub kube_version: Option<String>,
+    /// `--api-versions`: added after Helm's own `.Capabilities.APIVersions`.
+    pub api_versions: Vec<String>,
+    /// Values written inside another file (a kustomization's `helmCharts[].valuesInline`).
+    pub inline_values: Option<InlineValues>,
+    /// `--include-crds`: the charts' `crds/` files come first in the stream.
+    pub include_crds: bool,
+}
+
+/// A mapping of values inside another YAML file: the node at `path` of `file`'s first
+/// document, merged after the first `after` of the values files (so its lines are the
+/// values' origins).
+#[derive(Debug, Clone)]
+pub struct InlineValues {
+    pub file: Arc<SourceFile>,
+    pub path: Vec<crate::source::span::PathSeg>,
+    pub after: usize,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +68,9 @@ impl Default for RenderOptions {
             values_files: Vec::new(),
             set: Vec::new(),
             kube_version: None,
+            api_versions: Vec::new(),
+            inline_values: None,
+            include_crds: false,
         }
     }
 }

@@ -481,6 +481,17 @@ impl fmt::Display for Value {
                 }
                 write!(f, "]")
             }
+            // runeguard patch: a map with a `String` method prints what it returns (Go's
+            // fmt calls a value's String method: Helm's `.Capabilities.APIVersions`).
+            Value::Map(m) if matches!(m.get("String"), Some(Value::Function(_))) => {
+                match m.get("String") {
+                    Some(Value::Function(s)) => match s(&[]) {
+                        Ok(v) => write!(f, "{v}"),
+                        Err(_) => Err(fmt::Error),
+                    },
+                    _ => Ok(()),
+                }
+            }
             Value::Map(m) => {
                 write!(f, "map[")?;
                 for (i, (k, v)) in m.iter().enumerate() {

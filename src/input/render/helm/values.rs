@@ -4,7 +4,7 @@
 
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::source::map::{Origin, OriginRole};
-use crate::source::span::{Children, Span, SpanTree};
+use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -513,4 +513,19 @@ mod props {
             prop_assert_eq!(&v[&k1][&k2], &serde_json::Value::String(val));
         }
     }
+}
+
+/// The values at `iv.path` inside `iv.file` (a kustomization's `valuesInline`).
+pub fn inline_values(
+    iv: &crate::input::render::InlineValues,
+) -> Result<(serde_json::Value, SpanTree), Problem> {
+    let (mut v, tree) = read_yaml(&iv.file)?;
+    for seg in &iv.path {
+        v = match seg {
+            PathSeg::Key(k) => v.get_mut(k.as_str()).map(|x| x.take()),
+            PathSeg::Index(i) => v.get_mut(*i).map(|x| x.take()),
+        }
+        .unwrap_or_default();
+    }
+    Ok((v, tree.get(&iv.path).cloned().unwrap_or_default()))
 }

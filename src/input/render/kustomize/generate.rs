@@ -1,6 +1,7 @@
 //! `configMapGenerator` / `secretGenerator` and Kustomize's content-hash name suffix.
 
-use super::node::{Node, V};
+use super::node::{Node, V, with_role};
+use super::*;
 use sha2::{Digest, Sha256};
 
 /// Go's `encoding/json` text of a string (it escapes `<`, `>`, `&`, U+2028 and U+2029).
@@ -160,6 +161,321 @@ pub fn parse_env_line(line: &str, first: bool) -> Result<Option<(String, String)
         return Err(format!("{k:?} is not a valid environment variable name"));
     }
     Ok(Some((k, v)))
+}
+
+impl Builder<'_> {
+    /// `configMapGenerator` and `secretGenerator`.
+    pub(super) fn generators(&mut self, kust: &Kust, acc: &mut Acc) {
+        let global = kust.get("generatorOptions");
+        for (field, kind) in [
+            ("configMapGenerator", "ConfigMap"),
+            ("secretGenerator", "Secret"),
+        ] {
+            for entry in kust.list(field) {
+                self.generate(kust, entry, kind, global, acc);
+            }
+        }
+    }
+
+    /// `generators:` entries holding built-in generator configurations: a ConfigMap or
+    /// Secret generator named by its `metadata` (the kustomization's `generatorOptions` do
+    /// not apply to them, as in Kustomize).
+    pub(super) fn generator_configs(&mut self, kust: &Kust, acc: &mut Acc) {
+        for entry in kust.list("generators") {
+            for (kind, mut d) in self.builtin_configs(kust, entry, "generators") {
+                let made = match kind.as_str() {
+                    "ConfigMapGenerator" => "ConfigMap",
+                    "SecretGenerator" => "Secret",
+                    other => {
+                        let msg =
+                            format!("built-in generator {other} is not supported yet; not run");
+                        self.problem_at(&d, &kust.file.path, msg);
+                        continue;
+                    }
+                };
+                // Its fields are the kustomization's, as a generator entry's are.
+                super::node::retag(&mut d, OriginRole::Kustomization);
+                for key in ["name", "namespace"] {
+                    if let Some(n) = d.path(&["metadata", key]).cloned() {
+                        d.set(key, n);
+                    }
+                }
+                self.generate(kust, &d, made, None, acc);
+            }
+        }
+    }
+
+    pub(super) fn generate(
+        &mut self,
+        kust: &Kust,
+        entry: &Node,
+        kind: &str,
+        global: Option<&Node>,
+        acc: &mut Acc,
+    ) {
+        let path = kust.file.path.clone();
+        let Some(name) = entry.get_str("name") else {
+            self.problem_at(entry, &path, format!("a {kind} generator without `name`"));
+            return;
+        };
+        let korg = entry
+            .get("name")
+            .and_then(|n| n.org.clone())
+            .or(entry.org.clone());
+        let mut obj = Node::map(korg.clone());
+        obj.set("apiVersion", Node::str("v1", korg.clone()));
+        obj.set("kind", Node::str(kind, korg.clone()));
+        let mut md = Node::map(korg.clone());
+        md.set("name", Node::str(name, korg.clone()));
+        if let Some(ns) = entry.get("namespace").filter(|n| n.as_str().is_some()) {
+            md.set("namespace", ns.clone());
+        }
+        // Options: generatorOptions, then the generator's own.
+        let mut disable = false;
+        let mut immutable = None;
+        for opts in [global, entry.get("options")].into_iter().flatten() {
+            for field in ["labels", "annotations"] {
+                if let Some(m) = opts.get(field).and_then(Node::as_map) {
+                    let target = md.entry_map(field, &korg);
+                    for (k, v) in m {
+                        if let Some(t) = v.scalar_text() {
+                            target.set(k, Node::str(t, v.org.clone()));
+                        }
+                    }
+                }
+            }
+            if let Some(V::Bool(b)) = opts.get("disableNameSuffixHash").map(|n| &n.v) {
+                disable = *b;
+            }
+            if let Some(n @ Node { v: V::Bool(_), .. }) = opts.get("immutable") {
+                immutable = Some(n.clone());
+            }
+        }
+        obj.set("metadata", md);
+        // The key/value pairs, each with its origin.
+        let mut pairs: Vec<(String, Vec<u8>, Option<Origin>)> = Vec::new();
+        for lit in entry
+            .get("literals")
+            .and_then(Node::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let text = lit.scalar_text().unwrap_or_default();
+            match generate::parse_literal(&text) {
+                Some((k, v)) => {
+                    pairs.push((k, v.into_bytes(), with_role(&lit.org, OriginRole::Base)))
+                }
+                None => self.problem_at(lit, &path, format!("literal {text:?} is not KEY=VALUE")),
+            }
+        }
+        let mut envs: Vec<&Node> = entry
+            .get("envs")
+            .and_then(Node::as_seq)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default();
+        if let Some(e) = entry.get("env").filter(|n| n.as_str().is_some()) {
+            envs.push(e);
+        }
+        for env in envs {
+            let Some(rel) = env.as_str() else { continue };
+            let display = join_display(&kust.display, rel);
+            let file = match self.read(&kust.dir.join(rel), &display) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.problem_at(env, &path, e);
+                    continue;
+                }
+            };
+            for (i, line) in file.text.lines().enumerate() {
+                match generate::parse_env_line(line, i == 0) {
+                    Ok(Some((k, v))) => {
+                        let lr = file.lines.line_range(&file.text, i as u32 + 1);
+                        let span = crate::source::span::Span::new(lr.start, lr.end);
+                        pairs.push((
+                            k,
+                            v.into_bytes(),
+                            Some(Origin {
+                                role: OriginRole::Base,
+                                file: file.clone(),
+                                span,
+                            }),
+                        ));
+                    }
+                    Ok(None) => {}
+                    Err(m) => {
+                        let pos = crate::source::span::Pos {
+                            line: i as u32 + 1,
+                            column: 1,
+                        };
+                        self.problems.push(Problem::error(&file.path, Some(pos), m));
+                    }
+                }
+            }
+        }
+        for f in entry
+            .get("files")
+            .and_then(Node::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let Some(spec) = f.as_str() else { continue };
+            let (key, rel) = match spec.split_once('=') {
+                Some((k, p)) => (k.to_string(), p),
+                None => (spec.rsplit('/').next().unwrap_or(spec).to_string(), spec),
+            };
+            let display = join_display(&kust.display, rel);
+            let fs = kust.dir.join(rel);
+            match self.read_bytes(&fs, &display) {
+                Ok(bytes) => {
+                    let org = match std::str::from_utf8(&bytes) {
+                        Ok(_) => self
+                            .read(&fs, &display)
+                            .ok()
+                            .map(|file| node::whole_file(&file, OriginRole::Base)),
+                        Err(_) => with_role(&f.org, OriginRole::Base),
+                    };
+                    pairs.push((key, bytes, org));
+                }
+                Err(e) => self.problem_at(f, &path, e),
+            }
+        }
+        let mut data = Node::map(korg.clone());
+        let mut binary = Node::map(korg.clone());
+        let mut seen = std::collections::HashSet::new();
+        for (k, v, org) in pairs {
+            if !seen.insert(k.clone()) {
+                self.problem_at(
+                    entry,
+                    &path,
+                    format!("{kind} {name}: key {k:?} is given twice"),
+                );
+                continue;
+            }
+            let org = org.or(korg.clone());
+            if kind == "Secret" {
+                data.set(&k, Node::str(data_encoding::BASE64.encode(&v), org));
+            } else {
+                match String::from_utf8(v) {
+                    Ok(s) => data.set(&k, Node::str(s, org)),
+                    Err(e) => binary.set(
+                        &k,
+                        Node::str(data_encoding::BASE64.encode(e.as_bytes()), org),
+                    ),
+                }
+            }
+        }
+        // Kustomize always gives a generated Secret its `data`, a ConfigMap only when it has some.
+        if kind == "Secret" || data.as_map().is_some_and(|m| !m.is_empty()) {
+            obj.set("data", data);
+        }
+        if binary.as_map().is_some_and(|m| !m.is_empty()) {
+            obj.set("binaryData", binary);
+        }
+        if kind == "Secret" {
+            let t = entry
+                .get("type")
+                .cloned()
+                .unwrap_or(Node::str("Opaque", korg.clone()));
+            obj.set("type", t);
+        }
+        if let Some(i) = immutable {
+            obj.set("immutable", i);
+        }
+        let mut res = Res::new(obj, kust.file.clone());
+        res.needs_hash = !disable;
+        let generator = if kind == "Secret" {
+            "SecretGenerator"
+        } else {
+            "ConfigMapGenerator"
+        };
+        res.generator = Some((generator, kust.file.clone()));
+        let behavior = entry.get_str("behavior").unwrap_or("create");
+        let gen_ns = res.namespace().to_string();
+        let matches: Vec<usize> = acc
+            .res
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.kind() == kind
+                    && r.group().is_empty()
+                    && r.had_name(name)
+                    && r.had_namespace(&gen_ns)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match (behavior, matches.as_slice()) {
+            ("create", []) => self.append(acc, res, entry, &path),
+            ("create", _) => self.problem_at(
+                entry,
+                &path,
+                format!("{kind} {name} already exists; use behavior merge or replace"),
+            ),
+            ("merge" | "replace", []) => self.problem_at(
+                entry,
+                &path,
+                format!("{kind} {name} does not exist; cannot {behavior} it"),
+            ),
+            ("merge" | "replace", [i]) => {
+                let old = &mut acc.res[*i];
+                let mut new = res.node;
+                // Metadata: the old labels and annotations, the new ones on top; the old name.
+                for field in ["labels", "annotations"] {
+                    let mut merged = old
+                        .node
+                        .path(&["metadata", field])
+                        .cloned()
+                        .unwrap_or(Node::map(None));
+                    if let Some(m) = new.path(&["metadata", field]).and_then(Node::as_map) {
+                        for (k, v) in m {
+                            merged.set(k, v.clone());
+                        }
+                    }
+                    if merged.as_map().is_some_and(|m| !m.is_empty()) {
+                        new.entry_map("metadata", &korg).set(field, merged);
+                    }
+                }
+                if let Some(md) = old.node.get("metadata").cloned() {
+                    let nm = new.entry_map("metadata", &korg);
+                    for f in ["name", "namespace"] {
+                        match md.get(f) {
+                            Some(v) => nm.set(f, v.clone()),
+                            None => {
+                                nm.remove(f);
+                            }
+                        }
+                    }
+                }
+                if behavior == "merge" {
+                    for field in ["data", "binaryData"] {
+                        if let Some(m) = old.node.get(field).and_then(Node::as_map).cloned() {
+                            let mut merged = Node::new(
+                                V::Map(m),
+                                old.node.get(field).and_then(|n| n.org.clone()),
+                            );
+                            if let Some(nm) = new.get(field).and_then(Node::as_map) {
+                                for (k, v) in nm {
+                                    merged.set(k, v.clone());
+                                }
+                            }
+                            new.set(field, merged);
+                        }
+                    }
+                }
+                old.node = new;
+                old.needs_hash |= res.needs_hash;
+            }
+            ("merge" | "replace", _) => self.problem_at(
+                entry,
+                &path,
+                format!("more than one {kind} {name} could take this {behavior}"),
+            ),
+            (other, _) => self.problem_at(
+                entry,
+                &path,
+                format!("unknown generator behavior {other:?} (create, merge or replace)"),
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! The value model of the Kustomize renderer: a YAML tree whose every node knows where it
-//! came from, and the emitter that prints it as `kubectl kustomize` does while recording the
-//! source map.
+//! came from, read from YAML text with its origins.
 
 use crate::input::yaml::{self, Schema};
 use crate::source::SourceFile;
-use crate::source::map::{Origin, OriginRole, SourceMap};
+use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use serde_json::{Number, Value};
 use std::sync::Arc;
@@ -344,299 +343,23 @@ pub fn load_docs(
     Ok(out)
 }
 
-/// Prints nodes as block YAML (keys sorted, as `kubectl kustomize` prints them) and records
-/// each line's origin in a [`SourceMap`].
-#[derive(Default)]
-pub struct Emitter {
-    pub out: String,
-    pub map: SourceMap,
-    /// Origins added after each line's own, for the document being printed: the
-    /// kustomization entries that brought its object into the build (related locations).
-    via: Vec<Origin>,
+/// The same origin, in another role (a literal read as a base line, a patch's node).
+pub fn with_role(o: &Option<Origin>, role: OriginRole) -> Option<Origin> {
+    o.as_ref().map(|o| Origin {
+        role,
+        file: o.file.clone(),
+        span: o.span,
+    })
 }
 
-impl Emitter {
-    /// One document, preceded by `---` when it is not the first and by a `# Source:` line;
-    /// every line records its own origin, then `via`.
-    pub fn document_via(&mut self, source: &str, node: &Node, via: &[Origin]) {
-        self.via = via.to_vec();
-        if !self.out.is_empty() {
-            self.out.push_str("---\n");
-        }
-        self.out.push_str("# Source: ");
-        self.out.push_str(&source.replace(['\n', '\r'], " "));
-        self.out.push('\n');
-        match &node.v {
-            V::Map(entries) if !entries.is_empty() => self.map_body(entries, 0, &node.org, false),
-            _ => {
-                let start = self.out.len();
-                self.out.push_str(&scalar_or_empty(node));
-                self.out.push('\n');
-                self.seg(start, &node.org, &None);
-            }
-        }
+/// Gives every origin of the tree `role`.
+pub fn retag(n: &mut Node, role: OriginRole) {
+    if let Some(o) = &mut n.org {
+        o.role = role;
     }
-
-    fn seg(&mut self, start: usize, org: &Option<Origin>, fallback: &Option<Origin>) {
-        let end = self.out.trim_end_matches('\n').len().max(start);
-        if let Some(o) = org.as_ref().or(fallback.as_ref()) {
-            let mut origins = Vec::with_capacity(1 + self.via.len());
-            origins.push(o.clone());
-            origins.extend(self.via.iter().cloned());
-            self.map.push(start..end, origins);
-        }
-    }
-
-    /// Entries of a mapping at `indent`; with `inline`, the first key follows a `- ` already
-    /// written.
-    fn map_body(
-        &mut self,
-        entries: &[(String, Node)],
-        indent: usize,
-        parent: &Option<Origin>,
-        inline: bool,
-    ) {
-        let mut sorted: Vec<&(String, Node)> = entries.iter().collect();
-        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        for (i, (k, n)) in sorted.into_iter().enumerate() {
-            if !(inline && i == 0) {
-                push_indent(&mut self.out, indent);
-            }
-            let start = self.out.len();
-            self.out.push_str(&scalar_text(k));
-            self.out.push(':');
-            let org = if n.org.is_some() { &n.org } else { parent };
-            self.value_after(n, indent, org, true);
-            let _ = start;
-        }
-    }
-
-    /// Writes a value that follows `key:` or `- ` (the line is already started), and records
-    /// the segment from `start` of that line.
-    fn value_after(&mut self, n: &Node, indent: usize, org: &Option<Origin>, after_key: bool) {
-        let line_start = self.out[..self.out.len()]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0)
-            + indent;
-        let start = line_start.min(self.out.len());
-        match &n.v {
-            V::Map(entries) if !entries.is_empty() => {
-                if after_key {
-                    self.out.push('\n');
-                    self.seg(start, org, &None);
-                    self.map_body(entries, indent + 2, org, false);
-                } else {
-                    self.map_body(entries, indent + 2, org, true);
-                }
-            }
-            V::Seq(items) if !items.is_empty() => {
-                if after_key {
-                    self.out.push('\n');
-                    self.seg(start, org, &None);
-                    for item in items {
-                        push_indent(&mut self.out, indent);
-                        self.out.push_str("- ");
-                        let io = if item.org.is_some() { &item.org } else { org };
-                        self.value_after(item, indent, io, false);
-                    }
-                } else {
-                    for (i, item) in items.iter().enumerate() {
-                        if i > 0 {
-                            push_indent(&mut self.out, indent + 2);
-                        }
-                        self.out.push_str("- ");
-                        let io = if item.org.is_some() { &item.org } else { org };
-                        self.value_after(item, indent + 2, io, false);
-                    }
-                }
-            }
-            V::Str(s) if block_literal_ok(s) => {
-                let chomp = if !s.ends_with('\n') {
-                    "-"
-                } else if s.ends_with("\n\n") {
-                    "+"
-                } else {
-                    ""
-                };
-                if after_key {
-                    self.out.push(' ');
-                }
-                self.out.push('|');
-                self.out.push_str(chomp);
-                self.out.push('\n');
-                let body = s.strip_suffix('\n').unwrap_or(s);
-                for line in body.split('\n') {
-                    if !line.is_empty() {
-                        push_indent(&mut self.out, indent + 2);
-                        self.out.push_str(line);
-                    }
-                    self.out.push('\n');
-                }
-                if chomp == "+" {
-                    // `|+` keeps the final line break too: the split above wrote all but it.
-                }
-                self.seg(start, org, &None);
-            }
-            _ => {
-                if after_key {
-                    self.out.push(' ');
-                }
-                self.out.push_str(&scalar_or_empty(n));
-                self.out.push('\n');
-                self.seg(start, org, &None);
-            }
-        }
-    }
-}
-
-fn push_indent(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
-    }
-}
-
-fn scalar_or_empty(n: &Node) -> String {
-    match &n.v {
-        V::Null => "null".to_string(),
-        V::Bool(b) => b.to_string(),
-        V::Num(x) => x.to_string(),
-        V::Str(s) => scalar_text(s),
-        V::Seq(_) => "[]".to_string(),
-        V::Map(_) => "{}".to_string(),
-    }
-}
-
-/// A string as a YAML scalar: plain when it reads back as the same string under both YAML 1.1
-/// and 1.2, else double-quoted.
-pub fn scalar_text(s: &str) -> String {
-    if plain_ok(s) {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
-    }
-}
-
-fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if s.trim() != s
-        || "-?:,[]{}#&*!|>'\"%@`=~".contains(first)
-        || s.ends_with(':')
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.chars()
-            .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
-        || looks_like_date(s)
-    {
-        return false;
-    }
-    matches!(yaml::resolve_yaml11(s), Value::String(_))
-        && matches!(yaml::resolve_core(s), Value::String(_))
-        && !is_yaml11_number_like(s)
-}
-
-/// YAML 1.1 readers (PyYAML, go-yaml v2) also take `1_000`, `0b10`, `1:20` (sexagesimal)
-/// and `.5` as numbers.
-fn is_yaml11_number_like(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    !body.is_empty()
-        && body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && body
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || "._:xXoObB+-".contains(c))
-}
-
-fn looks_like_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
-}
-
-fn block_literal_ok(s: &str) -> bool {
-    s.contains('\n')
-        && !s.starts_with([' ', '\n', '\t'])
-        && !s.chars().any(|c| {
-            (c.is_control() && c != '\n' && c != '\t')
-                || c == '\u{feff}'
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-                || c == '\u{85}'
-        })
-        && !s.contains(" \n")
-        && !s.contains("\t\n")
-        && !s.ends_with([' ', '\t'])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn reparse(text: &str) -> Vec<Value> {
-        let lines = LineIndex::new(text);
-        let (docs, err) = yaml::parse_stream(text, &lines);
-        assert!(err.is_none(), "{err:?} in\n{text}");
-        docs.iter()
-            .map(|d| {
-                yaml::resolve(&d.root, Schema::Kubernetes, text, &lines)
-                    .unwrap()
-                    .0
-            })
-            .collect()
-    }
-
-    fn arb_string() -> impl Strategy<Value = String> {
-        prop_oneof![
-            "[a-z0-9 :#\\-\\n'\"{}\\[\\],&*!|>%@`.~=?]{0,12}",
-            Just("y".to_string()),
-            Just("on".to_string()),
-            Just("0644".to_string()),
-            Just("1_000".to_string()),
-            Just("2024-01-01".to_string()),
-            Just("a\n  b\n".to_string()),
-            Just("line\n\n".to_string()),
-            Just(" lead\nx".to_string()),
-            Just("null".to_string()),
-            Just("".to_string()),
-        ]
-    }
-
-    fn arb_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            arb_string().prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 40, 5, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::btree_map(arb_string(), inner, 0..4)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
-
-    proptest! {
-        /// What the emitter prints reads back, under the YAML 1.1 rules Kubernetes applies,
-        /// as the same value.
-        #[test]
-        fn emitted_yaml_reads_back_as_the_same_value(
-            m in prop::collection::btree_map(arb_string(), arb_value(), 1..5)
-        ) {
-            let v = Value::Object(m.into_iter().collect());
-            // Every node with an origin, so that every line records a segment (the source
-            // map checks its segments are ordered and disjoint).
-            let file = SourceFile::new("o.yaml".into(), None, "a: b\n".into());
-            let org = Some(Origin { role: OriginRole::Base, file, span: Span::default() });
-            let mut em = Emitter::default();
-            em.document_via("x.yaml", &Node::from_json(&v, &org), &[]);
-            em.document_via("y.yaml", &Node::from_json(&v, &org), org.as_slice());
-            prop_assert!(!em.map.is_empty());
-            let back = reparse(&em.out);
-            prop_assert_eq!(back.len(), 2);
-            prop_assert_eq!(&back[0], &v, "{}", em.out);
-        }
+    match &mut n.v {
+        V::Seq(items) => items.iter_mut().for_each(|i| retag(i, role)),
+        V::Map(entries) => entries.iter_mut().for_each(|(_, i)| retag(i, role)),
+        _ => {}
     }
 }

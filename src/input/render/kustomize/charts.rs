@@ -1,0 +1,224 @@
+//! `helmCharts`: local charts rendered by the Helm renderer with the options Kustomize's
+//! `HelmChartInflationGenerator` passes to `helm template`, their objects keeping the chart's
+//! own origins (template and values lines; inline values at their kustomization line).
+
+use super::node::{self, Node, V};
+use super::{Acc, Builder, Kust, Res, join_display};
+use crate::input::render::{InlineValues, Rendered};
+use crate::source::Problem;
+use crate::source::map::OriginRole;
+use crate::source::span::PathSeg;
+
+impl Builder<'_> {
+    /// `helmCharts` (with `helmGlobals.chartHome`, default `charts`).
+    pub(super) fn helm_charts(&mut self, kust: &Kust, acc: &mut Acc) {
+        let home = kust
+            .get("helmGlobals")
+            .and_then(|g| g.get_str("chartHome"))
+            .unwrap_or("charts")
+            .to_string();
+        for (i, entry) in kust.list("helmCharts").into_iter().enumerate() {
+            self.helm_chart(kust, &home, i, entry, acc);
+        }
+    }
+
+    fn helm_chart(&mut self, kust: &Kust, home: &str, index: usize, entry: &Node, acc: &mut Acc) {
+        let at = &kust.file.path;
+        let Some(name) = entry.get_str("name") else {
+            self.problem_at(entry, at, "a helmCharts entry without `name`");
+            return;
+        };
+        // A chart pulled from a repository at a version lives in `<home>/<name>-<version>/`.
+        let rel = match (entry.get_str("repo"), entry.get_str("version")) {
+            (Some(_), Some(version)) => format!("{home}/{name}-{version}/{name}"),
+            _ => format!("{home}/{name}"),
+        };
+        let dir = kust.dir.join(&rel);
+        let display = join_display(&kust.display, &rel);
+        if !dir.join("Chart.yaml").is_file() {
+            let msg = match entry.get_str("repo") {
+                Some(repo) => format!(
+                    "chart {name} from {repo} is not fetched (no local copy at {display}); its objects were not checked"
+                ),
+                None => format!("chart {name} not found at {display}"),
+            };
+            self.problem_at(entry, at, msg);
+            return;
+        }
+        let Some(opts) = self.chart_options(kust, index, entry, &dir) else {
+            return;
+        };
+        self.check_chart_fields(kust, entry);
+        let skip_tests = flag(entry, "skipTests");
+        let skip_hooks = flag(entry, "skipHooks");
+        let out = crate::input::render::helm::render_chart(&dir, &display, &opts);
+        self.problems.extend(out.problems);
+        let Some(rendered) = out.rendered else {
+            return;
+        };
+        let stream = rendered.stream.clone();
+        let docs = match node::load_docs(&stream.text, &stream, OriginRole::Template, None) {
+            Ok(d) => d,
+            Err(e) => {
+                self.problems
+                    .push(Problem::error(&display, Some(e.pos), e.message));
+                return;
+            }
+        };
+        for mut d in docs {
+            remap(&mut d, &rendered);
+            for obj in self.objects(d, &stream) {
+                let hook = hook_events(&obj);
+                if (skip_hooks && hook.is_some())
+                    || (skip_tests && hook.is_some_and(|h| is_test_hook(&h)))
+                {
+                    continue;
+                }
+                let source = obj
+                    .org
+                    .as_ref()
+                    .map(|o| o.file.clone())
+                    .unwrap_or(stream.clone());
+                let mut res = Res::new(obj, source);
+                res.generator = Some(("HelmChartInflationGenerator", kust.file.clone()));
+                self.append(acc, res, entry, at);
+            }
+        }
+    }
+
+    /// Fields of a `helmCharts` entry Kustomize knows; `nameTemplate` (a Go template for the
+    /// release name) is not run, and an unknown field is refused as Kustomize refuses it.
+    fn check_chart_fields(&mut self, kust: &Kust, entry: &Node) {
+        const KNOWN: &[&str] = &[
+            "name",
+            "version",
+            "repo",
+            "releaseName",
+            "namespace",
+            "additionalValuesFiles",
+            "valuesFile",
+            "valuesInline",
+            "valuesMerge",
+            "includeCRDs",
+            "skipHooks",
+            "apiVersions",
+            "kubeVersion",
+            "skipTests",
+            "debug",
+        ];
+        for (key, value) in entry.as_map().into_iter().flatten() {
+            let msg = match key.as_str() {
+                k if KNOWN.contains(&k) => continue,
+                "nameTemplate" => {
+                    "helmCharts nameTemplate is not supported; the release is named by releaseName (default release-name)".to_string()
+                }
+                other => format!("unknown helmCharts field `{other}` (Kustomize rejects it)"),
+            };
+            self.problem_at(value, &kust.file.path, msg);
+        }
+    }
+
+    /// The `helm template` options of one entry. Values as Kustomize layers them:
+    /// `valuesFile` (default: the chart's `values.yaml`) and `valuesInline` merged by
+    /// `valuesMerge` (`override`, the default: inline wins; `merge`: the file wins;
+    /// `replace`: inline only), then `additionalValuesFiles`.
+    fn chart_options(
+        &mut self,
+        kust: &Kust,
+        index: usize,
+        entry: &Node,
+        chart: &std::path::Path,
+    ) -> Option<crate::input::render::RenderOptions> {
+        let at = &kust.file.path;
+        let mut opts = self.opts.clone();
+        opts.set.clear();
+        opts.values_files = vec![match entry.get_str("valuesFile") {
+            Some(v) => kust.dir.join(v),
+            None => chart.join("values.yaml"),
+        }];
+        opts.release_name = entry
+            .get_str("releaseName")
+            .unwrap_or("release-name")
+            .to_string();
+        opts.namespace = entry.get_str("namespace").unwrap_or("default").to_string();
+        if entry.get("valuesInline").is_some_and(|v| !v.is_null()) {
+            let after = match entry.get_str("valuesMerge").unwrap_or("override") {
+                "override" => 1,
+                "merge" => 0,
+                "replace" => {
+                    opts.values_files.clear();
+                    0
+                }
+                other => {
+                    let msg = format!(
+                        "unknown valuesMerge `{other}` (override, merge or replace); the chart was not rendered"
+                    );
+                    self.problem_at(entry.get("valuesMerge").unwrap_or(entry), at, msg);
+                    return None;
+                }
+            };
+            opts.inline_values = Some(InlineValues {
+                file: kust.file.clone(),
+                path: vec![
+                    PathSeg::Key("helmCharts".into()),
+                    PathSeg::Index(index),
+                    PathSeg::Key("valuesInline".into()),
+                ],
+                after,
+            });
+        }
+        for f in strings(entry, "additionalValuesFiles") {
+            opts.values_files.push(kust.dir.join(f));
+        }
+        if let Some(kv) = entry.get_str("kubeVersion") {
+            opts.kube_version = Some(kv.to_string());
+        }
+        opts.api_versions = strings(entry, "apiVersions");
+        opts.include_crds = flag(entry, "includeCRDs");
+        Some(opts)
+    }
+}
+
+/// The strings of a list field of `entry`.
+fn strings(entry: &Node, key: &str) -> Vec<String> {
+    entry
+        .get(key)
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_string))
+        .collect()
+}
+
+fn flag(entry: &Node, key: &str) -> bool {
+    matches!(entry.get(key).map(|n| &n.v), Some(V::Bool(true)))
+}
+
+/// The `helm.sh/hook` annotation of an object Helm treats as a hook.
+fn hook_events(obj: &Node) -> Option<String> {
+    obj.path(&["metadata", "annotations", "helm.sh/hook"])
+        .and_then(Node::as_str)
+        .map(str::to_string)
+}
+
+/// A test hook (`test`, or the older `test-success`/`test-failure`), which `helm template
+/// --skip-tests` leaves out.
+fn is_test_hook(events: &str) -> bool {
+    events
+        .split(',')
+        .any(|e| matches!(e.trim(), "test" | "test-success" | "test-failure"))
+}
+
+/// Replaces origins in a chart's rendered stream by the chart's own (template, values).
+fn remap(n: &mut Node, rendered: &Rendered) {
+    if let Some(o) = &n.org
+        && let Some(best) = rendered.map.primary(o.span.range())
+    {
+        n.org = Some(best.clone());
+    }
+    match &mut n.v {
+        V::Seq(items) => items.iter_mut().for_each(|i| remap(i, rendered)),
+        V::Map(entries) => entries.iter_mut().for_each(|(_, i)| remap(i, rendered)),
+        _ => {}
+    }
+}

@@ -1,0 +1,100 @@
+//! `buildMetadata` of the kustomization being built (Kustomize ignores it in the ones it
+//! includes): `managedByLabel` and `originAnnotations`, as `kubectl kustomize` writes them.
+
+use super::node::Node;
+use super::{Acc, Builder, Kust};
+use std::path::{Component, Path, PathBuf};
+
+/// The label value Kustomize v5.8.1 (the version runeguard builds as) writes.
+const MANAGED_BY: &str = "kustomize-v5.8.1";
+
+pub fn build_metadata(b: &mut Builder, acc: &mut Acc, root: &Kust) {
+    let Some(list) = root.get("buildMetadata") else {
+        return;
+    };
+    let Some(items) = list.as_seq() else {
+        b.problem_at(list, &root.file.path, "buildMetadata must be a list");
+        return;
+    };
+    for item in items {
+        match item.as_str() {
+            Some("managedByLabel") => {
+                for r in &mut acc.res {
+                    let labels = r.node.entry_map("metadata", &item.org);
+                    let labels = labels.entry_map("labels", &item.org);
+                    labels.set(
+                        "app.kubernetes.io/managed-by",
+                        Node::str(MANAGED_BY, item.org.clone()),
+                    );
+                }
+            }
+            Some("originAnnotations") => {
+                let top = absolute(&root.dir);
+                for r in &mut acc.res {
+                    let origin = match &r.generator {
+                        Some((kind, kust)) => format!(
+                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                            relative(&top, kust.fs_path.as_deref())
+                        ),
+                        None => format!("path: {}\n", relative(&top, r.source.fs_path.as_deref())),
+                    };
+                    let annotations = r.node.entry_map("metadata", &item.org);
+                    let annotations = annotations.entry_map("annotations", &item.org);
+                    annotations.set(
+                        "config.kubernetes.io/origin",
+                        Node::str(origin, item.org.clone()),
+                    );
+                }
+            }
+            Some("transformerAnnotations") => b.problem_at(
+                item,
+                &root.file.path,
+                "buildMetadata transformerAnnotations is not supported; the annotations naming each object's transformers were not added",
+            ),
+            _ => b.problem_at(
+                item,
+                &root.file.path,
+                "unknown buildMetadata option (managedByLabel, originAnnotations or transformerAnnotations)",
+            ),
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `to` relative to the folder `from`, with `/` (Kustomize's origin paths).
+fn relative(from: &Path, to: Option<&Path>) -> String {
+    let Some(to) = to else {
+        return String::new();
+    };
+    let to = absolute(to);
+    let (a, b): (Vec<Component>, Vec<Component>) =
+        (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_paths_are_relative_to_the_built_folder() {
+        assert_eq!(
+            relative(Path::new("/r/top"), Some(Path::new("/r/base/all.yaml"))),
+            "../base/all.yaml"
+        );
+        assert_eq!(
+            relative(Path::new("/r/top"), Some(Path::new("/r/top/x.yaml"))),
+            "x.yaml"
+        );
+    }
+}

@@ -1,0 +1,447 @@
+//! Namespace, name prefixes and suffixes, labels and annotations through field specs, and the
+//! `configurations:` files that extend those specs for custom resources.
+
+use super::*;
+
+/// Kinds that have no namespace (Kustomize's built-in schema).
+pub fn cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "StorageClass"
+            | "VolumeAttachment"
+            | "CSIDriver"
+            | "CSINode"
+            | "PriorityClass"
+            | "PriorityLevelConfiguration"
+            | "FlowSchema"
+            | "RuntimeClass"
+            | "IngressClass"
+            | "APIService"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "MutatingAdmissionPolicy"
+            | "MutatingAdmissionPolicyBinding"
+            | "CertificateSigningRequest"
+            | "ComponentStatus"
+            | "PodSecurityPolicy"
+            | "TokenReview"
+            | "SelfSubjectAccessReview"
+            | "SelfSubjectRulesReview"
+            | "SubjectAccessReview"
+            | "ClusterTrustBundle"
+            | "DeviceClass"
+            | "IPAddress"
+            | "ServiceCIDR"
+    )
+}
+
+pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
+    for r in &mut acc.res {
+        let kind = r.kind().to_string();
+        if kind == "Namespace" {
+            // Kustomize renames Namespace objects to the namespace it sets.
+            r.set_name(ns.to_string(), org);
+            continue;
+        }
+        if !cluster_scoped(&kind) {
+            r.set_namespace(ns.to_string(), org);
+        }
+        match kind.as_str() {
+            "RoleBinding" | "ClusterRoleBinding" => {
+                if let Some(subjects) = r.node.path_mut(&["subjects"]).and_then(Node::as_seq_mut) {
+                    for s in subjects {
+                        if s.get_str("name") == Some("default")
+                            && s.get_str("kind") == Some("ServiceAccount")
+                        {
+                            s.set("namespace", Node::str(ns, org.clone()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn affix(acc: &mut Acc, s: &str, prefix: bool, org: &Option<Origin>) {
+    for r in &mut acc.res {
+        if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+            || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+        {
+            continue;
+        }
+        let name = if prefix {
+            format!("{s}{}", r.name())
+        } else {
+            format!("{}{s}", r.name())
+        };
+        r.set_name(name, org);
+        r.affixes
+            .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
+    }
+}
+
+/// A place a transformer writes to: a path of fields (lists are walked through), for the
+/// kinds (and group) given, created when missing if `create`.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    pub group: Option<String>,
+    pub kind: Option<String>,
+    pub path: String,
+    pub create: bool,
+}
+
+pub(super) fn fs(kind: Option<&str>, group: Option<&str>, path: &str, create: bool) -> FieldSpec {
+    FieldSpec {
+        group: group.map(str::to_string),
+        kind: kind.map(str::to_string),
+        path: path.to_string(),
+        create,
+    }
+}
+
+pub(super) const WORKLOADS: [(&str, Option<&str>); 6] = [
+    ("ReplicationController", None),
+    ("Deployment", None),
+    ("ReplicaSet", None),
+    ("DaemonSet", None),
+    ("StatefulSet", Some("apps")),
+    ("Job", Some("batch")),
+];
+
+/// Kustomize's `commonLabels` field specs: metadata, selectors and pod templates.
+pub(super) fn common_label_specs() -> Vec<FieldSpec> {
+    let mut v = vec![
+        fs(None, None, "metadata/labels", true),
+        fs(Some("ReplicationController"), None, "spec/selector", true),
+        fs(Some("Service"), None, "spec/selector", true),
+        fs(Some("Deployment"), None, "spec/selector/matchLabels", true),
+        fs(Some("ReplicaSet"), None, "spec/selector/matchLabels", true),
+        fs(Some("DaemonSet"), None, "spec/selector/matchLabels", true),
+        fs(
+            Some("StatefulSet"),
+            Some("apps"),
+            "spec/selector/matchLabels",
+            true,
+        ),
+        fs(
+            Some("Job"),
+            Some("batch"),
+            "spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            Some("CronJob"),
+            Some("batch"),
+            "spec/jobTemplate/spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            Some("PodDisruptionBudget"),
+            Some("policy"),
+            "spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            Some("NetworkPolicy"),
+            Some("networking.k8s.io"),
+            "spec/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            Some("NetworkPolicy"),
+            Some("networking.k8s.io"),
+            "spec/ingress/from/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            Some("NetworkPolicy"),
+            Some("networking.k8s.io"),
+            "spec/egress/to/podSelector/matchLabels",
+            false,
+        ),
+    ];
+    for kind in ["Deployment", "StatefulSet"] {
+        for aff in ["podAffinity", "podAntiAffinity"] {
+            v.push(fs(Some(kind), Some("apps"), &format!("spec/template/spec/affinity/{aff}/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels"), false));
+            v.push(fs(Some(kind), Some("apps"), &format!("spec/template/spec/affinity/{aff}/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels"), false));
+        }
+        v.push(fs(
+            Some(kind),
+            Some("apps"),
+            "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+            false,
+        ));
+    }
+    v.extend(template_label_specs());
+    v
+}
+
+/// The pod-template label paths (`labels` with `includeTemplates`).
+pub(super) fn template_label_specs() -> Vec<FieldSpec> {
+    let mut v: Vec<FieldSpec> = WORKLOADS
+        .iter()
+        .map(|(k, g)| fs(Some(k), *g, "spec/template/metadata/labels", true))
+        .collect();
+    v.push(fs(
+        Some("CronJob"),
+        Some("batch"),
+        "spec/jobTemplate/metadata/labels",
+        true,
+    ));
+    v.push(fs(
+        Some("CronJob"),
+        Some("batch"),
+        "spec/jobTemplate/spec/template/metadata/labels",
+        true,
+    ));
+    v.push(fs(
+        Some("StatefulSet"),
+        Some("apps"),
+        "spec/volumeClaimTemplates[]/metadata/labels",
+        true,
+    ));
+    v
+}
+
+pub(super) fn annotation_specs() -> Vec<FieldSpec> {
+    let mut v = vec![fs(None, None, "metadata/annotations", true)];
+    v.extend(
+        WORKLOADS
+            .iter()
+            .map(|(k, g)| fs(Some(k), *g, "spec/template/metadata/annotations", true)),
+    );
+    v.push(fs(
+        Some("CronJob"),
+        Some("batch"),
+        "spec/jobTemplate/metadata/annotations",
+        true,
+    ));
+    v.push(fs(
+        Some("CronJob"),
+        Some("batch"),
+        "spec/jobTemplate/spec/template/metadata/annotations",
+        true,
+    ));
+    v
+}
+
+pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
+    f.kind.as_deref().is_none_or(|k| k == r.kind())
+        && f.group.as_deref().is_none_or(|g| g == r.group())
+}
+
+/// Walks `segs` from `n` (through lists), creating maps when `create`, and calls `f` on each
+/// node reached.
+pub(super) fn walk_spec(
+    n: &mut Node,
+    segs: &[&str],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+) {
+    if let V::Seq(items) = &mut n.v {
+        for i in items {
+            walk_spec(i, segs, create, org, f);
+        }
+        return;
+    }
+    let Some((first, rest)) = segs.split_first() else {
+        f(n);
+        return;
+    };
+    let name = first.trim_end_matches("[]");
+    if n.as_map().is_none() {
+        return;
+    }
+    if n.get(name).is_none_or(Node::is_null) {
+        if !create {
+            return;
+        }
+        let fresh = if rest.is_empty() {
+            Node::new(V::Null, org.clone())
+        } else {
+            Node::map(org.clone())
+        };
+        n.set(name, fresh);
+    }
+    let child = n.get_mut(name).expect("present");
+    walk_spec(child, rest, create, org, f);
+}
+
+/// Sets `pairs` in the maps the field specs reach.
+pub(super) fn apply_specs(
+    r: &mut Res,
+    specs: &[FieldSpec],
+    pairs: &[(String, Node)],
+    org: &Option<Origin>,
+) {
+    let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+    for f in applicable {
+        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        walk_spec(
+            &mut r.node,
+            &segs,
+            f.create,
+            org,
+            &mut |target: &mut Node| {
+                if target.as_map().is_none() {
+                    *target = Node::map(target.org.clone().or(org.clone()));
+                }
+                for (k, v) in pairs {
+                    target.set(k, v.clone());
+                }
+            },
+        );
+    }
+}
+
+/// Label or annotation pairs of a kustomization map, as strings with their lines.
+pub(super) fn pairs_of(b: &mut Builder, k: &Kust, n: &Node) -> Vec<(String, Node)> {
+    let mut out = Vec::new();
+    match n.as_map() {
+        Some(m) => {
+            for (key, v) in m {
+                match &v.v {
+                    V::Str(t) => out.push((key.clone(), Node::str(t.clone(), v.org.clone()))),
+                    V::Null => out.push((key.clone(), Node::str("", v.org.clone()))),
+                    // Kustomize refuses the whole kustomization ("cannot unmarshal number
+                    // into … of type string"): quote the value.
+                    _ => b.problem_at(
+                        v,
+                        &k.file.path,
+                        format!("the value of {key} must be a string (quote it); Kustomize refuses this kustomization"),
+                    ),
+                }
+            }
+        }
+        None if n.is_null() => {}
+        None => b.problem_at(n, &k.file.path, "expected a mapping of names to values"),
+    }
+    out
+}
+
+pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
+    n.and_then(Node::as_seq)
+        .map(|s| {
+            s.iter()
+                .filter_map(|f| {
+                    Some(FieldSpec {
+                        group: f.get("group").and_then(Node::scalar_text),
+                        kind: f.get("kind").and_then(Node::scalar_text),
+                        path: f.get_str("path")?.to_string(),
+                        create: matches!(f.get("create").map(|c| &c.v), Some(V::Bool(true))),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("labels") {
+        let Some(p) = entry.get("pairs") else {
+            continue;
+        };
+        let pairs = pairs_of(b, k, p);
+        let flag = |f: &str| matches!(entry.get(f).map(|n| &n.v), Some(V::Bool(true)));
+        let mut specs = parse_specs(entry.get("fields"));
+        if flag("includeSelectors") {
+            specs.extend(common_label_specs());
+            specs.extend(acc.config.labels.iter().cloned());
+        } else {
+            specs.push(fs(None, None, "metadata/labels", true));
+            if flag("includeTemplates") {
+                specs.extend(template_label_specs());
+            }
+        }
+        for r in &mut acc.res {
+            apply_specs(r, &specs, &pairs, &p.org);
+        }
+    }
+    if let Some(cl) = k.get("commonLabels") {
+        let pairs = pairs_of(b, k, cl);
+        let mut specs = common_label_specs();
+        specs.extend(acc.config.labels.iter().cloned());
+        for r in &mut acc.res {
+            apply_specs(r, &specs, &pairs, &cl.org);
+        }
+    }
+}
+
+/// Field specs from `configurations:` files: where Kustomize's transformers also look, for
+/// kinds its built-in tables do not know (custom resources).
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    pub var_refs: Vec<FieldSpec>,
+    /// (the kind named, where it is named)
+    pub name_refs: Vec<(String, FieldSpec)>,
+    pub labels: Vec<FieldSpec>,
+    pub annotations: Vec<FieldSpec>,
+    pub images: Vec<FieldSpec>,
+}
+
+impl Config {
+    pub fn extend(&mut self, other: Config) {
+        self.var_refs.extend(other.var_refs);
+        self.name_refs.extend(other.name_refs);
+        self.labels.extend(other.labels);
+        self.annotations.extend(other.annotations);
+        self.images.extend(other.images);
+    }
+}
+
+/// Reads the kustomization's `configurations:` files into `acc.config`.
+pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("configurations") {
+        let Some(rel) = entry.as_str() else {
+            b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
+            continue;
+        };
+        let Some(docs) = b.patch_file(k, entry, rel) else {
+            continue;
+        };
+        for d in docs {
+            let Some(m) = d.as_map() else {
+                b.problem_at(
+                    &d,
+                    &k.file.path,
+                    "a transformer configuration must be a mapping",
+                );
+                continue;
+            };
+            for (key, v) in m {
+                match key.as_str() {
+                    "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
+                    "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
+                    "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "nameReference" => {
+                        for r in v.as_seq().into_iter().flatten() {
+                            let Some(kind) = r.get_str("kind") else {
+                                b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
+                                continue;
+                            };
+                            for f in parse_specs(r.get("fieldSpecs")) {
+                                acc.config.name_refs.push((kind.to_string(), f));
+                            }
+                        }
+                    }
+                    other => b.problem_at(
+                        v,
+                        &k.file.path,
+                        format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
+                    ),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! `replicas` and `images`.
+
+use super::*;
+
+pub(super) fn replicas(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
+    let (Some(name), Some(count)) = (entry.get_str("name"), entry.get("count")) else {
+        b.problem_at(entry, &k.file.path, "a replicas entry needs name and count");
+        return;
+    };
+    let V::Num(n) = &count.v else {
+        b.problem_at(count, &k.file.path, "count must be a number");
+        return;
+    };
+    let org = count.org.clone();
+    for r in &mut acc.res {
+        if matches!(
+            r.kind(),
+            "Deployment" | "ReplicationController" | "ReplicaSet" | "StatefulSet"
+        ) && r.had_name(name)
+        {
+            r.node
+                .entry_map("spec", &org)
+                .set("replicas", Node::new(V::Num(n.clone()), org.clone()));
+        }
+    }
+}
+
+/// Kustomize's split of an image reference into name, tag and digest.
+pub fn split_image(image: &str) -> (String, String, String) {
+    let slash = image.find('/').filter(|i| *i > 0).unwrap_or(0);
+    let search = &image[slash..];
+    let id = search.find('@');
+    let ic = search.find(':');
+    match (ic, id) {
+        (None, None) => (image.to_string(), String::new(), String::new()),
+        (ic, Some(id)) if ic.is_none_or(|ic| id < ic) => {
+            let id = id + slash;
+            (
+                image[..id].to_string(),
+                String::new(),
+                image[id + 1..].to_string(),
+            )
+        }
+        (Some(ic), Some(id)) => {
+            let (ic, id) = (ic + slash, id + slash);
+            (
+                image[..ic].to_string(),
+                image[ic + 1..id].to_string(),
+                image[id + 1..].to_string(),
+            )
+        }
+        (Some(ic), None) => {
+            let ic = ic + slash;
+            (
+                image[..ic].to_string(),
+                image[ic + 1..].to_string(),
+                String::new(),
+            )
+        }
+        (None, Some(_)) => unreachable!("handled above"),
+    }
+}
+
+pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
+    let Some(name) = entry.get_str("name") else {
+        b.problem_at(entry, &k.file.path, "an images entry needs a name");
+        return;
+    };
+    let Some(pattern) = Regex::new(&format!(
+        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$"
+    ))
+    .or_else(|_| {
+        Regex::new(&format!(
+            "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$",
+            regex::escape(name)
+        ))
+    })
+    .ok() else {
+        return;
+    };
+    for f in ["newName", "newTag", "digest"] {
+        if let Some(v) = entry.get(f)
+            && !matches!(v.v, V::Str(_) | V::Null)
+        {
+            b.problem_at(
+                v,
+                &k.file.path,
+                format!(
+                    "images {f} must be a string (quote it); Kustomize refuses this kustomization"
+                ),
+            );
+            return;
+        }
+    }
+    let new_name = entry
+        .get("newName")
+        .and_then(Node::scalar_text)
+        .unwrap_or_default();
+    let new_tag = entry
+        .get("newTag")
+        .and_then(Node::scalar_text)
+        .unwrap_or_default();
+    let digest = entry
+        .get("digest")
+        .and_then(Node::scalar_text)
+        .unwrap_or_default();
+    if new_name.is_empty() && new_tag.is_empty() && digest.is_empty() {
+        return;
+    }
+    let org = entry.org.clone();
+    let update = |img: &mut Node| {
+        let Some(value) = img.as_str() else { return };
+        if !pattern.is_match(value) {
+            return;
+        }
+        let (mut n, mut t, mut d) = split_image(value);
+        if !new_name.is_empty() {
+            n = new_name.clone();
+        }
+        if !new_tag.is_empty() && !digest.is_empty() {
+            (t, d) = (new_tag.clone(), digest.clone());
+        } else if !new_tag.is_empty() {
+            (t, d) = (new_tag.clone(), String::new());
+        } else if !digest.is_empty() {
+            (t, d) = (String::new(), digest.clone());
+        }
+        let mut out = n;
+        if !t.is_empty() {
+            out = format!("{out}:{t}");
+        }
+        if !d.is_empty() {
+            out = format!("{out}@{d}");
+        }
+        *img = Node::str(out, org.clone());
+    };
+    let extra = acc.config.images.clone();
+    for r in &mut acc.res {
+        for_containers(&mut r.node, &mut |c: &mut Node| {
+            if let Some(img) = c.get_mut("image") {
+                update(img);
+            }
+        });
+        let specs: Vec<&FieldSpec> = extra.iter().filter(|f| spec_matches(f, r)).collect();
+        for f in specs {
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
+                update(n)
+            });
+        }
+    }
+}
+
+/// Calls `f` on every element of every `containers` / `initContainers` list in `n`.
+pub(super) fn for_containers(n: &mut Node, f: &mut dyn FnMut(&mut Node)) {
+    match &mut n.v {
+        V::Map(entries) => {
+            for (k, v) in entries {
+                if (k == "containers" || k == "initContainers")
+                    && let V::Seq(items) = &mut v.v
+                {
+                    for c in items {
+                        f(c);
+                    }
+                } else {
+                    for_containers(v, f);
+                }
+            }
+        }
+        V::Seq(items) => items.iter_mut().for_each(|i| for_containers(i, f)),
+        _ => {}
+    }
+}

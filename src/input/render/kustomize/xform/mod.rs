@@ -1,0 +1,251 @@
+//! The built-in transformers, in Kustomize's order, and the top-level steps (name hashes,
+//! name references, vars, ordering).
+
+use super::node::{Node, V, with_role};
+use super::patch::{self, Merged};
+use super::{Acc, Builder, Kust, Res, Var, generate};
+use crate::source::map::{Origin, OriginRole};
+use regex::Regex;
+use std::collections::HashMap;
+
+mod fields;
+mod images;
+mod order;
+mod patches;
+mod refs;
+mod replace;
+mod vars;
+
+use fields::*;
+use images::*;
+use patches::*;
+use replace::*;
+
+pub use fields::{Config, read_configurations};
+pub use order::sort;
+pub use refs::{add_hashes, fix_back_references};
+pub use vars::{read_vars, resolve_vars};
+
+/// Runs a kustomization's transformers on everything accumulated so far.
+pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    // Transformers change names, namespaces and kinds, and delete resources.
+    acc.ids = None;
+    patches_strategic_merge(b, k, acc);
+    patches(b, k, acc);
+    if let Some(ns) = k.get("namespace") {
+        match ns.as_str() {
+            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org),
+            Some(_) => {}
+            None => b.problem_at(ns, &k.file.path, "namespace must be a string"),
+        }
+    }
+    for (field, pre) in [("namePrefix", true), ("nameSuffix", false)] {
+        if let Some(n) = k.get(field) {
+            match n.as_str() {
+                Some(s) if !s.is_empty() => affix(acc, s, pre, &n.org),
+                Some(_) => {}
+                None => b.problem_at(n, &k.file.path, format!("{field} must be a string")),
+            }
+        }
+    }
+    labels(b, k, acc);
+    if let Some(a) = k.get("commonAnnotations") {
+        let pairs = pairs_of(b, k, a);
+        let mut specs = annotation_specs();
+        specs.extend(acc.config.annotations.iter().cloned());
+        for r in &mut acc.res {
+            apply_specs(r, &specs, &pairs, &a.org);
+        }
+    }
+    patches_json6902(b, k, acc);
+    for entry in k.list("replicas") {
+        replicas(b, k, entry, acc);
+    }
+    for entry in k.list("images") {
+        images(b, k, entry, acc);
+    }
+    for entry in k.list("replacements") {
+        replacement_entry(b, k, entry, acc);
+    }
+    for entry in k.list("transformers") {
+        transformer_config(b, k, entry, acc);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Selecting resources.
+
+/// A patch target or replacement selector: kind, name, namespace (regular expressions,
+/// whole-string), group, version, label and annotation selectors.
+struct Selector {
+    group: Option<String>,
+    version: Option<String>,
+    kind: Option<Regex>,
+    name: Option<Regex>,
+    namespace: Option<Regex>,
+    labels: Option<String>,
+    annotations: Option<String>,
+}
+
+fn anchored(s: &str) -> Option<Regex> {
+    Regex::new(&format!("^(?:{s})$"))
+        .or_else(|_| Regex::new(&format!("^{}$", regex::escape(s))))
+        .ok()
+}
+
+impl Selector {
+    fn parse(n: &Node) -> Selector {
+        let s = |k: &str| n.get(k).and_then(Node::scalar_text);
+        Selector {
+            group: s("group"),
+            version: s("version"),
+            kind: s("kind").and_then(|k| anchored(&k)),
+            name: s("name").and_then(|k| anchored(&k)),
+            namespace: s("namespace").and_then(|k| anchored(&k)),
+            labels: s("labelSelector"),
+            annotations: s("annotationSelector"),
+        }
+    }
+    fn matches(&self, r: &Res) -> bool {
+        if let Some(g) = &self.group
+            && !g.is_empty()
+            && g != r.group()
+        {
+            return false;
+        }
+        if let Some(v) = &self.version
+            && !v.is_empty()
+            && v != r.version()
+        {
+            return false;
+        }
+        if let Some(k) = &self.kind
+            && !k.is_match(r.kind())
+        {
+            return false;
+        }
+        if let Some(n) = &self.name
+            && !r.names.iter().any(|x| n.is_match(x))
+        {
+            return false;
+        }
+        if let Some(ns) = &self.namespace
+            && !r
+                .namespaces
+                .iter()
+                .any(|x| ns.is_match(x) || (x.is_empty() && ns.is_match("default")))
+        {
+            return false;
+        }
+        if let Some(l) = &self.labels
+            && !label_selector_matches(l, r.node.path(&["metadata", "labels"]))
+        {
+            return false;
+        }
+        if let Some(a) = &self.annotations
+            && !label_selector_matches(a, r.node.path(&["metadata", "annotations"]))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Kubernetes label selector syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
+/// `a`, `!a`, joined by commas.
+pub fn label_selector_matches(sel: &str, labels: Option<&Node>) -> bool {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Node::scalar_text);
+    // Split on commas outside parentheses.
+    let mut terms = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in sel.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                terms.push(&sel[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    terms.push(&sel[start..]);
+    terms
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .all(|t| {
+            if let Some((k, v)) = t.split_once("!=") {
+                return get(k.trim()).as_deref() != Some(v.trim());
+            }
+            if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
+                return get(k.trim()).as_deref() == Some(v.trim());
+            }
+            let set = |rest: &str| -> Vec<String> {
+                rest.trim()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .collect()
+            };
+            if let Some((k, rest)) = t.split_once(" notin ") {
+                return get(k.trim()).is_none_or(|v| !set(rest).contains(&v));
+            }
+            if let Some((k, rest)) = t.split_once(" in ") {
+                return get(k.trim()).is_some_and(|v| set(rest).contains(&v));
+            }
+            if let Some(k) = t.strip_prefix('!') {
+                return get(k.trim()).is_none();
+            }
+            get(t).is_some()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_split_like_kustomize() {
+        assert_eq!(split_image("nginx"), ("nginx".into(), "".into(), "".into()));
+        assert_eq!(
+            split_image("nginx:1.2"),
+            ("nginx".into(), "1.2".into(), "".into())
+        );
+        assert_eq!(
+            split_image("localhost:5000/app:v1"),
+            ("localhost:5000/app".into(), "v1".into(), "".into())
+        );
+        assert_eq!(
+            split_image("a/b@sha256:abc"),
+            ("a/b".into(), "".into(), "sha256:abc".into())
+        );
+        assert_eq!(
+            split_image("a/b:t@sha256:abc"),
+            ("a/b".into(), "t".into(), "sha256:abc".into())
+        );
+    }
+
+    #[test]
+    fn label_selectors() {
+        let labels = Node::from_json(&serde_json::json!({"app": "x", "tier": "web"}), &None);
+        assert!(label_selector_matches("app=x", Some(&labels)));
+        assert!(label_selector_matches(
+            "app=x,tier in (web, db)",
+            Some(&labels)
+        ));
+        assert!(!label_selector_matches("app!=x", Some(&labels)));
+        assert!(label_selector_matches("!missing,app", Some(&labels)));
+        assert!(!label_selector_matches("tier notin (web)", Some(&labels)));
+    }
+
+    #[test]
+    fn field_paths() {
+        let p = field_path("spec.template.spec.containers.[name=app].image");
+        assert_eq!(p.len(), 6);
+        assert!(matches!(&p[4], Seg::Match(k, v) if k == "name" && v == "app"));
+        let p = field_path("spec.http.0.route");
+        assert!(matches!(p[2], Seg::Index(0)));
+    }
+}

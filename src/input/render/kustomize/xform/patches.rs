@@ -1,0 +1,273 @@
+//! Patches: strategic merge and JSON 6902, from files or inline, with targets; and the
+//! older `patchesStrategicMerge` and `patchesJson6902`.
+
+use super::*;
+
+/// Applies a strategic merge patch document to the resources it names (or to `targets`).
+pub(super) fn apply_smp(
+    b: &mut Builder,
+    k: &Kust,
+    acc: &mut Acc,
+    doc: &Node,
+    targets: Option<Vec<usize>>,
+    allow_name: bool,
+    allow_kind: bool,
+) {
+    // Kustomize reads a strategic merge patch as an object, target or not.
+    if doc.get_str("kind").is_none_or(str::is_empty)
+        || doc
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .is_none_or(str::is_empty)
+    {
+        b.problem_at(
+            doc,
+            &k.file.path,
+            "a strategic merge patch needs kind and metadata.name (Kustomize cannot parse it otherwise); not applied",
+        );
+        return;
+    }
+    let idx = match targets {
+        Some(t) => t,
+        None => {
+            let kind = doc.get_str("kind").unwrap_or("");
+            let group = doc
+                .get_str("apiVersion")
+                .and_then(|a| a.rsplit_once('/'))
+                .map(|(g, _)| g)
+                .unwrap_or("");
+            let name = doc
+                .path(&["metadata", "name"])
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            let ns = doc
+                .path(&["metadata", "namespace"])
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            if kind.is_empty() || name.is_empty() {
+                b.problem_at(
+                    doc,
+                    &k.file.path,
+                    "a strategic merge patch without a target needs kind and metadata.name",
+                );
+                return;
+            }
+            let found: Vec<usize> = acc
+                .res
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.kind() == kind
+                        && r.group() == group
+                        && r.had_name(name)
+                        && r.had_namespace(ns)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if found.is_empty() {
+                b.problem_at(
+                    doc,
+                    &k.file.path,
+                    format!("no resource matches this patch ({kind} {name}); Kustomize fails here"),
+                );
+                return;
+            }
+            if found.len() > 1 {
+                b.problem_at(
+                    doc,
+                    &k.file.path,
+                    format!("more than one resource matches this patch ({kind} {name})"),
+                );
+                return;
+            }
+            found
+        }
+    };
+    let mut deleted = Vec::new();
+    for i in idx {
+        let r = &mut acc.res[i];
+        let (name, ns, kind, av) = (
+            r.node.path(&["metadata", "name"]).cloned(),
+            r.node.path(&["metadata", "namespace"]).cloned(),
+            r.node.get("kind").cloned(),
+            r.node.get("apiVersion").cloned(),
+        );
+        if patch::merge_object(&mut r.node, doc) == Merged::Deleted {
+            deleted.push(i);
+            continue;
+        }
+        // The target keeps its identity unless the patch is allowed to change it.
+        let md = r.node.entry_map("metadata", &None);
+        if !allow_name {
+            for (f, v) in [("name", name), ("namespace", ns)] {
+                match v {
+                    Some(v) => md.set(f, v),
+                    None => {
+                        md.remove(f);
+                    }
+                }
+            }
+        }
+        if !allow_kind {
+            for (f, v) in [("kind", kind), ("apiVersion", av)] {
+                if let Some(v) = v {
+                    r.node.set(f, v);
+                }
+            }
+        }
+        let (n, s) = (r.name().to_string(), r.namespace().to_string());
+        if r.names.last() != Some(&n) {
+            r.names.push(n);
+        }
+        if r.namespaces.last() != Some(&s) {
+            r.namespaces.push(s);
+        }
+    }
+    deleted.sort_unstable();
+    for i in deleted.into_iter().rev() {
+        acc.res.remove(i);
+    }
+}
+
+pub(super) fn apply_6902(b: &mut Builder, k: &Kust, acc: &mut Acc, ops: &Node, targets: &[usize]) {
+    let Some(list) = ops.as_seq() else {
+        b.problem_at(
+            ops,
+            &k.file.path,
+            "a JSON 6902 patch must be a list of operations",
+        );
+        return;
+    };
+    for &i in targets {
+        let mut copy = acc.res[i].node.clone();
+        let mut ok = true;
+        for op in list {
+            if let Err(e) = patch::apply_op(&mut copy, op) {
+                let r = &acc.res[i];
+                b.problem_at(
+                    op,
+                    &k.file.path,
+                    format!("JSON patch on {}: {e}", r.describe()),
+                );
+                ok = false;
+                break;
+            }
+        }
+        if ok {
+            let r = &mut acc.res[i];
+            r.node = copy;
+            let (n, s) = (r.name().to_string(), r.namespace().to_string());
+            if r.names.last() != Some(&n) {
+                r.names.push(n);
+            }
+            if r.namespaces.last() != Some(&s) {
+                r.namespaces.push(s);
+            }
+        }
+    }
+}
+
+pub(super) fn select(acc: &Acc, target: &Node) -> Vec<usize> {
+    let s = Selector::parse(target);
+    acc.res
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| s.matches(r))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+pub(super) fn patches(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("patches") {
+        patch_entry(b, k, acc, entry);
+    }
+}
+
+/// One `patches:` entry (or a `PatchTransformer` configuration, which has the same fields):
+/// `path` or inline `patch`, `target`, `options`.
+pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node) {
+    let Some(docs) = b.patch_docs(k, entry, "patch") else {
+        return;
+    };
+    let opts = entry.get("options");
+    let flag = |f: &str| {
+        matches!(
+            opts.and_then(|o| o.get(f)).map(|n| &n.v),
+            Some(V::Bool(true))
+        )
+    };
+    let (allow_name, allow_kind) = (flag("allowNameChange"), flag("allowKindChange"));
+    let targets = entry.get("target").map(|t| select(acc, t));
+    if let Some(t) = &targets
+        && t.is_empty()
+    {
+        // Kustomize applies a patch to whatever its target selects, nothing included.
+        return;
+    }
+    // A list of operations is a JSON 6902 patch; anything else is strategic merge.
+    if docs.len() == 1 && docs[0].as_seq().is_some() {
+        match &targets {
+            Some(t) => apply_6902(b, k, acc, &docs[0], t),
+            None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
+        }
+        return;
+    }
+    for d in &docs {
+        // Selected again for each document: an earlier one may have deleted objects.
+        let targets = entry.get("target").map(|t| select(acc, t));
+        apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
+    }
+}
+
+pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("patchesStrategicMerge") {
+        let Some(text) = entry.as_str() else {
+            b.problem_at(
+                entry,
+                &k.file.path,
+                "a patchesStrategicMerge entry must be a path or YAML text",
+            );
+            continue;
+        };
+        let docs =
+            if text.contains('\n') || text.trim_start().starts_with('{') || text.contains(": ") {
+                b.inline_docs(k, entry)
+            } else {
+                b.patch_file(k, entry, text)
+            };
+        for d in docs.unwrap_or_default() {
+            apply_smp(b, k, acc, &d, None, false, false);
+        }
+    }
+}
+
+pub(super) fn patches_json6902(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("patchesJson6902") {
+        json6902_entry(b, k, acc, entry, "patch");
+    }
+}
+
+/// One `patchesJson6902` entry (or a `PatchJson6902Transformer` configuration, whose inline
+/// operations are under `jsonOp`): a `target` and the operations at `path` or inline.
+pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node, text: &str) {
+    let Some(t) = entry.get("target") else {
+        b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target");
+        return;
+    };
+    let targets = select(acc, t);
+    if targets.is_empty() {
+        b.problem_at(t, &k.file.path, "no resource matches this target");
+        return;
+    }
+    let Some(docs) = b.patch_docs(k, entry, text) else {
+        return;
+    };
+    match docs.as_slice() {
+        [ops] => apply_6902(b, k, acc, ops, &targets),
+        _ => b.problem_at(
+            entry,
+            &k.file.path,
+            "a JSON 6902 patch must be one list of operations",
+        ),
+    }
+}

@@ -1,0 +1,444 @@
+//! Top-level steps: the content-hash suffix of generated objects and the name references
+//! that follow renamed objects (Kustomize's `FixBackReferences`).
+
+use super::*;
+
+pub fn add_hashes(acc: &mut Acc) {
+    for r in &mut acc.res {
+        if r.needs_hash && matches!(r.kind(), "ConfigMap" | "Secret") {
+            let h = generate::name_hash(&r.node);
+            let org = r
+                .node
+                .path(&["metadata", "name"])
+                .and_then(|n| n.org.clone());
+            let name = format!("{}-{h}", r.name());
+            r.set_name(name, &org);
+            r.needs_hash = false;
+        }
+    }
+}
+
+/// How a field names another object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ref {
+    /// The field is the name.
+    Name,
+    /// The field is a mapping with `name` and `namespace`; the namespace must be the
+    /// object's original one when given, and follows the object.
+    NameNs,
+    /// Like `NameNs`, whatever namespace is given.
+    NameAnyNs,
+}
+
+/// One step of a path to a referring field.
+#[derive(Debug, Clone)]
+pub(super) enum Step {
+    K(&'static str),
+    S(String),
+    I(usize),
+}
+
+pub(super) type Path = Vec<Step>;
+
+pub(super) fn at<'a>(n: &'a Node, p: &[Step]) -> Option<&'a Node> {
+    let mut cur = n;
+    for s in p {
+        cur = match s {
+            Step::K(k) => cur.get(k)?,
+            Step::S(k) => cur.get(k)?,
+            Step::I(i) => cur.as_seq()?.get(*i)?,
+        };
+    }
+    Some(cur)
+}
+
+pub(super) fn at_mut<'a>(n: &'a mut Node, p: &[Step]) -> Option<&'a mut Node> {
+    let mut cur = n;
+    for s in p {
+        cur = match s {
+            Step::K(k) => cur.get_mut(k)?,
+            Step::S(k) => cur.get_mut(k)?,
+            Step::I(i) => cur.as_seq_mut()?.get_mut(*i)?,
+        };
+    }
+    Some(cur)
+}
+
+pub(super) fn join(base: &[Step], rest: &[Step]) -> Path {
+    base.iter().chain(rest.iter()).cloned().collect()
+}
+
+/// Pushes `base + rest` when that field exists.
+pub(super) fn push_if(
+    root: &Node,
+    out: &mut Vec<(String, Path, Ref)>,
+    kind: &str,
+    base: &[Step],
+    rest: &[Step],
+) {
+    let p = join(base, rest);
+    if at(root, &p).is_some() {
+        out.push((kind.to_string(), p, Ref::Name));
+    }
+}
+
+pub(super) fn seq_len(root: &Node, p: &[Step]) -> usize {
+    at(root, p)
+        .and_then(Node::as_seq)
+        .map(Vec::len)
+        .unwrap_or(0)
+}
+
+/// The places in a pod spec (at `base`) that name other objects.
+pub(super) fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, Ref)>) {
+    use Step::{I, K};
+    push_if(
+        root,
+        out,
+        "ServiceAccount",
+        base,
+        &[K("serviceAccountName")],
+    );
+    push_if(root, out, "ServiceAccount", base, &[K("serviceAccount")]);
+    for i in 0..seq_len(root, &join(base, &[K("imagePullSecrets")])) {
+        push_if(
+            root,
+            out,
+            "Secret",
+            base,
+            &[K("imagePullSecrets"), I(i), K("name")],
+        );
+    }
+    for i in 0..seq_len(root, &join(base, &[K("volumes")])) {
+        let v = join(base, &[K("volumes"), I(i)]);
+        push_if(root, out, "ConfigMap", &v, &[K("configMap"), K("name")]);
+        push_if(root, out, "Secret", &v, &[K("secret"), K("secretName")]);
+        push_if(
+            root,
+            out,
+            "PersistentVolumeClaim",
+            &v,
+            &[K("persistentVolumeClaim"), K("claimName")],
+        );
+        for j in 0..seq_len(root, &join(&v, &[K("projected"), K("sources")])) {
+            let s = join(&v, &[K("projected"), K("sources"), I(j)]);
+            push_if(root, out, "ConfigMap", &s, &[K("configMap"), K("name")]);
+            push_if(root, out, "Secret", &s, &[K("secret"), K("name")]);
+        }
+    }
+    for list in ["containers", "initContainers", "ephemeralContainers"] {
+        for i in 0..seq_len(root, &join(base, &[K(list)])) {
+            let c = join(base, &[K(list), I(i)]);
+            for j in 0..seq_len(root, &join(&c, &[K("env")])) {
+                let e = join(&c, &[K("env"), I(j), K("valueFrom")]);
+                push_if(
+                    root,
+                    out,
+                    "ConfigMap",
+                    &e,
+                    &[K("configMapKeyRef"), K("name")],
+                );
+                push_if(root, out, "Secret", &e, &[K("secretKeyRef"), K("name")]);
+            }
+            for j in 0..seq_len(root, &join(&c, &[K("envFrom")])) {
+                let e = join(&c, &[K("envFrom"), I(j)]);
+                push_if(root, out, "ConfigMap", &e, &[K("configMapRef"), K("name")]);
+                push_if(root, out, "Secret", &e, &[K("secretRef"), K("name")]);
+            }
+        }
+    }
+}
+
+/// The paths a field spec reaches in `n` (lists are walked through).
+pub(super) fn spec_paths(n: &Node, segs: &[&str], cur: &mut Vec<Step>, out: &mut Vec<Path>) {
+    if let V::Seq(items) = &n.v {
+        for (i, item) in items.iter().enumerate() {
+            cur.push(Step::I(i));
+            spec_paths(item, segs, cur, out);
+            cur.pop();
+        }
+        return;
+    }
+    let Some((first, rest)) = segs.split_first() else {
+        out.push(cur.clone());
+        return;
+    };
+    let name = first.trim_end_matches("[]");
+    let Some((key, child)) = n.as_map().and_then(|m| m.iter().find(|(k, _)| k == name)) else {
+        return;
+    };
+    cur.push(Step::S(key.clone()));
+    spec_paths(child, rest, cur, out);
+    cur.pop();
+}
+
+/// The name references of one object: (referenced kind, path of the field, whether it is
+/// an RBAC subject whose namespace follows the ServiceAccount's).
+pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, Path, Ref)> {
+    use Step::{I, K};
+    let root = &r.node;
+    let mut out = Vec::new();
+    for (kind, f) in extra.iter().filter(|(_, f)| spec_matches(f, r)) {
+        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut found = Vec::new();
+        spec_paths(root, &segs, &mut Vec::new(), &mut found);
+        for p in found {
+            if at(root, &p).and_then(Node::as_str).is_some() {
+                out.push((kind.clone(), p, Ref::Name));
+            }
+        }
+    }
+    let pod: Option<Vec<Step>> = match r.kind() {
+        "Pod" => Some(vec![K("spec")]),
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => Some(vec![K("spec"), K("template"), K("spec")]),
+        "CronJob" => Some(vec![
+            K("spec"),
+            K("jobTemplate"),
+            K("spec"),
+            K("template"),
+            K("spec"),
+        ]),
+        _ => None,
+    };
+    if let Some(p) = pod {
+        pod_spec_refs(root, &p, &mut out);
+    }
+    match r.kind() {
+        "StatefulSet" => push_if(
+            root,
+            &mut out,
+            "Service",
+            &[],
+            &[K("spec"), K("serviceName")],
+        ),
+        "HorizontalPodAutoscaler" => {
+            if let Some(k) = root
+                .path(&["spec", "scaleTargetRef", "kind"])
+                .and_then(Node::as_str)
+            {
+                push_if(
+                    root,
+                    &mut out,
+                    k,
+                    &[],
+                    &[K("spec"), K("scaleTargetRef"), K("name")],
+                );
+            }
+        }
+        "RoleBinding" | "ClusterRoleBinding" => {
+            if let Some(k) = root.path(&["roleRef", "kind"]).and_then(Node::as_str) {
+                push_if(root, &mut out, k, &[], &[K("roleRef"), K("name")]);
+            }
+            for i in 0..seq_len(root, &[K("subjects")]) {
+                let p = vec![K("subjects"), I(i)];
+                if at(root, &p).and_then(|s| s.get_str("kind")) == Some("ServiceAccount") {
+                    out.push(("ServiceAccount".to_string(), p, Ref::NameNs));
+                }
+            }
+        }
+        "Ingress" => {
+            push_if(
+                root,
+                &mut out,
+                "Service",
+                &[],
+                &[K("spec"), K("defaultBackend"), K("service"), K("name")],
+            );
+            push_if(
+                root,
+                &mut out,
+                "Service",
+                &[],
+                &[K("spec"), K("backend"), K("serviceName")],
+            );
+            for i in 0..seq_len(root, &[K("spec"), K("rules")]) {
+                let paths = vec![K("spec"), K("rules"), I(i), K("http"), K("paths")];
+                for j in 0..seq_len(root, &paths) {
+                    let b = join(&paths, &[I(j), K("backend")]);
+                    push_if(root, &mut out, "Service", &b, &[K("service"), K("name")]);
+                    push_if(root, &mut out, "Service", &b, &[K("serviceName")]);
+                }
+            }
+            for i in 0..seq_len(root, &[K("spec"), K("tls")]) {
+                push_if(
+                    root,
+                    &mut out,
+                    "Secret",
+                    &[],
+                    &[K("spec"), K("tls"), I(i), K("secretName")],
+                );
+            }
+        }
+        "ServiceAccount" => {
+            for f in ["secrets", "imagePullSecrets"] {
+                for i in 0..seq_len(root, &[K(f)]) {
+                    push_if(root, &mut out, "Secret", &[], &[K(f), I(i), K("name")]);
+                }
+            }
+        }
+        // Services named with their namespace: the namespace follows the Service too
+        // (measured: an APIService's always, a webhook's only from the Service's original
+        // namespace).
+        "APIService" => {
+            let p = vec![K("spec"), K("service")];
+            if at(root, &p).is_some() {
+                out.push(("Service".to_string(), p, Ref::NameAnyNs));
+            }
+        }
+        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
+            for i in 0..seq_len(root, &[K("webhooks")]) {
+                let p = vec![K("webhooks"), I(i), K("clientConfig"), K("service")];
+                if at(root, &p).is_some() {
+                    out.push(("Service".to_string(), p, Ref::NameNs));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Kustomize's `FixBackReferences`: a field naming an object by a name it had (before a
+/// prefix, suffix or hash) now names it by its final name.
+pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
+    struct Known {
+        kind: String,
+        names: Vec<String>,
+        orig_ns: String,
+        ns_org: Option<Origin>,
+        name: String,
+        ns: String,
+        affixes: Vec<String>,
+        cluster: bool,
+    }
+    let known: Vec<Known> = acc
+        .res
+        .iter()
+        .map(|r| Known {
+            kind: r.kind().to_string(),
+            names: r.names.clone(),
+            orig_ns: r.namespaces.first().cloned().unwrap_or_default(),
+            ns_org: r
+                .node
+                .path(&["metadata", "namespace"])
+                .and_then(|n| n.org.clone()),
+            name: r.name().to_string(),
+            ns: r.namespace().to_string(),
+            affixes: r.affixes.clone(),
+            cluster: cluster_scoped(r.kind()),
+        })
+        .collect();
+    // Every (kind, name it has had) → the objects, so each reference is one lookup.
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, k) in known.iter().enumerate() {
+        let mut names: Vec<&str> = k.names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        for n in names {
+            by_name.entry((k.kind.as_str(), n)).or_default().push(i);
+        }
+    }
+    let norm = |s: &str| {
+        if s.is_empty() {
+            "default".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut problems = Vec::new();
+    let extra = acc.config.name_refs.clone();
+    for r in acc.res.iter_mut() {
+        let own_ns = r.namespace().to_string();
+        let own_cluster = cluster_scoped(r.kind());
+        let own_affixes = r.affixes.clone();
+        for (kind, path, how) in referrals(r, &extra) {
+            let subject = how != Ref::Name;
+            let Some(field) = at(&r.node, &path) else {
+                continue;
+            };
+            let value = if subject {
+                field.get_str("name")
+            } else {
+                field.as_str()
+            };
+            let Some(value) = value.map(str::to_string) else {
+                continue;
+            };
+            let subject_ns = if how == Ref::NameNs {
+                field.get_str("namespace").map(str::to_string)
+            } else {
+                None
+            };
+            let given_ns = field.get_str("namespace").map(str::to_string);
+            let mut cands: Vec<&Known> = by_name
+                .get(&(kind.as_str(), value.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|&i| &known[i])
+                // A subject names a ServiceAccount by the namespace it was first read with
+                // (measured: a subject in a namespace a base moved the account to is not
+                // followed, one in its original namespace is).
+                .filter(|k| {
+                    subject_ns
+                        .as_ref()
+                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
+                })
+                .collect();
+            if cands.is_empty() {
+                continue;
+            }
+            // A plain name reaches only objects in the referrer's namespace (measured: a
+            // generated ConfigMap in another namespace is not followed).
+            if !subject && !own_cluster {
+                cands.retain(|k| k.cluster || norm(&k.ns) == norm(&own_ns));
+                if cands.is_empty() {
+                    continue;
+                }
+            }
+            if cands.len() > 1 {
+                let same: Vec<&Known> = cands
+                    .iter()
+                    .copied()
+                    .filter(|k| k.affixes == own_affixes)
+                    .collect();
+                if !same.is_empty() {
+                    cands = same;
+                }
+            }
+            if cands.iter().any(|k| k.name != cands[0].name) {
+                problems.push((
+                    field.clone(),
+                    format!("{value:?} could name more than one {kind}; left as written"),
+                ));
+                continue;
+            }
+            let c = cands[0];
+            let Some(field) = at_mut(&mut r.node, &path) else {
+                continue;
+            };
+            if subject {
+                if c.name != value {
+                    let org = field.get("name").and_then(|n| n.org.clone());
+                    field.set("name", Node::str(c.name.clone(), org));
+                }
+                if !c.ns.is_empty() && given_ns.as_deref() != Some(c.ns.as_str()) {
+                    // Where the object's namespace was set (the kustomization's
+                    // `namespace:` line, usually).
+                    let org = c.ns_org.clone().or(field.org.clone());
+                    field.set("namespace", Node::str(c.ns.clone(), org));
+                }
+            } else if c.name != value {
+                let org = field.org.clone();
+                *field = Node::str(c.name.clone(), org);
+            }
+        }
+    }
+    for (n, m) in problems {
+        b.problem_at(&n, &root.file.path, m);
+    }
+}

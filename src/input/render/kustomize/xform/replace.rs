@@ -1,0 +1,396 @@
+//! `replacements`, and `transformers:` entries holding built-in transformer configurations.
+
+use super::*;
+
+#[derive(Debug)]
+pub(super) enum Seg {
+    Key(String),
+    Index(usize),
+    Match(String, String),
+    /// `*`: every element of a list (replacement targets).
+    All,
+}
+
+/// `spec.template.spec.containers.[name=app].image`, `spec.http.0.route`, `a[b=c].d`.
+pub(super) fn field_path(p: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_bracket = false;
+    let mut parts = Vec::new();
+    for c in p.chars() {
+        match c {
+            '[' if !in_bracket => {
+                if !cur.is_empty() {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                in_bracket = true;
+                cur.push('[');
+            }
+            ']' if in_bracket => {
+                cur.push(']');
+                in_bracket = false;
+                parts.push(std::mem::take(&mut cur));
+            }
+            '.' if !in_bracket => {
+                if !cur.is_empty() {
+                    parts.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    for part in parts {
+        if let Some(inner) = part.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            match inner.split_once('=') {
+                Some((k, v)) => out.push(Seg::Match(k.to_string(), v.to_string())),
+                None => out.push(Seg::Key(inner.to_string())),
+            }
+        } else if part == "*" {
+            out.push(Seg::All);
+        } else if let Ok(i) = part.parse::<usize>() {
+            out.push(Seg::Index(i));
+        } else {
+            out.push(Seg::Key(part));
+        }
+    }
+    out
+}
+
+pub(super) fn lookup<'a>(n: &'a Node, path: &[Seg]) -> Option<&'a Node> {
+    let mut cur = n;
+    for s in path {
+        cur = match s {
+            Seg::Key(k) => match &cur.v {
+                V::Seq(items) => k.parse::<usize>().ok().and_then(|i| items.get(i))?,
+                _ => cur.get(k)?,
+            },
+            Seg::Index(i) => match &cur.v {
+                V::Seq(items) => items.get(*i)?,
+                _ => cur.get(&i.to_string())?,
+            },
+            Seg::Match(k, v) => cur
+                .as_seq()?
+                .iter()
+                .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
+            Seg::All => return None,
+        };
+    }
+    Some(cur)
+}
+
+pub(super) fn lookup_mut<'a>(
+    n: &'a mut Node,
+    path: &[Seg],
+    create: bool,
+    org: &Option<Origin>,
+) -> Option<&'a mut Node> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(n);
+    };
+    let is_seq = n.as_seq().is_some();
+    let next = match first {
+        Seg::Key(k) if is_seq => {
+            let i: usize = k.parse().ok()?;
+            n.as_seq_mut()?.get_mut(i)?
+        }
+        Seg::Key(k) => {
+            if n.get(k).is_none() {
+                if !create || n.as_map().is_none() {
+                    return None;
+                }
+                let fresh = if rest.is_empty() {
+                    Node::new(V::Null, org.clone())
+                } else {
+                    Node::map(org.clone())
+                };
+                n.set(k, fresh);
+            }
+            n.get_mut(k)?
+        }
+        Seg::Index(i) if is_seq => n.as_seq_mut()?.get_mut(*i)?,
+        Seg::Index(i) => n.get_mut(&i.to_string())?,
+        Seg::Match(k, v) => n
+            .as_seq_mut()?
+            .iter_mut()
+            .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
+        Seg::All => return None,
+    };
+    lookup_mut(next, rest, create, org)
+}
+
+/// Calls `f` on every node `path` reaches (a `*` reaches every element of a list).
+fn for_each_mut(
+    n: &mut Node,
+    path: &[Seg],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+) {
+    if let Some((Seg::All, rest)) = path.split_first() {
+        for item in n.as_seq_mut().into_iter().flatten() {
+            for_each_mut(item, rest, create, org, f);
+        }
+        return;
+    }
+    let cut = path
+        .iter()
+        .position(|s| matches!(s, Seg::All))
+        .unwrap_or(path.len());
+    if let Some(next) = lookup_mut(n, &path[..cut], create, org) {
+        if cut == path.len() {
+            f(next);
+        } else {
+            for_each_mut(next, &path[cut..], create, org, f);
+        }
+    }
+}
+
+pub(super) fn replacement_entry(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
+    if let Some(p) = entry.get_str("path") {
+        let Some(docs) = b.patch_file(k, entry, p) else {
+            return;
+        };
+        for d in docs {
+            let items: Vec<Node> = match &d.v {
+                V::Seq(items) => items.clone(),
+                _ => vec![d.clone()],
+            };
+            for it in &items {
+                replacement(b, k, it, acc);
+            }
+        }
+        return;
+    }
+    replacement(b, k, entry, acc);
+}
+
+pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
+    let Some(src) = r.get("source") else {
+        b.problem_at(r, &k.file.path, "a replacement needs a source");
+        return;
+    };
+    let sel = Selector::parse(src);
+    let found: Vec<usize> = acc
+        .res
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| sel.matches(x))
+        .map(|(i, _)| i)
+        .collect();
+    let i = match found.as_slice() {
+        [i] => *i,
+        [] => {
+            b.problem_at(
+                src,
+                &k.file.path,
+                "no resource matches this replacement source",
+            );
+            return;
+        }
+        _ => {
+            b.problem_at(
+                src,
+                &k.file.path,
+                "more than one resource matches this replacement source",
+            );
+            return;
+        }
+    };
+    let fp = src.get_str("fieldPath").unwrap_or("metadata.name");
+    let Some(mut value) = lookup(&acc.res[i].node, &field_path(fp)).cloned() else {
+        b.problem_at(src, &k.file.path, format!("the source has no field {fp}"));
+        return;
+    };
+    if let Some(o) = src.get("options")
+        && let Some(d) = o.get_str("delimiter").filter(|d| !d.is_empty())
+    {
+        let idx = o
+            .get("index")
+            .and_then(Node::scalar_text)
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        let text = value.scalar_text().unwrap_or_default();
+        let parts: Vec<&str> = text.split(d).collect();
+        match usize::try_from(idx).ok().and_then(|i| parts.get(i)) {
+            Some(p) => value = Node::str(*p, value.org.clone()),
+            None => {
+                b.problem_at(
+                    o,
+                    &k.file.path,
+                    format!("options.index {idx} is out of bounds for value {text}"),
+                );
+                return;
+            }
+        }
+    }
+    let org = with_role(&r.org, OriginRole::Kustomization);
+    for t in r
+        .get("targets")
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+    {
+        let Some(s) = t.get("select") else { continue };
+        let sel = Selector::parse(s);
+        let rejects: Vec<Selector> = t
+            .get("reject")
+            .and_then(Node::as_seq)
+            .map(|v| v.iter().map(Selector::parse).collect())
+            .unwrap_or_default();
+        let opts = t.get("options");
+        let create = matches!(
+            opts.and_then(|o| o.get("create")).map(|n| &n.v),
+            Some(V::Bool(true))
+        );
+        let delim = opts
+            .and_then(|o| o.get_str("delimiter"))
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        let idx = opts
+            .and_then(|o| o.get("index"))
+            .and_then(Node::scalar_text)
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        for x in acc.res.iter_mut() {
+            if !sel.matches(x) || rejects.iter().any(|rj| rj.matches(x)) {
+                continue;
+            }
+            for p in t
+                .get("fieldPaths")
+                .and_then(Node::as_seq)
+                .into_iter()
+                .flatten()
+            {
+                let (at, Some(p)) = (p, p.as_str()) else {
+                    continue;
+                };
+                let mut reached = 0;
+                let mut write = |target: &mut Node| {
+                    reached += 1;
+                    let mut v = value.clone();
+                    v.set_org_deep(&org);
+                    if let Some(d) = &delim {
+                        let cur = target.scalar_text().unwrap_or_default();
+                        let mut parts: Vec<String> =
+                            cur.split(d.as_str()).map(str::to_string).collect();
+                        let vt = v.scalar_text().unwrap_or_default();
+                        if idx < 0 {
+                            parts.insert(0, vt);
+                        } else if idx as usize >= parts.len() {
+                            parts.push(vt);
+                        } else {
+                            parts[idx as usize] = vt;
+                        }
+                        v = Node::str(parts.join(d), org.clone());
+                    }
+                    // A scalar written into a string field stays a string.
+                    if matches!(target.v, V::Str(_))
+                        && let Some(t) = v.scalar_text()
+                    {
+                        v = Node::str(t, org.clone());
+                    }
+                    *target = v;
+                };
+                for_each_mut(&mut x.node, &field_path(p), create, &org, &mut write);
+                if reached == 0 {
+                    let msg = format!(
+                        "unable to find field {p:?} in replacement target {}",
+                        x.describe()
+                    );
+                    b.problem_at(at, &k.file.path, msg);
+                }
+            }
+        }
+    }
+    // Names may have changed.
+    for x in acc.res.iter_mut() {
+        let n = x.name().to_string();
+        if x.names.last() != Some(&n) {
+            x.names.push(n);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `transformers:` entries holding built-in transformer configurations.
+
+pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
+    for (kind, d) in b.builtin_configs(k, entry, "transformers") {
+        match kind.as_str() {
+            "LabelTransformer" | "AnnotationsTransformer" => {
+                let field = if kind == "LabelTransformer" {
+                    "labels"
+                } else {
+                    "annotations"
+                };
+                let Some(p) = d.get(field) else { continue };
+                let pairs = pairs_of(b, k, p);
+                let specs = parse_specs(d.get("fieldSpecs"));
+                for r in &mut acc.res {
+                    apply_specs(r, &specs, &pairs, &p.org);
+                }
+            }
+            "NamespaceTransformer" => {
+                if let Some(ns) = d.path(&["metadata", "namespace"]).and_then(Node::as_str) {
+                    let org = d
+                        .path(&["metadata", "namespace"])
+                        .and_then(|n| n.org.clone());
+                    namespace(acc, ns, &org);
+                }
+            }
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                for (f, pre) in [("prefix", true), ("suffix", false)] {
+                    if let Some(n) = d.get(f)
+                        && let Some(s) = n.as_str().filter(|s| !s.is_empty())
+                    {
+                        affix(acc, s, pre, &n.org);
+                    }
+                }
+            }
+            "ImageTagTransformer" => {
+                if let Some(it) = d.get("imageTag") {
+                    images(b, k, it, acc);
+                }
+            }
+            "ReplicaCountTransformer" => {
+                if let Some(r) = d.get("replica") {
+                    replicas(b, k, r, acc);
+                }
+            }
+            "ReplacementTransformer" => {
+                for r in d
+                    .get("replacements")
+                    .and_then(Node::as_seq)
+                    .into_iter()
+                    .flatten()
+                {
+                    replacement(b, k, r, acc);
+                }
+            }
+            "PatchTransformer" => patch_entry(b, k, acc, &d),
+            "PatchJson6902Transformer" => json6902_entry(b, k, acc, &d, "jsonOp"),
+            "PatchStrategicMergeTransformer" => {
+                let mut docs = Vec::new();
+                for p in d.get("paths").and_then(Node::as_seq).into_iter().flatten() {
+                    if let Some(path) = p.as_str() {
+                        docs.extend(b.patch_file(k, p, path).unwrap_or_default());
+                    }
+                }
+                if let Some(text) = d.get("patches") {
+                    docs.extend(b.inline_docs(k, text).unwrap_or_default());
+                }
+                for doc in &docs {
+                    apply_smp(b, k, acc, doc, None, false, false);
+                }
+            }
+            other => b.problem_at(
+                &d,
+                &k.file.path,
+                format!("built-in transformer {other} is not supported yet; not applied"),
+            ),
+        }
+    }
+}

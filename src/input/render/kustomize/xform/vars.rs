@@ -1,0 +1,166 @@
+//! `vars`: read per kustomization, resolved at the top level.
+
+use super::*;
+
+pub fn read_vars(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for v in k.list("vars") {
+        let (Some(name), Some(obj)) = (v.get_str("name"), v.get("objref")) else {
+            b.problem_at(v, &k.file.path, "a var needs name and objref");
+            continue;
+        };
+        let (Some(kind), Some(obj_name)) = (obj.get_str("kind"), obj.get_str("name")) else {
+            b.problem_at(obj, &k.file.path, "objref needs kind and name");
+            continue;
+        };
+        let field = v
+            .path(&["fieldref", "fieldpath"])
+            .and_then(Node::as_str)
+            .unwrap_or("metadata.name")
+            .to_string();
+        if acc.vars.iter().any(|x| x.name == name) {
+            b.problem_at(v, &k.file.path, format!("var {name} is declared twice"));
+            continue;
+        }
+        acc.vars.push(Var {
+            name: name.to_string(),
+            kind: kind.to_string(),
+            obj_name: obj_name.to_string(),
+            api_version: obj.get_str("apiVersion").map(str::to_string),
+            namespace: obj.get_str("namespace").map(str::to_string),
+            field,
+            at: v.clone(),
+        });
+    }
+}
+
+/// Replaces `$(VAR)` in the fields Kustomize's `varReference` covers: container command,
+/// args and env values, Ingress hosts.
+pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
+    if acc.vars.is_empty() {
+        return;
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    for v in &acc.vars {
+        let found: Vec<&Res> = acc
+            .res
+            .iter()
+            .filter(|r| r.kind() == v.kind && r.had_name(&v.obj_name))
+            .filter(|r| {
+                v.api_version
+                    .as_deref()
+                    .is_none_or(|a| a == r.api_version())
+            })
+            .filter(|r| v.namespace.as_deref().is_none_or(|n| r.had_namespace(n)))
+            .collect();
+        let [r] = found.as_slice() else {
+            let msg = format!(
+                "var {} must name exactly one {} {} (found {})",
+                v.name,
+                v.kind,
+                v.obj_name,
+                found.len()
+            );
+            var_problem(b, v, msg);
+            continue;
+        };
+        match lookup(&r.node, &field_path(&v.field)).and_then(Node::scalar_text) {
+            Some(s) => values.push((v.name.clone(), s)),
+            None => {
+                let msg = format!(
+                    "var {}: {} {} has no field {}",
+                    v.name, v.kind, v.obj_name, v.field
+                );
+                var_problem(b, v, msg);
+            }
+        }
+    }
+    let subst = |n: &mut Node| {
+        if let Some(s) = n.as_str()
+            && s.contains("$(")
+        {
+            let mut out = s.to_string();
+            for (name, val) in &values {
+                out = out.replace(&format!("$({name})"), val);
+            }
+            if out != s {
+                let org = n.org.clone();
+                *n = Node::str(out, org);
+            }
+        }
+    };
+    for r in &mut acc.res {
+        for_containers(&mut r.node, &mut |c: &mut Node| {
+            for f in ["command", "args"] {
+                for a in c
+                    .get_mut(f)
+                    .and_then(Node::as_seq_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    subst(a);
+                }
+            }
+            for e in c
+                .get_mut("env")
+                .and_then(Node::as_seq_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(v) = e.get_mut("value") {
+                    subst(v);
+                }
+            }
+        });
+        let specs: Vec<&FieldSpec> = acc
+            .config
+            .var_refs
+            .iter()
+            .filter(|f| spec_matches(f, r))
+            .collect();
+        for f in specs {
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
+                subst(n)
+            });
+        }
+        if r.kind() == "Ingress" {
+            for rule in r
+                .node
+                .path_mut(&["spec", "rules"])
+                .and_then(Node::as_seq_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(h) = rule.get_mut("host") {
+                    subst(h);
+                }
+            }
+            for t in r
+                .node
+                .path_mut(&["spec", "tls"])
+                .and_then(Node::as_seq_mut)
+                .into_iter()
+                .flatten()
+            {
+                for h in t
+                    .get_mut("hosts")
+                    .and_then(Node::as_seq_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    subst(h);
+                }
+            }
+        }
+    }
+}
+
+/// A problem located at the var's entry in its kustomization.
+fn var_problem(b: &mut Builder, v: &Var, msg: String) {
+    let fallback =
+        v.at.org
+            .as_ref()
+            .map(|o| o.file.path.clone())
+            .unwrap_or_default();
+    b.problem_at(&v.at, &fallback, msg);
+}
