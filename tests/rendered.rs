@@ -629,3 +629,37 @@ fn values_that_break_the_schema_are_located_at_their_values_line() {
     let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
     assert_eq!(code, 1, "valid values: {v}");
 }
+
+/// Go's maps are references: `merge`/`set` through one holder (a variable that took
+/// `.Values.x`) change the map every holder sees, in this template and in the templates
+/// Helm renders after it (names in reverse order: `c-…` before `b-…`); `deepCopy` copies.
+#[test]
+fn a_map_changed_through_one_holder_is_changed_for_every_holder() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.yaml",
+            b"annotations:\n  team: a\nimage:\n  tag: \"1.0\"\n" as &[u8],
+        ),
+        (
+            "chart/templates/c-first.yaml",
+            b"{{- $defaults := .Values.annotations }}\n{{- $_ := merge $defaults (dict \"added\" \"yes\") }}\n{{- $alias := $defaults }}\n{{- $_ := set $alias \"via\" \"alias\" }}\n{{- $copy := deepCopy .Values.image }}\n{{- $_ := set $copy \"tag\" \"changed\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  namespace: shop\ndata:\n  here: {{ .Values.annotations | toJson | quote }}\n  copy: {{ $copy.tag | quote }}\n" as &[u8],
+        ),
+        (
+            "chart/templates/b-later.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: later\n  namespace: shop\ndata:\n  later: {{ .Values.annotations | toJson | quote }}\n  tag: {{ .Values.image.tag | quote }}\n" as &[u8],
+        ),
+        ("chart/templates/deployment.yaml", b"" as &[u8]),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let changed = r#""{\"added\":\"yes\",\"team\":\"a\",\"via\":\"alias\"}""#;
+    assert!(text.contains(&format!("  here: {changed}\n")), "{text}");
+    assert!(text.contains(&format!("  later: {changed}\n")), "{text}");
+    assert!(text.contains("  copy: \"changed\"\n"), "{text}");
+    assert!(text.contains("  tag: \"1.0\"\n"), "{text}");
+}

@@ -696,13 +696,13 @@ fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
     );
     m.insert(
         "lookup".into(),
-        Arc::new(|_a: &[Value]| Ok(Value::Map(Arc::new(BTreeMap::new())))),
+        Arc::new(|_a: &[Value]| Ok(Value::Map(gotmpl::MapRef::new(BTreeMap::new())))),
     );
     m
 }
 
 fn vmap(entries: Vec<(&str, Value)>) -> Value {
-    Value::Map(Arc::new(
+    Value::Map(gotmpl::MapRef::new(
         entries
             .into_iter()
             .map(|(k, v)| (Arc::from(k), v))
@@ -712,6 +712,47 @@ fn vmap(entries: Vec<(&str, Value)>) -> Value {
 
 fn str_v(s: &str) -> Value {
     Value::String(Arc::from(s))
+}
+
+/// Helm's top-level object (`$`) of each chart of `flat`: one map shared by all the chart's
+/// templates (a change one makes is seen by those rendered after it, as in Helm), holding
+/// `.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files` and `.Subcharts` (each
+/// enabled subchart's own object, by name).
+fn top_objects(flat: &[&Prepared], release: &Value, caps: &Value) -> Vec<gotmpl::MapRef> {
+    let tops: Vec<gotmpl::MapRef> = flat
+        .iter()
+        .map(|p| {
+            let files: Vec<(String, Arc<Vec<u8>>)> = p
+                .chart
+                .files
+                .iter()
+                .filter(|f| !f.rel.starts_with("templates/") && f.rel != "Chart.yaml")
+                .map(|f| (f.rel.clone(), f.bytes.clone()))
+                .collect();
+            gotmpl::MapRef::new(BTreeMap::from([
+                (Arc::from("Values"), funcs::json_to_value(&p.values)),
+                (Arc::from("Chart"), chart_object(&p.chart.meta)),
+                (Arc::from("Release"), release.clone()),
+                (Arc::from("Capabilities"), caps.clone()),
+                (Arc::from("Files"), files_object(Arc::new(files))),
+            ]))
+        })
+        .collect();
+    for (i, p) in flat.iter().enumerate() {
+        let subs: BTreeMap<Arc<str>, Value> = p
+            .subs
+            .iter()
+            .filter_map(|sub| {
+                let j = flat.iter().position(|f| std::ptr::eq(*f, sub))?;
+                let name = sub.path.rsplit('/').next().unwrap_or(&sub.path);
+                Some((Arc::from(name), Value::Map(tops[j].clone())))
+            })
+            .collect();
+        tops[i]
+            .write()
+            .insert(Arc::from("Subcharts"), Value::from(subs));
+    }
+    tops
 }
 
 /// `.Chart`: Chart.yaml with Helm's Go field names.
@@ -745,7 +786,7 @@ fn chart_object(meta: &serde_json::Value) -> Value {
         m.entry(Arc::from(k)).or_insert_with(|| str_v(""));
     }
     m.entry(Arc::from("IsRoot")).or_insert(Value::Bool(true));
-    Value::Map(Arc::new(m))
+    Value::Map(gotmpl::MapRef::new(m))
 }
 
 /// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults
@@ -893,7 +934,7 @@ fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
                 )
             })
             .collect();
-        Ok(str_v(&toyaml::to_yaml(&Value::Map(Arc::new(m)))))
+        Ok(str_v(&toyaml::to_yaml(&Value::Map(gotmpl::MapRef::new(m)))))
     });
     let f4 = files.clone();
     let as_secrets = Arc::new(move |_a: &[Value]| {
@@ -908,7 +949,7 @@ fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
                 (Arc::from(n.rsplit('/').next().unwrap_or(n)), enc)
             })
             .collect();
-        Ok(str_v(&toyaml::to_yaml(&Value::Map(Arc::new(m)))))
+        Ok(str_v(&toyaml::to_yaml(&Value::Map(gotmpl::MapRef::new(m)))))
     });
     let f5 = files.clone();
     let lines = Arc::new(move |a: &[Value]| {
@@ -1093,32 +1134,14 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         ("Revision", Value::Int(1)),
         ("Service", str_v("Helm")),
     ]);
-    let objs: Vec<(Value, Value, Value)> = flat
-        .iter()
-        .map(|p| {
-            let files: Vec<(String, Arc<Vec<u8>>)> = p
-                .chart
-                .files
-                .iter()
-                .filter(|f| !f.rel.starts_with("templates/") && f.rel != "Chart.yaml")
-                .map(|f| (f.rel.clone(), f.bytes.clone()))
-                .collect();
-            (
-                funcs::json_to_value(&p.values),
-                chart_object(&p.chart.meta),
-                files_object(Arc::new(files)),
-            )
-        })
-        .collect();
+    let tops = top_objects(&flat, &release, &caps);
 
-    // Render in Helm's order (the parse order: deepest first, names in reverse), since a
-    // template may change the chart's shared top-level object for the ones after it
-    // (`set $ "Values" …`); outputs are sorted for the stream afterwards.
-    let order: Vec<&Tmpl> = tmpls.iter().collect();
-    let mut cur_values: Vec<Value> = objs.iter().map(|(v, _, _)| v.clone()).collect();
+    // Render in Helm's order (the parse order: deepest first, names in reverse): a template
+    // may change its chart's shared top-level object or values (`set $ "Values" …`,
+    // `merge .Values.x …`) for the ones after it; outputs are sorted for the stream afterwards.
     let mut docs: Vec<Doc> = Vec::new();
     let mut total = 0usize;
-    for t in order {
+    for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
         if base.starts_with('_') || parse_failed.contains(&t.name) {
@@ -1133,28 +1156,18 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         if notes && t.chart != 0 {
             continue;
         }
-        let (_, chart_obj, files) = &objs[t.chart];
-        let data = vmap(vec![
-            ("Values", cur_values[t.chart].clone()),
-            ("Chart", chart_obj.clone()),
-            ("Release", release.clone()),
-            ("Capabilities", caps.clone()),
-            ("Files", files.clone()),
-            (
-                "Template",
-                vmap(vec![
-                    ("Name", str_v(&t.name)),
-                    ("BasePath", str_v(&format!("{}/templates", p.path))),
-                ]),
-            ),
-            ("Subcharts", Value::Map(Arc::new(BTreeMap::new()))),
-        ]);
+        // Helm sets `.Template` in the chart's shared object before each template.
+        tops[t.chart].write().insert(
+            Arc::from("Template"),
+            vmap(vec![
+                ("Name", str_v(&t.name)),
+                ("BasePath", str_v(&format!("{}/templates", p.path))),
+            ]),
+        );
+        let data = Value::Map(tops[t.chart].clone());
         gotmpl::trace::start();
         let result = set.execute_template_to_string(&t.name, &data);
         let trace = gotmpl::trace::take().unwrap_or_default();
-        if let Some(v) = trace.root.as_ref().and_then(|r| r.field("Values")) {
-            cur_values[t.chart] = v.clone();
-        }
         match result {
             Ok(out) => {
                 if notes {

@@ -1,7 +1,7 @@
 //! Sprig's and Helm's template functions, as charts use them.
 
 use super::toyaml::to_yaml;
-use gotmpl::{FuncMap, TemplateError, Value};
+use gotmpl::{FuncMap, MapRef, TemplateError, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -80,7 +80,7 @@ pub fn json_to_value(v: &serde_json::Value) -> Value {
                 .iter()
                 .map(|(k, v)| (Arc::from(k.as_str()), json_to_value(v)))
                 .collect();
-            Value::Map(Arc::new(m))
+            Value::Map(MapRef::new(m))
         }
     }
 }
@@ -103,7 +103,8 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
         Value::Map(m) => serde_json::Value::Object(
-            m.iter()
+            m.snapshot()
+                .iter()
                 .map(|(k, v)| (k.to_string(), value_to_json(v)))
                 .collect(),
         ),
@@ -111,10 +112,19 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
     }
 }
 
+/// The entries of a map value as they are now (empty for anything else).
 fn map_of(v: &Value) -> BTreeMap<Arc<str>, Value> {
     match v {
-        Value::Map(m) => (**m).clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
+    }
+}
+
+/// The value of `key` in a map value.
+fn entry(v: &Value, key: &str) -> Option<Value> {
+    match v {
+        Value::Map(m) => m.get(key),
+        _ => None,
     }
 }
 
@@ -131,32 +141,41 @@ fn indent(n: usize, text: &str) -> String {
     format!("{p}{}", text.replace('\n', &format!("\n{p}")))
 }
 
-/// Deep merge for Sprig's `merge` (dst wins) and `mergeOverwrite` (src wins).
-fn merge_maps(
-    dst: &mut BTreeMap<Arc<str>, Value>,
-    src: &BTreeMap<Arc<str>, Value>,
-    overwrite: bool,
-) {
-    for (k, v) in src {
-        match (dst.get_mut(k), v) {
-            (Some(Value::Map(d)), Value::Map(sm)) => {
-                let mut dm = (**d).clone();
-                merge_maps(&mut dm, sm, overwrite);
-                *d = Arc::new(dm);
-            }
+/// Maps nested deeper than this in a merge are a problem (a map can hold itself).
+const MAX_MERGE_DEPTH: usize = 1000;
+
+/// Sprig's deep merge (mergo) into `dst` in place, as Go changes the map every holder sees:
+/// `merge` keeps dst's non-empty values, `mergeOverwrite` takes src's. Nested maps are merged
+/// in place too; a key dst lacks takes src's value itself (shared, as in Go).
+fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmpl::Result<()> {
+    if depth > MAX_MERGE_DEPTH {
+        return Err(err(format!(
+            "merge: maps nested more than {MAX_MERGE_DEPTH} deep"
+        )));
+    }
+    let Value::Map(src) = src else { return Ok(()) };
+    if MapRef::ptr_eq(dst, src) {
+        return Ok(());
+    }
+    for (k, v) in src.snapshot() {
+        match (dst.get(&k), &v) {
+            (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                if overwrite || is_empty(existing) && !matches!(existing, Value::Bool(false)) {
-                    if overwrite && matches!(v, Value::Nil) {
-                        continue;
-                    }
-                    *existing = v.clone();
+                let take = if overwrite {
+                    !matches!(v, Value::Nil)
+                } else {
+                    is_empty(&existing) && !matches!(existing, Value::Bool(false))
+                };
+                if take {
+                    dst.write().insert(k, v);
                 }
             }
             (None, _) => {
-                dst.insert(k.clone(), v.clone());
+                dst.write().insert(k, v);
             }
         }
     }
+    Ok(())
 }
 
 pub fn regex(pat: &str) -> gotmpl::Result<regex::Regex> {
@@ -372,7 +391,7 @@ pub fn library() -> FuncMap {
             Err(e) => {
                 let mut m = BTreeMap::new();
                 m.insert(Arc::from("Error"), s(&e.message));
-                Value::Map(Arc::new(m))
+                Value::Map(MapRef::new(m))
             }
         })
     });
@@ -415,7 +434,7 @@ pub fn library() -> FuncMap {
             Err(e) => {
                 let mut m = BTreeMap::new();
                 m.insert(Arc::from("Error"), s(&e.to_string()));
-                Value::Map(Arc::new(m))
+                Value::Map(MapRef::new(m))
             }
         })
     });
@@ -684,32 +703,37 @@ pub fn library() -> FuncMap {
                 pair.get(1).cloned().unwrap_or(s("")),
             );
         }
-        Ok(Value::Map(Arc::new(m)))
+        Ok(Value::Map(MapRef::new(m)))
     });
     f!("get", |a: &[Value]| -> R {
-        Ok(map_of(arg(a, 0, "get")?)
-            .get(to_str(arg(a, 1, "get")?).as_str())
-            .cloned()
-            .unwrap_or(s("")))
+        Ok(entry(arg(a, 0, "get")?, &to_str(arg(a, 1, "get")?)).unwrap_or(s("")))
     });
-    // Sprig's `set`/`unset` change the map in place and return it; maps here are values, so
-    // the change is seen only through what `set` returns (see docs/rendering.md).
+    // Sprig's `set`/`unset` change the map in place and return it: every holder of the map
+    // (`.Values` in later templates, other variables) sees the change, as in Go.
     f!("set", |a: &[Value]| -> R {
-        let mut m = map_of(arg(a, 0, "set")?);
-        m.insert(
-            Arc::from(to_str(arg(a, 1, "set")?).as_str()),
-            arg(a, 2, "set")?.clone(),
-        );
-        Ok(Value::Map(Arc::new(m)))
+        let key = Arc::from(to_str(arg(a, 1, "set")?).as_str());
+        let value = arg(a, 2, "set")?.clone();
+        Ok(match arg(a, 0, "set")? {
+            Value::Map(m) => {
+                m.write().insert(key, value);
+                Value::Map(m.clone())
+            }
+            _ => Value::from(BTreeMap::from([(key, value)])),
+        })
     });
     f!("unset", |a: &[Value]| -> R {
-        let mut m = map_of(arg(a, 0, "unset")?);
-        m.remove(to_str(arg(a, 1, "unset")?).as_str());
-        Ok(Value::Map(Arc::new(m)))
+        let key = to_str(arg(a, 1, "unset")?);
+        Ok(match arg(a, 0, "unset")? {
+            Value::Map(m) => {
+                m.write().remove(key.as_str());
+                Value::Map(m.clone())
+            }
+            _ => Value::Map(MapRef::default()),
+        })
     });
     f!("hasKey", |a: &[Value]| -> R {
         Ok(Value::Bool(
-            map_of(arg(a, 0, "hasKey")?).contains_key(to_str(arg(a, 1, "hasKey")?).as_str()),
+            entry(arg(a, 0, "hasKey")?, &to_str(arg(a, 1, "hasKey")?)).is_some(),
         ))
     });
     f!("keys", |a: &[Value]| -> R {
@@ -733,7 +757,7 @@ pub fn library() -> FuncMap {
         Ok(Value::List(
             a[1..]
                 .iter()
-                .filter_map(|m| map_of(m).get(key.as_str()).cloned())
+                .filter_map(|m| entry(m, &key))
                 .collect::<Vec<_>>()
                 .into(),
         ))
@@ -746,8 +770,8 @@ pub fn library() -> FuncMap {
         let default = rest[0].clone();
         let mut cur = rest[1].clone();
         for k in keys {
-            match map_of(&cur).get(to_str(k).as_str()) {
-                Some(v) => cur = v.clone(),
+            match entry(&cur, &to_str(k)) {
+                Some(v) => cur = v,
                 None => return Ok(default),
             }
         }
@@ -756,7 +780,7 @@ pub fn library() -> FuncMap {
     f!("pick", |a: &[Value]| -> R {
         let m = map_of(arg(a, 0, "pick")?);
         let keep: Vec<String> = a[1..].iter().map(to_str).collect();
-        Ok(Value::Map(Arc::new(
+        Ok(Value::Map(MapRef::new(
             m.into_iter()
                 .filter(|(k, _)| keep.iter().any(|x| x == &**k))
                 .collect(),
@@ -765,7 +789,7 @@ pub fn library() -> FuncMap {
     f!("omit", |a: &[Value]| -> R {
         let m = map_of(arg(a, 0, "omit")?);
         let drop: Vec<String> = a[1..].iter().map(to_str).collect();
-        Ok(Value::Map(Arc::new(
+        Ok(Value::Map(MapRef::new(
             m.into_iter()
                 .filter(|(k, _)| !drop.iter().any(|x| x == &**k))
                 .collect(),
@@ -780,19 +804,22 @@ pub fn library() -> FuncMap {
         m.insert(
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
-                let mut d = map_of(arg(a, 0, "merge")?);
+                let dst = match arg(a, 0, name)? {
+                    Value::Map(m) => m.clone(),
+                    _ => MapRef::default(),
+                };
                 for src in &a[1..] {
-                    merge_maps(&mut d, &map_of(src), overwrite);
+                    merge_into(&dst, src, overwrite, 0)?;
                 }
-                Ok(Value::Map(Arc::new(d)))
+                Ok(Value::Map(dst))
             }),
         );
     }
     f!("deepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "deepCopy")?.clone())
+        Ok(arg(a, 0, "deepCopy")?.deep_copy())
     });
     f!("mustDeepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "deepCopy")?.clone())
+        Ok(arg(a, 0, "mustDeepCopy")?.deep_copy())
     });
     f!("append", |a: &[Value]| -> R {
         let mut l = list_of(arg(a, 0, "append")?);
@@ -896,7 +923,7 @@ pub fn library() -> FuncMap {
         for (i, p) in to_str(arg(a, 1, "split")?).split(sep.as_str()).enumerate() {
             m.insert(Arc::from(format!("_{i}").as_str()), s(p));
         }
-        Ok(Value::Map(Arc::new(m)))
+        Ok(Value::Map(MapRef::new(m)))
     });
     f!("splitList", |a: &[Value]| -> R {
         let sep = to_str(arg(a, 0, "splitList")?);
@@ -918,7 +945,7 @@ pub fn library() -> FuncMap {
         {
             m.insert(Arc::from(format!("_{i}").as_str()), s(p));
         }
-        Ok(Value::Map(Arc::new(m)))
+        Ok(Value::Map(MapRef::new(m)))
     });
     f!("until", |a: &[Value]| -> R {
         Ok(Value::List(
@@ -1142,7 +1169,7 @@ pub fn library() -> FuncMap {
         m.insert(Arc::from("Minor"), Value::Int(v.0[1] as i64));
         m.insert(Arc::from("Patch"), Value::Int(v.0[2] as i64));
         m.insert(Arc::from("Prerelease"), s(&v.1));
-        Ok(Value::Map(Arc::new(m)))
+        Ok(Value::Map(MapRef::new(m)))
     });
     f!("regexQuoteMeta", |a: &[Value]| -> R {
         Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
