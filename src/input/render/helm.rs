@@ -4,6 +4,7 @@
 //! charts, `global`, `condition`/`tags`. Every rendered byte keeps its origin: the template
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
+mod crypto;
 mod funcs;
 mod toyaml;
 pub mod values;
@@ -1013,6 +1014,12 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     let mut problems = Vec::new();
     DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_LIMIT)));
     gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
+    // Random functions draw from a generator seeded by what is rendered, so the same chart
+    // with the same settings renders the same bytes (Helm's are random).
+    crypto::seed(&format!(
+        "{display}\0{}\0{}\0{:?}\0{:?}",
+        opts.release_name, opts.namespace, opts.values_files, opts.set
+    ));
     let Some(chart) = load_dir(dir, display, &mut problems, 0) else {
         return Outcome {
             rendered: None,

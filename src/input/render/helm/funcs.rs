@@ -128,7 +128,7 @@ fn entry(v: &Value, key: &str) -> Option<Value> {
     }
 }
 
-fn list_of(v: &Value) -> Vec<Value> {
+pub fn list_of(v: &Value) -> Vec<Value> {
     match v {
         Value::List(l) => l.to_vec(),
         Value::Nil => Vec::new(),
@@ -1110,50 +1110,7 @@ pub fn library() -> FuncMap {
     f!("wrap", |a: &[Value]| -> R {
         Ok(s(&to_str(arg(a, 1, "wrap")?)))
     });
-    f!("uuidv4", |_a: &[Value]| -> R {
-        Err(err(
-            "uuidv4 is random: not rendered (runeguard renders deterministically)",
-        ))
-    });
-    for name in [
-        "randAlphaNum",
-        "randAlpha",
-        "randNumeric",
-        "randAscii",
-        "randBytes",
-    ] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |a: &[Value]| -> R {
-                // Random by design: the same length of a fixed character keeps the output
-                // deterministic and of the same shape (docs/rendering.md).
-                let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
-                Ok(s(&"x".repeat(n)))
-            }),
-        );
-    }
-    for name in [
-        "genCA",
-        "genSelfSignedCert",
-        "genSignedCert",
-        "genPrivateKey",
-        "derivePassword",
-        "htpasswd",
-        "genCAWithKey",
-        "genSelfSignedCertWithKey",
-        "genSignedCertWithKey",
-        "encryptAES",
-        "decryptAES",
-    ] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |_a: &[Value]| -> R {
-                Err(err(format!(
-                    "{name} generates keys or certificates: not supported by runeguard's renderer"
-                )))
-            }),
-        );
-    }
+    super::crypto::register(&mut m);
     f!("now", |_a: &[Value]| -> R {
         Ok(s("1970-01-01 00:00:00 +0000 UTC"))
     });
@@ -1184,10 +1141,10 @@ pub fn library() -> FuncMap {
         }))
     });
     f!("sha1sum", |a: &[Value]| -> R {
-        // Not used by charts for anything but names; sha256's first 40 hex digits are not
-        // sha1, so refuse rather than print a wrong digest.
-        let _ = a;
-        Err(err("sha1sum is not supported by runeguard's renderer"))
+        let text = to_str(arg(a, 0, "sha1sum")?);
+        Ok(s(&sha1_smol::Sha1::from(text.as_bytes())
+            .digest()
+            .to_string()))
     });
     f!("fromJsonArray", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJsonArray")?);
@@ -1276,6 +1233,10 @@ mod tests {
                 &[Value::from("a+"), Value::from("caab"), Value::from("$1")]
             ),
             Value::from("c$1b")
+        );
+        assert_eq!(
+            call("sha1sum", &[Value::from("abc")]),
+            Value::from("a9993e364706816aba3e25717850c26c9cd0d89d")
         );
         assert!(lib["genCA"](&[]).is_err());
     }
