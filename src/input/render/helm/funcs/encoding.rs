@@ -1,0 +1,160 @@
+//! Encodings and digests: YAML and JSON both ways, base64, sha1/sha256/adler32.
+
+use super::*;
+
+pub(super) fn sha256(b: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(b);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(super) fn b64enc(b: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+pub(super) fn b64dec(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let Some(v) = val(c) else { continue };
+        buf = (buf << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+        }
+    }
+    out
+}
+
+pub(super) fn register(m: &mut FuncMap) {
+    f!(m, "toYaml", |a: &[Value]| -> R {
+        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
+    });
+    f!(m, "toYamlPretty", |a: &[Value]| -> R {
+        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
+    });
+    f!(m, "fromYaml", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromYaml")?);
+        let file = crate::input::SourceFile::new("fromYaml".into(), None, text);
+        Ok(match super::super::values::read_yaml(&file) {
+            Ok((v, _)) => json_to_value(&if v.is_null() {
+                serde_json::json!({})
+            } else {
+                v
+            }),
+            Err(e) => {
+                let mut m = BTreeMap::new();
+                m.insert(Arc::from("Error"), s(&e.message));
+                Value::Map(MapRef::new(m))
+            }
+        })
+    });
+    f!(m, "fromYamlArray", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromYamlArray")?);
+        let file = crate::input::SourceFile::new("fromYamlArray".into(), None, text);
+        Ok(match super::super::values::read_yaml(&file) {
+            Ok((v, _)) => json_to_value(&v),
+            Err(e) => Value::List(vec![s(&e.message)].into()),
+        })
+    });
+    f!(m, "toJson", |a: &[Value]| -> R {
+        Ok(s(&serde_json::to_string(&value_to_json(
+            a.first().unwrap_or(&Value::Nil),
+        ))
+        .unwrap_or_default()))
+    });
+    f!(m, "mustToJson", |a: &[Value]| -> R {
+        Ok(s(&serde_json::to_string(&value_to_json(
+            a.first().unwrap_or(&Value::Nil),
+        ))
+        .unwrap_or_default()))
+    });
+    f!(m, "toRawJson", |a: &[Value]| -> R {
+        Ok(s(&serde_json::to_string(&value_to_json(
+            a.first().unwrap_or(&Value::Nil),
+        ))
+        .unwrap_or_default()))
+    });
+    f!(m, "toPrettyJson", |a: &[Value]| -> R {
+        Ok(s(&serde_json::to_string_pretty(&value_to_json(
+            a.first().unwrap_or(&Value::Nil),
+        ))
+        .unwrap_or_default()))
+    });
+    f!(m, "fromJson", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromJson")?);
+        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => json_to_value(&v),
+            Err(e) => {
+                let mut m = BTreeMap::new();
+                m.insert(Arc::from("Error"), s(&e.to_string()));
+                Value::Map(MapRef::new(m))
+            }
+        })
+    });
+    f!(m, "b64enc", |a: &[Value]| -> R {
+        Ok(s(&b64enc(to_str(arg(a, 0, "b64enc")?).as_bytes())))
+    });
+    f!(m, "b64dec", |a: &[Value]| -> R {
+        Ok(s(&String::from_utf8_lossy(&b64dec(&to_str(arg(
+            a, 0, "b64dec",
+        )?)))))
+    });
+    f!(m, "sha256sum", |a: &[Value]| -> R {
+        Ok(s(&sha256(to_str(arg(a, 0, "sha256sum")?).as_bytes())))
+    });
+    f!(m, "sha1sum", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "sha1sum")?);
+        Ok(s(&sha1_smol::Sha1::from(text.as_bytes())
+            .digest()
+            .to_string()))
+    });
+    f!(m, "fromJsonArray", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromJsonArray")?);
+        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
+            Ok(_) => Value::List(vec![s("json: cannot unmarshal into []interface {}")].into()),
+            Err(e) => Value::List(vec![s(&e.to_string())].into()),
+        })
+    });
+    f!(m, "adler32sum", |a: &[Value]| -> R {
+        let b = to_str(arg(a, 0, "adler32sum")?);
+        let (mut x, mut y) = (1u32, 0u32);
+        for c in b.bytes() {
+            x = (x + u32::from(c)) % 65521;
+            y = (y + x) % 65521;
+        }
+        Ok(s(&((y << 16) | x).to_string()))
+    });
+}
