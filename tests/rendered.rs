@@ -98,6 +98,16 @@ fn at(f: &Value) -> (String, u64, u64) {
     )
 }
 
+/// `runeguard render chart` in `dir`: the printed stream.
+fn render_stream(dir: &std::path::Path) -> String {
+    let out = rg()
+        .current_dir(dir)
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
 /// The NOTES.txt of the fixture is not valid Go template: fixed per test where it matters.
 const NOTES_OK: (&str, &[u8]) = (
     "chart/templates/NOTES.txt",
@@ -651,15 +661,47 @@ fn a_map_changed_through_one_holder_is_changed_for_every_holder() {
         ),
         ("chart/templates/deployment.yaml", b"" as &[u8]),
     ]);
-    let out = rg()
-        .current_dir(d.path())
-        .args(["render", "chart"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = render_stream(d.path());
     let changed = r#""{\"added\":\"yes\",\"team\":\"a\",\"via\":\"alias\"}""#;
     assert!(text.contains(&format!("  here: {changed}\n")), "{text}");
     assert!(text.contains(&format!("  later: {changed}\n")), "{text}");
     assert!(text.contains("  copy: \"changed\"\n"), "{text}");
     assert!(text.contains("  tag: \"1.0\"\n"), "{text}");
+}
+
+/// `import-values` in both forms (`name` for `exports.name`, and `{child, parent}`), ranked
+/// below the parent's own values as in Helm, and `.Subcharts` giving a subchart's objects.
+#[test]
+fn import_values_and_subcharts() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/Chart.yaml",
+            b"apiVersion: v2\nname: shop\nversion: 1.2.3\ndependencies:\n  - name: db\n    version: 0.1.0\n    import-values:\n      - data\n      - child: config\n        parent: dbConfig\n" as &[u8],
+        ),
+        ("chart/values.yaml", b"dbConfig:\n  replicas: 2\n" as &[u8]),
+        (
+            "chart/charts/db/Chart.yaml",
+            b"apiVersion: v2\nname: db\nversion: 0.1.0\n" as &[u8],
+        ),
+        (
+            "chart/charts/db/values.yaml",
+            b"exports:\n  data:\n    port: 5432\nconfig:\n  mode: ha\n  replicas: 3\n" as &[u8],
+        ),
+        ("chart/templates/deployment.yaml", b"" as &[u8]),
+        (
+            "chart/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: shop\ndata:\n  port: {{ .Values.port | quote }}\n  mode: {{ .Values.dbConfig.mode | quote }}\n  replicas: {{ .Values.dbConfig.replicas | quote }}\n  sub: {{ .Subcharts.db.Chart.Name | quote }}\n  subMode: {{ .Subcharts.db.Values.config.mode | quote }}\n" as &[u8],
+        ),
+    ]);
+    let text = render_stream(d.path());
+    for line in [
+        "  port: \"5432\"\n",
+        "  mode: \"ha\"\n",
+        "  replicas: \"2\"\n",
+        "  sub: \"db\"\n",
+        "  subMode: \"ha\"\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
 }

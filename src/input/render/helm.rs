@@ -138,7 +138,14 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             problems.push(Problem::error(&file.path, None, e));
         }
     }
-    let prepared = prepare(&chart, chart.name.clone(), user, origins, &mut problems);
+    let prepared = prepare(
+        &chart,
+        chart.name.clone(),
+        chart.name.clone(),
+        user,
+        origins,
+        &mut problems,
+    );
     if let Some(schema) = chart.file("values.schema.json") {
         validate_schema(schema, &prepared.values, &prepared.origins, &mut problems);
     }

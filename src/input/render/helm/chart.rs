@@ -216,14 +216,12 @@ pub(super) fn load_archive(
     let gz = flate2::read::GzDecoder::new(std::io::Read::take(f, MAX_ARCHIVE_BYTES));
     let mut ar = tar::Archive::new(std::io::Read::take(gz, MAX_ARCHIVE_BYTES));
     let mut by_root: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    let unreadable =
+        |e: std::io::Error| Problem::error(display, None, format!("cannot read archive: {e}"));
     let entries = match ar.entries() {
         Ok(e) => e,
         Err(e) => {
-            problems.push(Problem::error(
-                display,
-                None,
-                format!("cannot read archive: {e}"),
-            ));
+            problems.push(unreadable(e));
             return None;
         }
     };
@@ -231,11 +229,7 @@ pub(super) fn load_archive(
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                problems.push(Problem::error(
-                    display,
-                    None,
-                    format!("cannot read archive: {e}"),
-                ));
+                problems.push(unreadable(e));
                 return None;
             }
         };

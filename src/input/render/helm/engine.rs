@@ -163,8 +163,7 @@ pub(super) fn top_objects(
             .iter()
             .filter_map(|sub| {
                 let j = flat.iter().position(|f| std::ptr::eq(*f, sub))?;
-                let name = sub.path.rsplit('/').next().unwrap_or(&sub.path);
-                Some((Arc::from(name), Value::Map(tops[j].clone())))
+                Some((Arc::from(sub.name.as_str()), Value::Map(tops[j].clone())))
             })
             .collect();
         tops[i]

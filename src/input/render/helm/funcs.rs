@@ -305,4 +305,19 @@ mod tests {
         );
         assert!(lib["genCA"](&[]).is_err());
     }
+
+    #[test]
+    fn toml_both_ways() {
+        let lib = library();
+        let call = |name: &str, args: &[Value]| lib[name](args).unwrap();
+        let table = call("fromToml", &[Value::from("a = 1\n[srv]\nhost = \"x\"\n")]);
+        assert_eq!(
+            table.field("srv").and_then(|s| s.field("host")),
+            Some(Value::from("x"))
+        );
+        let text = to_str(&call("toToml", &[table]));
+        assert!(text.contains("[srv]\nhost = \"x\""), "{text}");
+        let bad = call("fromToml", &[Value::from("a = ")]);
+        assert!(bad.field("Error").is_some());
+    }
 }

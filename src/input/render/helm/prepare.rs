@@ -10,6 +10,8 @@ pub(super) struct Prepared<'a> {
     pub(super) path: String,
     pub(super) values: serde_json::Value,
     pub(super) origins: Origins,
+    /// The name its parent knows it by (the dependency's alias, else the chart's name).
+    pub(super) name: String,
     /// Subcharts enabled by their conditions and tags.
     pub(super) subs: Vec<Prepared<'a>>,
 }
@@ -26,6 +28,7 @@ pub(super) fn get_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v s
 /// decides which subcharts are enabled.
 pub(super) fn prepare<'a>(
     chart: &'a Chart,
+    name: String,
     path: String,
     mut vals: serde_json::Value,
     mut origins: Origins,
@@ -81,19 +84,10 @@ pub(super) fn prepare<'a>(
             .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
             .unwrap_or(&sub.name)
             .to_string();
-        if let Some(d) = dep {
-            if !enabled(d, &vals) {
-                continue;
-            }
-            if d.get("import-values").is_some() {
-                problems.push(Problem::note(
-                    &format!("{}/Chart.yaml", chart_display(chart)),
-                    None,
-                    format!(
-                        "import-values of dependency {key} are not applied by runeguard's renderer"
-                    ),
-                ));
-            }
+        if let Some(d) = dep
+            && !enabled(d, &vals)
+        {
+            continue;
         }
         let mut sv = vals.get(&key).cloned().unwrap_or(serde_json::json!({}));
         if !sv.is_object() {
@@ -115,7 +109,14 @@ pub(super) fn prepare<'a>(
                 so.by_path.insert(k.clone(), o.clone());
             }
         }
-        let p = prepare(sub, format!("{path}/charts/{}", sub.name), sv, so, problems);
+        let p = prepare(
+            sub,
+            key.clone(),
+            format!("{path}/charts/{}", sub.name),
+            sv,
+            so,
+            problems,
+        );
         // What the subchart settled is visible to the parent under its key (Helm coalesces
         // the parent's view with the subchart's defaults).
         if let Some(obj) = vals.as_object_mut() {
@@ -127,12 +128,87 @@ pub(super) fn prepare<'a>(
         }
         subs.push(p);
     }
+    for sub in &subs {
+        let dep = deps.iter().find(|d| {
+            d.get("alias")
+                .or_else(|| d.get("name"))
+                .and_then(|n| n.as_str())
+                == Some(sub.name.as_str())
+        });
+        if let Some(imports) = dep.and_then(|d| d.get("import-values")) {
+            let shown = format!("{}/Chart.yaml", chart_display(chart));
+            import_values(imports, sub, &mut vals, &mut origins, &shown, problems);
+        }
+    }
     Prepared {
         chart,
         path,
         values: vals,
         origins,
+        name,
         subs,
+    }
+}
+
+/// Helm's `import-values` of one dependency: each entry, `{child: a.b, parent: x.y}` or the
+/// string `name` (short for `{child: exports.name, parent: .}`), copies the subchart's
+/// settled table at `child` to `parent` in this chart's values, under what this chart already
+/// sets (imports rank below the parent's own values, as in Helm). Imported values keep the
+/// origins they have in the subchart. A missing table is a note, as Helm's warning.
+fn import_values(
+    imports: &serde_json::Value,
+    sub: &Prepared,
+    vals: &mut serde_json::Value,
+    origins: &mut Origins,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let split = |p: &str| -> Vec<String> {
+        p.split('.')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for entry in imports.as_array().into_iter().flatten() {
+        let (child, parent) = match entry {
+            serde_json::Value::String(name) => (format!("exports.{name}"), String::new()),
+            serde_json::Value::Object(o) => (
+                o.get("child")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                o.get("parent")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            _ => continue,
+        };
+        let (child, parent) = (split(&child), split(&parent));
+        let table = child.iter().try_fold(&sub.values, |v, k| v.get(k));
+        let Some(table @ serde_json::Value::Object(_)) = table else {
+            problems.push(Problem::note(
+                shown,
+                None,
+                format!(
+                    "import-values: subchart {} has no table {}",
+                    sub.name,
+                    child.join(".")
+                ),
+            ));
+            continue;
+        };
+        let mut imported = table.clone();
+        for k in parent.iter().rev() {
+            imported = serde_json::json!({ k.as_str(): imported });
+        }
+        values::coalesce_defaults(vals, &imported);
+        for (path, origin) in &sub.origins.by_path {
+            if let Some(rest) = path.strip_prefix(child.as_slice()) {
+                let at: Vec<String> = parent.iter().chain(rest).cloned().collect();
+                origins.by_path.entry(at).or_insert_with(|| origin.clone());
+            }
+        }
     }
 }
 

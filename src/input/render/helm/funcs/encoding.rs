@@ -57,6 +57,19 @@ pub(super) fn b64dec(s: &str) -> Vec<u8> {
     out
 }
 
+/// `v` with every null entry of a map (at any depth) left out: TOML has no null.
+fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => o
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(a) => a.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
+}
+
 pub(super) fn register(m: &mut FuncMap) {
     f!(m, "toYaml", |a: &[Value]| -> R {
         Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
@@ -80,6 +93,20 @@ pub(super) fn register(m: &mut FuncMap) {
             }
         })
     });
+    // Helm's toToml (BurntSushi's encoder): a table; nil entries are left out; an error is
+    // returned as the text.
+    f!(m, "toToml", |a: &[Value]| -> R {
+        let v = without_nulls(value_to_json(a.first().unwrap_or(&Value::Nil)));
+        Ok(s(&toml::to_string(&v).unwrap_or_else(|e| e.to_string())))
+    });
+    // Helm's fromToml: a map, or `{Error: …}` when the text is not TOML.
+    f!(m, "fromToml", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "fromToml")?);
+        Ok(match toml::from_str::<serde_json::Value>(&text) {
+            Ok(v) => json_to_value(&v),
+            Err(e) => Value::from(BTreeMap::from([(Arc::from("Error"), s(e.message()))])),
+        })
+    });
     f!(m, "fromYamlArray", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromYamlArray")?);
         let file = crate::input::SourceFile::new("fromYamlArray".into(), None, text);
@@ -88,30 +115,33 @@ pub(super) fn register(m: &mut FuncMap) {
             Err(e) => Value::List(vec![s(&e.message)].into()),
         })
     });
-    f!(m, "toJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!(m, "mustToJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!(m, "toRawJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!(m, "toPrettyJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string_pretty(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
+    // Go's json.Marshal (toJson, toPrettyJson) escapes `<`, `>` and `&` for HTML;
+    // Sprig's toRawJson does not.
+    for (name, pretty, html_safe) in [
+        ("toJson", false, true),
+        ("toRawJson", false, false),
+        ("toPrettyJson", true, true),
+    ] {
+        m.insert(
+            name.to_string(),
+            Arc::new(move |a: &[Value]| -> R {
+                let v = value_to_json(a.first().unwrap_or(&Value::Nil));
+                let text = if pretty {
+                    serde_json::to_string_pretty(&v)
+                } else {
+                    serde_json::to_string(&v)
+                }
+                .unwrap_or_default();
+                Ok(s(&if html_safe {
+                    text.replace('<', "\\u003c")
+                        .replace('>', "\\u003e")
+                        .replace('&', "\\u0026")
+                } else {
+                    text
+                }))
+            }),
+        );
+    }
     f!(m, "fromJson", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJson")?);
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
