@@ -705,3 +705,46 @@ fn import_values_and_subcharts() {
         assert!(text.contains(line), "{line:?} not in:\n{text}");
     }
 }
+
+/// Text a named template wrote (`include`, nested in another partial, through `nindent`)
+/// points at the partial's line, or at the values line when the partial printed a value;
+/// the `include` call site stays in the chain.
+#[test]
+fn findings_in_included_partials_point_inside_the_partial() {
+    let helpers = b"{{- define \"shop.podSpec\" -}}\nhostNetwork: true\n{{- end }}\n{{- define \"shop.security\" -}}\n{{ include \"shop.privileged\" . }}\nrunAsNonRoot: true\n{{- end }}\n{{- define \"shop.privileged\" -}}\nprivileged: {{ .Values.securityContext.privileged }}\n{{- end }}\n";
+    let deployment = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n  namespace: shop\nspec:\n  replicas: 2\n  template:\n    spec:\n      {{- include \"shop.podSpec\" . | nindent 6 }}\n      containers:\n        - name: web\n          image: registry.example/shop:1.0\n          securityContext:\n            {{- include \"shop.security\" . | nindent 12 }}\n";
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/_helpers.tpl", helpers as &[u8]),
+        ("chart/templates/deployment.yaml", deployment as &[u8]),
+    ]);
+    let (v, _) = json_check(d.path(), &["chart", "--select", "K8S-001,K8S-008"]);
+    let h = finding(&v, "K8S-008");
+    assert_eq!(h.len(), 1, "{v}");
+    assert_eq!(at(h[0]), ("chart/templates/_helpers.tpl".into(), 2, 1));
+    let related = |f: &Value| -> Vec<(String, u64)> {
+        f["related"]
+            .as_array()
+            .expect("related")
+            .iter()
+            .map(|r| {
+                let file = r["file"].as_str().unwrap_or("").to_string();
+                (file, r["start_line"].as_u64().unwrap_or(0))
+            })
+            .collect()
+    };
+    assert!(
+        related(h[0]).contains(&("chart/templates/deployment.yaml".into(), 10)),
+        "{:?}",
+        related(h[0])
+    );
+    // privileged: {{ .Values… }} in a partial included by a partial: the values line.
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("chart/values.yaml".into(), 6, 3));
+    assert!(
+        related(p[0]).contains(&("chart/templates/_helpers.tpl".into(), 9)),
+        "{:?}",
+        related(p[0])
+    );
+}

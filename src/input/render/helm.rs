@@ -249,8 +249,10 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         );
         let data = Value::Map(tops[t.chart].clone());
         gotmpl::trace::start();
+        INCLUDED.with(|i| i.borrow_mut().clear());
         let result = set.execute_template_to_string(&t.name, &data);
         let trace = gotmpl::trace::take().unwrap_or_default();
+        let included = INCLUDED.with(|i| std::mem::take(&mut *i.borrow_mut()));
         match result {
             Ok(out) => {
                 if notes {
@@ -268,7 +270,15 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
                     ));
                     break;
                 }
-                split_documents(t, &out, &trace.pieces, &define_file, p, &mut docs);
+                split_documents(
+                    t,
+                    &out,
+                    &trace.pieces,
+                    &included,
+                    &define_file,
+                    p,
+                    &mut docs,
+                );
             }
             Err(e) => {
                 // The innermost node whose template is a chart file (not `tpl` text).

@@ -216,6 +216,9 @@ pub mod trace {
         /// outermost first (`include` and `tpl` execute templates of their own).
         pub last: Vec<(String, usize, usize)>,
         pub(crate) nesting: usize,
+        /// The next execution records its pieces into the top of `captures`.
+        pub(crate) capture_next: bool,
+        pub(crate) captures: Vec<Vec<Piece>>,
     }
 
     std::thread_local! {
@@ -293,6 +296,44 @@ pub mod trace {
         })
     }
 
+    /// The next execution started (a function's own, such as Helm's `include`) records its
+    /// pieces, relative to its own output, until [`capture_end`]. Captures nest.
+    pub fn capture_begin() {
+        TRACE.with(|t| {
+            if let Some(tr) = t.borrow_mut().as_mut() {
+                tr.captures.push(Vec::new());
+                tr.capture_next = true;
+            }
+        })
+    }
+
+    /// The pieces the execution asked for by [`capture_begin`] wrote.
+    pub fn capture_end() -> Vec<Piece> {
+        TRACE.with(|t| match t.borrow_mut().as_mut() {
+            Some(tr) => {
+                tr.capture_next = false;
+                tr.captures.pop().unwrap_or_default()
+            }
+            None => Vec::new(),
+        })
+    }
+
+    pub(crate) fn claim_capture() -> bool {
+        TRACE.with(|t| {
+            t.borrow_mut()
+                .as_mut()
+                .is_some_and(|tr| core::mem::take(&mut tr.capture_next))
+        })
+    }
+
+    pub(crate) fn captured_piece(p: Piece) {
+        TRACE.with(|t| {
+            if let Some(top) = t.borrow_mut().as_mut().and_then(|tr| tr.captures.last_mut()) {
+                top.push(p);
+            }
+        })
+    }
+
     pub(crate) fn piece(p: Piece) {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
@@ -323,6 +364,8 @@ pub struct Executor<'a> {
     range_iters_remaining: u64,
     /// runeguard patch: this execution is the traced (outermost) one.
     traced: bool,
+    /// runeguard patch: this execution's pieces are captured (`trace::capture_begin`).
+    captured: bool,
     /// runeguard patch: bytes written so far, and the template being walked.
     written: usize,
     current: alloc::vec::Vec<SmolStr>,
@@ -430,6 +473,7 @@ impl<'a> Executor<'a> {
             missing_key: MissingKey::default(),
             range_iters_remaining: DEFAULT_MAX_RANGE_ITERS,
             traced: false,
+            captured: false,
             written: 0,
             current: alloc::vec::Vec::new(),
         }
@@ -467,6 +511,7 @@ impl<'a> Executor<'a> {
     ) -> Result<()> {
         self.vars.set(&DOLLAR_KEY, dot.clone());
         self.traced = trace::enter();
+        self.captured = !self.traced && trace::claim_capture();
         let result = self.walk(writer, tree, dot);
         trace::leave();
         result.map_err(|sig| match sig {
@@ -488,15 +533,20 @@ impl<'a> Executor<'a> {
 
     /// runeguard patch: records a written piece when this execution is traced.
     fn record(&mut self, len: usize, pos: crate::parse::Pos, action: bool) {
-        if self.traced && len > 0 {
-            trace::piece(trace::Piece {
+        if (self.traced || self.captured) && len > 0 {
+            let piece = trace::Piece {
                 start: self.written,
                 end: self.written + len,
                 name: self.current.last().map(|s| s.to_string()).unwrap_or_default(),
                 offset: pos.offset,
                 line: pos.line,
                 action,
-            });
+            };
+            if self.traced {
+                trace::piece(piece);
+            } else {
+                trace::captured_piece(piece);
+            }
         }
         self.written += len;
     }

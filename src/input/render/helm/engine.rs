@@ -3,7 +3,12 @@
 //! `.Subcharts`), with the include-depth and time limits.
 
 use super::*;
+/// What each `include` of the template being rendered returned, with the pieces of it the
+/// trace recorded (positions relative to that text): where each line of it was written.
+pub(super) type Included = Vec<(String, Vec<gotmpl::trace::Piece>)>;
+
 thread_local! {
+    pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
     static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     pub(super) static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
 }
@@ -59,7 +64,13 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let t = s1
                 .get()
                 .ok_or_else(|| funcs::err("template set not ready"))?;
-            let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil))?;
+            gotmpl::trace::capture_begin();
+            let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
+            let pieces = gotmpl::trace::capture_end();
+            let out = out?;
+            if !pieces.is_empty() {
+                INCLUDED.with(|i| i.borrow_mut().push((out.clone(), pieces)));
+            }
             if out.len() > MAX_OUTPUT {
                 return Err(funcs::err(format!(
                     "include {name:?} produced more than {} MB",
