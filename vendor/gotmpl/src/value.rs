@@ -464,8 +464,14 @@ impl Value {
     }
 }
 
+/// runeguard patch: how deep `Display` prints lists and maps (a map may hold itself).
+pub const MAX_PRINT_DEPTH: usize = 1000;
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if matches!(self, Value::Map(_) | Value::List(_)) && self.nests_deeper_than(MAX_PRINT_DEPTH) {
+            return write!(f, "<nested more than {MAX_PRINT_DEPTH} deep>");
+        }
         match self {
             Value::Nil => write!(f, "<nil>"),
             Value::Bool(b) => write!(f, "{b}"),
@@ -940,8 +946,23 @@ impl fmt::Debug for MapRef {
 }
 
 impl Value {
+    /// runeguard patch: true when lists and maps nest deeper than `limit` in `self` (always
+    /// so for a map that holds itself, which shared maps make possible, as in Go). Walks at
+    /// most `limit` levels.
+    pub fn nests_deeper_than(&self, limit: usize) -> bool {
+        if limit == 0 {
+            return matches!(self, Value::Map(_) | Value::List(_));
+        }
+        match self {
+            Value::Map(m) => m.snapshot().values().any(|v| v.nests_deeper_than(limit - 1)),
+            Value::List(l) => l.iter().any(|v| v.nests_deeper_than(limit - 1)),
+            _ => false,
+        }
+    }
+
     /// runeguard patch: a copy sharing nothing with `self` (Sprig's `deepCopy`): every map
-    /// inside, at any depth, is a new map.
+    /// inside, at any depth, is a new map. Callers bound the depth first
+    /// ([`Value::nests_deeper_than`]).
     pub fn deep_copy(&self) -> Value {
         match self {
             Value::Map(m) => Value::Map(MapRef::new(

@@ -124,6 +124,20 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
     }
 }
 
+/// Lists and maps nested deeper than this cannot be printed or copied (a map can hold itself).
+const MAX_DEPTH: usize = 1000;
+
+/// The argument (nil when absent), if its lists and maps nest at most [`MAX_DEPTH`] deep.
+fn bounded<'a>(v: Option<&'a Value>, func: &str) -> gotmpl::Result<&'a Value> {
+    let v = v.unwrap_or(&Value::Nil);
+    if v.nests_deeper_than(MAX_DEPTH) {
+        return Err(err(format!(
+            "{func}: the value nests more than {MAX_DEPTH} deep (a map that holds itself?)"
+        )));
+    }
+    Ok(v)
+}
+
 /// The entries of a map value as they are now (empty for anything else).
 fn map_of(v: &Value) -> BTreeMap<Arc<str>, Value> {
     match v {
@@ -153,16 +167,13 @@ fn indent(n: usize, text: &str) -> String {
     format!("{p}{}", text.replace('\n', &format!("\n{p}")))
 }
 
-/// Maps nested deeper than this in a merge are a problem (a map can hold itself).
-const MAX_MERGE_DEPTH: usize = 1000;
-
 /// Sprig's deep merge (mergo) into `dst` in place, as Go changes the map every holder sees:
 /// `merge` keeps dst's non-empty values, `mergeOverwrite` takes src's. Nested maps are merged
 /// in place too; a key dst lacks takes src's value itself (shared, as in Go).
 fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmpl::Result<()> {
-    if depth > MAX_MERGE_DEPTH {
+    if depth > MAX_DEPTH {
         return Err(err(format!(
-            "merge: maps nested more than {MAX_MERGE_DEPTH} deep"
+            "merge: maps nested more than {MAX_DEPTH} deep"
         )));
     }
     let Value::Map(src) = src else { return Ok(()) };
@@ -304,6 +315,20 @@ mod tests {
             Value::from("a9993e364706816aba3e25717850c26c9cd0d89d")
         );
         assert!(lib["genCA"](&[]).is_err());
+    }
+
+    /// Shared maps can hold themselves, as in Go: printing or copying one is a problem, not
+    /// a stack overflow.
+    #[test]
+    fn a_map_that_holds_itself_is_an_error_not_a_crash() {
+        let lib = library();
+        let m = lib["dict"](&[]).unwrap();
+        lib["set"](&[m.clone(), Value::from("self"), m.clone()]).unwrap();
+        for name in ["toYaml", "toJson", "toToml", "deepCopy"] {
+            assert!(lib[name](&[m.clone()]).is_err(), "{name}");
+        }
+        assert!(lib["merge"](&[lib["dict"](&[]).unwrap(), m.clone()]).is_ok());
+        assert!(m.to_string().contains("nested more than"));
     }
 
     #[test]

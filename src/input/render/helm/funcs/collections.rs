@@ -131,10 +131,10 @@ pub(super) fn register(m: &mut FuncMap) {
         );
     }
     f!(m, "deepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "deepCopy")?.deep_copy())
+        Ok(bounded(a.first(), "deepCopy")?.deep_copy())
     });
     f!(m, "mustDeepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "mustDeepCopy")?.deep_copy())
+        Ok(bounded(a.first(), "mustDeepCopy")?.deep_copy())
     });
     f!(m, "append", |a: &[Value]| -> R {
         let mut l = list_of(arg(a, 0, "append")?);

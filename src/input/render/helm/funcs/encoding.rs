@@ -72,10 +72,10 @@ fn without_nulls(v: serde_json::Value) -> serde_json::Value {
 
 pub(super) fn register(m: &mut FuncMap) {
     f!(m, "toYaml", |a: &[Value]| -> R {
-        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
+        Ok(s(&to_yaml(bounded(a.first(), "toYaml")?)))
     });
     f!(m, "toYamlPretty", |a: &[Value]| -> R {
-        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
+        Ok(s(&to_yaml(bounded(a.first(), "toYaml")?)))
     });
     f!(m, "fromYaml", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromYaml")?);
@@ -96,7 +96,7 @@ pub(super) fn register(m: &mut FuncMap) {
     // Helm's toToml (BurntSushi's encoder): a table; nil entries are left out; an error is
     // returned as the text.
     f!(m, "toToml", |a: &[Value]| -> R {
-        let v = without_nulls(value_to_json(a.first().unwrap_or(&Value::Nil)));
+        let v = without_nulls(value_to_json(bounded(a.first(), "toToml")?));
         Ok(s(&toml::to_string(&v).unwrap_or_else(|e| e.to_string())))
     });
     // Helm's fromToml: a map, or `{Error: …}` when the text is not TOML.
@@ -125,7 +125,7 @@ pub(super) fn register(m: &mut FuncMap) {
         m.insert(
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
-                let v = value_to_json(a.first().unwrap_or(&Value::Nil));
+                let v = value_to_json(bounded(a.first(), name)?);
                 let text = if pretty {
                     serde_json::to_string_pretty(&v)
                 } else {
