@@ -954,8 +954,21 @@ impl Value {
             return matches!(self, Value::Map(_) | Value::List(_));
         }
         match self {
-            Value::Map(m) => m.snapshot().values().any(|v| v.nests_deeper_than(limit - 1)),
-            Value::List(l) => l.iter().any(|v| v.nests_deeper_than(limit - 1)),
+            Value::Map(m) => {
+                // The nested containers only, taken out of the lock before going down (a map
+                // that holds itself must not be locked twice).
+                let inner: Vec<Value> = m
+                    .read()
+                    .values()
+                    .filter(|v| matches!(v, Value::Map(_) | Value::List(_)))
+                    .cloned()
+                    .collect();
+                inner.iter().any(|v| v.nests_deeper_than(limit - 1))
+            }
+            Value::List(l) => l
+                .iter()
+                .filter(|v| matches!(v, Value::Map(_) | Value::List(_)))
+                .any(|v| v.nests_deeper_than(limit - 1)),
             _ => false,
         }
     }

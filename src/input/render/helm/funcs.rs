@@ -114,8 +114,9 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
+        // Callers bound the depth first: no map here holds itself.
         Value::Map(m) => serde_json::Value::Object(
-            m.snapshot()
+            m.read()
                 .iter()
                 .map(|(k, v)| (k.to_string(), value_to_json(v)))
                 .collect(),

@@ -35,8 +35,10 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 out.push('\n');
             }
             let mut first = true;
-            let snapshot = m.snapshot();
-            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = snapshot.iter().collect();
+            // Held while the entries are written: callers have bounded the depth, so no map
+            // here holds itself and no lock is taken twice.
+            let entries_now = m.read();
+            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = entries_now.iter().collect();
             entries.sort_by(|a, b| key_order(a.0, b.0));
             for (k, val) in entries {
                 if !(first && ctx == Ctx::SeqItem) {
