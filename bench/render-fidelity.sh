@@ -4,6 +4,10 @@
 # default values and with each of its ci/*.yaml. Documents are compared after parsing (same
 # objects in the same order; empty documents dropped), as `helm template` and `runeguard
 # render` print them. Mismatches are listed with the first differing document.
+# Random by design: Helm is run twice per case; a leaf value that differs between the two
+# Helm runs (randAlphaNum passwords, random test Pod names, genCA keys and certificates,
+# htpasswd salts) is nondeterministic, and runeguard's value there is compared by shape only
+# (present, of the same type). Every other value must be equal.
 #   bench/render-fidelity.sh [CORPUS_DIR]      (exit 0; prints a summary table)
 #   FIDELITY_STRICT=1 bench/render-fidelity.sh (exit 1 when a case that Helm renders differs)
 #   FIDELITY_MIN=N bench/render-fidelity.sh     (exit 1 when fewer than N cases are the same)
@@ -18,8 +22,9 @@ if [ ! -x "$HELM" ]; then echo "render-fidelity: helm peer not installed; skippe
 if ! python3 -c 'import yaml' 2>/dev/null; then
   echo "render-fidelity: python3 has no yaml module (apt-get install python3-yaml); skipped"; exit 0
 fi
-cargo build -q 2>/dev/null || cargo build
-RG=$PWD/target/debug/runeguard
+#   FIDELITY_BIN=path bench/render-fidelity.sh  (compare that binary; default: a fresh debug build)
+if [ -z "${FIDELITY_BIN:-}" ]; then cargo build -q 2>/dev/null || cargo build; fi
+RG=${FIDELITY_BIN:-$PWD/target/debug/runeguard}
 OUT=${FIDELITY_OUT:-target/render-fidelity}
 rm -rf "$OUT"; mkdir -p "$OUT"
 
@@ -40,11 +45,12 @@ for chart in $charts; do
     args=(); [ -n "$v" ] && args=(--values "$v")
     hargs=(); [ -n "$v" ] && hargs=(-f "$v")
     "$HELM" template "$chart" "${hargs[@]}" > "$OUT/$id.helm.yaml" 2> "$OUT/$id.helm.err"; hrc=$?
+    "$HELM" template "$chart" "${hargs[@]}" > "$OUT/$id.helm2.yaml" 2> /dev/null
     "$RG" render "$chart" "${args[@]}" > "$OUT/$id.rg.yaml" 2> "$OUT/$id.rg.err"; rrc=$?
     shown="${v:+$(basename "$v")}"; shown=${shown:-default}
     if [ $hrc != 0 ]; then
       ref_failed=$((ref_failed+1)); res="helm fails: $(head -c 150 "$OUT/$id.helm.err" | tr '\n' ' ')"
-    elif python3 - "$OUT/$id.helm.yaml" "$OUT/$id.rg.yaml" > "$OUT/$id.diff" 2>&1 <<'PY'
+    elif python3 - "$OUT/$id.helm.yaml" "$OUT/$id.rg.yaml" "$OUT/$id.helm2.yaml" > "$OUT/$id.diff" 2>&1 <<'PY'
 import sys, yaml
 def docs(p):
     class L(yaml.SafeLoader): pass
@@ -60,13 +66,29 @@ try:
     b = docs(sys.argv[2])
 except Exception as e:
     print("runeguard output unparseable:", e); sys.exit(1)
+try:
+    a2 = docs(sys.argv[3])
+except Exception:
+    a2 = a
 def name(d):
     return f"{d.get('kind')} {d.get('metadata', {}).get('name')}" if isinstance(d, dict) else str(type(d))
 import re
 MASK = "********"
+RANDOM = object()
+def random_marks(x, x2):
+    """The reference with each leaf that differs between two Helm runs replaced by RANDOM
+    (keeping the reference's value beside it, for the shape)."""
+    if isinstance(x, dict) and isinstance(x2, dict) and x.keys() == x2.keys():
+        return {k: random_marks(x[k], x2[k]) for k in x}
+    if isinstance(x, list) and isinstance(x2, list) and len(x) == len(x2):
+        return [random_marks(u, w) for u, w in zip(x, x2)]
+    return x if x == x2 else (RANDOM, x)
 def eq(x, y):
     """Equal, where runeguard masked a credential (render never prints one): a masked string
-    matches the reference's value with any text in place of each mask."""
+    matches the reference's value with any text in place of each mask; a value random by
+    design (RANDOM) matches any value of the same type."""
+    if isinstance(x, tuple) and len(x) == 2 and x[0] is RANDOM:
+        return y is not None and type(x[1]) == type(y)
     if isinstance(y, str) and MASK in y and not isinstance(x, (dict, list)):
         pattern = ".*".join(re.escape(p) for p in y.split(MASK))
         return re.fullmatch(pattern, str(x), re.S) is not None
@@ -75,6 +97,8 @@ def eq(x, y):
     if isinstance(x, list) and isinstance(y, list):
         return len(x) == len(y) and all(eq(u, w) for u, w in zip(x, y))
     return x == y
+if len(a) == len(a2):
+    a = [random_marks(x, x2) for x, x2 in zip(a, a2)]
 if eq(a, b):
     sys.exit(0)
 print(f"documents: helm {len(a)}, runeguard {len(b)}")

@@ -98,6 +98,16 @@ fn at(f: &Value) -> (String, u64, u64) {
     )
 }
 
+/// `runeguard render chart` in `dir`: the printed stream.
+fn render_stream(dir: &std::path::Path) -> String {
+    let out = rg()
+        .current_dir(dir)
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
 /// The NOTES.txt of the fixture is not valid Go template: fixed per test where it matters.
 const NOTES_OK: (&str, &[u8]) = (
     "chart/templates/NOTES.txt",
@@ -658,5 +668,114 @@ fn a_suppression_comment_heading_a_template_document_covers_that_document_only()
     assert_eq!(
         in_pods[1].1["justification"], "the second pod needs the host network",
         "{v}"
+    );
+}
+
+/// Go's maps are references: `merge`/`set` through one holder (a variable that took
+/// `.Values.x`) change the map every holder sees, in this template and in the templates
+/// Helm renders after it (names in reverse order: `c-…` before `b-…`); `deepCopy` copies.
+#[test]
+fn a_map_changed_through_one_holder_is_changed_for_every_holder() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.yaml",
+            b"annotations:\n  team: a\nimage:\n  tag: \"1.0\"\n" as &[u8],
+        ),
+        (
+            "chart/templates/c-first.yaml",
+            b"{{- $defaults := .Values.annotations }}\n{{- $_ := merge $defaults (dict \"added\" \"yes\") }}\n{{- $alias := $defaults }}\n{{- $_ := set $alias \"via\" \"alias\" }}\n{{- $copy := deepCopy .Values.image }}\n{{- $_ := set $copy \"tag\" \"changed\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  namespace: shop\ndata:\n  here: {{ .Values.annotations | toJson | quote }}\n  copy: {{ $copy.tag | quote }}\n" as &[u8],
+        ),
+        (
+            "chart/templates/b-later.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: later\n  namespace: shop\ndata:\n  later: {{ .Values.annotations | toJson | quote }}\n  tag: {{ .Values.image.tag | quote }}\n" as &[u8],
+        ),
+        ("chart/templates/deployment.yaml", b"" as &[u8]),
+    ]);
+    let text = render_stream(d.path());
+    let changed = r#""{\"added\":\"yes\",\"team\":\"a\",\"via\":\"alias\"}""#;
+    assert!(text.contains(&format!("  here: {changed}\n")), "{text}");
+    assert!(text.contains(&format!("  later: {changed}\n")), "{text}");
+    assert!(text.contains("  copy: \"changed\"\n"), "{text}");
+    assert!(text.contains("  tag: \"1.0\"\n"), "{text}");
+}
+
+/// `import-values` in both forms (`name` for `exports.name`, and `{child, parent}`), ranked
+/// below the parent's own values as in Helm, and `.Subcharts` giving a subchart's objects.
+#[test]
+fn import_values_and_subcharts() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/Chart.yaml",
+            b"apiVersion: v2\nname: shop\nversion: 1.2.3\ndependencies:\n  - name: db\n    version: 0.1.0\n    import-values:\n      - data\n      - child: config\n        parent: dbConfig\n" as &[u8],
+        ),
+        ("chart/values.yaml", b"dbConfig:\n  replicas: 2\n" as &[u8]),
+        (
+            "chart/charts/db/Chart.yaml",
+            b"apiVersion: v2\nname: db\nversion: 0.1.0\n" as &[u8],
+        ),
+        (
+            "chart/charts/db/values.yaml",
+            b"exports:\n  data:\n    port: 5432\nconfig:\n  mode: ha\n  replicas: 3\n" as &[u8],
+        ),
+        ("chart/templates/deployment.yaml", b"" as &[u8]),
+        (
+            "chart/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: shop\ndata:\n  port: {{ .Values.port | quote }}\n  mode: {{ .Values.dbConfig.mode | quote }}\n  replicas: {{ .Values.dbConfig.replicas | quote }}\n  sub: {{ .Subcharts.db.Chart.Name | quote }}\n  subMode: {{ .Subcharts.db.Values.config.mode | quote }}\n" as &[u8],
+        ),
+    ]);
+    let text = render_stream(d.path());
+    for line in [
+        "  port: \"5432\"\n",
+        "  mode: \"ha\"\n",
+        "  replicas: \"2\"\n",
+        "  sub: \"db\"\n",
+        "  subMode: \"ha\"\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+}
+
+/// Text a named template wrote (`include`, nested in another partial, through `nindent`)
+/// points at the partial's line, or at the values line when the partial printed a value;
+/// the `include` call site stays in the chain.
+#[test]
+fn findings_in_included_partials_point_inside_the_partial() {
+    let helpers = b"{{- define \"shop.podSpec\" -}}\nhostNetwork: true\n{{- end }}\n{{- define \"shop.security\" -}}\n{{ include \"shop.privileged\" . }}\nrunAsNonRoot: true\n{{- end }}\n{{- define \"shop.privileged\" -}}\nprivileged: {{ .Values.securityContext.privileged }}\n{{- end }}\n";
+    let deployment = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n  namespace: shop\nspec:\n  replicas: 2\n  template:\n    spec:\n      {{- include \"shop.podSpec\" . | nindent 6 }}\n      containers:\n        - name: web\n          image: registry.example/shop:1.0\n          securityContext:\n            {{- include \"shop.security\" . | nindent 12 }}\n";
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/_helpers.tpl", helpers as &[u8]),
+        ("chart/templates/deployment.yaml", deployment as &[u8]),
+    ]);
+    let (v, _) = json_check(d.path(), &["chart", "--select", "K8S-001,K8S-008"]);
+    let h = finding(&v, "K8S-008");
+    assert_eq!(h.len(), 1, "{v}");
+    assert_eq!(at(h[0]), ("chart/templates/_helpers.tpl".into(), 2, 1));
+    let related = |f: &Value| -> Vec<(String, u64)> {
+        f["related"]
+            .as_array()
+            .expect("related")
+            .iter()
+            .map(|r| {
+                let file = r["file"].as_str().unwrap_or("").to_string();
+                (file, r["start_line"].as_u64().unwrap_or(0))
+            })
+            .collect()
+    };
+    assert!(
+        related(h[0]).contains(&("chart/templates/deployment.yaml".into(), 10)),
+        "{:?}",
+        related(h[0])
+    );
+    // privileged: {{ .Values… }} in a partial included by a partial: the values line.
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("chart/values.yaml".into(), 6, 3));
+    assert!(
+        related(p[0]).contains(&("chart/templates/_helpers.tpl".into(), 9)),
+        "{:?}",
+        related(p[0])
     );
 }

@@ -215,9 +215,10 @@ pub mod trace {
         /// The last node started (template name, offset, line) by each nested execution,
         /// outermost first (`include` and `tpl` execute templates of their own).
         pub last: Vec<(String, usize, usize)>,
-        /// `$` at the end of the traced execution (changed by `set $ …`).
-        pub root: Option<crate::Value>,
         pub(crate) nesting: usize,
+        /// The next execution records its pieces into the top of `captures`.
+        pub(crate) capture_next: bool,
+        pub(crate) captures: Vec<Vec<Piece>>,
     }
 
     std::thread_local! {
@@ -295,10 +296,40 @@ pub mod trace {
         })
     }
 
-    pub(crate) fn root(v: crate::Value) {
+    /// The next execution started (a function's own, such as Helm's `include`) records its
+    /// pieces, relative to its own output, until [`capture_end`]. Captures nest.
+    pub fn capture_begin() {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
-                tr.root = Some(v);
+                tr.captures.push(Vec::new());
+                tr.capture_next = true;
+            }
+        })
+    }
+
+    /// The pieces the execution asked for by [`capture_begin`] wrote.
+    pub fn capture_end() -> Vec<Piece> {
+        TRACE.with(|t| match t.borrow_mut().as_mut() {
+            Some(tr) => {
+                tr.capture_next = false;
+                tr.captures.pop().unwrap_or_default()
+            }
+            None => Vec::new(),
+        })
+    }
+
+    pub(crate) fn claim_capture() -> bool {
+        TRACE.with(|t| {
+            t.borrow_mut()
+                .as_mut()
+                .is_some_and(|tr| core::mem::take(&mut tr.capture_next))
+        })
+    }
+
+    pub(crate) fn captured_piece(p: Piece) {
+        TRACE.with(|t| {
+            if let Some(top) = t.borrow_mut().as_mut().and_then(|tr| tr.captures.last_mut()) {
+                top.push(p);
             }
         })
     }
@@ -333,10 +364,10 @@ pub struct Executor<'a> {
     range_iters_remaining: u64,
     /// runeguard patch: this execution is the traced (outermost) one.
     traced: bool,
+    /// runeguard patch: this execution's pieces are captured (`trace::capture_begin`).
+    captured: bool,
     /// runeguard patch: bytes written so far, and the template being walked.
     written: usize,
-    /// runeguard patch: the object the execution started with (`$` before any change).
-    root: Option<Value>,
     current: alloc::vec::Vec<SmolStr>,
 }
 
@@ -408,22 +439,6 @@ macro_rules! range_loop {
     };
 }
 
-/// runeguard patch: `root` with the value at the path of map `fields` replaced by `new`.
-fn replace_at(root: &Value, fields: &[SmolStr], new: Value) -> Value {
-    let Some((first, rest)) = fields.split_first() else {
-        return new;
-    };
-    match root {
-        Value::Map(m) => {
-            let child = m.get(first.as_str()).cloned().unwrap_or(Value::Nil);
-            let mut copy = (**m).clone();
-            copy.insert(Arc::from(first.as_str()), replace_at(&child, rest, new));
-            Value::Map(Arc::new(copy))
-        }
-        other => other.clone(),
-    }
-}
-
 /// Go restricts `range` over an integer (Go 1.22+) to a single loop variable:
 /// `{{range $i, $v := 3}}` errors at exec with "can't use N to iterate over
 /// more than one variable" — for any value, and *before* the empty check.
@@ -458,8 +473,8 @@ impl<'a> Executor<'a> {
             missing_key: MissingKey::default(),
             range_iters_remaining: DEFAULT_MAX_RANGE_ITERS,
             traced: false,
+            captured: false,
             written: 0,
-            root: None,
             current: alloc::vec::Vec::new(),
         }
     }
@@ -495,14 +510,9 @@ impl<'a> Executor<'a> {
         dot: &Value,
     ) -> Result<()> {
         self.vars.set(&DOLLAR_KEY, dot.clone());
-        self.root = Some(dot.clone());
         self.traced = trace::enter();
+        self.captured = !self.traced && trace::claim_capture();
         let result = self.walk(writer, tree, dot);
-        if self.traced
-            && let Some(root) = self.vars.get("$")
-        {
-            trace::root(root.clone());
-        }
         trace::leave();
         result.map_err(|sig| match sig {
             ExecSignal::Err(e) => *e,
@@ -521,36 +531,22 @@ impl<'a> Executor<'a> {
         Ok(())
     }
 
-    /// runeguard patch: true when `dot` is the object this execution started with.
-    fn is_root(&self, dot: &Value) -> bool {
-        match (&self.root, dot) {
-            (Some(Value::Map(r)), Value::Map(d)) => Arc::ptr_eq(r, d),
-            _ => false,
-        }
-    }
-
-    /// runeguard patch: `.` as it is now: the root object with the changes `set` made to it
-    /// through `.` or `$` (Go's maps are shared), else `dot` itself.
-    fn dot_now(&self, dot: &Value) -> Value {
-        if self.is_root(dot)
-            && let Some(d) = self.vars.get("$")
-        {
-            return d.clone();
-        }
-        dot.clone()
-    }
-
     /// runeguard patch: records a written piece when this execution is traced.
     fn record(&mut self, len: usize, pos: crate::parse::Pos, action: bool) {
-        if self.traced && len > 0 {
-            trace::piece(trace::Piece {
+        if (self.traced || self.captured) && len > 0 {
+            let piece = trace::Piece {
                 start: self.written,
                 end: self.written + len,
                 name: self.current.last().map(|s| s.to_string()).unwrap_or_default(),
                 offset: pos.offset,
                 line: pos.line,
                 action,
-            });
+            };
+            if self.traced {
+                trace::piece(piece);
+            } else {
+                trace::captured_piece(piece);
+            }
         }
         self.written += len;
     }
@@ -735,9 +731,10 @@ impl<'a> Executor<'a> {
                     self,
                     w,
                     branch,
-                    map.iter()
+                    map.snapshot()
+                        .into_iter()
                         .filter(|(_, v)| !matches!(v, Value::Function(_)))
-                        .map(|(k, v)| (Value::String(Arc::clone(k)), v.clone()))
+                        .map(|(k, v)| (Value::String(k), v))
                 );
             }
             Value::Int(n) => {
@@ -1012,36 +1009,6 @@ impl<'a> Executor<'a> {
         }
 
         let result = self.invoke_func(name, func, &args)?;
-        // runeguard patch: Sprig's `set`, `unset` and `merge*` change their first argument in
-        // place (Go maps are references). Values here are shared immutably, so when that
-        // argument is a variable (`set $d "k" v`, `set $d.a "k" v`), the variable is given
-        // the changed map, which is what later reads of it see in Go.
-        if matches!(
-            name,
-            "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
-        ) && matches!(result, Value::Map(_))
-        {
-            match arg_exprs.first() {
-                Some(Expr::Variable(_, var, fields)) => {
-                    if let Some(current) = self.vars.get(var).cloned() {
-                        let updated = replace_at(&current, fields, result.clone());
-                        self.vars.assign(var, updated);
-                    }
-                }
-                // `.`-rooted (`set .Values.x "k" v`) while dot is this execution's root
-                // object: `$` takes the change, and later reads of `.` see `$`.
-                Some(Expr::Field(_, fields)) if self.is_root(dot) => {
-                    if let Some(current) = self.vars.get("$").cloned() {
-                        let updated = replace_at(&current, fields, result.clone());
-                        self.vars.assign(&DOLLAR_KEY, updated);
-                    }
-                }
-                Some(Expr::Dot(_)) if self.is_root(dot) => {
-                    self.vars.assign(&DOLLAR_KEY, result.clone());
-                }
-                _ => {}
-            }
-        }
         Ok(result)
     }
 
@@ -1124,11 +1091,10 @@ impl<'a> Executor<'a> {
 
     fn eval_expr(&mut self, dot: &Value, expr: &Expr) -> ExecResult<Value> {
         match expr {
-            Expr::Dot(_) => Ok(self.dot_now(dot)),
+            Expr::Dot(_) => Ok(dot.clone()),
 
             Expr::Field(_, fields) => {
-                let d = self.dot_now(dot);
-                self.walk_fields(d, fields)
+                self.walk_fields(dot.clone(), fields)
             }
 
             Expr::Variable(_, name, fields) => {

@@ -105,7 +105,10 @@ pub enum Value {
     /// iteration order (matching Go's sorted map key iteration in templates)
     /// and to let `{{range}}` over a map refcount-bump the key into
     /// [`Value::String`] instead of allocating.
-    Map(Arc<BTreeMap<Arc<str>, Value>>),
+    ///
+    /// runeguard patch: a [`MapRef`], shared by reference as Go's maps are: a change made
+    /// through one holder (Sprig's `set`, `unset`, `merge`) is seen through every other.
+    Map(MapRef),
     /// A callable function value, invoked via the `call` builtin.
     ///
     /// See [`ValueFunc`] for the expected signature.
@@ -159,7 +162,7 @@ impl Clone for Value {
             Value::Float(f) => Value::Float(*f),
             Value::String(s) => Value::String(Arc::clone(s)),
             Value::List(v) => Value::List(Arc::clone(v)),
-            Value::Map(m) => Value::Map(Arc::clone(m)),
+            Value::Map(m) => Value::Map(m.clone()),
             Value::Function(f) => Value::Function(Arc::clone(f)),
             #[cfg(feature = "html")]
             Value::Safe { kind, s } => Value::Safe {
@@ -202,7 +205,7 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::List(v) => !v.is_empty(),
             // runeguard patch: function values are methods (Helm's `.Files`), not entries.
-            Value::Map(m) => m.values().any(|v| !matches!(v, Value::Function(_))),
+            Value::Map(m) => m.read().values().any(|v| !matches!(v, Value::Function(_))),
             Value::Function(_) => true,
             #[cfg(feature = "html")]
             Value::Safe { s, .. } => !s.is_empty(),
@@ -226,12 +229,12 @@ impl Value {
     /// use gotmpl::Value;
     ///
     /// let data = tmap! { "Name" => "Alice", "Empty" => Value::Nil };
-    /// assert_eq!(data.field("Name"), Some(&Value::String("Alice".into())));
-    /// assert_eq!(data.field("Empty"), Some(&Value::Nil));   // key exists
+    /// assert_eq!(data.field("Name"), Some(Value::String("Alice".into())));
+    /// assert_eq!(data.field("Empty"), Some(Value::Nil));   // key exists
     /// assert_eq!(data.field("Missing"), None);               // key absent
     /// assert_eq!(Value::Int(1).field("x"), None);            // not a map
     /// ```
-    pub fn field(&self, name: &str) -> Option<&Value> {
+    pub fn field(&self, name: &str) -> Option<Value> {
         match self {
             Value::Map(m) => m.get(name),
             _ => None,
@@ -287,7 +290,7 @@ impl Value {
             }
             (Value::List(_), _) => Err(bad_index("list", idx)),
             (Value::Map(m), Value::String(k)) => {
-                Ok(m.get(k.as_ref()).cloned().unwrap_or(Value::Nil))
+                Ok(m.get(k.as_ref()).unwrap_or(Value::Nil))
             }
             (Value::Map(_), _) => Err(bad_index("map", idx)),
             // Go indexes strings as `[]byte` — mid-codepoint offsets are
@@ -335,7 +338,7 @@ impl Value {
         match self {
             Value::String(s) => Some(s.len()),
             Value::List(v) => Some(v.len()),
-            Value::Map(m) => Some(m.len()),
+            Value::Map(m) => Some(m.read().len()),
             _ => None,
         }
     }
@@ -452,7 +455,7 @@ impl Value {
     /// This is the constructor used by the [`tmap!`](crate::tmap) macro.
     #[doc(hidden)]
     pub fn from_entries<const N: usize>(entries: [(String, Value); N]) -> Self {
-        Value::Map(Arc::new(
+        Value::Map(MapRef::new(
             entries
                 .into_iter()
                 .map(|(k, v)| (Arc::from(k), v))
@@ -461,8 +464,14 @@ impl Value {
     }
 }
 
+/// runeguard patch: how deep `Display` prints lists and maps (a map may hold itself).
+pub const MAX_PRINT_DEPTH: usize = 1000;
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if matches!(self, Value::Map(_) | Value::List(_)) && self.nests_deeper_than(MAX_PRINT_DEPTH) {
+            return write!(f, "<nested more than {MAX_PRINT_DEPTH} deep>");
+        }
         match self {
             Value::Nil => write!(f, "<nil>"),
             Value::Bool(b) => write!(f, "{b}"),
@@ -494,7 +503,7 @@ impl fmt::Display for Value {
             }
             Value::Map(m) => {
                 write!(f, "map[")?;
-                for (i, (k, v)) in m.iter().enumerate() {
+                for (i, (k, v)) in m.snapshot().iter().enumerate() {
                     if i > 0 {
                         write!(f, " ")?;
                     }
@@ -677,7 +686,7 @@ fn list_from_iter<'a, T: ToValue + 'a, I: IntoIterator<Item = &'a T>>(iter: I) -
 fn map_from_iter_str<'a, T: ToValue + 'a, I: IntoIterator<Item = (&'a str, &'a T)>>(
     iter: I,
 ) -> Value {
-    Value::Map(Arc::new(
+    Value::Map(MapRef::new(
         iter.into_iter()
             .map(|(k, v)| (Arc::from(k), v.to_value()))
             .collect(),
@@ -770,7 +779,7 @@ impl From<String> for Value {
 
 impl From<BTreeMap<String, Value>> for Value {
     fn from(m: BTreeMap<String, Value>) -> Self {
-        Value::Map(Arc::new(
+        Value::Map(MapRef::new(
             m.into_iter().map(|(k, v)| (Arc::from(k), v)).collect(),
         ))
     }
@@ -778,7 +787,7 @@ impl From<BTreeMap<String, Value>> for Value {
 
 impl From<BTreeMap<Arc<str>, Value>> for Value {
     fn from(m: BTreeMap<Arc<str>, Value>) -> Self {
-        Value::Map(Arc::new(m))
+        Value::Map(MapRef::new(m))
     }
 }
 
@@ -800,8 +809,8 @@ impl From<Arc<[Value]>> for Value {
     }
 }
 
-impl From<Arc<BTreeMap<Arc<str>, Value>>> for Value {
-    fn from(m: Arc<BTreeMap<Arc<str>, Value>>) -> Self {
+impl From<MapRef> for Value {
+    fn from(m: MapRef) -> Self {
         Value::Map(m)
     }
 }
@@ -825,7 +834,7 @@ impl From<Arc<BTreeMap<Arc<str>, Value>>> for Value {
 #[cfg(feature = "std")]
 impl From<std::collections::HashMap<String, Value>> for Value {
     fn from(m: std::collections::HashMap<String, Value>) -> Self {
-        Value::Map(Arc::new(
+        Value::Map(MapRef::new(
             m.into_iter().map(|(k, v)| (Arc::from(k), v)).collect(),
         ))
     }
@@ -886,4 +895,108 @@ pub fn go_float(v: f64) -> alloc::string::String {
         return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
     }
     v.to_string()
+}
+
+/// The entries of a map value.
+pub type Entries = BTreeMap<Arc<str>, Value>;
+
+/// runeguard patch: a map shared by reference, as Go's maps are. Cloning a `MapRef` (and so
+/// a [`Value::Map`]) gives another holder of the same map; [`Value::deep_copy`] copies.
+/// Locks are held only for one read or one change, never while a template runs, so a
+/// template that changes the map it ranges over or reads cannot deadlock.
+#[derive(Clone, Default)]
+pub struct MapRef(Arc<std::sync::RwLock<Entries>>);
+
+impl MapRef {
+    /// A new map holding `entries`.
+    pub fn new(entries: Entries) -> Self {
+        MapRef(Arc::new(std::sync::RwLock::new(entries)))
+    }
+
+    /// The entries, for one read (a poisoned lock still reads: maps hold plain data).
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The entries, for one change seen by every holder.
+    pub fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A copy of the entries as they are now (their values still shared).
+    pub fn snapshot(&self) -> Entries {
+        self.read().clone()
+    }
+
+    /// The value of `key`, if the map holds it.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// True when the map holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// True when both are the same map (Go's map identity).
+    pub fn ptr_eq(a: &MapRef, b: &MapRef) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl PartialEq for MapRef {
+    fn eq(&self, other: &Self) -> bool {
+        MapRef::ptr_eq(self, other) || self.snapshot() == other.snapshot()
+    }
+}
+
+impl fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.snapshot())
+    }
+}
+
+impl Value {
+    /// runeguard patch: true when lists and maps nest deeper than `limit` in `self` (always
+    /// so for a map that holds itself, which shared maps make possible, as in Go). Walks at
+    /// most `limit` levels.
+    pub fn nests_deeper_than(&self, limit: usize) -> bool {
+        if limit == 0 {
+            return matches!(self, Value::Map(_) | Value::List(_));
+        }
+        match self {
+            Value::Map(m) => {
+                // The nested containers only, taken out of the lock before going down (a map
+                // that holds itself must not be locked twice).
+                let inner: Vec<Value> = m
+                    .read()
+                    .values()
+                    .filter(|v| matches!(v, Value::Map(_) | Value::List(_)))
+                    .cloned()
+                    .collect();
+                inner.iter().any(|v| v.nests_deeper_than(limit - 1))
+            }
+            Value::List(l) => l
+                .iter()
+                .filter(|v| matches!(v, Value::Map(_) | Value::List(_)))
+                .any(|v| v.nests_deeper_than(limit - 1)),
+            _ => false,
+        }
+    }
+
+    /// runeguard patch: a copy sharing nothing with `self` (Sprig's `deepCopy`): every map
+    /// inside, at any depth, is a new map. Callers bound the depth first
+    /// ([`Value::nests_deeper_than`]).
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::Map(m) => Value::Map(MapRef::new(
+                m.snapshot()
+                    .into_iter()
+                    .map(|(k, v)| (k, v.deep_copy()))
+                    .collect(),
+            )),
+            Value::List(l) => Value::List(l.iter().map(Value::deep_copy).collect::<Vec<_>>().into()),
+            other => other.clone(),
+        }
+    }
 }

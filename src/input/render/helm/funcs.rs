@@ -1,11 +1,23 @@
 //! Sprig's and Helm's template functions, as charts use them.
 
 use super::toyaml::to_yaml;
-use gotmpl::{FuncMap, TemplateError, Value};
+use gotmpl::{FuncMap, MapRef, TemplateError, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 type R = gotmpl::Result<Value>;
+
+/// Registers one function: `f!(map, "name", |args| -> R { … })`.
+macro_rules! f {
+    ($m:ident, $name:expr, $body:expr) => {
+        $m.insert($name.to_string(), Arc::new($body));
+    };
+}
+
+mod collections;
+mod encoding;
+mod math;
+mod strings;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())
@@ -80,7 +92,7 @@ pub fn json_to_value(v: &serde_json::Value) -> Value {
                 .iter()
                 .map(|(k, v)| (Arc::from(k.as_str()), json_to_value(v)))
                 .collect();
-            Value::Map(Arc::new(m))
+            Value::Map(MapRef::new(m))
         }
     }
 }
@@ -102,8 +114,10 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
+        // Callers bound the depth first: no map here holds itself.
         Value::Map(m) => serde_json::Value::Object(
-            m.iter()
+            m.read()
+                .iter()
                 .map(|(k, v)| (k.to_string(), value_to_json(v)))
                 .collect(),
         ),
@@ -111,14 +125,37 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
     }
 }
 
+/// Lists and maps nested deeper than this cannot be printed or copied (a map can hold itself).
+const MAX_DEPTH: usize = 1000;
+
+/// The argument (nil when absent), if its lists and maps nest at most [`MAX_DEPTH`] deep.
+fn bounded<'a>(v: Option<&'a Value>, func: &str) -> gotmpl::Result<&'a Value> {
+    let v = v.unwrap_or(&Value::Nil);
+    if v.nests_deeper_than(MAX_DEPTH) {
+        return Err(err(format!(
+            "{func}: the value nests more than {MAX_DEPTH} deep (a map that holds itself?)"
+        )));
+    }
+    Ok(v)
+}
+
+/// The entries of a map value as they are now (empty for anything else).
 fn map_of(v: &Value) -> BTreeMap<Arc<str>, Value> {
     match v {
-        Value::Map(m) => (**m).clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
     }
 }
 
-fn list_of(v: &Value) -> Vec<Value> {
+/// The value of `key` in a map value.
+fn entry(v: &Value, key: &str) -> Option<Value> {
+    match v {
+        Value::Map(m) => m.get(key),
+        _ => None,
+    }
+}
+
+pub fn list_of(v: &Value) -> Vec<Value> {
     match v {
         Value::List(l) => l.to_vec(),
         Value::Nil => Vec::new(),
@@ -131,1054 +168,76 @@ fn indent(n: usize, text: &str) -> String {
     format!("{p}{}", text.replace('\n', &format!("\n{p}")))
 }
 
-/// Deep merge for Sprig's `merge` (dst wins) and `mergeOverwrite` (src wins).
-fn merge_maps(
-    dst: &mut BTreeMap<Arc<str>, Value>,
-    src: &BTreeMap<Arc<str>, Value>,
-    overwrite: bool,
-) {
-    for (k, v) in src {
-        match (dst.get_mut(k), v) {
-            (Some(Value::Map(d)), Value::Map(sm)) => {
-                let mut dm = (**d).clone();
-                merge_maps(&mut dm, sm, overwrite);
-                *d = Arc::new(dm);
-            }
+/// Sprig's deep merge (mergo) into `dst` in place, as Go changes the map every holder sees:
+/// `merge` keeps dst's non-empty values, `mergeOverwrite` takes src's. Nested maps are merged
+/// in place too; a key dst lacks takes src's value itself (shared, as in Go).
+fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmpl::Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(err(format!(
+            "merge: maps nested more than {MAX_DEPTH} deep"
+        )));
+    }
+    let Value::Map(src) = src else { return Ok(()) };
+    if MapRef::ptr_eq(dst, src) {
+        return Ok(());
+    }
+    for (k, v) in src.snapshot() {
+        match (dst.get(&k), &v) {
+            (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                if overwrite || is_empty(existing) && !matches!(existing, Value::Bool(false)) {
-                    if overwrite && matches!(v, Value::Nil) {
-                        continue;
-                    }
-                    *existing = v.clone();
+                let take = if overwrite {
+                    !matches!(v, Value::Nil)
+                } else {
+                    is_empty(&existing) && !matches!(existing, Value::Bool(false))
+                };
+                if take {
+                    dst.write().insert(k, v);
                 }
             }
             (None, _) => {
-                dst.insert(k.clone(), v.clone());
+                dst.write().insert(k, v);
             }
         }
     }
+    Ok(())
 }
 
 pub fn regex(pat: &str) -> gotmpl::Result<regex::Regex> {
     regex::Regex::new(pat).map_err(|e| err(format!("invalid regular expression {pat:?}: {e}")))
 }
 
-fn sha256(b: &[u8]) -> String {
-    use sha2::Digest;
-    let d = sha2::Sha256::digest(b);
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn b64enc(b: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in b.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
-fn b64dec(s: &str) -> Vec<u8> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let Some(v) = val(c) else { continue };
-        buf = (buf << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    out
-}
-
-/// Masterminds/semver constraint check (`>=1.19-0`, `~1.2`, `^1`, `>=1, <2`, `a || b`).
-pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
-    let v = parse_version(version)
-        .ok_or_else(|| err(format!("invalid semantic version {version:?}")))?;
-    for alt in constraint.split("||") {
-        let mut all = true;
-        let norm = alt.replace(',', " ");
-        let mut toks: Vec<String> = Vec::new();
-        for t in norm.split_whitespace() {
-            // `>= 1.2` written with a space.
-            if let Some(last) = toks.last_mut()
-                && matches!(
-                    last.as_str(),
-                    ">" | ">=" | "<" | "<=" | "=" | "!=" | "~" | "^"
-                )
-            {
-                last.push_str(t);
-                continue;
-            }
-            toks.push(t.to_string());
-        }
-        for t in &toks {
-            let (op, rest) = ["!=", ">=", "<=", "=>", "=<", ">", "<", "=", "~>", "~", "^"]
-                .iter()
-                .find_map(|op| t.strip_prefix(op).map(|r| (*op, r)))
-                .unwrap_or(("=", t.as_str()));
-            let c = parse_version(rest)
-                .ok_or_else(|| err(format!("improper constraint: {constraint}")))?;
-            let cmp = cmp_versions(&v, &c);
-            use std::cmp::Ordering::*;
-            let ok = match op {
-                ">" => cmp == Greater,
-                ">=" | "=>" => cmp != Less,
-                "<" => cmp == Less,
-                "<=" | "=<" => cmp != Greater,
-                "!=" => cmp != Equal,
-                "~" | "~>" => cmp != Less && v.0[0] == c.0[0] && (c.2 < 2 || v.0[1] == c.0[1]),
-                "^" => cmp != Less && v.0[0] == c.0[0],
-                _ => {
-                    // `=1.2` matches 1.2.x when the patch is not given.
-                    (0..c.2.max(1)).all(|i| v.0[i] == c.0[i]) && (c.2 < 3 || v.1 == c.1)
-                }
-            };
-            // Masterminds: a version with a prerelease only satisfies constraints that have one.
-            let pre_ok = v.1.is_empty() || !c.1.is_empty();
-            if !ok || !pre_ok {
-                all = false;
-                break;
-            }
-        }
-        if all {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// ([major, minor, patch], prerelease, how many numbers were given).
-type Version = ([u64; 3], String, usize);
-
-fn parse_version(s: &str) -> Option<Version> {
-    let s = s.trim().trim_start_matches('v');
-    let (core, pre) = match s.split_once('-') {
-        Some((c, p)) => (c, p.split('+').next().unwrap_or("").to_string()),
-        None => (s.split('+').next().unwrap_or(s), String::new()),
-    };
-    let mut nums = [0u64; 3];
-    let mut n = 0;
-    for (i, part) in core.split('.').enumerate() {
-        if i >= 3 {
-            return None;
-        }
-        if part == "x" || part == "X" || part == "*" {
-            break;
-        }
-        nums[i] = part.parse().ok()?;
-        n = i + 1;
-    }
-    Some((nums, pre, n))
-}
-
-fn cmp_versions(a: &Version, b: &Version) -> std::cmp::Ordering {
-    a.0.cmp(&b.0)
-        .then_with(|| match (a.1.is_empty(), b.1.is_empty()) {
-            (true, true) => std::cmp::Ordering::Equal,
-            (true, false) => std::cmp::Ordering::Greater,
-            (false, true) => std::cmp::Ordering::Less,
-            (false, false) => a.1.cmp(&b.1),
-        })
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "invalid",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Uint(_) => "uint",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::List(_) => "slice",
-        Value::Map(_) => "map",
-        _ => "func",
-    }
-}
-
-fn type_of(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "<nil>",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Uint(_) => "uint64",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::List(_) => "[]interface {}",
-        Value::Map(_) => "map[string]interface {}",
-        _ => "func",
-    }
-}
-
-fn num_result(f: f64, ints: bool) -> Value {
-    if ints {
-        Value::Int(f as i64)
-    } else {
-        Value::Float(f)
-    }
-}
-
 /// Every Sprig and Helm function that needs no access to the chart (those are added by the
 /// renderer: `include`, `tpl`, `required`, `lookup`, `fail`).
 pub fn library() -> FuncMap {
     let mut m = FuncMap::new();
-    macro_rules! f {
-        ($name:expr, $body:expr) => {
-            m.insert($name.to_string(), Arc::new($body));
-        };
-    }
-    f!("toYaml", |a: &[Value]| -> R {
-        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
-    });
-    f!("toYamlPretty", |a: &[Value]| -> R {
-        Ok(s(&to_yaml(a.first().unwrap_or(&Value::Nil))))
-    });
-    f!("fromYaml", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromYaml")?);
-        let file = crate::source::SourceFile::new("fromYaml".into(), None, text);
-        Ok(match super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&if v.is_null() {
-                serde_json::json!({})
-            } else {
-                v
-            }),
-            Err(e) => {
-                let mut m = BTreeMap::new();
-                m.insert(Arc::from("Error"), s(&e.message));
-                Value::Map(Arc::new(m))
-            }
-        })
-    });
-    f!("fromYamlArray", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromYamlArray")?);
-        let file = crate::source::SourceFile::new("fromYamlArray".into(), None, text);
-        Ok(match super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&v),
-            Err(e) => Value::List(vec![s(&e.message)].into()),
-        })
-    });
-    f!("toJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!("mustToJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!("toRawJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!("toPrettyJson", |a: &[Value]| -> R {
-        Ok(s(&serde_json::to_string_pretty(&value_to_json(
-            a.first().unwrap_or(&Value::Nil),
-        ))
-        .unwrap_or_default()))
-    });
-    f!("fromJson", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromJson")?);
-        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => json_to_value(&v),
-            Err(e) => {
-                let mut m = BTreeMap::new();
-                m.insert(Arc::from("Error"), s(&e.to_string()));
-                Value::Map(Arc::new(m))
-            }
-        })
-    });
-    f!("default", |a: &[Value]| -> R {
+    encoding::register(&mut m);
+    strings::register(&mut m);
+    math::register(&mut m);
+    collections::register(&mut m);
+    f!(m, "default", |a: &[Value]| -> R {
         let d = arg(a, 0, "default")?;
         Ok(match a.get(1) {
             Some(v) if !is_empty(v) => v.clone(),
             _ => d.clone(),
         })
     });
-    f!("empty", |a: &[Value]| -> R {
+    f!(m, "empty", |a: &[Value]| -> R {
         Ok(Value::Bool(is_empty(a.first().unwrap_or(&Value::Nil))))
     });
-    f!("coalesce", |a: &[Value]| -> R {
+    f!(m, "coalesce", |a: &[Value]| -> R {
         Ok(a.iter()
             .find(|v| !is_empty(v))
             .cloned()
             .unwrap_or(Value::Nil))
     });
-    f!("ternary", |a: &[Value]| -> R {
+    f!(m, "ternary", |a: &[Value]| -> R {
         Ok(if arg(a, 2, "ternary")?.is_truthy() {
             a[0].clone()
         } else {
             a[1].clone()
         })
     });
-    f!("quote", |a: &[Value]| -> R {
-        Ok(s(&a
-            .iter()
-            .filter(|v| !matches!(v, Value::Nil))
-            .map(|v| format!("{:?}", to_str(v)))
-            .collect::<Vec<_>>()
-            .join(" ")))
-    });
-    f!("squote", |a: &[Value]| -> R {
-        Ok(s(&a
-            .iter()
-            .filter(|v| !matches!(v, Value::Nil))
-            .map(|v| format!("'{}'", to_str(v)))
-            .collect::<Vec<_>>()
-            .join(" ")))
-    });
-    f!("indent", |a: &[Value]| -> R {
-        Ok(s(&indent(
-            to_int(arg(a, 0, "indent")?).max(0) as usize,
-            &to_str(arg(a, 1, "indent")?),
-        )))
-    });
-    f!("nindent", |a: &[Value]| -> R {
-        Ok(s(&format!(
-            "\n{}",
-            indent(
-                to_int(arg(a, 0, "nindent")?).max(0) as usize,
-                &to_str(arg(a, 1, "nindent")?)
-            )
-        )))
-    });
-    f!("trim", |a: &[Value]| -> R {
-        Ok(s(to_str(arg(a, 0, "trim")?).trim()))
-    });
-    f!("trimAll", |a: &[Value]| -> R {
-        let cut: Vec<char> = to_str(arg(a, 0, "trimAll")?).chars().collect();
-        Ok(s(
-            to_str(arg(a, 1, "trimAll")?).trim_matches(|c| cut.contains(&c))
-        ))
-    });
-    f!("trimSuffix", |a: &[Value]| -> R {
-        let suf = to_str(arg(a, 0, "trimSuffix")?);
-        let t = to_str(arg(a, 1, "trimSuffix")?);
-        Ok(s(t.strip_suffix(suf.as_str()).unwrap_or(&t)))
-    });
-    f!("trimPrefix", |a: &[Value]| -> R {
-        let pre = to_str(arg(a, 0, "trimPrefix")?);
-        let t = to_str(arg(a, 1, "trimPrefix")?);
-        Ok(s(t.strip_prefix(pre.as_str()).unwrap_or(&t)))
-    });
-    f!("upper", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 0, "upper")?).to_uppercase()))
-    });
-    f!("lower", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 0, "lower")?).to_lowercase()))
-    });
-    f!("title", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 0, "title")?);
-        let mut out = String::new();
-        let mut prev_space = true;
-        for c in t.chars() {
-            if prev_space {
-                out.extend(c.to_uppercase())
-            } else {
-                out.push(c)
-            }
-            prev_space = c.is_whitespace();
-        }
-        Ok(s(&out))
-    });
-    f!("replace", |a: &[Value]| -> R {
-        Ok(s(
-            &to_str(arg(a, 2, "replace")?).replace(to_str(&a[0]).as_str(), &to_str(&a[1]))
-        ))
-    });
-    f!("contains", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            to_str(arg(a, 1, "contains")?).contains(to_str(&a[0]).as_str()),
-        ))
-    });
-    f!("hasPrefix", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            to_str(arg(a, 1, "hasPrefix")?).starts_with(to_str(&a[0]).as_str()),
-        ))
-    });
-    f!("hasSuffix", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            to_str(arg(a, 1, "hasSuffix")?).ends_with(to_str(&a[0]).as_str()),
-        ))
-    });
-    f!("trunc", |a: &[Value]| -> R {
-        let n = to_int(arg(a, 0, "trunc")?);
-        let t = to_str(arg(a, 1, "trunc")?);
-        let len = t.len() as i64;
-        Ok(s(&if n >= 0 {
-            if n < len {
-                t[..t.floor_char_boundary(n as usize)].to_string()
-            } else {
-                t
-            }
-        } else if -n < len {
-            t[t.ceil_char_boundary((len + n) as usize)..].to_string()
-        } else {
-            t
-        }))
-    });
-    f!("substr", |a: &[Value]| -> R {
-        let (st, en) = (to_int(arg(a, 0, "substr")?), to_int(arg(a, 1, "substr")?));
-        let t = to_str(arg(a, 2, "substr")?);
-        let st = st.clamp(0, t.len() as i64) as usize;
-        let en = if en < 0 || en as usize > t.len() {
-            t.len()
-        } else {
-            en as usize
-        };
-        Ok(s(t.get(st..en.max(st)).unwrap_or("")))
-    });
-    f!("repeat", |a: &[Value]| -> R {
-        let n = to_int(arg(a, 0, "repeat")?).clamp(0, 1 << 20) as usize;
-        Ok(s(&to_str(arg(a, 1, "repeat")?).repeat(n)))
-    });
-    f!("nospace", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 0, "nospace")?)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()))
-    });
-    f!("cat", |a: &[Value]| -> R {
-        Ok(s(&a
-            .iter()
-            .filter(|v| !matches!(v, Value::Nil))
-            .map(to_str)
-            .collect::<Vec<_>>()
-            .join(" ")))
-    });
-    // Sprig's `strval` is `fmt.Sprint`: nil is `<nil>`.
-    f!("toString", |a: &[Value]| -> R {
-        Ok(s(&a.first().unwrap_or(&Value::Nil).to_string()))
-    });
-    f!("toStrings", |a: &[Value]| -> R {
-        Ok(Value::List(
-            list_of(a.first().unwrap_or(&Value::Nil))
-                .iter()
-                .map(|v| s(&to_str(v)))
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("int", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
-    });
-    f!("int64", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
-    });
-    f!("atoi", |a: &[Value]| -> R {
-        Ok(Value::Int(
-            to_str(a.first().unwrap_or(&Value::Nil))
-                .trim()
-                .parse()
-                .unwrap_or(0),
-        ))
-    });
-    f!("float64", |a: &[Value]| -> R {
-        Ok(Value::Float(to_float(a.first().unwrap_or(&Value::Nil))))
-    });
-    f!("add", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).sum()))
-    });
-    f!("add1", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(arg(a, 0, "add1")?) + 1))
-    });
-    f!("sub", |a: &[Value]| -> R {
-        Ok(Value::Int(
-            to_int(arg(a, 0, "sub")?) - to_int(arg(a, 1, "sub")?),
-        ))
-    });
-    f!("mul", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).product()))
-    });
-    f!("div", |a: &[Value]| -> R {
-        let d = to_int(arg(a, 1, "div")?);
-        if d == 0 {
-            return Err(err("integer divide by zero"));
-        }
-        Ok(Value::Int(to_int(&a[0]) / d))
-    });
-    f!("mod", |a: &[Value]| -> R {
-        let d = to_int(arg(a, 1, "mod")?);
-        if d == 0 {
-            return Err(err("integer divide by zero"));
-        }
-        Ok(Value::Int(to_int(&a[0]) % d))
-    });
-    f!("max", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
-    });
-    f!("min", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).min().unwrap_or(0)))
-    });
-    f!("addf", |a: &[Value]| -> R {
-        Ok(num_result(a.iter().map(to_float).sum(), false))
-    });
-    f!("subf", |a: &[Value]| -> R {
-        Ok(Value::Float(
-            to_float(arg(a, 0, "subf")?) - a[1..].iter().map(to_float).sum::<f64>(),
-        ))
-    });
-    f!("mulf", |a: &[Value]| -> R {
-        Ok(Value::Float(a.iter().map(to_float).product()))
-    });
-    f!("divf", |a: &[Value]| -> R {
-        Ok(Value::Float(
-            to_float(arg(a, 0, "divf")?) / to_float(arg(a, 1, "divf")?),
-        ))
-    });
-    f!("ceil", |a: &[Value]| -> R {
-        Ok(Value::Float(to_float(arg(a, 0, "ceil")?).ceil()))
-    });
-    f!("floor", |a: &[Value]| -> R {
-        Ok(Value::Float(to_float(arg(a, 0, "floor")?).floor()))
-    });
-    f!("round", |a: &[Value]| -> R {
-        let p = a.get(1).map(to_int).unwrap_or(0) as i32;
-        let m = 10f64.powi(p);
-        Ok(Value::Float(
-            (to_float(arg(a, 0, "round")?) * m).round() / m,
-        ))
-    });
-    f!("list", |a: &[Value]| -> R {
-        Ok(Value::List(a.to_vec().into()))
-    });
-    f!("tuple", |a: &[Value]| -> R {
-        Ok(Value::List(a.to_vec().into()))
-    });
-    f!("dict", |a: &[Value]| -> R {
-        let mut m = BTreeMap::new();
-        for pair in a.chunks(2) {
-            m.insert(
-                Arc::from(to_str(&pair[0]).as_str()),
-                pair.get(1).cloned().unwrap_or(s("")),
-            );
-        }
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("get", |a: &[Value]| -> R {
-        Ok(map_of(arg(a, 0, "get")?)
-            .get(to_str(arg(a, 1, "get")?).as_str())
-            .cloned()
-            .unwrap_or(s("")))
-    });
-    // Sprig's `set`/`unset` change the map in place and return it; maps here are values, so
-    // the change is seen only through what `set` returns (see docs/rendering.md).
-    f!("set", |a: &[Value]| -> R {
-        let mut m = map_of(arg(a, 0, "set")?);
-        m.insert(
-            Arc::from(to_str(arg(a, 1, "set")?).as_str()),
-            arg(a, 2, "set")?.clone(),
-        );
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("unset", |a: &[Value]| -> R {
-        let mut m = map_of(arg(a, 0, "unset")?);
-        m.remove(to_str(arg(a, 1, "unset")?).as_str());
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("hasKey", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            map_of(arg(a, 0, "hasKey")?).contains_key(to_str(arg(a, 1, "hasKey")?).as_str()),
-        ))
-    });
-    f!("keys", |a: &[Value]| -> R {
-        let mut k: Vec<Value> = a
-            .iter()
-            .flat_map(|m| map_of(m).into_keys().map(Value::String).collect::<Vec<_>>())
-            .collect();
-        k.dedup();
-        Ok(Value::List(k.into()))
-    });
-    f!("values", |a: &[Value]| -> R {
-        Ok(Value::List(
-            map_of(arg(a, 0, "values")?)
-                .into_values()
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("pluck", |a: &[Value]| -> R {
-        let key = to_str(arg(a, 0, "pluck")?);
-        Ok(Value::List(
-            a[1..]
-                .iter()
-                .filter_map(|m| map_of(m).get(key.as_str()).cloned())
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("dig", |a: &[Value]| -> R {
-        if a.len() < 3 {
-            return Err(err("dig needs at least three arguments"));
-        }
-        let (keys, rest) = a.split_at(a.len() - 2);
-        let default = rest[0].clone();
-        let mut cur = rest[1].clone();
-        for k in keys {
-            match map_of(&cur).get(to_str(k).as_str()) {
-                Some(v) => cur = v.clone(),
-                None => return Ok(default),
-            }
-        }
-        Ok(cur)
-    });
-    f!("pick", |a: &[Value]| -> R {
-        let m = map_of(arg(a, 0, "pick")?);
-        let keep: Vec<String> = a[1..].iter().map(to_str).collect();
-        Ok(Value::Map(Arc::new(
-            m.into_iter()
-                .filter(|(k, _)| keep.iter().any(|x| x == &**k))
-                .collect(),
-        )))
-    });
-    f!("omit", |a: &[Value]| -> R {
-        let m = map_of(arg(a, 0, "omit")?);
-        let drop: Vec<String> = a[1..].iter().map(to_str).collect();
-        Ok(Value::Map(Arc::new(
-            m.into_iter()
-                .filter(|(k, _)| !drop.iter().any(|x| x == &**k))
-                .collect(),
-        )))
-    });
-    for (name, overwrite) in [
-        ("merge", false),
-        ("mustMerge", false),
-        ("mergeOverwrite", true),
-        ("mustMergeOverwrite", true),
-    ] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |a: &[Value]| -> R {
-                let mut d = map_of(arg(a, 0, "merge")?);
-                for src in &a[1..] {
-                    merge_maps(&mut d, &map_of(src), overwrite);
-                }
-                Ok(Value::Map(Arc::new(d)))
-            }),
-        );
-    }
-    f!("deepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "deepCopy")?.clone())
-    });
-    f!("mustDeepCopy", |a: &[Value]| -> R {
-        Ok(arg(a, 0, "deepCopy")?.clone())
-    });
-    f!("append", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "append")?);
-        l.push(arg(a, 1, "append")?.clone());
-        Ok(Value::List(l.into()))
-    });
-    f!("mustAppend", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "append")?);
-        l.push(arg(a, 1, "append")?.clone());
-        Ok(Value::List(l.into()))
-    });
-    f!("prepend", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "prepend")?);
-        l.insert(0, arg(a, 1, "prepend")?.clone());
-        Ok(Value::List(l.into()))
-    });
-    f!("concat", |a: &[Value]| -> R {
-        Ok(Value::List(
-            a.iter().flat_map(list_of).collect::<Vec<_>>().into(),
-        ))
-    });
-    f!("first", |a: &[Value]| -> R {
-        Ok(list_of(arg(a, 0, "first")?)
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Nil))
-    });
-    f!("last", |a: &[Value]| -> R {
-        Ok(list_of(arg(a, 0, "last")?).pop().unwrap_or(Value::Nil))
-    });
-    f!("rest", |a: &[Value]| -> R {
-        Ok(Value::List(
-            list_of(arg(a, 0, "rest")?)
-                .into_iter()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("initial", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "initial")?);
-        l.pop();
-        Ok(Value::List(l.into()))
-    });
-    f!("reverse", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "reverse")?);
-        l.reverse();
-        Ok(Value::List(l.into()))
-    });
-    f!("uniq", |a: &[Value]| -> R {
-        let mut out: Vec<Value> = Vec::new();
-        for v in list_of(arg(a, 0, "uniq")?) {
-            if !out.contains(&v) {
-                out.push(v);
-            }
-        }
-        Ok(Value::List(out.into()))
-    });
-    f!("compact", |a: &[Value]| -> R {
-        Ok(Value::List(
-            list_of(arg(a, 0, "compact")?)
-                .into_iter()
-                .filter(|v| !is_empty(v))
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("without", |a: &[Value]| -> R {
-        let drop = &a[1..];
-        Ok(Value::List(
-            list_of(arg(a, 0, "without")?)
-                .into_iter()
-                .filter(|v| !drop.contains(v))
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("has", |a: &[Value]| -> R {
-        Ok(Value::Bool(list_of(arg(a, 1, "has")?).contains(&a[0])))
-    });
-    f!("sortAlpha", |a: &[Value]| -> R {
-        let mut l: Vec<String> = list_of(arg(a, 0, "sortAlpha")?)
-            .iter()
-            .map(to_str)
-            .collect();
-        l.sort();
-        Ok(Value::List(
-            l.iter().map(|x| s(x)).collect::<Vec<_>>().into(),
-        ))
-    });
-    f!("join", |a: &[Value]| -> R {
-        Ok(s(&list_of(arg(a, 1, "join")?)
-            .iter()
-            .map(to_str)
-            .collect::<Vec<_>>()
-            .join(&to_str(&a[0]))))
-    });
-    f!("split", |a: &[Value]| -> R {
-        let sep = to_str(arg(a, 0, "split")?);
-        let mut m = BTreeMap::new();
-        for (i, p) in to_str(arg(a, 1, "split")?).split(sep.as_str()).enumerate() {
-            m.insert(Arc::from(format!("_{i}").as_str()), s(p));
-        }
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("splitList", |a: &[Value]| -> R {
-        let sep = to_str(arg(a, 0, "splitList")?);
-        Ok(Value::List(
-            to_str(arg(a, 1, "splitList")?)
-                .split(sep.as_str())
-                .map(s)
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("splitn", |a: &[Value]| -> R {
-        let sep = to_str(arg(a, 0, "splitn")?);
-        let n = to_int(arg(a, 1, "splitn")?).max(1) as usize;
-        let mut m = BTreeMap::new();
-        for (i, p) in to_str(arg(a, 2, "splitn")?)
-            .splitn(n, sep.as_str())
-            .enumerate()
-        {
-            m.insert(Arc::from(format!("_{i}").as_str()), s(p));
-        }
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("until", |a: &[Value]| -> R {
-        Ok(Value::List(
-            (0..to_int(arg(a, 0, "until")?).clamp(0, 1 << 20))
-                .map(Value::Int)
-                .collect::<Vec<_>>()
-                .into(),
-        ))
-    });
-    f!("untilStep", |a: &[Value]| -> R {
-        let (st, en, step) = (
-            to_int(arg(a, 0, "untilStep")?),
-            to_int(arg(a, 1, "untilStep")?),
-            to_int(arg(a, 2, "untilStep")?),
-        );
-        let mut out = Vec::new();
-        let mut i = st;
-        while step != 0 && ((step > 0 && i < en) || (step < 0 && i > en)) && out.len() < 1 << 20 {
-            out.push(Value::Int(i));
-            i += step;
-        }
-        Ok(Value::List(out.into()))
-    });
-    f!("seq", |a: &[Value]| -> R {
-        let n: Vec<i64> = a.iter().map(to_int).collect();
-        let (st, step, en) = match n.as_slice() {
-            [e] => (1, 1, *e),
-            [b, e] => (*b, if b <= e { 1 } else { -1 }, *e),
-            [b, st, e] => (*b, *st, *e),
-            _ => (1, 1, 0),
-        };
-        let mut out = Vec::new();
-        let mut i = st;
-        while step != 0 && ((step > 0 && i <= en) || (step < 0 && i >= en)) && out.len() < 1 << 20 {
-            out.push(i.to_string());
-            i += step;
-        }
-        Ok(s(&out.join(" ")))
-    });
-    f!("regexMatch", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
-        ))
-    });
-    f!("mustRegexMatch", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
-        ))
-    });
-    f!("regexFind", |a: &[Value]| -> R {
-        Ok(s(regex(&to_str(arg(a, 0, "regexFind")?))?
-            .find(&to_str(arg(a, 1, "regexFind")?))
-            .map(|m| m.as_str())
-            .unwrap_or("")))
-    });
-    f!("regexFindAll", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 1, "regexFindAll")?);
-        let n = a.get(2).map(to_int).unwrap_or(-1);
-        let all: Vec<Value> = regex(&to_str(&a[0]))?
-            .find_iter(&t)
-            .take(if n < 0 { usize::MAX } else { n as usize })
-            .map(|m| s(m.as_str()))
-            .collect();
-        Ok(Value::List(all.into()))
-    });
-    f!("regexReplaceAll", |a: &[Value]| -> R {
-        let re = regex(&to_str(arg(a, 0, "regexReplaceAll")?))?;
-        Ok(s(&re.replace_all(
-            &to_str(arg(a, 1, "regexReplaceAll")?),
-            to_str(arg(a, 2, "regexReplaceAll")?).as_str(),
-        )))
-    });
-    f!("regexReplaceAllLiteral", |a: &[Value]| -> R {
-        let re = regex(&to_str(arg(a, 0, "regexReplaceAllLiteral")?))?;
-        Ok(s(&re.replace_all(
-            &to_str(arg(a, 1, "regexReplaceAllLiteral")?),
-            regex::NoExpand(&to_str(arg(a, 2, "regexReplaceAllLiteral")?)),
-        )))
-    });
-    f!("regexSplit", |a: &[Value]| -> R {
-        let re = regex(&to_str(arg(a, 0, "regexSplit")?))?;
-        let n = to_int(arg(a, 2, "regexSplit")?);
-        let t = to_str(&a[1]);
-        let parts: Vec<Value> = if n < 0 {
-            re.split(&t).map(s).collect()
-        } else {
-            re.splitn(&t, n as usize).map(s).collect()
-        };
-        Ok(Value::List(parts.into()))
-    });
-    f!("b64enc", |a: &[Value]| -> R {
-        Ok(s(&b64enc(to_str(arg(a, 0, "b64enc")?).as_bytes())))
-    });
-    f!("b64dec", |a: &[Value]| -> R {
-        Ok(s(&String::from_utf8_lossy(&b64dec(&to_str(arg(
-            a, 0, "b64dec",
-        )?)))))
-    });
-    f!("sha256sum", |a: &[Value]| -> R {
-        Ok(s(&sha256(to_str(arg(a, 0, "sha256sum")?).as_bytes())))
-    });
-    f!("semverCompare", |a: &[Value]| -> R {
-        Ok(Value::Bool(semver_compare(
-            &to_str(arg(a, 0, "semverCompare")?),
-            &to_str(arg(a, 1, "semverCompare")?),
-        )?))
-    });
-    f!("kindOf", |a: &[Value]| -> R {
-        Ok(s(kind_of(arg(a, 0, "kindOf")?)))
-    });
-    f!("kindIs", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            to_str(arg(a, 0, "kindIs")?) == kind_of(arg(a, 1, "kindIs")?),
-        ))
-    });
-    f!("typeOf", |a: &[Value]| -> R {
-        Ok(s(type_of(arg(a, 0, "typeOf")?)))
-    });
-    f!("typeIs", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?),
-        ))
-    });
-    f!("deepEqual", |a: &[Value]| -> R {
-        Ok(Value::Bool(
-            value_to_json(arg(a, 0, "deepEqual")?) == value_to_json(arg(a, 1, "deepEqual")?),
-        ))
-    });
-    f!("snakecase", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 0, "snakecase")?);
-        let mut out = String::new();
-        for (i, c) in t.chars().enumerate() {
-            if c.is_uppercase() && i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        }
-        Ok(s(&out.replace(['-', ' '], "_")))
-    });
-    f!("kebabcase", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 0, "kebabcase")?);
-        let mut out = String::new();
-        for (i, c) in t.chars().enumerate() {
-            if c.is_uppercase() && i > 0 {
-                out.push('-');
-            }
-            out.extend(c.to_lowercase());
-        }
-        Ok(s(&out.replace(['_', ' '], "-")))
-    });
-    f!("camelcase", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 0, "camelcase")?)
-            .split(['_', '-', ' '])
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect::<String>()))
-    });
-    f!("wrap", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 1, "wrap")?)))
-    });
-    f!("uuidv4", |_a: &[Value]| -> R {
-        Err(err(
-            "uuidv4 is random: not rendered (runeguard renders deterministically)",
-        ))
-    });
-    for name in [
-        "randAlphaNum",
-        "randAlpha",
-        "randNumeric",
-        "randAscii",
-        "randBytes",
-    ] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |a: &[Value]| -> R {
-                // Random by design: the same length of a fixed character keeps the output
-                // deterministic and of the same shape (docs/rendering.md).
-                let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
-                Ok(s(&"x".repeat(n)))
-            }),
-        );
-    }
-    for name in [
-        "genCA",
-        "genSelfSignedCert",
-        "genSignedCert",
-        "genPrivateKey",
-        "derivePassword",
-        "htpasswd",
-        "genCAWithKey",
-        "genSelfSignedCertWithKey",
-        "genSignedCertWithKey",
-        "encryptAES",
-        "decryptAES",
-    ] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |_a: &[Value]| -> R {
-                Err(err(format!(
-                    "{name} generates keys or certificates: not supported by runeguard's renderer"
-                )))
-            }),
-        );
-    }
-    f!("now", |_a: &[Value]| -> R {
-        Ok(s("1970-01-01 00:00:00 +0000 UTC"))
-    });
-    f!("date", |a: &[Value]| -> R {
-        let _ = a;
-        Ok(s("1970-01-01"))
-    });
-    f!("semver", |a: &[Value]| -> R {
-        let v = parse_version(&to_str(arg(a, 0, "semver")?))
-            .ok_or_else(|| err("invalid semantic version"))?;
-        let mut m = BTreeMap::new();
-        m.insert(Arc::from("Major"), Value::Int(v.0[0] as i64));
-        m.insert(Arc::from("Minor"), Value::Int(v.0[1] as i64));
-        m.insert(Arc::from("Patch"), Value::Int(v.0[2] as i64));
-        m.insert(Arc::from("Prerelease"), s(&v.1));
-        Ok(Value::Map(Arc::new(m)))
-    });
-    f!("regexQuoteMeta", |a: &[Value]| -> R {
-        Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
-    });
-    f!("abbrev", |a: &[Value]| -> R {
-        let n = to_int(arg(a, 0, "abbrev")?).max(3) as usize;
-        let t = to_str(arg(a, 1, "abbrev")?);
-        Ok(s(&if t.chars().count() > n {
-            t.chars().take(n - 3).collect::<String>() + "..."
-        } else {
-            t
-        }))
-    });
-    f!("sha1sum", |a: &[Value]| -> R {
-        // Not used by charts for anything but names; sha256's first 40 hex digits are not
-        // sha1, so refuse rather than print a wrong digest.
-        let _ = a;
-        Err(err("sha1sum is not supported by runeguard's renderer"))
-    });
-    f!("fromJsonArray", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromJsonArray")?);
-        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
-            Ok(_) => Value::List(vec![s("json: cannot unmarshal into []interface {}")].into()),
-            Err(e) => Value::List(vec![s(&e.to_string())].into()),
-        })
-    });
-    f!("adler32sum", |a: &[Value]| -> R {
-        let b = to_str(arg(a, 0, "adler32sum")?);
-        let (mut x, mut y) = (1u32, 0u32);
-        for c in b.bytes() {
-            x = (x + u32::from(c)) % 65521;
-            y = (y + x) % 65521;
-        }
-        Ok(s(&((y << 16) | x).to_string()))
-    });
+    super::crypto::register(&mut m);
     // Sprig's `mustX` forms return an error where `X` would not; ours already do.
     let names: Vec<String> = m.keys().cloned().collect();
     for n in names {
@@ -1195,6 +254,8 @@ pub fn library() -> FuncMap {
 
 #[cfg(test)]
 mod tests {
+    use super::encoding::{b64dec, b64enc};
+    use super::math::semver_compare;
     use super::*;
 
     #[test]
@@ -1250,6 +311,39 @@ mod tests {
             ),
             Value::from("c$1b")
         );
+        assert_eq!(
+            call("sha1sum", &[Value::from("abc")]),
+            Value::from("a9993e364706816aba3e25717850c26c9cd0d89d")
+        );
         assert!(lib["genCA"](&[]).is_err());
+    }
+
+    /// Shared maps can hold themselves, as in Go: printing or copying one is a problem, not
+    /// a stack overflow.
+    #[test]
+    fn a_map_that_holds_itself_is_an_error_not_a_crash() {
+        let lib = library();
+        let m = lib["dict"](&[]).unwrap();
+        lib["set"](&[m.clone(), Value::from("self"), m.clone()]).unwrap();
+        for name in ["toYaml", "toJson", "toToml", "deepCopy"] {
+            assert!(lib[name](std::slice::from_ref(&m)).is_err(), "{name}");
+        }
+        assert!(lib["merge"](&[lib["dict"](&[]).unwrap(), m.clone()]).is_ok());
+        assert!(m.to_string().contains("nested more than"));
+    }
+
+    #[test]
+    fn toml_both_ways() {
+        let lib = library();
+        let call = |name: &str, args: &[Value]| lib[name](args).unwrap();
+        let table = call("fromToml", &[Value::from("a = 1\n[srv]\nhost = \"x\"\n")]);
+        assert_eq!(
+            table.field("srv").and_then(|s| s.field("host")),
+            Some(Value::from("x"))
+        );
+        let text = to_str(&call("toToml", &[table]));
+        assert!(text.contains("[srv]\nhost = \"x\""), "{text}");
+        let bad = call("fromToml", &[Value::from("a = ")]);
+        assert!(bad.field("Error").is_some());
     }
 }

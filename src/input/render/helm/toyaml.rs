@@ -35,7 +35,10 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 out.push('\n');
             }
             let mut first = true;
-            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = m.iter().collect();
+            // Held while the entries are written: callers have bounded the depth, so no map
+            // here holds itself and no lock is taken twice.
+            let entries_now = m.read();
+            let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = entries_now.iter().collect();
             entries.sort_by(|a, b| key_order(a.0, b.0));
             for (k, val) in entries {
                 if !(first && ctx == Ctx::SeqItem) {
@@ -375,7 +378,7 @@ mod tests {
     use std::sync::Arc;
 
     fn m(entries: Vec<(&str, Value)>) -> Value {
-        Value::Map(Arc::new(
+        Value::Map(gotmpl::MapRef::new(
             entries
                 .into_iter()
                 .map(|(k, v)| (Arc::from(k), v))
@@ -452,7 +455,7 @@ mod props {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(|v| Value::List(v.into())),
                 prop::collection::btree_map("[a-zA-Z0-9_~. -]{1,8}", inner, 0..4).prop_map(|m| {
-                    Value::Map(Arc::new(
+                    Value::Map(gotmpl::MapRef::new(
                         m.into_iter()
                             .map(|(k, v)| (Arc::from(k.as_str()), v))
                             .collect(),
@@ -466,7 +469,7 @@ mod props {
         /// What toYaml prints reads back (with Kubernetes' YAML 1.1 rules) as the same value.
         #[test]
         fn to_yaml_round_trips(v in value()) {
-            let text = to_yaml(&Value::Map(Arc::new([(Arc::from("root"), v.clone())].into_iter().collect())));
+            let text = to_yaml(&Value::Map(gotmpl::MapRef::new([(Arc::from("root"), v.clone())].into_iter().collect())));
             // Helm trims the final line break of toYaml's output; a template always follows it
             // with one (or `nindent`s it), and a keep-chomped block (`|+`) needs it to keep
             // its last line break. Read it back as a template would print it.

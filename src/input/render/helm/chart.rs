@@ -1,0 +1,334 @@
+//! Loading a chart: its files (honouring `.helmignore`), `Chart.yaml`, and its subcharts
+//! under `charts/`, as folders or `.tgz` archives, within the file and size limits.
+
+use super::*;
+/// One file of a chart, by its path inside the chart (`templates/x.yaml`).
+#[derive(Debug, Clone)]
+pub(super) struct ChartFile {
+    pub(super) rel: String,
+    pub(super) bytes: Arc<Vec<u8>>,
+    /// Where it is reported (`deploy/chart/templates/x.yaml`, `chart/charts/sub.tgz#sub/...`).
+    pub(super) display: String,
+    pub(super) fs_path: Option<PathBuf>,
+}
+
+/// A loaded chart: its metadata, files and subcharts.
+#[derive(Debug)]
+pub(super) struct Chart {
+    /// Chart.yaml as JSON.
+    pub(super) meta: serde_json::Value,
+    pub(super) name: String,
+    pub(super) files: Vec<ChartFile>,
+    pub(super) subcharts: Vec<Chart>,
+}
+
+impl Chart {
+    pub(super) fn file(&self, rel: &str) -> Option<&ChartFile> {
+        self.files.iter().find(|f| f.rel == rel)
+    }
+    pub(super) fn is_library(&self) -> bool {
+        self.meta.get("type").and_then(|t| t.as_str()) == Some("library")
+    }
+}
+
+pub(super) fn source(f: &ChartFile) -> Result<Arc<SourceFile>, Problem> {
+    let text = crate::input::files::decode(&f.display, f.bytes.to_vec())?;
+    Ok(SourceFile::new(f.display.clone(), f.fs_path.clone(), text))
+}
+
+/// Reads a chart folder (recursively, its `charts/` folders and archives).
+pub(super) fn load_dir(
+    dir: &Path,
+    display: &str,
+    problems: &mut Vec<Problem>,
+    depth: usize,
+) -> Option<Chart> {
+    let mut files = Vec::new();
+    let ignore = read_helmignore(dir);
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    let mut subdirs = Vec::new();
+    let mut archives = Vec::new();
+    while let Some((d, rel)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            problems.push(Problem::error(
+                display,
+                None,
+                format!("cannot read folder {}", d.display()),
+            ));
+            continue;
+        };
+        let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().to_string();
+            let r = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let Ok(ft) = e.file_type() else { continue };
+            if ignored(&ignore, &r, ft.is_dir()) {
+                continue;
+            }
+            if ft.is_dir() {
+                if r == "charts" {
+                    for sub in std::fs::read_dir(e.path())
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Result::ok)
+                    {
+                        let p = sub.path();
+                        if p.is_dir() && p.join("Chart.yaml").is_file() {
+                            subdirs.push(p);
+                        } else if p.extension().is_some_and(|x| x == "tgz")
+                            || p.to_string_lossy().ends_with(".tar.gz")
+                        {
+                            archives.push(p);
+                        }
+                    }
+                    continue;
+                }
+                stack.push((e.path(), r));
+            } else if ft.is_file() {
+                if files.len() > MAX_CHART_FILES {
+                    problems.push(Problem::error(
+                        display,
+                        None,
+                        format!("chart has more than {MAX_CHART_FILES} files; not rendered"),
+                    ));
+                    return None;
+                }
+                match std::fs::read(e.path()) {
+                    Ok(b) => files.push(ChartFile {
+                        display: format!("{}/{}", display.trim_end_matches('/'), r),
+                        rel: r,
+                        bytes: Arc::new(b),
+                        fs_path: Some(e.path()),
+                    }),
+                    Err(err) => problems.push(Problem::error(
+                        &format!("{display}/{r}"),
+                        None,
+                        format!("cannot read: {err}"),
+                    )),
+                }
+            }
+        }
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut chart = chart_from_files(files, display, problems)?;
+    subdirs.sort();
+    archives.sort();
+    if depth > 20 {
+        problems.push(Problem::error(
+            display,
+            None,
+            "subcharts nested more than 20 deep; not rendered",
+        ));
+        return None;
+    }
+    for s in subdirs {
+        let name = s
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if let Some(c) = load_dir(
+            &s,
+            &format!("{}/charts/{name}", display.trim_end_matches('/')),
+            problems,
+            depth + 1,
+        ) {
+            chart.subcharts.push(c);
+        }
+    }
+    for a in archives {
+        let name = a
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let shown = format!("{}/charts/{name}", display.trim_end_matches('/'));
+        if let Some(c) = load_archive(&a, &shown, problems, depth + 1) {
+            chart.subcharts.push(c);
+        }
+    }
+    Some(chart)
+}
+
+pub(super) fn chart_from_files(
+    files: Vec<ChartFile>,
+    display: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Chart> {
+    let Some(cf) = files.iter().find(|f| f.rel == "Chart.yaml") else {
+        problems.push(Problem::error(
+            display,
+            None,
+            "no Chart.yaml: not a Helm chart",
+        ));
+        return None;
+    };
+    let src = match source(cf) {
+        Ok(s) => s,
+        Err(p) => {
+            problems.push(p);
+            return None;
+        }
+    };
+    let meta = match values::read_yaml(&src) {
+        Ok((v, _)) => v,
+        Err(p) => {
+            problems.push(p);
+            return None;
+        }
+    };
+    let Some(name) = meta
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
+    else {
+        problems.push(Problem::error(
+            &cf.display,
+            Some(src.lines.pos_at_offset(&src.text, 0)),
+            "Chart.yaml has no name",
+        ));
+        return None;
+    };
+    Some(Chart {
+        meta,
+        name,
+        files,
+        subcharts: Vec::new(),
+    })
+}
+
+/// Reads a `.tgz` subchart: one top folder holding the chart.
+pub(super) fn load_archive(
+    path: &Path,
+    display: &str,
+    problems: &mut Vec<Problem>,
+    depth: usize,
+) -> Option<Chart> {
+    let Ok(f) = std::fs::File::open(path) else {
+        problems.push(Problem::error(display, None, "cannot read archive"));
+        return None;
+    };
+    let gz = flate2::read::GzDecoder::new(std::io::Read::take(f, MAX_ARCHIVE_BYTES));
+    let mut ar = tar::Archive::new(std::io::Read::take(gz, MAX_ARCHIVE_BYTES));
+    let mut by_root: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    let unreadable =
+        |e: std::io::Error| Problem::error(display, None, format!("cannot read archive: {e}"));
+    let entries = match ar.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(unreadable(e));
+            return None;
+        }
+    };
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(unreadable(e));
+                return None;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let Ok(p) = entry.path() else { continue };
+        let p = p.to_string_lossy().replace('\\', "/");
+        let Some((root, rest)) = p.split_once('/') else {
+            continue;
+        };
+        if rest.split('/').any(|c| c == "..") {
+            continue;
+        }
+        let mut buf = Vec::new();
+        if std::io::Read::read_to_end(&mut entry, &mut buf).is_err() {
+            problems.push(Problem::error(
+                display,
+                None,
+                "cannot read archive: truncated",
+            ));
+            return None;
+        }
+        by_root
+            .entry(root.to_string())
+            .or_default()
+            .push((rest.to_string(), buf));
+        if by_root.values().map(Vec::len).sum::<usize>() > MAX_CHART_FILES {
+            problems.push(Problem::error(
+                display,
+                None,
+                "archive has too many files; not rendered",
+            ));
+            return None;
+        }
+    }
+    let Some((root, files)) = by_root.into_iter().next() else {
+        problems.push(Problem::error(display, None, "empty chart archive"));
+        return None;
+    };
+    // Nested archives inside archives are rare; folders inside charts/ are handled here.
+    let mut top = Vec::new();
+    let mut subs: BTreeMap<String, Vec<ChartFile>> = BTreeMap::new();
+    for (rel, bytes) in files {
+        let shown = format!("{display}#{root}/{rel}");
+        if let Some(rest) = rel.strip_prefix("charts/")
+            && let Some((sub, inner)) = rest.split_once('/')
+        {
+            subs.entry(sub.to_string()).or_default().push(ChartFile {
+                rel: inner.to_string(),
+                bytes: Arc::new(bytes),
+                display: shown,
+                fs_path: None,
+            });
+            continue;
+        }
+        top.push(ChartFile {
+            rel,
+            bytes: Arc::new(bytes),
+            display: shown,
+            fs_path: None,
+        });
+    }
+    top.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut chart = chart_from_files(top, display, problems)?;
+    if depth > 20 {
+        return Some(chart);
+    }
+    for (_, mut files) in subs {
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        if let Some(c) = chart_from_files(files, display, problems) {
+            chart.subcharts.push(c);
+        }
+    }
+    Some(chart)
+}
+
+pub(super) fn read_helmignore(dir: &Path) -> Option<globset::GlobSet> {
+    let text = std::fs::read_to_string(dir.join(".helmignore")).ok()?;
+    let mut b = globset::GlobSetBuilder::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with('!') {
+            continue;
+        }
+        let l = l.trim_start_matches('/').trim_end_matches('/');
+        for pat in [l.to_string(), format!("**/{l}")] {
+            if let Ok(g) = globset::Glob::new(&pat) {
+                b.add(g);
+            }
+        }
+    }
+    b.build().ok()
+}
+
+pub(super) fn ignored(set: &Option<globset::GlobSet>, rel: &str, _is_dir: bool) -> bool {
+    // Chart.yaml, values and templates are never ignored by Helm's loader in practice.
+    if rel == "Chart.yaml" || rel == "templates" {
+        return false;
+    }
+    set.as_ref().is_some_and(|s| s.is_match(rel))
+}

@@ -1,0 +1,364 @@
+//! A template's output split into documents as Helm splits it, each with the origins the
+//! trace recorded, and the install order `helm template` prints them in.
+
+use super::*;
+/// One rendered document with its source map relative to its content.
+pub(super) struct Doc {
+    pub(super) name: String,
+    pub(super) content: String,
+    pub(super) kind: String,
+    pub(super) segments: Vec<(std::ops::Range<usize>, Vec<Origin>)>,
+}
+
+pub(super) const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+pub(super) fn kind_rank(kind: &str) -> usize {
+    INSTALL_ORDER
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(INSTALL_ORDER.len())
+}
+
+/// The output of one template split into documents (Helm splits on `---` lines), each with
+/// its origins from the trace.
+pub(super) fn split_documents(
+    t: &Tmpl,
+    out: &str,
+    pieces: &[gotmpl::trace::Piece],
+    included: &Included,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    p: &Prepared,
+    docs: &mut Vec<Doc>,
+) {
+    let include_index = include_lines(included);
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    for line in out.split_inclusive('\n') {
+        let l = line.trim_end();
+        if l == "---"
+            || (l.starts_with("---") && l[3..].starts_with(|c: char| c.is_whitespace() || c == '#'))
+        {
+            bounds.push(start..pos);
+            start = pos + line.len();
+        }
+        pos += line.len();
+    }
+    bounds.push(start..out.len());
+    let mut with_cache: HashMap<usize, Vec<Scope>> = HashMap::new();
+    let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
+    for b in bounds {
+        let chunk = &out[b.clone()];
+        // Drop leading blank lines and trailing whitespace as Helm does.
+        let lead = chunk.len() - chunk.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+        let lead = chunk[..lead]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0)
+            .min(lead);
+        let body = chunk[lead..].trim_end();
+        if body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            continue;
+        }
+        let off = b.start + lead;
+        let end = off + body.len();
+        let mut segments = Vec::new();
+        // Pieces are in output order: start at the first one that ends after this document.
+        let first = pieces.partition_point(|pc| pc.end <= off);
+        for (pi, piece) in pieces[first..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, pc)| pc.start < end)
+            .map(|(i, pc)| (first + i, pc))
+        {
+            let file = define_file
+                .get(&piece.name)
+                .cloned()
+                .unwrap_or_else(|| t.file.clone());
+            let (s, e) = (piece.start.max(off), piece.end.min(end));
+            if piece.action {
+                let (tmpl_origin, expr) = action_origin(&file, piece.offset);
+                let base_path = action_values_path(&file, piece.offset, &mut with_cache);
+                let calls_include = expr.contains("include");
+                // Line by line: a block printed by toYaml maps each line to its own key.
+                let printed = &out[piece.start..piece.end];
+                // Computed once per piece (a big block can span many documents).
+                let line_paths = base_path.as_ref().map(|_| {
+                    line_cache
+                        .entry(pi)
+                        .or_insert_with(|| Arc::new(yaml_line_paths(printed)))
+                        .clone()
+                });
+                let mut cur = s;
+                while cur < e {
+                    let rel = cur - piece.start;
+                    let line_end = printed[rel..]
+                        .find('\n')
+                        .map(|i| piece.start + rel + i + 1)
+                        .unwrap_or(piece.end)
+                        .min(e);
+                    let mut origins = Vec::new();
+                    if let Some(bp) = &base_path {
+                        let sub = line_paths
+                            .as_ref()
+                            .and_then(|lp| {
+                                // Line ranges are in order: binary search.
+                                let i = lp.partition_point(|(r, _)| r.end <= rel);
+                                lp.get(i)
+                                    .filter(|(r, _)| r.contains(&rel))
+                                    .map(|(_, p)| p.clone())
+                            })
+                            .unwrap_or_default();
+                        let mut full = bp.clone();
+                        full.extend(sub);
+                        while !full.is_empty() {
+                            if let Some(o) = p.origins.get(&full) {
+                                origins.push(o.clone());
+                                break;
+                            }
+                            full.pop();
+                        }
+                    }
+                    // Text an `include` returned: each part of the line at the partial's
+                    // piece that wrote it (its values line for a value from values), with
+                    // the `include` call site after.
+                    let line = &printed[rel..line_end - piece.start];
+                    let from_partial = match include_index.get(line.trim()) {
+                        Some(&(i, at)) if origins.is_empty() && calls_include => {
+                            let lead = line.len() - line.trim_start().len();
+                            let stop = at + line.trim().len();
+                            let inc_pieces = &included[i].1;
+                            let mut k = inc_pieces.partition_point(|pc| pc.end <= at);
+                            let mut x = at;
+                            let mut parts = Vec::new();
+                            while x < stop {
+                                let part_end =
+                                    inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
+                                let mut o = partial_origins(
+                                    &included[i],
+                                    x,
+                                    define_file,
+                                    p,
+                                    &mut with_cache,
+                                );
+                                o.push(tmpl_origin.clone());
+                                let from = if x == at { cur } else { cur + lead + (x - at) };
+                                let to = if part_end == stop {
+                                    line_end
+                                } else {
+                                    cur + lead + (part_end - at)
+                                };
+                                parts.push((from - off..to - off, o));
+                                x = part_end;
+                                k += 1;
+                            }
+                            parts
+                        }
+                        _ => Vec::new(),
+                    };
+                    if from_partial.is_empty() {
+                        origins.push(tmpl_origin.clone());
+                        segments.push((cur - off..line_end - off, origins));
+                    } else {
+                        segments.extend(from_partial);
+                    }
+                    cur = line_end;
+                }
+            } else {
+                // Literal text: the same bytes as the template's, line by line.
+                let exact = text_source(&file, piece, &out[piece.start..piece.end]);
+                let mut cur = s;
+                while cur < e {
+                    let line_end = out[cur..e].find('\n').map(|i| cur + i + 1).unwrap_or(e);
+                    let origin = text_origin(&file, piece, exact, cur, line_end);
+                    segments.push((cur - off..line_end - off, vec![origin]));
+                    cur = line_end;
+                }
+            }
+        }
+        let kind = doc_kind(body);
+        docs.push(Doc {
+            name: t.name.clone(),
+            content: body.to_string(),
+            kind,
+            segments,
+        });
+    }
+}
+
+/// The kind of a rendered document (its top-level `kind:`).
+pub(super) fn doc_kind(body: &str) -> String {
+    body.lines()
+        .find_map(|l| l.strip_prefix("kind:"))
+        .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
+        .unwrap_or_default()
+}
+
+/// Where the bytes `written` of a text node (`piece`) are in its template: at the node's
+/// start, or after the leading whitespace a `{{-`/`-}}` trimmed away.
+fn text_source(file: &SourceFile, piece: &gotmpl::trace::Piece, written: &str) -> Option<usize> {
+    let src = &file.text;
+    let at = piece.offset.min(src.len());
+    let trimmed = src[at..].len() - src[at..].trim_start().len();
+    [at, at + trimmed]
+        .into_iter()
+        .find(|&a| src.get(a..a + written.len()) == Some(written))
+}
+
+/// The template line of literal text `start..end` of the output written by `piece`: the
+/// same bytes in the template when they are there (at `exact`), else the text node's start.
+fn text_origin(
+    file: &Arc<SourceFile>,
+    piece: &gotmpl::trace::Piece,
+    exact: Option<usize>,
+    start: usize,
+    end: usize,
+) -> Origin {
+    let src = &file.text;
+    let span = if let Some(at) = exact {
+        let a = at + (start - piece.start);
+        let b = at + (end - piece.start);
+        let b_trim = src[a..b].trim_end_matches('\n').len() + a;
+        Span::new(a, b_trim)
+    } else {
+        let at = piece.offset.min(src.len());
+        Span::new(at, at)
+    };
+    Origin {
+        role: OriginRole::Template,
+        file: file.clone(),
+        span,
+    }
+}
+
+/// The action `{{ … }}` starting at `offset` of `file`: its origin and its text.
+fn action_origin(file: &Arc<SourceFile>, offset: usize) -> (Origin, &str) {
+    let src = &file.text;
+    let a_start = offset.min(src.len());
+    let a_end = src[a_start..]
+        .find("}}")
+        .map(|i| a_start + i + 2)
+        .unwrap_or(src.len());
+    let span = Span::new(a_start, a_end);
+    let origin = Origin {
+        role: OriginRole::Template,
+        file: file.clone(),
+        span,
+    };
+    (origin, &src[a_start..a_end])
+}
+
+/// The values path the action at `offset` of `file` prints, if one (scopes cached per file).
+fn action_values_path(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    cache: &mut HashMap<usize, Vec<Scope>>,
+) -> Option<Vec<String>> {
+    let (_, expr) = action_origin(file, offset);
+    let scopes = cache
+        .entry(Arc::as_ptr(file) as usize)
+        .or_insert_with(|| scopes(&file.text));
+    values_path(expr, offset.min(file.text.len()), scopes)
+}
+
+/// Where the lines `include` returned were written: each distinct line (trimmed) → the
+/// include that returned it (index into `included`) and the offset of its first character
+/// there. The first include to return a line wins: a nested include returns before the one
+/// that prints its text, so a line maps to the innermost partial that wrote it.
+fn include_lines(included: &Included) -> HashMap<&str, (usize, usize)> {
+    let mut index = HashMap::new();
+    for (i, (text, _)) in included.iter().enumerate() {
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if !trimmed.is_empty() {
+                let lead = line.len() - line.trim_start().len();
+                index.entry(trimmed).or_insert((i, at + lead));
+            }
+            at += line.len();
+        }
+    }
+    index
+}
+
+/// The origins of the included text at byte `at` of `text` (what an `include` returned,
+/// whose trace is `pieces`): the values line when the partial printed a value from values, and the
+/// partial's line that wrote it.
+fn partial_origins(
+    (text, pieces): &(String, Vec<gotmpl::trace::Piece>),
+    at: usize,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    p: &Prepared,
+    cache: &mut HashMap<usize, Vec<Scope>>,
+) -> Vec<Origin> {
+    let i = pieces.partition_point(|pc| pc.end <= at);
+    let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
+        return Vec::new();
+    };
+    let Some(file) = define_file.get(&piece.name) else {
+        return Vec::new();
+    };
+    if !piece.action {
+        let exact = text_source(file, piece, &text[piece.start..piece.end]);
+        let line_end = text[at..piece.end]
+            .find('\n')
+            .map(|n| at + n + 1)
+            .unwrap_or(piece.end);
+        return vec![text_origin(file, piece, exact, at, line_end)];
+    }
+    let (origin, _) = action_origin(file, piece.offset);
+    let mut origins = Vec::new();
+    if let Some(mut path) = action_values_path(file, piece.offset, cache) {
+        while !path.is_empty() {
+            if let Some(o) = p.origins.get(&path) {
+                origins.push(o.clone());
+                break;
+            }
+            path.pop();
+        }
+    }
+    origins.push(origin);
+    origins
+}

@@ -1,0 +1,423 @@
+//! What templates see besides Sprig: Helm's `include`, `tpl`, `required`, `fail`, `lookup`,
+//! and the top-level objects (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`,
+//! `.Subcharts`), with the include-depth and time limits.
+
+use super::*;
+/// What each `include` of the template being rendered returned, with the pieces of it the
+/// trace recorded (positions relative to that text): where each line of it was written.
+pub(super) type Included = Vec<(String, Vec<gotmpl::trace::Piece>)>;
+
+thread_local! {
+    pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    pub(super) static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+pub(super) fn check_deadline() -> gotmpl::Result<()> {
+    if DEADLINE
+        .with(|d| d.get())
+        .is_some_and(|d| Instant::now() > d)
+    {
+        return Err(funcs::err(format!(
+            "rendering took longer than {} s; stopped",
+            TIME_LIMIT.as_secs()
+        )));
+    }
+    Ok(())
+}
+
+pub(super) struct DepthGuard;
+impl DepthGuard {
+    pub(super) fn enter() -> gotmpl::Result<DepthGuard> {
+        let d = INCLUDE_DEPTH.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        if d > MAX_INCLUDE_DEPTH {
+            INCLUDE_DEPTH.with(|c| c.set(c.get() - 1));
+            return Err(funcs::err(format!(
+                "include/tpl nested more than {MAX_INCLUDE_DEPTH} deep (a template that includes itself?)"
+            )));
+        }
+        check_deadline()?;
+        Ok(DepthGuard)
+    }
+}
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        INCLUDE_DEPTH.with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
+/// Helm's functions that need the template set.
+pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
+    let mut m = funcs::library();
+    let s1 = set.clone();
+    m.insert(
+        "include".into(),
+        Arc::new(move |a: &[Value]| {
+            let name = funcs::to_str(
+                a.first()
+                    .ok_or_else(|| funcs::err("include needs a template name"))?,
+            );
+            let _g = DepthGuard::enter()?;
+            let t = s1
+                .get()
+                .ok_or_else(|| funcs::err("template set not ready"))?;
+            gotmpl::trace::capture_begin();
+            let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
+            let pieces = gotmpl::trace::capture_end();
+            let out = out?;
+            if !pieces.is_empty() {
+                INCLUDED.with(|i| i.borrow_mut().push((out.clone(), pieces)));
+            }
+            if out.len() > MAX_OUTPUT {
+                return Err(funcs::err(format!(
+                    "include {name:?} produced more than {} MB",
+                    MAX_OUTPUT >> 20
+                )));
+            }
+            Ok(Value::String(out.into()))
+        }),
+    );
+    let s2 = set.clone();
+    m.insert(
+        "tpl".into(),
+        Arc::new(move |a: &[Value]| {
+            let text = funcs::to_str(
+                a.first()
+                    .ok_or_else(|| funcs::err("tpl needs a template"))?,
+            );
+            // Text without an action renders to itself: no need to parse it.
+            if !text.contains("{{") {
+                return Ok(Value::String(text.into()));
+            }
+            let data = a.get(1).cloned().unwrap_or(Value::Nil);
+            let _g = DepthGuard::enter()?;
+            let mut t = s2
+                .get()
+                .ok_or_else(|| funcs::err("template set not ready"))?
+                .clone();
+            // Named apart from the chart's files: positions in it are in the text given to tpl.
+            t.parse_named("tpl", &text)?;
+            let out = t.execute_template_to_string("tpl", &data)?;
+            Ok(Value::String(out.into()))
+        }),
+    );
+    m.insert(
+        "required".into(),
+        Arc::new(|a: &[Value]| {
+            let msg = funcs::to_str(a.first().unwrap_or(&Value::Nil));
+            let v = a.get(1).cloned().unwrap_or(Value::Nil);
+            match &v {
+                Value::Nil => Err(funcs::err(msg)),
+                Value::String(s) if s.is_empty() => Err(funcs::err(msg)),
+                _ => Ok(v),
+            }
+        }),
+    );
+    m.insert(
+        "fail".into(),
+        Arc::new(|a: &[Value]| Err(funcs::err(funcs::to_str(a.first().unwrap_or(&Value::Nil))))),
+    );
+    m.insert(
+        "lookup".into(),
+        Arc::new(|_a: &[Value]| Ok(Value::Map(gotmpl::MapRef::new(BTreeMap::new())))),
+    );
+    m
+}
+
+pub(super) fn vmap(entries: Vec<(&str, Value)>) -> Value {
+    Value::Map(gotmpl::MapRef::new(
+        entries
+            .into_iter()
+            .map(|(k, v)| (Arc::from(k), v))
+            .collect(),
+    ))
+}
+
+pub(super) fn str_v(s: &str) -> Value {
+    Value::String(Arc::from(s))
+}
+
+/// Helm's top-level object (`$`) of each chart of `flat`: one map shared by all the chart's
+/// templates (a change one makes is seen by those rendered after it, as in Helm), holding
+/// `.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files` and `.Subcharts` (each
+/// enabled subchart's own object, by name).
+pub(super) fn top_objects(
+    flat: &[&Prepared],
+    release: &Value,
+    caps: &Value,
+) -> Vec<gotmpl::MapRef> {
+    let tops: Vec<gotmpl::MapRef> = flat
+        .iter()
+        .map(|p| {
+            let files: Vec<(String, Arc<Vec<u8>>)> = p
+                .chart
+                .files
+                .iter()
+                .filter(|f| !f.rel.starts_with("templates/") && f.rel != "Chart.yaml")
+                .map(|f| (f.rel.clone(), f.bytes.clone()))
+                .collect();
+            gotmpl::MapRef::new(BTreeMap::from([
+                (Arc::from("Values"), funcs::json_to_value(&p.values)),
+                (Arc::from("Chart"), chart_object(&p.chart.meta)),
+                (Arc::from("Release"), release.clone()),
+                (Arc::from("Capabilities"), caps.clone()),
+                (Arc::from("Files"), files_object(Arc::new(files))),
+            ]))
+        })
+        .collect();
+    for (i, p) in flat.iter().enumerate() {
+        let subs: BTreeMap<Arc<str>, Value> = p
+            .subs
+            .iter()
+            .filter_map(|sub| {
+                let j = flat.iter().position(|f| std::ptr::eq(*f, sub))?;
+                Some((Arc::from(sub.name.as_str()), Value::Map(tops[j].clone())))
+            })
+            .collect();
+        tops[i]
+            .write()
+            .insert(Arc::from("Subcharts"), Value::from(subs));
+    }
+    tops
+}
+
+/// `.Chart`: Chart.yaml with Helm's Go field names.
+pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
+    let mut m = BTreeMap::new();
+    if let Some(o) = meta.as_object() {
+        for (k, v) in o {
+            let name = match k.as_str() {
+                "apiVersion" => "APIVersion".to_string(),
+                "kubeVersion" => "KubeVersion".to_string(),
+                "appVersion" => "AppVersion".to_string(),
+                other => {
+                    let mut c = other.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                }
+            };
+            m.insert(Arc::from(name.as_str()), funcs::json_to_value(v));
+        }
+    }
+    for k in [
+        "Name",
+        "Version",
+        "AppVersion",
+        "Description",
+        "Type",
+        "Home",
+        "Icon",
+    ] {
+        m.entry(Arc::from(k)).or_insert_with(|| str_v(""));
+    }
+    m.entry(Arc::from("IsRoot")).or_insert(Value::Bool(true));
+    Value::Map(gotmpl::MapRef::new(m))
+}
+
+/// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults
+/// (the built-in groups of its Kubernetes client), in its order.
+pub(super) const API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha2",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+];
+
+pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
+    let v = if kube.starts_with('v') {
+        kube.to_string()
+    } else {
+        format!("v{kube}")
+    };
+    let parts: Vec<&str> = v.trim_start_matches('v').split('.').collect();
+    let major = parts.first().copied().unwrap_or("1").to_string();
+    let minor = parts.get(1).copied().unwrap_or("0").to_string();
+    let known: Arc<Vec<String>> = Arc::new(
+        API_VERSIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(extra.iter().cloned())
+            .collect(),
+    );
+    let versions: Vec<Value> = known.iter().map(|s| str_v(s)).collect();
+    let printed = format!("[{}]", known.join(" "));
+    let has = Arc::new(move |a: &[Value]| {
+        let want = funcs::to_str(a.first().unwrap_or(&Value::Nil));
+        // `group/version` or `group/version/Kind`.
+        let gv = match want.matches('/').count() {
+            2 => want
+                .rsplit_once('/')
+                .map(|(g, _)| g.to_string())
+                .unwrap_or(want.clone()),
+            1 if want.starts_with("v1/") => "v1".into(),
+            _ => want.clone(),
+        };
+        Ok(Value::Bool(known.iter().any(|k| *k == gv || *k == want)))
+    });
+    vmap(vec![
+        (
+            "KubeVersion",
+            vmap(vec![
+                ("Version", str_v(&v)),
+                ("GitVersion", str_v(&v)),
+                ("Major", str_v(&major)),
+                ("Minor", str_v(&minor)),
+            ]),
+        ),
+        (
+            "APIVersions",
+            vmap(vec![
+                ("Has", Value::Function(has)),
+                // Printed as Go prints Helm's VersionSet (a list of strings).
+                (
+                    "String",
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
+                ),
+                ("List", Value::List(versions.into())),
+            ]),
+        ),
+        (
+            "HelmVersion",
+            vmap(vec![
+                ("Version", str_v("v4.2")),
+                ("GitCommit", str_v("")),
+                ("GoVersion", str_v("")),
+            ]),
+        ),
+    ])
+}
+
+/// `.Files` of a chart: every file outside `templates/` (and the chart's own metadata).
+pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
+    let f1 = files.clone();
+    let get = Arc::new(move |a: &[Value]| {
+        let name = funcs::to_str(a.first().unwrap_or(&Value::Nil));
+        Ok(f1
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| str_v(&String::from_utf8_lossy(b)))
+            .unwrap_or(str_v("")))
+    });
+    let f2 = files.clone();
+    let glob = Arc::new(move |a: &[Value]| {
+        let pat = funcs::to_str(a.first().unwrap_or(&Value::Nil));
+        let g = globset::GlobBuilder::new(&pat)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| funcs::err(format!("bad glob {pat:?}: {e}")))?
+            .compile_matcher();
+        let sub: Vec<(String, Arc<Vec<u8>>)> =
+            f2.iter().filter(|(n, _)| g.is_match(n)).cloned().collect();
+        Ok(files_object(Arc::new(sub)))
+    });
+    let f3 = files.clone();
+    let as_config = Arc::new(move |_a: &[Value]| {
+        let m: BTreeMap<Arc<str>, Value> = f3
+            .iter()
+            .map(|(n, b)| {
+                (
+                    Arc::from(n.rsplit('/').next().unwrap_or(n)),
+                    str_v(&String::from_utf8_lossy(b)),
+                )
+            })
+            .collect();
+        Ok(str_v(&toyaml::to_yaml(&Value::Map(gotmpl::MapRef::new(m)))))
+    });
+    let f4 = files.clone();
+    let as_secrets = Arc::new(move |_a: &[Value]| {
+        let m: BTreeMap<Arc<str>, Value> = f4
+            .iter()
+            .map(|(n, b)| {
+                let enc = funcs::library()
+                    .get("b64enc")
+                    .map(|f| f(&[str_v(&String::from_utf8_lossy(b))]))
+                    .and_then(Result::ok)
+                    .unwrap_or(str_v(""));
+                (Arc::from(n.rsplit('/').next().unwrap_or(n)), enc)
+            })
+            .collect();
+        Ok(str_v(&toyaml::to_yaml(&Value::Map(gotmpl::MapRef::new(m)))))
+    });
+    let f5 = files.clone();
+    let lines = Arc::new(move |a: &[Value]| {
+        let name = funcs::to_str(a.first().unwrap_or(&Value::Nil));
+        let text = f5
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+            .unwrap_or_default();
+        Ok(Value::List(
+            text.split('\n').map(str_v).collect::<Vec<_>>().into(),
+        ))
+    });
+    // The files themselves are entries too (Go's `Files` is a map of path to content):
+    // `range $path, $_ := .Files.Glob "x/*"`, `if .Files.Glob "x"`.
+    let mut entries: Vec<(&str, Value)> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), str_v(&String::from_utf8_lossy(b))))
+        .collect();
+    entries.extend(vec![
+        ("Get", Value::Function(get.clone())),
+        ("GetBytes", Value::Function(get)),
+        ("Glob", Value::Function(glob)),
+        ("AsConfig", Value::Function(as_config)),
+        ("AsSecrets", Value::Function(as_secrets)),
+        ("Lines", Value::Function(lines)),
+    ]);
+    vmap(entries)
+}

@@ -1,0 +1,303 @@
+//! Lists and dicts: building, reading, Sprig's in-place `set`/`unset`/`merge`, `deepCopy`,
+//! list slicing and sets, `split`/`join`, ranges of numbers.
+
+use super::*;
+
+pub(super) fn register(m: &mut FuncMap) {
+    f!(m, "list", |a: &[Value]| -> R {
+        Ok(Value::List(a.to_vec().into()))
+    });
+    f!(m, "tuple", |a: &[Value]| -> R {
+        Ok(Value::List(a.to_vec().into()))
+    });
+    f!(m, "dict", |a: &[Value]| -> R {
+        let mut m = BTreeMap::new();
+        for pair in a.chunks(2) {
+            m.insert(
+                Arc::from(to_str(&pair[0]).as_str()),
+                pair.get(1).cloned().unwrap_or(s("")),
+            );
+        }
+        Ok(Value::Map(MapRef::new(m)))
+    });
+    f!(m, "get", |a: &[Value]| -> R {
+        Ok(entry(arg(a, 0, "get")?, &to_str(arg(a, 1, "get")?)).unwrap_or(s("")))
+    });
+    // Sprig's `set`/`unset` change the map in place and return it: every holder of the map
+    // (`.Values` in later templates, other variables) sees the change, as in Go.
+    f!(m, "set", |a: &[Value]| -> R {
+        let key = Arc::from(to_str(arg(a, 1, "set")?).as_str());
+        let value = arg(a, 2, "set")?.clone();
+        Ok(match arg(a, 0, "set")? {
+            Value::Map(m) => {
+                m.write().insert(key, value);
+                Value::Map(m.clone())
+            }
+            _ => Value::from(BTreeMap::from([(key, value)])),
+        })
+    });
+    f!(m, "unset", |a: &[Value]| -> R {
+        let key = to_str(arg(a, 1, "unset")?);
+        Ok(match arg(a, 0, "unset")? {
+            Value::Map(m) => {
+                m.write().remove(key.as_str());
+                Value::Map(m.clone())
+            }
+            _ => Value::Map(MapRef::default()),
+        })
+    });
+    f!(m, "hasKey", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            entry(arg(a, 0, "hasKey")?, &to_str(arg(a, 1, "hasKey")?)).is_some(),
+        ))
+    });
+    f!(m, "keys", |a: &[Value]| -> R {
+        let mut k: Vec<Value> = a
+            .iter()
+            .flat_map(|m| map_of(m).into_keys().map(Value::String).collect::<Vec<_>>())
+            .collect();
+        k.dedup();
+        Ok(Value::List(k.into()))
+    });
+    f!(m, "values", |a: &[Value]| -> R {
+        Ok(Value::List(
+            map_of(arg(a, 0, "values")?)
+                .into_values()
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "pluck", |a: &[Value]| -> R {
+        let key = to_str(arg(a, 0, "pluck")?);
+        Ok(Value::List(
+            a[1..]
+                .iter()
+                .filter_map(|m| entry(m, &key))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "dig", |a: &[Value]| -> R {
+        if a.len() < 3 {
+            return Err(err("dig needs at least three arguments"));
+        }
+        let (keys, rest) = a.split_at(a.len() - 2);
+        let default = rest[0].clone();
+        let mut cur = rest[1].clone();
+        for k in keys {
+            match entry(&cur, &to_str(k)) {
+                Some(v) => cur = v,
+                None => return Ok(default),
+            }
+        }
+        Ok(cur)
+    });
+    f!(m, "pick", |a: &[Value]| -> R {
+        let m = map_of(arg(a, 0, "pick")?);
+        let keep: Vec<String> = a[1..].iter().map(to_str).collect();
+        Ok(Value::Map(MapRef::new(
+            m.into_iter()
+                .filter(|(k, _)| keep.iter().any(|x| x == &**k))
+                .collect(),
+        )))
+    });
+    f!(m, "omit", |a: &[Value]| -> R {
+        let m = map_of(arg(a, 0, "omit")?);
+        let drop: Vec<String> = a[1..].iter().map(to_str).collect();
+        Ok(Value::Map(MapRef::new(
+            m.into_iter()
+                .filter(|(k, _)| !drop.iter().any(|x| x == &**k))
+                .collect(),
+        )))
+    });
+    for (name, overwrite) in [
+        ("merge", false),
+        ("mustMerge", false),
+        ("mergeOverwrite", true),
+        ("mustMergeOverwrite", true),
+    ] {
+        m.insert(
+            name.to_string(),
+            Arc::new(move |a: &[Value]| -> R {
+                let dst = match arg(a, 0, name)? {
+                    Value::Map(m) => m.clone(),
+                    _ => MapRef::default(),
+                };
+                for src in &a[1..] {
+                    merge_into(&dst, src, overwrite, 0)?;
+                }
+                Ok(Value::Map(dst))
+            }),
+        );
+    }
+    f!(m, "deepCopy", |a: &[Value]| -> R {
+        Ok(bounded(a.first(), "deepCopy")?.deep_copy())
+    });
+    f!(m, "mustDeepCopy", |a: &[Value]| -> R {
+        Ok(bounded(a.first(), "mustDeepCopy")?.deep_copy())
+    });
+    f!(m, "append", |a: &[Value]| -> R {
+        let mut l = list_of(arg(a, 0, "append")?);
+        l.push(arg(a, 1, "append")?.clone());
+        Ok(Value::List(l.into()))
+    });
+    f!(m, "mustAppend", |a: &[Value]| -> R {
+        let mut l = list_of(arg(a, 0, "append")?);
+        l.push(arg(a, 1, "append")?.clone());
+        Ok(Value::List(l.into()))
+    });
+    f!(m, "prepend", |a: &[Value]| -> R {
+        let mut l = list_of(arg(a, 0, "prepend")?);
+        l.insert(0, arg(a, 1, "prepend")?.clone());
+        Ok(Value::List(l.into()))
+    });
+    f!(m, "concat", |a: &[Value]| -> R {
+        Ok(Value::List(
+            a.iter().flat_map(list_of).collect::<Vec<_>>().into(),
+        ))
+    });
+    f!(m, "first", |a: &[Value]| -> R {
+        Ok(list_of(arg(a, 0, "first")?)
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Nil))
+    });
+    f!(m, "last", |a: &[Value]| -> R {
+        Ok(list_of(arg(a, 0, "last")?).pop().unwrap_or(Value::Nil))
+    });
+    f!(m, "rest", |a: &[Value]| -> R {
+        Ok(Value::List(
+            list_of(arg(a, 0, "rest")?)
+                .into_iter()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "initial", |a: &[Value]| -> R {
+        let mut l = list_of(arg(a, 0, "initial")?);
+        l.pop();
+        Ok(Value::List(l.into()))
+    });
+    f!(m, "reverse", |a: &[Value]| -> R {
+        let mut l = list_of(arg(a, 0, "reverse")?);
+        l.reverse();
+        Ok(Value::List(l.into()))
+    });
+    f!(m, "uniq", |a: &[Value]| -> R {
+        let mut out: Vec<Value> = Vec::new();
+        for v in list_of(arg(a, 0, "uniq")?) {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        Ok(Value::List(out.into()))
+    });
+    f!(m, "compact", |a: &[Value]| -> R {
+        Ok(Value::List(
+            list_of(arg(a, 0, "compact")?)
+                .into_iter()
+                .filter(|v| !is_empty(v))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "without", |a: &[Value]| -> R {
+        let drop = &a[1..];
+        Ok(Value::List(
+            list_of(arg(a, 0, "without")?)
+                .into_iter()
+                .filter(|v| !drop.contains(v))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "has", |a: &[Value]| -> R {
+        Ok(Value::Bool(list_of(arg(a, 1, "has")?).contains(&a[0])))
+    });
+    f!(m, "sortAlpha", |a: &[Value]| -> R {
+        let mut l: Vec<String> = list_of(arg(a, 0, "sortAlpha")?)
+            .iter()
+            .map(to_str)
+            .collect();
+        l.sort();
+        Ok(Value::List(
+            l.iter().map(|x| s(x)).collect::<Vec<_>>().into(),
+        ))
+    });
+    f!(m, "join", |a: &[Value]| -> R {
+        Ok(s(&list_of(arg(a, 1, "join")?)
+            .iter()
+            .map(to_str)
+            .collect::<Vec<_>>()
+            .join(&to_str(&a[0]))))
+    });
+    f!(m, "split", |a: &[Value]| -> R {
+        let sep = to_str(arg(a, 0, "split")?);
+        let mut m = BTreeMap::new();
+        for (i, p) in to_str(arg(a, 1, "split")?).split(sep.as_str()).enumerate() {
+            m.insert(Arc::from(format!("_{i}").as_str()), s(p));
+        }
+        Ok(Value::Map(MapRef::new(m)))
+    });
+    f!(m, "splitList", |a: &[Value]| -> R {
+        let sep = to_str(arg(a, 0, "splitList")?);
+        Ok(Value::List(
+            to_str(arg(a, 1, "splitList")?)
+                .split(sep.as_str())
+                .map(s)
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "splitn", |a: &[Value]| -> R {
+        let sep = to_str(arg(a, 0, "splitn")?);
+        let n = to_int(arg(a, 1, "splitn")?).max(1) as usize;
+        let mut m = BTreeMap::new();
+        for (i, p) in to_str(arg(a, 2, "splitn")?)
+            .splitn(n, sep.as_str())
+            .enumerate()
+        {
+            m.insert(Arc::from(format!("_{i}").as_str()), s(p));
+        }
+        Ok(Value::Map(MapRef::new(m)))
+    });
+    f!(m, "until", |a: &[Value]| -> R {
+        Ok(Value::List(
+            (0..to_int(arg(a, 0, "until")?).clamp(0, 1 << 20))
+                .map(Value::Int)
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "untilStep", |a: &[Value]| -> R {
+        let (st, en, step) = (
+            to_int(arg(a, 0, "untilStep")?),
+            to_int(arg(a, 1, "untilStep")?),
+            to_int(arg(a, 2, "untilStep")?),
+        );
+        let mut out = Vec::new();
+        let mut i = st;
+        while step != 0 && ((step > 0 && i < en) || (step < 0 && i > en)) && out.len() < 1 << 20 {
+            out.push(Value::Int(i));
+            i += step;
+        }
+        Ok(Value::List(out.into()))
+    });
+    f!(m, "seq", |a: &[Value]| -> R {
+        let n: Vec<i64> = a.iter().map(to_int).collect();
+        let (st, step, en) = match n.as_slice() {
+            [e] => (1, 1, *e),
+            [b, e] => (*b, if b <= e { 1 } else { -1 }, *e),
+            [b, st, e] => (*b, *st, *e),
+            _ => (1, 1, 0),
+        };
+        let mut out = Vec::new();
+        let mut i = st;
+        while step != 0 && ((step > 0 && i <= en) || (step < 0 && i >= en)) && out.len() < 1 << 20 {
+            out.push(i.to_string());
+            i += step;
+        }
+        Ok(s(&out.join(" ")))
+    });
+}

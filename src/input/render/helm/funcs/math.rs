@@ -1,0 +1,258 @@
+//! Numbers, types, semantic versions and dates: conversions, arithmetic, `kindOf`/`typeOf`,
+//! `semverCompare`, `now`.
+
+use super::*;
+
+/// Masterminds/semver constraint check (`>=1.19-0`, `~1.2`, `^1`, `>=1, <2`, `a || b`).
+pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
+    let v = parse_version(version)
+        .ok_or_else(|| err(format!("invalid semantic version {version:?}")))?;
+    for alt in constraint.split("||") {
+        let mut all = true;
+        let norm = alt.replace(',', " ");
+        let mut toks: Vec<String> = Vec::new();
+        for t in norm.split_whitespace() {
+            // `>= 1.2` written with a space.
+            if let Some(last) = toks.last_mut()
+                && matches!(
+                    last.as_str(),
+                    ">" | ">=" | "<" | "<=" | "=" | "!=" | "~" | "^"
+                )
+            {
+                last.push_str(t);
+                continue;
+            }
+            toks.push(t.to_string());
+        }
+        for t in &toks {
+            let (op, rest) = ["!=", ">=", "<=", "=>", "=<", ">", "<", "=", "~>", "~", "^"]
+                .iter()
+                .find_map(|op| t.strip_prefix(op).map(|r| (*op, r)))
+                .unwrap_or(("=", t.as_str()));
+            let c = parse_version(rest)
+                .ok_or_else(|| err(format!("improper constraint: {constraint}")))?;
+            let cmp = cmp_versions(&v, &c);
+            use std::cmp::Ordering::*;
+            let ok = match op {
+                ">" => cmp == Greater,
+                ">=" | "=>" => cmp != Less,
+                "<" => cmp == Less,
+                "<=" | "=<" => cmp != Greater,
+                "!=" => cmp != Equal,
+                "~" | "~>" => cmp != Less && v.0[0] == c.0[0] && (c.2 < 2 || v.0[1] == c.0[1]),
+                "^" => cmp != Less && v.0[0] == c.0[0],
+                _ => {
+                    // `=1.2` matches 1.2.x when the patch is not given.
+                    (0..c.2.max(1)).all(|i| v.0[i] == c.0[i]) && (c.2 < 3 || v.1 == c.1)
+                }
+            };
+            // Masterminds: a version with a prerelease only satisfies constraints that have one.
+            let pre_ok = v.1.is_empty() || !c.1.is_empty();
+            if !ok || !pre_ok {
+                all = false;
+                break;
+            }
+        }
+        if all {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// ([major, minor, patch], prerelease, how many numbers were given).
+pub(super) type Version = ([u64; 3], String, usize);
+
+pub(super) fn parse_version(s: &str) -> Option<Version> {
+    let s = s.trim().trim_start_matches('v');
+    let (core, pre) = match s.split_once('-') {
+        Some((c, p)) => (c, p.split('+').next().unwrap_or("").to_string()),
+        None => (s.split('+').next().unwrap_or(s), String::new()),
+    };
+    let mut nums = [0u64; 3];
+    let mut n = 0;
+    for (i, part) in core.split('.').enumerate() {
+        if i >= 3 {
+            return None;
+        }
+        if part == "x" || part == "X" || part == "*" {
+            break;
+        }
+        nums[i] = part.parse().ok()?;
+        n = i + 1;
+    }
+    Some((nums, pre, n))
+}
+
+pub(super) fn cmp_versions(a: &Version, b: &Version) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+        .then_with(|| match (a.1.is_empty(), b.1.is_empty()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            (false, false) => a.1.cmp(&b.1),
+        })
+}
+
+pub(super) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "invalid",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Uint(_) => "uint",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::List(_) => "slice",
+        Value::Map(_) => "map",
+        _ => "func",
+    }
+}
+
+pub(super) fn type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+        _ => "func",
+    }
+}
+
+pub(super) fn num_result(f: f64, ints: bool) -> Value {
+    if ints {
+        Value::Int(f as i64)
+    } else {
+        Value::Float(f)
+    }
+}
+
+pub(super) fn register(m: &mut FuncMap) {
+    f!(m, "int", |a: &[Value]| -> R {
+        Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
+    });
+    f!(m, "int64", |a: &[Value]| -> R {
+        Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
+    });
+    f!(m, "atoi", |a: &[Value]| -> R {
+        Ok(Value::Int(
+            to_str(a.first().unwrap_or(&Value::Nil))
+                .trim()
+                .parse()
+                .unwrap_or(0),
+        ))
+    });
+    f!(m, "float64", |a: &[Value]| -> R {
+        Ok(Value::Float(to_float(a.first().unwrap_or(&Value::Nil))))
+    });
+    f!(m, "add", |a: &[Value]| -> R {
+        Ok(Value::Int(a.iter().map(to_int).sum()))
+    });
+    f!(m, "add1", |a: &[Value]| -> R {
+        Ok(Value::Int(to_int(arg(a, 0, "add1")?) + 1))
+    });
+    f!(m, "sub", |a: &[Value]| -> R {
+        Ok(Value::Int(
+            to_int(arg(a, 0, "sub")?) - to_int(arg(a, 1, "sub")?),
+        ))
+    });
+    f!(m, "mul", |a: &[Value]| -> R {
+        Ok(Value::Int(a.iter().map(to_int).product()))
+    });
+    f!(m, "div", |a: &[Value]| -> R {
+        let d = to_int(arg(a, 1, "div")?);
+        if d == 0 {
+            return Err(err("integer divide by zero"));
+        }
+        Ok(Value::Int(to_int(&a[0]) / d))
+    });
+    f!(m, "mod", |a: &[Value]| -> R {
+        let d = to_int(arg(a, 1, "mod")?);
+        if d == 0 {
+            return Err(err("integer divide by zero"));
+        }
+        Ok(Value::Int(to_int(&a[0]) % d))
+    });
+    f!(m, "max", |a: &[Value]| -> R {
+        Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+    });
+    f!(m, "min", |a: &[Value]| -> R {
+        Ok(Value::Int(a.iter().map(to_int).min().unwrap_or(0)))
+    });
+    f!(m, "addf", |a: &[Value]| -> R {
+        Ok(num_result(a.iter().map(to_float).sum(), false))
+    });
+    f!(m, "subf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            to_float(arg(a, 0, "subf")?) - a[1..].iter().map(to_float).sum::<f64>(),
+        ))
+    });
+    f!(m, "mulf", |a: &[Value]| -> R {
+        Ok(Value::Float(a.iter().map(to_float).product()))
+    });
+    f!(m, "divf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            to_float(arg(a, 0, "divf")?) / to_float(arg(a, 1, "divf")?),
+        ))
+    });
+    f!(m, "ceil", |a: &[Value]| -> R {
+        Ok(Value::Float(to_float(arg(a, 0, "ceil")?).ceil()))
+    });
+    f!(m, "floor", |a: &[Value]| -> R {
+        Ok(Value::Float(to_float(arg(a, 0, "floor")?).floor()))
+    });
+    f!(m, "round", |a: &[Value]| -> R {
+        let p = a.get(1).map(to_int).unwrap_or(0) as i32;
+        let m = 10f64.powi(p);
+        Ok(Value::Float(
+            (to_float(arg(a, 0, "round")?) * m).round() / m,
+        ))
+    });
+    f!(m, "semverCompare", |a: &[Value]| -> R {
+        Ok(Value::Bool(semver_compare(
+            &to_str(arg(a, 0, "semverCompare")?),
+            &to_str(arg(a, 1, "semverCompare")?),
+        )?))
+    });
+    f!(m, "kindOf", |a: &[Value]| -> R {
+        Ok(s(kind_of(arg(a, 0, "kindOf")?)))
+    });
+    f!(m, "kindIs", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            to_str(arg(a, 0, "kindIs")?) == kind_of(arg(a, 1, "kindIs")?),
+        ))
+    });
+    f!(m, "typeOf", |a: &[Value]| -> R {
+        Ok(s(type_of(arg(a, 0, "typeOf")?)))
+    });
+    f!(m, "typeIs", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?),
+        ))
+    });
+    f!(m, "deepEqual", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            value_to_json(arg(a, 0, "deepEqual")?) == value_to_json(arg(a, 1, "deepEqual")?),
+        ))
+    });
+    f!(m, "now", |_a: &[Value]| -> R {
+        Ok(s("1970-01-01 00:00:00 +0000 UTC"))
+    });
+    f!(m, "date", |a: &[Value]| -> R {
+        let _ = a;
+        Ok(s("1970-01-01"))
+    });
+    f!(m, "semver", |a: &[Value]| -> R {
+        let v = parse_version(&to_str(arg(a, 0, "semver")?))
+            .ok_or_else(|| err("invalid semantic version"))?;
+        let mut m = BTreeMap::new();
+        m.insert(Arc::from("Major"), Value::Int(v.0[0] as i64));
+        m.insert(Arc::from("Minor"), Value::Int(v.0[1] as i64));
+        m.insert(Arc::from("Patch"), Value::Int(v.0[2] as i64));
+        m.insert(Arc::from("Prerelease"), s(&v.1));
+        Ok(Value::Map(MapRef::new(m)))
+    });
+}

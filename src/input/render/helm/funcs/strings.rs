@@ -1,0 +1,253 @@
+//! String functions: quoting, indenting, trimming, case, substrings, regular expressions.
+
+use super::*;
+
+pub(super) fn register(m: &mut FuncMap) {
+    f!(m, "quote", |a: &[Value]| -> R {
+        Ok(s(&a
+            .iter()
+            .filter(|v| !matches!(v, Value::Nil))
+            .map(|v| format!("{:?}", to_str(v)))
+            .collect::<Vec<_>>()
+            .join(" ")))
+    });
+    f!(m, "squote", |a: &[Value]| -> R {
+        Ok(s(&a
+            .iter()
+            .filter(|v| !matches!(v, Value::Nil))
+            .map(|v| format!("'{}'", to_str(v)))
+            .collect::<Vec<_>>()
+            .join(" ")))
+    });
+    f!(m, "indent", |a: &[Value]| -> R {
+        Ok(s(&indent(
+            to_int(arg(a, 0, "indent")?).max(0) as usize,
+            &to_str(arg(a, 1, "indent")?),
+        )))
+    });
+    f!(m, "nindent", |a: &[Value]| -> R {
+        Ok(s(&format!(
+            "\n{}",
+            indent(
+                to_int(arg(a, 0, "nindent")?).max(0) as usize,
+                &to_str(arg(a, 1, "nindent")?)
+            )
+        )))
+    });
+    f!(m, "trim", |a: &[Value]| -> R {
+        Ok(s(to_str(arg(a, 0, "trim")?).trim()))
+    });
+    f!(m, "trimAll", |a: &[Value]| -> R {
+        let cut: Vec<char> = to_str(arg(a, 0, "trimAll")?).chars().collect();
+        Ok(s(
+            to_str(arg(a, 1, "trimAll")?).trim_matches(|c| cut.contains(&c))
+        ))
+    });
+    f!(m, "trimSuffix", |a: &[Value]| -> R {
+        let suf = to_str(arg(a, 0, "trimSuffix")?);
+        let t = to_str(arg(a, 1, "trimSuffix")?);
+        Ok(s(t.strip_suffix(suf.as_str()).unwrap_or(&t)))
+    });
+    f!(m, "trimPrefix", |a: &[Value]| -> R {
+        let pre = to_str(arg(a, 0, "trimPrefix")?);
+        let t = to_str(arg(a, 1, "trimPrefix")?);
+        Ok(s(t.strip_prefix(pre.as_str()).unwrap_or(&t)))
+    });
+    f!(m, "upper", |a: &[Value]| -> R {
+        Ok(s(&to_str(arg(a, 0, "upper")?).to_uppercase()))
+    });
+    f!(m, "lower", |a: &[Value]| -> R {
+        Ok(s(&to_str(arg(a, 0, "lower")?).to_lowercase()))
+    });
+    f!(m, "title", |a: &[Value]| -> R {
+        let t = to_str(arg(a, 0, "title")?);
+        let mut out = String::new();
+        let mut prev_space = true;
+        for c in t.chars() {
+            if prev_space {
+                out.extend(c.to_uppercase())
+            } else {
+                out.push(c)
+            }
+            prev_space = c.is_whitespace();
+        }
+        Ok(s(&out))
+    });
+    f!(m, "replace", |a: &[Value]| -> R {
+        Ok(s(
+            &to_str(arg(a, 2, "replace")?).replace(to_str(&a[0]).as_str(), &to_str(&a[1]))
+        ))
+    });
+    f!(m, "contains", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            to_str(arg(a, 1, "contains")?).contains(to_str(&a[0]).as_str()),
+        ))
+    });
+    f!(m, "hasPrefix", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            to_str(arg(a, 1, "hasPrefix")?).starts_with(to_str(&a[0]).as_str()),
+        ))
+    });
+    f!(m, "hasSuffix", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            to_str(arg(a, 1, "hasSuffix")?).ends_with(to_str(&a[0]).as_str()),
+        ))
+    });
+    f!(m, "trunc", |a: &[Value]| -> R {
+        let n = to_int(arg(a, 0, "trunc")?);
+        let t = to_str(arg(a, 1, "trunc")?);
+        let len = t.len() as i64;
+        Ok(s(&if n >= 0 {
+            if n < len {
+                t[..t.floor_char_boundary(n as usize)].to_string()
+            } else {
+                t
+            }
+        } else if -n < len {
+            t[t.ceil_char_boundary((len + n) as usize)..].to_string()
+        } else {
+            t
+        }))
+    });
+    f!(m, "substr", |a: &[Value]| -> R {
+        let (st, en) = (to_int(arg(a, 0, "substr")?), to_int(arg(a, 1, "substr")?));
+        let t = to_str(arg(a, 2, "substr")?);
+        let st = st.clamp(0, t.len() as i64) as usize;
+        let en = if en < 0 || en as usize > t.len() {
+            t.len()
+        } else {
+            en as usize
+        };
+        Ok(s(t.get(st..en.max(st)).unwrap_or("")))
+    });
+    f!(m, "repeat", |a: &[Value]| -> R {
+        let n = to_int(arg(a, 0, "repeat")?).clamp(0, 1 << 20) as usize;
+        Ok(s(&to_str(arg(a, 1, "repeat")?).repeat(n)))
+    });
+    f!(m, "nospace", |a: &[Value]| -> R {
+        Ok(s(&to_str(arg(a, 0, "nospace")?)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()))
+    });
+    f!(m, "cat", |a: &[Value]| -> R {
+        Ok(s(&a
+            .iter()
+            .filter(|v| !matches!(v, Value::Nil))
+            .map(to_str)
+            .collect::<Vec<_>>()
+            .join(" ")))
+    });
+    // Sprig's `strval` is `fmt.Sprint`: nil is `<nil>`.
+    f!(m, "toString", |a: &[Value]| -> R {
+        Ok(s(&a.first().unwrap_or(&Value::Nil).to_string()))
+    });
+    f!(m, "toStrings", |a: &[Value]| -> R {
+        Ok(Value::List(
+            list_of(a.first().unwrap_or(&Value::Nil))
+                .iter()
+                .map(|v| s(&to_str(v)))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
+    });
+    f!(m, "regexMatch", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
+        ))
+    });
+    f!(m, "mustRegexMatch", |a: &[Value]| -> R {
+        Ok(Value::Bool(
+            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
+        ))
+    });
+    f!(m, "regexFind", |a: &[Value]| -> R {
+        Ok(s(regex(&to_str(arg(a, 0, "regexFind")?))?
+            .find(&to_str(arg(a, 1, "regexFind")?))
+            .map(|m| m.as_str())
+            .unwrap_or("")))
+    });
+    f!(m, "regexFindAll", |a: &[Value]| -> R {
+        let t = to_str(arg(a, 1, "regexFindAll")?);
+        let n = a.get(2).map(to_int).unwrap_or(-1);
+        let all: Vec<Value> = regex(&to_str(&a[0]))?
+            .find_iter(&t)
+            .take(if n < 0 { usize::MAX } else { n as usize })
+            .map(|m| s(m.as_str()))
+            .collect();
+        Ok(Value::List(all.into()))
+    });
+    f!(m, "regexReplaceAll", |a: &[Value]| -> R {
+        let re = regex(&to_str(arg(a, 0, "regexReplaceAll")?))?;
+        Ok(s(&re.replace_all(
+            &to_str(arg(a, 1, "regexReplaceAll")?),
+            to_str(arg(a, 2, "regexReplaceAll")?).as_str(),
+        )))
+    });
+    f!(m, "regexReplaceAllLiteral", |a: &[Value]| -> R {
+        let re = regex(&to_str(arg(a, 0, "regexReplaceAllLiteral")?))?;
+        Ok(s(&re.replace_all(
+            &to_str(arg(a, 1, "regexReplaceAllLiteral")?),
+            regex::NoExpand(&to_str(arg(a, 2, "regexReplaceAllLiteral")?)),
+        )))
+    });
+    f!(m, "regexSplit", |a: &[Value]| -> R {
+        let re = regex(&to_str(arg(a, 0, "regexSplit")?))?;
+        let n = to_int(arg(a, 2, "regexSplit")?);
+        let t = to_str(&a[1]);
+        let parts: Vec<Value> = if n < 0 {
+            re.split(&t).map(s).collect()
+        } else {
+            re.splitn(&t, n as usize).map(s).collect()
+        };
+        Ok(Value::List(parts.into()))
+    });
+    f!(m, "snakecase", |a: &[Value]| -> R {
+        let t = to_str(arg(a, 0, "snakecase")?);
+        let mut out = String::new();
+        for (i, c) in t.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
+        Ok(s(&out.replace(['-', ' '], "_")))
+    });
+    f!(m, "kebabcase", |a: &[Value]| -> R {
+        let t = to_str(arg(a, 0, "kebabcase")?);
+        let mut out = String::new();
+        for (i, c) in t.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.extend(c.to_lowercase());
+        }
+        Ok(s(&out.replace(['_', ' '], "-")))
+    });
+    f!(m, "camelcase", |a: &[Value]| -> R {
+        Ok(s(&to_str(arg(a, 0, "camelcase")?)
+            .split(['_', '-', ' '])
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect::<String>()))
+    });
+    f!(m, "wrap", |a: &[Value]| -> R {
+        Ok(s(&to_str(arg(a, 1, "wrap")?)))
+    });
+    f!(m, "regexQuoteMeta", |a: &[Value]| -> R {
+        Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
+    });
+    f!(m, "abbrev", |a: &[Value]| -> R {
+        let n = to_int(arg(a, 0, "abbrev")?).max(3) as usize;
+        let t = to_str(arg(a, 1, "abbrev")?);
+        Ok(s(&if t.chars().count() > n {
+            t.chars().take(n - 3).collect::<String>() + "..."
+        } else {
+            t
+        }))
+    });
+}

@@ -1,0 +1,368 @@
+//! Settling each chart's values: the chart's `values.yaml` under what its parent and the user
+//! give (`global` passed down), which subcharts `condition`/`tags` enable, the origins of every
+//! value, and `values.schema.json`.
+
+use super::*;
+/// A chart whose values are settled: what its templates see.
+pub(super) struct Prepared<'a> {
+    pub(super) chart: &'a Chart,
+    /// `parent/charts/sub` path used in template names (`nginx/charts/common`).
+    pub(super) path: String,
+    pub(super) values: serde_json::Value,
+    pub(super) origins: Origins,
+    /// The name its parent knows it by (the dependency's alias, else the chart's name).
+    pub(super) name: String,
+    /// Subcharts enabled by their conditions and tags.
+    pub(super) subs: Vec<Prepared<'a>>,
+}
+
+pub(super) fn get_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    let mut cur = v;
+    for k in path.split('.') {
+        cur = cur.get(k)?;
+    }
+    Some(cur)
+}
+
+/// Settles a chart's values (its `values.yaml` under what its parent passes down) and
+/// decides which subcharts are enabled.
+pub(super) fn prepare<'a>(
+    chart: &'a Chart,
+    name: String,
+    path: String,
+    mut vals: serde_json::Value,
+    mut origins: Origins,
+    problems: &mut Vec<Problem>,
+) -> Prepared<'a> {
+    // The chart's own values.yaml under the values given to it.
+    if let Some(vf) = chart.file("values.yaml") {
+        match source(vf).and_then(|src| values::read_yaml(&src).map(|(v, t)| (src, v, t))) {
+            Ok((src, defaults, tree)) => {
+                let mut own = Origins::default();
+                let mut base = if defaults.is_null() {
+                    serde_json::json!({})
+                } else {
+                    defaults.clone()
+                };
+                values::merge_into(
+                    &mut base,
+                    &serde_json::json!({}),
+                    Some(&tree),
+                    &src,
+                    OriginRole::Values,
+                    &mut Vec::new(),
+                    &mut own,
+                );
+                record_all(&mut own, &tree, &src);
+                // User/parent values win: their origins overwrite.
+                for (k, o) in origins.by_path.drain() {
+                    own.by_path.insert(k, o);
+                }
+                origins = own;
+                values::coalesce_defaults(&mut vals, &base);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    if !vals.is_object() {
+        vals = serde_json::json!({});
+    }
+
+    let deps: Vec<serde_json::Value> = chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let mut subs = Vec::new();
+    for sub in &chart.subcharts {
+        // The dependency entry naming this subchart (by name, or by alias).
+        let dep = deps
+            .iter()
+            .find(|d| d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()));
+        let key = dep
+            .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
+            .unwrap_or(&sub.name)
+            .to_string();
+        if let Some(d) = dep
+            && !enabled(d, &vals)
+        {
+            continue;
+        }
+        let mut sv = vals.get(&key).cloned().unwrap_or(serde_json::json!({}));
+        if !sv.is_object() {
+            sv = serde_json::json!({});
+        }
+        // `global` flows down: the parent's globals over the subchart's.
+        if let Some(g) = vals.get("global") {
+            let mut merged = sv.get("global").cloned().unwrap_or(serde_json::json!({}));
+            values::coalesce_defaults(&mut merged, &serde_json::json!({}));
+            let mut gg = g.clone();
+            values::coalesce_defaults(&mut gg, &merged);
+            sv["global"] = gg;
+        }
+        let mut so = Origins::default();
+        for (k, o) in &origins.by_path {
+            if k.first() == Some(&key) {
+                so.by_path.insert(k[1..].to_vec(), o.clone());
+            } else if k.first().map(String::as_str) == Some("global") {
+                so.by_path.insert(k.clone(), o.clone());
+            }
+        }
+        let p = prepare(
+            sub,
+            key.clone(),
+            format!("{path}/charts/{}", sub.name),
+            sv,
+            so,
+            problems,
+        );
+        // What the subchart settled is visible to the parent under its key (Helm coalesces
+        // the parent's view with the subchart's defaults).
+        if let Some(obj) = vals.as_object_mut() {
+            let mut view = p.values.clone();
+            if let Some(o) = view.as_object_mut() {
+                o.remove("global");
+            }
+            obj.insert(key.clone(), merge_view(obj.get(&key), view));
+        }
+        subs.push(p);
+    }
+    for sub in &subs {
+        let dep = deps.iter().find(|d| {
+            d.get("alias")
+                .or_else(|| d.get("name"))
+                .and_then(|n| n.as_str())
+                == Some(sub.name.as_str())
+        });
+        if let Some(imports) = dep.and_then(|d| d.get("import-values")) {
+            let shown = format!("{}/Chart.yaml", chart_display(chart));
+            import_values(imports, sub, &mut vals, &mut origins, &shown, problems);
+        }
+    }
+    Prepared {
+        chart,
+        path,
+        values: vals,
+        origins,
+        name,
+        subs,
+    }
+}
+
+/// Helm's `import-values` of one dependency: each entry, `{child: a.b, parent: x.y}` or the
+/// string `name` (short for `{child: exports.name, parent: .}`), copies the subchart's
+/// settled table at `child` to `parent` in this chart's values, under what this chart already
+/// sets (imports rank below the parent's own values, as in Helm). Imported values keep the
+/// origins they have in the subchart. A missing table is a note, as Helm's warning.
+fn import_values(
+    imports: &serde_json::Value,
+    sub: &Prepared,
+    vals: &mut serde_json::Value,
+    origins: &mut Origins,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let split = |p: &str| -> Vec<String> {
+        p.split('.')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for entry in imports.as_array().into_iter().flatten() {
+        let (child, parent) = match entry {
+            serde_json::Value::String(name) => (format!("exports.{name}"), String::new()),
+            serde_json::Value::Object(o) => (
+                o.get("child")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                o.get("parent")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            _ => continue,
+        };
+        let (child, parent) = (split(&child), split(&parent));
+        let table = child.iter().try_fold(&sub.values, |v, k| v.get(k));
+        let Some(table @ serde_json::Value::Object(_)) = table else {
+            problems.push(Problem::note(
+                shown,
+                None,
+                format!(
+                    "import-values: subchart {} has no table {}",
+                    sub.name,
+                    child.join(".")
+                ),
+            ));
+            continue;
+        };
+        let mut imported = table.clone();
+        for k in parent.iter().rev() {
+            imported = serde_json::json!({ k.as_str(): imported });
+        }
+        values::coalesce_defaults(vals, &imported);
+        for (path, origin) in &sub.origins.by_path {
+            if let Some(rest) = path.strip_prefix(child.as_slice()) {
+                let at: Vec<String> = parent.iter().chain(rest).cloned().collect();
+                origins.by_path.entry(at).or_insert_with(|| origin.clone());
+            }
+        }
+    }
+}
+
+pub(super) fn merge_view(
+    existing: Option<&serde_json::Value>,
+    view: serde_json::Value,
+) -> serde_json::Value {
+    match existing {
+        Some(e) => {
+            let mut e = e.clone();
+            values::coalesce_defaults(&mut e, &view);
+            e
+        }
+        None => view,
+    }
+}
+
+pub(super) fn chart_display(c: &Chart) -> String {
+    c.files
+        .iter()
+        .find(|f| f.rel == "Chart.yaml")
+        .map(|f| {
+            f.display
+                .trim_end_matches("Chart.yaml")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .unwrap_or_else(|| c.name.clone())
+}
+
+pub(super) fn record_all(o: &mut Origins, tree: &SpanTree, file: &Arc<SourceFile>) {
+    let mut path = Vec::new();
+    let mut base = serde_json::json!({});
+    let _ = &mut base;
+    fn walk(o: &mut Origins, t: &SpanTree, file: &Arc<SourceFile>, path: &mut Vec<String>) {
+        o.by_path.insert(
+            path.clone(),
+            Origin {
+                role: OriginRole::Values,
+                file: file.clone(),
+                span: t.focus,
+            },
+        );
+        match &t.children {
+            crate::source::span::Children::Map(e) => {
+                for (k, c) in e {
+                    path.push(k.clone());
+                    walk(o, c, file, path);
+                    path.pop();
+                }
+            }
+            crate::source::span::Children::Seq(items) => {
+                for (i, c) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(o, c, file, path);
+                    path.pop();
+                }
+            }
+            crate::source::span::Children::Leaf => {}
+        }
+    }
+    walk(o, tree, file, &mut path);
+}
+
+/// Helm's `condition` (first path that holds a boolean decides) and `tags` (any true tag
+/// enables; none set leaves it enabled).
+pub(super) fn enabled(dep: &serde_json::Value, vals: &serde_json::Value) -> bool {
+    if let Some(cond) = dep.get("condition").and_then(|c| c.as_str()) {
+        for p in cond.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if let Some(serde_json::Value::Bool(b)) = get_path(vals, p) {
+                return *b;
+            }
+        }
+    }
+    if let Some(tags) = dep.get("tags").and_then(|t| t.as_array()) {
+        let mut any_set = false;
+        for t in tags.iter().filter_map(|t| t.as_str()) {
+            if let Some(serde_json::Value::Bool(b)) = vals.get("tags").and_then(|tv| tv.get(t)) {
+                if *b {
+                    return true;
+                }
+                any_set = true;
+            }
+        }
+        if any_set {
+            return false;
+        }
+    }
+    true
+}
+
+/// Validates the merged values against the chart's `values.schema.json` (JSON Schema).
+pub(super) fn validate_schema(
+    schema: &ChartFile,
+    values: &serde_json::Value,
+    origins: &Origins,
+    problems: &mut Vec<Problem>,
+) {
+    let Ok(text) = std::str::from_utf8(&schema.bytes) else {
+        problems.push(Problem::error(
+            &schema.display,
+            None,
+            "values.schema.json is not UTF-8",
+        ));
+        return;
+    };
+    let s: serde_json::Value = match serde_json::from_str(text) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(Problem::error(
+                &schema.display,
+                None,
+                format!("values.schema.json is not valid JSON: {e}"),
+            ));
+            return;
+        }
+    };
+    let validator = match jsonschema::validator_for(&s) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(Problem::error(
+                &schema.display,
+                None,
+                format!("values.schema.json is not a valid schema: {e}"),
+            ));
+            return;
+        }
+    };
+    for e in validator.iter_errors(values).take(20) {
+        let at = e.instance_path().as_str().to_string();
+        let shown = if at.is_empty() {
+            "/".to_string()
+        } else {
+            at.clone()
+        };
+        // Located at the values line that set the value (or its nearest set parent), which is
+        // where it is fixed; else at the schema file.
+        let mut path: Vec<String> = at
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let origin = loop {
+            if let Some(o) = origins.get(&path) {
+                break Some(o);
+            }
+            if path.pop().is_none() {
+                break None;
+            }
+        };
+        let msg = format!("values do not match values.schema.json at {shown}: {e}");
+        problems.push(match origin {
+            Some(o) => Problem::error(&o.file.path, Some(o.file.pos(o.span.start)), msg),
+            None => Problem::error(&schema.display, None, msg),
+        });
+    }
+}
