@@ -779,3 +779,37 @@ fn findings_in_included_partials_point_inside_the_partial() {
         related(p[0])
     );
 }
+
+/// One helper line that writes the offending field into two objects of one chart: one
+/// finding on the helper's line (one line to change), which lists both objects' places in the
+/// rendered stream. Before, the second object's place was dropped with its finding.
+#[test]
+fn a_partial_line_shared_by_two_objects_lists_both_objects() {
+    let helpers = b"{{- define \"shop.podSpec\" -}}\nhostNetwork: true\n{{- end }}\n";
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  {{{{- include \"shop.podSpec\" . | nindent 2 }}}}\n  containers:\n    - name: app\n      image: app:1\n"
+        )
+    };
+    let pods = format!("{}---\n{}", pod("first"), pod("second"));
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/_pod.tpl", helpers.as_slice()),
+        ("chart/templates/pods.yaml", pods.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-008"]);
+    assert_eq!(code, 1, "{v}");
+    let found: Vec<&Value> = finding(&v, "K8S-008")
+        .into_iter()
+        .filter(|f| f["file"] == "chart/templates/_pod.tpl")
+        .collect();
+    assert_eq!(found.len(), 1, "{v}");
+    assert_eq!(at(found[0]), ("chart/templates/_pod.tpl".to_string(), 2, 1));
+    let rendered = found[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter(|r| r["role"] == "rendered")
+        .count();
+    assert_eq!(rendered, 2, "{v}");
+}

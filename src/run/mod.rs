@@ -264,13 +264,26 @@ fn finish(
             .then_with(|| a.span.end.cmp(&b.span.end))
     });
     // The same rule on the same node once; a node reached twice through rendering (a base
-    // checked as itself and through its overlays, a template line rendered for two objects)
-    // is reported once whatever the messages say.
+    // checked as itself and through its overlays, a template or values line rendered for two
+    // objects) is reported once whatever the messages say: one line to change. The objects it
+    // reached stay listed: each one's place in the rendered stream is a related location.
     findings.dedup_by(|a, b| {
-        a.rule.id == b.rule.id
+        let same = a.rule.id == b.rule.id
             && a.span == b.span
             && a.file.path == b.file.path
-            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
+            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty());
+        if same {
+            for r in a.related.drain(..).filter(|r| r.role == "rendered") {
+                let known = b
+                    .related
+                    .iter()
+                    .any(|k| k.role == r.role && k.file.path == r.file.path && k.span == r.span);
+                if !known {
+                    b.related.push(r);
+                }
+            }
+        }
+        same
     });
     // Two findings of one rule on one node: keep fingerprints unique, deterministically.
     let mut seen: HashMap<String, usize> = HashMap::new();
