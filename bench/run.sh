@@ -2,13 +2,16 @@
 # Times runeguard on the shared corpus: the parse floor (--no-builtin), all built-in rules, a
 # one-file run (pre-commit), with 1 and all cores, and peak RSS. Median of N runs.
 #   bench/run.sh [N]            (needs ../shared/corpus; builds the release binary)
+#   BIN=path/to/runeguard bench/run.sh [N]   (times that binary instead, e.g. a former build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-7}
 CORPUS=${CORPUS:-../shared/corpus}
 [ -d "$CORPUS/k8s" ] || { echo "bench: $CORPUS/k8s not found" >&2; exit 2; }
-cargo build --release --quiet
-BIN=./target/release/runeguard
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=./target/release/runeguard
+fi
 
 median_ms() { # median_ms CMD... : runs N times, prints the median wall time in ms
   local times=()

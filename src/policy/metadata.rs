@@ -84,16 +84,13 @@ pub fn package_of(text: &str) -> Option<(String, u32)> {
 
 /// The METADATA block that precedes the `package` line, as (first YAML line number, YAML text).
 fn metadata_block(text: &str) -> Option<(u32, String)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let pkg_line = package_of(text)
-        .map(|(_, l)| l as usize)
-        .unwrap_or(lines.len() + 1);
-    let start = lines
-        .iter()
-        .take(pkg_line.saturating_sub(1))
-        .position(|l| l.trim_end() == "# METADATA")?;
+    let mut lines = text.lines().enumerate();
+    let (start, _) = lines
+        .by_ref()
+        .take_while(|(_, l)| !l.trim().starts_with("package "))
+        .find(|(_, l)| l.trim_end() == "# METADATA")?;
     let mut yaml = String::new();
-    for line in &lines[start + 1..] {
+    for (_, line) in lines {
         let Some(rest) = line.strip_prefix('#') else {
             break;
         };
