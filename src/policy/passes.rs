@@ -301,17 +301,19 @@ fn calls_in(body: &str) -> Vec<String> {
     out
 }
 
-/// What reading one policy source found: its rule (or a library, or a metadata error), and a
-/// function of it that calls itself.
+/// What reading one policy source found: its rule (or a library, or a metadata error) with
+/// the value its METADATA block read as, and a function of it that calls itself.
 pub(super) struct ReadSource {
-    pub(super) rule: Result<Option<Rule>, super::metadata::PolicyError>,
+    pub(super) rule: Result<Option<(Rule, serde_json::Value)>, super::metadata::PolicyError>,
     pub(super) recursion: Option<(String, u32)>,
 }
 
 impl ReadSource {
-    pub(super) fn of(src: &PolicySource) -> ReadSource {
+    /// Reads a source, with its metadata's value when it is `known` (see
+    /// [`super::metadata::parse_rule_from`]).
+    pub(super) fn of(src: &PolicySource, known: Option<&serde_json::Value>) -> ReadSource {
         ReadSource {
-            rule: super::metadata::parse_rule(&src.path, &src.text, src.origin.clone()),
+            rule: super::metadata::parse_rule_from(&src.path, &src.text, src.origin.clone(), known),
             // The built-in policies are known not to recurse (`no_builtin_policy_recurses` checks
             // every one), so only users' policies are searched (≈ 1 ms for the built-in ones).
             recursion: match src.origin {

@@ -128,10 +128,20 @@ impl PolicySet {
         // Parse metadata, and drop rules whose id, name or package clashes. Reading the
         // metadata (YAML) of a hundred policies is the costliest part of loading them
         // (≈ 2 ms): it runs on every core, and the results are taken in the sources' order.
+        let metadata = super::cache::Metadata::load(opts.builtin);
         let parsed: Vec<ReadSource> = {
             use rayon::prelude::*;
-            sources.par_iter().map(ReadSource::of).collect()
+            sources
+                .par_iter()
+                .map(|s| ReadSource::of(s, metadata.known(s)))
+                .collect()
         };
+        metadata.store_if_missed(
+            sources
+                .iter()
+                .zip(&parsed)
+                .filter_map(|(s, p)| Some((s, &p.rule.as_ref().ok()?.as_ref()?.1))),
+        );
         let mut rules: Vec<Arc<Rule>> = Vec::new();
         let mut kept = Vec::new();
         for (src, parsed) in sources.into_iter().zip(parsed) {
@@ -142,6 +152,7 @@ impl PolicySet {
                     .rule
                     .ok()
                     .flatten()
+                    .map(|(r, _)| r)
                     .map(|r| format!("; rule {} ({}) is not run", r.id, r.name))
                     .unwrap_or_default();
                 problems.push(Problem::error(
@@ -159,7 +170,7 @@ impl PolicySet {
                 continue;
             }
             match parsed.rule {
-                Ok(Some(rule)) => {
+                Ok(Some((rule, _))) => {
                     if let Some(existing) = rules.iter().find(|r| {
                         r.id == rule.id || r.name == rule.name || r.package == rule.package
                     }) {
