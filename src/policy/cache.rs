@@ -118,13 +118,19 @@ impl Metadata {
         read: impl Iterator<Item = (&'a super::sources::PolicySource, &'a serde_json::Value)>,
     ) {
         let Some(key) = &self.key else { return };
-        let builtin: serde_json::Map<String, serde_json::Value> = read
+        let builtin: Vec<_> = read
             .filter(|(s, _)| s.origin == crate::rule::Origin::Builtin)
-            .map(|(s, v)| (s.path.clone(), v.clone()))
             .collect();
-        if builtin.keys().all(|p| self.known.contains_key(p)) {
+        if builtin
+            .iter()
+            .all(|(s, _)| self.known.contains_key(&s.path))
+        {
             return;
         }
+        let builtin: serde_json::Map<String, serde_json::Value> = builtin
+            .into_iter()
+            .map(|(s, v)| (s.path.clone(), v.clone()))
+            .collect();
         if let (Some(dir), Ok(bytes)) = (dir(), serde_json::to_vec(&builtin)) {
             write_atomically(&dir, &format!("{key}.json"), &bytes);
         }
