@@ -27,8 +27,8 @@ peak_rss_mb() { # peak_rss_mb CMD...
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {printf "%.1f", $2/1024}'
 }
 
-one_file=$(ls "$CORPUS"/k8s/microservices-demo/*.yaml 2>/dev/null | head -1)
-[ -n "$one_file" ] || one_file=$(find "$CORPUS/k8s" -name '*.yaml' | sort | head -1)
+one_file=$(ls "$CORPUS"/k8s/microservices-demo/*.yaml 2>/dev/null | head -1 || true)
+[ -n "$one_file" ] || one_file=$(find "$CORPUS/k8s" -name '*.yaml' | sort | head -1 || true)
 k8s_files=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | wc -l)
 k8s_bytes=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 
