@@ -112,7 +112,7 @@ impl Metadata {
             .flatten()
     }
 
-    /// Stores the built-in policies' values when some were not known.
+    /// Stores the built-in policies' values when some were not known (or not as read).
     pub fn store_if_missed<'a>(
         &self,
         read: impl Iterator<Item = (&'a super::sources::PolicySource, &'a serde_json::Value)>,
@@ -123,7 +123,7 @@ impl Metadata {
             .collect();
         if builtin
             .iter()
-            .all(|(s, _)| self.known.contains_key(&s.path))
+            .all(|(s, v)| self.known.get(&s.path) == Some(*v))
         {
             return;
         }

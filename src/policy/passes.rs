@@ -2,6 +2,7 @@
 //! left out of an engine, recursive functions found (regorus overflows its stack on them; OPA
 //! rejects them too). They read and rewrite policy text only; they know nothing of engines.
 
+use super::metadata::parse_rule_from;
 use super::sources::PolicySource;
 use crate::rule::{Origin, Rule};
 
@@ -313,7 +314,11 @@ impl ReadSource {
     /// [`super::metadata::parse_rule_from`]).
     pub(super) fn of(src: &PolicySource, known: Option<&serde_json::Value>) -> ReadSource {
         ReadSource {
-            rule: super::metadata::parse_rule_from(&src.path, &src.text, src.origin.clone(), known),
+            // A stored value that does not make a rule (a damaged cache) is a miss.
+            rule: known
+                .map(|v| parse_rule_from(&src.path, &src.text, src.origin.clone(), Some(v)))
+                .filter(Result::is_ok)
+                .unwrap_or_else(|| parse_rule_from(&src.path, &src.text, src.origin.clone(), None)),
             // The built-in policies are known not to recurse (`no_builtin_policy_recurses` checks
             // every one), so only users' policies are searched (≈ 1 ms for the built-in ones).
             recursion: match src.origin {
