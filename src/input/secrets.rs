@@ -187,7 +187,7 @@ fn shape_of(id: &str) -> Shape {
     }
 }
 
-/// A regular expression compiled on first use. The vocabulary has some forty of them, and
+/// A regular expression compiled on first use. The vocabulary has two dozen of them, and
 /// compiling them all was a third of a one-chart `render` (≈ 1.5 ms); a run uses a few.
 struct LazyRegex {
     source: String,
