@@ -6,6 +6,7 @@
 #   runeguard render CHART                 (rendering only)
 # Median wall time of N runs (default 5), from the clock. Builds the release binary.
 #   bench/render-speed.sh [N]
+#   BIN=path/to/runeguard bench/render-speed.sh [N]   (times that binary, e.g. a former build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-5}
@@ -14,9 +15,10 @@ PEERS=${RUNEGUARD_PEERS:-$HOME/.cache/runeguard-peers}
 [ -d "$CORPUS" ] || { echo "render-speed: no corpus at $CORPUS" >&2; exit 2; }
 [ -x "$PEERS/bin/helm" ] || ../shared/tools/install-peers helm >/dev/null 2>&1
 HELM=$PEERS/bin/helm
-cargo build --release --quiet
+SOURCE=${BIN:-}
+if [ -z "$SOURCE" ]; then cargo build --release --quiet; SOURCE=target/release/runeguard; fi
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
-BIN=$WORK/runeguard; cp target/release/runeguard "$BIN"
+BIN=$WORK/runeguard; cp "$SOURCE" "$BIN"
 export RUNEGUARD_CACHE_DIR=${RUNEGUARD_CACHE_DIR:-$WORK/cache}
 
 median_ms() {

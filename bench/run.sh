@@ -2,13 +2,14 @@
 # Times runeguard on the shared corpus: the parse floor (--no-builtin), all built-in rules, a
 # one-file run (pre-commit), with 1 and all cores, and peak RSS. Median of N runs.
 #   bench/run.sh [N]            (needs ../shared/corpus; builds the release binary)
-#   RUNEGUARD_BIN=/path/to/runeguard bench/run.sh   (time another build, e.g. a base)
+#   BIN=path/to/runeguard bench/run.sh [N]   (times that binary instead, e.g. a former build;
+#                                            RUNEGUARD_BIN= works too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-7}
 CORPUS=${CORPUS:-../shared/corpus}
 [ -d "$CORPUS/k8s" ] || { echo "bench: $CORPUS/k8s not found" >&2; exit 2; }
-BIN=${RUNEGUARD_BIN:-}
+BIN=${BIN:-${RUNEGUARD_BIN:-}}
 if [ -z "$BIN" ]; then
   cargo build --release --quiet
   BIN=./target/release/runeguard
@@ -29,7 +30,7 @@ peak_rss_mb() { # peak_rss_mb CMD...
 }
 
 one_file=$(ls "$CORPUS"/k8s/microservices-demo/*.yaml 2>/dev/null | head -1 || true)
-[ -n "$one_file" ] || one_file=$(find "$CORPUS/k8s" -name '*.yaml' | sort | head -1)
+[ -n "$one_file" ] || one_file=$(find "$CORPUS/k8s" -name '*.yaml' | sort | head -1 || true)
 k8s_files=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | wc -l)
 k8s_bytes=$(find "$CORPUS/k8s" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 

@@ -295,6 +295,31 @@ fn program_cache_fills_is_used_and_survives_damage() {
         std::fs::write(&f, b"").expect("write");
     }
     assert!(run(Some(cache.path())) == uncached);
+    // The built-in rules' metadata is cached beside the programs; damaged, it is a miss too.
+    let metadata: Vec<_> = std::fs::read_dir(cache.path())
+        .expect("cache dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(metadata.len(), 1, "one metadata file");
+    let text = std::fs::read_to_string(&metadata[0]).expect("read");
+    let mut values: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&text).expect("json");
+    assert!(values.len() > 90, "every built-in rule's metadata");
+    for v in values.values_mut() {
+        *v = serde_json::json!({"title": 1});
+    }
+    std::fs::write(&metadata[0], serde_json::to_vec(&values).expect("json")).expect("write");
+    assert!(run(Some(cache.path())) == uncached);
+    let rewritten = std::fs::read_to_string(&metadata[0]).expect("read");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&rewritten).expect("json"),
+        serde_json::from_str::<serde_json::Value>(&text).expect("json"),
+        "damaged values are stored again as read"
+    );
+    std::fs::write(&metadata[0], b"{ garbage").expect("write");
+    assert!(run(Some(cache.path())) == uncached);
 }
 
 /// Runs `entry` of `policy` on `input` in both backends.

@@ -84,16 +84,13 @@ pub fn package_of(text: &str) -> Option<(String, u32)> {
 
 /// The METADATA block that precedes the `package` line, as (first YAML line number, YAML text).
 fn metadata_block(text: &str) -> Option<(u32, String)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let pkg_line = package_of(text)
-        .map(|(_, l)| l as usize)
-        .unwrap_or(lines.len() + 1);
-    let start = lines
-        .iter()
-        .take(pkg_line.saturating_sub(1))
-        .position(|l| l.trim_end() == "# METADATA")?;
+    let mut lines = text.lines().enumerate();
+    let (start, _) = lines
+        .by_ref()
+        .take_while(|(_, l)| !l.trim().starts_with("package "))
+        .find(|(_, l)| l.trim_end() == "# METADATA")?;
     let mut yaml = String::new();
-    for line in &lines[start + 1..] {
+    for (_, line) in lines {
         let Some(rest) = line.strip_prefix('#') else {
             break;
         };
@@ -106,6 +103,18 @@ fn metadata_block(text: &str) -> Option<(u32, String)> {
 
 /// Parses the rule of one policy file. `Ok(None)` for a file with no METADATA block (a library).
 pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>, PolicyError> {
+    Ok(parse_rule_from(file, text, origin, None)?.map(|(rule, _)| rule))
+}
+
+/// As [`parse_rule`], with the value the METADATA block's YAML reads as when it is `known`
+/// (the built-in policies' metadata, kept in the on-disk cache: reading the YAML of a hundred
+/// policies was ≈ 1.5 ms of every run); returns that value with the rule.
+pub fn parse_rule_from(
+    file: &str,
+    text: &str,
+    origin: Origin,
+    known: Option<&serde_json::Value>,
+) -> Result<Option<(Rule, serde_json::Value)>, PolicyError> {
     let Some((first_line, yaml)) = metadata_block(text) else {
         return Ok(None);
     };
@@ -115,26 +124,11 @@ pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>
         column: 1,
         message,
     };
-    let lines = LineIndex::new(&yaml);
-    let (docs, yaml_err) = parse_stream(&yaml, &lines);
-    if let Some(e) = yaml_err {
-        return Err(PolicyError {
-            file: file.to_string(),
-            line: first_line + e.pos.line - 1,
-            column: e.pos.column + 2,
-            message: format!("invalid METADATA: {}", e.message),
-        });
-    }
-    let Some(doc) = docs.first() else {
-        return Err(err(first_line - 1, "empty METADATA block".into()));
+    let value = match known {
+        Some(v) => v.clone(),
+        None => read_yaml(file, first_line, &yaml)?,
     };
-    let (value, _, _) = resolve(&doc.root, Schema::Core, &yaml, &lines).map_err(|e| {
-        err(
-            first_line + e.pos.line - 1,
-            format!("invalid METADATA: {}", e.message),
-        )
-    })?;
-    let raw: RawMetadata = serde_json::from_value(value).map_err(|e| {
+    let raw = RawMetadata::deserialize(&value).map_err(|e| {
         let msg = e.to_string();
         // Point at the offending key when serde names one.
         let line = msg
@@ -202,7 +196,7 @@ pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>
             format!("built-in package {package:?} must start with `runeguard.`"),
         ));
     }
-    Ok(Some(Rule {
+    let rule = Rule {
         id: c.id,
         name: c.name,
         title: raw.title.trim().to_string(),
@@ -219,7 +213,38 @@ pub fn parse_rule(file: &str, text: &str, origin: Origin) -> Result<Option<Rule>
         source: file.to_string(),
         origin,
         secret: c.secret,
-    }))
+    };
+    Ok(Some((rule, value)))
+}
+
+/// The value of a METADATA block's YAML (the first line of `yaml` is `first_line` of `file`).
+fn read_yaml(file: &str, first_line: u32, yaml: &str) -> Result<serde_json::Value, PolicyError> {
+    let err = |line: u32, column: u32, message: String| PolicyError {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    };
+    let lines = LineIndex::new(yaml);
+    let (docs, yaml_err) = parse_stream(yaml, &lines);
+    if let Some(e) = yaml_err {
+        return Err(err(
+            first_line + e.pos.line - 1,
+            e.pos.column + 2,
+            format!("invalid METADATA: {}", e.message),
+        ));
+    }
+    let Some(doc) = docs.first() else {
+        return Err(err(first_line - 1, 1, "empty METADATA block".into()));
+    };
+    let (value, _, _) = resolve(&doc.root, Schema::Core, yaml, &lines).map_err(|e| {
+        err(
+            first_line + e.pos.line - 1,
+            1,
+            format!("invalid METADATA: {}", e.message),
+        )
+    })?;
+    Ok(value)
 }
 
 fn valid_id(id: &str) -> bool {

@@ -2,8 +2,9 @@
 //! left out of an engine, recursive functions found (regorus overflows its stack on them; OPA
 //! rejects them too). They read and rewrite policy text only; they know nothing of engines.
 
+use super::metadata::parse_rule_from;
 use super::sources::PolicySource;
-use crate::rule::Origin;
+use crate::rule::{Origin, Rule};
 
 /// The `import data.X.Y [as Z]` lines of a policy: (alias, full path).
 fn data_imports(text: &str) -> Vec<(String, String)> {
@@ -301,9 +302,46 @@ fn calls_in(body: &str) -> Vec<String> {
     out
 }
 
+/// What reading one policy source found: its rule (or a library, or a metadata error) with
+/// the value its METADATA block read as, and a function of it that calls itself.
+pub(super) struct ReadSource {
+    pub(super) rule: Result<Option<(Rule, serde_json::Value)>, super::metadata::PolicyError>,
+    pub(super) recursion: Option<(String, u32)>,
+}
+
+impl ReadSource {
+    /// Reads a source, with its metadata's value when it is `known` (see
+    /// [`super::metadata::parse_rule_from`]).
+    pub(super) fn of(src: &PolicySource, known: Option<&serde_json::Value>) -> ReadSource {
+        ReadSource {
+            // A stored value that does not make a rule (a damaged cache) is a miss.
+            rule: known
+                .map(|v| parse_rule_from(&src.path, &src.text, src.origin.clone(), Some(v)))
+                .filter(Result::is_ok)
+                .unwrap_or_else(|| parse_rule_from(&src.path, &src.text, src.origin.clone(), None)),
+            // The built-in policies are known not to recurse (`no_builtin_policy_recurses` checks
+            // every one), so only users' policies are searched (≈ 1 ms for the built-in ones).
+            recursion: match src.origin {
+                Origin::Builtin => None,
+                Origin::User => recursive_function(&src.text),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod recursion_tests {
     use super::recursive_function;
+
+    /// What lets [`super::ReadSource::of`] skip the search for the built-in policies.
+    #[test]
+    fn no_builtin_policy_recurses() {
+        for (path, text) in crate::embedded::under("policies/") {
+            if path.ends_with(".rego") {
+                assert_eq!(recursive_function(text), None, "{path}");
+            }
+        }
+    }
 
     #[test]
     fn finds_direct_and_mutual_recursion() {

@@ -1,21 +1,18 @@
 //! Gathers policies (embedded built-ins, `--policy` directories), their rules and data, and
 //! compiles them once into a regorus engine that every worker clones.
 
-use super::embedded;
 use super::groups::{RuleGroup, make_groups};
-use super::metadata::parse_rule;
-use super::passes::{expand_import_aliases, recursive_function, without_unused_builtin_libraries};
+use super::passes::{ReadSource, expand_import_aliases, without_unused_builtin_libraries};
 use super::program::{Program, compile_program};
 use super::sources::{
-    PolicyOptions, PolicySource, deep_merge, policy_problem, read_data_file, read_policy_dir,
-    regorus_problem,
+    PolicyOptions, PolicySource, builtin_settings, builtin_sources, deep_merge, policy_problem,
+    read_data_file, read_policy_dir, read_settings_dir, regorus_problem,
 };
 use crate::input::InputType;
 use crate::rule::{Origin, Rule};
 use crate::source::Problem;
 use crate::source::span::Pos;
 use serde_json::{Map, Value};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The policies, the rules they define, and their engines.
@@ -51,6 +48,8 @@ pub struct PolicySet {
     /// built-in rules then run user code, which only the interpreter runs.
     builtin_libraries_replaced: bool,
     all: std::sync::OnceLock<TypedEngine>,
+    /// The Kubernetes programs, read from the on-disk cache while the run starts.
+    prefetch: super::cache::Prefetch,
     /// The evaluators' counts, summed as each is dropped, and the first VM error.
     engine_stats: std::sync::Mutex<(super::stats::EvalStats, Option<String>)>,
 }
@@ -89,69 +88,13 @@ impl PolicySet {
     /// that loaded still run.
     pub fn load(opts: &PolicyOptions) -> PolicySet {
         let mut problems = Vec::new();
-        let mut sources: Vec<PolicySource> = Vec::new();
         // Built-in settings are defaults for every run, even with --no-builtin.
-        let mut settings = Value::Object(Map::new());
-        for (path, text) in embedded::under("policies/settings/") {
-            if !path.ends_with(".json") {
-                continue;
-            }
-            match serde_json::from_str::<Value>(text) {
-                Ok(v) => deep_merge(&mut settings, v),
-                Err(e) => problems.push(Problem::error(
-                    path,
-                    Some(Pos {
-                        line: e.line() as u32,
-                        column: e.column() as u32,
-                    }),
-                    format!("invalid settings: {e}"),
-                )),
-            }
-        }
-        for (path, text) in embedded::under("policies/") {
-            // Built-in libraries are always there, so users' rules can import them.
-            let is_lib = path.starts_with("policies/lib/");
-            if !opts.builtin && !is_lib {
-                continue;
-            }
-            {
-                let is_test = path.ends_with("_test.rego");
-                if path.ends_with(".rego") && (opts.include_tests || !is_test) {
-                    sources.push(PolicySource {
-                        path: path.to_string(),
-                        text: text.to_string(),
-                        origin: Origin::Builtin,
-                    });
-                }
-            }
-        }
+        let mut settings = builtin_settings(&mut problems);
+        let mut sources = builtin_sources(opts);
         for dir in &opts.policy_dirs {
             read_policy_dir(dir, opts.include_tests, &mut sources, &mut problems);
             // `DIR/settings/*.json` are parameters, merged like the built-in ones.
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("settings"))
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            files.sort();
-            for f in files {
-                let shown = f.display().to_string();
-                match std::fs::read_to_string(&f)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| {
-                        serde_json::from_str::<Value>(&t)
-                            .map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
-                    }) {
-                    Ok(v) => deep_merge(&mut settings, v),
-                    Err(e) => problems.push(Problem::error(
-                        &shown,
-                        None,
-                        format!("invalid settings: {e}"),
-                    )),
-                }
-            }
+            read_settings_dir(&dir.join("settings"), &mut settings, &mut problems);
         }
 
         let mut data = Value::Object(Map::new());
@@ -175,22 +118,43 @@ impl PolicySet {
         let builtin_libraries_replaced = user_packages
             .iter()
             .any(|p| p == "runeguard.lib" || p.starts_with("runeguard.lib."));
-        sources.retain(|s| {
-            s.origin == Origin::User
-                || super::metadata::package_of(&s.text)
-                    .is_none_or(|(p, _)| !user_packages.contains(&p))
-        });
+        if !user_packages.is_empty() {
+            sources.retain(|s| {
+                s.origin == Origin::User
+                    || super::metadata::package_of(&s.text)
+                        .is_none_or(|(p, _)| !user_packages.contains(&p))
+            });
+        }
 
-        // Parse metadata, and drop rules whose id, name or package clashes.
+        // Parse metadata, and drop rules whose id, name or package clashes. Reading the
+        // metadata (YAML) of a hundred policies was the costliest part of loading them
+        // (≈ 2 ms): the built-in ones' values come from the on-disk cache when it has them,
+        // the rest are read on every core (the results are taken in the sources' order).
+        let metadata = super::cache::Metadata::load(opts.builtin);
+        let parsed: Vec<ReadSource> = {
+            use rayon::prelude::*;
+            sources
+                .par_iter()
+                .map(|s| ReadSource::of(s, metadata.known(s)))
+                .collect()
+        };
+        metadata.store_if_missed(
+            sources
+                .iter()
+                .zip(&parsed)
+                .filter_map(|(s, p)| Some((s, &p.rule.as_ref().ok()?.as_ref()?.1))),
+        );
         let mut rules: Vec<Arc<Rule>> = Vec::new();
         let mut kept = Vec::new();
-        for src in sources {
+        for (src, parsed) in sources.into_iter().zip(parsed) {
             // OPA rejects recursion at compile time; regorus would overflow the stack on a
             // function that calls itself, so such a policy is reported and not loaded.
-            if let Some((name, line)) = recursive_function(&src.text) {
-                let rule = parse_rule(&src.path, &src.text, src.origin.clone())
+            if let Some((name, line)) = parsed.recursion {
+                let rule = parsed
+                    .rule
                     .ok()
                     .flatten()
+                    .map(|(r, _)| r)
                     .map(|r| format!("; rule {} ({}) is not run", r.id, r.name))
                     .unwrap_or_default();
                 problems.push(Problem::error(
@@ -203,8 +167,8 @@ impl PolicySet {
                 ));
                 continue;
             }
-            match parse_rule(&src.path, &src.text, src.origin.clone()) {
-                Ok(Some(rule)) => {
+            match parsed.rule {
+                Ok(Some((rule, _))) => {
                     if let Some(existing) = rules.iter().find(|r| {
                         r.id == rule.id || r.name == rule.name || r.package == rule.package
                     }) {
@@ -220,7 +184,7 @@ impl PolicySet {
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         let builtin_only = kept.iter().all(|s| s.origin == Origin::Builtin);
-        PolicySet {
+        let set = PolicySet {
             rules,
             sources: kept,
             problems,
@@ -234,8 +198,19 @@ impl PolicySet {
             cached: Default::default(),
             builtin_libraries_replaced,
             all: Default::default(),
+            prefetch: Default::default(),
             engine_stats: Default::default(),
+        };
+        // Most runs check Kubernetes objects (every chart and overlay renders to them).
+        if set.vm_allowed()
+            && let Some(key) = set.cache_key(
+                InputType::Kubernetes,
+                &set.vm_entries(InputType::Kubernetes),
+            )
+        {
+            set.prefetch.start(key);
         }
+        set
     }
 
     /// The rule a source defines, if any.
@@ -439,7 +414,7 @@ impl PolicySet {
             }
             let entries = self.vm_entries(input);
             let key = self.cache_key(input, &entries);
-            if let Some(programs) = key.as_deref().and_then(super::cache::load)
+            if let Some(programs) = key.as_deref().and_then(|k| self.prefetch.take(k))
                 && entries.iter().all(|e| programs.contains_key(e))
             {
                 return programs;

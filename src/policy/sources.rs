@@ -166,3 +166,69 @@ pub(super) fn read_data_file(path: &Path) -> Result<Value, Problem> {
     }
     Ok(merged)
 }
+
+/// The built-in settings (`policies/settings/*.json`), merged in path order.
+pub(super) fn builtin_settings(problems: &mut Vec<Problem>) -> Value {
+    let mut settings = Value::Object(Map::new());
+    for (path, text) in crate::embedded::under("policies/settings/") {
+        if !path.ends_with(".json") {
+            continue;
+        }
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => deep_merge(&mut settings, v),
+            Err(e) => problems.push(Problem::error(
+                path,
+                Some(Pos {
+                    line: e.line() as u32,
+                    column: e.column() as u32,
+                }),
+                format!("invalid settings: {e}"),
+            )),
+        }
+    }
+    settings
+}
+
+/// Merges a policy directory's `settings/*.json` into `settings`, in path order.
+pub(super) fn read_settings_dir(dir: &Path, settings: &mut Value, problems: &mut Vec<Problem>) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for f in files {
+        let shown = f.display().to_string();
+        match std::fs::read_to_string(&f)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<Value>(&t)
+                    .map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
+            }) {
+            Ok(v) => deep_merge(settings, v),
+            Err(e) => problems.push(Problem::error(
+                &shown,
+                None,
+                format!("invalid settings: {e}"),
+            )),
+        }
+    }
+}
+
+/// The built-in policies a run loads: the libraries always (users' rules may import them), the
+/// rules unless `--no-builtin`, their Rego tests when asked for.
+pub(super) fn builtin_sources(opts: &PolicyOptions) -> Vec<PolicySource> {
+    crate::embedded::under("policies/")
+        .filter(|(path, _)| opts.builtin || path.starts_with("policies/lib/"))
+        .filter(|(path, _)| {
+            path.ends_with(".rego") && (opts.include_tests || !path.ends_with("_test.rego"))
+        })
+        .map(|(path, text)| PolicySource {
+            path: path.to_string(),
+            text: text.to_string(),
+            origin: Origin::Builtin,
+        })
+        .collect()
+}

@@ -1,4 +1,29 @@
 use super::*;
+use vocabulary::{Vocabulary, builtin_settings, same_settings};
+
+/// What lets the built-in vocabulary compile its expressions only when they are used.
+#[test]
+fn builtin_vocabulary_compiles() {
+    assert!(Vocabulary::from_settings(&builtin_settings()).is_ok());
+    assert!(configure(&builtin_settings()).is_ok());
+}
+
+#[test]
+fn settings_compare_numbers_by_value() {
+    let a = serde_json::json!({"entropy": {"hex_bits": 3.0}, "words": ["KEY"]});
+    assert!(same_settings(
+        &a,
+        &serde_json::json!({"entropy": {"hex_bits": 3}, "words": ["KEY"]})
+    ));
+    assert!(!same_settings(
+        &a,
+        &serde_json::json!({"entropy": {"hex_bits": 3.5}, "words": ["KEY"]})
+    ));
+    assert!(!same_settings(
+        &a,
+        &serde_json::json!({"entropy": {"hex_bits": 3}, "words": ["KEYS"]})
+    ));
+}
 
 #[test]
 fn names() {

@@ -87,7 +87,7 @@ pub const SETTINGS: &str = "policies/settings/credentials.json";
 pub(super) struct Pattern {
     pub(super) shape: Shape,
     pub(super) hints: Vec<String>,
-    pub(super) re: Regex,
+    pub(super) re: LazyRegex,
 }
 
 /// Thresholds for high-entropy strings.
@@ -101,24 +101,24 @@ pub(super) struct Entropy {
 
 /// The detector's vocabulary, read from [`SETTINGS`].
 pub(super) struct Vocabulary {
-    pub(super) secret_name: Regex,
-    pub(super) not_secret_name: Regex,
-    pub(super) identifier_name: Regex,
-    pub(super) reference: Regex,
-    pub(super) embedded_reference: Regex,
-    pub(super) placeholder: Regex,
+    pub(super) secret_name: LazyRegex,
+    pub(super) not_secret_name: LazyRegex,
+    pub(super) identifier_name: LazyRegex,
+    pub(super) reference: LazyRegex,
+    pub(super) embedded_reference: LazyRegex,
+    pub(super) placeholder: LazyRegex,
     pub(super) reference_prefixes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
     /// Every pattern's hints in one regex (one pass over a text finds which patterns to try),
     /// and the pattern each alternative belongs to.
-    pub(super) hints: Regex,
+    pub(super) hints: LazyRegex,
     pub(super) hint_owner: Vec<usize>,
-    pub(super) url_password: Regex,
-    pub(super) conn_password: Regex,
+    pub(super) url_password: LazyRegex,
+    pub(super) conn_password: LazyRegex,
     pub(super) entropy: Entropy,
     pub(super) name_hints: Vec<String>,
     pub(super) reference_name_words: Vec<String>,
-    pub(super) object_name: Regex,
+    pub(super) object_name: LazyRegex,
 }
 
 /// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
@@ -152,38 +152,119 @@ fn shape_of(id: &str) -> Shape {
     }
 }
 
+/// A regular expression compiled on first use. The vocabulary has two dozen of them, and
+/// compiling them all was a third of a one-chart `render` (≈ 1.5 ms); a run uses a few.
+pub(super) struct LazyRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn compiled(re: Regex) -> Self {
+        LazyRegex {
+            source: String::new(),
+            compiled: std::sync::OnceLock::from(re),
+        }
+    }
+
+    /// One of the built-in settings' expressions, all of which compile
+    /// (`builtin_vocabulary_compiles`).
+    fn deferred(source: String) -> Self {
+        LazyRegex {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.source).expect("the built-in credential settings compile")
+        })
+    }
+}
+
 static VOCABULARY_CELL: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
 
-/// The vocabulary in use: the one [`configure`] set, else the built-in settings.
+/// The built-in `settings.credentials`.
+pub(super) fn builtin_settings() -> serde_json::Value {
+    let text = crate::embedded::get(SETTINGS).expect("embedded credential settings");
+    let mut v: serde_json::Value =
+        serde_json::from_str(text).expect("credential settings are JSON");
+    v["credentials"].take()
+}
+
+/// The vocabulary in use: the one [`configure`] set, else the built-in settings (whose
+/// expressions are compiled as they are needed).
 pub(super) fn vocabulary() -> &'static Vocabulary {
-    VOCABULARY_CELL.get_or_init(|| {
-        let text = crate::embedded::get(SETTINGS).expect("embedded credential settings");
-        let v: serde_json::Value =
-            serde_json::from_str(text).expect("credential settings are JSON");
-        Vocabulary::from_settings(&v["credentials"]).expect("built-in credential settings")
-    })
+    VOCABULARY_CELL.get_or_init(|| Vocabulary::build(&builtin_settings(), None))
 }
 
 /// Uses the run's `data.settings.credentials` (built-in settings merged with `--data` files)
 /// for masking, as the rules do. Only the first call of a process counts; an invalid
-/// vocabulary (a bad regular expression) is an error and leaves the built-in one.
+/// vocabulary (a bad regular expression) is an error and leaves the built-in one. The
+/// built-in settings themselves (every run without `--data` for them) are left to
+/// [`vocabulary`], which compiles only what the run uses.
 pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
+    if same_settings(settings, &builtin_settings()) {
+        // Every run reads names and values; their expressions (≈ 1.5 ms to compile) are made
+        // on another thread while the run loads its inputs (a user of one waits for it).
+        let _ = std::thread::Builder::new().spawn(|| {
+            let v = vocabulary();
+            for re in [
+                &v.secret_name,
+                &v.not_secret_name,
+                &v.identifier_name,
+                &v.reference,
+                &v.placeholder,
+                &v.embedded_reference,
+                &v.hints,
+            ] {
+                let _: &Regex = re;
+            }
+        });
+        return Ok(());
+    }
     let v = Vocabulary::from_settings(settings)?;
     let _ = VOCABULARY_CELL.set(v);
     Ok(())
 }
 
+/// Equal settings, numbers compared by value: the run's settings come back from the rule
+/// engine's number type, which writes a whole float (`3.0`) as an integer (`3`).
+pub(super) fn same_settings(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_settings(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_settings(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 impl Vocabulary {
-    fn from_settings(c: &serde_json::Value) -> Result<Self, String> {
+    /// A vocabulary with every expression compiled now, so that a bad one is an error.
+    pub(super) fn from_settings(c: &serde_json::Value) -> Result<Self, String> {
         let mut error: Option<String> = None;
-        let v = Self::build(c, &mut error);
+        let v = Self::build(c, Some(&mut error));
         match error {
             Some(e) => Err(e),
             None => Ok(v),
         }
     }
 
-    fn build(c: &serde_json::Value, error: &mut Option<String>) -> Self {
+    /// With `error`, compiles every expression now and keeps the first error; without,
+    /// defers each to its first use (the built-in settings, known to compile).
+    fn build(c: &serde_json::Value, mut error: Option<&mut Option<String>>) -> Self {
         let list = |k: &str| -> Vec<String> {
             c[k].as_array()
                 .map(|a| {
@@ -194,11 +275,12 @@ impl Vocabulary {
                 .unwrap_or_default()
         };
         let alt = |k: &str| list(k).join("|");
-        let mut re = |s: &str| {
-            Regex::new(s).unwrap_or_else(|e| {
+        let mut re = |s: &str| match error.as_deref_mut() {
+            None => LazyRegex::deferred(s.to_string()),
+            Some(error) => LazyRegex::compiled(Regex::new(s).unwrap_or_else(|e| {
                 error.get_or_insert_with(|| format!("settings.credentials: {e}"));
                 Regex::new("^$").expect("empty regex")
-            })
+            })),
         };
         let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
         let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
@@ -247,8 +329,8 @@ impl Vocabulary {
                 .flat_map(|(i, p)| p.hints.iter().map(move |_| i))
                 .collect(),
             patterns,
-            url_password: url_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
-            conn_password: conn_password.unwrap_or_else(|| Regex::new("^$").expect("empty regex")),
+            url_password: url_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
+            conn_password: conn_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
             entropy: Entropy {
                 min_length: num("min_length") as usize,
                 max_length: num("max_length") as usize,
