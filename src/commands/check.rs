@@ -146,7 +146,6 @@ fn plural(n: usize) -> &'static str {
 
 fn summary_line(r: &RunReport) -> String {
     let active = r.active().count();
-    let suppressed = r.findings.len() - active;
     let errors = r
         .problems
         .iter()
@@ -167,14 +166,8 @@ fn summary_line(r: &RunReport) -> String {
         r.rules.len(),
         plural(r.rules.len()),
     );
-    if suppressed > 0 {
-        s.push_str(&format!(", {suppressed} suppressed"));
-    }
-    if r.fixed_from_baseline > 0 {
-        s.push_str(&format!(
-            ", {} fixed since the baseline",
-            r.fixed_from_baseline
-        ));
+    for part in report::table::set_aside(r) {
+        s.push_str(&format!(", {part}"));
     }
     if errors > 0 {
         s.push_str(&format!(

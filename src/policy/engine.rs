@@ -113,11 +113,7 @@ impl<'a> Evaluator<'a> {
             } else {
                 no_programs
             };
-        let mut pending: Vec<&Arc<Rule>> = active
-            .iter()
-            .copied()
-            .filter(|r| !set.is_dropped(r))
-            .collect();
+        let mut pending = runnable(set, active);
         if pending.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -244,11 +240,7 @@ impl<'a> Evaluator<'a> {
         let set = self.set;
         let input_type = first.input;
         let limit = self.limits[input_type.index()];
-        let rules: Vec<&Arc<Rule>> = rules
-            .iter()
-            .copied()
-            .filter(|r| !set.is_dropped(r))
-            .collect();
+        let rules = runnable(set, rules);
         if rules.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -540,4 +532,13 @@ fn kind_of(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// The rules of `rules` that compiled (a rule dropped at load is reported once, not run).
+fn runnable<'a>(set: &PolicySet, rules: &[&'a Arc<Rule>]) -> Vec<&'a Arc<Rule>> {
+    rules
+        .iter()
+        .copied()
+        .filter(|r| !set.is_dropped(r))
+        .collect()
 }

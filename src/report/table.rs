@@ -95,10 +95,26 @@ pub fn severity_counts(report: &RunReport) -> String {
         .join(", ")
 }
 
+/// What the run found but does not count against it: suppressed findings, and baseline
+/// entries fixed since (each summary joins them its own way).
+pub fn set_aside(report: &RunReport) -> Vec<String> {
+    let mut parts = Vec::new();
+    let suppressed = report.findings.len() - report.active().count();
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
+    if report.fixed_from_baseline > 0 {
+        parts.push(format!(
+            "{} fixed since the baseline",
+            report.fixed_from_baseline
+        ));
+    }
+    parts
+}
+
 /// One line that says what the run found: counts, suppressed, problems, baseline.
 pub fn totals_line(report: &RunReport) -> String {
     let active = report.active().count();
-    let suppressed = report.findings.len() - active;
     let errors = report.errors().count();
     let found = match active {
         0 => "no findings".to_string(),
@@ -114,15 +130,7 @@ pub fn totals_line(report: &RunReport) -> String {
         plural(report.documents, "document", "documents"),
         plural(report.rules.len(), "rule", "rules"),
     )];
-    if suppressed > 0 {
-        parts.push(format!("{suppressed} suppressed"));
-    }
-    if report.fixed_from_baseline > 0 {
-        parts.push(format!(
-            "{} fixed since the baseline",
-            report.fixed_from_baseline
-        ));
-    }
+    parts.extend(set_aside(report));
     if errors > 0 {
         parts.push(format!(
             "{} not checked",
@@ -344,16 +352,9 @@ pub fn render(report: &RunReport, opts: RenderOptions, compliance: &ComplianceSu
         ]);
     }
     let active = report.active().count();
-    let suppressed = report.findings.len() - active;
     let mut detail = severity_counts(report);
-    if suppressed > 0 {
-        detail.push_str(&format!("; {suppressed} suppressed"));
-    }
-    if report.fixed_from_baseline > 0 {
-        detail.push_str(&format!(
-            "; {} fixed since the baseline",
-            report.fixed_from_baseline
-        ));
+    for part in set_aside(report) {
+        detail.push_str(&format!("; {part}"));
     }
     t.add_row(vec![
         Cell::new("total"),
