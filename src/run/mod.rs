@@ -5,7 +5,7 @@ mod evaluate;
 mod project;
 mod rendered;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Related};
 use crate::input::discover;
 use crate::input::discover::CandidateKind;
 use crate::policy::{Evaluator, PolicyOptions, PolicySet};
@@ -265,8 +265,9 @@ fn finish(
     });
     // The same rule on the same node once; a node reached twice through rendering (a base
     // checked as itself and through its overlays, a template or values line rendered for two
-    // objects) is reported once whatever the messages say: one line to change. The objects it
-    // reached stay listed: each one's place in the rendered stream is a related location.
+    // objects) is reported once whatever the messages say: one line to change. The objects of
+    // one rendering it reached stay listed: each one's place in that rendered stream is a
+    // related location (another rendering of the same node adds nothing to fix).
     findings.dedup_by(|a, b| {
         let same = a.rule.id == b.rule.id
             && a.span == b.span
@@ -274,11 +275,13 @@ fn finish(
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty());
         if same {
             for r in a.related.drain(..).filter(|r| r.role == "rendered") {
-                let known = b
+                let same_stream = |k: &&Related| k.role == r.role && k.file.path == r.file.path;
+                let listed = b
                     .related
                     .iter()
-                    .any(|k| k.role == r.role && k.file.path == r.file.path && k.span == r.span);
-                if !known {
+                    .filter(same_stream)
+                    .any(|k| k.span == r.span);
+                if b.related.iter().any(|k| same_stream(&k)) && !listed {
                     b.related.push(r);
                 }
             }
