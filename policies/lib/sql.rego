@@ -201,3 +201,9 @@ constrained_type(idxs, base) if {
 type_named(name, base) if name == base
 
 type_named(name, base) if endswith(name, concat("", [".", base]))
+
+# The tables a grant reaches: those it names, or for ON ALL TABLES IN SCHEMA those that existed
+# in the schema when it ran (the loader lists them; later tables are not reached).
+granted_tables(g) := g.objects if g.object_type == "table"
+
+granted_tables(g) := object.get(g, "current_tables", []) if g.object_type == "all_tables_in_schema"

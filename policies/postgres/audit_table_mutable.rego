@@ -34,7 +34,7 @@ mutating := {"update", "delete", "truncate", "all"}
 deny contains finding if {
 	some i, g in input.grants
 	g.action == "grant"
-	some obj in granted_tables(g)
+	some obj in sql.granted_tables(g)
 	sql.is_audit_name(split(obj, ".")[count(split(obj, ".")) - 1])
 	privs := [upper(p) | some p in g.privileges; p in mutating]
 	count(privs) > 0
@@ -45,12 +45,6 @@ deny contains finding if {
 		"path": ["grants", i],
 	}
 }
-
-# The tables a grant reaches: those it names, or for ON ALL TABLES IN SCHEMA those that existed
-# in the schema when it ran (the loader lists them; later tables are not reached).
-granted_tables(g) := g.objects if g.object_type == "table"
-
-granted_tables(g) := object.get(g, "current_tables", []) if g.object_type == "all_tables_in_schema"
 
 deny contains finding if {
 	some i, p in input.policies

@@ -275,13 +275,12 @@ fn finish(
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty());
         if same {
             for r in a.related.drain(..).filter(|r| r.role == "rendered") {
-                let same_stream = |k: &&Related| k.role == r.role && k.file.path == r.file.path;
-                let listed = b
+                let in_stream: Vec<&Related> = b
                     .related
                     .iter()
-                    .filter(same_stream)
-                    .any(|k| k.span == r.span);
-                if b.related.iter().any(|k| same_stream(&k)) && !listed {
+                    .filter(|k| k.role == r.role && k.file.path == r.file.path)
+                    .collect();
+                if !in_stream.is_empty() && in_stream.iter().all(|k| k.span != r.span) {
                     b.related.push(r);
                 }
             }

@@ -4,8 +4,8 @@ use vocabulary::{Vocabulary, builtin_settings, same_settings};
 /// What lets the built-in vocabulary compile its expressions only when they are used.
 #[test]
 fn builtin_vocabulary_compiles() {
-    assert!(Vocabulary::from_settings(&builtin_settings()).is_ok());
-    assert!(configure(&builtin_settings()).is_ok());
+    assert!(Vocabulary::from_settings(builtin_settings()).is_ok());
+    assert!(configure(builtin_settings()).is_ok());
 }
 
 #[test]

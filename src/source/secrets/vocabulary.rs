@@ -189,18 +189,22 @@ impl std::ops::Deref for LazyRegex {
 
 static VOCABULARY_CELL: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
 
-/// The built-in `settings.credentials`.
-pub(super) fn builtin_settings() -> serde_json::Value {
-    let text = crate::embedded::get(SETTINGS).expect("embedded credential settings");
-    let mut v: serde_json::Value =
-        serde_json::from_str(text).expect("credential settings are JSON");
-    v["credentials"].take()
+/// The built-in `settings.credentials`, parsed once a process (the built-in vocabulary and
+/// [`configure`]'s comparison both read it).
+pub(super) fn builtin_settings() -> &'static serde_json::Value {
+    static SETTINGS_CELL: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SETTINGS_CELL.get_or_init(|| {
+        let text = crate::embedded::get(SETTINGS).expect("embedded credential settings");
+        let mut v: serde_json::Value =
+            serde_json::from_str(text).expect("credential settings are JSON");
+        v["credentials"].take()
+    })
 }
 
 /// The vocabulary in use: the one [`configure`] set, else the built-in settings (whose
 /// expressions are compiled as they are needed).
 pub(super) fn vocabulary() -> &'static Vocabulary {
-    VOCABULARY_CELL.get_or_init(|| Vocabulary::build(&builtin_settings(), None))
+    VOCABULARY_CELL.get_or_init(|| Vocabulary::build(builtin_settings(), None))
 }
 
 /// Uses the run's `data.settings.credentials` (built-in settings merged with `--data` files)
@@ -209,7 +213,7 @@ pub(super) fn vocabulary() -> &'static Vocabulary {
 /// built-in settings themselves (every run without `--data` for them) are left to
 /// [`vocabulary`], which compiles only what the run uses.
 pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
-    if same_settings(settings, &builtin_settings()) {
+    if same_settings(settings, builtin_settings()) {
         // Every run reads names and values; their expressions (≈ 1.5 ms to compile) are made
         // on another thread while the run loads its inputs (a user of one waits for it).
         let _ = std::thread::Builder::new().spawn(|| {
