@@ -102,6 +102,8 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     let mut origins = Origins::default();
     // The values files in order, with inline values (a kustomization's) at their place.
     let mut layers = Vec::new();
+    // Values files are named as the user gave them, relative to where runeguard runs.
+    let cwd = std::env::current_dir().unwrap_or_default();
     for i in 0..=opts.values_files.len() {
         if let Some(iv) = opts.inline_values.as_ref().filter(|iv| iv.after == i) {
             layers.push(values::inline_values(iv).map(|(v, t)| (iv.file.clone(), v, t)));
@@ -109,8 +111,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         let Some(vf) = opts.values_files.get(i) else {
             break;
         };
-        let shown =
-            crate::input::files::display_path(vf, &std::env::current_dir().unwrap_or_default());
+        let shown = crate::input::files::display_path(vf, &cwd);
         let read = std::fs::read(vf)
             .map_err(|e| Problem::error(&shown, None, format!("cannot read values file: {e}")))
             .and_then(|b| crate::input::files::decode(&shown, b))
