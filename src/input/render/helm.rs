@@ -10,6 +10,7 @@ mod crypto;
 mod documents;
 mod engine;
 mod funcs;
+mod generated;
 mod prepare;
 mod provenance;
 mod toyaml;
@@ -335,6 +336,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         }
         text.push('\n');
     }
+    map.mark_generated(generated::ranges(&text));
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
     Outcome {
         rendered: Some(Rendered { stream, map }),

@@ -11,6 +11,7 @@
 
 use crate::source::SourceFile;
 use crate::source::map::SourceMap;
+use crate::source::span::{Children, SpanTree};
 use std::sync::Arc;
 
 /// What rendering a chart or an overlay produced.
@@ -265,8 +266,11 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // What the detector reads in the documents (`- name: API_TOKEN` with its `value`) is a
     // credential of the stream, as a check's rules would flag it: `render` and `inspect`
     // mask it too.
-    for d in &loaded.documents {
+    for d in &mut loaded.documents {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
+        if r.map.has_generated() {
+            as_generated(&mut d.value, &d.spans, None, r);
+        }
     }
     let mut kept = Vec::new();
     for d in loaded.documents {
@@ -303,6 +307,53 @@ pub fn load(r: &Rendered) -> super::Loaded {
         }
     }
     loaded
+}
+
+/// What the rules read for a value generated at render time (a Helm chart's `randAlphaNum`
+/// password, `genCA` key, and what `b64enc` made of them): a reference, as `{{ … }}` or
+/// `${VAR}` are, since no credential of that kind is committed anywhere. Every output still
+/// masks the value itself.
+pub const GENERATED_VALUE: &str = "<generated at render time>";
+
+/// Replaces each string of `value` whose text in the stream is only generated text with
+/// [`GENERATED_VALUE`], and masks that text.
+fn as_generated(value: &mut serde_json::Value, spans: &SpanTree, key: Option<&str>, r: &Rendered) {
+    match (value, &spans.children) {
+        (serde_json::Value::Object(m), Children::Map(children)) => {
+            for (k, child) in children {
+                if let Some(v) = m.get_mut(k) {
+                    as_generated(v, child, Some(k), r);
+                }
+            }
+        }
+        (serde_json::Value::Array(items), Children::Seq(children)) => {
+            for (v, child) in items.iter_mut().zip(children) {
+                as_generated(v, child, None, r);
+            }
+        }
+        (v @ serde_json::Value::String(_), Children::Leaf) => {
+            // A mapping entry's span holds its key: only the value counts.
+            let text = &r.stream.text;
+            let range = match key {
+                Some(k) => {
+                    crate::source::secrets::value_of_entry(text, spans.span.range(), Some(k))
+                }
+                None => spans.span.range(),
+            };
+            if r.map.only_generated(text, range.clone()) {
+                // A block scalar keeps its indicator (`|`), so the masked stream stays YAML.
+                let body = match text[range.clone()].starts_with(['|', '>']) {
+                    true => text[range.clone()]
+                        .find('\n')
+                        .map_or(range.end, |i| range.start + i + 1),
+                    false => range.start,
+                };
+                r.stream.mark_credential(body..range.end);
+                *v = serde_json::Value::from(GENERATED_VALUE);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The masked stream as printed by `runeguard render`: a masked plain scalar would begin

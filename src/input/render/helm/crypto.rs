@@ -9,6 +9,7 @@
 //! every output like any other.
 
 use super::funcs::{err, list_of, to_int, to_str};
+use super::generated;
 use gotmpl::{FuncMap, Value};
 use p256::ecdsa::signature::Signer;
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
@@ -35,6 +36,13 @@ pub fn seed(what: &str) {
     let digest: [u8; 32] = sha2::Sha256::digest(what.as_bytes()).into();
     RNG.with(|r| *r.borrow_mut() = ChaCha20Rng::from_seed(digest));
     CAS.with(|c| c.borrow_mut().clear());
+    generated::clear();
+}
+
+/// A generated string: recorded so that the secret rules know it is not committed.
+fn made(text: String) -> Value {
+    generated::mark(&text);
+    Value::from(text)
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -145,8 +153,13 @@ fn params(
     Ok(p)
 }
 
-/// Sprig's `certificate` object: `.Cert` and `.Key`, PEM.
-fn certificate(cert: &str, key: &str) -> Value {
+/// Sprig's `certificate` object: `.Cert` and `.Key`, PEM. The certificate is generated; the
+/// key too unless it was given (`genCAWithKey` with a key from values is a committed key).
+fn certificate(cert: &str, key: &str, key_given: bool) -> Value {
+    generated::mark(cert);
+    if !key_given || generated::is_generated_text(key) {
+        generated::mark(key);
+    }
     Value::from(BTreeMap::from([
         (Arc::from("Cert"), Value::from(cert)),
         (Arc::from("Key"), Value::from(key)),
@@ -158,6 +171,7 @@ fn cert_error(func: &str) -> impl Fn(rcgen::Error) -> gotmpl::TemplateError + '_
 }
 
 fn gen_ca(cn: &str, days: &Value, key: Option<&str>, func: &str) -> R {
+    let given = key.is_some();
     let key = match key {
         Some(pem) => parse_key(pem, func)?,
         None => new_key(),
@@ -169,10 +183,11 @@ fn gen_ca(cn: &str, days: &Value, key: Option<&str>, func: &str) -> R {
     let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
     let cert = cert.pem();
     CAS.with(|c| c.borrow_mut().insert(cert.clone(), cn.to_string()));
-    Ok(certificate(&cert, &key_text))
+    Ok(certificate(&cert, &key_text, given))
 }
 
 fn self_signed(a: &[Value], key: Option<&str>, func: &str) -> R {
+    let given = key.is_some();
     let key = match key {
         Some(pem) => parse_key(pem, func)?,
         None => new_key(),
@@ -180,7 +195,7 @@ fn self_signed(a: &[Value], key: Option<&str>, func: &str) -> R {
     let p = params(&to_str(&a[0]), &a[1], &a[2], &a[3], func)?;
     let key_text = key_pem(&key)?;
     let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
-    Ok(certificate(&cert.pem(), &key_text))
+    Ok(certificate(&cert.pem(), &key_text, given))
 }
 
 fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
@@ -197,6 +212,7 @@ fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
     };
     let ca_params = params(&ca_cn, &Value::Nil, &Value::Nil, &Value::Int(0), func)?;
     let issuer = rcgen::Issuer::new(ca_params, EcKey::new(parse_key(&ca_key, func)?));
+    let given = key.is_some();
     let key = match key {
         Some(pem) => parse_key(pem, func)?,
         None => new_key(),
@@ -206,7 +222,7 @@ fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
     let cert = p
         .signed_by(&EcKey::new(key), &issuer)
         .map_err(cert_error(func))?;
-    Ok(certificate(&cert.pem(), &key_text))
+    Ok(certificate(&cert.pem(), &key_text, given))
 }
 
 fn want(a: &[Value], n: usize, func: &str) -> gotmpl::Result<()> {
@@ -240,14 +256,14 @@ pub fn register(m: &mut FuncMap) {
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
                 let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
-                Ok(Value::from(random_from(&alphabet, n)))
+                Ok(made(random_from(&alphabet, n)))
             }),
         );
     }
     f!("randBytes", |a: &[Value]| -> R {
         let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
         let bytes: Vec<u8> = (0..n).map(|_| random_bytes::<1>()[0]).collect();
-        Ok(Value::from(data_encoding::BASE64.encode(&bytes)))
+        Ok(made(data_encoding::BASE64.encode(&bytes)))
     });
     f!("randInt", |a: &[Value]| -> R {
         want(a, 2, "randInt")?;
@@ -265,7 +281,7 @@ pub fn register(m: &mut FuncMap) {
         Ok(Value::from(chars.into_iter().collect::<String>()))
     });
     f!("uuidv4", |_a: &[Value]| -> R {
-        Ok(Value::from(
+        Ok(made(
             uuid::Builder::from_random_bytes(random_bytes::<16>())
                 .into_uuid()
                 .to_string(),
@@ -279,13 +295,15 @@ pub fn register(m: &mut FuncMap) {
         }
         let hash = bcrypt::hash_with_salt(to_str(&a[1]), 10, random_bytes::<16>())
             .map_err(|e| err(format!("htpasswd: {e}")))?;
-        Ok(Value::from(format!(
-            "{user}:{}",
-            hash.format_for_version(bcrypt::Version::TwoA)
-        )))
+        let line = format!("{user}:{}", hash.format_for_version(bcrypt::Version::TwoA));
+        // The hash of a committed password stands for that password: committed.
+        if generated::is_generated_text(&to_str(&a[1])) {
+            generated::mark(&line);
+        }
+        Ok(Value::from(line))
     });
     f!("genPrivateKey", |_a: &[Value]| -> R {
-        Ok(Value::from(key_pem(&new_key())?))
+        Ok(made(key_pem(&new_key())?))
     });
     f!("genCA", |a: &[Value]| -> R {
         want(a, 2, "genCA")?;
@@ -389,7 +407,7 @@ mod tests {
         assert!(has(b"shop.default.svc"), "the DNS name");
         assert!(has(&[10, 0, 0, 1]), "the IP address");
         // A CA this rendering did not make cannot sign: a problem, not a wrong certificate.
-        let foreign = certificate("-----BEGIN CERTIFICATE-----\n", &field(&ca, "Key"));
+        let foreign = certificate("-----BEGIN CERTIFICATE-----\n", &field(&ca, "Key"), true);
         let args = [
             Value::from("x"),
             Value::Nil,

@@ -1,0 +1,83 @@
+//! What the Helm renderer knows beyond the stream: values generated at render time are not
+//! committed credentials (`tests/data/helm/generated`), and where a chart's objects go when
+//! no namespace is given (`tests/data/helm/namespace`).
+
+use serde_json::Value;
+
+mod common;
+use common::rg;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helm");
+
+fn json_check(args: &[&str]) -> Value {
+    let out = rg()
+        .current_dir(DATA)
+        .args(["check", "--quiet", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// (rule, file, line, message) of each finding.
+fn findings(v: &Value) -> Vec<(String, String, u64, String)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn generated_passwords_keys_and_certificates_are_not_committed_credentials() {
+    let v = json_check(&["generated", "--select", "K8S-017,K8S-035,K8S-036"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let got = findings(&v);
+    // Only what values.yaml commits: the API token and the admin password (in the Secret
+    // through htpasswd, and as an env var). The generated certificate, key, passwords
+    // (`default (randAlphaNum 16)`, a password built by printf/join/shuffle), the UUID and
+    // the htpasswd line of a generated password are not reported.
+    assert_eq!(
+        got.iter()
+            .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-035", "generated/values.yaml", 4),
+            ("K8S-017", "generated/values.yaml", 7),
+        ],
+        "{got:#?}"
+    );
+    assert!(
+        got[0]
+            .3
+            .contains("2 value(s) committed in data (api-token, htpasswd)"),
+        "{got:#?}"
+    );
+    assert!(got[1].3.contains("ADMIN_PASSWORD"), "{got:#?}");
+}
+
+#[test]
+fn generated_keys_are_masked_in_every_output() {
+    for args in [
+        &["render", "generated"][..],
+        &["render", "--origins", "generated"],
+        &["inspect", "generated"],
+    ] {
+        let out = rg().current_dir(DATA).args(args).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("kind: Secret"), "{args:?}: {text}");
+        // The PEM key as it is (stringData) and base64-encoded (data).
+        for leak in ["BEGIN PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS"] {
+            assert!(!text.contains(leak), "{args:?} shows a key: {text}");
+        }
+    }
+}
