@@ -81,3 +81,49 @@ fn generated_keys_are_masked_in_every_output() {
         }
     }
 }
+
+/// (file, line) of each K8S-019 finding of a check in `dir` of `target`.
+fn default_namespace(dir: &std::path::Path, target: &str) -> Vec<(String, u64)> {
+    let out = rg()
+        .current_dir(dir)
+        .args([
+            "check", "--quiet", "--format", "json", "--select", "K8S-019", target,
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    findings(&v)
+        .into_iter()
+        .map(|(_, file, line, _)| (file, line))
+        .collect()
+}
+
+#[test]
+fn a_chart_without_a_namespace_given_installs_into_the_namespace_helm_is_told() {
+    // `{{ .Release.Namespace }}` and no namespace: `helm install -n NS` decides; `default`
+    // written in the template or in values is where the object goes whatever NS is.
+    assert_eq!(
+        default_namespace(std::path::Path::new(DATA), "namespace"),
+        [
+            ("namespace/templates/objects.yaml".to_string(), 18),
+            ("namespace/values.yaml".to_string(), 2),
+        ]
+    );
+}
+
+#[test]
+fn a_release_namespace_set_to_default_is_reported() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let chart = d.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    for f in ["Chart.yaml", "values.yaml", "templates/objects.yaml"] {
+        std::fs::copy(format!("{DATA}/namespace/{f}"), chart.join(f)).unwrap();
+    }
+    std::fs::write(
+        d.path().join(".runeguard.yaml"),
+        "render:\n  - path: chart\n    namespace: default\n",
+    )
+    .unwrap();
+    let got = default_namespace(d.path(), "chart");
+    assert_eq!(got.len(), 4, "every namespaced object: {got:?}");
+}

@@ -339,7 +339,11 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     map.mark_generated(generated::ranges(&text));
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
     Outcome {
-        rendered: Some(Rendered { stream, map }),
+        rendered: Some(Rendered {
+            stream,
+            map,
+            install_namespace: (!opts.namespace_given).then(|| opts.namespace.clone()),
+        }),
         problems,
     }
 }

@@ -22,6 +22,10 @@ pub struct Rendered {
     /// folder (`deploy/chart`), so reports that have no origin still point somewhere real.
     pub stream: Arc<SourceFile>,
     pub map: SourceMap,
+    /// For a chart rendered without a namespace given: the namespace it was rendered with
+    /// (`default`, as `helm template`). Helm installs such a chart's objects into the
+    /// namespace `helm install -n` chooses, not into this one (see [`in_install_namespace`]).
+    pub install_namespace: Option<String>,
 }
 
 pub mod helm;
@@ -37,6 +41,9 @@ pub struct RenderOptions {
     pub release_name: String,
     /// The release namespace (`default`).
     pub namespace: String,
+    /// Whether the namespace was given (`-n`, the configuration, a kustomization): when not,
+    /// the chart's objects go where `helm install -n` puts them.
+    pub namespace_given: bool,
     /// `--values FILE`, in order, applied after the chart's own `values.yaml`.
     pub values_files: Vec<std::path::PathBuf>,
     /// `--set K=V`, in order, applied last.
@@ -66,6 +73,7 @@ impl Default for RenderOptions {
         RenderOptions {
             release_name: "release-name".to_string(),
             namespace: "default".to_string(),
+            namespace_given: false,
             values_files: Vec::new(),
             set: Vec::new(),
             kube_version: None,
@@ -159,6 +167,7 @@ impl RenderConfig {
             }
             if let Some(n) = &f.namespace {
                 o.namespace = n.clone();
+                o.namespace_given = true;
             }
             if f.kube_version.is_some() {
                 o.kube_version = f.kube_version.clone();
@@ -307,6 +316,36 @@ pub fn load(r: &Rendered) -> super::Loaded {
         }
     }
     loaded
+}
+
+/// Whether an object of a rendered chart (its `spans` in the stream) goes to the namespace
+/// chosen at install time: the chart was rendered without a namespace given, and the object
+/// sets none, or sets the one it was rendered with through an action (`{{ .Release.Namespace
+/// }}`, a helper) rather than a values, `--set` or literal template line that writes it.
+pub fn in_install_namespace(r: &Rendered, spans: &SpanTree) -> bool {
+    use crate::source::span::PathSeg;
+    let Some(release) = &r.install_namespace else {
+        return false;
+    };
+    let path = [
+        PathSeg::Key("metadata".into()),
+        PathSeg::Key("namespace".into()),
+    ];
+    let Some(node) = spans.get(&path) else {
+        return true;
+    };
+    let text = &r.stream.text;
+    let range = crate::source::secrets::value_of_entry(text, node.span.range(), Some("namespace"));
+    let value = text[range.clone()].trim().trim_matches(['"', '\'']);
+    if value != release {
+        return false;
+    }
+    // Written where a person edits it: a values or `--set` entry holding it, or template text
+    // that is not an action.
+    !r.map.origins(range).iter().any(|o| {
+        let at = o.file.text.get(o.span.range()).unwrap_or("");
+        at.contains(value) && !at.contains("{{")
+    })
 }
 
 /// What the rules read for a value generated at render time (a Helm chart's `randAlphaNum`
