@@ -11,6 +11,7 @@ mod documents;
 mod engine;
 mod funcs;
 mod generated;
+mod keys;
 mod prepare;
 mod provenance;
 mod toyaml;

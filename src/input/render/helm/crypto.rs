@@ -10,9 +10,8 @@
 
 use super::funcs::{err, list_of, to_int, to_str};
 use super::generated;
+use super::keys::{self, Key, Signer};
 use gotmpl::{FuncMap, Value};
-use p256::ecdsa::signature::Signer;
-use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use std::cell::RefCell;
@@ -61,56 +60,16 @@ fn random_from(alphabet: &[u8], n: usize) -> String {
         .collect()
 }
 
-/// A P-256 key from this rendering's generator.
-fn new_key() -> p256::ecdsa::SigningKey {
-    RNG.with(|r| p256::ecdsa::SigningKey::random(&mut *r.borrow_mut()))
+/// Draws from this rendering's generator.
+fn with_rng<T>(f: impl FnOnce(&mut ChaCha20Rng) -> T) -> T {
+    RNG.with(|r| f(&mut r.borrow_mut()))
 }
 
-fn key_pem(key: &p256::ecdsa::SigningKey) -> gotmpl::Result<String> {
-    Ok(key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| err(format!("cannot encode the key: {e}")))?
-        .to_string())
-}
-
-fn parse_key(pem: &str, func: &str) -> gotmpl::Result<p256::ecdsa::SigningKey> {
-    p256::ecdsa::SigningKey::from_pkcs8_pem(pem.trim()).map_err(|e| {
-        err(format!(
-            "{func}: the key is not a PKCS#8 P-256 key runeguard can sign with ({e})"
-        ))
-    })
-}
-
-/// A P-256 key as rcgen signs with it.
-struct EcKey {
-    key: p256::ecdsa::SigningKey,
-    public: Vec<u8>,
-}
-
-impl EcKey {
-    fn new(key: p256::ecdsa::SigningKey) -> Self {
-        let public = key
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec();
-        EcKey { key, public }
-    }
-}
-
-impl rcgen::PublicKeyData for EcKey {
-    fn der_bytes(&self) -> &[u8] {
-        &self.public
-    }
-    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
-        &rcgen::PKCS_ECDSA_P256_SHA256
-    }
-}
-
-impl rcgen::SigningKey for EcKey {
-    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
-        let sig: p256::ecdsa::DerSignature = self.key.sign(msg);
-        Ok(sig.as_bytes().to_vec())
+/// The key of a certificate: the one given (`…WithKey`), else a new RSA-2048 key, as Sprig's.
+fn cert_key(given: Option<&str>, func: &str) -> gotmpl::Result<Key> {
+    match given {
+        Some(pem) => Key::parse(pem, func),
+        None => with_rng(|r| Key::rsa(r, keys::CERT_RSA_BITS)),
     }
 }
 
@@ -172,15 +131,14 @@ fn cert_error(func: &str) -> impl Fn(rcgen::Error) -> gotmpl::TemplateError + '_
 
 fn gen_ca(cn: &str, days: &Value, key: Option<&str>, func: &str) -> R {
     let given = key.is_some();
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let key = cert_key(key, func)?;
     let mut p = params(cn, &Value::Nil, &Value::Nil, days, func)?;
     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     p.key_usages.push(rcgen::KeyUsagePurpose::KeyCertSign);
-    let key_text = key_pem(&key)?;
-    let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
+    let key_text = key.pem()?;
+    let cert = p
+        .self_signed(&Signer::new(key)?)
+        .map_err(cert_error(func))?;
     let cert = cert.pem();
     CAS.with(|c| c.borrow_mut().insert(cert.clone(), cn.to_string()));
     Ok(certificate(&cert, &key_text, given))
@@ -188,13 +146,12 @@ fn gen_ca(cn: &str, days: &Value, key: Option<&str>, func: &str) -> R {
 
 fn self_signed(a: &[Value], key: Option<&str>, func: &str) -> R {
     let given = key.is_some();
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let key = cert_key(key, func)?;
     let p = params(&to_str(&a[0]), &a[1], &a[2], &a[3], func)?;
-    let key_text = key_pem(&key)?;
-    let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
+    let key_text = key.pem()?;
+    let cert = p
+        .self_signed(&Signer::new(key)?)
+        .map_err(cert_error(func))?;
     Ok(certificate(&cert.pem(), &key_text, given))
 }
 
@@ -211,16 +168,13 @@ fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
         )));
     };
     let ca_params = params(&ca_cn, &Value::Nil, &Value::Nil, &Value::Int(0), func)?;
-    let issuer = rcgen::Issuer::new(ca_params, EcKey::new(parse_key(&ca_key, func)?));
+    let issuer = rcgen::Issuer::new(ca_params, Signer::new(Key::parse(&ca_key, func)?)?);
     let given = key.is_some();
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let key = cert_key(key, func)?;
     let p = params(&to_str(&a[0]), &a[1], &a[2], &a[3], func)?;
-    let key_text = key_pem(&key)?;
+    let key_text = key.pem()?;
     let cert = p
-        .signed_by(&EcKey::new(key), &issuer)
+        .signed_by(&Signer::new(key)?, &issuer)
         .map_err(cert_error(func))?;
     Ok(certificate(&cert.pem(), &key_text, given))
 }
@@ -302,8 +256,17 @@ pub fn register(m: &mut FuncMap) {
         }
         Ok(Value::from(line))
     });
-    f!("genPrivateKey", |_a: &[Value]| -> R {
-        Ok(made(key_pem(&new_key())?))
+    f!("genPrivateKey", |a: &[Value]| -> R {
+        let kind = a.first().map(to_str).unwrap_or_default();
+        let pem = match kind.as_str() {
+            "" | "rsa" => with_rng(|r| Key::rsa(r, keys::RSA_BITS))?.pem()?,
+            "ecdsa" => with_rng(Key::ecdsa).pem()?,
+            "ed25519" => with_rng(Key::ed25519).pem()?,
+            "dsa" => with_rng(keys::dsa_pem),
+            // Sprig returns this text in place of a key.
+            other => return Ok(Value::from(format!("Unknown type {other}"))),
+        };
+        Ok(made(pem))
     });
     f!("genCA", |a: &[Value]| -> R {
         want(a, 2, "genCA")?;
@@ -378,7 +341,7 @@ mod tests {
         assert!(pass.chars().all(|c| c.is_ascii_alphanumeric()), "{pass}");
         let id = uuid::Uuid::parse_str(&to_str(&a.1)).expect("a UUID");
         assert_eq!(id.get_version_num(), 4);
-        assert!(parse_key(&to_str(&a.2), "test").is_ok());
+        assert!(Key::parse(&to_str(&a.2), "test").is_ok());
     }
 
     #[test]
@@ -387,7 +350,7 @@ mod tests {
         seed("certs");
         let ca = call(&lib, "genCA", &[Value::from("shop-ca"), Value::Int(365)]);
         assert!(field(&ca, "Cert").starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(field(&ca, "Key").starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert!(field(&ca, "Key").starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
         let cert = call(
             &lib,
             "genSignedCert",
@@ -416,6 +379,55 @@ mod tests {
             foreign,
         ];
         assert!(lib["genSignedCert"](&args).is_err());
+    }
+
+    #[test]
+    fn private_keys_are_of_the_kind_asked_in_sprigs_pem_blocks() {
+        let lib = library();
+        seed("keys");
+        let key = |kind: &str| to_str(&call(&lib, "genPrivateKey", &[Value::from(kind)]));
+        let rsa = key("rsa");
+        assert!(
+            rsa.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
+            "{rsa}"
+        );
+        match Key::parse(&rsa, "test") {
+            Ok(Key::Rsa(k)) => assert_eq!(rsa::traits::PublicKeyParts::size(&*k) * 8, 4096),
+            _ => panic!("not an RSA key"),
+        }
+        let ec = key("ecdsa");
+        assert!(ec.starts_with("-----BEGIN EC PRIVATE KEY-----\n"), "{ec}");
+        assert!(matches!(Key::parse(&ec, "test"), Ok(Key::Ecdsa(_))));
+        let ed = key("ed25519");
+        assert!(ed.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{ed}");
+        assert!(matches!(Key::parse(&ed, "test"), Ok(Key::Ed25519(_))));
+        let dsa = key("dsa");
+        assert!(
+            dsa.starts_with("-----BEGIN DSA PRIVATE KEY-----\n"),
+            "{dsa}"
+        );
+        let der = p256::pkcs8::der::pem::decode_vec(dsa.as_bytes())
+            .expect("PEM")
+            .1;
+        // SEQUENCE { 0, p (2048 bits), q (256 bits), g, y, x }.
+        assert_eq!(&der[..2], &[0x30, 0x82]);
+        assert!(der.len() > 256 * 3 + 32 * 2, "{}", der.len());
+        assert_eq!(key("x"), "Unknown type x");
+        // A certificate signed with a given key of each kind.
+        for k in [&ec, &ed, &rsa] {
+            let c = call(
+                &lib,
+                "genSelfSignedCertWithKey",
+                &[
+                    Value::from("x"),
+                    Value::Nil,
+                    Value::Nil,
+                    Value::Int(1),
+                    Value::from(k.as_str()),
+                ],
+            );
+            assert_eq!(field(&c, "Key"), *k);
+        }
     }
 
     #[test]
