@@ -5,6 +5,7 @@
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
 mod chart;
+mod cipher;
 mod crds;
 mod crypto;
 mod documents;

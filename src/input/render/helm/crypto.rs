@@ -8,6 +8,7 @@
 //! blocks are valid keys and certificates of the same shape; both are credentials, masked in
 //! every output like any other.
 
+use super::cipher;
 use super::funcs::{err, list_of, to_int, to_str};
 use super::generated;
 use super::keys::{self, Key, Signer};
@@ -292,16 +293,32 @@ pub fn register(m: &mut FuncMap) {
         want(a, 6, "genSignedCertWithKey")?;
         signed(a, Some(&to_str(&a[5])), "genSignedCertWithKey")
     });
-    for name in ["derivePassword", "encryptAES", "decryptAES"] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |_a: &[Value]| -> R {
-                Err(err(format!(
-                    "{name} is not supported by runeguard's renderer"
-                )))
-            }),
-        );
-    }
+    f!("derivePassword", |a: &[Value]| -> R {
+        want(a, 5, "derivePassword")?;
+        let counter = u32::try_from(to_int(&a[0])).map_err(|_| {
+            err("derivePassword: the counter must be a number from 0 to 4294967295")
+        })?;
+        let [kind, password, user, site] = [1, 2, 3, 4].map(|i| to_str(&a[i]));
+        Ok(Value::from(cipher::derive_password(
+            counter, &kind, &password, &user, &site,
+        )?))
+    });
+    f!("encryptAES", |a: &[Value]| -> R {
+        want(a, 2, "encryptAES")?;
+        let iv = random_bytes::<16>();
+        Ok(Value::from(cipher::encrypt_aes(
+            &to_str(&a[0]),
+            &to_str(&a[1]),
+            iv,
+        )))
+    });
+    f!("decryptAES", |a: &[Value]| -> R {
+        want(a, 2, "decryptAES")?;
+        Ok(Value::from(cipher::decrypt_aes(
+            &to_str(&a[0]),
+            &to_str(&a[1]),
+        )?))
+    });
 }
 
 #[cfg(test)]
