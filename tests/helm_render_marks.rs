@@ -1,6 +1,7 @@
 //! What the Helm renderer knows beyond the stream: values generated at render time are not
-//! committed credentials (`tests/data/helm/generated`), and where a chart's objects go when
-//! no namespace is given (`tests/data/helm/namespace`).
+//! committed credentials (`tests/data/helm/generated`), where a chart's objects go when no
+//! namespace is given (`tests/data/helm/namespace`), and which values line a value printed
+//! from several values or through `tpl` came from (`tests/data/helm/provenance`).
 
 use serde_json::Value;
 
@@ -126,4 +127,59 @@ fn a_release_namespace_set_to_default_is_reported() {
     .unwrap();
     let got = default_namespace(d.path(), "chart");
     assert_eq!(got.len(), 4, "every namespaced object: {got:?}");
+}
+
+/// (file, line) of a finding and the (role, file, line) of its related locations.
+fn located(f: &Value) -> ((String, u64), Vec<(String, String, u64)>) {
+    let related = f["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap_or("").to_string(),
+                r["file"].as_str().unwrap_or("").to_string(),
+                r["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    (
+        (
+            f["file"].as_str().unwrap_or("").to_string(),
+            f["start_line"].as_u64().unwrap_or(0),
+        ),
+        related,
+    )
+}
+
+#[test]
+fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
+    let v = json_check(&["provenance", "--select", "K8S-016,K8S-008"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(located)
+        .collect();
+    let at = |file: &str, line: u64| {
+        all.iter()
+            .find(|((f, l), _)| f == file && *l == line)
+            .unwrap_or_else(|| panic!("no finding at {file}:{line}: {all:#?}"))
+    };
+    // `printf "%s/%s:%s" .Values.registry .Values.repo .Values.tag`: the action, then each
+    // values line.
+    let (_, related) = at("provenance/templates/pod.yaml", 10);
+    let values: Vec<u64> = related
+        .iter()
+        .filter(|(role, file, _)| role == "values" && file == "provenance/values.yaml")
+        .map(|(_, _, l)| *l)
+        .collect();
+    assert_eq!(values, [1, 2, 3], "{related:?}");
+    // `.Values.channel | default .Values.fallbackVersion`: channel (line 7) was printed.
+    at("provenance/values.yaml", 7);
+    // `.Values.other | default .Values.fallback` with `other` empty: the fallback, line 9.
+    at("provenance/values.yaml", 9);
+    // `tpl .Values.hostNet .`: the values line of the text given to tpl.
+    at("provenance/values.yaml", 4);
+    assert_eq!(all.len(), 4, "{all:#?}");
 }

@@ -21,6 +21,10 @@ pub enum OriginRole {
     Patch,
     /// A Helm template line (literal text or the action that printed the value).
     Template,
+    /// A values line that gave one part of a value combined from several (`printf "%s:%s"
+    /// .Values.a .Values.b`): listed after the template action that combined them.
+    #[serde(rename = "values")]
+    ValuesPart,
     /// A Kustomize resource file (a base manifest) or a generator's source.
     Base,
     /// A Kustomize transformer written in a kustomization (namespace, namePrefix, images, …).
@@ -155,6 +159,7 @@ impl OriginRole {
             OriginRole::Set => "set",
             OriginRole::Patch => "patch",
             OriginRole::Template => "template",
+            OriginRole::ValuesPart => "values",
             OriginRole::Base => "base",
             OriginRole::Kustomization => "kustomization",
         }
