@@ -129,8 +129,10 @@ fn a_release_namespace_set_to_default_is_reported() {
     assert_eq!(got.len(), 4, "every namespaced object: {got:?}");
 }
 
-/// (file, line) of a finding and the (role, file, line) of its related locations.
-fn located(f: &Value) -> ((String, u64), Vec<(String, String, u64)>) {
+/// A finding's (file, line) and the (role, file, line) of its related locations.
+type Located = ((String, u64), Vec<(String, String, u64)>);
+
+fn located(f: &Value) -> Located {
     let related = f["related"]
         .as_array()
         .expect("related")
