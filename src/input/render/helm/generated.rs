@@ -111,7 +111,7 @@ pub(super) fn ranges(stream: &str) -> Vec<Range<usize>> {
         out.dedup();
         out
     });
-    let mut found: Vec<Range<usize>> = needles
+    let found: Vec<Range<usize>> = needles
         .iter()
         .flat_map(|n| {
             stream
@@ -119,15 +119,7 @@ pub(super) fn ranges(stream: &str) -> Vec<Range<usize>> {
                 .map(|(i, m)| i..i + m.len())
         })
         .collect();
-    found.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
-    for r in found {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
+    crate::source::secrets::merge(found)
 }
 
 #[cfg(test)]
