@@ -5,11 +5,14 @@
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
 mod chart;
+mod cipher;
 mod crds;
 mod crypto;
 mod documents;
 mod engine;
 mod funcs;
+mod generated;
+mod keys;
 mod prepare;
 mod provenance;
 mod toyaml;
@@ -335,9 +338,14 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         }
         text.push('\n');
     }
+    map.mark_generated(generated::ranges(&text));
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
     Outcome {
-        rendered: Some(Rendered { stream, map }),
+        rendered: Some(Rendered {
+            stream,
+            map,
+            install_namespace: (!opts.namespace_given).then(|| opts.namespace.clone()),
+        }),
         problems,
     }
 }

@@ -25,6 +25,8 @@ extern crate alloc;
 pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod funcs;
+/// The built-in functions (patch 15: a caller can wrap `printf`/`print` with its own).
+pub use funcs::builtins;
 pub(crate) mod go;
 /// Parser, lexer, and AST node types for the Go template language.
 ///
@@ -53,7 +55,6 @@ pub mod html;
 #[cfg(feature = "html")]
 pub use error::EscapeErrorCode;
 pub use error::{Result, TemplateError};
-use funcs::builtins;
 
 /// Shared, lazily-constructed builtins map. `Template::new` clones this `Arc`
 /// (one atomic op) instead of rebuilding the builtins BTreeMap on every call.

@@ -120,10 +120,28 @@ pub(super) fn split_documents(
             let (s, e) = (piece.start.max(off), piece.end.min(end));
             if piece.action {
                 let (tmpl_origin, expr) = action_origin(&file, piece.offset);
-                let base_path = action_values_path(&file, piece.offset, &mut with_cache);
+                let printed = &out[piece.start..piece.end];
+                // An action naming several values: the one printed, else (`printf` of
+                // several) the action first and each values line after it.
+                let several = several_values(expr, printed, &p.values);
+                let base_path = match several.as_slice() {
+                    [] => action_values_path(&file, piece.offset, &mut with_cache),
+                    [one] => Some(one.clone()),
+                    _ => None,
+                };
+                let parts: Vec<Origin> = match several.len() {
+                    0 | 1 => Vec::new(),
+                    _ => several
+                        .iter()
+                        .filter_map(|path| p.origins.get(path))
+                        .map(|o| Origin {
+                            role: OriginRole::ValuesPart,
+                            ..o.clone()
+                        })
+                        .collect(),
+                };
                 let calls_include = expr.contains("include");
                 // Line by line: a block printed by toYaml maps each line to its own key.
-                let printed = &out[piece.start..piece.end];
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
                     line_cache
@@ -200,6 +218,7 @@ pub(super) fn split_documents(
                     };
                     if from_partial.is_empty() {
                         origins.push(tmpl_origin.clone());
+                        origins.extend(parts.iter().cloned());
                         segments.push((cur - off..line_end - off, origins));
                     } else {
                         segments.extend(from_partial);

@@ -75,25 +75,13 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     if matches!(first, "include" | "template" | "tpl") && !inner.contains(".Values.") {
         return None;
     }
-    let re = VALUES_RE.get_or_init(|| {
-        regex::Regex::new(r"\$?\.Values((?:\.[A-Za-z0-9_-]+)+)").expect("valid regex")
-    });
-    let mut paths: Vec<Vec<String>> = Vec::new();
-    for c in re.captures_iter(inner) {
-        let p: Vec<String> = c[1]
-            .split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        if !paths.contains(&p) {
-            paths.push(p);
-        }
-    }
+    let mut paths = named_values(inner);
     match paths.len() {
         1 => return paths.pop(),
         0 => {}
         _ => {
-            // `default .Values.a .Values.b`, `.Values.x | default "y"`: the last printed.
+            // `default .Values.a .Values.b`, `.Values.x | default "y"` of maps (scalars are
+            // told apart by what was printed: [`several_values`]): the last named.
             return paths.pop();
         }
     }
@@ -116,6 +104,59 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
             .map(str::to_string),
     );
     Some(path)
+}
+
+/// The distinct values paths an action names (`printf "%s:%s" .Values.a .Values.b`,
+/// `.Values.x | default .Values.y`), in the order written.
+fn named_values(action: &str) -> Vec<Vec<String>> {
+    let re = VALUES_RE.get_or_init(|| {
+        regex::Regex::new(r"\$?\.Values((?:\.[A-Za-z0-9_-]+)+)").expect("valid regex")
+    });
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for c in re.captures_iter(action) {
+        let p: Vec<String> = c[1]
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    paths
+}
+
+/// For an action naming several values: those whose text is in what it printed (`values`
+/// is the chart's merged values), in the order printed. `default`, `coalesce` and `ternary`
+/// print one of them; `printf` several; an empty or unprinted value is not one of them.
+pub(super) fn several_values(
+    action: &str,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<Vec<String>> {
+    let paths = named_values(action);
+    if paths.len() < 2 {
+        return Vec::new();
+    }
+    let mut found: Vec<(usize, Vec<String>)> = paths
+        .into_iter()
+        .filter_map(|p| {
+            let mut v = values;
+            for k in &p {
+                v = v.get(k)?;
+            }
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            let at = (!text.is_empty()).then(|| printed.find(&text)).flatten()?;
+            Some((at, p))
+        })
+        .collect();
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, p)| p).collect()
 }
 
 pub(super) static VALUES_RE: OnceLock<regex::Regex> = OnceLock::new();
