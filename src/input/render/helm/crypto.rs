@@ -11,7 +11,7 @@
 use super::cipher;
 use super::funcs::{err, list_of, to_int, to_str};
 use super::generated;
-use super::keys::{self, Key, Signer};
+use super::keys::{Key, Signer};
 use gotmpl::{FuncMap, Value};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -66,11 +66,12 @@ fn with_rng<T>(f: impl FnOnce(&mut ChaCha20Rng) -> T) -> T {
     RNG.with(|r| f(&mut r.borrow_mut()))
 }
 
-/// The key of a certificate: the one given (`…WithKey`), else a new RSA-2048 key, as Sprig's.
+/// The key of a certificate: the one given (`…WithKey`), else a new P-256 key (Sprig makes an
+/// RSA-2048 one: see `keys` for why not).
 fn cert_key(given: Option<&str>, func: &str) -> gotmpl::Result<Key> {
     match given {
         Some(pem) => Key::parse(pem, func),
-        None => with_rng(|r| Key::rsa(r, keys::CERT_RSA_BITS)),
+        None => Ok(with_rng(Key::ecdsa)),
     }
 }
 
@@ -260,10 +261,9 @@ pub fn register(m: &mut FuncMap) {
     f!("genPrivateKey", |a: &[Value]| -> R {
         let kind = a.first().map(to_str).unwrap_or_default();
         let pem = match kind.as_str() {
-            "" | "rsa" => with_rng(|r| Key::rsa(r, keys::RSA_BITS))?.pem()?,
-            "ecdsa" => with_rng(Key::ecdsa).pem()?,
+            // RSA and DSA keys as P-256 ones: see `keys` for why.
+            "" | "rsa" | "dsa" | "ecdsa" => with_rng(Key::ecdsa).pem()?,
             "ed25519" => with_rng(Key::ed25519).pem()?,
-            "dsa" => with_rng(keys::dsa_pem),
             // Sprig returns this text in place of a key.
             other => return Ok(Value::from(format!("Unknown type {other}"))),
         };
@@ -367,7 +367,7 @@ mod tests {
         seed("certs");
         let ca = call(&lib, "genCA", &[Value::from("shop-ca"), Value::Int(365)]);
         assert!(field(&ca, "Cert").starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(field(&ca, "Key").starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
+        assert!(field(&ca, "Key").starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
         let cert = call(
             &lib,
             "genSignedCert",
@@ -399,39 +399,38 @@ mod tests {
     }
 
     #[test]
-    fn private_keys_are_of_the_kind_asked_in_sprigs_pem_blocks() {
+    fn private_keys_are_p256_or_ed25519_and_given_keys_of_any_kind_sign() {
         let lib = library();
         seed("keys");
         let key = |kind: &str| to_str(&call(&lib, "genPrivateKey", &[Value::from(kind)]));
-        let rsa = key("rsa");
-        assert!(
-            rsa.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
-            "{rsa}"
-        );
-        match Key::parse(&rsa, "test") {
-            Ok(Key::Rsa(k)) => assert_eq!(rsa::traits::PublicKeyParts::size(&*k) * 8, 4096),
-            _ => panic!("not an RSA key"),
+        // RSA and DSA are made as P-256 keys (see `keys`): one made key kind, cheap to make.
+        for kind in ["", "rsa", "dsa", "ecdsa"] {
+            let k = key(kind);
+            assert!(
+                k.starts_with("-----BEGIN EC PRIVATE KEY-----\n"),
+                "{kind}: {k}"
+            );
+            assert!(
+                matches!(Key::parse(&k, "test"), Ok(Key::Ecdsa(_))),
+                "{kind}"
+            );
         }
-        let ec = key("ecdsa");
-        assert!(ec.starts_with("-----BEGIN EC PRIVATE KEY-----\n"), "{ec}");
-        assert!(matches!(Key::parse(&ec, "test"), Ok(Key::Ecdsa(_))));
         let ed = key("ed25519");
         assert!(ed.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{ed}");
         assert!(matches!(Key::parse(&ed, "test"), Ok(Key::Ed25519(_))));
-        let dsa = key("dsa");
-        assert!(
-            dsa.starts_with("-----BEGIN DSA PRIVATE KEY-----\n"),
-            "{dsa}"
-        );
-        let der = p256::pkcs8::der::pem::decode_vec(dsa.as_bytes())
-            .expect("PEM")
-            .1;
-        // SEQUENCE { 0, p (2048 bits), q (256 bits), g, y, x }.
-        assert_eq!(&der[..2], &[0x30, 0x82]);
-        assert!(der.len() > 256 * 3 + 32 * 2, "{}", der.len());
         assert_eq!(key("x"), "Unknown type x");
+        // A user's RSA key (PKCS#1, as Sprig and openssl write it) is read and signs.
+        use rand_chacha::rand_core::SeedableRng;
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        let rsa = rsa::RsaPrivateKey::new(&mut rng, 1024)
+            .expect("an RSA key")
+            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("PEM")
+            .to_string();
+        assert!(matches!(Key::parse(&rsa, "test"), Ok(Key::Rsa(_))));
         // A certificate signed with a given key of each kind.
-        for k in [&ec, &ed, &rsa] {
+        for k in [&key("ecdsa"), &ed, &rsa] {
             let c = call(
                 &lib,
                 "genSelfSignedCertWithKey",

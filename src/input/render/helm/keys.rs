@@ -1,18 +1,15 @@
-//! Private keys as Sprig makes them: `genPrivateKey "rsa"` (the default) is RSA-4096,
-//! `"ecdsa"` P-256, `"ed25519"`, `"dsa"` DSA L2048/N256; the certificate functions sign with
-//! RSA-2048 keys. PEM blocks as Sprig writes them (`RSA PRIVATE KEY` PKCS#1, `EC PRIVATE KEY`
-//! SEC1, `DSA PRIVATE KEY` OpenSSL's sequence, `PRIVATE KEY` PKCS#8 for Ed25519), drawn from
-//! the rendering's seeded generator so that reports stay byte-identical run to run.
+//! The private keys the renderer makes and reads. Made keys are ECDSA P-256 (`EC PRIVATE KEY`,
+//! SEC1) or Ed25519 (`PRIVATE KEY`, PKCS#8), drawn from the rendering's seeded generator so that
+//! reports stay byte-identical run to run. Sprig makes RSA-4096 (`genPrivateKey "rsa"`), DSA
+//! and RSA-2048 certificate keys; generating those costs 90 ms (RSA-2048) to seconds (RSA-4096,
+//! DSA parameters) a key, which made one chart's check 15× slower, while every output masks the
+//! key and no rule reads a key's algorithm. Keys given to the `…WithKey` functions may be RSA
+//! (PKCS#1 or PKCS#8), P-256 or Ed25519: reading and signing with them is cheap.
 
 use super::funcs::err;
 use rand_chacha::ChaCha20Rng;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
-
-/// The bits of the RSA keys the certificate functions make (Sprig's `genCA`, …).
-pub(super) const CERT_RSA_BITS: usize = 2048;
-/// The bits of `genPrivateKey "rsa"` (Sprig's).
-pub(super) const RSA_BITS: usize = 4096;
 
 /// A key the certificate functions can sign with.
 pub(super) enum Key {
@@ -21,17 +18,7 @@ pub(super) enum Key {
     Ed25519(ed25519_dalek::SigningKey),
 }
 
-fn key_error(func: &str) -> impl Fn(String) -> gotmpl::TemplateError + '_ {
-    move |e| err(format!("{func}: cannot make the key: {e}"))
-}
-
 impl Key {
-    pub(super) fn rsa(rng: &mut ChaCha20Rng, bits: usize) -> gotmpl::Result<Key> {
-        rsa::RsaPrivateKey::new(rng, bits)
-            .map(|k| Key::Rsa(Box::new(k)))
-            .map_err(|e| key_error("genPrivateKey")(e.to_string()))
-    }
-
     pub(super) fn ecdsa(rng: &mut ChaCha20Rng) -> Key {
         Key::Ecdsa(p256::ecdsa::SigningKey::random(rng))
     }
@@ -149,65 +136,4 @@ impl rcgen::SigningKey for Signer {
             Key::Ed25519(k) => k.sign(msg).to_bytes().to_vec(),
         })
     }
-}
-
-/// `genPrivateKey "dsa"`: DSA L2048/N256, as OpenSSL's `DSA PRIVATE KEY` (a sequence of the
-/// version, p, q, g, y and x), the block Sprig writes.
-pub(super) fn dsa_pem(rng: &mut ChaCha20Rng) -> String {
-    let components = dsa::Components::generate(rng, dsa::KeySize::DSA_2048_256);
-    let key = dsa::SigningKey::generate(rng, components);
-    let c = key.verifying_key().components();
-    let ints = [
-        c.p().to_bytes_be(),
-        c.q().to_bytes_be(),
-        c.g().to_bytes_be(),
-        key.verifying_key().y().to_bytes_be(),
-        key.x().to_bytes_be(),
-    ];
-    let mut body = der_integer(&[0]);
-    for i in &ints {
-        body.extend(der_integer(i));
-    }
-    let mut der = vec![0x30];
-    der.extend(der_length(body.len()));
-    der.extend(body);
-    let b64 = data_encoding::BASE64.encode(&der);
-    let mut out = String::from("-----BEGIN DSA PRIVATE KEY-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str("-----END DSA PRIVATE KEY-----\n");
-    out
-}
-
-/// A DER INTEGER of an unsigned big-endian number.
-fn der_integer(be: &[u8]) -> Vec<u8> {
-    let trimmed = match be.iter().position(|b| *b != 0) {
-        Some(i) => &be[i..],
-        None => &[0u8][..],
-    };
-    let mut value = Vec::with_capacity(trimmed.len() + 1);
-    if trimmed[0] & 0x80 != 0 {
-        value.push(0);
-    }
-    value.extend_from_slice(trimmed);
-    let mut out = vec![0x02];
-    out.extend(der_length(value.len()));
-    out.extend(value);
-    out
-}
-
-fn der_length(n: usize) -> Vec<u8> {
-    if n < 0x80 {
-        return vec![n as u8];
-    }
-    let bytes: Vec<u8> = n
-        .to_be_bytes()
-        .into_iter()
-        .skip_while(|b| *b == 0)
-        .collect();
-    let mut out = vec![0x80 | bytes.len() as u8];
-    out.extend(bytes);
-    out
 }
