@@ -164,9 +164,6 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         origins,
         &mut problems,
     );
-    if let Some(schema) = chart.file("values.schema.json") {
-        validate_schema(schema, &prepared.values, &prepared.origins, &mut problems);
-    }
     let mut flat: Vec<&Prepared> = Vec::new();
     fn flatten<'p, 'a>(p: &'p Prepared<'a>, out: &mut Vec<&'p Prepared<'a>>) {
         out.push(p);
@@ -175,7 +172,73 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         }
     }
     flatten(&prepared, &mut flat);
+    // The values schema is checked on another thread while the templates render (a big schema
+    // costs as much to compile as a small chart to render); its problems keep their place.
+    let at = problems.len();
+    let (mut docs, schema_problems) = std::thread::scope(|scope| {
+        let schema_check = chart.file("values.schema.json").map(|schema| {
+            let (values, origins) = (&prepared.values, &prepared.origins);
+            let check = move || {
+                let mut found = Vec::new();
+                validate_schema(schema, values, origins, &mut found);
+                found
+            };
+            let spawned = std::thread::Builder::new()
+                .name("helm-schema".into())
+                .stack_size(64 * 1024 * 1024)
+                .spawn_scoped(scope, check.clone())
+                .map_err(|_| check);
+            (schema.display.as_str(), spawned)
+        });
+        let docs = render_templates(&flat, opts, &mut problems);
+        let found = match schema_check {
+            None => Vec::new(),
+            Some((shown, Ok(handle))) => handle.join().unwrap_or_else(|_| {
+                vec![Problem::error(
+                    shown,
+                    None,
+                    "the values schema check failed unexpectedly (a bug)",
+                )]
+            }),
+            // No thread to be had: checked here.
+            Some((_, Err(check))) => check(),
+        };
+        (docs, found)
+    });
+    problems.splice(at..at, schema_problems);
+    // Helm's install order of kinds, then template name (hooks and tests among the rest, as
+    // `helm template` prints them).
+    docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+    if opts.include_crds {
+        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
+    }
+    let mut text = String::new();
+    let mut map = SourceMap::default();
+    for d in &docs {
+        text.push_str("---\n# Source: ");
+        text.push_str(&d.name);
+        text.push('\n');
+        let base = text.len();
+        text.push_str(&d.content);
+        for (r, o) in &d.segments {
+            map.push(base + r.start..base + r.end, o.clone());
+        }
+        text.push('\n');
+    }
+    let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
+    Outcome {
+        rendered: Some(Rendered { stream, map }),
+        problems,
+    }
+}
 
+/// Parses every template of the enabled charts (`flat`: the top chart first, then its
+/// subcharts) and renders them in Helm's order, as documents with their origins.
+fn render_templates(
+    flat: &[&Prepared],
+    opts: &RenderOptions,
+    problems: &mut Vec<Problem>,
+) -> Vec<Doc> {
     // Every template of every enabled chart, named `<chart path>/templates/<rel>`.
     let mut tmpls: Vec<Tmpl> = Vec::new();
     for (i, p) in flat.iter().enumerate() {
@@ -242,6 +305,9 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
     // `merge .Values.x …`) for the ones after it; outputs are sorted for the stream afterwards.
     let mut docs: Vec<Doc> = Vec::new();
     let mut total = 0usize;
+    // The `with`/`range` scopes of each template file (keyed by its `Arc`, alive to the end),
+    // found once for all the templates that include it.
+    let mut scopes = HashMap::new();
     for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -295,6 +361,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
                     &included,
                     &define_file,
                     p,
+                    &mut scopes,
                     &mut docs,
                 );
             }
@@ -316,30 +383,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             }
         }
     }
-    // Helm's install order of kinds, then template name (hooks and tests among the rest, as
-    // `helm template` prints them).
-    docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
-    if opts.include_crds {
-        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
-    }
-    let mut text = String::new();
-    let mut map = SourceMap::default();
-    for d in &docs {
-        text.push_str("---\n# Source: ");
-        text.push_str(&d.name);
-        text.push('\n');
-        let base = text.len();
-        text.push_str(&d.content);
-        for (r, o) in &d.segments {
-            map.push(base + r.start..base + r.end, o.clone());
-        }
-        text.push('\n');
-    }
-    let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
-    Outcome {
-        rendered: Some(Rendered { stream, map }),
-        problems,
-    }
+    docs
 }
 
 fn template_error(msg: &str, file: &Arc<SourceFile>, offset: Option<usize>) -> Problem {

@@ -309,6 +309,10 @@ pub fn load(r: &Rendered) -> super::Loaded {
 /// with `*` and read as a YAML alias, so such a value is double-quoted; the output stays YAML
 /// that parses to the same documents, with the credentials masked.
 pub fn printable(masked: &str) -> String {
+    // Only a line holding the mask changes.
+    if !masked.contains(crate::source::secrets::MASK) {
+        return masked.to_string();
+    }
     let mut out = String::with_capacity(masked.len());
     for line in masked.split_inclusive('\n') {
         let (body, eol) = match line.strip_suffix('\n') {

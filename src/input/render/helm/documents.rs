@@ -67,6 +67,7 @@ pub(super) fn split_documents(
     included: &Included,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
+    with_cache: &mut HashMap<usize, Vec<Scope>>,
     docs: &mut Vec<Doc>,
 ) {
     let include_index = include_lines(included);
@@ -84,7 +85,6 @@ pub(super) fn split_documents(
         pos += line.len();
     }
     bounds.push(start..out.len());
-    let mut with_cache: HashMap<usize, Vec<Scope>> = HashMap::new();
     let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -120,7 +120,7 @@ pub(super) fn split_documents(
             let (s, e) = (piece.start.max(off), piece.end.min(end));
             if piece.action {
                 let (tmpl_origin, expr) = action_origin(&file, piece.offset);
-                let base_path = action_values_path(&file, piece.offset, &mut with_cache);
+                let base_path = action_values_path(&file, piece.offset, with_cache);
                 let calls_include = expr.contains("include");
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 let printed = &out[piece.start..piece.end];
@@ -176,13 +176,8 @@ pub(super) fn split_documents(
                             while x < stop {
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
-                                let mut o = partial_origins(
-                                    &included[i],
-                                    x,
-                                    define_file,
-                                    p,
-                                    &mut with_cache,
-                                );
+                                let mut o =
+                                    partial_origins(&included[i], x, define_file, p, with_cache);
                                 o.push(tmpl_origin.clone());
                                 let from = if x == at { cur } else { cur + lead + (x - at) };
                                 let to = if part_end == stop {
