@@ -55,21 +55,40 @@ struct Tmpl {
 /// Renders the chart in `dir` (a folder holding `Chart.yaml`) as `helm template` would.
 /// `display` is how `dir` is reported (relative to the working directory, with `/`).
 pub fn render_chart(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
+    render_chart_with(dir, display, opts, |_| {})
+}
+
+/// [`render_chart`], handing the calling thread each file that becomes an origin of the
+/// stream as soon as a template's output names it (once per file), while the render goes on
+/// on its own thread: the caller prepares what it will read of them (their credentials).
+pub fn render_chart_with(
+    dir: &Path,
+    display: &str,
+    opts: &RenderOptions,
+    mut while_rendering: impl FnMut(Arc<SourceFile>),
+) -> Outcome {
     // A big stack for deep template nesting; the render runs on its own thread.
     let (dir, display, opts) = (dir.to_path_buf(), display.to_string(), opts.clone());
+    let (origin_files, found) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("helm-render".into())
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || render_on_this_thread(&dir, &display, &opts));
+        .spawn(move || render_on_this_thread(&dir, &display, &opts, &origin_files));
     match handle {
-        Ok(h) => h.join().unwrap_or_else(|_| Outcome {
-            rendered: None,
-            problems: vec![Problem::error(
-                "chart",
-                None,
-                "the Helm renderer failed unexpectedly (a bug): chart not checked",
-            )],
-        }),
+        Ok(h) => {
+            // Ends when the render thread ends (it holds the sender).
+            for f in found {
+                while_rendering(f);
+            }
+            h.join().unwrap_or_else(|_| Outcome {
+                rendered: None,
+                problems: vec![Problem::error(
+                    "chart",
+                    None,
+                    "the Helm renderer failed unexpectedly (a bug): chart not checked",
+                )],
+            })
+        }
         Err(e) => Outcome {
             rendered: None,
             problems: vec![Problem::error(
@@ -81,7 +100,15 @@ pub fn render_chart(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome 
     }
 }
 
-fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
+/// Files handed to the caller as they become origins (see [`render_chart_with`]).
+type OriginFiles = std::sync::mpsc::Sender<Arc<SourceFile>>;
+
+fn render_on_this_thread(
+    dir: &Path,
+    display: &str,
+    opts: &RenderOptions,
+    origin_files: &OriginFiles,
+) -> Outcome {
     let mut problems = Vec::new();
     DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_LIMIT)));
     gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
@@ -190,7 +217,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
                 .map_err(|_| check);
             (schema.display.as_str(), spawned)
         });
-        let docs = render_templates(&flat, opts, &mut problems);
+        let docs = render_templates(&flat, opts, origin_files, &mut problems);
         let found = match schema_check {
             None => Vec::new(),
             Some((shown, Ok(handle))) => handle.join().unwrap_or_else(|_| {
@@ -237,6 +264,7 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
 fn render_templates(
     flat: &[&Prepared],
     opts: &RenderOptions,
+    origin_files: &OriginFiles,
     problems: &mut Vec<Problem>,
 ) -> Vec<Doc> {
     // Every template of every enabled chart, named `<chart path>/templates/<rel>`.
@@ -308,6 +336,8 @@ fn render_templates(
     // The `with`/`range` scopes of each template file (keyed by its `Arc`, alive to the end),
     // found once for all the templates that include it.
     let mut scopes = HashMap::new();
+    // The origin files handed to the caller so far.
+    let mut handed = std::collections::HashSet::new();
     for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -354,6 +384,7 @@ fn render_templates(
                     ));
                     break;
                 }
+                let before = docs.len();
                 split_documents(
                     t,
                     &out,
@@ -364,6 +395,14 @@ fn render_templates(
                     &mut scopes,
                     &mut docs,
                 );
+                for d in &docs[before..] {
+                    for o in d.segments.iter().flat_map(|(_, origins)| origins) {
+                        if handed.insert(Arc::as_ptr(&o.file)) {
+                            // The caller may have stopped listening: nothing to do then.
+                            let _ = origin_files.send(o.file.clone());
+                        }
+                    }
+                }
             }
             Err(e) => {
                 // The innermost node whose template is a chart file (not `tpl` text).

@@ -224,7 +224,10 @@ pub fn render(
     let outcome = if overlay {
         kustomize::build(dir, display, opts)
     } else {
-        helm::render_chart(dir, display, opts)
+        // The credentials of each origin file are found while the chart renders.
+        helm::render_chart_with(dir, display, opts, |f| {
+            f.redaction();
+        })
     };
     if let Some(r) = &outcome.rendered {
         carry_credentials(r);
