@@ -73,7 +73,13 @@ pub fn render_chart_with(
     let handle = std::thread::Builder::new()
         .name("helm-render".into())
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || render_on_this_thread(&dir, &display, &opts, &origin_files));
+        .spawn(move || {
+            let mut origin_files = OriginFiles {
+                to: origin_files,
+                handed: Default::default(),
+            };
+            render_on_this_thread(&dir, &display, &opts, &mut origin_files)
+        });
     match handle {
         Ok(h) => {
             // Ends when the render thread ends (it holds the sender).
@@ -100,14 +106,26 @@ pub fn render_chart_with(
     }
 }
 
-/// Files handed to the caller as they become origins (see [`render_chart_with`]).
-type OriginFiles = std::sync::mpsc::Sender<Arc<SourceFile>>;
+/// Files handed to the caller as they become origins (see [`render_chart_with`]), each once.
+struct OriginFiles {
+    to: std::sync::mpsc::Sender<Arc<SourceFile>>,
+    handed: std::collections::HashSet<*const SourceFile>,
+}
+
+impl OriginFiles {
+    fn offer(&mut self, file: &Arc<SourceFile>) {
+        if self.handed.insert(Arc::as_ptr(file)) {
+            // The caller may have stopped listening: nothing to do then.
+            let _ = self.to.send(file.clone());
+        }
+    }
+}
 
 fn render_on_this_thread(
     dir: &Path,
     display: &str,
     opts: &RenderOptions,
-    origin_files: &OriginFiles,
+    origin_files: &mut OriginFiles,
 ) -> Outcome {
     let mut problems = Vec::new();
     DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_LIMIT)));
@@ -199,6 +217,13 @@ fn render_on_this_thread(
         }
     }
     flatten(&prepared, &mut flat);
+    // The values files are the origins of what templates print from values: handed over
+    // before the templates are parsed.
+    for p in &flat {
+        for o in p.origins.by_path.values() {
+            origin_files.offer(&o.file);
+        }
+    }
     // The values schema is checked on another thread while the templates render (a big schema
     // costs as much to compile as a small chart to render); its problems keep their place.
     let at = problems.len();
@@ -264,7 +289,7 @@ fn render_on_this_thread(
 fn render_templates(
     flat: &[&Prepared],
     opts: &RenderOptions,
-    origin_files: &OriginFiles,
+    origin_files: &mut OriginFiles,
     problems: &mut Vec<Problem>,
 ) -> Vec<Doc> {
     // Every template of every enabled chart, named `<chart path>/templates/<rel>`.
@@ -297,8 +322,8 @@ fn render_templates(
         .max_range_iters(1_000_000);
     let mut define_file: HashMap<String, Arc<SourceFile>> = HashMap::new();
     let mut parse_failed: Vec<String> = Vec::new();
-    for t in &tmpls {
-        match set.parse_named(&t.name, &t.file.text) {
+    for (t, parsed) in tmpls.iter().zip(parse_apart(&set, &tmpls)) {
+        match parsed.and_then(|p| set.add_parsed(p, &t.file.text)) {
             Ok(names) => {
                 for n in names {
                     define_file.insert(n, t.file.clone());
@@ -336,8 +361,6 @@ fn render_templates(
     // The `with`/`range` scopes of each template file (keyed by its `Arc`, alive to the end),
     // found once for all the templates that include it.
     let mut scopes = HashMap::new();
-    // The origin files handed to the caller so far.
-    let mut handed = std::collections::HashSet::new();
     for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -397,10 +420,7 @@ fn render_templates(
                 );
                 for d in &docs[before..] {
                     for o in d.segments.iter().flat_map(|(_, origins)| origins) {
-                        if handed.insert(Arc::as_ptr(&o.file)) {
-                            // The caller may have stopped listening: nothing to do then.
-                            let _ = origin_files.send(o.file.clone());
-                        }
+                        origin_files.offer(&o.file);
                     }
                 }
             }
@@ -423,6 +443,47 @@ fn render_templates(
         }
     }
     docs
+}
+
+/// Template sources above this many bytes in all are parsed on two threads.
+const PARSE_APART_BYTES: usize = 64 * 1024;
+
+/// Each template parsed on its own (what `parse_named` does before adding it to the set), in
+/// order: a chart's templates are parsed by two threads when there is much to parse (the
+/// set then takes them in Helm's order, as if parsed one after the other).
+fn parse_apart(set: &Template, tmpls: &[Tmpl]) -> Vec<gotmpl::Result<gotmpl::Parsed>> {
+    let parse = |part: &[Tmpl]| -> Vec<_> {
+        part.iter()
+            .map(|t| set.parse_apart(&t.name, &t.file.text))
+            .collect()
+    };
+    let total: usize = tmpls.iter().map(|t| t.file.text.len()).sum();
+    if total < PARSE_APART_BYTES {
+        return parse(tmpls);
+    }
+    // Split where half of the bytes are behind.
+    let mut behind = 0;
+    let half = tmpls
+        .iter()
+        .position(|t| {
+            behind += t.file.text.len();
+            behind * 2 >= total
+        })
+        .map_or(tmpls.len(), |i| i + 1);
+    let (first, second) = tmpls.split_at(half);
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("helm-parse".into())
+            .stack_size(64 * 1024 * 1024)
+            .spawn_scoped(scope, || parse(second));
+        let mut out = parse(first);
+        match other.map(|h| h.join()) {
+            Ok(Ok(rest)) => out.extend(rest),
+            // No thread to be had (or it failed): parsed here.
+            _ => out.extend(parse(second)),
+        }
+        out
+    })
 }
 
 fn template_error(msg: &str, file: &Arc<SourceFile>, offset: Option<usize>) -> Problem {
