@@ -19,8 +19,30 @@ const DIRECT_DEPTH: usize = 128;
 thread_local! {
     /// Readings of this render (a render runs on its own thread): text → its value or the
     /// parser's message, and the bytes of text kept.
-    static READ: RefCell<(HashMap<String, Result<Value, String>>, usize)> =
+    static READ: RefCell<(HashMap<Text, Result<Value, String>>, usize)> =
         RefCell::new((HashMap::new(), 0));
+}
+
+/// A text as a key: equal when the whole texts are equal, hashed from its length and a
+/// sample of its bytes (hashing whole files twice a reading cost more than a lookup saves).
+#[derive(PartialEq, Eq)]
+struct Text(String);
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        state.write_usize(b.len());
+        if b.len() <= 512 {
+            state.write(b);
+        } else {
+            state.write(&b[..128]);
+            state.write(&b[b.len() - 128..]);
+            let step = b.len() / 64;
+            for i in 0..64 {
+                state.write_u8(b[i * step]);
+            }
+        }
+    }
 }
 
 /// The first document of `text` as Helm's `fromYaml` sees it (YAML 1.1 scalars, every number
@@ -28,9 +50,11 @@ thread_local! {
 /// text: a repeated text gets a fresh copy of the first reading (a map a template changes
 /// with `set` is its own, as each of Helm's readings is).
 pub(super) fn read(text: String) -> Result<Value, String> {
+    let text = Text(text);
     if let Some(found) = READ.with(|r| r.borrow().0.get(&text).cloned()) {
         return found.map(|v| v.deep_copy());
     }
+    let Text(text) = text;
     let read = match direct(&text) {
         Some(v) => Ok(v),
         None => by_loader(&text),
@@ -42,7 +66,7 @@ pub(super) fn read(text: String) -> Result<Value, String> {
             *bytes = 0;
         }
         *bytes += text.len();
-        kept.insert(text, read.clone());
+        kept.insert(Text(text), read.clone());
     });
     read.map(|v| v.deep_copy())
 }
