@@ -238,7 +238,7 @@ fn render_on_this_thread(
             let spawned = std::thread::Builder::new()
                 .name("helm-schema".into())
                 .stack_size(64 * 1024 * 1024)
-                .spawn_scoped(scope, check.clone())
+                .spawn_scoped(scope, check)
                 .map_err(|_| check);
             (schema.display.as_str(), spawned)
         });
@@ -351,16 +351,17 @@ fn render_templates(
         ("Revision", Value::Int(1)),
         ("Service", str_v("Helm")),
     ]);
-    let tops = top_objects(&flat, &release, &caps);
+    let tops = top_objects(flat, &release, &caps);
 
     // Render in Helm's order (the parse order: deepest first, names in reverse): a template
     // may change its chart's shared top-level object or values (`set $ "Values" …`,
     // `merge .Values.x …`) for the ones after it; outputs are sorted for the stream afterwards.
     let mut docs: Vec<Doc> = Vec::new();
     let mut total = 0usize;
-    // The `with`/`range` scopes of each template file (keyed by its `Arc`, alive to the end),
-    // found once for all the templates that include it.
-    let mut scopes = HashMap::new();
+    let mut loc = Locator {
+        define_file: &define_file,
+        scopes: HashMap::new(),
+    };
     for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -408,16 +409,7 @@ fn render_templates(
                     break;
                 }
                 let before = docs.len();
-                split_documents(
-                    t,
-                    &out,
-                    &trace.pieces,
-                    &included,
-                    &define_file,
-                    p,
-                    &mut scopes,
-                    &mut docs,
-                );
+                split_documents(t, &out, &trace.pieces, &included, &mut loc, p, &mut docs);
                 for d in &docs[before..] {
                     for o in d.segments.iter().flat_map(|(_, origins)| origins) {
                         origin_files.offer(&o.file);

@@ -58,6 +58,14 @@ pub(super) fn kind_rank(kind: &str) -> usize {
         .unwrap_or(INSTALL_ORDER.len())
 }
 
+/// What the outputs of a chart's templates are located with: the file of each template name
+/// (files and `define`s), and the `with`/`range` scopes of each file found so far (keyed by
+/// its `Arc`, alive to the end of the render: found once for all the templates including it).
+pub(super) struct Locator<'a> {
+    pub(super) define_file: &'a HashMap<String, Arc<SourceFile>>,
+    pub(super) scopes: HashMap<usize, Vec<Scope>>,
+}
+
 /// The output of one template split into documents (Helm splits on `---` lines), each with
 /// its origins from the trace.
 pub(super) fn split_documents(
@@ -65,11 +73,11 @@ pub(super) fn split_documents(
     out: &str,
     pieces: &[gotmpl::trace::Piece],
     included: &Included,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    loc: &mut Locator,
     p: &Prepared,
-    with_cache: &mut HashMap<usize, Vec<Scope>>,
     docs: &mut Vec<Doc>,
 ) {
+    let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
     let mut bounds = Vec::new();
     let mut start = 0;

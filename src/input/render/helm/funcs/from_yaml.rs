@@ -18,10 +18,12 @@ const DIRECT_DEPTH: usize = 128;
 
 thread_local! {
     /// Readings of this render (a render runs on its own thread): text → its value or the
-    /// parser's message, and the bytes of text kept.
-    static READ: RefCell<(HashMap<Text, Result<Value, String>>, usize)> =
-        RefCell::new((HashMap::new(), 0));
+    /// parser's message.
+    static READ: RefCell<Readings> = RefCell::new((HashMap::new(), 0));
 }
+
+/// Each text read and its reading, and the bytes of text kept.
+type Readings = (HashMap<Text, Result<Value, String>>, usize);
 
 /// A text as a key: equal when the whole texts are equal, hashed from its length and a
 /// sample of its bytes (hashing whole files twice a reading cost more than a lookup saves).
