@@ -234,7 +234,10 @@ pub fn render(
     let outcome = if overlay {
         kustomize::build(dir, display, opts)
     } else {
-        helm::render_chart(dir, display, opts)
+        // The credentials of each origin file are found while the chart renders.
+        helm::render_chart_with(dir, display, opts, |f| {
+            f.redaction();
+        })
     };
     if let Some(r) = &outcome.rendered {
         carry_credentials(r);
@@ -399,6 +402,10 @@ fn as_generated(value: &mut serde_json::Value, spans: &SpanTree, key: Option<&st
 /// with `*` and read as a YAML alias, so such a value is double-quoted; the output stays YAML
 /// that parses to the same documents, with the credentials masked.
 pub fn printable(masked: &str) -> String {
+    // Only a line holding the mask changes.
+    if !masked.contains(crate::source::secrets::MASK) {
+        return masked.to_string();
+    }
     let mut out = String::with_capacity(masked.len());
     for line in masked.split_inclusive('\n') {
         let (body, eol) = match line.strip_suffix('\n') {

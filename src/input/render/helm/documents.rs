@@ -58,6 +58,14 @@ pub(super) fn kind_rank(kind: &str) -> usize {
         .unwrap_or(INSTALL_ORDER.len())
 }
 
+/// What the outputs of a chart's templates are located with: the file of each template name
+/// (files and `define`s), and the `with`/`range` scopes of each file found so far (keyed by
+/// its `Arc`, alive to the end of the render: found once for all the templates including it).
+pub(super) struct Locator<'a> {
+    pub(super) define_file: &'a HashMap<String, Arc<SourceFile>>,
+    pub(super) scopes: HashMap<usize, Vec<Scope>>,
+}
+
 /// The output of one template split into documents (Helm splits on `---` lines), each with
 /// its origins from the trace.
 pub(super) fn split_documents(
@@ -65,10 +73,11 @@ pub(super) fn split_documents(
     out: &str,
     pieces: &[gotmpl::trace::Piece],
     included: &Included,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    loc: &mut Locator,
     p: &Prepared,
     docs: &mut Vec<Doc>,
 ) {
+    let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
     let mut bounds = Vec::new();
     let mut start = 0;
@@ -84,7 +93,6 @@ pub(super) fn split_documents(
         pos += line.len();
     }
     bounds.push(start..out.len());
-    let mut with_cache: HashMap<usize, Vec<Scope>> = HashMap::new();
     let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -125,7 +133,7 @@ pub(super) fn split_documents(
                 // several) the action first and each values line after it.
                 let several = several_values(expr, printed, &p.values);
                 let base_path = match several.as_slice() {
-                    [] => action_values_path(&file, piece.offset, &mut with_cache),
+                    [] => action_values_path(&file, piece.offset, with_cache),
                     [one] => Some(one.clone()),
                     _ => None,
                 };
@@ -194,13 +202,8 @@ pub(super) fn split_documents(
                             while x < stop {
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
-                                let mut o = partial_origins(
-                                    &included[i],
-                                    x,
-                                    define_file,
-                                    p,
-                                    &mut with_cache,
-                                );
+                                let mut o =
+                                    partial_origins(&included[i], x, define_file, p, with_cache);
                                 o.push(tmpl_origin.clone());
                                 let from = if x == at { cur } else { cur + lead + (x - at) };
                                 let to = if part_end == stop {
