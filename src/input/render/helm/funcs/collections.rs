@@ -141,10 +141,26 @@ pub(super) fn register(m: &mut FuncMap) {
         l.push(arg(a, 1, "append")?.clone());
         Ok(Value::List(l.into()))
     });
-    f!(m, "mustAppend", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "append")?);
-        l.push(arg(a, 1, "append")?.clone());
-        Ok(Value::List(l.into()))
+    // `push` is Sprig's other name for `append`.
+    m.insert("push".to_string(), m["append"].clone());
+    f!(m, "all", |a: &[Value]| -> R {
+        Ok(Value::Bool(a.iter().all(|v| !is_empty(v))))
+    });
+    f!(m, "any", |a: &[Value]| -> R {
+        Ok(Value::Bool(a.iter().any(|v| !is_empty(v))))
+    });
+    f!(m, "chunk", |a: &[Value]| -> R {
+        let size = to_int(arg(a, 0, "chunk")?);
+        if size < 1 {
+            return Err(err("chunk: size must be positive"));
+        }
+        let l = list_of(arg(a, 1, "chunk")?);
+        Ok(Value::List(
+            l.chunks(size as usize)
+                .map(|c| Value::List(c.to_vec().into()))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
     });
     f!(m, "prepend", |a: &[Value]| -> R {
         let mut l = list_of(arg(a, 0, "prepend")?);

@@ -149,35 +149,58 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Float(to_float(a.first().unwrap_or(&Value::Nil))))
     });
     f!(m, "add", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).sum()))
+        Ok(Value::Int(a.iter().map(to_int).fold(0, i64::wrapping_add)))
     });
     f!(m, "add1", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(arg(a, 0, "add1")?) + 1))
+        Ok(Value::Int(to_int(arg(a, 0, "add1")?).wrapping_add(1)))
     });
     f!(m, "sub", |a: &[Value]| -> R {
         Ok(Value::Int(
-            to_int(arg(a, 0, "sub")?) - to_int(arg(a, 1, "sub")?),
+            to_int(arg(a, 0, "sub")?).wrapping_sub(to_int(arg(a, 1, "sub")?)),
         ))
     });
     f!(m, "mul", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).product()))
+        Ok(Value::Int(a.iter().map(to_int).fold(1, i64::wrapping_mul)))
     });
     f!(m, "div", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "div")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]) / d))
+        Ok(Value::Int(to_int(&a[0]).wrapping_div(d)))
     });
     f!(m, "mod", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "mod")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]) % d))
+        Ok(Value::Int(to_int(&a[0]).wrapping_rem(d)))
     });
-    f!(m, "max", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+    for name in ["max", "biggest"] {
+        m.insert(
+            name.to_string(),
+            Arc::new(|a: &[Value]| -> R {
+                Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+            }),
+        );
+    }
+    f!(m, "maxf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            a.iter().map(to_float).fold(f64::NEG_INFINITY, f64::max),
+        ))
+    });
+    f!(m, "minf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            a.iter().map(to_float).fold(f64::INFINITY, f64::min),
+        ))
+    });
+    f!(m, "add1f", |a: &[Value]| -> R {
+        Ok(Value::Float(to_float(arg(a, 0, "add1f")?) + 1.0))
+    });
+    f!(m, "toDecimal", |a: &[Value]| -> R {
+        Ok(Value::Int(
+            i64::from_str_radix(&to_str(arg(a, 0, "toDecimal")?), 8).unwrap_or(0),
+        ))
     });
     f!(m, "min", |a: &[Value]| -> R {
         Ok(Value::Int(a.iter().map(to_int).min().unwrap_or(0)))
@@ -228,6 +251,11 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "typeOf", |a: &[Value]| -> R {
         Ok(s(type_of(arg(a, 0, "typeOf")?)))
     });
+    f!(m, "typeIsLike", |a: &[Value]| -> R {
+        let want = to_str(arg(a, 0, "typeIsLike")?);
+        let have = type_of(arg(a, 1, "typeIsLike")?);
+        Ok(Value::Bool(want == have || format!("*{want}") == have))
+    });
     f!(m, "typeIs", |a: &[Value]| -> R {
         Ok(Value::Bool(
             to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?),
@@ -237,13 +265,6 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Bool(
             value_to_json(arg(a, 0, "deepEqual")?) == value_to_json(arg(a, 1, "deepEqual")?),
         ))
-    });
-    f!(m, "now", |_a: &[Value]| -> R {
-        Ok(s("1970-01-01 00:00:00 +0000 UTC"))
-    });
-    f!(m, "date", |a: &[Value]| -> R {
-        let _ = a;
-        Ok(s("1970-01-01"))
     });
     f!(m, "semver", |a: &[Value]| -> R {
         let v = parse_version(&to_str(arg(a, 0, "semver")?))

@@ -59,20 +59,6 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "lower", |a: &[Value]| -> R {
         Ok(s(&to_str(arg(a, 0, "lower")?).to_lowercase()))
     });
-    f!(m, "title", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 0, "title")?);
-        let mut out = String::new();
-        let mut prev_space = true;
-        for c in t.chars() {
-            if prev_space {
-                out.extend(c.to_uppercase())
-            } else {
-                out.push(c)
-            }
-            prev_space = c.is_whitespace();
-        }
-        Ok(s(&out))
-    });
     f!(m, "replace", |a: &[Value]| -> R {
         Ok(s(
             &to_str(arg(a, 2, "replace")?).replace(to_str(&a[0]).as_str(), &to_str(&a[1]))
@@ -235,19 +221,7 @@ pub(super) fn register(m: &mut FuncMap) {
             })
             .collect::<String>()))
     });
-    f!(m, "wrap", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 1, "wrap")?)))
-    });
     f!(m, "regexQuoteMeta", |a: &[Value]| -> R {
         Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
-    });
-    f!(m, "abbrev", |a: &[Value]| -> R {
-        let n = to_int(arg(a, 0, "abbrev")?).max(3) as usize;
-        let t = to_str(arg(a, 1, "abbrev")?);
-        Ok(s(&if t.chars().count() > n {
-            t.chars().take(n - 3).collect::<String>() + "..."
-        } else {
-            t
-        }))
     });
 }
