@@ -98,7 +98,7 @@ def yaml_dump(v, indent=0):
 
 def make_values(r):
     vals = {
-        "s": r.choice(WORDS), "s2": r.choice(WORDS), "n": r.choice(INTS), "n2": r.choice(INTS),
+        "s": r.choice(WORDS), "s2": r.choice(WORDS), "num": r.choice(INTS), "num2": r.choice(INTS),
         "f": r.choice(FLOATS), "b": r.choice([True, False]), "nul": None, "empty": "",
         "list": [rand_scalar(r) for _ in range(r.randint(0, 4))],
         "words": [r.choice(WORDS) for _ in range(r.randint(0, 4))],
@@ -116,12 +116,12 @@ def make_values(r):
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
-        lambda: f"n={r.choice(INTS)}", lambda: f"s={r.choice(['plain', 'x', 'true', 'false', '10', '1.5', 'null-ish', '0777'])}",
+        lambda: f"num={r.choice(INTS)}", lambda: f"s={r.choice(['plain', 'x', 'true', 'false', '10', '1.5', 'null-ish', '0777'])}",
         lambda: "nul=null", lambda: "s2=null", lambda: "map.a=null", lambda: f"map.added={r.choice(['v', '3', 'true'])}",
         lambda: "list={a,b,c}", lambda: "list[1]=z", lambda: "words[0]=first", lambda: "nums={1,2,3}",
         lambda: r"s=a\,b", lambda: r"map.dotted\.key=v", lambda: "newkey.deep.er=1", lambda: "f=2.5",
         lambda: "b=false", lambda: "b=true", lambda: "emptyList[0]=x", lambda: "global.g=fromset",
-        lambda: "sub.local=fromset", lambda: "any=", lambda: "nested.inner.flag=false", lambda: "n2=-5",
+        lambda: "sub.local=fromset", lambda: "any=", lambda: "nested.inner.flag=false", lambda: "num2=-5",
         lambda: "big=12345678901234", lambda: "str=0x10", lambda: "list[2].name=x",
     ]
     return [r.choice(pool)() for _ in range(r.randint(0, 3))] if r.random() < 0.4 else []
@@ -221,7 +221,7 @@ class Gen:
         return self.pick("2006-01-02", "Jan 2, 2006 at 3:04pm (MST)", "02/01/06 15:04:05.000", "Monday", "2006-01-02T15:04:05Z07:00", "20060102")
 
     def tpl_src(self):
-        return json.dumps(self.pick("{{ .Values.s }}", "x-{{ .Release.Name }}", "{{ .Values.n | add 1 }}",
+        return json.dumps(self.pick("{{ .Values.s }}", "x-{{ .Release.Name }}", "{{ .Values.num | add 1 }}",
                                     "{{ include \"t.str\" . }}", "{{ .Template.Name }}", "plain", "{{ toYaml .Values.map }}"))
 
     def yaml_src(self):
@@ -235,7 +235,7 @@ class Gen:
     def int(self, d=0):
         r = self.r
         if d > 2 or self.chance(0.35):
-            return self.pick(str(r.choice(INTS[:12])), ".Values.n", ".Values.n2", ".Values.zero", "(len .Values.list)",
+            return self.pick(str(r.choice(INTS[:12])), ".Values.num", ".Values.num2", ".Values.zero", "(len .Values.list)",
                              str(r.randint(-3, 20)), ".Values.sub.num")
         i = lambda: self.int(d + 1)
         opts = [
@@ -248,8 +248,8 @@ class Gen:
             lambda: f"(round {self.num(d + 1)} {r.randint(0, 3)})", lambda: f"(addf {self.num(d + 1)} {self.num(d + 1)})",
             lambda: f"(subf {self.num(d + 1)} {i()})", lambda: f"(mulf {self.num(d + 1)} {self.num(d + 1)})",
             lambda: f"(divf {self.num(d + 1)} {self.pick('2', '3', '0.5', '4.0')})", lambda: f"(maxf {self.num(d + 1)} {i()})",
-            lambda: f"(minf {self.num(d + 1)} {i()})", lambda: f"(add .Values.n 1)", lambda: f"(add1 .Values.f)",
-            lambda: f"(sub .Values.f 1)", lambda: f"(mul .Values.f 2)", lambda: f"(div .Values.n2 3)",
+            lambda: f"(minf {self.num(d + 1)} {i()})", lambda: f"(add .Values.num 1)", lambda: f"(add1 .Values.f)",
+            lambda: f"(sub .Values.f 1)", lambda: f"(mul .Values.f 2)", lambda: f"(div .Values.num2 3)",
             lambda: f"(randInt 3 4)", lambda: f"(index .Values.nums 0)", lambda: f"(last .Values.nums)",
             lambda: f"(len (until {r.randint(0, 5)}))", lambda: f'(.Files.Get "files/a.txt" | len)',
             lambda: f"(sub (len .Values.words) 1)",
@@ -257,7 +257,7 @@ class Gen:
         return r.choice(opts)()
 
     def num(self, d=0):
-        return self.pick(str(self.r.choice(FLOATS[:9])), ".Values.f", self.int(d + 1), '"3.7"', '"12"', ".Values.n")
+        return self.pick(str(self.r.choice(FLOATS[:9])), ".Values.f", self.int(d + 1), '"3.7"', '"12"', ".Values.num")
 
     def bool(self, d=0):
         r = self.r
@@ -273,7 +273,7 @@ class Gen:
             lambda: f'(regexMatch "^[a-z]+$" {self.string(d + 1)})', lambda: f'(kindIs "{self.kind()}" {self.any(d + 1)})',
             lambda: f'(typeIs "{self.pick("string", "int", "float64", "int64", "bool", "[]interface {}", "map[string]interface {}")}" {self.any(d + 1)})',
             lambda: f'(typeIsLike "{self.pick("string", "float64", "int")}" {self.any(d + 1)})',
-            lambda: f'(semverCompare ">=1.2.0" {self.pick(*map(json.dumps, VER))})', lambda: f"(eq .Values.n {self.int(d + 1)})",
+            lambda: f'(semverCompare ">=1.2.0" {self.pick(*map(json.dumps, VER))})', lambda: f"(eq .Values.num {self.int(d + 1)})",
             lambda: f'(eq .Values.s "alpha")', lambda: f"(eq .Values.f 1.5)", lambda: f"(all {self.any(d + 1)} {self.any(d + 1)})",
             lambda: f"(any {self.any(d + 1)} .Values.nul)", lambda: f'(.Capabilities.APIVersions.Has "{self.pick("v1", "apps/v1", "batch/v1beta1", "policy/v1/PodDisruptionBudget", "networking.k8s.io/v1")}")',
             lambda: f"(deepEqual {self.list(d + 1)} {self.list(d + 1)})", lambda: f"(isAbs {self.string(d + 1)})",
@@ -355,7 +355,7 @@ class Gen:
         if c < 0.62:
             return (f"{{{{- if {e()} }}}}\n{key}: a\n{{{{- else if {e()} }}}}\n{key}: b\n{{{{- else }}}}\n{key}: c\n{{{{- end }}}}")
         if c < 0.68:
-            coll = self.pick(self.list(1), self.map(1), ".Values.nul", str(r.randint(0, 4)), ".Values.n2" if False else "(until 3)", ".Values.any")
+            coll = self.pick(self.list(1), self.map(1), ".Values.nul", str(r.randint(0, 4)), ".Values.num2" if False else "(until 3)", ".Values.any")
             body = self.pick("{{ $i }}={{ $v }}", "{{ $v | toJson }}", "{{ if eq (toString $v) \"a\" }}{{ break }}{{ end }}{{ $i }}",
                              "{{ if $v }}{{ continue }}{{ end }}{{ $v }}")
             return f"{key}: \"{{{{- range $i, $v := {coll} }}}}{body};{{{{- else }}}}none{{{{- end }}}}\""

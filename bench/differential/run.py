@@ -56,7 +56,15 @@ def render(tools, chart, args):
     return h, o
 
 
+def trim_documents(text):
+    """Each document with surrounding whitespace trimmed, as `helm template` prints it (Helm's
+    SplitManifests trims every manifest; the SDK wrapper keeps trailing spaces of a last line)."""
+    docs = re.split(r"(?m)^---\n", text)
+    return "---\n".join(d.strip() + "\n" if d.strip() else d for d in docs)
+
+
 def same_text(ref, ours):
+    ref, ours = trim_documents(ref), trim_documents(ours)
     if ref == ours:
         return True
     if MASK not in ours:

@@ -367,6 +367,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             continue;
         }
 
+        // runeguard patch: where the directive starts, to apply it to each element of a list
+        // or map (Go's fmt formats composite values element by element).
+        let directive_start = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
         let mut spec = FmtSpec::from_flags(&mut chars);
 
         // Optional `[N]` after flags (the grammar puts the index *after*
@@ -458,6 +461,22 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             continue;
         };
 
+        // runeguard patch: `%T` prints the Go type, and a verb other than `%v` applies to the
+        // elements (and keys) of a list or map, as Go's fmt does.
+        if verb == 'T' {
+            let start = out.len();
+            out.push_str(go_type_name(arg));
+            spec.pad_in_place(out, start, false);
+            continue;
+        }
+        if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
+            let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
+            let directive = format!("%{}", &fmt_str[directive_start..end]);
+            if !directive.contains(['*', '[']) {
+                write_elementwise(out, &directive, arg)?;
+                continue;
+            }
+        }
         let start = out.len();
         match verb {
             's' => match arg {
@@ -705,6 +724,52 @@ fn apply_float_sign_in_place(out: &mut String, start: usize, f: f64, spec: &FmtS
     } else if spec.space {
         out.insert(start, ' ');
     }
+}
+
+/// runeguard patch: Go's `%T` of the values a Helm template holds.
+fn go_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+        _ => "func",
+    }
+}
+
+/// runeguard patch: a directive applied to each element of a list (`[a b]`) or to each key
+/// and value of a map (`map[k:v]`, keys in order), as Go's fmt prints composite values.
+fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<()> {
+    match arg {
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                sprintf_into(out, directive, core::slice::from_ref(item))?;
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push_str("map[");
+            for (i, (k, v)) in m.snapshot().iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                sprintf_into(out, directive, &[Value::String(k.clone())])?;
+                out.push(':');
+                sprintf_into(out, directive, core::slice::from_ref(v))?;
+            }
+            out.push(']');
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Emit Go's `%!verb(type=value)` marker for a type-mismatched or unknown verb.

@@ -15,9 +15,12 @@ macro_rules! f {
 }
 
 mod collections;
+mod dates;
 mod encoding;
 mod math;
+mod paths;
 mod strings;
+mod words;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())
@@ -52,13 +55,49 @@ pub fn to_int(v: &Value) -> i64 {
         Value::Uint(u) => *u as i64,
         Value::Float(f) => *f as i64,
         Value::Bool(b) => i64::from(*b),
-        Value::String(s) => s
-            .trim()
-            .parse::<i64>()
-            .or_else(|_| s.trim().parse::<f64>().map(|f| f as i64))
-            .unwrap_or(0),
+        // cast's trimZeroDecimal: "3.0" reads as 3, "3.5" as nothing.
+        Value::String(s) => parse_go_int(match s.split_once('.') {
+            Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+            _ => s,
+        })
+        .unwrap_or(0),
         _ => 0,
     }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, as Sprig's number conversions (spf13/cast) read a
+/// string: `0x`/`0o`/`0b` prefixes, a leading `0` for octal, `_` between digits; anything
+/// else (`"2.5"`, `" 3"`) is not an integer.
+pub fn parse_go_int(text: &str) -> Option<i64> {
+    let (neg, body) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    let digits = if radix != 10 || digits.contains('_') {
+        if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+            return None;
+        }
+        digits.replace('_', "")
+    } else {
+        digits.to_string()
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i128::from_str_radix(&digits, radix).ok()?;
+    i64::try_from(if neg { -v } else { v }).ok()
 }
 
 pub fn to_float(v: &Value) -> f64 {
@@ -212,6 +251,9 @@ pub fn library() -> FuncMap {
     let mut m = FuncMap::new();
     encoding::register(&mut m);
     strings::register(&mut m);
+    words::register(&mut m);
+    paths::register(&mut m);
+    dates::register(&mut m);
     math::register(&mut m);
     collections::register(&mut m);
     f!(m, "default", |a: &[Value]| -> R {
