@@ -34,7 +34,10 @@ fn charts_render_as_helm_rendered_them() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         if let Ok(expected) = std::fs::read_to_string(chart.join("expected.yaml")) {
             assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
-            assert_eq!(stdout, expected, "{name}: runeguard render differs from helm template");
+            assert_eq!(
+                stdout, expected,
+                "{name}: runeguard render differs from helm template"
+            );
         } else {
             let helm_err = std::fs::read_to_string(chart.join("expected.err")).unwrap();
             let cause = helm_err.lines().last().unwrap().trim();

@@ -195,7 +195,6 @@ class Gen:
             lambda: f"(fromYaml {self.yaml_src()} | toJson)", lambda: f"(fromJson {self.json_src()} | toYaml)",
             lambda: f"(fromYamlArray {json.dumps('- 1' + chr(10) + '- b' + chr(10) + '- {c: 2.5}')} | toJson)",
             lambda: f'(.Files.Get "files/a.txt")', lambda: f'(.Files.Glob "files/*.txt" | len | toString)',
-            lambda: f'(.Files.Glob "files/*" | keys | sortAlpha | toString)',
             lambda: f'((.Files.Glob "files/*.txt").AsConfig)', lambda: f'(.Files.Lines "files/a.txt" | toString)',
             lambda: f'(.Capabilities.APIVersions.Has "apps/v1" | toString)',
             lambda: f'(semverCompare "{self.pick(">=1.20-0", "<1.2.0", "^1.0.0", "~1.28.0", ">= 1.1, < 3")}" {self.pick(*map(json.dumps, VER))} | toString)',
@@ -222,7 +221,7 @@ class Gen:
 
     def tpl_src(self):
         return json.dumps(self.pick("{{ .Values.s }}", "x-{{ .Release.Name }}", "{{ .Values.num | add 1 }}",
-                                    "{{ include \"t.str\" . }}", "{{ .Template.Name }}", "plain", "{{ toYaml .Values.map }}"))
+                                    "{{ include \"t.str\" .Values.s }}", "{{ .Template.Name }}", "plain", "{{ toYaml .Values.map }}"))
 
     def yaml_src(self):
         return json.dumps(self.pick("a: 1\nb: [x, 2.5, true, null]\nc: {d: e}", "x: 007\ny: 1e3\nz: '1'",
@@ -307,7 +306,7 @@ class Gen:
         r = self.r
         if d > 2 or self.chance(0.35):
             return self.pick(".Values.map", ".Values.nested", ".Values.emptyMap", "(dict)", '(dict "a" 1 "b" "two")',
-                             ".Values.global", ".Chart.Annotations", '(dict "a" (dict "b" (list 1 2)) "z" nil)')
+                             ".Values.global", '(dict "a" (dict "b" (list 1 2)) "z" nil)')
         m = lambda: self.map(d + 1)
         opts = [
             lambda: f'(dict "a" {self.any(d + 1)} "b" {self.any(d + 1)})', lambda: f"(merge (dict) {m()} {m()})",

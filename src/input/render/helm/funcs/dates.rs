@@ -138,7 +138,7 @@ pub(super) fn format(t: &DateTime<Utc>, layout: &str) -> String {
     let parts = chunks(layout);
     let mut it = parts.iter();
     while let Some(c) = it.next() {
-        let hour12 = if t.hour() % 12 == 0 {
+        let hour12 = if t.hour().is_multiple_of(12) {
             12
         } else {
             t.hour() % 12
