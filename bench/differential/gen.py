@@ -189,7 +189,7 @@ class Gen:
             lambda: f'(index .Values.map "name" | toString)', lambda: f'(dig "inner" "deep" "dflt" .Values.nested | toString)',
             lambda: f'(splitList "," {s()} | toString)', lambda: f'(split "-" {s()} | toString)',
             lambda: f"(toToml {self.map(d + 1)})", lambda: f'(urlJoin (dict "scheme" "https" "host" {s()} "path" "/x"))',
-            lambda: f'(get (urlParse "https://u:p@h.io:8443/p/a?q=1#f") "{self.pick("host", "path", "query", "scheme", "userinfo", "fragment", "hostname")}")',
+            lambda: f'(get (urlParse "https://h.io:8443/p/a?q=1#f") "{self.pick("host", "path", "query", "scheme", "userinfo", "fragment", "hostname")}")',
             lambda: f"(shuffle {s()} | len | toString)", lambda: f"(randAlphaNum 8 | len | toString)",
             lambda: f'(uuidv4 | regexMatch "^[0-9a-f]{{8}}-[0-9a-f]{{4}}-4" | toString)',
             lambda: f"(fromYaml {self.yaml_src()} | toJson)", lambda: f"(fromJson {self.json_src()} | toYaml)",
@@ -342,7 +342,7 @@ class Gen:
         r = self.r
         key = f"k{k}"
         c = r.random()
-        e = lambda: self.any()
+        e = lambda: self.any().replace("nil", ".Values.nul") if self.chance(0.9) else self.any()
         if c < 0.35:
             return f"{key}: {{{{ {e()} }}}}"
         if c < 0.45:
@@ -357,6 +357,9 @@ class Gen:
             coll = self.pick(self.list(1), self.map(1), ".Values.nul", str(r.randint(0, 4)), ".Values.num2" if False else "(until 3)", ".Values.any")
             body = self.pick("{{ $i }}={{ $v }}", "{{ $v | toJson }}", "{{ if eq (toString $v) \"a\" }}{{ break }}{{ end }}{{ $i }}",
                              "{{ if $v }}{{ continue }}{{ end }}{{ $v }}")
+            if coll.isdigit() or coll == ".Values.any":
+                # Go ranges over an int with one variable only.
+                return f"{key}: \"{{{{- range $v := {coll} }}}}{{{{ $v }}}};{{{{- else }}}}none{{{{- end }}}}\""
             return f"{key}: \"{{{{- range $i, $v := {coll} }}}}{body};{{{{- else }}}}none{{{{- end }}}}\""
         if c < 0.72:
             return f"{key}: {{{{ with {e()} }}}}{{{{ . }}}}{{{{ else with {e()} }}}}w{{{{ . }}}}{{{{ else }}}}none{{{{ end }}}}"
@@ -373,8 +376,8 @@ class Gen:
             return f"{key}: {{{{/* a comment */}}}} {{{{- {e()} -}}}} {{{{- /* trim */ -}}}} end"
         if c < 0.88:
             return f"{key}: {{{{ required \"{key} is required\" {e()} }}}}"
-        if c < 0.89:
-            return f"{key}: {{{{ if {e()} }}}}{{{{ fail \"failed here\" }}}}{{{{ end }}}}"
+        if c < 0.885:
+            return f"{key}: {{{{ if {self.bool()} }}}}{{{{ fail \"failed here\" }}}}{{{{ end }}}}"
         if c < 0.92:
             return f"{key}: {{{{ {e()} | {self.pipe_fn()} | {self.pipe_fn()} }}}}"
         if c < 0.94:
@@ -385,7 +388,25 @@ class Gen:
             return f"{key}: {{{{ {self.pick('.Values.map.a', '.Values.nested.inner', '.Values.nul.x', '.Values.missing.x', '.Values.list.x', '.Values.s.x')} }}}}"
         return f"{key}: {{{{ {e()} {self.pick('|', '')} {self.pick('default', 'quote', 'len', 'toString')} {e()} }}}}"
 
+    STRING_FNS = {"upper", "trim", "b64enc", "trunc 3", "sha256sum", "lower", "title", "replace \"a\" \"b\"",
+                  "fromYaml", "atoi", "semver", "indent 2", "nindent 4"}
+    LIST_FNS = {"first", "uniq", "reverse", "len"}
+
     def pipe_fn(self):
+        """A function for a pipeline; most of those that need a string or a list get one
+        (`toString | upper`), some do not (Helm's argument type errors)."""
+        f = self.raw_pipe_fn()
+        if f in self.STRING_FNS and self.chance(0.85):
+            return f"toString | {f}"
+        if f in self.LIST_FNS and self.chance(0.85):
+            return f"toStrings | {f}"
+        if f == "keys" and self.chance(0.85):
+            return 'dict "k" | keys'
+        if f.startswith("ternary") and self.chance(0.85):
+            return f"empty | {f}"
+        return f
+
+    def raw_pipe_fn(self):
         return self.pick("quote", "squote", "toString", "toJson", "toYaml", "upper", "trim", "b64enc", "len", "kindOf",
                          "typeOf", "default \"d\"", "empty", "not", "int", "float64", "toStrings", "nindent 4", "indent 2",
                          "first", "trunc 3", "printf \"%v\"", "sha256sum", "lower", "js", "html", "cat \"p\"", "title",

@@ -509,6 +509,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                     spec.write_unsigned(out, *u);
                     spec.pad_in_place(out, start, true);
                 }
+                // runeguard patch: Go's `%d` takes integers only (`%!d(float64=80)` for a
+                // number Helm read from YAML).
+                Value::Float(_) => write_bad_verb(out, verb, arg),
                 _ => match arg.as_int() {
                     Some(n) => {
                         spec.write_signed(out, n);

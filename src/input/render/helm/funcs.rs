@@ -14,8 +14,10 @@ macro_rules! f {
     };
 }
 
+mod arity;
 mod collections;
 mod dates;
+mod decimal;
 mod encoding;
 mod math;
 mod paths;
@@ -53,7 +55,7 @@ pub fn to_int(v: &Value) -> i64 {
     match v {
         Value::Int(i) => *i,
         Value::Uint(u) => *u as i64,
-        Value::Float(f) => *f as i64,
+        Value::Float(f) => go_float_to_int(*f),
         Value::Bool(b) => i64::from(*b),
         // cast's trimZeroDecimal: "3.0" reads as 3, "3.5" as nothing.
         Value::String(s) => parse_go_int(match s.split_once('.') {
@@ -62,6 +64,18 @@ pub fn to_int(v: &Value) -> i64 {
         })
         .unwrap_or(0),
         _ => 0,
+    }
+}
+
+/// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value (`i64::MIN`) for
+/// NaN and numbers out of range, where Rust's `as` would saturate.
+pub fn go_float_to_int(f: f64) -> i64 {
+    // 2^63: the first float above every i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
     }
 }
 
@@ -221,14 +235,16 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
         return Ok(());
     }
     for (k, v) in src.snapshot() {
+        // mergo, as Helm's Sprig calls it: `merge` never takes a nil, `mergeOverwrite`
+        // takes it too (a null in the source replaces the value).
+        if !overwrite && matches!(v, Value::Nil) {
+            continue;
+        }
         match (dst.get(&k), &v) {
             (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                let take = if overwrite {
-                    !matches!(v, Value::Nil)
-                } else {
-                    is_empty(&existing) && !matches!(existing, Value::Bool(false))
-                };
+                let take =
+                    overwrite || is_empty(&existing) && !matches!(existing, Value::Bool(false));
                 if take {
                     dst.write().insert(k, v);
                 }
@@ -291,6 +307,7 @@ pub fn library() -> FuncMap {
             m.insert(must, f);
         }
     }
+    arity::check_arity(&mut m);
     m
 }
 

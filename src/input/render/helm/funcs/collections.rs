@@ -141,6 +141,32 @@ pub(super) fn register(m: &mut FuncMap) {
         l.push(arg(a, 1, "append")?.clone());
         Ok(Value::List(l.into()))
     });
+    // Sprig's `slice` (Helm's, in place of Go's): lists only; an empty list gives nil.
+    f!(m, "slice", |a: &[Value]| -> R {
+        let list = match arg(a, 0, "slice")? {
+            Value::List(l) => l.to_vec(),
+            other => {
+                return Err(err(format!(
+                    "list should be type of slice or array but {}",
+                    super::math::kind_of(other)
+                )));
+            }
+        };
+        if list.is_empty() {
+            return Ok(Value::Nil);
+        }
+        let start = a.get(1).map_or(0, to_int);
+        let end = a.get(2).map_or(list.len() as i64, to_int);
+        if start < 0 || end < start || end > list.len() as i64 {
+            return Err(err(format!(
+                "reflect: slice index out of range [{start}:{end}] with length {}",
+                list.len()
+            )));
+        }
+        Ok(Value::List(
+            list[start as usize..end as usize].to_vec().into(),
+        ))
+    });
     // `push` is Sprig's other name for `append`.
     m.insert("push".to_string(), m["append"].clone());
     f!(m, "all", |a: &[Value]| -> R {

@@ -81,11 +81,24 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromYaml")?);
         let file = crate::source::SourceFile::new("fromYaml".into(), None, text);
         Ok(match super::super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&if v.is_null() {
+            Ok((v, _)) if v.is_null() || v.is_object() => json_to_value(&if v.is_null() {
                 serde_json::json!({})
             } else {
                 v
             }),
+            // Helm unmarshals into a map: another document is its `Error` entry.
+            Ok((v, _)) => {
+                let kind = match v {
+                    serde_json::Value::Bool(_) => "bool",
+                    serde_json::Value::Number(_) => "number",
+                    serde_json::Value::String(_) => "string",
+                    _ => "array",
+                };
+                let message = format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                );
+                Value::from(BTreeMap::from([(Arc::from("Error"), s(&message))]))
+            }
             Err(e) => {
                 let mut m = BTreeMap::new();
                 m.insert(Arc::from("Error"), s(&e.message));
