@@ -663,6 +663,21 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             },
             _ => write_bad_verb(out, verb, arg),
         }
+        // runeguard patch: Go prints a bad verb's value with the directive's flags, width
+        // and precision (`%!s(float64=       3)` for `%8s`), as `%v` would.
+        let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
+        let directive = &fmt_str[directive_start..end];
+        if directive.len() > 1 && !matches!(arg, Value::Nil) && !directive.contains(['*', '[']) {
+            let mut plain = String::new();
+            write_bad_verb(&mut plain, verb, arg);
+            if out[start..] == plain {
+                let as_v = format!("%{}v", &directive[..directive.len() - verb.len_utf8()]);
+                let mut inner = String::new();
+                sprintf_into(&mut inner, &as_v, core::slice::from_ref(arg))?;
+                out.truncate(start);
+                let _ = write!(out, "%!{verb}({}={inner})", arg.type_name());
+            }
+        }
     }
 
     // Trailing %!(EXTRA …) marker for unconsumed args.
