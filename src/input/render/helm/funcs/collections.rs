@@ -326,19 +326,36 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(Value::List(out.into()))
     });
+    // Sprig's `seq`, a string of numbers as the Unix command prints them.
     f!(m, "seq", |a: &[Value]| -> R {
         let n: Vec<i64> = a.iter().map(to_int).collect();
-        let (st, step, en) = match n.as_slice() {
-            [e] => (1, 1, *e),
-            [b, e] => (*b, if b <= e { 1 } else { -1 }, *e),
-            [b, st, e] => (*b, *st, *e),
-            _ => (1, 1, 0),
+        let (start, stop, step) = match n.as_slice() {
+            [end] => {
+                let inc = if *end < 1 { -1 } else { 1 };
+                (1, end + inc, inc)
+            }
+            [start, end] => {
+                let inc = if end < start { -1 } else { 1 };
+                (*start, end + inc, inc)
+            }
+            [start, step, end] => {
+                let inc = if end < start { -1 } else { 1 };
+                if end < start && *step > 0 {
+                    return Ok(s(""));
+                }
+                (*start, end + inc, *step)
+            }
+            _ => return Ok(s("")),
         };
+        // Sprig's untilStep.
         let mut out = Vec::new();
-        let mut i = st;
-        while step != 0 && ((step > 0 && i <= en) || (step < 0 && i >= en)) && out.len() < 1 << 20 {
-            out.push(i.to_string());
-            i += step;
+        let mut i = start;
+        let up = stop >= start;
+        if step != 0 && (up == (step > 0)) {
+            while (up && i < stop || !up && i > stop) && out.len() < 1 << 20 {
+                out.push(i.to_string());
+                i += step;
+            }
         }
         Ok(s(&out.join(" ")))
     });

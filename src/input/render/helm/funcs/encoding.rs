@@ -70,6 +70,18 @@ fn without_nulls(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// How Go's encoding/json names a JSON value's kind in its errors.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
 pub(super) fn register(m: &mut FuncMap) {
     f!(m, "toYaml", |a: &[Value]| -> R {
         Ok(s(&to_yaml(bounded(a.first(), "toYaml")?)))
@@ -88,14 +100,9 @@ pub(super) fn register(m: &mut FuncMap) {
             }),
             // Helm unmarshals into a map: another document is its `Error` entry.
             Ok((v, _)) => {
-                let kind = match v {
-                    serde_json::Value::Bool(_) => "bool",
-                    serde_json::Value::Number(_) => "number",
-                    serde_json::Value::String(_) => "string",
-                    _ => "array",
-                };
                 let message = format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    json_kind(&v)
                 );
                 Value::from(BTreeMap::from([(Arc::from("Error"), s(&message))]))
             }
@@ -124,7 +131,14 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromYamlArray")?);
         let file = crate::source::SourceFile::new("fromYamlArray".into(), None, text);
         Ok(match super::super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&v),
+            Ok((v, _)) if v.is_array() || v.is_null() => json_to_value(&v),
+            Ok((v, _)) => Value::List(
+                vec![s(&format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    json_kind(&v)
+                ))]
+                .into(),
+            ),
             Err(e) => Value::List(vec![s(&e.message)].into()),
         })
     });
@@ -157,14 +171,22 @@ pub(super) fn register(m: &mut FuncMap) {
     }
     f!(m, "fromJson", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJson")?);
-        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => json_to_value(&v),
-            Err(e) => {
-                let mut m = BTreeMap::new();
-                m.insert(Arc::from("Error"), s(&e.to_string()));
-                Value::Map(MapRef::new(m))
-            }
-        })
+        // Helm decodes into a map: `null` is an empty one, anything else not a map is an
+        // error, returned as the `Error` entry.
+        let message = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Null) => return Ok(Value::Map(MapRef::new(BTreeMap::new()))),
+            Ok(v @ serde_json::Value::Object(_)) => return Ok(json_to_value(&v)),
+            Ok(v) => format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&v)
+            ),
+            Err(_) if text.trim().is_empty() => "unexpected end of JSON input".to_string(),
+            Err(e) => e.to_string(),
+        };
+        Ok(Value::from(BTreeMap::from([(
+            Arc::from("Error"),
+            s(&message),
+        )])))
     });
     f!(m, "b64enc", |a: &[Value]| -> R {
         Ok(s(&b64enc(to_str(arg(a, 0, "b64enc")?).as_bytes())))
@@ -187,7 +209,14 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromJsonArray")?);
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
-            Ok(_) => Value::List(vec![s("json: cannot unmarshal into []interface {}")].into()),
+            Ok(serde_json::Value::Null) => Value::List(Vec::new().into()),
+            Ok(v) => Value::List(
+                vec![s(&format!(
+                    "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    json_kind(&v)
+                ))]
+                .into(),
+            ),
             Err(e) => Value::List(vec![s(&e.to_string())].into()),
         })
     });

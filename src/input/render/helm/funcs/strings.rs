@@ -95,16 +95,25 @@ pub(super) fn register(m: &mut FuncMap) {
             t
         }))
     });
+    // Sprig's `substring`: byte offsets; what Go's slicing refuses is an error.
     f!(m, "substr", |a: &[Value]| -> R {
         let (st, en) = (to_int(arg(a, 0, "substr")?), to_int(arg(a, 1, "substr")?));
         let t = to_str(arg(a, 2, "substr")?);
-        let st = st.clamp(0, t.len() as i64) as usize;
-        let en = if en < 0 || en as usize > t.len() {
-            t.len()
+        let b = t.as_bytes();
+        let len = b.len() as i64;
+        let (from, to) = if st < 0 {
+            (0, en)
+        } else if en < 0 || en > len {
+            (st, len)
         } else {
-            en as usize
+            (st, en)
         };
-        Ok(s(t.get(st..en.max(st)).unwrap_or("")))
+        if from > to || to > len || to < 0 {
+            return Err(err(format!(
+                "runtime error: slice bounds out of range [{from}:{to}] with length {len}"
+            )));
+        }
+        Ok(s(&String::from_utf8_lossy(&b[from as usize..to as usize])))
     });
     f!(m, "repeat", |a: &[Value]| -> R {
         let n = to_int(arg(a, 0, "repeat")?).clamp(0, 1 << 20) as usize;
