@@ -274,7 +274,7 @@ class Gen:
             lambda: f'(typeIsLike "{self.pick("string", "float64", "int")}" {self.any(d + 1)})',
             lambda: f'(semverCompare ">=1.2.0" {self.pick(*map(json.dumps, VER))})', lambda: f"(eq .Values.num {self.int(d + 1)})",
             lambda: f'(eq .Values.s "alpha")', lambda: f"(eq .Values.f 1.5)", lambda: f"(all {self.any(d + 1)} {self.any(d + 1)})",
-            lambda: f"(any {self.any(d + 1)} .Values.nul)", lambda: f'(.Capabilities.APIVersions.Has "{self.pick("v1", "apps/v1", "batch/v1beta1", "policy/v1/PodDisruptionBudget", "networking.k8s.io/v1")}")',
+            lambda: f"(any {self.any(d + 1)} .Values.nul)", lambda: f'(.Capabilities.APIVersions.Has "{self.pick("v1", "apps/v1", "batch/v1beta1", "policy/v1", "networking.k8s.io/v1")}")',
             lambda: f"(deepEqual {self.list(d + 1)} {self.list(d + 1)})", lambda: f"(isAbs {self.string(d + 1)})",
         ]
         return r.choice(opts)()

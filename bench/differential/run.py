@@ -34,8 +34,8 @@ import gen  # noqa: E402
 # Helm errors runeguard does not raise yet (it renders instead): Go's reflection checks of a
 # function's argument types (`trunc 3 true`, `keys` of a string, `.Chart.Annotations`, a
 # map[string]string, given where a map[string]interface{} is expected) and Sprig's list
-# functions refusing a non-list. Counted apart; they do not fail the run.
-KNOWN_GAPS = ("wrong type for value", "Cannot find", "Cannot concat", "invalid value; expected")
+# functions refusing a non-list (`Cannot compact on type string`). Counted apart; they do not fail the run.
+KNOWN_GAPS = re.compile(r"wrong type for value|invalid value; expected|error calling \w+: Cannot ")
 
 LOCATED = re.compile(r"[^\s:]+:\d+:\d+: ")
 MASK = "********"
@@ -85,7 +85,7 @@ def verdict(h, o):
     """None when runeguard agrees with Helm, else a one-line reason."""
     (hrc, hout, herr), (orc, oout, oerr) = h, o
     if hrc != 0:
-        if orc == 0 and any(k in herr for k in KNOWN_GAPS):
+        if orc == 0 and KNOWN_GAPS.search(herr):
             return "known gap: " + first_line(herr)
         if orc != 2:
             return f"helm fails ({first_line(herr)}), runeguard exits {orc}"
