@@ -57,16 +57,20 @@ pub(super) fn b64dec(s: &str) -> Vec<u8> {
     out
 }
 
-/// `v` with every null entry of a map (at any depth) left out: TOML has no null.
-fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+/// A decoded TOML document: integers stay integers (BurntSushi decodes them as int64), unlike
+/// JSON's numbers, which Helm reads as float64.
+fn toml_to_value(v: &serde_json::Value) -> Value {
     match v {
-        serde_json::Value::Object(o) => o
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k, without_nulls(v)))
-            .collect(),
-        serde_json::Value::Array(a) => a.into_iter().map(without_nulls).collect(),
-        other => other,
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int(n.as_i64().unwrap_or(0)),
+        serde_json::Value::Array(a) => {
+            Value::List(a.iter().map(toml_to_value).collect::<Vec<_>>().into())
+        }
+        serde_json::Value::Object(o) => Value::Map(MapRef::new(
+            o.iter()
+                .map(|(k, v)| (Arc::from(k.as_str()), toml_to_value(v)))
+                .collect(),
+        )),
+        other => json_to_value(other),
     }
 }
 
@@ -116,14 +120,18 @@ pub(super) fn register(m: &mut FuncMap) {
     // Helm's toToml (BurntSushi's encoder): a table; nil entries are left out; an error is
     // returned as the text.
     f!(m, "toToml", |a: &[Value]| -> R {
-        let v = without_nulls(value_to_json(bounded(a.first(), "toToml")?));
-        Ok(s(&toml::to_string(&v).unwrap_or_else(|e| e.to_string())))
+        match super::toml_writer::to_toml(bounded(a.first(), "toToml")?) {
+            Ok(text) => Ok(s(&text)),
+            // Helm returns a top-level nil's error as a template error, others as the text.
+            Err(e) if e.starts_with("reflect") => Err(err(e)),
+            Err(e) => Ok(s(&e)),
+        }
     });
     // Helm's fromToml: a map, or `{Error: …}` when the text is not TOML.
     f!(m, "fromToml", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromToml")?);
         Ok(match toml::from_str::<serde_json::Value>(&text) {
-            Ok(v) => json_to_value(&v),
+            Ok(v) => toml_to_value(&v),
             Err(e) => Value::from(BTreeMap::from([(Arc::from("Error"), s(e.message()))])),
         })
     });
