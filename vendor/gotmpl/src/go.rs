@@ -564,8 +564,19 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 None => write_bad_verb(out, verb, arg),
             },
             'v' => {
-                let _ = write!(out, "{}", arg);
-                spec.pad_in_place(out, start, false);
+                // runeguard patch: as Go's `%v`, a string's precision truncates it and the
+                // `0` flag pads numbers and strings with zeros (`%05v` of 3.5 is `003.5`).
+                match (arg, spec.precision) {
+                    (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
+                    _ => {
+                        let _ = write!(out, "{}", arg);
+                    }
+                }
+                let zero_pads = matches!(
+                    arg,
+                    Value::Int(_) | Value::Uint(_) | Value::Float(_) | Value::String(_)
+                );
+                spec.pad_in_place(out, start, zero_pads);
             }
             'U' => {
                 // Go casts the int to uint64 and prints as hex with min 4 digits,
