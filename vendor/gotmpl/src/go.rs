@@ -780,7 +780,7 @@ fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<(
                 if i > 0 {
                     out.push(' ');
                 }
-                sprintf_into(out, directive, core::slice::from_ref(item))?;
+                write_element(out, directive, item)?;
             }
             out.push(']');
         }
@@ -792,13 +792,23 @@ fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<(
                 }
                 sprintf_into(out, directive, &[Value::String(k.clone())])?;
                 out.push(':');
-                sprintf_into(out, directive, core::slice::from_ref(v))?;
+                write_element(out, directive, v)?;
             }
             out.push(']');
         }
         _ => {}
     }
     Ok(())
+}
+
+/// One element of a list or map under a directive: a nil element prints `<nil>`, whatever
+/// the verb (Go's fmt prints a nil interface inside a composite value so).
+fn write_element(out: &mut String, directive: &str, item: &Value) -> Result<()> {
+    if matches!(item, Value::Nil) {
+        out.push_str("<nil>");
+        return Ok(());
+    }
+    sprintf_into(out, directive, core::slice::from_ref(item))
 }
 
 /// Emit Go's `%!verb(type=value)` marker for a type-mismatched or unknown verb.
