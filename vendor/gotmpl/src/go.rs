@@ -479,6 +479,10 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         }
         let start = out.len();
         match verb {
+            // runeguard patch: Go's float verbs take floats only (`%!f(int=3)`).
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' if matches!(arg, Value::Int(_) | Value::Uint(_)) => {
+                write_bad_verb(out, verb, arg)
+            }
             's' => match arg {
                 Value::String(_) => {
                     match spec.precision {
@@ -564,10 +568,20 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 None => write_bad_verb(out, verb, arg),
             },
             'v' => {
-                // runeguard patch: as Go's `%v`, a string's precision truncates it and the
-                // `0` flag pads numbers and strings with zeros (`%05v` of 3.5 is `003.5`).
+                // runeguard patch: as Go's `%v`, a string's precision truncates it, an
+                // integer's gives its least digits, and the `0` flag pads numbers and strings
+                // with zeros (`%05v` of 3.5 is `003.5`).
                 match (arg, spec.precision) {
                     (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
+                    // An integer's precision is its minimum number of digits.
+                    (Value::Int(n), Some(prec)) => {
+                        if *n < 0 {
+                            out.push('-');
+                        }
+                        if !(prec == 0 && *n == 0) {
+                            let _ = write!(out, "{:0>prec$}", n.unsigned_abs());
+                        }
+                    }
                     _ => {
                         let _ = write!(out, "{}", arg);
                     }
