@@ -231,6 +231,14 @@ pub(super) fn register(m: &mut FuncMap) {
             .collect::<String>()))
     });
     f!(m, "regexQuoteMeta", |a: &[Value]| -> R {
-        Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
+        // Go's regexp.QuoteMeta escapes these only (Rust's regex::escape also `-`, `#`, `&`, `~`).
+        let mut out = String::new();
+        for c in to_str(arg(a, 0, "regexQuoteMeta")?).chars() {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        Ok(s(&out))
     });
 }
