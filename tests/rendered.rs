@@ -323,8 +323,14 @@ fn an_alias_bomb_in_values_is_stopped() {
     let d = chart(&[NOTES_OK, ("chart/values.yaml", bomb.as_bytes())]);
     let (v, code) = json_check(d.path(), &["chart"]);
     assert_eq!(code, 2, "{v}");
-    let p = &v["problems"].as_array().unwrap()[0];
-    assert_eq!(p["file"], "chart/values.yaml", "{v}");
+    // The templates still render without those values (a field of a missing value is then
+    // Go's nil-pointer error, as in Helm); the bomb itself is located in the values file.
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["file"] == "chart/values.yaml"
+            && p["message"].as_str().unwrap().contains("alias")),
+        "{v}"
+    );
 }
 
 #[test]

@@ -32,6 +32,34 @@ pub mod helm;
 pub mod kustomize;
 pub mod roots;
 
+/// Go's `path.Clean` of a slash path: `.` and empty elements dropped, `..` resolved where it
+/// can be, `.` for nothing (Sprig's `clean`, and the paths Kustomize reports).
+pub fn clean_slash_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let s = parts.join("/");
+    if absolute {
+        format!("/{s}")
+    } else if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}
+
 /// How a chart or an overlay is rendered: the settings `helm template` and `kustomize build`
 /// take from their command lines, settled once from runeguard's command line and
 /// `.runeguard.yaml`.

@@ -1014,7 +1014,15 @@ impl<'a> Executor<'a> {
 
     /// Walk a chain of field accesses on `val`.
     fn walk_fields(&self, mut val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
-        for field in fields {
+        for (i, field) in fields.iter().enumerate() {
+            // runeguard patch: a field of a nil value that a field lookup returned (a map's
+            // missing key or null) is Go's nil-pointer error, `.Values.missing.x` in Helm.
+            if i > 0 && matches!(val, Value::Nil) {
+                return Err(TemplateError::Exec(format!(
+                    "nil pointer evaluating interface {{}}.{field}"
+                ))
+                .into());
+            }
             val = self.field_access(&val, field)?;
             // runeguard patch: a function reached through a field is a method; Go calls a
             // method named without arguments (`(.Files.Glob "x").AsConfig`).

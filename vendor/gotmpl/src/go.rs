@@ -367,6 +367,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             continue;
         }
 
+        // runeguard patch: where the directive starts, to apply it to each element of a list
+        // or map (Go's fmt formats composite values element by element).
+        let directive_start = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
         let mut spec = FmtSpec::from_flags(&mut chars);
 
         // Optional `[N]` after flags (the grammar puts the index *after*
@@ -458,8 +461,28 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             continue;
         };
 
+        // runeguard patch: `%T` prints the Go type, and a verb other than `%v` applies to the
+        // elements (and keys) of a list or map, as Go's fmt does.
+        if verb == 'T' {
+            let start = out.len();
+            out.push_str(go_type_name(arg));
+            spec.pad_in_place(out, start, false);
+            continue;
+        }
+        if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
+            let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
+            let directive = format!("%{}", &fmt_str[directive_start..end]);
+            if !directive.contains(['*', '[']) {
+                write_elementwise(out, &directive, arg)?;
+                continue;
+            }
+        }
         let start = out.len();
         match verb {
+            // runeguard patch: Go's float verbs take floats only (`%!f(int=3)`).
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' if matches!(arg, Value::Int(_) | Value::Uint(_)) => {
+                write_bad_verb(out, verb, arg)
+            }
             's' => match arg {
                 Value::String(_) => {
                     match spec.precision {
@@ -490,6 +513,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                     spec.write_unsigned(out, *u);
                     spec.pad_in_place(out, start, true);
                 }
+                // runeguard patch: Go's `%d` takes integers only (`%!d(float64=80)` for a
+                // number Helm read from YAML).
+                Value::Float(_) => write_bad_verb(out, verb, arg),
                 _ => match arg.as_int() {
                     Some(n) => {
                         spec.write_signed(out, n);
@@ -542,8 +568,29 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 None => write_bad_verb(out, verb, arg),
             },
             'v' => {
-                let _ = write!(out, "{}", arg);
-                spec.pad_in_place(out, start, false);
+                // runeguard patch: as Go's `%v`, a string's precision truncates it, an
+                // integer's gives its least digits, and the `0` flag pads numbers and strings
+                // with zeros (`%05v` of 3.5 is `003.5`).
+                match (arg, spec.precision) {
+                    (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
+                    // An integer's precision is its minimum number of digits.
+                    (Value::Int(n), Some(prec)) => {
+                        if *n < 0 {
+                            out.push('-');
+                        }
+                        if !(prec == 0 && *n == 0) {
+                            let _ = write!(out, "{:0>prec$}", n.unsigned_abs());
+                        }
+                    }
+                    _ => {
+                        let _ = write!(out, "{}", arg);
+                    }
+                }
+                let zero_pads = matches!(
+                    arg,
+                    Value::Int(_) | Value::Uint(_) | Value::Float(_) | Value::String(_)
+                );
+                spec.pad_in_place(out, start, zero_pads);
             }
             'U' => {
                 // Go casts the int to uint64 and prints as hex with min 4 digits,
@@ -641,6 +688,21 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             },
             _ => write_bad_verb(out, verb, arg),
         }
+        // runeguard patch: Go prints a bad verb's value with the directive's flags, width
+        // and precision (`%!s(float64=       3)` for `%8s`), as `%v` would.
+        let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
+        let directive = &fmt_str[directive_start..end];
+        if directive.len() > 1 && !matches!(arg, Value::Nil) && !directive.contains(['*', '[']) {
+            let mut plain = String::new();
+            write_bad_verb(&mut plain, verb, arg);
+            if out[start..] == plain {
+                let as_v = format!("%{}v", &directive[..directive.len() - verb.len_utf8()]);
+                let mut inner = String::new();
+                sprintf_into(&mut inner, &as_v, core::slice::from_ref(arg))?;
+                out.truncate(start);
+                let _ = write!(out, "%!{verb}({}={inner})", arg.type_name());
+            }
+        }
     }
 
     // Trailing %!(EXTRA …) marker for unconsumed args.
@@ -705,6 +767,62 @@ fn apply_float_sign_in_place(out: &mut String, start: usize, f: f64, spec: &FmtS
     } else if spec.space {
         out.insert(start, ' ');
     }
+}
+
+/// runeguard patch: Go's `%T` of the values a Helm template holds.
+fn go_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+        _ => "func",
+    }
+}
+
+/// runeguard patch: a directive applied to each element of a list (`[a b]`) or to each key
+/// and value of a map (`map[k:v]`, keys in order), as Go's fmt prints composite values.
+fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<()> {
+    match arg {
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_element(out, directive, item)?;
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push_str("map[");
+            for (i, (k, v)) in m.snapshot().iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                sprintf_into(out, directive, &[Value::String(k.clone())])?;
+                out.push(':');
+                write_element(out, directive, v)?;
+            }
+            out.push(']');
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// One element of a list or map under a directive: a nil element prints `<nil>`, whatever
+/// the verb (Go's fmt prints a nil interface inside a composite value so).
+fn write_element(out: &mut String, directive: &str, item: &Value) -> Result<()> {
+    if matches!(item, Value::Nil) {
+        out.push_str("<nil>");
+        return Ok(());
+    }
+    sprintf_into(out, directive, core::slice::from_ref(item))
 }
 
 /// Emit Go's `%!verb(type=value)` marker for a type-mismatched or unknown verb.

@@ -338,7 +338,13 @@ impl Value {
         match self {
             Value::String(s) => Some(s.len()),
             Value::List(v) => Some(v.len()),
-            Value::Map(m) => Some(m.read().len()),
+            // runeguard patch: a map's functions are its methods (patch 10), not entries.
+            Value::Map(m) => Some(
+                m.read()
+                    .values()
+                    .filter(|v| !matches!(v, Value::Function(_)))
+                    .count(),
+            ),
             _ => None,
         }
     }

@@ -397,11 +397,15 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
     let f5 = files.clone();
     let lines = Arc::new(move |a: &[Value]| {
         let name = funcs::to_str(a.first().unwrap_or(&Value::Nil));
-        let text = f5
+        // Helm's `Files.Lines`: no lines for a missing file; one final line break dropped.
+        let Some(text) = f5
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, b)| String::from_utf8_lossy(b).to_string())
-            .unwrap_or_default();
+        else {
+            return Ok(Value::List(Vec::new().into()));
+        };
+        let text = text.strip_suffix('\n').unwrap_or(&text);
         Ok(Value::List(
             text.split('\n').map(str_v).collect::<Vec<_>>().into(),
         ))

@@ -14,11 +14,17 @@ macro_rules! f {
     };
 }
 
+mod arity;
 mod collections;
+mod dates;
+mod decimal;
 mod encoding;
 mod from_yaml;
 mod math;
+mod paths;
 mod strings;
+mod toml_writer;
+mod words;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())
@@ -51,15 +57,63 @@ pub fn to_int(v: &Value) -> i64 {
     match v {
         Value::Int(i) => *i,
         Value::Uint(u) => *u as i64,
-        Value::Float(f) => *f as i64,
+        Value::Float(f) => go_float_to_int(*f),
         Value::Bool(b) => i64::from(*b),
-        Value::String(s) => s
-            .trim()
-            .parse::<i64>()
-            .or_else(|_| s.trim().parse::<f64>().map(|f| f as i64))
-            .unwrap_or(0),
+        // cast's trimZeroDecimal: "3.0" reads as 3, "3.5" as nothing.
+        Value::String(s) => parse_go_int(match s.split_once('.') {
+            Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+            _ => s,
+        })
+        .unwrap_or(0),
         _ => 0,
     }
+}
+
+/// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value (`i64::MIN`) for
+/// NaN and numbers out of range, where Rust's `as` would saturate.
+pub fn go_float_to_int(f: f64) -> i64 {
+    // 2^63: the first float above every i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, as Sprig's number conversions (spf13/cast) read a
+/// string: `0x`/`0o`/`0b` prefixes, a leading `0` for octal, `_` between digits; anything
+/// else (`"2.5"`, `" 3"`) is not an integer.
+pub fn parse_go_int(text: &str) -> Option<i64> {
+    let (neg, body) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    let digits = if radix != 10 || digits.contains('_') {
+        if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+            return None;
+        }
+        digits.replace('_', "")
+    } else {
+        digits.to_string()
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i128::from_str_radix(&digits, radix).ok()?;
+    i64::try_from(if neg { -v } else { v }).ok()
 }
 
 pub fn to_float(v: &Value) -> f64 {
@@ -183,14 +237,16 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
         return Ok(());
     }
     for (k, v) in src.snapshot() {
+        // mergo, as Helm's Sprig calls it: `merge` never takes a nil, `mergeOverwrite`
+        // takes it too (a null in the source replaces the value).
+        if !overwrite && matches!(v, Value::Nil) {
+            continue;
+        }
         match (dst.get(&k), &v) {
             (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                let take = if overwrite {
-                    !matches!(v, Value::Nil)
-                } else {
-                    is_empty(&existing) && !matches!(existing, Value::Bool(false))
-                };
+                let take =
+                    overwrite || is_empty(&existing) && !matches!(existing, Value::Bool(false));
                 if take {
                     dst.write().insert(k, v);
                 }
@@ -236,6 +292,9 @@ pub fn library() -> FuncMap {
     let mut m = FuncMap::new();
     encoding::register(&mut m);
     strings::register(&mut m);
+    words::register(&mut m);
+    paths::register(&mut m);
+    dates::register(&mut m);
     math::register(&mut m);
     collections::register(&mut m);
     f!(m, "default", |a: &[Value]| -> R {
@@ -273,6 +332,7 @@ pub fn library() -> FuncMap {
             m.insert(must, f);
         }
     }
+    arity::check_arity(&mut m);
     m
 }
 
@@ -366,7 +426,8 @@ mod tests {
             Some(Value::from("x"))
         );
         let text = to_str(&call("toToml", &[table]));
-        assert!(text.contains("[srv]\nhost = \"x\""), "{text}");
+        // BurntSushi's layout, as Helm prints it: a blank line, the table, its keys indented.
+        assert_eq!(text, "a = 1\n\n[srv]\n  host = \"x\"\n");
         let bad = call("fromToml", &[Value::from("a = ")]);
         assert!(bad.field("Error").is_some());
     }

@@ -97,10 +97,13 @@ fn plain_scalar(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Uint(u) => u.to_string(),
         Value::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
+            // Helm's toYaml goes through JSON: a whole number comes back as an integer,
+            // anything else as a float go-yaml prints with strconv's shortest `g` form
+            // (`1.23456789125e+08`, `1.5e-07`).
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
                 format!("{}", *f as i64)
             } else {
-                format!("{f}")
+                v.to_string()
             }
         }
         other => other.to_string(),

@@ -227,29 +227,7 @@ pub fn join_display(base: &str, rel: &str) -> String {
     } else {
         format!("{base}/{rel}")
     };
-    let absolute = joined.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !absolute {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let s = parts.join("/");
-    if absolute {
-        format!("/{s}")
-    } else if s.is_empty() {
-        ".".to_string()
-    } else {
-        s
-    }
+    super::clean_slash_path(&joined)
 }
 
 fn is_remote(s: &str) -> bool {

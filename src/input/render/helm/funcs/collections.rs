@@ -141,10 +141,52 @@ pub(super) fn register(m: &mut FuncMap) {
         l.push(arg(a, 1, "append")?.clone());
         Ok(Value::List(l.into()))
     });
-    f!(m, "mustAppend", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "append")?);
-        l.push(arg(a, 1, "append")?.clone());
-        Ok(Value::List(l.into()))
+    // Sprig's `slice` (Helm's, in place of Go's): lists only; an empty list gives nil.
+    f!(m, "slice", |a: &[Value]| -> R {
+        let list = match arg(a, 0, "slice")? {
+            Value::List(l) => l.to_vec(),
+            other => {
+                return Err(err(format!(
+                    "list should be type of slice or array but {}",
+                    super::math::kind_of(other)
+                )));
+            }
+        };
+        if list.is_empty() {
+            return Ok(Value::Nil);
+        }
+        let start = a.get(1).map_or(0, to_int);
+        let end = a.get(2).map_or(list.len() as i64, to_int);
+        if start < 0 || end < start || end > list.len() as i64 {
+            return Err(err(format!(
+                "reflect: slice index out of range [{start}:{end}] with length {}",
+                list.len()
+            )));
+        }
+        Ok(Value::List(
+            list[start as usize..end as usize].to_vec().into(),
+        ))
+    });
+    // `push` is Sprig's other name for `append`.
+    m.insert("push".to_string(), m["append"].clone());
+    f!(m, "all", |a: &[Value]| -> R {
+        Ok(Value::Bool(a.iter().all(|v| !is_empty(v))))
+    });
+    f!(m, "any", |a: &[Value]| -> R {
+        Ok(Value::Bool(a.iter().any(|v| !is_empty(v))))
+    });
+    f!(m, "chunk", |a: &[Value]| -> R {
+        let size = to_int(arg(a, 0, "chunk")?);
+        if size < 1 {
+            return Err(err("chunk: size must be positive"));
+        }
+        let l = list_of(arg(a, 1, "chunk")?);
+        Ok(Value::List(
+            l.chunks(size as usize)
+                .map(|c| Value::List(c.to_vec().into()))
+                .collect::<Vec<_>>()
+                .into(),
+        ))
     });
     f!(m, "prepend", |a: &[Value]| -> R {
         let mut l = list_of(arg(a, 0, "prepend")?);
@@ -284,19 +326,36 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(Value::List(out.into()))
     });
+    // Sprig's `seq`, a string of numbers as the Unix command prints them.
     f!(m, "seq", |a: &[Value]| -> R {
         let n: Vec<i64> = a.iter().map(to_int).collect();
-        let (st, step, en) = match n.as_slice() {
-            [e] => (1, 1, *e),
-            [b, e] => (*b, if b <= e { 1 } else { -1 }, *e),
-            [b, st, e] => (*b, *st, *e),
-            _ => (1, 1, 0),
+        let (start, stop, step) = match n.as_slice() {
+            [end] => {
+                let inc = if *end < 1 { -1 } else { 1 };
+                (1, end + inc, inc)
+            }
+            [start, end] => {
+                let inc = if end < start { -1 } else { 1 };
+                (*start, end + inc, inc)
+            }
+            [start, step, end] => {
+                let inc = if end < start { -1 } else { 1 };
+                if end < start && *step > 0 {
+                    return Ok(s(""));
+                }
+                (*start, end + inc, *step)
+            }
+            _ => return Ok(s("")),
         };
+        // Sprig's untilStep.
         let mut out = Vec::new();
-        let mut i = st;
-        while step != 0 && ((step > 0 && i <= en) || (step < 0 && i >= en)) && out.len() < 1 << 20 {
-            out.push(i.to_string());
-            i += step;
+        let mut i = start;
+        let up = stop >= start;
+        if step != 0 && (up == (step > 0)) {
+            while (up && i < stop || !up && i > stop) && out.len() < 1 << 20 {
+                out.push(i.to_string());
+                i += step;
+            }
         }
         Ok(s(&out.join(" ")))
     });

@@ -57,16 +57,45 @@ pub(super) fn b64dec(s: &str) -> Vec<u8> {
     out
 }
 
-/// `v` with every null entry of a map (at any depth) left out: TOML has no null.
-fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+/// A decoded TOML document: integers stay integers (BurntSushi decodes them as int64), unlike
+/// JSON's numbers, which Helm reads as float64.
+fn toml_to_value(v: &serde_json::Value) -> Value {
     match v {
-        serde_json::Value::Object(o) => o
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k, without_nulls(v)))
-            .collect(),
-        serde_json::Value::Array(a) => a.into_iter().map(without_nulls).collect(),
-        other => other,
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int(n.as_i64().unwrap_or(0)),
+        serde_json::Value::Array(a) => {
+            Value::List(a.iter().map(toml_to_value).collect::<Vec<_>>().into())
+        }
+        serde_json::Value::Object(o) => Value::Map(MapRef::new(
+            o.iter()
+                .map(|(k, v)| (Arc::from(k.as_str()), toml_to_value(v)))
+                .collect(),
+        )),
+        other => json_to_value(other),
+    }
+}
+
+/// How Go's encoding/json names a JSON value's kind in its errors.
+/// [`json_kind`] of a template value read from YAML.
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Uint(_) | Value::Float(_) => "number",
+        Value::String(_) => "string",
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+        _ => "object",
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
     }
 }
 
@@ -80,7 +109,15 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "fromYaml", |a: &[Value]| -> R {
         Ok(match from_yaml::read(to_str(arg(a, 0, "fromYaml")?)) {
             Ok(Value::Nil) => Value::Map(MapRef::new(BTreeMap::new())),
-            Ok(v) => v,
+            Ok(v @ Value::Map(_)) => v,
+            // Helm unmarshals into a map: another document is its `Error` entry.
+            Ok(v) => {
+                let message = format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    value_kind(&v)
+                );
+                Value::from(BTreeMap::from([(Arc::from("Error"), s(&message))]))
+            }
             Err(message) => {
                 let mut m = BTreeMap::new();
                 m.insert(Arc::from("Error"), s(&message));
@@ -91,20 +128,31 @@ pub(super) fn register(m: &mut FuncMap) {
     // Helm's toToml (BurntSushi's encoder): a table; nil entries are left out; an error is
     // returned as the text.
     f!(m, "toToml", |a: &[Value]| -> R {
-        let v = without_nulls(value_to_json(bounded(a.first(), "toToml")?));
-        Ok(s(&toml::to_string(&v).unwrap_or_else(|e| e.to_string())))
+        match super::toml_writer::to_toml(bounded(a.first(), "toToml")?) {
+            Ok(text) => Ok(s(&text)),
+            // Helm returns a top-level nil's error as a template error, others as the text.
+            Err(e) if e.starts_with("reflect") => Err(err(e)),
+            Err(e) => Ok(s(&e)),
+        }
     });
     // Helm's fromToml: a map, or `{Error: …}` when the text is not TOML.
     f!(m, "fromToml", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromToml")?);
         Ok(match toml::from_str::<serde_json::Value>(&text) {
-            Ok(v) => json_to_value(&v),
+            Ok(v) => toml_to_value(&v),
             Err(e) => Value::from(BTreeMap::from([(Arc::from("Error"), s(e.message()))])),
         })
     });
     f!(m, "fromYamlArray", |a: &[Value]| -> R {
         Ok(match from_yaml::read(to_str(arg(a, 0, "fromYamlArray")?)) {
-            Ok(v) => v,
+            Ok(v @ (Value::List(_) | Value::Nil)) => v,
+            Ok(v) => Value::List(
+                vec![s(&format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    value_kind(&v)
+                ))]
+                .into(),
+            ),
             Err(message) => Value::List(vec![s(&message)].into()),
         })
     });
@@ -137,14 +185,22 @@ pub(super) fn register(m: &mut FuncMap) {
     }
     f!(m, "fromJson", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJson")?);
-        Ok(match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => json_to_value(&v),
-            Err(e) => {
-                let mut m = BTreeMap::new();
-                m.insert(Arc::from("Error"), s(&e.to_string()));
-                Value::Map(MapRef::new(m))
-            }
-        })
+        // Helm decodes into a map: `null` is an empty one, anything else not a map is an
+        // error, returned as the `Error` entry.
+        let message = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Null) => return Ok(Value::Map(MapRef::new(BTreeMap::new()))),
+            Ok(v @ serde_json::Value::Object(_)) => return Ok(json_to_value(&v)),
+            Ok(v) => format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&v)
+            ),
+            Err(_) if text.trim().is_empty() => "unexpected end of JSON input".to_string(),
+            Err(e) => e.to_string(),
+        };
+        Ok(Value::from(BTreeMap::from([(
+            Arc::from("Error"),
+            s(&message),
+        )])))
     });
     f!(m, "b64enc", |a: &[Value]| -> R {
         Ok(s(&b64enc(to_str(arg(a, 0, "b64enc")?).as_bytes())))
@@ -167,7 +223,14 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromJsonArray")?);
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
-            Ok(_) => Value::List(vec![s("json: cannot unmarshal into []interface {}")].into()),
+            Ok(serde_json::Value::Null) => Value::List(Vec::new().into()),
+            Ok(v) => Value::List(
+                vec![s(&format!(
+                    "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    json_kind(&v)
+                ))]
+                .into(),
+            ),
             Err(e) => Value::List(vec![s(&e.to_string())].into()),
         })
     });

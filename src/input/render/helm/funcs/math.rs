@@ -1,6 +1,7 @@
 //! Numbers, types, semantic versions and dates: conversions, arithmetic, `kindOf`/`typeOf`,
 //! `semverCompare`, `now`.
 
+use super::decimal::{self, Op};
 use super::*;
 
 /// Masterminds/semver constraint check (`>=1.19-0`, `~1.2`, `^1`, `>=1, <2`, `a || b`).
@@ -122,14 +123,6 @@ pub(super) fn type_of(v: &Value) -> &'static str {
     }
 }
 
-pub(super) fn num_result(f: f64, ints: bool) -> Value {
-    if ints {
-        Value::Int(f as i64)
-    } else {
-        Value::Float(f)
-    }
-}
-
 pub(super) fn register(m: &mut FuncMap) {
     f!(m, "int", |a: &[Value]| -> R {
         Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
@@ -149,55 +142,85 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Float(to_float(a.first().unwrap_or(&Value::Nil))))
     });
     f!(m, "add", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).sum()))
+        Ok(Value::Int(a.iter().map(to_int).fold(0, i64::wrapping_add)))
     });
     f!(m, "add1", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(arg(a, 0, "add1")?) + 1))
+        Ok(Value::Int(to_int(arg(a, 0, "add1")?).wrapping_add(1)))
     });
     f!(m, "sub", |a: &[Value]| -> R {
         Ok(Value::Int(
-            to_int(arg(a, 0, "sub")?) - to_int(arg(a, 1, "sub")?),
+            to_int(arg(a, 0, "sub")?).wrapping_sub(to_int(arg(a, 1, "sub")?)),
         ))
     });
     f!(m, "mul", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).product()))
+        Ok(Value::Int(a.iter().map(to_int).fold(1, i64::wrapping_mul)))
     });
     f!(m, "div", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "div")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]) / d))
+        Ok(Value::Int(to_int(&a[0]).wrapping_div(d)))
     });
     f!(m, "mod", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "mod")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]) % d))
+        Ok(Value::Int(to_int(&a[0]).wrapping_rem(d)))
     });
-    f!(m, "max", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+    for name in ["max", "biggest"] {
+        m.insert(
+            name.to_string(),
+            Arc::new(|a: &[Value]| -> R {
+                Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+            }),
+        );
+    }
+    f!(m, "maxf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            a.iter().map(to_float).fold(f64::NEG_INFINITY, f64::max),
+        ))
+    });
+    f!(m, "minf", |a: &[Value]| -> R {
+        Ok(Value::Float(
+            a.iter().map(to_float).fold(f64::INFINITY, f64::min),
+        ))
+    });
+    f!(m, "add1f", |a: &[Value]| -> R {
+        Ok(Value::Float(to_float(arg(a, 0, "add1f")?) + 1.0))
+    });
+    f!(m, "toDecimal", |a: &[Value]| -> R {
+        Ok(Value::Int(
+            i64::from_str_radix(&to_str(arg(a, 0, "toDecimal")?), 8).unwrap_or(0),
+        ))
     });
     f!(m, "min", |a: &[Value]| -> R {
         Ok(Value::Int(a.iter().map(to_int).min().unwrap_or(0)))
     });
-    f!(m, "addf", |a: &[Value]| -> R {
-        Ok(num_result(a.iter().map(to_float).sum(), false))
-    });
-    f!(m, "subf", |a: &[Value]| -> R {
-        Ok(Value::Float(
-            to_float(arg(a, 0, "subf")?) - a[1..].iter().map(to_float).sum::<f64>(),
-        ))
-    });
-    f!(m, "mulf", |a: &[Value]| -> R {
-        Ok(Value::Float(a.iter().map(to_float).product()))
-    });
-    f!(m, "divf", |a: &[Value]| -> R {
-        Ok(Value::Float(
-            to_float(arg(a, 0, "divf")?) / to_float(arg(a, 1, "divf")?),
-        ))
-    });
+    // Sprig's decimal float arithmetic (funcs/decimal.rs).
+    let decimal_ops = [
+        ("addf", Op::Add, 0),
+        ("subf", Op::Sub, 1),
+        ("mulf", Op::Mul, 1),
+        ("divf", Op::Div, 1),
+    ];
+    for (name, op, first_is_operand) in decimal_ops {
+        m.insert(
+            name.to_string(),
+            Arc::new(move |a: &[Value]| -> R {
+                // `addf` starts from 0 and adds every argument; the others start from the first.
+                let (first, rest) = if first_is_operand == 1 {
+                    (to_float(arg(a, 0, name)?), &a[1..])
+                } else {
+                    (0.0, a)
+                };
+                decimal::fold(first, rest.iter().map(to_float), op)
+                    .map(Value::Float)
+                    .ok_or_else(|| err("decimal division by 0"))
+            }),
+        );
+    }
     f!(m, "ceil", |a: &[Value]| -> R {
         Ok(Value::Float(to_float(arg(a, 0, "ceil")?).ceil()))
     });
@@ -228,6 +251,11 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "typeOf", |a: &[Value]| -> R {
         Ok(s(type_of(arg(a, 0, "typeOf")?)))
     });
+    f!(m, "typeIsLike", |a: &[Value]| -> R {
+        let want = to_str(arg(a, 0, "typeIsLike")?);
+        let have = type_of(arg(a, 1, "typeIsLike")?);
+        Ok(Value::Bool(want == have || format!("*{want}") == have))
+    });
     f!(m, "typeIs", |a: &[Value]| -> R {
         Ok(Value::Bool(
             to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?),
@@ -238,21 +266,35 @@ pub(super) fn register(m: &mut FuncMap) {
             value_to_json(arg(a, 0, "deepEqual")?) == value_to_json(arg(a, 1, "deepEqual")?),
         ))
     });
-    f!(m, "now", |_a: &[Value]| -> R {
-        Ok(s("1970-01-01 00:00:00 +0000 UTC"))
-    });
-    f!(m, "date", |a: &[Value]| -> R {
-        let _ = a;
-        Ok(s("1970-01-01"))
-    });
     f!(m, "semver", |a: &[Value]| -> R {
-        let v = parse_version(&to_str(arg(a, 0, "semver")?))
+        // Masterminds' NewVersion: numbers (a `v` prefix allowed), no wildcards.
+        let text = to_str(arg(a, 0, "semver")?);
+        let core = text.trim_start_matches('v').split(['-', '+']).next();
+        let numeric = core.is_some_and(|c| c.split('.').all(|p| p.parse::<u64>().is_ok()));
+        let v = parse_version(&text)
+            .filter(|v| v.2 > 0 && numeric)
             .ok_or_else(|| err("invalid semantic version"))?;
+        let metadata = text.split_once('+').map_or("", |(_, m)| m).to_string();
+        let mut shown = format!("{}.{}.{}", v.0[0], v.0[1], v.0[2]);
+        if !v.1.is_empty() {
+            shown = format!("{shown}-{}", v.1);
+        }
+        if !metadata.is_empty() {
+            shown = format!("{shown}+{metadata}");
+        }
         let mut m = BTreeMap::new();
         m.insert(Arc::from("Major"), Value::Int(v.0[0] as i64));
         m.insert(Arc::from("Minor"), Value::Int(v.0[1] as i64));
         m.insert(Arc::from("Patch"), Value::Int(v.0[2] as i64));
         m.insert(Arc::from("Prerelease"), s(&v.1));
+        m.insert(Arc::from("Metadata"), s(&metadata));
+        m.insert(Arc::from("Original"), s(&text));
+        // Printed as Go prints a *semver.Version: its String method.
+        let printed = s(&shown);
+        m.insert(
+            Arc::from("String"),
+            Value::Function(Arc::new(move |_: &[Value]| -> R { Ok(printed.clone()) })),
+        );
         Ok(Value::Map(MapRef::new(m)))
     });
 }

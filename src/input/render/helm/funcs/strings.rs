@@ -59,20 +59,6 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "lower", |a: &[Value]| -> R {
         Ok(s(&to_str(arg(a, 0, "lower")?).to_lowercase()))
     });
-    f!(m, "title", |a: &[Value]| -> R {
-        let t = to_str(arg(a, 0, "title")?);
-        let mut out = String::new();
-        let mut prev_space = true;
-        for c in t.chars() {
-            if prev_space {
-                out.extend(c.to_uppercase())
-            } else {
-                out.push(c)
-            }
-            prev_space = c.is_whitespace();
-        }
-        Ok(s(&out))
-    });
     f!(m, "replace", |a: &[Value]| -> R {
         Ok(s(
             &to_str(arg(a, 2, "replace")?).replace(to_str(&a[0]).as_str(), &to_str(&a[1]))
@@ -109,16 +95,25 @@ pub(super) fn register(m: &mut FuncMap) {
             t
         }))
     });
+    // Sprig's `substring`: byte offsets; what Go's slicing refuses is an error.
     f!(m, "substr", |a: &[Value]| -> R {
         let (st, en) = (to_int(arg(a, 0, "substr")?), to_int(arg(a, 1, "substr")?));
         let t = to_str(arg(a, 2, "substr")?);
-        let st = st.clamp(0, t.len() as i64) as usize;
-        let en = if en < 0 || en as usize > t.len() {
-            t.len()
+        let b = t.as_bytes();
+        let len = b.len() as i64;
+        let (from, to) = if st < 0 {
+            (0, en)
+        } else if en < 0 || en > len {
+            (st, len)
         } else {
-            en as usize
+            (st, en)
         };
-        Ok(s(t.get(st..en.max(st)).unwrap_or("")))
+        if from > to || to > len || to < 0 {
+            return Err(err(format!(
+                "runtime error: slice bounds out of range [{from}:{to}] with length {len}"
+            )));
+        }
+        Ok(s(&String::from_utf8_lossy(&b[from as usize..to as usize])))
     });
     f!(m, "repeat", |a: &[Value]| -> R {
         let n = to_int(arg(a, 0, "repeat")?).clamp(0, 1 << 20) as usize;
@@ -235,19 +230,15 @@ pub(super) fn register(m: &mut FuncMap) {
             })
             .collect::<String>()))
     });
-    f!(m, "wrap", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 1, "wrap")?)))
-    });
     f!(m, "regexQuoteMeta", |a: &[Value]| -> R {
-        Ok(s(&regex::escape(&to_str(arg(a, 0, "regexQuoteMeta")?))))
-    });
-    f!(m, "abbrev", |a: &[Value]| -> R {
-        let n = to_int(arg(a, 0, "abbrev")?).max(3) as usize;
-        let t = to_str(arg(a, 1, "abbrev")?);
-        Ok(s(&if t.chars().count() > n {
-            t.chars().take(n - 3).collect::<String>() + "..."
-        } else {
-            t
-        }))
+        // Go's regexp.QuoteMeta escapes these only (Rust's regex::escape also `-`, `#`, `&`, `~`).
+        let mut out = String::new();
+        for c in to_str(arg(a, 0, "regexQuoteMeta")?).chars() {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        Ok(s(&out))
     });
 }

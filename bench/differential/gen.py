@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""Random small Helm charts for differential testing of runeguard's renderer against Helm.
+
+    python3 bench/differential/gen.py OUT_DIR SEED N
+
+Writes OUT_DIR/case-NNNN/ (one chart each) and OUT_DIR/case-NNNN.args (the `--set`
+arguments, one a line). Each chart's templates are lists of *units*: a unit is one line or
+one block (if/range/with/define) that does not depend on the other units, so that a failing
+case can be reduced unit by unit (bench/differential/run.py). Deterministic for a SEED.
+Stdlib only.
+
+What a chart holds: values.yaml with values of every YAML type (ints, floats, large
+numbers, strings that look like numbers or booleans, nulls, empty and nested collections);
+`--set` arguments (types, lists, escapes, nulls deleting defaults); sometimes a subchart
+with globals; files read through `.Files`; a partial of `define`s; and a template of units
+that print values and expressions built from Go's template actions and the Sprig and Helm
+functions, typed so that most of them render.
+"""
+
+import json
+import os
+import random
+import sys
+
+# ---------------------------------------------------------------- values
+
+WORDS = ["alpha", "Beta", "gamma-ray", "delta_x", "eps ilon", "zeta.io", "ETA", "theta9", "iota/kappa",
+         "x", "", "hello world", "foo-bar_baz", "CamelCaseWord", "snake_case_word", "ünïcödé", "a:b", "a#b",
+         "1.2.3", "v1.20.3", "true", "no", "0x1F", "007", "12", "3.50", "1e3", "null", "~", "-", "a,b,c",
+         "with \"quotes\"", "it's", "tab\there", "line1\nline2", "  padded  ", "{{ .Release.Name }}-tpl",
+         "https://example.com/a/b?c=d&e=f", "2023-05-17T10:20:30Z", "*", "@at", "%d%s"]
+INTS = [0, 1, -1, 2, 3, 7, 10, 42, 80, 443, 8080, 65535, 100000, 1000000, 12345678901, -273, 2147483648]
+FLOATS = [0.0, 0.5, 1.0, 1.5, 2.25, -3.75, 3.14159, 1e6, 1.5e-7, 100.0, 1e21, 123456789.125, 0.1]
+VER = ["1.2.3", "v1.20.3", "2.0.0-rc.1", "0.9.15", "1.28.0", "3.1.4-beta+build.7", "1.0"]
+
+
+def yaml_str(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def rand_scalar(r):
+    k = r.random()
+    if k < 0.35:
+        return r.choice(WORDS)
+    if k < 0.6:
+        return r.choice(INTS)
+    if k < 0.75:
+        return r.choice(FLOATS)
+    if k < 0.9:
+        return r.choice([True, False])
+    return None
+
+
+def rand_value(r, depth=0):
+    k = r.random()
+    if depth < 2 and k < 0.15:
+        return [rand_value(r, depth + 1) for _ in range(r.randint(0, 4))]
+    if depth < 2 and k < 0.3:
+        return {r.choice(["a", "b", "c", "name", "port", "z", "Key", "k_1", "enabled"]): rand_value(r, depth + 1)
+                for _ in range(r.randint(0, 4))}
+    return rand_scalar(r)
+
+
+def yaml_dump(v, indent=0):
+    """A small YAML writer (JSON flow for scalars; block for collections)."""
+    pad = " " * indent
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        out = []
+        for k, x in v.items():
+            if isinstance(x, (dict, list)) and x:
+                out.append(f"{pad}{k}:\n{yaml_dump(x, indent + 2)}")
+            else:
+                out.append(f"{pad}{k}: {yaml_dump(x)}")
+        return "\n".join(out)
+    if isinstance(v, list):
+        if not v:
+            return "[]"
+        out = []
+        for x in v:
+            if isinstance(x, (dict, list)) and x:
+                body = yaml_dump(x, indent + 2)
+                out.append(f"{pad}- {body.lstrip()}")
+            else:
+                out.append(f"{pad}- {yaml_dump(x)}")
+        return "\n".join(out)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v) if isinstance(v, float) else str(v)
+    if isinstance(v, str):
+        return yaml_str(v)
+    raise TypeError(v)
+
+
+def make_values(r):
+    vals = {
+        "s": r.choice(WORDS), "s2": r.choice(WORDS), "num": r.choice(INTS), "num2": r.choice(INTS),
+        "f": r.choice(FLOATS), "b": r.choice([True, False]), "nul": None, "empty": "",
+        "list": [rand_scalar(r) for _ in range(r.randint(0, 4))],
+        "words": [r.choice(WORDS) for _ in range(r.randint(0, 4))],
+        "nums": [r.choice(INTS) for _ in range(r.randint(1, 4))],
+        "map": {k: rand_value(r, 1) for k in r.sample(["a", "b", "c", "name", "port", "z", "Key"], r.randint(0, 4))},
+        "nested": {"inner": {"deep": rand_value(r, 1), "flag": r.choice([True, False])}, "list": [rand_value(r, 1)]},
+        "emptyList": [], "emptyMap": {}, "zero": 0, "ver": r.choice(VER),
+        "any": rand_value(r),
+        "global": {"g": r.choice(WORDS), "gn": r.choice(INTS)},
+        "sub": {"local": r.choice(WORDS), "num": r.choice(INTS + FLOATS)},
+    }
+    return vals
+
+
+def set_args(r):
+    """`--set` arguments of Helm's strvals grammar."""
+    pool = [
+        lambda: f"num={r.choice(INTS)}", lambda: f"s={r.choice(['plain', 'x', 'true', 'false', '10', '1.5', 'null-ish', '0777'])}",
+        lambda: "nul=null", lambda: "s2=null", lambda: "map.a=null", lambda: f"map.added={r.choice(['v', '3', 'true'])}",
+        lambda: "list={a,b,c}", lambda: "list[1]=z", lambda: "words[0]=first", lambda: "nums={1,2,3}",
+        lambda: r"s=a\,b", lambda: r"map.dotted\.key=v", lambda: "newkey.deep.er=1", lambda: "f=2.5",
+        lambda: "b=false", lambda: "b=true", lambda: "emptyList[0]=x", lambda: "global.g=fromset",
+        lambda: "sub.local=fromset", lambda: "any=", lambda: "nested.inner.flag=false", lambda: "num2=-5",
+        lambda: "big=12345678901234", lambda: "str=0x10", lambda: "list[2].name=x",
+    ]
+    return [r.choice(pool)() for _ in range(r.randint(0, 3))] if r.random() < 0.4 else []
+
+
+# ---------------------------------------------------------------- expressions
+
+def lit_str(r):
+    s = r.choice(WORDS[:20] + ["a-b-c", "Hello World", "x y z", "foo", "BAR"])
+    return json.dumps(s, ensure_ascii=False)
+
+
+class Gen:
+    def __init__(self, r):
+        self.r = r
+        self.vars = []  # variables in scope: (name, type)
+
+    def pick(self, *opts):
+        return self.r.choice(opts)
+
+    def chance(self, p):
+        return self.r.random() < p
+
+    # Each method returns a template expression (operand or parenthesised call).
+    def string(self, d=0):
+        r = self.r
+        if d > 2 or self.chance(0.3):
+            return self.pick(lit_str(r), ".Values.s", ".Values.s2", ".Release.Name", ".Chart.Name",
+                             ".Values.ver", ".Release.Namespace", ".Chart.Version", ".Template.Name",
+                             ".Template.BasePath", ".Chart.AppVersion", ".Values.global.g", '"%s-%v"',
+                             ".Capabilities.KubeVersion.Version", ".Capabilities.KubeVersion.Major",
+                             ".Release.Service", lit_str(r))
+        s = lambda: self.string(d + 1)
+        i = lambda: self.int(d + 1)
+        opts = [
+            lambda: f"(upper {s()})", lambda: f"(lower {s()})", lambda: f"(title {s()})",
+            lambda: f"(untitle {s()})", lambda: f"(trim {s()})", lambda: f'(trimAll "-a" {s()})',
+            lambda: f'(trimPrefix "a" {s()})', lambda: f'(trimSuffix "a" {s()})',
+            lambda: f"(repeat {r.randint(0, 3)} {s()})", lambda: f"(substr {r.randint(0, 3)} {r.randint(-1, 6)} {s()})",
+            lambda: f"(nospace {s()})", lambda: f"(trunc {r.randint(-5, 8)} {s()})", lambda: f"(abbrev {r.randint(3, 8)} {s()})",
+            lambda: f"(abbrevboth {r.randint(1, 3)} {r.randint(4, 9)} {s()})",
+            lambda: f"(initials {s()})", lambda: f"(wrap {r.randint(1, 6)} {s()})", lambda: f'(wrapWith 3 "|" {s()})',
+            lambda: f"(quote {self.any(d + 1)})", lambda: f"(squote {self.any(d + 1)})", lambda: f"(cat {self.any(d + 1)} {self.any(d + 1)})",
+            lambda: f'(replace "a" "-" {s()})', lambda: f"(snakecase {s()})", lambda: f"(camelcase {s()})",
+            lambda: f"(kebabcase {s()})", lambda: f"(swapcase {s()})", lambda: f"(toString {self.any(d + 1)})",
+            lambda: f'(join "," {self.list(d + 1)})', lambda: f'(regexReplaceAll "[aeiou]+" {s()} "_")',
+            lambda: f'(regexReplaceAllLiteral "a(.)" {s()} "$1")', lambda: f'(regexReplaceAll "(a)(.)" {s()} "${{2}}$1")',
+            lambda: f'(regexFind "[a-z]+" {s()})', lambda: f"(regexQuoteMeta {s()})",
+            lambda: f"(b64enc {s()})", lambda: f"(b64dec (b64enc {s()}))", lambda: f"(b32enc {s()})",
+            lambda: f"(sha256sum {s()})", lambda: f"(sha1sum {s()})", lambda: f"(adler32sum {s()})",
+            lambda: f'(printf "{self.verb()}" {self.any(d + 1)})', lambda: f'(printf "%s-%d" {s()} {i()})',
+            lambda: f"(print {self.any(d + 1)} {self.any(d + 1)})", lambda: f"(println {self.any(d + 1)})",
+            lambda: f"(default {s()} {self.any(d + 1)})", lambda: f"(toYaml {self.any(d + 1)})",
+            lambda: f"(toJson {self.any(d + 1)})", lambda: f"(toPrettyJson {self.any(d + 1)})",
+            lambda: f"(toRawJson {self.any(d + 1)})", lambda: f"(kindOf {self.any(d + 1)})",
+            lambda: f"(typeOf {self.any(d + 1)})", lambda: f"(plural \"one\" \"many\" {i()})",
+            lambda: f'(include "t.str" {self.any(d + 1)})', lambda: f'(tpl {self.tpl_src()} .)',
+            lambda: f'(date "2006-01-02 15:04:05 Mon Jan" (toDate "2006-01-02" "{self.date()}"))',
+            lambda: f'(dateInZone "{self.datefmt()}" (toDate "2006-01-02T15:04:05Z07:00" "{self.date()}T10:20:30Z") "UTC")',
+            lambda: f'(date "{self.datefmt()}" {r.choice([0, 86400, 1700000000, 1234567890])})',
+            lambda: f'(htmlDate {r.choice([0, 1700000000])})', lambda: f"(semver {self.pick(*map(json.dumps, VER))}).Major | toString",
+            lambda: f"(html {s()})", lambda: f"(js {s()})", lambda: f"(urlquery {s()})",
+            lambda: f'(ternary {s()} {s()} {self.bool(d + 1)})', lambda: f"(coalesce .Values.nul .Values.empty {s()})",
+            lambda: f'(get {self.map(d + 1)} "a" | toString)', lambda: f"(first {self.list(d + 1)} | toString)",
+            lambda: f'(index .Values.map "name" | toString)', lambda: f'(dig "inner" "deep" "dflt" .Values.nested | toString)',
+            lambda: f'(splitList "," {s()} | toString)', lambda: f'(split "-" {s()} | toString)',
+            lambda: f"(toToml {self.map(d + 1)})", lambda: f'(urlJoin (dict "scheme" "https" "host" {s()} "path" "/x"))',
+            lambda: f'(get (urlParse "https://h.io:8443/p/a?q=1#f") "{self.pick("host", "path", "query", "scheme", "userinfo", "fragment", "hostname")}")',
+            lambda: f"(shuffle {s()} | len | toString)", lambda: f"(randAlphaNum 8 | len | toString)",
+            lambda: f'(uuidv4 | regexMatch "^[0-9a-f]{{8}}-[0-9a-f]{{4}}-4" | toString)',
+            lambda: f"(fromYaml {self.yaml_src()} | toJson)", lambda: f"(fromJson {self.json_src()} | toYaml)",
+            lambda: f"(fromYamlArray {json.dumps('- 1' + chr(10) + '- b' + chr(10) + '- {c: 2.5}')} | toJson)",
+            lambda: f'(.Files.Get "files/a.txt")', lambda: f'(.Files.Glob "files/*.txt" | len | toString)',
+            lambda: f'((.Files.Glob "files/*.txt").AsConfig)', lambda: f'(.Files.Lines "files/a.txt" | toString)',
+            lambda: f'(.Capabilities.APIVersions.Has "apps/v1" | toString)',
+            lambda: f'(semverCompare "{self.pick(">=1.20-0", "<1.2.0", "^1.0.0", "~1.28.0", ">= 1.1, < 3")}" {self.pick(*map(json.dumps, VER))} | toString)',
+            lambda: f"(lookup \"v1\" \"Secret\" \"ns\" \"name\" | toString)",
+            lambda: f"(indent {r.randint(0, 4)} {s()})", lambda: f"(nindent {r.randint(0, 4)} {s()})",
+            lambda: f'(sortAlpha {self.list(d + 1)} | toString)', lambda: f'(keys {self.map(d + 1)} | sortAlpha | join ",")',
+            lambda: f'(pluck "a" {self.map(d + 1)} {self.map(d + 1)} | toString)',
+            lambda: f'(regexSplit "[,-]" {s()} -1 | toString)', lambda: f'(regexFindAll "[a-z]" {s()} {r.randint(-1, 3)} | toString)',
+            lambda: f'(.Chart | toYaml)' if False else f'(.Chart.Name)',
+            lambda: f'(base {s()})', lambda: f'(dir {s()})', lambda: f'(ext "a/b.tar.gz")', lambda: f'(clean "a//b/../c")',
+            lambda: f"(toString (hasPrefix \"a\" {s()}))", lambda: f"(toString (contains \"a\" {s()}))",
+            lambda: f'(printf "%v|%v|%v" (int {self.num(d + 1)}) (float64 {self.num(d + 1)}) (int64 {self.num(d + 1)}))',
+        ]
+        return r.choice(opts)()
+
+    def verb(self):
+        return self.pick("%v", "%d", "%q", "%s", "%T", "%+v", "%5.2f", "%x", "%03d", "%t", "%8s|%-6v|", "%e", "%g", "%.3g", "%%")
+
+    def date(self):
+        return self.pick("2023-05-17", "2000-01-01", "1999-12-31", "2024-02-29")
+
+    def datefmt(self):
+        return self.pick("2006-01-02", "Jan 2, 2006 at 3:04pm (MST)", "02/01/06 15:04:05.000", "Monday", "2006-01-02T15:04:05Z07:00", "20060102")
+
+    def tpl_src(self):
+        return json.dumps(self.pick("{{ .Values.s }}", "x-{{ .Release.Name }}", "{{ .Values.num | add 1 }}",
+                                    "{{ include \"t.str\" .Values.s }}", "{{ .Template.Name }}", "plain", "{{ toYaml .Values.map }}"))
+
+    def yaml_src(self):
+        return json.dumps(self.pick("a: 1\nb: [x, 2.5, true, null]\nc: {d: e}", "x: 007\ny: 1e3\nz: '1'",
+                                    "k: 12345678901\nf: 1.0", "- 1\n- 2", "a: !!str 5", ": bad: yaml: :", "{}", "a: yes\nb: on"))
+
+    def json_src(self):
+        return json.dumps(self.pick('{"a": 1, "b": [1.5, "x", null], "c": {"d": true}}', '{"big": 12345678901234567}',
+                                    '[1,2]', '{"f": 1.0, "e": 1e21}', 'not json', '{}'))
+
+    def int(self, d=0):
+        r = self.r
+        if d > 2 or self.chance(0.35):
+            return self.pick(str(r.choice(INTS[:12])), ".Values.num", ".Values.num2", ".Values.zero", "(len .Values.list)",
+                             str(r.randint(-3, 20)), ".Values.sub.num")
+        i = lambda: self.int(d + 1)
+        opts = [
+            lambda: f"(add {i()} {i()})", lambda: f"(add1 {i()})", lambda: f"(sub {i()} {i()})", lambda: f"(mul {i()} {i()})",
+            lambda: f"(div {i()} {self.pick('1', '2', '3', '7')})", lambda: f"(mod {i()} {self.pick('2', '3', '5')})",
+            lambda: f"(max {i()} {i()} {i()})", lambda: f"(min {i()} {i()})", lambda: f"(len {self.list(d + 1)})",
+            lambda: f"(len {self.string(d + 1)})", lambda: f"(int {self.num(d + 1)})", lambda: f"(int64 {self.num(d + 1)})",
+            lambda: f"(atoi {self.pick(chr(34) + '42' + chr(34), chr(34) + 'x' + chr(34), chr(34) + '-7' + chr(34))})",
+            lambda: f"(biggest {i()} {i()})", lambda: f"(floor {self.num(d + 1)})", lambda: f"(ceil {self.num(d + 1)})",
+            lambda: f"(round {self.num(d + 1)} {r.randint(0, 3)})", lambda: f"(addf {self.num(d + 1)} {self.num(d + 1)})",
+            lambda: f"(subf {self.num(d + 1)} {i()})", lambda: f"(mulf {self.num(d + 1)} {self.num(d + 1)})",
+            lambda: f"(divf {self.num(d + 1)} {self.pick('2', '3', '0.5', '4.0')})", lambda: f"(maxf {self.num(d + 1)} {i()})",
+            lambda: f"(minf {self.num(d + 1)} {i()})", lambda: f"(add .Values.num 1)", lambda: f"(add1 .Values.f)",
+            lambda: f"(sub .Values.f 1)", lambda: f"(mul .Values.f 2)", lambda: f"(div .Values.num2 3)",
+            lambda: f"(randInt 3 4)", lambda: f"(index .Values.nums 0)", lambda: f"(last .Values.nums)",
+            lambda: f"(len (until {r.randint(0, 5)}))", lambda: f'(.Files.Get "files/a.txt" | len)',
+            lambda: f"(sub (len .Values.words) 1)",
+        ]
+        return r.choice(opts)()
+
+    def num(self, d=0):
+        return self.pick(str(self.r.choice(FLOATS[:9])), ".Values.f", self.int(d + 1), '"3.7"', '"12"', ".Values.num")
+
+    def bool(self, d=0):
+        r = self.r
+        if d > 2 or self.chance(0.3):
+            return self.pick("true", "false", ".Values.b", ".Values.nested.inner.flag")
+        opts = [
+            lambda: f"(eq {self.int(d + 1)} {self.int(d + 1)})", lambda: f"(ne {self.string(d + 1)} {self.string(d + 1)})",
+            lambda: f"(lt {self.int(d + 1)} {self.int(d + 1)})", lambda: f"(ge {self.int(d + 1)} {self.int(d + 1)})",
+            lambda: f"(and {self.any(d + 1)} {self.any(d + 1)})", lambda: f"(or {self.any(d + 1)} {self.any(d + 1)})",
+            lambda: f"(not {self.any(d + 1)})", lambda: f"(empty {self.any(d + 1)})", lambda: f"(has {self.any(d + 1)} {self.list(d + 1)})",
+            lambda: f'(hasKey {self.map(d + 1)} "a")', lambda: f'(contains "a" {self.string(d + 1)})',
+            lambda: f'(hasPrefix "a" {self.string(d + 1)})', lambda: f'(hasSuffix "a" {self.string(d + 1)})',
+            lambda: f'(regexMatch "^[a-z]+$" {self.string(d + 1)})', lambda: f'(kindIs "{self.kind()}" {self.any(d + 1)})',
+            lambda: f'(typeIs "{self.pick("string", "int", "float64", "int64", "bool", "[]interface {}", "map[string]interface {}")}" {self.any(d + 1)})',
+            lambda: f'(typeIsLike "{self.pick("string", "float64", "int")}" {self.any(d + 1)})',
+            lambda: f'(semverCompare ">=1.2.0" {self.pick(*map(json.dumps, VER))})', lambda: f"(eq .Values.num {self.int(d + 1)})",
+            lambda: f'(eq .Values.s "alpha")', lambda: f"(eq .Values.f 1.5)", lambda: f"(all {self.any(d + 1)} {self.any(d + 1)})",
+            lambda: f"(any {self.any(d + 1)} .Values.nul)", lambda: f'(.Capabilities.APIVersions.Has "{self.pick("v1", "apps/v1", "batch/v1beta1", "policy/v1", "networking.k8s.io/v1")}")',
+            lambda: f"(deepEqual {self.list(d + 1)} {self.list(d + 1)})", lambda: f"(isAbs {self.string(d + 1)})",
+        ]
+        return r.choice(opts)()
+
+    def kind(self):
+        return self.pick("string", "int", "int64", "float64", "bool", "map", "slice", "invalid", "ptr")
+
+    def list(self, d=0):
+        r = self.r
+        if d > 2 or self.chance(0.35):
+            return self.pick(".Values.list", ".Values.words", ".Values.nums", ".Values.emptyList", "(list)",
+                             '(list "b" "a" "c" "a")', "(list 1 2.5 \"x\" true)", ".Values.nested.list")
+        l = lambda: self.list(d + 1)
+        opts = [
+            lambda: f"(list {self.any(d + 1)} {self.any(d + 1)})", lambda: f"(rest {l()})", lambda: f"(initial {l()})",
+            lambda: f"(append {l()} {self.any(d + 1)})", lambda: f"(prepend {l()} {self.any(d + 1)})",
+            lambda: f"(concat {l()} {l()})", lambda: f"(reverse {l()})", lambda: f"(uniq {l()})",
+            lambda: f"(without {l()} {self.any(d + 1)})", lambda: f"(compact {l()})", lambda: f"(until {r.randint(0, 4)})",
+            lambda: f"(untilStep {r.randint(0, 3)} {r.randint(4, 9)} {r.randint(1, 3)})", lambda: f"(seq {r.randint(1, 5)})",
+            lambda: f"(seq 5 -2 1)", lambda: f"(sortAlpha {l()})", lambda: f'(splitList "," "a,b,,c")',
+            lambda: f"(slice {l()} 0)", lambda: f"(chunk 2 {l()})", lambda: f"(keys {self.map(d + 1)} | sortAlpha)",
+            lambda: f'(pluck "name" .Values.map (dict "name" 1))', lambda: f'(regexFindAll "[0-9]+" "a1b22c333" -1)',
+            lambda: f"(toStrings {l()})", lambda: f"(mustAppend {l()} 1)", lambda: f'(fromJsonArray "[1, \\"a\\", 2.5]")',
+            lambda: f'(default (list "d") {self.any(d + 1)})', lambda: f"(deepCopy {l()})", lambda: f"(splitn \"-\" 2 \"a-b-c\" | values | sortAlpha)",
+        ]
+        return r.choice(opts)()
+
+    def map(self, d=0):
+        r = self.r
+        if d > 2 or self.chance(0.35):
+            return self.pick(".Values.map", ".Values.nested", ".Values.emptyMap", "(dict)", '(dict "a" 1 "b" "two")',
+                             ".Values.global", '(dict "a" (dict "b" (list 1 2)) "z" nil)')
+        m = lambda: self.map(d + 1)
+        opts = [
+            lambda: f'(dict "a" {self.any(d + 1)} "b" {self.any(d + 1)})', lambda: f"(merge (dict) {m()} {m()})",
+            lambda: f"(mergeOverwrite (dict) {m()} {m()})", lambda: f"(deepCopy {m()})", lambda: f'(pick {m()} "a" "name")',
+            lambda: f'(omit {m()} "a")', lambda: f'(set (dict) "k" {self.any(d + 1)})', lambda: f'(unset (deepCopy {m()}) "a")',
+            lambda: f"(fromYaml {self.yaml_src()})", lambda: f"(fromJson {self.json_src()})", lambda: f"(mustMerge (dict \"x\" 1) {m()})",
+            lambda: f"(default (dict \"d\" 1) {self.any(d + 1)})", lambda: f'(dig "inner" dict .Values.nested)',
+        ]
+        return r.choice(opts)()
+
+    def any(self, d=0):
+        if self.vars and self.chance(0.15):
+            return self.r.choice(self.vars)
+        k = self.r.random()
+        if k < 0.3:
+            return self.string(d)
+        if k < 0.5:
+            return self.int(d)
+        if k < 0.58:
+            return self.pick(".Values.f", str(self.r.choice(FLOATS)), self.num(d))
+        if k < 0.68:
+            return self.bool(d)
+        if k < 0.8:
+            return self.list(d)
+        if k < 0.9:
+            return self.map(d)
+        return self.pick(".Values.nul", ".Values.missing", ".Values.any", ".Values.empty", "nil", ".Values.nested.inner.deep",
+                         ".Values.big", ".Values.str", ".Values.newkey", ".Values.sub")
+
+    # -------------------------------------------------------- units
+
+    def unit(self, k):
+        r = self.r
+        key = f"k{k}"
+        c = r.random()
+        e = lambda: self.any().replace("nil", ".Values.nul") if self.chance(0.9) else self.any()
+        if c < 0.35:
+            return f"{key}: {{{{ {e()} }}}}"
+        if c < 0.45:
+            return f"{key}: {{{{ {e()} | {self.pipe_fn()} }}}}"
+        if c < 0.52:
+            return f'{key}: {{{{ printf "{self.verb()}" {e()} }}}}'
+        if c < 0.57:
+            return f"{key}:{{{{ {e()} | toYaml | nindent 2 }}}}"
+        if c < 0.62:
+            return (f"{{{{- if {e()} }}}}\n{key}: a\n{{{{- else if {e()} }}}}\n{key}: b\n{{{{- else }}}}\n{key}: c\n{{{{- end }}}}")
+        if c < 0.68:
+            coll = self.pick(self.list(1), self.map(1), ".Values.nul", str(r.randint(0, 4)), ".Values.num2" if False else "(until 3)", ".Values.any")
+            body = self.pick("{{ $i }}={{ $v }}", "{{ $v | toJson }}", "{{ if eq (toString $v) \"a\" }}{{ break }}{{ end }}{{ $i }}",
+                             "{{ if $v }}{{ continue }}{{ end }}{{ $v }}")
+            if coll.isdigit() or coll == ".Values.any":
+                # Go ranges over an int with one variable only.
+                return f"{key}: \"{{{{- range $v := {coll} }}}}{{{{ $v }}}};{{{{- else }}}}none{{{{- end }}}}\""
+            return f"{key}: \"{{{{- range $i, $v := {coll} }}}}{body};{{{{- else }}}}none{{{{- end }}}}\""
+        if c < 0.72:
+            return f"{key}: {{{{ with {e()} }}}}{{{{ . }}}}{{{{ else with {e()} }}}}w{{{{ . }}}}{{{{ else }}}}none{{{{ end }}}}"
+        if c < 0.76:
+            v = f"$v{k}"
+            return f"{{{{- {v} := {e()} }}}}\n{{{{- {v} = {e()} }}}}\n{key}: {{{{ {v} | toJson }}}}"
+        if c < 0.8:
+            return f"{key}: {{{{ include \"t.{self.pick('str', 'yaml', 'ctx', 'nested', 'ws')}\" {e()} }}}}"
+        if c < 0.82:
+            return f"{key}: {{{{ template \"t.str\" {e()} }}}}"
+        if c < 0.84:
+            return f"{key}: {{{{ block \"t.block{k}\" {e()} }}}}[{{{{ . }}}}]{{{{ end }}}}"
+        if c < 0.86:
+            return f"{key}: {{{{/* a comment */}}}} {{{{- {e()} -}}}} {{{{- /* trim */ -}}}} end"
+        if c < 0.88:
+            return f"{key}: {{{{ required \"{key} is required\" {e()} }}}}"
+        if c < 0.885:
+            return f"{key}: {{{{ if {self.bool()} }}}}{{{{ fail \"failed here\" }}}}{{{{ end }}}}"
+        if c < 0.92:
+            return f"{key}: {{{{ {e()} | {self.pipe_fn()} | {self.pipe_fn()} }}}}"
+        if c < 0.94:
+            return f"{key}: {{{{ tpl {self.tpl_src()} $ }}}}"
+        if c < 0.96:
+            return f"{key}: {{{{ (index {self.pick('.Values.nums', '.Values.list', '(list 1 2 3)', '.Values.map', '.Values.nested')} {self.pick('0', '1', chr(34) + 'a' + chr(34), '-1', '5')}) }}}}"
+        if c < 0.98:
+            return f"{key}: {{{{ {self.pick('.Values.map.a', '.Values.nested.inner', '.Values.nul.x', '.Values.missing.x', '.Values.list.x', '.Values.s.x')} }}}}"
+        return f"{key}: {{{{ {e()} {self.pick('|', '')} {self.pick('default', 'quote', 'len', 'toString')} {e()} }}}}"
+
+    STRING_FNS = {"upper", "trim", "b64enc", "trunc 3", "sha256sum", "lower", "title", "replace \"a\" \"b\"",
+                  "fromYaml", "atoi", "semver", "indent 2", "nindent 4"}
+    LIST_FNS = {"first", "uniq", "reverse", "len"}
+
+    def pipe_fn(self):
+        """A function for a pipeline; most of those that need a string or a list get one
+        (`toString | upper`), some do not (Helm's argument type errors)."""
+        f = self.raw_pipe_fn()
+        if f in self.STRING_FNS and self.chance(0.85):
+            return f"toString | {f}"
+        if f in self.LIST_FNS and self.chance(0.85):
+            return f"toStrings | {f}"
+        if f == "keys" and self.chance(0.85):
+            return 'dict "k" | keys'
+        if f.startswith("ternary") and self.chance(0.85):
+            return f"empty | {f}"
+        return f
+
+    def raw_pipe_fn(self):
+        return self.pick("quote", "squote", "toString", "toJson", "toYaml", "upper", "trim", "b64enc", "len", "kindOf",
+                         "typeOf", "default \"d\"", "empty", "not", "int", "float64", "toStrings", "nindent 4", "indent 2",
+                         "first", "trunc 3", "printf \"%v\"", "sha256sum", "lower", "js", "html", "cat \"p\"", "title",
+                         "ternary \"y\" \"n\"", "replace \"a\" \"b\"", "toPrettyJson", "fromYaml", "keys", "atoi", "add 1",
+                         "join \"-\"", "required \"r\"", "toToml", "semver", "uniq", "reverse", "coalesce nil", "urlquery")
+
+
+HELPERS = """{{- define "t.str" -}}
+s:{{ . }}
+{{- end }}
+{{- define "t.yaml" }}
+a: {{ . | toJson }}
+b: {{ kindOf . }}
+{{- end -}}
+{{ define "t.ctx" }}{{ typeOf . }}/{{ toString . | trunc 20 }}{{ end }}
+{{- define "t.nested" -}}
+[{{ include "t.str" . }}|{{ template "t.ctx" . }}]
+{{- end -}}
+{{- define "t.ws" }}
+
+  spaced {{ . }}
+
+{{ end }}
+"""
+
+SUB_TEMPLATE = """sg: {{ .Values.global.g }}
+sgn: {{ .Values.global.gn }}
+sl: {{ .Values.local | toJson }}
+snum: {{ .Values.num }}
+sall: {{ .Values | toJson }}
+stpl: {{ .Template.Name }} {{ .Chart.Name }} {{ .Release.Name }}
+"""
+
+
+def make_case(seed, n, out):
+    r = random.Random(f"{seed}-{n}")
+    g = Gen(r)
+    d = os.path.join(out, f"case-{n:04d}")
+    os.makedirs(os.path.join(d, "templates"), exist_ok=True)
+    os.makedirs(os.path.join(d, "files"), exist_ok=True)
+    chart = "apiVersion: v2\nname: gen\nversion: 1.2.3-beta.1\nappVersion: \"4.5\"\ndescription: generated\n"
+    if r.random() < 0.3:
+        chart += "annotations:\n  team: x\n  \"a.b/c\": \"1\"\n"
+    vals = make_values(r)
+    if r.random() < 0.3:
+        os.makedirs(os.path.join(d, "charts", "sub", "templates"), exist_ok=True)
+        chart += "dependencies:\n  - name: sub\n    version: 0.1.0\n"
+        with open(os.path.join(d, "charts", "sub", "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: sub\nversion: 0.1.0\n")
+        with open(os.path.join(d, "charts", "sub", "values.yaml"), "w") as f:
+            f.write(yaml_dump({"local": r.choice(WORDS), "num": r.choice(INTS + FLOATS), "global": {"g": "subdefault", "sg": 1}}) + "\n")
+        with open(os.path.join(d, "charts", "sub", "templates", "s.yaml"), "w") as f:
+            f.write(SUB_TEMPLATE)
+    with open(os.path.join(d, "Chart.yaml"), "w") as f:
+        f.write(chart)
+    with open(os.path.join(d, "values.yaml"), "w") as f:
+        f.write("# generated\n" + yaml_dump(vals) + "\n")
+    with open(os.path.join(d, "files", "a.txt"), "w") as f:
+        f.write("line one\nline two: 2\n\nlast" + ("\n" if r.random() < 0.5 else ""))
+    with open(os.path.join(d, "files", "b.txt"), "w") as f:
+        f.write("b\n")
+    with open(os.path.join(d, "files", "c.json"), "w") as f:
+        f.write('{"x": 1}\n')
+    with open(os.path.join(d, "templates", "_helpers.tpl"), "w") as f:
+        f.write(HELPERS)
+    units = [g.unit(k) for k in range(r.randint(3, 8))]
+    with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
+        f.write("\n".join(units) + "\n")
+    with open(d + ".units.json", "w") as f:
+        json.dump(units, f)
+    with open(d + ".args", "w") as f:
+        for a in set_args(r):
+            f.write(a + "\n")
+
+
+def main():
+    out, seed, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    for i in range(n):
+        make_case(seed, i, out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+//! Sprig's path and URL functions: Go's `path` package (`base`, `dir`, `clean`, `ext`,
+//! `isAbs`, and the `os…` forms, the same on Linux) and `net/url` (`urlParse`, `urlJoin`),
+//! plus base32.
+
+use super::*;
+
+/// Go's `path.Clean`: the shortest equivalent slash path.
+pub(super) fn clean(p: &str) -> String {
+    crate::input::render::clean_slash_path(p)
+}
+
+/// Go's `path.Base`: the last element, trailing slashes removed.
+pub(super) fn base(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return "/".into();
+    }
+    t.rsplit('/').next().unwrap_or(t).to_string()
+}
+
+/// Go's `path.Dir`: everything before the last element, cleaned.
+pub(super) fn dir(p: &str) -> String {
+    let cut = p.rfind('/').map_or(0, |i| i + 1);
+    clean(&p[..cut])
+}
+
+/// Go's `path.Ext`: the suffix from the last dot of the last element.
+pub(super) fn ext(p: &str) -> String {
+    let last = &p[p.rfind('/').map_or(0, |i| i + 1)..];
+    last.rfind('.')
+        .map_or(String::new(), |i| last[i..].to_string())
+}
+
+/// Go's `url.Parse` reduced to the parts Sprig's `urlParse` returns.
+fn url_parts(raw: &str) -> BTreeMap<&'static str, String> {
+    let (rest, fragment) = raw.split_once('#').unwrap_or((raw, ""));
+    let (scheme, rest) = match rest.split_once(':') {
+        Some((sc, r))
+            if !sc.is_empty()
+                && sc.starts_with(|c: char| c.is_ascii_alphabetic())
+                && sc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            (sc.to_ascii_lowercase(), r)
+        }
+        _ => (String::new(), rest),
+    };
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (mut userinfo, mut host, mut path, mut opaque) = (
+        String::new(),
+        String::new(),
+        rest.to_string(),
+        String::new(),
+    );
+    if let Some(auth_path) = rest.strip_prefix("//") {
+        let cut = auth_path.find('/').unwrap_or(auth_path.len());
+        let authority = &auth_path[..cut];
+        path = auth_path[cut..].to_string();
+        match authority.rsplit_once('@') {
+            Some((u, h)) => (userinfo, host) = (u.to_string(), h.to_string()),
+            None => host = authority.to_string(),
+        }
+    } else if !scheme.is_empty() && !rest.starts_with('/') {
+        opaque = rest.to_string();
+        path.clear();
+    }
+    let hostname = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or("").to_string(),
+        None => host.split(':').next().unwrap_or("").to_string(),
+    };
+    BTreeMap::from([
+        ("scheme", scheme),
+        ("host", host),
+        ("hostname", hostname),
+        ("path", path),
+        ("query", query.to_string()),
+        ("opaque", opaque),
+        ("fragment", fragment.to_string()),
+        ("userinfo", userinfo),
+    ])
+}
+
+/// Go's `URL.String` of the parts `urlJoin` takes.
+fn url_string(m: &Value) -> String {
+    let part = |k: &str| entry(m, k).map(|v| to_str(&v)).unwrap_or_default();
+    let mut out = String::new();
+    let scheme = part("scheme");
+    if !scheme.is_empty() {
+        out.push_str(&scheme);
+        out.push(':');
+    }
+    let opaque = part("opaque");
+    if !opaque.is_empty() {
+        out.push_str(&opaque);
+    } else {
+        let (host, user, path) = (part("host"), part("userinfo"), part("path"));
+        if !scheme.is_empty() || !host.is_empty() || !user.is_empty() {
+            if !host.is_empty() || !path.is_empty() || !user.is_empty() {
+                out.push_str("//");
+            }
+            if !user.is_empty() {
+                out.push_str(&user);
+                out.push('@');
+            }
+            out.push_str(&host);
+        }
+        if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&path);
+    }
+    let query = part("query");
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query);
+    }
+    let fragment = part("fragment");
+    if !fragment.is_empty() {
+        out.push('#');
+        out.push_str(&fragment);
+    }
+    out
+}
+
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn b32enc(data: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let n = buf.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            if i < chars {
+                out.push(B32[((n >> (35 - 5 * i)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Standard base32 with padding; `None` for malformed input (Sprig prints the error).
+fn b32dec(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim_end_matches('=');
+    let (mut acc, mut bits, mut out) = (0u64, 0, Vec::new());
+    for c in t.bytes() {
+        let v = B32.iter().position(|&b| b == c)? as u64;
+        acc = (acc << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+pub(super) fn register(m: &mut FuncMap) {
+    type PathFn = fn(&str) -> String;
+    let path_fns: [(&str, PathFn); 5] = [
+        ("base", base),
+        ("dir", dir),
+        ("clean", clean),
+        ("ext", ext),
+        ("isAbs", |p| (p.starts_with('/')).to_string()),
+    ];
+    for (name, func) in path_fns {
+        let is_abs = name == "isAbs";
+        let call = move |a: &[Value]| -> R {
+            let out = func(&to_str(arg(a, 0, name)?));
+            Ok(if is_abs {
+                Value::Bool(out == "true")
+            } else {
+                s(&out)
+            })
+        };
+        let os = format!("os{}{}", name[..1].to_uppercase(), &name[1..]);
+        m.insert(os, Arc::new(call));
+        m.insert(name.to_string(), Arc::new(call));
+    }
+    f!(m, "urlParse", |a: &[Value]| -> R {
+        let parts = url_parts(&to_str(arg(a, 0, "urlParse")?));
+        Ok(Value::Map(MapRef::new(
+            parts
+                .into_iter()
+                .map(|(k, v)| (Arc::from(k), s(&v)))
+                .collect(),
+        )))
+    });
+    f!(m, "urlJoin", |a: &[Value]| -> R {
+        Ok(s(&url_string(arg(a, 0, "urlJoin")?)))
+    });
+    f!(m, "b32enc", |a: &[Value]| -> R {
+        Ok(s(&b32enc(to_str(arg(a, 0, "b32enc")?).as_bytes())))
+    });
+    f!(m, "b32dec", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 0, "b32dec")?);
+        Ok(s(&match b32dec(&text) {
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            None => "illegal base32 data at input byte 0".to_string(),
+        }))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_as_go() {
+        for (p, c, b, d, e) in [
+            ("a//b/../c", "a/c", "c", "a", ""),
+            ("/x/y.tar.gz/", "/x/y.tar.gz", "y.tar.gz", "/x/y.tar.gz", ""),
+            ("", ".", ".", ".", ""),
+            ("../../a", "../../a", "a", "../..", ""),
+            ("f.txt", "f.txt", "f.txt", ".", ".txt"),
+        ] {
+            assert_eq!(clean(p), c, "clean {p}");
+            assert_eq!(base(p), b, "base {p}");
+            assert_eq!(dir(p), d, "dir {p}");
+            assert_eq!(ext(p), e, "ext {p}");
+        }
+    }
+
+    #[test]
+    fn base32_round_trip() {
+        assert_eq!(b32enc(b"hello"), "NBSWY3DP");
+        assert_eq!(b32enc(b"a"), "ME======");
+        assert_eq!(b32dec("ME======").unwrap(), b"a");
+        assert_eq!(b32dec("NBSWY3DP").unwrap(), b"hello");
+    }
+
+    #[test]
+    fn urls_as_go() {
+        let p = url_parts("https://u:p@h.io:8443/p/a?q=1#f");
+        assert_eq!(p["host"], "h.io:8443");
+        assert_eq!(p["hostname"], "h.io");
+        assert_eq!(p["userinfo"], "u:p");
+        assert_eq!(p["path"], "/p/a");
+        assert_eq!(p["query"], "q=1");
+        let m = Value::Map(MapRef::new(
+            p.into_iter().map(|(k, v)| (Arc::from(k), s(&v))).collect(),
+        ));
+        assert_eq!(url_string(&m), "https://u:p@h.io:8443/p/a?q=1#f");
+    }
+}
