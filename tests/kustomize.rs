@@ -72,6 +72,8 @@ fn builds_equal_kubectl_kustomize() {
         ("build-metadata", "build-metadata"),
         ("generator-configs", "generator-configs"),
         ("build-metadata-nested", "build-metadata-nested/top"),
+        ("patch-meta-strings", "patch-meta-strings"),
+        ("field-specs", "field-specs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -544,4 +546,18 @@ fn unknown_helm_chart_fields_are_located() {
     let k = format!("{DATA}/problems/chart-fields/kustomization.yaml");
     assert_eq!(e, [format!("{k}:3"), format!("{k}:4")]);
     assert!(out.text.contains("release-name-caps"), "{}", out.text);
+}
+
+/// Kustomize refuses a kustomization holding nothing beyond apiVersion and kind
+/// ("kustomization.yaml is empty"), here an included one; runeguard built it as empty.
+#[test]
+fn an_empty_kustomization_is_a_problem() {
+    let out = build("problems/empty");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        e[0].file,
+        format!("{DATA}/problems/empty/base/kustomization.yaml")
+    );
+    assert!(e[0].message.contains("empty"), "{}", e[0].message);
 }

@@ -96,11 +96,26 @@ impl Builder<'_> {
                 return None;
             }
         };
-        if node.as_map().is_none() {
+        let Some(fields) = node.as_map() else {
             self.problems.push(Problem::error(
                 &fdisplay,
                 None,
                 "a kustomization must be a mapping",
+            ));
+            return None;
+        };
+        // Kustomize refuses a kustomization that says nothing beyond its apiVersion and kind
+        // (an empty value — null, "" — says nothing; `resources: []` does).
+        let says_something = fields.iter().any(|(k, v)| {
+            !matches!(k.as_str(), "apiVersion" | "kind")
+                && !v.is_null()
+                && v.as_str().is_none_or(|s| !s.is_empty())
+        });
+        if !says_something {
+            self.problems.push(Problem::error(
+                &fdisplay,
+                None,
+                "the kustomization is empty (nothing beyond apiVersion and kind); Kustomize refuses it",
             ));
             return None;
         }

@@ -263,7 +263,8 @@ pub(super) fn walk_spec(
         return;
     }
     if n.get(name).is_none_or(Node::is_null) {
-        if !create {
+        // Kustomize creates missing maps, never a missing list (`volumeClaimTemplates[]`).
+        if !create || first.ends_with("[]") {
             return;
         }
         let fresh = if rest.is_empty() {
@@ -284,6 +285,11 @@ pub(super) fn apply_specs(
     pairs: &[(String, Node)],
     org: &Option<Origin>,
 ) {
+    // Kustomize's label and annotation transformers do nothing without pairs (no empty map
+    // is created).
+    if pairs.is_empty() {
+        return;
+    }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     for f in applicable {
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();

@@ -129,6 +129,43 @@ pub(super) fn apply_smp(
     }
 }
 
+/// The patch as Kustomize applies it through its resource map (a targeted `patches:` entry,
+/// `patchesStrategicMerge`, `PatchStrategicMergeTransformer`): the map first rewrites the
+/// patch's `metadata.labels` and `metadata.annotations` as maps of strings
+/// (`CopyMergeMetaDataFieldsFrom`), so every value becomes the text it was written as —
+/// `null` and `~` set the string "null" or "~" instead of deleting, `1` sets "1".
+pub(super) fn meta_as_strings(doc: &Node) -> Node {
+    let mut doc = doc.clone();
+    for field in ["labels", "annotations"] {
+        let Some(map) = doc
+            .path_mut(&["metadata", field])
+            .and_then(Node::as_map_mut)
+        else {
+            continue;
+        };
+        for (_, v) in map.iter_mut() {
+            if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
+                let text = written_value(v).unwrap_or_else(|| {
+                    v.scalar_text().unwrap_or_else(|| "null".to_string())
+                });
+                v.v = V::Str(text);
+            }
+        }
+    }
+    doc
+}
+
+/// The text a mapping entry's scalar value was written as (its origin spans the entry, key
+/// through value): `a: ~` gives "~", `a:` gives "".
+fn written_value(entry: &Node) -> Option<String> {
+    let o = entry.org.as_ref()?;
+    let text = o.file.text.get(o.span.start as usize..o.span.end as usize)?;
+    // An entry without a value (`a:`) may span its key alone.
+    let value = text.split_once(':').map_or("", |(_, v)| v).trim();
+    // Only a plain scalar on the entry's own line is its written text.
+    (!value.contains(['\n', '#', '"', '\''])).then(|| value.to_string())
+}
+
 pub(super) fn apply_6902(b: &mut Builder, k: &Kust, acc: &mut Acc, ops: &Node, targets: &[usize]) {
     let Some(list) = ops.as_seq() else {
         b.problem_at(
@@ -215,6 +252,11 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     for d in &docs {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
+        let d = if targets.is_some() {
+            &meta_as_strings(d)
+        } else {
+            d
+        };
         apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
     }
 }
@@ -236,7 +278,7 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
                 b.patch_file(k, entry, text)
             };
         for d in docs.unwrap_or_default() {
-            apply_smp(b, k, acc, &d, None, false, false);
+            apply_smp(b, k, acc, &meta_as_strings(&d), None, false, false);
         }
     }
 }

@@ -383,7 +383,7 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     docs.extend(b.inline_docs(k, text).unwrap_or_default());
                 }
                 for doc in &docs {
-                    apply_smp(b, k, acc, doc, None, false, false);
+                    apply_smp(b, k, acc, &meta_as_strings(doc), None, false, false);
                 }
             }
             other => b.problem_at(
