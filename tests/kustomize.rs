@@ -74,6 +74,7 @@ fn builds_equal_kubectl_kustomize() {
         ("build-metadata-nested", "build-metadata-nested/top"),
         ("patch-meta-strings", "patch-meta-strings"),
         ("field-specs", "field-specs"),
+        ("generator-hash", "generator-hash/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -462,7 +462,9 @@ impl Builder<'_> {
                     }
                 }
                 old.node = new;
-                old.needs_hash |= res.needs_hash;
+                // Kustomize keeps the suffix only when both the old and the new object want
+                // it (its build annotations: a disabled hash on either side wins).
+                old.needs_hash &= res.needs_hash;
             }
             ("merge" | "replace", _) => self.problem_at(
                 entry,
