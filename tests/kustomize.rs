@@ -75,6 +75,7 @@ fn builds_equal_kubectl_kustomize() {
         ("patch-meta-strings", "patch-meta-strings"),
         ("field-specs", "field-specs"),
         ("generator-hash", "generator-hash/overlay"),
+        ("refs-scope", "refs-scope"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

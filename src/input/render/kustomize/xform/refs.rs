@@ -217,9 +217,17 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
             &[K("spec"), K("serviceName")],
         ),
         "HorizontalPodAutoscaler" => {
-            if let Some(k) = root
+            // Kustomize's name-reference table lists the scale target's name under each
+            // scalable kind without reading `scaleTargetRef.kind` (measured: a target
+            // written as a Deployment follows a StatefulSet of that name). The kind it
+            // names is looked up first.
+            let named = root
                 .path(&["spec", "scaleTargetRef", "kind"])
-                .and_then(Node::as_str)
+                .and_then(Node::as_str);
+            let scalable = ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"];
+            for k in named
+                .into_iter()
+                .chain(scalable.into_iter().filter(|k| Some(*k) != named))
             {
                 push_if(
                     root,
@@ -369,10 +377,17 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(value) = value.map(str::to_string) else {
                 continue;
             };
-            let subject_ns = if how == Ref::NameNs {
-                field.get_str("namespace").map(str::to_string)
-            } else {
-                None
+            // A ServiceAccount subject without a namespace names one in `default` (measured:
+            // an account in another namespace is not followed).
+            let subject_ns = match how {
+                Ref::NameNs if kind == "ServiceAccount" => Some(
+                    field
+                        .get_str("namespace")
+                        .map(str::to_string)
+                        .unwrap_or_default(),
+                ),
+                Ref::NameNs => field.get_str("namespace").map(str::to_string),
+                _ => None,
             };
             let given_ns = field.get_str("namespace").map(str::to_string);
             let mut cands: Vec<&Known> = by_name
