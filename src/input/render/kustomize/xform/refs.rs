@@ -377,18 +377,16 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(value) = value.map(str::to_string) else {
                 continue;
             };
-            // A ServiceAccount subject without a namespace names one in `default` (measured:
-            // an account in another namespace is not followed).
-            let subject_ns = match how {
-                Ref::NameNs if kind == "ServiceAccount" => Some(
-                    field
-                        .get_str("namespace")
-                        .map(str::to_string)
-                        .unwrap_or_default(),
-                ),
-                Ref::NameNs => field.get_str("namespace").map(str::to_string),
-                _ => None,
+            let subject_ns = if how == Ref::NameNs {
+                field.get_str("namespace").map(str::to_string)
+            } else {
+                None
             };
+            // A RoleBinding's ServiceAccount subject without a namespace names an account in
+            // the binding's namespace (measured: both as they are now, after `namespace:`);
+            // a ClusterRoleBinding's names one in any.
+            let unnamespaced_subject =
+                kind == "ServiceAccount" && subject_ns.is_none() && !own_cluster;
             let given_ns = field.get_str("namespace").map(str::to_string);
             let mut cands: Vec<&Known> = by_name
                 .get(&(kind.as_str(), value.as_str()))
@@ -402,6 +400,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                     subject_ns
                         .as_ref()
                         .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
+                        && (!unnamespaced_subject || norm(&k.ns) == norm(&own_ns))
                 })
                 .collect();
             if cands.is_empty() {
