@@ -76,6 +76,7 @@ fn builds_equal_kubectl_kustomize() {
         ("field-specs", "field-specs"),
         ("generator-hash", "generator-hash/overlay"),
         ("refs-scope", "refs-scope"),
+        ("replacement-create", "replacement-create"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
