@@ -77,6 +77,7 @@ fn builds_equal_kubectl_kustomize() {
         ("generator-hash", "generator-hash/overlay"),
         ("refs-scope", "refs-scope"),
         ("replacement-create", "replacement-create"),
+        ("generator-origin", "generator-origin/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

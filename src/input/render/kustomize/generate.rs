@@ -462,6 +462,11 @@ impl Builder<'_> {
                     }
                 }
                 old.node = new;
+                // A replaced object was configured by the replacing generator (its origin
+                // annotation says so); a merged one keeps its origin.
+                if behavior == "replace" {
+                    old.generator = res.generator;
+                }
                 // Kustomize keeps the suffix only when both the old and the new object want
                 // it (its build annotations: a disabled hash on either side wins).
                 old.needs_hash &= res.needs_hash;
