@@ -713,6 +713,20 @@ def gen_case(seed):
 # ---------------------------------------------------------------------------------------
 # Running both tools, comparing, reducing
 
+# Differences known and explained in docs/rendering.md (Kustomize section, "Fidelity"): a
+# pattern over the mismatch's first line and its cause. They are reported as KNOWN and do
+# not fail the run; keep this list short and each entry documented.
+KNOWN_GAPS = [
+    (re.compile(r"^DIFF document \d+ \(Service [^)]*\): \.spec\.ports"),
+     "a Service port written with `protocol: TCP` on one side (target or patch) and without it "
+     "on the other: Kustomize keeps the target's element and drops the patch's"),
+]
+
+
+def known_gap(kind, detail):
+    first = detail.splitlines()[0] if detail else ""
+    return next((cause for pattern, cause in KNOWN_GAPS if kind == "diff" and pattern.search(first)), None)
+
 
 def write(files, root):
     for rel, content in files.items():
@@ -841,6 +855,7 @@ def main():
     cases = [args.case] if args.case is not None else range(args.count)
     same = 0
     refused = 0
+    known = 0
     mismatches = 0
     for k in cases:
         files, top = gen_case(args.seed * 1_000_003 + k)
@@ -853,6 +868,11 @@ def main():
             refused += kind == "both-refuse"
             if args.verbose and kind == "both-refuse":
                 print(f"both refuse case {k}: {detail}")
+            continue
+        cause = known_gap(kind, detail)
+        if cause:
+            known += 1
+            print(f"KNOWN seed {args.seed} case {k}: {cause}\n  {detail.splitlines()[0]}")
             continue
         mismatches += 1
         small = files if args.no_reduce else reduce(files, top, kind, detail, args)
@@ -867,8 +887,9 @@ def main():
             write(small, dest)
         sys.stdout.flush()
     if not args.write_only:
-        print(f"kustomize differential: {same}/{same + mismatches} generated overlays build the same as "
-              f"kubectl kustomize (seed {args.seed}, {mismatches} mismatches; {refused} refused by both)")
+        print(f"kustomize differential: {same}/{same + known + mismatches} generated overlays build the same as "
+              f"kubectl kustomize (seed {args.seed}; {refused} refused by both; {known} known gaps; "
+              f"{mismatches} mismatches)")
     sys.exit(1 if mismatches else 0)
 
 

@@ -382,11 +382,17 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             } else {
                 None
             };
-            // A RoleBinding's ServiceAccount subject without a namespace names an account in
-            // the binding's namespace (measured: both as they are now, after `namespace:`);
-            // a ClusterRoleBinding's names one in any.
-            let unnamespaced_subject =
-                kind == "ServiceAccount" && subject_ns.is_none() && !own_cluster;
+            // A RoleBinding's ServiceAccount subject names an account in the binding's own
+            // namespace (both as they are now, after `namespace:`), or in the subject's when
+            // the binding has none; a ClusterRoleBinding's names one in any. Measured over
+            // binding, account and subject namespaces, with and without `namespace:`.
+            let binding_ns = (kind == "ServiceAccount" && !own_cluster).then(|| {
+                if own_ns.is_empty() {
+                    subject_ns.clone().unwrap_or_default()
+                } else {
+                    own_ns.clone()
+                }
+            });
             let given_ns = field.get_str("namespace").map(str::to_string);
             let mut cands: Vec<&Known> = by_name
                 .get(&(kind.as_str(), value.as_str()))
@@ -400,7 +406,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                     subject_ns
                         .as_ref()
                         .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
-                        && (!unnamespaced_subject || norm(&k.ns) == norm(&own_ns))
+                        && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
                 })
                 .collect();
             if cands.is_empty() {
