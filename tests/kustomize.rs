@@ -78,6 +78,7 @@ fn builds_equal_kubectl_kustomize() {
         ("refs-scope", "refs-scope"),
         ("replacement-create", "replacement-create"),
         ("generator-origin", "generator-origin/ov"),
+        ("patch-verbatim-lists", "patch-verbatim-lists"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

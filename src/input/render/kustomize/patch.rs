@@ -79,29 +79,38 @@ fn is_directive_only(n: &Node) -> bool {
 }
 
 /// A copy of a patch value without `$patch` directives and without nulls in its mappings (a
-/// null in a patch deletes, so it never lands in the result).
+/// null in a patch deletes, so it never lands in the result), for a value at `path` of an
+/// object of `kind`.
 ///
 /// Kustomize's merge (kyaml) knows only `$patch`: `$setElementOrder/…`, `$retainKeys` and
 /// `$deleteFromPrimitiveList/…` are copied into its output as ordinary fields (measured with
-/// kubectl kustomize v5.8), and so they are here.
-pub fn strip(n: &Node) -> Node {
+/// kubectl kustomize v5.8), and so they are here. A list without a merge key (any list of a
+/// custom resource, a field the kind's schema does not have) is copied as written, its
+/// directives and nulls included (measured: kyaml walks only associative lists).
+fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node {
     match &n.v {
         V::Map(entries) => Node::new(
             V::Map(
                 entries
                     .iter()
                     .filter(|(k, v)| k != "$patch" && !v.is_null())
-                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .map(|(k, v)| {
+                        path.push(k.clone());
+                        let v = strip_at(v, kind, builtin, path);
+                        path.pop();
+                        (k.clone(), v)
+                    })
                     .collect(),
             ),
             n.org.clone(),
         ),
+        V::Seq(_) if merge_key(path, kind, builtin).is_none() => n.clone(),
         V::Seq(items) => Node::new(
             V::Seq(
                 items
                     .iter()
                     .filter(|i| !is_directive_only(i) && i.get_str("$patch") != Some("delete"))
-                    .map(strip)
+                    .map(|i| strip_at(i, kind, builtin, path))
                     .collect(),
             ),
             n.org.clone(),
@@ -128,13 +137,13 @@ fn merge_map(
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {
-            *dst = strip(patch);
+            *dst = strip_at(patch, kind, builtin, path);
             return Merged::Kept;
         }
         _ => {}
     }
     if dst.as_map().is_none() {
-        *dst = strip(patch);
+        *dst = strip_at(patch, kind, builtin, path);
         return Merged::Kept;
     }
     let Some(entries) = patch.as_map() else {
@@ -161,13 +170,14 @@ fn merge_map(
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
                     } else {
-                        *dv = strip(pv);
+                        *dv = strip_at(pv, kind, builtin, path);
                     }
                 }
             },
             None => {
                 if pv.get_str("$patch") != Some("delete") {
-                    dst.set(k, strip(pv));
+                    let v = strip_at(pv, kind, builtin, path);
+                    dst.set(k, v);
                 }
             }
         }
@@ -177,19 +187,20 @@ fn merge_map(
 }
 
 fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    // A list without a merge key is replaced by the patch's, as written.
+    let Some(key) = merge_key(path, kind, builtin) else {
+        *dst = patch.clone();
+        return;
+    };
     let pitems = patch.as_seq().cloned().unwrap_or_default();
     let replace = |i: &Node| i.get_str("$patch") == Some("replace");
     if pitems.iter().any(|i| replace(i) && is_directive_only(i)) {
-        let mut n = strip(patch);
+        let mut n = strip_at(patch, kind, builtin, path);
         n.org = patch.org.clone();
         *dst = n;
         return;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
-    let Some(key) = merge_key(path, kind, builtin) else {
-        *dst = strip(patch);
-        return;
-    };
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -225,7 +236,7 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
                 out.push(d);
             }
             None if deleting => {}
-            None => out.push(strip(p)),
+            None => out.push(strip_at(p, kind, builtin, path)),
         }
     }
     out.extend(rest.into_iter().flatten());
@@ -552,7 +563,7 @@ mod tests {
         #[test]
         fn patching_an_object_with_itself_is_identity(v in prop::collection::btree_map("[a-z]{1,3}", arb_json(), 0..5)) {
             // Nulls delete, so an object without nulls patched with itself stays the same.
-            let v = strip(&node(&Value::Object(v.into_iter().collect()))).to_json();
+            let v = strip_at(&node(&Value::Object(v.into_iter().collect())), "", false, &mut Vec::new()).to_json();
             let mut d = node(&v);
             merge_object(&mut d, &node(&v));
             prop_assert_eq!(d.to_json(), v);
