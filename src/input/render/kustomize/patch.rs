@@ -44,30 +44,35 @@ fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
     if !builtin {
         return None;
     }
-    let last = path.last().map(String::as_str).unwrap_or("");
-    let parent = if path.len() >= 2 {
-        path[path.len() - 2].as_str()
-    } else {
-        ""
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    // The pod spec's lists have merge keys only where the kind has a pod spec (a Service
+    // patched with a Deployment's fields has no `spec.template.spec.containers` schema).
+    let pod: &[&str] = match kind {
+        "Pod" => &["spec"],
+        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        "PodTemplate" => &["template", "spec"],
+        _ => &[],
     };
-    let in_container = matches!(
-        parent,
-        "containers" | "initContainers" | "ephemeralContainers"
-    );
-    let known = match last {
-        "containers" | "initContainers" | "ephemeralContainers" => Some("name"),
-        "env" if in_container => Some("name"),
-        "ports" if in_container => Some("containerPort"),
-        "ports" if kind == "Service" && path.len() == 2 && path[0] == "spec" => Some("port"),
-        "volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates" => Some("name"),
-        "volumeMounts" if in_container => Some("mountPath"),
-        "volumeDevices" if in_container => Some("devicePath"),
-        "hostAliases" => Some("ip"),
-        "topologySpreadConstraints" => Some("topologyKey"),
-        "ownerReferences" => Some("uid"),
-        "webhooks" if kind.ends_with("WebhookConfiguration") => Some("name"),
-        "secrets" if kind == "ServiceAccount" => Some("name"),
-        "conditions" => Some("type"),
+    let in_pod = (!pod.is_empty() && p.starts_with(pod)).then(|| &p[pod.len()..]);
+    let container = |c: &str| matches!(c, "containers" | "initContainers" | "ephemeralContainers");
+    let known = match (in_pod, p.as_slice()) {
+        (Some([c]), _) if container(c) => Some("name"),
+        (Some([c, "env"]), _) if container(c) => Some("name"),
+        (Some([c, "ports"]), _) if container(c) => Some("containerPort"),
+        (Some([c, "volumeMounts"]), _) if container(c) => Some("mountPath"),
+        (Some([c, "volumeDevices"]), _) if container(c) => Some("devicePath"),
+        (Some(["volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates"]), _) => {
+            Some("name")
+        }
+        (Some(["hostAliases"]), _) => Some("ip"),
+        (Some(["topologySpreadConstraints"]), _) => Some("topologyKey"),
+        (_, ["spec", "ports"]) if kind == "Service" => Some("port"),
+        (_, ["metadata", "ownerReferences"]) => Some("uid"),
+        (_, ["webhooks"]) if kind.ends_with("WebhookConfiguration") => Some("name"),
+        (_, ["secrets"]) if kind == "ServiceAccount" => Some("name"),
+        (_, [.., "conditions"]) => Some("type"),
         _ => None,
     };
     known.map(str::to_string)
