@@ -79,6 +79,7 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-create", "replacement-create"),
         ("generator-origin", "generator-origin/ov"),
         ("patch-verbatim-lists", "patch-verbatim-lists"),
+        ("hash-transformer", "hash-transformer/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -417,6 +417,13 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     apply_smp(b, k, acc, &meta_as_strings(doc), None, false, false);
                 }
             }
+            "HashTransformer" => super::refs::suffix_hashes(acc, false),
+            // Kustomize cannot load these as transformer configurations either.
+            other @ ("SortOrderTransformer" | "LegacyOrderTransformer") => b.problem_at(
+                &d,
+                &k.file.path,
+                format!("Kustomize cannot load the built-in {other} from `transformers:` (use sortOptions); not applied"),
+            ),
             other => b.problem_at(
                 &d,
                 &k.file.path,
