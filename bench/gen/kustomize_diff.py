@@ -558,7 +558,7 @@ class Overlay:
                     if g.maybe():
                         spec["options"]["annotations"] = {"note": "gen"}
                 if kind == "Secret" and g.maybe(0.2):
-                    spec["type"] = "kubernetes.io/tls" if False else "Opaque"
+                    spec["type"] = "Opaque"
                 gens.append(spec)
             self.k[key] = gens
         if g.maybe(0.15):
@@ -605,6 +605,82 @@ class Overlay:
         scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
         if scalable and g.maybe(0.25):
             self.k["replicas"] = [{"name": name_of(g.pick(scalable)), "count": r.randint(0, 5)}]
+
+    def configs(self):
+        """`transformers:` and `generators:` entries naming built-in plugin configurations:
+        inline YAML text, a file, or a mapping."""
+        g, r = self.g, self.r
+        confs = []
+        for i in range(r.randint(1, 3)):
+            w = r.random()
+            meta = {"name": f"t{i}"}
+            if w < 0.15:
+                c = {"kind": "LabelTransformer", "labels": {"via": "config"}}
+                if g.maybe(0.8):
+                    c["fieldSpecs"] = [{"path": "metadata/labels", "create": True}]
+                    if g.maybe():
+                        c["fieldSpecs"].append({"path": "spec/template/metadata/labels", "create": g.maybe(),
+                                                "kind": "Deployment"})
+            elif w < 0.25:
+                c = {"kind": "AnnotationsTransformer", "annotations": {"via": "config"},
+                     "fieldSpecs": [{"path": "metadata/annotations", "create": True}]}
+            elif w < 0.4:
+                c = {"kind": g.pick(["PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer"])}
+                if c["kind"] != "SuffixTransformer":
+                    c["prefix"] = "cfg-"
+                if c["kind"] != "PrefixTransformer":
+                    c["suffix"] = "-cfg"
+                if g.maybe(0.85):
+                    c["fieldSpecs"] = [{"path": "metadata/name"}]
+                    if g.maybe(0.3):
+                        c["fieldSpecs"][0]["kind"] = g.pick(["Deployment", "ConfigMap", "Service"])
+            elif w < 0.5:
+                c = {"kind": "NamespaceTransformer", "unsetOnly": g.maybe(0.2),
+                     "fieldSpecs": [{"path": "metadata/namespace", "create": True}]}
+                meta["namespace"] = "from-config"
+            elif w < 0.6:
+                c = {"kind": "ImageTagTransformer", "imageTag": {"name": g.pick(IMAGES), "newTag": "cfg"}}
+            elif w < 0.7:
+                scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
+                if not scalable:
+                    continue
+                c = {"kind": "ReplicaCountTransformer",
+                     "replica": {"name": name_of(g.pick(scalable)), "count": r.randint(1, 9)},
+                     "fieldSpecs": [{"path": "spec/replicas", "create": True, "kind": "Deployment"},
+                                    {"path": "spec/replicas", "create": True, "kind": "StatefulSet"}]}
+            elif w < 0.8:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchTransformer", "target": self.target(o)}
+                if g.maybe():
+                    c["patch"] = yaml_docs([self.smp(o)])
+                else:
+                    c["patch"] = json.dumps(self.json6902(o))
+            elif w < 0.87:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchJson6902Transformer", "target": {"kind": o["kind"], "name": name_of(o)},
+                     "jsonOp": json.dumps(self.json6902(o))}
+            elif w < 0.93:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchStrategicMergeTransformer", "patches": yaml_docs([self.smp(o)])}
+            else:
+                c = {"kind": "HashTransformer"}
+            conf = {"apiVersion": "builtin", "kind": c.pop("kind"), "metadata": meta, **c}
+            how = r.random()
+            if how < 0.4:
+                confs.append(yaml_docs([conf]))
+            elif how < 0.8:
+                confs.append(self.file(f"config-{i}.yaml", [conf]))
+            else:
+                confs.append(conf)
+        if confs:
+            self.k["transformers"] = confs
+        if g.maybe(0.3):
+            kind = g.pick(["ConfigMapGenerator", "SecretGenerator"])
+            conf = {"apiVersion": "builtin", "kind": kind, "metadata": {"name": f"cfg-gen-{self.level}"},
+                    "literals": ["from=config"]}
+            if g.maybe(0.3):
+                conf["options"] = {"disableNameSuffixHash": True}
+            self.k["generators"] = [yaml_docs([conf]) if g.maybe() else self.file("gen-config.yaml", [conf])]
 
     def replacements(self):
         g = self.g
@@ -694,6 +770,8 @@ def gen_case(seed):
             ov.replacements()
         if g.maybe(0.15):
             ov.vars()
+        if g.maybe(0.3):
+            ov.configs()
         levels.append(ov)
         folders.append(folder)
     top = levels[-1]
@@ -705,8 +783,7 @@ def gen_case(seed):
             top.k["sortOptions"]["legacySortOptions"] = {"orderFirst": ["Service", "Deployment"],
                                                          "orderLast": ["ConfigMap"]}
     for lv, o in zip(folders, levels):
-        if lv != "base" or True:
-            files[f"{lv}/kustomization.yaml"] = [o.k]
+        files[f"{lv}/kustomization.yaml"] = [o.k]
     return files, folders[-1]
 
 

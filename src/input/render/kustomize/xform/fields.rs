@@ -71,10 +71,19 @@ pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
     }
 }
 
-pub(super) fn affix(acc: &mut Acc, s: &str, prefix: bool, org: &Option<Origin>) {
+/// Prefixes or suffixes names: of every object (`namePrefix`, `nameSuffix`), or, for a
+/// transformer configuration, of the objects its `metadata/name` field specs select.
+pub(super) fn affix(
+    acc: &mut Acc,
+    s: &str,
+    prefix: bool,
+    org: &Option<Origin>,
+    only: Option<&[FieldSpec]>,
+) {
     for r in &mut acc.res {
         if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
             || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+            || only.is_some_and(|specs| !specs.iter().any(|f| spec_matches(f, r)))
         {
             continue;
         }

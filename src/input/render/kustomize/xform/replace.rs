@@ -373,11 +373,31 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                // Kustomize refuses the configuration without field specs, and renames only
+                // what its `metadata/name` specs select.
+                let specs = parse_specs(d.get("fieldSpecs"));
+                if d.get("fieldSpecs").is_none_or(Node::is_null) {
+                    b.problem_at(
+                        &d,
+                        &k.file.path,
+                        format!("{kind} needs fieldSpecs (Kustomize: \"fieldSpecs is not expected to be nil\"); not applied"),
+                    );
+                    continue;
+                }
+                let (names, other): (Vec<FieldSpec>, Vec<FieldSpec>) =
+                    specs.into_iter().partition(|f| f.path == "metadata/name");
+                if let Some(f) = other.first() {
+                    let msg = format!(
+                        "{kind} on {} is not supported (only metadata/name); not applied there",
+                        f.path
+                    );
+                    b.problem_at(d.get("fieldSpecs").unwrap_or(&d), &k.file.path, msg);
+                }
                 for (f, pre) in [("prefix", true), ("suffix", false)] {
                     if let Some(n) = d.get(f)
                         && let Some(s) = n.as_str().filter(|s| !s.is_empty())
                     {
-                        affix(acc, s, pre, &n.org);
+                        affix(acc, s, pre, &n.org, Some(&names));
                     }
                 }
             }
