@@ -80,6 +80,7 @@ fn builds_equal_kubectl_kustomize() {
         ("generator-origin", "generator-origin/ov"),
         ("patch-verbatim-lists", "patch-verbatim-lists"),
         ("hash-transformer", "hash-transformer/top"),
+        ("transformer-config-edges", "transformer-config-edges"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -566,4 +567,19 @@ fn an_empty_kustomization_is_a_problem() {
         format!("{DATA}/problems/empty/base/kustomization.yaml")
     );
     assert!(e[0].message.contains("empty"), "{}", e[0].message);
+}
+
+/// Kustomize refuses a `transformers:` entry written as a mapping (the list holds strings)
+/// and a prefix/suffix configuration without field specs; runeguard applied both.
+#[test]
+fn transformer_configurations_kustomize_refuses_are_problems() {
+    let out = build("problems/transformer-configs");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/transformer-configs/kustomization.yaml");
+    let got: Vec<String> = e.iter().map(|p| located(p)).collect();
+    assert_eq!(got, [format!("{k}:4"), format!("{k}:11")], "{e:?}");
+    assert!(e[0].message.contains("mapping"), "{}", e[0].message);
+    assert!(e[1].message.contains("fieldSpecs"), "{}", e[1].message);
+    // Neither was applied.
+    assert!(!out.text.contains("p-") && !out.text.contains("a: b"), "{}", out.text);
 }

@@ -43,9 +43,14 @@ pub fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
+/// Sets the namespace of every namespaced object (`namespace:`, a `NamespaceTransformer`);
+/// with `unset_only` (the configuration's `unsetOnly`), only of those without one.
+pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>, unset_only: bool) {
     for r in &mut acc.res {
         let kind = r.kind().to_string();
+        if unset_only && !r.namespace().is_empty() {
+            continue;
+        }
         if kind == "Namespace" {
             // Kustomize renames Namespace objects to the namespace it sets.
             r.set_name(ns.to_string(), org);

@@ -296,14 +296,15 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
         b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target");
         return;
     };
-    let targets = select(acc, t);
-    if targets.is_empty() {
-        b.problem_at(t, &k.file.path, "no resource matches this target");
-        return;
-    }
     let Some(docs) = b.patch_docs(k, entry, text) else {
         return;
     };
+    let targets = select(acc, t);
+    if targets.is_empty() {
+        // Kustomize applies the operations to whatever the target selects, nothing included
+        // (measured: no error).
+        return;
+    }
     match docs.as_slice() {
         [ops] => apply_6902(b, k, acc, ops, &targets),
         _ => b.problem_at(

@@ -369,7 +369,8 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     let org = d
                         .path(&["metadata", "namespace"])
                         .and_then(|n| n.org.clone());
-                    namespace(acc, ns, &org);
+                    let unset_only = matches!(d.get("unsetOnly").map(|u| &u.v), Some(V::Bool(true)));
+                    namespace(acc, ns, &org, unset_only);
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
