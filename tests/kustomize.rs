@@ -81,6 +81,7 @@ fn builds_equal_kubectl_kustomize() {
         ("patch-verbatim-lists", "patch-verbatim-lists"),
         ("hash-transformer", "hash-transformer/top"),
         ("transformer-config-edges", "transformer-config-edges"),
+        ("refs-unchanged", "refs-unchanged"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

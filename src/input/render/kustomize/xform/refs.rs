@@ -449,6 +449,11 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(field) = at_mut(&mut r.node, &path) else {
                 continue;
             };
+            // An object never renamed nor moved leaves the reference as written (measured: a
+            // subject without a namespace gets none).
+            if subject && c.name == value && c.ns == c.orig_ns {
+                continue;
+            }
             if subject {
                 if c.name != value {
                     let org = field.get("name").and_then(|n| n.org.clone());
