@@ -82,6 +82,7 @@ fn builds_equal_kubectl_kustomize() {
         ("hash-transformer", "hash-transformer/top"),
         ("transformer-config-edges", "transformer-config-edges"),
         ("refs-unchanged", "refs-unchanged"),
+        ("json-patch-missing", "json-patch-missing"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -289,9 +289,23 @@ fn walk<'a>(root: &'a mut Node, segs: &[String], path: &str) -> Result<&'a mut N
     Ok(n)
 }
 
+/// The value at `path`. As in the JSON patch library Kustomize uses, a key missing from a
+/// mapping that exists reads as null (`copy` copies a null, `test` compares with null);
+/// a missing mapping above it is an error.
 fn get_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
     let segs = pointer(path)?;
-    Ok(walk(root, &segs, path)?.clone())
+    let Some((last, parents)) = segs.split_last() else {
+        return Ok(root.clone());
+    };
+    let parent = walk(root, parents, path)?;
+    if let V::Map(m) = &parent.v {
+        return Ok(m
+            .iter()
+            .find(|(k, _)| k == last)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| Node::new(V::Null, None)));
+    }
+    Ok(walk(parent, std::slice::from_ref(last), path)?.clone())
 }
 
 fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
@@ -416,6 +430,17 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
         "replace" => {
             let v = value()?;
             let segs = pointer(path)?;
+            // A key missing from a mapping that exists is set (measured: Kustomize's JSON
+            // patch library replaces into mappings without checking the key).
+            if let Some((last, parents)) = segs.split_last()
+                && let V::Map(m) = &mut walk(root, parents, path)?.v
+            {
+                match m.iter_mut().find(|(k, _)| k == last) {
+                    Some((_, old)) => *old = v,
+                    None => m.push((last.clone(), v)),
+                }
+                return Ok(());
+            }
             *walk(root, &segs, path)? = v;
             Ok(())
         }
