@@ -83,6 +83,7 @@ fn builds_equal_kubectl_kustomize() {
         ("transformer-config-edges", "transformer-config-edges"),
         ("refs-unchanged", "refs-unchanged"),
         ("json-patch-missing", "json-patch-missing"),
+        ("generator-config-origin", "generator-config-origin"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -389,6 +389,9 @@ impl Builder<'_> {
             "ConfigMapGenerator"
         };
         res.generator = Some((generator, kust.file.clone()));
+        if entry.get_str("apiVersion") == Some("builtin") {
+            res.generator_config = entry.get_str("name").map(str::to_string);
+        }
         let behavior = entry.get_str("behavior").unwrap_or("create");
         let gen_ns = res.namespace().to_string();
         let matches: Vec<usize> = acc
@@ -466,6 +469,7 @@ impl Builder<'_> {
                 // annotation says so); a merged one keeps its origin.
                 if behavior == "replace" {
                     old.generator = res.generator;
+                    old.generator_config = res.generator_config;
                 }
                 // Kustomize keeps the suffix only when both the old and the new object want
                 // it (its build annotations: a disabled hash on either side wins).

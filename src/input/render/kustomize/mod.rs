@@ -61,6 +61,9 @@ pub struct Res {
     /// For an object a generator made: the generator's kind and the kustomization that
     /// configured it (`buildMetadata: [originAnnotations]` names them).
     pub generator: Option<(&'static str, Arc<SourceFile>)>,
+    /// The `metadata.name` of the `generators:` configuration that made it (Kustomize's
+    /// origin annotation names it).
+    pub generator_config: Option<String>,
 }
 
 impl Res {
@@ -74,6 +77,7 @@ impl Res {
             needs_hash: false,
             via: Vec::new(),
             generator: None,
+            generator_config: None,
         };
         r.names.push(r.name().to_string());
         r.namespaces.push(r.namespace().to_string());
