@@ -586,3 +586,18 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
     // Neither was applied.
     assert!(!out.text.contains("p-") && !out.text.contains("a: b"), "{}", out.text);
 }
+
+/// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController
+/// fails in Kustomize; runeguard ignored it.
+#[test]
+fn replicas_naming_nothing_scalable_is_a_problem() {
+    let out = build("problems/replicas");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replicas/kustomization.yaml:7")
+    );
+    // The other entry still applies.
+    assert!(out.text.contains("replicas: 2"), "{}", out.text);
+}
