@@ -601,3 +601,17 @@ fn replicas_naming_nothing_scalable_is_a_problem() {
     // The other entry still applies.
     assert!(out.text.contains("replicas: 2"), "{}", out.text);
 }
+
+/// Kustomize makes no mapping above a JSON 6902 `add` ("doc is missing path"); a
+/// `patches:` entry still adds under `metadata.annotations` (Kustomize's bookkeeping
+/// annotations are there), `patchesJson6902` does not. runeguard created the missing maps.
+#[test]
+fn json_patch_add_below_a_missing_mapping_is_a_problem() {
+    let out = build("problems/json-patch-paths");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/json-patch-paths/kustomization.yaml");
+    let got: Vec<String> = e.iter().map(|p| located(p)).collect();
+    assert_eq!(got, [format!("{k}:9"), format!("{k}:13")], "{e:?}");
+    assert!(out.text.contains("ok: \"1\""), "{}", out.text);
+    assert!(!out.text.contains("late") && !out.text.contains("spec"), "{}", out.text);
+}

@@ -314,7 +314,6 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
         *root = value;
         return Ok(());
     };
-    ensure_path(root, parents, last, &value.org);
     let parent = walk(root, parents, path)?;
     match &mut parent.v {
         V::Map(m) => {
@@ -342,40 +341,6 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
             Ok(())
         }
         _ => Err(format!("path {path:?}: parent is a scalar")),
-    }
-}
-
-/// Kustomize applies JSON patches with `EnsurePathExistsOnAdd`: an `add` below missing
-/// mappings creates them (a list where the next step is an index or `-`).
-fn ensure_path(
-    root: &mut Node,
-    parents: &[String],
-    last: &str,
-    org: &Option<crate::source::map::Origin>,
-) {
-    let mut n = root;
-    for (i, seg) in parents.iter().enumerate() {
-        let next = parents.get(i + 1).map(String::as_str).unwrap_or(last);
-        let is_seq = n.as_seq().is_some();
-        if !is_seq && n.as_map().is_some() && n.get(seg).is_none() {
-            let fresh = if next == "-" || next.parse::<usize>().is_ok() {
-                Node::new(V::Seq(Vec::new()), org.clone())
-            } else {
-                Node::map(org.clone())
-            };
-            n.set(seg, fresh);
-        }
-        let child = if is_seq {
-            seg.parse::<usize>()
-                .ok()
-                .and_then(|i| n.as_seq_mut().and_then(|s| s.get_mut(i)))
-        } else {
-            n.get_mut(seg)
-        };
-        match child {
-            Some(c) => n = c,
-            None => return,
-        }
     }
 }
 
@@ -409,7 +374,8 @@ fn remove_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
     }
 }
 
-/// Applies one JSON 6902 operation (a mapping with `op`, `path`, `value`/`from`).
+/// Applies one JSON 6902 operation (a mapping with `op`, `path`, `value`/`from`). An `add`
+/// below a missing mapping is an error, as in Kustomize ("doc is missing path").
 pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
     let name = op.get_str("op").ok_or("operation without `op`")?;
     let path = op.get_str("path").ok_or("operation without `path`")?;
