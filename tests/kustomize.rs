@@ -84,6 +84,8 @@ fn builds_equal_kubectl_kustomize() {
         ("refs-unchanged", "refs-unchanged"),
         ("json-patch-missing", "json-patch-missing"),
         ("generator-config-origin", "generator-config-origin"),
+        ("refs-binding-moved", "refs-binding-moved"),
+        ("json-patch-renamed", "json-patch-renamed"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -584,7 +586,11 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
     assert!(e[0].message.contains("mapping"), "{}", e[0].message);
     assert!(e[1].message.contains("fieldSpecs"), "{}", e[1].message);
     // Neither was applied.
-    assert!(!out.text.contains("p-") && !out.text.contains("a: b"), "{}", out.text);
+    assert!(
+        !out.text.contains("p-") && !out.text.contains("a: b"),
+        "{}",
+        out.text
+    );
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController
@@ -613,5 +619,9 @@ fn json_patch_add_below_a_missing_mapping_is_a_problem() {
     let got: Vec<String> = e.iter().map(|p| located(p)).collect();
     assert_eq!(got, [format!("{k}:9"), format!("{k}:13")], "{e:?}");
     assert!(out.text.contains("ok: \"1\""), "{}", out.text);
-    assert!(!out.text.contains("late") && !out.text.contains("spec"), "{}", out.text);
+    assert!(
+        !out.text.contains("late") && !out.text.contains("spec"),
+        "{}",
+        out.text
+    );
 }

@@ -137,7 +137,9 @@ fn scans_block_scalars_and_sql() {
 /// limited it to 2,000 characters, and cost 13 ms to compile).
 #[test]
 fn masks_long_json_values() {
-    let secret: String = (0..2500).map(|i| (b'a' + (i * 7 % 26) as u8) as char).collect();
+    let secret: String = (0..2500)
+        .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+        .collect();
     let text = format!("{{\"password\": \"{secret}\", \"user\": \"admin\"}}\n");
     let masked: Vec<&str> = scan(&text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(masked, [secret.as_str()]);

@@ -49,7 +49,11 @@ fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
     // patched with a Deployment's fields has no `spec.template.spec.containers` schema).
     let pod: &[&str] = match kind {
         "Pod" => &["spec"],
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job"
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
         | "ReplicationController" => &["spec", "template", "spec"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
         "PodTemplate" => &["template", "spec"],

@@ -43,12 +43,22 @@ pub fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-/// Sets the namespace of every namespaced object (`namespace:`, a `NamespaceTransformer`);
-/// with `unset_only` (the configuration's `unsetOnly`), only of those without one.
-pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>, unset_only: bool) {
+/// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
+/// objects), or a `NamespaceTransformer` configuration (`config`: Namespace objects keep their
+/// name, measured), with `unset_only` (its `unsetOnly`) only of objects without one.
+pub(super) fn namespace(
+    acc: &mut Acc,
+    ns: &str,
+    org: &Option<Origin>,
+    config: bool,
+    unset_only: bool,
+) {
     for r in &mut acc.res {
         let kind = r.kind().to_string();
         if unset_only && !r.namespace().is_empty() {
+            continue;
+        }
+        if kind == "Namespace" && config {
             continue;
         }
         if kind == "Namespace" {

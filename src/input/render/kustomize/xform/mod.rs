@@ -34,7 +34,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     patches(b, k, acc);
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
-            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org, false),
+            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org, false, false),
             Some(_) => {}
             None => b.problem_at(ns, &k.file.path, "namespace must be a string"),
         }

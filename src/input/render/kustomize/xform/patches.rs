@@ -145,9 +145,8 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
         };
         for (_, v) in map.iter_mut() {
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
-                let text = written_value(v).unwrap_or_else(|| {
-                    v.scalar_text().unwrap_or_else(|| "null".to_string())
-                });
+                let text = written_value(v)
+                    .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
                 v.v = V::Str(text);
             }
         }
@@ -159,18 +158,22 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
 /// through value): `a: ~` gives "~", `a:` gives "".
 fn written_value(entry: &Node) -> Option<String> {
     let o = entry.org.as_ref()?;
-    let text = o.file.text.get(o.span.start as usize..o.span.end as usize)?;
+    let text = o
+        .file
+        .text
+        .get(o.span.start as usize..o.span.end as usize)?;
     // An entry without a value (`a:`) may span its key alone.
     let value = text.split_once(':').map_or("", |(_, v)| v).trim();
     // Only a plain scalar on the entry's own line is its written text.
     (!value.contains(['\n', '#', '"', '\''])).then(|| value.to_string())
 }
 
-/// Applies a list of JSON 6902 operations to `targets`. With `annotated` (a `patches:`
-/// entry), the object's `metadata.annotations` exists even when it has none, as Kustomize's
-/// own bookkeeping annotations are there (measured: `add /metadata/annotations/x` works in
-/// `patches:` and fails in `patchesJson6902`, as any `add` below a missing mapping does);
-/// an empty map is not printed.
+/// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
+/// annotations on the object — always in a `patches:` entry (`annotated`), after a rename,
+/// a namespace change or a generator otherwise — its `metadata.annotations` exists even when
+/// it has none (measured: `add /metadata/annotations/x` works there and fails in
+/// `patchesJson6902` on an untouched object, as any `add` below a missing mapping does); an
+/// empty map is not printed.
 pub(super) fn apply_6902(
     b: &mut Builder,
     k: &Kust,
@@ -188,10 +191,14 @@ pub(super) fn apply_6902(
         return;
     };
     for &i in targets {
-        let mut copy = acc.res[i].node.clone();
-        if annotated {
+        let r = &acc.res[i];
+        let bookkept =
+            annotated || r.names.len() > 1 || r.namespaces.len() > 1 || r.generator.is_some();
+        let mut copy = r.node.clone();
+        if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
-            copy.entry_map("metadata", &org).entry_map("annotations", &org);
+            copy.entry_map("metadata", &org)
+                .entry_map("annotations", &org);
         }
         let mut ok = true;
         for op in list {

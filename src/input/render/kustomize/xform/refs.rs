@@ -232,7 +232,12 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
             let named = root
                 .path(&["spec", "scaleTargetRef", "kind"])
                 .and_then(Node::as_str);
-            let scalable = ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"];
+            let scalable = [
+                "Deployment",
+                "ReplicationController",
+                "ReplicaSet",
+                "StatefulSet",
+            ];
             for k in named
                 .into_iter()
                 .chain(scalable.into_iter().filter(|k| Some(*k) != named))
@@ -370,6 +375,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     let extra = acc.config.name_refs.clone();
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
+        let own_orig_ns = r.namespaces.first().cloned().unwrap_or_default();
         let own_cluster = cluster_scoped(r.kind());
         let own_affixes = r.affixes.clone();
         for (kind, path, how) in referrals(r, &extra) {
@@ -449,9 +455,9 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(field) = at_mut(&mut r.node, &path) else {
                 continue;
             };
-            // An object never renamed nor moved leaves the reference as written (measured: a
-            // subject without a namespace gets none).
-            if subject && c.name == value && c.ns == c.orig_ns {
+            // An object never renamed nor moved, named by a binding that did not move, leaves
+            // the reference as written (measured: a subject without a namespace gets none).
+            if subject && c.name == value && c.ns == c.orig_ns && own_ns == own_orig_ns {
                 continue;
             }
             if subject {

@@ -370,7 +370,7 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                         .path(&["metadata", "namespace"])
                         .and_then(|n| n.org.clone());
                     let unset_only = matches!(d.get("unsetOnly").map(|u| &u.v), Some(V::Bool(true)));
-                    namespace(acc, ns, &org, unset_only);
+                    namespace(acc, ns, &org, true, unset_only);
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
