@@ -795,8 +795,8 @@ def gen_case(seed):
 # not fail the run; keep this list short and each entry documented.
 KNOWN_GAPS = [
     (re.compile(r"^DIFF document \d+ \(Service [^)]*\): \.spec\.ports"),
-     "a Service port written with `protocol: TCP` on one side (target or patch) and without it "
-     "on the other: Kustomize keeps the target's element and drops the patch's"),
+     "Service ports where some port (target or patch) writes `protocol`: Kustomize merges by "
+     "port and protocol as written and puts new ports first"),
     (re.compile(r"^DIFF document \d+ \([^)]*\): \.metadata\.annotations\.config\.kubernetes\.io/origin: \"path: "),
      "buildMetadata originAnnotations after a JSON patch that replaces metadata.annotations whole: "
      "Kustomize then names the patch transformer as the object's origin"),

@@ -390,7 +390,12 @@ impl Builder<'_> {
         };
         res.generator = Some((generator, kust.file.clone()));
         if entry.get_str("apiVersion") == Some("builtin") {
+            // A `generators:` configuration: configured in its own file (the kustomization
+            // for inline text), named by its metadata.
             res.generator_config = entry.get_str("name").map(str::to_string);
+            if let Some(o) = &entry.org {
+                res.generator = Some((generator, o.file.clone()));
+            }
         }
         let behavior = entry.get_str("behavior").unwrap_or("create");
         let gen_ns = res.namespace().to_string();
