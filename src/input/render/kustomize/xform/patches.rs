@@ -143,9 +143,9 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
         else {
             continue;
         };
-        for (_, v) in map.iter_mut() {
+        for (k, v) in map.iter_mut() {
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
-                let text = written_value(v)
+                let text = written_value(k, v)
                     .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
                 v.v = V::Str(text);
             }
@@ -154,18 +154,20 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
     doc
 }
 
-/// The text a mapping entry's scalar value was written as (its origin spans the entry, key
-/// through value): `a: ~` gives "~", `a:` gives "".
-fn written_value(entry: &Node) -> Option<String> {
+/// The text the scalar value of the entry `key` was written as, read from the entry's line
+/// (its origin starts at the key): `a: ~` gives "~", `a:` gives "".
+fn written_value(key: &str, entry: &Node) -> Option<String> {
     let o = entry.org.as_ref()?;
-    let text = o
-        .file
-        .text
-        .get(o.span.start as usize..o.span.end as usize)?;
-    // An entry without a value (`a:`) may span its key alone.
-    let value = text.split_once(':').map_or("", |(_, v)| v).trim();
+    let rest = o.file.text.get(o.span.start as usize..)?;
+    let line = rest.split('\n').next().unwrap_or("");
+    // The origin may be coarser than the entry (a whole configuration): then it is unknown.
+    let (written_key, value) = line.split_once(':')?;
+    if written_key.trim().trim_matches(['"', '\'']) != key {
+        return None;
+    }
+    let value = value.split(" #").next().unwrap_or("").trim();
     // Only a plain scalar on the entry's own line is its written text.
-    (!value.contains(['\n', '#', '"', '\''])).then(|| value.to_string())
+    (!value.contains(['"', '\''])).then(|| value.to_string())
 }
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
