@@ -86,6 +86,7 @@ fn builds_equal_kubectl_kustomize() {
         ("generator-config-origin", "generator-config-origin"),
         ("refs-binding-moved", "refs-binding-moved"),
         ("json-patch-renamed", "json-patch-renamed"),
+        ("cluster-scoped-patch", "cluster-scoped-patch"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -57,10 +57,11 @@ pub(super) fn apply_smp(
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| {
+                    // A cluster-scoped object's id has no namespace, whatever it writes.
                     r.kind() == kind
                         && r.group() == group
                         && r.had_name(name)
-                        && r.had_namespace(ns)
+                        && (cluster_scoped(kind) || r.had_namespace(ns))
                 })
                 .map(|(i, _)| i)
                 .collect();
