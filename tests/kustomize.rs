@@ -87,6 +87,7 @@ fn builds_equal_kubectl_kustomize() {
         ("refs-binding-moved", "refs-binding-moved"),
         ("json-patch-renamed", "json-patch-renamed"),
         ("cluster-scoped-patch", "cluster-scoped-patch"),
+        ("json-patch-build-metadata", "json-patch-build-metadata"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

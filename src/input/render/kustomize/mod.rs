@@ -222,6 +222,10 @@ pub struct Builder<'a> {
     stack: Vec<PathBuf>,
     started: Instant,
     timed_out: bool,
+    /// The kustomization being built asks for `buildMetadata`: Kustomize then keeps origin
+    /// annotations on every object while building (a JSON patch finds
+    /// `metadata.annotations` there).
+    tracks_origins: bool,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -293,6 +297,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         stack: Vec::new(),
         started: Instant::now(),
         timed_out: false,
+        tracks_origins: false,
     };
     let mut acc = Acc::default();
     let root = b.accumulate(dir, display, &mut acc, false, 0);
@@ -379,6 +384,12 @@ impl Builder<'_> {
             return None;
         }
         let kust = self.load_kust(dir, display, None)?;
+        if depth == 0 {
+            self.tracks_origins = kust
+                .get("buildMetadata")
+                .and_then(Node::as_seq)
+                .is_some_and(|l| !l.is_empty());
+        }
         let kind = kust
             .get("kind")
             .and_then(Node::as_str)

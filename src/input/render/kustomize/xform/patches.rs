@@ -173,7 +173,7 @@ fn written_value(key: &str, entry: &Node) -> Option<String> {
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
 /// annotations on the object — always in a `patches:` entry (`annotated`), after a rename,
-/// a namespace change or a generator otherwise — its `metadata.annotations` exists even when
+/// a namespace change or a generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
 /// it has none (measured: `add /metadata/annotations/x` works there and fails in
 /// `patchesJson6902` on an untouched object, as any `add` below a missing mapping does); an
 /// empty map is not printed.
@@ -195,8 +195,11 @@ pub(super) fn apply_6902(
     };
     for &i in targets {
         let r = &acc.res[i];
-        let bookkept =
-            annotated || r.names.len() > 1 || r.namespaces.len() > 1 || r.generator.is_some();
+        let bookkept = annotated
+            || b.tracks_origins
+            || r.names.len() > 1
+            || r.namespaces.len() > 1
+            || r.generator.is_some();
         let mut copy = r.node.clone();
         if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
