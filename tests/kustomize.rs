@@ -88,6 +88,7 @@ fn builds_equal_kubectl_kustomize() {
         ("json-patch-renamed", "json-patch-renamed"),
         ("cluster-scoped-patch", "cluster-scoped-patch"),
         ("json-patch-build-metadata", "json-patch-build-metadata"),
+        ("refs-subject-namespace", "refs-subject-namespace/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

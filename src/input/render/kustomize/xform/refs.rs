@@ -413,13 +413,13 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                 .into_iter()
                 .flatten()
                 .map(|&i| &known[i])
-                // A subject names a ServiceAccount by the namespace it was first read with
-                // (measured: a subject in a namespace a base moved the account to is not
-                // followed, one in its original namespace is).
+                // A subject names a ServiceAccount by the namespace it was first read with or
+                // the one it has now (measured: both are followed, one the account passed
+                // through on the way is not).
                 .filter(|k| {
                     subject_ns
                         .as_ref()
-                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
+                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns) || norm(&k.ns) == norm(ns))
                         && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
                 })
                 .collect();
