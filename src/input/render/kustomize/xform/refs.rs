@@ -414,13 +414,13 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                 .flatten()
                 .map(|&i| &known[i])
                 // A subject names a ServiceAccount by the namespace it was first read with or
-                // the one it has now (measured: both are followed, one the account passed
-                // through on the way is not).
+                // the one it has now (measured: both are followed); a webhook names its
+                // Service by the original one only.
                 .filter(|k| {
-                    subject_ns
-                        .as_ref()
-                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns) || norm(&k.ns) == norm(ns))
-                        && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
+                    subject_ns.as_ref().is_none_or(|ns| {
+                        norm(&k.orig_ns) == norm(ns)
+                            || (kind == "ServiceAccount" && norm(&k.ns) == norm(ns))
+                    }) && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
                 })
                 .collect();
             if cands.is_empty() {
