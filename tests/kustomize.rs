@@ -72,6 +72,23 @@ fn builds_equal_kubectl_kustomize() {
         ("build-metadata", "build-metadata"),
         ("generator-configs", "generator-configs"),
         ("build-metadata-nested", "build-metadata-nested/top"),
+        ("patch-meta-strings", "patch-meta-strings"),
+        ("field-specs", "field-specs"),
+        ("generator-hash", "generator-hash/overlay"),
+        ("refs-scope", "refs-scope"),
+        ("replacement-create", "replacement-create"),
+        ("generator-origin", "generator-origin/ov"),
+        ("patch-verbatim-lists", "patch-verbatim-lists"),
+        ("hash-transformer", "hash-transformer/top"),
+        ("transformer-config-edges", "transformer-config-edges"),
+        ("refs-unchanged", "refs-unchanged"),
+        ("json-patch-missing", "json-patch-missing"),
+        ("generator-config-origin", "generator-config-origin"),
+        ("refs-binding-moved", "refs-binding-moved"),
+        ("json-patch-renamed", "json-patch-renamed"),
+        ("cluster-scoped-patch", "cluster-scoped-patch"),
+        ("json-patch-build-metadata", "json-patch-build-metadata"),
+        ("refs-subject-namespace", "refs-subject-namespace/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -544,4 +561,70 @@ fn unknown_helm_chart_fields_are_located() {
     let k = format!("{DATA}/problems/chart-fields/kustomization.yaml");
     assert_eq!(e, [format!("{k}:3"), format!("{k}:4")]);
     assert!(out.text.contains("release-name-caps"), "{}", out.text);
+}
+
+/// Kustomize refuses a kustomization holding nothing beyond apiVersion and kind
+/// ("kustomization.yaml is empty"), here an included one; runeguard built it as empty.
+#[test]
+fn an_empty_kustomization_is_a_problem() {
+    let out = build("problems/empty");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        e[0].file,
+        format!("{DATA}/problems/empty/base/kustomization.yaml")
+    );
+    assert!(e[0].message.contains("empty"), "{}", e[0].message);
+}
+
+/// Kustomize refuses a `transformers:` entry written as a mapping (the list holds strings)
+/// and a prefix/suffix configuration without field specs; runeguard applied both.
+#[test]
+fn transformer_configurations_kustomize_refuses_are_problems() {
+    let out = build("problems/transformer-configs");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/transformer-configs/kustomization.yaml");
+    let got: Vec<String> = e.iter().map(|p| located(p)).collect();
+    assert_eq!(got, [format!("{k}:4"), format!("{k}:11")], "{e:?}");
+    assert!(e[0].message.contains("mapping"), "{}", e[0].message);
+    assert!(e[1].message.contains("fieldSpecs"), "{}", e[1].message);
+    // Neither was applied.
+    assert!(
+        !out.text.contains("p-") && !out.text.contains("a: b"),
+        "{}",
+        out.text
+    );
+}
+
+/// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController
+/// fails in Kustomize; runeguard ignored it.
+#[test]
+fn replicas_naming_nothing_scalable_is_a_problem() {
+    let out = build("problems/replicas");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replicas/kustomization.yaml:7")
+    );
+    // The other entry still applies.
+    assert!(out.text.contains("replicas: 2"), "{}", out.text);
+}
+
+/// Kustomize makes no mapping above a JSON 6902 `add` ("doc is missing path"); a
+/// `patches:` entry still adds under `metadata.annotations` (Kustomize's bookkeeping
+/// annotations are there), `patchesJson6902` does not. runeguard created the missing maps.
+#[test]
+fn json_patch_add_below_a_missing_mapping_is_a_problem() {
+    let out = build("problems/json-patch-paths");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/json-patch-paths/kustomization.yaml");
+    let got: Vec<String> = e.iter().map(|p| located(p)).collect();
+    assert_eq!(got, [format!("{k}:9"), format!("{k}:13")], "{e:?}");
+    assert!(out.text.contains("ok: \"1\""), "{}", out.text);
+    assert!(
+        !out.text.contains("late") && !out.text.contains("spec"),
+        "{}",
+        out.text
+    );
 }

@@ -389,6 +389,14 @@ impl Builder<'_> {
             "ConfigMapGenerator"
         };
         res.generator = Some((generator, kust.file.clone()));
+        if entry.get_str("apiVersion") == Some("builtin") {
+            // A `generators:` configuration: configured in its own file (the kustomization
+            // for inline text), named by its metadata.
+            res.generator_config = entry.get_str("name").map(str::to_string);
+            if let Some(o) = &entry.org {
+                res.generator = Some((generator, o.file.clone()));
+            }
+        }
         let behavior = entry.get_str("behavior").unwrap_or("create");
         let gen_ns = res.namespace().to_string();
         let matches: Vec<usize> = acc
@@ -462,7 +470,15 @@ impl Builder<'_> {
                     }
                 }
                 old.node = new;
-                old.needs_hash |= res.needs_hash;
+                // A replaced object was configured by the replacing generator (its origin
+                // annotation says so); a merged one keeps its origin.
+                if behavior == "replace" {
+                    old.generator = res.generator;
+                    old.generator_config = res.generator_config;
+                }
+                // Kustomize keeps the suffix only when both the old and the new object want
+                // it (its build annotations: a disabled hash on either side wins).
+                old.needs_hash &= res.needs_hash;
             }
             ("merge" | "replace", _) => self.problem_at(
                 entry,

@@ -96,11 +96,26 @@ impl Builder<'_> {
                 return None;
             }
         };
-        if node.as_map().is_none() {
+        let Some(fields) = node.as_map() else {
             self.problems.push(Problem::error(
                 &fdisplay,
                 None,
                 "a kustomization must be a mapping",
+            ));
+            return None;
+        };
+        // Kustomize refuses a kustomization that says nothing beyond its apiVersion and kind
+        // (an empty value — null, "" — says nothing; `resources: []` does).
+        let says_something = fields.iter().any(|(k, v)| {
+            !matches!(k.as_str(), "apiVersion" | "kind")
+                && !v.is_null()
+                && v.as_str().is_none_or(|s| !s.is_empty())
+        });
+        if !says_something {
+            self.problems.push(Problem::error(
+                &fdisplay,
+                None,
+                "the kustomization is empty (nothing beyond apiVersion and kind); Kustomize refuses it",
             ));
             return None;
         }
@@ -307,8 +322,8 @@ impl Builder<'_> {
     }
 
     /// The built-in plugin configurations of a `transformers:` or `generators:` entry (a
-    /// file, inline YAML text or a mapping), with their kinds; a plugin that is not built in
-    /// is a located problem.
+    /// file or inline YAML text), with their kinds; a plugin that is not built in, or a
+    /// mapping (Kustomize refuses it), is a located problem.
     pub(super) fn builtin_configs(
         &mut self,
         kust: &Kust,
@@ -327,7 +342,15 @@ impl Builder<'_> {
                 }
                 self.patch_file(kust, entry, path)
             }
-            None => Some(vec![entry.clone()]),
+            None => {
+                // Kustomize reads these lists as strings: a mapping is refused
+                // ("cannot unmarshal object into … of type string").
+                let msg = format!(
+                    "a {field} entry must be a file name or YAML text (`- |`); Kustomize refuses a mapping here"
+                );
+                self.problem_at(entry, &kust.file.path, msg);
+                return Vec::new();
+            }
         };
         let mut out = Vec::new();
         for d in docs.unwrap_or_default() {

@@ -33,8 +33,12 @@ pub fn build_metadata(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                 for r in &mut acc.res {
                     let origin = match &r.generator {
                         Some((kind, kust)) => format!(
-                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
-                            relative(&top, kust.fs_path.as_deref())
+                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n{}",
+                            relative(&top, kust.fs_path.as_deref()),
+                            r.generator_config
+                                .as_ref()
+                                .map(|n| format!("  name: {n}\n"))
+                                .unwrap_or_default()
                         ),
                         None => format!("path: {}\n", relative(&top, r.source.fs_path.as_deref())),
                     };

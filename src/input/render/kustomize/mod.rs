@@ -61,6 +61,9 @@ pub struct Res {
     /// For an object a generator made: the generator's kind and the kustomization that
     /// configured it (`buildMetadata: [originAnnotations]` names them).
     pub generator: Option<(&'static str, Arc<SourceFile>)>,
+    /// The `metadata.name` of the `generators:` configuration that made it (Kustomize's
+    /// origin annotation names it).
+    pub generator_config: Option<String>,
 }
 
 impl Res {
@@ -74,6 +77,7 @@ impl Res {
             needs_hash: false,
             via: Vec::new(),
             generator: None,
+            generator_config: None,
         };
         r.names.push(r.name().to_string());
         r.namespaces.push(r.namespace().to_string());
@@ -218,6 +222,10 @@ pub struct Builder<'a> {
     stack: Vec<PathBuf>,
     started: Instant,
     timed_out: bool,
+    /// The kustomization being built asks for `buildMetadata`: Kustomize then keeps origin
+    /// annotations on every object while building (a JSON patch finds
+    /// `metadata.annotations` there).
+    tracks_origins: bool,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -267,6 +275,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         stack: Vec::new(),
         started: Instant::now(),
         timed_out: false,
+        tracks_origins: false,
     };
     let mut acc = Acc::default();
     let root = b.accumulate(dir, display, &mut acc, false, 0);
@@ -354,6 +363,12 @@ impl Builder<'_> {
             return None;
         }
         let kust = self.load_kust(dir, display, None)?;
+        if depth == 0 {
+            self.tracks_origins = kust
+                .get("buildMetadata")
+                .and_then(Node::as_seq)
+                .is_some_and(|l| !l.is_empty());
+        }
         let kind = kust
             .get("kind")
             .and_then(Node::as_str)

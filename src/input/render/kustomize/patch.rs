@@ -44,30 +44,39 @@ fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
     if !builtin {
         return None;
     }
-    let last = path.last().map(String::as_str).unwrap_or("");
-    let parent = if path.len() >= 2 {
-        path[path.len() - 2].as_str()
-    } else {
-        ""
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    // The pod spec's lists have merge keys only where the kind has a pod spec (a Service
+    // patched with a Deployment's fields has no `spec.template.spec.containers` schema).
+    let pod: &[&str] = match kind {
+        "Pod" => &["spec"],
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        "PodTemplate" => &["template", "spec"],
+        _ => &[],
     };
-    let in_container = matches!(
-        parent,
-        "containers" | "initContainers" | "ephemeralContainers"
-    );
-    let known = match last {
-        "containers" | "initContainers" | "ephemeralContainers" => Some("name"),
-        "env" if in_container => Some("name"),
-        "ports" if in_container => Some("containerPort"),
-        "ports" if kind == "Service" && path.len() == 2 && path[0] == "spec" => Some("port"),
-        "volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates" => Some("name"),
-        "volumeMounts" if in_container => Some("mountPath"),
-        "volumeDevices" if in_container => Some("devicePath"),
-        "hostAliases" => Some("ip"),
-        "topologySpreadConstraints" => Some("topologyKey"),
-        "ownerReferences" => Some("uid"),
-        "webhooks" if kind.ends_with("WebhookConfiguration") => Some("name"),
-        "secrets" if kind == "ServiceAccount" => Some("name"),
-        "conditions" => Some("type"),
+    let in_pod = (!pod.is_empty() && p.starts_with(pod)).then(|| &p[pod.len()..]);
+    let container = |c: &str| matches!(c, "containers" | "initContainers" | "ephemeralContainers");
+    let known = match (in_pod, p.as_slice()) {
+        (Some([c]), _) if container(c) => Some("name"),
+        (Some([c, "env"]), _) if container(c) => Some("name"),
+        (Some([c, "ports"]), _) if container(c) => Some("containerPort"),
+        (Some([c, "volumeMounts"]), _) if container(c) => Some("mountPath"),
+        (Some([c, "volumeDevices"]), _) if container(c) => Some("devicePath"),
+        (Some(["volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates"]), _) => {
+            Some("name")
+        }
+        (Some(["hostAliases"]), _) => Some("ip"),
+        (Some(["topologySpreadConstraints"]), _) => Some("topologyKey"),
+        (_, ["spec", "ports"]) if kind == "Service" => Some("port"),
+        (_, ["metadata", "ownerReferences"]) => Some("uid"),
+        (_, ["webhooks"]) if kind.ends_with("WebhookConfiguration") => Some("name"),
+        (_, ["secrets"]) if kind == "ServiceAccount" => Some("name"),
+        (_, [.., "conditions"]) => Some("type"),
         _ => None,
     };
     known.map(str::to_string)
@@ -79,29 +88,38 @@ fn is_directive_only(n: &Node) -> bool {
 }
 
 /// A copy of a patch value without `$patch` directives and without nulls in its mappings (a
-/// null in a patch deletes, so it never lands in the result).
+/// null in a patch deletes, so it never lands in the result), for a value at `path` of an
+/// object of `kind`.
 ///
 /// Kustomize's merge (kyaml) knows only `$patch`: `$setElementOrder/…`, `$retainKeys` and
 /// `$deleteFromPrimitiveList/…` are copied into its output as ordinary fields (measured with
-/// kubectl kustomize v5.8), and so they are here.
-pub fn strip(n: &Node) -> Node {
+/// kubectl kustomize v5.8), and so they are here. A list without a merge key (any list of a
+/// custom resource, a field the kind's schema does not have) is copied as written, its
+/// directives and nulls included (measured: kyaml walks only associative lists).
+fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node {
     match &n.v {
         V::Map(entries) => Node::new(
             V::Map(
                 entries
                     .iter()
                     .filter(|(k, v)| k != "$patch" && !v.is_null())
-                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .map(|(k, v)| {
+                        path.push(k.clone());
+                        let v = strip_at(v, kind, builtin, path);
+                        path.pop();
+                        (k.clone(), v)
+                    })
                     .collect(),
             ),
             n.org.clone(),
         ),
+        V::Seq(_) if merge_key(path, kind, builtin).is_none() => n.clone(),
         V::Seq(items) => Node::new(
             V::Seq(
                 items
                     .iter()
                     .filter(|i| !is_directive_only(i) && i.get_str("$patch") != Some("delete"))
-                    .map(strip)
+                    .map(|i| strip_at(i, kind, builtin, path))
                     .collect(),
             ),
             n.org.clone(),
@@ -128,13 +146,13 @@ fn merge_map(
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {
-            *dst = strip(patch);
+            *dst = strip_at(patch, kind, builtin, path);
             return Merged::Kept;
         }
         _ => {}
     }
     if dst.as_map().is_none() {
-        *dst = strip(patch);
+        *dst = strip_at(patch, kind, builtin, path);
         return Merged::Kept;
     }
     let Some(entries) = patch.as_map() else {
@@ -161,13 +179,14 @@ fn merge_map(
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
                     } else {
-                        *dv = strip(pv);
+                        *dv = strip_at(pv, kind, builtin, path);
                     }
                 }
             },
             None => {
                 if pv.get_str("$patch") != Some("delete") {
-                    dst.set(k, strip(pv));
+                    let v = strip_at(pv, kind, builtin, path);
+                    dst.set(k, v);
                 }
             }
         }
@@ -177,19 +196,20 @@ fn merge_map(
 }
 
 fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    // A list without a merge key is replaced by the patch's, as written.
+    let Some(key) = merge_key(path, kind, builtin) else {
+        *dst = patch.clone();
+        return;
+    };
     let pitems = patch.as_seq().cloned().unwrap_or_default();
     let replace = |i: &Node| i.get_str("$patch") == Some("replace");
     if pitems.iter().any(|i| replace(i) && is_directive_only(i)) {
-        let mut n = strip(patch);
+        let mut n = strip_at(patch, kind, builtin, path);
         n.org = patch.org.clone();
         *dst = n;
         return;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
-    let Some(key) = merge_key(path, kind, builtin) else {
-        *dst = strip(patch);
-        return;
-    };
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -225,7 +245,7 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
                 out.push(d);
             }
             None if deleting => {}
-            None => out.push(strip(p)),
+            None => out.push(strip_at(p, kind, builtin, path)),
         }
     }
     out.extend(rest.into_iter().flatten());
@@ -273,9 +293,23 @@ fn walk<'a>(root: &'a mut Node, segs: &[String], path: &str) -> Result<&'a mut N
     Ok(n)
 }
 
+/// The value at `path`. As in the JSON patch library Kustomize uses, a key missing from a
+/// mapping that exists reads as null (`copy` copies a null, `test` compares with null);
+/// a missing mapping above it is an error.
 fn get_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
     let segs = pointer(path)?;
-    Ok(walk(root, &segs, path)?.clone())
+    let Some((last, parents)) = segs.split_last() else {
+        return Ok(root.clone());
+    };
+    let parent = walk(root, parents, path)?;
+    if let V::Map(m) = &parent.v {
+        return Ok(m
+            .iter()
+            .find(|(k, _)| k == last)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| Node::new(V::Null, None)));
+    }
+    Ok(walk(parent, std::slice::from_ref(last), path)?.clone())
 }
 
 fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
@@ -284,7 +318,6 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
         *root = value;
         return Ok(());
     };
-    ensure_path(root, parents, last, &value.org);
     let parent = walk(root, parents, path)?;
     match &mut parent.v {
         V::Map(m) => {
@@ -312,40 +345,6 @@ fn add_at(root: &mut Node, path: &str, value: Node) -> Result<(), PatchError> {
             Ok(())
         }
         _ => Err(format!("path {path:?}: parent is a scalar")),
-    }
-}
-
-/// Kustomize applies JSON patches with `EnsurePathExistsOnAdd`: an `add` below missing
-/// mappings creates them (a list where the next step is an index or `-`).
-fn ensure_path(
-    root: &mut Node,
-    parents: &[String],
-    last: &str,
-    org: &Option<crate::source::map::Origin>,
-) {
-    let mut n = root;
-    for (i, seg) in parents.iter().enumerate() {
-        let next = parents.get(i + 1).map(String::as_str).unwrap_or(last);
-        let is_seq = n.as_seq().is_some();
-        if !is_seq && n.as_map().is_some() && n.get(seg).is_none() {
-            let fresh = if next == "-" || next.parse::<usize>().is_ok() {
-                Node::new(V::Seq(Vec::new()), org.clone())
-            } else {
-                Node::map(org.clone())
-            };
-            n.set(seg, fresh);
-        }
-        let child = if is_seq {
-            seg.parse::<usize>()
-                .ok()
-                .and_then(|i| n.as_seq_mut().and_then(|s| s.get_mut(i)))
-        } else {
-            n.get_mut(seg)
-        };
-        match child {
-            Some(c) => n = c,
-            None => return,
-        }
     }
 }
 
@@ -379,7 +378,8 @@ fn remove_at(root: &mut Node, path: &str) -> Result<Node, PatchError> {
     }
 }
 
-/// Applies one JSON 6902 operation (a mapping with `op`, `path`, `value`/`from`).
+/// Applies one JSON 6902 operation (a mapping with `op`, `path`, `value`/`from`). An `add`
+/// below a missing mapping is an error, as in Kustomize ("doc is missing path").
 pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
     let name = op.get_str("op").ok_or("operation without `op`")?;
     let path = op.get_str("path").ok_or("operation without `path`")?;
@@ -400,6 +400,17 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
         "replace" => {
             let v = value()?;
             let segs = pointer(path)?;
+            // A key missing from a mapping that exists is set (measured: Kustomize's JSON
+            // patch library replaces into mappings without checking the key).
+            if let Some((last, parents)) = segs.split_last()
+                && let V::Map(m) = &mut walk(root, parents, path)?.v
+            {
+                match m.iter_mut().find(|(k, _)| k == last) {
+                    Some((_, old)) => *old = v,
+                    None => m.push((last.clone(), v)),
+                }
+                return Ok(());
+            }
             *walk(root, &segs, path)? = v;
             Ok(())
         }
@@ -552,7 +563,7 @@ mod tests {
         #[test]
         fn patching_an_object_with_itself_is_identity(v in prop::collection::btree_map("[a-z]{1,3}", arb_json(), 0..5)) {
             // Nulls delete, so an object without nulls patched with itself stays the same.
-            let v = strip(&node(&Value::Object(v.into_iter().collect()))).to_json();
+            let v = strip_at(&node(&Value::Object(v.into_iter().collect())), "", false, &mut Vec::new()).to_json();
             let mut d = node(&v);
             merge_object(&mut d, &node(&v));
             prop_assert_eq!(d.to_json(), v);

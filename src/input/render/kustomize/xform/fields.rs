@@ -43,9 +43,24 @@ pub fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
+/// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
+/// objects), or a `NamespaceTransformer` configuration (`config`: Namespace objects keep their
+/// name, measured), with `unset_only` (its `unsetOnly`) only of objects without one.
+pub(super) fn namespace(
+    acc: &mut Acc,
+    ns: &str,
+    org: &Option<Origin>,
+    config: bool,
+    unset_only: bool,
+) {
     for r in &mut acc.res {
         let kind = r.kind().to_string();
+        if unset_only && !r.namespace().is_empty() {
+            continue;
+        }
+        if kind == "Namespace" && config {
+            continue;
+        }
         if kind == "Namespace" {
             // Kustomize renames Namespace objects to the namespace it sets.
             r.set_name(ns.to_string(), org);
@@ -71,10 +86,19 @@ pub(super) fn namespace(acc: &mut Acc, ns: &str, org: &Option<Origin>) {
     }
 }
 
-pub(super) fn affix(acc: &mut Acc, s: &str, prefix: bool, org: &Option<Origin>) {
+/// Prefixes or suffixes names: of every object (`namePrefix`, `nameSuffix`), or, for a
+/// transformer configuration, of the objects its `metadata/name` field specs select.
+pub(super) fn affix(
+    acc: &mut Acc,
+    s: &str,
+    prefix: bool,
+    org: &Option<Origin>,
+    only: Option<&[FieldSpec]>,
+) {
     for r in &mut acc.res {
         if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
             || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+            || only.is_some_and(|specs| !specs.iter().any(|f| spec_matches(f, r)))
         {
             continue;
         }
@@ -263,7 +287,8 @@ pub(super) fn walk_spec(
         return;
     }
     if n.get(name).is_none_or(Node::is_null) {
-        if !create {
+        // Kustomize creates missing maps, never a missing list (`volumeClaimTemplates[]`).
+        if !create || first.ends_with("[]") {
             return;
         }
         let fresh = if rest.is_empty() {
@@ -284,6 +309,11 @@ pub(super) fn apply_specs(
     pairs: &[(String, Node)],
     org: &Option<Origin>,
 ) {
+    // Kustomize's label and annotation transformers do nothing without pairs (no empty map
+    // is created).
+    if pairs.is_empty() {
+        return;
+    }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     for f in applicable {
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();

@@ -12,16 +12,24 @@ pub(super) fn replicas(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         return;
     };
     let org = count.org.clone();
+    let mut matched = false;
     for r in &mut acc.res {
         if matches!(
             r.kind(),
             "Deployment" | "ReplicationController" | "ReplicaSet" | "StatefulSet"
         ) && r.had_name(name)
         {
+            matched = true;
             r.node
                 .entry_map("spec", &org)
                 .set("replicas", Node::new(V::Num(n.clone()), org.clone()));
         }
+    }
+    if !matched {
+        let msg = format!(
+            "no Deployment, StatefulSet, ReplicaSet or ReplicationController is named {name:?}; Kustomize fails here"
+        );
+        b.problem_at(entry, &k.file.path, msg);
     }
 }
 

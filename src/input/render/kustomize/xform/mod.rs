@@ -34,7 +34,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     patches(b, k, acc);
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
-            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org),
+            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org, false, false),
             Some(_) => {}
             None => b.problem_at(ns, &k.file.path, "namespace must be a string"),
         }
@@ -42,7 +42,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for (field, pre) in [("namePrefix", true), ("nameSuffix", false)] {
         if let Some(n) = k.get(field) {
             match n.as_str() {
-                Some(s) if !s.is_empty() => affix(acc, s, pre, &n.org),
+                Some(s) if !s.is_empty() => affix(acc, s, pre, &n.org, None),
                 Some(_) => {}
                 None => b.problem_at(n, &k.file.path, format!("{field} must be a string")),
             }

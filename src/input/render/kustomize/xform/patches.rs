@@ -57,10 +57,11 @@ pub(super) fn apply_smp(
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| {
+                    // A cluster-scoped object's id has no namespace, whatever it writes.
                     r.kind() == kind
                         && r.group() == group
                         && r.had_name(name)
-                        && r.had_namespace(ns)
+                        && (cluster_scoped(kind) || r.had_namespace(ns))
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -129,7 +130,61 @@ pub(super) fn apply_smp(
     }
 }
 
-pub(super) fn apply_6902(b: &mut Builder, k: &Kust, acc: &mut Acc, ops: &Node, targets: &[usize]) {
+/// The patch as Kustomize applies it through its resource map (a targeted `patches:` entry,
+/// `patchesStrategicMerge`, `PatchStrategicMergeTransformer`): the map first rewrites the
+/// patch's `metadata.labels` and `metadata.annotations` as maps of strings
+/// (`CopyMergeMetaDataFieldsFrom`), so every value becomes the text it was written as —
+/// `null` and `~` set the string "null" or "~" instead of deleting, `1` sets "1".
+pub(super) fn meta_as_strings(doc: &Node) -> Node {
+    let mut doc = doc.clone();
+    for field in ["labels", "annotations"] {
+        let Some(map) = doc
+            .path_mut(&["metadata", field])
+            .and_then(Node::as_map_mut)
+        else {
+            continue;
+        };
+        for (k, v) in map.iter_mut() {
+            if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
+                let text = written_value(k, v)
+                    .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
+                v.v = V::Str(text);
+            }
+        }
+    }
+    doc
+}
+
+/// The text the scalar value of the entry `key` was written as, read from the entry's line
+/// (its origin starts at the key): `a: ~` gives "~", `a:` gives "".
+fn written_value(key: &str, entry: &Node) -> Option<String> {
+    let o = entry.org.as_ref()?;
+    let rest = o.file.text.get(o.span.start as usize..)?;
+    let line = rest.split('\n').next().unwrap_or("");
+    // The origin may be coarser than the entry (a whole configuration): then it is unknown.
+    let (written_key, value) = line.split_once(':')?;
+    if written_key.trim().trim_matches(['"', '\'']) != key {
+        return None;
+    }
+    let value = value.split(" #").next().unwrap_or("").trim();
+    // Only a plain scalar on the entry's own line is its written text.
+    (!value.contains(['"', '\''])).then(|| value.to_string())
+}
+
+/// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
+/// annotations on the object — always in a `patches:` entry (`annotated`), after a rename,
+/// a namespace change or a generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
+/// it has none (measured: `add /metadata/annotations/x` works there and fails in
+/// `patchesJson6902` on an untouched object, as any `add` below a missing mapping does); an
+/// empty map is not printed.
+pub(super) fn apply_6902(
+    b: &mut Builder,
+    k: &Kust,
+    acc: &mut Acc,
+    ops: &Node,
+    targets: &[usize],
+    annotated: bool,
+) {
     let Some(list) = ops.as_seq() else {
         b.problem_at(
             ops,
@@ -139,7 +194,18 @@ pub(super) fn apply_6902(b: &mut Builder, k: &Kust, acc: &mut Acc, ops: &Node, t
         return;
     };
     for &i in targets {
-        let mut copy = acc.res[i].node.clone();
+        let r = &acc.res[i];
+        let bookkept = annotated
+            || b.tracks_origins
+            || r.names.len() > 1
+            || r.namespaces.len() > 1
+            || r.generator.is_some();
+        let mut copy = r.node.clone();
+        if bookkept {
+            let org = copy.get("metadata").and_then(|m| m.org.clone());
+            copy.entry_map("metadata", &org)
+                .entry_map("annotations", &org);
+        }
         let mut ok = true;
         for op in list {
             if let Err(e) = patch::apply_op(&mut copy, op) {
@@ -207,7 +273,7 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     // A list of operations is a JSON 6902 patch; anything else is strategic merge.
     if docs.len() == 1 && docs[0].as_seq().is_some() {
         match &targets {
-            Some(t) => apply_6902(b, k, acc, &docs[0], t),
+            Some(t) => apply_6902(b, k, acc, &docs[0], t, true),
             None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
         }
         return;
@@ -215,6 +281,11 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     for d in &docs {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
+        let d = if targets.is_some() {
+            &meta_as_strings(d)
+        } else {
+            d
+        };
         apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
     }
 }
@@ -236,7 +307,7 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
                 b.patch_file(k, entry, text)
             };
         for d in docs.unwrap_or_default() {
-            apply_smp(b, k, acc, &d, None, false, false);
+            apply_smp(b, k, acc, &meta_as_strings(&d), None, false, false);
         }
     }
 }
@@ -254,16 +325,17 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
         b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target");
         return;
     };
-    let targets = select(acc, t);
-    if targets.is_empty() {
-        b.problem_at(t, &k.file.path, "no resource matches this target");
-        return;
-    }
     let Some(docs) = b.patch_docs(k, entry, text) else {
         return;
     };
+    let targets = select(acc, t);
+    if targets.is_empty() {
+        // Kustomize applies the operations to whatever the target selects, nothing included
+        // (measured: no error).
+        return;
+    }
     match docs.as_slice() {
-        [ops] => apply_6902(b, k, acc, ops, &targets),
+        [ops] => apply_6902(b, k, acc, ops, &targets, false),
         _ => b.problem_at(
             entry,
             &k.file.path,

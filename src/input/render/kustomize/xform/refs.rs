@@ -4,6 +4,14 @@
 use super::*;
 
 pub fn add_hashes(acc: &mut Acc) {
+    suffix_hashes(acc, true);
+}
+
+/// Appends the content hash to the name of every generated ConfigMap and Secret that wants
+/// one. A `HashTransformer` configuration does it where it stands and leaves them wanting
+/// one (`clear` false): the final step hashes them again, as Kustomize does (measured:
+/// `g-h29d89cmmt-7gdc49gk6d` after a later patch).
+pub(super) fn suffix_hashes(acc: &mut Acc, clear: bool) {
     for r in &mut acc.res {
         if r.needs_hash && matches!(r.kind(), "ConfigMap" | "Secret") {
             let h = generate::name_hash(&r.node);
@@ -13,7 +21,7 @@ pub fn add_hashes(acc: &mut Acc) {
                 .and_then(|n| n.org.clone());
             let name = format!("{}-{h}", r.name());
             r.set_name(name, &org);
-            r.needs_hash = false;
+            r.needs_hash = !clear;
         }
     }
 }
@@ -217,9 +225,22 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
             &[K("spec"), K("serviceName")],
         ),
         "HorizontalPodAutoscaler" => {
-            if let Some(k) = root
+            // Kustomize's name-reference table lists the scale target's name under each
+            // scalable kind without reading `scaleTargetRef.kind` (measured: a target
+            // written as a Deployment follows a StatefulSet of that name). The kind it
+            // names is looked up first.
+            let named = root
                 .path(&["spec", "scaleTargetRef", "kind"])
-                .and_then(Node::as_str)
+                .and_then(Node::as_str);
+            let scalable = [
+                "Deployment",
+                "ReplicationController",
+                "ReplicaSet",
+                "StatefulSet",
+            ];
+            for k in named
+                .into_iter()
+                .chain(scalable.into_iter().filter(|k| Some(*k) != named))
             {
                 push_if(
                     root,
@@ -354,6 +375,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     let extra = acc.config.name_refs.clone();
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
+        let own_orig_ns = r.namespaces.first().cloned().unwrap_or_default();
         let own_cluster = cluster_scoped(r.kind());
         let own_affixes = r.affixes.clone();
         for (kind, path, how) in referrals(r, &extra) {
@@ -374,19 +396,31 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             } else {
                 None
             };
+            // A RoleBinding's ServiceAccount subject names an account in the binding's own
+            // namespace (both as they are now, after `namespace:`), or in the subject's when
+            // the binding has none; a ClusterRoleBinding's names one in any. Measured over
+            // binding, account and subject namespaces, with and without `namespace:`.
+            let binding_ns = (kind == "ServiceAccount" && !own_cluster).then(|| {
+                if own_ns.is_empty() {
+                    subject_ns.clone().unwrap_or_default()
+                } else {
+                    own_ns.clone()
+                }
+            });
             let given_ns = field.get_str("namespace").map(str::to_string);
             let mut cands: Vec<&Known> = by_name
                 .get(&(kind.as_str(), value.as_str()))
                 .into_iter()
                 .flatten()
                 .map(|&i| &known[i])
-                // A subject names a ServiceAccount by the namespace it was first read with
-                // (measured: a subject in a namespace a base moved the account to is not
-                // followed, one in its original namespace is).
+                // A subject names a ServiceAccount by the namespace it was first read with or
+                // the one it has now (measured: both are followed); a webhook names its
+                // Service by the original one only.
                 .filter(|k| {
-                    subject_ns
-                        .as_ref()
-                        .is_none_or(|ns| norm(&k.orig_ns) == norm(ns))
+                    subject_ns.as_ref().is_none_or(|ns| {
+                        norm(&k.orig_ns) == norm(ns)
+                            || (kind == "ServiceAccount" && norm(&k.ns) == norm(ns))
+                    }) && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
                 })
                 .collect();
             if cands.is_empty() {
@@ -421,6 +455,11 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(field) = at_mut(&mut r.node, &path) else {
                 continue;
             };
+            // An object never renamed nor moved, named by a binding that did not move, leaves
+            // the reference as written (measured: a subject without a namespace gets none).
+            if subject && c.name == value && c.ns == c.orig_ns && own_ns == own_orig_ns {
+                continue;
+            }
             if subject {
                 if c.name != value {
                     let org = field.get("name").and_then(|n| n.org.clone());

@@ -91,34 +91,65 @@ pub(super) fn lookup_mut<'a>(
         return Some(n);
     };
     let is_seq = n.as_seq().is_some();
+    let index = match first {
+        Seg::Key(k) if is_seq => Some(k.parse::<usize>().ok()?),
+        Seg::Index(i) if is_seq => Some(*i),
+        _ => None,
+    };
     let next = match first {
-        Seg::Key(k) if is_seq => {
-            let i: usize = k.parse().ok()?;
-            n.as_seq_mut()?.get_mut(i)?
+        _ if index.is_some() => {
+            let i = index.expect("an index");
+            let items = n.as_seq_mut()?;
+            // Kustomize creates the element just past the end, never further.
+            if i == items.len() && create {
+                items.push(fresh(rest, org));
+            }
+            items.get_mut(i)?
         }
         Seg::Key(k) => {
             if n.get(k).is_none() {
                 if !create || n.as_map().is_none() {
                     return None;
                 }
-                let fresh = if rest.is_empty() {
-                    Node::new(V::Null, org.clone())
-                } else {
-                    Node::map(org.clone())
-                };
-                n.set(k, fresh);
+                n.set(k, fresh(rest, org));
             }
             n.get_mut(k)?
         }
-        Seg::Index(i) if is_seq => n.as_seq_mut()?.get_mut(*i)?,
         Seg::Index(i) => n.get_mut(&i.to_string())?,
-        Seg::Match(k, v) => n
-            .as_seq_mut()?
-            .iter_mut()
-            .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
+        Seg::Match(k, v) => {
+            let items = n.as_seq_mut()?;
+            let found = items
+                .iter()
+                .position(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v));
+            let at = match found {
+                Some(at) => at,
+                None if create => {
+                    let mut element = Node::map(org.clone());
+                    element.set(k, Node::str(v.clone(), org.clone()));
+                    items.push(element);
+                    items.len() - 1
+                }
+                None => return None,
+            };
+            items.get_mut(at)?
+        }
         Seg::All => return None,
     };
     lookup_mut(next, rest, create, org)
+}
+
+/// What a replacement with `create` makes for a missing field, from the path that follows
+/// it (as Kustomize's path getter): a list before an index or a `[key=value]`, a mapping
+/// before a key, an empty value at the end.
+fn fresh(rest: &[Seg], org: &Option<Origin>) -> Node {
+    match rest.first() {
+        None => Node::new(V::Null, org.clone()),
+        Some(Seg::Index(_) | Seg::Match(..)) => Node::new(V::Seq(Vec::new()), org.clone()),
+        Some(Seg::Key(k)) if k.parse::<usize>().is_ok() => {
+            Node::new(V::Seq(Vec::new()), org.clone())
+        }
+        Some(_) => Node::map(org.clone()),
+    }
 }
 
 /// Calls `f` on every node `path` reaches (a `*` reaches every element of a list).
@@ -338,15 +369,36 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     let org = d
                         .path(&["metadata", "namespace"])
                         .and_then(|n| n.org.clone());
-                    namespace(acc, ns, &org);
+                    let unset_only = matches!(d.get("unsetOnly").map(|u| &u.v), Some(V::Bool(true)));
+                    namespace(acc, ns, &org, true, unset_only);
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                // Kustomize refuses the configuration without field specs, and renames only
+                // what its `metadata/name` specs select.
+                let specs = parse_specs(d.get("fieldSpecs"));
+                if d.get("fieldSpecs").is_none_or(Node::is_null) {
+                    b.problem_at(
+                        &d,
+                        &k.file.path,
+                        format!("{kind} needs fieldSpecs (Kustomize: \"fieldSpecs is not expected to be nil\"); not applied"),
+                    );
+                    continue;
+                }
+                let (names, other): (Vec<FieldSpec>, Vec<FieldSpec>) =
+                    specs.into_iter().partition(|f| f.path == "metadata/name");
+                if let Some(f) = other.first() {
+                    let msg = format!(
+                        "{kind} on {} is not supported (only metadata/name); not applied there",
+                        f.path
+                    );
+                    b.problem_at(d.get("fieldSpecs").unwrap_or(&d), &k.file.path, msg);
+                }
                 for (f, pre) in [("prefix", true), ("suffix", false)] {
                     if let Some(n) = d.get(f)
                         && let Some(s) = n.as_str().filter(|s| !s.is_empty())
                     {
-                        affix(acc, s, pre, &n.org);
+                        affix(acc, s, pre, &n.org, Some(&names));
                     }
                 }
             }
@@ -383,9 +435,16 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     docs.extend(b.inline_docs(k, text).unwrap_or_default());
                 }
                 for doc in &docs {
-                    apply_smp(b, k, acc, doc, None, false, false);
+                    apply_smp(b, k, acc, &meta_as_strings(doc), None, false, false);
                 }
             }
+            "HashTransformer" => super::refs::suffix_hashes(acc, false),
+            // Kustomize cannot load these as transformer configurations either.
+            other @ ("SortOrderTransformer" | "LegacyOrderTransformer") => b.problem_at(
+                &d,
+                &k.file.path,
+                format!("Kustomize cannot load the built-in {other} from `transformers:` (use sortOptions); not applied"),
+            ),
             other => b.problem_at(
                 &d,
                 &k.file.path,

@@ -1,0 +1,977 @@
+#!/usr/bin/env python3
+"""Differential testing of runeguard's Kustomize build against `kubectl kustomize`.
+
+    python3 bench/gen/kustomize_diff.py --seed S --count N --bin KUSTOMIZE_BUILD \
+        --kubectl KUBECTL [--keep DIR] [--case K] [--write-only DIR]
+
+Each case (seed S + case number) is a random overlay tree: a base of workloads, Services,
+Ingresses, ConfigMaps, Secrets, ServiceAccounts, PVCs, RBAC, HPAs, NetworkPolicies, a CRD and
+custom resources; one or two overlays above it and sometimes a component; every overlay field
+runeguard builds in random combinations (patches with targets, strategic merge directives,
+JSON 6902 operations, generators with behaviours and options, images, replicas, labels,
+replacements, vars, buildMetadata, sortOptions). Both tools build the top overlay; the
+outcome must be the same: the same documents in the same order after parsing (compared by
+`kustomize_build --compare`), or an error from both. A mismatch is reduced (fields, list
+elements and documents are dropped while the mismatch stays) and printed with the reduced
+overlay; with --keep, the reduced case is written to DIR/case-S-K. Exit status 1 when any
+case differs. Stdlib only; the same seed writes the same files.
+"""
+
+import argparse
+import base64
+import copy
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# ---------------------------------------------------------------------------------------
+# YAML text (block style; strings quoted whenever YAML could read them as something else)
+
+PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./-]*$")
+KEYWORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def scalar(v):
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if PLAIN.match(v) and v.lower() not in KEYWORDS:
+        return v
+    return json.dumps(v)
+
+
+def block(v, indent):
+    """Lines of `v` at `indent` spaces."""
+    pad = " " * indent
+    out = []
+    if isinstance(v, dict):
+        if not v:
+            return [pad + "{}"]
+        for k, x in v.items():
+            key = scalar(k)
+            if isinstance(x, str) and "\n" in x:
+                out.append(f"{pad}{key}: |")
+                out.extend(pad + "  " + line if line else "" for line in x.rstrip("\n").split("\n"))
+            elif isinstance(x, dict) and x:
+                out.append(f"{pad}{key}:")
+                out.extend(block(x, indent + 2))
+            elif isinstance(x, list) and x:
+                out.append(f"{pad}{key}:")
+                out.extend(block(x, indent))
+            else:
+                out.append(f"{pad}{key}: {flow(x)}")
+        return out
+    if isinstance(v, list):
+        if not v:
+            return [pad + "[]"]
+        for x in v:
+            if isinstance(x, str) and "\n" in x:
+                out.append(f"{pad}- |")
+                out.extend(pad + "  " + line if line else "" for line in x.rstrip("\n").split("\n"))
+            elif (isinstance(x, dict) or isinstance(x, list)) and x:
+                inner = block(x, indent + 2)
+                out.append(pad + "- " + inner[0][indent + 2:])
+                out.extend(inner[1:])
+            else:
+                out.append(f"{pad}- {flow(x)}")
+        return out
+    return [pad + scalar(v)]
+
+
+def flow(v):
+    if isinstance(v, dict):
+        return "{}"
+    if isinstance(v, list):
+        return "[]"
+    return scalar(v)
+
+
+def yaml_docs(docs):
+    return "---\n".join("\n".join(block(d, 0)) + "\n" for d in docs)
+
+
+# ---------------------------------------------------------------------------------------
+# The base's objects
+
+NAMES = ["web", "api", "db", "cache", "worker"]
+IMAGES = ["nginx", "redis", "postgres", "ghcr.io/acme/api", "busybox", "registry.k8s.io/pause"]
+CR_GROUP = "example.com"
+
+
+class Gen:
+    def __init__(self, r):
+        self.r = r
+        self.cms = []  # ConfigMap names the base holds (or generates)
+        self.secrets = []
+        self.sas = []
+        self.pvcs = []
+        self.objs = []  # every base object
+
+    def pick(self, xs):
+        return self.r.choice(xs)
+
+    def maybe(self, p=0.5):
+        return self.r.random() < p
+
+    def image(self):
+        img = self.pick(IMAGES)
+        t = self.r.random()
+        if t < 0.4:
+            img += f":{self.r.randint(1, 3)}.{self.r.randint(0, 9)}"
+        elif t < 0.5:
+            img += "@sha256:" + "ab" * 32
+        return img
+
+    def container(self, name):
+        c = {"name": name, "image": self.image()}
+        if self.maybe(0.4):
+            c["args"] = ["--level=$(LEVEL)", "--host=$(SVC_HOST)"] if self.maybe(0.3) else ["--port", "8080"]
+        if self.maybe(0.7):
+            c["ports"] = [{"containerPort": 8080, "name": "http"}]
+            if self.maybe(0.4):
+                c["ports"].append({"containerPort": 9090, "name": "metrics", "protocol": "TCP"})
+        env = []
+        if self.maybe(0.5):
+            env.append({"name": "MODE", "value": self.pick(["prod", "dev"])})
+        if self.cms and self.maybe(0.5):
+            env.append({"name": "CFG", "valueFrom": {"configMapKeyRef": {"name": self.pick(self.cms), "key": "k"}}})
+        if self.secrets and self.maybe(0.4):
+            env.append({"name": "PW", "valueFrom": {"secretKeyRef": {"name": self.pick(self.secrets), "key": "password"}}})
+        if env:
+            c["env"] = env
+        if self.cms and self.maybe(0.3):
+            c["envFrom"] = [{"configMapRef": {"name": self.pick(self.cms)}}]
+        if self.maybe(0.4):
+            c["volumeMounts"] = [{"name": "data", "mountPath": "/data"}]
+        if self.maybe(0.3):
+            c["resources"] = {"limits": {"cpu": "100m", "memory": "64Mi"}}
+        return c
+
+    def pod(self, app):
+        spec = {"containers": [self.container(app)]}
+        if self.maybe(0.3):
+            spec["containers"].append(self.container("sidecar"))
+        if self.maybe(0.2):
+            spec["initContainers"] = [self.container("init")]
+        if self.sas and self.maybe(0.5):
+            spec["serviceAccountName"] = self.pick(self.sas)
+        vols = []
+        if any("volumeMounts" in c for c in spec["containers"]):
+            kind = self.r.random()
+            if kind < 0.3 and self.cms:
+                vols.append({"name": "data", "configMap": {"name": self.pick(self.cms)}})
+            elif kind < 0.55 and self.secrets:
+                vols.append({"name": "data", "secret": {"secretName": self.pick(self.secrets)}})
+            elif kind < 0.8 and self.pvcs:
+                vols.append({"name": "data", "persistentVolumeClaim": {"claimName": self.pick(self.pvcs)}})
+            else:
+                vols.append({"name": "data", "emptyDir": {}})
+        if self.maybe(0.2):
+            vols.append({"name": "tmp", "emptyDir": {}})
+        if vols:
+            spec["volumes"] = vols
+        if self.maybe(0.3):
+            spec["tolerations"] = [{"key": "dedicated", "operator": "Equal", "value": app, "effect": "NoSchedule"}]
+        if self.secrets and self.maybe(0.2):
+            spec["imagePullSecrets"] = [{"name": self.pick(self.secrets)}]
+        tmpl = {"metadata": {"labels": {"app": app}}, "spec": spec}
+        if self.maybe(0.2):
+            tmpl["metadata"]["annotations"] = {"prometheus.io/scrape": "true"}
+        return tmpl
+
+    def meta(self, name, labels=True):
+        m = {"name": name}
+        if labels and self.maybe(0.7):
+            m["labels"] = {"app": name}
+            if self.maybe(0.3):
+                m["labels"]["tier"] = self.pick(["front", "back"])
+        if self.maybe(0.25):
+            m["annotations"] = {"owner": "team-" + name, "example.com/note": "n"}
+        if self.maybe(0.1):
+            m["namespace"] = "preset"
+        return m
+
+    def workload(self, kind, name):
+        o = {"apiVersion": "apps/v1", "kind": kind, "metadata": self.meta(name)}
+        tmpl = self.pod(name)
+        if kind in ("Deployment", "StatefulSet", "DaemonSet"):
+            spec = {"selector": {"matchLabels": {"app": name}}, "template": tmpl}
+            if kind != "DaemonSet" and self.maybe(0.8):
+                spec["replicas"] = self.r.randint(1, 3)
+            if kind == "StatefulSet":
+                spec["serviceName"] = name
+                if self.maybe(0.5):
+                    spec["volumeClaimTemplates"] = [
+                        {"metadata": {"name": "state"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                                  "resources": {"requests": {"storage": "1Gi"}}}}]
+            o["spec"] = spec
+        elif kind == "Job":
+            o["apiVersion"] = "batch/v1"
+            tmpl["spec"]["restartPolicy"] = "Never"
+            o["spec"] = {"template": tmpl}
+        else:  # CronJob
+            o["apiVersion"] = "batch/v1"
+            tmpl["spec"]["restartPolicy"] = "OnFailure"
+            o["spec"] = {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": tmpl}}}
+        return o
+
+    def objects(self):
+        """The base's objects, referenced objects first so workloads can name them."""
+        r = self.r
+        objs = []
+        for _ in range(r.randint(0, 2)):
+            n = self.pick(NAMES) + "-config"
+            if n in self.cms:
+                continue
+            self.cms.append(n)
+            objs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": self.meta(n),
+                         "data": {"k": "v", "app.conf": "a=1\nb=2\n"}})
+        for _ in range(r.randint(0, 2)):
+            n = self.pick(NAMES) + "-secret"
+            if n in self.secrets:
+                continue
+            self.secrets.append(n)
+            objs.append({"apiVersion": "v1", "kind": "Secret", "metadata": self.meta(n), "type": "Opaque",
+                         "data": {"password": base64.b64encode(b"pw-" + n.encode()).decode()}})
+        if self.maybe(0.5):
+            n = self.pick(NAMES) + "-sa"
+            self.sas.append(n)
+            objs.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": self.meta(n)})
+        if self.maybe(0.4):
+            n = self.pick(NAMES) + "-data"
+            self.pvcs.append(n)
+            objs.append({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": self.meta(n),
+                         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})
+        used = set()
+        for _ in range(r.randint(1, 3)):
+            name = self.pick(NAMES)
+            if name in used:
+                continue
+            used.add(name)
+            kind = self.pick(["Deployment", "Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"])
+            objs.append(self.workload(kind, name))
+            if self.maybe(0.6):
+                ports = [{"name": "http", "port": 80, "targetPort": 8080}]
+                if self.maybe(0.3):
+                    ports.append({"name": "metrics", "port": 9090, "protocol": "TCP"})
+                objs.append({"apiVersion": "v1", "kind": "Service", "metadata": self.meta(name),
+                             "spec": {"selector": {"app": name}, "ports": ports}})
+                if self.maybe(0.3):
+                    ing = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": self.meta(name),
+                           "spec": {"rules": [{"host": name + ".example.com", "http": {"paths": [
+                               {"path": "/", "pathType": "Prefix",
+                                "backend": {"service": {"name": name, "port": {"number": 80}}}}]}}]}}
+                    if self.secrets and self.maybe(0.5):
+                        ing["spec"]["tls"] = [{"hosts": [name + ".example.com"], "secretName": self.pick(self.secrets)}]
+                    objs.append(ing)
+            if self.maybe(0.25):
+                kind_ref = objs[-1]["kind"] if objs[-1]["kind"] in ("Deployment", "StatefulSet") else "Deployment"
+                objs.append({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                             "metadata": self.meta(name),
+                             "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind_ref, "name": name},
+                                      "minReplicas": 1, "maxReplicas": 5}})
+            if self.maybe(0.2):
+                objs.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                             "metadata": self.meta(name + "-np"),
+                             "spec": {"podSelector": {"matchLabels": {"app": name}}, "policyTypes": ["Ingress"]}})
+        if self.sas and self.maybe(0.5):
+            cluster = self.maybe(0.4)
+            role_kind = "ClusterRole" if cluster else "Role"
+            objs.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": role_kind,
+                         "metadata": self.meta("reader", labels=False),
+                         "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]})
+            subj = {"kind": "ServiceAccount", "name": self.pick(self.sas)}
+            if self.maybe(0.5):
+                subj["namespace"] = self.pick(["default", "preset"])
+            subjects = [subj]
+            if self.maybe(0.2):
+                subjects.append({"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"})
+            objs.append({"apiVersion": "rbac.authorization.k8s.io/v1",
+                         "kind": "ClusterRoleBinding" if cluster and self.maybe(0.5) else "RoleBinding",
+                         "metadata": self.meta("reader-binding", labels=False),
+                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": "reader"},
+                         "subjects": subjects})
+        if self.maybe(0.25):
+            objs.append({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                         "metadata": {"name": "widgets." + CR_GROUP},
+                         "spec": {"group": CR_GROUP, "scope": "Namespaced",
+                                  "names": {"kind": "Widget", "plural": "widgets"},
+                                  "versions": [{"name": "v1", "served": True, "storage": True,
+                                                "schema": {"openAPIV3Schema": {"type": "object"}}}]}})
+        if self.maybe(0.3):
+            objs.append({"apiVersion": CR_GROUP + "/v1", "kind": "Widget", "metadata": self.meta("gadget"),
+                         "spec": {"size": 3, "containers": [{"name": "a", "image": "busybox"},
+                                                            {"name": "b", "image": "busybox"}]}})
+        if self.maybe(0.15):
+            objs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "preset"}})
+        r.shuffle(objs)
+        self.objs = objs
+        return objs
+
+
+# ---------------------------------------------------------------------------------------
+# Overlay fields
+
+
+def name_of(o):
+    return o["metadata"]["name"]
+
+
+def containers_path(o):
+    k = o["kind"]
+    if k == "CronJob":
+        return ["spec", "jobTemplate", "spec", "template", "spec", "containers"]
+    if k in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+        return ["spec", "template", "spec", "containers"]
+    return None
+
+
+def dig(o, path):
+    for p in path:
+        if not isinstance(o, dict) or p not in o:
+            return None
+        o = o[p]
+    return o
+
+
+def nest(path, leaf):
+    for p in reversed(path):
+        leaf = {p: leaf}
+    return leaf
+
+
+class Overlay:
+    """One kustomization's fields and files, written relative to its folder."""
+
+    def __init__(self, g, objs, files, folder, level):
+        self.g, self.r, self.objs, self.files, self.folder, self.level = g, g.r, objs, files, folder, level
+        self.k = {}
+
+    def file(self, name, content):
+        self.files[f"{self.folder}/{name}"] = content
+        return name
+
+    def smp(self, o):
+        """A strategic-merge patch of `o`: containers by name, env by name, ports, volumes,
+        metadata, directives."""
+        g, r = self.g, self.r
+        p = {"apiVersion": o["apiVersion"], "kind": o["kind"], "metadata": {"name": name_of(o)}}
+        choice = r.random()
+        if choice < 0.25:
+            p["metadata"]["labels"] = {"patched": "yes"}
+            if g.maybe(0.3):
+                p["metadata"]["annotations"] = {"example.com/note": None} if g.maybe() else {"a": "b"}
+            return p
+        cp = containers_path(o)
+        if cp and choice < 0.85:
+            cs = dig(o, cp) or []
+            target = dict(cs[0]) if cs and g.maybe(0.8) else {"name": "extra", "image": "busybox"}
+            c = {"name": target["name"]}
+            what = r.random()
+            if what < 0.2:
+                c["image"] = "nginx:patched"
+            elif what < 0.4:
+                c["env"] = [{"name": "PATCHED", "value": "1"}]
+                if g.maybe(0.3):
+                    c["env"].append({"name": "MODE", "$patch": "delete"})
+            elif what < 0.5:
+                c["ports"] = [{"containerPort": 7070, "name": "extra"}]
+            elif what < 0.6:
+                c["volumeMounts"] = [{"name": "data", "mountPath": "/patched"}]
+            elif what < 0.7:
+                c = {"name": target["name"], "$patch": "delete"}
+            elif what < 0.78:
+                c["resources"] = {"$retainKeys": ["limits"], "limits": {"cpu": "1"}}
+            elif what < 0.85:
+                c["args"] = None
+            else:
+                c["securityContext"] = {"runAsNonRoot": True}
+            pod = {"containers": [c]}
+            if g.maybe(0.2) and len(cs) > 1:
+                pod["$setElementOrder/containers"] = [{"name": x["name"]} for x in reversed(cs)]
+            if g.maybe(0.2):
+                pod["tolerations"] = [{"key": "extra", "operator": "Exists"}]
+            if g.maybe(0.15):
+                pod["volumes"] = [{"name": "data", "$patch": "delete"}] if g.maybe() else [
+                    {"name": "extra", "emptyDir": {}}]
+            if g.maybe(0.1):
+                pod["containers"] = [{"$patch": "replace"}, {"name": "only", "image": "busybox"}]
+            p.update(nest(cp[:-1], pod))
+            if o["kind"] in ("Deployment", "StatefulSet") and g.maybe(0.3):
+                p["spec"]["replicas"] = r.randint(2, 6)
+            return p
+        if o["kind"] == "Service":
+            p["spec"] = {"ports": [{"name": "http", "port": 80, "targetPort": 9999}]}
+            if g.maybe(0.3):
+                p["spec"]["ports"].append({"port": 443, "name": "https"})
+            if g.maybe(0.2):
+                p["spec"]["type"] = "NodePort"
+            return p
+        if o["kind"] == "Widget":
+            p["spec"] = {"containers": [{"name": "a", "image": "nginx"}]}
+            return p
+        if o["kind"] in ("ConfigMap", "Secret"):
+            p["data"] = {"extra": "eA==" if o["kind"] == "Secret" else "x"}
+            return p
+        if g.maybe(0.3):
+            p["$patch"] = "delete"
+            return p
+        p["metadata"]["annotations"] = {"patched": "true"}
+        return p
+
+    def json6902(self, o):
+        g, r = self.g, self.r
+        ops = []
+        cp = containers_path(o)
+        for _ in range(r.randint(1, 3)):
+            w = r.random()
+            if w < 0.2:
+                ops.append({"op": "add", "path": "/metadata/annotations/example.com~1j", "value": "x"})
+            elif w < 0.35 and cp:
+                base = "/" + "/".join(cp)
+                c = dig(o, cp)
+                if c and "env" in c[0] and g.maybe():
+                    ops.append({"op": "add", "path": base + "/0/env/-", "value": {"name": "J", "value": "1"}})
+                else:
+                    ops.append({"op": "replace", "path": base + "/0/image", "value": "nginx:json"})
+            elif w < 0.45 and o["kind"] in ("Deployment", "StatefulSet") and "replicas" in o.get("spec", {}):
+                ops.append({"op": "replace", "path": "/spec/replicas", "value": r.randint(4, 9)})
+            elif w < 0.55 and "labels" in o["metadata"]:
+                ops.append({"op": "remove", "path": "/metadata/labels/" + next(iter(o["metadata"]["labels"]))})
+            elif w < 0.65 and "labels" in o["metadata"]:
+                ops.append({"op": "copy", "from": "/metadata/labels", "path": "/metadata/annotations"})
+            elif w < 0.72 and "labels" in o["metadata"]:
+                ops.append({"op": "move", "from": "/metadata/labels", "path": "/metadata/annotations"})
+            elif w < 0.8:
+                ops.append({"op": "test", "path": "/kind", "value": o["kind"] if g.maybe(0.95) else "Nope"})
+            elif w < 0.9:
+                ops.append({"op": "add", "path": "/metadata/labels", "value": {"json": "yes"}})
+            elif w < 0.97:
+                ops.append({"op": "add", "path": "/metadata/annotations", "value": {"json": "yes"}})
+            else:
+                ops.append({"op": "remove", "path": "/metadata/missing"})
+        return ops
+
+    def target(self, o):
+        g = self.g
+        t = {}
+        w = self.r.random()
+        if w < 0.4:
+            t = {"kind": o["kind"], "name": name_of(o)}
+        elif w < 0.55:
+            t = {"kind": o["kind"]}
+        elif w < 0.65:
+            t = {"name": name_of(o)[:2] + ".*"}
+        elif w < 0.75 and "labels" in o["metadata"]:
+            k, v = next(iter(o["metadata"]["labels"].items()))
+            t = {"labelSelector": f"{k}={v}" if g.maybe(0.8) else f"{k} in ({v},other)"}
+        elif w < 0.82 and "annotations" in o["metadata"]:
+            t = {"annotationSelector": "owner=team-" + name_of(o)}
+        elif w < 0.9:
+            t = {"group": o["apiVersion"].split("/")[0] if "/" in o["apiVersion"] else "",
+                 "version": o["apiVersion"].split("/")[-1], "kind": o["kind"]}
+        else:
+            t = {"kind": o["kind"], "name": name_of(o) if g.maybe(0.7) else "nomatch"}
+        return t
+
+    def patches(self):
+        g, r = self.g, self.r
+        out = []
+        for i in range(r.randint(1, 3)):
+            o = g.pick(self.objs)
+            entry = {}
+            if g.maybe(0.55):
+                body = self.smp(o)
+                if g.maybe(0.4):
+                    entry["target"] = self.target(o)
+                    if g.maybe(0.5):
+                        body["metadata"]["name"] = "ignored"
+                text = yaml_docs([body])
+            else:
+                body = self.json6902(o)
+                entry["target"] = self.target(o)
+                text = yaml_docs([body]) if g.maybe(0.6) else json.dumps(body) + "\n"
+            if g.maybe(0.5):
+                entry["path"] = self.file(f"patch-{i}.yaml", text)
+            else:
+                entry["patch"] = text
+            if g.maybe(0.05):
+                entry["options"] = {"allowNameChange": True}
+            out.append(entry)
+        self.k["patches"] = out
+
+    def legacy_patches(self):
+        g = self.g
+        o = g.pick(self.objs)
+        if g.maybe():
+            self.k["patchesStrategicMerge"] = [self.file("smp.yaml", yaml_docs([self.smp(o)]))]
+        else:
+            t = {"kind": o["kind"], "name": name_of(o), "version": o["apiVersion"].split("/")[-1]}
+            if "/" in o["apiVersion"]:
+                t["group"] = o["apiVersion"].split("/")[0]
+            self.k["patchesJson6902"] = [{"target": t, "path": self.file("json.yaml", yaml_docs([self.json6902(o)]))}]
+
+    def generators(self, behavior_names):
+        g, r = self.g, self.r
+        for key, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
+            if not g.maybe(0.45):
+                continue
+            gens = []
+            for i in range(r.randint(1, 2)):
+                if behavior_names.get(kind) and g.maybe(0.5):
+                    name = g.pick(behavior_names[kind])
+                    spec = {"name": name, "behavior": g.pick(["merge", "replace", "merge"])}
+                else:
+                    name = f"gen-{kind.lower()}-{self.level}-{i}"
+                    spec = {"name": name}
+                    if g.maybe(0.1):
+                        spec["behavior"] = "create"
+                    behavior_names.setdefault(kind, []).append(name)
+                    (g.cms if kind == "ConfigMap" else g.secrets).append(name)
+                w = r.random()
+                if w < 0.5 or "behavior" in spec:
+                    spec["literals"] = [f"k={g.pick(['v', 'x y', 'quoted'])}"]
+                    if g.maybe(0.3):
+                        spec["literals"].append('password="s3cret"')
+                if w >= 0.4:
+                    fname = self.file(f"{name}.env", "A=1\n# a comment\nB=two words\n\nC=\n")
+                    spec["envs"] = [fname]
+                if g.maybe(0.3):
+                    fname = self.file(f"{name}.conf", "line1\nline2\n" if g.maybe() else "no final newline")
+                    spec["files"] = [fname if g.maybe() else f"renamed.conf={fname}"]
+                if g.maybe(0.3):
+                    spec["options"] = {}
+                    if g.maybe():
+                        spec["options"]["disableNameSuffixHash"] = True
+                    if g.maybe():
+                        spec["options"]["labels"] = {"generated": "yes"}
+                    if g.maybe():
+                        spec["options"]["annotations"] = {"note": "gen"}
+                if kind == "Secret" and g.maybe(0.2):
+                    spec["type"] = "Opaque"
+                gens.append(spec)
+            self.k[key] = gens
+        if g.maybe(0.15):
+            self.k["generatorOptions"] = {"labels": {"from": "options"}}
+            if g.maybe():
+                self.k["generatorOptions"]["disableNameSuffixHash"] = True
+
+    def transformers(self):
+        g, r = self.g, self.r
+        if g.maybe(0.35):
+            self.k["namespace"] = g.pick(["prod", "staging", "preset"])
+        if g.maybe(0.3):
+            self.k["namePrefix"] = g.pick(["p-", "team-", "x"])
+        if g.maybe(0.25):
+            self.k["nameSuffix"] = g.pick(["-v1", "-s"])
+        if g.maybe(0.25):
+            self.k["commonLabels"] = {"env": g.pick(["prod", "dev"])}
+        if g.maybe(0.3):
+            lab = {"pairs": {"team": "core"}}
+            if g.maybe():
+                lab["includeSelectors"] = g.maybe()
+            if g.maybe():
+                lab["includeTemplates"] = g.maybe()
+            self.k["labels"] = [lab]
+        if g.maybe(0.25):
+            self.k["commonAnnotations"] = {"owner": "platform", "note": "multi word"}
+        if g.maybe(0.35):
+            imgs = []
+            for _ in range(r.randint(1, 2)):
+                name = g.pick(IMAGES)
+                i = {"name": name}
+                w = r.random()
+                if w < 0.3:
+                    i["newTag"] = "2.0"
+                elif w < 0.5:
+                    i["newName"] = "mirror.local/" + name.split("/")[-1]
+                elif w < 0.7:
+                    i["digest"] = "sha256:" + "cd" * 32
+                else:
+                    i["newName"] = "mirror.local/x"
+                    i["newTag"] = "3"
+                imgs.append(i)
+            self.k["images"] = imgs
+        scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
+        if scalable and g.maybe(0.25):
+            self.k["replicas"] = [{"name": name_of(g.pick(scalable)), "count": r.randint(0, 5)}]
+
+    def configs(self):
+        """`transformers:` and `generators:` entries naming built-in plugin configurations:
+        inline YAML text, a file, or a mapping."""
+        g, r = self.g, self.r
+        confs = []
+        for i in range(r.randint(1, 3)):
+            w = r.random()
+            meta = {"name": f"t{i}"}
+            if w < 0.15:
+                c = {"kind": "LabelTransformer", "labels": {"via": "config"}}
+                if g.maybe(0.8):
+                    c["fieldSpecs"] = [{"path": "metadata/labels", "create": True}]
+                    if g.maybe():
+                        c["fieldSpecs"].append({"path": "spec/template/metadata/labels", "create": g.maybe(),
+                                                "kind": "Deployment"})
+            elif w < 0.25:
+                c = {"kind": "AnnotationsTransformer", "annotations": {"via": "config"},
+                     "fieldSpecs": [{"path": "metadata/annotations", "create": True}]}
+            elif w < 0.4:
+                c = {"kind": g.pick(["PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer"])}
+                if c["kind"] != "SuffixTransformer":
+                    c["prefix"] = "cfg-"
+                if c["kind"] != "PrefixTransformer":
+                    c["suffix"] = "-cfg"
+                if g.maybe(0.85):
+                    c["fieldSpecs"] = [{"path": "metadata/name"}]
+                    if g.maybe(0.3):
+                        c["fieldSpecs"][0]["kind"] = g.pick(["Deployment", "ConfigMap", "Service"])
+            elif w < 0.5:
+                c = {"kind": "NamespaceTransformer", "unsetOnly": g.maybe(0.2),
+                     "fieldSpecs": [{"path": "metadata/namespace", "create": True}]}
+                meta["namespace"] = "from-config"
+            elif w < 0.6:
+                c = {"kind": "ImageTagTransformer", "imageTag": {"name": g.pick(IMAGES), "newTag": "cfg"}}
+            elif w < 0.7:
+                scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
+                if not scalable:
+                    continue
+                c = {"kind": "ReplicaCountTransformer",
+                     "replica": {"name": name_of(g.pick(scalable)), "count": r.randint(1, 9)},
+                     "fieldSpecs": [{"path": "spec/replicas", "create": True, "kind": "Deployment"},
+                                    {"path": "spec/replicas", "create": True, "kind": "StatefulSet"}]}
+            elif w < 0.8:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchTransformer", "target": self.target(o)}
+                if g.maybe():
+                    c["patch"] = yaml_docs([self.smp(o)])
+                else:
+                    c["patch"] = json.dumps(self.json6902(o))
+            elif w < 0.87:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchJson6902Transformer", "target": {"kind": o["kind"], "name": name_of(o)},
+                     "jsonOp": json.dumps(self.json6902(o))}
+            elif w < 0.93:
+                o = g.pick(self.objs)
+                c = {"kind": "PatchStrategicMergeTransformer", "patches": yaml_docs([self.smp(o)])}
+            else:
+                c = {"kind": "HashTransformer"}
+            conf = {"apiVersion": "builtin", "kind": c.pop("kind"), "metadata": meta, **c}
+            how = r.random()
+            if how < 0.4:
+                confs.append(yaml_docs([conf]))
+            elif how < 0.8:
+                confs.append(self.file(f"config-{i}.yaml", [conf]))
+            else:
+                confs.append(conf)
+        if confs:
+            self.k["transformers"] = confs
+        if g.maybe(0.3):
+            kind = g.pick(["ConfigMapGenerator", "SecretGenerator"])
+            conf = {"apiVersion": "builtin", "kind": kind, "metadata": {"name": f"cfg-gen-{self.level}"},
+                    "literals": ["from=config"]}
+            if g.maybe(0.3):
+                conf["options"] = {"disableNameSuffixHash": True}
+            self.k["generators"] = [yaml_docs([conf]) if g.maybe() else self.file("gen-config.yaml", [conf])]
+
+    def replacements(self):
+        g = self.g
+        srcs = [o for o in self.objs if o["kind"] in ("ConfigMap", "Service", "Deployment")]
+        tgts = [o for o in self.objs if containers_path(o)]
+        if not srcs or not tgts:
+            return
+        s = g.pick(srcs)
+        field = {"ConfigMap": "data.k", "Service": "metadata.name", "Deployment": "metadata.name"}[s["kind"]]
+        t = g.pick(tgts)
+        cp = ".".join(containers_path(t))
+        tp = g.pick([f"{cp}.[name={containers_path(t) and dig(t, containers_path(t))[0]['name']}].image",
+                     "metadata.annotations.replaced", f"{cp}.0.env.0.value", f"{cp}.*.name"])
+        target = {"select": {"kind": t["kind"]}, "fieldPaths": [tp]}
+        if g.maybe(0.3):
+            target["options"] = {"create": True}
+        if g.maybe(0.2):
+            target["options"] = {"delimiter": ":", "index": 1}
+        self.k["replacements"] = [{"source": {"kind": s["kind"], "name": name_of(s), "fieldPath": field},
+                                   "targets": [target]}]
+
+    def vars(self):
+        g = self.g
+        svcs = [o for o in self.objs if o["kind"] == "Service"]
+        cms = [o for o in self.objs if o["kind"] == "ConfigMap"]
+        vs = []
+        if svcs:
+            vs.append({"name": "SVC_HOST", "objref": {"kind": "Service", "name": name_of(g.pick(svcs)),
+                                                      "apiVersion": "v1"}})
+        if cms and g.maybe():
+            vs.append({"name": "LEVEL", "objref": {"kind": "ConfigMap", "name": name_of(g.pick(cms)),
+                                                   "apiVersion": "v1"}, "fieldref": {"fieldpath": "data.k"}})
+        if vs:
+            self.k["vars"] = vs
+
+
+def gen_case(seed):
+    r = random.Random(seed)
+    g = Gen(r)
+    files = {}
+    objs = g.objects()
+    # The base: resources in one or two files, sometimes a generator.
+    split = r.randint(0, len(objs))
+    base_res = []
+    if objs[:split]:
+        files["base/a.yaml"] = objs[:split]
+        base_res.append("a.yaml")
+    if objs[split:]:
+        files["base/b.yaml"] = objs[split:]
+        base_res.append("b.yaml")
+    base = Overlay(g, objs, files, "base", 0)
+    behavior = {}
+    if g.maybe(0.5):
+        base.generators(behavior)
+    base.k = {"resources": base_res, **base.k}
+    if g.maybe(0.3):
+        base.transformers()
+    levels = [base]
+    folders = ["base"]
+    n = r.randint(1, 3)
+    for lv in range(1, n):
+        folder = f"overlay{lv}"
+        ov = Overlay(g, objs, files, folder, lv)
+        ov.k["resources"] = [f"../{folders[-1]}"]
+        if g.maybe(0.2):
+            extra = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"extra-{lv}"}, "data": {"x": "1"}}
+            ov.k["resources"].append(ov.file("extra.yaml", [extra]))
+        if g.maybe(0.3):
+            comp = Overlay(g, objs, files, f"comp{lv}", lv)
+            comp.k = {"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component"}
+            if g.maybe():
+                comp.patches()
+            else:
+                comp.transformers()
+            if g.maybe(0.3):
+                comp.generators(behavior)
+            files[f"comp{lv}/kustomization.yaml"] = [comp.k]
+            ov.k["components"] = [f"../comp{lv}"]
+        if g.maybe(0.6):
+            ov.patches()
+        if g.maybe(0.25):
+            ov.legacy_patches()
+        if g.maybe(0.5):
+            ov.generators(behavior)
+        ov.transformers()
+        if g.maybe(0.2):
+            ov.replacements()
+        if g.maybe(0.15):
+            ov.vars()
+        if g.maybe(0.3):
+            ov.configs()
+        levels.append(ov)
+        folders.append(folder)
+    top = levels[-1]
+    if g.maybe(0.15):
+        top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
+    if g.maybe(0.15):
+        top.k["sortOptions"] = {"order": g.pick(["legacy", "fifo"])}
+        if top.k["sortOptions"]["order"] == "legacy" and g.maybe():
+            top.k["sortOptions"]["legacySortOptions"] = {"orderFirst": ["Service", "Deployment"],
+                                                         "orderLast": ["ConfigMap"]}
+    for lv, o in zip(folders, levels):
+        files[f"{lv}/kustomization.yaml"] = [o.k]
+    return files, folders[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# Running both tools, comparing, reducing
+
+# Differences known and explained in docs/rendering.md (Kustomize section, "Fidelity"): a
+# pattern over the mismatch's first line and its cause. They are reported as KNOWN and do
+# not fail the run; keep this list short and each entry documented.
+KNOWN_GAPS = [
+    (re.compile(r"^DIFF document \d+ \(Service [^)]*\): \.spec\.ports"),
+     "Service ports where some port (target or patch) writes `protocol`: Kustomize merges by "
+     "port and protocol as written and puts new ports first"),
+    (re.compile(r"^DIFF document \d+ \([^)]*\): \.metadata\.annotations\.config\.kubernetes\.io/origin: \"path: "),
+     "buildMetadata originAnnotations after a JSON patch that replaces metadata.annotations whole: "
+     "Kustomize then names the patch transformer as the object's origin"),
+]
+
+
+def known_gap(kind, detail):
+    first = detail.splitlines()[0] if detail else ""
+    return next((cause for pattern, cause in KNOWN_GAPS if kind == "diff" and pattern.search(first)), None)
+
+
+def write(files, root):
+    for rel, content in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        text = content if isinstance(content, str) else yaml_docs(content)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def error_line(stderr):
+    """Kustomize's error without its deprecation warnings."""
+    lines = [l for l in stderr.splitlines() if not l.startswith("# Warning")]
+    return "\n".join(lines).strip()[:600]
+
+
+def outcome(files, top, args):
+    """("same"|"diff"|"rg-error"|"rg-accepts", detail)."""
+    with tempfile.TemporaryDirectory() as d:
+        write(files, d)
+        dir_ = os.path.join(d, top)
+        ref = subprocess.run([args.kubectl, "kustomize", dir_], capture_output=True, text=True)
+        if ref.returncode != 0:
+            rg = subprocess.run([args.bin, dir_], capture_output=True, text=True)
+            if rg.returncode == 2:
+                return "both-refuse", error_line(ref.stderr).replace(d + "/", "")
+            return "rg-accepts", "kubectl kustomize fails: " + error_line(ref.stderr).replace(d + "/", "")
+        refpath = os.path.join(d, "ref.yaml")
+        with open(refpath, "w") as f:
+            f.write(ref.stdout)
+        rg = subprocess.run([args.bin, dir_, "--compare", refpath], capture_output=True, text=True)
+        if rg.returncode == 0:
+            return "same", ""
+        if rg.returncode == 1:
+            return "diff", rg.stdout.strip()[:800]
+        return "rg-error", (rg.stderr.strip() or rg.stdout.strip())[:800].replace(d + "/", "")
+
+
+KEEP = {"apiVersion", "kind", "metadata", "name"}
+
+
+def candidates(v, top=True):
+    """Smaller versions of v: one field or element dropped, or one child reduced. An object
+    keeps its apiVersion, kind and name, and a file keeps one document, so that the
+    reduction does not wander into a different mismatch (an empty kustomization)."""
+    if isinstance(v, dict):
+        for k in list(v):
+            if k in KEEP or len(v) == 1:
+                continue
+            w = dict(v)
+            del w[k]
+            yield w
+        for k in list(v):
+            for c in candidates(v[k], False):
+                w = dict(v)
+                w[k] = c
+                yield w
+    elif isinstance(v, list):
+        for i in range(len(v)):
+            if not (top and len(v) == 1):
+                yield v[:i] + v[i + 1:]
+        for i in range(len(v)):
+            for c in candidates(v[i], False):
+                yield v[:i] + [c] + v[i + 1:]
+
+
+def signature(kind, detail):
+    """What makes two mismatches the same: the kind, and for a difference the first
+    differing field (without document numbers and values)."""
+    if kind != "diff":
+        return kind
+    first = detail.splitlines()[0] if detail else ""
+    first = re.sub(r"^DIFF document \d+ \([^)]*\): ", "", first)
+    first = re.sub(r"\[\d+\]", "[]", first)
+    return kind + " " + re.sub(r"(only in \w+).*|:.*", r"\1", first)
+
+
+def reduce(files, top, kind, detail, args, budget=400):
+    """Drops files' documents, fields and list elements while the same mismatch stays."""
+    want = signature(kind, detail)
+    files = copy.deepcopy(files)
+    progress = True
+    while progress and budget > 0:
+        progress = False
+        for rel in sorted(files):
+            content = files[rel]
+            if isinstance(content, str):
+                continue
+            for cand in candidates(content):
+                if budget <= 0:
+                    break
+                budget -= 1
+                trial = dict(files)
+                trial[rel] = cand
+                if signature(*outcome(trial, top, args)) == want:
+                    files = trial
+                    progress = True
+                    break
+            if progress:
+                break
+    # Files nothing names any more are left out of the listing.
+    return files
+
+
+def show(files):
+    out = []
+    for rel in sorted(files):
+        content = files[rel]
+        text = content if isinstance(content, str) else yaml_docs(content)
+        out.append(f"--- {rel}\n{text}")
+    return "".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--case", type=int, help="only this case number")
+    ap.add_argument("--bin", help="kustomize_build example binary")
+    ap.add_argument("--kubectl", default="kubectl")
+    ap.add_argument("--keep", help="write each reduced mismatch under DIR/case-SEED-K")
+    ap.add_argument("--write-only", help="write the case(s) under DIR and stop")
+    ap.add_argument("--no-reduce", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="also say why both tools refused a case")
+    args = ap.parse_args()
+    cases = [args.case] if args.case is not None else range(args.count)
+    same = 0
+    refused = 0
+    known = 0
+    mismatches = 0
+    for k in cases:
+        files, top = gen_case(args.seed * 1_000_003 + k)
+        if args.write_only:
+            write(files, os.path.join(args.write_only, f"case-{args.seed}-{k}"))
+            continue
+        kind, detail = outcome(files, top, args)
+        if kind in ("same", "both-refuse"):
+            same += 1
+            refused += kind == "both-refuse"
+            if args.verbose and kind == "both-refuse":
+                print(f"both refuse case {k}: {detail}")
+            continue
+        cause = known_gap(kind, detail)
+        if cause:
+            known += 1
+            print(f"KNOWN seed {args.seed} case {k}: {cause}\n  {detail.splitlines()[0]}")
+            continue
+        mismatches += 1
+        small = files if args.no_reduce else reduce(files, top, kind, detail, args)
+        _, detail = outcome(small, top, args)
+        print(f"MISMATCH seed {args.seed} case {k} ({kind}): top overlay {top}/")
+        print("  " + detail.replace("\n", "\n  "))
+        print("  reduced overlay:")
+        print("    " + show(small).rstrip("\n").replace("\n", "\n    "))
+        if args.keep:
+            dest = os.path.join(args.keep, f"case-{args.seed}-{k}")
+            shutil.rmtree(dest, ignore_errors=True)
+            write(small, dest)
+        sys.stdout.flush()
+    if not args.write_only:
+        print(f"kustomize differential: {same}/{same + known + mismatches} generated overlays build the same as "
+              f"kubectl kustomize (seed {args.seed}; {refused} refused by both; {known} known gaps; "
+              f"{mismatches} mismatches)")
+    sys.exit(1 if mismatches else 0)
+
+
+if __name__ == "__main__":
+    main()
