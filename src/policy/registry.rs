@@ -142,7 +142,7 @@ impl PolicySet {
             sources
                 .iter()
                 .zip(&parsed)
-                .filter_map(|(s, p)| Some((s, &p.rule.as_ref().ok()?.as_ref()?.1))),
+                .filter_map(|(s, p)| Some((s, p.rule.as_ref().ok()?.as_ref()?.1.as_ref()))),
         );
         let mut rules: Vec<Arc<Rule>> = Vec::new();
         let mut kept = Vec::new();
