@@ -72,18 +72,7 @@ impl Run {
     }
 
     fn findings(&self) -> Vec<(String, String, u64)> {
-        self.json["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .map(|f| {
-                (
-                    f["rule_id"].as_str().unwrap_or("").to_string(),
-                    f["file"].as_str().unwrap_or("").to_string(),
-                    f["start_line"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect()
+        common::findings_of(&self.json)
     }
 
     /// The good file was checked: its one finding is there, at its line.

@@ -24,18 +24,7 @@ fn json_of(out: &[u8]) -> Value {
 }
 
 fn findings(v: &Value) -> Vec<(String, String, u64)> {
-    v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start_line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+    common::findings_of(v)
 }
 
 #[test]

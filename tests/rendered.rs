@@ -813,3 +813,47 @@ fn a_partial_line_shared_by_two_objects_lists_both_objects() {
         .count();
     assert_eq!(rendered, 2, "{v}");
 }
+
+/// Templates of more than 64 kB are parsed on two threads (a subchart's big helper file in
+/// one, the parent's templates in the other): the set still takes them in Helm's order (the
+/// parent's `define` replaces the subchart's) and a parse error is located in its own file.
+#[test]
+fn templates_parsed_on_two_threads_keep_helms_order_and_errors() {
+    let padding = format!(
+        "{{{{- define \"sub.pad\" -}}}}\n{}{{{{- end }}}}\n{{{{- define \"shop.greeting\" -}}}}from the subchart{{{{- end }}}}\n",
+        "# padding line of a big library helper file\n".repeat(2000)
+    );
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/charts/sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 0.1.0\n" as &[u8],
+        ),
+        ("chart/charts/sub/templates/_pad.tpl", padding.as_bytes()),
+        (
+            "chart/templates/_greeting.tpl",
+            b"{{- define \"shop.greeting\" -}}from the parent{{- end }}\n" as &[u8],
+        ),
+        (
+            "chart/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\ndata:\n  says: {{ include \"shop.greeting\" . }}\n" as &[u8],
+        ),
+        (
+            "chart/templates/zz-broken.yaml",
+            b"kind: ConfigMap\n{{ if }}\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "chart"])
+        .output()
+        .expect("runs");
+    let stream = String::from_utf8_lossy(&out.stdout);
+    let problems = String::from_utf8_lossy(&out.stderr);
+    assert!(stream.contains("says: from the parent"), "{stream}");
+    assert!(
+        problems.contains("chart/templates/zz-broken.yaml:2"),
+        "{problems}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{problems}");
+}

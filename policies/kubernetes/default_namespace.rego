@@ -7,7 +7,10 @@
 #   unknown (custom resources not in the list) are not judged. A file that a Kustomization of the
 #   scanned files sets a namespace for (through `resources`, directly or through other
 #   kustomization directories) is not judged either: kustomize overrides the namespace of
-#   everything it renders.
+#   everything it renders. Nor is a Helm chart's object rendered without a namespace given
+#   that sets none or sets `{{ .Release.Namespace }}`: Helm installs it into the namespace
+#   `helm install -n` chooses. `namespace: default` written in the chart's values or
+#   templates, or a release namespace set to `default` in `.runeguard.yaml`, is reported.
 # custom:
 #   id: K8S-019
 #   name: default-namespace
@@ -42,6 +45,7 @@ deny contains finding if {
 	k8s.namespace_of(doc) == ""
 	not default_system_object(doc)
 	not kustomized[input.files[i]]
+	not input.install_namespace[i]
 	finding := {
 		"msg": sprintf("%s sets no namespace, so it lands in the applying context's namespace (default unless told otherwise)", [k8s.label_of(doc)]),
 		"path": ["documents", i, "metadata", "namespace"],
@@ -54,11 +58,17 @@ deny contains finding if {
 	k8s.namespace_of(doc) == "default"
 	not default_system_object(doc)
 	not kustomized[input.files[i]]
+	not input.install_namespace[i]
 	finding := {
 		"msg": sprintf("%s is in the default namespace", [k8s.label_of(doc)]),
 		"path": ["documents", i, "metadata", "namespace"],
 	}
 }
+
+# `input.install_namespace[i]`: document i is a Helm chart's object rendered without a
+# namespace given, that sets none or sets the release namespace through an action
+# (`{{ .Release.Namespace }}`): Helm installs it into the namespace `helm install -n` chooses.
+# A namespace written in values, `--set` or literal template text is still reported.
 
 # Objects that Kubernetes itself keeps in `default`: the `kubernetes` Service and its
 # endpoints, and the `default` ServiceAccount.

@@ -31,8 +31,10 @@ fn inspect_folder(path: &Path, cwd: &Path, out: &mut String) -> Exit {
     };
     let mut exit = Exit::Ok;
     if let Some(r) = &outcome.rendered {
-        out.push_str(&render::annotate_origins(r));
+        // Loading marks the stream's credentials (and generated keys): the annotated stream
+        // is printed after, masked.
         let loaded = render::load(r);
+        out.push_str(&render::annotate_origins(r));
         for d in &loaded.documents {
             out.push_str(&heading(d));
         }

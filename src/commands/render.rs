@@ -16,6 +16,7 @@ pub fn render(args: RenderArgs) -> Result<Exit, Fatal> {
     }
     if let Some(n) = &args.namespace {
         opts.namespace = n.clone();
+        opts.namespace_given = true;
     }
     let display = discover::display_path(&args.path, &settings.cwd);
     let Some(outcome) = render_folder(&args.path, &display, &opts) else {

@@ -330,13 +330,24 @@ pub fn to_rego(v: &Value) -> RuleInput {
 pub struct RuleInput(regorus::Value);
 
 impl RuleInput {
-    /// The input of a whole-project rule: the documents it sees, with the file of each.
+    /// The input of a whole-project rule: the documents it sees, with the file of each and
+    /// whether it goes to the namespace chosen at install time (`install_namespace`: a Helm
+    /// chart's object rendered without a namespace given, in the release namespace).
     /// The documents' values share their contents: this input costs no copies.
-    pub fn project<'a>(docs: impl Iterator<Item = (&'a RuleInput, &'a str)>) -> RuleInput {
-        let (values, files): (Vec<regorus::Value>, Vec<regorus::Value>) = docs
-            .map(|(v, file)| (v.0.clone(), regorus::Value::from(file)))
-            .unzip();
+    pub fn project<'a>(docs: impl Iterator<Item = (&'a RuleInput, &'a str, bool)>) -> RuleInput {
+        let mut values = Vec::new();
+        let mut files = Vec::new();
+        let mut install = Vec::new();
+        for (v, file, at_install) in docs {
+            values.push(v.0.clone());
+            files.push(regorus::Value::from(file));
+            install.push(regorus::Value::from(at_install));
+        }
         let mut input = std::collections::BTreeMap::new();
+        input.insert(
+            regorus::Value::from("install_namespace"),
+            regorus::Value::from(install),
+        );
         input.insert(
             regorus::Value::from("documents"),
             regorus::Value::from(values),

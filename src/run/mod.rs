@@ -226,8 +226,9 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     }
     if !project_rules.is_empty() {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        let install = rendered::install_namespaced(&kept, &rendered);
         let (f, p) = in_pool(pool.as_ref(), || {
-            project::run_project_rules(set, &project_rules, &kept, opts)
+            project::run_project_rules(set, &project_rules, &kept, &install, opts)
         });
         findings.extend(f);
         problems.extend(p);

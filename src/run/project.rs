@@ -23,6 +23,7 @@ pub(super) fn run_project_rules(
     set: &PolicySet,
     rules: &[Arc<Rule>],
     docs: &[(Document, RuleInput)],
+    install: &[bool],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
     // One task per rule: the nine SQL schema rules, say, would otherwise run one after the
@@ -31,7 +32,7 @@ pub(super) fn run_project_rules(
         .par_iter()
         .map_init(
             || Evaluator::new(set),
-            |ev, rule| run_project_rule(ev, rule, docs, opts),
+            |ev, rule| run_project_rule(ev, rule, docs, install, opts),
         )
         .collect();
     let mut findings = Vec::new();
@@ -48,20 +49,26 @@ fn run_project_rule(
     ev: &mut Evaluator,
     rule: &Arc<Rule>,
     docs: &[(Document, RuleInput)],
+    install: &[bool],
     opts: &CheckOptions,
 ) -> (Vec<Finding>, Vec<Problem>) {
     let input_type = rule.input;
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let selected: Vec<&(Document, RuleInput)> = docs
+    let selected: Vec<(&(Document, RuleInput), bool)> = docs
         .iter()
-        .filter(|(d, _)| rule.applies_to(d.input_type, &d.subtype))
+        .zip(install.iter().copied())
+        .filter(|((d, _), _)| rule.applies_to(d.input_type, &d.subtype))
         .collect();
     if selected.is_empty() {
         return (findings, problems);
     }
     ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
-    let input = RuleInput::project(selected.iter().map(|(d, v)| (v, d.file.path.as_str())));
+    let input = RuleInput::project(
+        selected
+            .iter()
+            .map(|((d, v), at_install)| (v, d.file.path.as_str(), *at_install)),
+    );
     let (hits, failures) = ev.evaluate(&input, &[rule]);
     for f in failures {
         problems.push(Problem::error(
@@ -76,7 +83,7 @@ fn run_project_rule(
     for hit in hits {
         let target = match hit.path.as_slice() {
             [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if k == "documents" => {
-                selected.get(*i).map(|d| (*d, rest.to_vec()))
+                selected.get(*i).map(|(d, _)| (*d, rest.to_vec()))
             }
             _ => None,
         };

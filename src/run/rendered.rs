@@ -54,6 +54,22 @@ pub(super) fn process_rendered(
     out
 }
 
+/// For each kept document, whether it goes to the namespace chosen at install time (a Helm
+/// chart's object rendered without a namespace given: see `render::in_install_namespace`).
+pub(super) fn install_namespaced(
+    kept: &[(Document, crate::policy::engine::RuleInput)],
+    rendered: &[Arc<Rendered>],
+) -> Vec<bool> {
+    kept.iter()
+        .map(|(d, _)| {
+            rendered
+                .iter()
+                .find(|r| Arc::ptr_eq(&r.stream, &d.file))
+                .is_some_and(|r| render::in_install_namespace(r, &d.spans))
+        })
+        .collect()
+}
+
 /// Moves each finding on a rendered stream to the origin a person edits: the values or
 /// `--set` line that gave the offending value, or the patch line that set it, else the
 /// template or base line; the rest of the chain becomes its related locations.

@@ -21,6 +21,10 @@ pub enum OriginRole {
     Patch,
     /// A Helm template line (literal text or the action that printed the value).
     Template,
+    /// A values line that gave one part of a value combined from several (`printf "%s:%s"
+    /// .Values.a .Values.b`): listed after the template action that combined them.
+    #[serde(rename = "values")]
+    ValuesPart,
     /// A Kustomize resource file (a base manifest) or a generator's source.
     Base,
     /// A Kustomize transformer written in a kustomization (namespace, namePrefix, images, …).
@@ -50,6 +54,10 @@ pub struct Origin {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     segments: Vec<(Range<usize>, Vec<Origin>)>,
+    /// Byte ranges of the stream holding text generated at render time (a Helm chart's
+    /// `randAlphaNum` password, `genCA` key): written by no one, committed nowhere. Sorted,
+    /// non-overlapping.
+    generated: Vec<Range<usize>>,
 }
 
 impl SourceMap {
@@ -70,6 +78,44 @@ impl SourceMap {
 
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()
+    }
+
+    /// Whether any text of the stream was generated at render time.
+    pub fn has_generated(&self) -> bool {
+        !self.generated.is_empty()
+    }
+
+    /// Records the ranges of the stream whose text was generated at render time (sorted,
+    /// non-overlapping).
+    pub fn mark_generated(&mut self, ranges: Vec<Range<usize>>) {
+        self.generated = ranges;
+    }
+
+    /// Whether the scalar written at `node` of `stream` holds only generated text: every byte
+    /// is generated, or is what YAML wraps a scalar in (quotes, a block indicator, line
+    /// breaks and indentation), and some byte is generated.
+    pub fn only_generated(&self, stream: &str, node: Range<usize>) -> bool {
+        let Some(text) = stream.get(node.clone()) else {
+            return false;
+        };
+        let first = self.generated.partition_point(|r| r.end <= node.start);
+        let ranges = &self.generated[first..];
+        let (mut k, mut any) = (0, false);
+        for (i, b) in text.bytes().enumerate() {
+            let at = node.start + i;
+            while ranges.get(k).is_some_and(|r| r.end <= at) {
+                k += 1;
+            }
+            if ranges.get(k).is_some_and(|r| r.start <= at) {
+                any = true;
+            } else if !matches!(
+                b,
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'|' | b'>' | b'-' | b'+'
+            ) {
+                return false;
+            }
+        }
+        any
     }
 
     /// The segments that overlap `rendered`, in order.
@@ -113,6 +159,7 @@ impl OriginRole {
             OriginRole::Set => "set",
             OriginRole::Patch => "patch",
             OriginRole::Template => "template",
+            OriginRole::ValuesPart => "values",
             OriginRole::Base => "base",
             OriginRole::Kustomization => "kustomization",
         }

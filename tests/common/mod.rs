@@ -86,3 +86,19 @@ pub fn rules_catalog() -> Vec<(String, String, String)> {
         })
         .collect()
 }
+
+/// (rule, file, line) of each finding of a JSON report.
+pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}

@@ -5,11 +5,14 @@
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
 mod chart;
+mod cipher;
 mod crds;
 mod crypto;
 mod documents;
 mod engine;
 mod funcs;
+mod generated;
+mod keys;
 mod prepare;
 mod provenance;
 mod toyaml;
@@ -55,21 +58,46 @@ struct Tmpl {
 /// Renders the chart in `dir` (a folder holding `Chart.yaml`) as `helm template` would.
 /// `display` is how `dir` is reported (relative to the working directory, with `/`).
 pub fn render_chart(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
+    render_chart_with(dir, display, opts, |_| {})
+}
+
+/// [`render_chart`], handing the calling thread each file that becomes an origin of the
+/// stream as soon as a template's output names it (once per file), while the render goes on
+/// on its own thread: the caller prepares what it will read of them (their credentials).
+pub fn render_chart_with(
+    dir: &Path,
+    display: &str,
+    opts: &RenderOptions,
+    mut while_rendering: impl FnMut(Arc<SourceFile>),
+) -> Outcome {
     // A big stack for deep template nesting; the render runs on its own thread.
     let (dir, display, opts) = (dir.to_path_buf(), display.to_string(), opts.clone());
+    let (origin_files, found) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("helm-render".into())
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || render_on_this_thread(&dir, &display, &opts));
+        .spawn(move || {
+            let mut origin_files = OriginFiles {
+                to: origin_files,
+                handed: Default::default(),
+            };
+            render_on_this_thread(&dir, &display, &opts, &mut origin_files)
+        });
     match handle {
-        Ok(h) => h.join().unwrap_or_else(|_| Outcome {
-            rendered: None,
-            problems: vec![Problem::error(
-                "chart",
-                None,
-                "the Helm renderer failed unexpectedly (a bug): chart not checked",
-            )],
-        }),
+        Ok(h) => {
+            // Ends when the render thread ends (it holds the sender).
+            for f in found {
+                while_rendering(f);
+            }
+            h.join().unwrap_or_else(|_| Outcome {
+                rendered: None,
+                problems: vec![Problem::error(
+                    "chart",
+                    None,
+                    "the Helm renderer failed unexpectedly (a bug): chart not checked",
+                )],
+            })
+        }
         Err(e) => Outcome {
             rendered: None,
             problems: vec![Problem::error(
@@ -81,7 +109,27 @@ pub fn render_chart(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome 
     }
 }
 
-fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
+/// Files handed to the caller as they become origins (see [`render_chart_with`]), each once.
+struct OriginFiles {
+    to: std::sync::mpsc::Sender<Arc<SourceFile>>,
+    handed: std::collections::HashSet<*const SourceFile>,
+}
+
+impl OriginFiles {
+    fn offer(&mut self, file: &Arc<SourceFile>) {
+        if self.handed.insert(Arc::as_ptr(file)) {
+            // The caller may have stopped listening: nothing to do then.
+            let _ = self.to.send(file.clone());
+        }
+    }
+}
+
+fn render_on_this_thread(
+    dir: &Path,
+    display: &str,
+    opts: &RenderOptions,
+    origin_files: &mut OriginFiles,
+) -> Outcome {
     let mut problems = Vec::new();
     DEADLINE.with(|d| d.set(Some(Instant::now() + TIME_LIMIT)));
     gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
@@ -164,9 +212,6 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         origins,
         &mut problems,
     );
-    if let Some(schema) = chart.file("values.schema.json") {
-        validate_schema(schema, &prepared.values, &prepared.origins, &mut problems);
-    }
     let mut flat: Vec<&Prepared> = Vec::new();
     fn flatten<'p, 'a>(p: &'p Prepared<'a>, out: &mut Vec<&'p Prepared<'a>>) {
         out.push(p);
@@ -175,7 +220,86 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         }
     }
     flatten(&prepared, &mut flat);
+    // The values files are the origins of what templates print from values: handed over
+    // before the templates are parsed.
+    for p in &flat {
+        for o in p.origins.by_path.values() {
+            origin_files.offer(&o.file);
+        }
+    }
+    // The values schema is checked on another thread while the templates render (a big schema
+    // costs as much to compile as a small chart to render); its problems keep their place.
+    let at = problems.len();
+    let (mut docs, schema_problems) = std::thread::scope(|scope| {
+        let schema_check = chart.file("values.schema.json").map(|schema| {
+            let (values, origins) = (&prepared.values, &prepared.origins);
+            let check = move || {
+                let mut found = Vec::new();
+                validate_schema(schema, values, origins, &mut found);
+                found
+            };
+            let spawned = std::thread::Builder::new()
+                .name("helm-schema".into())
+                .stack_size(64 * 1024 * 1024)
+                .spawn_scoped(scope, check)
+                .map_err(|_| check);
+            (schema.display.as_str(), spawned)
+        });
+        let docs = render_templates(&flat, opts, origin_files, &mut problems);
+        let found = match schema_check {
+            None => Vec::new(),
+            Some((shown, Ok(handle))) => handle.join().unwrap_or_else(|_| {
+                vec![Problem::error(
+                    shown,
+                    None,
+                    "the values schema check failed unexpectedly (a bug)",
+                )]
+            }),
+            // No thread to be had: checked here.
+            Some((_, Err(check))) => check(),
+        };
+        (docs, found)
+    });
+    problems.splice(at..at, schema_problems);
+    // Helm's install order of kinds, then template name (hooks and tests among the rest, as
+    // `helm template` prints them).
+    docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+    if opts.include_crds {
+        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
+    }
+    let mut text = String::new();
+    let mut map = SourceMap::default();
+    for d in &docs {
+        text.push_str("---\n# Source: ");
+        text.push_str(&d.name);
+        text.push('\n');
+        let base = text.len();
+        text.push_str(&d.content);
+        for (r, o) in &d.segments {
+            map.push(base + r.start..base + r.end, o.clone());
+        }
+        text.push('\n');
+    }
+    map.mark_generated(generated::ranges(&text));
+    let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
+    Outcome {
+        rendered: Some(Rendered {
+            stream,
+            map,
+            install_namespace: (!opts.namespace_given).then(|| opts.namespace.clone()),
+        }),
+        problems,
+    }
+}
 
+/// Parses every template of the enabled charts (`flat`: the top chart first, then its
+/// subcharts) and renders them in Helm's order, as documents with their origins.
+fn render_templates(
+    flat: &[&Prepared],
+    opts: &RenderOptions,
+    origin_files: &mut OriginFiles,
+    problems: &mut Vec<Problem>,
+) -> Vec<Doc> {
     // Every template of every enabled chart, named `<chart path>/templates/<rel>`.
     let mut tmpls: Vec<Tmpl> = Vec::new();
     for (i, p) in flat.iter().enumerate() {
@@ -206,8 +330,8 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         .max_range_iters(1_000_000);
     let mut define_file: HashMap<String, Arc<SourceFile>> = HashMap::new();
     let mut parse_failed: Vec<String> = Vec::new();
-    for t in &tmpls {
-        match set.parse_named(&t.name, &t.file.text) {
+    for (t, parsed) in tmpls.iter().zip(parse_apart(&set, &tmpls)) {
+        match parsed.and_then(|p| set.add_parsed(p, &t.file.text)) {
             Ok(names) => {
                 for n in names {
                     define_file.insert(n, t.file.clone());
@@ -235,13 +359,17 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
         ("Revision", Value::Int(1)),
         ("Service", str_v("Helm")),
     ]);
-    let tops = top_objects(&flat, &release, &caps);
+    let tops = top_objects(flat, &release, &caps);
 
     // Render in Helm's order (the parse order: deepest first, names in reverse): a template
     // may change its chart's shared top-level object or values (`set $ "Values" …`,
     // `merge .Values.x …`) for the ones after it; outputs are sorted for the stream afterwards.
     let mut docs: Vec<Doc> = Vec::new();
     let mut total = 0usize;
+    let mut loc = Locator {
+        define_file: &define_file,
+        scopes: HashMap::new(),
+    };
     for t in &tmpls {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -288,15 +416,13 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
                     ));
                     break;
                 }
-                split_documents(
-                    t,
-                    &out,
-                    &trace.pieces,
-                    &included,
-                    &define_file,
-                    p,
-                    &mut docs,
-                );
+                let before = docs.len();
+                split_documents(t, &out, &trace.pieces, &included, &mut loc, p, &mut docs);
+                for d in &docs[before..] {
+                    for o in d.segments.iter().flat_map(|(_, origins)| origins) {
+                        origin_files.offer(&o.file);
+                    }
+                }
             }
             Err(e) => {
                 // The innermost node whose template is a chart file (not `tpl` text).
@@ -316,30 +442,48 @@ fn render_on_this_thread(dir: &Path, display: &str, opts: &RenderOptions) -> Out
             }
         }
     }
-    // Helm's install order of kinds, then template name (hooks and tests among the rest, as
-    // `helm template` prints them).
-    docs.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
-    if opts.include_crds {
-        docs.splice(0..0, crds::crd_docs(&flat, &mut problems));
+    docs
+}
+
+/// Template sources above this many bytes in all are parsed on two threads.
+const PARSE_APART_BYTES: usize = 64 * 1024;
+
+/// Each template parsed on its own (what `parse_named` does before adding it to the set), in
+/// order: a chart's templates are parsed by two threads when there is much to parse (the
+/// set then takes them in Helm's order, as if parsed one after the other).
+fn parse_apart(set: &Template, tmpls: &[Tmpl]) -> Vec<gotmpl::Result<gotmpl::Parsed>> {
+    let parse = |part: &[Tmpl]| -> Vec<_> {
+        part.iter()
+            .map(|t| set.parse_apart(&t.name, &t.file.text))
+            .collect()
+    };
+    let total: usize = tmpls.iter().map(|t| t.file.text.len()).sum();
+    if total < PARSE_APART_BYTES {
+        return parse(tmpls);
     }
-    let mut text = String::new();
-    let mut map = SourceMap::default();
-    for d in &docs {
-        text.push_str("---\n# Source: ");
-        text.push_str(&d.name);
-        text.push('\n');
-        let base = text.len();
-        text.push_str(&d.content);
-        for (r, o) in &d.segments {
-            map.push(base + r.start..base + r.end, o.clone());
+    // Split where half of the bytes are behind.
+    let mut behind = 0;
+    let half = tmpls
+        .iter()
+        .position(|t| {
+            behind += t.file.text.len();
+            behind * 2 >= total
+        })
+        .map_or(tmpls.len(), |i| i + 1);
+    let (first, second) = tmpls.split_at(half);
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("helm-parse".into())
+            .stack_size(64 * 1024 * 1024)
+            .spawn_scoped(scope, || parse(second));
+        let mut out = parse(first);
+        match other.map(|h| h.join()) {
+            Ok(Ok(rest)) => out.extend(rest),
+            // No thread to be had (or it failed): parsed here.
+            _ => out.extend(parse(second)),
         }
-        text.push('\n');
-    }
-    let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
-    Outcome {
-        rendered: Some(Rendered { stream, map }),
-        problems,
-    }
+        out
+    })
 }
 
 fn template_error(msg: &str, file: &Arc<SourceFile>, offset: Option<usize>) -> Problem {

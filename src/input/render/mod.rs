@@ -11,6 +11,7 @@
 
 use crate::source::SourceFile;
 use crate::source::map::SourceMap;
+use crate::source::span::{Children, SpanTree};
 use std::sync::Arc;
 
 /// What rendering a chart or an overlay produced.
@@ -21,6 +22,10 @@ pub struct Rendered {
     /// folder (`deploy/chart`), so reports that have no origin still point somewhere real.
     pub stream: Arc<SourceFile>,
     pub map: SourceMap,
+    /// For a chart rendered without a namespace given: the namespace it was rendered with
+    /// (`default`, as `helm template`). Helm installs such a chart's objects into the
+    /// namespace `helm install -n` chooses, not into this one (see [`in_install_namespace`]).
+    pub install_namespace: Option<String>,
 }
 
 pub mod helm;
@@ -36,6 +41,9 @@ pub struct RenderOptions {
     pub release_name: String,
     /// The release namespace (`default`).
     pub namespace: String,
+    /// Whether the namespace was given (`-n`, the configuration, a kustomization): when not,
+    /// the chart's objects go where `helm install -n` puts them.
+    pub namespace_given: bool,
     /// `--values FILE`, in order, applied after the chart's own `values.yaml`.
     pub values_files: Vec<std::path::PathBuf>,
     /// `--set K=V`, in order, applied last.
@@ -65,6 +73,7 @@ impl Default for RenderOptions {
         RenderOptions {
             release_name: "release-name".to_string(),
             namespace: "default".to_string(),
+            namespace_given: false,
             values_files: Vec::new(),
             set: Vec::new(),
             kube_version: None,
@@ -158,6 +167,7 @@ impl RenderConfig {
             }
             if let Some(n) = &f.namespace {
                 o.namespace = n.clone();
+                o.namespace_given = true;
             }
             if f.kube_version.is_some() {
                 o.kube_version = f.kube_version.clone();
@@ -224,7 +234,10 @@ pub fn render(
     let outcome = if overlay {
         kustomize::build(dir, display, opts)
     } else {
-        helm::render_chart(dir, display, opts)
+        // The credentials of each origin file are found while the chart renders.
+        helm::render_chart_with(dir, display, opts, |f| {
+            f.redaction();
+        })
     };
     if let Some(r) = &outcome.rendered {
         carry_credentials(r);
@@ -265,8 +278,11 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // What the detector reads in the documents (`- name: API_TOKEN` with its `value`) is a
     // credential of the stream, as a check's rules would flag it: `render` and `inspect`
     // mask it too.
-    for d in &loaded.documents {
+    for d in &mut loaded.documents {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
+        if r.map.has_generated() {
+            as_generated(&mut d.value, &d.spans, None, r);
+        }
     }
     let mut kept = Vec::new();
     for d in loaded.documents {
@@ -305,10 +321,91 @@ pub fn load(r: &Rendered) -> super::Loaded {
     loaded
 }
 
+/// Whether an object of a rendered chart (its `spans` in the stream) goes to the namespace
+/// chosen at install time: the chart was rendered without a namespace given, and the object
+/// sets none, or sets the one it was rendered with through an action (`{{ .Release.Namespace
+/// }}`, a helper) rather than a values, `--set` or literal template line that writes it.
+pub fn in_install_namespace(r: &Rendered, spans: &SpanTree) -> bool {
+    use crate::source::span::PathSeg;
+    let Some(release) = &r.install_namespace else {
+        return false;
+    };
+    let path = [
+        PathSeg::Key("metadata".into()),
+        PathSeg::Key("namespace".into()),
+    ];
+    let Some(node) = spans.get(&path) else {
+        return true;
+    };
+    let text = &r.stream.text;
+    let range = crate::source::secrets::value_of_entry(text, node.span.range(), Some("namespace"));
+    let value = text[range.clone()].trim().trim_matches(['"', '\'']);
+    if value != release {
+        return false;
+    }
+    // Written where a person edits it: a values or `--set` entry holding it, or template text
+    // that is not an action.
+    !r.map.origins(range).iter().any(|o| {
+        let at = o.file.text.get(o.span.range()).unwrap_or("");
+        at.contains(value) && !at.contains("{{")
+    })
+}
+
+/// What the rules read for a value generated at render time (a Helm chart's `randAlphaNum`
+/// password, `genCA` key, and what `b64enc` made of them): a reference, as `{{ … }}` or
+/// `${VAR}` are, since no credential of that kind is committed anywhere. Every output still
+/// masks the value itself.
+pub const GENERATED_VALUE: &str = "<generated at render time>";
+
+/// Replaces each string of `value` whose text in the stream is only generated text with
+/// [`GENERATED_VALUE`], and masks that text.
+fn as_generated(value: &mut serde_json::Value, spans: &SpanTree, key: Option<&str>, r: &Rendered) {
+    match (value, &spans.children) {
+        (serde_json::Value::Object(m), Children::Map(children)) => {
+            for (k, child) in children {
+                if let Some(v) = m.get_mut(k) {
+                    as_generated(v, child, Some(k), r);
+                }
+            }
+        }
+        (serde_json::Value::Array(items), Children::Seq(children)) => {
+            for (v, child) in items.iter_mut().zip(children) {
+                as_generated(v, child, None, r);
+            }
+        }
+        (v @ serde_json::Value::String(_), Children::Leaf) => {
+            // A mapping entry's span holds its key: only the value counts.
+            let text = &r.stream.text;
+            let range = match key {
+                Some(k) => {
+                    crate::source::secrets::value_of_entry(text, spans.span.range(), Some(k))
+                }
+                None => spans.span.range(),
+            };
+            if r.map.only_generated(text, range.clone()) {
+                // A block scalar keeps its indicator (`|`), so the masked stream stays YAML.
+                let body = match text[range.clone()].starts_with(['|', '>']) {
+                    true => text[range.clone()]
+                        .find('\n')
+                        .map_or(range.end, |i| range.start + i + 1),
+                    false => range.start,
+                };
+                r.stream.mark_credential(body..range.end);
+                *v = serde_json::Value::from(GENERATED_VALUE);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The masked stream as printed by `runeguard render`: a masked plain scalar would begin
 /// with `*` and read as a YAML alias, so such a value is double-quoted; the output stays YAML
 /// that parses to the same documents, with the credentials masked.
 pub fn printable(masked: &str) -> String {
+    // Only a line holding the mask changes.
+    if !masked.contains(crate::source::secrets::MASK) {
+        return masked.to_string();
+    }
     let mut out = String::with_capacity(masked.len());
     for line in masked.split_inclusive('\n') {
         let (body, eol) = match line.strip_suffix('\n') {

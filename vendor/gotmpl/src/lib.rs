@@ -25,6 +25,8 @@ extern crate alloc;
 pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod funcs;
+/// The built-in functions (patch 15: a caller can wrap `printf`/`print` with its own).
+pub use funcs::builtins;
 pub(crate) mod go;
 /// Parser, lexer, and AST node types for the Go template language.
 ///
@@ -53,7 +55,6 @@ pub mod html;
 #[cfg(feature = "html")]
 pub use error::EscapeErrorCode;
 pub use error::{Result, TemplateError};
-use funcs::builtins;
 
 /// Shared, lazily-constructed builtins map. `Template::new` clones this `Arc`
 /// (one atomic op) instead of rebuilding the builtins BTreeMap on every call.
@@ -117,6 +118,14 @@ use parse::{DefineNode, ListNode, Parser};
 /// }));
 /// ```
 pub type FuncMap = BTreeMap<String, ValueFunc>;
+
+/// runeguard patch 17: a named source parsed apart from any set (see
+/// [`Template::parse_apart`]).
+pub struct Parsed {
+    name: String,
+    tree: ListNode,
+    defines: Vec<DefineNode>,
+}
 
 /// A parsed template, equivalent to Go's
 /// [`template.Template`](https://pkg.go.dev/text/template#Template).
@@ -391,11 +400,35 @@ impl Template {
     /// runeguard patch: parses `src` as the template called `name` in this set (Helm's
     /// `t.New(name).Parse(src)`), keeping its `{{define}}`s; returns the names it defines.
     pub fn parse_named(&mut self, name: &str, src: &str) -> Result<Vec<String>> {
+        let parsed = self.parse_apart(name, src)?;
+        self.add_parsed(parsed, src)
+    }
+
+    /// runeguard patch 17: the first half of [`parse_named`](Self::parse_named), which needs
+    /// nothing of the set but its delimiters: sources can be parsed on several threads, then
+    /// added to the set in order with [`add_parsed`](Self::add_parsed).
+    pub fn parse_apart(&self, name: &str, src: &str) -> Result<Parsed> {
         let parser = Parser::with_name(Some(name), src, &self.left_delim, &self.right_delim)?;
         let (tree, defines) = parser.parse()?;
+        Ok(Parsed {
+            name: name.to_string(),
+            tree,
+            defines,
+        })
+    }
+
+    /// runeguard patch 17: the second half of [`parse_named`](Self::parse_named): adds a
+    /// source parsed by [`parse_apart`](Self::parse_apart) (`src` is its text, for error
+    /// positions) and returns the names it `define`s.
+    pub fn add_parsed(&mut self, parsed: Parsed, src: &str) -> Result<Vec<String>> {
+        let Parsed {
+            name,
+            tree,
+            defines,
+        } = parsed;
         let names = defines.iter().map(|d| d.name.to_string()).collect();
         self.merge_defines(defines, src)?;
-        self.defines.insert(name.to_string(), Arc::new(tree));
+        self.defines.insert(name, Arc::new(tree));
         Ok(names)
     }
 

@@ -989,10 +989,12 @@ impl Value {
     /// ([`Value::nests_deeper_than`]).
     pub fn deep_copy(&self) -> Value {
         match self {
+            // runeguard patch 18: copied from the entries as they are read, not from a
+            // snapshot of them (a copy of the map before the copy).
             Value::Map(m) => Value::Map(MapRef::new(
-                m.snapshot()
-                    .into_iter()
-                    .map(|(k, v)| (k, v.deep_copy()))
+                m.read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy()))
                     .collect(),
             )),
             Value::List(l) => Value::List(l.iter().map(Value::deep_copy).collect::<Vec<_>>().into()),

@@ -8,10 +8,11 @@
 //! blocks are valid keys and certificates of the same shape; both are credentials, masked in
 //! every output like any other.
 
+use super::cipher;
 use super::funcs::{err, list_of, to_int, to_str};
+use super::generated;
+use super::keys::{Key, Signer};
 use gotmpl::{FuncMap, Value};
-use p256::ecdsa::signature::Signer;
-use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use std::cell::RefCell;
@@ -35,6 +36,13 @@ pub fn seed(what: &str) {
     let digest: [u8; 32] = sha2::Sha256::digest(what.as_bytes()).into();
     RNG.with(|r| *r.borrow_mut() = ChaCha20Rng::from_seed(digest));
     CAS.with(|c| c.borrow_mut().clear());
+    generated::clear();
+}
+
+/// A generated string: recorded so that the secret rules know it is not committed.
+fn made(text: String) -> Value {
+    generated::mark(&text);
+    Value::from(text)
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -53,56 +61,17 @@ fn random_from(alphabet: &[u8], n: usize) -> String {
         .collect()
 }
 
-/// A P-256 key from this rendering's generator.
-fn new_key() -> p256::ecdsa::SigningKey {
-    RNG.with(|r| p256::ecdsa::SigningKey::random(&mut *r.borrow_mut()))
+/// Draws from this rendering's generator.
+fn with_rng<T>(f: impl FnOnce(&mut ChaCha20Rng) -> T) -> T {
+    RNG.with(|r| f(&mut r.borrow_mut()))
 }
 
-fn key_pem(key: &p256::ecdsa::SigningKey) -> gotmpl::Result<String> {
-    Ok(key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| err(format!("cannot encode the key: {e}")))?
-        .to_string())
-}
-
-fn parse_key(pem: &str, func: &str) -> gotmpl::Result<p256::ecdsa::SigningKey> {
-    p256::ecdsa::SigningKey::from_pkcs8_pem(pem.trim()).map_err(|e| {
-        err(format!(
-            "{func}: the key is not a PKCS#8 P-256 key runeguard can sign with ({e})"
-        ))
-    })
-}
-
-/// A P-256 key as rcgen signs with it.
-struct EcKey {
-    key: p256::ecdsa::SigningKey,
-    public: Vec<u8>,
-}
-
-impl EcKey {
-    fn new(key: p256::ecdsa::SigningKey) -> Self {
-        let public = key
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec();
-        EcKey { key, public }
-    }
-}
-
-impl rcgen::PublicKeyData for EcKey {
-    fn der_bytes(&self) -> &[u8] {
-        &self.public
-    }
-    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
-        &rcgen::PKCS_ECDSA_P256_SHA256
-    }
-}
-
-impl rcgen::SigningKey for EcKey {
-    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
-        let sig: p256::ecdsa::DerSignature = self.key.sign(msg);
-        Ok(sig.as_bytes().to_vec())
+/// The key of a certificate: the one given (`…WithKey`), else a new P-256 key (Sprig makes an
+/// RSA-2048 one: see `keys` for why not).
+fn cert_key(given: Option<&str>, func: &str) -> gotmpl::Result<Key> {
+    match given {
+        Some(pem) => Key::parse(pem, func),
+        None => Ok(with_rng(Key::ecdsa)),
     }
 }
 
@@ -145,8 +114,13 @@ fn params(
     Ok(p)
 }
 
-/// Sprig's `certificate` object: `.Cert` and `.Key`, PEM.
-fn certificate(cert: &str, key: &str) -> Value {
+/// Sprig's `certificate` object: `.Cert` and `.Key`, PEM. The certificate is generated; the
+/// key too unless it was given (`genCAWithKey` with a key from values is a committed key).
+fn certificate(cert: &str, key: &str, key_given: bool) -> Value {
+    generated::mark(cert);
+    if !key_given || generated::is_generated_text(key) {
+        generated::mark(key);
+    }
     Value::from(BTreeMap::from([
         (Arc::from("Cert"), Value::from(cert)),
         (Arc::from("Key"), Value::from(key)),
@@ -158,29 +132,29 @@ fn cert_error(func: &str) -> impl Fn(rcgen::Error) -> gotmpl::TemplateError + '_
 }
 
 fn gen_ca(cn: &str, days: &Value, key: Option<&str>, func: &str) -> R {
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let given = key.is_some();
+    let key = cert_key(key, func)?;
     let mut p = params(cn, &Value::Nil, &Value::Nil, days, func)?;
     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     p.key_usages.push(rcgen::KeyUsagePurpose::KeyCertSign);
-    let key_text = key_pem(&key)?;
-    let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
+    let key_text = key.pem()?;
+    let cert = p
+        .self_signed(&Signer::new(key)?)
+        .map_err(cert_error(func))?;
     let cert = cert.pem();
     CAS.with(|c| c.borrow_mut().insert(cert.clone(), cn.to_string()));
-    Ok(certificate(&cert, &key_text))
+    Ok(certificate(&cert, &key_text, given))
 }
 
 fn self_signed(a: &[Value], key: Option<&str>, func: &str) -> R {
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let given = key.is_some();
+    let key = cert_key(key, func)?;
     let p = params(&to_str(&a[0]), &a[1], &a[2], &a[3], func)?;
-    let key_text = key_pem(&key)?;
-    let cert = p.self_signed(&EcKey::new(key)).map_err(cert_error(func))?;
-    Ok(certificate(&cert.pem(), &key_text))
+    let key_text = key.pem()?;
+    let cert = p
+        .self_signed(&Signer::new(key)?)
+        .map_err(cert_error(func))?;
+    Ok(certificate(&cert.pem(), &key_text, given))
 }
 
 fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
@@ -196,17 +170,15 @@ fn signed(a: &[Value], key: Option<&str>, func: &str) -> R {
         )));
     };
     let ca_params = params(&ca_cn, &Value::Nil, &Value::Nil, &Value::Int(0), func)?;
-    let issuer = rcgen::Issuer::new(ca_params, EcKey::new(parse_key(&ca_key, func)?));
-    let key = match key {
-        Some(pem) => parse_key(pem, func)?,
-        None => new_key(),
-    };
+    let issuer = rcgen::Issuer::new(ca_params, Signer::new(Key::parse(&ca_key, func)?)?);
+    let given = key.is_some();
+    let key = cert_key(key, func)?;
     let p = params(&to_str(&a[0]), &a[1], &a[2], &a[3], func)?;
-    let key_text = key_pem(&key)?;
+    let key_text = key.pem()?;
     let cert = p
-        .signed_by(&EcKey::new(key), &issuer)
+        .signed_by(&Signer::new(key)?, &issuer)
         .map_err(cert_error(func))?;
-    Ok(certificate(&cert.pem(), &key_text))
+    Ok(certificate(&cert.pem(), &key_text, given))
 }
 
 fn want(a: &[Value], n: usize, func: &str) -> gotmpl::Result<()> {
@@ -240,14 +212,14 @@ pub fn register(m: &mut FuncMap) {
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
                 let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
-                Ok(Value::from(random_from(&alphabet, n)))
+                Ok(made(random_from(&alphabet, n)))
             }),
         );
     }
     f!("randBytes", |a: &[Value]| -> R {
         let n = a.first().map(to_int).unwrap_or(0).clamp(0, 1 << 16) as usize;
         let bytes: Vec<u8> = (0..n).map(|_| random_bytes::<1>()[0]).collect();
-        Ok(Value::from(data_encoding::BASE64.encode(&bytes)))
+        Ok(made(data_encoding::BASE64.encode(&bytes)))
     });
     f!("randInt", |a: &[Value]| -> R {
         want(a, 2, "randInt")?;
@@ -265,7 +237,7 @@ pub fn register(m: &mut FuncMap) {
         Ok(Value::from(chars.into_iter().collect::<String>()))
     });
     f!("uuidv4", |_a: &[Value]| -> R {
-        Ok(Value::from(
+        Ok(made(
             uuid::Builder::from_random_bytes(random_bytes::<16>())
                 .into_uuid()
                 .to_string(),
@@ -279,13 +251,23 @@ pub fn register(m: &mut FuncMap) {
         }
         let hash = bcrypt::hash_with_salt(to_str(&a[1]), 10, random_bytes::<16>())
             .map_err(|e| err(format!("htpasswd: {e}")))?;
-        Ok(Value::from(format!(
-            "{user}:{}",
-            hash.format_for_version(bcrypt::Version::TwoA)
-        )))
+        let line = format!("{user}:{}", hash.format_for_version(bcrypt::Version::TwoA));
+        // The hash of a committed password stands for that password: committed.
+        if generated::is_generated_text(&to_str(&a[1])) {
+            generated::mark(&line);
+        }
+        Ok(Value::from(line))
     });
-    f!("genPrivateKey", |_a: &[Value]| -> R {
-        Ok(Value::from(key_pem(&new_key())?))
+    f!("genPrivateKey", |a: &[Value]| -> R {
+        let kind = a.first().map(to_str).unwrap_or_default();
+        let pem = match kind.as_str() {
+            // RSA and DSA keys as P-256 ones: see `keys` for why.
+            "" | "rsa" | "dsa" | "ecdsa" => with_rng(Key::ecdsa).pem()?,
+            "ed25519" => with_rng(Key::ed25519).pem()?,
+            // Sprig returns this text in place of a key.
+            other => return Ok(Value::from(format!("Unknown type {other}"))),
+        };
+        Ok(made(pem))
     });
     f!("genCA", |a: &[Value]| -> R {
         want(a, 2, "genCA")?;
@@ -311,16 +293,32 @@ pub fn register(m: &mut FuncMap) {
         want(a, 6, "genSignedCertWithKey")?;
         signed(a, Some(&to_str(&a[5])), "genSignedCertWithKey")
     });
-    for name in ["derivePassword", "encryptAES", "decryptAES"] {
-        m.insert(
-            name.to_string(),
-            Arc::new(move |_a: &[Value]| -> R {
-                Err(err(format!(
-                    "{name} is not supported by runeguard's renderer"
-                )))
-            }),
-        );
-    }
+    f!("derivePassword", |a: &[Value]| -> R {
+        want(a, 5, "derivePassword")?;
+        let counter = u32::try_from(to_int(&a[0])).map_err(|_| {
+            err("derivePassword: the counter must be a number from 0 to 4294967295")
+        })?;
+        let [kind, password, user, site] = [1, 2, 3, 4].map(|i| to_str(&a[i]));
+        Ok(Value::from(cipher::derive_password(
+            counter, &kind, &password, &user, &site,
+        )?))
+    });
+    f!("encryptAES", |a: &[Value]| -> R {
+        want(a, 2, "encryptAES")?;
+        let iv = random_bytes::<16>();
+        Ok(Value::from(cipher::encrypt_aes(
+            &to_str(&a[0]),
+            &to_str(&a[1]),
+            iv,
+        )))
+    });
+    f!("decryptAES", |a: &[Value]| -> R {
+        want(a, 2, "decryptAES")?;
+        Ok(Value::from(cipher::decrypt_aes(
+            &to_str(&a[0]),
+            &to_str(&a[1]),
+        )?))
+    });
 }
 
 #[cfg(test)]
@@ -360,7 +358,7 @@ mod tests {
         assert!(pass.chars().all(|c| c.is_ascii_alphanumeric()), "{pass}");
         let id = uuid::Uuid::parse_str(&to_str(&a.1)).expect("a UUID");
         assert_eq!(id.get_version_num(), 4);
-        assert!(parse_key(&to_str(&a.2), "test").is_ok());
+        assert!(Key::parse(&to_str(&a.2), "test").is_ok());
     }
 
     #[test]
@@ -369,7 +367,7 @@ mod tests {
         seed("certs");
         let ca = call(&lib, "genCA", &[Value::from("shop-ca"), Value::Int(365)]);
         assert!(field(&ca, "Cert").starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(field(&ca, "Key").starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert!(field(&ca, "Key").starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
         let cert = call(
             &lib,
             "genSignedCert",
@@ -389,7 +387,7 @@ mod tests {
         assert!(has(b"shop.default.svc"), "the DNS name");
         assert!(has(&[10, 0, 0, 1]), "the IP address");
         // A CA this rendering did not make cannot sign: a problem, not a wrong certificate.
-        let foreign = certificate("-----BEGIN CERTIFICATE-----\n", &field(&ca, "Key"));
+        let foreign = certificate("-----BEGIN CERTIFICATE-----\n", &field(&ca, "Key"), true);
         let args = [
             Value::from("x"),
             Value::Nil,
@@ -398,6 +396,54 @@ mod tests {
             foreign,
         ];
         assert!(lib["genSignedCert"](&args).is_err());
+    }
+
+    #[test]
+    fn private_keys_are_p256_or_ed25519_and_given_keys_of_any_kind_sign() {
+        let lib = library();
+        seed("keys");
+        let key = |kind: &str| to_str(&call(&lib, "genPrivateKey", &[Value::from(kind)]));
+        // RSA and DSA are made as P-256 keys (see `keys`): one made key kind, cheap to make.
+        for kind in ["", "rsa", "dsa", "ecdsa"] {
+            let k = key(kind);
+            assert!(
+                k.starts_with("-----BEGIN EC PRIVATE KEY-----\n"),
+                "{kind}: {k}"
+            );
+            assert!(
+                matches!(Key::parse(&k, "test"), Ok(Key::Ecdsa(_))),
+                "{kind}"
+            );
+        }
+        let ed = key("ed25519");
+        assert!(ed.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{ed}");
+        assert!(matches!(Key::parse(&ed, "test"), Ok(Key::Ed25519(_))));
+        assert_eq!(key("x"), "Unknown type x");
+        // A user's RSA key (PKCS#1, as Sprig and openssl write it) is read and signs.
+        use rand_chacha::rand_core::SeedableRng;
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        let rsa = rsa::RsaPrivateKey::new(&mut rng, 1024)
+            .expect("an RSA key")
+            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("PEM")
+            .to_string();
+        assert!(matches!(Key::parse(&rsa, "test"), Ok(Key::Rsa(_))));
+        // A certificate signed with a given key of each kind.
+        for k in [&key("ecdsa"), &ed, &rsa] {
+            let c = call(
+                &lib,
+                "genSelfSignedCertWithKey",
+                &[
+                    Value::from("x"),
+                    Value::Nil,
+                    Value::Nil,
+                    Value::Int(1),
+                    Value::from(k.as_str()),
+                ],
+            );
+            assert_eq!(field(&c, "Key"), *k);
+        }
     }
 
     #[test]

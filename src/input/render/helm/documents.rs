@@ -58,6 +58,14 @@ pub(super) fn kind_rank(kind: &str) -> usize {
         .unwrap_or(INSTALL_ORDER.len())
 }
 
+/// What the outputs of a chart's templates are located with: the file of each template name
+/// (files and `define`s), and the `with`/`range` scopes of each file found so far (keyed by
+/// its `Arc`, alive to the end of the render: found once for all the templates including it).
+pub(super) struct Locator<'a> {
+    pub(super) define_file: &'a HashMap<String, Arc<SourceFile>>,
+    pub(super) scopes: HashMap<usize, Vec<Scope>>,
+}
+
 /// The output of one template split into documents (Helm splits on `---` lines), each with
 /// its origins from the trace.
 pub(super) fn split_documents(
@@ -65,10 +73,11 @@ pub(super) fn split_documents(
     out: &str,
     pieces: &[gotmpl::trace::Piece],
     included: &Included,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    loc: &mut Locator,
     p: &Prepared,
     docs: &mut Vec<Doc>,
 ) {
+    let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
     let mut bounds = Vec::new();
     let mut start = 0;
@@ -84,7 +93,6 @@ pub(super) fn split_documents(
         pos += line.len();
     }
     bounds.push(start..out.len());
-    let mut with_cache: HashMap<usize, Vec<Scope>> = HashMap::new();
     let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -120,10 +128,28 @@ pub(super) fn split_documents(
             let (s, e) = (piece.start.max(off), piece.end.min(end));
             if piece.action {
                 let (tmpl_origin, expr) = action_origin(&file, piece.offset);
-                let base_path = action_values_path(&file, piece.offset, &mut with_cache);
+                let printed = &out[piece.start..piece.end];
+                // An action naming several values: the one printed, else (`printf` of
+                // several) the action first and each values line after it.
+                let several = several_values(expr, printed, &p.values);
+                let base_path = match several.as_slice() {
+                    [] => action_values_path(&file, piece.offset, with_cache),
+                    [one] => Some(one.clone()),
+                    _ => None,
+                };
+                let parts: Vec<Origin> = match several.len() {
+                    0 | 1 => Vec::new(),
+                    _ => several
+                        .iter()
+                        .filter_map(|path| p.origins.get(path))
+                        .map(|o| Origin {
+                            role: OriginRole::ValuesPart,
+                            ..o.clone()
+                        })
+                        .collect(),
+                };
                 let calls_include = expr.contains("include");
                 // Line by line: a block printed by toYaml maps each line to its own key.
-                let printed = &out[piece.start..piece.end];
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
                     line_cache
@@ -176,13 +202,8 @@ pub(super) fn split_documents(
                             while x < stop {
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
-                                let mut o = partial_origins(
-                                    &included[i],
-                                    x,
-                                    define_file,
-                                    p,
-                                    &mut with_cache,
-                                );
+                                let mut o =
+                                    partial_origins(&included[i], x, define_file, p, with_cache);
                                 o.push(tmpl_origin.clone());
                                 let from = if x == at { cur } else { cur + lead + (x - at) };
                                 let to = if part_end == stop {
@@ -200,6 +221,7 @@ pub(super) fn split_documents(
                     };
                     if from_partial.is_empty() {
                         origins.push(tmpl_origin.clone());
+                        origins.extend(parts.iter().cloned());
                         segments.push((cur - off..line_end - off, origins));
                     } else {
                         segments.extend(from_partial);

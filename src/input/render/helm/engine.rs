@@ -124,6 +124,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
         "lookup".into(),
         Arc::new(|_a: &[Value]| Ok(Value::Map(gotmpl::MapRef::new(BTreeMap::new())))),
     );
+    super::generated::follow_all(&mut m);
     m
 }
 

@@ -16,6 +16,7 @@ macro_rules! f {
 
 mod collections;
 mod encoding;
+mod from_yaml;
 mod math;
 mod strings;
 
@@ -202,8 +203,31 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
     Ok(())
 }
 
-pub fn regex(pat: &str) -> gotmpl::Result<regex::Regex> {
-    regex::Regex::new(pat).map_err(|e| err(format!("invalid regular expression {pat:?}: {e}")))
+/// The compiled expression `pat`. Templates call `regexMatch` & co. with the same few
+/// patterns over and over (per item of a `range`, per `include`), and compiling one costs
+/// more than rendering a small template: each thread keeps the ones it compiled (a bounded
+/// number; a compiled expression depends on its pattern only).
+pub fn regex(pat: &str) -> gotmpl::Result<std::rc::Rc<regex::Regex>> {
+    const KEPT: usize = 256;
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<regex::Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(re) = COMPILED.with(|c| c.borrow().get(pat).cloned()) {
+        return Ok(re);
+    }
+    let re = std::rc::Rc::new(
+        regex::Regex::new(pat)
+            .map_err(|e| err(format!("invalid regular expression {pat:?}: {e}")))?,
+    );
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT {
+            c.clear();
+        }
+        c.insert(pat.to_string(), re.clone());
+    });
+    Ok(re)
 }
 
 /// Every Sprig and Helm function that needs no access to the chart (those are added by the

@@ -75,33 +75,18 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     if matches!(first, "include" | "template" | "tpl") && !inner.contains(".Values.") {
         return None;
     }
-    let re = VALUES_RE.get_or_init(|| {
-        regex::Regex::new(r"\$?\.Values((?:\.[A-Za-z0-9_-]+)+)").expect("valid regex")
-    });
-    let mut paths: Vec<Vec<String>> = Vec::new();
-    for c in re.captures_iter(inner) {
-        let p: Vec<String> = c[1]
-            .split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        if !paths.contains(&p) {
-            paths.push(p);
-        }
-    }
+    let mut paths = named_values(inner);
     match paths.len() {
         1 => return paths.pop(),
         0 => {}
         _ => {
-            // `default .Values.a .Values.b`, `.Values.x | default "y"`: the last printed.
+            // `default .Values.a .Values.b`, `.Values.x | default "y"` of maps (scalars are
+            // told apart by what was printed: [`several_values`]): the last named.
             return paths.pop();
         }
     }
     // Dot inside `with .Values.x` (innermost scope holding the action).
-    let dot_re = DOT_RE.get_or_init(|| {
-        regex::Regex::new(r"(?:^|[\s(|])\.((?:[A-Za-z0-9_]+\.?)*)").expect("valid regex")
-    });
-    let c = dot_re.captures(inner)?;
+    let dotted = first_dot_path(inner)?;
     let scope = scopes
         .iter()
         .filter(|s| s.body.contains(&at))
@@ -111,15 +96,125 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         return Some(path);
     }
     path.extend(
-        c[1].split('.')
+        dotted
+            .split('.')
             .filter(|s| !s.is_empty())
             .map(str::to_string),
     );
     Some(path)
 }
 
-pub(super) static VALUES_RE: OnceLock<regex::Regex> = OnceLock::new();
-pub(super) static DOT_RE: OnceLock<regex::Regex> = OnceLock::new();
+/// The distinct values paths an action names (`printf "%s:%s" .Values.a .Values.b`,
+/// `.Values.x | default .Values.y`), in the order written.
+fn named_values(action: &str) -> Vec<Vec<String>> {
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for dotted in values_refs(action) {
+        let p: Vec<String> = dotted
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    paths
+}
+
+/// For an action naming several values: those whose text is in what it printed (`values`
+/// is the chart's merged values), in the order printed. `default`, `coalesce` and `ternary`
+/// print one of them; `printf` several; an empty or unprinted value is not one of them.
+pub(super) fn several_values(
+    action: &str,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<Vec<String>> {
+    let paths = named_values(action);
+    if paths.len() < 2 {
+        return Vec::new();
+    }
+    let mut found: Vec<(usize, Vec<String>)> = paths
+        .into_iter()
+        .filter_map(|p| {
+            let mut v = values;
+            for k in &p {
+                v = v.get(k)?;
+            }
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            let at = (!text.is_empty()).then(|| printed.find(&text)).flatten()?;
+            Some((at, p))
+        })
+        .collect();
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The dotted paths after each `.Values` of an action (`.a.b` of `$.Values.a.b`): what the
+/// regular expression `\.Values((?:\.[A-Za-z0-9_-]+)+)` captures, matches taken left to
+/// right without overlapping. Scanned by hand: compiling the expression cost more than a
+/// small chart's whole provenance.
+fn values_refs(inner: &str) -> Vec<&str> {
+    let b = inner.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = inner[from..].find(".Values").map(|i| from + i) {
+        let start = i + ".Values".len();
+        let end = segments_end(b, start, |c| {
+            c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+        });
+        if end > start {
+            out.push(&inner[start..end]);
+            from = end;
+        } else {
+            from = i + 1;
+        }
+    }
+    out
+}
+
+/// The end of `.seg.seg…` starting at `at` (each `seg` one or more bytes `seg_byte` accepts).
+fn segments_end(b: &[u8], at: usize, seg_byte: impl Fn(u8) -> bool) -> usize {
+    let mut end = at;
+    while b.get(end) == Some(&b'.') {
+        let n = b[end + 1..].iter().take_while(|&&c| seg_byte(c)).count();
+        if n == 0 {
+            break;
+        }
+        end += 1 + n;
+    }
+    end
+}
+
+/// The path after the first `.` that starts a field chain (at the start, or after
+/// whitespace, `(` or `|`): what `(?:^|[\s(|])\.((?:[A-Za-z0-9_]+\.?)*)` captures of the
+/// first match (`.name.` → `name.`, a lone `.` → ``).
+fn first_dot_path(inner: &str) -> Option<&str> {
+    let b = inner.as_bytes();
+    let at = inner.match_indices('.').map(|(i, _)| i).find(|&i| {
+        inner[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || c == '(' || c == '|')
+    })?;
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let mut end = at + 1;
+    loop {
+        let n = b[end..].iter().take_while(|c| word(c)).count();
+        if n == 0 {
+            break;
+        }
+        end += n;
+        if b.get(end) == Some(&b'.') {
+            end += 1;
+        }
+    }
+    Some(&inner[at + 1..end])
+}
 
 /// For text printed by `toYaml`: each line's byte range and its key path from the printed
 /// value's root (indentation-tracked mapping keys and sequence indexes).
@@ -183,4 +278,60 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
         out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_dot_path, values_refs};
+    use proptest::prelude::*;
+
+    /// The scanners capture what the regular expressions they replace capture.
+    fn by_regex(inner: &str) -> (Vec<String>, Option<String>) {
+        let values = regex::Regex::new(r"\$?\.Values((?:\.[A-Za-z0-9_-]+)+)").unwrap();
+        let dot = regex::Regex::new(r"(?:^|[\s(|])\.((?:[A-Za-z0-9_]+\.?)*)").unwrap();
+        (
+            values
+                .captures_iter(inner)
+                .map(|c| c[1].to_string())
+                .collect(),
+            dot.captures(inner).map(|c| c[1].to_string()),
+        )
+    }
+
+    fn by_hand(inner: &str) -> (Vec<String>, Option<String>) {
+        (
+            values_refs(inner).into_iter().map(str::to_string).collect(),
+            first_dot_path(inner).map(str::to_string),
+        )
+    }
+
+    #[test]
+    fn scanners_capture_as_the_expressions() {
+        for s in [
+            "",
+            ".",
+            ".Values",
+            ".Values.",
+            "$.Values.a.b-c.d_e | default .Values.x",
+            ".Values.a..b",
+            ".ValuesX.a .Values.y.",
+            "toYaml .resources | nindent 2",
+            "(.a.b).c",
+            "x|.a.",
+            "include \"x\" .",
+            "\u{a0}.a",
+            "é.a .b",
+        ] {
+            assert_eq!(by_hand(s), by_regex(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scanners_match_the_expressions_on_any_text(
+            s in "[.$Vaelus_bc9( |\t\u{a0}é-]{0,24}|(\\.Values|\\.| |[a-c]|-|\\(|\\|){0,12}"
+        ) {
+            prop_assert_eq!(by_hand(&s), by_regex(&s));
+        }
+    }
 }

@@ -110,17 +110,27 @@ fn plain_scalar(v: &Value) -> String {
 /// go-yaml's key order: character by character, non-letters before letters, runs of digits
 /// compared as numbers.
 fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
+    // Keys are mostly ASCII: then their bytes are their characters, compared without a copy.
+    if a.is_ascii() && b.is_ascii() {
+        return key_order_of(a.as_bytes(), b.as_bytes());
+    }
     let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    key_order_of(&ar, &br)
+}
+
+fn key_order_of<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let at = |s: &[C], i: usize| -> char { s[i].into() };
     let mut i = 0;
     while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
+        let (ai, bi) = (at(ar, i), at(br, i));
+        if ai == bi {
             i += 1;
             continue;
         }
-        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        let (al, bl) = (ai.is_alphabetic(), bi.is_alphabetic());
         if al && bl {
-            return ar[i].cmp(&br[i]);
+            return ai.cmp(&bi);
         }
         if al || bl {
             return if bl {
@@ -130,38 +140,38 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
             };
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if ai == '0' || bi == '0' {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && at(ar, j - 1).is_ascii_digit() {
                 j -= 1;
-                if ar[j] != '0' {
+                if at(ar, j) != '0' {
                     an = 1;
                     bn = 1;
                     break;
                 }
             }
         }
-        let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
+        let mut ae = i;
+        while ae < ar.len() && at(ar, ae).is_ascii_digit() {
             an = an
                 .saturating_mul(10)
-                .saturating_add(i64::from(ar[ai] as u8 - b'0'));
-            ai += 1;
+                .saturating_add(i64::from(at(ar, ae) as u8 - b'0'));
+            ae += 1;
         }
-        let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
+        let mut be = i;
+        while be < br.len() && at(br, be).is_ascii_digit() {
             bn = bn
                 .saturating_mul(10)
-                .saturating_add(i64::from(br[bi] as u8 - b'0'));
-            bi += 1;
+                .saturating_add(i64::from(at(br, be) as u8 - b'0'));
+            be += 1;
         }
         if an != bn {
             return an.cmp(&bn);
         }
-        if ai != bi {
-            return ai.cmp(&bi);
+        if ae != be {
+            return ae.cmp(&be);
         }
-        return ar[i].cmp(&br[i]);
+        return ai.cmp(&bi);
     }
     ar.len().cmp(&br.len())
 }
@@ -169,6 +179,10 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// go-yaml folds a plain or single-quoted scalar at a space once the line is past 80
 /// columns (`best_width`), continuing on a new line at `indent`.
 fn fold(text: &str, start_column: usize, indent: usize) -> String {
+    // A line that cannot pass 80 columns is not folded (bytes count at least its characters).
+    if start_column + text.len() <= 81 {
+        return text.to_string();
+    }
     let single = text.starts_with('\'');
     if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
         return text.to_string();
@@ -203,27 +217,38 @@ fn scalar_str(s: &str, indent: usize) -> String {
 
 /// True when go-yaml would read `s` back as something other than this string.
 pub fn ambiguous(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "" | "~"
-            | "null"
-            | "true"
-            | "false"
-            | "yes"
-            | "no"
-            | "on"
-            | "off"
-            | "y"
-            | "n"
-            | ".inf"
-            | "-.inf"
-            | "+.inf"
-            | ".nan"
-    ) {
+    // The words below are at most 5 bytes long.
+    let lower = if s.len() <= 5 {
+        s.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
+    if s.len() <= 5
+        && matches!(
+            lower.as_str(),
+            "" | "~"
+                | "null"
+                | "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "y"
+                | "n"
+                | ".inf"
+                | "-.inf"
+                | "+.inf"
+                | ".nan"
+        )
+    {
         return true;
     }
-    let t = s.replace('_', "");
+    let t = if s.contains('_') {
+        std::borrow::Cow::Owned(s.replace('_', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
     if t.parse::<f64>().is_ok()
         && !t.contains("inf")
         && !t.contains("nan")

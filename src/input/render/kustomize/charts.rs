@@ -141,6 +141,8 @@ impl Builder<'_> {
             .unwrap_or("release-name")
             .to_string();
         opts.namespace = entry.get_str("namespace").unwrap_or("default").to_string();
+        // `kubectl apply -k` applies what the build printed: the namespace is the build's.
+        opts.namespace_given = true;
         if entry.get("valuesInline").is_some_and(|v| !v.is_null()) {
             let after = match entry.get_str("valuesMerge").unwrap_or("override") {
                 "override" => 1,

@@ -336,6 +336,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         rendered: Some(Rendered {
             stream,
             map: em.map,
+            install_namespace: None,
         }),
         problems: b.problems,
     }

@@ -410,7 +410,17 @@ impl<'a> Lexer<'a> {
                 continue;
             }
 
-            self.next_char();
+            // runeguard patch 16: text up to the next byte that can start a delimiter is
+            // skipped at once (it is most of a template), counting its line breaks as
+            // `next_char` would.
+            let first = ld.as_bytes().first().copied().unwrap_or(b'{');
+            let rest = &self.input.as_bytes()[self.pos..];
+            let run = match rest.iter().skip(1).position(|&b| b == first) {
+                Some(i) => i + 1,
+                None => rest.len(),
+            };
+            self.line += rest[..run].iter().filter(|&&b| b == b'\n').count();
+            self.pos += run;
         }
     }
 

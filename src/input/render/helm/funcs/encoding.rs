@@ -78,17 +78,12 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(s(&to_yaml(bounded(a.first(), "toYaml")?)))
     });
     f!(m, "fromYaml", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromYaml")?);
-        let file = crate::source::SourceFile::new("fromYaml".into(), None, text);
-        Ok(match super::super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&if v.is_null() {
-                serde_json::json!({})
-            } else {
-                v
-            }),
-            Err(e) => {
+        Ok(match from_yaml::read(to_str(arg(a, 0, "fromYaml")?)) {
+            Ok(Value::Nil) => Value::Map(MapRef::new(BTreeMap::new())),
+            Ok(v) => v,
+            Err(message) => {
                 let mut m = BTreeMap::new();
-                m.insert(Arc::from("Error"), s(&e.message));
+                m.insert(Arc::from("Error"), s(&message));
                 Value::Map(MapRef::new(m))
             }
         })
@@ -108,11 +103,9 @@ pub(super) fn register(m: &mut FuncMap) {
         })
     });
     f!(m, "fromYamlArray", |a: &[Value]| -> R {
-        let text = to_str(arg(a, 0, "fromYamlArray")?);
-        let file = crate::source::SourceFile::new("fromYamlArray".into(), None, text);
-        Ok(match super::super::values::read_yaml(&file) {
-            Ok((v, _)) => json_to_value(&v),
-            Err(e) => Value::List(vec![s(&e.message)].into()),
+        Ok(match from_yaml::read(to_str(arg(a, 0, "fromYamlArray")?)) {
+            Ok(v) => v,
+            Err(message) => Value::List(vec![s(&message)].into()),
         })
     });
     // Go's json.Marshal (toJson, toPrettyJson) escapes `<`, `>` and `&` for HTML;

@@ -1,0 +1,243 @@
+//! `fromYaml`'s reading of a text: the first document as a template value. Charts feed it
+//! whole files (Istio's CRDs, twice each) and the values of `include`s, so it is built
+//! straight from the parser's events, without the spans the loader keeps for findings, and
+//! the same text read again in a render is copied from the first reading.
+
+use super::json_to_value;
+use crate::input::yaml::resolve_yaml11;
+use gotmpl::{MapRef, Value};
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Most text bytes whose readings a render thread keeps.
+const KEPT_BYTES: usize = 64 << 20;
+/// Nesting the direct reading handles; deeper text goes to the loader (which reports it).
+const DIRECT_DEPTH: usize = 128;
+
+thread_local! {
+    /// Readings of this render (a render runs on its own thread): text → its value or the
+    /// parser's message.
+    static READ: RefCell<Readings> = RefCell::new((HashMap::new(), 0));
+}
+
+/// Each text read and its reading, and the bytes of text kept.
+type Readings = (HashMap<Text, Result<Value, String>>, usize);
+
+/// A text as a key: equal when the whole texts are equal, hashed from its length and a
+/// sample of its bytes (hashing whole files twice a reading cost more than a lookup saves).
+#[derive(PartialEq, Eq)]
+struct Text(String);
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        state.write_usize(b.len());
+        if b.len() <= 512 {
+            state.write(b);
+        } else {
+            state.write(&b[..128]);
+            state.write(&b[b.len() - 128..]);
+            let step = b.len() / 64;
+            for i in 0..64 {
+                state.write_u8(b[i * step]);
+            }
+        }
+    }
+}
+
+/// The first document of `text` as Helm's `fromYaml` sees it (YAML 1.1 scalars, every number
+/// a float; no document is an empty map), or the parser's message. A pure function of the
+/// text: a repeated text gets a fresh copy of the first reading (a map a template changes
+/// with `set` is its own, as each of Helm's readings is).
+pub(super) fn read(text: String) -> Result<Value, String> {
+    let text = Text(text);
+    if let Some(found) = READ.with(|r| r.borrow().0.get(&text).cloned()) {
+        return found.map(|v| v.deep_copy());
+    }
+    let Text(text) = text;
+    let read = match direct(&text) {
+        Some(v) => Ok(v),
+        None => by_loader(&text),
+    };
+    READ.with(|r| {
+        let (kept, bytes) = &mut *r.borrow_mut();
+        if *bytes + text.len() > KEPT_BYTES {
+            kept.clear();
+            *bytes = 0;
+        }
+        *bytes += text.len();
+        kept.insert(Text(text), read.clone());
+    });
+    read.map(|v| v.deep_copy())
+}
+
+/// The loader's reading (what every input goes through): for what [`direct`] leaves to it.
+fn by_loader(text: &str) -> Result<Value, String> {
+    let file = crate::source::SourceFile::new("fromYaml".into(), None, text.to_string());
+    match super::super::values::read_yaml(&file) {
+        Ok((v, _)) => Ok(json_to_value(&v)),
+        Err(e) => Err(e.message),
+    }
+}
+
+enum Frame {
+    Seq(Vec<Value>),
+    Map {
+        entries: BTreeMap<Arc<str>, Value>,
+        key: Option<Arc<str>>,
+    },
+}
+
+/// The first document read straight from the events, or `None` when the text holds what
+/// only the loader interprets (and reports) exactly: a syntax error, anchors and aliases,
+/// tags, merge keys, duplicate or non-scalar keys, a block scalar ending a text that has no
+/// final line break, deep nesting. The result is the loader's for every text it accepts
+/// (`tests::direct_reading_is_the_loaders`).
+pub(super) fn direct(text: &str) -> Option<Value> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut first: Option<Value> = None;
+    // A block scalar running to the end of a text without a final line break loses the
+    // break saphyr gives it (the loader's rule): where the text's trailing blanks start.
+    let ends_in_blanks = (!text.ends_with(['\n', '\r'])).then(|| text.trim_end().chars().count());
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.ok()?;
+        let done = match event {
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::Nothing
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => continue,
+            Event::Alias(_) => return None,
+            Event::Scalar(value, style, anchor, tag) => {
+                if anchor != 0
+                    || tag.is_some()
+                    || (matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                        && ends_in_blanks.is_some_and(|at| span.end.index() >= at))
+                {
+                    return None;
+                }
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = stack.last_mut()
+                {
+                    if value == "<<" {
+                        return None;
+                    }
+                    *key = Some(Arc::from(value.as_ref()));
+                    continue;
+                }
+                if style == ScalarStyle::Plain {
+                    json_to_value(&resolve_yaml11(&value))
+                } else {
+                    Value::String(Arc::from(value.as_ref()))
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let expecting_key = matches!(stack.last(), Some(Frame::Map { key: None, .. }));
+                if anchor != 0 || expecting_key || stack.len() >= DIRECT_DEPTH {
+                    return None;
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq(Vec::new())
+                } else {
+                    Frame::Map {
+                        entries: BTreeMap::new(),
+                        key: None,
+                    }
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop()? {
+                Frame::Seq(items) => Value::List(items.into()),
+                Frame::Map { entries, .. } => Value::Map(MapRef::new(entries)),
+            },
+        };
+        match stack.last_mut() {
+            Some(Frame::Seq(items)) => items.push(done),
+            Some(Frame::Map { entries, key }) => {
+                let k = key.take()?;
+                if entries.insert(k, done).is_some() {
+                    return None;
+                }
+            }
+            None => {
+                first.get_or_insert(done);
+            }
+        }
+    }
+    Some(first.unwrap_or_else(|| Value::Map(MapRef::new(BTreeMap::new()))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{by_loader, direct, read};
+    use proptest::prelude::*;
+
+    fn same(text: &str) {
+        if let Some(v) = direct(text) {
+            assert_eq!(Ok(v), by_loader(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn direct_reading_is_the_loaders() {
+        for text in [
+            "",
+            "---\n",
+            "a: 1\nb: [x, 'y', \"z\"]\nc:\n  d: yes\n  e: 0o17\n  f: 012\n  g: 1e3\n  h: ~\n",
+            "- a\n- b: |\n    text\n- >\n  folded\n",
+            "a: |\n  no final break",
+            "a: |\n  no final break\nb: 1",
+            "a: |+\n  kept\n\n  ",
+            "a: >-\n  é\n ",
+            "a: 1\n---\nb: 2\n",
+            "--- |\n  literal\n",
+            "[1, 2.5, -3, 0x1f, .inf, null]",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "<<: {a: 1}\n",
+            "a: 1\na: 2\n",
+            "? [a]\n: 1\n",
+            "a: b: c\n",
+            "{a: 1, b: {c: [d, {e: f}]}}",
+            "\"\": 1\n'': 2\n",
+            "key with spaces: value with: colon\n",
+        ] {
+            same(text);
+        }
+        assert!(direct("a: &x 1\n").is_none());
+        assert!(direct("a: 1\na: 2\n").is_none());
+        assert!(direct("a: |\n  x").is_none());
+        assert!(direct("a: 1\n").is_some());
+    }
+
+    #[test]
+    fn a_repeated_text_is_a_fresh_copy() {
+        let text = "metadata:\n  name: x\n".to_string();
+        let a = read(text.clone()).unwrap();
+        let b = read(text).unwrap();
+        assert_eq!(a, b);
+        if let (Some(gotmpl::Value::Map(ma)), Some(gotmpl::Value::Map(mb))) =
+            (a.field("metadata"), b.field("metadata"))
+        {
+            assert!(!gotmpl::MapRef::ptr_eq(&ma, &mb));
+        } else {
+            panic!("metadata is a map");
+        }
+        assert!(read("a: [".to_string()).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn direct_reading_is_the_loaders_on_any_text(
+            text in "([a-c]|[-:?,&*!|>#'\"\\[\\]{}]|\\.|0x1|1\\.5|yes|~| |  |\n|\n  |\n- ){0,40}"
+        ) {
+            if let Some(v) = direct(&text) {
+                prop_assert_eq!(Ok(v), by_loader(&text));
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! What the Helm renderer knows beyond the stream: values generated at render time are not
+//! committed credentials (`tests/data/helm/generated`), where a chart's objects go when no
+//! namespace is given (`tests/data/helm/namespace`), and which values line a value printed
+//! from several values or through `tpl` came from (`tests/data/helm/provenance`).
+
+use serde_json::Value;
+
+mod common;
+use common::{findings_of, rg};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helm");
+
+fn json_check(args: &[&str]) -> Value {
+    let out = rg()
+        .current_dir(DATA)
+        .args(["check", "--quiet", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The message of each finding.
+fn messages(v: &Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn generated_passwords_keys_and_certificates_are_not_committed_credentials() {
+    let v = json_check(&["generated", "--select", "K8S-017,K8S-035,K8S-036"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let got = findings_of(&v);
+    let said = messages(&v);
+    // Only what values.yaml commits: the API token and the admin password (in the Secret
+    // through htpasswd, and as an env var). The generated certificate, key, passwords
+    // (`default (randAlphaNum 16)`, a password built by printf/join/shuffle), the UUID and
+    // the htpasswd line of a generated password are not reported.
+    assert_eq!(
+        got.iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-035", "generated/values.yaml", 4),
+            ("K8S-017", "generated/values.yaml", 7),
+        ],
+        "{got:#?}"
+    );
+    assert!(
+        said[0].contains("2 value(s) committed in data (api-token, htpasswd)"),
+        "{said:?}"
+    );
+    assert!(said[1].contains("ADMIN_PASSWORD"), "{said:?}");
+}
+
+#[test]
+fn generated_keys_are_masked_in_every_output() {
+    for args in [
+        &["render", "generated"][..],
+        &["render", "--origins", "generated"],
+        &["inspect", "generated"],
+    ] {
+        let out = rg().current_dir(DATA).args(args).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("kind: Secret"), "{args:?}: {text}");
+        // The PEM key as it is (stringData) and base64-encoded (data).
+        for leak in ["BEGIN PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS"] {
+            assert!(!text.contains(leak), "{args:?} shows a key: {text}");
+        }
+    }
+}
+
+/// (file, line) of each K8S-019 finding of a check in `dir` of `target`.
+fn default_namespace(dir: &std::path::Path, target: &str) -> Vec<(String, u64)> {
+    let out = rg()
+        .current_dir(dir)
+        .args([
+            "check", "--quiet", "--format", "json", "--select", "K8S-019", target,
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    findings_of(&v)
+        .into_iter()
+        .map(|(_, file, line)| (file, line))
+        .collect()
+}
+
+#[test]
+fn a_chart_without_a_namespace_given_installs_into_the_namespace_helm_is_told() {
+    // `{{ .Release.Namespace }}` and no namespace: `helm install -n NS` decides; `default`
+    // written in the template or in values is where the object goes whatever NS is.
+    assert_eq!(
+        default_namespace(std::path::Path::new(DATA), "namespace"),
+        [
+            ("namespace/templates/objects.yaml".to_string(), 18),
+            ("namespace/values.yaml".to_string(), 2),
+        ]
+    );
+}
+
+#[test]
+fn a_release_namespace_set_to_default_is_reported() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let chart = d.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    for f in ["Chart.yaml", "values.yaml", "templates/objects.yaml"] {
+        std::fs::copy(format!("{DATA}/namespace/{f}"), chart.join(f)).unwrap();
+    }
+    std::fs::write(
+        d.path().join(".runeguard.yaml"),
+        "render:\n  - path: chart\n    namespace: default\n",
+    )
+    .unwrap();
+    let got = default_namespace(d.path(), "chart");
+    assert_eq!(got.len(), 4, "every namespaced object: {got:?}");
+}
+
+/// A finding's (file, line) and the (role, file, line) of its related locations.
+type Located = ((String, u64), Vec<(String, String, u64)>);
+
+fn located(f: &Value) -> Located {
+    let related = f["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap_or("").to_string(),
+                r["file"].as_str().unwrap_or("").to_string(),
+                r["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    (
+        (
+            f["file"].as_str().unwrap_or("").to_string(),
+            f["start_line"].as_u64().unwrap_or(0),
+        ),
+        related,
+    )
+}
+
+#[test]
+fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
+    let v = json_check(&["provenance", "--select", "K8S-016,K8S-008"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(located)
+        .collect();
+    let at = |file: &str, line: u64| {
+        all.iter()
+            .find(|((f, l), _)| f == file && *l == line)
+            .unwrap_or_else(|| panic!("no finding at {file}:{line}: {all:#?}"))
+    };
+    // `printf "%s/%s:%s" .Values.registry .Values.repo .Values.tag`: the action, then each
+    // values line.
+    let (_, related) = at("provenance/templates/pod.yaml", 10);
+    let values: Vec<u64> = related
+        .iter()
+        .filter(|(role, file, _)| role == "values" && file == "provenance/values.yaml")
+        .map(|(_, _, l)| *l)
+        .collect();
+    assert_eq!(values, [1, 2, 3], "{related:?}");
+    // `.Values.channel | default .Values.fallbackVersion`: channel (line 7) was printed.
+    at("provenance/values.yaml", 7);
+    // `.Values.other | default .Values.fallback` with `other` empty: the fallback, line 9.
+    at("provenance/values.yaml", 9);
+    // `tpl .Values.hostNet .`: the values line of the text given to tpl.
+    at("provenance/values.yaml", 4);
+    assert_eq!(all.len(), 4, "{all:#?}");
+}
