@@ -30,7 +30,48 @@ secret_name(name) if {
 	w := words(name)
 	not w in {"", "PWD", "OLDPWD"}
 	regex.match(secret_name_re, w)
-	not regex.match(not_secret_name_re, w)
+	not _not_secret_words(w)
+}
+
+# Word lists of plain words (letters, digits, `_`; none empty, the list not empty) are looked
+# up in sets: exactly what their expressions match, without compiling those (≈ 0.5 ms each,
+# in every run). Lists with other characters (a `--data` vocabulary) use the expressions.
+_plain_words(list) if {
+	count(list) > 0
+	text := concat(",", list)
+	count(split(text, ",")) == count(list)
+	regex.match(`^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$`, text)
+}
+
+_plain_not_secret if {
+	_plain_words(settings.not_secret_last_words)
+	_plain_words(settings.not_secret_first_words)
+}
+
+_not_secret_last := {x | some x in settings.not_secret_last_words}
+
+_not_secret_first := {x | some x in settings.not_secret_first_words}
+
+# `(^|_)(LAST…)$|^(FIRST…)_`: the words from some part on are a last word, or the words up to
+# some part (not the last) are a first word.
+_not_secret_words(w) if {
+	_plain_not_secret
+	parts := split(w, "_")
+	some i in numbers.range(0, count(parts) - 1)
+	concat("_", array.slice(parts, i, count(parts))) in _not_secret_last
+}
+
+_not_secret_words(w) if {
+	_plain_not_secret
+	parts := split(w, "_")
+	count(parts) > 1
+	some i in numbers.range(1, count(parts) - 1)
+	concat("_", array.slice(parts, 0, i)) in _not_secret_first
+}
+
+_not_secret_words(w) if {
+	not _plain_not_secret
+	regex.match(not_secret_name_re, w)
 }
 
 # A cheap first test: the name contains the first word of some credential word (`API` of
@@ -40,16 +81,37 @@ name_stems := {upper(m[0]) |
 	m := regex.find_n(`[A-Za-z0-9]+`, pattern, 1)
 }
 
+# One regex for all stems: each stem is letters and digits, so the alternation is exactly
+# "contains some stem" (a loop over the stems costs the VM ≈ 30 steps a name: 10 ms on an
+# embedded file of 1,000 settings).
+name_stems_re := concat("|", sort(name_stems))
+
 _name_hinted(n) if {
-	some h in name_stems
-	contains(n, h)
+	count(name_stems) > 0
+	regex.match(name_stems_re, n)
 }
 
 # A name that says its value is an identifier, a digest or a checksum.
 identifier_name(name) if {
 	is_string(name)
-	regex.match(identifier_name_re, words(name))
+	_identifier_words(words(name))
 	not secret_name(name)
+}
+
+_identifier_set := {x | some x in settings.identifier_words}
+
+# `(^|_)(ID…)(_|$)` with plain words: the words of some parts `i` to `j` are one of them.
+_identifier_words(w) if {
+	_plain_words(settings.identifier_words)
+	parts := split(w, "_")
+	some i in numbers.range(0, count(parts) - 1)
+	some j in numbers.range(i + 1, count(parts))
+	concat("_", array.slice(parts, i, j)) in _identifier_set
+}
+
+_identifier_words(w) if {
+	not _plain_words(settings.identifier_words)
+	regex.match(identifier_name_re, w)
 }
 
 # Not a literal credential: empty, a reference (`${VAR}`, `$(VAR)`, `{{ .x }}`, `vault:…`, a

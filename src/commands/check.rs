@@ -13,6 +13,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
+    // Every report's compliance summary reads the framework catalogs (≈ 0.6 ms to parse):
+    // parsed on another thread while the run loads policies, renders and evaluates (a
+    // one-chart run keeps one core busy), the summary finds them ready.
+    let _ = std::thread::Builder::new().spawn(|| {
+        crate::compliance::catalogs();
+    });
     let settings = Settings::load(args.policy.config.as_deref())?;
     let formats = formats(&args)?;
     let mut opts = settings.check_options(&args)?;
@@ -67,7 +73,12 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
     if !args.quiet {
         eprintln!("{}", summary_line(&report));
     }
-    Ok(report.exit())
+    let exit = report.exit();
+    // The process ends here: freeing the policy set (engines, programs, VMs) and the report
+    // one allocation at a time was ≈ 0.3 ms of a one-chart run, for nothing.
+    std::mem::forget(set);
+    std::mem::forget(report);
+    Ok(exit)
 }
 
 /// `--format` values: (format, destination file).

@@ -112,24 +112,27 @@ impl Metadata {
             .flatten()
     }
 
-    /// Stores the built-in policies' values when some were not known (or not as read).
+    /// Stores the built-in policies' values when some were not known (or not usable): `read`
+    /// holds each rule's source with the value read from its YAML (`None`: the known one).
     pub fn store_if_missed<'a>(
         &self,
-        read: impl Iterator<Item = (&'a super::sources::PolicySource, &'a serde_json::Value)>,
+        read: impl Iterator<
+            Item = (
+                &'a super::sources::PolicySource,
+                Option<&'a serde_json::Value>,
+            ),
+        >,
     ) {
         let Some(key) = &self.key else { return };
         let builtin: Vec<_> = read
             .filter(|(s, _)| s.origin == crate::rule::Origin::Builtin)
             .collect();
-        if builtin
-            .iter()
-            .all(|(s, v)| self.known.get(&s.path) == Some(*v))
-        {
+        if builtin.iter().all(|(_, v)| v.is_none()) {
             return;
         }
         let builtin: serde_json::Map<String, serde_json::Value> = builtin
             .into_iter()
-            .map(|(s, v)| (s.path.clone(), v.clone()))
+            .filter_map(|(s, v)| Some((s.path.clone(), v.or(self.known.get(&s.path))?.clone())))
             .collect();
         if let (Some(dir), Ok(bytes)) = (dir(), serde_json::to_vec(&builtin)) {
             write_atomically(&dir, &format!("{key}.json"), &bytes);

@@ -305,7 +305,8 @@ fn calls_in(body: &str) -> Vec<String> {
 /// What reading one policy source found: its rule (or a library, or a metadata error) with
 /// the value its METADATA block read as, and a function of it that calls itself.
 pub(super) struct ReadSource {
-    pub(super) rule: Result<Option<(Rule, serde_json::Value)>, super::metadata::PolicyError>,
+    pub(super) rule:
+        Result<Option<(Rule, Option<serde_json::Value>)>, super::metadata::PolicyError>,
     pub(super) recursion: Option<(String, u32)>,
 }
 

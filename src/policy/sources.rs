@@ -232,3 +232,17 @@ pub(super) fn builtin_sources(opts: &PolicyOptions) -> Vec<PolicySource> {
         })
         .collect()
 }
+
+/// The policies and settings of a run, with what reading them found wrong: the built-in ones
+/// (settings are defaults for every run, even with --no-builtin) and each `--policy` folder's.
+pub(super) fn read_sources(opts: &PolicyOptions) -> (Vec<Problem>, Value, Vec<PolicySource>) {
+    let mut problems = Vec::new();
+    let mut settings = builtin_settings(&mut problems);
+    let mut sources = builtin_sources(opts);
+    for dir in &opts.policy_dirs {
+        read_policy_dir(dir, opts.include_tests, &mut sources, &mut problems);
+        // `DIR/settings/*.json` are parameters, merged like the built-in ones.
+        read_settings_dir(&dir.join("settings"), &mut settings, &mut problems);
+    }
+    (problems, settings, sources)
+}

@@ -31,14 +31,16 @@
 //! only in reference fields (`secretKeyRef.name`, `secretName`, `envFrom`, volume sources).
 //!
 //! Rooms: [`vocabulary`] (the credential vocabulary, read from settings), [`detect`] (one
-//! value under its name), [`scan`] (a whole source text), [`redact`] (masking text) and
-//! [`document`] (a document's values, through its spans).
+//! value under its name), [`scan`] (a whole source text), [`redact`] (masking text),
+//! [`document`] (a document's values, through its spans) and [`word_sets`] (a name's words
+//! looked up in the vocabulary's word lists).
 
 mod detect;
 mod document;
 mod redact;
 mod scan;
 mod vocabulary;
+mod word_sets;
 
 pub use detect::{
     classify, entropy, find_shape, high_entropy, identifier_name, not_literal, reference_field,

@@ -144,3 +144,66 @@ fn masks_long_json_values() {
     let masked: Vec<&str> = scan(&text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(masked, [secret.as_str()]);
 }
+
+/// The word-list lookups answer what the expressions they replace match, on names made of the
+/// lists' own words (first, last, inside, joined without `_`) and of other words, and on
+/// malformed names (empty parts, leading or trailing `_`).
+#[test]
+fn word_lookups_match_their_expressions() {
+    let v = Vocabulary::build(builtin_settings(), None);
+    let not_secret = regex::Regex::new(&v.not_secret_name_source()).unwrap();
+    let identifier = regex::Regex::new(&v.identifier_name_source()).unwrap();
+    let lists = [
+        "not_secret_last_words",
+        "not_secret_first_words",
+        "identifier_words",
+        "secret_words",
+    ];
+    let mut words: Vec<String> = lists
+        .iter()
+        .flat_map(|k| builtin_settings()[k].as_array().unwrap().iter())
+        .map(|w| w.as_str().unwrap().replace('?', ""))
+        .collect();
+    words.extend(["", "X", "DB", "SECRETX", "XID", "IDX", "1"].map(String::from));
+    let mut checked = 0;
+    for a in &words {
+        for b in ["", "ID", "FILE", "EXISTING", "DB", "KEY_REF", "PASSWORD"] {
+            for name in [
+                format!("{a}_{b}"),
+                format!("{b}_{a}"),
+                format!("{a}{b}"),
+                format!("_{a}_{b}_"),
+                format!("{a}__{b}"),
+                format!("X_{a}_{b}_Y"),
+            ] {
+                assert_eq!(
+                    v.not_secret_name.is_match(&name),
+                    not_secret.is_match(&name),
+                    "{name}"
+                );
+                assert_eq!(
+                    v.identifier_name.is_match(&name),
+                    identifier.is_match(&name),
+                    "{name}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000);
+}
+
+/// A list with anything but plain words (a `--data` vocabulary with an expression in it) keeps
+/// the expression.
+#[test]
+fn word_lookups_keep_expressions_of_other_lists() {
+    let mut settings = builtin_settings().clone();
+    settings["identifier_words"] = serde_json::json!(["SHA(1|256)", "ID"]);
+    settings["not_secret_last_words"] = serde_json::json!([]);
+    let v = Vocabulary::from_settings(&settings).unwrap();
+    assert!(v.identifier_name.is_match("IMAGE_SHA256"));
+    assert!(!v.identifier_name.is_match("IMAGE_SHA512"));
+    // `(?:^|_)(?:)$`: the empty alternative matches after a last `_`, which no lookup does.
+    assert!(v.not_secret_name.is_match("DB_"));
+    assert!(!v.not_secret_name.is_match("DB_PASSWORD"));
+}

@@ -1,6 +1,7 @@
 //! The detector's vocabulary: token shapes, credential and reference names, entropy
 //! thresholds, read from the settings file the Rego rules read too.
 
+use super::word_sets::{AnyWord, NotSecretName, WordSet};
 use regex::Regex;
 
 /// What kind of credential a value is.
@@ -102,8 +103,8 @@ pub(super) struct Entropy {
 /// The detector's vocabulary, read from [`SETTINGS`].
 pub(super) struct Vocabulary {
     pub(super) secret_name: LazyRegex,
-    pub(super) not_secret_name: LazyRegex,
-    pub(super) identifier_name: LazyRegex,
+    pub(super) not_secret_name: NotSecretName,
+    pub(super) identifier_name: AnyWord,
     pub(super) reference: LazyRegex,
     pub(super) embedded_reference: LazyRegex,
     pub(super) placeholder: LazyRegex,
@@ -218,10 +219,10 @@ pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
         // on another thread while the run loads its inputs (a user of one waits for it).
         let _ = std::thread::Builder::new().spawn(|| {
             let v = vocabulary();
+            v.not_secret_name.prepare();
+            v.identifier_name.prepare();
             for re in [
                 &v.secret_name,
-                &v.not_secret_name,
-                &v.identifier_name,
                 &v.reference,
                 &v.placeholder,
                 &v.embedded_reference,
@@ -256,6 +257,17 @@ pub(super) fn same_settings(a: &serde_json::Value, b: &serde_json::Value) -> boo
 }
 
 impl Vocabulary {
+    /// The expression the not-a-credential lookups replace (for tests comparing the two).
+    #[cfg(test)]
+    pub(super) fn not_secret_name_source(&self) -> String {
+        self.not_secret_name.re.source.clone()
+    }
+
+    #[cfg(test)]
+    pub(super) fn identifier_name_source(&self) -> String {
+        self.identifier_name.re.source.clone()
+    }
+
     /// A vocabulary with every expression compiled now, so that a bad one is an error.
     pub(super) fn from_settings(c: &serde_json::Value) -> Result<Self, String> {
         let mut error: Option<String> = None;
@@ -268,7 +280,7 @@ impl Vocabulary {
 
     /// With `error`, compiles every expression now and keeps the first error; without,
     /// defers each to its first use (the built-in settings, known to compile).
-    fn build(c: &serde_json::Value, mut error: Option<&mut Option<String>>) -> Self {
+    pub(super) fn build(c: &serde_json::Value, mut error: Option<&mut Option<String>>) -> Self {
         let list = |k: &str| -> Vec<String> {
             c[k].as_array()
                 .map(|a| {
@@ -316,12 +328,19 @@ impl Vocabulary {
                 alt("secret_words"),
                 alt("secret_suffix_words")
             )),
-            not_secret_name: re(&format!(
-                "(?:^|_)(?:{})$|^(?:{})_",
-                alt("not_secret_last_words"),
-                alt("not_secret_first_words")
-            )),
-            identifier_name: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
+            not_secret_name: NotSecretName {
+                last: WordSet::new(&list("not_secret_last_words")),
+                first: WordSet::new(&list("not_secret_first_words")),
+                re: re(&format!(
+                    "(?:^|_)(?:{})$|^(?:{})_",
+                    alt("not_secret_last_words"),
+                    alt("not_secret_first_words")
+                )),
+            },
+            identifier_name: AnyWord {
+                words: WordSet::new(&list("identifier_words")),
+                re: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
+            },
             reference: re(&s("reference_pattern")),
             embedded_reference: re(&s("embedded_reference_pattern")),
             placeholder: re(&s("placeholder_pattern")),

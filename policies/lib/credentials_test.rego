@@ -1,0 +1,57 @@
+# Unit tests of the credential detector's word lookups (run by `runeguard test`): looking a
+# name's words up in the settings' word lists answers what the expressions built from those
+# lists match.
+package runeguard.lib.credentials_test
+
+import data.runeguard.lib.credentials
+import rego.v1
+
+_words := array.concat(
+	array.concat(credentials.settings.not_secret_last_words, credentials.settings.not_secret_first_words),
+	array.concat(credentials.settings.identifier_words, ["", "X", "DB", "XID", "IDX", "PASSWORD"]),
+)
+
+# Names made of the lists' words: first, last, inside, joined, and malformed (empty parts).
+_names := {n |
+	some a in _words
+	some b in ["", "ID", "FILE", "EXISTING", "KEY_REF", "PASSWORD"]
+	some n in [
+		sprintf("%s_%s", [a, b]),
+		sprintf("%s_%s", [b, a]),
+		sprintf("%s%s", [a, b]),
+		sprintf("_%s_%s_", [a, b]),
+		sprintf("%s__%s", [a, b]),
+		sprintf("X_%s_%s_Y", [a, b]),
+	]
+}
+
+_not_secret(n) := true if credentials._not_secret_words(n)
+
+else := false
+
+_identifier(n) := true if credentials._identifier_words(n)
+
+else := false
+
+test_word_lookups_match_expressions if {
+	count(_names) > 1000
+	every n in _names {
+		_not_secret(n) == regex.match(credentials.not_secret_name_re, n)
+		_identifier(n) == regex.match(credentials.identifier_name_re, n)
+	}
+}
+
+test_lists_with_expressions_keep_them if {
+	credentials._identifier_words("IMAGE_SHA256") with data.settings.credentials.identifier_words as ["SHA(1|256)", "ID"]
+	not credentials._identifier_words("IMAGE_SHA512") with data.settings.credentials.identifier_words as ["SHA(1|256)", "ID"]
+	credentials._not_secret_words("DB_") with data.settings.credentials.not_secret_last_words as []
+	not credentials._not_secret_words("DB_PASSWORD") with data.settings.credentials.not_secret_last_words as []
+}
+
+test_plain_words if {
+	credentials._plain_words(["A_B", "C1"])
+	not credentials._plain_words([])
+	not credentials._plain_words(["A", ""])
+	not credentials._plain_words(["A,B"])
+	not credentials._plain_words(["API_?KEY"])
+}
