@@ -93,13 +93,15 @@ fn default_namespace(dir: &std::path::Path, target: &str) -> Vec<(String, u64)> 
 
 #[test]
 fn a_chart_without_a_namespace_given_installs_into_the_namespace_helm_is_told() {
-    // `{{ .Release.Namespace }}` and no namespace: `helm install -n NS` decides; `default`
+    // `{{ .Release.Namespace }}`, a helper printing it (whose action holds the word
+    // `default`: the function), and no namespace: `helm install -n NS` decides; `default`
     // written in the template or in values is where the object goes whatever NS is.
     assert_eq!(
         default_namespace(std::path::Path::new(DATA), "namespace"),
         [
             ("namespace/templates/objects.yaml".to_string(), 18),
             ("namespace/values.yaml".to_string(), 2),
+            ("namespace/values.yaml".to_string(), 4),
         ]
     );
 }
@@ -109,7 +111,12 @@ fn a_release_namespace_set_to_default_is_reported() {
     let d = tempfile::tempdir().expect("tempdir");
     let chart = d.path().join("chart");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
-    for f in ["Chart.yaml", "values.yaml", "templates/objects.yaml"] {
+    for f in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/objects.yaml",
+        "templates/_helpers.tpl",
+    ] {
         std::fs::copy(format!("{DATA}/namespace/{f}"), chart.join(f)).unwrap();
     }
     std::fs::write(
@@ -118,7 +125,7 @@ fn a_release_namespace_set_to_default_is_reported() {
     )
     .unwrap();
     let got = default_namespace(d.path(), "chart");
-    assert_eq!(got.len(), 4, "every namespaced object: {got:?}");
+    assert_eq!(got.len(), 7, "every namespaced object: {got:?}");
 }
 
 /// A finding's (file, line) and the (role, file, line) of its related locations.

@@ -10,7 +10,7 @@
 //! has to edit (see [`SourceMap::primary`]); the rest of the chain is kept as related locations.
 
 use crate::source::SourceFile;
-use crate::source::map::SourceMap;
+use crate::source::map::{OriginRole, SourceMap};
 use crate::source::span::{Children, SpanTree};
 use std::sync::Arc;
 
@@ -372,11 +372,29 @@ pub fn in_install_namespace(r: &Rendered, spans: &SpanTree) -> bool {
         return false;
     }
     // Written where a person edits it: a values or `--set` entry holding it, or template text
-    // that is not an action.
+    // outside any action. An action's text (`default .Release.Namespace .Values.x`) may
+    // hold the word without writing it.
     !r.map.origins(range).iter().any(|o| {
         let at = o.file.text.get(o.span.range()).unwrap_or("");
-        at.contains(value) && !at.contains("{{")
+        let written = match o.role {
+            OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart => true,
+            OriginRole::Template => {
+                !at.contains("{{") && !inside_action(&o.file.text, o.span.start as usize)
+            }
+            _ => false,
+        };
+        written && at.contains(value)
     })
+}
+
+/// Whether `at` lies inside a `{{ … }}` action of a template's text.
+fn inside_action(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    match (before.rfind("{{"), before.rfind("}}")) {
+        (Some(open), Some(close)) => open > close,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 /// What the rules read for a value generated at render time (a Helm chart's `randAlphaNum`
