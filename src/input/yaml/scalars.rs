@@ -145,6 +145,13 @@ pub fn resolve_yaml11(text: &str) -> Value {
     {
         return v;
     }
+    // go-yaml v2 (2.4, the one Helm and kubectl use) also reads YAML 1.2's `0o17`.
+    if let Some(o) = body.strip_prefix("0o")
+        && plain(o, 8)
+        && let Some(v) = int_value(neg, o, 8)
+    {
+        return v;
+    }
     if body.len() > 1
         && body.starts_with('0')
         && plain(&body[1..], 8)

@@ -22,6 +22,15 @@ fn kubernetes_reads_yaml_1_1_scalars() {
         v[0],
         json!({"a": true, "b": false, "c": 420, "d": 1000, "e": "0644", "f": 31, "g": 1.5, "h": true})
     );
+    // go-yaml v2.4 (Helm's values, kubectl) reads YAML 1.2's octal too; measured with helm.
+    let (v, _) = load(
+        "a: 0o17\nb: -0o17\nc: +0o1_7\nd: 0o\ne: 0o18\n",
+        Schema::Kubernetes,
+    );
+    assert_eq!(
+        v[0],
+        json!({"a": 15, "b": -15, "c": 15, "d": "0o", "e": "0o18"})
+    );
 }
 
 #[test]
