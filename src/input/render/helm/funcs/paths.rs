@@ -126,41 +126,14 @@ fn url_string(m: &Value) -> String {
     out
 }
 
-const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
+/// Go's `base32.StdEncoding` (RFC 4648, padded), as Sprig's `b32enc`.
 fn b32enc(data: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in data.chunks(5) {
-        let mut buf = [0u8; 5];
-        buf[..chunk.len()].copy_from_slice(chunk);
-        let n = buf.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-        let chars = (chunk.len() * 8).div_ceil(5);
-        for i in 0..8 {
-            if i < chars {
-                out.push(B32[((n >> (35 - 5 * i)) & 31) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    data_encoding::BASE32.encode(data)
 }
 
-/// Standard base32 with padding; `None` for malformed input (Sprig prints the error).
+/// Go's `base32.StdEncoding` decoding; `None` for malformed input (Sprig prints the error).
 fn b32dec(text: &str) -> Option<Vec<u8>> {
-    let t = text.trim_end_matches('=');
-    let (mut acc, mut bits, mut out) = (0u64, 0, Vec::new());
-    for c in t.bytes() {
-        let v = B32.iter().position(|&b| b == c)? as u64;
-        acc = (acc << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    data_encoding::BASE32.decode(text.as_bytes()).ok()
 }
 
 pub(super) fn register(m: &mut FuncMap) {
