@@ -517,6 +517,33 @@ fn ci_values_files_are_checked_when_asked() {
 }
 
 #[test]
+fn a_ci_rendering_reports_the_charts_own_files_under_their_paths_once() {
+    // privileged: true comes from values.yaml in every rendering; the ci file changes
+    // something else. The finding is at chart/values.yaml (a real file), once; only the
+    // ci rendering's stream carries the `(values ci/…)` label.
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/ci/more-values.yaml", b"replicaCount: 3\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--helm-ci-values"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("chart/values.yaml".into(), 6, 3));
+    for r in p[0]["related"].as_array().unwrap() {
+        if r["role"] != "rendered" {
+            assert!(
+                !r["file"].as_str().unwrap().contains("(values"),
+                "{r}: a chart file is named by its path"
+            );
+        }
+    }
+}
+
+#[test]
 fn an_overlays_patches_are_not_checked_as_files_but_its_resources_are() {
     let d = dir_with(&[
         ("base/deployment.yaml", common::PRIVILEGED.as_bytes()),

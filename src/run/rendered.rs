@@ -20,15 +20,14 @@ pub(super) fn process_rendered(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let dir = discover::normalize(&c.path, &pass.opts.cwd);
-    for (ropts, suffix) in pass
+    for ropts in pass
         .opts
         .render
         .variants_for(&dir, c.kind == CandidateKind::Chart)
     {
-        let display = format!("{}{suffix}", c.display);
         let outcome = match c.kind {
-            CandidateKind::Overlay => render::render(&c.path, &display, &ropts, true),
-            _ => render::render(&c.path, &display, &ropts, false),
+            CandidateKind::Overlay => render::render(&c.path, &c.display, &ropts, true),
+            _ => render::render(&c.path, &c.display, &ropts, false),
         };
         out.problems.extend(outcome.problems);
         let Some(r) = outcome.rendered else {

@@ -281,7 +281,11 @@ fn render_on_this_thread(
         text.push('\n');
     }
     map.mark_generated(generated::ranges(&text));
-    let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), text);
+    let stream = SourceFile::new(
+        format!("{display}{}", opts.stream_suffix),
+        Some(dir.to_path_buf()),
+        text,
+    );
     Outcome {
         rendered: Some(Rendered {
             stream,

@@ -84,6 +84,10 @@ pub struct RenderOptions {
     pub inline_values: Option<InlineValues>,
     /// `--include-crds`: the charts' `crds/` files come first in the stream.
     pub include_crds: bool,
+    /// Added to the stream's name only (` (values ci/x.yaml)` for a chart-testing rendering):
+    /// the chart's own files keep their paths, so a finding on a template or `values.yaml`
+    /// line is at that file whichever rendering found it.
+    pub stream_suffix: String,
 }
 
 /// A mapping of values inside another YAML file: the node at `path` of `file`'s first
@@ -108,6 +112,7 @@ impl Default for RenderOptions {
             api_versions: Vec::new(),
             inline_values: None,
             include_crds: false,
+            stream_suffix: String::new(),
         }
     }
 }
@@ -151,10 +156,10 @@ pub struct RenderConfig {
 impl RenderConfig {
     /// The renderings of a chart: with its default values, then, when asked (configuration
     /// `ci-values: true` or `--helm-ci-values`), once more with each `ci/*.yaml` (sorted) as
-    /// a values file; each with the suffix its stream is reported under.
-    pub fn variants_for(&self, dir: &std::path::Path, chart: bool) -> Vec<(RenderOptions, String)> {
+    /// a values file, its stream named with the suffix ` (values ci/NAME)`.
+    pub fn variants_for(&self, dir: &std::path::Path, chart: bool) -> Vec<RenderOptions> {
         let base = self.options_for(dir);
-        let mut out = vec![(base.clone(), String::new())];
+        let mut out = vec![base.clone()];
         let wanted = self
             .folders
             .iter()
@@ -180,7 +185,8 @@ impl RenderConfig {
                 .to_string_lossy()
                 .to_string();
             o.values_files.insert(0, f);
-            out.push((o, format!(" (values ci/{name})")));
+            o.stream_suffix = format!(" (values ci/{name})");
+            out.push(o);
         }
         out
     }
