@@ -184,3 +184,49 @@ fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
     at("provenance/values.yaml", 4);
     assert_eq!(all.len(), 4, "{all:#?}");
 }
+
+#[test]
+fn a_block_a_partial_printed_points_at_each_nested_values_line() {
+    // `_pod.tpl` prints `toYaml .Values.mounts` and `toYaml .Values.volumes`, and the
+    // DaemonSet includes it: each hostPath finding is at its own `path:` line of values.yaml
+    // (not at the `volumes:` key), and the second `name: logs` (in volumes) is not taken
+    // for the first (in volumeMounts).
+    let v = json_check(&["partials", "--select", "K8S-011"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| located(f).0)
+        .collect();
+    assert_eq!(
+        all,
+        [
+            ("partials/values.yaml".to_string(), 8),
+            ("partials/values.yaml".to_string(), 11)
+        ]
+    );
+    let out = rg()
+        .current_dir(DATA)
+        .args(["render", "partials", "--origins"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let origin_of = |line: &str, nth: usize| -> String {
+        let l = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with(line))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no {line:?} #{nth}: {text}"));
+        l.split("# <- values ")
+            .nth(1)
+            .unwrap_or("")
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(origin_of("name: logs", 0), "partials/values.yaml:2");
+    assert_eq!(origin_of("name: logs", 1), "partials/values.yaml:6");
+    assert_eq!(origin_of("readOnly: true", 0), "partials/values.yaml:4");
+    assert_eq!(origin_of("type: File", 0), "partials/values.yaml:12");
+}

@@ -94,6 +94,10 @@ pub(super) fn split_documents(
     }
     bounds.push(start..out.len());
     let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
+    // Per include, how far its returned text has been printed; per piece of an include,
+    // the key path of each line of a block it printed.
+    let mut included_read: HashMap<usize, usize> = HashMap::new();
+    let mut partial_lines: HashMap<(usize, usize), Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
         // Drop leading blank lines and trailing whitespace as Helm does.
@@ -191,8 +195,12 @@ pub(super) fn split_documents(
                     // piece that wrote it (its values line for a value from values), with
                     // the `include` call site after.
                     let line = &printed[rel..line_end - piece.start];
-                    let from_partial = match include_index.get(line.trim()) {
-                        Some(&(i, at)) if origins.is_empty() && calls_include => {
+                    let place = include_index
+                        .get(line.trim())
+                        .filter(|_| origins.is_empty() && calls_include)
+                        .map(|places| next_included_line(places, &mut included_read));
+                    let from_partial = match place {
+                        Some((i, at)) => {
                             let lead = line.len() - line.trim_start().len();
                             let stop = at + line.trim().len();
                             let inc_pieces = &included[i].1;
@@ -202,8 +210,14 @@ pub(super) fn split_documents(
                             while x < stop {
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
-                                let mut o =
-                                    partial_origins(&included[i], x, define_file, p, with_cache);
+                                let mut o = partial_origins(
+                                    (i, &included[i]),
+                                    x,
+                                    define_file,
+                                    p,
+                                    with_cache,
+                                    &mut partial_lines,
+                                );
                                 o.push(tmpl_origin.clone());
                                 let from = if x == at { cur } else { cur + lead + (x - at) };
                                 let to = if part_end == stop {
@@ -325,19 +339,19 @@ fn action_values_path(
     values_path(expr, offset.min(file.text.len()), scopes)
 }
 
-/// Where the lines `include` returned were written: each distinct line (trimmed) → the
-/// include that returned it (index into `included`) and the offset of its first character
-/// there. The first include to return a line wins: a nested include returns before the one
-/// that prints its text, so a line maps to the innermost partial that wrote it.
-fn include_lines(included: &Included) -> HashMap<&str, (usize, usize)> {
-    let mut index = HashMap::new();
+/// Where the lines `include` returned were written: each distinct line (trimmed) → every
+/// place it was returned, in order: the include (index into `included`) and the offset of
+/// its first character there. Includes are in the order they returned: a nested include
+/// returns before the one that prints its text, so the first is the innermost partial.
+fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut index: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
     for (i, (text, _)) in included.iter().enumerate() {
         let mut at = 0;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
             if !trimmed.is_empty() {
                 let lead = line.len() - line.trim_start().len();
-                index.entry(trimmed).or_insert((i, at + lead));
+                index.entry(trimmed).or_default().push((i, at + lead));
             }
             at += line.len();
         }
@@ -345,15 +359,38 @@ fn include_lines(included: &Included) -> HashMap<&str, (usize, usize)> {
     index
 }
 
+/// Which returned line a printed line of included text is: the innermost include holding
+/// that line at or after the part of it already printed (`read`: per include, the offset
+/// its printed lines have reached), else its first place. Text is printed in the order
+/// it was returned, so a line written twice by a partial (`name: logs` in its
+/// `volumeMounts` and in its `volumes`) is each time the next one, not always the first.
+fn next_included_line(
+    places: &[(usize, usize)],
+    read: &mut HashMap<usize, usize>,
+) -> (usize, usize) {
+    let unread = |&&(i, at): &&(usize, usize)| at >= read.get(&i).copied().unwrap_or(0);
+    let chosen = *places.iter().find(unread).unwrap_or(&places[0]);
+    // Every include holding it moves past it (an outer include printed the inner's text).
+    let mut moved: Vec<(usize, usize)> = Vec::new();
+    for &(i, at) in places.iter().filter(unread) {
+        if !moved.iter().any(|(j, _)| *j == i) {
+            moved.push((i, at + 1));
+        }
+    }
+    read.extend(moved);
+    chosen
+}
+
 /// The origins of the included text at byte `at` of `text` (what an `include` returned,
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
 fn partial_origins(
-    (text, pieces): &(String, Vec<gotmpl::trace::Piece>),
+    (n, (text, pieces)): (usize, &(String, Vec<gotmpl::trace::Piece>)),
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
     cache: &mut HashMap<usize, Vec<Scope>>,
+    lines: &mut HashMap<(usize, usize), Arc<Vec<LinePath>>>,
 ) -> Vec<Origin> {
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
@@ -373,6 +410,17 @@ fn partial_origins(
     let (origin, _) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
     if let Some(mut path) = action_values_path(file, piece.offset, cache) {
+        // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
+        // under the value's path, as for a block a template prints.
+        let printed = &text[piece.start..piece.end];
+        let line_paths = lines
+            .entry((n, i))
+            .or_insert_with(|| Arc::new(yaml_line_paths(printed)));
+        let rel = at - piece.start;
+        let k = line_paths.partition_point(|(r, _)| r.end <= rel);
+        if let Some((_, sub)) = line_paths.get(k).filter(|(r, _)| r.contains(&rel)) {
+            path.extend(sub.iter().cloned());
+        }
         while !path.is_empty() {
             if let Some(o) = p.origins.get(&path) {
                 origins.push(o.clone());
