@@ -230,3 +230,30 @@ fn a_block_a_partial_printed_points_at_each_nested_values_line() {
     assert_eq!(origin_of("readOnly: true", 0), "partials/values.yaml:4");
     assert_eq!(origin_of("type: File", 0), "partials/values.yaml:12");
 }
+
+#[test]
+fn tpl_of_dot_inside_with_points_at_the_values_string() {
+    // `{{ with .Values.initContainers }}{{ tpl . $ }}` and `{{ with .Values.sidecar }}{{ tpl
+    // .hostNetwork $ }}`, in a partial: the text tpl rendered is the values string's, so the
+    // findings are at its values line, not at the tpl action.
+    let v = json_check(&["provenance-with", "--select", "K8S-001,K8S-008"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            (
+                "K8S-001".to_string(),
+                ("provenance-with/values.yaml".to_string(), 2)
+            ),
+            (
+                "K8S-008".to_string(),
+                ("provenance-with/values.yaml".to_string(), 8)
+            )
+        ]
+    );
+}

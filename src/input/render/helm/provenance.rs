@@ -72,7 +72,13 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         .trim_end_matches("}}")
         .trim_matches(|c: char| c == '-' || c.is_whitespace());
     let first = inner.split_whitespace().next().unwrap_or("");
-    if matches!(first, "include" | "template" | "tpl") && !inner.contains(".Values.") {
+    if matches!(first, "include" | "template") && !inner.contains(".Values.") {
+        return None;
+    }
+    // `tpl . $` inside `with .Values.x` prints the text of the value dot is (fluent-bit's
+    // `initContainers` string); `tpl` of anything else (an include, a literal) prints no
+    // one value.
+    if first == "tpl" && !inner.contains(".Values.") && !inner[3..].trim_start().starts_with('.') {
         return None;
     }
     let mut paths = named_values(inner);
