@@ -24,6 +24,12 @@ trap 'rm -rf "$out"' EXIT
 total=0 same=0 known=0 unexpected=0
 # The overlays: the corpus table's list (HELM_KUSTOMIZE.md), else every top kustomization.
 list=$(grep -o '^| kustomize/[^ |]*' "$corpus/../HELM_KUSTOMIZE.md" 2>/dev/null | sed 's#^| kustomize/##')
+if [ -z "$list" ]; then
+  # Another folder (a sample of third-party overlays): every folder holding a kustomization
+  # that is not a Component.
+  list=$(find "$corpus" \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) \
+    -exec grep -L '^kind: *Component' {} + | xargs -r -n1 dirname | sed "s#^$corpus/\?##" | sort -u)
+fi
 for rel in $list; do
   dir="$corpus/$rel"
   total=$((total + 1))
