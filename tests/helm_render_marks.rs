@@ -232,7 +232,7 @@ fn a_block_a_partial_printed_points_at_each_nested_values_line() {
 }
 
 #[test]
-fn tpl_of_dot_inside_with_points_at_the_values_string() {
+fn dot_inside_nested_with_points_at_the_values_line() {
     // `{{ with .Values.initContainers }}{{ tpl . $ }}` and `{{ with .Values.sidecar }}{{ tpl
     // .hostNetwork $ }}`, in a partial: the text tpl rendered is the values string's, so the
     // findings are at its values line, not at the tpl action.
@@ -253,6 +253,11 @@ fn tpl_of_dot_inside_with_points_at_the_values_string() {
             (
                 "K8S-008".to_string(),
                 ("provenance-with/values.yaml".to_string(), 8)
+            ),
+            // `toYaml .` inside `with .securityContext` inside `with .Values.webhook`.
+            (
+                "K8S-001".to_string(),
+                ("provenance-with/values.yaml".to_string(), 12)
             )
         ]
     );

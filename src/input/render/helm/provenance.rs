@@ -13,7 +13,9 @@ pub(super) struct Scope {
 
 pub(super) fn scopes(src: &str) -> Vec<Scope> {
     let mut out = Vec::new();
-    let mut stack: Vec<(usize, Option<Vec<String>>, bool, bool)> = Vec::new();
+    // (body start, values path, range, with/range, define/block: dot is the caller's there)
+    type Open = (usize, Option<Vec<String>>, bool, bool, bool);
+    let mut stack: Vec<Open> = Vec::new();
     let mut i = 0;
     while let Some(o) = src[i..].find("{{") {
         let a = i + o;
@@ -22,15 +24,27 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         let inner = src[a + 2..b - 2].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
         let word = inner.split_whitespace().next().unwrap_or("");
         match word {
-            "if" | "define" | "block" => stack.push((b, None, false, false)),
+            "if" => stack.push((b, None, false, false, false)),
+            "define" | "block" => stack.push((b, None, false, false, true)),
             "with" | "range" => {
                 let rest = inner[word.len()..].trim();
                 let rest = rest.rsplit(":=").next().unwrap_or(rest).trim();
-                let path = dotted_values(rest);
-                stack.push((b, path, word == "range", true));
+                // `.Values.x`, or `.x` inside `with .Values.y` (dot is y there: y.x).
+                let path = dotted_values(rest).or_else(|| {
+                    let fields = dot_fields(rest)?;
+                    let (_, parent, range, _, _) = stack
+                        .iter()
+                        .rev()
+                        .find(|(_, _, _, scoped, barrier)| *scoped || *barrier)
+                        .filter(|(_, _, _, scoped, _)| *scoped)?;
+                    let mut path = parent.clone().filter(|_| !range)?;
+                    path.extend(fields);
+                    Some(path)
+                });
+                stack.push((b, path, word == "range", true, false));
             }
             "end" => {
-                if let Some((start, path, range, scoped)) = stack.pop()
+                if let Some((start, path, range, scoped, _)) = stack.pop()
                     && scoped
                 {
                     out.push(Scope {
@@ -45,6 +59,16 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         i = b;
     }
     out
+}
+
+/// `.a.b` alone (a field chain of dot, the whole pipeline) → `["a", "b"]`.
+fn dot_fields(expr: &str) -> Option<Vec<String>> {
+    let rest = expr.trim().strip_prefix('.')?;
+    let ok = !rest.is_empty()
+        && rest
+            .split('.')
+            .all(|f| !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    ok.then(|| rest.split('.').map(str::to_string).collect())
 }
 
 /// `.Values.a.b` or `$.Values.a.b` at the start of an expression → `["a", "b"]`.

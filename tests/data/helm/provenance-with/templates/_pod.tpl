@@ -9,4 +9,12 @@ hostNetwork: {{ tpl .hostNetwork $ }}
 containers:
   - name: app
     image: registry.example/app:1.0
+{{- with .Values.webhook }}
+  - name: hook
+    image: {{ .image }}
+    {{- with .securityContext }}
+    securityContext:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+{{- end }}
 {{- end -}}
