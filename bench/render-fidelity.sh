@@ -61,6 +61,10 @@ def docs(p):
 try:
     a = docs(sys.argv[1])
 except Exception as e:
+    # A chart that prints text YAML cannot read (Helm prints it all the same): the same
+    # text is the same output.
+    if open(sys.argv[1]).read() == open(sys.argv[2]).read():
+        sys.exit(0)
     print("helm output unparseable:", e); sys.exit(1)
 try:
     b = docs(sys.argv[2])
