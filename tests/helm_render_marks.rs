@@ -262,3 +262,27 @@ fn dot_inside_nested_with_points_at_the_values_line() {
         ]
     );
 }
+
+#[test]
+fn a_values_path_inside_a_string_literal_is_not_an_origin() {
+    // `{{ ".Values.replicas" | quote }}` prints text: its line comes from the template
+    // only; `{{ .Values.replicas }}` still from values.
+    let out = rg()
+        .current_dir(DATA)
+        .args(["render", "provenance-with", "--origins"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |start: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no {start:?}: {text}"))
+            .to_string()
+    };
+    assert!(!line("note:").contains("values.yaml"), "{}", line("note:"));
+    assert!(
+        line("replicas:").contains("values provenance-with/values.yaml:1"),
+        "{}",
+        line("replicas:")
+    );
+}

@@ -138,6 +138,18 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
 /// `.Values.x | default .Values.y`), in the order written.
 fn named_values(action: &str) -> Vec<Vec<String>> {
     let mut paths: Vec<Vec<String>> = Vec::new();
+    // `.Values.x` inside a string literal is text, not the value (`toYaml ".Values.x"`),
+    // except for `tpl`, whose text is a template that reads it.
+    let inner = action
+        .trim_start_matches("{{")
+        .trim_start_matches(|c: char| c == '-' || c.is_whitespace());
+    let masked;
+    let action = if inner.starts_with("tpl") {
+        action
+    } else {
+        masked = without_string_literals(action);
+        masked.as_str()
+    };
     for dotted in values_refs(action) {
         let p: Vec<String> = dotted
             .split('.')
@@ -149,6 +161,39 @@ fn named_values(action: &str) -> Vec<Vec<String>> {
         }
     }
     paths
+}
+
+/// `text` with the contents of its Go string literals (`"…"` with escapes, `` `…` ``)
+/// blanked, lengths kept.
+fn without_string_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            None => {
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                    out.push(' ');
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                    out.push(' ');
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// For an action naming several values: those whose text is in what it printed (`values`
