@@ -89,6 +89,10 @@ fn builds_equal_kubectl_kustomize() {
         ("cluster-scoped-patch", "cluster-scoped-patch"),
         ("json-patch-build-metadata", "json-patch-build-metadata"),
         ("refs-subject-namespace", "refs-subject-namespace/ov"),
+        ("plugin-order", "plugin-order/top"),
+        ("refs-namespace-group", "refs-namespace-group/ov"),
+        ("service-ports", "service-ports"),
+        ("origin-after-json-patch", "origin-after-json-patch/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

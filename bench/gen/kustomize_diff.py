@@ -794,12 +794,6 @@ def gen_case(seed):
 # pattern over the mismatch's first line and its cause. They are reported as KNOWN and do
 # not fail the run; keep this list short and each entry documented.
 KNOWN_GAPS = [
-    (re.compile(r"^DIFF document \d+ \(Service [^)]*\): \.spec\.ports"),
-     "Service ports where some port (target or patch) writes `protocol`: Kustomize merges by "
-     "port and protocol as written and puts new ports first"),
-    (re.compile(r"^DIFF document \d+ \([^)]*\): \.metadata\.annotations\.config\.kubernetes\.io/origin: \"path: "),
-     "buildMetadata originAnnotations after a JSON patch that replaces metadata.annotations whole: "
-     "Kustomize then names the patch transformer as the object's origin"),
 ]
 
 

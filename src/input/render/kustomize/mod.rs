@@ -203,6 +203,18 @@ impl Kust {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.node.get(key)
     }
+    /// The entries of `transformers:`, `generators:` or `validators:` in the order Kustomize
+    /// runs them: the inline configurations (`- |` text) first, then the files, each group
+    /// in the order written (Kustomize's `configureExternalTransformers` collects inline
+    /// ones into its list before it reads the paths; measured: an inline `HashTransformer`
+    /// listed after a suffix file runs before it).
+    pub fn plugin_entries(&self, key: &str) -> Vec<&Node> {
+        let (inline, files): (Vec<&Node>, Vec<&Node>) = self
+            .list(key)
+            .into_iter()
+            .partition(|e| e.as_str().is_some_and(|t| t.contains('\n')));
+        inline.into_iter().chain(files).collect()
+    }
     /// The entries of a list field (absent or null: none).
     pub fn list(&self, key: &str) -> Vec<&Node> {
         match self.node.get(key) {

@@ -210,6 +210,10 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
         return;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
+    if let Some(out) = merge_ports(&key, &ditems, &pitems, kind, builtin, path) {
+        dst.v = V::Seq(out);
+        return;
+    }
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -250,6 +254,81 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
     }
     out.extend(rest.into_iter().flatten());
     dst.v = V::Seq(out);
+}
+
+/// Service ports and container ports are keyed by port and `protocol` in Kubernetes'
+/// schema. When some element of the target or the patch writes `protocol`, Kustomize (kyaml)
+/// merges them by both as written (a missing protocol is not `TCP`), measured with kubectl
+/// kustomize v5.8 over combinations of written and missing protocols:
+/// - a patch port with the same port and protocol (both missing, or equal) is merged into
+///   that target port, which keeps its place;
+/// - a patch port whose port a target port has, one of the two without `protocol`, is
+///   dropped (the target port stays as it was);
+/// - any other patch port is new: the new ones come first, in the patch's order, then the
+///   target's ports in their order.
+///
+/// None when this rule does not apply (no `protocol` written, another list, or directives).
+fn merge_ports(
+    key: &str,
+    ditems: &[Node],
+    pitems: &[Node],
+    kind: &str,
+    builtin: bool,
+    path: &mut Vec<String>,
+) -> Option<Vec<Node>> {
+    if !matches!(key, "port" | "containerPort") {
+        return None;
+    }
+    let proto = |n: &Node| {
+        n.get("protocol")
+            .filter(|p| !p.is_null())
+            .map(Node::to_json)
+    };
+    if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
+        || pitems
+            .iter()
+            .any(|p| p.get("$patch").is_some() || p.as_map().is_none())
+    {
+        return None;
+    }
+    let port = |n: &Node| n.get(key).map(Node::to_json);
+    let mut rest: Vec<Option<Node>> = ditems.iter().cloned().map(Some).collect();
+    let mut new = Vec::new();
+    for p in pitems {
+        let (pk, pp) = (port(p), proto(p));
+        let exact = rest.iter().position(|d| {
+            d.as_ref()
+                .is_some_and(|d| pk.is_some() && port(d) == pk && proto(d) == pp)
+        });
+        match exact {
+            Some(i) => {
+                let mut d = rest[i].take().expect("present");
+                // The merge keys only name the element: they keep the target's origin.
+                let keys: Vec<(&str, Node)> = [key, "protocol"]
+                    .into_iter()
+                    .filter_map(|k| d.get(k).cloned().map(|n| (k, n)))
+                    .collect();
+                if merge_map(&mut d, p, kind, builtin, path) != Merged::Deleted {
+                    for (k, n) in keys {
+                        d.set(k, n);
+                    }
+                    rest[i] = Some(d);
+                }
+            }
+            None => {
+                let half = pk.is_some()
+                    && rest
+                        .iter()
+                        .flatten()
+                        .any(|d| port(d) == pk && (proto(d).is_none() || pp.is_none()));
+                if !half {
+                    new.push(strip_at(p, kind, builtin, path));
+                }
+            }
+        }
+    }
+    new.extend(rest.into_iter().flatten());
+    Some(new)
 }
 
 /// A problem applying a JSON 6902 operation.

@@ -67,7 +67,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("replacements") {
         replacement_entry(b, k, entry, acc);
     }
-    for entry in k.list("transformers") {
+    for entry in k.plugin_entries("transformers") {
         transformer_config(b, k, entry, acc);
     }
 }

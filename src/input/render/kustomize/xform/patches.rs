@@ -184,7 +184,27 @@ pub(super) fn apply_6902(
     ops: &Node,
     targets: &[usize],
     annotated: bool,
+    entry: &Node,
 ) {
+    // Kustomize keeps each object's origin in an annotation while building with
+    // `buildMetadata`, and after each transformer gives one to every object without it
+    // (`AddTransformerAnnotation`): an object whose annotations a JSON patch replaced or
+    // removed is then named as configured by the patch transformer (measured).
+    const ORIGIN: &str = "config.kubernetes.io/origin";
+    let config_name = entry
+        .path(&["metadata", "name"])
+        .and_then(Node::as_str)
+        .filter(|_| entry.get_str("kind").is_some())
+        .map(str::to_string);
+    let configured_in = match (&config_name, &entry.org) {
+        (Some(_), Some(o)) => o.file.clone(),
+        _ => k.file.clone(),
+    };
+    let transformer = if annotated {
+        "PatchTransformer"
+    } else {
+        "PatchJson6902Transformer"
+    };
     let Some(list) = ops.as_seq() else {
         b.problem_at(
             ops,
@@ -203,8 +223,12 @@ pub(super) fn apply_6902(
         let mut copy = r.node.clone();
         if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
-            copy.entry_map("metadata", &org)
+            let a = copy
+                .entry_map("metadata", &org)
                 .entry_map("annotations", &org);
+            if b.tracks_origins && a.get(ORIGIN).is_none() {
+                a.set(ORIGIN, Node::str("", None));
+            }
         }
         let mut ok = true;
         for op in list {
@@ -221,6 +245,16 @@ pub(super) fn apply_6902(
         }
         if ok {
             let r = &mut acc.res[i];
+            if b.tracks_origins {
+                let kept = copy
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(ORIGIN))
+                    .is_some();
+                if !kept {
+                    r.generator = Some((transformer, configured_in.clone()));
+                    r.generator_config = config_name.clone();
+                }
+            }
             r.node = copy;
             let (n, s) = (r.name().to_string(), r.namespace().to_string());
             if r.names.last() != Some(&n) {
@@ -273,7 +307,7 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     // A list of operations is a JSON 6902 patch; anything else is strategic merge.
     if docs.len() == 1 && docs[0].as_seq().is_some() {
         match &targets {
-            Some(t) => apply_6902(b, k, acc, &docs[0], t, true),
+            Some(t) => apply_6902(b, k, acc, &docs[0], t, true, entry),
             None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
         }
         return;
@@ -335,7 +369,7 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
         return;
     }
     match docs.as_slice() {
-        [ops] => apply_6902(b, k, acc, ops, &targets, false),
+        [ops] => apply_6902(b, k, acc, ops, &targets, false, entry),
         _ => b.problem_at(
             entry,
             &k.file.path,
