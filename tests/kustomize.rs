@@ -93,6 +93,8 @@ fn builds_equal_kubectl_kustomize() {
         ("refs-namespace-group", "refs-namespace-group/ov"),
         ("service-ports", "service-ports"),
         ("origin-after-json-patch", "origin-after-json-patch/top"),
+        ("helm-chart-generator", "helm-chart-generator"),
+        ("validators", "validators"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -457,6 +459,30 @@ fn helm_chart_values_point_at_the_line_that_set_them() {
     );
 }
 
+/// A `HelmChartInflationGenerator` under `generators:` (a file, and inline text in the
+/// kustomization): its `valuesInline` point at their line in the configuration.
+#[test]
+fn helm_chart_generator_values_point_at_their_configuration() {
+    let out = build("helm-chart-generator");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(
+        origin_of(&out, "replicas: 4", 0),
+        (
+            format!("{DATA}/helm-chart-generator/chart.yaml"),
+            10,
+            OriginRole::Values
+        )
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 2", 0),
+        (
+            format!("{DATA}/helm-chart-generator/kustomization.yaml"),
+            12,
+            OriginRole::Values
+        )
+    );
+}
+
 /// `kubeVersion`, `apiVersions`, `includeCRDs` and `skipHooks` (the peer `helm` of the
 /// fidelity check does not take these flags, so they are asserted here).
 #[test]
@@ -598,6 +624,20 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
         "{}",
         out.text
     );
+}
+
+/// A validator (a built-in transformer under `validators:`) that writes anything, even a
+/// value already there, fails the build in Kustomize.
+#[test]
+fn validators_that_change_objects_are_problems() {
+    let out = build("problems/validators");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/validators/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("validator"), "{}", e[0].message);
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController

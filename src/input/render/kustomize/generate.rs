@@ -186,6 +186,10 @@ impl Builder<'_> {
                 let made = match kind.as_str() {
                     "ConfigMapGenerator" => "ConfigMap",
                     "SecretGenerator" => "Secret",
+                    "HelmChartInflationGenerator" => {
+                        self.helm_chart_config(kust, &d, acc);
+                        continue;
+                    }
                     other => {
                         let msg =
                             format!("built-in generator {other} is not supported yet; not run");

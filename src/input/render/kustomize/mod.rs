@@ -444,6 +444,7 @@ impl Builder<'_> {
             }
         }
         xform::transform(self, &kust, acc);
+        xform::validate(self, &kust, acc);
         xform::read_vars(self, &kust, acc);
         if acc.res.len() > MAX_RESOURCES {
             self.problems.push(Problem::error(

@@ -348,8 +348,14 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
 // ---------------------------------------------------------------------------------------
 // `transformers:` entries holding built-in transformer configurations.
 
-pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
-    for (kind, d) in b.builtin_configs(k, entry, "transformers") {
+pub(super) fn transformer_config(
+    b: &mut Builder,
+    k: &Kust,
+    entry: &Node,
+    acc: &mut Acc,
+    field: &str,
+) {
+    for (kind, d) in b.builtin_configs(k, entry, field) {
         match kind.as_str() {
             "LabelTransformer" | "AnnotationsTransformer" => {
                 let field = if kind == "LabelTransformer" {
