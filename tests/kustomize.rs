@@ -95,6 +95,7 @@ fn builds_equal_kubectl_kustomize() {
         ("origin-after-json-patch", "origin-after-json-patch/top"),
         ("helm-chart-generator", "helm-chart-generator"),
         ("validators", "validators"),
+        ("value-add", "value-add"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -624,6 +625,21 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
         "{}",
         out.text
     );
+}
+
+/// What a `ValueAddTransformer` wrote points at its `value` line.
+#[test]
+fn value_add_points_at_its_value() {
+    let out = build("value-add");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let add = format!("{DATA}/value-add/add.yaml");
+    let (file, line, _) = origin_of(&out, "example.com/owner: team-a", 0);
+    assert_eq!((file.as_str(), line), (add.as_str(), 5));
+    let (file, line, _) = origin_of(&out, "abs: /team-a/data/app/config", 0);
+    assert_eq!((file.as_str(), line), (add.as_str(), 5));
+    // The value a configuration without `value` takes is its kustomization folder's name.
+    let (file, _, _) = origin_of(&out, "folder: value-add", 0);
+    assert_eq!(file, format!("{DATA}/value-add/kustomization.yaml"));
 }
 
 /// A validator (a built-in transformer under `validators:`) that writes anything, even a

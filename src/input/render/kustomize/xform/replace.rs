@@ -445,6 +445,7 @@ pub(super) fn transformer_config(
                 }
             }
             "HashTransformer" => super::refs::suffix_hashes(acc, false),
+            "ValueAddTransformer" => value_add(b, k, &d, acc),
             // Kustomize cannot load these as transformer configurations either.
             other @ ("SortOrderTransformer" | "LegacyOrderTransformer") => b.problem_at(
                 &d,
@@ -458,4 +459,145 @@ pub(super) fn transformer_config(
             ),
         }
     }
+}
+
+/// Kustomize's `ValueAddTransformer`: `value` (default: the name of the kustomization's
+/// folder) written at each target's `fieldPath` (`/`-separated, `\/` escaping a slash;
+/// missing maps created) of the objects its `selector` selects (all without one);
+/// `metadata/namespace` sets the namespace as the namespace transformer does; with
+/// `filePathPosition` N the value is inserted as the N-th part of the `/`-separated path
+/// already there. `targetFilePath` names a file of more `targets`.
+fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
+    let written = d
+        .get("value")
+        .and_then(Node::scalar_text)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    let value = if written.is_empty() {
+        k.dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default()
+    } else {
+        written
+    };
+    let org = d.get("value").and_then(|n| n.org.clone()).or(d.org.clone());
+    let mut targets: Vec<Node> = d
+        .get("targets")
+        .and_then(Node::as_seq)
+        .cloned()
+        .unwrap_or_default();
+    if let Some(f) = d.get("targetFilePath") {
+        if let Some(rel) = f.as_str() {
+            for doc in b.patch_file(k, f, rel).unwrap_or_default() {
+                targets.extend(
+                    doc.get("targets")
+                        .and_then(Node::as_seq)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+    if targets.is_empty() {
+        b.problem_at(
+            d,
+            &k.file.path,
+            "ValueAddTransformer needs at least one target (Kustomize: \"must specify at least one target\"); not applied",
+        );
+        return;
+    }
+    for t in &targets {
+        let Some(path) = t.get_str("fieldPath").filter(|p| !p.is_empty()) else {
+            b.problem_at(t, &k.file.path, "ValueAddTransformer target without fieldPath (Kustomize: \"fieldPath cannot be empty\"); not applied");
+            continue;
+        };
+        let position = t
+            .get("filePathPosition")
+            .and_then(Node::scalar_text)
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0);
+        if position < 0 {
+            b.problem_at(
+                t,
+                &k.file.path,
+                "filePathPosition cannot be negative; not applied",
+            );
+            continue;
+        }
+        let chosen: Vec<usize> = match t.get("selector") {
+            Some(s) => super::patches::select(acc, s),
+            None => (0..acc.res.len()).collect(),
+        };
+        if path == "metadata/namespace" {
+            let mut sub = Acc {
+                res: chosen.iter().map(|&i| acc.res[i].clone()).collect(),
+                ..Acc::default()
+            };
+            namespace(&mut sub, &value, &org, true, false);
+            for (&i, r) in chosen.iter().zip(sub.res) {
+                acc.res[i] = r;
+            }
+            continue;
+        }
+        // Kustomize splits on `/` and joins back the parts a `\` ended.
+        let mut fields: Vec<String> = Vec::new();
+        for f in path.split('/') {
+            match fields.last_mut() {
+                Some(last) if last.ends_with('\\') => {
+                    last.pop();
+                    last.push('/');
+                    last.push_str(f);
+                }
+                _ => fields.push(f.to_string()),
+            }
+        }
+        let Some((leaf, parents)) = fields.split_last() else {
+            continue;
+        };
+        for &i in &chosen {
+            let mut n = &mut acc.res[i].node;
+            for p in parents {
+                n = n.entry_map(p, &org);
+            }
+            let new = if position > 0 {
+                let cur = n.get(leaf).and_then(Node::scalar_text).unwrap_or_default();
+                insert_path_part(&cur, position as usize - 1, &value)
+            } else {
+                value.clone()
+            };
+            n.set(leaf, Node::str(new, org.clone()));
+        }
+    }
+    // Names and namespaces may have changed.
+    for x in acc.res.iter_mut() {
+        let (n, s) = (x.name().to_string(), x.namespace().to_string());
+        if x.names.last() != Some(&n) {
+            x.names.push(n);
+        }
+        if x.namespaces.last() != Some(&s) {
+            x.namespaces.push(s);
+        }
+    }
+}
+
+/// Kustomize's `filesys.InsertPathPart`: `part` inserted as the `pos`-th part of the
+/// `/`-separated `path`, counted after the leading `/` of an absolute path (at the end when
+/// `pos` is past it).
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    if part.is_empty() {
+        return path.to_string();
+    }
+    let mut parts: Vec<&str> = if path.is_empty() {
+        Vec::new()
+    } else {
+        path.split('/').collect()
+    };
+    let mut pos = pos.min(parts.len());
+    if parts.first() == Some(&"") && pos < parts.len() {
+        pos += 1;
+    }
+    parts.insert(pos, part);
+    parts.join("/")
 }
