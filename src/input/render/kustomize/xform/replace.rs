@@ -488,16 +488,16 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
         .and_then(Node::as_seq)
         .cloned()
         .unwrap_or_default();
-    if let Some(f) = d.get("targetFilePath") {
-        if let Some(rel) = f.as_str() {
-            for doc in b.patch_file(k, f, rel).unwrap_or_default() {
-                targets.extend(
-                    doc.get("targets")
-                        .and_then(Node::as_seq)
-                        .cloned()
-                        .unwrap_or_default(),
-                );
-            }
+    if let Some(f) = d.get("targetFilePath")
+        && let Some(rel) = f.as_str()
+    {
+        for doc in b.patch_file(k, f, rel).unwrap_or_default() {
+            targets.extend(
+                doc.get("targets")
+                    .and_then(Node::as_seq)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
         }
     }
     if targets.is_empty() {
