@@ -96,6 +96,7 @@ fn builds_equal_kubectl_kustomize() {
         ("helm-chart-generator", "helm-chart-generator"),
         ("validators", "validators"),
         ("value-add", "value-add"),
+        ("crds", "crds"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

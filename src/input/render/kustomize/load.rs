@@ -156,6 +156,7 @@ impl Builder<'_> {
             "transformers",
             "generators",
             "validators",
+            "crds",
             "sortOptions",
             "buildMetadata",
             "configurations",

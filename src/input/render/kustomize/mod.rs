@@ -411,6 +411,7 @@ impl Builder<'_> {
             }
         }
         xform::read_configurations(self, &kust, acc);
+        xform::read_crds(self, &kust, acc);
         // Kustomize's built-in generators run in this order: ConfigMaps, Secrets, charts.
         self.generators(&kust, acc);
         self.helm_charts(&kust, acc);
