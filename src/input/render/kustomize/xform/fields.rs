@@ -511,7 +511,23 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     continue;
                 }
                 let kind = name.rsplit('.').next().unwrap_or(name).to_string();
-                crd_fields(types, name, &kind, &mut Vec::new(), &mut acc.config, 0);
+                let mut identities = Vec::new();
+                crd_fields(
+                    types,
+                    name,
+                    &kind,
+                    &mut Vec::new(),
+                    &mut acc.config,
+                    &mut identities,
+                    0,
+                );
+                for p in identities {
+                    b.problem_at(
+                        entry,
+                        &k.file.path,
+                        format!("{kind} {p}: x-kubernetes-identity (a name prefix field) is not supported by runeguard's Kustomize build; not prefixed"),
+                    );
+                }
             }
         }
     }
@@ -532,6 +548,7 @@ fn crd_fields(
     kind: &str,
     path: &mut Vec<String>,
     config: &mut Config,
+    identities: &mut Vec<String>,
     depth: usize,
 ) {
     // Kustomize follows `$ref`s without a bound; a cycle is cut here.
@@ -554,6 +571,9 @@ fn crd_fields(
         if ext("x-kubernetes-label-selector").is_some() {
             config.labels.push(spec(path));
         }
+        if ext("x-kubernetes-identity").is_some() {
+            identities.push(path.join("/"));
+        }
         if ext("x-kubernetes-object-ref-api-version").is_some()
             && let Some(target) = ext("x-kubernetes-object-ref-kind")
         {
@@ -563,7 +583,7 @@ fn crd_fields(
             config.name_refs.push((target.to_string(), spec(&p2)));
         }
         if let Some(r) = ext("$ref") {
-            crd_fields(types, r, kind, path, config, depth + 1);
+            crd_fields(types, r, kind, path, config, identities, depth + 1);
         }
         path.pop();
     }
