@@ -97,6 +97,7 @@ fn builds_equal_kubectl_kustomize() {
         ("validators", "validators"),
         ("value-add", "value-add"),
         ("crds", "crds"),
+        ("openapi", "openapi/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -625,6 +626,28 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
         !out.text.contains("p-") && !out.text.contains("a: b"),
         "{}",
         out.text
+    );
+}
+
+/// A list merged by a key a custom `openapi:` schema gives: the patched element's value
+/// points at the patch, the untouched one at the base.
+#[test]
+fn openapi_merge_keys_keep_origins() {
+    let out = build("openapi/overlay");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let (file, line, role) = origin_of(&out, "value: \"20\"", 0);
+    assert_eq!(
+        (file, line, role),
+        (
+            format!("{DATA}/openapi/overlay/patch.yaml"),
+            8,
+            OriginRole::Patch
+        )
+    );
+    let (file, line, _) = origin_of(&out, "value: \"1\"", 0);
+    assert_eq!(
+        (file, line),
+        (format!("{DATA}/openapi/base/objects.yaml"), 8)
     );
 }
 

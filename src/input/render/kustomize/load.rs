@@ -157,6 +157,7 @@ impl Builder<'_> {
             "generators",
             "validators",
             "crds",
+            "openapi",
             "sortOptions",
             "buildMetadata",
             "configurations",

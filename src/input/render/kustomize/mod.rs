@@ -238,6 +238,8 @@ pub struct Builder<'a> {
     /// annotations on every object while building (a JSON patch finds
     /// `metadata.annotations` there).
     tracks_origins: bool,
+    /// A kustomization's `openapi:` was met: Kustomize takes the first one only.
+    schema_set: bool,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -288,10 +290,13 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         started: Instant::now(),
         timed_out: false,
         tracks_origins: false,
+        schema_set: false,
     };
+    patch::set_custom_schema(None);
     let mut acc = Acc::default();
     let root = b.accumulate(dir, display, &mut acc, false, 0);
     let Some(root) = root else {
+        patch::set_custom_schema(None);
         return Outcome {
             rendered: None,
             problems: b.problems,
@@ -328,6 +333,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
             break;
         }
     }
+    patch::set_custom_schema(None);
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
     b.problems.sort();
     b.problems.dedup();
@@ -405,6 +411,7 @@ impl Builder<'_> {
             return None;
         }
         self.check_fields(&kust);
+        self.openapi(&kust);
         for field in ["resources", "bases"] {
             for entry in kust.list(field) {
                 self.resource(&kust, entry, acc, depth);
@@ -457,6 +464,47 @@ impl Builder<'_> {
             acc.ids = None;
         }
         Some(kust)
+    }
+
+    /// `openapi:`: `path` names an OpenAPI schema (JSON or YAML) that Kustomize then uses
+    /// alone for strategic merges, `version` one of its built-in Kubernetes schemas (as the
+    /// default one here). The first kustomization met with it sets it for the build, as
+    /// Kustomize's global schema is set once.
+    fn openapi(&mut self, kust: &Kust) {
+        let Some(o) = kust.get("openapi") else {
+            return;
+        };
+        let (path, version) = (o.get("path"), o.get("version"));
+        if path.is_some() && version.is_some() {
+            self.problem_at(
+                o,
+                &kust.file.path,
+                "openapi takes `path` or `version`, not both (Kustomize refuses it)",
+            );
+            return;
+        }
+        if self.schema_set {
+            return;
+        }
+        self.schema_set = true;
+        let Some(p) = path else {
+            return;
+        };
+        let Some(rel) = p.as_str() else {
+            self.problem_at(p, &kust.file.path, "openapi path must be a file name");
+            return;
+        };
+        let docs = self.patch_file(kust, p, rel).unwrap_or_default();
+        match docs.first().map(Node::to_json) {
+            Some(v) if v.get("definitions").is_some_and(|d| d.is_object()) => {
+                patch::set_custom_schema(Some(Arc::new(v)));
+            }
+            _ => self.problem_at(
+                p,
+                &kust.file.path,
+                format!("{rel} is not an OpenAPI schema with `definitions`; the built-in schema was used"),
+            ),
+        }
     }
 
     /// Pushes `dir` on the stack of kustomizations being built, unless that would be a cycle

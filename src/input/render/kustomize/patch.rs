@@ -3,6 +3,68 @@
 //! origin.
 
 use super::node::{Node, V};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+thread_local! {
+    /// The OpenAPI schema a kustomization's `openapi: {path: …}` gave for this build, and the
+    /// `apiVersion` of the object being merged. Kustomize then uses that schema alone (kyaml's
+    /// global schema): lists of the kinds it describes merge by its
+    /// `x-kubernetes-patch-merge-key`, and the built-in kinds lose theirs unless it describes
+    /// them too (measured: a Deployment's containers are replaced by the patch's).
+    static SCHEMA: RefCell<Option<(Arc<Value>, String)>> = const { RefCell::new(None) };
+}
+
+/// Sets (or clears) the custom OpenAPI schema of the build running on this thread.
+pub fn set_custom_schema(schema: Option<Arc<Value>>) {
+    SCHEMA.with(|s| *s.borrow_mut() = schema.map(|v| (v, String::new())));
+}
+
+/// The merge key a custom schema gives the list at `path` of an object of `api_version` and
+/// `kind`: the definition naming that group, version and kind in
+/// `x-kubernetes-group-version-kind`, walked through `properties`, `items` and `$ref`s.
+fn schema_merge_key(
+    schema: &Value,
+    api_version: &str,
+    kind: &str,
+    path: &[String],
+) -> Option<String> {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let defs = schema.get("definitions")?.as_object()?;
+    let deref = |v: &Value| -> Option<Value> {
+        let mut cur = v.clone();
+        for _ in 0..32 {
+            match cur.get("$ref").and_then(Value::as_str) {
+                Some(r) => cur = defs.get(r.strip_prefix("#/definitions/")?)?.clone(),
+                None => return Some(cur),
+            }
+        }
+        None
+    };
+    let def = defs.values().find(|d| {
+        d.get("x-kubernetes-group-version-kind")
+            .and_then(Value::as_array)
+            .is_some_and(|l| {
+                l.iter().any(|g| {
+                    g.get("group").and_then(Value::as_str).unwrap_or("") == group
+                        && g.get("version").and_then(Value::as_str) == Some(version)
+                        && g.get("kind").and_then(Value::as_str) == Some(kind)
+                })
+            })
+    })?;
+    let mut cur = def.clone();
+    for seg in path {
+        let mut node = deref(&cur)?;
+        if let Some(items) = node.get("items") {
+            node = deref(items)?;
+        }
+        cur = node.get("properties")?.get(seg)?.clone();
+    }
+    cur.get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
 
 /// What merging did to the node it was applied to.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +101,13 @@ fn builtin_group(api_version: &str) -> bool {
 /// The merge key of the list at `path` (field names from the object's root, without
 /// indexes), for a kind of `api_version`/`kind`; None means the patch's list replaces it.
 fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
+    if let Some(key) = SCHEMA.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(schema, api)| schema_merge_key(schema, api, kind, path))
+    }) {
+        return key;
+    }
     // Kinds without a built-in schema (custom resources): Kustomize replaces their lists
     // whole, even lists of named elements (measured with kubectl kustomize v5.8).
     if !builtin {
@@ -132,6 +201,11 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
     let builtin = builtin_group(dst.get_str("apiVersion").unwrap_or(""));
+    SCHEMA.with(|s| {
+        if let Some((_, api)) = s.borrow_mut().as_mut() {
+            *api = dst.get_str("apiVersion").unwrap_or("").to_string();
+        }
+    });
     let mut path = Vec::new();
     merge_map(dst, patch, &kind, builtin, &mut path)
 }
