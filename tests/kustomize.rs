@@ -98,6 +98,7 @@ fn builds_equal_kubectl_kustomize() {
         ("value-add", "value-add"),
         ("crds", "crds"),
         ("openapi", "openapi/overlay"),
+        ("json-patch-namespaced", "json-patch-namespaced/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

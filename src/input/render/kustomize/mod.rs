@@ -55,6 +55,9 @@ pub struct Res {
     /// Prefixes and suffixes applied (`p:x`, `s:y`), to tell apart same-named references.
     pub affixes: Vec<String>,
     pub needs_hash: bool,
+    /// A namespace transformer went over it (Kustomize then records its previous id in its
+    /// bookkeeping annotations, even when nothing changed: a cluster-scoped object too).
+    pub stored: bool,
     /// The kustomization entries that brought it into the build, innermost first
     /// (`resources:` lines, the generator): the chain reported as related locations.
     pub via: Vec<Origin>,
@@ -75,6 +78,7 @@ impl Res {
             namespaces: Vec::new(),
             affixes: Vec::new(),
             needs_hash: false,
+            stored: false,
             via: Vec::new(),
             generator: None,
             generator_config: None,

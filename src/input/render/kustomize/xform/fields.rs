@@ -55,6 +55,7 @@ pub(super) fn namespace(
 ) {
     for r in &mut acc.res {
         let kind = r.kind().to_string();
+        r.stored = true;
         if unset_only && !r.namespace().is_empty() {
             continue;
         }

@@ -173,7 +173,8 @@ fn written_value(key: &str, entry: &Node) -> Option<String> {
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
 /// annotations on the object — always in a `patches:` entry (`annotated`), after a rename,
-/// a namespace change or a generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
+/// a namespace transformer (even one that left it as it was: a cluster-scoped object) or a
+/// generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
 /// it has none (measured: `add /metadata/annotations/x` works there and fails in
 /// `patchesJson6902` on an untouched object, as any `add` below a missing mapping does); an
 /// empty map is not printed.
@@ -219,6 +220,7 @@ pub(super) fn apply_6902(
             || b.tracks_origins
             || r.names.len() > 1
             || r.namespaces.len() > 1
+            || r.stored
             || r.generator.is_some();
         let mut copy = r.node.clone();
         if bookkept {

@@ -536,7 +536,9 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
                 ..Acc::default()
             };
             namespace(&mut sub, &value, &org, true, false);
-            for (&i, r) in chosen.iter().zip(sub.res) {
+            for (&i, mut r) in chosen.iter().zip(sub.res) {
+                // Only the namespace filter runs here, not the transformer's bookkeeping.
+                r.stored = acc.res[i].stored;
                 acc.res[i] = r;
             }
             continue;
