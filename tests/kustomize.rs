@@ -99,6 +99,8 @@ fn builds_equal_kubectl_kustomize() {
         ("crds", "crds"),
         ("openapi", "openapi/overlay"),
         ("json-patch-namespaced", "json-patch-namespaced/top"),
+        ("patch-options-meta", "patch-options-meta"),
+        ("replacement-regex", "replacement-regex"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -679,6 +681,20 @@ fn validators_that_change_objects_are_problems() {
         format!("{DATA}/problems/validators/kustomization.yaml:4")
     );
     assert!(e[0].message.contains("validator"), "{}", e[0].message);
+}
+
+/// A `ReplicaCountTransformer` configuration without `replica` fails in Kustomize (it looks
+/// for an object named "").
+#[test]
+fn replica_configuration_without_replica_is_a_problem() {
+    let out = build("problems/replica-config");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replica-config/kustomization.yaml:5")
+    );
+    assert!(out.text.contains("replicas: 1"), "{}", out.text);
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController

@@ -136,8 +136,15 @@ pub(super) fn apply_smp(
 /// (`CopyMergeMetaDataFieldsFrom`), so every value becomes the text it was written as —
 /// `null` and `~` set the string "null" or "~" instead of deleting, `1` sets "1".
 pub(super) fn meta_as_strings(doc: &Node) -> Node {
+    meta_fields_as_strings(doc, &["labels", "annotations"])
+}
+
+/// [`meta_as_strings`] for the given `metadata` fields only: an untargeted patch with
+/// `options` rewrites its annotations only (measured: `a: null` sets "null" there while a
+/// label `l: null` is deleted).
+pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
     let mut doc = doc.clone();
-    for field in ["labels", "annotations"] {
+    for &field in fields {
         let Some(map) = doc
             .path_mut(&["metadata", field])
             .and_then(Node::as_map_mut)
@@ -317,8 +324,12 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     for d in &docs {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
+        // A targeted patch goes through Kustomize's resource map; an untargeted one with
+        // options rewrites its annotations as strings (measured).
         let d = if targets.is_some() {
             &meta_as_strings(d)
+        } else if allow_name || allow_kind {
+            &meta_fields_as_strings(d, &["annotations"])
         } else {
             d
         };

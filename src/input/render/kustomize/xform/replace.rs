@@ -152,7 +152,11 @@ fn fresh(rest: &[Seg], org: &Option<Origin>) -> Node {
     }
 }
 
-/// Calls `f` on every node `path` reaches (a `*` reaches every element of a list).
+/// Calls `f` on every node `path` reaches: a `*` reaches every element of a list, and a
+/// `[key=value]` every element whose `key` the regular expression `value` matches anywhere
+/// in it (Kustomize's `PathMatcher` for replacement targets; measured: `[name=web]` reaches
+/// a container named `web-sidecar`); with `create`, an element `key: value` is appended when
+/// none matches.
 fn for_each_mut(
     n: &mut Node,
     path: &[Seg],
@@ -160,20 +164,52 @@ fn for_each_mut(
     org: &Option<Origin>,
     f: &mut dyn FnMut(&mut Node),
 ) {
-    if let Some((Seg::All, rest)) = path.split_first() {
-        for item in n.as_seq_mut().into_iter().flatten() {
-            for_each_mut(item, rest, create, org, f);
+    match path.split_first() {
+        Some((Seg::All, rest)) => {
+            for item in n.as_seq_mut().into_iter().flatten() {
+                for_each_mut(item, rest, create, org, f);
+            }
+            return;
         }
-        return;
+        Some((Seg::Match(k, v), rest)) => {
+            let Some(items) = n.as_seq_mut() else {
+                return;
+            };
+            let re = regex::Regex::new(v).ok();
+            let matches = |e: &Node| {
+                e.get(k)
+                    .and_then(Node::scalar_text)
+                    .is_some_and(|t| match &re {
+                        Some(re) => re.is_match(&t),
+                        None => &t == v,
+                    })
+            };
+            let mut at: Vec<usize> = (0..items.len()).filter(|&i| matches(&items[i])).collect();
+            if at.is_empty() && create {
+                let mut element = Node::map(org.clone());
+                element.set(k, Node::str(v.clone(), org.clone()));
+                items.push(element);
+                at.push(items.len() - 1);
+            }
+            for i in at {
+                for_each_mut(&mut items[i], rest, create, org, f);
+            }
+            return;
+        }
+        _ => {}
     }
     let cut = path
         .iter()
-        .position(|s| matches!(s, Seg::All))
+        .position(|s| matches!(s, Seg::All | Seg::Match(..)))
         .unwrap_or(path.len());
     if let Some(next) = lookup_mut(n, &path[..cut], create, org) {
         if cut == path.len() {
             f(next);
         } else {
+            if create && next.is_null() {
+                // The list the next segment walks, made as Kustomize's path getter makes it.
+                *next = Node::new(V::Seq(Vec::new()), org.clone());
+            }
             for_each_mut(next, &path[cut..], create, org, f);
         }
     }
@@ -413,11 +449,15 @@ pub(super) fn transformer_config(
                     images(b, k, it, acc);
                 }
             }
-            "ReplicaCountTransformer" => {
-                if let Some(r) = d.get("replica") {
-                    replicas(b, k, r, acc);
-                }
-            }
+            "ReplicaCountTransformer" => match d.get("replica") {
+                Some(r) => replicas(b, k, r, acc),
+                // Kustomize looks for an object named "" and fails.
+                None => b.problem_at(
+                    &d,
+                    &k.file.path,
+                    "ReplicaCountTransformer without `replica` names no object (Kustomize: \"resource with name  does not match a config\"); not applied",
+                ),
+            },
             "ReplacementTransformer" => {
                 for r in d
                     .get("replacements")
