@@ -697,6 +697,23 @@ fn replica_configuration_without_replica_is_a_problem() {
     assert!(out.text.contains("replicas: 1"), "{}", out.text);
 }
 
+/// A patch with `allowNameChange` giving two objects one name fails in Kustomize (here in a
+/// component); runeguard built both.
+#[test]
+fn objects_renamed_to_one_id_are_a_problem() {
+    let out = build("problems/duplicate-after-patch/top");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:1")
+    );
+    assert!(e[0].message.contains("same id"), "{}", e[0].message);
+    // The first keeps its place; the ConfigMap is untouched.
+    assert_eq!(out.text.matches("name: same").count(), 1, "{}", out.text);
+    assert!(out.text.contains("name: settings"), "{}", out.text);
+}
+
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController
 /// fails in Kustomize; runeguard ignored it.
 #[test]

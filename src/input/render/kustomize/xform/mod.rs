@@ -70,6 +70,37 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.plugin_entries("transformers") {
         transformer_config(b, k, entry, acc, "transformers");
     }
+    refuse_duplicate_ids(b, k, acc);
+}
+
+/// Kustomize rebuilds its resource map after a patch and refuses two objects with the same
+/// group, kind, namespace and name ("may not add resource with an already registered id"),
+/// as when a patch with `allowNameChange` gives two objects one name (measured: at the top
+/// level and in a component too). The later ones are dropped once reported.
+fn refuse_duplicate_ids(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    let mut seen: HashMap<super::ResId, usize> = HashMap::new();
+    let mut keep = Vec::with_capacity(acc.res.len());
+    for (i, r) in acc.res.iter().enumerate() {
+        match seen.get(&r.id()) {
+            Some(&first) => {
+                let msg = format!(
+                    "after this kustomization's transformers, {} and the object from {} have the same id; Kustomize refuses it (\"may not add resource with an already registered id\")",
+                    r.describe(),
+                    acc.res[first].source.path
+                );
+                b.problem_at(&k.node, &k.file.path, msg);
+                keep.push(false);
+            }
+            None => {
+                seen.insert(r.id(), i);
+                keep.push(true);
+            }
+        }
+    }
+    if keep.iter().any(|k| !k) {
+        let mut it = keep.into_iter();
+        acc.res.retain(|_| it.next().unwrap_or(true));
+    }
 }
 
 /// `validators:`: Kustomize runs each configuration as a transformer and refuses the build
