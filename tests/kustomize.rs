@@ -89,6 +89,18 @@ fn builds_equal_kubectl_kustomize() {
         ("cluster-scoped-patch", "cluster-scoped-patch"),
         ("json-patch-build-metadata", "json-patch-build-metadata"),
         ("refs-subject-namespace", "refs-subject-namespace/ov"),
+        ("plugin-order", "plugin-order/top"),
+        ("refs-namespace-group", "refs-namespace-group/ov"),
+        ("service-ports", "service-ports"),
+        ("origin-after-json-patch", "origin-after-json-patch/top"),
+        ("helm-chart-generator", "helm-chart-generator"),
+        ("validators", "validators"),
+        ("value-add", "value-add"),
+        ("crds", "crds"),
+        ("openapi", "openapi/overlay"),
+        ("json-patch-namespaced", "json-patch-namespaced/top"),
+        ("patch-options-meta", "patch-options-meta"),
+        ("replacement-regex", "replacement-regex"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -453,6 +465,30 @@ fn helm_chart_values_point_at_the_line_that_set_them() {
     );
 }
 
+/// A `HelmChartInflationGenerator` under `generators:` (a file, and inline text in the
+/// kustomization): its `valuesInline` point at their line in the configuration.
+#[test]
+fn helm_chart_generator_values_point_at_their_configuration() {
+    let out = build("helm-chart-generator");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(
+        origin_of(&out, "replicas: 4", 0),
+        (
+            format!("{DATA}/helm-chart-generator/chart.yaml"),
+            10,
+            OriginRole::Values
+        )
+    );
+    assert_eq!(
+        origin_of(&out, "replicas: 2", 0),
+        (
+            format!("{DATA}/helm-chart-generator/kustomization.yaml"),
+            12,
+            OriginRole::Values
+        )
+    );
+}
+
 /// `kubeVersion`, `apiVersions`, `includeCRDs` and `skipHooks` (the peer `helm` of the
 /// fidelity check does not take these flags, so they are asserted here).
 #[test]
@@ -594,6 +630,88 @@ fn transformer_configurations_kustomize_refuses_are_problems() {
         "{}",
         out.text
     );
+}
+
+/// A list merged by a key a custom `openapi:` schema gives: the patched element's value
+/// points at the patch, the untouched one at the base.
+#[test]
+fn openapi_merge_keys_keep_origins() {
+    let out = build("openapi/overlay");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let (file, line, role) = origin_of(&out, "value: \"20\"", 0);
+    assert_eq!(
+        (file, line, role),
+        (
+            format!("{DATA}/openapi/overlay/patch.yaml"),
+            8,
+            OriginRole::Patch
+        )
+    );
+    let (file, line, _) = origin_of(&out, "value: \"1\"", 0);
+    assert_eq!(
+        (file, line),
+        (format!("{DATA}/openapi/base/objects.yaml"), 8)
+    );
+}
+
+/// What a `ValueAddTransformer` wrote points at its `value` line.
+#[test]
+fn value_add_points_at_its_value() {
+    let out = build("value-add");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let add = format!("{DATA}/value-add/add.yaml");
+    let (file, line, _) = origin_of(&out, "example.com/owner: team-a", 0);
+    assert_eq!((file.as_str(), line), (add.as_str(), 5));
+    let (file, line, _) = origin_of(&out, "abs: /team-a/data/app/config", 0);
+    assert_eq!((file.as_str(), line), (add.as_str(), 5));
+    // The value a configuration without `value` takes is its kustomization folder's name.
+    let (file, _, _) = origin_of(&out, "folder: value-add", 0);
+    assert_eq!(file, format!("{DATA}/value-add/kustomization.yaml"));
+}
+
+/// A validator (a built-in transformer under `validators:`) that writes anything, even a
+/// value already there, fails the build in Kustomize.
+#[test]
+fn validators_that_change_objects_are_problems() {
+    let out = build("problems/validators");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/validators/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("validator"), "{}", e[0].message);
+}
+
+/// A `ReplicaCountTransformer` configuration without `replica` fails in Kustomize (it looks
+/// for an object named "").
+#[test]
+fn replica_configuration_without_replica_is_a_problem() {
+    let out = build("problems/replica-config");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replica-config/kustomization.yaml:5")
+    );
+    assert!(out.text.contains("replicas: 1"), "{}", out.text);
+}
+
+/// A patch with `allowNameChange` giving two objects one name fails in Kustomize (here in a
+/// component); runeguard built both.
+#[test]
+fn objects_renamed_to_one_id_are_a_problem() {
+    let out = build("problems/duplicate-after-patch/top");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:1")
+    );
+    assert!(e[0].message.contains("same id"), "{}", e[0].message);
+    // The first keeps its place; the ConfigMap is untouched.
+    assert_eq!(out.text.matches("name: same").count(), 1, "{}", out.text);
+    assert!(out.text.contains("name: settings"), "{}", out.text);
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController

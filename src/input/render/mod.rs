@@ -98,6 +98,10 @@ pub struct InlineValues {
     pub file: Arc<SourceFile>,
     pub path: Vec<crate::source::span::PathSeg>,
     pub after: usize,
+    /// The values already read, with their spans in `file` (a `HelmChartInflationGenerator`
+    /// configuration's `valuesInline`, which may be text inside a kustomization); `path` is
+    /// then unused.
+    pub read: Option<(serde_json::Value, crate::source::span::SpanTree)>,
 }
 
 impl Default for RenderOptions {

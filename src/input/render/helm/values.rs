@@ -519,6 +519,9 @@ mod props {
 pub fn inline_values(
     iv: &crate::input::render::InlineValues,
 ) -> Result<(serde_json::Value, SpanTree), Problem> {
+    if let Some(read) = &iv.read {
+        return Ok(read.clone());
+    }
     let (mut v, tree) = read_yaml(&iv.file)?;
     for seg in &iv.path {
         v = match seg {

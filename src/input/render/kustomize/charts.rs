@@ -7,7 +7,7 @@ use super::{Acc, Builder, Kust, Res, join_display};
 use crate::input::render::{InlineValues, Rendered};
 use crate::source::Problem;
 use crate::source::map::OriginRole;
-use crate::source::span::PathSeg;
+use crate::source::span::{Children, PathSeg, SpanTree};
 
 impl Builder<'_> {
     /// `helmCharts` (with `helmGlobals.chartHome`, default `charts`).
@@ -18,14 +18,53 @@ impl Builder<'_> {
             .unwrap_or("charts")
             .to_string();
         for (i, entry) in kust.list("helmCharts").into_iter().enumerate() {
-            self.helm_chart(kust, &home, i, entry, acc);
+            let inline = vec![
+                PathSeg::Key("helmCharts".into()),
+                PathSeg::Index(i),
+                PathSeg::Key("valuesInline".into()),
+            ];
+            self.helm_chart(kust, &home, entry, Some(inline), None, acc);
         }
     }
 
-    fn helm_chart(&mut self, kust: &Kust, home: &str, index: usize, entry: &Node, acc: &mut Acc) {
+    /// A `HelmChartInflationGenerator` configuration listed under `generators:` (a file or
+    /// inline text): the chart fields of a `helmCharts` entry at its top level, with
+    /// `chartHome` (default `charts`, from the kustomization's folder) beside them. Its
+    /// objects are configured by it (their origin annotation names it).
+    pub(super) fn helm_chart_config(&mut self, kust: &Kust, config: &Node, acc: &mut Acc) {
+        let home = config.get_str("chartHome").unwrap_or("charts").to_string();
+        let name = config
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        let file = config
+            .org
+            .as_ref()
+            .map(|o| o.file.clone())
+            .unwrap_or_else(|| kust.file.clone());
+        self.helm_chart(kust, &home, config, None, Some((file, name)), acc);
+    }
+
+    /// One chart: `inline` is where a `helmCharts` entry's `valuesInline` is in the
+    /// kustomization (None: read from `entry` itself); `config` the generator configuration's
+    /// file and name when the chart comes from one.
+    fn helm_chart(
+        &mut self,
+        kust: &Kust,
+        home: &str,
+        entry: &Node,
+        inline: Option<Vec<PathSeg>>,
+        config: Option<(std::sync::Arc<crate::source::SourceFile>, Option<String>)>,
+        acc: &mut Acc,
+    ) {
         let at = &kust.file.path;
+        let what = if config.is_some() {
+            "a HelmChartInflationGenerator configuration"
+        } else {
+            "a helmCharts entry"
+        };
         let Some(name) = entry.get_str("name") else {
-            self.problem_at(entry, at, "a helmCharts entry without `name`");
+            self.problem_at(entry, at, format!("{what} without `name`"));
             return;
         };
         // A chart pulled from a repository at a version lives in `<home>/<name>-<version>/`.
@@ -45,10 +84,10 @@ impl Builder<'_> {
             self.problem_at(entry, at, msg);
             return;
         }
-        let Some(opts) = self.chart_options(kust, index, entry, &dir) else {
+        let Some(opts) = self.chart_options(kust, inline, entry, &dir) else {
             return;
         };
-        self.check_chart_fields(kust, entry);
+        self.check_chart_fields(kust, entry, config.is_some());
         let skip_tests = flag(entry, "skipTests");
         let skip_hooks = flag(entry, "skipHooks");
         let out = crate::input::render::helm::render_chart(&dir, &display, &opts);
@@ -80,7 +119,15 @@ impl Builder<'_> {
                     .map(|o| o.file.clone())
                     .unwrap_or(stream.clone());
                 let mut res = Res::new(obj, source);
-                res.generator = Some(("HelmChartInflationGenerator", kust.file.clone()));
+                match &config {
+                    Some((file, name)) => {
+                        res.generator = Some(("HelmChartInflationGenerator", file.clone()));
+                        res.generator_config = name.clone();
+                    }
+                    None => {
+                        res.generator = Some(("HelmChartInflationGenerator", kust.file.clone()));
+                    }
+                }
                 self.append(acc, res, entry, at);
             }
         }
@@ -88,7 +135,9 @@ impl Builder<'_> {
 
     /// Fields of a `helmCharts` entry Kustomize knows; `nameTemplate` (a Go template for the
     /// release name) is not run, and an unknown field is refused as Kustomize refuses it.
-    fn check_chart_fields(&mut self, kust: &Kust, entry: &Node) {
+    fn check_chart_fields(&mut self, kust: &Kust, entry: &Node, config: bool) {
+        // A configuration also has its own identity and Helm's global settings.
+        const CONFIG: &[&str] = &["apiVersion", "kind", "metadata", "chartHome", "configHome"];
         const KNOWN: &[&str] = &[
             "name",
             "version",
@@ -109,6 +158,7 @@ impl Builder<'_> {
         for (key, value) in entry.as_map().into_iter().flatten() {
             let msg = match key.as_str() {
                 k if KNOWN.contains(&k) => continue,
+                k if config && CONFIG.contains(&k) => continue,
                 "nameTemplate" => {
                     "helmCharts nameTemplate is not supported; the release is named by releaseName (default release-name)".to_string()
                 }
@@ -125,7 +175,7 @@ impl Builder<'_> {
     fn chart_options(
         &mut self,
         kust: &Kust,
-        index: usize,
+        inline: Option<Vec<PathSeg>>,
         entry: &Node,
         chart: &std::path::Path,
     ) -> Option<crate::input::render::RenderOptions> {
@@ -159,14 +209,27 @@ impl Builder<'_> {
                     return None;
                 }
             };
-            opts.inline_values = Some(InlineValues {
-                file: kust.file.clone(),
-                path: vec![
-                    PathSeg::Key("helmCharts".into()),
-                    PathSeg::Index(index),
-                    PathSeg::Key("valuesInline".into()),
-                ],
-                after,
+            opts.inline_values = Some(match inline {
+                Some(path) => InlineValues {
+                    file: kust.file.clone(),
+                    path,
+                    after,
+                    read: None,
+                },
+                None => {
+                    let v = entry.get("valuesInline").expect("checked above");
+                    let file = v
+                        .org
+                        .as_ref()
+                        .map(|o| o.file.clone())
+                        .unwrap_or_else(|| kust.file.clone());
+                    InlineValues {
+                        file,
+                        path: Vec::new(),
+                        after,
+                        read: Some((v.to_json(), span_tree(v))),
+                    }
+                }
             });
         }
         for f in strings(entry, "additionalValuesFiles") {
@@ -178,6 +241,26 @@ impl Builder<'_> {
         opts.api_versions = strings(entry, "apiVersions");
         opts.include_crds = flag(entry, "includeCRDs");
         Some(opts)
+    }
+}
+
+/// The spans of a value read from a configuration, for the Helm renderer's values origins.
+fn span_tree(n: &Node) -> SpanTree {
+    let span = n.org.as_ref().map(|o| o.span).unwrap_or_default();
+    let children = match &n.v {
+        V::Map(entries) => Children::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), span_tree(v)))
+                .collect(),
+        ),
+        V::Seq(items) => Children::Seq(items.iter().map(span_tree).collect()),
+        _ => Children::Leaf,
+    };
+    SpanTree {
+        span,
+        focus: span,
+        children,
     }
 }
 

@@ -181,11 +181,15 @@ impl Builder<'_> {
     /// Secret generator named by its `metadata` (the kustomization's `generatorOptions` do
     /// not apply to them, as in Kustomize).
     pub(super) fn generator_configs(&mut self, kust: &Kust, acc: &mut Acc) {
-        for entry in kust.list("generators") {
+        for entry in kust.plugin_entries("generators") {
             for (kind, mut d) in self.builtin_configs(kust, entry, "generators") {
                 let made = match kind.as_str() {
                     "ConfigMapGenerator" => "ConfigMap",
                     "SecretGenerator" => "Secret",
+                    "HelmChartInflationGenerator" => {
+                        self.helm_chart_config(kust, &d, acc);
+                        continue;
+                    }
                     other => {
                         let msg =
                             format!("built-in generator {other} is not supported yet; not run");

@@ -155,16 +155,14 @@ impl Builder<'_> {
             "replacements",
             "transformers",
             "generators",
+            "validators",
+            "crds",
+            "openapi",
             "sortOptions",
             "buildMetadata",
             "configurations",
         ];
-        const UNSUPPORTED: &[&str] = &[
-            "validators",
-            "crds",
-            "openapi",
-            "helmChartInflationGenerator",
-        ];
+        const UNSUPPORTED: &[&str] = &["crds", "openapi", "helmChartInflationGenerator"];
         if let Some(m) = kust.node.as_map() {
             for (k, v) in m {
                 if KNOWN.contains(&k.as_str()) {

@@ -55,6 +55,9 @@ pub struct Res {
     /// Prefixes and suffixes applied (`p:x`, `s:y`), to tell apart same-named references.
     pub affixes: Vec<String>,
     pub needs_hash: bool,
+    /// A namespace transformer went over it (Kustomize then records its previous id in its
+    /// bookkeeping annotations, even when nothing changed: a cluster-scoped object too).
+    pub stored: bool,
     /// The kustomization entries that brought it into the build, innermost first
     /// (`resources:` lines, the generator): the chain reported as related locations.
     pub via: Vec<Origin>,
@@ -75,6 +78,7 @@ impl Res {
             namespaces: Vec::new(),
             affixes: Vec::new(),
             needs_hash: false,
+            stored: false,
             via: Vec::new(),
             generator: None,
             generator_config: None,
@@ -203,6 +207,18 @@ impl Kust {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.node.get(key)
     }
+    /// The entries of `transformers:`, `generators:` or `validators:` in the order Kustomize
+    /// runs them: the inline configurations (`- |` text) first, then the files, each group
+    /// in the order written (Kustomize's `configureExternalTransformers` collects inline
+    /// ones into its list before it reads the paths; measured: an inline `HashTransformer`
+    /// listed after a suffix file runs before it).
+    pub fn plugin_entries(&self, key: &str) -> Vec<&Node> {
+        let (inline, files): (Vec<&Node>, Vec<&Node>) = self
+            .list(key)
+            .into_iter()
+            .partition(|e| e.as_str().is_some_and(|t| t.contains('\n')));
+        inline.into_iter().chain(files).collect()
+    }
     /// The entries of a list field (absent or null: none).
     pub fn list(&self, key: &str) -> Vec<&Node> {
         match self.node.get(key) {
@@ -226,6 +242,8 @@ pub struct Builder<'a> {
     /// annotations on every object while building (a JSON patch finds
     /// `metadata.annotations` there).
     tracks_origins: bool,
+    /// A kustomization's `openapi:` was met: Kustomize takes the first one only.
+    schema_set: bool,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -276,10 +294,13 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         started: Instant::now(),
         timed_out: false,
         tracks_origins: false,
+        schema_set: false,
     };
+    patch::set_custom_schema(None);
     let mut acc = Acc::default();
     let root = b.accumulate(dir, display, &mut acc, false, 0);
     let Some(root) = root else {
+        patch::set_custom_schema(None);
         return Outcome {
             rendered: None,
             problems: b.problems,
@@ -316,6 +337,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
             break;
         }
     }
+    patch::set_custom_schema(None);
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
     b.problems.sort();
     b.problems.dedup();
@@ -393,12 +415,14 @@ impl Builder<'_> {
             return None;
         }
         self.check_fields(&kust);
+        self.openapi(&kust);
         for field in ["resources", "bases"] {
             for entry in kust.list(field) {
                 self.resource(&kust, entry, acc, depth);
             }
         }
         xform::read_configurations(self, &kust, acc);
+        xform::read_crds(self, &kust, acc);
         // Kustomize's built-in generators run in this order: ConfigMaps, Secrets, charts.
         self.generators(&kust, acc);
         self.helm_charts(&kust, acc);
@@ -432,6 +456,7 @@ impl Builder<'_> {
             }
         }
         xform::transform(self, &kust, acc);
+        xform::validate(self, &kust, acc);
         xform::read_vars(self, &kust, acc);
         if acc.res.len() > MAX_RESOURCES {
             self.problems.push(Problem::error(
@@ -443,6 +468,47 @@ impl Builder<'_> {
             acc.ids = None;
         }
         Some(kust)
+    }
+
+    /// `openapi:`: `path` names an OpenAPI schema (JSON or YAML) that Kustomize then uses
+    /// alone for strategic merges, `version` one of its built-in Kubernetes schemas (as the
+    /// default one here). The first kustomization met with it sets it for the build, as
+    /// Kustomize's global schema is set once.
+    fn openapi(&mut self, kust: &Kust) {
+        let Some(o) = kust.get("openapi") else {
+            return;
+        };
+        let (path, version) = (o.get("path"), o.get("version"));
+        if path.is_some() && version.is_some() {
+            self.problem_at(
+                o,
+                &kust.file.path,
+                "openapi takes `path` or `version`, not both (Kustomize refuses it)",
+            );
+            return;
+        }
+        if self.schema_set {
+            return;
+        }
+        self.schema_set = true;
+        let Some(p) = path else {
+            return;
+        };
+        let Some(rel) = p.as_str() else {
+            self.problem_at(p, &kust.file.path, "openapi path must be a file name");
+            return;
+        };
+        let docs = self.patch_file(kust, p, rel).unwrap_or_default();
+        match docs.first().map(Node::to_json) {
+            Some(v) if v.get("definitions").is_some_and(|d| d.is_object()) => {
+                patch::set_custom_schema(Some(Arc::new(v)));
+            }
+            _ => self.problem_at(
+                p,
+                &kust.file.path,
+                format!("{rel} is not an OpenAPI schema with `definitions`; the built-in schema was used"),
+            ),
+        }
     }
 
     /// Pushes `dir` on the stack of kustomizations being built, unless that would be a cycle

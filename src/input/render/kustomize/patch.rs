@@ -3,6 +3,68 @@
 //! origin.
 
 use super::node::{Node, V};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+thread_local! {
+    /// The OpenAPI schema a kustomization's `openapi: {path: …}` gave for this build, and the
+    /// `apiVersion` of the object being merged. Kustomize then uses that schema alone (kyaml's
+    /// global schema): lists of the kinds it describes merge by its
+    /// `x-kubernetes-patch-merge-key`, and the built-in kinds lose theirs unless it describes
+    /// them too (measured: a Deployment's containers are replaced by the patch's).
+    static SCHEMA: RefCell<Option<(Arc<Value>, String)>> = const { RefCell::new(None) };
+}
+
+/// Sets (or clears) the custom OpenAPI schema of the build running on this thread.
+pub fn set_custom_schema(schema: Option<Arc<Value>>) {
+    SCHEMA.with(|s| *s.borrow_mut() = schema.map(|v| (v, String::new())));
+}
+
+/// The merge key a custom schema gives the list at `path` of an object of `api_version` and
+/// `kind`: the definition naming that group, version and kind in
+/// `x-kubernetes-group-version-kind`, walked through `properties`, `items` and `$ref`s.
+fn schema_merge_key(
+    schema: &Value,
+    api_version: &str,
+    kind: &str,
+    path: &[String],
+) -> Option<String> {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let defs = schema.get("definitions")?.as_object()?;
+    let deref = |v: &Value| -> Option<Value> {
+        let mut cur = v.clone();
+        for _ in 0..32 {
+            match cur.get("$ref").and_then(Value::as_str) {
+                Some(r) => cur = defs.get(r.strip_prefix("#/definitions/")?)?.clone(),
+                None => return Some(cur),
+            }
+        }
+        None
+    };
+    let def = defs.values().find(|d| {
+        d.get("x-kubernetes-group-version-kind")
+            .and_then(Value::as_array)
+            .is_some_and(|l| {
+                l.iter().any(|g| {
+                    g.get("group").and_then(Value::as_str).unwrap_or("") == group
+                        && g.get("version").and_then(Value::as_str) == Some(version)
+                        && g.get("kind").and_then(Value::as_str) == Some(kind)
+                })
+            })
+    })?;
+    let mut cur = def.clone();
+    for seg in path {
+        let mut node = deref(&cur)?;
+        if let Some(items) = node.get("items") {
+            node = deref(items)?;
+        }
+        cur = node.get("properties")?.get(seg)?.clone();
+    }
+    cur.get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
 
 /// What merging did to the node it was applied to.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +101,13 @@ fn builtin_group(api_version: &str) -> bool {
 /// The merge key of the list at `path` (field names from the object's root, without
 /// indexes), for a kind of `api_version`/`kind`; None means the patch's list replaces it.
 fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
+    if let Some(key) = SCHEMA.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(schema, api)| schema_merge_key(schema, api, kind, path))
+    }) {
+        return key;
+    }
     // Kinds without a built-in schema (custom resources): Kustomize replaces their lists
     // whole, even lists of named elements (measured with kubectl kustomize v5.8).
     if !builtin {
@@ -132,6 +201,11 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
     let builtin = builtin_group(dst.get_str("apiVersion").unwrap_or(""));
+    SCHEMA.with(|s| {
+        if let Some((_, api)) = s.borrow_mut().as_mut() {
+            *api = dst.get_str("apiVersion").unwrap_or("").to_string();
+        }
+    });
     let mut path = Vec::new();
     merge_map(dst, patch, &kind, builtin, &mut path)
 }
@@ -210,6 +284,10 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
         return;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
+    if let Some(out) = merge_ports(&key, &ditems, &pitems, kind, builtin, path) {
+        dst.v = V::Seq(out);
+        return;
+    }
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -250,6 +328,81 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
     }
     out.extend(rest.into_iter().flatten());
     dst.v = V::Seq(out);
+}
+
+/// Service ports and container ports are keyed by port and `protocol` in Kubernetes'
+/// schema. When some element of the target or the patch writes `protocol`, Kustomize (kyaml)
+/// merges them by both as written (a missing protocol is not `TCP`), measured with kubectl
+/// kustomize v5.8 over combinations of written and missing protocols:
+/// - a patch port with the same port and protocol (both missing, or equal) is merged into
+///   that target port, which keeps its place;
+/// - a patch port whose port a target port has, one of the two without `protocol`, is
+///   dropped (the target port stays as it was);
+/// - any other patch port is new: the new ones come first, in the patch's order, then the
+///   target's ports in their order.
+///
+/// None when this rule does not apply (no `protocol` written, another list, or directives).
+fn merge_ports(
+    key: &str,
+    ditems: &[Node],
+    pitems: &[Node],
+    kind: &str,
+    builtin: bool,
+    path: &mut Vec<String>,
+) -> Option<Vec<Node>> {
+    if !matches!(key, "port" | "containerPort") {
+        return None;
+    }
+    let proto = |n: &Node| {
+        n.get("protocol")
+            .filter(|p| !p.is_null())
+            .map(Node::to_json)
+    };
+    if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
+        || pitems
+            .iter()
+            .any(|p| p.get("$patch").is_some() || p.as_map().is_none())
+    {
+        return None;
+    }
+    let port = |n: &Node| n.get(key).map(Node::to_json);
+    let mut rest: Vec<Option<Node>> = ditems.iter().cloned().map(Some).collect();
+    let mut new = Vec::new();
+    for p in pitems {
+        let (pk, pp) = (port(p), proto(p));
+        let exact = rest.iter().position(|d| {
+            d.as_ref()
+                .is_some_and(|d| pk.is_some() && port(d) == pk && proto(d) == pp)
+        });
+        match exact {
+            Some(i) => {
+                let mut d = rest[i].take().expect("present");
+                // The merge keys only name the element: they keep the target's origin.
+                let keys: Vec<(&str, Node)> = [key, "protocol"]
+                    .into_iter()
+                    .filter_map(|k| d.get(k).cloned().map(|n| (k, n)))
+                    .collect();
+                if merge_map(&mut d, p, kind, builtin, path) != Merged::Deleted {
+                    for (k, n) in keys {
+                        d.set(k, n);
+                    }
+                    rest[i] = Some(d);
+                }
+            }
+            None => {
+                let half = pk.is_some()
+                    && rest
+                        .iter()
+                        .flatten()
+                        .any(|d| port(d) == pk && (proto(d).is_none() || pp.is_none()));
+                if !half {
+                    new.push(strip_at(p, kind, builtin, path));
+                }
+            }
+        }
+    }
+    new.extend(rest.into_iter().flatten());
+    Some(new)
 }
 
 /// A problem applying a JSON 6902 operation.

@@ -55,6 +55,7 @@ pub(super) fn namespace(
 ) {
     for r in &mut acc.res {
         let kind = r.kind().to_string();
+        r.stored = true;
         if unset_only && !r.namespace().is_empty() {
             continue;
         }
@@ -473,5 +474,118 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                 }
             }
         }
+    }
+}
+
+/// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
+/// YAML: type name → `{Schema: {properties}}`) into `acc.config`, as Kustomize's
+/// `LoadConfigFromCRDs`: for each type with `kind`, `apiVersion` and `metadata` properties
+/// (its kind the last `.`-part of the type name), walking `$ref`s, a property marked
+/// `x-kubernetes-annotation` takes `commonAnnotations`, `x-kubernetes-label-selector`
+/// takes `commonLabels`, and `x-kubernetes-object-ref-api-version` with
+/// `x-kubernetes-object-ref-kind` names an object of that kind by its
+/// `x-kubernetes-object-ref-name-key` field (default `name`).
+pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    for entry in k.list("crds") {
+        let Some(rel) = entry.as_str() else {
+            b.problem_at(entry, &k.file.path, "a crds entry must be a path");
+            continue;
+        };
+        let Some(docs) = b.patch_file(k, entry, rel) else {
+            continue;
+        };
+        for d in docs {
+            let Some(types) = d.as_map() else {
+                b.problem_at(
+                    &d,
+                    &k.file.path,
+                    "a crds file must map type names to OpenAPI definitions",
+                );
+                continue;
+            };
+            for (name, def) in types {
+                let props = schema_properties(def);
+                let is_kind = ["kind", "apiVersion", "metadata"]
+                    .iter()
+                    .all(|p| props.is_some_and(|m| m.iter().any(|(k, _)| k == p)));
+                if !is_kind {
+                    continue;
+                }
+                let kind = name.rsplit('.').next().unwrap_or(name).to_string();
+                let mut identities = Vec::new();
+                crd_fields(
+                    types,
+                    name,
+                    &kind,
+                    &mut Vec::new(),
+                    &mut acc.config,
+                    &mut identities,
+                    0,
+                );
+                for p in identities {
+                    b.problem_at(
+                        entry,
+                        &k.file.path,
+                        format!("{kind} {p}: x-kubernetes-identity (a name prefix field) is not supported by runeguard's Kustomize build; not prefixed"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The `properties` of an OpenAPI definition (`Schema` as Go's JSON reads it: any case).
+fn schema_properties(def: &Node) -> Option<&Vec<(String, Node)>> {
+    def.as_map()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("schema"))
+        .and_then(|(_, s)| s.get("properties"))
+        .and_then(Node::as_map)
+}
+
+fn crd_fields(
+    types: &[(String, Node)],
+    type_name: &str,
+    kind: &str,
+    path: &mut Vec<String>,
+    config: &mut Config,
+    identities: &mut Vec<String>,
+    depth: usize,
+) {
+    // Kustomize follows `$ref`s without a bound; a cycle is cut here.
+    if depth > 32 {
+        return;
+    }
+    let Some(def) = types.iter().find(|(n, _)| n == type_name).map(|(_, d)| d) else {
+        return;
+    };
+    let Some(props) = schema_properties(def) else {
+        return;
+    };
+    let spec = |path: &[String]| fs(Some(kind), None, &path.join("/"), false);
+    for (prop, p) in props {
+        path.push(prop.clone());
+        let ext = |key: &str| p.get(key).and_then(Node::as_str);
+        if ext("x-kubernetes-annotation").is_some() {
+            config.annotations.push(spec(path));
+        }
+        if ext("x-kubernetes-label-selector").is_some() {
+            config.labels.push(spec(path));
+        }
+        if ext("x-kubernetes-identity").is_some() {
+            identities.push(path.join("/"));
+        }
+        if ext("x-kubernetes-object-ref-api-version").is_some()
+            && let Some(target) = ext("x-kubernetes-object-ref-kind")
+        {
+            let key = ext("x-kubernetes-object-ref-name-key").unwrap_or("name");
+            let mut p2 = path.clone();
+            p2.push(key.to_string());
+            config.name_refs.push((target.to_string(), spec(&p2)));
+        }
+        if let Some(r) = ext("$ref") {
+            crd_fields(types, r, kind, path, config, identities, depth + 1);
+        }
+        path.pop();
     }
 }

@@ -136,8 +136,15 @@ pub(super) fn apply_smp(
 /// (`CopyMergeMetaDataFieldsFrom`), so every value becomes the text it was written as —
 /// `null` and `~` set the string "null" or "~" instead of deleting, `1` sets "1".
 pub(super) fn meta_as_strings(doc: &Node) -> Node {
+    meta_fields_as_strings(doc, &["labels", "annotations"])
+}
+
+/// [`meta_as_strings`] for the given `metadata` fields only: an untargeted patch with
+/// `options` rewrites its annotations only (measured: `a: null` sets "null" there while a
+/// label `l: null` is deleted).
+pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
     let mut doc = doc.clone();
-    for field in ["labels", "annotations"] {
+    for &field in fields {
         let Some(map) = doc
             .path_mut(&["metadata", field])
             .and_then(Node::as_map_mut)
@@ -173,7 +180,8 @@ fn written_value(key: &str, entry: &Node) -> Option<String> {
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
 /// annotations on the object — always in a `patches:` entry (`annotated`), after a rename,
-/// a namespace change or a generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
+/// a namespace transformer (even one that left it as it was: a cluster-scoped object) or a
+/// generator, or in a build with `buildMetadata` — its `metadata.annotations` exists even when
 /// it has none (measured: `add /metadata/annotations/x` works there and fails in
 /// `patchesJson6902` on an untouched object, as any `add` below a missing mapping does); an
 /// empty map is not printed.
@@ -184,7 +192,27 @@ pub(super) fn apply_6902(
     ops: &Node,
     targets: &[usize],
     annotated: bool,
+    entry: &Node,
 ) {
+    // Kustomize keeps each object's origin in an annotation while building with
+    // `buildMetadata`, and after each transformer gives one to every object without it
+    // (`AddTransformerAnnotation`): an object whose annotations a JSON patch replaced or
+    // removed is then named as configured by the patch transformer (measured).
+    const ORIGIN: &str = "config.kubernetes.io/origin";
+    let config_name = entry
+        .path(&["metadata", "name"])
+        .and_then(Node::as_str)
+        .filter(|_| entry.get_str("kind").is_some())
+        .map(str::to_string);
+    let configured_in = match (&config_name, &entry.org) {
+        (Some(_), Some(o)) => o.file.clone(),
+        _ => k.file.clone(),
+    };
+    let transformer = if annotated {
+        "PatchTransformer"
+    } else {
+        "PatchJson6902Transformer"
+    };
     let Some(list) = ops.as_seq() else {
         b.problem_at(
             ops,
@@ -199,12 +227,17 @@ pub(super) fn apply_6902(
             || b.tracks_origins
             || r.names.len() > 1
             || r.namespaces.len() > 1
+            || r.stored
             || r.generator.is_some();
         let mut copy = r.node.clone();
         if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
-            copy.entry_map("metadata", &org)
+            let a = copy
+                .entry_map("metadata", &org)
                 .entry_map("annotations", &org);
+            if b.tracks_origins && a.get(ORIGIN).is_none() {
+                a.set(ORIGIN, Node::str("", None));
+            }
         }
         let mut ok = true;
         for op in list {
@@ -221,6 +254,16 @@ pub(super) fn apply_6902(
         }
         if ok {
             let r = &mut acc.res[i];
+            if b.tracks_origins {
+                let kept = copy
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(ORIGIN))
+                    .is_some();
+                if !kept {
+                    r.generator = Some((transformer, configured_in.clone()));
+                    r.generator_config = config_name.clone();
+                }
+            }
             r.node = copy;
             let (n, s) = (r.name().to_string(), r.namespace().to_string());
             if r.names.last() != Some(&n) {
@@ -273,7 +316,7 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     // A list of operations is a JSON 6902 patch; anything else is strategic merge.
     if docs.len() == 1 && docs[0].as_seq().is_some() {
         match &targets {
-            Some(t) => apply_6902(b, k, acc, &docs[0], t, true),
+            Some(t) => apply_6902(b, k, acc, &docs[0], t, true, entry),
             None => b.problem_at(entry, &k.file.path, "a JSON 6902 patch needs a target"),
         }
         return;
@@ -281,8 +324,12 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     for d in &docs {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
+        // A targeted patch goes through Kustomize's resource map; an untargeted one with
+        // options rewrites its annotations as strings (measured).
         let d = if targets.is_some() {
             &meta_as_strings(d)
+        } else if allow_name || allow_kind {
+            &meta_fields_as_strings(d, &["annotations"])
         } else {
             d
         };
@@ -335,7 +382,7 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
         return;
     }
     match docs.as_slice() {
-        [ops] => apply_6902(b, k, acc, ops, &targets, false),
+        [ops] => apply_6902(b, k, acc, ops, &targets, false, entry),
         _ => b.problem_at(
             entry,
             &k.file.path,

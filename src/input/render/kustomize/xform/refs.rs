@@ -378,6 +378,19 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         let own_orig_ns = r.namespaces.first().cloned().unwrap_or_default();
         let own_cluster = cluster_scoped(r.kind());
         let own_affixes = r.affixes.clone();
+        // The namespaces a RoleBinding's ServiceAccount subjects give, as written.
+        let rb_namespaces: Vec<String> = if r.kind() == "RoleBinding" {
+            r.node
+                .get("subjects")
+                .and_then(Node::as_seq)
+                .into_iter()
+                .flatten()
+                .filter(|s| s.get_str("kind") == Some("ServiceAccount"))
+                .filter_map(|s| s.get_str("namespace").map(str::to_string))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (kind, path, how) in referrals(r, &extra) {
             let subject = how != Ref::Name;
             let Some(field) = at(&r.node, &path) else {
@@ -396,31 +409,43 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             } else {
                 None
             };
-            // A RoleBinding's ServiceAccount subject names an account in the binding's own
-            // namespace (both as they are now, after `namespace:`), or in the subject's when
-            // the binding has none; a ClusterRoleBinding's names one in any. Measured over
-            // binding, account and subject namespaces, with and without `namespace:`.
-            let binding_ns = (kind == "ServiceAccount" && !own_cluster).then(|| {
-                if own_ns.is_empty() {
-                    subject_ns.clone().unwrap_or_default()
-                } else {
-                    own_ns.clone()
-                }
-            });
             let given_ns = field.get_str("namespace").map(str::to_string);
+            // Kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer
+            // reaches cluster-scoped objects, objects of its own namespace and, for a
+            // RoleBinding, objects in a namespace one of its ServiceAccount subjects gives.
+            let reachable = |k: &Known| {
+                own_cluster
+                    || k.cluster
+                    || norm(&k.ns) == norm(&own_ns)
+                    || rb_namespaces.contains(&k.ns)
+            };
+            // Kustomize's `filterMapCandidatesByNamespace`: a reference giving a namespace
+            // looks among the reachable objects (of any kind) first read in that namespace
+            // when there are any, else among those now in it (measured: a subject naming
+            // its account by the namespace `namespace:` gave is left as written when some
+            // other object was first read in that namespace).
+            let by_original = subject_ns.as_ref().map(|ns| {
+                known
+                    .iter()
+                    .any(|k| !k.cluster && reachable(k) && norm(&k.orig_ns) == norm(ns))
+            });
             let mut cands: Vec<&Known> = by_name
                 .get(&(kind.as_str(), value.as_str()))
                 .into_iter()
                 .flatten()
                 .map(|&i| &known[i])
-                // A subject names a ServiceAccount by the namespace it was first read with or
-                // the one it has now (measured: both are followed); a webhook names its
-                // Service by the original one only.
                 .filter(|k| {
-                    subject_ns.as_ref().is_none_or(|ns| {
-                        norm(&k.orig_ns) == norm(ns)
-                            || (kind == "ServiceAccount" && norm(&k.ns) == norm(ns))
-                    }) && binding_ns.as_ref().is_none_or(|ns| norm(&k.ns) == norm(ns))
+                    if how == Ref::NameAnyNs {
+                        return true;
+                    }
+                    if !reachable(k) {
+                        return false;
+                    }
+                    match (&subject_ns, by_original) {
+                        (Some(ns), Some(true)) => !k.cluster && norm(&k.orig_ns) == norm(ns),
+                        (Some(ns), _) => !k.cluster && norm(&k.ns) == norm(ns),
+                        (None, _) => true,
+                    }
                 })
                 .collect();
             if cands.is_empty() {

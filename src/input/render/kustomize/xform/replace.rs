@@ -152,7 +152,11 @@ fn fresh(rest: &[Seg], org: &Option<Origin>) -> Node {
     }
 }
 
-/// Calls `f` on every node `path` reaches (a `*` reaches every element of a list).
+/// Calls `f` on every node `path` reaches: a `*` reaches every element of a list, and a
+/// `[key=value]` every element whose `key` the regular expression `value` matches anywhere
+/// in it (Kustomize's `PathMatcher` for replacement targets; measured: `[name=web]` reaches
+/// a container named `web-sidecar`); with `create`, an element `key: value` is appended when
+/// none matches.
 fn for_each_mut(
     n: &mut Node,
     path: &[Seg],
@@ -160,20 +164,52 @@ fn for_each_mut(
     org: &Option<Origin>,
     f: &mut dyn FnMut(&mut Node),
 ) {
-    if let Some((Seg::All, rest)) = path.split_first() {
-        for item in n.as_seq_mut().into_iter().flatten() {
-            for_each_mut(item, rest, create, org, f);
+    match path.split_first() {
+        Some((Seg::All, rest)) => {
+            for item in n.as_seq_mut().into_iter().flatten() {
+                for_each_mut(item, rest, create, org, f);
+            }
+            return;
         }
-        return;
+        Some((Seg::Match(k, v), rest)) => {
+            let Some(items) = n.as_seq_mut() else {
+                return;
+            };
+            let re = regex::Regex::new(v).ok();
+            let matches = |e: &Node| {
+                e.get(k)
+                    .and_then(Node::scalar_text)
+                    .is_some_and(|t| match &re {
+                        Some(re) => re.is_match(&t),
+                        None => &t == v,
+                    })
+            };
+            let mut at: Vec<usize> = (0..items.len()).filter(|&i| matches(&items[i])).collect();
+            if at.is_empty() && create {
+                let mut element = Node::map(org.clone());
+                element.set(k, Node::str(v.clone(), org.clone()));
+                items.push(element);
+                at.push(items.len() - 1);
+            }
+            for i in at {
+                for_each_mut(&mut items[i], rest, create, org, f);
+            }
+            return;
+        }
+        _ => {}
     }
     let cut = path
         .iter()
-        .position(|s| matches!(s, Seg::All))
+        .position(|s| matches!(s, Seg::All | Seg::Match(..)))
         .unwrap_or(path.len());
     if let Some(next) = lookup_mut(n, &path[..cut], create, org) {
         if cut == path.len() {
             f(next);
         } else {
+            if create && next.is_null() {
+                // The list the next segment walks, made as Kustomize's path getter makes it.
+                *next = Node::new(V::Seq(Vec::new()), org.clone());
+            }
             for_each_mut(next, &path[cut..], create, org, f);
         }
     }
@@ -348,8 +384,14 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
 // ---------------------------------------------------------------------------------------
 // `transformers:` entries holding built-in transformer configurations.
 
-pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
-    for (kind, d) in b.builtin_configs(k, entry, "transformers") {
+pub(super) fn transformer_config(
+    b: &mut Builder,
+    k: &Kust,
+    entry: &Node,
+    acc: &mut Acc,
+    field: &str,
+) {
+    for (kind, d) in b.builtin_configs(k, entry, field) {
         match kind.as_str() {
             "LabelTransformer" | "AnnotationsTransformer" => {
                 let field = if kind == "LabelTransformer" {
@@ -407,11 +449,15 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                     images(b, k, it, acc);
                 }
             }
-            "ReplicaCountTransformer" => {
-                if let Some(r) = d.get("replica") {
-                    replicas(b, k, r, acc);
-                }
-            }
+            "ReplicaCountTransformer" => match d.get("replica") {
+                Some(r) => replicas(b, k, r, acc),
+                // Kustomize looks for an object named "" and fails.
+                None => b.problem_at(
+                    &d,
+                    &k.file.path,
+                    "ReplicaCountTransformer without `replica` names no object (Kustomize: \"resource with name  does not match a config\"); not applied",
+                ),
+            },
             "ReplacementTransformer" => {
                 for r in d
                     .get("replacements")
@@ -439,6 +485,7 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
                 }
             }
             "HashTransformer" => super::refs::suffix_hashes(acc, false),
+            "ValueAddTransformer" => value_add(b, k, &d, acc),
             // Kustomize cannot load these as transformer configurations either.
             other @ ("SortOrderTransformer" | "LegacyOrderTransformer") => b.problem_at(
                 &d,
@@ -452,4 +499,147 @@ pub(super) fn transformer_config(b: &mut Builder, k: &Kust, entry: &Node, acc: &
             ),
         }
     }
+}
+
+/// Kustomize's `ValueAddTransformer`: `value` (default: the name of the kustomization's
+/// folder) written at each target's `fieldPath` (`/`-separated, `\/` escaping a slash;
+/// missing maps created) of the objects its `selector` selects (all without one);
+/// `metadata/namespace` sets the namespace as the namespace transformer does; with
+/// `filePathPosition` N the value is inserted as the N-th part of the `/`-separated path
+/// already there. `targetFilePath` names a file of more `targets`.
+fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
+    let written = d
+        .get("value")
+        .and_then(Node::scalar_text)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    let value = if written.is_empty() {
+        k.dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default()
+    } else {
+        written
+    };
+    let org = d.get("value").and_then(|n| n.org.clone()).or(d.org.clone());
+    let mut targets: Vec<Node> = d
+        .get("targets")
+        .and_then(Node::as_seq)
+        .cloned()
+        .unwrap_or_default();
+    if let Some(f) = d.get("targetFilePath")
+        && let Some(rel) = f.as_str()
+    {
+        for doc in b.patch_file(k, f, rel).unwrap_or_default() {
+            targets.extend(
+                doc.get("targets")
+                    .and_then(Node::as_seq)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    if targets.is_empty() {
+        b.problem_at(
+            d,
+            &k.file.path,
+            "ValueAddTransformer needs at least one target (Kustomize: \"must specify at least one target\"); not applied",
+        );
+        return;
+    }
+    for t in &targets {
+        let Some(path) = t.get_str("fieldPath").filter(|p| !p.is_empty()) else {
+            b.problem_at(t, &k.file.path, "ValueAddTransformer target without fieldPath (Kustomize: \"fieldPath cannot be empty\"); not applied");
+            continue;
+        };
+        let position = t
+            .get("filePathPosition")
+            .and_then(Node::scalar_text)
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0);
+        if position < 0 {
+            b.problem_at(
+                t,
+                &k.file.path,
+                "filePathPosition cannot be negative; not applied",
+            );
+            continue;
+        }
+        let chosen: Vec<usize> = match t.get("selector") {
+            Some(s) => super::patches::select(acc, s),
+            None => (0..acc.res.len()).collect(),
+        };
+        if path == "metadata/namespace" {
+            let mut sub = Acc {
+                res: chosen.iter().map(|&i| acc.res[i].clone()).collect(),
+                ..Acc::default()
+            };
+            namespace(&mut sub, &value, &org, true, false);
+            for (&i, mut r) in chosen.iter().zip(sub.res) {
+                // Only the namespace filter runs here, not the transformer's bookkeeping.
+                r.stored = acc.res[i].stored;
+                acc.res[i] = r;
+            }
+            continue;
+        }
+        // Kustomize splits on `/` and joins back the parts a `\` ended.
+        let mut fields: Vec<String> = Vec::new();
+        for f in path.split('/') {
+            match fields.last_mut() {
+                Some(last) if last.ends_with('\\') => {
+                    last.pop();
+                    last.push('/');
+                    last.push_str(f);
+                }
+                _ => fields.push(f.to_string()),
+            }
+        }
+        let Some((leaf, parents)) = fields.split_last() else {
+            continue;
+        };
+        for &i in &chosen {
+            let mut n = &mut acc.res[i].node;
+            for p in parents {
+                n = n.entry_map(p, &org);
+            }
+            let new = if position > 0 {
+                let cur = n.get(leaf).and_then(Node::scalar_text).unwrap_or_default();
+                insert_path_part(&cur, position as usize - 1, &value)
+            } else {
+                value.clone()
+            };
+            n.set(leaf, Node::str(new, org.clone()));
+        }
+    }
+    // Names and namespaces may have changed.
+    for x in acc.res.iter_mut() {
+        let (n, s) = (x.name().to_string(), x.namespace().to_string());
+        if x.names.last() != Some(&n) {
+            x.names.push(n);
+        }
+        if x.namespaces.last() != Some(&s) {
+            x.namespaces.push(s);
+        }
+    }
+}
+
+/// Kustomize's `filesys.InsertPathPart`: `part` inserted as the `pos`-th part of the
+/// `/`-separated `path`, counted after the leading `/` of an absolute path (at the end when
+/// `pos` is past it).
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    if part.is_empty() {
+        return path.to_string();
+    }
+    let mut parts: Vec<&str> = if path.is_empty() {
+        Vec::new()
+    } else {
+        path.split('/').collect()
+    };
+    let mut pos = pos.min(parts.len());
+    if parts.first() == Some(&"") && pos < parts.len() {
+        pos += 1;
+    }
+    parts.insert(pos, part);
+    parts.join("/")
 }
