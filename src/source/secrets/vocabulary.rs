@@ -183,7 +183,11 @@ impl Vocabulary {
         for &i in &set.always {
             on[i] = true;
         }
-        // Overlapping matches: every occurrence of every hint, as `contains` sees them.
+        // Most values hold no hint: one prefiltered search says so; otherwise overlapping
+        // matches, every occurrence of every hint, as `contains` sees them.
+        if !set.automaton.is_match(v) {
+            return on;
+        }
         for m in set.automaton.find_overlapping_iter(v) {
             on[set.owner[m.pattern().as_usize()]] = true;
         }
