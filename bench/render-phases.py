@@ -18,30 +18,34 @@ PH = [
  ("credentials of the origin files", ["render_chart_with>SourceFile::redaction", "input::render::render>SourceFile::redaction"]),
  ("parsing the rendered stream", ["classify::load_yaml"]),
  ("credentials in the stream's documents", ["mark_document"]),
- ("credentials of the stream (redaction)", ["commands::render::render>SourceFile::redaction"]),
+ ("credentials of the stream (redaction)", ["commands::render::render>SourceFile::redaction", "thread:stream-scan"]),
  ("printing, settings, other of `render`", ["commands::render::render"]),
 ]
-def phase(stack):
+def phase(stack, thread):
     # stack: leaf first
     outer = list(reversed(stack))
     for name, pats in PH:
         for p in pats:
-            if '>' in p:
+            if p.startswith('thread:'):
+                if thread == p[len('thread:'):]: return name
+            elif '>' in p:
                 a, b = p.split('>')
                 ia = [i for i, f in enumerate(outer) if a in f]
                 if ia and any(b in f for f in outer[ia[0]:]): return name
             elif any(p in f for f in stack): return name
     return "process start, exit, kernel, other"
 for path in sys.argv[1:]:
-    cnt = collections.Counter(); stack = []; total = 0
+    cnt = collections.Counter(); stack = []; total = 0; thread = ''
     def flush():
         global total
         if stack:
-            total += 1; cnt[phase(stack)] += 1
+            total += 1; cnt[phase(stack, thread)] += 1
     for line in open(path, errors='replace'):
         if not line.strip():
             flush(); stack = []; continue
-        if line[0] not in ' \t': continue
+        if line[0] not in ' \t':
+            thread = line.split(None, 1)[0] if line.strip() else ''
+            continue
         p = line.strip().split(None, 1)
         if len(p) == 2: stack.append(p[1])
     flush()

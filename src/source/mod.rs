@@ -30,6 +30,9 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// Credential byte ranges flagged by rules about secrets (added as findings are made).
     flagged: Mutex<Vec<Range<usize>>>,
+    /// What the detector finds in the text (a function of the text alone), computed once:
+    /// flagging a range recomputes the redaction, not the scan.
+    detected: std::sync::OnceLock<Vec<Range<usize>>>,
     /// The redacted text, computed on first use; reset when a range is flagged.
     redacted: Mutex<Option<Arc<Redaction>>>,
 }
@@ -53,6 +56,7 @@ impl SourceFile {
             text,
             lines,
             flagged: Mutex::new(Vec::new()),
+            detected: std::sync::OnceLock::new(),
             redacted: Mutex::new(None),
         })
     }
@@ -69,6 +73,13 @@ impl SourceFile {
         }
     }
 
+    /// The credentials the detector finds in the text (sorted, disjoint), scanned once. Any
+    /// thread may do it first (a big rendered stream is scanned while it is parsed).
+    pub fn detected(&self) -> &[Range<usize>] {
+        self.detected
+            .get_or_init(|| crate::source::secrets::scan(&self.text))
+    }
+
     /// The file's credentials (found by the detector or flagged by a rule) and its text with
     /// each of them masked. The one door to the file's text for every output.
     pub fn redaction(&self) -> Arc<Redaction> {
@@ -76,7 +87,7 @@ impl SourceFile {
         if let Some(r) = slot.as_ref() {
             return r.clone();
         }
-        let mut ranges = crate::source::secrets::scan(&self.text);
+        let mut ranges = self.detected().to_vec();
         ranges.extend(
             self.flagged
                 .lock()

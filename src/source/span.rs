@@ -124,6 +124,19 @@ impl SpanTree {
         }
     }
 
+    /// [`SpanTree::child`] of `PathSeg::Key(k)`, without making the segment.
+    pub fn child_key(&self, k: &str) -> Option<&SpanTree> {
+        match &self.children {
+            Children::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(name, _)| name == k)
+                .map(|(_, t)| t),
+            Children::Seq(items) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
+            Children::Leaf => None,
+        }
+    }
+
     pub fn child(&self, seg: &PathSeg) -> Option<&SpanTree> {
         match (&self.children, seg) {
             (Children::Map(entries), PathSeg::Key(k)) => entries
@@ -285,6 +298,14 @@ impl LineIndex {
     /// A span that covers only the first line of `span` (trailing blanks trimmed), for
     /// pointing at a multi-line collection without painting all of it.
     pub fn first_line(&self, text: &str, span: Span) -> Span {
+        // A short span without a line break lies on one line (a line starts after a break):
+        // no lookup needed.
+        if let Some(b) = text.as_bytes().get(span.start as usize..span.end as usize)
+            && b.len() <= 256
+            && !b.iter().any(|&c| c == b'\n' || c == b'\r')
+        {
+            return span;
+        }
         let line = self.line_of(span.start as usize);
         if line == self.line_of(span.end as usize) {
             return span;
@@ -340,6 +361,25 @@ mod tests {
         assert_eq!(&text[idx.first_line(text, whole).range()], "spec:");
         let one = Span::new(9, 13);
         assert_eq!(idx.first_line(text, one), one);
+    }
+
+    #[test]
+    fn first_line_of_every_span_agrees_with_the_line_lookup() {
+        let text = "a: 1\r\nb:\r  c: x\n\n  d: \"y\"\r\n";
+        let idx = LineIndex::new(text);
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let span = Span::new(start, end);
+                let want = if idx.line_of(start) == idx.line_of(end) {
+                    span
+                } else {
+                    let range = idx.line_range(text, idx.line_of(start));
+                    let rest = text.get(start..range.end).unwrap_or("");
+                    Span::new(start, start + rest.trim_end().len())
+                };
+                assert_eq!(idx.first_line(text, span), want, "{start}..{end}");
+            }
+        }
     }
 
     #[test]

@@ -30,12 +30,7 @@ pub fn words(name: &str) -> String {
 /// `SECRET_KEY_BASE`) and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
 /// `existingSecret`).
 pub fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if !vocabulary()
-        .name_hints
-        .iter()
-        .any(|h| upper.contains(h.as_str()))
-    {
+    if !vocabulary().name_hinted(name) {
         return false;
     }
     let w = words(name);
@@ -149,10 +144,9 @@ pub fn not_literal(name: &str, v: &str) -> bool {
 
 /// The token shape a text holds, and its byte range in the text.
 pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
-    for p in vocabulary().patterns.iter() {
-        if !p.hints.iter().any(|h| v.contains(h.as_str())) {
-            continue;
-        }
+    let voc = vocabulary();
+    let hinted = voc.hinted(v);
+    for (p, _) in voc.patterns.iter().zip(&hinted).filter(|(_, on)| **on) {
         if let Some(c) = p.re.captures(v) {
             let m = c
                 .iter()

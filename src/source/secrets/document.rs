@@ -146,12 +146,17 @@ pub fn mark_document(
         let range = t.span.range();
         file.mark_credential(value_of_entry(&file.text, range, Some(key)));
     }
-    fn walk(file: &crate::source::SourceFile, v: &Value, t: &SpanTree, keys: &mut Vec<String>) {
+    fn walk<'a>(
+        file: &crate::source::SourceFile,
+        v: &'a Value,
+        t: &SpanTree,
+        keys: &mut Vec<&'a str>,
+    ) {
         match v {
             Value::Object(m) => {
                 let name = m.get("name").and_then(Value::as_str);
                 for (k, x) in m {
-                    let Some(child) = t.child(&PathSeg::Key(k.clone())) else {
+                    let Some(child) = t.child_key(k) else {
                         continue;
                     };
                     if k == "value"
@@ -161,7 +166,7 @@ pub fn mark_document(
                         mark(file, child, k);
                         continue;
                     }
-                    keys.push(k.clone());
+                    keys.push(k);
                     walk(file, x, child, keys);
                     keys.pop();
                 }
@@ -174,9 +179,8 @@ pub fn mark_document(
                 }
             }
             Value::String(s) => {
-                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let name = keys.last().map(String::as_str).unwrap_or("");
-                if classify(name, s, reference_field(&path)).is_some() {
+                let name = keys.last().copied().unwrap_or("");
+                if classify(name, s, reference_field(keys)).is_some() {
                     mark(file, t, name);
                 }
             }

@@ -207,3 +207,65 @@ fn word_lookups_keep_expressions_of_other_lists() {
     assert!(v.not_secret_name.is_match("DB_"));
     assert!(!v.not_secret_name.is_match("DB_PASSWORD"));
 }
+
+/// The hint automata answer what testing each hint with `contains` answered, hints that
+/// overlap or repeat in a text included.
+#[test]
+fn hint_automata_answer_as_contains() {
+    let voc = Vocabulary::from_settings(builtin_settings()).expect("vocabulary");
+    let pieces = [
+        "AKIASIA",
+        "ASIA",
+        "ghp_",
+        "gh",
+        "p_",
+        "glpat-",
+        "xox",
+        "AIza",
+        "k_live_",
+        "sk-",
+        "sk_live_",
+        "SG.",
+        "eyJ",
+        "\"auth\"",
+        "://",
+        "=",
+        "PRIVATE KEY",
+        "PRIVATE",
+        " KEY",
+        "password",
+        "PassWord",
+        "Secret",
+        "tok",
+        "en",
+        "api",
+        "key",
+        "é",
+        "_",
+        "x",
+        "",
+    ];
+    // Hints of two patterns overlapping (`AKIA` and `AIza` share an `A`).
+    let mut texts: Vec<String> = vec!["AKIAIza".into(), "xAKIAIzax".into()];
+    for a in pieces {
+        for b in pieces {
+            for c in ["", "SG", ".", "k", "KIA", "auth\""] {
+                texts.push(format!("{a}{c}{b}"));
+            }
+        }
+    }
+    for t in &texts {
+        let want: Vec<bool> = voc
+            .patterns
+            .iter()
+            .map(|p| p.hints.iter().any(|h| t.contains(h.as_str())))
+            .collect();
+        assert_eq!(voc.hinted(t), want, "{t:?}");
+        let upper = t.to_ascii_uppercase();
+        assert_eq!(
+            voc.name_hinted(t),
+            voc.name_hints.iter().any(|h| upper.contains(h.as_str())),
+            "{t:?}"
+        );
+    }
+}

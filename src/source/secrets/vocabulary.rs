@@ -118,8 +118,81 @@ pub(super) struct Vocabulary {
     pub(super) conn_password: LazyRegex,
     pub(super) entropy: Entropy,
     pub(super) name_hints: Vec<String>,
+    /// `name_hints` as one automaton (ASCII case ignored), built on first use.
+    pub(super) name_hint_set: std::sync::OnceLock<aho_corasick::AhoCorasick>,
+    /// Every pattern's hints as one automaton, built on first use (see [`Vocabulary::hinted`]).
+    pub(super) pattern_hint_set: std::sync::OnceLock<PatternHints>,
     pub(super) reference_name_words: Vec<String>,
     pub(super) object_name: LazyRegex,
+}
+
+/// The patterns' hints in one automaton, for the patterns whose hints a value holds in one
+/// pass over it (testing each hint with `contains` read a long value once per hint).
+pub(super) struct PatternHints {
+    automaton: aho_corasick::AhoCorasick,
+    /// The pattern each (non-empty) hint of the automaton belongs to.
+    owner: Vec<usize>,
+    /// Patterns with an empty hint: every text holds it.
+    always: Vec<usize>,
+}
+
+impl Vocabulary {
+    /// Whether `name`, in upper case, contains one of `name_hints` (the cheap first test of
+    /// [`super::detect::secret_name`]).
+    pub(super) fn name_hinted(&self, name: &str) -> bool {
+        self.name_hint_set
+            .get_or_init(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(&self.name_hints)
+                    .expect("name hints build")
+            })
+            .is_match(name)
+    }
+
+    /// For each pattern (in order), whether `v` contains one of its hints: what
+    /// `p.hints.iter().any(|h| v.contains(h))` says for every pattern, in one pass.
+    pub(super) fn hinted(&self, v: &str) -> Vec<bool> {
+        let set = self.pattern_hint_set.get_or_init(|| {
+            let mut owner = Vec::new();
+            let mut always = Vec::new();
+            let mut hints: Vec<&str> = Vec::new();
+            for (i, p) in self.patterns.iter().enumerate() {
+                for h in &p.hints {
+                    if h.is_empty() {
+                        always.push(i);
+                    } else {
+                        hints.push(h);
+                        owner.push(i);
+                    }
+                }
+            }
+            PatternHints {
+                // A contiguous NFA: a DFA searches no faster here and takes longer to build
+                // (a run builds it once, a small chart's run uses it a few hundred times).
+                automaton: aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(hints)
+                    .expect("pattern hints build"),
+                owner,
+                always,
+            }
+        });
+        let mut on = vec![false; self.patterns.len()];
+        for &i in &set.always {
+            on[i] = true;
+        }
+        // Most values hold no hint: one prefiltered search says so; otherwise overlapping
+        // matches, every occurrence of every hint, as `contains` sees them.
+        if !set.automaton.is_match(v) {
+            return on;
+        }
+        for m in set.automaton.find_overlapping_iter(v) {
+            on[set.owner[m.pattern().as_usize()]] = true;
+        }
+        on
+    }
 }
 
 /// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
@@ -370,6 +443,8 @@ impl Vocabulary {
                         .map(str::to_ascii_uppercase)
                 })
                 .collect(),
+            name_hint_set: std::sync::OnceLock::new(),
+            pattern_hint_set: std::sync::OnceLock::new(),
             reference_name_words: list("reference_name_words"),
             object_name: re(&s("object_name_pattern")),
         }
