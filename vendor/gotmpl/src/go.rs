@@ -304,7 +304,7 @@ fn consume_index(
 /// fires for the verb when no width arg was actually present.
 fn take_int_arg(args: &[Value], arg_idx: &mut usize) -> core::result::Result<i64, ()> {
     match args.get(*arg_idx) {
-        Some(&Value::Int(n)) => {
+        Some(&(Value::Int(n) | Value::Int64(n))) => {
             *arg_idx += 1;
             Ok(n)
         }
@@ -480,7 +480,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         let start = out.len();
         match verb {
             // runeguard patch: Go's float verbs take floats only (`%!f(int=3)`).
-            'e' | 'E' | 'f' | 'F' | 'g' | 'G' if matches!(arg, Value::Int(_) | Value::Uint(_)) => {
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G'
+                if matches!(arg, Value::Int(_) | Value::Int64(_) | Value::Uint(_)) =>
+            {
                 write_bad_verb(out, verb, arg)
             }
             's' => match arg {
@@ -574,7 +576,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 match (arg, spec.precision) {
                     (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
                     // An integer's precision is its minimum number of digits.
-                    (Value::Int(n), Some(prec)) => {
+                    (Value::Int(n) | Value::Int64(n), Some(prec)) => {
                         if *n < 0 {
                             out.push('-');
                         }
@@ -588,7 +590,11 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 }
                 let zero_pads = matches!(
                     arg,
-                    Value::Int(_) | Value::Uint(_) | Value::Float(_) | Value::String(_)
+                    Value::Int(_)
+                        | Value::Int64(_)
+                        | Value::Uint(_)
+                        | Value::Float(_)
+                        | Value::String(_)
                 );
                 spec.pad_in_place(out, start, zero_pads);
             }
@@ -599,7 +605,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 // used as-is. (`as_int() as u64` would round-trip but also accept
                 // floats, which Go rejects — so match the integer kinds directly.)
                 let code = match arg {
-                    Value::Int(n) => Some(*n as u64),
+                    Value::Int(n) | Value::Int64(n) => Some(*n as u64),
                     Value::Uint(n) => Some(*n),
                     _ => None,
                 };
@@ -634,9 +640,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 // Go's %q on an integer emits a single-quoted rune literal,
                 // signed and unsigned alike. Either fits a rune only if it
                 // round-trips through u32.
-                Value::Int(_) | Value::Uint(_) => {
+                Value::Int(_) | Value::Int64(_) | Value::Uint(_) => {
                     let rune = match arg {
-                        Value::Int(n) => u32::try_from(*n).ok(),
+                        Value::Int(n) | Value::Int64(n) => u32::try_from(*n).ok(),
                         Value::Uint(n) => u32::try_from(*n).ok(),
                         _ => None,
                     }
@@ -775,6 +781,7 @@ fn go_type_name(v: &Value) -> &'static str {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Int64(_) => "int64",
         Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",

@@ -161,7 +161,10 @@ pub(super) fn top_objects(
                 .map(|f| (f.rel.clone(), f.bytes.clone()))
                 .collect();
             gotmpl::MapRef::new(BTreeMap::from([
-                (Arc::from("Values"), funcs::json_to_value(&p.values)),
+                (
+                    Arc::from("Values"),
+                    funcs::values_to_value(&p.values, &p.origins),
+                ),
                 (Arc::from("Chart"), chart_object(&p.chart.meta)),
                 (Arc::from("Release"), release.clone()),
                 (Arc::from("Capabilities"), caps.clone()),

@@ -357,7 +357,8 @@ fn parse_set_value(v: &str) -> Value {
                 .collect(),
         );
     }
-    match v {
+    // strvals' typedVal compares these without case (`True`, `NULL`).
+    match v.to_ascii_lowercase().as_str() {
         "null" => return Value::Null,
         "true" => return Value::Bool(true),
         "false" => return Value::Bool(false),

@@ -61,7 +61,7 @@ pub(super) fn b64dec(s: &str) -> Vec<u8> {
 /// JSON's numbers, which Helm reads as float64.
 fn toml_to_value(v: &serde_json::Value) -> Value {
     match v {
-        serde_json::Value::Number(n) if n.is_i64() => Value::Int(n.as_i64().unwrap_or(0)),
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or(0)),
         serde_json::Value::Array(a) => {
             Value::List(a.iter().map(toml_to_value).collect::<Vec<_>>().into())
         }
@@ -80,7 +80,7 @@ fn value_kind(v: &Value) -> &'static str {
     match v {
         Value::Nil => "null",
         Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Uint(_) | Value::Float(_) => "number",
+        Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Float(_) => "number",
         Value::String(_) => "string",
         Value::List(_) => "array",
         Value::Map(_) => "object",
