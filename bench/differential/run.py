@@ -188,6 +188,7 @@ def main():
     ap.add_argument("--corpus")
     ap.add_argument("--save")
     ap.add_argument("--no-reduce", action="store_true")
+    ap.add_argument("--show-known", action="store_true", help="print each known gap's Helm error")
     ap.add_argument("--max-mismatches", type=int, help="fail only when more cases differ (a ratchet for CI)")
     tools = ap.parse_args()
     tools.helm, tools.rg = tools.helm, tools.runeguard
@@ -222,6 +223,8 @@ def main():
             continue
         if why.startswith("known gap"):
             known += 1
+            if tools.show_known:
+                print(f"--- KNOWN GAP SEED={tools.seed} case {n}: {why}")
             continue
         mismatches += 1
         if not tools.no_reduce:

@@ -124,6 +124,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
         "lookup".into(),
         Arc::new(|_a: &[Value]| Ok(Value::Map(gotmpl::MapRef::new(BTreeMap::new())))),
     );
+    funcs::check_types(&mut m);
     super::generated::follow_all(&mut m);
     m
 }

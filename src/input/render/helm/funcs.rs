@@ -24,7 +24,10 @@ mod math;
 mod paths;
 mod strings;
 mod toml_writer;
+mod types;
 mod words;
+
+pub(crate) use types::check_types;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())

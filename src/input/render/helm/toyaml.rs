@@ -78,6 +78,9 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
         Value::Map(_) => out.push_str("{}\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
+            // go-yaml indents the lines of a document's root scalar (a literal block's
+            // content, a folded quoted string's continuation) by two.
+            let indent = if ctx == Ctx::Top { 2 } else { indent };
             let text = string_scalar(s, indent);
             let column = out.len() - out.rfind('\n').map(|i| i + 1).unwrap_or(0);
             out.push_str(&fold(&text, column, indent));

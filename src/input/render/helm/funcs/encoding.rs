@@ -187,6 +187,12 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromJson")?);
         // Helm decodes into a map: `null` is an empty one, anything else not a map is an
         // error, returned as the `Error` entry.
+        if let Some(message) = go_json_syntax_error(&text) {
+            return Ok(Value::from(BTreeMap::from([(
+                Arc::from("Error"),
+                s(&message),
+            )])));
+        }
         let message = match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Null) => return Ok(Value::Map(MapRef::new(BTreeMap::new()))),
             Ok(v @ serde_json::Value::Object(_)) => return Ok(json_to_value(&v)),
@@ -221,6 +227,9 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "fromJsonArray", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJsonArray")?);
+        if let Some(message) = go_json_syntax_error(&text) {
+            return Ok(Value::List(vec![s(&message)].into()));
+        }
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
             Ok(serde_json::Value::Null) => Value::List(Vec::new().into()),
@@ -243,4 +252,259 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(s(&((y << 16) | x).to_string()))
     });
+}
+
+/// The syntax error Go's `encoding/json` reports for `text` (its scanner's messages:
+/// `invalid character 'o' in literal null (expecting 'u')`, `unexpected end of JSON input`),
+/// or `None` when the text is valid JSON. Helm's `fromJson` puts that text in its `Error`.
+pub(super) fn go_json_syntax_error(text: &str) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        BeginValue,
+        BeginValueOrEmpty,
+        BeginStringOrEmpty,
+        BeginString,
+        EndValue,
+        EndTop,
+        InString,
+        InStringEsc,
+        InStringEscU(u8),
+        Neg,
+        One,
+        Zero,
+        Dot,
+        Dot0,
+        E,
+        ESign,
+        E0,
+        Lit(&'static [u8], usize, &'static str),
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ps {
+        ObjectKey,
+        ObjectValue,
+        ArrayValue,
+    }
+    fn quote(c: u8) -> String {
+        match c {
+            b'\'' => "'\\''".into(),
+            b'"' => "'\"'".into(),
+            0x20..=0x7e => format!("'{}'", c as char),
+            b'\n' => "'\\n'".into(),
+            b'\r' => "'\\r'".into(),
+            b'\t' => "'\\t'".into(),
+            0..=0x1f | 0x7f => format!("'\\x{c:02x}'"),
+            _ => format!("'{}'", char::from(c)),
+        }
+    }
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut stack: Vec<Ps> = Vec::new();
+    let mut st = St::BeginValue;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // One step of the scanner on byte `c`; `Err` is the message. A state that does not
+    // consume `c` hands it to the next state (Go calls that state's function with it).
+    let step = |st: &mut St, stack: &mut Vec<Ps>, c: u8| -> Result<(), String> {
+        let bad = |what: &str| Err(format!("invalid character {} {what}", quote(c)));
+        loop {
+            match *st {
+                St::BeginValue
+                | St::BeginValueOrEmpty
+                | St::BeginStringOrEmpty
+                | St::BeginString
+                    if space(c) =>
+                {
+                    return Ok(());
+                }
+                St::BeginValueOrEmpty if c == b']' => {
+                    *st = St::EndValue;
+                    continue;
+                }
+                St::BeginValueOrEmpty => *st = St::BeginValue,
+                St::BeginStringOrEmpty if c == b'}' => {
+                    if let Some(top) = stack.last_mut() {
+                        *top = Ps::ObjectValue;
+                    }
+                    *st = St::EndValue;
+                    continue;
+                }
+                St::BeginStringOrEmpty => *st = St::BeginString,
+                St::BeginString => {
+                    return if c == b'"' {
+                        *st = St::InString;
+                        Ok(())
+                    } else {
+                        bad("looking for beginning of object key string")
+                    };
+                }
+                St::BeginValue => {
+                    *st = match c {
+                        b'{' => {
+                            stack.push(Ps::ObjectKey);
+                            St::BeginStringOrEmpty
+                        }
+                        b'[' => {
+                            stack.push(Ps::ArrayValue);
+                            St::BeginValueOrEmpty
+                        }
+                        b'"' => St::InString,
+                        b'-' => St::Neg,
+                        b'0' => St::Zero,
+                        b'1'..=b'9' => St::One,
+                        b't' => St::Lit(b"rue", 0, "true"),
+                        b'f' => St::Lit(b"alse", 0, "false"),
+                        b'n' => St::Lit(b"ull", 0, "null"),
+                        _ => return bad("looking for beginning of value"),
+                    };
+                    return Ok(());
+                }
+                St::EndValue => {
+                    let Some(top) = stack.last().copied() else {
+                        *st = St::EndTop;
+                        continue;
+                    };
+                    if space(c) {
+                        return Ok(());
+                    }
+                    match (top, c) {
+                        (Ps::ObjectKey, b':') => {
+                            *stack.last_mut().unwrap_or(&mut Ps::ObjectKey) = Ps::ObjectValue;
+                            *st = St::BeginValue;
+                        }
+                        (Ps::ObjectKey, _) => return bad("after object key"),
+                        (Ps::ObjectValue, b',') => {
+                            *stack.last_mut().unwrap_or(&mut Ps::ObjectKey) = Ps::ObjectKey;
+                            *st = St::BeginString;
+                        }
+                        (Ps::ObjectValue, b'}') | (Ps::ArrayValue, b']') => {
+                            stack.pop();
+                            *st = St::EndValue;
+                        }
+                        (Ps::ObjectValue, _) => return bad("after object key:value pair"),
+                        (Ps::ArrayValue, b',') => *st = St::BeginValue,
+                        (Ps::ArrayValue, _) => return bad("after array element"),
+                    }
+                    return Ok(());
+                }
+                St::EndTop => {
+                    return if space(c) {
+                        Ok(())
+                    } else {
+                        bad("after top-level value")
+                    };
+                }
+                St::InString => {
+                    match c {
+                        b'"' => *st = St::EndValue,
+                        b'\\' => *st = St::InStringEsc,
+                        0..=0x1f => return bad("in string literal"),
+                        _ => {}
+                    }
+                    return Ok(());
+                }
+                St::InStringEsc => {
+                    *st = match c {
+                        b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' => St::InString,
+                        b'u' => St::InStringEscU(0),
+                        _ => return bad("in string escape code"),
+                    };
+                    return Ok(());
+                }
+                St::InStringEscU(n) => {
+                    if !c.is_ascii_hexdigit() {
+                        return bad("in \\u hexadecimal character escape");
+                    }
+                    *st = if n == 3 {
+                        St::InString
+                    } else {
+                        St::InStringEscU(n + 1)
+                    };
+                    return Ok(());
+                }
+                St::Neg => {
+                    *st = match c {
+                        b'0' => St::Zero,
+                        b'1'..=b'9' => St::One,
+                        _ => return bad("in numeric literal"),
+                    };
+                    return Ok(());
+                }
+                St::One if c.is_ascii_digit() => return Ok(()),
+                St::One => *st = St::Zero,
+                St::Zero => match c {
+                    b'.' => {
+                        *st = St::Dot;
+                        return Ok(());
+                    }
+                    b'e' | b'E' => {
+                        *st = St::E;
+                        return Ok(());
+                    }
+                    _ => *st = St::EndValue,
+                },
+                St::Dot => {
+                    return if c.is_ascii_digit() {
+                        *st = St::Dot0;
+                        Ok(())
+                    } else {
+                        bad("after decimal point in numeric literal")
+                    };
+                }
+                St::Dot0 => match c {
+                    b'0'..=b'9' => return Ok(()),
+                    b'e' | b'E' => {
+                        *st = St::E;
+                        return Ok(());
+                    }
+                    _ => *st = St::EndValue,
+                },
+                St::E => {
+                    if c == b'+' || c == b'-' {
+                        *st = St::ESign;
+                        return Ok(());
+                    }
+                    *st = St::ESign;
+                }
+                St::ESign => {
+                    return if c.is_ascii_digit() {
+                        *st = St::E0;
+                        Ok(())
+                    } else {
+                        bad("in exponent of numeric literal")
+                    };
+                }
+                St::E0 if c.is_ascii_digit() => return Ok(()),
+                St::E0 => *st = St::EndValue,
+                St::Lit(rest, at, word) => {
+                    if c != rest[at] {
+                        return bad(&format!(
+                            "in literal {word} (expecting {})",
+                            quote(rest[at])
+                        ));
+                    }
+                    *st = if at + 1 == rest.len() {
+                        St::EndValue
+                    } else {
+                        St::Lit(rest, at + 1, word)
+                    };
+                    return Ok(());
+                }
+            }
+        }
+    };
+    while i < bytes.len() {
+        if let Err(e) = step(&mut st, &mut stack, bytes[i]) {
+            return Some(e);
+        }
+        i += 1;
+    }
+    // Go's eof: a space ends a number or a literal; anything else unfinished is an early end.
+    if st == St::EndTop {
+        return None;
+    }
+    match step(&mut st, &mut stack, b' ') {
+        Err(e) => Some(e),
+        Ok(()) if st == St::EndTop => None,
+        Ok(()) => Some("unexpected end of JSON input".into()),
+    }
 }
