@@ -95,6 +95,11 @@ def verdict(h, o):
     if orc != 0:
         return f"helm renders, runeguard exits {orc}: {first_line(oerr)}"
     if not same_text(hout, oout):
+        # The SDK peer hands `--set` values to Helm through JSON: an integer reaches the
+        # templates as a float64 there, an int64 in `helm template` (strvals). Not a mismatch
+        # when that type name is the only difference (tests/helm_diff.rs checks the int64).
+        if same_text(hout, oout.replace("int64", "float64")):
+            return "known gap: --set integers reach the SDK peer as float64 (int64 in helm template)"
         return "output differs"
     return None
 
@@ -236,7 +241,7 @@ def main():
             os.makedirs(tools.save, exist_ok=True)
             print(f"    saved: {save(chart, args, h, tools.save)}")
     print(f"render-differential: seed {tools.seed}: {cases} cases ({helm_failed} generated ones Helm refuses); "
-          f"{known} known gaps (Helm refuses an argument's type, runeguard renders); {mismatches} differ from Helm")
+          f"{known} known gaps (Go types runeguard does not model); {mismatches} differ from Helm")
     if tools.max_mismatches is not None:
         if mismatches > tools.max_mismatches:
             print(f"render-differential: {mismatches} mismatches, more than the {tools.max_mismatches} allowed")

@@ -210,7 +210,8 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         Value::Int(i) | Value::Int64(i) => serde_json::Value::from(*i),
         Value::Uint(u) => serde_json::Value::from(*u),
         Value::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 9e15 {
+            // Go prints -0 for a negative zero: kept a float.
+            if f.fract() == 0.0 && f.abs() < 9e15 && !(*f == 0.0 && f.is_sign_negative()) {
                 serde_json::Value::from(*f as i64)
             } else {
                 serde_json::Number::from_f64(*f)

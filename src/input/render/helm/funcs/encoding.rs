@@ -167,12 +167,7 @@ pub(super) fn register(m: &mut FuncMap) {
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
                 let v = value_to_json(bounded(a.first(), name)?);
-                let text = if pretty {
-                    serde_json::to_string_pretty(&v)
-                } else {
-                    serde_json::to_string(&v)
-                }
-                .unwrap_or_default();
+                let text = go_json(&v, pretty);
                 Ok(s(&if html_safe {
                     text.replace('<', "\\u003c")
                         .replace('>', "\\u003e")
@@ -506,5 +501,97 @@ pub(super) fn go_json_syntax_error(text: &str) -> Option<String> {
         Err(e) => Some(e),
         Ok(()) if st == St::EndTop => None,
         Ok(()) => Some("unexpected end of JSON input".into()),
+    }
+}
+
+/// Go's encoding/json text of a value: serde_json's layout with Go's float64 form (`'f'`
+/// between 1e-6 and 1e21, else `'e'` with a two-digit positive exponent: `0.000001`,
+/// `100000000000000000000`, `1e+21`, `1e-7`, `-0`).
+pub(super) fn go_json(v: &serde_json::Value, pretty: bool) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let done = if pretty {
+        let f = GoFloats(serde_json::ser::PrettyFormatter::new());
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    } else {
+        let f = GoFloats(serde_json::ser::CompactFormatter);
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    };
+    match done {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Go's `strconv.FormatFloat` as encoding/json calls it.
+pub(super) fn go_json_float(f: f64) -> String {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let e = format!("{f:e}");
+        let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        return if exp < 0 {
+            format!("{mant}e-{}", -exp)
+        } else {
+            format!("{mant}e+{exp:02}")
+        };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    format!("{f}")
+}
+
+struct GoFloats<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFloats<F> {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        w.write_all(go_json_float(value).as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
     }
 }
