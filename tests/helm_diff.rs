@@ -104,3 +104,29 @@ e: {{ .Values.nul | default \"deleted\" }}\n",
         assert!(stdout.contains(line), "{line:?} not in\n{stdout}");
     }
 }
+
+/// Chart.yaml's scalar fields are Go strings in Helm's `.Chart`: an unquoted number there
+/// (which Helm refuses to load) is read as its text, so that the string functions the
+/// argument type checks guard still take it.
+#[test]
+fn chart_fields_are_strings_for_the_type_checks() {
+    let chart = common::dir_with(&[
+        (
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2\n",
+        ),
+        (
+            "templates/t.yaml",
+            b"a: {{ .Chart.AppVersion | trunc 63 | quote }} {{ typeOf .Chart.AppVersion }}\n",
+        ),
+    ]);
+    let out = rg().arg("render").arg(chart.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("a: \"1.2\" string"), "{stdout}");
+}

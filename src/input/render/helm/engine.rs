@@ -205,7 +205,13 @@ pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
                         .unwrap_or_default()
                 }
             };
-            m.insert(Arc::from(name.as_str()), funcs::json_to_value(v));
+            // Metadata's scalar fields are Go strings: an unquoted `appVersion: 1.2` is read
+            // as its text, so that string functions take it (Helm refuses to load it).
+            let value = match v {
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => str_v(&v.to_string()),
+                other => funcs::json_to_value(other),
+            };
+            m.insert(Arc::from(name.as_str()), value);
         }
     }
     for k in [
