@@ -22,6 +22,8 @@ OUT=${DIFF_OUT:-target/render-differential}
 #   DIFF_MAX=K        fail only when more than K generated cases differ (CI's ratchet)
 extra=(); [ -n "${DIFF_NO_REDUCE:-}" ] && extra+=(--no-reduce)
 [ -n "${DIFF_MAX:-}" ] && extra+=(--max-mismatches "$DIFF_MAX")
+#   DIFF_SHOW_KNOWN=1 print the Helm error of each known gap
+[ -n "${DIFF_SHOW_KNOWN:-}" ] && extra+=(--show-known)
 exec python3 bench/differential/run.py --helm "$PEERS/bin/helm" --runeguard "$RG" \
   --out "$OUT/cases" --save "$OUT/found" --corpus tests/data/helm-diff \
   --seed "${SEED:-1}" --n "${N:-200}" "${extra[@]}"

@@ -56,3 +56,77 @@ fn charts_render_as_helm_rendered_them() {
     }
     assert!(cases >= 3, "the cases of {DATA} were not found");
 }
+
+/// The Go types of `--set` values, which the differential tester cannot check: its Helm peer
+/// (the Helm SDK driven from Python) hands values to Helm through JSON, so every number
+/// reaches the templates as a float64 there. `helm template --set` types them with strvals'
+/// `typedVal` (helm/pkg/strvals/parser.go): `true`/`false`/`null` in any case, an integer
+/// not starting with 0 as an int64 (`0` itself too), anything else a string; values files
+/// give float64s (sigs.k8s.io/yaml reads numbers through JSON).
+#[test]
+fn set_values_have_the_types_strvals_gives() {
+    let chart = common::dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("values.yaml", b"file: 3\nlist: [1]\nnested: {a: 1}\n"),
+        (
+            "templates/t.yaml",
+            b"a: {{ printf \"%T %T %T %T %T %T %T\" .Values.i .Values.z .Values.s .Values.b .Values.n .Values.f .Values.big }}\n\
+b: {{ printf \"%T %T %T\" (index .Values.l 0) .Values.nested.a .Values.nested.b }}\n\
+c: {{ printf \"%T %T\" .Values.file (index .Values.list 0) }}\n\
+d: {{ printf \"%s|%d\" .Values.i .Values.i }} {{ kindOf .Values.i }} {{ .Values.i }}\n\
+e: {{ .Values.nul | default \"deleted\" }}\n",
+        ),
+    ]);
+    let out = rg()
+        .arg("render")
+        .arg(chart.path())
+        .args(["--set", "i=12345678901,z=0,s=0123,b=TRUE,n=-5,f=2.5"])
+        .args([
+            "--set",
+            "big=99999999999999999999,l={7,x},nested.b=2,nul=Null",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in [
+        "a: int64 int64 string bool int64 string string",
+        "b: int64 float64 int64",
+        "c: float64 float64",
+        "d: %!s(int64=12345678901)|12345678901 int64 12345678901",
+        "e: deleted",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in\n{stdout}");
+    }
+}
+
+/// Chart.yaml's scalar fields are Go strings in Helm's `.Chart`: an unquoted number there
+/// (which Helm refuses to load) is read as its text, so that the string functions the
+/// argument type checks guard still take it.
+#[test]
+fn chart_fields_are_strings_for_the_type_checks() {
+    let chart = common::dir_with(&[
+        (
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2\n",
+        ),
+        (
+            "templates/t.yaml",
+            b"a: {{ .Chart.AppVersion | trunc 63 | quote }} {{ typeOf .Chart.AppVersion }}\n",
+        ),
+    ]);
+    let out = rg().arg("render").arg(chart.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("a: \"1.2\" string"), "{stdout}");
+}

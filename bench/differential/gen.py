@@ -113,6 +113,148 @@ def make_values(r):
     return vals
 
 
+# ---------------------------------------------------------------- session-6 additions
+# Drawn from a second generator (seeded apart), so that the cases of the first stream stay what
+# they were: constructs real charts use that the units above do not reach.
+
+EXTRA_VALUES = """fl:
+  a: 1e6
+  b: 1.0
+  c: 0.1
+  d: 3.0e-5
+  e: 123456789012
+  f: 1e+21
+  g: -0.0
+yaml11:
+  y: yes-key
+  on: on-key
+  n: 7
+  "off": quoted
+  0x1F: hexkey
+sub2:
+  enabled: {enabled}
+  local: from-parent
+tags:
+  extra: {tag}
+"""
+
+EXTRA_UNITS = [
+    # tpl with nested includes and values
+    '{k}: {{{{ tpl "{{{{ include \\"t.nested\\" .Values.s }}}}-{{{{ .Values.fl.a }}}}" . }}}}',
+    '{k}: {{{{ tpl (toYaml (dict "x" "{{{{ .Release.Name }}}}" "n" (list "{{{{ .Chart.Name | upper }}}}"))) $ | nindent 2 }}}}',
+    '{k}: {{{{ tpl "{{{{ range $i, $v := .Values.nums }}}}{{{{ $i }}}}:{{{{ $v }}}},{{{{ end }}}}" . }}}}',
+    # .Files
+    '{k}:{{{{ (.Files.Glob "files/*").AsConfig | nindent 2 }}}}',
+    '{k}:{{{{ (.Files.Glob "files/*.txt").AsSecrets | nindent 2 }}}}',
+    '{k}: "{{{{ range $path, $_ := .Files.Glob "files/**" }}}}{{{{ $path }}}} {{{{ end }}}}"',
+    '{k}: {{{{ .Files.Get "files/c.json" | fromJson | toJson }}}}',
+    '{k}: {{{{ range .Files.Lines "files/a.txt" }}}}[{{{{ . }}}}]{{{{ end }}}}',
+    # lookup
+    '{k}: {{{{ $s := lookup "v1" "Secret" .Release.Namespace "x" }}}}{{{{ if $s }}}}found{{{{ else }}}}none {{{{ $s | toJson }}}}{{{{ end }}}}',
+    '{k}: {{{{ (lookup "v1" "ConfigMap" "ns" "cm").data | default (dict "d" 1) | toJson }}}}',
+    # Capabilities
+    '{k}: {{{{ if semverCompare ">=1.21-0" .Capabilities.KubeVersion.Version }}}}new{{{{ else }}}}old{{{{ end }}}} {{{{ semverCompare "<1.19" .Capabilities.KubeVersion.GitVersion }}}} {{{{ .Capabilities.KubeVersion.Minor | int | add 1 }}}}',
+    '{k}: {{{{ if .Capabilities.APIVersions.Has "policy/v1" }}}}policy/v1{{{{ else }}}}policy/v1beta1{{{{ end }}}} {{{{ has "apps/v1" .Capabilities.APIVersions }}}}',
+    # required / fail messages
+    '{k}: {{{{ required (printf "%s needs %s" .Chart.Name "fl.a") .Values.fl.a }}}}',
+    '{k}: {{{{ required "nested.missing is required" .Values.nested.missing }}}}',
+    '{k}: {{{{ if not .Values.fl.a }}}}{{{{ fail (printf "bad value %v" .Values.fl.a) }}}}{{{{ end }}}}ok',
+    # toYaml of nested lists and maps
+    '{k}:{{{{ toYaml (list (list 1 2) (dict "a" (list "x" (dict "b" nil "c" (list))))) | nindent 2 }}}}',
+    '{k}:{{{{ toYaml .Values.nested | indent 4 }}}}',
+    '{k}:\n  {{{{- toYaml (dict "l" (list (dict "name" "a" "v" .Values.fl.b) (dict "name" "b"))) | nindent 2 }}}}',
+    '{k}: {{{{ toYaml .Values.fl }}}}',
+    # whitespace trimming
+    '{k}: {{{{- "a" -}}}}\n  b\n{{{{- /* c */ -}}}}\n  {{{{ "d" }}}}',
+    '{k}: x  {{{{- " y" }}}}  {{{{- /* z */}}}}  w',
+    '{{{{- if true }}}}\n{k}: t\n{{{{- end }}}}\n{{{{- /* trailing */ -}}}}',
+    # range over maps, break/continue, with else
+    '{k}: "{{{{ range $key, $v := .Values.map }}}}{{{{ $key }}}}={{{{ $v | toJson }}}};{{{{ end }}}}"',
+    '{k}: "{{{{ range $key, $v := .Values.global }}}}{{{{ if eq $key "gn" }}}}{{{{ continue }}}}{{{{ end }}}}{{{{ $key }}}}{{{{ end }}}}"',
+    '{k}: "{{{{ range $i, $v := .Values.nums }}}}{{{{ if gt $i 1 }}}}{{{{ break }}}}{{{{ end }}}}{{{{ $v }}}}{{{{ end }}}}"',
+    '{k}: {{{{ with $x := .Values.fl.c }}}}{{{{ $x }}}}{{{{ else }}}}none{{{{ end }}}} {{{{ with .Values.missing }}}}{{{{ . }}}}{{{{ else with .Values.yaml11 }}}}{{{{ . | toJson }}}}{{{{ end }}}}',
+    # deep merge, deepCopy, mutations of shared maps and lists
+    '{k}: {{{{ $d := deepCopy .Values.nested }}}}{{{{ $_ := set $d.inner "flag" "changed" }}}}{{{{ .Values.nested.inner.flag }}}} {{{{ $d.inner.flag }}}}',
+    '{k}: {{{{ mergeOverwrite (deepCopy .Values.nested) (dict "inner" (dict "flag" "over" "new" 1)) | toJson }}}}',
+    '{k}: {{{{ merge (dict "inner" (dict "flag" "kept")) .Values.nested | toJson }}}}',
+    '{k}: {{{{ $m := .Values.map }}}}{{{{ $_ := set $m "added" (list 1) }}}}{{{{ $_ := unset $m "a" }}}}{{{{ .Values.map | toJson }}}}',
+    '{k}: {{{{ $l := list 1 2 }}}}{{{{ $l2 := append $l 3 }}}}{{{{ $l3 := prepend $l 0 }}}}{{{{ $l }}}} {{{{ $l2 }}}} {{{{ $l3 }}}}',
+    '{k}: {{{{ $_ := set .Values "shared" (dict "n" 1) }}}}{{{{ $_ := set .Values.shared "n" 2 }}}}{{{{ $.Values.shared.n }}}}',
+    # printf verbs, quote of nil and numbers, floats from values
+    '{k}: {{{{ printf "%v %d %s %q %x %5.1f %g %e %T" .Values.fl.a .Values.fl.b .Values.fl.c .Values.fl.a .Values.fl.b .Values.fl.c .Values.fl.e .Values.fl.d .Values.fl.e }}}}',
+    '{k}: {{{{ quote .Values.nul }}}} {{{{ quote 1.0 }}}} {{{{ quote .Values.fl.a }}}} {{{{ squote nil }}}} {{{{ quote .Values.missing }}}} {{{{ quote 3 .Values.fl.f }}}}',
+    '{k}: {{{{ .Values.fl.a }}}} {{{{ .Values.fl.b }}}} {{{{ .Values.fl.e }}}} {{{{ .Values.fl.f }}}} {{{{ .Values.fl.g }}}} {{{{ addf 0.1 0.2 }}}} {{{{ add .Values.fl.b 1 }}}} {{{{ mulf .Values.fl.a 10 }}}} {{{{ div .Values.fl.a 3 }}}} {{{{ float64 "1e6" }}}}',
+    '{k}: {{{{ toJson .Values.fl }}}} {{{{ .Values.fl | toYaml | fromYaml | toJson }}}}',
+    '{k}: {{{{ .Values.yaml11 | toJson }}}}',
+    # library and optional subcharts
+    '{k}:{{{{ include "lib.labels" . | nindent 2 }}}}',
+    '{k}: {{{{ .Values.sub2 | toJson }}}} {{{{ .Values.imported | toJson }}}} {{{{ keys .Subcharts | sortAlpha }}}}',
+]
+
+LIB_TPL = """{{- define "lib.name" -}}
+{{ default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- define "lib.labels" -}}
+app.kubernetes.io/name: {{ include "lib.name" . }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- with .Values.global }}
+global: {{ toJson . | quote }}
+{{- end }}
+{{- end }}
+"""
+
+SUB2_TEMPLATE = """s2: {{ .Values.local }} {{ .Values.global | toJson }} {{ .Values.exports | toJson }}
+s2tpl: {{ tpl "{{ .Values.local }}-{{ .Chart.Name }}" . }}
+"""
+
+
+def add_extras(seed, n, d, units):
+    """The session-6 constructs: extra values, a library chart, an optional subchart (condition,
+    tags, alias, import-values), and units that use them."""
+    r2 = random.Random(f"{seed}-{n}-extras")
+    if r2.random() >= 0.6:
+        return units
+    with open(os.path.join(d, "values.yaml"), "a") as f:
+        f.write(EXTRA_VALUES.format(enabled=r2.choice(["true", "false"]), tag=r2.choice(["true", "false"])))
+    chart_yaml = os.path.join(d, "Chart.yaml")
+    with open(chart_yaml) as f:
+        chart = f.read()
+    deps = []
+    os.makedirs(os.path.join(d, "charts", "lib", "templates"), exist_ok=True)
+    with open(os.path.join(d, "charts", "lib", "Chart.yaml"), "w") as f:
+        f.write("apiVersion: v2\nname: lib\nversion: 0.2.0\ntype: library\n")
+    with open(os.path.join(d, "charts", "lib", "templates", "_lib.tpl"), "w") as f:
+        f.write(LIB_TPL)
+    deps.append("  - name: lib\n    version: 0.2.0\n")
+    if r2.random() < 0.7:
+        os.makedirs(os.path.join(d, "charts", "sub2", "templates"), exist_ok=True)
+        with open(os.path.join(d, "charts", "sub2", "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: sub2\nversion: 0.3.0\n")
+        with open(os.path.join(d, "charts", "sub2", "values.yaml"), "w") as f:
+            f.write("local: sub2-default\nexports:\n  data:\n    imported:\n      from: sub2\n      n: 2\n"
+                    "global:\n  s2g: 1\n")
+        with open(os.path.join(d, "charts", "sub2", "templates", "s2.yaml"), "w") as f:
+            f.write(SUB2_TEMPLATE)
+        dep = "  - name: sub2\n    version: 0.3.0\n"
+        how = r2.choice(["condition", "tags", "both", "none"])
+        if how in ("condition", "both"):
+            dep += "    condition: sub2.enabled\n"
+        if how in ("tags", "both"):
+            dep += "    tags:\n      - extra\n"
+        if r2.random() < 0.5:
+            dep += "    import-values:\n      - data\n"
+        deps.append(dep)
+    if "dependencies:" in chart:
+        chart = chart.replace("dependencies:\n", "dependencies:\n" + "".join(deps))
+    else:
+        chart += "dependencies:\n" + "".join(deps)
+    with open(chart_yaml, "w") as f:
+        f.write(chart)
+    k0 = len(units)
+    extra = [r2.choice(EXTRA_UNITS).format(k=f"k{k0 + i}") for i in range(r2.randint(1, 3))]
+    return units + [u.replace("\\n", "\n") for u in extra]
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -473,6 +615,7 @@ def make_case(seed, n, out):
     with open(os.path.join(d, "templates", "_helpers.tpl"), "w") as f:
         f.write(HELPERS)
     units = [g.unit(k) for k in range(r.randint(3, 8))]
+    units = add_extras(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

@@ -174,3 +174,53 @@ pub fn resolve_yaml11(text: &str) -> Value {
     }
     Value::String(text.to_string())
 }
+
+/// A plain mapping key as Helm's values (and `fromYaml`) see it: go-yaml v2 reads the key as a
+/// YAML 1.1 scalar and sigs.k8s.io/yaml turns it back into a JSON key, so `y`/`on`/`yes` are
+/// `"true"`, `n`/`off`/`no` `"false"`, `0x10` is `"16"`, `1e3` is `"1000"` (a float formatted as
+/// Go's `FormatFloat(f, 'g', -1, 32)`). Other keys (strings, null) stay as written.
+pub fn yaml11_key(text: &str) -> Option<String> {
+    match resolve_yaml11(text) {
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Some(i.to_string())
+            } else if let Some(u) = n.as_u64() {
+                Some(u.to_string())
+            } else {
+                n.as_f64().map(go_float32_key)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` with go-yaml's names for the infinities.
+fn go_float32_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
+    }
+    let f = f as f32;
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    // Go's shortest %g: the exponent form when exp < -4 || exp >= 6.
+    if !(-4..6).contains(&exp) {
+        return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    f.to_string()
+}

@@ -33,6 +33,15 @@ pub struct ResolveIssue {
     pub fatal: bool,
 }
 
+impl ResolveIssue {
+    /// A key given twice in one mapping (the last one is kept).
+    pub fn is_duplicate_key(&self) -> bool {
+        self.message.starts_with(DUPLICATE_KEY)
+    }
+}
+
+const DUPLICATE_KEY: &str = "duplicate key ";
+
 /// Turns a raw document into a JSON value and the span tree that mirrors it.
 pub fn resolve(
     doc: &RawNode,
@@ -40,8 +49,30 @@ pub fn resolve(
     text: &str,
     lines: &LineIndex,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
+    resolve_with(doc, schema, false, text, lines)
+}
+
+/// [`resolve`] with [`Schema::Kubernetes`] as Helm reads values files and `fromYaml` text
+/// (sigs.k8s.io/yaml over go-yaml v2): plain mapping keys are YAML 1.1 scalars too, turned
+/// back into JSON keys (`on:` is the key `"true"`, `0x10:` is `"16"`: [`super::yaml11_key`]).
+pub fn resolve_helm_values(
+    doc: &RawNode,
+    text: &str,
+    lines: &LineIndex,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
+    resolve_with(doc, Schema::Kubernetes, true, text, lines)
+}
+
+fn resolve_with(
+    doc: &RawNode,
+    schema: Schema,
+    yaml11_keys: bool,
+    text: &str,
+    lines: &LineIndex,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
     let mut r = Resolver {
         schema,
+        yaml11_keys,
         text,
         lines,
         budget: MAX_EXPANDED_NODES,
@@ -54,6 +85,8 @@ pub fn resolve(
 
 struct Resolver<'a> {
     schema: Schema,
+    /// Plain keys read as YAML 1.1 scalars (Helm's values).
+    yaml11_keys: bool,
     text: &'a str,
     lines: &'a LineIndex,
     budget: usize,
@@ -177,7 +210,7 @@ impl Resolver<'_> {
             tree.span = key_span.to(tree.span);
             tree.focus = self.lines.first_line(self.text, tree.span);
             if map.contains_key(&key) {
-                self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("duplicate key {key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
+                self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("{DUPLICATE_KEY}{key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
                 trees.retain(|(name, _)| *name != key);
             }
             map.insert(key.clone(), value);
@@ -219,9 +252,19 @@ impl Resolver<'_> {
 
     fn key_text(&mut self, k: &RawNode) -> Option<String> {
         match k {
-            RawNode::Scalar { text, style, .. } => {
+            RawNode::Scalar {
+                text, style, tag, ..
+            } => {
                 if *style == ScalarStyle::Plain && k.is_null_scalar() && text.is_empty() {
                     return Some(String::new());
+                }
+                if self.yaml11_keys
+                    && *style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && text != "<<"
+                    && let Some(key) = super::yaml11_key(text)
+                {
+                    return Some(key);
                 }
                 Some(text.clone())
             }

@@ -737,10 +737,13 @@ impl<'a> Executor<'a> {
                         .map(|(k, v)| (Value::String(k), v))
                 );
             }
-            Value::Int(n) => {
-                // Go 1.22+: range over integer
+            Value::Int(n) | Value::Int64(n) => {
+                // Go 1.22+: range over integer (runeguard patch: the counters have the
+                // integer's own type, `int` or `int64`).
                 ensure_single_range_var(branch, &val)?;
                 let count = *n;
+                let wide = matches!(val, Value::Int64(_));
+                let typed = move |i: i64| if wide { Value::Int64(i) } else { Value::Int(i) };
                 if count <= 0 {
                     if let Some(ref else_body) = branch.else_body {
                         self.walk(w, else_body, dot)?;
@@ -750,7 +753,7 @@ impl<'a> Executor<'a> {
                         self,
                         w,
                         branch,
-                        (0..count).map(|i| (Value::Int(i), Value::Int(i)))
+                        (0..count).map(|i| (typed(i), typed(i)))
                     );
                 }
             }

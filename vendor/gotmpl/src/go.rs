@@ -304,7 +304,7 @@ fn consume_index(
 /// fires for the verb when no width arg was actually present.
 fn take_int_arg(args: &[Value], arg_idx: &mut usize) -> core::result::Result<i64, ()> {
     match args.get(*arg_idx) {
-        Some(&Value::Int(n)) => {
+        Some(&(Value::Int(n) | Value::Int64(n))) => {
             *arg_idx += 1;
             Ok(n)
         }
@@ -480,7 +480,9 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         let start = out.len();
         match verb {
             // runeguard patch: Go's float verbs take floats only (`%!f(int=3)`).
-            'e' | 'E' | 'f' | 'F' | 'g' | 'G' if matches!(arg, Value::Int(_) | Value::Uint(_)) => {
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G'
+                if matches!(arg, Value::Int(_) | Value::Int64(_) | Value::Uint(_)) =>
+            {
                 write_bad_verb(out, verb, arg)
             }
             's' => match arg {
@@ -574,7 +576,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 match (arg, spec.precision) {
                     (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
                     // An integer's precision is its minimum number of digits.
-                    (Value::Int(n), Some(prec)) => {
+                    (Value::Int(n) | Value::Int64(n), Some(prec)) => {
                         if *n < 0 {
                             out.push('-');
                         }
@@ -588,7 +590,11 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 }
                 let zero_pads = matches!(
                     arg,
-                    Value::Int(_) | Value::Uint(_) | Value::Float(_) | Value::String(_)
+                    Value::Int(_)
+                        | Value::Int64(_)
+                        | Value::Uint(_)
+                        | Value::Float(_)
+                        | Value::String(_)
                 );
                 spec.pad_in_place(out, start, zero_pads);
             }
@@ -599,7 +605,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 // used as-is. (`as_int() as u64` would round-trip but also accept
                 // floats, which Go rejects — so match the integer kinds directly.)
                 let code = match arg {
-                    Value::Int(n) => Some(*n as u64),
+                    Value::Int(n) | Value::Int64(n) => Some(*n as u64),
                     Value::Uint(n) => Some(*n),
                     _ => None,
                 };
@@ -634,15 +640,24 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 // Go's %q on an integer emits a single-quoted rune literal,
                 // signed and unsigned alike. Either fits a rune only if it
                 // round-trips through u32.
-                Value::Int(_) | Value::Uint(_) => {
+                Value::Int(_) | Value::Int64(_) | Value::Uint(_) => {
                     let rune = match arg {
-                        Value::Int(n) => u32::try_from(*n).ok(),
+                        Value::Int(n) | Value::Int64(n) => u32::try_from(*n).ok(),
                         Value::Uint(n) => u32::try_from(*n).ok(),
                         _ => None,
                     }
                     .and_then(char::from_u32);
                     if let Some(c) = rune {
-                        let _ = write!(out, "'{}'", c.escape_default());
+                        // runeguard patch: strconv.QuoteRune's escapes (`'\x01'`, `'\''`).
+                        let mut q = String::new();
+                        go_quote_into(&mut q, &c.to_string());
+                        let inner = &q[1..q.len() - 1];
+                        let inner = match inner {
+                            "\\\"" => "\"",
+                            "'" => "\\'",
+                            other => other,
+                        };
+                        let _ = write!(out, "'{inner}'");
                         spec.pad_in_place(out, start, false);
                     } else {
                         write_bad_verb(out, verb, arg);
@@ -658,6 +673,17 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 _ => write_bad_verb(out, verb, arg),
             },
             'x' | 'X' | 'o' | 'b' => match arg {
+                // runeguard patch: Go's `%x` of a float64 is its hexadecimal form
+                // (strconv's 'x' format, shortest: `0x1.8p+00`).
+                Value::Float(f) if verb == 'x' || verb == 'X' => {
+                    let text = go_hex_float(*f, spec.precision);
+                    let text = if verb == 'X' { text.to_uppercase() } else { text };
+                    if spec.plus && !text.starts_with('-') {
+                        out.push('+');
+                    }
+                    out.push_str(&text);
+                    spec.pad_in_place(out, start, false);
+                }
                 Value::String(s) if verb == 'x' || verb == 'X' => {
                     format_string_hex_into(out, s, verb == 'X', &spec);
                     spec.pad_in_place(out, start, false);
@@ -700,7 +726,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 let mut inner = String::new();
                 sprintf_into(&mut inner, &as_v, core::slice::from_ref(arg))?;
                 out.truncate(start);
-                let _ = write!(out, "%!{verb}({}={inner})", arg.type_name());
+                let _ = write!(out, "%!{verb}({}={inner})", go_type_name(arg));
             }
         }
     }
@@ -769,12 +795,86 @@ fn apply_float_sign_in_place(out: &mut String, start: usize, f: f64, spec: &FmtS
     }
 }
 
+/// runeguard patch: strconv.FormatFloat(f, 'x', prec, 64): `[-]0x1.hhhp±dd`.
+fn go_hex_float(f: f64, prec: Option<usize>) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let neg = f.is_sign_negative();
+    let bits = f.to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i32;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 && mant == 0 {
+        let zeros = prec.map(|p| format!(".{}", "0".repeat(p))).filter(|z| z.len() > 1);
+        return format!(
+            "{}0x0{}p+00",
+            if neg { "-" } else { "" },
+            zeros.unwrap_or_default()
+        );
+    }
+    if exp == 0 {
+        // Subnormal: normalise.
+        exp = -1022;
+        while mant & (1u64 << 52) == 0 {
+            mant <<= 1;
+            exp -= 1;
+        }
+        mant &= (1u64 << 52) - 1;
+    } else {
+        exp -= 1023;
+    }
+    // 52 fraction bits = 13 hex digits.
+    let mut digits: Vec<u8> = (0..13).rev().map(|i| ((mant >> (i * 4)) & 0xf) as u8).collect();
+    let mut lead = 1u8;
+    if let Some(p) = prec {
+        if p < 13 {
+            // Round half to even on the dropped digits.
+            let keep: u64 = if p == 0 { 0 } else { mant >> ((13 - p) * 4) };
+            let rest = mant & ((1u64 << ((13 - p) * 4)) - 1);
+            let half = 1u64 << ((13 - p) * 4 - 1);
+            let mut v = (u64::from(lead) << (p * 4)) | keep;
+            if rest > half || (rest == half && v & 1 == 1) {
+                v += 1;
+            }
+            if v >> (p * 4) >= 2 {
+                v >>= 1;
+                exp += 1;
+            }
+            lead = (v >> (p * 4)) as u8;
+            digits = (0..p).rev().map(|i| ((v >> (i * 4)) & 0xf) as u8).collect();
+        } else {
+            digits.resize(p, 0);
+        }
+    } else {
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+    }
+    let hex = |d: u8| char::from_digit(u32::from(d), 16).unwrap_or('0');
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str("0x");
+    out.push(hex(lead));
+    if !digits.is_empty() {
+        out.push('.');
+        out.extend(digits.iter().map(|d| hex(*d)));
+    }
+    let _ = write!(out, "p{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    out
+}
+
 /// runeguard patch: Go's `%T` of the values a Helm template holds.
 fn go_type_name(v: &Value) -> &'static str {
     match v {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Int64(_) => "int64",
         Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
@@ -843,7 +943,8 @@ fn write_bad_arg(out: &mut String, arg: &Value) {
         out.push_str("<nil>");
         return;
     }
-    let _ = write!(out, "{}=", arg.type_name());
+    // runeguard patch: Go's type names (`[]interface {}`, `uint64`).
+    let _ = write!(out, "{}=", go_type_name(arg));
     match arg {
         Value::String(s) => out.push_str(s),
         other => {

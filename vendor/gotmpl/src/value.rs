@@ -81,8 +81,14 @@ pub enum Value {
     Nil,
     /// A boolean value.
     Bool(bool),
-    /// A 64-bit signed integer.
+    /// A 64-bit signed integer: Go's `int` (a template's literal `3`, `len`, `atoi`, `int`,
+    /// `until`'s elements, a range index).
     Int(i64),
+    /// runeguard patch: Go's `int64`, a type of its own for `%T`, `typeOf`, `kindOf` and
+    /// bad verbs (`%!s(int64=3)`): what Sprig's integer math returns (`add`, `sub`, `mul`,
+    /// `div`, `mod`, `max`, `min`, `add1`, `int64`) and what Helm's `--set` types an integer
+    /// as (strvals' `ParseInt`). Every other operation treats it as [`Value::Int`].
+    Int64(i64),
     /// A 64-bit unsigned integer.
     ///
     /// Produced by [`ToValue`] for every unsigned Rust integer type
@@ -158,6 +164,7 @@ impl Clone for Value {
             Value::Nil => Value::Nil,
             Value::Bool(b) => Value::Bool(*b),
             Value::Int(n) => Value::Int(*n),
+            Value::Int64(n) => Value::Int64(*n),
             Value::Uint(n) => Value::Uint(*n),
             Value::Float(f) => Value::Float(*f),
             Value::String(s) => Value::String(Arc::clone(s)),
@@ -179,6 +186,7 @@ impl fmt::Debug for Value {
             Value::Nil => write!(f, "Nil"),
             Value::Bool(b) => write!(f, "Bool({b:?})"),
             Value::Int(n) => write!(f, "Int({n:?})"),
+            Value::Int64(n) => write!(f, "Int64({n:?})"),
             Value::Uint(n) => write!(f, "Uint({n:?})"),
             Value::Float(v) => write!(f, "Float({v:?})"),
             Value::String(s) => write!(f, "String({s:?})"),
@@ -199,7 +207,7 @@ impl Value {
         match self {
             Value::Nil => false,
             Value::Bool(b) => *b,
-            Value::Int(n) => *n != 0,
+            Value::Int(n) | Value::Int64(n) => *n != 0,
             Value::Uint(n) => *n != 0,
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
@@ -263,7 +271,7 @@ impl Value {
         // correct, since it can never be a valid offset.
         fn check_bounds(idx: &Value, len: usize) -> Result<usize> {
             let i = match idx {
-                Value::Int(i) => *i,
+                Value::Int(i) | Value::Int64(i) => *i,
                 Value::Uint(i) => *i as i64,
                 #[allow(
                     clippy::unreachable,
@@ -285,7 +293,7 @@ impl Value {
             ))
         }
         match (self, idx) {
-            (Value::List(v), Value::Int(_) | Value::Uint(_)) => {
+            (Value::List(v), Value::Int(_) | Value::Int64(_) | Value::Uint(_)) => {
                 Ok(v[check_bounds(idx, v.len())?].clone())
             }
             (Value::List(_), _) => Err(bad_index("list", idx)),
@@ -296,7 +304,7 @@ impl Value {
             // Go indexes strings as `[]byte` — mid-codepoint offsets are
             // valid since Go has no UTF-8 invariant. We surface the byte as
             // a `Value::Int` to keep that semantic without breaking ours.
-            (Value::String(s), Value::Int(_) | Value::Uint(_)) => {
+            (Value::String(s), Value::Int(_) | Value::Int64(_) | Value::Uint(_)) => {
                 let bytes = s.as_bytes();
                 Ok(Value::Int(bytes[check_bounds(idx, bytes.len())?] as i64))
             }
@@ -317,6 +325,7 @@ impl Value {
             Value::Nil => "nil",
             Value::Bool(_) => "bool",
             Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
             Value::Uint(_) => "uint",
             Value::Float(_) => "float64",
             Value::String(_) => "string",
@@ -433,7 +442,7 @@ impl Value {
     /// wrap is harmless (it maps to U+FFFD either way).
     pub fn as_int(&self) -> Option<i64> {
         match self {
-            Value::Int(n) => Some(*n),
+            Value::Int(n) | Value::Int64(n) => Some(*n),
             Value::Uint(n) => Some(*n as i64),
             Value::Float(f) => Some(*f as i64),
             _ => None,
@@ -445,7 +454,7 @@ impl Value {
     pub fn as_float(&self) -> Option<f64> {
         match self {
             Value::Float(f) => Some(*f),
-            Value::Int(n) => Some(*n as f64),
+            Value::Int(n) | Value::Int64(n) => Some(*n as f64),
             Value::Uint(n) => Some(*n as f64),
             _ => None,
         }
@@ -481,7 +490,7 @@ impl fmt::Display for Value {
         match self {
             Value::Nil => write!(f, "<nil>"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Int(n) => write!(f, "{n}"),
+            Value::Int(n) | Value::Int64(n) => write!(f, "{n}"),
             Value::Uint(n) => write!(f, "{n}"),
             // runeguard patch: Go's `%v` of a float64 (`%g`, shortest): 1e+06, 1.5, 3.
             Value::Float(v) => f.write_str(&crate::value::go_float(*v)),
@@ -537,7 +546,7 @@ impl PartialEq for Value {
         match (self, other) {
             (Value::Nil, Value::Nil) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
-            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) | (Value::Int64(a), Value::Int64(b)) => a == b,
             (Value::Uint(a), Value::Uint(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
@@ -561,7 +570,7 @@ impl PartialEq for Value {
 impl PartialOrd for Value {
     fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         match (self, other) {
-            (Value::Int(a), Value::Int(b)) => a.partial_cmp(b),
+            (Value::Int(a) | Value::Int64(a), Value::Int(b) | Value::Int64(b)) => a.partial_cmp(b),
             (Value::Uint(a), Value::Uint(b)) => a.partial_cmp(b),
             (Value::Float(a), Value::Float(b)) => a.partial_cmp(b),
             (Value::String(a), Value::String(b)) => a.partial_cmp(b),

@@ -124,6 +124,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
         "lookup".into(),
         Arc::new(|_a: &[Value]| Ok(Value::Map(gotmpl::MapRef::new(BTreeMap::new())))),
     );
+    funcs::check_types(&mut m);
     super::generated::follow_all(&mut m);
     m
 }
@@ -161,7 +162,10 @@ pub(super) fn top_objects(
                 .map(|f| (f.rel.clone(), f.bytes.clone()))
                 .collect();
             gotmpl::MapRef::new(BTreeMap::from([
-                (Arc::from("Values"), funcs::json_to_value(&p.values)),
+                (
+                    Arc::from("Values"),
+                    funcs::values_to_value(&p.values, &p.origins),
+                ),
                 (Arc::from("Chart"), chart_object(&p.chart.meta)),
                 (Arc::from("Release"), release.clone()),
                 (Arc::from("Capabilities"), caps.clone()),
@@ -201,7 +205,13 @@ pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
                         .unwrap_or_default()
                 }
             };
-            m.insert(Arc::from(name.as_str()), funcs::json_to_value(v));
+            // Metadata's scalar fields are Go strings: an unquoted `appVersion: 1.2` is read
+            // as its text, so that string functions take it (Helm refuses to load it).
+            let value = match v {
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => str_v(&v.to_string()),
+                other => funcs::json_to_value(other),
+            };
+            m.insert(Arc::from(name.as_str()), value);
         }
     }
     for k in [

@@ -24,7 +24,10 @@ mod math;
 mod paths;
 mod strings;
 mod toml_writer;
+mod types;
 mod words;
+
+pub(crate) use types::check_types;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())
@@ -55,7 +58,7 @@ fn arg<'a>(args: &'a [Value], i: usize, name: &str) -> gotmpl::Result<&'a Value>
 
 pub fn to_int(v: &Value) -> i64 {
     match v {
-        Value::Int(i) => *i,
+        Value::Int(i) | Value::Int64(i) => *i,
         Value::Uint(u) => *u as i64,
         Value::Float(f) => go_float_to_int(*f),
         Value::Bool(b) => i64::from(*b),
@@ -118,7 +121,7 @@ pub fn parse_go_int(text: &str) -> Option<i64> {
 
 pub fn to_float(v: &Value) -> f64 {
     match v {
-        Value::Int(i) => *i as f64,
+        Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Uint(u) => *u as f64,
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
@@ -152,14 +155,63 @@ pub fn json_to_value(v: &serde_json::Value) -> Value {
     }
 }
 
+/// A chart's settled values as its templates see them: as [`json_to_value`] (Helm reads
+/// values files through JSON, every number a float64), except an integer a `--set` argument
+/// gave (at its path or inside a list it gave), which Helm's strvals types as an `int64`.
+pub fn values_to_value(v: &serde_json::Value, origins: &super::values::Origins) -> Value {
+    fn walk(
+        v: &serde_json::Value,
+        path: &mut Vec<String>,
+        origins: &super::values::Origins,
+        from_set: bool,
+    ) -> Value {
+        let from_set = match origins.get(path) {
+            Some(o) => o.role == crate::source::map::OriginRole::Set,
+            None => from_set,
+        };
+        match v {
+            serde_json::Value::Number(n) if from_set && n.is_i64() => {
+                Value::Int64(n.as_i64().unwrap_or(0))
+            }
+            serde_json::Value::Array(a) => Value::List(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        path.push(i.to_string());
+                        let out = walk(x, path, origins, from_set);
+                        path.pop();
+                        out
+                    })
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
+            serde_json::Value::Object(o) => {
+                let m: BTreeMap<Arc<str>, Value> = o
+                    .iter()
+                    .map(|(k, x)| {
+                        path.push(k.clone());
+                        let out = walk(x, path, origins, from_set);
+                        path.pop();
+                        (Arc::from(k.as_str()), out)
+                    })
+                    .collect();
+                Value::Map(MapRef::new(m))
+            }
+            other => json_to_value(other),
+        }
+    }
+    walk(v, &mut Vec::new(), origins, false)
+}
+
 pub fn value_to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Nil => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Int(i) | Value::Int64(i) => serde_json::Value::from(*i),
         Value::Uint(u) => serde_json::Value::from(*u),
         Value::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 9e15 {
+            // Go prints -0 for a negative zero: kept a float.
+            if f.fract() == 0.0 && f.abs() < 9e15 && !(*f == 0.0 && f.is_sign_negative()) {
                 serde_json::Value::from(*f as i64)
             } else {
                 serde_json::Number::from_f64(*f)

@@ -93,14 +93,19 @@ pub(super) fn prepare<'a>(
         if !sv.is_object() {
             sv = serde_json::json!({});
         }
-        // `global` flows down: the parent's globals over the subchart's.
+        // `global` flows down: the parent's globals over the subchart's. Every subchart has
+        // one (an empty map when nobody sets any), as Helm's coalesceGlobals gives it.
+        let mut merged = sv.get("global").cloned().unwrap_or(serde_json::json!({}));
+        if !merged.is_object() {
+            merged = serde_json::json!({});
+        }
+        values::coalesce_defaults(&mut merged, &serde_json::json!({}));
         if let Some(g) = vals.get("global") {
-            let mut merged = sv.get("global").cloned().unwrap_or(serde_json::json!({}));
-            values::coalesce_defaults(&mut merged, &serde_json::json!({}));
             let mut gg = g.clone();
             values::coalesce_defaults(&mut gg, &merged);
-            sv["global"] = gg;
+            merged = gg;
         }
+        sv["global"] = merged;
         let mut so = Origins::default();
         for (k, o) in &origins.by_path {
             if k.first() == Some(&key) {
@@ -117,14 +122,17 @@ pub(super) fn prepare<'a>(
             so,
             problems,
         );
-        // What the subchart settled is visible to the parent under its key (Helm coalesces
-        // the parent's view with the subchart's defaults).
+        // What the subchart settled is visible to the parent under its key, its `global`
+        // included (Helm coalesces the parent's view with the subchart's defaults and copies
+        // the globals into it).
         if let Some(obj) = vals.as_object_mut() {
-            let mut view = p.values.clone();
-            if let Some(o) = view.as_object_mut() {
-                o.remove("global");
+            let view = p.values.clone();
+            let globals = view.get("global").cloned();
+            let mut seen = merge_view(obj.get(&key), view);
+            if let (Some(g), Some(o)) = (globals, seen.as_object_mut()) {
+                o.insert("global".into(), g);
             }
-            obj.insert(key.clone(), merge_view(obj.get(&key), view));
+            obj.insert(key.clone(), seen);
         }
         subs.push(p);
     }

@@ -97,7 +97,7 @@ fn plain_scalar(v: &Value) -> String {
     match v {
         Value::Nil => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
+        Value::Int(i) | Value::Int64(i) => i.to_string(),
         Value::Uint(u) => u.to_string(),
         Value::Float(f) => {
             // Helm's toYaml goes through JSON: a whole number comes back as an integer,

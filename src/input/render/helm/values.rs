@@ -2,7 +2,7 @@
 //! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
 //! of every value remembered (the values file line or `--set` argument that set it).
 
-use crate::input::yaml::{Schema, parse_stream, resolve};
+use crate::input::yaml::{parse_stream, resolve_helm_values};
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -73,9 +73,11 @@ pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     let Some(doc) = docs.first() else {
         return Ok((Value::Object(Map::new()), SpanTree::default()));
     };
-    let (v, spans, issues) = resolve(&doc.root, Schema::Kubernetes, &file.text, &file.lines)
+    let (v, spans, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
         .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
-    if let Some(i) = issues.into_iter().next() {
+    // go-yaml v2 (Helm's reader, not strict) keeps the last of a duplicate key, as the
+    // resolver does: Helm renders such values (`on:` and `y:` are both the key `true`).
+    if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
         return Err(Problem::error(&file.path, Some(i.pos), i.message));
     }
     Ok((v, spans))
@@ -357,7 +359,8 @@ fn parse_set_value(v: &str) -> Value {
                 .collect(),
         );
     }
-    match v {
+    // strvals' typedVal compares these without case (`True`, `NULL`).
+    match v.to_ascii_lowercase().as_str() {
         "null" => return Value::Null,
         "true" => return Value::Bool(true),
         "false" => return Value::Bool(false),

@@ -3,6 +3,25 @@
 
 use super::*;
 
+/// Sprig's reading of a list argument (`reflect.TypeOf(list).Kind()`): a list, or the error
+/// `what` names with the value's kind (`Cannot find first on type string`); a nil list is Go's
+/// nil dereference inside Sprig (Helm: `error calling first: runtime error: …`).
+fn sprig_list(v: &Value, what: impl Fn(&str) -> String) -> gotmpl::Result<Vec<Value>> {
+    match v {
+        Value::List(l) => Ok(l.to_vec()),
+        // A Go slice type with methods, as the renderer builds one (Helm's
+        // `.Capabilities.APIVersions`, a VersionSet: `has "apps/v1" .Capabilities.APIVersions`).
+        Value::Map(m) if matches!(m.get("Has"), Some(Value::Function(_))) => match m.get("List") {
+            Some(Value::List(l)) => Ok(l.to_vec()),
+            _ => Err(err(what("slice"))),
+        },
+        Value::Nil => Err(err(
+            "runtime error: invalid memory address or nil pointer dereference",
+        )),
+        other => Err(err(what(super::math::kind_of(other)))),
+    }
+}
+
 pub(super) fn register(m: &mut FuncMap) {
     f!(m, "list", |a: &[Value]| -> R {
         Ok(Value::List(a.to_vec().into()))
@@ -137,7 +156,7 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(bounded(a.first(), "mustDeepCopy")?.deep_copy())
     });
     f!(m, "append", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "append")?);
+        let mut l = sprig_list(arg(a, 0, "append")?, |k| format!("Cannot push on type {k}"))?;
         l.push(arg(a, 1, "append")?.clone());
         Ok(Value::List(l.into()))
     });
@@ -180,7 +199,7 @@ pub(super) fn register(m: &mut FuncMap) {
         if size < 1 {
             return Err(err("chunk: size must be positive"));
         }
-        let l = list_of(arg(a, 1, "chunk")?);
+        let l = sprig_list(arg(a, 1, "chunk")?, |k| format!("Cannot chunk type {k}"))?;
         Ok(Value::List(
             l.chunks(size as usize)
                 .map(|c| Value::List(c.to_vec().into()))
@@ -189,46 +208,66 @@ pub(super) fn register(m: &mut FuncMap) {
         ))
     });
     f!(m, "prepend", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "prepend")?);
+        let mut l = sprig_list(arg(a, 0, "prepend")?, |k| {
+            format!("Cannot prepend on type {k}")
+        })?;
         l.insert(0, arg(a, 1, "prepend")?.clone());
         Ok(Value::List(l.into()))
     });
     f!(m, "concat", |a: &[Value]| -> R {
-        Ok(Value::List(
-            a.iter().flat_map(list_of).collect::<Vec<_>>().into(),
-        ))
+        let mut out = Vec::new();
+        for l in a {
+            out.extend(sprig_list(l, |k| {
+                format!("Cannot concat type {k} as list")
+            })?);
+        }
+        Ok(Value::List(out.into()))
     });
     f!(m, "first", |a: &[Value]| -> R {
-        Ok(list_of(arg(a, 0, "first")?)
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Nil))
+        Ok(sprig_list(arg(a, 0, "first")?, |k| {
+            format!("Cannot find first on type {k}")
+        })?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Nil))
     });
     f!(m, "last", |a: &[Value]| -> R {
-        Ok(list_of(arg(a, 0, "last")?).pop().unwrap_or(Value::Nil))
+        Ok(sprig_list(arg(a, 0, "last")?, |k| {
+            format!("Cannot find last on type {k}")
+        })?
+        .pop()
+        .unwrap_or(Value::Nil))
     });
     f!(m, "rest", |a: &[Value]| -> R {
         Ok(Value::List(
-            list_of(arg(a, 0, "rest")?)
-                .into_iter()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .into(),
+            sprig_list(arg(a, 0, "rest")?, |k| {
+                format!("Cannot find rest on type {k}")
+            })?
+            .into_iter()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into(),
         ))
     });
     f!(m, "initial", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "initial")?);
+        let mut l = sprig_list(arg(a, 0, "initial")?, |k| {
+            format!("Cannot find initial on type {k}")
+        })?;
         l.pop();
         Ok(Value::List(l.into()))
     });
     f!(m, "reverse", |a: &[Value]| -> R {
-        let mut l = list_of(arg(a, 0, "reverse")?);
+        let mut l = sprig_list(arg(a, 0, "reverse")?, |k| {
+            format!("Cannot find reverse on type {k}")
+        })?;
         l.reverse();
         Ok(Value::List(l.into()))
     });
     f!(m, "uniq", |a: &[Value]| -> R {
         let mut out: Vec<Value> = Vec::new();
-        for v in list_of(arg(a, 0, "uniq")?) {
+        for v in sprig_list(arg(a, 0, "uniq")?, |k| {
+            format!("Cannot find uniq on type {k}")
+        })? {
             if !out.contains(&v) {
                 out.push(v);
             }
@@ -237,25 +276,34 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "compact", |a: &[Value]| -> R {
         Ok(Value::List(
-            list_of(arg(a, 0, "compact")?)
-                .into_iter()
-                .filter(|v| !is_empty(v))
-                .collect::<Vec<_>>()
-                .into(),
+            sprig_list(arg(a, 0, "compact")?, |k| {
+                format!("Cannot compact on type {k}")
+            })?
+            .into_iter()
+            .filter(|v| !is_empty(v))
+            .collect::<Vec<_>>()
+            .into(),
         ))
     });
     f!(m, "without", |a: &[Value]| -> R {
         let drop = &a[1..];
         Ok(Value::List(
-            list_of(arg(a, 0, "without")?)
-                .into_iter()
-                .filter(|v| !drop.contains(v))
-                .collect::<Vec<_>>()
-                .into(),
+            sprig_list(arg(a, 0, "without")?, |k| {
+                format!("Cannot find without on type {k}")
+            })?
+            .into_iter()
+            .filter(|v| !drop.contains(v))
+            .collect::<Vec<_>>()
+            .into(),
         ))
     });
     f!(m, "has", |a: &[Value]| -> R {
-        Ok(Value::Bool(list_of(arg(a, 1, "has")?).contains(&a[0])))
+        // A nil list holds nothing (Sprig checks it before the kind).
+        let list = match arg(a, 1, "has")? {
+            Value::Nil => Vec::new(),
+            l => sprig_list(l, |k| format!("Cannot find has on type {k}"))?,
+        };
+        Ok(Value::Bool(list.contains(&a[0])))
     });
     f!(m, "sortAlpha", |a: &[Value]| -> R {
         let mut l: Vec<String> = list_of(arg(a, 0, "sortAlpha")?)

@@ -22,7 +22,7 @@ fn go_string(t: &DateTime<Utc>) -> String {
 /// What Sprig's `date` accepts: a time, or Unix seconds; anything else is "now".
 fn time_of(v: &Value) -> DateTime<Utc> {
     match v {
-        Value::Int(_) | Value::Uint(_) | Value::Float(_) => {
+        Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Float(_) => {
             Utc.timestamp_opt(to_int(v), 0).single().unwrap_or_default()
         }
         Value::String(text) => parse_go_string(text).unwrap_or_default(),

@@ -61,7 +61,7 @@ pub(super) fn b64dec(s: &str) -> Vec<u8> {
 /// JSON's numbers, which Helm reads as float64.
 fn toml_to_value(v: &serde_json::Value) -> Value {
     match v {
-        serde_json::Value::Number(n) if n.is_i64() => Value::Int(n.as_i64().unwrap_or(0)),
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or(0)),
         serde_json::Value::Array(a) => {
             Value::List(a.iter().map(toml_to_value).collect::<Vec<_>>().into())
         }
@@ -80,7 +80,7 @@ fn value_kind(v: &Value) -> &'static str {
     match v {
         Value::Nil => "null",
         Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Uint(_) | Value::Float(_) => "number",
+        Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Float(_) => "number",
         Value::String(_) => "string",
         Value::List(_) => "array",
         Value::Map(_) => "object",
@@ -167,12 +167,7 @@ pub(super) fn register(m: &mut FuncMap) {
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
                 let v = value_to_json(bounded(a.first(), name)?);
-                let text = if pretty {
-                    serde_json::to_string_pretty(&v)
-                } else {
-                    serde_json::to_string(&v)
-                }
-                .unwrap_or_default();
+                let text = go_json(&v, pretty);
                 Ok(s(&if html_safe {
                     text.replace('<', "\\u003c")
                         .replace('>', "\\u003e")
@@ -187,6 +182,12 @@ pub(super) fn register(m: &mut FuncMap) {
         let text = to_str(arg(a, 0, "fromJson")?);
         // Helm decodes into a map: `null` is an empty one, anything else not a map is an
         // error, returned as the `Error` entry.
+        if let Some(message) = go_json_syntax_error(&text) {
+            return Ok(Value::from(BTreeMap::from([(
+                Arc::from("Error"),
+                s(&message),
+            )])));
+        }
         let message = match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Null) => return Ok(Value::Map(MapRef::new(BTreeMap::new()))),
             Ok(v @ serde_json::Value::Object(_)) => return Ok(json_to_value(&v)),
@@ -221,6 +222,9 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "fromJsonArray", |a: &[Value]| -> R {
         let text = to_str(arg(a, 0, "fromJsonArray")?);
+        if let Some(message) = go_json_syntax_error(&text) {
+            return Ok(Value::List(vec![s(&message)].into()));
+        }
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
             Ok(serde_json::Value::Null) => Value::List(Vec::new().into()),
@@ -243,4 +247,351 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(s(&((y << 16) | x).to_string()))
     });
+}
+
+/// The syntax error Go's `encoding/json` reports for `text` (its scanner's messages:
+/// `invalid character 'o' in literal null (expecting 'u')`, `unexpected end of JSON input`),
+/// or `None` when the text is valid JSON. Helm's `fromJson` puts that text in its `Error`.
+pub(super) fn go_json_syntax_error(text: &str) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        BeginValue,
+        BeginValueOrEmpty,
+        BeginStringOrEmpty,
+        BeginString,
+        EndValue,
+        EndTop,
+        InString,
+        InStringEsc,
+        InStringEscU(u8),
+        Neg,
+        One,
+        Zero,
+        Dot,
+        Dot0,
+        E,
+        ESign,
+        E0,
+        Lit(&'static [u8], usize, &'static str),
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ps {
+        ObjectKey,
+        ObjectValue,
+        ArrayValue,
+    }
+    fn quote(c: u8) -> String {
+        match c {
+            b'\'' => "'\\''".into(),
+            b'"' => "'\"'".into(),
+            0x20..=0x7e => format!("'{}'", c as char),
+            b'\n' => "'\\n'".into(),
+            b'\r' => "'\\r'".into(),
+            b'\t' => "'\\t'".into(),
+            0..=0x1f | 0x7f => format!("'\\x{c:02x}'"),
+            _ => format!("'{}'", char::from(c)),
+        }
+    }
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut stack: Vec<Ps> = Vec::new();
+    let mut st = St::BeginValue;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // One step of the scanner on byte `c`; `Err` is the message. A state that does not
+    // consume `c` hands it to the next state (Go calls that state's function with it).
+    let step = |st: &mut St, stack: &mut Vec<Ps>, c: u8| -> Result<(), String> {
+        let bad = |what: &str| Err(format!("invalid character {} {what}", quote(c)));
+        loop {
+            match *st {
+                St::BeginValue
+                | St::BeginValueOrEmpty
+                | St::BeginStringOrEmpty
+                | St::BeginString
+                    if space(c) =>
+                {
+                    return Ok(());
+                }
+                St::BeginValueOrEmpty if c == b']' => {
+                    *st = St::EndValue;
+                    continue;
+                }
+                St::BeginValueOrEmpty => *st = St::BeginValue,
+                St::BeginStringOrEmpty if c == b'}' => {
+                    if let Some(top) = stack.last_mut() {
+                        *top = Ps::ObjectValue;
+                    }
+                    *st = St::EndValue;
+                    continue;
+                }
+                St::BeginStringOrEmpty => *st = St::BeginString,
+                St::BeginString => {
+                    return if c == b'"' {
+                        *st = St::InString;
+                        Ok(())
+                    } else {
+                        bad("looking for beginning of object key string")
+                    };
+                }
+                St::BeginValue => {
+                    *st = match c {
+                        b'{' => {
+                            stack.push(Ps::ObjectKey);
+                            St::BeginStringOrEmpty
+                        }
+                        b'[' => {
+                            stack.push(Ps::ArrayValue);
+                            St::BeginValueOrEmpty
+                        }
+                        b'"' => St::InString,
+                        b'-' => St::Neg,
+                        b'0' => St::Zero,
+                        b'1'..=b'9' => St::One,
+                        b't' => St::Lit(b"rue", 0, "true"),
+                        b'f' => St::Lit(b"alse", 0, "false"),
+                        b'n' => St::Lit(b"ull", 0, "null"),
+                        _ => return bad("looking for beginning of value"),
+                    };
+                    return Ok(());
+                }
+                St::EndValue => {
+                    let Some(top) = stack.last().copied() else {
+                        *st = St::EndTop;
+                        continue;
+                    };
+                    if space(c) {
+                        return Ok(());
+                    }
+                    match (top, c) {
+                        (Ps::ObjectKey, b':') => {
+                            *stack.last_mut().unwrap_or(&mut Ps::ObjectKey) = Ps::ObjectValue;
+                            *st = St::BeginValue;
+                        }
+                        (Ps::ObjectKey, _) => return bad("after object key"),
+                        (Ps::ObjectValue, b',') => {
+                            *stack.last_mut().unwrap_or(&mut Ps::ObjectKey) = Ps::ObjectKey;
+                            *st = St::BeginString;
+                        }
+                        (Ps::ObjectValue, b'}') | (Ps::ArrayValue, b']') => {
+                            stack.pop();
+                            *st = St::EndValue;
+                        }
+                        (Ps::ObjectValue, _) => return bad("after object key:value pair"),
+                        (Ps::ArrayValue, b',') => *st = St::BeginValue,
+                        (Ps::ArrayValue, _) => return bad("after array element"),
+                    }
+                    return Ok(());
+                }
+                St::EndTop => {
+                    return if space(c) {
+                        Ok(())
+                    } else {
+                        bad("after top-level value")
+                    };
+                }
+                St::InString => {
+                    match c {
+                        b'"' => *st = St::EndValue,
+                        b'\\' => *st = St::InStringEsc,
+                        0..=0x1f => return bad("in string literal"),
+                        _ => {}
+                    }
+                    return Ok(());
+                }
+                St::InStringEsc => {
+                    *st = match c {
+                        b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' => St::InString,
+                        b'u' => St::InStringEscU(0),
+                        _ => return bad("in string escape code"),
+                    };
+                    return Ok(());
+                }
+                St::InStringEscU(n) => {
+                    if !c.is_ascii_hexdigit() {
+                        return bad("in \\u hexadecimal character escape");
+                    }
+                    *st = if n == 3 {
+                        St::InString
+                    } else {
+                        St::InStringEscU(n + 1)
+                    };
+                    return Ok(());
+                }
+                St::Neg => {
+                    *st = match c {
+                        b'0' => St::Zero,
+                        b'1'..=b'9' => St::One,
+                        _ => return bad("in numeric literal"),
+                    };
+                    return Ok(());
+                }
+                St::One if c.is_ascii_digit() => return Ok(()),
+                St::One => *st = St::Zero,
+                St::Zero => match c {
+                    b'.' => {
+                        *st = St::Dot;
+                        return Ok(());
+                    }
+                    b'e' | b'E' => {
+                        *st = St::E;
+                        return Ok(());
+                    }
+                    _ => *st = St::EndValue,
+                },
+                St::Dot => {
+                    return if c.is_ascii_digit() {
+                        *st = St::Dot0;
+                        Ok(())
+                    } else {
+                        bad("after decimal point in numeric literal")
+                    };
+                }
+                St::Dot0 => match c {
+                    b'0'..=b'9' => return Ok(()),
+                    b'e' | b'E' => {
+                        *st = St::E;
+                        return Ok(());
+                    }
+                    _ => *st = St::EndValue,
+                },
+                St::E => {
+                    if c == b'+' || c == b'-' {
+                        *st = St::ESign;
+                        return Ok(());
+                    }
+                    *st = St::ESign;
+                }
+                St::ESign => {
+                    return if c.is_ascii_digit() {
+                        *st = St::E0;
+                        Ok(())
+                    } else {
+                        bad("in exponent of numeric literal")
+                    };
+                }
+                St::E0 if c.is_ascii_digit() => return Ok(()),
+                St::E0 => *st = St::EndValue,
+                St::Lit(rest, at, word) => {
+                    if c != rest[at] {
+                        return bad(&format!(
+                            "in literal {word} (expecting {})",
+                            quote(rest[at])
+                        ));
+                    }
+                    *st = if at + 1 == rest.len() {
+                        St::EndValue
+                    } else {
+                        St::Lit(rest, at + 1, word)
+                    };
+                    return Ok(());
+                }
+            }
+        }
+    };
+    while i < bytes.len() {
+        if let Err(e) = step(&mut st, &mut stack, bytes[i]) {
+            return Some(e);
+        }
+        i += 1;
+    }
+    // Go's eof: a space ends a number or a literal; anything else unfinished is an early end.
+    if st == St::EndTop {
+        return None;
+    }
+    match step(&mut st, &mut stack, b' ') {
+        Err(e) => Some(e),
+        Ok(()) if st == St::EndTop => None,
+        Ok(()) => Some("unexpected end of JSON input".into()),
+    }
+}
+
+/// Go's encoding/json text of a value: serde_json's layout with Go's float64 form (`'f'`
+/// between 1e-6 and 1e21, else `'e'` with a two-digit positive exponent: `0.000001`,
+/// `100000000000000000000`, `1e+21`, `1e-7`, `-0`).
+pub(super) fn go_json(v: &serde_json::Value, pretty: bool) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let done = if pretty {
+        let f = GoFloats(serde_json::ser::PrettyFormatter::new());
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    } else {
+        let f = GoFloats(serde_json::ser::CompactFormatter);
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    };
+    match done {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Go's `strconv.FormatFloat` as encoding/json calls it.
+pub(super) fn go_json_float(f: f64) -> String {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let e = format!("{f:e}");
+        let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        return if exp < 0 {
+            format!("{mant}e-{}", -exp)
+        } else {
+            format!("{mant}e+{exp:02}")
+        };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    format!("{f}")
+}
+
+struct GoFloats<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFloats<F> {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        w.write_all(go_json_float(value).as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }

@@ -4,7 +4,7 @@
 //! the same text read again in a render is copied from the first reading.
 
 use super::json_to_value;
-use crate::input::yaml::resolve_yaml11;
+use crate::input::yaml::{resolve_yaml11, yaml11_key};
 use gotmpl::{MapRef, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::cell::RefCell;
@@ -126,7 +126,14 @@ pub(super) fn direct(text: &str) -> Option<Value> {
                     if value == "<<" {
                         return None;
                     }
-                    *key = Some(Arc::from(value.as_ref()));
+                    // go-yaml v2 reads a plain key as a YAML 1.1 scalar (`y` is `true`).
+                    let yaml11 = (style == ScalarStyle::Plain)
+                        .then(|| yaml11_key(&value))
+                        .flatten();
+                    *key = Some(match yaml11 {
+                        Some(k) => Arc::from(k.as_str()),
+                        None => Arc::from(value.as_ref()),
+                    });
                     continue;
                 }
                 if style == ScalarStyle::Plain {

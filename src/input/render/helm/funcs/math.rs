@@ -100,7 +100,8 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
         Value::Nil => "invalid",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
-        Value::Uint(_) => "uint",
+        Value::Int64(_) => "int64",
+        Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::List(_) => "slice",
@@ -114,6 +115,7 @@ pub(super) fn type_of(v: &Value) -> &'static str {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Int64(_) => "int64",
         Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
@@ -128,7 +130,7 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
     });
     f!(m, "int64", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(a.first().unwrap_or(&Value::Nil))))
+        Ok(Value::Int64(to_int(a.first().unwrap_or(&Value::Nil))))
     });
     f!(m, "atoi", |a: &[Value]| -> R {
         Ok(Value::Int(
@@ -142,38 +144,42 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Float(to_float(a.first().unwrap_or(&Value::Nil))))
     });
     f!(m, "add", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).fold(0, i64::wrapping_add)))
+        Ok(Value::Int64(
+            a.iter().map(to_int).fold(0, i64::wrapping_add),
+        ))
     });
     f!(m, "add1", |a: &[Value]| -> R {
-        Ok(Value::Int(to_int(arg(a, 0, "add1")?).wrapping_add(1)))
+        Ok(Value::Int64(to_int(arg(a, 0, "add1")?).wrapping_add(1)))
     });
     f!(m, "sub", |a: &[Value]| -> R {
-        Ok(Value::Int(
+        Ok(Value::Int64(
             to_int(arg(a, 0, "sub")?).wrapping_sub(to_int(arg(a, 1, "sub")?)),
         ))
     });
     f!(m, "mul", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).fold(1, i64::wrapping_mul)))
+        Ok(Value::Int64(
+            a.iter().map(to_int).fold(1, i64::wrapping_mul),
+        ))
     });
     f!(m, "div", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "div")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]).wrapping_div(d)))
+        Ok(Value::Int64(to_int(&a[0]).wrapping_div(d)))
     });
     f!(m, "mod", |a: &[Value]| -> R {
         let d = to_int(arg(a, 1, "mod")?);
         if d == 0 {
             return Err(err("integer divide by zero"));
         }
-        Ok(Value::Int(to_int(&a[0]).wrapping_rem(d)))
+        Ok(Value::Int64(to_int(&a[0]).wrapping_rem(d)))
     });
     for name in ["max", "biggest"] {
         m.insert(
             name.to_string(),
             Arc::new(|a: &[Value]| -> R {
-                Ok(Value::Int(a.iter().map(to_int).max().unwrap_or(0)))
+                Ok(Value::Int64(a.iter().map(to_int).max().unwrap_or(0)))
             }),
         );
     }
@@ -191,12 +197,12 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Float(to_float(arg(a, 0, "add1f")?) + 1.0))
     });
     f!(m, "toDecimal", |a: &[Value]| -> R {
-        Ok(Value::Int(
+        Ok(Value::Int64(
             i64::from_str_radix(&to_str(arg(a, 0, "toDecimal")?), 8).unwrap_or(0),
         ))
     });
     f!(m, "min", |a: &[Value]| -> R {
-        Ok(Value::Int(a.iter().map(to_int).min().unwrap_or(0)))
+        Ok(Value::Int64(a.iter().map(to_int).min().unwrap_or(0)))
     });
     // Sprig's decimal float arithmetic (funcs/decimal.rs).
     let decimal_ops = [
@@ -262,8 +268,9 @@ pub(super) fn register(m: &mut FuncMap) {
         ))
     });
     f!(m, "deepEqual", |a: &[Value]| -> R {
+        // reflect.DeepEqual: types count (`1` is an int, `add 0 1` an int64, `1.0` a float64).
         Ok(Value::Bool(
-            value_to_json(arg(a, 0, "deepEqual")?) == value_to_json(arg(a, 1, "deepEqual")?),
+            arg(a, 0, "deepEqual")? == arg(a, 1, "deepEqual")?,
         ))
     });
     f!(m, "semver", |a: &[Value]| -> R {
@@ -283,9 +290,9 @@ pub(super) fn register(m: &mut FuncMap) {
             shown = format!("{shown}+{metadata}");
         }
         let mut m = BTreeMap::new();
-        m.insert(Arc::from("Major"), Value::Int(v.0[0] as i64));
-        m.insert(Arc::from("Minor"), Value::Int(v.0[1] as i64));
-        m.insert(Arc::from("Patch"), Value::Int(v.0[2] as i64));
+        m.insert(Arc::from("Major"), Value::Uint(v.0[0]));
+        m.insert(Arc::from("Minor"), Value::Uint(v.0[1]));
+        m.insert(Arc::from("Patch"), Value::Uint(v.0[2]));
         m.insert(Arc::from("Prerelease"), s(&v.1));
         m.insert(Arc::from("Metadata"), s(&metadata));
         m.insert(Arc::from("Original"), s(&text));

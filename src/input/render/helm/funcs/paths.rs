@@ -103,15 +103,29 @@ fn url_string(m: &Value) -> String {
                 out.push_str("//");
             }
             if !user.is_empty() {
-                out.push_str(&user);
+                // Sprig parses `proto://USERINFO@host`: the user ends at the last `@`, the
+                // password after the user's first `:`; each is escaped on its own.
+                let (name, password) = match user.split_once(':') {
+                    Some((n, p)) => (n, Some(p)),
+                    None => (user.as_str(), None),
+                };
+                out.push_str(&go_escape(name, Escape::UserPassword));
+                if let Some(p) = password {
+                    out.push(':');
+                    out.push_str(&go_escape(p, Escape::UserPassword));
+                }
                 out.push('@');
             }
-            out.push_str(&host);
+            out.push_str(&go_escape(&host, Escape::Host));
         }
         if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
             out.push('/');
         }
-        out.push_str(&path);
+        if path == "*" {
+            out.push('*');
+        } else {
+            out.push_str(&go_escape(&path, Escape::Path));
+        }
     }
     let query = part("query");
     if !query.is_empty() {
@@ -121,7 +135,70 @@ fn url_string(m: &Value) -> String {
     let fragment = part("fragment");
     if !fragment.is_empty() {
         out.push('#');
-        out.push_str(&fragment);
+        out.push_str(&go_escape(&fragment, Escape::Fragment));
+    }
+    out
+}
+
+/// Go's net/url escaping modes that `URL.String` uses (the query is written raw).
+#[derive(Clone, Copy, PartialEq)]
+enum Escape {
+    Host,
+    Path,
+    UserPassword,
+    Fragment,
+}
+
+/// Go's `url.escape`: each byte `shouldEscape` picks as `%XX` (upper-case hex).
+fn go_escape(text: &str, mode: Escape) -> String {
+    let should = |c: u8| -> bool {
+        if c.is_ascii_alphanumeric() {
+            return false;
+        }
+        if mode == Escape::Host
+            && matches!(
+                c,
+                b'!' | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'['
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'"'
+            )
+        {
+            return false;
+        }
+        match c {
+            b'-' | b'_' | b'.' | b'~' => return false,
+            b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => {
+                return match mode {
+                    Escape::Path => c == b'?',
+                    Escape::UserPassword => matches!(c, b'@' | b'/' | b'?' | b':'),
+                    Escape::Fragment => false,
+                    Escape::Host => true,
+                };
+            }
+            _ => {}
+        }
+        !(mode == Escape::Fragment && matches!(c, b'!' | b'(' | b')' | b'*'))
+    };
+    let mut out = String::with_capacity(text.len());
+    for &c in text.as_bytes() {
+        if should(c) {
+            out.push_str(&format!("%{c:02X}"));
+        } else {
+            out.push(char::from(c));
+        }
     }
     out
 }

@@ -220,15 +220,7 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(s(&out.replace(['_', ' '], "-")))
     });
     f!(m, "camelcase", |a: &[Value]| -> R {
-        Ok(s(&to_str(arg(a, 0, "camelcase")?)
-            .split(['_', '-', ' '])
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect::<String>()))
+        Ok(s(&camel_case(&to_str(arg(a, 0, "camelcase")?))))
     });
     f!(m, "regexQuoteMeta", |a: &[Value]| -> R {
         // Go's regexp.QuoteMeta escapes these only (Rust's regex::escape also `-`, `#`, `&`, `~`).
@@ -241,4 +233,56 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(s(&out))
     });
+}
+
+/// huandu/xstrings' ToCamelCase (Sprig's `camelcase`): words split on `_`, `-` and spaces
+/// (leading and doubled separators kept), each word's first letter upper-cased, and the rest of
+/// a word that starts with capitals lower-cased up to its first non-capital (`MS4yOC4w` is
+/// `Ms4yOC4w`, `GOLANG_IS_GREAT` is `GolangIsGreat`, `someWords` stays `SomeWords`).
+pub(super) fn camel_case(text: &str) -> String {
+    let connector = |c: char| c == '-' || c == '_' || c.is_whitespace();
+    let upper = |c: char| c.to_uppercase().next().unwrap_or(c);
+    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
+    let mut out = String::new();
+    let mut chars = text.chars();
+    let mut r0 = None;
+    let mut first_upper = false;
+    for c in chars.by_ref() {
+        if !connector(c) {
+            first_upper = c.is_uppercase();
+            r0 = Some(upper(c));
+            break;
+        }
+        out.push(c);
+    }
+    let Some(mut r0) = r0 else {
+        // xstrings writes the last separator twice when there is nothing else (`-` is `--`).
+        if let Some(last) = text.chars().last() {
+            out.push(last);
+        }
+        return out;
+    };
+    for c in chars {
+        let r1 = r0;
+        r0 = c;
+        if connector(r0) && connector(r1) {
+            out.push(r1);
+            continue;
+        }
+        if connector(r1) {
+            first_upper = r0.is_uppercase();
+            r0 = upper(r0);
+        } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = lower(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
+            out.push(r1);
+        }
+    }
+    out.push(r0);
+    out
 }

@@ -81,7 +81,7 @@ fn table_body(
 fn element(out: &mut String, v: &Value) -> Result<(), String> {
     match v {
         Value::Bool(b) => out.push_str(&b.to_string()),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint(u) => out.push_str(&u.to_string()),
         Value::Float(f) => out.push_str(&float(*f)),
         Value::String(s) => out.push_str(&quote(s)),
