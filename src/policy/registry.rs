@@ -29,6 +29,10 @@ pub struct PolicySet {
     /// built so far are in [`PolicySet::problems_all`].
     pub problems: Vec<Problem>,
     data: regorus::Value,
+    /// `data.settings.credentials` as read (settings and `--data` files merged): the masking
+    /// vocabulary. Kept aside so that a run need not convert all of `data` back from the
+    /// engine's values to read it (≈ 1.8 M instructions, on the main thread).
+    credentials: Option<Value>,
     engines: [std::sync::OnceLock<TypedEngine>; 3],
     /// The groups' bytecode programs for regorus' VM, per input type (None: the interpreter).
     programs: [std::sync::OnceLock<Vec<Option<Program>>>; 3],
@@ -181,11 +185,13 @@ impl PolicySet {
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         let builtin_only = kept.iter().all(|s| s.origin == Origin::Builtin);
+        let credentials = data.pointer("/settings/credentials").cloned();
         let set = PolicySet {
             rules,
             sources: kept,
             problems,
             data: regorus::Value::from(data),
+            credentials,
             engines: Default::default(),
             programs: Default::default(),
             compiled: Default::default(),
@@ -244,10 +250,10 @@ impl PolicySet {
                     // A failed `add_policy` leaves the engine as it was.
                     Some(text) => engine
                         .add_policy(src.path.clone(), text)
-                        .or_else(|_| engine.add_policy(src.path.clone(), src.text.clone()))
+                        .or_else(|_| engine.add_policy(src.path.clone(), src.text.to_string()))
                         .map(|_| ()),
                     None => engine
-                        .add_policy(src.path.clone(), src.text.clone())
+                        .add_policy(src.path.clone(), src.text.to_string())
                         .map(|_| ()),
                 };
                 if let Err(e) = added {
@@ -337,7 +343,7 @@ impl PolicySet {
     ) -> Option<TypedEngine> {
         let mut engine = new_engine();
         for src in chosen {
-            let text = expand_import_aliases(&src.text).unwrap_or_else(|| src.text.clone());
+            let text = expand_import_aliases(&src.text).unwrap_or_else(|| src.text.to_string());
             engine.add_policy(src.path.clone(), text).ok()?;
         }
         engine.add_data(self.data.clone()).ok()?;
@@ -367,6 +373,12 @@ impl PolicySet {
     /// The `data` document every engine holds (settings and `--data` files).
     pub fn data(&self) -> &regorus::Value {
         &self.data
+    }
+
+    /// `data.settings.credentials` (the credential vocabulary the rules and masking read), if
+    /// the settings have one.
+    pub fn credential_settings(&self) -> Option<&Value> {
+        self.credentials.as_ref()
     }
 
     /// The bytecode programs of one input type's groups, index for index with
