@@ -204,14 +204,21 @@ impl PolicySet {
             prefetch: Default::default(),
             engine_stats: Default::default(),
         };
-        // Most runs check Kubernetes objects (every chart and overlay renders to them).
+        // Most runs check Kubernetes objects (every chart and overlay renders to them). Every
+        // document runs the groups' programs; a whole-project rule's is decoded when the rule
+        // has documents to read.
         if set.vm_allowed()
             && let Some(key) = set.cache_key(
                 InputType::Kubernetes,
                 &set.vm_entries(InputType::Kubernetes),
             )
         {
-            set.prefetch.start(key);
+            let groups = set
+                .groups(InputType::Kubernetes)
+                .iter()
+                .map(|g| g.entrypoint.clone())
+                .collect();
+            set.prefetch.start(key, groups);
         }
         set
     }
@@ -397,7 +404,7 @@ impl PolicySet {
             let all = self.vm_programs(input);
             self.groups(input)
                 .iter()
-                .map(|g| all.get(&g.entrypoint).cloned().flatten())
+                .map(|g| all.get(&g.entrypoint).and_then(super::cache::Stored::get))
                 .collect()
         })
     }
@@ -410,8 +417,7 @@ impl PolicySet {
         }
         self.vm_programs(rule.input)
             .get(&rule.entrypoint())
-            .cloned()
-            .flatten()
+            .and_then(super::cache::Stored::get)
     }
 
     /// Every built-in program of an input type, by entry point: from the on-disk cache when
@@ -431,7 +437,12 @@ impl PolicySet {
             let programs: super::cache::Programs = match self.compiled_policy(input) {
                 Some(compiled) => entries
                     .iter()
-                    .map(|e| (e.clone(), compile_program(compiled, e)))
+                    .map(|e| {
+                        (
+                            e.clone(),
+                            super::cache::Stored::ready(compile_program(compiled, e)),
+                        )
+                    })
                     .collect(),
                 None => return Default::default(),
             };
