@@ -129,3 +129,18 @@ fn parses_a_catalog() {
     assert!(parse_catalog("x.yaml", "framework: nope\ntitle: x\ncontrols: []\n").is_err());
     assert!(parse_catalog("x.yaml", "framework: [\n").is_err());
 }
+
+/// Columns are found by name wherever they stand (the first of a repeated name), and a
+/// table's rows read the same whatever the column order.
+#[test]
+fn table_columns_are_found_by_name() {
+    let a = "# framework: nist-800-53\nid\toscal_id\ttitle\tfamily\tbaselines\tstatus\nAC-2\tac-2\tAccount Management\tAccess Control\tLMH\tactive\nAC-13\tac-13\tSupervision\tAccess Control\t\twithdrawn: into AC-2\n";
+    let b = "# framework: nist-800-53\nstatus\tbaselines\ttitle\tid\tfamily\toscal_id\ttitle\nactive\tLMH\tAccount Management\tAC-2\tAccess Control\tac-2\tignored\nwithdrawn: into AC-2\t\tSupervision\tAC-13\tAccess Control\tac-13\tignored\n";
+    let (a, b) = (
+        parse_table("a.tsv", a).expect("a"),
+        parse_table("b.tsv", b).expect("b"),
+    );
+    assert_eq!(a, b);
+    assert_eq!(a.controls[0].title, "Account Management");
+    assert_eq!(a.withdrawn[0].note, "into AC-2");
+}

@@ -424,7 +424,7 @@ mod tests {
     fn unused_built_in_libraries_are_left_out_of_an_engine() {
         let src = |path: &str, text: &str, origin: Origin| PolicySource {
             path: path.into(),
-            text: text.into(),
+            text: text.to_string().into(),
             origin,
         };
         let k8s = src(

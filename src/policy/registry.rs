@@ -29,6 +29,10 @@ pub struct PolicySet {
     /// built so far are in [`PolicySet::problems_all`].
     pub problems: Vec<Problem>,
     data: regorus::Value,
+    /// `data.settings.credentials` as read (settings and `--data` files merged): the masking
+    /// vocabulary. Kept aside so that a run need not convert all of `data` back from the
+    /// engine's values to read it (≈ 1.8 M instructions, on the main thread).
+    credentials: Option<Value>,
     engines: [std::sync::OnceLock<TypedEngine>; 3],
     /// The groups' bytecode programs for regorus' VM, per input type (None: the interpreter).
     programs: [std::sync::OnceLock<Vec<Option<Program>>>; 3],
@@ -181,11 +185,13 @@ impl PolicySet {
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         let builtin_only = kept.iter().all(|s| s.origin == Origin::Builtin);
+        let credentials = data.pointer("/settings/credentials").cloned();
         let set = PolicySet {
             rules,
             sources: kept,
             problems,
             data: regorus::Value::from(data),
+            credentials,
             engines: Default::default(),
             programs: Default::default(),
             compiled: Default::default(),
@@ -198,14 +204,21 @@ impl PolicySet {
             prefetch: Default::default(),
             engine_stats: Default::default(),
         };
-        // Most runs check Kubernetes objects (every chart and overlay renders to them).
+        // Most runs check Kubernetes objects (every chart and overlay renders to them). Every
+        // document runs the groups' programs; a whole-project rule's is decoded when the rule
+        // has documents to read.
         if set.vm_allowed()
             && let Some(key) = set.cache_key(
                 InputType::Kubernetes,
                 &set.vm_entries(InputType::Kubernetes),
             )
         {
-            set.prefetch.start(key);
+            let groups = set
+                .groups(InputType::Kubernetes)
+                .iter()
+                .map(|g| g.entrypoint.clone())
+                .collect();
+            set.prefetch.start(key, groups);
         }
         set
     }
@@ -244,10 +257,10 @@ impl PolicySet {
                     // A failed `add_policy` leaves the engine as it was.
                     Some(text) => engine
                         .add_policy(src.path.clone(), text)
-                        .or_else(|_| engine.add_policy(src.path.clone(), src.text.clone()))
+                        .or_else(|_| engine.add_policy(src.path.clone(), src.text.to_string()))
                         .map(|_| ()),
                     None => engine
-                        .add_policy(src.path.clone(), src.text.clone())
+                        .add_policy(src.path.clone(), src.text.to_string())
                         .map(|_| ()),
                 };
                 if let Err(e) = added {
@@ -337,7 +350,7 @@ impl PolicySet {
     ) -> Option<TypedEngine> {
         let mut engine = new_engine();
         for src in chosen {
-            let text = expand_import_aliases(&src.text).unwrap_or_else(|| src.text.clone());
+            let text = expand_import_aliases(&src.text).unwrap_or_else(|| src.text.to_string());
             engine.add_policy(src.path.clone(), text).ok()?;
         }
         engine.add_data(self.data.clone()).ok()?;
@@ -369,6 +382,12 @@ impl PolicySet {
         &self.data
     }
 
+    /// `data.settings.credentials` (the credential vocabulary the rules and masking read), if
+    /// the settings have one.
+    pub fn credential_settings(&self) -> Option<&Value> {
+        self.credentials.as_ref()
+    }
+
     /// The bytecode programs of one input type's groups, index for index with
     /// [`TypedEngine::groups`], compiled on first use. A group gets one when it holds built-in
     /// rules only, no user policy replaced a built-in library, and regorus' RVM compiler takes
@@ -385,7 +404,7 @@ impl PolicySet {
             let all = self.vm_programs(input);
             self.groups(input)
                 .iter()
-                .map(|g| all.get(&g.entrypoint).cloned().flatten())
+                .map(|g| all.get(&g.entrypoint).and_then(super::cache::Stored::get))
                 .collect()
         })
     }
@@ -398,8 +417,7 @@ impl PolicySet {
         }
         self.vm_programs(rule.input)
             .get(&rule.entrypoint())
-            .cloned()
-            .flatten()
+            .and_then(super::cache::Stored::get)
     }
 
     /// Every built-in program of an input type, by entry point: from the on-disk cache when
@@ -419,7 +437,12 @@ impl PolicySet {
             let programs: super::cache::Programs = match self.compiled_policy(input) {
                 Some(compiled) => entries
                     .iter()
-                    .map(|e| (e.clone(), compile_program(compiled, e)))
+                    .map(|e| {
+                        (
+                            e.clone(),
+                            super::cache::Stored::ready(compile_program(compiled, e)),
+                        )
+                    })
                     .collect(),
                 None => return Default::default(),
             };

@@ -122,8 +122,7 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Se
 pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     // Masking reads the credential vocabulary the rules read (`--data` extends both).
     let mut vocabulary_problem = None;
-    if let Ok(data) = serde_json::to_value(set.data())
-        && let Some(c) = data.pointer("/settings/credentials")
+    if let Some(c) = set.credential_settings()
         && let Err(e) = crate::source::secrets::configure(c)
     {
         vocabulary_problem = Some(Problem::error("--data", None, e));
