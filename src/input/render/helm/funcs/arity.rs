@@ -145,14 +145,21 @@ const SIGNATURES: &[(&str, usize, bool)] = &[
     ("without", 1, true),
 ];
 
+/// A Sprig function's name and the name of its `must` form (`toYaml`, `mustToYaml`): both
+/// wrappers (count here, types in `types.rs`) guard both.
+pub(super) fn with_must_form(name: &str) -> [String; 2] {
+    let mut c = name.chars();
+    let first = c
+        .next()
+        .map(|f| f.to_uppercase().to_string())
+        .unwrap_or_default();
+    [name.to_string(), format!("must{first}{}", c.as_str())]
+}
+
 /// Wraps each function of the table (and its `must` form) with Go's argument count check.
 pub(super) fn check_arity(m: &mut FuncMap) {
     for &(name, want, variadic) in SIGNATURES {
-        let mut c = name.chars();
-        let must = c
-            .next()
-            .map(|f| format!("must{}{}", f.to_uppercase(), c.as_str()));
-        for n in [Some(name.to_string()), must].into_iter().flatten() {
+        for n in with_must_form(name) {
             let Some(inner) = m.get(&n).cloned() else {
                 continue;
             };

@@ -5,6 +5,7 @@
 //! The library's functions take any value; this table holds the typed parameters of Sprig's and
 //! Helm's signatures so that each call is checked as Go checks it.
 
+use super::arity::with_must_form;
 use super::*;
 
 /// (function, parameter types, type of the variadic rest): `s` string, `i` int, `b` bool,
@@ -146,11 +147,7 @@ fn check(v: &Value, want: char) -> Result<(), TemplateError> {
 /// Arity is checked first (`arity.rs`), as Go checks the count before converting.
 pub(crate) fn check_types(m: &mut FuncMap) {
     for &(name, params, rest) in PARAMS {
-        let mut c = name.chars();
-        let must = c
-            .next()
-            .map(|f| format!("must{}{}", f.to_uppercase(), c.as_str()));
-        for n in [Some(name.to_string()), must].into_iter().flatten() {
+        for n in with_must_form(name) {
             let Some(inner) = m.get(&n).cloned() else {
                 continue;
             };
