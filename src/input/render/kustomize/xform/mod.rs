@@ -328,7 +328,7 @@ mod tests {
     fn field_paths() {
         let p = field_path("spec.template.spec.containers.[name=app].image");
         assert_eq!(p.len(), 6);
-        assert!(matches!(&p[4], Seg::Match(k, v) if k == "name" && v == "app"));
+        assert!(matches!(&p[4], Seg::Match(k, v, _) if k == "name" && v == "app"));
         let p = field_path("spec.http.0.route");
         assert!(matches!(p[2], Seg::Index(0)));
     }

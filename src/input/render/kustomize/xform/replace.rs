@@ -6,7 +6,9 @@ use super::*;
 pub(super) enum Seg {
     Key(String),
     Index(usize),
-    Match(String, String),
+    /// `[key=value]`. For replacement targets the value is an unanchored regular expression
+    /// (as in Kustomize), compiled once with the path (None when it is not one).
+    Match(String, String, Option<regex::Regex>),
     /// `*`: every element of a list (replacement targets).
     All,
 }
@@ -45,7 +47,11 @@ pub(super) fn field_path(p: &str) -> Vec<Seg> {
     for part in parts {
         if let Some(inner) = part.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
             match inner.split_once('=') {
-                Some((k, v)) => out.push(Seg::Match(k.to_string(), v.to_string())),
+                Some((k, v)) => out.push(Seg::Match(
+                    k.to_string(),
+                    v.to_string(),
+                    regex::Regex::new(v).ok(),
+                )),
                 None => out.push(Seg::Key(inner.to_string())),
             }
         } else if part == "*" {
@@ -71,7 +77,7 @@ pub(super) fn lookup<'a>(n: &'a Node, path: &[Seg]) -> Option<&'a Node> {
                 V::Seq(items) => items.get(*i)?,
                 _ => cur.get(&i.to_string())?,
             },
-            Seg::Match(k, v) => cur
+            Seg::Match(k, v, _) => cur
                 .as_seq()?
                 .iter()
                 .find(|e| e.get(k).and_then(Node::scalar_text).as_deref() == Some(v))?,
@@ -116,7 +122,7 @@ pub(super) fn lookup_mut<'a>(
             n.get_mut(k)?
         }
         Seg::Index(i) => n.get_mut(&i.to_string())?,
-        Seg::Match(k, v) => {
+        Seg::Match(k, v, _) => {
             let items = n.as_seq_mut()?;
             let found = items
                 .iter()
@@ -171,11 +177,10 @@ fn for_each_mut(
             }
             return;
         }
-        Some((Seg::Match(k, v), rest)) => {
+        Some((Seg::Match(k, v, re), rest)) => {
             let Some(items) = n.as_seq_mut() else {
                 return;
             };
-            let re = regex::Regex::new(v).ok();
             let matches = |e: &Node| {
                 e.get(k)
                     .and_then(Node::scalar_text)
@@ -321,19 +326,20 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             .and_then(Node::scalar_text)
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0);
+        // Parsed (and their `[key=value]` patterns compiled) once, not for every object.
+        let paths: Vec<(&Node, &str, Vec<Seg>)> = t
+            .get("fieldPaths")
+            .and_then(Node::as_seq)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.as_str().map(|s| (p, s, field_path(s))))
+            .collect();
         for x in acc.res.iter_mut() {
             if !sel.matches(x) || rejects.iter().any(|rj| rj.matches(x)) {
                 continue;
             }
-            for p in t
-                .get("fieldPaths")
-                .and_then(Node::as_seq)
-                .into_iter()
-                .flatten()
-            {
-                let (at, Some(p)) = (p, p.as_str()) else {
-                    continue;
-                };
+            for (at, p, segs) in &paths {
+                let (at, p) = (*at, *p);
                 let mut reached = 0;
                 let mut write = |target: &mut Node| {
                     reached += 1;
@@ -361,7 +367,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     }
                     *target = v;
                 };
-                for_each_mut(&mut x.node, &field_path(p), create, &org, &mut write);
+                for_each_mut(&mut x.node, segs, create, &org, &mut write);
                 if reached == 0 {
                     let msg = format!(
                         "unable to find field {p:?} in replacement target {}",
