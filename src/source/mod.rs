@@ -107,7 +107,8 @@ impl SourceFile {
         }
         // Longest first, so that a credential containing another is masked whole.
         known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        let redacted = crate::source::secrets::Redacted::new(&self.text, &ranges);
+        let redacted =
+            crate::source::secrets::Redacted::with_lines(&self.text, &ranges, Some(&self.lines));
         let r = Arc::new(Redaction {
             ranges,
             known,

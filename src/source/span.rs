@@ -227,10 +227,11 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         // Line breaks as YAML counts them: `\n`, `\r\n`, and a lone `\r` (old Mac files).
+        // The breaks are found by `memchr` (a chart's rendered stream is a megabyte or more).
         let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
-            if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
@@ -379,6 +380,21 @@ mod tests {
                 };
                 assert_eq!(idx.first_line(text, span), want, "{start}..{end}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The line starts found by `memchr` are those of a byte-by-byte reading.
+        #[test]
+        fn line_starts_equal_a_byte_by_byte_reading(text in "[a\\r\\né \\t]{0,80}") {
+            let bytes = text.as_bytes();
+            let mut want = vec![0u32];
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    want.push(i as u32 + 1);
+                }
+            }
+            proptest::prop_assert_eq!(LineIndex::new(&text).line_starts, want);
         }
     }
 

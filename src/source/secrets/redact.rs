@@ -20,6 +20,15 @@ impl Redacted {
     /// Masks `ranges` (sorted, disjoint) of `text`: each line's part of a range becomes
     /// [`MASK`] (leading indentation of continuation lines kept), so lines stay lines.
     pub fn new(text: &str, ranges: &[Range<usize>]) -> Self {
+        Self::with_lines(text, ranges, None)
+    }
+
+    /// [`Redacted::new`], given the line index of `text`: kept when nothing is masked.
+    pub fn with_lines(
+        text: &str,
+        ranges: &[Range<usize>],
+        lines: Option<&crate::source::span::LineIndex>,
+    ) -> Self {
         let mut out = String::with_capacity(text.len());
         let mut pieces = Vec::new();
         let mut at = 0;
@@ -46,7 +55,11 @@ impl Redacted {
             }
         }
         out.push_str(&text[at..]);
-        let lines = crate::source::span::LineIndex::new(&out);
+        let lines = match lines {
+            // Nothing masked: the text is the same, and so are its lines.
+            Some(lines) if pieces.is_empty() => lines.clone(),
+            _ => crate::source::span::LineIndex::new(&out),
+        };
         Redacted {
             text: out,
             lines,

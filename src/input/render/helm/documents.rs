@@ -83,6 +83,12 @@ pub(super) fn split_documents(
     let mut start = 0;
     let mut pos = 0;
     for line in out.split_inclusive('\n') {
+        // Only a line starting `---` can be a separator (trimming its end keeps the start
+        // of any line that is not blank): the others are not trimmed.
+        if !line.starts_with("---") {
+            pos += line.len();
+            continue;
+        }
         let l = line.trim_end();
         if l == "---"
             || (l.starts_with("---") && l[3..].starts_with(|c: char| c.is_whitespace() || c == '#'))

@@ -142,6 +142,15 @@ pub(super) fn str_v(s: &str) -> Value {
     Value::String(Arc::from(s))
 }
 
+/// A file's bytes as a string value, invalid UTF-8 replaced (as Go's string conversion
+/// prints it); valid text, nearly always, is checked by `from_utf8`'s fast path.
+pub(super) fn text_v(b: &[u8]) -> Value {
+    match std::str::from_utf8(b) {
+        Ok(s) => str_v(s),
+        Err(_) => str_v(&String::from_utf8_lossy(b)),
+    }
+}
+
 /// Helm's top-level object (`$`) of each chart of `flat`: one map shared by all the chart's
 /// templates (a change one makes is seen by those rendered after it, as in Helm), holding
 /// `.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files` and `.Subcharts` (each
@@ -355,13 +364,16 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
 
 /// `.Files` of a chart: every file outside `templates/` (and the chart's own metadata).
 pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
-    let f1 = files.clone();
+    // Each file's text, decoded once: the entries and `Get` share it (a chart's CRDs are a
+    // megabyte or more).
+    let texts: Arc<Vec<Value>> = Arc::new(files.iter().map(|(_, b)| text_v(b)).collect());
+    let (f1, t1) = (files.clone(), texts.clone());
     let get = Arc::new(move |a: &[Value]| {
         let name = funcs::to_str(a.first().unwrap_or(&Value::Nil));
         Ok(f1
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| str_v(&String::from_utf8_lossy(b)))
+            .position(|(n, _)| *n == name)
+            .map(|i| t1[i].clone())
             .unwrap_or(str_v("")))
     });
     let f2 = files.clone();
@@ -424,7 +436,8 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
     // `range $path, $_ := .Files.Glob "x/*"`, `if .Files.Glob "x"`.
     let mut entries: Vec<(&str, Value)> = files
         .iter()
-        .map(|(n, b)| (n.as_str(), str_v(&String::from_utf8_lossy(b))))
+        .zip(texts.iter())
+        .map(|((n, _), t)| (n.as_str(), t.clone()))
         .collect();
     entries.extend(vec![
         ("Get", Value::Function(get.clone())),

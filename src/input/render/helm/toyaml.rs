@@ -223,31 +223,12 @@ fn scalar_str(s: &str, indent: usize) -> String {
 
 /// True when go-yaml would read `s` back as something other than this string.
 pub fn ambiguous(s: &str) -> bool {
-    // The words below are at most 5 bytes long.
-    let lower = if s.len() <= 5 {
-        s.to_ascii_lowercase()
-    } else {
-        String::new()
-    };
-    if s.len() <= 5
-        && matches!(
-            lower.as_str(),
-            "" | "~"
-                | "null"
-                | "true"
-                | "false"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "y"
-                | "n"
-                | ".inf"
-                | "-.inf"
-                | "+.inf"
-                | ".nan"
-        )
-    {
+    // The words below are at most 5 bytes long, and lowercase: compared without case.
+    const WORDS: [&str; 15] = [
+        "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf",
+        "+.inf", ".nan",
+    ];
+    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
     let t = if s.contains('_') {
@@ -255,7 +236,8 @@ pub fn ambiguous(s: &str) -> bool {
     } else {
         std::borrow::Cow::Borrowed(s)
     };
-    if t.parse::<f64>().is_ok()
+    if could_be_f64(&t)
+        && t.parse::<f64>().is_ok()
         && !t.contains("inf")
         && !t.contains("nan")
         && !t.contains("Inf")
@@ -285,10 +267,20 @@ pub fn ambiguous(s: &str) -> bool {
     false
 }
 
+/// False only for a text Rust's `f64` parser rejects: its grammar has a digit in every
+/// number, and otherwise only `inf`, `infinity` and `nan` (any case, optionally signed: at
+/// most 9 bytes). Spares the parser most strings (a name, a path, a sentence).
+fn could_be_f64(t: &str) -> bool {
+    t.len() <= 9 || t.bytes().any(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
 fn needs_quotes(s: &str) -> bool {
-    if ambiguous(s) {
-        return true;
-    }
+    ambiguous(s) || needs_quotes_unambiguous(s)
+}
+
+/// [`needs_quotes`] of a string already known not to be [`ambiguous`].
+fn needs_quotes_unambiguous(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         // `-` and `?` and `:` are fine when followed by a non-space... go-yaml still quotes
@@ -300,8 +292,14 @@ fn needs_quotes(s: &str) -> bool {
     if s.starts_with(' ') || s.ends_with(' ') || s.starts_with('\t') || s.ends_with('\t') {
         return true;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    // `: ` or ` #` anywhere (one pass over the bytes), or a final `:`.
+    let b = s.as_bytes();
+    if b.windows(2).any(|w| w == b": " || w == b" #") || s.ends_with(':') {
         return true;
+    }
+    if s.is_ascii() {
+        // The control characters of ASCII: below the space, and DEL.
+        return b.iter().any(|&c| (c < b' ' && c != b'\n') || c == 0x7f);
     }
     s.chars()
         .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
@@ -354,7 +352,7 @@ fn string_scalar(s: &str, indent: usize) -> String {
     if ambiguous(s) || is_timestamp(s) {
         return double_quoted(s);
     }
-    if needs_quotes(s) {
+    if needs_quotes_unambiguous(s) {
         if s.chars().any(|c| c.is_control()) {
             return double_quoted(s);
         }
@@ -496,7 +494,130 @@ mod props {
         })
     }
 
+    /// `ambiguous` and `needs_quotes` as they were written before their fast paths
+    /// (a lowercased copy, the float parser on every string, `chars` for control characters).
+    fn ambiguous_reference(s: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        if s.len() <= 5
+            && matches!(
+                lower.as_str(),
+                "" | "~"
+                    | "null"
+                    | "true"
+                    | "false"
+                    | "yes"
+                    | "no"
+                    | "on"
+                    | "off"
+                    | "y"
+                    | "n"
+                    | ".inf"
+                    | "-.inf"
+                    | "+.inf"
+                    | ".nan"
+            )
+        {
+            return true;
+        }
+        let t = s.replace('_', "");
+        if t.parse::<f64>().is_ok()
+            && !t.contains("inf")
+            && !t.contains("nan")
+            && !t.contains("Inf")
+            && !t.contains("NaN")
+        {
+            return true;
+        }
+        if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("-0x"))
+            && !h.is_empty()
+            && h.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return true;
+        }
+        if let Some(o) = t.strip_prefix("0o")
+            && !o.is_empty()
+            && o.chars().all(|c| c.is_digit(8))
+        {
+            return true;
+        }
+        s.contains(':')
+            && s.split(':')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    }
+
+    fn needs_quotes_reference(s: &str) -> bool {
+        if ambiguous_reference(s) {
+            return true;
+        }
+        let first = s.chars().next().unwrap_or(' ');
+        if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+            && !(matches!(first, '-' | '?' | ':') && s.len() > 1 && !s[1..].starts_with(' '))
+        {
+            return true;
+        }
+        if s.starts_with(' ') || s.starts_with('\t') || s.ends_with(' ') || s.ends_with('\t') {
+            return true;
+        }
+        if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+            return true;
+        }
+        s.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
+    }
+
+    /// Texts near the predicates' edges: numbers in every float spelling, the special
+    /// words in any case, indicators, spaces, control characters (ASCII and not), BOMs.
+    fn edgy_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[-+0-9._eExXoOaAbBfFiInNtTyY:# \t\n\r\x00\x1f\x7f\u{85}\u{feff}é~'\"]{0,14}",
+            prop::sample::select(vec![
+                "inf",
+                "-Infinity",
+                "+INF",
+                "NaN",
+                "+nan",
+                "infinity",
+                "+infinity1",
+                "1_000",
+                "1e5",
+                ".5",
+                "5.",
+                "-.5e-3",
+                "0x1F",
+                "-0x",
+                "0o17",
+                "1:20:30",
+                "TRUE",
+                "Off",
+                "nUlL",
+                "~",
+                "",
+                "a: b",
+                "a #b",
+                "a:",
+                "é\u{85}",
+                "\u{feff}x",
+                "1__2",
+                "_",
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+        ]
+    }
+
     proptest! {
+        /// The fast paths of `ambiguous` and `needs_quotes` answer as the plain versions do.
+        #[test]
+        fn quoting_predicates_equal_their_references(s in edgy_text()) {
+            prop_assert_eq!(ambiguous(&s), ambiguous_reference(&s), "{:?}", s);
+            prop_assert_eq!(needs_quotes(&s), needs_quotes_reference(&s), "{:?}", s);
+            if !ambiguous(&s) {
+                prop_assert_eq!(needs_quotes_unambiguous(&s), needs_quotes_reference(&s), "{:?}", s);
+            }
+            // The float pre-check never turns down a text the parser takes.
+            prop_assert!(could_be_f64(&s) || s.parse::<f64>().is_err(), "{:?}", s);
+        }
+
         /// What toYaml prints reads back (with Kubernetes' YAML 1.1 rules) as the same value.
         #[test]
         fn to_yaml_round_trips(v in value()) {
