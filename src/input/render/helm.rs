@@ -80,6 +80,7 @@ pub fn render_chart_with(
             let mut origin_files = OriginFiles {
                 to: origin_files,
                 handed: Default::default(),
+                last: std::ptr::null(),
             };
             render_on_this_thread(&dir, &display, &opts, &mut origin_files)
         });
@@ -113,10 +114,17 @@ pub fn render_chart_with(
 struct OriginFiles {
     to: std::sync::mpsc::Sender<Arc<SourceFile>>,
     handed: std::collections::HashSet<*const SourceFile>,
+    /// The file offered last (already in `handed`), or null.
+    last: *const SourceFile,
 }
 
 impl OriginFiles {
     fn offer(&mut self, file: &Arc<SourceFile>) {
+        // Most offers repeat the one before (each line of a template's output names it).
+        if self.last == Arc::as_ptr(file) {
+            return;
+        }
+        self.last = Arc::as_ptr(file);
         if self.handed.insert(Arc::as_ptr(file)) {
             // The caller may have stopped listening: nothing to do then.
             let _ = self.to.send(file.clone());

@@ -165,7 +165,12 @@ pub fn resolve_yaml11(text: &str) -> Value {
     {
         return v;
     }
-    let no_underscore = body.replace('_', "");
+    // A copy only when there are underscores to drop (rarely: this runs for every string).
+    let no_underscore = if body.contains('_') {
+        std::borrow::Cow::Owned(body.replace('_', ""))
+    } else {
+        std::borrow::Cow::Borrowed(body)
+    };
     if is_core_float(&no_underscore)
         && !body.starts_with('_')
         && let Some(v) = float_value(text)

@@ -201,9 +201,10 @@ pub(super) fn split_documents(
                     // piece that wrote it (its values line for a value from values), with
                     // the `include` call site after.
                     let line = &printed[rel..line_end - piece.start];
-                    let place = include_index
-                        .get(line.trim())
-                        .filter(|_| origins.is_empty() && calls_include)
+                    // (Looked up only when it can be used: a hash of each line otherwise.)
+                    let place = (origins.is_empty() && calls_include)
+                        .then(|| include_index.get(line.trim()))
+                        .flatten()
                         .map(|places| next_included_line(places, &mut included_read));
                     let from_partial = match place {
                         Some((i, at)) => {

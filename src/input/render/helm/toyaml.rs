@@ -83,7 +83,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
             let indent = if ctx == Ctx::Top { 2 } else { indent };
             let text = string_scalar(s, indent);
             let column = out.len() - out.rfind('\n').map(|i| i + 1).unwrap_or(0);
-            out.push_str(&fold(&text, column, indent));
+            fold_into(out, &text, column, indent);
             out.push('\n');
         }
         other => {
@@ -183,18 +183,24 @@ fn key_order_of<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> std::cmp::Ordering 
 }
 
 /// go-yaml folds a plain or single-quoted scalar at a space once the line is past 80
-/// columns (`best_width`), continuing on a new line at `indent`.
-fn fold(text: &str, start_column: usize, indent: usize) -> String {
+/// columns (`best_width`), continuing on a new line at `indent`. Appended to `out`.
+fn fold_into(out: &mut String, text: &str, start_column: usize, indent: usize) {
     // A line that cannot pass 80 columns is not folded (bytes count at least its characters).
     if start_column + text.len() <= 81 {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
     let single = text.starts_with('\'');
     if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
-        return text.to_string();
+        out.push_str(text);
+        return;
+    }
+    out.reserve(text.len() + 8);
+    if text.is_ascii() {
+        fold_ascii(out, text, start_column, indent, single);
+        return;
     }
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
     let mut column = start_column;
     let mut prev_space = false;
     for (i, &c) in chars.iter().enumerate() {
@@ -214,7 +220,36 @@ fn fold(text: &str, start_column: usize, indent: usize) -> String {
         column += 1;
         prev_space = c == ' ';
     }
-    out
+}
+
+/// [`fold_into`] of an ASCII text (its bytes are its characters): the same breaks, the
+/// text between them copied whole.
+fn fold_ascii(out: &mut String, text: &str, start_column: usize, indent: usize, single: bool) {
+    let b = text.as_bytes();
+    let mut column = start_column;
+    let mut prev_space = false;
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b' '
+            && !prev_space
+            && column > 80
+            && b.get(i + 1) != Some(&b' ')
+            && (!single || (i > 1 && i + 2 < b.len()))
+        {
+            out.push_str(&text[run..i]);
+            out.push('\n');
+            for _ in 0..indent {
+                out.push(' ');
+            }
+            column = indent;
+            prev_space = true;
+            run = i + 1;
+            continue;
+        }
+        column += 1;
+        prev_space = c == b' ';
+    }
+    out.push_str(&text[run..]);
 }
 
 fn scalar_str(s: &str, indent: usize) -> String {
@@ -292,9 +327,16 @@ fn needs_quotes_unambiguous(s: &str) -> bool {
     if s.starts_with(' ') || s.ends_with(' ') || s.starts_with('\t') || s.ends_with('\t') {
         return true;
     }
-    // `: ` or ` #` anywhere (one pass over the bytes), or a final `:`.
+    // `: ` or ` #` anywhere (each `:` and `#` looked at), or a final `:`.
     let b = s.as_bytes();
-    if b.windows(2).any(|w| w == b": " || w == b" #") || s.ends_with(':') {
+    if memchr::memchr2_iter(b':', b'#', b).any(|i| {
+        if b[i] == b':' {
+            b.get(i + 1) == Some(&b' ')
+        } else {
+            i > 0 && b[i - 1] == b' '
+        }
+    }) || s.ends_with(':')
+    {
         return true;
     }
     if s.is_ascii() {
@@ -605,7 +647,61 @@ mod props {
         ]
     }
 
+    /// `fold` as written before its ASCII path: character by character.
+    fn fold_reference(text: &str, start_column: usize, indent: usize) -> String {
+        if start_column + text.len() <= 81 {
+            return text.to_string();
+        }
+        let single = text.starts_with('\'');
+        if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut column = start_column;
+        let mut prev_space = false;
+        for (i, &c) in chars.iter().enumerate() {
+            let next_space = chars.get(i + 1) == Some(&' ');
+            let inside = !single || (i > 1 && i + 2 < chars.len());
+            if c == ' ' && !prev_space && column > 80 && !next_space && inside {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                column = indent;
+                prev_space = true;
+                continue;
+            }
+            out.push(c);
+            column += 1;
+            prev_space = c == ' ';
+        }
+        out
+    }
+
     proptest! {
+        /// Folding appends what the character-by-character folding gives, ASCII or not,
+        /// single-quoted or not, whatever the line already holds.
+        #[test]
+        fn fold_equals_its_reference(
+            words in prop::collection::vec("[a-z'é\"|>]{0,12}", 0..30),
+            spaces in prop::collection::vec(1usize..3, 0..30),
+            quote in any::<bool>(),
+            start in 0usize..100,
+            indent in 0usize..12,
+        ) {
+            let mut text = String::new();
+            for (i, w) in words.iter().enumerate() {
+                text.push_str(w);
+                text.push_str(&" ".repeat(spaces.get(i).copied().unwrap_or(1)));
+            }
+            if quote {
+                text = format!("'{text}'");
+            }
+            let mut out = String::from("key: ");
+            fold_into(&mut out, &text, start, indent);
+            let want = fold_reference(&text, start, indent);
+            prop_assert_eq!(&out["key: ".len()..], want.as_str());
+        }
+
         /// The fast paths of `ambiguous` and `needs_quotes` answer as the plain versions do.
         #[test]
         fn quoting_predicates_equal_their_references(s in edgy_text()) {
