@@ -286,3 +286,42 @@ fn a_values_path_inside_a_string_literal_is_not_an_origin() {
         line("replicas:")
     );
 }
+
+#[test]
+fn a_block_read_back_from_an_include_and_printed_again_points_where_it_was_written() {
+    // `reserialized.merge` is the library-chart idiom `toYaml (merge (fromYaml (include a))
+    // (fromYaml (include b)))`: the Deployment is printed by that one `toYaml`, in sorted key
+    // order. The init container's `privileged: true` is the values line the partial printed
+    // (not the `toYaml` action of the merge helper), with the helper after it.
+    // The Pod prints `toYaml .Values.pod`, whose list of volumes go-yaml writes at its key's
+    // indentation (`volumes:` then `- name:`): the hostPath finding is at its own `path:`
+    // line, not at `pod:`.
+    let v = json_check(&["reserialized", "--select", "K8S-001,K8S-011"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f)))
+        .collect();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let (rule, ((file, line), related)) = &all[0];
+    assert_eq!(
+        (rule.as_str(), file.as_str(), *line),
+        ("K8S-001", "reserialized/values.yaml", 6),
+        "{all:#?}"
+    );
+    assert!(
+        related.contains(&(
+            "template".to_string(),
+            "reserialized/templates/_util.tpl".to_string(),
+            5
+        )),
+        "{related:?}"
+    );
+    let (rule, ((file, line), _)) = &all[1];
+    assert_eq!(
+        (rule.as_str(), file.as_str(), *line),
+        ("K8S-011", "reserialized/values.yaml", 11),
+        "{all:#?}"
+    );
+}

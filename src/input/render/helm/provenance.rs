@@ -298,8 +298,11 @@ pub(super) type LinePath = (std::ops::Range<usize>, Vec<String>);
 
 pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
     let mut out = Vec::new();
-    // (indent, key or index, is_seq, next index)
-    let mut stack: Vec<(usize, String)> = Vec::new();
+    // (indent, key or index, a key whose value is a block still to come)
+    let mut stack: Vec<(usize, String, bool)> = Vec::new();
+    let path = |stack: &[(usize, String, bool)]| -> Vec<String> {
+        stack.iter().map(|(_, k, _)| k.clone()).collect()
+    };
     let mut seq_counts: HashMap<(usize, Vec<String>), usize> = HashMap::new();
     let mut pos = 0;
     let mut block_indent: Option<usize> = None;
@@ -310,17 +313,23 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
         let mut indent = t.len() - t.trim_start().len();
         let mut body = t.trim_start();
         if body.is_empty() {
-            out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+            out.push((r, path(&stack)));
             continue;
         }
         if let Some(bi) = block_indent {
             if indent > bi {
-                out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+                out.push((r, path(&stack)));
                 continue;
             }
             block_indent = None;
         }
-        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+        // `key:` then `- item` at the key's own indentation (an indentless sequence, as
+        // go-yaml and so `toYaml` print lists in maps): the items are the key's value.
+        let item = body.starts_with("- ") || body == "-";
+        while stack
+            .last()
+            .is_some_and(|(i, _, open)| *i > indent || (*i == indent && !(item && *open)))
+        {
             stack.pop();
         }
         // `- key: v`: an item, then a key inside it.
@@ -328,9 +337,9 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
             .strip_prefix("- ")
             .or_else(|| (body == "-").then_some(""))
         {
-            let parent: Vec<String> = stack.iter().map(|(_, k)| k.clone()).collect();
+            let parent = path(&stack);
             let n = seq_counts.entry((indent, parent)).or_insert(0);
-            stack.push((indent, n.to_string()));
+            stack.push((indent, n.to_string(), false));
             *n += 1;
             indent += 2;
             body = rest;
@@ -342,15 +351,15 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
             && (v.is_empty() || v.starts_with(' '))
             && !k.starts_with(['"', '\'', '{', '['])
         {
-            stack.push((indent, k.trim().to_string()));
-            out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
             let v = v.trim();
+            stack.push((indent, k.trim().to_string(), v.is_empty()));
+            out.push((r, path(&stack)));
             if v.starts_with('|') || v.starts_with('>') {
                 block_indent = Some(indent);
             }
             continue;
         }
-        out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+        out.push((r, path(&stack)));
     }
     out
 }
@@ -408,5 +417,26 @@ mod tests {
         ) {
             prop_assert_eq!(by_hand(&s), by_regex(&s));
         }
+    }
+
+    #[test]
+    fn an_indentless_sequence_is_its_keys_value() {
+        let text = "a:\n- x: 1\n  y:\n  - 2\n- z\nb: 3\n";
+        let paths: Vec<Vec<String>> = super::yaml_line_paths(text)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            paths,
+            [
+                p(&["a"]),
+                p(&["a", "0", "x"]),
+                p(&["a", "0", "y"]),
+                p(&["a", "0", "y", "0"]),
+                p(&["a", "1"]),
+                p(&["b"]),
+            ]
+        );
     }
 }
