@@ -325,3 +325,50 @@ fn a_block_read_back_from_an_include_and_printed_again_points_where_it_was_writt
         "{all:#?}"
     );
 }
+
+#[test]
+fn a_value_a_range_printed_points_at_its_element_in_values() {
+    // `range $name, $value := .Values.env` printing `{{ $value | quote }}`, `range $i, $p :=
+    // .Values.hostPaths` printing `{{ $p }}`, and `range .Values.mounts` printing `{{ .path }}`:
+    // each finding is at the values line of the element printed (told by the text printed),
+    // not at the template action (where two elements' findings fell on one line), and the
+    // committed password is masked there.
+    let v = json_check(&["range-element", "--select", "K8S-017,K8S-011"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect();
+    let at = |rule: &str, line: u64| {
+        (
+            rule.to_string(),
+            ("range-element/values.yaml".to_string(), line),
+        )
+    };
+    assert_eq!(
+        all,
+        [
+            at("K8S-017", 3),
+            at("K8S-011", 5),
+            at("K8S-011", 6),
+            at("K8S-011", 9)
+        ],
+        "{all:#?}"
+    );
+    let human = rg()
+        .current_dir(DATA)
+        .args([
+            "check",
+            "range-element",
+            "--select",
+            "K8S-017",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("DB_PASSWORD: ********"), "{text}");
+}

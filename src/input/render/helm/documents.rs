@@ -138,7 +138,8 @@ pub(super) fn split_documents(
                 // several) the action first and each values line after it.
                 let several = several_values(expr, printed, &p.values);
                 let base_path = match several.as_slice() {
-                    [] => action_values_path(&file, piece.offset, with_cache),
+                    [] => action_values_path(&file, piece.offset, with_cache)
+                        .map(|path| element_of(path, printed, &p.values)),
                     [one] => Some(one.clone()),
                     _ => None,
                 };
@@ -579,10 +580,11 @@ fn partial_origins(
     }
     let (origin, _) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
-    if let Some(mut path) = action_values_path(file, piece.offset, cache) {
+    if let Some(path) = action_values_path(file, piece.offset, cache) {
+        let printed = &text[piece.start..piece.end];
+        let mut path = element_of(path, printed, &p.values);
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.
-        let printed = &text[piece.start..piece.end];
         let line_paths = lines
             .entry((n, i))
             .or_insert_with(|| Arc::new(yaml_line_paths(printed)));
