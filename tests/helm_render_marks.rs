@@ -356,6 +356,18 @@ fn a_value_a_range_printed_points_at_its_element_in_values() {
         ],
         "{all:#?}"
     );
+    // `value: {{ $value | quote }}` is an action and literal text on one template line:
+    // one related location for it, not one per part.
+    for f in v["findings"].as_array().unwrap() {
+        let (_, related) = located(f);
+        let mut lines: Vec<_> = related
+            .iter()
+            .filter(|(role, _, _)| role != "rendered")
+            .collect();
+        let n = lines.len();
+        lines.dedup();
+        assert_eq!(lines.len(), n, "{related:?}");
+    }
     let human = rg()
         .current_dir(DATA)
         .args([

@@ -90,8 +90,23 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let Some(primary) = origins.first() else {
             continue;
         };
+        // One related location per line of a file and role: a line that is an action and
+        // literal text (`replicas: {{ .Values.n }}`) has an origin for each part, the same
+        // place to a reader (and none repeats the primary's line).
+        let line_of = |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
+        let mut seen = vec![(
+            primary.role.as_str(),
+            Arc::as_ptr(&primary.file),
+            line_of(primary),
+        )];
         let mut related: Vec<crate::finding::Related> = origins[1..]
             .iter()
+            .filter(|o| {
+                let key = (o.role.as_str(), Arc::as_ptr(&o.file), line_of(o));
+                let new = !seen.contains(&key);
+                seen.push(key);
+                new
+            })
             .map(|o| crate::finding::Related {
                 role: o.role.as_str(),
                 file: o.file.clone(),
