@@ -384,3 +384,50 @@ fn a_value_a_range_printed_points_at_its_element_in_values() {
     assert!(!text.contains("hunter2"), "{text}");
     assert!(text.contains("DB_PASSWORD: ********"), "{text}");
 }
+
+#[test]
+fn a_credential_is_masked_where_the_template_or_values_line_holds_it() {
+    // `value: {{ .Values.dbPassword | default "Literal…" | quote }}`: the finding points at
+    // the template line, whose literal is masked in every output (it was shown in clear,
+    // and `value: ` masked instead). `{{ $key }}: {{ $value | b64enc | quote }}` over
+    // `.Values.secrets`: the finding is at the element's values line (told by its base64),
+    // its value masked, and the template action is not masked (it holds no credential).
+    let v = json_check(&["action-credential", "--select", "K8S-035,K8S-017"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            (
+                "K8S-017".to_string(),
+                ("action-credential/templates/pod.yaml".to_string(), 11)
+            ),
+            (
+                "K8S-035".to_string(),
+                ("action-credential/values.yaml".to_string(), 2)
+            ),
+        ],
+        "{all:#?}"
+    );
+    for format in ["human", "json", "sarif"] {
+        let out = rg()
+            .current_dir(DATA)
+            .args(["check", "action-credential", "--select", "K8S-035,K8S-017"])
+            .args(["--format", format, "--color", "never"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("Literal-Passw0rd"), "{format}: {text}");
+        assert!(!text.contains("tok-9f8e7d6c"), "{format}: {text}");
+        if format == "human" {
+            assert!(
+                text.contains("value: {{ .Values.dbPassword | default \"********\""),
+                "{text}"
+            );
+        }
+    }
+}

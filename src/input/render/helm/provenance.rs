@@ -219,7 +219,10 @@ pub(super) fn element_of(
                 None => return false,
             }
         }
-        !shown.is_empty() && scalar(v).is_some_and(|t| t == shown)
+        // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+        !shown.is_empty()
+            && scalar(v)
+                .is_some_and(|t| t == shown || data_encoding::BASE64.encode(t.as_bytes()) == shown)
     });
     if let (Some((key, _)), None) = (hits.next(), hits.next()) {
         path.push(key);
@@ -555,6 +558,11 @@ mod tests {
         assert_eq!(
             element_of(p(&["list", ELEMENT, "p"]), "/c", &values),
             p(&["list"])
+        );
+        // A Secret's data: the element whose value is the base64 printed.
+        assert_eq!(
+            element_of(p(&["env", ELEMENT]), "\"eA==\"", &values),
+            p(&["env", "A"])
         );
     }
 }
