@@ -286,3 +286,148 @@ fn a_values_path_inside_a_string_literal_is_not_an_origin() {
         line("replicas:")
     );
 }
+
+#[test]
+fn a_block_read_back_from_an_include_and_printed_again_points_where_it_was_written() {
+    // `reserialized.merge` is the library-chart idiom `toYaml (merge (fromYaml (include a))
+    // (fromYaml (include b)))`: the Deployment is printed by that one `toYaml`, in sorted key
+    // order. The init container's `privileged: true` is the values line the partial printed
+    // (not the `toYaml` action of the merge helper), with the helper after it.
+    // The Pod prints `toYaml .Values.pod`, whose list of volumes go-yaml writes at its key's
+    // indentation (`volumes:` then `- name:`): the hostPath finding is at its own `path:`
+    // line, not at `pod:`.
+    let v = json_check(&["reserialized", "--select", "K8S-001,K8S-011"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f)))
+        .collect();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let (rule, ((file, line), related)) = &all[0];
+    assert_eq!(
+        (rule.as_str(), file.as_str(), *line),
+        ("K8S-001", "reserialized/values.yaml", 6),
+        "{all:#?}"
+    );
+    assert!(
+        related.contains(&(
+            "template".to_string(),
+            "reserialized/templates/_util.tpl".to_string(),
+            5
+        )),
+        "{related:?}"
+    );
+    let (rule, ((file, line), _)) = &all[1];
+    assert_eq!(
+        (rule.as_str(), file.as_str(), *line),
+        ("K8S-011", "reserialized/values.yaml", 11),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_value_a_range_printed_points_at_its_element_in_values() {
+    // `range $name, $value := .Values.env` printing `{{ $value | quote }}`, `range $i, $p :=
+    // .Values.hostPaths` printing `{{ $p }}`, and `range .Values.mounts` printing `{{ .path }}`:
+    // each finding is at the values line of the element printed (told by the text printed),
+    // not at the template action (where two elements' findings fell on one line), and the
+    // committed password is masked there.
+    let v = json_check(&["range-element", "--select", "K8S-017,K8S-011"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect();
+    let at = |rule: &str, line: u64| {
+        (
+            rule.to_string(),
+            ("range-element/values.yaml".to_string(), line),
+        )
+    };
+    assert_eq!(
+        all,
+        [
+            at("K8S-017", 3),
+            at("K8S-011", 5),
+            at("K8S-011", 6),
+            at("K8S-011", 9)
+        ],
+        "{all:#?}"
+    );
+    // `value: {{ $value | quote }}` is an action and literal text on one template line:
+    // one related location for it, not one per part.
+    for f in v["findings"].as_array().unwrap() {
+        let (_, related) = located(f);
+        let mut lines: Vec<_> = related
+            .iter()
+            .filter(|(role, _, _)| role != "rendered")
+            .collect();
+        let n = lines.len();
+        lines.dedup();
+        assert_eq!(lines.len(), n, "{related:?}");
+    }
+    let human = rg()
+        .current_dir(DATA)
+        .args([
+            "check",
+            "range-element",
+            "--select",
+            "K8S-017",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("DB_PASSWORD: ********"), "{text}");
+}
+
+#[test]
+fn a_credential_is_masked_where_the_template_or_values_line_holds_it() {
+    // `value: {{ .Values.dbPassword | default "Literal…" | quote }}`: the finding points at
+    // the template line, whose literal is masked in every output (it was shown in clear,
+    // and `value: ` masked instead). `{{ $key }}: {{ $value | b64enc | quote }}` over
+    // `.Values.secrets`: the finding is at the element's values line (told by its base64),
+    // its value masked, and the template action is not masked (it holds no credential).
+    let v = json_check(&["action-credential", "--select", "K8S-035,K8S-017"]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            (
+                "K8S-017".to_string(),
+                ("action-credential/templates/pod.yaml".to_string(), 11)
+            ),
+            (
+                "K8S-035".to_string(),
+                ("action-credential/values.yaml".to_string(), 2)
+            ),
+        ],
+        "{all:#?}"
+    );
+    for format in ["human", "json", "sarif"] {
+        let out = rg()
+            .current_dir(DATA)
+            .args(["check", "action-credential", "--select", "K8S-035,K8S-017"])
+            .args(["--format", format, "--color", "never"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("Literal-Passw0rd"), "{format}: {text}");
+        assert!(!text.contains("tok-9f8e7d6c"), "{format}: {text}");
+        if format == "human" {
+            assert!(
+                text.contains("value: {{ .Values.dbPassword | default \"********\""),
+                "{text}"
+            );
+        }
+    }
+}

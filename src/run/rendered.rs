@@ -90,8 +90,23 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let Some(primary) = origins.first() else {
             continue;
         };
+        // One related location per line of a file and role: a line that is an action and
+        // literal text (`replicas: {{ .Values.n }}`) has an origin for each part, the same
+        // place to a reader (and none repeats the primary's line).
+        let line_of = |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
+        let mut seen = vec![(
+            primary.role.as_str(),
+            Arc::as_ptr(&primary.file),
+            line_of(primary),
+        )];
         let mut related: Vec<crate::finding::Related> = origins[1..]
             .iter()
+            .filter(|o| {
+                let key = (o.role.as_str(), Arc::as_ptr(&o.file), line_of(o));
+                let new = !seen.contains(&key);
+                seen.push(key);
+                new
+            })
             .map(|o| crate::finding::Related {
                 role: o.role.as_str(),
                 file: o.file.clone(),
@@ -106,19 +121,59 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         // A credential in the stream (flagged by a secret rule) is one where it was written
         // too: the values line, the `--set` argument or the template literal is masked.
         let in_stream = f.span.start as usize..f.span.end.max(f.span.start + 1) as usize;
-        let credential = f
-            .file
-            .redaction()
+        let stream = f.file.clone();
+        let stream_redaction = stream.redaction();
+        let credentials: Vec<&str> = stream_redaction
             .ranges
             .iter()
-            .any(|c| c.start < in_stream.end && in_stream.start < c.end);
+            .filter(|c| c.start < in_stream.end && in_stream.start < c.end)
+            .filter_map(|c| stream.text.get(c.clone()))
+            .collect();
+        let credential = !credentials.is_empty();
         f.file = primary.file.clone();
         f.span = precise_span(r, primary, f.span);
         f.related = related;
         if credential {
             let range = f.span.range();
-            f.file
-                .mark_credential(secrets::value_of_entry(&f.file.text, range, None));
+            let text = &f.file.text;
+            let at = range.start.min(text.len());
+            let to = range.end.clamp(at, text.len());
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+            let before = &text[line_start..at];
+            let in_action = text[at..].starts_with("{{")
+                || before
+                    .rfind("{{")
+                    .is_some_and(|o| !before[o..].contains("}}"));
+            // The credential as a template's lines hold it (a literal inside an action, or
+            // beside the part of the line the finding points at): each occurrence is masked.
+            let mut found = false;
+            let template = matches!(primary.role, crate::source::map::OriginRole::Template);
+            for c in credentials.iter().filter(|_| template) {
+                for line in c.lines().map(str::trim) {
+                    let unquoted = line
+                        .strip_prefix('"')
+                        .and_then(|l| l.strip_suffix('"'))
+                        .or_else(|| line.strip_prefix('\'').and_then(|l| l.strip_suffix('\'')))
+                        .unwrap_or(line);
+                    if unquoted.len() < 4 {
+                        continue;
+                    }
+                    let hay = &text[line_start..line_end];
+                    for (i, _) in hay.match_indices(unquoted) {
+                        let s = line_start + i;
+                        f.file.mark_credential(s..s + unquoted.len());
+                        found = true;
+                    }
+                }
+            }
+            // A template action that printed a credential it does not hold (`{{ $v | b64enc
+            // }}`) is template code: not masked. Any other origin is the place it was
+            // written (the values line of a value transformed on its way, a `--set`): its value.
+            if !found && !in_action {
+                f.file
+                    .mark_credential(secrets::value_of_entry(text, range, None));
+            }
         }
     }
 }

@@ -45,7 +45,14 @@ impl Redacted {
                 let lead = piece.len() - piece.trim_start_matches([' ', '\t']).len();
                 let trail = piece.len() - piece.trim_end_matches(['\r']).len();
                 let (ps, pe) = (s + lead, line_end - trail);
-                if ps < pe && text.is_char_boundary(ps) && text.is_char_boundary(pe) {
+                // A block scalar's header (`key: |` then the credential's lines) stays: a
+                // masked indicator would leave the masked lines a YAML error.
+                let header = line_end < end
+                    && text[ps..pe].starts_with(['|', '>'])
+                    && text[ps..pe]
+                        .chars()
+                        .all(|c| matches!(c, '|' | '>' | '+' | '-' | '0'..='9' | ' ' | '\t'));
+                if !header && ps < pe && text.is_char_boundary(ps) && text.is_char_boundary(pe) {
                     out.push_str(&text[at..ps]);
                     pieces.push((ps, pe, out.len()));
                     out.push_str(MASK);

@@ -269,3 +269,24 @@ fn hint_automata_answer_as_contains() {
         );
     }
 }
+
+#[test]
+fn a_block_scalar_keeps_its_header_when_masked() {
+    // A credential that is a block scalar's value (`key: |` then its lines, the range from
+    // the indicator on): its lines are masked, its header is not, so the text stays YAML.
+    let text = "tls:\n  key: | \n    -----BEGIN PRIVATE KEY-----\n    abc\n  x: 1\n";
+    let entry_start = text.find("key:").unwrap();
+    let entry_end = text.find("  x:").unwrap();
+    let r = value_of_entry(text, entry_start..entry_end, Some("key"));
+    let masked = redact::Redacted::new(text, &[r]).text;
+    assert_eq!(
+        masked,
+        "tls:\n  key: | \n    ********\n    ********\n  x: 1\n"
+    );
+    // A value on one line that looks like an indicator is masked as any value.
+    let text = "a: |-\n";
+    assert_eq!(
+        redact::Redacted::new(text, std::slice::from_ref(&(3..5))).text,
+        "a: ********\n"
+    );
+}

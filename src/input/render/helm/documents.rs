@@ -104,6 +104,7 @@ pub(super) fn split_documents(
     // the key path of each line of a block it printed.
     let mut included_read: HashMap<usize, usize> = HashMap::new();
     let mut partial_lines: HashMap<(usize, usize), Arc<Vec<LinePath>>> = HashMap::new();
+    let mut include_paths: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
         // Drop leading blank lines and trailing whitespace as Helm does.
@@ -143,7 +144,8 @@ pub(super) fn split_documents(
                 // several) the action first and each values line after it.
                 let several = several_values(expr, printed, &p.values);
                 let base_path = match several.as_slice() {
-                    [] => action_values_path(&file, piece.offset, with_cache),
+                    [] => action_values_path(&file, piece.offset, with_cache)
+                        .map(|path| element_of(path, printed, &p.values)),
                     [one] => Some(one.clone()),
                     _ => None,
                 };
@@ -206,7 +208,57 @@ pub(super) fn split_documents(
                         .then(|| include_index.get(line.trim()))
                         .flatten()
                         .map(|places| next_included_line(places, &mut included_read));
+                    // A line an include re-serialized (`toYaml` of what `fromYaml` read from
+                    // another include's text, merged): the same line at the same key path of
+                    // the text it was read from.
+                    let reread = match place {
+                        Some((i, at)) => {
+                            reserialized_at(&included[i], at, define_file).then_some(Some(i))
+                        }
+                        None => (origins.is_empty() && reserializes(expr)).then_some(None),
+                    }
+                    .and_then(|from| {
+                        let out_paths = line_cache
+                            .entry(pi)
+                            .or_insert_with(|| Arc::new(yaml_line_paths(printed)))
+                            .clone();
+                        let k = out_paths.partition_point(|(r, _)| r.end <= rel);
+                        let out_path = out_paths
+                            .get(k)
+                            .filter(|(r, _)| r.contains(&rel))
+                            .map(|(_, p)| p.as_slice())?;
+                        let (j, at_j) = same_line_read_from(
+                            included,
+                            &mut include_paths,
+                            line,
+                            out_path,
+                            from,
+                        )?;
+                        let mut o = partial_origins(
+                            (j, &included[j]),
+                            at_j,
+                            define_file,
+                            p,
+                            with_cache,
+                            &mut partial_lines,
+                        );
+                        if let Some(i) = from {
+                            o.extend(partial_origins(
+                                (i, &included[i]),
+                                place.map_or(0, |(_, at)| at),
+                                define_file,
+                                p,
+                                with_cache,
+                                &mut partial_lines,
+                            ));
+                        }
+                        o.push(tmpl_origin.clone());
+                        Some(o)
+                    });
                     let from_partial = match place {
+                        _ if reread.is_some() => {
+                            vec![(cur - off..line_end - off, reread.unwrap_or_default())]
+                        }
                         Some((i, at)) => {
                             let lead = line.len() - line.trim_start().len();
                             let stop = at + line.trim().len();
@@ -388,6 +440,125 @@ fn next_included_line(
     chosen
 }
 
+/// Whether an action prints data it serializes itself (`toYaml $merged`, `toJson (merge …)`),
+/// not a values path, an `include` or a `tpl`: its lines were written elsewhere first when
+/// the data was read back from text (`fromYaml (include …)`).
+fn reserializes(expr: &str) -> bool {
+    let words: Vec<&str> = expr
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let serializes = words.iter().any(|w| {
+        matches!(
+            *w,
+            "toYaml" | "mustToYaml" | "toYamlPretty" | "toJson" | "mustToJson" | "toPrettyJson"
+        )
+    });
+    serializes
+        && !words.iter().any(|w| {
+            matches!(*w, "include" | "tpl" | "template")
+                || w.starts_with(".Values")
+                || w.starts_with("$.Values")
+        })
+}
+
+/// Whether the included text at byte `at` was written by an action that re-serializes data
+/// ([`reserializes`]) and names no values path.
+fn reserialized_at(
+    (text, pieces): &(String, Vec<gotmpl::trace::Piece>),
+    at: usize,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+) -> bool {
+    let i = pieces.partition_point(|pc| pc.end <= at);
+    let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at && pc.action) else {
+        return false;
+    };
+    let Some(file) = define_file.get(&piece.name) else {
+        return false;
+    };
+    at < text.len() && reserializes(action_origin(file, piece.offset).1)
+}
+
+/// A line of YAML compared as data: list dashes dropped, a `key: 'v'`/`key: "v"` value
+/// unquoted (what a round trip through `fromYaml`/`toYaml` may change).
+fn yaml_line_key(line: &str) -> (&str, &str) {
+    let mut t = line.trim();
+    while let Some(r) = t.strip_prefix("- ") {
+        t = r.trim_start();
+    }
+    let (k, v) = match t.split_once(": ") {
+        Some((k, v)) => (k, v.trim()),
+        None => (t.trim_end_matches(':'), ""),
+    };
+    let unquoted = [('"', '"'), ('\'', '\'')].iter().find_map(|&(a, b)| {
+        v.strip_prefix(a)?
+            .strip_suffix(b)
+            .filter(|inner| !inner.contains(['"', '\'', '\\']))
+    });
+    (k, unquoted.unwrap_or(v))
+}
+
+/// Where a re-serialized line was read from: the line of another include's text equal as
+/// data ([`yaml_line_key`]) whose key path ends the printed line's (`out_path`; sequence
+/// indexes match any index). The longest such path wins, then the innermost include (the
+/// first returned); `from` (the include that re-serialized it) and the includes returned
+/// after it are not candidates.
+fn same_line_read_from(
+    included: &Included,
+    paths: &mut HashMap<usize, Arc<Vec<LinePath>>>,
+    line: &str,
+    out_path: &[String],
+    from: Option<usize>,
+) -> Option<(usize, usize)> {
+    let want = yaml_line_key(line);
+    if want.0.is_empty() {
+        return None;
+    }
+    let is_index = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let ends_with = |cand: &[String]| {
+        !cand.is_empty()
+            && cand.len() <= out_path.len()
+            && cand
+                .iter()
+                .rev()
+                .zip(out_path.iter().rev())
+                .all(|(c, o)| c == o || (is_index(c) && is_index(o)))
+    };
+    // (path length, include, offset of the line's text, the line as printed there)
+    let mut found: Vec<(usize, usize, usize, &str)> = Vec::new();
+    for (j, (text, _)) in included
+        .iter()
+        .enumerate()
+        .take(from.unwrap_or(included.len()))
+    {
+        if !text.contains(want.0) {
+            continue;
+        }
+        let lp = paths
+            .entry(j)
+            .or_insert_with(|| Arc::new(yaml_line_paths(text)))
+            .clone();
+        for (r, cand) in lp.iter() {
+            let l = &text[r.clone()];
+            if l.trim().is_empty() || yaml_line_key(l) != want || !ends_with(cand) {
+                continue;
+            }
+            let lead = l.len() - l.trim_start().len();
+            found.push((cand.len(), j, r.start + lead, l.trim()));
+        }
+    }
+    // The longest path is the node itself; the same line an inner include returned first
+    // (a labels partial a metadata partial printed) is where it was written.
+    let best = found
+        .iter()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
+    found
+        .iter()
+        .filter(|c| c.3 == best.3 && c.1 <= best.1)
+        .min_by_key(|c| c.1)
+        .map(|c| (c.1, c.2))
+}
+
 /// The origins of the included text at byte `at` of `text` (what an `include` returned,
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
@@ -416,10 +587,11 @@ fn partial_origins(
     }
     let (origin, _) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
-    if let Some(mut path) = action_values_path(file, piece.offset, cache) {
+    if let Some(path) = action_values_path(file, piece.offset, cache) {
+        let printed = &text[piece.start..piece.end];
+        let mut path = element_of(path, printed, &p.values);
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.
-        let printed = &text[piece.start..piece.end];
         let line_paths = lines
             .entry((n, i))
             .or_insert_with(|| Arc::new(yaml_line_paths(printed)));

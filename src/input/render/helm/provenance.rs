@@ -9,12 +9,19 @@ pub(super) struct Scope {
     pub(super) path: Option<Vec<String>>,
     /// `range` changes dot to an element, not the value itself.
     pub(super) range: bool,
+    /// The variable `range $k, $v := …` (or `range $v := …`) sets to each element.
+    pub(super) elem_var: Option<String>,
 }
+
+/// A path segment standing for "the element of the collection before it that a `range`
+/// printed": [`element_of`] tells which from the printed text.
+pub(super) const ELEMENT: &str = "\u{0}element";
 
 pub(super) fn scopes(src: &str) -> Vec<Scope> {
     let mut out = Vec::new();
-    // (body start, values path, range, with/range, define/block: dot is the caller's there)
-    type Open = (usize, Option<Vec<String>>, bool, bool, bool);
+    // (body start, values path, range, with/range, define/block: dot is the caller's there,
+    // the element variable of a range)
+    type Open = (usize, Option<Vec<String>>, bool, bool, bool, Option<String>);
     let mut stack: Vec<Open> = Vec::new();
     let mut i = 0;
     while let Some(o) = src[i..].find("{{") {
@@ -24,33 +31,40 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         let inner = src[a + 2..b - 2].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
         let word = inner.split_whitespace().next().unwrap_or("");
         match word {
-            "if" => stack.push((b, None, false, false, false)),
-            "define" | "block" => stack.push((b, None, false, false, true)),
+            "if" => stack.push((b, None, false, false, false, None)),
+            "define" | "block" => stack.push((b, None, false, false, true, None)),
             "with" | "range" => {
-                let rest = inner[word.len()..].trim();
-                let rest = rest.rsplit(":=").next().unwrap_or(rest).trim();
+                let whole = inner[word.len()..].trim();
+                let rest = whole.rsplit(":=").next().unwrap_or(whole).trim();
+                let elem_var = whole
+                    .split_once(":=")
+                    .filter(|_| word == "range")
+                    .and_then(|(vars, _)| vars.rsplit(',').next())
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| v.starts_with('$') && v.len() > 1);
                 // `.Values.x`, or `.x` inside `with .Values.y` (dot is y there: y.x).
                 let path = dotted_values(rest).or_else(|| {
                     let fields = dot_fields(rest)?;
-                    let (_, parent, range, _, _) = stack
+                    let (_, parent, range, _, _, _) = stack
                         .iter()
                         .rev()
-                        .find(|(_, _, _, scoped, barrier)| *scoped || *barrier)
-                        .filter(|(_, _, _, scoped, _)| *scoped)?;
+                        .find(|(_, _, _, scoped, barrier, _)| *scoped || *barrier)
+                        .filter(|(_, _, _, scoped, _, _)| *scoped)?;
                     let mut path = parent.clone().filter(|_| !range)?;
                     path.extend(fields);
                     Some(path)
                 });
-                stack.push((b, path, word == "range", true, false));
+                stack.push((b, path, word == "range", true, false, elem_var));
             }
             "end" => {
-                if let Some((start, path, range, scoped, _)) = stack.pop()
+                if let Some((start, path, range, scoped, _, elem_var)) = stack.pop()
                     && scoped
                 {
                     out.push(Scope {
                         body: start..a,
                         path,
                         range,
+                        elem_var,
                     });
                 }
             }
@@ -115,6 +129,29 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
             return paths.pop();
         }
     }
+    // `$v` (or `$v.field`) set by an enclosing `range $k, $v := .Values.x`: the element of
+    // x it printed ([`ELEMENT`], told by the text printed).
+    if !inner.contains(":=") && !inner.contains(" = ") {
+        let var = inner
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '|')
+            .find(|t| t.starts_with('$') && t.len() > 1 && !t.starts_with("$."));
+        if let Some(token) = var {
+            let (name, fields) = token.split_once('.').unwrap_or((token, ""));
+            let scope = scopes
+                .iter()
+                .filter(|s| s.body.contains(&at) && s.elem_var.as_deref() == Some(name))
+                .min_by_key(|s| s.body.len())?;
+            let mut path = scope.path.clone()?;
+            path.push(ELEMENT.to_string());
+            path.extend(
+                fields
+                    .split('.')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string),
+            );
+            return Some(path);
+        }
+    }
     // Dot inside `with .Values.x` (innermost scope holding the action).
     let dotted = first_dot_path(inner)?;
     let scope = scopes
@@ -123,7 +160,7 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         .min_by_key(|s| s.body.len())?;
     let mut path = scope.path.clone()?;
     if scope.range {
-        return Some(path);
+        path.push(ELEMENT.to_string());
     }
     path.extend(
         dotted
@@ -132,6 +169,66 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
             .map(str::to_string),
     );
     Some(path)
+}
+
+/// A values path with an [`ELEMENT`] segment made concrete: the one element of the
+/// collection before it whose value (or field after it) is the scalar `printed` shows
+/// (quotes aside); when none or several are, the collection itself.
+pub(super) fn element_of(
+    mut path: Vec<String>,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<String> {
+    let Some(at) = path.iter().position(|s| s == ELEMENT) else {
+        return path;
+    };
+    let rest: Vec<String> = path[at + 1..].to_vec();
+    path.truncate(at);
+    let mut coll = values;
+    for k in &path {
+        match coll.get(k.as_str()) {
+            Some(v) => coll = v,
+            None => return path,
+        }
+    }
+    let shown = printed.trim();
+    let shown = [('"', '"'), ('\'', '\'')]
+        .iter()
+        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
+        .unwrap_or(shown);
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let children: Vec<(String, &serde_json::Value)> = match coll {
+        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => return path,
+    };
+    let mut hits = children.into_iter().filter(|(_, v)| {
+        let mut v = *v;
+        for f in &rest {
+            match v.get(f.as_str()) {
+                Some(x) => v = x,
+                None => return false,
+            }
+        }
+        // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+        !shown.is_empty()
+            && scalar(v)
+                .is_some_and(|t| t == shown || data_encoding::BASE64.encode(t.as_bytes()) == shown)
+    });
+    if let (Some((key, _)), None) = (hits.next(), hits.next()) {
+        path.push(key);
+        path.extend(rest);
+    }
+    path
 }
 
 /// The distinct values paths an action names (`printf "%s:%s" .Values.a .Values.b`,
@@ -298,8 +395,11 @@ pub(super) type LinePath = (std::ops::Range<usize>, Vec<String>);
 
 pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
     let mut out = Vec::new();
-    // (indent, key or index, is_seq, next index)
-    let mut stack: Vec<(usize, String)> = Vec::new();
+    // (indent, key or index, a key whose value is a block still to come)
+    let mut stack: Vec<(usize, String, bool)> = Vec::new();
+    let path = |stack: &[(usize, String, bool)]| -> Vec<String> {
+        stack.iter().map(|(_, k, _)| k.clone()).collect()
+    };
     let mut seq_counts: HashMap<(usize, Vec<String>), usize> = HashMap::new();
     let mut pos = 0;
     let mut block_indent: Option<usize> = None;
@@ -310,17 +410,23 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
         let mut indent = t.len() - t.trim_start().len();
         let mut body = t.trim_start();
         if body.is_empty() {
-            out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+            out.push((r, path(&stack)));
             continue;
         }
         if let Some(bi) = block_indent {
             if indent > bi {
-                out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+                out.push((r, path(&stack)));
                 continue;
             }
             block_indent = None;
         }
-        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+        // `key:` then `- item` at the key's own indentation (an indentless sequence, as
+        // go-yaml and so `toYaml` print lists in maps): the items are the key's value.
+        let item = body.starts_with("- ") || body == "-";
+        while stack
+            .last()
+            .is_some_and(|(i, _, open)| *i > indent || (*i == indent && !(item && *open)))
+        {
             stack.pop();
         }
         // `- key: v`: an item, then a key inside it.
@@ -328,9 +434,9 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
             .strip_prefix("- ")
             .or_else(|| (body == "-").then_some(""))
         {
-            let parent: Vec<String> = stack.iter().map(|(_, k)| k.clone()).collect();
+            let parent = path(&stack);
             let n = seq_counts.entry((indent, parent)).or_insert(0);
-            stack.push((indent, n.to_string()));
+            stack.push((indent, n.to_string(), false));
             *n += 1;
             indent += 2;
             body = rest;
@@ -342,15 +448,15 @@ pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
             && (v.is_empty() || v.starts_with(' '))
             && !k.starts_with(['"', '\'', '{', '['])
         {
-            stack.push((indent, k.trim().to_string()));
-            out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
             let v = v.trim();
+            stack.push((indent, k.trim().to_string(), v.is_empty()));
+            out.push((r, path(&stack)));
             if v.starts_with('|') || v.starts_with('>') {
                 block_indent = Some(indent);
             }
             continue;
         }
-        out.push((r, stack.iter().map(|(_, k)| k.clone()).collect()));
+        out.push((r, path(&stack)));
     }
     out
 }
@@ -408,5 +514,55 @@ mod tests {
         ) {
             prop_assert_eq!(by_hand(&s), by_regex(&s));
         }
+    }
+
+    #[test]
+    fn an_indentless_sequence_is_its_keys_value() {
+        let text = "a:\n- x: 1\n  y:\n  - 2\n- z\nb: 3\n";
+        let paths: Vec<Vec<String>> = super::yaml_line_paths(text)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            paths,
+            [
+                p(&["a"]),
+                p(&["a", "0", "x"]),
+                p(&["a", "0", "y"]),
+                p(&["a", "0", "y", "0"]),
+                p(&["a", "1"]),
+                p(&["b"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_element_is_told_by_the_text_printed() {
+        use super::{ELEMENT, element_of};
+        let values = serde_json::json!({
+            "env": {"A": "x", "B": "y", "C": "y"},
+            "list": [{"p": "/a"}, {"p": "/b"}]
+        });
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            element_of(p(&["env", ELEMENT]), "\"x\"", &values),
+            p(&["env", "A"])
+        );
+        // Two elements print the same: the collection.
+        assert_eq!(element_of(p(&["env", ELEMENT]), "y", &values), p(&["env"]));
+        assert_eq!(
+            element_of(p(&["list", ELEMENT, "p"]), "/b", &values),
+            p(&["list", "1", "p"])
+        );
+        assert_eq!(
+            element_of(p(&["list", ELEMENT, "p"]), "/c", &values),
+            p(&["list"])
+        );
+        // A Secret's data: the element whose value is the base64 printed.
+        assert_eq!(
+            element_of(p(&["env", ELEMENT]), "\"eA==\"", &values),
+            p(&["env", "A"])
+        );
     }
 }
