@@ -101,6 +101,8 @@ fn builds_equal_kubectl_kustomize() {
         ("json-patch-namespaced", "json-patch-namespaced/top"),
         ("patch-options-meta", "patch-options-meta"),
         ("replacement-regex", "replacement-regex"),
+        ("block-scalars", "block-scalars/ov"),
+        ("prefix-suffix-specs", "prefix-suffix-specs/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -745,4 +747,22 @@ fn json_patch_add_below_a_missing_mapping_is_a_problem() {
         "{}",
         out.text
     );
+}
+
+/// A name prefix configured on a field holding a mapping fails in Kustomize ("wrong node
+/// kind: expected ScalarNode"); runeguard left such field specs out with a problem of
+/// another kind. The names are still prefixed.
+#[test]
+fn a_name_prefix_on_a_mapping_is_a_problem() {
+    let out = build("problems/prefix-map");
+    let e = errors(&out);
+    assert_eq!(e.len(), 2, "{e:?}");
+    for p in &e {
+        assert_eq!(
+            located(p),
+            format!("{DATA}/problems/prefix-map/kustomization.yaml:3")
+        );
+        assert!(p.message.contains("metadata/labels"), "{p:?}");
+    }
+    assert!(out.text.contains("name: p-web"), "{}", out.text);
 }

@@ -87,31 +87,90 @@ pub(super) fn namespace(
     }
 }
 
-/// Prefixes or suffixes names: of every object (`namePrefix`, `nameSuffix`), or, for a
-/// transformer configuration, of the objects its `metadata/name` field specs select.
+/// Kustomize's prefix or suffix transformer (`namePrefix`/`nameSuffix`, or a
+/// `PrefixSuffixTransformer` configuration): for every object but CRDs, Namespaces and
+/// APIServices, each field spec selecting it, in order: `metadata/name` renames the object
+/// (name references follow it); another path gets the affix added to the text there (a
+/// number or boolean becomes text, a missing field is created as `""` with `create`).
+/// Returns the fields holding a mapping, which Kustomize refuses ("wrong node kind").
 pub(super) fn affix(
     acc: &mut Acc,
     s: &str,
     prefix: bool,
     org: &Option<Origin>,
-    only: Option<&[FieldSpec]>,
-) {
+    specs: &[FieldSpec],
+) -> Vec<String> {
+    let mut refused = Vec::new();
     for r in &mut acc.res {
         if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
             || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
-            || only.is_some_and(|specs| !specs.iter().any(|f| spec_matches(f, r)))
         {
             continue;
         }
-        let name = if prefix {
-            format!("{s}{}", r.name())
-        } else {
-            format!("{}{s}", r.name())
+        let add = |t: &str| {
+            if prefix {
+                format!("{s}{t}")
+            } else {
+                format!("{t}{s}")
+            }
         };
-        r.set_name(name, org);
-        r.affixes
-            .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
+        let selected: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+        for f in selected {
+            if f.path == "metadata/name" {
+                let name = add(r.name());
+                r.set_name(name, org);
+                r.affixes
+                    .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
+                continue;
+            }
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let mut bad = false;
+            walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
+                let text = match &t.v {
+                    V::Null => String::new(),
+                    V::Map(_) | V::Seq(_) => {
+                        bad = true;
+                        return;
+                    }
+                    _ => t.scalar_text().unwrap_or_default(),
+                };
+                *t = Node::str(add(&text), org.clone());
+            });
+            if bad {
+                refused.push(format!("{} of {}", f.path, r.describe()));
+            }
+        }
     }
+    refused
+}
+
+/// Kustomize's `FsSlice` merge: each spec of `more` is appended unless one already there has
+/// its path and is selected by its kind and group (a spec without kind selects all).
+pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
+    for f in more {
+        let selected = |e: &FieldSpec| {
+            e.path == f.path
+                && f.kind
+                    .as_deref()
+                    .is_none_or(|k| e.kind.as_deref() == Some(k))
+                && f.group
+                    .as_deref()
+                    .is_none_or(|g| e.group.as_deref() == Some(g))
+        };
+        if !into.iter().any(selected) {
+            into.push(f.clone());
+        }
+    }
+}
+
+/// One kustomization's `namePrefix`/`nameSuffix` field specs: those of its
+/// `configurations:` files, then Kustomize's default `metadata/name` unless one of them
+/// already names that path (`metadata/name` for one kind replaces the default there).
+pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
+    let mut out = Vec::new();
+    merge_specs(&mut out, configured);
+    merge_specs(&mut out, &[fs(None, None, "metadata/name", false)]);
+    out
 }
 
 /// A place a transformer writes to: a path of fields (lists are walked through), for the
@@ -418,6 +477,12 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
+    /// `namePrefix`/`nameSuffix` specs as Kustomize's accumulator merges them: those of the
+    /// included kustomizations (each its own files' specs, or the default `metadata/name`),
+    /// then this one's; a kind-specific `metadata/name` of an overlay after the default of
+    /// its base renames those objects twice (measured).
+    pub name_prefix: Vec<FieldSpec>,
+    pub name_suffix: Vec<FieldSpec>,
 }
 
 impl Config {
@@ -427,11 +492,14 @@ impl Config {
         self.labels.extend(other.labels);
         self.annotations.extend(other.annotations);
         self.images.extend(other.images);
+        merge_specs(&mut self.name_prefix, &other.name_prefix);
+        merge_specs(&mut self.name_suffix, &other.name_suffix);
     }
 }
 
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -455,6 +523,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
                     "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "namePrefix" => merge_specs(&mut prefix, &parse_specs(Some(v))),
+                    "nameSuffix" => merge_specs(&mut suffix, &parse_specs(Some(v))),
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
                             let Some(kind) = r.get_str("kind") else {
@@ -475,6 +545,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             }
         }
     }
+    merge_specs(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
+    merge_specs(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
 }
 
 /// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
