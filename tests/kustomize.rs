@@ -766,3 +766,46 @@ fn a_name_prefix_on_a_mapping_is_a_problem() {
     }
     assert!(out.text.contains("name: p-web"), "{}", out.text);
 }
+
+/// Kustomize has one built-in schema (v1.21.2) and fails the build on any other
+/// `openapi: version:`; runeguard built the overlay as if it were known.
+#[test]
+fn an_openapi_version_kustomize_lacks_is_a_problem() {
+    let out = build("problems/openapi-version");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/openapi-version/kustomization.yaml:4")
+    );
+    assert!(out.text.contains("name: web"), "{}", out.text);
+}
+
+/// Kustomize decodes a kustomization into its Go types and refuses it whole when a value has
+/// the wrong type (a string where a list or a number goes, a mapping where a list goes);
+/// runeguard built such overlays. Every wrong value is located, once; an unknown
+/// `buildMetadata` option is ignored as Kustomize ignores it.
+#[test]
+fn values_of_the_wrong_type_are_located_problems() {
+    let out = build("problems/kust-types");
+    let k = format!("{DATA}/problems/kust-types/kustomization.yaml");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [
+            format!("{k}:3"),
+            format!("{k}:7"),
+            format!("{k}:10"),
+            format!("{k}:14"),
+            format!("{k}:18")
+        ]
+    );
+    // Kustomize's `EnforceFields`: a Kustomization's apiVersion is v1beta1; `imageTags` is
+    // the old name of `images`, not an unknown field.
+    let out = build("problems/kust-kind");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [format!("{DATA}/problems/kust-kind/kustomization.yaml:1")]
+    );
+}

@@ -14,6 +14,7 @@ mod load;
 mod metadata;
 mod node;
 mod patch;
+mod types;
 mod xform;
 
 use crate::input::render::{Outcome, RenderOptions, Rendered};
@@ -244,6 +245,9 @@ pub struct Builder<'a> {
     tracks_origins: bool,
     /// A kustomization's `openapi:` was met: Kustomize takes the first one only.
     schema_set: bool,
+    /// Where a kustomization holds a value of the wrong type (reported once, as Kustomize
+    /// refuses it): other problems at the same place are not repeated.
+    refused_at: std::collections::HashSet<(String, Option<Pos>)>,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -295,6 +299,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         timed_out: false,
         tracks_origins: false,
         schema_set: false,
+        refused_at: Default::default(),
     };
     patch::set_custom_schema(None);
     let mut acc = Acc::default();
@@ -354,6 +359,9 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
 impl Builder<'_> {
     pub fn problem_at(&mut self, n: &Node, fallback: &str, msg: impl Into<String>) {
         let (file, pos) = locate(n, fallback);
+        if self.refused_at.contains(&(file.clone(), pos)) {
+            return;
+        }
         self.problems.push(Problem::error(&file, pos, msg));
     }
 
@@ -486,6 +494,17 @@ impl Builder<'_> {
                 "openapi takes `path` or `version`, not both (Kustomize refuses it)",
             );
             return;
+        }
+        // Kustomize v5.8 builds in one Kubernetes schema; any other version fails the build
+        // ("the specified OpenAPI version is not built in"; measured: v1.20.4, v1.30.0).
+        if let Some(v) = version
+            && !matches!(v.scalar_text().as_deref(), Some("" | "v1.21.2"))
+        {
+            self.problem_at(
+                v,
+                &kust.file.path,
+                "this OpenAPI version is not built into Kustomize (only v1.21.2 is); the built-in schema was used",
+            );
         }
         if self.schema_set {
             return;

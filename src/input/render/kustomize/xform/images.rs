@@ -70,8 +70,8 @@ pub fn split_image(image: &str) -> (String, String, String) {
 }
 
 pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
-    let Some(name) = entry.get_str("name") else {
-        b.problem_at(entry, &k.file.path, "an images entry needs a name");
+    // An entry without a name changes nothing (measured: Kustomize builds it).
+    let Some(name) = entry.get_str("name").filter(|n| !n.is_empty()) else {
         return;
     };
     let Some(pattern) = Regex::new(&format!(

@@ -75,7 +75,8 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("replicas") {
         replicas(b, k, entry, acc);
     }
-    for entry in k.list("images") {
+    // The old `imageTags` are appended to `images` (Kustomize's `FixKustomization`).
+    for entry in k.list("images").iter().chain(k.list("imageTags").iter()) {
         images(b, k, entry, acc);
     }
     for entry in k.list("replacements") {
