@@ -103,6 +103,7 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-regex", "replacement-regex"),
         ("block-scalars", "block-scalars/ov"),
         ("prefix-suffix-specs", "prefix-suffix-specs/ov"),
+        ("image-tag-suffix", "image-tag-suffix"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
