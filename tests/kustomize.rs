@@ -104,6 +104,8 @@ fn builds_equal_kubectl_kustomize() {
         ("block-scalars", "block-scalars/ov"),
         ("prefix-suffix-specs", "prefix-suffix-specs/ov"),
         ("image-tag-suffix", "image-tag-suffix"),
+        ("crds-identity", "crds-identity"),
+        ("generator-env-keys", "generator-env-keys"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -594,13 +594,13 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     &mut identities,
                     0,
                 );
-                for p in identities {
-                    b.problem_at(
-                        entry,
-                        &k.file.path,
-                        format!("{kind} {p}: x-kubernetes-identity (a name prefix field) is not supported by runeguard's Kustomize build; not prefixed"),
-                    );
-                }
+                // Kustomize's `AddPrefixFieldSpec`: the field gets `namePrefix` (not the
+                // suffix), where it exists (measured).
+                let specs: Vec<FieldSpec> = identities
+                    .iter()
+                    .map(|p| fs(Some(&kind), None, p, false))
+                    .collect();
+                merge_specs(&mut acc.config.name_prefix, &specs);
             }
         }
     }
