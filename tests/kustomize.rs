@@ -106,6 +106,8 @@ fn builds_equal_kubectl_kustomize() {
         ("image-tag-suffix", "image-tag-suffix"),
         ("crds-identity", "crds-identity"),
         ("generator-env-keys", "generator-env-keys"),
+        ("component-top", "component-top"),
+        ("labels-fields", "labels-fields/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -810,5 +812,20 @@ fn values_of_the_wrong_type_are_located_problems() {
     assert_eq!(
         got,
         [format!("{DATA}/problems/kust-kind/kustomization.yaml:1")]
+    );
+}
+
+/// Kustomize merges a `labels` entry's `fields` with its default specs and fails on one of
+/// the same path and kind with another `create` ("conflicting fieldspecs"); runeguard
+/// applied both.
+#[test]
+fn labels_fields_conflicting_with_the_defaults_are_a_problem() {
+    let out = build("problems/labels-conflict");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [format!(
+            "{DATA}/problems/labels-conflict/kustomization.yaml:7"
+        )]
     );
 }

@@ -130,6 +130,13 @@ impl Res {
             self.namespaces.push(ns);
         }
     }
+    /// Whether Kustomize holds bookkeeping annotations on it (after a rename, a namespace
+    /// transformer or a generator): its `metadata.annotations` then exists, empty or not,
+    /// and a field spec without `create` reaches it (measured: `labels` `fields` on
+    /// `metadata/annotations` writes there on a moved object only).
+    pub fn bookkept(&self) -> bool {
+        self.names.len() > 1 || self.namespaces.len() > 1 || self.stored || self.generator.is_some()
+    }
     /// Whether `name` is one of the names this resource has had.
     pub fn had_name(&self, name: &str) -> bool {
         self.names.iter().any(|n| n == name)
@@ -414,7 +421,10 @@ impl Builder<'_> {
             ));
             return None;
         }
-        if !component && kind == "Component" {
+        // A Component built directly is built as a kustomization (measured: `kubectl
+        // kustomize` of a Component folder prints its objects); listed under `resources`
+        // Kustomize refuses it.
+        if !component && kind == "Component" && depth > 0 {
             self.problems.push(Problem::error(
                 &kust.file.path,
                 None,

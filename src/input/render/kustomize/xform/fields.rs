@@ -123,6 +123,7 @@ pub(super) fn affix(
                     .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
                 continue;
             }
+            bookkeeping_annotations(r, f, org);
             let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
             let mut bad = false;
             walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
@@ -161,6 +162,28 @@ pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
             into.push(f.clone());
         }
     }
+}
+
+/// [`merge_specs`], failing (with the path) on a spec already there that differs only in
+/// `create`, as Kustomize's `FsSlice.MergeOne` fails.
+pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
+    for f in more {
+        let found = into.iter().find(|e| {
+            e.path == f.path
+                && f.kind
+                    .as_deref()
+                    .is_none_or(|k| e.kind.as_deref() == Some(k))
+                && f.group
+                    .as_deref()
+                    .is_none_or(|g| e.group.as_deref() == Some(g))
+        });
+        match found {
+            Some(e) if e.create != f.create => return Some(f.path.clone()),
+            Some(_) => {}
+            None => into.push(f.clone()),
+        }
+    }
+    None
 }
 
 /// One kustomization's `namePrefix`/`nameSuffix` field specs: those of its
@@ -362,6 +385,20 @@ pub(super) fn walk_spec(
     walk_spec(child, rest, create, org, f);
 }
 
+/// Kustomize's bookkeeping annotations make `metadata.annotations` exist on an object it
+/// renamed, moved or generated: a field spec below it reaches it without `create` (an
+/// empty map is not printed).
+fn bookkeeping_annotations(r: &mut Res, f: &FieldSpec, org: &Option<Origin>) {
+    if f.create || !f.path.starts_with("metadata/annotations") || !r.bookkept() {
+        return;
+    }
+    let md_org = r.node.get("metadata").and_then(|m| m.org.clone());
+    let md = r.node.entry_map("metadata", &md_org);
+    if md.get("annotations").is_none_or(Node::is_null) {
+        md.set("annotations", Node::map(org.clone()));
+    }
+}
+
 /// Sets `pairs` in the maps the field specs reach.
 pub(super) fn apply_specs(
     r: &mut Res,
@@ -376,6 +413,7 @@ pub(super) fn apply_specs(
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     for f in applicable {
+        bookkeeping_annotations(r, f, org);
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
         walk_spec(
             &mut r.node,
@@ -438,21 +476,36 @@ pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
 
 pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("labels") {
+        let flag = |f: &str| matches!(entry.get(f).map(|n| &n.v), Some(V::Bool(true)));
+        // Kustomize merges the entry's `fields` with its default specs and fails on a spec
+        // of the same path and kind that differs in `create` ("conflicting fieldspecs").
+        let mut specs = Vec::new();
+        let mut defaults = Vec::new();
+        if flag("includeSelectors") {
+            defaults.extend(common_label_specs());
+            defaults.extend(acc.config.labels.iter().cloned());
+        } else {
+            defaults.push(fs(None, None, "metadata/labels", true));
+            if flag("includeTemplates") {
+                defaults.extend(template_label_specs());
+            }
+        }
+        let fields = parse_specs(entry.get("fields"));
+        let conflict =
+            merge_checked(&mut specs, &fields).or_else(|| merge_checked(&mut specs, &defaults));
+        if let Some(path) = conflict {
+            let at = entry.get("fields").unwrap_or(entry);
+            b.problem_at(
+                at,
+                &k.file.path,
+                format!("labels field {path} is also a default field of these labels with another `create` (Kustomize: \"conflicting fieldspecs\"); not applied"),
+            );
+            continue;
+        }
         let Some(p) = entry.get("pairs") else {
             continue;
         };
         let pairs = pairs_of(b, k, p);
-        let flag = |f: &str| matches!(entry.get(f).map(|n| &n.v), Some(V::Bool(true)));
-        let mut specs = parse_specs(entry.get("fields"));
-        if flag("includeSelectors") {
-            specs.extend(common_label_specs());
-            specs.extend(acc.config.labels.iter().cloned());
-        } else {
-            specs.push(fs(None, None, "metadata/labels", true));
-            if flag("includeTemplates") {
-                specs.extend(template_label_specs());
-            }
-        }
         for r in &mut acc.res {
             apply_specs(r, &specs, &pairs, &p.org);
         }
