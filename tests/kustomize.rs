@@ -101,6 +101,13 @@ fn builds_equal_kubectl_kustomize() {
         ("json-patch-namespaced", "json-patch-namespaced/top"),
         ("patch-options-meta", "patch-options-meta"),
         ("replacement-regex", "replacement-regex"),
+        ("block-scalars", "block-scalars/ov"),
+        ("prefix-suffix-specs", "prefix-suffix-specs/ov"),
+        ("image-tag-suffix", "image-tag-suffix"),
+        ("crds-identity", "crds-identity"),
+        ("generator-env-keys", "generator-env-keys"),
+        ("component-top", "component-top"),
+        ("labels-fields", "labels-fields/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -744,5 +751,81 @@ fn json_patch_add_below_a_missing_mapping_is_a_problem() {
         !out.text.contains("late") && !out.text.contains("spec"),
         "{}",
         out.text
+    );
+}
+
+/// A name prefix configured on a field holding a mapping fails in Kustomize ("wrong node
+/// kind: expected ScalarNode"); runeguard left such field specs out with a problem of
+/// another kind. The names are still prefixed.
+#[test]
+fn a_name_prefix_on_a_mapping_is_a_problem() {
+    let out = build("problems/prefix-map");
+    let e = errors(&out);
+    assert_eq!(e.len(), 2, "{e:?}");
+    for p in &e {
+        assert_eq!(
+            located(p),
+            format!("{DATA}/problems/prefix-map/kustomization.yaml:3")
+        );
+        assert!(p.message.contains("metadata/labels"), "{p:?}");
+    }
+    assert!(out.text.contains("name: p-web"), "{}", out.text);
+}
+
+/// Kustomize has one built-in schema (v1.21.2) and fails the build on any other
+/// `openapi: version:`; runeguard built the overlay as if it were known.
+#[test]
+fn an_openapi_version_kustomize_lacks_is_a_problem() {
+    let out = build("problems/openapi-version");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/openapi-version/kustomization.yaml:4")
+    );
+    assert!(out.text.contains("name: web"), "{}", out.text);
+}
+
+/// Kustomize decodes a kustomization into its Go types and refuses it whole when a value has
+/// the wrong type (a string where a list or a number goes, a mapping where a list goes);
+/// runeguard built such overlays. Every wrong value is located, once; an unknown
+/// `buildMetadata` option is ignored as Kustomize ignores it.
+#[test]
+fn values_of_the_wrong_type_are_located_problems() {
+    let out = build("problems/kust-types");
+    let k = format!("{DATA}/problems/kust-types/kustomization.yaml");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [
+            format!("{k}:3"),
+            format!("{k}:7"),
+            format!("{k}:10"),
+            format!("{k}:14"),
+            format!("{k}:18")
+        ]
+    );
+    // Kustomize's `EnforceFields`: a Kustomization's apiVersion is v1beta1; `imageTags` is
+    // the old name of `images`, not an unknown field.
+    let out = build("problems/kust-kind");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [format!("{DATA}/problems/kust-kind/kustomization.yaml:1")]
+    );
+}
+
+/// Kustomize merges a `labels` entry's `fields` with its default specs and fails on one of
+/// the same path and kind with another `create` ("conflicting fieldspecs"); runeguard
+/// applied both.
+#[test]
+fn labels_fields_conflicting_with_the_defaults_are_a_problem() {
+    let out = build("problems/labels-conflict");
+    let got: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(
+        got,
+        [format!(
+            "{DATA}/problems/labels-conflict/kustomization.yaml:7"
+        )]
     );
 }

@@ -233,3 +233,20 @@ fn duplicate_keys_are_reported() {
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].pos.line, 2);
 }
+
+/// go-yaml's folded writer and reader, as `kubectl kustomize` leaves a `>` scalar
+/// (measured with Kustomize v5.8).
+#[test]
+fn folded_scalars_read_as_kustomize_leaves_them() {
+    use super::tree::go_yaml_folded_round_trip as rt;
+    assert_eq!(rt("x\n  y\nz\n"), "x\n\n  y\nz\n");
+    assert_eq!(rt("x\n\n  y\n\nz\n"), "x\n\n\n  y\n\nz\n");
+    assert_eq!(rt("x\n\ttab\nz\n"), "x\n\n\ttab\nz\n");
+    assert_eq!(rt("x\n\n"), "x\n\n\n");
+    assert_eq!(rt("x y\nz\n"), "x y\nz\n");
+    assert_eq!(rt("\nx\n"), "\nx\n");
+    assert_eq!(rt("x  \n  y\n"), "x  \n  y\n");
+    assert_eq!(rt("  lead\nx\n  y\n"), "  lead\nx\n  y\n");
+    assert_eq!(rt("x\n y\n"), "x\n\n y\n");
+    assert_eq!(rt("x\n\n  y"), "x\n\n\n  y");
+}

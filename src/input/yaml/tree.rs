@@ -274,6 +274,13 @@ impl Resolver<'_> {
     }
 
     fn scalar(&self, text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
+        let folded;
+        let text = if style == ScalarStyle::Folded && self.schema == Schema::Kustomize {
+            folded = go_yaml_folded_round_trip(text);
+            folded.as_str()
+        } else {
+            text
+        };
         if let Some(tag) = tag {
             match tag {
                 "tag:yaml.org,2002:str" | "!!str" => return Value::String(text.to_string()),
@@ -302,4 +309,59 @@ impl Resolver<'_> {
             Schema::Core | Schema::Json => resolve_core(text),
         }
     }
+}
+
+/// The string a folded (`>`) block scalar holds once Kustomize has written it out and read it
+/// back (kyaml keeps the node's folded style, go-yaml v3 writes it as a folded scalar, and
+/// the build reads that text again). go-yaml's folded writer adds a blank line after every
+/// line that does not start with a blank (unless the whole value does), which reads back
+/// as the same string where the next line folds, but as one more line break before a
+/// more-indented line (one starting with a space or a tab) and at the end of a `>+` value.
+/// Measured against `kubectl kustomize` (Kustomize v5.8): `x\n  y` becomes `x\n\n  y`.
+/// Values go-yaml cannot write as a block scalar (a space before a line break or at the
+/// end, control characters) are written double-quoted and stay as they are.
+pub fn go_yaml_folded_round_trip(text: &str) -> String {
+    let b = text.as_bytes();
+    let block_allowed = !text.ends_with(' ')
+        && !text.contains(" \n")
+        && !text
+            .chars()
+            .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || c == '\u{feff}');
+    let first = b.iter().position(|&c| c != b'\n');
+    let starts_blank = first.is_none_or(|i| matches!(b[i], b' ' | b'\t'));
+    if !block_allowed || starts_blank || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\n' {
+            i += 1;
+            continue;
+        }
+        // A run of line breaks after a line with content.
+        let run_end = b[i..]
+            .iter()
+            .position(|&c| c != b'\n')
+            .map_or(b.len(), |n| i + n);
+        out.push_str(&text[line_start..i]);
+        let line_blank = matches!(b.get(line_start), Some(b' ' | b'\t'));
+        let has_content = i > line_start;
+        let extra = has_content
+            && !line_blank
+            && match b.get(run_end) {
+                Some(c) => matches!(c, b' ' | b'\t'),
+                // At the end: kept only by `>+` (two or more breaks).
+                None => run_end - i >= 2,
+            };
+        if extra {
+            out.push('\n');
+        }
+        out.push_str(&text[i..run_end]);
+        line_start = run_end;
+        i = run_end;
+    }
+    out.push_str(&text[line_start..]);
+    out
 }

@@ -152,13 +152,10 @@ pub fn parse_env_line(line: &str, first: bool) -> Result<Option<(String, String)
             (line.to_string(), v)
         }
     };
-    if k.is_empty()
-        || !k
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        || k.starts_with(|c: char| c.is_ascii_digit())
-    {
-        return Err(format!("{k:?} is not a valid environment variable name"));
+    // Kustomize v5.8 takes any key as written (`export B`, `a/b`, `1abc`, `key ` with its
+    // trailing space) and skips an empty one (measured).
+    if k.is_empty() {
+        return Ok(None);
     }
     Ok(Some((k, v)))
 }

@@ -161,8 +161,50 @@ impl Builder<'_> {
             "sortOptions",
             "buildMetadata",
             "configurations",
+            "imageTags",
+            "inventory",
         ];
         const UNSUPPORTED: &[&str] = &["crds", "openapi", "helmChartInflationGenerator"];
+        // Kustomize decodes the kustomization into its Go types first and refuses it whole
+        // when a value has the wrong type; each such value is reported once, here.
+        let mut wrong = Vec::new();
+        super::types::check(
+            &kust.node,
+            &super::types::T::Obj(super::types::KUSTOMIZATION),
+            "",
+            &mut wrong,
+        );
+        for (n, msg) in wrong {
+            let msg = msg.replacen("`.", "`", 1);
+            self.problem_at(n, &kust.file.path, msg);
+            self.refused_at.insert(locate(n, &kust.file.path));
+        }
+        // Kustomize's `EnforceFields`.
+        let kind = kust.get("kind").and_then(Node::as_str).unwrap_or("");
+        if !matches!(kind, "" | "Kustomization" | "Component") {
+            let n = kust.get("kind").expect("kind");
+            self.problem_at(
+                n,
+                &kust.file.path,
+                "kind should be Kustomization or Component (Kustomize cannot read this kustomization)",
+            );
+        }
+        let version = if kind == "Component" {
+            "kustomize.config.k8s.io/v1alpha1"
+        } else {
+            "kustomize.config.k8s.io/v1beta1"
+        };
+        if let Some(n) = kust.get("apiVersion")
+            && let Some(v) = n.as_str()
+            && !v.is_empty()
+            && v != version
+        {
+            self.problem_at(
+                n,
+                &kust.file.path,
+                format!("apiVersion for {} should be {version} (Kustomize cannot read this kustomization)", if kind.is_empty() { "Kustomization" } else { kind }),
+            );
+        }
         if let Some(m) = kust.node.as_map() {
             for (k, v) in m {
                 if KNOWN.contains(&k.as_str()) {

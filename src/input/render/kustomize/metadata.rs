@@ -55,11 +55,8 @@ pub fn build_metadata(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                 &root.file.path,
                 "buildMetadata transformerAnnotations is not supported; the annotations naming each object's transformers were not added",
             ),
-            _ => b.problem_at(
-                item,
-                &root.file.path,
-                "unknown buildMetadata option (managedByLabel, originAnnotations or transformerAnnotations)",
-            ),
+            // Kustomize ignores other options (measured: `buildMetadata: [badOption]` builds).
+            _ => {}
         }
     }
 }

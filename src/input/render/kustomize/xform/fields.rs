@@ -87,31 +87,113 @@ pub(super) fn namespace(
     }
 }
 
-/// Prefixes or suffixes names: of every object (`namePrefix`, `nameSuffix`), or, for a
-/// transformer configuration, of the objects its `metadata/name` field specs select.
+/// Kustomize's prefix or suffix transformer (`namePrefix`/`nameSuffix`, or a
+/// `PrefixSuffixTransformer` configuration): for every object but CRDs, Namespaces and
+/// APIServices, each field spec selecting it, in order: `metadata/name` renames the object
+/// (name references follow it); another path gets the affix added to the text there (a
+/// number or boolean becomes text, a missing field is created as `""` with `create`).
+/// Returns the fields holding a mapping, which Kustomize refuses ("wrong node kind").
 pub(super) fn affix(
     acc: &mut Acc,
     s: &str,
     prefix: bool,
     org: &Option<Origin>,
-    only: Option<&[FieldSpec]>,
-) {
+    specs: &[FieldSpec],
+) -> Vec<String> {
+    let mut refused = Vec::new();
     for r in &mut acc.res {
         if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
             || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
-            || only.is_some_and(|specs| !specs.iter().any(|f| spec_matches(f, r)))
         {
             continue;
         }
-        let name = if prefix {
-            format!("{s}{}", r.name())
-        } else {
-            format!("{}{s}", r.name())
+        let add = |t: &str| {
+            if prefix {
+                format!("{s}{t}")
+            } else {
+                format!("{t}{s}")
+            }
         };
-        r.set_name(name, org);
-        r.affixes
-            .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
+        let selected: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+        for f in selected {
+            if f.path == "metadata/name" {
+                let name = add(r.name());
+                r.set_name(name, org);
+                r.affixes
+                    .push(format!("{}:{s}", if prefix { 'p' } else { 's' }));
+                continue;
+            }
+            bookkeeping_annotations(r, f, org);
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let mut bad = false;
+            walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
+                let text = match &t.v {
+                    V::Null => String::new(),
+                    V::Map(_) | V::Seq(_) => {
+                        bad = true;
+                        return;
+                    }
+                    _ => t.scalar_text().unwrap_or_default(),
+                };
+                *t = Node::str(add(&text), org.clone());
+            });
+            if bad {
+                refused.push(format!("{} of {}", f.path, r.describe()));
+            }
+        }
     }
+    refused
+}
+
+/// Kustomize's `FsSlice` merge: each spec of `more` is appended unless one already there has
+/// its path and is selected by its kind and group (a spec without kind selects all).
+pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
+    for f in more {
+        let selected = |e: &FieldSpec| {
+            e.path == f.path
+                && f.kind
+                    .as_deref()
+                    .is_none_or(|k| e.kind.as_deref() == Some(k))
+                && f.group
+                    .as_deref()
+                    .is_none_or(|g| e.group.as_deref() == Some(g))
+        };
+        if !into.iter().any(selected) {
+            into.push(f.clone());
+        }
+    }
+}
+
+/// [`merge_specs`], failing (with the path) on a spec already there that differs only in
+/// `create`, as Kustomize's `FsSlice.MergeOne` fails.
+pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
+    for f in more {
+        let found = into.iter().find(|e| {
+            e.path == f.path
+                && f.kind
+                    .as_deref()
+                    .is_none_or(|k| e.kind.as_deref() == Some(k))
+                && f.group
+                    .as_deref()
+                    .is_none_or(|g| e.group.as_deref() == Some(g))
+        });
+        match found {
+            Some(e) if e.create != f.create => return Some(f.path.clone()),
+            Some(_) => {}
+            None => into.push(f.clone()),
+        }
+    }
+    None
+}
+
+/// One kustomization's `namePrefix`/`nameSuffix` field specs: those of its
+/// `configurations:` files, then Kustomize's default `metadata/name` unless one of them
+/// already names that path (`metadata/name` for one kind replaces the default there).
+pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
+    let mut out = Vec::new();
+    merge_specs(&mut out, configured);
+    merge_specs(&mut out, &[fs(None, None, "metadata/name", false)]);
+    out
 }
 
 /// A place a transformer writes to: a path of fields (lists are walked through), for the
@@ -303,6 +385,20 @@ pub(super) fn walk_spec(
     walk_spec(child, rest, create, org, f);
 }
 
+/// Kustomize's bookkeeping annotations make `metadata.annotations` exist on an object it
+/// renamed, moved or generated: a field spec below it reaches it without `create` (an
+/// empty map is not printed).
+fn bookkeeping_annotations(r: &mut Res, f: &FieldSpec, org: &Option<Origin>) {
+    if f.create || !f.path.starts_with("metadata/annotations") || !r.bookkept() {
+        return;
+    }
+    let md_org = r.node.get("metadata").and_then(|m| m.org.clone());
+    let md = r.node.entry_map("metadata", &md_org);
+    if md.get("annotations").is_none_or(Node::is_null) {
+        md.set("annotations", Node::map(org.clone()));
+    }
+}
+
 /// Sets `pairs` in the maps the field specs reach.
 pub(super) fn apply_specs(
     r: &mut Res,
@@ -317,6 +413,7 @@ pub(super) fn apply_specs(
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     for f in applicable {
+        bookkeeping_annotations(r, f, org);
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
         walk_spec(
             &mut r.node,
@@ -379,21 +476,36 @@ pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
 
 pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("labels") {
+        let flag = |f: &str| matches!(entry.get(f).map(|n| &n.v), Some(V::Bool(true)));
+        // Kustomize merges the entry's `fields` with its default specs and fails on a spec
+        // of the same path and kind that differs in `create` ("conflicting fieldspecs").
+        let mut specs = Vec::new();
+        let mut defaults = Vec::new();
+        if flag("includeSelectors") {
+            defaults.extend(common_label_specs());
+            defaults.extend(acc.config.labels.iter().cloned());
+        } else {
+            defaults.push(fs(None, None, "metadata/labels", true));
+            if flag("includeTemplates") {
+                defaults.extend(template_label_specs());
+            }
+        }
+        let fields = parse_specs(entry.get("fields"));
+        let conflict =
+            merge_checked(&mut specs, &fields).or_else(|| merge_checked(&mut specs, &defaults));
+        if let Some(path) = conflict {
+            let at = entry.get("fields").unwrap_or(entry);
+            b.problem_at(
+                at,
+                &k.file.path,
+                format!("labels field {path} is also a default field of these labels with another `create` (Kustomize: \"conflicting fieldspecs\"); not applied"),
+            );
+            continue;
+        }
         let Some(p) = entry.get("pairs") else {
             continue;
         };
         let pairs = pairs_of(b, k, p);
-        let flag = |f: &str| matches!(entry.get(f).map(|n| &n.v), Some(V::Bool(true)));
-        let mut specs = parse_specs(entry.get("fields"));
-        if flag("includeSelectors") {
-            specs.extend(common_label_specs());
-            specs.extend(acc.config.labels.iter().cloned());
-        } else {
-            specs.push(fs(None, None, "metadata/labels", true));
-            if flag("includeTemplates") {
-                specs.extend(template_label_specs());
-            }
-        }
         for r in &mut acc.res {
             apply_specs(r, &specs, &pairs, &p.org);
         }
@@ -418,6 +530,12 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
+    /// `namePrefix`/`nameSuffix` specs as Kustomize's accumulator merges them: those of the
+    /// included kustomizations (each its own files' specs, or the default `metadata/name`),
+    /// then this one's; a kind-specific `metadata/name` of an overlay after the default of
+    /// its base renames those objects twice (measured).
+    pub name_prefix: Vec<FieldSpec>,
+    pub name_suffix: Vec<FieldSpec>,
 }
 
 impl Config {
@@ -427,11 +545,14 @@ impl Config {
         self.labels.extend(other.labels);
         self.annotations.extend(other.annotations);
         self.images.extend(other.images);
+        merge_specs(&mut self.name_prefix, &other.name_prefix);
+        merge_specs(&mut self.name_suffix, &other.name_suffix);
     }
 }
 
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -455,6 +576,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
                     "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "namePrefix" => merge_specs(&mut prefix, &parse_specs(Some(v))),
+                    "nameSuffix" => merge_specs(&mut suffix, &parse_specs(Some(v))),
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
                             let Some(kind) = r.get_str("kind") else {
@@ -475,6 +598,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             }
         }
     }
+    merge_specs(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
+    merge_specs(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
 }
 
 /// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
@@ -522,13 +647,13 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     &mut identities,
                     0,
                 );
-                for p in identities {
-                    b.problem_at(
-                        entry,
-                        &k.file.path,
-                        format!("{kind} {p}: x-kubernetes-identity (a name prefix field) is not supported by runeguard's Kustomize build; not prefixed"),
-                    );
-                }
+                // Kustomize's `AddPrefixFieldSpec`: the field gets `namePrefix` (not the
+                // suffix), where it exists (measured).
+                let specs: Vec<FieldSpec> = identities
+                    .iter()
+                    .map(|p| fs(Some(&kind), None, p, false))
+                    .collect();
+                merge_specs(&mut acc.config.name_prefix, &specs);
             }
         }
     }

@@ -70,8 +70,8 @@ pub fn split_image(image: &str) -> (String, String, String) {
 }
 
 pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
-    let Some(name) = entry.get_str("name") else {
-        b.problem_at(entry, &k.file.path, "an images entry needs a name");
+    // An entry without a name changes nothing (measured: Kustomize builds it).
+    let Some(name) = entry.get_str("name").filter(|n| !n.is_empty()) else {
         return;
     };
     let Some(pattern) = Regex::new(&format!(
@@ -86,7 +86,7 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     .ok() else {
         return;
     };
-    for f in ["newName", "newTag", "digest"] {
+    for f in ["newName", "newTag", "digest", "tagSuffix"] {
         if let Some(v) = entry.get(f)
             && !matches!(v.v, V::Str(_) | V::Null)
         {
@@ -112,7 +112,14 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         .get("digest")
         .and_then(Node::scalar_text)
         .unwrap_or_default();
-    if new_name.is_empty() && new_tag.is_empty() && digest.is_empty() {
+    // `tagSuffix` is added to the tag (the digest dropped) when neither `newTag` nor
+    // `digest` is given.
+    let suffix = entry
+        .get("tagSuffix")
+        .and_then(Node::scalar_text)
+        .filter(|_| new_tag.is_empty() && digest.is_empty())
+        .unwrap_or_default();
+    if new_name.is_empty() && new_tag.is_empty() && digest.is_empty() && suffix.is_empty() {
         return;
     }
     let org = entry.org.clone();
@@ -131,6 +138,8 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
             (t, d) = (new_tag.clone(), String::new());
         } else if !digest.is_empty() {
             (t, d) = (String::new(), digest.clone());
+        } else if !suffix.is_empty() {
+            (t, d) = (format!("{t}{suffix}"), String::new());
         }
         let mut out = n;
         if !t.is_empty() {
@@ -141,7 +150,21 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         }
         *img = Node::str(out, org.clone());
     };
-    let extra = acc.config.images.clone();
+    // Kustomize's ImageTagTransformer runs its legacy filter (every `containers` and
+    // `initContainers` list) and then its field specs (the default pod spec paths, then
+    // those of `configurations:`): an image still matching after the first (a `tagSuffix`
+    // without `newName`) is changed again (measured: `a:1` with `tagSuffix: -x` becomes
+    // `a:1-x-x` in a Deployment, `a:1-x` in a CronJob, which the default paths miss).
+    let mut extra: Vec<FieldSpec> = [
+        "spec/containers[]/image",
+        "spec/initContainers[]/image",
+        "spec/template/spec/containers[]/image",
+        "spec/template/spec/initContainers[]/image",
+    ]
+    .iter()
+    .map(|p| fs(None, None, p, false))
+    .collect();
+    extra.extend(acc.config.images.iter().cloned());
     for r in &mut acc.res {
         for_containers(&mut r.node, &mut |c: &mut Node| {
             if let Some(img) = c.get_mut("image") {

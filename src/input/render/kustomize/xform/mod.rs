@@ -42,7 +42,21 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for (field, pre) in [("namePrefix", true), ("nameSuffix", false)] {
         if let Some(n) = k.get(field) {
             match n.as_str() {
-                Some(s) if !s.is_empty() => affix(acc, s, pre, &n.org, None),
+                Some(s) if !s.is_empty() => {
+                    let configured = if pre {
+                        &acc.config.name_prefix
+                    } else {
+                        &acc.config.name_suffix
+                    };
+                    let specs = if configured.is_empty() {
+                        name_affix_specs(&[])
+                    } else {
+                        configured.clone()
+                    };
+                    for bad in affix(acc, s, pre, &n.org, &specs) {
+                        b.problem_at(n, &k.file.path, format!("{field} cannot be added to {bad}: it is not a scalar (Kustomize: \"wrong node kind\")"));
+                    }
+                }
                 Some(_) => {}
                 None => b.problem_at(n, &k.file.path, format!("{field} must be a string")),
             }
@@ -61,7 +75,8 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for entry in k.list("replicas") {
         replicas(b, k, entry, acc);
     }
-    for entry in k.list("images") {
+    // The old `imageTags` are appended to `images` (Kustomize's `FixKustomization`).
+    for entry in k.list("images").iter().chain(k.list("imageTags").iter()) {
         images(b, k, entry, acc);
     }
     for entry in k.list("replacements") {

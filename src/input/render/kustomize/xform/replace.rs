@@ -433,20 +433,16 @@ pub(super) fn transformer_config(
                     );
                     continue;
                 }
-                let (names, other): (Vec<FieldSpec>, Vec<FieldSpec>) =
-                    specs.into_iter().partition(|f| f.path == "metadata/name");
-                if let Some(f) = other.first() {
-                    let msg = format!(
-                        "{kind} on {} is not supported (only metadata/name); not applied there",
-                        f.path
-                    );
-                    b.problem_at(d.get("fieldSpecs").unwrap_or(&d), &k.file.path, msg);
-                }
+                // Kustomize's PrefixSuffixTransformer adds the prefix, then the suffix, for
+                // each field spec in turn (the same text as all prefixes, then suffixes).
                 for (f, pre) in [("prefix", true), ("suffix", false)] {
                     if let Some(n) = d.get(f)
                         && let Some(s) = n.as_str().filter(|s| !s.is_empty())
                     {
-                        affix(acc, s, pre, &n.org, Some(&names));
+                        for bad in affix(acc, s, pre, &n.org, &specs) {
+                            let msg = format!("{kind} cannot add its {f} to {bad}: it is not a scalar (Kustomize: \"wrong node kind\")");
+                            b.problem_at(n, &k.file.path, msg);
+                        }
                     }
                 }
             }
