@@ -26,6 +26,7 @@ mod strings;
 mod toml_writer;
 mod types;
 mod words;
+mod xcase;
 
 pub(crate) use types::check_types;
 
@@ -260,6 +261,16 @@ fn entry(v: &Value, key: &str) -> Option<Value> {
         Value::Map(m) => m.get(key),
         _ => None,
     }
+}
+
+/// Sprig's `strslice` (`join`, `sortAlpha`, `toStrings`): each element as a string, nil
+/// elements left out (`join "," (list 1 nil 2)` is `1,2`); a single value is a list of one.
+pub fn strslice(v: &Value) -> Vec<String> {
+    list_of(v)
+        .iter()
+        .filter(|x| !matches!(x, Value::Nil))
+        .map(to_str)
+        .collect()
 }
 
 pub fn list_of(v: &Value) -> Vec<Value> {

@@ -306,21 +306,14 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Bool(list.contains(&a[0])))
     });
     f!(m, "sortAlpha", |a: &[Value]| -> R {
-        let mut l: Vec<String> = list_of(arg(a, 0, "sortAlpha")?)
-            .iter()
-            .map(to_str)
-            .collect();
+        let mut l: Vec<String> = strslice(arg(a, 0, "sortAlpha")?);
         l.sort();
         Ok(Value::List(
             l.iter().map(|x| s(x)).collect::<Vec<_>>().into(),
         ))
     });
     f!(m, "join", |a: &[Value]| -> R {
-        Ok(s(&list_of(arg(a, 1, "join")?)
-            .iter()
-            .map(to_str)
-            .collect::<Vec<_>>()
-            .join(&to_str(&a[0]))))
+        Ok(s(&strslice(arg(a, 1, "join")?).join(&to_str(&a[0]))))
     });
     f!(m, "split", |a: &[Value]| -> R {
         let sep = to_str(arg(a, 0, "split")?);
