@@ -223,6 +223,28 @@ pub mod no_value {
     }
 }
 
+/// runeguard patch: Go converts a number constant written in the template to the type of the
+/// parameter it is given to: `3.0` (a float constant with an integral value) is an `int` for an
+/// `int` parameter (`trunc 3.0 "abcdef"` works) and a float64 for an `interface{}` one. While a
+/// function called by name runs, [`integral_floats`] has bit `i` set when its argument `i` is
+/// such a constant, so that a wrapper checking Go's parameter types can convert it.
+pub mod literal {
+    use core::cell::Cell;
+
+    std::thread_local! {
+        static INTEGRAL_FLOATS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// The arguments of the call starting that are integral float constants (bit `i`, `i` < 64).
+    pub fn integral_floats() -> u64 {
+        INTEGRAL_FLOATS.with(|c| c.get())
+    }
+
+    pub(crate) fn set(mask: u64) {
+        INTEGRAL_FLOATS.with(|c| c.set(mask));
+    }
+}
+
 /// runeguard patch: where each piece of output came from. While a trace is active on this
 /// thread (see [`trace`]), the outermost execution records, for every text node and printing
 /// action it writes, the output byte range, the template (name) and the node's position; and
@@ -1064,8 +1086,20 @@ impl<'a> Executor<'a> {
             args.push(piped_val);
         }
 
-        let result = self.invoke_func(name, func, &args)?;
-        Ok(result)
+        // runeguard patch: which arguments are integral float constants (`literal`).
+        let mut mask = 0u64;
+        for (i, expr) in arg_exprs.iter().enumerate().take(64) {
+            if let Expr::Number(_, crate::parse::Number::Float(f)) = expr
+                && f.fract() == 0.0
+                && f.abs() < 9.2e18
+            {
+                mask |= 1 << i;
+            }
+        }
+        literal::set(mask);
+        let result = self.invoke_func(name, func, &args);
+        literal::set(0);
+        Ok(result?)
     }
 
     /// Walk a chain of field accesses on `val`.

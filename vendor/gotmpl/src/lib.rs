@@ -98,6 +98,7 @@ use std::io::Write;
 
 use exec::Executor;
 pub use exec::MissingKey;
+pub use exec::literal;
 pub use exec::no_value;
 pub use exec::trace;
 use parse::{DefineNode, ListNode, Parser};

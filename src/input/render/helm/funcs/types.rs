@@ -154,11 +154,23 @@ pub(crate) fn check_types(m: &mut FuncMap) {
             m.insert(
                 n,
                 Arc::new(move |a: &[Value]| -> R {
+                    // A float constant written in the template with an integral value (`3.0`)
+                    // is an int for an int parameter, as Go converts constants.
+                    let literal = gotmpl::literal::integral_floats();
+                    let mut converted: Option<Vec<Value>> = None;
                     let mut want = params.chars().chain(std::iter::repeat(rest.unwrap_or('.')));
-                    for v in a {
-                        check(v, want.next().unwrap_or('.'))?;
+                    for (i, v) in a.iter().enumerate() {
+                        let want = want.next().unwrap_or('.');
+                        if let (Value::Float(f), 'i') = (v, want)
+                            && i < 64
+                            && literal & (1 << i) != 0
+                        {
+                            converted.get_or_insert_with(|| a.to_vec())[i] = Value::Int(*f as i64);
+                            continue;
+                        }
+                        check(v, want)?;
                     }
-                    inner(a)
+                    inner(converted.as_deref().unwrap_or(a))
                 }),
             );
         }
