@@ -366,9 +366,18 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
             "KubeVersion",
             vmap(vec![
                 ("Version", str_v(&v)),
-                ("GitVersion", str_v(&v)),
+                // A method of Helm's KubeVersion (not in its JSON).
+                ("GitVersion", {
+                    let version = v.clone();
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
+                }),
                 ("Major", str_v(&major)),
                 ("Minor", str_v(&minor)),
+                // Printed as Go prints Helm's *KubeVersion: its String method, the version.
+                ("String", {
+                    let printed = v.clone();
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+                }),
             ]),
         ),
         (

@@ -103,8 +103,19 @@ pub(super) fn register(m: &mut FuncMap) {
         let (keys, rest) = a.split_at(a.len() - 2);
         let default = rest[0].clone();
         let mut cur = rest[1].clone();
+        // Sprig's digFromDict asserts each step is a map[string]interface{}: a key that holds
+        // anything else (nil too) before the last key is Go's failed interface conversion.
         for k in keys {
-            match entry(&cur, &to_str(k)) {
+            let Value::Map(m) = &cur else {
+                let held = match &cur {
+                    Value::Nil => "nil",
+                    other => super::types::go_type(other),
+                };
+                return Err(err(format!(
+                    "interface conversion: interface {{}} is {held}, not map[string]interface {{}}"
+                )));
+            };
+            match m.get(to_str(k).as_str()) {
                 Some(v) => cur = v,
                 None => return Ok(default),
             }

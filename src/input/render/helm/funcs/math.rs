@@ -170,8 +170,8 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "atoi", |a: &[Value]| -> R {
         Ok(Value::Int(
+            // Go's strconv.Atoi: no spaces, no `_`, no prefixes.
             to_str(a.first().unwrap_or(&Value::Nil))
-                .trim()
                 .parse()
                 .unwrap_or(0),
         ))

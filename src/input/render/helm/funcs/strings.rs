@@ -146,9 +146,12 @@ pub(super) fn register(m: &mut FuncMap) {
                 .into(),
         ))
     });
+    // Sprig's regexMatch drops the compile error: a bad expression matches nothing
+    // (mustRegexMatch reports it).
     f!(m, "regexMatch", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 1, "regexMatch")?);
         Ok(Value::Bool(
-            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
+            regex(&to_str(arg(a, 0, "regexMatch")?)).is_ok_and(|re| re.is_match(&text)),
         ))
     });
     f!(m, "mustRegexMatch", |a: &[Value]| -> R {
