@@ -255,6 +255,90 @@ def add_extras(seed, n, d, units):
     return units + [u.replace("\\n", "\n") for u in extra]
 
 
+# ---------------------------------------------------------------- session-7 additions
+# A third stream (seeded apart again, so the cases above stay what they were): lookups with
+# fallbacks, API versions and Kubernetes versions with pre-release suffixes, toYaml of strings
+# YAML reads as something else, random and clock functions compared by shape, regex groups,
+# negative lengths, default/coalesce/empty over every type, nested dict functions, list
+# functions over mixed types, and the number conversions of strings.
+
+EXTRA3_VALUES = """special:
+  on: "on"
+  yes: "yes"
+  sci: "1e3"
+  hex: "0x1F"
+  tilde: "~"
+  empty: ""
+  multi: "line1\\nline2\\n"
+  lead: "  leading spaces"
+  trail: "trailing  "
+  uni: "ünïcödé ✓"
+  colon: "a: b"
+  dash: "- item"
+  hash: "#comment"
+  octal: "0755"
+  date: "2001-12-14"
+  nul: "null"
+  big: "12345678901234567890"
+convert: ["08", "1e3", " 5", "0x1F", "3.9", "-7", "1_000", "abc", ""]
+"""
+
+EXTRA3_UNITS = [
+    # lookup with fallbacks (helm template has no cluster: an empty map)
+    '{k}: {{{{ $s := lookup "v1" "Secret" .Release.Namespace "db" }}}}{{{{ $pw := "" }}}}{{{{ if $s }}}}{{{{ $pw = index $s.data "password" | b64dec }}}}{{{{ else }}}}{{{{ $pw = "fallback" }}}}{{{{ end }}}}{{{{ $pw }}}}',
+    '{k}: {{{{ (lookup "apps/v1" "Deployment" "" "").items | default list | len }}}} {{{{ lookup "v1" "Namespace" "" "x" | toJson }}}} {{{{ (lookup "v1" "ConfigMap" "ns" "cm").data.key | default "none" }}}}',
+    '{k}: {{{{ $cm := lookup "v1" "ConfigMap" "ns" "cm" | default dict }}}}{{{{ get $cm "data" | default (dict "k" "v") | toJson }}}} {{{{ dig "metadata" "name" "unnamed" $cm }}}}',
+    # API versions and Kubernetes versions
+    '{k}: {{{{ range list "apps/v1" "autoscaling/v2" "autoscaling/v2beta2" "batch/v1" "networking.k8s.io/v1" "policy/v1beta1" "monitoring.coreos.com/v1" }}}}{{{{ . }}}}={{{{ $.Capabilities.APIVersions.Has . }}}} {{{{ end }}}}',
+    '{k}: {{{{ semverCompare ">=1.21.0-0" .Capabilities.KubeVersion.Version }}}} {{{{ semverCompare "<1.25.0" "1.25.0-rc.1" }}}} {{{{ semverCompare ">=1.20" "v1.22.3-gke.100" }}}} {{{{ semverCompare ">=1.20-0" "v1.22.3-gke.100" }}}} {{{{ semverCompare "~1.28" (printf "%s-eks-123" .Capabilities.KubeVersion.Version) }}}} {{{{ semverCompare "^1.2.0-beta" "1.2.0-beta.2" }}}}',
+    '{k}: {{{{ .Capabilities.KubeVersion.Major }}}}.{{{{ .Capabilities.KubeVersion.Minor }}}} {{{{ .Capabilities.KubeVersion }}}} {{{{ semverCompare ">= 1.19-0, < 1.40-0" .Capabilities.KubeVersion.GitVersion }}}} {{{{ (semver .Capabilities.KubeVersion.Version).Minor }}}}',
+    # toYaml / toJson / quote of strings YAML reads as something else
+    '{k}:{{{{ toYaml .Values.special | nindent 2 }}}}',
+    '{k}:{{{{ toYaml (dict "a" "on" "b" "yes" "c" "1e3" "d" "0x1F" "e" "~" "f" "" "g" "x\\ny" "h" "  lead" "i" "ü" "j" "null" "k" "012" "l" "1_000" "m" ": x" "n" "- a" "o" "#c" "p" "t " "q" "@x" "r" "`x" "s" "True" "t" "Y" "u" "2001-12-14" "v" "+1" "w" ".5" "x" "0o17") | nindent 2 }}}}',
+    '{k}: {{{{ toJson .Values.special }}}} {{{{ range $key, $v := .Values.special }}}}{{{{ $v | quote }}}},{{{{ end }}}}',
+    '{k}:{{{{ toYaml (list "on" "" "~" (dict "k" "line1\\nline2") "- x" " ") | nindent 2 }}}}',
+    # random and clock functions: compared by shape
+    '{k}: {{{{ randAlphaNum 12 | len }}}} {{{{ randAlpha 5 | regexMatch "^[a-zA-Z]{{5}}$" }}}} {{{{ randNumeric 4 | regexMatch "^[0-9]{{4}}$" }}}} {{{{ randAscii 6 | len }}}} {{{{ uuidv4 | len }}}}',
+    '{k}: {{{{ now | date "2006" | len }}}} {{{{ now | typeOf }}}} {{{{ dateModify "-1h" now | typeOf }}}} {{{{ now | unixEpoch | typeOf }}}} {{{{ ago now | typeOf }}}}',
+    '{k}: {{{{ b64enc "user:pass" }}}} {{{{ b64enc "x" | b64dec }}}} {{{{ sha256sum "abc" | trunc 8 }}}} {{{{ sha1sum "" | trunc 6 }}}} {{{{ adler32sum "abc" }}}} {{{{ b64dec "not base64!" }}}}',
+    # regular expressions
+    '{k}: {{{{ regexReplaceAll "(\\\\w+)@(\\\\w+)" "a@b c@d" "$2.$1" }}}} {{{{ regexReplaceAll "(a)(b)?" "ab a" "${{1}}x$2" }}}} {{{{ regexReplaceAll "(a)" "aa" "$1x" }}}} {{{{ regexReplaceAllLiteral "a" "aa" "$0" }}}} {{{{ regexFind "[0-9]+" "ab12cd34" }}}} {{{{ regexFindAll "[0-9]" "a1b2c3" 2 }}}}',
+    '{k}: {{{{ regexMatch "[" "x" }}}} {{{{ regexMatch "^v?[0-9]+" .Capabilities.KubeVersion.Version }}}} {{{{ regexSplit "[,;] *" "a, b;c" -1 | toJson }}}}',
+    '{k}: {{{{ mustRegexMatch "[" "x" }}}}',
+    '{k}: {{{{ mustRegexReplaceAll "(" "x" "y" }}}}',
+    # negative lengths, suffixes
+    '{k}: {{{{ trunc -3 "abcdef" }}}}|{{{{ trunc -10 "abc" }}}}|{{{{ trunc 0 "abc" }}}}|{{{{ trimSuffix "-" "a--" }}}}|{{{{ trimPrefix "--" "--a" }}}}|{{{{ substr -1 2 "abc" }}}}|{{{{ abbrev 5 "hello world" }}}}',
+    '{k}: {{{{ printf "%s-%s" .Release.Name "averyveryveryverylongname-abcdefghijklmnopqrstuvwxyz0123456789" | trunc 63 | trimSuffix "-" }}}}',
+    # default, coalesce, empty, ternary over every type
+    '{k}: {{{{ default "d" (dict) }}}} {{{{ default "d" (list) }}}} {{{{ default "d" 0 }}}} {{{{ default "d" false }}}} {{{{ default "d" 0.0 }}}} {{{{ default "d" .Values.zero }}}} {{{{ default 5 .Values.emptyMap | toJson }}}} {{{{ default "d" " " | quote }}}} {{{{ default (list 1) .Values.emptyList | toJson }}}}',
+    '{k}: {{{{ coalesce .Values.nul .Values.emptyList .Values.zero .Values.emptyMap "x" }}}} {{{{ coalesce 0 "" nil | toJson }}}} {{{{ coalesce (list) (dict "a" 1) | toJson }}}} {{{{ ternary "y" "n" (empty .Values.zero) }}}}',
+    '{k}: {{{{ range list 0 0.0 "" " " nil false true (list) (list nil) (dict) (dict "a" nil) "0" 1 -1 }}}}{{{{ empty . }}}},{{{{ end }}}} {{{{ empty .Values.emptyMap }}}} {{{{ empty .Values.missing }}}}',
+    # nested dicts: dig, pluck, get, set, unset, hasKey, keys, values
+    '{k}: {{{{ dig "a" "b" "c" "dflt" (dict "a" (dict "b" (dict "c" "found"))) }}}} {{{{ dig "inner" "x" "dflt" .Values.nested }}}} {{{{ dig "a" "b" "dflt" (dict "a" "str") }}}} {{{{ dig "a" "dflt" (dict "a" nil) | toJson }}}}',
+    '{k}: {{{{ $d := dict "a" (dict "b" 1) }}}}{{{{ $_ := set $d.a "c" 2 }}}}{{{{ get $d.a "c" }}}} {{{{ get $d "missing" | toJson }}}} {{{{ $_ := set $d "a" "flat" }}}}{{{{ $d | toJson }}}} {{{{ hasKey $d "a" }}}} {{{{ $_ := unset $d "a" }}}}{{{{ $d | toJson }}}}',
+    '{k}: {{{{ pluck "a" (dict "a" 1) (dict "b" 2) (dict "a" nil) (dict "a" "x") | toJson }}}} {{{{ pluck "missing" .Values.map | toJson }}}} {{{{ keys (dict "b" 1 "a" 2 "c" 3) | sortAlpha }}}} {{{{ values (dict "b" 1 "a" 2) | sortAlpha }}}} {{{{ keys .Values.map .Values.global | sortAlpha | uniq }}}}',
+    # lists over mixed types
+    '{k}: {{{{ uniq (list 1 "1" 1.0 1 nil nil) | toJson }}}} {{{{ without (list 1 2 "2" 2 nil) 2 nil | toJson }}}} {{{{ compact (list "" 0 nil false "a" (list) (dict) 0.0) | toJson }}}} {{{{ has 1 (list 1.0) }}}} {{{{ has "1" (list 1) }}}}',
+    '{k}: {{{{ list 3 1 2 | sortAlpha }}}} {{{{ list "b" "B" "a" "10" "9" | sortAlpha | join "," }}}} {{{{ concat (list 1) (list (list 2)) | toJson }}}} {{{{ first (list) | toJson }}}} {{{{ last (list) | toJson }}}} {{{{ rest (list) | toJson }}}} {{{{ initial (list 1) | toJson }}}}',
+    # number conversions of strings
+    '{k}: {{{{ range .Values.convert }}}}{{{{ int . }}}}/{{{{ int64 . }}}}/{{{{ float64 . }}}}/{{{{ atoi . }}}};{{{{ end }}}}',
+    '{k}: {{{{ int "08" }}}} {{{{ int "1e3" }}}} {{{{ int " 5" }}}} {{{{ float64 "08" }}}} {{{{ float64 "1e3" }}}} {{{{ float64 " 5" }}}} {{{{ int64 "0x1F" }}}} {{{{ int "3.9" }}}} {{{{ int 3.9 }}}} {{{{ int -3.9 }}}} {{{{ float64 "inf" }}}} {{{{ int true }}}} {{{{ float64 nil }}}} {{{{ toDecimal "0755" }}}}',
+    '{k}: {{{{ add "1" "2" }}}} {{{{ add "1.5" 1 }}}} {{{{ mul "3" 2.5 }}}} {{{{ addf "1.5" "2" }}}} {{{{ max "10" 9 }}}} {{{{ add1 "0x10" }}}} {{{{ sub "08" 1 }}}}',
+]
+
+
+def add_extras3(seed, n, d, units):
+    """The session-7 constructs: the special values and units that use them."""
+    r3 = random.Random(f"{seed}-{n}-extras3")
+    if r3.random() >= 0.5:
+        return units
+    with open(os.path.join(d, "values.yaml"), "a") as f:
+        f.write(EXTRA3_VALUES)
+    k0 = len(units)
+    extra = [r3.choice(EXTRA3_UNITS).format(k=f"k{k0 + i}") for i in range(r3.randint(1, 3))]
+    return units + extra
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -616,6 +700,7 @@ def make_case(seed, n, out):
         f.write(HELPERS)
     units = [g.unit(k) for k in range(r.randint(3, 8))]
     units = add_extras(seed, n, d, units)
+    units = add_extras3(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

@@ -32,9 +32,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 import gen  # noqa: E402
 
 # Helm errors runeguard does not raise yet (it renders instead): Go's reflection checks of a
-# function's argument types (`trunc 3 true`, `keys` of a string, `.Chart.Annotations`, a
-# map[string]string, given where a map[string]interface{} is expected) and Sprig's list
-# functions refusing a non-list (`Cannot compact on type string`). Counted apart; they do not fail the run.
+# function's argument types where the type is one runeguard does not model (a
+# map[string]string from `split`, a struct such as `.Chart`, given where a
+# map[string]interface{} is expected) and Sprig's list functions refusing a non-list
+# (`Cannot compact on type string`). Counted apart (print them with --show-known); they do
+# not fail the run. Session 7 found `mustMerge (dict) true` and `atoi` of a map among them
+# and fixed them: check what this hides when the count grows.
 KNOWN_GAPS = re.compile(r"wrong type for value|invalid value; expected|error calling \w+: Cannot ")
 
 LOCATED = re.compile(r"[^\s:]+:\d+:\d+: ")

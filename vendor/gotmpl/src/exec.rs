@@ -188,6 +188,63 @@ impl VarScope {
     }
 }
 
+/// runeguard patch: how an execution prints a nil action. Go's template prints `<no value>`;
+/// Helm removes that text from each rendered template and from `tpl`'s result, but not from
+/// what `include` returns (a function can see it: `include "x" . | toJson` keeps it). An
+/// execution started inside [`keep`]`(true)` prints `<no value>`; others print nothing, and
+/// remove `<no value>` from the strings their actions print (as Helm's final replacement).
+pub mod no_value {
+    use core::cell::Cell;
+
+    /// The text Go prints for a nil action.
+    pub const TEXT: &str = "<no value>";
+
+    std::thread_local! {
+        static KEEP: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Restores the previous mode when dropped.
+    pub struct Scope(bool);
+
+    /// Executions started until the scope is dropped print `<no value>` (`true`) or not.
+    pub fn keep(on: bool) -> Scope {
+        Scope(KEEP.with(|k| k.replace(on)))
+    }
+
+    impl Drop for Scope {
+        fn drop(&mut self) {
+            let previous = self.0;
+            KEEP.with(|k| k.set(previous));
+        }
+    }
+
+    pub(crate) fn kept() -> bool {
+        KEEP.with(|k| k.get())
+    }
+}
+
+/// runeguard patch: Go converts a number constant written in the template to the type of the
+/// parameter it is given to: `3.0` (a float constant with an integral value) is an `int` for an
+/// `int` parameter (`trunc 3.0 "abcdef"` works) and a float64 for an `interface{}` one. While a
+/// function called by name runs, [`integral_floats`] has bit `i` set when its argument `i` is
+/// such a constant, so that a wrapper checking Go's parameter types can convert it.
+pub mod literal {
+    use core::cell::Cell;
+
+    std::thread_local! {
+        static INTEGRAL_FLOATS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// The arguments of the call starting that are integral float constants (bit `i`, `i` < 64).
+    pub fn integral_floats() -> u64 {
+        INTEGRAL_FLOATS.with(|c| c.get())
+    }
+
+    pub(crate) fn set(mask: u64) {
+        INTEGRAL_FLOATS.with(|c| c.set(mask));
+    }
+}
+
 /// runeguard patch: where each piece of output came from. While a trace is active on this
 /// thread (see [`trace`]), the outermost execution records, for every text node and printing
 /// action it writes, the output byte range, the template (name) and the node's position; and
@@ -369,6 +426,8 @@ pub struct Executor<'a> {
     /// runeguard patch: bytes written so far, and the template being walked.
     written: usize,
     current: alloc::vec::Vec<SmolStr>,
+    /// runeguard patch: a nil action prints `<no value>` ([`no_value`]).
+    keep_no_value: bool,
 }
 
 /// Returns a short human-readable name for an expression, used in error messages.
@@ -476,6 +535,7 @@ impl<'a> Executor<'a> {
             captured: false,
             written: 0,
             current: alloc::vec::Vec::new(),
+            keep_no_value: false,
         }
     }
 
@@ -512,6 +572,7 @@ impl<'a> Executor<'a> {
         self.vars.set(&DOLLAR_KEY, dot.clone());
         self.traced = trace::enter();
         self.captured = !self.traced && trace::claim_capture();
+        self.keep_no_value = no_value::kept();
         let result = self.walk(writer, tree, dot);
         trace::leave();
         result.map_err(|sig| match sig {
@@ -596,13 +657,27 @@ impl<'a> Executor<'a> {
                     let len = match val {
                         // runeguard patch: Helm replaces "<no value>" with "" in every
                         // rendered template; printing nothing keeps the trace's offsets true.
+                        // What `include` returns keeps it (patch 29).
+                        Value::Nil if self.keep_no_value => {
+                            w.write_str(no_value::TEXT)?;
+                            no_value::TEXT.len()
+                        }
                         Value::Nil => 0,
                         Value::String(s) => {
-                            w.write_str(&s)?;
-                            s.len()
+                            if !self.keep_no_value && s.contains(no_value::TEXT) {
+                                let s = s.replace(no_value::TEXT, "");
+                                w.write_str(&s)?;
+                                s.len()
+                            } else {
+                                w.write_str(&s)?;
+                                s.len()
+                            }
                         }
                         other => {
-                            let s = alloc::format!("{}", other);
+                            let mut s = alloc::format!("{}", other);
+                            if !self.keep_no_value && s.contains(no_value::TEXT) {
+                                s = s.replace(no_value::TEXT, "");
+                            }
                             w.write_str(&s)?;
                             s.len()
                         }
@@ -1011,8 +1086,20 @@ impl<'a> Executor<'a> {
             args.push(piped_val);
         }
 
-        let result = self.invoke_func(name, func, &args)?;
-        Ok(result)
+        // runeguard patch: which arguments are integral float constants (`literal`).
+        let mut mask = 0u64;
+        for (i, expr) in arg_exprs.iter().enumerate().take(64) {
+            if let Expr::Number(_, crate::parse::Number::Float(f)) = expr
+                && f.fract() == 0.0
+                && f.abs() < 9.2e18
+            {
+                mask |= 1 << i;
+            }
+        }
+        literal::set(mask);
+        let result = self.invoke_func(name, func, &args);
+        literal::set(0);
+        Ok(result?)
     }
 
     /// Walk a chain of field accesses on `val`.

@@ -98,6 +98,8 @@ use std::io::Write;
 
 use exec::Executor;
 pub use exec::MissingKey;
+pub use exec::literal;
+pub use exec::no_value;
 pub use exec::trace;
 use parse::{DefineNode, ListNode, Parser};
 
@@ -1257,12 +1259,14 @@ mod tests {
     #[test]
     fn test_missingkey_default() {
         let data = tmap! { "X" => 1i64 };
-        let result = Template::new("test")
-            .parse("{{.Missing}}")
-            .unwrap()
-            .execute_to_string(&data)
-            .unwrap();
-        assert_eq!(result, "<no value>");
+        let t = Template::new("test").parse("{{.Missing}}").unwrap();
+        // runeguard patch 29: Go's `<no value>` inside `no_value::keep(true)` (Helm's
+        // `include`), nothing elsewhere (Helm removes it from rendered templates).
+        assert_eq!(t.execute_to_string(&data).unwrap(), "");
+        let keep = crate::no_value::keep(true);
+        assert_eq!(t.execute_to_string(&data).unwrap(), "<no value>");
+        drop(keep);
+        assert_eq!(t.execute_to_string(&data).unwrap(), "");
     }
 
     #[test]

@@ -65,11 +65,17 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 .get()
                 .ok_or_else(|| funcs::err("template set not ready"))?;
             gotmpl::trace::capture_begin();
+            // What include returns keeps Go's `<no value>` for a nil (Helm removes it only
+            // from a rendered template and from tpl's result).
+            let keep = gotmpl::no_value::keep(true);
             let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
+            drop(keep);
             let pieces = gotmpl::trace::capture_end();
             let out = out?;
             if !pieces.is_empty() {
-                INCLUDED.with(|i| i.borrow_mut().push((out.clone(), pieces)));
+                // Origins are found by the lines printed, which have no `<no value>`.
+                let (text, pieces) = without_no_value(&out, pieces);
+                INCLUDED.with(|i| i.borrow_mut().push((text, pieces)));
             }
             if out.len() > MAX_OUTPUT {
                 return Err(funcs::err(format!(
@@ -100,6 +106,8 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 .clone();
             // Named apart from the chart's files: positions in it are in the text given to tpl.
             t.parse_named("tpl", &text)?;
+            // Helm removes `<no value>` from tpl's result, an include's in it too.
+            let _plain = gotmpl::no_value::keep(false);
             let out = t.execute_template_to_string("tpl", &data)?;
             Ok(Value::String(out.into()))
         }),
@@ -127,6 +135,39 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
     funcs::check_types(&mut m);
     super::generated::follow_all(&mut m);
     m
+}
+
+/// `text` without Go's `<no value>`, and its pieces moved to the bytes that stay (a piece
+/// that printed only `<no value>` is dropped).
+fn without_no_value(
+    text: &str,
+    pieces: Vec<gotmpl::trace::Piece>,
+) -> (String, Vec<gotmpl::trace::Piece>) {
+    const TEXT: &str = gotmpl::no_value::TEXT;
+    if !text.contains(TEXT) {
+        return (text.to_string(), pieces);
+    }
+    let removed: Vec<usize> = text.match_indices(TEXT).map(|(at, _)| at).collect();
+    // A position in `text` → its position once every removed run before it is gone.
+    let moved = |p: usize| {
+        let mut shift = 0;
+        for &at in &removed {
+            if at >= p {
+                break;
+            }
+            shift += (p - at).min(TEXT.len());
+        }
+        p - shift
+    };
+    let pieces = pieces
+        .into_iter()
+        .filter_map(|mut piece| {
+            piece.start = moved(piece.start);
+            piece.end = moved(piece.end);
+            (piece.end > piece.start).then_some(piece)
+        })
+        .collect();
+    (text.replace(TEXT, ""), pieces)
 }
 
 pub(super) fn vmap(entries: Vec<(&str, Value)>) -> Value {
@@ -334,9 +375,18 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
             "KubeVersion",
             vmap(vec![
                 ("Version", str_v(&v)),
-                ("GitVersion", str_v(&v)),
+                // A method of Helm's KubeVersion (not in its JSON).
+                ("GitVersion", {
+                    let version = v.clone();
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
+                }),
                 ("Major", str_v(&major)),
                 ("Minor", str_v(&minor)),
+                // Printed as Go prints Helm's *KubeVersion: its String method, the version.
+                ("String", {
+                    let printed = v.clone();
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+                }),
             ]),
         ),
         (

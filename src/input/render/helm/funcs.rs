@@ -26,6 +26,7 @@ mod strings;
 mod toml_writer;
 mod types;
 mod words;
+mod xcase;
 
 pub(crate) use types::check_types;
 
@@ -125,9 +126,41 @@ pub fn to_float(v: &Value) -> f64 {
         Value::Uint(u) => *u as f64,
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
-        Value::String(s) => s.trim().parse::<f64>().unwrap_or(0.0),
+        Value::String(s) => parse_go_float(s).unwrap_or(0.0),
         _ => 0.0,
     }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)`, as spf13/cast reads a string (`float64`, `ceil`, …): no
+/// surrounding spaces (`" 5"` is not a number), `_` only between digits (`1_000`), `inf`,
+/// `infinity` and `nan` in any case.
+pub fn parse_go_float(text: &str) -> Option<f64> {
+    // Out of range (`1e400`) is an error in Go, not an infinity.
+    parse_go_float_text(text).filter(|f| {
+        f.is_finite() || {
+            let t = text.trim_start_matches(['+', '-']).to_ascii_lowercase();
+            t == "inf" || t == "infinity"
+        }
+    })
+}
+
+fn parse_go_float_text(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    if text.contains('_') {
+        let ok = b.iter().enumerate().all(|(i, &c)| {
+            c != b'_'
+                || (i > 0
+                    && i + 1 < b.len()
+                    && b[i - 1].is_ascii_digit()
+                    && b[i + 1].is_ascii_digit())
+        });
+        return if ok {
+            text.replace('_', "").parse().ok()
+        } else {
+            None
+        };
+    }
+    text.parse().ok()
 }
 
 /// Sprig's `empty`: Go's zero values.
@@ -222,9 +255,12 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
         // Callers bound the depth first: no map here holds itself.
+        // A function entry is a method (a `String`, KubeVersion's `GitVersion`): Go's JSON
+        // writes fields only.
         Value::Map(m) => serde_json::Value::Object(
             m.read()
                 .iter()
+                .filter(|(_, v)| !matches!(v, Value::Function(_)))
                 .map(|(k, v)| (k.to_string(), value_to_json(v)))
                 .collect(),
         ),
@@ -260,6 +296,16 @@ fn entry(v: &Value, key: &str) -> Option<Value> {
         Value::Map(m) => m.get(key),
         _ => None,
     }
+}
+
+/// Sprig's `strslice` (`join`, `sortAlpha`, `toStrings`): each element as a string, nil
+/// elements left out (`join "," (list 1 nil 2)` is `1,2`); a single value is a list of one.
+pub fn strslice(v: &Value) -> Vec<String> {
+    list_of(v)
+        .iter()
+        .filter(|x| !matches!(x, Value::Nil))
+        .map(to_str)
+        .collect()
 }
 
 pub fn list_of(v: &Value) -> Vec<Value> {
@@ -390,7 +436,7 @@ pub fn library() -> FuncMap {
 
 #[cfg(test)]
 mod tests {
-    use super::encoding::{b64dec, b64enc};
+    use super::encoding::{b64enc, go_b64_std_decode};
     use super::math::semver_compare;
     use super::*;
 
@@ -410,7 +456,11 @@ mod tests {
     #[test]
     fn base64_round_trip() {
         for s in ["", "a", "ab", "abc", "hello world!"] {
-            assert_eq!(String::from_utf8(b64dec(&b64enc(s.as_bytes()))).unwrap(), s);
+            assert_eq!(
+                String::from_utf8(go_b64_std_decode(b64enc(s.as_bytes()).as_bytes()).unwrap())
+                    .unwrap(),
+                s
+            );
         }
         assert_eq!(b64enc(b"ab"), "YWI=");
     }

@@ -65,6 +65,7 @@ const SIGNATURES: &[(&str, usize, bool)] = &[
     ("semver", 1, false),
     ("htmlDate", 1, false),
     ("unixEpoch", 1, false),
+    ("ago", 1, false),
     ("regexQuoteMeta", 1, false),
     ("sortAlpha", 1, false),
     ("toDecimal", 1, false),

@@ -103,8 +103,19 @@ pub(super) fn register(m: &mut FuncMap) {
         let (keys, rest) = a.split_at(a.len() - 2);
         let default = rest[0].clone();
         let mut cur = rest[1].clone();
+        // Sprig's digFromDict asserts each step is a map[string]interface{}: a key that holds
+        // anything else (nil too) before the last key is Go's failed interface conversion.
         for k in keys {
-            match entry(&cur, &to_str(k)) {
+            let Value::Map(m) = &cur else {
+                let held = match &cur {
+                    Value::Nil => "nil",
+                    other => super::types::go_type(other),
+                };
+                return Err(err(format!(
+                    "interface conversion: interface {{}} is {held}, not map[string]interface {{}}"
+                )));
+            };
+            match m.get(to_str(k).as_str()) {
                 Some(v) => cur = v,
                 None => return Ok(default),
             }
@@ -306,21 +317,14 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Bool(list.contains(&a[0])))
     });
     f!(m, "sortAlpha", |a: &[Value]| -> R {
-        let mut l: Vec<String> = list_of(arg(a, 0, "sortAlpha")?)
-            .iter()
-            .map(to_str)
-            .collect();
+        let mut l: Vec<String> = strslice(arg(a, 0, "sortAlpha")?);
         l.sort();
         Ok(Value::List(
             l.iter().map(|x| s(x)).collect::<Vec<_>>().into(),
         ))
     });
     f!(m, "join", |a: &[Value]| -> R {
-        Ok(s(&list_of(arg(a, 1, "join")?)
-            .iter()
-            .map(to_str)
-            .collect::<Vec<_>>()
-            .join(&to_str(&a[0]))))
+        Ok(s(&strslice(arg(a, 1, "join")?).join(&to_str(&a[0]))))
     });
     f!(m, "split", |a: &[Value]| -> R {
         let sep = to_str(arg(a, 0, "split")?);

@@ -349,6 +349,23 @@ fn parse_duration(text: &str) -> Option<i64> {
     Some((sign * total) as i64)
 }
 
+/// Go's `time.Duration.String` of whole seconds (`0s`, `1m0s`, `-1h2m3s`).
+fn go_seconds(secs: i64) -> String {
+    if secs == 0 {
+        return "0s".into();
+    }
+    let sign = if secs < 0 { "-" } else { "" };
+    let n = secs.unsigned_abs();
+    let (h, m, sec) = (n / 3600, n / 60 % 60, n % 60);
+    if h > 0 {
+        format!("{sign}{h}h{m}m{sec}s")
+    } else if m > 0 {
+        format!("{sign}{m}m{sec}s")
+    } else {
+        format!("{sign}{sec}s")
+    }
+}
+
 fn time_value(t: DateTime<Utc>) -> Value {
     s(&go_string(&t))
 }
@@ -390,6 +407,15 @@ pub(super) fn register(m: &mut FuncMap) {
         parse(&layout, &text)
             .map(time_value)
             .ok_or_else(|| err(format!("parsing time {text:?} as {layout:?}: cannot parse")))
+    });
+    // Sprig's `ago`: the time since a time or Unix seconds (anything else is now), rounded
+    // to seconds, as Go prints a Duration; the clock is the Unix epoch (`now`).
+    f!(m, "ago", |a: &[Value]| -> R {
+        let t = match arg(a, 0, "ago")? {
+            v @ (Value::Int(_) | Value::Int64(_) | Value::String(_)) => time_of(v),
+            _ => DateTime::<Utc>::default(),
+        };
+        Ok(s(&go_seconds(-t.timestamp())))
     });
     f!(m, "unixEpoch", |a: &[Value]| -> R {
         Ok(s(&time_of(arg(a, 0, "unixEpoch")?).timestamp().to_string()))

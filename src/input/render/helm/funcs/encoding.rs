@@ -31,30 +31,79 @@ pub(super) fn b64enc(b: &[u8]) -> String {
     out
 }
 
-pub(super) fn b64dec(s: &str) -> Vec<u8> {
+/// Go's `base64.StdEncoding.DecodeString` (Sprig's `b64dec`), quantum by quantum as Go's
+/// `decodeQuantum` reads it: line breaks skipped, `=` padding required, the byte offset of
+/// Go's `CorruptInputError` when the text is not base64.
+pub(super) fn go_b64_std_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
+            b'+' => 62,
+            b'/' => 63,
             _ => return None,
         } as u32)
     };
+    let skip_breaks = |mut si: usize| {
+        while si < src.len() && matches!(src[si], b'\n' | b'\r') {
+            si += 1;
+        }
+        si
+    };
     let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let Some(v) = val(c) else { continue };
-        buf = (buf << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
+    let mut si = 0;
+    while si < src.len() {
+        let mut dbuf = [0u32; 4];
+        let mut dlen = 4;
+        let mut trailing: Option<usize> = None;
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if let Some(v) = val(c) {
+                dbuf[j] = v;
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' || j < 2 {
+                return Err(si - 1);
+            }
+            if j == 2 {
+                // "==" is expected, the first is read.
+                si = skip_breaks(si);
+                if si == src.len() {
+                    return Err(src.len());
+                }
+                if src[si] != b'=' {
+                    return Err(si - 1);
+                }
+                si += 1;
+            }
+            si = skip_breaks(si);
+            if si < src.len() {
+                trailing = Some(si);
+            }
+            dlen = j;
+            break;
+        }
+        let v = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        out.extend_from_slice(&bytes[..dlen - 1]);
+        if let Some(at) = trailing {
+            return Err(at);
         }
     }
-    out
+    Ok(out)
 }
 
 /// A decoded TOML document: integers stay integers (BurntSushi decodes them as int64), unlike
@@ -206,10 +255,14 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "b64enc", |a: &[Value]| -> R {
         Ok(s(&b64enc(to_str(arg(a, 0, "b64enc")?).as_bytes())))
     });
+    // Sprig returns the decoding error's text as the result.
     f!(m, "b64dec", |a: &[Value]| -> R {
-        Ok(s(&String::from_utf8_lossy(&b64dec(&to_str(arg(
-            a, 0, "b64dec",
-        )?)))))
+        Ok(s(
+            &match go_b64_std_decode(to_str(arg(a, 0, "b64dec")?).as_bytes()) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(at) => format!("illegal base64 data at input byte {at}"),
+            },
+        ))
     });
     f!(m, "sha256sum", |a: &[Value]| -> R {
         Ok(s(&sha256(to_str(arg(a, 0, "sha256sum")?).as_bytes())))
@@ -593,5 +646,37 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFloats<F> {
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_b64_std_decode;
+
+    /// Each text's result as Helm's `b64dec` printed it.
+    #[test]
+    fn b64dec_fails_where_go_fails() {
+        for (text, at) in [
+            ("not base64!", 3),
+            ("YWI", 0),
+            ("YW=", 3),
+            ("YWJjZA", 4),
+            ("YQ==YQ==", 4),
+            ("Y", 0),
+            ("a b", 1),
+            ("YQ=", 3),
+            ("YQ===", 4),
+            ("=", 0),
+            ("YWJjZA=x", 6),
+            ("YWJj ZA==", 4),
+            ("ü", 0),
+            ("YWJjZGVm*", 8),
+        ] {
+            assert_eq!(go_b64_std_decode(text.as_bytes()), Err(at), "{text:?}");
+        }
+        assert_eq!(go_b64_std_decode(b"YWJj\nZA==").unwrap(), b"abcd");
+        assert_eq!(go_b64_std_decode(b"Zm9v\r\nYmFy").unwrap(), b"foobar");
+        assert_eq!(go_b64_std_decode(b"").unwrap(), b"");
+        assert_eq!(go_b64_std_decode(b"YQ==").unwrap(), b"a");
     }
 }

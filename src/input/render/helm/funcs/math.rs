@@ -85,6 +85,42 @@ pub(super) fn parse_version(s: &str) -> Option<Version> {
     Some((nums, pre, n))
 }
 
+/// Masterminds/semver's `NewVersion`: `v?N(.N(.N)?)?(-PRE)?(+META)?`, the identifiers of
+/// PRE and META `[0-9A-Za-z-]+` separated by dots, a numeric PRE identifier without a leading
+/// zero. The numbers (missing ones 0), the pre-release and the metadata, or Masterminds' error.
+pub(super) fn masterminds_version(text: &str) -> Result<([u64; 3], &str, &str), &'static str> {
+    const INVALID: &str = "invalid semantic version";
+    let s = text.strip_prefix('v').unwrap_or(text);
+    let core_end = s.find(['-', '+']).unwrap_or(s.len());
+    let mut nums = [0u64; 3];
+    for (i, part) in s[..core_end].split('.').enumerate() {
+        if i >= 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(INVALID);
+        }
+        nums[i] = part.parse().map_err(|_| "Error parsing version segment")?;
+    }
+    let rest = &s[core_end..];
+    let (pre, meta) = match rest.strip_prefix('-') {
+        Some(r) => r.split_once('+').unwrap_or((r, "")),
+        None => ("", rest.strip_prefix('+').unwrap_or("")),
+    };
+    let idents_ok = |part: &str| {
+        part.split('.')
+            .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
+    if (rest.starts_with('-') && !idents_ok(pre)) || (rest.contains('+') && !idents_ok(meta)) {
+        return Err(INVALID);
+    }
+    if !pre.is_empty()
+        && pre
+            .split('.')
+            .any(|id| id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("version segment starts with 0");
+    }
+    Ok((nums, pre, meta))
+}
+
 pub(super) fn cmp_versions(a: &Version, b: &Version) -> std::cmp::Ordering {
     a.0.cmp(&b.0)
         .then_with(|| match (a.1.is_empty(), b.1.is_empty()) {
@@ -134,8 +170,8 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "atoi", |a: &[Value]| -> R {
         Ok(Value::Int(
+            // Go's strconv.Atoi: no spaces, no `_`, no prefixes.
             to_str(a.first().unwrap_or(&Value::Nil))
-                .trim()
                 .parse()
                 .unwrap_or(0),
         ))
@@ -276,12 +312,9 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "semver", |a: &[Value]| -> R {
         // Masterminds' NewVersion: numbers (a `v` prefix allowed), no wildcards.
         let text = to_str(arg(a, 0, "semver")?);
-        let core = text.trim_start_matches('v').split(['-', '+']).next();
-        let numeric = core.is_some_and(|c| c.split('.').all(|p| p.parse::<u64>().is_ok()));
-        let v = parse_version(&text)
-            .filter(|v| v.2 > 0 && numeric)
-            .ok_or_else(|| err("invalid semantic version"))?;
-        let metadata = text.split_once('+').map_or("", |(_, m)| m).to_string();
+        let (nums, pre, metadata) = masterminds_version(&text).map_err(err)?;
+        let v = (nums, pre.to_string(), 3);
+        let metadata = metadata.to_string();
         let mut shown = format!("{}.{}.{}", v.0[0], v.0[1], v.0[2]);
         if !v.1.is_empty() {
             shown = format!("{shown}-{}", v.1);
@@ -304,4 +337,46 @@ pub(super) fn register(m: &mut FuncMap) {
         );
         Ok(Value::Map(MapRef::new(m)))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masterminds_version;
+
+    /// Each text checked with Helm's `semver` (Masterminds/semver v3).
+    #[test]
+    fn semver_reads_what_masterminds_reads() {
+        for (text, nums, pre, meta) in [
+            ("01.2.3", [1, 2, 3], "", ""),
+            ("1.2", [1, 2, 0], "", ""),
+            ("v1", [1, 0, 0], "", ""),
+            ("1.2.3-0a", [1, 2, 3], "0a", ""),
+            ("1.2.3-rc.1+b.01", [1, 2, 3], "rc.1", "b.01"),
+            ("1.2.3+b-c", [1, 2, 3], "", "b-c"),
+            ("1.2.3-a-b+m", [1, 2, 3], "a-b", "m"),
+        ] {
+            assert_eq!(masterminds_version(text), Ok((nums, pre, meta)), "{text}");
+        }
+        for text in [
+            "1.2.3-a..b",
+            "1.2.3+x_y",
+            "1.2.3-a_b",
+            "1.2.3.4",
+            " 1.2.3",
+            "1.2.3-",
+            "2024-02-29 00:00:00 Thu Feb",
+            "",
+            "x",
+        ] {
+            assert_eq!(
+                masterminds_version(text),
+                Err("invalid semantic version"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            masterminds_version("1.2.3-01"),
+            Err("version segment starts with 0")
+        );
+    }
 }

@@ -139,16 +139,19 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "toStrings", |a: &[Value]| -> R {
         Ok(Value::List(
-            list_of(a.first().unwrap_or(&Value::Nil))
+            strslice(a.first().unwrap_or(&Value::Nil))
                 .iter()
-                .map(|v| s(&to_str(v)))
+                .map(|v| s(v))
                 .collect::<Vec<_>>()
                 .into(),
         ))
     });
+    // Sprig's regexMatch drops the compile error: a bad expression matches nothing
+    // (mustRegexMatch reports it).
     f!(m, "regexMatch", |a: &[Value]| -> R {
+        let text = to_str(arg(a, 1, "regexMatch")?);
         Ok(Value::Bool(
-            regex(&to_str(arg(a, 0, "regexMatch")?))?.is_match(&to_str(arg(a, 1, "regexMatch")?)),
+            regex(&to_str(arg(a, 0, "regexMatch")?)).is_ok_and(|re| re.is_match(&text)),
         ))
     });
     f!(m, "mustRegexMatch", |a: &[Value]| -> R {
@@ -199,25 +202,11 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "snakecase", |a: &[Value]| -> R {
         let t = to_str(arg(a, 0, "snakecase")?);
-        let mut out = String::new();
-        for (i, c) in t.chars().enumerate() {
-            if c.is_uppercase() && i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        }
-        Ok(s(&out.replace(['-', ' '], "_")))
+        Ok(s(&super::xcase::camel_case_to_lower(&t, '_')))
     });
     f!(m, "kebabcase", |a: &[Value]| -> R {
         let t = to_str(arg(a, 0, "kebabcase")?);
-        let mut out = String::new();
-        for (i, c) in t.chars().enumerate() {
-            if c.is_uppercase() && i > 0 {
-                out.push('-');
-            }
-            out.extend(c.to_lowercase());
-        }
-        Ok(s(&out.replace(['_', ' '], "-")))
+        Ok(s(&super::xcase::camel_case_to_lower(&t, '-')))
     });
     f!(m, "camelcase", |a: &[Value]| -> R {
         Ok(s(&camel_case(&to_str(arg(a, 0, "camelcase")?))))

@@ -103,14 +103,17 @@ const PARAMS: &[(&str, &str, Option<char>)] = &[
     ("pluck", "s", Some('m')),
     ("pick", "m", Some('s')),
     ("omit", "m", Some('s')),
-    ("merge", "m", None),
-    ("mergeOverwrite", "m", None),
+    // Sprig's merge(dst, srcs ...map[string]interface{}): every source is a map too.
+    ("merge", "m", Some('m')),
+    ("mergeOverwrite", "m", Some('m')),
     ("urlJoin", "m", None),
     // Helm's.
     ("include", "s.", None),
     ("tpl", "s.", None),
     ("required", "s.", None),
     ("fail", "s", None),
+    // Sprig's atoi(string).
+    ("atoi", "s", None),
 ];
 
 /// Go's name of the type of a template value (`reflect.Type.String`).
@@ -154,11 +157,23 @@ pub(crate) fn check_types(m: &mut FuncMap) {
             m.insert(
                 n,
                 Arc::new(move |a: &[Value]| -> R {
+                    // A float constant written in the template with an integral value (`3.0`)
+                    // is an int for an int parameter, as Go converts constants.
+                    let literal = gotmpl::literal::integral_floats();
+                    let mut converted: Option<Vec<Value>> = None;
                     let mut want = params.chars().chain(std::iter::repeat(rest.unwrap_or('.')));
-                    for v in a {
-                        check(v, want.next().unwrap_or('.'))?;
+                    for (i, v) in a.iter().enumerate() {
+                        let want = want.next().unwrap_or('.');
+                        if let (Value::Float(f), 'i') = (v, want)
+                            && i < 64
+                            && literal & (1 << i) != 0
+                        {
+                            converted.get_or_insert_with(|| a.to_vec())[i] = Value::Int(*f as i64);
+                            continue;
+                        }
+                        check(v, want)?;
                     }
-                    inner(a)
+                    inner(converted.as_deref().unwrap_or(a))
                 }),
             );
         }
@@ -199,6 +214,18 @@ mod tests {
                 .contains("expected map[string]interface {}; got string")
         );
         assert!(msg(call("fromYaml", &[Value::Nil])).contains("invalid value; expected string"));
+        // Every source of merge is a map (Helm: `mustMerge (dict) true` fails), and atoi
+        // takes a string.
+        let dict = || Value::Map(gotmpl::MapRef::new(Default::default()));
+        assert!(
+            msg(call("mustMerge", &[dict(), dict(), Value::Bool(true)]))
+                .contains("expected map[string]interface {}; got bool")
+        );
+        assert!(call("merge", &[dict(), Value::Nil, dict()]).is_ok());
+        assert!(
+            msg(call("atoi", &[dict()]))
+                .contains("wrong type for value; expected string; got map[string]interface {}")
+        );
         assert!(
             msg(call(
                 "ternary",
