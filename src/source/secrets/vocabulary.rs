@@ -110,10 +110,6 @@ pub(super) struct Vocabulary {
     pub(super) placeholder: LazyRegex,
     pub(super) reference_prefixes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
-    /// Every pattern's hints in one regex (one pass over a text finds which patterns to try),
-    /// and the pattern each alternative belongs to.
-    pub(super) hints: LazyRegex,
-    pub(super) hint_owner: Vec<usize>,
     pub(super) url_password: LazyRegex,
     pub(super) conn_password: LazyRegex,
     pub(super) entropy: Entropy,
@@ -192,20 +188,6 @@ impl Vocabulary {
             on[set.owner[m.pattern().as_usize()]] = true;
         }
         on
-    }
-}
-
-/// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
-fn hint_alternatives(patterns: &[Pattern]) -> String {
-    let groups: Vec<String> = patterns
-        .iter()
-        .flat_map(|p| p.hints.iter())
-        .map(|h| format!("({})", regex::escape(h)))
-        .collect();
-    if groups.is_empty() {
-        "^$".into()
-    } else {
-        groups.join("|")
     }
 }
 
@@ -299,10 +281,11 @@ pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
                 &v.reference,
                 &v.placeholder,
                 &v.embedded_reference,
-                &v.hints,
             ] {
                 let _: &Regex = re;
             }
+            // Builds the token hints' automaton.
+            v.hinted("");
         });
         return Ok(());
     }
@@ -418,12 +401,6 @@ impl Vocabulary {
             embedded_reference: re(&s("embedded_reference_pattern")),
             placeholder: re(&s("placeholder_pattern")),
             reference_prefixes: list("reference_prefixes"),
-            hints: re(&hint_alternatives(&patterns)),
-            hint_owner: patterns
-                .iter()
-                .enumerate()
-                .flat_map(|(i, p)| p.hints.iter().map(move |_| i))
-                .collect(),
             patterns,
             url_password: url_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
             conn_password: conn_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
