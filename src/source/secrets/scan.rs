@@ -90,7 +90,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
     // Token shapes, anywhere (a PEM block spans its lines): one pass over the text finds the
     // hints present (every occurrence, overlapping ones too), then only their patterns run.
     let voc = vocabulary();
-    let present = voc.hinted(text);
+    let present = voc.hinted_text(text);
     for (p, _) in voc.patterns.iter().zip(&present).filter(|(_, on)| **on) {
         for c in p.re.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next().or_else(|| c.get(0)) {

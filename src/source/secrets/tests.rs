@@ -262,6 +262,7 @@ fn hint_automata_answer_as_contains() {
             .map(|p| p.hints.iter().any(|h| t.contains(h.as_str())))
             .collect();
         assert_eq!(voc.hinted(t), want, "{t:?}");
+        assert_eq!(voc.hinted_text(t), want, "{t:?}");
         let upper = t.to_ascii_uppercase();
         assert_eq!(
             voc.name_hinted(t),
