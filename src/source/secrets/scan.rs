@@ -38,8 +38,16 @@ pub(super) fn may_hold_sql_password(text: &str) -> bool {
     if !text.is_ascii() {
         return true;
     }
+    // Each word's first letter in either case found by `memchr` (a vectorized search: the
+    // texts are whole rendered charts, a megabyte for istio `base`), then the word compared.
     let b = text.as_bytes();
-    let holds = |word: &[u8]| b.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+    let holds = |word: &[u8]| {
+        memchr::memchr2_iter(word[0], word[0].to_ascii_uppercase(), b).any(|i| {
+            b[i..]
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
+    };
     holds(b"password") || holds(b"identified")
 }
 
