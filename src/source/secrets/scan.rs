@@ -25,10 +25,31 @@ static INLINE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `PASSWORD $$…$$`.
-static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:E?'((?:[^'\\]|''|\\.)*)'|\$\$(.*?)\$\$)")
         .expect("sql regex")
 });
+
+/// False only when [`SQL_PASSWORD`] cannot match: an ASCII text holding neither `password`
+/// nor `identified` in any letter case. Most texts with a quote are not SQL, and compiling
+/// the expression costs more than most files' whole scan. A text with other characters
+/// goes to the expression: Unicode case folding matches `ſ` (U+017F) for `s`.
+pub(super) fn may_hold_sql_password(text: &str) -> bool {
+    if !text.is_ascii() {
+        return true;
+    }
+    // Each word's first letter in either case found by `memchr` (a vectorized search: the
+    // texts are whole rendered charts, a megabyte for istio `base`), then the word compared.
+    let b = text.as_bytes();
+    let holds = |word: &[u8]| {
+        memchr::memchr2_iter(word[0], word[0].to_ascii_uppercase(), b).any(|i| {
+            b[i..]
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
+    };
+    holds(b"password") || holds(b"identified")
+}
 
 /// The value part of the rest of a line after `key: `: its byte range within `rest`, without
 /// quotes, trailing comments or a trailing comma.
@@ -75,14 +96,9 @@ fn indent_of(line: &str) -> usize {
 pub fn scan(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     // Token shapes, anywhere (a PEM block spans its lines): one pass over the text finds the
-    // hints present, then only their patterns run.
+    // hints present (every occurrence, overlapping ones too), then only their patterns run.
     let voc = vocabulary();
-    let mut present = vec![false; voc.patterns.len()];
-    for c in voc.hints.captures_iter(text) {
-        if let Some(i) = c.iter().skip(1).position(|g| g.is_some()) {
-            present[voc.hint_owner[i]] = true;
-        }
-    }
+    let present = voc.hinted_text(text);
     for (p, _) in voc.patterns.iter().zip(&present).filter(|(_, on)| **on) {
         for c in p.re.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next().or_else(|| c.get(0)) {
@@ -96,7 +112,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
     if text.contains('=') {
         out.extend(conn_password(text));
     }
-    if text.contains('\'') || text.contains("$$") {
+    if (text.contains('\'') || text.contains("$$")) && may_hold_sql_password(text) {
         for c in SQL_PASSWORD.captures_iter(text) {
             if let Some(m) = c.get(1).or_else(|| c.get(2))
                 && !password_placeholder(m.as_str())

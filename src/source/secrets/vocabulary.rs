@@ -110,10 +110,6 @@ pub(super) struct Vocabulary {
     pub(super) placeholder: LazyRegex,
     pub(super) reference_prefixes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
-    /// Every pattern's hints in one regex (one pass over a text finds which patterns to try),
-    /// and the pattern each alternative belongs to.
-    pub(super) hints: LazyRegex,
-    pub(super) hint_owner: Vec<usize>,
     pub(super) url_password: LazyRegex,
     pub(super) conn_password: LazyRegex,
     pub(super) entropy: Entropy,
@@ -130,6 +126,11 @@ pub(super) struct Vocabulary {
 /// pass over it (testing each hint with `contains` read a long value once per hint).
 pub(super) struct PatternHints {
     automaton: aho_corasick::AhoCorasick,
+    /// The same hints, leftmost-first: a search that skips ahead with a SIMD prefilter (a
+    /// long text goes through this one, see [`Vocabulary::hinted_text`]).
+    leftmost: aho_corasick::AhoCorasick,
+    /// The longest hint's length in bytes.
+    max_len: usize,
     /// The pattern each (non-empty) hint of the automaton belongs to.
     owner: Vec<usize>,
     /// Patterns with an empty hint: every text holds it.
@@ -154,7 +155,45 @@ impl Vocabulary {
     /// For each pattern (in order), whether `v` contains one of its hints: what
     /// `p.hints.iter().any(|h| v.contains(h))` says for every pattern, in one pass.
     pub(super) fn hinted(&self, v: &str) -> Vec<bool> {
-        let set = self.pattern_hint_set.get_or_init(|| {
+        let set = self.pattern_hints();
+        let mut on = vec![false; self.patterns.len()];
+        for &i in &set.always {
+            on[i] = true;
+        }
+        // Most values hold no hint: one prefiltered search says so; otherwise overlapping
+        // matches, every occurrence of every hint, as `contains` sees them.
+        if !set.automaton.is_match(v) {
+            return on;
+        }
+        for m in set.automaton.find_overlapping_iter(v) {
+            on[set.owner[m.pattern().as_usize()]] = true;
+        }
+        on
+    }
+
+    /// What [`Vocabulary::hinted`] says, for a whole source text. The overlapping search reads
+    /// every byte; the leftmost-first one skips ahead with a prefilter, as the regex of all
+    /// hints did. Every occurrence of a hint starts inside some leftmost match (the search
+    /// leaves no gap that holds the start of one), so the overlapping search over each match
+    /// and the longest hint's length after it finds them all.
+    pub(super) fn hinted_text(&self, text: &str) -> Vec<bool> {
+        let set = self.pattern_hints();
+        let mut on = vec![false; self.patterns.len()];
+        for &i in &set.always {
+            on[i] = true;
+        }
+        let bytes = text.as_bytes();
+        for m in set.leftmost.find_iter(text) {
+            let end = (m.end() + set.max_len).min(bytes.len());
+            for o in set.automaton.find_overlapping_iter(&bytes[m.start()..end]) {
+                on[set.owner[o.pattern().as_usize()]] = true;
+            }
+        }
+        on
+    }
+
+    fn pattern_hints(&self) -> &PatternHints {
+        self.pattern_hint_set.get_or_init(|| {
             let mut owner = Vec::new();
             let mut always = Vec::new();
             let mut hints: Vec<&str> = Vec::new();
@@ -173,39 +212,18 @@ impl Vocabulary {
                 // (a run builds it once, a small chart's run uses it a few hundred times).
                 automaton: aho_corasick::AhoCorasick::builder()
                     .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(hints)
+                    .build(&hints)
                     .expect("pattern hints build"),
+                leftmost: aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(&hints)
+                    .expect("pattern hints build"),
+                max_len: hints.iter().map(|h| h.len()).max().unwrap_or(0),
                 owner,
                 always,
             }
-        });
-        let mut on = vec![false; self.patterns.len()];
-        for &i in &set.always {
-            on[i] = true;
-        }
-        // Most values hold no hint: one prefiltered search says so; otherwise overlapping
-        // matches, every occurrence of every hint, as `contains` sees them.
-        if !set.automaton.is_match(v) {
-            return on;
-        }
-        for m in set.automaton.find_overlapping_iter(v) {
-            on[set.owner[m.pattern().as_usize()]] = true;
-        }
-        on
-    }
-}
-
-/// `(hint1)|(hint2)|…`: one capture group per hint, in pattern order.
-fn hint_alternatives(patterns: &[Pattern]) -> String {
-    let groups: Vec<String> = patterns
-        .iter()
-        .flat_map(|p| p.hints.iter())
-        .map(|h| format!("({})", regex::escape(h)))
-        .collect();
-    if groups.is_empty() {
-        "^$".into()
-    } else {
-        groups.join("|")
+        })
     }
 }
 
@@ -299,10 +317,11 @@ pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
                 &v.reference,
                 &v.placeholder,
                 &v.embedded_reference,
-                &v.hints,
             ] {
                 let _: &Regex = re;
             }
+            // Builds the token hints' automaton.
+            v.hinted("");
         });
         return Ok(());
     }
@@ -418,12 +437,6 @@ impl Vocabulary {
             embedded_reference: re(&s("embedded_reference_pattern")),
             placeholder: re(&s("placeholder_pattern")),
             reference_prefixes: list("reference_prefixes"),
-            hints: re(&hint_alternatives(&patterns)),
-            hint_owner: patterns
-                .iter()
-                .enumerate()
-                .flat_map(|(i, p)| p.hints.iter().map(move |_| i))
-                .collect(),
             patterns,
             url_password: url_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
             conn_password: conn_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
