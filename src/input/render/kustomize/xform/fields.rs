@@ -145,20 +145,23 @@ pub(super) fn affix(
     refused
 }
 
+/// Whether `e`, a spec already in the slice, has the path of `f` and is selected by `f`'s
+/// kind and group (a spec without kind or group selects all), as Kustomize's `FsSlice` tests.
+fn same_spec(e: &FieldSpec, f: &FieldSpec) -> bool {
+    e.path == f.path
+        && f.kind
+            .as_deref()
+            .is_none_or(|k| e.kind.as_deref() == Some(k))
+        && f.group
+            .as_deref()
+            .is_none_or(|g| e.group.as_deref() == Some(g))
+}
+
 /// Kustomize's `FsSlice` merge: each spec of `more` is appended unless one already there has
 /// its path and is selected by its kind and group (a spec without kind selects all).
 pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
     for f in more {
-        let selected = |e: &FieldSpec| {
-            e.path == f.path
-                && f.kind
-                    .as_deref()
-                    .is_none_or(|k| e.kind.as_deref() == Some(k))
-                && f.group
-                    .as_deref()
-                    .is_none_or(|g| e.group.as_deref() == Some(g))
-        };
-        if !into.iter().any(selected) {
+        if !into.iter().any(|e| same_spec(e, f)) {
             into.push(f.clone());
         }
     }
@@ -168,15 +171,7 @@ pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
 /// `create`, as Kustomize's `FsSlice.MergeOne` fails.
 pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
     for f in more {
-        let found = into.iter().find(|e| {
-            e.path == f.path
-                && f.kind
-                    .as_deref()
-                    .is_none_or(|k| e.kind.as_deref() == Some(k))
-                && f.group
-                    .as_deref()
-                    .is_none_or(|g| e.group.as_deref() == Some(g))
-        });
+        let found = into.iter().find(|e| same_spec(e, f));
         match found {
             Some(e) if e.create != f.create => return Some(f.path.clone()),
             Some(_) => {}
