@@ -131,6 +131,16 @@ fn a_release_namespace_set_to_default_is_reported() {
 /// A finding's (file, line) and the (role, file, line) of its related locations.
 type Located = ((String, u64), Vec<(String, String, u64)>);
 
+/// Each finding's rule id and primary location (file, line), in report order.
+fn rules_at(v: &Value) -> Vec<(String, (String, u64))> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
+        .collect()
+}
+
 fn located(f: &Value) -> Located {
     let related = f["related"]
         .as_array()
@@ -237,12 +247,7 @@ fn dot_inside_nested_with_points_at_the_values_line() {
     // .hostNetwork $ }}`, in a partial: the text tpl rendered is the values string's, so the
     // findings are at its values line, not at the tpl action.
     let v = json_check(&["provenance-with", "--select", "K8S-001,K8S-008"]);
-    let all: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
-        .collect();
+    let all = rules_at(&v);
     assert_eq!(
         all,
         [
@@ -334,12 +339,7 @@ fn a_value_a_range_printed_points_at_its_element_in_values() {
     // not at the template action (where two elements' findings fell on one line), and the
     // committed password is masked there.
     let v = json_check(&["range-element", "--select", "K8S-017,K8S-011"]);
-    let all: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
-        .collect();
+    let all = rules_at(&v);
     let at = |rule: &str, line: u64| {
         (
             rule.to_string(),
@@ -393,12 +393,7 @@ fn a_credential_is_masked_where_the_template_or_values_line_holds_it() {
     // `.Values.secrets`: the finding is at the element's values line (told by its base64),
     // its value masked, and the template action is not masked (it holds no credential).
     let v = json_check(&["action-credential", "--select", "K8S-035,K8S-017"]);
-    let all: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), located(f).0))
-        .collect();
+    let all = rules_at(&v);
     assert_eq!(
         all,
         [
