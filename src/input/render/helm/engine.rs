@@ -216,7 +216,7 @@ pub(super) fn top_objects(
                     Arc::from("Values"),
                     funcs::values_to_value(&p.values, &p.origins),
                 ),
-                (Arc::from("Chart"), chart_object(&p.chart.meta)),
+                (Arc::from("Chart"), chart_object(&aliased(p))),
                 (Arc::from("Release"), release.clone()),
                 (Arc::from("Capabilities"), caps.clone()),
                 (Arc::from("Files"), files_object(Arc::new(files))),
@@ -237,6 +237,18 @@ pub(super) fn top_objects(
             .insert(Arc::from("Subcharts"), Value::from(subs));
     }
     tops
+}
+
+/// Chart.yaml as the chart's templates see it: a subchart a dependency aliases is named by
+/// its alias (Helm renames the copy it makes for each alias).
+fn aliased(p: &Prepared) -> serde_json::Value {
+    let mut meta = p.chart.meta.clone();
+    if meta.get("name").and_then(|n| n.as_str()) != Some(p.name.as_str())
+        && let Some(o) = meta.as_object_mut()
+    {
+        o.insert("name".into(), serde_json::Value::String(p.name.clone()));
+    }
+    meta
 }
 
 /// `.Chart`: Chart.yaml with Helm's Go field names.

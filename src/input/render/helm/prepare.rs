@@ -75,11 +75,21 @@ pub(super) fn prepare<'a>(
         .cloned()
         .unwrap_or_default();
     let mut subs = Vec::new();
+    // One rendering per dependency entry naming a subchart: Helm copies a chart listed twice
+    // under different aliases, and each copy is known (values, `.Chart.Name`, template path)
+    // by its alias. A subchart no entry names renders once, under its own name.
+    let mut instances: Vec<(&Chart, Option<&serde_json::Value>)> = Vec::new();
     for sub in &chart.subcharts {
-        // The dependency entry naming this subchart (by name, or by alias).
-        let dep = deps
+        let named: Vec<&serde_json::Value> = deps
             .iter()
-            .find(|d| d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()));
+            .filter(|d| d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()))
+            .collect();
+        if named.is_empty() {
+            instances.push((sub, None));
+        }
+        instances.extend(named.into_iter().map(|d| (sub, Some(d))));
+    }
+    for (sub, dep) in instances {
         let key = dep
             .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
             .unwrap_or(&sub.name)
@@ -117,7 +127,7 @@ pub(super) fn prepare<'a>(
         let p = prepare(
             sub,
             key.clone(),
-            format!("{path}/charts/{}", sub.name),
+            format!("{path}/charts/{key}"),
             sv,
             so,
             problems,

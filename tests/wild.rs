@@ -1,0 +1,71 @@
+//! Classes of bugs found by running third-party charts and overlays from outside the corpus
+//! (docs/rendering.md, "Charts and overlays outside the corpus (session 9)"), each reproduced
+//! by a minimal synthetic input of the same form.
+
+use serde_json::Value;
+
+mod common;
+use common::{dir_with, rg};
+
+/// `runeguard render <what>` in `dir`: the printed stream (stdout) and the exit code.
+fn render(dir: &std::path::Path, what: &str) -> (String, i32) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["render", what])
+        .output()
+        .expect("runs");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// `runeguard check --format json <args>` in `dir`: the report and the exit code.
+fn json_check(dir: &std::path::Path, args: &[&str]) -> (Value, i32) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["check", "--quiet", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+/// A subchart listed twice under two aliases renders twice, each copy with its alias's
+/// values, its alias as `.Chart.Name` and its alias in the template path (as `helm template`).
+#[test]
+fn a_subchart_renders_once_per_alias() {
+    let d = dir_with(&[
+        (
+            "chart/Chart.yaml",
+            b"apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: first\n  - name: sub\n    version: 0.1.0\n    alias: second\n    condition: second.enabled\n  - name: sub\n    version: 0.1.0\n    alias: third\n    condition: third.enabled\n" as &[u8],
+        ),
+        (
+            "chart/values.yaml",
+            b"first:\n  x: a\nsecond:\n  enabled: true\n  x: b\nthird:\n  enabled: false\n" as &[u8],
+        ),
+        ("chart/charts/sub/Chart.yaml", b"apiVersion: v2\nname: sub\nversion: 0.1.0\n" as &[u8]),
+        ("chart/charts/sub/values.yaml", b"x: def\n" as &[u8]),
+        (
+            "chart/charts/sub/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Values.x }}\n  namespace: ns\n" as &[u8],
+        ),
+    ]);
+    let (text, code) = render(d.path(), "chart");
+    assert_eq!(code, 0, "{text}");
+    for line in [
+        "# Source: parent/charts/first/templates/cm.yaml\n",
+        "  name: first-a\n",
+        "# Source: parent/charts/second/templates/cm.yaml\n",
+        "  name: second-b\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+    assert!(!text.contains("third"), "a disabled alias renders: {text}");
+    assert!(
+        !text.contains("charts/sub/"),
+        "rendered under the chart's own name: {text}"
+    );
+}
