@@ -92,7 +92,22 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     let mut stats = SqlStats::default();
-    for piece in lex::split(src) {
+    let pieces = lex::split(src);
+    if let Some(at) = mysql_marker(src, &pieces) {
+        // Another dialect: every statement would be a syntax error PostgreSQL's grammar
+        // reports (exit 2), though nothing is wrong with the file. One note says why it is
+        // not checked.
+        reader.note(
+            at,
+            "file skipped: MySQL syntax (runeguard reads PostgreSQL DDL)",
+        );
+        let loaded = Loaded {
+            documents: Vec::new(),
+            problems: reader.problems,
+        };
+        return (loaded, stats);
+    }
+    for piece in pieces {
         match piece {
             Piece::Meta { start, end } => {
                 stats.meta_commands += 1;
@@ -142,6 +157,36 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
         problems: reader.problems,
     };
     (loaded, stats)
+}
+
+/// The byte offset of the first sign that a file is MySQL, not PostgreSQL: a backtick-quoted
+/// name (PostgreSQL has no backtick token), a `) ENGINE =` table option, or `AUTO_INCREMENT`
+/// after a column's type. Quotes and comments are not looked in (the lexer skips them), so a
+/// PostgreSQL file that mentions MySQL in a comment or string is read as PostgreSQL.
+fn mysql_marker(src: &str, pieces: &[Piece]) -> Option<usize> {
+    use lex::Kind;
+    pieces.iter().find_map(|p| {
+        let Piece::Stmt { toks, .. } = p else {
+            return None;
+        };
+        toks.iter().enumerate().find_map(|(i, t)| {
+            let prev = i.checked_sub(1).map(|j| toks[j]);
+            let next = toks.get(i + 1);
+            let marker = (t.kind == Kind::Other && t.text(src) == "`")
+                || (t.is(src, "ENGINE")
+                    && prev.is_some_and(|p| p.kind == Kind::RParen)
+                    && next.is_some_and(|n| n.text(src) == "="))
+                || (t.is(src, "AUTO_INCREMENT")
+                    && prev.is_some_and(|p| matches!(p.kind, Kind::Word | Kind::RParen))
+                    && next.is_some_and(|n| {
+                        matches!(n.kind, Kind::Comma | Kind::RParen)
+                            || ["PRIMARY", "NOT", "NULL", "UNIQUE", "COMMENT", "KEY"]
+                                .iter()
+                                .any(|k| n.is(src, k))
+                    }));
+            marker.then_some(t.start)
+        })
+    })
 }
 
 #[cfg(test)]

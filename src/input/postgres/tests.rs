@@ -147,6 +147,44 @@ fn unmodelled_statements_and_meta_commands_are_notes() {
     );
 }
 
+/// A MySQL file (a dump, a migration of another project) is one note at its first MySQL
+/// sign, not a syntax error per statement; PostgreSQL naming MySQL's words in names, comments
+/// or strings is still read as PostgreSQL.
+#[test]
+fn a_mysql_file_is_one_note() {
+    for (text, at) in [
+        (
+            "-- users\nCREATE TABLE `users` (\n  `id` int(11) NOT NULL\n);\n",
+            "2:14",
+        ),
+        ("CREATE TABLE t (\n  id int\n) ENGINE=InnoDB;\n", "3:3"),
+        (
+            "CREATE TABLE t (\n  id INT AUTO_INCREMENT PRIMARY KEY\n);\n",
+            "2:10",
+        ),
+    ] {
+        let (l, _) = load_str(text);
+        assert!(l.documents.is_empty(), "{text}");
+        let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            messages,
+            [format!(
+                "db/t.sql:{at}: file skipped: MySQL syntax (runeguard reads PostgreSQL DDL)"
+            )],
+            "{text}"
+        );
+        assert!(l.problems.iter().all(|p| p.level == ProblemLevel::Note));
+    }
+    for text in [
+        "-- ported from MySQL: `users` ENGINE=InnoDB\nCREATE TABLE users (id int, auto_increment int, engine text);\n",
+        "CREATE TABLE t (note text DEFAULT 'a `b` ) ENGINE = x');\n",
+    ] {
+        let (l, _) = load_str(text);
+        assert_eq!(l.documents.len(), 1, "{text}");
+        assert!(l.problems.is_empty(), "{text}: {:?}", l.problems);
+    }
+}
+
 #[test]
 fn alter_table_is_retried_action_by_action() {
     let text = "CREATE TABLE t (id int, v text);\nALTER TABLE t ALTER COLUMN v SET STATISTICS 100, ENABLE ROW LEVEL SECURITY;";
