@@ -105,3 +105,35 @@ fn a_password_that_is_also_a_name_is_masked_only_where_it_is_the_password() {
     let all = v.to_string();
     assert!(!all.contains("s3cr3t-Tr0ub4dor"), "{all}");
 }
+
+/// Generated Secret data and ConfigMap binaryData of 70 base64 characters or more are cut
+/// into lines of 70 as Kustomize writes them, and the names hash that text (names and values
+/// from `kubectl kustomize`, Kustomize v5).
+#[test]
+fn generated_base64_is_wrapped_as_kustomize_wraps_it() {
+    let d = dir_with(&[
+        (
+            "k/kustomization.yaml",
+            b"configMapGenerator:\n- name: c\n  files:\n  - bin.dat\nsecretGenerator:\n- name: s\n  files:\n  - s52\n- name: short\n  literals:\n  - k=abc\n" as &[u8],
+        ),
+        ("k/bin.dat", &[0xffu8; 60]),
+        ("k/s52", &[b'a'; 52]),
+    ]);
+    let (text, code) = render(d.path(), "k");
+    assert_eq!(code, 0, "{text}");
+    let s52 = "  s52: |\n    YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ\n    ==\n";
+    let bin = format!(
+        "  bin.dat: |\n    {}\n    {}\n",
+        "/".repeat(70),
+        "/".repeat(10)
+    );
+    for want in [
+        s52,
+        bin.as_str(),
+        "  name: s-b5ckh785ch\n",
+        "  name: c-gh869b8t8m\n",
+        "  k: YWJj\n",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+}

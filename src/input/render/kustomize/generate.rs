@@ -354,14 +354,11 @@ impl Builder<'_> {
             }
             let org = org.or(korg.clone());
             if kind == "Secret" {
-                data.set(&k, Node::str(data_encoding::BASE64.encode(&v), org));
+                data.set(&k, Node::str(encode_base64(&v), org));
             } else {
                 match String::from_utf8(v) {
                     Ok(s) => data.set(&k, Node::str(s, org)),
-                    Err(e) => binary.set(
-                        &k,
-                        Node::str(data_encoding::BASE64.encode(e.as_bytes()), org),
-                    ),
+                    Err(e) => binary.set(&k, Node::str(encode_base64(e.as_bytes()), org)),
                 }
             }
         }
@@ -493,6 +490,24 @@ impl Builder<'_> {
             ),
         }
     }
+}
+
+/// Base64 as Kustomize's generators write it (`encodeBase64` of api/internal/generators):
+/// text of 70 characters or more is cut into lines of 70, each ending in a line break. The
+/// break is part of the value, so of the object's name hash too.
+fn encode_base64(bytes: &[u8]) -> String {
+    const LINE: usize = 70;
+    let enc = data_encoding::BASE64.encode(bytes);
+    if enc.len() < LINE {
+        return enc;
+    }
+    let mut out = String::with_capacity(enc.len() + enc.len() / LINE + 1);
+    for chunk in enc.as_bytes().chunks(LINE) {
+        // base64 is ASCII: every chunk is whole characters
+        out.push_str(std::str::from_utf8(chunk).unwrap_or(""));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
