@@ -137,3 +137,44 @@ fn generated_base64_is_wrapped_as_kustomize_wraps_it() {
         assert!(text.contains(want), "{want:?} not in:\n{text}");
     }
 }
+
+/// A file a kustomization names (resource, patch, generator file or env file) outside its
+/// folder is refused as Kustomize refuses it: a located error at the entry, nothing of the
+/// file rendered; a base folder outside it is fine.
+#[test]
+fn a_file_outside_the_kustomization_folder_is_a_located_error() {
+    let cm = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: out\n" as &[u8];
+    let d = dir_with(&[
+        ("outside/cm.yaml", cm),
+        ("outside/env", b"A=1\n" as &[u8]),
+        ("base/cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: base\n" as &[u8]),
+        ("base/kustomization.yaml", b"resources:\n- cm.yaml\n" as &[u8]),
+        (
+            "app/kustomization.yaml",
+            b"resources:\n- ../base\n- ../outside/cm.yaml\nconfigMapGenerator:\n- name: g\n  envs:\n  - ../outside/env\n  files:\n  - ../outside/cm.yaml\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "app"])
+        .output()
+        .expect("runs");
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{text}{err}");
+    assert!(text.contains("name: base"), "{text}");
+    assert!(!text.contains("name: out"), "{text}");
+    for at in [
+        "app/kustomization.yaml:3:3:",
+        "app/kustomization.yaml:7:5:",
+        "app/kustomization.yaml:9:5:",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(at) && l.contains("is not in or below")),
+            "{at} not in:\n{err}"
+        );
+    }
+}

@@ -280,6 +280,9 @@ impl Builder<'_> {
         for env in envs {
             let Some(rel) = env.as_str() else { continue };
             let display = join_display(&kust.display, rel);
+            if self.outside_root(kust, env, &kust.dir.join(rel), &display) {
+                continue;
+            }
             let file = match self.read(&kust.dir.join(rel), &display) {
                 Ok(f) => f,
                 Err(e) => {
@@ -326,6 +329,9 @@ impl Builder<'_> {
             };
             let display = join_display(&kust.display, rel);
             let fs = kust.dir.join(rel);
+            if self.outside_root(kust, f, &fs, &display) {
+                continue;
+            }
             match self.read_bytes(&fs, &display) {
                 Ok(bytes) => {
                     let org = match std::str::from_utf8(&bytes) {

@@ -257,6 +257,9 @@ impl Builder<'_> {
             }
             return;
         }
+        if self.outside_root(kust, entry, &fs, &display) {
+            return;
+        }
         let file = match self.read(&fs, &display) {
             Ok(f) => f,
             Err(e) => {
@@ -424,6 +427,31 @@ impl Builder<'_> {
         self.inline_docs(kust, t)
     }
 
+    /// True (and a located error) when a file a kustomization names is not in or below its
+    /// folder, symbolic links followed: Kustomize's default load restrictor refuses it
+    /// ("security; file … is not in or below …"), so nothing of it is rendered or checked.
+    /// Folders (bases) may be anywhere; a path that does not resolve is left to the read.
+    pub fn outside_root(&mut self, kust: &Kust, at: &Node, fs: &Path, display: &str) -> bool {
+        if fs.is_dir() {
+            return false;
+        }
+        let (Ok(root), Ok(file)) = (kust.dir.canonicalize(), fs.canonicalize()) else {
+            return false;
+        };
+        if file.starts_with(&root) {
+            return false;
+        }
+        self.problem_at(
+            at,
+            &kust.file.path,
+            format!(
+                "security: file {display} is not in or below the kustomization's folder {}; Kustomize refuses it, so it was not rendered or checked",
+                if kust.display.is_empty() { "." } else { &kust.display }
+            ),
+        );
+        true
+    }
+
     pub fn patch_file(&mut self, kust: &Kust, at: &Node, rel: &str) -> Option<Vec<Node>> {
         if is_remote(rel) {
             self.problem_at(
@@ -434,6 +462,9 @@ impl Builder<'_> {
             return None;
         }
         let display = join_display(&kust.display, rel);
+        if self.outside_root(kust, at, &kust.dir.join(rel), &display) {
+            return None;
+        }
         let file = match self.read(&kust.dir.join(rel), &display) {
             Ok(f) => f,
             Err(e) => {
