@@ -178,3 +178,48 @@ fn a_file_outside_the_kustomization_folder_is_a_located_error() {
         );
     }
 }
+
+/// kubebuilder's `config/crd/kustomizeconfig.yaml` form: a `configurations:` file whose
+/// `namespace:` field specs make the namespace transformer set a CRD's conversion webhook
+/// service namespace, and whose `varReference` of `metadata/annotations` (a map) has vars
+/// replaced in the map's values (as `kubectl kustomize`).
+#[test]
+fn configurations_namespace_specs_and_var_references_to_a_map() {
+    let d = dir_with(&[
+        (
+            "crd/crd.yaml",
+            b"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: foos.example.com\n  annotations:\n    cert-manager.io/inject-ca-from: $(CERT_NS)/$(CERT_NAME)\nspec:\n  group: example.com\n  names: {kind: Foo, plural: foos}\n  scope: Namespaced\n  conversion:\n    strategy: Webhook\n    webhook:\n      clientConfig:\n        service:\n          namespace: system\n          name: webhook-service\n      conversionReviewVersions: [v1]\n  versions: []\n" as &[u8],
+        ),
+        (
+            "crd/kustomizeconfig.yaml",
+            b"nameReference:\n- kind: Service\n  version: v1\n  fieldSpecs:\n  - kind: CustomResourceDefinition\n    group: apiextensions.k8s.io\n    path: spec/conversion/webhook/clientConfig/service/name\nnamespace:\n- kind: CustomResourceDefinition\n  group: apiextensions.k8s.io\n  path: spec/conversion/webhook/clientConfig/service/namespace\n  create: false\nvarReference:\n- path: metadata/annotations\n" as &[u8],
+        ),
+        ("crd/kustomization.yaml", b"resources:\n- crd.yaml\nconfigurations:\n- kustomizeconfig.yaml\n" as &[u8]),
+        (
+            "svc/svc.yaml",
+            b"apiVersion: v1\nkind: Service\nmetadata:\n  name: webhook-service\n  namespace: system\nspec:\n  ports: [{port: 443}]\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: serving-cert\n  namespace: system\nspec:\n  secretName: x\n" as &[u8],
+        ),
+        ("svc/kustomization.yaml", b"resources:\n- svc.yaml\n" as &[u8]),
+        (
+            "default/kustomization.yaml",
+            b"namespace: proj-system\nnamePrefix: proj-\nresources:\n- ../crd\n- ../svc\nvars:\n- name: CERT_NS\n  objref: {kind: Certificate, group: cert-manager.io, version: v1, name: serving-cert}\n  fieldref: {fieldpath: metadata.namespace}\n- name: CERT_NAME\n  objref: {kind: Certificate, group: cert-manager.io, version: v1, name: serving-cert}\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "default"])
+        .output()
+        .expect("runs");
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}{err}");
+    for want in [
+        "    cert-manager.io/inject-ca-from: proj-system/proj-serving-cert\n",
+        "          name: proj-webhook-service\n          namespace: proj-system\n",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    assert!(!err.contains("not supported"), "{err}");
+}

@@ -53,6 +53,7 @@ pub(super) fn namespace(
     config: bool,
     unset_only: bool,
 ) {
+    let acc_specs = acc.config.namespace.clone();
     for r in &mut acc.res {
         let kind = r.kind().to_string();
         r.stored = true;
@@ -83,6 +84,27 @@ pub(super) fn namespace(
                 }
             }
             _ => {}
+        }
+        // The configured fields, on cluster-scoped objects too (they name a namespaced
+        // object elsewhere); `metadata/namespace` itself is the built-in rule above.
+        let specs: Vec<FieldSpec> = acc_specs
+            .iter()
+            .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
+            .cloned()
+            .collect();
+        for f in specs {
+            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            walk_spec(
+                &mut r.node,
+                &segs,
+                f.create,
+                org,
+                &mut |target: &mut Node| {
+                    if target.as_map().is_none() && target.as_seq().is_none() {
+                        *target = Node::str(ns, org.clone());
+                    }
+                },
+            );
         }
     }
 }
@@ -525,6 +547,9 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
+    /// Fields besides `metadata/namespace` the namespace transformer sets (a CRD's conversion
+    /// webhook service namespace, in kubebuilder's `config/crd/kustomizeconfig.yaml`).
+    pub namespace: Vec<FieldSpec>,
     /// `namePrefix`/`nameSuffix` specs as Kustomize's accumulator merges them: those of the
     /// included kustomizations (each its own files' specs, or the default `metadata/name`),
     /// then this one's; a kind-specific `metadata/name` of an overlay after the default of
@@ -540,6 +565,7 @@ impl Config {
         self.labels.extend(other.labels);
         self.annotations.extend(other.annotations);
         self.images.extend(other.images);
+        self.namespace.extend(other.namespace);
         merge_specs(&mut self.name_prefix, &other.name_prefix);
         merge_specs(&mut self.name_suffix, &other.name_suffix);
     }
@@ -571,6 +597,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
                     "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     "namePrefix" => merge_specs(&mut prefix, &parse_specs(Some(v))),
                     "nameSuffix" => merge_specs(&mut suffix, &parse_specs(Some(v))),
                     "nameReference" => {

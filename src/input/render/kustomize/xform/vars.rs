@@ -120,7 +120,12 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         for f in specs {
             let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
             walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
-                subst(n)
+                // A spec reaching a map (kubebuilder's `metadata/annotations`) covers the
+                // map's values, as Kustomize's refvar replaces in each of them.
+                match n.as_map_mut() {
+                    Some(m) => m.iter_mut().for_each(|(_, v)| subst(v)),
+                    None => subst(n),
+                }
             });
         }
         if r.kind() == "Ingress" {
