@@ -223,3 +223,34 @@ fn configurations_namespace_specs_and_var_references_to_a_map() {
     }
     assert!(!err.contains("not supported"), "{err}");
 }
+
+/// `default .Chart.Name .Values.nameOverride` with `nameOverride: ""` prints the chart's
+/// name: the empty values line is not the origin of the container's name line, so findings
+/// about the container point at the template's `- name:` line (they pointed at line 1 of
+/// values.yaml).
+#[test]
+fn an_empty_value_a_default_replaced_is_not_the_origin() {
+    let d = dir_with(&[
+        ("hc/Chart.yaml", b"apiVersion: v2\nname: hc\nversion: 0.1.0\n" as &[u8]),
+        ("hc/values.yaml", b"nameOverride: \"\"\nimage:\n  repository: nginx\n  tag: \"1.25\"\n" as &[u8]),
+        (
+            "hc/templates/_helpers.tpl",
+            b"{{- define \"hc.name\" -}}\n{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix \"-\" }}\n{{- end }}\n" as &[u8],
+        ),
+        (
+            "hc/templates/dep.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: {{ include \"hc.name\" . }}\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["hc", "--select", "K8S-002"]);
+    let f = &v["findings"][0];
+    assert_eq!(
+        (
+            f["file"].as_str(),
+            f["start_line"].as_u64(),
+            f["start_column"].as_u64()
+        ),
+        (Some("hc/templates/dep.yaml"), Some(10), Some(11)),
+        "{v}"
+    );
+}

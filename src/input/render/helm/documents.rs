@@ -145,6 +145,7 @@ pub(super) fn split_documents(
                 let several = several_values(expr, printed, &p.values);
                 let base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
+                        .and_then(|path| unless_empty(path, printed, &p.values))
                         .map(|path| element_of(path, printed, &p.values)),
                     [one] => Some(one.clone()),
                     _ => None,
@@ -587,8 +588,10 @@ fn partial_origins(
     }
     let (origin, _) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
-    if let Some(path) = action_values_path(file, piece.offset, cache) {
-        let printed = &text[piece.start..piece.end];
+    let printed = &text[piece.start..piece.end];
+    if let Some(path) = action_values_path(file, piece.offset, cache)
+        .and_then(|path| unless_empty(path, printed, &p.values))
+    {
         let mut path = element_of(path, printed, &p.values);
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.

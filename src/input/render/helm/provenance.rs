@@ -171,6 +171,22 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     Some(path)
 }
 
+/// The values path an action named, unless its value is empty (`""` or null) while the
+/// action printed text: then what was printed came from elsewhere (`default .Chart.Name
+/// .Values.nameOverride`, `.Values.tag | default "1.0"`), and that values line is not its
+/// origin.
+pub(super) fn unless_empty(
+    path: Vec<String>,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Option<Vec<String>> {
+    let empty = path
+        .iter()
+        .try_fold(values, |v, k| v.get(k))
+        .is_some_and(|v| v.is_null() || v.as_str() == Some(""));
+    (!empty || printed.trim().is_empty()).then_some(path)
+}
+
 /// A values path with an [`ELEMENT`] segment made concrete: the one element of the
 /// collection before it whose value (or field after it) is the scalar `printed` shows
 /// (quotes aside); when none or several are, the collection itself.
