@@ -254,3 +254,34 @@ fn an_empty_value_a_default_replaced_is_not_the_origin() {
         "{v}"
     );
 }
+
+/// A finding about a field a container lacks is on the container, a collection even when
+/// its span is the one line `- name: {{ .Values.name }}`: it points at the template's
+/// container line, not at the values line that named the container (values.yaml:1:1).
+#[test]
+fn a_missing_container_field_points_at_the_template_container_line() {
+    let d = dir_with(&[
+        ("hc/Chart.yaml", b"apiVersion: v2\nname: hc\nversion: 0.1.0\n" as &[u8]),
+        ("hc/values.yaml", b"containerName: web\nimage: nginx:1.25\n" as &[u8]),
+        (
+            "hc/templates/dep.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: {{ .Values.containerName }}\n          image: {{ .Values.image }}\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["hc", "--select", "K8S-002,K8S-016"]);
+    let at = |rule: &str| {
+        let f = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("no {rule}: {v}"));
+        (
+            f["file"].as_str().unwrap_or("").to_string(),
+            f["start_line"].as_u64().unwrap_or(0),
+        )
+    };
+    assert_eq!(at("K8S-002"), ("hc/templates/dep.yaml".to_string(), 10));
+    // A finding on a value printed from values still points at its values line.
+    assert_eq!(at("K8S-016"), ("hc/values.yaml".to_string(), 2));
+}

@@ -79,9 +79,12 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         };
         // A node on one line (`replicas: 1`) takes the origins of all of it, so a value
         // printed from values wins over the literal key; a collection takes its first line's.
+        // A finding on a missing field is on its nearest ancestor, a collection even when its
+        // span is one line (a container's `- name: {{ .Values.name }}`): its first byte's
+        // origins, so it points at the template's line, not at the values line of the name.
         let lines = &f.file.lines;
         let start = f.span.start as usize;
-        let end = if lines.line_of(start) == lines.line_of(f.span.end as usize) {
+        let end = if f.exact && lines.line_of(start) == lines.line_of(f.span.end as usize) {
             (f.span.end as usize).max(start + 1)
         } else {
             start + 1
