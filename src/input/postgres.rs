@@ -92,20 +92,16 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     let mut stats = SqlStats::default();
-    let pieces = lex::split(src);
+    let mut pieces = lex::split(src);
     if let Some(at) = mysql_marker(src, &pieces) {
         // Another dialect: every statement would be a syntax error PostgreSQL's grammar
         // reports (exit 2), though nothing is wrong with the file. One note says why it is
-        // not checked.
+        // not read; the file is still one (empty) schema document.
         reader.note(
             at,
             "file skipped: MySQL syntax (runeguard reads PostgreSQL DDL)",
         );
-        let loaded = Loaded {
-            documents: Vec::new(),
-            problems: reader.problems,
-        };
-        return (loaded, stats);
+        pieces.clear();
     }
     for piece in pieces {
         match piece {
