@@ -70,42 +70,6 @@ fn a_subchart_renders_once_per_alias() {
     );
 }
 
-/// A password that is a common word also written elsewhere in the file (the object's and the
-/// container's name) is masked at its own span only: messages keep the names, while the
-/// credential's line is still masked and a password written nowhere else is masked in
-/// messages too.
-#[test]
-fn a_password_that_is_also_a_name_is_masked_only_where_it_is_the_password() {
-    let dep = |password: &str| {
-        format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: admin\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: admin\n          image: admin:1.0\n          env:\n            - name: DB_PASSWORD\n              value: {password}\n"
-        )
-    };
-    let d = dir_with(&[("dep.yaml", dep("admin").as_bytes())]);
-    let out = rg()
-        .current_dir(d.path())
-        .args([
-            "check",
-            "--color",
-            "never",
-            "--select",
-            "K8S-017,K8S-002",
-            "dep.yaml",
-        ])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Deployment shop/admin"), "{text}");
-    assert!(!text.contains("shop/********"), "{text}");
-    assert!(text.contains("value: ********"), "{text}");
-    assert!(!text.contains("value: admin"), "{text}");
-
-    let d = dir_with(&[("dep.yaml", dep("s3cr3t-Tr0ub4dor").as_bytes())]);
-    let (v, _) = json_check(d.path(), &["dep.yaml"]);
-    let all = v.to_string();
-    assert!(!all.contains("s3cr3t-Tr0ub4dor"), "{all}");
-}
-
 /// Generated Secret data and ConfigMap binaryData of 70 base64 characters or more are cut
 /// into lines of 70 as Kustomize writes them, and the names hash that text (names and values
 /// from `kubectl kustomize`, Kustomize v5).

@@ -100,10 +100,7 @@ impl SourceFile {
         for r in &ranges {
             for piece in self.text.get(r.clone()).unwrap_or("").lines() {
                 let piece = piece.trim();
-                if piece.len() >= 4
-                    && !known.iter().any(|k| k == piece)
-                    && !written_elsewhere(&self.text, piece, &ranges)
-                {
+                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
                     known.push(piece.to_string());
                 }
             }
@@ -197,19 +194,4 @@ impl fmt::Display for Problem {
             None => write!(f, "{}: {}", self.file, self.message),
         }
     }
-}
-
-/// True when `piece` (a credential's text) is also written in `text` as a whole word outside
-/// every credential range: a password that is a common word (`admin`), also the object's
-/// name or a container's. That word is the file's own public text, printed wherever its line
-/// is quoted; masking it in every message would hide the object's name (`Deployment
-/// shop/********`) while the credential's own span stays masked.
-fn written_elsewhere(text: &str, piece: &str, ranges: &[std::ops::Range<usize>]) -> bool {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    text.match_indices(piece).any(|(i, _)| {
-        let end = i + piece.len();
-        !ranges.iter().any(|r| r.start < end && i < r.end)
-            && !word(text[..i].chars().next_back())
-            && !word(text[end..].chars().next())
-    })
 }
