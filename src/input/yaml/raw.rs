@@ -179,7 +179,19 @@ fn parse_piece_at(
     start: usize,
     end: usize,
 ) -> ((Vec<RawDocument>, Option<YamlError>), usize) {
-    Builder::new(&text[start..end], text, lines, start).run()
+    let mut parsed = Builder::new(&text[start..end], text, lines, start).run();
+    // An empty document ending the piece (`---` then only comments) is a null scalar at
+    // the next token: in the whole stream that is the next piece's `---`, here the end.
+    if end < text.len()
+        && let Some(RawNode::Scalar { text: t, span, .. }) =
+            parsed.0.0.last_mut().map(|d| &mut d.root)
+        && t.is_empty()
+        && span.start as usize == end
+        && span.end as usize == end
+    {
+        span.end += 3;
+    }
+    parsed
 }
 
 /// A whole stream (`base` 0) parsed as one piece.
