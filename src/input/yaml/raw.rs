@@ -83,6 +83,9 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// What reading a stream gives: its documents, and the first syntax error after them.
+type Parsed = (Vec<RawDocument>, Option<YamlError>);
+
 /// From this size on, a stream with several documents is read in pieces on the worker
 /// threads (a rendered chart's stream of CRDs is a megabyte; saphyr's scanner is most of its
 /// loading). A piece costs a thread hand-off and a parser's start, nothing for small texts.
@@ -136,11 +139,7 @@ fn cut_points(text: &str, piece: usize) -> Vec<usize> {
 /// put back in order (each piece's document indices after those of the pieces before it).
 /// None when the stream has no cut point, or a piece does not parse: the whole stream is
 /// then parsed as one, so that an error is reported as that parse reports it.
-fn parse_in_pieces(
-    text: &str,
-    lines: &LineIndex,
-    piece: usize,
-) -> Option<(Vec<RawDocument>, Option<YamlError>)> {
+fn parse_in_pieces(text: &str, lines: &LineIndex, piece: usize) -> Option<Parsed> {
     use rayon::prelude::*;
     let cuts = cut_points(text, piece);
     if cuts.is_empty() {
@@ -153,7 +152,7 @@ fn parse_in_pieces(
         start = c;
     }
     bounds.push((start, text.len()));
-    let pieces: Vec<((Vec<RawDocument>, Option<YamlError>), usize)> = bounds
+    let pieces: Vec<(Parsed, usize)> = bounds
         .par_iter()
         .map(|&(start, end)| parse_piece_at(text, lines, start, end))
         .collect();
@@ -173,12 +172,7 @@ fn parse_in_pieces(
 }
 
 /// One piece `text[start..end]` of a stream parsed alone, its spans in the whole text.
-fn parse_piece_at(
-    text: &str,
-    lines: &LineIndex,
-    start: usize,
-    end: usize,
-) -> ((Vec<RawDocument>, Option<YamlError>), usize) {
+fn parse_piece_at(text: &str, lines: &LineIndex, start: usize, end: usize) -> (Parsed, usize) {
     let mut parsed = Builder::new(&text[start..end], text, lines, start).run();
     // An empty document ending the piece (`---` then only comments) is a null scalar at
     // the next token: in the whole stream that is the next piece's `---`, here the end.
@@ -195,11 +189,7 @@ fn parse_piece_at(
 }
 
 /// A whole stream (`base` 0) parsed as one piece.
-fn parse_piece(
-    text: &str,
-    lines: &LineIndex,
-    base: usize,
-) -> ((Vec<RawDocument>, Option<YamlError>), usize) {
+fn parse_piece(text: &str, lines: &LineIndex, base: usize) -> (Parsed, usize) {
     Builder::new(text, text, lines, base).run()
 }
 
@@ -257,7 +247,7 @@ impl<'a> Builder<'a> {
 
     /// Parses the text: its documents, the first error, and how many documents it held
     /// (empty ones included: the next piece's indices start there).
-    fn run(mut self) -> ((Vec<RawDocument>, Option<YamlError>), usize) {
+    fn run(mut self) -> (Parsed, usize) {
         let mut parser = Parser::new_from_str(self.text);
         loop {
             match parser.next_event() {
