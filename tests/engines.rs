@@ -379,3 +379,52 @@ fn vendored_vm_fixes_hold() {
     assert_eq!(i, v);
     assert!(v.contains("\"a\"") && v.contains("\"z\""), "{v}");
 }
+
+/// A file of many documents (a rendered chart's stream is one) is evaluated on several worker
+/// threads: the report is byte for byte the one a single thread gives, annotations and
+/// whole-project rules included.
+#[test]
+fn many_documents_on_several_threads_report_as_one_thread() {
+    let mut text = String::new();
+    for i in 0..24 {
+        let annotation = if i % 5 == 0 {
+            "  annotations:\n    runeguard.io/ignore: K8S-001\n"
+        } else {
+            ""
+        };
+        let privileged = i % 3 == 0;
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{i}\n{annotation}spec:\n  replicas: {}\n  selector:\n    matchLabels:\n      app: app-{i}\n  template:\n    metadata:\n      labels:\n        app: app-{i}\n    spec:\n      containers:\n      - name: c\n        image: nginx:{}\n        securityContext:\n          privileged: {privileged}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector:\n    app: app-{}\n  ports:\n  - port: 80\n",
+            i % 4,
+            if i % 2 == 0 { "latest" } else { "1.27" },
+            i % 7,
+        ));
+    }
+    let dir = common::dir_with(&[("many.yaml", text.as_bytes())]);
+    let run = |jobs: &str| {
+        let out = rg()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "many.yaml",
+                "--format",
+                "json",
+                "--quiet",
+                "--jobs",
+                jobs,
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let one = run("1");
+    assert!(one.contains("\"rule_id\""), "no findings: {one}");
+    assert_eq!(run("4"), one);
+    assert_eq!(run("2"), one);
+}

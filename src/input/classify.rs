@@ -171,45 +171,17 @@ pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     load_yaml_strict(file, parsed, config_schema)
 }
 
+/// From this size on, a file's documents are resolved on the worker threads (a rendered
+/// chart's stream of CRDs: a megabyte, thousands of nodes a document).
+const PARALLEL_RESOLVE_BYTES: usize = 128 * 1024;
+
 fn load_yaml_strict(
     file: &Arc<SourceFile>,
     (docs, err): (Vec<RawDocument>, Option<YamlError>),
     config_schema: Schema,
 ) -> Loaded {
-    let mut out = Loaded::default();
-    for doc in &docs {
-        if kubernetes::is_object(&doc.root) {
-            kubernetes::load_document(file, &doc.root, doc.index, &mut out);
-            continue;
-        }
-        match resolve(&doc.root, config_schema, &file.text, &file.lines) {
-            Ok((value, spans, issues)) => {
-                out.problems.extend(
-                    issues
-                        .into_iter()
-                        .map(|i| Problem::error(&file.path, Some(i.pos), i.message)),
-                );
-                // Scalars and nulls at the top level are not configuration documents.
-                if !(value.is_object() || value.is_array()) {
-                    continue;
-                }
-                let subtype = config::subtype(&value, &file.path);
-                let resource = config::resource_label(&value, subtype, doc.index);
-                out.documents.push(Document {
-                    file: file.clone(),
-                    index: doc.index,
-                    input_type: InputType::Config,
-                    subtype: subtype.to_string(),
-                    resource,
-                    value,
-                    spans,
-                });
-            }
-            Err(e) => out
-                .problems
-                .push(Problem::error(&file.path, Some(e.pos), e.message)),
-        }
-    }
+    let parallel = file.text.len() >= PARALLEL_RESOLVE_BYTES && docs.len() > 1;
+    let mut out = load_raw_documents(file, &docs, config_schema, parallel);
     if let Some(e) = err {
         let what = if file_kind(&file.path) == FileKind::Json {
             "invalid JSON"
@@ -233,6 +205,77 @@ fn load_yaml_strict(
     out
 }
 
+/// Every raw document of a file, in order: on the worker threads when `parallel`.
+fn load_raw_documents(
+    file: &Arc<SourceFile>,
+    docs: &[RawDocument],
+    config_schema: Schema,
+    parallel: bool,
+) -> Loaded {
+    let mut out = Loaded::default();
+    if !parallel {
+        for doc in docs {
+            load_raw_document(file, doc, config_schema, &mut out);
+        }
+        return out;
+    }
+    use rayon::prelude::*;
+    // Each document's results, put back in the documents' order.
+    let parts: Vec<Loaded> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut part = Loaded::default();
+            load_raw_document(file, doc, config_schema, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        out.documents.extend(part.documents);
+        out.problems.extend(part.problems);
+    }
+    out
+}
+
+/// One raw document: a Kubernetes object (or a `List` of them), or configuration.
+fn load_raw_document(
+    file: &Arc<SourceFile>,
+    doc: &RawDocument,
+    config_schema: Schema,
+    out: &mut Loaded,
+) {
+    if kubernetes::is_object(&doc.root) {
+        kubernetes::load_document(file, &doc.root, doc.index, out);
+        return;
+    }
+    match resolve(&doc.root, config_schema, &file.text, &file.lines) {
+        Ok((value, spans, issues)) => {
+            out.problems.extend(
+                issues
+                    .into_iter()
+                    .map(|i| Problem::error(&file.path, Some(i.pos), i.message)),
+            );
+            // Scalars and nulls at the top level are not configuration documents.
+            if !(value.is_object() || value.is_array()) {
+                return;
+            }
+            let subtype = config::subtype(&value, &file.path);
+            let resource = config::resource_label(&value, subtype, doc.index);
+            out.documents.push(Document {
+                file: file.clone(),
+                index: doc.index,
+                input_type: InputType::Config,
+                subtype: subtype.to_string(),
+                resource,
+                value,
+                spans,
+            });
+        }
+        Err(e) => out
+            .problems
+            .push(Problem::error(&file.path, Some(e.pos), e.message)),
+    }
+}
+
 /// Number of documents of each input type, for summaries.
 pub fn count_by_type(docs: &[Document]) -> [(InputType, usize); 3] {
     InputType::ALL.map(|t| (t, docs.iter().filter(|d| d.input_type == t).count()))
@@ -241,6 +284,46 @@ pub fn count_by_type(docs: &[Document]) -> [(InputType, usize); 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's documents resolved on the worker threads give what one thread gives: the
+    /// same documents (Kubernetes objects, a `List`'s items, configuration) and problems, in
+    /// the same order.
+    #[test]
+    fn documents_resolved_in_parallel_are_those_resolved_in_order() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&match i % 5 {
+                0 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: \"{i}\"\n"),
+                1 => format!("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s{i}\n- 3\n"),
+                2 => format!("server:\n  port: {i}\n  tls: on\n"),
+                3 => "just a scalar\n".to_string(),
+                _ => format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{i}\n  labels: {{a: &x 1, b: *x}}\nspec:\n  replicas: 0x{i}\n"),
+            });
+            text.push_str("---\n");
+        }
+        let file = SourceFile::new("many.yaml".into(), None, text);
+        let (docs, err) = parse_stream(&file.text, &file.lines);
+        assert!(err.is_none());
+        let shown = |l: Loaded| {
+            let docs: Vec<String> = l
+                .documents
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {} {} {:?} {:?}",
+                        d.index, d.resource, d.subtype, d.value, d.spans.span
+                    )
+                })
+                .collect();
+            (docs, l.problems)
+        };
+        let one = shown(load_raw_documents(&file, &docs, Schema::Core, false));
+        assert!(one.0.len() > 200 && !one.1.is_empty(), "{:?}", one.1);
+        assert_eq!(
+            shown(load_raw_documents(&file, &docs, Schema::Core, true)),
+            one
+        );
+    }
 
     #[test]
     fn loosely_indented_flow_lists_are_read_like_kubectl() {

@@ -85,6 +85,18 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Makes new evaluators of the same policies with this one's settings (when the VM takes
+    /// over, the time bounds), for other threads: their engines are their own.
+    pub fn siblings(&self) -> impl Fn() -> Evaluator<'a> + Send + Sync + use<'a> {
+        let (set, vm_after, limits) = (self.set, self.vm_after, self.limits);
+        move || {
+            let mut ev = Evaluator::new(set);
+            ev.vm_after = vm_after;
+            ev.limits = limits;
+            ev
+        }
+    }
+
     /// Uses the VM from the first document (as `RUNEGUARD_ENGINE=vm` does).
     pub fn vm_from_the_start(mut self) -> Self {
         self.vm_after = 0;

@@ -128,39 +128,68 @@ pub(super) fn process_file(
     out
 }
 
+/// From this many documents, a file's documents (a rendered chart's objects) are evaluated
+/// on the worker threads: a one-chart run otherwise evaluates them all on one core.
+const PARALLEL_DOCUMENTS: usize = 4;
+
 pub(super) fn evaluate_documents(
     ev: &mut Evaluator,
     documents: Vec<Document>,
     pass: &Pass,
     out: &mut FileOutcome,
 ) {
-    for doc in documents {
-        let applicable: Vec<&Arc<Rule>> = pass
-            .doc_rules
-            .iter()
-            .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
-            .collect();
-        let value = crate::policy::engine::to_rego(&doc.value);
-        let (hits, failures) =
-            ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
-        out.problems
-            .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
-        for hit in hits {
-            let path = hit.path.clone();
-            out.findings
-                .push(to_finding(hit, &doc, path, &pass.opts.severity_overrides));
+    if documents.len() < PARALLEL_DOCUMENTS || rayon::current_num_threads() < 2 {
+        for doc in documents {
+            evaluate_document(ev, doc, pass, out);
         }
-        // The document's own value is read only by ignore annotations, in the suppression
-        // pass; the engine value serves the rules and the spans locate findings.
-        let mut doc = doc;
-        out.annotated.extend(AnnotatedDocument::take(&mut doc));
-        if pass
-            .project_rules
-            .iter()
-            .any(|r| r.applies_to(doc.input_type, &doc.subtype))
-        {
-            doc.value = serde_json::Value::Null;
-            out.kept.push((doc, value));
-        }
+        return;
+    }
+    use rayon::prelude::*;
+    // Each worker evaluates with its own engines; the results are put back in the
+    // documents' order, as one thread would have given them.
+    let sibling = ev.siblings();
+    let parts: Vec<FileOutcome> = documents
+        .into_par_iter()
+        .map_init(&sibling, |ev, doc| {
+            let mut part = FileOutcome::default();
+            evaluate_document(ev, doc, pass, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        out.problems.extend(part.problems);
+        out.findings.extend(part.findings);
+        out.annotated.extend(part.annotated);
+        out.kept.extend(part.kept);
+    }
+}
+
+/// One document through the rules that apply to it.
+fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut FileOutcome) {
+    let applicable: Vec<&Arc<Rule>> = pass
+        .doc_rules
+        .iter()
+        .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
+        .collect();
+    let value = crate::policy::engine::to_rego(&doc.value);
+    let (hits, failures) = ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
+    out.problems
+        .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
+    for hit in hits {
+        let path = hit.path.clone();
+        out.findings
+            .push(to_finding(hit, &doc, path, &pass.opts.severity_overrides));
+    }
+    // The document's own value is read only by ignore annotations, in the suppression
+    // pass; the engine value serves the rules and the spans locate findings.
+    let mut doc = doc;
+    out.annotated.extend(AnnotatedDocument::take(&mut doc));
+    if pass
+        .project_rules
+        .iter()
+        .any(|r| r.applies_to(doc.input_type, &doc.subtype))
+    {
+        doc.value = serde_json::Value::Null;
+        out.kept.push((doc, value));
     }
 }

@@ -13,6 +13,7 @@ mod engine;
 mod funcs;
 mod generated;
 mod keys;
+mod line_paths;
 mod prepare;
 mod provenance;
 mod toyaml;

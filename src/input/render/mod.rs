@@ -333,11 +333,19 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // What the detector reads in the documents (`- name: API_TOKEN` with its `value`) is a
     // credential of the stream, as a check's rules would flag it: `render` and `inspect`
     // mask it too.
-    for d in &mut loaded.documents {
+    let mark = |d: &mut super::Document| {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
         if r.map.has_generated() {
             as_generated(&mut d.value, &d.spans, None, r);
         }
+    };
+    // A big stream's documents on the worker threads: each one's marks are its own ranges
+    // (the file keeps them as a set, merged when the redaction is made).
+    if r.stream.text.len() >= PARALLEL_SCAN_BYTES {
+        use rayon::prelude::*;
+        loaded.documents.par_iter_mut().for_each(mark);
+    } else {
+        loaded.documents.iter_mut().for_each(mark);
     }
     let mut kept = Vec::new();
     for d in loaded.documents {

@@ -1,6 +1,7 @@
 //! A template's output split into documents as Helm splits it, each with the origins the
 //! trace recorded, and the install order `helm template` prints them in.
 
+use super::line_paths::{LinePaths, PathRef};
 use super::*;
 /// One rendered document with its source map relative to its content.
 pub(super) struct Doc {
@@ -99,12 +100,12 @@ pub(super) fn split_documents(
         pos += line.len();
     }
     bounds.push(start..out.len());
-    let mut line_cache: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
+    let mut line_cache: HashMap<usize, Arc<LinePaths>> = HashMap::new();
     // Per include, how far its returned text has been printed; per piece of an include,
     // the key path of each line of a block it printed.
     let mut included_read: HashMap<usize, usize> = HashMap::new();
-    let mut partial_lines: HashMap<(usize, usize), Arc<Vec<LinePath>>> = HashMap::new();
-    let mut include_paths: HashMap<usize, Arc<Vec<LinePath>>> = HashMap::new();
+    let mut partial_lines: HashMap<(usize, usize), Arc<LinePaths>> = HashMap::new();
+    let mut include_paths: HashMap<usize, Arc<LinePaths>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
         // Drop leading blank lines and trailing whitespace as Helm does.
@@ -162,12 +163,14 @@ pub(super) fn split_documents(
                         .collect(),
                 };
                 let calls_include = expr.contains("include");
+                // Asked of lines with no origin yet; the action's text is the same for each.
+                let reserializing = std::cell::OnceCell::new();
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
                     line_cache
                         .entry(pi)
-                        .or_insert_with(|| Arc::new(yaml_line_paths(printed)))
+                        .or_insert_with(|| Arc::new(LinePaths::of(printed)))
                         .clone()
                 });
                 let mut cur = s;
@@ -182,13 +185,7 @@ pub(super) fn split_documents(
                     if let Some(bp) = &base_path {
                         let sub = line_paths
                             .as_ref()
-                            .and_then(|lp| {
-                                // Line ranges are in order: binary search.
-                                let i = lp.partition_point(|(r, _)| r.end <= rel);
-                                lp.get(i)
-                                    .filter(|(r, _)| r.contains(&rel))
-                                    .map(|(_, p)| p.clone())
-                            })
+                            .and_then(|lp| lp.at(rel).map(|p| p.to_vec()))
                             .unwrap_or_default();
                         let mut full = bp.clone();
                         full.extend(sub);
@@ -216,18 +213,16 @@ pub(super) fn split_documents(
                         Some((i, at)) => {
                             reserialized_at(&included[i], at, define_file).then_some(Some(i))
                         }
-                        None => (origins.is_empty() && reserializes(expr)).then_some(None),
+                        None => (origins.is_empty()
+                            && *reserializing.get_or_init(|| reserializes(expr)))
+                        .then_some(None),
                     }
                     .and_then(|from| {
                         let out_paths = line_cache
                             .entry(pi)
-                            .or_insert_with(|| Arc::new(yaml_line_paths(printed)))
+                            .or_insert_with(|| Arc::new(LinePaths::of(printed)))
                             .clone();
-                        let k = out_paths.partition_point(|(r, _)| r.end <= rel);
-                        let out_path = out_paths
-                            .get(k)
-                            .filter(|(r, _)| r.contains(&rel))
-                            .map(|(_, p)| p.as_slice())?;
+                        let out_path = out_paths.at(rel)?;
                         let (j, at_j) = same_line_read_from(
                             included,
                             &mut include_paths,
@@ -506,9 +501,9 @@ fn yaml_line_key(line: &str) -> (&str, &str) {
 /// after it are not candidates.
 fn same_line_read_from(
     included: &Included,
-    paths: &mut HashMap<usize, Arc<Vec<LinePath>>>,
+    paths: &mut HashMap<usize, Arc<LinePaths>>,
     line: &str,
-    out_path: &[String],
+    out_path: PathRef,
     from: Option<usize>,
 ) -> Option<(usize, usize)> {
     let want = yaml_line_key(line);
@@ -516,13 +511,12 @@ fn same_line_read_from(
         return None;
     }
     let is_index = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let ends_with = |cand: &[String]| {
-        !cand.is_empty()
+    let ends_with = |cand: PathRef| {
+        cand.len() != 0
             && cand.len() <= out_path.len()
             && cand
-                .iter()
                 .rev()
-                .zip(out_path.iter().rev())
+                .zip(out_path.rev())
                 .all(|(c, o)| c == o || (is_index(c) && is_index(o)))
     };
     // (path length, include, offset of the line's text, the line as printed there)
@@ -537,11 +531,12 @@ fn same_line_read_from(
         }
         let lp = paths
             .entry(j)
-            .or_insert_with(|| Arc::new(yaml_line_paths(text)))
+            .or_insert_with(|| Arc::new(LinePaths::of(text)))
             .clone();
         for (r, cand) in lp.iter() {
             let l = &text[r.clone()];
-            if l.trim().is_empty() || yaml_line_key(l) != want || !ends_with(cand) {
+            // The path test first: it is the cheapest (no scan of the line's text).
+            if !ends_with(cand) || l.trim().is_empty() || yaml_line_key(l) != want {
                 continue;
             }
             let lead = l.len() - l.trim_start().len();
@@ -569,7 +564,7 @@ fn partial_origins(
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
     cache: &mut HashMap<usize, Vec<Scope>>,
-    lines: &mut HashMap<(usize, usize), Arc<Vec<LinePath>>>,
+    lines: &mut HashMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
@@ -597,11 +592,9 @@ fn partial_origins(
         // under the value's path, as for a block a template prints.
         let line_paths = lines
             .entry((n, i))
-            .or_insert_with(|| Arc::new(yaml_line_paths(printed)));
-        let rel = at - piece.start;
-        let k = line_paths.partition_point(|(r, _)| r.end <= rel);
-        if let Some((_, sub)) = line_paths.get(k).filter(|(r, _)| r.contains(&rel)) {
-            path.extend(sub.iter().cloned());
+            .or_insert_with(|| Arc::new(LinePaths::of(printed)));
+        if let Some(sub) = line_paths.at(at - piece.start) {
+            path.extend(sub.to_vec());
         }
         while !path.is_empty() {
             if let Some(o) = p.origins.get(&path) {

@@ -1,7 +1,7 @@
 //! Which values path a template action prints (`{{ .Values.x }}`, `.` inside
-//! `with .Values.x`, the lines of a `toYaml` block), so output is mapped to its values line.
+//! `with .Values.x`; the lines of a `toYaml` block are `line_paths`), so output is mapped
+//! to its values line.
 
-use super::*;
 /// A `with`/`range` block of a template source: its body's byte range and the values path
 /// its pipeline names (`.Values.securityContext` → `["securityContext"]`).
 pub(super) struct Scope {
@@ -404,79 +404,6 @@ fn first_dot_path(inner: &str) -> Option<&str> {
     Some(&inner[at + 1..end])
 }
 
-/// For text printed by `toYaml`: each line's byte range and its key path from the printed
-/// value's root (indentation-tracked mapping keys and sequence indexes).
-/// A line of a printed block (its byte range) and its key path.
-pub(super) type LinePath = (std::ops::Range<usize>, Vec<String>);
-
-pub(super) fn yaml_line_paths(text: &str) -> Vec<LinePath> {
-    let mut out = Vec::new();
-    // (indent, key or index, a key whose value is a block still to come)
-    let mut stack: Vec<(usize, String, bool)> = Vec::new();
-    let path = |stack: &[(usize, String, bool)]| -> Vec<String> {
-        stack.iter().map(|(_, k, _)| k.clone()).collect()
-    };
-    let mut seq_counts: HashMap<(usize, Vec<String>), usize> = HashMap::new();
-    let mut pos = 0;
-    let mut block_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let r = pos..pos + line.len();
-        pos += line.len();
-        let t = line.trim_end();
-        let mut indent = t.len() - t.trim_start().len();
-        let mut body = t.trim_start();
-        if body.is_empty() {
-            out.push((r, path(&stack)));
-            continue;
-        }
-        if let Some(bi) = block_indent {
-            if indent > bi {
-                out.push((r, path(&stack)));
-                continue;
-            }
-            block_indent = None;
-        }
-        // `key:` then `- item` at the key's own indentation (an indentless sequence, as
-        // go-yaml and so `toYaml` print lists in maps): the items are the key's value.
-        let item = body.starts_with("- ") || body == "-";
-        while stack
-            .last()
-            .is_some_and(|(i, _, open)| *i > indent || (*i == indent && !(item && *open)))
-        {
-            stack.pop();
-        }
-        // `- key: v`: an item, then a key inside it.
-        while let Some(rest) = body
-            .strip_prefix("- ")
-            .or_else(|| (body == "-").then_some(""))
-        {
-            let parent = path(&stack);
-            let n = seq_counts.entry((indent, parent)).or_insert(0);
-            stack.push((indent, n.to_string(), false));
-            *n += 1;
-            indent += 2;
-            body = rest;
-            if body.is_empty() {
-                break;
-            }
-        }
-        if let Some((k, v)) = body.split_once(':')
-            && (v.is_empty() || v.starts_with(' '))
-            && !k.starts_with(['"', '\'', '{', '['])
-        {
-            let v = v.trim();
-            stack.push((indent, k.trim().to_string(), v.is_empty()));
-            out.push((r, path(&stack)));
-            if v.starts_with('|') || v.starts_with('>') {
-                block_indent = Some(indent);
-            }
-            continue;
-        }
-        out.push((r, path(&stack)));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::{first_dot_path, values_refs};
@@ -530,27 +457,6 @@ mod tests {
         ) {
             prop_assert_eq!(by_hand(&s), by_regex(&s));
         }
-    }
-
-    #[test]
-    fn an_indentless_sequence_is_its_keys_value() {
-        let text = "a:\n- x: 1\n  y:\n  - 2\n- z\nb: 3\n";
-        let paths: Vec<Vec<String>> = super::yaml_line_paths(text)
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect();
-        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            paths,
-            [
-                p(&["a"]),
-                p(&["a", "0", "x"]),
-                p(&["a", "0", "y"]),
-                p(&["a", "0", "y", "0"]),
-                p(&["a", "1"]),
-                p(&["b"]),
-            ]
-        );
     }
 
     #[test]
