@@ -465,10 +465,20 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         // elements (and keys) of a list or map, as Go's fmt does.
         if verb == 'T' {
             let start = out.len();
-            out.push_str(go_type_name(arg));
+            match arg.struct_type() {
+                Some(name) => out.push_str(&name),
+                None => out.push_str(go_type_name(arg)),
+            }
             spec.pad_in_place(out, start, false);
             continue;
         }
+        // runeguard patch: a value with a `String` method (Go's fmt.Stringer) is that text
+        // for the string verbs.
+        let stringer = match verb {
+            's' | 'q' | 'x' | 'X' => arg.stringer().map(|t| Value::String(t.into())),
+            _ => None,
+        };
+        let arg = stringer.as_ref().unwrap_or(arg);
         if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
             let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
             let directive = format!("%{}", &fmt_str[directive_start..end]);

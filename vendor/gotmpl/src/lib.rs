@@ -85,7 +85,9 @@ pub use go::{html_escape, js_escape, url_encode};
 pub use ser::{ToSerdeValue, to_value};
 #[cfg(feature = "html")]
 pub use value::SafeKind;
-pub use value::{Entries, MapRef, ToValue, Value, ValueFunc};
+pub use value::{
+    Entries, MapRef, STRUCT_FIELDS, STRUCT_TYPE, ToValue, Value, ValueFunc, is_nil_list, nil_list,
+};
 
 use alloc::collections::BTreeMap;
 use alloc::format;

@@ -117,7 +117,7 @@ const PARAMS: &[(&str, &str, Option<char>)] = &[
 ];
 
 /// Go's name of the type of a template value (`reflect.Type.String`).
-pub(super) fn go_type(v: &Value) -> &'static str {
+pub(super) fn go_type(v: &Value) -> std::borrow::Cow<'static, str> {
     super::math::type_of(v)
 }
 
