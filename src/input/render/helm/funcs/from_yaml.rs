@@ -110,6 +110,17 @@ fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
         {
             ("did not find expected key".to_string(), false)
         }
+        // A line that starts with `: ` is a value of an empty key to libyaml; the parser
+        // then fails on the values that follow it on that line.
+        "mapping values are not allowed in this context"
+            if at.is_some_and(|(line, _)| {
+                text.lines()
+                    .nth(line.saturating_sub(1) as usize)
+                    .is_some_and(|l| l.trim_start().starts_with(": "))
+            }) =>
+        {
+            ("did not find expected key".to_string(), false)
+        }
         "\"-\" is only valid inside a block" | "misplaced bracket" => {
             ("did not find expected node content".to_string(), false)
         }
@@ -145,7 +156,10 @@ fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
         ),
     };
     let mut line0 = at.map_or(0, |(line, _)| line.saturating_sub(1));
-    if let Some((line, col)) = at {
+    if problem == "found unexpected end of stream" {
+        // libyaml's mark is the end of the text (saphyr's the scalar's start).
+        line0 = text.matches('\n').count() as u32;
+    } else if let Some((line, col)) = at {
         let last = text.lines().count() as u32;
         let past_end = text
             .lines()
