@@ -130,3 +130,25 @@ fn chart_fields_are_strings_for_the_type_checks() {
     );
     assert!(stdout.contains("a: \"1.2\" string"), "{stdout}");
 }
+
+/// Sprig's getHostByName asks DNS; runeguard renders offline: a located problem naming the
+/// function (file and line), never a lookup, and the other templates of the chart still render.
+#[test]
+fn get_host_by_name_is_a_located_offline_error() {
+    let chart = common::dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "templates/dns.yaml",
+            b"a: 1\nb: {{ getHostByName \"example.com\" }}\n",
+        ),
+        ("templates/ok.yaml", b"kind: ConfigMap\n"),
+    ]);
+    let out = rg().arg("render").arg(chart.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("templates/dns.yaml:2:") && stderr.contains("getHostByName"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("offline"), "{stderr}");
+}

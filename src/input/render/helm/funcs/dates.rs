@@ -433,7 +433,49 @@ fn time_value(t: DateTime<Utc>) -> Value {
     Value::Map(MapRef::new(entries))
 }
 
+/// Sprig's `durationRound`: the largest whole unit of a duration (`2h`, `3mo`, `1y`).
+fn duration_round(v: &Value) -> String {
+    let ns: i64 = match v {
+        Value::String(text) => parse_duration(text).unwrap_or(0),
+        Value::Int64(n) => *n,
+        // A time: the time since it (the clock is the Unix epoch, as `now`).
+        other => match as_time(other) {
+            Some(t) => (DateTime::<Utc>::default() - t)
+                .num_nanoseconds()
+                .unwrap_or(i64::MAX),
+            None => 0,
+        },
+    };
+    let u = ns.unsigned_abs();
+    const SECOND: u64 = 1_000_000_000;
+    const UNITS: [(u64, &str); 6] = [
+        (SECOND * 3600 * 24 * 365, "y"),
+        (SECOND * 3600 * 24 * 30, "mo"),
+        (SECOND * 3600 * 24, "d"),
+        (SECOND * 3600, "h"),
+        (SECOND * 60, "m"),
+        (SECOND, "s"),
+    ];
+    UNITS
+        .iter()
+        .find(|(unit, _)| u > *unit)
+        .map_or("0s".to_string(), |(unit, name)| format!("{}{name}", u / unit))
+}
+
 pub(super) fn register(m: &mut FuncMap) {
+    // Sprig's `duration`: seconds as Go prints a Duration; only an int64 or a string of
+    // digits counts (a template's literal is an int, a values number a float64: 0s).
+    f!(m, "duration", |a: &[Value]| -> R {
+        let secs = match arg(a, 0, "duration")? {
+            Value::Int64(n) => *n,
+            Value::String(text) => text.parse().unwrap_or(0),
+            _ => 0,
+        };
+        Ok(s(&go_seconds(secs)))
+    });
+    f!(m, "durationRound", |a: &[Value]| -> R {
+        Ok(s(&duration_round(arg(a, 0, "durationRound")?)))
+    });
     f!(m, "now", |_a: &[Value]| -> R {
         Ok(time_value(DateTime::<Utc>::default()))
     });

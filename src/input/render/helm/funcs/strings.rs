@@ -37,12 +37,16 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "trim", |a: &[Value]| -> R {
         Ok(s(to_str(arg(a, 0, "trim")?).trim()))
     });
-    f!(m, "trimAll", |a: &[Value]| -> R {
-        let cut: Vec<char> = to_str(arg(a, 0, "trimAll")?).chars().collect();
-        Ok(s(
-            to_str(arg(a, 1, "trimAll")?).trim_matches(|c| cut.contains(&c))
-        ))
-    });
+    // `trimall` is Sprig's older name of `trimAll` (still in its function map).
+    for name in ["trimAll", "trimall"] {
+        m.insert(
+            name.to_string(),
+            Arc::new(move |a: &[Value]| -> R {
+                let cut: Vec<char> = to_str(arg(a, 0, name)?).chars().collect();
+                Ok(s(to_str(arg(a, 1, name)?).trim_matches(|c| cut.contains(&c))))
+            }),
+        );
+    }
     f!(m, "trimSuffix", |a: &[Value]| -> R {
         let suf = to_str(arg(a, 0, "trimSuffix")?);
         let t = to_str(arg(a, 1, "trimSuffix")?);

@@ -91,6 +91,10 @@ const PARAMS: &[(&str, &str, Option<char>)] = &[
     ("genSelfSignedCert", "s..i", None),
     ("genSignedCert", "s..i.", None),
     ("htpasswd", "ss", None),
+    ("trimall", "ss", None),
+    ("bcrypt", "s", None),
+    ("getHostByName", "s", None),
+    ("buildCustomCert", "ss", None),
     ("encryptAES", "ss", None),
     ("decryptAES", "ss", None),
     // Dictionaries.
