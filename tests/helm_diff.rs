@@ -132,7 +132,7 @@ fn chart_fields_are_strings_for_the_type_checks() {
 }
 
 /// Sprig's getHostByName asks DNS; runeguard renders offline: a located problem naming the
-/// function (file and line), never a lookup, and the other templates of the chart still render.
+/// function (file and line), never a lookup.
 #[test]
 fn get_host_by_name_is_a_located_offline_error() {
     let chart = common::dir_with(&[

@@ -430,6 +430,21 @@ impl Template {
             tree,
             defines,
         } = parsed;
+        // runeguard patch 22: Go's parse-time checks of function and variable names.
+        let has_func = |f: &str| self.funcs.contains_key(f);
+        let checked = crate::parse::check::check_names(&tree, &has_func).and_then(|()| {
+            defines.iter().try_for_each(|d| {
+                crate::parse::check::check_names(&d.body, &has_func)
+            })
+        });
+        if let Err((pos, message)) = checked {
+            return Err(error::TemplateError::Parse {
+                name: Some(name),
+                line: pos.line,
+                col: col_for_offset(src, pos.offset),
+                message,
+            });
+        }
         let names = defines.iter().map(|d| d.name.to_string()).collect();
         self.merge_defines(defines, src)?;
         self.defines.insert(name, Arc::new(tree));
