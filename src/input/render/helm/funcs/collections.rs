@@ -257,7 +257,9 @@ pub(super) fn register(m: &mut FuncMap) {
         if l.is_empty() {
             return Ok(Value::List(gotmpl::nil_list()));
         }
-        Ok(Value::List(l.into_iter().skip(1).collect::<Vec<_>>().into()))
+        Ok(Value::List(
+            l.into_iter().skip(1).collect::<Vec<_>>().into(),
+        ))
     });
     f!(m, "initial", |a: &[Value]| -> R {
         let mut l = sprig_list(arg(a, 0, "initial")?, |k| {

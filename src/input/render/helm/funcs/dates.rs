@@ -411,7 +411,9 @@ fn time_value(t: DateTime<Utc>) -> Value {
         ("Second", |t, _| Ok(Value::Int(i64::from(t.second())))),
         ("Weekday", |t, _| Ok(s(&format(t, "Monday")))),
         ("IsZero", |t, _| {
-            Ok(Value::Bool(t.timestamp() == -62_135_596_800 && t.nanosecond() == 0))
+            Ok(Value::Bool(
+                t.timestamp() == -62_135_596_800 && t.nanosecond() == 0,
+            ))
         }),
         ("UTC", |t, _| Ok(time_value(*t))),
         ("Format", |t, a| {
@@ -459,7 +461,9 @@ fn duration_round(v: &Value) -> String {
     UNITS
         .iter()
         .find(|(unit, _)| u > *unit)
-        .map_or("0s".to_string(), |(unit, name)| format!("{}{name}", u / unit))
+        .map_or("0s".to_string(), |(unit, name)| {
+            format!("{}{name}", u / unit)
+        })
 }
 
 pub(super) fn register(m: &mut FuncMap) {

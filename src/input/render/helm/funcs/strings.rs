@@ -49,7 +49,9 @@ pub(super) fn register(m: &mut FuncMap) {
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
                 let cut: Vec<char> = to_str(arg(a, 0, name)?).chars().collect();
-                Ok(s(to_str(arg(a, 1, name)?).trim_matches(|c| cut.contains(&c))))
+                Ok(s(
+                    to_str(arg(a, 1, name)?).trim_matches(|c| cut.contains(&c))
+                ))
             }),
         );
     }
