@@ -476,6 +476,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         // for the string verbs.
         let stringer = match verb {
             's' | 'q' | 'x' | 'X' => arg.stringer().map(|t| Value::String(t.into())),
+            'v' if arg.struct_type().is_some() => arg.stringer().map(|t| Value::String(t.into())),
             _ => None,
         };
         let arg = stringer.as_ref().unwrap_or(arg);

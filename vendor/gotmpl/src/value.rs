@@ -970,6 +970,10 @@ impl MapRef {
 pub const STRUCT_TYPE: &str = "#type";
 /// runeguard patch: see [`STRUCT_TYPE`].
 pub const STRUCT_FIELDS: &str = "#fields";
+/// runeguard patch: a method returning what Go's fmt prints for the value under `%v`/`%s`
+/// when that is not what a template prints for it (Helm's KubeVersion has its `String`
+/// method on the pointer: `{{ . }}` prints the version, `printf "%v"` the struct's fields).
+pub const STRUCT_FMT: &str = "#fmt";
 
 impl Value {
     /// runeguard patch: the Go type name of a map standing for a struct ([`STRUCT_TYPE`]).
@@ -985,10 +989,12 @@ impl Value {
     }
 
     /// runeguard patch: what the `String` method of a map standing for a Go value with
-    /// methods returns (Go's `fmt.Stringer`), if it has one.
+    /// methods returns (Go's `fmt.Stringer`), if it has one; fmt's own form first
+    /// ([`STRUCT_FMT`]).
     pub fn stringer(&self) -> Option<String> {
         let Value::Map(m) = self else { return None };
-        match m.get("String") {
+        let method = m.get(STRUCT_FMT).or_else(|| m.get("String"));
+        match method {
             Some(Value::Function(f)) => f(&[]).ok().map(|v| v.to_string()),
             _ => None,
         }

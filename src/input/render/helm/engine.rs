@@ -382,6 +382,12 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                 }),
                 ("Major", str_v(&major)),
                 ("Minor", str_v(&minor)),
+                // printf's %v/%s of the struct (its String method is on the pointer):
+                // `{Version GitVersion Major Minor}`.
+                (gotmpl::STRUCT_FMT, {
+                    let printed = format!("{{{v} {v} {major} {minor}}}");
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+                }),
                 // Go's struct: its type and its JSON field order.
                 (
                     gotmpl::STRUCT_TYPE,
