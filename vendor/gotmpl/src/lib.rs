@@ -430,7 +430,7 @@ impl Template {
             tree,
             defines,
         } = parsed;
-        // runeguard patch 22: Go's parse-time checks of function and variable names.
+        // runeguard patch 33: Go's parse-time checks of function and variable names.
         let has_func = |f: &str| self.funcs.contains_key(f);
         let checked = crate::parse::check::check_names(&tree, &has_func).and_then(|()| {
             defines.iter().try_for_each(|d| {

@@ -1,4 +1,4 @@
-//! runeguard patch 22: Go's parse-time name checks. Go's parser refuses a template that
+//! runeguard patch 33: Go's parse-time name checks. Go's parser refuses a template that
 //! calls a function the set does not define (`function "x" not defined`) or uses a variable
 //! not declared in scope (`undefined variable "$x"`), even in a branch that never runs.
 //! Scopes are Go's: a declaration lasts to the `end` of the `if`/`range`/`with` it is in
