@@ -162,7 +162,7 @@ fn undefined_names_are_refused_at_parse_time() {
     let cases: [(&[u8], &str); 4] = [
         (
             b"a: 1\nb: {{ if false }}{{ expandenv \"x\" }}{{ end }}\n",
-            "t.yaml:2:18: function \"expandenv\" not defined",
+            "t.yaml:2:21: function \"expandenv\" not defined",
         ),
         (
             b"{{ if false }}{{ $x }}{{ end }}\n",
