@@ -98,6 +98,34 @@ fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
         Some((context, problem)) if context.starts_with("while ") => problem,
         _ => message,
     };
+    // libyaml scans a `%` at the start of a line as a directive: a name of letters, digits,
+    // `-` and `_`, then a blank; saphyr may stop later or elsewhere.
+    if problem.contains("<document start>") || problem.contains("directive") {
+        let found = text.lines().enumerate().find(|(_, l)| l.starts_with('%'));
+        if let Some((line0, l)) = found {
+            let name: String = l[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let next = l[1 + name.len()..].chars().next();
+            let problem = if name.is_empty() {
+                "could not find expected directive name"
+            } else if next.is_some_and(|c| c != ' ' && c != '\t') {
+                "found unexpected non-alphabetical character"
+            } else if name != "YAML" && name != "TAG" {
+                "found unknown directive name"
+            } else {
+                ""
+            };
+            if !problem.is_empty() {
+                let where_ = match line0 {
+                    0 => String::new(),
+                    n => format!("line {}: ", n + 1),
+                };
+                return format!("error converting YAML to JSON: yaml: {where_}{problem}");
+            }
+        }
+    }
     let (problem, scanner) = match problem {
         // A closing bracket after a block mapping's value: libyaml wants the next key.
         "misplaced bracket"
