@@ -130,3 +130,79 @@ fn chart_fields_are_strings_for_the_type_checks() {
     );
     assert!(stdout.contains("a: \"1.2\" string"), "{stdout}");
 }
+
+/// Sprig's getHostByName asks DNS; runeguard renders offline: a located problem naming the
+/// function (file and line), never a lookup.
+#[test]
+fn get_host_by_name_is_a_located_offline_error() {
+    let chart = common::dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "templates/dns.yaml",
+            b"a: 1\nb: {{ getHostByName \"example.com\" }}\n",
+        ),
+        ("templates/ok.yaml", b"kind: ConfigMap\n"),
+    ]);
+    let out = rg().arg("render").arg(chart.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("templates/dns.yaml:2:") && stderr.contains("getHostByName"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("offline"), "{stderr}");
+}
+
+/// Go's parser refuses a template naming a function the set does not define or a variable
+/// not in scope, even in a branch that never runs (`helm template`: `parse error at
+/// (c/templates/t.yaml:2): function "expandenv" not defined`); variables live to the `end`
+/// of their `if`/`range`/`with` (its `else` included), and a `define` starts with `$` alone.
+#[test]
+fn undefined_names_are_refused_at_parse_time() {
+    let cases: [(&[u8], &str); 4] = [
+        (
+            b"a: 1\nb: {{ if false }}{{ expandenv \"x\" }}{{ end }}\n",
+            "t.yaml:2:21: function \"expandenv\" not defined",
+        ),
+        (
+            b"{{ if false }}{{ $x }}{{ end }}\n",
+            "t.yaml:1:18: undefined variable \"$x\"",
+        ),
+        (
+            b"{{ if true }}{{ $z := 2 }}{{ end }}{{ $z }}\n",
+            "undefined variable \"$z\"",
+        ),
+        (
+            b"{{ range $i, $v := list 1 }}{{ $v }}{{ end }}{{ define \"d\" }}{{ $v }}{{ end }}\n",
+            "undefined variable \"$v\"",
+        ),
+    ];
+    for (template, want) in cases {
+        let chart = common::dir_with(&[
+            ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+            ("templates/t.yaml", template),
+        ]);
+        let out = rg().arg("render").arg(chart.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want), "{want:?} not in {stderr}");
+    }
+    // Scopes Go accepts: a body's variable in the `else` branch, `else with`'s chain.
+    let chart = common::dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "templates/t.yaml",
+            b"a: {{ if true }}{{ $v := 1 }}{{ $v }}{{ else }}{{ $v }}{{ end }}\n\
+b: {{ with $w := 2 }}{{ $w }}{{ else with $u := 3 }}{{ $u }}{{ $w }}{{ end }}\n",
+        ),
+    ]);
+    let out = rg().arg("render").arg(chart.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("a: 1\nb: 2\n"), "{stdout}");
+}

@@ -339,6 +339,57 @@ def add_extras3(seed, n, d, units):
     return units + extra
 
 
+# ---------------------------------------------------------------- helmfid additions
+# A fourth stream (seeded apart, so the cases above stay what they were): Go values that are
+# not plain data (time.Time and its methods, nil slices, Helm's KubeVersion struct), go-yaml's
+# error texts in fromYaml, Go's escapes in quote/%q, Sprig functions added late (sha512sum,
+# trimall, duration, durationRound, bcrypt, buildCustomCert), and names Go's parser refuses
+# in a branch that never runs.
+
+BAD_YAML = [": bad: yaml: :", "[- a b]", "a: b: c", "a:\\n  - b\\n c: d", "key: [unclosed",
+            "key: {{a: 1", "- a\\nb: c", "a: 'open", "a: *nowhere", "a: @b", "a: 1\\n  b: 2",
+            "a: [1, 2]]", "k: 'a' b", "]", "- - - ]", "a: 1\\nb: \\\"open\\n"]
+
+EXTRA4_UNITS = [
+    # time.Time: type, kind, methods, JSON/YAML, printing
+    '{k}: {{{{ $t := toDate "2006-01-02T15:04:05Z07:00" "2024-03-05T10:20:30Z" }}}}{{{{ $t.Unix }}}} {{{{ $t.Year }}}} {{{{ $t.Format "Jan 2 15:04" }}}} {{{{ $t | toJson }}}} {{{{ printf "%T|%s|%v" $t $t $t }}}} {{{{ typeOf $t }}}} {{{{ kindOf $t }}}}',
+    '{k}: {{{{ now | kindOf }}}} {{{{ if now }}}}t{{{{ end }}}} {{{{ typeIs "time.Time" (dateModify "2h" now) }}}} {{{{ toDate "2006-01-02" "bad" }}}} {{{{ dateModify "90m" (toDate "2006-01-02" "2024-03-05") }}}} {{{{ list (toDate "2006-01-02" "2024-03-05") }}}}',
+    '{k}:{{{{ dict "t" (toDate "2006-01-02" "2024-03-05") "n" 1 | toYaml | nindent 2 }}}}',
+    # nil slices
+    '{k}: {{{{ rest (list) | toJson }}}} {{{{ initial (list) | toJson }}}} {{{{ rest (list 1) | toJson }}}} {{{{ rest (list) }}}} {{{{ rest (list) | len }}}} {{{{ empty (initial (list)) }}}} {{{{ dict "r" (rest (list)) | toJson }}}} {{{{ list (rest .Values.emptyList) | toJson }}}}',
+    '{k}:{{{{ dict "r" (rest (list)) "i" (initial (list 1)) | toYaml | nindent 2 }}}}',
+    # Helm's KubeVersion struct
+    '{k}: {{{{ .Capabilities.KubeVersion | toJson }}}} {{{{ typeOf .Capabilities.KubeVersion }}}} {{{{ kindOf .Capabilities.KubeVersion }}}} {{{{ printf "%s" .Capabilities.KubeVersion }}}}',
+    # fromYaml's error texts
+    '{k}: {{{{ fromYaml "{bad}" | toJson }}}}',
+    '{k}: {{{{ fromYamlArray "{bad}" | toJson }}}}',
+    # Go's escapes in quote and %q
+    '{k}: {{{{ quote "a\\u2028b" "\\u00a0" "tab\\t" "\\x7f" "é😀" }}}} {{{{ printf "%q|%+q|%#q" "\\u200bx" "é😀" "a`b" }}}} {{{{ printf "%q" "\\ufeff\\ue000" }}}}',
+    # Sprig functions added late
+    '{k}: {{{{ sha512sum "abc" | trunc 16 }}}} {{{{ trimall "-" "--a-b--" }}}} {{{{ duration 90 }}}} {{{{ duration "3725" }}}} {{{{ duration (int64 61) }}}} {{{{ durationRound "49h" }}}} {{{{ durationRound "2h10m" }}}} {{{{ durationRound "9000h" }}}} {{{{ durationRound "1s" }}}} {{{{ bcrypt "x" | len }}}}',
+    '{k}: {{{{ buildCustomCert "not base64!" "x" }}}}',
+    # names Go's parser refuses even where they never run
+    '{k}: {{{{ if false }}}}{{{{ $undefinedVar }}}}{{{{ end }}}}x',
+    '{k}: {{{{ if false }}}}{{{{ noSuchFunction 1 }}}}{{{{ end }}}}x',
+    '{k}: {{{{ if true }}}}{{{{ $v := 1 }}}}{{{{ else }}}}{{{{ $v }}}}{{{{ end }}}}{{{{ with $w := 2 }}}}{{{{ $w }}}}{{{{ else with $u := 3 }}}}{{{{ $u }}}}{{{{ $w }}}}{{{{ end }}}}',
+]
+
+
+def add_extras4(seed, n, d, units):
+    """The helmfid constructs: units from EXTRA4_UNITS, in four charts of ten."""
+    r4 = random.Random(f"{seed}-{n}-extras4")
+    if r4.random() >= 0.4:
+        return units
+    k0 = len(units)
+    extra = []
+    for i in range(r4.randint(1, 3)):
+        # The parse-time refusals fail the whole chart: rarer than the rest.
+        pool = EXTRA4_UNITS if r4.random() < 0.15 else EXTRA4_UNITS[:-3] + EXTRA4_UNITS[-1:]
+        unit = r4.choice(pool)
+        extra.append(unit.format(k=f"k{k0 + i}", bad=r4.choice(BAD_YAML)))
+    return units + extra
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -701,6 +752,7 @@ def make_case(seed, n, out):
     units = [g.unit(k) for k in range(r.randint(3, 8))]
     units = add_extras(seed, n, d, units)
     units = add_extras3(seed, n, d, units)
+    units = add_extras4(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

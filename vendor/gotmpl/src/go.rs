@@ -465,10 +465,21 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         // elements (and keys) of a list or map, as Go's fmt does.
         if verb == 'T' {
             let start = out.len();
-            out.push_str(go_type_name(arg));
+            match arg.struct_type() {
+                Some(name) => out.push_str(&name),
+                None => out.push_str(go_type_name(arg)),
+            }
             spec.pad_in_place(out, start, false);
             continue;
         }
+        // runeguard patch: a value with a `String` method (Go's fmt.Stringer) is that text
+        // for the string verbs.
+        let stringer = match verb {
+            's' | 'q' | 'x' | 'X' => arg.stringer().map(|t| Value::String(t.into())),
+            'v' if arg.struct_type().is_some() => arg.stringer().map(|t| Value::String(t.into())),
+            _ => None,
+        };
+        let arg = stringer.as_ref().unwrap_or(arg);
         if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
             let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
             let directive = format!("%{}", &fmt_str[directive_start..end]);
@@ -633,7 +644,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             'q' => match arg {
                 Value::String(s) => {
                     if !(spec.hash && try_backquote_into(out, s)) {
-                        go_quote_into(out, s);
+                        go_quote_into_with(out, s, spec.plus);
                     }
                     spec.pad_in_place(out, start, false);
                 }
@@ -974,17 +985,36 @@ fn format_string_hex_into(out: &mut String, s: &str, upper: bool, spec: &FmtSpec
 }
 
 // Quoting
-/// Write a Go-syntax double-quoted string literal (like `strconv.Quote`) into `out`.
+/// runeguard patch: Go's `unicode.IsPrint`, installed by the caller ([`set_is_print`]) from
+/// Unicode's tables; without it, everything but control characters prints.
+static IS_PRINT: std::sync::OnceLock<fn(char) -> bool> = std::sync::OnceLock::new();
+
+/// runeguard patch: installs Go's `unicode.IsPrint` for `%q` (the first call wins).
+pub fn set_is_print(f: fn(char) -> bool) {
+    let _ = IS_PRINT.set(f);
+}
+
+fn is_print(c: char) -> bool {
+    match IS_PRINT.get() {
+        Some(f) => f(c),
+        None => !c.is_control(),
+    }
+}
+
+/// Write a Go-syntax double-quoted string literal (`strconv.Quote`, or with `ascii_only`
+/// `strconv.QuoteToASCII` for `%+q`) into `out`.
 ///
-/// Escapes backslash, double-quote, newline, tab, carriage-return, bell,
-/// backspace, form-feed, vertical-tab, and all control characters.
-fn go_quote_into(out: &mut String, s: &str) {
+/// runeguard patch: as Go's `appendEscapedRune`: a rune that does not print is `\a`…`\v`,
+/// `\xNN` below a space and for DEL, `\uNNNN` or `\UNNNNNNNN` above.
+pub fn go_quote_into_with(out: &mut String, s: &str, ascii_only: bool) {
     out.reserve(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
         match ch {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
+            c if c.is_ascii() && c != '\x7F' && c >= ' ' => out.push(c),
+            c if !ascii_only && is_print(c) => out.push(c),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
@@ -995,10 +1025,19 @@ fn go_quote_into(out: &mut String, s: &str) {
             c if (c as u32) < 0x20 || c == '\x7F' => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c => out.push(c),
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
         }
     }
     out.push('"');
+}
+
+fn go_quote_into(out: &mut String, s: &str) {
+    go_quote_into_with(out, s, false)
 }
 
 /// Try to write a Go-syntax backtick-quoted string (for `%#q`) into `out`.

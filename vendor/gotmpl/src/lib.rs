@@ -79,13 +79,15 @@ fn col_for_offset(src: &str, offset: usize) -> usize {
     let line_start = src[..end].rfind('\n').map_or(0, |i| i + 1);
     src[line_start..end].chars().count() + 1
 }
-pub use go::{html_escape, js_escape, url_encode};
+pub use go::{go_quote_into_with, html_escape, js_escape, set_is_print, url_encode};
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use ser::{ToSerdeValue, to_value};
 #[cfg(feature = "html")]
 pub use value::SafeKind;
-pub use value::{Entries, MapRef, ToValue, Value, ValueFunc};
+pub use value::{
+    Entries, MapRef, STRUCT_FIELDS, STRUCT_FMT, STRUCT_TYPE, ToValue, Value, ValueFunc, is_nil_list, nil_list,
+};
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -428,6 +430,21 @@ impl Template {
             tree,
             defines,
         } = parsed;
+        // runeguard patch 33: Go's parse-time checks of function and variable names.
+        let has_func = |f: &str| self.funcs.contains_key(f);
+        let checked = crate::parse::check::check_names(&tree, &has_func).and_then(|()| {
+            defines.iter().try_for_each(|d| {
+                crate::parse::check::check_names(&d.body, &has_func)
+            })
+        });
+        if let Err((pos, message)) = checked {
+            return Err(error::TemplateError::Parse {
+                name: Some(name),
+                line: pos.line,
+                col: col_for_offset(src, pos.offset),
+                message,
+            });
+        }
         let names = defines.iter().map(|d| d.name.to_string()).collect();
         self.merge_defines(defines, src)?;
         self.defines.insert(name, Arc::new(tree));

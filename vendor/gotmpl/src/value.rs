@@ -213,7 +213,11 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::List(v) => !v.is_empty(),
             // runeguard patch: function values are methods (Helm's `.Files`), not entries.
-            Value::Map(m) => m.read().values().any(|v| !matches!(v, Value::Function(_))),
+            // A Go struct ([`STRUCT_TYPE`]) is always true.
+            Value::Map(m) => {
+                let m = m.read();
+                m.contains_key(STRUCT_TYPE) || m.values().any(|v| !matches!(v, Value::Function(_)))
+            }
             Value::Function(_) => true,
             #[cfg(feature = "html")]
             Value::Safe { s, .. } => !s.is_empty(),
@@ -957,6 +961,59 @@ impl MapRef {
     pub fn ptr_eq(a: &MapRef, b: &MapRef) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
+}
+
+/// runeguard patch: a map standing for a Go struct (a `time.Time`, Helm's KubeVersion) holds
+/// under this key a method returning the struct's Go type name (`%T`, Sprig's `typeOf`);
+/// it is always true, and `STRUCT_FIELDS`, when present, returns its exported field names in
+/// declaration order (Go's JSON writes them so). Templates cannot name the key as a field.
+pub const STRUCT_TYPE: &str = "#type";
+/// runeguard patch: see [`STRUCT_TYPE`].
+pub const STRUCT_FIELDS: &str = "#fields";
+/// runeguard patch: a method returning what Go's fmt prints for the value under `%v`/`%s`
+/// when that is not what a template prints for it (Helm's KubeVersion has its `String`
+/// method on the pointer: `{{ . }}` prints the version, `printf "%v"` the struct's fields).
+pub const STRUCT_FMT: &str = "#fmt";
+
+impl Value {
+    /// runeguard patch: the Go type name of a map standing for a struct ([`STRUCT_TYPE`]).
+    pub fn struct_type(&self) -> Option<String> {
+        let Value::Map(m) = self else { return None };
+        match m.get(STRUCT_TYPE) {
+            Some(Value::Function(f)) => match f(&[]) {
+                Ok(Value::String(name)) => Some(name.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// runeguard patch: what the `String` method of a map standing for a Go value with
+    /// methods returns (Go's `fmt.Stringer`), if it has one; fmt's own form first
+    /// ([`STRUCT_FMT`]).
+    pub fn stringer(&self) -> Option<String> {
+        let Value::Map(m) = self else { return None };
+        let method = m.get(STRUCT_FMT).or_else(|| m.get("String"));
+        match method {
+            Some(Value::Function(f)) => f(&[]).ok().map(|v| v.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// runeguard patch: Go's nil slice. Go tells a nil `[]interface{}` (what Sprig's `rest` and
+/// `initial` return for an empty list) from an empty one only when it is marshalled
+/// (`toJson` writes `null`, not `[]`); both print `[]`, have length 0 and are false. A nil
+/// slice is this one shared empty list, known by identity: any list built otherwise is not
+/// nil, and a copy of the value (a clone of the `Arc`) stays nil, as a Go slice does.
+pub fn nil_list() -> Arc<[Value]> {
+    static NIL: std::sync::OnceLock<Arc<[Value]>> = std::sync::OnceLock::new();
+    NIL.get_or_init(|| Arc::from(Vec::new())).clone()
+}
+
+/// runeguard patch: true when `list` is Go's nil slice ([`nil_list`]).
+pub fn is_nil_list(list: &Arc<[Value]>) -> bool {
+    list.is_empty() && Arc::ptr_eq(list, &nil_list())
 }
 
 impl PartialEq for MapRef {

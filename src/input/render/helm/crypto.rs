@@ -258,6 +258,24 @@ pub fn register(m: &mut FuncMap) {
         }
         Ok(Value::from(line))
     });
+    // Sprig's bcrypt: the password's bcrypt hash (cost 10, `$2a$`), salted from the
+    // rendering's generator.
+    f!("bcrypt", |a: &[Value]| -> R {
+        want(a, 1, "bcrypt")?;
+        let hash = bcrypt::hash_with_salt(to_str(&a[0]), 10, random_bytes::<16>())
+            .map_err(|e| err(format!("bcrypt: {e}")))?;
+        let text = hash.format_for_version(bcrypt::Version::TwoA);
+        if generated::is_generated_text(&to_str(&a[0])) {
+            generated::mark(&text);
+        }
+        Ok(Value::from(text))
+    });
+    // Sprig's getHostByName resolves a name through DNS: runeguard renders offline.
+    f!("getHostByName", |_a: &[Value]| -> R {
+        Err(err(
+            "getHostByName: DNS lookups are not supported (runeguard renders offline)",
+        ))
+    });
     f!("genPrivateKey", |a: &[Value]| -> R {
         let kind = a.first().map(to_str).unwrap_or_default();
         let pem = match kind.as_str() {

@@ -394,6 +394,25 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                 }),
                 ("Major", str_v(&major)),
                 ("Minor", str_v(&minor)),
+                // printf's %v/%s of the struct (its String method is on the pointer):
+                // `{Version GitVersion Major Minor}`.
+                (gotmpl::STRUCT_FMT, {
+                    let printed = format!("{{{v} {v} {major} {minor}}}");
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+                }),
+                // Go's struct: its type and its JSON field order.
+                (
+                    gotmpl::STRUCT_TYPE,
+                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v("common.KubeVersion")))),
+                ),
+                (
+                    gotmpl::STRUCT_FIELDS,
+                    Value::Function(Arc::new(|_: &[Value]| {
+                        Ok(Value::List(
+                            ["Version", "Major", "Minor"].map(str_v).to_vec().into(),
+                        ))
+                    })),
+                ),
                 // Printed as Go prints Helm's *KubeVersion: its String method, the version.
                 ("String", {
                     let printed = v.clone();

@@ -253,10 +253,38 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
             }
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
+        // Go's nil slice (Sprig's `rest` of an empty list) marshals as null.
+        Value::List(l) if gotmpl::is_nil_list(l) => serde_json::Value::Null,
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
         // Callers bound the depth first: no map here holds itself.
         // A function entry is a method (a `String`, KubeVersion's `GitVersion`): Go's JSON
         // writes fields only.
+        // A time.Time marshals as its RFC 3339 text.
+        v @ Value::Map(_) if dates::as_time(v).is_some() => serde_json::Value::String(
+            dates::as_time(v)
+                .map(|t| dates::rfc3339_nano(&t))
+                .unwrap_or_default(),
+        ),
+        // A struct's fields in declaration order (Helm's KubeVersion: Version, Major, Minor).
+        Value::Map(m) if matches!(m.get(gotmpl::STRUCT_FIELDS), Some(Value::Function(_))) => {
+            let Some(Value::Function(fields)) = m.get(gotmpl::STRUCT_FIELDS) else {
+                return serde_json::Value::Null;
+            };
+            let names = match fields(&[]) {
+                Ok(Value::List(names)) => names,
+                _ => Default::default(),
+            };
+            serde_json::Value::Object(
+                names
+                    .iter()
+                    .map(|n| {
+                        let n = to_str(n);
+                        let v = m.get(&n).unwrap_or(Value::Nil);
+                        (n, value_to_json(&v))
+                    })
+                    .collect(),
+            )
+        }
         Value::Map(m) => serde_json::Value::Object(
             m.read()
                 .iter()

@@ -6,13 +6,24 @@ use gotmpl::Value;
 
 pub fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
-    emit(v, 0, &mut out, Ctx::Top);
+    emit(&as_data(v), 0, &mut out, Ctx::Top);
     // Helm: `strings.TrimSuffix(string(data), "\n")`, one line break only (a keep-chomped
     // block's last empty lines are content).
     if out.ends_with('\n') {
         out.pop();
     }
     out
+}
+
+/// A value as Helm's toYaml sees it through JSON: a map with methods (a `time.Time`, Helm's
+/// KubeVersion) is what Go's JSON writes for it (RFC 3339 text, the fields alone).
+fn as_data(v: &Value) -> std::borrow::Cow<'_, Value> {
+    match v {
+        Value::Map(m) if m.read().values().any(|e| matches!(e, Value::Function(_))) => {
+            std::borrow::Cow::Owned(super::funcs::json_to_value(&super::funcs::value_to_json(v)))
+        }
+        _ => std::borrow::Cow::Borrowed(v),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -41,6 +52,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
             let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = entries_now.iter().collect();
             entries.sort_by(|a, b| key_order(a.0, b.0));
             for (k, val) in entries {
+                let val = &*as_data(val);
                 if !(first && ctx == Ctx::SeqItem) {
                     pad(indent, out);
                 }
@@ -63,6 +75,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
         Value::List(l) if !l.is_empty() => {
             let mut first = true;
             for item in l.iter() {
+                let item = &*as_data(item);
                 if !(first && ctx == Ctx::SeqItem) {
                     pad(indent, out);
                 }
@@ -76,6 +89,8 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
             }
         }
         Value::Map(_) => out.push_str("{}\n"),
+        // Go's nil slice is JSON's null on the way to YAML (sigs.k8s.io/yaml).
+        Value::List(l) if gotmpl::is_nil_list(l) => out.push_str("null\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
             // go-yaml indents the lines of a document's root scalar (a literal block's

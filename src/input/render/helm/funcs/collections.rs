@@ -108,7 +108,7 @@ pub(super) fn register(m: &mut FuncMap) {
         for k in keys {
             let Value::Map(m) = &cur else {
                 let held = match &cur {
-                    Value::Nil => "nil",
+                    Value::Nil => "nil".into(),
                     other => super::types::go_type(other),
                 };
                 return Err(err(format!(
@@ -249,21 +249,25 @@ pub(super) fn register(m: &mut FuncMap) {
         .pop()
         .unwrap_or(Value::Nil))
     });
+    // Sprig's rest and initial return a nil slice for an empty list (`toJson` writes null).
     f!(m, "rest", |a: &[Value]| -> R {
+        let l = sprig_list(arg(a, 0, "rest")?, |k| {
+            format!("Cannot find rest on type {k}")
+        })?;
+        if l.is_empty() {
+            return Ok(Value::List(gotmpl::nil_list()));
+        }
         Ok(Value::List(
-            sprig_list(arg(a, 0, "rest")?, |k| {
-                format!("Cannot find rest on type {k}")
-            })?
-            .into_iter()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into(),
+            l.into_iter().skip(1).collect::<Vec<_>>().into(),
         ))
     });
     f!(m, "initial", |a: &[Value]| -> R {
         let mut l = sprig_list(arg(a, 0, "initial")?, |k| {
             format!("Cannot find initial on type {k}")
         })?;
+        if l.is_empty() {
+            return Ok(Value::List(gotmpl::nil_list()));
+        }
         l.pop();
         Ok(Value::List(l.into()))
     });

@@ -5,7 +5,7 @@
 //! Unix epoch (reports are byte-identical run to run).
 
 use super::*;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 
 /// Go's `Time.String` form.
 fn go_string(t: &DateTime<Utc>) -> String {
@@ -19,22 +19,43 @@ fn go_string(t: &DateTime<Utc>) -> String {
     format!("{}{frac} +0000 UTC", t.format("%Y-%m-%d %H:%M:%S"))
 }
 
-/// What Sprig's `date` accepts: a time, or Unix seconds; anything else is "now".
+/// What Sprig's `date` accepts: a time, or Unix seconds; anything else (a string too) is
+/// "now".
 fn time_of(v: &Value) -> DateTime<Utc> {
     match v {
         Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Float(_) => {
             Utc.timestamp_opt(to_int(v), 0).single().unwrap_or_default()
         }
-        Value::String(text) => parse_go_string(text).unwrap_or_default(),
-        _ => DateTime::<Utc>::default(),
+        _ => as_time(v).unwrap_or_default(),
     }
 }
 
-fn parse_go_string(text: &str) -> Option<DateTime<Utc>> {
-    let core = text.strip_suffix(" +0000 UTC")?;
-    NaiveDateTime::parse_from_str(core, "%Y-%m-%d %H:%M:%S%.f")
-        .ok()
-        .map(|n| n.and_utc())
+/// The time a value holds when it is a `time.Time` ([`time_value`]).
+pub(crate) fn as_time(v: &Value) -> Option<DateTime<Utc>> {
+    if v.struct_type().as_deref() != Some("time.Time") {
+        return None;
+    }
+    let Value::Map(m) = v else { return None };
+    let Some(Value::Function(nanos)) = m.get("UnixNano") else {
+        return None;
+    };
+    let Ok(Value::Int64(ns)) = nanos(&[]) else {
+        return None;
+    };
+    let Some(Value::Function(secs)) = m.get("Unix") else {
+        return None;
+    };
+    let Ok(Value::Int64(secs)) = secs(&[]) else {
+        return None;
+    };
+    // Unix seconds and the nanoseconds within (UnixNano overflows outside 1678–2262).
+    Utc.timestamp_opt(secs, ns.rem_euclid(1_000_000_000) as u32)
+        .single()
+}
+
+/// Go's `Time.MarshalJSON`/`MarshalText`: RFC 3339 with the nanoseconds that are not zero.
+pub(crate) fn rfc3339_nano(t: &DateTime<Utc>) -> String {
+    format(t, "2006-01-02T15:04:05.999999999Z07:00")
 }
 
 /// One element of a Go layout.
@@ -366,11 +387,99 @@ fn go_seconds(secs: i64) -> String {
     }
 }
 
+/// A Go `time.Time`: a map holding only methods, which Go templates call by name
+/// (`(now).Unix`, `(toDate "2006" "2024").Format "Jan 2"`); it prints as `Time.String`,
+/// `typeOf` is `time.Time`, `kindOf` `struct`, and JSON and YAML write it as RFC 3339.
 fn time_value(t: DateTime<Utc>) -> Value {
-    s(&go_string(&t))
+    type Method = fn(&DateTime<Utc>, &[Value]) -> R;
+    const METHODS: [(&str, Method); 14] = [
+        ("String", |t, _| Ok(s(&go_string(t)))),
+        ("Unix", |t, _| Ok(Value::Int64(t.timestamp()))),
+        ("UnixNano", |t, _| {
+            Ok(Value::Int64(t.timestamp_nanos_opt().unwrap_or_else(|| {
+                // Go's UnixNano of a time outside int64 nanoseconds: undefined; the
+                // seconds' part is what [`as_time`] reads back.
+                t.timestamp().wrapping_mul(1_000_000_000) + i64::from(t.nanosecond())
+            })))
+        }),
+        ("UnixMilli", |t, _| Ok(Value::Int64(t.timestamp_millis()))),
+        ("Year", |t, _| Ok(Value::Int(i64::from(t.year())))),
+        ("Month", |t, _| Ok(s(&format(t, "January")))),
+        ("Day", |t, _| Ok(Value::Int(i64::from(t.day())))),
+        ("Hour", |t, _| Ok(Value::Int(i64::from(t.hour())))),
+        ("Minute", |t, _| Ok(Value::Int(i64::from(t.minute())))),
+        ("Second", |t, _| Ok(Value::Int(i64::from(t.second())))),
+        ("Weekday", |t, _| Ok(s(&format(t, "Monday")))),
+        ("IsZero", |t, _| {
+            Ok(Value::Bool(
+                t.timestamp() == -62_135_596_800 && t.nanosecond() == 0,
+            ))
+        }),
+        ("UTC", |t, _| Ok(time_value(*t))),
+        ("Format", |t, a| {
+            let layout = to_str(arg(a, 0, "Format")?);
+            Ok(s(&format(t, &layout)))
+        }),
+    ];
+    let mut entries: BTreeMap<Arc<str>, Value> = METHODS
+        .iter()
+        .map(|&(name, method)| {
+            let f: gotmpl::ValueFunc = Arc::new(move |a: &[Value]| method(&t, a));
+            (Arc::from(name), Value::Function(f))
+        })
+        .collect();
+    entries.insert(
+        Arc::from(gotmpl::STRUCT_TYPE),
+        Value::Function(Arc::new(|_: &[Value]| Ok(s("time.Time")))),
+    );
+    Value::Map(MapRef::new(entries))
+}
+
+/// Sprig's `durationRound`: the largest whole unit of a duration (`2h`, `3mo`, `1y`).
+fn duration_round(v: &Value) -> String {
+    let ns: i64 = match v {
+        Value::String(text) => parse_duration(text).unwrap_or(0),
+        Value::Int64(n) => *n,
+        // A time: the time since it (the clock is the Unix epoch, as `now`).
+        other => match as_time(other) {
+            Some(t) => (DateTime::<Utc>::default() - t)
+                .num_nanoseconds()
+                .unwrap_or(i64::MAX),
+            None => 0,
+        },
+    };
+    let u = ns.unsigned_abs();
+    const SECOND: u64 = 1_000_000_000;
+    const UNITS: [(u64, &str); 6] = [
+        (SECOND * 3600 * 24 * 365, "y"),
+        (SECOND * 3600 * 24 * 30, "mo"),
+        (SECOND * 3600 * 24, "d"),
+        (SECOND * 3600, "h"),
+        (SECOND * 60, "m"),
+        (SECOND, "s"),
+    ];
+    UNITS
+        .iter()
+        .find(|(unit, _)| u > *unit)
+        .map_or("0s".to_string(), |(unit, name)| {
+            format!("{}{name}", u / unit)
+        })
 }
 
 pub(super) fn register(m: &mut FuncMap) {
+    // Sprig's `duration`: seconds as Go prints a Duration; only an int64 or a string of
+    // digits counts (a template's literal is an int, a values number a float64: 0s).
+    f!(m, "duration", |a: &[Value]| -> R {
+        let secs = match arg(a, 0, "duration")? {
+            Value::Int64(n) => *n,
+            Value::String(text) => text.parse().unwrap_or(0),
+            _ => 0,
+        };
+        Ok(s(&go_seconds(secs)))
+    });
+    f!(m, "durationRound", |a: &[Value]| -> R {
+        Ok(s(&duration_round(arg(a, 0, "durationRound")?)))
+    });
     f!(m, "now", |_a: &[Value]| -> R {
         Ok(time_value(DateTime::<Utc>::default()))
     });

@@ -264,6 +264,38 @@ pub(super) fn register(m: &mut FuncMap) {
             },
         ))
     });
+    f!(m, "sha512sum", |a: &[Value]| -> R {
+        use sha2::Digest;
+        let d = sha2::Sha512::digest(to_str(arg(a, 0, "sha512sum")?).as_bytes());
+        Ok(s(&d.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    });
+    // Sprig's buildCustomCert: a certificate and key given as base64 PEM, checked and
+    // returned as the `.Cert`/`.Key` pair the gen* functions return (a wrong input is
+    // Sprig's error).
+    f!(m, "buildCustomCert", |a: &[Value]| -> R {
+        let decode = |i: usize, what: &str| {
+            go_b64_std_decode(to_str(arg(a, i, "buildCustomCert")?).as_bytes())
+                .map_err(|_| err(format!("unable to decode base64 {what}")))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        };
+        let cert = decode(0, "certificate")?;
+        let key = decode(1, "private key")?;
+        if !cert.contains("-----BEGIN ") || !cert.contains("-----END ") {
+            return Err(err("unable to decode certificate"));
+        }
+        if !cert.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(err(
+                "error parsing certificate: decodedCert.Bytes: x509: malformed certificate",
+            ));
+        }
+        if !key.contains("PRIVATE KEY-----") {
+            return Err(err("error parsing private key: no PEM data found"));
+        }
+        Ok(Value::from(BTreeMap::from([
+            (Arc::from("Cert"), s(&cert)),
+            (Arc::from("Key"), s(&key)),
+        ])))
+    });
     f!(m, "sha256sum", |a: &[Value]| -> R {
         Ok(s(&sha256(to_str(arg(a, 0, "sha256sum")?).as_bytes())))
     });

@@ -78,8 +78,131 @@ fn by_loader(text: &str) -> Result<Value, String> {
     let file = crate::source::SourceFile::new("fromYaml".into(), None, text.to_string());
     match super::super::values::read_yaml(&file) {
         Ok((v, _)) => Ok(json_to_value(&v)),
-        Err(e) => Err(e.message),
+        Err(e) => Err(go_yaml_error(
+            &e.message,
+            e.pos.map(|p| (p.line, p.column)),
+            text,
+        )),
     }
+}
+
+/// The text of Helm's error for a YAML syntax error (sigs.k8s.io/yaml over go-yaml v2,
+/// whose messages are libyaml's `problem` without its `context`): `error converting YAML to
+/// JSON: yaml: line N: did not find expected key`. The parser's message is translated to
+/// libyaml's wording, and the line is go-yaml's: the 0-based line of the problem (plus one
+/// for a scanner error), left out when that is 0; the end of a text without a final line
+/// break is on the line after it (libyaml's stream end).
+fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
+    // saphyr words its messages as libyaml's `context, problem`; go-yaml prints the problem.
+    let problem = match message.split_once(", ") {
+        Some((context, problem)) if context.starts_with("while ") => problem,
+        _ => message,
+    };
+    // libyaml scans a `%` at the start of a line as a directive: a name of letters, digits,
+    // `-` and `_`, then a blank; saphyr may stop later or elsewhere.
+    if problem.contains("<document start>") || problem.contains("directive") {
+        let found = text.lines().enumerate().find(|(_, l)| l.starts_with('%'));
+        if let Some((line0, l)) = found {
+            let name: String = l[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let next = l[1 + name.len()..].chars().next();
+            let problem = if name.is_empty() {
+                "could not find expected directive name"
+            } else if next.is_some_and(|c| c != ' ' && c != '\t') {
+                "found unexpected non-alphabetical character"
+            } else if name != "YAML" && name != "TAG" {
+                "found unknown directive name"
+            } else {
+                ""
+            };
+            if !problem.is_empty() {
+                let where_ = match line0 {
+                    0 => String::new(),
+                    n => format!("line {}: ", n + 1),
+                };
+                return format!("error converting YAML to JSON: yaml: {where_}{problem}");
+            }
+        }
+    }
+    let (problem, scanner) = match problem {
+        // A closing bracket after a block mapping's value: libyaml wants the next key.
+        "misplaced bracket"
+            if at.is_some_and(|(line, col)| {
+                text.lines()
+                    .nth(line.saturating_sub(1) as usize)
+                    .and_then(|l| l.get(..col.saturating_sub(1) as usize))
+                    .is_some_and(|before| before.contains(": "))
+            }) =>
+        {
+            ("did not find expected key".to_string(), false)
+        }
+        // A line that starts with `: ` is a value of an empty key to libyaml; the parser
+        // then fails on the values that follow it on that line.
+        "mapping values are not allowed in this context"
+            if at.is_some_and(|(line, _)| {
+                text.lines()
+                    .nth(line.saturating_sub(1) as usize)
+                    .is_some_and(|l| l.trim_start().starts_with(": "))
+            }) =>
+        {
+            ("did not find expected key".to_string(), false)
+        }
+        "\"-\" is only valid inside a block" | "misplaced bracket" => {
+            ("did not find expected node content".to_string(), false)
+        }
+        "expected ',' or ']'" => ("did not find expected ',' or ']'".to_string(), false),
+        "invalid trailing content after double-quoted scalar"
+        | "invalid trailing content after single-quoted scalar" => {
+            ("did not find expected key".to_string(), false)
+        }
+        p if p.starts_with("unexpected character") => (
+            "found character that cannot start any token".to_string(),
+            true,
+        ),
+        "found unknown anchor" => {
+            // go-yaml's decoder names the alias (and gives no line).
+            let name = at
+                .and_then(|(line, col)| {
+                    let rest = text.lines().nth(line.checked_sub(1)? as usize)?;
+                    let rest = rest.get(col.saturating_sub(1) as usize..)?;
+                    let alias = &rest[rest.find('*')? + 1..];
+                    let end = alias
+                        .find(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                        .unwrap_or(alias.len());
+                    Some(alias[..end].to_string())
+                })
+                .unwrap_or_default();
+            return format!(
+                "error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"
+            );
+        }
+        p => (
+            p.to_string(),
+            p.starts_with("found ") || p.starts_with("mapping values are not allowed"),
+        ),
+    };
+    let mut line0 = at.map_or(0, |(line, _)| line.saturating_sub(1));
+    if problem == "found unexpected end of stream" {
+        // libyaml's mark is the end of the text (saphyr's the scalar's start).
+        line0 = text.matches('\n').count() as u32;
+    } else if let Some((line, col)) = at {
+        let last = text.lines().count() as u32;
+        let past_end = text
+            .lines()
+            .last()
+            .is_some_and(|l| col as usize > l.chars().count());
+        if !text.ends_with('\n') && !text.is_empty() && line == last && past_end {
+            line0 += 1;
+        }
+    }
+    let where_ = match (line0, scanner) {
+        (0, _) => String::new(),
+        (n, true) => format!("line {}: ", n + 1),
+        (n, false) => format!("line {n}: "),
+    };
+    format!("error converting YAML to JSON: yaml: {where_}{problem}")
 }
 
 enum Frame {

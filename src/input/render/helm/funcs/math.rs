@@ -141,12 +141,16 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::List(_) => "slice",
+        v @ Value::Map(_) if v.struct_type().is_some() => "struct",
         Value::Map(_) => "map",
         _ => "func",
     }
 }
 
-pub(super) fn type_of(v: &Value) -> &'static str {
+pub(super) fn type_of(v: &Value) -> std::borrow::Cow<'static, str> {
+    if let Some(name) = v.struct_type() {
+        return name.into();
+    }
     match v {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",
@@ -159,6 +163,7 @@ pub(super) fn type_of(v: &Value) -> &'static str {
         Value::Map(_) => "map[string]interface {}",
         _ => "func",
     }
+    .into()
 }
 
 pub(super) fn register(m: &mut FuncMap) {
@@ -291,7 +296,7 @@ pub(super) fn register(m: &mut FuncMap) {
         ))
     });
     f!(m, "typeOf", |a: &[Value]| -> R {
-        Ok(s(type_of(arg(a, 0, "typeOf")?)))
+        Ok(s(&type_of(arg(a, 0, "typeOf")?)))
     });
     f!(m, "typeIsLike", |a: &[Value]| -> R {
         let want = to_str(arg(a, 0, "typeIsLike")?);
@@ -300,7 +305,7 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     f!(m, "typeIs", |a: &[Value]| -> R {
         Ok(Value::Bool(
-            to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?),
+            to_str(arg(a, 0, "typeIs")?) == type_of(arg(a, 1, "typeIs")?).as_ref(),
         ))
     });
     f!(m, "deepEqual", |a: &[Value]| -> R {

@@ -3,11 +3,17 @@
 use super::*;
 
 pub(super) fn register(m: &mut FuncMap) {
+    // Sprig's quote is Go's `%q` (strconv.Quote): escapes as Go writes them (`\u2028`).
+    gotmpl::set_is_print(go_is_print);
     f!(m, "quote", |a: &[Value]| -> R {
         Ok(s(&a
             .iter()
             .filter(|v| !matches!(v, Value::Nil))
-            .map(|v| format!("{:?}", to_str(v)))
+            .map(|v| {
+                let mut q = String::new();
+                gotmpl::go_quote_into_with(&mut q, &to_str(v), false);
+                q
+            })
             .collect::<Vec<_>>()
             .join(" ")))
     });
@@ -37,12 +43,18 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "trim", |a: &[Value]| -> R {
         Ok(s(to_str(arg(a, 0, "trim")?).trim()))
     });
-    f!(m, "trimAll", |a: &[Value]| -> R {
-        let cut: Vec<char> = to_str(arg(a, 0, "trimAll")?).chars().collect();
-        Ok(s(
-            to_str(arg(a, 1, "trimAll")?).trim_matches(|c| cut.contains(&c))
-        ))
-    });
+    // `trimall` is Sprig's older name of `trimAll` (still in its function map).
+    for name in ["trimAll", "trimall"] {
+        m.insert(
+            name.to_string(),
+            Arc::new(move |a: &[Value]| -> R {
+                let cut: Vec<char> = to_str(arg(a, 0, name)?).chars().collect();
+                Ok(s(
+                    to_str(arg(a, 1, name)?).trim_matches(|c| cut.contains(&c))
+                ))
+            }),
+        );
+    }
     f!(m, "trimSuffix", |a: &[Value]| -> R {
         let suf = to_str(arg(a, 0, "trimSuffix")?);
         let t = to_str(arg(a, 1, "trimSuffix")?);
@@ -274,4 +286,21 @@ pub(super) fn camel_case(text: &str) -> String {
     }
     out.push(r0);
     out
+}
+
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+fn go_is_print(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c == ' '
+        || !matches!(
+            get_general_category(c),
+            G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+        )
 }

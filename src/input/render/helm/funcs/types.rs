@@ -91,6 +91,10 @@ const PARAMS: &[(&str, &str, Option<char>)] = &[
     ("genSelfSignedCert", "s..i", None),
     ("genSignedCert", "s..i.", None),
     ("htpasswd", "ss", None),
+    ("trimall", "ss", None),
+    ("bcrypt", "s", None),
+    ("getHostByName", "s", None),
+    ("buildCustomCert", "ss", None),
     ("encryptAES", "ss", None),
     ("decryptAES", "ss", None),
     // Dictionaries.
@@ -117,7 +121,7 @@ const PARAMS: &[(&str, &str, Option<char>)] = &[
 ];
 
 /// Go's name of the type of a template value (`reflect.Type.String`).
-pub(super) fn go_type(v: &Value) -> &'static str {
+pub(super) fn go_type(v: &Value) -> std::borrow::Cow<'static, str> {
     super::math::type_of(v)
 }
 
