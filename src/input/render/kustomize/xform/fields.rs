@@ -556,7 +556,15 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         let Some(docs) = b.patch_file(k, entry, rel) else {
             continue;
         };
-        for d in docs {
+        for mut d in docs {
+            use crate::input::render::kustomize::types::{self, CONFIGURATION, T};
+            // Decoded as strictly as a kustomization, with Go's case-insensitive keys.
+            types::canonicalize(&mut d, &T::Obj(CONFIGURATION));
+            let mut wrong = Vec::new();
+            types::check(&d, &T::Obj(CONFIGURATION), "", &mut wrong);
+            for (n, msg) in wrong {
+                b.problem_at(n, &k.file.path, msg.replacen("`.", "`", 1));
+            }
             let Some(m) = d.as_map() else {
                 b.problem_at(
                     &d,
@@ -584,11 +592,15 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                             }
                         }
                     }
-                    other => b.problem_at(
-                        v,
-                        &k.file.path,
-                        format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
-                    ),
+                    other if types::CONFIGURATION.iter().any(|(f, _)| *f == other) => {
+                        b.problem_at(
+                            v,
+                            &k.file.path,
+                            format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
+                        )
+                    }
+                    // Unknown: reported by the check above.
+                    _ => {}
                 }
             }
         }
