@@ -109,6 +109,7 @@ fn builds_equal_kubectl_kustomize() {
         ("component-top", "component-top"),
         ("labels-fields", "labels-fields/ov"),
         ("case-insensitive", "case-insensitive"),
+        ("name-references", "name-references"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

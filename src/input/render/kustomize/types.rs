@@ -201,7 +201,7 @@ pub(super) const KUSTOMIZATION: &[(&str, T)] = &[
                     ("namespace", Str),
                 ]),
             ),
-            ("fieldref", Obj(&[("fieldPath", Str)])),
+            ("fieldref", Obj(&[("fieldpath", Str)])),
         ])),
     ),
     (
