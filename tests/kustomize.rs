@@ -110,6 +110,7 @@ fn builds_equal_kubectl_kustomize() {
         ("labels-fields", "labels-fields/ov"),
         ("case-insensitive", "case-insensitive"),
         ("name-references", "name-references"),
+        ("helm-chart-inflation", "helm-chart-inflation"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -173,14 +173,6 @@ impl Builder<'_> {
                 format!("apiVersion for {} should be {version} (Kustomize cannot read this kustomization)", if kind.is_empty() { "Kustomization" } else { kind }),
             );
         }
-        // The old `helmChartInflationGenerator`, which Kustomize turns into `helmCharts`.
-        if let Some(v) = kust.get("helmChartInflationGenerator") {
-            self.problem_at(
-                v,
-                &kust.file.path,
-                "`helmChartInflationGenerator` is not supported by runeguard's Kustomize build; the overlay was built without it",
-            );
-        }
     }
 
     /// One `resources:` entry: a file of manifests or a folder with a kustomization.
