@@ -111,6 +111,7 @@ fn builds_equal_kubectl_kustomize() {
         ("case-insensitive", "case-insensitive"),
         ("name-references", "name-references"),
         ("helm-chart-inflation", "helm-chart-inflation"),
+        ("patch-duplicate-keys", "patch-duplicate-keys"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
