@@ -112,6 +112,7 @@ fn builds_equal_kubectl_kustomize() {
         ("name-references", "name-references"),
         ("helm-chart-inflation", "helm-chart-inflation"),
         ("patch-duplicate-keys", "patch-duplicate-keys"),
+        ("label-shared-nodes", "label-shared-nodes/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
