@@ -886,3 +886,21 @@ fn list_elements_point_at_their_start_line() {
     // Its first key keeps its own line.
     assert_eq!(r.map.node_at(at + 1).map(|o| o.span), None);
 }
+
+/// Two objects the namespace transformer moves onto one id: Kustomize stops there
+/// ("namespace transformation produces ID conflict"); located at `namespace:`.
+#[test]
+fn a_namespace_that_gives_two_objects_one_id_is_located() {
+    let out = build("problems/namespace-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/namespace-conflict/kustomization.yaml:4")
+    );
+    assert!(
+        e[0].message.contains("namespace transformation"),
+        "{}",
+        e[0].message
+    );
+}
