@@ -55,6 +55,16 @@ impl Node {
         Node { v, org, share: 0 }
     }
 
+    /// Makes every node of this tree its own (none shared), as a copy Kustomize makes.
+    pub fn clear_shares(&mut self) {
+        self.share = 0;
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::clear_shares),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_shares()),
+            _ => {}
+        }
+    }
+
     /// Writes `with`'s value and origin into every node of this tree that shares `id`, as
     /// Kustomize's in-place write into a node it inserted at several fields reaches them all.
     pub fn write_shared(&mut self, id: u32, with: &Node) {

@@ -367,6 +367,8 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     {
                         v = Node::str(t, org.clone());
                     }
+                    // A copy of the source: its own nodes, in the target's node.
+                    v.clear_shares();
                     v.share = target.share;
                     if v.share != 0 {
                         shared.push((v.share, v.clone()));
