@@ -108,6 +108,11 @@ fn builds_equal_kubectl_kustomize() {
         ("generator-env-keys", "generator-env-keys"),
         ("component-top", "component-top"),
         ("labels-fields", "labels-fields/ov"),
+        ("case-insensitive", "case-insensitive"),
+        ("name-references", "name-references"),
+        ("helm-chart-inflation", "helm-chart-inflation"),
+        ("patch-duplicate-keys", "patch-duplicate-keys"),
+        ("label-shared-nodes", "label-shared-nodes/top"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -827,5 +832,75 @@ fn labels_fields_conflicting_with_the_defaults_are_a_problem() {
         [format!(
             "{DATA}/problems/labels-conflict/kustomization.yaml:7"
         )]
+    );
+}
+
+/// Kustomize decodes a kustomization and its `configurations:` files strictly: a field its
+/// types do not have, at any depth, fails the build (`inventory:` too, since v5). Each is a
+/// located error.
+#[test]
+fn unknown_fields_at_every_depth_are_located_errors() {
+    let out = build("problems/strict");
+    let kust = format!("{DATA}/problems/strict/kustomization.yaml");
+    let config = format!("{DATA}/problems/strict/config.yaml");
+    let mut got: Vec<String> = errors(&out)
+        .iter()
+        .filter(|p| p.message.contains("unknown field"))
+        .map(|p| located(p))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        format!("{config}:4"),
+        format!("{config}:5"),
+        format!("{kust}:12"),
+        format!("{kust}:3"),
+        format!("{kust}:8"),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{:?}", out.problems);
+    // `newtag` is `newTag` to Go's decoder: not unknown, and applied.
+    assert!(
+        !out.problems.iter().any(|p| p.message.contains("newtag")),
+        "{:?}",
+        out.problems
+    );
+}
+
+/// A finding on a whole container of an overlay's object points at the container's
+/// `- name:` line in the file it came from (a base or a patch), not at its first printed key.
+#[test]
+fn list_elements_point_at_their_start_line() {
+    let out = build("origins/overlay");
+    let r = out.rendered.as_ref().expect("rendered");
+    let base = format!("{DATA}/origins/base/deployment.yaml");
+    // The container is printed `- image: nginx:1.27` (keys sorted); it starts at line 16.
+    let at = out.text.find("- image: nginx:1.27").expect("container") + 2;
+    let element = r.map.node_at(at).expect("the container is recorded");
+    assert_eq!(
+        (
+            element.file.path.clone(),
+            element.file.pos(element.span.start).line
+        ),
+        (base, 16)
+    );
+    // Its first key keeps its own line.
+    assert_eq!(r.map.node_at(at + 1).map(|o| o.span), None);
+}
+
+/// Two objects the namespace transformer moves onto one id: Kustomize stops there
+/// ("namespace transformation produces ID conflict"); located at `namespace:`.
+#[test]
+fn a_namespace_that_gives_two_objects_one_id_is_located() {
+    let out = build("problems/namespace-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/namespace-conflict/kustomization.yaml:4")
+    );
+    assert!(
+        e[0].message.contains("namespace transformation"),
+        "{}",
+        e[0].message
     );
 }

@@ -9,11 +9,14 @@ use common::{PRIVILEGED, dir_with, rg};
 
 /// `check --format json` of `args` in `dir`: the K8S-001 findings as (file, line).
 fn privileged_findings(dir: &std::path::Path, args: &[&str]) -> Vec<(String, u64)> {
+    findings_of(dir, "K8S-001", args)
+}
+
+/// `check --format json` of `args` in `dir`: the findings of `rule` as (file, line).
+fn findings_of(dir: &std::path::Path, rule: &str, args: &[&str]) -> Vec<(String, u64)> {
     let out = rg()
         .current_dir(dir)
-        .args([
-            "check", "--quiet", "--format", "json", "--select", "K8S-001",
-        ])
+        .args(["check", "--quiet", "--format", "json", "--select", rule])
         .args(args)
         .output()
         .expect("runs");
@@ -82,6 +85,85 @@ fn a_patch_that_sets_the_offending_field_again_is_a_second_finding() {
         [
             ("base/pod.yaml".to_string(), 11),
             ("prod/patch.yaml".to_string(), 11)
+        ]
+    );
+}
+
+/// A Deployment whose container (`- name: app`, line 15) has no readiness probe (K8S-024) and
+/// a mutable image tag (K8S-015, line 16). Kustomize prints the container's keys sorted, so
+/// `image` comes first in the overlay's stream.
+const DEPLOY: &[u8] = b"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: app:latest
+";
+
+const DEPLOY_OVERLAY: &[u8] = b"resources:\n  - deploy.yaml\n";
+
+#[test]
+fn a_finding_on_a_list_element_points_at_its_start_through_the_overlay_too() {
+    let d = dir_with(&[
+        ("base/deploy.yaml", DEPLOY),
+        ("base/kustomization.yaml", DEPLOY_OVERLAY),
+        (
+            "prod/kustomization.yaml",
+            b"resources:\n  - ../base\nnamePrefix: prod-\nnamespace: prod\n",
+        ),
+    ]);
+    // The container: its `- name:` line, once (the base checked as itself and through two
+    // overlays).
+    assert_eq!(
+        findings_of(d.path(), "K8S-024", &["."]),
+        [("base/deploy.yaml".to_string(), 15)]
+    );
+    // Its first printed key is still a finding of its own line.
+    assert_eq!(
+        findings_of(d.path(), "K8S-015", &["."]),
+        [("base/deploy.yaml".to_string(), 16)]
+    );
+}
+
+#[test]
+fn a_list_element_a_patch_adds_points_at_its_start_in_the_patch() {
+    let d = dir_with(&[
+        ("base/deploy.yaml", DEPLOY),
+        ("base/kustomization.yaml", DEPLOY_OVERLAY),
+        (
+            "prod/kustomization.yaml",
+            b"resources:\n  - ../base\npatches:\n  - path: patch.yaml\n",
+        ),
+        (
+            "prod/patch.yaml",
+            b"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          image: side:1.0
+",
+        ),
+    ]);
+    assert_eq!(
+        findings_of(d.path(), "K8S-024", &["prod"]),
+        [
+            ("base/deploy.yaml".to_string(), 15),
+            ("prod/patch.yaml".to_string(), 9)
         ]
     );
 }

@@ -333,7 +333,52 @@ class Gen:
         if self.maybe(0.15):
             objs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "preset"}})
         r.shuffle(objs)
+        objs = self.named_by_table(objs)
         self.objs = objs
+        return objs
+
+    def named_by_table(self, objs):
+        """Objects named by the rest of Kustomize's name-reference table (priority and
+        storage classes, RBAC resourceNames, Ingress auth annotations), from the `x` stream
+        and inserted after the shuffle, so that the other draws of a seed stay as they were."""
+        x = self.x
+        extra = []
+        if x.random() < 0.3:
+            extra.append({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                          "metadata": {"name": "urgent"}, "value": 1000})
+            for o in objs:
+                spec = pod_spec_of(o)
+                if spec is not None and x.random() < 0.6:
+                    spec["priorityClassName"] = "urgent"
+        if x.random() < 0.3:
+            params = {"type": "ssd"}
+            if self.secrets and x.random() < 0.5:
+                params["secretName"] = x.choice(self.secrets)
+            extra.append({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
+                          "provisioner": "example.com/disk", "parameters": params})
+            for o in objs:
+                if o["kind"] == "PersistentVolumeClaim" and x.random() < 0.7:
+                    o["spec"]["storageClassName"] = "fast"
+                for t in o.get("spec", {}).get("volumeClaimTemplates", []) if o["kind"] == "StatefulSet" else []:
+                    if x.random() < 0.7:
+                        t["spec"]["storageClassName"] = "fast"
+        if (self.cms or self.secrets) and x.random() < 0.3:
+            names = sorted(set(x.choice(self.cms + self.secrets) for _ in range(2))) + ["unrelated"]
+            kind = "ClusterRole" if x.random() < 0.4 else "Role"
+            meta = {"name": "config-reader"}
+            if kind == "Role" and x.random() < 0.2:
+                meta["namespace"] = "preset"
+            extra.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta,
+                          "rules": [{"apiGroups": [""], "resources": ["configmaps", "secrets"],
+                                     "resourceNames": names, "verbs": ["get"]}]})
+        if self.secrets and x.random() < 0.2:
+            extra.append({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                          "metadata": {"name": "guarded", "annotations": {
+                              "nginx.ingress.kubernetes.io/auth-secret": x.choice(self.secrets),
+                              "nginx.ingress.kubernetes.io/auth-type": "basic"}},
+                          "spec": {"defaultBackend": {"service": {"name": "guarded", "port": {"number": 80}}}}})
+        for o in extra:
+            objs.insert(x.randint(0, len(objs)), o)
         return objs
 
 
@@ -364,6 +409,14 @@ WIDGET_CRD = {
                        "$ref": "example.com/v1.Ref"},
         "selector": {"x-kubernetes-label-selector": ""}}}},
     "example.com/v1.Ref": {"Schema": {"properties": {"name": {"type": "string"}}}}}
+
+
+def pod_spec_of(o):
+    """The pod spec of a workload, or None."""
+    spec = o.get("spec", {})
+    if o["kind"] == "CronJob":
+        spec = spec.get("jobTemplate", {}).get("spec", {})
+    return spec.get("template", {}).get("spec")
 
 
 def name_of(o):
@@ -912,8 +965,23 @@ def gen_case(seed):
             top.k["sortOptions"]["legacySortOptions"] = {"orderFirst": ["Service", "Deployment"],
                                                          "orderLast": ["ConfigMap"]}
     for lv, o in zip(folders, levels):
-        files[f"{lv}/kustomization.yaml"] = [o.k]
+        files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
     return files, folders[-1]
+
+
+def recase(k, x):
+    """Sometimes writes a kustomization's field names in another case (`NamePrefix`, a patch
+    target's `Kind`): Kustomize's JSON decoder matches field names case-insensitively."""
+    if x.random() >= 0.15:
+        return k
+    up = lambda key: key[0].upper() + key[1:] if x.random() < 0.5 else key
+    out = {}
+    for key, v in k.items():
+        if key in ("patches", "patchesJson6902", "images", "replicas") and isinstance(v, list):
+            v = [{up(ek): ({up(tk): tv for tk, tv in ev.items()} if ek == "target" else ev)
+                  for ek, ev in e.items()} if isinstance(e, dict) else e for e in v]
+        out[key if key in ("apiVersion", "kind") else up(key)] = v
+    return out
 
 
 # ---------------------------------------------------------------------------------------

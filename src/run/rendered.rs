@@ -89,7 +89,18 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         } else {
             start + 1
         };
-        let origins = r.map.origins(start..end);
+        let mut origins = r.map.origins(start..end);
+        // A finding on a whole list element (a container, a volume) points where the element
+        // starts in its file, as it does when that file is checked by itself, not at the key
+        // printed first (the stream's keys are sorted).
+        if let Some(element) = r
+            .map
+            .node_at(start)
+            .filter(|_| on_element(&f.path, &f.file.text, start))
+        {
+            origins.retain(|o| !(Arc::ptr_eq(&o.file, &element.file) && o.span == element.span));
+            origins.insert(0, element);
+        }
         let Some(primary) = origins.first() else {
             continue;
         };
@@ -179,6 +190,27 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             }
         }
     }
+}
+
+/// Whether a finding at `start` of the stream, where a list element starts, is on the element
+/// itself rather than on its first key: a rule's path names the element's first printed key
+/// (`containers/0/image`, or `containers/0/env/1` while `env` exists without element 1) only
+/// when that key is what the finding found.
+fn on_element(path: &[crate::source::span::PathSeg], stream: &str, start: usize) -> bool {
+    use crate::source::span::PathSeg;
+    let Some(first) = path.iter().position(|s| matches!(s, PathSeg::Index(_))) else {
+        return false;
+    };
+    let here = stream.get(start..).unwrap_or("");
+    let names = |k: &str| {
+        let quoted = serde_json::to_string(k).unwrap_or_default();
+        [k, quoted.as_str()]
+            .iter()
+            .any(|form| here.strip_prefix(form).is_some_and(|r| r.starts_with(':')))
+    };
+    !path[first + 1..]
+        .iter()
+        .any(|s| matches!(s, PathSeg::Key(k) if names(k)))
 }
 
 /// The span in an origin's file for a finding at `rendered`: literal template or base text

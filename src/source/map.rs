@@ -58,6 +58,19 @@ pub struct SourceMap {
     /// `randAlphaNum` password, `genCA` key): written by no one, committed nowhere. Sorted,
     /// non-overlapping.
     generated: Vec<Range<usize>>,
+    /// List elements of the stream and the place each was written (sorted by start): a
+    /// finding on a whole element points there, not at the element's first printed key.
+    nodes: Vec<NodeOrigin>,
+}
+
+/// A list element printed in a rendered stream and where it was written: the printer may
+/// reorder its keys (Kustomize sorts them), so its first printed line need not be the line
+/// that starts it in its file (the `- name:` line).
+#[derive(Debug, Clone)]
+pub struct NodeOrigin {
+    /// The byte of the stream where the element's first line starts (after `- `).
+    pub start: usize,
+    pub origin: Origin,
 }
 
 impl SourceMap {
@@ -74,6 +87,24 @@ impl SourceMap {
             "source map segments must be pushed in order"
         );
         self.segments.push((rendered, origins));
+    }
+
+    /// Records that the list element printed from `start` of the stream was written at
+    /// `origin`. Elements must be pushed in increasing order of start.
+    pub fn push_node(&mut self, start: usize, origin: Origin) {
+        // A list printed inside a list element starts further on: starts only grow.
+        if self.nodes.last().is_none_or(|n| n.start < start) {
+            self.nodes.push(NodeOrigin { start, origin });
+        }
+    }
+
+    /// The list element printed from `start` of the stream, if one starts exactly there.
+    pub fn node_at(&self, start: usize) -> Option<&Origin> {
+        let i = self.nodes.partition_point(|n| n.start < start);
+        self.nodes
+            .get(i)
+            .filter(|n| n.start == start)
+            .map(|n| &n.origin)
     }
 
     pub fn is_empty(&self) -> bool {

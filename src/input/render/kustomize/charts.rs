@@ -11,10 +11,22 @@ use crate::source::span::{Children, PathSeg, SpanTree};
 
 impl Builder<'_> {
     /// `helmCharts` (with `helmGlobals.chartHome`, default `charts`).
+    /// The old `helmChartInflationGenerator` entries are turned into `helmCharts` entries after
+    /// those, as Kustomize's `FixKustomization` turns them: `chartName`, `chartVersion`,
+    /// `chartRepoUrl`, `values`, `valuesLocal`, `valuesMerge` and `releaseName` become
+    /// `name`, `version`, `repo`, `valuesFile`, `valuesInline`, `valuesMerge` and
+    /// `releaseName`; an entry's `chartHome` becomes `helmGlobals.chartHome` (for every chart;
+    /// the last one wins); the other fields (`releaseNamespace`, `extraArgs`, `helmBin`, …)
+    /// are dropped (measured with kubectl kustomize v5.8: `releaseNamespace: store` and
+    /// `extraArgs: [--skip-tests]` change nothing).
     pub(super) fn helm_charts(&mut self, kust: &Kust, acc: &mut Acc) {
-        let home = kust
-            .get("helmGlobals")
-            .and_then(|g| g.get_str("chartHome"))
+        let old = kust.list("helmChartInflationGenerator");
+        let home = old
+            .iter()
+            .rev()
+            .filter_map(|e| e.get_str("chartHome"))
+            .find(|h| !h.is_empty())
+            .or_else(|| kust.get("helmGlobals").and_then(|g| g.get_str("chartHome")))
             .unwrap_or("charts")
             .to_string();
         for (i, entry) in kust.list("helmCharts").into_iter().enumerate() {
@@ -24,6 +36,28 @@ impl Builder<'_> {
                 PathSeg::Key("valuesInline".into()),
             ];
             self.helm_chart(kust, &home, entry, Some(inline), None, acc);
+        }
+        for (i, entry) in old.into_iter().enumerate() {
+            let mut chart = Node::map(entry.org.clone());
+            for (from, to) in [
+                ("chartName", "name"),
+                ("chartVersion", "version"),
+                ("chartRepoUrl", "repo"),
+                ("values", "valuesFile"),
+                ("valuesLocal", "valuesInline"),
+                ("valuesMerge", "valuesMerge"),
+                ("releaseName", "releaseName"),
+            ] {
+                if let Some(v) = entry.get(from) {
+                    chart.set(to, v.clone());
+                }
+            }
+            let inline = vec![
+                PathSeg::Key("helmChartInflationGenerator".into()),
+                PathSeg::Index(i),
+                PathSeg::Key("valuesLocal".into()),
+            ];
+            self.helm_chart(kust, &home, &chart, Some(inline), None, acc);
         }
     }
 

@@ -49,6 +49,16 @@ impl Emitter {
         }
     }
 
+    /// Records where a list element that is a mapping starts in its own file: its keys are
+    /// printed sorted, so its first printed line is not always its `- name:` line.
+    fn element(&mut self, item: &Node) {
+        if let (Some(o), V::Map(entries)) = (&item.org, &item.v)
+            && !entries.is_empty()
+        {
+            self.map.push_node(self.out.len(), o.clone());
+        }
+    }
+
     /// Entries of a mapping at `indent`; with `inline`, the first key follows a `- ` already
     /// written.
     fn map_body(
@@ -99,6 +109,7 @@ impl Emitter {
                     for item in items {
                         push_indent(&mut self.out, indent);
                         self.out.push_str("- ");
+                        self.element(item);
                         let io = if item.org.is_some() { &item.org } else { org };
                         self.value_after(item, indent, io, false);
                     }
@@ -108,6 +119,7 @@ impl Emitter {
                             push_indent(&mut self.out, indent + 2);
                         }
                         self.out.push_str("- ");
+                        self.element(item);
                         let io = if item.org.is_some() { &item.org } else { org };
                         self.value_after(item, indent + 2, io, false);
                     }

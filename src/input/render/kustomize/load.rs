@@ -96,6 +96,11 @@ impl Builder<'_> {
                 return None;
             }
         };
+        let mut node = node;
+        super::types::canonicalize(
+            &mut node,
+            &super::types::T::Obj(super::types::KUSTOMIZATION),
+        );
         let Some(fields) = node.as_map() else {
             self.problems.push(Problem::error(
                 &fdisplay,
@@ -128,43 +133,6 @@ impl Builder<'_> {
     }
 
     pub(super) fn check_fields(&mut self, kust: &Kust) {
-        const KNOWN: &[&str] = &[
-            "apiVersion",
-            "kind",
-            "metadata",
-            "resources",
-            "bases",
-            "components",
-            "patches",
-            "patchesStrategicMerge",
-            "patchesJson6902",
-            "namespace",
-            "namePrefix",
-            "nameSuffix",
-            "labels",
-            "commonLabels",
-            "commonAnnotations",
-            "images",
-            "replicas",
-            "configMapGenerator",
-            "secretGenerator",
-            "generatorOptions",
-            "helmCharts",
-            "helmGlobals",
-            "vars",
-            "replacements",
-            "transformers",
-            "generators",
-            "validators",
-            "crds",
-            "openapi",
-            "sortOptions",
-            "buildMetadata",
-            "configurations",
-            "imageTags",
-            "inventory",
-        ];
-        const UNSUPPORTED: &[&str] = &["crds", "openapi", "helmChartInflationGenerator"];
         // Kustomize decodes the kustomization into its Go types first and refuses it whole
         // when a value has the wrong type; each such value is reported once, here.
         let mut wrong = Vec::new();
@@ -204,21 +172,6 @@ impl Builder<'_> {
                 &kust.file.path,
                 format!("apiVersion for {} should be {version} (Kustomize cannot read this kustomization)", if kind.is_empty() { "Kustomization" } else { kind }),
             );
-        }
-        if let Some(m) = kust.node.as_map() {
-            for (k, v) in m {
-                if KNOWN.contains(&k.as_str()) {
-                    continue;
-                }
-                let msg = if UNSUPPORTED.contains(&k.as_str()) {
-                    format!(
-                        "`{k}` is not supported by runeguard's Kustomize build; the overlay was built without it"
-                    )
-                } else {
-                    format!("unknown kustomization field `{k}` (Kustomize rejects it)")
-                };
-                self.problem_at(v, &kust.file.path, msg);
-            }
         }
     }
 

@@ -24,6 +24,24 @@ pub enum V {
 pub struct Node {
     pub v: V,
     pub org: Option<Origin>,
+    /// Nodes of one object with the same non-zero id are one YAML node in Kustomize: a
+    /// label or annotation transformer inserts one value node for a pair at every field it
+    /// reaches in an object, and a later in-place write (a replacement, a label override)
+    /// changes all of them (see [`Node::write_shared`]). 0: not shared.
+    pub share: u32,
+}
+
+thread_local! {
+    static SHARE_IDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A new id for [`Node::share`] (ids only matter within one object; never 0).
+pub fn new_share_id() -> u32 {
+    SHARE_IDS.with(|c| {
+        let id = c.get().wrapping_add(1).max(1);
+        c.set(id);
+        id
+    })
 }
 
 impl PartialEq for Node {
@@ -34,7 +52,37 @@ impl PartialEq for Node {
 
 impl Node {
     pub fn new(v: V, org: Option<Origin>) -> Node {
-        Node { v, org }
+        Node { v, org, share: 0 }
+    }
+
+    /// Makes every node of this tree its own (none shared), as a copy Kustomize makes.
+    pub fn clear_shares(&mut self) {
+        self.share = 0;
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::clear_shares),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_shares()),
+            _ => {}
+        }
+    }
+
+    /// Writes `with`'s value and origin into every node of this tree that shares `id`, as
+    /// Kustomize's in-place write into a node it inserted at several fields reaches them all.
+    pub fn write_shared(&mut self, id: u32, with: &Node) {
+        if id == 0 {
+            return;
+        }
+        if self.share == id {
+            self.v = with.v.clone();
+            self.org = with.org.clone();
+            return;
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.write_shared(id, with)),
+            V::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, n)| n.write_shared(id, with)),
+            _ => {}
+        }
     }
     pub fn str(s: impl Into<String>, org: Option<Origin>) -> Node {
         Node::new(V::Str(s.into()), org)
@@ -97,7 +145,7 @@ impl Node {
                     .collect(),
             ),
         };
-        Node { v, org }
+        Node::new(v, org)
     }
 
     /// A node for a JSON value made by a transformer: every node gets `org`.
@@ -114,10 +162,7 @@ impl Node {
                     .collect(),
             ),
         };
-        Node {
-            v,
-            org: org.clone(),
-        }
+        Node::new(v, org.clone())
     }
 
     pub fn to_json(&self) -> Value {

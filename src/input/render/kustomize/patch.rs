@@ -288,6 +288,28 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
         dst.v = V::Seq(out);
         return;
     }
+    // Elements of the target sharing one key (two `env` entries named `X`): kyaml keeps one
+    // element per key, the last one, where the key first appears, and a patch element naming
+    // that key leaves it as it is (only `$patch: delete` removes it). Measured with kubectl
+    // kustomize v5.8: env `X=1, Y=2, X=3` patched with `X=9, Z=0` gives `X=3, Z=0, Y=2`.
+    let key_of = |d: &Node| d.get(&key).map(Node::to_json);
+    let mut ditems_one: Vec<Node> = Vec::with_capacity(ditems.len());
+    let mut repeated = Vec::new();
+    for d in ditems {
+        let k = key_of(&d);
+        match k.as_ref().and_then(|k| {
+            ditems_one
+                .iter()
+                .position(|c| key_of(c).as_ref() == Some(k))
+        }) {
+            Some(i) => {
+                ditems_one[i] = d;
+                repeated.extend(k);
+            }
+            None => ditems_one.push(d),
+        }
+    }
+    let ditems = ditems_one;
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -314,7 +336,14 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
                 let mut d = rest[i].take().expect("present");
                 // The merge key only names the element: it keeps the target's origin.
                 let key_node = d.get(&key).cloned();
-                if deleting || merge_map(&mut d, p, kind, builtin, path) == Merged::Deleted {
+                if deleting {
+                    continue;
+                }
+                if pk.as_ref().is_some_and(|pk| repeated.contains(pk)) {
+                    out.push(d);
+                    continue;
+                }
+                if merge_map(&mut d, p, kind, builtin, path) == Merged::Deleted {
                     continue;
                 }
                 if let Some(k) = key_node {

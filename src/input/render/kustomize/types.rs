@@ -1,9 +1,11 @@
 //! The types Kustomize decodes a kustomization into (`api/types`, v5.8): a value of the wrong
 //! type (a number where a string goes, a string where a list goes) makes Kustomize refuse
 //! the whole kustomization ("invalid Kustomization: json: cannot unmarshal number into Go
-//! struct field Kustomization.namespace of type string"). Fields below the top level that
-//! are not listed here are not checked (Kustomize refuses unknown ones too, but a list
-//! missing a field would refuse a valid overlay).
+//! struct field Kustomization.namespace of type string"), and so does a field its types do
+//! not have, at any depth ("json: unknown field"): it decodes with Go's `encoding/json` and
+//! `DisallowUnknownFields`. That decoder matches a key to a field case-insensitively
+//! (`Kind:` in a patch target, `NamePrefix:` at the top level are read as `kind`,
+//! `namePrefix`; measured with kubectl kustomize v5.8), which [`canonicalize`] reproduces.
 
 use super::node::{Node, V};
 
@@ -132,6 +134,22 @@ const HELM_CHART: T = Obj(&[
     ("skipTests", Bool),
     ("debug", Bool),
 ]);
+/// The old `helmChartInflationGenerator` entries (`HelmChartArgs`).
+const HELM_CHART_ARGS: T = Obj(&[
+    ("chartName", Str),
+    ("chartVersion", Str),
+    ("chartRepoUrl", Str),
+    ("chartHome", Str),
+    ("chartRepoName", Str),
+    ("helmBin", Str),
+    ("helmHome", Str),
+    ("values", Str),
+    ("valuesLocal", AnyMap),
+    ("valuesMerge", Str),
+    ("releaseName", Str),
+    ("releaseNamespace", Str),
+    ("extraArgs", STRS),
+]);
 
 /// The top level of a kustomization (`Kustomization` in `api/types/kustomization.go`).
 pub(super) const KUSTOMIZATION: &[(&str, T)] = &[
@@ -183,7 +201,7 @@ pub(super) const KUSTOMIZATION: &[(&str, T)] = &[
                     ("namespace", Str),
                 ]),
             ),
-            ("fieldref", Obj(&[("fieldPath", Str)])),
+            ("fieldref", Obj(&[("fieldpath", Str)])),
         ])),
     ),
     (
@@ -207,6 +225,7 @@ pub(super) const KUSTOMIZATION: &[(&str, T)] = &[
         Obj(&[("chartHome", Str), ("configHome", Str)]),
     ),
     ("helmCharts", List(&HELM_CHART)),
+    ("helmChartInflationGenerator", List(&HELM_CHART_ARGS)),
     ("generatorOptions", GEN_OPTIONS),
     ("configurations", STRS),
     ("generators", STRS),
@@ -214,6 +233,85 @@ pub(super) const KUSTOMIZATION: &[(&str, T)] = &[
     ("validators", STRS),
     ("buildMetadata", STRS),
 ];
+
+/// A field spec of a `configurations:` file (`types.FieldSpec`).
+const CONFIG_SPECS: T = List(&FIELD_SPEC);
+
+/// A `configurations:` file (`builtinconfig.TransformerConfig`), decoded as strictly as a
+/// kustomization (measured: an unknown table or spec field fails the build).
+pub(super) const CONFIGURATION: &[(&str, T)] = &[
+    ("namePrefix", CONFIG_SPECS),
+    ("nameSuffix", CONFIG_SPECS),
+    ("namespace", CONFIG_SPECS),
+    ("commonLabels", CONFIG_SPECS),
+    ("templateLabels", CONFIG_SPECS),
+    ("commonAnnotations", CONFIG_SPECS),
+    (
+        "nameReference",
+        List(&Obj(&[
+            ("group", Str),
+            ("version", Str),
+            ("kind", Str),
+            ("fieldSpecs", CONFIG_SPECS),
+        ])),
+    ),
+    ("varReference", CONFIG_SPECS),
+    ("images", CONFIG_SPECS),
+    ("replicas", CONFIG_SPECS),
+];
+
+/// Whether `key` names `field` as Go's `encoding/json` matches them: exactly, else by
+/// Unicode case folding.
+fn names(key: &str, field: &str) -> bool {
+    key == field
+        || (key.chars().count() == field.chars().count()
+            && key
+                .chars()
+                .zip(field.chars())
+                .all(|(a, b)| a == b || a.to_lowercase().eq(b.to_lowercase())))
+}
+
+/// Renames the keys of `n` that Go's JSON decoder reads as a field of `t` to that field's
+/// name, at every depth. Two keys naming one field (`namePrefix` and `NamePrefix`): Kustomize
+/// turns the YAML into JSON with its keys sorted and the decoder keeps the last one, so the
+/// key that sorts last (bytewise) wins and the other is dropped.
+pub(super) fn canonicalize(n: &mut Node, t: &T) {
+    match (t, &mut n.v) {
+        (List(item), V::Seq(items)) => {
+            for it in items {
+                canonicalize(it, item);
+            }
+        }
+        (Obj(fields), V::Map(entries)) => {
+            let field_of = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(f, _)| *f == k)
+                    .or_else(|| fields.iter().find(|(f, _)| names(k, f)))
+            };
+            let mut winner: Vec<(&str, String)> = Vec::new();
+            for (k, _) in entries.iter() {
+                if let Some((f, _)) = field_of(k) {
+                    match winner.iter_mut().find(|(w, _)| w == f) {
+                        Some((_, best)) if k.as_bytes() > best.as_bytes() => *best = k.clone(),
+                        Some(_) => {}
+                        None => winner.push((f, k.clone())),
+                    }
+                }
+            }
+            entries.retain(|(k, _)| {
+                field_of(k).is_none_or(|(f, _)| winner.iter().any(|(w, b)| w == f && b == k))
+            });
+            for (k, v) in entries.iter_mut() {
+                if let Some((f, ft)) = field_of(k) {
+                    *k = (*f).to_string();
+                    canonicalize(v, ft);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 fn with_article(kind: &str) -> String {
     match kind {
@@ -267,8 +365,14 @@ pub(super) fn check<'n>(n: &'n Node, t: &T, path: &str, out: &mut Vec<(&'n Node,
         }
         (Obj(fields), V::Map(entries)) => {
             for (k, v) in entries {
-                if let Some((_, ft)) = fields.iter().find(|(f, _)| f == k) {
-                    check(v, ft, &format!("{path}.{k}"), out);
+                match fields.iter().find(|(f, _)| f == k) {
+                    Some((_, ft)) => check(v, ft, &format!("{path}.{k}"), out),
+                    None => out.push((
+                        v,
+                        format!(
+                            "unknown field `{path}.{k}` (Kustomize refuses this kustomization: \"json: unknown field {k:?}\")"
+                        ),
+                    )),
                 }
             }
             return;

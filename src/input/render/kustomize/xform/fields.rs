@@ -429,6 +429,15 @@ pub(super) fn apply_specs(
         return;
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+    // Kustomize inserts one value node per pair in the object, at every field the specs
+    // reach (measured: a replacement into the selector's new label changes the template's
+    // and metadata's too), and writes into a value already there (measured: an overlay's
+    // `labels` without selectors, over a base's `commonLabels`, changes the selector too).
+    let ids: Vec<u32> = pairs
+        .iter()
+        .map(|_| super::super::node::new_share_id())
+        .collect();
+    let mut written: Vec<(u32, Node)> = Vec::new();
     for f in applicable {
         bookkeeping_annotations(r, f, org);
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
@@ -441,11 +450,27 @@ pub(super) fn apply_specs(
                 if target.as_map().is_none() {
                     *target = Node::map(target.org.clone().or(org.clone()));
                 }
-                for (k, v) in pairs {
-                    target.set(k, v.clone());
+                for ((k, v), id) in pairs.iter().zip(&ids) {
+                    match target.get_mut(k) {
+                        Some(there) => {
+                            there.v = v.v.clone();
+                            there.org = v.org.clone();
+                            if there.share != 0 {
+                                written.push((there.share, there.clone()));
+                            }
+                        }
+                        None => {
+                            let mut n = v.clone();
+                            n.share = *id;
+                            target.set(k, n);
+                        }
+                    }
                 }
             },
         );
+    }
+    for (id, n) in written {
+        r.node.write_shared(id, &n);
     }
 }
 
@@ -582,7 +607,15 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         let Some(docs) = b.patch_file(k, entry, rel) else {
             continue;
         };
-        for d in docs {
+        for mut d in docs {
+            use crate::input::render::kustomize::types::{self, CONFIGURATION, T};
+            // Decoded as strictly as a kustomization, with Go's case-insensitive keys.
+            types::canonicalize(&mut d, &T::Obj(CONFIGURATION));
+            let mut wrong = Vec::new();
+            types::check(&d, &T::Obj(CONFIGURATION), "", &mut wrong);
+            for (n, msg) in wrong {
+                b.problem_at(n, &k.file.path, msg.replacen("`.", "`", 1));
+            }
             let Some(m) = d.as_map() else {
                 b.problem_at(
                     &d,
@@ -611,11 +644,15 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                             }
                         }
                     }
-                    other => b.problem_at(
-                        v,
-                        &k.file.path,
-                        format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
-                    ),
+                    other if types::CONFIGURATION.iter().any(|(f, _)| *f == other) => {
+                        b.problem_at(
+                            v,
+                            &k.file.path,
+                            format!("configuration `{other}` is not supported by runeguard's Kustomize build; not applied"),
+                        )
+                    }
+                    // Unknown: reported by the check above.
+                    _ => {}
                 }
             }
         }

@@ -34,7 +34,18 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     patches(b, k, acc);
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
-            Some(s) if !s.is_empty() => namespace(acc, s, &ns.org, false, false),
+            Some(s) if !s.is_empty() => {
+                namespace(acc, s, &ns.org, false, false);
+                // Kustomize checks the ids right after moving the objects ("namespace
+                // transformation produces ID conflict"): located at `namespace:`.
+                refuse_duplicates(
+                    b,
+                    k,
+                    acc,
+                    ns,
+                    "namespace transformation produces ID conflict",
+                );
+            }
             Some(_) => {}
             None => b.problem_at(ns, &k.file.path, "namespace must be a string"),
         }
@@ -88,22 +99,32 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     refuse_duplicate_ids(b, k, acc);
 }
 
+fn refuse_duplicate_ids(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+    refuse_duplicates(
+        b,
+        k,
+        acc,
+        &k.node,
+        "may not add resource with an already registered id",
+    );
+}
+
 /// Kustomize rebuilds its resource map after a patch and refuses two objects with the same
 /// group, kind, namespace and name ("may not add resource with an already registered id"),
 /// as when a patch with `allowNameChange` gives two objects one name (measured: at the top
 /// level and in a component too). The later ones are dropped once reported.
-fn refuse_duplicate_ids(b: &mut Builder, k: &Kust, acc: &mut Acc) {
+fn refuse_duplicates(b: &mut Builder, k: &Kust, acc: &mut Acc, at: &Node, kustomize: &str) {
     let mut seen: HashMap<super::ResId, usize> = HashMap::new();
     let mut keep = Vec::with_capacity(acc.res.len());
     for (i, r) in acc.res.iter().enumerate() {
         match seen.get(&r.id()) {
             Some(&first) => {
                 let msg = format!(
-                    "after this kustomization's transformers, {} and the object from {} have the same id; Kustomize refuses it (\"may not add resource with an already registered id\")",
+                    "after this kustomization's transformers, {} and the object from {} have the same id; Kustomize refuses it (\"{kustomize}\")",
                     r.describe(),
                     acc.res[first].source.path
                 );
-                b.problem_at(&k.node, &k.file.path, msg);
+                b.problem_at(at, &k.file.path, msg);
                 keep.push(false);
             }
             None => {

@@ -253,6 +253,10 @@ pub(super) fn apply_6902(
             }
         }
         if ok {
+            // Kustomize applies a JSON patch to the object turned into JSON and back: every
+            // node is new, none shared any more (measured: a label a patch copied into the
+            // annotations does not follow a later override of the label).
+            copy.clear_shares();
             let r = &mut acc.res[i];
             if b.tracks_origins {
                 let kept = copy

@@ -108,6 +108,7 @@ pub(super) fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, P
         &[K("serviceAccountName")],
     );
     push_if(root, out, "ServiceAccount", base, &[K("serviceAccount")]);
+    push_if(root, out, "PriorityClass", base, &[K("priorityClassName")]);
     for i in 0..seq_len(root, &join(base, &[K("imagePullSecrets")])) {
         push_if(
             root,
@@ -216,14 +217,94 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
     if let Some(p) = pod {
         pod_spec_refs(root, &p, &mut out);
     }
+    // The rest of Kustomize's built-in name-reference table (`namereference.go`), each entry
+    // measured with kubectl kustomize v5.8 (a `namePrefix` over every kind): RBAC rules name
+    // ConfigMaps and Secrets (a ClusterRole PersistentVolumes too) in `resourceNames`;
+    // storage names classes, volumes and Secrets; Ingress auth annotations name Secrets; a
+    // Node's kubelet config names a ConfigMap. (Not in the table, and left as written:
+    // `runtimeClassName`, `ingressClassName`, CSI and CephFS secret references.)
+    let rule_kinds: &[&str] = match r.kind() {
+        "Role" => &["ConfigMap", "Secret"],
+        "ClusterRole" => &["ConfigMap", "Secret", "PersistentVolume"],
+        _ => &[],
+    };
+    for i in 0..seq_len(root, &[K("rules")]) {
+        let names = [K("rules"), I(i), K("resourceNames")];
+        for j in 0..seq_len(root, &names) {
+            for k in rule_kinds {
+                push_if(root, &mut out, k, &names, &[I(j)]);
+            }
+        }
+    }
     match r.kind() {
-        "StatefulSet" => push_if(
-            root,
-            &mut out,
-            "Service",
-            &[],
-            &[K("spec"), K("serviceName")],
-        ),
+        "StatefulSet" => {
+            push_if(
+                root,
+                &mut out,
+                "Service",
+                &[],
+                &[K("spec"), K("serviceName")],
+            );
+            for i in 0..seq_len(root, &[K("spec"), K("volumeClaimTemplates")]) {
+                push_if(
+                    root,
+                    &mut out,
+                    "StorageClass",
+                    &[K("spec"), K("volumeClaimTemplates"), I(i)],
+                    &[K("spec"), K("storageClassName")],
+                );
+            }
+        }
+        "PersistentVolumeClaim" => {
+            let spec = [K("spec")];
+            push_if(
+                root,
+                &mut out,
+                "StorageClass",
+                &spec,
+                &[K("storageClassName")],
+            );
+            push_if(
+                root,
+                &mut out,
+                "PersistentVolume",
+                &spec,
+                &[K("volumeName")],
+            );
+        }
+        "PersistentVolume" => {
+            let spec = [K("spec")];
+            push_if(
+                root,
+                &mut out,
+                "StorageClass",
+                &spec,
+                &[K("storageClassName")],
+            );
+            push_if(
+                root,
+                &mut out,
+                "Secret",
+                &spec,
+                &[K("azureFile"), K("secretName")],
+            );
+        }
+        "StorageClass" => {
+            for p in [
+                "secretName",
+                "adminSecretName",
+                "userSecretName",
+                "secretRef",
+            ] {
+                push_if(root, &mut out, "Secret", &[K("parameters")], &[K(p)]);
+            }
+        }
+        "Node" => {
+            let p = vec![K("spec"), K("configSource"), K("configMap")];
+            if at(root, &p).is_some() {
+                out.push(("ConfigMap".to_string(), p, Ref::NameNs));
+            }
+        }
         "HorizontalPodAutoscaler" => {
             // Kustomize's name-reference table lists the scale target's name under each
             // scalable kind without reading `scaleTargetRef.kind` (measured: a target
@@ -284,6 +365,19 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
                     push_if(root, &mut out, "Service", &b, &[K("service"), K("name")]);
                     push_if(root, &mut out, "Service", &b, &[K("serviceName")]);
                 }
+            }
+            for a in [
+                "ingress.kubernetes.io/auth-secret",
+                "nginx.ingress.kubernetes.io/auth-secret",
+                "nginx.ingress.kubernetes.io/auth-tls-secret",
+            ] {
+                push_if(
+                    root,
+                    &mut out,
+                    "Secret",
+                    &[K("metadata"), K("annotations")],
+                    &[K(a)],
+                );
             }
             for i in 0..seq_len(root, &[K("spec"), K("tls")]) {
                 push_if(

@@ -341,6 +341,8 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             for (at, p, segs) in &paths {
                 let (at, p) = (*at, *p);
                 let mut reached = 0;
+                // Written in place: a node a label transformer shared changes everywhere.
+                let mut shared: Vec<(u32, Node)> = Vec::new();
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
@@ -365,9 +367,18 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     {
                         v = Node::str(t, org.clone());
                     }
+                    // A copy of the source: its own nodes, in the target's node.
+                    v.clear_shares();
+                    v.share = target.share;
+                    if v.share != 0 {
+                        shared.push((v.share, v.clone()));
+                    }
                     *target = v;
                 };
                 for_each_mut(&mut x.node, segs, create, &org, &mut write);
+                for (id, n) in shared {
+                    x.node.write_shared(id, &n);
+                }
                 if reached == 0 {
                     let msg = format!(
                         "unable to find field {p:?} in replacement target {}",
