@@ -194,6 +194,74 @@ fn word_lookups_match_their_expressions() {
     assert!(checked > 1000);
 }
 
+/// The credential-name lookup answers what `(?:^|_)(?:SECRET…)(?:_(?:SUFFIX…))*$` matches, on
+/// names of up to three parts taken from the credential words (each spelling of `API_?KEY`,
+/// `CREDENTIALS?`), the suffix words (digits and `V2` for `[0-9]+` and `V[0-9]+`) and other
+/// words, joined by `_`, by `__`, or not at all, with stray `_` around.
+#[test]
+fn secret_name_lookup_matches_its_expression() {
+    let v = Vocabulary::build(builtin_settings(), None);
+    let re = regex::Regex::new(&v.secret_name_source()).unwrap();
+    let list = |k: &str| -> Vec<String> {
+        builtin_settings()[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for w in list("secret_words") {
+        parts.push(w.replace('?', ""));
+        parts.push(w.replace("_?", "").replace('?', ""));
+        parts.push(w.replace("S?", ""));
+    }
+    for w in list("secret_suffix_words") {
+        parts.push(w.replace("[0-9]+", "12"));
+    }
+    parts.extend(
+        [
+            "", "1", "V", "V2X", "X1", "DB", "KEY", "API", "FILE", "SECRETX",
+        ]
+        .map(String::from),
+    );
+    parts.sort();
+    parts.dedup();
+    assert!(v.secret_name.is_match("API_KEY_V2") && !v.secret_name.is_match("TOKEN_TTL"));
+    let mut checked = 0;
+    for a in &parts {
+        for b in &parts {
+            for c in ["", "BASE", "3", "V", "FILE", "KEY"] {
+                for name in [
+                    format!("{a}_{b}_{c}"),
+                    format!("{a}{b}_{c}"),
+                    format!("{a}_{b}{c}"),
+                    format!("{a}__{b}_{c}"),
+                    format!("_{a}_{b}_"),
+                    format!("{a}{b}"),
+                ] {
+                    assert_eq!(v.secret_name.is_match(&name), re.is_match(&name), "{name}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100_000);
+}
+
+/// Credential or suffix words that are not all plain keep the expression.
+#[test]
+fn secret_name_keeps_the_expression_of_other_lists() {
+    let mut settings = builtin_settings().clone();
+    settings["secret_words"] = serde_json::json!(["PASS(WORD)?", "TOKEN"]);
+    let v = Vocabulary::from_settings(&settings).unwrap();
+    assert!(v.secret_name.is_match("DB_PASSWORD") && v.secret_name.is_match("DB_PASS"));
+    let mut settings = builtin_settings().clone();
+    settings["secret_suffix_words"] = serde_json::json!(["B(ASE)?64"]);
+    let v = Vocabulary::from_settings(&settings).unwrap();
+    assert!(v.secret_name.is_match("TOKEN_B64") && !v.secret_name.is_match("TOKEN_VALUE"));
+}
+
 /// A list with anything but plain words (a `--data` vocabulary with an expression in it) keeps
 /// the expression.
 #[test]

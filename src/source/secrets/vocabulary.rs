@@ -1,7 +1,7 @@
 //! The detector's vocabulary: token shapes, credential and reference names, entropy
 //! thresholds, read from the settings file the Rego rules read too.
 
-use super::word_sets::{AnyWord, NotSecretName, WordSet};
+use super::word_sets::{AnyWord, NotSecretName, SecretName, WordSet};
 use regex::Regex;
 
 /// What kind of credential a value is.
@@ -102,7 +102,7 @@ pub(super) struct Entropy {
 
 /// The detector's vocabulary, read from [`SETTINGS`].
 pub(super) struct Vocabulary {
-    pub(super) secret_name: LazyRegex,
+    pub(super) secret_name: SecretName,
     pub(super) not_secret_name: NotSecretName,
     pub(super) identifier_name: AnyWord,
     pub(super) reference: LazyRegex,
@@ -312,12 +312,8 @@ pub fn configure(settings: &serde_json::Value) -> Result<(), String> {
             let v = vocabulary();
             v.not_secret_name.prepare();
             v.identifier_name.prepare();
-            for re in [
-                &v.secret_name,
-                &v.reference,
-                &v.placeholder,
-                &v.embedded_reference,
-            ] {
+            v.secret_name.prepare();
+            for re in [&v.reference, &v.placeholder, &v.embedded_reference] {
                 let _: &Regex = re;
             }
             // Builds the token hints' automaton.
@@ -353,6 +349,11 @@ impl Vocabulary {
     #[cfg(test)]
     pub(super) fn not_secret_name_source(&self) -> String {
         self.not_secret_name.re.source.clone()
+    }
+
+    #[cfg(test)]
+    pub(super) fn secret_name_source(&self) -> String {
+        self.secret_name.re.source.clone()
     }
 
     #[cfg(test)]
@@ -415,11 +416,15 @@ impl Vocabulary {
         Vocabulary {
             // A credential word last, or followed only by words that qualify it
             // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
-            secret_name: re(&format!(
-                "(?:^|_)(?:{})(?:_(?:{}))*$",
-                alt("secret_words"),
-                alt("secret_suffix_words")
-            )),
+            secret_name: SecretName::new(
+                &list("secret_words"),
+                &list("secret_suffix_words"),
+                re(&format!(
+                    "(?:^|_)(?:{})(?:_(?:{}))*$",
+                    alt("secret_words"),
+                    alt("secret_suffix_words")
+                )),
+            ),
             not_secret_name: NotSecretName {
                 last: WordSet::new(&list("not_secret_last_words")),
                 first: WordSet::new(&list("not_secret_first_words")),

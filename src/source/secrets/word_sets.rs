@@ -85,3 +85,106 @@ impl AnyWord {
         }
     }
 }
+
+/// `(?:^|_)(?:SECRET…)(?:_(?:SUFFIX…))*$`: a credential word, last or followed only by words
+/// that qualify it (`SECRET_KEY_BASE`, `API_KEY_V2`). Compiling that alternation was ≈ 3 M
+/// instructions of every run (most of a one-chart run's regex compilation). Looked up when the
+/// credential words are plain but for `X?` (`API_?KEY`, `CREDENTIALS?`, spelled out both ways)
+/// and the suffix words plain without `_`, or digits after a plain prefix (`[0-9]+`,
+/// `V[0-9]+`): a suffix word then matches one whole `_`-separated word of the name, so the
+/// lookup answers exactly what the expression matches. Other lists keep the expression.
+pub(super) struct SecretName {
+    words: Option<HashSet<String>>,
+    suffixes: Option<Suffixes>,
+    pub(super) re: LazyRegex,
+}
+
+/// Suffix words: plain ones, and the prefixes of `PREFIX[0-9]+` ones.
+struct Suffixes {
+    plain: HashSet<String>,
+    digits_after: Vec<String>,
+}
+
+impl Suffixes {
+    fn new(words: &[String]) -> Option<Self> {
+        let mut s = Suffixes {
+            plain: HashSet::new(),
+            digits_after: Vec::new(),
+        };
+        for w in words {
+            let alnum = |t: &str| t.bytes().all(|b| b.is_ascii_alphanumeric());
+            match w.strip_suffix("[0-9]+") {
+                Some(prefix) if alnum(prefix) => s.digits_after.push(prefix.to_string()),
+                _ if !w.is_empty() && alnum(w) => {
+                    s.plain.insert(w.clone());
+                }
+                _ => return None,
+            }
+        }
+        (!words.is_empty()).then_some(s)
+    }
+
+    fn contains(&self, t: &str) -> bool {
+        self.plain.contains(t)
+            || self.digits_after.iter().any(|p| {
+                t.strip_prefix(p.as_str())
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            })
+    }
+}
+
+/// Every spelling of a word made of letters, digits and `_`, each optionally followed by `?`;
+/// `None` for anything else, or a spelling that may be empty.
+fn spellings(word: &str) -> Option<Vec<String>> {
+    let mut out = vec![String::new()];
+    let b = word.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'_') || out.len() > 64 {
+            return None;
+        }
+        if b.get(i + 1) == Some(&b'?') {
+            let with: Vec<String> = out.iter().map(|s| format!("{s}{}", c as char)).collect();
+            out.extend(with);
+            i += 2;
+        } else {
+            out.iter_mut().for_each(|s| s.push(c as char));
+            i += 1;
+        }
+    }
+    (!out.iter().any(String::is_empty)).then_some(out)
+}
+
+impl SecretName {
+    pub(super) fn new(words: &[String], suffixes: &[String], re: LazyRegex) -> Self {
+        let spelled: Option<Vec<Vec<String>>> = words.iter().map(|w| spellings(w)).collect();
+        SecretName {
+            words: spelled
+                .filter(|_| !words.is_empty())
+                .map(|s| s.into_iter().flatten().collect()),
+            suffixes: Suffixes::new(suffixes),
+            re,
+        }
+    }
+
+    pub(super) fn is_match(&self, w: &str) -> bool {
+        let (Some(words), Some(suffixes)) = (&self.words, &self.suffixes) else {
+            return self.re.is_match(w);
+        };
+        starts(w).any(|s| {
+            ends(w).any(|e| {
+                e > s
+                    && words.contains(&w[s..e])
+                    && (e == w.len() || w[e + 1..].split('_').all(|t| suffixes.contains(t)))
+            })
+        })
+    }
+
+    /// Compiles what a lookup will not replace (a `--data` vocabulary's expression).
+    pub(super) fn prepare(&self) {
+        if self.words.is_none() || self.suffixes.is_none() {
+            let _: &regex::Regex = &self.re;
+        }
+    }
+}
