@@ -285,6 +285,32 @@ fn colour_and_links_only_when_asked() {
     assert!(coloured.contains("\u{1b}["));
 }
 
+/// A narrow terminal wraps messages and help at spaces only: a word (a rule id, a control,
+/// a path, a hyphenated name) is never split, so it can still be searched and copied.
+#[test]
+fn wrapping_never_splits_a_word() {
+    let s = Sample::new();
+    let report = s.report();
+    let narrow = RenderOptions {
+        color: false,
+        links: false,
+        width: Some(32),
+    };
+    let out = human::render(&report, narrow, &sample::compliance(&report));
+    let mut words = 0;
+    for f in report.active() {
+        for word in f
+            .message
+            .split_whitespace()
+            .chain(f.rule.remediation.split_whitespace())
+        {
+            words += 1;
+            assert!(out.contains(word), "{word:?} was split:\n{out}");
+        }
+    }
+    assert!(words > 20, "the sample has messages to wrap");
+}
+
 #[test]
 fn compliance_counts_failing_passing_and_uncovered_controls() {
     let s = Sample::new();
