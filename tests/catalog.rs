@@ -72,10 +72,6 @@ struct Catalog {
     withdrawn: BTreeMap<String, String>,
 }
 
-/// The frameworks whose tables are generated from NIST's OSCAL content
-/// (`scripts/gen-controls.py`) as `policies/frameworks/<framework>.tsv`.
-const GENERATED: [&str; 2] = ["nist-800-53", "nist-csf-2.0"];
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Control {
@@ -136,6 +132,9 @@ fn load_table(framework: &str) -> Result<Catalog, String> {
             }
             continue;
         }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
         let cells: Vec<&str> = line.split('\t').collect();
         let Some(cols) = &header else {
             header = Some(cells);
@@ -174,15 +173,7 @@ fn load_table(framework: &str) -> Result<Catalog, String> {
 }
 
 fn load_catalog(framework: &str) -> Result<Catalog, String> {
-    if GENERATED.contains(&framework) {
-        return load_table(framework);
-    }
-    let path = root()
-        .join("policies/frameworks")
-        .join(format!("{framework}.yaml"));
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", rel(&path)))?;
-    let value = parse_yaml(&text).map_err(|e| format!("{}: {e}", rel(&path)))?;
-    serde_json::from_value(value).map_err(|e| format!("{}: {e}", rel(&path)))
+    load_table(framework)
 }
 
 fn load_catalogs() -> BTreeMap<&'static str, Catalog> {
@@ -361,12 +352,7 @@ fn catalogs_parse_with_unique_well_formed_ids() {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let ext = if GENERATED.contains(&stem) {
-            "tsv"
-        } else {
-            "yaml"
-        };
-        if !FRAMEWORKS.contains(&stem) || path.extension().and_then(|e| e.to_str()) != Some(ext) {
+        if !FRAMEWORKS.contains(&stem) || path.extension().and_then(|e| e.to_str()) != Some("tsv") {
             errors.push(format!(
                 "{}: not a catalog of a known framework ({})",
                 rel(&path),
@@ -511,7 +497,7 @@ fn soc2_lists_every_trust_services_criterion() {
     let extra: Vec<_> = got.difference(&expected).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "soc2.yaml: missing {missing:?}, not criteria {extra:?}"
+        "soc2.tsv: missing {missing:?}, not criteria {extra:?}"
     );
 }
 
@@ -540,7 +526,7 @@ fn cis_kubernetes_lists_only_section_5_recommendations() {
         .collect();
     assert!(
         bad.is_empty(),
-        "cis-kubernetes.yaml: not in section 5 (Policies): {bad:?}"
+        "cis-kubernetes.tsv: not in section 5 (Policies): {bad:?}"
     );
 }
 
@@ -671,11 +657,7 @@ fn citation_errors(
                         errors.push(format!("{}: {fw}: malformed control id {id:?}", rule.path))
                     }
                     Some(id) if !known.contains(id) => {
-                        let file = if GENERATED.contains(&fw.as_str()) {
-                            format!("{fw}.tsv")
-                        } else {
-                            format!("{fw}.yaml")
-                        };
+                        let file = format!("{fw}.tsv");
                         let why = match withdrawn.get(fw.as_str()).and_then(|w| w.get(id)) {
                             Some(note) => format!("withdrawn ({note})"),
                             None => "not".to_string(),

@@ -2,9 +2,7 @@
 //! groups and baselines), read from the files under `policies/frameworks/` embedded in the
 //! binary.
 
-use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::rule::Framework;
-use crate::source::span::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -35,7 +33,7 @@ pub struct Withdrawn {
     pub note: String,
 }
 
-/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv` or `.yaml`.
+/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
     pub framework: Framework,
@@ -108,22 +106,8 @@ impl Profile {
     }
 }
 
-#[derive(Deserialize)]
-struct CatalogFile {
-    framework: String,
-    title: String,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    controls: Vec<Control>,
-}
-
-/// The embedded path of a framework's hand-written catalog.
-pub fn catalog_path(framework: Framework) -> String {
-    format!("policies/frameworks/{}.yaml", framework.id())
-}
-
-/// The embedded path of a framework's generated table (the NIST frameworks).
+/// The embedded path of a framework's catalog table: generated from NIST's OSCAL content for
+/// the NIST frameworks, written by hand for the others.
 pub fn table_path(framework: Framework) -> String {
     format!("policies/frameworks/{}.tsv", framework.id())
 }
@@ -193,7 +177,8 @@ pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
             }
             continue;
         }
-        if line.is_empty() {
+        // A blank line, or a comment without text (`#`), between paragraphs of the header.
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
         split_tabs(line, &mut cells);
@@ -269,68 +254,20 @@ pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
     })
 }
 
-/// Parses a catalog file. `path` is used in error messages only.
-pub fn parse_catalog(path: &str, text: &str) -> Result<Catalog, String> {
-    let lines = LineIndex::new(text);
-    let (docs, error) = parse_stream(text, &lines);
-    if let Some(e) = error {
-        return Err(format!(
-            "{path}:{}:{}: {}",
-            e.pos.line, e.pos.column, e.message
-        ));
-    }
-    let doc = match docs.as_slice() {
-        [doc] => doc,
-        [] => return Err(format!("{path}: the catalog is empty")),
-        _ => {
-            return Err(format!(
-                "{path}: expected one YAML document, found {}",
-                docs.len()
-            ));
-        }
-    };
-    let (value, _, issues) = resolve(&doc.root, Schema::Core, text, &lines)
-        .map_err(|e| format!("{path}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
-    if let Some(issue) = issues.first() {
-        return Err(format!(
-            "{path}:{}:{}: {}",
-            issue.pos.line, issue.pos.column, issue.message
-        ));
-    }
-    let file: CatalogFile = serde_json::from_value(value).map_err(|e| format!("{path}: {e}"))?;
-    let framework = Framework::parse(&file.framework)
-        .ok_or_else(|| format!("{path}: unknown framework {:?}", file.framework))?;
-    Ok(Catalog {
-        framework,
-        title: file.title,
-        source: file.source,
-        controls: file.controls,
-        withdrawn: Vec::new(),
-        catalog: None,
-    })
-}
-
 /// The embedded catalog of a framework: `Ok(None)` when no catalog file is embedded.
 pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
-    let table = table_path(framework);
-    let path = catalog_path(framework);
-    let parsed = match crate::embedded::get(&table) {
-        Some(text) => Some(parse_table(&table, text)),
-        None => crate::embedded::get(&path).map(|text| parse_catalog(&path, text)),
+    let path = table_path(framework);
+    let Some(text) = crate::embedded::get(&path) else {
+        return Ok(None);
     };
-    match parsed {
-        None => Ok(None),
-        Some(catalog) => {
-            let catalog = catalog?;
-            if catalog.framework != framework {
-                return Err(format!(
-                    "{path}: declares framework {}",
-                    catalog.framework.id()
-                ));
-            }
-            Ok(Some(catalog))
-        }
+    let catalog = parse_table(&path, text)?;
+    if catalog.framework != framework {
+        return Err(format!(
+            "{path}: declares framework {}",
+            catalog.framework.id()
+        ));
     }
+    Ok(Some(catalog))
 }
 
 /// Every embedded catalog that loads, parsed once per process.

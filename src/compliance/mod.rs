@@ -11,8 +11,8 @@ mod catalog;
 mod summary;
 
 pub use catalog::{
-    Catalog, Control, Profile, Withdrawn, catalog_path, catalogs, control_title, load_catalog,
-    parse_catalog, parse_table, table_path, title_in, titled, with_title,
+    Catalog, Control, Profile, Withdrawn, catalogs, control_title, load_catalog, parse_table,
+    table_path, title_in, titled, with_title,
 };
 pub use summary::{
     BaselineCoverage, ComplianceSummary, ControlState, ControlStatus, FrameworkSummary,
