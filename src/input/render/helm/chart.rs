@@ -175,13 +175,26 @@ pub(super) fn chart_from_files(
             return None;
         }
     };
-    let meta = match values::read_yaml(&src) {
+    let mut meta = match values::read_yaml(&src) {
         Ok((v, _)) => v,
         Err(p) => {
             problems.push(p);
             return None;
         }
     };
+    // Helm 2 charts (`apiVersion: v1`) list their dependencies in `requirements.yaml`; Helm
+    // reads it after Chart.yaml into the same metadata, so its `dependencies` (conditions,
+    // aliases, import-values) replace Chart.yaml's, whatever the apiVersion.
+    if let Some(rf) = files.iter().find(|f| f.rel == "requirements.yaml") {
+        match source(rf).and_then(|s| values::read_yaml(&s)) {
+            Ok((req, _)) => {
+                if let (Some(deps), Some(m)) = (req.get("dependencies"), meta.as_object_mut()) {
+                    m.insert("dependencies".into(), deps.clone());
+                }
+            }
+            Err(p) => problems.push(p),
+        }
+    }
     let Some(name) = meta
         .get("name")
         .and_then(|n| n.as_str())
