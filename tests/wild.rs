@@ -613,3 +613,46 @@ fn a_windows_written_resource_is_reported_once() {
         [("K8S-001".to_string(), "k/pod.yaml".to_string(), 10)]
     );
 }
+
+/// A file of a chart or a patch of an overlay named on the command line (as `pre-commit`
+/// passes a commit's files) checks the chart or overlay that renders it: a template is not
+/// an object anyone deploys, nor is a patch (was: a template "file skipped", a strategic-merge
+/// patch reported for every field a Deployment lacks). A chart's `crds/` file and an
+/// overlay's resource file are manifests as written: checked as themselves.
+#[test]
+fn a_named_part_of_a_chart_or_overlay_checks_the_whole() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"privileged: true\n" as &[u8]),
+        (
+            "c/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: {{ .Values.privileged }}\n" as &[u8],
+        ),
+        ("c/crds/crd.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" as &[u8]),
+        ("k/kustomization.yaml", b"resources:\n- pod.yaml\npatches:\n- path: patches/sa.yaml\n" as &[u8]),
+        ("k/pod.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "k/patches/sa.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  serviceAccountName: web\n" as &[u8],
+        ),
+    ]);
+    for (named, want) in [
+        ("c/templates/pod.yaml", ("K8S-001", "c/values.yaml", 1)),
+        ("c/values.yaml", ("K8S-001", "c/values.yaml", 1)),
+        ("k/patches/sa.yaml", ("K8S-001", "k/pod.yaml", 11)),
+        ("k/kustomization.yaml", ("K8S-001", "k/pod.yaml", 11)),
+        ("k/pod.yaml", ("K8S-001", "k/pod.yaml", 11)),
+    ] {
+        let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-019", named]);
+        assert_eq!(code, 1, "{named}: {v}");
+        let want = (want.0.to_string(), want.1.to_string(), want.2);
+        assert_eq!(found(&v), [want], "{named}");
+        assert!(problems(&v).is_empty(), "{named}: {v}");
+    }
+    // The crds/ file alone: K8S-019 (no namespace) on the file itself.
+    let (v, _) = json_check(d.path(), &["--select", "K8S-019", "c/crds/crd.yaml"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-019".to_string(), "c/crds/crd.yaml".to_string(), 3)]
+    );
+}

@@ -28,6 +28,10 @@ pub fn discover(
             }
         };
         if !meta.is_dir() {
+            if let Some(owner) = super::render::roots::owner_of(root, cwd) {
+                out.push(owner);
+                continue;
+            }
             out.push(Candidate {
                 display: shown,
                 path: root.clone(),

@@ -205,6 +205,58 @@ fn local_resources(k: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The chart or overlay a file named on the command line is a part of, if any: the outermost
+/// chart above it (a subchart renders with its parent) unless the file is in the nearest
+/// chart's `crds/`, else the nearest kustomization that reads it as a patch, generator source
+/// or config (Kustomize refuses such files outside its folder, so only folders above it can),
+/// or that is the file itself. A template, a values file or a patch checked alone is not an
+/// object anyone deploys (`pre-commit` passes exactly such files): the whole that renders it
+/// is checked instead. A resource file stays itself: it is a manifest as written.
+pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
+    let abs = normalize(file, cwd);
+    let charts: Vec<&Path> = abs.ancestors().skip(1).filter(|d| is_chart(d)).collect();
+    if let Some(nearest) = charts.first() {
+        if abs.starts_with(nearest.join("crds")) {
+            return None;
+        }
+        let top = charts.last()?.to_path_buf();
+        return Some(Candidate {
+            display: display_path(&top, cwd),
+            path: top,
+            explicit: true,
+            kind: CandidateKind::Chart,
+        });
+    }
+    for dir in abs.ancestors().skip(1) {
+        let Some(k) = kustomization_file(dir) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&k).unwrap_or_default();
+        let src = crate::source::SourceFile::new(String::new(), None, text);
+        let value = super::helm::values::read_yaml(&src)
+            .map(|(v, _)| v)
+            .unwrap_or(Value::Null);
+        let names_it = k == abs
+            || referenced_parts(&value)
+                .iter()
+                .any(|p| normalize(&dir.join(p), cwd) == abs);
+        if !names_it {
+            continue;
+        }
+        // A Component renders only inside the overlays that use it: its parts stay files.
+        if value.get("kind").and_then(Value::as_str) == Some("Component") {
+            return None;
+        }
+        return Some(Candidate {
+            display: display_path(dir, cwd),
+            path: dir.to_path_buf(),
+            explicit: true,
+            kind: CandidateKind::Overlay,
+        });
+    }
+    None
+}
+
 /// The files a kustomization reads that are not resources: patches, generator sources,
 /// transformer and generator configs, replacement sources, values files of `helmCharts`.
 pub fn referenced_parts(k: &Value) -> Vec<String> {
