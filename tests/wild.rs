@@ -435,8 +435,9 @@ fn a_go_template_of_yaml_is_skipped_with_a_note() {
     );
 }
 
-/// Manifest sources runeguard does not evaluate (Jsonnet, CUE, Go-templated YAML) in a folder
-/// are named in one note for the folder, not passed over in silence.
+/// Manifest sources runeguard does not evaluate (Jsonnet, CUE, YAML behind a template engine's
+/// extension) in a folder are named in one note for the folder, not passed over in silence;
+/// other files of unknown types (a README, a text template) are not manifests.
 #[test]
 fn unread_manifest_sources_in_a_folder_are_named_in_one_note() {
     let d = dir_with(&[
@@ -444,6 +445,8 @@ fn unread_manifest_sources_in_a_folder_are_named_in_one_note() {
         ("deploy/lib/k.libsonnet", b"{}\n" as &[u8]),
         ("deploy/app.cue", b"package app\n" as &[u8]),
         ("deploy/values.yaml.gotmpl", b"a: {{ .Values.a }}\n" as &[u8]),
+        ("deploy/ansible/deployment.yml.j2", b"replicas: {{ replicas }}\n" as &[u8]),
+        ("deploy/notes.txt.tpl", b"{{ x }}\n" as &[u8]),
         ("deploy/README.md", b"# docs\n" as &[u8]),
         ("deploy/svc.yaml", b"apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: n1\nspec:\n  ports: [{port: 80}]\n" as &[u8]),
     ]);
@@ -452,7 +455,7 @@ fn unread_manifest_sources_in_a_folder_are_named_in_one_note() {
     assert_eq!(
         problems(&v),
         [
-            "note deploy:null:null: not checked: 1 CUE file, 1 Go-templated YAML file, 2 Jsonnet files (runeguard does not evaluate them; check what they generate: `… | runeguard check -`)"
+            "note deploy:null:null: not checked: 1 CUE file, 2 Jsonnet files, 2 templated YAML files (runeguard does not evaluate them; check what they generate: `… | runeguard check -`)"
         ]
     );
 }

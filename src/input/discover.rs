@@ -112,14 +112,19 @@ pub fn discover(
 }
 
 /// The language of a file that generates Kubernetes manifests in a form runeguard does not
-/// read (Jsonnet, CUE, a helmfile or other Go template of YAML), if it is one.
+/// read (Jsonnet, CUE, YAML behind a template engine's extension: helmfile's
+/// `values.yaml.gotmpl`, Ansible's `deployment.yaml.j2`, envsubst's `app.yaml.tpl`), if it is
+/// one.
 fn manifest_source_language(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    let yaml_inside = name.contains(".yaml.") || name.contains(".yml.");
     match ext {
         "jsonnet" | "libsonnet" => Some("Jsonnet"),
         "cue" => Some("CUE"),
-        "gotmpl" if name.contains(".yaml.") || name.contains(".yml.") => Some("Go-templated YAML"),
+        "gotmpl" | "tpl" | "tmpl" | "template" | "j2" | "jinja" | "jinja2" if yaml_inside => {
+            Some("templated YAML")
+        }
         _ => None,
     }
 }
