@@ -659,3 +659,25 @@ fn a_named_part_of_a_chart_or_overlay_checks_the_whole() {
         [("K8S-019".to_string(), "c/crds/crd.yaml".to_string(), 3)]
     );
 }
+
+/// A chart checked as `.` from its own folder shows its files as the walk shows plain files
+/// (`templates/pod.yaml`, `values.yaml`), not `./templates/pod.yaml`.
+#[test]
+fn a_chart_checked_as_dot_shows_plain_paths() {
+    let d = dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("values.yaml", b"privileged: true\n" as &[u8]),
+        (
+            "templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: {{ .Values.privileged }}\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001,K8S-016", "."]);
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "values.yaml".to_string(), 1),
+            ("K8S-016".to_string(), "templates/pod.yaml".to_string(), 8)
+        ]
+    );
+}
