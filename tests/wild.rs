@@ -621,7 +621,8 @@ fn a_windows_written_resource_is_reported_once() {
 /// passes a commit's files) checks the chart or overlay that renders it: a template is not
 /// an object anyone deploys, nor is a patch (was: a template "file skipped", a strategic-merge
 /// patch reported for every field a Deployment lacks). A chart's `crds/` file and an
-/// overlay's resource file are manifests as written: checked as themselves.
+/// overlay's resource file are manifests as written: checked as themselves. A folder inside a
+/// chart (`chart/templates`) checks the chart as well (was: a "file skipped" note per template).
 #[test]
 fn a_named_part_of_a_chart_or_overlay_checks_the_whole() {
     let d = dir_with(&[
@@ -652,6 +653,13 @@ fn a_named_part_of_a_chart_or_overlay_checks_the_whole() {
         assert_eq!(found(&v), [want], "{named}");
         assert!(problems(&v).is_empty(), "{named}: {v}");
     }
+    // A folder inside the chart checks the chart too.
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001", "c/templates"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "c/values.yaml".to_string(), 1)]
+    );
+    assert!(problems(&v).is_empty(), "{v}");
     // The crds/ file alone: K8S-019 (no namespace) on the file itself.
     let (v, _) = json_check(d.path(), &["--select", "K8S-019", "c/crds/crd.yaml"]);
     assert_eq!(

@@ -40,6 +40,15 @@ pub fn discover(
             });
             continue;
         }
+        // A folder inside a chart (`chart/templates`) is no input of its own: its templates
+        // render only with the chart. A chart folder given (a subchart too) is itself.
+        if !super::render::roots::is_chart(root)
+            && let Some(owner) =
+                super::render::roots::owner_of(root, cwd).filter(|o| o.kind == CandidateKind::Chart)
+        {
+            out.push(owner);
+            continue;
+        }
         // Every file of the walk (whatever its extension) is seen by the chart and overlay
         // discovery; only files of known extensions become candidates.
         let mut walked: Vec<(PathBuf, String)> = Vec::new();
