@@ -1,6 +1,6 @@
-//! A plain manifest that is also an overlay's resource is checked as itself and through the
-//! overlay; a finding whose origin is the same node is reported once, and a patch that sets
-//! the offending field again is a finding of its own, on the patch line.
+//! A plain manifest that is an overlay's resource is checked through the overlay; a finding
+//! whose origin is the same node is reported once, and a patch that sets the offending field
+//! again is a finding of its own, on the patch line.
 
 use serde_json::Value;
 
@@ -68,8 +68,11 @@ fn a_base_reached_through_two_overlays_is_reported_once() {
     );
 }
 
+/// The base is checked as `prod` deploys it (docs/rendering.md, "Bases, resources and folders
+/// checked alone"): the deployed field is the patch's, so the finding is the patch's line;
+/// the base checked alone has its own.
 #[test]
-fn a_patch_that_sets_the_offending_field_again_is_a_second_finding() {
+fn a_patch_that_sets_the_offending_field_again_is_the_deployed_finding() {
     // The patch is the same Pod again: its `privileged: true` (line 11) replaces the base's.
     let d = dir_with(&[
         ("base/pod.yaml", PRIVILEGED.as_bytes()),
@@ -82,10 +85,11 @@ fn a_patch_that_sets_the_offending_field_again_is_a_second_finding() {
     ]);
     assert_eq!(
         privileged_findings(d.path(), &["."]),
-        [
-            ("base/pod.yaml".to_string(), 11),
-            ("prod/patch.yaml".to_string(), 11)
-        ]
+        [("prod/patch.yaml".to_string(), 11)]
+    );
+    assert_eq!(
+        privileged_findings(d.path(), &["base"]),
+        [("base/pod.yaml".to_string(), 11)]
     );
 }
 

@@ -249,3 +249,443 @@ fn a_missing_container_field_points_at_the_template_container_line() {
     // A finding on a value printed from values still points at its values line.
     assert_eq!(at("K8S-016"), ("hc/values.yaml".to_string(), 2));
 }
+
+/// (rule, file, line) of every finding of a JSON report, sorted.
+fn found(v: &Value) -> Vec<(String, String, u64)> {
+    let mut out: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The problems of a JSON report as `level file:line:column: message` lines.
+fn problems(v: &Value) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}:{}:{}: {}",
+                p["level"].as_str().unwrap_or(""),
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["column"],
+                p["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// kubebuilder's `config/` in miniature: `rbac` and `manager` are bases that `default` puts in
+/// a namespace with a name prefix; `manager`'s own kustomization replaces the `controller`
+/// image. A Role without a namespace and a base image `controller:latest`.
+fn kubebuilder_config() -> tempfile::TempDir {
+    dir_with(&[
+        (
+            "config/rbac/kustomization.yaml",
+            b"resources:\n- role.yaml\n- role_binding.yaml\n" as &[u8],
+        ),
+        (
+            "config/rbac/role.yaml",
+            b"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: leader-election-role\nrules:\n- apiGroups: [coordination.k8s.io]\n  resources: [leases]\n  verbs: [get, update]\n" as &[u8],
+        ),
+        (
+            "config/rbac/role_binding.yaml",
+            b"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: leader-election-rolebinding\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: leader-election-role\nsubjects:\n- kind: ServiceAccount\n  name: controller-manager\n  namespace: system\n" as &[u8],
+        ),
+        (
+            "config/manager/kustomization.yaml",
+            b"resources:\n- manager.yaml\nimages:\n- name: controller\n  newName: example.com/op\n  newTag: v0.1.0\n" as &[u8],
+        ),
+        (
+            "config/manager/manager.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  selector:\n    matchLabels: {control-plane: controller-manager}\n  template:\n    metadata:\n      labels: {control-plane: controller-manager}\n    spec:\n      containers:\n      - name: manager\n        image: controller:latest\n        securityContext:\n          privileged: true\n" as &[u8],
+        ),
+        (
+            "config/default/kustomization.yaml",
+            b"namespace: op-system\nnamePrefix: op-\nresources:\n- ../rbac\n- ../manager\n" as &[u8],
+        ),
+    ])
+}
+
+/// A base that an overlay of the walk uses is checked as that overlay deploys it: its
+/// namespace and image are the overlay's, so the Role's missing namespace (K8S-019) and the
+/// base's `controller:latest` (K8S-015), which no deployed object has, are not reported. A
+/// finding the overlay keeps is reported once, at the base line (was: also K8S-019 twice and
+/// K8S-015 on `controller:latest`, from the resource files checked as themselves).
+#[test]
+fn a_base_an_overlay_of_the_walk_uses_is_checked_as_the_overlay_deploys_it() {
+    let d = kubebuilder_config();
+    let (v, code) = json_check(d.path(), &["config"]);
+    assert_eq!(code, 1, "{v}");
+    let got = found(&v);
+    assert!(
+        !got.iter().any(|(r, _, _)| r == "K8S-019" || r == "K8S-015"),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "K8S-001".to_string(),
+            "config/manager/manager.yaml".to_string(),
+            17
+        )),
+        "{got:?}"
+    );
+    assert_eq!(got.iter().filter(|(r, _, _)| r == "K8S-001").count(), 1);
+    let k16 = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-016")
+        .unwrap_or_else(|| panic!("no K8S-016: {v}"));
+    assert!(
+        k16["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("op-system/op-controller-manager")
+                && m.contains("example.com/op:v0.1.0")),
+        "{k16}"
+    );
+}
+
+/// A folder given alone is checked as what it is: `config/rbac` has no namespace of its own
+/// (`kubectl apply -k config/rbac` puts the Role in the current namespace), so K8S-019 is
+/// reported there; `config/manager` alone gets its own `images:` replacement, so its
+/// `controller:latest` is still not reported (was: K8S-015 from `manager.yaml` read as itself).
+#[test]
+fn a_folder_checked_alone_is_checked_as_itself() {
+    let d = kubebuilder_config();
+    let (v, _) = json_check(d.path(), &["config/rbac"]);
+    assert!(
+        found(&v).contains(&(
+            "K8S-019".to_string(),
+            "config/rbac/role.yaml".to_string(),
+            3
+        )),
+        "{v}"
+    );
+    let (v, _) = json_check(d.path(), &["config/manager"]);
+    let got = found(&v);
+    assert!(!got.iter().any(|(r, _, _)| r == "K8S-015"), "{got:?}");
+    assert!(got.iter().any(|(r, _, _)| r == "K8S-001"), "{got:?}");
+}
+
+/// Nothing is left unchecked by the rule above: a base used only by a Component that no
+/// overlay uses is rendered as itself, and a resource file of it is reported.
+#[test]
+fn a_base_used_only_by_an_unused_component_is_still_checked() {
+    let d = dir_with(&[
+        ("base/kustomization.yaml", b"resources:\n- pod.yaml\n" as &[u8]),
+        ("base/pod.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "component/kustomization.yaml",
+            b"apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- ../base\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "base/pod.yaml".to_string(), 11)]
+    );
+}
+
+/// A YAML file that is a Go template (a helmfile `helmfile.yaml`, a manifest a CI job fills
+/// in) is skipped with one note at its first action, not reported as broken YAML (exit 2) nor
+/// checked with its templated fields dropped. YAML that parses is checked whatever strings it
+/// holds (GitHub Actions' `${{ }}`).
+#[test]
+fn a_go_template_of_yaml_is_skipped_with_a_note() {
+    let d = dir_with(&[
+        (
+            "helmfile.yaml",
+            b"repositories:\n  - name: bitnami\n    url: https://charts.bitnami.com/bitnami\n---\nreleases:\n  - name: app\n    chart: ./charts/app\n    set:\n      - name: image.tag\n        value: {{ .Values.tag | quote }}\n    installed: {{ .Values.enabled }}\n" as &[u8],
+        ),
+        (
+            "deploy/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {{ .Image }}\n    securityContext:\n      privileged: true\n" as &[u8],
+        ),
+        (
+            "wf.yaml",
+            b"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n    - run: echo ${{ secrets.TOKEN }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["."]);
+    assert_eq!(code, 0, "{v}");
+    assert!(found(&v).is_empty(), "{v}");
+    let p = problems(&v);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].starts_with("note deploy/pod.yaml:9:12: file skipped: a Go template"),
+        "{p:?}"
+    );
+    assert!(
+        p[1].starts_with("note helmfile.yaml:10:16: file skipped: a Go template"),
+        "{p:?}"
+    );
+}
+
+/// Manifest sources runeguard does not evaluate (Jsonnet, CUE, YAML behind a template engine's
+/// extension) in a folder are named in one note for the folder, not passed over in silence;
+/// other files of unknown types (a README, a text template) are not manifests.
+#[test]
+fn unread_manifest_sources_in_a_folder_are_named_in_one_note() {
+    let d = dir_with(&[
+        ("deploy/main.jsonnet", b"{}\n" as &[u8]),
+        ("deploy/lib/k.libsonnet", b"{}\n" as &[u8]),
+        ("deploy/app.cue", b"package app\n" as &[u8]),
+        ("deploy/values.yaml.gotmpl", b"a: {{ .Values.a }}\n" as &[u8]),
+        ("deploy/ansible/deployment.yml.j2", b"replicas: {{ replicas }}\n" as &[u8]),
+        ("deploy/notes.txt.tpl", b"{{ x }}\n" as &[u8]),
+        ("deploy/README.md", b"# docs\n" as &[u8]),
+        ("deploy/svc.yaml", b"apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: n1\nspec:\n  ports: [{port: 80}]\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(d.path(), &["deploy"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        problems(&v),
+        [
+            "note deploy:null:null: not checked: 1 CUE file, 2 Jsonnet files, 2 templated YAML files (runeguard does not evaluate them; check what they generate: `… | runeguard check -`)"
+        ]
+    );
+}
+
+/// A library chart checked on its own renders nothing (Helm installs none): a note says its
+/// templates are checked through the charts that use it, so the folder does not look clean.
+#[test]
+fn a_library_chart_checked_alone_says_why_it_has_no_objects() {
+    let d = dir_with(&[
+        (
+            "lib/Chart.yaml",
+            b"apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n" as &[u8],
+        ),
+        (
+            "lib/templates/_dep.tpl",
+            b"{{- define \"lib.dep\" -}}\napiVersion: apps/v1\nkind: Deployment\n{{- end -}}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["lib"]);
+    assert_eq!(code, 0, "{v}");
+    let p = problems(&v);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("note lib/Chart.yaml:null:null: a library chart renders no objects"),
+        "{p:?}"
+    );
+}
+
+/// Plain YAML of a repository that is not Kubernetes (workflows, issue forms, pre-commit and
+/// mkdocs configuration with a Python tag, an OpenAPI document, a Compose file) checked
+/// explicitly: no finding, no problem, exit 0.
+#[test]
+fn repository_yaml_that_is_not_kubernetes_is_read_quietly() {
+    let d = dir_with(&[
+        (
+            ".github/workflows/ci.yaml",
+            b"name: CI\non:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      TOKEN: ${{ secrets.GITHUB_TOKEN }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n" as &[u8],
+        ),
+        (
+            ".github/ISSUE_TEMPLATE/bug.yml",
+            b"name: Bug report\ndescription: File a bug report\nbody:\n  - type: textarea\n    id: what\n    attributes:\n      label: What happened?\n    validations:\n      required: true\n" as &[u8],
+        ),
+        (
+            ".pre-commit-config.yaml",
+            b"repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n    hooks:\n      - id: check-yaml\n        args: [--allow-multiple-documents]\n" as &[u8],
+        ),
+        (
+            "mkdocs.yml",
+            b"site_name: Docs\nmarkdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n        - name: mermaid\n          class: mermaid\n          format: !!python/name:pymdownx.superfences.fence_code_format\n" as &[u8],
+        ),
+        (
+            "api/openapi.yaml",
+            b"openapi: 3.0.3\ninfo:\n  title: API\n  version: 1.0.0\npaths:\n  /healthz:\n    get:\n      responses:\n        '200':\n          description: OK\ncomponents:\n  schemas:\n    Login:\n      type: object\n      properties:\n        password:\n          type: string\n          format: password\n" as &[u8],
+        ),
+        (
+            "docker-compose.yaml",
+            b"services:\n  app:\n    image: example/app:1.0\n    ports:\n      - \"127.0.0.1:8080:8080\"\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &[
+            ".github/workflows/ci.yaml",
+            ".github/ISSUE_TEMPLATE/bug.yml",
+            ".pre-commit-config.yaml",
+            "mkdocs.yml",
+            "api",
+            "docker-compose.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert!(found(&v).is_empty(), "{v}");
+    assert!(problems(&v).is_empty(), "{v}");
+}
+
+/// A dependency Chart.yaml lists but `charts/` lacks (git repositories often ignore
+/// `charts/*.tgz`) is named in a note at its `name:` line, as Helm v4 renders the chart
+/// without it; a dependency its condition turns off needs no note.
+#[test]
+fn a_dependency_missing_from_charts_is_named_in_a_note() {
+    let d = dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: postgresql\n    version: 12.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n    condition: postgresql.enabled\n  - name: redis\n    version: 18.x.x\n    repository: https://charts.bitnami.com/bitnami\n    condition: redis.enabled\n" as &[u8],
+        ),
+        ("c/values.yaml", b"postgresql:\n  enabled: true\nredis:\n  enabled: false\n" as &[u8]),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\ndata:\n  a: \"1\"\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        problems(&v),
+        [
+            "note c/Chart.yaml:5:5: dependency \"postgresql\" (oci://registry-1.docker.io/bitnamicharts) is not in charts/ (`helm dependency build` fetches it): its objects are not rendered nor checked"
+        ]
+    );
+}
+
+/// A Helm 2 chart (`apiVersion: v1`) lists its dependencies in `requirements.yaml`: their
+/// conditions apply as Helm applies them (a subchart its condition turns off was rendered).
+#[test]
+fn a_helm2_charts_requirements_yaml_lists_its_dependencies() {
+    let cm = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: ns\n")
+    };
+    let d = dir_with(&[
+        ("old/Chart.yaml", b"apiVersion: v1\nname: old\nversion: 0.1.0\n" as &[u8]),
+        (
+            "old/requirements.yaml",
+            b"dependencies:\n- name: sub\n  version: 0.1.0\n  repository: file://charts/sub\n  condition: sub.enabled\n- name: other\n  version: 0.1.0\n  repository: file://charts/other\n  alias: renamed\n" as &[u8],
+        ),
+        ("old/values.yaml", b"sub:\n  enabled: false\n" as &[u8]),
+        ("old/templates/cm.yaml", cm("top").as_bytes()),
+        ("old/charts/sub/Chart.yaml", b"apiVersion: v1\nname: sub\nversion: 0.1.0\n" as &[u8]),
+        ("old/charts/sub/templates/cm.yaml", cm("sub").as_bytes()),
+        ("old/charts/other/Chart.yaml", b"apiVersion: v1\nname: other\nversion: 0.1.0\n" as &[u8]),
+        ("old/charts/other/templates/cm.yaml", cm("{{ .Chart.Name }}").as_bytes()),
+    ]);
+    let (text, code) = render(d.path(), "old");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("  name: top\n"), "{text}");
+    assert!(
+        !text.contains("  name: sub\n"),
+        "a disabled dependency renders: {text}"
+    );
+    assert!(
+        text.contains("# Source: old/charts/renamed/templates/cm.yaml\n"),
+        "{text}"
+    );
+    assert!(text.contains("  name: renamed\n"), "{text}");
+}
+
+/// A resource file with a byte-order mark and CRLF line ends (written on Windows) is reported
+/// once at its line (was: twice, as itself and through its overlay, whose origin offsets did
+/// not count the mark, so the two were not taken for one).
+#[test]
+fn a_windows_written_resource_is_reported_once() {
+    let pod = common::PRIVILEGED
+        .replace("  namespace: shop\n", "")
+        .replace('\n', "\r\n");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(pod.as_bytes());
+    let d = dir_with(&[
+        (
+            "k/kustomization.yaml",
+            b"resources:\r\n- pod.yaml\r\nnamespace: shop\r\n" as &[u8],
+        ),
+        ("k/pod.yaml", &bytes),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-019", "k"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "k/pod.yaml".to_string(), 10)]
+    );
+}
+
+/// A file of a chart or a patch of an overlay named on the command line (as `pre-commit`
+/// passes a commit's files) checks the chart or overlay that renders it: a template is not
+/// an object anyone deploys, nor is a patch (was: a template "file skipped", a strategic-merge
+/// patch reported for every field a Deployment lacks). A chart's `crds/` file and an
+/// overlay's resource file are manifests as written: checked as themselves. A folder inside a
+/// chart (`chart/templates`) checks the chart as well (was: a "file skipped" note per template).
+#[test]
+fn a_named_part_of_a_chart_or_overlay_checks_the_whole() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"privileged: true\n" as &[u8]),
+        (
+            "c/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: {{ .Values.privileged }}\n" as &[u8],
+        ),
+        ("c/crds/crd.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" as &[u8]),
+        ("k/kustomization.yaml", b"resources:\n- pod.yaml\npatches:\n- path: patches/sa.yaml\n" as &[u8]),
+        ("k/pod.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "k/patches/sa.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  serviceAccountName: web\n" as &[u8],
+        ),
+    ]);
+    for (named, want) in [
+        ("c/templates/pod.yaml", ("K8S-001", "c/values.yaml", 1)),
+        ("c/values.yaml", ("K8S-001", "c/values.yaml", 1)),
+        ("k/patches/sa.yaml", ("K8S-001", "k/pod.yaml", 11)),
+        ("k/kustomization.yaml", ("K8S-001", "k/pod.yaml", 11)),
+        ("k/pod.yaml", ("K8S-001", "k/pod.yaml", 11)),
+    ] {
+        let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-019", named]);
+        assert_eq!(code, 1, "{named}: {v}");
+        let want = (want.0.to_string(), want.1.to_string(), want.2);
+        assert_eq!(found(&v), [want], "{named}");
+        assert!(problems(&v).is_empty(), "{named}: {v}");
+    }
+    // A folder inside the chart checks the chart too.
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001", "c/templates"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "c/values.yaml".to_string(), 1)]
+    );
+    assert!(problems(&v).is_empty(), "{v}");
+    // The crds/ file alone: K8S-019 (no namespace) on the file itself.
+    let (v, _) = json_check(d.path(), &["--select", "K8S-019", "c/crds/crd.yaml"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-019".to_string(), "c/crds/crd.yaml".to_string(), 3)]
+    );
+}
+
+/// A chart checked as `.` from its own folder shows its files as the walk shows plain files
+/// (`templates/pod.yaml`, `values.yaml`), not `./templates/pod.yaml`.
+#[test]
+fn a_chart_checked_as_dot_shows_plain_paths() {
+    let d = dir_with(&[
+        ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("values.yaml", b"privileged: true\n" as &[u8]),
+        (
+            "templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: app:1\n      securityContext:\n        privileged: {{ .Values.privileged }}\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001,K8S-016", "."]);
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "values.yaml".to_string(), 1),
+            ("K8S-016".to_string(), "templates/pod.yaml".to_string(), 8)
+        ]
+    );
+}

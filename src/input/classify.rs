@@ -34,6 +34,9 @@ pub fn file_kind(path: &str) -> FileKind {
 /// Loads every document of a file. Never panics; what cannot be read becomes a problem.
 pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     let mut loaded = load_unredacted(file, explicit);
+    if let Some(skipped) = skip_template(file, &loaded) {
+        loaded = skipped;
+    }
     // Problems may quote the input: mask the credentials they quote.
     for p in &mut loaded.problems {
         if let std::borrow::Cow::Owned(m) = file.redact(&p.message) {
@@ -57,6 +60,49 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
             l
         }
     }
+}
+
+/// A YAML file that does not read as YAML because it is a Go template (a helmfile
+/// `helmfile.yaml`, a manifest a CI job fills in with `{{ .Image }}`): one note naming the first
+/// template action, in place of the parse errors it caused and of the documents read around
+/// them (an object with its templated fields dropped would be reported for what it lacks).
+/// Templates are rendered only as parts of Helm charts. A file that reads as YAML is checked
+/// whatever its text holds (GitHub Actions' `${{ … }}`, Argo CD's `'{{.cluster}}'` strings).
+fn skip_template(file: &SourceFile, loaded: &Loaded) -> Option<Loaded> {
+    if file_kind(&file.path) != FileKind::Yaml
+        || !loaded
+            .problems
+            .iter()
+            .any(|p| p.level == crate::source::ProblemLevel::Error)
+    {
+        return None;
+    }
+    let (line, column) = template_action(&file.text)?;
+    let mut out = Loaded::default();
+    out.problems.push(Problem::note(
+        &file.path,
+        Some(crate::source::span::Pos { line, column }),
+        "file skipped: a Go template (`{{ … }}` here), not YAML; runeguard renders templates only in Helm charts (check the chart, or the rendered output: `… | runeguard check -`)",
+    ));
+    Some(out)
+}
+
+/// Line and column (1-based) of the first Go template action `{{ … }}` outside a comment, not
+/// GitHub Actions' `${{ … }}`.
+fn template_action(text: &str) -> Option<(u32, u32)> {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(at) = line[from..].find("{{").map(|a| a + from) {
+            if !line[..at].ends_with('$') && line[at..].contains("}}") {
+                return Some((i as u32 + 1, line[..at].chars().count() as u32 + 1));
+            }
+            from = at + 2;
+        }
+    }
+    None
 }
 
 /// Most lines re-indented when reading a loosely indented file leniently.

@@ -28,12 +28,25 @@ pub fn discover(
             }
         };
         if !meta.is_dir() {
+            if let Some(owner) = super::render::roots::owner_of(root, cwd) {
+                out.push(owner);
+                continue;
+            }
             out.push(Candidate {
                 display: shown,
                 path: root.clone(),
                 explicit: true,
                 kind: CandidateKind::File,
             });
+            continue;
+        }
+        // A folder inside a chart (`chart/templates`) is no input of its own: its templates
+        // render only with the chart. A chart folder given (a subchart too) is itself.
+        if !super::render::roots::is_chart(root)
+            && let Some(owner) =
+                super::render::roots::owner_of(root, cwd).filter(|o| o.kind == CandidateKind::Chart)
+        {
+            out.push(owner);
             continue;
         }
         // Every file of the walk (whatever its extension) is seen by the chart and overlay
@@ -75,15 +88,24 @@ pub fn discover(
         let root_display = shown.clone();
         let (rendered, parts) = super::render::roots::find(&root_display, &walked, cwd);
         out.extend(rendered);
+        let mut unread: std::collections::BTreeMap<&str, usize> = Default::default();
         for (path, display) in walked {
-            if has_known_extension(&path) && !parts.contains(&normalize(&path, cwd)) {
+            if parts.contains(&normalize(&path, cwd)) {
+                continue;
+            }
+            if has_known_extension(&path) {
                 out.push(Candidate {
                     display,
                     path,
                     explicit: false,
                     kind: CandidateKind::File,
                 });
+            } else if let Some(lang) = manifest_source_language(&path) {
+                *unread.entry(lang).or_default() += 1;
             }
+        }
+        if !unread.is_empty() {
+            problems.push(unread_sources_note(&shown, &unread));
         }
     }
     out.sort();
@@ -96,4 +118,39 @@ pub fn discover(
         }
     });
     (out, problems)
+}
+
+/// The language of a file that generates Kubernetes manifests in a form runeguard does not
+/// read (Jsonnet, CUE, YAML behind a template engine's extension: helmfile's
+/// `values.yaml.gotmpl`, Ansible's `deployment.yaml.j2`, envsubst's `app.yaml.tpl`), if it is
+/// one.
+fn manifest_source_language(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    let yaml_inside = name.contains(".yaml.") || name.contains(".yml.");
+    match ext {
+        "jsonnet" | "libsonnet" => Some("Jsonnet"),
+        "cue" => Some("CUE"),
+        "gotmpl" | "tpl" | "tmpl" | "template" | "j2" | "jinja" | "jinja2" if yaml_inside => {
+            Some("templated YAML")
+        }
+        _ => None,
+    }
+}
+
+/// One note for a walk's sources of manifests that are not read, so that what a folder holds
+/// and is not checked is said, once, not once per file.
+fn unread_sources_note(root: &str, unread: &std::collections::BTreeMap<&str, usize>) -> Problem {
+    let counts: Vec<String> = unread
+        .iter()
+        .map(|(lang, n)| format!("{n} {lang} file{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    Problem::note(
+        root,
+        None,
+        format!(
+            "not checked: {} (runeguard does not evaluate them; check what they generate: `… | runeguard check -`)",
+            counts.join(", ")
+        ),
+    )
 }

@@ -154,6 +154,18 @@ fn render_on_this_thread(
             problems,
         };
     };
+    // Helm installs no library chart (v4 renders it as nothing): say so, or the folder would
+    // look checked and clean while its helpers are checked only through charts using them.
+    if chart.is_library() {
+        let shown = chart
+            .file("Chart.yaml")
+            .map_or_else(|| display.to_string(), |f| f.display.clone());
+        problems.push(Problem::note(
+            &shown,
+            None,
+            "a library chart renders no objects of its own; its templates are checked through the charts that depend on it",
+        ));
+    }
     // User values: --values files then --set, over the chart's values.yaml.
     let mut user = serde_json::json!({});
     let mut origins = Origins::default();

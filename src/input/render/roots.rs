@@ -4,13 +4,13 @@
 //! Their files are parts of one rendered input, not inputs of their own: a chart's templates,
 //! values files, partials, `NOTES.txt` and the data it reads through `.Files`; an overlay's
 //! kustomization, patches and generator sources. A chart's `crds/` hold plain manifests Helm
-//! installs as they are, so they stay ordinary inputs; so do an overlay's resource files (they
-//! are checked as themselves and, after rendering, again through the overlay: the same rule
-//! on the same origin is reported once).
+//! installs as they are, so they stay ordinary inputs. An overlay's resource files, and the
+//! bases other overlays of the walk use, are checked through the overlays that deploy them
+//! (docs/rendering.md, "Bases, resources and folders checked alone").
 
 use crate::input::files::{Candidate, CandidateKind, display_path, normalize};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The names a kustomization file may have, in the order Kustomize looks for them.
@@ -80,8 +80,8 @@ pub fn find(
             parts.insert(n);
         }
     }
-    // Overlays (outside charts).
-    let mut overlays: BTreeSet<PathBuf> = BTreeSet::new();
+    // Kustomizations (outside charts), one per folder: overlays and components.
+    let mut kusts: BTreeMap<PathBuf, Kust> = BTreeMap::new();
     for (p, _) in walked {
         let name = name_of(p);
         if !KUSTOMIZATION_FILES.contains(&name.as_str()) {
@@ -108,16 +108,153 @@ pub fn find(
             parts.insert(normalize(&norm_dir.join(f), cwd));
         }
         let component = value.get("kind").and_then(Value::as_str) == Some("Component");
-        if !component && overlays.insert(norm_dir) {
-            out.push(Candidate {
-                display: display_path(dir, cwd),
-                path: dir.to_path_buf(),
-                explicit: false,
-                kind: CandidateKind::Overlay,
-            });
+        let uses = local_resources(&value)
+            .iter()
+            .map(|r| normalize(&norm_dir.join(r), cwd))
+            .collect();
+        kusts.entry(norm_dir).or_insert(Kust {
+            dir: dir.to_path_buf(),
+            component,
+            uses,
+        });
+    }
+    let walked_files: HashSet<PathBuf> = walked.iter().map(|(p, _)| normalize(p, cwd)).collect();
+    let (rendered, reached) = rendered_overlays(&kusts);
+    for dir in rendered {
+        let k = &kusts[&dir];
+        out.push(Candidate {
+            display: display_path(&k.dir, cwd),
+            path: k.dir.clone(),
+            explicit: false,
+            kind: CandidateKind::Overlay,
+        });
+    }
+    // A resource file of a kustomization the walk renders (directly or through the bases and
+    // components it uses) is checked in the form the overlay deploys it, not again as itself:
+    // as itself it would be reported for what the overlay changes (its namespace, its image).
+    for k in reached.iter().filter_map(|d| kusts.get(d)) {
+        for u in &k.uses {
+            if walked_files.contains(u) && !kusts.contains_key(u) {
+                parts.insert(u.clone());
+            }
         }
     }
     (out, parts)
+}
+
+/// A kustomization of the walk: its folder (as walked), whether it is a `Component`, and the
+/// normalized paths of the local resources, bases and components it names.
+struct Kust {
+    dir: PathBuf,
+    component: bool,
+    uses: Vec<PathBuf>,
+}
+
+/// The overlays of the walk that are rendered as inputs of their own: those no other
+/// kustomization of the walk uses (a base is checked through the overlays that use it, in the
+/// namespace, names and images they give it), and any overlay the walk would otherwise not
+/// reach (a base used only through a cycle or by an unused component), so that nothing is
+/// left unchecked. A folder given alone has no user in the walk: it is rendered as itself.
+/// Also every kustomization those renderings read (themselves, their bases, components).
+fn rendered_overlays(kusts: &BTreeMap<PathBuf, Kust>) -> (Vec<PathBuf>, BTreeSet<PathBuf>) {
+    let used: HashSet<&PathBuf> = kusts
+        .iter()
+        .flat_map(|(d, k)| k.uses.iter().filter(move |u| *u != d))
+        .filter(|u| kusts.contains_key(*u))
+        .collect();
+    let mut rendered: Vec<PathBuf> = Vec::new();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let reach = |from: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![from.clone()];
+        while let Some(d) = stack.pop() {
+            if !reached.insert(d.clone()) {
+                continue;
+            }
+            if let Some(k) = kusts.get(&d) {
+                stack.extend(k.uses.iter().filter(|u| kusts.contains_key(*u)).cloned());
+            }
+        }
+    };
+    let overlays = || kusts.iter().filter(|(_, k)| !k.component).map(|(d, _)| d);
+    for d in overlays().filter(|d| !used.contains(d)) {
+        rendered.push(d.clone());
+        reach(d, &mut reached);
+    }
+    // In the folders' order, so the choice is the same on every run.
+    let rest: Vec<PathBuf> = overlays().cloned().collect();
+    for d in rest {
+        if !reached.contains(&d) {
+            rendered.push(d.clone());
+            reach(&d, &mut reached);
+        }
+    }
+    rendered.sort();
+    (rendered, reached)
+}
+
+/// The local resources, bases and components a kustomization names, as written (remote ones
+/// match no walked file or folder, so they need no test here).
+fn local_resources(k: &Value) -> Vec<String> {
+    ["resources", "bases", "components"]
+        .iter()
+        .filter_map(|key| k.get(*key).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The chart or overlay a file named on the command line is a part of, if any: the outermost
+/// chart above it (a subchart renders with its parent) unless the file is in the nearest
+/// chart's `crds/`, else the nearest kustomization that reads it as a patch, generator source
+/// or config (Kustomize refuses such files outside its folder, so only folders above it can),
+/// or that is the file itself. A template, a values file or a patch checked alone is not an
+/// object anyone deploys (`pre-commit` passes exactly such files): the whole that renders it
+/// is checked instead. A resource file stays itself: it is a manifest as written.
+pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
+    let abs = normalize(file, cwd);
+    let charts: Vec<&Path> = abs.ancestors().skip(1).filter(|d| is_chart(d)).collect();
+    if let Some(nearest) = charts.first() {
+        if abs.starts_with(nearest.join("crds")) {
+            return None;
+        }
+        let top = charts.last()?.to_path_buf();
+        return Some(Candidate {
+            display: display_path(&top, cwd),
+            path: top,
+            explicit: true,
+            kind: CandidateKind::Chart,
+        });
+    }
+    for dir in abs.ancestors().skip(1) {
+        let Some(k) = kustomization_file(dir) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&k).unwrap_or_default();
+        let src = crate::source::SourceFile::new(String::new(), None, text);
+        let value = super::helm::values::read_yaml(&src)
+            .map(|(v, _)| v)
+            .unwrap_or(Value::Null);
+        let names_it = k == abs
+            || referenced_parts(&value)
+                .iter()
+                .any(|p| normalize(&dir.join(p), cwd) == abs);
+        if !names_it {
+            continue;
+        }
+        // A Component renders only inside the overlays that use it: its parts stay files.
+        if value.get("kind").and_then(Value::as_str) == Some("Component") {
+            return None;
+        }
+        return Some(Candidate {
+            display: display_path(dir, cwd),
+            path: dir.to_path_buf(),
+            explicit: true,
+            kind: CandidateKind::Overlay,
+        });
+    }
+    None
 }
 
 /// The files a kustomization reads that are not resources: patches, generator sources,

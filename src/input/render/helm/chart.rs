@@ -36,6 +36,15 @@ pub(super) fn source(f: &ChartFile) -> Result<Arc<SourceFile>, Problem> {
     Ok(SourceFile::new(f.display.clone(), f.fs_path.clone(), text))
 }
 
+/// The shown path of `rel` inside the chart shown as `display`: a chart checked as `.` shows
+/// its files as `templates/x.yaml`, as the walk shows plain files, not `./templates/x.yaml`.
+fn below(display: &str, rel: &str) -> String {
+    match display.trim_end_matches('/') {
+        "" | "." => rel.to_string(),
+        d => format!("{d}/{rel}"),
+    }
+}
+
 /// Reads a chart folder (recursively, its `charts/` folders and archives).
 pub(super) fn load_dir(
     dir: &Path,
@@ -100,13 +109,13 @@ pub(super) fn load_dir(
                 }
                 match std::fs::read(e.path()) {
                     Ok(b) => files.push(ChartFile {
-                        display: format!("{}/{}", display.trim_end_matches('/'), r),
+                        display: below(display, &r),
                         rel: r,
                         bytes: Arc::new(b),
                         fs_path: Some(e.path()),
                     }),
                     Err(err) => problems.push(Problem::error(
-                        &format!("{display}/{r}"),
+                        &below(display, &r),
                         None,
                         format!("cannot read: {err}"),
                     )),
@@ -134,7 +143,7 @@ pub(super) fn load_dir(
             .to_string();
         if let Some(c) = load_dir(
             &s,
-            &format!("{}/charts/{name}", display.trim_end_matches('/')),
+            &below(display, &format!("charts/{name}")),
             problems,
             depth + 1,
         ) {
@@ -147,7 +156,7 @@ pub(super) fn load_dir(
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
-        let shown = format!("{}/charts/{name}", display.trim_end_matches('/'));
+        let shown = below(display, &format!("charts/{name}"));
         if let Some(c) = load_archive(&a, &shown, problems, depth + 1) {
             chart.subcharts.push(c);
         }
@@ -175,13 +184,26 @@ pub(super) fn chart_from_files(
             return None;
         }
     };
-    let meta = match values::read_yaml(&src) {
+    let mut meta = match values::read_yaml(&src) {
         Ok((v, _)) => v,
         Err(p) => {
             problems.push(p);
             return None;
         }
     };
+    // Helm 2 charts (`apiVersion: v1`) list their dependencies in `requirements.yaml`; Helm
+    // reads it after Chart.yaml into the same metadata, so its `dependencies` (conditions,
+    // aliases, import-values) replace Chart.yaml's, whatever the apiVersion.
+    if let Some(rf) = files.iter().find(|f| f.rel == "requirements.yaml") {
+        match source(rf).and_then(|s| values::read_yaml(&s)) {
+            Ok((req, _)) => {
+                if let (Some(deps), Some(m)) = (req.get("dependencies"), meta.as_object_mut()) {
+                    m.insert("dependencies".into(), deps.clone());
+                }
+            }
+            Err(p) => problems.push(p),
+        }
+    }
     let Some(name) = meta
         .get("name")
         .and_then(|n| n.as_str())

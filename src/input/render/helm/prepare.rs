@@ -74,6 +74,7 @@ pub(super) fn prepare<'a>(
         .and_then(|d| d.as_array())
         .cloned()
         .unwrap_or_default();
+    missing_dependencies(chart, &deps, &vals, problems);
     let mut subs = Vec::new();
     // One rendering per dependency entry naming a subchart: Helm copies a chart listed twice
     // under different aliases, and each copy is known (values, `.Chart.Name`, template path)
@@ -241,6 +242,59 @@ pub(super) fn merge_view(
             e
         }
         None => view,
+    }
+}
+
+/// A note for each enabled dependency with no subchart under `charts/` (repositories often
+/// ignore `charts/*.tgz` in git): Helm v4 renders the chart without it, and nothing of it is
+/// checked, which the report has to say. At the dependency's `name:` line in Chart.yaml.
+fn missing_dependencies(
+    chart: &Chart,
+    deps: &[serde_json::Value],
+    vals: &serde_json::Value,
+    problems: &mut Vec<Problem>,
+) {
+    let meta = chart.file("Chart.yaml");
+    let text = meta
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    for d in deps {
+        let Some(name) = d.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        if chart.subcharts.iter().any(|s| s.name == name) || !enabled(d, vals) {
+            continue;
+        }
+        let repo = d
+            .get("repository")
+            .and_then(|r| r.as_str())
+            .filter(|r| !r.is_empty())
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        // The entry's `name:` line: the first line naming it after `dependencies:`.
+        let pos = text
+            .lines()
+            .enumerate()
+            .skip_while(|(_, l)| !l.starts_with("dependencies:"))
+            .find(|(_, l)| {
+                let t = l.trim_start().trim_start_matches("- ").trim_start();
+                t.strip_prefix("name:")
+                    .map(|v| v.trim().trim_matches(['"', '\'']))
+                    == Some(name)
+            })
+            .map(|(i, l)| crate::source::span::Pos {
+                line: i as u32 + 1,
+                column: (l.len() - l.trim_start().trim_start_matches("- ").trim_start().len())
+                    as u32
+                    + 1,
+            });
+        problems.push(Problem::note(
+            &meta.map_or_else(|| chart_display(chart), |f| f.display.clone()),
+            pos,
+            format!(
+                "dependency {name:?}{repo} is not in charts/ (`helm dependency build` fetches it): its objects are not rendered nor checked"
+            ),
+        ));
     }
 }
 
