@@ -689,3 +689,13 @@ fn a_chart_checked_as_dot_shows_plain_paths() {
         ]
     );
 }
+
+/// The summary counts the files a run checked, not the roots it rendered: the three manifests
+/// and the three kustomizations behind `config/default` are six files (was: 1, the one overlay
+/// left once its bases are checked through it).
+#[test]
+fn files_checked_through_an_overlay_count_in_the_summary() {
+    let d = kubebuilder_config();
+    let (v, _) = json_check(d.path(), &["config"]);
+    assert_eq!(v["summary"]["files"], 6, "{}", v["summary"]);
+}

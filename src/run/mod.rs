@@ -203,7 +203,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     };
     let outcomes = in_pool(pool.as_ref(), run);
 
-    let files = candidates.len() + usize::from(opts.stdin.is_some());
+    let files = files_checked(&candidates, &outcomes) + usize::from(opts.stdin.is_some());
     let mut findings = Vec::new();
     let mut kept = Vec::new();
     let mut documents = 0;
@@ -246,6 +246,26 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         cwd: &opts.cwd,
     };
     finish(findings, problems, rules, files, documents, opts, &sources)
+}
+
+/// The files a run checked: each plain file, and each file a chart or overlay rendered from
+/// (a template, a values file, a base's manifest; one read by several overlays counts once),
+/// or the chart or overlay itself when it rendered nothing. The summary's "in N files" then
+/// counts what a user has in the repository, whether its manifests are checked as themselves
+/// or through the overlays that deploy them.
+fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -> usize {
+    let mut rendered_from: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut files = 0;
+    for (c, o) in candidates.iter().zip(outcomes) {
+        if c.kind == CandidateKind::File || o.rendered.is_empty() {
+            files += 1;
+            continue;
+        }
+        for r in &o.rendered {
+            rendered_from.extend(r.map.files().into_iter().map(|f| f.path.clone()));
+        }
+    }
+    files + rendered_from.len()
 }
 
 /// Sorts, deduplicates, fingerprints and applies suppressions.
