@@ -113,6 +113,13 @@ fn builds_equal_kubectl_kustomize() {
         ("helm-chart-inflation", "helm-chart-inflation"),
         ("patch-duplicate-keys", "patch-duplicate-keys"),
         ("label-shared-nodes", "label-shared-nodes/top"),
+        (
+            "labels-fields-build-metadata",
+            "labels-fields-build-metadata/top",
+        ),
+        ("prefix-spec-merge/top", "prefix-spec-merge/top"),
+        ("prefix-spec-merge/with-comp", "prefix-spec-merge/with-comp"),
+        ("json-patch-add-element", "json-patch-add-element"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -902,5 +909,34 @@ fn a_namespace_that_gives_two_objects_one_id_is_located() {
         e[0].message.contains("namespace transformation"),
         "{}",
         e[0].message
+    );
+}
+
+/// A container a JSON 6902 `add` appends points at the patch's `value:` line (the element's
+/// start in the file it came from), and one added inside a new list at its `- name:` line.
+#[test]
+fn json_patch_added_elements_point_at_their_value() {
+    let out = build("json-patch-add-element");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let r = out.rendered.as_ref().expect("rendered");
+    let dir = format!("{DATA}/json-patch-add-element");
+    let start = |printed: &str, nth: usize| {
+        let at = out
+            .text
+            .match_indices(printed)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{printed:?} printed"))
+            .0
+            + 2;
+        let o = r.map.node_at(at).expect("the element is recorded");
+        (o.file.path.clone(), o.file.pos(o.span.start).line)
+    };
+    assert_eq!(
+        start("- image: busybox:1.36", 0),
+        (format!("{dir}/add-sidecar.yaml"), 3)
+    );
+    assert_eq!(
+        start("- image: busybox:1.36", 1),
+        (format!("{dir}/kustomization.yaml"), 14)
     );
 }

@@ -122,6 +122,9 @@ class Gen:
         # Constructs added later draw from their own stream, so that a seed still writes
         # the overlays it wrote before, with the new constructs added to them.
         self.x = x or random.Random(0)
+        # Session 10's constructs: field-spec tables merged and sorted by kind across
+        # kustomizations and components, and buildMetadata with labels fields.
+        self.y = random.Random(0)
         self.cms = []  # ConfigMap names the base holds (or generates)
         self.secrets = []
         self.sas = []
@@ -874,6 +877,7 @@ class Overlay:
 def gen_case(seed):
     r = random.Random(seed)
     g = Gen(r, random.Random(f"extra-{seed}"))
+    g.y = random.Random(f"extra2-{seed}")
     files = {}
     objs = g.objects()
     # The base: resources in one or two files, sometimes a generator.
@@ -911,6 +915,8 @@ def gen_case(seed):
                 comp.transformers()
             if g.maybe(0.3):
                 comp.generators(behavior)
+            if g.y.random() < 0.3:
+                comp.k["configurations"] = [comp.file("name-conf.yaml", [name_spec_conf(g.y)])]
             files[f"comp{lv}/kustomization.yaml"] = [comp.k]
             ov.k["components"] = [f"../comp{lv}"]
         if g.maybe(0.6):
@@ -937,6 +943,12 @@ def gen_case(seed):
             if g.x.random() < 0.7:
                 ov.k.setdefault("namePrefix", "np-")
                 ov.k.setdefault("nameSuffix", "-ns")
+        if g.y.random() < 0.15:
+            # A kind-specific `metadata/name` spec: Kustomize's sorted table merge keeps it
+            # before the default one, which an including kustomization then drops.
+            ov.k.setdefault("configurations", []).append(ov.file("name-spec.yaml", [name_spec_conf(g.y)]))
+        if g.y.random() < 0.3:
+            ov.k.setdefault("namePrefix", g.y.choice(["p1-", "p2-"]))
         levels.append(ov)
         folders.append(folder)
     widgets = [o for o in objs if o["kind"] == "Widget"]
@@ -967,6 +979,24 @@ def gen_case(seed):
     for lv, o in zip(folders, levels):
         files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
     return files, folders[-1]
+
+
+def name_spec_conf(y):
+    """A `configurations:` file giving `namePrefix`/`nameSuffix` a `metadata/name` spec for
+    one kind (a kind Kustomize orders first, one it orders last, a custom one), sometimes
+    with the default spec or a second kind beside it."""
+    kinds = ["Deployment", "Service", "ConfigMap", "Widget", "MutatingWebhookConfiguration", "Job"]
+    specs = [{"path": "metadata/name", "kind": y.choice(kinds)}]
+    w = y.random()
+    if w < 0.2:
+        specs.append({"path": "metadata/name"})
+    elif w < 0.4:
+        specs.insert(0, {"path": "metadata/name"})
+    elif w < 0.6:
+        specs.append({"path": "metadata/name", "kind": y.choice(kinds)})
+    if y.random() < 0.2:
+        specs[0]["group"] = "apps"
+    return {y.choice(["namePrefix", "nameSuffix", "namePrefix"]): specs}
 
 
 def recase(k, x):

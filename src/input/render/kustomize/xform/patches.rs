@@ -223,12 +223,7 @@ pub(super) fn apply_6902(
     };
     for &i in targets {
         let r = &acc.res[i];
-        let bookkept = annotated
-            || b.tracks_origins
-            || r.names.len() > 1
-            || r.namespaces.len() > 1
-            || r.stored
-            || r.generator.is_some();
+        let bookkept = annotated || b.tracks_origins || r.bookkept();
         let mut copy = r.node.clone();
         if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
