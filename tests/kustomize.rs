@@ -120,6 +120,12 @@ fn builds_equal_kubectl_kustomize() {
         ("prefix-spec-merge/top", "prefix-spec-merge/top"),
         ("prefix-spec-merge/with-comp", "prefix-spec-merge/with-comp"),
         ("json-patch-add-element", "json-patch-add-element"),
+        // Realistic shapes: kubebuilder's config/default (CRD, RBAC, webhook and
+        // cert-manager bases with their kustomizeconfig files, JSON patches, replacements
+        // with delimiter/index/create) and an argo-cd style overlay (components with
+        // replacements and allowNameChange, allowKindChange, sortOptions, buildMetadata).
+        ("kubebuilder-default", "kubebuilder-default/config/default"),
+        ("argocd-components", "argocd-components/overlays/prod"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
