@@ -3,44 +3,59 @@
 
 use super::*;
 
-/// Kinds that have no namespace (Kustomize's built-in schema).
-pub fn cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "Node"
-            | "PersistentVolume"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "StorageClass"
-            | "VolumeAttachment"
-            | "CSIDriver"
-            | "CSINode"
-            | "PriorityClass"
-            | "PriorityLevelConfiguration"
-            | "FlowSchema"
-            | "RuntimeClass"
-            | "IngressClass"
-            | "APIService"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingWebhookConfiguration"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "MutatingAdmissionPolicy"
-            | "MutatingAdmissionPolicyBinding"
-            | "CertificateSigningRequest"
-            | "ComponentStatus"
-            | "PodSecurityPolicy"
-            | "TokenReview"
-            | "SelfSubjectAccessReview"
-            | "SelfSubjectRulesReview"
-            | "SubjectAccessReview"
-            | "ClusterTrustBundle"
-            | "DeviceClass"
-            | "IPAddress"
-            | "ServiceCIDR"
-    )
+/// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
+/// (Kubernetes v1.21.2, kyaml's `precomputedIsNamespaceScoped`) lists it by apiVersion and
+/// kind. Any other type — a custom kind, a kind or version newer than v1.21
+/// (`ValidatingAdmissionPolicy`, `flowcontrol…/v1` `FlowSchema`, `IPAddress`), a
+/// `ClusterRole` of another group — is namespaced for Kustomize (measured: `namespace:`
+/// gives them one).
+pub fn cluster_scoped(api_version: &str, kind: &str) -> bool {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let v1_or_beta = matches!(version, "v1" | "v1beta1");
+    match (group, kind) {
+        (
+            "",
+            "ComponentStatus" | "Namespace" | "Node" | "NodeProxyOptions" | "PersistentVolume",
+        ) => version == "v1",
+        (
+            "admissionregistration.k8s.io",
+            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration",
+        )
+        | ("apiextensions.k8s.io", "CustomResourceDefinition")
+        | ("apiregistration.k8s.io", "APIService")
+        | ("certificates.k8s.io", "CertificateSigningRequest")
+        | ("networking.k8s.io", "IngressClass")
+        | ("node.k8s.io", "RuntimeClass")
+        | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
+        | ("scheduling.k8s.io", "PriorityClass")
+        | ("storage.k8s.io", "CSIDriver" | "CSINode" | "StorageClass" | "VolumeAttachment") => {
+            v1_or_beta
+        }
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema" | "PriorityLevelConfiguration")
+        | ("policy", "PodSecurityPolicy") => version == "v1beta1",
+        _ => false,
+    }
+}
+
+/// Kustomize's default `namespace` field specs besides `metadata/namespace` (applied to the
+/// namespaced objects) and the binding subjects: an APIService's Service namespace (created)
+/// and a CRD's conversion webhook Service namespace (where it exists), set whatever
+/// namespace they gave (measured).
+fn default_namespace_specs() -> [FieldSpec; 2] {
+    [
+        fs(
+            Some("APIService"),
+            Some("apiregistration.k8s.io"),
+            "spec/service/namespace",
+            true,
+        ),
+        fs(
+            Some("CustomResourceDefinition"),
+            Some("apiextensions.k8s.io"),
+            "spec/conversion/webhook/clientConfig/service/namespace",
+            false,
+        ),
+    ]
 }
 
 /// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
@@ -68,7 +83,7 @@ pub(super) fn namespace(
             r.set_name(ns.to_string(), org);
             continue;
         }
-        if !cluster_scoped(&kind) {
+        if !cluster_scoped(r.api_version(), &kind) {
             r.set_namespace(ns.to_string(), org);
         }
         match kind.as_str() {
@@ -87,8 +102,9 @@ pub(super) fn namespace(
         }
         // The configured fields, on cluster-scoped objects too (they name a namespaced
         // object elsewhere); `metadata/namespace` itself is the built-in rule above.
-        let specs: Vec<FieldSpec> = acc_specs
+        let specs: Vec<FieldSpec> = default_namespace_specs()
             .iter()
+            .chain(&acc_specs)
             .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
             .cloned()
             .collect();

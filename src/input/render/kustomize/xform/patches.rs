@@ -61,7 +61,7 @@ pub(super) fn apply_smp(
                     r.kind() == kind
                         && r.group() == group
                         && r.had_name(name)
-                        && (cluster_scoped(kind) || r.had_namespace(ns))
+                        && (cluster_scoped(r.api_version(), kind) || r.had_namespace(ns))
                 })
                 .map(|(i, _)| i)
                 .collect();

@@ -445,7 +445,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             name: r.name().to_string(),
             ns: r.namespace().to_string(),
             affixes: r.affixes.clone(),
-            cluster: cluster_scoped(r.kind()),
+            cluster: cluster_scoped(r.api_version(), r.kind()),
         })
         .collect();
     // Every (kind, name it has had) → the objects, so each reference is one lookup.
@@ -470,7 +470,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
         let own_orig_ns = r.namespaces.first().cloned().unwrap_or_default();
-        let own_cluster = cluster_scoped(r.kind());
+        let own_cluster = cluster_scoped(r.api_version(), r.kind());
         let own_affixes = r.affixes.clone();
         // The namespaces a RoleBinding's ServiceAccount subjects give, as written.
         let rb_namespaces: Vec<String> = if r.kind() == "RoleBinding" {
