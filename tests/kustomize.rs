@@ -132,6 +132,7 @@ fn builds_equal_kubectl_kustomize() {
         // knows it; newer kinds and other groups' ClusterRoles get the namespace.
         ("cluster-scope", "cluster-scope"),
         ("namespace-service-specs", "namespace-service-specs"),
+        ("namespace-config-specs", "namespace-config-specs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -889,6 +889,12 @@ def gen_case(seed):
     if objs[split:]:
         files["base/b.yaml"] = objs[split:]
         base_res.append("b.yaml")
+    if g.y.random() < 0.35:
+        # Kinds whose scope Kustomize takes from its built-in schema (Kubernetes v1.21.2)
+        # by apiVersion: newer kinds and versions are namespaced for it. Kept out of `objs`
+        # so that the first streams still pick what they picked.
+        files["base/c.yaml"] = scoped_objects(g.y)
+        base_res.append("c.yaml")
     base = Overlay(g, objs, files, "base", 0)
     behavior = {}
     if g.maybe(0.5):
@@ -979,6 +985,50 @@ def gen_case(seed):
     for lv, o in zip(folders, levels):
         files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
     return files, folders[-1]
+
+
+SCOPED = [
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+    ("networking.k8s.io/v1", "IngressClass"),
+    ("networking.k8s.io/v1", "IPAddress"),
+    ("storage.k8s.io/v1", "VolumeAttributesClass"),
+    ("storage.k8s.io/v1", "StorageClass"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("example.com/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("policy/v1beta1", "PodSecurityPolicy"),
+    ("certificates.k8s.io/v1beta1", "ClusterTrustBundle"),
+]
+
+
+def scoped_objects(y):
+    """Objects of kinds cluster-scoped in Kubernetes, some of which Kustomize namespaces,
+    and an APIService and a CRD with a conversion webhook (namespace field specs)."""
+    out = []
+    for i, (av, kind) in enumerate(y.sample(SCOPED, y.randint(1, 4))):
+        out.append({"apiVersion": av, "kind": kind, "metadata": {"name": f"scoped-{i}"}})
+    if y.random() < 0.4:
+        svc = {"name": "metrics"}
+        if y.random() < 0.5:
+            svc["namespace"] = "kube-system"
+        spec = {"group": "metrics.example.com", "version": "v1beta1"}
+        if y.random() < 0.7:
+            spec["service"] = svc
+        out.append({"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                    "metadata": {"name": "v1beta1.metrics.example.com"}, "spec": spec})
+    if y.random() < 0.3:
+        out.append({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                    "metadata": {"name": "things.example.com"},
+                    "spec": {"group": "example.com", "scope": "Namespaced",
+                             "names": {"kind": "Thing", "plural": "things"},
+                             "conversion": {"strategy": "Webhook", "webhook": {
+                                 "conversionReviewVersions": ["v1"],
+                                 "clientConfig": {"service": {"name": "conv", "namespace": "system"}}}},
+                             "versions": [{"name": "v1", "served": True, "storage": True}]}})
+    return out
 
 
 def name_spec_conf(y):

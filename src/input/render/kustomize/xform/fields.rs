@@ -102,7 +102,15 @@ pub(super) fn namespace(
         }
         // The configured fields, on cluster-scoped objects too (they name a namespaced
         // object elsewhere); `metadata/namespace` itself is the built-in rule above.
-        let specs: Vec<FieldSpec> = default_namespace_specs()
+        // A `NamespaceTransformer` configuration has its own field specs instead of the
+        // defaults (measured: one naming `metadata/namespace` leaves an APIService's
+        // Service namespace as it was).
+        let defaults = if config {
+            Vec::new()
+        } else {
+            default_namespace_specs().to_vec()
+        };
+        let specs: Vec<FieldSpec> = defaults
             .iter()
             .chain(&acc_specs)
             .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
