@@ -133,6 +133,7 @@ fn builds_equal_kubectl_kustomize() {
         ("cluster-scope", "cluster-scope"),
         ("namespace-service-specs", "namespace-service-specs"),
         ("namespace-config-specs", "namespace-config-specs"),
+        ("replacement-types", "replacement-types"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

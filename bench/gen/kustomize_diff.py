@@ -858,6 +858,22 @@ class Overlay:
                 target["options"]["create"] = True
         self.k["replacements"] = [{"source": {"kind": s["kind"], "name": name_of(s), "fieldPath": field},
                                    "targets": [target]}]
+        y = g.y
+        scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
+        cms = [o for o in self.objs if o["kind"] == "ConfigMap" and o.get("data")]
+        if scalable and cms and y.random() < 0.4:
+            # A ConfigMap's text into numeric, boolean and new fields: Kustomize keeps the
+            # target's type and reads a created field's text as what it looks like.
+            cm = y.choice(cms)
+            key = y.choice(sorted(cm["data"]))
+            cm["data"][key] = y.choice(["3", "true", "07", "1.5", "web", "null"])
+            paths = y.sample(["spec.replicas", "spec.minReadySeconds", "spec.paused",
+                              "spec.template.spec.hostNetwork", "metadata.annotations.count"],
+                             y.randint(1, 3))
+            self.k["replacements"].append({
+                "source": {"kind": "ConfigMap", "name": name_of(cm), "fieldPath": f"data.{key}"},
+                "targets": [{"select": {"kind": y.choice(scalable)["kind"]}, "fieldPaths": paths,
+                             "options": {"create": y.random() < 0.7}}]})
 
     def vars(self):
         g = self.g

@@ -361,11 +361,20 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                         }
                         v = Node::str(parts.join(d), org.clone());
                     }
-                    // A scalar written into a string field stays a string.
-                    if matches!(target.v, V::Str(_))
-                        && let Some(t) = v.scalar_text()
-                    {
-                        v = Node::str(t, org.clone());
+                    // Kustomize copies only the text into a scalar target, which keeps its
+                    // type: into a string field it stays a string; a number, boolean or
+                    // null field, and one just created (no type yet, printed plain), holds
+                    // what the text reads as (measured: a ConfigMap's "3" into a created or
+                    // numeric `spec.replicas` is the number 3).
+                    if let Some(t) = v.scalar_text() {
+                        match target.v {
+                            V::Str(_) => v = Node::str(t, org.clone()),
+                            V::Null | V::Num(_) | V::Bool(_) => {
+                                let read = crate::input::yaml::resolve_core(&t);
+                                v = Node::from_json(&read, &org);
+                            }
+                            _ => {}
+                        }
                     }
                     // A copy of the source: its own nodes, in the target's node.
                     v.clear_shares();
