@@ -134,6 +134,7 @@ fn builds_equal_kubectl_kustomize() {
         ("namespace-service-specs", "namespace-service-specs"),
         ("namespace-config-specs", "namespace-config-specs"),
         ("replacement-types", "replacement-types"),
+        ("patch-walks-target", "patch-walks-target/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
