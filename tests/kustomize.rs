@@ -135,6 +135,9 @@ fn builds_equal_kubectl_kustomize() {
         ("namespace-config-specs", "namespace-config-specs"),
         ("replacement-types", "replacement-types"),
         ("patch-walks-target", "patch-walks-target/ov"),
+        // Name references of every common kind under a prefix, a suffix, a namespace and
+        // generated names; a ServiceAccount's `secrets` keep the name written.
+        ("name-references-wide", "name-references-wide"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -389,11 +389,17 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
                 );
             }
         }
+        // Only the image pull secrets: Kustomize's table has no `secrets/name` (measured
+        // with kubectl kustomize v5.8: a ServiceAccount's `secrets` keep the name written).
         "ServiceAccount" => {
-            for f in ["secrets", "imagePullSecrets"] {
-                for i in 0..seq_len(root, &[K(f)]) {
-                    push_if(root, &mut out, "Secret", &[], &[K(f), I(i), K("name")]);
-                }
+            for i in 0..seq_len(root, &[K("imagePullSecrets")]) {
+                push_if(
+                    root,
+                    &mut out,
+                    "Secret",
+                    &[],
+                    &[K("imagePullSecrets"), I(i), K("name")],
+                );
             }
         }
         // Services named with their namespace: the namespace follows the Service too
