@@ -138,6 +138,7 @@ fn builds_equal_kubectl_kustomize() {
         // Name references of every common kind under a prefix, a suffix, a namespace and
         // generated names; a ServiceAccount's `secrets` keep the name written.
         ("name-references-wide", "name-references-wide"),
+        ("refs-subject-unmoved", "refs-subject-unmoved"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
