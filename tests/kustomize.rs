@@ -139,6 +139,8 @@ fn builds_equal_kubectl_kustomize() {
         // generated names; a ServiceAccount's `secrets` keep the name written.
         ("name-references-wide", "name-references-wide"),
         ("refs-subject-unmoved", "refs-subject-unmoved"),
+        ("annotations-as-strings", "annotations-as-strings"),
+        ("replacement-annotation-text", "replacement-annotation-text"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -344,6 +344,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         {
             md.remove("annotations");
         }
+        xform::annotations_as_strings(r);
     }
     let mut em = Emitter::default();
     for r in &acc.res {

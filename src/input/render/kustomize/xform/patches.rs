@@ -144,6 +144,20 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
 /// label `l: null` is deleted).
 pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
     let mut doc = doc.clone();
+    meta_to_strings(&mut doc, fields);
+    doc
+}
+
+/// Kustomize's last step before printing (`RemoveBuildAnnotations`) reads every object's
+/// annotations as strings and writes them back: an annotation written `1`, `true`, `1.50`
+/// or `null` is printed "1", "true", "1.50", "null" (measured; labels keep their type).
+pub fn annotations_as_strings(r: &mut Res) {
+    meta_to_strings(&mut r.node, &["annotations"]);
+}
+
+/// The scalar values of the given `metadata` fields rewritten as the strings they were
+/// written as, in place.
+fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
     for &field in fields {
         let Some(map) = doc
             .path_mut(&["metadata", field])
@@ -159,7 +173,6 @@ pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
             }
         }
     }
-    doc
 }
 
 /// The text the scalar value of the entry `key` was written as, read from the entry's line

@@ -366,9 +366,15 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     // null field, and one just created (no type yet, printed plain), holds
                     // what the text reads as (measured: a ConfigMap's "3" into a created or
                     // numeric `spec.replicas` is the number 3).
+                    // Annotations end up as the text written (Kustomize reads them back as
+                    // strings before printing), so they keep the text: "07" stays "07".
+                    let annotation = p
+                        .trim_start_matches('.')
+                        .starts_with("metadata.annotations");
                     if let Some(t) = v.scalar_text() {
                         match target.v {
                             V::Str(_) => v = Node::str(t, org.clone()),
+                            _ if annotation => v = Node::str(t, org.clone()),
                             V::Null | V::Num(_) | V::Bool(_) => {
                                 let read = crate::input::yaml::resolve_core(&t);
                                 v = Node::from_json(&read, &org);
