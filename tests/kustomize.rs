@@ -141,6 +141,9 @@ fn builds_equal_kubectl_kustomize() {
         ("refs-subject-unmoved", "refs-subject-unmoved"),
         ("annotations-as-strings", "annotations-as-strings"),
         ("replacement-annotation-text", "replacement-annotation-text"),
+        // Fields a replacement creates print plain ("3" is 3) until an including
+        // kustomization's strategic merge patch goes over the object ("3").
+        ("replacement-untyped", "replacement-untyped/b"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -605,6 +608,23 @@ fn a_replacement_target_field_that_is_missing_is_located() {
         e[0].message
     );
     assert_eq!(docs(&out.text).len(), 1);
+}
+
+/// A replacement without targets (`[]`, null or missing) fails the build in Kustomize.
+#[test]
+fn a_replacement_without_targets_is_a_problem() {
+    let out = build("problems/replacement-targets");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement-targets/kustomization.yaml:4")
+    );
+    assert!(
+        e[0].message.contains("at least one target"),
+        "{}",
+        e[0].message
+    );
 }
 
 /// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a

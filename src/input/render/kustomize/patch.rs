@@ -385,6 +385,7 @@ fn one_per_key(items: Vec<Node>, key: &str) -> (Vec<Node>, Vec<Value>) {
 /// Lists without a merge key are not walked into; ports, keyed with their protocol, are
 /// left as they are (not modelled).
 fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    n.type_untyped();
     match &mut n.v {
         V::Map(entries) => {
             for (k, v) in entries.iter_mut() {

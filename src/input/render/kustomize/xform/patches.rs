@@ -265,6 +265,7 @@ pub(super) fn apply_6902(
             // node is new, none shared any more (measured: a label a patch copied into the
             // annotations does not follow a later override of the label).
             copy.clear_shares();
+            copy.clear_untyped();
             let r = &mut acc.res[i];
             if b.tracks_origins {
                 let kept = copy

@@ -244,6 +244,18 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         b.problem_at(r, &k.file.path, "a replacement needs a source");
         return;
     };
+    // Kustomize refuses a replacement without `targets` (missing, null or `[]`):
+    // "replacements must specify a source and at least one target" (measured).
+    if r.get("targets")
+        .is_none_or(|t| t.is_null() || t.as_seq().is_some_and(Vec::is_empty))
+    {
+        b.problem_at(
+            r,
+            &k.file.path,
+            "a replacement needs targets (Kustomize: replacements must specify a source and at least one target)",
+        );
+        return;
+    }
     let sel = Selector::parse(src);
     let found: Vec<usize> = acc
         .res
@@ -377,7 +389,9 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                             _ if annotation => v = Node::str(t, org.clone()),
                             V::Null | V::Num(_) | V::Bool(_) => {
                                 let read = crate::input::yaml::resolve_core(&t);
+                                let created = target.is_null() || target.untyped;
                                 v = Node::from_json(&read, &org);
+                                v.untyped = created;
                             }
                             _ => {}
                         }
