@@ -627,6 +627,20 @@ fn a_replacement_without_targets_is_a_problem() {
     );
 }
 
+/// A replacement writing text of another type into a typed field (`"web"` into
+/// `replicas: 1`) fails in Kustomize when it prints the object.
+#[test]
+fn a_replacement_of_another_type_is_a_problem() {
+    let out = build("problems/replacement-type");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement-type/kustomization.yaml:6")
+    );
+    assert!(e[0].message.contains("\"web\""), "{}", e[0].message);
+}
+
 /// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a
 /// file: a generated value points at its literal's line inside the inline text.
 #[test]

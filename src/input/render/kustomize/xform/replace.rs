@@ -355,6 +355,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 let mut reached = 0;
                 // Written in place: a node a label transformer shared changes everywhere.
                 let mut shared: Vec<(u32, Node)> = Vec::new();
+                let mut misfits: Vec<String> = Vec::new();
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
@@ -389,6 +390,18 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                             _ if annotation => v = Node::str(t, org.clone()),
                             V::Null | V::Num(_) | V::Bool(_) => {
                                 let read = crate::input::yaml::resolve_core(&t);
+                                // The typed node holds text of another type: Kustomize
+                                // fails when it prints it (measured: "yaml: cannot decode
+                                // !!str `web` as a !!int"; an integer fits a float field).
+                                let fits = match &target.v {
+                                    V::Bool(_) => read.is_boolean(),
+                                    V::Num(n) if n.is_f64() => read.is_number(),
+                                    V::Num(_) => read.is_i64() || read.is_u64(),
+                                    _ => true,
+                                };
+                                if !fits {
+                                    misfits.push(t.clone());
+                                }
                                 let created = target.is_null() || target.untyped;
                                 v = Node::from_json(&read, &org);
                                 v.untyped = created;
@@ -407,6 +420,13 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 for_each_mut(&mut x.node, segs, create, &org, &mut write);
                 for (id, n) in shared {
                     x.node.write_shared(id, &n);
+                }
+                for text in misfits {
+                    let msg = format!(
+                        "the replacement writes {text:?} into a field of another type in {}; Kustomize fails printing it (cannot decode as the field's type)",
+                        x.describe()
+                    );
+                    b.problem_at(at, &k.file.path, msg);
                 }
                 if reached == 0 {
                     let msg = format!(
