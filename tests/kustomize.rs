@@ -113,6 +113,37 @@ fn builds_equal_kubectl_kustomize() {
         ("helm-chart-inflation", "helm-chart-inflation"),
         ("patch-duplicate-keys", "patch-duplicate-keys"),
         ("label-shared-nodes", "label-shared-nodes/top"),
+        (
+            "labels-fields-build-metadata",
+            "labels-fields-build-metadata/top",
+        ),
+        ("prefix-spec-merge/top", "prefix-spec-merge/top"),
+        ("prefix-spec-merge/with-comp", "prefix-spec-merge/with-comp"),
+        ("json-patch-add-element", "json-patch-add-element"),
+        // Realistic shapes: kubebuilder's config/default (CRD, RBAC, webhook and
+        // cert-manager bases with their kustomizeconfig files, JSON patches, replacements
+        // with delimiter/index/create) and an argo-cd style overlay (components with
+        // replacements and allowNameChange, allowKindChange, sortOptions, buildMetadata).
+        ("kubebuilder-default", "kubebuilder-default/config/default"),
+        ("argocd-components", "argocd-components/overlays/prod"),
+        // kubebuilder's older scaffold: vars with varReference configurations.
+        ("kubebuilder-vars", "kubebuilder-vars/config/default"),
+        // Cluster scope by apiVersion and kind as Kustomize's built-in schema (v1.21.2)
+        // knows it; newer kinds and other groups' ClusterRoles get the namespace.
+        ("cluster-scope", "cluster-scope"),
+        ("namespace-service-specs", "namespace-service-specs"),
+        ("namespace-config-specs", "namespace-config-specs"),
+        ("replacement-types", "replacement-types"),
+        ("patch-walks-target", "patch-walks-target/ov"),
+        // Name references of every common kind under a prefix, a suffix, a namespace and
+        // generated names; a ServiceAccount's `secrets` keep the name written.
+        ("name-references-wide", "name-references-wide"),
+        ("refs-subject-unmoved", "refs-subject-unmoved"),
+        ("annotations-as-strings", "annotations-as-strings"),
+        ("replacement-annotation-text", "replacement-annotation-text"),
+        // Fields a replacement creates print plain ("3" is 3) until an including
+        // kustomization's strategic merge patch goes over the object ("3").
+        ("replacement-untyped", "replacement-untyped/b"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -579,6 +610,37 @@ fn a_replacement_target_field_that_is_missing_is_located() {
     assert_eq!(docs(&out.text).len(), 1);
 }
 
+/// A replacement without targets (`[]`, null or missing) fails the build in Kustomize.
+#[test]
+fn a_replacement_without_targets_is_a_problem() {
+    let out = build("problems/replacement-targets");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement-targets/kustomization.yaml:4")
+    );
+    assert!(
+        e[0].message.contains("at least one target"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A replacement writing text of another type into a typed field (`"web"` into
+/// `replicas: 1`) fails in Kustomize when it prints the object.
+#[test]
+fn a_replacement_of_another_type_is_a_problem() {
+    let out = build("problems/replacement-type");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replacement-type/kustomization.yaml:6")
+    );
+    assert!(e[0].message.contains("\"web\""), "{}", e[0].message);
+}
+
 /// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a
 /// file: a generated value points at its literal's line inside the inline text.
 #[test]
@@ -902,5 +964,34 @@ fn a_namespace_that_gives_two_objects_one_id_is_located() {
         e[0].message.contains("namespace transformation"),
         "{}",
         e[0].message
+    );
+}
+
+/// A container a JSON 6902 `add` appends points at the patch's `value:` line (the element's
+/// start in the file it came from), and one added inside a new list at its `- name:` line.
+#[test]
+fn json_patch_added_elements_point_at_their_value() {
+    let out = build("json-patch-add-element");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let r = out.rendered.as_ref().expect("rendered");
+    let dir = format!("{DATA}/json-patch-add-element");
+    let start = |printed: &str, nth: usize| {
+        let at = out
+            .text
+            .match_indices(printed)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{printed:?} printed"))
+            .0
+            + 2;
+        let o = r.map.node_at(at).expect("the element is recorded");
+        (o.file.path.clone(), o.file.pos(o.span.start).line)
+    };
+    assert_eq!(
+        start("- image: busybox:1.36", 0),
+        (format!("{dir}/add-sidecar.yaml"), 3)
+    );
+    assert_eq!(
+        start("- image: busybox:1.36", 1),
+        (format!("{dir}/kustomization.yaml"), 14)
     );
 }

@@ -122,6 +122,9 @@ class Gen:
         # Constructs added later draw from their own stream, so that a seed still writes
         # the overlays it wrote before, with the new constructs added to them.
         self.x = x or random.Random(0)
+        # Session 10's constructs: field-spec tables merged and sorted by kind across
+        # kustomizations and components, and buildMetadata with labels fields.
+        self.y = random.Random(0)
         self.cms = []  # ConfigMap names the base holds (or generates)
         self.secrets = []
         self.sas = []
@@ -855,6 +858,22 @@ class Overlay:
                 target["options"]["create"] = True
         self.k["replacements"] = [{"source": {"kind": s["kind"], "name": name_of(s), "fieldPath": field},
                                    "targets": [target]}]
+        y = g.y
+        scalable = [o for o in self.objs if o["kind"] in ("Deployment", "StatefulSet")]
+        cms = [o for o in self.objs if o["kind"] == "ConfigMap" and o.get("data")]
+        if scalable and cms and y.random() < 0.4:
+            # A ConfigMap's text into numeric, boolean and new fields: Kustomize keeps the
+            # target's type and reads a created field's text as what it looks like.
+            cm = y.choice(cms)
+            key = y.choice(sorted(cm["data"]))
+            cm["data"][key] = y.choice(["3", "true", "07", "1.5", "web", "null"])
+            paths = y.sample(["spec.replicas", "spec.minReadySeconds", "spec.paused",
+                              "spec.template.spec.hostNetwork", "metadata.annotations.count"],
+                             y.randint(1, 3))
+            self.k["replacements"].append({
+                "source": {"kind": "ConfigMap", "name": name_of(cm), "fieldPath": f"data.{key}"},
+                "targets": [{"select": {"kind": y.choice(scalable)["kind"]}, "fieldPaths": paths,
+                             "options": {"create": y.random() < 0.7}}]})
 
     def vars(self):
         g = self.g
@@ -874,6 +893,7 @@ class Overlay:
 def gen_case(seed):
     r = random.Random(seed)
     g = Gen(r, random.Random(f"extra-{seed}"))
+    g.y = random.Random(f"extra2-{seed}")
     files = {}
     objs = g.objects()
     # The base: resources in one or two files, sometimes a generator.
@@ -885,6 +905,12 @@ def gen_case(seed):
     if objs[split:]:
         files["base/b.yaml"] = objs[split:]
         base_res.append("b.yaml")
+    if g.y.random() < 0.35:
+        # Kinds whose scope Kustomize takes from its built-in schema (Kubernetes v1.21.2)
+        # by apiVersion: newer kinds and versions are namespaced for it. Kept out of `objs`
+        # so that the first streams still pick what they picked.
+        files["base/c.yaml"] = scoped_objects(g.y)
+        base_res.append("c.yaml")
     base = Overlay(g, objs, files, "base", 0)
     behavior = {}
     if g.maybe(0.5):
@@ -911,6 +937,8 @@ def gen_case(seed):
                 comp.transformers()
             if g.maybe(0.3):
                 comp.generators(behavior)
+            if g.y.random() < 0.3:
+                comp.k["configurations"] = [comp.file("name-conf.yaml", [name_spec_conf(g.y)])]
             files[f"comp{lv}/kustomization.yaml"] = [comp.k]
             ov.k["components"] = [f"../comp{lv}"]
         if g.maybe(0.6):
@@ -937,6 +965,12 @@ def gen_case(seed):
             if g.x.random() < 0.7:
                 ov.k.setdefault("namePrefix", "np-")
                 ov.k.setdefault("nameSuffix", "-ns")
+        if g.y.random() < 0.15:
+            # A kind-specific `metadata/name` spec: Kustomize's sorted table merge keeps it
+            # before the default one, which an including kustomization then drops.
+            ov.k.setdefault("configurations", []).append(ov.file("name-spec.yaml", [name_spec_conf(g.y)]))
+        if g.y.random() < 0.3:
+            ov.k.setdefault("namePrefix", g.y.choice(["p1-", "p2-"]))
         levels.append(ov)
         folders.append(folder)
     widgets = [o for o in objs if o["kind"] == "Widget"]
@@ -967,6 +1001,68 @@ def gen_case(seed):
     for lv, o in zip(folders, levels):
         files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
     return files, folders[-1]
+
+
+SCOPED = [
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+    ("networking.k8s.io/v1", "IngressClass"),
+    ("networking.k8s.io/v1", "IPAddress"),
+    ("storage.k8s.io/v1", "VolumeAttributesClass"),
+    ("storage.k8s.io/v1", "StorageClass"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("example.com/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("policy/v1beta1", "PodSecurityPolicy"),
+    ("certificates.k8s.io/v1beta1", "ClusterTrustBundle"),
+]
+
+
+def scoped_objects(y):
+    """Objects of kinds cluster-scoped in Kubernetes, some of which Kustomize namespaces,
+    and an APIService and a CRD with a conversion webhook (namespace field specs)."""
+    out = []
+    for i, (av, kind) in enumerate(y.sample(SCOPED, y.randint(1, 4))):
+        out.append({"apiVersion": av, "kind": kind, "metadata": {"name": f"scoped-{i}"}})
+    if y.random() < 0.4:
+        svc = {"name": "metrics"}
+        if y.random() < 0.5:
+            svc["namespace"] = "kube-system"
+        spec = {"group": "metrics.example.com", "version": "v1beta1"}
+        if y.random() < 0.7:
+            spec["service"] = svc
+        out.append({"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                    "metadata": {"name": "v1beta1.metrics.example.com"}, "spec": spec})
+    if y.random() < 0.3:
+        out.append({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                    "metadata": {"name": "things.example.com"},
+                    "spec": {"group": "example.com", "scope": "Namespaced",
+                             "names": {"kind": "Thing", "plural": "things"},
+                             "conversion": {"strategy": "Webhook", "webhook": {
+                                 "conversionReviewVersions": ["v1"],
+                                 "clientConfig": {"service": {"name": "conv", "namespace": "system"}}}},
+                             "versions": [{"name": "v1", "served": True, "storage": True}]}})
+    return out
+
+
+def name_spec_conf(y):
+    """A `configurations:` file giving `namePrefix`/`nameSuffix` a `metadata/name` spec for
+    one kind (a kind Kustomize orders first, one it orders last, a custom one), sometimes
+    with the default spec or a second kind beside it."""
+    kinds = ["Deployment", "Service", "ConfigMap", "Widget", "MutatingWebhookConfiguration", "Job"]
+    specs = [{"path": "metadata/name", "kind": y.choice(kinds)}]
+    w = y.random()
+    if w < 0.2:
+        specs.append({"path": "metadata/name"})
+    elif w < 0.4:
+        specs.insert(0, {"path": "metadata/name"})
+    elif w < 0.6:
+        specs.append({"path": "metadata/name", "kind": y.choice(kinds)})
+    if y.random() < 0.2:
+        specs[0]["group"] = "apps"
+    return {y.choice(["namePrefix", "nameSuffix", "namePrefix"]): specs}
 
 
 def recase(k, x):

@@ -230,7 +230,9 @@ impl Builder<'_> {
                 let mut rs = Vec::new();
                 for d in docs {
                     for obj in self.objects(d, &file) {
-                        rs.push(Res::new(obj, file.clone()));
+                        let mut r = Res::new(obj, file.clone());
+                        r.origin_annotated = self.tracks_origins;
+                        rs.push(r);
                     }
                 }
                 self.append_all(acc, rs, entry, &kust.file.path);

@@ -59,6 +59,10 @@ pub struct Res {
     /// A namespace transformer went over it (Kustomize then records its previous id in its
     /// bookkeeping annotations, even when nothing changed: a cluster-scoped object too).
     pub stored: bool,
+    /// It was read in a build with `buildMetadata`: Kustomize then keeps an origin
+    /// annotation on every object from the moment it is read, in every kustomization of
+    /// the build (the top one passes its origin down to those it includes).
+    pub origin_annotated: bool,
     /// The kustomization entries that brought it into the build, innermost first
     /// (`resources:` lines, the generator): the chain reported as related locations.
     pub via: Vec<Origin>,
@@ -80,6 +84,7 @@ impl Res {
             affixes: Vec::new(),
             needs_hash: false,
             stored: false,
+            origin_annotated: false,
             via: Vec::new(),
             generator: None,
             generator_config: None,
@@ -131,11 +136,17 @@ impl Res {
         }
     }
     /// Whether Kustomize holds bookkeeping annotations on it (after a rename, a namespace
-    /// transformer or a generator): its `metadata.annotations` then exists, empty or not,
-    /// and a field spec without `create` reaches it (measured: `labels` `fields` on
-    /// `metadata/annotations` writes there on a moved object only).
+    /// transformer or a generator, or always in a build with `buildMetadata`): its
+    /// `metadata.annotations` then exists, empty or not, and a field spec without `create`
+    /// reaches it (measured: `labels` `fields` on `metadata/annotations` writes there on a
+    /// moved object only, and on every object when the top kustomization has
+    /// `buildMetadata`, even in the kustomizations it includes).
     pub fn bookkept(&self) -> bool {
-        self.names.len() > 1 || self.namespaces.len() > 1 || self.stored || self.generator.is_some()
+        self.names.len() > 1
+            || self.namespaces.len() > 1
+            || self.stored
+            || self.generator.is_some()
+            || self.origin_annotated
     }
     /// Whether `name` is one of the names this resource has had.
     pub fn had_name(&self, name: &str) -> bool {
@@ -333,6 +344,7 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
         {
             md.remove("annotations");
         }
+        xform::annotations_as_strings(r);
     }
     let mut em = Emitter::default();
     for r in &acc.res {
@@ -471,6 +483,7 @@ impl Builder<'_> {
             if self.enter(&sub, entry, &kust, depth) {
                 self.accumulate(&sub, &sub_display, acc, true, depth + 1);
                 self.stack.pop();
+                xform::remerge_after_component(acc);
             }
         }
         xform::transform(self, &kust, acc);

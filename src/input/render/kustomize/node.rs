@@ -29,6 +29,10 @@ pub struct Node {
     /// reaches in an object, and a later in-place write (a replacement, a label override)
     /// changes all of them (see [`Node::write_shared`]). 0: not shared.
     pub share: u32,
+    /// A scalar a replacement created without a YAML type (Kustomize copies only the text
+    /// into a new node): it prints plain and reads as what the text looks like, until a
+    /// strategic merge patch walks it and makes it a string (see [`Node::type_untyped`]).
+    pub untyped: bool,
 }
 
 thread_local! {
@@ -52,7 +56,35 @@ impl PartialEq for Node {
 
 impl Node {
     pub fn new(v: V, org: Option<Origin>) -> Node {
-        Node { v, org, share: 0 }
+        Node {
+            v,
+            org,
+            share: 0,
+            untyped: false,
+        }
+    }
+
+    /// What kyaml's merge walk makes of a scalar with no type (see [`Node::untyped`]): a
+    /// string of its text (measured: a replacement's "3" created at `spec.replicas` prints
+    /// `3`, and `"3"` once a later strategic merge patch went over the object).
+    pub fn type_untyped(&mut self) {
+        if self.untyped {
+            self.untyped = false;
+            if let Some(t) = self.scalar_text() {
+                self.v = V::Str(t);
+            }
+        }
+    }
+
+    /// Every node of this tree typed as it reads (a JSON round trip, as Kustomize's JSON
+    /// patch makes one, gives each scalar the type of its text).
+    pub fn clear_untyped(&mut self) {
+        self.untyped = false;
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),
+            _ => {}
+        }
     }
 
     /// Makes every node of this tree its own (none shared), as a copy Kustomize makes.

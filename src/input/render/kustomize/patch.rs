@@ -232,6 +232,16 @@ fn merge_map(
     let Some(entries) = patch.as_map() else {
         return Merged::Kept;
     };
+    // The target's fields the patch does not name are walked too (see `walk_target`).
+    if let Some(dentries) = dst.as_map_mut() {
+        for (k, dv) in dentries.iter_mut() {
+            if entries.iter().all(|(pk, _)| pk != k) {
+                path.push(k.clone());
+                walk_target(dv, kind, builtin, path);
+                path.pop();
+            }
+        }
+    }
     for (k, pv) in entries {
         if k == "$patch" {
             continue;
@@ -292,24 +302,7 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
     // element per key, the last one, where the key first appears, and a patch element naming
     // that key leaves it as it is (only `$patch: delete` removes it). Measured with kubectl
     // kustomize v5.8: env `X=1, Y=2, X=3` patched with `X=9, Z=0` gives `X=3, Z=0, Y=2`.
-    let key_of = |d: &Node| d.get(&key).map(Node::to_json);
-    let mut ditems_one: Vec<Node> = Vec::with_capacity(ditems.len());
-    let mut repeated = Vec::new();
-    for d in ditems {
-        let k = key_of(&d);
-        match k.as_ref().and_then(|k| {
-            ditems_one
-                .iter()
-                .position(|c| key_of(c).as_ref() == Some(k))
-        }) {
-            Some(i) => {
-                ditems_one[i] = d;
-                repeated.extend(k);
-            }
-            None => ditems_one.push(d),
-        }
-    }
-    let ditems = ditems_one;
+    let (ditems, repeated) = one_per_key(ditems, &key);
     // Kustomize's strategic merge (kyaml, list increase direction "prepend") puts the patch's
     // elements first, in the patch's order (merged into the element they match), then the
     // elements of the target the patch does not name, in their order.
@@ -355,8 +348,67 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
             None => out.push(strip_at(p, kind, builtin, path)),
         }
     }
-    out.extend(rest.into_iter().flatten());
+    // kyaml walks the target's elements the patch does not name as well.
+    for mut d in rest.into_iter().flatten() {
+        walk_target(&mut d, kind, builtin, path);
+        out.push(d);
+    }
     dst.v = V::Seq(out);
+}
+
+/// One element per merge key value, the last one, where the value first appears (elements
+/// without the key are kept); also the key values that were repeated.
+fn one_per_key(items: Vec<Node>, key: &str) -> (Vec<Node>, Vec<Value>) {
+    let key_of = |d: &Node| d.get(key).map(Node::to_json);
+    let mut one: Vec<Node> = Vec::with_capacity(items.len());
+    let mut repeated = Vec::new();
+    for d in items {
+        let k = key_of(&d);
+        match k
+            .as_ref()
+            .and_then(|k| one.iter().position(|c| key_of(c).as_ref() == Some(k)))
+        {
+            Some(i) => {
+                one[i] = d;
+                repeated.extend(k);
+            }
+            None => one.push(d),
+        }
+    }
+    (one, repeated)
+}
+
+/// What kyaml's merge walk does to a part of the target the patch does not name: it walks
+/// every field of the target too, and rebuilds each list that has a merge key with one
+/// element per key (measured with kubectl kustomize v5.8: two containers a replacement
+/// named alike become one, the last, when a patch that sets only a label is applied).
+/// Lists without a merge key are not walked into; ports, keyed with their protocol, are
+/// left as they are (not modelled).
+fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    n.type_untyped();
+    match &mut n.v {
+        V::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                path.push(k.clone());
+                walk_target(v, kind, builtin, path);
+                path.pop();
+            }
+        }
+        V::Seq(items) => {
+            let Some(key) = merge_key(path, kind, builtin) else {
+                return;
+            };
+            if matches!(key.as_str(), "port" | "containerPort") {
+                return;
+            }
+            let (mut one, _) = one_per_key(std::mem::take(items), &key);
+            for item in &mut one {
+                walk_target(item, kind, builtin, path);
+            }
+            *items = one;
+        }
+        _ => {}
+    }
 }
 
 /// Service ports and container ports are keyed by port and `protocol` in Kubernetes'

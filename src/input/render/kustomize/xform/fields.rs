@@ -3,44 +3,59 @@
 
 use super::*;
 
-/// Kinds that have no namespace (Kustomize's built-in schema).
-pub fn cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "Node"
-            | "PersistentVolume"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "StorageClass"
-            | "VolumeAttachment"
-            | "CSIDriver"
-            | "CSINode"
-            | "PriorityClass"
-            | "PriorityLevelConfiguration"
-            | "FlowSchema"
-            | "RuntimeClass"
-            | "IngressClass"
-            | "APIService"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingWebhookConfiguration"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "MutatingAdmissionPolicy"
-            | "MutatingAdmissionPolicyBinding"
-            | "CertificateSigningRequest"
-            | "ComponentStatus"
-            | "PodSecurityPolicy"
-            | "TokenReview"
-            | "SelfSubjectAccessReview"
-            | "SelfSubjectRulesReview"
-            | "SubjectAccessReview"
-            | "ClusterTrustBundle"
-            | "DeviceClass"
-            | "IPAddress"
-            | "ServiceCIDR"
-    )
+/// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
+/// (Kubernetes v1.21.2, kyaml's `precomputedIsNamespaceScoped`) lists it by apiVersion and
+/// kind. Any other type — a custom kind, a kind or version newer than v1.21
+/// (`ValidatingAdmissionPolicy`, `flowcontrol…/v1` `FlowSchema`, `IPAddress`), a
+/// `ClusterRole` of another group — is namespaced for Kustomize (measured: `namespace:`
+/// gives them one).
+pub fn cluster_scoped(api_version: &str, kind: &str) -> bool {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let v1_or_beta = matches!(version, "v1" | "v1beta1");
+    match (group, kind) {
+        (
+            "",
+            "ComponentStatus" | "Namespace" | "Node" | "NodeProxyOptions" | "PersistentVolume",
+        ) => version == "v1",
+        (
+            "admissionregistration.k8s.io",
+            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration",
+        )
+        | ("apiextensions.k8s.io", "CustomResourceDefinition")
+        | ("apiregistration.k8s.io", "APIService")
+        | ("certificates.k8s.io", "CertificateSigningRequest")
+        | ("networking.k8s.io", "IngressClass")
+        | ("node.k8s.io", "RuntimeClass")
+        | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
+        | ("scheduling.k8s.io", "PriorityClass")
+        | ("storage.k8s.io", "CSIDriver" | "CSINode" | "StorageClass" | "VolumeAttachment") => {
+            v1_or_beta
+        }
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema" | "PriorityLevelConfiguration")
+        | ("policy", "PodSecurityPolicy") => version == "v1beta1",
+        _ => false,
+    }
+}
+
+/// Kustomize's default `namespace` field specs besides `metadata/namespace` (applied to the
+/// namespaced objects) and the binding subjects: an APIService's Service namespace (created)
+/// and a CRD's conversion webhook Service namespace (where it exists), set whatever
+/// namespace they gave (measured).
+fn default_namespace_specs() -> [FieldSpec; 2] {
+    [
+        fs(
+            Some("APIService"),
+            Some("apiregistration.k8s.io"),
+            "spec/service/namespace",
+            true,
+        ),
+        fs(
+            Some("CustomResourceDefinition"),
+            Some("apiextensions.k8s.io"),
+            "spec/conversion/webhook/clientConfig/service/namespace",
+            false,
+        ),
+    ]
 }
 
 /// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
@@ -68,7 +83,7 @@ pub(super) fn namespace(
             r.set_name(ns.to_string(), org);
             continue;
         }
-        if !cluster_scoped(&kind) {
+        if !cluster_scoped(r.api_version(), &kind) {
             r.set_namespace(ns.to_string(), org);
         }
         match kind.as_str() {
@@ -87,8 +102,17 @@ pub(super) fn namespace(
         }
         // The configured fields, on cluster-scoped objects too (they name a namespaced
         // object elsewhere); `metadata/namespace` itself is the built-in rule above.
-        let specs: Vec<FieldSpec> = acc_specs
+        // A `NamespaceTransformer` configuration has its own field specs instead of the
+        // defaults (measured: one naming `metadata/namespace` leaves an APIService's
+        // Service namespace as it was).
+        let defaults = if config {
+            Vec::new()
+        } else {
+            default_namespace_specs().to_vec()
+        };
+        let specs: Vec<FieldSpec> = defaults
             .iter()
+            .chain(&acc_specs)
             .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
             .cloned()
             .collect();
@@ -189,6 +213,55 @@ pub(super) fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
     }
 }
 
+/// Kustomize's `TransformerConfig.Merge` of one table: [`merge_specs`], then the slice
+/// sorted by kind (`sortFields`). The order decides later merges: a kind-specific spec
+/// sorts before the spec for every kind, so an including kustomization, whose table starts
+/// empty, keeps the kind-specific one and drops the other (measured: base ← overlay whose
+/// `configurations:` give `metadata/name` for one kind ← overlay with `namePrefix` renames
+/// only that kind).
+pub(super) fn merge_sorted(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
+    merge_specs(into, more);
+    sort_specs(into);
+}
+
+/// Kustomize's `FsSlice` order: by the kind's rank in the legacy order (`Gvk.IsLessThan`:
+/// the kinds listed first rank below every other kind, those listed last above), then by
+/// `group_version_kind` with `~G`/`~V`/`~K` for what is missing (`legacySortString`; field
+/// specs here never give a version). Go's `sort.Sort` is stable for the few specs of these
+/// tables (insertion sort up to 12 elements); so is this one.
+fn sort_specs(specs: &mut [FieldSpec]) {
+    fn rank(kind: &str) -> i64 {
+        if let Some(i) = super::order::ORDER_FIRST.iter().position(|k| *k == kind) {
+            return i as i64 - super::order::ORDER_FIRST.len() as i64;
+        }
+        super::order::ORDER_LAST
+            .iter()
+            .position(|k| *k == kind)
+            .map_or(0, |i| i as i64 + 1)
+    }
+    fn key(f: &FieldSpec) -> (i64, String) {
+        let kind = f.kind.as_deref().unwrap_or("");
+        let text = format!(
+            "{}_~V_{}",
+            f.group.as_deref().filter(|g| !g.is_empty()).unwrap_or("~G"),
+            Some(kind).filter(|k| !k.is_empty()).unwrap_or("~K")
+        );
+        (rank(kind), text)
+    }
+    specs.sort_by_cached_key(key);
+}
+
+/// Kustomize's accumulator after a component: the component worked on the including
+/// kustomization's accumulator, which is then replaced by an empty one and its table
+/// merged back in (`accumulateDirectory`), so the prefix and suffix tables are merged once
+/// more into nothing: a spec selected by one before it is dropped.
+pub fn remerge_after_component(acc: &mut Acc) {
+    for specs in [&mut acc.config.name_prefix, &mut acc.config.name_suffix] {
+        let all = std::mem::take(specs);
+        merge_sorted(specs, &all);
+    }
+}
+
 /// [`merge_specs`], failing (with the path) on a spec already there that differs only in
 /// `create`, as Kustomize's `FsSlice.MergeOne` fails.
 pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
@@ -203,13 +276,16 @@ pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Op
     None
 }
 
-/// One kustomization's `namePrefix`/`nameSuffix` field specs: those of its
-/// `configurations:` files, then Kustomize's default `metadata/name` unless one of them
-/// already names that path (`metadata/name` for one kind replaces the default there).
+/// One kustomization's `namePrefix`/`nameSuffix` field specs as Kustomize's
+/// `MakeTransformerConfig` makes them: the default `metadata/name` alone without
+/// `configurations:`, else the default merged with the files' specs (already merged file
+/// by file) and sorted: a `metadata/name` for one kind then comes before the default, which
+/// the accumulator's merge drops when nothing is there yet.
 pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
-    let mut out = Vec::new();
-    merge_specs(&mut out, configured);
-    merge_specs(&mut out, &[fs(None, None, "metadata/name", false)]);
+    let mut out = vec![fs(None, None, "metadata/name", false)];
+    if !configured.is_empty() {
+        merge_sorted(&mut out, configured);
+    }
     out
 }
 
@@ -591,8 +667,8 @@ impl Config {
         self.annotations.extend(other.annotations);
         self.images.extend(other.images);
         self.namespace.extend(other.namespace);
-        merge_specs(&mut self.name_prefix, &other.name_prefix);
-        merge_specs(&mut self.name_suffix, &other.name_suffix);
+        merge_sorted(&mut self.name_prefix, &other.name_prefix);
+        merge_sorted(&mut self.name_suffix, &other.name_suffix);
     }
 }
 
@@ -631,8 +707,9 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
-                    "namePrefix" => merge_specs(&mut prefix, &parse_specs(Some(v))),
-                    "nameSuffix" => merge_specs(&mut suffix, &parse_specs(Some(v))),
+                    // Each file merged into those before it (`loadDefaultConfig`).
+                    "namePrefix" => merge_sorted(&mut prefix, &parse_specs(Some(v))),
+                    "nameSuffix" => merge_sorted(&mut suffix, &parse_specs(Some(v))),
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
                             let Some(kind) = r.get_str("kind") else {
@@ -657,8 +734,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             }
         }
     }
-    merge_specs(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
-    merge_specs(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
+    merge_sorted(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
+    merge_sorted(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
 }
 
 /// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
@@ -712,7 +789,7 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     .iter()
                     .map(|p| fs(Some(&kind), None, p, false))
                     .collect();
-                merge_specs(&mut acc.config.name_prefix, &specs);
+                merge_sorted(&mut acc.config.name_prefix, &specs);
             }
         }
     }

@@ -21,8 +21,9 @@ use images::*;
 use patches::*;
 use replace::*;
 
-pub use fields::{Config, read_configurations, read_crds};
+pub use fields::{Config, read_configurations, read_crds, remerge_after_component};
 pub use order::sort;
+pub use patches::annotations_as_strings;
 pub use refs::{add_hashes, fix_back_references};
 pub use vars::{read_vars, resolve_vars};
 

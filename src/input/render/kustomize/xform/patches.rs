@@ -61,7 +61,7 @@ pub(super) fn apply_smp(
                     r.kind() == kind
                         && r.group() == group
                         && r.had_name(name)
-                        && (cluster_scoped(kind) || r.had_namespace(ns))
+                        && (cluster_scoped(r.api_version(), kind) || r.had_namespace(ns))
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -144,6 +144,20 @@ pub(super) fn meta_as_strings(doc: &Node) -> Node {
 /// label `l: null` is deleted).
 pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
     let mut doc = doc.clone();
+    meta_to_strings(&mut doc, fields);
+    doc
+}
+
+/// Kustomize's last step before printing (`RemoveBuildAnnotations`) reads every object's
+/// annotations as strings and writes them back: an annotation written `1`, `true`, `1.50`
+/// or `null` is printed "1", "true", "1.50", "null" (measured; labels keep their type).
+pub fn annotations_as_strings(r: &mut Res) {
+    meta_to_strings(&mut r.node, &["annotations"]);
+}
+
+/// The scalar values of the given `metadata` fields rewritten as the strings they were
+/// written as, in place.
+fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
     for &field in fields {
         let Some(map) = doc
             .path_mut(&["metadata", field])
@@ -159,7 +173,6 @@ pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
             }
         }
     }
-    doc
 }
 
 /// The text the scalar value of the entry `key` was written as, read from the entry's line
@@ -223,12 +236,7 @@ pub(super) fn apply_6902(
     };
     for &i in targets {
         let r = &acc.res[i];
-        let bookkept = annotated
-            || b.tracks_origins
-            || r.names.len() > 1
-            || r.namespaces.len() > 1
-            || r.stored
-            || r.generator.is_some();
+        let bookkept = annotated || b.tracks_origins || r.bookkept();
         let mut copy = r.node.clone();
         if bookkept {
             let org = copy.get("metadata").and_then(|m| m.org.clone());
@@ -257,6 +265,7 @@ pub(super) fn apply_6902(
             // node is new, none shared any more (measured: a label a patch copied into the
             // annotations does not follow a later override of the label).
             copy.clear_shares();
+            copy.clear_untyped();
             let r = &mut acc.res[i];
             if b.tracks_origins {
                 let kept = copy

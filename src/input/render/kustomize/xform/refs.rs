@@ -389,11 +389,17 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
                 );
             }
         }
+        // Only the image pull secrets: Kustomize's table has no `secrets/name` (measured
+        // with kubectl kustomize v5.8: a ServiceAccount's `secrets` keep the name written).
         "ServiceAccount" => {
-            for f in ["secrets", "imagePullSecrets"] {
-                for i in 0..seq_len(root, &[K(f)]) {
-                    push_if(root, &mut out, "Secret", &[], &[K(f), I(i), K("name")]);
-                }
+            for i in 0..seq_len(root, &[K("imagePullSecrets")]) {
+                push_if(
+                    root,
+                    &mut out,
+                    "Secret",
+                    &[],
+                    &[K("imagePullSecrets"), I(i), K("name")],
+                );
             }
         }
         // Services named with their namespace: the namespace follows the Service too
@@ -430,6 +436,10 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         ns: String,
         affixes: Vec<String>,
         cluster: bool,
+        /// Kustomize recorded a previous id for it (renamed, or gone over by a namespace
+        /// transformer even without a change): only such objects are found by a
+        /// reference (`previousNameMatches` looks at the previous ids).
+        prev_ids: bool,
     }
     let known: Vec<Known> = acc
         .res
@@ -445,7 +455,8 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             name: r.name().to_string(),
             ns: r.namespace().to_string(),
             affixes: r.affixes.clone(),
-            cluster: cluster_scoped(r.kind()),
+            cluster: cluster_scoped(r.api_version(), r.kind()),
+            prev_ids: r.names.len() > 1 || r.namespaces.len() > 1 || r.stored,
         })
         .collect();
     // Every (kind, name it has had) → the objects, so each reference is one lookup.
@@ -469,8 +480,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     let extra = acc.config.name_refs.clone();
     for r in acc.res.iter_mut() {
         let own_ns = r.namespace().to_string();
-        let own_orig_ns = r.namespaces.first().cloned().unwrap_or_default();
-        let own_cluster = cluster_scoped(r.kind());
+        let own_cluster = cluster_scoped(r.api_version(), r.kind());
         let own_affixes = r.affixes.clone();
         // The namespaces a RoleBinding's ServiceAccount subjects give, as written.
         let rb_namespaces: Vec<String> = if r.kind() == "RoleBinding" {
@@ -574,9 +584,12 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let Some(field) = at_mut(&mut r.node, &path) else {
                 continue;
             };
-            // An object never renamed nor moved, named by a binding that did not move, leaves
-            // the reference as written (measured: a subject without a namespace gets none).
-            if subject && c.name == value && c.ns == c.orig_ns && own_ns == own_orig_ns {
+            // An object with no previous id (never renamed nor gone over by a namespace
+            // transformer) is not found, and the reference stays as written (measured: a
+            // subject without a namespace gets none); one a namespace transformer left in
+            // its namespace is found, and the subject gets its namespace (measured:
+            // a ClusterRoleBinding's subject of an account already in `namespace:`'s).
+            if subject && !c.prev_ids {
                 continue;
             }
             if subject {

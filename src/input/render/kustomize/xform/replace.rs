@@ -244,6 +244,18 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         b.problem_at(r, &k.file.path, "a replacement needs a source");
         return;
     };
+    // Kustomize refuses a replacement without `targets` (missing, null or `[]`):
+    // "replacements must specify a source and at least one target" (measured).
+    if r.get("targets")
+        .is_none_or(|t| t.is_null() || t.as_seq().is_some_and(Vec::is_empty))
+    {
+        b.problem_at(
+            r,
+            &k.file.path,
+            "a replacement needs targets (Kustomize: replacements must specify a source and at least one target)",
+        );
+        return;
+    }
     let sel = Selector::parse(src);
     let found: Vec<usize> = acc
         .res
@@ -343,6 +355,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 let mut reached = 0;
                 // Written in place: a node a label transformer shared changes everywhere.
                 let mut shared: Vec<(u32, Node)> = Vec::new();
+                let mut misfits: Vec<String> = Vec::new();
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
@@ -361,11 +374,40 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                         }
                         v = Node::str(parts.join(d), org.clone());
                     }
-                    // A scalar written into a string field stays a string.
-                    if matches!(target.v, V::Str(_))
-                        && let Some(t) = v.scalar_text()
-                    {
-                        v = Node::str(t, org.clone());
+                    // Kustomize copies only the text into a scalar target, which keeps its
+                    // type: into a string field it stays a string; a number, boolean or
+                    // null field, and one just created (no type yet, printed plain), holds
+                    // what the text reads as (measured: a ConfigMap's "3" into a created or
+                    // numeric `spec.replicas` is the number 3).
+                    // Annotations end up as the text written (Kustomize reads them back as
+                    // strings before printing), so they keep the text: "07" stays "07".
+                    let annotation = p
+                        .trim_start_matches('.')
+                        .starts_with("metadata.annotations");
+                    if let Some(t) = v.scalar_text() {
+                        match target.v {
+                            V::Str(_) => v = Node::str(t, org.clone()),
+                            _ if annotation => v = Node::str(t, org.clone()),
+                            V::Null | V::Num(_) | V::Bool(_) => {
+                                let read = crate::input::yaml::resolve_core(&t);
+                                // The typed node holds text of another type: Kustomize
+                                // fails when it prints it (measured: "yaml: cannot decode
+                                // !!str `web` as a !!int"; an integer fits a float field).
+                                let fits = match &target.v {
+                                    V::Bool(_) => read.is_boolean(),
+                                    V::Num(n) if n.is_f64() => read.is_number(),
+                                    V::Num(_) => read.is_i64() || read.is_u64(),
+                                    _ => true,
+                                };
+                                if !fits {
+                                    misfits.push(t.clone());
+                                }
+                                let created = target.is_null() || target.untyped;
+                                v = Node::from_json(&read, &org);
+                                v.untyped = created;
+                            }
+                            _ => {}
+                        }
                     }
                     // A copy of the source: its own nodes, in the target's node.
                     v.clear_shares();
@@ -378,6 +420,13 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 for_each_mut(&mut x.node, segs, create, &org, &mut write);
                 for (id, n) in shared {
                     x.node.write_shared(id, &n);
+                }
+                for text in misfits {
+                    let msg = format!(
+                        "the replacement writes {text:?} into a field of another type in {}; Kustomize fails printing it (cannot decode as the field's type)",
+                        x.describe()
+                    );
+                    b.problem_at(at, &k.file.path, msg);
                 }
                 if reached == 0 {
                     let msg = format!(
