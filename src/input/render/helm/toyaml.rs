@@ -90,7 +90,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
         }
         Value::Map(_) => out.push_str("{}\n"),
         // Go's nil slice is JSON's null on the way to YAML (sigs.k8s.io/yaml).
-        Value::List(l) if gotmpl::is_nil_list(l) => out.push_str("null\n"),
+        l @ Value::List(_) if l.is_nil_slice() => out.push_str("null\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
             // go-yaml indents the lines of a document's root scalar (a literal block's
