@@ -395,7 +395,7 @@ def add_extras4(seed, n, d, units):
 # untyped controls, each seen through what tells the types apart.
 TYPED_LISTS = [
     'splitList "," "a,b,,c"', 'splitList "," ""', "until 3", "until 0", "untilStep 1 7 2",
-    "untilStep 5 0 -2", 'keys (dict "b" 1 "a" 2)', 'sortAlpha (list "b" "a")',
+    "untilStep 5 0 -2", 'keys (dict "a" 2)', 'keys (dict "b" 1 "a" 2) | sortAlpha', 'sortAlpha (list "b" "a")',
     "sortAlpha (until 3)", "sortAlpha (list)", 'toStrings (list 1 nil "x")', "toStrings (list)",
     'regexFindAll "[0-9]+" "a1b22" -1', 'regexFindAll "z" "abc" -1', 'regexFindAll "a" "aaa" 0',
     'regexSplit "[,;]" "a,b;c" -1', 'regexSplit "," "a,b" 0', "chunk 2 (list 1 2 3)",
@@ -423,7 +423,16 @@ TYPED_MAP_OBS = [
     'pluck "_0" {p}', "merge (dict) {p} | len", 'get {p} "_0"', 'index {p} "_0"',
     'index {p} "zz" | typeOf', 'pick {p} "_0"', "{p}._0",
 ]
+# Tabs where go-yaml eats or refuses them (after a key's `:`, at a line's start, after `-`,
+# before a plain scalar's or a block scalar's column), and keys go-yaml reads as numbers.
+TAB_YAML = [
+    "a:\\tb: 1", "a:\\n\\tb: 1", "\\t", "l:\\n-\\t1", "a:\\n  \\tb: 1", "a: 1\\n\\t",
+    "a:\\n  b: x\\n\\tc: 1", "a: |\\n\\tx", "a: |\\n  x\\n\\ty", "a:\\t1", "a:\\n  b:\\t1",
+    "a: x\\n  \\ty", "a: |\\n  x\\n  \\ty\\nb: 1", "a: 1 \\t# c", "- a\\n-\\tb",
+]
 TYPED_MISC = [
+    '{k}: {{{{ fromYaml "{tab}" | toJson }}}}',
+    '{k}: {{{{ dict "_0" 1 ".5_" 2 "0b_1" 3 "-0X1f" 4 "0o8" 5 | toYaml | nindent 2 }}}}',
     '{k}: {{{{ initials "ünïcödé à b" }}}} {{{{ initials "Über alles" }}}}',
     '{k}: {{{{ dig "list" "x" .Values }}}}',
     '{k}: {{{{ dig "list" "x" (deepCopy .Values) }}}}',
@@ -441,8 +450,8 @@ def add_extras5(seed, n, d, units):
     extra = []
     for i in range(r5.randint(1, 3)):
         k = f"k{k0 + i}"
-        if r5.random() < 0.1:
-            extra.append(r5.choice(TYPED_MISC).format(k=k))
+        if r5.random() < 0.2:
+            extra.append(r5.choice(TYPED_MISC).format(k=k, tab=r5.choice(TAB_YAML)))
             continue
         maps = r5.random() < 0.35
         p = r5.choice(TYPED_MAPS if maps else TYPED_LISTS)

@@ -27,6 +27,7 @@ mod toml_writer;
 mod types;
 mod words;
 mod xcase;
+mod yaml_tabs;
 
 pub(crate) use types::check_types;
 

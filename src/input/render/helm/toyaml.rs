@@ -281,11 +281,18 @@ pub fn ambiguous(s: &str) -> bool {
     if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
-    let t = if s.contains('_') {
-        std::borrow::Cow::Owned(s.replace('_', ""))
-    } else {
-        std::borrow::Cow::Borrowed(s)
+    // go-yaml resolves a plain scalar as a number by its first byte (its resolve table): a
+    // digit or a sign (underscores dropped), or a `.` (as written); `_0`, `.5_` are strings.
+    let t = match s.as_bytes().first() {
+        Some(b'0'..=b'9' | b'+' | b'-') if s.contains('_') => {
+            std::borrow::Cow::Owned(s.replace('_', ""))
+        }
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.') => std::borrow::Cow::Borrowed(s),
+        _ => return false,
     };
+    if go_int_prefixed(&t) {
+        return true;
+    }
     if could_be_f64(&t)
         && t.parse::<f64>().is_ok()
         && !t.contains("inf")
@@ -315,6 +322,23 @@ pub fn ambiguous(s: &str) -> bool {
         return true;
     }
     false
+}
+
+/// True for an integer Go's `strconv.ParseInt(s, 0, 64)` reads with a base prefix, signed or
+/// not, in either case (`0b101`, `-0X1F`, `+0o17`): go-yaml's integers.
+fn go_int_prefixed(t: &str) -> bool {
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let b = t.as_bytes();
+    if b.len() < 3 || b[0] != b'0' {
+        return false;
+    }
+    let digits = &t[2..];
+    match b[1] {
+        b'b' | b'B' => digits.bytes().all(|c| c == b'0' || c == b'1'),
+        b'o' | b'O' => digits.bytes().all(|c| (b'0'..=b'7').contains(&c)),
+        b'x' | b'X' => digits.bytes().all(|c| c.is_ascii_hexdigit()),
+        _ => false,
+    }
 }
 
 /// False only for a text Rust's `f64` parser rejects: its grammar has a digit in every
@@ -576,7 +600,14 @@ mod props {
         {
             return true;
         }
-        let t = s.replace('_', "");
+        let t = match s.chars().next() {
+            Some('0'..='9' | '+' | '-') => s.replace('_', ""),
+            Some('.') => s.to_string(),
+            _ => return false,
+        };
+        if go_int_prefixed(&t) {
+            return true;
+        }
         if t.parse::<f64>().is_ok()
             && !t.contains("inf")
             && !t.contains("nan")
@@ -656,6 +687,11 @@ mod props {
                 "\u{feff}x",
                 "1__2",
                 "_",
+                "_0",
+                ".5_",
+                "0b_1",
+                "-0B101",
+                "+0x1F",
             ])
             .prop_map(str::to_string),
             any::<String>(),
