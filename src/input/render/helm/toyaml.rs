@@ -332,11 +332,12 @@ fn go_int_prefixed(t: &str) -> bool {
     if b.len() < 3 || b[0] != b'0' {
         return false;
     }
-    let digits = &t[2..];
+    // Bytes, not a `str` slice: the second character may be wider than one byte.
+    let digits = b[2..].iter();
     match b[1] {
-        b'b' | b'B' => digits.bytes().all(|c| c == b'0' || c == b'1'),
-        b'o' | b'O' => digits.bytes().all(|c| (b'0'..=b'7').contains(&c)),
-        b'x' | b'X' => digits.bytes().all(|c| c.is_ascii_hexdigit()),
+        b'b' | b'B' => digits.into_iter().all(|c| *c == b'0' || *c == b'1'),
+        b'o' | b'O' => digits.into_iter().all(|c| (b'0'..=b'7').contains(c)),
+        b'x' | b'X' => digits.into_iter().all(u8::is_ascii_hexdigit),
         _ => false,
     }
 }
@@ -692,6 +693,7 @@ mod props {
                 "0b_1",
                 "-0B101",
                 "+0x1F",
+                "0\u{11347}4",
             ])
             .prop_map(str::to_string),
             any::<String>(),
