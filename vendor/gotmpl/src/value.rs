@@ -248,7 +248,9 @@ impl Value {
     /// ```
     pub fn field(&self, name: &str) -> Option<Value> {
         match self {
-            Value::Map(m) => m.get(name),
+            // runeguard patch 35: a missing key of a typed map is its elements' zero value
+            // (Helm runs templates with `missingkey=zero`).
+            Value::Map(m) => m.get(name).or_else(|| self.missing_key()),
             _ => None,
         }
     }
@@ -301,9 +303,10 @@ impl Value {
                 Ok(v[check_bounds(idx, v.len())?].clone())
             }
             (Value::List(_), _) => Err(bad_index("list", idx)),
-            (Value::Map(m), Value::String(k)) => {
-                Ok(m.get(k.as_ref()).unwrap_or(Value::Nil))
-            }
+            (Value::Map(m), Value::String(k)) => Ok(m
+                .get(k.as_ref())
+                .or_else(|| self.missing_key())
+                .unwrap_or(Value::Nil)),
             (Value::Map(_), _) => Err(bad_index("map", idx)),
             // Go indexes strings as `[]byte` — mid-codepoint offsets are
             // valid since Go has no UTF-8 invariant. We surface the byte as
@@ -1208,6 +1211,14 @@ impl Value {
         }
         let addr = container_addr(self)?;
         type_table().by_addr.get(&addr).map(|(_, ty)| *ty)
+    }
+
+    /// runeguard patch: what Go's `index` (and a field under Helm's `missingkey=zero`) gives
+    /// for a key a typed map lacks: its elements' zero value (`""` for a `map[string]string`);
+    /// `None` for a map of `interface{}` (nil: printed as no value).
+    fn missing_key(&self) -> Option<Value> {
+        let ty = self.go_type()?;
+        (ty.name == "map[string]string").then(|| Value::String(Arc::from("")))
     }
 
     /// runeguard patch: true for Go's nil slice: [`nil_list`] or a typed nil ([`GoType::nil`]).
