@@ -432,6 +432,7 @@ TAB_YAML = [
 ]
 TYPED_MISC = [
     '{k}: {{{{ fromYaml "{tab}" | toJson }}}}',
+    '{k}: {{{{ fromYaml "{{{{ .Release.Name }}}}" | toJson }}}} {{{{ fromYaml "a: {{{{ b }}}}" | toJson }}}} {{{{ fromYaml "[1, x]: y" | toJson }}}}',
     '{k}: {{{{ dict "_0" 1 ".5_" 2 "0b_1" 3 "-0X1f" 4 "0o8" 5 | toYaml | nindent 2 }}}}',
     '{k}: {{{{ initials "ünïcödé à b" }}}} {{{{ initials "Über alles" }}}}',
     '{k}: {{{{ dig "list" "x" .Values }}}}',

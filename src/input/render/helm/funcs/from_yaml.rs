@@ -95,6 +95,11 @@ fn by_loader(text: &str) -> Result<Value, String> {
                     read = std::borrow::Cow::Owned(spaced);
                     continue;
                 }
+                if e.message.starts_with("a mapping key that is not a scalar")
+                    && let Some(invalid) = invalid_map_key(&read, at)
+                {
+                    return Err(invalid);
+                }
                 return Err(go_yaml_error(&e.message, at, text));
             }
         }
@@ -104,6 +109,85 @@ fn by_loader(text: &str) -> Result<Value, String> {
         None,
         text,
     ))
+}
+
+/// go-yaml's error for a mapping key that is a flow collection (`{{ .Release.Name }}` read
+/// as YAML): `invalid map key: ` and Go's `%#v` of the key as go-yaml decodes it
+/// (`map[interface {}]interface {}{"a":1}`, `[]interface {}{1, 2}`). `None` when the key at
+/// `at` is not a flow collection closed where it starts.
+fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
+    let (line, col) = at?;
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)? as usize)
+        .map(str::len)
+        .sum();
+    let l = text[start..].split('\n').next()?;
+    let from = l
+        .char_indices()
+        .nth(col.checked_sub(1)? as usize)
+        .map_or(l.len(), |(i, _)| i);
+    let key = l[from..]
+        .strip_prefix('?')
+        .unwrap_or(&l[from..])
+        .trim_start();
+    if !key.starts_with(['{', '[']) {
+        return None;
+    }
+    // The collection's end: brackets balanced outside quotes.
+    let (mut depth, mut quote, mut end) = (0i32, None, None);
+    for (i, c) in key.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(i + 1);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let value = direct(&key[..end?])?;
+    let mut out = String::from("error converting YAML to JSON: yaml: invalid map key: ");
+    go_syntax(&mut out, &value);
+    Some(out)
+}
+
+/// Go's `%#v` of a value go-yaml decoded into an `interface{}` (maps of `interface{}` keys,
+/// keys in fmt's sorted order).
+fn go_syntax(out: &mut String, v: &Value) {
+    match v {
+        Value::Nil => out.push_str("interface {}(nil)"),
+        Value::String(s) => gotmpl::go_quote_into_with(out, s, false),
+        Value::List(items) => {
+            out.push_str("[]interface {}{");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                go_syntax(out, item);
+            }
+            out.push('}');
+        }
+        Value::Map(m) => {
+            out.push_str("map[interface {}]interface {}{");
+            for (i, (k, item)) in m.snapshot().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                gotmpl::go_quote_into_with(out, k, false);
+                out.push(':');
+                go_syntax(out, item);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
