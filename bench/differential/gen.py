@@ -390,6 +390,82 @@ def add_extras4(seed, n, d, units):
     return units + extra
 
 
+# Go's element types (helmfid3): what Sprig and Helm return typed (`[]string`, `[]int`,
+# `[][]interface {}`, `map[string]string`, nil slices, Helm's `common.Values`), beside
+# untyped controls, each seen through what tells the types apart.
+TYPED_LISTS = [
+    'splitList "," "a,b,,c"', 'splitList "," ""', "until 3", "until 0", "untilStep 1 7 2",
+    "untilStep 5 0 -2", 'keys (dict "a" 2)', 'keys (dict "b" 1 "a" 2) | sortAlpha', 'sortAlpha (list "b" "a")',
+    "sortAlpha (until 3)", "sortAlpha (list)", 'toStrings (list 1 nil "x")', "toStrings (list)",
+    'regexFindAll "[0-9]+" "a1b22" -1', 'regexFindAll "z" "abc" -1', 'regexFindAll "a" "aaa" 0',
+    'regexSplit "[,;]" "a,b;c" -1', 'regexSplit "," "a,b" 0', "chunk 2 (list 1 2 3)",
+    "chunk 2 (list)", '.Files.Lines "files/a.txt"', 'slice (splitList "," "a,b,c") 1',
+    'deepCopy (splitList "," "x")', 'list "a" "b"', "list 0 1 2", "list", "rest (list)",
+    'initial (splitList "," "a,b")', 'append (splitList "," "a") 1', ".Values.list",
+]
+TYPED_MAPS = [
+    'split "," "a,b"', 'splitn ":" 2 "a:b:c"', 'deepCopy (split "," "x,y")', 'dict "_0" "a"',
+    ".Values", ".Template", ".Values.map", 'fromYaml "_0: a"',
+]
+TYPED_ANY = [
+    "typeOf {p}", "kindOf {p}", 'printf "%T|%v" {p} {p}', "{p} | toJson", "deepEqual {p} {q}",
+    "len {p}", 'printf "%d|%s" {p} {p}', 'printf "%%" {p}', "empty {p}", "{p} | toYaml | nindent 2",
+    'include "t.ctx" ({p})', "typeOf (deepCopy {p})",
+]
+TYPED_LIST_OBS = [
+    "index {p} 0", "index {p} 5", "first {p} | typeOf", "rest {p} | typeOf", "last {p}",
+    'append {p} "x" | typeOf', 'has "a" {p}', "uniq {p} | typeOf", "slice {p} 1 | typeOf",
+    "reverse {p} | typeOf", 'has {p} (list {q})', "sortAlpha {p} | typeOf", 'join "-" {p}',
+]
+TYPED_MAP_OBS = [
+    # Go ranges a map in random order: `values` is sorted or counted.
+    "keys {p} | sortAlpha", "values {p} | sortAlpha", "values {p} | len", 'hasKey {p} "_0"', 'dig "_0" "x" {p}',
+    'pluck "_0" {p}', "merge (dict) {p} | len", 'get {p} "_0"', 'index {p} "_0"',
+    'index {p} "zz" | typeOf', 'pick {p} "_0"', "{p}._0",
+]
+# Tabs where go-yaml eats or refuses them (after a key's `:`, at a line's start, after `-`,
+# before a plain scalar's or a block scalar's column), and keys go-yaml reads as numbers.
+TAB_YAML = [
+    "a:\\tb: 1", "a:\\n\\tb: 1", "\\t", "l:\\n-\\t1", "a:\\n  \\tb: 1", "a: 1\\n\\t",
+    "a:\\n  b: x\\n\\tc: 1", "a: |\\n\\tx", "a: |\\n  x\\n\\ty", "a:\\t1", "a:\\n  b:\\t1",
+    "a: x\\n  \\ty", "a: |\\n  x\\n  \\ty\\nb: 1", "a: 1 \\t# c", "- a\\n-\\tb",
+]
+TYPED_MISC = [
+    '{k}: {{{{ fromYaml "{tab}" | toJson }}}}',
+    '{k}: {{{{ fromYaml "{{{{ .Release.Name }}}}" | toJson }}}} {{{{ fromYaml "a: {{{{ b }}}}" | toJson }}}} {{{{ fromYaml "[1, x]: y" | toJson }}}}',
+    '{k}: {{{{ dict "_0" 1 ".5_" 2 "0b_1" 3 "-0X1f" 4 "0o8" 5 | toYaml | nindent 2 }}}}',
+    '{k}: {{{{ initials "ünïcödé à b" }}}} {{{{ initials "Über alles" }}}}',
+    '{k}: {{{{ dig "list" "x" .Values }}}}',
+    '{k}: {{{{ dig "list" "x" (deepCopy .Values) }}}}',
+    '{k}: {{{{ range $i, $v := until 2 }}}}{{{{ typeOf $i }}}}{{{{ typeOf $v }}}}{{{{ end }}}}',
+    '{k}: {{{{ range $k, $v := split "," "a,b" }}}}{{{{ $k }}}}={{{{ typeOf $v }}}} {{{{ end }}}}',
+]
+
+
+def add_extras5(seed, n, d, units):
+    """The helmfid3 constructs: Go's typed slices and maps, in four charts of ten."""
+    r5 = random.Random(f"{seed}-{n}-extras5")
+    if r5.random() >= 0.4:
+        return units
+    k0 = len(units)
+    extra = []
+    for i in range(r5.randint(1, 3)):
+        k = f"k{k0 + i}"
+        if r5.random() < 0.2:
+            extra.append(r5.choice(TYPED_MISC).format(k=k, tab=r5.choice(TAB_YAML)))
+            continue
+        maps = r5.random() < 0.35
+        p = r5.choice(TYPED_MAPS if maps else TYPED_LISTS)
+        q = r5.choice(TYPED_MAPS if maps else TYPED_LISTS)
+        obs = TYPED_ANY + (TYPED_MAP_OBS if maps else TYPED_LIST_OBS)
+        # Now and then an observer of the other kind (Helm's refusals count too).
+        if r5.random() < 0.1:
+            obs = TYPED_LIST_OBS if maps else TYPED_MAP_OBS
+        expr = r5.choice(obs).format(p=f"({p})", q=f"({q})")
+        extra.append(f"{k}: {{{{ {expr} }}}}")
+    return units + extra
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -753,6 +829,7 @@ def make_case(seed, n, out):
     units = add_extras(seed, n, d, units)
     units = add_extras3(seed, n, d, units)
     units = add_extras4(seed, n, d, units)
+    units = add_extras5(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

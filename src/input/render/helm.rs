@@ -416,7 +416,9 @@ fn render_templates(
             vmap(vec![
                 ("Name", str_v(&t.name)),
                 ("BasePath", str_v(&format!("{}/templates", p.path))),
-            ]),
+            ])
+            // Helm's `.Template` is a `common.Values`, as `.Values` is.
+            .typed(funcs::HELM_VALUES),
         );
         let data = Value::Map(tops[t.chart].clone());
         gotmpl::trace::start();

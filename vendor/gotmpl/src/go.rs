@@ -881,6 +881,10 @@ fn go_hex_float(f: f64, prec: Option<usize>) -> String {
 
 /// runeguard patch: Go's `%T` of the values a Helm template holds.
 fn go_type_name(v: &Value) -> &'static str {
+    // runeguard patch 35: a slice's or map's own type ([`Value::go_type`]).
+    if let Some(ty) = v.go_type() {
+        return ty.name;
+    }
     match v {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",

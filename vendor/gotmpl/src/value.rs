@@ -248,7 +248,9 @@ impl Value {
     /// ```
     pub fn field(&self, name: &str) -> Option<Value> {
         match self {
-            Value::Map(m) => m.get(name),
+            // runeguard patch 35: a missing key of a typed map is its elements' zero value
+            // (Helm runs templates with `missingkey=zero`).
+            Value::Map(m) => m.get(name).or_else(|| self.missing_key()),
             _ => None,
         }
     }
@@ -301,9 +303,10 @@ impl Value {
                 Ok(v[check_bounds(idx, v.len())?].clone())
             }
             (Value::List(_), _) => Err(bad_index("list", idx)),
-            (Value::Map(m), Value::String(k)) => {
-                Ok(m.get(k.as_ref()).unwrap_or(Value::Nil))
-            }
+            (Value::Map(m), Value::String(k)) => Ok(m
+                .get(k.as_ref())
+                .or_else(|| self.missing_key())
+                .unwrap_or(Value::Nil)),
             (Value::Map(_), _) => Err(bad_index("map", idx)),
             // Go indexes strings as `[]byte` — mid-codepoint offsets are
             // valid since Go has no UTF-8 invariant. We surface the byte as
@@ -554,8 +557,14 @@ impl PartialEq for Value {
             (Value::Uint(a), Value::Uint(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
-            (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            // runeguard patch 35: Go's reflect.DeepEqual also compares the slice's or map's
+            // type (a `[]string` is not a `[]interface {}`) and a nil slice with an empty one.
+            (Value::List(a), Value::List(b)) => {
+                a == b
+                    && is_nil_list(a) == is_nil_list(b)
+                    && self.go_type() == other.go_type()
+            }
+            (Value::Map(a), Value::Map(b)) => a == b && self.go_type() == other.go_type(),
             #[cfg(feature = "html")]
             (Value::Safe { kind: k1, s: a }, Value::Safe { kind: k2, s: b }) => k1 == k2 && a == b,
             _ => false,
@@ -1060,6 +1069,15 @@ impl Value {
     /// inside, at any depth, is a new map. Callers bound the depth first
     /// ([`Value::nests_deeper_than`]).
     pub fn deep_copy(&self) -> Value {
+        // runeguard patch 35: the copy has the original's Go type (copystructure's).
+        let copy = self.deep_copy_untyped();
+        match self.go_type() {
+            Some(ty) => copy.typed(ty),
+            None => copy,
+        }
+    }
+
+    fn deep_copy_untyped(&self) -> Value {
         match self {
             // runeguard patch 18: copied from the entries as they are read, not from a
             // snapshot of them (a copy of the map before the copy).
@@ -1072,5 +1090,192 @@ impl Value {
             Value::List(l) => Value::List(l.iter().map(Value::deep_copy).collect::<Vec<_>>().into()),
             other => other.clone(),
         }
+    }
+}
+
+/// runeguard patch: Go's type of a slice or map whose elements are not `interface{}`.
+///
+/// Go tells a `[]string` (Sprig's `splitList`, `keys`, `sortAlpha`, `toStrings`,
+/// `regexFindAll`), a `[]int` (`until`), a `[][]interface {}` (`chunk`) or a
+/// `map[string]string` (`split`) from a `[]interface {}` or a `map[string]interface {}` in
+/// `%T`/`typeOf`, `reflect.DeepEqual` and the argument check of a function taking a
+/// `map[string]interface {}`; everything else (printing, `len`, `index`, `range`, JSON) is the
+/// same. A value's type is kept beside it rather than in [`Value`] (whose lists and maps have
+/// no element type): a table from the address of the list's or map's allocation to its type.
+/// The table holds a [`Weak`](alloc::sync::Weak) of the allocation, so the address cannot be
+/// reused while the entry lives; entries whose value has gone are dropped as the table grows.
+/// A copy of the value (a clone of the `Arc`) keeps the type, as a Go slice or map does; a
+/// list built anew is `[]interface {}` unless its maker marks it ([`Value::typed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GoType {
+    /// Go's name of the type (`[]string`, `map[string]string`, `common.Values`).
+    pub name: &'static str,
+    /// True when the type's underlying type is `[]interface {}` or `map[string]interface {}`
+    /// (a named type such as Helm's `common.Values`): Go assigns it to such a parameter.
+    pub any_elems: bool,
+    /// True for Go's nil slice of that type (`toJson` writes `null`; unequal to an empty one).
+    pub nil: bool,
+}
+
+impl GoType {
+    /// A slice or map type with typed elements (`[]string`, `map[string]string`).
+    pub const fn of(name: &'static str) -> GoType {
+        GoType {
+            name,
+            any_elems: false,
+            nil: false,
+        }
+    }
+
+    /// A named type over `[]interface {}`/`map[string]interface {}` (`common.Values`).
+    pub const fn named(name: &'static str) -> GoType {
+        GoType {
+            name,
+            any_elems: true,
+            nil: false,
+        }
+    }
+
+    /// The nil slice of this type.
+    pub const fn nil(self) -> GoType {
+        GoType { nil: true, ..self }
+    }
+}
+
+enum Held {
+    List(alloc::sync::Weak<[Value]>),
+    Map(alloc::sync::Weak<std::sync::RwLock<Entries>>),
+}
+
+impl Held {
+    fn alive(&self) -> bool {
+        match self {
+            Held::List(w) => w.strong_count() > 0,
+            Held::Map(w) => w.strong_count() > 0,
+        }
+    }
+}
+
+#[derive(Default)]
+struct TypeTable {
+    by_addr: std::collections::HashMap<usize, (Held, GoType)>,
+    prune_at: usize,
+}
+
+/// Set once anything is typed: until then no lookup takes the lock.
+static ANY_TYPED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+fn type_table() -> std::sync::MutexGuard<'static, TypeTable> {
+    static TABLE: std::sync::OnceLock<std::sync::Mutex<TypeTable>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn container_addr(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(Arc::as_ptr(l).cast::<u8>() as usize),
+        Value::Map(m) => Some(Arc::as_ptr(&m.0).cast::<u8>() as usize),
+        _ => None,
+    }
+}
+
+impl Value {
+    /// runeguard patch: `self` (a list or map) with Go's type `ty` ([`GoType`]); other values
+    /// are returned as they are.
+    pub fn typed(self, ty: GoType) -> Value {
+        let held = match &self {
+            Value::List(l) => Held::List(Arc::downgrade(l)),
+            Value::Map(m) => Held::Map(Arc::downgrade(&m.0)),
+            _ => return self,
+        };
+        let Some(addr) = container_addr(&self) else {
+            return self;
+        };
+        let mut table = type_table();
+        if table.by_addr.len() >= table.prune_at {
+            table.by_addr.retain(|_, (held, _)| held.alive());
+            table.prune_at = (table.by_addr.len() * 2).max(1024);
+        }
+        table.by_addr.insert(addr, (held, ty));
+        ANY_TYPED.store(true, core::sync::atomic::Ordering::Release);
+        self
+    }
+
+    /// runeguard patch: the Go type given to this list or map by [`Value::typed`], if any
+    /// (none: `[]interface {}`, `map[string]interface {}`).
+    pub fn go_type(&self) -> Option<GoType> {
+        if !ANY_TYPED.load(core::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
+        let addr = container_addr(self)?;
+        type_table().by_addr.get(&addr).map(|(_, ty)| *ty)
+    }
+
+    /// runeguard patch: what Go's `index` (and a field under Helm's `missingkey=zero`) gives
+    /// for a key a typed map lacks: its elements' zero value (`""` for a `map[string]string`);
+    /// `None` for a map of `interface{}` (nil: printed as no value).
+    fn missing_key(&self) -> Option<Value> {
+        let ty = self.go_type()?;
+        (ty.name == "map[string]string").then(|| Value::String(Arc::from("")))
+    }
+
+    /// runeguard patch: true for Go's nil slice: [`nil_list`] or a typed nil ([`GoType::nil`]).
+    pub fn is_nil_slice(&self) -> bool {
+        match self {
+            Value::List(l) => {
+                l.is_empty() && (is_nil_list(l) || self.go_type().is_some_and(|t| t.nil))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod go_type_tests {
+    use super::*;
+
+    const STRINGS: GoType = GoType::of("[]string");
+
+    fn strings(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::from(*s)).collect::<Vec<_>>().into())
+    }
+
+    #[test]
+    fn a_typed_list_keeps_its_type_through_copies_and_deep_copies() {
+        let typed = strings(&["a", "b"]).typed(STRINGS);
+        assert_eq!(typed.go_type(), Some(STRINGS));
+        assert_eq!(typed.clone().go_type(), Some(STRINGS));
+        assert_eq!(typed.deep_copy().go_type(), Some(STRINGS));
+        // A list built anew from its elements is a `[]interface {}`.
+        let Value::List(l) = &typed else { unreachable!() };
+        assert_eq!(Value::List(l.to_vec().into()).go_type(), None);
+    }
+
+    #[test]
+    fn deep_equal_tells_element_types_and_nil_slices_apart() {
+        let typed = strings(&["a"]).typed(STRINGS);
+        assert_ne!(typed, strings(&["a"]));
+        assert_eq!(typed, strings(&["a"]).typed(STRINGS));
+        let empty = Value::List(Vec::new().into());
+        assert_ne!(Value::List(nil_list()), empty);
+        let typed_nil = Value::List(Vec::new().into()).typed(STRINGS.nil());
+        assert!(typed_nil.is_nil_slice());
+        assert!(!Value::List(Vec::new().into()).typed(STRINGS).is_nil_slice());
+        assert_ne!(typed_nil, Value::List(Vec::new().into()).typed(STRINGS));
+    }
+
+    #[test]
+    fn gone_values_leave_the_table_and_their_addresses_are_not_mistaken() {
+        // Many short-lived typed lists: the table is pruned as it grows, and a new list never
+        // inherits the type of one gone (the table's weak reference keeps the address taken).
+        for i in 0..5000 {
+            let typed = strings(&["x"]).typed(STRINGS);
+            assert_eq!(typed.go_type(), Some(STRINGS));
+            let plain = strings(&["y"; 1]);
+            assert_eq!(plain.go_type(), None, "round {i}");
+        }
+        assert!(type_table().by_addr.len() < 5000);
     }
 }

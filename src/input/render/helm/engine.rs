@@ -214,7 +214,7 @@ pub(super) fn top_objects(
             gotmpl::MapRef::new(BTreeMap::from([
                 (
                     Arc::from("Values"),
-                    funcs::values_to_value(&p.values, &p.origins),
+                    funcs::values_to_value(&p.values, &p.origins).typed(funcs::HELM_VALUES),
                 ),
                 (Arc::from("Chart"), chart_object(&aliased(p))),
                 (Arc::from("Release"), release.clone()),
@@ -506,12 +506,13 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
             .find(|(n, _)| *n == name)
             .map(|(_, b)| String::from_utf8_lossy(b).to_string())
         else {
-            return Ok(Value::List(Vec::new().into()));
+            return Ok(Value::List(Vec::new().into()).typed(funcs::STRINGS));
         };
         let text = text.strip_suffix('\n').unwrap_or(&text);
-        Ok(Value::List(
-            text.split('\n').map(str_v).collect::<Vec<_>>().into(),
-        ))
+        Ok(
+            Value::List(text.split('\n').map(str_v).collect::<Vec<_>>().into())
+                .typed(funcs::STRINGS),
+        )
     });
     // The files themselves are entries too (Go's `Files` is a map of path to content):
     // `range $path, $_ := .Files.Glob "x/*"`, `if .Files.Glob "x"`.

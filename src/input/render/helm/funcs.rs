@@ -27,11 +27,26 @@ mod toml_writer;
 mod types;
 mod words;
 mod xcase;
+mod yaml_tabs;
 
 pub(crate) use types::check_types;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())
+}
+
+/// Go's types of the slices and maps Sprig and Helm return typed (`typeOf`, `%T`,
+/// `deepEqual` and the argument checks tell them from `[]interface {}`; gotmpl patch 35).
+pub(super) const STRINGS: gotmpl::GoType = gotmpl::GoType::of("[]string");
+const INTS: gotmpl::GoType = gotmpl::GoType::of("[]int");
+const LISTS: gotmpl::GoType = gotmpl::GoType::of("[][]interface {}");
+const STRING_MAP: gotmpl::GoType = gotmpl::GoType::of("map[string]string");
+/// Helm's `.Values` (and `.Template`): a named `map[string]interface {}`.
+pub(super) const HELM_VALUES: gotmpl::GoType = gotmpl::GoType::named("common.Values");
+
+/// A `[]string` of `items`.
+fn strings(items: Vec<Value>) -> Value {
+    Value::List(items.into()).typed(STRINGS)
 }
 
 fn s(v: &str) -> Value {
@@ -254,7 +269,7 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
         // Go's nil slice (Sprig's `rest` of an empty list) marshals as null.
-        Value::List(l) if gotmpl::is_nil_list(l) => serde_json::Value::Null,
+        l @ Value::List(_) if l.is_nil_slice() => serde_json::Value::Null,
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
         // Callers bound the depth first: no map here holds itself.
         // A function entry is a method (a `String`, KubeVersion's `GitVersion`): Go's JSON

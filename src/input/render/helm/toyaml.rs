@@ -90,7 +90,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
         }
         Value::Map(_) => out.push_str("{}\n"),
         // Go's nil slice is JSON's null on the way to YAML (sigs.k8s.io/yaml).
-        Value::List(l) if gotmpl::is_nil_list(l) => out.push_str("null\n"),
+        l @ Value::List(_) if l.is_nil_slice() => out.push_str("null\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
             // go-yaml indents the lines of a document's root scalar (a literal block's
@@ -281,11 +281,18 @@ pub fn ambiguous(s: &str) -> bool {
     if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
-    let t = if s.contains('_') {
-        std::borrow::Cow::Owned(s.replace('_', ""))
-    } else {
-        std::borrow::Cow::Borrowed(s)
+    // go-yaml resolves a plain scalar as a number by its first byte (its resolve table): a
+    // digit or a sign (underscores dropped), or a `.` (as written); `_0`, `.5_` are strings.
+    let t = match s.as_bytes().first() {
+        Some(b'0'..=b'9' | b'+' | b'-') if s.contains('_') => {
+            std::borrow::Cow::Owned(s.replace('_', ""))
+        }
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.') => std::borrow::Cow::Borrowed(s),
+        _ => return false,
     };
+    if go_int_prefixed(&t) {
+        return true;
+    }
     if could_be_f64(&t)
         && t.parse::<f64>().is_ok()
         && !t.contains("inf")
@@ -315,6 +322,24 @@ pub fn ambiguous(s: &str) -> bool {
         return true;
     }
     false
+}
+
+/// True for an integer Go's `strconv.ParseInt(s, 0, 64)` reads with a base prefix, signed or
+/// not, in either case (`0b101`, `-0X1F`, `+0o17`): go-yaml's integers.
+fn go_int_prefixed(t: &str) -> bool {
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let b = t.as_bytes();
+    if b.len() < 3 || b[0] != b'0' {
+        return false;
+    }
+    // Bytes, not a `str` slice: the second character may be wider than one byte.
+    let digits = b[2..].iter();
+    match b[1] {
+        b'b' | b'B' => digits.into_iter().all(|c| *c == b'0' || *c == b'1'),
+        b'o' | b'O' => digits.into_iter().all(|c| (b'0'..=b'7').contains(c)),
+        b'x' | b'X' => digits.into_iter().all(u8::is_ascii_hexdigit),
+        _ => false,
+    }
 }
 
 /// False only for a text Rust's `f64` parser rejects: its grammar has a digit in every
@@ -576,7 +601,14 @@ mod props {
         {
             return true;
         }
-        let t = s.replace('_', "");
+        let t = match s.chars().next() {
+            Some('0'..='9' | '+' | '-') => s.replace('_', ""),
+            Some('.') => s.to_string(),
+            _ => return false,
+        };
+        if go_int_prefixed(&t) {
+            return true;
+        }
         if t.parse::<f64>().is_ok()
             && !t.contains("inf")
             && !t.contains("nan")
@@ -656,6 +688,12 @@ mod props {
                 "\u{feff}x",
                 "1__2",
                 "_",
+                "_0",
+                ".5_",
+                "0b_1",
+                "-0B101",
+                "+0x1F",
+                "0\u{11347}4",
             ])
             .prop_map(str::to_string),
             any::<String>(),

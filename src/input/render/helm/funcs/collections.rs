@@ -76,7 +76,7 @@ pub(super) fn register(m: &mut FuncMap) {
             .flat_map(|m| map_of(m).into_keys().map(Value::String).collect::<Vec<_>>())
             .collect();
         k.dedup();
-        Ok(Value::List(k.into()))
+        Ok(strings(k))
     });
     f!(m, "values", |a: &[Value]| -> R {
         Ok(Value::List(
@@ -105,8 +105,10 @@ pub(super) fn register(m: &mut FuncMap) {
         let mut cur = rest[1].clone();
         // Sprig's digFromDict asserts each step is a map[string]interface{}: a key that holds
         // anything else (nil too) before the last key is Go's failed interface conversion.
+        // The assertion wants that very type: a `map[string]string` (`split`) or a named map
+        // (Helm's `common.Values`: `dig "a" "b" "" .Values` fails in Helm) is refused too.
         for k in keys {
-            let Value::Map(m) = &cur else {
+            let (Value::Map(m), None) = (&cur, cur.go_type()) else {
                 let held = match &cur {
                     Value::Nil => "nil".into(),
                     other => super::types::go_type(other),
@@ -193,9 +195,12 @@ pub(super) fn register(m: &mut FuncMap) {
                 list.len()
             )));
         }
-        Ok(Value::List(
-            list[start as usize..end as usize].to_vec().into(),
-        ))
+        // reflect's Slice keeps the slice's type (`slice (splitList …) 1` is a `[]string`).
+        let part = Value::List(list[start as usize..end as usize].to_vec().into());
+        Ok(match a[0].go_type() {
+            Some(ty) => part.typed(gotmpl::GoType { nil: false, ..ty }),
+            None => part,
+        })
     });
     // `push` is Sprig's other name for `append`.
     m.insert("push".to_string(), m["append"].clone());
@@ -216,7 +221,8 @@ pub(super) fn register(m: &mut FuncMap) {
                 .map(|c| Value::List(c.to_vec().into()))
                 .collect::<Vec<_>>()
                 .into(),
-        ))
+        )
+        .typed(LISTS))
     });
     f!(m, "prepend", |a: &[Value]| -> R {
         let mut l = sprig_list(arg(a, 0, "prepend")?, |k| {
@@ -323,9 +329,7 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "sortAlpha", |a: &[Value]| -> R {
         let mut l: Vec<String> = strslice(arg(a, 0, "sortAlpha")?);
         l.sort();
-        Ok(Value::List(
-            l.iter().map(|x| s(x)).collect::<Vec<_>>().into(),
-        ))
+        Ok(strings(l.iter().map(|x| s(x)).collect()))
     });
     f!(m, "join", |a: &[Value]| -> R {
         Ok(s(&strslice(arg(a, 1, "join")?).join(&to_str(&a[0]))))
@@ -336,16 +340,15 @@ pub(super) fn register(m: &mut FuncMap) {
         for (i, p) in to_str(arg(a, 1, "split")?).split(sep.as_str()).enumerate() {
             m.insert(Arc::from(format!("_{i}").as_str()), s(p));
         }
-        Ok(Value::Map(MapRef::new(m)))
+        Ok(Value::Map(MapRef::new(m)).typed(STRING_MAP))
     });
     f!(m, "splitList", |a: &[Value]| -> R {
         let sep = to_str(arg(a, 0, "splitList")?);
-        Ok(Value::List(
+        Ok(strings(
             to_str(arg(a, 1, "splitList")?)
                 .split(sep.as_str())
                 .map(s)
-                .collect::<Vec<_>>()
-                .into(),
+                .collect(),
         ))
     });
     f!(m, "splitn", |a: &[Value]| -> R {
@@ -358,7 +361,7 @@ pub(super) fn register(m: &mut FuncMap) {
         {
             m.insert(Arc::from(format!("_{i}").as_str()), s(p));
         }
-        Ok(Value::Map(MapRef::new(m)))
+        Ok(Value::Map(MapRef::new(m)).typed(STRING_MAP))
     });
     f!(m, "until", |a: &[Value]| -> R {
         Ok(Value::List(
@@ -366,7 +369,8 @@ pub(super) fn register(m: &mut FuncMap) {
                 .map(Value::Int)
                 .collect::<Vec<_>>()
                 .into(),
-        ))
+        )
+        .typed(INTS))
     });
     f!(m, "untilStep", |a: &[Value]| -> R {
         let (st, en, step) = (
@@ -380,7 +384,7 @@ pub(super) fn register(m: &mut FuncMap) {
             out.push(Value::Int(i));
             i += step;
         }
-        Ok(Value::List(out.into()))
+        Ok(Value::List(out.into()).typed(INTS))
     });
     // Sprig's `seq`, a string of numbers as the Unix command prints them.
     f!(m, "seq", |a: &[Value]| -> R {

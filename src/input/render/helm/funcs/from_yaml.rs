@@ -57,9 +57,13 @@ pub(super) fn read(text: String) -> Result<Value, String> {
         return found.map(|v| v.deep_copy());
     }
     let Text(text) = text;
-    let read = match direct(&text) {
-        Some(v) => Ok(v),
-        None => by_loader(&text),
+    // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
+    let read = match super::yaml_tabs::tab_error(&text) {
+        Some(e) => Err(e),
+        None => match direct(&text) {
+            Some(v) => Ok(v),
+            None => by_loader(&text),
+        },
     };
     READ.with(|r| {
         let (kept, bytes) = &mut *r.borrow_mut();
@@ -75,15 +79,133 @@ pub(super) fn read(text: String) -> Result<Value, String> {
 
 /// The loader's reading (what every input goes through): for what [`direct`] leaves to it.
 fn by_loader(text: &str) -> Result<Value, String> {
-    let file = crate::source::SourceFile::new("fromYaml".into(), None, text.to_string());
-    match super::super::values::read_yaml(&file) {
-        Ok((v, _)) => Ok(json_to_value(&v)),
-        Err(e) => Err(go_yaml_error(
-            &e.message,
-            e.pos.map(|p| (p.line, p.column)),
-            text,
-        )),
+    let mut read = std::borrow::Cow::Borrowed(text);
+    // Bounded: each round turns one tab into a space.
+    for _ in 0..64 {
+        let file = crate::source::SourceFile::new("fromYaml".into(), None, read.to_string());
+        match super::super::values::read_yaml(&file) {
+            Ok((v, _)) => return Ok(json_to_value(&v)),
+            Err(e) => {
+                let at = e.pos.map(|p| (p.line, p.column));
+                // saphyr wants a space after a key's `:`; libyaml eats a tab there too (no
+                // simple key may follow a simple key): the same text with a space.
+                if e.message == "':' must be followed by a valid YAML whitespace"
+                    && let Some(spaced) = at.and_then(|(line, _)| tab_after_key(&read, line))
+                {
+                    read = std::borrow::Cow::Owned(spaced);
+                    continue;
+                }
+                if e.message.starts_with("a mapping key that is not a scalar")
+                    && let Some(invalid) = invalid_map_key(&read, at)
+                {
+                    return Err(invalid);
+                }
+                return Err(go_yaml_error(&e.message, at, text));
+            }
+        }
     }
+    Err(go_yaml_error(
+        "found character that cannot start any token",
+        None,
+        text,
+    ))
+}
+
+/// go-yaml's error for a mapping key that is a flow collection (`{{ .Release.Name }}` read
+/// as YAML): `invalid map key: ` and Go's `%#v` of the key as go-yaml decodes it
+/// (`map[interface {}]interface {}{"a":1}`, `[]interface {}{1, 2}`). `None` when the key at
+/// `at` is not a flow collection closed where it starts.
+fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
+    let (line, col) = at?;
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)? as usize)
+        .map(str::len)
+        .sum();
+    let l = text[start..].split('\n').next()?;
+    let from = l
+        .char_indices()
+        .nth(col.checked_sub(1)? as usize)
+        .map_or(l.len(), |(i, _)| i);
+    let key = l[from..]
+        .strip_prefix('?')
+        .unwrap_or(&l[from..])
+        .trim_start();
+    if !key.starts_with(['{', '[']) {
+        return None;
+    }
+    // The collection's end: brackets balanced outside quotes.
+    let (mut depth, mut quote, mut end) = (0i32, None, None);
+    for (i, c) in key.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(i + 1);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let value = direct(&key[..end?])?;
+    let mut out = String::from("error converting YAML to JSON: yaml: invalid map key: ");
+    go_syntax(&mut out, &value);
+    Some(out)
+}
+
+/// Go's `%#v` of a value go-yaml decoded into an `interface{}` (maps of `interface{}` keys,
+/// keys in fmt's sorted order).
+fn go_syntax(out: &mut String, v: &Value) {
+    match v {
+        Value::Nil => out.push_str("interface {}(nil)"),
+        Value::String(s) => gotmpl::go_quote_into_with(out, s, false),
+        Value::List(items) => {
+            out.push_str("[]interface {}{");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                go_syntax(out, item);
+            }
+            out.push('}');
+        }
+        Value::Map(m) => {
+            out.push_str("map[interface {}]interface {}{");
+            for (i, (k, item)) in m.snapshot().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                gotmpl::go_quote_into_with(out, k, false);
+                out.push(':');
+                go_syntax(out, item);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
+/// if that line has one before any quote or comment.
+fn tab_after_key(text: &str, line: u32) -> Option<String> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)? as usize)
+        .map(str::len)
+        .sum();
+    let l = text[start..].split('\n').next()?;
+    let at = l.find(":\t")?;
+    if l[..at].contains(['"', '\'', '#', '[', '{']) {
+        return None;
+    }
+    let mut out = text.to_string();
+    out.replace_range(start + at + 1..start + at + 2, " ");
+    Some(out)
 }
 
 /// The text of Helm's error for a YAML syntax error (sigs.k8s.io/yaml over go-yaml v2,
@@ -309,6 +431,23 @@ mod tests {
     fn same(text: &str) {
         if let Some(v) = direct(text) {
             assert_eq!(Ok(v), by_loader(text), "{text:?}");
+        }
+    }
+
+    /// Helm v4 reads these (libyaml eats a tab after a simple key's `:`).
+    #[test]
+    fn a_tab_after_a_key_is_white_space() {
+        for (text, want) in [
+            ("a:\t1", r#"{"a":1}"#),
+            ("a:\n  b:\t1", r#"{"a":{"b":1}}"#),
+            ("a:\tx\nb:\t'y'", r#"{"a":"x","b":"y"}"#),
+        ] {
+            let v = read(text.to_string()).unwrap();
+            assert_eq!(
+                super::super::value_to_json(&v).to_string(),
+                want,
+                "{text:?}"
+            );
         }
     }
 

@@ -151,6 +151,9 @@ pub(super) fn type_of(v: &Value) -> std::borrow::Cow<'static, str> {
     if let Some(name) = v.struct_type() {
         return name.into();
     }
+    if let Some(ty) = v.go_type() {
+        return ty.name.into();
+    }
     match v {
         Value::Nil => "<nil>",
         Value::Bool(_) => "bool",

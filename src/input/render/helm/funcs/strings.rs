@@ -150,12 +150,11 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(s(&a.first().unwrap_or(&Value::Nil).to_string()))
     });
     f!(m, "toStrings", |a: &[Value]| -> R {
-        Ok(Value::List(
+        Ok(strings(
             strslice(a.first().unwrap_or(&Value::Nil))
                 .iter()
                 .map(|v| s(v))
-                .collect::<Vec<_>>()
-                .into(),
+                .collect(),
         ))
     });
     // Sprig's regexMatch drops the compile error: a bad expression matches nothing
@@ -185,7 +184,12 @@ pub(super) fn register(m: &mut FuncMap) {
             .take(if n < 0 { usize::MAX } else { n as usize })
             .map(|m| s(m.as_str()))
             .collect();
-        Ok(Value::List(all.into()))
+        // Go's FindAllString returns a nil slice when nothing matches (`toJson`: null).
+        Ok(if all.is_empty() {
+            Value::List(all.into()).typed(STRINGS.nil())
+        } else {
+            strings(all)
+        })
     });
     f!(m, "regexReplaceAll", |a: &[Value]| -> R {
         let re = regex(&to_str(arg(a, 0, "regexReplaceAll")?))?;
@@ -210,7 +214,12 @@ pub(super) fn register(m: &mut FuncMap) {
         } else {
             re.splitn(&t, n as usize).map(s).collect()
         };
-        Ok(Value::List(parts.into()))
+        // Go's Regexp.Split with n == 0 returns a nil slice.
+        Ok(if n == 0 {
+            Value::List(parts.into()).typed(STRINGS.nil())
+        } else {
+            strings(parts)
+        })
     });
     f!(m, "snakecase", |a: &[Value]| -> R {
         let t = to_str(arg(a, 0, "snakecase")?);

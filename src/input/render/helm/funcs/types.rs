@@ -132,8 +132,11 @@ fn check(v: &Value, want: char) -> Result<(), TemplateError> {
         'i' => (matches!(v, Value::Int(_)), "int"),
         'b' => (matches!(v, Value::Bool(_)), "bool"),
         // A nil map is a map (Go passes the zero value).
+        // A `map[string]string` (`split`) is not assignable to it; a named map type over it
+        // (Helm's `common.Values`) is.
         'm' => (
-            matches!(v, Value::Map(_) | Value::Nil),
+            matches!(v, Value::Nil)
+                || matches!(v, Value::Map(_)) && v.go_type().is_none_or(|t| t.any_elems),
             "map[string]interface {}",
         ),
         _ => return Ok(()),

@@ -131,17 +131,7 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(s(&abbreviate(&text, left, right).unwrap_or_default()))
     });
     f!(m, "initials", |a: &[Value]| -> R {
-        let mut out = String::new();
-        let mut gap = true;
-        for c in to_str(arg(a, 0, "initials")?).chars() {
-            if c.is_whitespace() {
-                gap = true;
-            } else if gap {
-                out.push(c);
-                gap = false;
-            }
-        }
-        Ok(s(&out))
+        Ok(s(&initials(&to_str(arg(a, 0, "initials")?))))
     });
     f!(m, "swapcase", |a: &[Value]| -> R {
         let mut out = String::new();
@@ -183,9 +173,35 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "hello", |_a: &[Value]| -> R { Ok(s("Hello!")) });
 }
 
+/// goutils' `Initials`: it walks the string's bytes, each taken as the rune of that value
+/// (`rune(str[i])`), so a letter written in several UTF-8 bytes gives the Latin-1 letter of
+/// its first byte (`initials "über"` is `Ã`), and a continuation byte 0x85 or 0xA0 is a gap
+/// (Go's `unicode.IsSpace` of U+0085 and U+00A0).
+fn initials(text: &str) -> String {
+    let mut out = String::new();
+    let mut gap = true;
+    for &b in text.as_bytes() {
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0) {
+            gap = true;
+        } else if gap {
+            out.push(char::from(b));
+            gap = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Expected values printed by Sprig v3 (Helm v4.2.3) for the same calls.
+    #[test]
+    fn initials_walks_bytes_as_goutils() {
+        assert_eq!(initials("ünïcödé à b"), "ÃÃb");
+        assert_eq!(initials("hello  world\tx"), "hwx");
+        assert_eq!(initials(""), "");
+    }
 
     /// Expected values printed by Sprig v3 (Helm v4.2.3) for the same calls.
     #[test]
