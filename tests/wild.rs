@@ -252,18 +252,7 @@ fn a_missing_container_field_points_at_the_template_container_line() {
 
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
-    let mut out: Vec<(String, String, u64)> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start_line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let mut out = common::findings_of(v);
     out.sort();
     out
 }

@@ -117,12 +117,7 @@ fn by_loader(text: &str) -> Result<Value, String> {
 /// `at` is not a flow collection closed where it starts.
 fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
     let (line, col) = at?;
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.checked_sub(1)? as usize)
-        .map(str::len)
-        .sum();
-    let l = text[start..].split('\n').next()?;
+    let (_, l) = line_at(text, line)?;
     let from = l
         .char_indices()
         .nth(col.checked_sub(1)? as usize)
@@ -190,15 +185,20 @@ fn go_syntax(out: &mut String, v: &Value) {
     }
 }
 
-/// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
-/// if that line has one before any quote or comment.
-fn tab_after_key(text: &str, line: u32) -> Option<String> {
+/// The byte offset and the text (without its newline) of line `line` (1-based) of `text`.
+fn line_at(text: &str, line: u32) -> Option<(usize, &str)> {
     let start: usize = text
         .split_inclusive('\n')
         .take(line.checked_sub(1)? as usize)
         .map(str::len)
         .sum();
-    let l = text[start..].split('\n').next()?;
+    Some((start, text[start..].split('\n').next()?))
+}
+
+/// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
+/// if that line has one before any quote or comment.
+fn tab_after_key(text: &str, line: u32) -> Option<String> {
+    let (start, l) = line_at(text, line)?;
     let at = l.find(":\t")?;
     if l[..at].contains(['"', '\'', '#', '[', '{']) {
         return None;
