@@ -8,19 +8,19 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// One control of a framework catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Control {
     pub id: String,
     pub title: String,
     /// The id in NIST's OSCAL catalog (`ac-6.10` for `AC-6(10)`), for the NIST frameworks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oscal_id: Option<String>,
     /// The group the control belongs to: (`AC`, `Access Control`) for an SP 800-53 family,
     /// (`PR.AA`, its title) for a CSF 2.0 category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<(String, String)>,
     /// The SP 800-53 baselines that select the control.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub baselines: Vec<Profile>,
 }
 

@@ -43,8 +43,7 @@ pub fn discover(
         // A folder inside a chart (`chart/templates`) is no input of its own: its templates
         // render only with the chart. A chart folder given (a subchart too) is itself.
         if !super::render::roots::is_chart(root)
-            && let Some(owner) =
-                super::render::roots::owner_of(root, cwd).filter(|o| o.kind == CandidateKind::Chart)
+            && let Some(owner) = super::render::roots::chart_owner_of(root, cwd)
         {
             out.push(owner);
             continue;

@@ -98,11 +98,7 @@ pub fn find(
             continue;
         }
         parts.insert(n.clone());
-        let text = std::fs::read_to_string(p).unwrap_or_default();
-        let file = crate::source::SourceFile::new(String::new(), None, text);
-        let value = super::helm::values::read_yaml(&file)
-            .map(|(v, _)| v)
-            .unwrap_or(Value::Null);
+        let value = read_kustomization(p);
         let norm_dir = normalize(dir, cwd);
         for f in referenced_parts(&value) {
             parts.insert(normalize(&norm_dir.join(f), cwd));
@@ -214,28 +210,14 @@ fn local_resources(k: &Value) -> Vec<String> {
 /// is checked instead. A resource file stays itself: it is a manifest as written.
 pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
     let abs = normalize(file, cwd);
-    let charts: Vec<&Path> = abs.ancestors().skip(1).filter(|d| is_chart(d)).collect();
-    if let Some(nearest) = charts.first() {
-        if abs.starts_with(nearest.join("crds")) {
-            return None;
-        }
-        let top = charts.last()?.to_path_buf();
-        return Some(Candidate {
-            display: display_path(&top, cwd),
-            path: top,
-            explicit: true,
-            kind: CandidateKind::Chart,
-        });
+    if let Some(chart) = chart_above(&abs, cwd) {
+        return chart;
     }
     for dir in abs.ancestors().skip(1) {
         let Some(k) = kustomization_file(dir) else {
             continue;
         };
-        let text = std::fs::read_to_string(&k).unwrap_or_default();
-        let src = crate::source::SourceFile::new(String::new(), None, text);
-        let value = super::helm::values::read_yaml(&src)
-            .map(|(v, _)| v)
-            .unwrap_or(Value::Null);
+        let value = read_kustomization(&k);
         let names_it = k == abs
             || referenced_parts(&value)
                 .iter()
@@ -255,6 +237,39 @@ pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
         });
     }
     None
+}
+
+/// The chart a path inside a chart belongs to (see [`owner_of`]): `None` when no chart is
+/// above it, `Some(None)` for a file of the nearest chart's `crds/` (a plain manifest).
+fn chart_above(abs: &Path, cwd: &Path) -> Option<Option<Candidate>> {
+    let charts: Vec<&Path> = abs.ancestors().skip(1).filter(|d| is_chart(d)).collect();
+    let nearest = charts.first()?;
+    if abs.starts_with(nearest.join("crds")) {
+        return Some(None);
+    }
+    let top = charts.last()?.to_path_buf();
+    Some(Some(Candidate {
+        display: display_path(&top, cwd),
+        path: top,
+        explicit: true,
+        kind: CandidateKind::Chart,
+    }))
+}
+
+/// The chart a folder inside a chart (`chart/templates`) belongs to, if any: such a folder
+/// renders only with its chart. Overlays above a folder are not looked for.
+pub fn chart_owner_of(dir: &Path, cwd: &Path) -> Option<Candidate> {
+    chart_above(&normalize(dir, cwd), cwd).flatten()
+}
+
+/// A kustomization file's content (`null` when it cannot be read or parsed: the rendering
+/// reports that, located).
+fn read_kustomization(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let file = crate::source::SourceFile::new(String::new(), None, text);
+    super::helm::values::read_yaml(&file)
+        .map(|(v, _)| v)
+        .unwrap_or(Value::Null)
 }
 
 /// The files a kustomization reads that are not resources: patches, generator sources,

@@ -3,6 +3,7 @@
 //! value, and `values.schema.json`.
 
 use super::*;
+use crate::source::span::PathSeg;
 /// A chart whose values are settled: what its templates see.
 pub(super) struct Prepared<'a> {
     pub(super) chart: &'a Chart,
@@ -247,49 +248,51 @@ pub(super) fn merge_view(
 
 /// A note for each enabled dependency with no subchart under `charts/` (repositories often
 /// ignore `charts/*.tgz` in git): Helm v4 renders the chart without it, and nothing of it is
-/// checked, which the report has to say. At the dependency's `name:` line in Chart.yaml.
+/// checked, which the report has to say. At the dependency's `name:` line in the file that
+/// lists it (`requirements.yaml` for a Helm 2 chart, else Chart.yaml).
 fn missing_dependencies(
     chart: &Chart,
     deps: &[serde_json::Value],
     vals: &serde_json::Value,
     problems: &mut Vec<Problem>,
 ) {
-    let meta = chart.file("Chart.yaml");
-    let text = meta
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    for d in deps {
-        let Some(name) = d.get("name").and_then(|n| n.as_str()) else {
-            continue;
-        };
-        if chart.subcharts.iter().any(|s| s.name == name) || !enabled(d, vals) {
-            continue;
-        }
-        let repo = d
+    let missing: Vec<(usize, &str)> = deps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((i, d.get("name")?.as_str()?)))
+        .filter(|(i, name)| {
+            !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals)
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    // Read again for its spans only now that a note needs them (the rare case).
+    let listed = chart
+        .file("requirements.yaml")
+        .or_else(|| chart.file("Chart.yaml"));
+    let read = listed.and_then(|f| chart::source(f).ok());
+    let tree = read
+        .as_ref()
+        .and_then(|src| values::read_yaml(src).ok().map(|(_, t)| t));
+    for (i, name) in missing {
+        let repo = deps[i]
             .get("repository")
             .and_then(|r| r.as_str())
             .filter(|r| !r.is_empty())
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
-        // The entry's `name:` line: the first line naming it after `dependencies:`.
-        let pos = text
-            .lines()
-            .enumerate()
-            .skip_while(|(_, l)| !l.starts_with("dependencies:"))
-            .find(|(_, l)| {
-                let t = l.trim_start().trim_start_matches("- ").trim_start();
-                t.strip_prefix("name:")
-                    .map(|v| v.trim().trim_matches(['"', '\'']))
-                    == Some(name)
-            })
-            .map(|(i, l)| crate::source::span::Pos {
-                line: i as u32 + 1,
-                column: (l.len() - l.trim_start().trim_start_matches("- ").trim_start().len())
-                    as u32
-                    + 1,
-            });
+        let at = [
+            PathSeg::Key("dependencies".into()),
+            PathSeg::Index(i),
+            PathSeg::Key("name".into()),
+        ];
+        let pos = tree.as_ref().zip(read.as_ref()).and_then(|(t, src)| {
+            let focus = t.get(&at)?.focus;
+            Some(src.lines.pos_at_offset(&src.text, focus.start as usize))
+        });
         problems.push(Problem::note(
-            &meta.map_or_else(|| chart_display(chart), |f| f.display.clone()),
+            &listed.map_or_else(|| chart_display(chart), |f| f.display.clone()),
             pos,
             format!(
                 "dependency {name:?}{repo} is not in charts/ (`helm dependency build` fetches it): its objects are not rendered nor checked"
