@@ -295,29 +295,33 @@ fn program_cache_fills_is_used_and_survives_damage() {
         std::fs::write(&f, b"").expect("write");
     }
     assert!(run(Some(cache.path())) == uncached);
-    // The built-in rules' metadata is cached beside the programs; damaged, it is a miss too.
+    // The built-in rules are cached beside the programs; damaged, the file is a miss too, and
+    // is stored again as read.
     let metadata: Vec<_> = std::fs::read_dir(cache.path())
         .expect("cache dir")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
         .collect();
-    assert_eq!(metadata.len(), 1, "one metadata file");
-    let text = std::fs::read_to_string(&metadata[0]).expect("read");
-    let mut values: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&text).expect("json");
-    assert!(values.len() > 90, "every built-in rule's metadata");
-    for v in values.values_mut() {
-        *v = serde_json::json!({"title": 1});
-    }
-    std::fs::write(&metadata[0], serde_json::to_vec(&values).expect("json")).expect("write");
-    assert!(run(Some(cache.path())) == uncached);
-    let rewritten = std::fs::read_to_string(&metadata[0]).expect("read");
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&rewritten).expect("json"),
-        serde_json::from_str::<serde_json::Value>(&text).expect("json"),
-        "damaged values are stored again as read"
+    assert_eq!(metadata.len(), 1, "one file of rules");
+    let stored = std::fs::read(&metadata[0]).expect("read");
+    assert!(
+        stored.len() > 20_000,
+        "every built-in rule: {} bytes",
+        stored.len()
     );
+    for damaged in [
+        stored[..stored.len() - 1].to_vec(),
+        [stored.as_slice(), b"x"].concat(),
+        stored.iter().map(|b| b ^ 0x55).collect::<Vec<u8>>(),
+    ] {
+        std::fs::write(&metadata[0], &damaged).expect("write");
+        assert!(run(Some(cache.path())) == uncached);
+        assert!(
+            std::fs::read(&metadata[0]).expect("read") == stored,
+            "damaged rules are stored again as read"
+        );
+    }
     std::fs::write(&metadata[0], b"{ garbage").expect("write");
     assert!(run(Some(cache.path())) == uncached);
 }

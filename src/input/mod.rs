@@ -19,7 +19,9 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The family of an input, which decides which rules see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum InputType {
     /// Kubernetes objects, Istio resources included (they are Kubernetes objects).

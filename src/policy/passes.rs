@@ -2,7 +2,7 @@
 //! left out of an engine, recursive functions found (regorus overflows its stack on them; OPA
 //! rejects them too). They read and rewrite policy text only; they know nothing of engines.
 
-use super::metadata::parse_rule_from;
+use super::metadata::parse_rule;
 use super::sources::PolicySource;
 use crate::rule::{Origin, Rule};
 
@@ -305,21 +305,22 @@ fn calls_in(body: &str) -> Vec<String> {
 /// What reading one policy source found: its rule (or a library, or a metadata error) with
 /// the value its METADATA block read as, and a function of it that calls itself.
 pub(super) struct ReadSource {
-    pub(super) rule:
-        Result<Option<(Rule, Option<serde_json::Value>)>, super::metadata::PolicyError>,
+    pub(super) rule: Result<Option<Rule>, super::metadata::PolicyError>,
+    /// The rule came from the stored built-in rules (nothing to store).
+    pub(super) known: bool,
     pub(super) recursion: Option<(String, u32)>,
 }
 
 impl ReadSource {
-    /// Reads a source, with its metadata's value when it is `known` (see
-    /// [`super::metadata::parse_rule_from`]).
-    pub(super) fn of(src: &PolicySource, known: Option<&serde_json::Value>) -> ReadSource {
+    /// Reads a source, taking its rule as `known` when the on-disk cache has it (see
+    /// [`super::cache::Metadata`]).
+    pub(super) fn of(src: &PolicySource, known: Option<&Rule>) -> ReadSource {
         ReadSource {
-            // A stored value that does not make a rule (a damaged cache) is a miss.
-            rule: known
-                .map(|v| parse_rule_from(&src.path, &src.text, src.origin.clone(), Some(v)))
-                .filter(Result::is_ok)
-                .unwrap_or_else(|| parse_rule_from(&src.path, &src.text, src.origin.clone(), None)),
+            rule: match known {
+                Some(rule) => Ok(Some(rule.clone())),
+                None => parse_rule(&src.path, &src.text, src.origin.clone()),
+            },
+            known: known.is_some(),
             // The built-in policies are known not to recurse (`no_builtin_policy_recurses` checks
             // every one), so only users' policies are searched (≈ 1 ms for the built-in ones).
             recursion: match src.origin {

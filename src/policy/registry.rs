@@ -140,10 +140,9 @@ impl PolicySet {
                 .collect()
         };
         metadata.store_if_missed(
-            sources
+            parsed
                 .iter()
-                .zip(&parsed)
-                .filter_map(|(s, p)| Some((s, p.rule.as_ref().ok()?.as_ref()?.1.as_ref()))),
+                .filter_map(|p| Some((p.rule.as_ref().ok()?.as_ref()?, p.known))),
         );
         let mut rules: Vec<Arc<Rule>> = Vec::new();
         let mut kept = Vec::new();
@@ -155,7 +154,6 @@ impl PolicySet {
                     .rule
                     .ok()
                     .flatten()
-                    .map(|(r, _)| r)
                     .map(|r| format!("; rule {} ({}) is not run", r.id, r.name))
                     .unwrap_or_default();
                 problems.push(Problem::error(
@@ -169,7 +167,7 @@ impl PolicySet {
                 continue;
             }
             match parsed.rule {
-                Ok(Some((rule, _))) => {
+                Ok(Some(rule)) => {
                     if let Some(existing) = rules.iter().find(|r| {
                         r.id == rule.id || r.name == rule.name || r.package == rule.package
                     }) {
