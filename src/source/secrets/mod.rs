@@ -37,6 +37,7 @@
 
 mod detect;
 mod document;
+mod pairs;
 mod redact;
 mod scan;
 mod vocabulary;

@@ -10,20 +10,6 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// `"key": "value"` anywhere (JSON on one line). Unbounded on purpose: the regex engine is
-/// linear anyway, a counted repetition (`{1,2000}`) took 13 ms to compile, more than a whole
-/// chart's rendering, and left a longer value unmasked.
-static JSON_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)"\s*:\s*"(?P<val>(?:[^"\\\n]|\\.)+)""#)
-        .expect("json regex")
-});
-
-/// `NAME=value` inside a line of text (a message, a command line).
-static INLINE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\s,;(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)"#)
-        .expect("inline regex")
-});
-
 /// SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `PASSWORD $$…$$`.
 pub(super) static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:E?'((?:[^'\\]|''|\\.)*)'|\$\$(.*?)\$\$)")
@@ -271,20 +257,16 @@ fn split_pair(line: &str) -> Option<(&str, usize, usize, Option<u8>)> {
 /// `NAME=value` and `"key": "value"` pairs inside a line (a message, a command line, JSON on
 /// one line), with `base` the line's offset in the text.
 fn scan_inline(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let mut pairs = Vec::new();
     if line.contains('=') {
-        for c in INLINE_PAIR.captures_iter(line) {
-            let (k, v) = (&c["key"], c.name("val").expect("val"));
-            if classify(k, v.as_str(), false).is_some() {
-                out.push(base + v.start()..base + v.end());
-            }
-        }
+        pairs = super::pairs::inline_pairs(line);
     }
     if line.contains("\":") {
-        for c in JSON_PAIR.captures_iter(line) {
-            let (k, v) = (&c["key"], c.name("val").expect("val"));
-            if classify(k, v.as_str(), false).is_some() {
-                out.push(base + v.start()..base + v.end());
-            }
+        pairs.extend(super::pairs::json_pairs(line));
+    }
+    for (k, v) in pairs {
+        if classify(&line[k], &line[v.clone()], false).is_some() {
+            out.push(base + v.start..base + v.end);
         }
     }
 }
