@@ -5,8 +5,8 @@ use super::groups::{RuleGroup, make_groups};
 use super::passes::{ReadSource, expand_import_aliases, without_unused_builtin_libraries};
 use super::program::{Program, compile_program};
 use super::sources::{
-    PolicyOptions, PolicySource, deep_merge, policy_problem, read_data_file, read_sources,
-    regorus_problem,
+    PolicyOptions, PolicySource, Settings, deep_merge, policy_problem, read_data_file,
+    read_sources, regorus_problem,
 };
 use crate::input::InputType;
 use crate::rule::{Origin, Rule};
@@ -30,7 +30,7 @@ pub struct PolicySet {
     pub problems: Vec<Problem>,
     data: regorus::Value,
     /// `data.settings.credentials` as read (settings and `--data` files merged): the masking
-    /// vocabulary. Kept aside so that a run need not convert all of `data` back from the
+    /// vocabulary; None when the settings are the built-in ones. Kept aside so that a run need not convert all of `data` back from the
     /// engine's values to read it (≈ 1.8 M instructions, on the main thread).
     credentials: Option<Value>,
     engines: [std::sync::OnceLock<TypedEngine>; 3],
@@ -98,16 +98,24 @@ impl PolicySet {
             || read_sources(opts),
         );
 
-        let mut data = Value::Object(Map::new());
-        data.as_object_mut()
-            .expect("object")
-            .insert("settings".into(), settings);
-        for f in &opts.data_files {
-            match read_data_file(f) {
-                Ok(v) => deep_merge(&mut data, v),
-                Err(p) => problems.push(p),
+        // The engine's `data`, and the credential vocabulary when it is not the built-in one.
+        let (data, credentials) = match settings {
+            Settings::Builtin(data) => (data, None),
+            Settings::Merged(settings) => {
+                let mut data = Value::Object(Map::new());
+                data.as_object_mut()
+                    .expect("object")
+                    .insert("settings".into(), settings);
+                for f in &opts.data_files {
+                    match read_data_file(f) {
+                        Ok(v) => deep_merge(&mut data, v),
+                        Err(p) => problems.push(p),
+                    }
+                }
+                let credentials = data.pointer("/settings/credentials").cloned();
+                (regorus::Value::from(data), credentials)
             }
-        }
+        };
 
         // A user library with the package of a built-in one replaces it (two modules with one
         // package would be merged by regorus, and their rules clash).
@@ -183,12 +191,11 @@ impl PolicySet {
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         let builtin_only = kept.iter().all(|s| s.origin == Origin::Builtin);
-        let credentials = data.pointer("/settings/credentials").cloned();
         let set = PolicySet {
             rules,
             sources: kept,
             problems,
-            data: regorus::Value::from(data),
+            data,
             credentials,
             engines: Default::default(),
             programs: Default::default(),
@@ -381,7 +388,7 @@ impl PolicySet {
     }
 
     /// `data.settings.credentials` (the credential vocabulary the rules and masking read), if
-    /// the settings have one.
+    /// the settings have one and are not the built-in ones.
     pub fn credential_settings(&self) -> Option<&Value> {
         self.credentials.as_ref()
     }

@@ -192,7 +192,12 @@ pub(super) fn builtin_settings(problems: &mut Vec<Problem>) -> Value {
 }
 
 /// Merges a policy directory's `settings/*.json` into `settings`, in path order.
-pub(super) fn read_settings_dir(dir: &Path, settings: &mut Value, problems: &mut Vec<Problem>) {
+/// Returns whether the folder held a settings file.
+pub(super) fn read_settings_dir(
+    dir: &Path,
+    settings: &mut Value,
+    problems: &mut Vec<Problem>,
+) -> bool {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -201,6 +206,7 @@ pub(super) fn read_settings_dir(dir: &Path, settings: &mut Value, problems: &mut
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    let read = !files.is_empty();
     for f in files {
         let shown = f.display().to_string();
         match std::fs::read_to_string(&f)
@@ -217,6 +223,46 @@ pub(super) fn read_settings_dir(dir: &Path, settings: &mut Value, problems: &mut
             )),
         }
     }
+    read
+}
+
+/// `{"settings": …}` of the built-in settings alone, read straight into the engine's values.
+/// Going through `serde_json::Value` (then converting, then cloning the credentials out of it)
+/// cost ≈ 4 M instructions of every run, on the way to its first evaluation; a run whose
+/// settings are the built-in ones (no `--data` file, no settings in a `--policy` folder) needs
+/// only this. `builtin_data_is_the_converted_settings` checks it equals the other way.
+pub(super) fn builtin_data(problems: &mut Vec<Problem>) -> regorus::Value {
+    let mut settings = regorus::Value::new_object();
+    for (path, text) in crate::embedded::under("policies/settings/") {
+        if !path.ends_with(".json") {
+            continue;
+        }
+        match regorus::Value::from_json_str(text) {
+            Ok(v) => merge_values(&mut settings, v),
+            Err(e) => problems.push(Problem::error(path, None, format!("invalid settings: {e}"))),
+        }
+    }
+    let mut data = regorus::Value::new_object();
+    if let Ok(o) = data.as_object_mut() {
+        o.insert(regorus::Value::from("settings"), settings);
+    }
+    data
+}
+
+/// [`deep_merge`] for the engine's values.
+fn merge_values(dst: &mut regorus::Value, src: regorus::Value) {
+    if let (Ok(d), regorus::Value::Object(s)) = (dst.as_object_mut(), &src) {
+        for (k, v) in s.iter() {
+            match d.get_mut(k) {
+                Some(existing) => merge_values(existing, v.clone()),
+                None => {
+                    d.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        return;
+    }
+    *dst = src;
 }
 
 /// The built-in policies a run loads: the libraries always (users' rules may import them), the
@@ -235,16 +281,58 @@ pub(super) fn builtin_sources(opts: &PolicyOptions) -> Vec<PolicySource> {
         .collect()
 }
 
+/// The settings of a run: the built-in ones alone (as the engine's `data`, see
+/// [`builtin_data`]), or merged with a `--policy` folder's.
+pub(super) enum Settings {
+    Builtin(regorus::Value),
+    Merged(Value),
+}
+
 /// The policies and settings of a run, with what reading them found wrong: the built-in ones
 /// (settings are defaults for every run, even with --no-builtin) and each `--policy` folder's.
-pub(super) fn read_sources(opts: &PolicyOptions) -> (Vec<Problem>, Value, Vec<PolicySource>) {
+pub(super) fn read_sources(opts: &PolicyOptions) -> (Vec<Problem>, Settings, Vec<PolicySource>) {
     let mut problems = Vec::new();
-    let mut settings = builtin_settings(&mut problems);
     let mut sources = builtin_sources(opts);
+    // Each folder's settings, merged in order over the built-in ones.
+    let mut folders = Vec::new();
     for dir in &opts.policy_dirs {
         read_policy_dir(dir, opts.include_tests, &mut sources, &mut problems);
         // `DIR/settings/*.json` are parameters, merged like the built-in ones.
-        read_settings_dir(&dir.join("settings"), &mut settings, &mut problems);
+        let mut settings = Value::Object(Map::new());
+        if read_settings_dir(&dir.join("settings"), &mut settings, &mut problems) {
+            folders.push(settings);
+        }
     }
+    let settings = if folders.is_empty() && opts.data_files.is_empty() {
+        Settings::Builtin(builtin_data(&mut problems))
+    } else {
+        let mut settings = builtin_settings(&mut problems);
+        for s in folders {
+            deep_merge(&mut settings, s);
+        }
+        Settings::Merged(settings)
+    };
     (problems, settings, sources)
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::{builtin_data, builtin_settings};
+
+    /// The built-in settings read straight into the engine's values are the settings read as
+    /// JSON, merged, then converted (what a run with `--data` or folder settings does).
+    #[test]
+    fn builtin_data_is_the_converted_settings() {
+        let mut problems = Vec::new();
+        let direct = builtin_data(&mut problems);
+        let converted = regorus::Value::from(serde_json::json!({
+            "settings": builtin_settings(&mut problems)
+        }));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(direct == converted, "the two ways differ");
+        // Both built-in Kubernetes files were merged under one key.
+        let k = &direct["settings"]["kubernetes"];
+        assert!(k["injected_containers"] != regorus::Value::Undefined);
+        assert!(k["safe_sysctls"] != regorus::Value::Undefined);
+    }
 }

@@ -122,10 +122,13 @@ fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Se
 pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     // Masking reads the credential vocabulary the rules read (`--data` extends both).
     let mut vocabulary_problem = None;
-    if let Some(c) = set.credential_settings()
-        && let Err(e) = crate::source::secrets::configure(c)
-    {
-        vocabulary_problem = Some(Problem::error("--data", None, e));
+    match set.credential_settings() {
+        Some(c) => {
+            if let Err(e) = crate::source::secrets::configure(c) {
+                vocabulary_problem = Some(Problem::error("--data", None, e));
+            }
+        }
+        None => crate::source::secrets::warm_builtin(),
     }
     let rules = active_rules(set, opts);
     let doc_rules: Vec<Arc<Rule>> = rules
