@@ -144,6 +144,10 @@ fn builds_equal_kubectl_kustomize() {
         // Fields a replacement creates print plain ("3" is 3) until an including
         // kustomization's strategic merge patch goes over the object ("3").
         ("replacement-untyped", "replacement-untyped/b"),
+        // A prefix field spec writes into the node commonLabels shared between fields.
+        ("prefix-shared-label", "prefix-shared-label/top"),
+        // Field specs' `version` selects objects and orders the prefix table.
+        ("field-spec-version", "field-spec-version"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

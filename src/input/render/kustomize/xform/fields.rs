@@ -172,6 +172,11 @@ pub(super) fn affix(
             bookkeeping_annotations(r, f, org);
             let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
             let mut bad = false;
+            // Written in place, as Kustomize sets the node's value: a label or annotation
+            // a transformer inserted at several fields of the object changes at all of
+            // them (measured: a spec on `metadata/labels/team` over `commonLabels` changes
+            // the selector and template labels too).
+            let mut written: Vec<(u32, Node)> = Vec::new();
             walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
                 let text = match &t.v {
                     V::Null => String::new(),
@@ -181,8 +186,16 @@ pub(super) fn affix(
                     }
                     _ => t.scalar_text().unwrap_or_default(),
                 };
+                let share = t.share;
                 *t = Node::str(add(&text), org.clone());
+                t.share = share;
+                if share != 0 {
+                    written.push((share, t.clone()));
+                }
             });
+            for (id, n) in written {
+                r.node.write_shared(id, &n);
+            }
             if bad {
                 refused.push(format!("{} of {}", f.path, r.describe()));
             }
@@ -194,13 +207,16 @@ pub(super) fn affix(
 /// Whether `e`, a spec already in the slice, has the path of `f` and is selected by `f`'s
 /// kind and group (a spec without kind or group selects all), as Kustomize's `FsSlice` tests.
 fn same_spec(e: &FieldSpec, f: &FieldSpec) -> bool {
+    // `Gvk.IsSelected`: each of `f`'s group, version and kind, when given, is `e`'s.
+    let selects = |a: &Option<String>, b: &Option<String>| {
+        a.as_deref()
+            .filter(|x| !x.is_empty())
+            .is_none_or(|x| b.as_deref() == Some(x))
+    };
     e.path == f.path
-        && f.kind
-            .as_deref()
-            .is_none_or(|k| e.kind.as_deref() == Some(k))
-        && f.group
-            .as_deref()
-            .is_none_or(|g| e.group.as_deref() == Some(g))
+        && selects(&f.kind, &e.kind)
+        && selects(&f.group, &e.group)
+        && selects(&f.version, &e.version)
 }
 
 /// Kustomize's `FsSlice` merge: each spec of `more` is appended unless one already there has
@@ -226,8 +242,8 @@ pub(super) fn merge_sorted(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
 
 /// Kustomize's `FsSlice` order: by the kind's rank in the legacy order (`Gvk.IsLessThan`:
 /// the kinds listed first rank below every other kind, those listed last above), then by
-/// `group_version_kind` with `~G`/`~V`/`~K` for what is missing (`legacySortString`; field
-/// specs here never give a version). Go's `sort.Sort` is stable for the few specs of these
+/// `group_version_kind` with `~G`/`~V`/`~K` for what is missing (`legacySortString`: a
+/// spec for `v1` sorts before one for any version). Go's `sort.Sort` is stable for the few specs of these
 /// tables (insertion sort up to 12 elements); so is this one.
 fn sort_specs(specs: &mut [FieldSpec]) {
     fn rank(kind: &str) -> i64 {
@@ -242,8 +258,12 @@ fn sort_specs(specs: &mut [FieldSpec]) {
     fn key(f: &FieldSpec) -> (i64, String) {
         let kind = f.kind.as_deref().unwrap_or("");
         let text = format!(
-            "{}_~V_{}",
+            "{}_{}_{}",
             f.group.as_deref().filter(|g| !g.is_empty()).unwrap_or("~G"),
+            f.version
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .unwrap_or("~V"),
             Some(kind).filter(|k| !k.is_empty()).unwrap_or("~K")
         );
         (rank(kind), text)
@@ -294,6 +314,8 @@ pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
 #[derive(Debug, Clone)]
 pub struct FieldSpec {
     pub group: Option<String>,
+    /// The API version (`v1` of `apps/v1`) the spec is for; none or empty: any.
+    pub version: Option<String>,
     pub kind: Option<String>,
     pub path: String,
     pub create: bool,
@@ -302,6 +324,7 @@ pub struct FieldSpec {
 pub(super) fn fs(kind: Option<&str>, group: Option<&str>, path: &str, create: bool) -> FieldSpec {
     FieldSpec {
         group: group.map(str::to_string),
+        version: None,
         kind: kind.map(str::to_string),
         path: path.to_string(),
         create,
@@ -435,8 +458,11 @@ pub(super) fn annotation_specs() -> Vec<FieldSpec> {
 }
 
 pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
-    f.kind.as_deref().is_none_or(|k| k == r.kind())
-        && f.group.as_deref().is_none_or(|g| g == r.group())
+    // kyaml's `isMatchGVK`: an empty kind, group or version selects every object.
+    let any = |x: &Option<String>| x.as_deref().is_none_or(str::is_empty);
+    (any(&f.kind) || f.kind.as_deref() == Some(r.kind()))
+        && (any(&f.group) || f.group.as_deref() == Some(r.group()))
+        && (any(&f.version) || f.version.as_deref() == Some(r.version()))
 }
 
 /// Walks `segs` from `n` (through lists), creating maps when `create`, and calls `f` on each
@@ -582,6 +608,7 @@ pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
                 .filter_map(|f| {
                     Some(FieldSpec {
                         group: f.get("group").and_then(Node::scalar_text),
+                        version: f.get("version").and_then(Node::scalar_text),
                         kind: f.get("kind").and_then(Node::scalar_text),
                         path: f.get_str("path")?.to_string(),
                         create: matches!(f.get("create").map(|c| &c.v), Some(V::Bool(true))),
