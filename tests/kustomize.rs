@@ -645,6 +645,22 @@ fn a_replacement_of_another_type_is_a_problem() {
     assert!(e[0].message.contains("\"web\""), "{}", e[0].message);
 }
 
+/// A replacement into an explicit null (`image: null`, `serviceAccountName: ~`) fails in
+/// Kustomize, the null's tag kept ("cannot decode !!str `a:1` as a !!null"); into a null
+/// annotation or a field it creates it is written (it was written everywhere).
+#[test]
+fn a_replacement_into_an_explicit_null_is_a_problem() {
+    let out = build("problems/replacement-null");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/replacement-null/kustomization.yaml");
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{k}:10"), format!("{k}:11")],
+        "{e:?}"
+    );
+    assert!(e[0].message.contains("\"a:1\""), "{}", e[0].message);
+}
+
 /// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a
 /// file: a generated value points at its literal's line inside the inline text.
 #[test]
