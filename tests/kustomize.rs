@@ -645,6 +645,27 @@ fn a_replacement_of_another_type_is_a_problem() {
     assert!(e[0].message.contains("\"web\""), "{}", e[0].message);
 }
 
+/// A `configurations:` file's `commonLabels`/`commonAnnotations` spec with another `create`
+/// than a default spec at its path that it selects or is selected by fails Kustomize's
+/// config merge ("conflicting fieldspecs"); with the same `create` it merges (differential
+/// seed 1 cases 72 and 113 with the session-11 generator; they were built).
+#[test]
+fn a_label_spec_conflicting_with_a_default_is_a_problem() {
+    let out = build("problems/labels-config-conflict");
+    let e = errors(&out);
+    let conf = format!("{DATA}/problems/labels-config-conflict/conf.yaml");
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{conf}:5"), format!("{conf}:8")],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// A replacement into an explicit null (`image: null`, `serviceAccountName: ~`) fails in
 /// Kustomize, the null's tag kept ("cannot decode !!str `a:1` as a !!null"); into a null
 /// annotation or a field it creates it is written (it was written everywhere).

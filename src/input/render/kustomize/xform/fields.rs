@@ -282,6 +282,18 @@ pub fn remerge_after_component(acc: &mut Acc) {
     }
 }
 
+/// The spec of `table` that `f` cannot be merged with, as Kustomize's `TransformerConfig.Merge`
+/// of a `configurations:` file's label or annotation specs into the default table finds
+/// one: the same path, one's kind, group and version selecting the other's, another
+/// `create` (measured: `{path: metadata/labels, kind: Deployment}` without `create` against
+/// the default `metadata/labels` for every kind, "conflicting fieldspecs").
+fn conflicting<'a>(
+    mut table: impl Iterator<Item = &'a FieldSpec>,
+    f: &FieldSpec,
+) -> Option<&'a FieldSpec> {
+    table.find(|e| (same_spec(e, f) || same_spec(f, e)) && e.create != f.create)
+}
+
 /// [`merge_specs`], failing (with the path) on a spec already there that differs only in
 /// `create`, as Kustomize's `FsSlice.MergeOne` fails.
 pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
@@ -730,8 +742,32 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             for (key, v) in m {
                 match key.as_str() {
                     "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
-                    "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
-                    "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
+                    "commonLabels" | "commonAnnotations" => {
+                        let labels = key == "commonLabels";
+                        let (defaults, table) = if labels {
+                            (common_label_specs(), &mut acc.config.labels)
+                        } else {
+                            (annotation_specs(), &mut acc.config.annotations)
+                        };
+                        for (at, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
+                        }) {
+                            match conflicting(defaults.iter().chain(table.iter()), &f) {
+                                Some(e) => b.problem_at(
+                                    at,
+                                    &k.file.path,
+                                    format!(
+                                        "`{key}` field spec `{}` has another `create` than the spec for `{}` there (Kustomize: failed to merge {}s fieldSpec: conflicting fieldspecs)",
+                                        f.path,
+                                        e.kind.as_deref().unwrap_or("every kind"),
+                                        if labels { "CommonLabel" } else { "CommonAnnotation" },
+                                    ),
+                                ),
+                                None => table.push(f),
+                            }
+                        }
+                    }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     // Each file merged into those before it (`loadDefaultConfig`).
