@@ -992,6 +992,10 @@ fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<(
             out.push_str("map[");
             // A map's functions are its methods (patch 10), not entries Go prints.
             let entries = m.snapshot();
+            // `[]byte` elements (patch 36): the number verbs print each byte; the string
+            // verbs (`%s`, `%q`, `%x`, `%X`) the text, as fmt prints a byte slice.
+            let bytes = arg.go_type().is_some_and(|t| t.byte_elems)
+                && !directive.ends_with(['s', 'q', 'x', 'X']);
             let fields = entries
                 .iter()
                 .filter(|(_, v)| !matches!(v, Value::Function(_)));
@@ -1001,7 +1005,19 @@ fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<(
                 }
                 sprintf_into(out, directive, &[Value::String(k.clone())])?;
                 out.push(':');
-                write_element(out, directive, v)?;
+                match v {
+                    Value::String(text) if bytes => {
+                        out.push('[');
+                        for (j, byte) in text.bytes().enumerate() {
+                            if j > 0 {
+                                out.push(' ');
+                            }
+                            sprintf_into(out, directive, &[Value::Uint(u64::from(byte))])?;
+                        }
+                        out.push(']');
+                    }
+                    _ => write_element(out, directive, v)?,
+                }
             }
             out.push(']');
         }

@@ -44,7 +44,7 @@ const STRING_MAP: gotmpl::GoType = gotmpl::GoType::of("map[string]string");
 /// Helm's `.Values` (and `.Template`): a named `map[string]interface {}`.
 pub(super) const HELM_VALUES: gotmpl::GoType = gotmpl::GoType::named("common.Values");
 /// Helm's `.Files` (`engine.files`, a `map[string][]byte`).
-pub(super) const ENGINE_FILES: gotmpl::GoType = gotmpl::GoType::of("engine.files");
+pub(super) const ENGINE_FILES: gotmpl::GoType = gotmpl::GoType::byte_map("engine.files");
 /// A method of a map standing for a Go value, returning what Go's JSON writes for it when
 /// that is not its fields (`*semver.Version`'s `MarshalJSON`: its text; Helm's
 /// `common.VersionSet`: the list). Templates cannot name `#` keys as fields.
