@@ -714,6 +714,11 @@ impl Config {
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
+    // Nothing accumulated yet (no kustomization included): Kustomize merges this one's
+    // table, sorted, into an empty one, where a kind-specific spec comes before the default
+    // spec for every kind at its path and another `create` conflicts. After an included
+    // kustomization's table the default is already there and the merge passes (measured).
+    let first_table = acc.config.name_prefix.is_empty();
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -753,7 +758,10 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                             let one = Node::new(V::Seq(vec![item.clone()]), None);
                             parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
                         }) {
-                            match conflicting(defaults.iter().chain(table.iter()), &f) {
+                            let found = first_table
+                                .then(|| conflicting(defaults.iter().chain(table.iter()), &f))
+                                .flatten();
+                            match found {
                                 Some(e) => b.problem_at(
                                     at,
                                     &k.file.path,
