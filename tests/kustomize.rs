@@ -146,6 +146,12 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-untyped", "replacement-untyped/b"),
         // A prefix field spec writes into the node commonLabels shared between fields.
         ("prefix-shared-label", "prefix-shared-label/top"),
+        // ... but not into an annotation Kustomize's bookkeeping rewrote (a rename, buildMetadata).
+        (
+            "prefix-annotation-unshared",
+            "prefix-annotation-unshared/top",
+        ),
+        ("prefix-annotation-meta", "prefix-annotation-unshared/meta"),
         // Field specs' `version` selects objects and orders the prefix table.
         ("field-spec-version", "field-spec-version"),
     ] {

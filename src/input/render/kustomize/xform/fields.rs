@@ -170,6 +170,10 @@ pub(super) fn affix(
                 continue;
             }
             bookkeeping_annotations(r, f, org);
+            if r.origin_annotated {
+                // Kustomize's origin bookkeeping rewrote the annotation map (measured).
+                r.unshare_annotations();
+            }
             let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
             let mut bad = false;
             // Written in place, as Kustomize sets the node's value: a label or annotation
