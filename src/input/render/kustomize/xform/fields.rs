@@ -783,8 +783,27 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     // Each file merged into those before it (`loadDefaultConfig`).
-                    "namePrefix" => merge_sorted(&mut prefix, &parse_specs(Some(v))),
-                    "nameSuffix" => merge_sorted(&mut suffix, &parse_specs(Some(v))),
+                    "namePrefix" | "nameSuffix" => {
+                        let specs = parse_specs(Some(v));
+                        // The default `metadata/name` with another `create` (see above).
+                        let default = [fs(None, None, "metadata/name", false)];
+                        let clash = first_table
+                            .then(|| specs.iter().find(|f| conflicting(default.iter(), f).is_some()))
+                            .flatten();
+                        if let Some(f) = clash {
+                            let which = if key == "namePrefix" { "NamePrefix" } else { "NameSuffix" };
+                            b.problem_at(
+                                v,
+                                &k.file.path,
+                                format!(
+                                    "`{key}` field spec `{}` has another `create` than the default spec there (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
+                                    f.path
+                                ),
+                            );
+                        }
+                        let table = if key == "namePrefix" { &mut prefix } else { &mut suffix };
+                        merge_sorted(table, &specs);
+                    }
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
                             let Some(kind) = r.get_str("kind") else {
