@@ -672,6 +672,19 @@ fn a_label_spec_conflicting_with_a_default_is_a_problem() {
     );
 }
 
+/// A `namePrefix` spec for `metadata/name` with `create: true` against the default one
+/// without fails Kustomize's config merge (differential seed 21 case 266; it was built).
+#[test]
+fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
+    let out = build("problems/name-prefix-conflict");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
+        "{e:?}"
+    );
+}
+
 /// A replacement into an explicit null (`image: null`, `serviceAccountName: ~`) fails in
 /// Kustomize, the null's tag kept ("cannot decode !!str `a:1` as a !!null"); into a null
 /// annotation or a field it creates it is written (it was written everywhere).
