@@ -426,3 +426,39 @@ fn a_credential_is_masked_where_the_template_or_values_line_holds_it() {
         }
     }
 }
+
+#[test]
+fn a_value_reached_through_a_variable_points_at_its_values_line() {
+    // `$c := index $.Values.components $k` in a range over the keys, `$agent :=
+    // .Values.agent` then `$agent.image` and `with $agent.securityContext`, `$sc :=
+    // $.Values.shared.securityContext` in an included partial, `with $d := .Values.daemon`:
+    // each finding is at the values line (it was the template action, where the two
+    // components' images fell on one line and were one finding). A variable holding a
+    // literal (`$pid := "true"`) stays at the template line.
+    let v = json_check(&[
+        "provenance-vars",
+        "--select",
+        "K8S-001,K8S-008,K8S-009,K8S-010,K8S-015",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = rules_at(&v);
+    let at = |rule: &str, file: &str, line: u64| {
+        (rule.to_string(), (format!("provenance-vars/{file}"), line))
+    };
+    assert_eq!(
+        all,
+        [
+            at("K8S-009", "templates/daemon.yaml", 21),
+            at("K8S-015", "values.yaml", 3),
+            at("K8S-001", "values.yaml", 4),
+            at("K8S-015", "values.yaml", 6),
+            at("K8S-008", "values.yaml", 9),
+            at("K8S-015", "values.yaml", 10),
+            at("K8S-001", "values.yaml", 12),
+            at("K8S-001", "values.yaml", 15),
+            at("K8S-009", "values.yaml", 16),
+            at("K8S-010", "values.yaml", 18),
+        ],
+        "{all:#?}"
+    );
+}

@@ -144,6 +144,16 @@ fn builds_equal_kubectl_kustomize() {
         // Fields a replacement creates print plain ("3" is 3) until an including
         // kustomization's strategic merge patch goes over the object ("3").
         ("replacement-untyped", "replacement-untyped/b"),
+        // A prefix field spec writes into the node commonLabels shared between fields.
+        ("prefix-shared-label", "prefix-shared-label/top"),
+        // ... but not into an annotation Kustomize's bookkeeping rewrote (a rename, buildMetadata).
+        (
+            "prefix-annotation-unshared",
+            "prefix-annotation-unshared/top",
+        ),
+        ("prefix-annotation-meta", "prefix-annotation-unshared/meta"),
+        // Field specs' `version` selects objects and orders the prefix table.
+        ("field-spec-version", "field-spec-version"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -639,6 +649,56 @@ fn a_replacement_of_another_type_is_a_problem() {
         format!("{DATA}/problems/replacement-type/kustomization.yaml:6")
     );
     assert!(e[0].message.contains("\"web\""), "{}", e[0].message);
+}
+
+/// A `configurations:` file's `commonLabels`/`commonAnnotations` spec with another `create`
+/// than a default spec at its path that it selects or is selected by fails Kustomize's
+/// config merge ("conflicting fieldspecs"); with the same `create` it merges (differential
+/// seed 1 cases 72 and 113 with the session-11 generator; they were built).
+#[test]
+fn a_label_spec_conflicting_with_a_default_is_a_problem() {
+    let out = build("problems/labels-config-conflict");
+    let e = errors(&out);
+    let conf = format!("{DATA}/problems/labels-config-conflict/conf.yaml");
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{conf}:5"), format!("{conf}:8")],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A `namePrefix` spec for `metadata/name` with `create: true` against the default one
+/// without fails Kustomize's config merge (differential seed 21 case 266; it was built).
+#[test]
+fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
+    let out = build("problems/name-prefix-conflict");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
+        "{e:?}"
+    );
+}
+
+/// A replacement into an explicit null (`image: null`, `serviceAccountName: ~`) fails in
+/// Kustomize, the null's tag kept ("cannot decode !!str `a:1` as a !!null"); into a null
+/// annotation or a field it creates it is written (it was written everywhere).
+#[test]
+fn a_replacement_into_an_explicit_null_is_a_problem() {
+    let out = build("problems/replacement-null");
+    let e = errors(&out);
+    let k = format!("{DATA}/problems/replacement-null/kustomization.yaml");
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{k}:10"), format!("{k}:11")],
+        "{e:?}"
+    );
+    assert!(e[0].message.contains("\"a:1\""), "{}", e[0].message);
 }
 
 /// `generators:` entries holding built-in generator configurations, inline (`- |-`) or in a

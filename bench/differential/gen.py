@@ -466,6 +466,48 @@ def add_extras5(seed, n, d, units):
     return units + extra
 
 
+GO_OBJS = [".Files", ".Capabilities", ".Capabilities.APIVersions", ".Capabilities.KubeVersion",
+           ".Capabilities.HelmVersion", '(semver "1.2.3-rc.1+b")', '(.Files.Glob "files/*")',
+           ".Values", ".Release", '(.Files.Glob "nothing/*")']
+GO_JSON = ['(semver "v1.2")', ".Capabilities.APIVersions", '(.Files.Glob "files/*.txt")',
+           '(list (semver "2.0.0") .Capabilities.KubeVersion)']
+SHARP_V = ['(list 1 "a" nil 2.5)', '(dict "a" (list 2) "b" nil)', ".Values.s", '(splitList "," "a,b")',
+           "(until 3)", "(rest (list))", '(split "," "a,b")', ".Values.map", "1.5", "(int64 3)", "nil",
+           "true", '(list (dict) (list))', '"q\\"uote"', '(semver "1.2.3").Minor', ".Values.list"]
+YAML_TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!binary", "!custom", "!!seq"]
+YAML_TAGGED = ["1", "x", "1.5", "'7'", "yes", "aGVsbG8=", ".inf", "~", "0x1F", "-.Inf", '""']
+
+
+def add_extras6(seed, n, d, units):
+    """Session 11: Go's types of Helm's objects and semver values (typeOf, kindOf, %T,
+    toJson, %v/%s of .Files), printf "%#v", and fromYaml of tagged scalars and
+    infinities; in four charts of ten."""
+    r6 = random.Random(f"{seed}-{n}-extras6")
+    if r6.random() >= 0.4:
+        return units
+    k0 = len(units)
+    extra = []
+    for i in range(r6.randint(1, 3)):
+        k = f"k{k0 + i}"
+        w = r6.random()
+        if w < 0.25:
+            o = r6.choice(GO_OBJS)
+            extra.append(f'{k}: {{{{ typeOf {o} }}}} {{{{ kindOf {o} }}}} {{{{ printf "%T" {o} }}}}')
+        elif w < 0.4:
+            extra.append(f"{k}: {{{{ {r6.choice(GO_JSON)} | toJson | trunc 80 }}}}")
+        elif w < 0.5:
+            verb = r6.choice(["%v", "%s", "%d"])
+            extra.append(f'{k}: {{{{ printf "{verb}" (.Files.Glob "files/{r6.choice(["b.txt", "*.json"])}") }}}}'
+                         f' "{{{{ range $p, $_ := .Files }}}}{{{{ $p }}}},{{{{ end }}}}"')
+        elif w < 0.75:
+            extra.append(f'{k}: {{{{ printf "%#v" {r6.choice(SHARP_V)} }}}}')
+        else:
+            tag, val = r6.choice(YAML_TAGS), r6.choice(YAML_TAGGED)
+            text = f"a: {tag} {val}".replace('"', '\\"')
+            extra.append(f'{k}: {{{{ fromYaml "{text}" | toJson }}}}')
+    return units + extra
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -830,6 +872,7 @@ def make_case(seed, n, out):
     units = add_extras3(seed, n, d, units)
     units = add_extras4(seed, n, d, units)
     units = add_extras5(seed, n, d, units)
+    units = add_extras6(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

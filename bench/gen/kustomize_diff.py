@@ -990,6 +990,7 @@ def gen_case(seed):
         folder = folders[levels.index(at)]
         files[f"{folder}/widget-crd.json"] = json.dumps(WIDGET_CRD, indent=2) + "\n"
         at.k["crds"] = ["widget-crd.json"]
+    extras3(random.Random(f"extra3-{seed}"), objs, files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1001,6 +1002,61 @@ def gen_case(seed):
     for lv, o in zip(folders, levels):
         files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
     return files, folders[-1]
+
+
+def extras3(z, objs, files, levels, folders):
+    """Session 11 (a fourth random stream, so that each seed still writes its former
+    overlays): field specs with a `version`, a prefix field spec on a label or annotation
+    that `commonLabels`/`commonAnnotations` shared between fields, and a replacement into an
+    explicit null."""
+    top = levels[-1]
+    folder = folders[-1]
+    if z.random() < 0.25:
+        # `version` in configuration and transformer field specs (kyaml's isMatchGVK; the
+        # prefix table sorts a versioned spec before the default).
+        conf = {z.choice(["namePrefix", "nameSuffix", "commonLabels"]): [
+            {"path": z.choice(["metadata/name", "spec/selector/matchLabels", "metadata/labels"]),
+             "version": z.choice(["v1", "v2", "v1beta1"]),
+             **({"kind": z.choice(["Deployment", "Widget"])} if z.random() < 0.5 else {}),
+             **({"create": True} if z.random() < 0.3 else {})}]}
+        top.k.setdefault("configurations", []).append("version-conf.yaml")
+        files[f"{folder}/version-conf.yaml"] = [conf]
+        if z.random() < 0.6:
+            top.k.setdefault("namePrefix", "vp-")
+    if z.random() < 0.25:
+        # commonLabels/commonAnnotations in the base, then a prefix spec on that label or
+        # annotation above: one node shared by metadata, selector and template fields.
+        base = levels[0]
+        base.k.setdefault("commonLabels", {})["team"] = z.choice(["a", "b"])
+        if z.random() < 0.5:
+            base.k.setdefault("commonAnnotations", {})["note"] = "hi"
+        specs = [{"path": z.choice(["metadata/labels/team", "spec/selector/matchLabels/team",
+                                    "spec/template/metadata/labels/team"])}]
+        if z.random() < 0.5:
+            specs.append({"path": "metadata/annotations/note"})
+        kind = z.choice(["PrefixTransformer", "SuffixTransformer"])
+        top.k.setdefault("transformers", []).append(yaml_docs([{
+            "apiVersion": "builtin", "kind": kind, "metadata": {"name": "label-affix"},
+            ("prefix" if kind == "PrefixTransformer" else "suffix"): "x",
+            "fieldSpecs": specs}]))
+    deployments = [o for o in objs if o["kind"] == "Deployment"]
+    cms = [o for o in objs if o["kind"] == "ConfigMap" and o.get("data")]
+    if deployments and cms and z.random() < 0.25:
+        # A replacement into a field written as null (Kustomize fails: the node keeps its
+        # null tag), or into a null annotation (read as a string), or created.
+        d = z.choice(deployments)
+        spec = d["spec"]["template"]["spec"]
+        spec["serviceAccountName"] = None
+        if z.random() < 0.5:
+            d["metadata"].setdefault("annotations", {})["owner"] = None
+        cm = z.choice(cms)
+        key = z.choice(sorted(cm["data"]))
+        paths = z.sample(["spec.template.spec.serviceAccountName", "metadata.annotations.owner",
+                          "spec.template.spec.hostname"], z.randint(1, 2))
+        top.k.setdefault("replacements", []).append({
+            "source": {"kind": "ConfigMap", "name": name_of(cm), "fieldPath": f"data.{key}"},
+            "targets": [{"select": {"kind": "Deployment", "name": name_of(d)},
+                         "fieldPaths": paths, "options": {"create": z.random() < 0.5}}]})
 
 
 SCOPED = [

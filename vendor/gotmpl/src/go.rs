@@ -474,9 +474,18 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         }
         // runeguard patch: a value with a `String` method (Go's fmt.Stringer) is that text
         // for the string verbs.
+        // A plain map with only fmt's form (patch 36: Helm's `.Files`, a map of byte slices
+        // whose `%v` prints numbers) uses it for `%v` alone; `%s` prints the bytes as text.
+        let method = |name: &str| matches!(arg, Value::Map(m) if m.get(name).is_some());
         let stringer = match verb {
-            's' | 'q' | 'x' | 'X' => arg.stringer().map(|t| Value::String(t.into())),
-            'v' if arg.struct_type().is_some() => arg.stringer().map(|t| Value::String(t.into())),
+            's' | 'q' | 'x' | 'X' if arg.struct_type().is_some() || method("String") => {
+                arg.stringer().map(|t| Value::String(t.into()))
+            }
+            'v' if !spec.hash
+                && (arg.struct_type().is_some() || method(crate::value::STRUCT_FMT)) =>
+            {
+                arg.stringer().map(|t| Value::String(t.into()))
+            }
             _ => None,
         };
         let arg = stringer.as_ref().unwrap_or(arg);
@@ -580,12 +589,21 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 }
                 None => write_bad_verb(out, verb, arg),
             },
+            // runeguard patch 36: `%#v` is Go's syntax form (`[]interface {}{1, "a"}`).
+            'v' if spec.hash => {
+                write_go_syntax(out, arg, false);
+                spec.pad_in_place(out, start, false);
+            }
             'v' => {
                 // runeguard patch: as Go's `%v`, a string's precision truncates it, an
                 // integer's gives its least digits, and the `0` flag pads numbers and strings
                 // with zeros (`%05v` of 3.5 is `003.5`).
                 match (arg, spec.precision) {
                     (Value::String(_), Some(prec)) => write_display_truncated(out, arg, prec),
+                    // A float's precision is `%g`'s (`%.1v` of 2.25 is `2`).
+                    (Value::Float(f), Some(prec)) if f.is_finite() => {
+                        write_g_with_precision(out, *f, prec.max(1), false)
+                    }
                     // An integer's precision is its minimum number of digits.
                     (Value::Int(n) | Value::Int64(n), Some(prec)) => {
                         if *n < 0 {
@@ -880,6 +898,63 @@ fn go_hex_float(f: f64, prec: Option<usize>) -> String {
 }
 
 /// runeguard patch: Go's `%T` of the values a Helm template holds.
+/// runeguard patch 36: what Go's `%#v` prints: strings quoted, a slice or map with its type
+/// (`[]string{"a", "b"}`, `map[string]interface {}{"a":1}`, keys sorted), Go's nil slice
+/// as `[]interface {}(nil)`, a nil inside a collection of `interface {}` as
+/// `interface {}(nil)`, an unsigned integer in hex (`0x1`). A struct-like map (a
+/// `time.Time`, Helm's KubeVersion) prints as `%v` does.
+fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
+    match v {
+        Value::Nil if in_any => out.push_str("interface {}(nil)"),
+        Value::Nil => out.push_str("<nil>"),
+        Value::String(s) => go_quote_into_with(out, s, false),
+        Value::Uint(n) => {
+            let _ = write!(out, "0x{n:x}");
+        }
+        Value::List(items) => {
+            let ty = go_type_name(v);
+            out.push_str(ty);
+            if v.is_nil_slice() {
+                out.push_str("(nil)");
+                return;
+            }
+            let any = ty.ends_with("interface {}");
+            out.push('{');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_go_syntax(out, item, any);
+            }
+            out.push('}');
+        }
+        Value::Map(m) if v.struct_type().is_none() => {
+            let ty = go_type_name(v);
+            out.push_str(ty);
+            let any = ty.ends_with("interface {}") || ty == "common.Values";
+            out.push('{');
+            let entries = m.read();
+            let mut first = true;
+            for (k, item) in entries.iter() {
+                if matches!(item, Value::Function(_)) {
+                    continue;
+                }
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                go_quote_into_with(out, k, false);
+                out.push(':');
+                write_go_syntax(out, item, any);
+            }
+            out.push('}');
+        }
+        _ => {
+            let _ = write!(out, "{}", v);
+        }
+    }
+}
+
 fn go_type_name(v: &Value) -> &'static str {
     // runeguard patch 35: a slice's or map's own type ([`Value::go_type`]).
     if let Some(ty) = v.go_type() {
@@ -915,13 +990,34 @@ fn write_elementwise(out: &mut String, directive: &str, arg: &Value) -> Result<(
         }
         Value::Map(m) => {
             out.push_str("map[");
-            for (i, (k, v)) in m.snapshot().iter().enumerate() {
+            // A map's functions are its methods (patch 10), not entries Go prints.
+            let entries = m.snapshot();
+            // `[]byte` elements (patch 36): the number verbs print each byte; the string
+            // verbs (`%s`, `%q`, `%x`, `%X`) the text, as fmt prints a byte slice.
+            let bytes = arg.go_type().is_some_and(|t| t.byte_elems)
+                && !directive.ends_with(['s', 'q', 'x', 'X']);
+            let fields = entries
+                .iter()
+                .filter(|(_, v)| !matches!(v, Value::Function(_)));
+            for (i, (k, v)) in fields.enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
                 sprintf_into(out, directive, &[Value::String(k.clone())])?;
                 out.push(':');
-                write_element(out, directive, v)?;
+                match v {
+                    Value::String(text) if bytes => {
+                        out.push('[');
+                        for (j, byte) in text.bytes().enumerate() {
+                            if j > 0 {
+                                out.push(' ');
+                            }
+                            sprintf_into(out, directive, &[Value::Uint(u64::from(byte))])?;
+                        }
+                        out.push(']');
+                    }
+                    _ => write_element(out, directive, v)?,
+                }
             }
             out.push(']');
         }

@@ -1115,6 +1115,9 @@ pub struct GoType {
     pub any_elems: bool,
     /// True for Go's nil slice of that type (`toJson` writes `null`; unequal to an empty one).
     pub nil: bool,
+    /// A map whose elements are `[]byte` held as strings (Helm's `.Files`, patch 36): fmt's
+    /// number verbs print each element's bytes (`%d` is `[98 10]`).
+    pub byte_elems: bool,
 }
 
 impl GoType {
@@ -1124,6 +1127,15 @@ impl GoType {
             name,
             any_elems: false,
             nil: false,
+            byte_elems: false,
+        }
+    }
+
+    /// A map of `[]byte` elements held as strings (`map[string][]byte`, Helm's `.Files`).
+    pub const fn byte_map(name: &'static str) -> GoType {
+        GoType {
+            byte_elems: true,
+            ..GoType::of(name)
         }
     }
 
@@ -1133,6 +1145,7 @@ impl GoType {
             name,
             any_elems: true,
             nil: false,
+            byte_elems: false,
         }
     }
 

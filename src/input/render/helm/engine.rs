@@ -204,11 +204,12 @@ pub(super) fn top_objects(
     let tops: Vec<gotmpl::MapRef> = flat
         .iter()
         .map(|p| {
+            let v1 = p.chart.meta.get("apiVersion").and_then(|v| v.as_str()) == Some("v1");
             let files: Vec<(String, Arc<Vec<u8>>)> = p
                 .chart
                 .files
                 .iter()
-                .filter(|f| !f.rel.starts_with("templates/") && f.rel != "Chart.yaml")
+                .filter(|f| in_files(&f.rel, v1))
                 .map(|f| (f.rel.clone(), f.bytes.clone()))
                 .collect();
             gotmpl::MapRef::new(BTreeMap::from([
@@ -424,6 +425,15 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
             "APIVersions",
             vmap(vec![
                 ("Has", Value::Function(has)),
+                // Go's type (a named []string) and its JSON, the list.
+                (
+                    gotmpl::STRUCT_TYPE,
+                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v(VERSION_SET)))),
+                ),
+                (funcs::GO_JSON, {
+                    let list = Value::List(versions.clone().into());
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(list.clone())))
+                }),
                 // Printed as Go prints Helm's VersionSet (a list of strings).
                 (
                     "String",
@@ -438,9 +448,45 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                 ("Version", str_v("v4.2")),
                 ("GitCommit", str_v("")),
                 ("GoVersion", str_v("")),
+                (
+                    gotmpl::STRUCT_TYPE,
+                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v("version.BuildInfo")))),
+                ),
             ]),
         ),
+        // Go's `*common.Capabilities`, its fields in declaration order for JSON.
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v("*common.Capabilities")))),
+        ),
+        (
+            gotmpl::STRUCT_FIELDS,
+            Value::Function(Arc::new(|_: &[Value]| {
+                Ok(Value::List(
+                    ["KubeVersion", "APIVersions", "HelmVersion"]
+                        .map(str_v)
+                        .to_vec()
+                        .into(),
+                ))
+            })),
+        ),
     ])
+}
+
+/// Go's type name of `.Capabilities.APIVersions`.
+pub(super) const VERSION_SET: &str = "common.VersionSet";
+
+/// Whether a chart file is one of `.Files`: Helm's loader takes `Chart.yaml`, `Chart.lock`,
+/// `values.yaml`, `values.schema.json` and `templates/` for itself, and `requirements.yaml`/
+/// `requirements.lock` too unless the chart is `apiVersion: v1` (measured with helm
+/// template: `range $p, $_ := .Files` of a chart holding them all lists neither).
+fn in_files(rel: &str, v1: bool) -> bool {
+    !rel.starts_with("templates/")
+        && !matches!(
+            rel,
+            "Chart.yaml" | "Chart.lock" | "values.yaml" | "values.schema.json"
+        )
+        && (v1 || !matches!(rel, "requirements.yaml" | "requirements.lock"))
 }
 
 /// `.Files` of a chart: every file outside `templates/` (and the chart's own metadata).
@@ -529,5 +575,28 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
         ("AsSecrets", Value::Function(as_secrets)),
         ("Lines", Value::Function(lines)),
     ]);
-    vmap(entries)
+    // fmt's `%v` of a `map[string][]byte`: each file's bytes as numbers (written when
+    // asked: a chart's files can be megabytes).
+    let f6 = files.clone();
+    let printed = Arc::new(move |_: &[Value]| {
+        let mut out = String::from("map[");
+        for (i, (n, b)) in f6.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(n);
+            out.push_str(":[");
+            for (j, byte) in b.iter().enumerate() {
+                if j > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&byte.to_string());
+            }
+            out.push(']');
+        }
+        out.push(']');
+        Ok(str_v(&out))
+    });
+    entries.push((gotmpl::STRUCT_FMT, Value::Function(printed)));
+    vmap(entries).typed(funcs::ENGINE_FILES)
 }

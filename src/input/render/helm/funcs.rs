@@ -43,6 +43,12 @@ const LISTS: gotmpl::GoType = gotmpl::GoType::of("[][]interface {}");
 const STRING_MAP: gotmpl::GoType = gotmpl::GoType::of("map[string]string");
 /// Helm's `.Values` (and `.Template`): a named `map[string]interface {}`.
 pub(super) const HELM_VALUES: gotmpl::GoType = gotmpl::GoType::named("common.Values");
+/// Helm's `.Files` (`engine.files`, a `map[string][]byte`).
+pub(super) const ENGINE_FILES: gotmpl::GoType = gotmpl::GoType::byte_map("engine.files");
+/// A method of a map standing for a Go value, returning what Go's JSON writes for it when
+/// that is not its fields (`*semver.Version`'s `MarshalJSON`: its text; Helm's
+/// `common.VersionSet`: the list). Templates cannot name `#` keys as fields.
+pub(super) const GO_JSON: &str = "#json";
 
 /// A `[]string` of `items`.
 fn strings(items: Vec<Value>) -> Value {
@@ -280,6 +286,30 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
                 .map(|t| dates::rfc3339_nano(&t))
                 .unwrap_or_default(),
         ),
+        Value::Map(m) if matches!(m.get(GO_JSON), Some(Value::Function(_))) => {
+            match m.get(GO_JSON) {
+                Some(Value::Function(f)) => f(&[]).map(|j| value_to_json(&j)).unwrap_or_default(),
+                _ => serde_json::Value::Null,
+            }
+        }
+        // `.Files`: each file's bytes, which Go's JSON writes in base64.
+        v @ Value::Map(m) if v.go_type().is_some_and(|t| t.name == ENGINE_FILES.name) => {
+            serde_json::Value::Object(
+                m.read()
+                    .iter()
+                    .filter(|(_, v)| !matches!(v, Value::Function(_)))
+                    .map(|(k, v)| {
+                        let text = to_str(v);
+                        (
+                            k.to_string(),
+                            serde_json::Value::String(
+                                data_encoding::BASE64.encode(text.as_bytes()),
+                            ),
+                        )
+                    })
+                    .collect(),
+            )
+        }
         // A struct's fields in declaration order (Helm's KubeVersion: Version, Major, Minor).
         Value::Map(m) if matches!(m.get(gotmpl::STRUCT_FIELDS), Some(Value::Function(_))) => {
             let Some(Value::Function(fields)) = m.get(gotmpl::STRUCT_FIELDS) else {

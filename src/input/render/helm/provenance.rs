@@ -3,7 +3,8 @@
 //! to its values line.
 
 /// A `with`/`range` block of a template source: its body's byte range and the values path
-/// its pipeline names (`.Values.securityContext` → `["securityContext"]`).
+/// its pipeline names (`.Values.securityContext` → `["securityContext"]`); or, with `var`,
+/// where a variable bound to a values path (`{{ $c := index $.Values.x $k }}`) is in scope.
 pub(super) struct Scope {
     pub(super) body: std::ops::Range<usize>,
     pub(super) path: Option<Vec<String>>,
@@ -11,18 +12,61 @@ pub(super) struct Scope {
     pub(super) range: bool,
     /// The variable `range $k, $v := …` (or `range $v := …`) sets to each element.
     pub(super) elem_var: Option<String>,
+    /// A variable holding the value at `path` itself (`$c := .Values.x`, `with $c := …`):
+    /// its scope, from its declaration to the end of the block declaring it.
+    pub(super) var: Option<String>,
 }
 
 /// A path segment standing for "the element of the collection before it that a `range`
 /// printed": [`element_of`] tells which from the printed text.
 pub(super) const ELEMENT: &str = "\u{0}element";
 
+/// A block open while scanning a source.
+struct Open {
+    body: usize,
+    path: Option<Vec<String>>,
+    range: bool,
+    /// `with`/`range`: dot is `path` inside.
+    scoped: bool,
+    /// `define`/`block` (and the file itself): dot and variables are the caller's there.
+    barrier: bool,
+    elem_var: Option<String>,
+    /// Variables declared in the block so far: name, where their scope starts, their path.
+    vars: Vec<(String, usize, Option<Vec<String>>)>,
+}
+
 pub(super) fn scopes(src: &str) -> Vec<Scope> {
     let mut out = Vec::new();
-    // (body start, values path, range, with/range, define/block: dot is the caller's there,
-    // the element variable of a range)
-    type Open = (usize, Option<Vec<String>>, bool, bool, bool, Option<String>);
-    let mut stack: Vec<Open> = Vec::new();
+    let root = Open {
+        body: 0,
+        path: None,
+        range: false,
+        scoped: false,
+        barrier: true,
+        elem_var: None,
+        vars: Vec::new(),
+    };
+    let mut stack: Vec<Open> = vec![root];
+    let close = |o: Open, end: usize, out: &mut Vec<Scope>| {
+        for (name, from, path) in o.vars {
+            out.push(Scope {
+                body: from..end,
+                path,
+                range: false,
+                elem_var: None,
+                var: Some(name),
+            });
+        }
+        if o.scoped {
+            out.push(Scope {
+                body: o.body..end,
+                path: o.path,
+                range: o.range,
+                elem_var: o.elem_var,
+                var: None,
+            });
+        }
+    };
     let mut i = 0;
     while let Some(o) = src[i..].find("{{") {
         let a = i + o;
@@ -30,49 +74,152 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         let b = a + c + 2;
         let inner = src[a + 2..b - 2].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
         let word = inner.split_whitespace().next().unwrap_or("");
+        let open = |path, range, scoped, barrier, elem_var| Open {
+            body: b,
+            path,
+            range,
+            scoped,
+            barrier,
+            elem_var,
+            vars: Vec::new(),
+        };
         match word {
-            "if" => stack.push((b, None, false, false, false, None)),
-            "define" | "block" => stack.push((b, None, false, false, true, None)),
+            "if" => stack.push(open(None, false, false, false, None)),
+            "define" | "block" => stack.push(open(None, false, false, true, None)),
             "with" | "range" => {
                 let whole = inner[word.len()..].trim();
                 let rest = whole.rsplit(":=").next().unwrap_or(whole).trim();
-                let elem_var = whole
-                    .split_once(":=")
+                let declared = whole.split_once(":=").map(|(vars, _)| vars);
+                let elem_var = declared
                     .filter(|_| word == "range")
-                    .and_then(|(vars, _)| vars.rsplit(',').next())
+                    .and_then(|vars| vars.rsplit(',').next())
                     .map(|v| v.trim().to_string())
                     .filter(|v| v.starts_with('$') && v.len() > 1);
-                // `.Values.x`, or `.x` inside `with .Values.y` (dot is y there: y.x).
-                let path = dotted_values(rest).or_else(|| {
-                    let fields = dot_fields(rest)?;
-                    let (_, parent, range, _, _, _) = stack
-                        .iter()
-                        .rev()
-                        .find(|(_, _, _, scoped, barrier, _)| *scoped || *barrier)
-                        .filter(|(_, _, _, scoped, _, _)| *scoped)?;
-                    let mut path = parent.clone().filter(|_| !range)?;
-                    path.extend(fields);
-                    Some(path)
-                });
-                stack.push((b, path, word == "range", true, false, elem_var));
-            }
-            "end" => {
-                if let Some((start, path, range, scoped, _, elem_var)) = stack.pop()
-                    && scoped
+                // `.Values.x`, `.x` inside `with .Values.y` (dot is y there: y.x), or a
+                // variable's field (`$c.x`).
+                let path = resolve(rest, &stack);
+                let mut block = open(path.clone(), word == "range", true, false, elem_var);
+                // `with $x := .Values.y`: $x is y in the body, as dot is.
+                if word == "with"
+                    && let Some(v) = declared.map(str::trim).filter(|v| is_var(v))
                 {
-                    out.push(Scope {
-                        body: start..a,
-                        path,
-                        range,
-                        elem_var,
-                    });
+                    block.vars.push((v.to_string(), b, path));
+                }
+                stack.push(block);
+            }
+            "end" if stack.len() > 1 => {
+                if let Some(o) = stack.pop() {
+                    close(o, a, &mut out);
                 }
             }
-            _ => {}
+            _ => {
+                // `$c := EXPR` or `$c = EXPR`: from here to the end of the block, `$c.f` is
+                // the value at EXPR's path and f.
+                let decl = inner
+                    .split_once(":=")
+                    .or_else(|| inner.split_once(" = "))
+                    .map(|(v, e)| (v.trim(), e.trim()))
+                    .filter(|(v, _)| is_var(v));
+                if let Some((v, e)) = decl {
+                    let path = resolve(e, &stack);
+                    if let Some(top) = stack.last_mut() {
+                        top.vars.push((v.to_string(), b, path));
+                    }
+                }
+            }
         }
         i = b;
     }
+    while let Some(o) = stack.pop() {
+        close(o, src.len(), &mut out);
+    }
     out
+}
+
+/// `$name` (a variable, not `$` alone).
+fn is_var(v: &str) -> bool {
+    v.len() > 1 && v.starts_with('$') && v[1..].chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The values path an expression evaluates to, if it is one value of values: `.Values.a`,
+/// `.a` inside `with .Values.b`, `$c.a` for a variable bound to one, `index X "k" $i` of
+/// one of those (a key that is not a literal is the [`ELEMENT`] the printed text tells).
+/// Functions after it in a pipeline (`| default dict`) keep the value when it is set.
+fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
+    let first = expr.split('|').next().unwrap_or("").trim();
+    let mut words = first.split_whitespace();
+    let head = words.next()?;
+    if head == "index" {
+        let mut path = resolve_ref(words.next()?, stack)?;
+        for k in words {
+            let k = k.trim_end_matches(')');
+            if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                path.push(lit.to_string());
+            } else if k.chars().all(|c| c.is_ascii_digit()) {
+                path.push(k.to_string());
+            } else {
+                path.push(ELEMENT.to_string());
+            }
+        }
+        return Some(path);
+    }
+    // One operand only: `printf "%s" .Values.a` is not the value a.
+    if words.next().is_some() {
+        return None;
+    }
+    resolve_ref(head, stack)
+}
+
+/// A field chain's values path: `.Values.a.b`, `$.Values.a`, `.a` (dot's path), `$v.a`.
+fn resolve_ref(token: &str, stack: &[Open]) -> Option<Vec<String>> {
+    let token = token.trim_start_matches('(').trim_end_matches(')');
+    if let Some(path) = dotted_values(token) {
+        return Some(path);
+    }
+    if token.starts_with('$') && !token.starts_with("$.") {
+        let (name, fields) = token.split_once('.').unwrap_or((token, ""));
+        let mut path = var_path(name, stack)?;
+        path.extend(
+            fields
+                .split('.')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string),
+        );
+        return Some(path);
+    }
+    // `.x` inside `with .Values.y` (not inside a `range`: dot is an element there).
+    let fields = if token == "." {
+        Vec::new()
+    } else {
+        dot_fields(token)?
+    };
+    let parent = stack
+        .iter()
+        .rev()
+        .find(|o| o.scoped || o.barrier)
+        .filter(|o| o.scoped)?;
+    let mut path = parent.path.clone().filter(|_| !parent.range)?;
+    path.extend(fields);
+    Some(path)
+}
+
+/// The values path variable `name` holds where the scan is, if one: the latest declaration
+/// of the innermost block declaring it, or the element of the `range` that sets it.
+fn var_path(name: &str, stack: &[Open]) -> Option<Vec<String>> {
+    for o in stack.iter().rev() {
+        if let Some((_, _, path)) = o.vars.iter().rev().find(|(n, _, _)| n == name) {
+            return path.clone();
+        }
+        if o.elem_var.as_deref() == Some(name) {
+            let mut path = o.path.clone()?;
+            path.push(ELEMENT.to_string());
+            return Some(path);
+        }
+        if o.barrier {
+            break;
+        }
+    }
+    None
 }
 
 /// `.a.b` alone (a field chain of dot, the whole pipeline) → `["a", "b"]`.
@@ -139,10 +286,15 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
             let (name, fields) = token.split_once('.').unwrap_or((token, ""));
             let scope = scopes
                 .iter()
-                .filter(|s| s.body.contains(&at) && s.elem_var.as_deref() == Some(name))
+                .filter(|s| {
+                    s.body.contains(&at)
+                        && (s.elem_var.as_deref() == Some(name) || s.var.as_deref() == Some(name))
+                })
                 .min_by_key(|s| s.body.len())?;
             let mut path = scope.path.clone()?;
-            path.push(ELEMENT.to_string());
+            if scope.var.is_none() {
+                path.push(ELEMENT.to_string());
+            }
             path.extend(
                 fields
                     .split('.')
@@ -156,7 +308,7 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     let dotted = first_dot_path(inner)?;
     let scope = scopes
         .iter()
-        .filter(|s| s.body.contains(&at))
+        .filter(|s| s.var.is_none() && s.body.contains(&at))
         .min_by_key(|s| s.body.len())?;
     let mut path = scope.path.clone()?;
     if scope.range {
@@ -457,6 +609,34 @@ mod tests {
         ) {
             prop_assert_eq!(by_hand(&s), by_regex(&s));
         }
+    }
+
+    #[test]
+    fn a_variable_bound_to_a_value_names_its_path_in_its_scope() {
+        use super::{ELEMENT, scopes, values_path};
+        let src = concat!(
+            "{{- $a := .Values.agent }}{{ $a.image }}\n",
+            "{{- range $k, $_ := .Values.m }}{{ $c := index $.Values.m $k \"x\" }}",
+            "{{ $c.y }}{{ end }}{{ $c.y }}\n",
+            "{{- with $s := $a.sc }}{{ $s.p }}{{ end }}\n",
+            "{{- $a = printf \"%s\" .Values.b }}{{ $a.image }}\n",
+            "{{- define \"d\" }}{{ $a.image }}{{ end }}",
+        );
+        let sc = scopes(src);
+        let at = |needle: &str, nth: usize| {
+            let i = src.match_indices(needle).nth(nth).unwrap().0;
+            let end = i + src[i..].find("}}").unwrap() + 2;
+            values_path(&src[i..end], i, &sc)
+        };
+        let p = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(at("{{ $a.image }}", 0), p(&["agent", "image"]));
+        assert_eq!(at("{{ $c.y }}", 0), p(&["m", ELEMENT, "x", "y"]));
+        // Past the end of the range declaring it, and after a reassignment to something
+        // that is not one value, and in a define (another scope): no path.
+        assert_eq!(at("{{ $c.y }}", 1), None);
+        assert_eq!(at("{{ $s.p }}", 0), p(&["agent", "sc", "p"]));
+        assert_eq!(at("{{ $a.image }}", 1), None);
+        assert_eq!(at("{{ $a.image }}", 2), None);
     }
 
     #[test]

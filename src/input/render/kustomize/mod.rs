@@ -128,6 +128,15 @@ impl Res {
             self.names.push(name);
         }
     }
+    /// Kustomize rewrites the whole annotation map when it records an origin (a build with
+    /// `buildMetadata`): its values are new nodes, no longer shared with the template's
+    /// (measured: a suffix spec on the template's annotation `commonAnnotations` gave leaves
+    /// `metadata.annotations` as it was; after `namePrefix` they stay shared).
+    pub fn unshare_annotations(&mut self) {
+        if let Some(a) = self.node.path_mut(&["metadata", "annotations"]) {
+            a.clear_shares();
+        }
+    }
     pub fn set_namespace(&mut self, ns: String, org: &Option<Origin>) {
         let md = self.node.entry_map("metadata", org);
         md.set("namespace", Node::str(ns.clone(), org.clone()));

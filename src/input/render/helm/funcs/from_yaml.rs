@@ -60,8 +60,8 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
     let read = match super::yaml_tabs::tab_error(&text) {
         Some(e) => Err(e),
-        None => match direct(&text) {
-            Some(v) => Ok(v),
+        None => match walk(&text, true) {
+            Some(read) => read,
             None => by_loader(&text),
         },
     };
@@ -341,6 +341,12 @@ enum Frame {
 /// final line break, deep nesting. The result is the loader's for every text it accepts
 /// (`tests::direct_reading_is_the_loaders`).
 pub(super) fn direct(text: &str) -> Option<Value> {
+    walk(text, false).and_then(Result::ok)
+}
+
+/// [`direct`], and with `tags` scalars tagged as go-yaml v2 reads them (`!!str 1` is a
+/// string, `!!binary` base64 decoded, `!!int x` an error: [`tagged_scalar`]).
+fn walk(text: &str, tags: bool) -> Option<Result<Value, String>> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut first: Option<Value> = None;
     // A block scalar running to the end of a text without a final line break loses the
@@ -357,8 +363,9 @@ pub(super) fn direct(text: &str) -> Option<Value> {
             | Event::DocumentEnd => continue,
             Event::Alias(_) => return None,
             Event::Scalar(value, style, anchor, tag) => {
+                let in_key = matches!(stack.last(), Some(Frame::Map { key: None, .. }));
                 if anchor != 0
-                    || tag.is_some()
+                    || (tag.is_some() && (!tags || in_key))
                     || (matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                         && ends_in_blanks.is_some_and(|at| span.end.index() >= at))
                 {
@@ -381,7 +388,15 @@ pub(super) fn direct(text: &str) -> Option<Value> {
                     });
                     continue;
                 }
-                if style == ScalarStyle::Plain {
+                if let Some(tag) = &tag {
+                    match tagged_scalar(tag, &value)? {
+                        Ok(v) => v,
+                        Err(e) => return Some(Err(e)),
+                    }
+                } else if style == ScalarStyle::Plain {
+                    if let Some(e) = non_finite(&value) {
+                        return Some(Err(e));
+                    }
                     json_to_value(&resolve_yaml11(&value))
                 } else {
                     Value::String(Arc::from(value.as_ref()))
@@ -420,7 +435,74 @@ pub(super) fn direct(text: &str) -> Option<Value> {
             }
         }
     }
-    Some(first.unwrap_or_else(|| Value::Map(MapRef::new(BTreeMap::new()))))
+    Some(Ok(
+        first.unwrap_or_else(|| Value::Map(MapRef::new(BTreeMap::new())))
+    ))
+}
+
+/// Helm's error for a YAML 1.1 infinity or NaN (`.inf`, `-.Inf`, `.nan`): go-yaml reads a
+/// float that Go's JSON, through which `fromYaml` goes, refuses.
+fn non_finite(text: &str) -> Option<String> {
+    let which = match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => "+Inf",
+        "-.inf" | "-.Inf" | "-.INF" => "-Inf",
+        ".nan" | ".NaN" | ".NAN" => "NaN",
+        _ => return None,
+    };
+    Some(format!(
+        "error converting YAML to JSON: json: unsupported value: {which}"
+    ))
+}
+
+/// A tagged scalar as go-yaml v2's `resolve` reads it: `!!str` keeps the text, `!!binary`
+/// decodes its base64; `!!int`, `!!float`, `!!bool`, `!!null` read the text as a plain
+/// scalar (quoted or not: `!!int "7"` is 7), which must have that type (an integer is also
+/// a float), else the error Helm prints (`cannot decode !!str `x` as a !!int`); any other
+/// tag keeps the text. `None` for what the loader is left with (`!!timestamp`, a
+/// collection tag on a scalar).
+fn tagged_scalar(tag: &saphyr_parser::Tag, text: &str) -> Option<Result<Value, String>> {
+    let string = || Value::String(Arc::from(text));
+    if !tag.is_yaml_core_schema() {
+        return Some(Ok(string()));
+    }
+    let want = tag.suffix.as_str();
+    let fail = |msg: String| Some(Err(format!("error converting YAML to JSON: yaml: {msg}")));
+    match want {
+        "str" => Some(Ok(string())),
+        "binary" => {
+            // Go's StdEncoding: padded, no line breaks or blanks inside.
+            // Go's decoder skips line breaks (a `|` block of base64 lines).
+            let joined: String = text.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+            match data_encoding::BASE64.decode(joined.as_bytes()) {
+                Ok(bytes) => Some(Ok(Value::String(Arc::from(
+                    String::from_utf8_lossy(&bytes).as_ref(),
+                )))),
+                Err(_) => fail("!!binary value contains invalid base64 data".into()),
+            }
+        }
+        "int" | "float" | "bool" | "null" => {
+            let read = resolve_yaml11(text);
+            if want == "float"
+                && let Some(e) = non_finite(text)
+            {
+                return Some(Err(e));
+            }
+            let got = match &read {
+                _ if non_finite(text).is_some() => "float",
+                serde_json::Value::Null => "null",
+                serde_json::Value::Bool(_) => "bool",
+                serde_json::Value::Number(n) if n.is_f64() => "float",
+                serde_json::Value::Number(_) => "int",
+                _ => "str",
+            };
+            if got == want || (want == "float" && got == "int") {
+                Some(Ok(json_to_value(&read)))
+            } else {
+                fail(format!("cannot decode !!{got} `{text}` as a !!{want}"))
+            }
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

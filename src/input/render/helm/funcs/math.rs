@@ -141,8 +141,15 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::List(_) => "slice",
-        v @ Value::Map(_) if v.struct_type().is_some() => "struct",
-        Value::Map(_) => "map",
+        Value::Map(_) => match v.struct_type() {
+            // Go values the renderer keeps as maps of methods: a pointer (Helm's
+            // `*common.Capabilities`, `*semver.Version`), a named slice (`common.VersionSet`),
+            // else a struct (`time.Time`, `common.KubeVersion`).
+            Some(name) if name.starts_with('*') => "ptr",
+            Some(name) if name == super::super::engine::VERSION_SET => "slice",
+            Some(_) => "struct",
+            None => "map",
+        },
         _ => "func",
     }
 }
@@ -337,6 +344,16 @@ pub(super) fn register(m: &mut FuncMap) {
         m.insert(Arc::from("Prerelease"), s(&v.1));
         m.insert(Arc::from("Metadata"), s(&metadata));
         m.insert(Arc::from("Original"), s(&text));
+        // Go's type, and its JSON (`MarshalJSON`: the String text).
+        m.insert(
+            Arc::from(gotmpl::STRUCT_TYPE),
+            Value::Function(Arc::new(|_: &[Value]| -> R { Ok(s("*semver.Version")) })),
+        );
+        let json = s(&shown);
+        m.insert(
+            Arc::from(super::GO_JSON),
+            Value::Function(Arc::new(move |_: &[Value]| -> R { Ok(json.clone()) })),
+        );
         // Printed as Go prints a *semver.Version: its String method.
         let printed = s(&shown);
         m.insert(

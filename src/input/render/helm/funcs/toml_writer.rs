@@ -99,17 +99,20 @@ fn element(out: &mut String, v: &Value) -> Result<(), String> {
             out.push(']');
         }
         Value::Map(m) => {
-            // An inline table (a map inside an array).
+            // An inline table (a map inside an array), as BurntSushi writes it: no blanks
+            // inside the braces (measured: Helm's `{Key = "x"}`).
             out.push('{');
             let entries = m.snapshot();
             let mut first = true;
             for (k, v) in entries.iter().filter(|(_, v)| !matches!(v, Value::Nil)) {
-                out.push_str(if first { " " } else { ", " });
+                if !first {
+                    out.push_str(", ");
+                }
                 first = false;
                 out.push_str(&format!("{} = ", key(k)));
                 element(out, v)?;
             }
-            out.push_str(if first { "}" } else { " }" });
+            out.push('}');
         }
         Value::Nil => return Err("toml: cannot encode a nil value".into()),
         _ => return Err("toml: unsupported type".into()),

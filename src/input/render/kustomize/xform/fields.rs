@@ -170,8 +170,17 @@ pub(super) fn affix(
                 continue;
             }
             bookkeeping_annotations(r, f, org);
+            if r.origin_annotated {
+                // Kustomize's origin bookkeeping rewrote the annotation map (measured).
+                r.unshare_annotations();
+            }
             let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
             let mut bad = false;
+            // Written in place, as Kustomize sets the node's value: a label or annotation
+            // a transformer inserted at several fields of the object changes at all of
+            // them (measured: a spec on `metadata/labels/team` over `commonLabels` changes
+            // the selector and template labels too).
+            let mut written: Vec<(u32, Node)> = Vec::new();
             walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
                 let text = match &t.v {
                     V::Null => String::new(),
@@ -181,8 +190,16 @@ pub(super) fn affix(
                     }
                     _ => t.scalar_text().unwrap_or_default(),
                 };
+                let share = t.share;
                 *t = Node::str(add(&text), org.clone());
+                t.share = share;
+                if share != 0 {
+                    written.push((share, t.clone()));
+                }
             });
+            for (id, n) in written {
+                r.node.write_shared(id, &n);
+            }
             if bad {
                 refused.push(format!("{} of {}", f.path, r.describe()));
             }
@@ -194,13 +211,16 @@ pub(super) fn affix(
 /// Whether `e`, a spec already in the slice, has the path of `f` and is selected by `f`'s
 /// kind and group (a spec without kind or group selects all), as Kustomize's `FsSlice` tests.
 fn same_spec(e: &FieldSpec, f: &FieldSpec) -> bool {
+    // `Gvk.IsSelected`: each of `f`'s group, version and kind, when given, is `e`'s.
+    let selects = |a: &Option<String>, b: &Option<String>| {
+        a.as_deref()
+            .filter(|x| !x.is_empty())
+            .is_none_or(|x| b.as_deref() == Some(x))
+    };
     e.path == f.path
-        && f.kind
-            .as_deref()
-            .is_none_or(|k| e.kind.as_deref() == Some(k))
-        && f.group
-            .as_deref()
-            .is_none_or(|g| e.group.as_deref() == Some(g))
+        && selects(&f.kind, &e.kind)
+        && selects(&f.group, &e.group)
+        && selects(&f.version, &e.version)
 }
 
 /// Kustomize's `FsSlice` merge: each spec of `more` is appended unless one already there has
@@ -226,8 +246,8 @@ pub(super) fn merge_sorted(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
 
 /// Kustomize's `FsSlice` order: by the kind's rank in the legacy order (`Gvk.IsLessThan`:
 /// the kinds listed first rank below every other kind, those listed last above), then by
-/// `group_version_kind` with `~G`/`~V`/`~K` for what is missing (`legacySortString`; field
-/// specs here never give a version). Go's `sort.Sort` is stable for the few specs of these
+/// `group_version_kind` with `~G`/`~V`/`~K` for what is missing (`legacySortString`: a
+/// spec for `v1` sorts before one for any version). Go's `sort.Sort` is stable for the few specs of these
 /// tables (insertion sort up to 12 elements); so is this one.
 fn sort_specs(specs: &mut [FieldSpec]) {
     fn rank(kind: &str) -> i64 {
@@ -242,8 +262,12 @@ fn sort_specs(specs: &mut [FieldSpec]) {
     fn key(f: &FieldSpec) -> (i64, String) {
         let kind = f.kind.as_deref().unwrap_or("");
         let text = format!(
-            "{}_~V_{}",
+            "{}_{}_{}",
             f.group.as_deref().filter(|g| !g.is_empty()).unwrap_or("~G"),
+            f.version
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .unwrap_or("~V"),
             Some(kind).filter(|k| !k.is_empty()).unwrap_or("~K")
         );
         (rank(kind), text)
@@ -260,6 +284,18 @@ pub fn remerge_after_component(acc: &mut Acc) {
         let all = std::mem::take(specs);
         merge_sorted(specs, &all);
     }
+}
+
+/// The spec of `table` that `f` cannot be merged with, as Kustomize's `TransformerConfig.Merge`
+/// of a `configurations:` file's label or annotation specs into the default table finds
+/// one: the same path, one's kind, group and version selecting the other's, another
+/// `create` (measured: `{path: metadata/labels, kind: Deployment}` without `create` against
+/// the default `metadata/labels` for every kind, "conflicting fieldspecs").
+fn conflicting<'a>(
+    mut table: impl Iterator<Item = &'a FieldSpec>,
+    f: &FieldSpec,
+) -> Option<&'a FieldSpec> {
+    table.find(|e| (same_spec(e, f) || same_spec(f, e)) && e.create != f.create)
 }
 
 /// [`merge_specs`], failing (with the path) on a spec already there that differs only in
@@ -294,6 +330,8 @@ pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
 #[derive(Debug, Clone)]
 pub struct FieldSpec {
     pub group: Option<String>,
+    /// The API version (`v1` of `apps/v1`) the spec is for; none or empty: any.
+    pub version: Option<String>,
     pub kind: Option<String>,
     pub path: String,
     pub create: bool,
@@ -302,6 +340,7 @@ pub struct FieldSpec {
 pub(super) fn fs(kind: Option<&str>, group: Option<&str>, path: &str, create: bool) -> FieldSpec {
     FieldSpec {
         group: group.map(str::to_string),
+        version: None,
         kind: kind.map(str::to_string),
         path: path.to_string(),
         create,
@@ -435,8 +474,11 @@ pub(super) fn annotation_specs() -> Vec<FieldSpec> {
 }
 
 pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
-    f.kind.as_deref().is_none_or(|k| k == r.kind())
-        && f.group.as_deref().is_none_or(|g| g == r.group())
+    // kyaml's `isMatchGVK`: an empty kind, group or version selects every object.
+    let any = |x: &Option<String>| x.as_deref().is_none_or(str::is_empty);
+    (any(&f.kind) || f.kind.as_deref() == Some(r.kind()))
+        && (any(&f.group) || f.group.as_deref() == Some(r.group()))
+        && (any(&f.version) || f.version.as_deref() == Some(r.version()))
 }
 
 /// Walks `segs` from `n` (through lists), creating maps when `create`, and calls `f` on each
@@ -582,6 +624,7 @@ pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
                 .filter_map(|f| {
                     Some(FieldSpec {
                         group: f.get("group").and_then(Node::scalar_text),
+                        version: f.get("version").and_then(Node::scalar_text),
                         kind: f.get("kind").and_then(Node::scalar_text),
                         path: f.get_str("path")?.to_string(),
                         create: matches!(f.get("create").map(|c| &c.v), Some(V::Bool(true))),
@@ -675,6 +718,11 @@ impl Config {
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
+    // Nothing accumulated yet (no kustomization included): Kustomize merges this one's
+    // table, sorted, into an empty one, where a kind-specific spec comes before the default
+    // spec for every kind at its path and another `create` conflicts. After an included
+    // kustomization's table the default is already there and the merge passes (measured).
+    let first_table = acc.config.name_prefix.is_empty();
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -703,13 +751,59 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             for (key, v) in m {
                 match key.as_str() {
                     "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
-                    "commonLabels" => acc.config.labels.extend(parse_specs(Some(v))),
-                    "commonAnnotations" => acc.config.annotations.extend(parse_specs(Some(v))),
+                    "commonLabels" | "commonAnnotations" => {
+                        let labels = key == "commonLabels";
+                        let (defaults, table) = if labels {
+                            (common_label_specs(), &mut acc.config.labels)
+                        } else {
+                            (annotation_specs(), &mut acc.config.annotations)
+                        };
+                        for (at, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
+                        }) {
+                            let found = first_table
+                                .then(|| conflicting(defaults.iter().chain(table.iter()), &f))
+                                .flatten();
+                            match found {
+                                Some(e) => b.problem_at(
+                                    at,
+                                    &k.file.path,
+                                    format!(
+                                        "`{key}` field spec `{}` has another `create` than the spec for `{}` there (Kustomize: failed to merge {}s fieldSpec: conflicting fieldspecs)",
+                                        f.path,
+                                        e.kind.as_deref().unwrap_or("every kind"),
+                                        if labels { "CommonLabel" } else { "CommonAnnotation" },
+                                    ),
+                                ),
+                                None => table.push(f),
+                            }
+                        }
+                    }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     // Each file merged into those before it (`loadDefaultConfig`).
-                    "namePrefix" => merge_sorted(&mut prefix, &parse_specs(Some(v))),
-                    "nameSuffix" => merge_sorted(&mut suffix, &parse_specs(Some(v))),
+                    "namePrefix" | "nameSuffix" => {
+                        let specs = parse_specs(Some(v));
+                        // The default `metadata/name` with another `create` (see above).
+                        let default = [fs(None, None, "metadata/name", false)];
+                        let clash = first_table
+                            .then(|| specs.iter().find(|f| conflicting(default.iter(), f).is_some()))
+                            .flatten();
+                        if let Some(f) = clash {
+                            let which = if key == "namePrefix" { "NamePrefix" } else { "NameSuffix" };
+                            b.problem_at(
+                                v,
+                                &k.file.path,
+                                format!(
+                                    "`{key}` field spec `{}` has another `create` than the default spec there (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
+                                    f.path
+                                ),
+                            );
+                        }
+                        let table = if key == "namePrefix" { &mut prefix } else { &mut suffix };
+                        merge_sorted(table, &specs);
+                    }
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
                             let Some(kind) = r.get_str("kind") else {

@@ -149,7 +149,12 @@ pub(super) fn lookup_mut<'a>(
 /// before a key, an empty value at the end.
 fn fresh(rest: &[Seg], org: &Option<Origin>) -> Node {
     match rest.first() {
-        None => Node::new(V::Null, org.clone()),
+        // Untyped until the replacement writes it: told apart from an explicit null.
+        None => {
+            let mut n = Node::new(V::Null, org.clone());
+            n.untyped = true;
+            n
+        }
         Some(Seg::Index(_) | Seg::Match(..)) => Node::new(V::Seq(Vec::new()), org.clone()),
         Some(Seg::Key(k)) if k.parse::<usize>().is_ok() => {
             Node::new(V::Seq(Vec::new()), org.clone())
@@ -393,10 +398,13 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                                 // The typed node holds text of another type: Kustomize
                                 // fails when it prints it (measured: "yaml: cannot decode
                                 // !!str `web` as a !!int"; an integer fits a float field).
+                                // An explicit null keeps its `!!null` tag: every text
+                                // misfits (measured: "cannot decode !!int `3` as a !!null").
                                 let fits = match &target.v {
                                     V::Bool(_) => read.is_boolean(),
                                     V::Num(n) if n.is_f64() => read.is_number(),
                                     V::Num(_) => read.is_i64() || read.is_u64(),
+                                    V::Null => target.untyped,
                                     _ => true,
                                 };
                                 if !fits {
