@@ -688,3 +688,151 @@ fn files_checked_through_an_overlay_count_in_the_summary() {
     let (v, _) = json_check(d.path(), &["config"]);
     assert_eq!(v["summary"]["files"], 6, "{}", v["summary"]);
 }
+
+/// A pod without a namespace (K8S-019 when checked without an overlay that sets one).
+fn pod_without_namespace(name: &str) -> Vec<u8> {
+    common::PRIVILEGED
+        .replace(
+            "  name: web\n  namespace: shop\n",
+            &format!("  name: {name}\n"),
+        )
+        .into_bytes()
+}
+
+/// An overlay that builds nothing (here two kustomization files, which Kustomize refuses to
+/// choose between) gives back what it was to check: its base is rendered on its own and its
+/// own resource file is checked as written, each said in a note, with the overlay's error
+/// (was: the error alone, the base's and the resource file's findings lost as "checked
+/// through the overlay").
+#[test]
+fn an_overlay_that_builds_nothing_gives_back_its_base_and_files() {
+    let kust = b"namespace: prod\nresources:\n  - ../../base\n  - extra.yaml\n" as &[u8];
+    let d = dir_with(&[
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - pod.yaml\n" as &[u8],
+        ),
+        ("base/pod.yaml", &pod_without_namespace("web")),
+        ("overlays/prod/kustomization.yaml", kust),
+        ("overlays/prod/kustomization.yml", kust),
+        ("overlays/prod/extra.yaml", &pod_without_namespace("extra")),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "base/pod.yaml".to_string(), 10),
+            (
+                "K8S-001".to_string(),
+                "overlays/prod/extra.yaml".to_string(),
+                10
+            ),
+        ]
+    );
+    let p = problems(&v);
+    for want in [
+        "error overlays/prod/kustomization.yaml:null:null: overlays/prod has more than one kustomization file",
+        "note overlays/prod:null:null: the overlay built nothing, so the bases it deploys are rendered on its own: base",
+        "note overlays/prod:null:null: the overlay's build did not read these files it names, so they are checked as written: overlays/prod/extra.yaml",
+    ] {
+        assert!(
+            p.iter().any(|l| l.starts_with(want)),
+            "{want:?} not in {p:#?}"
+        );
+    }
+}
+
+/// A base an overlay's build refuses (a Component listed under `resources`, a Kustomization
+/// under `components`) is not read by the build, so its resource files are checked as
+/// written, with the overlay's located errors (was: not checked anywhere).
+#[test]
+fn resource_files_of_a_base_the_build_refuses_are_checked_as_written() {
+    let d = dir_with(&[
+        (
+            "comp/kustomization.yaml",
+            b"apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - cpod.yaml\n" as &[u8],
+        ),
+        ("comp/cpod.yaml", &pod_without_namespace("cpod")),
+        ("base2/kustomization.yaml", b"resources:\n  - b2pod.yaml\n" as &[u8]),
+        ("base2/b2pod.yaml", &pod_without_namespace("b2pod")),
+        (
+            "overlays/stage/kustomization.yaml",
+            b"namespace: stage\nresources:\n  - ../../comp\ncomponents:\n  - ../../base2\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "base2/b2pod.yaml".to_string(), 10),
+            ("K8S-001".to_string(), "comp/cpod.yaml".to_string(), 10),
+        ]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter()
+            .any(|l| l.contains("comp is a Component; it can only be listed under components")),
+        "{p:#?}"
+    );
+}
+
+/// A base shared by an overlay that fails and one that builds stays checked through the one
+/// that builds (in its namespace: no K8S-019), not also on its own.
+#[test]
+fn a_failing_overlay_leaves_a_shared_base_to_the_overlay_that_builds() {
+    let kust = b"namespace: prod\nresources:\n  - ../../base\n" as &[u8];
+    let d = dir_with(&[
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - pod.yaml\n" as &[u8],
+        ),
+        ("base/pod.yaml", &pod_without_namespace("web")),
+        ("overlays/prod/kustomization.yaml", kust),
+        ("overlays/prod/kustomization.yml", kust),
+        (
+            "overlays/stage/kustomization.yaml",
+            b"namespace: stage\nresources:\n  - ../../base\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-019", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "base/pod.yaml".to_string(), 10)]
+    );
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("stage/web")),
+        "{v}"
+    );
+}
+
+/// A chart whose template fails to render is a located error (the template's line), and its
+/// `crds/` manifests, plain files Helm installs as they are, are still checked.
+#[test]
+fn a_chart_that_fails_to_render_still_has_its_crds_checked() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "chart/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: {{ .Values.missing.deep }}\n" as &[u8],
+        ),
+        ("chart/crds/pod.yaml", common::PRIVILEGED.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "chart/crds/pod.yaml".to_string(), 11)]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("error chart/templates/pod.yaml:11:")
+                && l.contains("nil pointer")),
+        "{p:#?}"
+    );
+}

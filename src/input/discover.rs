@@ -2,18 +2,21 @@
 //! rendered inputs (their files are parts, not inputs of their own).
 
 pub use super::files::*;
+pub use super::render::roots::Overlays;
 use crate::source::Problem;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 
-/// Expands the paths given by the user into files, sorted and deduplicated.
+/// Expands the paths given by the user into files, sorted and deduplicated, with the walk's
+/// overlays (what each checks, should it fail to build).
 pub fn discover(
     paths: &[PathBuf],
     exclude: &GlobSet,
     cwd: &Path,
-) -> (Vec<Candidate>, Vec<Problem>) {
+) -> (Vec<Candidate>, Vec<Problem>, Overlays) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    let mut overlays = Overlays::default();
     for root in paths {
         let shown = display_path(root, cwd);
         let meta = match std::fs::metadata(root) {
@@ -85,8 +88,9 @@ pub fn discover(
         }
         // The root itself may be a chart or an overlay (`runeguard check deploy/chart`).
         let root_display = shown.clone();
-        let (rendered, parts) = super::render::roots::find(&root_display, &walked, cwd);
+        let (rendered, parts, found) = super::render::roots::find(&root_display, &walked, cwd);
         out.extend(rendered);
+        overlays.extend(found);
         let mut unread: std::collections::BTreeMap<&str, usize> = Default::default();
         for (path, display) in walked {
             if parts.contains(&normalize(&path, cwd)) {
@@ -116,7 +120,7 @@ pub fn discover(
             false
         }
     });
-    (out, problems)
+    (out, problems, overlays)
 }
 
 /// The language of a file that generates Kubernetes manifests in a form runeguard does not
