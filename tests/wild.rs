@@ -836,3 +836,81 @@ fn a_chart_that_fails_to_render_still_has_its_crds_checked() {
         "{p:#?}"
     );
 }
+
+/// An OpenShift `Template` holds the objects `oc process` creates: they are checked, each at
+/// its own lines, with the parameters' values substituted as `oc process` does (`${IMAGE}`
+/// in a string, `${{REPLICAS}}` as a number); a parameter without a value stays as written
+/// (was: the Template was one object of an unknown kind, nothing in it checked).
+#[test]
+fn an_openshift_template_has_its_objects_checked() {
+    let d = dir_with(&[(
+        "openshift/template.yaml",
+        b"apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: web-template
+parameters:
+  - name: IMAGE
+    value: quay.io/org/web:latest
+  - name: REPLICAS
+    value: \"1\"
+  - name: NAMESPACE
+    required: true
+objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: ${NAMESPACE}
+    spec:
+      replicas: ${{REPLICAS}}
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: ${IMAGE}
+              securityContext:
+                privileged: true
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      namespace: ${NAMESPACE}
+    spec:
+      type: NodePort
+      selector: {app: web}
+      ports: [{port: 80}]
+" as &[u8],
+    )]);
+    let (v, code) = json_check(
+        d.path(),
+        &["--select", "K8S-001,K8S-015,K8S-025,K8S-041", "openshift"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let f = "openshift/template.yaml".to_string();
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), f.clone(), 30),
+            ("K8S-015".to_string(), f.clone(), 28),
+            ("K8S-025".to_string(), f.clone(), 37),
+            ("K8S-041".to_string(), f.clone(), 19),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("${NAMESPACE}/web") && m.contains("quay.io/org/web:latest")),
+        "{messages:#?}"
+    );
+}
