@@ -914,3 +914,40 @@ objects:
         "{messages:#?}"
     );
 }
+
+/// `pre-commit` passes a base's manifest together with the kustomization that deploys it: the
+/// manifest is then checked as that overlay deploys it, as in a walk (was: also as written,
+/// so `controller:latest`, which the overlay's base replaces, was reported, and K8S-001 was
+/// reported for the manifest and for the overlay, once each with different messages).
+#[test]
+fn a_named_manifest_an_overlay_of_the_run_deploys_is_checked_as_deployed() {
+    let d = kubebuilder_config();
+    let (v, code) = json_check(
+        d.path(),
+        &[
+            "config/manager/manager.yaml",
+            "config/default/kustomization.yaml",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let got = found(&v);
+    assert!(!got.iter().any(|(r, _, _)| r == "K8S-015"), "{got:?}");
+    let k1: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S-001")
+        .collect();
+    assert_eq!(k1.len(), 1, "{k1:?}");
+    assert_eq!(k1[0]["file"], "config/manager/manager.yaml");
+    assert!(
+        k1[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("op-system/op-controller-manager")),
+        "{}",
+        k1[0]
+    );
+    // Named alone, the manifest is still checked as written.
+    let (v, _) = json_check(d.path(), &["config/manager/manager.yaml"]);
+    assert!(found(&v).iter().any(|(r, _, _)| r == "K8S-015"), "{v}");
+}

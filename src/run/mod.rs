@@ -198,6 +198,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         _ => None,
     };
     let mut outcomes = in_pool(pool.as_ref(), || check_all(&candidates));
+    drop_files_overlays_deploy(&candidates, &mut outcomes, &opts.cwd);
     // An overlay that built nothing checked none of the files it was to check: its bases are
     // rendered on their own, until no base of what went back fails in turn. Then a resource
     // file no build read (its overlay failed, or refused the base that lists it) is checked
@@ -289,6 +290,36 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
         cwd: &opts.cwd,
     };
     finish(findings, problems, rules, files, documents, opts, &sources)
+}
+
+/// A file checked as itself that an overlay of the same run built from (`pre-commit` passes a
+/// base's manifest together with the kustomization that deploys it) is checked as that
+/// overlay deploys it, as in a walk: its findings as written (a namespace, an image tag the
+/// overlay sets) describe no deployed object, and the overlay's point at its lines already.
+fn drop_files_overlays_deploy(
+    candidates: &[discover::Candidate],
+    outcomes: &mut [FileOutcome],
+    cwd: &std::path::Path,
+) {
+    let built_from: std::collections::HashSet<&PathBuf> = outcomes
+        .iter()
+        .filter(|o| !o.rendered.is_empty())
+        .flat_map(|o| o.read.iter())
+        .collect();
+    if built_from.is_empty() {
+        return;
+    }
+    let dropped: Vec<usize> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.kind == CandidateKind::File && built_from.contains(&discover::normalize(&c.path, cwd))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in dropped {
+        outcomes[i] = FileOutcome::default();
+    }
 }
 
 /// The resource files of the walk's overlays that no build of the run read, to check as
