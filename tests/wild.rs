@@ -951,3 +951,43 @@ fn a_named_manifest_an_overlay_of_the_run_deploys_is_checked_as_deployed() {
     let (v, _) = json_check(d.path(), &["config/manager/manager.yaml"]);
     assert!(found(&v).iter().any(|(r, _, _)| r == "K8S-015"), "{v}");
 }
+
+/// A walk does not follow symbolic links (a link to a parent folder would loop; one to a file
+/// inside the walk would check it twice); the links it leaves out that lead outside the
+/// folder, or to nothing, are named in one note, not skipped silently. A link inside the
+/// folder and a link to a loop are quiet, and the run ends.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_a_walk_are_named_in_a_note() {
+    let d = dir_with(&[
+        ("repo/real/pod.yaml", common::PRIVILEGED.as_bytes()),
+        ("shared/pod.yaml", common::PRIVILEGED.as_bytes()),
+    ]);
+    let repo = d.path().join("repo");
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, repo.join(at)).expect("symlink");
+    };
+    link("../real", "real/loop");
+    link("real/pod.yaml", "inside.yaml");
+    link("../shared", "shared");
+    link("../shared/pod.yaml", "outside.yaml");
+    link("missing.yaml", "broken.yaml");
+    let (v, code) = json_check(&repo, &["--select", "K8S-001", "."]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "real/pod.yaml".to_string(), 11)]
+    );
+    assert_eq!(
+        problems(&v),
+        [
+            "note .:null:null: not checked: 3 symbolic links to a folder or file outside it, or to nothing: broken.yaml, outside.yaml, shared (a walk does not follow links; name the targets to check them)"
+        ]
+    );
+    // Named, a link is read: its target is checked.
+    let (v, _) = json_check(&repo, &["--select", "K8S-001", "outside.yaml"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "outside.yaml".to_string(), 11)]
+    );
+}

@@ -180,9 +180,9 @@ struct Resource {
 }
 
 /// The kustomizations an overlay's build reads: itself, its bases and components, theirs.
-fn reach_of(kusts: &BTreeMap<PathBuf, Kust>, from: &PathBuf) -> BTreeSet<PathBuf> {
+fn reach_of(kusts: &BTreeMap<PathBuf, Kust>, from: &Path) -> BTreeSet<PathBuf> {
     let mut reached = BTreeSet::new();
-    let mut stack = vec![from.clone()];
+    let mut stack = vec![from.to_path_buf()];
     while let Some(d) = stack.pop() {
         if !reached.insert(d.clone()) {
             continue;
