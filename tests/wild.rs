@@ -991,3 +991,32 @@ fn symbolic_links_out_of_a_walk_are_named_in_a_note() {
         [("K8S-001".to_string(), "outside.yaml".to_string(), 11)]
     );
 }
+
+/// A resource file an overlay names outside its folder, which Kustomize refuses (a located
+/// error), is not deployed by the overlay: it is checked as written, with a note (was: left
+/// out of the walk as the overlay's, and checked nowhere).
+#[test]
+fn a_resource_file_the_overlay_refuses_is_checked_as_written() {
+    let d = dir_with(&[
+        ("common/pod.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "app/kustomization.yaml",
+            b"namespace: x\nresources:\n  - ../common/pod.yaml\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "common/pod.yaml".to_string(), 11)]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter().any(|l| l.starts_with("error app/kustomization.yaml:3:5: security: file common/pod.yaml is not in or below the kustomization's folder app; Kustomize refuses it, so the overlay does not deploy it")),
+        "{p:#?}"
+    );
+    assert!(
+        p.contains(&"note app:null:null: the overlay's build did not read these files it names, so they are checked as written: common/pod.yaml".to_string()),
+        "{p:#?}"
+    );
+}
