@@ -733,7 +733,7 @@ fn an_overlay_that_builds_nothing_gives_back_its_base_and_files() {
     let p = problems(&v);
     for want in [
         "error overlays/prod/kustomization.yaml:null:null: overlays/prod has more than one kustomization file",
-        "note overlays/prod:null:null: the overlay built nothing, so the bases it deploys are rendered on its own: base",
+        "note overlays/prod:null:null: the overlay built nothing, so the bases and charts it deploys are rendered on their own: base",
         "note overlays/prod:null:null: the overlay's build did not read these files it names, so they are checked as written: overlays/prod/extra.yaml",
     ] {
         assert!(
@@ -1017,6 +1017,46 @@ fn a_resource_file_the_overlay_refuses_is_checked_as_written() {
     );
     assert!(
         p.contains(&"note app:null:null: the overlay's build did not read these files it names, so they are checked as written: common/pod.yaml".to_string()),
+        "{p:#?}"
+    );
+}
+
+/// A chart an overlay inflates from its chart home (`helmCharts`, a vendored chart) is checked
+/// with the values the overlay gives it, not also on its own with its defaults (was: K8S-001
+/// from the chart's default `priv: true`, which the overlay's `valuesInline` turns off, as
+/// `kubectl kustomize --enable-helm` shows); an overlay that builds nothing gives it back.
+#[test]
+fn a_chart_an_overlay_inflates_is_checked_with_the_overlays_values() {
+    let kust = b"namespace: prod\nhelmCharts:\n  - name: web\n    releaseName: web\n    valuesInline:\n      priv: false\n" as &[u8];
+    let chart: [(&str, &[u8]); 3] = [
+        ("app/charts/web/Chart.yaml", b"apiVersion: v2\nname: web\nversion: 0.1.0\n"),
+        ("app/charts/web/values.yaml", b"priv: true\n"),
+        (
+            "app/charts/web/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: {{ .Values.priv }}\n",
+        ),
+    ];
+    let mut files = chart.to_vec();
+    files.push(("app/kustomization.yaml", kust));
+    let d = dir_with(&files);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(found(&v), []);
+    files.push(("app/kustomization.yml", kust));
+    let d = dir_with(&files);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-001".to_string(),
+            "app/charts/web/values.yaml".to_string(),
+            1
+        )]
+    );
+    let p = problems(&v);
+    assert!(
+        p.contains(&"note app:null:null: the overlay built nothing, so the bases and charts it deploys are rendered on their own: app/charts/web".to_string()),
         "{p:#?}"
     );
 }

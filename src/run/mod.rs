@@ -222,7 +222,7 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
                 .collect();
             if !back.is_empty() {
                 o.problems
-                    .push(given_back_note(&c.display, &back, "rendered on its own"));
+                    .push(given_back_note(&c.display, &back, "rendered on their own"));
             }
             more.extend(back);
         }
@@ -366,8 +366,8 @@ fn given_back_note(overlay: &str, back: &[discover::Candidate], how: &str) -> Pr
     } else {
         all.join(", ")
     };
-    let what = if back.iter().all(|b| b.kind == CandidateKind::Overlay) {
-        "the overlay built nothing, so the bases it deploys are"
+    let what = if back.iter().all(|b| b.kind != CandidateKind::File) {
+        "the overlay built nothing, so the bases and charts it deploys are"
     } else {
         "the overlay's build did not read these files it names, so they are"
     };

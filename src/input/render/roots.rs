@@ -56,18 +56,20 @@ pub fn find(
     let mut out = Vec::new();
     let mut parts = HashSet::new();
     // Top-level charts: not inside another chart (a subchart renders with its parent).
+    let mut top_charts: Vec<(PathBuf, Candidate)> = Vec::new();
     for chart in all_charts.iter().filter(|c| !inside(c, &all_charts)) {
         let fs = walked
             .iter()
             .find(|(p, _)| normalize(p, cwd).parent() == Some(chart.as_path()))
             .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| chart.clone());
-        out.push(Candidate {
+        let candidate = Candidate {
             display: display_path(&fs, cwd),
             path: fs,
             explicit: false,
             kind: CandidateKind::Chart,
-        });
+        };
+        top_charts.push((chart.clone(), candidate));
     }
     let in_a_chart = |p: &Path| p.ancestors().skip(1).any(|a| all_charts.contains(a));
     let is_crd_file = |p: &Path| {
@@ -110,14 +112,34 @@ pub fn find(
             .iter()
             .map(|r| normalize(&norm_dir.join(r), cwd))
             .collect();
+        let charts = helm_chart_dirs(&value)
+            .iter()
+            .map(|r| normalize(&norm_dir.join(r), cwd))
+            .collect();
         kusts.entry(norm_dir).or_insert(Kust {
             dir: dir.to_path_buf(),
             component,
             uses,
+            charts,
         });
     }
     let walked_files: HashSet<PathBuf> = walked.iter().map(|(p, _)| normalize(p, cwd)).collect();
     let (rendered, reached) = rendered_overlays(&kusts, &BTreeSet::new());
+    // A chart an overlay of the walk inflates (`helmCharts` from its chart home) is checked
+    // with the values the overlay gives it, not also on its own with its defaults.
+    let mut withheld_charts = BTreeMap::new();
+    let inflated: HashSet<&PathBuf> = reached
+        .iter()
+        .filter_map(|d| kusts.get(d))
+        .flat_map(|k| k.charts.iter())
+        .collect();
+    for (chart, candidate) in top_charts {
+        if inflated.contains(&chart) {
+            withheld_charts.insert(chart, candidate);
+        } else {
+            out.push(candidate);
+        }
+    }
     for dir in &rendered {
         let k = &kusts[dir];
         out.push(Candidate {
@@ -165,6 +187,7 @@ pub fn find(
     let overlays = Overlays {
         kusts,
         resources,
+        charts: withheld_charts,
         rendered: rendered.into_iter().collect(),
         cwd: cwd.to_path_buf(),
     };
@@ -205,6 +228,9 @@ pub struct Overlays {
     /// The walk's resource files left out of the walk because an overlay reaches them, by
     /// normalized path.
     resources: BTreeMap<PathBuf, Resource>,
+    /// The charts of the walk checked only through the overlays that inflate them, by
+    /// normalized folder.
+    charts: BTreeMap<PathBuf, Candidate>,
     /// The overlays the walk renders (normalized).
     rendered: BTreeSet<PathBuf>,
     cwd: PathBuf,
@@ -216,6 +242,7 @@ impl Overlays {
         self.cwd = other.cwd;
         self.kusts.extend(other.kusts);
         self.resources.extend(other.resources);
+        self.charts.extend(other.charts);
         self.rendered.extend(other.rendered);
     }
 
@@ -227,8 +254,8 @@ impl Overlays {
         if failed.is_empty() {
             return Vec::new();
         }
-        let (rendered, _) = rendered_overlays(&self.kusts, failed);
-        rendered
+        let (rendered, reached) = rendered_overlays(&self.kusts, failed);
+        let mut out: Vec<Candidate> = rendered
             .iter()
             .filter(|d| !self.rendered.contains(*d) && !failed.contains(*d))
             .filter_map(|d| self.kusts.get(d))
@@ -238,7 +265,21 @@ impl Overlays {
                 explicit: false,
                 kind: CandidateKind::Overlay,
             })
-            .collect()
+            .collect();
+        // A chart only failed overlays inflate is rendered on its own.
+        let inflated: HashSet<&PathBuf> = reached
+            .iter()
+            .filter(|d| !failed.contains(*d))
+            .filter_map(|d| self.kusts.get(d))
+            .flat_map(|k| k.charts.iter())
+            .collect();
+        out.extend(
+            self.charts
+                .iter()
+                .filter(|(d, _)| !inflated.contains(d))
+                .map(|(_, c)| c.clone()),
+        );
+        out
     }
 
     /// The resource files no build of the run read (`read`, normalized), each with the first
@@ -275,6 +316,8 @@ struct Kust {
     dir: PathBuf,
     component: bool,
     uses: Vec<PathBuf>,
+    /// The folders of the charts it inflates (`helmCharts`), normalized.
+    charts: Vec<PathBuf>,
 }
 
 /// The overlays of the walk that are rendered as inputs of their own: those no other
@@ -339,6 +382,51 @@ fn local_resources(k: &Value) -> Vec<String> {
         .map(|s| s.trim().trim_end_matches('/').to_string())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// The folders (relative to the kustomization's) of the charts a kustomization inflates:
+/// each `helmCharts` (and old `helmChartInflationGenerator`) entry's `<chartHome>/<name>`, or
+/// `<chartHome>/<name>-<version>/<name>` for a chart pulled from a repository, where the
+/// Kustomize renderer looks for them (kustomize/charts.rs).
+fn helm_chart_dirs(k: &Value) -> Vec<String> {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let old: Vec<&Value> = k
+        .get("helmChartInflationGenerator")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let home = old
+        .iter()
+        .rev()
+        .find_map(|e| text(e.get("chartHome")))
+        .or_else(|| text(k.get("helmGlobals").and_then(|g| g.get("chartHome"))))
+        .unwrap_or_else(|| "charts".to_string());
+    let entries = k
+        .get("helmCharts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| (e.get("name"), e.get("repo"), e.get("version")))
+        .chain(old.iter().map(|e| {
+            (
+                e.get("chartName"),
+                e.get("chartRepoUrl"),
+                e.get("chartVersion"),
+            )
+        }));
+    let mut out = Vec::new();
+    for (name, repo, version) in entries {
+        let Some(name) = text(name) else { continue };
+        match (text(repo), text(version)) {
+            (Some(_), Some(v)) => out.push(format!("{home}/{name}-{v}/{name}")),
+            _ => out.push(format!("{home}/{name}")),
+        }
+    }
+    out
 }
 
 /// The chart or overlay a file named on the command line is a part of, if any: the outermost
