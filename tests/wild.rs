@@ -1042,6 +1042,12 @@ fn a_chart_an_overlay_inflates_is_checked_with_the_overlays_values() {
     let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(found(&v), []);
+    // A template of it named (pre-commit) checks the overlay that deploys it.
+    let (v, code) = json_check(
+        d.path(),
+        &["--select", "K8S-001", "app/charts/web/templates/pod.yaml"],
+    );
+    assert_eq!((code, found(&v)), (0, vec![]), "{v}");
     files.push(("app/kustomization.yml", kust));
     let d = dir_with(&files);
     let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);

@@ -439,7 +439,7 @@ fn helm_chart_dirs(k: &Value) -> Vec<String> {
 pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
     let abs = normalize(file, cwd);
     if let Some(chart) = chart_above(&abs, cwd) {
-        return chart;
+        return chart.map(|c| inflating_overlay(&c, cwd).unwrap_or(c));
     }
     for dir in abs.ancestors().skip(1) {
         let Some(k) = kustomization_file(dir) else {
@@ -465,6 +465,25 @@ pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
         });
     }
     None
+}
+
+/// The nearest overlay above a chart that inflates it from its chart home (`helmCharts`):
+/// a part of such a chart is deployed with the overlay's values, so naming it checks the
+/// overlay (as a walk does).
+fn inflating_overlay(chart: &Candidate, cwd: &Path) -> Option<Candidate> {
+    let dir = normalize(&chart.path, cwd);
+    dir.ancestors().skip(1).find_map(|above| {
+        let k = kustomization_file(above)?;
+        helm_chart_dirs(&read_kustomization(&k))
+            .iter()
+            .any(|c| normalize(&above.join(c), cwd) == dir)
+            .then(|| Candidate {
+                display: display_path(above, cwd),
+                path: above.to_path_buf(),
+                explicit: true,
+                kind: CandidateKind::Overlay,
+            })
+    })
 }
 
 /// The chart a path inside a chart belongs to (see [`owner_of`]): `None` when no chart is
