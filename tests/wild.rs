@@ -940,6 +940,8 @@ fn a_named_manifest_an_overlay_of_the_run_deploys_is_checked_as_deployed() {
         .collect();
     assert_eq!(k1.len(), 1, "{k1:?}");
     assert_eq!(k1[0]["file"], "config/manager/manager.yaml");
+    // The manifest and the overlay's files behind it: six files, the manifest once.
+    assert_eq!(v["summary"]["files"], 6, "{}", v["summary"]);
     assert!(
         k1[0]["message"]
             .as_str()

@@ -380,18 +380,19 @@ fn given_back_note(overlay: &str, back: &[discover::Candidate], how: &str) -> Pr
 /// counts what a user has in the repository, whether its manifests are checked as themselves
 /// or through the overlays that deploy them.
 fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -> usize {
-    let mut rendered_from: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut files = 0;
+    // One set: a file named on the command line that an overlay of the run built from is
+    // one file checked, not two.
+    let mut checked: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (c, o) in candidates.iter().zip(outcomes) {
         if c.kind == CandidateKind::File || o.rendered.is_empty() {
-            files += 1;
+            checked.insert(c.display.clone());
             continue;
         }
         for r in &o.rendered {
-            rendered_from.extend(r.map.files().into_iter().map(|f| f.path.clone()));
+            checked.extend(r.map.files().into_iter().map(|f| f.path.clone()));
         }
     }
-    files + rendered_from.len()
+    checked.len()
 }
 
 /// Sorts, deduplicates, fingerprints and applies suppressions.
