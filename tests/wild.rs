@@ -688,3 +688,383 @@ fn files_checked_through_an_overlay_count_in_the_summary() {
     let (v, _) = json_check(d.path(), &["config"]);
     assert_eq!(v["summary"]["files"], 6, "{}", v["summary"]);
 }
+
+/// A pod without a namespace (K8S-019 when checked without an overlay that sets one).
+fn pod_without_namespace(name: &str) -> Vec<u8> {
+    common::PRIVILEGED
+        .replace(
+            "  name: web\n  namespace: shop\n",
+            &format!("  name: {name}\n"),
+        )
+        .into_bytes()
+}
+
+/// An overlay that builds nothing (here two kustomization files, which Kustomize refuses to
+/// choose between) gives back what it was to check: its base is rendered on its own and its
+/// own resource file is checked as written, each said in a note, with the overlay's error
+/// (was: the error alone, the base's and the resource file's findings lost as "checked
+/// through the overlay").
+#[test]
+fn an_overlay_that_builds_nothing_gives_back_its_base_and_files() {
+    let kust = b"namespace: prod\nresources:\n  - ../../base\n  - extra.yaml\n" as &[u8];
+    let d = dir_with(&[
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - pod.yaml\n" as &[u8],
+        ),
+        ("base/pod.yaml", &pod_without_namespace("web")),
+        ("overlays/prod/kustomization.yaml", kust),
+        ("overlays/prod/kustomization.yml", kust),
+        ("overlays/prod/extra.yaml", &pod_without_namespace("extra")),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "base/pod.yaml".to_string(), 10),
+            (
+                "K8S-001".to_string(),
+                "overlays/prod/extra.yaml".to_string(),
+                10
+            ),
+        ]
+    );
+    let p = problems(&v);
+    for want in [
+        "error overlays/prod/kustomization.yaml:null:null: overlays/prod has more than one kustomization file",
+        "note overlays/prod:null:null: the overlay built nothing, so the bases and charts it deploys are rendered on their own: base",
+        "note overlays/prod:null:null: the overlay's build did not read these files it names, so they are checked as written: overlays/prod/extra.yaml",
+    ] {
+        assert!(
+            p.iter().any(|l| l.starts_with(want)),
+            "{want:?} not in {p:#?}"
+        );
+    }
+}
+
+/// A base an overlay's build refuses (a Component listed under `resources`, a Kustomization
+/// under `components`) is not read by the build, so its resource files are checked as
+/// written, with the overlay's located errors (was: not checked anywhere).
+#[test]
+fn resource_files_of_a_base_the_build_refuses_are_checked_as_written() {
+    let d = dir_with(&[
+        (
+            "comp/kustomization.yaml",
+            b"apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - cpod.yaml\n" as &[u8],
+        ),
+        ("comp/cpod.yaml", &pod_without_namespace("cpod")),
+        ("base2/kustomization.yaml", b"resources:\n  - b2pod.yaml\n" as &[u8]),
+        ("base2/b2pod.yaml", &pod_without_namespace("b2pod")),
+        (
+            "overlays/stage/kustomization.yaml",
+            b"namespace: stage\nresources:\n  - ../../comp\ncomponents:\n  - ../../base2\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "base2/b2pod.yaml".to_string(), 10),
+            ("K8S-001".to_string(), "comp/cpod.yaml".to_string(), 10),
+        ]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter()
+            .any(|l| l.contains("comp is a Component; it can only be listed under components")),
+        "{p:#?}"
+    );
+}
+
+/// A base shared by an overlay that fails and one that builds stays checked through the one
+/// that builds (in its namespace: no K8S-019), not also on its own.
+#[test]
+fn a_failing_overlay_leaves_a_shared_base_to_the_overlay_that_builds() {
+    let kust = b"namespace: prod\nresources:\n  - ../../base\n" as &[u8];
+    let d = dir_with(&[
+        (
+            "base/kustomization.yaml",
+            b"resources:\n  - pod.yaml\n" as &[u8],
+        ),
+        ("base/pod.yaml", &pod_without_namespace("web")),
+        ("overlays/prod/kustomization.yaml", kust),
+        ("overlays/prod/kustomization.yml", kust),
+        (
+            "overlays/stage/kustomization.yaml",
+            b"namespace: stage\nresources:\n  - ../../base\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-019", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "base/pod.yaml".to_string(), 10)]
+    );
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("stage/web")),
+        "{v}"
+    );
+}
+
+/// A chart whose template fails to render is a located error (the template's line), and its
+/// `crds/` manifests, plain files Helm installs as they are, are still checked.
+#[test]
+fn a_chart_that_fails_to_render_still_has_its_crds_checked() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "chart/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: {{ .Values.missing.deep }}\n" as &[u8],
+        ),
+        ("chart/crds/pod.yaml", common::PRIVILEGED.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "chart/crds/pod.yaml".to_string(), 11)]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("error chart/templates/pod.yaml:11:")
+                && l.contains("nil pointer")),
+        "{p:#?}"
+    );
+}
+
+/// An OpenShift `Template` holds the objects `oc process` creates: they are checked, each at
+/// its own lines, with the parameters' values substituted as `oc process` does (`${IMAGE}`
+/// in a string, `${{REPLICAS}}` as a number); a parameter without a value stays as written
+/// (was: the Template was one object of an unknown kind, nothing in it checked).
+#[test]
+fn an_openshift_template_has_its_objects_checked() {
+    let d = dir_with(&[(
+        "openshift/template.yaml",
+        b"apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: web-template
+parameters:
+  - name: IMAGE
+    value: quay.io/org/web:latest
+  - name: REPLICAS
+    value: \"1\"
+  - name: NAMESPACE
+    required: true
+objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: ${NAMESPACE}
+    spec:
+      replicas: ${{REPLICAS}}
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: ${IMAGE}
+              securityContext:
+                privileged: true
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      namespace: ${NAMESPACE}
+    spec:
+      type: NodePort
+      selector: {app: web}
+      ports: [{port: 80}]
+" as &[u8],
+    )]);
+    let (v, code) = json_check(
+        d.path(),
+        &["--select", "K8S-001,K8S-015,K8S-025,K8S-041", "openshift"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let f = "openshift/template.yaml".to_string();
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), f.clone(), 30),
+            ("K8S-015".to_string(), f.clone(), 28),
+            ("K8S-025".to_string(), f.clone(), 37),
+            ("K8S-041".to_string(), f.clone(), 19),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("${NAMESPACE}/web") && m.contains("quay.io/org/web:latest")),
+        "{messages:#?}"
+    );
+}
+
+/// `pre-commit` passes a base's manifest together with the kustomization that deploys it: the
+/// manifest is then checked as that overlay deploys it, as in a walk (was: also as written,
+/// so `controller:latest`, which the overlay's base replaces, was reported, and K8S-001 was
+/// reported for the manifest and for the overlay, once each with different messages).
+#[test]
+fn a_named_manifest_an_overlay_of_the_run_deploys_is_checked_as_deployed() {
+    let d = kubebuilder_config();
+    let (v, code) = json_check(
+        d.path(),
+        &[
+            "config/manager/manager.yaml",
+            "config/default/kustomization.yaml",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let got = found(&v);
+    assert!(!got.iter().any(|(r, _, _)| r == "K8S-015"), "{got:?}");
+    let k1: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S-001")
+        .collect();
+    assert_eq!(k1.len(), 1, "{k1:?}");
+    assert_eq!(k1[0]["file"], "config/manager/manager.yaml");
+    // The manifest and the overlay's files behind it: six files, the manifest once.
+    assert_eq!(v["summary"]["files"], 6, "{}", v["summary"]);
+    assert!(
+        k1[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("op-system/op-controller-manager")),
+        "{}",
+        k1[0]
+    );
+    // Named alone, the manifest is still checked as written.
+    let (v, _) = json_check(d.path(), &["config/manager/manager.yaml"]);
+    assert!(found(&v).iter().any(|(r, _, _)| r == "K8S-015"), "{v}");
+}
+
+/// A walk does not follow symbolic links (a link to a parent folder would loop; one to a file
+/// inside the walk would check it twice); the links it leaves out that lead outside the
+/// folder, or to nothing, are named in one note, not skipped silently. A link inside the
+/// folder and a link to a loop are quiet, and the run ends.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_a_walk_are_named_in_a_note() {
+    let d = dir_with(&[
+        ("repo/real/pod.yaml", common::PRIVILEGED.as_bytes()),
+        ("shared/pod.yaml", common::PRIVILEGED.as_bytes()),
+    ]);
+    let repo = d.path().join("repo");
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, repo.join(at)).expect("symlink");
+    };
+    link("../real", "real/loop");
+    link("real/pod.yaml", "inside.yaml");
+    link("../shared", "shared");
+    link("../shared/pod.yaml", "outside.yaml");
+    link("missing.yaml", "broken.yaml");
+    let (v, code) = json_check(&repo, &["--select", "K8S-001", "."]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "real/pod.yaml".to_string(), 11)]
+    );
+    assert_eq!(
+        problems(&v),
+        [
+            "note .:null:null: not checked: 3 symbolic links to a folder or file outside it, or to nothing: broken.yaml, outside.yaml, shared (a walk does not follow links; name the targets to check them)"
+        ]
+    );
+    // Named, a link is read: its target is checked.
+    let (v, _) = json_check(&repo, &["--select", "K8S-001", "outside.yaml"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "outside.yaml".to_string(), 11)]
+    );
+}
+
+/// A resource file an overlay names outside its folder, which Kustomize refuses (a located
+/// error), is not deployed by the overlay: it is checked as written, with a note (was: left
+/// out of the walk as the overlay's, and checked nowhere).
+#[test]
+fn a_resource_file_the_overlay_refuses_is_checked_as_written() {
+    let d = dir_with(&[
+        ("common/pod.yaml", common::PRIVILEGED.as_bytes()),
+        (
+            "app/kustomization.yaml",
+            b"namespace: x\nresources:\n  - ../common/pod.yaml\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [("K8S-001".to_string(), "common/pod.yaml".to_string(), 11)]
+    );
+    let p = problems(&v);
+    assert!(
+        p.iter().any(|l| l.starts_with("error app/kustomization.yaml:3:5: security: file common/pod.yaml is not in or below the kustomization's folder app; Kustomize refuses it, so the overlay does not deploy it")),
+        "{p:#?}"
+    );
+    assert!(
+        p.contains(&"note app:null:null: the overlay's build did not read these files it names, so they are checked as written: common/pod.yaml".to_string()),
+        "{p:#?}"
+    );
+}
+
+/// A chart an overlay inflates from its chart home (`helmCharts`, a vendored chart) is checked
+/// with the values the overlay gives it, not also on its own with its defaults (was: K8S-001
+/// from the chart's default `priv: true`, which the overlay's `valuesInline` turns off, as
+/// `kubectl kustomize --enable-helm` shows); an overlay that builds nothing gives it back.
+#[test]
+fn a_chart_an_overlay_inflates_is_checked_with_the_overlays_values() {
+    let kust = b"namespace: prod\nhelmCharts:\n  - name: web\n    releaseName: web\n    valuesInline:\n      priv: false\n" as &[u8];
+    let chart: [(&str, &[u8]); 3] = [
+        ("app/charts/web/Chart.yaml", b"apiVersion: v2\nname: web\nversion: 0.1.0\n"),
+        ("app/charts/web/values.yaml", b"priv: true\n"),
+        (
+            "app/charts/web/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: {{ .Values.priv }}\n",
+        ),
+    ];
+    let mut files = chart.to_vec();
+    files.push(("app/kustomization.yaml", kust));
+    let d = dir_with(&files);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(found(&v), []);
+    // A template of it named (pre-commit) checks the overlay that deploys it.
+    let (v, code) = json_check(
+        d.path(),
+        &["--select", "K8S-001", "app/charts/web/templates/pod.yaml"],
+    );
+    assert_eq!((code, found(&v)), (0, vec![]), "{v}");
+    files.push(("app/kustomization.yml", kust));
+    let d = dir_with(&files);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-001".to_string(),
+            "app/charts/web/values.yaml".to_string(),
+            1
+        )]
+    );
+    let p = problems(&v);
+    assert!(
+        p.contains(&"note app:null:null: the overlay built nothing, so the bases and charts it deploys are rendered on their own: app/charts/web".to_string()),
+        "{p:#?}"
+    );
+}

@@ -2,18 +2,21 @@
 //! rendered inputs (their files are parts, not inputs of their own).
 
 pub use super::files::*;
+pub use super::render::roots::Overlays;
 use crate::source::Problem;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 
-/// Expands the paths given by the user into files, sorted and deduplicated.
+/// Expands the paths given by the user into files, sorted and deduplicated, with the walk's
+/// overlays (what each checks, should it fail to build).
 pub fn discover(
     paths: &[PathBuf],
     exclude: &GlobSet,
     cwd: &Path,
-) -> (Vec<Candidate>, Vec<Problem>) {
+) -> (Vec<Candidate>, Vec<Problem>, Overlays) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    let mut overlays = Overlays::default();
     for root in paths {
         let shown = display_path(root, cwd);
         let meta = match std::fs::metadata(root) {
@@ -51,6 +54,8 @@ pub fn discover(
         // Every file of the walk (whatever its extension) is seen by the chart and overlay
         // discovery; only files of known extensions become candidates.
         let mut walked: Vec<(PathBuf, String)> = Vec::new();
+        let mut links_out: Vec<String> = Vec::new();
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         let walker = ignore::WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
@@ -62,6 +67,12 @@ pub fn discover(
         for entry in walker {
             match entry {
                 Ok(e) => {
+                    if e.path_is_symlink() && e.depth() > 0 {
+                        if links_outside(e.path(), &real_root) {
+                            links_out.push(display_path(e.path(), cwd));
+                        }
+                        continue;
+                    }
                     if !e.file_type().is_some_and(|t| t.is_file()) || e.depth() == 0 {
                         continue;
                     }
@@ -85,8 +96,9 @@ pub fn discover(
         }
         // The root itself may be a chart or an overlay (`runeguard check deploy/chart`).
         let root_display = shown.clone();
-        let (rendered, parts) = super::render::roots::find(&root_display, &walked, cwd);
+        let (rendered, parts, found) = super::render::roots::find(&root_display, &walked, cwd);
         out.extend(rendered);
+        overlays.extend(found);
         let mut unread: std::collections::BTreeMap<&str, usize> = Default::default();
         for (path, display) in walked {
             if parts.contains(&normalize(&path, cwd)) {
@@ -106,6 +118,10 @@ pub fn discover(
         if !unread.is_empty() {
             problems.push(unread_sources_note(&shown, &unread));
         }
+        if !links_out.is_empty() {
+            links_out.sort();
+            problems.push(links_note(&shown, &links_out));
+        }
     }
     out.sort();
     out.dedup_by(|a, b| {
@@ -116,7 +132,7 @@ pub fn discover(
             false
         }
     });
-    (out, problems)
+    (out, problems, overlays)
 }
 
 /// The language of a file that generates Kubernetes manifests in a form runeguard does not
@@ -150,6 +166,37 @@ fn unread_sources_note(root: &str, unread: &std::collections::BTreeMap<&str, usi
         format!(
             "not checked: {} (runeguard does not evaluate them; check what they generate: `… | runeguard check -`)",
             counts.join(", ")
+        ),
+    )
+}
+
+/// True when a symbolic link met in a walk leads to what the walk does not check otherwise: a
+/// folder or a file of a known extension outside the walked folder, or nothing (a broken
+/// link). A walk does not follow links (a link to a parent folder would loop, one inside the
+/// folder would check its target twice); those it leaves out are named, not skipped silently.
+fn links_outside(link: &Path, real_root: &Path) -> bool {
+    match std::fs::canonicalize(link) {
+        Ok(target) => {
+            !target.starts_with(real_root) && (target.is_dir() || has_known_extension(&target))
+        }
+        Err(_) => has_known_extension(link),
+    }
+}
+
+/// One note for a walk's symbolic links to folders or files outside it (or to nothing).
+fn links_note(root: &str, links: &[String]) -> Problem {
+    let names = if links.len() > 5 {
+        format!("{} and {} more", links[..4].join(", "), links.len() - 4)
+    } else {
+        links.join(", ")
+    };
+    Problem::note(
+        root,
+        None,
+        format!(
+            "not checked: {} symbolic link{} to a folder or file outside it, or to nothing: {names} (a walk does not follow links; name the targets to check them)",
+            links.len(),
+            if links.len() == 1 { "" } else { "s" }
         ),
     )
 }

@@ -74,15 +74,33 @@ fn push_object(
     let is_list = depth < 4
         && (kind == "List" || kind.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
-    if is_list {
+    // An OpenShift Template holds the objects `oc process` creates: they are what is deployed,
+    // with its parameters' values (the Template itself is no workload).
+    let is_template = depth < 4
+        && kind == "Template"
+        && value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v == "v1" || v.starts_with("template.openshift.io/"))
+        && value.get("objects").is_some_and(Value::is_array);
+    if is_list || is_template {
+        let key = if is_list { "items" } else { "objects" };
+        let params = if is_template {
+            template_parameters(&value)
+        } else {
+            Default::default()
+        };
         let Value::Object(mut obj) = value else {
             return;
         };
-        let Some(Value::Array(items)) = obj.remove("items") else {
+        let Some(Value::Array(items)) = obj.remove(key) else {
             return;
         };
-        for (i, item) in items.into_iter().enumerate() {
-            let path = [PathSeg::Key("items".into()), PathSeg::Index(i)];
+        for (i, mut item) in items.into_iter().enumerate() {
+            if !params.is_empty() {
+                substitute_parameters(&mut item, &params);
+            }
+            let path = [PathSeg::Key(key.into()), PathSeg::Index(i)];
             let item_spans = spans
                 .take(&path)
                 .unwrap_or_else(|| SpanTree::leaf(spans.focus));
@@ -106,4 +124,69 @@ fn push_object(
         value,
         spans,
     });
+}
+
+/// An OpenShift Template's parameters that have a value (`oc process` asks for the others or
+/// generates them: their `${NAME}` stays as written).
+fn template_parameters(template: &Value) -> std::collections::HashMap<String, String> {
+    template
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let value = match p.get("value")? {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((name.to_string(), value))
+        })
+        .collect()
+}
+
+/// Substitutes a Template's parameters as `oc process` does: `${NAME}` inside a string by the
+/// value's text, a string that is exactly `${{NAME}}` by the value read as JSON (a number, a
+/// boolean; the text when it is not JSON). Keys are left as they are; spans do not change (a
+/// finding points at the `${…}` line a person edits).
+fn substitute_parameters(v: &mut Value, params: &std::collections::HashMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            if let Some(name) = s.strip_prefix("${{").and_then(|r| r.strip_suffix("}}"))
+                && let Some(value) = params.get(name)
+            {
+                *v = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.clone()));
+                return;
+            }
+            if !s.contains("${") {
+                return;
+            }
+            let mut out = String::with_capacity(s.len());
+            let mut rest = s.as_str();
+            while let Some(at) = rest.find("${") {
+                out.push_str(&rest[..at]);
+                let after = &rest[at + 2..];
+                let double = after.starts_with('{');
+                let inner = if double { &after[1..] } else { after };
+                let close = if double { "}}" } else { "}" };
+                match inner.find(close).map(|e| (&inner[..e], e)) {
+                    Some((name, e)) if params.contains_key(name) => {
+                        out.push_str(&params[name]);
+                        rest = &inner[e + close.len()..];
+                    }
+                    _ => {
+                        out.push_str("${");
+                        rest = after;
+                    }
+                }
+            }
+            out.push_str(rest);
+            *s = out;
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| substitute_parameters(x, params)),
+        Value::Object(o) => o
+            .values_mut()
+            .for_each(|x| substitute_parameters(x, params)),
+        _ => {}
+    }
 }

@@ -38,6 +38,8 @@ pub(super) struct FileOutcome {
     pub annotated: Vec<AnnotatedDocument>,
     /// Rendered streams (charts, overlays) whose findings are moved to their origins.
     pub rendered: Vec<Arc<Rendered>>,
+    /// The files an overlay's builds read (normalized): what it checked of the walk.
+    pub read: Vec<std::path::PathBuf>,
 }
 
 /// Turns a rule's hit on a document into a located finding.

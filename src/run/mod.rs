@@ -150,26 +150,30 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     problems.extend(opts.problems.iter().cloned());
 
     let mut candidates = Vec::new();
+    let mut overlays = discover::Overlays::default();
     if !opts.paths.is_empty() {
-        let (found, walk_problems) = discover::discover(&opts.paths, &opts.exclude, &opts.cwd);
+        let (found, walk_problems, walk_overlays) =
+            discover::discover(&opts.paths, &opts.exclude, &opts.cwd);
         candidates = found;
+        overlays = walk_overlays;
         problems.extend(walk_problems);
     }
     if let Some((shard, count)) = opts.shard {
         candidates = crate::shard::select(candidates, shard, count);
     }
 
-    let total = candidates.len() + usize::from(opts.stdin.is_some());
+    let total =
+        std::sync::atomic::AtomicUsize::new(candidates.len() + usize::from(opts.stdin.is_some()));
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(p) = &opts.progress {
-            (p.0)(n, total);
+            (p.0)(n, total.load(std::sync::atomic::Ordering::Relaxed));
         }
     };
 
-    let run = || {
-        let mut outcomes: Vec<FileOutcome> = candidates
+    let check_all = |cands: &[discover::Candidate]| -> Vec<FileOutcome> {
+        cands
             .par_iter()
             .map_init(
                 || Evaluator::new(set),
@@ -190,21 +194,61 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
                     o
                 },
             )
-            .collect();
-        if let Some((name, text)) = &opts.stdin {
-            let mut ev = Evaluator::new(set);
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
-            let file = SourceFile::new(name.clone(), None, text);
-            outcomes.push(process_file(&mut ev, file, true, &pass));
-            tick();
-        }
-        outcomes
+            .collect()
     };
     let pool = match opts.jobs {
         Some(n) if n > 0 => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
         _ => None,
     };
-    let outcomes = in_pool(pool.as_ref(), run);
+    let mut outcomes = in_pool(pool.as_ref(), || check_all(&candidates));
+    drop_files_overlays_deploy(&candidates, &mut outcomes, &opts.cwd);
+    // An overlay that built nothing checked none of the files it was to check: its bases are
+    // rendered on their own, until no base of what went back fails in turn. Then a resource
+    // file no build read (its overlay failed, or refused the base that lists it) is checked
+    // as written: "checked through the overlay" holds only for what an overlay's build read.
+    let mut failed = std::collections::BTreeSet::new();
+    let mut given: std::collections::HashSet<String> =
+        candidates.iter().map(|c| c.display.clone()).collect();
+    let mut from = 0;
+    let mut files_given = false;
+    loop {
+        let mut more = Vec::new();
+        for (c, o) in candidates[from..].iter().zip(&mut outcomes[from..]) {
+            if c.kind != CandidateKind::Overlay || !o.rendered.is_empty() {
+                continue;
+            }
+            failed.insert(discover::normalize(&c.path, &opts.cwd));
+            let back: Vec<discover::Candidate> = overlays
+                .give_back(&failed)
+                .into_iter()
+                .filter(|b| given.insert(b.display.clone()))
+                .collect();
+            if !back.is_empty() {
+                o.problems
+                    .push(given_back_note(&c.display, &back, "rendered on their own"));
+            }
+            more.extend(back);
+        }
+        if more.is_empty() && !files_given {
+            files_given = true;
+            more = unread_resources(&overlays, &candidates, &mut outcomes, &opts.cwd);
+        }
+        if more.is_empty() {
+            break;
+        }
+        more.sort();
+        total.fetch_add(more.len(), std::sync::atomic::Ordering::Relaxed);
+        from = candidates.len();
+        outcomes.extend(in_pool(pool.as_ref(), || check_all(&more)));
+        candidates.extend(more);
+    }
+    if let Some((name, text)) = &opts.stdin {
+        let mut ev = Evaluator::new(set);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        let file = SourceFile::new(name.clone(), None, text);
+        outcomes.push(process_file(&mut ev, file, true, &pass));
+        tick();
+    }
 
     let files = files_checked(&candidates, &outcomes) + usize::from(opts.stdin.is_some());
     let mut findings = Vec::new();
@@ -251,24 +295,107 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
     finish(findings, problems, rules, files, documents, opts, &sources)
 }
 
+/// A file checked as itself that an overlay of the same run built from (`pre-commit` passes a
+/// base's manifest together with the kustomization that deploys it) is checked as that
+/// overlay deploys it, as in a walk: its findings as written (a namespace, an image tag the
+/// overlay sets) describe no deployed object, and the overlay's point at its lines already.
+fn drop_files_overlays_deploy(
+    candidates: &[discover::Candidate],
+    outcomes: &mut [FileOutcome],
+    cwd: &std::path::Path,
+) {
+    let built_from: std::collections::HashSet<&PathBuf> = outcomes
+        .iter()
+        .filter(|o| !o.rendered.is_empty())
+        .flat_map(|o| o.read.iter())
+        .collect();
+    if built_from.is_empty() {
+        return;
+    }
+    let dropped: Vec<usize> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.kind == CandidateKind::File && built_from.contains(&discover::normalize(&c.path, cwd))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in dropped {
+        outcomes[i] = FileOutcome::default();
+    }
+}
+
+/// The resource files of the walk's overlays that no build of the run read, to check as
+/// written; the overlay each was to be checked through says so in a note.
+fn unread_resources(
+    overlays: &discover::Overlays,
+    candidates: &[discover::Candidate],
+    outcomes: &mut [FileOutcome],
+    cwd: &std::path::Path,
+) -> Vec<discover::Candidate> {
+    let read: std::collections::HashSet<PathBuf> = outcomes
+        .iter()
+        .flat_map(|o| o.read.iter().cloned())
+        .collect();
+    let ran: std::collections::HashSet<PathBuf> = candidates
+        .iter()
+        .filter(|c| c.kind == CandidateKind::Overlay)
+        .map(|c| discover::normalize(&c.path, cwd))
+        .collect();
+    let unread = overlays.unread(&read, &ran);
+    let mut by_owner: BTreeMap<PathBuf, Vec<discover::Candidate>> = BTreeMap::new();
+    for (c, owner) in &unread {
+        by_owner.entry(owner.clone()).or_default().push(c.clone());
+    }
+    for (c, o) in candidates.iter().zip(outcomes.iter_mut()) {
+        if c.kind == CandidateKind::Overlay
+            && let Some(files) = by_owner.get(&discover::normalize(&c.path, cwd))
+        {
+            o.problems
+                .push(given_back_note(&c.display, files, "checked as written"));
+        }
+    }
+    unread.into_iter().map(|(c, _)| c).collect()
+}
+
+/// Says what an overlay did not check that the run checks without it (`how`: its bases
+/// rendered on their own, its resource files checked as written), so that a reader of its
+/// error knows they were still checked, and how.
+fn given_back_note(overlay: &str, back: &[discover::Candidate], how: &str) -> Problem {
+    // A few names, then a count: an overlay of a generated repository may deploy hundreds.
+    let all: Vec<&str> = back.iter().map(|b| b.display.as_str()).collect();
+    let names = if all.len() > 5 {
+        format!("{} and {} more", all[..4].join(", "), all.len() - 4)
+    } else {
+        all.join(", ")
+    };
+    let what = if back.iter().all(|b| b.kind != CandidateKind::File) {
+        "the overlay built nothing, so the bases and charts it deploys are"
+    } else {
+        "the overlay's build did not read these files it names, so they are"
+    };
+    Problem::note(overlay, None, format!("{what} {how}: {names}"))
+}
+
 /// The files a run checked: each plain file, and each file a chart or overlay rendered from
 /// (a template, a values file, a base's manifest; one read by several overlays counts once),
 /// or the chart or overlay itself when it rendered nothing. The summary's "in N files" then
 /// counts what a user has in the repository, whether its manifests are checked as themselves
 /// or through the overlays that deploy them.
 fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -> usize {
-    let mut rendered_from: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut files = 0;
+    // One set: a file named on the command line that an overlay of the run built from is
+    // one file checked, not two.
+    let mut checked: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (c, o) in candidates.iter().zip(outcomes) {
         if c.kind == CandidateKind::File || o.rendered.is_empty() {
-            files += 1;
+            checked.insert(c.display.clone());
             continue;
         }
         for r in &o.rendered {
-            rendered_from.extend(r.map.files().into_iter().map(|f| f.path.clone()));
+            checked.extend(r.map.files().into_iter().map(|f| f.path.clone()));
         }
     }
-    files + rendered_from.len()
+    checked.len()
 }
 
 /// Sorts, deduplicates, fingerprints and applies suppressions.

@@ -26,7 +26,13 @@ pub(super) fn process_rendered(
         .variants_for(&dir, c.kind == CandidateKind::Chart)
     {
         let outcome = match c.kind {
-            CandidateKind::Overlay => render::render(&c.path, &c.display, &ropts, true),
+            CandidateKind::Overlay => {
+                let (outcome, read) = render::render_overlay(&c.path, &c.display, &ropts);
+                let cwd = &pass.opts.cwd;
+                out.read
+                    .extend(read.iter().map(|p| discover::normalize(p, cwd)));
+                outcome
+            }
             _ => render::render(&c.path, &c.display, &ropts, false),
         };
         out.problems.extend(outcome.problems);

@@ -269,9 +269,10 @@ pub fn render(
     opts: &RenderOptions,
     overlay: bool,
 ) -> Outcome {
-    let outcome = if overlay {
-        kustomize::build(dir, display, opts)
-    } else {
+    if overlay {
+        return render_overlay(dir, display, opts).0;
+    }
+    let outcome = {
         // The credentials of each origin file are found while the chart renders.
         helm::render_chart_with(dir, display, opts, |f| {
             f.redaction();
@@ -281,6 +282,20 @@ pub fn render(
         carry_credentials(r);
     }
     outcome
+}
+
+/// Renders an overlay as [`render`] does, with the files its build read (paths as the build
+/// joined them).
+pub fn render_overlay(
+    dir: &std::path::Path,
+    display: &str,
+    opts: &RenderOptions,
+) -> (Outcome, Vec<std::path::PathBuf>) {
+    let (outcome, read) = kustomize::build_reading(dir, display, opts);
+    if let Some(r) = &outcome.rendered {
+        carry_credentials(r);
+    }
+    (outcome, read)
 }
 
 /// Marks in the stream every segment whose origin span overlaps a credential of its file.

@@ -8,7 +8,7 @@
 //! bases other overlays of the walk use, are checked through the overlays that deploy them
 //! (docs/rendering.md, "Bases, resources and folders checked alone").
 
-use crate::input::files::{Candidate, CandidateKind, display_path, normalize};
+use crate::input::files::{Candidate, CandidateKind, display_path, has_known_extension, normalize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,13 +30,15 @@ pub fn is_chart(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
-/// The charts and overlays among `walked` files (path, display), as candidates, and the
-/// normalized paths of the files that are their parts (not to be checked on their own).
+/// The charts and overlays among `walked` files (path, display), as candidates, the
+/// normalized paths of the files that are their parts (not to be checked on their own), and
+/// the walk's overlays with what they check (to give back what an overlay that fails to build
+/// was to check: [`Overlays::give_back`]).
 pub fn find(
     _root_display: &str,
     walked: &[(PathBuf, String)],
     cwd: &Path,
-) -> (Vec<Candidate>, HashSet<PathBuf>) {
+) -> (Vec<Candidate>, HashSet<PathBuf>, Overlays) {
     let name_of = |p: &Path| {
         p.file_name()
             .and_then(|n| n.to_str())
@@ -54,18 +56,20 @@ pub fn find(
     let mut out = Vec::new();
     let mut parts = HashSet::new();
     // Top-level charts: not inside another chart (a subchart renders with its parent).
+    let mut top_charts: Vec<(PathBuf, Candidate)> = Vec::new();
     for chart in all_charts.iter().filter(|c| !inside(c, &all_charts)) {
         let fs = walked
             .iter()
             .find(|(p, _)| normalize(p, cwd).parent() == Some(chart.as_path()))
             .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| chart.clone());
-        out.push(Candidate {
+        let candidate = Candidate {
             display: display_path(&fs, cwd),
             path: fs,
             explicit: false,
             kind: CandidateKind::Chart,
-        });
+        };
+        top_charts.push((chart.clone(), candidate));
     }
     let in_a_chart = |p: &Path| p.ancestors().skip(1).any(|a| all_charts.contains(a));
     let is_crd_file = |p: &Path| {
@@ -108,16 +112,36 @@ pub fn find(
             .iter()
             .map(|r| normalize(&norm_dir.join(r), cwd))
             .collect();
+        let charts = helm_chart_dirs(&value)
+            .iter()
+            .map(|r| normalize(&norm_dir.join(r), cwd))
+            .collect();
         kusts.entry(norm_dir).or_insert(Kust {
             dir: dir.to_path_buf(),
             component,
             uses,
+            charts,
         });
     }
     let walked_files: HashSet<PathBuf> = walked.iter().map(|(p, _)| normalize(p, cwd)).collect();
-    let (rendered, reached) = rendered_overlays(&kusts);
-    for dir in rendered {
-        let k = &kusts[&dir];
+    let (rendered, reached) = rendered_overlays(&kusts, &BTreeSet::new());
+    // A chart an overlay of the walk inflates (`helmCharts` from its chart home) is checked
+    // with the values the overlay gives it, not also on its own with its defaults.
+    let mut withheld_charts = BTreeMap::new();
+    let inflated: HashSet<&PathBuf> = reached
+        .iter()
+        .filter_map(|d| kusts.get(d))
+        .flat_map(|k| k.charts.iter())
+        .collect();
+    for (chart, candidate) in top_charts {
+        if inflated.contains(&chart) {
+            withheld_charts.insert(chart, candidate);
+        } else {
+            out.push(candidate);
+        }
+    }
+    for dir in &rendered {
+        let k = &kusts[dir];
         out.push(Candidate {
             display: display_path(&k.dir, cwd),
             path: k.dir.clone(),
@@ -128,14 +152,162 @@ pub fn find(
     // A resource file of a kustomization the walk renders (directly or through the bases and
     // components it uses) is checked in the form the overlay deploys it, not again as itself:
     // as itself it would be reported for what the overlay changes (its namespace, its image).
+    let mut resources: BTreeMap<PathBuf, Resource> = BTreeMap::new();
     for k in reached.iter().filter_map(|d| kusts.get(d)) {
         for u in &k.uses {
-            if walked_files.contains(u) && !kusts.contains_key(u) {
+            if walked_files.contains(u) && !kusts.contains_key(u) && !parts.contains(u) {
                 parts.insert(u.clone());
+                if let Some((p, d)) = walked.iter().find(|(p, _)| normalize(p, cwd) == *u) {
+                    let (path, display) = (p.clone(), d.clone());
+                    resources.insert(
+                        u.clone(),
+                        Resource {
+                            path,
+                            display,
+                            owners: Vec::new(),
+                        },
+                    );
+                }
             }
         }
     }
-    (out, parts)
+    // Which rendered overlays reach each resource file: a file is given back only when all of
+    // them ran (a shard of the run may hold some of them only).
+    for d in &rendered {
+        for k in reach_of(&kusts, d).iter().filter_map(|r| kusts.get(r)) {
+            for u in &k.uses {
+                if let Some(r) = resources.get_mut(u)
+                    && !r.owners.contains(d)
+                {
+                    r.owners.push(d.clone());
+                }
+            }
+        }
+    }
+    let overlays = Overlays {
+        kusts,
+        resources,
+        charts: withheld_charts,
+        rendered: rendered.into_iter().collect(),
+        cwd: cwd.to_path_buf(),
+    };
+    (out, parts, overlays)
+}
+
+/// A resource file of the walk that overlays check: where it is, and the rendered overlays
+/// that reach it (through their bases and components).
+struct Resource {
+    path: PathBuf,
+    display: String,
+    owners: Vec<PathBuf>,
+}
+
+/// The kustomizations an overlay's build reads: itself, its bases and components, theirs.
+fn reach_of(kusts: &BTreeMap<PathBuf, Kust>, from: &Path) -> BTreeSet<PathBuf> {
+    let mut reached = BTreeSet::new();
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if !reached.insert(d.clone()) {
+            continue;
+        }
+        if let Some(k) = kusts.get(&d) {
+            stack.extend(k.uses.iter().filter(|u| kusts.contains_key(*u)).cloned());
+        }
+    }
+    reached
+}
+
+/// The overlays of a walk and the resource files they check, kept so that an overlay that
+/// fails to build, or builds without reading one of its resource files (a located error
+/// each), does not take those files with it: "checked through the overlay" holds only for
+/// what its build read.
+#[derive(Default)]
+pub struct Overlays {
+    /// Every kustomization of the walk, by normalized folder.
+    kusts: BTreeMap<PathBuf, Kust>,
+    /// The walk's resource files left out of the walk because an overlay reaches them, by
+    /// normalized path.
+    resources: BTreeMap<PathBuf, Resource>,
+    /// The charts of the walk checked only through the overlays that inflate them, by
+    /// normalized folder.
+    charts: BTreeMap<PathBuf, Candidate>,
+    /// The overlays the walk renders (normalized).
+    rendered: BTreeSet<PathBuf>,
+    cwd: PathBuf,
+}
+
+impl Overlays {
+    /// Adds the overlays of another walk (another path given on the command line).
+    pub fn extend(&mut self, other: Overlays) {
+        self.cwd = other.cwd;
+        self.kusts.extend(other.kusts);
+        self.resources.extend(other.resources);
+        self.charts.extend(other.charts);
+        self.rendered.extend(other.rendered);
+    }
+
+    /// The bases to render on their own once the overlays of `failed` (normalized folders)
+    /// built nothing: those only they used, chosen by the rule of the walk (the ones no
+    /// other such base uses). A run asks again with the bases of the answer that fail too;
+    /// the answer only grows with `failed`.
+    pub fn give_back(&self, failed: &BTreeSet<PathBuf>) -> Vec<Candidate> {
+        if failed.is_empty() {
+            return Vec::new();
+        }
+        let (rendered, reached) = rendered_overlays(&self.kusts, failed);
+        let mut out: Vec<Candidate> = rendered
+            .iter()
+            .filter(|d| !self.rendered.contains(*d) && !failed.contains(*d))
+            .filter_map(|d| self.kusts.get(d))
+            .map(|k| Candidate {
+                display: display_path(&k.dir, &self.cwd),
+                path: k.dir.clone(),
+                explicit: false,
+                kind: CandidateKind::Overlay,
+            })
+            .collect();
+        // A chart only failed overlays inflate is rendered on its own.
+        let inflated: HashSet<&PathBuf> = reached
+            .iter()
+            .filter(|d| !failed.contains(*d))
+            .filter_map(|d| self.kusts.get(d))
+            .flat_map(|k| k.charts.iter())
+            .collect();
+        out.extend(
+            self.charts
+                .iter()
+                .filter(|(d, _)| !inflated.contains(d))
+                .map(|(_, c)| c.clone()),
+        );
+        out
+    }
+
+    /// The resource files no build of the run read (`read`, normalized), each with the first
+    /// overlay that was to check it: they are checked as written. A file some overlay that did
+    /// not run reaches (another shard's) is left to that overlay.
+    pub fn unread(
+        &self,
+        read: &HashSet<PathBuf>,
+        ran: &HashSet<PathBuf>,
+    ) -> Vec<(Candidate, PathBuf)> {
+        self.resources
+            .iter()
+            .filter(|(n, r)| {
+                !read.contains(*n)
+                    && has_known_extension(&r.path)
+                    && r.owners.iter().all(|o| ran.contains(o))
+            })
+            .map(|(_, r)| {
+                let c = Candidate {
+                    display: r.display.clone(),
+                    path: r.path.clone(),
+                    explicit: false,
+                    kind: CandidateKind::File,
+                };
+                (c, r.owners.first().cloned().unwrap_or_default())
+            })
+            .collect()
+    }
 }
 
 /// A kustomization of the walk: its folder (as walked), whether it is a `Component`, and the
@@ -144,6 +316,8 @@ struct Kust {
     dir: PathBuf,
     component: bool,
     uses: Vec<PathBuf>,
+    /// The folders of the charts it inflates (`helmCharts`), normalized.
+    charts: Vec<PathBuf>,
 }
 
 /// The overlays of the walk that are rendered as inputs of their own: those no other
@@ -152,10 +326,21 @@ struct Kust {
 /// reach (a base used only through a cycle or by an unused component), so that nothing is
 /// left unchecked. A folder given alone has no user in the walk: it is rendered as itself.
 /// Also every kustomization those renderings read (themselves, their bases, components).
-fn rendered_overlays(kusts: &BTreeMap<PathBuf, Kust>) -> (Vec<PathBuf>, BTreeSet<PathBuf>) {
+/// An overlay of `failed` built nothing: it is kept among the rendered (it was rendered) but
+/// uses nothing, so what only it used is rendered on its own.
+fn rendered_overlays(
+    kusts: &BTreeMap<PathBuf, Kust>,
+    failed: &BTreeSet<PathBuf>,
+) -> (Vec<PathBuf>, BTreeSet<PathBuf>) {
+    let uses = |d: &PathBuf| -> &[PathBuf] {
+        match kusts.get(d) {
+            Some(k) if !failed.contains(d) => &k.uses,
+            _ => &[],
+        }
+    };
     let used: HashSet<&PathBuf> = kusts
-        .iter()
-        .flat_map(|(d, k)| k.uses.iter().filter(move |u| *u != d))
+        .keys()
+        .flat_map(|d| uses(d).iter().filter(move |u| *u != d))
         .filter(|u| kusts.contains_key(*u))
         .collect();
     let mut rendered: Vec<PathBuf> = Vec::new();
@@ -166,9 +351,7 @@ fn rendered_overlays(kusts: &BTreeMap<PathBuf, Kust>) -> (Vec<PathBuf>, BTreeSet
             if !reached.insert(d.clone()) {
                 continue;
             }
-            if let Some(k) = kusts.get(&d) {
-                stack.extend(k.uses.iter().filter(|u| kusts.contains_key(*u)).cloned());
-            }
+            stack.extend(uses(&d).iter().filter(|u| kusts.contains_key(*u)).cloned());
         }
     };
     let overlays = || kusts.iter().filter(|(_, k)| !k.component).map(|(d, _)| d);
@@ -201,6 +384,51 @@ fn local_resources(k: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The folders (relative to the kustomization's) of the charts a kustomization inflates:
+/// each `helmCharts` (and old `helmChartInflationGenerator`) entry's `<chartHome>/<name>`, or
+/// `<chartHome>/<name>-<version>/<name>` for a chart pulled from a repository, where the
+/// Kustomize renderer looks for them (kustomize/charts.rs).
+fn helm_chart_dirs(k: &Value) -> Vec<String> {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let old: Vec<&Value> = k
+        .get("helmChartInflationGenerator")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let home = old
+        .iter()
+        .rev()
+        .find_map(|e| text(e.get("chartHome")))
+        .or_else(|| text(k.get("helmGlobals").and_then(|g| g.get("chartHome"))))
+        .unwrap_or_else(|| "charts".to_string());
+    let entries = k
+        .get("helmCharts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| (e.get("name"), e.get("repo"), e.get("version")))
+        .chain(old.iter().map(|e| {
+            (
+                e.get("chartName"),
+                e.get("chartRepoUrl"),
+                e.get("chartVersion"),
+            )
+        }));
+    let mut out = Vec::new();
+    for (name, repo, version) in entries {
+        let Some(name) = text(name) else { continue };
+        match (text(repo), text(version)) {
+            (Some(_), Some(v)) => out.push(format!("{home}/{name}-{v}/{name}")),
+            _ => out.push(format!("{home}/{name}")),
+        }
+    }
+    out
+}
+
 /// The chart or overlay a file named on the command line is a part of, if any: the outermost
 /// chart above it (a subchart renders with its parent) unless the file is in the nearest
 /// chart's `crds/`, else the nearest kustomization that reads it as a patch, generator source
@@ -211,7 +439,7 @@ fn local_resources(k: &Value) -> Vec<String> {
 pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
     let abs = normalize(file, cwd);
     if let Some(chart) = chart_above(&abs, cwd) {
-        return chart;
+        return chart.map(|c| inflating_overlay(&c, cwd).unwrap_or(c));
     }
     for dir in abs.ancestors().skip(1) {
         let Some(k) = kustomization_file(dir) else {
@@ -237,6 +465,25 @@ pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
         });
     }
     None
+}
+
+/// The nearest overlay above a chart that inflates it from its chart home (`helmCharts`):
+/// a part of such a chart is deployed with the overlay's values, so naming it checks the
+/// overlay (as a walk does).
+fn inflating_overlay(chart: &Candidate, cwd: &Path) -> Option<Candidate> {
+    let dir = normalize(&chart.path, cwd);
+    dir.ancestors().skip(1).find_map(|above| {
+        let k = kustomization_file(above)?;
+        helm_chart_dirs(&read_kustomization(&k))
+            .iter()
+            .any(|c| normalize(&above.join(c), cwd) == dir)
+            .then(|| Candidate {
+                display: display_path(above, cwd),
+                path: above.to_path_buf(),
+                explicit: true,
+                kind: CandidateKind::Overlay,
+            })
+    })
 }
 
 /// The chart a path inside a chart belongs to (see [`owner_of`]): `None` when no chart is

@@ -400,7 +400,7 @@ impl Builder<'_> {
             at,
             &kust.file.path,
             format!(
-                "security: file {display} is not in or below the kustomization's folder {}; Kustomize refuses it, so it was not rendered or checked",
+                "security: file {display} is not in or below the kustomization's folder {}; Kustomize refuses it, so the overlay does not deploy it",
                 if kust.display.is_empty() { "." } else { &kust.display }
             ),
         );

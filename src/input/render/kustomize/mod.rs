@@ -317,6 +317,13 @@ pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
 /// Builds the overlay in `dir` (a folder holding `kustomization.yaml`, `.yml` or
 /// `Kustomization`) as `kustomize build` would. `display` is how `dir` is reported.
 pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
+    build_reading(dir, display, opts).0
+}
+
+/// [`build`], with the files the build read (as it joined their paths): a resource file of
+/// the walk no build read (a Component listed under `resources`, which Kustomize refuses) was
+/// not checked through the overlay that names it.
+pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcome, Vec<PathBuf>) {
     let mut b = Builder {
         opts,
         problems: Vec::new(),
@@ -333,10 +340,12 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
     let root = b.accumulate(dir, display, &mut acc, false, 0);
     let Some(root) = root else {
         patch::set_custom_schema(None);
-        return Outcome {
+        let read = b.files.into_keys().collect();
+        let outcome = Outcome {
             rendered: None,
             problems: b.problems,
         };
+        return (outcome, read);
     };
     xform::add_hashes(&mut acc);
     xform::fix_back_references(&mut b, &mut acc, &root);
@@ -374,14 +383,16 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
     b.problems.sort();
     b.problems.dedup();
-    Outcome {
+    let read = b.files.into_keys().collect();
+    let outcome = Outcome {
         rendered: Some(Rendered {
             stream,
             map: em.map,
             install_namespace: None,
         }),
         problems: b.problems,
-    }
+    };
+    (outcome, read)
 }
 
 impl Builder<'_> {
