@@ -10,7 +10,7 @@
 #   name: sidecar-injection-disabled
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Namespace]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace]
 #   controls:
 #     nist-800-53: [SC-8, AC-4]
 #     nist-csf-2.0: [PR.DS-02]

@@ -10,7 +10,7 @@
 #   name: capabilities-not-dropped
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [CM-7]
 #     nist-csf-2.0: [PR.PS-01]

@@ -18,7 +18,7 @@
 #   severity: high
 #   input: kubernetes
 #   secret: true
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
 #     nist-csf-2.0: [PR.AA-01, PR.DS-01]

@@ -8,7 +8,7 @@
 #   name: host-port
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [SC-7]
 #     nist-csf-2.0: [PR.IR-01]

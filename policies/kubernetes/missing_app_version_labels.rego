@@ -9,7 +9,7 @@
 #   name: missing-app-version-labels
 #   severity: info
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [CM-8]
 #     nist-csf-2.0: [ID.AM-02]

@@ -10,7 +10,7 @@
 #   name: missing-liveness-probe
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [SC-5, SI-4]
 #     nist-csf-2.0: [PR.IR-03]

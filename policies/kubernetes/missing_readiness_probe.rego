@@ -10,7 +10,7 @@
 #   name: missing-readiness-probe
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [SC-5]
 #     nist-csf-2.0: [PR.IR-03]

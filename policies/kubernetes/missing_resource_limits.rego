@@ -9,7 +9,7 @@
 #   name: missing-resource-limits
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, LimitRange]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, LimitRange]
 #   scope: project
 #   controls:
 #     nist-800-53: [SC-6, SC-5]

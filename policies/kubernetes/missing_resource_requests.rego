@@ -9,7 +9,7 @@
 #   name: missing-resource-requests
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, LimitRange]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, LimitRange]
 #   scope: project
 #   controls:
 #     nist-800-53: [SC-6]

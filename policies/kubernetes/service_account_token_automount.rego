@@ -10,7 +10,7 @@
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ServiceAccount]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]

@@ -8,7 +8,7 @@
 #   name: shared-process-namespace
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [SC-39]
 #     nist-csf-2.0: [PR.PS-01]

@@ -11,7 +11,7 @@
 #   name: unsafe-selinux-or-apparmor
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
 #   controls:
 #     nist-800-53: [AC-3(3), CM-7]
 #     nist-csf-2.0: [PR.PS-01]

@@ -171,9 +171,10 @@ mesh_wide(doc) if {
 
 # --- workloads -------------------------------------------------------------------------------
 
-workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
+# Argo Rollouts' Rollout and OpenShift's DeploymentConfig hold a pod template where a Deployment does.
+workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout", "DeploymentConfig"}
 
-template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "Rollout", "DeploymentConfig"}
 
 is_workload(doc) if {
 	workload_kinds[doc.kind]

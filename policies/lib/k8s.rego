@@ -13,9 +13,10 @@ package runeguard.lib.k8s
 
 import rego.v1
 
-workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
+# Argo Rollouts' Rollout and OpenShift's DeploymentConfig hold a pod template where a Deployment does.
+workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout", "DeploymentConfig"}
 
-template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "Rollout", "DeploymentConfig"}
 
 container_fields := ["containers", "initContainers", "ephemeralContainers"]
 

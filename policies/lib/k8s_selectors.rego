@@ -115,9 +115,10 @@ array_or_empty(x) := [] if not is_array(x)
 # Objects other than `input`: whole-project rules receive `input.documents` and must look at
 # each document explicitly. These mirror the `input`-bound helpers of runeguard.lib.k8s.
 
-workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
+# Argo Rollouts' Rollout and OpenShift's DeploymentConfig hold a pod template where a Deployment does.
+workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout", "DeploymentConfig"}
 
-template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "Rollout", "DeploymentConfig"}
 
 is_workload(doc) if workload_kinds[doc.kind]
 
@@ -157,6 +158,8 @@ pod_metadata_paths := {
 	"ReplicaSet": ["spec", "template", "metadata"],
 	"ReplicationController": ["spec", "template", "metadata"],
 	"Job": ["spec", "template", "metadata"],
+	"Rollout": ["spec", "template", "metadata"],
+	"DeploymentConfig": ["spec", "template", "metadata"],
 }
 
 pod_spec_paths := {
@@ -168,6 +171,8 @@ pod_spec_paths := {
 	"ReplicaSet": ["spec", "template", "spec"],
 	"ReplicationController": ["spec", "template", "spec"],
 	"Job": ["spec", "template", "spec"],
+	"Rollout": ["spec", "template", "spec"],
+	"DeploymentConfig": ["spec", "template", "spec"],
 }
 
 pod_metadata_path_of(doc) := pod_metadata_paths[doc.kind]
