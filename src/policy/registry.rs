@@ -30,8 +30,9 @@ pub struct PolicySet {
     pub problems: Vec<Problem>,
     data: regorus::Value,
     /// `data.settings.credentials` as read (settings and `--data` files merged): the masking
-    /// vocabulary; None when the settings are the built-in ones. Kept aside so that a run need not convert all of `data` back from the
-    /// engine's values to read it (≈ 1.8 M instructions, on the main thread).
+    /// vocabulary; None when the settings are the built-in ones. Kept aside so that a run need
+    /// not convert all of `data` back from the engine's values to read it (≈ 1.8 M
+    /// instructions, on the main thread).
     credentials: Option<Value>,
     engines: [std::sync::OnceLock<TypedEngine>; 3],
     /// The groups' bytecode programs for regorus' VM, per input type (None: the interpreter).
