@@ -11,14 +11,7 @@ use common::{findings_of, rg};
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helm");
 
 fn json_check(args: &[&str]) -> Value {
-    let out = rg()
-        .current_dir(DATA)
-        .args(["check", "--quiet", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("runs");
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    common::json_check(std::path::Path::new(DATA), args).0
 }
 
 /// The message of each finding.

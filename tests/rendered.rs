@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{dir_with, rg};
+use common::{dir_with, json_check, rg};
 
 const CHART_YAML: &str = "apiVersion: v2\nname: shop\nversion: 1.2.3\nappVersion: \"4.5\"\n";
 
@@ -67,18 +67,6 @@ fn chart(extra: &[(&str, &[u8])]) -> tempfile::TempDir {
     files.retain(|(n, _)| !extra.iter().any(|(e, _)| e == n));
     files.extend_from_slice(extra);
     dir_with(&files)
-}
-
-fn json_check(dir: &std::path::Path, args: &[&str]) -> (Value, i32) {
-    let out = rg()
-        .current_dir(dir)
-        .args(["check", "--quiet", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (v, out.status.code().unwrap_or(-1))
 }
 
 fn finding<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {

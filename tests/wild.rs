@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{dir_with, rg};
+use common::{dir_with, json_check, rg};
 
 /// `runeguard render <what>` in `dir`: the printed stream (stdout) and the exit code.
 fn render(dir: &std::path::Path, what: &str) -> (String, i32) {
@@ -18,19 +18,6 @@ fn render(dir: &std::path::Path, what: &str) -> (String, i32) {
         String::from_utf8(out.stdout).expect("UTF-8"),
         out.status.code().unwrap_or(-1),
     )
-}
-
-/// `runeguard check --format json <args>` in `dir`: the report and the exit code.
-fn json_check(dir: &std::path::Path, args: &[&str]) -> (Value, i32) {
-    let out = rg()
-        .current_dir(dir)
-        .args(["check", "--quiet", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (v, out.status.code().unwrap_or(-1))
 }
 
 /// A subchart listed twice under two aliases renders twice, each copy with its alias's

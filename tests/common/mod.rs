@@ -102,3 +102,16 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
         })
         .collect()
 }
+
+/// `runeguard check --quiet --format json <args>` in `dir`: the report and the exit code.
+pub fn json_check(dir: &std::path::Path, args: &[&str]) -> (serde_json::Value, i32) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["check", "--quiet", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap_or(-1))
+}

@@ -42,42 +42,44 @@ fn char_at(s: &str, at: usize) -> Option<char> {
 
 /// `NAME=value` pairs of `line`: (key, value) byte ranges.
 pub(super) fn inline_pairs(line: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    let b = line.as_bytes();
     let mut out = Vec::new();
-    let mut from = 0;
-    'search: while from <= b.len() {
-        // The leftmost position where a match starts: at 0 (`^`) or at a delimiter character.
-        let mut p = from;
-        while p <= b.len() {
-            let delimiter = char_at(line, p)
-                .filter(|c| c.is_whitespace() || matches!(c, ',' | ';' | '(' | '[' | '{'));
-            let starts = [(p == 0).then_some(0), delimiter.map(|c| p + c.len_utf8())];
-            for k in starts.into_iter().flatten() {
-                if let Some(ke) = key_end(b, k)
-                    && b.get(ke) == Some(&b'=')
-                {
-                    let vs = ke + 1;
-                    let mut ve = vs;
-                    while let Some(c) = char_at(line, ve) {
-                        if c.is_whitespace()
-                            || matches!(c, ',' | ';' | '\'' | '"' | ']' | ')' | '}')
-                        {
-                            break;
-                        }
-                        ve += c.len_utf8();
-                    }
-                    if ve > vs {
-                        out.push((k..ke, vs..ve));
-                        from = ve;
-                        continue 'search;
-                    }
-                }
+    // Each position in turn, as the leftmost match would start there: at 0 (`^`) or at a
+    // delimiter character; after a match, the search goes on where it ended.
+    let mut p = 0;
+    while p <= line.len() {
+        let c = char_at(line, p);
+        let delimiter = c.filter(|c| c.is_whitespace() || matches!(c, ',' | ';' | '(' | '[' | '{'));
+        let starts = [(p == 0).then_some(0), delimiter.map(|c| p + c.len_utf8())];
+        match starts
+            .into_iter()
+            .flatten()
+            .find_map(|k| inline_pair_at(line, k))
+        {
+            Some((key, value)) => {
+                p = value.end;
+                out.push((key, value));
             }
-            p += char_at(line, p).map_or(1, char::len_utf8);
+            None => p += c.map_or(1, char::len_utf8),
         }
-        break;
     }
     out
+}
+
+/// The `NAME=value` pair whose key starts at `k`, if one does.
+fn inline_pair_at(line: &str, k: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let ke = key_end(line.as_bytes(), k)?;
+    if line.as_bytes().get(ke) != Some(&b'=') {
+        return None;
+    }
+    let vs = ke + 1;
+    let mut ve = vs;
+    while let Some(c) = char_at(line, ve) {
+        if c.is_whitespace() || matches!(c, ',' | ';' | '\'' | '"' | ']' | ')' | '}') {
+            break;
+        }
+        ve += c.len_utf8();
+    }
+    (ve > vs).then_some((k..ke, vs..ve))
 }
 
 /// `"key": "value"` pairs of `line`: (key, value) byte ranges.

@@ -170,6 +170,16 @@ fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
     resolve_ref(head, stack)
 }
 
+/// Appends the fields of a chain after its variable (`a.b` of `$v.a.b`) to `path`.
+fn extend_with_fields(path: &mut Vec<String>, fields: &str) {
+    path.extend(
+        fields
+            .split('.')
+            .filter(|f| !f.is_empty())
+            .map(str::to_string),
+    );
+}
+
 /// A field chain's values path: `.Values.a.b`, `$.Values.a`, `.a` (dot's path), `$v.a`.
 fn resolve_ref(token: &str, stack: &[Open]) -> Option<Vec<String>> {
     let token = token.trim_start_matches('(').trim_end_matches(')');
@@ -179,12 +189,7 @@ fn resolve_ref(token: &str, stack: &[Open]) -> Option<Vec<String>> {
     if token.starts_with('$') && !token.starts_with("$.") {
         let (name, fields) = token.split_once('.').unwrap_or((token, ""));
         let mut path = var_path(name, stack)?;
-        path.extend(
-            fields
-                .split('.')
-                .filter(|f| !f.is_empty())
-                .map(str::to_string),
-        );
+        extend_with_fields(&mut path, fields);
         return Some(path);
     }
     // `.x` inside `with .Values.y` (not inside a `range`: dot is an element there).
@@ -295,12 +300,7 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
             if scope.var.is_none() {
                 path.push(ELEMENT.to_string());
             }
-            path.extend(
-                fields
-                    .split('.')
-                    .filter(|f| !f.is_empty())
-                    .map(str::to_string),
-            );
+            extend_with_fields(&mut path, fields);
             return Some(path);
         }
     }
