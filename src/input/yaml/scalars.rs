@@ -173,11 +173,24 @@ pub fn resolve_yaml11(text: &str) -> Value {
     };
     if is_core_float(&no_underscore)
         && !body.starts_with('_')
+        && (!text.starts_with('.') || underscores_between_digits(text))
         && let Some(v) = float_value(text)
     {
         return v;
     }
     Value::String(text.to_string())
+}
+
+/// Whether every `_` of `text` stands between two digits. go-yaml v2 drops the underscores of
+/// a scalar that starts with a digit or a sign before reading it as a number, but hands one that
+/// starts with `.` to Go's `strconv.ParseFloat` as written, which takes an underscore only
+/// between digits: `.5_0` is the float 0.5, `._5` and `.5_` are strings.
+pub fn underscores_between_digits(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })
 }
 
 /// A plain mapping key as Helm's values (and `fromYaml`) see it: go-yaml v2 reads the key as a

@@ -282,9 +282,13 @@ pub fn ambiguous(s: &str) -> bool {
         return true;
     }
     // go-yaml resolves a plain scalar as a number by its first byte (its resolve table): a
-    // digit or a sign (underscores dropped), or a `.` (as written); `_0`, `.5_` are strings.
+    // digit or a sign (underscores dropped), or a `.` (as written, for Go's ParseFloat, which
+    // takes an underscore between digits: `.5_0` is 0.5); `_0`, `._5`, `.5_` are strings.
     let t = match s.as_bytes().first() {
         Some(b'0'..=b'9' | b'+' | b'-') if s.contains('_') => {
+            std::borrow::Cow::Owned(s.replace('_', ""))
+        }
+        Some(b'.') if s.contains('_') && crate::input::yaml::underscores_between_digits(s) => {
             std::borrow::Cow::Owned(s.replace('_', ""))
         }
         Some(b'0'..=b'9' | b'+' | b'-' | b'.') => std::borrow::Cow::Borrowed(s),
@@ -497,6 +501,25 @@ mod tests {
         ))
     }
 
+    /// Keys and strings that start with `.` and hold underscores, as `helm template` printed
+    /// `dict ".5_0" 1 "._0" 2 ".0_0" 3 "x" ".5_" "y" ".1_2" | toYaml`: Go's ParseFloat takes
+    /// an underscore between digits, so those are quoted (`._0` was a failing seed of
+    /// `to_yaml_round_trips`).
+    #[test]
+    fn dotted_underscores_are_quoted_as_helm_quotes_them() {
+        let v = m(vec![
+            (".5_0", Value::Int(1)),
+            ("._0", Value::Int(2)),
+            (".0_0", Value::Int(3)),
+            ("x", Value::from(".5_")),
+            ("y", Value::from(".1_2")),
+        ]);
+        assert_eq!(
+            to_yaml(&v),
+            "._0: 2\n\".0_0\": 3\n\".5_0\": 1\nx: .5_\n\"y\": \".1_2\""
+        );
+    }
+
     #[test]
     fn emits_like_helm() {
         let v = m(vec![
@@ -603,6 +626,7 @@ mod props {
         }
         let t = match s.chars().next() {
             Some('0'..='9' | '+' | '-') => s.replace('_', ""),
+            Some('.') if crate::input::yaml::underscores_between_digits(s) => s.replace('_', ""),
             Some('.') => s.to_string(),
             _ => return false,
         };
