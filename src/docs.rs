@@ -243,7 +243,7 @@ pub fn index_page(rules: &[Arc<Rule>], catalogs: &BTreeMap<Framework, Catalog>) 
                 let n = c
                     .controls
                     .iter()
-                    .filter(|ctl| !covered.contains(ctl.id.as_str()))
+                    .filter(|ctl| !covered.contains(ctl.id))
                     .count();
                 (c.controls.len().to_string(), n.to_string())
             }

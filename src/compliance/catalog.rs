@@ -10,15 +10,15 @@ use std::sync::OnceLock;
 /// One control of a framework catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Control {
-    pub id: String,
-    pub title: String,
+    pub id: &'static str,
+    pub title: &'static str,
     /// The id in NIST's OSCAL catalog (`ac-6.10` for `AC-6(10)`), for the NIST frameworks.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub oscal_id: Option<String>,
+    pub oscal_id: Option<&'static str>,
     /// The group the control belongs to: (`AC`, `Access Control`) for an SP 800-53 family,
     /// (`PR.AA`, its title) for a CSF 2.0 category.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<(String, String)>,
+    pub group: Option<(&'static str, &'static str)>,
     /// The SP 800-53 baselines that select the control.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub baselines: Vec<Profile>,
@@ -27,13 +27,15 @@ pub struct Control {
 /// A withdrawn control of a catalog, with where its content went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Withdrawn {
-    pub id: String,
-    pub title: String,
+    pub id: &'static str,
+    pub title: &'static str,
     /// e.g. `incorporated into AC-2, AU-6`.
-    pub note: String,
+    pub note: &'static str,
 }
 
-/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv`.
+/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv`. Its texts are
+/// slices of the embedded table: a run's compliance summary reads the catalogs (≈ 1,900 rows)
+/// and copying each cell into its own `String` was most of their cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
     pub framework: Framework,
@@ -161,14 +163,14 @@ fn split_tabs<'a>(line: &'a str, out: &mut Vec<&'a str>) {
 /// header row, then one tab-separated row per control. The columns are named by the header row;
 /// `id`, `title` and `status` are required, `oscal_id`, `family`, `category`,
 /// `category_title` and `baselines` are used when present.
-pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
-    let mut meta: BTreeMap<&str, &str> = BTreeMap::new();
+pub fn parse_table(path: &str, text: &'static str) -> Result<Catalog, String> {
+    let mut meta: BTreeMap<&str, &'static str> = BTreeMap::new();
     let mut columns: Option<Columns> = None;
     let mut controls = Vec::new();
     let mut withdrawn = Vec::new();
     // One buffer for every row's cells (the NIST tables have ≈ 1,700 rows, read by every
     // report's compliance summary).
-    let mut cells: Vec<&str> = Vec::new();
+    let mut cells: Vec<&'static str> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let at = |msg: String| format!("{path}:{}: {msg}", n + 1);
         if let Some(comment) = line.strip_prefix("# ") {
@@ -201,9 +203,9 @@ pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
         };
         if let Some(note) = status.strip_prefix("withdrawn") {
             withdrawn.push(Withdrawn {
-                id: id.to_string(),
-                title: title.to_string(),
-                note: note.trim_start_matches(':').trim().to_string(),
+                id,
+                title,
+                note: note.trim_start_matches(':').trim(),
             });
             continue;
         }
@@ -215,18 +217,15 @@ pub fn parse_table(path: &str, text: &str) -> Result<Catalog, String> {
             get(cols.category),
             get(cols.category_title),
         ) {
-            (Some(family), _, _) => Some((
-                id.split_once('-').map_or(id, |(f, _)| f).to_string(),
-                family.to_string(),
-            )),
-            (None, Some(cat), Some(title)) => Some((cat.to_string(), title.to_string())),
+            (Some(family), _, _) => Some((id.split_once('-').map_or(id, |(f, _)| f), family)),
+            (None, Some(cat), Some(title)) => Some((cat, title)),
             _ => None,
         };
         let baselines = get(cols.baselines).unwrap_or_default();
         controls.push(Control {
-            id: id.to_string(),
-            title: title.to_string(),
-            oscal_id: get(cols.oscal_id).map(str::to_string),
+            id,
+            title,
+            oscal_id: get(cols.oscal_id),
             group,
             baselines: Profile::ALL
                 .into_iter()
@@ -295,7 +294,7 @@ pub fn title_in<'a>(
     catalogs
         .get(&framework)
         .and_then(|c| c.get(id))
-        .map(|c| c.title.as_str())
+        .map(|c| c.title)
 }
 
 /// A control id with its catalog title: `AC-6(10) Least Privilege | Prohibit …`.

@@ -116,10 +116,10 @@ impl BaselineCoverage {
             .filter(|c| c.baselines.contains(&profile))
         {
             cov.controls += 1;
-            match status.get(c.id.as_str()) {
-                Some(ControlState::Failing) => cov.failing_controls.push(c.id.clone()),
-                Some(ControlState::Passing) => cov.passing_controls.push(c.id.clone()),
-                None => cov.not_checked_controls.push(c.id.clone()),
+            match status.get(c.id) {
+                Some(ControlState::Failing) => cov.failing_controls.push(c.id.to_string()),
+                Some(ControlState::Passing) => cov.passing_controls.push(c.id.to_string()),
+                None => cov.not_checked_controls.push(c.id.to_string()),
             }
         }
         cov.outside_baseline = status
@@ -206,7 +206,7 @@ pub fn summarize_with(
                 });
                 ControlStatus {
                     id: id.to_string(),
-                    title: catalog.and_then(|c| c.get(id)).map(|c| c.title.clone()),
+                    title: catalog.and_then(|c| c.get(id)).map(|c| c.title.to_string()),
                     status: if active > 0 {
                         ControlState::Failing
                     } else {

@@ -312,15 +312,15 @@ fn leak(s: &str) -> &'static str {
 /// Small catalogs: NIST 800-53 and SOC 2 subsets, the seven zero-trust tenets; no CSF catalog
 /// (a missing catalog must still be summarised).
 pub fn catalogs() -> BTreeMap<Framework, Catalog> {
-    let cat = |framework, title: &str, controls: &[(&str, &str)]| Catalog {
+    let cat = |framework, title: &str, controls: &[(&'static str, &'static str)]| Catalog {
         framework,
         title: title.into(),
         source: None,
         controls: controls
             .iter()
-            .map(|(id, t)| Control {
-                id: (*id).into(),
-                title: (*t).into(),
+            .map(|&(id, title)| Control {
+                id,
+                title,
                 oscal_id: None,
                 group: None,
                 baselines: Vec::new(),

@@ -39,9 +39,9 @@ fn group_of(framework: Framework, id: &str) -> (String, String) {
     if let Some(g) = catalogs()
         .get(&framework)
         .and_then(|c| c.get(id))
-        .and_then(|c| c.group.clone())
+        .and_then(|c| c.group)
     {
-        return g;
+        return (g.0.to_string(), g.1.to_string());
     }
     let code = match id.rsplit_once('.') {
         Some((head, _)) => head.to_string(),
@@ -78,7 +78,7 @@ pub(super) fn framework_section(out: &mut String, s: &FrameworkSummary) {
     let mut groups: BTreeMap<String, (String, usize, usize, usize)> = BTreeMap::new();
     if let Some(catalog) = catalogs().get(&s.framework) {
         for c in &catalog.controls {
-            let (code, title) = group_of(s.framework, &c.id);
+            let (code, title) = group_of(s.framework, c.id);
             let e = groups.entry(code).or_insert((title, 0, 0, 0));
             e.3 += 1;
         }
@@ -145,7 +145,7 @@ pub(super) fn framework_section(out: &mut String, s: &FrameworkSummary) {
         let missing: Vec<_> = catalog
             .controls
             .iter()
-            .filter(|c| !covered.contains(c.id.as_str()))
+            .filter(|c| !covered.contains(c.id))
             .collect();
         if !missing.is_empty() {
             let _ = write!(
@@ -154,13 +154,13 @@ pub(super) fn framework_section(out: &mut String, s: &FrameworkSummary) {
                 missing.len()
             );
             for c in missing {
-                let (code, _) = group_of(s.framework, &c.id);
+                let (code, _) = group_of(s.framework, c.id);
                 let _ = write!(
                     out,
                     "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                     esc(&code),
-                    esc(&c.id),
-                    esc(&c.title)
+                    esc(c.id),
+                    esc(c.title)
                 );
             }
             out.push_str("</table></details>");

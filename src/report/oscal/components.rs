@@ -51,12 +51,12 @@ pub fn component_definition(rules: &[&Arc<Rule>], version: &str, time: &str) -> 
                     Framework::Nist80053 => oscal_control_id(catalog, id),
                     _ => catalog
                         .and_then(|c| c.get(id))
-                        .and_then(|c| c.oscal_id.clone())
-                        .unwrap_or_else(|| id.to_string()),
+                        .and_then(|c| c.oscal_id)
+                        .map_or_else(|| id.to_string(), str::to_string),
                 };
                 let title = catalog
                     .and_then(|c| c.get(id))
-                    .map_or("(not in the catalog)", |c| c.title.as_str());
+                    .map_or("(not in the catalog)", |c| c.title);
                 json!({
                     "uuid": uuid_of(&["implemented-requirement", framework.id(), id]),
                     "control-id": control_id,

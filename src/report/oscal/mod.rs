@@ -57,8 +57,11 @@ fn uri_path(path: &str) -> String {
 fn oscal_control_id(catalog: Option<&Catalog>, id: &str) -> String {
     catalog
         .and_then(|c| c.get(id))
-        .and_then(|c| c.oscal_id.clone())
-        .unwrap_or_else(|| id.to_ascii_lowercase().replace('(', ".").replace(')', ""))
+        .and_then(|c| c.oscal_id)
+        .map_or_else(
+            || id.to_ascii_lowercase().replace('(', ".").replace(')', ""),
+            str::to_string,
+        )
 }
 
 fn finish(doc: &Value) -> String {
