@@ -37,8 +37,7 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
     if let Some((cb, _)) = &bar {
         opts.progress = Some(cb.clone());
     }
-    let set = PolicySet::load(&opts.policy);
-    let mut report = crate::run::check_with(&set, &opts);
+    let (set, mut report) = crate::run::check_loading(&opts);
     if let Some((_, b)) = bar {
         b.finish_and_clear();
     }

@@ -8,19 +8,70 @@ use crate::input::render::Rendered;
 use crate::input::{Document, classify};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit};
-use crate::rule::{Rule, Severity};
+use crate::rule::{Rule, Scope, Severity};
 use crate::source::span::PathSeg;
 use crate::source::{Problem, SourceFile, secrets};
 use crate::suppress::{self, AnnotatedDocument, DocumentLines};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-/// What every file of a run is checked with: the per-document rules, the whole-project rules
-/// (whose documents are kept), and the run's options.
+/// What every file of a run is checked with: the policies, the per-document rules, the
+/// whole-project rules (whose documents are kept), and the run's options. The rules are read
+/// from the policies when first asked for: a run finds, reads and renders its inputs while its
+/// policies load (see [`super::check_loading`]).
 pub(super) struct Pass<'a> {
-    pub doc_rules: &'a [Arc<Rule>],
-    pub project_rules: &'a [Arc<Rule>],
+    policies: &'a super::Policies<'a>,
+    /// The active rules, the per-document ones and the whole-project ones.
+    rules: OnceLock<Rules>,
     pub opts: &'a CheckOptions,
+}
+
+struct Rules {
+    all: Vec<Arc<Rule>>,
+    document: Vec<Arc<Rule>>,
+    project: Vec<Arc<Rule>>,
+}
+
+impl<'a> Pass<'a> {
+    pub fn new(policies: &'a super::Policies<'a>, opts: &'a CheckOptions) -> Self {
+        Pass {
+            policies,
+            rules: OnceLock::new(),
+            opts,
+        }
+    }
+
+    fn rules(&self) -> &Rules {
+        self.rules.get_or_init(|| {
+            let all = super::active_rules(self.policies.get(), self.opts);
+            let of = |scope| all.iter().filter(|r| r.scope == scope).cloned().collect();
+            Rules {
+                document: of(Scope::Document),
+                project: of(Scope::Project),
+                all,
+            }
+        })
+    }
+
+    pub fn doc_rules(&self) -> &[Arc<Rule>] {
+        &self.rules().document
+    }
+
+    pub fn project_rules(&self) -> &[Arc<Rule>] {
+        &self.rules().project
+    }
+
+    /// The active rules, for the report.
+    pub fn into_rules(self) -> Vec<Arc<Rule>> {
+        self.rules();
+        self.rules.into_inner().map(|r| r.all).unwrap_or_default()
+    }
+
+    /// A worker's evaluator, made when it first has documents to evaluate (waiting for the
+    /// policies if they are still loading).
+    pub fn evaluator<'e>(&self, slot: &'e mut Option<Evaluator<'a>>) -> &'e mut Evaluator<'a> {
+        slot.get_or_insert_with(|| Evaluator::new(self.policies.get()))
+    }
 }
 
 /// What processing one file (or one chart or overlay) produced.
@@ -100,11 +151,11 @@ fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
     )
 }
 
-pub(super) fn process_file(
-    ev: &mut Evaluator,
+pub(super) fn process_file<'a>(
+    ev: &mut Option<Evaluator<'a>>,
     file: Arc<SourceFile>,
     explicit: bool,
-    pass: &Pass,
+    pass: &Pass<'a>,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let loaded = classify::load(&file, explicit);
@@ -126,7 +177,9 @@ pub(super) fn process_file(
             "no rules apply: the file holds no Kubernetes object, schema or configuration document",
         ));
     }
-    evaluate_documents(ev, loaded.documents, pass, &mut out);
+    if !loaded.documents.is_empty() {
+        evaluate_documents(pass.evaluator(ev), loaded.documents, pass, &mut out);
+    }
     out
 }
 
@@ -169,7 +222,7 @@ pub(super) fn evaluate_documents(
 /// One document through the rules that apply to it.
 fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut FileOutcome) {
     let applicable: Vec<&Arc<Rule>> = pass
-        .doc_rules
+        .doc_rules()
         .iter()
         .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
         .collect();
@@ -187,7 +240,7 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
     let mut doc = doc;
     out.annotated.extend(AnnotatedDocument::take(&mut doc));
     if pass
-        .project_rules
+        .project_rules()
         .iter()
         .any(|r| r.applies_to(doc.input_type, &doc.subtype))
     {

@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 /// Renders a chart or an overlay and checks its stream as Kubernetes YAML. Findings stay on
 /// the stream until [`move_to_origins`]; problems met in the stream are moved at once.
-pub(super) fn process_rendered(
-    ev: &mut Evaluator,
+pub(super) fn process_rendered<'a>(
+    ev: &mut Option<Evaluator<'a>>,
     c: &discover::Candidate,
-    pass: &Pass,
+    pass: &Pass<'a>,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let dir = discover::normalize(&c.path, &pass.opts.cwd);
@@ -53,7 +53,9 @@ pub(super) fn process_rendered(
         if !out.directive_files.is_empty() {
             origin_document_lines(&r, &loaded.documents, &mut out.document_lines);
         }
-        evaluate_documents(ev, loaded.documents, pass, &mut out);
+        if !loaded.documents.is_empty() {
+            evaluate_documents(pass.evaluator(ev), loaded.documents, pass, &mut out);
+        }
         out.rendered.push(r);
     }
     out
