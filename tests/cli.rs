@@ -1157,3 +1157,23 @@ fn a_bad_value_in_the_configuration_is_reported_at_its_line() {
             .stderr(predicate::str::contains(at));
     }
 }
+
+/// A run loads its policies while its workers read and render; every worker with documents
+/// waits for them. A load that needed the workers' own pool never finished once both waited
+/// (the first version of the overlap hung on any run with two files or more).
+#[test]
+fn a_run_whose_workers_wait_for_the_policies_finishes() {
+    let files: Vec<(String, &[u8])> = (0..8)
+        .map(|i| (format!("pod{i}.yaml"), PRIVILEGED.as_bytes()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let d = dir_with(&refs);
+    for jobs in [&[][..], &["--jobs", "1"], &["--jobs", "4"]] {
+        rg().current_dir(d.path())
+            .timeout(std::time::Duration::from_secs(60))
+            .args(["check", "--select", "K8S-001", "."])
+            .args(jobs)
+            .assert()
+            .code(1);
+    }
+}
