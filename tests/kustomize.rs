@@ -119,6 +119,13 @@ fn builds_equal_kubectl_kustomize() {
         ),
         ("prefix-spec-merge/top", "prefix-spec-merge/top"),
         ("prefix-spec-merge/with-comp", "prefix-spec-merge/with-comp"),
+        // The commonLabels/commonAnnotations tables merged as Kustomize's accumulator
+        // merges them: a kind-specific `metadata/labels` spec drops the default for every
+        // kind in an including overlay and after a component (differential seeds 22 case
+        // 78, 24 case 202: every kind was labelled).
+        ("label-table-merge/mid", "label-table-merge/mid"),
+        ("label-table-merge/top", "label-table-merge/top"),
+        ("label-table-merge/withcomp", "label-table-merge/withcomp"),
         ("json-patch-add-element", "json-patch-add-element"),
         // Realistic shapes: kubebuilder's config/default (CRD, RBAC, webhook and
         // cert-manager bases with their kustomizeconfig files, JSON patches, replacements
@@ -667,6 +674,32 @@ fn a_label_spec_conflicting_with_a_default_is_a_problem() {
     );
     assert!(
         e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// An included kustomization's label table merged into an empty one (the including
+/// overlay's) puts its kind-specific spec without `create` before the default for every
+/// kind: Kustomize fails ("failed to merge CommonLabels fieldSpec: conflicting
+/// fieldspecs"), though the included one builds (differential seed 24 case 279, seed 23
+/// cases 11 and 17: they were built). Located at the entry that includes it.
+#[test]
+fn a_label_table_conflicting_after_an_included_kustomization_is_a_problem() {
+    let out = build("problems/label-table-conflict/mid");
+    assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    let out = build("problems/label-table-conflict/top");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/label-table-conflict/top/kustomization.yaml:4"
+        )],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message
+            .contains("CommonLabels fieldSpec: conflicting fieldspecs"),
         "{}",
         e[0].message
     );

@@ -279,11 +279,61 @@ fn sort_specs(specs: &mut [FieldSpec]) {
 /// kustomization's accumulator, which is then replaced by an empty one and its table
 /// merged back in (`accumulateDirectory`), so the prefix and suffix tables are merged once
 /// more into nothing: a spec selected by one before it is dropped.
-pub fn remerge_after_component(acc: &mut Acc) {
+/// The label and annotation tables are merged so too, and may conflict there (the
+/// conflicts are returned, see [`merge_sorted_checked`]).
+pub fn remerge_after_component(acc: &mut Acc) -> Vec<Conflict> {
     for specs in [&mut acc.config.name_prefix, &mut acc.config.name_suffix] {
         let all = std::mem::take(specs);
         merge_sorted(specs, &all);
     }
+    let mut conflicts = Vec::new();
+    for (specs, table) in [
+        (&mut acc.config.labels, LABELS),
+        (&mut acc.config.annotations, ANNOTATIONS),
+    ] {
+        let all = std::mem::take(specs);
+        conflicts.extend(merge_sorted_checked(specs, &all, table));
+    }
+    conflicts
+}
+
+const LABELS: &str = "CommonLabels";
+const ANNOTATIONS: &str = "CommonAnnotations";
+
+/// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
+/// fieldspecs"): the spec already there and the one merged into it.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub there: FieldSpec,
+    pub merged: FieldSpec,
+    /// `CommonLabels` or `CommonAnnotations`, as Kustomize names the table.
+    pub table: &'static str,
+}
+
+/// Kustomize's `TransformerConfig.Merge` of a label or annotation table: [`merge_specs`]
+/// that fails on a spec already there (the same path, selected by the merged spec's kind,
+/// group and version) with another `create`, then sorted as [`merge_sorted`]. Kustomize
+/// stops at the first conflict; each is returned here (the conflicting spec not merged), so
+/// that every one is reported.
+pub(super) fn merge_sorted_checked(
+    into: &mut Vec<FieldSpec>,
+    more: &[FieldSpec],
+    table: &'static str,
+) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for f in more {
+        match into.iter().find(|e| same_spec(e, f)) {
+            Some(e) if e.create != f.create => conflicts.push(Conflict {
+                there: e.clone(),
+                merged: f.clone(),
+                table,
+            }),
+            Some(_) => {}
+            None => into.push(f.clone()),
+        }
+    }
+    sort_specs(into);
+    conflicts
 }
 
 /// The spec of `table` that `f` cannot be merged with, as Kustomize's `TransformerConfig.Merge`
@@ -327,7 +377,7 @@ pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
 
 /// A place a transformer writes to: a path of fields (lists are walked through), for the
 /// kinds (and group) given, created when missing if `create`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     pub group: Option<String>,
     /// The API version (`v1` of `apps/v1`) the spec is for; none or empty: any.
@@ -643,8 +693,7 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         let mut specs = Vec::new();
         let mut defaults = Vec::new();
         if flag("includeSelectors") {
-            defaults.extend(common_label_specs());
-            defaults.extend(acc.config.labels.iter().cloned());
+            defaults = acc.config.label_table();
         } else {
             defaults.push(fs(None, None, "metadata/labels", true));
             if flag("includeTemplates") {
@@ -673,8 +722,7 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     if let Some(cl) = k.get("commonLabels") {
         let pairs = pairs_of(b, k, cl);
-        let mut specs = common_label_specs();
-        specs.extend(acc.config.labels.iter().cloned());
+        let specs = acc.config.label_table();
         for r in &mut acc.res {
             apply_specs(r, &specs, &pairs, &cl.org);
         }
@@ -688,6 +736,12 @@ pub struct Config {
     pub var_refs: Vec<FieldSpec>,
     /// (the kind named, where it is named)
     pub name_refs: Vec<(String, FieldSpec)>,
+    /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
+    /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
+    /// is the defaults merged with its files' specs, merged into the accumulated one after
+    /// its resources; a kind-specific `metadata/labels` spec sorts before the default one
+    /// for every kind, which a merge into an empty table then drops (measured: only that
+    /// kind is labelled).
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
@@ -703,15 +757,71 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn extend(&mut self, other: Config) {
+    /// Merges an included kustomization's tables (Kustomize's `MergeConfig`); the label and
+    /// annotation specs that conflict with those already here are returned.
+    pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
         self.var_refs.extend(other.var_refs);
         self.name_refs.extend(other.name_refs);
-        self.labels.extend(other.labels);
-        self.annotations.extend(other.annotations);
+        let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.annotations,
+            &other.annotations,
+            ANNOTATIONS,
+        ));
         self.images.extend(other.images);
         self.namespace.extend(other.namespace);
         merge_sorted(&mut self.name_prefix, &other.name_prefix);
         merge_sorted(&mut self.name_suffix, &other.name_suffix);
+        conflicts
+    }
+
+    /// The accumulated `commonLabels` table (the defaults when nothing was merged yet).
+    pub(super) fn label_table(&self) -> Vec<FieldSpec> {
+        if self.labels.is_empty() {
+            common_label_specs()
+        } else {
+            self.labels.clone()
+        }
+    }
+
+    /// The accumulated `commonAnnotations` table (the defaults when nothing was merged yet).
+    pub(super) fn annotation_table(&self) -> Vec<FieldSpec> {
+        if self.annotations.is_empty() {
+            annotation_specs()
+        } else {
+            self.annotations.clone()
+        }
+    }
+}
+
+/// A located problem for each conflict: at the spec's line in a `configurations:` file
+/// when one of the two came from one (`located`), else at `fallback` (the entry that
+/// included the kustomization, or its `configurations:`).
+pub fn report_conflicts(
+    b: &mut Builder,
+    k: &Kust,
+    conflicts: &[Conflict],
+    located: &[(FieldSpec, Node)],
+    fallback: &Node,
+) {
+    for c in conflicts {
+        let at = located
+            .iter()
+            .find(|(f, _)| *f == c.merged)
+            .or_else(|| located.iter().find(|(f, _)| *f == c.there))
+            .map_or(fallback, |(_, n)| n);
+        let kind = |f: &FieldSpec| f.kind.clone().unwrap_or_else(|| "every kind".into());
+        b.problem_at(
+            at,
+            &k.file.path,
+            format!(
+                "field spec `{}` for {} has another `create` than the spec for {} at that path (Kustomize: failed to merge {} fieldSpec: conflicting fieldspecs)",
+                c.merged.path,
+                kind(&c.merged),
+                kind(&c.there),
+                c.table,
+            ),
+        );
     }
 }
 
@@ -723,6 +833,9 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // spec for every kind at its path and another `create` conflicts. After an included
     // kustomization's table the default is already there and the merge passes (measured).
     let first_table = acc.config.name_prefix.is_empty();
+    let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
+    let mut located: Vec<(FieldSpec, Node)> = Vec::new();
+    let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -751,34 +864,23 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             for (key, v) in m {
                 match key.as_str() {
                     "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    // Each file's specs merged into those of the files before it
+                    // (`makeTransformerConfigFromFiles`), conflicts located at the spec.
                     "commonLabels" | "commonAnnotations" => {
-                        let labels = key == "commonLabels";
-                        let (defaults, table) = if labels {
-                            (common_label_specs(), &mut acc.config.labels)
+                        let (table, name) = if key == "commonLabels" {
+                            (&mut label_files, LABELS)
                         } else {
-                            (annotation_specs(), &mut acc.config.annotations)
+                            (&mut annotation_files, ANNOTATIONS)
                         };
-                        for (at, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
+                        let mut specs = Vec::new();
+                        for (item, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
                             let one = Node::new(V::Seq(vec![item.clone()]), None);
                             parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
                         }) {
-                            let found = first_table
-                                .then(|| conflicting(defaults.iter().chain(table.iter()), &f))
-                                .flatten();
-                            match found {
-                                Some(e) => b.problem_at(
-                                    at,
-                                    &k.file.path,
-                                    format!(
-                                        "`{key}` field spec `{}` has another `create` than the spec for `{}` there (Kustomize: failed to merge {}s fieldSpec: conflicting fieldspecs)",
-                                        f.path,
-                                        e.kind.as_deref().unwrap_or("every kind"),
-                                        if labels { "CommonLabel" } else { "CommonAnnotation" },
-                                    ),
-                                ),
-                                None => table.push(f),
-                            }
+                            located.push((f.clone(), item.clone()));
+                            specs.push(f);
                         }
+                        conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
@@ -830,6 +932,27 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     merge_sorted(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
     merge_sorted(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
+    // `MakeTransformerConfig`: the defaults merged with the files' specs (a spec for every
+    // kind with another `create` than a default conflicts here), then the accumulator's
+    // merge (where a kind-specific spec sorted first drops or conflicts with the default
+    // for every kind when nothing was accumulated before).
+    for (mut table, files, name) in [
+        (common_label_specs(), label_files, LABELS),
+        (annotation_specs(), annotation_files, ANNOTATIONS),
+    ] {
+        if !files.is_empty() {
+            conflicts.extend(merge_sorted_checked(&mut table, &files, name));
+        }
+        let into = if name == LABELS {
+            &mut acc.config.labels
+        } else {
+            &mut acc.config.annotations
+        };
+        conflicts.extend(merge_sorted_checked(into, &table, name));
+    }
+    if let Some(at) = k.get("configurations") {
+        report_conflicts(b, k, &conflicts, &located, at);
+    }
 }
 
 /// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
@@ -868,15 +991,20 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                 }
                 let kind = name.rsplit('.').next().unwrap_or(name).to_string();
                 let mut identities = Vec::new();
+                // `LoadConfigFromCRDs` makes a table of its own, merged into the
+                // accumulated one (`MergeConfig`).
+                let mut found = Config::default();
                 crd_fields(
                     types,
                     name,
                     &kind,
                     &mut Vec::new(),
-                    &mut acc.config,
+                    &mut found,
                     &mut identities,
                     0,
                 );
+                let conflicts = acc.config.extend(found);
+                report_conflicts(b, k, &conflicts, &[], entry);
                 // Kustomize's `AddPrefixFieldSpec`: the field gets `namePrefix` (not the
                 // suffix), where it exists (measured).
                 let specs: Vec<FieldSpec> = identities

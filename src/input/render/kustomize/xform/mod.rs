@@ -21,7 +21,9 @@ use images::*;
 use patches::*;
 use replace::*;
 
-pub use fields::{Config, read_configurations, read_crds, remerge_after_component};
+pub use fields::{
+    Config, read_configurations, read_crds, remerge_after_component, report_conflicts,
+};
 pub use order::sort;
 pub use patches::annotations_as_strings;
 pub use refs::{add_hashes, fix_back_references};
@@ -77,8 +79,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     labels(b, k, acc);
     if let Some(a) = k.get("commonAnnotations") {
         let pairs = pairs_of(b, k, a);
-        let mut specs = annotation_specs();
-        specs.extend(acc.config.annotations.iter().cloned());
+        let specs = acc.config.annotation_table();
         for r in &mut acc.res {
             apply_specs(r, &specs, &pairs, &a.org);
         }
