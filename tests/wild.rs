@@ -974,6 +974,64 @@ objects:
     assert_eq!(related("K8S-015", 25), [("values".to_string(), 11)]);
 }
 
+/// A credential a Template parameter gives an environment variable is reported at the
+/// parameter's `value:` line and masked there in every output (the finding moved there;
+/// was: on the `${DB_PASSWORD}` line, the value itself never shown but never masked).
+#[test]
+fn an_openshift_template_parameter_credential_is_masked_where_written() {
+    const SECRET: &str = "Zq8vR2kLp0Xw7TnB4mYc";
+    let body = format!(
+        "apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: db
+parameters:
+  - name: DB_PASSWORD
+    value: {SECRET}
+objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: db
+      namespace: db
+    spec:
+      containers:
+        - name: db
+          image: postgres:16.4
+          env:
+            - name: DB_PASSWORD
+              value: ${{DB_PASSWORD}}
+"
+    );
+    let d = dir_with(&[("openshift/template.yaml", body.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-017", "openshift"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-017".to_string(),
+            "openshift/template.yaml".to_string(),
+            7
+        )]
+    );
+    for format in ["text", "json", "sarif"] {
+        let out = common::rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--select",
+                "K8S-017",
+                "--format",
+                format,
+                "openshift",
+            ])
+            .output()
+            .expect("runs");
+        let all = String::from_utf8_lossy(&out.stdout);
+        assert!(!all.contains(SECRET), "{format}: {all}");
+    }
+}
+
 /// `pre-commit` passes a base's manifest together with the kustomization that deploys it: the
 /// manifest is then checked as that overlay deploys it, as in a walk (was: also as written,
 /// so `controller:latest`, which the overlay's base replaces, was reported, and K8S-001 was
