@@ -123,6 +123,8 @@ fn builds_equal_kubectl_kustomize() {
         // merges them: a kind-specific `metadata/labels` spec drops the default for every
         // kind in an including overlay and after a component (differential seeds 22 case
         // 78, 24 case 202: every kind was labelled).
+        // A prefix on a field written as null adds to the null's text (seed 23 case 204).
+        ("prefix-null", "prefix-null"),
         ("label-table-merge/mid", "label-table-merge/mid"),
         ("label-table-merge/top", "label-table-merge/top"),
         ("label-table-merge/withcomp", "label-table-merge/withcomp"),

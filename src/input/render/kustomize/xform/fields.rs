@@ -181,9 +181,9 @@ pub(super) fn affix(
             // them (measured: a spec on `metadata/labels/team` over `commonLabels` changes
             // the selector and template labels too).
             let mut written: Vec<(u32, Node)> = Vec::new();
-            walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
+            walk_scalar_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
                 let text = match &t.v {
-                    V::Null => String::new(),
+                    V::Null => null_text(t),
                     V::Map(_) | V::Seq(_) => {
                         bad = true;
                         return;
@@ -540,9 +540,33 @@ pub(super) fn walk_spec(
     org: &Option<Origin>,
     f: &mut dyn FnMut(&mut Node),
 ) {
+    walk(n, segs, create, org, f, false);
+}
+
+/// [`walk_spec`] for a scalar field Kustomize edits as text (a prefix or suffix): a field
+/// written as null is reached with its node, with or without `create`, as kyaml's lookup
+/// finds it (Kustomize then writes `np-null`, the prefix and the null's text; measured).
+pub(super) fn walk_scalar_spec(
+    n: &mut Node,
+    segs: &[&str],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+) {
+    walk(n, segs, create, org, f, true);
+}
+
+fn walk(
+    n: &mut Node,
+    segs: &[&str],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+    null_leaf: bool,
+) {
     if let V::Seq(items) = &mut n.v {
         for i in items {
-            walk_spec(i, segs, create, org, f);
+            walk(i, segs, create, org, f, null_leaf);
         }
         return;
     }
@@ -554,7 +578,8 @@ pub(super) fn walk_spec(
     if n.as_map().is_none() {
         return;
     }
-    if n.get(name).is_none_or(Node::is_null) {
+    let null_there = null_leaf && rest.is_empty() && n.get(name).is_some_and(Node::is_null);
+    if !null_there && n.get(name).is_none_or(Node::is_null) {
         // Kustomize creates missing maps, never a missing list (`volumeClaimTemplates[]`).
         if !create || first.ends_with("[]") {
             return;
@@ -567,7 +592,30 @@ pub(super) fn walk_spec(
         n.set(name, fresh);
     }
     let child = n.get_mut(name).expect("present");
-    walk_spec(child, rest, create, org, f);
+    walk(child, rest, create, org, f, null_leaf);
+}
+
+/// The text a null scalar was written as (`null`, `Null`, `~`, or nothing), which Kustomize
+/// keeps in its YAML node and a prefix or suffix is added to: read from its origin (a
+/// mapping entry's is `key: value`, a list item's the value). A null made by a transformer
+/// (no text of its own) is empty.
+fn null_text(n: &Node) -> String {
+    const NULLS: [&str; 5] = ["null", "Null", "NULL", "~", ""];
+    let Some(o) = &n.org else {
+        return String::new();
+    };
+    let text = o.file.text.get(o.span.range()).unwrap_or("");
+    let value = text
+        .split_once(": ")
+        .map_or_else(|| text.strip_suffix(':').map_or(text, |_| ""), |(_, v)| v);
+    let value = value.split(" #").next().unwrap_or("").trim();
+    if NULLS.contains(&value) {
+        value.to_string()
+    } else if NULLS.contains(&text.trim()) {
+        text.trim().to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// Kustomize's bookkeeping annotations make `metadata.annotations` exist on an object it
