@@ -125,6 +125,8 @@ fn builds_equal_kubectl_kustomize() {
         // 78, 24 case 202: every kind was labelled).
         // A prefix on a field written as null adds to the null's text (seed 23 case 204).
         ("prefix-null", "prefix-null"),
+        // filePathPosition joins the path as Go's filepath.Join (seed 33 case 76).
+        ("value-add-paths", "value-add-paths"),
         ("label-table-merge/mid", "label-table-merge/mid"),
         ("label-table-merge/top", "label-table-merge/top"),
         ("label-table-merge/withcomp", "label-table-merge/withcomp"),
