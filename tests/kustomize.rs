@@ -709,6 +709,45 @@ fn a_label_table_conflicting_after_an_included_kustomization_is_a_problem() {
     );
 }
 
+/// A `configurations:` field spec without a path fails Kustomize where it selects an object
+/// ("cannot set or create an empty field name"), and passes where it selects nothing (the
+/// `Gadget` annotation spec); differential seeds 31 case 203, 34 case 211 (the spec was
+/// dropped and the labels written).
+#[test]
+fn a_pathless_field_spec_selecting_an_object_is_a_problem() {
+    let out = build("problems/pathless-spec");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/pathless-spec/kustomization.yaml:6"
+        )],
+        "{e:?}"
+    );
+    assert!(e[0].message.contains("Widget w"), "{}", e[0].message);
+}
+
+/// After a component the `namePrefix` table is merged again into an empty one: an overlay's
+/// `metadata/name` spec for one kind with `create` comes first and the default without
+/// conflicts (differential seed 33 case 164; it was built). Located at the component.
+#[test]
+fn a_name_prefix_table_conflicting_after_a_component_is_a_problem() {
+    let out = build("problems/prefix-component-conflict/overlay");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/prefix-component-conflict/overlay/kustomization.yaml:8"
+        )],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("NamePrefix fieldSpec: conflicting"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// A `namePrefix` spec for `metadata/name` with `create: true` against the default one
 /// without fails Kustomize's config merge (differential seed 21 case 266; it was built).
 #[test]

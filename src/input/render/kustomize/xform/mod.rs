@@ -67,6 +67,10 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     } else {
                         configured.clone()
                     };
+                    if let Some(object) = fields::pathless(&specs, acc) {
+                        fields::pathless_problem(b, k, n, field, &object);
+                        continue;
+                    }
                     for bad in affix(acc, s, pre, &n.org, &specs) {
                         b.problem_at(n, &k.file.path, format!("{field} cannot be added to {bad}: it is not a scalar (Kustomize: \"wrong node kind\")"));
                     }
@@ -80,7 +84,11 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(a) = k.get("commonAnnotations") {
         let pairs = pairs_of(b, k, a);
         let specs = acc.config.annotation_table();
-        for r in &mut acc.res {
+        let pathless = fields::pathless(&specs, acc).filter(|_| !pairs.is_empty());
+        if let Some(object) = &pathless {
+            fields::pathless_problem(b, k, a, "commonAnnotations", object);
+        }
+        for r in acc.res.iter_mut().filter(|_| pathless.is_none()) {
             apply_specs(r, &specs, &pairs, &a.org);
         }
     }
