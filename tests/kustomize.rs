@@ -127,6 +127,9 @@ fn builds_equal_kubectl_kustomize() {
         ("prefix-null", "prefix-null"),
         // filePathPosition joins the path as Go's filepath.Join (seed 33 case 76).
         ("value-add-paths", "value-add-paths"),
+        // A created replacement typed by a later merge keeps the text copied (seed 36
+        // case 163: "07" became "7").
+        ("replacement-untyped-text", "replacement-untyped-text"),
         ("label-table-merge/mid", "label-table-merge/mid"),
         ("label-table-merge/top", "label-table-merge/top"),
         ("label-table-merge/withcomp", "label-table-merge/withcomp"),

@@ -413,6 +413,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                                 let created = target.is_null() || target.untyped;
                                 v = Node::from_json(&read, &org);
                                 v.untyped = created;
+                                v.untyped_text = created.then(|| t.as_str().into());
                             }
                             _ => {}
                         }
