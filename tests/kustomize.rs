@@ -2,6 +2,8 @@
 //! each case's `expected.yaml` was written by it), the origin of each output line, and the
 //! located problems for what cannot be built.
 
+mod common;
+
 use runeguard::input::render::{RenderOptions, kustomize};
 use runeguard::input::yaml::{self, Schema};
 use runeguard::source::map::OriginRole;
@@ -1133,4 +1135,58 @@ fn json_patch_added_elements_point_at_their_value() {
         start("- image: busybox:1.36", 1),
         (format!("{dir}/kustomization.yaml"), 14)
     );
+}
+
+/// A finding on a value a kustomization's transformer or generator set, checked end to end,
+/// points at the line that set it: `namespace:`, the `images` entry, the `replicas` count,
+/// a generator's literal, an env file's line, the `replacements` entry; each credential is
+/// masked in the output.
+#[test]
+fn findings_on_transformed_values_point_at_the_kustomization() {
+    let dir = Path::new(DATA).join("finding-origins");
+    let (v, code) = common::json_check(
+        &dir,
+        &["--select", "K8S-015,K8S-019,K8S-036,K8S-041", "overlay"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let k = "overlay/kustomization.yaml".to_string();
+    let mut got: Vec<(String, String, u64, String)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let at: Vec<(&str, &str, u64)> = got
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            // The images entry (newTag: latest) and the replacement (busybox:latest).
+            ("K8S-015", k.as_str(), 6),
+            ("K8S-015", k.as_str(), 18),
+            // `namespace: default`.
+            ("K8S-019", k.as_str(), 4),
+            // The env file's line, the literal's line.
+            ("K8S-036", "overlay/creds.env", 1),
+            ("K8S-036", k.as_str(), 14),
+            // `count: 1`.
+            ("K8S-041", k.as_str(), 10),
+        ],
+        "{got:#?}"
+    );
+    assert!(got[1].3.contains("busybox:latest"), "{}", got[1].3);
+    let text = v.to_string();
+    for secret in ["Zq8vR2kLp0Xw7TnB4mYc", "Xq7vT2kLp9Xw3TnB8mYd"] {
+        assert!(!text.contains(secret), "{text}");
+    }
 }
