@@ -732,6 +732,24 @@ fn a_pathless_field_spec_selecting_an_object_is_a_problem() {
     assert!(e[0].message.contains("Widget w"), "{}", e[0].message);
 }
 
+/// A label field spec reaching a scalar fails Kustomize ("wrong node kind: expected
+/// MappingNode"); it replaced the scalar by the labels (differential seed 31 case 203).
+#[test]
+fn labels_on_a_scalar_field_are_a_problem() {
+    let out = build("problems/label-on-scalar");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{DATA}/problems/label-on-scalar/kustomization.yaml:6")],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("metadata/name of Widget gadget"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// After a component the `namePrefix` table is merged again into an empty one: an overlay's
 /// `metadata/name` spec for one kind with `create` comes first and the default without
 /// conflicts (differential seed 33 case 164; it was built). Located at the component.

@@ -660,16 +660,45 @@ fn bookkeeping_annotations(r: &mut Res, f: &FieldSpec, org: &Option<Origin>) {
 }
 
 /// Sets `pairs` in the maps the field specs reach.
+/// [`apply_specs`] on every object; a field that is no mapping is a located problem at
+/// `at` (the transformer's pairs), once.
+pub(super) fn apply_all(
+    b: &mut Builder,
+    k: &Kust,
+    at: &Node,
+    acc: &mut Acc,
+    specs: &[FieldSpec],
+    pairs: &[(String, Node)],
+) {
+    let mut refused = Vec::new();
+    for r in &mut acc.res {
+        refused.extend(apply_specs(r, specs, pairs, &at.org));
+    }
+    if let Some(bad) = refused.first() {
+        b.problem_at(
+            at,
+            &k.file.path,
+            format!("these pairs cannot be added to {bad}: it is not a mapping (Kustomize: \"wrong node kind: expected MappingNode\")"),
+        );
+    }
+}
+
+/// Writes the pairs at each field of `r` the specs select; the fields that hold a scalar or
+/// a list of scalars are returned (`metadata/name of Widget w`), unchanged: Kustomize fails
+/// there ("wrong node kind: expected MappingNode but got ScalarNode"; measured with a
+/// `commonLabels` spec on `metadata/name`, differential seed 31 case 203, where runeguard
+/// replaced the name by the labels).
 pub(super) fn apply_specs(
     r: &mut Res,
     specs: &[FieldSpec],
     pairs: &[(String, Node)],
     org: &Option<Origin>,
-) {
+) -> Vec<String> {
+    let mut refused = Vec::new();
     // Kustomize's label and annotation transformers do nothing without pairs (no empty map
     // is created).
     if pairs.is_empty() {
-        return;
+        return refused;
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     // Kustomize inserts one value node per pair in the object, at every field the specs
@@ -684,12 +713,17 @@ pub(super) fn apply_specs(
     for f in applicable {
         bookkeeping_annotations(r, f, org);
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut bad = false;
         walk_spec(
             &mut r.node,
             &segs,
             f.create,
             org,
             &mut |target: &mut Node| {
+                if !target.is_null() && target.as_map().is_none() {
+                    bad = true;
+                    return;
+                }
                 if target.as_map().is_none() {
                     *target = Node::map(target.org.clone().or(org.clone()));
                 }
@@ -711,10 +745,14 @@ pub(super) fn apply_specs(
                 }
             },
         );
+        if bad {
+            refused.push(format!("{} of {}", f.path, r.describe()));
+        }
     }
     for (id, n) in written {
         r.node.write_shared(id, &n);
     }
+    refused
 }
 
 /// Label or annotation pairs of a kustomization map, as strings with their lines.
@@ -798,9 +836,7 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             pathless_problem(b, k, entry, "labels", &object);
             continue;
         }
-        for r in &mut acc.res {
-            apply_specs(r, &specs, &pairs, &p.org);
-        }
+        apply_all(b, k, p, acc, &specs, &pairs);
     }
     if let Some(cl) = k.get("commonLabels") {
         let pairs = pairs_of(b, k, cl);
@@ -809,9 +845,7 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             pathless_problem(b, k, cl, "commonLabels", &object);
             return;
         }
-        for r in &mut acc.res {
-            apply_specs(r, &specs, &pairs, &cl.org);
-        }
+        apply_all(b, k, cl, acc, &specs, &pairs);
     }
 }
 

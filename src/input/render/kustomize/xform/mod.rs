@@ -88,8 +88,8 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         if let Some(object) = &pathless {
             fields::pathless_problem(b, k, a, "commonAnnotations", object);
         }
-        for r in acc.res.iter_mut().filter(|_| pathless.is_none()) {
-            apply_specs(r, &specs, &pairs, &a.org);
+        if pathless.is_none() {
+            fields::apply_all(b, k, a, acc, &specs, &pairs);
         }
     }
     patches_json6902(b, k, acc);

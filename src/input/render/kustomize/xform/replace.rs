@@ -477,9 +477,7 @@ pub(super) fn transformer_config(
                 let Some(p) = d.get(field) else { continue };
                 let pairs = pairs_of(b, k, p);
                 let specs = parse_specs(d.get("fieldSpecs"));
-                for r in &mut acc.res {
-                    apply_specs(r, &specs, &pairs, &p.org);
-                }
+                apply_all(b, k, p, acc, &specs, &pairs);
             }
             "NamespaceTransformer" => {
                 if let Some(ns) = d.path(&["metadata", "namespace"]).and_then(Node::as_str) {
