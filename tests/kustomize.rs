@@ -740,7 +740,9 @@ fn labels_on_a_scalar_field_are_a_problem() {
     let e = errors(&out);
     assert_eq!(
         e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!("{DATA}/problems/label-on-scalar/kustomization.yaml:6")],
+        [format!(
+            "{DATA}/problems/label-on-scalar/kustomization.yaml:6"
+        )],
         "{e:?}"
     );
     assert!(
