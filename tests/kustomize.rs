@@ -2,6 +2,8 @@
 //! each case's `expected.yaml` was written by it), the origin of each output line, and the
 //! located problems for what cannot be built.
 
+mod common;
+
 use runeguard::input::render::{RenderOptions, kustomize};
 use runeguard::input::yaml::{self, Schema};
 use runeguard::source::map::OriginRole;
@@ -119,6 +121,20 @@ fn builds_equal_kubectl_kustomize() {
         ),
         ("prefix-spec-merge/top", "prefix-spec-merge/top"),
         ("prefix-spec-merge/with-comp", "prefix-spec-merge/with-comp"),
+        // The commonLabels/commonAnnotations tables merged as Kustomize's accumulator
+        // merges them: a kind-specific `metadata/labels` spec drops the default for every
+        // kind in an including overlay and after a component (differential seeds 22 case
+        // 78, 24 case 202: every kind was labelled).
+        // A prefix on a field written as null adds to the null's text (seed 23 case 204).
+        ("prefix-null", "prefix-null"),
+        // filePathPosition joins the path as Go's filepath.Join (seed 33 case 76).
+        ("value-add-paths", "value-add-paths"),
+        // A created replacement typed by a later merge keeps the text copied (seed 36
+        // case 163: "07" became "7").
+        ("replacement-untyped-text", "replacement-untyped-text"),
+        ("label-table-merge/mid", "label-table-merge/mid"),
+        ("label-table-merge/top", "label-table-merge/top"),
+        ("label-table-merge/withcomp", "label-table-merge/withcomp"),
         ("json-patch-add-element", "json-patch-add-element"),
         // Realistic shapes: kubebuilder's config/default (CRD, RBAC, webhook and
         // cert-manager bases with their kustomizeconfig files, JSON patches, replacements
@@ -672,6 +688,91 @@ fn a_label_spec_conflicting_with_a_default_is_a_problem() {
     );
 }
 
+/// An included kustomization's label table merged into an empty one (the including
+/// overlay's) puts its kind-specific spec without `create` before the default for every
+/// kind: Kustomize fails ("failed to merge CommonLabels fieldSpec: conflicting
+/// fieldspecs"), though the included one builds (differential seed 24 case 279, seed 23
+/// cases 11 and 17: they were built). Located at the entry that includes it.
+#[test]
+fn a_label_table_conflicting_after_an_included_kustomization_is_a_problem() {
+    let out = build("problems/label-table-conflict/mid");
+    assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    let out = build("problems/label-table-conflict/top");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/label-table-conflict/top/kustomization.yaml:4"
+        )],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message
+            .contains("CommonLabels fieldSpec: conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A `configurations:` field spec without a path fails Kustomize where it selects an object
+/// ("cannot set or create an empty field name"), and passes where it selects nothing (the
+/// `Gadget` annotation spec); differential seeds 31 case 203, 34 case 211 (the spec was
+/// dropped and the labels written).
+#[test]
+fn a_pathless_field_spec_selecting_an_object_is_a_problem() {
+    let out = build("problems/pathless-spec");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/pathless-spec/kustomization.yaml:6"
+        )],
+        "{e:?}"
+    );
+    assert!(e[0].message.contains("Widget w"), "{}", e[0].message);
+}
+
+/// A label field spec reaching a scalar fails Kustomize ("wrong node kind: expected
+/// MappingNode"); it replaced the scalar by the labels (differential seed 31 case 203).
+#[test]
+fn labels_on_a_scalar_field_are_a_problem() {
+    let out = build("problems/label-on-scalar");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/label-on-scalar/kustomization.yaml:6"
+        )],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("metadata/name of Widget gadget"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// After a component the `namePrefix` table is merged again into an empty one: an overlay's
+/// `metadata/name` spec for one kind with `create` comes first and the default without
+/// conflicts (differential seed 33 case 164; it was built). Located at the component.
+#[test]
+fn a_name_prefix_table_conflicting_after_a_component_is_a_problem() {
+    let out = build("problems/prefix-component-conflict/overlay");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/prefix-component-conflict/overlay/kustomization.yaml:8"
+        )],
+        "{e:?}"
+    );
+    assert!(
+        e[0].message.contains("NamePrefix fieldSpec: conflicting"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// A `namePrefix` spec for `metadata/name` with `create: true` against the default one
 /// without fails Kustomize's config merge (differential seed 21 case 266; it was built).
 #[test]
@@ -1054,4 +1155,58 @@ fn json_patch_added_elements_point_at_their_value() {
         start("- image: busybox:1.36", 1),
         (format!("{dir}/kustomization.yaml"), 14)
     );
+}
+
+/// A finding on a value a kustomization's transformer or generator set, checked end to end,
+/// points at the line that set it: `namespace:`, the `images` entry, the `replicas` count,
+/// a generator's literal, an env file's line, the `replacements` entry; each credential is
+/// masked in the output.
+#[test]
+fn findings_on_transformed_values_point_at_the_kustomization() {
+    let dir = Path::new(DATA).join("finding-origins");
+    let (v, code) = common::json_check(
+        &dir,
+        &["--select", "K8S-015,K8S-019,K8S-036,K8S-041", "overlay"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let k = "overlay/kustomization.yaml".to_string();
+    let mut got: Vec<(String, String, u64, String)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let at: Vec<(&str, &str, u64)> = got
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            // The images entry (newTag: latest) and the replacement (busybox:latest).
+            ("K8S-015", k.as_str(), 6),
+            ("K8S-015", k.as_str(), 18),
+            // `namespace: default`.
+            ("K8S-019", k.as_str(), 4),
+            // The env file's line, the literal's line.
+            ("K8S-036", "overlay/creds.env", 1),
+            ("K8S-036", k.as_str(), 14),
+            // `count: 1`.
+            ("K8S-041", k.as_str(), 10),
+        ],
+        "{got:#?}"
+    );
+    assert!(got[1].3.contains("busybox:latest"), "{}", got[1].3);
+    let text = v.to_string();
+    for secret in ["Zq8vR2kLp0Xw7TnB4mYc", "Xq7vT2kLp9Xw3TnB8mYd"] {
+        assert!(!text.contains(secret), "{text}");
+    }
 }

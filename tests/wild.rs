@@ -883,9 +883,10 @@ objects:
         found(&v),
         [
             ("K8S-001".to_string(), f.clone(), 30),
-            ("K8S-015".to_string(), f.clone(), 28),
+            // `image: ${IMAGE}` and `replicas: ${{REPLICAS}}`: at the parameters' values.
+            ("K8S-015".to_string(), f.clone(), 7),
             ("K8S-025".to_string(), f.clone(), 37),
-            ("K8S-041".to_string(), f.clone(), 19),
+            ("K8S-041".to_string(), f.clone(), 9),
         ]
     );
     let messages: Vec<&str> = v["findings"]
@@ -900,6 +901,135 @@ objects:
             .any(|m| m.contains("${NAMESPACE}/web") && m.contains("quay.io/org/web:latest")),
         "{messages:#?}"
     );
+}
+
+/// A finding on a value an OpenShift Template's parameter gives whole (`image: ${IMAGE}`,
+/// `privileged: ${{PRIVILEGED}}`) points at the parameter's `value:` line, where a person
+/// changes it, with the line using it as a related location (as a Helm value points at its
+/// values line); a string mixing text and parameters (`${REGISTRY}/app:latest`) stays on
+/// the line using them, the parameters' lines related (was: every finding on the use line).
+#[test]
+fn an_openshift_template_parameter_finding_points_at_its_value() {
+    let d = dir_with(&[(
+        "openshift/template.yaml",
+        b"apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: web-template
+parameters:
+  - name: IMAGE
+    value: quay.io/org/web:latest
+  - name: PRIVILEGED
+    value: \"true\"
+  - name: REGISTRY
+    value: quay.io/org
+objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+      namespace: web
+    spec:
+      containers:
+        - name: web
+          image: ${IMAGE}
+          securityContext:
+            privileged: ${{PRIVILEGED}}
+        - name: side
+          image: ${REGISTRY}/side:latest
+" as &[u8],
+    )]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-015", "openshift"]);
+    assert_eq!(code, 1, "{v}");
+    let f = "openshift/template.yaml".to_string();
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), f.clone(), 9),
+            ("K8S-015".to_string(), f.clone(), 7),
+            ("K8S-015".to_string(), f.clone(), 25),
+        ]
+    );
+    let related = |rule: &str, line: u64| -> Vec<(String, u64)> {
+        let finding = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|x| x["rule_id"] == rule && x["start_line"] == line)
+            .unwrap_or_else(|| panic!("{rule} at {line}: {v}"));
+        finding["related"]
+            .as_array()
+            .expect("related")
+            .iter()
+            .map(|r| {
+                (
+                    r["role"].as_str().unwrap_or("").to_string(),
+                    r["start_line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(related("K8S-015", 7), [("template".to_string(), 21)]);
+    assert_eq!(related("K8S-001", 9), [("template".to_string(), 23)]);
+    assert_eq!(related("K8S-015", 25), [("values".to_string(), 11)]);
+}
+
+/// A credential a Template parameter gives an environment variable is reported at the
+/// parameter's `value:` line and masked there in every output (the finding moved there;
+/// was: on the `${DB_PASSWORD}` line, the value itself never shown but never masked).
+#[test]
+fn an_openshift_template_parameter_credential_is_masked_where_written() {
+    const SECRET: &str = "Zq8vR2kLp0Xw7TnB4mYc";
+    let body = format!(
+        "apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: db
+parameters:
+  - name: DB_PASSWORD
+    value: {SECRET}
+objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: db
+      namespace: db
+    spec:
+      containers:
+        - name: db
+          image: postgres:16.4
+          env:
+            - name: DB_PASSWORD
+              value: ${{DB_PASSWORD}}
+"
+    );
+    let d = dir_with(&[("openshift/template.yaml", body.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-017", "openshift"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-017".to_string(),
+            "openshift/template.yaml".to_string(),
+            7
+        )]
+    );
+    for format in ["text", "json", "sarif"] {
+        let out = common::rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--select",
+                "K8S-017",
+                "--format",
+                format,
+                "openshift",
+            ])
+            .output()
+            .expect("runs");
+        let all = String::from_utf8_lossy(&out.stdout);
+        assert!(!all.contains(SECRET), "{format}: {all}");
+    }
 }
 
 /// `pre-commit` passes a base's manifest together with the kustomization that deploys it: the

@@ -314,6 +314,7 @@ fn load_raw_document(
                 resource,
                 value,
                 spans,
+                substituted: Vec::new(),
             });
         }
         Err(e) => out

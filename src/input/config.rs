@@ -63,6 +63,7 @@ pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
                 resource,
                 value,
                 spans,
+                substituted: Vec::new(),
             });
         }
         Err(span) => {

@@ -2,8 +2,8 @@
 //! split into its items, each object labelled `Kind namespace/name`.
 
 use super::yaml::{RawNode, ResolveIssue, Schema, resolve};
-use crate::input::{Document, InputType, Loaded};
-use crate::source::span::{PathSeg, SpanTree};
+use crate::input::{Document, InputType, Loaded, Substituted};
+use crate::source::span::{PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::Value;
 use std::sync::Arc;
@@ -86,7 +86,7 @@ fn push_object(
     if is_list || is_template {
         let key = if is_list { "items" } else { "objects" };
         let params = if is_template {
-            template_parameters(&value)
+            template_parameters(&value, &spans)
         } else {
             Default::default()
         };
@@ -97,17 +97,23 @@ fn push_object(
             return;
         };
         for (i, mut item) in items.into_iter().enumerate() {
-            if !params.is_empty() {
-                substitute_parameters(&mut item, &params);
-            }
             let path = [PathSeg::Key(key.into()), PathSeg::Index(i)];
             let item_spans = spans
                 .take(&path)
                 .unwrap_or_else(|| SpanTree::leaf(spans.focus));
+            let mut substituted = Vec::new();
+            if !params.is_empty() {
+                substitute_parameters(&mut item, Some(&item_spans), &params, &mut substituted);
+            }
             let is_obj = item.get("apiVersion").and_then(Value::as_str).is_some()
                 && item.get("kind").and_then(Value::as_str).is_some();
             if is_obj {
+                let at = out.documents.len();
                 push_object(file, item, item_spans, index, out, depth + 1);
+                // A Template's object (a List of objects in a Template too).
+                for d in &mut out.documents[at..] {
+                    d.substituted.extend(substituted.iter().cloned());
+                }
             } else {
                 out.problems.push(Problem::error(&file.path, Some(file.pos(item_spans.focus.start)), format!("item {i} of the {kind} is not a Kubernetes object (no apiVersion or kind); not checked")));
             }
@@ -123,70 +129,125 @@ fn push_object(
         resource,
         value,
         spans,
+        substituted: Vec::new(),
     });
+}
+
+/// A Template parameter's value: its text and the focus of its `value:` entry.
+struct Parameter {
+    text: String,
+    at: Option<Span>,
 }
 
 /// An OpenShift Template's parameters that have a value (`oc process` asks for the others or
 /// generates them: their `${NAME}` stays as written).
-fn template_parameters(template: &Value) -> std::collections::HashMap<String, String> {
+fn template_parameters(
+    template: &Value,
+    spans: &SpanTree,
+) -> std::collections::HashMap<String, Parameter> {
     template
         .get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|p| {
+        .enumerate()
+        .filter_map(|(i, p)| {
             let name = p.get("name")?.as_str()?;
-            let value = match p.get("value")? {
+            let text = match p.get("value")? {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            Some((name.to_string(), value))
+            let path = [
+                PathSeg::Key("parameters".into()),
+                PathSeg::Index(i),
+                PathSeg::Key("value".into()),
+            ];
+            let at = spans.get(&path).map(|t| t.focus);
+            Some((name.to_string(), Parameter { text, at }))
         })
         .collect()
 }
 
 /// Substitutes a Template's parameters as `oc process` does: `${NAME}` inside a string by the
 /// value's text, a string that is exactly `${{NAME}}` by the value read as JSON (a number, a
-/// boolean; the text when it is not JSON). Keys are left as they are; spans do not change (a
-/// finding points at the `${…}` line a person edits).
-fn substitute_parameters(v: &mut Value, params: &std::collections::HashMap<String, String>) {
+/// boolean; the text when it is not JSON). Keys are left as they are; spans do not change:
+/// each node that took a parameter is recorded in `out` (with `tree`, its spans), so that a
+/// finding on it can point at the parameter's `value:` line.
+fn substitute_parameters(
+    v: &mut Value,
+    tree: Option<&SpanTree>,
+    params: &std::collections::HashMap<String, Parameter>,
+    out: &mut Vec<Substituted>,
+) {
+    let mut record = |used: Vec<&Parameter>, whole: bool| {
+        let from: Vec<Span> = used.iter().filter_map(|p| p.at).collect();
+        if let Some(t) = tree.filter(|_| !from.is_empty()) {
+            out.push(Substituted {
+                used: t.focus,
+                from,
+                whole,
+            });
+        }
+    };
     match v {
         Value::String(s) => {
             if let Some(name) = s.strip_prefix("${{").and_then(|r| r.strip_suffix("}}"))
-                && let Some(value) = params.get(name)
+                && let Some(p) = params.get(name)
             {
-                *v = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.clone()));
+                *v =
+                    serde_json::from_str(&p.text).unwrap_or_else(|_| Value::String(p.text.clone()));
+                record(vec![p], true);
                 return;
             }
             if !s.contains("${") {
                 return;
             }
-            let mut out = String::with_capacity(s.len());
+            // The whole value is one parameter's (`${IMAGE}`): a finding on it is about that
+            // value. Mixed with text, the offending part may be either.
+            let one = s
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .is_some_and(|n| !n.contains(['$', '{', '}']));
+            let mut text = String::with_capacity(s.len());
+            let mut used = Vec::new();
             let mut rest = s.as_str();
             while let Some(at) = rest.find("${") {
-                out.push_str(&rest[..at]);
+                text.push_str(&rest[..at]);
                 let after = &rest[at + 2..];
                 let double = after.starts_with('{');
                 let inner = if double { &after[1..] } else { after };
                 let close = if double { "}}" } else { "}" };
-                match inner.find(close).map(|e| (&inner[..e], e)) {
-                    Some((name, e)) if params.contains_key(name) => {
-                        out.push_str(&params[name]);
+                match inner.find(close).map(|e| (params.get(&inner[..e]), e)) {
+                    Some((Some(p), e)) => {
+                        text.push_str(&p.text);
+                        used.push(p);
                         rest = &inner[e + close.len()..];
                     }
                     _ => {
-                        out.push_str("${");
+                        text.push_str("${");
                         rest = after;
                     }
                 }
             }
-            out.push_str(rest);
-            *s = out;
+            text.push_str(rest);
+            let whole = one && used.len() == 1;
+            *s = text;
+            if !used.is_empty() {
+                record(used, whole);
+            }
         }
-        Value::Array(a) => a.iter_mut().for_each(|x| substitute_parameters(x, params)),
-        Value::Object(o) => o
-            .values_mut()
-            .for_each(|x| substitute_parameters(x, params)),
+        Value::Array(a) => {
+            for (i, x) in a.iter_mut().enumerate() {
+                let child = tree.and_then(|t| t.child(&PathSeg::Index(i)));
+                substitute_parameters(x, child, params, out);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                let child = tree.and_then(|t| t.child_key(k));
+                substitute_parameters(x, child, params, out);
+            }
+        }
         _ => {}
     }
 }

@@ -86,6 +86,23 @@ pub struct Document {
     pub resource: String,
     pub value: serde_json::Value,
     pub spans: SpanTree,
+    /// Values written elsewhere in the file than where the object uses them (an OpenShift
+    /// Template's parameters): a finding on such a value points where it is written.
+    pub substituted: Vec<Substituted>,
+}
+
+/// A value of a document written at one place of its file and used at another: an OpenShift
+/// Template parameter's `value:` substituted for `${NAME}` in one of its objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Substituted {
+    /// The focus of the node using it (`image: ${IMAGE}`).
+    pub used: Span,
+    /// The parameters' `value:` entries it took: the one it came from whole (then a finding
+    /// on the node moves there, the use becoming related), or each one of a string mixing
+    /// text and parameters (the finding stays; they are related).
+    pub from: Vec<Span>,
+    /// Whether the node's value is one parameter's whole value (`${IMAGE}`, `${{N}}`).
+    pub whole: bool,
 }
 
 impl Document {

@@ -149,6 +149,7 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
             resource: format!("schema {name}"),
             value: node.value,
             spans: node.tree,
+            substituted: Vec::new(),
         }],
         problems: reader.problems,
     };

@@ -125,19 +125,57 @@ pub(super) fn to_finding(
             range
         });
     }
+    let (span, related) = substituted_origin(doc, resolved, hit.rule.secret);
     Finding {
         rule: hit.rule,
         severity,
         message: hit.message,
         file: doc.file.clone(),
-        span: resolved.span,
+        span,
         path,
         exact: resolved.exact,
         resource: doc.resource.clone(),
         fingerprint,
         suppression: None,
-        related: Vec::new(),
+        related,
     }
+}
+
+/// A finding on a value written elsewhere in the file (an OpenShift Template parameter's
+/// `value:`) points there, where a person changes it, the line using it related; a string
+/// mixing text and parameters keeps the use line, the parameters' lines related.
+fn substituted_origin(
+    doc: &Document,
+    resolved: crate::source::span::Resolved,
+    secret: bool,
+) -> (crate::source::span::Span, Vec<crate::finding::Related>) {
+    let Some(s) = doc
+        .substituted
+        .iter()
+        .find(|s| resolved.exact && s.used == resolved.span)
+    else {
+        return (resolved.span, Vec::new());
+    };
+    let related = |role, span| crate::finding::Related {
+        role,
+        file: doc.file.clone(),
+        span,
+    };
+    if s.whole
+        && let [from] = s.from.as_slice()
+    {
+        // The credential is where the parameter writes it.
+        if secret {
+            doc.file.mark_credential(secrets::value_of_entry(
+                &doc.file.text,
+                from.range(),
+                Some("value"),
+            ));
+        }
+        return (*from, vec![related("template", s.used)]);
+    }
+    let from = s.from.iter().map(|f| related("values", *f)).collect();
+    (resolved.span, from)
 }
 
 fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {

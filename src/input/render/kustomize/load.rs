@@ -206,7 +206,8 @@ impl Builder<'_> {
                 self.stack.pop();
                 self.append_all(acc, sub.res, entry, &kust.file.path);
                 acc.vars.extend(sub.vars);
-                acc.config.extend(sub.config);
+                let conflicts = acc.config.extend(sub.config);
+                xform::report_conflicts(self, kust, &conflicts, &[], entry);
             }
             return;
         }

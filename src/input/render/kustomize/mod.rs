@@ -503,7 +503,8 @@ impl Builder<'_> {
             if self.enter(&sub, entry, &kust, depth) {
                 self.accumulate(&sub, &sub_display, acc, true, depth + 1);
                 self.stack.pop();
-                xform::remerge_after_component(acc);
+                let conflicts = xform::remerge_after_component(acc);
+                xform::report_conflicts(self, &kust, &conflicts, &[], entry);
             }
         }
         xform::transform(self, &kust, acc);

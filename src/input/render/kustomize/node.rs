@@ -33,6 +33,9 @@ pub struct Node {
     /// into a new node): it prints plain and reads as what the text looks like, until a
     /// strategic merge patch walks it and makes it a string (see [`Node::type_untyped`]).
     pub untyped: bool,
+    /// The text of an [`Node::untyped`] scalar as the replacement copied it (`07`, read as
+    /// the number 7): the string a merge walk makes of it.
+    pub untyped_text: Option<Box<str>>,
 }
 
 thread_local! {
@@ -61,16 +64,19 @@ impl Node {
             org,
             share: 0,
             untyped: false,
+            untyped_text: None,
         }
     }
 
     /// What kyaml's merge walk makes of a scalar with no type (see [`Node::untyped`]): a
     /// string of its text (measured: a replacement's "3" created at `spec.replicas` prints
-    /// `3`, and `"3"` once a later strategic merge patch went over the object).
+    /// `3`, and `"3"` once a later strategic merge patch went over the object; `"07"`
+    /// stays `"07"`, the text copied, not the number it read as).
     pub fn type_untyped(&mut self) {
         if self.untyped {
             self.untyped = false;
-            if let Some(t) = self.scalar_text() {
+            let text = self.untyped_text.take().map(String::from);
+            if let Some(t) = text.or_else(|| self.scalar_text()) {
                 self.v = V::Str(t);
             }
         }
@@ -80,6 +86,7 @@ impl Node {
     /// patch makes one, gives each scalar the type of its text).
     pub fn clear_untyped(&mut self) {
         self.untyped = false;
+        self.untyped_text = None;
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),

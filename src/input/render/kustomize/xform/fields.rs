@@ -181,9 +181,9 @@ pub(super) fn affix(
             // them (measured: a spec on `metadata/labels/team` over `commonLabels` changes
             // the selector and template labels too).
             let mut written: Vec<(u32, Node)> = Vec::new();
-            walk_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
+            walk_scalar_spec(&mut r.node, &segs, f.create, org, &mut |t: &mut Node| {
                 let text = match &t.v {
-                    V::Null => String::new(),
+                    V::Null => null_text(t),
                     V::Map(_) | V::Seq(_) => {
                         bad = true;
                         return;
@@ -279,11 +279,63 @@ fn sort_specs(specs: &mut [FieldSpec]) {
 /// kustomization's accumulator, which is then replaced by an empty one and its table
 /// merged back in (`accumulateDirectory`), so the prefix and suffix tables are merged once
 /// more into nothing: a spec selected by one before it is dropped.
-pub fn remerge_after_component(acc: &mut Acc) {
-    for specs in [&mut acc.config.name_prefix, &mut acc.config.name_suffix] {
+/// The label and annotation tables are merged so too; each may conflict there (the
+/// conflicts are returned, see [`merge_sorted_checked`]: a kind-specific `metadata/name`
+/// spec with `create` sorted before the default without fails, measured).
+pub fn remerge_after_component(acc: &mut Acc) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for (specs, table) in [
+        (&mut acc.config.name_prefix, PREFIX),
+        (&mut acc.config.name_suffix, SUFFIX),
+        (&mut acc.config.labels, LABELS),
+        (&mut acc.config.annotations, ANNOTATIONS),
+    ] {
         let all = std::mem::take(specs);
-        merge_sorted(specs, &all);
+        conflicts.extend(merge_sorted_checked(specs, &all, table));
     }
+    conflicts
+}
+
+const LABELS: &str = "CommonLabels";
+const ANNOTATIONS: &str = "CommonAnnotations";
+const PREFIX: &str = "NamePrefix";
+const SUFFIX: &str = "NameSuffix";
+
+/// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
+/// fieldspecs"): the spec already there and the one merged into it.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub there: FieldSpec,
+    pub merged: FieldSpec,
+    /// `CommonLabels`, `CommonAnnotations`, `NamePrefix` or `NameSuffix`, as Kustomize
+    /// names the table.
+    pub table: &'static str,
+}
+
+/// Kustomize's `TransformerConfig.Merge` of a label or annotation table: [`merge_specs`]
+/// that fails on a spec already there (the same path, selected by the merged spec's kind,
+/// group and version) with another `create`, then sorted as [`merge_sorted`]. Kustomize
+/// stops at the first conflict; each is returned here (the conflicting spec not merged), so
+/// that every one is reported.
+pub(super) fn merge_sorted_checked(
+    into: &mut Vec<FieldSpec>,
+    more: &[FieldSpec],
+    table: &'static str,
+) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for f in more {
+        match into.iter().find(|e| same_spec(e, f)) {
+            Some(e) if e.create != f.create => conflicts.push(Conflict {
+                there: e.clone(),
+                merged: f.clone(),
+                table,
+            }),
+            Some(_) => {}
+            None => into.push(f.clone()),
+        }
+    }
+    sort_specs(into);
+    conflicts
 }
 
 /// The spec of `table` that `f` cannot be merged with, as Kustomize's `TransformerConfig.Merge`
@@ -327,7 +379,7 @@ pub(super) fn name_affix_specs(configured: &[FieldSpec]) -> Vec<FieldSpec> {
 
 /// A place a transformer writes to: a path of fields (lists are walked through), for the
 /// kinds (and group) given, created when missing if `create`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     pub group: Option<String>,
     /// The API version (`v1` of `apps/v1`) the spec is for; none or empty: any.
@@ -490,9 +542,58 @@ pub(super) fn walk_spec(
     org: &Option<Origin>,
     f: &mut dyn FnMut(&mut Node),
 ) {
+    // A spec without a path names no field (see [`pathless`]).
+    if !segs.is_empty() {
+        walk(n, segs, create, org, f, false);
+    }
+}
+
+/// [`walk_spec`] for a scalar field Kustomize edits as text (a prefix or suffix): a field
+/// written as null is reached with its node, with or without `create`, as kyaml's lookup
+/// finds it (Kustomize then writes `np-null`, the prefix and the null's text; measured).
+pub(super) fn walk_scalar_spec(
+    n: &mut Node,
+    segs: &[&str],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+) {
+    if !segs.is_empty() {
+        walk(n, segs, create, org, f, true);
+    }
+}
+
+/// The first object a field spec without a path selects, described: Kustomize fails there
+/// ("considering field '' of object …: cannot set or create an empty field name"; measured,
+/// differential seeds 31 case 203, 34 case 211); a pathless spec selecting nothing passes.
+pub(super) fn pathless(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
+    specs
+        .iter()
+        .filter(|f| f.path.is_empty())
+        .find_map(|f| acc.res.iter().find(|r| spec_matches(f, r)))
+        .map(|r| r.describe())
+}
+
+/// The problem of [`pathless`], at the transformer's field.
+pub(super) fn pathless_problem(b: &mut Builder, k: &Kust, at: &Node, field: &str, object: &str) {
+    b.problem_at(
+        at,
+        &k.file.path,
+        format!("a `{field}` field spec from a `configurations:` file has no path and selects {object} (Kustomize: cannot set or create an empty field name); not applied"),
+    );
+}
+
+fn walk(
+    n: &mut Node,
+    segs: &[&str],
+    create: bool,
+    org: &Option<Origin>,
+    f: &mut dyn FnMut(&mut Node),
+    null_leaf: bool,
+) {
     if let V::Seq(items) = &mut n.v {
         for i in items {
-            walk_spec(i, segs, create, org, f);
+            walk(i, segs, create, org, f, null_leaf);
         }
         return;
     }
@@ -504,7 +605,8 @@ pub(super) fn walk_spec(
     if n.as_map().is_none() {
         return;
     }
-    if n.get(name).is_none_or(Node::is_null) {
+    let null_there = null_leaf && rest.is_empty() && n.get(name).is_some_and(Node::is_null);
+    if !null_there && n.get(name).is_none_or(Node::is_null) {
         // Kustomize creates missing maps, never a missing list (`volumeClaimTemplates[]`).
         if !create || first.ends_with("[]") {
             return;
@@ -517,7 +619,30 @@ pub(super) fn walk_spec(
         n.set(name, fresh);
     }
     let child = n.get_mut(name).expect("present");
-    walk_spec(child, rest, create, org, f);
+    walk(child, rest, create, org, f, null_leaf);
+}
+
+/// The text a null scalar was written as (`null`, `Null`, `~`, or nothing), which Kustomize
+/// keeps in its YAML node and a prefix or suffix is added to: read from its origin (a
+/// mapping entry's is `key: value`, a list item's the value). A null made by a transformer
+/// (no text of its own) is empty.
+fn null_text(n: &Node) -> String {
+    const NULLS: [&str; 5] = ["null", "Null", "NULL", "~", ""];
+    let Some(o) = &n.org else {
+        return String::new();
+    };
+    let text = o.file.text.get(o.span.range()).unwrap_or("");
+    let value = text
+        .split_once(": ")
+        .map_or_else(|| text.strip_suffix(':').map_or(text, |_| ""), |(_, v)| v);
+    let value = value.split(" #").next().unwrap_or("").trim();
+    if NULLS.contains(&value) {
+        value.to_string()
+    } else if NULLS.contains(&text.trim()) {
+        text.trim().to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// Kustomize's bookkeeping annotations make `metadata.annotations` exist on an object it
@@ -535,16 +660,45 @@ fn bookkeeping_annotations(r: &mut Res, f: &FieldSpec, org: &Option<Origin>) {
 }
 
 /// Sets `pairs` in the maps the field specs reach.
+/// [`apply_specs`] on every object; a field that is no mapping is a located problem at
+/// `at` (the transformer's pairs), once.
+pub(super) fn apply_all(
+    b: &mut Builder,
+    k: &Kust,
+    at: &Node,
+    acc: &mut Acc,
+    specs: &[FieldSpec],
+    pairs: &[(String, Node)],
+) {
+    let mut refused = Vec::new();
+    for r in &mut acc.res {
+        refused.extend(apply_specs(r, specs, pairs, &at.org));
+    }
+    if let Some(bad) = refused.first() {
+        b.problem_at(
+            at,
+            &k.file.path,
+            format!("these pairs cannot be added to {bad}: it is not a mapping (Kustomize: \"wrong node kind: expected MappingNode\")"),
+        );
+    }
+}
+
+/// Writes the pairs at each field of `r` the specs select; the fields that hold a scalar or
+/// a list of scalars are returned (`metadata/name of Widget w`), unchanged: Kustomize fails
+/// there ("wrong node kind: expected MappingNode but got ScalarNode"; measured with a
+/// `commonLabels` spec on `metadata/name`, differential seed 31 case 203, where runeguard
+/// replaced the name by the labels).
 pub(super) fn apply_specs(
     r: &mut Res,
     specs: &[FieldSpec],
     pairs: &[(String, Node)],
     org: &Option<Origin>,
-) {
+) -> Vec<String> {
+    let mut refused = Vec::new();
     // Kustomize's label and annotation transformers do nothing without pairs (no empty map
     // is created).
     if pairs.is_empty() {
-        return;
+        return refused;
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
     // Kustomize inserts one value node per pair in the object, at every field the specs
@@ -559,12 +713,17 @@ pub(super) fn apply_specs(
     for f in applicable {
         bookkeeping_annotations(r, f, org);
         let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut bad = false;
         walk_spec(
             &mut r.node,
             &segs,
             f.create,
             org,
             &mut |target: &mut Node| {
+                if !target.is_null() && target.as_map().is_none() {
+                    bad = true;
+                    return;
+                }
                 if target.as_map().is_none() {
                     *target = Node::map(target.org.clone().or(org.clone()));
                 }
@@ -586,10 +745,14 @@ pub(super) fn apply_specs(
                 }
             },
         );
+        if bad {
+            refused.push(format!("{} of {}", f.path, r.describe()));
+        }
     }
     for (id, n) in written {
         r.node.write_shared(id, &n);
     }
+    refused
 }
 
 /// Label or annotation pairs of a kustomization map, as strings with their lines.
@@ -622,11 +785,14 @@ pub(super) fn parse_specs(n: Option<&Node>) -> Vec<FieldSpec> {
         .map(|s| {
             s.iter()
                 .filter_map(|f| {
+                    f.as_map()?;
                     Some(FieldSpec {
                         group: f.get("group").and_then(Node::scalar_text),
                         version: f.get("version").and_then(Node::scalar_text),
                         kind: f.get("kind").and_then(Node::scalar_text),
-                        path: f.get_str("path")?.to_string(),
+                        // Without a path the spec stays, to fail where it is used
+                        // (see [`pathless`]).
+                        path: f.get_str("path").unwrap_or("").to_string(),
                         create: matches!(f.get("create").map(|c| &c.v), Some(V::Bool(true))),
                     })
                 })
@@ -643,8 +809,7 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         let mut specs = Vec::new();
         let mut defaults = Vec::new();
         if flag("includeSelectors") {
-            defaults.extend(common_label_specs());
-            defaults.extend(acc.config.labels.iter().cloned());
+            defaults = acc.config.label_table();
         } else {
             defaults.push(fs(None, None, "metadata/labels", true));
             if flag("includeTemplates") {
@@ -667,17 +832,20 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             continue;
         };
         let pairs = pairs_of(b, k, p);
-        for r in &mut acc.res {
-            apply_specs(r, &specs, &pairs, &p.org);
+        if let Some(object) = pathless(&specs, acc).filter(|_| !pairs.is_empty()) {
+            pathless_problem(b, k, entry, "labels", &object);
+            continue;
         }
+        apply_all(b, k, p, acc, &specs, &pairs);
     }
     if let Some(cl) = k.get("commonLabels") {
         let pairs = pairs_of(b, k, cl);
-        let mut specs = common_label_specs();
-        specs.extend(acc.config.labels.iter().cloned());
-        for r in &mut acc.res {
-            apply_specs(r, &specs, &pairs, &cl.org);
+        let specs = acc.config.label_table();
+        if let Some(object) = pathless(&specs, acc).filter(|_| !pairs.is_empty()) {
+            pathless_problem(b, k, cl, "commonLabels", &object);
+            return;
         }
+        apply_all(b, k, cl, acc, &specs, &pairs);
     }
 }
 
@@ -688,6 +856,12 @@ pub struct Config {
     pub var_refs: Vec<FieldSpec>,
     /// (the kind named, where it is named)
     pub name_refs: Vec<(String, FieldSpec)>,
+    /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
+    /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
+    /// is the defaults merged with its files' specs, merged into the accumulated one after
+    /// its resources; a kind-specific `metadata/labels` spec sorts before the default one
+    /// for every kind, which a merge into an empty table then drops (measured: only that
+    /// kind is labelled).
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
@@ -703,15 +877,79 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn extend(&mut self, other: Config) {
+    /// Merges an included kustomization's tables (Kustomize's `MergeConfig`); the label and
+    /// annotation specs that conflict with those already here are returned.
+    pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
         self.var_refs.extend(other.var_refs);
         self.name_refs.extend(other.name_refs);
-        self.labels.extend(other.labels);
-        self.annotations.extend(other.annotations);
+        let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.annotations,
+            &other.annotations,
+            ANNOTATIONS,
+        ));
         self.images.extend(other.images);
         self.namespace.extend(other.namespace);
-        merge_sorted(&mut self.name_prefix, &other.name_prefix);
-        merge_sorted(&mut self.name_suffix, &other.name_suffix);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.name_prefix,
+            &other.name_prefix,
+            PREFIX,
+        ));
+        conflicts.extend(merge_sorted_checked(
+            &mut self.name_suffix,
+            &other.name_suffix,
+            SUFFIX,
+        ));
+        conflicts
+    }
+
+    /// The accumulated `commonLabels` table (the defaults when nothing was merged yet).
+    pub(super) fn label_table(&self) -> Vec<FieldSpec> {
+        if self.labels.is_empty() {
+            common_label_specs()
+        } else {
+            self.labels.clone()
+        }
+    }
+
+    /// The accumulated `commonAnnotations` table (the defaults when nothing was merged yet).
+    pub(super) fn annotation_table(&self) -> Vec<FieldSpec> {
+        if self.annotations.is_empty() {
+            annotation_specs()
+        } else {
+            self.annotations.clone()
+        }
+    }
+}
+
+/// A located problem for each conflict: at the spec's line in a `configurations:` file
+/// when one of the two came from one (`located`), else at `fallback` (the entry that
+/// included the kustomization, or its `configurations:`).
+pub fn report_conflicts(
+    b: &mut Builder,
+    k: &Kust,
+    conflicts: &[Conflict],
+    located: &[(FieldSpec, Node)],
+    fallback: &Node,
+) {
+    for c in conflicts {
+        let at = located
+            .iter()
+            .find(|(f, _)| *f == c.merged)
+            .or_else(|| located.iter().find(|(f, _)| *f == c.there))
+            .map_or(fallback, |(_, n)| n);
+        let kind = |f: &FieldSpec| f.kind.clone().unwrap_or_else(|| "every kind".into());
+        b.problem_at(
+            at,
+            &k.file.path,
+            format!(
+                "field spec `{}` for {} has another `create` than the spec for {} at that path (Kustomize: failed to merge {} fieldSpec: conflicting fieldspecs)",
+                c.merged.path,
+                kind(&c.merged),
+                kind(&c.there),
+                c.table,
+            ),
+        );
     }
 }
 
@@ -723,6 +961,9 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // spec for every kind at its path and another `create` conflicts. After an included
     // kustomization's table the default is already there and the merge passes (measured).
     let first_table = acc.config.name_prefix.is_empty();
+    let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
+    let mut located: Vec<(FieldSpec, Node)> = Vec::new();
+    let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -751,34 +992,23 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             for (key, v) in m {
                 match key.as_str() {
                     "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    // Each file's specs merged into those of the files before it
+                    // (`makeTransformerConfigFromFiles`), conflicts located at the spec.
                     "commonLabels" | "commonAnnotations" => {
-                        let labels = key == "commonLabels";
-                        let (defaults, table) = if labels {
-                            (common_label_specs(), &mut acc.config.labels)
+                        let (table, name) = if key == "commonLabels" {
+                            (&mut label_files, LABELS)
                         } else {
-                            (annotation_specs(), &mut acc.config.annotations)
+                            (&mut annotation_files, ANNOTATIONS)
                         };
-                        for (at, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
+                        let mut specs = Vec::new();
+                        for (item, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
                             let one = Node::new(V::Seq(vec![item.clone()]), None);
                             parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
                         }) {
-                            let found = first_table
-                                .then(|| conflicting(defaults.iter().chain(table.iter()), &f))
-                                .flatten();
-                            match found {
-                                Some(e) => b.problem_at(
-                                    at,
-                                    &k.file.path,
-                                    format!(
-                                        "`{key}` field spec `{}` has another `create` than the spec for `{}` there (Kustomize: failed to merge {}s fieldSpec: conflicting fieldspecs)",
-                                        f.path,
-                                        e.kind.as_deref().unwrap_or("every kind"),
-                                        if labels { "CommonLabel" } else { "CommonAnnotation" },
-                                    ),
-                                ),
-                                None => table.push(f),
-                            }
+                            located.push((f.clone(), item.clone()));
+                            specs.push(f);
                         }
+                        conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
@@ -830,6 +1060,27 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     merge_sorted(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
     merge_sorted(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
+    // `MakeTransformerConfig`: the defaults merged with the files' specs (a spec for every
+    // kind with another `create` than a default conflicts here), then the accumulator's
+    // merge (where a kind-specific spec sorted first drops or conflicts with the default
+    // for every kind when nothing was accumulated before).
+    for (mut table, files, name) in [
+        (common_label_specs(), label_files, LABELS),
+        (annotation_specs(), annotation_files, ANNOTATIONS),
+    ] {
+        if !files.is_empty() {
+            conflicts.extend(merge_sorted_checked(&mut table, &files, name));
+        }
+        let into = if name == LABELS {
+            &mut acc.config.labels
+        } else {
+            &mut acc.config.annotations
+        };
+        conflicts.extend(merge_sorted_checked(into, &table, name));
+    }
+    if let Some(at) = k.get("configurations") {
+        report_conflicts(b, k, &conflicts, &located, at);
+    }
 }
 
 /// Reads the kustomization's `crds:` files (OpenAPI definitions of custom kinds, JSON or
@@ -868,15 +1119,20 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                 }
                 let kind = name.rsplit('.').next().unwrap_or(name).to_string();
                 let mut identities = Vec::new();
+                // `LoadConfigFromCRDs` makes a table of its own, merged into the
+                // accumulated one (`MergeConfig`).
+                let mut found = Config::default();
                 crd_fields(
                     types,
                     name,
                     &kind,
                     &mut Vec::new(),
-                    &mut acc.config,
+                    &mut found,
                     &mut identities,
                     0,
                 );
+                let conflicts = acc.config.extend(found);
+                report_conflicts(b, k, &conflicts, &[], entry);
                 // Kustomize's `AddPrefixFieldSpec`: the field gets `namePrefix` (not the
                 // suffix), where it exists (measured).
                 let specs: Vec<FieldSpec> = identities

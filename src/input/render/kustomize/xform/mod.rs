@@ -21,7 +21,9 @@ use images::*;
 use patches::*;
 use replace::*;
 
-pub use fields::{Config, read_configurations, read_crds, remerge_after_component};
+pub use fields::{
+    Config, read_configurations, read_crds, remerge_after_component, report_conflicts,
+};
 pub use order::sort;
 pub use patches::annotations_as_strings;
 pub use refs::{add_hashes, fix_back_references};
@@ -65,6 +67,10 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     } else {
                         configured.clone()
                     };
+                    if let Some(object) = fields::pathless(&specs, acc) {
+                        fields::pathless_problem(b, k, n, field, &object);
+                        continue;
+                    }
                     for bad in affix(acc, s, pre, &n.org, &specs) {
                         b.problem_at(n, &k.file.path, format!("{field} cannot be added to {bad}: it is not a scalar (Kustomize: \"wrong node kind\")"));
                     }
@@ -77,10 +83,13 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     labels(b, k, acc);
     if let Some(a) = k.get("commonAnnotations") {
         let pairs = pairs_of(b, k, a);
-        let mut specs = annotation_specs();
-        specs.extend(acc.config.annotations.iter().cloned());
-        for r in &mut acc.res {
-            apply_specs(r, &specs, &pairs, &a.org);
+        let specs = acc.config.annotation_table();
+        let pathless = fields::pathless(&specs, acc).filter(|_| !pairs.is_empty());
+        if let Some(object) = &pathless {
+            fields::pathless_problem(b, k, a, "commonAnnotations", object);
+        }
+        if pathless.is_none() {
+            fields::apply_all(b, k, a, acc, &specs, &pairs);
         }
     }
     patches_json6902(b, k, acc);

@@ -413,6 +413,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                                 let created = target.is_null() || target.untyped;
                                 v = Node::from_json(&read, &org);
                                 v.untyped = created;
+                                v.untyped_text = created.then(|| t.as_str().into());
                             }
                             _ => {}
                         }
@@ -476,9 +477,7 @@ pub(super) fn transformer_config(
                 let Some(p) = d.get(field) else { continue };
                 let pairs = pairs_of(b, k, p);
                 let specs = parse_specs(d.get("fieldSpecs"));
-                for r in &mut acc.res {
-                    apply_specs(r, &specs, &pairs, &p.org);
-                }
+                apply_all(b, k, p, acc, &specs, &pairs);
             }
             "NamespaceTransformer" => {
                 if let Some(ns) = d.path(&["metadata", "namespace"]).and_then(Node::as_str) {
@@ -695,21 +694,57 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
 }
 
 /// Kustomize's `filesys.InsertPathPart`: `part` inserted as the `pos`-th part of the
-/// `/`-separated `path`, counted after the leading `/` of an absolute path (at the end when
-/// `pos` is past it).
+/// `/`-separated `path` (`PathSplit`), counted after the leading `/` of an absolute path (at
+/// the end when `pos` is past it), joined again with Go's `filepath.Join`, which cleans the
+/// path: `x` with `/abs/part` at 1 is `x/abs/part`, `./q` is `q`, `p/` loses its slash
+/// (measured; was joined as written, `x//abs/part`).
 fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
     if part.is_empty() {
         return path.to_string();
     }
-    let mut parts: Vec<&str> = if path.is_empty() {
-        Vec::new()
-    } else {
-        path.split('/').collect()
-    };
+    let mut parts = path_split(path);
     let mut pos = pos.min(parts.len());
     if parts.first() == Some(&"") && pos < parts.len() {
         pos += 1;
     }
     parts.insert(pos, part);
-    parts.join("/")
+    // `PathJoin`: a first empty part keeps the path absolute.
+    let join = |parts: &[&str]| {
+        let kept: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            crate::input::render::clean_slash_path(&kept.join("/"))
+        }
+    };
+    match parts.split_first() {
+        Some((&"", rest)) => format!("/{}", join(rest)),
+        _ => join(&parts),
+    }
+}
+
+/// Kustomize's `filesys.PathSplit`: `a/b` is `[a, b]`, `/a` is `["", a]`, `/` is `[""]`,
+/// `a/` is `[a, ""]`, nothing is `[]` (Go's `filepath.Split` applied from the end).
+fn path_split(path: &str) -> Vec<&str> {
+    if path.is_empty() {
+        return Vec::new();
+    }
+    let (dir, file) = match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    };
+    if dir == "/" {
+        return if file.is_empty() {
+            vec![""]
+        } else {
+            vec!["", file]
+        };
+    }
+    let dir = dir.strip_suffix('/').unwrap_or(dir);
+    if dir.is_empty() {
+        return vec![file];
+    }
+    let mut parts = path_split(dir);
+    parts.push(file);
+    parts
 }
