@@ -4,8 +4,11 @@
 
 use super::*;
 /// What each `include` of the template being rendered returned, with the pieces of it the
-/// trace recorded (positions relative to that text): where each line of it was written.
-pub(super) type Included = Vec<(String, Vec<gotmpl::trace::Piece>)>;
+/// trace recorded (positions relative to that text): where each line of it was written; and
+/// where it was called from (template name, offset of the calling node): the call's argument
+/// tells which values a partial's dot holds (`include "x" (dict "k" .Values.a)`).
+pub(super) type Included = Vec<IncludedText>;
+pub(super) type IncludedText = (String, Vec<gotmpl::trace::Piece>, Option<(String, usize)>);
 
 thread_local! {
     pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
@@ -64,6 +67,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let t = s1
                 .get()
                 .ok_or_else(|| funcs::err("template set not ready"))?;
+            let site = gotmpl::trace::current();
             gotmpl::trace::capture_begin();
             // What include returns keeps Go's `<no value>` for a nil (Helm removes it only
             // from a rendered template and from tpl's result).
@@ -75,7 +79,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             if !pieces.is_empty() {
                 // Origins are found by the lines printed, which have no `<no value>`.
                 let (text, pieces) = without_no_value(&out, pieces);
-                INCLUDED.with(|i| i.borrow_mut().push((text, pieces)));
+                INCLUDED.with(|i| i.borrow_mut().push((text, pieces, site)));
             }
             if out.len() > MAX_OUTPUT {
                 return Err(funcs::err(format!(
