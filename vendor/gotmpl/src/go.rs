@@ -52,7 +52,8 @@ pub(crate) fn sprint(args: &[Value]) -> String {
         if i > 0 && needs_space(&args[i - 1], arg) {
             out.push(' ');
         }
-        let _ = write!(out, "{arg}");
+        // runeguard patch: Sprint is `%v` of an operand, a copy: fmt's form of a struct.
+        let _ = write!(out, "{}", crate::value::Elem(arg));
     }
     out
 }

@@ -64,6 +64,10 @@ pub fn to_str(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         Value::Nil => String::new(),
+        // A struct a function is given is a copy: a `String` method on its pointer is not
+        // Go's fmt.Stringer there, so fmt's form (`{v1.36.0 v1.36.0 1 36}` for `quote` of
+        // the KubeVersion) comes first ([`Value::stringer`]).
+        other @ Value::Map(_) => other.stringer().unwrap_or_else(|| other.to_string()),
         other => other.to_string(),
     }
 }
