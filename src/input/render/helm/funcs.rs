@@ -420,8 +420,9 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
         match (dst.get(&k), &v) {
             (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                let take =
-                    overwrite || is_empty(&existing) && !matches!(existing, Value::Bool(false));
+                // mergo dereferences the interface: false, 0, "" and empty collections are
+                // empty and take src's value (`merge (dict "a" false) (dict "a" 1)` is a:1).
+                let take = overwrite || is_empty(&existing);
                 if take {
                     dst.write().insert(k, v);
                 }
