@@ -904,6 +904,49 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_dot_is_read_through_its_include_call() {
+        use super::{DOT, scopes, through_call, values_path};
+        let partial = concat!(
+            "{{- define \"p\" -}}\n",
+            "{{- $v := typeIs \"string\" .value | ternary .value (.value | toYaml) }}{{ $v }}\n",
+            "{{- $a := .sc -}}{{- $a = omit $a \"x\" -}}{{ omit $a \"enabled\" | toYaml }}\n",
+            "{{ printf \"%s:%s\" .img.repository .img.tag }}\n",
+            "{{- end -}}",
+        );
+        let sc = scopes(partial);
+        let at = |needle: &str| {
+            let i = partial.find(needle).unwrap();
+            let end = i + partial[i..].find("}}").unwrap() + 2;
+            values_path(&partial[i..end], i, &sc)
+        };
+        let p = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(at("{{ $v }}"), p(&[DOT, "value"]));
+        assert_eq!(at("{{ omit $a"), p(&[DOT, "sc"]));
+        // Two operands combined: no one value.
+        assert_eq!(at("{{ printf"), None);
+        let caller = "{{ include \"p\" (dict \"value\" .Values.pod \"sc\" (.Values.c) \"n\" 1) | nindent 2 }}{{ include \"p\" .Values.whole }}";
+        let csc = scopes(caller);
+        let via = |path: &[&str], call: usize| {
+            let i = caller.match_indices("{{ include").nth(call).unwrap().0;
+            let end = i + caller[i..].find("}}").unwrap() + 2;
+            let path = path.iter().map(|x| x.to_string()).collect();
+            through_call(path, &caller[i..end], i, &csc)
+        };
+        assert_eq!(
+            via(&[DOT, "value", "runAsUser"], 0),
+            p(&["pod", "runAsUser"])
+        );
+        assert_eq!(via(&[DOT, "sc"], 0), p(&["c"]));
+        // A member that is no values path, a key the dict lacks.
+        assert_eq!(via(&[DOT, "n"], 0), None);
+        assert_eq!(via(&[DOT, "other"], 0), None);
+        // Dot given whole.
+        assert_eq!(via(&[DOT, "value"], 1), p(&["whole", "value"]));
+        // A path that is no dot's is returned as it is.
+        assert_eq!(via(&["a"], 0), p(&["a"]));
+    }
+
+    #[test]
     fn an_element_is_told_by_the_text_printed() {
         use super::{ELEMENT, element_of};
         let values = serde_json::json!({
