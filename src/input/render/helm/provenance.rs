@@ -555,7 +555,7 @@ pub(super) fn through_call(
     let arg = if arg.starts_with('(') {
         arg
     } else {
-        arg.trim_end_matches(|c| c == ')' || c == '}' || c == '-')
+        arg.trim_end_matches([')', '}', '-'])
     };
     let (expr, rest) = match arg
         .strip_prefix('(')
