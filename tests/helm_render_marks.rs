@@ -455,3 +455,189 @@ fn a_value_reached_through_a_variable_points_at_its_values_line() {
         "{all:#?}"
     );
 }
+
+/// Each finding as (rule, resource, (file, line), related (role, file, line)), in report
+/// order.
+fn findings_located(v: &Value) -> Vec<(String, String, Located)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+                located(f),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_value_a_library_partial_was_given_in_a_dict_points_at_its_values_line() {
+    // The Bitnami common library's forms: `include "libcommon.tplvalues.render" (dict "value"
+    // .Values.podSecurityContext "context" $)` (a ternary of the value and its toYaml),
+    // `renderSecurityContext` (a variable reassigned to `omit` of itself), a field of a dict
+    // member printed by a partial (`.pod.hostNetwork`), and an image combined by `printf`
+    // from `.imageRoot` (the call-site template line, each values line printed after). In a
+    // template: `default`, a `ternary` whose condition prints nothing, `get`, `merge`,
+    // `deepCopy`, `range` over `list`. A dict holding a literal stays at the partial's line.
+    let v = json_check(&[
+        "provenance-dict",
+        "--select",
+        "K8S-001,K8S-004,K8S-008,K8S-009,K8S-010,K8S-015",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let f = |file: &str| format!("provenance-dict/{file}");
+    let lib = |file: &str| f(&format!("charts/libcommon/templates/{file}"));
+    let at = |rule: &str, res: &str, file: String, line: u64, related: &[(&str, String, u64)]| {
+        (
+            rule.to_string(),
+            format!("Pod apps/{res}"),
+            (
+                (file, line),
+                related
+                    .iter()
+                    .map(|(r, f, l)| (r.to_string(), f.clone(), *l))
+                    .chain([("rendered".to_string(), "provenance-dict".to_string(), 0)])
+                    .collect::<Vec<_>>(),
+            ),
+        )
+    };
+    // The rendered line is not what this test checks.
+    let all: Vec<_> = all
+        .into_iter()
+        .map(|(r, res, (loc, rel))| {
+            let rel = rel
+                .into_iter()
+                .map(|(role, file, line)| match role.as_str() {
+                    "rendered" => (role, file, 0),
+                    _ => (role, file, line),
+                })
+                .collect();
+            (r, res, (loc, rel))
+        })
+        .collect();
+    let values = f("values.yaml");
+    let expected = [
+        at(
+            "K8S-008",
+            "literal",
+            lib("_security.tpl"),
+            14,
+            &[("template", f("templates/dictpod.yaml"), 18)],
+        ),
+        at(
+            "K8S-015",
+            "app",
+            f("templates/app.yaml"),
+            11,
+            &[
+                ("template", lib("_images.tpl"), 9),
+                ("values", values.clone(), 5),
+                ("values", values.clone(), 6),
+                ("values", values.clone(), 7),
+            ],
+        ),
+        at(
+            "K8S-004",
+            "app",
+            values.clone(),
+            9,
+            &[
+                ("template", lib("_tplvalues.tpl"), 7),
+                ("template", f("templates/app.yaml"), 8),
+            ],
+        ),
+        at(
+            "K8S-001",
+            "app",
+            values.clone(),
+            12,
+            &[
+                ("template", lib("_security.tpl"), 10),
+                ("template", f("templates/app.yaml"), 13),
+            ],
+        ),
+        at(
+            "K8S-008",
+            "functions",
+            values.clone(),
+            18,
+            &[("template", f("templates/functions.yaml"), 7)],
+        ),
+        at(
+            "K8S-009",
+            "functions",
+            values.clone(),
+            21,
+            &[("template", f("templates/functions.yaml"), 8)],
+        ),
+        at(
+            "K8S-010",
+            "functions",
+            values.clone(),
+            24,
+            &[("template", f("templates/functions.yaml"), 9)],
+        ),
+        at(
+            "K8S-008",
+            "dictpod",
+            values.clone(),
+            26,
+            &[
+                ("template", lib("_security.tpl"), 14),
+                ("template", f("templates/dictpod.yaml"), 7),
+            ],
+        ),
+        at(
+            "K8S-001",
+            "functions",
+            values.clone(),
+            29,
+            &[("template", f("templates/functions.yaml"), 14)],
+        ),
+        at(
+            "K8S-015",
+            "functions",
+            values.clone(),
+            34,
+            &[("template", f("templates/functions.yaml"), 21)],
+        ),
+    ];
+    assert_eq!(all, expected, "{all:#?}");
+}
+
+#[test]
+fn a_value_a_library_partial_was_given_from_set_points_at_the_set_argument() {
+    // The same partials given a value `--set` overrides: the finding is at the `--set` pair.
+    let v = json_check(&[
+        "provenance-dict",
+        "--set",
+        "podSecurityContext.runAsUser=0,pod.hostNetwork=true",
+        "--select",
+        "K8S-004,K8S-008",
+    ]);
+    let all = rules_at(&v);
+    let set = "--set podSecurityContext.runAsUser,pod.hostNetwork".to_string();
+    assert_eq!(
+        all,
+        [
+            ("K8S-004".to_string(), (set.clone(), 1)),
+            ("K8S-008".to_string(), (set.clone(), 1)),
+            (
+                "K8S-008".to_string(),
+                (
+                    "provenance-dict/charts/libcommon/templates/_security.tpl".to_string(),
+                    14
+                )
+            ),
+            (
+                "K8S-008".to_string(),
+                ("provenance-dict/values.yaml".to_string(), 18)
+            ),
+        ],
+        "{all:#?}"
+    );
+}

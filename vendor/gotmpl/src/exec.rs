@@ -353,6 +353,17 @@ pub mod trace {
         })
     }
 
+    /// The node the innermost execution running on this thread started last (template name,
+    /// byte offset): while a function runs, the action (or `if`/`range`/`with`) calling it.
+    pub fn current() -> Option<(String, usize)> {
+        TRACE.with(|t| {
+            let t = t.borrow();
+            let tr = t.as_ref()?;
+            let (name, offset, _) = tr.last.get(tr.nesting.checked_sub(1)?)?;
+            Some((name.clone(), *offset))
+        })
+    }
+
     /// The next execution started (a function's own, such as Helm's `include`) records its
     /// pieces, relative to its own output, until [`capture_end`]. Captures nest.
     pub fn capture_begin() {

@@ -330,7 +330,7 @@ fn join_print(args: &[Value], as_println: bool) -> Arc<str> {
         if i > 0 {
             result.push(' ');
         }
-        write!(result, "{}", arg).ok();
+        write!(result, "{}", crate::value::Elem(arg)).ok();
     }
     result.push('\n');
     Arc::from(result)

@@ -52,7 +52,8 @@ pub(crate) fn sprint(args: &[Value]) -> String {
         if i > 0 && needs_space(&args[i - 1], arg) {
             out.push(' ');
         }
-        let _ = write!(out, "{arg}");
+        // runeguard patch: Sprint is `%v` of an operand, a copy: fmt's form of a struct.
+        let _ = write!(out, "{}", crate::value::Elem(arg));
     }
     out
 }
@@ -625,7 +626,14 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                         | Value::Float(_)
                         | Value::String(_)
                 );
-                spec.pad_in_place(out, start, zero_pads);
+                match (arg, spec.width) {
+                    // A string has no sign: its zeros go before it (`%03v` of "-" is `00-`).
+                    (Value::String(_), Some(width)) if spec.zero && !spec.left_align => {
+                        let written = out[start..].chars().count();
+                        insert_repeated(out, start, '0', width.saturating_sub(written));
+                    }
+                    _ => spec.pad_in_place(out, start, zero_pads),
+                }
             }
             'U' => {
                 // Go casts the int to uint64 and prints as hex with min 4 digits,
@@ -675,11 +683,15 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                         Value::Uint(n) => u32::try_from(*n).ok(),
                         _ => None,
                     }
-                    .and_then(char::from_u32);
+                    .and_then(char::from_u32)
+                    // runeguard patch: fmt's fmtQc takes the integer as a uint64 and
+                    // strconv a rune that is not valid (negative, a surrogate, past
+                    // U+10FFFF) as utf8.RuneError: `%q` of -7 is `'�'`.
+                    .or(Some(char::REPLACEMENT_CHARACTER));
                     if let Some(c) = rune {
                         // runeguard patch: strconv.QuoteRune's escapes (`'\x01'`, `'\''`).
                         let mut q = String::new();
-                        go_quote_into(&mut q, &c.to_string());
+                        go_quote_into_with(&mut q, &c.to_string(), spec.plus);
                         let inner = &q[1..q.len() - 1];
                         let inner = match inner {
                             "\\\"" => "\"",
@@ -1136,6 +1148,7 @@ pub fn go_quote_into_with(out: &mut String, s: &str, ascii_only: bool) {
     out.push('"');
 }
 
+#[cfg(test)]
 fn go_quote_into(out: &mut String, s: &str) {
     go_quote_into_with(out, s, false)
 }

@@ -489,6 +489,22 @@ impl Value {
 /// runeguard patch: how deep `Display` prints lists and maps (a map may hold itself).
 pub const MAX_PRINT_DEPTH: usize = 1000;
 
+/// runeguard patch: an element of a list or map as fmt prints it: a copy, not addressable,
+/// so a struct whose `String` method is on its pointer prints fmt's form ([`STRUCT_FMT`]:
+/// `[{v1.36.0 v1.36.0 1 36}]` for `list .Capabilities.KubeVersion`), as `print` does.
+pub(crate) struct Elem<'a>(pub(crate) &'a Value);
+
+impl fmt::Display for Elem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Map(m) if matches!(m.get(STRUCT_FMT), Some(Value::Function(_))) => {
+                f.write_str(&self.0.stringer().unwrap_or_default())
+            }
+            v => write!(f, "{v}"),
+        }
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if matches!(self, Value::Map(_) | Value::List(_)) && self.nests_deeper_than(MAX_PRINT_DEPTH) {
@@ -508,7 +524,7 @@ impl fmt::Display for Value {
                     if i > 0 {
                         write!(f, " ")?;
                     }
-                    write!(f, "{item}")?;
+                    write!(f, "{}", Elem(item))?;
                 }
                 write!(f, "]")
             }
@@ -523,13 +539,18 @@ impl fmt::Display for Value {
                     _ => Ok(()),
                 }
             }
+            // runeguard patch: a struct without a `String` method prints fmt's form
+            // (Helm's `*Capabilities`: `&{…}`).
+            Value::Map(m) if matches!(m.get(STRUCT_FMT), Some(Value::Function(_))) => {
+                write!(f, "{}", self.stringer().unwrap_or_default())
+            }
             Value::Map(m) => {
                 write!(f, "map[")?;
                 for (i, (k, v)) in m.snapshot().iter().enumerate() {
                     if i > 0 {
                         write!(f, " ")?;
                     }
-                    write!(f, "{k}:{v}")?;
+                    write!(f, "{k}:{}", Elem(v))?;
                 }
                 write!(f, "]")
             }

@@ -80,6 +80,7 @@ pub(super) fn split_documents(
 ) {
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
+    let roots = root_sites(included);
     let mut bounds = Vec::new();
     let mut start = 0;
     let mut pos = 0;
@@ -146,6 +147,9 @@ pub(super) fn split_documents(
                 let several = several_values(expr, printed, &p.values);
                 let base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
+                        // Relative to a partial's dot: the template's own pieces have no
+                        // `include` call to read it from (`{{ template "x" . }}`).
+                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
                         .and_then(|path| unless_empty(path, printed, &p.values))
                         .map(|path| element_of(path, printed, &p.values)),
                     [one] => Some(one.clone()),
@@ -202,10 +206,23 @@ pub(super) fn split_documents(
                     // the `include` call site after.
                     let line = &printed[rel..line_end - piece.start];
                     // (Looked up only when it can be used: a hash of each line otherwise.)
-                    let place = (origins.is_empty() && calls_include)
+                    // Looked up even when the action names a value: a partial given it
+                    // may print it under other keys, or with others (`dict "pod" .Values.pod`).
+                    let place = calls_include
                         .then(|| include_index.get(line.trim()))
                         .flatten()
-                        .map(|places| next_included_line(places, &mut included_read));
+                        .map(|places| {
+                            // The includes this action called (and theirs): a sibling call
+                            // returning the same line (`include "x" (dict …)` twice) is not it.
+                            let here = Some((piece.name.as_str(), piece.offset));
+                            let mine: Vec<(usize, usize)> = places
+                                .iter()
+                                .copied()
+                                .filter(|&(i, _)| roots[i] == here)
+                                .collect();
+                            let places = if mine.is_empty() { places } else { &mine };
+                            next_included_line(places, &mut included_read)
+                        });
                     // A line an include re-serialized (`toYaml` of what `fromYaml` read from
                     // another include's text, merged): the same line at the same key path of
                     // the text it was read from.
@@ -288,7 +305,13 @@ pub(super) fn split_documents(
                         }
                         _ => Vec::new(),
                     };
-                    if from_partial.is_empty() {
+                    // The partial's origins when it tells a values line; else the value the
+                    // action names, if one.
+                    let partial_tells = from_partial.iter().any(|(_, o)| {
+                        o.iter()
+                            .any(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
+                    });
+                    if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());
                         segments.push((cur - off..line_end - off, origins));
@@ -394,13 +417,33 @@ fn action_values_path(
     values_path(expr, offset.min(file.text.len()), scopes)
 }
 
+/// A partial's path relative to its dot ([`DOT`]) made a values path through the `include`
+/// call that ran it (`site`: template name and offset), as [`through_call`] reads the call.
+fn from_call(
+    path: Vec<String>,
+    site: Option<&(String, usize)>,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    cache: &mut HashMap<usize, Vec<Scope>>,
+) -> Option<Vec<String>> {
+    if path.first().map(String::as_str) != Some(DOT) {
+        return Some(path);
+    }
+    let (name, offset) = site?;
+    let file = define_file.get(name)?;
+    let (_, call) = action_origin(file, *offset);
+    let scopes = cache
+        .entry(Arc::as_ptr(file) as usize)
+        .or_insert_with(|| scopes(&file.text));
+    through_call(path, call, (*offset).min(file.text.len()), scopes)
+}
+
 /// Where the lines `include` returned were written: each distinct line (trimmed) → every
 /// place it was returned, in order: the include (index into `included`) and the offset of
 /// its first character there. Includes are in the order they returned: a nested include
 /// returns before the one that prints its text, so the first is the innermost partial.
 fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
     let mut index: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    for (i, (text, _)) in included.iter().enumerate() {
+    for (i, (text, _, _)) in included.iter().enumerate() {
         let mut at = 0;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
@@ -412,6 +455,36 @@ fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
         }
     }
     index
+}
+
+/// For each include, the call site (template name, offset) of the outermost include its
+/// text was returned through: itself when no include printed it. An include's parent is the
+/// first one returned after it whose trace holds the action that called it.
+fn root_sites(included: &Included) -> Vec<Option<(&str, usize)>> {
+    let mut callers: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
+    for (j, (_, pieces, _)) in included.iter().enumerate() {
+        for pc in pieces.iter().filter(|pc| pc.action) {
+            let at = callers.entry((pc.name.as_str(), pc.offset)).or_default();
+            if at.last() != Some(&j) {
+                at.push(j);
+            }
+        }
+    }
+    let site = |k: usize| included[k].2.as_ref().map(|(n, o)| (n.as_str(), *o));
+    let parent = |k: usize| {
+        let js = callers.get(&site(k)?)?;
+        js.get(js.partition_point(|&j| j <= k)).copied()
+    };
+    (0..included.len())
+        .map(|k| {
+            let mut top = k;
+            // Parents return after their children: the chain ends.
+            while let Some(j) = parent(top) {
+                top = j;
+            }
+            site(top)
+        })
+        .collect()
 }
 
 /// Which returned line a printed line of included text is: the innermost include holding
@@ -461,7 +534,7 @@ fn reserializes(expr: &str) -> bool {
 /// Whether the included text at byte `at` was written by an action that re-serializes data
 /// ([`reserializes`]) and names no values path.
 fn reserialized_at(
-    (text, pieces): &(String, Vec<gotmpl::trace::Piece>),
+    (text, pieces, _): &IncludedText,
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
 ) -> bool {
@@ -521,7 +594,7 @@ fn same_line_read_from(
     };
     // (path length, include, offset of the line's text, the line as printed there)
     let mut found: Vec<(usize, usize, usize, &str)> = Vec::new();
-    for (j, (text, _)) in included
+    for (j, (text, _, _)) in included
         .iter()
         .enumerate()
         .take(from.unwrap_or(included.len()))
@@ -559,7 +632,7 @@ fn same_line_read_from(
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
 fn partial_origins(
-    (n, (text, pieces)): (usize, &(String, Vec<gotmpl::trace::Piece>)),
+    (n, (text, pieces, site)): (usize, &IncludedText),
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
@@ -581,10 +654,41 @@ fn partial_origins(
             .unwrap_or(piece.end);
         return vec![text_origin(file, piece, exact, at, line_end)];
     }
-    let (origin, _) = action_origin(file, piece.offset);
+    let (origin, expr) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
+    let mut parts = Vec::new();
     let printed = &text[piece.start..piece.end];
-    if let Some(path) = action_values_path(file, piece.offset, cache)
+    let path = action_values_path(file, piece.offset, cache);
+    if path.is_none() {
+        // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
+        // $tag`): the action, then each values line whose text it printed.
+        let inner = expr
+            .trim_start_matches("{{")
+            .trim_end_matches("}}")
+            .trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let at = piece.offset.min(file.text.len());
+        let file_scopes = cache
+            .entry(Arc::as_ptr(file) as usize)
+            .or_insert_with(|| scopes(&file.text));
+        let operands: Vec<Vec<String>> = operand_paths(inner, at, file_scopes)
+            .into_iter()
+            .flatten()
+            .collect();
+        let named: Vec<Vec<String>> = operands
+            .into_iter()
+            .filter_map(|path| from_call(path, site.as_ref(), define_file, cache))
+            .collect();
+        parts = printed_of(named, printed, &p.values)
+            .iter()
+            .filter_map(|path| p.origins.get(path))
+            .map(|o| Origin {
+                role: OriginRole::ValuesPart,
+                ..o.clone()
+            })
+            .collect();
+    }
+    if let Some(path) = path
+        .and_then(|path| from_call(path, site.as_ref(), define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
         let mut path = element_of(path, printed, &p.values);
@@ -605,5 +709,6 @@ fn partial_origins(
         }
     }
     origins.push(origin);
+    origins.extend(parts);
     origins
 }

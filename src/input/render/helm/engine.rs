@@ -4,8 +4,11 @@
 
 use super::*;
 /// What each `include` of the template being rendered returned, with the pieces of it the
-/// trace recorded (positions relative to that text): where each line of it was written.
-pub(super) type Included = Vec<(String, Vec<gotmpl::trace::Piece>)>;
+/// trace recorded (positions relative to that text): where each line of it was written; and
+/// where it was called from (template name, offset of the calling node): the call's argument
+/// tells which values a partial's dot holds (`include "x" (dict "k" .Values.a)`).
+pub(super) type Included = Vec<IncludedText>;
+pub(super) type IncludedText = (String, Vec<gotmpl::trace::Piece>, Option<(String, usize)>);
 
 thread_local! {
     pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
@@ -64,6 +67,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let t = s1
                 .get()
                 .ok_or_else(|| funcs::err("template set not ready"))?;
+            let site = gotmpl::trace::current();
             gotmpl::trace::capture_begin();
             // What include returns keeps Go's `<no value>` for a nil (Helm removes it only
             // from a rendered template and from tpl's result).
@@ -75,7 +79,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             if !pieces.is_empty() {
                 // Origins are found by the lines printed, which have no `<no value>`.
                 let (text, pieces) = without_no_value(&out, pieces);
-                INCLUDED.with(|i| i.borrow_mut().push((text, pieces)));
+                INCLUDED.with(|i| i.borrow_mut().push((text, pieces, site)));
             }
             if out.len() > MAX_OUTPUT {
                 return Err(funcs::err(format!(
@@ -370,6 +374,7 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
     );
     let versions: Vec<Value> = known.iter().map(|s| str_v(s)).collect();
     let printed = format!("[{}]", known.join(" "));
+    let caps_printed = format!("&{{{{{v} {v} {major} {minor}}} {printed} {HELM_VERSION_FMT}}}");
     let has = Arc::new(move |a: &[Value]| {
         let want = funcs::to_str(a.first().unwrap_or(&Value::Nil));
         // `group/version` or `group/version/Kind`.
@@ -442,18 +447,12 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                 ("List", Value::List(versions.into())),
             ]),
         ),
-        (
-            "HelmVersion",
-            vmap(vec![
-                ("Version", str_v("v4.2")),
-                ("GitCommit", str_v("")),
-                ("GoVersion", str_v("")),
-                (
-                    gotmpl::STRUCT_TYPE,
-                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v("version.BuildInfo")))),
-                ),
-            ]),
-        ),
+        ("HelmVersion", helm_version()),
+        // fmt's `%v` of the pointer: `&{KubeVersion APIVersions HelmVersion}`, each field
+        // printed as `%v` prints it (KubeVersion's struct form, not its String).
+        (gotmpl::STRUCT_FMT, {
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&caps_printed))))
+        }),
         // Go's `*common.Capabilities`, its fields in declaration order for JSON.
         (
             gotmpl::STRUCT_TYPE,
@@ -471,6 +470,57 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
             })),
         ),
     ])
+}
+
+/// Helm's `version.BuildInfo` as the Helm v4 SDK of `helm template` fills it (the peer the
+/// renderer is measured against: v4.2, built with go1.26.6 against client-go v1.36).
+const HELM_VERSION: [(&str, &str, &str); 5] = [
+    ("Version", "version", "v4.2"),
+    ("GitCommit", "git_commit", ""),
+    ("GitTreeState", "git_tree_state", ""),
+    ("GoVersion", "go_version", "go1.26.6"),
+    ("KubeClientVersion", "kube_client_version", "v1.36"),
+];
+
+/// fmt's `%v` of [`HELM_VERSION`]: the fields in order, empty ones too.
+const HELM_VERSION_FMT: &str = "{v4.2   go1.26.6 v1.36}";
+
+/// `.Capabilities.HelmVersion`: its fields, fmt's form, and its JSON (`json` tags, the
+/// empty `omitempty` Git fields left out: `{"version":"v4.2","go_version":…}`).
+fn helm_version() -> Value {
+    let json: Vec<(&str, Value)> = HELM_VERSION
+        .iter()
+        .filter(|(_, _, v)| !v.is_empty())
+        .map(|(_, tag, v)| (*tag, str_v(v)))
+        .collect();
+    let order: Vec<Value> = json.iter().map(|(k, _)| str_v(k)).collect();
+    let mut json = json;
+    json.push((
+        gotmpl::STRUCT_FIELDS,
+        Value::Function(Arc::new(move |_: &[Value]| {
+            Ok(Value::List(order.clone().into()))
+        })),
+    ));
+    let json = vmap(json);
+    let mut fields: Vec<(&str, Value)> = HELM_VERSION
+        .iter()
+        .map(|(name, _, v)| (*name, str_v(v)))
+        .collect();
+    fields.extend([
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v("version.BuildInfo")))),
+        ),
+        (
+            gotmpl::STRUCT_FMT,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v(HELM_VERSION_FMT)))),
+        ),
+        (
+            funcs::GO_JSON,
+            Value::Function(Arc::new(move |_: &[Value]| Ok(json.clone()))),
+        ),
+    ]);
+    vmap(fields)
 }
 
 /// Go's type name of `.Capabilities.APIVersions`.

@@ -64,6 +64,10 @@ pub fn to_str(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         Value::Nil => String::new(),
+        // A struct a function is given is a copy: a `String` method on its pointer is not
+        // Go's fmt.Stringer there, so fmt's form (`{v1.36.0 v1.36.0 1 36}` for `quote` of
+        // the KubeVersion) comes first ([`Value::stringer`]).
+        other @ Value::Map(_) => other.stringer().unwrap_or_else(|| other.to_string()),
         other => other.to_string(),
     }
 }
@@ -416,8 +420,9 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
         match (dst.get(&k), &v) {
             (Some(Value::Map(d)), Value::Map(_)) => merge_into(&d, &v, overwrite, depth + 1)?,
             (Some(existing), _) => {
-                let take =
-                    overwrite || is_empty(&existing) && !matches!(existing, Value::Bool(false));
+                // mergo dereferences the interface: false, 0, "" and empty collections are
+                // empty and take src's value (`merge (dict "a" false) (dict "a" 1)` is a:1).
+                let take = overwrite || is_empty(&existing);
                 if take {
                     dst.write().insert(k, v);
                 }

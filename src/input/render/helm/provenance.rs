@@ -21,6 +21,11 @@ pub(super) struct Scope {
 /// printed": [`element_of`] tells which from the printed text.
 pub(super) const ELEMENT: &str = "\u{0}element";
 
+/// The first segment of a path relative to a partial's dot (`.imageRoot.tag` in a `define`
+/// body is `[DOT, "imageRoot", "tag"]`): what the `include` call passed as dot tells which
+/// values it is ([`through_call`]).
+pub(super) const DOT: &str = "\u{0}dot";
+
 /// A block open while scanning a source.
 struct Open {
     body: usize,
@@ -85,7 +90,10 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         };
         match word {
             "if" => stack.push(open(None, false, false, false, None)),
-            "define" | "block" => stack.push(open(None, false, false, true, None)),
+            // Dot in a define body is what the caller passed ([`DOT`]).
+            "define" | "block" => {
+                stack.push(open(Some(vec![DOT.to_string()]), false, true, true, None))
+            }
             "with" | "range" => {
                 let whole = inner[word.len()..].trim();
                 let rest = whole.rsplit(":=").next().unwrap_or(whole).trim();
@@ -97,11 +105,23 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                     .filter(|v| v.starts_with('$') && v.len() > 1);
                 // `.Values.x`, `.x` inside `with .Values.y` (dot is y there: y.x), or a
                 // variable's field (`$c.x`).
-                let path = resolve(rest, &stack);
-                let mut block = open(path.clone(), word == "range", true, false, elem_var);
+                let listed = (word == "range").then(|| listed(rest, &stack)).flatten();
+                let (path, range) = match listed {
+                    // `range $w := list .Values.a`: dot and $w are a, as in a `with`.
+                    Some(Listed::One(path)) => (Some(path), false),
+                    // `range list .Values.a .Values.b`: an element of their parent, told
+                    // by the text printed.
+                    Some(Listed::Siblings(parent)) => (Some(parent), true),
+                    None => (resolve(rest, &stack), word == "range"),
+                };
+                let elem_var = elem_var.filter(|_| range);
+                let mut block = open(path.clone(), range, true, false, elem_var);
                 // `with $x := .Values.y`: $x is y in the body, as dot is.
-                if word == "with"
-                    && let Some(v) = declared.map(str::trim).filter(|v| is_var(v))
+                if !range
+                    && let Some(v) = declared
+                        .and_then(|vars| vars.rsplit(',').next())
+                        .map(str::trim)
+                        .filter(|v| is_var(v))
                 {
                     block.vars.push((v.to_string(), b, path));
                 }
@@ -143,31 +163,183 @@ fn is_var(v: &str) -> bool {
 
 /// The values path an expression evaluates to, if it is one value of values: `.Values.a`,
 /// `.a` inside `with .Values.b`, `$c.a` for a variable bound to one, `index X "k" $i` of
-/// one of those (a key that is not a literal is the [`ELEMENT`] the printed text tells).
-/// Functions after it in a pipeline (`| default dict`) keep the value when it is set.
+/// one of those (a key that is not a literal is the [`ELEMENT`] the printed text tells), and
+/// what a function returning its argument or a part of it unchanged makes of one (`omit`,
+/// `pick`, `deepCopy`, `merge` into a new dict, `toYaml`, `get`, `dig`, `default`, a
+/// `ternary` of two ways to one value). Functions after it in a pipeline (`| default dict`,
+/// `| toYaml`) keep the value when it is set; a `ternary` stage picks one of its two.
 fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
-    let first = expr.split('|').next().unwrap_or("").trim();
-    let mut words = first.split_whitespace();
-    let head = words.next()?;
-    if head == "index" {
-        let mut path = resolve_ref(words.next()?, stack)?;
-        for k in words {
-            let k = k.trim_end_matches(')');
-            if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
-                path.push(lit.to_string());
-            } else if k.chars().all(|c| c.is_ascii_digit()) {
-                path.push(k.to_string());
-            } else {
-                path.push(ELEMENT.to_string());
+    let stages = pipeline_stages(expr);
+    let mut path = resolve_command(stages.first()?, stack);
+    for stage in &stages[1..] {
+        let words = terms(stage);
+        if words.first() == Some(&"ternary") {
+            // `COND | ternary A B`: the piped value is the condition, not printed.
+            path = one_of(&words[1..], stack);
+        }
+    }
+    path
+}
+
+/// The path of one command of a pipeline ([`resolve`]).
+fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
+    let words = terms(cmd);
+    let (&head, args) = words.split_first()?;
+    let term = |t: &str| resolve_term(t, stack);
+    match head {
+        "index" => {
+            let (first, keys) = args.split_first()?;
+            let mut path = term(first)?;
+            for k in keys {
+                if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                    path.push(lit.to_string());
+                } else if k.chars().all(|c| c.is_ascii_digit()) {
+                    path.push(k.to_string());
+                } else {
+                    path.push(ELEMENT.to_string());
+                }
+            }
+            Some(path)
+        }
+        // The value itself, or a part of it, whatever the other arguments.
+        "omit" | "pick" | "deepCopy" | "mustDeepCopy" | "toYaml" | "mustToYaml" | "toString" => {
+            term(args.first()?)
+        }
+        "required" | "default" | "nindent" | "indent" => term(args.last()?),
+        "get" => {
+            let mut path = term(args.first()?)?;
+            path.push(literal(args.get(1)?)?.to_string());
+            Some(path)
+        }
+        "dig" => {
+            let (map, rest) = args.split_last()?;
+            let keys = rest.get(..rest.len().checked_sub(1)?)?;
+            let mut path = term(map)?;
+            for k in keys {
+                path.push(literal(k)?.to_string());
+            }
+            Some(path)
+        }
+        "ternary" => one_of(args.get(..2)?, stack),
+        // `merge (dict) .Values.x`: the one value merged into a new map.
+        "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite" => {
+            let mut found = args.iter().filter_map(|a| term(a));
+            match (found.next(), found.next()) {
+                (Some(p), None) => Some(p),
+                _ => None,
             }
         }
-        return Some(path);
+        // One operand only: `printf "%s" .Values.a` is not the value a.
+        _ if args.is_empty() => term(head),
+        _ => None,
     }
-    // One operand only: `printf "%s" .Values.a` is not the value a.
-    if words.next().is_some() {
+}
+
+/// What a `range` over `list`/`tuple` of values walks.
+enum Listed {
+    /// One value: the element is that value.
+    One(Vec<String>),
+    /// Several values with one parent (`.Values.a`, `.Values.b`): the parent's path.
+    Siblings(Vec<String>),
+}
+
+/// The values a `range` over `list A B …` (or `tuple`) walks, when each is a values path.
+fn listed(expr: &str, stack: &[Open]) -> Option<Listed> {
+    let stages = pipeline_stages(expr);
+    let [cmd] = stages.as_slice() else {
+        return None;
+    };
+    let cmd = cmd
+        .strip_prefix('(')
+        .and_then(|c| c.strip_suffix(')'))
+        .unwrap_or(cmd);
+    let words = terms(cmd);
+    let (&head, args) = words.split_first()?;
+    if !matches!(head, "list" | "tuple") || args.is_empty() {
         return None;
     }
-    resolve_ref(head, stack)
+    let paths: Vec<Vec<String>> = args
+        .iter()
+        .map(|a| resolve_term(a, stack))
+        .collect::<Option<_>>()?;
+    if let [one] = paths.as_slice() {
+        return Some(Listed::One(one.clone()));
+    }
+    let (first, rest) = paths.split_first()?;
+    let parent = first.get(..first.len().checked_sub(1)?)?;
+    rest.iter()
+        .all(|p| p.len() == first.len() && p.starts_with(parent))
+        .then(|| Listed::Siblings(parent.to_vec()))
+}
+
+/// The one path two terms (a `ternary`'s) both evaluate to.
+fn one_of(two: &[&str], stack: &[Open]) -> Option<Vec<String>> {
+    let (a, b) = (two.first()?, two.get(1)?);
+    let a = resolve_term(a, stack)?;
+    (resolve_term(b, stack).as_ref() == Some(&a)).then_some(a)
+}
+
+/// A term's path: a parenthesized pipeline, or a field chain.
+fn resolve_term(t: &str, stack: &[Open]) -> Option<Vec<String>> {
+    match t.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => resolve(inner, stack),
+        None => resolve_ref(t, stack),
+    }
+}
+
+/// A Go string literal's text (`"k"` → `k`), without escapes.
+fn literal(t: &str) -> Option<&str> {
+    t.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.contains('\\'))
+}
+
+/// The stages of a pipeline (`a | b c`), split at the `|` outside parentheses and strings.
+fn pipeline_stages(expr: &str) -> Vec<&str> {
+    split_top(expr, |c| c == '|')
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The terms of a command (`f "a b" (g .x) .y` → `f`, `"a b"`, `(g .x)`, `.y`).
+pub(super) fn terms(cmd: &str) -> Vec<&str> {
+    split_top(cmd.trim(), char::is_whitespace)
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `text` split at the characters `at` accepts outside parentheses and string literals.
+fn split_top(text: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut quote, mut escaped, mut from) = (0usize, None, false, 0);
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '`' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 && at(c) => {
+                    out.push(&text[from..i]);
+                    from = i + c.len_utf8();
+                }
+                _ => {}
+            },
+        }
+    }
+    out.push(&text[from..]);
+    out
 }
 
 /// Appends the fields of a chain after its variable (`a.b` of `$v.a.b`) to `path`.
@@ -273,54 +445,141 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     }
     let mut paths = named_values(inner);
     match paths.len() {
-        1 => return paths.pop(),
+        // A part of it the action takes (`get .Values.flags "hostIPC"`, `dig`, `index`).
+        1 => {
+            let named = paths.pop()?;
+            let part = resolve(inner, &[]).filter(|p| p.starts_with(&named));
+            return Some(part.unwrap_or(named));
+        }
         0 => {}
+        // An `include` given several values (`dict "imageRoot" .Values.image "global"
+        // .Values.global`): what the partial printed tells which ([`through_call`]).
+        _ if first == "include" => return None,
         _ => {
             // `default .Values.a .Values.b`, `.Values.x | default "y"` of maps (scalars are
             // told apart by what was printed: [`several_values`]): the last named.
             return paths.pop();
         }
     }
-    // `$v` (or `$v.field`) set by an enclosing `range $k, $v := .Values.x`: the element of
-    // x it printed ([`ELEMENT`], told by the text printed).
-    if !inner.contains(":=") && !inner.contains(" = ") {
-        let var = inner
-            .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '|')
-            .find(|t| t.starts_with('$') && t.len() > 1 && !t.starts_with("$."));
-        if let Some(token) = var {
-            let (name, fields) = token.split_once('.').unwrap_or((token, ""));
+    // One operand (a variable or a field of dot) is the value printed; several
+    // (`printf "%s:%s" $registry .repository`) are combined: no one of them is.
+    match operand_paths(inner, at, scopes).as_slice() {
+        [one] => one.clone(),
+        _ => None,
+    }
+}
+
+/// The path of each operand of an action that is a variable (`$v`, `$v.field`) or a field of
+/// dot (`.`, `.a.b`), in the order written (`None` for one that holds no values path).
+/// `$v` set by an enclosing `range $k, $v := .Values.x` is the element of x it printed
+/// ([`ELEMENT`], told by the text printed); a variable bound to a value is that value in its
+/// scope; dot is what the innermost `with`/`range` (or the `define`, [`DOT`]) made it.
+pub(super) fn operand_paths(inner: &str, at: usize, scopes: &[Scope]) -> Vec<Option<Vec<String>>> {
+    if inner.contains(":=") || inner.contains(" = ") {
+        return Vec::new();
+    }
+    let masked = without_string_literals(inner);
+    let operands = masked
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '|')
+        .filter(|t| {
+            (t.starts_with('$') && t.len() > 1 && !t.starts_with("$."))
+                || (t.starts_with('.') && !t.starts_with(".Values") && dot_like(t))
+        });
+    operands
+        .map(|token| {
+            if token.starts_with('$') {
+                let (name, fields) = token.split_once('.').unwrap_or((token, ""));
+                let scope = scopes
+                    .iter()
+                    .filter(|s| {
+                        s.body.contains(&at)
+                            && (s.elem_var.as_deref() == Some(name)
+                                || s.var.as_deref() == Some(name))
+                    })
+                    .min_by_key(|s| s.body.len())?;
+                let mut path = scope.path.clone()?;
+                if scope.var.is_none() {
+                    path.push(ELEMENT.to_string());
+                }
+                extend_with_fields(&mut path, fields);
+                return Some(path);
+            }
+            // Dot inside `with .Values.x` (innermost scope holding the action).
             let scope = scopes
                 .iter()
-                .filter(|s| {
-                    s.body.contains(&at)
-                        && (s.elem_var.as_deref() == Some(name) || s.var.as_deref() == Some(name))
-                })
+                .filter(|s| s.var.is_none() && s.body.contains(&at))
                 .min_by_key(|s| s.body.len())?;
             let mut path = scope.path.clone()?;
-            if scope.var.is_none() {
+            if scope.range {
                 path.push(ELEMENT.to_string());
             }
-            extend_with_fields(&mut path, fields);
-            return Some(path);
+            extend_with_fields(&mut path, token);
+            Some(path)
+        })
+        .collect()
+}
+
+/// `.` or a field chain of dot (`.a.b`, `.a.`), not a number (`.5`).
+fn dot_like(t: &str) -> bool {
+    let rest = &t[1..];
+    rest.is_empty()
+        || (rest.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+}
+
+/// A path relative to a partial's dot ([`DOT`]) as a values path, through the `include`
+/// call that ran the partial (`call`, that action's text at `at` of the caller's file, whose
+/// scopes are `caller`): `include "x" (dict "k" .Values.a)` makes `[DOT, "k", …]` a's (the
+/// Bitnami common library's form), `include "x" .Values.a` makes `[DOT, …]` a's. Another
+/// path is returned as it is; `None` when the call does not tell.
+pub(super) fn through_call(
+    path: Vec<String>,
+    call: &str,
+    at: usize,
+    caller: &[Scope],
+) -> Option<Vec<String>> {
+    if path.first().map(String::as_str) != Some(DOT) {
+        return Some(path);
+    }
+    let masked = without_string_literals(call);
+    let mut includes = masked.match_indices("include ");
+    let (i, _) = includes.next()?;
+    if includes.next().is_some() {
+        return None;
+    }
+    let words = terms(&call[i..]);
+    // A group is whole; a field chain may end an enclosing group (`(include "x" .Values.a)`).
+    let arg = words.get(2)?;
+    let arg = if arg.starts_with('(') {
+        arg
+    } else {
+        arg.trim_end_matches([')', '}', '-'])
+    };
+    let (expr, rest) = match arg
+        .strip_prefix('(')
+        .and_then(|a| a.strip_suffix(')'))
+        .map(terms)
+        .filter(|t| t.first() == Some(&"dict"))
+    {
+        Some(pairs) => {
+            let key = path.get(1)?;
+            let value = pairs[1..]
+                .chunks(2)
+                .find(|kv| literal(kv[0]) == Some(key.as_str()))
+                .and_then(|kv| kv.get(1))?;
+            (*value, &path[2..])
         }
+        None => (arg, &path[1..]),
+    };
+    let mut resolved = values_path(expr, at, caller)?;
+    // A partial calling another with its own dot's parts: not followed further.
+    if resolved.first().map(String::as_str) == Some(DOT) {
+        return None;
     }
-    // Dot inside `with .Values.x` (innermost scope holding the action).
-    let dotted = first_dot_path(inner)?;
-    let scope = scopes
-        .iter()
-        .filter(|s| s.var.is_none() && s.body.contains(&at))
-        .min_by_key(|s| s.body.len())?;
-    let mut path = scope.path.clone()?;
-    if scope.range {
-        path.push(ELEMENT.to_string());
-    }
-    path.extend(
-        dotted
-            .split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-    );
-    Some(path)
+    resolved.extend(rest.iter().cloned());
+    Some(resolved)
 }
 
 /// The values path an action named, unless its value is empty (`""` or null) while the
@@ -461,6 +720,30 @@ fn without_string_literals(text: &str) -> String {
     out
 }
 
+/// The condition of the `ternary` an action calls: its third argument, or the stages piped
+/// into it (`.Values.on | ternary "a" "b"`).
+fn ternary_condition(action: &str) -> Option<&str> {
+    let inner = action
+        .trim_start_matches("{{")
+        .trim_end_matches("}}")
+        .trim_matches(|c: char| c == '-' || c.is_whitespace());
+    let stages = pipeline_stages(inner);
+    let at = stages
+        .iter()
+        .position(|st| terms(st).first() == Some(&"ternary"))?;
+    let words = terms(stages[at]);
+    match words.get(3) {
+        Some(cond) => Some(cond),
+        None if at > 0 => {
+            let start = stages[0].as_ptr() as usize - inner.as_ptr() as usize;
+            let end =
+                stages[at - 1].as_ptr() as usize - inner.as_ptr() as usize + stages[at - 1].len();
+            Some(&inner[start..end])
+        }
+        None => None,
+    }
+}
+
 /// For an action naming several values: those whose text is in what it printed (`values`
 /// is the chart's merged values), in the order printed. `default`, `coalesce` and `ternary`
 /// print one of them; `printf` several; an empty or unprinted value is not one of them.
@@ -469,10 +752,24 @@ pub(super) fn several_values(
     printed: &str,
     values: &serde_json::Value,
 ) -> Vec<Vec<String>> {
-    let paths = named_values(action);
+    let mut paths = named_values(action);
+    // A `ternary`'s condition is not printed (`ternary .Values.a .Values.b .Values.on`).
+    if let Some(cond) = ternary_condition(action) {
+        let printable = named_values(&action.replace(cond, ""));
+        paths.retain(|p| printable.contains(p));
+    }
     if paths.len() < 2 {
         return Vec::new();
     }
+    printed_of(paths, printed, values)
+}
+
+/// Those of `paths` whose value's text is in what an action printed, in the order printed.
+pub(super) fn printed_of(
+    paths: Vec<Vec<String>>,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<Vec<String>> {
     let mut found: Vec<(usize, Vec<String>)> = paths
         .into_iter()
         .filter_map(|p| {
@@ -530,55 +827,22 @@ fn segments_end(b: &[u8], at: usize, seg_byte: impl Fn(u8) -> bool) -> usize {
     end
 }
 
-/// The path after the first `.` that starts a field chain (at the start, or after
-/// whitespace, `(` or `|`): what `(?:^|[\s(|])\.((?:[A-Za-z0-9_]+\.?)*)` captures of the
-/// first match (`.name.` → `name.`, a lone `.` → ``).
-fn first_dot_path(inner: &str) -> Option<&str> {
-    let b = inner.as_bytes();
-    let at = inner.match_indices('.').map(|(i, _)| i).find(|&i| {
-        inner[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| c.is_whitespace() || c == '(' || c == '|')
-    })?;
-    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
-    let mut end = at + 1;
-    loop {
-        let n = b[end..].iter().take_while(|c| word(c)).count();
-        if n == 0 {
-            break;
-        }
-        end += n;
-        if b.get(end) == Some(&b'.') {
-            end += 1;
-        }
-    }
-    Some(&inner[at + 1..end])
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{first_dot_path, values_refs};
+    use super::values_refs;
     use proptest::prelude::*;
 
     /// The scanners capture what the regular expressions they replace capture.
-    fn by_regex(inner: &str) -> (Vec<String>, Option<String>) {
+    fn by_regex(inner: &str) -> Vec<String> {
         let values = regex::Regex::new(r"\$?\.Values((?:\.[A-Za-z0-9_-]+)+)").unwrap();
-        let dot = regex::Regex::new(r"(?:^|[\s(|])\.((?:[A-Za-z0-9_]+\.?)*)").unwrap();
-        (
-            values
-                .captures_iter(inner)
-                .map(|c| c[1].to_string())
-                .collect(),
-            dot.captures(inner).map(|c| c[1].to_string()),
-        )
+        values
+            .captures_iter(inner)
+            .map(|c| c[1].to_string())
+            .collect()
     }
 
-    fn by_hand(inner: &str) -> (Vec<String>, Option<String>) {
-        (
-            values_refs(inner).into_iter().map(str::to_string).collect(),
-            first_dot_path(inner).map(str::to_string),
-        )
+    fn by_hand(inner: &str) -> Vec<String> {
+        values_refs(inner).into_iter().map(str::to_string).collect()
     }
 
     #[test]
@@ -637,6 +901,49 @@ mod tests {
         assert_eq!(at("{{ $s.p }}", 0), p(&["agent", "sc", "p"]));
         assert_eq!(at("{{ $a.image }}", 1), None);
         assert_eq!(at("{{ $a.image }}", 2), None);
+    }
+
+    #[test]
+    fn a_partial_dot_is_read_through_its_include_call() {
+        use super::{DOT, scopes, through_call, values_path};
+        let partial = concat!(
+            "{{- define \"p\" -}}\n",
+            "{{- $v := typeIs \"string\" .value | ternary .value (.value | toYaml) }}{{ $v }}\n",
+            "{{- $a := .sc -}}{{- $a = omit $a \"x\" -}}{{ omit $a \"enabled\" | toYaml }}\n",
+            "{{ printf \"%s:%s\" .img.repository .img.tag }}\n",
+            "{{- end -}}",
+        );
+        let sc = scopes(partial);
+        let at = |needle: &str| {
+            let i = partial.find(needle).unwrap();
+            let end = i + partial[i..].find("}}").unwrap() + 2;
+            values_path(&partial[i..end], i, &sc)
+        };
+        let p = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(at("{{ $v }}"), p(&[DOT, "value"]));
+        assert_eq!(at("{{ omit $a"), p(&[DOT, "sc"]));
+        // Two operands combined: no one value.
+        assert_eq!(at("{{ printf"), None);
+        let caller = "{{ include \"p\" (dict \"value\" .Values.pod \"sc\" (.Values.c) \"n\" 1) | nindent 2 }}{{ include \"p\" .Values.whole }}";
+        let csc = scopes(caller);
+        let via = |path: &[&str], call: usize| {
+            let i = caller.match_indices("{{ include").nth(call).unwrap().0;
+            let end = i + caller[i..].find("}}").unwrap() + 2;
+            let path = path.iter().map(|x| x.to_string()).collect();
+            through_call(path, &caller[i..end], i, &csc)
+        };
+        assert_eq!(
+            via(&[DOT, "value", "runAsUser"], 0),
+            p(&["pod", "runAsUser"])
+        );
+        assert_eq!(via(&[DOT, "sc"], 0), p(&["c"]));
+        // A member that is no values path, a key the dict lacks.
+        assert_eq!(via(&[DOT, "n"], 0), None);
+        assert_eq!(via(&[DOT, "other"], 0), None);
+        // Dot given whole.
+        assert_eq!(via(&[DOT, "value"], 1), p(&["whole", "value"]));
+        // A path that is no dot's is returned as it is.
+        assert_eq!(via(&["a"], 0), p(&["a"]));
     }
 
     #[test]

@@ -327,7 +327,12 @@ pub(super) fn register(m: &mut FuncMap) {
         Ok(Value::Bool(list.contains(&a[0])))
     });
     f!(m, "sortAlpha", |a: &[Value]| -> R {
-        let mut l: Vec<String> = strslice(arg(a, 0, "sortAlpha")?);
+        // Sprig: what is not a slice is one string, `strval` of it; nil (what `slice` of an
+        // empty list returns) is `<nil>`, where strslice gives no strings.
+        let mut l: Vec<String> = match arg(a, 0, "sortAlpha")? {
+            Value::Nil => vec!["<nil>".to_string()],
+            v => strslice(v),
+        };
         l.sort();
         Ok(strings(l.iter().map(|x| s(x)).collect()))
     });

@@ -58,11 +58,20 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     }
     let Text(text) = text;
     // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
+    let whole = |text: &str| match walk(text, true) {
+        Some(read) => read,
+        None => by_loader(text),
+    };
     let read = match super::yaml_tabs::tab_error(&text) {
         Some(e) => Err(e),
-        None => match walk(&text, true) {
-            Some(read) => read,
-            None => by_loader(&text),
+        None => match whole(&text) {
+            // go-yaml decodes the document's root node and stops: text after a root flow
+            // collection (`{"a":1}-2`, `{a: 1}}`) is never parsed.
+            Err(e) => match first_flow_node(&text) {
+                Some(node) => whole(node).map_err(|_| e),
+                None => Err(e),
+            },
+            read => read,
         },
     };
     READ.with(|r| {
@@ -75,6 +84,54 @@ pub(super) fn read(text: String) -> Result<Value, String> {
         kept.insert(Text(text), read.clone());
     });
     read.map(|v| v.deep_copy())
+}
+
+/// The root flow collection a text starts with (after blank and comment lines), when text
+/// follows it: what go-yaml reads of that text. Quotes are skipped whole.
+fn first_flow_node(text: &str) -> Option<&str> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            break;
+        }
+        start += line.len();
+    }
+    let body = &text[start..];
+    let lead = body.len() - body.trim_start().len();
+    if !body[lead..].starts_with(['{', '[']) {
+        return None;
+    }
+    let (mut depth, mut quote, mut escaped) = (0usize, None::<char>, false);
+    for (i, c) in body[lead..].char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' | '[' => depth += 1,
+                '}' | ']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        let end = start + lead + i + 1;
+                        let rest = text[end..].trim();
+                        // `{a: 1}: x`: the collection is a key (go-yaml's invalid map key).
+                        let key = text[end..].trim_start_matches([' ', '\t']).starts_with(':');
+                        return (!rest.is_empty() && !key).then_some(&text[..end]);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 /// The loader's reading (what every input goes through): for what [`direct`] leaves to it.

@@ -147,7 +147,11 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     // Sprig's `strval` is `fmt.Sprint`: nil is `<nil>`.
     f!(m, "toString", |a: &[Value]| -> R {
-        Ok(s(&a.first().unwrap_or(&Value::Nil).to_string()))
+        // Nil is `<nil>` (fmt's `%v`); a struct is fmt's form ([`to_str`]).
+        Ok(s(&match a.first().unwrap_or(&Value::Nil) {
+            v @ Value::Map(_) => to_str(v),
+            v => v.to_string(),
+        }))
     });
     f!(m, "toStrings", |a: &[Value]| -> R {
         Ok(strings(
