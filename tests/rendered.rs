@@ -445,11 +445,11 @@ fn subcharts_conditions_and_globals() {
         NOTES_OK,
         (
             "chart/Chart.yaml",
-            b"apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: cache\n    version: 1.0.0\n    condition: cache.enabled\n  - name: off\n    version: 1.0.0\n    condition: off.enabled\n" as &[u8],
+            b"apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: cache\n    version: 1.0.0\n    condition: cache.enabled\n  - name: mail\n    version: 1.0.0\n    condition: mail.enabled\n" as &[u8],
         ),
         (
             "chart/values.yaml",
-            b"global:\n  ns: shared\ncache:\n  enabled: true\n  size: 5\noff:\n  enabled: false\n" as &[u8],
+            b"global:\n  ns: shared\ncache:\n  enabled: true\n  size: 5\nmail:\n  enabled: false\n" as &[u8],
         ),
         ("chart/charts/cache/Chart.yaml", b"apiVersion: v2\nname: cache\nversion: 1.0.0\n" as &[u8]),
         ("chart/charts/cache/values.yaml", b"size: 1\nmode: lru\n" as &[u8]),
@@ -457,8 +457,8 @@ fn subcharts_conditions_and_globals() {
             "chart/charts/cache/templates/cm.yaml",
             b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cache\n  namespace: {{ .Values.global.ns }}\ndata:\n  size: {{ .Values.size | quote }}\n  mode: {{ .Values.mode }}\n" as &[u8],
         ),
-        ("chart/charts/off/Chart.yaml", b"apiVersion: v2\nname: off\nversion: 1.0.0\n" as &[u8]),
-        ("chart/charts/off/templates/cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: off\n" as &[u8]),
+        ("chart/charts/mail/Chart.yaml", b"apiVersion: v2\nname: mail\nversion: 1.0.0\n" as &[u8]),
+        ("chart/charts/mail/templates/cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mail\n" as &[u8]),
     ]);
     let out = rg()
         .current_dir(d.path())
@@ -473,7 +473,7 @@ fn subcharts_conditions_and_globals() {
     assert!(text.contains("namespace: shared\n"), "{text}");
     assert!(text.contains("size: \"5\"\n"), "{text}");
     assert!(text.contains("mode: lru\n"), "{text}");
-    assert!(!text.contains("name: off"), "{text}");
+    assert!(!text.contains("name: mail"), "{text}");
 }
 
 #[test]

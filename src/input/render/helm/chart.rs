@@ -204,6 +204,7 @@ pub(super) fn chart_from_files(
             Err(p) => problems.push(p),
         }
     }
+    go_string_fields(&mut meta);
     let Some(name) = meta
         .get("name")
         .and_then(|n| n.as_str())
@@ -222,6 +223,106 @@ pub(super) fn chart_from_files(
         files,
         subcharts: Vec::new(),
     })
+}
+
+/// Chart.yaml's text fields as Helm reads them into its `Metadata` struct: `sigs.k8s.io/yaml`
+/// turns a scalar YAML 1.1 reads as a bool, number or null into the string Go prints for it
+/// (`name: y` is the chart `true`, `appVersion: 1.10` is `1.1`, `~` is empty). Fields Helm
+/// types otherwise (`deprecated`, a dependency's `enabled`, `import-values`) stay as read.
+fn go_string_fields(meta: &mut serde_json::Value) {
+    const TEXT: [&str; 11] = [
+        "apiVersion",
+        "name",
+        "home",
+        "version",
+        "description",
+        "icon",
+        "condition",
+        "tags",
+        "appVersion",
+        "kubeVersion",
+        "type",
+    ];
+    const DEPENDENCY_TEXT: [&str; 6] = [
+        "name",
+        "version",
+        "repository",
+        "condition",
+        "tags",
+        "alias",
+    ];
+    fn text_fields(o: &mut serde_json::Map<String, serde_json::Value>, keys: &[&str]) {
+        for k in keys {
+            if let Some(v) = o.get_mut(*k) {
+                go_string(v);
+            }
+        }
+    }
+    fn each_text(v: Option<&mut serde_json::Value>) {
+        if let Some(serde_json::Value::Array(items)) = v {
+            items.iter_mut().for_each(go_string);
+        }
+    }
+    fn each_object(v: Option<&mut serde_json::Value>, keys: &[&str]) {
+        if let Some(serde_json::Value::Array(items)) = v {
+            for item in items {
+                if let Some(o) = item.as_object_mut() {
+                    text_fields(o, keys);
+                }
+            }
+        }
+    }
+    let Some(o) = meta.as_object_mut() else {
+        return;
+    };
+    text_fields(o, &TEXT);
+    each_text(o.get_mut("keywords"));
+    each_text(o.get_mut("sources"));
+    each_object(o.get_mut("maintainers"), &["name", "email", "url"]);
+    each_object(o.get_mut("dependencies"), &DEPENDENCY_TEXT);
+    if let Some(serde_json::Value::Object(a)) = o.get_mut("annotations") {
+        a.values_mut().for_each(go_string);
+    }
+}
+
+/// A scalar as the Go string `sigs.k8s.io/yaml` makes of it for a `string` field: booleans
+/// and integers as written by `strconv`, floats by `FormatFloat(f, 'g', -1, 32)` (`1.1`,
+/// `0.12345679`, `1e+10`), null as empty. Maps and lists stay (Helm refuses those).
+fn go_string(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let text = match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+        Value::Number(n) => go_float32(n.as_f64().unwrap_or(0.0)),
+        _ => return,
+    };
+    *v = Value::String(text);
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back as the same
+/// 32-bit float, with an exponent when it is below -4 or from 6 on.
+fn go_float32(f: f64) -> String {
+    let f = f as f32;
+    if !f.is_finite() {
+        return if f.is_nan() {
+            "NaN".into()
+        } else if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    f.to_string()
 }
 
 /// Reads a `.tgz` subchart: one top folder holding the chart.

@@ -256,29 +256,27 @@ fn aliased(p: &Prepared) -> serde_json::Value {
     meta
 }
 
-/// `.Chart`: Chart.yaml with Helm's Go field names.
+/// `.Chart`: Chart.yaml with Helm's Go field names (its maintainers' and dependencies' too).
 pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
     let mut m = BTreeMap::new();
     if let Some(o) = meta.as_object() {
         for (k, v) in o {
-            let name = match k.as_str() {
-                "apiVersion" => "APIVersion".to_string(),
-                "kubeVersion" => "KubeVersion".to_string(),
-                "appVersion" => "AppVersion".to_string(),
-                other => {
-                    let mut c = other.chars();
-                    c.next()
-                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                        .unwrap_or_default()
-                }
+            // Text fields were made Go strings when Chart.yaml was read
+            // (`chart::go_string_fields`); `deprecated` stays a bool.
+            let value = match (k.as_str(), v) {
+                ("maintainers" | "dependencies", serde_json::Value::Array(items)) => Value::List(
+                    items
+                        .iter()
+                        .map(|item| match item.as_object() {
+                            Some(fields) => go_fields(fields),
+                            None => funcs::json_to_value(item),
+                        })
+                        .collect::<Vec<_>>()
+                        .into(),
+                ),
+                _ => funcs::json_to_value(v),
             };
-            // Metadata's scalar fields are Go strings: an unquoted `appVersion: 1.2` is read
-            // as its text, so that string functions take it (Helm refuses to load it).
-            let value = match v {
-                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => str_v(&v.to_string()),
-                other => funcs::json_to_value(other),
-            };
-            m.insert(Arc::from(name.as_str()), value);
+            m.insert(Arc::from(go_field_name(k).as_str()), value);
         }
     }
     for k in [
@@ -293,6 +291,38 @@ pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
         m.entry(Arc::from(k)).or_insert_with(|| str_v(""));
     }
     m.entry(Arc::from("IsRoot")).or_insert(Value::Bool(true));
+    Value::Map(gotmpl::MapRef::new(m))
+}
+
+/// The Go field name of a Chart.yaml key (`appVersion` is `AppVersion`, `url` is `URL`,
+/// `import-values` is `ImportValues`).
+fn go_field_name(key: &str) -> String {
+    match key {
+        "apiVersion" => "APIVersion".into(),
+        "kubeVersion" => "KubeVersion".into(),
+        "appVersion" => "AppVersion".into(),
+        "url" => "URL".into(),
+        "import-values" => "ImportValues".into(),
+        other => {
+            let mut c = other.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// A maintainer or dependency of Chart.yaml as Helm's struct: Go field names.
+fn go_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Value {
+    let m: BTreeMap<Arc<str>, Value> = fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                Arc::from(go_field_name(k).as_str()),
+                funcs::json_to_value(v),
+            )
+        })
+        .collect();
     Value::Map(gotmpl::MapRef::new(m))
 }
 
