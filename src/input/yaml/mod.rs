@@ -15,7 +15,9 @@ mod scalars;
 mod tree;
 
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
-pub use scalars::{resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key};
+pub use scalars::{
+    go_float32, resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key,
+};
 pub use tree::{ResolveIssue, Schema, resolve, resolve_helm_values};
 
 /// Deepest nesting accepted: deeper input is reported, never overflows the stack.

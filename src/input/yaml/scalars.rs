@@ -225,13 +225,22 @@ fn go_float32_key(f: f64) -> String {
             "-.inf".into()
         };
     }
+    go_float32(f)
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back as the same
+/// 32-bit float, with an exponent when it is below -4 or from 6 on (`1.1`, `0.12345679`,
+/// `1e+10`, `+Inf`).
+pub fn go_float32(f: f64) -> String {
     let f = f as f32;
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
     if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
     }
     let e = format!("{f:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));

@@ -294,35 +294,10 @@ fn go_string(v: &mut serde_json::Value) {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
-        Value::Number(n) => go_float32(n.as_f64().unwrap_or(0.0)),
+        Value::Number(n) => crate::input::yaml::go_float32(n.as_f64().unwrap_or(0.0)),
         _ => return,
     };
     *v = Value::String(text);
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back as the same
-/// 32-bit float, with an exponent when it is below -4 or from 6 on.
-fn go_float32(f: f64) -> String {
-    let f = f as f32;
-    if !f.is_finite() {
-        return if f.is_nan() {
-            "NaN".into()
-        } else if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    let e = format!("{f:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if !(-4..6).contains(&exp) {
-        return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-    f.to_string()
 }
 
 /// Reads a `.tgz` subchart: one top folder holding the chart.
