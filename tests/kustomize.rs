@@ -257,9 +257,10 @@ fn findings_land_on_the_line_a_person_edits() {
         origin_of(&out, "team: web", 1),
         (kust.clone(), 5, OriginRole::Kustomization)
     );
+    // The `images` entry's `newTag`, the field that wrote the tag.
     assert_eq!(
         origin_of(&out, "image: nginx:1.27", 0),
-        (kust.clone(), 25, OriginRole::Kustomization)
+        (kust.clone(), 26, OriginRole::Kustomization)
     );
     // A generated value: the literal's line.
     assert_eq!(
@@ -1191,8 +1192,8 @@ fn findings_on_transformed_values_point_at_the_kustomization() {
     assert_eq!(
         at,
         [
-            // The images entry (newTag: latest) and the replacement (busybox:latest).
-            ("K8S-015", k.as_str(), 6),
+            // The images entry's `newTag: latest` and the replacement (busybox:latest).
+            ("K8S-015", k.as_str(), 7),
             ("K8S-015", k.as_str(), 18),
             // `namespace: default`.
             ("K8S-019", k.as_str(), 4),

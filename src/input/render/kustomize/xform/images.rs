@@ -122,7 +122,18 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     if new_name.is_empty() && new_tag.is_empty() && digest.is_empty() && suffix.is_empty() {
         return;
     }
-    let org = entry.org.clone();
+    // A finding on the image lands on the field that wrote the part rules judge: the tag (or
+    // digest, or suffix), else the name; the entry's first line says less.
+    let written = |f: &str| {
+        entry
+            .get(f)
+            .filter(|v| v.scalar_text().is_some_and(|t| !t.is_empty()))
+            .map(|v| v.org.clone())
+    };
+    let org = ["newTag", "digest", "tagSuffix", "newName"]
+        .into_iter()
+        .find_map(written)
+        .unwrap_or_else(|| entry.org.clone());
     let update = |img: &mut Node| {
         let Some(value) = img.as_str() else { return };
         if !pattern.is_match(value) {
