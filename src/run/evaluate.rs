@@ -215,9 +215,7 @@ pub(super) fn process_file<'a>(
             "no rules apply: the file holds no Kubernetes object, schema or configuration document",
         ));
     }
-    if !loaded.documents.is_empty() {
-        evaluate_documents(pass.evaluator(ev), loaded.documents, pass, &mut out);
-    }
+    evaluate_documents(ev, loaded.documents, pass, &mut out);
     out
 }
 
@@ -225,12 +223,16 @@ pub(super) fn process_file<'a>(
 /// on the worker threads: a one-chart run otherwise evaluates them all on one core.
 const PARALLEL_DOCUMENTS: usize = 4;
 
-pub(super) fn evaluate_documents(
-    ev: &mut Evaluator,
+pub(super) fn evaluate_documents<'a>(
+    ev: &mut Option<Evaluator<'a>>,
     documents: Vec<Document>,
-    pass: &Pass,
+    pass: &Pass<'a>,
     out: &mut FileOutcome,
 ) {
+    if documents.is_empty() {
+        return;
+    }
+    let ev = pass.evaluator(ev);
     if documents.len() < PARALLEL_DOCUMENTS || rayon::current_num_threads() < 2 {
         for doc in documents {
             evaluate_document(ev, doc, pass, out);

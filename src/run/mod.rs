@@ -128,16 +128,15 @@ pub fn check_with(set: &PolicySet, opts: &CheckOptions) -> RunReport {
 /// while the run finds, reads and renders its inputs, which need none. Returns the policies
 /// with the report (the command reports their engines' notes).
 pub fn check_loading(opts: &CheckOptions) -> (PolicySet, RunReport) {
-    if !opts.policy.data_files.is_empty() || !opts.policy.policy_dirs.is_empty() {
-        // Settings a run brings change the credential vocabulary that masks what is read:
-        // it has to be known before the first file is.
-        let set = PolicySet::load(&opts.policy);
-        let report = check_with(&set, opts);
-        return (set, report);
-    }
-    // The loading gets a pool of its own: the run's workers wait for the policies, so their
-    // loading (which uses rayon) must not wait for those workers.
-    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
+    // Settings a run brings change the credential vocabulary that masks what is read: it has
+    // to be known before the first file is. The loading gets a pool of its own: the run's
+    // workers wait for the policies, so their loading (which uses rayon) must not wait for
+    // those workers.
+    let builtin_settings = opts.policy.data_files.is_empty() && opts.policy.policy_dirs.is_empty();
+    let pool = builtin_settings
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
+        .flatten();
+    let Some(pool) = pool else {
         let set = PolicySet::load(&opts.policy);
         let report = check_with(&set, opts);
         return (set, report);

@@ -53,9 +53,7 @@ pub(super) fn process_rendered<'a>(
         if !out.directive_files.is_empty() {
             origin_document_lines(&r, &loaded.documents, &mut out.document_lines);
         }
-        if !loaded.documents.is_empty() {
-            evaluate_documents(pass.evaluator(ev), loaded.documents, pass, &mut out);
-        }
+        evaluate_documents(ev, loaded.documents, pass, &mut out);
         out.rendered.push(r);
     }
     out

@@ -311,31 +311,77 @@ pub(super) fn terms(cmd: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Where a scan of text stands against its quoted strings: a `"…"` (whose `\` escapes the
+/// next character) or another quote character the language has (Go's `` `…` ``, YAML's
+/// `'…'`, whose `''` closes and reopens).
+pub(super) struct Quotes {
+    opens: &'static [char],
+    open: Option<char>,
+    escaped: bool,
+}
+
+/// What a character is to [`Quotes`].
+#[derive(PartialEq, Eq)]
+pub(super) enum Quoted {
+    /// Outside any string.
+    Outside,
+    /// A quote opening or closing a string.
+    Quote,
+    /// Inside a string (an escape and what it escapes included).
+    Inside,
+}
+
+impl Quotes {
+    /// Strings opened by `"` and by each of `others`.
+    pub(super) fn new(others: &'static [char]) -> Self {
+        Quotes {
+            opens: others,
+            open: None,
+            escaped: false,
+        }
+    }
+
+    /// Reads the next character.
+    pub(super) fn step(&mut self, c: char) -> Quoted {
+        match self.open {
+            Some(_) if self.escaped => {
+                self.escaped = false;
+                Quoted::Inside
+            }
+            Some('"') if c == '\\' => {
+                self.escaped = true;
+                Quoted::Inside
+            }
+            Some(q) if c == q => {
+                self.open = None;
+                Quoted::Quote
+            }
+            Some(_) => Quoted::Inside,
+            None if c == '"' || self.opens.contains(&c) => {
+                self.open = Some(c);
+                Quoted::Quote
+            }
+            None => Quoted::Outside,
+        }
+    }
+}
+
 /// `text` split at the characters `at` accepts outside parentheses and string literals.
 fn split_top(text: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
     let mut out = Vec::new();
-    let (mut depth, mut quote, mut escaped, mut from) = (0usize, None, false, 0);
+    let (mut depth, mut quotes, mut from) = (0usize, Quotes::new(&['`']), 0);
     for (i, c) in text.char_indices() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if q == '"' && c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
+        if quotes.step(c) != Quoted::Outside {
+            continue;
+        }
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && at(c) => {
+                out.push(&text[from..i]);
+                from = i + c.len_utf8();
             }
-            None => match c {
-                '"' | '`' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                _ if depth == 0 && at(c) => {
-                    out.push(&text[from..i]);
-                    from = i + c.len_utf8();
-                }
-                _ => {}
-            },
+            _ => {}
         }
     }
     out.push(&text[from..]);
@@ -691,30 +737,11 @@ fn named_values(action: &str) -> Vec<Vec<String>> {
 /// blanked, lengths kept.
 fn without_string_literals(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut quotes = Quotes::new(&['`']);
     for c in text.chars() {
-        match quote {
-            None => {
-                if c == '"' || c == '`' {
-                    quote = Some(c);
-                }
-                out.push(c);
-            }
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                    out.push(' ');
-                } else if q == '"' && c == '\\' {
-                    escaped = true;
-                    out.push(' ');
-                } else if c == q {
-                    quote = None;
-                    out.push(c);
-                } else {
-                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-                }
-            }
+        match quotes.step(c) {
+            Quoted::Inside => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+            Quoted::Outside | Quoted::Quote => out.push(c),
         }
     }
     out

@@ -102,33 +102,25 @@ fn first_flow_node(text: &str) -> Option<&str> {
     if !body[lead..].starts_with(['{', '[']) {
         return None;
     }
-    let (mut depth, mut quote, mut escaped) = (0usize, None::<char>, false);
+    let mut depth = 0usize;
+    let mut quotes = super::super::provenance::Quotes::new(&['\'']);
     for (i, c) in body[lead..].char_indices() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if q == '"' && c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
+        if quotes.step(c) != super::super::provenance::Quoted::Outside {
+            continue;
+        }
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let end = start + lead + i + 1;
+                    let rest = text[end..].trim();
+                    // `{a: 1}: x`: the collection is a key (go-yaml's invalid map key).
+                    let key = text[end..].trim_start_matches([' ', '\t']).starts_with(':');
+                    return (!rest.is_empty() && !key).then_some(&text[..end]);
                 }
             }
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '{' | '[' => depth += 1,
-                '}' | ']' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        let end = start + lead + i + 1;
-                        let rest = text[end..].trim();
-                        // `{a: 1}: x`: the collection is a key (go-yaml's invalid map key).
-                        let key = text[end..].trim_start_matches([' ', '\t']).starts_with(':');
-                        return (!rest.is_empty() && !key).then_some(&text[..end]);
-                    }
-                }
-                _ => {}
-            },
+            _ => {}
         }
     }
     None
