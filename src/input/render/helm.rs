@@ -81,7 +81,7 @@ pub fn render_chart_with(
             let mut origin_files = OriginFiles {
                 to: origin_files,
                 handed: Default::default(),
-                last: std::ptr::null(),
+                last: 0,
             };
             render_on_this_thread(&dir, &display, &opts, &mut origin_files)
         });
@@ -114,19 +114,21 @@ pub fn render_chart_with(
 /// Files handed to the caller as they become origins (see [`render_chart_with`]), each once.
 struct OriginFiles {
     to: std::sync::mpsc::Sender<Arc<SourceFile>>,
-    handed: std::collections::HashSet<*const SourceFile>,
-    /// The file offered last (already in `handed`), or null.
-    last: *const SourceFile,
+    /// The files handed, by address (`Arc::as_ptr`).
+    handed: std::collections::HashSet<usize>,
+    /// The address of the file offered last (already in `handed`), or 0.
+    last: usize,
 }
 
 impl OriginFiles {
     fn offer(&mut self, file: &Arc<SourceFile>) {
         // Most offers repeat the one before (each line of a template's output names it).
-        if self.last == Arc::as_ptr(file) {
+        let at = Arc::as_ptr(file) as usize;
+        if self.last == at {
             return;
         }
-        self.last = Arc::as_ptr(file);
-        if self.handed.insert(Arc::as_ptr(file)) {
+        self.last = at;
+        if self.handed.insert(at) {
             // The caller may have stopped listening: nothing to do then.
             let _ = self.to.send(file.clone());
         }
@@ -389,13 +391,71 @@ fn render_templates(
     // Render in Helm's order (the parse order: deepest first, names in reverse): a template
     // may change its chart's shared top-level object or values (`set $ "Values" …`,
     // `merge .Values.x …`) for the ones after it; outputs are sorted for the stream afterwards.
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut total = 0usize;
-    let mut loc = Locator {
-        define_file: &define_file,
-        scopes: HashMap::new(),
+    // Each output is split into documents with their origins (a third of a chart's render)
+    // on a second thread while the next template executes: the splitting reads only the
+    // output, its trace and the values as prepared, none of what a template may change.
+    let (outputs, splitting) = std::sync::mpsc::channel::<Output>();
+    let splitter = |outputs: std::sync::mpsc::Receiver<Output>, origin_files: &mut OriginFiles| {
+        let mut loc = Locator {
+            define_file: &define_file,
+            scopes: HashMap::new(),
+        };
+        let mut docs: Vec<Doc> = Vec::new();
+        for o in outputs {
+            let t = &tmpls[o.tmpl];
+            let before = docs.len();
+            let p = flat[t.chart];
+            split_documents(t, &o.text, &o.pieces, &o.included, &mut loc, p, &mut docs);
+            for d in &docs[before..] {
+                for o in d.segments.iter().flat_map(|(_, origins)| origins) {
+                    origin_files.offer(&o.file);
+                }
+            }
+        }
+        docs
     };
-    for t in &tmpls {
+    // The thread takes what it needs from here; without a thread, this one does afterwards.
+    let handoff = std::sync::Mutex::new(Some((splitting, origin_files)));
+    let take = || handoff.lock().ok().and_then(|mut h| h.take());
+    std::thread::scope(|scope| {
+        let split_thread = std::thread::Builder::new()
+            .name("helm-split".into())
+            .stack_size(64 * 1024 * 1024)
+            .spawn_scoped(scope, || take().map(|(rx, files)| splitter(rx, files)));
+        execute_templates(
+            &set,
+            &tmpls,
+            flat,
+            &tops,
+            &parse_failed,
+            &define_file,
+            &outputs,
+            problems,
+        );
+        drop(outputs);
+        let split = split_thread.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        match split {
+            Ok(Some(docs)) => docs,
+            // No thread to be had: the outputs waited in the channel.
+            _ => take().map_or_else(Vec::new, |(rx, files)| splitter(rx, files)),
+        }
+    })
+}
+
+/// Executes the templates in Helm's order, each output sent on to be split into documents.
+#[allow(clippy::too_many_arguments)]
+fn execute_templates(
+    set: &Template,
+    tmpls: &[Tmpl],
+    flat: &[&Prepared],
+    tops: &[gotmpl::MapRef],
+    parse_failed: &[String],
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    outputs: &std::sync::mpsc::Sender<Output>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut total = 0usize;
+    for (ti, t) in tmpls.iter().enumerate() {
         let rel = t.name.rsplit("/templates/").next().unwrap_or("");
         let base = rel.rsplit('/').next().unwrap_or(rel);
         if base.starts_with('_') || parse_failed.contains(&t.name) {
@@ -443,13 +503,12 @@ fn render_templates(
                     ));
                     break;
                 }
-                let before = docs.len();
-                split_documents(t, &out, &trace.pieces, &included, &mut loc, p, &mut docs);
-                for d in &docs[before..] {
-                    for o in d.segments.iter().flat_map(|(_, origins)| origins) {
-                        origin_files.offer(&o.file);
-                    }
-                }
+                let _ = outputs.send(Output {
+                    tmpl: ti,
+                    text: out,
+                    pieces: trace.pieces,
+                    included,
+                });
             }
             Err(e) => {
                 // The innermost node whose template is a chart file (not `tpl` text).
@@ -469,7 +528,14 @@ fn render_templates(
             }
         }
     }
-    docs
+}
+
+/// One template's output on its way to [`split_documents`].
+struct Output {
+    tmpl: usize,
+    text: String,
+    pieces: Vec<gotmpl::trace::Piece>,
+    included: Included,
 }
 
 /// Template sources above this many bytes in all are parsed on two threads.
