@@ -13,12 +13,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
-    // Every report's compliance summary reads the framework catalogs (≈ 0.6 ms to parse):
-    // parsed on another thread while the run loads policies, renders and evaluates (a
-    // one-chart run keeps one core busy), the summary finds them ready.
-    let _ = std::thread::Builder::new().spawn(|| {
-        crate::compliance::catalogs();
-    });
     let settings = Settings::load(args.policy.config.as_deref())?;
     let formats = formats(&args)?;
     let mut opts = settings.check_options(&args)?;

@@ -137,6 +137,10 @@ pub fn check_loading(opts: &CheckOptions) -> (PolicySet, RunReport) {
         .then(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok())
         .flatten();
     let Some(pool) = pool else {
+        // The report's compliance summary reads the framework catalogs: parsed meanwhile.
+        let _ = std::thread::Builder::new().spawn(|| {
+            crate::compliance::catalogs();
+        });
         let set = PolicySet::load(&opts.policy);
         let report = check_with(&set, opts);
         return (set, report);
@@ -144,8 +148,18 @@ pub fn check_loading(opts: &CheckOptions) -> (PolicySet, RunReport) {
     let cell = std::sync::OnceLock::new();
     let policies = Policies::Loading(&cell, &opts.policy);
     let report = std::thread::scope(|s| {
-        // Without the thread, the first worker with documents loads them.
-        let _ = std::thread::Builder::new().spawn_scoped(s, || pool.install(|| policies.get()));
+        // One thread readies, in the order the run needs them, what does not depend on the
+        // inputs: the credential vocabulary (masking reads it from the first file read), the
+        // policies (the first document evaluated), the catalogs (the report's summary). Each
+        // its own thread, they took the cores from the render, which is the run's critical
+        // path (a one-chart run). Without the thread, each is made where first needed.
+        let _ = std::thread::Builder::new().spawn_scoped(s, || {
+            pool.install(|| {
+                crate::source::secrets::prepare_builtin();
+                policies.get();
+                crate::compliance::catalogs();
+            })
+        });
         check_policies(&policies, opts)
     });
     let set = cell
@@ -184,7 +198,8 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
             }
             None => crate::source::secrets::warm_builtin(),
         },
-        Policies::Loading(..) => crate::source::secrets::warm_builtin(),
+        // check_loading's thread readies it.
+        Policies::Loading(..) => {}
     }
     let pass = Pass::new(policies, opts);
     let mut problems: Vec<Problem> = vocabulary_problem.into_iter().collect();

@@ -50,7 +50,7 @@ pub use detect::{
 pub use document::{mark_document, redact_value, value_of_entry};
 pub use redact::{Redacted, redact_text, redact_with};
 pub use scan::{merge, scan};
-pub use vocabulary::{SETTINGS, Shape, configure, warm_builtin};
+pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
 
 /// What a credential is shown as.
 pub const MASK: &str = "********";
