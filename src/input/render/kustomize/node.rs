@@ -36,6 +36,10 @@ pub struct Node {
     /// The text of an [`Node::untyped`] scalar as the replacement copied it (`07`, read as
     /// the number 7): the string a merge walk makes of it.
     pub untyped_text: Option<Box<str>>,
+    /// Origins listed after `org` (related locations): a field a replacement wrote points at
+    /// the source field it copied (`org`), with the replacement's `source:` and `targets:`
+    /// lines and the target field's own line here.
+    pub also: Option<Arc<[Origin]>>,
 }
 
 thread_local! {
@@ -65,6 +69,7 @@ impl Node {
             share: 0,
             untyped: false,
             untyped_text: None,
+            also: None,
         }
     }
 
@@ -113,6 +118,7 @@ impl Node {
         if self.share == id {
             self.v = with.v.clone();
             self.org = with.org.clone();
+            self.also = with.also.clone();
             return;
         }
         match &mut self.v {
@@ -315,9 +321,33 @@ impl Node {
         }
         self.get_mut(key).expect("just set")
     }
+    /// Gives `org` to every node of this tree that has none (a node read from a file keeps
+    /// its own line).
+    pub fn fill_org(&mut self, org: &Option<Origin>) {
+        if self.org.is_none() {
+            self.org = org.clone();
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.fill_org(org)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.fill_org(org)),
+            _ => {}
+        }
+    }
+
+    /// Gives every node of this tree the further origins `also` (see [`Node::also`]).
+    pub fn set_also_deep(&mut self, also: &Arc<[Origin]>) {
+        self.also = (!also.is_empty()).then(|| also.clone());
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.set_also_deep(also)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_also_deep(also)),
+            _ => {}
+        }
+    }
+
     /// Gives every node of this tree `org`.
     pub fn set_org_deep(&mut self, org: &Option<Origin>) {
         self.org = org.clone();
+        self.also = None;
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(|n| n.set_org_deep(org)),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_org_deep(org)),
