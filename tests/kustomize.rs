@@ -170,6 +170,10 @@ fn builds_equal_kubectl_kustomize() {
         ("prefix-annotation-meta", "prefix-annotation-unshared/meta"),
         // Field specs' `version` selects objects and orders the prefix table.
         ("field-spec-version", "field-spec-version"),
+        // A folded scalar copied by a replacement prints without the folded writer's line
+        // breaks, unless the target is folded itself (seed 40 case 225).
+        ("replacement-folded", "replacement-folded"),
+        ("replacement-sources", "replacement-sources/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

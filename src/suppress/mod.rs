@@ -40,6 +40,9 @@ pub struct Sources<'a> {
     pub cwd: &'a Path,
 }
 
+/// A finding (its index in the run's findings) at a line of a file.
+type FindingAt = (usize, u32);
+
 fn rule_matches(rule: &Rule, selector: &str) -> bool {
     selector.eq_ignore_ascii_case("all")
         || rule.id.eq_ignore_ascii_case(selector)
@@ -65,7 +68,7 @@ pub fn apply(
     // A finding is at its own line and at the line that used the value it points at (related
     // role `template`: a Helm template's action, an OpenShift Template's `${PARAM}`), where a
     // person reading the object writes the comment as well.
-    let mut by_file: BTreeMap<String, (Arc<SourceFile>, Vec<(usize, u32)>)> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, (Arc<SourceFile>, Vec<FindingAt>)> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         let used = f.related.iter().filter(|r| r.role == "template");
         for (file, line) in std::iter::once((&f.file, f.start().line))

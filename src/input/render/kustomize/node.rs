@@ -40,6 +40,10 @@ pub struct Node {
     /// the source field it copied (`org`), with the replacement's `source:` and `targets:`
     /// lines and the target field's own line here.
     pub also: Option<Arc<[Origin]>>,
+    /// A string read from a folded (`>`) block scalar of a manifest: it holds the text as
+    /// Kustomize prints the node, which keeps the folded style (see
+    /// `yaml::undo_go_yaml_folded_round_trip` for the text a replacement copies from it).
+    pub folded: bool,
 }
 
 thread_local! {
@@ -70,6 +74,7 @@ impl Node {
             untyped: false,
             untyped_text: None,
             also: None,
+            folded: false,
         }
     }
 
@@ -119,6 +124,7 @@ impl Node {
             self.v = with.v.clone();
             self.org = with.org.clone();
             self.also = with.also.clone();
+            self.folded = with.folded;
             return;
         }
         match &mut self.v {
@@ -168,6 +174,11 @@ impl Node {
                         if n.org.is_none() {
                             n.org = org.clone();
                         }
+                        // A list element's block scalar starts below its `- >` line.
+                        if let (V::Str(_), false, Some(o)) = (&n.v, n.folded, &n.org) {
+                            n.folded = role != OriginRole::Kustomization
+                                && folded_header_above(&o.file.text, o.span);
+                        }
                         n
                     })
                     .collect(),
@@ -190,7 +201,24 @@ impl Node {
                     .collect(),
             ),
         };
-        Node::new(v, org)
+        let mut n = Node::new(v, org);
+        // Manifests are read with the folded round trip (`Schema::Kustomize`), kustomizations
+        // without (see `load_docs`).
+        n.folded = matches!(n.v, V::Str(_))
+            && role != OriginRole::Kustomization
+            && n.org
+                .as_ref()
+                .is_some_and(|o| folded_header(&o.file.text, o.span));
+        n
+    }
+
+    /// The text a replacement copies from this scalar: a folded scalar's text before the
+    /// folded writer's round trip (Kustomize copies the node's value, not what it prints).
+    pub fn copied_text(&self) -> Option<String> {
+        match &self.v {
+            V::Str(s) if self.folded => Some(yaml::undo_go_yaml_folded_round_trip(s)),
+            _ => self.scalar_text(),
+        }
     }
 
     /// A node for a JSON value made by a transformer: every node gets `org`.
@@ -354,6 +382,43 @@ impl Node {
             _ => {}
         }
     }
+}
+
+/// Whether the node whose first line starts at `span` of `text` is a folded block scalar: its
+/// line ends with a `>` header (`>`, `>-`, `>+2`, …; a comment may follow). The line is a
+/// mapping entry's (`key: >`) or a list element's (`- >`).
+fn folded_header(text: &str, span: Span) -> bool {
+    text.get(span.start as usize..)
+        .is_some_and(|rest| ends_with_folded_header(rest.split('\n').next().unwrap_or("")))
+}
+
+/// Whether a list element's scalar starting at `span` of `text`, alone on its line, is the
+/// content of a folded block scalar whose header (`- >`) is the line above.
+fn folded_header_above(text: &str, span: Span) -> bool {
+    let start = span.start as usize;
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0 || !before[line_start..].trim().is_empty() {
+        return false;
+    }
+    let above = &before[..line_start - 1];
+    let above = &above[above.rfind('\n').map_or(0, |i| i + 1)..];
+    ends_with_folded_header(above)
+}
+
+/// Whether a line ends with a folded block scalar's header (`>`, `>-`, `>+2`; a comment may
+/// follow).
+fn ends_with_folded_header(line: &str) -> bool {
+    let line = match line.find(" #") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    line.split_whitespace().next_back().is_some_and(|t| {
+        t.strip_prefix('>')
+            .is_some_and(|h| h.chars().all(|c| matches!(c, '-' | '+' | '1'..='9')))
+    })
 }
 
 /// An origin for a whole file (generator sources).

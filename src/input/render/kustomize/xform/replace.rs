@@ -302,10 +302,14 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             .and_then(Node::scalar_text)
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0);
-        let text = value.scalar_text().unwrap_or_default();
+        let text = value.copied_text().unwrap_or_default();
         let parts: Vec<&str> = text.split(d).collect();
         match usize::try_from(idx).ok().and_then(|i| parts.get(i)) {
-            Some(p) => value = Node::str(*p, value.org.clone()),
+            Some(p) => {
+                let also = value.also.take();
+                value = Node::str(*p, value.org.clone());
+                value.also = also;
+            }
             None => {
                 b.problem_at(
                     o,
@@ -387,10 +391,10 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                         });
                     let also: Arc<[Origin]> = entry_lines.iter().cloned().chain(was).collect();
                     if let Some(d) = &delim {
-                        let cur = target.scalar_text().unwrap_or_default();
+                        let cur = target.copied_text().unwrap_or_default();
                         let mut parts: Vec<String> =
                             cur.split(d.as_str()).map(str::to_string).collect();
-                        let vt = v.scalar_text().unwrap_or_default();
+                        let vt = v.copied_text().unwrap_or_default();
                         if idx < 0 {
                             parts.insert(0, vt);
                         } else if idx as usize >= parts.len() {
@@ -410,7 +414,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     let annotation = p
                         .trim_start_matches('.')
                         .starts_with("metadata.annotations");
-                    if let Some(t) = v.scalar_text() {
+                    if let Some(t) = v.copied_text() {
                         match target.v {
                             V::Str(_) => v = Node::str(t, from.clone()),
                             _ if annotation => v = Node::str(t, from.clone()),
@@ -438,6 +442,16 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                             }
                             _ => {}
                         }
+                    }
+                    // Into a scalar Kustomize copies only the text: a folded target keeps its
+                    // style, printed with the folded writer's line breaks; the text of a
+                    // folded source is printed without them (seed 40 case 225; measured).
+                    if let V::Str(text) = &mut v.v
+                        && target.folded
+                        && !matches!(target.v, V::Seq(_) | V::Map(_))
+                    {
+                        *text = crate::input::yaml::go_yaml_folded_round_trip(text);
+                        v.folded = true;
                     }
                     v.set_also_deep(&also);
                     // A copy of the source: its own nodes, in the target's node.
