@@ -173,6 +173,11 @@ fn builds_equal_kubectl_kustomize() {
         // A folded scalar copied by a replacement prints without the folded writer's line
         // breaks, unless the target is folded itself (seed 40 case 225).
         ("replacement-folded", "replacement-folded"),
+        // ... and after a JSON patch, which leaves the printed text without the style.
+        (
+            "replacement-folded-json-patch",
+            "replacement-folded-json-patch",
+        ),
         ("replacement-sources", "replacement-sources/overlay"),
     ] {
         let out = build(overlay);
