@@ -179,6 +179,8 @@ fn builds_equal_kubectl_kustomize() {
             "replacement-folded-json-patch",
         ),
         ("replacement-sources", "replacement-sources/overlay"),
+        // Empty text a replacement created stays null when a later merge walks it.
+        ("replacement-untyped-empty", "replacement-untyped-empty"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
