@@ -181,6 +181,8 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-sources", "replacement-sources/overlay"),
         // Empty text a replacement created stays null when a later merge walks it.
         ("replacement-untyped-empty", "replacement-untyped-empty"),
+        // vars write the strings of their fields back without the folded style.
+        ("vars-folded", "vars-folded"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
