@@ -37,8 +37,9 @@ pub struct Finding {
 /// Another place that contributed to a finding's node.
 #[derive(Debug, Clone)]
 pub struct Related {
-    /// `values`, `set`, `patch`, `template`, `base`, `kustomization`, or `rendered` (the line
-    /// of the rendered stream `runeguard render` prints).
+    /// `values`, `set`, `patch`, `template`, `base`, `kustomization`, `target` (the field a
+    /// Kustomize replacement wrote), or `rendered` (the line of the rendered stream
+    /// `runeguard render` prints).
     pub role: &'static str,
     pub file: Arc<SourceFile>,
     pub span: Span,

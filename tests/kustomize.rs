@@ -170,6 +170,19 @@ fn builds_equal_kubectl_kustomize() {
         ("prefix-annotation-meta", "prefix-annotation-unshared/meta"),
         // Field specs' `version` selects objects and orders the prefix table.
         ("field-spec-version", "field-spec-version"),
+        // A folded scalar copied by a replacement prints without the folded writer's line
+        // breaks, unless the target is folded itself (seed 40 case 225).
+        ("replacement-folded", "replacement-folded"),
+        // ... and after a JSON patch, which leaves the printed text without the style.
+        (
+            "replacement-folded-json-patch",
+            "replacement-folded-json-patch",
+        ),
+        ("replacement-sources", "replacement-sources/overlay"),
+        // Empty text a replacement created stays null when a later merge walks it.
+        ("replacement-untyped-empty", "replacement-untyped-empty"),
+        // vars write the strings of their fields back without the folded style.
+        ("vars-folded", "vars-folded"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1160,8 +1173,8 @@ fn json_patch_added_elements_point_at_their_value() {
 
 /// A finding on a value a kustomization's transformer or generator set, checked end to end,
 /// points at the line that set it: `namespace:`, the `images` entry, the `replicas` count,
-/// a generator's literal, an env file's line, the `replacements` entry; each credential is
-/// masked in the output.
+/// a generator's literal, an env file's line, the field a `replacements` entry copied; each
+/// credential is masked in the output.
 #[test]
 fn findings_on_transformed_values_point_at_the_kustomization() {
     let dir = Path::new(DATA).join("finding-origins");
@@ -1192,9 +1205,9 @@ fn findings_on_transformed_values_point_at_the_kustomization() {
     assert_eq!(
         at,
         [
-            // The images entry's `newTag: latest` and the replacement (busybox:latest).
+            // The replacement's source field (busybox:latest), the images entry's `newTag: latest`.
+            ("K8S-015", "base/settings.yaml", 6),
             ("K8S-015", k.as_str(), 7),
-            ("K8S-015", k.as_str(), 18),
             // `namespace: default`.
             ("K8S-019", k.as_str(), 4),
             // The env file's line, the literal's line.
@@ -1205,9 +1218,145 @@ fn findings_on_transformed_values_point_at_the_kustomization() {
         ],
         "{got:#?}"
     );
-    assert!(got[1].3.contains("busybox:latest"), "{}", got[1].3);
+    assert!(got[0].3.contains("busybox:latest"), "{}", got[0].3);
     let text = v.to_string();
     for secret in ["Zq8vR2kLp0Xw7TnB4mYc", "Xq7vT2kLp9Xw3TnB8mYd"] {
         assert!(!text.contains(secret), "{text}");
+    }
+}
+
+/// A finding on a field a `replacements` entry wrote points at the source field it copied
+/// (the line a person changes), also when `delimiter`/`index` take a part of it; the entry's
+/// `source:` and `targets:` lines and the target's own line are related. A suppression
+/// comment on the source line applies, and the credential copied is masked everywhere.
+#[test]
+fn findings_on_replaced_values_point_at_the_source_field() {
+    let dir = Path::new(DATA).join("replacement-sources");
+    let (v, code) = common::json_check(&dir, &["--select", "K8S-015,K8S-017,K8S-036", "overlay"]);
+    assert_eq!(code, 1, "{v}");
+    let (settings, deployment, k) = (
+        "base/settings.yaml",
+        "base/deployment.yaml",
+        "overlay/kustomization.yaml",
+    );
+    let at = |f: &Value| {
+        (
+            f["rule_id"].as_str().unwrap_or("").to_string(),
+            f["file"].as_str().unwrap_or("").to_string(),
+            f["start_line"].as_u64().unwrap_or(0),
+            f["start_column"].as_u64().unwrap_or(0),
+            !f["suppression"].is_null(),
+        )
+    };
+    let mut got: Vec<_> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(at)
+        .collect();
+    got.sort();
+    let want = |r: &str, f: &str, l, c, s| (r.to_string(), f.to_string(), l, c, s);
+    assert_eq!(
+        got,
+        [
+            // The side image, the tag part of `tags` (delimiter and index), the suppressed
+            // tool image.
+            want("K8S-015", settings, 6, 3, false),
+            want("K8S-015", settings, 8, 3, true),
+            want("K8S-015", settings, 9, 3, false),
+            // The password copied into the env value, and the ConfigMap's own.
+            want("K8S-017", settings, 10, 3, false),
+            want("K8S-036", settings, 10, 3, false),
+        ],
+        "{v:#}"
+    );
+    let related = |line: u64| -> Vec<(String, String, u64)> {
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "K8S-015" && f["start_line"] == line)
+            .expect("finding");
+        f["related"]
+            .as_array()
+            .expect("related")
+            .iter()
+            .map(|r| {
+                (
+                    r["role"].as_str().unwrap_or("").to_string(),
+                    r["file"].as_str().unwrap_or("").to_string(),
+                    r["start_line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    assert_eq!(
+        related(6),
+        [
+            rel("kustomization", k, 5),
+            rel("kustomization", k, 9),
+            rel("kustomization", "base/kustomization.yaml", 2),
+            rel("kustomization", k, 3),
+            rel("target", deployment, 22),
+            rel("rendered", "overlay", 33),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(
+        related(9)[..3],
+        [
+            rel("kustomization", k, 23),
+            rel("kustomization", k, 30),
+            rel("kustomization", "base/kustomization.yaml", 2),
+        ],
+        "{v:#}"
+    );
+    assert!(related(9).contains(&rel("target", deployment, 20)), "{v:#}");
+    // No note about the comment: it suppressed the tool image's finding.
+    assert!(v["problems"].as_array().is_none_or(Vec::is_empty), "{v:#}");
+    let secret = "Xk9vQ2mLp7Rw4TnB8sYeUd";
+    assert!(!v.to_string().contains(secret), "{v:#}");
+    for format in ["sarif", "text", "html", "junit"] {
+        let out = common::rg()
+            .current_dir(&dir)
+            .args([
+                "check",
+                "--format",
+                format,
+                "--select",
+                "K8S-017,K8S-036",
+                "overlay",
+            ])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+        if format == "sarif" {
+            let s: Value = serde_json::from_str(&text).expect("sarif");
+            let r = s["runs"][0]["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .find(|r| r["ruleId"] == "K8S-017")
+                .expect("K8S-017");
+            let uris: Vec<(&str, u64)> = r["relatedLocations"]
+                .as_array()
+                .expect("relatedLocations")
+                .iter()
+                .map(|l| {
+                    (
+                        l["physicalLocation"]["artifactLocation"]["uri"]
+                            .as_str()
+                            .unwrap_or(""),
+                        l["physicalLocation"]["region"]["startLine"]
+                            .as_u64()
+                            .unwrap_or(0),
+                    )
+                })
+                .collect();
+            assert!(uris.contains(&(deployment, 27)), "{uris:?}");
+            assert!(uris.contains(&(k, 38)), "{uris:?}");
+        }
     }
 }

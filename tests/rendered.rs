@@ -338,6 +338,29 @@ fn a_suppression_comment_in_the_values_file_applies() {
     );
 }
 
+/// A finding moved to a values line is suppressed as well by a comment on or above the
+/// template line that printed the value (was: that comment suppressed nothing).
+#[test]
+fn a_suppression_comment_on_the_template_line_applies_to_its_values_finding() {
+    let template = DEPLOYMENT.replace(
+        "            {{- toYaml .Values.securityContext",
+        "            # runeguard:ignore K8S-001 -- the CNI agent needs it\n            {{- toYaml .Values.securityContext",
+    );
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/deployment.yaml", template.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(p[0]["file"], "chart/values.yaml", "{v}");
+    assert_eq!(
+        p[0]["suppression"]["justification"], "the CNI agent needs it",
+        "{v}"
+    );
+    assert_eq!(code, 0, "{v}");
+}
+
 #[test]
 fn the_same_origin_reached_twice_is_reported_once() {
     // Two Deployments from one template line and one values line: one finding.

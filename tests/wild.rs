@@ -974,6 +974,76 @@ objects:
     assert_eq!(related("K8S-015", 25), [("values".to_string(), 11)]);
 }
 
+/// A finding moved to a Template parameter's `value:` line is suppressed by a comment on or
+/// above that line, and as well by one on or above the line using the parameter (was: the
+/// comment at the use line suppressed nothing once the finding moved to the value).
+#[test]
+fn an_openshift_template_parameter_finding_is_suppressed_at_its_use_or_its_value() {
+    let d = dir_with(&[(
+        "openshift/template.yaml",
+        b"apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: web-template
+parameters:
+  - name: IMAGE
+    value: quay.io/org/web:latest
+  - name: PRIVILEGED
+    value: \"true\"
+  - name: SIDE
+    # runeguard:ignore K8S-015 -- the side image is pinned at deploy time
+    value: quay.io/org/side:latest
+  - name: TOOL
+    value: quay.io/org/tool:latest
+objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+      namespace: web
+    spec:
+      containers:
+        - name: web
+          image: ${IMAGE} # runeguard:ignore K8S-015 -- rebuilt nightly from a pinned base
+          securityContext:
+            # runeguard:ignore K8S-001 -- the node agent needs it
+            privileged: ${{PRIVILEGED}}
+        - name: side
+          image: ${SIDE}
+        - name: tool
+          image: ${TOOL}
+" as &[u8],
+    )]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001,K8S-015", "openshift"]);
+    assert_eq!(code, 1, "{v}");
+    let got: Vec<(String, u64, bool)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                !f["suppression"].is_null(),
+            )
+        })
+        .collect();
+    let mut got = got;
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("K8S-001".to_string(), 9, true),
+            ("K8S-015".to_string(), 7, true),
+            ("K8S-015".to_string(), 12, true),
+            ("K8S-015".to_string(), 14, false),
+        ],
+        "{v:#}"
+    );
+    // Every comment suppressed something: no note says one is unused.
+    assert!(v["problems"].as_array().is_none_or(Vec::is_empty), "{v:#}");
+}
+
 /// A credential a Template parameter gives an environment variable is reported at the
 /// parameter's `value:` line and masked there in every output (the finding moved there;
 /// was: on the `${DB_PASSWORD}` line, the value itself never shown but never masked).

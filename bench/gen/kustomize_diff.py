@@ -52,7 +52,15 @@ def scalar(v):
 
 class Folded(str):
     """A string written as a folded (`>`) block scalar: its text is the block's lines as
-    written (more-indented lines included), not the value they fold to."""
+    written (more-indented lines included), not the value they fold to. `header` may add a
+    chomping indicator (`>-`, `>+`)."""
+    header = ">"
+
+
+def folded(text, header):
+    f = Folded(text)
+    f.header = header
+    return f
 
 
 def block(v, indent):
@@ -65,7 +73,7 @@ def block(v, indent):
         for k, x in v.items():
             key = scalar(k)
             if isinstance(x, Folded):
-                out.append(f"{pad}{key}: >")
+                out.append(f"{pad}{key}: {x.header}")
                 out.extend(pad + "  " + line if line else "" for line in x.rstrip("\n").split("\n"))
             elif isinstance(x, str) and "\n" in x:
                 out.append(f"{pad}{key}: |")
@@ -83,7 +91,10 @@ def block(v, indent):
         if not v:
             return [pad + "[]"]
         for x in v:
-            if isinstance(x, str) and "\n" in x:
+            if isinstance(x, Folded):
+                out.append(f"{pad}- {x.header}")
+                out.extend(pad + "  " + line if line else "" for line in x.rstrip("\n").split("\n"))
+            elif isinstance(x, str) and "\n" in x:
                 out.append(f"{pad}- |")
                 out.extend(pad + "  " + line if line else "" for line in x.rstrip("\n").split("\n"))
             elif (isinstance(x, dict) or isinstance(x, list)) and x:
@@ -991,6 +1002,7 @@ def gen_case(seed):
         files[f"{folder}/widget-crd.json"] = json.dumps(WIDGET_CRD, indent=2) + "\n"
         at.k["crds"] = ["widget-crd.json"]
     extras3(random.Random(f"extra3-{seed}"), objs, files, levels, folders)
+    extras4(random.Random(f"extra4-{seed}"), objs, levels)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1057,6 +1069,49 @@ def extras3(z, objs, files, levels, folders):
             "source": {"kind": "ConfigMap", "name": name_of(cm), "fieldPath": f"data.{key}"},
             "targets": [{"select": {"kind": "Deployment", "name": name_of(d)},
                          "fieldPaths": paths, "options": {"create": z.random() < 0.5}}]})
+
+
+FOLDED_TEXTS = [
+    "first line\nsame paragraph\n\n  more indented\n  again\nback\n",
+    "x\n\ttab\nz\n",
+    "a,b\n  c,d\ne\n",
+    "one line\n",
+    "p\n\n\n  q\n",
+]
+
+
+def extras4(w, objs, levels):
+    """Session 13 (a fifth random stream): folded scalars (`>`, `>-`, `>+`, also as list
+    elements) copied by replacements into created fields, folded and plain string targets,
+    with a delimiter on the source or on the target. Kustomize copies the value; a folded
+    target keeps its style."""
+    cms = [o for o in objs if o["kind"] == "ConfigMap" and o.get("data")]
+    deployments = [o for o in objs if o["kind"] == "Deployment"]
+    if not cms or w.random() >= 0.35:
+        return
+    top = w.choice(levels)
+    src = w.choice(cms)
+    src["data"]["folded"] = folded(w.choice(FOLDED_TEXTS), w.choice([">", ">-", ">+"]))
+    field = "data.folded"
+    if deployments and w.random() < 0.3:
+        d = w.choice(deployments)
+        c = d["spec"]["template"]["spec"]["containers"][0]
+        c["args"] = [folded(w.choice(FOLDED_TEXTS), w.choice([">", ">-"]))]
+        src, field = d, "spec.template.spec.containers.0.args.0"
+    dst = w.choice(cms)
+    if w.random() < 0.5:
+        dst["data"]["target"] = folded("old\n  text\n", w.choice([">", ">-"]))
+    else:
+        dst["data"]["target"] = "plain"
+    paths = w.sample(["data.target", "data.created", "metadata.annotations.copied"], w.randint(1, 3))
+    source = {"kind": src["kind"], "name": name_of(src), "fieldPath": field}
+    if w.random() < 0.25:
+        source["options"] = {"delimiter": w.choice([",", "\n", " "]), "index": w.choice([0, 1])}
+    target = {"select": {"kind": "ConfigMap", "name": name_of(dst)}, "fieldPaths": paths,
+              "options": {"create": True}}
+    if w.random() < 0.2:
+        target["options"].update({"delimiter": w.choice([",", "\n"]), "index": w.choice([0, 1, -1])})
+    top.k.setdefault("replacements", []).append({"source": source, "targets": [target]})
 
 
 SCOPED = [

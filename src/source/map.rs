@@ -29,6 +29,9 @@ pub enum OriginRole {
     Base,
     /// A Kustomize transformer written in a kustomization (namespace, namePrefix, images, …).
     Kustomization,
+    /// The field a Kustomize replacement wrote, as its file wrote it before: listed after the
+    /// source field the value was copied from, never where a finding points.
+    Target,
 }
 
 impl OriginRole {
@@ -193,6 +196,7 @@ impl OriginRole {
             OriginRole::ValuesPart => "values",
             OriginRole::Base => "base",
             OriginRole::Kustomization => "kustomization",
+            OriginRole::Target => "target",
         }
     }
 }

@@ -152,12 +152,14 @@ fn valid_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Applies the inline comments of one file to its findings; returns notes about the
-/// directives themselves (no reason, expired, unused).
+/// Applies the inline comments of one file to the findings at its lines (`at`: an index
+/// into `findings` and a line of this file); returns notes about the directives themselves
+/// (no reason, expired, unused).
 pub(super) fn apply(
     file: &Arc<SourceFile>,
     documents: &[(u32, u32)],
-    findings: &mut [&mut Finding],
+    findings: &mut [Finding],
+    at: &[(usize, u32)],
     active: &BTreeSet<String>,
     today: &str,
 ) -> Vec<Problem> {
@@ -196,11 +198,11 @@ pub(super) fn apply(
             continue;
         };
         let mut used = false;
-        for f in findings.iter_mut() {
+        for &(i, line) in at {
+            let f = &mut findings[i];
             if f.suppression.is_some() || !d.rules.iter().any(|s| rule_matches(&f.rule, s)) {
                 continue;
             }
-            let line = f.start().line;
             let covers = line == d.line
                 || (d.own_line && line == d.line + 1)
                 || d.document.is_some_and(|(a, b)| line >= a && line <= b);

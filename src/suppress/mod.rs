@@ -40,6 +40,9 @@ pub struct Sources<'a> {
     pub cwd: &'a Path,
 }
 
+/// A finding (its index in the run's findings) at a line of a file.
+type FindingAt = (usize, u32);
+
 fn rule_matches(rule: &Rule, selector: &str) -> bool {
     selector.eq_ignore_ascii_case("all")
         || rule.id.eq_ignore_ascii_case(selector)
@@ -62,21 +65,30 @@ pub fn apply(
         .collect();
     let today = today();
     // Inline comments, file by file: the files of findings, then directive files without any.
-    let mut by_file: BTreeMap<String, (Arc<SourceFile>, Vec<&mut Finding>)> = BTreeMap::new();
-    for f in findings.iter_mut() {
-        by_file
-            .entry(f.file.path.clone())
-            .or_insert_with(|| (f.file.clone(), Vec::new()))
-            .1
-            .push(f);
+    // A finding is at its own line and at the line that used the value it points at (related
+    // role `template`: a Helm template's action, an OpenShift Template's `${PARAM}`), where a
+    // person reading the object writes the comment as well.
+    let mut by_file: BTreeMap<String, (Arc<SourceFile>, Vec<FindingAt>)> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let used = f.related.iter().filter(|r| r.role == "template");
+        for (file, line) in std::iter::once((&f.file, f.start().line))
+            .chain(used.map(|r| (&r.file, r.start().line)))
+        {
+            by_file
+                .entry(file.path.clone())
+                .or_insert_with(|| (file.clone(), Vec::new()))
+                .1
+                .push((i, line));
+        }
     }
     let no_documents = Vec::new();
     let documents_of = |path: &str| sources.documents.get(path).unwrap_or(&no_documents);
-    for (path, (file, fs)) in by_file.iter_mut() {
+    for (path, (file, at)) in &by_file {
         problems.extend(directives::apply(
             file,
             documents_of(path),
-            fs,
+            findings,
+            at,
             &active,
             &today,
         ));
@@ -86,7 +98,8 @@ pub fn apply(
             problems.extend(directives::apply(
                 file,
                 documents_of(&file.path),
-                &mut [],
+                findings,
+                &[],
                 &active,
                 &today,
             ));

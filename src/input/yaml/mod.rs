@@ -18,7 +18,10 @@ pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
 pub use scalars::{
     go_float32, resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key,
 };
-pub use tree::{ResolveIssue, Schema, resolve, resolve_helm_values};
+pub use tree::{
+    ResolveIssue, Schema, go_yaml_folded_round_trip, resolve, resolve_helm_values,
+    undo_go_yaml_folded_round_trip,
+};
 
 /// Deepest nesting accepted: deeper input is reported, never overflows the stack.
 pub const MAX_DEPTH: usize = 256;

@@ -365,3 +365,51 @@ pub fn go_yaml_folded_round_trip(text: &str) -> String {
     out.push_str(&text[line_start..]);
     out
 }
+
+/// The string a folded scalar held before [`go_yaml_folded_round_trip`]: what Kustomize copies
+/// when a replacement takes the text of a `>` scalar into a node of its own (printed as a
+/// literal block, without the line breaks the folded writer adds; measured). The round trip
+/// only lengthens runs of line breaks, by one, where the lines around them say so; the same
+/// lines say so afterwards, so the run is shortened by one there.
+pub fn undo_go_yaml_folded_round_trip(text: &str) -> String {
+    let b = text.as_bytes();
+    let block_allowed = !text.ends_with(' ')
+        && !text.contains(" \n")
+        && !text
+            .chars()
+            .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || c == '\u{feff}');
+    let first = b.iter().position(|&c| c != b'\n');
+    let starts_blank = first.is_none_or(|i| matches!(b[i], b' ' | b'\t'));
+    if !block_allowed || starts_blank || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\n' {
+            i += 1;
+            continue;
+        }
+        let run_end = b[i..]
+            .iter()
+            .position(|&c| c != b'\n')
+            .map_or(b.len(), |n| i + n);
+        out.push_str(&text[line_start..i]);
+        let line_blank = matches!(b.get(line_start), Some(b' ' | b'\t'));
+        let has_content = i > line_start;
+        // As in the round trip, with the run one longer: an added break made it at least two
+        // (three at the end, where only `>+`'s two or more got one).
+        let added = has_content
+            && !line_blank
+            && match b.get(run_end) {
+                Some(c) => matches!(c, b' ' | b'\t') && run_end - i >= 2,
+                None => run_end - i >= 3,
+            };
+        out.push_str(&text[i + usize::from(added)..run_end]);
+        line_start = run_end;
+        i = run_end;
+    }
+    out.push_str(&text[line_start..]);
+    out
+}

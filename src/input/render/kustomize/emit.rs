@@ -34,16 +34,20 @@ impl Emitter {
                 let start = self.out.len();
                 self.out.push_str(&scalar_or_empty(node));
                 self.out.push('\n');
-                self.seg(start, &node.org, &None);
+                self.seg(start, &node.org, node.also.as_deref());
             }
         }
     }
 
-    fn seg(&mut self, start: usize, org: &Option<Origin>, fallback: &Option<Origin>) {
+    /// Records the segment from `start` to the end of the text written: `org`, then the
+    /// node's further origins (`also`), then the object's chain.
+    fn seg(&mut self, start: usize, org: &Option<Origin>, also: Option<&[Origin]>) {
         let end = self.out.trim_end_matches('\n').len().max(start);
-        if let Some(o) = org.as_ref().or(fallback.as_ref()) {
-            let mut origins = Vec::with_capacity(1 + self.via.len());
+        if let Some(o) = org.as_ref() {
+            let also = also.unwrap_or_default();
+            let mut origins = Vec::with_capacity(1 + also.len() + self.via.len());
             origins.push(o.clone());
+            origins.extend(also.iter().cloned());
             origins.extend(self.via.iter().cloned());
             self.map.push(start..end, origins);
         }
@@ -96,7 +100,7 @@ impl Emitter {
             V::Map(entries) if !entries.is_empty() => {
                 if after_key {
                     self.out.push('\n');
-                    self.seg(start, org, &None);
+                    self.seg(start, org, n.also.as_deref());
                     self.map_body(entries, indent + 2, org, false);
                 } else {
                     self.map_body(entries, indent + 2, org, true);
@@ -105,7 +109,7 @@ impl Emitter {
             V::Seq(items) if !items.is_empty() => {
                 if after_key {
                     self.out.push('\n');
-                    self.seg(start, org, &None);
+                    self.seg(start, org, n.also.as_deref());
                     for item in items {
                         push_indent(&mut self.out, indent);
                         self.out.push_str("- ");
@@ -150,7 +154,7 @@ impl Emitter {
                 if chomp == "+" {
                     // `|+` keeps the final line break too: the split above wrote all but it.
                 }
-                self.seg(start, org, &None);
+                self.seg(start, org, n.also.as_deref());
             }
             _ => {
                 if after_key {
@@ -158,7 +162,7 @@ impl Emitter {
                 }
                 self.out.push_str(&scalar_or_empty(n));
                 self.out.push('\n');
-                self.seg(start, org, &None);
+                self.seg(start, org, n.also.as_deref());
             }
         }
     }

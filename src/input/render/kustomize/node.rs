@@ -36,6 +36,14 @@ pub struct Node {
     /// The text of an [`Node::untyped`] scalar as the replacement copied it (`07`, read as
     /// the number 7): the string a merge walk makes of it.
     pub untyped_text: Option<Box<str>>,
+    /// Origins listed after `org` (related locations): a field a replacement wrote points at
+    /// the source field it copied (`org`), with the replacement's `source:` and `targets:`
+    /// lines and the target field's own line here.
+    pub also: Option<Arc<[Origin]>>,
+    /// A string read from a folded (`>`) block scalar of a manifest: it holds the text as
+    /// Kustomize prints the node, which keeps the folded style (see
+    /// `yaml::undo_go_yaml_folded_round_trip` for the text a replacement copies from it).
+    pub folded: bool,
 }
 
 thread_local! {
@@ -65,28 +73,38 @@ impl Node {
             share: 0,
             untyped: false,
             untyped_text: None,
+            also: None,
+            folded: false,
         }
     }
 
     /// What kyaml's merge walk makes of a scalar with no type (see [`Node::untyped`]): a
     /// string of its text (measured: a replacement's "3" created at `spec.replicas` prints
     /// `3`, and `"3"` once a later strategic merge patch went over the object; `"07"`
-    /// stays `"07"`, the text copied, not the number it read as).
+    /// stays `"07"`, the text copied, not the number it read as). Empty text stays a null:
+    /// the walk quotes only text that would read as another type, and an empty plain scalar
+    /// prints as nothing (measured: `created: null`; differential seed 50 case 268 of
+    /// session 13).
     pub fn type_untyped(&mut self) {
         if self.untyped {
             self.untyped = false;
             let text = self.untyped_text.take().map(String::from);
             if let Some(t) = text.or_else(|| self.scalar_text()) {
-                self.v = V::Str(t);
+                self.v = if t.is_empty() { V::Null } else { V::Str(t) };
             }
         }
     }
 
     /// Every node of this tree typed as it reads (a JSON round trip, as Kustomize's JSON
-    /// patch makes one, gives each scalar the type of its text).
+    /// patch makes one, gives each scalar the type of its text), and no string folded any
+    /// more: the round trip goes through the printed YAML, so a folded scalar's text is
+    /// what the folded writer printed, in a node without the style (measured: a replacement
+    /// into it afterwards writes the text copied without the writer's line breaks; differential
+    /// seed 42 case 163 of session 13).
     pub fn clear_untyped(&mut self) {
         self.untyped = false;
         self.untyped_text = None;
+        self.folded = false;
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),
@@ -113,6 +131,8 @@ impl Node {
         if self.share == id {
             self.v = with.v.clone();
             self.org = with.org.clone();
+            self.also = with.also.clone();
+            self.folded = with.folded;
             return;
         }
         match &mut self.v {
@@ -162,6 +182,11 @@ impl Node {
                         if n.org.is_none() {
                             n.org = org.clone();
                         }
+                        // A list element's block scalar starts below its `- >` line.
+                        if let (V::Str(_), false, Some(o)) = (&n.v, n.folded, &n.org) {
+                            n.folded = role != OriginRole::Kustomization
+                                && folded_header_above(&o.file.text, o.span);
+                        }
                         n
                     })
                     .collect(),
@@ -184,7 +209,24 @@ impl Node {
                     .collect(),
             ),
         };
-        Node::new(v, org)
+        let mut n = Node::new(v, org);
+        // Manifests are read with the folded round trip (`Schema::Kustomize`), kustomizations
+        // without (see `load_docs`).
+        n.folded = matches!(n.v, V::Str(_))
+            && role != OriginRole::Kustomization
+            && n.org
+                .as_ref()
+                .is_some_and(|o| folded_header(&o.file.text, o.span));
+        n
+    }
+
+    /// The text a replacement copies from this scalar: a folded scalar's text before the
+    /// folded writer's round trip (Kustomize copies the node's value, not what it prints).
+    pub fn copied_text(&self) -> Option<String> {
+        match &self.v {
+            V::Str(s) if self.folded => Some(yaml::undo_go_yaml_folded_round_trip(s)),
+            _ => self.scalar_text(),
+        }
     }
 
     /// A node for a JSON value made by a transformer: every node gets `org`.
@@ -315,15 +357,76 @@ impl Node {
         }
         self.get_mut(key).expect("just set")
     }
+    /// Gives `org` to every node of this tree that has none (a node read from a file keeps
+    /// its own line).
+    pub fn fill_org(&mut self, org: &Option<Origin>) {
+        if self.org.is_none() {
+            self.org = org.clone();
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.fill_org(org)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.fill_org(org)),
+            _ => {}
+        }
+    }
+
+    /// Gives every node of this tree the further origins `also` (see [`Node::also`]).
+    pub fn set_also_deep(&mut self, also: &Arc<[Origin]>) {
+        self.also = (!also.is_empty()).then(|| also.clone());
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.set_also_deep(also)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_also_deep(also)),
+            _ => {}
+        }
+    }
+
     /// Gives every node of this tree `org`.
     pub fn set_org_deep(&mut self, org: &Option<Origin>) {
         self.org = org.clone();
+        self.also = None;
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(|n| n.set_org_deep(org)),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_org_deep(org)),
             _ => {}
         }
     }
+}
+
+/// Whether the node whose first line starts at `span` of `text` is a folded block scalar: its
+/// line ends with a `>` header (`>`, `>-`, `>+2`, …; a comment may follow). The line is a
+/// mapping entry's (`key: >`) or a list element's (`- >`).
+fn folded_header(text: &str, span: Span) -> bool {
+    text.get(span.start as usize..)
+        .is_some_and(|rest| ends_with_folded_header(rest.split('\n').next().unwrap_or("")))
+}
+
+/// Whether a list element's scalar starting at `span` of `text`, alone on its line, is the
+/// content of a folded block scalar whose header (`- >`) is the line above.
+fn folded_header_above(text: &str, span: Span) -> bool {
+    let start = span.start as usize;
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0 || !before[line_start..].trim().is_empty() {
+        return false;
+    }
+    let above = &before[..line_start - 1];
+    let above = &above[above.rfind('\n').map_or(0, |i| i + 1)..];
+    ends_with_folded_header(above)
+}
+
+/// Whether a line ends with a folded block scalar's header (`>`, `>-`, `>+2`; a comment may
+/// follow).
+fn ends_with_folded_header(line: &str) -> bool {
+    let line = match line.find(" #") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    line.split_whitespace().next_back().is_some_and(|t| {
+        t.strip_prefix('>')
+            .is_some_and(|h| h.chars().all(|c| matches!(c, '-' | '+' | '1'..='9')))
+    })
 }
 
 /// An origin for a whole file (generator sources).

@@ -732,6 +732,7 @@ pub(super) fn apply_specs(
                         Some(there) => {
                             there.v = v.v.clone();
                             there.org = v.org.clone();
+                            there.also = v.also.clone();
                             if there.share != 0 {
                                 written.push((there.share, there.clone()));
                             }

@@ -1,6 +1,7 @@
 //! `replacements`, and `transformers:` entries holding built-in transformer configurations.
 
 use super::*;
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub(super) enum Seg {
@@ -301,10 +302,14 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             .and_then(Node::scalar_text)
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0);
-        let text = value.scalar_text().unwrap_or_default();
+        let text = value.copied_text().unwrap_or_default();
         let parts: Vec<&str> = text.split(d).collect();
         match usize::try_from(idx).ok().and_then(|i| parts.get(i)) {
-            Some(p) => value = Node::str(*p, value.org.clone()),
+            Some(p) => {
+                let also = value.also.take();
+                value = Node::str(*p, value.org.clone());
+                value.also = also;
+            }
             None => {
                 b.problem_at(
                     o,
@@ -316,6 +321,16 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         }
     }
     let org = with_role(&r.org, OriginRole::Kustomization);
+    // What the replacement writes points at the field it copied (the line a person changes,
+    // as a Helm value points at its values line), the entry's `source:` and `targets:` lines
+    // related, then the origins the source itself carried (an earlier replacement's).
+    let from = value.org.clone().or_else(|| org.clone());
+    let mut entry_lines: Vec<Origin> = [r.get("source"), r.get("targets")]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| with_role(&n.org, OriginRole::Kustomization))
+        .collect();
+    entry_lines.extend(value.also.iter().flat_map(|a| a.iter().cloned()));
     for t in r
         .get("targets")
         .and_then(Node::as_seq)
@@ -364,12 +379,22 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
-                    v.set_org_deep(&org);
+                    v.fill_org(&from);
+                    // The target's own line, unless the replacement just created the field.
+                    let was = target
+                        .org
+                        .as_ref()
+                        .filter(|o| !org.as_ref().is_some_and(|k| same_place(o, k)))
+                        .map(|o| Origin {
+                            role: OriginRole::Target,
+                            ..o.clone()
+                        });
+                    let also: Arc<[Origin]> = entry_lines.iter().cloned().chain(was).collect();
                     if let Some(d) = &delim {
-                        let cur = target.scalar_text().unwrap_or_default();
+                        let cur = target.copied_text().unwrap_or_default();
                         let mut parts: Vec<String> =
                             cur.split(d.as_str()).map(str::to_string).collect();
-                        let vt = v.scalar_text().unwrap_or_default();
+                        let vt = v.copied_text().unwrap_or_default();
                         if idx < 0 {
                             parts.insert(0, vt);
                         } else if idx as usize >= parts.len() {
@@ -377,7 +402,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                         } else {
                             parts[idx as usize] = vt;
                         }
-                        v = Node::str(parts.join(d), org.clone());
+                        v = Node::str(parts.join(d), from.clone());
                     }
                     // Kustomize copies only the text into a scalar target, which keeps its
                     // type: into a string field it stays a string; a number, boolean or
@@ -389,10 +414,10 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     let annotation = p
                         .trim_start_matches('.')
                         .starts_with("metadata.annotations");
-                    if let Some(t) = v.scalar_text() {
+                    if let Some(t) = v.copied_text() {
                         match target.v {
-                            V::Str(_) => v = Node::str(t, org.clone()),
-                            _ if annotation => v = Node::str(t, org.clone()),
+                            V::Str(_) => v = Node::str(t, from.clone()),
+                            _ if annotation => v = Node::str(t, from.clone()),
                             V::Null | V::Num(_) | V::Bool(_) => {
                                 let read = crate::input::yaml::resolve_core(&t);
                                 // The typed node holds text of another type: Kustomize
@@ -411,13 +436,24 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                                     misfits.push(t.clone());
                                 }
                                 let created = target.is_null() || target.untyped;
-                                v = Node::from_json(&read, &org);
+                                v = Node::from_json(&read, &from);
                                 v.untyped = created;
                                 v.untyped_text = created.then(|| t.as_str().into());
                             }
                             _ => {}
                         }
                     }
+                    // Into a scalar Kustomize copies only the text: a folded target keeps its
+                    // style, printed with the folded writer's line breaks; the text of a
+                    // folded source is printed without them (seed 40 case 225; measured).
+                    if let V::Str(text) = &mut v.v
+                        && target.folded
+                        && !matches!(target.v, V::Seq(_) | V::Map(_))
+                    {
+                        *text = crate::input::yaml::go_yaml_folded_round_trip(text);
+                        v.folded = true;
+                    }
+                    v.set_also_deep(&also);
                     // A copy of the source: its own nodes, in the target's node.
                     v.clear_shares();
                     v.share = target.share;
@@ -454,6 +490,11 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             x.names.push(n);
         }
     }
+}
+
+/// Whether two origins are one place.
+fn same_place(a: &Origin, b: &Origin) -> bool {
+    Arc::ptr_eq(&a.file, &b.file) && a.span == b.span
 }
 
 // ---------------------------------------------------------------------------------------

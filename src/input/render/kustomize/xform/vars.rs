@@ -75,6 +75,15 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         }
     }
     let subst = |n: &mut Node| {
+        // Kustomize's refvar writes every string it visits back with no style, `$(` in it or
+        // not: a folded scalar then prints its value without the folded writer's line breaks
+        // (measured; differential seed 1 case 224 of session 13).
+        if let V::Str(s) = &mut n.v
+            && n.folded
+        {
+            *s = crate::input::yaml::undo_go_yaml_folded_round_trip(s);
+            n.folded = false;
+        }
         if let Some(s) = n.as_str()
             && s.contains("$(")
         {
