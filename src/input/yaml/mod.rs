@@ -17,8 +17,9 @@ mod tree;
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
 pub use scalars::{
     go_float32, resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key,
+    yaml11_non_finite,
 };
-pub use tree::{ResolveIssue, Schema, resolve, resolve_helm_values};
+pub use tree::{NON_FINITE, ResolveIssue, Schema, resolve, resolve_helm_values};
 
 /// Deepest nesting accepted: deeper input is reported, never overflows the stack.
 pub const MAX_DEPTH: usize = 256;

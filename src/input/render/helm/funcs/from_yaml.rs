@@ -134,6 +134,9 @@ fn by_loader(text: &str) -> Result<Value, String> {
         let file = crate::source::SourceFile::new("fromYaml".into(), None, read.to_string());
         match super::super::values::read_yaml(&file) {
             Ok((v, _)) => return Ok(json_to_value(&v)),
+            Err(e) if e.message.starts_with(crate::input::yaml::NON_FINITE) => {
+                return Err(e.message);
+            }
             Err(e) => {
                 let at = e.pos.map(|p| (p.line, p.column));
                 // saphyr wants a space after a key's `:`; libyaml eats a tab there too (no
@@ -492,15 +495,8 @@ fn walk(text: &str, tags: bool) -> Option<Result<Value, String>> {
 /// Helm's error for a YAML 1.1 infinity or NaN (`.inf`, `-.Inf`, `.nan`): go-yaml reads a
 /// float that Go's JSON, through which `fromYaml` goes, refuses.
 fn non_finite(text: &str) -> Option<String> {
-    let which = match text {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => "+Inf",
-        "-.inf" | "-.Inf" | "-.INF" => "-Inf",
-        ".nan" | ".NaN" | ".NAN" => "NaN",
-        _ => return None,
-    };
-    Some(format!(
-        "error converting YAML to JSON: json: unsupported value: {which}"
-    ))
+    crate::input::yaml::yaml11_non_finite(text)
+        .map(|name| format!("{}{name}", crate::input::yaml::NON_FINITE))
 }
 
 /// A tagged scalar as go-yaml v2's `resolve` reads it: `!!str` keeps the text, `!!binary`
