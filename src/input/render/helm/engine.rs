@@ -418,10 +418,13 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
         };
         Ok(Value::Bool(known.iter().any(|k| *k == gv || *k == want)))
     });
-    vmap(vec![
-        (
-            "KubeVersion",
-            vmap(vec![
+    let kube_fields = struct_values(vec![
+        ("Version", str_v(&v)),
+        ("normalizedVersion", str_v(&v)),
+        ("Major", str_v(&major)),
+        ("Minor", str_v(&minor)),
+    ]);
+    let kube_version = vmap(vec![
                 ("Version", str_v(&v)),
                 // A method of Helm's KubeVersion (not in its JSON).
                 ("GitVersion", {
@@ -454,11 +457,14 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                     let printed = v.clone();
                     Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
                 }),
-            ]),
-        ),
-        (
-            "APIVersions",
-            vmap(vec![
+                (gotmpl::STRUCT_VALUES, kube_fields),
+            ]);
+    let typed_versions = Value::List(versions.clone().into()).typed(gotmpl::GoType::of(VERSION_SET));
+    let api_versions = vmap(vec![
+                // fmt's value: the named `[]string` (`%#v` is `common.VersionSet{"v1", …}`).
+                (gotmpl::GO_UNDERLYING, {
+                    Value::Function(Arc::new(move |_: &[Value]| Ok(typed_versions.clone())))
+                }),
                 ("Has", Value::Function(has)),
                 // Go's type (a named []string) and its JSON, the list.
                 (
@@ -475,9 +481,18 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
                     Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
                 ),
                 ("List", Value::List(versions.into())),
-            ]),
-        ),
-        ("HelmVersion", helm_version()),
+            ]);
+    let helm = helm_version();
+    let caps_fields = struct_values(vec![
+        ("KubeVersion", kube_version.clone()),
+        ("APIVersions", api_versions.clone()),
+        ("HelmVersion", helm.clone()),
+    ]);
+    vmap(vec![
+        ("KubeVersion", kube_version),
+        ("APIVersions", api_versions),
+        ("HelmVersion", helm),
+        (gotmpl::STRUCT_VALUES, caps_fields),
         // fmt's `%v` of the pointer: `&{KubeVersion APIVersions HelmVersion}`, each field
         // printed as `%v` prints it (KubeVersion's struct form, not its String).
         (gotmpl::STRUCT_FMT, {
@@ -546,11 +561,32 @@ fn helm_version() -> Value {
             Value::Function(Arc::new(|_: &[Value]| Ok(str_v(HELM_VERSION_FMT)))),
         ),
         (
+            gotmpl::STRUCT_VALUES,
+            struct_values(
+                HELM_VERSION
+                    .iter()
+                    .map(|(name, _, v)| (*name, str_v(v)))
+                    .collect(),
+            ),
+        ),
+        (
             funcs::GO_JSON,
             Value::Function(Arc::new(move |_: &[Value]| Ok(json.clone()))),
         ),
     ]);
     vmap(fields)
+}
+
+/// A struct's fields as fmt walks them (gotmpl's `STRUCT_VALUES`): `[name, value]` pairs in
+/// declaration order, unexported fields too.
+fn struct_values(fields: Vec<(&str, Value)>) -> Value {
+    let pairs = Value::List(
+        fields
+            .into_iter()
+            .map(|(name, value)| Value::List(vec![str_v(name), value].into()))
+            .collect(),
+    );
+    Value::Function(Arc::new(move |_: &[Value]| Ok(pairs.clone())))
 }
 
 /// Go's type name of `.Capabilities.APIVersions`.
