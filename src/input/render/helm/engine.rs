@@ -425,63 +425,64 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
         ("Minor", str_v(&minor)),
     ]);
     let kube_version = vmap(vec![
-                ("Version", str_v(&v)),
-                // A method of Helm's KubeVersion (not in its JSON).
-                ("GitVersion", {
-                    let version = v.clone();
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
-                }),
-                ("Major", str_v(&major)),
-                ("Minor", str_v(&minor)),
-                // printf's %v/%s of the struct (its String method is on the pointer):
-                // `{Version GitVersion Major Minor}`.
-                (gotmpl::STRUCT_FMT, {
-                    let printed = format!("{{{v} {v} {major} {minor}}}");
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
-                }),
-                // Go's struct: its type and its JSON field order.
-                (
-                    gotmpl::STRUCT_TYPE,
-                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v("common.KubeVersion")))),
-                ),
-                (
-                    gotmpl::STRUCT_FIELDS,
-                    Value::Function(Arc::new(|_: &[Value]| {
-                        Ok(Value::List(
-                            ["Version", "Major", "Minor"].map(str_v).to_vec().into(),
-                        ))
-                    })),
-                ),
-                // Printed as Go prints Helm's *KubeVersion: its String method, the version.
-                ("String", {
-                    let printed = v.clone();
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
-                }),
-                (gotmpl::STRUCT_VALUES, kube_fields),
-            ]);
-    let typed_versions = Value::List(versions.clone().into()).typed(gotmpl::GoType::of(VERSION_SET));
+        ("Version", str_v(&v)),
+        // A method of Helm's KubeVersion (not in its JSON).
+        ("GitVersion", {
+            let version = v.clone();
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
+        }),
+        ("Major", str_v(&major)),
+        ("Minor", str_v(&minor)),
+        // printf's %v/%s of the struct (its String method is on the pointer):
+        // `{Version GitVersion Major Minor}`.
+        (gotmpl::STRUCT_FMT, {
+            let printed = format!("{{{v} {v} {major} {minor}}}");
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+        }),
+        // Go's struct: its type and its JSON field order.
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v("common.KubeVersion")))),
+        ),
+        (
+            gotmpl::STRUCT_FIELDS,
+            Value::Function(Arc::new(|_: &[Value]| {
+                Ok(Value::List(
+                    ["Version", "Major", "Minor"].map(str_v).to_vec().into(),
+                ))
+            })),
+        ),
+        // Printed as Go prints Helm's *KubeVersion: its String method, the version.
+        ("String", {
+            let printed = v.clone();
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+        }),
+        (gotmpl::STRUCT_VALUES, kube_fields),
+    ]);
+    let typed_versions =
+        Value::List(versions.clone().into()).typed(gotmpl::GoType::of(VERSION_SET));
     let api_versions = vmap(vec![
-                // fmt's value: the named `[]string` (`%#v` is `common.VersionSet{"v1", …}`).
-                (gotmpl::GO_UNDERLYING, {
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(typed_versions.clone())))
-                }),
-                ("Has", Value::Function(has)),
-                // Go's type (a named []string) and its JSON, the list.
-                (
-                    gotmpl::STRUCT_TYPE,
-                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v(VERSION_SET)))),
-                ),
-                (funcs::GO_JSON, {
-                    let list = Value::List(versions.clone().into());
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(list.clone())))
-                }),
-                // Printed as Go prints Helm's VersionSet (a list of strings).
-                (
-                    "String",
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
-                ),
-                ("List", Value::List(versions.into())),
-            ]);
+        // fmt's value: the named `[]string` (`%#v` is `common.VersionSet{"v1", …}`).
+        (gotmpl::GO_UNDERLYING, {
+            Value::Function(Arc::new(move |_: &[Value]| Ok(typed_versions.clone())))
+        }),
+        ("Has", Value::Function(has)),
+        // Go's type (a named []string) and its JSON, the list.
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v(VERSION_SET)))),
+        ),
+        (funcs::GO_JSON, {
+            let list = Value::List(versions.clone().into());
+            Value::Function(Arc::new(move |_: &[Value]| Ok(list.clone())))
+        }),
+        // Printed as Go prints Helm's VersionSet (a list of strings).
+        (
+            "String",
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
+        ),
+        ("List", Value::List(versions.into())),
+    ]);
     let helm = helm_version();
     let caps_fields = struct_values(vec![
         ("KubeVersion", kube_version.clone()),

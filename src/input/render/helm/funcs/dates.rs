@@ -575,10 +575,7 @@ pub(super) fn register(m: &mut FuncMap) {
                 let (t, local) = (time_of(given), is_local(given));
                 let text = to_str(&a[0]);
                 match parse_duration(&text) {
-                    Some(ns) => Ok(time_value_in(
-                        t + chrono::Duration::nanoseconds(ns),
-                        local,
-                    )),
+                    Some(ns) => Ok(time_value_in(t + chrono::Duration::nanoseconds(ns), local)),
                     None if name.starts_with("must") => {
                         Err(err(format!("time: invalid duration {text:?}")))
                     }
