@@ -81,24 +81,19 @@ pub(super) fn split_documents(
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
     let roots = root_sites(included);
+    // Helm v4's SplitManifests: a document ends at every `---` that starts the output or a
+    // line, whatever follows it on that line (`---  # c` leaves `  # c`, `----` leaves `-`,
+    // `--- |` leaves ` |`); only line breaks are trimmed around a document, so trailing
+    // spaces and lines of spaces stay as printed (measured with `helm template`, v4.2).
     let mut bounds = Vec::new();
     let mut start = 0;
-    let mut pos = 0;
-    for line in out.split_inclusive('\n') {
-        // Only a line starting `---` can be a separator (trimming its end keeps the start
-        // of any line that is not blank): the others are not trimmed.
-        if !line.starts_with("---") {
-            pos += line.len();
-            continue;
+    let mut at = 0;
+    while let Some(i) = out[at..].find("---").map(|i| at + i) {
+        if i == 0 || out.as_bytes()[i - 1] == b'\n' {
+            bounds.push(start..i.saturating_sub(1).max(start));
+            start = i + 3;
         }
-        let l = line.trim_end();
-        if l == "---"
-            || (l.starts_with("---") && l[3..].starts_with(|c: char| c.is_whitespace() || c == '#'))
-        {
-            bounds.push(start..pos);
-            start = pos + line.len();
-        }
-        pos += line.len();
+        at = i + 3;
     }
     bounds.push(start..out.len());
     let mut line_cache: HashMap<usize, Arc<LinePaths>> = HashMap::new();
@@ -109,14 +104,9 @@ pub(super) fn split_documents(
     let mut include_paths: HashMap<usize, Arc<LinePaths>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
-        // Drop leading blank lines and trailing whitespace as Helm does.
-        let lead = chunk.len() - chunk.trim_start_matches(['\n', '\r', ' ', '\t']).len();
-        let lead = chunk[..lead]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0)
-            .min(lead);
-        let body = chunk[lead..].trim_end();
+        let lead = chunk.len() - chunk.trim_start_matches('\n').len();
+        let body = chunk[lead..].trim_end_matches('\n');
+        // A document of blank and comment lines is none (Helm prints no such document).
         if body
             .lines()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
