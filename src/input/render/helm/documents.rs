@@ -238,7 +238,7 @@ pub(super) fn split_documents(
                             from,
                         )?;
                         let mut o = partial_origins(
-                            (j, &included[j]),
+                            (j, included),
                             at_j,
                             define_file,
                             p,
@@ -247,7 +247,7 @@ pub(super) fn split_documents(
                         );
                         if let Some(i) = from {
                             o.extend(partial_origins(
-                                (i, &included[i]),
+                                (i, included),
                                 place.map_or(0, |(_, at)| at),
                                 define_file,
                                 p,
@@ -273,7 +273,7 @@ pub(super) fn split_documents(
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
                                 let mut o = partial_origins(
-                                    (i, &included[i]),
+                                    (i, included),
                                     x,
                                     define_file,
                                     p,
@@ -425,6 +425,41 @@ fn from_call(
         .entry(Arc::as_ptr(file) as usize)
         .or_insert_with(|| scopes(&file.text));
     through_call(path, call, (*offset).min(file.text.len()), scopes)
+}
+
+/// [`from_call`] through as many `include` calls as the path needs: a partial's dot path
+/// made a path of the partial that called it (`include "inner" (dict "sc"
+/// .spec.securityContext)` inside `middle`) is read again through the call that ran that
+/// partial, up to the template's own values path (a dict passed down three partials).
+fn from_calls(
+    mut path: Vec<String>,
+    mut n: usize,
+    included: &Included,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    cache: &mut HashMap<usize, Vec<Scope>>,
+) -> Option<Vec<String>> {
+    // Bounded as include nesting is.
+    for _ in 0..included.len() + 1 {
+        path = from_call(path, included[n].2.as_ref(), define_file, cache)?;
+        if path.first().map(String::as_str) != Some(DOT) {
+            return Some(path);
+        }
+        n = caller_include(included, n)?;
+    }
+    None
+}
+
+/// The include whose partial made the `include` call that returned include `n`: the first
+/// one returned after it whose trace holds that call's action (a nested include returns
+/// before the one that called it).
+fn caller_include(included: &Included, n: usize) -> Option<usize> {
+    let (name, offset) = included[n].2.as_ref()?;
+    (n + 1..included.len()).find(|&j| {
+        included[j]
+            .1
+            .iter()
+            .any(|pc| pc.action && pc.offset == *offset && pc.name == *name)
+    })
 }
 
 /// Where the lines `include` returned were written: each distinct line (trimmed) → every
@@ -622,13 +657,14 @@ fn same_line_read_from(
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
 fn partial_origins(
-    (n, (text, pieces, site)): (usize, &IncludedText),
+    (n, included): (usize, &Included),
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
     cache: &mut HashMap<usize, Vec<Scope>>,
     lines: &mut HashMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
+    let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
         return Vec::new();
@@ -666,7 +702,7 @@ fn partial_origins(
             .collect();
         let named: Vec<Vec<String>> = operands
             .into_iter()
-            .filter_map(|path| from_call(path, site.as_ref(), define_file, cache))
+            .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
         parts = printed_of(named, printed, &p.values)
             .iter()
@@ -678,7 +714,7 @@ fn partial_origins(
             .collect();
     }
     if let Some(path) = path
-        .and_then(|path| from_call(path, site.as_ref(), define_file, cache))
+        .and_then(|path| from_calls(path, n, included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
         let mut path = element_of(path, printed, &p.values);
