@@ -970,11 +970,17 @@ mod tests {
         // A path that is no dot's is returned as it is.
         assert_eq!(via(&["a"], 0), p(&["a"]));
         // A partial passing on its own dot's parts: relative to the caller's dot.
-        let middle = "{{ include \"inner\" (dict \"sc\" .spec.securityContext) | indent 6 }}";
+        let middle = concat!(
+            "{{- define \"middle\" -}}\n",
+            "{{ include \"inner\" (dict \"sc\" .spec.securityContext) | indent 6 }}\n",
+            "{{- end }}",
+        );
         let msc = scopes(middle);
+        let i = middle.find("{{ include").unwrap();
+        let end = i + middle[i..].find("}}").unwrap() + 2;
         let path = [DOT, "sc", "privileged"].map(String::from).to_vec();
         assert_eq!(
-            through_call(path, middle, 0, &msc),
+            through_call(path, &middle[i..end], i, &msc),
             p(&[DOT, "spec", "securityContext", "privileged"])
         );
     }
