@@ -476,8 +476,14 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
         }
         // runeguard patch 41: a struct whose fields fmt prints: `%+v` names them, another verb
         // than `%v`/`%#v` applies to each (`{%!d(string=v1.36.0) …}`).
+        // runeguard patch 41: a named non-struct type (Helm's `common.VersionSet`) is its
+        // underlying value to every verb but `%T`.
+        let underlying = arg.go_method(crate::value::GO_UNDERLYING);
+        let arg = underlying.as_ref().unwrap_or(arg);
+        // `%v` with a width or precision applies them to each element or field, as Go does.
+        let sized = spec.width.is_some() || spec.precision.is_some();
         let stringer_verb = matches!(verb, 'v' | 's' | 'q' | 'x' | 'X');
-        if (verb != 'v' || spec.plus) && !spec.hash {
+        if (verb != 'v' || spec.plus || sized) && !spec.hash {
             if let Some(fields) = arg
                 .struct_values()
                 .filter(|_| !(stringer_verb && arg.fmt_calls_string()))
@@ -485,11 +491,15 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
                 let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
                 let directive = format!("%{}", &fmt_str[directive_start..end]);
                 if !directive.contains(['*', '[']) {
-                    write_struct_fields(out, &directive, arg, &fields, verb == 'v')?;
+                    write_struct_fields(out, &directive, arg, &fields, verb == 'v' && spec.plus)?;
                     continue;
                 }
             }
-            if verb == 'v' && matches!(arg, Value::List(_) | Value::Map(_)) && contains_struct(arg)
+            if verb == 'v'
+                && spec.plus
+                && !sized
+                && matches!(arg, Value::List(_) | Value::Map(_))
+                && contains_struct(arg)
             {
                 let start = out.len();
                 write_plus_v(out, arg, 0);
@@ -514,7 +524,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             _ => None,
         };
         let arg = stringer.as_ref().unwrap_or(arg);
-        if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
+        if (verb != 'v' || sized) && !spec.hash && matches!(arg, Value::List(_) | Value::Map(_)) {
             let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
             let directive = format!("%{}", &fmt_str[directive_start..end]);
             if !directive.contains(['*', '[']) {
