@@ -538,9 +538,13 @@ def add_extras7(seed, n, d, units):
         if w < 0.35:
             verb = r7.choice(STRUCT_VERBS)
             obj = r7.choice(STRUCTS)
-            # The pointer address Go prints for a nested *semver.Version is left out.
-            if verb == "%#v" and obj == '(list (semver "2.0.0"))':
+            # A *semver.Version inside a list prints its address under the verbs that call
+            # no String method (`%d`, `%x`, `%#v`): left out, no renderer can print it.
+            if verb in ("%#v", "%d", "%x") and obj == '(list (semver "2.0.0"))':
                 obj = '(semver "2.0.0")'
+            # `%d` of a time.Time prints its *Location pointer: left out likewise.
+            if verb == "%d" and "Date" in obj + " " and ("toDate" in obj or "dateModify" in obj):
+                verb = "%s"
             extra.append(f'{k}: {{{{ printf "{verb}" {obj} | quote }}}}')
         elif w < 0.55:
             texts = r7.sample(DATE_TEXTS, 3)
