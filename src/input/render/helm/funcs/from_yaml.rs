@@ -72,7 +72,10 @@ pub(super) fn read(text: String) -> Result<Value, String> {
             // go-yaml decodes the document's root node and stops: text after a root flow
             // collection (`{"a":1}-2`, `{a: 1}}`) is never parsed.
             Err(e) => match first_flow_node(&text) {
-                Some(node) => whole(node).map_err(|_| e),
+                Some(node) => match token_after_root(&text[node.len()..]) {
+                    Some(problem) => Err(format!("error converting YAML to JSON: yaml: {problem}")),
+                    None => whole(node).map_err(|_| e),
+                },
                 None => Err(e),
             },
             read => read,
@@ -88,6 +91,24 @@ pub(super) fn read(text: String) -> Result<Value, String> {
         kept.insert(Text(text), read.clone());
     });
     read.map(|v| v.deep_copy())
+}
+
+/// The scanner's error for the token after a root flow collection on its line, which go-yaml
+/// scans (to see the document end) though it never parses it: after `]`/`}` no simple key
+/// is allowed, so `?` and `- ` are refused, and `%`, `@`, `` ` `` start no token. Anything
+/// else there (a scalar, a comment, another collection) is left unread.
+fn token_after_root(rest: &str) -> Option<&'static str> {
+    let line = rest.split('\n').next().unwrap_or("");
+    let t = line.trim_start_matches([' ', '\t']);
+    let mut chars = t.chars();
+    match chars.next()? {
+        '?' => Some("mapping keys are not allowed in this context"),
+        '-' if chars.next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r')) => {
+            Some("block sequence entries are not allowed in this context")
+        }
+        '%' | '@' | '`' => Some("found character that cannot start any token"),
+        _ => None,
+    }
 }
 
 /// `?` inside flow collections as go-yaml v2's scanner reads it: always a key indicator there
