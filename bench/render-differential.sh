@@ -24,6 +24,9 @@ extra=(); [ -n "${DIFF_NO_REDUCE:-}" ] && extra+=(--no-reduce)
 [ -n "${DIFF_MAX:-}" ] && extra+=(--max-mismatches "$DIFF_MAX")
 #   DIFF_SHOW_KNOWN=1 print the Helm error of each known gap
 [ -n "${DIFF_SHOW_KNOWN:-}" ] && extra+=(--show-known)
+#   DIFF_CORPUS=dir   the saved cases replayed first (default tests/data/helm-diff; empty: none,
+#                     for a second seed of the same run)
+corpus=(--corpus "${DIFF_CORPUS-tests/data/helm-diff}"); [ -z "${DIFF_CORPUS-x}" ] && corpus=()
 exec python3 bench/differential/run.py --helm "$PEERS/bin/helm" --runeguard "$RG" \
-  --out "$OUT/cases" --save "$OUT/found" --corpus tests/data/helm-diff \
+  --out "$OUT/cases" --save "$OUT/found" "${corpus[@]}" \
   --seed "${SEED:-1}" --n "${N:-200}" "${extra[@]}"

@@ -40,16 +40,38 @@ fn charts_render_as_helm_rendered_them() {
             );
         } else {
             let helm_err = std::fs::read_to_string(chart.join("expected.err")).unwrap();
-            // Helm's cause, without the call it names (`error calling substr: …`).
+            // Helm's cause, without the call it names (`error calling substr: …`) or the file
+            // it could not load (`Error: cannot load values.yaml: cannot unmarshal yaml
+            // document: …`), which the located problem names by its place.
             let last = helm_err.lines().last().unwrap().trim();
             let cause = match last.rfind("error calling ") {
                 Some(i) => last[i..].split_once(": ").map_or(last, |(_, c)| c),
-                None => last,
+                None => match last.strip_prefix("Error: cannot load ") {
+                    Some(rest) => {
+                        let rest = rest.split_once(": ").map_or(rest, |(_, c)| c);
+                        rest.strip_prefix("cannot unmarshal yaml document: ")
+                            .unwrap_or(rest)
+                    }
+                    None => last,
+                },
             };
             assert_eq!(out.status.code(), Some(2), "{name}: {stdout}");
-            let located = format!("{}/templates/", Path::new(DATA).join(&name).display());
+            // Located in a file of the chart (a template, or values.yaml / Chart.yaml when
+            // Helm could not load them), at a line and column, naming Helm's cause.
+            let chart_dir = format!("{}/", Path::new(DATA).join(&name).display());
+            let located = stderr.lines().any(|l| {
+                l.split_once(&chart_dir).is_some_and(|(_, rest)| {
+                    let mut parts = rest.splitn(4, ':');
+                    let (file, line, col) = (parts.next(), parts.next(), parts.next());
+                    file.is_some_and(|f| !f.is_empty())
+                        && [line, col]
+                            .iter()
+                            .all(|n| n.is_some_and(|n| n.parse::<u32>().is_ok()))
+                        && l.contains(cause)
+                })
+            });
             assert!(
-                stderr.contains(&located) && stderr.contains(cause),
+                located,
                 "{name}: expected a located problem naming {cause:?}, got {stderr}"
             );
         }

@@ -641,3 +641,51 @@ fn a_value_a_library_partial_was_given_from_set_points_at_the_set_argument() {
         "{all:#?}"
     );
 }
+
+#[test]
+fn a_dict_passed_down_three_partials_points_at_its_values_lines() {
+    // `include "outer" (dict "pod" .Values.pod …)`, which includes `middle` with `(dict
+    // "spec" .pod.spec)`, which includes `inner` with `(dict "sc" .spec.securityContext)`:
+    // each partial's dot path is read through the call that ran it, up to the values. They
+    // pointed at `pod:` (the template's action), one finding for three values lines.
+    let v = json_check(&["provenance-nested", "--select", "K8S-001,K8S-004,K8S-008"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let f = |file: &str| format!("provenance-nested/{file}");
+    let mut all: Vec<_> = findings_located(&v)
+        .into_iter()
+        .map(|(rule, _, ((file, line), related))| {
+            let related: Vec<_> = related
+                .into_iter()
+                .filter(|(role, _, _)| role != "rendered")
+                .collect();
+            (rule, file, line, related)
+        })
+        .collect();
+    all.sort();
+    let partial = |line| ("template".to_string(), f("templates/_h.tpl"), line);
+    let call = ("template".to_string(), f("templates/pod.yaml"), 6);
+    assert_eq!(
+        all,
+        [
+            (
+                "K8S-001".to_string(),
+                f("values.yaml"),
+                6,
+                vec![partial(13), call.clone()]
+            ),
+            (
+                "K8S-004".to_string(),
+                f("values.yaml"),
+                7,
+                vec![partial(14), call.clone()]
+            ),
+            (
+                "K8S-008".to_string(),
+                f("values.yaml"),
+                4,
+                vec![partial(5), call.clone()]
+            ),
+        ],
+        "{all:#?}"
+    );
+}

@@ -508,6 +508,58 @@ def add_extras6(seed, n, d, units):
     return units + extra
 
 
+STRUCTS = [".Capabilities.KubeVersion", ".Capabilities.HelmVersion", '(semver "1.2.3-rc.1+b")',
+           '(toDate "2006-01-02" "2024-03-05")', '(toDate "2006-01-02" "2024-03-05").UTC',
+           '(dateModify "90m" (toDate "2006-01-02" "2024-03-05"))', ".Capabilities.APIVersions",
+           '(list .Capabilities.KubeVersion 1)', '(dict "k" .Capabilities.KubeVersion)',
+           '(list (semver "2.0.0"))', ".Capabilities"]
+STRUCT_VERBS = ["%+v", "%#v", "%d", "%q", "%s", "%x", "%v", "%10v", "%-8s"]
+DATE_TEXTS = ["2023-05-17", "2023-5-7", "2023-02-29", "2024-02-29", "2023-13-01", "2023-05-17T10:20:30Z",
+              "2023-05-17T10:20:30", "2023-05-17 10:20:30.5", "2023-05-17 10:20", "2023-05-17T24:00:00Z",
+              "2023-05-17T10:20:30+05:30", "2023-05-17x", "1900-02-29"]
+FLOW_QUESTION = ["[a?b]", "{a: b?c}", "[?a]", "[a, ?b]", "[https://x.io/p?q=1]", "{? a}", "[a ?b]",
+                 "k: a?b", "k: [a, 'b?']", "k: |\n  [a?b]", "- [x,\n  y?]", "[\"a?\"]"]
+SEPARATORS = ["a: 1  \n---  # c\nb: 2", "x: 1\n----\ny: 2", "p: 1\n--- \n   \nq: 2 ", "m: 1\n\t\n---\n\nn: 2"]
+
+
+def add_extras7(seed, n, d, units):
+    """Session 13: Go's fmt of structs (%+v, %#v, field-wise verbs, time.Time's GoString),
+    toYaml of strings go-yaml may read as timestamps, fromYaml of `?` in flow collections,
+    concat of empty lists, and Helm v4's split of documents at `---`; in four charts of
+    ten."""
+    r7 = random.Random(f"{seed}-{n}-extras7")
+    if r7.random() >= 0.4:
+        return units
+    k0 = len(units)
+    extra = []
+    for i in range(r7.randint(1, 3)):
+        k = f"k{k0 + i}"
+        w = r7.random()
+        if w < 0.35:
+            verb = r7.choice(STRUCT_VERBS)
+            obj = r7.choice(STRUCTS)
+            # A *semver.Version inside a list prints its address under the verbs that call
+            # no String method (`%d`, `%x`, `%#v`): left out, no renderer can print it.
+            if verb in ("%#v", "%d", "%x") and obj == '(list (semver "2.0.0"))':
+                obj = '(semver "2.0.0")'
+            # `%d` of a time.Time prints its *Location pointer: left out likewise.
+            if verb == "%d" and "Date" in obj + " " and ("toDate" in obj or "dateModify" in obj):
+                verb = "%s"
+            extra.append(f'{k}: {{{{ printf "{verb}" {obj} | quote }}}}')
+        elif w < 0.55:
+            texts = r7.sample(DATE_TEXTS, 3)
+            extra.append(f"{k}: {{{{ toYaml (list {' '.join(json.dumps(t) for t in texts)}) | quote }}}}")
+        elif w < 0.75:
+            text = r7.choice(FLOW_QUESTION).replace('"', '\\"').replace("\n", "\\n")
+            extra.append(f'{k}: {{{{ fromYaml "{text}" | toJson | quote }}}} {{{{ fromYamlArray "{text}" | toJson | quote }}}}')
+        elif w < 0.9:
+            lists = r7.choice(["(list)", "(list) (list)", "(rest (list 1))", "(initial (list)) (list 2)", ".Values.emptyList"])
+            extra.append(f"{k}: {{{{ concat {lists} | toJson }}}}")
+        else:
+            extra.append(f"{k}: 1\n---\n{r7.choice(SEPARATORS)}\n---\nk{k0 + i}b: 2")
+    return units + extra
+
+
 def set_args(r):
     """`--set` arguments of Helm's strvals grammar."""
     pool = [
@@ -873,6 +925,7 @@ def make_case(seed, n, out):
     units = add_extras4(seed, n, d, units)
     units = add_extras5(seed, n, d, units)
     units = add_extras6(seed, n, d, units)
+    units = add_extras7(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

@@ -514,8 +514,9 @@ pub fn chart_owner_of(dir: &Path, cwd: &Path) -> Option<Candidate> {
 fn read_kustomization(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let file = crate::source::SourceFile::new(String::new(), None, text);
-    super::helm::values::read_yaml(&file)
-        .map(|(v, _)| v)
+    // An infinity or NaN is no reason to lose the file's references (Kustomize reads them).
+    super::helm::values::read_yaml_non_finite(&file)
+        .map(|(v, _, _)| v)
         .unwrap_or(Value::Null)
 }
 

@@ -17,9 +17,10 @@ mod tree;
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
 pub use scalars::{
     go_float32, resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key,
+    yaml11_non_finite,
 };
 pub use tree::{
-    ResolveIssue, Schema, go_yaml_folded_round_trip, resolve, resolve_helm_values,
+    NON_FINITE, ResolveIssue, Schema, go_yaml_folded_round_trip, resolve, resolve_helm_values,
     undo_go_yaml_folded_round_trip,
 };
 

@@ -181,6 +181,18 @@ pub fn resolve_yaml11(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
+/// The Go name of the float a YAML 1.1 infinity or NaN plain scalar reads as in go-yaml v2
+/// (`.inf`, `+.Inf`, `-.INF`, `.NaN`): `+Inf`, `-Inf` or `NaN`. Go's JSON, through which Helm
+/// reads every YAML file, refuses these floats; a `string` field of a struct takes the name.
+pub fn yaml11_non_finite(text: &str) -> Option<&'static str> {
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some("+Inf"),
+        "-.inf" | "-.Inf" | "-.INF" => Some("-Inf"),
+        ".nan" | ".NaN" | ".NAN" => Some("NaN"),
+        _ => None,
+    }
+}
+
 /// Whether every `_` of `text` stands between two digits. go-yaml v2 drops the underscores of
 /// a scalar that starts with a digit or a sign before reading it as a number, but hands one that
 /// starts with `.` to Go's `strconv.ParseFloat` as written, which takes an underscore only

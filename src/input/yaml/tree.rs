@@ -3,7 +3,7 @@
 //! keys reported.
 
 use super::raw::RawNode;
-use super::scalars::{resolve_core, resolve_yaml11};
+use super::scalars::{resolve_core, resolve_yaml11, yaml11_non_finite};
 use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
 use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
@@ -38,9 +38,15 @@ impl ResolveIssue {
     pub fn is_duplicate_key(&self) -> bool {
         self.message.starts_with(DUPLICATE_KEY)
     }
+    /// An infinity or NaN in Helm's YAML (see [`resolve_helm_values`]).
+    pub fn is_non_finite(&self) -> bool {
+        self.message.starts_with(NON_FINITE)
+    }
 }
 
 const DUPLICATE_KEY: &str = "duplicate key ";
+/// Helm's text for a float Go's JSON cannot write (`+Inf`, `-Inf`, `NaN` follow).
+pub const NON_FINITE: &str = "error converting YAML to JSON: json: unsupported value: ";
 
 /// Turns a raw document into a JSON value and the span tree that mirrors it.
 pub fn resolve(
@@ -55,6 +61,11 @@ pub fn resolve(
 /// [`resolve`] with [`Schema::Kubernetes`] as Helm reads values files and `fromYaml` text
 /// (sigs.k8s.io/yaml over go-yaml v2): plain mapping keys are YAML 1.1 scalars too, turned
 /// back into JSON keys (`on:` is the key `"true"`, `0x10:` is `"16"`: [`super::yaml11_key`]).
+///
+/// Helm reads YAML through JSON (sigs.k8s.io/yaml), which has no infinities or NaN: each
+/// plain or `!!float` scalar go-yaml reads as one (`.inf`, `-.Inf`, `.nan`) is kept as its
+/// text and reported as a non-fatal issue ([`ResolveIssue::is_non_finite`]) at the scalar,
+/// for the caller to refuse as Helm does, or to take as the string a `string` field gets.
 pub fn resolve_helm_values(
     doc: &RawNode,
     text: &str,
@@ -131,6 +142,20 @@ impl Resolver<'_> {
                 text, style, tag, ..
             } => {
                 let v = self.scalar(text, *style, tag.as_deref());
+                if self.yaml11_keys
+                    && v.is_string()
+                    && match tag.as_deref() {
+                        None => *style == ScalarStyle::Plain,
+                        Some(t) => matches!(t, "!!float" | "tag:yaml.org,2002:float"),
+                    }
+                    && let Some(name) = yaml11_non_finite(text)
+                {
+                    self.issues.push(ResolveIssue {
+                        pos: self.pos(here),
+                        message: format!("{NON_FINITE}{name}"),
+                        fatal: false,
+                    });
+                }
                 Ok((v, SpanTree::leaf(here)))
             }
             // Where an anchor is defined its nodes are ordinary nodes, located exactly

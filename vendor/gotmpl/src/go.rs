@@ -26,6 +26,7 @@ use core::fmt::Write;
 
 use crate::error::Result;
 use crate::value::Value;
+use alloc::sync::Arc;
 
 // fmt.Sprint spacing
 /// Returns `true` when Go's `fmt.Sprint` would insert a space between two
@@ -473,6 +474,39 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             spec.pad_in_place(out, start, false);
             continue;
         }
+        // runeguard patch 41: a struct whose fields fmt prints: `%+v` names them, another verb
+        // than `%v`/`%#v` applies to each (`{%!d(string=v1.36.0) …}`).
+        // runeguard patch 41: a named non-struct type (Helm's `common.VersionSet`) is its
+        // underlying value to every verb but `%T`.
+        let underlying = arg.go_method(crate::value::GO_UNDERLYING);
+        let arg = underlying.as_ref().unwrap_or(arg);
+        // `%v` with a width or precision applies them to each element or field, as Go does.
+        let sized = spec.width.is_some() || spec.precision.is_some();
+        let stringer_verb = matches!(verb, 'v' | 's' | 'q' | 'x' | 'X');
+        if (verb != 'v' || spec.plus || sized) && !spec.hash {
+            if let Some(fields) = arg
+                .struct_values()
+                .filter(|_| !(stringer_verb && arg.fmt_calls_string()))
+            {
+                let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
+                let directive = format!("%{}", &fmt_str[directive_start..end]);
+                if !directive.contains(['*', '[']) {
+                    write_struct_fields(out, &directive, arg, &fields, verb == 'v' && spec.plus)?;
+                    continue;
+                }
+            }
+            if verb == 'v'
+                && spec.plus
+                && !sized
+                && matches!(arg, Value::List(_) | Value::Map(_))
+                && contains_struct(arg)
+            {
+                let start = out.len();
+                write_plus_v(out, arg, 0);
+                spec.pad_in_place(out, start, false);
+                continue;
+            }
+        }
         // runeguard patch: a value with a `String` method (Go's fmt.Stringer) is that text
         // for the string verbs.
         // A plain map with only fmt's form (patch 36: Helm's `.Files`, a map of byte slices
@@ -490,7 +524,7 @@ fn sprintf_into(out: &mut String, fmt_str: &str, args: &[Value]) -> Result<()> {
             _ => None,
         };
         let arg = stringer.as_ref().unwrap_or(arg);
-        if verb != 'v' && matches!(arg, Value::List(_) | Value::Map(_)) {
+        if (verb != 'v' || sized) && !spec.hash && matches!(arg, Value::List(_) | Value::Map(_)) {
             let end = fmt_str.len() - chars.clone().map(char::len_utf8).sum::<usize>();
             let directive = format!("%{}", &fmt_str[directive_start..end]);
             if !directive.contains(['*', '[']) {
@@ -916,6 +950,46 @@ fn go_hex_float(f: f64, prec: Option<usize>) -> String {
 /// `interface {}(nil)`, an unsigned integer in hex (`0x1`). A struct-like map (a
 /// `time.Time`, Helm's KubeVersion) prints as `%v` does.
 fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
+    // runeguard patch 41: a struct (or a named type) standing as a map: its `GoString`, the
+    // value it stands for, or its type and fields (`&semver.Version{major:0x1, …}`).
+    if v.struct_type().is_some() {
+        if let Some(Value::String(text)) = v.go_method(crate::value::GO_STRING) {
+            out.push_str(&text);
+            return;
+        }
+        if let Some(under) = v.go_method(crate::value::GO_UNDERLYING) {
+            write_go_syntax(out, &under, in_any);
+            return;
+        }
+        if let (Some(Value::String(ty)), Some(Value::List(pairs))) = (
+            v.go_method(crate::value::STRUCT_TYPE),
+            v.go_method(crate::value::STRUCT_VALUES),
+        ) {
+            let ty = match ty.strip_prefix('*') {
+                Some(pointee) => {
+                    out.push('&');
+                    pointee
+                }
+                None => &ty,
+            };
+            out.push_str(ty);
+            out.push('{');
+            for (i, pair) in pairs.iter().enumerate() {
+                let Value::List(nv) = pair else { continue };
+                let (Some(Value::String(name)), Some(value)) = (nv.first(), nv.get(1)) else {
+                    continue;
+                };
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+                out.push(':');
+                write_go_syntax(out, value, false);
+            }
+            out.push('}');
+            return;
+        }
+    }
     match v {
         Value::Nil if in_any => out.push_str("interface {}(nil)"),
         Value::Nil => out.push_str("<nil>"),
@@ -963,6 +1037,107 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
         }
         _ => {
             let _ = write!(out, "{}", v);
+        }
+    }
+}
+
+/// runeguard patch 41: a struct's fields under `directive`, as fmt prints a struct it does
+/// not call a method of: `{a b}`, `&{…}` for a pointer, `{Name:a …}` under `%+v` (`names`).
+fn write_struct_fields(
+    out: &mut String,
+    directive: &str,
+    v: &Value,
+    fields: &[(Arc<str>, Value)],
+    names: bool,
+) -> Result<()> {
+    if v.struct_type().is_some_and(|t| t.starts_with('*')) {
+        out.push('&');
+    }
+    out.push('{');
+    for (i, (name, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if names {
+            out.push_str(name);
+            out.push(':');
+        }
+        write_element(out, directive, value)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// runeguard patch 41: whether a list or map holds a struct whose fields fmt prints
+/// (`%+v` then names them inside it).
+fn contains_struct(v: &Value) -> bool {
+    fn walk(v: &Value, depth: usize) -> bool {
+        if depth > crate::value::MAX_PRINT_DEPTH {
+            return false;
+        }
+        match v {
+            Value::List(items) => items.iter().any(|i| walk(i, depth + 1)),
+            Value::Map(_) if v.struct_values().is_some() && !v.fmt_calls_string() => true,
+            Value::Map(m) if v.struct_type().is_none() => m
+                .snapshot()
+                .iter()
+                .any(|(_, i)| !matches!(i, Value::Function(_)) && walk(i, depth + 1)),
+            _ => false,
+        }
+    }
+    walk(v, 0)
+}
+
+/// runeguard patch 41: `%+v` of a list or map holding structs: each struct names its fields
+/// (Go passes the `+` flag down); everything else prints as `%v` prints it.
+fn write_plus_v(out: &mut String, v: &Value, depth: usize) {
+    if depth > crate::value::MAX_PRINT_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    if let Some(fields) = v.struct_values().filter(|_| !v.fmt_calls_string()) {
+        if v.struct_type().is_some_and(|t| t.starts_with('*')) {
+            out.push('&');
+        }
+        out.push('{');
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(name);
+            out.push(':');
+            write_plus_v(out, value, depth + 1);
+        }
+        out.push('}');
+        return;
+    }
+    match v {
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_plus_v(out, item, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Map(m) if v.struct_type().is_none() && m.get(crate::value::STRUCT_FMT).is_none() => {
+            out.push_str("map[");
+            let entries = m.snapshot();
+            let items = entries.iter().filter(|(_, i)| !matches!(i, Value::Function(_)));
+            for (i, (k, item)) in items.enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                write_plus_v(out, item, depth + 1);
+            }
+            out.push(']');
+        }
+        _ => {
+            let _ = write!(out, "{}", crate::value::Elem(v));
         }
     }
 }

@@ -86,7 +86,8 @@ pub use ser::{ToSerdeValue, to_value};
 #[cfg(feature = "html")]
 pub use value::SafeKind;
 pub use value::{
-    Entries, GoType, MapRef, STRUCT_FIELDS, STRUCT_FMT, STRUCT_TYPE, ToValue, Value, ValueFunc, is_nil_list, nil_list,
+    Entries, GO_STRING, GO_UNDERLYING, GoType, MapRef, STRUCT_FIELDS, STRUCT_FMT, STRUCT_TYPE,
+    STRUCT_VALUES, ToValue, Value, ValueFunc, is_nil_list, nil_list,
 };
 
 use alloc::collections::BTreeMap;

@@ -1004,6 +1004,19 @@ pub const STRUCT_FIELDS: &str = "#fields";
 /// when that is not what a template prints for it (Helm's KubeVersion has its `String`
 /// method on the pointer: `{{ . }}` prints the version, `printf "%v"` the struct's fields).
 pub const STRUCT_FMT: &str = "#fmt";
+/// runeguard patch 41: a method returning the struct's fields as fmt walks them, every field
+/// (unexported too) in declaration order, as a list of `[name, value]` pairs: `%+v` prints
+/// `{Name:value …}`, `%#v` `pkg.T{Name:"value", …}`, another verb applies to each field
+/// (`%d` of KubeVersion is `{%!d(string=v1.36.0) …}`). A `#type` starting with `*` is a
+/// pointer (`&{…}`, `&pkg.T{…}`).
+pub const STRUCT_VALUES: &str = "#values";
+/// runeguard patch 41: a method returning what the value's `GoString` method returns, which
+/// `%#v` prints (`time.Time`: `time.Date(2024, time.March, 5, 0, 0, 0, 0, time.Local)`).
+pub const GO_STRING: &str = "#gostring";
+/// runeguard patch 41: a method returning the value fmt sees for a map standing for a named
+/// non-struct type (Helm's `common.VersionSet`, a `[]string`: a typed list), which `%#v`
+/// prints (`common.VersionSet{"v1", …}`).
+pub const GO_UNDERLYING: &str = "#go";
 
 impl Value {
     /// runeguard patch: the Go type name of a map standing for a struct ([`STRUCT_TYPE`]).
@@ -1016,6 +1029,42 @@ impl Value {
             },
             _ => None,
         }
+    }
+
+    /// runeguard patch 41: calls the method `name` of a map standing for a Go value.
+    pub fn go_method(&self, name: &str) -> Option<Value> {
+        let Value::Map(m) = self else { return None };
+        match m.get(name) {
+            Some(Value::Function(f)) => f(&[]).ok(),
+            _ => None,
+        }
+    }
+
+    /// runeguard patch 41: whether fmt calls the value's `String` method for `%v`, `%s`,
+    /// `%q`, `%x`: it has one, and no fmt form of its own ([`STRUCT_FMT`]: a `String` on
+    /// the pointer, which the copy fmt is given does not have).
+    pub fn fmt_calls_string(&self) -> bool {
+        let Value::Map(m) = self else { return false };
+        m.get(STRUCT_FMT).is_none() && matches!(m.get("String"), Some(Value::Function(_)))
+    }
+
+    /// runeguard patch 41: a struct's fields as fmt walks them ([`STRUCT_VALUES`]).
+    pub fn struct_values(&self) -> Option<Vec<(Arc<str>, Value)>> {
+        let Value::List(pairs) = self.go_method(STRUCT_VALUES)? else {
+            return None;
+        };
+        Some(
+            pairs
+                .iter()
+                .filter_map(|p| match p {
+                    Value::List(nv) if nv.len() == 2 => match &nv[0] {
+                        Value::String(name) => Some((name.clone(), nv[1].clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+        )
     }
 
     /// runeguard patch: what the `String` method of a map standing for a Go value with

@@ -2,6 +2,7 @@
 //! under `charts/`, as folders or `.tgz` archives, within the file and size limits.
 
 use super::*;
+use crate::source::span::{Children, PathSeg};
 /// One file of a chart, by its path inside the chart (`templates/x.yaml`).
 #[derive(Debug, Clone)]
 pub(super) struct ChartFile {
@@ -184,8 +185,8 @@ pub(super) fn chart_from_files(
             return None;
         }
     };
-    let mut meta = match values::read_yaml(&src) {
-        Ok((v, _)) => v,
+    let mut meta = match read_metadata(&src, go_string_fields) {
+        Ok(v) => v,
         Err(p) => {
             problems.push(p);
             return None;
@@ -195,8 +196,18 @@ pub(super) fn chart_from_files(
     // reads it after Chart.yaml into the same metadata, so its `dependencies` (conditions,
     // aliases, import-values) replace Chart.yaml's, whatever the apiVersion.
     if let Some(rf) = files.iter().find(|f| f.rel == "requirements.yaml") {
-        match source(rf).and_then(|s| values::read_yaml(&s)) {
-            Ok((req, _)) => {
+        match source(rf).and_then(|s| {
+            read_metadata(&s, |req, t| {
+                let deps = req.as_object_mut().map(|o| o.get_mut("dependencies"));
+                each_object(
+                    deps.flatten(),
+                    t.child_key("dependencies"),
+                    &DEPENDENCY_TEXT,
+                    t,
+                );
+            })
+        }) {
+            Ok(req) => {
                 if let (Some(deps), Some(m)) = (req.get("dependencies"), meta.as_object_mut()) {
                     m.insert("dependencies".into(), deps.clone());
                 }
@@ -204,7 +215,6 @@ pub(super) fn chart_from_files(
             Err(p) => problems.push(p),
         }
     }
-    go_string_fields(&mut meta);
     let Some(name) = meta
         .get("name")
         .and_then(|n| n.as_str())
@@ -225,11 +235,112 @@ pub(super) fn chart_from_files(
     })
 }
 
+/// Chart.yaml (or requirements.yaml) read as Helm reads it into its struct: `strings` turns
+/// the scalars of the struct's `string` fields into Go's strings ([`go_string_fields`]). An
+/// infinity or NaN (`.inf`) in such a field is Go's name for it (`+Inf`); anywhere else it is
+/// Helm's error, located at the scalar (sigs.k8s.io/yaml goes through JSON, which has none).
+fn read_metadata(
+    src: &Arc<SourceFile>,
+    strings: impl FnOnce(&mut serde_json::Value, &Fields),
+) -> Result<serde_json::Value, Problem> {
+    let (mut meta, tree, non_finite) = values::read_yaml_non_finite(src)?;
+    let fields = Fields {
+        tree,
+        src: src.clone(),
+        non_finite: std::cell::RefCell::new(non_finite),
+    };
+    strings(&mut meta, &fields);
+    if let Some(i) = fields.non_finite.into_inner().into_iter().next() {
+        return Err(Problem::error(&src.path, Some(i.pos), i.message));
+    }
+    Ok(meta)
+}
+
+/// The span tree of a metadata file beside its value, and the infinities and NaNs found in it
+/// that no `string` field has taken yet.
+struct Fields {
+    tree: SpanTree,
+    src: Arc<SourceFile>,
+    non_finite: std::cell::RefCell<Vec<crate::input::yaml::ResolveIssue>>,
+}
+
+impl Fields {
+    fn child_key(&self, k: &str) -> Option<&SpanTree> {
+        self.tree.child_key(k)
+    }
+
+    /// Takes the infinity or NaN written as the scalar `leaf` (a leaf of the tree), if any:
+    /// Go's name for it (`+Inf`, `-Inf`, `NaN`).
+    fn take_non_finite(&self, leaf: Option<&SpanTree>) -> Option<&'static str> {
+        let leaf = leaf.filter(|t| matches!(t.children, Children::Leaf))?;
+        let at = |o: u32| self.src.lines.pos_at_offset(&self.src.text, o as usize);
+        let (start, end) = (at(leaf.span.start), at(leaf.span.end));
+        let mut found = self.non_finite.borrow_mut();
+        let i = found.iter().position(|i| start <= i.pos && i.pos < end)?;
+        let issue = found.remove(i);
+        issue
+            .message
+            .rsplit(' ')
+            .next()
+            .and_then(|name| ["+Inf", "-Inf", "NaN"].into_iter().find(|n| *n == name))
+    }
+}
+
+const DEPENDENCY_TEXT: [&str; 6] = [
+    "name",
+    "version",
+    "repository",
+    "condition",
+    "tags",
+    "alias",
+];
+
+fn text_fields(
+    o: &mut serde_json::Map<String, serde_json::Value>,
+    tree: Option<&SpanTree>,
+    keys: &[&str],
+    fields: &Fields,
+) {
+    for k in keys {
+        if let Some(v) = o.get_mut(*k) {
+            go_string(v, tree.and_then(|t| t.child_key(k)), fields);
+        }
+    }
+}
+
+fn each_text(v: Option<&mut serde_json::Value>, tree: Option<&SpanTree>, fields: &Fields) {
+    if let Some(serde_json::Value::Array(items)) = v {
+        for (i, item) in items.iter_mut().enumerate() {
+            go_string(item, tree.and_then(|t| t.child(&PathSeg::Index(i))), fields);
+        }
+    }
+}
+
+fn each_object(
+    v: Option<&mut serde_json::Value>,
+    tree: Option<&SpanTree>,
+    keys: &[&str],
+    fields: &Fields,
+) {
+    if let Some(serde_json::Value::Array(items)) = v {
+        for (i, item) in items.iter_mut().enumerate() {
+            if let Some(o) = item.as_object_mut() {
+                text_fields(
+                    o,
+                    tree.and_then(|t| t.child(&PathSeg::Index(i))),
+                    keys,
+                    fields,
+                );
+            }
+        }
+    }
+}
+
 /// Chart.yaml's text fields as Helm reads them into its `Metadata` struct: `sigs.k8s.io/yaml`
 /// turns a scalar YAML 1.1 reads as a bool, number or null into the string Go prints for it
 /// (`name: y` is the chart `true`, `appVersion: 1.10` is `1.1`, `~` is empty). Fields Helm
 /// types otherwise (`deprecated`, a dependency's `enabled`, `import-values`) stay as read.
-fn go_string_fields(meta: &mut serde_json::Value) {
+fn go_string_fields(meta: &mut serde_json::Value, fields: &Fields) {
     const TEXT: [&str; 11] = [
         "apiVersion",
         "name",
@@ -243,58 +354,48 @@ fn go_string_fields(meta: &mut serde_json::Value) {
         "kubeVersion",
         "type",
     ];
-    const DEPENDENCY_TEXT: [&str; 6] = [
-        "name",
-        "version",
-        "repository",
-        "condition",
-        "tags",
-        "alias",
-    ];
-    fn text_fields(o: &mut serde_json::Map<String, serde_json::Value>, keys: &[&str]) {
-        for k in keys {
-            if let Some(v) = o.get_mut(*k) {
-                go_string(v);
-            }
-        }
-    }
-    fn each_text(v: Option<&mut serde_json::Value>) {
-        if let Some(serde_json::Value::Array(items)) = v {
-            items.iter_mut().for_each(go_string);
-        }
-    }
-    fn each_object(v: Option<&mut serde_json::Value>, keys: &[&str]) {
-        if let Some(serde_json::Value::Array(items)) = v {
-            for item in items {
-                if let Some(o) = item.as_object_mut() {
-                    text_fields(o, keys);
-                }
-            }
-        }
-    }
     let Some(o) = meta.as_object_mut() else {
         return;
     };
-    text_fields(o, &TEXT);
-    each_text(o.get_mut("keywords"));
-    each_text(o.get_mut("sources"));
-    each_object(o.get_mut("maintainers"), &["name", "email", "url"]);
-    each_object(o.get_mut("dependencies"), &DEPENDENCY_TEXT);
+    let root = Some(&fields.tree);
+    text_fields(o, root, &TEXT, fields);
+    each_text(o.get_mut("keywords"), fields.child_key("keywords"), fields);
+    each_text(o.get_mut("sources"), fields.child_key("sources"), fields);
+    each_object(
+        o.get_mut("maintainers"),
+        fields.child_key("maintainers"),
+        &["name", "email", "url"],
+        fields,
+    );
+    each_object(
+        o.get_mut("dependencies"),
+        fields.child_key("dependencies"),
+        &DEPENDENCY_TEXT,
+        fields,
+    );
     if let Some(serde_json::Value::Object(a)) = o.get_mut("annotations") {
-        a.values_mut().for_each(go_string);
+        let tree = fields.child_key("annotations");
+        for (k, v) in a.iter_mut() {
+            go_string(v, tree.and_then(|t| t.child_key(k)), fields);
+        }
     }
 }
 
 /// A scalar as the Go string `sigs.k8s.io/yaml` makes of it for a `string` field: booleans
 /// and integers as written by `strconv`, floats by `FormatFloat(f, 'g', -1, 32)` (`1.1`,
-/// `0.12345679`, `1e+10`), null as empty. Maps and lists stay (Helm refuses those).
-fn go_string(v: &mut serde_json::Value) {
+/// `0.12345679`, `1e+10`, `+Inf` for `.inf`), null as empty. Maps and lists stay (Helm
+/// refuses those). `leaf` is the scalar's place in the file.
+fn go_string(v: &mut serde_json::Value, leaf: Option<&SpanTree>, fields: &Fields) {
     use serde_json::Value;
     let text = match v {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
         Value::Number(n) => crate::input::yaml::go_float32(n.as_f64().unwrap_or(0.0)),
+        Value::String(_) => match fields.take_non_finite(leaf) {
+            Some(name) => name.to_string(),
+            None => return,
+        },
         _ => return,
     };
     *v = Value::String(text);

@@ -81,24 +81,19 @@ pub(super) fn split_documents(
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
     let roots = root_sites(included);
+    // Helm v4's SplitManifests: a document ends at every `---` that starts the output or a
+    // line, whatever follows it on that line (`---  # c` leaves `  # c`, `----` leaves `-`,
+    // `--- |` leaves ` |`); only line breaks are trimmed around a document, so trailing
+    // spaces and lines of spaces stay as printed (measured with `helm template`, v4.2).
     let mut bounds = Vec::new();
     let mut start = 0;
-    let mut pos = 0;
-    for line in out.split_inclusive('\n') {
-        // Only a line starting `---` can be a separator (trimming its end keeps the start
-        // of any line that is not blank): the others are not trimmed.
-        if !line.starts_with("---") {
-            pos += line.len();
-            continue;
+    let mut at = 0;
+    while let Some(i) = out[at..].find("---").map(|i| at + i) {
+        if i == 0 || out.as_bytes()[i - 1] == b'\n' {
+            bounds.push(start..i.saturating_sub(1).max(start));
+            start = i + 3;
         }
-        let l = line.trim_end();
-        if l == "---"
-            || (l.starts_with("---") && l[3..].starts_with(|c: char| c.is_whitespace() || c == '#'))
-        {
-            bounds.push(start..pos);
-            start = pos + line.len();
-        }
-        pos += line.len();
+        at = i + 3;
     }
     bounds.push(start..out.len());
     let mut line_cache: HashMap<usize, Arc<LinePaths>> = HashMap::new();
@@ -109,14 +104,9 @@ pub(super) fn split_documents(
     let mut include_paths: HashMap<usize, Arc<LinePaths>> = HashMap::new();
     for b in bounds {
         let chunk = &out[b.clone()];
-        // Drop leading blank lines and trailing whitespace as Helm does.
-        let lead = chunk.len() - chunk.trim_start_matches(['\n', '\r', ' ', '\t']).len();
-        let lead = chunk[..lead]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0)
-            .min(lead);
-        let body = chunk[lead..].trim_end();
+        let lead = chunk.len() - chunk.trim_start_matches('\n').len();
+        let body = chunk[lead..].trim_end_matches('\n');
+        // A document of blank and comment lines is none (Helm prints no such document).
         if body
             .lines()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
@@ -248,7 +238,7 @@ pub(super) fn split_documents(
                             from,
                         )?;
                         let mut o = partial_origins(
-                            (j, &included[j]),
+                            (j, included),
                             at_j,
                             define_file,
                             p,
@@ -257,7 +247,7 @@ pub(super) fn split_documents(
                         );
                         if let Some(i) = from {
                             o.extend(partial_origins(
-                                (i, &included[i]),
+                                (i, included),
                                 place.map_or(0, |(_, at)| at),
                                 define_file,
                                 p,
@@ -283,7 +273,7 @@ pub(super) fn split_documents(
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
                                 let mut o = partial_origins(
-                                    (i, &included[i]),
+                                    (i, included),
                                     x,
                                     define_file,
                                     p,
@@ -435,6 +425,41 @@ fn from_call(
         .entry(Arc::as_ptr(file) as usize)
         .or_insert_with(|| scopes(&file.text));
     through_call(path, call, (*offset).min(file.text.len()), scopes)
+}
+
+/// [`from_call`] through as many `include` calls as the path needs: a partial's dot path
+/// made a path of the partial that called it (`include "inner" (dict "sc"
+/// .spec.securityContext)` inside `middle`) is read again through the call that ran that
+/// partial, up to the template's own values path (a dict passed down three partials).
+fn from_calls(
+    mut path: Vec<String>,
+    mut n: usize,
+    included: &Included,
+    define_file: &HashMap<String, Arc<SourceFile>>,
+    cache: &mut HashMap<usize, Vec<Scope>>,
+) -> Option<Vec<String>> {
+    // Bounded as include nesting is.
+    for _ in 0..included.len() + 1 {
+        path = from_call(path, included[n].2.as_ref(), define_file, cache)?;
+        if path.first().map(String::as_str) != Some(DOT) {
+            return Some(path);
+        }
+        n = caller_include(included, n)?;
+    }
+    None
+}
+
+/// The include whose partial made the `include` call that returned include `n`: the first
+/// one returned after it whose trace holds that call's action (a nested include returns
+/// before the one that called it).
+fn caller_include(included: &Included, n: usize) -> Option<usize> {
+    let (name, offset) = included[n].2.as_ref()?;
+    (n + 1..included.len()).find(|&j| {
+        included[j]
+            .1
+            .iter()
+            .any(|pc| pc.action && pc.offset == *offset && pc.name == *name)
+    })
 }
 
 /// Where the lines `include` returned were written: each distinct line (trimmed) → every
@@ -632,13 +657,14 @@ fn same_line_read_from(
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
 fn partial_origins(
-    (n, (text, pieces, site)): (usize, &IncludedText),
+    (n, included): (usize, &Included),
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
     cache: &mut HashMap<usize, Vec<Scope>>,
     lines: &mut HashMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
+    let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
         return Vec::new();
@@ -676,7 +702,7 @@ fn partial_origins(
             .collect();
         let named: Vec<Vec<String>> = operands
             .into_iter()
-            .filter_map(|path| from_call(path, site.as_ref(), define_file, cache))
+            .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
         parts = printed_of(named, printed, &p.values)
             .iter()
@@ -688,7 +714,7 @@ fn partial_origins(
             .collect();
     }
     if let Some(path) = path
-        .and_then(|path| from_call(path, site.as_ref(), define_file, cache))
+        .and_then(|path| from_calls(path, n, included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
         let mut path = element_of(path, printed, &p.values);

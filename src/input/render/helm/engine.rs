@@ -418,66 +418,82 @@ pub(super) fn capabilities(kube: &str, extra: &[String]) -> Value {
         };
         Ok(Value::Bool(known.iter().any(|k| *k == gv || *k == want)))
     });
+    let kube_fields = struct_values(vec![
+        ("Version", str_v(&v)),
+        ("normalizedVersion", str_v(&v)),
+        ("Major", str_v(&major)),
+        ("Minor", str_v(&minor)),
+    ]);
+    let kube_version = vmap(vec![
+        ("Version", str_v(&v)),
+        // A method of Helm's KubeVersion (not in its JSON).
+        ("GitVersion", {
+            let version = v.clone();
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
+        }),
+        ("Major", str_v(&major)),
+        ("Minor", str_v(&minor)),
+        // printf's %v/%s of the struct (its String method is on the pointer):
+        // `{Version GitVersion Major Minor}`.
+        (gotmpl::STRUCT_FMT, {
+            let printed = format!("{{{v} {v} {major} {minor}}}");
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+        }),
+        // Go's struct: its type and its JSON field order.
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v("common.KubeVersion")))),
+        ),
+        (
+            gotmpl::STRUCT_FIELDS,
+            Value::Function(Arc::new(|_: &[Value]| {
+                Ok(Value::List(
+                    ["Version", "Major", "Minor"].map(str_v).to_vec().into(),
+                ))
+            })),
+        ),
+        // Printed as Go prints Helm's *KubeVersion: its String method, the version.
+        ("String", {
+            let printed = v.clone();
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
+        }),
+        (gotmpl::STRUCT_VALUES, kube_fields),
+    ]);
+    let typed_versions =
+        Value::List(versions.clone().into()).typed(gotmpl::GoType::of(VERSION_SET));
+    let api_versions = vmap(vec![
+        // fmt's value: the named `[]string` (`%#v` is `common.VersionSet{"v1", …}`).
+        (gotmpl::GO_UNDERLYING, {
+            Value::Function(Arc::new(move |_: &[Value]| Ok(typed_versions.clone())))
+        }),
+        ("Has", Value::Function(has)),
+        // Go's type (a named []string) and its JSON, the list.
+        (
+            gotmpl::STRUCT_TYPE,
+            Value::Function(Arc::new(|_: &[Value]| Ok(str_v(VERSION_SET)))),
+        ),
+        (funcs::GO_JSON, {
+            let list = Value::List(versions.clone().into());
+            Value::Function(Arc::new(move |_: &[Value]| Ok(list.clone())))
+        }),
+        // Printed as Go prints Helm's VersionSet (a list of strings).
+        (
+            "String",
+            Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
+        ),
+        ("List", Value::List(versions.into())),
+    ]);
+    let helm = helm_version();
+    let caps_fields = struct_values(vec![
+        ("KubeVersion", kube_version.clone()),
+        ("APIVersions", api_versions.clone()),
+        ("HelmVersion", helm.clone()),
+    ]);
     vmap(vec![
-        (
-            "KubeVersion",
-            vmap(vec![
-                ("Version", str_v(&v)),
-                // A method of Helm's KubeVersion (not in its JSON).
-                ("GitVersion", {
-                    let version = v.clone();
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&version))))
-                }),
-                ("Major", str_v(&major)),
-                ("Minor", str_v(&minor)),
-                // printf's %v/%s of the struct (its String method is on the pointer):
-                // `{Version GitVersion Major Minor}`.
-                (gotmpl::STRUCT_FMT, {
-                    let printed = format!("{{{v} {v} {major} {minor}}}");
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
-                }),
-                // Go's struct: its type and its JSON field order.
-                (
-                    gotmpl::STRUCT_TYPE,
-                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v("common.KubeVersion")))),
-                ),
-                (
-                    gotmpl::STRUCT_FIELDS,
-                    Value::Function(Arc::new(|_: &[Value]| {
-                        Ok(Value::List(
-                            ["Version", "Major", "Minor"].map(str_v).to_vec().into(),
-                        ))
-                    })),
-                ),
-                // Printed as Go prints Helm's *KubeVersion: its String method, the version.
-                ("String", {
-                    let printed = v.clone();
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed))))
-                }),
-            ]),
-        ),
-        (
-            "APIVersions",
-            vmap(vec![
-                ("Has", Value::Function(has)),
-                // Go's type (a named []string) and its JSON, the list.
-                (
-                    gotmpl::STRUCT_TYPE,
-                    Value::Function(Arc::new(|_: &[Value]| Ok(str_v(VERSION_SET)))),
-                ),
-                (funcs::GO_JSON, {
-                    let list = Value::List(versions.clone().into());
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(list.clone())))
-                }),
-                // Printed as Go prints Helm's VersionSet (a list of strings).
-                (
-                    "String",
-                    Value::Function(Arc::new(move |_: &[Value]| Ok(str_v(&printed)))),
-                ),
-                ("List", Value::List(versions.into())),
-            ]),
-        ),
-        ("HelmVersion", helm_version()),
+        ("KubeVersion", kube_version),
+        ("APIVersions", api_versions),
+        ("HelmVersion", helm),
+        (gotmpl::STRUCT_VALUES, caps_fields),
         // fmt's `%v` of the pointer: `&{KubeVersion APIVersions HelmVersion}`, each field
         // printed as `%v` prints it (KubeVersion's struct form, not its String).
         (gotmpl::STRUCT_FMT, {
@@ -546,11 +562,32 @@ fn helm_version() -> Value {
             Value::Function(Arc::new(|_: &[Value]| Ok(str_v(HELM_VERSION_FMT)))),
         ),
         (
+            gotmpl::STRUCT_VALUES,
+            struct_values(
+                HELM_VERSION
+                    .iter()
+                    .map(|(name, _, v)| (*name, str_v(v)))
+                    .collect(),
+            ),
+        ),
+        (
             funcs::GO_JSON,
             Value::Function(Arc::new(move |_: &[Value]| Ok(json.clone()))),
         ),
     ]);
     vmap(fields)
+}
+
+/// A struct's fields as fmt walks them (gotmpl's `STRUCT_VALUES`): `[name, value]` pairs in
+/// declaration order, unexported fields too.
+fn struct_values(fields: Vec<(&str, Value)>) -> Value {
+    let pairs = Value::List(
+        fields
+            .into_iter()
+            .map(|(name, value)| Value::List(vec![str_v(name), value].into()))
+            .collect(),
+    );
+    Value::Function(Arc::new(move |_: &[Value]| Ok(pairs.clone())))
 }
 
 /// Go's type name of `.Capabilities.APIVersions`.

@@ -619,11 +619,9 @@ pub(super) fn through_call(
         }
         None => (arg, &path[1..]),
     };
+    // A partial calling another with its own dot's parts gives a path relative to the
+    // caller's dot, which the caller's own `include` call reads on (`from_calls`).
     let mut resolved = values_path(expr, at, caller)?;
-    // A partial calling another with its own dot's parts: not followed further.
-    if resolved.first().map(String::as_str) == Some(DOT) {
-        return None;
-    }
     resolved.extend(rest.iter().cloned());
     Some(resolved)
 }
@@ -971,6 +969,20 @@ mod tests {
         assert_eq!(via(&[DOT, "value"], 1), p(&["whole", "value"]));
         // A path that is no dot's is returned as it is.
         assert_eq!(via(&["a"], 0), p(&["a"]));
+        // A partial passing on its own dot's parts: relative to the caller's dot.
+        let middle = concat!(
+            "{{- define \"middle\" -}}\n",
+            "{{ include \"inner\" (dict \"sc\" .spec.securityContext) | indent 6 }}\n",
+            "{{- end }}",
+        );
+        let msc = scopes(middle);
+        let i = middle.find("{{ include").unwrap();
+        let end = i + middle[i..].find("}}").unwrap() + 2;
+        let path = [DOT, "sc", "privileged"].map(String::from).to_vec();
+        assert_eq!(
+            through_call(path, &middle[i..end], i, &msc),
+            p(&[DOT, "spec", "securityContext", "privileged"])
+        );
     }
 
     #[test]

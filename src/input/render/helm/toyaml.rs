@@ -464,26 +464,100 @@ fn double_quoted(s: &str) -> String {
     out
 }
 
-/// YAML 1.1 timestamps (`2020-09-07`, `2001-12-14t21:59:43.10-05:00`), which go-yaml quotes.
+/// A YAML 1.1 timestamp as go-yaml v2's `parseTimestamp` reads one, which its encoder quotes:
+/// four digits and `-` first, then the whole text must parse under one of Go's layouts
+/// `2006-1-2T15:4:5.999999999Z07:00` (`t` too), `2006-1-2 15:4:5.999999999` or `2006-1-2`,
+/// with `time.Parse`'s ranges (a day that its month has, hours below 24). `2023-05-17
+/// 00:00:00 Wed May` is no timestamp (text after the time) and stays plain.
 fn is_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() < 8 {
+    if !(b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
         return false;
     }
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if !(digits(0..4) && b[4] == b'-') {
+    let mut i = 5;
+    // Go's getnum: one digit, or two when a second follows.
+    let num = |i: &mut usize| -> Option<u32> {
+        let d = |k: usize| {
+            b.get(k)
+                .filter(|c| c.is_ascii_digit())
+                .map(|c| u32::from(c - b'0'))
+        };
+        let first = d(*i)?;
+        *i += 1;
+        match d(*i) {
+            Some(second) => {
+                *i += 1;
+                Some(first * 10 + second)
+            }
+            None => Some(first),
+        }
+    };
+    let lit = |i: &mut usize, c: u8| -> bool {
+        let ok = b.get(*i) == Some(&c);
+        *i += usize::from(ok);
+        ok
+    };
+    let year: u32 = s[..4].parse().unwrap_or(0);
+    let Some(month) = num(&mut i).filter(|m| (1..=12).contains(m)) else {
+        return false;
+    };
+    if !lit(&mut i, b'-') {
         return false;
     }
-    // yyyy-m(m)-d(d), optionally followed by a time.
-    let rest = &s[5..];
-    let mut parts = rest.splitn(3, ['-', 'T', 't', ' ']);
-    let m = parts.next().unwrap_or("");
-    let d = parts.next().unwrap_or("");
-    let ok = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
-    ok(m)
-        && ok(d.get(..d.len().min(2)).unwrap_or(""))
-        && (d.len() <= 2 || !d.as_bytes()[2].is_ascii_digit())
+    let Some(day) = num(&mut i) else {
+        return false;
+    };
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day < 1 || day > days {
+        return false;
+    }
+    let Some(&sep) = b.get(i) else {
+        return true;
+    };
+    if !matches!(sep, b'T' | b't' | b' ') {
+        return false;
+    }
+    i += 1;
+    let time = num(&mut i).is_some_and(|h| h < 24)
+        && lit(&mut i, b':')
+        && num(&mut i).is_some_and(|m| m < 60)
+        && lit(&mut i, b':')
+        && num(&mut i).is_some_and(|s| s < 60);
+    if !time {
+        return false;
+    }
+    // An optional fraction: `.` or `,` and any number of digits.
+    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    if sep == b' ' {
+        return i == b.len();
+    }
+    // Z07:00: `Z`, or a sign, two digits, `:`, two digits (24:60 at most, as Go allows).
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            let two = |k: usize| {
+                b.get(k..k + 2)
+                    .filter(|d| d.iter().all(u8::is_ascii_digit))
+                    .map(|d| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
+            };
+            i + 6 == b.len()
+                && b[i + 3] == b':'
+                && two(i + 1).is_some_and(|h| h <= 24)
+                && two(i + 4).is_some_and(|m| m <= 60)
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
 //! of every value remembered (the values file line or `--set` argument that set it).
 
-use crate::input::yaml::{parse_stream, resolve_helm_values};
+use crate::input::yaml::{ResolveIssue, parse_stream, resolve_helm_values};
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -65,22 +65,39 @@ impl Origins {
 
 /// Reads a YAML document with its spans (Helm reads values as sigs.k8s.io/yaml does: YAML 1.1
 /// scalars). An empty file is an empty map.
+/// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    let (v, spans, non_finite) = read_yaml_non_finite(file)?;
+    if let Some(i) = non_finite.first() {
+        return Err(Problem::error(&file.path, Some(i.pos), i.message.clone()));
+    }
+    Ok((v, spans))
+}
+
+/// [`read_yaml`] that hands back the infinities and NaNs it found (kept as their text in the
+/// value) instead of failing on them: Chart.yaml's `string` fields take them as Go's names.
+pub fn read_yaml_non_finite(
+    file: &Arc<SourceFile>,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if let Some(e) = err {
         return Err(Problem::error(&file.path, Some(e.pos), e.message));
     }
     let Some(doc) = docs.first() else {
-        return Ok((Value::Object(Map::new()), SpanTree::default()));
+        return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
     };
     let (v, spans, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
         .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
     // go-yaml v2 (Helm's reader, not strict) keeps the last of a duplicate key, as the
     // resolver does: Helm renders such values (`on:` and `y:` are both the key `true`).
-    if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
+    let (non_finite, others): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .filter(|i| !i.is_duplicate_key())
+        .partition(ResolveIssue::is_non_finite);
+    if let Some(i) = others.into_iter().next() {
         return Err(Problem::error(&file.path, Some(i.pos), i.message));
     }
-    Ok((v, spans))
+    Ok((v, spans, non_finite))
 }
 
 /// Merges `over` into `base` as Helm coalesces user values over chart values: maps merge

@@ -238,6 +238,10 @@ pub(super) fn register(m: &mut FuncMap) {
                 format!("Cannot concat type {k} as list")
             })?);
         }
+        // Sprig appends to a nil slice: nothing to append leaves it nil (`toJson` is null).
+        if out.is_empty() {
+            return Ok(Value::List(gotmpl::nil_list()));
+        }
         Ok(Value::List(out.into()))
     });
     f!(m, "first", |a: &[Value]| -> R {

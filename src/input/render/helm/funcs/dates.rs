@@ -390,7 +390,35 @@ fn go_seconds(secs: i64) -> String {
 /// A Go `time.Time`: a map holding only methods, which Go templates call by name
 /// (`(now).Unix`, `(toDate "2006" "2024").Format "Jan 2"`); it prints as `Time.String`,
 /// `typeOf` is `time.Time`, `kindOf` `struct`, and JSON and YAML write it as RFC 3339.
+/// Sprig's times are in Go's `time.Local` (`now`, `toDate`, and `dateModify` of one); the
+/// `UTC` method's in `time.UTC`. The renderer's clock and zone are UTC either way, so only
+/// `%#v` (Go's `GoString`) tells them apart.
 fn time_value(t: DateTime<Utc>) -> Value {
+    time_value_in(t, true)
+}
+
+/// Go's `Time.GoString` (what `printf "%#v"` prints): `time.Date(2024, time.March, 5, 0, 0,
+/// 0, 0, time.Local)`.
+fn go_syntax(t: &DateTime<Utc>, local: bool) -> String {
+    format!(
+        "time.Date({}, time.{}, {}, {}, {}, {}, {}, time.{})",
+        t.year(),
+        format(t, "January"),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond(),
+        if local { "Local" } else { "UTC" }
+    )
+}
+
+/// Whether a `time.Time` value is in Go's `time.Local` ([`time_value`]).
+fn is_local(v: &Value) -> bool {
+    !matches!(v.go_method(gotmpl::GO_STRING), Some(Value::String(g)) if g.ends_with("time.UTC)"))
+}
+
+fn time_value_in(t: DateTime<Utc>, local: bool) -> Value {
     type Method = fn(&DateTime<Utc>, &[Value]) -> R;
     const METHODS: [(&str, Method); 14] = [
         ("String", |t, _| Ok(s(&go_string(t)))),
@@ -415,7 +443,7 @@ fn time_value(t: DateTime<Utc>) -> Value {
                 t.timestamp() == -62_135_596_800 && t.nanosecond() == 0,
             ))
         }),
-        ("UTC", |t, _| Ok(time_value(*t))),
+        ("UTC", |t, _| Ok(time_value_in(*t, false))),
         ("Format", |t, a| {
             let layout = to_str(arg(a, 0, "Format")?);
             Ok(s(&format(t, &layout)))
@@ -431,6 +459,11 @@ fn time_value(t: DateTime<Utc>) -> Value {
     entries.insert(
         Arc::from(gotmpl::STRUCT_TYPE),
         Value::Function(Arc::new(|_: &[Value]| Ok(s("time.Time")))),
+    );
+    let go = s(&go_syntax(&t, local));
+    entries.insert(
+        Arc::from(gotmpl::GO_STRING),
+        Value::Function(Arc::new(move |_: &[Value]| Ok(go.clone()))),
     );
     Value::Map(MapRef::new(entries))
 }
@@ -538,14 +571,15 @@ pub(super) fn register(m: &mut FuncMap) {
         m.insert(
             name.to_string(),
             Arc::new(move |a: &[Value]| -> R {
-                let t = time_of(arg(a, 1, name)?);
+                let given = arg(a, 1, name)?;
+                let (t, local) = (time_of(given), is_local(given));
                 let text = to_str(&a[0]);
                 match parse_duration(&text) {
-                    Some(ns) => Ok(time_value(t + chrono::Duration::nanoseconds(ns))),
+                    Some(ns) => Ok(time_value_in(t + chrono::Duration::nanoseconds(ns), local)),
                     None if name.starts_with("must") => {
                         Err(err(format!("time: invalid duration {text:?}")))
                     }
-                    None => Ok(time_value(t)),
+                    None => Ok(time_value_in(t, local)),
                 }
             }),
         );

@@ -62,13 +62,20 @@ pub(super) fn read(text: String) -> Result<Value, String> {
         Some(read) => read,
         None => by_loader(text),
     };
-    let read = match super::yaml_tabs::tab_error(&text) {
-        Some(e) => Err(e),
-        None => match whole(&text) {
+    // go-yaml reads `?` in a flow collection as a key indicator, even inside a plain scalar.
+    let flow_keys = flow_question_marks(&text);
+    let read = match (super::yaml_tabs::tab_error(&text), flow_keys) {
+        (Some(e), _) => Err(e),
+        (None, Some(Err(e))) => Err(e),
+        (None, Some(Ok(spaced))) => whole(&spaced),
+        (None, None) => match whole(&text) {
             // go-yaml decodes the document's root node and stops: text after a root flow
             // collection (`{"a":1}-2`, `{a: 1}}`) is never parsed.
             Err(e) => match first_flow_node(&text) {
-                Some(node) => whole(node).map_err(|_| e),
+                Some(node) => match token_after_root(&text[node.len()..]) {
+                    Some(problem) => Err(format!("error converting YAML to JSON: yaml: {problem}")),
+                    None => whole(node).map_err(|_| e),
+                },
                 None => Err(e),
             },
             read => read,
@@ -86,6 +93,191 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     read.map(|v| v.deep_copy())
 }
 
+/// The scanner's error for the token after a root flow collection on its line, which go-yaml
+/// scans (to see the document end) though it never parses it: after `]`/`}` no simple key
+/// is allowed, so `?` and `- ` are refused, and `%`, `@`, `` ` `` start no token. Anything
+/// else there (a scalar, a comment, another collection) is left unread.
+fn token_after_root(rest: &str) -> Option<&'static str> {
+    let line = rest.split('\n').next().unwrap_or("");
+    let t = line.trim_start_matches([' ', '\t']);
+    let mut chars = t.chars();
+    match chars.next()? {
+        '?' => Some("mapping keys are not allowed in this context"),
+        '-' if chars.next().is_none_or(|c| matches!(c, ' ' | '\t' | '\r')) => {
+            Some("block sequence entries are not allowed in this context")
+        }
+        '%' | '@' | '`' => Some("found character that cannot start any token"),
+        _ => None,
+    }
+}
+
+/// `?` inside flow collections as go-yaml v2's scanner reads it: always a key indicator there
+/// (libyaml's rule, where YAML 1.2 and saphyr let a plain scalar hold it). A `?` that starts
+/// an entry (`[?a]`) opens a complex key: the text comes back with a space after it, which
+/// saphyr reads so (`[{a: null}]`). A `?` after a node or inside a plain scalar
+/// (`[https://x/a?b=c]`, `{a: b?c}`) ends the node, and go-yaml's parser wants `,` or the
+/// closing bracket there: its error. `None` when no `?` is inside a flow collection.
+fn flow_question_marks(text: &str) -> Option<Result<String, String>> {
+    if !text.contains('?') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let blank = |i: usize| {
+        b.get(i)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    };
+    let mut flows: Vec<u8> = Vec::new();
+    // A node may start here (after `[`, `{`, `,`, `:`); inside a plain scalar.
+    let (mut expect, mut plain) = (false, false);
+    // The block context's state: at a line's first node, and a block scalar's indentation.
+    let mut line_start = true;
+    let mut block_scalar: Option<usize> = None;
+    let mut keys: Vec<usize> = Vec::new();
+    let mut line0 = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' {
+            line0 += 1;
+            line_start = true;
+            i += 1;
+            // The lines of a block scalar (more indented than its key's line) are text.
+            if let Some(indent) = block_scalar {
+                let rest = &text[i..];
+                let line = rest.split('\n').next().unwrap_or("");
+                let own = line.len() - line.trim_start_matches(' ').len();
+                if own > indent || line.trim().is_empty() {
+                    continue;
+                }
+                block_scalar = None;
+            }
+            continue;
+        }
+        if block_scalar.is_some() && flows.is_empty() {
+            i += 1;
+            continue;
+        }
+        if flows.is_empty() {
+            // Block context: a flow collection starts a node (a line's first, after `- `,
+            // `: ` or `? `); quotes are skipped; a comment ends the line.
+            match c {
+                b' ' | b'\t' | b'\r' => {}
+                b'#' if i == 0 || blank(i - 1) => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'[' | b'{' if line_start => {
+                    flows.push(c);
+                    expect = true;
+                    plain = false;
+                }
+                b'-' | b':' | b'?' if blank(i + 1) => line_start = true,
+                b'"' | b'\'' if line_start => {
+                    i = quoted_end(b, i);
+                    line_start = false;
+                    continue;
+                }
+                b'|' | b'>' if line_start => {
+                    let line_begin = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                    let own =
+                        text[line_begin..].len() - text[line_begin..].trim_start_matches(' ').len();
+                    block_scalar = Some(own);
+                    line_start = false;
+                }
+                _ => line_start = false,
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if blank(i.wrapping_sub(1)) && i > 0 => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                flows.push(c);
+                (expect, plain) = (true, false);
+            }
+            b']' | b'}' => {
+                flows.pop();
+                (expect, plain) = (false, false);
+                line_start = false;
+            }
+            b',' => (expect, plain) = (true, false),
+            b':' if !plain
+                || blank(i + 1)
+                || b.get(i + 1).is_some_and(|n| b",[]{}".contains(n)) =>
+            {
+                (expect, plain) = (true, false)
+            }
+            // A key indicator opening an entry; saphyr wants a blank after it.
+            b'?' if expect && !plain => {
+                if !blank(i + 1) {
+                    keys.push(i + 1);
+                }
+            }
+            b'?' => {
+                let close = if flows.last() == Some(&b'{') {
+                    '}'
+                } else {
+                    ']'
+                };
+                let at = match line0 {
+                    0 => String::new(),
+                    n => format!("line {n}: "),
+                };
+                return Some(Err(format!(
+                    "error converting YAML to JSON: yaml: {at}did not find expected ',' or '{close}'"
+                )));
+            }
+            b'"' | b'\'' if !plain => {
+                i = quoted_end(b, i);
+                (expect, plain) = (false, false);
+                continue;
+            }
+            _ => (expect, plain) = (false, true),
+        }
+        i += 1;
+    }
+    if keys.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + keys.len());
+    let mut from = 0;
+    for k in keys {
+        out.push_str(&text[from..k]);
+        out.push(' ');
+        from = k;
+    }
+    out.push_str(&text[from..]);
+    Some(Ok(out))
+}
+
+/// The index past the quoted scalar starting at `i` (`'…'` with `''` inside, `"…"` with
+/// backslash escapes), or the text's end when it is not closed.
+fn quoted_end(b: &[u8], i: usize) -> usize {
+    let q = b[i];
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' if q == b'"' => j += 2,
+            c if c == q => {
+                if q == b'\'' && b.get(j + 1) == Some(&b'\'') {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
 /// The root flow collection a text starts with (after blank and comment lines), when text
 /// follows it: what go-yaml reads of that text. Quotes are skipped whole.
 fn first_flow_node(text: &str) -> Option<&str> {
@@ -134,6 +326,9 @@ fn by_loader(text: &str) -> Result<Value, String> {
         let file = crate::source::SourceFile::new("fromYaml".into(), None, read.to_string());
         match super::super::values::read_yaml(&file) {
             Ok((v, _)) => return Ok(json_to_value(&v)),
+            Err(e) if e.message.starts_with(crate::input::yaml::NON_FINITE) => {
+                return Err(e.message);
+            }
             Err(e) => {
                 let at = e.pos.map(|p| (p.line, p.column));
                 // saphyr wants a space after a key's `:`; libyaml eats a tab there too (no
@@ -492,15 +687,8 @@ fn walk(text: &str, tags: bool) -> Option<Result<Value, String>> {
 /// Helm's error for a YAML 1.1 infinity or NaN (`.inf`, `-.Inf`, `.nan`): go-yaml reads a
 /// float that Go's JSON, through which `fromYaml` goes, refuses.
 fn non_finite(text: &str) -> Option<String> {
-    let which = match text {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => "+Inf",
-        "-.inf" | "-.Inf" | "-.INF" => "-Inf",
-        ".nan" | ".NaN" | ".NAN" => "NaN",
-        _ => return None,
-    };
-    Some(format!(
-        "error converting YAML to JSON: json: unsupported value: {which}"
-    ))
+    crate::input::yaml::yaml11_non_finite(text)
+        .map(|name| format!("{}{name}", crate::input::yaml::NON_FINITE))
 }
 
 /// A tagged scalar as go-yaml v2's `resolve` reads it: `!!str` keeps the text, `!!binary`

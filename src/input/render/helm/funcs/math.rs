@@ -354,6 +354,25 @@ pub(super) fn register(m: &mut FuncMap) {
             Arc::from(super::GO_JSON),
             Value::Function(Arc::new(move |_: &[Value]| -> R { Ok(json.clone()) })),
         );
+        // Its fields, for `%#v` (`&semver.Version{major:0x1, …, original:"1.2.3"}`) and the
+        // verbs fmt applies field by field.
+        let fields = gotmpl::Value::List(
+            [
+                ("major", Value::Uint(v.0[0])),
+                ("minor", Value::Uint(v.0[1])),
+                ("patch", Value::Uint(v.0[2])),
+                ("pre", s(&v.1)),
+                ("metadata", s(&metadata)),
+                ("original", s(&text)),
+            ]
+            .into_iter()
+            .map(|(name, value)| Value::List(vec![s(name), value].into()))
+            .collect(),
+        );
+        m.insert(
+            Arc::from(gotmpl::STRUCT_VALUES),
+            Value::Function(Arc::new(move |_: &[Value]| -> R { Ok(fields.clone()) })),
+        );
         // Printed as Go prints a *semver.Version: its String method.
         let printed = s(&shown);
         m.insert(
