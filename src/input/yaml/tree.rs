@@ -346,49 +346,7 @@ impl Resolver<'_> {
 /// Values go-yaml cannot write as a block scalar (a space before a line break or at the
 /// end, control characters) are written double-quoted and stay as they are.
 pub fn go_yaml_folded_round_trip(text: &str) -> String {
-    let b = text.as_bytes();
-    let block_allowed = !text.ends_with(' ')
-        && !text.contains(" \n")
-        && !text
-            .chars()
-            .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || c == '\u{feff}');
-    let first = b.iter().position(|&c| c != b'\n');
-    let starts_blank = first.is_none_or(|i| matches!(b[i], b' ' | b'\t'));
-    if !block_allowed || starts_blank || !text.contains('\n') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut line_start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\n' {
-            i += 1;
-            continue;
-        }
-        // A run of line breaks after a line with content.
-        let run_end = b[i..]
-            .iter()
-            .position(|&c| c != b'\n')
-            .map_or(b.len(), |n| i + n);
-        out.push_str(&text[line_start..i]);
-        let line_blank = matches!(b.get(line_start), Some(b' ' | b'\t'));
-        let has_content = i > line_start;
-        let extra = has_content
-            && !line_blank
-            && match b.get(run_end) {
-                Some(c) => matches!(c, b' ' | b'\t'),
-                // At the end: kept only by `>+` (two or more breaks).
-                None => run_end - i >= 2,
-            };
-        if extra {
-            out.push('\n');
-        }
-        out.push_str(&text[i..run_end]);
-        line_start = run_end;
-        i = run_end;
-    }
-    out.push_str(&text[line_start..]);
-    out
+    fold_line_break_runs(text, Fold::RoundTrip)
 }
 
 /// The string a folded scalar held before [`go_yaml_folded_round_trip`]: what Kustomize copies
@@ -397,6 +355,22 @@ pub fn go_yaml_folded_round_trip(text: &str) -> String {
 /// only lengthens runs of line breaks, by one, where the lines around them say so; the same
 /// lines say so afterwards, so the run is shortened by one there.
 pub fn undo_go_yaml_folded_round_trip(text: &str) -> String {
+    fold_line_break_runs(text, Fold::Undo)
+}
+
+/// Which way [`fold_line_break_runs`] goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Fold {
+    RoundTrip,
+    Undo,
+}
+
+/// The round trip lengthens by one each run of line breaks after a line with content that
+/// does not start with a blank, where the next line starts with a blank (or, at the end,
+/// where the run is two or more: `>+`); the undo shortens by one the runs the round trip
+/// lengthened (the same lines say so, with the run one longer). Values go-yaml writes
+/// double-quoted (no block scalar allowed) or that start with a blank stay as they are.
+fn fold_line_break_runs(text: &str, way: Fold) -> String {
     let b = text.as_bytes();
     let block_allowed = !text.ends_with(' ')
         && !text.contains(" \n")
@@ -408,7 +382,9 @@ pub fn undo_go_yaml_folded_round_trip(text: &str) -> String {
     if !block_allowed || starts_blank || !text.contains('\n') {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len());
+    // Runs the undo finds are one longer than the round trip's.
+    let longer = usize::from(way == Fold::Undo);
+    let mut out = String::with_capacity(text.len() + 8);
     let mut line_start = 0;
     let mut i = 0;
     while i < b.len() {
@@ -416,6 +392,7 @@ pub fn undo_go_yaml_folded_round_trip(text: &str) -> String {
             i += 1;
             continue;
         }
+        // A run of line breaks after a line.
         let run_end = b[i..]
             .iter()
             .position(|&c| c != b'\n')
@@ -423,15 +400,22 @@ pub fn undo_go_yaml_folded_round_trip(text: &str) -> String {
         out.push_str(&text[line_start..i]);
         let line_blank = matches!(b.get(line_start), Some(b' ' | b'\t'));
         let has_content = i > line_start;
-        // As in the round trip, with the run one longer: an added break made it at least two
-        // (three at the end, where only `>+`'s two or more got one).
-        let added = has_content
+        let folded = has_content
             && !line_blank
             && match b.get(run_end) {
-                Some(c) => matches!(c, b' ' | b'\t') && run_end - i >= 2,
-                None => run_end - i >= 3,
+                Some(c) => matches!(c, b' ' | b'\t') && run_end - i > longer,
+                // At the end: only `>+` (two or more breaks) gets one.
+                None => run_end - i >= 2 + longer,
             };
-        out.push_str(&text[i + usize::from(added)..run_end]);
+        match way {
+            Fold::RoundTrip => {
+                if folded {
+                    out.push('\n');
+                }
+                out.push_str(&text[i..run_end]);
+            }
+            Fold::Undo => out.push_str(&text[i + usize::from(folded)..run_end]),
+        }
         line_start = run_end;
         i = run_end;
     }
