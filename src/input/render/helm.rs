@@ -398,7 +398,7 @@ fn render_templates(
     let splitter = |outputs: std::sync::mpsc::Receiver<Output>, origin_files: &mut OriginFiles| {
         let mut loc = Locator {
             define_file: &define_file,
-            scopes: HashMap::new(),
+            scopes: Default::default(),
         };
         let mut docs: Vec<Doc> = Vec::new();
         for o in outputs {

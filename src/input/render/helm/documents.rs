@@ -60,11 +60,33 @@ pub(super) fn kind_rank(kind: &str) -> usize {
 }
 
 /// What the outputs of a chart's templates are located with: the file of each template name
-/// (files and `define`s), and the `with`/`range` scopes of each file found so far (keyed by
-/// its `Arc`, alive to the end of the render: found once for all the templates including it).
+/// (files and `define`s), and what was read of each file so far ([`FileReadings`]).
 pub(super) struct Locator<'a> {
     pub(super) define_file: &'a HashMap<String, Arc<SourceFile>>,
-    pub(super) scopes: HashMap<usize, Vec<Scope>>,
+    pub(super) scopes: FileReadings,
+}
+
+/// What is read of a template file once for all the outputs that print from it, keyed by
+/// its `Arc` (alive to the end of the render) and an action's offset: its `with`/`range`
+/// scopes, the values path each of its actions prints, the values each action combines, and
+/// a partial's dot path read through each `include` call. A chart's partials run many times
+/// (Bitnami's common helpers once per object), and reading the same action again cost a
+/// tenth of a render.
+#[derive(Default)]
+pub(super) struct FileReadings {
+    scopes: HashMap<usize, Vec<Scope>>,
+    values_paths: HashMap<(usize, usize), Option<Vec<String>>>,
+    operands: HashMap<(usize, usize), Vec<Vec<String>>>,
+    through_calls: HashMap<(usize, usize, Vec<String>), Option<Vec<String>>>,
+}
+
+impl FileReadings {
+    /// The `with`/`range` scopes of `file`.
+    fn of(&mut self, file: &Arc<SourceFile>) -> &Vec<Scope> {
+        self.scopes
+            .entry(Arc::as_ptr(file) as usize)
+            .or_insert_with(|| scopes(&file.text))
+    }
 }
 
 /// The output of one template split into documents (Helm splits on `---` lines), each with
@@ -394,17 +416,20 @@ fn action_origin(file: &Arc<SourceFile>, offset: usize) -> (Origin, &str) {
     (origin, &src[a_start..a_end])
 }
 
-/// The values path the action at `offset` of `file` prints, if one (scopes cached per file).
+/// The values path the action at `offset` of `file` prints, if one (read once per action).
 fn action_values_path(
     file: &Arc<SourceFile>,
     offset: usize,
-    cache: &mut HashMap<usize, Vec<Scope>>,
+    cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
+    let key = (Arc::as_ptr(file) as usize, offset);
+    if let Some(path) = cache.values_paths.get(&key) {
+        return path.clone();
+    }
     let (_, expr) = action_origin(file, offset);
-    let scopes = cache
-        .entry(Arc::as_ptr(file) as usize)
-        .or_insert_with(|| scopes(&file.text));
-    values_path(expr, offset.min(file.text.len()), scopes)
+    let path = values_path(expr, offset.min(file.text.len()), cache.of(file));
+    cache.values_paths.insert(key, path.clone());
+    path
 }
 
 /// A partial's path relative to its dot ([`DOT`]) made a values path through the `include`
@@ -413,18 +438,22 @@ fn from_call(
     path: Vec<String>,
     site: Option<&(String, usize)>,
     define_file: &HashMap<String, Arc<SourceFile>>,
-    cache: &mut HashMap<usize, Vec<Scope>>,
+    cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
     if path.first().map(String::as_str) != Some(DOT) {
         return Some(path);
     }
     let (name, offset) = site?;
     let file = define_file.get(name)?;
+    let key = (Arc::as_ptr(file) as usize, *offset, path);
+    if let Some(found) = cache.through_calls.get(&key) {
+        return found.clone();
+    }
     let (_, call) = action_origin(file, *offset);
-    let scopes = cache
-        .entry(Arc::as_ptr(file) as usize)
-        .or_insert_with(|| scopes(&file.text));
-    through_call(path, call, (*offset).min(file.text.len()), scopes)
+    let at = (*offset).min(file.text.len());
+    let found = through_call(key.2.clone(), call, at, cache.of(file));
+    cache.through_calls.insert(key, found.clone());
+    found
 }
 
 /// [`from_call`] through as many `include` calls as the path needs: a partial's dot path
@@ -436,7 +465,7 @@ fn from_calls(
     mut n: usize,
     included: &Included,
     define_file: &HashMap<String, Arc<SourceFile>>,
-    cache: &mut HashMap<usize, Vec<Scope>>,
+    cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
     // Bounded as include nesting is.
     for _ in 0..included.len() + 1 {
@@ -661,7 +690,7 @@ fn partial_origins(
     at: usize,
     define_file: &HashMap<String, Arc<SourceFile>>,
     p: &Prepared,
-    cache: &mut HashMap<usize, Vec<Scope>>,
+    cache: &mut FileReadings,
     lines: &mut HashMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
     let (text, pieces, _) = &included[n];
@@ -693,13 +722,18 @@ fn partial_origins(
             .trim_end_matches("}}")
             .trim_matches(|c: char| c == '-' || c.is_whitespace());
         let at = piece.offset.min(file.text.len());
-        let file_scopes = cache
-            .entry(Arc::as_ptr(file) as usize)
-            .or_insert_with(|| scopes(&file.text));
-        let operands: Vec<Vec<String>> = operand_paths(inner, at, file_scopes)
-            .into_iter()
-            .flatten()
-            .collect();
+        let key = (Arc::as_ptr(file) as usize, piece.offset);
+        let operands = match cache.operands.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                cache.operands.insert(key, found.clone());
+                found
+            }
+        };
         let named: Vec<Vec<String>> = operands
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))

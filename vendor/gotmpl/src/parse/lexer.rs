@@ -63,6 +63,11 @@ fn is_go_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// The line breaks in `bytes` (runeguard patch 42).
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 fn strip_underscores(raw: &str) -> Cow<'_, str> {
     if raw.contains('_') {
         Cow::Owned(raw.replace('_', ""))
@@ -253,7 +258,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.input[self.pos..].chars().next()
+        // runeguard patch 42: an ASCII byte is its character (no UTF-8 decoding).
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b < 0x80 => Some(char::from(b)),
+            Some(_) => self.input[self.pos..].chars().next(),
+            None => None,
+        }
     }
 
     /// Look `n` characters ahead without advancing. O(n) in `n` (scans chars
@@ -263,11 +273,17 @@ impl<'a> Lexer<'a> {
     }
 
     fn next_char(&mut self) -> Option<char> {
+        // runeguard patch 42: an ASCII byte is its character (no UTF-8 decoding).
+        let &b = self.input.as_bytes().get(self.pos)?;
+        if b < 0x80 {
+            self.pos += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            return Some(char::from(b));
+        }
         let ch = self.input[self.pos..].chars().next()?;
         self.pos += ch.len_utf8();
-        if ch == '\n' {
-            self.line += 1;
-        }
         Some(ch)
     }
 
@@ -299,10 +315,14 @@ impl<'a> Lexer<'a> {
     /// (callers pass `delim.len()` or byte counts of ASCII sequences).
     fn skip(&mut self, n: usize) {
         let target = self.pos + n;
-        while self.pos < target {
-            self.next_char();
-        }
-        debug_assert_eq!(self.pos, target, "skip({}) overshot a char boundary", n);
+        debug_assert!(
+            self.input.is_char_boundary(target),
+            "skip({}) overshot a char boundary",
+            n
+        );
+        // runeguard patch 42: the bytes skipped at once, their line breaks counted.
+        self.line += count_newlines(&self.input.as_bytes()[self.pos..target]);
+        self.pos = target;
     }
 
     fn current_str(&self) -> &'a str {
@@ -419,7 +439,7 @@ impl<'a> Lexer<'a> {
                 Some(i) => i + 1,
                 None => rest.len(),
             };
-            self.line += rest[..run].iter().filter(|&&b| b == b'\n').count();
+            self.line += count_newlines(&rest[..run]);
             self.pos += run;
         }
     }
@@ -485,16 +505,14 @@ impl<'a> Lexer<'a> {
 
         self.skip(2); // consume /*
 
-        // Scan to closing */
-        loop {
-            if self.pos >= self.input.len() {
+        // Scan to closing */ (runeguard patch 42: found at once, its line breaks counted;
+        // charts document each helper with a comment).
+        match self.input[self.pos..].find("*/") {
+            Some(i) => self.skip(i + 2),
+            None => {
+                self.skip(self.input.len() - self.pos);
                 return Err(self.error("unclosed comment"));
             }
-            if self.starts_with("*/") {
-                self.skip(2);
-                break;
-            }
-            self.next_char();
         }
 
         // Skip whitespace after */; `-}}` only binds as a trim marker when at
@@ -633,6 +651,19 @@ impl<'a> Lexer<'a> {
         self.pos != start
     }
 
+    /// Skips ASCII letters, digits and `_` byte by byte (runeguard patch 42: most of an
+    /// action), then any other identifier character decoded.
+    fn consume_ascii_ident(&mut self) {
+        let bytes = self.input.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
     // Individual token scanners
     fn lex_quoted_string(&mut self) -> Result<()> {
         self.next_char(); // consume opening "
@@ -696,6 +727,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn consume_ident_chars(&mut self) {
+        self.consume_ascii_ident();
         while let Some(ch) = self.peek() {
             if ch.is_alphanumeric() || ch == '_' {
                 self.next_char();
@@ -1294,6 +1326,45 @@ mod tests {
             ]
         );
         assert_eq!(tokens[1].val, "$x");
+    }
+
+    // runeguard patch 42: ASCII fast paths, comments found at once.
+    #[test]
+    fn lines_are_counted_through_comments_and_skipped_bytes() {
+        let tokens = lex("{{/* a\nb\n*/}}\n{{ .x }}{{- /* c\n */ -}}\n{{ .y }}");
+        let fields: Vec<_> = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Field)
+            .map(|t| (t.val.to_string(), t.line, t.pos))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![(".x".to_string(), 4, 17), (".y".to_string(), 6, 42)]
+        );
+    }
+
+    #[test]
+    fn identifiers_mix_ascii_and_other_letters() {
+        let tokens = lex("{{ $é1x .naïve_2 héllo }}");
+        let vals: Vec<_> = tokens[1..4].iter().map(|t| t.val.to_string()).collect();
+        assert_eq!(vals, ["$é1x", ".naïve_2", "héllo"]);
+        // Unicode white space inside an action separates words, as before.
+        let tokens = lex("{{ .a\u{a0}.b }}");
+        assert_eq!(tokens[1].val, ".a");
+        assert_eq!(tokens[2].val, ".b");
+    }
+
+    #[test]
+    fn an_unclosed_comment_is_reported_at_the_end_of_the_text() {
+        let err = Lexer::new("x\n{{/* a\n\nb", "{{", "}}")
+            .tokenize()
+            .unwrap_err();
+        match err {
+            TemplateError::Lex { line, col, message, .. } => {
+                assert_eq!((line, col, message.as_str()), (4, 2, "unclosed comment"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
