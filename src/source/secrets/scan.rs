@@ -114,11 +114,12 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
 /// `key: value` lines, Kubernetes `name:`/`value:` pairs and block scalars under secret names.
 fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
     let mut offset = 0;
-    // The last `name:` seen (an env entry's name) and its indentation.
-    let mut env_name: Option<(String, usize)> = None;
+    // The last `name:` seen (an env entry's name) and its indentation. Keys and names are
+    // slices of the text: a stream has a key on most of its lines.
+    let mut env_name: Option<(&str, usize)> = None;
     // A block scalar under a secret name: its key's indentation.
     let mut block: Option<usize> = None;
-    let mut path: Vec<(usize, String)> = Vec::new();
+    let mut path: Vec<(usize, &str)> = Vec::new();
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
@@ -149,22 +150,22 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
         {
             rest = &rest[..end];
         }
-        path.push((key_ind, key.to_string()));
+        path.push((key_ind, key));
         let reference = || {
-            let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
+            let keys: Vec<&str> = path.iter().map(|(_, k)| *k).collect();
             reference_field(&keys)
         };
         if rest.len() > 120 && (rest.contains('=') || rest.contains("\":")) {
             scan_inline(rest, start + val_start, out);
         }
         if key == "name" {
-            env_name = value_range(rest).map(|r| (rest[r].to_string(), key_ind));
+            env_name = value_range(rest).map(|r| (&rest[r], key_ind));
             continue;
         }
         // An env entry's value: named by the entry's `name`.
-        let name = match (&env_name, key) {
-            (Some((n, i)), "value") if key_ind.abs_diff(*i) <= 2 => n.clone(),
-            _ => key.to_string(),
+        let name = match (env_name, key) {
+            (Some((n, i)), "value") if key_ind.abs_diff(i) <= 2 => n,
+            _ => key,
         };
         let trimmed = rest.trim();
         let is_block = trimmed
