@@ -284,12 +284,20 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "floor", |a: &[Value]| -> R {
         Ok(Value::Float(to_float(arg(a, 0, "floor")?).floor()))
     });
+    // Sprig's round: the fraction (of the sign of the number, as Go's math.Modf gives it)
+    // rounds up from `roundOn` (.5 unless given), else the number is floored: -3.3 and -3.5
+    // give -4, as Helm prints them (differential seed 63).
     f!(m, "round", |a: &[Value]| -> R {
         let p = a.get(1).map(to_int).unwrap_or(0) as i32;
-        let m = 10f64.powi(p);
-        Ok(Value::Float(
-            (to_float(arg(a, 0, "round")?) * m).round() / m,
-        ))
+        let round_on = a.get(2).map(to_float).unwrap_or(0.5);
+        let pow = 10f64.powi(p);
+        let digit = to_float(arg(a, 0, "round")?) * pow;
+        let r = if digit.fract() >= round_on {
+            digit.ceil()
+        } else {
+            digit.floor()
+        };
+        Ok(Value::Float(r / pow))
     });
     f!(m, "semverCompare", |a: &[Value]| -> R {
         Ok(Value::Bool(semver_compare(
