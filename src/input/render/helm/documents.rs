@@ -176,15 +176,20 @@ pub(super) fn split_documents(
                         .unwrap_or(piece.end)
                         .min(e);
                     let mut origins = Vec::new();
+                    // Whether the values origin is the action's whole value reached from a
+                    // line nested under keys it does not have (walked back to its root).
+                    let mut only_root = false;
                     if let Some(bp) = &base_path {
                         let sub = line_paths
                             .as_ref()
                             .and_then(|lp| lp.at(rel).map(|p| p.to_vec()))
                             .unwrap_or_default();
+                        let nested = !sub.is_empty();
                         let mut full = bp.clone();
                         full.extend(sub);
                         while !full.is_empty() {
                             if let Some(o) = p.origins.get(&full) {
+                                only_root = nested && full.len() <= bp.len();
                                 origins.push(o.clone());
                                 break;
                             }
@@ -301,6 +306,13 @@ pub(super) fn split_documents(
                         o.iter()
                             .any(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
                     });
+                    // A partial given a values part as its dot (`include "envs" .Values.server`)
+                    // writes its own text around what it prints: a line of that text whose
+                    // keys the value does not have is the partial's line, not the whole
+                    // value's key line (`server:`).
+                    if only_root && !from_partial.is_empty() {
+                        origins.clear();
+                    }
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());

@@ -626,20 +626,37 @@ pub(super) fn through_call(
     Some(resolved)
 }
 
-/// The values path an action named, unless its value is empty (`""` or null) while the
-/// action printed text: then what was printed came from elsewhere (`default .Chart.Name
-/// .Values.nameOverride`, `.Values.tag | default "1.0"`), and that values line is not its
-/// origin.
+/// The values path an action named, unless its value is empty as Sprig's `default` sees it
+/// (`""`, null, `0`, `false`, an empty list or map) while the action printed other text:
+/// then what was printed came from elsewhere (`default .Chart.Name .Values.nameOverride`,
+/// `.Values.tag | default "1.0"`, `.Values.uid | default 100` with `uid: 0`), and that
+/// values line is not its origin. An empty value printed as itself (`0`, `false`, `[]`)
+/// is.
 pub(super) fn unless_empty(
     path: Vec<String>,
     printed: &str,
     values: &serde_json::Value,
 ) -> Option<Vec<String>> {
-    let empty = path
+    use serde_json::Value as J;
+    let Some(v) = path.iter().try_fold(values, |v, k| v.get(k)) else {
+        return Some(path);
+    };
+    let shown = printed.trim();
+    let shown = [('"', '"'), ('\'', '\'')]
         .iter()
-        .try_fold(values, |v, k| v.get(k))
-        .is_some_and(|v| v.is_null() || v.as_str() == Some(""));
-    (!empty || printed.trim().is_empty()).then_some(path)
+        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
+        .unwrap_or(shown);
+    let kept = match v {
+        J::Null => shown.is_empty(),
+        J::String(s) => !s.is_empty() || shown.is_empty(),
+        J::Bool(b) => *b || shown.is_empty() || shown == "false",
+        J::Number(n) => {
+            n.as_f64() != Some(0.0) || shown.is_empty() || shown.parse::<f64>() == Ok(0.0)
+        }
+        J::Array(a) => !a.is_empty() || matches!(shown, "" | "[]" | "null"),
+        J::Object(m) => !m.is_empty() || matches!(shown, "" | "{}" | "map[]" | "null"),
+    };
+    kept.then_some(path)
 }
 
 /// A values path with an [`ELEMENT`] segment made concrete: the one element of the
