@@ -6,11 +6,13 @@
 //! `template`, tri-state `"-"` values, values given as a string for `tpl` or as a map for
 //! `toYaml`), kube-prometheus-stack's (`kpslike`: subcharts with `global` and
 //! `import-values`, alert templates escaped with ``{{`{{`}}``, `tpl` of `toYaml`, a `range $k,
-//! $v` over components) and argo-cd's (`argolike`: a library subchart, `dict` contexts,
-//! `index .Values "redis-ha"`, `lookup`, config maps merged from presets, Secrets of
-//! `b64enc`). Each folder's `expected.yaml` and `expected-<ci values>.yaml` are what `helm
-//! template` (Helm v4.2.3) printed with the chart's defaults and with each `ci/*.yaml`; no
-//! Helm is needed here.
+//! $v` over components), argo-cd's (`argolike`: a library subchart, `dict` contexts, `index
+//! .Values "redis-ha"`, `lookup`, config maps merged from presets, Secrets of `b64enc`) and
+//! jenkins's with gitlab-runner's (`jenkinslike`: JCasC scripts through `tpl` in a `range $k,
+//! $v`, `lookup` of an existing Secret, a password partial encoded by its caller, `tpl` of a
+//! TOML config, `.Files.Glob`). Each folder's `expected.yaml` and `expected-<ci
+//! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
+//! with each `ci/*.yaml`; no Helm is needed here.
 
 use serde_json::Value;
 use std::path::Path;
@@ -78,7 +80,7 @@ fn charts_render_as_helm_rendered_them() {
             );
         }
     }
-    assert!(cases >= 8, "the charts of {DATA} were not found");
+    assert!(cases >= 10, "the charts of {DATA} were not found");
 }
 
 /// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
@@ -191,4 +193,34 @@ fn findings_on_values_point_at_the_values_lines() {
             "{want:?} not in {cm:#?}"
         );
     }
+}
+
+/// A partial's text the caller encoded (`include "jenkins.password" . | b64enc | quote`, a
+/// Secret's data) is found by its decoded text: the line's origins name the values line of
+/// the password the partial printed and the partial's line (they named only the key's).
+#[test]
+fn an_include_encoded_by_its_caller_keeps_the_partials_origins() {
+    let out = rg()
+        .current_dir(DATA)
+        .args([
+            "render",
+            "--origins",
+            "jenkinslike",
+            "--values",
+            "jenkinslike/ci/casc-values.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("jenkins-admin-password:"))
+        .unwrap_or_else(|| panic!("no password line: {text}"));
+    for origin in [
+        "values jenkinslike/ci/casc-values.yaml:4",
+        "template jenkinslike/templates/_helpers.tpl:27",
+    ] {
+        assert!(line.contains(origin), "{origin} not in {line}");
+    }
+    assert!(!line.contains("changeme-now"), "{line}");
 }

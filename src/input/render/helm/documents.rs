@@ -203,21 +203,39 @@ pub(super) fn split_documents(
                     // (Looked up only when it can be used: a hash of each line otherwise.)
                     // Looked up even when the action names a value: a partial given it
                     // may print it under other keys, or with others (`dict "pod" .Values.pod`).
-                    let place = calls_include
-                        .then(|| include_index.get(line.trim()))
-                        .flatten()
-                        .map(|places| {
-                            // The includes this action called (and theirs): a sibling call
-                            // returning the same line (`include "x" (dict …)` twice) is not it.
-                            let here = Some((piece.name.as_str(), piece.offset));
-                            let mine: Vec<(usize, usize)> = places
-                                .iter()
-                                .copied()
-                                .filter(|&(i, _)| roots[i] == here)
-                                .collect();
-                            let places = if mine.is_empty() { places } else { &mine };
-                            next_included_line(places, &mut included_read)
-                        });
+                    // Text an include returned that the action encoded (`include "x.password"
+                    // . | b64enc | quote`, a Secret's data) is found by its decoded text; it
+                    // maps as one part to where that text starts in the partial.
+                    let decoded = calls_include
+                        .then(|| include_index.get(line.trim()).is_none())
+                        .filter(|&missing| missing)
+                        .and_then(|_| {
+                            let t = line.trim();
+                            let t = t
+                                .strip_prefix('"')
+                                .and_then(|t| t.strip_suffix('"'))
+                                .unwrap_or(t);
+                            let bytes = data_encoding::BASE64.decode(t.as_bytes()).ok()?;
+                            String::from_utf8(bytes).ok()
+                        })
+                        .filter(|d| include_index.contains_key(d.trim()));
+                    let key = decoded.as_deref().unwrap_or(line).trim();
+                    let place =
+                        calls_include
+                            .then(|| include_index.get(key))
+                            .flatten()
+                            .map(|places| {
+                                // The includes this action called (and theirs): a sibling call
+                                // returning the same line (`include "x" (dict …)` twice) is not it.
+                                let here = Some((piece.name.as_str(), piece.offset));
+                                let mine: Vec<(usize, usize)> = places
+                                    .iter()
+                                    .copied()
+                                    .filter(|&(i, _)| roots[i] == here)
+                                    .collect();
+                                let places = if mine.is_empty() { places } else { &mine };
+                                next_included_line(places, &mut included_read)
+                            });
                     // A line an include re-serialized (`toYaml` of what `fromYaml` read from
                     // another include's text, merged): the same line at the same key path of
                     // the text it was read from.
@@ -266,6 +284,18 @@ pub(super) fn split_documents(
                     let from_partial = match place {
                         _ if reread.is_some() => {
                             vec![(cur - off..line_end - off, reread.unwrap_or_default())]
+                        }
+                        Some((i, at)) if decoded.is_some() => {
+                            let mut o = partial_origins(
+                                (i, included),
+                                at,
+                                define_file,
+                                p,
+                                with_cache,
+                                &mut partial_lines,
+                            );
+                            o.push(tmpl_origin.clone());
+                            vec![(cur - off..line_end - off, o)]
                         }
                         Some((i, at)) => {
                             let lead = line.len() - line.trim_start().len();
