@@ -871,8 +871,49 @@ fn segments_end(b: &[u8], at: usize, seg_byte: impl Fn(u8) -> bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::values_refs;
+    use super::{unless_empty, values_refs};
     use proptest::prelude::*;
+
+    /// A value Sprig's `default` finds empty is the origin only of text that is itself
+    /// (`uid: 0` printed `0`), not of what `default` printed instead (`100`).
+    #[test]
+    fn an_empty_value_is_the_origin_only_of_itself() {
+        let values = serde_json::json!({
+            "uid": 0, "f": 0.0, "off": false, "s": "", "n": null, "l": [], "m": {},
+            "one": 1, "on": true, "name": "x"
+        });
+        let keep = |key: &str, printed: &str| {
+            unless_empty(vec![key.to_string()], printed, &values).is_some()
+        };
+        for (key, printed) in [
+            ("uid", "0"),
+            ("uid", "\"0\""),
+            ("f", "0"),
+            ("off", "false"),
+            ("l", "[]"),
+            ("m", "{}"),
+            ("m", "map[]"),
+            ("s", ""),
+            ("n", ""),
+            ("one", "100"),
+            ("on", "x"),
+            ("name", "y"),
+            ("missing", "z"),
+        ] {
+            assert!(keep(key, printed), "{key} printing {printed:?}");
+        }
+        for (key, printed) in [
+            ("uid", "100"),
+            ("f", "1.5"),
+            ("off", "true"),
+            ("s", "x"),
+            ("n", "x"),
+            ("l", "- a"),
+            ("m", "a: 1"),
+        ] {
+            assert!(!keep(key, printed), "{key} printing {printed:?}");
+        }
+    }
 
     /// The scanners capture what the regular expressions they replace capture.
     fn by_regex(inner: &str) -> Vec<String> {

@@ -394,6 +394,29 @@ pub(super) fn register(m: &mut FuncMap) {
 #[cfg(test)]
 mod tests {
     use super::masterminds_version;
+    use gotmpl::Value;
+
+    /// Sprig's round, as `helm template` printed it (tests/data/helm-diff/round-negative).
+    #[test]
+    fn round_floors_a_fraction_under_round_on() {
+        let mut m = gotmpl::FuncMap::new();
+        super::register(&mut m);
+        let round = m.get("round").unwrap();
+        let f = |a: &[Value]| match round(a).unwrap() {
+            Value::Float(x) => x,
+            v => panic!("{v:?}"),
+        };
+        assert_eq!(f(&[Value::Float(-3.3), Value::Int(0)]), -4.0);
+        assert_eq!(f(&[Value::Float(-0.2), Value::Int(0)]), -1.0);
+        assert_eq!(f(&[Value::Float(-3.0), Value::Int(0)]), -3.0);
+        assert_eq!(f(&[Value::Float(2.5), Value::Int(0)]), 3.0);
+        assert_eq!(f(&[Value::Float(2.4), Value::Int(0)]), 2.0);
+        assert_eq!(
+            f(&[Value::Float(2.3), Value::Int(0), Value::Float(0.3)]),
+            2.0
+        );
+        assert_eq!(f(&[Value::Float(1234.5678), Value::Int(-2)]), 1200.0);
+    }
 
     /// Each text checked with Helm's `semver` (Masterminds/semver v3).
     #[test]
