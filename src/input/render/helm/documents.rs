@@ -206,9 +206,8 @@ pub(super) fn split_documents(
                     // Text an include returned that the action encoded (`include "x.password"
                     // . | b64enc | quote`, a Secret's data) is found by its decoded text; it
                     // maps as one part to where that text starts in the partial.
-                    let decoded = calls_include
-                        .then(|| include_index.get(line.trim()).is_none())
-                        .filter(|&missing| missing)
+                    let decoded = (calls_include && !include_index.contains_key(line.trim()))
+                        .then_some(())
                         .and_then(|_| {
                             let t = line.trim();
                             let t = t
