@@ -198,15 +198,20 @@ pub(super) fn split_documents(
                         .unwrap_or(piece.end)
                         .min(e);
                     let mut origins = Vec::new();
+                    // Whether the values origin is the action's whole value reached from a
+                    // line nested under keys it does not have (walked back to its root).
+                    let mut only_root = false;
                     if let Some(bp) = &base_path {
                         let sub = line_paths
                             .as_ref()
                             .and_then(|lp| lp.at(rel).map(|p| p.to_vec()))
                             .unwrap_or_default();
+                        let nested = !sub.is_empty();
                         let mut full = bp.clone();
                         full.extend(sub);
                         while !full.is_empty() {
                             if let Some(o) = p.origins.get(&full) {
+                                only_root = nested && full.len() <= bp.len();
                                 origins.push(o.clone());
                                 break;
                             }
@@ -220,21 +225,38 @@ pub(super) fn split_documents(
                     // (Looked up only when it can be used: a hash of each line otherwise.)
                     // Looked up even when the action names a value: a partial given it
                     // may print it under other keys, or with others (`dict "pod" .Values.pod`).
-                    let place = calls_include
-                        .then(|| include_index.get(line.trim()))
-                        .flatten()
-                        .map(|places| {
-                            // The includes this action called (and theirs): a sibling call
-                            // returning the same line (`include "x" (dict …)` twice) is not it.
-                            let here = Some((piece.name.as_str(), piece.offset));
-                            let mine: Vec<(usize, usize)> = places
-                                .iter()
-                                .copied()
-                                .filter(|&(i, _)| roots[i] == here)
-                                .collect();
-                            let places = if mine.is_empty() { places } else { &mine };
-                            next_included_line(places, &mut included_read)
-                        });
+                    // Text an include returned that the action encoded (`include "x.password"
+                    // . | b64enc | quote`, a Secret's data) is found by its decoded text; it
+                    // maps as one part to where that text starts in the partial.
+                    let decoded = (calls_include && !include_index.contains_key(line.trim()))
+                        .then_some(())
+                        .and_then(|_| {
+                            let t = line.trim();
+                            let t = t
+                                .strip_prefix('"')
+                                .and_then(|t| t.strip_suffix('"'))
+                                .unwrap_or(t);
+                            let bytes = data_encoding::BASE64.decode(t.as_bytes()).ok()?;
+                            String::from_utf8(bytes).ok()
+                        })
+                        .filter(|d| include_index.contains_key(d.trim()));
+                    let key = decoded.as_deref().unwrap_or(line).trim();
+                    let place =
+                        calls_include
+                            .then(|| include_index.get(key))
+                            .flatten()
+                            .map(|places| {
+                                // The includes this action called (and theirs): a sibling call
+                                // returning the same line (`include "x" (dict …)` twice) is not it.
+                                let here = Some((piece.name.as_str(), piece.offset));
+                                let mine: Vec<(usize, usize)> = places
+                                    .iter()
+                                    .copied()
+                                    .filter(|&(i, _)| roots[i] == here)
+                                    .collect();
+                                let places = if mine.is_empty() { places } else { &mine };
+                                next_included_line(places, &mut included_read)
+                            });
                     // A line an include re-serialized (`toYaml` of what `fromYaml` read from
                     // another include's text, merged): the same line at the same key path of
                     // the text it was read from.
@@ -284,6 +306,18 @@ pub(super) fn split_documents(
                         _ if reread.is_some() => {
                             vec![(cur - off..line_end - off, reread.unwrap_or_default())]
                         }
+                        Some((i, at)) if decoded.is_some() => {
+                            let mut o = partial_origins(
+                                (i, included),
+                                at,
+                                define_file,
+                                p,
+                                with_cache,
+                                &mut partial_lines,
+                            );
+                            o.push(tmpl_origin.clone());
+                            vec![(cur - off..line_end - off, o)]
+                        }
                         Some((i, at)) => {
                             let lead = line.len() - line.trim_start().len();
                             let stop = at + line.trim().len();
@@ -323,6 +357,13 @@ pub(super) fn split_documents(
                         o.iter()
                             .any(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
                     });
+                    // A partial given a values part as its dot (`include "envs" .Values.server`)
+                    // writes its own text around what it prints: a line of that text whose
+                    // keys the value does not have is the partial's line, not the whole
+                    // value's key line (`server:`).
+                    if only_root && !from_partial.is_empty() {
+                        origins.clear();
+                    }
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());

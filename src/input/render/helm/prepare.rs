@@ -31,9 +31,63 @@ pub(super) fn prepare<'a>(
     chart: &'a Chart,
     name: String,
     path: String,
+    vals: serde_json::Value,
+    origins: Origins,
+    problems: &mut Vec<Problem>,
+) -> Prepared<'a> {
+    // Helm's `import-values` read the charts' own values, not the user's: its
+    // processImportValues coalesces each chart with no values given (`CoalesceValues(c,
+    // nil)`), so a user's `sub.exports.x` does not reach what the parent imports (measured
+    // with `helm template`). Those tables come from a pass over the values files alone, with
+    // every subchart in it (Helm coalesces a dependency whatever its condition).
+    let defaults = has_imports(chart).then(|| {
+        let pass = Pass {
+            defaults: None,
+            all_enabled: true,
+        };
+        prepare_in(
+            chart,
+            name.clone(),
+            path.clone(),
+            serde_json::json!({}),
+            Origins::default(),
+            &mut Vec::new(),
+            pass,
+        )
+    });
+    let pass = Pass {
+        defaults: defaults.as_ref(),
+        all_enabled: false,
+    };
+    prepare_in(chart, name, path, vals, origins, problems, pass)
+}
+
+/// Whether a chart or one of its subcharts lists `import-values`.
+fn has_imports(chart: &Chart) -> bool {
+    let listed = chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .is_some_and(|d| d.iter().any(|d| d.get("import-values").is_some()));
+    listed || chart.subcharts.iter().any(has_imports)
+}
+
+/// How [`prepare_in`] settles a chart: the values-files-only settling of the same chart to
+/// read `import-values` from (none in that pass itself), and whether conditions are ignored.
+#[derive(Clone, Copy)]
+struct Pass<'p, 'a> {
+    defaults: Option<&'p Prepared<'a>>,
+    all_enabled: bool,
+}
+
+fn prepare_in<'a>(
+    chart: &'a Chart,
+    name: String,
+    path: String,
     mut vals: serde_json::Value,
     mut origins: Origins,
     problems: &mut Vec<Problem>,
+    pass: Pass<'_, 'a>,
 ) -> Prepared<'a> {
     // The chart's own values.yaml under the values given to it.
     if let Some(vf) = chart.file("values.yaml") {
@@ -97,6 +151,7 @@ pub(super) fn prepare<'a>(
             .unwrap_or(&sub.name)
             .to_string();
         if let Some(d) = dep
+            && !pass.all_enabled
             && !enabled(d, &vals)
         {
             continue;
@@ -126,13 +181,20 @@ pub(super) fn prepare<'a>(
                 so.by_path.insert(k.clone(), o.clone());
             }
         }
-        let p = prepare(
+        let sub_pass = Pass {
+            defaults: pass
+                .defaults
+                .and_then(|d| d.subs.iter().find(|s| s.name == key)),
+            ..pass
+        };
+        let p = prepare_in(
             sub,
             key.clone(),
             format!("{path}/charts/{key}"),
             sv,
             so,
             problems,
+            sub_pass,
         );
         // What the subchart settled is visible to the parent under its key, its `global`
         // included (Helm coalesces the parent's view with the subchart's defaults and copies
@@ -157,7 +219,11 @@ pub(super) fn prepare<'a>(
         });
         if let Some(imports) = dep.and_then(|d| d.get("import-values")) {
             let shown = format!("{}/Chart.yaml", chart_display(chart));
-            import_values(imports, sub, &mut vals, &mut origins, &shown, problems);
+            let from = pass
+                .defaults
+                .and_then(|d| d.subs.iter().find(|s| s.name == sub.name))
+                .unwrap_or(sub);
+            import_values(imports, from, &mut vals, &mut origins, &shown, problems);
         }
     }
     Prepared {

@@ -626,20 +626,37 @@ pub(super) fn through_call(
     Some(resolved)
 }
 
-/// The values path an action named, unless its value is empty (`""` or null) while the
-/// action printed text: then what was printed came from elsewhere (`default .Chart.Name
-/// .Values.nameOverride`, `.Values.tag | default "1.0"`), and that values line is not its
-/// origin.
+/// The values path an action named, unless its value is empty as Sprig's `default` sees it
+/// (`""`, null, `0`, `false`, an empty list or map) while the action printed other text:
+/// then what was printed came from elsewhere (`default .Chart.Name .Values.nameOverride`,
+/// `.Values.tag | default "1.0"`, `.Values.uid | default 100` with `uid: 0`), and that
+/// values line is not its origin. An empty value printed as itself (`0`, `false`, `[]`)
+/// is.
 pub(super) fn unless_empty(
     path: Vec<String>,
     printed: &str,
     values: &serde_json::Value,
 ) -> Option<Vec<String>> {
-    let empty = path
+    use serde_json::Value as J;
+    let Some(v) = path.iter().try_fold(values, |v, k| v.get(k)) else {
+        return Some(path);
+    };
+    let shown = printed.trim();
+    let shown = [('"', '"'), ('\'', '\'')]
         .iter()
-        .try_fold(values, |v, k| v.get(k))
-        .is_some_and(|v| v.is_null() || v.as_str() == Some(""));
-    (!empty || printed.trim().is_empty()).then_some(path)
+        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
+        .unwrap_or(shown);
+    let kept = match v {
+        J::Null => shown.is_empty(),
+        J::String(s) => !s.is_empty() || shown.is_empty(),
+        J::Bool(b) => *b || shown.is_empty() || shown == "false",
+        J::Number(n) => {
+            n.as_f64() != Some(0.0) || shown.is_empty() || shown.parse::<f64>() == Ok(0.0)
+        }
+        J::Array(a) => !a.is_empty() || matches!(shown, "" | "[]" | "null"),
+        J::Object(m) => !m.is_empty() || matches!(shown, "" | "{}" | "map[]" | "null"),
+    };
+    kept.then_some(path)
 }
 
 /// A values path with an [`ELEMENT`] segment made concrete: the one element of the
@@ -854,8 +871,49 @@ fn segments_end(b: &[u8], at: usize, seg_byte: impl Fn(u8) -> bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::values_refs;
+    use super::{unless_empty, values_refs};
     use proptest::prelude::*;
+
+    /// A value Sprig's `default` finds empty is the origin only of text that is itself
+    /// (`uid: 0` printed `0`), not of what `default` printed instead (`100`).
+    #[test]
+    fn an_empty_value_is_the_origin_only_of_itself() {
+        let values = serde_json::json!({
+            "uid": 0, "f": 0.0, "off": false, "s": "", "n": null, "l": [], "m": {},
+            "one": 1, "on": true, "name": "x"
+        });
+        let keep = |key: &str, printed: &str| {
+            unless_empty(vec![key.to_string()], printed, &values).is_some()
+        };
+        for (key, printed) in [
+            ("uid", "0"),
+            ("uid", "\"0\""),
+            ("f", "0"),
+            ("off", "false"),
+            ("l", "[]"),
+            ("m", "{}"),
+            ("m", "map[]"),
+            ("s", ""),
+            ("n", ""),
+            ("one", "100"),
+            ("on", "x"),
+            ("name", "y"),
+            ("missing", "z"),
+        ] {
+            assert!(keep(key, printed), "{key} printing {printed:?}");
+        }
+        for (key, printed) in [
+            ("uid", "100"),
+            ("f", "1.5"),
+            ("off", "true"),
+            ("s", "x"),
+            ("n", "x"),
+            ("l", "- a"),
+            ("m", "a: 1"),
+        ] {
+            assert!(!keep(key, printed), "{key} printing {printed:?}");
+        }
+    }
 
     /// The scanners capture what the regular expressions they replace capture.
     fn by_regex(inner: &str) -> Vec<String> {

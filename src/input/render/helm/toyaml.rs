@@ -398,6 +398,7 @@ fn string_scalar(s: &str, indent: usize) -> String {
         && !s.trim_matches('\n').is_empty()
         && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
         && !s.contains(" \n")
+        && !s.ends_with(' ')
     {
         let chomp = if !s.ends_with('\n') {
             "-"
@@ -428,8 +429,9 @@ fn string_scalar(s: &str, indent: usize) -> String {
         }
         return out;
     }
-    // A line break that cannot go in a literal block (a space before it, or control
-    // characters): libyaml allows neither plain nor single-quoted style there.
+    // A line break that cannot go in a literal block (a space before it or at the end of
+    // the text, libyaml's `space_break` and `trailing_space`, or control characters):
+    // libyaml allows neither plain nor single-quoted style there.
     if s.contains('\n') {
         return double_quoted(s);
     }

@@ -284,12 +284,20 @@ pub(super) fn register(m: &mut FuncMap) {
     f!(m, "floor", |a: &[Value]| -> R {
         Ok(Value::Float(to_float(arg(a, 0, "floor")?).floor()))
     });
+    // Sprig's round: the fraction (of the sign of the number, as Go's math.Modf gives it)
+    // rounds up from `roundOn` (.5 unless given), else the number is floored: -3.3 and -3.5
+    // give -4, as Helm prints them (differential seed 63).
     f!(m, "round", |a: &[Value]| -> R {
         let p = a.get(1).map(to_int).unwrap_or(0) as i32;
-        let m = 10f64.powi(p);
-        Ok(Value::Float(
-            (to_float(arg(a, 0, "round")?) * m).round() / m,
-        ))
+        let round_on = a.get(2).map(to_float).unwrap_or(0.5);
+        let pow = 10f64.powi(p);
+        let digit = to_float(arg(a, 0, "round")?) * pow;
+        let r = if digit.fract() >= round_on {
+            digit.ceil()
+        } else {
+            digit.floor()
+        };
+        Ok(Value::Float(r / pow))
     });
     f!(m, "semverCompare", |a: &[Value]| -> R {
         Ok(Value::Bool(semver_compare(
@@ -386,6 +394,29 @@ pub(super) fn register(m: &mut FuncMap) {
 #[cfg(test)]
 mod tests {
     use super::masterminds_version;
+    use gotmpl::Value;
+
+    /// Sprig's round, as `helm template` printed it (tests/data/helm-diff/round-negative).
+    #[test]
+    fn round_floors_a_fraction_under_round_on() {
+        let mut m = gotmpl::FuncMap::new();
+        super::register(&mut m);
+        let round = m.get("round").unwrap();
+        let f = |a: &[Value]| match round(a).unwrap() {
+            Value::Float(x) => x,
+            v => panic!("{v:?}"),
+        };
+        assert_eq!(f(&[Value::Float(-3.3), Value::Int(0)]), -4.0);
+        assert_eq!(f(&[Value::Float(-0.2), Value::Int(0)]), -1.0);
+        assert_eq!(f(&[Value::Float(-3.0), Value::Int(0)]), -3.0);
+        assert_eq!(f(&[Value::Float(2.5), Value::Int(0)]), 3.0);
+        assert_eq!(f(&[Value::Float(2.4), Value::Int(0)]), 2.0);
+        assert_eq!(
+            f(&[Value::Float(2.3), Value::Int(0), Value::Float(0.3)]),
+            2.0
+        );
+        assert_eq!(f(&[Value::Float(1234.5678), Value::Int(-2)]), 1200.0);
+    }
 
     /// Each text checked with Helm's `semver` (Masterminds/semver v3).
     #[test]

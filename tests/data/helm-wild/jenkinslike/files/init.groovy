@@ -1,0 +1,2 @@
+import jenkins.model.*
+Jenkins.instance.setNumExecutors(0)

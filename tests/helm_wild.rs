@@ -1,0 +1,226 @@
+//! Charts written after the template idioms of widely used public charts that are not in the
+//! corpus (docs/rendering.md, "Charts outside the corpus (session 14)"): cert-manager's
+//! (`certmgr`: an image helper called with a `tuple`, `semverCompare` on
+//! `.Capabilities.KubeVersion`, `.Capabilities.APIVersions.Has`, `required`, a checksum of
+//! another template), HashiCorp vault's (`vaultlike`: a mode `set` on the root context by
+//! `template`, tri-state `"-"` values, values given as a string for `tpl` or as a map for
+//! `toYaml`), kube-prometheus-stack's (`kpslike`: subcharts with `global` and
+//! `import-values`, alert templates escaped with ``{{`{{`}}``, `tpl` of `toYaml`, a `range $k,
+//! $v` over components), argo-cd's (`argolike`: a library subchart, `dict` contexts, `index
+//! .Values "redis-ha"`, `lookup`, config maps merged from presets, Secrets of `b64enc`) and
+//! jenkins's with gitlab-runner's (`jenkinslike`: JCasC scripts through `tpl` in a `range $k,
+//! $v`, `lookup` of an existing Secret, a password partial encoded by its caller, `tpl` of a
+//! TOML config, `.Files.Glob`). Each folder's `expected.yaml` and `expected-<ci
+//! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
+//! with each `ci/*.yaml`; no Helm is needed here.
+
+use serde_json::Value;
+use std::path::Path;
+
+mod common;
+use common::rg;
+
+const DATA: &str = "tests/data/helm-wild";
+
+/// Whether runeguard's line is Helm's, or Helm's with its value masked: runeguard masks
+/// committed credentials (a Secret's `data`) in what it prints.
+fn same_line(helm: &str, ours: &str) -> bool {
+    helm == ours
+        || ours.strip_suffix("\"********\"").is_some_and(|key| {
+            helm.strip_prefix(key)
+                .is_some_and(|v| !v.is_empty() && !v.contains(' '))
+        })
+}
+
+#[test]
+fn charts_render_as_helm_rendered_them() {
+    let mut cases = 0;
+    for entry in std::fs::read_dir(DATA).unwrap() {
+        let chart = entry.unwrap().path();
+        if !chart.join("Chart.yaml").is_file() {
+            continue;
+        }
+        let mut runs: Vec<(Option<std::path::PathBuf>, std::path::PathBuf)> =
+            vec![(None, chart.join("expected.yaml"))];
+        for v in std::fs::read_dir(chart.join("ci")).into_iter().flatten() {
+            let v = v.unwrap().path();
+            let stem = v.file_stem().unwrap().to_string_lossy().to_string();
+            runs.push((Some(v), chart.join(format!("expected-{stem}.yaml"))));
+        }
+        for (values, expected) in runs {
+            cases += 1;
+            let mut cmd = rg();
+            cmd.arg("render").arg(&chart);
+            if let Some(v) = &values {
+                cmd.arg("--values").arg(v);
+            }
+            let out = cmd.output().unwrap();
+            let what = format!("{} {:?}", chart.display(), values);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{what}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let ours = String::from_utf8(out.stdout).unwrap();
+            let helm = std::fs::read_to_string(&expected).unwrap();
+            let (h, o): (Vec<&str>, Vec<&str>) = (helm.lines().collect(), ours.lines().collect());
+            let differ: Vec<(usize, &str, &str)> = h
+                .iter()
+                .zip(&o)
+                .enumerate()
+                .filter(|(_, (h, o))| !same_line(h, o))
+                .map(|(i, (h, o))| (i + 1, *h, *o))
+                .collect();
+            assert!(
+                differ.is_empty() && h.len() == o.len(),
+                "{what}: runeguard render differs from helm template ({} lines against {}): {differ:#?}",
+                o.len(),
+                h.len()
+            );
+        }
+    }
+    assert!(cases >= 10, "the charts of {DATA} were not found");
+}
+
+/// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
+fn located(chart: &str, ci: &str, rules: &str) -> Vec<(String, String, u64)> {
+    let (v, _) = common::json_check(
+        Path::new(DATA),
+        &[
+            chart,
+            "--values",
+            &format!("{chart}/ci/{ci}"),
+            "--select",
+            rules,
+        ],
+    );
+    let v: Value = v;
+    common::findings_of(&v)
+}
+
+/// A value Sprig's `default` replaced because it was empty in the Go sense (`uid: 0`, with
+/// `.Values.injector.uid | default 100`) is not where the printed `100` came from: the
+/// finding is at the template's line. A `uid` printed as itself stays at its values line.
+#[test]
+fn a_zero_a_default_replaced_is_not_the_origin() {
+    let found = located("vaultlike", "ha-values.yaml", "K8S-039,K8S-003,K8S-004");
+    assert!(
+        found.contains(&(
+            "K8S-039".into(),
+            "vaultlike/templates/injector-deployment.yaml".into(),
+            34
+        )),
+        "{found:#?}"
+    );
+    // `runAsUser: 0` written in a `tpl` string of values: at that values line.
+    assert!(
+        found.contains(&("K8S-003".into(), "vaultlike/ci/ha-values.yaml".into(), 49)),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, f, l)| f == "vaultlike/ci/ha-values.yaml" && *l == 6),
+        "{found:#?}"
+    );
+}
+
+/// A partial given a values part as its dot (`include "vault.extraSecretEnvironmentVars"
+/// .Values.server`) writes `secretKeyRef:` itself: a finding there is at the partial's line,
+/// not at `server:` (the whole value its caller passed).
+#[test]
+fn a_partials_own_line_under_a_values_dot_is_the_partials() {
+    let found = located("vaultlike", "ha-values.yaml", "K8S-018");
+    assert_eq!(
+        found,
+        [(
+            "K8S-018".to_string(),
+            "vaultlike/templates/_helpers.tpl".to_string(),
+            351
+        )],
+        "{found:#?}"
+    );
+}
+
+/// Findings on what a values file switches on point at that file's lines, through
+/// subcharts (`kube-state-metrics.securityContext`), `tpl` of `toYaml`, `dict` contexts of a
+/// library chart and `concat` of global and component lists.
+#[test]
+fn findings_on_values_point_at_the_values_lines() {
+    let kps = located("kpslike", "full-values.yaml", "K8S-003,K8S-005,K8S-009");
+    for want in [
+        ("K8S-003", "kpslike/ci/full-values.yaml", 50),
+        ("K8S-005", "kpslike/ci/full-values.yaml", 53),
+        ("K8S-009", "kpslike/ci/full-values.yaml", 55),
+        ("K8S-003", "kpslike/ci/full-values.yaml", 57),
+    ] {
+        assert!(
+            kps.contains(&(want.0.into(), want.1.into(), want.2)),
+            "{want:?} not in {kps:#?}"
+        );
+    }
+    let argo = located(
+        "argolike",
+        "full-values.yaml",
+        "K8S-001,K8S-002,K8S-003,K8S-035",
+    );
+    for want in [
+        ("K8S-003", "argolike/ci/full-values.yaml", 26),
+        ("K8S-035", "argolike/ci/full-values.yaml", 41),
+        ("K8S-035", "argolike/ci/full-values.yaml", 47),
+        ("K8S-001", "argolike/ci/full-values.yaml", 68),
+        ("K8S-002", "argolike/ci/full-values.yaml", 86),
+    ] {
+        assert!(
+            argo.contains(&(want.0.into(), want.1.into(), want.2)),
+            "{want:?} not in {argo:#?}"
+        );
+    }
+    let cm = located(
+        "certmgr",
+        "on-values.yaml",
+        "K8S-001,K8S-002,K8S-004,K8S-011",
+    );
+    for want in [
+        ("K8S-004", 43),
+        ("K8S-002", 45),
+        ("K8S-001", 46),
+        ("K8S-011", 50),
+    ] {
+        assert!(
+            cm.contains(&(want.0.into(), "certmgr/ci/on-values.yaml".into(), want.1)),
+            "{want:?} not in {cm:#?}"
+        );
+    }
+}
+
+/// A partial's text the caller encoded (`include "jenkins.password" . | b64enc | quote`, a
+/// Secret's data) is found by its decoded text: the line's origins name the values line of
+/// the password the partial printed and the partial's line (they named only the key's).
+#[test]
+fn an_include_encoded_by_its_caller_keeps_the_partials_origins() {
+    let out = rg()
+        .current_dir(DATA)
+        .args([
+            "render",
+            "--origins",
+            "jenkinslike",
+            "--values",
+            "jenkinslike/ci/casc-values.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("jenkins-admin-password:"))
+        .unwrap_or_else(|| panic!("no password line: {text}"));
+    for origin in [
+        "values jenkinslike/ci/casc-values.yaml:4",
+        "template jenkinslike/templates/_helpers.tpl:27",
+    ] {
+        assert!(line.contains(origin), "{origin} not in {line}");
+    }
+    assert!(!line.contains("changeme-now"), "{line}");
+}
