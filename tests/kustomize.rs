@@ -183,6 +183,10 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-untyped-empty", "replacement-untyped-empty"),
         // vars write the strings of their fields back without the folded style.
         ("vars-folded", "vars-folded"),
+        // Folded scalars through aliases and merge keys keep the style (kyaml's DeAnchor
+        // copies the node); a folded annotation prints its value (the known gap of
+        // session 13).
+        ("folded-alias", "folded-alias"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -796,6 +800,16 @@ fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
     assert_eq!(
         e.iter().map(|p| located(p)).collect::<Vec<_>>(),
         [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
+        "{e:?}"
+    );
+    // After an included kustomization too (it built before: differential seed 52 case 185).
+    let out = build("problems/name-prefix-conflict-included/ov");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/name-prefix-conflict-included/ov/conf.yaml:1"
+        )],
         "{e:?}"
     );
 }

@@ -156,7 +156,10 @@ pub fn annotations_as_strings(r: &mut Res) {
 }
 
 /// The scalar values of the given `metadata` fields rewritten as the strings they were
-/// written as, in place.
+/// written as, in place. The new string nodes have no style: a folded (`>`) value is its
+/// YAML 1.2 reading, without the folded writer's line breaks (measured: `note: >` over
+/// `an` / `  annotation` prints `an\n  annotation\n`, while a field the same anchor gives
+/// through `*n` stays folded).
 fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
     for &field in fields {
         let Some(map) = doc
@@ -166,6 +169,10 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             continue;
         };
         for (k, v) in map.iter_mut() {
+            if let (V::Str(text), true) = (&mut v.v, v.folded) {
+                *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
+                v.folded = false;
+            }
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
                 let text = written_value(k, v)
                     .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
