@@ -1016,11 +1016,17 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
                         let specs = parse_specs(Some(v));
-                        // The default `metadata/name` with another `create` (see above).
+                        // The default `metadata/name` with another `create`: a spec selecting
+                        // the default (no kind, group or version) conflicts in
+                        // `MakeTransformerConfig`'s merge of the files into the defaults, with
+                        // or without kustomizations included before (differential seed 52
+                        // case 185); a kind-specific one only in the merge into an empty
+                        // accumulator (see above).
                         let default = [fs(None, None, "metadata/name", false)];
-                        let clash = first_table
-                            .then(|| specs.iter().find(|f| conflicting(default.iter(), f).is_some()))
-                            .flatten();
+                        let clash = specs.iter().find(|f| {
+                            same_spec(&default[0], f) && default[0].create != f.create
+                                || first_table && conflicting(default.iter(), f).is_some()
+                        });
                         if let Some(f) = clash {
                             let which = if key == "namePrefix" { "NamePrefix" } else { "NameSuffix" };
                             b.problem_at(
