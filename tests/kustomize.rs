@@ -1273,11 +1273,13 @@ fn findings_on_replaced_values_point_at_the_source_field() {
     assert_eq!(
         got,
         [
-            // The side image, the tag part of `tags` (delimiter and index), the suppressed
-            // tool image.
+            // The side image, the suppressed tool image, the tag part of `tags`
+            // (delimiter and index: the part's own column, `latest` inside the quotes),
+            // the second line of the literal block `mirrors` (split at line breaks).
             want("K8S-015", settings, 6, 3, false),
             want("K8S-015", settings, 8, 3, true),
-            want("K8S-015", settings, 9, 3, false),
+            want("K8S-015", settings, 9, 15, false),
+            want("K8S-015", settings, 13, 5, false),
             // The password copied into the env value, and the ConfigMap's own.
             want("K8S-017", settings, 10, 3, false),
             want("K8S-036", settings, 10, 3, false),
@@ -1313,7 +1315,7 @@ fn findings_on_replaced_values_point_at_the_source_field() {
             rel("kustomization", "base/kustomization.yaml", 2),
             rel("kustomization", k, 3),
             rel("target", deployment, 22),
-            rel("rendered", "overlay", 33),
+            rel("rendered", "overlay", 36),
         ],
         "{v:#}"
     );

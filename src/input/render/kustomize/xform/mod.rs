@@ -15,6 +15,7 @@ mod patches;
 mod refs;
 mod replace;
 mod vars;
+mod written;
 
 use fields::*;
 use images::*;

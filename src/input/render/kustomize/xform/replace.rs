@@ -304,10 +304,22 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             .unwrap_or(0);
         let text = value.copied_text().unwrap_or_default();
         let parts: Vec<&str> = text.split(d).collect();
-        match usize::try_from(idx).ok().and_then(|i| parts.get(i)) {
-            Some(p) => {
+        match usize::try_from(idx)
+            .ok()
+            .and_then(|i| Some((i, parts.get(i)?)))
+        {
+            Some((i, p)) => {
                 let also = value.also.take();
-                value = Node::str(*p, value.org.clone());
+                // The part's own line and column where the file writes the text verbatim
+                // (a folded scalar's text is not what its lines hold), else the entry.
+                let offset = parts[..i].iter().map(|q| q.len() + d.len()).sum();
+                let org = value.org.as_ref().map(|o| {
+                    (!value.folded)
+                        .then(|| super::written::part_origin(o, &text, offset, p.len()))
+                        .flatten()
+                        .unwrap_or_else(|| o.clone())
+                });
+                value = Node::str(*p, org);
                 value.also = also;
             }
             None => {
