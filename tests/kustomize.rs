@@ -187,6 +187,11 @@ fn builds_equal_kubectl_kustomize() {
         // copies the node); a folded annotation prints its value (the known gap of
         // session 13).
         ("folded-alias", "folded-alias"),
+        // Text that did not fit a typed field, written again before anything decodes it.
+        (
+            "replacement-misfit-rewritten",
+            "replacement-misfit-rewritten/top",
+        ),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -811,6 +816,27 @@ fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
             "{DATA}/problems/name-prefix-conflict-included/ov/conf.yaml:1"
         )],
         "{e:?}"
+    );
+}
+
+/// Text a replacement wrote into a typed field it does not fit fails the build only if the
+/// object still holds it when Kustomize decodes it: the overlay writing it alone is refused
+/// (each at its field path), the one including it and writing both fields again builds
+/// (differential seed 54 case 141: it was refused there too).
+#[test]
+fn a_misfit_replacement_is_a_problem_only_while_it_stays() {
+    let out = build("replacement-misfit-rewritten/mid");
+    let k = format!("{DATA}/replacement-misfit-rewritten/mid/kustomization.yaml");
+    assert_eq!(
+        errors(&out).iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{k}:8"), format!("{k}:12")],
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        build("replacement-misfit-rewritten/top")
+            .problems
+            .is_empty()
     );
 }
 

@@ -45,6 +45,11 @@ pub struct Node {
     /// Kustomize prints the node, which keeps the folded style (see
     /// `yaml::undo_go_yaml_folded_round_trip` for the text a replacement copies from it).
     pub folded: bool,
+    /// Text a replacement wrote into a typed scalar field it does not fit (`"web"` into
+    /// `spec.replicas`): Kustomize keeps the field's type and fails when it decodes the
+    /// object (printing it, a JSON patch over it), unless a later transformer writes the
+    /// field first. The index + 1 of the problem in `Builder::misfits`; 0: none.
+    pub misfit: u32,
 }
 
 thread_local! {
@@ -76,6 +81,7 @@ impl Node {
             untyped_text: None,
             also: None,
             folded: false,
+            misfit: 0,
         }
     }
 
@@ -134,6 +140,7 @@ impl Node {
             self.org = with.org.clone();
             self.also = with.also.clone();
             self.folded = with.folded;
+            self.misfit = with.misfit;
             return;
         }
         match &mut self.v {
@@ -396,6 +403,18 @@ impl Node {
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(|n| n.set_also_deep(also)),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_also_deep(also)),
+            _ => {}
+        }
+    }
+
+    /// The [`Node::misfit`] ids in this tree, in document order.
+    pub fn misfits(&self, out: &mut Vec<u32>) {
+        if self.misfit != 0 {
+            out.push(self.misfit);
+        }
+        match &self.v {
+            V::Seq(items) => items.iter().for_each(|n| n.misfits(out)),
+            V::Map(entries) => entries.iter().for_each(|(_, n)| n.misfits(out)),
             _ => {}
         }
     }

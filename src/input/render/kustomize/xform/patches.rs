@@ -243,6 +243,9 @@ pub(super) fn apply_6902(
     };
     for &i in targets {
         let r = &acc.res[i];
+        // Kustomize turns the object into JSON first: text a replacement wrote into a field
+        // of another type fails there (measured: "cannot decode !!null `null` as a !!int").
+        b.report_misfits(&r.node);
         let bookkept = annotated || b.tracks_origins || r.bookkept();
         let mut copy = r.node.clone();
         if bookkept {
