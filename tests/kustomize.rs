@@ -807,7 +807,18 @@ fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
         [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
         "{e:?}"
     );
-    // After an included kustomization too (it built before: differential seed 52 case 185).
+    // A component's default merged after an overlay's spec for one version with `create`
+    // (differential seed 52 case 185): one problem, at the component's spec.
+    let out = build("problems/prefix-version-component/ov");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/prefix-version-component/comp/name-conf.yaml:1"
+        )],
+        "{e:?}"
+    );
+    // After an included kustomization too (it built before).
     let out = build("problems/name-prefix-conflict-included/ov");
     let e = errors(&out);
     assert_eq!(

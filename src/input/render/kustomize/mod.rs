@@ -522,7 +522,7 @@ impl Builder<'_> {
                 self.accumulate(&sub, &sub_display, acc, true, depth + 1);
                 self.stack.pop();
                 let conflicts = xform::remerge_after_component(acc);
-                xform::report_conflicts(self, &kust, &conflicts, &[], entry);
+                xform::report_conflicts(self, &kust, &mut acc.config, &conflicts, &[], entry);
             }
         }
         xform::transform(self, &kust, acc);
