@@ -192,6 +192,14 @@ fn builds_equal_kubectl_kustomize() {
             "replacement-misfit-rewritten",
             "replacement-misfit-rewritten/top",
         ),
+        // Public setups outside the corpus (session 14): Flux's bootstrap folder with its
+        // documented patches (set-based label selectors, a name regex, `$patch: delete`
+        // through a target), a cert-manager/kube-prometheus CRD bundle (patchesJson6902 on
+        // CRDs, nameReference configurations, an `openapi:` schema), Argo CD's install
+        // overlay (local copy of the upstream, helmCharts with valuesInline, sortOptions).
+        ("flux-system", "flux-system/clusters/production/flux-system"),
+        ("crd-bundle", "crd-bundle/bundle"),
+        ("argocd-install", "argocd-install/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1412,4 +1420,105 @@ fn findings_on_replaced_values_point_at_the_source_field() {
             assert!(uris.contains(&(k, 38)), "{uris:?}");
         }
     }
+}
+
+/// Findings through the overlays of public setups outside the corpus land where a person
+/// changes the value: a patch's line (inline in the kustomization), the base line, the
+/// generator literal, the `images` entry, and a chart's values line with the
+/// `valuesInline` line that gave the tag related (it was dropped: the chart's stream kept
+/// only the first origin of each value). The Redis password from `valuesInline` never
+/// appears.
+#[test]
+fn findings_through_public_setups_point_where_values_are_written() {
+    let at = |v: &Value| -> Vec<(String, String, u64, u64)> {
+        let mut got: Vec<_> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap_or("").to_string(),
+                    f["file"].as_str().unwrap_or("").to_string(),
+                    f["start_line"].as_u64().unwrap_or(0),
+                    f["start_column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+
+    let flux = Path::new(DATA).join("flux-system/clusters/production");
+    let (v, code) = common::json_check(&flux, &["--select", "K8S-015,K8S-016", "flux-system"]);
+    assert_eq!(code, 1, "{v}");
+    let (k, components) = (
+        "flux-system/kustomization.yaml",
+        "flux-system/gotk-components.yaml",
+    );
+    assert_eq!(
+        at(&v),
+        [
+            // The image a JSON patch selected by a set-based label selector replaced.
+            want("K8S-015", k, 48, 7),
+            want("K8S-016", components, 268, 9),
+            want("K8S-016", components, 352, 9),
+            want("K8S-016", k, 48, 7),
+        ],
+        "{v:#}"
+    );
+
+    let bundle = Path::new(DATA).join("crd-bundle");
+    let (v, code) = common::json_check(&bundle, &["--select", "K8S-016,K8S-023,K8S-035", "bundle"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        at(&v),
+        [
+            // The webhook container from the patch that replaced the list (the openapi
+            // schema took the Deployment's merge keys away).
+            want("K8S-016", "bundle/kustomization.yaml", 75, 13),
+            want("K8S-023", "bundle/kustomization.yaml", 74, 13),
+            // The generated TLS key, at its literal.
+            want("K8S-035", "bundle/base/kustomization.yaml", 11, 5),
+        ],
+        "{v:#}"
+    );
+
+    let argocd = Path::new(DATA).join("argocd-install");
+    let (v, code) =
+        common::json_check(&argocd, &["--select", "K8S-015,K8S-016,K8S-026", "overlay"]);
+    assert_eq!(code, 1, "{v}");
+    let values = "overlay/charts/redis-ha/values.yaml";
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-015", values, 2, 3),
+            want("K8S-016", values, 2, 3),
+            want("K8S-016", "overlay/kustomization.yaml", 12, 3),
+            want("K8S-026", "overlay/kustomization.yaml", 52, 7),
+        ],
+        "{v:#}"
+    );
+    let tag = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-015")
+        .expect("K8S-015");
+    assert!(
+        tag["related"].as_array().expect("related").iter().any(|r| {
+            r["file"] == "overlay/kustomization.yaml"
+                && r["start_line"] == 25
+                && r["role"] == "values"
+        }),
+        "{tag:#}"
+    );
+    let out = common::rg()
+        .current_dir(&argocd)
+        .args(["render", "overlay"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("value: \"********\""), "{text}");
+    assert!(!text.contains("Sup3rS3cretRedisPassw0rd"), "{text}");
 }
