@@ -1087,9 +1087,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // is reported where the including kustomization names the component, after it
     // ([`remerge_after_component`]); elsewhere at the kustomization.
     let component = k.node.get_str("kind") == Some("Component");
-    let fallback = k
-        .get("configurations")
-        .or((!component).then_some(&k.node));
+    let fallback = k.get("configurations").or((!component).then_some(&k.node));
     let mut affix = Vec::new();
     for (into, specs, at, table) in [
         (&mut acc.config.name_prefix, &prefix, &prefix_at, PREFIX),
