@@ -183,6 +183,23 @@ fn builds_equal_kubectl_kustomize() {
         ("replacement-untyped-empty", "replacement-untyped-empty"),
         // vars write the strings of their fields back without the folded style.
         ("vars-folded", "vars-folded"),
+        // Folded scalars through aliases and merge keys keep the style (kyaml's DeAnchor
+        // copies the node); a folded annotation prints its value (the known gap of
+        // session 13).
+        ("folded-alias", "folded-alias"),
+        // Text that did not fit a typed field, written again before anything decodes it.
+        (
+            "replacement-misfit-rewritten",
+            "replacement-misfit-rewritten/top",
+        ),
+        // Public setups outside the corpus (session 14): Flux's bootstrap folder with its
+        // documented patches (set-based label selectors, a name regex, `$patch: delete`
+        // through a target), a cert-manager/kube-prometheus CRD bundle (patchesJson6902 on
+        // CRDs, nameReference configurations, an `openapi:` schema), Argo CD's install
+        // overlay (local copy of the upstream, helmCharts with valuesInline, sortOptions).
+        ("flux-system", "flux-system/clusters/production/flux-system"),
+        ("crd-bundle", "crd-bundle/bundle"),
+        ("argocd-install", "argocd-install/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -798,6 +815,48 @@ fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
         [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
         "{e:?}"
     );
+    // A component's default merged after an overlay's spec for one version with `create`
+    // (differential seed 52 case 185): one problem, at the component's spec.
+    let out = build("problems/prefix-version-component/ov");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/prefix-version-component/comp/name-conf.yaml:1"
+        )],
+        "{e:?}"
+    );
+    // After an included kustomization too (it built before).
+    let out = build("problems/name-prefix-conflict-included/ov");
+    let e = errors(&out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!(
+            "{DATA}/problems/name-prefix-conflict-included/ov/conf.yaml:1"
+        )],
+        "{e:?}"
+    );
+}
+
+/// Text a replacement wrote into a typed field it does not fit fails the build only if the
+/// object still holds it when Kustomize decodes it: the overlay writing it alone is refused
+/// (each at its field path), the one including it and writing both fields again builds
+/// (differential seed 54 case 141: it was refused there too).
+#[test]
+fn a_misfit_replacement_is_a_problem_only_while_it_stays() {
+    let out = build("replacement-misfit-rewritten/mid");
+    let k = format!("{DATA}/replacement-misfit-rewritten/mid/kustomization.yaml");
+    assert_eq!(
+        errors(&out).iter().map(|p| located(p)).collect::<Vec<_>>(),
+        [format!("{k}:8"), format!("{k}:12")],
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        build("replacement-misfit-rewritten/top")
+            .problems
+            .is_empty()
+    );
 }
 
 /// A replacement into an explicit null (`image: null`, `serviceAccountName: ~`) fails in
@@ -1259,11 +1318,13 @@ fn findings_on_replaced_values_point_at_the_source_field() {
     assert_eq!(
         got,
         [
-            // The side image, the tag part of `tags` (delimiter and index), the suppressed
-            // tool image.
+            // The side image, the suppressed tool image, the tag part of `tags`
+            // (delimiter and index: the part's own column, `latest` inside the quotes),
+            // the second line of the literal block `mirrors` (split at line breaks).
             want("K8S-015", settings, 6, 3, false),
             want("K8S-015", settings, 8, 3, true),
-            want("K8S-015", settings, 9, 3, false),
+            want("K8S-015", settings, 9, 15, false),
+            want("K8S-015", settings, 13, 5, false),
             // The password copied into the env value, and the ConfigMap's own.
             want("K8S-017", settings, 10, 3, false),
             want("K8S-036", settings, 10, 3, false),
@@ -1299,7 +1360,7 @@ fn findings_on_replaced_values_point_at_the_source_field() {
             rel("kustomization", "base/kustomization.yaml", 2),
             rel("kustomization", k, 3),
             rel("target", deployment, 22),
-            rel("rendered", "overlay", 33),
+            rel("rendered", "overlay", 36),
         ],
         "{v:#}"
     );
@@ -1359,4 +1420,105 @@ fn findings_on_replaced_values_point_at_the_source_field() {
             assert!(uris.contains(&(k, 38)), "{uris:?}");
         }
     }
+}
+
+/// Findings through the overlays of public setups outside the corpus land where a person
+/// changes the value: a patch's line (inline in the kustomization), the base line, the
+/// generator literal, the `images` entry, and a chart's values line with the
+/// `valuesInline` line that gave the tag related (it was dropped: the chart's stream kept
+/// only the first origin of each value). The Redis password from `valuesInline` never
+/// appears.
+#[test]
+fn findings_through_public_setups_point_where_values_are_written() {
+    let at = |v: &Value| -> Vec<(String, String, u64, u64)> {
+        let mut got: Vec<_> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap_or("").to_string(),
+                    f["file"].as_str().unwrap_or("").to_string(),
+                    f["start_line"].as_u64().unwrap_or(0),
+                    f["start_column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+
+    let flux = Path::new(DATA).join("flux-system/clusters/production");
+    let (v, code) = common::json_check(&flux, &["--select", "K8S-015,K8S-016", "flux-system"]);
+    assert_eq!(code, 1, "{v}");
+    let (k, components) = (
+        "flux-system/kustomization.yaml",
+        "flux-system/gotk-components.yaml",
+    );
+    assert_eq!(
+        at(&v),
+        [
+            // The image a JSON patch selected by a set-based label selector replaced.
+            want("K8S-015", k, 48, 7),
+            want("K8S-016", components, 268, 9),
+            want("K8S-016", components, 352, 9),
+            want("K8S-016", k, 48, 7),
+        ],
+        "{v:#}"
+    );
+
+    let bundle = Path::new(DATA).join("crd-bundle");
+    let (v, code) = common::json_check(&bundle, &["--select", "K8S-016,K8S-023,K8S-035", "bundle"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        at(&v),
+        [
+            // The webhook container from the patch that replaced the list (the openapi
+            // schema took the Deployment's merge keys away).
+            want("K8S-016", "bundle/kustomization.yaml", 75, 13),
+            want("K8S-023", "bundle/kustomization.yaml", 74, 13),
+            // The generated TLS key, at its literal.
+            want("K8S-035", "bundle/base/kustomization.yaml", 11, 5),
+        ],
+        "{v:#}"
+    );
+
+    let argocd = Path::new(DATA).join("argocd-install");
+    let (v, code) =
+        common::json_check(&argocd, &["--select", "K8S-015,K8S-016,K8S-026", "overlay"]);
+    assert_eq!(code, 1, "{v}");
+    let values = "overlay/charts/redis-ha/values.yaml";
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-015", values, 2, 3),
+            want("K8S-016", values, 2, 3),
+            want("K8S-016", "overlay/kustomization.yaml", 12, 3),
+            want("K8S-026", "overlay/kustomization.yaml", 52, 7),
+        ],
+        "{v:#}"
+    );
+    let tag = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-015")
+        .expect("K8S-015");
+    assert!(
+        tag["related"].as_array().expect("related").iter().any(|r| {
+            r["file"] == "overlay/kustomization.yaml"
+                && r["start_line"] == 25
+                && r["role"] == "values"
+        }),
+        "{tag:#}"
+    );
+    let out = common::rg()
+        .current_dir(&argocd)
+        .args(["render", "overlay"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("value: \"********\""), "{text}");
+    assert!(!text.contains("Sup3rS3cretRedisPassw0rd"), "{text}");
 }

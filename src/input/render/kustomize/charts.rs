@@ -330,10 +330,19 @@ fn is_test_hook(events: &str) -> bool {
 
 /// Replaces origins in a chart's rendered stream by the chart's own (template, values).
 fn remap(n: &mut Node, rendered: &Rendered) {
-    if let Some(o) = &n.org
-        && let Some(best) = rendered.map.primary(o.span.range())
-    {
-        n.org = Some(best.clone());
+    let scalar = !matches!(n.v, V::Seq(_) | V::Map(_));
+    if let Some(o) = &n.org {
+        let all = rendered.map.origins(o.span.range());
+        if let Some((best, rest)) = all.split_first() {
+            n.org = Some((*best).clone());
+            // A scalar printed from several places (`{{ .Values.repo }}:{{ .Values.tag }}`,
+            // a tag from `valuesInline`) keeps the others as related locations, as the
+            // chart checked alone lists them; a collection's span covers its children,
+            // which carry their own.
+            if scalar && !rest.is_empty() {
+                n.also = Some(rest.iter().map(|o| (*o).clone()).collect());
+            }
+        }
     }
     match &mut n.v {
         V::Seq(items) => items.iter_mut().for_each(|i| remap(i, rendered)),

@@ -207,7 +207,7 @@ impl Builder<'_> {
                 self.append_all(acc, sub.res, entry, &kust.file.path);
                 acc.vars.extend(sub.vars);
                 let conflicts = acc.config.extend(sub.config);
-                xform::report_conflicts(self, kust, &conflicts, &[], entry);
+                xform::report_conflicts(self, kust, &mut acc.config, &conflicts, &[], entry);
             }
             return;
         }

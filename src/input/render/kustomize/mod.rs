@@ -275,6 +275,10 @@ pub struct Builder<'a> {
     /// Where a kustomization holds a value of the wrong type (reported once, as Kustomize
     /// refuses it): other problems at the same place are not repeated.
     refused_at: std::collections::HashSet<(String, Option<Pos>)>,
+    /// Text replacements wrote into typed fields it does not fit ([`Node::misfit`]): the
+    /// field's type, kept for later replacements into it, and the problem reported when
+    /// Kustomize would decode the object.
+    misfits: Vec<(xform::FieldType, Problem)>,
 }
 
 /// Joins a reported path and a relative one, resolving `.` and `..` where it can.
@@ -334,6 +338,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         tracks_origins: false,
         schema_set: false,
         refused_at: Default::default(),
+        misfits: Vec::new(),
     };
     patch::set_custom_schema(None);
     let mut acc = Acc::default();
@@ -363,6 +368,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
             md.remove("annotations");
         }
         xform::annotations_as_strings(r);
+        b.report_misfits(&r.node);
     }
     let mut em = Emitter::default();
     for r in &acc.res {
@@ -402,6 +408,18 @@ impl Builder<'_> {
             return;
         }
         self.problems.push(Problem::error(&file, pos, msg));
+    }
+
+    /// Reports the text replacements wrote into fields it does not fit that `n` still
+    /// holds (Kustomize fails when it decodes such an object: printing it, a JSON patch).
+    pub fn report_misfits(&mut self, n: &Node) {
+        let mut ids = Vec::new();
+        n.misfits(&mut ids);
+        for id in ids {
+            if let Some((_, p)) = self.misfits.get(id as usize - 1) {
+                self.problems.push(p.clone());
+            }
+        }
     }
 
     fn out_of_time(&mut self, display: &str) -> bool {
@@ -504,7 +522,7 @@ impl Builder<'_> {
                 self.accumulate(&sub, &sub_display, acc, true, depth + 1);
                 self.stack.pop();
                 let conflicts = xform::remerge_after_component(acc);
-                xform::report_conflicts(self, &kust, &conflicts, &[], entry);
+                xform::report_conflicts(self, &kust, &mut acc.config, &conflicts, &[], entry);
             }
         }
         xform::transform(self, &kust, acc);

@@ -1,10 +1,11 @@
 //! The value model of the Kustomize renderer: a YAML tree whose every node knows where it
 //! came from, read from YAML text with its origins.
 
-use crate::input::yaml::{self, Schema};
+use crate::input::yaml::{self, RawNode, Schema};
 use crate::source::SourceFile;
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
+use saphyr_parser::ScalarStyle;
 use serde_json::{Number, Value};
 use std::sync::Arc;
 
@@ -44,6 +45,11 @@ pub struct Node {
     /// Kustomize prints the node, which keeps the folded style (see
     /// `yaml::undo_go_yaml_folded_round_trip` for the text a replacement copies from it).
     pub folded: bool,
+    /// Text a replacement wrote into a typed scalar field it does not fit (`"web"` into
+    /// `spec.replicas`): Kustomize keeps the field's type and fails when it decodes the
+    /// object (printing it, a JSON patch over it), unless a later transformer writes the
+    /// field first. The index + 1 of the problem in `Builder::misfits`; 0: none.
+    pub misfit: u32,
 }
 
 thread_local! {
@@ -75,6 +81,7 @@ impl Node {
             untyped_text: None,
             also: None,
             folded: false,
+            misfit: 0,
         }
     }
 
@@ -133,6 +140,7 @@ impl Node {
             self.org = with.org.clone();
             self.also = with.also.clone();
             self.folded = with.folded;
+            self.misfit = with.misfit;
             return;
         }
         match &mut self.v {
@@ -182,11 +190,6 @@ impl Node {
                         if n.org.is_none() {
                             n.org = org.clone();
                         }
-                        // A list element's block scalar starts below its `- >` line.
-                        if let (V::Str(_), false, Some(o)) = (&n.v, n.folded, &n.org) {
-                            n.folded = role != OriginRole::Kustomization
-                                && folded_header_above(&o.file.text, o.span);
-                        }
                         n
                     })
                     .collect(),
@@ -209,15 +212,39 @@ impl Node {
                     .collect(),
             ),
         };
-        let mut n = Node::new(v, org);
-        // Manifests are read with the folded round trip (`Schema::Kustomize`), kustomizations
-        // without (see `load_docs`).
-        n.folded = matches!(n.v, V::Str(_))
-            && role != OriginRole::Kustomization
-            && n.org
-                .as_ref()
-                .is_some_and(|o| folded_header(&o.file.text, o.span));
-        n
+        Node::new(v, org)
+    }
+
+    /// Marks the strings of this tree read from a folded (`>`) block scalar of `raw`, the
+    /// document it was resolved from ([`Node::folded`]). The raw tree is walked beside the
+    /// node, through aliases and merge keys as the resolver expands them: a node reached
+    /// through `*a` is a copy of the anchored node, style included, as kyaml's `DeAnchor`
+    /// copies it (measured: `y: *a` of a folded `&a >` prints folded, and a replacement
+    /// copies its value). Before, the style was read from the text at the node's origin,
+    /// which for an alias is `*a`.
+    fn mark_folded(&mut self, raw: &RawNode, depth: usize) {
+        if depth > yaml::MAX_DEPTH {
+            return;
+        }
+        match (raw, &mut self.v) {
+            (RawNode::Alias { target, .. }, _) => self.mark_folded(target, depth + 1),
+            (RawNode::Scalar { style, .. }, V::Str(_)) => {
+                self.folded = *style == ScalarStyle::Folded;
+            }
+            (RawNode::Seq { items, .. }, V::Seq(nodes)) => {
+                for (n, r) in nodes.iter_mut().zip(items) {
+                    n.mark_folded(r, depth + 1);
+                }
+            }
+            (RawNode::Map { .. }, V::Map(entries)) => {
+                for (k, n) in entries.iter_mut() {
+                    if let Some(r) = raw_entry(raw, k, depth + 1) {
+                        n.mark_folded(r, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The text a replacement copies from this scalar: a folded scalar's text before the
@@ -380,6 +407,18 @@ impl Node {
         }
     }
 
+    /// The [`Node::misfit`] ids in this tree, in document order.
+    pub fn misfits(&self, out: &mut Vec<u32>) {
+        if self.misfit != 0 {
+            out.push(self.misfit);
+        }
+        match &self.v {
+            V::Seq(items) => items.iter().for_each(|n| n.misfits(out)),
+            V::Map(entries) => entries.iter().for_each(|(_, n)| n.misfits(out)),
+            _ => {}
+        }
+    }
+
     /// Gives every node of this tree `org`.
     pub fn set_org_deep(&mut self, org: &Option<Origin>) {
         self.org = org.clone();
@@ -392,41 +431,34 @@ impl Node {
     }
 }
 
-/// Whether the node whose first line starts at `span` of `text` is a folded block scalar: its
-/// line ends with a `>` header (`>`, `>-`, `>+2`, …; a comment may follow). The line is a
-/// mapping entry's (`key: >`) or a list element's (`- >`).
-fn folded_header(text: &str, span: Span) -> bool {
-    text.get(span.start as usize..)
-        .is_some_and(|rest| ends_with_folded_header(rest.split('\n').next().unwrap_or("")))
-}
-
-/// Whether a list element's scalar starting at `span` of `text`, alone on its line, is the
-/// content of a folded block scalar whose header (`- >`) is the line above.
-fn folded_header_above(text: &str, span: Span) -> bool {
-    let start = span.start as usize;
-    let Some(before) = text.get(..start) else {
-        return false;
-    };
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    if line_start == 0 || !before[line_start..].trim().is_empty() {
-        return false;
+/// The value node of `key` in the raw mapping `raw` as the resolver picks it: the last entry
+/// written with that key, else the first mapping merged by `<<` that has it.
+fn raw_entry<'a>(raw: &'a RawNode, key: &str, depth: usize) -> Option<&'a RawNode> {
+    if depth > yaml::MAX_DEPTH {
+        return None;
     }
-    let above = &before[..line_start - 1];
-    let above = &above[above.rfind('\n').map_or(0, |i| i + 1)..];
-    ends_with_folded_header(above)
-}
-
-/// Whether a line ends with a folded block scalar's header (`>`, `>-`, `>+2`; a comment may
-/// follow).
-fn ends_with_folded_header(line: &str) -> bool {
-    let line = match line.find(" #") {
-        Some(i) => &line[..i],
-        None => line,
+    let RawNode::Map { entries, .. } = raw else {
+        return match raw {
+            RawNode::Alias { target, .. } => raw_entry(target, key, depth + 1),
+            _ => None,
+        };
     };
-    line.split_whitespace().next_back().is_some_and(|t| {
-        t.strip_prefix('>')
-            .is_some_and(|h| h.chars().all(|c| matches!(c, '-' | '+' | '1'..='9')))
-    })
+    let is_merge = |k: &RawNode| matches!(k, RawNode::Scalar { text, style: ScalarStyle::Plain, .. } if text == "<<");
+    if let Some((_, v)) = entries
+        .iter()
+        .rev()
+        .find(|(k, _)| !is_merge(k) && k.scalar_text() == Some(key))
+    {
+        return Some(v);
+    }
+    entries
+        .iter()
+        .filter(|(k, _)| is_merge(k))
+        .flat_map(|(_, v)| match v {
+            RawNode::Seq { items, .. } => items.iter().collect::<Vec<_>>(),
+            other => vec![other],
+        })
+        .find_map(|src| raw_entry(src, key, depth + 1))
 }
 
 /// An origin for a whole file (generator sources).
@@ -511,7 +543,13 @@ pub fn load_docs(
                 if value.is_null() {
                     continue;
                 }
-                out.push(Node::from_tree(&value, Some(&tree), file, role, &tr));
+                let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
+                // Manifests are read with the folded round trip (`Schema::Kustomize`),
+                // kustomizations without.
+                if role != OriginRole::Kustomization {
+                    n.mark_folded(&doc.root, 0);
+                }
+                out.push(n);
             }
             Err(i) => {
                 return Err(LoadError {

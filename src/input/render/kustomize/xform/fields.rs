@@ -338,18 +338,6 @@ pub(super) fn merge_sorted_checked(
     conflicts
 }
 
-/// The spec of `table` that `f` cannot be merged with, as Kustomize's `TransformerConfig.Merge`
-/// of a `configurations:` file's label or annotation specs into the default table finds
-/// one: the same path, one's kind, group and version selecting the other's, another
-/// `create` (measured: `{path: metadata/labels, kind: Deployment}` without `create` against
-/// the default `metadata/labels` for every kind, "conflicting fieldspecs").
-fn conflicting<'a>(
-    mut table: impl Iterator<Item = &'a FieldSpec>,
-    f: &FieldSpec,
-) -> Option<&'a FieldSpec> {
-    table.find(|e| (same_spec(e, f) || same_spec(f, e)) && e.create != f.create)
-}
-
 /// [`merge_specs`], failing (with the path) on a spec already there that differs only in
 /// `create`, as Kustomize's `FsSlice.MergeOne` fails.
 pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Option<String> {
@@ -875,12 +863,16 @@ pub struct Config {
     /// its base renames those objects twice (measured).
     pub name_prefix: Vec<FieldSpec>,
     pub name_suffix: Vec<FieldSpec>,
+    /// A merge of these tables (or of an included kustomization's) failed: Kustomize stops
+    /// at the first conflict, so the later merges of the same accumulation report none.
+    pub conflicted: bool,
 }
 
 impl Config {
     /// Merges an included kustomization's tables (Kustomize's `MergeConfig`); the label and
     /// annotation specs that conflict with those already here are returned.
     pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
+        self.conflicted |= other.conflicted;
         self.var_refs.extend(other.var_refs);
         self.name_refs.extend(other.name_refs);
         let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
@@ -929,17 +921,31 @@ impl Config {
 pub fn report_conflicts(
     b: &mut Builder,
     k: &Kust,
+    config: &mut Config,
     conflicts: &[Conflict],
     located: &[(FieldSpec, Node)],
     fallback: &Node,
 ) {
+    if config.conflicted {
+        return;
+    }
+    config.conflicted = !conflicts.is_empty();
     for c in conflicts {
         let at = located
             .iter()
             .find(|(f, _)| *f == c.merged)
             .or_else(|| located.iter().find(|(f, _)| *f == c.there))
             .map_or(fallback, |(_, n)| n);
-        let kind = |f: &FieldSpec| f.kind.clone().unwrap_or_else(|| "every kind".into());
+        // The kinds a spec selects: its kind (else every kind), of its group and version.
+        let kind = |f: &FieldSpec| {
+            let mut what = f.kind.clone().unwrap_or_else(|| "every kind".into());
+            for (name, v) in [("group", &f.group), ("version", &f.version)] {
+                if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                    what.push_str(&format!(" of {name} {v}"));
+                }
+            }
+            what
+        };
         b.problem_at(
             at,
             &k.file.path,
@@ -957,11 +963,11 @@ pub fn report_conflicts(
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
-    // Nothing accumulated yet (no kustomization included): Kustomize merges this one's
-    // table, sorted, into an empty one, where a kind-specific spec comes before the default
-    // spec for every kind at its path and another `create` conflicts. After an included
-    // kustomization's table the default is already there and the merge passes (measured).
-    let first_table = acc.config.name_prefix.is_empty();
+    // The prefix and suffix specs of the files, at their `namePrefix:`/`nameSuffix:` value
+    // (for conflicts in the accumulator's merge), and whether the merge of the files into
+    // the defaults failed already (Kustomize stops there).
+    let (mut prefix_at, mut suffix_at) = (Vec::new(), Vec::new());
+    let mut affix_failed = false;
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
@@ -1016,12 +1022,18 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
                         let specs = parse_specs(Some(v));
-                        // The default `metadata/name` with another `create` (see above).
+                        // The default `metadata/name` with another `create`: a spec selecting
+                        // the default (no kind, group or version) conflicts in
+                        // `MakeTransformerConfig`'s merge of the files into the defaults, with
+                        // or without kustomizations included before (differential seed 52
+                        // case 185); a kind-specific one only in the merge into an empty
+                        // accumulator (see above).
                         let default = [fs(None, None, "metadata/name", false)];
-                        let clash = first_table
-                            .then(|| specs.iter().find(|f| conflicting(default.iter(), f).is_some()))
-                            .flatten();
-                        if let Some(f) = clash {
+                        let clash = specs
+                            .iter()
+                            .find(|f| same_spec(&default[0], f) && default[0].create != f.create);
+                        affix_failed |= clash.is_some();
+                        if let Some(f) = clash.filter(|_| !acc.config.conflicted) {
                             let which = if key == "namePrefix" { "NamePrefix" } else { "NameSuffix" };
                             b.problem_at(
                                 v,
@@ -1032,7 +1044,12 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 ),
                             );
                         }
-                        let table = if key == "namePrefix" { &mut prefix } else { &mut suffix };
+                        let (table, at) = if key == "namePrefix" {
+                            (&mut prefix, &mut prefix_at)
+                        } else {
+                            (&mut suffix, &mut suffix_at)
+                        };
+                        at.extend(specs.iter().map(|f| (f.clone(), v.clone())));
                         merge_sorted(table, &specs);
                     }
                     "nameReference" => {
@@ -1059,8 +1076,34 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             }
         }
     }
-    merge_sorted(&mut acc.config.name_prefix, &name_affix_specs(&prefix));
-    merge_sorted(&mut acc.config.name_suffix, &name_affix_specs(&suffix));
+    // The accumulator's merge (`ResAccumulator.MergeConfig`) of the table sorted: into an
+    // empty accumulator (nothing included yet) a kind-specific spec with `create` comes
+    // before the default and conflicts with it; into one holding an included
+    // kustomization's or, for a component, the including one's table, a spec there that
+    // the default selects (`version: v1beta1` with `create`) conflicts (measured;
+    // differential seed 52 case 185: a component's default after the overlay's
+    // `version` spec). After an included kustomization's default alone it passes.
+    // A component without `configurations:` merges only the default, and a conflict there
+    // is reported where the including kustomization names the component, after it
+    // ([`remerge_after_component`]); elsewhere at the kustomization.
+    let component = k.node.get_str("kind") == Some("Component");
+    let fallback = k.get("configurations").or((!component).then_some(&k.node));
+    let mut affix = Vec::new();
+    for (into, specs, at, table) in [
+        (&mut acc.config.name_prefix, &prefix, &prefix_at, PREFIX),
+        (&mut acc.config.name_suffix, &suffix, &suffix_at, SUFFIX),
+    ] {
+        let affix_conflicts = merge_sorted_checked(into, &name_affix_specs(specs), table);
+        if !affix_failed {
+            affix.push((affix_conflicts, at));
+        }
+    }
+    acc.config.conflicted |= affix_failed;
+    for (affix_conflicts, at) in affix {
+        if let Some(fallback) = fallback {
+            report_conflicts(b, k, &mut acc.config, &affix_conflicts, at, fallback);
+        }
+    }
     // `MakeTransformerConfig`: the defaults merged with the files' specs (a spec for every
     // kind with another `create` than a default conflicts here), then the accumulator's
     // merge (where a kind-specific spec sorted first drops or conflicts with the default
@@ -1080,7 +1123,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         conflicts.extend(merge_sorted_checked(into, &table, name));
     }
     if let Some(at) = k.get("configurations") {
-        report_conflicts(b, k, &conflicts, &located, at);
+        report_conflicts(b, k, &mut acc.config, &conflicts, &located, at);
     }
 }
 
@@ -1133,7 +1176,7 @@ pub fn read_crds(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     0,
                 );
                 let conflicts = acc.config.extend(found);
-                report_conflicts(b, k, &conflicts, &[], entry);
+                report_conflicts(b, k, &mut acc.config, &conflicts, &[], entry);
                 // Kustomize's `AddPrefixFieldSpec`: the field gets `namePrefix` (not the
                 // suffix), where it exists (measured).
                 let specs: Vec<FieldSpec> = identities

@@ -15,6 +15,7 @@ mod patches;
 mod refs;
 mod replace;
 mod vars;
+mod written;
 
 use fields::*;
 use images::*;
@@ -27,6 +28,7 @@ pub use fields::{
 pub use order::sort;
 pub use patches::annotations_as_strings;
 pub use refs::{add_hashes, fix_back_references};
+pub use replace::FieldType;
 pub use vars::{read_vars, resolve_vars};
 
 /// Runs a kustomization's transformers on everything accumulated so far.

@@ -156,7 +156,10 @@ pub fn annotations_as_strings(r: &mut Res) {
 }
 
 /// The scalar values of the given `metadata` fields rewritten as the strings they were
-/// written as, in place.
+/// written as, in place. The new string nodes have no style: a folded (`>`) value is its
+/// YAML 1.2 reading, without the folded writer's line breaks (measured: `note: >` over
+/// `an` / `  annotation` prints `an\n  annotation\n`, while a field the same anchor gives
+/// through `*n` stays folded).
 fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
     for &field in fields {
         let Some(map) = doc
@@ -166,6 +169,10 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             continue;
         };
         for (k, v) in map.iter_mut() {
+            if let (V::Str(text), true) = (&mut v.v, v.folded) {
+                *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
+                v.folded = false;
+            }
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
                 let text = written_value(k, v)
                     .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
@@ -236,6 +243,9 @@ pub(super) fn apply_6902(
     };
     for &i in targets {
         let r = &acc.res[i];
+        // Kustomize turns the object into JSON first: text a replacement wrote into a field
+        // of another type fails there (measured: "cannot decode !!null `null` as a !!int").
+        b.report_misfits(&r.node);
         let bookkept = annotated || b.tracks_origins || r.bookkept();
         let mut copy = r.node.clone();
         if bookkept {

@@ -304,10 +304,22 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             .unwrap_or(0);
         let text = value.copied_text().unwrap_or_default();
         let parts: Vec<&str> = text.split(d).collect();
-        match usize::try_from(idx).ok().and_then(|i| parts.get(i)) {
-            Some(p) => {
+        match usize::try_from(idx)
+            .ok()
+            .and_then(|i| Some((i, parts.get(i)?)))
+        {
+            Some((i, p)) => {
                 let also = value.also.take();
-                value = Node::str(*p, value.org.clone());
+                // The part's own line and column where the file writes the text verbatim
+                // (a folded scalar's text is not what its lines hold), else the entry.
+                let offset = parts[..i].iter().map(|q| q.len() + d.len()).sum();
+                let org = value.org.as_ref().map(|o| {
+                    (!value.folded)
+                        .then(|| super::written::part_origin(o, &text, offset, p.len()))
+                        .flatten()
+                        .unwrap_or_else(|| o.clone())
+                });
+                value = Node::str(*p, org);
                 value.also = also;
             }
             None => {
@@ -375,7 +387,10 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 let mut reached = 0;
                 // Written in place: a node a label transformer shared changes everywhere.
                 let mut shared: Vec<(u32, Node)> = Vec::new();
-                let mut misfits: Vec<String> = Vec::new();
+                // Text that does not fit its field: the field's type and the text, given
+                // the ids following those of `b.misfits`.
+                let mut misfits: Vec<(FieldType, String)> = Vec::new();
+                let known = &b.misfits;
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
@@ -414,31 +429,48 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     let annotation = p
                         .trim_start_matches('.')
                         .starts_with("metadata.annotations");
+                    // A field holding text an earlier replacement wrote that did not fit
+                    // keeps its type: text that fits it now makes it whole again (measured).
+                    let kept = (target.misfit != 0)
+                        .then(|| known.get(target.misfit as usize - 1).map(|m| m.0))
+                        .flatten();
                     if let Some(t) = v.copied_text() {
-                        match target.v {
-                            V::Str(_) => v = Node::str(t, from.clone()),
-                            _ if annotation => v = Node::str(t, from.clone()),
-                            V::Null | V::Num(_) | V::Bool(_) => {
+                        match (&target.v, kept) {
+                            (_, Some(field)) => {
+                                let read = crate::input::yaml::resolve_core(&t);
+                                v = Node::from_json(&read, &from);
+                                if !field.fits(&read) {
+                                    misfits.push((field, t.clone()));
+                                    v.misfit = (known.len() + misfits.len()) as u32;
+                                }
+                            }
+                            (V::Str(_), None) => v = Node::str(t, from.clone()),
+                            (_, None) if annotation => v = Node::str(t, from.clone()),
+                            (V::Null | V::Num(_) | V::Bool(_), None) => {
                                 let read = crate::input::yaml::resolve_core(&t);
                                 // The typed node holds text of another type: Kustomize
-                                // fails when it prints it (measured: "yaml: cannot decode
-                                // !!str `web` as a !!int"; an integer fits a float field).
-                                // An explicit null keeps its `!!null` tag: every text
-                                // misfits (measured: "cannot decode !!int `3` as a !!null").
-                                let fits = match &target.v {
-                                    V::Bool(_) => read.is_boolean(),
-                                    V::Num(n) if n.is_f64() => read.is_number(),
-                                    V::Num(_) => read.is_i64() || read.is_u64(),
-                                    V::Null => target.untyped,
-                                    _ => true,
+                                // fails when it decodes the object (measured: "yaml: cannot
+                                // decode !!str `web` as a !!int"; an integer fits a float
+                                // field) unless a later transformer writes the field first
+                                // (differential seed 54 case 141: `replicas:` in an
+                                // including overlay). An explicit null keeps its `!!null`
+                                // tag: every text misfits (measured: "cannot decode !!int
+                                // `3` as a !!null").
+                                let field = match &target.v {
+                                    V::Bool(_) => Some(FieldType::Bool),
+                                    V::Num(n) if n.is_f64() => Some(FieldType::Float),
+                                    V::Num(_) => Some(FieldType::Int),
+                                    V::Null if !target.untyped => Some(FieldType::Null),
+                                    _ => None,
                                 };
-                                if !fits {
-                                    misfits.push(t.clone());
-                                }
                                 let created = target.is_null() || target.untyped;
                                 v = Node::from_json(&read, &from);
                                 v.untyped = created;
                                 v.untyped_text = created.then(|| t.as_str().into());
+                                if let Some(field) = field.filter(|f| !f.fits(&read)) {
+                                    misfits.push((field, t.clone()));
+                                    v.misfit = (known.len() + misfits.len()) as u32;
+                                }
                             }
                             _ => {}
                         }
@@ -466,12 +498,15 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 for (id, n) in shared {
                     x.node.write_shared(id, &n);
                 }
-                for text in misfits {
+                // Reported if the object still holds the text when Kustomize decodes it.
+                for (field, text) in misfits {
                     let msg = format!(
                         "the replacement writes {text:?} into a field of another type in {}; Kustomize fails printing it (cannot decode as the field's type)",
                         x.describe()
                     );
-                    b.problem_at(at, &k.file.path, msg);
+                    let (file, pos) = super::super::locate(at, &k.file.path);
+                    b.misfits
+                        .push((field, crate::source::Problem::error(&file, pos, msg)));
                 }
                 if reached == 0 {
                     let msg = format!(
@@ -488,6 +523,29 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         let n = x.name().to_string();
         if x.names.last() != Some(&n) {
             x.names.push(n);
+        }
+    }
+}
+
+/// The YAML type of a scalar field a replacement writes text into: Kustomize copies only
+/// the text into the node, which keeps its tag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldType {
+    Bool,
+    Int,
+    Float,
+    /// An explicit null (`image: null`, `~`): no text fits it.
+    Null,
+}
+
+impl FieldType {
+    /// Whether text that reads as `read` can be decoded as this type.
+    fn fits(self, read: &serde_json::Value) -> bool {
+        match self {
+            FieldType::Bool => read.is_boolean(),
+            FieldType::Float => read.is_number(),
+            FieldType::Int => read.is_i64() || read.is_u64(),
+            FieldType::Null => false,
         }
     }
 }
