@@ -172,14 +172,14 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             .strip_prefix(['|', '>'])
             .is_some_and(|r| r.chars().all(|c| matches!(c, '-' | '+' | '1'..='9' | ' ')));
         if is_block {
-            if secret_name(&name) && !reference() {
+            if secret_name(name) && !reference() {
                 block = Some(ind);
             }
             continue;
         }
         if let Some(r) = value_range(rest) {
             let v = &rest[r.clone()];
-            if v.len() >= 4 && classify(&name, v, false).is_some() && !reference() {
+            if v.len() >= 4 && classify(name, v, false).is_some() && !reference() {
                 let base = start + val_start;
                 // Only the token when it has a shape inside a longer text.
                 match find_shape(v) {
