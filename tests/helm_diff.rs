@@ -14,11 +14,7 @@ const DATA: &str = "tests/data/helm-diff";
 #[test]
 fn charts_render_as_helm_rendered_them() {
     let mut cases = 0;
-    for entry in std::fs::read_dir(DATA).unwrap() {
-        let chart = entry.unwrap().path();
-        if !chart.join("Chart.yaml").is_file() {
-            continue;
-        }
+    for chart in common::charts_in(DATA) {
         cases += 1;
         let name = chart.file_name().unwrap().to_string_lossy().to_string();
         let mut cmd = rg();

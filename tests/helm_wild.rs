@@ -35,11 +35,7 @@ fn same_line(helm: &str, ours: &str) -> bool {
 #[test]
 fn charts_render_as_helm_rendered_them() {
     let mut cases = 0;
-    for entry in std::fs::read_dir(DATA).unwrap() {
-        let chart = entry.unwrap().path();
-        if !chart.join("Chart.yaml").is_file() {
-            continue;
-        }
+    for chart in common::charts_in(DATA) {
         let mut runs: Vec<(Option<std::path::PathBuf>, std::path::PathBuf)> =
             vec![(None, chart.join("expected.yaml"))];
         for v in std::fs::read_dir(chart.join("ci")).into_iter().flatten() {

@@ -333,6 +333,17 @@ fn located(p: &Problem) -> String {
     format!("{}:{}", p.file, p.pos.map(|p| p.line).unwrap_or(0))
 }
 
+/// The errors of a build, checked to be exactly at `want` (`file:line` each, in order).
+fn errors_at<'a>(out: &'a Out, want: &[String]) -> Vec<&'a Problem> {
+    let e = errors(out);
+    assert_eq!(
+        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
+        want,
+        "{e:?}"
+    );
+    e
+}
+
 #[test]
 fn remote_resources_are_located_problems_and_the_rest_is_built() {
     let out = build("problems/remote");
@@ -705,13 +716,8 @@ fn a_replacement_of_another_type_is_a_problem() {
 #[test]
 fn a_label_spec_conflicting_with_a_default_is_a_problem() {
     let out = build("problems/labels-config-conflict");
-    let e = errors(&out);
     let conf = format!("{DATA}/problems/labels-config-conflict/conf.yaml");
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!("{conf}:5"), format!("{conf}:8")],
-        "{e:?}"
-    );
+    let e = errors_at(&out, &[format!("{conf}:5"), format!("{conf}:8")]);
     assert!(
         e[0].message.contains("conflicting fieldspecs"),
         "{}",
@@ -729,13 +735,11 @@ fn a_label_table_conflicting_after_an_included_kustomization_is_a_problem() {
     let out = build("problems/label-table-conflict/mid");
     assert!(errors(&out).is_empty(), "{:?}", errors(&out));
     let out = build("problems/label-table-conflict/top");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/label-table-conflict/top/kustomization.yaml:4"
         )],
-        "{e:?}"
     );
     assert!(
         e[0].message
@@ -752,13 +756,11 @@ fn a_label_table_conflicting_after_an_included_kustomization_is_a_problem() {
 #[test]
 fn a_pathless_field_spec_selecting_an_object_is_a_problem() {
     let out = build("problems/pathless-spec");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/pathless-spec/kustomization.yaml:6"
         )],
-        "{e:?}"
     );
     assert!(e[0].message.contains("Widget w"), "{}", e[0].message);
 }
@@ -768,13 +770,11 @@ fn a_pathless_field_spec_selecting_an_object_is_a_problem() {
 #[test]
 fn labels_on_a_scalar_field_are_a_problem() {
     let out = build("problems/label-on-scalar");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/label-on-scalar/kustomization.yaml:6"
         )],
-        "{e:?}"
     );
     assert!(
         e[0].message.contains("metadata/name of Widget gadget"),
@@ -789,13 +789,11 @@ fn labels_on_a_scalar_field_are_a_problem() {
 #[test]
 fn a_name_prefix_table_conflicting_after_a_component_is_a_problem() {
     let out = build("problems/prefix-component-conflict/overlay");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/prefix-component-conflict/overlay/kustomization.yaml:8"
         )],
-        "{e:?}"
     );
     assert!(
         e[0].message.contains("NamePrefix fieldSpec: conflicting"),
@@ -809,32 +807,26 @@ fn a_name_prefix_table_conflicting_after_a_component_is_a_problem() {
 #[test]
 fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
     let out = build("problems/name-prefix-conflict");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
-        "{e:?}"
+    let e = errors_at(
+        &out,
+        &[format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
     );
     // A component's default merged after an overlay's spec for one version with `create`
     // (differential seed 52 case 185): one problem, at the component's spec.
     let out = build("problems/prefix-version-component/ov");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/prefix-version-component/comp/name-conf.yaml:1"
         )],
-        "{e:?}"
     );
     // After an included kustomization too (it built before).
     let out = build("problems/name-prefix-conflict-included/ov");
-    let e = errors(&out);
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!(
+    let e = errors_at(
+        &out,
+        &[format!(
             "{DATA}/problems/name-prefix-conflict-included/ov/conf.yaml:1"
         )],
-        "{e:?}"
     );
 }
 
@@ -865,13 +857,8 @@ fn a_misfit_replacement_is_a_problem_only_while_it_stays() {
 #[test]
 fn a_replacement_into_an_explicit_null_is_a_problem() {
     let out = build("problems/replacement-null");
-    let e = errors(&out);
     let k = format!("{DATA}/problems/replacement-null/kustomization.yaml");
-    assert_eq!(
-        e.iter().map(|p| located(p)).collect::<Vec<_>>(),
-        [format!("{k}:10"), format!("{k}:11")],
-        "{e:?}"
-    );
+    let e = errors_at(&out, &[format!("{k}:10"), format!("{k}:11")]);
     assert!(e[0].message.contains("\"a:1\""), "{}", e[0].message);
 }
 
@@ -1430,23 +1417,7 @@ fn findings_on_replaced_values_point_at_the_source_field() {
 /// appears.
 #[test]
 fn findings_through_public_setups_point_where_values_are_written() {
-    let at = |v: &Value| -> Vec<(String, String, u64, u64)> {
-        let mut got: Vec<_> = v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .map(|f| {
-                (
-                    f["rule_id"].as_str().unwrap_or("").to_string(),
-                    f["file"].as_str().unwrap_or("").to_string(),
-                    f["start_line"].as_u64().unwrap_or(0),
-                    f["start_column"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect();
-        got.sort();
-        got
-    };
+    let at = common::findings_at;
     let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
 
     let flux = Path::new(DATA).join("flux-system/clusters/production");

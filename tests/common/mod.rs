@@ -103,6 +103,28 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// The chart folders (holding a `Chart.yaml`) directly under `dir`, sorted.
+pub fn charts_in(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut charts: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|c| c.join("Chart.yaml").is_file())
+        .collect();
+    charts.sort();
+    charts
+}
+
+/// (rule, file, line, column) of each finding of a JSON report, sorted.
+pub fn findings_at(v: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    let mut got: Vec<_> = findings_of(v)
+        .into_iter()
+        .zip(v["findings"].as_array().expect("findings"))
+        .map(|((rule, file, line), f)| (rule, file, line, f["start_column"].as_u64().unwrap_or(0)))
+        .collect();
+    got.sort();
+    got
+}
+
 /// `runeguard check --quiet --format json <args>` in `dir`: the report and the exit code.
 pub fn json_check(dir: &std::path::Path, args: &[&str]) -> (serde_json::Value, i32) {
     let out = rg()
