@@ -807,14 +807,14 @@ fn a_name_prefix_table_conflicting_after_a_component_is_a_problem() {
 #[test]
 fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
     let out = build("problems/name-prefix-conflict");
-    let e = errors_at(
+    errors_at(
         &out,
         &[format!("{DATA}/problems/name-prefix-conflict/conf.yaml:1")],
     );
     // A component's default merged after an overlay's spec for one version with `create`
     // (differential seed 52 case 185): one problem, at the component's spec.
     let out = build("problems/prefix-version-component/ov");
-    let e = errors_at(
+    errors_at(
         &out,
         &[format!(
             "{DATA}/problems/prefix-version-component/comp/name-conf.yaml:1"
@@ -822,7 +822,7 @@ fn a_name_prefix_spec_conflicting_with_the_default_is_a_problem() {
     );
     // After an included kustomization too (it built before).
     let out = build("problems/name-prefix-conflict-included/ov");
-    let e = errors_at(
+    errors_at(
         &out,
         &[format!(
             "{DATA}/problems/name-prefix-conflict-included/ov/conf.yaml:1"
