@@ -135,18 +135,7 @@ fn rules_at(v: &Value) -> Vec<(String, (String, u64))> {
 }
 
 fn located(f: &Value) -> Located {
-    let related = f["related"]
-        .as_array()
-        .expect("related")
-        .iter()
-        .map(|r| {
-            (
-                r["role"].as_str().unwrap_or("").to_string(),
-                r["file"].as_str().unwrap_or("").to_string(),
-                r["start_line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let related = common::related_of(f);
     (
         (
             f["file"].as_str().unwrap_or("").to_string(),

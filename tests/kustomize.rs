@@ -1325,18 +1325,7 @@ fn findings_on_replaced_values_point_at_the_source_field() {
             .iter()
             .find(|f| f["rule_id"] == "K8S-015" && f["start_line"] == line)
             .expect("finding");
-        f["related"]
-            .as_array()
-            .expect("related")
-            .iter()
-            .map(|r| {
-                (
-                    r["role"].as_str().unwrap_or("").to_string(),
-                    r["file"].as_str().unwrap_or("").to_string(),
-                    r["start_line"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect()
+        common::related_of(f)
     };
     let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
     assert_eq!(

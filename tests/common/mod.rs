@@ -103,6 +103,22 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// (role, file, line) of each related location of a JSON report's finding.
+pub fn related_of(f: &serde_json::Value) -> Vec<(String, String, u64)> {
+    f["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap_or("").to_string(),
+                r["file"].as_str().unwrap_or("").to_string(),
+                r["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 /// The chart folders (holding a `Chart.yaml`) directly under `dir`, sorted.
 pub fn charts_in(dir: &str) -> Vec<std::path::PathBuf> {
     let mut charts: Vec<_> = std::fs::read_dir(dir)

@@ -228,18 +228,9 @@ pub(super) fn split_documents(
                     // Text an include returned that the action encoded (`include "x.password"
                     // . | b64enc | quote`, a Secret's data) is found by its decoded text; it
                     // maps as one part to where that text starts in the partial.
-                    let decoded = (calls_include && !include_index.contains_key(line.trim()))
-                        .then_some(())
-                        .and_then(|_| {
-                            let t = line.trim();
-                            let t = t
-                                .strip_prefix('"')
-                                .and_then(|t| t.strip_suffix('"'))
-                                .unwrap_or(t);
-                            let bytes = data_encoding::BASE64.decode(t.as_bytes()).ok()?;
-                            String::from_utf8(bytes).ok()
-                        })
-                        .filter(|d| include_index.contains_key(d.trim()));
+                    let decoded = calls_include
+                        .then(|| encoded_include_line(line, &include_index))
+                        .flatten();
                     let key = decoded.as_deref().unwrap_or(line).trim();
                     let place =
                         calls_include
@@ -530,6 +521,26 @@ fn caller_include(included: &Included, n: usize) -> Option<usize> {
             .iter()
             .any(|pc| pc.action && pc.offset == *offset && pc.name == *name)
     })
+}
+
+/// The text an include returned that `line` prints base64-encoded (`include "x.password" .
+/// | b64enc | quote`), when `line` is not itself a returned line and its decoded text is.
+fn encoded_include_line(
+    line: &str,
+    include_index: &HashMap<&str, Vec<(usize, usize)>>,
+) -> Option<String> {
+    let t = line.trim();
+    if include_index.contains_key(t) {
+        return None;
+    }
+    let t = t
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(t);
+    let bytes = data_encoding::BASE64.decode(t.as_bytes()).ok()?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|d| include_index.contains_key(d.trim()))
 }
 
 /// Where the lines `include` returned were written: each distinct line (trimmed) → every
