@@ -310,7 +310,9 @@ fn no_credential_in_the_evidence_formats() {
 }
 
 const CHART_YAML: &str = "apiVersion: v2\nname: shop\nversion: 0.1.0\n";
-const CHART_VALUES: &str = "image: nginx:latest\ndb:\n  password: chart-values-passphrase\n  apiKey: 9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f\n";
+// `very-secret` shares its credential word with its key: masked all the same (it was shown,
+// read as the name of a Secret object).
+const CHART_VALUES: &str = "image: nginx:latest\noidc:\n  clientSecret: very-secret\ndb:\n  password: chart-values-passphrase\n  apiKey: 9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f\n";
 const CHART_TEMPLATE: &str = r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -330,6 +332,8 @@ spec:
               value: {{ .Values.db.apiKey }}
             - name: EXTRA_TOKEN
               value: {{ .Values.extra | default "none" }}
+            - name: OIDC_CLIENT_SECRET
+              value: {{ .Values.oidc.clientSecret }}
 "#;
 const KUSTOMIZATION: &str = "resources:\n  - deploy.yaml\nsecretGenerator:\n  - name: db\n    literals:\n      - password=overlay-literal-passphrase\n";
 
@@ -353,6 +357,7 @@ fn no_credential_from_charts_overlays_or_set() {
         "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
         "tangerine-otter-glacier-meadow",
         "overlay-literal-passphrase",
+        "very-secret",
     ];
     let clean = |what: &str, bytes: &[u8]| {
         assert_clean(what, bytes);

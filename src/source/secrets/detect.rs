@@ -91,6 +91,12 @@ pub fn high_entropy(v: &str) -> bool {
 /// (`${VAR}`, `$(VAR)`, `{{ .x }}`, `vault:…`, a path), a placeholder (`changeme`, `<token>`,
 /// `****`), a boolean, a short number, a plain URL, or the name itself (`password: password`,
 /// `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`).
+///
+/// Unlike the secret rules' `not_literal` (policies/lib/credentials.rego), an object name is
+/// not taken for a reference here: the rules guess that `TLS_SECRET: shop-tls` names where the
+/// credential is kept, but `clientSecret: very-secret` reads the same to that guess, and for
+/// masking, showing a credential costs far more than hiding a Secret's name in a snippet.
+/// Object names are references to masking only in reference fields ([`reference_field`]).
 pub fn not_literal(name: &str, v: &str) -> bool {
     let v = v.trim();
     if v.is_empty() || v.contains('\n') {
@@ -123,17 +129,6 @@ pub fn not_literal(name: &str, v: &str) -> bool {
     let (wv, wn) = (words(v), words(name));
     if !wn.is_empty() && (wv.contains(&wn) || wn.ends_with(&wv) && wv.len() >= 4) {
         return true;
-    }
-    // An object name that says it names one (`shop-tls`, `db-credentials`) or shares a word
-    // with the name (`TLS_SECRET: shop-tls`): a reference to where the credential is.
-    if voc.object_name.is_match(v) {
-        let name_words: Vec<&str> = wn.split('_').filter(|w| w.len() >= 3).collect();
-        if wv
-            .split('_')
-            .any(|w| name_words.contains(&w) || voc.reference_name_words.iter().any(|r| r == w))
-        {
-            return true;
-        }
     }
     let last = wn.rsplit('_').next().unwrap_or("");
     if !last.is_empty() && wv.len() >= 4 && (wv == last || wv.starts_with(&format!("{last}_"))) {

@@ -71,6 +71,16 @@ fn classifies_values() {
         Some(Shape::NamedLiteral)
     );
     assert_eq!(classify("name", "db-credentials", true), None);
+    // An object name under a credential name is masked: the secret rules may read it as the
+    // Secret it names, but `very-secret` reads the same as `shop-tls` to that guess.
+    assert_eq!(
+        classify("clientSecret", "very-secret", false),
+        Some(Shape::NamedLiteral)
+    );
+    assert_eq!(
+        classify("TLS_SECRET", "shop-tls", false),
+        Some(Shape::NamedLiteral)
+    );
     assert_eq!(classify("DB_PASSWORD", "${DB_PASSWORD}", false), None);
     assert_eq!(classify("DB_PASSWORD", "changeme", false), None);
     assert_eq!(classify("password", "password", false), None);

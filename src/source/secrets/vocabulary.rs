@@ -118,8 +118,6 @@ pub(super) struct Vocabulary {
     pub(super) name_hint_set: std::sync::OnceLock<aho_corasick::AhoCorasick>,
     /// Every pattern's hints as one automaton, built on first use (see [`Vocabulary::hinted`]).
     pub(super) pattern_hint_set: std::sync::OnceLock<PatternHints>,
-    pub(super) reference_name_words: Vec<String>,
-    pub(super) object_name: LazyRegex,
 }
 
 /// The patterns' hints in one automaton, for the patterns whose hints a value holds in one
@@ -471,8 +469,6 @@ impl Vocabulary {
                 .collect(),
             name_hint_set: std::sync::OnceLock::new(),
             pattern_hint_set: std::sync::OnceLock::new(),
-            reference_name_words: list("reference_name_words"),
-            object_name: re(&s("object_name_pattern")),
         }
     }
 }
