@@ -43,18 +43,15 @@ fn get_or_compile_regex(
 ) -> core::result::Result<alloc::sync::Arc<Regex>, regex::Error> {
     #[cfg(feature = "cache")]
     {
-        {
-            let mut cache = crate::cache::REGEX_CACHE.lock();
-            if let Some(re) = cache.get(pattern) {
-                return Ok(re.clone());
-            }
+        // Compiled under the lock: threads evaluating in parallel that meet the same new
+        // pattern wait for one compilation instead of each compiling it (runeguard patch 7).
+        let mut cache = crate::cache::REGEX_CACHE.lock();
+        if let Some(re) = cache.get(pattern) {
+            return Ok(re.clone());
         }
         let re = alloc::sync::Arc::new(compile_regex(pattern)?);
-        {
-            let mut cache = crate::cache::REGEX_CACHE.lock();
-            cache.put(alloc::string::String::from(pattern), re.clone());
-            Ok(re)
-        }
+        cache.put(alloc::string::String::from(pattern), re.clone());
+        Ok(re)
     }
     #[cfg(not(feature = "cache"))]
     {
