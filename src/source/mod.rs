@@ -80,6 +80,23 @@ impl SourceFile {
             .get_or_init(|| crate::source::secrets::scan(&self.text))
     }
 
+    /// Whether a byte range overlaps a credential of the file (found by the detector or
+    /// flagged by a rule), without building the redacted text: a rendered stream asks this of
+    /// every origin span, and most origin files never show a snippet.
+    pub fn overlaps_credential(&self, range: Range<usize>) -> bool {
+        let overlaps = |c: &Range<usize>| c.start < range.end && range.start < c.end;
+        let detected = self.detected();
+        // Sorted and disjoint: the first range ending after `range.start` is the only candidate.
+        let i = detected.partition_point(|c| c.end <= range.start);
+        detected.get(i).is_some_and(overlaps)
+            || self
+                .flagged
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .any(overlaps)
+    }
+
     /// The file's credentials (found by the detector or flagged by a rule) and its text with
     /// each of them masked. The one door to the file's text for every output.
     pub fn redaction(&self) -> Arc<Redaction> {

@@ -275,7 +275,7 @@ pub fn render(
     let outcome = {
         // The credentials of each origin file are found while the chart renders.
         helm::render_chart_with(dir, display, opts, |f| {
-            f.redaction();
+            f.detected();
         })
     };
     if let Some(r) = &outcome.rendered {
@@ -306,11 +306,7 @@ fn carry_credentials(r: &Rendered) {
                 o.span.start as usize,
                 o.span.end.max(o.span.start + 1) as usize,
             );
-            o.file
-                .redaction()
-                .ranges
-                .iter()
-                .any(|c| c.start < end && start < c.end)
+            o.file.overlaps_credential(start..end)
         });
         if holds_credential {
             r.stream

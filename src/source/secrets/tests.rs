@@ -436,3 +436,30 @@ fn sql_password_prefilter_skips_only_texts_it_cannot_match() {
     assert!(may_hold_sql_password("paſſword 'x'"));
     assert!(!old("paſſword 'x'").is_empty());
 }
+
+#[test]
+fn overlaps_credential_agrees_with_the_redaction() {
+    let text = "user: app\npassword: correct-horse-battery-staple\nport: 5432\nnote: plain words\n";
+    let f = crate::source::SourceFile::new("v.yaml".into(), None, text.into());
+    let at = |s: &str| {
+        let i = text.find(s).expect("in text");
+        i..i + s.len()
+    };
+    assert!(f.overlaps_credential(at("horse")));
+    assert!(f.overlaps_credential(at("password: correct")));
+    assert!(!f.overlaps_credential(at("password")));
+    assert!(!f.overlaps_credential(at("5432")));
+    assert!(!f.overlaps_credential(at("plain")));
+    // A range a rule flags counts too, as it does for the redaction.
+    f.mark_credential(at("plain"));
+    assert!(f.overlaps_credential(at("plain words")));
+    for (i, _) in text.char_indices() {
+        let r = i..i + 1;
+        let by_redaction = f
+            .redaction()
+            .ranges
+            .iter()
+            .any(|c| c.start < r.end && r.start < c.end);
+        assert_eq!(f.overlaps_credential(r.clone()), by_redaction, "at {r:?}");
+    }
+}

@@ -62,7 +62,7 @@ pub(super) fn kind_rank(kind: &str) -> usize {
 /// What the outputs of a chart's templates are located with: the file of each template name
 /// (files and `define`s), and what was read of each file so far ([`FileReadings`]).
 pub(super) struct Locator<'a> {
-    pub(super) define_file: &'a HashMap<String, Arc<SourceFile>>,
+    pub(super) define_file: &'a DefineFiles,
     pub(super) scopes: FileReadings,
 }
 
@@ -74,10 +74,10 @@ pub(super) struct Locator<'a> {
 /// tenth of a render.
 #[derive(Default)]
 pub(super) struct FileReadings {
-    scopes: HashMap<usize, Vec<Scope>>,
-    values_paths: HashMap<(usize, usize), Option<Vec<String>>>,
-    operands: HashMap<(usize, usize), Vec<Vec<String>>>,
-    through_calls: HashMap<(usize, usize, Vec<String>), Option<Vec<String>>>,
+    scopes: FastMap<usize, Vec<Scope>>,
+    values_paths: FastMap<(usize, usize), Option<Vec<String>>>,
+    operands: FastMap<(usize, usize), Vec<Vec<String>>>,
+    through_calls: FastMap<(usize, usize, Vec<String>), Option<Vec<String>>>,
 }
 
 impl FileReadings {
@@ -118,12 +118,12 @@ pub(super) fn split_documents(
         at = i + 3;
     }
     bounds.push(start..out.len());
-    let mut line_cache: HashMap<usize, Arc<LinePaths>> = HashMap::new();
+    let mut line_cache: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     // Per include, how far its returned text has been printed; per piece of an include,
     // the key path of each line of a block it printed.
-    let mut included_read: HashMap<usize, usize> = HashMap::new();
-    let mut partial_lines: HashMap<(usize, usize), Arc<LinePaths>> = HashMap::new();
-    let mut include_paths: HashMap<usize, Arc<LinePaths>> = HashMap::new();
+    let mut included_read: FastMap<usize, usize> = FastMap::default();
+    let mut partial_lines: FastMap<(usize, usize), Arc<LinePaths>> = FastMap::default();
+    let mut include_paths: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     for b in bounds {
         let chunk = &out[b.clone()];
         let lead = chunk.len() - chunk.trim_start_matches('\n').len();
@@ -469,7 +469,7 @@ fn action_values_path(
 fn from_call(
     path: Vec<String>,
     site: Option<&(String, usize)>,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    define_file: &DefineFiles,
     cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
     if path.first().map(String::as_str) != Some(DOT) {
@@ -496,7 +496,7 @@ fn from_calls(
     mut path: Vec<String>,
     mut n: usize,
     included: &Included,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    define_file: &DefineFiles,
     cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
     // Bounded as include nesting is.
@@ -600,7 +600,7 @@ fn root_sites(included: &Included) -> Vec<Option<(&str, usize)>> {
 /// `volumeMounts` and in its `volumes`) is each time the next one, not always the first.
 fn next_included_line(
     places: &[(usize, usize)],
-    read: &mut HashMap<usize, usize>,
+    read: &mut FastMap<usize, usize>,
 ) -> (usize, usize) {
     let unread = |&&(i, at): &&(usize, usize)| at >= read.get(&i).copied().unwrap_or(0);
     let chosen = *places.iter().find(unread).unwrap_or(&places[0]);
@@ -639,11 +639,7 @@ fn reserializes(expr: &str) -> bool {
 
 /// Whether the included text at byte `at` was written by an action that re-serializes data
 /// ([`reserializes`]) and names no values path.
-fn reserialized_at(
-    (text, pieces, _): &IncludedText,
-    at: usize,
-    define_file: &HashMap<String, Arc<SourceFile>>,
-) -> bool {
+fn reserialized_at((text, pieces, _): &IncludedText, at: usize, define_file: &DefineFiles) -> bool {
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at && pc.action) else {
         return false;
@@ -680,7 +676,7 @@ fn yaml_line_key(line: &str) -> (&str, &str) {
 /// after it are not candidates.
 fn same_line_read_from(
     included: &Included,
-    paths: &mut HashMap<usize, Arc<LinePaths>>,
+    paths: &mut FastMap<usize, Arc<LinePaths>>,
     line: &str,
     out_path: PathRef,
     from: Option<usize>,
@@ -740,10 +736,10 @@ fn same_line_read_from(
 fn partial_origins(
     (n, included): (usize, &Included),
     at: usize,
-    define_file: &HashMap<String, Arc<SourceFile>>,
+    define_file: &DefineFiles,
     p: &Prepared,
     cache: &mut FileReadings,
-    lines: &mut HashMap<(usize, usize), Arc<LinePaths>>,
+    lines: &mut FastMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
     let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);

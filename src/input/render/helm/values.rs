@@ -7,13 +7,12 @@ use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Where each value (by path from the values root) was last set.
 #[derive(Debug, Default, Clone)]
 pub struct Origins {
-    pub by_path: HashMap<Vec<String>, Origin>,
+    pub by_path: super::FastMap<Vec<String>, Origin>,
 }
 
 impl Origins {
