@@ -10,7 +10,11 @@
 //! .Values "redis-ha"`, `lookup`, config maps merged from presets, Secrets of `b64enc`) and
 //! jenkins's with gitlab-runner's (`jenkinslike`: JCasC scripts through `tpl` in a `range $k,
 //! $v`, `lookup` of an existing Secret, a password partial encoded by its caller, `tpl` of a
-//! TOML config, `.Files.Glob`). Each folder's `expected.yaml` and `expected-<ci
+//! TOML config, `.Files.Glob`), and grafana's with loki's (`grafanalike`: a pod partial with
+//! `tpl` of values through `$root`, `grafana.ini` written by `range` over maps with
+//! `kindIs`, dashboards from `.Files.Get`/`.Files.Glob`, `extraObjects` through a
+//! `tplvalues.render` partial, a `values.schema.json`, an image-renderer subchart enabled
+//! by a condition). Each folder's `expected.yaml` and `expected-<ci
 //! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
 //! with each `ci/*.yaml`; no Helm is needed here.
 
@@ -76,7 +80,7 @@ fn charts_render_as_helm_rendered_them() {
             );
         }
     }
-    assert!(cases >= 10, "the charts of {DATA} were not found");
+    assert!(cases >= 12, "the charts of {DATA} were not found");
 }
 
 /// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
@@ -219,4 +223,67 @@ fn an_include_encoded_by_its_caller_keeps_the_partials_origins() {
         assert!(line.contains(origin), "{origin} not in {line}");
     }
     assert!(!line.contains("changeme-now"), "{line}");
+}
+
+/// (rule, file, line, column) of each finding of `runeguard check <chart> <args…>`.
+fn located_at(chart: &str, args: &[&str]) -> Vec<(String, String, u64, u64)> {
+    let mut all = vec![chart];
+    all.extend_from_slice(args);
+    let (v, _) = common::json_check(Path::new(DATA), &all);
+    common::findings_at(&v)
+}
+
+/// grafanalike with its `ci/full-values.yaml` and a `--set`: a finding on a value set in
+/// the chart's values.yaml, in the ci file or with `--set` points at that line and column
+/// (the value's key), one written in a template at the template's line and column.
+#[test]
+fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
+    let found = located_at(
+        "grafanalike",
+        &[
+            "--values",
+            "grafanalike/ci/full-values.yaml",
+            "--set",
+            "initChownData.securityContext.privileged=true",
+            "--select",
+            "K8S-001,K8S-004,K8S-031,K8S-035",
+        ],
+    );
+    for want in [
+        // values.yaml: `initChownData.securityContext.runAsUser: 0`, printed by `toYaml`
+        // in the pod partial once the ci file enables persistence.
+        ("K8S-004", "grafanalike/values.yaml", 100, 5),
+        // ci/full-values.yaml: the admin password (b64enc into the Secret) and
+        // `containerSecurityContext.privileged` (toYaml into the dashboards' init container).
+        ("K8S-035", "grafanalike/ci/full-values.yaml", 2, 1),
+        ("K8S-001", "grafanalike/ci/full-values.yaml", 7, 3),
+        // --set: the argument's path.
+        (
+            "K8S-001",
+            "--set initChownData.securityContext.privileged",
+            1,
+            1,
+        ),
+        // A template literal: `resources: ["configmaps", "secrets"]`, at `"secrets"`.
+        ("K8S-031", "grafanalike/templates/clusterrole.yaml", 12, 31),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
+    // Without the `--set`, the init container's privileged flag is not set anywhere.
+    let without = located_at(
+        "grafanalike",
+        &[
+            "--values",
+            "grafanalike/ci/full-values.yaml",
+            "--select",
+            "K8S-001",
+        ],
+    );
+    assert!(
+        !without.iter().any(|(_, f, _, _)| f.starts_with("--set")),
+        "{without:#?}"
+    );
 }
