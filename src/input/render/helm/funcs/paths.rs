@@ -348,7 +348,10 @@ mod tests {
             "unable to parse host key, must be of type string, but map found"
         );
         assert_eq!(
-            msg(&dict(&[("path", Value::Int(1)), ("userinfo", Value::Bool(true))])),
+            msg(&dict(&[
+                ("path", Value::Int(1)),
+                ("userinfo", Value::Bool(true))
+            ])),
             "unable to parse path key, must be of type string, but int found"
         );
         assert!(msg(&dict(&[("query", Value::Nil)])).contains("nil pointer dereference"));
