@@ -113,9 +113,10 @@ fn a_zero_a_default_replaced_is_not_the_origin() {
         )),
         "{found:#?}"
     );
-    // `runAsUser: 0` written in a `tpl` string of values: at that values line.
+    // `runAsUser: 0` written in a `tpl` string of values (a `pod: |` block): at its own
+    // line inside the block (it was at `pod: |`, line 49).
     assert!(
-        found.contains(&("K8S-003".into(), "vaultlike/ci/ha-values.yaml".into(), 49)),
+        found.contains(&("K8S-003".into(), "vaultlike/ci/ha-values.yaml".into(), 51)),
         "{found:#?}"
     );
     assert!(
@@ -246,7 +247,7 @@ fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
             "--set",
             "initChownData.securityContext.privileged=true",
             "--select",
-            "K8S-001,K8S-004,K8S-031,K8S-035",
+            "K8S-001,K8S-004,K8S-008,K8S-011,K8S-031,K8S-035",
         ],
     );
     for want in [
@@ -264,6 +265,17 @@ fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
             1,
             1,
         ),
+        // `tpl (toYaml .) $root` of `with .Values.containerSecurityContext` (the grafana
+        // container) is at the same line: it pointed at the partial's `tpl` line.
+        // `tpl .hostPath $root` in a `range .Values.extraVolumeMounts`: the item's line.
+        ("K8S-011", "grafanalike/ci/full-values.yaml", 20, 5),
+        // `extraObjects` printed by `include "grafana.tplvalues.render" (dict "value" .
+        // "context" $)` in a `range`: the one object holding `spec.hostNetwork` (it pointed
+        // at the partial's `tpl` line, then at `extraObjects:`).
+        ("K8S-008", "grafanalike/ci/full-values.yaml", 89, 7),
+        // `extraContainers: |` printed by `tpl . $root | nindent 2`: `runAsUser: 0` at its
+        // line inside the block (it was at `extraContainers: |`).
+        ("K8S-004", "grafanalike/ci/full-values.yaml", 26, 7),
         // A template literal: `resources: ["configmaps", "secrets"]`, at `"secrets"`.
         ("K8S-031", "grafanalike/templates/clusterrole.yaml", 12, 31),
     ] {
@@ -272,6 +284,12 @@ fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
             "{want:?} not in {found:#?}"
         );
     }
+    // No finding of these rules is left at a template line that printed a values text.
+    assert!(
+        !found.iter().any(|(_, f, _, _)| f == "grafanalike/templates/_pod.tpl"
+            || f == "grafanalike/templates/_helpers.tpl"),
+        "{found:#?}"
+    );
     // Without the `--set`, the init container's privileged flag is not set anywhere.
     let without = located_at(
         "grafanalike",

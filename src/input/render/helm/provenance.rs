@@ -445,6 +445,34 @@ fn var_path(name: &str, stack: &[Open]) -> Option<Vec<String>> {
     None
 }
 
+/// The first argument of a `tpl` call (`args` is what follows the word `tpl`): a
+/// parenthesized pipeline with its parentheses (string literals may hold any of them), or
+/// one word. A pipeline into `tpl` (`.x | tpl $`) has no argument here: the rest is returned.
+fn tpl_text_arg(args: &str) -> &str {
+    let args = args.trim_start();
+    let masked = without_string_literals(args);
+    if masked.starts_with('(') {
+        let mut depth = 0usize;
+        for (i, c) in masked.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return &args[..=i];
+                    }
+                }
+                _ => {}
+            }
+        }
+        return args;
+    }
+    let end = masked
+        .find(|c: char| c.is_whitespace() || c == '|' || c == ')')
+        .unwrap_or(args.len());
+    &args[..end]
+}
+
 /// `.a.b` alone (a field chain of dot, the whole pipeline) → `["a", "b"]`.
 fn dot_fields(expr: &str) -> Option<Vec<String>> {
     let rest = expr.trim().strip_prefix('.')?;
@@ -484,10 +512,21 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         return None;
     }
     // `tpl . $` inside `with .Values.x` prints the text of the value dot is (fluent-bit's
-    // `initContainers` string); `tpl` of anything else (an include, a literal) prints no
-    // one value.
-    if first == "tpl" && !inner.contains(".Values.") && !inner[3..].trim_start().starts_with('.') {
-        return None;
+    // `initContainers` string), and so does `tpl (toYaml .) $root` or `tpl $v $` in a
+    // `range $k, $v` (grafana's `containerSecurityContext`, its `grafana.ini` sections):
+    // only the template argument is read, the context (`$`, `$root`, `.context`) prints
+    // nothing. `tpl` of anything else (an include, a literal) prints no one value.
+    if first == "tpl" && !inner.contains(".Values.") {
+        let text = tpl_text_arg(&inner[3..]);
+        let head = text.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+        if head.starts_with(['"', '`']) || head.starts_with("include") || head.starts_with("template")
+        {
+            return None;
+        }
+        return match operand_paths(text, at, scopes).as_slice() {
+            [one] => one.clone(),
+            _ => None,
+        };
     }
     let mut paths = named_values(inner);
     match paths.len() {
