@@ -898,9 +898,7 @@ fn partial_origins(
         }
         while !path.is_empty() {
             if let Some(o) = p.origins.get(&path) {
-                let line_end = text[at..piece.end]
-                    .find('\n')
-                    .map_or(piece.end, |n| at + n);
+                let line_end = text[at..piece.end].find('\n').map_or(piece.end, |n| at + n);
                 origins.push(block_line(o, &text[at..line_end]).unwrap_or_else(|| o.clone()));
                 break;
             }

@@ -519,7 +519,9 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
     if first == "tpl" && !inner.contains(".Values.") {
         let text = tpl_text_arg(&inner[3..]);
         let head = text.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
-        if head.starts_with(['"', '`']) || head.starts_with("include") || head.starts_with("template")
+        if head.starts_with(['"', '`'])
+            || head.starts_with("include")
+            || head.starts_with("template")
         {
             return None;
         }
