@@ -286,8 +286,10 @@ fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
     }
     // No finding of these rules is left at a template line that printed a values text.
     assert!(
-        !found.iter().any(|(_, f, _, _)| f == "grafanalike/templates/_pod.tpl"
-            || f == "grafanalike/templates/_helpers.tpl"),
+        !found
+            .iter()
+            .any(|(_, f, _, _)| f == "grafanalike/templates/_pod.tpl"
+                || f == "grafanalike/templates/_helpers.tpl"),
         "{found:#?}"
     );
     // Without the `--set`, the init container's privileged flag is not set anywhere.

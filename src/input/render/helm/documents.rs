@@ -209,10 +209,11 @@ pub(super) fn split_documents(
                         let nested = !sub.is_empty();
                         let mut full = bp.clone();
                         full.extend(sub.iter().cloned());
-                        if nested && p.origins.get(&full).is_none() {
-                            if let Some(one) = one_element_with(bp, &sub, &p.values, &p.origins) {
-                                full = one;
-                            }
+                        if nested
+                            && p.origins.get(&full).is_none()
+                            && let Some(one) = one_element_with(bp, &sub, &p.values, &p.origins)
+                        {
+                            full = one;
                         }
                         while !full.is_empty() {
                             if let Some(o) = p.origins.get(&full) {
