@@ -14,7 +14,10 @@
 //! `tpl` of values through `$root`, `grafana.ini` written by `range` over maps with
 //! `kindIs`, dashboards from `.Files.Get`/`.Files.Glob`, `extraObjects` through a
 //! `tplvalues.render` partial, a `values.schema.json`, an image-renderer subchart enabled
-//! by a condition). Each folder's `expected.yaml` and `expected-<ci
+//! by a condition), and external-dns's (`extdnslike`: the provider as a string or a map,
+//! `extraArgs` as a list or a map of strings, lists and nulls through `tpl (toString …)`,
+//! arguments built by `range … | uniq`, RBAC rules chosen by `has` over the sources, a
+//! webhook sidecar under two `with`s, a `values.schema.json`). Each folder's `expected.yaml` and `expected-<ci
 //! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
 //! with each `ci/*.yaml`; no Helm is needed here.
 
@@ -80,7 +83,7 @@ fn charts_render_as_helm_rendered_them() {
             );
         }
     }
-    assert!(cases >= 12, "the charts of {DATA} were not found");
+    assert!(cases >= 14, "the charts of {DATA} were not found");
 }
 
 /// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
@@ -306,4 +309,43 @@ fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
         !without.iter().any(|(_, f, _, _)| f.starts_with("--set")),
         "{without:#?}"
     );
+}
+
+/// extdnslike with its `ci/ci-values.yaml` and a `--set`: the same four kinds of place.
+#[test]
+fn extdnslike_findings_point_at_the_line_and_column_that_set_them() {
+    let found = located_at(
+        "extdnslike",
+        &[
+            "--values",
+            "extdnslike/ci/ci-values.yaml",
+            "--set",
+            "securityContext.allowPrivilegeEscalation=true",
+            "--select",
+            "K8S-001,K8S-002,K8S-011,K8S-020,K8S-030",
+        ],
+    );
+    for want in [
+        // values.yaml: `serviceAccount.automountServiceAccountToken: true`.
+        ("K8S-020", "extdnslike/values.yaml", 19, 3),
+        // ci/ci-values.yaml: `privileged: true` of the webhook sidecar (`with
+        // .Values.provider.webhook`, then `with .securityContext` and `toYaml .`), and an
+        // extra volume's `hostPath.path`.
+        ("K8S-001", "extdnslike/ci/ci-values.yaml", 11, 7),
+        ("K8S-011", "extdnslike/ci/ci-values.yaml", 44, 7),
+        // --set: the argument's path.
+        (
+            "K8S-002",
+            "--set securityContext.allowPrivilegeEscalation",
+            1,
+            1,
+        ),
+        // A template literal: `verbs: ["*"]` of the CRD source's status rule, at `"*"`.
+        ("K8S-030", "extdnslike/templates/clusterrole.yaml", 40, 13),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
 }
