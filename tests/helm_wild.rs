@@ -349,3 +349,30 @@ fn extdnslike_findings_point_at_the_line_and_column_that_set_them() {
         );
     }
 }
+
+/// A value printed by a `range` over a range variable (`range $key, $value :=
+/// .Values.extraArgs`, then `range $value` when it is a list): its element's own values
+/// line, found by the text printed through both ranges (it named `extraArgs:`, the root).
+#[test]
+fn an_element_of_a_nested_range_keeps_its_values_line() {
+    let out = rg()
+        .current_dir(DATA)
+        .args([
+            "render",
+            "--origins",
+            "extdnslike",
+            "--values",
+            "extdnslike/ci/ci-values.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("- --exclude-target-net=10.0.0.0/8"))
+        .unwrap_or_else(|| panic!("no exclude-target-net line: {text}"));
+    assert!(
+        line.contains("values extdnslike/ci/ci-values.yaml:27"),
+        "{line}"
+    );
+}

@@ -731,31 +731,64 @@ pub(super) fn element_of(
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     };
-    let children: Vec<(String, &serde_json::Value)> = match coll {
-        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => return path,
-    };
-    let mut hits = children.into_iter().filter(|(_, v)| {
-        let mut v = *v;
-        for f in &rest {
-            match v.get(f.as_str()) {
-                Some(x) => v = x,
-                None => return false,
-            }
-        }
-        // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+    // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+    let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
             && scalar(v)
                 .is_some_and(|t| t == shown || data_encoding::BASE64.encode(t.as_bytes()) == shown)
-    });
-    if let (Some((key, _)), None) = (hits.next(), hits.next()) {
-        path.push(key);
-        path.extend(rest);
+    };
+    // The concrete paths below `v` along `rest`, each further [`ELEMENT`] any child (a
+    // `range $value` inside `range $key, $value := .Values.x`: external-dns's list-valued
+    // `extraArgs`), whose value is the one printed.
+    fn below(
+        v: &serde_json::Value,
+        rest: &[String],
+        is_shown: &dyn Fn(&serde_json::Value) -> bool,
+        found: &mut Vec<Vec<String>>,
+        at: &mut Vec<String>,
+    ) {
+        if found.len() > 1 {
+            return;
+        }
+        let Some((first, more)) = rest.split_first() else {
+            if is_shown(v) {
+                found.push(at.clone());
+            }
+            return;
+        };
+        let children: Vec<(String, &serde_json::Value)> = if first == ELEMENT {
+            match v {
+                serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        } else {
+            v.get(first.as_str())
+                .map(|c| vec![(first.clone(), c)])
+                .unwrap_or_default()
+        };
+        for (k, c) in children {
+            at.push(k);
+            below(c, more, is_shown, found, at);
+            at.pop();
+        }
+    }
+    if !matches!(
+        coll,
+        serde_json::Value::Object(_) | serde_json::Value::Array(_)
+    ) {
+        return path;
+    }
+    let mut whole = vec![ELEMENT.to_string()];
+    whole.extend(rest);
+    let mut found = Vec::new();
+    below(coll, &whole, &is_shown, &mut found, &mut Vec::new());
+    if let [one] = found.as_slice() {
+        path.extend(one.iter().cloned());
     }
     path
 }
