@@ -172,7 +172,9 @@ fn findings_on_values_point_at_the_values_lines() {
     for want in [
         ("K8S-003", "argolike/ci/full-values.yaml", 26),
         ("K8S-035", "argolike/ci/full-values.yaml", 41),
-        ("K8S-035", "argolike/ci/full-values.yaml", 47),
+        // `range $key, $value := $cred_value` inside `range … := .Values.configs.credentialTemplates`:
+        // the password's own line (it was `credentialTemplates:`, line 47, before session 15).
+        ("K8S-035", "argolike/ci/full-values.yaml", 51),
         ("K8S-001", "argolike/ci/full-values.yaml", 68),
         ("K8S-002", "argolike/ci/full-values.yaml", 86),
     ] {
