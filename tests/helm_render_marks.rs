@@ -227,7 +227,9 @@ fn a_block_a_partial_printed_points_at_each_nested_values_line() {
 fn dot_inside_nested_with_points_at_the_values_line() {
     // `{{ with .Values.initContainers }}{{ tpl . $ }}` and `{{ with .Values.sidecar }}{{ tpl
     // .hostNetwork $ }}`, in a partial: the text tpl rendered is the values string's, so the
-    // findings are at its values line, not at the tpl action.
+    // findings are at its values line, not at the tpl action; inside the `initContainers:
+    // |-` block, at the block's line holding `privileged: true` (line 6; it was at the
+    // key's line 2 before session 15).
     let v = json_check(&["provenance-with", "--select", "K8S-001,K8S-008"]);
     let all = rules_at(&v);
     assert_eq!(
@@ -235,7 +237,7 @@ fn dot_inside_nested_with_points_at_the_values_line() {
         [
             (
                 "K8S-001".to_string(),
-                ("provenance-with/values.yaml".to_string(), 2)
+                ("provenance-with/values.yaml".to_string(), 6)
             ),
             (
                 "K8S-008".to_string(),

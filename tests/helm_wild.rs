@@ -10,7 +10,14 @@
 //! .Values "redis-ha"`, `lookup`, config maps merged from presets, Secrets of `b64enc`) and
 //! jenkins's with gitlab-runner's (`jenkinslike`: JCasC scripts through `tpl` in a `range $k,
 //! $v`, `lookup` of an existing Secret, a password partial encoded by its caller, `tpl` of a
-//! TOML config, `.Files.Glob`). Each folder's `expected.yaml` and `expected-<ci
+//! TOML config, `.Files.Glob`), and grafana's with loki's (`grafanalike`: a pod partial with
+//! `tpl` of values through `$root`, `grafana.ini` written by `range` over maps with
+//! `kindIs`, dashboards from `.Files.Get`/`.Files.Glob`, `extraObjects` through a
+//! `tplvalues.render` partial, a `values.schema.json`, an image-renderer subchart enabled
+//! by a condition), and external-dns's (`extdnslike`: the provider as a string or a map,
+//! `extraArgs` as a list or a map of strings, lists and nulls through `tpl (toString …)`,
+//! arguments built by `range … | uniq`, RBAC rules chosen by `has` over the sources, a
+//! webhook sidecar under two `with`s, a `values.schema.json`). Each folder's `expected.yaml` and `expected-<ci
 //! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
 //! with each `ci/*.yaml`; no Helm is needed here.
 
@@ -76,7 +83,7 @@ fn charts_render_as_helm_rendered_them() {
             );
         }
     }
-    assert!(cases >= 10, "the charts of {DATA} were not found");
+    assert!(cases >= 14, "the charts of {DATA} were not found");
 }
 
 /// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
@@ -109,9 +116,10 @@ fn a_zero_a_default_replaced_is_not_the_origin() {
         )),
         "{found:#?}"
     );
-    // `runAsUser: 0` written in a `tpl` string of values: at that values line.
+    // `runAsUser: 0` written in a `tpl` string of values (a `pod: |` block): at its own
+    // line inside the block (it was at `pod: |`, line 49).
     assert!(
-        found.contains(&("K8S-003".into(), "vaultlike/ci/ha-values.yaml".into(), 49)),
+        found.contains(&("K8S-003".into(), "vaultlike/ci/ha-values.yaml".into(), 51)),
         "{found:#?}"
     );
     assert!(
@@ -164,7 +172,9 @@ fn findings_on_values_point_at_the_values_lines() {
     for want in [
         ("K8S-003", "argolike/ci/full-values.yaml", 26),
         ("K8S-035", "argolike/ci/full-values.yaml", 41),
-        ("K8S-035", "argolike/ci/full-values.yaml", 47),
+        // `range $key, $value := $cred_value` inside `range … := .Values.configs.credentialTemplates`:
+        // the password's own line (it was `credentialTemplates:`, line 47, before session 15).
+        ("K8S-035", "argolike/ci/full-values.yaml", 51),
         ("K8S-001", "argolike/ci/full-values.yaml", 68),
         ("K8S-002", "argolike/ci/full-values.yaml", 86),
     ] {
@@ -219,4 +229,152 @@ fn an_include_encoded_by_its_caller_keeps_the_partials_origins() {
         assert!(line.contains(origin), "{origin} not in {line}");
     }
     assert!(!line.contains("changeme-now"), "{line}");
+}
+
+/// (rule, file, line, column) of each finding of `runeguard check <chart> <args…>`.
+fn located_at(chart: &str, args: &[&str]) -> Vec<(String, String, u64, u64)> {
+    let mut all = vec![chart];
+    all.extend_from_slice(args);
+    let (v, _) = common::json_check(Path::new(DATA), &all);
+    common::findings_at(&v)
+}
+
+/// grafanalike with its `ci/full-values.yaml` and a `--set`: a finding on a value set in
+/// the chart's values.yaml, in the ci file or with `--set` points at that line and column
+/// (the value's key), one written in a template at the template's line and column.
+#[test]
+fn grafanalike_findings_point_at_the_line_and_column_that_set_them() {
+    let found = located_at(
+        "grafanalike",
+        &[
+            "--values",
+            "grafanalike/ci/full-values.yaml",
+            "--set",
+            "initChownData.securityContext.privileged=true",
+            "--select",
+            "K8S-001,K8S-004,K8S-008,K8S-011,K8S-031,K8S-035",
+        ],
+    );
+    for want in [
+        // values.yaml: `initChownData.securityContext.runAsUser: 0`, printed by `toYaml`
+        // in the pod partial once the ci file enables persistence.
+        ("K8S-004", "grafanalike/values.yaml", 100, 5),
+        // ci/full-values.yaml: the admin password (b64enc into the Secret) and
+        // `containerSecurityContext.privileged` (toYaml into the dashboards' init container).
+        ("K8S-035", "grafanalike/ci/full-values.yaml", 2, 1),
+        ("K8S-001", "grafanalike/ci/full-values.yaml", 7, 3),
+        // --set: the argument's path.
+        (
+            "K8S-001",
+            "--set initChownData.securityContext.privileged",
+            1,
+            1,
+        ),
+        // `tpl (toYaml .) $root` of `with .Values.containerSecurityContext` (the grafana
+        // container) is at the same line: it pointed at the partial's `tpl` line.
+        // `tpl .hostPath $root` in a `range .Values.extraVolumeMounts`: the item's line.
+        ("K8S-011", "grafanalike/ci/full-values.yaml", 20, 5),
+        // `extraObjects` printed by `include "grafana.tplvalues.render" (dict "value" .
+        // "context" $)` in a `range`: the one object holding `spec.hostNetwork` (it pointed
+        // at the partial's `tpl` line, then at `extraObjects:`).
+        ("K8S-008", "grafanalike/ci/full-values.yaml", 89, 7),
+        // `extraContainers: |` printed by `tpl . $root | nindent 2`: `runAsUser: 0` at its
+        // line inside the block (it was at `extraContainers: |`).
+        ("K8S-004", "grafanalike/ci/full-values.yaml", 26, 7),
+        // A template literal: `resources: ["configmaps", "secrets"]`, at `"secrets"`.
+        ("K8S-031", "grafanalike/templates/clusterrole.yaml", 12, 31),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
+    // No finding of these rules is left at a template line that printed a values text.
+    assert!(
+        !found
+            .iter()
+            .any(|(_, f, _, _)| f == "grafanalike/templates/_pod.tpl"
+                || f == "grafanalike/templates/_helpers.tpl"),
+        "{found:#?}"
+    );
+    // Without the `--set`, the init container's privileged flag is not set anywhere.
+    let without = located_at(
+        "grafanalike",
+        &[
+            "--values",
+            "grafanalike/ci/full-values.yaml",
+            "--select",
+            "K8S-001",
+        ],
+    );
+    assert!(
+        !without.iter().any(|(_, f, _, _)| f.starts_with("--set")),
+        "{without:#?}"
+    );
+}
+
+/// extdnslike with its `ci/ci-values.yaml` and a `--set`: the same four kinds of place.
+#[test]
+fn extdnslike_findings_point_at_the_line_and_column_that_set_them() {
+    let found = located_at(
+        "extdnslike",
+        &[
+            "--values",
+            "extdnslike/ci/ci-values.yaml",
+            "--set",
+            "securityContext.allowPrivilegeEscalation=true",
+            "--select",
+            "K8S-001,K8S-002,K8S-011,K8S-020,K8S-030",
+        ],
+    );
+    for want in [
+        // values.yaml: `serviceAccount.automountServiceAccountToken: true`.
+        ("K8S-020", "extdnslike/values.yaml", 19, 3),
+        // ci/ci-values.yaml: `privileged: true` of the webhook sidecar (`with
+        // .Values.provider.webhook`, then `with .securityContext` and `toYaml .`), and an
+        // extra volume's `hostPath.path`.
+        ("K8S-001", "extdnslike/ci/ci-values.yaml", 11, 7),
+        ("K8S-011", "extdnslike/ci/ci-values.yaml", 44, 7),
+        // --set: the argument's path.
+        (
+            "K8S-002",
+            "--set securityContext.allowPrivilegeEscalation",
+            1,
+            1,
+        ),
+        // A template literal: `verbs: ["*"]` of the CRD source's status rule, at `"*"`.
+        ("K8S-030", "extdnslike/templates/clusterrole.yaml", 40, 13),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
+}
+
+/// A value printed by a `range` over a range variable (`range $key, $value :=
+/// .Values.extraArgs`, then `range $value` when it is a list): its element's own values
+/// line, found by the text printed through both ranges (it named `extraArgs:`, the root).
+#[test]
+fn an_element_of_a_nested_range_keeps_its_values_line() {
+    let out = rg()
+        .current_dir(DATA)
+        .args([
+            "render",
+            "--origins",
+            "extdnslike",
+            "--values",
+            "extdnslike/ci/ci-values.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("- --exclude-target-net=10.0.0.0/8"))
+        .unwrap_or_else(|| panic!("no exclude-target-net line: {text}"));
+    assert!(
+        line.contains("values extdnslike/ci/ci-values.yaml:27"),
+        "{line}"
+    );
 }

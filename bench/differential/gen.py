@@ -879,6 +879,90 @@ b: {{ kindOf . }}
 {{ end }}
 """
 
+# ---------------------------------------------------------------- session-15 additions
+# An eighth stream (seeded apart, so the cases above stay what they were): what grafana's,
+# loki's and argo's charts do with values that hold templates: `tpl` of a `with` dot and of
+# `toYaml .` through a `$root` variable, an `extraObjects` list rendered by a tplvalues
+# partial (`typeIs "string"`, else `tpl (toYaml)`), `grafana.ini`-style ranges over a dotted
+# key with `kindIs "map"`/`"invalid"`/`"string"`, `get .Values "a.b"`, `.Files` held in a
+# variable, `include (print $.Template.BasePath …)`, `urlJoin` of parts of every type.
+
+EXTRA8_VALUES = """ini.cfg:
+  top: "{{ .Release.Name }}"
+  count: 3
+  none:
+  section:
+    a: "x-{{ .Chart.Name }}"
+    b: true
+    c: 1.5
+extraObjs:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: "{{ .Release.Name }}-cm"
+    data:
+      k: v
+  - |
+    kind: Secret
+    name: {{ include "t8.name" . }}
+extraText: |
+  - name: side
+    image: "x:{{ .Chart.AppVersion }}"
+ctx:
+  sc:
+    runAsUser: 0
+    caps: [A, B]
+"""
+
+T8_HELPERS = """{{- define "t8.render" -}}
+{{- if typeIs "string" .value }}
+{{- tpl .value .context }}
+{{- else }}
+{{- tpl (.value | toYaml) .context }}
+{{- end }}
+{{- end -}}
+{{- define "t8.name" -}}{{ .Release.Name | trunc 10 }}-{{ .Chart.Name }}{{- end -}}
+"""
+
+URL_PARTS = ['"/x"', "1", "(list 1)", "true", "nil", ".Values.ctx", '""', "(dict)"]
+
+EXTRA8_UNITS = [
+    '{k}:{{{{ range $e, $v := index .Values "ini.cfg" }}}}{{{{ if kindIs "map" $v }}}} [{{{{ $e }}}}]{{{{ range $e2, $v2 := $v }}}} {{{{ $e2 }}}}={{{{ if kindIs "string" $v2 }}}}{{{{ tpl $v2 $ }}}}{{{{ else }}}}{{{{ $v2 }}}}{{{{ end }}}}{{{{ end }}}}{{{{ else if kindIs "invalid" $v }}}} {{{{ $e }}}}={{{{ else }}}} {{{{ $e }}}}={{{{ tpl (toString $v) $ }}}}{{{{ end }}}}{{{{ end }}}}',
+    '{k}:\n  {{{{- include "t8.render" (dict "value" (index .Values.extraObjs {i}) "context" $) | nindent 2 }}}}',
+    '{k}: {{{{ range .Values.extraObjs }}}}{{{{ include "t8.render" (dict "value" . "context" $) | sha256sum | trunc 8 }}}},{{{{ end }}}}',
+    '{k}:{{{{ with .Values.extraText }}}}{{{{ tpl . $ | nindent 2 }}}}{{{{ end }}}}',
+    '{k}: {{{{ $root := . }}}}{{{{ with .Values.ctx.sc }}}}{{{{ tpl (toYaml .) $root | toJson }}}}{{{{ end }}}}',
+    '{k}: {{{{ get .Values "ini.cfg" | keys | sortAlpha | toJson }}}} {{{{ (get .Values "ini.cfg").section.a }}}} {{{{ hasKey .Values "ini.cfg" }}}} {{{{ (index .Values "ini.cfg").none | toJson }}}}',
+    '{k}: {{{{ $files := .Files }}}}{{{{ range $p, $_ := .Files.Glob "files/*.txt" }}}}{{{{ base $p | trimSuffix ".txt" }}}}={{{{ $files.Get $p | len }}}},{{{{ end }}}}',
+    '{k}: {{{{ range $key, $v := .Values.iniMissing }}}}x{{{{ end }}}}{{{{ print "a" | printf "%s.json" | indent 2 | quote }}}}',
+    '{k}: {{{{ urlJoin (dict "scheme" "https" "host" "h.io" "path" {p}) }}}}',
+    '{k}: {{{{ mustRegexReplaceAllLiteral "@sha.*" "{tag}" "" | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}}}',
+    '{k}: {{{{ include (print $.Template.BasePath "/_t8.tpl") . | len }}}} {{{{ include "t8.name" . }}}}',
+    '{k}: {{{{ ternary "networking.k8s.io/v1" "networking.k8s.io/v1beta1" (semverCompare ">=1.19-0" .Capabilities.KubeVersion.GitVersion) }}}}',
+    '{k}: {{{{ tpl (.Values.ctx.missing | default "") . | quote }}}} {{{{ tpl (toYaml (dict "a" (list "{{{{ .Release.Name }}}}" 1))) . | toJson }}}}',
+]
+
+
+def add_extras8(seed, n, d, units):
+    """Session 15: values holding templates as grafana's and loki's charts use them; in four
+    charts of ten."""
+    r8 = random.Random(f"{seed}-{n}-extras8")
+    if r8.random() >= 0.4:
+        return units
+    with open(os.path.join(d, "values.yaml"), "a") as f:
+        f.write(EXTRA8_VALUES)
+    with open(os.path.join(d, "templates", "_t8.tpl"), "w") as f:
+        f.write(T8_HELPERS)
+    k0 = len(units)
+    extra = []
+    for i in range(r8.randint(1, 3)):
+        unit = r8.choice(EXTRA8_UNITS).format(
+            k=f"k{k0 + i}", i=r8.choice([0, 1]), p=r8.choice(URL_PARTS),
+            tag=r8.choice(["1.2@sha256:ab", "", "v1-", "@sha"]))
+        extra.append(unit.replace("\\n", "\n"))
+    return units + extra
+
+
 SUB_TEMPLATE = """sg: {{ .Values.global.g }}
 sgn: {{ .Values.global.gn }}
 sl: {{ .Values.local | toJson }}
@@ -926,6 +1010,7 @@ def make_case(seed, n, out):
     units = add_extras5(seed, n, d, units)
     units = add_extras6(seed, n, d, units)
     units = add_extras7(seed, n, d, units)
+    units = add_extras8(seed, n, d, units)
     with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
         f.write("\n".join(units) + "\n")
     with open(d + ".units.json", "w") as f:

@@ -208,11 +208,18 @@ pub(super) fn split_documents(
                             .unwrap_or_default();
                         let nested = !sub.is_empty();
                         let mut full = bp.clone();
-                        full.extend(sub);
+                        full.extend(sub.iter().cloned());
+                        if nested
+                            && p.origins.get(&full).is_none()
+                            && let Some(one) = one_element_with(bp, &sub, &p.values, &p.origins)
+                        {
+                            full = one;
+                        }
                         while !full.is_empty() {
                             if let Some(o) = p.origins.get(&full) {
                                 only_root = nested && full.len() <= bp.len();
-                                origins.push(o.clone());
+                                let text = &printed[rel..line_end - piece.start];
+                                origins.push(block_line(o, text).unwrap_or_else(|| o.clone()));
                                 break;
                             }
                             full.pop();
@@ -615,6 +622,78 @@ fn next_included_line(
     chosen
 }
 
+/// A line printed from a values string written as a literal block (`extraContainers: |`,
+/// printed by `tpl . $root | nindent 2` or `{{ .Values.x | nindent 4 }}`): the block's own
+/// line holding that text, from its indentation, when exactly one line of the block holds
+/// it (a line `tpl` rewrote, or one written twice, keeps the value's origin). Only a
+/// `key: |` block (`|-`, `|+`, no indentation indicator) in a file holds its lines as
+/// written; a folded or quoted string does not.
+fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
+    let want = printed.trim();
+    if want.is_empty() || o.role == OriginRole::Template {
+        return None;
+    }
+    let text = o.file.text.as_str();
+    let start = (o.span.start as usize).min(text.len());
+    let first_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let head = text[start..first_end].trim_end();
+    let head = head.split(" #").next().unwrap_or(head).trim_end();
+    if !(head.ends_with(": |") || head.ends_with(": |-") || head.ends_with(": |+")) {
+        return None;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    let key_indent = text[line_start..start].len();
+    let mut hits = Vec::new();
+    let mut at = first_end + 1;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[at..end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() {
+            if indent <= key_indent {
+                break;
+            }
+            if line.trim() == want {
+                hits.push((at + indent, end));
+            }
+        }
+        at = end + 1;
+    }
+    match hits.as_slice() {
+        [(s, e)] => Some(Origin {
+            span: Span::new(*s, *e),
+            ..o.clone()
+        }),
+        _ => None,
+    }
+}
+
+/// A line printed from an element of a values list the action could not tell by its text
+/// (`range .Values.extraObjects` handing each object to a partial that prints it with `tpl
+/// (toYaml …)`: the path names the list): the one element holding the line's key path
+/// (`spec.hostNetwork` of the one extra Pod), as a values path. None when the value at
+/// `list` is no list, or when no element or several have the key path (two Pods each with
+/// `spec.hostNetwork`: the line alone does not tell which printed it).
+fn one_element_with(
+    list: &[String],
+    sub: &[String],
+    values: &serde_json::Value,
+    origins: &super::values::Origins,
+) -> Option<Vec<String>> {
+    let items = list.iter().try_fold(values, |v, k| v.get(k))?.as_array()?;
+    let mut found = (0..items.len()).map(|i| {
+        let mut path = list.to_vec();
+        path.push(i.to_string());
+        path.extend(sub.iter().cloned());
+        path
+    });
+    let mut hits = found.by_ref().filter(|path| origins.get(path).is_some());
+    match (hits.next(), hits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Whether an action prints data it serializes itself (`toYaml $merged`, `toJson (merge …)`),
 /// not a values path, an `include` or a `tpl`: its lines were written elsewhere first when
 /// the data was read back from text (`fromYaml (include …)`).
@@ -806,11 +885,18 @@ fn partial_origins(
             .entry((n, i))
             .or_insert_with(|| Arc::new(LinePaths::of(printed)));
         if let Some(sub) = line_paths.at(at - piece.start) {
-            path.extend(sub.to_vec());
+            let sub = sub.to_vec();
+            match one_element_with(&path, &sub, &p.values, &p.origins) {
+                Some(one) if p.origins.get(&[path.as_slice(), &sub].concat()).is_none() => {
+                    path = one
+                }
+                _ => path.extend(sub),
+            }
         }
         while !path.is_empty() {
             if let Some(o) = p.origins.get(&path) {
-                origins.push(o.clone());
+                let line_end = text[at..piece.end].find('\n').map_or(piece.end, |n| at + n);
+                origins.push(block_line(o, &text[at..line_end]).unwrap_or_else(|| o.clone()));
                 break;
             }
             path.pop();

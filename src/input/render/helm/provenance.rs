@@ -445,6 +445,34 @@ fn var_path(name: &str, stack: &[Open]) -> Option<Vec<String>> {
     None
 }
 
+/// The first argument of a `tpl` call (`args` is what follows the word `tpl`): a
+/// parenthesized pipeline with its parentheses (string literals may hold any of them), or
+/// one word. A pipeline into `tpl` (`.x | tpl $`) has no argument here: the rest is returned.
+fn tpl_text_arg(args: &str) -> &str {
+    let args = args.trim_start();
+    let masked = without_string_literals(args);
+    if masked.starts_with('(') {
+        let mut depth = 0usize;
+        for (i, c) in masked.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return &args[..=i];
+                    }
+                }
+                _ => {}
+            }
+        }
+        return args;
+    }
+    let end = masked
+        .find(|c: char| c.is_whitespace() || c == '|' || c == ')')
+        .unwrap_or(args.len());
+    &args[..end]
+}
+
 /// `.a.b` alone (a field chain of dot, the whole pipeline) → `["a", "b"]`.
 fn dot_fields(expr: &str) -> Option<Vec<String>> {
     let rest = expr.trim().strip_prefix('.')?;
@@ -484,10 +512,23 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         return None;
     }
     // `tpl . $` inside `with .Values.x` prints the text of the value dot is (fluent-bit's
-    // `initContainers` string); `tpl` of anything else (an include, a literal) prints no
-    // one value.
-    if first == "tpl" && !inner.contains(".Values.") && !inner[3..].trim_start().starts_with('.') {
-        return None;
+    // `initContainers` string), and so does `tpl (toYaml .) $root` or `tpl $v $` in a
+    // `range $k, $v` (grafana's `containerSecurityContext`, its `grafana.ini` sections):
+    // only the template argument is read, the context (`$`, `$root`, `.context`) prints
+    // nothing. `tpl` of anything else (an include, a literal) prints no one value.
+    if first == "tpl" && !inner.contains(".Values.") {
+        let text = tpl_text_arg(&inner[3..]);
+        let head = text.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+        if head.starts_with(['"', '`'])
+            || head.starts_with("include")
+            || head.starts_with("template")
+        {
+            return None;
+        }
+        return match operand_paths(text, at, scopes).as_slice() {
+            [one] => one.clone(),
+            _ => None,
+        };
     }
     let mut paths = named_values(inner);
     match paths.len() {
@@ -690,31 +731,64 @@ pub(super) fn element_of(
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     };
-    let children: Vec<(String, &serde_json::Value)> = match coll {
-        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => return path,
-    };
-    let mut hits = children.into_iter().filter(|(_, v)| {
-        let mut v = *v;
-        for f in &rest {
-            match v.get(f.as_str()) {
-                Some(x) => v = x,
-                None => return false,
-            }
-        }
-        // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+    // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
+    let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
             && scalar(v)
                 .is_some_and(|t| t == shown || data_encoding::BASE64.encode(t.as_bytes()) == shown)
-    });
-    if let (Some((key, _)), None) = (hits.next(), hits.next()) {
-        path.push(key);
-        path.extend(rest);
+    };
+    // The concrete paths below `v` along `rest`, each further [`ELEMENT`] any child (a
+    // `range $value` inside `range $key, $value := .Values.x`: external-dns's list-valued
+    // `extraArgs`), whose value is the one printed.
+    fn below(
+        v: &serde_json::Value,
+        rest: &[String],
+        is_shown: &dyn Fn(&serde_json::Value) -> bool,
+        found: &mut Vec<Vec<String>>,
+        at: &mut Vec<String>,
+    ) {
+        if found.len() > 1 {
+            return;
+        }
+        let Some((first, more)) = rest.split_first() else {
+            if is_shown(v) {
+                found.push(at.clone());
+            }
+            return;
+        };
+        let children: Vec<(String, &serde_json::Value)> = if first == ELEMENT {
+            match v {
+                serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        } else {
+            v.get(first.as_str())
+                .map(|c| vec![(first.clone(), c)])
+                .unwrap_or_default()
+        };
+        for (k, c) in children {
+            at.push(k);
+            below(c, more, is_shown, found, at);
+            at.pop();
+        }
+    }
+    if !matches!(
+        coll,
+        serde_json::Value::Object(_) | serde_json::Value::Array(_)
+    ) {
+        return path;
+    }
+    let mut whole = vec![ELEMENT.to_string()];
+    whole.extend(rest);
+    let mut found = Vec::new();
+    below(coll, &whole, &is_shown, &mut found, &mut Vec::new());
+    if let [one] = found.as_slice() {
+        path.extend(one.iter().cloned());
     }
     path
 }

@@ -278,8 +278,8 @@ fn quoted_end(b: &[u8], i: usize) -> usize {
     }
     b.len()
 }
-/// The root flow collection a text starts with (after blank and comment lines), when text
-/// follows it: what go-yaml reads of that text. Quotes are skipped whole.
+/// The root flow collection or quoted scalar a text starts with (after blank and comment
+/// lines), when text follows it: what go-yaml reads of that text. Quotes are skipped whole.
 fn first_flow_node(text: &str) -> Option<&str> {
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -291,6 +291,19 @@ fn first_flow_node(text: &str) -> Option<&str> {
     }
     let body = &text[start..];
     let lead = body.len() - body.trim_start().len();
+    // A root quoted scalar followed by more text (`'x' y`, `''1.2.3''`, `"a" b`, on its
+    // line or the next ones): go-yaml decodes the scalar and stops, as after a flow
+    // collection (differential seed 73, `squote (squote …) | fromYaml`).
+    if let Some(quote) = body[lead..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"'))
+    {
+        let end = start + lead + quoted_len(&body[lead..], quote)?;
+        let rest = &text[end..];
+        let key = rest.trim_start_matches([' ', '\t']).starts_with(':');
+        return (!rest.trim().is_empty() && !key).then_some(&text[..end]);
+    }
     if !body[lead..].starts_with(['{', '[']) {
         return None;
     }
@@ -312,6 +325,30 @@ fn first_flow_node(text: &str) -> Option<&str> {
                     return (!rest.is_empty() && !key).then_some(&text[..end]);
                 }
             }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The length of the quoted scalar `text` starts with (`quote` is its first character):
+/// `''` is a quote inside single quotes, a backslash escapes the next character inside
+/// double quotes. None when it is not closed.
+fn quoted_len(text: &str, quote: char) -> Option<usize> {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' => {
+                if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                    chars.next();
+                } else {
+                    return Some(i + 1);
+                }
+            }
+            '"' if quote == '"' => return Some(i + 1),
             _ => {}
         }
     }

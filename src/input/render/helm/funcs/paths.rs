@@ -84,9 +84,33 @@ fn url_parts(raw: &str) -> BTreeMap<&'static str, String> {
     ])
 }
 
-/// Go's `URL.String` of the parts `urlJoin` takes.
-fn url_string(m: &Value) -> String {
-    let part = |k: &str| entry(m, k).map(|v| to_str(&v)).unwrap_or_default();
+/// Sprig's `dictGetOrEmpty`: a missing key is `""`; a value that is not a Go string
+/// panics (`unable to parse host key, must be of type string, but map found`), and a nil
+/// one dereferences `reflect.TypeOf(nil)`, which Go's template reports as the call's error.
+fn url_part(m: &Value, key: &str) -> Result<String, TemplateError> {
+    match entry(m, key) {
+        None => Ok(String::new()),
+        Some(Value::String(t)) => Ok(t.to_string()),
+        Some(Value::Nil) => Err(err(
+            "runtime error: invalid memory address or nil pointer dereference",
+        )),
+        Some(other) => Err(err(format!(
+            "unable to parse {key} key, must be of type string, but {} found",
+            super::math::kind_of(&other)
+        ))),
+    }
+}
+
+/// Go's `URL.String` of the parts `urlJoin` takes. The parts are read in Sprig's order
+/// (scheme, host, path, query, opaque, fragment, userinfo): the first bad one is the error.
+fn url_string(m: &Value) -> Result<String, TemplateError> {
+    let mut parts = std::collections::HashMap::new();
+    for k in [
+        "scheme", "host", "path", "query", "opaque", "fragment", "userinfo",
+    ] {
+        parts.insert(k, url_part(m, k)?);
+    }
+    let part = |k: &str| parts[k].clone();
     let mut out = String::new();
     let scheme = part("scheme");
     if !scheme.is_empty() {
@@ -137,7 +161,7 @@ fn url_string(m: &Value) -> String {
         out.push('#');
         out.push_str(&go_escape(&fragment, Escape::Fragment));
     }
-    out
+    Ok(out)
 }
 
 /// Go's net/url escaping modes that `URL.String` uses (the query is written raw).
@@ -246,7 +270,7 @@ pub(super) fn register(m: &mut FuncMap) {
         )))
     });
     f!(m, "urlJoin", |a: &[Value]| -> R {
-        Ok(s(&url_string(arg(a, 0, "urlJoin")?)))
+        Ok(s(&url_string(arg(a, 0, "urlJoin")?)?))
     });
     f!(m, "b32enc", |a: &[Value]| -> R {
         Ok(s(&b32enc(to_str(arg(a, 0, "b32enc")?).as_bytes())))
@@ -299,6 +323,38 @@ mod tests {
         let m = Value::Map(MapRef::new(
             p.into_iter().map(|(k, v)| (Arc::from(k), s(&v))).collect(),
         ));
-        assert_eq!(url_string(&m), "https://u:p@h.io:8443/p/a?q=1#f");
+        assert_eq!(url_string(&m).unwrap(), "https://u:p@h.io:8443/p/a?q=1#f");
+    }
+
+    /// Sprig's `dictGetOrEmpty` refuses a part that is not a string (differential seed 66,
+    /// `urlJoin (dict "host" (dict …))`), the first bad part in its order of reading.
+    #[test]
+    fn url_join_parts_must_be_strings() {
+        let dict = |pairs: &[(&str, Value)]| {
+            Value::Map(MapRef::new(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (Arc::from(*k), v.clone()))
+                    .collect(),
+            ))
+        };
+        let msg = |m: &Value| match url_string(m) {
+            Err(TemplateError::Exec(t)) => t,
+            other => panic!("{other:?}"),
+        };
+        let host = dict(&[("a", Value::Int(1))]);
+        assert_eq!(
+            msg(&dict(&[("scheme", s("https")), ("host", host)])),
+            "unable to parse host key, must be of type string, but map found"
+        );
+        assert_eq!(
+            msg(&dict(&[
+                ("path", Value::Int(1)),
+                ("userinfo", Value::Bool(true))
+            ])),
+            "unable to parse path key, must be of type string, but int found"
+        );
+        assert!(msg(&dict(&[("query", Value::Nil)])).contains("nil pointer dereference"));
+        assert_eq!(url_string(&dict(&[("host", s("h"))])).unwrap(), "//h");
     }
 }
