@@ -200,6 +200,12 @@ fn builds_equal_kubectl_kustomize() {
         ("flux-system", "flux-system/clusters/production/flux-system"),
         ("crd-bundle", "crd-bundle/bundle"),
         ("argocd-install", "argocd-install/overlay"),
+        // A ReplicaCountTransformer configuration writes the count only where its own
+        // field specs say (kind, group, path, create), not at the default kinds' replicas.
+        ("replica-config-specs", "replica-config-specs"),
+        // `replicas` field specs of a base's `configurations:` file scale a custom kind in
+        // the overlay's `replicas:` (runeguard refused the configuration).
+        ("replicas-configuration", "replicas-configuration/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -988,6 +994,22 @@ fn replica_configuration_without_replica_is_a_problem() {
     assert_eq!(
         located(e[0]),
         format!("{DATA}/problems/replica-config/kustomization.yaml:5")
+    );
+    assert!(out.text.contains("replicas: 1"), "{}", out.text);
+}
+
+/// A `ReplicaCountTransformer` configuration without `fieldSpecs` selects nothing, and
+/// Kustomize fails ("resource with name db does not match a config with the following GVK
+/// []"); runeguard used the default kinds and scaled the StatefulSet (differential seed 59
+/// case 71).
+#[test]
+fn replica_configuration_without_field_specs_is_a_problem() {
+    let out = build("problems/replica-config-specs");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replica-config-specs/kustomization.yaml:9")
     );
     assert!(out.text.contains("replicas: 1"), "{}", out.text);
 }

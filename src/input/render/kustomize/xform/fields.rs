@@ -854,6 +854,9 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
+    /// `replicas` specs of `configurations:` files, besides the defaults
+    /// ([`super::images::default_replica_specs`]): a custom kind's count field.
+    pub replicas: Vec<FieldSpec>,
     /// Fields besides `metadata/namespace` the namespace transformer sets (a CRD's conversion
     /// webhook service namespace, in kubebuilder's `config/crd/kustomizeconfig.yaml`).
     pub namespace: Vec<FieldSpec>,
@@ -882,6 +885,7 @@ impl Config {
             ANNOTATIONS,
         ));
         self.images.extend(other.images);
+        self.replicas.extend(other.replicas);
         self.namespace.extend(other.namespace);
         conflicts.extend(merge_sorted_checked(
             &mut self.name_prefix,
@@ -1018,6 +1022,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "replicas" => acc.config.replicas.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {

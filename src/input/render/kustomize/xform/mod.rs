@@ -95,8 +95,12 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         }
     }
     patches_json6902(b, k, acc);
+    // The defaults and the `replicas` specs of `configurations:` files (Kustomize's
+    // `tc.Replicas`), each field once.
+    let mut replica_specs = images::default_replica_specs();
+    merge_specs(&mut replica_specs, &acc.config.replicas);
     for entry in k.list("replicas") {
-        replicas(b, k, entry, acc);
+        replicas(b, k, entry, acc, &replica_specs);
     }
     // The old `imageTags` are appended to `images` (Kustomize's `FixKustomization`).
     for entry in k.list("images").iter().chain(k.list("imageTags").iter()) {

@@ -618,7 +618,7 @@ pub(super) fn transformer_config(
                 }
             }
             "ReplicaCountTransformer" => match d.get("replica") {
-                Some(r) => replicas(b, k, r, acc),
+                Some(r) => replicas(b, k, r, acc, &parse_specs(d.get("fieldSpecs"))),
                 // Kustomize looks for an object named "" and fails.
                 None => b.problem_at(
                     &d,
