@@ -210,6 +210,14 @@ fn builds_equal_kubectl_kustomize() {
         // are read by the overlay's replacements and left out of the output at the end
         // (runeguard printed them).
         ("local-config", "local-config/ov"),
+        // Public setups outside the corpus (session 15): a multi-environment app whose
+        // overlays share components and copy a local cluster-settings ConfigMap (patched
+        // per environment) into Ingress hosts and the app's environment by replacements
+        // (`[name=...]` selectors, a wildcard, `reject`, `options.create`, a replacements
+        // file), with generators merged and replaced across overlays, images by digest.
+        // (expected.yaml outside the overlay folders, which the findings test checks.)
+        ("multi-env", "multi-env/overlays/production"),
+        ("multi-env/overlays", "multi-env/overlays/staging"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1507,4 +1515,83 @@ fn findings_through_public_setups_point_where_values_are_written() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("value: \"********\""), "{text}");
     assert!(!text.contains("Sup3rS3cretRedisPassw0rd"), "{text}");
+}
+
+/// Findings through a multi-environment app (components, a local cluster-settings
+/// ConfigMap copied into Ingress hosts by replacements) land on the exact file, line and
+/// column a person edits: the strategic-merge patch's env value, the JSON 6902 patch's
+/// image, the replacement source field (the admin host no tls entry covers), the
+/// generator's literal and env-file line, the base's Service type, the overlay's `replicas`
+/// count and `images` entry. No credential appears in the report.
+#[test]
+fn findings_through_a_multi_environment_app_point_where_values_are_written() {
+    let at = common::findings_at;
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+    let dir = Path::new(DATA).join("multi-env");
+    let (v, code) = common::json_check(
+        &dir,
+        &[
+            "--select",
+            "K8S-015,K8S-016,K8S-017,K8S-025,K8S-027,K8S-036",
+            "overlays/production",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let (k, patches) = (
+        "overlays/production/kustomization.yaml",
+        "overlays/production/patches",
+    );
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-015", &format!("{patches}/exporter-image.yaml"), 3, 3),
+            want("K8S-016", &format!("{patches}/exporter-image.yaml"), 3, 3),
+            want("K8S-017", &format!("{patches}/deployment.yaml"), 14, 11),
+            want("K8S-025", "base/service.yaml", 6, 3),
+            want("K8S-027", "base/cluster-settings.yaml", 11, 3),
+            want("K8S-036", "overlays/production/app.env", 2, 1),
+            want("K8S-036", k, 25, 5),
+        ],
+        "{v:#}"
+    );
+    // The host's replacement entry and the Ingress line it wrote are related.
+    let host = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-027")
+        .expect("K8S-027");
+    let related = common::related_of(host);
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    assert!(related.contains(&rel("kustomization", k, 50)), "{related:?}");
+    assert!(
+        related.contains(&rel("target", "base/ingress.yaml", 34)),
+        "{related:?}"
+    );
+    let text = v.to_string();
+    for secret in [
+        "Hq3vT8kLp2Xw6TnB9mYz",
+        "Vr7kQ2xLm9Pw4TnB6sYe",
+        "tk_live_Qm4xN8vR2pL7sW9zB3cY",
+    ] {
+        assert!(!text.contains(secret), "{text}");
+    }
+
+    let (v, code) = common::json_check(
+        &dir,
+        &["--select", "K8S-016,K8S-041", "overlays/staging"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let k = "overlays/staging/kustomization.yaml";
+    assert_eq!(
+        at(&v),
+        [
+            // The exporter image from the base, the app's from the `images` entry.
+            want("K8S-016", "base/deployment.yaml", 32, 9),
+            want("K8S-016", k, 23, 3),
+            // `count: 1`.
+            want("K8S-041", k, 15, 3),
+        ],
+        "{v:#}"
+    );
 }
