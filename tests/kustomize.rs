@@ -218,6 +218,12 @@ fn builds_equal_kubectl_kustomize() {
         // (expected.yaml outside the overlay folders, which the findings test checks.)
         ("multi-env", "multi-env/overlays/production"),
         ("multi-env/overlays", "multi-env/overlays/staging"),
+        // A kube-prometheus-style jsonnet output tree (106 files, one object each, written
+        // by its generate.py) under a cluster's overlay: namespace moved (ClusterRoleBinding
+        // subjects too), `images` by digest and into the operator's custom resources through
+        // an `images` configuration, a `$patch: delete`, label-selector and regex targets, a
+        // generator replacing a base Secret, replacements with `reject` and a wildcard.
+        ("kube-prometheus", "kube-prometheus/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1594,4 +1600,57 @@ fn findings_through_a_multi_environment_app_point_where_values_are_written() {
         ],
         "{v:#}"
     );
+}
+
+/// Findings and origins through a kube-prometheus-style tree of 106 files land on the file,
+/// line and column a person edits: the base manifest among the hundred (hostNetwork,
+/// hostPID), the strategic-merge patch's hostPort, the JSON 6902 patch's wildcards (each at
+/// its own column of the one-line JSON), the secret generator's env-file line; a field a
+/// replacement wrote points at the generator literal it copied, the `images` entry that
+/// retagged a custom resource at that entry. The admin password never appears.
+#[test]
+fn findings_through_a_jsonnet_output_tree_point_where_values_are_written() {
+    let at = common::findings_at;
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+    let dir = Path::new(DATA).join("kube-prometheus");
+    let (v, code) = common::json_check(
+        &dir,
+        &["--select", "K8S-008,K8S-009,K8S-012,K8S-030,K8S-035", "overlay"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let node_exporter = "upstream/manifests/node-exporter-daemonSet.yaml";
+    let rbac = "overlay/patches/ksm-rbac.json";
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-008", node_exporter, 59, 7),
+            want("K8S-009", node_exporter, 60, 7),
+            want("K8S-012", "overlay/patches/node-exporter.yaml", 13, 11),
+            want("K8S-030", rbac, 2, 61),
+            want("K8S-030", rbac, 2, 81),
+            want("K8S-035", "overlay/grafana.env", 2, 1),
+        ],
+        "{v:#}"
+    );
+    assert!(!v.to_string().contains("Zt5wP9mKq2Lx7VbN3cRd"), "{v:#}");
+
+    let out = build("kube-prometheus/overlay");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/kube-prometheus/overlay/kustomization.yaml");
+    // The generator literal `CLUSTER=prod-eu` a replacement copied into a ServiceMonitor.
+    assert_eq!(
+        origin_of(&out, "replacement: prod-eu", 0),
+        (kust.clone(), 46, OriginRole::Base)
+    );
+    // The Prometheus image retagged through the `images` configuration.
+    assert_eq!(
+        origin_of(&out, "image: quay.io/prometheus/prometheus:v2.54.2", 0),
+        (kust.clone(), 17, OriginRole::Kustomization)
+    );
+    // The inline JSON patch's label on every PrometheusRule its regex name selects.
+    assert_eq!(
+        origin_of(&out, "tenant: platform", 7),
+        (kust, 33, OriginRole::Patch)
+    );
+    assert!(!out.text.contains("Zt5wP9mKq2Lx7VbN3cRd"), "{}", out.text);
 }
