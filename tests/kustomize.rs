@@ -224,6 +224,10 @@ fn builds_equal_kubectl_kustomize() {
         // an `images` configuration, a `$patch: delete`, label-selector and regex targets, a
         // generator replacing a base Secret, replacements with `reject` and a wildcard.
         ("kube-prometheus", "kube-prometheus/overlay"),
+        // A ValueAddTransformer moving objects records no previous namespace: binding
+        // subjects of the moved ServiceAccounts keep theirs, only those named `default`
+        // get the new one (differential seed 65 case 79).
+        ("value-add-namespace-refs", "value-add-namespace-refs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

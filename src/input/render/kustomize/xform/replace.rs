@@ -745,8 +745,17 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
             };
             namespace(&mut sub, &value, &org, true, false);
             for (&i, mut r) in chosen.iter().zip(sub.res) {
-                // Only the namespace filter runs here, not the transformer's bookkeeping.
+                // Only the namespace filter runs here, not the transformer's bookkeeping
+                // (`StorePreviousId`): the namespace it had is no previous id, so name
+                // references do not follow the move (measured: a RoleBinding's subject of
+                // the moved ServiceAccount keeps no namespace; differential seed 65 case 79,
+                // where runeguard gave it the new one).
                 r.stored = acc.res[i].stored;
+                let mut had = acc.res[i].namespaces.clone();
+                if let Some(last) = had.last_mut() {
+                    *last = r.namespace().to_string();
+                }
+                r.namespaces = had;
                 acc.res[i] = r;
             }
             continue;
