@@ -228,6 +228,12 @@ fn builds_equal_kubectl_kustomize() {
         // subjects of the moved ServiceAccounts keep theirs, only those named `default`
         // get the new one (differential seed 65 case 79).
         ("value-add-namespace-refs", "value-add-namespace-refs"),
+        // Binding subjects under `namespace:` (every subject named default, whatever its
+        // kind: runeguard moved only ServiceAccounts) and a NamespaceTransformer
+        // configuration's setRoleBindingSubjects (allServiceAccounts, none; it was
+        // ignored) and unsetOnly (per field: a RoleBinding with a namespace still has its
+        // subjects without one moved; runeguard skipped the object).
+        ("binding-subjects", "binding-subjects"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1034,6 +1040,21 @@ fn replica_configuration_without_field_specs_is_a_problem() {
         format!("{DATA}/problems/replica-config-specs/kustomization.yaml:9")
     );
     assert!(out.text.contains("replicas: 1"), "{}", out.text);
+}
+
+/// A NamespaceTransformer configuration with a `setRoleBindingSubjects` Kustomize does not
+/// know fails there ("invalid value \"bogus\" for setRoleBindingSubjects"); runeguard
+/// ignored the field.
+#[test]
+fn an_unknown_binding_subjects_mode_is_a_problem() {
+    let out = build("problems/binding-subjects-mode");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/binding-subjects-mode/kustomization.yaml:10")
+    );
+    assert!(e[0].message.contains("allServiceAccounts"), "{}", e[0].message);
 }
 
 /// A patch with `allowNameChange` giving two objects one name fails in Kustomize (here in a

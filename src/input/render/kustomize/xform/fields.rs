@@ -61,20 +61,43 @@ fn default_namespace_specs() -> [FieldSpec; 2] {
 /// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
 /// objects), or a `NamespaceTransformer` configuration (`config`: Namespace objects keep their
 /// name, measured), with `unset_only` (its `unsetOnly`) only of objects without one.
+/// Which binding subjects a namespace transformer moves (Kustomize's
+/// `setRoleBindingSubjects`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Subjects {
+    /// `defaultOnly`, the default: every subject named `default`, whatever its kind.
+    DefaultOnly,
+    /// `allServiceAccounts`: every subject of kind ServiceAccount.
+    AllServiceAccounts,
+    /// `none`.
+    None,
+}
+
+impl Subjects {
+    /// The mode a configuration's `setRoleBindingSubjects` text names; None for another
+    /// text (Kustomize refuses the configuration).
+    pub(super) fn parse(text: &str) -> Option<Subjects> {
+        match text {
+            "" | "defaultOnly" => Some(Subjects::DefaultOnly),
+            "allServiceAccounts" => Some(Subjects::AllServiceAccounts),
+            "none" => Some(Subjects::None),
+            _ => None,
+        }
+    }
+}
+
 pub(super) fn namespace(
     acc: &mut Acc,
     ns: &str,
     org: &Option<Origin>,
     config: bool,
     unset_only: bool,
+    subjects: Subjects,
 ) {
     let acc_specs = acc.config.namespace.clone();
     for r in &mut acc.res {
         let kind = r.kind().to_string();
         r.stored = true;
-        if unset_only && !r.namespace().is_empty() {
-            continue;
-        }
         if kind == "Namespace" && config {
             continue;
         }
@@ -83,16 +106,30 @@ pub(super) fn namespace(
             r.set_name(ns.to_string(), org);
             continue;
         }
-        if !cluster_scoped(r.api_version(), &kind) {
+        // `unsetOnly` sets each field only where it is empty (Kustomize's
+        // `SetEntryIfEmpty`), the object's own namespace and each subject's alike (measured:
+        // a RoleBinding in a namespace still has its subjects without one moved).
+        if !cluster_scoped(r.api_version(), &kind) && !(unset_only && !r.namespace().is_empty()) {
             r.set_namespace(ns.to_string(), org);
         }
         match kind.as_str() {
+            // Kustomize's `roleBindingHack`: in its default `defaultOnly` mode every subject
+            // named `default` gets the namespace, whatever its kind (measured: a User and a
+            // Group named `default` too; runeguard moved only ServiceAccounts), in
+            // `allServiceAccounts` every ServiceAccount subject, in `none` none.
             "RoleBinding" | "ClusterRoleBinding" => {
-                if let Some(subjects) = r.node.path_mut(&["subjects"]).and_then(Node::as_seq_mut) {
-                    for s in subjects {
-                        if s.get_str("name") == Some("default")
-                            && s.get_str("kind") == Some("ServiceAccount")
-                        {
+                if let Some(list) = r.node.path_mut(&["subjects"]).and_then(Node::as_seq_mut) {
+                    for s in list {
+                        let moved = match subjects {
+                            Subjects::DefaultOnly => s.get_str("name") == Some("default"),
+                            Subjects::AllServiceAccounts => {
+                                s.get_str("kind") == Some("ServiceAccount")
+                            }
+                            Subjects::None => false,
+                        };
+                        // `unsetOnly` keeps a namespace a subject gives (`SetEntryIfEmpty`).
+                        let given = s.get_str("namespace").is_some_and(|n| !n.is_empty());
+                        if moved && !(unset_only && given) {
                             s.set("namespace", Node::str(ns, org.clone()));
                         }
                     }
@@ -124,7 +161,11 @@ pub(super) fn namespace(
                 f.create,
                 org,
                 &mut |target: &mut Node| {
-                    if target.as_map().is_none() && target.as_seq().is_none() {
+                    let given = target.as_str().is_some_and(|t| !t.is_empty());
+                    if target.as_map().is_none()
+                        && target.as_seq().is_none()
+                        && !(unset_only && given)
+                    {
                         *target = Node::str(ns, org.clone());
                     }
                 },

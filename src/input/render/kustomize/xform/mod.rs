@@ -40,7 +40,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
-                namespace(acc, s, &ns.org, false, false);
+                namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly);
                 // Kustomize checks the ids right after moving the objects ("namespace
                 // transformation produces ID conflict"): located at `namespace:`.
                 refuse_duplicates(

@@ -584,7 +584,18 @@ pub(super) fn transformer_config(
                         .path(&["metadata", "namespace"])
                         .and_then(|n| n.org.clone());
                     let unset_only = matches!(d.get("unsetOnly").map(|u| &u.v), Some(V::Bool(true)));
-                    namespace(acc, ns, &org, true, unset_only);
+                    let mode = d.get("setRoleBindingSubjects");
+                    let text = mode.and_then(Node::scalar_text).unwrap_or_default();
+                    let Some(subjects) = Subjects::parse(&text) else {
+                        let at = mode.unwrap_or(&d);
+                        b.problem_at(
+                            at,
+                            &k.file.path,
+                            format!("setRoleBindingSubjects {text:?} must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\" (Kustomize fails here); not applied"),
+                        );
+                        continue;
+                    };
+                    namespace(acc, ns, &org, true, unset_only, subjects);
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
@@ -743,7 +754,7 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
                 res: chosen.iter().map(|&i| acc.res[i].clone()).collect(),
                 ..Acc::default()
             };
-            namespace(&mut sub, &value, &org, true, false);
+            namespace(&mut sub, &value, &org, true, false, Subjects::DefaultOnly);
             for (&i, mut r) in chosen.iter().zip(sub.res) {
                 // Only the namespace filter runs here, not the transformer's bookkeeping
                 // (`StorePreviousId`): the namespace it had is no previous id, so name
