@@ -1054,7 +1054,11 @@ fn an_unknown_binding_subjects_mode_is_a_problem() {
         located(e[0]),
         format!("{DATA}/problems/binding-subjects-mode/kustomization.yaml:10")
     );
-    assert!(e[0].message.contains("allServiceAccounts"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("allServiceAccounts"),
+        "{}",
+        e[0].message
+    );
 }
 
 /// A patch with `allowNameChange` giving two objects one name fails in Kustomize (here in a
@@ -1594,7 +1598,10 @@ fn findings_through_a_multi_environment_app_point_where_values_are_written() {
         .expect("K8S-027");
     let related = common::related_of(host);
     let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
-    assert!(related.contains(&rel("kustomization", k, 50)), "{related:?}");
+    assert!(
+        related.contains(&rel("kustomization", k, 50)),
+        "{related:?}"
+    );
     assert!(
         related.contains(&rel("target", "base/ingress.yaml", 34)),
         "{related:?}"
@@ -1608,10 +1615,7 @@ fn findings_through_a_multi_environment_app_point_where_values_are_written() {
         assert!(!text.contains(secret), "{text}");
     }
 
-    let (v, code) = common::json_check(
-        &dir,
-        &["--select", "K8S-016,K8S-041", "overlays/staging"],
-    );
+    let (v, code) = common::json_check(&dir, &["--select", "K8S-016,K8S-041", "overlays/staging"]);
     assert_eq!(code, 1, "{v}");
     let k = "overlays/staging/kustomization.yaml";
     assert_eq!(
@@ -1640,7 +1644,11 @@ fn findings_through_a_jsonnet_output_tree_point_where_values_are_written() {
     let dir = Path::new(DATA).join("kube-prometheus");
     let (v, code) = common::json_check(
         &dir,
-        &["--select", "K8S-008,K8S-009,K8S-012,K8S-030,K8S-035", "overlay"],
+        &[
+            "--select",
+            "K8S-008,K8S-009,K8S-012,K8S-030,K8S-035",
+            "overlay",
+        ],
     );
     assert_eq!(code, 1, "{v}");
     let node_exporter = "upstream/manifests/node-exporter-daemonSet.yaml";

@@ -410,7 +410,11 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
 fn drop_local_configs(acc: &mut Acc) {
     acc.res.retain(|r| {
         r.node
-            .path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
+            .path(&[
+                "metadata",
+                "annotations",
+                "config.kubernetes.io/local-config",
+            ])
             .is_none_or(|v| v.scalar_text().as_deref() == Some("false"))
     });
 }

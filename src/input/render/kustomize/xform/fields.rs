@@ -109,7 +109,7 @@ pub(super) fn namespace(
         // `unsetOnly` sets each field only where it is empty (Kustomize's
         // `SetEntryIfEmpty`), the object's own namespace and each subject's alike (measured:
         // a RoleBinding in a namespace still has its subjects without one moved).
-        if !cluster_scoped(r.api_version(), &kind) && !(unset_only && !r.namespace().is_empty()) {
+        if !cluster_scoped(r.api_version(), &kind) && (!unset_only || r.namespace().is_empty()) {
             r.set_namespace(ns.to_string(), org);
         }
         match kind.as_str() {

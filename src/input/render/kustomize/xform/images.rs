@@ -5,10 +5,15 @@ use super::*;
 /// Kustomize's default `replicas` field specs (`builtinpluginconsts.replicasFieldSpecs`):
 /// what the kustomization's `replicas:` entries change.
 pub(super) fn default_replica_specs() -> Vec<FieldSpec> {
-    ["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"]
-        .into_iter()
-        .map(|kind| fs(Some(kind), None, "spec/replicas", true))
-        .collect()
+    [
+        "Deployment",
+        "ReplicationController",
+        "ReplicaSet",
+        "StatefulSet",
+    ]
+    .into_iter()
+    .map(|kind| fs(Some(kind), None, "spec/replicas", true))
+    .collect()
 }
 
 /// Kustomize's `ReplicaCountTransformer`: the count written at each field spec's path of
@@ -56,7 +61,11 @@ pub(super) fn replicas(
         } else {
             format!(
                 "no object the replicas field specs select ({}) is named {name:?}; Kustomize fails here",
-                if kinds.is_empty() { "any kind".to_string() } else { kinds.join(", ") }
+                if kinds.is_empty() {
+                    "any kind".to_string()
+                } else {
+                    kinds.join(", ")
+                }
             )
         };
         b.problem_at(entry, &k.file.path, msg);
