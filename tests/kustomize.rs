@@ -228,6 +228,11 @@ fn builds_equal_kubectl_kustomize() {
         // subjects of the moved ServiceAccounts keep theirs, only those named `default`
         // get the new one (differential seed 65 case 79).
         ("value-add-namespace-refs", "value-add-namespace-refs"),
+        // ... but an account renamed before keeps its previous ids (seed 68 case 76).
+        (
+            "value-add-namespace-renamed",
+            "value-add-namespace-renamed/overlay",
+        ),
         // Binding subjects under `namespace:` (every subject named default, whatever its
         // kind: runeguard moved only ServiceAccounts) and a NamespaceTransformer
         // configuration's setRoleBindingSubjects (allServiceAccounts, none; it was

@@ -760,13 +760,17 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
                 // (`StorePreviousId`): the namespace it had is no previous id, so name
                 // references do not follow the move (measured: a RoleBinding's subject of
                 // the moved ServiceAccount keeps no namespace; differential seed 65 case 79,
-                // where runeguard gave it the new one).
-                r.stored = acc.res[i].stored;
-                let mut had = acc.res[i].namespaces.clone();
-                if let Some(last) = had.last_mut() {
-                    *last = r.namespace().to_string();
+                // where runeguard gave it the new one). An object with previous ids
+                // already (renamed, or moved by a namespace transformer) keeps them, its
+                // original namespace first (seed 68 case 76: a prefixed account moved
+                // after is still found by the namespace its subject gives).
+                let before = &acc.res[i];
+                let had_ids =
+                    before.names.len() > 1 || before.namespaces.len() > 1 || before.stored;
+                r.stored = before.stored;
+                if !had_ids {
+                    r.namespaces = vec![r.namespace().to_string()];
                 }
-                r.namespaces = had;
                 acc.res[i] = r;
             }
             continue;
