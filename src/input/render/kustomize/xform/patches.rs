@@ -276,6 +276,16 @@ pub(super) fn apply_6902(
             // annotations does not follow a later override of the label).
             copy.clear_shares();
             copy.clear_untyped();
+            // Kustomize writes the annotations back after the patch (`SetAnnotations` with
+            // its internal ones, both JSON 6902 transformers): annotations the patch left
+            // null are a mapping again, so a replacement can create a key there (measured;
+            // differential seed 70 case 289: `copy` from missing labels nulled them and
+            // runeguard refused the replacement). Written null in a file, they stay null.
+            if let Some(md) = copy.get_mut("metadata")
+                && md.get("annotations").is_some_and(Node::is_null)
+            {
+                md.remove("annotations");
+            }
             let r = &mut acc.res[i];
             if b.tracks_origins {
                 let kept = copy
