@@ -30,6 +30,25 @@ fn schema_merge_key(
     kind: &str,
     path: &[String],
 ) -> Option<String> {
+    schema_field(schema, api_version, kind, path)?
+        .get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// Whether a custom schema gives the list at `path` the `merge` patch strategy without a
+/// merge key (a set of scalars).
+fn schema_merges_scalars(schema: &Value, api_version: &str, kind: &str, path: &[String]) -> bool {
+    schema_field(schema, api_version, kind, path).is_some_and(|f| {
+        f.get("x-kubernetes-patch-merge-key").is_none()
+            && f.get("x-kubernetes-patch-strategy")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.split(',').any(|p| p.trim() == "merge"))
+    })
+}
+
+/// The schema of the field at `path` (see [`schema_merge_key`]).
+fn schema_field(schema: &Value, api_version: &str, kind: &str, path: &[String]) -> Option<Value> {
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     let defs = schema.get("definitions")?.as_object()?;
     let deref = |v: &Value| -> Option<Value> {
@@ -61,9 +80,21 @@ fn schema_merge_key(
         }
         cur = node.get("properties")?.get(seg)?.clone();
     }
-    cur.get("x-kubernetes-patch-merge-key")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    Some(cur)
+}
+
+/// Whether the list at `path` is a set of scalars the strategic merge unites (the `merge`
+/// patch strategy without a merge key): `metadata.finalizers` of the built-in kinds, or
+/// what a custom schema marks so (which alone decides when there is one).
+fn merges_scalars(path: &[String], kind: &str, builtin: bool) -> bool {
+    if let Some(merges) = SCHEMA.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(schema, api)| schema_merges_scalars(schema, api, kind, path))
+    }) {
+        return merges;
+    }
+    builtin && path.len() == 2 && path[0] == "metadata" && path[1] == "finalizers"
 }
 
 /// What merging did to the node it was applied to.
@@ -280,6 +311,36 @@ fn merge_map(
 }
 
 fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    // A set of scalars (patch strategy `merge`, no key): the patch's values in its order,
+    // then the target's it does not name, in theirs, each value once, compared as text; a
+    // value both have keeps the target's node (measured: finalizers `a, b, c` patched with
+    // `d, b` give `d, b, a, c`; `"1"` patched with `1` stays `"1"`; runeguard replaced the
+    // list).
+    if merges_scalars(path, kind, builtin)
+        && let (Some(ditems), Some(pitems)) = (dst.as_seq(), patch.as_seq())
+        && ditems
+            .iter()
+            .chain(pitems)
+            .all(|i| i.as_map().is_none() && i.as_seq().is_none())
+    {
+        let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
+        let mut out: Vec<Node> = Vec::new();
+        for p in pitems {
+            let t = text(p);
+            if out.iter().any(|o| text(o) == t) {
+                continue;
+            }
+            out.push(ditems.iter().find(|d| text(d) == t).unwrap_or(p).clone());
+        }
+        for d in ditems {
+            let t = text(d);
+            if !out.iter().any(|o| text(o) == t) {
+                out.push(d.clone());
+            }
+        }
+        dst.v = V::Seq(out);
+        return;
+    }
     // A list without a merge key is replaced by the patch's, as written.
     let Some(key) = merge_key(path, kind, builtin) else {
         *dst = patch.clone();
