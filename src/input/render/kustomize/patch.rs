@@ -456,6 +456,23 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             }
         }
         V::Seq(items) => {
+            // A set of scalars the patch does not name keeps each value once (measured:
+            // finalizers `a, a, b` under a patch of the labels give `a, b`).
+            if merges_scalars(path, kind, builtin)
+                && items
+                    .iter()
+                    .all(|i| i.as_map().is_none() && i.as_seq().is_none())
+            {
+                let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
+                let mut seen = Vec::new();
+                items.retain(|i| {
+                    let t = text(i);
+                    let first = !seen.contains(&t);
+                    seen.push(t);
+                    first
+                });
+                return;
+            }
             let Some(key) = merge_key(path, kind, builtin) else {
                 return;
             };
