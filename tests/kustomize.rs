@@ -1085,12 +1085,28 @@ fn objects_renamed_to_one_id_are_a_problem() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(
         located(e[0]),
-        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:1")
+        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:4")
     );
     assert!(e[0].message.contains("same id"), "{}", e[0].message);
     // The first keeps its place; the ConfigMap is untouched.
     assert_eq!(out.text.matches("name: same").count(), 1, "{}", out.text);
     assert!(out.text.contains("name: settings"), "{}", out.text);
+}
+
+/// A targeted patch with `allowNameChange` giving two objects one name fails at once in
+/// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
+/// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
+/// Located at the patch entry.
+#[test]
+fn objects_a_patch_renamed_to_one_id_are_a_problem_at_once() {
+    let out = build("problems/duplicate-renamed-back");
+    let e = errors(&out);
+    assert!(!e.is_empty(), "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/duplicate-renamed-back/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("same id"), "{}", e[0].message);
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController

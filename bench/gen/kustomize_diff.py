@@ -1218,6 +1218,19 @@ def extras5(v, objs, files, levels, folders):
             if v.random() < 0.5:
                 conf["targets"][0]["selector"] = {"kind": v.choice(["ServiceAccount", "RoleBinding", "ClusterRoleBinding"])}
         at.k5.setdefault("transformers", []).append(yaml_docs([conf]))
+    if v.random() < 0.2:
+        # Finalizers, a set of scalars the strategic merge unites (and dedupes where a patch
+        # of the object does not name them).
+        o = v.choice(objs)
+        o["metadata"]["finalizers"] = v.choice([["a.example.com/x", "b"], ["b", "b", "c"], ["1", "a"]])
+        if v.random() < 0.7:
+            at = v.choice(levels[1:] or levels)
+            patch = {"apiVersion": o["apiVersion"], "kind": o["kind"], "metadata": {"name": name_of(o)}}
+            if v.random() < 0.7:
+                patch["metadata"]["finalizers"] = v.choice([["c", "b"], ["z"], [1, "b", "b"]])
+            else:
+                patch["metadata"]["labels"] = {"final": "yes"}
+            at.k5.setdefault("patches", []).append({"patch": yaml_docs([patch])})
 
 
 SCOPED = [

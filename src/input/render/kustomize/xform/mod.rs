@@ -136,7 +136,7 @@ fn refuse_duplicates(b: &mut Builder, k: &Kust, acc: &mut Acc, at: &Node, kustom
         match seen.get(&r.id()) {
             Some(&first) => {
                 let msg = format!(
-                    "after this kustomization's transformers, {} and the object from {} have the same id; Kustomize refuses it (\"{kustomize}\")",
+                    "after this, {} and the object from {} have the same id; Kustomize refuses it (\"{kustomize}\")",
                     r.describe(),
                     acc.res[first].source.path
                 );

@@ -366,7 +366,21 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         } else {
             d
         };
+        let targeted = targets.is_some();
         apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
+        // Kustomize applies a targeted strategic merge patch through its resource map, which
+        // it rebuilds at once (`ApplySmPatch`, then `AppendAll`): two objects the patch gave
+        // one id fail there, before a later patch could rename one back (differential seed
+        // 78 case 9: runeguard's check at the end of the kustomization found them apart).
+        if targeted && (allow_name || allow_kind) {
+            refuse_duplicates(
+                b,
+                k,
+                acc,
+                entry,
+                "may not add resource with an already registered id",
+            );
+        }
     }
 }
 
