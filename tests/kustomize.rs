@@ -1096,6 +1096,26 @@ fn objects_renamed_to_one_id_are_a_problem() {
     assert!(out.text.contains("name: settings"), "{}", out.text);
 }
 
+/// Two `configurations:` files giving the same kind-specific `nameSuffix` spec with another
+/// `create` fail Kustomize's merge of the files ("failed to merge NameSuffix fieldSpec:
+/// conflicting fieldspecs"); runeguard merged them (differential seed 78 case 248).
+/// Located at the second file's spec.
+#[test]
+fn name_suffix_specs_conflicting_between_files_are_a_problem() {
+    let out = build("problems/name-suffix-files-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/name-suffix-files-conflict/create-spec.yaml:1")
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).

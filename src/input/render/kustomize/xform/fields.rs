@@ -1096,7 +1096,28 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                             (&mut suffix, &mut suffix_at)
                         };
                         at.extend(specs.iter().map(|f| (f.clone(), v.clone())));
-                        merge_sorted(table, &specs);
+                        // Two files' specs (or one file's two) for the same path and kind
+                        // with another `create` conflict in `loadDefaultConfig`'s merge
+                        // (differential seed 78 case 248: a kind-specific `metadata/name`
+                        // spec in two files; runeguard merged them).
+                        let which = if key == "namePrefix" { PREFIX } else { SUFFIX };
+                        let between = merge_sorted_checked(table, &specs, which);
+                        if let Some(c) = between.first()
+                            && clash.is_none()
+                        {
+                            if !affix_failed && !acc.config.conflicted {
+                                b.problem_at(
+                                    v,
+                                    &k.file.path,
+                                    format!(
+                                        "`{key}` field spec `{}` for {} has another `create` than one an earlier configuration gave (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
+                                        c.merged.path,
+                                        c.merged.kind.as_deref().unwrap_or("every kind")
+                                    ),
+                                );
+                            }
+                            affix_failed = true;
+                        }
                     }
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {
