@@ -200,6 +200,58 @@ fn builds_equal_kubectl_kustomize() {
         ("flux-system", "flux-system/clusters/production/flux-system"),
         ("crd-bundle", "crd-bundle/bundle"),
         ("argocd-install", "argocd-install/overlay"),
+        // A ReplicaCountTransformer configuration writes the count only where its own
+        // field specs say (kind, group, path, create), not at the default kinds' replicas.
+        ("replica-config-specs", "replica-config-specs"),
+        // `replicas` field specs of a base's `configurations:` file scale a custom kind in
+        // the overlay's `replicas:` (runeguard refused the configuration).
+        ("replicas-configuration", "replicas-configuration/overlay"),
+        // Objects annotated `config.kubernetes.io/local-config` (any value but "false")
+        // are read by the overlay's replacements and left out of the output at the end
+        // (runeguard printed them).
+        ("local-config", "local-config/ov"),
+        // Public setups outside the corpus (session 15): a multi-environment app whose
+        // overlays share components and copy a local cluster-settings ConfigMap (patched
+        // per environment) into Ingress hosts and the app's environment by replacements
+        // (`[name=...]` selectors, a wildcard, `reject`, `options.create`, a replacements
+        // file), with generators merged and replaced across overlays, images by digest.
+        // (expected.yaml outside the overlay folders, which the findings test checks.)
+        ("multi-env", "multi-env/overlays/production"),
+        ("multi-env/overlays", "multi-env/overlays/staging"),
+        // A kube-prometheus-style jsonnet output tree (106 files, one object each, written
+        // by its generate.py) under a cluster's overlay: namespace moved (ClusterRoleBinding
+        // subjects too), `images` by digest and into the operator's custom resources through
+        // an `images` configuration, a `$patch: delete`, label-selector and regex targets, a
+        // generator replacing a base Secret, replacements with `reject` and a wildcard.
+        ("kube-prometheus", "kube-prometheus/overlay"),
+        // A ValueAddTransformer moving objects records no previous namespace: binding
+        // subjects of the moved ServiceAccounts keep theirs, only those named `default`
+        // get the new one (differential seed 65 case 79).
+        ("value-add-namespace-refs", "value-add-namespace-refs"),
+        // ... but an account renamed before keeps its previous ids (seed 68 case 76).
+        (
+            "value-add-namespace-renamed",
+            "value-add-namespace-renamed/overlay",
+        ),
+        // Binding subjects under `namespace:` (every subject named default, whatever its
+        // kind: runeguard moved only ServiceAccounts) and a NamespaceTransformer
+        // configuration's setRoleBindingSubjects (allServiceAccounts, none; it was
+        // ignored) and unsetOnly (per field: a RoleBinding with a namespace still has its
+        // subjects without one moved; runeguard skipped the object).
+        ("binding-subjects", "binding-subjects"),
+        // Annotations a JSON patch left null are a mapping again after it (Kustomize's
+        // SetAnnotations), so a replacement creates a key there (seed 70 case 289).
+        ("json-patch-null-annotations", "json-patch-null-annotations"),
+        // An OpenShift/OLM-style app (Route, DeploymentConfig, SCC, Subscription): no name
+        // references for the OpenShift kinds, unknown kinds namespaced.
+        ("openshift-olm", "openshift-olm"),
+        // Lists of scalars with the `merge` patch strategy (metadata.finalizers; a custom
+        // schema's) unite with the patch's values, which come first (they were replaced).
+        ("scalar-set-merge/builtin", "scalar-set-merge/builtin"),
+        ("scalar-set-merge/openapi", "scalar-set-merge/openapi"),
+        // ... only for kinds and versions the built-in schema (v1.21.2) has (seed 42 case
+        // 64 with the finalizer stream: an autoscaling/v2 HPA's are replaced).
+        ("scalar-set-merge/versions", "scalar-set-merge/versions"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -992,6 +1044,41 @@ fn replica_configuration_without_replica_is_a_problem() {
     assert!(out.text.contains("replicas: 1"), "{}", out.text);
 }
 
+/// A `ReplicaCountTransformer` configuration without `fieldSpecs` selects nothing, and
+/// Kustomize fails ("resource with name db does not match a config with the following GVK
+/// []"); runeguard used the default kinds and scaled the StatefulSet (differential seed 59
+/// case 71).
+#[test]
+fn replica_configuration_without_field_specs_is_a_problem() {
+    let out = build("problems/replica-config-specs");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/replica-config-specs/kustomization.yaml:9")
+    );
+    assert!(out.text.contains("replicas: 1"), "{}", out.text);
+}
+
+/// A NamespaceTransformer configuration with a `setRoleBindingSubjects` Kustomize does not
+/// know fails there ("invalid value \"bogus\" for setRoleBindingSubjects"); runeguard
+/// ignored the field.
+#[test]
+fn an_unknown_binding_subjects_mode_is_a_problem() {
+    let out = build("problems/binding-subjects-mode");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/binding-subjects-mode/kustomization.yaml:10")
+    );
+    assert!(
+        e[0].message.contains("allServiceAccounts"),
+        "{}",
+        e[0].message
+    );
+}
+
 /// A patch with `allowNameChange` giving two objects one name fails in Kustomize (here in a
 /// component); runeguard built both.
 #[test]
@@ -1001,12 +1088,48 @@ fn objects_renamed_to_one_id_are_a_problem() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(
         located(e[0]),
-        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:1")
+        format!("{DATA}/problems/duplicate-after-patch/comp/kustomization.yaml:4")
     );
     assert!(e[0].message.contains("same id"), "{}", e[0].message);
     // The first keeps its place; the ConfigMap is untouched.
     assert_eq!(out.text.matches("name: same").count(), 1, "{}", out.text);
     assert!(out.text.contains("name: settings"), "{}", out.text);
+}
+
+/// Two `configurations:` files giving the same kind-specific `nameSuffix` spec with another
+/// `create` fail Kustomize's merge of the files ("failed to merge NameSuffix fieldSpec:
+/// conflicting fieldspecs"); runeguard merged them (differential seed 78 case 248).
+/// Located at the second file's spec.
+#[test]
+fn name_suffix_specs_conflicting_between_files_are_a_problem() {
+    let out = build("problems/name-suffix-files-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/name-suffix-files-conflict/create-spec.yaml:1")
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A targeted patch with `allowNameChange` giving two objects one name fails at once in
+/// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
+/// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
+/// Located at the patch entry.
+#[test]
+fn objects_a_patch_renamed_to_one_id_are_a_problem_at_once() {
+    let out = build("problems/duplicate-renamed-back");
+    let e = errors(&out);
+    assert!(!e.is_empty(), "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/duplicate-renamed-back/kustomization.yaml:4")
+    );
+    assert!(e[0].message.contains("same id"), "{}", e[0].message);
 }
 
 /// A `replicas` entry naming no Deployment, StatefulSet, ReplicaSet or ReplicationController
@@ -1481,4 +1604,140 @@ fn findings_through_public_setups_point_where_values_are_written() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("value: \"********\""), "{text}");
     assert!(!text.contains("Sup3rS3cretRedisPassw0rd"), "{text}");
+}
+
+/// Findings through a multi-environment app (components, a local cluster-settings
+/// ConfigMap copied into Ingress hosts by replacements) land on the exact file, line and
+/// column a person edits: the strategic-merge patch's env value, the JSON 6902 patch's
+/// image, the replacement source field (the admin host no tls entry covers), the
+/// generator's literal and env-file line, the base's Service type, the overlay's `replicas`
+/// count and `images` entry. No credential appears in the report.
+#[test]
+fn findings_through_a_multi_environment_app_point_where_values_are_written() {
+    let at = common::findings_at;
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+    let dir = Path::new(DATA).join("multi-env");
+    let (v, code) = common::json_check(
+        &dir,
+        &[
+            "--select",
+            "K8S-015,K8S-016,K8S-017,K8S-025,K8S-027,K8S-036",
+            "overlays/production",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let (k, patches) = (
+        "overlays/production/kustomization.yaml",
+        "overlays/production/patches",
+    );
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-015", &format!("{patches}/exporter-image.yaml"), 3, 3),
+            want("K8S-016", &format!("{patches}/exporter-image.yaml"), 3, 3),
+            want("K8S-017", &format!("{patches}/deployment.yaml"), 14, 11),
+            want("K8S-025", "base/service.yaml", 6, 3),
+            want("K8S-027", "base/cluster-settings.yaml", 11, 3),
+            want("K8S-036", "overlays/production/app.env", 2, 1),
+            want("K8S-036", k, 25, 5),
+        ],
+        "{v:#}"
+    );
+    // The host's replacement entry and the Ingress line it wrote are related.
+    let host = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-027")
+        .expect("K8S-027");
+    let related = common::related_of(host);
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    assert!(
+        related.contains(&rel("kustomization", k, 50)),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&rel("target", "base/ingress.yaml", 34)),
+        "{related:?}"
+    );
+    let text = v.to_string();
+    for secret in [
+        "Hq3vT8kLp2Xw6TnB9mYz",
+        "Vr7kQ2xLm9Pw4TnB6sYe",
+        "tk_live_Qm4xN8vR2pL7sW9zB3cY",
+    ] {
+        assert!(!text.contains(secret), "{text}");
+    }
+
+    let (v, code) = common::json_check(&dir, &["--select", "K8S-016,K8S-041", "overlays/staging"]);
+    assert_eq!(code, 1, "{v}");
+    let k = "overlays/staging/kustomization.yaml";
+    assert_eq!(
+        at(&v),
+        [
+            // The exporter image from the base, the app's from the `images` entry.
+            want("K8S-016", "base/deployment.yaml", 32, 9),
+            want("K8S-016", k, 23, 3),
+            // `count: 1`.
+            want("K8S-041", k, 15, 3),
+        ],
+        "{v:#}"
+    );
+}
+
+/// Findings and origins through a kube-prometheus-style tree of 106 files land on the file,
+/// line and column a person edits: the base manifest among the hundred (hostNetwork,
+/// hostPID), the strategic-merge patch's hostPort, the JSON 6902 patch's wildcards (each at
+/// its own column of the one-line JSON), the secret generator's env-file line; a field a
+/// replacement wrote points at the generator literal it copied, the `images` entry that
+/// retagged a custom resource at that entry. The admin password never appears.
+#[test]
+fn findings_through_a_jsonnet_output_tree_point_where_values_are_written() {
+    let at = common::findings_at;
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+    let dir = Path::new(DATA).join("kube-prometheus");
+    let (v, code) = common::json_check(
+        &dir,
+        &[
+            "--select",
+            "K8S-008,K8S-009,K8S-012,K8S-030,K8S-035",
+            "overlay",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let node_exporter = "upstream/manifests/node-exporter-daemonSet.yaml";
+    let rbac = "overlay/patches/ksm-rbac.json";
+    assert_eq!(
+        at(&v),
+        [
+            want("K8S-008", node_exporter, 59, 7),
+            want("K8S-009", node_exporter, 60, 7),
+            want("K8S-012", "overlay/patches/node-exporter.yaml", 13, 11),
+            want("K8S-030", rbac, 2, 61),
+            want("K8S-030", rbac, 2, 81),
+            want("K8S-035", "overlay/grafana.env", 2, 1),
+        ],
+        "{v:#}"
+    );
+    assert!(!v.to_string().contains("Zt5wP9mKq2Lx7VbN3cRd"), "{v:#}");
+
+    let out = build("kube-prometheus/overlay");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let kust = format!("{DATA}/kube-prometheus/overlay/kustomization.yaml");
+    // The generator literal `CLUSTER=prod-eu` a replacement copied into a ServiceMonitor.
+    assert_eq!(
+        origin_of(&out, "replacement: prod-eu", 0),
+        (kust.clone(), 46, OriginRole::Base)
+    );
+    // The Prometheus image retagged through the `images` configuration.
+    assert_eq!(
+        origin_of(&out, "image: quay.io/prometheus/prometheus:v2.54.2", 0),
+        (kust.clone(), 17, OriginRole::Kustomization)
+    );
+    // The inline JSON patch's label on every PrometheusRule its regex name selects.
+    assert_eq!(
+        origin_of(&out, "tenant: platform", 7),
+        (kust, 33, OriginRole::Patch)
+    );
+    assert!(!out.text.contains("Zt5wP9mKq2Lx7VbN3cRd"), "{}", out.text);
 }

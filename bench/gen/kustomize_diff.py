@@ -1003,6 +1003,7 @@ def gen_case(seed):
         at.k["crds"] = ["widget-crd.json"]
     extras3(random.Random(f"extra3-{seed}"), objs, files, levels, folders)
     extras4(random.Random(f"extra4-{seed}"), objs, levels)
+    extras5(random.Random(f"extra5-{seed}"), objs, files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1013,6 +1014,15 @@ def gen_case(seed):
                                                          "orderLast": ["ConfigMap"]}
     for lv, o in zip(folders, levels):
         files[f"{lv}/kustomization.yaml"] = [recase(o.k, g.x)]
+    for lv, o in zip(folders, levels):
+        # extras5's fields, added after the recasing so that its draws stay as they were.
+        k = files[f"{lv}/kustomization.yaml"][0]
+        for key, val in o.k5.items():
+            same = next((x for x in k if x.lower() == key.lower()), None)
+            if same is not None and isinstance(k[same], list):
+                k[same] = k[same] + val
+            else:
+                k[key] = val
     return files, folders[-1]
 
 
@@ -1112,6 +1122,115 @@ def extras4(w, objs, levels):
     if w.random() < 0.2:
         target["options"].update({"delimiter": w.choice([",", "\n"]), "index": w.choice([0, 1, -1])})
     top.k.setdefault("replacements", []).append({"source": source, "targets": [target]})
+
+
+def extras5(v, objs, files, levels, folders):
+    """Session 15 (a sixth random stream, so that each seed still writes its former
+    overlays): constructs of public setups the generator did not write: objects annotated
+    `config.kubernetes.io/local-config` (a cluster-settings ConfigMap an overlay's
+    replacements read, dropped from the output), replacements selecting by labelSelector
+    and rejecting by name, kind or labels, ReplicaCountTransformer configurations with
+    their own field specs (none, another kind, a custom path) and `replicas` specs in
+    `configurations:`, NamespaceTransformer configurations with setRoleBindingSubjects and
+    unsetOnly, ValueAddTransformers moving objects, binding subjects named `default` of
+    every kind."""
+    for lvl in levels:
+        lvl.k5 = {}
+    top = levels[-1]
+    if v.random() < 0.3:
+        settings = {"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "cluster-settings",
+                                 "annotations": {"config.kubernetes.io/local-config":
+                                                 v.choice(["true", "true", "", "false", "yes"])}},
+                    "data": {"domain": v.choice(["apps.example.com", "prod.example.net"]), "replicas": "3"}}
+        if v.random() < 0.5:
+            settings["metadata"]["labels"] = {"settings": "cluster"}
+        files[f"{folders[0]}/local.yaml"] = [settings]
+        levels[0].k5.setdefault("resources", []).append("local.yaml")
+        at = v.choice(levels)
+        targets = []
+        if any(o["kind"] == "Ingress" and "rules" in o["spec"] for o in objs):
+            t = {"select": {"kind": "Ingress"}, "fieldPaths": ["spec.rules.*.host"]}
+            if v.random() < 0.4:
+                t["reject"] = [v.choice([{"name": "web"}, {"name": "api"}, {"labelSelector": "app=web"}])]
+            # An Ingress without rules has no field there: Kustomize fails (not generated).
+            bare = [{"name": name_of(o)} for o in objs if o["kind"] == "Ingress" and "rules" not in o["spec"]]
+            if bare:
+                t["reject"] = t.get("reject", []) + bare
+            targets.append(t)
+        t = {"select": {"kind": "ConfigMap"} if v.random() < 0.5 else {"labelSelector": v.choice(["app", "app=web", "settings"])},
+             "fieldPaths": ["metadata.annotations.domain"], "options": {"create": True}}
+        if v.random() < 0.5:
+            t["reject"] = [v.choice([{"name": "cluster-settings"}, {"kind": "ConfigMap", "name": "web-config"},
+                                     {"labelSelector": "settings=cluster"}])]
+        targets.append(t)
+        at.k5.setdefault("replacements", []).append(
+            {"source": {"kind": "ConfigMap", "name": "cluster-settings", "fieldPath": "data.domain"},
+             "targets": targets})
+    scalable = [o for o in objs if o["kind"] in ("Deployment", "StatefulSet", "Widget")]
+    if scalable and v.random() < 0.25:
+        at = v.choice(levels[1:] or levels)
+        o = v.choice(scalable)
+        w = v.random()
+        conf = {"apiVersion": "builtin", "kind": "ReplicaCountTransformer", "metadata": {"name": "scale"},
+                "replica": {"name": name_of(o), "count": v.randint(0, 7)}}
+        if w < 0.2:
+            pass  # no field specs: selects nothing, Kustomize fails
+        elif w < 0.5:
+            conf["fieldSpecs"] = [{"path": "spec/replicas", "create": v.random() < 0.5,
+                                   "kind": v.choice(["Deployment", "StatefulSet", "ReplicaSet"])}]
+        else:
+            conf["fieldSpecs"] = [{"path": v.choice(["spec/size", "spec/replicas", "spec/scale/count"]),
+                                   "create": v.random() < 0.6, "kind": o["kind"]}]
+            if v.random() < 0.3:
+                conf["fieldSpecs"][0]["group"] = v.choice(["apps", "example.com", ""])
+        at.k5.setdefault("transformers", []).append(yaml_docs([conf]))
+    if scalable and v.random() < 0.2:
+        at = v.choice(levels)
+        spec = {"path": v.choice(["spec/size", "spec/scale/count"]), "kind": "Widget", "create": v.random() < 0.5}
+        fname = f"replica-conf-{v.randint(0, 9)}.yaml"
+        files[f"{folders[levels.index(at)]}/{fname}"] = [{"replicas": [spec]}]
+        at.k5.setdefault("configurations", []).append(fname)
+        top.k5.setdefault("replicas", []).append({"name": name_of(v.choice(scalable)), "count": v.randint(1, 4)})
+    bindings = [o for o in objs if o["kind"] in ("RoleBinding", "ClusterRoleBinding")]
+    if bindings and v.random() < 0.5:
+        b = v.choice(bindings)
+        b["subjects"].append(v.choice([
+            {"kind": "User", "name": "default", "apiGroup": "rbac.authorization.k8s.io"},
+            {"kind": "Group", "name": "default", "apiGroup": "rbac.authorization.k8s.io", "namespace": "given"},
+            {"kind": "ServiceAccount", "name": "default"},
+            {"kind": "ServiceAccount", "name": "builder", "namespace": "ci"},
+        ]))
+    if v.random() < 0.25:
+        at = v.choice(levels)
+        if v.random() < 0.6:
+            conf = {"apiVersion": "builtin", "kind": "NamespaceTransformer",
+                    "metadata": {"name": "ns", "namespace": v.choice(["apps", "team"])},
+                    "fieldSpecs": [{"path": "metadata/namespace", "create": True}]}
+            mode = v.choice(["allServiceAccounts", "none", "defaultOnly", None, "all"])
+            if mode is not None:
+                conf["setRoleBindingSubjects"] = mode
+            if v.random() < 0.4:
+                conf["unsetOnly"] = True
+        else:
+            conf = {"apiVersion": "builtin", "kind": "ValueAddTransformer", "metadata": {"name": "move"},
+                    "value": v.choice(["apps", ""]), "targets": [{"fieldPath": "metadata/namespace"}]}
+            if v.random() < 0.5:
+                conf["targets"][0]["selector"] = {"kind": v.choice(["ServiceAccount", "RoleBinding", "ClusterRoleBinding"])}
+        at.k5.setdefault("transformers", []).append(yaml_docs([conf]))
+    if v.random() < 0.2:
+        # Finalizers, a set of scalars the strategic merge unites (and dedupes where a patch
+        # of the object does not name them).
+        o = v.choice(objs)
+        o["metadata"]["finalizers"] = v.choice([["a.example.com/x", "b"], ["b", "b", "c"], ["1", "a"]])
+        if v.random() < 0.7:
+            at = v.choice(levels[1:] or levels)
+            patch = {"apiVersion": o["apiVersion"], "kind": o["kind"], "metadata": {"name": name_of(o)}}
+            if v.random() < 0.7:
+                patch["metadata"]["finalizers"] = v.choice([["c", "b"], ["z"], [1, "b", "b"]])
+            else:
+                patch["metadata"]["labels"] = {"final": "yes"}
+            at.k5.setdefault("patches", []).append({"patch": yaml_docs([patch])})
 
 
 SCOPED = [

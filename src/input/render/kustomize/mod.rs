@@ -355,6 +355,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
     xform::add_hashes(&mut acc);
     xform::fix_back_references(&mut b, &mut acc, &root);
     xform::resolve_vars(&mut b, &mut acc);
+    drop_local_configs(&mut acc);
     metadata::build_metadata(&mut b, &mut acc, &root);
     xform::sort(&mut b, &mut acc, &root);
     for r in &mut acc.res {
@@ -399,6 +400,23 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         problems: b.problems,
     };
     (outcome, read)
+}
+
+/// Kustomize leaves out of its output the objects annotated
+/// `config.kubernetes.io/local-config` with any value but `"false"` (measured: `"true"`,
+/// `""`, `"True"`, `"no"` are dropped), after the whole build: included kustomizations keep
+/// them, so an overlay's replacements and patches still read and change a base's local
+/// settings ConfigMap (the cluster-settings idiom of multi-environment setups).
+fn drop_local_configs(acc: &mut Acc) {
+    acc.res.retain(|r| {
+        r.node
+            .path(&[
+                "metadata",
+                "annotations",
+                "config.kubernetes.io/local-config",
+            ])
+            .is_none_or(|v| v.scalar_text().as_deref() == Some("false"))
+    });
 }
 
 impl Builder<'_> {

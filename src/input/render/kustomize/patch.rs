@@ -16,6 +16,49 @@ thread_local! {
     static SCHEMA: RefCell<Option<(Arc<Value>, String)>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// The `apiVersion` and kind of the object being merged (for what the built-in schema
+    /// says of its fields).
+    static MERGING: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+}
+
+/// Whether Kustomize's built-in schema (Kubernetes v1.21.2, kyaml's) describes this
+/// apiVersion and kind: the kinds of v1.21's API groups at the versions it served. A kind
+/// or version newer than v1.21 (`autoscaling/v2` HorizontalPodAutoscaler) has no schema
+/// there, so its lists merge as a custom kind's (measured: its finalizers are replaced).
+fn known_to_builtin_schema(api_version: &str, kind: &str) -> bool {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let beta = |v: &str| matches!(v, "v1" | "v1beta1");
+    match group {
+        "" => version == "v1",
+        "apps" => version == "v1",
+        "batch" => match kind {
+            "CronJob" => beta(version),
+            _ => version == "v1",
+        },
+        "autoscaling" => matches!(version, "v1" | "v2beta1" | "v2beta2"),
+        "policy" => match kind {
+            "PodSecurityPolicy" => version == "v1beta1",
+            _ => beta(version),
+        },
+        "extensions" => version == "v1beta1",
+        "flowcontrol.apiserver.k8s.io" => version == "v1beta1",
+        "networking.k8s.io"
+        | "rbac.authorization.k8s.io"
+        | "storage.k8s.io"
+        | "admissionregistration.k8s.io"
+        | "apiextensions.k8s.io"
+        | "apiregistration.k8s.io"
+        | "scheduling.k8s.io"
+        | "coordination.k8s.io"
+        | "discovery.k8s.io"
+        | "node.k8s.io"
+        | "certificates.k8s.io"
+        | "events.k8s.io" => beta(version),
+        _ => false,
+    }
+}
+
 /// Sets (or clears) the custom OpenAPI schema of the build running on this thread.
 pub fn set_custom_schema(schema: Option<Arc<Value>>) {
     SCHEMA.with(|s| *s.borrow_mut() = schema.map(|v| (v, String::new())));
@@ -30,6 +73,25 @@ fn schema_merge_key(
     kind: &str,
     path: &[String],
 ) -> Option<String> {
+    schema_field(schema, api_version, kind, path)?
+        .get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// Whether a custom schema gives the list at `path` the `merge` patch strategy without a
+/// merge key (a set of scalars).
+fn schema_merges_scalars(schema: &Value, api_version: &str, kind: &str, path: &[String]) -> bool {
+    schema_field(schema, api_version, kind, path).is_some_and(|f| {
+        f.get("x-kubernetes-patch-merge-key").is_none()
+            && f.get("x-kubernetes-patch-strategy")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.split(',').any(|p| p.trim() == "merge"))
+    })
+}
+
+/// The schema of the field at `path` (see [`schema_merge_key`]).
+fn schema_field(schema: &Value, api_version: &str, kind: &str, path: &[String]) -> Option<Value> {
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     let defs = schema.get("definitions")?.as_object()?;
     let deref = |v: &Value| -> Option<Value> {
@@ -61,9 +123,27 @@ fn schema_merge_key(
         }
         cur = node.get("properties")?.get(seg)?.clone();
     }
-    cur.get("x-kubernetes-patch-merge-key")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    Some(cur)
+}
+
+/// Whether the list at `path` is a set of scalars the strategic merge unites (the `merge`
+/// patch strategy without a merge key): `metadata.finalizers` of the built-in kinds, or
+/// what a custom schema marks so (which alone decides when there is one).
+fn merges_scalars(path: &[String], kind: &str) -> bool {
+    if let Some(merges) = SCHEMA.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(schema, api)| schema_merges_scalars(schema, api, kind, path))
+    }) {
+        return merges;
+    }
+    path.len() == 2
+        && path[0] == "metadata"
+        && path[1] == "finalizers"
+        && MERGING.with(|m| {
+            let m = m.borrow();
+            m.1 == kind && known_to_builtin_schema(&m.0, kind)
+        })
 }
 
 /// What merging did to the node it was applied to.
@@ -201,6 +281,12 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
     let builtin = builtin_group(dst.get_str("apiVersion").unwrap_or(""));
+    MERGING.with(|m| {
+        *m.borrow_mut() = (
+            dst.get_str("apiVersion").unwrap_or("").to_string(),
+            kind.clone(),
+        )
+    });
     SCHEMA.with(|s| {
         if let Some((_, api)) = s.borrow_mut().as_mut() {
             *api = dst.get_str("apiVersion").unwrap_or("").to_string();
@@ -280,6 +366,36 @@ fn merge_map(
 }
 
 fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) {
+    // A set of scalars (patch strategy `merge`, no key): the patch's values in its order,
+    // then the target's it does not name, in theirs, each value once, compared as text; a
+    // value both have keeps the target's node (measured: finalizers `a, b, c` patched with
+    // `d, b` give `d, b, a, c`; `"1"` patched with `1` stays `"1"`; runeguard replaced the
+    // list).
+    if merges_scalars(path, kind)
+        && let (Some(ditems), Some(pitems)) = (dst.as_seq(), patch.as_seq())
+        && ditems
+            .iter()
+            .chain(pitems)
+            .all(|i| i.as_map().is_none() && i.as_seq().is_none())
+    {
+        let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
+        let mut out: Vec<Node> = Vec::new();
+        for p in pitems {
+            let t = text(p);
+            if out.iter().any(|o| text(o) == t) {
+                continue;
+            }
+            out.push(ditems.iter().find(|d| text(d) == t).unwrap_or(p).clone());
+        }
+        for d in ditems {
+            let t = text(d);
+            if !out.iter().any(|o| text(o) == t) {
+                out.push(d.clone());
+            }
+        }
+        dst.v = V::Seq(out);
+        return;
+    }
     // A list without a merge key is replaced by the patch's, as written.
     let Some(key) = merge_key(path, kind, builtin) else {
         *dst = patch.clone();
@@ -395,6 +511,23 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             }
         }
         V::Seq(items) => {
+            // A set of scalars the patch does not name keeps each value once (measured:
+            // finalizers `a, a, b` under a patch of the labels give `a, b`).
+            if merges_scalars(path, kind)
+                && items
+                    .iter()
+                    .all(|i| i.as_map().is_none() && i.as_seq().is_none())
+            {
+                let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
+                let mut seen = Vec::new();
+                items.retain(|i| {
+                    let t = text(i);
+                    let first = !seen.contains(&t);
+                    seen.push(t);
+                    first
+                });
+                return;
+            }
             let Some(key) = merge_key(path, kind, builtin) else {
                 return;
             };

@@ -61,20 +61,43 @@ fn default_namespace_specs() -> [FieldSpec; 2] {
 /// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
 /// objects), or a `NamespaceTransformer` configuration (`config`: Namespace objects keep their
 /// name, measured), with `unset_only` (its `unsetOnly`) only of objects without one.
+/// Which binding subjects a namespace transformer moves (Kustomize's
+/// `setRoleBindingSubjects`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Subjects {
+    /// `defaultOnly`, the default: every subject named `default`, whatever its kind.
+    DefaultOnly,
+    /// `allServiceAccounts`: every subject of kind ServiceAccount.
+    AllServiceAccounts,
+    /// `none`.
+    None,
+}
+
+impl Subjects {
+    /// The mode a configuration's `setRoleBindingSubjects` text names; None for another
+    /// text (Kustomize refuses the configuration).
+    pub(super) fn parse(text: &str) -> Option<Subjects> {
+        match text {
+            "" | "defaultOnly" => Some(Subjects::DefaultOnly),
+            "allServiceAccounts" => Some(Subjects::AllServiceAccounts),
+            "none" => Some(Subjects::None),
+            _ => None,
+        }
+    }
+}
+
 pub(super) fn namespace(
     acc: &mut Acc,
     ns: &str,
     org: &Option<Origin>,
     config: bool,
     unset_only: bool,
+    subjects: Subjects,
 ) {
     let acc_specs = acc.config.namespace.clone();
     for r in &mut acc.res {
         let kind = r.kind().to_string();
         r.stored = true;
-        if unset_only && !r.namespace().is_empty() {
-            continue;
-        }
         if kind == "Namespace" && config {
             continue;
         }
@@ -83,16 +106,30 @@ pub(super) fn namespace(
             r.set_name(ns.to_string(), org);
             continue;
         }
-        if !cluster_scoped(r.api_version(), &kind) {
+        // `unsetOnly` sets each field only where it is empty (Kustomize's
+        // `SetEntryIfEmpty`), the object's own namespace and each subject's alike (measured:
+        // a RoleBinding in a namespace still has its subjects without one moved).
+        if !cluster_scoped(r.api_version(), &kind) && (!unset_only || r.namespace().is_empty()) {
             r.set_namespace(ns.to_string(), org);
         }
         match kind.as_str() {
+            // Kustomize's `roleBindingHack`: in its default `defaultOnly` mode every subject
+            // named `default` gets the namespace, whatever its kind (measured: a User and a
+            // Group named `default` too; runeguard moved only ServiceAccounts), in
+            // `allServiceAccounts` every ServiceAccount subject, in `none` none.
             "RoleBinding" | "ClusterRoleBinding" => {
-                if let Some(subjects) = r.node.path_mut(&["subjects"]).and_then(Node::as_seq_mut) {
-                    for s in subjects {
-                        if s.get_str("name") == Some("default")
-                            && s.get_str("kind") == Some("ServiceAccount")
-                        {
+                if let Some(list) = r.node.path_mut(&["subjects"]).and_then(Node::as_seq_mut) {
+                    for s in list {
+                        let moved = match subjects {
+                            Subjects::DefaultOnly => s.get_str("name") == Some("default"),
+                            Subjects::AllServiceAccounts => {
+                                s.get_str("kind") == Some("ServiceAccount")
+                            }
+                            Subjects::None => false,
+                        };
+                        // `unsetOnly` keeps a namespace a subject gives (`SetEntryIfEmpty`).
+                        let given = s.get_str("namespace").is_some_and(|n| !n.is_empty());
+                        if moved && !(unset_only && given) {
                             s.set("namespace", Node::str(ns, org.clone()));
                         }
                     }
@@ -124,7 +161,11 @@ pub(super) fn namespace(
                 f.create,
                 org,
                 &mut |target: &mut Node| {
-                    if target.as_map().is_none() && target.as_seq().is_none() {
+                    let given = target.as_str().is_some_and(|t| !t.is_empty());
+                    if target.as_map().is_none()
+                        && target.as_seq().is_none()
+                        && !(unset_only && given)
+                    {
                         *target = Node::str(ns, org.clone());
                     }
                 },
@@ -854,6 +895,9 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
     pub images: Vec<FieldSpec>,
+    /// `replicas` specs of `configurations:` files, besides the defaults
+    /// ([`super::images::default_replica_specs`]): a custom kind's count field.
+    pub replicas: Vec<FieldSpec>,
     /// Fields besides `metadata/namespace` the namespace transformer sets (a CRD's conversion
     /// webhook service namespace, in kubebuilder's `config/crd/kustomizeconfig.yaml`).
     pub namespace: Vec<FieldSpec>,
@@ -882,6 +926,7 @@ impl Config {
             ANNOTATIONS,
         ));
         self.images.extend(other.images);
+        self.replicas.extend(other.replicas);
         self.namespace.extend(other.namespace);
         conflicts.extend(merge_sorted_checked(
             &mut self.name_prefix,
@@ -1018,6 +1063,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    "replicas" => acc.config.replicas.extend(parse_specs(Some(v))),
                     "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
@@ -1050,7 +1096,28 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                             (&mut suffix, &mut suffix_at)
                         };
                         at.extend(specs.iter().map(|f| (f.clone(), v.clone())));
-                        merge_sorted(table, &specs);
+                        // Two files' specs (or one file's two) for the same path and kind
+                        // with another `create` conflict in `loadDefaultConfig`'s merge
+                        // (differential seed 78 case 248: a kind-specific `metadata/name`
+                        // spec in two files; runeguard merged them).
+                        let which = if key == "namePrefix" { PREFIX } else { SUFFIX };
+                        let between = merge_sorted_checked(table, &specs, which);
+                        if let Some(c) = between.first()
+                            && clash.is_none()
+                        {
+                            if !affix_failed && !acc.config.conflicted {
+                                b.problem_at(
+                                    v,
+                                    &k.file.path,
+                                    format!(
+                                        "`{key}` field spec `{}` for {} has another `create` than one an earlier configuration gave (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
+                                        c.merged.path,
+                                        c.merged.kind.as_deref().unwrap_or("every kind")
+                                    ),
+                                );
+                            }
+                            affix_failed = true;
+                        }
                     }
                     "nameReference" => {
                         for r in v.as_seq().into_iter().flatten() {

@@ -2,7 +2,34 @@
 
 use super::*;
 
-pub(super) fn replicas(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
+/// Kustomize's default `replicas` field specs (`builtinpluginconsts.replicasFieldSpecs`):
+/// what the kustomization's `replicas:` entries change.
+pub(super) fn default_replica_specs() -> Vec<FieldSpec> {
+    [
+        "Deployment",
+        "ReplicationController",
+        "ReplicaSet",
+        "StatefulSet",
+    ]
+    .into_iter()
+    .map(|kind| fs(Some(kind), None, "spec/replicas", true))
+    .collect()
+}
+
+/// Kustomize's `ReplicaCountTransformer`: the count written at each field spec's path of
+/// the objects the spec's kind, group and version select that are (or were) named `name`.
+/// The kustomization's `replicas:` entries use [`default_replica_specs`]; a configuration
+/// in `transformers:` only its own `fieldSpecs` (none: it selects nothing). Selecting no
+/// object fails the build, as in Kustomize ("resource with name db does not match a config
+/// with the following GVK []"; differential seed 59 case 71, where runeguard used the
+/// default kinds for a configuration without field specs).
+pub(super) fn replicas(
+    b: &mut Builder,
+    k: &Kust,
+    entry: &Node,
+    acc: &mut Acc,
+    specs: &[FieldSpec],
+) {
     let (Some(name), Some(count)) = (entry.get_str("name"), entry.get("count")) else {
         b.problem_at(entry, &k.file.path, "a replicas entry needs name and count");
         return;
@@ -13,22 +40,34 @@ pub(super) fn replicas(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     };
     let org = count.org.clone();
     let mut matched = false;
-    for r in &mut acc.res {
-        if matches!(
-            r.kind(),
-            "Deployment" | "ReplicationController" | "ReplicaSet" | "StatefulSet"
-        ) && r.had_name(name)
-        {
+    for f in specs {
+        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        for r in &mut acc.res {
+            if !(spec_matches(f, r) && r.had_name(name)) {
+                continue;
+            }
             matched = true;
-            r.node
-                .entry_map("spec", &org)
-                .set("replicas", Node::new(V::Num(n.clone()), org.clone()));
+            walk_spec(&mut r.node, &segs, f.create, &org, &mut |field| {
+                *field = Node::new(V::Num(n.clone()), org.clone());
+            });
         }
     }
     if !matched {
-        let msg = format!(
-            "no Deployment, StatefulSet, ReplicaSet or ReplicationController is named {name:?}; Kustomize fails here"
-        );
+        let kinds: Vec<&str> = specs.iter().filter_map(|f| f.kind.as_deref()).collect();
+        let msg = if specs.is_empty() {
+            format!(
+                "no field spec selects an object named {name:?} (the configuration has no fieldSpecs); Kustomize fails here"
+            )
+        } else {
+            format!(
+                "no object the replicas field specs select ({}) is named {name:?}; Kustomize fails here",
+                if kinds.is_empty() {
+                    "any kind".to_string()
+                } else {
+                    kinds.join(", ")
+                }
+            )
+        };
         b.problem_at(entry, &k.file.path, msg);
     }
 }

@@ -40,7 +40,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
-                namespace(acc, s, &ns.org, false, false);
+                namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly);
                 // Kustomize checks the ids right after moving the objects ("namespace
                 // transformation produces ID conflict"): located at `namespace:`.
                 refuse_duplicates(
@@ -95,8 +95,12 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         }
     }
     patches_json6902(b, k, acc);
+    // The defaults and the `replicas` specs of `configurations:` files (Kustomize's
+    // `tc.Replicas`), each field once.
+    let mut replica_specs = images::default_replica_specs();
+    merge_specs(&mut replica_specs, &acc.config.replicas);
     for entry in k.list("replicas") {
-        replicas(b, k, entry, acc);
+        replicas(b, k, entry, acc, &replica_specs);
     }
     // The old `imageTags` are appended to `images` (Kustomize's `FixKustomization`).
     for entry in k.list("images").iter().chain(k.list("imageTags").iter()) {
@@ -132,7 +136,7 @@ fn refuse_duplicates(b: &mut Builder, k: &Kust, acc: &mut Acc, at: &Node, kustom
         match seen.get(&r.id()) {
             Some(&first) => {
                 let msg = format!(
-                    "after this kustomization's transformers, {} and the object from {} have the same id; Kustomize refuses it (\"{kustomize}\")",
+                    "after this, {} and the object from {} have the same id; Kustomize refuses it (\"{kustomize}\")",
                     r.describe(),
                     acc.res[first].source.path
                 );

@@ -276,6 +276,16 @@ pub(super) fn apply_6902(
             // annotations does not follow a later override of the label).
             copy.clear_shares();
             copy.clear_untyped();
+            // Kustomize writes the annotations back after the patch (`SetAnnotations` with
+            // its internal ones, both JSON 6902 transformers): annotations the patch left
+            // null are a mapping again, so a replacement can create a key there (measured;
+            // differential seed 70 case 289: `copy` from missing labels nulled them and
+            // runeguard refused the replacement). Written null in a file, they stay null.
+            if let Some(md) = copy.get_mut("metadata")
+                && md.get("annotations").is_some_and(Node::is_null)
+            {
+                md.remove("annotations");
+            }
             let r = &mut acc.res[i];
             if b.tracks_origins {
                 let kept = copy
@@ -356,7 +366,21 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         } else {
             d
         };
+        let targeted = targets.is_some();
         apply_smp(b, k, acc, d, targets, allow_name, allow_kind);
+        // Kustomize applies a targeted strategic merge patch through its resource map, which
+        // it rebuilds at once (`ApplySmPatch`, then `AppendAll`): two objects the patch gave
+        // one id fail there, before a later patch could rename one back (differential seed
+        // 78 case 9: runeguard's check at the end of the kustomization found them apart).
+        if targeted && (allow_name || allow_kind) {
+            refuse_duplicates(
+                b,
+                k,
+                acc,
+                entry,
+                "may not add resource with an already registered id",
+            );
+        }
     }
 }
 

@@ -584,7 +584,18 @@ pub(super) fn transformer_config(
                         .path(&["metadata", "namespace"])
                         .and_then(|n| n.org.clone());
                     let unset_only = matches!(d.get("unsetOnly").map(|u| &u.v), Some(V::Bool(true)));
-                    namespace(acc, ns, &org, true, unset_only);
+                    let mode = d.get("setRoleBindingSubjects");
+                    let text = mode.and_then(Node::scalar_text).unwrap_or_default();
+                    let Some(subjects) = Subjects::parse(&text) else {
+                        let at = mode.unwrap_or(&d);
+                        b.problem_at(
+                            at,
+                            &k.file.path,
+                            format!("setRoleBindingSubjects {text:?} must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\" (Kustomize fails here); not applied"),
+                        );
+                        continue;
+                    };
+                    namespace(acc, ns, &org, true, unset_only, subjects);
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
@@ -618,7 +629,7 @@ pub(super) fn transformer_config(
                 }
             }
             "ReplicaCountTransformer" => match d.get("replica") {
-                Some(r) => replicas(b, k, r, acc),
+                Some(r) => replicas(b, k, r, acc, &parse_specs(d.get("fieldSpecs"))),
                 // Kustomize looks for an object named "" and fails.
                 None => b.problem_at(
                     &d,
@@ -743,10 +754,23 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
                 res: chosen.iter().map(|&i| acc.res[i].clone()).collect(),
                 ..Acc::default()
             };
-            namespace(&mut sub, &value, &org, true, false);
+            namespace(&mut sub, &value, &org, true, false, Subjects::DefaultOnly);
             for (&i, mut r) in chosen.iter().zip(sub.res) {
-                // Only the namespace filter runs here, not the transformer's bookkeeping.
-                r.stored = acc.res[i].stored;
+                // Only the namespace filter runs here, not the transformer's bookkeeping
+                // (`StorePreviousId`): the namespace it had is no previous id, so name
+                // references do not follow the move (measured: a RoleBinding's subject of
+                // the moved ServiceAccount keeps no namespace; differential seed 65 case 79,
+                // where runeguard gave it the new one). An object with previous ids
+                // already (renamed, or moved by a namespace transformer) keeps them, its
+                // original namespace first (seed 68 case 76: a prefixed account moved
+                // after is still found by the namespace its subject gives).
+                let before = &acc.res[i];
+                let had_ids =
+                    before.names.len() > 1 || before.namespaces.len() > 1 || before.stored;
+                r.stored = before.stored;
+                if !had_ids {
+                    r.namespaces = vec![r.namespace().to_string()];
+                }
                 acc.res[i] = r;
             }
             continue;
