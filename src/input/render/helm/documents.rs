@@ -681,13 +681,14 @@ fn one_element_with(
     origins: &super::values::Origins,
 ) -> Option<Vec<String>> {
     let items = list.iter().try_fold(values, |v, k| v.get(k))?.as_array()?;
-    let mut found = (0..items.len()).map(|i| {
-        let mut path = list.to_vec();
-        path.push(i.to_string());
-        path.extend(sub.iter().cloned());
-        path
-    });
-    let mut hits = found.by_ref().filter(|path| origins.get(path).is_some());
+    let mut hits = (0..items.len())
+        .map(|i| {
+            let mut path = list.to_vec();
+            path.push(i.to_string());
+            path.extend(sub.iter().cloned());
+            path
+        })
+        .filter(|path| origins.get(path).is_some());
     match (hits.next(), hits.next()) {
         (Some(one), None) => Some(one),
         _ => None,

@@ -17,9 +17,9 @@ thread_local! {
 }
 
 thread_local! {
-    /// The `apiVersion` and kind of the object being merged (for what the built-in schema
-    /// says of its fields).
-    static MERGING: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+    /// Whether Kustomize's built-in schema describes the object being merged (see
+    /// [`known_to_builtin_schema`]), set once per [`merge_object`].
+    static IN_BUILTIN_SCHEMA: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Whether Kustomize's built-in schema (Kubernetes v1.21.2, kyaml's) describes this
@@ -140,10 +140,17 @@ fn merges_scalars(path: &[String], kind: &str) -> bool {
     path.len() == 2
         && path[0] == "metadata"
         && path[1] == "finalizers"
-        && MERGING.with(|m| {
-            let m = m.borrow();
-            m.1 == kind && known_to_builtin_schema(&m.0, kind)
-        })
+        && IN_BUILTIN_SCHEMA.with(std::cell::Cell::get)
+}
+
+/// Whether every item of a list is a scalar (what [`merges_scalars`] lists may hold).
+fn all_scalars<'a>(mut items: impl Iterator<Item = &'a Node>) -> bool {
+    items.all(|i| i.as_map().is_none() && i.as_seq().is_none())
+}
+
+/// A scalar item as the set merge compares it: its text (`"1"` and `1` are one value).
+fn set_text(n: &Node) -> String {
+    n.scalar_text().unwrap_or_else(|| "null".to_string())
 }
 
 /// What merging did to the node it was applied to.
@@ -281,11 +288,11 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
     let builtin = builtin_group(dst.get_str("apiVersion").unwrap_or(""));
-    MERGING.with(|m| {
-        *m.borrow_mut() = (
-            dst.get_str("apiVersion").unwrap_or("").to_string(),
-            kind.clone(),
-        )
+    IN_BUILTIN_SCHEMA.with(|b| {
+        b.set(known_to_builtin_schema(
+            dst.get_str("apiVersion").unwrap_or(""),
+            &kind,
+        ))
     });
     SCHEMA.with(|s| {
         if let Some((_, api)) = s.borrow_mut().as_mut() {
@@ -373,23 +380,25 @@ fn merge_list(dst: &mut Node, patch: &Node, kind: &str, builtin: bool, path: &mu
     // list).
     if merges_scalars(path, kind)
         && let (Some(ditems), Some(pitems)) = (dst.as_seq(), patch.as_seq())
-        && ditems
-            .iter()
-            .chain(pitems)
-            .all(|i| i.as_map().is_none() && i.as_seq().is_none())
+        && all_scalars(ditems.iter().chain(pitems))
     {
-        let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
         let mut out: Vec<Node> = Vec::new();
         for p in pitems {
-            let t = text(p);
-            if out.iter().any(|o| text(o) == t) {
+            let t = set_text(p);
+            if out.iter().any(|o| set_text(o) == t) {
                 continue;
             }
-            out.push(ditems.iter().find(|d| text(d) == t).unwrap_or(p).clone());
+            out.push(
+                ditems
+                    .iter()
+                    .find(|d| set_text(d) == t)
+                    .unwrap_or(p)
+                    .clone(),
+            );
         }
         for d in ditems {
-            let t = text(d);
-            if !out.iter().any(|o| text(o) == t) {
+            let t = set_text(d);
+            if !out.iter().any(|o| set_text(o) == t) {
                 out.push(d.clone());
             }
         }
@@ -513,15 +522,10 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
         V::Seq(items) => {
             // A set of scalars the patch does not name keeps each value once (measured:
             // finalizers `a, a, b` under a patch of the labels give `a, b`).
-            if merges_scalars(path, kind)
-                && items
-                    .iter()
-                    .all(|i| i.as_map().is_none() && i.as_seq().is_none())
-            {
-                let text = |n: &Node| n.scalar_text().unwrap_or_else(|| "null".to_string());
+            if merges_scalars(path, kind) && all_scalars(items.iter()) {
                 let mut seen = Vec::new();
                 items.retain(|i| {
-                    let t = text(i);
+                    let t = set_text(i);
                     let first = !seen.contains(&t);
                     seen.push(t);
                     first
