@@ -23,6 +23,9 @@ pub struct Finding {
     pub path: Vec<PathSeg>,
     /// False when the path's last steps do not exist and the span is the nearest ancestor.
     pub exact: bool,
+    /// The part of a string the rule named (an image's tag): on a rendered stream, the
+    /// finding moves to where that part was written.
+    pub part: Option<Part>,
     /// The object the finding is about (`Deployment payments/api`, `table public.users`).
     pub resource: String,
     /// Stable identity across line shifts and runs: rule, file, resource, path.
@@ -32,6 +35,14 @@ pub struct Finding {
     /// produced the node, after the primary location above (a template line, a values line,
     /// the rendered stream's line), most useful first.
     pub related: Vec<Related>,
+}
+
+/// Where the part of a scalar a rule named is written, and the scalar's own text (without
+/// its quotes).
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    pub text: Span,
+    pub scalar: Span,
 }
 
 /// Another place that contributed to a finding's node.

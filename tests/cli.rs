@@ -399,6 +399,49 @@ fn a_broken_user_policy_is_located_and_the_rest_still_run() {
 }
 
 #[test]
+fn a_malformed_part_in_a_result_is_a_located_rule_failure() {
+    let rule = |part: &str| {
+        format!(
+            "# METADATA\n# title: Part\n# description: Part\n# custom:\n#   id: USR-002\n#   name: part\n#   severity: low\n#   input: kubernetes\n#   controls: {{nist-800-53: [AC-6]}}\n#   rationale: r\n#   remediation: m\npackage user.part\n\nimport rego.v1\n\ndeny contains {{\"msg\": \"m\", \"path\": [\"kind\"], \"part\": {part}}} if input.kind == \"Pod\"\n"
+        )
+    };
+    for (part, said) in [
+        (
+            "\"x\"",
+            "\"part\" must be an array [start, end], got a string",
+        ),
+        ("[3, 1]", "\"part\" must be [start, end]"),
+        ("[1]", "\"part\" must be [start, end]"),
+    ] {
+        let d = dir_with(&[
+            ("pol/part.rego", rule(part).as_bytes()),
+            ("pod.yaml", PRIVILEGED.as_bytes()),
+        ]);
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--no-builtin",
+                "--policy",
+                "pol",
+                "--format",
+                "json",
+                "pod.yaml",
+            ])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{part}");
+        let v = json_of(&out.stdout);
+        let p = &v["problems"][0];
+        assert_eq!(p["file"], "pod.yaml", "{v}");
+        assert!(
+            p["message"].as_str().unwrap_or("").contains(said),
+            "{part}: {p}"
+        );
+    }
+}
+
+#[test]
 fn user_policies_run_like_built_ins_and_are_tested() {
     let rule = "# METADATA
 # title: Pods must carry a team label

@@ -1,7 +1,8 @@
 //! What the Helm renderer knows beyond the stream: values generated at render time are not
 //! committed credentials (`tests/data/helm/generated`), where a chart's objects go when no
 //! namespace is given (`tests/data/helm/namespace`), and which values line a value printed
-//! from several values or through `tpl` came from (`tests/data/helm/provenance`).
+//! from several values or through `tpl` came from (`tests/data/helm/provenance`), and which
+//! part of an image a tag finding is about (`tests/data/helm/image-parts`).
 
 use serde_json::Value;
 
@@ -175,6 +176,51 @@ fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
     // `tpl .Values.hostNet .`: the values line of the text given to tpl.
     at("provenance/values.yaml", 4);
     assert_eq!(all.len(), 4, "{all:#?}");
+}
+
+#[test]
+fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
+    // `"{{ registry }}/{{ repository }}:{{ tag }}"`, three actions: K8S-015 is about the
+    // tag, so it is at `tag: latest` (values.yaml line 4), the repository's lines related;
+    // a tag the template's `default "latest"` wrote is at the template's line; an image with
+    // no tag at all is about the whole reference (the repository's line); `--set` of the tag
+    // is at the argument.
+    let v = json_check(&[
+        "image-parts",
+        "--select",
+        "K8S-015",
+        "--set",
+        "pinned.tag=latest",
+    ]);
+    let all: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(located)
+        .collect();
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("--set pinned.tag", 1),
+            ("image-parts/templates/pod.yaml", 11),
+            ("image-parts/values.yaml", 4),
+            ("image-parts/values.yaml", 12),
+        ],
+        "{all:#?}"
+    );
+    let (_, related) = &all[2];
+    let values: Vec<u64> = related
+        .iter()
+        .filter(|(role, _, _)| role == "values")
+        .map(|(_, _, l)| *l)
+        .collect();
+    assert_eq!(values, [2, 3], "{related:?}");
+    let sidecar = &v["findings"][1];
+    assert_eq!(
+        sidecar["start_column"], 50,
+        "at the tag's action: {sidecar}"
+    );
 }
 
 #[test]

@@ -36,11 +36,26 @@ deny contains finding if {
 	not k8s.image_templated(image)
 	not k8s.image_has_digest(image)
 	problem := mutable(image)
-	finding := {
-		"msg": sprintf("%s uses image %q %s", [k8s.container_label(c), image, problem]),
-		"path": array.concat(c.path, ["image"]),
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("%s uses image %q %s", [k8s.container_label(c), image, problem]),
+			"path": array.concat(c.path, ["image"]),
+		},
+		tag_part(image),
+	)
 }
+
+# The characters of the `latest` tag, which ends the reference's name: when a chart prints
+# the repository and the tag from two values, the finding is on the tag's line.
+tag_part(image) := {"part": [count(name) - count(tag), count(name)]} if {
+	tag := k8s.image_tag(image)
+	tag == "latest"
+	name := split(image, "@")[0]
+}
+
+tag_part(image) := {} if k8s.image_tag(image) != "latest"
+
+tag_part(image) := {} if not k8s.image_tag(image)
 
 mutable(image) := "with no tag (it pulls latest)" if not k8s.image_tag(image)
 

@@ -21,6 +21,10 @@ pub struct Hit {
     /// A severity the rule gave this one result (`"severity"` in the result), overriding the
     /// rule's default: e.g. a hostPath volume is high, but critical when it is `/`.
     pub severity: Option<crate::rule::Severity>,
+    /// The characters `[start, end)` of the string at `path` that are the problem (an
+    /// image's tag): on a rendered input the finding then points where that part was written
+    /// when the string was put together from several places.
+    pub part: Option<(usize, usize)>,
 }
 
 /// A rule that failed to evaluate (a runtime error, a timeout, a malformed result).
@@ -536,11 +540,32 @@ fn collect_hits(rule: &Arc<Rule>, v: &regorus::Value, out: &mut Vec<Hit>) -> Res
                 ));
             }
         };
+        let part = match obj.get("part") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(bounds)) => {
+                match bounds.iter().map(Value::as_u64).collect::<Vec<_>>()[..] {
+                    [Some(a), Some(b)] if a <= b => Some((a as usize, b as usize)),
+                    _ => {
+                        return Err(
+                        "\"part\" must be [start, end], two non-negative integers, start <= end"
+                            .into(),
+                    );
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(format!(
+                    "\"part\" must be an array [start, end], got {}",
+                    kind_of(other)
+                ));
+            }
+        };
         out.push(Hit {
             rule: rule.clone(),
             message,
             path,
             severity,
+            part,
         });
     }
     Ok(())

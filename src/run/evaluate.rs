@@ -3,13 +3,13 @@
 //! annotated objects and document lines for the suppression pass).
 
 use super::CheckOptions;
-use crate::finding::Finding;
+use crate::finding::{Finding, Part};
 use crate::input::render::Rendered;
 use crate::input::{Document, classify};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit};
 use crate::rule::{Rule, Scope, Severity};
-use crate::source::span::PathSeg;
+use crate::source::span::{PathSeg, Span};
 use crate::source::{Problem, SourceFile, secrets};
 use crate::suppress::{self, AnnotatedDocument, DocumentLines};
 use std::collections::BTreeMap;
@@ -126,6 +126,7 @@ pub(super) fn to_finding(
         });
     }
     let (span, related) = substituted_origin(doc, resolved, hit.rule.secret);
+    let part = hit.part.and_then(|p| written_part(doc, &path, p));
     Finding {
         rule: hit.rule,
         severity,
@@ -134,11 +135,52 @@ pub(super) fn to_finding(
         span,
         path,
         exact: resolved.exact,
+        part,
         resource: doc.resource.clone(),
         fingerprint,
         suppression: None,
         related,
     }
+}
+
+/// Where the characters `[a, b)` of the string at `path` are written in the document's file,
+/// when the scalar's text is the string itself (plain, or quoted with no escape); else
+/// nothing, and the finding is about the whole node.
+fn written_part(doc: &Document, path: &[PathSeg], (a, b): (usize, usize)) -> Option<Part> {
+    let node = doc.spans.get(path)?;
+    if !matches!(node.children, crate::source::span::Children::Leaf) {
+        return None;
+    }
+    let mut value = &doc.value;
+    for seg in path {
+        value = match seg {
+            PathSeg::Key(k) => value.get(k)?,
+            PathSeg::Index(i) => value.get(*i)?,
+        };
+    }
+    let s = value.as_str()?;
+    // A map entry's span holds its key: the scalar is the end of it.
+    let raw = doc.file.text.get(node.span.range())?;
+    let quoted = |q: char| {
+        raw.strip_suffix(q)
+            .and_then(|r| r.strip_suffix(s))
+            .and_then(|r| r.strip_suffix(q))
+            .map(|r| r.len() + 1)
+    };
+    let offset = quoted('"')
+        .or_else(|| quoted('\''))
+        .or_else(|| raw.strip_suffix(s).map(str::len))?;
+    let byte = |c: usize| {
+        s.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(s.len()))
+            .nth(c)
+    };
+    let start = node.span.start as usize + offset;
+    Some(Part {
+        text: Span::new(start + byte(a)?, start + byte(b)?),
+        scalar: Span::new(start, start + s.len()),
+    })
 }
 
 /// A finding on a value written elsewhere in the file (an OpenShift Template parameter's

@@ -96,6 +96,29 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             start + 1
         };
         let mut origins = r.map.origins(start..end);
+        // A rule that named the part of a string at fault (an image's tag), when the string
+        // was put together from several places (repository and tag printed by two actions):
+        // that part's origins first, the rest of the node's related. A part one piece printed
+        // with the rest of the string (`printf` of registry, repository and tag) changes
+        // nothing.
+        if let Some(part) = f.part.filter(|p| p.text.byte_len() > 0) {
+            let pieces = r.map.overlapping(part.text.range());
+            let whole = pieces
+                .first()
+                .is_some_and(|(s, _)| s.start <= part.scalar.start as usize)
+                && pieces
+                    .last()
+                    .is_some_and(|(s, _)| s.end >= part.scalar.end as usize);
+            let first = r.map.origins(part.text.range());
+            if !whole && !first.is_empty() {
+                origins.retain(|o| {
+                    !first
+                        .iter()
+                        .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
+                });
+                origins.splice(0..0, first);
+            }
+        }
         // A finding on a whole list element (a container, a volume) points where the element
         // starts in its file, as it does when that file is checked by itself, not at the key
         // printed first (the stream's keys are sorted).

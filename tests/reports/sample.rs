@@ -223,6 +223,7 @@ impl Sample {
             span: Self::span(file, start, end),
             path: path.to_vec(),
             exact,
+            part: None,
             resource: resource.into(),
             suppression: None,
             related: Vec::new(),
