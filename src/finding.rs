@@ -23,8 +23,8 @@ pub struct Finding {
     pub path: Vec<PathSeg>,
     /// False when the path's last steps do not exist and the span is the nearest ancestor.
     pub exact: bool,
-    /// The part of a string the rule named (an image's tag): on a rendered stream, the
-    /// finding moves to where that part was written.
+    /// The part of the node the finding is about (the image tag a rule named, a map entry's
+    /// value): on a rendered stream, the finding moves to where that part was written.
     pub part: Option<Part>,
     /// The object the finding is about (`Deployment payments/api`, `table public.users`).
     pub resource: String,
@@ -37,8 +37,8 @@ pub struct Finding {
     pub related: Vec<Related>,
 }
 
-/// Where the part of a scalar a rule named is written, and the scalar's own text (without
-/// its quotes).
+/// Where the part a finding is about is written, inside `scalar`: a rule's part of a string
+/// inside the string's text (without its quotes), or a map entry's value inside the entry.
 #[derive(Debug, Clone, Copy)]
 pub struct Part {
     pub text: Span,

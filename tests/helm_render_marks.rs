@@ -2,7 +2,7 @@
 //! committed credentials (`tests/data/helm/generated`), where a chart's objects go when no
 //! namespace is given (`tests/data/helm/namespace`), and which values line a value printed
 //! from several values or through `tpl` came from (`tests/data/helm/provenance`), and which
-//! part of an image a tag finding is about (`tests/data/helm/image-parts`).
+//! part of a line a finding is about (`tests/data/helm/image-parts`, `entry-parts`).
 
 use serde_json::Value;
 
@@ -221,6 +221,55 @@ fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
         sidecar["start_column"], 50,
         "at the tag's action: {sidecar}"
     );
+}
+
+#[test]
+fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
+    // `{{ .Values.auth.passwordKey }}: {{ .Values.auth.password | b64enc }}`: K8S-035 is
+    // about the password (values.yaml line 3, masked), the key's line related; `{{
+    // .Values.flagKey }}: true`: K8S-001 is about `true`, the template's literal (line 19,
+    // columns 32-36), the key's values line related.
+    let v = json_check(&["entry-parts", "--select", "K8S-035,K8S-001"]);
+    let got: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let (at, related) = located(f);
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                at,
+                f["start_column"].as_u64().unwrap_or(0),
+                related
+                    .into_iter()
+                    .filter(|(role, _, _)| role != "rendered")
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        [
+            (
+                s("K8S-001"),
+                (s("entry-parts/templates/objects.yaml"), 19),
+                32,
+                vec![(s("values"), s("entry-parts/values.yaml"), 4)]
+            ),
+            (
+                s("K8S-035"),
+                (s("entry-parts/values.yaml"), 3),
+                3,
+                vec![
+                    (s("template"), s("entry-parts/templates/objects.yaml"), 7),
+                    (s("values"), s("entry-parts/values.yaml"), 2)
+                ]
+            ),
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Sup3rS3cret"), "masked: {v}");
 }
 
 #[test]

@@ -126,7 +126,7 @@ pub(super) fn to_finding(
         });
     }
     let (span, related) = substituted_origin(doc, resolved, hit.rule.secret);
-    let part = hit.part.and_then(|p| written_part(doc, &path, p));
+    let part = finding_part(doc, &path, hit.part);
     Finding {
         rule: hit.rule,
         severity,
@@ -143,10 +143,12 @@ pub(super) fn to_finding(
     }
 }
 
-/// Where the characters `[a, b)` of the string at `path` are written in the document's file,
-/// when the scalar's text is the string itself (plain, or quoted with no escape); else
-/// nothing, and the finding is about the whole node.
-fn written_part(doc: &Document, path: &[PathSeg], (a, b): (usize, usize)) -> Option<Part> {
+/// What a finding on the node at `path` is about, when a rendered input may have written it
+/// in several pieces: the characters `[a, b)` a rule named of the string there, else the
+/// value of a map entry (`privileged: true`, a Secret's `password: <base64>`), whose key a
+/// chart may print from another value (`{{ .Values.passwordKey }}: {{ .Values.password |
+/// b64enc }}`).
+fn finding_part(doc: &Document, path: &[PathSeg], chars: Option<(usize, usize)>) -> Option<Part> {
     let node = doc.spans.get(path)?;
     if !matches!(node.children, crate::source::span::Children::Leaf) {
         return None;
@@ -158,8 +160,16 @@ fn written_part(doc: &Document, path: &[PathSeg], (a, b): (usize, usize)) -> Opt
             PathSeg::Index(i) => value.get(*i)?,
         };
     }
-    let s = value.as_str()?;
-    // A map entry's span holds its key: the scalar is the end of it.
+    let text = match value {
+        serde_json::Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        serde_json::Value::Bool(_) | serde_json::Value::Number(_) if chars.is_none() => {
+            std::borrow::Cow::Owned(value.to_string())
+        }
+        _ => return None,
+    };
+    let s = text.as_ref();
+    // A map entry's span holds its key: the scalar is the end of it, written as the string
+    // itself (plain, or quoted with no escape), else the finding is about the whole node.
     let raw = doc.file.text.get(node.span.range())?;
     let quoted = |q: char| {
         raw.strip_suffix(q)
@@ -170,16 +180,24 @@ fn written_part(doc: &Document, path: &[PathSeg], (a, b): (usize, usize)) -> Opt
     let offset = quoted('"')
         .or_else(|| quoted('\''))
         .or_else(|| raw.strip_suffix(s).map(str::len))?;
+    let start = node.span.start as usize + offset;
+    let scalar = Span::new(start, start + s.len());
+    let Some((a, b)) = chars else {
+        let entry = matches!(path.last(), Some(PathSeg::Key(_)));
+        return entry.then_some(Part {
+            text: scalar,
+            scalar: node.span,
+        });
+    };
     let byte = |c: usize| {
         s.char_indices()
             .map(|(i, _)| i)
             .chain(std::iter::once(s.len()))
             .nth(c)
     };
-    let start = node.span.start as usize + offset;
     Some(Part {
         text: Span::new(start + byte(a)?, start + byte(b)?),
-        scalar: Span::new(start, start + s.len()),
+        scalar,
     })
 }
 

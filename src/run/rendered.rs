@@ -7,6 +7,7 @@ use crate::input::Document;
 use crate::input::discover::{self, CandidateKind};
 use crate::input::render::{self, Rendered};
 use crate::policy::Evaluator;
+use crate::source::map::OriginRole;
 use crate::source::secrets;
 use crate::suppress::{self, DocumentLines};
 use std::sync::Arc;
@@ -96,12 +97,18 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             start + 1
         };
         let mut origins = r.map.origins(start..end);
-        // A rule that named the part of a string at fault (an image's tag), when the string
-        // was put together from several places (repository and tag printed by two actions):
-        // that part's origins first, the rest of the node's related. A part one piece printed
-        // with the rest of the string (`printf` of registry, repository and tag) changes
-        // nothing.
-        if let Some(part) = f.part.filter(|p| p.text.byte_len() > 0) {
+        // Where in the stream the primary origin is looked for, byte for byte.
+        let mut focus = f.span;
+        // The part the finding is about (the image tag a rule named, a map entry's value),
+        // when a line was put together from several places (repository and tag printed by
+        // two actions, a key and its value from two values): that part's origins first, the
+        // rest of the line's related. Only for a place a person writes the part: a values,
+        // `--set` or patch line, or the line of the node's own key (a template's `default
+        // "latest"`), not a partial's line that every caller shares. A part one piece printed
+        // with the rest (`printf` of registry, repository and tag) changes nothing.
+        if let Some(part) = f.part.filter(|p| p.text.byte_len() > 0).filter(|p| {
+            lines.line_of(p.scalar.start as usize) == lines.line_of(p.scalar.end as usize)
+        }) {
             let pieces = r.map.overlapping(part.text.range());
             let whole = pieces
                 .first()
@@ -110,13 +117,26 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
                     .last()
                     .is_some_and(|(s, _)| s.end >= part.scalar.end as usize);
             let first = r.map.origins(part.text.range());
-            if !whole && !first.is_empty() {
+            let line_of =
+                |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
+            let written = first.first().is_some_and(|best| {
+                matches!(
+                    best.role,
+                    OriginRole::Values | OriginRole::Set | OriginRole::Patch
+                ) || r
+                    .map
+                    .origins(start..start + 1)
+                    .iter()
+                    .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best))
+            });
+            if !whole && written {
                 origins.retain(|o| {
                     !first
                         .iter()
                         .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
                 });
                 origins.splice(0..0, first);
+                focus = part.text;
             }
         }
         // A finding on a whole list element (a container, a volume) points where the element
@@ -174,7 +194,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             .collect();
         let credential = !credentials.is_empty();
         f.file = primary.file.clone();
-        f.span = precise_span(r, primary, f.span);
+        f.span = precise_span(r, primary, focus);
         f.related = related;
         if credential {
             let range = f.span.range();
