@@ -228,7 +228,7 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
     // `{{ .Values.auth.passwordKey }}: {{ .Values.auth.password | b64enc }}`: K8S-035 is
     // about the password (values.yaml line 3, masked), the key's line related; `{{
     // .Values.flagKey }}: true`: K8S-001 is about `true`, the template's literal (line 19,
-    // columns 32-36), the key's values line related.
+    // column 32), the key's values line related.
     let v = json_check(&["entry-parts", "--select", "K8S-035,K8S-001"]);
     let got: Vec<_> = v["findings"]
         .as_array()
@@ -270,6 +270,33 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
         "{v}"
     );
     assert!(!v.to_string().contains("Sup3rS3cret"), "masked: {v}");
+    // A partial's `printf "%s/%s:%s"` of three values, included by two containers: each
+    // K8S-016 at its own `image:` line (read as one action combining values, as in a
+    // template; it was the last operand's values line, `tag:`, both findings merged there).
+    let v = json_check(&["entry-parts", "--select", "K8S-016"]);
+    let got: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(located)
+        .filter(|((_, line), _)| *line != 17)
+        .map(|((file, line), related)| {
+            let values: Vec<u64> = related
+                .iter()
+                .filter(|(role, _, _)| role == "values")
+                .map(|(_, _, l)| *l)
+                .collect();
+            (file, line, values)
+        })
+        .collect();
+    let at = |line| {
+        (
+            "entry-parts/templates/objects.yaml".to_string(),
+            line,
+            vec![6, 7, 8],
+        )
+    };
+    assert_eq!(got, [at(21), at(23)], "{v}");
 }
 
 #[test]

@@ -169,14 +169,7 @@ pub(super) fn split_documents(
                 };
                 let parts: Vec<Origin> = match several.len() {
                     0 | 1 => Vec::new(),
-                    _ => several
-                        .iter()
-                        .filter_map(|path| p.origins.get(path))
-                        .map(|o| Origin {
-                            role: OriginRole::ValuesPart,
-                            ..o.clone()
-                        })
-                        .collect(),
+                    _ => values_parts(&several, p),
                 };
                 let calls_include = expr.contains("include");
                 // Asked of lines with no origin yet; the action's text is the same for each.
@@ -813,6 +806,19 @@ fn same_line_read_from(
 /// The origins of the included text at byte `at` of `text` (what an `include` returned,
 /// whose trace is `pieces`): the values line when the partial printed a value from values, and the
 /// partial's line that wrote it.
+/// The values lines of the values an action combined (`printf` of several), each listed after
+/// the action as one part of what it printed.
+fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
+    paths
+        .iter()
+        .filter_map(|path| p.origins.get(path))
+        .map(|o| Origin {
+            role: OriginRole::ValuesPart,
+            ..o.clone()
+        })
+        .collect()
+}
+
 fn partial_origins(
     (n, included): (usize, &Included),
     at: usize,
@@ -841,8 +847,17 @@ fn partial_origins(
     let mut origins = Vec::new();
     let mut parts = Vec::new();
     let printed = &text[piece.start..piece.end];
-    let path = action_values_path(file, piece.offset, cache);
-    if path.is_none() {
+    // An action printing several values (`printf "%s/%s:%s" .Values.image.registry
+    // .Values.image.repository .Values.image.tag`) is read as in a template: not as the one
+    // value its last operand names.
+    let several = several_values(expr, printed, &p.values);
+    let path = match several.len() {
+        0 | 1 => action_values_path(file, piece.offset, cache),
+        _ => None,
+    };
+    if several.len() > 1 {
+        parts = values_parts(&several, p);
+    } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
         let inner = expr
@@ -866,14 +881,7 @@ fn partial_origins(
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
-        parts = printed_of(named, printed, &p.values)
-            .iter()
-            .filter_map(|path| p.origins.get(path))
-            .map(|o| Origin {
-                role: OriginRole::ValuesPart,
-                ..o.clone()
-            })
-            .collect();
+        parts = values_parts(&printed_of(named, printed, &p.values), p);
     }
     if let Some(path) = path
         .and_then(|path| from_calls(path, n, included, define_file, cache))
