@@ -509,10 +509,11 @@ fn repository_yaml_that_is_not_kubernetes_is_read_quietly() {
 }
 
 /// A dependency Chart.yaml lists but `charts/` lacks (git repositories often ignore
-/// `charts/*.tgz`) is named in a note at its `name:` line, as Helm v4 renders the chart
-/// without it; a dependency its condition turns off needs no note.
+/// `charts/*.tgz`) is an error at its `name:` line (exit 2: Helm v4 renders the chart
+/// without it, so none of it is checked), the rest of the chart still checked; a dependency
+/// its condition turns off needs nothing, and the error names that switch.
 #[test]
-fn a_dependency_missing_from_charts_is_named_in_a_note() {
+fn a_dependency_missing_from_charts_is_an_error_that_names_its_switch() {
     let d = dir_with(&[
         (
             "c/Chart.yaml",
@@ -525,13 +526,17 @@ fn a_dependency_missing_from_charts_is_named_in_a_note() {
         ),
     ]);
     let (v, code) = json_check(d.path(), &["c"]);
-    assert_eq!(code, 0, "{v}");
+    assert_eq!(code, 2, "{v}");
     assert_eq!(
         problems(&v),
         [
-            "note c/Chart.yaml:5:5: dependency \"postgresql\" (oci://registry-1.docker.io/bitnamicharts) is not in charts/ (`helm dependency build` fetches it): its objects are not rendered nor checked"
+            "error c/Chart.yaml:5:5: dependency \"postgresql\" (oci://registry-1.docker.io/bitnamicharts) is not in charts/, so its objects are not rendered nor checked (`helm dependency build` fetches it, or `--set postgresql.enabled=false` leaves it out)"
         ]
     );
+    assert_eq!(v["summary"]["documents"], 1, "the chart's own objects: {v}");
+    let (v, code) = json_check(d.path(), &["c", "--set", "postgresql.enabled=false"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(problems(&v).is_empty(), "{v}");
 }
 
 /// A Helm 2 chart (`apiVersion: v1`) lists its dependencies in `requirements.yaml`: their

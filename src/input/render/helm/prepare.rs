@@ -312,10 +312,12 @@ pub(super) fn merge_view(
     }
 }
 
-/// A note for each enabled dependency with no subchart under `charts/` (repositories often
-/// ignore `charts/*.tgz` in git): Helm v4 renders the chart without it, and nothing of it is
-/// checked, which the report has to say. At the dependency's `name:` line in the file that
-/// lists it (`requirements.yaml` for a Helm 2 chart, else Chart.yaml).
+/// An error for each enabled dependency with no subchart under `charts/` (repositories often
+/// ignore `charts/*.tgz` in git): Helm v4 renders the chart without it, so nothing of it is
+/// checked, and a gate must not pass on what it did not see (exit 2, the rest of the chart
+/// still checked). At the dependency's `name:` line in the file that lists it
+/// (`requirements.yaml` for a Helm 2 chart, else Chart.yaml). The way out, besides `helm
+/// dependency build`, is the dependency's own switch: its `condition` set to false.
 fn missing_dependencies(
     chart: &Chart,
     deps: &[serde_json::Value],
@@ -357,11 +359,17 @@ fn missing_dependencies(
             let focus = t.get(&at)?.focus;
             Some(src.lines.pos_at_offset(&src.text, focus.start as usize))
         });
-        problems.push(Problem::note(
+        let switch = deps[i]
+            .get("condition")
+            .and_then(|c| c.as_str())
+            .and_then(|c| c.split(',').map(str::trim).find(|c| !c.is_empty()))
+            .map(|c| format!(", or `--set {c}=false` leaves it out"))
+            .unwrap_or_default();
+        problems.push(Problem::error(
             &listed.map_or_else(|| chart_display(chart), |f| f.display.clone()),
             pos,
             format!(
-                "dependency {name:?}{repo} is not in charts/ (`helm dependency build` fetches it): its objects are not rendered nor checked"
+                "dependency {name:?}{repo} is not in charts/, so its objects are not rendered nor checked (`helm dependency build` fetches it{switch})"
             ),
         ));
     }
