@@ -398,6 +398,22 @@ fn a_broken_user_policy_is_located_and_the_rest_still_run() {
     assert!(p["line"].as_u64().unwrap_or(0) >= 16, "{p}");
 }
 
+/// `check --no-builtin --policy pol --format json pod.yaml` in `dir`.
+fn user_policies_check(dir: &std::path::Path) -> std::process::Output {
+    rg().current_dir(dir)
+        .args([
+            "check",
+            "--no-builtin",
+            "--policy",
+            "pol",
+            "--format",
+            "json",
+            "pod.yaml",
+        ])
+        .output()
+        .expect("run")
+}
+
 #[test]
 fn a_malformed_part_in_a_result_is_a_located_rule_failure() {
     let rule = |part: &str| {
@@ -417,19 +433,7 @@ fn a_malformed_part_in_a_result_is_a_located_rule_failure() {
             ("pol/part.rego", rule(part).as_bytes()),
             ("pod.yaml", PRIVILEGED.as_bytes()),
         ]);
-        let out = rg()
-            .current_dir(d.path())
-            .args([
-                "check",
-                "--no-builtin",
-                "--policy",
-                "pol",
-                "--format",
-                "json",
-                "pod.yaml",
-            ])
-            .output()
-            .expect("run");
+        let out = user_policies_check(d.path());
         assert_eq!(out.status.code(), Some(2), "{part}");
         let v = json_of(&out.stdout);
         let p = &v["problems"][0];
@@ -480,19 +484,7 @@ test_flags_missing_label if {
         ),
         ("pod.yaml", PRIVILEGED.as_bytes()),
     ]);
-    let out = rg()
-        .current_dir(d.path())
-        .args([
-            "check",
-            "--no-builtin",
-            "--policy",
-            "pol",
-            "--format",
-            "json",
-            "pod.yaml",
-        ])
-        .output()
-        .expect("run");
+    let out = user_policies_check(d.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         findings(&json_of(&out.stdout)),

@@ -135,6 +135,16 @@ fn rules_at(v: &Value) -> Vec<(String, (String, u64))> {
         .collect()
 }
 
+/// Each finding's location, in report order.
+fn all_located(v: &Value) -> Vec<Located> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(located)
+        .collect()
+}
+
 fn located(f: &Value) -> Located {
     let related = common::related_of(f);
     (
@@ -149,12 +159,7 @@ fn located(f: &Value) -> Located {
 #[test]
 fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
     let v = json_check(&["provenance", "--select", "K8S-016,K8S-008"]);
-    let all: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(located)
-        .collect();
+    let all = all_located(&v);
     let at = |file: &str, line: u64| {
         all.iter()
             .find(|((f, l), _)| f == file && *l == line)
@@ -192,12 +197,7 @@ fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
         "--set",
         "pinned.tag=latest",
     ]);
-    let all: Vec<_> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(located)
-        .collect();
+    let all = all_located(&v);
     let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
     assert_eq!(
         primary,
