@@ -189,7 +189,8 @@ fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
     // tag, so it is at `tag: latest` (values.yaml line 4), the repository's lines related;
     // a tag the template's `default "latest"` wrote is at the template's line; an image with
     // no tag at all is about the whole reference (the repository's line); `--set` of the tag
-    // is at the argument.
+    // is at the argument; one `printf "%s:%s"` of repository and tag (the repository's text
+    // holding `latest` too) at the tag's line, the action and the repository's line related.
     let v = json_check(&[
         "image-parts",
         "--select",
@@ -206,6 +207,7 @@ fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
             ("image-parts/templates/pod.yaml", 11),
             ("image-parts/values.yaml", 4),
             ("image-parts/values.yaml", 12),
+            ("image-parts/values.yaml", 15),
         ],
         "{all:#?}"
     );

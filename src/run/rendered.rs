@@ -116,18 +116,33 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
                 && pieces
                     .last()
                     .is_some_and(|(s, _)| s.end >= part.scalar.end as usize);
-            let first = r.map.origins(part.text.range());
+            let mut first = r.map.origins(part.text.range());
+            // A part one of the values an action combined printed (`printf` of repository
+            // and tag): that value's line, ahead of the action.
+            let user = |o: &&crate::source::map::Origin| {
+                matches!(
+                    o.role,
+                    OriginRole::Values | OriginRole::Set | OriginRole::Patch
+                )
+            };
+            let combined: Vec<usize> = (0..first.len())
+                .filter(|&i| first[i].role == OriginRole::ValuesPart)
+                .collect();
+            if let [one] = combined[..]
+                && !first.iter().any(user)
+            {
+                let o = first.remove(one);
+                first.insert(0, o);
+            }
             let line_of =
                 |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
             let written = first.first().is_some_and(|best| {
-                matches!(
-                    best.role,
-                    OriginRole::Values | OriginRole::Set | OriginRole::Patch
-                ) || r
-                    .map
-                    .origins(start..start + 1)
-                    .iter()
-                    .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best))
+                user(best)
+                    || best.role == OriginRole::ValuesPart
+                    || r.map
+                        .origins(start..start + 1)
+                        .iter()
+                        .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best))
             });
             if !whole && written {
                 origins.retain(|o| {

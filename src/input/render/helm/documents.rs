@@ -171,6 +171,8 @@ pub(super) fn split_documents(
                     0 | 1 => Vec::new(),
                     _ => values_parts(&several, p),
                 };
+                // Each combined value's text, to tell which part of a line each one printed.
+                let part_texts = printed_parts(&several, p);
                 let calls_include = expr.contains("include");
                 // Asked of lines with no origin yet; the action's text is the same for each.
                 let reserializing = std::cell::OnceCell::new();
@@ -358,7 +360,13 @@ pub(super) fn split_documents(
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());
-                        segments.push((cur - off..line_end - off, origins));
+                        split_by_parts(
+                            (&out[cur..line_end], cur - off),
+                            origins,
+                            &tmpl_origin,
+                            &part_texts,
+                            &mut segments,
+                        );
                     } else {
                         segments.extend(from_partial);
                     }
@@ -819,6 +827,69 @@ fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
         .collect()
 }
 
+/// The text each of the values an action combined printed (`printf "%s/%s:%s"` of registry,
+/// repository and tag), with its values line as one part: empty unless there are several.
+fn printed_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<(String, Origin)> {
+    if paths.len() < 2 {
+        return Vec::new();
+    }
+    paths
+        .iter()
+        .filter_map(|path| {
+            let text = scalar_text(path, &p.values).filter(|t| !t.is_empty())?;
+            let o = p.origins.get(path)?;
+            Some((
+                text,
+                Origin {
+                    role: OriginRole::ValuesPart,
+                    ..o.clone()
+                },
+            ))
+        })
+        .collect()
+}
+
+/// One line an action printed, as segments: where each combined value's text is found, in
+/// order and without overlap, that range has the action and that value's line only, so that a
+/// finding about one part of the line (an image's tag) can name the value that wrote it; the
+/// rest of the line has every origin. When the texts are not all found in that order, the
+/// line is one segment.
+fn split_by_parts(
+    (line, at): (&str, usize),
+    origins: Vec<Origin>,
+    action: &Origin,
+    parts: &[(String, Origin)],
+    segments: &mut Vec<(std::ops::Range<usize>, Vec<Origin>)>,
+) {
+    let mut cuts = Vec::with_capacity(parts.len());
+    let mut from = 0;
+    for (text, o) in parts {
+        let Some(i) = line[from..].find(text.as_str()) else {
+            break;
+        };
+        cuts.push((from + i..from + i + text.len(), o));
+        from += i + text.len();
+    }
+    if parts.is_empty() || cuts.len() < parts.len() {
+        segments.push((at..at + line.len(), origins));
+        return;
+    }
+    let mut prev = 0;
+    for (range, o) in cuts {
+        if range.start > prev {
+            segments.push((at + prev..at + range.start, origins.clone()));
+        }
+        segments.push((
+            at + range.start..at + range.end,
+            vec![action.clone(), o.clone()],
+        ));
+        prev = range.end;
+    }
+    if prev < line.len() {
+        segments.push((at + prev..at + line.len(), origins));
+    }
+}
+
 fn partial_origins(
     (n, included): (usize, &Included),
     at: usize,
@@ -914,4 +985,73 @@ fn partial_origins(
     origins.push(origin);
     origins.extend(parts);
     origins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(role: OriginRole, line: usize) -> Origin {
+        let file = SourceFile::new("values.yaml".into(), None, "a: 1\nb: 2\nc: 3\n".into());
+        Origin {
+            role,
+            file,
+            span: Span::new(line * 5, line * 5 + 4),
+        }
+    }
+
+    /// (range, lines of the values origins) of each segment.
+    fn split(line: &str, texts: &[&str]) -> Vec<(std::ops::Range<usize>, Vec<usize>)> {
+        let action = origin(OriginRole::Template, 0);
+        let parts: Vec<(String, Origin)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.to_string(), origin(OriginRole::ValuesPart, i + 1)))
+            .collect();
+        let mut all = vec![action.clone()];
+        all.extend(parts.iter().map(|(_, o)| o.clone()));
+        let mut segments = Vec::new();
+        split_by_parts((line, 100), all, &action, &parts, &mut segments);
+        segments
+            .into_iter()
+            .map(|(r, os)| {
+                let lines = os
+                    .iter()
+                    .filter(|o| o.role == OriginRole::ValuesPart)
+                    .map(|o| o.span.start as usize / 5)
+                    .collect();
+                (r, lines)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_combined_value_has_the_part_of_the_line_it_printed() {
+        // `image: {{ printf "%s:%s" .repository .tag }}`, the repository holding the tag's text.
+        assert_eq!(
+            split(
+                "image: latest-builds/api:latest\n",
+                &["latest-builds/api", "latest"]
+            ),
+            [
+                (100..107, vec![1, 2]),
+                (107..124, vec![1]),
+                (124..125, vec![1, 2]),
+                (125..131, vec![2]),
+                (131..132, vec![1, 2]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_without_every_value_in_order_is_one_segment() {
+        assert_eq!(
+            split("image: api:1.0\n", &["1.0", "api"]),
+            [(100..115, vec![1, 2])]
+        );
+        assert_eq!(
+            split("image: api:1.0\n", &["api", "2.0"]),
+            [(100..115, vec![1, 2])]
+        );
+    }
 }

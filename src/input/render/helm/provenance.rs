@@ -880,6 +880,21 @@ pub(super) fn several_values(
     printed_of(paths, printed, values)
 }
 
+/// The text a scalar of the values prints as (`1.4.2`, `8080`, `true`); none for a
+/// collection or a missing path.
+pub(super) fn scalar_text(path: &[String], values: &serde_json::Value) -> Option<String> {
+    let mut v = values;
+    for k in path {
+        v = v.get(k)?;
+    }
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// Those of `paths` whose value's text is in what an action printed, in the order printed.
 pub(super) fn printed_of(
     paths: Vec<Vec<String>>,
@@ -889,16 +904,7 @@ pub(super) fn printed_of(
     let mut found: Vec<(usize, Vec<String>)> = paths
         .into_iter()
         .filter_map(|p| {
-            let mut v = values;
-            for k in &p {
-                v = v.get(k)?;
-            }
-            let text = match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                _ => return None,
-            };
+            let text = scalar_text(&p, values)?;
             let at = (!text.is_empty()).then(|| printed.find(&text)).flatten()?;
             Some((at, p))
         })
