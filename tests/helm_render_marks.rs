@@ -643,16 +643,17 @@ fn a_value_a_library_partial_was_given_in_a_dict_points_at_its_values_line() {
             14,
             &[("template", f("templates/dictpod.yaml"), 18)],
         ),
+        // The `latest` tag `printf` printed from `.imageRoot.tag`: its values line.
         at(
             "K8S-015",
             "app",
-            f("templates/app.yaml"),
-            11,
+            values.clone(),
+            7,
             &[
                 ("template", lib("_images.tpl"), 9),
+                ("template", f("templates/app.yaml"), 11),
                 ("values", values.clone(), 5),
                 ("values", values.clone(), 6),
-                ("values", values.clone(), 7),
             ],
         ),
         at(

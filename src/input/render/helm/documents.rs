@@ -321,7 +321,7 @@ pub(super) fn split_documents(
                             while x < stop {
                                 let part_end =
                                     inc_pieces.get(k).map_or(stop, |pc| pc.end.min(stop));
-                                let mut o = partial_origins(
+                                let (mut o, texts) = partial_origins_parts(
                                     (i, included),
                                     x,
                                     define_file,
@@ -336,7 +336,15 @@ pub(super) fn split_documents(
                                 } else {
                                     cur + lead + (part_end - at)
                                 };
-                                parts.push((from - off..to - off, o));
+                                // The partial's action and the `include` stay with each part.
+                                let keep = [o[0].clone(), tmpl_origin.clone()];
+                                split_by_parts(
+                                    (&out[from..to], from - off),
+                                    o,
+                                    &keep,
+                                    &texts,
+                                    &mut parts,
+                                );
                                 x = part_end;
                                 k += 1;
                             }
@@ -363,7 +371,7 @@ pub(super) fn split_documents(
                         split_by_parts(
                             (&out[cur..line_end], cur - off),
                             origins,
-                            &tmpl_origin,
+                            std::slice::from_ref(&tmpl_origin),
                             &part_texts,
                             &mut segments,
                         );
@@ -850,14 +858,15 @@ fn printed_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<(String, Origin)> {
 }
 
 /// One line an action printed, as segments: where each combined value's text is found, in
-/// order and without overlap, that range has the action and that value's line only, so that a
+/// order and without overlap, that range has the action (`keep`: and the `include` that ran
+/// it) and that value's line only, so that a
 /// finding about one part of the line (an image's tag) can name the value that wrote it; the
 /// rest of the line has every origin. When the texts are not all found in that order, the
 /// line is one segment.
 fn split_by_parts(
     (line, at): (&str, usize),
     origins: Vec<Origin>,
-    action: &Origin,
+    keep: &[Origin],
     parts: &[(String, Origin)],
     segments: &mut Vec<(std::ops::Range<usize>, Vec<Origin>)>,
 ) {
@@ -879,10 +888,9 @@ fn split_by_parts(
         if range.start > prev {
             segments.push((at + prev..at + range.start, origins.clone()));
         }
-        segments.push((
-            at + range.start..at + range.end,
-            vec![action.clone(), o.clone()],
-        ));
+        let mut only = keep.to_vec();
+        only.push(o.clone());
+        segments.push((at + range.start..at + range.end, only));
         prev = range.end;
     }
     if prev < line.len() {
@@ -891,20 +899,33 @@ fn split_by_parts(
 }
 
 fn partial_origins(
-    (n, included): (usize, &Included),
+    included: (usize, &Included),
     at: usize,
     define_file: &DefineFiles,
     p: &Prepared,
     cache: &mut FileReadings,
     lines: &mut FastMap<(usize, usize), Arc<LinePaths>>,
 ) -> Vec<Origin> {
+    partial_origins_parts(included, at, define_file, p, cache, lines).0
+}
+
+/// [`partial_origins`], and the text each value printed when the partial's action combined
+/// several (as [`printed_parts`]).
+fn partial_origins_parts(
+    (n, included): (usize, &Included),
+    at: usize,
+    define_file: &DefineFiles,
+    p: &Prepared,
+    cache: &mut FileReadings,
+    lines: &mut FastMap<(usize, usize), Arc<LinePaths>>,
+) -> (Vec<Origin>, Vec<(String, Origin)>) {
     let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let Some(file) = define_file.get(&piece.name) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     if !piece.action {
         let exact = text_source(file, piece, &text[piece.start..piece.end]);
@@ -912,7 +933,10 @@ fn partial_origins(
             .find('\n')
             .map(|n| at + n + 1)
             .unwrap_or(piece.end);
-        return vec![text_origin(file, piece, exact, at, line_end)];
+        return (
+            vec![text_origin(file, piece, exact, at, line_end)],
+            Vec::new(),
+        );
     }
     let (origin, expr) = action_origin(file, piece.offset);
     let mut origins = Vec::new();
@@ -926,8 +950,10 @@ fn partial_origins(
         0 | 1 => action_values_path(file, piece.offset, cache),
         _ => None,
     };
+    let mut texts = Vec::new();
     if several.len() > 1 {
         parts = values_parts(&several, p);
+        texts = printed_parts(&several, p);
     } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
@@ -952,7 +978,9 @@ fn partial_origins(
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
-        parts = values_parts(&printed_of(named, printed, &p.values), p);
+        let combined = printed_of(named, printed, &p.values);
+        parts = values_parts(&combined, p);
+        texts = printed_parts(&combined, p);
     }
     if let Some(path) = path
         .and_then(|path| from_calls(path, n, included, define_file, cache))
@@ -984,7 +1012,7 @@ fn partial_origins(
     }
     origins.push(origin);
     origins.extend(parts);
-    origins
+    (origins, texts)
 }
 
 #[cfg(test)]
@@ -1011,7 +1039,7 @@ mod tests {
         let mut all = vec![action.clone()];
         all.extend(parts.iter().map(|(_, o)| o.clone()));
         let mut segments = Vec::new();
-        split_by_parts((line, 100), all, &action, &parts, &mut segments);
+        split_by_parts((line, 100), all, &[action], &parts, &mut segments);
         segments
             .into_iter()
             .map(|(r, os)| {
