@@ -302,6 +302,30 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
 }
 
 #[test]
+fn a_password_in_a_url_points_at_the_password_not_the_user() {
+    // `"postgres://{{ .Values.db.user }}:{{ .Values.auth.password }}@{{ .Values.db.host
+    // }}/app"`: K8S-036 names the URL's password, so it is at `password:` (line 3), not at
+    // the user's line printed first (line 10, where it was).
+    let v = json_check(&["entry-parts", "--select", "K8S-036"]);
+    let all = all_located(&v);
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        all,
+        [(
+            (s("entry-parts/values.yaml"), 3),
+            vec![
+                (s("template"), s("entry-parts/templates/objects.yaml"), 31),
+                (s("values"), s("entry-parts/values.yaml"), 10),
+                (s("values"), s("entry-parts/values.yaml"), 11),
+                (s("rendered"), s("entry-parts"), 18),
+            ]
+        )],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Sup3rS3cret"), "masked: {v}");
+}
+
+#[test]
 fn a_block_a_partial_printed_points_at_each_nested_values_line() {
     // `_pod.tpl` prints `toYaml .Values.mounts` and `toYaml .Values.volumes`, and the
     // DaemonSet includes it: each hostPath finding is at its own `path:` line of values.yaml

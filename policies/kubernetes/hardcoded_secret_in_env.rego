@@ -49,10 +49,13 @@ deny contains finding if {
 	is_string(var.value)
 	why := reportable(credentials.reasons(var.name, var.value))
 	count(why) > 0
-	finding := {
-		"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
-		"path": array.concat(c.path, ["env", i, "value"]),
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
+			"path": array.concat(c.path, ["env", i, "value"]),
+		},
+		credentials.url_password_part(var.value),
+	)
 }
 
 # An AWS access key id names a key pair without being its secret half: not reported alone

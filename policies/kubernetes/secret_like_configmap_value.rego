@@ -48,8 +48,11 @@ deny contains finding if {
 	is_string(v)
 	why := reasons(key, v)
 	count(why) > 0
-	finding := {
-		"msg": sprintf("%s key %q %s: credentials belong in a Secret", [k8s.object_label, key, concat("; ", sort([r | some r in why]))]),
-		"path": ["data", key],
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("%s key %q %s: credentials belong in a Secret", [k8s.object_label, key, concat("; ", sort([r | some r in why]))]),
+			"path": ["data", key],
+		},
+		credentials.url_password_part(v),
+	)
 }

@@ -226,6 +226,25 @@ url_password(v) if {
 	not password_placeholder(m[1])
 }
 
+# The characters of the password of the first URL in `v` that has one, as a finding's
+# `part` (`{}` when there is none): a chart building the URL from values
+# (`postgres://{{ .Values.user }}:{{ .Values.password }}@…`) then reports the password's
+# values line, where the fix is.
+url_password_part(v) := part if {
+	found := [m |
+		some m in regex.find_all_string_submatch_n(_password_pattern("url-password").re, v, -1)
+		not password_placeholder(m[1])
+	]
+	part := _url_part(v, found)
+}
+
+_url_part(_, found) := {} if count(found) == 0
+
+_url_part(v, found) := {"part": [start, start + count(m[1])]} if {
+	m := found[0]
+	start := (indexof(v, m[0]) + indexof(m[0], concat("", [":", m[1], "@"]))) + 1
+}
+
 # `…;Password=…;` in a connection string.
 conn_password(v) if {
 	is_string(v)
