@@ -54,7 +54,7 @@ deny contains finding if {
 			"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
 			"path": array.concat(c.path, ["env", i, "value"]),
 		},
-		credentials.url_password_part(var.value),
+		credentials.password_part(var.value),
 	)
 }
 

@@ -53,6 +53,6 @@ deny contains finding if {
 			"msg": sprintf("%s key %q %s: credentials belong in a Secret", [k8s.object_label, key, concat("; ", sort([r | some r in why]))]),
 			"path": ["data", key],
 		},
-		credentials.url_password_part(v),
+		credentials.password_part(v),
 	)
 }

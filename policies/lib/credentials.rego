@@ -226,23 +226,38 @@ url_password(v) if {
 	not password_placeholder(m[1])
 }
 
-# The characters of the password of the first URL in `v` that has one, as a finding's
-# `part` (`{}` when there is none): a chart building the URL from values
-# (`postgres://{{ .Values.user }}:{{ .Values.password }}@…`) then reports the password's
-# values line, where the fix is.
-url_password_part(v) := part if {
-	found := [m |
+# The characters of the password in `v`, as a finding's `part` (`{}` when there is none): of
+# its first URL with one, else of its first connection-string password. A chart building the
+# text from values (`postgres://{{ .Values.user }}:{{ .Values.password }}@…`) then reports
+# the password's values line, where the fix is.
+password_part(v) := part if {
+	urls := [m |
 		some m in regex.find_all_string_submatch_n(_password_pattern("url-password").re, v, -1)
 		not password_placeholder(m[1])
 	]
-	part := _url_part(v, found)
+	conns := [m |
+		some m in regex.find_all_string_submatch_n(_password_pattern("connection-string").re, v, -1)
+		not password_placeholder(m[1])
+	]
+	part := _password_part(v, urls, conns)
 }
 
-_url_part(_, found) := {} if count(found) == 0
+_password_part(_, urls, conns) := {} if {
+	count(urls) == 0
+	count(conns) == 0
+}
 
-_url_part(v, found) := {"part": [start, start + count(m[1])]} if {
-	m := found[0]
+# In a URL match, the password follows the user's `:` and precedes `@`.
+_password_part(v, urls, _) := {"part": [start, start + count(m[1])]} if {
+	m := urls[0]
 	start := (indexof(v, m[0]) + indexof(m[0], concat("", [":", m[1], "@"]))) + 1
+}
+
+# In a connection-string match, the password ends the match.
+_password_part(v, urls, conns) := {"part": [start, start + count(m[1])]} if {
+	count(urls) == 0
+	m := conns[0]
+	start := (indexof(v, m[0]) + count(m[0])) - count(m[1])
 }
 
 # `…;Password=…;` in a connection string.

@@ -56,19 +56,27 @@ test_plain_words if {
 	not credentials._plain_words(["API_?KEY"])
 }
 
-test_url_password_part_names_the_password_characters if {
-	credentials.url_password_part("postgres://app:Tr0ub4dor@db:5432/x") == {"part": [15, 24]}
+test_password_part_names_the_password_characters if {
+	credentials.password_part("postgres://app:Tr0ub4dor@db:5432/x") == {"part": [15, 24]}
 }
 
-test_url_password_part_of_a_url_inside_text if {
+test_password_part_of_a_url_inside_text if {
 	# `é` counts as one character, as Rego's count and indexof count.
-	credentials.url_password_part("dsn é = redis://:s3cr3tpw@cache:6379/0") == {"part": [17, 25]}
+	credentials.password_part("dsn é = redis://:s3cr3tpw@cache:6379/0") == {"part": [17, 25]}
 }
 
-test_url_password_part_skips_a_placeholder if {
-	credentials.url_password_part("https://u:${PASSWORD}@h/ and https://v:realpass9@h2/") == {"part": [39, 48]}
+test_password_part_skips_a_placeholder if {
+	credentials.password_part("https://u:${PASSWORD}@h/ and https://v:realpass9@h2/") == {"part": [39, 48]}
 }
 
-test_url_password_part_of_a_url_without_password_is_empty if {
-	credentials.url_password_part("https://example.com/a@b") == {}
+test_password_part_of_a_url_without_password_is_empty if {
+	credentials.password_part("https://example.com/a@b") == {}
+}
+
+test_password_part_of_a_connection_string if {
+	credentials.password_part("Server=db;User Id=app;Password=Hunter2x!;") == {"part": [31, 40]}
+}
+
+test_password_part_prefers_a_url if {
+	credentials.password_part("pwd=first1 https://u:second2@h/") == {"part": [21, 28]}
 }
