@@ -37,6 +37,13 @@ fn same_line(helm: &str, ours: &str) -> bool {
             helm.strip_prefix(key)
                 .is_some_and(|v| !v.is_empty() && !v.contains(' '))
         })
+        // A line of a Secret's block value, masked whole at the same indentation.
+        || ours.strip_suffix("********").is_some_and(|indent| {
+            indent.trim().is_empty()
+                && helm.starts_with(indent)
+                && !helm[indent.len()..].starts_with(' ')
+                && !helm.trim().is_empty()
+        })
 }
 
 #[test]

@@ -417,3 +417,81 @@ fn no_credential_from_charts_overlays_or_set() {
         clean(&format!("inspect {target} (stderr)"), &out.stderr);
     }
 }
+
+/// A Secret's values are credentials whatever they look like and whatever their keys say
+/// (`a: <base64 of plain words>`): not only the entry a finding points at, but every one of
+/// them, in the Secret and where it was written (values lines beside a finding's line, a
+/// generator's literals), in every format, `render` and `inspect`. Keys that say they hold
+/// no credential (`username`) stay readable.
+#[test]
+fn no_secret_data_value_in_any_output() {
+    let plain = "plain-words-but-secret-77";
+    let b64 = "cGxhaW4td29yZHMtYnV0LXNlY3JldC03Nw==";
+    let values = [
+        "second-plain-words-88",
+        "third-plain-words-99",
+        "generated-literal-words-66",
+    ];
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: a\ndata:\n  a: UW05dmJYTm9ZV3RoYkdGcllUazROelkx\n  c: {b64}\nstringData:\n  d: {plain}\n  username: readable-user\n"
+    );
+    let d = dir_with(&[
+        ("secret.yaml", secret.as_bytes()),
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "chart/values.yaml",
+            format!(
+                "app:\n  first: Qm9vbXNoYWthbGFrYTk4NzY1\n  third: {}\n  second: {}\n",
+                values[1], values[0]
+            )
+            .as_bytes(),
+        ),
+        (
+            "chart/templates/s.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: a\ndata:\n  a: {{ .Values.app.first | b64enc }}\n  b: {{ .Values.app.second | b64enc }}\n  c: {{ .Values.app.third | b64enc }}\n",
+        ),
+        (
+            "overlay/kustomization.yaml",
+            format!(
+                "namespace: a\nsecretGenerator:\n  - name: gen\n    literals:\n      - first=Qm9vbXNoYWthbGFrYTk4NzY1\n      - other={}\n",
+                values[2]
+            )
+            .as_bytes(),
+        ),
+    ]);
+    let clean = |what: &str, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        for c in [plain, b64, "Qm9vbXNo", "UW05dmJY"].iter().chain(&values) {
+            assert!(!text.contains(c), "{what} prints {c:?}:\n{text}");
+        }
+    };
+    for format in ["human", "table", "json", "sarif", "junit"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--color",
+                "never",
+                "--verbose",
+                "--format",
+                format,
+                ".",
+            ])
+            .output()
+            .expect("runs");
+        clean(&format!("check --format {format}"), &out.stdout);
+        clean(&format!("check --format {format} (stderr)"), &out.stderr);
+        if format == "human" {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("username: readable-user"), "{text}");
+        }
+    }
+    for target in ["chart", "overlay"] {
+        for cmd in [&["render", target][..], &["inspect", target][..]] {
+            let out = rg().current_dir(d.path()).args(cmd).output().expect("runs");
+            assert!(!out.stdout.is_empty(), "{cmd:?}: output");
+            clean(&format!("{cmd:?}"), &out.stdout);
+            clean(&format!("{cmd:?} (stderr)"), &out.stderr);
+        }
+    }
+}

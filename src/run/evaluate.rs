@@ -326,6 +326,10 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
         .iter()
         .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
         .collect();
+    // A Secret's content is a credential to every output, whichever rules run.
+    if doc.input_type == crate::input::InputType::Kubernetes {
+        secrets::mark_secret_data(&doc.file, &doc.value, &doc.spans);
+    }
     let value = crate::policy::engine::to_rego(&doc.value);
     let (hits, failures) = ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
     out.problems

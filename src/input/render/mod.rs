@@ -323,6 +323,56 @@ fn carry_credentials(r: &Rendered) {
 /// costs ≈ 50 µs; 64 kB scan in ≈ 0.6 ms).
 const PARALLEL_SCAN_BYTES: usize = 64 * 1024;
 
+/// A credential of the stream (a Secret's value) is one where it was written: the values,
+/// `--set`, patch or generator line it came from has its value masked, and a template's or
+/// base's literal text holding it is masked where it stands (a generator's source, which
+/// holds it before encoding, has its value masked), so that no snippet of those files shows
+/// it.
+fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
+    use crate::source::map::OriginRole;
+    let written = r.stream.text.get(range.clone()).unwrap_or("").trim();
+    let written = written
+        .strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .unwrap_or(written);
+    for o in r.map.origins(range) {
+        let text = &o.file.text;
+        match o.role {
+            OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart | OriginRole::Patch => o
+                .file
+                .mark_credential(crate::source::secrets::value_of_entry(
+                    text,
+                    o.span.range(),
+                    None,
+                )),
+            // A transformer's line (a generator's `- name:`, `namespace:`) is not the value.
+            OriginRole::Template
+            | OriginRole::Base
+            | OriginRole::Target
+            | OriginRole::Kustomization => {
+                let at = o.span.start as usize;
+                match text.get(o.span.range()).and_then(|t| t.find(written)) {
+                    Some(i) if written.len() >= 4 => {
+                        o.file.mark_credential(at + i..at + i + written.len());
+                    }
+                    // A generator's source (`- password=…`, an env file's line, a file) holds
+                    // the value before Kustomize encoded it.
+                    _ if o.role == OriginRole::Base => {
+                        o.file
+                            .mark_credential(crate::source::secrets::value_of_entry(
+                                text,
+                                o.span.range(),
+                                None,
+                            ))
+                    }
+                    // A template's action that printed it is code, not the value.
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
 /// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the
 /// stream (YAML a template produced badly, a document that is not an object) are located at
 /// the template or patch line that produced them.
@@ -346,6 +396,9 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // mask it too.
     let mark = |d: &mut super::Document| {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
+        for range in crate::source::secrets::mark_secret_data(&d.file, &d.value, &d.spans) {
+            mark_where_written(r, range);
+        }
         if r.map.has_generated() {
             as_generated(&mut d.value, &d.spans, None, r);
         }

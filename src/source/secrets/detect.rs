@@ -40,6 +40,14 @@ pub fn secret_name(name: &str) -> bool {
     vocabulary().secret_name.is_match(&w) && !vocabulary().not_secret_name.is_match(&w)
 }
 
+/// True when a name says its value is not a credential but something about one or beside one
+/// (`username`, `host`, `ca.crt`, `TOKEN_TTL`): a Secret's entries under such keys are not
+/// masked as credentials.
+pub fn not_secret_name(name: &str) -> bool {
+    let w = words(name);
+    vocabulary().not_secret_name.is_match(&w) || identifier_name(name)
+}
+
 /// True when a name says its value is an identifier, digest or checksum.
 pub fn identifier_name(name: &str) -> bool {
     let w = words(name);

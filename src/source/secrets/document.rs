@@ -131,6 +131,42 @@ pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Ran
     }
 }
 
+/// Marks on a document's file every value of a Secret's `data` and `stringData` (a Secret's
+/// content is a credential whatever it looks like), except under keys that say they hold
+/// none (`username`, `ca.crt`), and returns the ranges marked: a rendered stream carries them
+/// to the lines they were written on.
+pub fn mark_secret_data(
+    file: &crate::source::SourceFile,
+    value: &serde_json::Value,
+    spans: &crate::source::span::SpanTree,
+) -> Vec<Range<usize>> {
+    let mut marked = Vec::new();
+    if value.get("kind").and_then(serde_json::Value::as_str) != Some("Secret") {
+        return marked;
+    }
+    for section in ["data", "stringData"] {
+        let (Some(serde_json::Value::Object(m)), Some(t)) =
+            (value.get(section), spans.child_key(section))
+        else {
+            continue;
+        };
+        for (k, v) in m {
+            let Some(s) = v.as_str() else {
+                continue;
+            };
+            if s.trim().is_empty() || super::detect::not_secret_name(k) {
+                continue;
+            }
+            if let Some(node) = t.child_key(k) {
+                let range = value_of_entry(&file.text, node.span.range(), Some(k));
+                file.mark_credential(range.clone());
+                marked.push(range);
+            }
+        }
+    }
+    marked
+}
+
 /// Marks on a document's file (`file`, whose document has `value` and `spans`) the string values the detector reads as credentials under their
 /// key, or as an env entry's `value` under its `name` (what [`redact_value`] masks in a value),
 /// located through the document's spans. For text that no rule has read (a rendered stream
