@@ -347,10 +347,16 @@ pub mod trace {
         })
     }
 
-    pub(crate) fn leave() {
+    /// Ends an execution; `ok`: it succeeded, so the nodes it started are no error's place (a
+    /// `required` failing after its `include` argument ran is at the caller's action, not at
+    /// the partial's last node).
+    pub(crate) fn leave(ok: bool) {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
                 tr.nesting = tr.nesting.saturating_sub(1);
+                if ok {
+                    tr.last.truncate(tr.nesting);
+                }
             }
         })
     }
@@ -609,7 +615,7 @@ impl<'a> Executor<'a> {
         self.captured = !self.traced && trace::claim_capture();
         self.keep_no_value = no_value::kept();
         let result = self.walk(writer, tree, dot);
-        trace::leave();
+        trace::leave(result.is_ok());
         result.map_err(|sig| match sig {
             ExecSignal::Err(e) => *e,
             ExecSignal::Break => TemplateError::Exec("unexpected break outside of range".into()),
