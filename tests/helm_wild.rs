@@ -412,7 +412,8 @@ fn keycloaklike_findings_point_at_the_line_and_column_that_set_them() {
         ("K8S-004", "keycloaklike/ci/postgres-values.yaml", 21, 7),
         ("K8S-035", "keycloaklike/ci/postgres-values.yaml", 16, 5),
         // ci: inside the `extraVolumes: |` and `extraContainers: |` strings printed by
-        // `tpl . $ | nindent 8`, the lines holding the text.
+        // `tpl . $ | nindent 8`, the lines holding the text; `path: /var/lib/keycloak/{{
+        // .Release.Name }}/themes`, a line `tpl` rewrote, too (it was at `extraVolumes: |`).
         ("K8S-011", "keycloaklike/ci/postgres-values.yaml", 25, 7),
         ("K8S-001", "keycloaklike/ci/postgres-values.yaml", 34, 7),
         // ci: `verbs: ["*"]` of `rbac.rules` (toYaml after the template's own rules).
