@@ -687,10 +687,7 @@ fn matches_with_actions(line: &str, printed: &str) -> bool {
         return false;
     }
     parts.push(rest);
-    if !parts
-        .iter()
-        .any(|p| p.chars().any(|c| c.is_alphanumeric()))
-    {
+    if !parts.iter().any(|p| p.chars().any(|c| c.is_alphanumeric())) {
         return false;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);

@@ -474,7 +474,8 @@ mod tests {
         // Helm v4 (`coalesceTablesFullKey`'s `srcOriginalNonNil`): the user's null deletes a
         // default only when the default is not null itself; at the top level it always does.
         let defaults = json!({"top": null, "m": {"a": null, "b": 1, "n": {"a": null}}});
-        let mut user = json!({"top": null, "m": {"a": null, "b": null, "c": null, "n": {"a": null}}});
+        let mut user =
+            json!({"top": null, "m": {"a": null, "b": null, "c": null, "n": {"a": null}}});
         coalesce_defaults(&mut user, &defaults);
         assert_eq!(user, json!({"m": {"a": null, "c": null, "n": {"a": null}}}));
         // Untouched null defaults are dropped at every level.
