@@ -434,10 +434,14 @@ fn keycloaklike_findings_point_at_the_line_and_column_that_set_them() {
             "--values",
             "keycloaklike/ci/h2-values.yaml",
             "--select",
-            "K8S-004,K8S-018,K8S-025",
+            "K8S-004,K8S-018,K8S-022,K8S-025",
         ],
     );
     for want in [
+        // `container.apparmor…/keycloak: unconfined` of `podAnnotations`, printed by
+        // `printf "%s: %s" $key (tpl $value $ | quote)` in `range $key, $value`: the entry's
+        // line (it was at the template's `printf`, statefulset.yaml:18:13).
+        ("K8S-022", "keycloaklike/ci/h2-values.yaml", 31, 3),
         // `securityContext.runAsUser: 0` through `toYaml … | nindent 12`.
         ("K8S-004", "keycloaklike/ci/h2-values.yaml", 17, 3),
         // `- secretRef:` of the `extraEnvFrom: |` string through `tpl . $`.
