@@ -171,6 +171,35 @@ fn get_host_by_name_is_a_located_offline_error() {
     assert!(stderr.contains("offline"), "{stderr}");
 }
 
+/// An error raised by a function after an argument ran a partial (`required "…" (include
+/// "host" .)`, keycloak's dbchecker; `helm template`: `execution error at
+/// (c/templates/t.yaml:2:…)`) is at the caller's action, not at the partial's last node
+/// (it pointed at `_helpers.tpl`); an error inside the partial stays there.
+#[test]
+fn an_error_after_an_include_returned_is_at_the_callers_action() {
+    let helpers: &[u8] = b"{{- define \"host\" -}}\n{{ tpl (.Values.host | default \"\") $ }}\n{{- end }}\n{{- define \"bad\" -}}\n{{ fail \"inner\" }}\n{{- end }}\n";
+    for (template, want) in [
+        (
+            &b"a: 1\nb: {{ required \"host is required\" (include \"host\" .) }}\n"[..],
+            "templates/t.yaml:2:",
+        ),
+        (
+            &b"a: 1\n\nb: {{ include \"bad\" . }}\n"[..],
+            "templates/_helpers.tpl:5:",
+        ),
+    ] {
+        let chart = common::dir_with(&[
+            ("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+            ("templates/_helpers.tpl", helpers),
+            ("templates/t.yaml", template),
+        ]);
+        let out = rg().arg("render").arg(chart.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want), "{want}: {stderr}");
+    }
+}
+
 /// Go's parser refuses a template naming a function the set does not define or a variable
 /// not in scope, even in a branch that never runs (`helm template`: `parse error at
 /// (c/templates/t.yaml:2): function "expandenv" not defined`); variables live to the `end`

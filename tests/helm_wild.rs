@@ -17,7 +17,13 @@
 //! by a condition), and external-dns's (`extdnslike`: the provider as a string or a map,
 //! `extraArgs` as a list or a map of strings, lists and nulls through `tpl (toString …)`,
 //! arguments built by `range … | uniq`, RBAC rules chosen by `has` over the sources, a
-//! webhook sidecar under two `with`s, a `values.schema.json`). Each folder's `expected.yaml` and `expected-<ci
+//! webhook sidecar under two `with`s, a `values.schema.json`), and codecentric's keycloakx
+//! (`keycloaklike`: `extraEnv`, `extraVolumes`, `extraContainers` and `extraEnvFrom` as
+//! strings through `tpl . $ | nindent`, `command` items through `tpl`, annotations through
+//! `printf "%s: %s" $k (tpl $v $ | quote)`, ingress rules and paths through `tpl`, a
+//! dbchecker init container with `required` of an `include`, a checksum of another
+//! template, a bitnami-style postgresql subchart enabled by a condition with `global`,
+//! `omit … | toYaml` and a `ternary` key). Each folder's `expected.yaml` and `expected-<ci
 //! values>.yaml` are what `helm template` (Helm v4.2.3) printed with the chart's defaults and
 //! with each `ci/*.yaml`; no Helm is needed here.
 
@@ -90,7 +96,7 @@ fn charts_render_as_helm_rendered_them() {
             );
         }
     }
-    assert!(cases >= 14, "the charts of {DATA} were not found");
+    assert!(cases >= 17, "the charts of {DATA} were not found");
 }
 
 /// (rule, file, line) of each finding of `runeguard check <chart> --values <ci>`.
@@ -384,4 +390,74 @@ fn an_element_of_a_nested_range_keeps_its_values_line() {
         line.contains("values extdnslike/ci/ci-values.yaml:27"),
         "{line}"
     );
+}
+
+/// keycloaklike with each `ci/*.yaml` and a `--set`: a value set in values.yaml, in a ci
+/// file (also inside a string rendered by `tpl . $ | nindent`, and through the subchart's
+/// `omit … "enabled" | toYaml`), with `--set`, and a template literal, each at its line and
+/// column.
+#[test]
+fn keycloaklike_findings_point_at_the_line_and_column_that_set_them() {
+    let found = located_at(
+        "keycloaklike",
+        &[
+            "--values",
+            "keycloaklike/ci/postgres-values.yaml",
+            "--set",
+            "securityContext.privileged=true",
+            "--select",
+            "K8S-001,K8S-002,K8S-004,K8S-011,K8S-020,K8S-030,K8S-031,K8S-035",
+        ],
+    );
+    for want in [
+        // values.yaml: `serviceAccount.automountServiceAccountToken: true`.
+        ("K8S-020", "keycloaklike/values.yaml", 17, 3),
+        // ci: the dbchecker's `allowPrivilegeEscalation: true` (toYaml), the subchart's
+        // `runAsUser: 0` (`omit .Values.primary.containerSecurityContext "enabled" | toYaml`
+        // in the postgresql subchart), the subchart's password (b64enc into its Secret).
+        ("K8S-002", "keycloaklike/ci/postgres-values.yaml", 10, 5),
+        ("K8S-004", "keycloaklike/ci/postgres-values.yaml", 21, 7),
+        ("K8S-035", "keycloaklike/ci/postgres-values.yaml", 16, 5),
+        // ci: inside the `extraVolumes: |` and `extraContainers: |` strings printed by
+        // `tpl . $ | nindent 8`, the lines holding the text; `path: /var/lib/keycloak/{{
+        // .Release.Name }}/themes`, a line `tpl` rewrote, too (it was at `extraVolumes: |`).
+        ("K8S-011", "keycloaklike/ci/postgres-values.yaml", 25, 7),
+        ("K8S-001", "keycloaklike/ci/postgres-values.yaml", 34, 7),
+        // ci: `verbs: ["*"]` of `rbac.rules` (toYaml after the template's own rules).
+        ("K8S-030", "keycloaklike/ci/postgres-values.yaml", 54, 15),
+        // --set: the argument's path.
+        ("K8S-001", "--set securityContext.privileged", 1, 1),
+        // A template literal: `resources: ["secrets"]` of the role, at `"secrets"`.
+        ("K8S-031", "keycloaklike/templates/rbac.yaml", 14, 17),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
+    let found = located_at(
+        "keycloaklike",
+        &[
+            "--values",
+            "keycloaklike/ci/h2-values.yaml",
+            "--select",
+            "K8S-004,K8S-018,K8S-022,K8S-025",
+        ],
+    );
+    for want in [
+        // `container.apparmor…/keycloak: unconfined` of `podAnnotations`, printed by
+        // `printf "%s: %s" $key (tpl $value $ | quote)` in `range $key, $value`: the entry's
+        // line (it was at the template's `printf`, statefulset.yaml:18:13).
+        ("K8S-022", "keycloaklike/ci/h2-values.yaml", 31, 3),
+        // `securityContext.runAsUser: 0` through `toYaml … | nindent 12`.
+        ("K8S-004", "keycloaklike/ci/h2-values.yaml", 17, 3),
+        // `- secretRef:` of the `extraEnvFrom: |` string through `tpl . $`.
+        ("K8S-018", "keycloaklike/ci/h2-values.yaml", 9, 3),
+        ("K8S-025", "keycloaklike/ci/h2-values.yaml", 20, 3),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into(), want.2, want.3)),
+            "{want:?} not in {found:#?}"
+        );
+    }
 }

@@ -243,6 +243,30 @@ pub mod literal {
     pub(crate) fn set(mask: u64) {
         INTEGRAL_FLOATS.with(|c| c.set(mask));
     }
+
+    std::thread_local! {
+        static NIL_FIELDS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// The arguments of the call starting that are nil read from a field (bit `i`, `i` < 64):
+    /// `.Values.missing`, `$.Values.x` holding null, `(.m).x`. Go hands such an argument to
+    /// the function as a typed nil (`interface {}`, text/template's `missingkey=zero` and map
+    /// lookups), which a parameter of a concrete type refuses ("wrong type for value; expected
+    /// map[string]interface {}; got interface {}"), where a `nil` literal, a variable or a
+    /// parenthesised pipeline gives an untyped nil that converts to the zero value.
+    pub fn nil_fields() -> u64 {
+        NIL_FIELDS.with(|c| c.get())
+    }
+
+    pub(crate) fn set_nil_fields(mask: u64) {
+        NIL_FIELDS.with(|c| c.set(mask));
+    }
+
+    /// Sets [`nil_fields`] for a test calling a function directly.
+    #[doc(hidden)]
+    pub fn set_nil_fields_for_test(mask: u64) {
+        set_nil_fields(mask);
+    }
 }
 
 /// runeguard patch: where each piece of output came from. While a trace is active on this
@@ -323,10 +347,16 @@ pub mod trace {
         })
     }
 
-    pub(crate) fn leave() {
+    /// Ends an execution; `ok`: it succeeded, so the nodes it started are no error's place (a
+    /// `required` failing after its `include` argument ran is at the caller's action, not at
+    /// the partial's last node).
+    pub(crate) fn leave(ok: bool) {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
                 tr.nesting = tr.nesting.saturating_sub(1);
+                if ok {
+                    tr.last.truncate(tr.nesting);
+                }
             }
         })
     }
@@ -585,7 +615,7 @@ impl<'a> Executor<'a> {
         self.captured = !self.traced && trace::claim_capture();
         self.keep_no_value = no_value::kept();
         let result = self.walk(writer, tree, dot);
-        trace::leave();
+        trace::leave(result.is_ok());
         result.map_err(|sig| match sig {
             ExecSignal::Err(e) => *e,
             ExecSignal::Break => TemplateError::Exec("unexpected break outside of range".into()),
@@ -1107,9 +1137,21 @@ impl<'a> Executor<'a> {
                 mask |= 1 << i;
             }
         }
+        // runeguard patch: which arguments are nil read from a field (`literal::nil_fields`).
+        let mut nil_fields = 0u64;
+        for (i, (expr, v)) in arg_exprs.iter().zip(&args).enumerate().take(64) {
+            if matches!(v, Value::Nil)
+                && (matches!(expr, Expr::Field(..) | Expr::Chain(..))
+                    || matches!(expr, Expr::Variable(_, _, f) if !f.is_empty()))
+            {
+                nil_fields |= 1 << i;
+            }
+        }
         literal::set(mask);
+        literal::set_nil_fields(nil_fields);
         let result = self.invoke_func(name, func, &args);
         literal::set(0);
+        literal::set_nil_fields(0);
         Ok(result?)
     }
 

@@ -662,7 +662,7 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
             if indent <= key_indent {
                 break;
             }
-            if line.trim() == want {
+            if line.trim() == want || matches_with_actions(line.trim(), want) {
                 hits.push((at + indent, end));
             }
         }
@@ -675,6 +675,41 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
         }),
         _ => None,
     }
+}
+
+/// Whether `printed` is what `tpl` makes of a block line holding template actions
+/// (`path: /var/lib/{{ .Release.Name }}/themes` printed as `path: /var/lib/rel/themes`):
+/// the text between the actions in order, each action any text on the line. A line with no
+/// action, or whose own text outside the actions holds no letter or digit (`- {{ .x }}`),
+/// tells nothing.
+fn matches_with_actions(line: &str, printed: &str) -> bool {
+    let mut parts = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}") else {
+            return false;
+        };
+        parts.push(&rest[..open]);
+        rest = &rest[open + close + 2..];
+    }
+    if parts.is_empty() || printed.contains('\n') {
+        return false;
+    }
+    parts.push(rest);
+    if !parts.iter().any(|p| p.chars().any(|c| c.is_alphanumeric())) {
+        return false;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    let Some(mut text) = printed.strip_prefix(first) else {
+        return false;
+    };
+    for mid in &parts[1..parts.len() - 1] {
+        match text.find(mid) {
+            Some(i) => text = &text[i + mid.len()..],
+            None => return false,
+        }
+    }
+    text.ends_with(last)
 }
 
 /// A line printed from an element of a values list the action could not tell by its text
@@ -1081,5 +1116,29 @@ mod tests {
             split("image: api:1.0\n", &["api", "2.0"]),
             [(100..115, vec![1, 2])]
         );
+    }
+}
+
+#[cfg(test)]
+mod block_line_tests {
+    #[test]
+    fn a_block_line_tpl_rewrote_matches_around_its_actions() {
+        use super::matches_with_actions as m;
+        assert!(m(
+            "path: /var/lib/{{ .Release.Name }}/themes",
+            "path: /var/lib/rel/themes"
+        ));
+        assert!(m(
+            "claimName: {{ include \"x.fullname\" . }}-data",
+            "claimName: release-name-x-data"
+        ));
+        assert!(!m(
+            "path: /var/lib/{{ .Release.Name }}/themes",
+            "path: /opt/rel/themes"
+        ));
+        // No action, or no text of its own: no match.
+        assert!(!m("path: /var/lib", "path: /var/lib"));
+        assert!(!m("- {{ .x }}", "- anything"));
+        assert!(!m("{{ toYaml .Values.x }}", "runAsUser: 0"));
     }
 }

@@ -12,6 +12,8 @@ pub(super) struct Scope {
     pub(super) range: bool,
     /// The variable `range $k, $v := …` (or `range $v := …`) sets to each element.
     pub(super) elem_var: Option<String>,
+    /// The key variable of `range $k, $v := …` (the map key or list index).
+    pub(super) key_var: Option<String>,
     /// A variable holding the value at `path` itself (`$c := .Values.x`, `with $c := …`):
     /// its scope, from its declaration to the end of the block declaring it.
     pub(super) var: Option<String>,
@@ -36,6 +38,7 @@ struct Open {
     /// `define`/`block` (and the file itself): dot and variables are the caller's there.
     barrier: bool,
     elem_var: Option<String>,
+    key_var: Option<String>,
     /// Variables declared in the block so far: name, where their scope starts, their path.
     vars: Vec<(String, usize, Option<Vec<String>>)>,
 }
@@ -49,6 +52,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         scoped: false,
         barrier: true,
         elem_var: None,
+        key_var: None,
         vars: Vec::new(),
     };
     let mut stack: Vec<Open> = vec![root];
@@ -59,6 +63,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 path,
                 range: false,
                 elem_var: None,
+                key_var: None,
                 var: Some(name),
             });
         }
@@ -68,6 +73,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 path: o.path,
                 range: o.range,
                 elem_var: o.elem_var,
+                key_var: o.key_var,
                 var: None,
             });
         }
@@ -86,6 +92,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
             scoped,
             barrier,
             elem_var,
+            key_var: None,
             vars: Vec::new(),
         };
         match word {
@@ -116,6 +123,11 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 };
                 let elem_var = elem_var.filter(|_| range);
                 let mut block = open(path.clone(), range, true, false, elem_var);
+                block.key_var = declared
+                    .filter(|_| range)
+                    .and_then(|vars| vars.split_once(','))
+                    .map(|(k, _)| k.trim().to_string())
+                    .filter(|k| is_var(k));
                 // `with $x := .Values.y`: $x is y in the body, as dot is.
                 if !range
                     && let Some(v) = declared
@@ -549,11 +561,41 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         }
     }
     // One operand (a variable or a field of dot) is the value printed; several
-    // (`printf "%s:%s" $registry .repository`) are combined: no one of them is.
+    // (`printf "%s:%s" $registry .repository`) are combined: no one of them is, unless they
+    // are the key and the value of one `range` entry.
     match operand_paths(inner, at, scopes).as_slice() {
         [one] => one.clone(),
-        _ => None,
+        _ => key_and_value(inner, at, scopes),
     }
+}
+
+/// An action printing the key and the value of one entry of a `range $k, $v := .Values.m`
+/// (`printf "%s: %s" $k (tpl $v $ | quote)`, keycloak's and bitnami's annotations): that
+/// entry ([`ELEMENT`], told by the printed `k: v`), where other combinations are several
+/// values.
+fn key_and_value(inner: &str, at: usize, scopes: &[Scope]) -> Option<Vec<String>> {
+    let masked = without_string_literals(inner);
+    let operands: Vec<&str> = masked
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '|')
+        .filter(|t| {
+            (t.starts_with('$') && t.len() > 1 && !t.starts_with("$."))
+                || (t.starts_with('.') && dot_like(t))
+        })
+        .collect();
+    let [a, b] = operands.as_slice() else {
+        return None;
+    };
+    let scope = scopes
+        .iter()
+        .filter(|s| s.var.is_none() && s.range && s.body.contains(&at))
+        .min_by_key(|s| s.body.len())?;
+    let (k, v) = (scope.key_var.as_deref()?, scope.elem_var.as_deref()?);
+    if !((*a == k && *b == v) || (*a == v && *b == k)) {
+        return None;
+    }
+    let mut path = scope.path.clone()?;
+    path.push(ELEMENT.to_string());
+    Some(path)
 }
 
 /// The path of each operand of an action that is a variable (`$v`, `$v.field`) or a field of
@@ -783,12 +825,28 @@ pub(super) fn element_of(
     ) {
         return path;
     }
+    let elem_only = rest.is_empty();
     let mut whole = vec![ELEMENT.to_string()];
     whole.extend(rest);
     let mut found = Vec::new();
     below(coll, &whole, &is_shown, &mut found, &mut Vec::new());
     if let [one] = found.as_slice() {
         path.extend(one.iter().cloned());
+    } else if found.is_empty()
+        && elem_only
+        && let serde_json::Value::Object(m) = coll
+        && let Some((k, v)) = shown.split_once(": ")
+        && let Some(entry) = m.get(k.trim())
+    {
+        // An entry printed as `key: value` (its key and value through `printf "%s: %s"`).
+        let v = v.trim();
+        let v = [('"', '"'), ('\'', '\'')]
+            .iter()
+            .find_map(|&(a, b)| v.strip_prefix(a)?.strip_suffix(b))
+            .unwrap_or(v);
+        if scalar(entry).is_some_and(|t| t == v) {
+            path.push(k.trim().to_string());
+        }
     }
     path
 }

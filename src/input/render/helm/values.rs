@@ -171,21 +171,29 @@ pub fn strip_nulls(v: &Value) -> Value {
 /// Merges chart defaults under user values (Helm's `CoalesceValues` for a subchart's own
 /// `values.yaml`): keys the user set win; maps merge.
 pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
+    coalesce_level(user, defaults, true);
+}
+
+/// One level of [`coalesce_defaults`]. An explicit null in user values deletes the default;
+/// below the top level only a default that is not itself null (Helm's `coalesceTablesFullKey`
+/// deletes the key when the chart's value was non-nil, `srcOriginalNonNil`, and keeps the
+/// user's null otherwise: `map: {a: null}` with `--set map.a=null` has `a: null`; at the top
+/// level `coalesceValues` deletes it whatever the default).
+fn coalesce_level(user: &mut Value, defaults: &Value, top: bool) {
     if let (Value::Object(u), Value::Object(d)) = (user, defaults) {
-        {
-            for (k, dv) in d {
-                match u.get_mut(k) {
-                    None => {
-                        if !dv.is_null() {
-                            u.insert(k.clone(), strip_nulls(dv));
-                        }
+        for (k, dv) in d {
+            match u.get_mut(k) {
+                None => {
+                    if !dv.is_null() {
+                        u.insert(k.clone(), strip_nulls(dv));
                     }
-                    Some(Value::Null) => {
-                        // An explicit null in user values deletes the default.
+                }
+                Some(Value::Null) => {
+                    if top || !dv.is_null() {
                         u.remove(k);
                     }
-                    Some(uv) => coalesce_defaults(uv, dv),
                 }
+                Some(uv) => coalesce_level(uv, dv, false),
             }
         }
     }
@@ -459,6 +467,21 @@ mod tests {
         let mut user = v.clone();
         coalesce_defaults(&mut user, &json!({"gone": 5, "other": 2}));
         assert_eq!(user, json!({"keep": 1, "other": 2}));
+    }
+
+    #[test]
+    fn a_user_null_over_a_null_default_is_kept_below_the_top_level() {
+        // Helm v4 (`coalesceTablesFullKey`'s `srcOriginalNonNil`): the user's null deletes a
+        // default only when the default is not null itself; at the top level it always does.
+        let defaults = json!({"top": null, "m": {"a": null, "b": 1, "n": {"a": null}}});
+        let mut user =
+            json!({"top": null, "m": {"a": null, "b": null, "c": null, "n": {"a": null}}});
+        coalesce_defaults(&mut user, &defaults);
+        assert_eq!(user, json!({"m": {"a": null, "c": null, "n": {"a": null}}}));
+        // Untouched null defaults are dropped at every level.
+        let mut user = json!({"m": {"x": 1}});
+        coalesce_defaults(&mut user, &defaults);
+        assert_eq!(user, json!({"m": {"b": 1, "n": {}, "x": 1}}));
     }
 
     #[test]

@@ -125,8 +125,23 @@ pub(super) fn go_type(v: &Value) -> std::borrow::Cow<'static, str> {
     super::math::type_of(v)
 }
 
-/// Checks one argument against a parameter type as `validateType` does.
-fn check(v: &Value, want: char) -> Result<(), TemplateError> {
+/// Checks one argument against a parameter type as `validateType` does; `typed_nil`: the
+/// argument is a nil read from a field (`gotmpl::literal::nil_fields`), Go's nil
+/// `interface {}`, which no concrete parameter type takes (`hasKey .Values.missing "k"`
+/// fails in Helm where `hasKey nil "k"` and `hasKey (.Values.missing) "k"` do not).
+fn check(v: &Value, want: char, typed_nil: bool) -> Result<(), TemplateError> {
+    if typed_nil && matches!(v, Value::Nil) {
+        let name = match want {
+            's' => "string",
+            'i' => "int",
+            'b' => "bool",
+            'm' => "map[string]interface {}",
+            _ => return Ok(()),
+        };
+        return Err(err(format!(
+            "wrong type for value; expected {name}; got interface {{}}"
+        )));
+    }
     let (ok, name) = match want {
         's' => (matches!(v, Value::String(_)), "string"),
         'i' => (matches!(v, Value::Int(_)), "int"),
@@ -167,6 +182,7 @@ pub(crate) fn check_types(m: &mut FuncMap) {
                     // A float constant written in the template with an integral value (`3.0`)
                     // is an int for an int parameter, as Go converts constants.
                     let literal = gotmpl::literal::integral_floats();
+                    let nil_fields = gotmpl::literal::nil_fields();
                     let mut converted: Option<Vec<Value>> = None;
                     let mut want = params.chars().chain(std::iter::repeat(rest.unwrap_or('.')));
                     for (i, v) in a.iter().enumerate() {
@@ -178,7 +194,7 @@ pub(crate) fn check_types(m: &mut FuncMap) {
                             converted.get_or_insert_with(|| a.to_vec())[i] = Value::Int(*f as i64);
                             continue;
                         }
-                        check(v, want)?;
+                        check(v, want, i < 64 && nil_fields & (1 << i) != 0)?;
                     }
                     inner(converted.as_deref().unwrap_or(a))
                 }),
@@ -250,6 +266,16 @@ mod tests {
             Value::from("abc")
         );
         assert!(call("hasKey", &[Value::Nil, Value::from("k")]).is_ok());
+        // A nil read from a field is Go's typed nil `interface {}`: refused.
+        gotmpl::literal::set_nil_fields_for_test(1);
+        let typed = call("hasKey", &[Value::Nil, Value::from("k")]);
+        let upper = call("upper", &[Value::Nil]);
+        gotmpl::literal::set_nil_fields_for_test(0);
+        assert_eq!(
+            msg(typed),
+            "execution error: wrong type for value; expected map[string]interface {}; got interface {}"
+        );
+        assert!(msg(upper).contains("wrong type for value; expected string; got interface {}"));
         // Sprig's list functions check the kind themselves.
         let list = Value::List(vec![Value::Int(1)].into());
         assert_eq!(
