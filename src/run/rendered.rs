@@ -99,60 +99,17 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
         let mut focus = f.span;
-        // The part the finding is about (the image tag a rule named, a map entry's value),
-        // when a line was put together from several places (repository and tag printed by
-        // two actions, a key and its value from two values): that part's origins first, the
-        // rest of the line's related. Only for a place a person writes the part: a values,
-        // `--set` or patch line, or the line of the node's own key (a template's `default
-        // "latest"`), not a partial's line that every caller shares. A part one piece printed
-        // with the rest (`printf` of registry, repository and tag) changes nothing.
-        if let Some(part) = f.part.filter(|p| p.text.byte_len() > 0).filter(|p| {
+        if let Some(part) = f.part.filter(|p| {
             lines.line_of(p.scalar.start as usize) == lines.line_of(p.scalar.end as usize)
-        }) {
-            let pieces = r.map.overlapping(part.text.range());
-            let whole = pieces
-                .first()
-                .is_some_and(|(s, _)| s.start <= part.scalar.start as usize)
-                && pieces
-                    .last()
-                    .is_some_and(|(s, _)| s.end >= part.scalar.end as usize);
-            let mut first = r.map.origins(part.text.range());
-            // A part one of the values an action combined printed (`printf` of repository
-            // and tag): that value's line, ahead of the action.
-            let user = |o: &&crate::source::map::Origin| {
-                matches!(
-                    o.role,
-                    OriginRole::Values | OriginRole::Set | OriginRole::Patch
-                )
-            };
-            let combined: Vec<usize> = (0..first.len())
-                .filter(|&i| first[i].role == OriginRole::ValuesPart)
-                .collect();
-            if let [one] = combined[..]
-                && !first.iter().any(user)
-            {
-                let o = first.remove(one);
-                first.insert(0, o);
-            }
-            let line_of =
-                |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
-            let written = first.first().is_some_and(|best| {
-                user(best)
-                    || best.role == OriginRole::ValuesPart
-                    || r.map
-                        .origins(start..start + 1)
-                        .iter()
-                        .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best))
+        }) && let Some(first) = part_origins(r, part, start)
+        {
+            origins.retain(|o| {
+                !first
+                    .iter()
+                    .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
             });
-            if !whole && written {
-                origins.retain(|o| {
-                    !first
-                        .iter()
-                        .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
-                });
-                origins.splice(0..0, first);
-                focus = part.text;
-            }
+            origins.splice(0..0, first);
+            focus = part.text;
         }
         // A finding on a whole list element (a container, a volume) points where the element
         // starts in its file, as it does when that file is checked by itself, not at the key
@@ -254,6 +211,60 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             }
         }
     }
+}
+
+/// The origins of the part a finding is about (the image tag a rule named, a map entry's
+/// value), best first, when the line was put together from several places (repository and
+/// tag printed by two actions or by one `printf`, a key and its value from two values) and
+/// the part's best origin is a place a person writes it: a values, `--set` or patch line, or
+/// the line of the node's own key (`key_at`: a template's `default "latest"`), not a
+/// partial's line that every caller shares. None when one piece printed the part with the
+/// rest of the line: the finding is about the whole of it.
+fn part_origins(
+    r: &Rendered,
+    part: crate::finding::Part,
+    key_at: usize,
+) -> Option<Vec<&crate::source::map::Origin>> {
+    if part.text.byte_len() == 0 {
+        return None;
+    }
+    let pieces = r.map.overlapping(part.text.range());
+    let whole = pieces
+        .first()
+        .is_some_and(|(s, _)| s.start <= part.scalar.start as usize)
+        && pieces
+            .last()
+            .is_some_and(|(s, _)| s.end >= part.scalar.end as usize);
+    if whole {
+        return None;
+    }
+    let mut first = r.map.origins(part.text.range());
+    // A part one of the values an action combined printed: that value's line, ahead of the
+    // action.
+    let user = |o: &&crate::source::map::Origin| {
+        matches!(
+            o.role,
+            OriginRole::Values | OriginRole::Set | OriginRole::Patch
+        )
+    };
+    let combined: Vec<usize> = (0..first.len())
+        .filter(|&i| first[i].role == OriginRole::ValuesPart)
+        .collect();
+    if let [one] = combined[..]
+        && !first.iter().any(user)
+    {
+        let o = first.remove(one);
+        first.insert(0, o);
+    }
+    let line_of = |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
+    let best = first.first()?;
+    let written = user(best)
+        || best.role == OriginRole::ValuesPart
+        || r.map
+            .origins(key_at..key_at + 1)
+            .iter()
+            .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best));
+    written.then_some(first)
 }
 
 /// Whether a finding at `start` of the stream, where a list element starts, is on the element
