@@ -99,6 +99,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
         let mut focus = f.span;
+        // The part of a one-line node the finding is about, printed apart: its origins first.
         if let Some(part) = f.part.filter(|p| {
             lines.line_of(p.scalar.start as usize) == lines.line_of(p.scalar.end as usize)
         }) && let Some(first) = part_origins(r, part, start)
