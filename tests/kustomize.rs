@@ -252,6 +252,10 @@ fn builds_equal_kubectl_kustomize() {
         // ... only for kinds and versions the built-in schema (v1.21.2) has (seed 42 case
         // 64 with the finalizer stream: an autoscaling/v2 HPA's are replaced).
         ("scalar-set-merge/versions", "scalar-set-merge/versions"),
+        // `nameSuffix` specs for a kind at any version and at one version, both without
+        // `create`, merge: the sorted table puts the version's first, which then keeps
+        // only that version's objects renamed (the default for every kind dropped).
+        ("name-affix-version-specs", "name-affix-version-specs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1111,6 +1115,29 @@ fn name_suffix_specs_conflicting_between_files_are_a_problem() {
     );
     assert!(
         e[0].message.contains("conflicting fieldspecs"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// `configurations:` specs for a kind at any group (or version) and for that kind of one
+/// group with another `create` do not conflict between the files (neither selects the
+/// other in `FsSlice.MergeOne`'s sense), but the table sorted puts the group's first, and
+/// the spec for any group merged into the defaults after it conflicts there ("failed to
+/// merge NamePrefix fieldSpec: conflicting fieldspecs"); runeguard built (differential seed
+/// 78 case 248, with `version: v1beta1` and `nameSuffix`). Located at the later spec.
+#[test]
+fn name_prefix_specs_a_specific_spec_selects_are_a_problem() {
+    let out = build("problems/name-prefix-version-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/name-prefix-version-conflict/any-version.yaml:1")
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs")
+            && e[0].message.contains("Widget of group example.com"),
         "{}",
         e[0].message
     );
