@@ -1143,6 +1143,32 @@ fn name_prefix_specs_a_specific_spec_selects_are_a_problem() {
     );
 }
 
+/// Generated keys YAML reads as another type than a string (a port number, `true`, a
+/// date) fail Kustomize ("json: unsupported type: map[interface {}]interface {}": it writes
+/// them plain, without a tag), from literals, env files and file keys alike; `yes` is a
+/// string. runeguard generated them quoted (found by the platform-infra overlay's
+/// ingress-nginx `tcp-services` map). Each located at its literal, env line or file entry.
+#[test]
+fn generated_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/generator-key-types");
+    let dir = format!("{DATA}/problems/generator-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:13"),
+            format!("{dir}/kustomization.yaml:15"),
+            format!("{dir}/kustomization.yaml:5"),
+            format!("{dir}/udp.env:2"),
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert!(out.text.contains("\"yes\": kept"), "{}", out.text);
+    assert!(!out.text.contains("5432"), "{}", out.text);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
