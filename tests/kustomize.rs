@@ -1175,6 +1175,26 @@ fn generated_keys_yaml_reads_as_other_types_are_problems() {
     assert!(!out.text.contains("5432"), "{}", out.text);
 }
 
+/// Mapping keys of a resource written plain that YAML reads as another type than a string
+/// (`5432:` in a tcp-services map, `true:` in a custom resource) fail Kustomize: kyaml keeps
+/// the node untagged and the JSON conversion refuses the non-string key. Quoted keys,
+/// `!!str` keys and `yes:` (a string in go-yaml v3) build. runeguard built them all.
+/// Located at the key; the other objects are still built.
+#[test]
+fn resource_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/resource-key-types");
+    let dir = format!("{DATA}/problems/resource-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [format!("{dir}/quoted.yaml:18"), format!("{dir}/tcp-services.yaml:7")],
+        "{:?}",
+        out.problems
+    );
+    assert!(out.text.contains("name: udp-services"), "{}", out.text);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
