@@ -258,6 +258,13 @@ fn builds_equal_kubectl_kustomize() {
         // by replacements (labelSelector, delimiter/index, a wildcard), a generator merged
         // into the base's, a strategic merge patch and a JSON 6902 patch on chart output.
         ("platform-infra", "platform-infra/clusters/production"),
+        // Annotations that read as null (written `a:`, `a: ~`, or empty text a replacement
+        // created) are "null" after a JSON 6902 patch (its JSON round trip), a quoted ""
+        // stays "" (seed 87 case 127: runeguard printed "" and "~").
+        (
+            "json-patch-null-annotation-values",
+            "json-patch-null-annotation-values/overlay",
+        ),
         // `nameSuffix` specs for a kind at any version and at one version, both without
         // `create`, merge: the sorted table puts the version's first, which then keeps
         // only that version's objects renamed (the default for every kind dropped).
