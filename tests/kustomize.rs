@@ -1195,7 +1195,10 @@ fn resource_keys_yaml_reads_as_other_types_are_problems() {
     at.sort();
     assert_eq!(
         at,
-        [format!("{dir}/quoted.yaml:18"), format!("{dir}/tcp-services.yaml:7")],
+        [
+            format!("{dir}/quoted.yaml:18"),
+            format!("{dir}/tcp-services.yaml:7")
+        ],
         "{:?}",
         out.problems
     );
@@ -1855,13 +1858,23 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
         at(&v),
         [
             // Strategic merge patch: `hostNetwork: true`.
-            want("K8S-008", &format!("{patches}/webhook-host-network.yaml"), 11, 7),
+            want(
+                "K8S-008",
+                &format!("{patches}/webhook-host-network.yaml"),
+                11,
+                7
+            ),
             // JSON 6902 patch: the `value:` of the image replace.
             want("K8S-016", &format!("{patches}/controller-image.yaml"), 3, 3),
             // Base: the webhook's image.
             want("K8S-016", "infrastructure/cert-manager/webhook.yaml", 23, 9),
             // Replacement: the source field `ingressServiceType: NodePort`.
-            want("K8S-025", "clusters/production/cluster-settings.yaml", 11, 3),
+            want(
+                "K8S-025",
+                "clusters/production/cluster-settings.yaml",
+                11,
+                3
+            ),
             // Base: the `"*"` of the ClusterRole's verbs.
             want("K8S-030", "infrastructure/cert-manager/rbac.yaml", 18, 11),
             // Generator literal of the overlay's `behavior: merge`.
@@ -1879,8 +1892,14 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
     let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
     // The replacement's `source:` and `targets:` lines, and the chart's values line the
     // Service type had before.
-    assert!(related.contains(&rel("kustomization", k, 48)), "{related:?}");
-    assert!(related.contains(&rel("kustomization", k, 52)), "{related:?}");
+    assert!(
+        related.contains(&rel("kustomization", k, 48)),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&rel("kustomization", k, 52)),
+        "{related:?}"
+    );
     assert!(
         related.contains(&rel("target", "charts/ingress-nginx/values.yaml", 12)),
         "{related:?}"
@@ -1912,6 +1931,10 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
     // The JSON 6902 patch's appended argument.
     assert_eq!(
         origin_of(&out, "\"--enable-ssl-passthrough\"", 0),
-        (format!("{DATA}/platform-infra/{patches}/controller-image.yaml"), 6, OriginRole::Patch)
+        (
+            format!("{DATA}/platform-infra/{patches}/controller-image.yaml"),
+            6,
+            OriginRole::Patch
+        )
     );
 }

@@ -270,9 +270,9 @@ pub fn go_float32(f: f64) -> String {
 /// float, `0b`/`0o` forms) nor a `YYYY-M-D` date. `yes` and `on` are strings.
 pub fn go_yaml_v3_plain_is_string(text: &str) -> bool {
     match text {
-        "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False"
-        | "FALSE" | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf"
-        | "+.INF" | "-.inf" | "-.Inf" | "-.INF" => return false,
+        "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => return false,
         "" => return true,
         _ => {}
     }
@@ -333,8 +333,7 @@ fn is_yaml_style_float(body: &str) -> bool {
         Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
         None => digits(mantissa),
     };
-    mantissa_ok
-        && exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
+    mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds: a sign (ParseInt
@@ -373,7 +372,8 @@ fn go_parse_int_base0(s: &str) -> bool {
 /// `time.Parse("2006-1-2")`, a valid day of the month).
 fn go_date(text: &str) -> bool {
     let mut parts = text.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
@@ -409,15 +409,59 @@ mod go_yaml_v3_tests {
     #[test]
     fn keys_kustomize_reads_as_other_types() {
         for k in [
-            "5432", "true", "1.5", "null", "0x1F", "07", "~", "1e3", "-1", "+1", "1_000", ".inf",
-            "08", "0b101", "0o17", "2024-01-01", "1.", ".5", "1_", "-0", "1.5e3", ".Inf", ".NaN",
-            "NULL", "False", "FALSE", "Null", "-.inf", "09.5", "1__0", "0B1", "0X1F", "0O7",
+            "5432",
+            "true",
+            "1.5",
+            "null",
+            "0x1F",
+            "07",
+            "~",
+            "1e3",
+            "-1",
+            "+1",
+            "1_000",
+            ".inf",
+            "08",
+            "0b101",
+            "0o17",
+            "2024-01-01",
+            "1.",
+            ".5",
+            "1_",
+            "-0",
+            "1.5e3",
+            ".Inf",
+            ".NaN",
+            "NULL",
+            "False",
+            "FALSE",
+            "Null",
+            "-.inf",
+            "09.5",
+            "1__0",
+            "0B1",
+            "0X1F",
+            "0O7",
         ] {
             assert!(!is_string(k), "{k}");
         }
         for k in [
-            "yes", "on", "1e", "0x", "_1", "y", "abc", "1a", "0x1G", "2024-13-01", "2023-02-29",
-            "v1.5", "-", ".", "1-2", "",
+            "yes",
+            "on",
+            "1e",
+            "0x",
+            "_1",
+            "y",
+            "abc",
+            "1a",
+            "0x1G",
+            "2024-13-01",
+            "2023-02-29",
+            "v1.5",
+            "-",
+            ".",
+            "1-2",
+            "",
         ] {
             assert!(is_string(k), "{k}");
         }

@@ -4,6 +4,10 @@ use super::node::{Node, V, with_role};
 use super::*;
 use sha2::{Digest, Sha256};
 
+/// A generated key, its value, the origin of the value and the entry that gave it (a
+/// literal or a file entry; none for an env file's line).
+type Pair<'a> = (String, Vec<u8>, Option<Origin>, Option<&'a Node>);
+
 /// Go's `encoding/json` text of a string (it escapes `<`, `>`, `&`, U+2028 and U+2029).
 pub fn go_json_string(s: &str, out: &mut String) {
     out.push('"');
@@ -254,7 +258,7 @@ impl Builder<'_> {
         }
         obj.set("metadata", md);
         // The key/value pairs, each with its origin.
-        let mut pairs: Vec<(String, Vec<u8>, Option<Origin>, Option<&Node>)> = Vec::new();
+        let mut pairs: Vec<Pair> = Vec::new();
         for lit in entry
             .get("literals")
             .and_then(Node::as_seq)
@@ -263,14 +267,12 @@ impl Builder<'_> {
         {
             let text = lit.scalar_text().unwrap_or_default();
             match generate::parse_literal(&text) {
-                Some((k, v)) => {
-                    pairs.push((
-                        k,
-                        v.into_bytes(),
-                        with_role(&lit.org, OriginRole::Base),
-                        Some(lit),
-                    ))
-                }
+                Some((k, v)) => pairs.push((
+                    k,
+                    v.into_bytes(),
+                    with_role(&lit.org, OriginRole::Base),
+                    Some(lit),
+                )),
                 None => self.problem_at(lit, &path, format!("literal {text:?} is not KEY=VALUE")),
             }
         }
@@ -367,7 +369,8 @@ impl Builder<'_> {
                     match crate::input::yaml::resolve_core(&k) {
                         serde_json::Value::Null => "null",
                         serde_json::Value::Bool(_) => "boolean",
-                        serde_json::Value::String(_) if k.contains('-') && !k.starts_with('-') => "date",
+                        serde_json::Value::String(_) if k.contains('-') && !k.starts_with('-') =>
+                            "date",
                         _ => "number",
                     }
                 );
@@ -375,7 +378,8 @@ impl Builder<'_> {
                     (Some(n), _) => self.problem_at(n, &path, msg),
                     (None, Some(o)) => {
                         let pos = o.file.pos(o.span.start);
-                        self.problems.push(Problem::error(&o.file.path, Some(pos), msg));
+                        self.problems
+                            .push(Problem::error(&o.file.path, Some(pos), msg));
                     }
                     (None, None) => self.problem_at(entry, &path, msg),
                 }
