@@ -258,6 +258,12 @@ fn builds_equal_kubectl_kustomize() {
         // by replacements (labelSelector, delimiter/index, a wildcard), a generator merged
         // into the base's, a strategic merge patch and a JSON 6902 patch on chart output.
         ("platform-infra", "platform-infra/clusters/production"),
+        // With buildMetadata, a `labels` pair written into the annotations is not the
+        // node the labels hold once a later transformer runs (seed 91 case 211).
+        (
+            "labels-shared-build-metadata",
+            "labels-shared-build-metadata",
+        ),
         // Annotations that read as null (written `a:`, `a: ~`, or empty text a replacement
         // created) are "null" after a JSON 6902 patch (its JSON round trip), a quoted ""
         // stays "" (seed 87 case 127: runeguard printed "" and "~").

@@ -730,6 +730,14 @@ pub(super) fn apply_specs(
         return refused;
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+    if r.origin_annotated && !applicable.is_empty() {
+        // Kustomize's origin bookkeeping (a build with `buildMetadata`) rewrote the
+        // annotation map before this transformer, as before a prefix: a pair an earlier
+        // `labels` entry wrote there is no longer the node its labels hold (differential
+        // seed 91 case 211: `commonLabels` over a `labels` pair with an annotations field
+        // changed the annotation too).
+        r.unshare_annotations();
+    }
     // Kustomize inserts one value node per pair in the object, at every field the specs
     // reach (measured: a replacement into the selector's new label changes the template's
     // and metadata's too), and writes into a value already there (measured: an overlay's
