@@ -19,6 +19,6 @@ export PATH="$peers:$PATH"
 command -v kubectl >/dev/null || { echo "kubectl not found: run ../shared/tools/install-peers kubectl" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "python3 not found" >&2; exit 2; }
 cargo build --quiet --example kustomize_build --manifest-path "$here/Cargo.toml" || exit 2
-args=(--seed "$seed" --count "$count" --bin "$here/target/debug/examples/kustomize_build" --kubectl "$(command -v kubectl)")
+args=(--seed "$seed" --count "$count" --bin "${CARGO_TARGET_DIR:-$here/target}/debug/examples/kustomize_build" --kubectl "$(command -v kubectl)")
 [ -n "$keep" ] && args+=(--keep "$keep")
 exec python3 "$here/bench/gen/kustomize_diff.py" "${args[@]}"

@@ -252,6 +252,29 @@ fn builds_equal_kubectl_kustomize() {
         // ... only for kinds and versions the built-in schema (v1.21.2) has (seed 42 case
         // 64 with the finalizer stream: an autoscaling/v2 HPA's are replaced).
         ("scalar-set-merge/versions", "scalar-set-merge/versions"),
+        // A platform-infrastructure tree outside the corpus (session 16): ingress-nginx from
+        // a chart vendored under helmGlobals.chartHome, a cert-manager base, monitoring and
+        // HA components, and a cluster overlay with a local cluster-settings ConfigMap read
+        // by replacements (labelSelector, delimiter/index, a wildcard), a generator merged
+        // into the base's, a strategic merge patch and a JSON 6902 patch on chart output.
+        ("platform-infra", "platform-infra/clusters/production"),
+        // With buildMetadata, a `labels` pair written into the annotations is not the
+        // node the labels hold once a later transformer runs (seed 91 case 211).
+        (
+            "labels-shared-build-metadata",
+            "labels-shared-build-metadata",
+        ),
+        // Annotations that read as null (written `a:`, `a: ~`, or empty text a replacement
+        // created) are "null" after a JSON 6902 patch (its JSON round trip), a quoted ""
+        // stays "" (seed 87 case 127: runeguard printed "" and "~").
+        (
+            "json-patch-null-annotation-values",
+            "json-patch-null-annotation-values/overlay",
+        ),
+        // `nameSuffix` specs for a kind at any version and at one version, both without
+        // `create`, merge: the sorted table puts the version's first, which then keeps
+        // only that version's objects renamed (the default for every kind dropped).
+        ("name-affix-version-specs", "name-affix-version-specs"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1116,6 +1139,78 @@ fn name_suffix_specs_conflicting_between_files_are_a_problem() {
     );
 }
 
+/// `configurations:` specs for a kind at any group (or version) and for that kind of one
+/// group with another `create` do not conflict between the files (neither selects the
+/// other in `FsSlice.MergeOne`'s sense), but the table sorted puts the group's first, and
+/// the spec for any group merged into the defaults after it conflicts there ("failed to
+/// merge NamePrefix fieldSpec: conflicting fieldspecs"); runeguard built (differential seed
+/// 78 case 248, with `version: v1beta1` and `nameSuffix`). Located at the later spec.
+#[test]
+fn name_prefix_specs_a_specific_spec_selects_are_a_problem() {
+    let out = build("problems/name-prefix-version-conflict");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/name-prefix-version-conflict/any-version.yaml:1")
+    );
+    assert!(
+        e[0].message.contains("conflicting fieldspecs")
+            && e[0].message.contains("Widget of group example.com"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// Generated keys YAML reads as another type than a string (a port number, `true`, a
+/// date) fail Kustomize ("json: unsupported type: map[interface {}]interface {}": it writes
+/// them plain, without a tag), from literals, env files and file keys alike; `yes` is a
+/// string. runeguard generated them quoted (found by the platform-infra overlay's
+/// ingress-nginx `tcp-services` map). Each located at its literal, env line or file entry.
+#[test]
+fn generated_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/generator-key-types");
+    let dir = format!("{DATA}/problems/generator-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:13"),
+            format!("{dir}/kustomization.yaml:15"),
+            format!("{dir}/kustomization.yaml:5"),
+            format!("{dir}/udp.env:2"),
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert!(out.text.contains("\"yes\": kept"), "{}", out.text);
+    assert!(!out.text.contains("5432"), "{}", out.text);
+}
+
+/// Mapping keys of a resource written plain that YAML reads as another type than a string
+/// (`5432:` in a tcp-services map, `true:` in a custom resource) fail Kustomize: kyaml keeps
+/// the node untagged and the JSON conversion refuses the non-string key. Quoted keys,
+/// `!!str` keys and `yes:` (a string in go-yaml v3) build. runeguard built them all.
+/// Located at the key; the other objects are still built.
+#[test]
+fn resource_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/resource-key-types");
+    let dir = format!("{DATA}/problems/resource-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/quoted.yaml:18"),
+            format!("{dir}/tcp-services.yaml:7")
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert!(out.text.contains("name: udp-services"), "{}", out.text);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
@@ -1740,4 +1835,112 @@ fn findings_through_a_jsonnet_output_tree_point_where_values_are_written() {
         (kust, 33, OriginRole::Patch)
     );
     assert!(!out.text.contains("Zt5wP9mKq2Lx7VbN3cRd"), "{}", out.text);
+}
+
+/// Findings through a platform-infrastructure tree (cert-manager base, ingress-nginx from a
+/// local chart, components, a cluster overlay) land on the exact file, line and column a
+/// person edits: the strategic-merge patch's `hostNetwork`, the JSON 6902 patch's image
+/// value, the cluster-settings field a replacement copied into the chart's Service (with
+/// the replacement and the chart's values line related), the literal of a generator merged
+/// into the base's, and the base's RBAC wildcard and image. The credential-like literal
+/// never appears in the report.
+#[test]
+fn findings_through_a_platform_infrastructure_tree_point_where_values_are_written() {
+    let at = common::findings_at;
+    let want = |r: &str, f: &str, l, c| (r.to_string(), f.to_string(), l, c);
+    let dir = Path::new(DATA).join("platform-infra");
+    let (v, code) = common::json_check(
+        &dir,
+        &[
+            "--select",
+            "K8S-008,K8S-016,K8S-025,K8S-030,K8S-036",
+            "clusters/production",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let k = "clusters/production/kustomization.yaml";
+    let patches = "clusters/production/patches";
+    assert_eq!(
+        at(&v),
+        [
+            // Strategic merge patch: `hostNetwork: true`.
+            want(
+                "K8S-008",
+                &format!("{patches}/webhook-host-network.yaml"),
+                11,
+                7
+            ),
+            // JSON 6902 patch: the `value:` of the image replace.
+            want("K8S-016", &format!("{patches}/controller-image.yaml"), 3, 3),
+            // Base: the webhook's image.
+            want("K8S-016", "infrastructure/cert-manager/webhook.yaml", 23, 9),
+            // Replacement: the source field `ingressServiceType: NodePort`.
+            want(
+                "K8S-025",
+                "clusters/production/cluster-settings.yaml",
+                11,
+                3
+            ),
+            // Base: the `"*"` of the ClusterRole's verbs.
+            want("K8S-030", "infrastructure/cert-manager/rbac.yaml", 18, 11),
+            // Generator literal of the overlay's `behavior: merge`.
+            want("K8S-036", k, 20, 5),
+        ],
+        "{v:#}"
+    );
+    let service = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-025")
+        .expect("K8S-025");
+    let related = common::related_of(service);
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    // The replacement's `source:` and `targets:` lines, and the chart's values line the
+    // Service type had before.
+    assert!(
+        related.contains(&rel("kustomization", k, 48)),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&rel("kustomization", k, 52)),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&rel("target", "charts/ingress-nginx/values.yaml", 12)),
+        "{related:?}"
+    );
+    assert!(!v.to_string().contains("wJalrXUtnFEMI"), "{v:#}");
+
+    let out = build("platform-infra/clusters/production");
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let settings = format!("{DATA}/platform-infra/clusters/production/cluster-settings.yaml");
+    // Replaced fields point at the settings they copied: the ClusterIssuer's email, and the
+    // ingress class written into one part of a chart-rendered argument (delimiter, index).
+    assert_eq!(
+        origin_of(&out, "email: platform-team@corp.example", 0),
+        (settings.clone(), 9, OriginRole::Base)
+    );
+    assert_eq!(
+        origin_of(&out, "\"--ingress-class=public\"", 0),
+        (settings.clone(), 12, OriginRole::Base)
+    );
+    assert_eq!(
+        origin_of(&out, "ingressClassName: public", 0),
+        (settings, 12, OriginRole::Base)
+    );
+    // The generator literal the overlay merged over the base's.
+    assert_eq!(
+        origin_of(&out, "LOG_LEVEL: \"4\"", 0),
+        (format!("{DATA}/platform-infra/{k}"), 19, OriginRole::Base)
+    );
+    // The JSON 6902 patch's appended argument.
+    assert_eq!(
+        origin_of(&out, "\"--enable-ssl-passthrough\"", 0),
+        (
+            format!("{DATA}/platform-infra/{patches}/controller-image.yaml"),
+            6,
+            OriginRole::Patch
+        )
+    );
 }

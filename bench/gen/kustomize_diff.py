@@ -1004,6 +1004,7 @@ def gen_case(seed):
     extras3(random.Random(f"extra3-{seed}"), objs, files, levels, folders)
     extras4(random.Random(f"extra4-{seed}"), objs, levels)
     extras5(random.Random(f"extra5-{seed}"), objs, files, levels, folders)
+    extras6(random.Random(f"extra6-{seed}"), files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1122,6 +1123,42 @@ def extras4(w, objs, levels):
     if w.random() < 0.2:
         target["options"].update({"delimiter": w.choice([",", "\n"]), "index": w.choice([0, 1, -1])})
     top.k.setdefault("replacements", []).append({"source": source, "targets": [target]})
+
+
+# Keys YAML may read as another type than a string (go-yaml v3: numbers in Go's forms,
+# booleans, nulls, dates; `yes`, `on`, `_1` are strings).
+TYPED_KEYS = ["5432", "53", "yes", "on", "1.5", "true", "False", "08", "0x1F", "1e3",
+              "1_0", "_1", "2024-02-29", "2023-02-29", "v1", "-1", "null", "x.y"]
+
+
+def extras6(u, files, levels, folders):
+    """Session 16 (a seventh random stream, drawn after the others, its fields added with
+    extras5's): keys a tcp-services-style map has: generator literals and env-file keys,
+    and resource data keys written plain, quoted or `!!str`, some of which YAML reads as
+    numbers, booleans, nulls or dates (Kustomize then fails)."""
+    if u.random() < 0.2:
+        i = u.randrange(len(levels))
+        at, folder = levels[i], folders[i]
+        keys = u.sample(TYPED_KEYS, u.randint(1, 3))
+        gen = {"name": "ports", "literals": [f"{k}=svc/{k}" for k in keys]}
+        if u.random() < 0.4:
+            env_keys = u.sample(TYPED_KEYS, u.randint(1, 2))
+            files[f"{folder}/ports.env"] = "".join(f"{k}=ns/{k}\n" for k in env_keys)
+            gen["envs"] = ["ports.env"]
+        kind = "secretGenerator" if u.random() < 0.3 else "configMapGenerator"
+        at.k5.setdefault(kind, []).append(gen)
+    if u.random() < 0.2:
+        i = u.randrange(len(levels))
+        at, folder = levels[i], folders[i]
+        lines = []
+        for k in u.sample(TYPED_KEYS, u.randint(1, 3)):
+            form = u.choice(["plain", "plain", "quoted", "tagged"])
+            key = {"plain": k, "quoted": f'"{k}"', "tagged": f"!!str {k}"}[form]
+            lines.append(f"  {key}: ns/svc-{len(lines)}\n")
+        files[f"{folder}/tcp-services.yaml"] = (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tcp-services\ndata:\n"
+            + "".join(lines))
+        at.k5.setdefault("resources", []).append("tcp-services.yaml")
 
 
 def extras5(v, objs, files, levels, folders):

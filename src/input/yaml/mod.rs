@@ -16,8 +16,8 @@ mod tree;
 
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
 pub use scalars::{
-    go_float32, resolve_core, resolve_yaml11, underscores_between_digits, yaml11_key,
-    yaml11_non_finite,
+    go_float32, go_yaml_v3_plain_is_string, resolve_core, resolve_yaml11,
+    underscores_between_digits, yaml11_key, yaml11_non_finite,
 };
 pub use tree::{
     NON_FINITE, ResolveIssue, Schema, go_yaml_folded_round_trip, resolve, resolve_helm_values,

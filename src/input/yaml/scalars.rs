@@ -263,3 +263,207 @@ pub fn go_float32(f: f64) -> String {
     }
     f.to_string()
 }
+
+/// Whether go-yaml v3 (kyaml's YAML, Kustomize's) reads `text`, a plain scalar without a
+/// tag, as a string (`yaml.v3`'s `resolve`): not a null, boolean, `.inf`/`.nan`, number
+/// (Go's `ParseInt`/`ParseUint` with base prefixes after dropping `_`, then a YAML-style
+/// float, `0b`/`0o` forms) nor a `YYYY-M-D` date. `yes` and `on` are strings.
+pub fn go_yaml_v3_plain_is_string(text: &str) -> bool {
+    match text {
+        "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => return false,
+        "" => return true,
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if first == b'.' {
+        // strconv.ParseFloat: `.5`, `.5e3`.
+        return go_parse_float(text).is_none();
+    }
+    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+        return true;
+    }
+    if go_date(text) {
+        return false;
+    }
+    let plain = text.replace('_', "");
+    if go_parse_int_base0(&plain) {
+        return false;
+    }
+    let (_, body) = split_sign(&plain);
+    if is_yaml_style_float(body) && plain.parse::<f64>().is_ok() {
+        return false;
+    }
+    for prefix in ["0b", "0o"] {
+        let radix = if prefix == "0b" { 2 } else { 8 };
+        let digits = plain
+            .strip_prefix(prefix)
+            .or_else(|| plain.strip_prefix('-').and_then(|p| p.strip_prefix(prefix)));
+        if let Some(d) = digits
+            && !d.is_empty()
+            && i64::from_str_radix(d, radix).is_ok()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Go's `strconv.ParseFloat` for text starting with `.` (decimal digits, an exponent).
+fn go_parse_float(text: &str) -> Option<f64> {
+    let ok = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    if !ok {
+        return None;
+    }
+    text.parse::<f64>().ok()
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` without its sign.
+fn is_yaml_style_float(body: &str) -> bool {
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds: a sign (ParseInt
+/// only), then `0x`/`0o`/`0b` (either case) or a leading `0` (octal) or decimal digits.
+fn go_parse_int_base0(s: &str) -> bool {
+    let (neg, body) = split_sign(s);
+    let signed = s.starts_with(['+', '-']);
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return false;
+    }
+    let Ok(n) = u128::from_str_radix(digits, radix) else {
+        return false;
+    };
+    if neg {
+        n <= 1u128 << 63
+    } else if signed {
+        n < 1u128 << 63
+    } else {
+        n <= u64::MAX as u128
+    }
+}
+
+/// go-yaml v3's timestamps as a key can hold them (no `:` or space): `YYYY-M-D` (Go's
+/// `time.Parse("2006-1-2")`, a valid day of the month).
+fn go_date(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let num = |s: &str, max_len| {
+        (!s.is_empty() && s.len() <= max_len && s.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (
+        (y.len() == 4).then(|| num(y, 4)).flatten(),
+        num(m, 2),
+        num(d, 2),
+    ) else {
+        return false;
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod go_yaml_v3_tests {
+    use super::go_yaml_v3_plain_is_string as is_string;
+
+    /// Each measured with `kubectl kustomize` (Kustomize v5.8.1) as a generator literal's key:
+    /// the ones read as another type fail its build.
+    #[test]
+    fn keys_kustomize_reads_as_other_types() {
+        for k in [
+            "5432",
+            "true",
+            "1.5",
+            "null",
+            "0x1F",
+            "07",
+            "~",
+            "1e3",
+            "-1",
+            "+1",
+            "1_000",
+            ".inf",
+            "08",
+            "0b101",
+            "0o17",
+            "2024-01-01",
+            "1.",
+            ".5",
+            "1_",
+            "-0",
+            "1.5e3",
+            ".Inf",
+            ".NaN",
+            "NULL",
+            "False",
+            "FALSE",
+            "Null",
+            "-.inf",
+            "09.5",
+            "1__0",
+            "0B1",
+            "0X1F",
+            "0O7",
+        ] {
+            assert!(!is_string(k), "{k}");
+        }
+        for k in [
+            "yes",
+            "on",
+            "1e",
+            "0x",
+            "_1",
+            "y",
+            "abc",
+            "1a",
+            "0x1G",
+            "2024-13-01",
+            "2023-02-29",
+            "v1.5",
+            "-",
+            ".",
+            "1-2",
+            "",
+        ] {
+            assert!(is_string(k), "{k}");
+        }
+    }
+}

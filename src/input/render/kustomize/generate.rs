@@ -4,6 +4,10 @@ use super::node::{Node, V, with_role};
 use super::*;
 use sha2::{Digest, Sha256};
 
+/// A generated key, its value, the origin of the value and the entry that gave it (a
+/// literal or a file entry; none for an env file's line).
+type Pair<'a> = (String, Vec<u8>, Option<Origin>, Option<&'a Node>);
+
 /// Go's `encoding/json` text of a string (it escapes `<`, `>`, `&`, U+2028 and U+2029).
 pub fn go_json_string(s: &str, out: &mut String) {
     out.push('"');
@@ -254,7 +258,7 @@ impl Builder<'_> {
         }
         obj.set("metadata", md);
         // The key/value pairs, each with its origin.
-        let mut pairs: Vec<(String, Vec<u8>, Option<Origin>)> = Vec::new();
+        let mut pairs: Vec<Pair> = Vec::new();
         for lit in entry
             .get("literals")
             .and_then(Node::as_seq)
@@ -263,9 +267,12 @@ impl Builder<'_> {
         {
             let text = lit.scalar_text().unwrap_or_default();
             match generate::parse_literal(&text) {
-                Some((k, v)) => {
-                    pairs.push((k, v.into_bytes(), with_role(&lit.org, OriginRole::Base)))
-                }
+                Some((k, v)) => pairs.push((
+                    k,
+                    v.into_bytes(),
+                    with_role(&lit.org, OriginRole::Base),
+                    Some(lit),
+                )),
                 None => self.problem_at(lit, &path, format!("literal {text:?} is not KEY=VALUE")),
             }
         }
@@ -303,6 +310,7 @@ impl Builder<'_> {
                                 file: file.clone(),
                                 span,
                             }),
+                            None,
                         ));
                     }
                     Ok(None) => {}
@@ -341,7 +349,7 @@ impl Builder<'_> {
                             .map(|file| node::whole_file(&file, OriginRole::Base)),
                         Err(_) => with_role(&f.org, OriginRole::Base),
                     };
-                    pairs.push((key, bytes, org));
+                    pairs.push((key, bytes, org, Some(f)));
                 }
                 Err(e) => self.problem_at(f, &path, e),
             }
@@ -349,7 +357,34 @@ impl Builder<'_> {
         let mut data = Node::map(korg.clone());
         let mut binary = Node::map(korg.clone());
         let mut seen = std::collections::HashSet::new();
-        for (k, v, org) in pairs {
+        for (k, v, org, at) in pairs {
+            // Kustomize writes a generated key as a plain scalar without a tag, so one YAML
+            // reads as a number, boolean, null or date (`5432`, `true`, `1.5`,
+            // `2024-02-29`) makes a mapping of non-string keys that its JSON conversion
+            // refuses ("json: unsupported type: map[interface {}]interface {}"; ingress-nginx's
+            // tcp-services idiom, `5432=db/postgres:5432`, fails so).
+            if !crate::input::yaml::go_yaml_v3_plain_is_string(&k) {
+                let msg = format!(
+                    "{kind} {name}: key {k:?} reads as a YAML {} in Kustomize, which then fails (\"json: unsupported type: map[interface {{}}]interface {{}}\"); not generated",
+                    match crate::input::yaml::resolve_core(&k) {
+                        serde_json::Value::Null => "null",
+                        serde_json::Value::Bool(_) => "boolean",
+                        serde_json::Value::String(_) if k.contains('-') && !k.starts_with('-') =>
+                            "date",
+                        _ => "number",
+                    }
+                );
+                match (at, &org) {
+                    (Some(n), _) => self.problem_at(n, &path, msg),
+                    (None, Some(o)) => {
+                        let pos = o.file.pos(o.span.start);
+                        self.problems
+                            .push(Problem::error(&o.file.path, Some(pos), msg));
+                    }
+                    (None, None) => self.problem_at(entry, &path, msg),
+                }
+                continue;
+            }
             if !seen.insert(k.clone()) {
                 self.problem_at(
                     entry,

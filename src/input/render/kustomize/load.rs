@@ -226,8 +226,12 @@ impl Builder<'_> {
                 return;
             }
         };
-        match node::load_docs(&file.text, &file, OriginRole::Base, None) {
-            Ok(docs) => {
+        match node::load_resource_docs(&file.text, &file) {
+            Ok((docs, misfits)) => {
+                for e in misfits {
+                    self.problems
+                        .push(Problem::error(&file.path, Some(e.pos), e.message));
+                }
                 let mut rs = Vec::new();
                 for d in docs {
                     for obj in self.objects(d, &file) {

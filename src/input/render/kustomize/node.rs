@@ -493,6 +493,61 @@ pub fn load_docs(
     role: OriginRole,
     embed: Option<Embed>,
 ) -> Result<Vec<Node>, LoadError> {
+    load_docs_with(text, file, role, embed, &mut None)
+}
+
+/// [`load_docs`] of a resource file, also giving each mapping key Kustomize cannot build
+/// with ([`misfit_key`]): the documents are kept, the build fails there.
+pub fn load_resource_docs(
+    text: &str,
+    file: &Arc<SourceFile>,
+) -> Result<(Vec<Node>, Vec<LoadError>), LoadError> {
+    let mut misfits = Some(Vec::new());
+    let docs = load_docs_with(text, file, OriginRole::Base, None, &mut misfits)?;
+    Ok((docs, misfits.unwrap_or_default()))
+}
+
+/// The first mapping key of `raw` written plain without a tag that go-yaml v3 reads as
+/// another type than a string (`5432:`, `true:`, `1.5:`; `yes:` is a string): kyaml keeps
+/// the node as written, and Kustomize's conversion of the object to JSON fails on the
+/// non-string key ("json: unsupported type: map[interface {}]interface {}"). Quoted and
+/// `!!str` keys are strings.
+fn misfit_key(raw: &RawNode, depth: usize) -> Option<(String, Span)> {
+    if depth > yaml::MAX_DEPTH {
+        return None;
+    }
+    match raw {
+        RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| {
+            if let RawNode::Scalar {
+                text,
+                style: ScalarStyle::Plain,
+                tag: None,
+                span,
+            } = k
+                && text != "<<"
+                && !yaml::go_yaml_v3_plain_is_string(text)
+            {
+                return Some((text.clone(), *span));
+            }
+            misfit_key(v, depth + 1)
+        }),
+        RawNode::Seq { items, .. } => items.iter().find_map(|i| misfit_key(i, depth + 1)),
+        RawNode::Alias {
+            target,
+            definition: true,
+            ..
+        } => misfit_key(target, depth + 1),
+        _ => None,
+    }
+}
+
+fn load_docs_with(
+    text: &str,
+    file: &Arc<SourceFile>,
+    role: OriginRole,
+    embed: Option<Embed>,
+    misfits: &mut Option<Vec<LoadError>>,
+) -> Result<Vec<Node>, LoadError> {
     let own_lines;
     let lines: &LineIndex = if embed.is_some() {
         own_lines = LineIndex::new(text);
@@ -542,6 +597,22 @@ pub fn load_docs(
                 }
                 if value.is_null() {
                     continue;
+                }
+                if let Some(m) = misfits.as_mut()
+                    && let Some((key, span)) = misfit_key(&doc.root, 0)
+                {
+                    m.push(LoadError {
+                        pos: translate(lines.pos_at_offset(text, span.start as usize)),
+                        message: format!(
+                            "mapping key {key} is written plain and reads as a YAML {}, not a string: Kustomize fails on it (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
+                            match yaml::resolve_core(&key) {
+                                Value::Null => "null",
+                                Value::Bool(_) => "boolean",
+                                Value::String(_) if !key.starts_with(['-', '+', '.']) && key.contains('-') => "date",
+                                _ => "number",
+                            }
+                        ),
+                    });
                 }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
                 // Manifests are read with the folded round trip (`Schema::Kustomize`),

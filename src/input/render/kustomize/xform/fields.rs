@@ -730,6 +730,14 @@ pub(super) fn apply_specs(
         return refused;
     }
     let applicable: Vec<&FieldSpec> = specs.iter().filter(|f| spec_matches(f, r)).collect();
+    if r.origin_annotated && !applicable.is_empty() {
+        // Kustomize's origin bookkeeping (a build with `buildMetadata`) rewrote the
+        // annotation map before this transformer, as before a prefix: a pair an earlier
+        // `labels` entry wrote there is no longer the node its labels hold (differential
+        // seed 91 case 211: `commonLabels` over a `labels` pair with an annotations field
+        // changed the annotation too).
+        r.unshare_annotations();
+    }
     // Kustomize inserts one value node per pair in the object, at every field the specs
     // reach (measured: a replacement into the selector's new label changes the template's
     // and metadata's too), and writes into a value already there (measured: an overlay's
@@ -960,6 +968,17 @@ impl Config {
     }
 }
 
+/// The kinds a spec selects: its kind (else every kind), of its group and version.
+fn spec_kinds(f: &FieldSpec) -> String {
+    let mut what = f.kind.clone().unwrap_or_else(|| "every kind".into());
+    for (name, v) in [("group", &f.group), ("version", &f.version)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            what.push_str(&format!(" of {name} {v}"));
+        }
+    }
+    what
+}
+
 /// A located problem for each conflict: at the spec's line in a `configurations:` file
 /// when one of the two came from one (`located`), else at `fallback` (the entry that
 /// included the kustomization, or its `configurations:`).
@@ -981,16 +1000,7 @@ pub fn report_conflicts(
             .find(|(f, _)| *f == c.merged)
             .or_else(|| located.iter().find(|(f, _)| *f == c.there))
             .map_or(fallback, |(_, n)| n);
-        // The kinds a spec selects: its kind (else every kind), of its group and version.
-        let kind = |f: &FieldSpec| {
-            let mut what = f.kind.clone().unwrap_or_else(|| "every kind".into());
-            for (name, v) in [("group", &f.group), ("version", &f.version)] {
-                if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                    what.push_str(&format!(" of {name} {v}"));
-                }
-            }
-            what
-        };
+        let kind = spec_kinds;
         b.problem_at(
             at,
             &k.file.path,
@@ -1068,28 +1078,6 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
                         let specs = parse_specs(Some(v));
-                        // The default `metadata/name` with another `create`: a spec selecting
-                        // the default (no kind, group or version) conflicts in
-                        // `MakeTransformerConfig`'s merge of the files into the defaults, with
-                        // or without kustomizations included before (differential seed 52
-                        // case 185); a kind-specific one only in the merge into an empty
-                        // accumulator (see above).
-                        let default = [fs(None, None, "metadata/name", false)];
-                        let clash = specs
-                            .iter()
-                            .find(|f| same_spec(&default[0], f) && default[0].create != f.create);
-                        affix_failed |= clash.is_some();
-                        if let Some(f) = clash.filter(|_| !acc.config.conflicted) {
-                            let which = if key == "namePrefix" { "NamePrefix" } else { "NameSuffix" };
-                            b.problem_at(
-                                v,
-                                &k.file.path,
-                                format!(
-                                    "`{key}` field spec `{}` has another `create` than the default spec there (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
-                                    f.path
-                                ),
-                            );
-                        }
                         let (table, at) = if key == "namePrefix" {
                             (&mut prefix, &mut prefix_at)
                         } else {
@@ -1098,13 +1086,10 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         at.extend(specs.iter().map(|f| (f.clone(), v.clone())));
                         // Two files' specs (or one file's two) for the same path and kind
                         // with another `create` conflict in `loadDefaultConfig`'s merge
-                        // (differential seed 78 case 248: a kind-specific `metadata/name`
-                        // spec in two files; runeguard merged them).
+                        // (a kind-specific `metadata/name` spec in two files).
                         let which = if key == "namePrefix" { PREFIX } else { SUFFIX };
                         let between = merge_sorted_checked(table, &specs, which);
-                        if let Some(c) = between.first()
-                            && clash.is_none()
-                        {
+                        if let Some(c) = between.first() {
                             if !affix_failed && !acc.config.conflicted {
                                 b.problem_at(
                                     v,
@@ -1141,6 +1126,50 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     _ => {}
                 }
             }
+        }
+    }
+    // `MakeTransformerConfig`: the defaults (`metadata/name` for every kind, without
+    // `create`) merged with the files' table, sorted. Each spec of it is checked against the
+    // default and the specs merged before it: a spec selecting the default (no kind, group
+    // or version) with `create` conflicts there (differential seed 52 case 185), and so does
+    // a spec sorted after a more specific one it selects with another `create` (`Widget`
+    // after `Widget` `v1beta1`; differential seed 78 case 248).
+    if !affix_failed {
+        for (specs, at, which, key) in [
+            (&prefix, &prefix_at, PREFIX, "namePrefix"),
+            (&suffix, &suffix_at, SUFFIX, "nameSuffix"),
+        ] {
+            let mut defaults = vec![fs(None, None, "metadata/name", false)];
+            let Some(c) = merge_sorted_checked(&mut defaults, specs, which)
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            affix_failed = true;
+            if !acc.config.conflicted
+                && let Some((_, v)) = at.iter().find(|(f, _)| *f == c.merged)
+            {
+                let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+                let what = if ![&c.there.kind, &c.there.group, &c.there.version]
+                    .into_iter()
+                    .any(given)
+                {
+                    "the default spec there".to_string()
+                } else {
+                    format!("the spec for {} there", spec_kinds(&c.there))
+                };
+                b.problem_at(
+                    v,
+                    &k.file.path,
+                    format!(
+                        "`{key}` field spec `{}` for {} has another `create` than {what} (Kustomize: failed to merge {which} fieldSpec: conflicting fieldspecs)",
+                        c.merged.path,
+                        spec_kinds(&c.merged),
+                    ),
+                );
+            }
+            break;
         }
     }
     // The accumulator's merge (`ResAccumulator.MergeConfig`) of the table sorted: into an

@@ -275,6 +275,7 @@ pub(super) fn apply_6902(
             // node is new, none shared any more (measured: a label a patch copied into the
             // annotations does not follow a later override of the label).
             copy.clear_shares();
+            json_patch_annotations(&mut copy);
             copy.clear_untyped();
             // Kustomize writes the annotations back after the patch (`SetAnnotations` with
             // its internal ones, both JSON 6902 transformers): annotations the patch left
@@ -305,6 +306,28 @@ pub(super) fn apply_6902(
             if r.namespaces.last() != Some(&s) {
                 r.namespaces.push(s);
             }
+        }
+    }
+}
+
+/// The annotations after Kustomize's JSON round trip and `SetAnnotations`: a value that
+/// reads as null (written `a:`, `a: ~`, or text a replacement created as `""` or `~`) is
+/// JSON null and comes back as the text "null" (measured: `empty:` in a file prints `""`
+/// after the build but "null" after any JSON 6902 patch; differential seed 87 case 127: a
+/// replacement's empty text created in an annotation in the base, a JSON patch above).
+fn json_patch_annotations(obj: &mut Node) {
+    let Some(map) = obj
+        .path_mut(&["metadata", "annotations"])
+        .and_then(Node::as_map_mut)
+    else {
+        return;
+    };
+    for (_, v) in map.iter_mut() {
+        let untyped_null = v.untyped_text.as_deref().is_some_and(|t| {
+            matches!(crate::input::yaml::resolve_core(t), serde_json::Value::Null)
+        });
+        if v.is_null() || untyped_null {
+            v.v = V::Str("null".into());
         }
     }
 }

@@ -445,7 +445,15 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                                 }
                             }
                             (V::Str(_), None) => v = Node::str(t, from.clone()),
-                            (_, None) if annotation => v = Node::str(t, from.clone()),
+                            (_, None) if annotation => {
+                                v = Node::str(t.clone(), from.clone());
+                                // A created annotation is a node without a tag: Kustomize's
+                                // JSON round trip (a JSON 6902 patch) reads its text as YAML
+                                // (see `json_patch_annotations`).
+                                if target.untyped {
+                                    v.untyped_text = Some(t.as_str().into());
+                                }
+                            }
                             (V::Null | V::Num(_) | V::Bool(_), None) => {
                                 let read = crate::input::yaml::resolve_core(&t);
                                 // The typed node holds text of another type: Kustomize
