@@ -11,7 +11,7 @@
 //! document into a value and its span tree) and [`scalars`] (the scalar schemas).
 
 mod raw;
-mod scalars;
+pub(crate) mod scalars;
 mod tree;
 
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};

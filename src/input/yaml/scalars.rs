@@ -336,13 +336,10 @@ fn is_yaml_style_float(body: &str) -> bool {
     mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds: a sign (ParseInt
-/// only), then `0x`/`0o`/`0b` (either case) or a leading `0` (octal) or decimal digits.
-fn go_parse_int_base0(s: &str) -> bool {
-    let (neg, body) = split_sign(s);
-    let signed = s.starts_with(['+', '-']);
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+/// The radix and digits of an integer's text (lower case, no sign) as Go's base-0 parsing
+/// reads it: `0x`, `0o`, `0b`, a leading `0` (octal), else decimal.
+pub(crate) fn go_base0_radix(lower: &str) -> (u32, &str) {
+    if let Some(d) = lower.strip_prefix("0x") {
         (16, d)
     } else if let Some(d) = lower.strip_prefix("0o") {
         (8, d)
@@ -351,8 +348,17 @@ fn go_parse_int_base0(s: &str) -> bool {
     } else if lower.len() > 1 && lower.starts_with('0') {
         (8, &lower[1..])
     } else {
-        (10, lower.as_str())
-    };
+        (10, lower)
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds: a sign (ParseInt
+/// only), then `0x`/`0o`/`0b` (either case) or a leading `0` (octal) or decimal digits.
+fn go_parse_int_base0(s: &str) -> bool {
+    let (neg, body) = split_sign(s);
+    let signed = s.starts_with(['+', '-']);
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = go_base0_radix(&lower);
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return false;
     }

@@ -119,17 +119,7 @@ pub fn parse_go_int(text: &str) -> Option<i64> {
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
+    let (radix, digits) = crate::input::yaml::scalars::go_base0_radix(&lower);
     let digits = if radix != 10 || digits.contains('_') {
         if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
             return None;
