@@ -683,33 +683,41 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
 /// action, or whose own text outside the actions holds no letter or digit (`- {{ .x }}`),
 /// tells nothing.
 fn matches_with_actions(line: &str, printed: &str) -> bool {
-    let mut parts = Vec::new();
-    let mut rest = line;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}") else {
-            return false;
-        };
-        parts.push(&rest[..open]);
-        rest = &rest[open + close + 2..];
-    }
-    if parts.is_empty() || printed.contains('\n') {
+    // Asked of every line of a block for every line printed from it: the text before the
+    // first action settles most lines before anything else is read.
+    let Some(open) = line.find("{{") else {
         return false;
-    }
-    parts.push(rest);
-    if !parts.iter().any(|p| p.chars().any(|c| c.is_alphanumeric())) {
-        return false;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    };
+    let (first, mut rest) = line.split_at(open);
     let Some(mut text) = printed.strip_prefix(first) else {
         return false;
     };
-    for mid in &parts[1..parts.len() - 1] {
-        match text.find(mid) {
-            Some(i) => text = &text[i + mid.len()..],
-            None => return false,
+    if printed.contains('\n') {
+        return false;
+    }
+    let mut says = first.chars().any(char::is_alphanumeric);
+    loop {
+        // `rest` starts with an action.
+        let Some(close) = rest.find("}}") else {
+            return false;
+        };
+        rest = &rest[close + 2..];
+        match rest.find("{{") {
+            Some(next) => {
+                let mid = &rest[..next];
+                says |= mid.chars().any(char::is_alphanumeric);
+                match text.find(mid) {
+                    Some(i) => text = &text[i + mid.len()..],
+                    None => return false,
+                }
+                rest = &rest[next..];
+            }
+            None => {
+                says |= rest.chars().any(char::is_alphanumeric);
+                return says && text.ends_with(rest);
+            }
         }
     }
-    text.ends_with(last)
 }
 
 /// A line printed from an element of a values list the action could not tell by its text
@@ -1117,10 +1125,7 @@ mod tests {
             [(100..115, vec![1, 2])]
         );
     }
-}
 
-#[cfg(test)]
-mod block_line_tests {
     #[test]
     fn a_block_line_tpl_rewrote_matches_around_its_actions() {
         use super::matches_with_actions as m;
