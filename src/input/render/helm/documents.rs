@@ -652,21 +652,30 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
     }
     let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
     let key_indent = text[line_start..start].len();
-    let mut hits = Vec::new();
-    let mut at = first_end + 1;
-    while at < text.len() {
-        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-        let line = &text[at..end];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if !line.trim().is_empty() {
-            if indent <= key_indent {
-                break;
+    // The block's lines equal to the printed one; only when there is none, those a `tpl`
+    // rewrote around their actions (the slower test, asked of far fewer lines).
+    let hits_by = |same: &dyn Fn(&str) -> bool| {
+        let mut hits = Vec::new();
+        let mut at = first_end + 1;
+        while at < text.len() {
+            let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            let line = &text[at..end];
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            if !line.trim().is_empty() {
+                if indent <= key_indent {
+                    break;
+                }
+                if same(line.trim()) {
+                    hits.push((at + indent, end));
+                }
             }
-            if line.trim() == want || matches_with_actions(line.trim(), want) {
-                hits.push((at + indent, end));
-            }
+            at = end + 1;
         }
-        at = end + 1;
+        hits
+    };
+    let mut hits = hits_by(&|line| line == want);
+    if hits.is_empty() {
+        hits = hits_by(&|line| matches_with_actions(line, want));
     }
     match hits.as_slice() {
         [(s, e)] => Some(Origin {
