@@ -266,6 +266,13 @@ pub(super) fn process_file<'a>(
             .collect();
         out.document_lines.insert(file.path.clone(), lines);
     }
+    // A Secret's content is a credential to every output, whichever rules run (a rendered
+    // stream's Secrets are marked as it loads, with the lines they were written on).
+    for d in &loaded.documents {
+        if d.input_type == crate::input::InputType::Kubernetes {
+            secrets::mark_secret_data(&d.file, &d.value, &d.spans);
+        }
+    }
     out.problems = loaded.problems;
     out.documents = loaded.documents.len();
     if explicit && loaded.documents.is_empty() && out.problems.is_empty() {
@@ -326,10 +333,6 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
         .iter()
         .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
         .collect();
-    // A Secret's content is a credential to every output, whichever rules run.
-    if doc.input_type == crate::input::InputType::Kubernetes {
-        secrets::mark_secret_data(&doc.file, &doc.value, &doc.spans);
-    }
     let value = crate::policy::engine::to_rego(&doc.value);
     let (hits, failures) = ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
     out.problems

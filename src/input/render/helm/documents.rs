@@ -879,12 +879,16 @@ fn same_line_read_from(
 fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
     paths
         .iter()
-        .filter_map(|path| p.origins.get(path))
-        .map(|o| Origin {
-            role: OriginRole::ValuesPart,
-            ..o.clone()
-        })
+        .filter_map(|path| values_part(path, p))
         .collect()
+}
+
+/// The values line of one value an action combined with others, as a part.
+fn values_part(path: &[String], p: &Prepared) -> Option<Origin> {
+    p.origins.get(path).map(|o| Origin {
+        role: OriginRole::ValuesPart,
+        ..o.clone()
+    })
 }
 
 /// The text each of the values an action combined printed (`printf "%s/%s:%s"` of registry,
@@ -897,14 +901,7 @@ fn printed_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<(String, Origin)> {
         .iter()
         .filter_map(|path| {
             let text = scalar_text(path, &p.values).filter(|t| !t.is_empty())?;
-            let o = p.origins.get(path)?;
-            Some((
-                text,
-                Origin {
-                    role: OriginRole::ValuesPart,
-                    ..o.clone()
-                },
-            ))
+            Some((text, values_part(path, p)?))
         })
         .collect()
 }
