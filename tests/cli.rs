@@ -1212,3 +1212,28 @@ fn a_run_whose_workers_wait_for_the_policies_finishes() {
             .code(1);
     }
 }
+
+/// A note the terminal does not show (a file skipped as a Go template, without `--verbose`) is
+/// counted on the summary line, so that nothing skipped passes unnoticed (was: "0 findings in
+/// 1 file", no word of the skip).
+#[test]
+fn notes_left_out_of_the_terminal_are_counted_on_the_summary_line() {
+    let d = dir_with(&[(
+        "deploy.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ app_name }}\n" as &[u8],
+    )]);
+    rg().current_dir(d.path())
+        .args(["check", "."])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("file skipped").not())
+        .stderr(predicate::str::contains(
+            "; 1 note not shown (--verbose shows it)",
+        ));
+    rg().current_dir(d.path())
+        .args(["check", "--verbose", "."])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("file skipped: a Go template"))
+        .stderr(predicate::str::contains("not shown").not());
+}

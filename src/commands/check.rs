@@ -36,6 +36,17 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
         b.finish_and_clear();
     }
     engine_notes(&set, args.verbose);
+    // Counted before the terminal drops them, so the summary line can say they exist: a skipped
+    // file must never pass unnoticed.
+    let hidden_notes = if args.verbose {
+        0
+    } else {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.level == ProblemLevel::Note)
+            .count()
+    };
     if !args.verbose {
         // Notes stay in the machine formats; the terminal shows them with --verbose.
         let has_machine = formats.iter().any(|(f, _)| {
@@ -64,7 +75,7 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
         write_out(file.as_deref(), &text)?;
     }
     if !args.quiet {
-        eprintln!("{}", summary_line(&report));
+        eprintln!("{}", summary_line(&report, hidden_notes));
     }
     let exit = report.exit();
     // The process ends here: freeing the policy set (engines, programs, VMs) and the report
@@ -148,7 +159,9 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn summary_line(r: &RunReport) -> String {
+/// `hidden_notes`: notes the terminal did not show (no `--verbose`), counted so that what was
+/// skipped is at least announced.
+fn summary_line(r: &RunReport, hidden_notes: usize) -> String {
     let active = r.active().count();
     let errors = r
         .problems
@@ -172,6 +185,13 @@ fn summary_line(r: &RunReport) -> String {
     );
     for part in report::table::set_aside(r) {
         s.push_str(&format!(", {part}"));
+    }
+    if hidden_notes > 0 {
+        s.push_str(&format!(
+            "; {hidden_notes} note{} not shown (--verbose shows {})",
+            plural(hidden_notes),
+            if hidden_notes == 1 { "it" } else { "them" }
+        ));
     }
     if errors > 0 {
         s.push_str(&format!(
