@@ -1236,4 +1236,11 @@ fn notes_left_out_of_the_terminal_are_counted_on_the_summary_line() {
         .code(0)
         .stdout(predicate::str::contains("file skipped: a Go template"))
         .stderr(predicate::str::contains("not shown").not());
+    // A machine format lists the note itself.
+    rg().current_dir(d.path())
+        .args(["check", "--format", "json", "."])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("file skipped: a Go template"))
+        .stderr(predicate::str::contains("not shown").not());
 }

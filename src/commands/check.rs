@@ -36,9 +36,12 @@ pub fn check(args: CheckArgs) -> Result<Exit, Fatal> {
         b.finish_and_clear();
     }
     engine_notes(&set, args.verbose);
-    // Counted before the terminal drops them, so the summary line can say they exist: a skipped
-    // file must never pass unnoticed.
-    let hidden_notes = if args.verbose {
+    // Counted before the terminal formats drop them, so the summary line can say they exist: a
+    // skipped file must never pass unnoticed. A machine format lists them itself.
+    let terminal = formats
+        .iter()
+        .any(|(f, _)| matches!(f, Format::Human | Format::Table));
+    let hidden_notes = if args.verbose || !terminal {
         0
     } else {
         report
