@@ -540,6 +540,87 @@ fn a_dependency_missing_from_charts_is_an_error_that_names_its_switch() {
     assert!(problems(&v).is_empty(), "{v}");
 }
 
+/// A dependency `charts/` lacks is read from the repository when it holds it, so a monorepo
+/// of charts (Bitnami's `common` beside each chart) is checked whole offline: a `file://`
+/// dependency from its folder (what `helm dependency build` packages), any other from the
+/// chart's sibling folder of its name when that chart's name and version fit. Each is named in
+/// a note; a sibling of another name or of a version the constraint refuses is not used (the
+/// error stays). Was: exit 2 and none of the dependency's objects checked.
+#[test]
+fn a_dependency_the_repository_holds_is_read_from_it() {
+    let lib = b"{{- define \"lib.pod\" -}}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .name }}\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n      securityContext:\n        privileged: true\n{{- end }}\n" as &[u8];
+    let d = dir_with(&[
+        (
+            "charts/app/Chart.yaml",
+            b"apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n  - name: db\n    version: \">=1.0.0\"\n    repository: file://../../db-chart\n" as &[u8],
+        ),
+        (
+            "charts/app/templates/pod.yaml",
+            b"{{ include \"lib.pod\" (dict \"name\" \"web\") }}\n" as &[u8],
+        ),
+        (
+            "charts/common/Chart.yaml",
+            b"apiVersion: v2\nname: common\ntype: library\nversion: 2.31.4\n" as &[u8],
+        ),
+        ("charts/common/templates/_pod.tpl", lib),
+        (
+            "db-chart/Chart.yaml",
+            b"apiVersion: v2\nname: db\nversion: 1.2.0\n" as &[u8],
+        ),
+        (
+            "db-chart/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n  namespace: shop\ndata:\n  a: \"1\"\n" as &[u8],
+        ),
+        // A sibling whose version the constraint refuses, and one of another name.
+        (
+            "charts/old/Chart.yaml",
+            b"apiVersion: v2\nname: old\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 3.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n  - name: other\n    version: 1.x.x\n    repository: https://example.com/charts\n" as &[u8],
+        ),
+        (
+            "charts/other/Chart.yaml",
+            b"apiVersion: v2\nname: not-other\nversion: 1.0.0\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "charts/app"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-001".to_string(),
+            "charts/common/templates/_pod.tpl".to_string(),
+            12
+        )],
+        "{}",
+        v["problems"]
+    );
+    assert_eq!(v["summary"]["documents"], 2, "the Pod and db's ConfigMap");
+    assert_eq!(
+        problems(&v),
+        [
+            "note charts/app/Chart.yaml:5:5: dependency \"common\" is not in charts/; read from the repository's own charts/common (version 2.31.4, which 2.x.x accepts); the chart `helm dependency build` fetches from oci://registry-1.docker.io/bitnamicharts may differ",
+            "note charts/app/Chart.yaml:8:5: dependency \"db\" is not in charts/; read from db-chart (version 1.2.0, which >=1.0.0 accepts), as `helm dependency build` packages it",
+        ]
+    );
+    // Checked from inside the chart, the sibling is shown from there.
+    let (v, _) = json_check(&d.path().join("charts/app"), &["."]);
+    assert!(
+        problems(&v)[0].contains("read from the repository's own ../common "),
+        "{v}"
+    );
+    let (v, code) = json_check(d.path(), &["charts/old"]);
+    assert_eq!(code, 2, "{v}");
+    let p = problems(&v);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].starts_with("error charts/old/Chart.yaml:5:5: dependency \"common\""),
+        "{p:?}"
+    );
+    assert!(
+        p[1].starts_with("error charts/old/Chart.yaml:8:5: dependency \"other\""),
+        "{p:?}"
+    );
+}
+
 /// A Helm 2 chart (`apiVersion: v1`) lists its dependencies in `requirements.yaml`: their
 /// conditions apply as Helm applies them (a subchart its condition turns off was rendered).
 #[test]

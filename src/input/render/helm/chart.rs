@@ -21,6 +21,9 @@ pub(super) struct Chart {
     pub(super) name: String,
     pub(super) files: Vec<ChartFile>,
     pub(super) subcharts: Vec<Chart>,
+    /// For a dependency `charts/` lacked, read from the repository instead: where from, and
+    /// why that copy (said in a note at the dependency).
+    pub(super) taken_from: Option<String>,
 }
 
 impl Chart {
@@ -162,7 +165,127 @@ pub(super) fn load_dir(
             chart.subcharts.push(c);
         }
     }
+    local_dependencies(&mut chart, dir, display, problems, depth);
     Some(chart)
+}
+
+/// Dependencies `charts/` lacks (repositories seldom commit `charts/*.tgz`), read from the
+/// repository itself when it holds them, so that the chart is checked whole offline:
+/// - a `file://` dependency from its folder, which is what `helm dependency build` packages;
+/// - any other from the chart's sibling folder of the dependency's name (a monorepo of charts:
+///   Bitnami's `common`, prometheus-community's `kube-state-metrics`), when that folder's chart
+///   has the dependency's name and a version its constraint accepts.
+///
+/// A copy with another name or an unaccepted version is not used: the dependency stays missing
+/// (an error, in `prepare`). Each one used is named in a note at the dependency.
+fn local_dependencies(
+    chart: &mut Chart,
+    dir: &Path,
+    display: &str,
+    problems: &mut Vec<Problem>,
+    depth: usize,
+) {
+    let Some(deps) = chart.meta.get("dependencies").and_then(|d| d.as_array()) else {
+        return;
+    };
+    let mut found = Vec::new();
+    for dep in deps {
+        let Some(name) = dep.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        if chart.subcharts.iter().any(|s| s.name == name)
+            || found.iter().any(|c: &Chart| c.name == name)
+        {
+            continue;
+        }
+        let repo = dep.get("repository").and_then(|r| r.as_str()).unwrap_or("");
+        let rel = match repo.strip_prefix("file://") {
+            Some(path) => path.to_string(),
+            None => format!("../{name}"),
+        };
+        let folder = dir.join(&rel);
+        if !folder.join("Chart.yaml").is_file() || same_folder(&folder, dir) {
+            continue;
+        }
+        let shown = if Path::new(&rel).is_absolute() {
+            crate::input::files::display_path(
+                Path::new(&rel),
+                &std::env::current_dir().unwrap_or_default(),
+            )
+        } else {
+            joined_display(display, &rel)
+        };
+        let mut found_problems = Vec::new();
+        let Some(mut c) = load_dir(&folder, &shown, &mut found_problems, depth + 1) else {
+            continue;
+        };
+        let version = c.meta.get("version").and_then(|v| v.as_str()).unwrap_or("");
+        let constraint = dep
+            .get("version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .trim();
+        let accepted =
+            constraint.is_empty() || funcs::semver_compare(constraint, version).unwrap_or(false);
+        if c.name != name || !accepted {
+            continue;
+        }
+        problems.extend(found_problems);
+        let within = if constraint.is_empty() {
+            String::new()
+        } else {
+            format!(", which {constraint} accepts")
+        };
+        c.taken_from = Some(if repo.starts_with("file://") {
+            format!(
+                "read from {shown} (version {version}{within}), as `helm dependency build` packages it"
+            )
+        } else {
+            let from = if repo.is_empty() {
+                String::new()
+            } else {
+                format!(" from {repo}")
+            };
+            format!(
+                "read from the repository's own {shown} (version {version}{within}); the chart `helm dependency build` fetches{from} may differ"
+            )
+        });
+        found.push(c);
+    }
+    chart.subcharts.extend(found);
+}
+
+/// Whether two folders are the same (a chart naming itself as its dependency).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The shown path of `rel` (a relative path, `../common`) from the chart shown as `display`,
+/// its `.` and `..` steps taken: `bitnami/apache` and `../common` give `bitnami/common`.
+fn joined_display(display: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = display
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let absolute = display.starts_with('/');
+    for step in rel.split('/') {
+        match step {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(step),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
 }
 
 pub(super) fn chart_from_files(
@@ -232,6 +355,7 @@ pub(super) fn chart_from_files(
         name,
         files,
         subcharts: Vec::new(),
+        taken_from: None,
     })
 }
 

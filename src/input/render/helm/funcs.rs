@@ -29,6 +29,7 @@ mod words;
 mod xcase;
 mod yaml_tabs;
 
+pub(super) use math::semver_compare;
 pub(crate) use types::check_types;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {

@@ -332,7 +332,18 @@ fn missing_dependencies(
             !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals)
         })
         .collect();
-    if missing.is_empty() {
+    // Dependencies read from the repository instead of `charts/` (`chart::local_dependencies`).
+    let taken: Vec<(usize, &str)> = deps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let name = d.get("name")?.as_str()?;
+            let sub = chart.subcharts.iter().find(|s| s.name == name)?;
+            Some((i, sub.taken_from.as_deref()?))
+        })
+        .filter(|(i, _)| enabled(&deps[*i], vals))
+        .collect();
+    if missing.is_empty() && taken.is_empty() {
         return;
     }
     // Read again for its spans only now that a note needs them (the rare case).
@@ -343,6 +354,26 @@ fn missing_dependencies(
     let tree = read
         .as_ref()
         .and_then(|src| values::read_yaml(src).ok().map(|(_, t)| t));
+    let name_pos = |i: usize| {
+        let at = [
+            PathSeg::Key("dependencies".into()),
+            PathSeg::Index(i),
+            PathSeg::Key("name".into()),
+        ];
+        tree.as_ref().zip(read.as_ref()).and_then(|(t, src)| {
+            let focus = t.get(&at)?.focus;
+            Some(src.lines.pos_at_offset(&src.text, focus.start as usize))
+        })
+    };
+    let shown = listed.map_or_else(|| chart_display(chart), |f| f.display.clone());
+    for (i, from) in taken {
+        let name = deps[i].get("name").and_then(|n| n.as_str()).unwrap_or("");
+        problems.push(Problem::note(
+            &shown,
+            name_pos(i),
+            format!("dependency {name:?} is not in charts/; {from}"),
+        ));
+    }
     for (i, name) in missing {
         let repo = deps[i]
             .get("repository")
@@ -350,15 +381,7 @@ fn missing_dependencies(
             .filter(|r| !r.is_empty())
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
-        let at = [
-            PathSeg::Key("dependencies".into()),
-            PathSeg::Index(i),
-            PathSeg::Key("name".into()),
-        ];
-        let pos = tree.as_ref().zip(read.as_ref()).and_then(|(t, src)| {
-            let focus = t.get(&at)?.focus;
-            Some(src.lines.pos_at_offset(&src.text, focus.start as usize))
-        });
+        let pos = name_pos(i);
         let switch = deps[i]
             .get("condition")
             .and_then(|c| c.as_str())
@@ -366,7 +389,7 @@ fn missing_dependencies(
             .map(|c| format!(", or `--set {c}=false` leaves it out"))
             .unwrap_or_default();
         problems.push(Problem::error(
-            &listed.map_or_else(|| chart_display(chart), |f| f.display.clone()),
+            &shown,
             pos,
             format!(
                 "dependency {name:?}{repo} is not in charts/, so its objects are not rendered nor checked (`helm dependency build` fetches it{switch})"
