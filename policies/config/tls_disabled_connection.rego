@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, insecure true, verify false, insecure_skip_verify true - as keys or inside connection strings.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true - as keys or inside connection strings.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -42,6 +42,10 @@ off_when_true := {
 }
 
 ssl_mode_keys := {"sslmode", "ssl_mode"}
+
+# Blocks whose `enabled: false` turns TLS off: `ssl: {enabled: false}` is `ssl: false`
+# (Spring's `server.ssl.enabled`, exporters' and clients' `tls.enabled`).
+tls_blocks := {"ssl", "tls"}
 
 # Entries whose key may be about TLS (a cheap test before the regular expressions).
 tls_entries contains e if {
@@ -87,6 +91,21 @@ deny contains finding if {
 	is_true(e.value)
 	finding := {
 		"msg": sprintf("%s is true, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"path": e.path,
+	}
+}
+
+deny contains finding if {
+	some e in config.entries
+	e.key in {"enabled", "Enabled"}
+	n := count(e.path)
+	n >= 2
+	block := e.path[n - 2]
+	is_string(block)
+	tls_blocks[config.norm_key(block)]
+	is_false(e.value)
+	finding := {
+		"msg": sprintf("%s is false, which turns TLS off", [config.dotted(e.path)]),
 		"path": e.path,
 	}
 }
