@@ -165,7 +165,10 @@ pub(super) fn load_dir(
             chart.subcharts.push(c);
         }
     }
-    local_dependencies(&mut chart, dir, display, problems, depth);
+    // Only for the chart checked: a vendored subchart's own dependencies are Helm's to package.
+    if depth == 0 {
+        local_dependencies(&mut chart, dir, display, problems);
+    }
     Some(chart)
 }
 
@@ -178,13 +181,7 @@ pub(super) fn load_dir(
 ///
 /// A copy with another name or an unaccepted version is not used: the dependency stays missing
 /// (an error, in `prepare`). Each one used is named in a note at the dependency.
-fn local_dependencies(
-    chart: &mut Chart,
-    dir: &Path,
-    display: &str,
-    problems: &mut Vec<Problem>,
-    depth: usize,
-) {
+fn local_dependencies(chart: &mut Chart, dir: &Path, display: &str, problems: &mut Vec<Problem>) {
     let Some(deps) = chart.meta.get("dependencies").and_then(|d| d.as_array()) else {
         return;
     };
@@ -216,7 +213,7 @@ fn local_dependencies(
             joined_display(display, &rel)
         };
         let mut found_problems = Vec::new();
-        let Some(mut c) = load_dir(&folder, &shown, &mut found_problems, depth + 1) else {
+        let Some(mut c) = load_dir(&folder, &shown, &mut found_problems, 1) else {
             continue;
         };
         let version = c.meta.get("version").and_then(|v| v.as_str()).unwrap_or("");
