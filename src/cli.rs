@@ -142,7 +142,8 @@ pub struct RenderFlags {
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
     /// Also check each chart with each of its ci/*.yaml values files (chart-testing's
-    /// convention); `ci-values: true` in a `render:` entry does it for one chart.
+    /// convention; a chart whose defaults do not render is then checked with those only);
+    /// `ci-values: true` in a `render:` entry does it for one chart.
     #[arg(long)]
     pub helm_ci_values: bool,
 }

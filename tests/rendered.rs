@@ -527,6 +527,42 @@ fn ci_values_files_are_checked_when_asked() {
     );
 }
 
+/// A chart whose default values do not render (`required`) but whose `ci/*.yaml` values do
+/// is checked with those, as chart-testing checks it, and the defaults' failure is a note
+/// (was: exit 2 with `--helm-ci-values` too). Without a ci rendering that works, it stays an
+/// error.
+#[test]
+fn a_chart_needing_values_is_checked_with_its_ci_values() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"host: \"\"\n" as &[u8]),
+        ("c/ci/test-values.yaml", b"host: example.com\n" as &[u8]),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata:\n  host: {{ required \"host is required\" .Values.host }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c"]);
+    assert_eq!(code, 2, "{v}");
+    let (v, code) = json_check(d.path(), &["c", "--helm-ci-values"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["documents"], 1, "{v}");
+    let p = v["problems"].as_array().unwrap();
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(p[0]["level"], "note");
+    let m = p[0]["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("with the chart's default values: cannot render template:")
+            && m.contains("host is required")
+            && m.ends_with("checked with its ci/*.yaml values instead, as chart-testing checks a chart that has them"),
+        "{m}"
+    );
+    // A ci file that does not supply the value either: the error stands.
+    std::fs::write(d.path().join("c/ci/test-values.yaml"), "other: 1\n").unwrap();
+    let (v, code) = json_check(d.path(), &["c", "--helm-ci-values"]);
+    assert_eq!(code, 2, "{v}");
+}
+
 #[test]
 fn a_ci_rendering_reports_the_charts_own_files_under_their_paths_once() {
     // privileged: true comes from values.yaml in every rendering; the ci file changes

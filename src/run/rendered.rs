@@ -7,6 +7,7 @@ use crate::input::Document;
 use crate::input::discover::{self, CandidateKind};
 use crate::input::render::{self, Rendered};
 use crate::policy::Evaluator;
+use crate::source::ProblemLevel;
 use crate::source::map::OriginRole;
 use crate::source::secrets;
 use crate::suppress::{self, DocumentLines};
@@ -21,11 +22,17 @@ pub(super) fn process_rendered<'a>(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let dir = discover::normalize(&c.path, &pass.opts.cwd);
-    for ropts in pass
+    let variants = pass
         .opts
         .render
-        .variants_for(&dir, c.kind == CandidateKind::Chart)
-    {
+        .variants_for(&dir, c.kind == CandidateKind::Chart);
+    // With `ci/*.yaml` renderings, the default one's errors wait for theirs: a chart whose
+    // defaults ask for values (`required`) has its test values in `ci/`, and chart-testing
+    // renders such a chart with those only.
+    let with_ci = variants.len() > 1;
+    let mut default_errors = Vec::new();
+    let mut ci_rendered = false;
+    for (i, ropts) in variants.into_iter().enumerate() {
         let outcome = match c.kind {
             CandidateKind::Overlay => {
                 let (outcome, read) = render::render_overlay(&c.path, &c.display, &ropts);
@@ -36,7 +43,17 @@ pub(super) fn process_rendered<'a>(
             }
             _ => render::render(&c.path, &c.display, &ropts, false),
         };
-        out.problems.extend(outcome.problems);
+        if with_ci && i == 0 {
+            default_errors = outcome.problems;
+        } else {
+            ci_rendered |= i > 0
+                && outcome.rendered.is_some()
+                && !outcome
+                    .problems
+                    .iter()
+                    .any(|p| p.level == ProblemLevel::Error);
+            out.problems.extend(outcome.problems);
+        }
         let Some(r) = outcome.rendered else {
             continue;
         };
@@ -57,6 +74,18 @@ pub(super) fn process_rendered<'a>(
         evaluate_documents(ev, loaded.documents, pass, &mut out);
         out.rendered.push(r);
     }
+    if ci_rendered {
+        for p in &mut default_errors {
+            if p.level == ProblemLevel::Error {
+                p.level = ProblemLevel::Note;
+                p.message = format!(
+                    "with the chart's default values: {}; it is checked with its ci/*.yaml values instead, as chart-testing checks a chart that has them",
+                    p.message
+                );
+            }
+        }
+    }
+    out.problems.extend(default_errors);
     out
 }
 
