@@ -544,6 +544,12 @@ fn a_chart_needing_values_is_checked_with_its_ci_values() {
     ]);
     let (v, code) = json_check(d.path(), &["c"]);
     assert_eq!(code, 2, "{v}");
+    assert!(
+        v["problems"][0]["message"].as_str().unwrap().ends_with(
+            "(the chart has ci/*.yaml test values: `--helm-ci-values` checks it with them)"
+        ),
+        "{v}"
+    );
     let (v, code) = json_check(d.path(), &["c", "--helm-ci-values"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["summary"]["documents"], 1, "{v}");

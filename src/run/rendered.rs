@@ -45,6 +45,19 @@ pub(super) fn process_rendered<'a>(
         };
         if with_ci && i == 0 {
             default_errors = outcome.problems;
+        } else if !with_ci
+            && c.kind == CandidateKind::Chart
+            && !render::ci_values_files(&dir).is_empty()
+        {
+            // Not asked to use them: say that the chart's test values exist.
+            let mut problems = outcome.problems;
+            for p in &mut problems {
+                if p.level == ProblemLevel::Error && p.message.starts_with("cannot render template")
+                {
+                    p.message.push_str(" (the chart has ci/*.yaml test values: `--helm-ci-values` checks it with them)");
+                }
+            }
+            out.problems.extend(problems);
         } else {
             ci_rendered |= i > 0
                 && outcome.rendered.is_some()

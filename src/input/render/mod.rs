@@ -173,15 +173,7 @@ impl RenderConfig {
         if !(chart && wanted) {
             return out;
         }
-        let mut ci: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("ci"))
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-            .collect();
-        ci.sort();
-        for f in ci {
+        for f in ci_values_files(dir) {
             let mut o = base.clone();
             let name = f
                 .file_name()
@@ -219,6 +211,19 @@ impl RenderConfig {
         }
         o
     }
+}
+
+/// A chart's `ci/*.yaml` values files (chart-testing's convention), sorted.
+pub fn ci_values_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut ci: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("ci"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    ci.sort();
+    ci
 }
 
 /// True when `dir` is a Helm chart (holds `Chart.yaml`).
