@@ -226,6 +226,30 @@ fn a_latest_tag_points_where_the_tag_was_written_not_at_the_repository() {
 }
 
 #[test]
+fn an_image_without_digest_points_where_the_tag_was_written() {
+    // K8S-016: a digest is appended to the tag (`app:1.4.2@sha256:…`), so the finding is at
+    // the line that wrote the tag: `tag:` in values.yaml (lines 4, 10, 15), the template's
+    // `default "latest"` action (line 11, column 50); an image with no tag at all is about the
+    // whole reference (the repository's line 12). Was: each at its first values line, the
+    // registry's or the repository's.
+    let v = json_check(&["image-parts", "--select", "K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("image-parts/templates/pod.yaml", 11),
+            ("image-parts/values.yaml", 4),
+            ("image-parts/values.yaml", 10),
+            ("image-parts/values.yaml", 12),
+            ("image-parts/values.yaml", 15),
+        ],
+        "{all:#?}"
+    );
+    assert_eq!(v["findings"][0]["start_column"], 50, "{}", v["findings"][0]);
+}
+
+#[test]
 fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
     // `{{ .Values.auth.passwordKey }}: {{ .Values.auth.password | b64enc }}`: K8S-035 is
     // about the password (values.yaml line 3, masked), the key's line related; `{{

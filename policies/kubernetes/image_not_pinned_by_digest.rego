@@ -33,8 +33,21 @@ deny contains finding if {
 	image := k8s.image(c)
 	not k8s.image_templated(image)
 	not k8s.image_has_digest(image)
-	finding := {
-		"msg": sprintf("%s uses image %q, which is not pinned by digest", [k8s.container_label(c), image]),
-		"path": array.concat(c.path, ["image"]),
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("%s uses image %q, which is not pinned by digest", [k8s.container_label(c), image]),
+			"path": array.concat(c.path, ["image"]),
+		},
+		digest_part(image),
+	)
 }
+
+# Where the digest goes: after the tag (`app:1.4.2` → `app:1.4.2@sha256:…`), so that a chart's
+# finding points at the line that wrote the tag, not at the repository's. A reference with no
+# tag is about all of it.
+digest_part(image) := {"part": [count(name) - count(tag), count(name)]} if {
+	tag := k8s.image_tag(image)
+	name := split(image, "@")[0]
+}
+
+digest_part(image) := {} if not k8s.image_tag(image)
