@@ -165,15 +165,22 @@ fn a_value_from_several_values_points_at_the_one_printed_or_at_the_action() {
             .find(|((f, l), _)| f == file && *l == line)
             .unwrap_or_else(|| panic!("no finding at {file}:{line}: {all:#?}"))
     };
-    // `printf "%s/%s:%s" .Values.registry .Values.repo .Values.tag`: the action, then each
-    // values line.
-    let (_, related) = at("provenance/templates/pod.yaml", 10);
+    // `printf "%s/%s:%s" .Values.registry .Values.repo .Values.tag`: K8S-016 names the tag
+    // (where a digest goes), so its values line; the action and the other values lines
+    // related.
+    let (_, related) = at("provenance/values.yaml", 3);
     let values: Vec<u64> = related
         .iter()
         .filter(|(role, file, _)| role == "values" && file == "provenance/values.yaml")
         .map(|(_, _, l)| *l)
         .collect();
-    assert_eq!(values, [1, 2, 3], "{related:?}");
+    assert_eq!(values, [1, 2], "{related:?}");
+    assert!(
+        related.iter().any(|(role, file, l)| role == "template"
+            && file == "provenance/templates/pod.yaml"
+            && *l == 10),
+        "{related:?}"
+    );
     // `.Values.channel | default .Values.fallbackVersion`: channel (line 7) was printed.
     at("provenance/values.yaml", 7);
     // `.Values.other | default .Values.fallback` with `other` empty: the fallback, line 9.
@@ -296,9 +303,11 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
         "{v}"
     );
     assert!(!v.to_string().contains("Sup3rS3cret"), "masked: {v}");
-    // A partial's `printf "%s/%s:%s"` of three values, included by two containers: each
-    // K8S-016 at its own `image:` line (read as one action combining values, as in a
-    // template; it was the last operand's values line, `tag:`, both findings merged there).
+    // A partial's `printf "%s/%s:%s"` of three values, included by two containers: read as
+    // one action combining values, as in a template (session 16: it was read as its last
+    // operand). K8S-016 names the tag, so both containers' findings are at `tag:` (line 8),
+    // one line to change: one finding, whose related locations keep both `image:` lines
+    // (21 and 23) and the other values lines.
     let v = json_check(&["entry-parts", "--select", "K8S-016"]);
     let got: Vec<_> = v["findings"]
         .as_array()
@@ -307,22 +316,31 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
         .map(located)
         .filter(|((_, line), _)| *line != 17)
         .map(|((file, line), related)| {
-            let values: Vec<u64> = related
-                .iter()
-                .filter(|(role, _, _)| role == "values")
-                .map(|(_, _, l)| *l)
+            let mut kept: Vec<(String, u64)> = related
+                .into_iter()
+                .filter(|(role, _, _)| role == "values" || role == "template")
+                .map(|(_, f, l)| (f, l))
                 .collect();
-            (file, line, values)
+            kept.sort();
+            (file, line, kept)
         })
         .collect();
-    let at = |line| {
-        (
-            "entry-parts/templates/objects.yaml".to_string(),
-            line,
-            vec![6, 7, 8],
-        )
-    };
-    assert_eq!(got, [at(21), at(23)], "{v}");
+    let s = |x: &str, l| (x.to_string(), l);
+    assert_eq!(
+        got,
+        [(
+            "entry-parts/values.yaml".to_string(),
+            8,
+            vec![
+                s("entry-parts/templates/_images.tpl", 2),
+                s("entry-parts/templates/objects.yaml", 21),
+                s("entry-parts/templates/objects.yaml", 23),
+                s("entry-parts/values.yaml", 6),
+                s("entry-parts/values.yaml", 7),
+            ]
+        )],
+        "{v}"
+    );
 }
 
 #[test]

@@ -483,20 +483,27 @@ fn finish(
     // checked as itself and through its overlays, a template or values line rendered for two
     // objects) is reported once whatever the messages say: one line to change. The objects of
     // one rendering it reached stay listed: each one's place in that rendered stream is a
-    // related location (another rendering of the same node adds nothing to fix).
+    // related location (another rendering of the same node adds nothing to fix), and so do
+    // the template lines that printed them (two containers including one image partial).
     findings.dedup_by(|a, b| {
         let same = a.rule.id == b.rule.id
             && a.span == b.span
             && a.file.path == b.file.path
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty());
         if same {
-            for r in a.related.drain(..).filter(|r| r.role == "rendered") {
-                let in_stream: Vec<&Related> = b
+            for r in a.related.drain(..) {
+                let known: Vec<&Related> = b
                     .related
                     .iter()
                     .filter(|k| k.role == r.role && k.file.path == r.file.path)
                     .collect();
-                if !in_stream.is_empty() && in_stream.iter().all(|k| k.span != r.span) {
+                let new = known.iter().all(|k| k.span != r.span);
+                let keep = match r.role {
+                    "rendered" => !known.is_empty() && new,
+                    "template" => new,
+                    _ => false,
+                };
+                if keep {
                     b.related.push(r);
                 }
             }
