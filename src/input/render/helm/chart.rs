@@ -198,6 +198,10 @@ fn local_dependencies(chart: &mut Chart, dir: &Path, display: &str, problems: &m
         let repo = dep.get("repository").and_then(|r| r.as_str()).unwrap_or("");
         let rel = match repo.strip_prefix("file://") {
             Some(path) => path.to_string(),
+            // A sibling folder: the name must be one folder's name, not a path.
+            None if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') => {
+                continue;
+            }
             None => format!("../{name}"),
         };
         let folder = dir.join(&rel);
