@@ -656,3 +656,25 @@ pub(super) fn ignored(set: &Option<globset::GlobSet>, rel: &str, _is_dir: bool) 
     }
     set.as_ref().is_some_and(|s| s.is_match(rel))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::joined_display;
+
+    #[test]
+    fn a_relative_path_joins_the_charts_shown_path() {
+        assert_eq!(
+            joined_display("bitnami/apache", "../common"),
+            "bitnami/common"
+        );
+        assert_eq!(joined_display(".", "../common"), "../common");
+        assert_eq!(joined_display("", "../common"), "../common");
+        assert_eq!(joined_display("apache", "../common"), "common");
+        assert_eq!(joined_display("a/b", "../../../lib/./c"), "../lib/c");
+        assert_eq!(
+            joined_display("/repo/charts/app", "../lib"),
+            "/repo/charts/lib"
+        );
+        assert_eq!(joined_display("charts/app", "./sub"), "charts/app/sub");
+    }
+}
