@@ -238,6 +238,62 @@ fn a_missing_container_field_points_at_the_template_container_line() {
     assert_eq!(at("K8S-016"), ("hc/values.yaml".to_string(), 2));
 }
 
+/// `helm create`'s idiom: `securityContext:` then `{{- toYaml .Values.securityContext |
+/// nindent 12 }}`. A field missing from a map a values file gave whole is reported at that
+/// map's values line, where a person adds it (`securityContext:` above its entries,
+/// `resources: {}`), the template's key line related; a map the template wrote keeps its
+/// finding at the template. Was: at the template's key line, no values line named.
+#[test]
+fn a_field_missing_from_a_values_map_points_at_that_map_in_the_values_file() {
+    let d = dir_with(&[
+        ("sc/Chart.yaml", b"apiVersion: v2\nname: sc\nversion: 0.1.0\n" as &[u8]),
+        (
+            "sc/values.yaml",
+            b"podSecurityContext: {}\n  # fsGroup: 2000\nsecurityContext:\n  # capabilities:\n  #   drop: [ALL]\n  runAsNonRoot: true\nresources: {}\nsidecar:\n  cpu: 100m\n" as &[u8],
+        ),
+        (
+            "sc/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sc\n  namespace: shop\nspec:\n  template:\n    spec:\n      securityContext:\n        {{- toYaml .Values.podSecurityContext | nindent 8 }}\n      containers:\n        - name: app\n          image: app:1\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n        - name: sidecar\n          image: side:1\n          securityContext:\n            runAsNonRoot: true\n          resources:\n            requests:\n              cpu: {{ .Values.sidecar.cpu }}\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["sc", "--select", "K8S-002,K8S-013"]);
+    type At = (String, String, u64, u64, Vec<(String, u64)>);
+    let got: Vec<At> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let related = common::related_of(f)
+                .into_iter()
+                .filter(|(role, _, _)| role != "rendered")
+                .map(|(_, file, line)| (file, line))
+                .collect();
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+                related,
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    let template = |line| vec![(s("sc/templates/deploy.yaml"), line)];
+    assert_eq!(
+        got,
+        [
+            // The sidecar's maps are the template's.
+            (s("K8S-002"), s("sc/templates/deploy.yaml"), 20, 11, vec![]),
+            (s("K8S-013"), s("sc/templates/deploy.yaml"), 22, 11, vec![]),
+            // The app's: `securityContext:` (values.yaml:3, above its entries) and
+            // `resources: {}` (line 7).
+            (s("K8S-002"), s("sc/values.yaml"), 3, 1, template(14)),
+            (s("K8S-013"), s("sc/values.yaml"), 7, 1, template(16)),
+        ],
+        "{v}"
+    );
+}
+
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
     let mut out = common::findings_of(v);

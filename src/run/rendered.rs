@@ -138,6 +138,12 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         } else {
             start + 1
         };
+        // A field missing from a map a values file gave whole (`securityContext:` then `{{
+        // toYaml .Values.securityContext | nindent 12 }}`): that map's values line, where a
+        // person adds the field; the template's key line is related.
+        let values_map = (!f.exact)
+            .then(|| values_map_origin(r, &f.file.text, start))
+            .flatten();
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
         let mut focus = f.span;
@@ -164,6 +170,9 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         {
             origins.retain(|o| !(Arc::ptr_eq(&o.file, &element.file) && o.span == element.span));
             origins.insert(0, element);
+        }
+        if let Some(o) = &values_map {
+            origins.insert(0, o);
         }
         let Some(primary) = origins.first() else {
             continue;
@@ -314,6 +323,104 @@ fn part_origins(
 /// itself rather than on its first key: a rule's path names the element's first printed key
 /// (`containers/0/image`, or `containers/0/env/1` while `env` exists without element 1) only
 /// when that key is what the finding found.
+/// For the node whose key is at `key_at` in the stream (a finding's nearest ancestor of a
+/// missing field): when its value was printed from a values file (its first byte's best
+/// origin a values line, as toYaml prints a values map), the values line that holds it: the
+/// entry itself for a value on one line (`resources: {}`), else the parent entry of the first
+/// child's line (`securityContext:` above `runAsNonRoot: true`).
+fn values_map_origin(
+    r: &Rendered,
+    stream: &str,
+    key_at: usize,
+) -> Option<crate::source::map::Origin> {
+    let (at, block) = value_start(stream, key_at)?;
+    // Best first: a line toYaml printed from values has the values line before the action;
+    // a template's literal (`runAsNonRoot: {{ … }}`) has only the template.
+    let origins = r.map.origins(at..at + 1);
+    let first = origins.first().filter(|o| o.role == OriginRole::Values)?;
+    if !block {
+        return Some((*first).clone());
+    }
+    let text = &first.file.text;
+    let start = (first.span.start as usize).min(text.len());
+    let span = parent_entry(text, start)?;
+    Some(crate::source::map::Origin {
+        role: OriginRole::Values,
+        file: first.file.clone(),
+        span,
+    })
+}
+
+/// Where the value of the entry whose key starts at `key_at` begins, and whether it is a block
+/// (entries or items on the lines below) rather than a value on one line (`{}`, a scalar).
+fn value_start(stream: &str, key_at: usize) -> Option<(usize, bool)> {
+    let line_start = stream[..key_at].rfind('\n').map_or(0, |i| i + 1);
+    // A list element (`- name: web`, a container lacking a field) is a collection the
+    // template wrote, whatever printed its first entry's value.
+    if stream[line_start..key_at].trim_end().ends_with('-') || stream[key_at..].starts_with("- ") {
+        return None;
+    }
+    let line_end = stream[key_at..]
+        .find('\n')
+        .map_or(stream.len(), |i| key_at + i);
+    let line = &stream[key_at..line_end];
+    let colon = line
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t']))?;
+    let rest = &line[colon + 1..];
+    let trimmed = rest.trim_start();
+    if !trimmed.is_empty() && !trimmed.starts_with('#') {
+        return Some((line_end - rest.len() + (rest.len() - trimmed.len()), false));
+    }
+    let indent = key_at - line_start;
+    let mut at = line_end + 1;
+    while at < stream.len() {
+        let end = stream[at..].find('\n').map_or(stream.len(), |i| at + i);
+        let l = &stream[at..end];
+        let body = l.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            at = end + 1;
+            continue;
+        }
+        let own = l.len() - body.len();
+        // A sequence may sit at its key's indentation (`key:` then `- a`).
+        if own < indent || (own == indent && !body.starts_with("- ")) {
+            return None;
+        }
+        let flow = body.starts_with(['{', '[']);
+        return Some((at + own, !flow));
+    }
+    None
+}
+
+/// The span of the entry that holds the node starting at `at` in a YAML text: the first line
+/// above it indented less (blank and comment lines skipped), from its first character to the
+/// end of its text. A node after other text on its line (`- name:`) is measured from that
+/// line's first character.
+fn parent_entry(text: &str, at: usize) -> Option<crate::source::span::Span> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let lead = before.len() - before.trim_start().len();
+    if !before.trim_start().chars().all(|c| c == '-' || c == ' ') {
+        return None;
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let l = &text[start..end - 1];
+        let body = l.trim_start();
+        let own = l.len() - body.len();
+        if !body.is_empty() && !body.starts_with('#') && own < lead {
+            let content = body.trim_end();
+            let a = start + own;
+            return Some(crate::source::span::Span::new(a, a + content.len()));
+        }
+        end = start;
+    }
+    None
+}
+
 fn on_element(path: &[crate::source::span::PathSeg], stream: &str, start: usize) -> bool {
     use crate::source::span::PathSeg;
     let Some(first) = path.iter().position(|s| matches!(s, PathSeg::Index(_))) else {
@@ -388,5 +495,48 @@ fn origin_document_lines(r: &Rendered, documents: &[Document], out: &mut Documen
         for (path, a, b) in per_file {
             out.entry(path.to_string()).or_default().push((a, b));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parent_entry, value_start};
+
+    #[test]
+    fn a_value_starts_on_its_line_or_below() {
+        let s = "a:\n  securityContext:\n    # note\n\n    runAsNonRoot: true\n  b: {}\n  c:\n  - x\n  d:\n  e: 1\n  - name: web\n";
+        let at = |needle: &str| s.find(needle).unwrap();
+        // Entries below, past a comment and a blank line: a block.
+        assert_eq!(
+            value_start(s, at("securityContext")),
+            Some((at("runAsNonRoot"), true))
+        );
+        // On its line: not a block.
+        assert_eq!(value_start(s, at("b: {}")), Some((at("{}"), false)));
+        // A sequence at its key's indentation.
+        assert_eq!(value_start(s, at("c:")), Some((at("- x"), true)));
+        // Nothing below but a sibling: no value.
+        assert_eq!(value_start(s, at("d:")), None);
+        // A list element is the template's collection.
+        assert_eq!(value_start(s, at("name: web")), None);
+    }
+
+    #[test]
+    fn a_nodes_parent_entry_is_the_first_line_above_indented_less() {
+        let v = "podSecurityContext: {}\nsecurityContext:\n  # capabilities:\n  #   drop: [ALL]\n\n  runAsNonRoot: true\ntolerations:\n  - key: a\n    value: b\n";
+        let text = |s: crate::source::span::Span| &v[s.range()];
+        let at = |needle: &str| v.find(needle).unwrap();
+        assert_eq!(
+            parent_entry(v, at("runAsNonRoot")).map(text),
+            Some("securityContext:")
+        );
+        assert_eq!(
+            parent_entry(v, at("key: a")).map(text),
+            Some("tolerations:")
+        );
+        assert_eq!(parent_entry(v, at("value: b")).map(text), Some("- key: a"));
+        // After other text on its line (a flow map): no block parent.
+        assert_eq!(parent_entry("a: {b: 1}\n", 4), None);
+        assert_eq!(parent_entry("top: 1\n", 0), None);
     }
 }
