@@ -341,6 +341,20 @@ fn a_finding_on_an_entry_points_at_its_value_when_the_key_was_printed_apart() {
         )],
         "{v}"
     );
+    // The kept message names one container; the other finding the line gives is counted and
+    // its object named.
+    let merged = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["start_line"] == 8)
+        .unwrap();
+    let m = merged["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("Pod apps/p, container \"cron\" uses image")
+            && m.ends_with("which is not pinned by digest (and 1 more from this line: Pod apps/p)"),
+        "{m}"
+    );
 }
 
 #[test]

@@ -485,12 +485,15 @@ fn finish(
     // one rendering it reached stay listed: each one's place in that rendered stream is a
     // related location (another rendering of the same node adds nothing to fix), and so do
     // the template lines that printed them (two containers including one image partial).
-    findings.dedup_by(|a, b| {
-        let same = a.rule.id == b.rule.id
+    // A kept finding's message names one object; the others it stands for are named after it.
+    let mut kept: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    for mut a in findings.drain(..) {
+        if let Some((b, others)) = kept.last_mut()
+            && a.rule.id == b.rule.id
             && a.span == b.span
             && a.file.path == b.file.path
-            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty());
-        if same {
+            && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
+        {
             for r in a.related.drain(..) {
                 let known: Vec<&Related> = b
                     .related
@@ -507,9 +510,19 @@ fn finish(
                     b.related.push(r);
                 }
             }
+            if a.message != b.message {
+                others.push(a.resource);
+            }
+            continue;
         }
-        same
-    });
+        kept.push((a, Vec::new()));
+    }
+    findings.extend(kept.into_iter().map(|(mut f, others)| {
+        if !others.is_empty() {
+            f.message.push_str(&also_from_this_line(&others));
+        }
+        f
+    }));
     // Two findings of one rule on one node: keep fingerprints unique, deterministically.
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in &mut findings {
@@ -533,6 +546,27 @@ fn finish(
         fixed_from_baseline,
         version: crate::VERSION.to_string(),
     }
+}
+
+/// What a finding merged at one origin adds to its message: how many findings of other
+/// objects or containers the same line gives, and which objects (the first five).
+fn also_from_this_line(others: &[String]) -> String {
+    let mut objects: Vec<&str> = Vec::new();
+    for o in others {
+        if !objects.contains(&o.as_str()) {
+            objects.push(o);
+        }
+    }
+    let mut list = objects
+        .iter()
+        .take(5)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if objects.len() > 5 {
+        list.push_str(", …");
+    }
+    format!(" (and {} more from this line: {list})", others.len())
 }
 
 /// Masks credentials quoted in messages: every finding's message and justification, and every
@@ -564,4 +598,22 @@ fn redact_messages(findings: &mut [Finding], problems: &mut [Problem]) {
 /// Loads policies and runs a check.
 pub fn check(opts: &CheckOptions) -> RunReport {
     check_loading(opts).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::also_from_this_line;
+
+    #[test]
+    fn a_merged_findings_objects_are_counted_and_the_first_five_named() {
+        let o = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            also_from_this_line(&o(&["Pod a/p", "Pod a/p"])),
+            " (and 2 more from this line: Pod a/p)"
+        );
+        assert_eq!(
+            also_from_this_line(&o(&["A", "B", "C", "D", "E", "F", "B"])),
+            " (and 7 more from this line: A, B, C, D, E, …)"
+        );
+    }
 }
