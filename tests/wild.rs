@@ -294,6 +294,27 @@ fn a_field_missing_from_a_values_map_points_at_that_map_in_the_values_file() {
     );
 }
 
+/// A finding on a missing top-level field is on the document, whose first key's value may
+/// come from values (`apiVersion: {{ .Values.api }}`): it stays at the template, not at that
+/// values line.
+#[test]
+fn a_missing_top_level_field_is_not_moved_to_the_first_keys_values_line() {
+    let d = dir_with(&[
+        ("rt/Chart.yaml", b"apiVersion: v2\nname: rt\nversion: 0.1.0\n" as &[u8]),
+        ("rt/values.yaml", b"api: apps/v1\n" as &[u8]),
+        (
+            "rt/templates/d.yaml",
+            b"apiVersion: {{ .Values.api }}\nkind: Deployment\nmetadata:\n  name: x\n  namespace: s\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["rt", "--select", "K8S-041"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-041".to_string(), "rt/templates/d.yaml".to_string(), 1)],
+        "{v}"
+    );
+}
+
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
     let mut out = common::findings_of(v);

@@ -142,7 +142,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         // toYaml .Values.securityContext | nindent 12 }}`): that map's values line, where a
         // person adds the field; the template's key line is related.
         let values_map = (!f.exact)
-            .then(|| values_map_origin(r, &f.file.text, start))
+            .then(|| values_map_origin(r, &f.file.text, start, &f.path))
             .flatten();
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
@@ -332,7 +332,26 @@ fn values_map_origin(
     r: &Rendered,
     stream: &str,
     key_at: usize,
+    path: &[crate::source::span::PathSeg],
 ) -> Option<crate::source::map::Origin> {
+    // The node is an entry of the finding's path, above its missing field (not the document,
+    // whose first key a finding on a missing top-level field is at).
+    let line_end = stream[key_at..]
+        .find('\n')
+        .map_or(stream.len(), |i| key_at + i);
+    let key = stream[key_at..line_end]
+        .split(": ")
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(':')
+        .trim_matches(['"', '\'']);
+    let (_, above) = path.split_last()?;
+    if !above
+        .iter()
+        .any(|s| matches!(s, crate::source::span::PathSeg::Key(k) if k == key))
+    {
+        return None;
+    }
     let (at, block) = value_start(stream, key_at)?;
     // Best first: a line toYaml printed from values has the values line before the action;
     // a template's literal (`runAsNonRoot: {{ … }}`) has only the template.
