@@ -557,9 +557,15 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
 /// - a patch port whose port a target port has, one of the two without `protocol`, is
 ///   dropped (the target port stays as it was);
 /// - any other patch port is new: the new ones come first, in the patch's order, then the
-///   target's ports in their order.
+///   target's ports in their order;
+/// - a patch port with `$patch: delete` removes the target port with the same port and the
+///   same protocol, both written; it removes nothing else (not a port without `protocol`,
+///   nor every protocol of a port when the patch port has none), and is never added
+///   (measured: `5432/TCP, 5432/UDP` less `5432/UDP` gives `5432/TCP`; less `5432` alone,
+///   nothing is removed).
 ///
-/// None when this rule does not apply (no `protocol` written, another list, or directives).
+/// None when this rule does not apply (no `protocol` written, another list, or other
+/// directives).
 fn merge_ports(
     key: &str,
     ditems: &[Node],
@@ -576,10 +582,11 @@ fn merge_ports(
             .filter(|p| !p.is_null())
             .map(Node::to_json)
     };
+    let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
-        || pitems
-            .iter()
-            .any(|p| p.get("$patch").is_some() || p.as_map().is_none())
+        || pitems.iter().any(|p| {
+            (p.get("$patch").is_some() && !deleting(p)) || p.as_map().is_none()
+        })
     {
         return None;
     }
@@ -588,6 +595,16 @@ fn merge_ports(
     let mut new = Vec::new();
     for p in pitems {
         let (pk, pp) = (port(p), proto(p));
+        if deleting(p) {
+            if pk.is_some() && pp.is_some() {
+                for d in &mut rest {
+                    if d.as_ref().is_some_and(|d| port(d) == pk && proto(d) == pp) {
+                        *d = None;
+                    }
+                }
+            }
+            continue;
+        }
         let exact = rest.iter().position(|d| {
             d.as_ref()
                 .is_some_and(|d| pk.is_some() && port(d) == pk && proto(d) == pp)
@@ -871,6 +888,58 @@ mod tests {
         assert_eq!(d.to_json()["spec"]["a"], serde_json::json!({"d":3}));
         let p = node(&serde_json::json!({"$patch":"delete"}));
         assert_eq!(merge_object(&mut d, &p), Merged::Deleted);
+    }
+
+    /// Measured with kubectl kustomize v5.8 (cases A, B, C, K, M, N, O of container ports).
+    #[test]
+    fn a_deleted_port_with_a_protocol_removes_only_the_same_port_and_protocol() {
+        use serde_json::json;
+        let cases = [
+            // (target ports, patch ports, result)
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"}]),
+                json!([{"containerPort":5432,"protocol":"UDP","$patch":"delete"},{"containerPort":8080,"protocol":"TCP","name":"x"}]),
+                json!([{"containerPort":8080,"protocol":"TCP","name":"x"},{"containerPort":5432,"protocol":"TCP"}]),
+            ),
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"},{"containerPort":80}]),
+                json!([{"containerPort":5432,"$patch":"delete"}]),
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"},{"containerPort":80}]),
+            ),
+            (
+                json!([{"containerPort":5432},{"containerPort":53,"protocol":"UDP"}]),
+                json!([{"containerPort":5432,"protocol":"TCP","$patch":"delete"}]),
+                json!([{"containerPort":5432},{"containerPort":53,"protocol":"UDP"}]),
+            ),
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":80}]),
+                json!([{"containerPort":80,"$patch":"delete"}]),
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":80}]),
+            ),
+            (
+                json!([{"containerPort":80,"protocol":"TCP"},{"containerPort":81,"protocol":"TCP"}]),
+                json!([{"containerPort":81,"protocol":"TCP","$patch":"delete"},{"containerPort":82,"protocol":"UDP"}]),
+                json!([{"containerPort":82,"protocol":"UDP"},{"containerPort":80,"protocol":"TCP"}]),
+            ),
+            (
+                json!([{"containerPort":80,"protocol":"TCP"},{"containerPort":81}]),
+                json!([{"containerPort":80,"protocol":"TCP","$patch":"delete"},{"containerPort":82}]),
+                json!([{"containerPort":82},{"containerPort":81}]),
+            ),
+        ];
+        for (target, patch, want) in cases {
+            let pod = |ports: &Value| {
+                json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+                    "spec":{"containers":[{"name":"c","ports":ports}]}})
+            };
+            let mut d = node(&pod(&target));
+            merge_object(&mut d, &node(&pod(&patch)));
+            assert_eq!(
+                d.to_json()["spec"]["containers"][0]["ports"],
+                want,
+                "{target} patched with {patch}"
+            );
+        }
     }
 
     #[test]
