@@ -1922,7 +1922,7 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
         (settings.clone(), 9, OriginRole::Base)
     );
     assert_eq!(
-        origin_of(&out, "\"--ingress-class=public\"", 0),
+        origin_of(&out, "--ingress-class=public", 0),
         (settings.clone(), 12, OriginRole::Base)
     );
     assert_eq!(
@@ -1936,7 +1936,7 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
     );
     // The JSON 6902 patch's appended argument.
     assert_eq!(
-        origin_of(&out, "\"--enable-ssl-passthrough\"", 0),
+        origin_of(&out, "--enable-ssl-passthrough", 0),
         (
             format!("{DATA}/platform-infra/{patches}/controller-image.yaml"),
             6,

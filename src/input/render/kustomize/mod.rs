@@ -16,6 +16,7 @@ mod node;
 mod patch;
 mod types;
 mod xform;
+mod yaml2;
 
 use crate::input::render::{Outcome, RenderOptions, Rendered};
 use crate::source::map::{Origin, OriginRole};

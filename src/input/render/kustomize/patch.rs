@@ -584,9 +584,9 @@ fn merge_ports(
     };
     let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
-        || pitems.iter().any(|p| {
-            (p.get("$patch").is_some() && !deleting(p)) || p.as_map().is_none()
-        })
+        || pitems
+            .iter()
+            .any(|p| (p.get("$patch").is_some() && !deleting(p)) || p.as_map().is_none())
     {
         return None;
     }
