@@ -189,6 +189,7 @@ mod tests {
     use crate::source::map::OriginRole;
     use crate::source::span::{LineIndex, Span};
     use proptest::prelude::*;
+    use serde_json::Value;
 
     fn reparse(text: &str) -> Vec<Value> {
         let lines = LineIndex::new(text);
