@@ -1211,6 +1211,34 @@ fn resource_keys_yaml_reads_as_other_types_are_problems() {
     assert!(out.text.contains("name: udp-services"), "{}", out.text);
 }
 
+/// Mapping keys of a strategic merge patch written plain that YAML reads as another type
+/// than a string fail Kustomize when they end up in the patched object (kyaml merges the key
+/// node as written; the JSON conversion refuses it): a new key (`8080:` inline, `1:` in a
+/// patch file). A key the target already has (`9090:` over `"9090"`), a null value, a patch
+/// whose target selects nothing and an object a later patch deletes build (measured with
+/// kubectl kustomize v5.8). runeguard built them all. Located at the key.
+#[test]
+fn patch_keys_yaml_reads_as_other_types_are_problems_where_they_land() {
+    let out = build("problems/patch-key-types");
+    let dir = format!("{DATA}/problems/patch-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:10"),
+            format!("{dir}/limits.yaml:10")
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        out.text.contains("\"9090\": monitoring/prometheus:9091"),
+        "{}",
+        out.text
+    );
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).

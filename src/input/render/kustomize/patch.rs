@@ -253,7 +253,7 @@ fn is_directive_only(n: &Node) -> bool {
 /// custom resource, a field the kind's schema does not have) is copied as written, its
 /// directives and nulls included (measured: kyaml walks only associative lists).
 fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node {
-    match &n.v {
+    let mut out = match &n.v {
         V::Map(entries) => Node::new(
             V::Map(
                 entries
@@ -281,7 +281,11 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
             n.org.clone(),
         ),
         _ => n.clone(),
-    }
+    };
+    // A patch key written plain as another type than a string stays marked in the copy
+    // (see `xform::patches::mark_typed_keys`).
+    out.misfit = n.misfit;
+    out
 }
 
 /// Applies a strategic merge patch to a whole object.
@@ -310,16 +314,19 @@ fn merge_map(
     builtin: bool,
     path: &mut Vec<String>,
 ) -> Merged {
+    // `dst` keeps its own key in its parent: a mark of the patch's key is not copied.
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {
             *dst = strip_at(patch, kind, builtin, path);
+            dst.misfit = 0;
             return Merged::Kept;
         }
         _ => {}
     }
     if dst.as_map().is_none() {
         *dst = strip_at(patch, kind, builtin, path);
+        dst.misfit = 0;
         return Merged::Kept;
     }
     let Some(entries) = patch.as_map() else {
@@ -356,7 +363,9 @@ fn merge_map(
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
                     } else {
+                        // The target's key stays (kyaml sets the value of its field).
                         *dv = strip_at(pv, kind, builtin, path);
+                        dv.misfit = 0;
                     }
                 }
             },
