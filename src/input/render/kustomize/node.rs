@@ -247,6 +247,61 @@ impl Node {
         }
     }
 
+    /// Sets [`Node::misfit`] to `id` on the value of the entry whose key is the raw scalar
+    /// at `key_span` of `raw`, the document this tree was resolved from (walked beside it
+    /// as in [`Node::mark_folded`]); false when no such entry is found.
+    fn mark_key(&mut self, raw: &RawNode, key_span: Span, id: u32, depth: usize) -> bool {
+        if depth > yaml::MAX_DEPTH {
+            return false;
+        }
+        match (raw, &mut self.v) {
+            (RawNode::Alias { target, .. }, _) => self.mark_key(target, key_span, id, depth + 1),
+            (RawNode::Seq { items, .. }, V::Seq(nodes)) => nodes
+                .iter_mut()
+                .zip(items)
+                .any(|(n, r)| n.mark_key(r, key_span, id, depth + 1)),
+            (
+                RawNode::Map {
+                    entries: raw_entries,
+                    ..
+                },
+                V::Map(entries),
+            ) => {
+                for (k, n) in entries.iter_mut() {
+                    let Some((rk, rv)) = raw_entries
+                        .iter()
+                        .rev()
+                        .find(|(rk, _)| rk.scalar_text() == Some(k.as_str()))
+                    else {
+                        continue;
+                    };
+                    if matches!(rk, RawNode::Scalar { span, .. } if *span == key_span) {
+                        n.misfit = id;
+                        return true;
+                    }
+                    if n.mark_key(rv, key_span, id, depth + 1) {
+                        return true;
+                    }
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds `base` to every [`Node::misfit`] id of this tree (ids local to a file become
+    /// the builder's).
+    pub fn offset_misfits(&mut self, base: u32) {
+        if self.misfit != 0 {
+            self.misfit += base;
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.offset_misfits(base)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.offset_misfits(base)),
+            _ => {}
+        }
+    }
+
     /// The text a replacement copies from this scalar: a folded scalar's text before the
     /// folded writer's round trip (Kustomize copies the node's value, not what it prints).
     pub fn copied_text(&self) -> Option<String> {
@@ -497,7 +552,7 @@ pub fn load_docs(
 }
 
 /// [`load_docs`] of a resource file, also giving each mapping key Kustomize cannot build
-/// with ([`misfit_key`]): the documents are kept, the build fails there.
+/// with ([`misfit_keys`]): the documents are kept, the build fails there.
 pub fn load_resource_docs(
     text: &str,
     file: &Arc<SourceFile>,
@@ -507,37 +562,39 @@ pub fn load_resource_docs(
     Ok((docs, misfits.unwrap_or_default()))
 }
 
-/// The first mapping key of `raw` written plain without a tag that go-yaml v3 reads as
+/// The mapping keys of `raw` written plain without a tag that go-yaml v3 reads as
 /// another type than a string (`5432:`, `true:`, `1.5:`; `yes:` is a string): kyaml keeps
 /// the node as written, and Kustomize's conversion of the object to JSON fails on the
 /// non-string key ("json: unsupported type: map[interface {}]interface {}"). Quoted and
 /// `!!str` keys are strings.
-fn misfit_key(raw: &RawNode, depth: usize) -> Option<(String, Span)> {
+fn misfit_keys(raw: &RawNode, depth: usize, out: &mut Vec<(String, Span)>) {
     if depth > yaml::MAX_DEPTH {
-        return None;
+        return;
     }
     match raw {
-        RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| {
-            if let RawNode::Scalar {
-                text,
-                style: ScalarStyle::Plain,
-                tag: None,
-                span,
-            } = k
-                && text != "<<"
-                && !yaml::go_yaml_v3_plain_is_string(text)
-            {
-                return Some((text.clone(), *span));
+        RawNode::Map { entries, .. } => {
+            for (k, v) in entries {
+                if let RawNode::Scalar {
+                    text,
+                    style: ScalarStyle::Plain,
+                    tag: None,
+                    span,
+                } = k
+                    && text != "<<"
+                    && !yaml::go_yaml_v3_plain_is_string(text)
+                {
+                    out.push((text.clone(), *span));
+                }
+                misfit_keys(v, depth + 1, out);
             }
-            misfit_key(v, depth + 1)
-        }),
-        RawNode::Seq { items, .. } => items.iter().find_map(|i| misfit_key(i, depth + 1)),
+        }
+        RawNode::Seq { items, .. } => items.iter().for_each(|i| misfit_keys(i, depth + 1, out)),
         RawNode::Alias {
             target,
             definition: true,
             ..
-        } => misfit_key(target, depth + 1),
-        _ => None,
+        } => misfit_keys(target, depth + 1, out),
+        _ => {}
     }
 }
 
@@ -598,23 +655,31 @@ fn load_docs_with(
                 if value.is_null() {
                     continue;
                 }
-                if let Some(m) = misfits.as_mut()
-                    && let Some((key, span)) = misfit_key(&doc.root, 0)
-                {
-                    m.push(LoadError {
-                        pos: translate(lines.pos_at_offset(text, span.start as usize)),
-                        message: format!(
-                            "mapping key {key} is written plain and reads as a YAML {}, not a string: Kustomize fails on it (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
-                            match yaml::resolve_core(&key) {
-                                Value::Null => "null",
-                                Value::Bool(_) => "boolean",
-                                Value::String(_) if !key.starts_with(['-', '+', '.']) && key.contains('-') => "date",
-                                _ => "number",
-                            }
-                        ),
-                    });
-                }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
+                // Each such key's value carries its problem's (local) id, reported only if
+                // the object still holds it when Kustomize converts it to JSON.
+                if let Some(m) = misfits.as_mut() {
+                    let mut keys = Vec::new();
+                    misfit_keys(&doc.root, 0, &mut keys);
+                    for (key, span) in keys {
+                        m.push(LoadError {
+                            pos: translate(lines.pos_at_offset(text, span.start as usize)),
+                            message: format!(
+                                "mapping key {key} is written plain and reads as a YAML {}, not a string: Kustomize fails on it (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
+                                match yaml::resolve_core(&key) {
+                                    Value::Null => "null",
+                                    Value::Bool(_) => "boolean",
+                                    Value::String(_) if !key.starts_with(['-', '+', '.']) && key.contains('-') => "date",
+                                    _ => "number",
+                                }
+                            ),
+                        });
+                        let id = m.len() as u32;
+                        if !n.mark_key(&doc.root, span, id, 0) {
+                            n.misfit = id;
+                        }
+                    }
+                }
                 // Manifests are read with the folded round trip (`Schema::Kustomize`),
                 // kustomizations without.
                 if role != OriginRole::Kustomization {
