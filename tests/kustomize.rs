@@ -280,6 +280,12 @@ fn builds_equal_kubectl_kustomize() {
         // to JSON only when printing it (or for a JSON patch), so these build; runeguard
         // refused each key as it loaded the file.
         ("resource-key-types-removed", "resource-key-types-removed"),
+        // Kustomize v5.8: a `helmCharts` entry without a namespace renders in the nearest
+        // kustomization's (`mid`, above `top`), and no namespace transformer touches what a
+        // chart rendered (a ConfigMap without a namespace keeps none, a RoleBinding in
+        // kube-system and its `default` subject stay). runeguard rendered in `default` and
+        // moved every chart object to `top`.
+        ("helm-namespace", "helm-namespace/overlay"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
