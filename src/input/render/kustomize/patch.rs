@@ -544,7 +544,7 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             let Some(key) = merge_key(path, kind, builtin) else {
                 return;
             };
-            if matches!(key.as_str(), "port" | "containerPort") {
+            if secondary_key(&key).is_some() {
                 return;
             }
             let (mut one, _) = one_per_key(std::mem::take(items), &key);
@@ -554,6 +554,19 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             *items = one;
         }
         _ => {}
+    }
+}
+
+/// The second key of the lists Kubernetes' schema keys by two fields
+/// (`x-kubernetes-list-map-keys`), which kyaml merges by both: ports with `protocol`,
+/// topology spread constraints with `whenUnsatisfiable` (measured with kubectl kustomize
+/// v5.8: a constraint on the same `topologyKey` with another `whenUnsatisfiable` is added
+/// before the target's, not merged into it).
+fn secondary_key(key: &str) -> Option<&'static str> {
+    match key {
+        "port" | "containerPort" => Some("protocol"),
+        "topologyKey" => Some("whenUnsatisfiable"),
+        _ => None,
     }
 }
 
@@ -583,14 +596,8 @@ fn merge_ports(
     builtin: bool,
     path: &mut Vec<String>,
 ) -> Option<Vec<Node>> {
-    if !matches!(key, "port" | "containerPort") {
-        return None;
-    }
-    let proto = |n: &Node| {
-        n.get("protocol")
-            .filter(|p| !p.is_null())
-            .map(Node::to_json)
-    };
+    let second = secondary_key(key)?;
+    let proto = |n: &Node| n.get(second).filter(|p| !p.is_null()).map(Node::to_json);
     let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
         || pitems
@@ -622,7 +629,7 @@ fn merge_ports(
             Some(i) => {
                 let mut d = rest[i].take().expect("present");
                 // The merge keys only name the element: they keep the target's origin.
-                let keys: Vec<(&str, Node)> = [key, "protocol"]
+                let keys: Vec<(&str, Node)> = [key, second]
                     .into_iter()
                     .filter_map(|k| d.get(k).cloned().map(|n| (k, n)))
                     .collect();
@@ -949,6 +956,35 @@ mod tests {
                 "{target} patched with {patch}"
             );
         }
+    }
+
+    /// Measured with kubectl kustomize v5.8: kyaml keys topology spread constraints by
+    /// `topologyKey` and `whenUnsatisfiable`.
+    #[test]
+    fn topology_spread_constraints_merge_by_key_and_when_unsatisfiable() {
+        use serde_json::json;
+        let dep = |tsc: Value| {
+            json!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},
+                "spec":{"template":{"spec":{"topologySpreadConstraints":tsc}}}})
+        };
+        let zone =
+            |w: &str, skew: i64| json!({"topologyKey":"zone","whenUnsatisfiable":w,"maxSkew":skew});
+        let mut d = node(&dep(json!([zone("DoNotSchedule", 1)])));
+        merge_object(&mut d, &node(&dep(json!([zone("ScheduleAnyway", 2)]))));
+        assert_eq!(
+            d.to_json()["spec"]["template"]["spec"]["topologySpreadConstraints"],
+            json!([zone("ScheduleAnyway", 2), zone("DoNotSchedule", 1)])
+        );
+        let host = json!({"topologyKey":"host","whenUnsatisfiable":"ScheduleAnyway"});
+        let rack = json!({"topologyKey":"rack","whenUnsatisfiable":"DoNotSchedule"});
+        let mut d = node(&dep(json!([zone("DoNotSchedule", 1), host.clone()])));
+        let del =
+            json!({"topologyKey":"zone","whenUnsatisfiable":"DoNotSchedule","$patch":"delete"});
+        merge_object(&mut d, &node(&dep(json!([del, rack.clone()]))));
+        assert_eq!(
+            d.to_json()["spec"]["template"]["spec"]["topologySpreadConstraints"],
+            json!([rack, host])
+        );
     }
 
     #[test]
