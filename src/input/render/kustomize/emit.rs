@@ -167,7 +167,7 @@ fn scalar_or_empty(n: &Node) -> String {
     match &n.v {
         V::Null => "null".to_string(),
         V::Bool(b) => b.to_string(),
-        V::Num(x) => x.to_string(),
+        V::Num(x) => yaml2::number_text(x),
         V::Str(s) => scalar_text(s),
         V::Seq(_) => "[]".to_string(),
         V::Map(_) => "{}".to_string(),
