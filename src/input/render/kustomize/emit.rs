@@ -77,21 +77,22 @@ impl Emitter {
             if !(inline && i == 0) {
                 push_indent(&mut self.out, indent);
             }
-            let start = self.out.len();
+            let org = if n.org.is_some() { &n.org } else { parent };
             if yaml2::simple_key(k) {
                 yaml2::write(&mut self.out, k, yaml2::style(k, true), indent + 2, true);
+                self.out.push(':');
+                self.value_after(n, indent, org, true);
             } else {
                 // go-yaml v2 writes a key longer than 128 bytes, or one with a line break,
-                // as a complex key: `? KEY`, then `:` and the value on the next line.
+                // as a complex key: `? KEY`, then `: ` and the value on the next line,
+                // written on from there as a list element's is (`: a: 1`, `: - p`).
                 self.out.push_str("? ");
                 yaml2::write(&mut self.out, k, yaml2::style(k, false), indent + 2, false);
                 self.out.push('\n');
                 push_indent(&mut self.out, indent);
+                self.out.push_str(": ");
+                self.value_after(n, indent, org, false);
             }
-            self.out.push(':');
-            let org = if n.org.is_some() { &n.org } else { parent };
-            self.value_after(n, indent, org, true);
-            let _ = start;
         }
     }
 
@@ -257,6 +258,18 @@ mod tests {
              - 1.2.3\n  - \"2024-01-01\"\n  item9: b\n  item10: a\n  ? |-\n    multi\n    line\n  \
              : v\n  text: {}\n    word word word word word end\n  ? {long_key}\n  : long key\n",
             "word ".repeat(15).trim_end()
+        );
+        assert_eq!(em.out, want);
+        // A complex key's map or list value goes on after `: ` as a list element's does.
+        let v = serde_json::json!({
+            "spec": {"k".repeat(130): {"a": 1, "b": ["x"]}, "l".repeat(130): ["p", "q"]}
+        });
+        let mut em = Emitter::default();
+        em.document_via("x.yaml", &Node::from_json(&v, &None), &[]);
+        let want = format!(
+            "# Source: x.yaml\nspec:\n  ? {}\n  : a: 1\n    b:\n    - x\n  ? {}\n  : - p\n    - q\n",
+            "k".repeat(130),
+            "l".repeat(130)
         );
         assert_eq!(em.out, want);
     }
