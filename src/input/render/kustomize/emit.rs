@@ -142,6 +142,12 @@ impl Emitter {
                 if after_key {
                     self.out.push(' ');
                 }
+                // A plain timestamp, or text a replacement wrote without a type that reads as
+                // one, prints as the JSON conversion writes it.
+                let t = (n.timestamp || n.untyped)
+                    .then(|| yaml2::timestamp_json(s))
+                    .flatten();
+                let s = t.as_deref().unwrap_or(s);
                 yaml2::write(&mut self.out, s, yaml2::style(s, false), indent + 2, false);
                 self.out.push('\n');
                 self.seg(start, org, n.also.as_deref());

@@ -50,6 +50,10 @@ pub struct Node {
     /// object (printing it, a JSON patch over it), unless a later transformer writes the
     /// field first. The index + 1 of the problem in `Builder::misfits`; 0: none.
     pub misfit: u32,
+    /// A string written plain that go-yaml reads as a timestamp (`2024-01-01`): kyaml keeps
+    /// the text, and Kustomize's JSON conversion (printing, a JSON patch) writes the
+    /// `time.Time` it decodes to (`"2024-01-01T00:00:00Z"`; see `yaml2::timestamp_json`).
+    pub timestamp: bool,
 }
 
 thread_local! {
@@ -82,6 +86,7 @@ impl Node {
             also: None,
             folded: false,
             misfit: 0,
+            timestamp: false,
         }
     }
 
@@ -109,12 +114,32 @@ impl Node {
     /// into it afterwards writes the text copied without the writer's line breaks; differential
     /// seed 42 case 163 of session 13).
     pub fn clear_untyped(&mut self) {
+        // A plain timestamp, or text a replacement wrote without a type that reads as one
+        // (measured: a ConfigMap's "2024-09-09" copied into a new field prints
+        // "2024-09-09T00:00:00Z"), becomes the text the JSON conversion writes.
+        let stamp = std::mem::take(&mut self.timestamp) || self.untyped;
         self.untyped = false;
         self.untyped_text = None;
         self.folded = false;
+        if stamp
+            && let V::Str(s) = &mut self.v
+            && let Some(t) = super::yaml2::timestamp_json(s)
+        {
+            *s = t;
+        }
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),
+            _ => {}
+        }
+    }
+
+    /// No node of this tree a [`Node::timestamp`] any more: its text stays as written.
+    pub fn clear_timestamps(&mut self) {
+        self.timestamp = false;
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::clear_timestamps),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_timestamps()),
             _ => {}
         }
     }
@@ -141,6 +166,7 @@ impl Node {
             self.also = with.also.clone();
             self.folded = with.folded;
             self.misfit = with.misfit;
+            self.timestamp = with.timestamp;
             return;
         }
         match &mut self.v {
@@ -228,8 +254,17 @@ impl Node {
         }
         match (raw, &mut self.v) {
             (RawNode::Alias { target, .. }, _) => self.mark_folded(target, depth + 1),
-            (RawNode::Scalar { style, .. }, V::Str(_)) => {
+            (
+                RawNode::Scalar {
+                    style, tag, text, ..
+                },
+                V::Str(_),
+            ) => {
                 self.folded = *style == ScalarStyle::Folded;
+                self.timestamp = *style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && text.starts_with(|c: char| c.is_ascii_digit())
+                    && super::yaml2::timestamp_json(text).is_some();
             }
             (RawNode::Seq { items, .. }, V::Seq(nodes)) => {
                 for (n, r) in nodes.iter_mut().zip(items) {

@@ -794,6 +794,9 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
                 if v.org.is_none() {
                     v.org = op.org.clone();
                 }
+                // The operations become JSON through go-yaml v2, which reads a timestamp
+                // into text as written (measured: `value: 2025-07-01` prints "2025-07-01").
+                v.clear_timestamps();
                 v
             })
             .ok_or_else(|| format!("`{name}` operation without `value`"))

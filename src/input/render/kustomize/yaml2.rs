@@ -344,15 +344,52 @@ fn is_base60_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// go-yaml v2's `parseTimestamp`: four digits and `-`, then Go's `time.Parse` with one of
-/// `2006-1-2T15:4:5.999999999Z07:00`, the same with `t`, `2006-1-2 15:4:5.999999999`, or
-/// `2006-1-2` (a real date: `2023-02-29` is no timestamp).
+/// go-yaml's `parseTimestamp` (v2 and v3 alike): four digits and `-`, then Go's `time.Parse`
+/// with one of `2006-1-2T15:4:5.999999999Z07:00`, the same with `t`,
+/// `2006-1-2 15:4:5.999999999`, or `2006-1-2` (a real date: `2023-02-29` is no timestamp).
 fn is_timestamp(s: &str) -> bool {
+    parse_timestamp(s).is_some()
+}
+
+/// A timestamp go-yaml reads (see [`is_timestamp`]) as Go's JSON encoding writes the
+/// `time.Time` it becomes (RFC 3339 with nanoseconds, trailing zeros of the fraction
+/// dropped, `Z` for a zero offset): `2024-01-01` → `2024-01-01T00:00:00Z`,
+/// `2024-1-5 1:2:3.50` → `2024-01-05T01:02:03.5Z`. None for any other text.
+pub fn timestamp_json(s: &str) -> Option<String> {
+    let t = parse_timestamp(s)?;
+    let frac = t.frac.trim_end_matches('0');
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
+    let zone = match t.zone {
+        None | Some((_, 0, 0)) => "Z".to_string(),
+        Some((sign, h, m)) => format!("{sign}{h:02}:{m:02}"),
+    };
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}{zone}",
+        t.year, t.month, t.day, t.hour, t.min, t.sec
+    ))
+}
+
+struct Timestamp<'a> {
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    min: u32,
+    sec: u32,
+    frac: &'a str,
+    zone: Option<(char, u32, u32)>,
+}
+
+fn parse_timestamp(s: &str) -> Option<Timestamp<'_>> {
     let b = s.as_bytes();
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
+        return None;
     }
-    let year: u32 = s[..4].parse().unwrap_or(0);
+    let year: u32 = s[..4].parse().ok()?;
     let mut i = 5;
     // One or two digits, within a range.
     let num = |i: &mut usize, max: u32| -> Option<u32> {
@@ -363,16 +400,12 @@ fn is_timestamp(s: &str) -> bool {
         let v: u32 = s.get(start..*i)?.parse().ok()?;
         (v <= max).then_some(v)
     };
-    let Some(month) = num(&mut i, 12).filter(|m| *m >= 1) else {
-        return false;
-    };
+    let month = num(&mut i, 12).filter(|m| *m >= 1)?;
     if b.get(i) != Some(&b'-') {
-        return false;
+        return None;
     }
     i += 1;
-    let Some(day) = num(&mut i, 31).filter(|d| *d >= 1) else {
-        return false;
-    };
+    let day = num(&mut i, 31).filter(|d| *d >= 1)?;
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match month {
         2 if leap => 29,
@@ -381,14 +414,24 @@ fn is_timestamp(s: &str) -> bool {
         _ => 31,
     };
     if day > days {
-        return false;
+        return None;
     }
+    let mut t = Timestamp {
+        year,
+        month,
+        day,
+        hour: 0,
+        min: 0,
+        sec: 0,
+        frac: "",
+        zone: None,
+    };
     if i == b.len() {
-        return true;
+        return Some(t);
     }
     let sep = b[i];
     if !matches!(sep, b'T' | b't' | b' ') {
-        return false;
+        return None;
     }
     i += 1;
     if sep == b' ' {
@@ -396,43 +439,49 @@ fn is_timestamp(s: &str) -> bool {
             i += 1;
         }
     }
-    let time_ok = num(&mut i, 23).is_some()
-        && b.get(i) == Some(&b':')
-        && {
-            i += 1;
-            num(&mut i, 59).is_some()
-        }
-        && b.get(i) == Some(&b':')
-        && {
-            i += 1;
-            num(&mut i, 59).is_some()
-        };
-    if !time_ok {
-        return false;
+    t.hour = num(&mut i, 23)?;
+    if b.get(i) != Some(&b':') {
+        return None;
     }
+    i += 1;
+    t.min = num(&mut i, 59)?;
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    t.sec = num(&mut i, 59)?;
     // Optional fraction.
     if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        let start = i + 1;
         i += 1;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
+        t.frac = &s[start..i];
     }
     if sep == b' ' {
-        return i == b.len();
+        return (i == b.len()).then_some(t);
     }
     // `Z07:00`: `Z`, or a sign, two digits, `:`, two digits.
     match b.get(i) {
-        Some(b'Z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            let t = &b[i + 1..];
-            t.len() == 5
-                && t[0].is_ascii_digit()
-                && t[1].is_ascii_digit()
-                && t[2] == b':'
-                && t[3].is_ascii_digit()
-                && t[4].is_ascii_digit()
+        Some(b'Z') if i + 1 == b.len() => Some(t),
+        Some(&c @ (b'+' | b'-')) => {
+            let z = &b[i + 1..];
+            let ok = z.len() == 5
+                && z[0].is_ascii_digit()
+                && z[1].is_ascii_digit()
+                && z[2] == b':'
+                && z[3].is_ascii_digit()
+                && z[4].is_ascii_digit();
+            if !ok {
+                return None;
+            }
+            let h: u32 = s[i + 1..i + 3].parse().ok()?;
+            let m: u32 = s[i + 4..i + 6].parse().ok()?;
+            t.zone = Some((c as char, h, m));
+            Some(t)
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -852,6 +901,23 @@ mod tests {
         for (json, want) in cases {
             let n: serde_json::Number = serde_json::from_str(json).unwrap();
             assert_eq!(number_text(&n), want, "{json}");
+        }
+    }
+
+    /// Measured with kubectl kustomize v5.8 (plain timestamps in a custom resource).
+    #[test]
+    fn timestamps_print_as_go_json_writes_them() {
+        for (text, want) in [
+            ("2024-01-01", Some("2024-01-01T00:00:00Z")),
+            ("2024-03-05 10:30:00", Some("2024-03-05T10:30:00Z")),
+            ("2024-1-5T10:30:00+02:00", Some("2024-01-05T10:30:00+02:00")),
+            ("2024-01-01 10:00:00.500", Some("2024-01-01T10:00:00.5Z")),
+            ("2024-01-01T10:00:00.000Z", Some("2024-01-01T10:00:00Z")),
+            ("2024-01-01T10:00:00+00:00", Some("2024-01-01T10:00:00Z")),
+            ("2023-02-29", None),
+            ("2024-01-01T10:00:00", None),
+        ] {
+            assert_eq!(timestamp_json(text).as_deref(), want, "{text}");
         }
     }
 

@@ -243,6 +243,8 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             continue;
         };
         for (k, v) in map.iter_mut() {
+            // The text as written, not the timestamp the JSON conversion would make of it.
+            v.timestamp = false;
             if let (V::Str(text), true) = (&mut v.v, v.folded) {
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
