@@ -406,7 +406,7 @@ fn parse_timestamp(s: &str) -> Option<Timestamp<'_>> {
     }
     i += 1;
     let day = num(&mut i, 31).filter(|d| *d >= 1)?;
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         2 if leap => 29,
         2 => 28,
@@ -661,10 +661,10 @@ pub fn number_text(n: &serde_json::Number) -> String {
     }
     if f.fract() == 0.0 && f.abs() < 1e21 {
         // Go's JSON text is the integer; v2 reads it as one when it fits 64 bits.
-        if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
+        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
             return format!("{}", f as i64);
         }
-        if f >= 0.0 && f < 18_446_744_073_709_551_616.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
             return format!("{}", f as u64);
         }
     }
