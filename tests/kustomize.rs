@@ -1257,6 +1257,19 @@ fn patch_keys_yaml_reads_as_other_types_are_problems_where_they_land() {
     );
 }
 
+/// A tab among a block scalar's indentation (after the spaces of its first line, before the
+/// indentation is known) fails go-yaml, so Kustomize refuses the file ("found a tab
+/// character where an indentation space is expected"); a tab after the indentation is
+/// content. runeguard's parser read the tab as content. Located at the tab.
+#[test]
+fn a_tab_among_a_block_scalars_indentation_is_a_problem() {
+    let out = build("problems/block-scalar-tab");
+    let dir = format!("{DATA}/problems/block-scalar-tab");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/tab.yaml:9")], "{:?}", out.problems);
+    assert!(out.text.contains("\\techo built"), "{}", out.text);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).

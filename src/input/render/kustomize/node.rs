@@ -633,6 +633,63 @@ fn misfit_keys(raw: &RawNode, depth: usize, out: &mut Vec<(String, Span)>) {
     }
 }
 
+/// The offset of the first tab go-yaml (libyaml's block scalar scanner) refuses in a
+/// literal or folded block scalar of `raw` whose indentation is detected: a tab after the
+/// leading spaces of a line before the first line with content (which sets the
+/// indentation), or of a later line with fewer spaces than that (measured: `t: |` over
+/// `    \tindented` fails kubectl kustomize with "found a tab character where an indentation
+/// space is expected"; a tab after the indentation is content). Blocks with an explicit
+/// indentation indicator are not checked.
+fn tab_in_block_indentation(raw: &RawNode, text: &str, depth: usize) -> Option<usize> {
+    if depth > yaml::MAX_DEPTH {
+        return None;
+    }
+    match raw {
+        RawNode::Scalar {
+            style: ScalarStyle::Literal | ScalarStyle::Folded,
+            span,
+            ..
+        } => {
+            // The scalar's span starts at its content, after the first line's spaces; the
+            // header (`|`, `>`, with any indicators) ends the line before.
+            let start = span.start as usize;
+            let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+            if !text[line_start..start].chars().all(|c| c == ' ') || line_start == 0 {
+                return None;
+            }
+            let header = text[..line_start - 1].rsplit('\n').next()?;
+            let at = header.rfind(['|', '>'])?;
+            if header[at..].contains(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            let body = text.get(line_start..(span.end as usize).max(start))?;
+            let mut indent: Option<usize> = None;
+            let mut off = line_start;
+            for line in body.split_inclusive('\n') {
+                let spaces = line.len() - line.trim_start_matches(' ').len();
+                let rest = &line[spaces..];
+                match indent {
+                    None if rest.starts_with('\t') => return Some(off + spaces),
+                    None if rest.trim_end_matches(['\n', '\r']).is_empty() => {}
+                    None => indent = Some(spaces),
+                    Some(i) if spaces < i && rest.starts_with('\t') => return Some(off + spaces),
+                    Some(_) => {}
+                }
+                off += line.len();
+            }
+            None
+        }
+        RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| {
+            tab_in_block_indentation(k, text, depth + 1)
+                .or_else(|| tab_in_block_indentation(v, text, depth + 1))
+        }),
+        RawNode::Seq { items, .. } => items
+            .iter()
+            .find_map(|i| tab_in_block_indentation(i, text, depth + 1)),
+        _ => None,
+    }
+}
+
 fn load_docs_with(
     text: &str,
     file: &Arc<SourceFile>,
@@ -670,6 +727,14 @@ fn load_docs_with(
     };
     let tr = |s: Span| Span::new(to_file(s.start), to_file(s.end));
     let (docs, err) = yaml::parse_stream(text, lines);
+    for doc in &docs {
+        if let Some(at) = tab_in_block_indentation(&doc.root, text, 0) {
+            return Err(LoadError {
+                pos: translate(lines.pos_at_offset(text, at)),
+                message: "found a tab character where an indentation space is expected: go-yaml refuses a tab among a block scalar's indentation (Kustomize fails reading this file); indent with spaces".to_string(),
+            });
+        }
+    }
     let mut out = Vec::new();
     for doc in &docs {
         // A kustomization is read as Kustomize reads it (sigs.k8s.io/yaml, YAML 1.1: `yes` is
