@@ -18,7 +18,7 @@ export PATH="$peers:$PATH"
 command -v kubectl >/dev/null || { echo "kubectl not found: run ../shared/tools/install-peers kubectl" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
 cargo build --quiet --example kustomize_build --manifest-path "$here/Cargo.toml" || exit 2
-bin="$here/target/debug/examples/kustomize_build"
+bin="${CARGO_TARGET_DIR:-$here/target}/debug/examples/kustomize_build"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 total=0 same=0 known=0 unexpected=0

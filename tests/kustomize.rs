@@ -275,6 +275,24 @@ fn builds_equal_kubectl_kustomize() {
         // `create`, merge: the sorted table puts the version's first, which then keeps
         // only that version's objects renamed (the default for every kind dropped).
         ("name-affix-version-specs", "name-affix-version-specs"),
+        // Keys written plain that read as numbers (`5432:`) in objects a patch deletes, or
+        // whose key a patch removes or whose map it replaces: Kustomize converts the object
+        // to JSON only when printing it (or for a JSON patch), so these build; runeguard
+        // refused each key as it loaded the file.
+        ("resource-key-types-removed", "resource-key-types-removed"),
+        // Kustomize v5.8: a `helmCharts` entry without a namespace renders in the nearest
+        // kustomization's (`mid`, above `top`), and no namespace transformer touches what a
+        // chart rendered (a ConfigMap without a namespace keeps none, a RoleBinding in
+        // kube-system and its `default` subject stay). runeguard rendered in `default` and
+        // moved every chart object to `top`.
+        ("helm-namespace", "helm-namespace/overlay"),
+        // Plain timestamps (`2024-01-01`, `2024-03-05 10:30:00`) print as Go's JSON writes
+        // the time.Time go-yaml makes of them (`"2024-01-01T00:00:00Z"`), also when a
+        // strategic merge patch wrote them or a replacement copied such text into a new
+        // field, and an annotation too once a JSON 6902 patch went over the object (else
+        // Kustomize rewrites annotations as the strings written); a JSON 6902 `value` stays
+        // as written, and `2023-02-29` is no date. runeguard printed every one as written.
+        ("timestamps", "timestamps"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1211,6 +1229,47 @@ fn resource_keys_yaml_reads_as_other_types_are_problems() {
     assert!(out.text.contains("name: udp-services"), "{}", out.text);
 }
 
+/// Mapping keys of a strategic merge patch written plain that YAML reads as another type
+/// than a string fail Kustomize when they end up in the patched object (kyaml merges the key
+/// node as written; the JSON conversion refuses it): a new key (`8080:` inline, `1:` in a
+/// patch file). A key the target already has (`9090:` over `"9090"`), a null value, a patch
+/// whose target selects nothing and an object a later patch deletes build (measured with
+/// kubectl kustomize v5.8). runeguard built them all. Located at the key.
+#[test]
+fn patch_keys_yaml_reads_as_other_types_are_problems_where_they_land() {
+    let out = build("problems/patch-key-types");
+    let dir = format!("{DATA}/problems/patch-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:10"),
+            format!("{dir}/limits.yaml:10")
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        out.text.contains("\"9090\": monitoring/prometheus:9091"),
+        "{}",
+        out.text
+    );
+}
+
+/// A tab among a block scalar's indentation (after the spaces of its first line, before the
+/// indentation is known) fails go-yaml, so Kustomize refuses the file ("found a tab
+/// character where an indentation space is expected"); a tab after the indentation is
+/// content. runeguard's parser read the tab as content. Located at the tab.
+#[test]
+fn a_tab_among_a_block_scalars_indentation_is_a_problem() {
+    let out = build("problems/block-scalar-tab");
+    let dir = format!("{DATA}/problems/block-scalar-tab");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/tab.yaml:9")], "{:?}", out.problems);
+    assert!(out.text.contains("\\techo built"), "{}", out.text);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
@@ -1922,7 +1981,7 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
         (settings.clone(), 9, OriginRole::Base)
     );
     assert_eq!(
-        origin_of(&out, "\"--ingress-class=public\"", 0),
+        origin_of(&out, "--ingress-class=public", 0),
         (settings.clone(), 12, OriginRole::Base)
     );
     assert_eq!(
@@ -1936,7 +1995,7 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
     );
     // The JSON 6902 patch's appended argument.
     assert_eq!(
-        origin_of(&out, "\"--enable-ssl-passthrough\"", 0),
+        origin_of(&out, "--enable-ssl-passthrough", 0),
         (
             format!("{DATA}/platform-infra/{patches}/controller-image.yaml"),
             6,

@@ -1392,6 +1392,16 @@ def outcome(files, top, args):
         with open(refpath, "w") as f:
             f.write(ref.stdout)
         rg = subprocess.run([args.bin, dir_, "--compare", refpath], capture_output=True, text=True)
+        if rg.returncode == 0 and getattr(args, "text", False):
+            # The printed stream too, byte for byte less runeguard's `# Source:` lines.
+            out = subprocess.run([args.bin, dir_], capture_output=True, text=True).stdout
+            mine = [l for l in out.split("\n") if not l.startswith("# Source: ")]
+            theirs = ref.stdout.split("\n")
+            for i, (a, b) in enumerate(zip(mine, theirs)):
+                if a != b:
+                    return "text", f"line {i + 1}: runeguard {a!r}, kubectl {b!r}"
+            if len(mine) != len(theirs):
+                return "text", f"{len(mine)} lines vs {len(theirs)} from kubectl"
         if rg.returncode == 0:
             return "same", ""
         if rg.returncode == 1:
@@ -1430,6 +1440,8 @@ def candidates(v, top=True):
 def signature(kind, detail):
     """What makes two mismatches the same: the kind, and for a difference the first
     differing field (without document numbers and values)."""
+    if kind == "text":
+        return kind + " " + re.sub(r"^line \d+: ", "", detail)
     if kind != "diff":
         return kind
     first = detail.splitlines()[0] if detail else ""
@@ -1484,6 +1496,8 @@ def main():
     ap.add_argument("--keep", help="write each reduced mismatch under DIR/case-SEED-K")
     ap.add_argument("--write-only", help="write the case(s) under DIR and stop")
     ap.add_argument("--no-reduce", action="store_true")
+    ap.add_argument("--text", action="store_true",
+                    help="also compare the printed stream as text (less `# Source:` lines)")
     ap.add_argument("--verbose", action="store_true", help="also say why both tools refused a case")
     args = ap.parse_args()
     cases = [args.case] if args.case is not None else range(args.count)

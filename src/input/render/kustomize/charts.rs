@@ -224,7 +224,19 @@ impl Builder<'_> {
             .get_str("releaseName")
             .unwrap_or("release-name")
             .to_string();
-        opts.namespace = entry.get_str("namespace").unwrap_or("default").to_string();
+        // Kustomize v5.8 renders a `helmCharts` entry in its own `namespace`, else in the
+        // nearest kustomization's (its own, then those including it), else `default`
+        // (measured: a base's chart with `namespace: top` two levels up renders with
+        // `.Release.Namespace` top; with `namespace: mid` between, mid).
+        let inherited = inline
+            .is_some()
+            .then(|| self.ns_stack.iter().rev().flatten().next().cloned())
+            .flatten();
+        opts.namespace = entry
+            .get_str("namespace")
+            .map(str::to_string)
+            .or(inherited)
+            .unwrap_or_else(|| "default".to_string());
         // `kubectl apply -k` applies what the build printed: the namespace is the build's.
         opts.namespace_given = true;
         if entry.get("valuesInline").is_some_and(|v| !v.is_null()) {

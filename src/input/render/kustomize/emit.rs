@@ -2,9 +2,8 @@
 //! recording each line's origins in the stream's source map.
 
 use super::node::{Node, V};
-use crate::input::yaml;
+use super::yaml2;
 use crate::source::map::{Origin, SourceMap};
-use serde_json::Value;
 
 /// Prints nodes as block YAML (keys sorted, as `kubectl kustomize` prints them) and records
 /// each line's origin in a [`SourceMap`].
@@ -73,17 +72,27 @@ impl Emitter {
         inline: bool,
     ) {
         let mut sorted: Vec<&(String, Node)> = entries.iter().collect();
-        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        sorted.sort_by(|a, b| yaml2::key_order(&a.0, &b.0));
         for (i, (k, n)) in sorted.into_iter().enumerate() {
             if !(inline && i == 0) {
                 push_indent(&mut self.out, indent);
             }
-            let start = self.out.len();
-            self.out.push_str(&scalar_text(k));
-            self.out.push(':');
             let org = if n.org.is_some() { &n.org } else { parent };
-            self.value_after(n, indent, org, true);
-            let _ = start;
+            if yaml2::simple_key(k) {
+                yaml2::write(&mut self.out, k, yaml2::style(k, true), indent + 2, true);
+                self.out.push(':');
+                self.value_after(n, indent, org, true);
+            } else {
+                // go-yaml v2 writes a key longer than 128 bytes, or one with a line break,
+                // as a complex key: `? KEY`, then `: ` and the value on the next line,
+                // written on from there as a list element's is (`: a: 1`, `: - p`).
+                self.out.push_str("? ");
+                yaml2::write(&mut self.out, k, yaml2::style(k, false), indent + 2, false);
+                self.out.push('\n');
+                push_indent(&mut self.out, indent);
+                self.out.push_str(": ");
+                self.value_after(n, indent, org, false);
+            }
         }
     }
 
@@ -129,31 +138,18 @@ impl Emitter {
                     }
                 }
             }
-            V::Str(s) if block_literal_ok(s) => {
-                let chomp = if !s.ends_with('\n') {
-                    "-"
-                } else if s.ends_with("\n\n") {
-                    "+"
-                } else {
-                    ""
-                };
+            V::Str(s) => {
                 if after_key {
                     self.out.push(' ');
                 }
-                self.out.push('|');
-                self.out.push_str(chomp);
+                // A plain timestamp, or text a replacement wrote without a type that reads as
+                // one, prints as the JSON conversion writes it.
+                let t = (n.timestamp || n.untyped)
+                    .then(|| yaml2::timestamp_json(s))
+                    .flatten();
+                let s = t.as_deref().unwrap_or(s);
+                yaml2::write(&mut self.out, s, yaml2::style(s, false), indent + 2, false);
                 self.out.push('\n');
-                let body = s.strip_suffix('\n').unwrap_or(s);
-                for line in body.split('\n') {
-                    if !line.is_empty() {
-                        push_indent(&mut self.out, indent + 2);
-                        self.out.push_str(line);
-                    }
-                    self.out.push('\n');
-                }
-                if chomp == "+" {
-                    // `|+` keeps the final line break too: the split above wrote all but it.
-                }
                 self.seg(start, org, n.also.as_deref());
             }
             _ => {
@@ -178,82 +174,29 @@ fn scalar_or_empty(n: &Node) -> String {
     match &n.v {
         V::Null => "null".to_string(),
         V::Bool(b) => b.to_string(),
-        V::Num(x) => x.to_string(),
+        V::Num(x) => yaml2::number_text(x),
         V::Str(s) => scalar_text(s),
         V::Seq(_) => "[]".to_string(),
         V::Map(_) => "{}".to_string(),
     }
 }
 
-/// A string as a YAML scalar: plain when it reads back as the same string under both YAML 1.1
-/// and 1.2, else double-quoted.
+/// A string as a YAML scalar on one line, as go-yaml v2 writes a key (see [`yaml2`]).
 pub fn scalar_text(s: &str) -> String {
-    if plain_ok(s) {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
-    }
-}
-
-fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if s.trim() != s
-        || "-?:,[]{}#&*!|>'\"%@`=~".contains(first)
-        || s.ends_with(':')
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.chars()
-            .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
-        || looks_like_date(s)
-    {
-        return false;
-    }
-    matches!(yaml::resolve_yaml11(s), Value::String(_))
-        && matches!(yaml::resolve_core(s), Value::String(_))
-        && !is_yaml11_number_like(s)
-}
-
-/// YAML 1.1 readers (PyYAML, go-yaml v2) also take `1_000`, `0b10`, `1:20` (sexagesimal)
-/// and `.5` as numbers.
-fn is_yaml11_number_like(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    !body.is_empty()
-        && body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && body
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || "._:xXoObB+-".contains(c))
-}
-
-fn looks_like_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
-}
-
-fn block_literal_ok(s: &str) -> bool {
-    s.contains('\n')
-        && !s.starts_with([' ', '\n', '\t'])
-        && !s.chars().any(|c| {
-            (c.is_control() && c != '\n' && c != '\t')
-                || c == '\u{feff}'
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-                || c == '\u{85}'
-        })
-        && !s.contains(" \n")
-        && !s.contains("\t\n")
-        && !s.ends_with([' ', '\t'])
+    let mut out = String::new();
+    yaml2::write(&mut out, s, yaml2::style(s, true), 0, true);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::yaml::Schema;
+    use crate::input::yaml::{self, Schema};
     use crate::source::SourceFile;
     use crate::source::map::OriginRole;
     use crate::source::span::{LineIndex, Span};
     use proptest::prelude::*;
+    use serde_json::Value;
 
     fn reparse(text: &str) -> Vec<Value> {
         let lines = LineIndex::new(text);
@@ -298,6 +241,43 @@ mod tests {
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    /// Measured with kubectl kustomize v5.8: keys in go-yaml v2's order, a key of more than
+    /// 128 bytes or with a line break written as a complex key, a long value folded.
+    #[test]
+    fn documents_are_printed_as_kubectl_kustomize_prints_them() {
+        let long_key = "x".repeat(130);
+        let v = serde_json::json!({
+            "data": {
+                "item10": "a", "item9": "b", "_": "c", "Z": "d",
+                long_key.clone(): "long key",
+                "multi\nline": "v",
+                "args": ["--v=2", "-x", "*", "1.2.3", "2024-01-01"],
+                "text": format!("{}end", "word ".repeat(20)),
+            }
+        });
+        let mut em = Emitter::default();
+        em.document_via("x.yaml", &Node::from_json(&v, &None), &[]);
+        let want = format!(
+            "# Source: x.yaml\ndata:\n  _: c\n  Z: d\n  args:\n  - --v=2\n  - -x\n  - '*'\n  \
+             - 1.2.3\n  - \"2024-01-01\"\n  item9: b\n  item10: a\n  ? |-\n    multi\n    line\n  \
+             : v\n  text: {}\n    word word word word word end\n  ? {long_key}\n  : long key\n",
+            "word ".repeat(15).trim_end()
+        );
+        assert_eq!(em.out, want);
+        // A complex key's map or list value goes on after `: ` as a list element's does.
+        let v = serde_json::json!({
+            "spec": {"k".repeat(130): {"a": 1, "b": ["x"]}, "l".repeat(130): ["p", "q"]}
+        });
+        let mut em = Emitter::default();
+        em.document_via("x.yaml", &Node::from_json(&v, &None), &[]);
+        let want = format!(
+            "# Source: x.yaml\nspec:\n  ? {}\n  : a: 1\n    b:\n    - x\n  ? {}\n  : - p\n    - q\n",
+            "k".repeat(130),
+            "l".repeat(130)
+        );
+        assert_eq!(em.out, want);
     }
 
     proptest! {

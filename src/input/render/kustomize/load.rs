@@ -227,10 +227,20 @@ impl Builder<'_> {
             }
         };
         match node::load_resource_docs(&file.text, &file) {
-            Ok((docs, misfits)) => {
+            Ok((mut docs, misfits)) => {
+                // A plain key of another type than a string fails Kustomize when it converts
+                // the object to JSON (printing it, a JSON patch): reported then, if the
+                // object still holds the key (measured: an object a patch deletes, or whose
+                // key a patch removes or replaces, builds).
+                let base = self.misfits.len() as u32;
                 for e in misfits {
-                    self.problems
-                        .push(Problem::error(&file.path, Some(e.pos), e.message));
+                    self.misfits.push((
+                        crate::input::render::kustomize::xform::FieldType::Null,
+                        Problem::error(&file.path, Some(e.pos), e.message),
+                    ));
+                }
+                for d in &mut docs {
+                    d.offset_misfits(base);
                 }
                 let mut rs = Vec::new();
                 for d in docs {

@@ -16,6 +16,7 @@ mod node;
 mod patch;
 mod types;
 mod xform;
+mod yaml2;
 
 use crate::input::render::{Outcome, RenderOptions, Rendered};
 use crate::source::map::{Origin, OriginRole};
@@ -264,6 +265,9 @@ pub struct Builder<'a> {
     pub problems: Vec<Problem>,
     files: HashMap<PathBuf, Arc<SourceFile>>,
     stack: Vec<PathBuf>,
+    /// The `namespace` of each kustomization being accumulated, outermost first: a
+    /// `helmCharts` entry without its own namespace renders in the nearest one.
+    ns_stack: Vec<Option<String>>,
     started: Instant,
     timed_out: bool,
     /// The kustomization being built asks for `buildMetadata`: Kustomize then keeps origin
@@ -333,6 +337,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         problems: Vec::new(),
         files: HashMap::new(),
         stack: Vec::new(),
+        ns_stack: Vec::new(),
         started: Instant::now(),
         timed_out: false,
         tracks_origins: false,
@@ -502,6 +507,12 @@ impl Builder<'_> {
         }
         self.check_fields(&kust);
         self.openapi(&kust);
+        self.ns_stack.push(
+            kust.get("namespace")
+                .and_then(Node::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
         for field in ["resources", "bases"] {
             for entry in kust.list(field) {
                 self.resource(&kust, entry, acc, depth);
@@ -543,6 +554,7 @@ impl Builder<'_> {
                 xform::report_conflicts(self, &kust, &mut acc.config, &conflicts, &[], entry);
             }
         }
+        self.ns_stack.pop();
         xform::transform(self, &kust, acc);
         xform::validate(self, &kust, acc);
         xform::read_vars(self, &kust, acc);

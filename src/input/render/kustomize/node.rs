@@ -50,6 +50,10 @@ pub struct Node {
     /// object (printing it, a JSON patch over it), unless a later transformer writes the
     /// field first. The index + 1 of the problem in `Builder::misfits`; 0: none.
     pub misfit: u32,
+    /// A string written plain that go-yaml reads as a timestamp (`2024-01-01`): kyaml keeps
+    /// the text, and Kustomize's JSON conversion (printing, a JSON patch) writes the
+    /// `time.Time` it decodes to (`"2024-01-01T00:00:00Z"`; see `yaml2::timestamp_json`).
+    pub timestamp: bool,
 }
 
 thread_local! {
@@ -82,6 +86,7 @@ impl Node {
             also: None,
             folded: false,
             misfit: 0,
+            timestamp: false,
         }
     }
 
@@ -109,12 +114,32 @@ impl Node {
     /// into it afterwards writes the text copied without the writer's line breaks; differential
     /// seed 42 case 163 of session 13).
     pub fn clear_untyped(&mut self) {
+        // A plain timestamp, or text a replacement wrote without a type that reads as one
+        // (measured: a ConfigMap's "2024-09-09" copied into a new field prints
+        // "2024-09-09T00:00:00Z"), becomes the text the JSON conversion writes.
+        let stamp = std::mem::take(&mut self.timestamp) || self.untyped;
         self.untyped = false;
         self.untyped_text = None;
         self.folded = false;
+        if stamp
+            && let V::Str(s) = &mut self.v
+            && let Some(t) = super::yaml2::timestamp_json(s)
+        {
+            *s = t;
+        }
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),
+            _ => {}
+        }
+    }
+
+    /// No node of this tree a [`Node::timestamp`] any more: its text stays as written.
+    pub fn clear_timestamps(&mut self) {
+        self.timestamp = false;
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::clear_timestamps),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_timestamps()),
             _ => {}
         }
     }
@@ -141,6 +166,7 @@ impl Node {
             self.also = with.also.clone();
             self.folded = with.folded;
             self.misfit = with.misfit;
+            self.timestamp = with.timestamp;
             return;
         }
         match &mut self.v {
@@ -228,8 +254,17 @@ impl Node {
         }
         match (raw, &mut self.v) {
             (RawNode::Alias { target, .. }, _) => self.mark_folded(target, depth + 1),
-            (RawNode::Scalar { style, .. }, V::Str(_)) => {
+            (
+                RawNode::Scalar {
+                    style, tag, text, ..
+                },
+                V::Str(_),
+            ) => {
                 self.folded = *style == ScalarStyle::Folded;
+                self.timestamp = *style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && text.starts_with(|c: char| c.is_ascii_digit())
+                    && super::yaml2::timestamp_json(text).is_some();
             }
             (RawNode::Seq { items, .. }, V::Seq(nodes)) => {
                 for (n, r) in nodes.iter_mut().zip(items) {
@@ -243,6 +278,61 @@ impl Node {
                     }
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// Sets [`Node::misfit`] to `id` on the value of the entry whose key is the raw scalar
+    /// at `key_span` of `raw`, the document this tree was resolved from (walked beside it
+    /// as in [`Node::mark_folded`]); false when no such entry is found.
+    fn mark_key(&mut self, raw: &RawNode, key_span: Span, id: u32, depth: usize) -> bool {
+        if depth > yaml::MAX_DEPTH {
+            return false;
+        }
+        match (raw, &mut self.v) {
+            (RawNode::Alias { target, .. }, _) => self.mark_key(target, key_span, id, depth + 1),
+            (RawNode::Seq { items, .. }, V::Seq(nodes)) => nodes
+                .iter_mut()
+                .zip(items)
+                .any(|(n, r)| n.mark_key(r, key_span, id, depth + 1)),
+            (
+                RawNode::Map {
+                    entries: raw_entries,
+                    ..
+                },
+                V::Map(entries),
+            ) => {
+                for (k, n) in entries.iter_mut() {
+                    let Some((rk, rv)) = raw_entries
+                        .iter()
+                        .rev()
+                        .find(|(rk, _)| rk.scalar_text() == Some(k.as_str()))
+                    else {
+                        continue;
+                    };
+                    if matches!(rk, RawNode::Scalar { span, .. } if *span == key_span) {
+                        n.misfit = id;
+                        return true;
+                    }
+                    if n.mark_key(rv, key_span, id, depth + 1) {
+                        return true;
+                    }
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds `base` to every [`Node::misfit`] id of this tree (ids local to a file become
+    /// the builder's).
+    pub fn offset_misfits(&mut self, base: u32) {
+        if self.misfit != 0 {
+            self.misfit += base;
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.offset_misfits(base)),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.offset_misfits(base)),
             _ => {}
         }
     }
@@ -497,7 +587,7 @@ pub fn load_docs(
 }
 
 /// [`load_docs`] of a resource file, also giving each mapping key Kustomize cannot build
-/// with ([`misfit_key`]): the documents are kept, the build fails there.
+/// with ([`misfit_keys`]): the documents are kept, the build fails there.
 pub fn load_resource_docs(
     text: &str,
     file: &Arc<SourceFile>,
@@ -507,36 +597,95 @@ pub fn load_resource_docs(
     Ok((docs, misfits.unwrap_or_default()))
 }
 
-/// The first mapping key of `raw` written plain without a tag that go-yaml v3 reads as
+/// The mapping keys of `raw` written plain without a tag that go-yaml v3 reads as
 /// another type than a string (`5432:`, `true:`, `1.5:`; `yes:` is a string): kyaml keeps
 /// the node as written, and Kustomize's conversion of the object to JSON fails on the
 /// non-string key ("json: unsupported type: map[interface {}]interface {}"). Quoted and
 /// `!!str` keys are strings.
-fn misfit_key(raw: &RawNode, depth: usize) -> Option<(String, Span)> {
+fn misfit_keys(raw: &RawNode, depth: usize, out: &mut Vec<(String, Span)>) {
     if depth > yaml::MAX_DEPTH {
-        return None;
+        return;
     }
     match raw {
-        RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| {
-            if let RawNode::Scalar {
-                text,
-                style: ScalarStyle::Plain,
-                tag: None,
-                span,
-            } = k
-                && text != "<<"
-                && !yaml::go_yaml_v3_plain_is_string(text)
-            {
-                return Some((text.clone(), *span));
+        RawNode::Map { entries, .. } => {
+            for (k, v) in entries {
+                if let RawNode::Scalar {
+                    text,
+                    style: ScalarStyle::Plain,
+                    tag: None,
+                    span,
+                } = k
+                    && text != "<<"
+                    && !yaml::go_yaml_v3_plain_is_string(text)
+                {
+                    out.push((text.clone(), *span));
+                }
+                misfit_keys(v, depth + 1, out);
             }
-            misfit_key(v, depth + 1)
-        }),
-        RawNode::Seq { items, .. } => items.iter().find_map(|i| misfit_key(i, depth + 1)),
+        }
+        RawNode::Seq { items, .. } => items.iter().for_each(|i| misfit_keys(i, depth + 1, out)),
         RawNode::Alias {
             target,
             definition: true,
             ..
-        } => misfit_key(target, depth + 1),
+        } => misfit_keys(target, depth + 1, out),
+        _ => {}
+    }
+}
+
+/// The offset of the first tab go-yaml (libyaml's block scalar scanner) refuses in a
+/// literal or folded block scalar of `raw` whose indentation is detected: a tab after the
+/// leading spaces of a line before the first line with content (which sets the
+/// indentation), or of a later line with fewer spaces than that (measured: `t: |` over
+/// `    \tindented` fails kubectl kustomize with "found a tab character where an indentation
+/// space is expected"; a tab after the indentation is content). Blocks with an explicit
+/// indentation indicator are not checked.
+fn tab_in_block_indentation(raw: &RawNode, text: &str, depth: usize) -> Option<usize> {
+    if depth > yaml::MAX_DEPTH {
+        return None;
+    }
+    match raw {
+        RawNode::Scalar {
+            style: ScalarStyle::Literal | ScalarStyle::Folded,
+            span,
+            ..
+        } => {
+            // The scalar's span starts at its content, after the first line's spaces; the
+            // header (`|`, `>`, with any indicators) ends the line before.
+            let start = span.start as usize;
+            let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+            if !text[line_start..start].chars().all(|c| c == ' ') || line_start == 0 {
+                return None;
+            }
+            let header = text[..line_start - 1].rsplit('\n').next()?;
+            let at = header.rfind(['|', '>'])?;
+            if header[at..].contains(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            let body = text.get(line_start..(span.end as usize).max(start))?;
+            let mut indent: Option<usize> = None;
+            let mut off = line_start;
+            for line in body.split_inclusive('\n') {
+                let spaces = line.len() - line.trim_start_matches(' ').len();
+                let rest = &line[spaces..];
+                match indent {
+                    None if rest.starts_with('\t') => return Some(off + spaces),
+                    None if rest.trim_end_matches(['\n', '\r']).is_empty() => {}
+                    None => indent = Some(spaces),
+                    Some(i) if spaces < i && rest.starts_with('\t') => return Some(off + spaces),
+                    Some(_) => {}
+                }
+                off += line.len();
+            }
+            None
+        }
+        RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| {
+            tab_in_block_indentation(k, text, depth + 1)
+                .or_else(|| tab_in_block_indentation(v, text, depth + 1))
+        }),
+        RawNode::Seq { items, .. } => items
+            .iter()
+            .find_map(|i| tab_in_block_indentation(i, text, depth + 1)),
         _ => None,
     }
 }
@@ -578,6 +727,14 @@ fn load_docs_with(
     };
     let tr = |s: Span| Span::new(to_file(s.start), to_file(s.end));
     let (docs, err) = yaml::parse_stream(text, lines);
+    for doc in &docs {
+        if let Some(at) = tab_in_block_indentation(&doc.root, text, 0) {
+            return Err(LoadError {
+                pos: translate(lines.pos_at_offset(text, at)),
+                message: "found a tab character where an indentation space is expected: go-yaml refuses a tab among a block scalar's indentation (Kustomize fails reading this file); indent with spaces".to_string(),
+            });
+        }
+    }
     let mut out = Vec::new();
     for doc in &docs {
         // A kustomization is read as Kustomize reads it (sigs.k8s.io/yaml, YAML 1.1: `yes` is
@@ -598,23 +755,31 @@ fn load_docs_with(
                 if value.is_null() {
                     continue;
                 }
-                if let Some(m) = misfits.as_mut()
-                    && let Some((key, span)) = misfit_key(&doc.root, 0)
-                {
-                    m.push(LoadError {
-                        pos: translate(lines.pos_at_offset(text, span.start as usize)),
-                        message: format!(
-                            "mapping key {key} is written plain and reads as a YAML {}, not a string: Kustomize fails on it (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
-                            match yaml::resolve_core(&key) {
-                                Value::Null => "null",
-                                Value::Bool(_) => "boolean",
-                                Value::String(_) if !key.starts_with(['-', '+', '.']) && key.contains('-') => "date",
-                                _ => "number",
-                            }
-                        ),
-                    });
-                }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
+                // Each such key's value carries its problem's (local) id, reported only if
+                // the object still holds it when Kustomize converts it to JSON.
+                if let Some(m) = misfits.as_mut() {
+                    let mut keys = Vec::new();
+                    misfit_keys(&doc.root, 0, &mut keys);
+                    for (key, span) in keys {
+                        m.push(LoadError {
+                            pos: translate(lines.pos_at_offset(text, span.start as usize)),
+                            message: format!(
+                                "mapping key {key} is written plain and reads as a YAML {}, not a string: Kustomize fails on it (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
+                                match yaml::resolve_core(&key) {
+                                    Value::Null => "null",
+                                    Value::Bool(_) => "boolean",
+                                    Value::String(_) if !key.starts_with(['-', '+', '.']) && key.contains('-') => "date",
+                                    _ => "number",
+                                }
+                            ),
+                        });
+                        let id = m.len() as u32;
+                        if !n.mark_key(&doc.root, span, id, 0) {
+                            n.misfit = id;
+                        }
+                    }
+                }
                 // Manifests are read with the folded round trip (`Schema::Kustomize`),
                 // kustomizations without.
                 if role != OriginRole::Kustomization {

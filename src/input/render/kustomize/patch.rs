@@ -253,7 +253,7 @@ fn is_directive_only(n: &Node) -> bool {
 /// custom resource, a field the kind's schema does not have) is copied as written, its
 /// directives and nulls included (measured: kyaml walks only associative lists).
 fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node {
-    match &n.v {
+    let mut out = match &n.v {
         V::Map(entries) => Node::new(
             V::Map(
                 entries
@@ -281,7 +281,11 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
             n.org.clone(),
         ),
         _ => n.clone(),
-    }
+    };
+    // A patch key written plain as another type than a string stays marked in the copy
+    // (see `xform::patches::mark_typed_keys`).
+    out.misfit = n.misfit;
+    out
 }
 
 /// Applies a strategic merge patch to a whole object.
@@ -310,16 +314,19 @@ fn merge_map(
     builtin: bool,
     path: &mut Vec<String>,
 ) -> Merged {
+    // `dst` keeps its own key in its parent: a mark of the patch's key is not copied.
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {
             *dst = strip_at(patch, kind, builtin, path);
+            dst.misfit = 0;
             return Merged::Kept;
         }
         _ => {}
     }
     if dst.as_map().is_none() {
         *dst = strip_at(patch, kind, builtin, path);
+        dst.misfit = 0;
         return Merged::Kept;
     }
     let Some(entries) = patch.as_map() else {
@@ -356,7 +363,9 @@ fn merge_map(
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
                     } else {
+                        // The target's key stays (kyaml sets the value of its field).
                         *dv = strip_at(pv, kind, builtin, path);
+                        dv.misfit = 0;
                     }
                 }
             },
@@ -535,7 +544,7 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             let Some(key) = merge_key(path, kind, builtin) else {
                 return;
             };
-            if matches!(key.as_str(), "port" | "containerPort") {
+            if secondary_key(&key).is_some() {
                 return;
             }
             let (mut one, _) = one_per_key(std::mem::take(items), &key);
@@ -548,6 +557,19 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
     }
 }
 
+/// The second key of the lists Kubernetes' schema keys by two fields
+/// (`x-kubernetes-list-map-keys`), which kyaml merges by both: ports with `protocol`,
+/// topology spread constraints with `whenUnsatisfiable` (measured with kubectl kustomize
+/// v5.8: a constraint on the same `topologyKey` with another `whenUnsatisfiable` is added
+/// before the target's, not merged into it).
+fn secondary_key(key: &str) -> Option<&'static str> {
+    match key {
+        "port" | "containerPort" => Some("protocol"),
+        "topologyKey" => Some("whenUnsatisfiable"),
+        _ => None,
+    }
+}
+
 /// Service ports and container ports are keyed by port and `protocol` in Kubernetes'
 /// schema. When some element of the target or the patch writes `protocol`, Kustomize (kyaml)
 /// merges them by both as written (a missing protocol is not `TCP`), measured with kubectl
@@ -557,9 +579,15 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
 /// - a patch port whose port a target port has, one of the two without `protocol`, is
 ///   dropped (the target port stays as it was);
 /// - any other patch port is new: the new ones come first, in the patch's order, then the
-///   target's ports in their order.
+///   target's ports in their order;
+/// - a patch port with `$patch: delete` removes the target port with the same port and the
+///   same protocol, both written; it removes nothing else (not a port without `protocol`,
+///   nor every protocol of a port when the patch port has none), and is never added
+///   (measured: `5432/TCP, 5432/UDP` less `5432/UDP` gives `5432/TCP`; less `5432` alone,
+///   nothing is removed).
 ///
-/// None when this rule does not apply (no `protocol` written, another list, or directives).
+/// None when this rule does not apply (no `protocol` written, another list, or other
+/// directives).
 fn merge_ports(
     key: &str,
     ditems: &[Node],
@@ -568,18 +596,13 @@ fn merge_ports(
     builtin: bool,
     path: &mut Vec<String>,
 ) -> Option<Vec<Node>> {
-    if !matches!(key, "port" | "containerPort") {
-        return None;
-    }
-    let proto = |n: &Node| {
-        n.get("protocol")
-            .filter(|p| !p.is_null())
-            .map(Node::to_json)
-    };
+    let second = secondary_key(key)?;
+    let proto = |n: &Node| n.get(second).filter(|p| !p.is_null()).map(Node::to_json);
+    let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
         || pitems
             .iter()
-            .any(|p| p.get("$patch").is_some() || p.as_map().is_none())
+            .any(|p| (p.get("$patch").is_some() && !deleting(p)) || p.as_map().is_none())
     {
         return None;
     }
@@ -588,6 +611,16 @@ fn merge_ports(
     let mut new = Vec::new();
     for p in pitems {
         let (pk, pp) = (port(p), proto(p));
+        if deleting(p) {
+            if pk.is_some() && pp.is_some() {
+                for d in &mut rest {
+                    if d.as_ref().is_some_and(|d| port(d) == pk && proto(d) == pp) {
+                        *d = None;
+                    }
+                }
+            }
+            continue;
+        }
         let exact = rest.iter().position(|d| {
             d.as_ref()
                 .is_some_and(|d| pk.is_some() && port(d) == pk && proto(d) == pp)
@@ -596,7 +629,7 @@ fn merge_ports(
             Some(i) => {
                 let mut d = rest[i].take().expect("present");
                 // The merge keys only name the element: they keep the target's origin.
-                let keys: Vec<(&str, Node)> = [key, "protocol"]
+                let keys: Vec<(&str, Node)> = [key, second]
                     .into_iter()
                     .filter_map(|k| d.get(k).cloned().map(|n| (k, n)))
                     .collect();
@@ -761,6 +794,9 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
                 if v.org.is_none() {
                     v.org = op.org.clone();
                 }
+                // The operations become JSON through go-yaml v2, which reads a timestamp
+                // into text as written (measured: `value: 2025-07-01` prints "2025-07-01").
+                v.clear_timestamps();
                 v
             })
             .ok_or_else(|| format!("`{name}` operation without `value`"))
@@ -871,6 +907,87 @@ mod tests {
         assert_eq!(d.to_json()["spec"]["a"], serde_json::json!({"d":3}));
         let p = node(&serde_json::json!({"$patch":"delete"}));
         assert_eq!(merge_object(&mut d, &p), Merged::Deleted);
+    }
+
+    /// Measured with kubectl kustomize v5.8 (cases A, B, C, K, M, N, O of container ports).
+    #[test]
+    fn a_deleted_port_with_a_protocol_removes_only_the_same_port_and_protocol() {
+        use serde_json::json;
+        let cases = [
+            // (target ports, patch ports, result)
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"}]),
+                json!([{"containerPort":5432,"protocol":"UDP","$patch":"delete"},{"containerPort":8080,"protocol":"TCP","name":"x"}]),
+                json!([{"containerPort":8080,"protocol":"TCP","name":"x"},{"containerPort":5432,"protocol":"TCP"}]),
+            ),
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"},{"containerPort":80}]),
+                json!([{"containerPort":5432,"$patch":"delete"}]),
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":5432,"protocol":"UDP"},{"containerPort":80}]),
+            ),
+            (
+                json!([{"containerPort":5432},{"containerPort":53,"protocol":"UDP"}]),
+                json!([{"containerPort":5432,"protocol":"TCP","$patch":"delete"}]),
+                json!([{"containerPort":5432},{"containerPort":53,"protocol":"UDP"}]),
+            ),
+            (
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":80}]),
+                json!([{"containerPort":80,"$patch":"delete"}]),
+                json!([{"containerPort":5432,"protocol":"TCP"},{"containerPort":80}]),
+            ),
+            (
+                json!([{"containerPort":80,"protocol":"TCP"},{"containerPort":81,"protocol":"TCP"}]),
+                json!([{"containerPort":81,"protocol":"TCP","$patch":"delete"},{"containerPort":82,"protocol":"UDP"}]),
+                json!([{"containerPort":82,"protocol":"UDP"},{"containerPort":80,"protocol":"TCP"}]),
+            ),
+            (
+                json!([{"containerPort":80,"protocol":"TCP"},{"containerPort":81}]),
+                json!([{"containerPort":80,"protocol":"TCP","$patch":"delete"},{"containerPort":82}]),
+                json!([{"containerPort":82},{"containerPort":81}]),
+            ),
+        ];
+        for (target, patch, want) in cases {
+            let pod = |ports: &Value| {
+                json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+                    "spec":{"containers":[{"name":"c","ports":ports}]}})
+            };
+            let mut d = node(&pod(&target));
+            merge_object(&mut d, &node(&pod(&patch)));
+            assert_eq!(
+                d.to_json()["spec"]["containers"][0]["ports"],
+                want,
+                "{target} patched with {patch}"
+            );
+        }
+    }
+
+    /// Measured with kubectl kustomize v5.8: kyaml keys topology spread constraints by
+    /// `topologyKey` and `whenUnsatisfiable`.
+    #[test]
+    fn topology_spread_constraints_merge_by_key_and_when_unsatisfiable() {
+        use serde_json::json;
+        let dep = |tsc: Value| {
+            json!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},
+                "spec":{"template":{"spec":{"topologySpreadConstraints":tsc}}}})
+        };
+        let zone =
+            |w: &str, skew: i64| json!({"topologyKey":"zone","whenUnsatisfiable":w,"maxSkew":skew});
+        let mut d = node(&dep(json!([zone("DoNotSchedule", 1)])));
+        merge_object(&mut d, &node(&dep(json!([zone("ScheduleAnyway", 2)]))));
+        assert_eq!(
+            d.to_json()["spec"]["template"]["spec"]["topologySpreadConstraints"],
+            json!([zone("ScheduleAnyway", 2), zone("DoNotSchedule", 1)])
+        );
+        let host = json!({"topologyKey":"host","whenUnsatisfiable":"ScheduleAnyway"});
+        let rack = json!({"topologyKey":"rack","whenUnsatisfiable":"DoNotSchedule"});
+        let mut d = node(&dep(json!([zone("DoNotSchedule", 1), host.clone()])));
+        let del =
+            json!({"topologyKey":"zone","whenUnsatisfiable":"DoNotSchedule","$patch":"delete"});
+        merge_object(&mut d, &node(&dep(json!([del, rack.clone()]))));
+        assert_eq!(
+            d.to_json()["spec"]["template"]["spec"]["topologySpreadConstraints"],
+            json!([rack, host])
+        );
     }
 
     #[test]

@@ -96,6 +96,17 @@ pub(super) fn namespace(
 ) {
     let acc_specs = acc.config.namespace.clone();
     for r in &mut acc.res {
+        // Kustomize v5.8 marks what a chart renders (a build annotation kept to the end of
+        // the build) and its namespace transformer leaves those objects as Helm wrote them,
+        // at every level (measured with kubectl kustomize v5.8.1: a chart object without a
+        // namespace keeps none, one with `namespace: apps` keeps it under an overlay's
+        // `namespace: other`).
+        if r.generator
+            .as_ref()
+            .is_some_and(|g| g.0 == "HelmChartInflationGenerator")
+        {
+            continue;
+        }
         let kind = r.kind().to_string();
         r.stored = true;
         if kind == "Namespace" && config {

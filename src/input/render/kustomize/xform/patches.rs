@@ -2,6 +2,7 @@
 //! older `patchesStrategicMerge` and `patchesJson6902`.
 
 use super::*;
+use crate::input::yaml;
 
 /// Applies a strategic merge patch document to the resources it names (or to `targets`).
 pub(super) fn apply_smp(
@@ -84,6 +85,8 @@ pub(super) fn apply_smp(
             found
         }
     };
+    let marked = mark_typed_keys(b, doc);
+    let doc = marked.as_ref().unwrap_or(doc);
     let mut deleted = Vec::new();
     for i in idx {
         let r = &mut acc.res[i];
@@ -130,6 +133,77 @@ pub(super) fn apply_smp(
     }
 }
 
+/// A copy of a strategic merge patch whose mapping keys written plain that go-yaml v3 reads
+/// as another type than a string (`8080:`, `true:`, `1.5:`, `null:`, `2024-01-01:`) carry a
+/// [`Node::misfit`]: kyaml merges the key node as written, and Kustomize fails converting
+/// the patched object to JSON ("json: unsupported type: map[interface {}]interface {}")
+/// when such a key ends up in it: a key the target already has keeps the target's (string)
+/// key, and a key whose value is null deletes (measured with kubectl kustomize v5.8). None
+/// when the patch has no such key. Labels and annotations are left out: Kustomize's resource
+/// map rewrites them as maps of strings for a targeted patch.
+fn mark_typed_keys(b: &mut Builder, doc: &Node) -> Option<Node> {
+    fn walk(b: &mut Builder, n: &mut Node, path: &mut Vec<String>, found: &mut bool) {
+        match &mut n.v {
+            V::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    if let Some(o) = &v.org
+                        && !(path.len() == 1
+                            && path[0] == "metadata"
+                            && (k == "labels" || k == "annotations"))
+                        && k != "<<"
+                        && !yaml::go_yaml_v3_plain_is_string(k)
+                        && written_plain(&o.file.text, o.span.start as usize, k)
+                    {
+                        let msg = format!(
+                            "mapping key {k} is written plain and reads as a YAML {}, not a string: Kustomize fails on it in the patched object (\"json: unsupported type: map[interface {{}}]interface {{}}\"); quote it",
+                            match yaml::resolve_core(k) {
+                                serde_json::Value::Null => "null",
+                                serde_json::Value::Bool(_) => "boolean",
+                                serde_json::Value::String(_)
+                                    if !k.starts_with(['-', '+', '.']) && k.contains('-') =>
+                                {
+                                    "date"
+                                }
+                                _ => "number",
+                            }
+                        );
+                        let pos = o.file.pos(o.span.start);
+                        b.misfits.push((
+                            FieldType::Null,
+                            crate::source::Problem::error(&o.file.path, Some(pos), msg),
+                        ));
+                        v.misfit = b.misfits.len() as u32;
+                        *found = true;
+                    }
+                    if path.len() < 64 {
+                        path.push(k.clone());
+                        walk(b, v, path, found);
+                        path.pop();
+                    }
+                }
+            }
+            V::Seq(items) => {
+                for i in items {
+                    walk(b, i, path, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut copy = doc.clone();
+    let mut found = false;
+    walk(b, &mut copy, &mut Vec::new(), &mut found);
+    found.then_some(copy)
+}
+
+/// Whether the mapping entry starting at `at` in `text` writes its key `key` plain: the key's
+/// text, then optional blanks and `:` (a quoted or tagged key starts otherwise).
+fn written_plain(text: &str, at: usize, key: &str) -> bool {
+    text.get(at..)
+        .and_then(|t| t.strip_prefix(key))
+        .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
+}
+
 /// The patch as Kustomize applies it through its resource map (a targeted `patches:` entry,
 /// `patchesStrategicMerge`, `PatchStrategicMergeTransformer`): the map first rewrites the
 /// patch's `metadata.labels` and `metadata.annotations` as maps of strings
@@ -169,6 +243,8 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             continue;
         };
         for (k, v) in map.iter_mut() {
+            // The text as written, not the timestamp the JSON conversion would make of it.
+            v.timestamp = false;
             if let (V::Str(text), true) = (&mut v.v, v.folded) {
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
