@@ -62,6 +62,27 @@ pub(super) fn prepare<'a>(
     prepare_in(chart, name, path, vals, origins, problems, pass)
 }
 
+/// The values keys of a chart's subcharts: each dependency entry's alias or name naming a
+/// subchart under `charts/`, and the name of a subchart no entry names.
+fn subchart_keys(chart: &Chart) -> Vec<String> {
+    let deps = chart.meta.get("dependencies").and_then(|d| d.as_array());
+    let mut keys = Vec::new();
+    for sub in &chart.subcharts {
+        let mut named = false;
+        for d in deps.into_iter().flatten() {
+            if d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()) {
+                named = true;
+                let key = d.get("alias").and_then(|a| a.as_str()).unwrap_or(&sub.name);
+                keys.push(key.to_string());
+            }
+        }
+        if !named {
+            keys.push(sub.name.clone());
+        }
+    }
+    keys
+}
+
 /// Whether a chart or one of its subcharts lists `import-values`.
 fn has_imports(chart: &Chart) -> bool {
     let listed = chart
@@ -114,7 +135,9 @@ fn prepare_in<'a>(
                     own.by_path.insert(k, o);
                 }
                 origins = own;
-                values::coalesce_defaults(&mut vals, &base);
+                let keys = subchart_keys(chart);
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p),
         }
@@ -200,9 +223,14 @@ fn prepare_in<'a>(
         // included (Helm coalesces the parent's view with the subchart's defaults and copies
         // the globals into it).
         if let Some(obj) = vals.as_object_mut() {
+            // The subchart's values are the parent's `.Values.<key>` itself in Helm (one
+            // map): a null the subchart's coalescing deleted is gone from the parent's view too.
             let view = p.values.clone();
             let globals = view.get("global").cloned();
-            let mut seen = merge_view(obj.get(&key), view);
+            let mut seen = match obj.get(&key) {
+                Some(e) if e.is_object() => view,
+                other => merge_view(other, view),
+            };
             if let (Some(g), Some(o)) = (globals, seen.as_object_mut()) {
                 o.insert("global".into(), g);
             }
