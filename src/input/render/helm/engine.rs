@@ -221,7 +221,14 @@ pub(super) fn top_objects(
                     Arc::from("Values"),
                     funcs::values_to_value(&p.values, &p.origins).typed(funcs::HELM_VALUES),
                 ),
-                (Arc::from("Chart"), chart_object(&aliased(p))),
+                (
+                    Arc::from("Chart"),
+                    chart_object(
+                        &aliased(p),
+                        std::ptr::eq(*p, flat[0]),
+                        &p.subs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+                    ),
+                ),
                 (Arc::from("Release"), release.clone()),
                 (Arc::from("Capabilities"), caps.clone()),
                 (Arc::from("Files"), files_object(Arc::new(files))),
@@ -256,41 +263,114 @@ fn aliased(p: &Prepared) -> serde_json::Value {
     meta
 }
 
-/// `.Chart`: Chart.yaml with Helm's Go field names (its maintainers' and dependencies' too).
-pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
+/// `.Chart`: Chart.yaml as Helm v4 hands it to templates, its `Metadata` struct made a map
+/// (`structToMap`): every field of the struct, by its Go name, those Chart.yaml leaves out
+/// at their zero value (`""`, `false`, an empty list, a nil `map[string]string` of
+/// annotations), keys the struct has no field for left out; maintainers and dependencies
+/// likewise. `IsRoot` is false in a subchart. `dependencies` lists the entries whose subchart
+/// renders (`enabled`, by alias or name; Helm drops the disabled ones and names an aliased one
+/// by its alias), each `Enabled`.
+pub(super) fn chart_object(meta: &serde_json::Value, is_root: bool, enabled: &[&str]) -> Value {
+    const STRINGS: &[&str] = &[
+        "name",
+        "home",
+        "version",
+        "description",
+        "icon",
+        "apiVersion",
+        "condition",
+        "tags",
+        "appVersion",
+        "kubeVersion",
+        "type",
+    ];
+    let get = |k: &str| meta.get(k).filter(|v| !v.is_null());
     let mut m = BTreeMap::new();
-    if let Some(o) = meta.as_object() {
-        for (k, v) in o {
-            // Text fields were made Go strings when Chart.yaml was read
-            // (`chart::go_string_fields`); `deprecated` stays a bool.
-            let value = match (k.as_str(), v) {
-                ("maintainers" | "dependencies", serde_json::Value::Array(items)) => Value::List(
-                    items
-                        .iter()
-                        .map(|item| match item.as_object() {
-                            Some(fields) => go_fields(fields),
-                            None => funcs::json_to_value(item),
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                ),
-                _ => funcs::json_to_value(v),
+    for k in STRINGS {
+        let v = get(k).map_or_else(|| str_v(""), funcs::json_to_value);
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
+    }
+    let list = |k: &str| -> Vec<&serde_json::Value> {
+        get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    };
+    let values = |items: Vec<Value>| Value::List(items.into());
+    for k in ["sources", "keywords"] {
+        let items = list(k).into_iter().map(funcs::json_to_value).collect();
+        m.insert(Arc::from(go_field_name(k).as_str()), values(items));
+    }
+    let maintainers = list("maintainers")
+        .into_iter()
+        .map(|item| struct_fields(item, &["name", "email", "url"], &[]))
+        .collect();
+    m.insert(Arc::from("Maintainers"), values(maintainers));
+    let dependencies = list("dependencies")
+        .into_iter()
+        .filter_map(|d| {
+            let name = d.get("name").and_then(|n| n.as_str())?;
+            let key = d.get("alias").and_then(|a| a.as_str()).unwrap_or(name);
+            if !enabled.contains(&key) {
+                return None;
+            }
+            let Value::Map(fields) = struct_fields(
+                d,
+                &["version", "repository", "condition", "alias"],
+                &["tags", "import-values"],
+            ) else {
+                return None;
             };
-            m.insert(Arc::from(go_field_name(k).as_str()), value);
-        }
+            {
+                let mut w = fields.write();
+                w.insert(Arc::from("Name"), str_v(key));
+                w.insert(Arc::from("Enabled"), Value::Bool(true));
+            }
+            Some(Value::Map(fields))
+        })
+        .collect();
+    m.insert(Arc::from("Dependencies"), values(dependencies));
+    m.insert(
+        Arc::from("Deprecated"),
+        Value::Bool(get("deprecated").and_then(|d| d.as_bool()) == Some(true)),
+    );
+    let annotations = match get("annotations").and_then(|a| a.as_object()) {
+        Some(a) => Value::Map(gotmpl::MapRef::new(
+            a.iter()
+                .map(|(k, v)| (Arc::from(k.as_str()), funcs::json_to_value(v)))
+                .collect(),
+        ))
+        .typed(STRING_MAP),
+        None => Value::Map(gotmpl::MapRef::new(BTreeMap::new())).typed(STRING_MAP.nil()),
+    };
+    m.insert(Arc::from("Annotations"), annotations);
+    m.insert(Arc::from("IsRoot"), Value::Bool(is_root));
+    Value::Map(gotmpl::MapRef::new(m))
+}
+
+/// Go's `map[string]string` (Chart.yaml's annotations).
+const STRING_MAP: gotmpl::GoType = gotmpl::GoType::of("map[string]string");
+
+/// A maintainer or dependency of Chart.yaml as Helm's struct made a map: the `strings` and
+/// `lists` fields by their Go names, at their zero value when the entry lacks them.
+fn struct_fields(item: &serde_json::Value, strings: &[&str], lists: &[&str]) -> Value {
+    let get = |k: &str| item.get(k).filter(|v| !v.is_null());
+    let mut m: BTreeMap<Arc<str>, Value> = BTreeMap::new();
+    for k in strings {
+        let v = get(k).map_or_else(|| str_v(""), funcs::json_to_value);
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
     }
-    for k in [
-        "Name",
-        "Version",
-        "AppVersion",
-        "Description",
-        "Type",
-        "Home",
-        "Icon",
-    ] {
-        m.entry(Arc::from(k)).or_insert_with(|| str_v(""));
+    for k in lists {
+        let v = match get(k) {
+            Some(v @ serde_json::Value::Array(_)) => funcs::json_to_value(v),
+            _ => Value::List(Vec::new().into()),
+        };
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
     }
-    m.entry(Arc::from("IsRoot")).or_insert(Value::Bool(true));
+    if let Some(name) = get("name") {
+        m.insert(Arc::from("Name"), funcs::json_to_value(name));
+    }
+    m.entry(Arc::from("Name")).or_insert_with(|| str_v(""));
     Value::Map(gotmpl::MapRef::new(m))
 }
 
@@ -310,20 +390,6 @@ fn go_field_name(key: &str) -> String {
                 .unwrap_or_default()
         }
     }
-}
-
-/// A maintainer or dependency of Chart.yaml as Helm's struct: Go field names.
-fn go_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Value {
-    let m: BTreeMap<Arc<str>, Value> = fields
-        .iter()
-        .map(|(k, v)| {
-            (
-                Arc::from(go_field_name(k).as_str()),
-                funcs::json_to_value(v),
-            )
-        })
-        .collect();
-    Value::Map(gotmpl::MapRef::new(m))
 }
 
 /// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults

@@ -88,9 +88,9 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 }
             }
         }
+        // Go's nil slice or map is JSON's null on the way to YAML (sigs.k8s.io/yaml).
+        l @ (Value::List(_) | Value::Map(_)) if l.is_nil_slice() => out.push_str("null\n"),
         Value::Map(_) => out.push_str("{}\n"),
-        // Go's nil slice is JSON's null on the way to YAML (sigs.k8s.io/yaml).
-        l @ Value::List(_) if l.is_nil_slice() => out.push_str("null\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
             // go-yaml indents the lines of a document's root scalar (a literal block's
