@@ -247,6 +247,9 @@ pub(super) fn top_objects(
         tops[i]
             .write()
             .insert(Arc::from("Subcharts"), Value::from(subs));
+        // Helm's top-level object is a `common.Values` (`typeOf .`), as `.Values` is; the
+        // type is kept by the map's allocation, so every holder of it sees it.
+        let _ = Value::Map(tops[i].clone()).typed(funcs::HELM_VALUES);
     }
     tops
 }
