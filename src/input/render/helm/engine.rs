@@ -395,6 +395,66 @@ fn go_field_name(key: &str) -> String {
     }
 }
 
+/// `.Files.Glob`'s pattern as Helm compiles it (`gobwas/glob` with `/` as the separator), as
+/// a regular expression: `*` and `?` stop at a `/`, `**` does not (`files/**.yaml` matches
+/// `files/a/b.yaml`; `files/**/*.yaml` needs a folder below `files/`), `[a-z]`/`[!a-z]` are
+/// one character in or out of the class, `{a,b}` either, `\` quotes the next character.
+/// `None` for a pattern gobwas refuses (an unclosed or empty `[…]`), which Helm replaces by
+/// `**`; an unclosed `{` or a trailing `\\` compile to a matcher of nothing.
+fn glob_regex(pat: &str) -> Option<regex::Regex> {
+    const NOTHING: &str = "$.^";
+    let mut re = String::from("^");
+    let mut chars = pat.chars().peekable();
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                re.push_str(".*");
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            '\\' => match chars.next() {
+                Some(q) => re.push_str(&regex::escape(&q.to_string())),
+                None => return regex::Regex::new(NOTHING).ok(),
+            },
+            '[' => {
+                re.push('[');
+                if chars.peek() == Some(&'!') {
+                    chars.next();
+                    re.push('^');
+                }
+                let mut empty = true;
+                loop {
+                    match chars.next()? {
+                        ']' if empty => return None,
+                        ']' => break,
+                        '-' if !empty && chars.peek() != Some(&']') => re.push('-'),
+                        ch => re.push_str(&regex::escape(&ch.to_string())),
+                    }
+                    empty = false;
+                }
+                re.push(']');
+            }
+            '{' => {
+                depth += 1;
+                re.push_str("(?:");
+            }
+            ',' if depth > 0 => re.push('|'),
+            '}' if depth > 0 => {
+                depth -= 1;
+                re.push(')');
+            }
+            other => re.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    if depth > 0 {
+        return regex::Regex::new(NOTHING).ok();
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
 /// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults
 /// (the built-in groups of its Kubernetes client), in its order.
 pub(super) const API_VERSIONS: &[&str] = &[
@@ -692,13 +752,13 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
     let f2 = files.clone();
     let glob = Arc::new(move |a: &[Value]| {
         let pat = funcs::to_str(a.first().unwrap_or(&Value::Nil));
-        let g = globset::GlobBuilder::new(&pat)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| funcs::err(format!("bad glob {pat:?}: {e}")))?
-            .compile_matcher();
-        let sub: Vec<(String, Arc<Vec<u8>>)> =
-            f2.iter().filter(|(n, _)| g.is_match(n)).cloned().collect();
+        // A pattern gobwas/glob refuses matches every file (Helm compiles "**" instead).
+        let g = glob_regex(&pat);
+        let sub: Vec<(String, Arc<Vec<u8>>)> = f2
+            .iter()
+            .filter(|(n, _)| g.as_ref().is_none_or(|g| g.is_match(n)))
+            .cloned()
+            .collect();
         Ok(files_object(Arc::new(sub)))
     });
     let f3 = files.clone();
