@@ -59,7 +59,42 @@ pub(super) fn prepare<'a>(
         defaults: defaults.as_ref(),
         all_enabled: false,
     };
-    prepare_in(chart, name, path, vals, origins, problems, pass)
+    let mut prepared = prepare_in(chart, name, path, vals, origins, problems, pass);
+    share_globals_down(&mut prepared);
+    prepared
+}
+
+/// The tables two levels under `global` that a chart shares with its subcharts (see
+/// [`shared_global_tables`]) end as one map in Helm, seen alike by the chart and every
+/// subchart below it: what subcharts settled after a sibling added there reaches that
+/// sibling too. Each subchart's (and its parent's view of it) takes its parent's final
+/// table, top down.
+fn share_globals_down(p: &mut Prepared) {
+    let Some(pg) = p.values.get("global").and_then(|g| g.as_object()).cloned() else {
+        return;
+    };
+    for sub in &mut p.subs {
+        let view = p.values.get_mut(&sub.name);
+        for target in [Some(&mut sub.values), view].into_iter().flatten() {
+            let Some(sg) = target.get_mut("global").and_then(|g| g.as_object_mut()) else {
+                continue;
+            };
+            for (x, xv) in &pg {
+                let (Some(xm), Some(sx)) = (
+                    xv.as_object(),
+                    sg.get_mut(x).and_then(|v| v.as_object_mut()),
+                ) else {
+                    continue;
+                };
+                for (y, yv) in xm {
+                    if yv.is_object() && sx.get(y).is_some_and(|v| v.is_object()) {
+                        sx.insert(y.clone(), yv.clone());
+                    }
+                }
+            }
+        }
+        share_globals_down(sub);
+    }
 }
 
 /// The values keys of a chart's subcharts: each dependency entry's alias or name naming a
@@ -219,6 +254,7 @@ fn prepare_in<'a>(
             problems,
             sub_pass,
         );
+        shared_global_tables(&mut vals, &p.values);
         // What the subchart settled is visible to the parent under its key, its `global`
         // included (Helm coalesces the parent's view with the subchart's defaults and copies
         // the globals into it).
@@ -321,6 +357,31 @@ fn import_values(
             if let Some(rest) = path.strip_prefix(child.as_slice()) {
                 let at: Vec<String> = parent.iter().chain(rest).cloned().collect();
                 origins.by_path.entry(at).or_insert_with(|| origin.clone());
+            }
+        }
+    }
+}
+
+/// Helm's coalesceGlobals hands a subchart each table of the parent's `global` copied one
+/// level deep (`copyMap`): the tables inside them (`global.x.y`) are the parent's own maps,
+/// and the subchart's coalescing writes its defaults into them. The parent (and every chart
+/// settled after this subchart) sees `global.x.y` as the subchart left it: its defaults
+/// under `global.x.y` added (`global.postgresql.auth` in a parent gains the keys a
+/// postgresql subchart's values.yaml sets there).
+fn shared_global_tables(vals: &mut serde_json::Value, sub: &serde_json::Value) {
+    let (Some(pg), Some(sg)) = (
+        vals.get_mut("global").and_then(|g| g.as_object_mut()),
+        sub.get("global"),
+    ) else {
+        return;
+    };
+    for (x, xv) in pg.iter_mut() {
+        let (Some(xm), Some(sx)) = (xv.as_object_mut(), sg.get(x)) else {
+            continue;
+        };
+        for (y, yv) in xm.iter_mut() {
+            if let (true, Some(sy @ serde_json::Value::Object(_))) = (yv.is_object(), sx.get(y)) {
+                *yv = sy.clone();
             }
         }
     }
