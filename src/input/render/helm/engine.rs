@@ -14,6 +14,18 @@ thread_local! {
     pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
     static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     pub(super) static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+    /// The template sets of the `tpl` calls running, innermost last: Helm's tpl re-binds
+    /// `include` and `tpl` to its clone of the set, so a template the tpl text `define`s can
+    /// be included, by the text or by a partial it calls.
+    static TPL_SETS: std::cell::RefCell<Vec<Arc<Template>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Pops the innermost [`TPL_SETS`] entry when a `tpl` call ends, failed or not.
+struct TplSetGuard;
+impl Drop for TplSetGuard {
+    fn drop(&mut self) {
+        TPL_SETS.with(|s| s.borrow_mut().pop());
+    }
 }
 
 pub(super) fn check_deadline() -> gotmpl::Result<()> {
@@ -64,9 +76,13 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                     .ok_or_else(|| funcs::err("include needs a template name"))?,
             );
             let _g = DepthGuard::enter()?;
-            let t = s1
-                .get()
-                .ok_or_else(|| funcs::err("template set not ready"))?;
+            let in_tpl = TPL_SETS.with(|s| s.borrow().last().cloned());
+            let t: &Template = match &in_tpl {
+                Some(t) => t,
+                None => s1
+                    .get()
+                    .ok_or_else(|| funcs::err("template set not ready"))?,
+            };
             let site = gotmpl::trace::current();
             gotmpl::trace::capture_begin();
             // What include returns keeps Go's `<no value>` for a nil (Helm removes it only
@@ -104,12 +120,19 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             }
             let data = a.get(1).cloned().unwrap_or(Value::Nil);
             let _g = DepthGuard::enter()?;
-            let mut t = s2
-                .get()
-                .ok_or_else(|| funcs::err("template set not ready"))?
-                .clone();
+            // A clone of the set `tpl` works in: the innermost running tpl's, else the chart's.
+            let mut t: Template = match TPL_SETS.with(|s| s.borrow().last().cloned()) {
+                Some(inner) => (*inner).clone(),
+                None => s2
+                    .get()
+                    .ok_or_else(|| funcs::err("template set not ready"))?
+                    .clone(),
+            };
             // Named apart from the chart's files: positions in it are in the text given to tpl.
             t.parse_named("tpl", &text)?;
+            let t = Arc::new(t);
+            TPL_SETS.with(|s| s.borrow_mut().push(t.clone()));
+            let _set = TplSetGuard;
             // Helm removes `<no value>` from tpl's result, an include's in it too.
             let _plain = gotmpl::no_value::keep(false);
             let out = t.execute_template_to_string("tpl", &data)?;
