@@ -39,12 +39,30 @@ pub(super) fn prepare<'a>(
     // processImportValues coalesces each chart with no values given (`CoalesceValues(c,
     // nil)`), so a user's `sub.exports.x` does not reach what the parent imports (measured
     // with `helm template`). Those tables come from a pass over the values files alone, with
-    // every subchart in it (Helm coalesces a dependency whatever its condition).
+    // the subcharts the user's values enable (Helm drops the disabled ones before it
+    // imports, and does not weigh the conditions again against the values files alone: a
+    // grandchild disabled by default imports nothing into its parent's table a chart
+    // imports in turn). Which subcharts are enabled comes from a first settling of the
+    // user's values.
     let defaults = has_imports(chart).then(|| {
-        let pass = Pass {
-            defaults: None,
-            all_enabled: true,
-        };
+        let probe = prepare_in(
+            chart,
+            name.clone(),
+            path.clone(),
+            vals.clone(),
+            origins.clone(),
+            &mut Vec::new(),
+            Pass {
+                defaults: None,
+                only: None,
+            },
+        );
+        let mut on = std::collections::HashSet::new();
+        fn collect(p: &Prepared, on: &mut std::collections::HashSet<String>) {
+            on.insert(p.path.clone());
+            p.subs.iter().for_each(|s| collect(s, on));
+        }
+        collect(&probe, &mut on);
         prepare_in(
             chart,
             name.clone(),
@@ -52,12 +70,15 @@ pub(super) fn prepare<'a>(
             serde_json::json!({}),
             Origins::default(),
             &mut Vec::new(),
-            pass,
+            Pass {
+                defaults: None,
+                only: Some(&on),
+            },
         )
     });
     let pass = Pass {
         defaults: defaults.as_ref(),
-        all_enabled: false,
+        only: None,
     };
     let mut prepared = prepare_in(chart, name, path, vals, origins, problems, pass);
     share_globals_down(&mut prepared);
@@ -129,11 +150,12 @@ fn has_imports(chart: &Chart) -> bool {
 }
 
 /// How [`prepare_in`] settles a chart: the values-files-only settling of the same chart to
-/// read `import-values` from (none in that pass itself), and whether conditions are ignored.
+/// read `import-values` from (none in that pass itself), and, for that settling, the paths
+/// of the subcharts enabled (instead of their conditions).
 #[derive(Clone, Copy)]
 struct Pass<'p, 'a> {
     defaults: Option<&'p Prepared<'a>>,
-    all_enabled: bool,
+    only: Option<&'p std::collections::HashSet<String>>,
 }
 
 fn prepare_in<'a>(
@@ -208,10 +230,11 @@ fn prepare_in<'a>(
             .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
             .unwrap_or(&sub.name)
             .to_string();
-        if let Some(d) = dep
-            && !pass.all_enabled
-            && !enabled(d, &vals)
-        {
+        let on = match pass.only {
+            Some(paths) => paths.contains(&format!("{path}/charts/{key}")),
+            None => dep.is_none_or(|d| enabled(d, &vals)),
+        };
+        if !on {
             continue;
         }
         let mut sv = vals.get(&key).cloned().unwrap_or(serde_json::json!({}));
