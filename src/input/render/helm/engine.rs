@@ -258,13 +258,24 @@ pub(super) fn top_objects(
             ]))
         })
         .collect();
-    for (i, p) in flat.iter().enumerate() {
+    // Subcharts before their parents (`flat` lists a parent first), so that the copy a
+    // parent holds of a subchart's object has the subchart's own `.Subcharts`.
+    for (i, p) in flat.iter().enumerate().rev() {
         let subs: BTreeMap<Arc<str>, Value> = p
             .subs
             .iter()
             .filter_map(|sub| {
                 let j = flat.iter().position(|f| std::ptr::eq(*f, sub))?;
-                Some((Arc::from(sub.name.as_str()), Value::Map(tops[j].clone())))
+                // Helm's `.Subcharts.<name>` is the subchart's object as a plain
+                // `map[string]interface {}` (its templates see the same map as a
+                // `common.Values`): a copy of its entries, untyped, which share the values,
+                // files and the rest (`dig "sub" "Chart" "Name" "" .Subcharts` works; a
+                // key set on one top-level map is not seen in the other).
+                let entries = tops[j].read().clone();
+                Some((
+                    Arc::from(sub.name.as_str()),
+                    Value::Map(gotmpl::MapRef::new(entries)),
+                ))
             })
             .collect();
         tops[i]
@@ -275,6 +286,34 @@ pub(super) fn top_objects(
         let _ = Value::Map(tops[i].clone()).typed(funcs::HELM_VALUES);
     }
     tops
+}
+
+/// Sets `.Template` in chart `chart`'s object before one of its templates renders, and in
+/// the copy its parent's `.Subcharts` holds of it (one map in Helm: the parent sees the
+/// subchart's last `.Template`).
+pub(super) fn set_template(
+    tops: &[gotmpl::MapRef],
+    flat: &[&Prepared],
+    chart: usize,
+    template: Value,
+) {
+    tops[chart]
+        .write()
+        .insert(Arc::from("Template"), template.clone());
+    let me = flat[chart];
+    let Some(parent) = flat
+        .iter()
+        .position(|p| p.subs.iter().any(|s| std::ptr::eq(s, me)))
+    else {
+        return;
+    };
+    let copy = match tops[parent].read().get("Subcharts") {
+        Some(Value::Map(subs)) => subs.read().get(me.name.as_str()).cloned(),
+        _ => None,
+    };
+    if let Some(Value::Map(copy)) = copy {
+        copy.write().insert(Arc::from("Template"), template);
+    }
 }
 
 /// Chart.yaml as the chart's templates see it: a subchart a dependency aliases is named by
