@@ -247,11 +247,28 @@ fn prepare_in<'a>(
         if !merged.is_object() {
             merged = serde_json::json!({});
         }
+        // A null the user gives a subchart's own global (`--set sub.global.x=null`) stays
+        // (Helm's coalesceGlobals leaves it where the parent sets no `x`), so that the
+        // subchart's coalescing deletes its default `global.x`.
+        let user_nulls: Vec<String> = merged
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(_, v)| v.is_null())
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         values::coalesce_defaults(&mut merged, &serde_json::json!({}));
         if let Some(g) = vals.get("global") {
             let mut gg = g.clone();
             values::coalesce_defaults(&mut gg, &merged);
             merged = gg;
+        }
+        if let Some(o) = merged.as_object_mut() {
+            for k in user_nulls {
+                o.entry(k).or_insert(serde_json::Value::Null);
+            }
         }
         sv["global"] = merged;
         let mut so = Origins::default();
