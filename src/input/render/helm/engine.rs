@@ -478,7 +478,11 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
             '?' => re.push_str("[^/]"),
             '\\' => match chars.next() {
                 Some(q) => re.push_str(&regex::escape(&q.to_string())),
-                None => return regex::Regex::new(NOTHING).ok(),
+                None => {
+                    // A trailing `\`: gobwas matches nothing.
+                    depth += 1;
+                    break;
+                }
             },
             '[' => {
                 re.push('[');
@@ -510,6 +514,7 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
             other => re.push_str(&regex::escape(&other.to_string())),
         }
     }
+    // An unclosed `{` (or a trailing `\\`, counted as one) matches nothing.
     if depth > 0 {
         return regex::Regex::new(NOTHING).ok();
     }
