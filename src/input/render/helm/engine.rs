@@ -462,7 +462,7 @@ fn go_field_name(key: &str) -> String {
 /// `files/a/b.yaml`; `files/**/*.yaml` needs a folder below `files/`), `[a-z]`/`[!a-z]` are
 /// one character in or out of the class, `{a,b}` either, `\` quotes the next character.
 /// `None` for a pattern gobwas refuses (an unclosed or empty `[…]`), which Helm replaces by
-/// `**`; an unclosed `{` or a trailing `\\` compile to a matcher of nothing.
+/// `**`; an unclosed `{` or a trailing `\` compile to a matcher of nothing.
 fn glob_regex(pat: &str) -> Option<regex::Regex> {
     const NOTHING: &str = "$.^";
     let mut re = String::from("^");
@@ -514,7 +514,7 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
             other => re.push_str(&regex::escape(&other.to_string())),
         }
     }
-    // An unclosed `{` (or a trailing `\\`, counted as one) matches nothing.
+    // An unclosed `{` (or a trailing `\`, counted as one) matches nothing.
     if depth > 0 {
         return regex::Regex::new(NOTHING).ok();
     }
