@@ -121,6 +121,45 @@ def verdict(h, o):
     return None
 
 
+# A `--set` of a plain dotted key to an integer, which strvals types int64 (a leading zero
+# or more digits than an int64 has stays a string).
+SET_INT = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)=(-?(?:0|[1-9][0-9]{0,17}))$")
+
+
+def peer_float_view(tools, chart, args):
+    """runeguard's rendering with the `--set` integers as the SDK peer hands them to Helm:
+    through JSON, float64 (a values file's numbers, which runeguard reads as float64 as Helm
+    does). None when no argument sets an integer."""
+    ints = [m for m in (SET_INT.match(a) for a in args) if m]
+    if not ints:
+        return None
+    tree = {}
+    for m in ints:
+        cur, parts = tree, m.group(1).split(".")
+        for p in parts[:-1]:
+            cur = cur.setdefault(p, {})
+            if not isinstance(cur, dict):
+                return None
+        cur[parts[-1]] = int(m.group(2))
+    path = os.path.join(tools.out, "peer-float-values.json")
+    with open(path, "w") as f:
+        json.dump(tree, f)
+    rest = [a for a in args if not SET_INT.match(a)]
+    return run([tools.rg, "render", chart, "--values", path] + set_flags(rest))
+
+
+def peer_artifact(tools, chart, args, h, why):
+    """The known-gap reason when `why` is the SDK peer's float64 `--set` integers alone: Helm
+    fails or prints otherwise on a float64 (`eq` of float64 and int64, `%x`, `1e+06`), and
+    runeguard agrees with Helm once its integers are float64 too."""
+    if not why or why.startswith("known gap"):
+        return None
+    o = peer_float_view(tools, chart, args)
+    if o is not None and verdict(h, o) is None:
+        return "known gap: --set integers reach the SDK peer as float64 (int64 in helm template)"
+    return None
+
+
 def first_line(s):
     return " ".join(line.strip() for line in s.splitlines() if line.strip())[:300]
 
@@ -227,7 +266,7 @@ def main():
             cases += 1
             h, o = render(tools, chart, args)
             why = verdict(h, o)
-            if why:
+            if why and not peer_artifact(tools, chart, args, h, why):
                 mismatches += 1
                 report(f"corpus/{name}", why, chart, args, h, o)
 
@@ -241,6 +280,7 @@ def main():
         h, o = render(tools, chart, args)
         helm_failed += h[0] != 0
         why = verdict(h, o)
+        why = peer_artifact(tools, chart, args, h, why) or why
         if not why:
             continue
         if why.startswith("known gap"):

@@ -480,8 +480,10 @@ fn execute_templates(
             continue;
         }
         // Helm sets `.Template` in the chart's shared object before each template.
-        tops[t.chart].write().insert(
-            Arc::from("Template"),
+        set_template(
+            tops,
+            flat,
+            t.chart,
             vmap(vec![
                 ("Name", str_v(&t.name)),
                 ("BasePath", str_v(&format!("{}/templates", p.path))),

@@ -1017,6 +1017,10 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
         Value::Map(m) if v.struct_type().is_none() => {
             let ty = go_type_name(v);
             out.push_str(ty);
+            if v.is_nil_slice() {
+                out.push_str("(nil)");
+                return;
+            }
             let any = ty.ends_with("interface {}") || ty == "common.Values";
             out.push('{');
             let entries = m.read();

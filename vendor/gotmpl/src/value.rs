@@ -1304,12 +1304,14 @@ impl Value {
         (ty.name == "map[string]string").then(|| Value::String(Arc::from("")))
     }
 
-    /// runeguard patch: true for Go's nil slice: [`nil_list`] or a typed nil ([`GoType::nil`]).
+    /// runeguard patch: true for Go's nil slice: [`nil_list`] or a typed nil ([`GoType::nil`]);
+    /// also for a typed nil map (patch 45: Helm's `.Chart.Annotations` when Chart.yaml has none).
     pub fn is_nil_slice(&self) -> bool {
         match self {
             Value::List(l) => {
                 l.is_empty() && (is_nil_list(l) || self.go_type().is_some_and(|t| t.nil))
             }
+            Value::Map(m) => m.read().is_empty() && self.go_type().is_some_and(|t| t.nil),
             _ => false,
         }
     }

@@ -631,30 +631,57 @@ pub(super) fn load_archive(
     Some(chart)
 }
 
-pub(super) fn read_helmignore(dir: &Path) -> Option<globset::GlobSet> {
-    let text = std::fs::read_to_string(dir.join(".helmignore")).ok()?;
-    let mut b = globset::GlobSetBuilder::new();
-    for line in text.lines() {
-        let l = line.trim();
-        if l.is_empty() || l.starts_with('#') || l.starts_with('!') {
-            continue;
-        }
-        let l = l.trim_start_matches('/').trim_end_matches('/');
-        for pat in [l.to_string(), format!("**/{l}")] {
-            if let Ok(g) = globset::Glob::new(&pat) {
-                b.add(g);
-            }
-        }
-    }
-    b.build().ok()
+/// One rule of `.helmignore` as Helm's `pkg/ignore` reads it: a pattern (Go's
+/// `filepath.Match`: `*` and `?` stop at `/`) matched against the path from the chart's
+/// folder when it holds a `/` (a leading `/` only anchors it there), else against the last
+/// name of the path; a trailing `/` limits it to folders.
+pub(super) struct IgnoreRule {
+    glob: globset::GlobMatcher,
+    whole_path: bool,
+    must_dir: bool,
 }
 
-pub(super) fn ignored(set: &Option<globset::GlobSet>, rel: &str, _is_dir: bool) -> bool {
+/// Reads `.helmignore`, with Helm's default rule `templates/.?*` (hidden files under
+/// `templates/`). Not modelled: a `!` rule (Helm then ignores every path it does not match,
+/// Chart.yaml too) and `**` (Helm refuses the file) are skipped.
+pub(super) fn read_helmignore(dir: &Path) -> Vec<IgnoreRule> {
+    let text = std::fs::read_to_string(dir.join(".helmignore")).unwrap_or_default();
+    text.lines()
+        .chain(["templates/.?*"])
+        .filter_map(|line| {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') || l.starts_with('!') || l.contains("**") {
+                return None;
+            }
+            let (l, must_dir) = match l.strip_suffix('/') {
+                Some(d) => (d, true),
+                None => (l, false),
+            };
+            let whole_path = l.contains('/');
+            let glob = globset::GlobBuilder::new(l.strip_prefix('/').unwrap_or(l))
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+                .ok()?
+                .compile_matcher();
+            Some(IgnoreRule {
+                glob,
+                whole_path,
+                must_dir,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn ignored(rules: &[IgnoreRule], rel: &str, is_dir: bool) -> bool {
     // Chart.yaml, values and templates are never ignored by Helm's loader in practice.
     if rel == "Chart.yaml" || rel == "templates" {
         return false;
     }
-    set.as_ref().is_some_and(|s| s.is_match(rel))
+    let base = rel.rsplit('/').next().unwrap_or(rel);
+    rules
+        .iter()
+        .any(|r| (is_dir || !r.must_dir) && r.glob.is_match(if r.whole_path { rel } else { base }))
 }
 
 #[cfg(test)]

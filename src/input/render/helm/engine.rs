@@ -14,6 +14,18 @@ thread_local! {
     pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
     static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     pub(super) static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+    /// The template sets of the `tpl` calls running, innermost last: Helm's tpl re-binds
+    /// `include` and `tpl` to its clone of the set, so a template the tpl text `define`s can
+    /// be included, by the text or by a partial it calls.
+    static TPL_SETS: std::cell::RefCell<Vec<Arc<Template>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Pops the innermost [`TPL_SETS`] entry when a `tpl` call ends, failed or not.
+struct TplSetGuard;
+impl Drop for TplSetGuard {
+    fn drop(&mut self) {
+        TPL_SETS.with(|s| s.borrow_mut().pop());
+    }
 }
 
 pub(super) fn check_deadline() -> gotmpl::Result<()> {
@@ -64,9 +76,13 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                     .ok_or_else(|| funcs::err("include needs a template name"))?,
             );
             let _g = DepthGuard::enter()?;
-            let t = s1
-                .get()
-                .ok_or_else(|| funcs::err("template set not ready"))?;
+            let in_tpl = TPL_SETS.with(|s| s.borrow().last().cloned());
+            let t: &Template = match &in_tpl {
+                Some(t) => t,
+                None => s1
+                    .get()
+                    .ok_or_else(|| funcs::err("template set not ready"))?,
+            };
             let site = gotmpl::trace::current();
             gotmpl::trace::capture_begin();
             // What include returns keeps Go's `<no value>` for a nil (Helm removes it only
@@ -104,12 +120,19 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             }
             let data = a.get(1).cloned().unwrap_or(Value::Nil);
             let _g = DepthGuard::enter()?;
-            let mut t = s2
-                .get()
-                .ok_or_else(|| funcs::err("template set not ready"))?
-                .clone();
+            // A clone of the set `tpl` works in: the innermost running tpl's, else the chart's.
+            let mut t: Template = match TPL_SETS.with(|s| s.borrow().last().cloned()) {
+                Some(inner) => (*inner).clone(),
+                None => s2
+                    .get()
+                    .ok_or_else(|| funcs::err("template set not ready"))?
+                    .clone(),
+            };
             // Named apart from the chart's files: positions in it are in the text given to tpl.
             t.parse_named("tpl", &text)?;
+            let t = Arc::new(t);
+            TPL_SETS.with(|s| s.borrow_mut().push(t.clone()));
+            let _set = TplSetGuard;
             // Helm removes `<no value>` from tpl's result, an include's in it too.
             let _plain = gotmpl::no_value::keep(false);
             let out = t.execute_template_to_string("tpl", &data)?;
@@ -221,27 +244,76 @@ pub(super) fn top_objects(
                     Arc::from("Values"),
                     funcs::values_to_value(&p.values, &p.origins).typed(funcs::HELM_VALUES),
                 ),
-                (Arc::from("Chart"), chart_object(&aliased(p))),
+                (
+                    Arc::from("Chart"),
+                    chart_object(
+                        &aliased(p),
+                        std::ptr::eq(*p, flat[0]),
+                        &p.subs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+                    ),
+                ),
                 (Arc::from("Release"), release.clone()),
                 (Arc::from("Capabilities"), caps.clone()),
                 (Arc::from("Files"), files_object(Arc::new(files))),
             ]))
         })
         .collect();
-    for (i, p) in flat.iter().enumerate() {
+    // Subcharts before their parents (`flat` lists a parent first), so that the copy a
+    // parent holds of a subchart's object has the subchart's own `.Subcharts`.
+    for (i, p) in flat.iter().enumerate().rev() {
         let subs: BTreeMap<Arc<str>, Value> = p
             .subs
             .iter()
             .filter_map(|sub| {
                 let j = flat.iter().position(|f| std::ptr::eq(*f, sub))?;
-                Some((Arc::from(sub.name.as_str()), Value::Map(tops[j].clone())))
+                // Helm's `.Subcharts.<name>` is the subchart's object as a plain
+                // `map[string]interface {}` (its templates see the same map as a
+                // `common.Values`): a copy of its entries, untyped, which share the values,
+                // files and the rest (`dig "sub" "Chart" "Name" "" .Subcharts` works; a
+                // key set on one top-level map is not seen in the other).
+                let entries = tops[j].read().clone();
+                Some((
+                    Arc::from(sub.name.as_str()),
+                    Value::Map(gotmpl::MapRef::new(entries)),
+                ))
             })
             .collect();
         tops[i]
             .write()
             .insert(Arc::from("Subcharts"), Value::from(subs));
+        // Helm's top-level object is a `common.Values` (`typeOf .`), as `.Values` is; the
+        // type is kept by the map's allocation, so every holder of it sees it.
+        let _ = Value::Map(tops[i].clone()).typed(funcs::HELM_VALUES);
     }
     tops
+}
+
+/// Sets `.Template` in chart `chart`'s object before one of its templates renders, and in
+/// the copy its parent's `.Subcharts` holds of it (one map in Helm: the parent sees the
+/// subchart's last `.Template`).
+pub(super) fn set_template(
+    tops: &[gotmpl::MapRef],
+    flat: &[&Prepared],
+    chart: usize,
+    template: Value,
+) {
+    tops[chart]
+        .write()
+        .insert(Arc::from("Template"), template.clone());
+    let me = flat[chart];
+    let Some(parent) = flat
+        .iter()
+        .position(|p| p.subs.iter().any(|s| std::ptr::eq(s, me)))
+    else {
+        return;
+    };
+    let copy = match tops[parent].read().get("Subcharts") {
+        Some(Value::Map(subs)) => subs.read().get(me.name.as_str()).cloned(),
+        _ => None,
+    };
+    if let Some(Value::Map(copy)) = copy {
+        copy.write().insert(Arc::from("Template"), template);
+    }
 }
 
 /// Chart.yaml as the chart's templates see it: a subchart a dependency aliases is named by
@@ -256,41 +328,114 @@ fn aliased(p: &Prepared) -> serde_json::Value {
     meta
 }
 
-/// `.Chart`: Chart.yaml with Helm's Go field names (its maintainers' and dependencies' too).
-pub(super) fn chart_object(meta: &serde_json::Value) -> Value {
+/// `.Chart`: Chart.yaml as Helm v4 hands it to templates, its `Metadata` struct made a map
+/// (`structToMap`): every field of the struct, by its Go name, those Chart.yaml leaves out
+/// at their zero value (`""`, `false`, an empty list, a nil `map[string]string` of
+/// annotations), keys the struct has no field for left out; maintainers and dependencies
+/// likewise. `IsRoot` is false in a subchart. `dependencies` lists the entries whose subchart
+/// renders (`enabled`, by alias or name; Helm drops the disabled ones and names an aliased one
+/// by its alias), each `Enabled`.
+pub(super) fn chart_object(meta: &serde_json::Value, is_root: bool, enabled: &[&str]) -> Value {
+    const STRINGS: &[&str] = &[
+        "name",
+        "home",
+        "version",
+        "description",
+        "icon",
+        "apiVersion",
+        "condition",
+        "tags",
+        "appVersion",
+        "kubeVersion",
+        "type",
+    ];
+    let get = |k: &str| meta.get(k).filter(|v| !v.is_null());
     let mut m = BTreeMap::new();
-    if let Some(o) = meta.as_object() {
-        for (k, v) in o {
-            // Text fields were made Go strings when Chart.yaml was read
-            // (`chart::go_string_fields`); `deprecated` stays a bool.
-            let value = match (k.as_str(), v) {
-                ("maintainers" | "dependencies", serde_json::Value::Array(items)) => Value::List(
-                    items
-                        .iter()
-                        .map(|item| match item.as_object() {
-                            Some(fields) => go_fields(fields),
-                            None => funcs::json_to_value(item),
-                        })
-                        .collect::<Vec<_>>()
-                        .into(),
-                ),
-                _ => funcs::json_to_value(v),
+    for k in STRINGS {
+        let v = get(k).map_or_else(|| str_v(""), funcs::json_to_value);
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
+    }
+    let list = |k: &str| -> Vec<&serde_json::Value> {
+        get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    };
+    let values = |items: Vec<Value>| Value::List(items.into());
+    for k in ["sources", "keywords"] {
+        let items = list(k).into_iter().map(funcs::json_to_value).collect();
+        m.insert(Arc::from(go_field_name(k).as_str()), values(items));
+    }
+    let maintainers = list("maintainers")
+        .into_iter()
+        .map(|item| struct_fields(item, &["name", "email", "url"], &[]))
+        .collect();
+    m.insert(Arc::from("Maintainers"), values(maintainers));
+    let dependencies = list("dependencies")
+        .into_iter()
+        .filter_map(|d| {
+            let name = d.get("name").and_then(|n| n.as_str())?;
+            let key = d.get("alias").and_then(|a| a.as_str()).unwrap_or(name);
+            if !enabled.contains(&key) {
+                return None;
+            }
+            let Value::Map(fields) = struct_fields(
+                d,
+                &["version", "repository", "condition", "alias"],
+                &["tags", "import-values"],
+            ) else {
+                return None;
             };
-            m.insert(Arc::from(go_field_name(k).as_str()), value);
-        }
+            {
+                let mut w = fields.write();
+                w.insert(Arc::from("Name"), str_v(key));
+                w.insert(Arc::from("Enabled"), Value::Bool(true));
+            }
+            Some(Value::Map(fields))
+        })
+        .collect();
+    m.insert(Arc::from("Dependencies"), values(dependencies));
+    m.insert(
+        Arc::from("Deprecated"),
+        Value::Bool(get("deprecated").and_then(|d| d.as_bool()) == Some(true)),
+    );
+    let annotations = match get("annotations").and_then(|a| a.as_object()) {
+        Some(a) => Value::Map(gotmpl::MapRef::new(
+            a.iter()
+                .map(|(k, v)| (Arc::from(k.as_str()), funcs::json_to_value(v)))
+                .collect(),
+        ))
+        .typed(STRING_MAP),
+        None => Value::Map(gotmpl::MapRef::new(BTreeMap::new())).typed(STRING_MAP.nil()),
+    };
+    m.insert(Arc::from("Annotations"), annotations);
+    m.insert(Arc::from("IsRoot"), Value::Bool(is_root));
+    Value::Map(gotmpl::MapRef::new(m))
+}
+
+/// Go's `map[string]string` (Chart.yaml's annotations).
+const STRING_MAP: gotmpl::GoType = gotmpl::GoType::of("map[string]string");
+
+/// A maintainer or dependency of Chart.yaml as Helm's struct made a map: the `strings` and
+/// `lists` fields by their Go names, at their zero value when the entry lacks them.
+fn struct_fields(item: &serde_json::Value, strings: &[&str], lists: &[&str]) -> Value {
+    let get = |k: &str| item.get(k).filter(|v| !v.is_null());
+    let mut m: BTreeMap<Arc<str>, Value> = BTreeMap::new();
+    for k in strings {
+        let v = get(k).map_or_else(|| str_v(""), funcs::json_to_value);
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
     }
-    for k in [
-        "Name",
-        "Version",
-        "AppVersion",
-        "Description",
-        "Type",
-        "Home",
-        "Icon",
-    ] {
-        m.entry(Arc::from(k)).or_insert_with(|| str_v(""));
+    for k in lists {
+        let v = match get(k) {
+            Some(v @ serde_json::Value::Array(_)) => funcs::json_to_value(v),
+            _ => Value::List(Vec::new().into()),
+        };
+        m.insert(Arc::from(go_field_name(k).as_str()), v);
     }
-    m.entry(Arc::from("IsRoot")).or_insert(Value::Bool(true));
+    if let Some(name) = get("name") {
+        m.insert(Arc::from("Name"), funcs::json_to_value(name));
+    }
+    m.entry(Arc::from("Name")).or_insert_with(|| str_v(""));
     Value::Map(gotmpl::MapRef::new(m))
 }
 
@@ -312,18 +457,69 @@ fn go_field_name(key: &str) -> String {
     }
 }
 
-/// A maintainer or dependency of Chart.yaml as Helm's struct: Go field names.
-fn go_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Value {
-    let m: BTreeMap<Arc<str>, Value> = fields
-        .iter()
-        .map(|(k, v)| {
-            (
-                Arc::from(go_field_name(k).as_str()),
-                funcs::json_to_value(v),
-            )
-        })
-        .collect();
-    Value::Map(gotmpl::MapRef::new(m))
+/// `.Files.Glob`'s pattern as Helm compiles it (`gobwas/glob` with `/` as the separator), as
+/// a regular expression: `*` and `?` stop at a `/`, `**` does not (`files/**.yaml` matches
+/// `files/a/b.yaml`; `files/**/*.yaml` needs a folder below `files/`), `[a-z]`/`[!a-z]` are
+/// one character in or out of the class, `{a,b}` either, `\` quotes the next character.
+/// `None` for a pattern gobwas refuses (an unclosed or empty `[…]`), which Helm replaces by
+/// `**`; an unclosed `{` or a trailing `\` compile to a matcher of nothing.
+fn glob_regex(pat: &str) -> Option<regex::Regex> {
+    const NOTHING: &str = "$.^";
+    let mut re = String::from("^");
+    let mut chars = pat.chars().peekable();
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                re.push_str(".*");
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            '\\' => match chars.next() {
+                Some(q) => re.push_str(&regex::escape(&q.to_string())),
+                None => {
+                    // A trailing `\`: gobwas matches nothing.
+                    depth += 1;
+                    break;
+                }
+            },
+            '[' => {
+                re.push('[');
+                if chars.peek() == Some(&'!') {
+                    chars.next();
+                    re.push('^');
+                }
+                let mut empty = true;
+                loop {
+                    match chars.next()? {
+                        ']' if empty => return None,
+                        ']' => break,
+                        '-' if !empty && chars.peek() != Some(&']') => re.push('-'),
+                        ch => re.push_str(&regex::escape(&ch.to_string())),
+                    }
+                    empty = false;
+                }
+                re.push(']');
+            }
+            '{' => {
+                depth += 1;
+                re.push_str("(?:");
+            }
+            ',' if depth > 0 => re.push('|'),
+            '}' if depth > 0 => {
+                depth -= 1;
+                re.push(')');
+            }
+            other => re.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    // An unclosed `{` (or a trailing `\`, counted as one) matches nothing.
+    if depth > 0 {
+        return regex::Regex::new(NOTHING).ok();
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
 }
 
 /// API versions `.Capabilities.APIVersions.Has` knows without a cluster: Helm v4's defaults
@@ -623,13 +819,13 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
     let f2 = files.clone();
     let glob = Arc::new(move |a: &[Value]| {
         let pat = funcs::to_str(a.first().unwrap_or(&Value::Nil));
-        let g = globset::GlobBuilder::new(&pat)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| funcs::err(format!("bad glob {pat:?}: {e}")))?
-            .compile_matcher();
-        let sub: Vec<(String, Arc<Vec<u8>>)> =
-            f2.iter().filter(|(n, _)| g.is_match(n)).cloned().collect();
+        // A pattern gobwas/glob refuses matches every file (Helm compiles "**" instead).
+        let g = glob_regex(&pat);
+        let sub: Vec<(String, Arc<Vec<u8>>)> = f2
+            .iter()
+            .filter(|(n, _)| g.as_ref().is_none_or(|g| g.is_match(n)))
+            .cloned()
+            .collect();
         Ok(files_object(Arc::new(sub)))
     });
     let f3 = files.clone();

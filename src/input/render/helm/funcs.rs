@@ -269,8 +269,9 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
             }
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
-        // Go's nil slice (Sprig's `rest` of an empty list) marshals as null.
-        l @ Value::List(_) if l.is_nil_slice() => serde_json::Value::Null,
+        // Go's nil slice (Sprig's `rest` of an empty list) and nil map (`.Chart.Annotations`
+        // of a chart without any) marshal as null.
+        l @ (Value::List(_) | Value::Map(_)) if l.is_nil_slice() => serde_json::Value::Null,
         Value::List(l) => serde_json::Value::Array(l.iter().map(value_to_json).collect()),
         // Callers bound the depth first: no map here holds itself.
         // A function entry is a method (a `String`, KubeVersion's `GitVersion`): Go's JSON

@@ -39,12 +39,30 @@ pub(super) fn prepare<'a>(
     // processImportValues coalesces each chart with no values given (`CoalesceValues(c,
     // nil)`), so a user's `sub.exports.x` does not reach what the parent imports (measured
     // with `helm template`). Those tables come from a pass over the values files alone, with
-    // every subchart in it (Helm coalesces a dependency whatever its condition).
+    // the subcharts the user's values enable (Helm drops the disabled ones before it
+    // imports, and does not weigh the conditions again against the values files alone: a
+    // grandchild disabled by default imports nothing into its parent's table a chart
+    // imports in turn). Which subcharts are enabled comes from a first settling of the
+    // user's values.
     let defaults = has_imports(chart).then(|| {
-        let pass = Pass {
-            defaults: None,
-            all_enabled: true,
-        };
+        let probe = prepare_in(
+            chart,
+            name.clone(),
+            path.clone(),
+            vals.clone(),
+            origins.clone(),
+            &mut Vec::new(),
+            Pass {
+                defaults: None,
+                only: None,
+            },
+        );
+        let mut on = std::collections::HashSet::new();
+        fn collect(p: &Prepared, on: &mut std::collections::HashSet<String>) {
+            on.insert(p.path.clone());
+            p.subs.iter().for_each(|s| collect(s, on));
+        }
+        collect(&probe, &mut on);
         prepare_in(
             chart,
             name.clone(),
@@ -52,14 +70,73 @@ pub(super) fn prepare<'a>(
             serde_json::json!({}),
             Origins::default(),
             &mut Vec::new(),
-            pass,
+            Pass {
+                defaults: None,
+                only: Some(&on),
+            },
         )
     });
     let pass = Pass {
         defaults: defaults.as_ref(),
-        all_enabled: false,
+        only: None,
     };
-    prepare_in(chart, name, path, vals, origins, problems, pass)
+    let mut prepared = prepare_in(chart, name, path, vals, origins, problems, pass);
+    share_globals_down(&mut prepared);
+    prepared
+}
+
+/// The tables two levels under `global` that a chart shares with its subcharts (see
+/// [`shared_global_tables`]) end as one map in Helm, seen alike by the chart and every
+/// subchart below it: what subcharts settled after a sibling added there reaches that
+/// sibling too. Each subchart's (and its parent's view of it) takes its parent's final
+/// table, top down.
+fn share_globals_down(p: &mut Prepared) {
+    let Some(pg) = p.values.get("global").and_then(|g| g.as_object()).cloned() else {
+        return;
+    };
+    for sub in &mut p.subs {
+        let view = p.values.get_mut(&sub.name);
+        for target in [Some(&mut sub.values), view].into_iter().flatten() {
+            let Some(sg) = target.get_mut("global").and_then(|g| g.as_object_mut()) else {
+                continue;
+            };
+            for (x, xv) in &pg {
+                let (Some(xm), Some(sx)) = (
+                    xv.as_object(),
+                    sg.get_mut(x).and_then(|v| v.as_object_mut()),
+                ) else {
+                    continue;
+                };
+                for (y, yv) in xm {
+                    if yv.is_object() && sx.get(y).is_some_and(|v| v.is_object()) {
+                        sx.insert(y.clone(), yv.clone());
+                    }
+                }
+            }
+        }
+        share_globals_down(sub);
+    }
+}
+
+/// The values keys of a chart's subcharts: each dependency entry's alias or name naming a
+/// subchart under `charts/`, and the name of a subchart no entry names.
+fn subchart_keys(chart: &Chart) -> Vec<String> {
+    let deps = chart.meta.get("dependencies").and_then(|d| d.as_array());
+    let mut keys = Vec::new();
+    for sub in &chart.subcharts {
+        let mut named = false;
+        for d in deps.into_iter().flatten() {
+            if d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()) {
+                named = true;
+                let key = d.get("alias").and_then(|a| a.as_str()).unwrap_or(&sub.name);
+                keys.push(key.to_string());
+            }
+        }
+        if !named {
+            keys.push(sub.name.clone());
+        }
+    }
+    keys
 }
 
 /// Whether a chart or one of its subcharts lists `import-values`.
@@ -73,11 +150,12 @@ fn has_imports(chart: &Chart) -> bool {
 }
 
 /// How [`prepare_in`] settles a chart: the values-files-only settling of the same chart to
-/// read `import-values` from (none in that pass itself), and whether conditions are ignored.
+/// read `import-values` from (none in that pass itself), and, for that settling, the paths
+/// of the subcharts enabled (instead of their conditions).
 #[derive(Clone, Copy)]
 struct Pass<'p, 'a> {
     defaults: Option<&'p Prepared<'a>>,
-    all_enabled: bool,
+    only: Option<&'p std::collections::HashSet<String>>,
 }
 
 fn prepare_in<'a>(
@@ -114,7 +192,9 @@ fn prepare_in<'a>(
                     own.by_path.insert(k, o);
                 }
                 origins = own;
-                values::coalesce_defaults(&mut vals, &base);
+                let keys = subchart_keys(chart);
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p),
         }
@@ -150,10 +230,11 @@ fn prepare_in<'a>(
             .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
             .unwrap_or(&sub.name)
             .to_string();
-        if let Some(d) = dep
-            && !pass.all_enabled
-            && !enabled(d, &vals)
-        {
+        let on = match pass.only {
+            Some(paths) => paths.contains(&format!("{path}/charts/{key}")),
+            None => dep.is_none_or(|d| enabled(d, &vals)),
+        };
+        if !on {
             continue;
         }
         let mut sv = vals.get(&key).cloned().unwrap_or(serde_json::json!({}));
@@ -166,11 +247,28 @@ fn prepare_in<'a>(
         if !merged.is_object() {
             merged = serde_json::json!({});
         }
+        // A null the user gives a subchart's own global (`--set sub.global.x=null`) stays
+        // (Helm's coalesceGlobals leaves it where the parent sets no `x`), so that the
+        // subchart's coalescing deletes its default `global.x`.
+        let user_nulls: Vec<String> = merged
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(_, v)| v.is_null())
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         values::coalesce_defaults(&mut merged, &serde_json::json!({}));
         if let Some(g) = vals.get("global") {
             let mut gg = g.clone();
             values::coalesce_defaults(&mut gg, &merged);
             merged = gg;
+        }
+        if let Some(o) = merged.as_object_mut() {
+            for k in user_nulls {
+                o.entry(k).or_insert(serde_json::Value::Null);
+            }
         }
         sv["global"] = merged;
         let mut so = Origins::default();
@@ -196,13 +294,19 @@ fn prepare_in<'a>(
             problems,
             sub_pass,
         );
+        shared_global_tables(&mut vals, &p.values);
         // What the subchart settled is visible to the parent under its key, its `global`
         // included (Helm coalesces the parent's view with the subchart's defaults and copies
         // the globals into it).
         if let Some(obj) = vals.as_object_mut() {
+            // The subchart's values are the parent's `.Values.<key>` itself in Helm (one
+            // map): a null the subchart's coalescing deleted is gone from the parent's view too.
             let view = p.values.clone();
             let globals = view.get("global").cloned();
-            let mut seen = merge_view(obj.get(&key), view);
+            let mut seen = match obj.get(&key) {
+                Some(e) if e.is_object() => view,
+                other => merge_view(other, view),
+            };
             if let (Some(g), Some(o)) = (globals, seen.as_object_mut()) {
                 o.insert("global".into(), g);
             }
@@ -293,6 +397,31 @@ fn import_values(
             if let Some(rest) = path.strip_prefix(child.as_slice()) {
                 let at: Vec<String> = parent.iter().chain(rest).cloned().collect();
                 origins.by_path.entry(at).or_insert_with(|| origin.clone());
+            }
+        }
+    }
+}
+
+/// Helm's coalesceGlobals hands a subchart each table of the parent's `global` copied one
+/// level deep (`copyMap`): the tables inside them (`global.x.y`) are the parent's own maps,
+/// and the subchart's coalescing writes its defaults into them. The parent (and every chart
+/// settled after this subchart) sees `global.x.y` as the subchart left it: its defaults
+/// under `global.x.y` added (`global.postgresql.auth` in a parent gains the keys a
+/// postgresql subchart's values.yaml sets there).
+fn shared_global_tables(vals: &mut serde_json::Value, sub: &serde_json::Value) {
+    let (Some(pg), Some(sg)) = (
+        vals.get_mut("global").and_then(|g| g.as_object_mut()),
+        sub.get("global"),
+    ) else {
+        return;
+    };
+    for (x, xv) in pg.iter_mut() {
+        let (Some(xm), Some(sx)) = (xv.as_object_mut(), sg.get(x)) else {
+            continue;
+        };
+        for (y, yv) in xm.iter_mut() {
+            if let (true, Some(sy @ serde_json::Value::Object(_))) = (yv.is_object(), sx.get(y)) {
+                *yv = sy.clone();
             }
         }
     }

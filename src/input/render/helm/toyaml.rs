@@ -88,9 +88,9 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 }
             }
         }
+        // Go's nil slice or map is JSON's null on the way to YAML (sigs.k8s.io/yaml).
+        l @ (Value::List(_) | Value::Map(_)) if l.is_nil_slice() => out.push_str("null\n"),
         Value::Map(_) => out.push_str("{}\n"),
-        // Go's nil slice is JSON's null on the way to YAML (sigs.k8s.io/yaml).
-        l @ Value::List(_) if l.is_nil_slice() => out.push_str("null\n"),
         Value::List(_) => out.push_str("[]\n"),
         Value::String(s) => {
             // go-yaml indents the lines of a document's root scalar (a literal block's
@@ -120,6 +120,10 @@ fn plain_scalar(v: &Value) -> String {
             // (`1.23456789125e+08`, `1.5e-07`).
             if f.fract() == 0.0 && f.abs() < 9.2e18 {
                 format!("{}", *f as i64)
+            } else if f.fract() == 0.0 && *f >= 9.2e18 && *f < 18446744073709551616.0 {
+                // JSON's digits of a whole number past int64 that fits a uint64: go-yaml
+                // reads that back as a uint64 and prints the digits (12345678901234567000).
+                format!("{f}")
             } else {
                 v.to_string()
             }
@@ -594,6 +598,20 @@ mod tests {
             to_yaml(&v),
             "._0: 2\n\".0_0\": 3\n\".5_0\": 1\nx: .5_\n\"y\": \".1_2\""
         );
+    }
+
+    #[test]
+    fn whole_floats_past_int64_print_as_go_yaml_reads_their_json() {
+        // JSON writes the digits; go-yaml reads them back as a uint64 when they fit one, as
+        // a float (printed in Go's %g form) when they do not.
+        assert_eq!(
+            to_yaml(&Value::Float(1.2345678901234567e19)),
+            "12345678901234567000"
+        );
+        assert_eq!(to_yaml(&Value::Float(9.3e18)), "9300000000000000000");
+        assert_eq!(to_yaml(&Value::Float(1e20)), "1e+20");
+        assert_eq!(to_yaml(&Value::Float(-9.3e18)), "-9.3e+18");
+        assert_eq!(to_yaml(&Value::Float(1e3)), "1000");
     }
 
     #[test]

@@ -171,7 +171,33 @@ pub fn strip_nulls(v: &Value) -> Value {
 /// Merges chart defaults under user values (Helm's `CoalesceValues` for a subchart's own
 /// `values.yaml`): keys the user set win; maps merge.
 pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
-    coalesce_level(user, defaults, true);
+    coalesce_level(user, defaults, true, &[]);
+}
+
+/// [`coalesce_defaults`] of a chart's own `values.yaml` under the values given to it, where
+/// `subcharts` are the keys of its enabled subcharts. Under such a key the user set to a map,
+/// Helm merges (its `childChartMergeTrue`): the chart's nulls are copied in, the user's kept,
+/// so that the subchart's own coalescing then deletes the subchart's defaults they name
+/// (`sub: {a: null}` in the parent's values.yaml removes the subchart's `a` once the user sets
+/// anything under `sub`; when the user sets nothing there the nulls are dropped, as Helm does).
+pub fn coalesce_chart_defaults(user: &mut Value, defaults: &Value, subcharts: &[&str]) {
+    coalesce_level(user, defaults, true, subcharts);
+}
+
+/// Helm's merge (`coalesceTablesFullKey` with merge set) of `defaults` under `user`: keys the
+/// user lacks are copied, nulls included; the user's values, nulls included, stay.
+fn merge_level(user: &mut Value, defaults: &Value) {
+    if let (Value::Object(u), Value::Object(d)) = (user, defaults) {
+        for (k, dv) in d {
+            match u.get_mut(k) {
+                None => {
+                    u.insert(k.clone(), dv.clone());
+                }
+                Some(uv) if uv.is_object() && dv.is_object() => merge_level(uv, dv),
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// One level of [`coalesce_defaults`]. An explicit null in user values deletes the default;
@@ -179,10 +205,13 @@ pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
 /// deletes the key when the chart's value was non-nil, `srcOriginalNonNil`, and keeps the
 /// user's null otherwise: `map: {a: null}` with `--set map.a=null` has `a: null`; at the top
 /// level `coalesceValues` deletes it whatever the default).
-fn coalesce_level(user: &mut Value, defaults: &Value, top: bool) {
+fn coalesce_level(user: &mut Value, defaults: &Value, top: bool, subcharts: &[&str]) {
     if let (Value::Object(u), Value::Object(d)) = (user, defaults) {
         for (k, dv) in d {
             match u.get_mut(k) {
+                Some(uv) if top && subcharts.contains(&k.as_str()) && uv.is_object() => {
+                    merge_level(uv, dv)
+                }
                 None => {
                     if !dv.is_null() {
                         u.insert(k.clone(), strip_nulls(dv));
@@ -193,7 +222,7 @@ fn coalesce_level(user: &mut Value, defaults: &Value, top: bool) {
                         u.remove(k);
                     }
                 }
-                Some(uv) => coalesce_level(uv, dv, false),
+                Some(uv) => coalesce_level(uv, dv, false, &[]),
             }
         }
     }

@@ -1,0 +1,2 @@
+{{- define "h" }}OLD{{ end -}}
+{{- define "callsLeaf" }}<{{ include "leaf" . }}>{{ end -}}
