@@ -943,3 +943,28 @@ fn templates_parsed_on_two_threads_keep_helms_order_and_errors() {
     );
     assert_eq!(out.status.code(), Some(2), "{problems}");
 }
+
+/// `render` masks a Secret's value inside a flow mapping and keeps the mapping YAML (was
+/// `{password: "********, user: admin}"`: the rest of the mapping inside the quotes).
+#[test]
+fn a_masked_value_in_a_flow_mapping_keeps_the_rendered_yaml_valid() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"pw: hunter2hunter2x\n" as &[u8]),
+        (
+            "c/templates/s.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: x}\nstringData: {password: {{ .Values.pw }}, user: admin}\n" as &[u8],
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "c"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\nstringData: {password: \"********\", user: admin}\n"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "{text}");
+}

@@ -556,33 +556,71 @@ pub fn printable(masked: &str) -> String {
     if !masked.contains(crate::source::secrets::MASK) {
         return masked.to_string();
     }
-    let mut out = String::with_capacity(masked.len());
+    let mut out = String::with_capacity(masked.len() + 16);
     for line in masked.split_inclusive('\n') {
         let (body, eol) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
-        let value_at = body.find(": *").map(|i| i + 2).or_else(|| {
-            let t = body.trim_start();
-            t.starts_with("- *").then(|| body.len() - t.len() + 2)
-        });
-        match value_at {
-            Some(i) if body[i..].starts_with(crate::source::secrets::MASK) => {
-                let (value, comment) = match body[i..].find(" #") {
-                    Some(c) => (&body[i..i + c], &body[i + c..]),
-                    None => (&body[i..], ""),
-                };
-                out.push_str(&body[..i]);
-                out.push('"');
-                out.push_str(&value.trim_end().replace('\\', "\\\\").replace('"', "\\\""));
-                out.push('"');
-                out.push_str(comment);
-            }
-            _ => out.push_str(body),
-        }
+        quote_masked(body, &mut out);
         out.push_str(eol);
     }
     out
+}
+
+/// Copies a line with each plain scalar that starts with the mask double-quoted: after `: `,
+/// a block sequence's `- `, or in a flow collection after `[`, `{` or `,`. In a flow
+/// collection the scalar ends at `,`, `]` or `}`, else at a comment or the line's end. A
+/// block scalar's content line (only the mask after its indentation) is text, not a scalar.
+fn quote_masked(body: &str, out: &mut String) {
+    const MASK: &str = crate::source::secrets::MASK;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(off) = body[from..].find(MASK) {
+        let at = from + off;
+        let before = &body[..at];
+        let lead = before.trim_start();
+        let flow = flow_depth(before) > 0;
+        let starts = before.ends_with(": ")
+            || (!lead.is_empty()
+                && lead.bytes().all(|b| b == b'-' || b == b' ')
+                && lead.ends_with("- "))
+            || (flow && before.trim_end().ends_with(['[', '{', ',']));
+        if !starts {
+            from = at + MASK.len();
+            continue;
+        }
+        let tail = &body[at..];
+        let mut end = tail.find(" #").unwrap_or(tail.len());
+        if flow {
+            end = end.min(tail.find([',', ']', '}']).unwrap_or(tail.len()));
+        }
+        let value = tail[..end].trim_end();
+        out.push_str(&body[copied..at]);
+        out.push('"');
+        out.push_str(&value.replace('\\', "\\\\").replace('"', "\\\""));
+        out.push('"');
+        copied = at + value.len();
+        from = copied;
+    }
+    out.push_str(&body[copied..]);
+}
+
+/// How many flow collections (`[`, `{`) are open at the end of `text`, outside quotes.
+fn flow_depth(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth
 }
 
 #[cfg(test)]
@@ -596,5 +634,24 @@ mod tests {
             printable(masked),
             "a: \"********\"\nb:\n  - \"********\"\n  - x\nc: \"********\"\nd: |\n  ********\ne: \"********@host\" # note\n"
         );
+    }
+
+    #[test]
+    fn a_masked_value_in_a_flow_collection_keeps_the_collection() {
+        // Was `{a: "********}"`: the closing brace inside the quotes, invalid YAML.
+        assert_eq!(
+            printable("stringData: {a: ********}\n"),
+            "stringData: {a: \"********\"}\n"
+        );
+        assert_eq!(
+            printable("d: {a: ********, b: x, c: ********}\nl: [********, y]\n"),
+            "d: {a: \"********\", b: x, c: \"********\"}\nl: [\"********\", y]\n"
+        );
+        // Quoted already, or inside a quoted string: unchanged.
+        assert_eq!(
+            printable("d: {a: \"x ********\", b: '********'}\n"),
+            "d: {a: \"x ********\", b: '********'}\n"
+        );
+        assert_eq!(printable("- - ********\n"), "- - \"********\"\n");
     }
 }
