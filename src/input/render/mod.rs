@@ -32,6 +32,16 @@ pub mod helm;
 pub mod kustomize;
 pub mod roots;
 
+/// Joins a reported path and a relative one, resolving `.` and `..` where it can.
+pub fn join_display(base: &str, rel: &str) -> String {
+    let joined = if rel.starts_with('/') || base.is_empty() || base == "." {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    };
+    clean_slash_path(&joined)
+}
+
 /// Go's `path.Clean` of a slash path: `.` and empty elements dropped, `..` resolved where it
 /// can be, `.` for nothing (Sprig's `clean`, and the paths Kustomize reports).
 pub fn clean_slash_path(path: &str) -> String {

@@ -406,6 +406,18 @@ fn go_date(text: &str) -> bool {
     (1..=days).contains(&d)
 }
 
+/// The days of a month (1–12) of a year of the Gregorian calendar, as a YAML timestamp's date
+/// is checked (Go's `time.Parse` refuses February 30).
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 #[cfg(test)]
 mod go_yaml_v3_tests {
     use super::go_yaml_v3_plain_is_string as is_string;

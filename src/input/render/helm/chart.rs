@@ -214,7 +214,7 @@ fn local_dependencies(chart: &mut Chart, dir: &Path, display: &str, problems: &m
                 &std::env::current_dir().unwrap_or_default(),
             )
         } else {
-            joined_display(display, &rel)
+            crate::input::render::join_display(display, &rel)
         };
         let mut found_problems = Vec::new();
         let Some(mut c) = load_dir(&folder, &shown, &mut found_problems, 1) else {
@@ -261,31 +261,6 @@ fn same_folder(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-/// The shown path of `rel` (a relative path, `../common`) from the chart shown as `display`,
-/// its `.` and `..` steps taken: `bitnami/apache` and `../common` give `bitnami/common`.
-fn joined_display(display: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = display
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    let absolute = display.starts_with('/');
-    for step in rel.split('/') {
-        match step {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            _ => parts.push(step),
-        }
-    }
-    let joined = parts.join("/");
-    match (absolute, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
     }
 }
 
@@ -682,26 +657,4 @@ pub(super) fn ignored(rules: &[IgnoreRule], rel: &str, is_dir: bool) -> bool {
     rules
         .iter()
         .any(|r| (is_dir || !r.must_dir) && r.glob.is_match(if r.whole_path { rel } else { base }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::joined_display;
-
-    #[test]
-    fn a_relative_path_joins_the_charts_shown_path() {
-        assert_eq!(
-            joined_display("bitnami/apache", "../common"),
-            "bitnami/common"
-        );
-        assert_eq!(joined_display(".", "../common"), "../common");
-        assert_eq!(joined_display("", "../common"), "../common");
-        assert_eq!(joined_display("apache", "../common"), "common");
-        assert_eq!(joined_display("a/b", "../../../lib/./c"), "../lib/c");
-        assert_eq!(
-            joined_display("/repo/charts/app", "../lib"),
-            "/repo/charts/lib"
-        );
-        assert_eq!(joined_display("charts/app", "./sub"), "charts/app/sub");
-    }
 }

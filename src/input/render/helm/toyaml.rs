@@ -513,13 +513,7 @@ fn is_timestamp(s: &str) -> bool {
     let Some(day) = num(&mut i) else {
         return false;
     };
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
+    let days = crate::input::yaml::scalars::days_in_month(year, month);
     if day < 1 || day > days {
         return false;
     }

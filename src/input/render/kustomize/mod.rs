@@ -285,15 +285,7 @@ pub struct Builder<'a> {
     misfits: Vec<(xform::FieldType, Problem)>,
 }
 
-/// Joins a reported path and a relative one, resolving `.` and `..` where it can.
-pub fn join_display(base: &str, rel: &str) -> String {
-    let joined = if rel.starts_with('/') || base.is_empty() || base == "." {
-        rel.to_string()
-    } else {
-        format!("{base}/{rel}")
-    };
-    super::clean_slash_path(&joined)
-}
+pub use super::join_display;
 
 fn is_remote(s: &str) -> bool {
     s.contains("://")
@@ -664,6 +656,12 @@ mod tests {
         assert_eq!(join_display(".", "../base/x.yaml"), "../base/x.yaml");
         assert_eq!(join_display("a", "./b/../c.yaml"), "a/c.yaml");
         assert_eq!(join_display("/abs/a", "../b"), "/abs/b");
+        // A Helm dependency beside the chart (`../common`), and more steps up than the path has.
+        assert_eq!(
+            join_display("bitnami/apache", "../common"),
+            "bitnami/common"
+        );
+        assert_eq!(join_display("a/b", "../../../lib/./c"), "../lib/c");
     }
 
     #[test]

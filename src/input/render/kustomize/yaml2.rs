@@ -222,17 +222,7 @@ fn go_parse_int_base0(s: &str) -> bool {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
+    let (radix, digits) = crate::input::yaml::scalars::go_base0_radix(&lower);
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return false;
     }
@@ -406,13 +396,7 @@ fn parse_timestamp(s: &str) -> Option<Timestamp<'_>> {
     }
     i += 1;
     let day = num(&mut i, 31).filter(|d| *d >= 1)?;
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
+    let days = crate::input::yaml::scalars::days_in_month(year, month);
     if day > days {
         return None;
     }
