@@ -47,15 +47,13 @@ pub(super) fn process_rendered<'a>(
             default_errors = outcome.problems;
         } else if !with_ci
             && c.kind == CandidateKind::Chart
+            && outcome.problems.iter().any(not_rendered)
             && !render::ci_values_files(&dir).is_empty()
         {
             // Not asked to use them: say that the chart's test values exist.
             let mut problems = outcome.problems;
-            for p in &mut problems {
-                if p.level == ProblemLevel::Error && p.message.starts_with("cannot render template")
-                {
-                    p.message.push_str(" (the chart has ci/*.yaml test values: `--helm-ci-values` checks it with them)");
-                }
+            for p in problems.iter_mut().filter(|p| not_rendered(p)) {
+                p.message.push_str(" (the chart has ci/*.yaml test values: `--helm-ci-values` checks it with them)");
             }
             out.problems.extend(problems);
         } else {
@@ -319,10 +317,6 @@ fn part_origins(
     written.then_some(first)
 }
 
-/// Whether a finding at `start` of the stream, where a list element starts, is on the element
-/// itself rather than on its first key: a rule's path names the element's first printed key
-/// (`containers/0/image`, or `containers/0/env/1` while `env` exists without element 1) only
-/// when that key is what the finding found.
 /// For the node whose key is at `key_at` in the stream (a finding's nearest ancestor of a
 /// missing field): when its value was printed from a values file (its first byte's best
 /// origin a values line, as toYaml prints a values map), the values line that holds it: the
@@ -440,6 +434,15 @@ fn parent_entry(text: &str, at: usize) -> Option<crate::source::span::Span> {
     None
 }
 
+/// A template that did not render (an error of the chart's rendering, not of its stream).
+fn not_rendered(p: &crate::source::Problem) -> bool {
+    p.level == ProblemLevel::Error && p.message.starts_with("cannot render template")
+}
+
+/// Whether a finding at `start` of the stream, where a list element starts, is on the element
+/// itself rather than on its first key: a rule's path names the element's first printed key
+/// (`containers/0/image`, or `containers/0/env/1` while `env` exists without element 1) only
+/// when that key is what the finding found.
 fn on_element(path: &[crate::source::span::PathSeg], stream: &str, start: usize) -> bool {
     use crate::source::span::PathSeg;
     let Some(first) = path.iter().position(|s| matches!(s, PathSeg::Index(_))) else {

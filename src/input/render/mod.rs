@@ -352,14 +352,11 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
         .unwrap_or(written);
     for o in r.map.origins(range) {
         let text = &o.file.text;
+        let entry_value = || crate::source::secrets::value_of_entry(text, o.span.range(), None);
         match o.role {
-            OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart | OriginRole::Patch => o
-                .file
-                .mark_credential(crate::source::secrets::value_of_entry(
-                    text,
-                    o.span.range(),
-                    None,
-                )),
+            OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart | OriginRole::Patch => {
+                o.file.mark_credential(entry_value())
+            }
             // A transformer's line (a generator's `- name:`, `namespace:`) is not the value.
             OriginRole::Template
             | OriginRole::Base
@@ -372,14 +369,7 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
                     }
                     // A generator's source (`- password=…`, an env file's line, a file) holds
                     // the value before Kustomize encoded it.
-                    _ if o.role == OriginRole::Base => {
-                        o.file
-                            .mark_credential(crate::source::secrets::value_of_entry(
-                                text,
-                                o.span.range(),
-                                None,
-                            ))
-                    }
+                    _ if o.role == OriginRole::Base => o.file.mark_credential(entry_value()),
                     // A template's action that printed it is code, not the value.
                     _ => {}
                 }

@@ -86,33 +86,19 @@ pub(super) fn prepare<'a>(
 }
 
 /// The tables two levels under `global` that a chart shares with its subcharts (see
-/// [`shared_global_tables`]) end as one map in Helm, seen alike by the chart and every
+/// [`copy_shared_global_tables`]) end as one map in Helm, seen alike by the chart and every
 /// subchart below it: what subcharts settled after a sibling added there reaches that
 /// sibling too. Each subchart's (and its parent's view of it) takes its parent's final
 /// table, top down.
 fn share_globals_down(p: &mut Prepared) {
-    let Some(pg) = p.values.get("global").and_then(|g| g.as_object()).cloned() else {
+    let Some(global) = p.values.get("global").filter(|g| g.is_object()).cloned() else {
         return;
     };
+    let parent = serde_json::json!({ "global": global });
     for sub in &mut p.subs {
-        let view = p.values.get_mut(&sub.name);
-        for target in [Some(&mut sub.values), view].into_iter().flatten() {
-            let Some(sg) = target.get_mut("global").and_then(|g| g.as_object_mut()) else {
-                continue;
-            };
-            for (x, xv) in &pg {
-                let (Some(xm), Some(sx)) = (
-                    xv.as_object(),
-                    sg.get_mut(x).and_then(|v| v.as_object_mut()),
-                ) else {
-                    continue;
-                };
-                for (y, yv) in xm {
-                    if yv.is_object() && sx.get(y).is_some_and(|v| v.is_object()) {
-                        sx.insert(y.clone(), yv.clone());
-                    }
-                }
-            }
+        copy_shared_global_tables(&parent, &mut sub.values);
+        if let Some(view) = p.values.get_mut(&sub.name) {
+            copy_shared_global_tables(&parent, view);
         }
         share_globals_down(sub);
     }
@@ -294,7 +280,7 @@ fn prepare_in<'a>(
             problems,
             sub_pass,
         );
-        shared_global_tables(&mut vals, &p.values);
+        copy_shared_global_tables(&p.values, &mut vals);
         // What the subchart settled is visible to the parent under its key, its `global`
         // included (Helm coalesces the parent's view with the subchart's defaults and copies
         // the globals into it).
@@ -407,21 +393,22 @@ fn import_values(
 /// and the subchart's coalescing writes its defaults into them. The parent (and every chart
 /// settled after this subchart) sees `global.x.y` as the subchart left it: its defaults
 /// under `global.x.y` added (`global.postgresql.auth` in a parent gains the keys a
-/// postgresql subchart's values.yaml sets there).
-fn shared_global_tables(vals: &mut serde_json::Value, sub: &serde_json::Value) {
-    let (Some(pg), Some(sg)) = (
-        vals.get_mut("global").and_then(|g| g.as_object_mut()),
-        sub.get("global"),
+/// postgresql subchart's values.yaml sets there). Copies each such table `from` has into
+/// `to`, where `to` has a table there too.
+fn copy_shared_global_tables(from: &serde_json::Value, to: &mut serde_json::Value) {
+    let (Some(fg), Some(tg)) = (
+        from.get("global"),
+        to.get_mut("global").and_then(|g| g.as_object_mut()),
     ) else {
         return;
     };
-    for (x, xv) in pg.iter_mut() {
-        let (Some(xm), Some(sx)) = (xv.as_object_mut(), sg.get(x)) else {
+    for (x, txv) in tg.iter_mut() {
+        let (Some(tx), Some(fx)) = (txv.as_object_mut(), fg.get(x)) else {
             continue;
         };
-        for (y, yv) in xm.iter_mut() {
-            if let (true, Some(sy @ serde_json::Value::Object(_))) = (yv.is_object(), sx.get(y)) {
-                *yv = sy.clone();
+        for (y, tyv) in tx.iter_mut() {
+            if let (true, Some(fy @ serde_json::Value::Object(_))) = (tyv.is_object(), fx.get(y)) {
+                *tyv = fy.clone();
             }
         }
     }
