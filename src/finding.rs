@@ -23,6 +23,8 @@ pub struct Finding {
     pub path: Vec<PathSeg>,
     /// False when the path's last steps do not exist and the span is the nearest ancestor.
     pub exact: bool,
+    /// How many steps of `path` exist (the nearest ancestor's depth when not `exact`).
+    pub found: usize,
     /// The part of the node the finding is about (the image tag a rule named, a map entry's
     /// value): on a rendered stream, the finding moves to where that part was written.
     pub part: Option<Part>,

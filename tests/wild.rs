@@ -294,6 +294,64 @@ fn a_field_missing_from_a_values_map_points_at_that_map_in_the_values_file() {
     );
 }
 
+/// `helm create`'s templates write optional maps in `with` blocks: `{{- with
+/// .Values.securityContext }}` over `securityContext:`. With `securityContext: {}` the block is
+/// skipped and nothing of it is rendered; a finding on a field missing from it points at that
+/// values line (where a person adds the field), the condition and the container are related.
+/// Bitnami's `if .Values.x.enabled` points at `enabled: false`; a value no values file sets
+/// points at the condition; a block in an `else` branch, or a map no block skipped, stays put.
+#[test]
+fn a_field_a_skipped_with_block_would_write_points_at_the_empty_value() {
+    let d = dir_with(&[
+        ("cr/Chart.yaml", b"apiVersion: v2\nname: cr\nversion: 0.1.0\n" as &[u8]),
+        (
+            "cr/values.yaml",
+            b"image: app:1\nsecurityContext: {}\nresources: {}\nsidecar:\n  containerSecurityContext:\n    enabled: false\n    runAsNonRoot: true\n" as &[u8],
+        ),
+        (
+            "cr/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cr\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          {{- with .Values.securityContext }}\n          securityContext:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}\n          image: {{ .Values.image }}\n          {{- with .Values.resources }}\n          resources:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}\n        - name: sidecar\n          image: side:1\n          {{- if .Values.sidecar.containerSecurityContext.enabled }}\n          securityContext:\n            runAsNonRoot: true\n          {{- end }}\n          {{- with .Values.sidecarResources }}\n          resources: {{- toYaml . | nindent 12 }}\n          {{- end }}\n        - name: third\n          image: third:1\n          {{- if .Values.image }}\n          ports: []\n          {{- else }}\n          securityContext: {}\n          {{- end }}\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["cr", "--select", "K8S-002,K8S-013"]);
+    type At = (String, String, u64, Vec<(String, u64)>);
+    let mut got: Vec<At> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let related = common::related_of(f)
+                .into_iter()
+                .filter(|(role, _, _)| role != "rendered")
+                .map(|(_, file, line)| (file, line))
+                .collect();
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                related,
+            )
+        })
+        .collect();
+    got.sort();
+    let s = |x: &str| x.to_string();
+    let t = |l| (s("cr/templates/deploy.yaml"), l);
+    assert_eq!(
+        got,
+        [
+            // The app: `securityContext: {}` and `resources: {}`, the `with` lines and the
+            // container related.
+            (s("K8S-002"), s("cr/templates/deploy.yaml"), 29, vec![]),
+            (s("K8S-002"), s("cr/values.yaml"), 2, vec![t(11), t(10)]),
+            (s("K8S-002"), s("cr/values.yaml"), 6, vec![t(22), t(20)]),
+            (s("K8S-013"), s("cr/templates/deploy.yaml"), 26, vec![t(20)]),
+            (s("K8S-013"), s("cr/templates/deploy.yaml"), 29, vec![]),
+            (s("K8S-013"), s("cr/values.yaml"), 3, vec![t(16), t(10)]),
+        ],
+        "{v}"
+    );
+}
+
 /// A finding on a missing top-level field is on the document, whose first key's value may
 /// come from values (`apiVersion: {{ .Values.api }}`): it stays at the template, not at that
 /// values line.

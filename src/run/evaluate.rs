@@ -135,6 +135,7 @@ pub(super) fn to_finding(
         span,
         path,
         exact: resolved.exact,
+        found: resolved.found,
         part,
         resource: doc.resource.clone(),
         fingerprint,

@@ -142,6 +142,12 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let values_map = (!f.exact)
             .then(|| values_map_origin(r, &f.file.text, start, &f.path))
             .flatten();
+        // A field a block skipped for an empty value (`{{- with .Values.podSecurityContext }}`
+        // over `securityContext:`, with `podSecurityContext: {}`): that value's line, where a
+        // person sets it, and the condition.
+        let skipped = (!f.exact && values_map.is_none())
+            .then(|| skipped_block(r, f, start))
+            .flatten();
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
         let mut focus = f.span;
@@ -171,6 +177,12 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         }
         if let Some(o) = &values_map {
             origins.insert(0, o);
+        }
+        if let Some(s) = &skipped {
+            origins.insert(0, &s.condition);
+            if let Some(o) = &s.set_at {
+                origins.insert(0, o);
+            }
         }
         let Some(primary) = origins.first() else {
             continue;
@@ -315,6 +327,25 @@ fn part_origins(
             .iter()
             .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best));
     written.then_some(first)
+}
+
+/// For a finding on a field missing from a chart's node: the `with`/`if` block of the node's
+/// template that would have written the field's first missing key, skipped because the value
+/// it tests is empty.
+fn skipped_block(r: &Rendered, f: &Finding, start: usize) -> Option<render::helm::Skipped> {
+    use crate::source::span::PathSeg;
+    let values = r.chart_values.as_ref()?;
+    let PathSeg::Key(key) = f.path.get(f.found)? else {
+        return None;
+    };
+    let element = matches!(f.path.get(f.found.checked_sub(1)?)?, PathSeg::Index(_));
+    // Where the node was written: a list element's own line, else its key's first byte.
+    let template = |o: &&crate::source::map::Origin| o.role == OriginRole::Template;
+    let written = match r.map.node_at(start).filter(|_| element) {
+        Some(o) => Some(o).filter(template)?,
+        None => r.map.origins(start..start + 1).into_iter().find(template)?,
+    };
+    values.skipped(&written.file, written.span.start as usize, element, key)
 }
 
 /// For the node whose key is at `key_at` in the stream (a finding's nearest ancestor of a

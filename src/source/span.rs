@@ -113,6 +113,8 @@ pub struct Resolved {
     pub span: Span,
     /// True when every step of the path was found.
     pub exact: bool,
+    /// How many steps of the path were found (its length when `exact`).
+    pub found: usize,
 }
 
 impl SpanTree {
@@ -171,6 +173,7 @@ impl SpanTree {
                     return Resolved {
                         span: node.focus,
                         exact: depth == path.len(),
+                        found: depth,
                     };
                 }
             }
@@ -178,6 +181,7 @@ impl SpanTree {
         Resolved {
             span: node.focus,
             exact: true,
+            found: path.len(),
         }
     }
 

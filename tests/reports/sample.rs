@@ -223,6 +223,7 @@ impl Sample {
             span: Self::span(file, start, end),
             path: path.to_vec(),
             exact,
+            found: if exact { path.len() } else { path.len() - 1 },
             part: None,
             resource: resource.into(),
             suppression: None,

@@ -16,6 +16,7 @@ mod keys;
 mod line_paths;
 mod prepare;
 mod provenance;
+mod skipped;
 mod toyaml;
 pub mod values;
 
@@ -24,6 +25,7 @@ use crate::source::map::{Origin, OriginRole, SourceMap};
 use crate::source::span::{Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use gotmpl::{Template, Value};
+pub use skipped::{ChartValues, Skipped};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -313,6 +315,28 @@ fn render_on_this_thread(
         text.push('\n');
     }
     map.mark_generated(generated::ranges(&text));
+    // Which values each template saw, kept for the findings on what a skipped block would
+    // have written (moved out of the charts: nothing is copied).
+    let mut templates = FastMap::default();
+    for (i, p) in flat.iter().enumerate() {
+        for f in p
+            .chart
+            .files
+            .iter()
+            .filter(|f| f.rel.starts_with("templates/"))
+        {
+            templates.insert(f.display.clone(), i);
+        }
+    }
+    drop(flat);
+    fn settled(p: Prepared, out: &mut Vec<(serde_json::Value, Origins)>) {
+        out.push((p.values, p.origins));
+        for s in p.subs {
+            settled(s, out);
+        }
+    }
+    let mut charts = Vec::new();
+    settled(prepared, &mut charts);
     let stream = SourceFile::new(
         format!("{display}{}", opts.stream_suffix),
         Some(dir.to_path_buf()),
@@ -323,6 +347,7 @@ fn render_on_this_thread(
             stream,
             map,
             install_namespace: (!opts.namespace_given).then(|| opts.namespace.clone()),
+            chart_values: Some(Arc::new(ChartValues { templates, charts })),
         }),
         problems,
     }

@@ -26,6 +26,9 @@ pub struct Rendered {
     /// (`default`, as `helm template`). Helm installs such a chart's objects into the
     /// namespace `helm install -n` chooses, not into this one (see [`in_install_namespace`]).
     pub install_namespace: Option<String>,
+    /// For a Helm chart: the values each template saw and where each was set, for a finding
+    /// on a field a block skipped (`with .Values.podSecurityContext` on `{}`).
+    pub chart_values: Option<Arc<helm::ChartValues>>,
 }
 
 pub mod helm;

@@ -393,6 +393,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
             stream,
             map: em.map,
             install_namespace: None,
+            chart_values: None,
         }),
         problems: b.problems,
     };

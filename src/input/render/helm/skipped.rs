@@ -1,0 +1,358 @@
+//! Blocks a template skipped because of a value: `{{- with .Values.podSecurityContext }}` over
+//! `securityContext:` with `podSecurityContext: {}` writes no `securityContext` at all, so a
+//! finding on a field missing from it has nothing rendered to point at. The line a person
+//! changes is that value's line in a values file (what `helm create`'s templates and most
+//! charts ask for), with the `with` or `if` action as the reason.
+
+use super::FastMap;
+use super::values::Origins;
+use crate::source::SourceFile;
+use crate::source::map::{Origin, OriginRole};
+use crate::source::span::Span;
+use std::sync::Arc;
+
+/// Each chart's settled values and their origins, and the chart whose values each template
+/// file (by its shown path) sees.
+#[derive(Debug, Default)]
+pub struct ChartValues {
+    pub(super) templates: FastMap<String, usize>,
+    pub(super) charts: Vec<(serde_json::Value, Origins)>,
+}
+
+/// Why a node lacks a key: the template's `with`/`if` action that skipped the `key:` line, and
+/// where the value it tested was set (none when no values file or `--set` gives it).
+#[derive(Debug)]
+pub struct Skipped {
+    pub condition: Origin,
+    pub set_at: Option<Origin>,
+}
+
+impl ChartValues {
+    /// For the node written at `at` in template `file` (a key's first byte, or a list element's:
+    /// `element`) that lacks `key` in the rendered output: the `with`/`if` on a values path
+    /// that holds a `key:` line of that node in its first branch and whose value is empty.
+    pub fn skipped(
+        &self,
+        file: &Arc<SourceFile>,
+        at: usize,
+        element: bool,
+        key: &str,
+    ) -> Option<Skipped> {
+        let &chart = self.templates.get(&file.path)?;
+        let (values, origins) = self.charts.get(chart)?;
+        let (condition, path) = skipping_block(&file.text, at, element, key)?;
+        let mut v = Some(values);
+        for k in &path {
+            v = v.and_then(|m| m.get(k));
+        }
+        if v.is_some_and(truthy) {
+            return None;
+        }
+        let set_at = origins
+            .get(&path)
+            .filter(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
+            .cloned();
+        Some(Skipped {
+            condition: Origin {
+                role: OriginRole::Template,
+                file: file.clone(),
+                span: condition,
+            },
+            set_at,
+        })
+    }
+}
+
+/// Go's truth for `if` and `with`: not nil, false, zero, or an empty string, map or list.
+fn truthy(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        serde_json::Value::String(s) => !s.is_empty(),
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// In a template's `text`, the block of the node written on the line holding `at`: the lines
+/// below it until one of the template's own text is indented as far as the node (a key) or
+/// less than its entries (a list element). Among them, a line `key:` at the node's entries'
+/// indentation whose innermost enclosing block is the first branch of `with`/`if` on a values
+/// path (`.Values.a.b`): that action's span and the path.
+pub(super) fn skipping_block(
+    text: &str,
+    at: usize,
+    element: bool,
+    key: &str,
+) -> Option<(Span, Vec<String>)> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let mut rest = line.trim_start();
+    let mut anchor = line.len() - rest.len();
+    if element {
+        while let Some(r) = rest.strip_prefix('-') {
+            let after = r.trim_start_matches(' ');
+            anchor += rest.len() - after.len();
+            rest = after;
+        }
+    }
+    let actions = actions(text, line_end);
+    let mut open: Vec<Block> = Vec::new();
+    let mut next_action = actions.iter().peekable();
+    let mut child_col: Option<usize> = None;
+    let mut pos = line_end + 1;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        // The blocks open at this line's start.
+        while let Some(a) = next_action.next_if(|a| (a.span.start as usize) < pos) {
+            a.apply(&mut open);
+        }
+        if let Some((col, body)) = literal_line(text, pos, end, &actions) {
+            let inside = if element { col >= anchor } else { col > anchor };
+            if !inside {
+                return None;
+            }
+            let child = *child_col.get_or_insert(col);
+            if col == child && entry_key(body) == Some(key) {
+                let b = open.last()?;
+                return (b.conditional && !b.in_else)
+                    .then(|| b.path.clone().map(|p| (b.span, p)))
+                    .flatten();
+            }
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+/// A block open at some point of a template: a conditional on a values path or anything else.
+struct Block {
+    span: Span,
+    conditional: bool,
+    in_else: bool,
+    path: Option<Vec<String>>,
+}
+
+/// One action of a template: its span and what it does to the blocks open.
+struct Action {
+    span: Span,
+    kind: ActionKind,
+}
+
+enum ActionKind {
+    /// `if`/`with` on one values path (or another expression: `None`).
+    Conditional(Option<Vec<String>>),
+    /// `range`, `define`, `block`: a block that is not a condition on a value.
+    Other,
+    Else,
+    End,
+    Print,
+}
+
+impl Action {
+    fn apply(&self, open: &mut Vec<Block>) {
+        match &self.kind {
+            ActionKind::Conditional(path) => open.push(Block {
+                span: self.span,
+                conditional: true,
+                in_else: false,
+                path: path.clone(),
+            }),
+            ActionKind::Other => open.push(Block {
+                span: self.span,
+                conditional: false,
+                in_else: false,
+                path: None,
+            }),
+            ActionKind::Else => {
+                if let Some(b) = open.last_mut() {
+                    b.in_else = true;
+                }
+            }
+            ActionKind::End => {
+                open.pop();
+            }
+            ActionKind::Print => {}
+        }
+    }
+}
+
+/// The actions of `text` from byte `from` on (a comment is an action that prints nothing).
+fn actions(text: &str, from: usize) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while let Some(o) = text[i..].find("{{") {
+        let a = i + o;
+        let close = if text[a..].starts_with("{{/*") || text[a..].starts_with("{{- /*") {
+            text[a..]
+                .find("*/")
+                .and_then(|c| text[a + c..].find("}}").map(|d| a + c + d))
+        } else {
+            text[a..].find("}}").map(|c| a + c)
+        };
+        let Some(c) = close else { break };
+        let b = c + 2;
+        let inner = text[a + 2..c].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
+        let mut words = inner.split_whitespace();
+        let kind = match words.next().unwrap_or("") {
+            "if" | "with" => {
+                let expr = inner.split_once(char::is_whitespace).map_or("", |(_, e)| e);
+                ActionKind::Conditional(values_path(expr.trim()))
+            }
+            "range" | "define" | "block" => ActionKind::Other,
+            "else" => ActionKind::Else,
+            "end" => ActionKind::End,
+            _ => ActionKind::Print,
+        };
+        out.push(Action {
+            span: Span::new(a, b),
+            kind,
+        });
+        i = b;
+    }
+    out
+}
+
+/// `.Values.a.b` or `$.Values.a.b`, the whole expression → `["a", "b"]`.
+fn values_path(expr: &str) -> Option<Vec<String>> {
+    let rest = expr
+        .strip_prefix("$.Values.")
+        .or_else(|| expr.strip_prefix(".Values."))?;
+    let ok = rest
+        .split('.')
+        .all(|f| !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    ok.then(|| rest.split('.').map(str::to_string).collect())
+}
+
+/// The line `pos..end` of a template as text it writes: its column and its text from there,
+/// when it holds text outside actions (not only actions, blanks and a YAML comment).
+fn literal_line<'t>(
+    text: &'t str,
+    pos: usize,
+    end: usize,
+    actions: &[Action],
+) -> Option<(usize, &'t str)> {
+    let first = actions.partition_point(|a| a.span.end as usize <= pos);
+    let mut i = pos;
+    let mut k = first;
+    loop {
+        // Skip blanks, then any action starting here.
+        while i < end && matches!(text.as_bytes()[i], b' ' | b'\t') {
+            i += 1;
+        }
+        match actions.get(k) {
+            Some(a) if (a.span.start as usize) <= i && (a.span.end as usize) > i => {
+                i = a.span.end as usize;
+                k += 1;
+                if i >= end {
+                    return None;
+                }
+            }
+            Some(a) if (a.span.end as usize) <= i => k += 1,
+            _ => break,
+        }
+    }
+    let body = &text[i..end];
+    (!body.trim().is_empty() && !body.starts_with('#')).then(|| (i - pos, body))
+}
+
+/// The key of a YAML entry line (`securityContext:`, `resources: {}`, `"key": x`).
+fn entry_key(body: &str) -> Option<&str> {
+    let colon = body
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| body[i + 1..].is_empty() || body[i + 1..].starts_with([' ', '\t']))?;
+    let key = body[..colon].trim_end();
+    Some(key.trim_matches(|c| c == '"' || c == '\''))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str, node: &str, element: bool, key: &str) -> Option<(String, Vec<String>)> {
+        let at = text.find(node).unwrap();
+        skipping_block(text, at, element, key).map(|(s, p)| (text[s.range()].to_string(), p))
+    }
+
+    const DEPLOYMENT: &str = "\
+spec:
+  template:
+    spec:
+      {{- with .Values.podSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: {{ .Chart.Name }}
+          {{- with .Values.securityContext }}
+          securityContext:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          image: x
+          {{- if .Values.resources.enabled }}
+          resources: {}
+          {{- else }}
+          volumeMounts: []
+          {{- end }}
+        - name: sidecar
+          image: y
+";
+
+    #[test]
+    fn a_key_a_with_block_skipped_is_found_at_its_nodes_entries() {
+        let pod = DEPLOYMENT.find("    spec:").unwrap() + 4;
+        let (action, path) = skipping_block(DEPLOYMENT, pod, false, "securityContext")
+            .map(|(s, p)| (DEPLOYMENT[s.range()].to_string(), p))
+            .unwrap();
+        assert_eq!(action, "{{- with .Values.podSecurityContext }}");
+        assert_eq!(path, ["podSecurityContext"]);
+        let (action, _) = find(DEPLOYMENT, "name: {{ .Chart", true, "securityContext").unwrap();
+        assert_eq!(action, "{{- with .Values.securityContext }}");
+        let (_, path) = find(DEPLOYMENT, "name: {{ .Chart", true, "resources").unwrap();
+        assert_eq!(path, ["resources", "enabled"]);
+    }
+
+    #[test]
+    fn an_else_branch_another_node_or_another_depth_is_not_a_skipped_block() {
+        // In the else branch: the condition was true, not empty.
+        assert!(find(DEPLOYMENT, "name: {{ .Chart", true, "volumeMounts").is_none());
+        // The sidecar's block ends at the next element: its own lines hold no securityContext.
+        assert!(find(DEPLOYMENT, "name: sidecar", true, "securityContext").is_none());
+        // The container's securityContext is not the pod's.
+        let top = DEPLOYMENT.find("  template:").unwrap() + 2;
+        assert!(skipping_block(DEPLOYMENT, top, false, "securityContext").is_none());
+        // A key written without a condition.
+        assert!(find(DEPLOYMENT, "name: {{ .Chart", true, "image").is_none());
+    }
+
+    #[test]
+    fn a_condition_on_more_than_one_value_is_not_followed() {
+        let t = "c:\n  - name: a\n    {{- if and .Values.a .Values.b }}\n    securityContext: {}\n    {{- end }}\n";
+        assert!(find(t, "name: a", true, "securityContext").is_none());
+        let t = "c:\n  - name: a\n    {{- with $.Values.sc }}\n    securityContext: {}\n    {{- end }}\n";
+        assert_eq!(
+            find(t, "name: a", true, "securityContext").unwrap().1,
+            ["sc"]
+        );
+    }
+
+    #[test]
+    fn go_truth() {
+        for v in [
+            serde_json::json!(null),
+            serde_json::json!(false),
+            serde_json::json!(0),
+            serde_json::json!(""),
+            serde_json::json!([]),
+            serde_json::json!({}),
+        ] {
+            assert!(!truthy(&v), "{v}");
+        }
+        assert!(truthy(&serde_json::json!({"a": 1})));
+        assert!(truthy(&serde_json::json!(0.5)));
+    }
+}
