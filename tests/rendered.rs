@@ -569,6 +569,48 @@ fn a_chart_needing_values_is_checked_with_its_ci_values() {
     assert_eq!(code, 2, "{v}");
 }
 
+/// An environment's values file beside `values.yaml` is not read by Helm unless given: a
+/// note names it (the chart was not checked as it deploys there), until the run uses it.
+#[test]
+fn values_files_beside_values_yaml_that_the_run_does_not_use_are_named() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"host: a\n" as &[u8]),
+        ("c/values-prod.yaml", b"host: b\n" as &[u8]),
+        ("c/values.staging.yml", b"host: c\n" as &[u8]),
+        ("c/artifacthub-repo.yml", b"repositoryID: x\n" as &[u8]),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata:\n  host: {{ .Values.host }}\n" as &[u8],
+        ),
+    ]);
+    let notes = |v: &serde_json::Value| -> Vec<String> {
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["level"] == "note")
+            .map(|p| p["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (v, code) = json_check(d.path(), &["c"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        notes(&v),
+        ["c/values-prod.yaml", "c/values.staging.yml"],
+        "{v}"
+    );
+    assert!(
+        v["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`--values c/values-prod.yaml`"),
+        "{v}"
+    );
+    let (v, _) = json_check(d.path(), &["c", "--values", "c/values-prod.yaml"]);
+    assert_eq!(notes(&v), ["c/values.staging.yml"], "{v}");
+}
+
 #[test]
 fn a_ci_rendering_reports_the_charts_own_files_under_their_paths_once() {
     // privileged: true comes from values.yaml in every rendering; the ci file changes

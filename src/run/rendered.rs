@@ -30,6 +30,23 @@ pub(super) fn process_rendered<'a>(
     // defaults ask for values (`required`) has its test values in `ci/`, and chart-testing
     // renders such a chart with those only.
     let with_ci = variants.len() > 1;
+    // Values files beside the chart's `values.yaml` (an environment's) are not read by Helm
+    // unless given: say so, or the chart would look checked as it deploys there.
+    if c.kind == CandidateKind::Chart {
+        let used: Vec<std::path::PathBuf> = variants
+            .iter()
+            .flat_map(|v| v.values_files.iter().cloned())
+            .collect();
+        for f in render::unused_values_files(&dir, &used) {
+            let name = f.file_name().unwrap_or_default().to_string_lossy();
+            let shown = render::join_display(&c.display, &name);
+            out.problems.push(crate::source::Problem::note(
+                &shown,
+                None,
+                format!("values the chart was not checked with (Helm reads only values.yaml): `--values {shown}`, or `values:` in a `render:` entry of .runeguard.yaml, checks it with them"),
+            ));
+        }
+    }
     let mut default_errors = Vec::new();
     let mut ci_rendered = false;
     for (i, ropts) in variants.into_iter().enumerate() {

@@ -239,6 +239,36 @@ pub fn ci_values_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     ci
 }
 
+/// Values files beside a chart's `values.yaml` that Helm does not read by itself
+/// (`values-prod.yaml`, `values.staging.yml`, `prod-values.yaml`, a `values.yml` Helm ignores):
+/// those not among `used` (the run's values files), sorted.
+pub fn unused_values_files(
+    dir: &std::path::Path,
+    used: &[std::path::PathBuf],
+) -> Vec<std::path::PathBuf> {
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.into());
+    let used: Vec<std::path::PathBuf> = used.iter().map(|p| canonical(p)).collect();
+    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let stem = name
+                .strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".yml"))
+                .unwrap_or("");
+            name != "values.yaml"
+                && stem.to_ascii_lowercase().contains("values")
+                && p.is_file()
+                && !used.contains(&canonical(p))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// True when `dir` is a Helm chart (holds `Chart.yaml`).
 pub fn is_chart(dir: &std::path::Path) -> bool {
     roots::is_chart(dir)
