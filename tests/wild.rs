@@ -238,6 +238,31 @@ fn a_missing_container_field_points_at_the_template_container_line() {
     assert_eq!(at("K8S-016"), ("hc/values.yaml".to_string(), 2));
 }
 
+/// Each finding's rule, file, line, column and its related locations but the rendered line.
+fn located_with_related(
+    v: &serde_json::Value,
+) -> Vec<(String, String, u64, u64, Vec<(String, u64)>)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let related = common::related_of(f)
+                .into_iter()
+                .filter(|(role, _, _)| role != "rendered")
+                .map(|(_, file, line)| (file, line))
+                .collect();
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+                related,
+            )
+        })
+        .collect()
+}
+
 /// `helm create`'s idiom: `securityContext:` then `{{- toYaml .Values.securityContext |
 /// nindent 12 }}`. A field missing from a map a values file gave whole is reported at that
 /// map's values line, where a person adds it (`securityContext:` above its entries,
@@ -257,26 +282,7 @@ fn a_field_missing_from_a_values_map_points_at_that_map_in_the_values_file() {
         ),
     ]);
     let (v, _) = json_check(d.path(), &["sc", "--select", "K8S-002,K8S-013"]);
-    type At = (String, String, u64, u64, Vec<(String, u64)>);
-    let got: Vec<At> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let related = common::related_of(f)
-                .into_iter()
-                .filter(|(role, _, _)| role != "rendered")
-                .map(|(_, file, line)| (file, line))
-                .collect();
-            (
-                f["rule_id"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start_line"].as_u64().unwrap_or(0),
-                f["start_column"].as_u64().unwrap_or(0),
-                related,
-            )
-        })
-        .collect();
+    let got = located_with_related(&v);
     let s = |x: &str| x.to_string();
     let template = |line| vec![(s("sc/templates/deploy.yaml"), line)];
     assert_eq!(
@@ -314,25 +320,7 @@ fn a_field_a_skipped_with_block_would_write_points_at_the_empty_value() {
         ),
     ]);
     let (v, _) = json_check(d.path(), &["cr", "--select", "K8S-002,K8S-013"]);
-    type At = (String, String, u64, Vec<(String, u64)>);
-    let mut got: Vec<At> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let related = common::related_of(f)
-                .into_iter()
-                .filter(|(role, _, _)| role != "rendered")
-                .map(|(_, file, line)| (file, line))
-                .collect();
-            (
-                f["rule_id"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start_line"].as_u64().unwrap_or(0),
-                related,
-            )
-        })
-        .collect();
+    let mut got = located_with_related(&v);
     got.sort();
     let s = |x: &str| x.to_string();
     let t = |l| (s("cr/templates/deploy.yaml"), l);
@@ -341,12 +329,18 @@ fn a_field_a_skipped_with_block_would_write_points_at_the_empty_value() {
         [
             // The app: `securityContext: {}` and `resources: {}`, the `with` lines and the
             // container related.
-            (s("K8S-002"), s("cr/templates/deploy.yaml"), 29, vec![]),
-            (s("K8S-002"), s("cr/values.yaml"), 2, vec![t(11), t(10)]),
-            (s("K8S-002"), s("cr/values.yaml"), 6, vec![t(22), t(20)]),
-            (s("K8S-013"), s("cr/templates/deploy.yaml"), 26, vec![t(20)]),
-            (s("K8S-013"), s("cr/templates/deploy.yaml"), 29, vec![]),
-            (s("K8S-013"), s("cr/values.yaml"), 3, vec![t(16), t(10)]),
+            (s("K8S-002"), s("cr/templates/deploy.yaml"), 29, 11, vec![]),
+            (s("K8S-002"), s("cr/values.yaml"), 2, 1, vec![t(11), t(10)]),
+            (s("K8S-002"), s("cr/values.yaml"), 6, 5, vec![t(22), t(20)]),
+            (
+                s("K8S-013"),
+                s("cr/templates/deploy.yaml"),
+                26,
+                11,
+                vec![t(20)]
+            ),
+            (s("K8S-013"), s("cr/templates/deploy.yaml"), 29, 11, vec![]),
+            (s("K8S-013"), s("cr/values.yaml"), 3, 1, vec![t(16), t(10)]),
         ],
         "{v}"
     );

@@ -319,12 +319,7 @@ fn render_on_this_thread(
     // have written (moved out of the charts: nothing is copied).
     let mut templates = FastMap::default();
     for (i, p) in flat.iter().enumerate() {
-        for f in p
-            .chart
-            .files
-            .iter()
-            .filter(|f| f.rel.starts_with("templates/"))
-        {
+        for f in p.chart.templates() {
             templates.insert(f.display.clone(), i);
         }
     }
@@ -364,12 +359,7 @@ fn render_templates(
     // Every template of every enabled chart, named `<chart path>/templates/<rel>`.
     let mut tmpls: Vec<Tmpl> = Vec::new();
     for (i, p) in flat.iter().enumerate() {
-        for f in p
-            .chart
-            .files
-            .iter()
-            .filter(|f| f.rel.starts_with("templates/"))
-        {
+        for f in p.chart.templates() {
             match source(f) {
                 Ok(src) => tmpls.push(Tmpl {
                     name: format!("{}/{}", p.path, f.rel),

@@ -30,6 +30,12 @@ impl Chart {
     pub(super) fn file(&self, rel: &str) -> Option<&ChartFile> {
         self.files.iter().find(|f| f.rel == rel)
     }
+    /// Its files under `templates/`.
+    pub(super) fn templates(&self) -> impl Iterator<Item = &ChartFile> {
+        self.files
+            .iter()
+            .filter(|f| f.rel.starts_with("templates/"))
+    }
     pub(super) fn is_library(&self) -> bool {
         self.meta.get("type").and_then(|t| t.as_str()) == Some("library")
     }
