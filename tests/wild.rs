@@ -238,10 +238,10 @@ fn a_missing_container_field_points_at_the_template_container_line() {
     assert_eq!(at("K8S-016"), ("hc/values.yaml".to_string(), 2));
 }
 
-/// Each finding's rule, file, line, column and its related locations but the rendered line.
-fn located_with_related(
-    v: &serde_json::Value,
-) -> Vec<(String, String, u64, u64, Vec<(String, u64)>)> {
+/// A finding's rule, file, line, column and related locations (file, line) but the rendered line.
+type Located = (String, String, u64, u64, Vec<(String, u64)>);
+
+fn located_with_related(v: &serde_json::Value) -> Vec<Located> {
     v["findings"]
         .as_array()
         .expect("findings")
