@@ -89,17 +89,24 @@ pub(super) fn skipping_block(
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = &text[line_start..line_end];
-    let mut rest = line.trim_start();
-    let mut anchor = line.len() - rest.len();
+    let actions = actions(text, line_start);
+    // The node is written on its line as YAML (`- name: app`, `spec:`), not printed by an
+    // action there (`{{ toYaml .Values.extraContainers }}`): its lines below are its own.
+    let (lead, written) = literal_line(text, line_start, line_end, &actions)?;
+    let mut rest = written;
+    let mut anchor = lead;
     if element {
+        if !rest.starts_with('-') {
+            return None;
+        }
         while let Some(r) = rest.strip_prefix('-') {
             let after = r.trim_start_matches(' ');
             anchor += rest.len() - after.len();
             rest = after;
         }
+    } else if entry_key(rest).is_none() {
+        return None;
     }
-    let actions = actions(text, line_end);
     let mut open: Vec<Block> = Vec::new();
     let mut next_action = actions.iter().peekable();
     let mut child_col: Option<usize> = None;
@@ -327,6 +334,16 @@ spec:
         assert!(skipping_block(DEPLOYMENT, top, false, "securityContext").is_none());
         // A key written without a condition.
         assert!(find(DEPLOYMENT, "name: {{ .Chart", true, "image").is_none());
+    }
+
+    #[test]
+    fn a_node_an_action_printed_has_no_block_of_its_own() {
+        // The element an action printed whole (`extra`'s first container) is not the one
+        // below it.
+        let t = "c:\n  {{- toYaml .Values.extra | nindent 2 }}\n  {{- with .Values.sc }}\n  securityContext: {}\n  {{- end }}\n";
+        assert!(find(t, "{{- toYaml", true, "securityContext").is_none());
+        let t = "m:\n  {{- toYaml .Values.extra | nindent 2 }}\n    {{- with .Values.sc }}\n    securityContext: {}\n    {{- end }}\n";
+        assert!(find(t, "{{- toYaml", false, "securityContext").is_none());
     }
 
     #[test]
