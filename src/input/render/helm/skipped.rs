@@ -89,7 +89,19 @@ pub(super) fn skipping_block(
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let actions = actions(text, line_start);
+    // The template's actions from the node's line on, read as far as the block goes.
+    let mut scan = Scan {
+        text,
+        i: line_start,
+    }
+    .peekable();
+    let mut actions: Vec<Action> = Vec::new();
+    let mut read_to = |end: usize, actions: &mut Vec<Action>| {
+        while let Some(a) = scan.next_if(|a| (a.span.start as usize) < end) {
+            actions.push(a);
+        }
+    };
+    read_to(line_end, &mut actions);
     // The node is written on its line as YAML (`- name: app`, `spec:`), not printed by an
     // action there (`{{ toYaml .Values.extraContainers }}`): its lines below are its own.
     let (lead, written) = literal_line(text, line_start, line_end, &actions)?;
@@ -108,14 +120,20 @@ pub(super) fn skipping_block(
         return None;
     }
     let mut open: Vec<Block> = Vec::new();
-    let mut next_action = actions.iter().peekable();
+    // Actions on the node's line and after it are applied as the lines pass them.
+    let mut applied = actions.partition_point(|a| (a.span.start as usize) < line_start);
     let mut child_col: Option<usize> = None;
     let mut pos = line_end + 1;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        read_to(end, &mut actions);
         // The blocks open at this line's start.
-        while let Some(a) = next_action.next_if(|a| (a.span.start as usize) < pos) {
-            a.apply(&mut open);
+        while let Some(a) = actions
+            .get(applied)
+            .filter(|a| (a.span.start as usize) < pos)
+        {
+            a.apply(text, &mut open);
+            applied += 1;
         }
         if let Some((col, body)) = literal_line(text, pos, end, &actions) {
             let inside = if element { col >= anchor } else { col > anchor };
@@ -150,8 +168,8 @@ struct Action {
 }
 
 enum ActionKind {
-    /// `if`/`with` on one values path (or another expression: `None`).
-    Conditional(Option<Vec<String>>),
+    /// `if`/`with`, and where its expression is in the text.
+    Conditional(Span),
     /// `range`, `define`, `block`: a block that is not a condition on a value.
     Other,
     Else,
@@ -160,13 +178,13 @@ enum ActionKind {
 }
 
 impl Action {
-    fn apply(&self, open: &mut Vec<Block>) {
+    fn apply(&self, text: &str, open: &mut Vec<Block>) {
         match &self.kind {
-            ActionKind::Conditional(path) => open.push(Block {
+            ActionKind::Conditional(expr) => open.push(Block {
                 span: self.span,
                 conditional: true,
                 in_else: false,
-                path: path.clone(),
+                path: values_path(text.get(expr.range()).unwrap_or("")),
             }),
             ActionKind::Other => open.push(Block {
                 span: self.span,
@@ -187,12 +205,19 @@ impl Action {
     }
 }
 
-/// The actions of `text` from byte `from` on (a comment is an action that prints nothing).
-fn actions(text: &str, from: usize) -> Vec<Action> {
-    let mut out = Vec::new();
-    let mut i = from;
-    while let Some(o) = text[i..].find("{{") {
-        let a = i + o;
+/// The actions of a template text from byte `i` on, in order (a comment is an action that
+/// prints nothing).
+struct Scan<'t> {
+    text: &'t str,
+    i: usize,
+}
+
+impl Iterator for Scan<'_> {
+    type Item = Action;
+
+    fn next(&mut self) -> Option<Action> {
+        let text = self.text;
+        let a = self.i + text.get(self.i..)?.find("{{")?;
         let close = if text[a..].starts_with("{{/*") || text[a..].starts_with("{{- /*") {
             text[a..]
                 .find("*/")
@@ -200,27 +225,33 @@ fn actions(text: &str, from: usize) -> Vec<Action> {
         } else {
             text[a..].find("}}").map(|c| a + c)
         };
-        let Some(c) = close else { break };
+        let c = close?;
         let b = c + 2;
-        let inner = text[a + 2..c].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
-        let mut words = inner.split_whitespace();
-        let kind = match words.next().unwrap_or("") {
-            "if" | "with" => {
-                let expr = inner.split_once(char::is_whitespace).map_or("", |(_, e)| e);
-                ActionKind::Conditional(values_path(expr.trim()))
+        self.i = b;
+        let raw = &text[a + 2..c];
+        let inner = raw.trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
+        let inner_at = a
+            + 2
+            + (raw.len()
+                - raw
+                    .trim_start_matches(|ch: char| ch == '-' || ch.is_whitespace())
+                    .len());
+        let kind = match inner.split_whitespace().next().unwrap_or("") {
+            word @ ("if" | "with") => {
+                let expr = inner[word.len()..].trim_start();
+                let at = inner_at + (inner.len() - expr.len());
+                ActionKind::Conditional(Span::new(at, at + expr.trim_end().len()))
             }
             "range" | "define" | "block" => ActionKind::Other,
             "else" => ActionKind::Else,
             "end" => ActionKind::End,
             _ => ActionKind::Print,
         };
-        out.push(Action {
+        Some(Action {
             span: Span::new(a, b),
             kind,
-        });
-        i = b;
+        })
     }
-    out
 }
 
 /// `.Values.a.b` or `$.Values.a.b`, the whole expression → `["a", "b"]`.
