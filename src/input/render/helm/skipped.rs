@@ -299,6 +299,8 @@ fn literal_line<'t>(
 
 /// The key of a YAML entry line (`securityContext:`, `resources: {}`, `"key": x`).
 fn entry_key(body: &str) -> Option<&str> {
+    // A template saved with CRLF line ends: the `\r` is not part of the entry.
+    let body = body.trim_end_matches('\r');
     let colon = body
         .match_indices(':')
         .map(|(i, _)| i)
@@ -386,6 +388,35 @@ spec:
             find(t, "name: a", true, "securityContext").unwrap().1,
             ["sc"]
         );
+    }
+
+    #[test]
+    fn a_template_with_crlf_line_ends_is_read_the_same() {
+        let crlf = DEPLOYMENT.replace('\n', "\r\n");
+        let (action, path) = find(&crlf, "name: {{ .Chart", true, "securityContext").unwrap();
+        assert_eq!(action, "{{- with .Values.securityContext }}");
+        assert_eq!(path, ["securityContext"]);
+    }
+
+    proptest::proptest! {
+        /// Any text and any node position: an answer or none, never a panic (the scan slices
+        /// the text at delimiters, line ends and indentation).
+        #[test]
+        fn any_template_text_is_scanned_without_panicking(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "{{", "}}", "{{-", "-}}", "{{/*", "*/}}", " with .Values.a ", " if ", " else ",
+                " end ", "\n", "\r\n", "  ", "- ", "key:", " x", "é", "\t", ":",
+            ]), 0..40),
+            at in 0usize..200,
+            element: bool,
+        ) {
+            let text: String = parts.concat();
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let _ = skipping_block(&text, at, element, "key");
+        }
     }
 
     #[test]
