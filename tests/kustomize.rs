@@ -293,6 +293,11 @@ fn builds_equal_kubectl_kustomize() {
         // Kustomize rewrites annotations as the strings written); a JSON 6902 `value` stays
         // as written, and `2023-02-29` is no date. runeguard printed every one as written.
         ("timestamps", "timestamps"),
+        // `!!binary` scalars print as the text go-yaml decodes them to (bytes that are no
+        // UTF-8 as U+FFFD), from resources, strategic merge and JSON 6902 patches; an
+        // annotation keeps its base64 unless a JSON patch went over the object. runeguard
+        // printed the base64.
+        ("binary", "binary"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1268,6 +1273,17 @@ fn a_tab_among_a_block_scalars_indentation_is_a_problem() {
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/tab.yaml:9")], "{:?}", out.problems);
     assert!(out.text.contains("\\techo built"), "{}", out.text);
+}
+
+/// A `!!binary` scalar that is no base64 fails Kustomize when it converts the object to
+/// JSON ("!!binary value contains invalid base64 data"), unless a patch deletes the object
+/// or it is an annotation (rewritten as the text written). runeguard built the text.
+#[test]
+fn binary_scalars_that_are_no_base64_are_problems_where_printed() {
+    let out = build("problems/binary-invalid");
+    let dir = format!("{DATA}/problems/binary-invalid");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:9")], "{:?}", out.problems);
 }
 
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in

@@ -54,6 +54,10 @@ pub struct Node {
     /// the text, and Kustomize's JSON conversion (printing, a JSON patch) writes the
     /// `time.Time` it decodes to (`"2024-01-01T00:00:00Z"`; see `yaml2::timestamp_json`).
     pub timestamp: bool,
+    /// A string tagged `!!binary`: kyaml keeps the base64 text, and Kustomize's JSON
+    /// conversion (printing, a JSON patch) writes the text go-yaml decodes it to (see
+    /// `yaml2::binary_json`); annotations, rewritten as strings first, keep the base64.
+    pub binary: bool,
 }
 
 thread_local! {
@@ -87,6 +91,7 @@ impl Node {
             folded: false,
             misfit: 0,
             timestamp: false,
+            binary: false,
         }
     }
 
@@ -118,6 +123,7 @@ impl Node {
         // (measured: a ConfigMap's "2024-09-09" copied into a new field prints
         // "2024-09-09T00:00:00Z"), becomes the text the JSON conversion writes.
         let stamp = std::mem::take(&mut self.timestamp) || self.untyped;
+        self.decode_binary();
         self.untyped = false;
         self.untyped_text = None;
         self.folded = false;
@@ -130,6 +136,27 @@ impl Node {
         match &mut self.v {
             V::Seq(items) => items.iter_mut().for_each(Node::clear_untyped),
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.clear_untyped()),
+            _ => {}
+        }
+    }
+
+    /// A [`Node::binary`] string becomes the text go-yaml decodes it to (text that is no
+    /// base64 stays: that object fails to print, see `Builder::report_misfits`).
+    pub fn decode_binary(&mut self) {
+        if std::mem::take(&mut self.binary)
+            && let V::Str(s) = &mut self.v
+            && let Some(t) = super::yaml2::binary_json(s)
+        {
+            *s = t;
+        }
+    }
+
+    /// Every [`Node::binary`] string of this tree decoded ([`Node::decode_binary`]).
+    pub fn decode_binaries(&mut self) {
+        self.decode_binary();
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(Node::decode_binaries),
+            V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.decode_binaries()),
             _ => {}
         }
     }
@@ -167,6 +194,7 @@ impl Node {
             self.folded = with.folded;
             self.misfit = with.misfit;
             self.timestamp = with.timestamp;
+            self.binary = with.binary;
             return;
         }
         match &mut self.v {
@@ -261,6 +289,10 @@ impl Node {
                 V::Str(_),
             ) => {
                 self.folded = *style == ScalarStyle::Folded;
+                self.binary = matches!(
+                    tag.as_deref(),
+                    Some("!!binary" | "tag:yaml.org,2002:binary")
+                );
                 self.timestamp = *style == ScalarStyle::Plain
                     && tag.is_none()
                     && text.starts_with(|c: char| c.is_ascii_digit())
@@ -321,6 +353,24 @@ impl Node {
                 false
             }
             _ => false,
+        }
+    }
+
+    /// Gives every [`Node::binary`] string of this tree that is no base64 the misfit id
+    /// `report` returns for it (called with the node's origin).
+    fn mark_bad_binaries(&mut self, report: &mut dyn FnMut(Option<&Origin>) -> u32) {
+        if self.binary
+            && let V::Str(s) = &self.v
+            && super::yaml2::binary_json(s).is_none()
+        {
+            self.misfit = report(self.org.as_ref());
+        }
+        match &mut self.v {
+            V::Seq(items) => items.iter_mut().for_each(|n| n.mark_bad_binaries(report)),
+            V::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, n)| n.mark_bad_binaries(report)),
+            _ => {}
         }
     }
 
@@ -784,6 +834,20 @@ fn load_docs_with(
                 // kustomizations without.
                 if role != OriginRole::Kustomization {
                     n.mark_folded(&doc.root, 0);
+                    // A `!!binary` string that is no base64 fails Kustomize's conversion to
+                    // JSON, as a typed key does (reported if the object still holds it).
+                    if let Some(m) = misfits.as_mut() {
+                        n.mark_bad_binaries(&mut |org: Option<&Origin>| {
+                            let pos = org.map_or(Pos { line: 1, column: 1 }, |o| {
+                                file.lines.pos_at_offset(&file.text, o.span.start as usize)
+                            });
+                            m.push(LoadError {
+                                pos,
+                                message: "!!binary value contains invalid base64 data: Kustomize fails on it (go-yaml decodes the text when it converts the object to JSON); write base64 or drop the tag".to_string(),
+                            });
+                            m.len() as u32
+                        });
+                    }
                 }
                 out.push(n);
             }

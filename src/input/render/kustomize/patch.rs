@@ -797,6 +797,8 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
                 // The operations become JSON through go-yaml v2, which reads a timestamp
                 // into text as written (measured: `value: 2025-07-01` prints "2025-07-01").
                 v.clear_timestamps();
+                // ... and decodes a `!!binary` value (measured: `!!binary aGk=` adds "hi").
+                v.decode_binaries();
                 v
             })
             .ok_or_else(|| format!("`{name}` operation without `value`"))

@@ -341,6 +341,32 @@ fn is_timestamp(s: &str) -> bool {
     parse_timestamp(s).is_some()
 }
 
+/// The text go-yaml v3 decodes a `!!binary` scalar's base64 to (Go's
+/// `base64.StdEncoding`: line breaks skipped, padding required), as Go's JSON encoding
+/// writes it: each byte that is not part of valid UTF-8 becomes U+FFFD (measured:
+/// `!!binary //79` prints `���`). None: not base64 (Kustomize fails).
+pub fn binary_json(s: &str) -> Option<String> {
+    let bytes = crate::input::yaml::scalars::go_b64_std_decode(s.as_bytes()).ok()?;
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(t) => {
+                out.push_str(t);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                // Go's utf8.DecodeRune takes one byte of an invalid sequence at a time.
+                out.push('\u{FFFD}');
+                rest = &rest[good + 1..];
+            }
+        }
+    }
+    Some(out)
+}
+
 /// A timestamp go-yaml reads (see [`is_timestamp`]) as Go's JSON encoding writes the
 /// `time.Time` it becomes (RFC 3339 with nanoseconds, trailing zeros of the fraction
 /// dropped, `Z` for a zero offset): `2024-01-01` → `2024-01-01T00:00:00Z`,

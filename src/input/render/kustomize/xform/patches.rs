@@ -245,6 +245,10 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
         for (k, v) in map.iter_mut() {
             // The text as written, not the timestamp the JSON conversion would make of it.
             v.timestamp = false;
+            // ... and a `!!binary` string its base64, valid or not.
+            if std::mem::take(&mut v.binary) {
+                v.misfit = 0;
+            }
             if let (V::Str(text), true) = (&mut v.v, v.folded) {
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
