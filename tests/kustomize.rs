@@ -298,6 +298,10 @@ fn builds_equal_kubectl_kustomize() {
         // annotation keeps its base64 unless a JSON patch went over the object. runeguard
         // printed the base64.
         ("binary", "binary"),
+        // A custom schema's lists merge only with a patch strategy including `merge`, by
+        // all its `x-kubernetes-list-map-keys` (kyaml's PatchStrategyAndKeyList); runeguard
+        // merged by the merge key alone, with any strategy or none.
+        ("openapi-list-map-keys", "openapi-list-map-keys"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
