@@ -302,6 +302,11 @@ fn builds_equal_kubectl_kustomize() {
         // all its `x-kubernetes-list-map-keys` (kyaml's PatchStrategyAndKeyList); runeguard
         // merged by the merge key alone, with any strategy or none.
         ("openapi-list-map-keys", "openapi-list-map-keys"),
+        // NEL in a string folds as go-yaml v2 reads the printer's JSON (`"x\Ny"` prints
+        // `x y`, two NELs a line break), and a line or paragraph separator is written raw
+        // with the indentation after it (single-quoted, literal, a complex key). runeguard
+        // printed `"x\Ny"` and the separators without the indentation.
+        ("line-separators", "line-separators"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -151,7 +151,8 @@ impl Emitter {
                         .then(|| yaml2::timestamp_json(s))
                         .flatten()
                 };
-                let s = t.as_deref().unwrap_or(s);
+                let s = yaml2::json_round_trip(t.as_deref().unwrap_or(s));
+                let s: &str = &s;
                 yaml2::write(&mut self.out, s, yaml2::style(s, false), indent + 2, false);
                 self.out.push('\n');
                 self.seg(start, org, n.also.as_deref());
