@@ -307,6 +307,9 @@ fn builds_equal_kubectl_kustomize() {
         // with the indentation after it (single-quoted, literal, a complex key). runeguard
         // printed `"x\Ny"` and the separators without the indentation.
         ("line-separators", "line-separators"),
+        // Label and annotation keys that go-yaml v3 reads plain as strings build: quoted
+        // YAML 1.1 booleans in a kustomization, `y:` in a transformer configuration.
+        ("label-key-strings", "label-key-strings"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1293,6 +1296,31 @@ fn binary_scalars_that_are_no_base64_are_problems_where_printed() {
     let dir = format!("{DATA}/problems/binary-invalid");
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/cm.yaml:9")], "{:?}", out.problems);
+}
+
+/// Label and annotation keys of a kustomization (`commonLabels`, `commonAnnotations`,
+/// `labels` pairs, `generatorOptions`) that Kustomize reads as YAML 1.1 (`yes:`, `on:`,
+/// `n:`) or writes plain into objects where go-yaml v3 reads them as another type (`"1":`,
+/// and a transformer configuration's `"2024-01-01":`) fail Kustomize ("json: unsupported
+/// type"). runeguard built them. Located at each key.
+#[test]
+fn label_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/label-key-types");
+    let dir = format!("{DATA}/problems/label-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:11"),
+            format!("{dir}/kustomization.yaml:14"),
+            format!("{dir}/kustomization.yaml:5"),
+            format!("{dir}/kustomization.yaml:8"),
+            format!("{dir}/t.yaml:6"),
+        ],
+        "{:?}",
+        out.problems
+    );
 }
 
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in

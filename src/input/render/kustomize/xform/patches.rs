@@ -198,7 +198,7 @@ fn mark_typed_keys(b: &mut Builder, doc: &Node) -> Option<Node> {
 
 /// Whether the mapping entry starting at `at` in `text` writes its key `key` plain: the key's
 /// text, then optional blanks and `:` (a quoted or tagged key starts otherwise).
-fn written_plain(text: &str, at: usize, key: &str) -> bool {
+pub(super) fn written_plain(text: &str, at: usize, key: &str) -> bool {
     text.get(at..)
         .and_then(|t| t.strip_prefix(key))
         .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))

@@ -582,7 +582,7 @@ pub(super) fn transformer_config(
                     "annotations"
                 };
                 let Some(p) = d.get(field) else { continue };
-                let pairs = pairs_of(b, k, p);
+                let pairs = pairs_read(b, k, p, false);
                 let specs = parse_specs(d.get("fieldSpecs"));
                 apply_all(b, k, p, acc, &specs, &pairs);
             }
