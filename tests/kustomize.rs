@@ -310,6 +310,9 @@ fn builds_equal_kubectl_kustomize() {
         // Label and annotation keys that go-yaml v3 reads plain as strings build: quoted
         // YAML 1.1 booleans in a kustomization, `y:` in a transformer configuration.
         ("label-key-strings", "label-key-strings"),
+        // A byte order mark opening a later document of a stream (kyaml decodes each part
+        // alone); runeguard refused it ("must not appear inside a document").
+        ("stream-split", "stream-split"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1317,6 +1320,26 @@ fn label_keys_yaml_reads_as_other_types_are_problems() {
             format!("{dir}/kustomization.yaml:5"),
             format!("{dir}/kustomization.yaml:8"),
             format!("{dir}/t.yaml:6"),
+        ],
+        "{:?}",
+        out.problems
+    );
+}
+
+/// kyaml splits a stream at lines starting with `---`: one with more than a comment after
+/// it (`--- !!map`) fails ("invalid document separator"), and a directive ends up in a
+/// part of its own, which fails. runeguard built both. Located at the line.
+#[test]
+fn separators_and_directives_kyaml_cannot_split_are_problems() {
+    let out = build("problems/document-separator");
+    let dir = format!("{DATA}/problems/document-separator");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/directive.yaml:2"),
+            format!("{dir}/tagged.yaml:5")
         ],
         "{:?}",
         out.problems

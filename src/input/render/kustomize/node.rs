@@ -740,6 +740,71 @@ fn tab_in_block_indentation(raw: &RawNode, text: &str, depth: usize) -> Option<u
     }
 }
 
+/// The stream as kyaml's reader (`kio.ByteReader`) reads it: it splits the text at every
+/// line starting with `---` (after the first line) and decodes each part alone, so
+/// - such a line with anything but blanks or a comment after `---` (`--- !!map`, `--- |`,
+///   `----`) fails ("invalid document separator");
+/// - a directive (`%YAML 1.2`) ends up in a part without its document and fails ("did not
+///   find expected <document start>");
+/// - a byte order mark at the start of a later part is read as at the start of a stream
+///   (allowed; the text returned has it moved into the separator line as blanks, so that
+///   every other byte keeps its offset).
+///
+/// Measured with kubectl kustomize v5.8. The error is the offset of the line and a message.
+fn kyaml_documents(text: &str) -> Result<std::borrow::Cow<'_, str>, (usize, String)> {
+    let mut out: Option<String> = None;
+    // At the start of a part: only blanks, comments and directives so far.
+    let mut part_start = true;
+    let mut directive_at: Option<usize> = None;
+    // kyaml's pattern `\n---.*\n` matches without overlapping: a line right after a
+    // separator line is not one (its `\n` was taken).
+    let mut after_sep = false;
+    let mut at = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches('\n').trim_end_matches('\r');
+        let sep = i > 0 && !after_sep && line.ends_with('\n') && body.starts_with("---");
+        after_sep = sep;
+        if sep {
+            let rest = body[3..].trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                return Err((
+                    start,
+                    format!(
+                        "invalid document separator: {}: Kustomize (kyaml) splits the stream at each line starting with `---` and allows only blanks or a comment after it",
+                        body.trim()
+                    ),
+                ));
+            }
+            if let Some(d) = directive_at.take() {
+                return Err((d, "a YAML directive in a resource file: Kustomize (kyaml) splits the stream at the `---` line after it and fails on the directive alone (\"did not find expected <document start>\"); remove it".to_string()));
+            }
+            part_start = true;
+            // A byte order mark opening the next part: moved into this line as blanks.
+            if text[at..].starts_with('\u{feff}') {
+                let o = out.get_or_insert_with(|| text.to_string());
+                if line.ends_with("\r\n") {
+                    o.replace_range(at - 2..at + 3, "   \r\n");
+                } else {
+                    o.replace_range(at - 1..at + 3, "   \n");
+                }
+            }
+            continue;
+        }
+        let t = body.trim_start_matches('\u{feff}');
+        // (A directive after a document's `...` is left to the parser: kyaml decodes only
+        // a part's first document, so it never reads it.)
+        if part_start && t.starts_with('%') {
+            directive_at.get_or_insert(start);
+        } else if !(t.trim().is_empty() || t.trim_start().starts_with('#')) {
+            part_start = false;
+            directive_at = None;
+        }
+    }
+    Ok(out.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned))
+}
+
 fn load_docs_with(
     text: &str,
     file: &Arc<SourceFile>,
@@ -776,6 +841,24 @@ fn load_docs_with(
         }
     };
     let tr = |s: Span| Span::new(to_file(s.start), to_file(s.end));
+    // Manifests and patches are split into documents as kyaml's reader splits them.
+    let split;
+    let text = if role == OriginRole::Kustomization {
+        text
+    } else {
+        match kyaml_documents(text) {
+            Ok(t) => {
+                split = t;
+                &*split
+            }
+            Err((at, message)) => {
+                return Err(LoadError {
+                    pos: translate(lines.pos_at_offset(text, at)),
+                    message,
+                });
+            }
+        }
+    };
     let (docs, err) = yaml::parse_stream(text, lines);
     for doc in &docs {
         if let Some(at) = tab_in_block_indentation(&doc.root, text, 0) {
