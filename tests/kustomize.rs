@@ -311,7 +311,9 @@ fn builds_equal_kubectl_kustomize() {
         // YAML 1.1 booleans in a kustomization, `y:` in a transformer configuration.
         ("label-key-strings", "label-key-strings"),
         // A byte order mark opening a later document of a stream (kyaml decodes each part
-        // alone); runeguard refused it ("must not appear inside a document").
+        // alone; runeguard refused it: "must not appear inside a document"), and a second
+        // document in a part, after `...` or a last `--- {…}` line, is not read (runeguard
+        // built it).
         ("stream-split", "stream-split"),
     ] {
         let out = build(overlay);

@@ -750,9 +750,14 @@ fn tab_in_block_indentation(raw: &RawNode, text: &str, depth: usize) -> Option<u
 ///   (allowed; the text returned has it moved into the separator line as blanks, so that
 ///   every other byte keeps its offset).
 ///
-/// Measured with kubectl kustomize v5.8. The error is the offset of the line and a message.
-fn kyaml_documents(text: &str) -> Result<std::borrow::Cow<'_, str>, (usize, String)> {
+/// Each part is decoded once: a second document in it (after `...`, or after a last
+/// `--- {…}` line without a line break) is not read (measured: dropped from the output).
+///
+/// Measured with kubectl kustomize v5.8. Returns the text to parse and the offset where each
+/// part starts; the error is the offset of the line and a message.
+fn kyaml_documents(text: &str) -> Result<(std::borrow::Cow<'_, str>, Vec<usize>), (usize, String)> {
     let mut out: Option<String> = None;
+    let mut parts = vec![0];
     // At the start of a part: only blanks, comments and directives so far.
     let mut part_start = true;
     let mut directive_at: Option<usize> = None;
@@ -781,6 +786,7 @@ fn kyaml_documents(text: &str) -> Result<std::borrow::Cow<'_, str>, (usize, Stri
                 return Err((d, "a YAML directive in a resource file: Kustomize (kyaml) splits the stream at the `---` line after it and fails on the directive alone (\"did not find expected <document start>\"); remove it".to_string()));
             }
             part_start = true;
+            parts.push(at);
             // A byte order mark opening the next part: moved into this line as blanks.
             if text[at..].starts_with('\u{feff}') {
                 let o = out.get_or_insert_with(|| text.to_string());
@@ -802,7 +808,8 @@ fn kyaml_documents(text: &str) -> Result<std::borrow::Cow<'_, str>, (usize, Stri
             directive_at = None;
         }
     }
-    Ok(out.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned))
+    let text = out.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned);
+    Ok((text, parts))
 }
 
 fn load_docs_with(
@@ -843,12 +850,14 @@ fn load_docs_with(
     let tr = |s: Span| Span::new(to_file(s.start), to_file(s.end));
     // Manifests and patches are split into documents as kyaml's reader splits them.
     let split;
+    let mut parts = Vec::new();
     let text = if role == OriginRole::Kustomization {
         text
     } else {
         match kyaml_documents(text) {
-            Ok(t) => {
+            Ok((t, p)) => {
                 split = t;
+                parts = p;
                 &*split
             }
             Err((at, message)) => {
@@ -869,6 +878,7 @@ fn load_docs_with(
         }
     }
     let mut out = Vec::new();
+    let mut last_part: Option<usize> = None;
     for doc in &docs {
         // A kustomization is read as Kustomize reads it (sigs.k8s.io/yaml, YAML 1.1: `yes` is
         // a boolean there); manifests as kyaml reads them.
@@ -887,6 +897,15 @@ fn load_docs_with(
                 }
                 if value.is_null() {
                     continue;
+                }
+                // kyaml reads one document per part (see `kyaml_documents`).
+                if !parts.is_empty() {
+                    let part = parts.partition_point(|&p| p <= doc.root.span().start as usize);
+                    // (documents come in order: a part already read is the last one)
+                    if last_part == Some(part) {
+                        continue;
+                    }
+                    last_part = Some(part);
                 }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
                 // Each such key's value carries its problem's (local) id, reported only if
