@@ -245,8 +245,10 @@ impl Builder<'_> {
                     let target = md.entry_map(field, &korg);
                     for (k, v) in m {
                         // A key Kustomize writes as another type than a string fails
-                        // (see `xform::key_misread`).
-                        if let Some(what) = super::xform::key_misread(k, v, true) {
+                        // (see `xform::key_misread`); a generator configuration file (not
+                        // the kustomization) is read by kyaml, not as YAML 1.1.
+                        let yaml11 = v.org.as_ref().is_none_or(|o| o.file.path == path);
+                        if let Some(what) = super::xform::key_misread(k, v, yaml11) {
                             bad_keys.push((v.clone(), format!("{field} key {k:?} of generatorOptions or options reads as a YAML {what} in Kustomize, which writes it plain into the generated object and then fails (\"json: unsupported type: map[interface {{}}]interface {{}}\"); not applied")));
                             continue;
                         }
