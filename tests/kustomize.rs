@@ -315,6 +315,9 @@ fn builds_equal_kubectl_kustomize() {
         // document in a part, after `...` or a last `--- {…}` line, is not read (runeguard
         // built it).
         ("stream-split", "stream-split"),
+        // Label keys that read as numbers, quoted, keep their key nodes: in a resource and
+        // from an untargeted patch.
+        ("meta-key-strings", "meta-key-strings"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1342,6 +1345,28 @@ fn separators_and_directives_kyaml_cannot_split_are_problems() {
         [
             format!("{dir}/directive.yaml:2"),
             format!("{dir}/tagged.yaml:5")
+        ],
+        "{:?}",
+        out.problems
+    );
+}
+
+/// Annotation keys Kustomize writes back as strings at the end, and the label and annotation
+/// keys of a targeted patch or a patchesStrategicMerge entry, are written plain: quoted
+/// `"1"`, `"3"`, `"true"` then read as a number or boolean and fail Kustomize. runeguard
+/// built them. Located at each key.
+#[test]
+fn metadata_keys_written_back_plain_as_other_types_are_problems() {
+    let out = build("problems/meta-key-types");
+    let dir = format!("{DATA}/problems/meta-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/cm.yaml:6"),
+            format!("{dir}/kustomization.yaml:13"),
+            format!("{dir}/kustomization.yaml:21"),
         ],
         "{:?}",
         out.problems

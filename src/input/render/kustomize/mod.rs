@@ -365,7 +365,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         {
             md.remove("annotations");
         }
-        xform::annotations_as_strings(r);
+        xform::annotations_as_strings(&mut b, r);
         b.report_misfits(&r.node);
     }
     let mut em = Emitter::default();

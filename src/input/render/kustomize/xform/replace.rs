@@ -668,7 +668,8 @@ pub(super) fn transformer_config(
                     docs.extend(b.inline_docs(k, text).unwrap_or_default());
                 }
                 for doc in &docs {
-                    apply_smp(b, k, acc, &meta_as_strings(doc), None, false, false);
+                    let d = meta_as_strings(b, doc);
+                    apply_smp(b, k, acc, &d, None, false, false);
                 }
             }
             "HashTransformer" => super::refs::suffix_hashes(acc, false),
