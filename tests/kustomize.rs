@@ -318,6 +318,10 @@ fn builds_equal_kubectl_kustomize() {
         // Label keys that read as numbers, quoted, keep their key nodes: in a resource and
         // from an untargeted patch.
         ("meta-key-strings", "meta-key-strings"),
+        // vars expand as Kubernetes' `$(VAR)` syntax (`$$` escapes; runeguard expanded
+        // `$$(SVC_NAME)`), and a field that is one var whole takes the var's type
+        // (runeguard printed "443" for a Service port).
+        ("vars-expansion", "vars-expansion"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -323,8 +323,11 @@ fn written_value(key: &str, entry: &Node) -> Option<String> {
         return None;
     }
     let value = value.split(" #").next().unwrap_or("").trim();
-    // Only a plain scalar on the entry's own line is its written text.
-    (!value.contains(['"', '\''])).then(|| value.to_string())
+    // Only a plain scalar on the entry's own line is its written text, and only if it reads
+    // as the value the entry holds now (a var's `$(PORT)` replaced by the number 443 is
+    // "443").
+    (!value.contains(['"', '\'']) && crate::input::yaml::resolve_yaml11(value) == entry.to_json())
+        .then(|| value.to_string())
 }
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
