@@ -1377,6 +1377,17 @@ fn metadata_keys_written_back_plain_as_other_types_are_problems() {
     );
 }
 
+/// A mapping key holding NEL fails Kustomize's printer (go-yaml v2 reads the raw NEL of
+/// Go's JSON as a line break inside the key); a value holding one prints folded. runeguard
+/// built it. Located at the entry.
+#[test]
+fn a_key_holding_nel_is_a_problem() {
+    let out = build("problems/nel-key");
+    let dir = format!("{DATA}/problems/nel-key");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).
