@@ -293,6 +293,35 @@ fn builds_equal_kubectl_kustomize() {
         // Kustomize rewrites annotations as the strings written); a JSON 6902 `value` stays
         // as written, and `2023-02-29` is no date. runeguard printed every one as written.
         ("timestamps", "timestamps"),
+        // `!!binary` scalars print as the text go-yaml decodes them to (bytes that are no
+        // UTF-8 as U+FFFD), from resources, strategic merge and JSON 6902 patches; an
+        // annotation keeps its base64 unless a JSON patch went over the object. runeguard
+        // printed the base64.
+        ("binary", "binary"),
+        // A custom schema's lists merge only with a patch strategy including `merge`, by
+        // all its `x-kubernetes-list-map-keys` (kyaml's PatchStrategyAndKeyList); runeguard
+        // merged by the merge key alone, with any strategy or none.
+        ("openapi-list-map-keys", "openapi-list-map-keys"),
+        // NEL in a string folds as go-yaml v2 reads the printer's JSON (`"x\Ny"` prints
+        // `x y`, two NELs a line break), and a line or paragraph separator is written raw
+        // with the indentation after it (single-quoted, literal, a complex key). runeguard
+        // printed `"x\Ny"` and the separators without the indentation.
+        ("line-separators", "line-separators"),
+        // Label and annotation keys that go-yaml v3 reads plain as strings build: quoted
+        // YAML 1.1 booleans in a kustomization, `y:` in a transformer configuration.
+        ("label-key-strings", "label-key-strings"),
+        // A byte order mark opening a later document of a stream (kyaml decodes each part
+        // alone; runeguard refused it: "must not appear inside a document"), and a second
+        // document in a part, after `...` or a last `--- {…}` line, is not read (runeguard
+        // built it).
+        ("stream-split", "stream-split"),
+        // Label keys that read as numbers, quoted, keep their key nodes: in a resource and
+        // from an untargeted patch.
+        ("meta-key-strings", "meta-key-strings"),
+        // vars expand as Kubernetes' `$(VAR)` syntax (`$$` escapes; runeguard expanded
+        // `$$(SVC_NAME)`), and a field that is one var whole takes the var's type
+        // (runeguard printed "443" for a Service port).
+        ("vars-expansion", "vars-expansion"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1268,6 +1297,95 @@ fn a_tab_among_a_block_scalars_indentation_is_a_problem() {
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/tab.yaml:9")], "{:?}", out.problems);
     assert!(out.text.contains("\\techo built"), "{}", out.text);
+}
+
+/// A `!!binary` scalar that is no base64 fails Kustomize when it converts the object to
+/// JSON ("!!binary value contains invalid base64 data"), unless a patch deletes the object
+/// or it is an annotation (rewritten as the text written). runeguard built the text.
+#[test]
+fn binary_scalars_that_are_no_base64_are_problems_where_printed() {
+    let out = build("problems/binary-invalid");
+    let dir = format!("{DATA}/problems/binary-invalid");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:9")], "{:?}", out.problems);
+}
+
+/// Label and annotation keys of a kustomization (`commonLabels`, `commonAnnotations`,
+/// `labels` pairs, `generatorOptions`) that Kustomize reads as YAML 1.1 (`yes:`, `on:`,
+/// `n:`) or writes plain into objects where go-yaml v3 reads them as another type (`"1":`,
+/// and a transformer configuration's `"2024-01-01":`) fail Kustomize ("json: unsupported
+/// type"). runeguard built them. Located at each key.
+#[test]
+fn label_keys_yaml_reads_as_other_types_are_problems() {
+    let out = build("problems/label-key-types");
+    let dir = format!("{DATA}/problems/label-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/kustomization.yaml:11"),
+            format!("{dir}/kustomization.yaml:14"),
+            format!("{dir}/kustomization.yaml:5"),
+            format!("{dir}/kustomization.yaml:8"),
+            format!("{dir}/t.yaml:6"),
+        ],
+        "{:?}",
+        out.problems
+    );
+}
+
+/// kyaml splits a stream at lines starting with `---`: one with more than a comment after
+/// it (`--- !!map`) fails ("invalid document separator"), and a directive ends up in a
+/// part of its own, which fails. runeguard built both. Located at the line.
+#[test]
+fn separators_and_directives_kyaml_cannot_split_are_problems() {
+    let out = build("problems/document-separator");
+    let dir = format!("{DATA}/problems/document-separator");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/directive.yaml:2"),
+            format!("{dir}/tagged.yaml:5")
+        ],
+        "{:?}",
+        out.problems
+    );
+}
+
+/// Annotation keys Kustomize writes back as strings at the end, and the label and annotation
+/// keys of a targeted patch or a patchesStrategicMerge entry, are written plain: quoted
+/// `"1"`, `"3"`, `"true"` then read as a number or boolean and fail Kustomize. runeguard
+/// built them. Located at each key.
+#[test]
+fn metadata_keys_written_back_plain_as_other_types_are_problems() {
+    let out = build("problems/meta-key-types");
+    let dir = format!("{DATA}/problems/meta-key-types");
+    let mut at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            format!("{dir}/cm.yaml:6"),
+            format!("{dir}/kustomization.yaml:13"),
+            format!("{dir}/kustomization.yaml:21"),
+        ],
+        "{:?}",
+        out.problems
+    );
+}
+
+/// A mapping key holding NEL fails Kustomize's printer (go-yaml v2 reads the raw NEL of
+/// Go's JSON as a line break inside the key); a value holding one prints folded. runeguard
+/// built it. Located at the entry.
+#[test]
+fn a_key_holding_nel_is_a_problem() {
+    let out = build("problems/nel-key");
+    let dir = format!("{DATA}/problems/nel-key");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
 }
 
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in

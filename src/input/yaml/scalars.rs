@@ -336,6 +336,81 @@ fn is_yaml_style_float(body: &str) -> bool {
     mantissa_ok && exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
 }
 
+/// Go's `base64.StdEncoding.DecodeString` (Sprig's `b64dec`, go-yaml's `!!binary`), quantum by quantum as Go's
+/// `decodeQuantum` reads it: line breaks skipped, `=` padding required, the byte offset of
+/// Go's `CorruptInputError` when the text is not base64.
+pub(crate) fn go_b64_std_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let skip_breaks = |mut si: usize| {
+        while si < src.len() && matches!(src[si], b'\n' | b'\r') {
+            si += 1;
+        }
+        si
+    };
+    let mut out = Vec::new();
+    let mut si = 0;
+    while si < src.len() {
+        let mut dbuf = [0u32; 4];
+        let mut dlen = 4;
+        let mut trailing: Option<usize> = None;
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if let Some(v) = val(c) {
+                dbuf[j] = v;
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' || j < 2 {
+                return Err(si - 1);
+            }
+            if j == 2 {
+                // "==" is expected, the first is read.
+                si = skip_breaks(si);
+                if si == src.len() {
+                    return Err(src.len());
+                }
+                if src[si] != b'=' {
+                    return Err(si - 1);
+                }
+                si += 1;
+            }
+            si = skip_breaks(si);
+            if si < src.len() {
+                trailing = Some(si);
+            }
+            dlen = j;
+            break;
+        }
+        let v = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        out.extend_from_slice(&bytes[..dlen - 1]);
+        if let Some(at) = trailing {
+            return Err(at);
+        }
+    }
+    Ok(out)
+}
+
 /// The radix and digits of an integer's text (lower case, no sign) as Go's base-0 parsing
 /// reads it: `0x`, `0o`, `0b`, a leading `0` (octal), else decimal.
 pub(crate) fn go_base0_radix(lower: &str) -> (u32, &str) {

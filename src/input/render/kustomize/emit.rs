@@ -144,10 +144,15 @@ impl Emitter {
                 }
                 // A plain timestamp, or text a replacement wrote without a type that reads as
                 // one, prints as the JSON conversion writes it.
-                let t = (n.timestamp || n.untyped)
-                    .then(|| yaml2::timestamp_json(s))
-                    .flatten();
-                let s = t.as_deref().unwrap_or(s);
+                let t = if n.binary {
+                    yaml2::binary_json(s)
+                } else {
+                    (n.timestamp || n.untyped)
+                        .then(|| yaml2::timestamp_json(s))
+                        .flatten()
+                };
+                let s = yaml2::json_round_trip(t.as_deref().unwrap_or(s));
+                let s: &str = &s;
                 yaml2::write(&mut self.out, s, yaml2::style(s, false), indent + 2, false);
                 self.out.push('\n');
                 self.seg(start, org, n.also.as_deref());

@@ -236,6 +236,7 @@ impl Builder<'_> {
             md.set("namespace", ns.clone());
         }
         // Options: generatorOptions, then the generator's own.
+        let mut bad_keys: Vec<(Node, String)> = Vec::new();
         let mut disable = false;
         let mut immutable = None;
         for opts in [global, entry.get("options")].into_iter().flatten() {
@@ -243,6 +244,14 @@ impl Builder<'_> {
                 if let Some(m) = opts.get(field).and_then(Node::as_map) {
                     let target = md.entry_map(field, &korg);
                     for (k, v) in m {
+                        // A key Kustomize writes as another type than a string fails
+                        // (see `xform::key_misread`); a generator configuration file (not
+                        // the kustomization) is read by kyaml, not as YAML 1.1.
+                        let yaml11 = v.org.as_ref().is_none_or(|o| o.file.path == path);
+                        if let Some(what) = super::xform::key_misread(k, v, yaml11) {
+                            bad_keys.push((v.clone(), format!("{field} key {k:?} of generatorOptions or options reads as a YAML {what} in Kustomize, which writes it plain into the generated object and then fails (\"json: unsupported type: map[interface {{}}]interface {{}}\"); not applied")));
+                            continue;
+                        }
                         if let Some(t) = v.scalar_text() {
                             target.set(k, Node::str(t, v.org.clone()));
                         }
@@ -255,6 +264,9 @@ impl Builder<'_> {
             if let Some(n @ Node { v: V::Bool(_), .. }) = opts.get("immutable") {
                 immutable = Some(n.clone());
             }
+        }
+        for (n, msg) in bad_keys {
+            self.problem_at(&n, &path, msg);
         }
         obj.set("metadata", md);
         // The key/value pairs, each with its origin.

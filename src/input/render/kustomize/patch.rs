@@ -64,19 +64,39 @@ pub fn set_custom_schema(schema: Option<Arc<Value>>) {
     SCHEMA.with(|s| *s.borrow_mut() = schema.map(|v| (v, String::new())));
 }
 
-/// The merge key a custom schema gives the list at `path` of an object of `api_version` and
-/// `kind`: the definition naming that group, version and kind in
-/// `x-kubernetes-group-version-kind`, walked through `properties`, `items` and `$ref`s.
-fn schema_merge_key(
+/// The merge keys a custom schema gives the list at `path` of an object of `api_version`
+/// and `kind` (the definition naming that group, version and kind in
+/// `x-kubernetes-group-version-kind`, walked through `properties`, `items` and `$ref`s), as
+/// kyaml's `PatchStrategyAndKeyList` reads them: none without an
+/// `x-kubernetes-patch-strategy` that includes `merge` (`replace`, `retainKeys`: the patch's
+/// list replaces the target's), else the `x-kubernetes-list-map-keys` when given (all of
+/// them, over the merge key), else the `x-kubernetes-patch-merge-key` (measured with kubectl
+/// kustomize v5.8: a list with a merge key and no strategy, or with list-map keys alone, is
+/// replaced by the patch's; with the strategy and keys `[name, port]` it merges by both).
+fn schema_merge_keys(
     schema: &Value,
     api_version: &str,
     kind: &str,
     path: &[String],
-) -> Option<String> {
-    schema_field(schema, api_version, kind, path)?
-        .get("x-kubernetes-patch-merge-key")
+) -> Option<Vec<String>> {
+    let f = schema_field(schema, api_version, kind, path)?;
+    let strategy = f.get("x-kubernetes-patch-strategy")?.as_str()?;
+    if !strategy.split(',').any(|p| p.trim() == "merge") {
+        return None;
+    }
+    if let Some(keys) = f
+        .get("x-kubernetes-list-map-keys")
+        .and_then(Value::as_array)
+    {
+        let keys: Vec<String> = keys
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect();
+        return (!keys.is_empty()).then_some(keys);
+    }
+    f.get("x-kubernetes-patch-merge-key")
         .and_then(Value::as_str)
-        .map(str::to_string)
+        .map(|k| vec![k.to_string()])
 }
 
 /// Whether a custom schema gives the list at `path` the `merge` patch strategy without a
@@ -90,7 +110,7 @@ fn schema_merges_scalars(schema: &Value, api_version: &str, kind: &str, path: &[
     })
 }
 
-/// The schema of the field at `path` (see [`schema_merge_key`]).
+/// The schema of the field at `path` (see [`schema_merge_keys`]).
 fn schema_field(schema: &Value, api_version: &str, kind: &str, path: &[String]) -> Option<Value> {
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     let defs = schema.get("definitions")?.as_object()?;
@@ -185,15 +205,21 @@ fn builtin_group(api_version: &str) -> bool {
     )
 }
 
+/// The merge keys a custom schema gives the list at `path` (see [`schema_merge_keys`]);
+/// None when there is no custom schema.
+fn custom_merge_keys(path: &[String], kind: &str) -> Option<Option<Vec<String>>> {
+    SCHEMA.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(schema, api)| schema_merge_keys(schema, api, kind, path))
+    })
+}
+
 /// The merge key of the list at `path` (field names from the object's root, without
 /// indexes), for a kind of `api_version`/`kind`; None means the patch's list replaces it.
 fn merge_key(path: &[String], kind: &str, builtin: bool) -> Option<String> {
-    if let Some(key) = SCHEMA.with(|s| {
-        s.borrow()
-            .as_ref()
-            .map(|(schema, api)| schema_merge_key(schema, api, kind, path))
-    }) {
-        return key;
+    if let Some(keys) = custom_merge_keys(path, kind) {
+        return keys.map(|mut k| k.swap_remove(0));
     }
     // Kinds without a built-in schema (custom resources): Kustomize replaces their lists
     // whole, even lists of named elements (measured with kubectl kustomize v5.8).
@@ -544,7 +570,7 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
             let Some(key) = merge_key(path, kind, builtin) else {
                 return;
             };
-            if secondary_key(&key).is_some() {
+            if !secondary_keys(&key, path, kind).is_empty() {
                 return;
             }
             let (mut one, _) = one_per_key(std::mem::take(items), &key);
@@ -557,16 +583,19 @@ fn walk_target(n: &mut Node, kind: &str, builtin: bool, path: &mut Vec<String>) 
     }
 }
 
-/// The second key of the lists Kubernetes' schema keys by two fields
-/// (`x-kubernetes-list-map-keys`), which kyaml merges by both: ports with `protocol`,
+/// The keys after the first of the lists Kubernetes' schema keys by more than one field
+/// (`x-kubernetes-list-map-keys`), which kyaml merges by all: ports with `protocol`,
 /// topology spread constraints with `whenUnsatisfiable` (measured with kubectl kustomize
 /// v5.8: a constraint on the same `topologyKey` with another `whenUnsatisfiable` is added
-/// before the target's, not merged into it).
-fn secondary_key(key: &str) -> Option<&'static str> {
+/// before the target's, not merged into it); with a custom schema, its list-map keys.
+fn secondary_keys(key: &str, path: &[String], kind: &str) -> Vec<String> {
+    if let Some(keys) = custom_merge_keys(path, kind) {
+        return keys.map(|k| k[1..].to_vec()).unwrap_or_default();
+    }
     match key {
-        "port" | "containerPort" => Some("protocol"),
-        "topologyKey" => Some("whenUnsatisfiable"),
-        _ => None,
+        "port" | "containerPort" => vec!["protocol".to_string()],
+        "topologyKey" => vec!["whenUnsatisfiable".to_string()],
+        _ => Vec::new(),
     }
 }
 
@@ -596,8 +625,18 @@ fn merge_ports(
     builtin: bool,
     path: &mut Vec<String>,
 ) -> Option<Vec<Node>> {
-    let second = secondary_key(key)?;
-    let proto = |n: &Node| n.get(second).filter(|p| !p.is_null()).map(Node::to_json);
+    let seconds = secondary_keys(key, path, kind);
+    if seconds.is_empty() {
+        return None;
+    }
+    // The other keys' values, None when the element writes none of them.
+    let proto = |n: &Node| {
+        let vals: Vec<Option<Value>> = seconds
+            .iter()
+            .map(|k| n.get(k).filter(|p| !p.is_null()).map(Node::to_json))
+            .collect();
+        vals.iter().any(Option::is_some).then_some(vals)
+    };
     let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
         || pitems
@@ -629,8 +668,8 @@ fn merge_ports(
             Some(i) => {
                 let mut d = rest[i].take().expect("present");
                 // The merge keys only name the element: they keep the target's origin.
-                let keys: Vec<(&str, Node)> = [key, second]
-                    .into_iter()
+                let keys: Vec<(&str, Node)> = std::iter::once(key)
+                    .chain(seconds.iter().map(String::as_str))
                     .filter_map(|k| d.get(k).cloned().map(|n| (k, n)))
                     .collect();
                 if merge_map(&mut d, p, kind, builtin, path) != Merged::Deleted {
@@ -797,6 +836,8 @@ pub fn apply_op(root: &mut Node, op: &Node) -> Result<(), PatchError> {
                 // The operations become JSON through go-yaml v2, which reads a timestamp
                 // into text as written (measured: `value: 2025-07-01` prints "2025-07-01").
                 v.clear_timestamps();
+                // ... and decodes a `!!binary` value (measured: `!!binary aGk=` adds "hi").
+                v.decode_binaries();
                 v
             })
             .ok_or_else(|| format!("`{name}` operation without `value`"))

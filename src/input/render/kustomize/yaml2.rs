@@ -341,6 +341,74 @@ fn is_timestamp(s: &str) -> bool {
     parse_timestamp(s).is_some()
 }
 
+/// A string as Kustomize's printer reads it back: it writes the object as Go's JSON, which
+/// leaves U+0085 (NEL) unescaped, and go-yaml v2 reads that JSON as YAML, where a raw NEL
+/// in a double-quoted scalar is a line break and folds with the spaces around it (one NEL:
+/// a space; n of them: n - 1 line breaks). Measured with kubectl kustomize v5.8: `"x\Ny"`
+/// prints `x y`, `"x\N"` prints `'x '`; line and paragraph separators are escaped by Go's
+/// JSON and kept.
+pub fn json_round_trip(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != ' ' && chars[i] != '\u{85}' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i] == ' ' {
+            i += 1;
+        }
+        if i == chars.len() || chars[i] != '\u{85}' {
+            out.extend(&chars[start..i]);
+            continue;
+        }
+        // Spaces before the first break go; then breaks, with the spaces among them.
+        let mut breaks = 0;
+        while i < chars.len() && matches!(chars[i], ' ' | '\u{85}') {
+            breaks += usize::from(chars[i] == '\u{85}');
+            i += 1;
+        }
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The text go-yaml v3 decodes a `!!binary` scalar's base64 to (Go's
+/// `base64.StdEncoding`: line breaks skipped, padding required), as Go's JSON encoding
+/// writes it: each byte that is not part of valid UTF-8 becomes U+FFFD (measured:
+/// `!!binary //79` prints `���`). None: not base64 (Kustomize fails).
+pub fn binary_json(s: &str) -> Option<String> {
+    let bytes = crate::input::yaml::scalars::go_b64_std_decode(s.as_bytes()).ok()?;
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(t) => {
+                out.push_str(t);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                // Go's utf8.DecodeRune takes one byte of an invalid sequence at a time.
+                out.push('\u{FFFD}');
+                rest = &rest[good + 1..];
+            }
+        }
+    }
+    Some(out)
+}
+
 /// A timestamp go-yaml reads (see [`is_timestamp`]) as Go's JSON encoding writes the
 /// `time.Time` it becomes (RFC 3339 with nanoseconds, trailing zeros of the fraction
 /// dropped, `Z` for a zero offset): `2024-01-01` → `2024-01-01T00:00:00Z`,
@@ -505,7 +573,14 @@ pub fn write(out: &mut String, s: &str, style: Style, indent: usize, key: bool) 
         Style::Single => {
             out.push('\'');
             col += 1;
+            // go-yaml v2's write_single_quoted: a break (a line or paragraph separator; the
+            // style is never chosen for `\n`) is written as it is, the column back at 0, and
+            // the next character after the indentation (measured: "x\u{2028}y" at a key of
+            // indentation 2 prints `'x\u{2028}    y'`).
             let mut spaces = false;
+            let mut breaks = false;
+            // The emitter's `whitespace`; its `indention` is always set where it is read.
+            let mut whitespace = false;
             for (i, &c) in chars.iter().enumerate() {
                 if c == ' ' {
                     if allow_breaks
@@ -516,12 +591,31 @@ pub fn write(out: &mut String, s: &str, style: Style, indent: usize, key: bool) 
                         && chars[i + 1] != ' '
                     {
                         newline(out, &mut col);
+                        whitespace = true;
                     } else {
                         out.push(c);
                         col += 1;
                     }
                     spaces = true;
+                } else if is_break(c) {
+                    if !breaks && c == '\n' {
+                        out.push('\n');
+                    }
+                    out.push(c);
+                    col = 0;
+                    breaks = true;
                 } else {
+                    if breaks {
+                        if col > indent || (col == indent && !whitespace) {
+                            out.push('\n');
+                            col = 0;
+                        }
+                        while col < indent {
+                            out.push(' ');
+                            col += 1;
+                        }
+                        whitespace = true;
+                    }
                     if c == '\'' {
                         out.push('\'');
                         col += 1;
@@ -529,6 +623,7 @@ pub fn write(out: &mut String, s: &str, style: Style, indent: usize, key: bool) 
                     out.push(c);
                     col += 1;
                     spaces = false;
+                    breaks = false;
                 }
             }
             out.push('\'');
@@ -578,7 +673,8 @@ pub fn write(out: &mut String, s: &str, style: Style, indent: usize, key: bool) 
             let mut breaks = true;
             for &c in &chars {
                 if is_break(c) {
-                    out.push('\n');
+                    // go-yaml v2 writes a break other than `\n` as it is (write_break).
+                    out.push(c);
                     breaks = true;
                 } else {
                     if breaks {

@@ -1,6 +1,7 @@
 //! Encodings and digests: YAML and JSON both ways, base64, sha1/sha256/adler32.
 
 use super::*;
+pub(super) use crate::input::yaml::scalars::go_b64_std_decode;
 
 pub(super) fn sha256(b: &[u8]) -> String {
     use sha2::Digest;
@@ -29,81 +30,6 @@ pub(super) fn b64enc(b: &[u8]) -> String {
         });
     }
     out
-}
-
-/// Go's `base64.StdEncoding.DecodeString` (Sprig's `b64dec`), quantum by quantum as Go's
-/// `decodeQuantum` reads it: line breaks skipped, `=` padding required, the byte offset of
-/// Go's `CorruptInputError` when the text is not base64.
-pub(super) fn go_b64_std_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let skip_breaks = |mut si: usize| {
-        while si < src.len() && matches!(src[si], b'\n' | b'\r') {
-            si += 1;
-        }
-        si
-    };
-    let mut out = Vec::new();
-    let mut si = 0;
-    while si < src.len() {
-        let mut dbuf = [0u32; 4];
-        let mut dlen = 4;
-        let mut trailing: Option<usize> = None;
-        let mut j = 0;
-        while j < 4 {
-            if si == src.len() {
-                if j == 0 {
-                    return Ok(out);
-                }
-                return Err(si - j);
-            }
-            let c = src[si];
-            si += 1;
-            if let Some(v) = val(c) {
-                dbuf[j] = v;
-                j += 1;
-                continue;
-            }
-            if c == b'\n' || c == b'\r' {
-                continue;
-            }
-            if c != b'=' || j < 2 {
-                return Err(si - 1);
-            }
-            if j == 2 {
-                // "==" is expected, the first is read.
-                si = skip_breaks(si);
-                if si == src.len() {
-                    return Err(src.len());
-                }
-                if src[si] != b'=' {
-                    return Err(si - 1);
-                }
-                si += 1;
-            }
-            si = skip_breaks(si);
-            if si < src.len() {
-                trailing = Some(si);
-            }
-            dlen = j;
-            break;
-        }
-        let v = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
-        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        out.extend_from_slice(&bytes[..dlen - 1]);
-        if let Some(at) = trailing {
-            return Err(at);
-        }
-    }
-    Ok(out)
 }
 
 /// A decoded TOML document: integers stay integers (BurntSushi decodes them as int64), unlike

@@ -804,12 +804,58 @@ pub(super) fn apply_specs(
     refused
 }
 
+/// What a label or annotation key of a kustomization reads as where Kustomize fails on it,
+/// None for a string. Kustomize reads the kustomization as YAML 1.1 and makes each key a
+/// string (sigs.k8s.io/yaml: `yes:` and `Y:` become "true", `1:` "1"), then writes that
+/// text into every object as a plain key without a tag, which go-yaml v3 reads again when
+/// the object becomes JSON: a key that reads as a boolean, number, null or date there
+/// fails (measured with kubectl kustomize v5.8 for `commonLabels` and `commonAnnotations`:
+/// `n:`, `yes:`, `on:`, `"true":`, `"1":`, `"1.5":`, `"null":`, `"~":`, `"2024-01-01":`;
+/// `"yes":` builds). A transformer configuration file is read by kyaml, not as YAML 1.1
+/// (`yes:` and `y:` stay strings there): `yaml11` false.
+pub fn key_misread(key: &str, v: &Node, yaml11: bool) -> Option<&'static str> {
+    let plain = yaml11
+        && v.org.as_ref().is_some_and(|o| {
+            super::patches::written_plain(&o.file.text, o.span.start as usize, key)
+        });
+    let kind = |val: &serde_json::Value| match val {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::String(_) => "date",
+        _ => "number",
+    };
+    if plain {
+        let read = crate::input::yaml::resolve_yaml11(key);
+        if !read.is_string() {
+            return Some(kind(&read));
+        }
+    }
+    if crate::input::yaml::go_yaml_v3_plain_is_string(key) {
+        return None;
+    }
+    Some(kind(&crate::input::yaml::resolve_core(key)))
+}
+
 /// Label or annotation pairs of a kustomization map, as strings with their lines.
 pub(super) fn pairs_of(b: &mut Builder, k: &Kust, n: &Node) -> Vec<(String, Node)> {
+    pairs_read(b, k, n, true)
+}
+
+/// [`pairs_of`] for a map read as YAML 1.1 (a kustomization) or not (`yaml11` false: a
+/// transformer configuration).
+pub(super) fn pairs_read(b: &mut Builder, k: &Kust, n: &Node, yaml11: bool) -> Vec<(String, Node)> {
     let mut out = Vec::new();
     match n.as_map() {
         Some(m) => {
             for (key, v) in m {
+                if let Some(what) = key_misread(key, v, yaml11) {
+                    b.problem_at(
+                        v,
+                        &k.file.path,
+                        format!("key {key:?} reads as a YAML {what} in Kustomize, which writes it plain into each object and then fails (\"json: unsupported type: map[interface {{}}]interface {{}}\"); not applied"),
+                    );
+                    continue;
+                }
                 match &v.v {
                     V::Str(t) => out.push((key.clone(), Node::str(t.clone(), v.org.clone()))),
                     V::Null => out.push((key.clone(), Node::str("", v.org.clone()))),

@@ -23,7 +23,7 @@ use patches::*;
 use replace::*;
 
 pub use fields::{
-    Config, read_configurations, read_crds, remerge_after_component, report_conflicts,
+    Config, key_misread, read_configurations, read_crds, remerge_after_component, report_conflicts,
 };
 pub use order::sort;
 pub use patches::annotations_as_strings;

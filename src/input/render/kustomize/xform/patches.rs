@@ -198,7 +198,7 @@ fn mark_typed_keys(b: &mut Builder, doc: &Node) -> Option<Node> {
 
 /// Whether the mapping entry starting at `at` in `text` writes its key `key` plain: the key's
 /// text, then optional blanks and `:` (a quoted or tagged key starts otherwise).
-fn written_plain(text: &str, at: usize, key: &str) -> bool {
+pub(super) fn written_plain(text: &str, at: usize, key: &str) -> bool {
     text.get(at..)
         .and_then(|t| t.strip_prefix(key))
         .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
@@ -209,24 +209,66 @@ fn written_plain(text: &str, at: usize, key: &str) -> bool {
 /// patch's `metadata.labels` and `metadata.annotations` as maps of strings
 /// (`CopyMergeMetaDataFieldsFrom`), so every value becomes the text it was written as —
 /// `null` and `~` set the string "null" or "~" instead of deleting, `1` sets "1".
-pub(super) fn meta_as_strings(doc: &Node) -> Node {
-    meta_fields_as_strings(doc, &["labels", "annotations"])
+pub(super) fn meta_as_strings(b: &mut Builder, doc: &Node) -> Node {
+    meta_fields_as_strings(b, doc, &["labels", "annotations"])
 }
 
 /// [`meta_as_strings`] for the given `metadata` fields only: an untargeted patch with
 /// `options` rewrites its annotations only (measured: `a: null` sets "null" there while a
-/// label `l: null` is deleted).
-pub(super) fn meta_fields_as_strings(doc: &Node, fields: &[&str]) -> Node {
+/// label `l: null` is deleted). The maps are written back with plain keys: a key go-yaml v3
+/// reads as another type (`"1"`, `"true"`) makes the patched object fail when Kustomize
+/// converts it to JSON (measured), so its value carries a [`Node::misfit`].
+pub(super) fn meta_fields_as_strings(b: &mut Builder, doc: &Node, fields: &[&str]) -> Node {
     let mut doc = doc.clone();
-    meta_to_strings(&mut doc, fields);
+    for (field, key) in meta_to_strings(&mut doc, fields) {
+        let Some(v) = doc
+            .path_mut(&["metadata", field])
+            .and_then(|m| m.get_mut(&key))
+        else {
+            continue;
+        };
+        if let Some(p) = misread_meta_key(field, &key, v) {
+            b.misfits.push((FieldType::Null, p));
+            v.misfit = b.misfits.len() as u32;
+        }
+    }
     doc
 }
 
 /// Kustomize's last step before printing (`RemoveBuildAnnotations`) reads every object's
 /// annotations as strings and writes them back: an annotation written `1`, `true`, `1.50`
-/// or `null` is printed "1", "true", "1.50", "null" (measured; labels keep their type).
-pub fn annotations_as_strings(r: &mut Res) {
-    meta_to_strings(&mut r.node, &["annotations"]);
+/// or `null` is printed "1", "true", "1.50", "null" (measured; labels keep their type). The
+/// keys are written back plain: one go-yaml v3 reads as another type than a string (`"1":`,
+/// `"true":`, `"2024-01-01":`, quoted in the file) fails the build ("json: unsupported type:
+/// map[interface {}]interface {}"; measured), a problem at the annotation.
+pub fn annotations_as_strings(b: &mut Builder, r: &mut Res) {
+    for (field, key) in meta_to_strings(&mut r.node, &["annotations"]) {
+        if let Some(v) = r.node.path(&["metadata", field, &key])
+            && v.misfit == 0
+            && let Some(p) = misread_meta_key(field, &key, v)
+        {
+            b.problems.push(p);
+        }
+    }
+}
+
+/// The problem of a label or annotation key that Kustomize writes back plain and go-yaml v3
+/// reads as another type than a string (see [`annotations_as_strings`]).
+fn misread_meta_key(field: &str, key: &str, v: &Node) -> Option<crate::source::Problem> {
+    let o = v.org.as_ref()?;
+    let what = match yaml::resolve_core(key) {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::String(_) => "date",
+        _ => "number",
+    };
+    Some(crate::source::Problem::error(
+        &o.file.path,
+        Some(o.file.pos(o.span.start)),
+        format!(
+            "{field} key {key:?}: Kustomize writes the {field} back as strings with plain keys, and go-yaml v3 reads this one as a YAML {what}, which then fails (\"json: unsupported type: map[interface {{}}]interface {{}}\"); use another key"
+        ),
+    ))
 }
 
 /// The scalar values of the given `metadata` fields rewritten as the strings they were
@@ -234,7 +276,10 @@ pub fn annotations_as_strings(r: &mut Res) {
 /// YAML 1.2 reading, without the folded writer's line breaks (measured: `note: >` over
 /// `an` / `  annotation` prints `an\n  annotation\n`, while a field the same anchor gives
 /// through `*n` stays folded).
-fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
+/// Returns the keys (with their field) that go-yaml v3 reads plain as another type than a
+/// string.
+fn meta_to_strings<'f>(doc: &mut Node, fields: &[&'f str]) -> Vec<(&'f str, String)> {
+    let mut misread = Vec::new();
     for &field in fields {
         let Some(map) = doc
             .path_mut(&["metadata", field])
@@ -243,8 +288,15 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             continue;
         };
         for (k, v) in map.iter_mut() {
+            if !yaml::go_yaml_v3_plain_is_string(k) {
+                misread.push((field, k.clone()));
+            }
             // The text as written, not the timestamp the JSON conversion would make of it.
             v.timestamp = false;
+            // ... and a `!!binary` string its base64, valid or not.
+            if std::mem::take(&mut v.binary) {
+                v.misfit = 0;
+            }
             if let (V::Str(text), true) = (&mut v.v, v.folded) {
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
@@ -256,6 +308,7 @@ fn meta_to_strings(doc: &mut Node, fields: &[&str]) {
             }
         }
     }
+    misread
 }
 
 /// The text the scalar value of the entry `key` was written as, read from the entry's line
@@ -270,8 +323,11 @@ fn written_value(key: &str, entry: &Node) -> Option<String> {
         return None;
     }
     let value = value.split(" #").next().unwrap_or("").trim();
-    // Only a plain scalar on the entry's own line is its written text.
-    (!value.contains(['"', '\''])).then(|| value.to_string())
+    // Only a plain scalar on the entry's own line is its written text, and only if it reads
+    // as the value the entry holds now (a var's `$(PORT)` replaced by the number 443 is
+    // "443").
+    (!value.contains(['"', '\'']) && crate::input::yaml::resolve_yaml11(value) == entry.to_json())
+        .then(|| value.to_string())
 }
 
 /// Applies a list of JSON 6902 operations to `targets`. Where Kustomize keeps bookkeeping
@@ -459,9 +515,9 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         // A targeted patch goes through Kustomize's resource map; an untargeted one with
         // options rewrites its annotations as strings (measured).
         let d = if targets.is_some() {
-            &meta_as_strings(d)
+            &meta_as_strings(b, d)
         } else if allow_name || allow_kind {
-            &meta_fields_as_strings(d, &["annotations"])
+            &meta_fields_as_strings(b, d, &["annotations"])
         } else {
             d
         };
@@ -500,7 +556,8 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
                 b.patch_file(k, entry, text)
             };
         for d in docs.unwrap_or_default() {
-            apply_smp(b, k, acc, &meta_as_strings(&d), None, false, false);
+            let d = meta_as_strings(b, &d);
+            apply_smp(b, k, acc, &d, None, false, false);
         }
     }
 }

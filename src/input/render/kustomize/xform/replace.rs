@@ -582,7 +582,7 @@ pub(super) fn transformer_config(
                     "annotations"
                 };
                 let Some(p) = d.get(field) else { continue };
-                let pairs = pairs_of(b, k, p);
+                let pairs = pairs_read(b, k, p, false);
                 let specs = parse_specs(d.get("fieldSpecs"));
                 apply_all(b, k, p, acc, &specs, &pairs);
             }
@@ -668,7 +668,8 @@ pub(super) fn transformer_config(
                     docs.extend(b.inline_docs(k, text).unwrap_or_default());
                 }
                 for doc in &docs {
-                    apply_smp(b, k, acc, &meta_as_strings(doc), None, false, false);
+                    let d = meta_as_strings(b, doc);
+                    apply_smp(b, k, acc, &d, None, false, false);
                 }
             }
             "HashTransformer" => super::refs::suffix_hashes(acc, false),

@@ -39,7 +39,8 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
     if acc.vars.is_empty() {
         return;
     }
-    let mut values: Vec<(String, String)> = Vec::new();
+    // Each var's text and its typed value.
+    let mut values: Vec<(String, String, V)> = Vec::new();
     for v in &acc.vars {
         let found: Vec<&Res> = acc
             .res
@@ -63,8 +64,9 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             var_problem(b, v, msg);
             continue;
         };
-        match lookup(&r.node, &field_path(&v.field)).and_then(Node::scalar_text) {
-            Some(s) => values.push((v.name.clone(), s)),
+        let found = lookup(&r.node, &field_path(&v.field));
+        match found.and_then(|n| n.scalar_text().map(|s| (s, n.v.clone()))) {
+            Some((s, typed)) => values.push((v.name.clone(), s, typed)),
             None => {
                 let msg = format!(
                     "var {}: {} {} has no field {}",
@@ -85,15 +87,13 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             n.folded = false;
         }
         if let Some(s) = n.as_str()
-            && s.contains("$(")
+            && s.contains('$')
         {
-            let mut out = s.to_string();
-            for (name, val) in &values {
-                out = out.replace(&format!("$({name})"), val);
-            }
-            if out != s {
-                let org = n.org.clone();
-                *n = Node::str(out, org);
+            let org = n.org.clone();
+            match expand(s, &values) {
+                Expanded::Typed(v) => *n = Node::new(v, org),
+                Expanded::Text(out) if out != s => *n = Node::str(out, org),
+                Expanded::Text(_) => {}
             }
         }
     };
@@ -167,6 +167,70 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             }
         }
     }
+}
+
+enum Expanded {
+    Text(String),
+    /// The whole text was one known var: its value with its type (measured: `value:
+    /// $(PORT)` of a Service port prints `443`, a number).
+    Typed(V),
+}
+
+/// Kustomize's refvar `DoReplacements` (Kubernetes' `$(VAR)` expansion): `$$` is a `$`
+/// (measured: `$$(SVC)` prints `$(SVC)`), `$(NAME)` of a known var its value, of an
+/// unknown one itself, any other `$` as it is.
+fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
+    let b = input.as_bytes();
+    let mut out = String::with_capacity(input.len());
+    let mut checkpoint = 0;
+    let mut cursor = 0;
+    while cursor < b.len() {
+        if b[cursor] == b'$' && cursor + 1 < b.len() {
+            out.push_str(&input[checkpoint..cursor]);
+            let rest = &input[cursor + 1..];
+            let advance = match rest.as_bytes()[0] {
+                b'$' => {
+                    out.push('$');
+                    1
+                }
+                b'(' => match rest[1..].find(')') {
+                    Some(end) => {
+                        let name = &rest[1..end + 1];
+                        match values.iter().find(|(n, _, _)| n == name) {
+                            Some((_, text, typed)) => {
+                                if input.len() == name.len() + 3 {
+                                    return Expanded::Typed(typed.clone());
+                                }
+                                out.push_str(text);
+                            }
+                            None => {
+                                out.push_str("$(");
+                                out.push_str(name);
+                                out.push(')');
+                            }
+                        }
+                        end + 2
+                    }
+                    None => {
+                        out.push_str("$(");
+                        1
+                    }
+                },
+                _ => {
+                    // `$` and the next character, copied (a UTF-8 character whole).
+                    let c = rest.chars().next().unwrap_or_default();
+                    out.push('$');
+                    out.push(c);
+                    c.len_utf8()
+                }
+            };
+            cursor += advance;
+            checkpoint = cursor + 1;
+        }
+        cursor += 1;
+    }
+    out.push_str(&input[checkpoint.min(input.len())..]);
+    Expanded::Text(out)
 }
 
 /// A problem located at the var's entry in its kustomization.
