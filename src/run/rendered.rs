@@ -5,9 +5,11 @@ use super::evaluate::{FileOutcome, Pass, evaluate_documents};
 use crate::finding::Finding;
 use crate::input::Document;
 use crate::input::discover::{self, CandidateKind};
+use crate::input::render::helm::NodeBlock;
 use crate::input::render::{self, Rendered};
 use crate::policy::Evaluator;
 use crate::source::ProblemLevel;
+use crate::source::SourceFile;
 use crate::source::map::OriginRole;
 use crate::source::secrets;
 use crate::suppress::{self, DocumentLines};
@@ -137,6 +139,8 @@ pub(super) fn install_namespaced(
 /// `--set` line that gave the offending value, or the patch line that set it, else the
 /// template or base line; the rest of the chain becomes its related locations.
 pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
+    // A template node's block, read once for all the findings on fields missing from it.
+    let mut blocks = NodeBlocks::default();
     for f in findings {
         let Some(r) = rendered.iter().find(|r| Arc::ptr_eq(&r.stream, &f.file)) else {
             continue;
@@ -163,7 +167,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         // over `securityContext:`, with `podSecurityContext: {}`): that value's line, where a
         // person sets it, and the condition.
         let skipped = (!f.exact && values_map.is_none())
-            .then(|| skipped_block(r, f, start))
+            .then(|| skipped_block(r, f, start, &mut blocks))
             .flatten();
         let mut origins = r.map.origins(start..end);
         // Where in the stream the primary origin is looked for, byte for byte.
@@ -349,7 +353,14 @@ fn part_origins(
 /// For a finding on a field missing from a chart's node: the `with`/`if` block of the node's
 /// template that would have written the field's first missing key, skipped because the value
 /// it tests is empty.
-fn skipped_block(r: &Rendered, f: &Finding, start: usize) -> Option<render::helm::Skipped> {
+type NodeBlocks = std::collections::HashMap<(*const SourceFile, usize, bool), NodeBlock>;
+
+fn skipped_block(
+    r: &Rendered,
+    f: &Finding,
+    start: usize,
+    blocks: &mut NodeBlocks,
+) -> Option<render::helm::Skipped> {
     use crate::source::span::PathSeg;
     let values = r.chart_values.as_ref()?;
     let PathSeg::Key(key) = f.path.get(f.found)? else {
@@ -362,7 +373,11 @@ fn skipped_block(r: &Rendered, f: &Finding, start: usize) -> Option<render::helm
         Some(o) => Some(o).filter(template)?,
         None => r.map.origins(start..start + 1).into_iter().find(template)?,
     };
-    values.skipped(&written.file, written.span.start as usize, element, key)
+    let at = written.span.start as usize;
+    let block = blocks
+        .entry((Arc::as_ptr(&written.file), at, element))
+        .or_insert_with(|| NodeBlock::read(&written.file.text, at, element));
+    values.skipped(&written.file, block, key)
 }
 
 /// For the node whose key is at `key_at` in the stream (a finding's nearest ancestor of a

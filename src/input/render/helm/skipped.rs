@@ -27,20 +27,42 @@ pub struct Skipped {
     pub set_at: Option<Origin>,
 }
 
+/// The entries a node's lines in a template write (each key at the node's entries'
+/// indentation, first line of each), with the `with`/`if` on a values path whose first
+/// branch holds that line, if that is its innermost block. One reading serves every finding
+/// on the node.
+#[derive(Debug, Default)]
+pub struct NodeBlock {
+    entries: Entries,
+}
+
+/// Each entry's key, and the condition's span and values path.
+type Entries = Vec<(String, Option<(Span, Vec<String>)>)>;
+
+impl NodeBlock {
+    /// The block of the node written on the line holding `at` in `text` (a key's first byte,
+    /// or a list element's: `element`); empty when the node is not written there as YAML.
+    pub fn read(text: &str, at: usize, element: bool) -> NodeBlock {
+        NodeBlock {
+            entries: node_entries(text, at, element).unwrap_or_default(),
+        }
+    }
+
+    /// The condition that would have written `key` (its span, the values path it tests).
+    fn condition_of(&self, key: &str) -> Option<&(Span, Vec<String>)> {
+        self.entries.iter().find(|(k, _)| k == key)?.1.as_ref()
+    }
+}
+
 impl ChartValues {
-    /// For the node written at `at` in template `file` (a key's first byte, or a list element's:
-    /// `element`) that lacks `key` in the rendered output: the `with`/`if` on a values path
-    /// that holds a `key:` line of that node in its first branch and whose value is empty.
-    pub fn skipped(
-        &self,
-        file: &Arc<SourceFile>,
-        at: usize,
-        element: bool,
-        key: &str,
-    ) -> Option<Skipped> {
+    /// For a node of template `file` (its [`NodeBlock`]) that lacks `key` in the rendered
+    /// output: the `with`/`if` on a values path that holds a `key:` line of that node in its
+    /// first branch and whose value is empty.
+    pub fn skipped(&self, file: &Arc<SourceFile>, block: &NodeBlock, key: &str) -> Option<Skipped> {
         let &chart = self.templates.get(&file.path)?;
         let (values, origins) = self.charts.get(chart)?;
-        let (condition, path) = skipping_block(&file.text, at, element, key)?;
+        let (condition, path) = block.condition_of(key)?;
+        let (condition, path) = (*condition, path.clone());
         let mut v = Some(values);
         for k in &path {
             v = v.and_then(|m| m.get(k));
@@ -77,15 +99,10 @@ fn truthy(v: &serde_json::Value) -> bool {
 
 /// In a template's `text`, the block of the node written on the line holding `at`: the lines
 /// below it until one of the template's own text is indented as far as the node (a key) or
-/// less than its entries (a list element). Among them, a line `key:` at the node's entries'
-/// indentation whose innermost enclosing block is the first branch of `with`/`if` on a values
-/// path (`.Values.a.b`): that action's span and the path.
-pub(super) fn skipping_block(
-    text: &str,
-    at: usize,
-    element: bool,
-    key: &str,
-) -> Option<(Span, Vec<String>)> {
+/// less than its entries (a list element). Each key written at the node's entries'
+/// indentation (its first line), with its innermost enclosing block when that is the first
+/// branch of `with`/`if` on a values path (`.Values.a.b`): that action's span and the path.
+fn node_entries(text: &str, at: usize, element: bool) -> Option<Entries> {
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -123,6 +140,7 @@ pub(super) fn skipping_block(
     // Actions on the node's line and after it are applied as the lines pass them.
     let mut applied = actions.partition_point(|a| (a.span.start as usize) < line_start);
     let mut child_col: Option<usize> = None;
+    let mut entries: Entries = Vec::new();
     let mut pos = line_end + 1;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
@@ -138,19 +156,22 @@ pub(super) fn skipping_block(
         if let Some((col, body)) = literal_line(text, pos, end, &actions) {
             let inside = if element { col >= anchor } else { col > anchor };
             if !inside {
-                return None;
+                break;
             }
             let child = *child_col.get_or_insert(col);
-            if col == child && entry_key(body) == Some(key) {
-                let b = open.last()?;
-                return (b.conditional && !b.in_else)
-                    .then(|| b.path.clone().map(|p| (b.span, p)))
-                    .flatten();
+            if let Some(key) = entry_key(body)
+                .filter(|k| col == child && !entries.iter().any(|(seen, _)| seen == k))
+            {
+                let condition = open
+                    .last()
+                    .filter(|b| b.conditional && !b.in_else)
+                    .and_then(|b| b.path.clone().map(|p| (b.span, p)));
+                entries.push((key.to_string(), condition));
             }
         }
         pos = end + 1;
     }
-    None
+    Some(entries)
 }
 
 /// A block open at some point of a template: a conditional on a values path or anything else.
@@ -312,6 +333,17 @@ fn entry_key(body: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn skipping_block(
+        text: &str,
+        at: usize,
+        element: bool,
+        key: &str,
+    ) -> Option<(Span, Vec<String>)> {
+        NodeBlock::read(text, at, element)
+            .condition_of(key)
+            .cloned()
+    }
 
     fn find(text: &str, node: &str, element: bool, key: &str) -> Option<(String, Vec<String>)> {
         let at = text.find(node).unwrap();
