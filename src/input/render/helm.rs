@@ -11,6 +11,7 @@ mod crypto;
 mod documents;
 mod engine;
 mod funcs;
+pub(crate) use funcs::go_b64_std_decode;
 mod generated;
 mod keys;
 mod line_paths;

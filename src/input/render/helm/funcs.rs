@@ -19,6 +19,7 @@ mod collections;
 mod dates;
 mod decimal;
 mod encoding;
+pub(crate) use encoding::go_b64_std_decode;
 mod from_yaml;
 mod math;
 mod paths;

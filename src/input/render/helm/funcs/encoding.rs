@@ -34,7 +34,7 @@ pub(super) fn b64enc(b: &[u8]) -> String {
 /// Go's `base64.StdEncoding.DecodeString` (Sprig's `b64dec`), quantum by quantum as Go's
 /// `decodeQuantum` reads it: line breaks skipped, `=` padding required, the byte offset of
 /// Go's `CorruptInputError` when the text is not base64.
-pub(super) fn go_b64_std_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
+pub(crate) fn go_b64_std_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',
