@@ -48,7 +48,8 @@ fn charts_render_as_helm_rendered_them() {
                         rest.strip_prefix("cannot unmarshal yaml document: ")
                             .unwrap_or(rest)
                     }
-                    None => last,
+                    // `Error: Chart.yaml file is missing`: the cause after Helm's prefix.
+                    None => last.strip_prefix("Error: ").unwrap_or(last),
                 },
             };
             assert_eq!(out.status.code(), Some(2), "{name}: {stdout}");
