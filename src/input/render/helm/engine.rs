@@ -462,12 +462,16 @@ fn go_field_name(key: &str) -> String {
 /// `files/a/b.yaml`; `files/**/*.yaml` needs a folder below `files/`), `[a-z]`/`[!a-z]` are
 /// one character in or out of the class, `{a,b}` either, `\` quotes the next character.
 /// `None` for a pattern gobwas refuses (an unclosed or empty `[…]`), which Helm replaces by
-/// `**`; an unclosed `{` or a trailing `\` compile to a matcher of nothing.
+/// `**`; a trailing `\` compiles to a matcher of nothing, a `{` left open is closed at the end.
+/// Not modelled: gobwas's `AnyOf.Len` takes the length of the last fixed-length alternative
+/// when the ones before it have none (`{*.yaml,x.yaml}` is 6 long), and its compiler glues
+/// fixed-length runs into rows of that length, so such a group matches only that many runes.
 fn glob_regex(pat: &str) -> Option<regex::Regex> {
     const NOTHING: &str = "$.^";
     let mut re = String::from("^");
     let mut chars = pat.chars().peekable();
     let mut depth = 0usize;
+    let mut nothing = false;
     while let Some(c) = chars.next() {
         match c {
             '*' if chars.peek() == Some(&'*') => {
@@ -480,7 +484,7 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
                 Some(q) => re.push_str(&regex::escape(&q.to_string())),
                 None => {
                     // A trailing `\`: gobwas matches nothing.
-                    depth += 1;
+                    nothing = true;
                     break;
                 }
             },
@@ -514,9 +518,12 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
             other => re.push_str(&regex::escape(&other.to_string())),
         }
     }
-    // An unclosed `{` (or a trailing `\`, counted as one) matches nothing.
-    if depth > 0 {
+    if nothing {
         return regex::Regex::new(NOTHING).ok();
+    }
+    // gobwas's lexer closes the `{` left open at the end (`files/{a.yaml` is `files/a.yaml`).
+    for _ in 0..depth {
+        re.push(')');
     }
     re.push('$');
     regex::Regex::new(&re).ok()
