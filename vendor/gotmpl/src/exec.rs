@@ -469,6 +469,10 @@ pub struct Executor<'a> {
     current: alloc::vec::Vec<SmolStr>,
     /// runeguard patch: a nil action prints `<no value>` ([`no_value`]).
     keep_no_value: bool,
+    /// runeguard patch: dot is a nil element of the list or map being ranged over (Go's
+    /// valid nil `interface {}`, whose field is a nil-pointer error), not nil data (Go's
+    /// invalid value, whose fields are all nil).
+    nil_dot_valid: bool,
 }
 
 /// Returns a short human-readable name for an expression, used in error messages.
@@ -519,7 +523,13 @@ macro_rules! range_loop {
                     $self.vars.set(&$branch.pipe.decl[1], item.clone());
                 }
             }
-            match $self.walk($w, &$branch.body, &item) {
+            let outer_nil_dot = core::mem::replace(
+                &mut $self.nil_dot_valid,
+                matches!(item, Value::Nil),
+            );
+            let walked = $self.walk($w, &$branch.body, &item);
+            $self.nil_dot_valid = outer_nil_dot;
+            match walked {
                 Ok(()) => {}
                 Err(ExecSignal::Break) => {
                     $self.vars.pop();
@@ -577,6 +587,7 @@ impl<'a> Executor<'a> {
             written: 0,
             current: alloc::vec::Vec::new(),
             keep_no_value: false,
+            nil_dot_valid: false,
         }
     }
 
@@ -924,10 +935,12 @@ impl<'a> Executor<'a> {
         tmpl: &TemplateNode,
         dot: &Value,
     ) -> ExecResult<()> {
+        // runeguard patch: `{{template "x"}}` runs with nil data (Go), not the caller's dot.
         let new_dot = if let Some(ref pipe) = tmpl.pipe {
             self.eval_pipeline(dot, pipe)?
         } else {
-            dot.clone()
+            let _ = dot;
+            Value::Nil
         };
 
         let tree = Arc::clone(
@@ -942,7 +955,10 @@ impl<'a> Executor<'a> {
         let saved = core::mem::replace(&mut self.vars, VarScope::new());
         self.vars.set(&DOLLAR_KEY, new_dot.clone());
         self.current.push(tmpl.name.clone());
+        // A pipeline's nil is Go's invalid value (evalPipeline unwraps the interface).
+        let outer_nil_dot = core::mem::replace(&mut self.nil_dot_valid, false);
         let result = self.walk(w, &tree, &new_dot);
+        self.nil_dot_valid = outer_nil_dot;
         self.current.pop();
         self.vars = saved;
         result
@@ -1156,7 +1172,31 @@ impl<'a> Executor<'a> {
     }
 
     /// Walk a chain of field accesses on `val`.
-    fn walk_fields(&self, mut val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
+    fn walk_fields(&self, val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
+        self.walk_fields_from(val, fields, false)
+    }
+
+    /// runeguard patch: [`Self::walk_fields`] that knows whether a nil `val` is Go's valid nil
+    /// `interface {}` (a ranged element: its first field is a nil-pointer error) or Go's
+    /// invalid value (nil data, a variable or pipeline holding nil: every field of it is nil,
+    /// `{{ template "x" }}` reading `.Values.a.b`).
+    fn walk_fields_from(
+        &self,
+        mut val: Value,
+        fields: &[SmolStr],
+        nil_valid: bool,
+    ) -> ExecResult<Value> {
+        if matches!(val, Value::Nil)
+            && let Some(first) = fields.first()
+        {
+            if nil_valid {
+                return Err(TemplateError::Exec(format!(
+                    "nil pointer evaluating interface {{}}.{first}"
+                ))
+                .into());
+            }
+            return Ok(Value::Nil);
+        }
         for (i, field) in fields.iter().enumerate() {
             // runeguard patch: a field of a nil value that a field lookup returned (a map's
             // missing key or null) is Go's nil-pointer error, `.Values.missing.x` in Helm.
@@ -1245,7 +1285,7 @@ impl<'a> Executor<'a> {
             Expr::Dot(_) => Ok(dot.clone()),
 
             Expr::Field(_, fields) => {
-                self.walk_fields(dot.clone(), fields)
+                self.walk_fields_from(dot.clone(), fields, self.nil_dot_valid)
             }
 
             Expr::Variable(_, name, fields) => {
