@@ -469,10 +469,11 @@ pub struct Executor<'a> {
     current: alloc::vec::Vec<SmolStr>,
     /// runeguard patch: a nil action prints `<no value>` ([`no_value`]).
     keep_no_value: bool,
-    /// runeguard patch: dot is a nil element of the list or map being ranged over (Go's
-    /// valid nil `interface {}`, whose field is a nil-pointer error), not nil data (Go's
-    /// invalid value, whose fields are all nil).
-    nil_dot_valid: bool,
+    /// runeguard patch: dot is an element of the `[]interface {}` or `map[string]interface {}`
+    /// being ranged over, an `interface {}` to Go: nil, it is a valid nil (whose field is a
+    /// nil-pointer error), not nil data (Go's invalid value, whose fields are all nil); a
+    /// scalar's field is an error naming `interface {}`, not the scalar's type.
+    dot_elem: bool,
 }
 
 /// Returns a short human-readable name for an expression, used in error messages.
@@ -498,6 +499,9 @@ fn expr_name(expr: &Expr) -> &'static str {
 /// that cannot live inside a regular function call.
 macro_rules! range_loop {
     ($self:expr, $w:expr, $branch:expr, $iter:expr) => {
+        range_loop!($self, $w, $branch, $iter, false)
+    };
+    ($self:expr, $w:expr, $branch:expr, $iter:expr, $elem:expr) => {
         for (idx_val, item) in $iter {
             if $self.range_iters_remaining == 0 {
                 return Err(TemplateError::RangeIterLimit.into());
@@ -523,12 +527,9 @@ macro_rules! range_loop {
                     $self.vars.set(&$branch.pipe.decl[1], item.clone());
                 }
             }
-            let outer_nil_dot = core::mem::replace(
-                &mut $self.nil_dot_valid,
-                matches!(item, Value::Nil),
-            );
+            let outer_elem = core::mem::replace(&mut $self.dot_elem, $elem);
             let walked = $self.walk($w, &$branch.body, &item);
-            $self.nil_dot_valid = outer_nil_dot;
+            $self.dot_elem = outer_elem;
             match walked {
                 Ok(()) => {}
                 Err(ExecSignal::Break) => {
@@ -587,7 +588,7 @@ impl<'a> Executor<'a> {
             written: 0,
             current: alloc::vec::Vec::new(),
             keep_no_value: false,
-            nil_dot_valid: false,
+            dot_elem: false,
         }
     }
 
@@ -828,6 +829,8 @@ impl<'a> Executor<'a> {
         // decl-free evaluator so pipe.decl names do not leak into the outer
         // scope or get pre-bound to the pipeline's final value.
         let val = self.eval_pipeline_value(dot, &branch.pipe)?;
+        // runeguard patch: the elements are `interface {}` unless the list or map is typed.
+        let elem = val.go_type().is_none_or(|t| t.any_elems);
 
         match &val {
             Value::List(items) if items.is_empty() => {
@@ -843,7 +846,8 @@ impl<'a> Executor<'a> {
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (Value::Int(i as i64), v.clone()))
+                        .map(|(i, v)| (Value::Int(i as i64), v.clone())),
+                    elem
                 );
             }
             // runeguard patch: function values of a map are its methods, not entries.
@@ -861,7 +865,8 @@ impl<'a> Executor<'a> {
                     map.snapshot()
                         .into_iter()
                         .filter(|(_, v)| !matches!(v, Value::Function(_)))
-                        .map(|(k, v)| (Value::String(k), v))
+                        .map(|(k, v)| (Value::String(k), v)),
+                    elem
                 );
             }
             Value::Int(n) | Value::Int64(n) => {
@@ -956,9 +961,9 @@ impl<'a> Executor<'a> {
         self.vars.set(&DOLLAR_KEY, new_dot.clone());
         self.current.push(tmpl.name.clone());
         // A pipeline's nil is Go's invalid value (evalPipeline unwraps the interface).
-        let outer_nil_dot = core::mem::replace(&mut self.nil_dot_valid, false);
+        let outer_elem = core::mem::replace(&mut self.dot_elem, false);
         let result = self.walk(w, &tree, &new_dot);
-        self.nil_dot_valid = outer_nil_dot;
+        self.dot_elem = outer_elem;
         self.current.pop();
         self.vars = saved;
         result
@@ -1176,20 +1181,21 @@ impl<'a> Executor<'a> {
         self.walk_fields_from(val, fields, false)
     }
 
-    /// runeguard patch: [`Self::walk_fields`] that knows whether a nil `val` is Go's valid nil
-    /// `interface {}` (a ranged element: its first field is a nil-pointer error) or Go's
-    /// invalid value (nil data, a variable or pipeline holding nil: every field of it is nil,
-    /// `{{ template "x" }}` reading `.Values.a.b`).
+    /// runeguard patch: [`Self::walk_fields`] that knows whether `val` is an `interface {}` to
+    /// Go (a ranged element): nil, it is a valid nil whose first field is a nil-pointer error,
+    /// not Go's invalid value (nil data, a variable or pipeline holding nil: every field of it
+    /// is nil, `{{ template "x" }}` reading `.Values.a.b`). A field of a value read from a
+    /// map (not a Go struct) is an `interface {}` too, which a field error names.
     fn walk_fields_from(
         &self,
         mut val: Value,
         fields: &[SmolStr],
-        nil_valid: bool,
+        mut iface: bool,
     ) -> ExecResult<Value> {
         if matches!(val, Value::Nil)
             && let Some(first) = fields.first()
         {
-            if nil_valid {
+            if iface {
                 return Err(TemplateError::Exec(format!(
                     "nil pointer evaluating interface {{}}.{first}"
                 ))
@@ -1206,7 +1212,10 @@ impl<'a> Executor<'a> {
                 ))
                 .into());
             }
-            val = self.field_access(&val, field)?;
+            let from_map =
+                matches!(&val, Value::Map(m) if !m.read().contains_key(crate::value::STRUCT_TYPE));
+            val = self.field_access(&val, field, iface)?;
+            iface = from_map;
             // runeguard patch: a function reached through a field is a method; Go calls a
             // method named without arguments (`(.Files.Glob "x").AsConfig`).
             if let Value::Function(f) = &val {
@@ -1243,7 +1252,7 @@ impl<'a> Executor<'a> {
     }
 
     /// Access a field on a value, respecting missingkey option.
-    fn field_access(&self, val: &Value, name: &str) -> ExecResult<Value> {
+    fn field_access(&self, val: &Value, name: &str, iface: bool) -> ExecResult<Value> {
         match val.field(name) {
             Some(v) => Ok(v.clone()),
             None if matches!(val, Value::Map(_)) => match self.missing_key {
@@ -1257,7 +1266,11 @@ impl<'a> Executor<'a> {
             None => Err(TemplateError::Exec(format!(
                 "can't evaluate field {} in type {}",
                 name,
-                val.type_name()
+                if iface {
+                    "interface {}"
+                } else {
+                    crate::go::go_type_name(val)
+                }
             ))
             .into()),
         }
@@ -1285,7 +1298,7 @@ impl<'a> Executor<'a> {
             Expr::Dot(_) => Ok(dot.clone()),
 
             Expr::Field(_, fields) => {
-                self.walk_fields_from(dot.clone(), fields, self.nil_dot_valid)
+                self.walk_fields_from(dot.clone(), fields, self.dot_elem)
             }
 
             Expr::Variable(_, name, fields) => {
