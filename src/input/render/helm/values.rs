@@ -133,6 +133,86 @@ pub fn read_yaml_non_finite(
     Ok((v, spans, non_finite))
 }
 
+/// A chart's `values.yaml` as Helm v4's `loader.LoadValues` reads it: each YAML document a
+/// map (an empty one `{}`), merged in order (`MergeMaps`: a later document's key wins, maps
+/// merge recursively, a `null` replaces). One document is [`read_yaml`].
+pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    let (docs, err) = parse_stream(&file.text, &file.lines);
+    if docs.len() < 2 || err.is_some() {
+        return read_yaml(file);
+    }
+    let mut out = Map::new();
+    let mut out_tree: Vec<(String, SpanTree)> = Vec::new();
+    let mut whole = Span {
+        start: u32::MAX,
+        end: 0,
+    };
+    for doc in &docs {
+        let (v, tree, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
+            .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
+        if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
+            return Err(Problem::error(&file.path, Some(i.pos), i.message));
+        }
+        let kind = match &v {
+            Value::Object(_) | Value::Null => None,
+            Value::Array(_) => Some("array"),
+            Value::String(_) => Some("string"),
+            Value::Number(_) => Some("number"),
+            Value::Bool(_) => Some("bool"),
+        };
+        if let Some(kind) = kind {
+            return Err(Problem::error(
+                &file.path,
+                Some(file.pos(tree.span.start)),
+                format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                ),
+            ));
+        }
+        whole = Span {
+            start: whole.start.min(tree.span.start),
+            end: whole.end.max(tree.span.end),
+        };
+        if let (Value::Object(m), Children::Map(entries)) = (v, tree.children) {
+            merge_maps(&mut out, &mut out_tree, m, entries);
+        }
+    }
+    let tree = SpanTree {
+        span: whole,
+        focus: whole,
+        children: Children::Map(out_tree),
+    };
+    Ok((Value::Object(out), tree))
+}
+
+/// Helm's `loader.MergeMaps` of `b` into `a`, with the entries' span trees.
+fn merge_maps(
+    a: &mut Map<String, Value>,
+    at: &mut Vec<(String, SpanTree)>,
+    b: Map<String, Value>,
+    mut bt: Vec<(String, SpanTree)>,
+) {
+    for (k, v) in b {
+        let Some(i) = bt.iter().position(|(n, _)| *n == k) else {
+            continue;
+        };
+        let (_, t) = bt.swap_remove(i);
+        let existing = at.iter().position(|(n, _)| *n == k);
+        if let (Value::Object(bm), Some(Value::Object(am)), Some(j)) = (&v, a.get_mut(&k), existing)
+            && let (Children::Map(a_entries), Children::Map(b_entries)) =
+                (&mut at[j].1.children, t.children.clone())
+        {
+            merge_maps(am, a_entries, bm.clone(), b_entries);
+            continue;
+        }
+        a.insert(k.clone(), v);
+        match existing {
+            Some(j) => at[j].1 = t,
+            None => at.push((k, t)),
+        }
+    }
+}
+
 /// Every span of `tree` through `map`.
 fn remap_spans(tree: &mut SpanTree, map: &dyn Fn(u32) -> u32) {
     for s in [&mut tree.span, &mut tree.focus] {
