@@ -165,6 +165,37 @@ impl Resolver<'_> {
                         }
                     };
                 }
+                // go-yaml v2 reads a scalar tagged `!!int`, `!!float`, `!!bool` or `!!null` as
+                // a plain one, quoted or not (`!!int "0x10"` is 16), which must have that type.
+                if self.yaml11_keys
+                    && let Some(want) = tag.as_deref().and_then(core_scalar_tag)
+                {
+                    let read = resolve_yaml11(text);
+                    let got = match &read {
+                        Value::Null => "null",
+                        Value::Bool(_) => "bool",
+                        Value::Number(n) if n.is_f64() => "float",
+                        Value::Number(_) => "int",
+                        _ if yaml11_non_finite(text).is_some() => "float",
+                        _ => "str",
+                    };
+                    if got == want || (want == "float" && got == "int") {
+                        if got == "float" && !read.is_number() {
+                            // `.inf`: refused below as any infinity is.
+                        } else {
+                            return Ok((read, SpanTree::leaf(here)));
+                        }
+                    } else {
+                        self.issues.push(ResolveIssue {
+                            pos: self.pos(here),
+                            message: format!(
+                                "error converting YAML to JSON: yaml: cannot decode !!{got} `{text}` as a !!{want}"
+                            ),
+                            fatal: false,
+                        });
+                        return Ok((Value::String(text.clone()), SpanTree::leaf(here)));
+                    }
+                }
                 let v = self.scalar(text, *style, tag.as_deref());
                 if self.yaml11_keys
                     && v.is_string()
@@ -377,6 +408,16 @@ impl Resolver<'_> {
             Schema::Core | Schema::Json => resolve_core(text),
         }
     }
+}
+
+/// `int`, `float`, `bool` or `null` for those YAML core tags.
+fn core_scalar_tag(tag: &str) -> Option<&'static str> {
+    let name = tag
+        .strip_prefix("tag:yaml.org,2002:")
+        .or_else(|| tag.strip_prefix("!!"))?;
+    ["int", "float", "bool", "null"]
+        .into_iter()
+        .find(|t| *t == name)
 }
 
 /// A mapping key go-yaml v2 decodes as nil: a plain `null`/`~` (any case YAML 1.1 allows) or
