@@ -951,7 +951,10 @@ impl<'a> Executor<'a> {
         let tree = Arc::clone(
             self.templates
                 .get(tmpl.name.as_str())
-                .ok_or_else(|| TemplateError::UndefinedTemplate(tmpl.name.to_string()))?,
+                                // runeguard patch: Go's `template %q not defined`.
+                .ok_or_else(|| {
+                    TemplateError::Exec(format!("template \"{}\" not defined", tmpl.name))
+                })?,
         );
 
         // Template invocations do not inherit the caller's variables. Swap in

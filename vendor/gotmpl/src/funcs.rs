@@ -173,9 +173,19 @@ pub fn builtins() -> BTreeMap<String, ValueFunc> {
             check_args("len", args, 1)?;
             match args[0].len() {
                 Some(n) => Ok(Value::Int(n as i64)),
+                // runeguard patch: Go's messages. A nil read from a field is a nil interface
+                // (`len of nil pointer`); any other nil is reflect's zero Value, whose
+                // `Type()` panics in Go's `length`.
+                None if matches!(args[0], Value::Nil) => {
+                    Err(TemplateError::Exec(if crate::exec::literal::nil_fields() & 1 != 0 {
+                        "len of nil pointer".into()
+                    } else {
+                        "reflect: call of reflect.Value.Type on zero Value".into()
+                    }))
+                }
                 None => Err(TemplateError::Exec(format!(
-                    "len: cannot take length of {}",
-                    args[0]
+                    "len of type {}",
+                    crate::go::go_type_name(&args[0])
                 ))),
             }
         }),

@@ -75,7 +75,16 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 a.first()
                     .ok_or_else(|| funcs::err("include needs a template name"))?,
             );
-            let _g = DepthGuard::enter()?;
+            // Helm's include refuses a name nested more than 1000 deep with this text.
+            let _g = DepthGuard::enter().map_err(|e| {
+                if e.to_string().contains("include/tpl nested more than") {
+                    funcs::err(format!(
+                        "rendering template has a nested reference name: {name}: unable to execute template"
+                    ))
+                } else {
+                    e
+                }
+            })?;
             let in_tpl = TPL_SETS.with(|s| s.borrow().last().cloned());
             let t: &Template = match &in_tpl {
                 Some(t) => t,
@@ -91,7 +100,16 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
             drop(keep);
             let pieces = gotmpl::trace::capture_end();
-            let out = out?;
+            // Helm's text for a name the set does not define (Go's ExecuteTemplate).
+            let out = out.map_err(|e| {
+                if e.to_string() == format!("undefined template: {name}") {
+                    funcs::err(format!(
+                        "template: no template {name:?} associated with template \"gotpl\""
+                    ))
+                } else {
+                    e
+                }
+            })?;
             if !pieces.is_empty() {
                 // Origins are found by the lines printed, which have no `<no value>`.
                 let (text, pieces) = without_no_value(&out, pieces);
