@@ -913,7 +913,7 @@ impl<'a> Executor<'a> {
                 }
             }
             other => {
-                return Err(TemplateError::NotIterable(other.type_name().to_string()).into());
+                return Err(TemplateError::NotIterable(other.to_string()).into());
             }
         }
 
@@ -1094,6 +1094,7 @@ impl<'a> Executor<'a> {
         let total = arg_exprs.len() + if piped.is_some() { 1 } else { 0 };
         if total < 1 {
             return Err(TemplateError::ArgCount {
+                at_least: true,
                 name: name.to_string(),
                 expected: 1,
                 got: 0,
