@@ -258,6 +258,22 @@ pub mod literal {
         NIL_FIELDS.with(|c| c.get())
     }
 
+    std::thread_local! {
+        static CONSTANTS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// runeguard patch 50: the arguments of the call starting that are constants written in
+    /// the template (a string, number, boolean or `nil`; bit `i`, `i` < 64). Go converts such
+    /// a node to the parameter's type itself (`evalArg`) and words its own error when it
+    /// cannot: `expected integer; found "x"`.
+    pub fn constants() -> u64 {
+        CONSTANTS.with(|c| c.get())
+    }
+
+    pub(crate) fn set_constants(mask: u64) {
+        CONSTANTS.with(|c| c.set(mask));
+    }
+
     pub(crate) fn set_nil_fields(mask: u64) {
         NIL_FIELDS.with(|c| c.set(mask));
     }
@@ -1172,11 +1188,23 @@ impl<'a> Executor<'a> {
                 nil_fields |= 1 << i;
             }
         }
+        // runeguard patch: which arguments are constants written in the template.
+        let mut constants = 0u64;
+        for (i, expr) in arg_exprs.iter().enumerate().take(64) {
+            if matches!(
+                expr,
+                Expr::String(..) | Expr::Number(..) | Expr::Bool(..) | Expr::Nil(_)
+            ) {
+                constants |= 1 << i;
+            }
+        }
         literal::set(mask);
         literal::set_nil_fields(nil_fields);
+        literal::set_constants(constants);
         let result = self.invoke_func(name, func, &args);
         literal::set(0);
         literal::set_nil_fields(0);
+        literal::set_constants(0);
         Ok(result?)
     }
 
