@@ -199,11 +199,18 @@ impl<'a> Parser<'a> {
     // parse_list: the core loop
     fn parse_list(&mut self, defines: &mut Vec<DefineNode>) -> Result<ListNode> {
         self.enter()?;
+        // runeguard patch 51: the template's own list (not an if, range, with, define or
+        // block body) ends only at EOF, which ends no other list (Go's `parse`/`itemList`).
+        let top = self.depth == 1;
         let pos = self.cur_pos();
         let mut nodes = Vec::new();
 
         loop {
             match self.peek().kind {
+                TokenKind::Eof if !top => {
+                    self.leave();
+                    return Err(self.error("unexpected EOF"));
+                }
                 TokenKind::Eof => break,
                 TokenKind::Text => {
                     let tok = self.next().clone();
@@ -216,6 +223,15 @@ impl<'a> Parser<'a> {
                     self.next(); // consume delimiter
 
                     match self.peek().kind {
+                        TokenKind::End | TokenKind::Else if top => {
+                            let what = if self.peek().kind == TokenKind::End {
+                                "{{end}}"
+                            } else {
+                                "{{else}}"
+                            };
+                            self.leave();
+                            return Err(self.error(format!("unexpected {what}")));
+                        }
                         TokenKind::End => {
                             self.next();
                             self.expect_close_delim()?;
