@@ -301,7 +301,18 @@ impl<'a> Parser<'a> {
         allow_multi_decl: bool,
     ) -> Result<BranchNode> {
         let pos = self.cur_pos();
-        self.next();
+        let keyword = match self.next().kind {
+            TokenKind::If => "if",
+            TokenKind::Range => "range",
+            _ => "with",
+        };
+        // runeguard patch 52: Go's `missing value for if` (it was `empty command`).
+        if matches!(
+            self.peek().kind,
+            TokenKind::RightDelim | TokenKind::RightTrimDelim
+        ) {
+            return Err(self.error(format!("missing value for {keyword}")));
+        }
 
         let pipe = self.parse_pipeline_full(true, allow_multi_decl)?;
         self.expect_close_delim()?;
