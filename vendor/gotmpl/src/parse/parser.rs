@@ -322,6 +322,18 @@ impl<'a> Parser<'a> {
         let else_body = if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
             self.next();
 
+            // runeguard patch 53: Go chains `else if` after an if only and `else with` after
+            // a with only; otherwise the pending keyword is `unexpected <if> in input`.
+            let chained = match self.peek().kind {
+                TokenKind::If => Some("if"),
+                TokenKind::With => Some("with"),
+                _ => None,
+            };
+            if let Some(kw) = chained
+                && kw != keyword
+            {
+                return Err(self.error(format!("unexpected <{kw}> in input")));
+            }
             if self.peek().kind == TokenKind::If {
                 let inner_if = self.parse_if(defines)?;
                 self.expect_close_delim_or_end()?;
