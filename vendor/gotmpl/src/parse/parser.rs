@@ -351,6 +351,10 @@ impl<'a> Parser<'a> {
             } else {
                 self.expect_close_delim()?;
                 let else_list = self.parse_list(defines)?;
+                // runeguard patch 53: a second `{{else}}` is Go's `expected end; found {{else}}`.
+                if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
+                    return Err(self.error("expected end; found {{else}}"));
+                }
                 Some(else_list)
             }
         } else {
