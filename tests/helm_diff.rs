@@ -48,7 +48,12 @@ fn charts_render_as_helm_rendered_them() {
                         rest.strip_prefix("cannot unmarshal yaml document: ")
                             .unwrap_or(rest)
                     }
-                    None => last,
+                    // `Error: parse error at (t.yaml:1): unexpected {{end}}`: the parser's
+                    // cause; `Error: Chart.yaml file is missing`: the cause after Helm's prefix.
+                    None => match last.strip_prefix("Error: parse error at (") {
+                        Some(rest) => rest.split_once("): ").map_or(rest, |(_, c)| c),
+                        None => last.strip_prefix("Error: ").unwrap_or(last),
+                    },
                 },
             };
             assert_eq!(out.status.code(), Some(2), "{name}: {stdout}");

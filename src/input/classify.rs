@@ -112,7 +112,7 @@ const MAX_LENIENT_FIXES: usize = 50;
 /// lines are indented no deeper than their parent, which YAML 1.2 (and saphyr) rejects. Re-indent
 /// the offending lines until the stream parses, so the file is checked as Kubernetes reads it;
 /// columns on re-indented lines shift by the spaces added (the note says which lines).
-fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)> {
+pub(crate) fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)> {
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     let mut fixed: Vec<u32> = Vec::new();
     let mut line = first_error_line;
@@ -126,7 +126,6 @@ fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)>
         if quoted {
             // The error points at the start of a quoted scalar whose continuation lines are
             // too shallow: indent them past the quote (folding drops the spaces again).
-            quoted = false;
             let col = current.find(['"', '\''])?;
             let quote = current[col..].chars().next()?;
             let mut j = i + 1;
@@ -156,7 +155,11 @@ fn lenient_text(text: &str, first_error_line: u32) -> Option<(String, Vec<u32>)>
         let idx = LineIndex::new(&candidate);
         match parse_stream(&candidate, &idx).1 {
             None => return Some((candidate, fixed)),
-            Some(e) if e.message.contains("indentation") => line = e.pos.line,
+            Some(e) if e.message.contains("indentation") => {
+                // Another shallow quoted scalar further on is re-indented as the first was.
+                quoted = e.message.contains("quoted scalar");
+                line = e.pos.line;
+            }
             Some(_) => return None,
         }
     }

@@ -141,6 +141,61 @@ impl Resolver<'_> {
             RawNode::Scalar {
                 text, style, tag, ..
             } => {
+                // go-yaml v2 decodes `!!binary` (Go's `base64.StdEncoding`: padding required,
+                // line breaks skipped) into a string; sigs.k8s.io/yaml writes its bytes as
+                // JSON text (a byte that is not UTF-8 becomes U+FFFD).
+                if self.yaml11_keys
+                    && matches!(
+                        tag.as_deref(),
+                        Some("!!binary" | "tag:yaml.org,2002:binary")
+                    )
+                {
+                    return match super::scalars::go_b64_std_decode(text.as_bytes()) {
+                        Ok(bytes) => Ok((
+                            Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+                            SpanTree::leaf(here),
+                        )),
+                        Err(_) => {
+                            self.issues.push(ResolveIssue {
+                                pos: self.pos(here),
+                                message: "error converting YAML to JSON: yaml: !!binary value contains invalid base64 data".into(),
+                                fatal: false,
+                            });
+                            Ok((Value::String(text.clone()), SpanTree::leaf(here)))
+                        }
+                    };
+                }
+                // go-yaml v2 reads a scalar tagged `!!int`, `!!float`, `!!bool` or `!!null` as
+                // a plain one, quoted or not (`!!int "0x10"` is 16), which must have that type.
+                if self.yaml11_keys
+                    && let Some(want) = tag.as_deref().and_then(core_scalar_tag)
+                {
+                    let read = resolve_yaml11(text);
+                    let got = match &read {
+                        Value::Null => "null",
+                        Value::Bool(_) => "bool",
+                        Value::Number(n) if n.is_f64() => "float",
+                        Value::Number(_) => "int",
+                        _ if yaml11_non_finite(text).is_some() => "float",
+                        _ => "str",
+                    };
+                    if got == want || (want == "float" && got == "int") {
+                        if got == "float" && !read.is_number() {
+                            // `.inf`: refused below as any infinity is.
+                        } else {
+                            return Ok((read, SpanTree::leaf(here)));
+                        }
+                    } else {
+                        self.issues.push(ResolveIssue {
+                            pos: self.pos(here),
+                            message: format!(
+                                "error converting YAML to JSON: yaml: cannot decode !!{got} `{text}` as a !!{want}"
+                            ),
+                            fatal: false,
+                        });
+                        return Ok((Value::String(text.clone()), SpanTree::leaf(here)));
+                    }
+                }
                 let v = self.scalar(text, *style, tag.as_deref());
                 if self.yaml11_keys
                     && v.is_string()
@@ -203,7 +258,14 @@ impl Resolver<'_> {
         let mut map = Map::new();
         let mut trees: Vec<(String, SpanTree)> = Vec::with_capacity(entries.len());
         let mut merges: Vec<(&RawNode, Span)> = Vec::new();
+        // A null key in Helm's values (`null:`, `~:`, `!!null`): go-yaml v2 decodes it as a
+        // nil key, which sigs.k8s.io/yaml cannot turn into JSON, so Helm refuses the file.
+        let mut null_key: Option<(Span, &RawNode)> = None;
         for (k, v) in entries {
+            if self.yaml11_keys && is_null_key(k) {
+                // go-yaml keeps the last value of a key given twice.
+                null_key = Some((site.unwrap_or(k.span()), v));
+            }
             let key = match self.key_text(k) {
                 Some(key) => key,
                 None => {
@@ -240,6 +302,18 @@ impl Resolver<'_> {
             }
             map.insert(key.clone(), value);
             trees.push((key, tree));
+        }
+        if let Some((span, v)) = null_key {
+            let (value, _) = self.node(v, site, depth + 1)?;
+            let mut message = String::from(
+                "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ",
+            );
+            go_syntax_top(&mut message, &value);
+            self.issues.push(ResolveIssue {
+                pos: self.pos(span),
+                message,
+                fatal: false,
+            });
         }
         // Merge keys: entries of the merged mappings that the mapping does not set itself.
         for (source, merge_span) in merges {
@@ -332,6 +406,90 @@ impl Resolver<'_> {
                 v => v,
             },
             Schema::Core | Schema::Json => resolve_core(text),
+        }
+    }
+}
+
+/// `int`, `float`, `bool` or `null` for those YAML core tags.
+fn core_scalar_tag(tag: &str) -> Option<&'static str> {
+    let name = tag
+        .strip_prefix("tag:yaml.org,2002:")
+        .or_else(|| tag.strip_prefix("!!"))?;
+    ["int", "float", "bool", "null"]
+        .into_iter()
+        .find(|t| *t == name)
+}
+
+/// A mapping key go-yaml v2 decodes as nil: a plain `null`/`~` (any case YAML 1.1 allows) or
+/// a `!!null` tag, through an alias too.
+fn is_null_key(k: &RawNode) -> bool {
+    match k {
+        RawNode::Scalar { tag: Some(t), .. }
+            if matches!(t.as_str(), "!!null" | "tag:yaml.org,2002:null") =>
+        {
+            true
+        }
+        RawNode::Scalar { text, .. } => k.is_null_scalar() && !text.is_empty(),
+        RawNode::Alias { target, .. } => is_null_key(target),
+        _ => false,
+    }
+}
+
+/// Go's `%+#v` of a value go-yaml v2 decoded (as sigs.k8s.io/yaml's error prints it): `<nil>`
+/// at the top, `interface {}(nil)` inside a collection, strings quoted, maps of `interface {}`
+/// keys in fmt's sorted order.
+fn go_syntax_top(out: &mut String, v: &Value) {
+    if v.is_null() {
+        out.push_str("<nil>");
+    } else {
+        go_syntax(out, v);
+    }
+}
+
+fn go_syntax(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("interface {}(nil)"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() => {
+                if f.fract() == 0.0 && f.abs() < 1e21 {
+                    out.push_str(&format!("{f:.0}"));
+                } else if f.abs() < 1e-4 || f.abs() >= 1e21 {
+                    let e = format!("{f:e}");
+                    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+                    let exp: i32 = exp.parse().unwrap_or(0);
+                    let sign = if exp < 0 { '-' } else { '+' };
+                    out.push_str(&format!("{mant}e{sign}{:02}", exp.abs()));
+                } else {
+                    out.push_str(&f.to_string());
+                }
+            }
+            _ => out.push_str(&n.to_string()),
+        },
+        Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Value::Array(items) => {
+            out.push_str("[]interface {}{");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                go_syntax(out, item);
+            }
+            out.push('}');
+        }
+        Value::Object(m) => {
+            out.push_str("map[interface {}]interface {}{");
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                go_syntax(out, &m[k]);
+            }
+            out.push('}');
         }
     }
 }

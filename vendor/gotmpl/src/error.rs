@@ -214,8 +214,11 @@ pub enum TemplateError {
     UndefinedVariable(String),
 
     /// A function was called with the wrong number of arguments.
-    #[error("wrong number of arguments: {name} expects {expected}, got {got}")]
+    // runeguard patch: Go's text (`want at least 1` for a variadic function).
+    #[error("wrong number of args for {name}: want {}{expected} got {got}", if *at_least { "at least " } else { "" })]
     ArgCount {
+        /// The function takes `expected` or more (Go's variadic functions).
+        at_least: bool,
         /// Name of the function that was called.
         name: String,
         /// Minimum number of arguments expected.
@@ -227,7 +230,8 @@ pub enum TemplateError {
     /// A `{{range}}` action was applied to a value that is not iterable
     /// ([`Value::List`](crate::value::Value::List), [`Value::Map`](crate::value::Value::Map),
     /// or [`Value::Int`](crate::value::Value::Int)).
-    #[error("cannot range over {0}")]
+    // runeguard patch: Go's text, with the value (`range can't iterate over str`).
+    #[error("range can't iterate over {0}")]
     NotIterable(String),
 
     /// Failed to read a template file passed to

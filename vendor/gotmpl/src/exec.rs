@@ -258,6 +258,22 @@ pub mod literal {
         NIL_FIELDS.with(|c| c.get())
     }
 
+    std::thread_local! {
+        static CONSTANTS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// runeguard patch 50: the arguments of the call starting that are constants written in
+    /// the template (a string, number, boolean or `nil`; bit `i`, `i` < 64). Go converts such
+    /// a node to the parameter's type itself (`evalArg`) and words its own error when it
+    /// cannot: `expected integer; found "x"`.
+    pub fn constants() -> u64 {
+        CONSTANTS.with(|c| c.get())
+    }
+
+    pub(crate) fn set_constants(mask: u64) {
+        CONSTANTS.with(|c| c.set(mask));
+    }
+
     pub(crate) fn set_nil_fields(mask: u64) {
         NIL_FIELDS.with(|c| c.set(mask));
     }
@@ -469,6 +485,11 @@ pub struct Executor<'a> {
     current: alloc::vec::Vec<SmolStr>,
     /// runeguard patch: a nil action prints `<no value>` ([`no_value`]).
     keep_no_value: bool,
+    /// runeguard patch: dot is an element of the `[]interface {}` or `map[string]interface {}`
+    /// being ranged over, an `interface {}` to Go: nil, it is a valid nil (whose field is a
+    /// nil-pointer error), not nil data (Go's invalid value, whose fields are all nil); a
+    /// scalar's field is an error naming `interface {}`, not the scalar's type.
+    dot_elem: bool,
 }
 
 /// Returns a short human-readable name for an expression, used in error messages.
@@ -494,6 +515,9 @@ fn expr_name(expr: &Expr) -> &'static str {
 /// that cannot live inside a regular function call.
 macro_rules! range_loop {
     ($self:expr, $w:expr, $branch:expr, $iter:expr) => {
+        range_loop!($self, $w, $branch, $iter, false)
+    };
+    ($self:expr, $w:expr, $branch:expr, $iter:expr, $elem:expr) => {
         for (idx_val, item) in $iter {
             if $self.range_iters_remaining == 0 {
                 return Err(TemplateError::RangeIterLimit.into());
@@ -519,7 +543,10 @@ macro_rules! range_loop {
                     $self.vars.set(&$branch.pipe.decl[1], item.clone());
                 }
             }
-            match $self.walk($w, &$branch.body, &item) {
+            let outer_elem = core::mem::replace(&mut $self.dot_elem, $elem);
+            let walked = $self.walk($w, &$branch.body, &item);
+            $self.dot_elem = outer_elem;
+            match walked {
                 Ok(()) => {}
                 Err(ExecSignal::Break) => {
                     $self.vars.pop();
@@ -577,6 +604,7 @@ impl<'a> Executor<'a> {
             written: 0,
             current: alloc::vec::Vec::new(),
             keep_no_value: false,
+            dot_elem: false,
         }
     }
 
@@ -817,6 +845,8 @@ impl<'a> Executor<'a> {
         // decl-free evaluator so pipe.decl names do not leak into the outer
         // scope or get pre-bound to the pipeline's final value.
         let val = self.eval_pipeline_value(dot, &branch.pipe)?;
+        // runeguard patch: the elements are `interface {}` unless the list or map is typed.
+        let elem = val.go_type().is_none_or(|t| t.any_elems);
 
         match &val {
             Value::List(items) if items.is_empty() => {
@@ -832,7 +862,8 @@ impl<'a> Executor<'a> {
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (Value::Int(i as i64), v.clone()))
+                        .map(|(i, v)| (Value::Int(i as i64), v.clone())),
+                    elem
                 );
             }
             // runeguard patch: function values of a map are its methods, not entries.
@@ -850,7 +881,8 @@ impl<'a> Executor<'a> {
                     map.snapshot()
                         .into_iter()
                         .filter(|(_, v)| !matches!(v, Value::Function(_)))
-                        .map(|(k, v)| (Value::String(k), v))
+                        .map(|(k, v)| (Value::String(k), v)),
+                    elem
                 );
             }
             Value::Int(n) | Value::Int64(n) => {
@@ -897,7 +929,7 @@ impl<'a> Executor<'a> {
                 }
             }
             other => {
-                return Err(TemplateError::NotIterable(other.type_name().to_string()).into());
+                return Err(TemplateError::NotIterable(other.to_string()).into());
             }
         }
 
@@ -924,16 +956,21 @@ impl<'a> Executor<'a> {
         tmpl: &TemplateNode,
         dot: &Value,
     ) -> ExecResult<()> {
+        // runeguard patch: `{{template "x"}}` runs with nil data (Go), not the caller's dot.
         let new_dot = if let Some(ref pipe) = tmpl.pipe {
             self.eval_pipeline(dot, pipe)?
         } else {
-            dot.clone()
+            let _ = dot;
+            Value::Nil
         };
 
         let tree = Arc::clone(
             self.templates
                 .get(tmpl.name.as_str())
-                .ok_or_else(|| TemplateError::UndefinedTemplate(tmpl.name.to_string()))?,
+                                // runeguard patch: Go's `template %q not defined`.
+                .ok_or_else(|| {
+                    TemplateError::Exec(format!("template \"{}\" not defined", tmpl.name))
+                })?,
         );
 
         // Template invocations do not inherit the caller's variables. Swap in
@@ -942,7 +979,10 @@ impl<'a> Executor<'a> {
         let saved = core::mem::replace(&mut self.vars, VarScope::new());
         self.vars.set(&DOLLAR_KEY, new_dot.clone());
         self.current.push(tmpl.name.clone());
+        // A pipeline's nil is Go's invalid value (evalPipeline unwraps the interface).
+        let outer_elem = core::mem::replace(&mut self.dot_elem, false);
         let result = self.walk(w, &tree, &new_dot);
+        self.dot_elem = outer_elem;
         self.current.pop();
         self.vars = saved;
         result
@@ -1070,6 +1110,7 @@ impl<'a> Executor<'a> {
         let total = arg_exprs.len() + if piped.is_some() { 1 } else { 0 };
         if total < 1 {
             return Err(TemplateError::ArgCount {
+                at_least: true,
                 name: name.to_string(),
                 expected: 1,
                 got: 0,
@@ -1147,16 +1188,53 @@ impl<'a> Executor<'a> {
                 nil_fields |= 1 << i;
             }
         }
+        // runeguard patch: which arguments are constants written in the template.
+        let mut constants = 0u64;
+        for (i, expr) in arg_exprs.iter().enumerate().take(64) {
+            if matches!(
+                expr,
+                Expr::String(..) | Expr::Number(..) | Expr::Bool(..) | Expr::Nil(_)
+            ) {
+                constants |= 1 << i;
+            }
+        }
         literal::set(mask);
         literal::set_nil_fields(nil_fields);
+        literal::set_constants(constants);
         let result = self.invoke_func(name, func, &args);
         literal::set(0);
         literal::set_nil_fields(0);
+        literal::set_constants(0);
         Ok(result?)
     }
 
     /// Walk a chain of field accesses on `val`.
-    fn walk_fields(&self, mut val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
+    fn walk_fields(&self, val: Value, fields: &[SmolStr]) -> ExecResult<Value> {
+        self.walk_fields_from(val, fields, false)
+    }
+
+    /// runeguard patch: [`Self::walk_fields`] that knows whether `val` is an `interface {}` to
+    /// Go (a ranged element): nil, it is a valid nil whose first field is a nil-pointer error,
+    /// not Go's invalid value (nil data, a variable or pipeline holding nil: every field of it
+    /// is nil, `{{ template "x" }}` reading `.Values.a.b`). A field of a value read from a
+    /// map (not a Go struct) is an `interface {}` too, which a field error names.
+    fn walk_fields_from(
+        &self,
+        mut val: Value,
+        fields: &[SmolStr],
+        mut iface: bool,
+    ) -> ExecResult<Value> {
+        if matches!(val, Value::Nil)
+            && let Some(first) = fields.first()
+        {
+            if iface {
+                return Err(TemplateError::Exec(format!(
+                    "nil pointer evaluating interface {{}}.{first}"
+                ))
+                .into());
+            }
+            return Ok(Value::Nil);
+        }
         for (i, field) in fields.iter().enumerate() {
             // runeguard patch: a field of a nil value that a field lookup returned (a map's
             // missing key or null) is Go's nil-pointer error, `.Values.missing.x` in Helm.
@@ -1166,7 +1244,10 @@ impl<'a> Executor<'a> {
                 ))
                 .into());
             }
-            val = self.field_access(&val, field)?;
+            let from_map =
+                matches!(&val, Value::Map(m) if !m.read().contains_key(crate::value::STRUCT_TYPE));
+            val = self.field_access(&val, field, iface)?;
+            iface = from_map;
             // runeguard patch: a function reached through a field is a method; Go calls a
             // method named without arguments (`(.Files.Glob "x").AsConfig`).
             if let Value::Function(f) = &val {
@@ -1203,7 +1284,7 @@ impl<'a> Executor<'a> {
     }
 
     /// Access a field on a value, respecting missingkey option.
-    fn field_access(&self, val: &Value, name: &str) -> ExecResult<Value> {
+    fn field_access(&self, val: &Value, name: &str, iface: bool) -> ExecResult<Value> {
         match val.field(name) {
             Some(v) => Ok(v.clone()),
             None if matches!(val, Value::Map(_)) => match self.missing_key {
@@ -1217,7 +1298,11 @@ impl<'a> Executor<'a> {
             None => Err(TemplateError::Exec(format!(
                 "can't evaluate field {} in type {}",
                 name,
-                val.type_name()
+                if iface {
+                    "interface {}"
+                } else {
+                    crate::go::go_type_name(val)
+                }
             ))
             .into()),
         }
@@ -1245,7 +1330,7 @@ impl<'a> Executor<'a> {
             Expr::Dot(_) => Ok(dot.clone()),
 
             Expr::Field(_, fields) => {
-                self.walk_fields(dot.clone(), fields)
+                self.walk_fields_from(dot.clone(), fields, self.dot_elem)
             }
 
             Expr::Variable(_, name, fields) => {

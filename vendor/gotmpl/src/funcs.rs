@@ -58,7 +58,11 @@ pub fn builtins() -> BTreeMap<String, ValueFunc> {
     m.insert(
         "eq".into(),
         Arc::new(|args: &[Value]| {
-            check_min_args("eq", args, 2)?;
+            // runeguard patch: Go's `eq(arg1, arg2...)`: one argument is `errNoComparison`.
+            check_min_args("eq", args, 1)?;
+            if args.len() == 1 {
+                return Err(TemplateError::Exec("missing argument for comparison".into()));
+            }
             let first = &args[0];
             for arg in &args[1..] {
                 if compare_eq(first, arg)? {
@@ -173,9 +177,19 @@ pub fn builtins() -> BTreeMap<String, ValueFunc> {
             check_args("len", args, 1)?;
             match args[0].len() {
                 Some(n) => Ok(Value::Int(n as i64)),
+                // runeguard patch: Go's messages. A nil read from a field is a nil interface
+                // (`len of nil pointer`); any other nil is reflect's zero Value, whose
+                // `Type()` panics in Go's `length`.
+                None if matches!(args[0], Value::Nil) => {
+                    Err(TemplateError::Exec(if crate::exec::literal::nil_fields() & 1 != 0 {
+                        "len of nil pointer".into()
+                    } else {
+                        "reflect: call of reflect.Value.Type on zero Value".into()
+                    }))
+                }
                 None => Err(TemplateError::Exec(format!(
-                    "len: cannot take length of {}",
-                    args[0]
+                    "len of type {}",
+                    crate::go::go_type_name(&args[0])
                 ))),
             }
         }),
@@ -184,7 +198,8 @@ pub fn builtins() -> BTreeMap<String, ValueFunc> {
     m.insert(
         "index".into(),
         Arc::new(|args: &[Value]| {
-            check_min_args("index", args, 2)?;
+            // runeguard patch: Go's `index(item, indexes...)`: `index x` is x.
+            check_min_args("index", args, 1)?;
             let mut val = args[0].clone();
             for idx in &args[1..] {
                 val = val.index(idx)?;
@@ -356,6 +371,7 @@ fn stringify_for_escaper(v: &Value) -> Cow<'_, str> {
 fn check_args(name: &str, args: &[Value], expected: usize) -> Result<()> {
     if args.len() != expected {
         return Err(TemplateError::ArgCount {
+            at_least: false,
             name: name.to_string(),
             expected,
             got: args.len(),
@@ -367,6 +383,7 @@ fn check_args(name: &str, args: &[Value], expected: usize) -> Result<()> {
 fn check_min_args(name: &str, args: &[Value], min: usize) -> Result<()> {
     if args.len() < min {
         return Err(TemplateError::ArgCount {
+            at_least: true,
             name: name.to_string(),
             expected: min,
             got: args.len(),
@@ -391,8 +408,10 @@ fn compare_eq(left: &Value, right: &Value) -> Result<bool> {
         (Value::List(_), Value::List(_))
         | (Value::Map(_), Value::Map(_))
         | (Value::Function(_), Value::Function(_)) => Err(TemplateError::Exec(format!(
-            "non-comparable type {}",
-            left.type_name()
+            // runeguard patch: Go's `non-comparable type %s: %v` of the second argument.
+            "non-comparable type {}: {}",
+            crate::go::sprintf("%s", core::slice::from_ref(right)).unwrap_or_default(),
+            crate::go::go_type_name(right)
         ))),
         // Trusted content (`Value::Safe`) compares by its underlying string,
         // ignoring the content kind — matching Go's `eq`, which compares
@@ -404,8 +423,8 @@ fn compare_eq(left: &Value, right: &Value) -> Result<bool> {
         | (Value::String(b), Value::Safe { s: a, .. }) => Ok(a == b),
         _ => Err(TemplateError::Exec(format!(
             "incompatible types for comparison: {} and {}",
-            left.type_name(),
-            right.type_name()
+            crate::go::go_type_name(left),
+            crate::go::go_type_name(right)
         ))),
     }
 }
@@ -444,10 +463,20 @@ fn compare_order(left: &Value, right: &Value) -> Result<Ordering> {
         (Value::Safe { s: a, .. }, Value::String(b)) => Ok(a.cmp(b)),
         #[cfg(feature = "html")]
         (Value::String(a), Value::Safe { s: b, .. }) => Ok(a.cmp(b)),
+        // runeguard patch: Go's `basicKind` refuses nil, lists, maps and booleans first.
+        _ if [left, right].iter().any(|v| {
+            matches!(
+                v,
+                Value::Nil | Value::List(_) | Value::Map(_) | Value::Function(_) | Value::Bool(_)
+            )
+        }) =>
+        {
+            Err(TemplateError::Exec("invalid type for comparison".into()))
+        }
         _ if left.type_name() != right.type_name() => Err(TemplateError::Exec(format!(
             "incompatible types for comparison: {} and {}",
-            left.type_name(),
-            right.type_name()
+            crate::go::go_type_name(left),
+            crate::go::go_type_name(right)
         ))),
         _ => Err(TemplateError::Exec("invalid type for comparison".into())),
     }

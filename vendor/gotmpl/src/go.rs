@@ -1146,7 +1146,7 @@ fn write_plus_v(out: &mut String, v: &Value, depth: usize) {
     }
 }
 
-fn go_type_name(v: &Value) -> &'static str {
+pub(crate) fn go_type_name(v: &Value) -> &'static str {
     // runeguard patch 35: a slice's or map's own type ([`Value::go_type`]).
     if let Some(ty) = v.go_type() {
         return ty.name;

@@ -291,12 +291,14 @@ impl Value {
                 Ok(i as usize)
             }
         }
+        // runeguard patch: Go's texts (`indexArg`, `prepareArg`).
         fn bad_index(kind: &str, idx: &Value) -> crate::error::TemplateError {
-            crate::error::TemplateError::Exec(format!(
-                "cannot index {} with type {}",
-                kind,
-                idx.type_name()
-            ))
+            let ty = crate::go::go_type_name(idx);
+            crate::error::TemplateError::Exec(if kind == "map" {
+                format!("value has type {ty}; should be string")
+            } else {
+                format!("cannot index slice/array with type {ty}")
+            })
         }
         match (self, idx) {
             (Value::List(v), Value::Int(_) | Value::Int64(_) | Value::Uint(_)) => {

@@ -63,7 +63,7 @@ pub(super) fn load_dir(
     depth: usize,
 ) -> Option<Chart> {
     let mut files = Vec::new();
-    let ignore = read_helmignore(dir);
+    let ignore = read_helmignore(dir, display, problems)?;
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     let mut subdirs = Vec::new();
     let mut archives = Vec::new();
@@ -86,7 +86,19 @@ pub(super) fn load_dir(
                 format!("{rel}/{name}")
             };
             let Ok(ft) = e.file_type() else { continue };
-            if ignored(&ignore, &r, ft.is_dir()) {
+            if let Some(line) = ignored(&ignore, &r, ft.is_dir()) {
+                // Helm then finds no Chart.yaml: the rule that left it out is the place.
+                if r == "Chart.yaml" && rel.is_empty() {
+                    problems.push(Problem::error(
+                        &below(display, ".helmignore"),
+                        Some(crate::source::span::Pos {
+                            line: line.max(1),
+                            column: 1,
+                        }),
+                        "Chart.yaml file is missing (this .helmignore rule leaves it out)",
+                    ));
+                    return None;
+                }
                 continue;
             }
             if ft.is_dir() {
@@ -615,52 +627,97 @@ pub(super) fn load_archive(
 /// One rule of `.helmignore` as Helm's `pkg/ignore` reads it: a pattern (Go's
 /// `filepath.Match`: `*` and `?` stop at `/`) matched against the path from the chart's
 /// folder when it holds a `/` (a leading `/` only anchors it there), else against the last
-/// name of the path; a trailing `/` limits it to folders.
+/// name of the path; a trailing `/` limits it to folders; a leading `!` negates it.
 pub(super) struct IgnoreRule {
     glob: globset::GlobMatcher,
     whole_path: bool,
     must_dir: bool,
+    negate: bool,
+    /// The rule's line in `.helmignore` (0 for Helm's default rule).
+    line: u32,
 }
 
 /// Reads `.helmignore`, with Helm's default rule `templates/.?*` (hidden files under
-/// `templates/`). Not modelled: a `!` rule (Helm then ignores every path it does not match,
-/// Chart.yaml too) and `**` (Helm refuses the file) are skipped.
-pub(super) fn read_helmignore(dir: &Path) -> Vec<IgnoreRule> {
+/// `templates/`) after the file's rules. A rule with `**` or a pattern Go's `filepath.Match`
+/// refuses makes Helm refuse the chart: a located problem, and `None`.
+pub(super) fn read_helmignore(
+    dir: &Path,
+    display: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<IgnoreRule>> {
     let text = std::fs::read_to_string(dir.join(".helmignore")).unwrap_or_default();
-    text.lines()
-        .chain(["templates/.?*"])
-        .filter_map(|line| {
-            let l = line.trim();
-            if l.is_empty() || l.starts_with('#') || l.starts_with('!') || l.contains("**") {
-                return None;
-            }
-            let (l, must_dir) = match l.strip_suffix('/') {
-                Some(d) => (d, true),
-                None => (l, false),
-            };
-            let whole_path = l.contains('/');
-            let glob = globset::GlobBuilder::new(l.strip_prefix('/').unwrap_or(l))
-                .literal_separator(true)
-                .backslash_escape(true)
-                .build()
-                .ok()?
-                .compile_matcher();
-            Some(IgnoreRule {
-                glob,
-                whole_path,
-                must_dir,
-            })
-        })
-        .collect()
+    let shown = below(display, ".helmignore");
+    let mut rules = Vec::new();
+    for (i, line) in text
+        .lines()
+        .map(|l| (true, l))
+        .chain([(false, "templates/.?*")])
+        .enumerate()
+    {
+        let (in_file, line) = line;
+        let at = Some(crate::source::span::Pos {
+            line: i as u32 + 1,
+            column: 1,
+        });
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.contains("**") {
+            problems.push(Problem::error(
+                &shown,
+                at,
+                "double-star (**) syntax is not supported",
+            ));
+            return None;
+        }
+        let (l, negate) = match l.strip_prefix('!') {
+            Some(r) => (r, true),
+            None => (l, false),
+        };
+        let (l, must_dir) = match l.strip_suffix('/') {
+            Some(d) => (d, true),
+            None => (l, false),
+        };
+        let whole_path = l.contains('/');
+        let glob = globset::GlobBuilder::new(l.strip_prefix('/').unwrap_or(l))
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build();
+        let Ok(glob) = glob else {
+            problems.push(Problem::error(&shown, at, "syntax error in pattern"));
+            return None;
+        };
+        rules.push(IgnoreRule {
+            glob: glob.compile_matcher(),
+            whole_path,
+            must_dir,
+            negate,
+            line: if in_file { i as u32 + 1 } else { 0 },
+        });
+    }
+    Some(rules)
 }
 
-pub(super) fn ignored(rules: &[IgnoreRule], rel: &str, is_dir: bool) -> bool {
-    // Chart.yaml, values and templates are never ignored by Helm's loader in practice.
-    if rel == "Chart.yaml" || rel == "templates" {
-        return false;
-    }
+/// Helm's `Rules.Ignore`, rule by rule: the first rule that matches ignores the path; a `!`
+/// rule ignores every path it does not match (folders too: a folder ignored is not walked).
+/// `Some(line)` of the rule that ignores it.
+pub(super) fn ignored(rules: &[IgnoreRule], rel: &str, is_dir: bool) -> Option<u32> {
     let base = rel.rsplit('/').next().unwrap_or(rel);
-    rules
-        .iter()
-        .any(|r| (is_dir || !r.must_dir) && r.glob.is_match(if r.whole_path { rel } else { base }))
+    for r in rules {
+        let hit = r.glob.is_match(if r.whole_path { rel } else { base });
+        if r.negate {
+            if (r.must_dir && !is_dir) || !hit {
+                return Some(r.line);
+            }
+            continue;
+        }
+        if r.must_dir && !is_dir {
+            continue;
+        }
+        if hit {
+            return Some(r.line);
+        }
+    }
+    None
 }

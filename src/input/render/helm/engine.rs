@@ -75,7 +75,16 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                 a.first()
                     .ok_or_else(|| funcs::err("include needs a template name"))?,
             );
-            let _g = DepthGuard::enter()?;
+            // Helm's include refuses a name nested more than 1000 deep with this text.
+            let _g = DepthGuard::enter().map_err(|e| {
+                if e.to_string().contains("include/tpl nested more than") {
+                    funcs::err(format!(
+                        "rendering template has a nested reference name: {name}: unable to execute template"
+                    ))
+                } else {
+                    e
+                }
+            })?;
             let in_tpl = TPL_SETS.with(|s| s.borrow().last().cloned());
             let t: &Template = match &in_tpl {
                 Some(t) => t,
@@ -91,7 +100,16 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
             drop(keep);
             let pieces = gotmpl::trace::capture_end();
-            let out = out?;
+            // Helm's text for a name the set does not define (Go's ExecuteTemplate).
+            let out = out.map_err(|e| {
+                if e.to_string() == format!("undefined template: {name}") {
+                    funcs::err(format!(
+                        "template: no template {name:?} associated with template \"gotpl\""
+                    ))
+                } else {
+                    e
+                }
+            })?;
             if !pieces.is_empty() {
                 // Origins are found by the lines printed, which have no `<no value>`.
                 let (text, pieces) = without_no_value(&out, pieces);
@@ -462,12 +480,16 @@ fn go_field_name(key: &str) -> String {
 /// `files/a/b.yaml`; `files/**/*.yaml` needs a folder below `files/`), `[a-z]`/`[!a-z]` are
 /// one character in or out of the class, `{a,b}` either, `\` quotes the next character.
 /// `None` for a pattern gobwas refuses (an unclosed or empty `[…]`), which Helm replaces by
-/// `**`; an unclosed `{` or a trailing `\` compile to a matcher of nothing.
+/// `**`; a trailing `\` compiles to a matcher of nothing, a `{` left open is closed at the end.
+/// Not modelled: gobwas's `AnyOf.Len` takes the length of the last fixed-length alternative
+/// when the ones before it have none (`{*.yaml,x.yaml}` is 6 long), and its compiler glues
+/// fixed-length runs into rows of that length, so such a group matches only that many runes.
 fn glob_regex(pat: &str) -> Option<regex::Regex> {
     const NOTHING: &str = "$.^";
     let mut re = String::from("^");
     let mut chars = pat.chars().peekable();
     let mut depth = 0usize;
+    let mut nothing = false;
     while let Some(c) = chars.next() {
         match c {
             '*' if chars.peek() == Some(&'*') => {
@@ -480,7 +502,7 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
                 Some(q) => re.push_str(&regex::escape(&q.to_string())),
                 None => {
                     // A trailing `\`: gobwas matches nothing.
-                    depth += 1;
+                    nothing = true;
                     break;
                 }
             },
@@ -514,9 +536,12 @@ fn glob_regex(pat: &str) -> Option<regex::Regex> {
             other => re.push_str(&regex::escape(&other.to_string())),
         }
     }
-    // An unclosed `{` (or a trailing `\`, counted as one) matches nothing.
-    if depth > 0 {
+    if nothing {
         return regex::Regex::new(NOTHING).ok();
+    }
+    // gobwas's lexer closes the `{` left open at the end (`files/{a.yaml` is `files/a.yaml`).
+    for _ in 0..depth {
+        re.push(')');
     }
     re.push('$');
     regex::Regex::new(&re).ok()

@@ -155,7 +155,7 @@ fn prepare_in<'a>(
 ) -> Prepared<'a> {
     // The chart's own values.yaml under the values given to it.
     if let Some(vf) = chart.file("values.yaml") {
-        match source(vf).and_then(|src| values::read_yaml(&src).map(|(v, t)| (src, v, t))) {
+        match source(vf).and_then(|src| values::read_values_yaml(&src).map(|(v, t)| (src, v, t))) {
             Ok((src, defaults, tree)) => {
                 let mut own = Origins::default();
                 let mut base = if defaults.is_null() {

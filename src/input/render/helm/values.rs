@@ -78,9 +78,43 @@ pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
-    let (docs, err) = parse_stream(&file.text, &file.lines);
+    let (mut docs, err) = parse_stream(&file.text, &file.lines);
+    // go-yaml (Helm's reader) accepts a quoted scalar or flow collection whose continuation
+    // lines are no deeper than their parent (`a: "x` then `y"` at column 0), which saphyr
+    // refuses: read the text with those lines re-indented, as the manifests loader does, and
+    // map the spans back onto the file (only the re-indented lines' columns move).
+    let mut lenient: Option<(String, Vec<u32>)> = None;
     if let Some(e) = err {
-        return Err(Problem::error(&file.path, Some(e.pos), e.message));
+        let relaxed = (e.message.contains("indentation") && !e.message.contains("tabs"))
+            .then(|| crate::input::classify::lenient_text(&file.text, e.pos.line))
+            .flatten();
+        let Some((text, fixed)) = relaxed else {
+            return Err(Problem::error(&file.path, Some(e.pos), e.message));
+        };
+        let idx = crate::source::span::LineIndex::new(&text);
+        let (again, err) = parse_stream(&text, &idx);
+        if err.is_some() {
+            return Err(Problem::error(&file.path, Some(e.pos), e.message));
+        }
+        docs = again;
+        lenient = Some((text, fixed));
+    }
+    if let Some((text, _)) = &lenient {
+        let idx = crate::source::span::LineIndex::new(text);
+        let Some(doc) = docs.first() else {
+            return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
+        };
+        let (v, mut spans, issues) = resolve_helm_values(&doc.root, text, &idx)
+            .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
+        remap_spans(&mut spans, &lenient_offsets(text, &file.text));
+        let (non_finite, others): (Vec<_>, Vec<_>) = issues
+            .into_iter()
+            .filter(|i| !i.is_duplicate_key())
+            .partition(ResolveIssue::is_non_finite);
+        if let Some(i) = others.into_iter().next() {
+            return Err(Problem::error(&file.path, Some(i.pos), i.message));
+        }
+        return Ok((v, spans, non_finite));
     }
     let Some(doc) = docs.first() else {
         return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
@@ -97,6 +131,127 @@ pub fn read_yaml_non_finite(
         return Err(Problem::error(&file.path, Some(i.pos), i.message));
     }
     Ok((v, spans, non_finite))
+}
+
+/// A chart's `values.yaml` as Helm v4's `loader.LoadValues` reads it: each YAML document a
+/// map (an empty one `{}`), merged in order (`MergeMaps`: a later document's key wins, maps
+/// merge recursively, a `null` replaces). One document is [`read_yaml`].
+pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    let (docs, err) = parse_stream(&file.text, &file.lines);
+    if docs.len() < 2 || err.is_some() {
+        return read_yaml(file);
+    }
+    let mut out = Map::new();
+    let mut out_tree: Vec<(String, SpanTree)> = Vec::new();
+    let mut whole = Span {
+        start: u32::MAX,
+        end: 0,
+    };
+    for doc in &docs {
+        let (v, tree, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
+            .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
+        if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
+            return Err(Problem::error(&file.path, Some(i.pos), i.message));
+        }
+        let kind = match &v {
+            Value::Object(_) | Value::Null => None,
+            Value::Array(_) => Some("array"),
+            Value::String(_) => Some("string"),
+            Value::Number(_) => Some("number"),
+            Value::Bool(_) => Some("bool"),
+        };
+        if let Some(kind) = kind {
+            return Err(Problem::error(
+                &file.path,
+                Some(file.pos(tree.span.start)),
+                format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                ),
+            ));
+        }
+        whole = Span {
+            start: whole.start.min(tree.span.start),
+            end: whole.end.max(tree.span.end),
+        };
+        if let (Value::Object(m), Children::Map(entries)) = (v, tree.children) {
+            merge_maps(&mut out, &mut out_tree, m, entries);
+        }
+    }
+    let tree = SpanTree {
+        span: whole,
+        focus: whole,
+        children: Children::Map(out_tree),
+    };
+    Ok((Value::Object(out), tree))
+}
+
+/// Helm's `loader.MergeMaps` of `b` into `a`, with the entries' span trees.
+fn merge_maps(
+    a: &mut Map<String, Value>,
+    at: &mut Vec<(String, SpanTree)>,
+    b: Map<String, Value>,
+    mut bt: Vec<(String, SpanTree)>,
+) {
+    for (k, v) in b {
+        let Some(i) = bt.iter().position(|(n, _)| *n == k) else {
+            continue;
+        };
+        let (_, t) = bt.swap_remove(i);
+        let existing = at.iter().position(|(n, _)| *n == k);
+        if let (Value::Object(bm), Some(Value::Object(am)), Some(j)) = (&v, a.get_mut(&k), existing)
+            && let (Children::Map(a_entries), Children::Map(b_entries)) =
+                (&mut at[j].1.children, t.children.clone())
+        {
+            merge_maps(am, a_entries, bm.clone(), b_entries);
+            continue;
+        }
+        a.insert(k.clone(), v);
+        match existing {
+            Some(j) => at[j].1 = t,
+            None => at.push((k, t)),
+        }
+    }
+}
+
+/// Every span of `tree` through `map`.
+fn remap_spans(tree: &mut SpanTree, map: &dyn Fn(u32) -> u32) {
+    for s in [&mut tree.span, &mut tree.focus] {
+        *s = Span {
+            start: map(s.start),
+            end: map(s.end),
+        };
+    }
+    match &mut tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => entries.iter_mut().for_each(|(_, t)| remap_spans(t, map)),
+        Children::Seq(items) => items.iter_mut().for_each(|t| remap_spans(t, map)),
+    }
+}
+
+/// Offsets of `lenient` (`original` with some lines' leading spaces added, the same lines)
+/// as offsets of `original`: the same line, the column less the spaces added there.
+fn lenient_offsets(lenient: &str, original: &str) -> impl Fn(u32) -> u32 {
+    let starts = |t: &str| -> Vec<usize> {
+        std::iter::once(0)
+            .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    };
+    let (l_starts, o_starts) = (starts(lenient), starts(original));
+    let (l_len, o_len) = (lenient.len(), original.len());
+    let line_len = |st: &[usize], i: usize, total: usize| {
+        st.get(i + 1).map_or(total, |n| n - 1).saturating_sub(st[i])
+    };
+    move |offset| {
+        let offset = (offset as usize).min(l_len);
+        let line = l_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let Some(&o_start) = o_starts.get(line) else {
+            return o_len as u32;
+        };
+        let o_line = line_len(&o_starts, line, o_len);
+        let added = line_len(&l_starts, line, l_len).saturating_sub(o_line);
+        let col = (offset - l_starts[line]).saturating_sub(added).min(o_line);
+        (o_start + col) as u32
+    }
 }
 
 /// Merges `over` into `base` as Helm coalesces user values over chart values: maps merge
@@ -556,6 +711,24 @@ mod tests {
         let line = b.file.pos(b.span.start).line;
         assert_eq!((b.file.path.as_str(), line), ("v2.yaml", 2));
         assert!(o.get(&["a".into(), "c".into()]).is_none());
+    }
+
+    #[test]
+    fn shallow_quoted_continuations_are_read_as_helm_reads_them() {
+        // go-yaml folds `"x` / `y"` (continuation at column 0) into "x y"; saphyr refuses it.
+        let text = "a:\n  b: \"x\ny\"\n  c: 'p\n q'\nd: 1\n";
+        let f = SourceFile::new("v.yaml".into(), None, text.into());
+        let (val, tree) = read_yaml(&f).expect("read leniently");
+        assert_eq!(val, json!({"a": {"b": "x y", "c": "p q"}, "d": 1}));
+        // Spans are the file's own: `d` is at line 6, column 1.
+        let d = tree.resolve(&[PathSeg::Key("d".into())]).span;
+        let at = f.pos(d.start);
+        assert_eq!((at.line, at.column), (6, 1));
+        let c = tree
+            .resolve(&[PathSeg::Key("a".into()), PathSeg::Key("c".into())])
+            .span;
+        assert_eq!(f.pos(c.start).line, 4);
+        assert!(c.end as usize <= text.len());
     }
 }
 

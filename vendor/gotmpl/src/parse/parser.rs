@@ -199,11 +199,18 @@ impl<'a> Parser<'a> {
     // parse_list: the core loop
     fn parse_list(&mut self, defines: &mut Vec<DefineNode>) -> Result<ListNode> {
         self.enter()?;
+        // runeguard patch 51: the template's own list (not an if, range, with, define or
+        // block body) ends only at EOF, which ends no other list (Go's `parse`/`itemList`).
+        let top = self.depth == 1;
         let pos = self.cur_pos();
         let mut nodes = Vec::new();
 
         loop {
             match self.peek().kind {
+                TokenKind::Eof if !top => {
+                    self.leave();
+                    return Err(self.error("unexpected EOF"));
+                }
                 TokenKind::Eof => break,
                 TokenKind::Text => {
                     let tok = self.next().clone();
@@ -216,6 +223,15 @@ impl<'a> Parser<'a> {
                     self.next(); // consume delimiter
 
                     match self.peek().kind {
+                        TokenKind::End | TokenKind::Else if top => {
+                            let what = if self.peek().kind == TokenKind::End {
+                                "{{end}}"
+                            } else {
+                                "{{else}}"
+                            };
+                            self.leave();
+                            return Err(self.error(format!("unexpected {what}")));
+                        }
                         TokenKind::End => {
                             self.next();
                             self.expect_close_delim()?;
@@ -285,7 +301,18 @@ impl<'a> Parser<'a> {
         allow_multi_decl: bool,
     ) -> Result<BranchNode> {
         let pos = self.cur_pos();
-        self.next();
+        let keyword = match self.next().kind {
+            TokenKind::If => "if",
+            TokenKind::Range => "range",
+            _ => "with",
+        };
+        // runeguard patch 52: Go's `missing value for if` (it was `empty command`).
+        if matches!(
+            self.peek().kind,
+            TokenKind::RightDelim | TokenKind::RightTrimDelim
+        ) {
+            return Err(self.error(format!("missing value for {keyword}")));
+        }
 
         let pipe = self.parse_pipeline_full(true, allow_multi_decl)?;
         self.expect_close_delim()?;
@@ -295,6 +322,18 @@ impl<'a> Parser<'a> {
         let else_body = if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
             self.next();
 
+            // runeguard patch 53: Go chains `else if` after an if only and `else with` after
+            // a with only; otherwise the pending keyword is `unexpected <if> in input`.
+            let chained = match self.peek().kind {
+                TokenKind::If => Some("if"),
+                TokenKind::With => Some("with"),
+                _ => None,
+            };
+            if let Some(kw) = chained
+                && kw != keyword
+            {
+                return Err(self.error(format!("unexpected <{kw}> in input")));
+            }
             if self.peek().kind == TokenKind::If {
                 let inner_if = self.parse_if(defines)?;
                 self.expect_close_delim_or_end()?;
@@ -312,6 +351,10 @@ impl<'a> Parser<'a> {
             } else {
                 self.expect_close_delim()?;
                 let else_list = self.parse_list(defines)?;
+                // runeguard patch 53: a second `{{else}}` is Go's `expected end; found {{else}}`.
+                if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
+                    return Err(self.error("expected end; found {{else}}"));
+                }
                 Some(else_list)
             }
         } else {

@@ -190,10 +190,9 @@ pub(super) fn register(m: &mut FuncMap) {
         let start = a.get(1).map_or(0, to_int);
         let end = a.get(2).map_or(list.len() as i64, to_int);
         if start < 0 || end < start || end > list.len() as i64 {
-            return Err(err(format!(
-                "reflect: slice index out of range [{start}:{end}] with length {}",
-                list.len()
-            )));
+            // reflect's panic (Go's bound is the slice's capacity, which may exceed its
+            // length: not modelled).
+            return Err(err("reflect.Value.Slice: slice index out of bounds"));
         }
         // reflect's Slice keeps the slice's type (`slice (splitList …) 1` is a `[]string`).
         let part = Value::List(list[start as usize..end as usize].to_vec().into());

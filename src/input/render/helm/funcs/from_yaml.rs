@@ -363,7 +363,8 @@ fn by_loader(text: &str) -> Result<Value, String> {
         let file = crate::source::SourceFile::new("fromYaml".into(), None, read.to_string());
         match super::super::values::read_yaml(&file) {
             Ok((v, _)) => return Ok(json_to_value(&v)),
-            Err(e) if e.message.starts_with(crate::input::yaml::NON_FINITE) => {
+            // Go's JSON refusing what go-yaml read (an infinity, a null key, bad `!!binary`).
+            Err(e) if e.message.starts_with("error converting YAML to JSON: ") => {
                 return Err(e.message);
             }
             Err(e) => {
@@ -656,7 +657,11 @@ fn walk(text: &str, tags: bool) -> Option<Result<Value, String>> {
                     key: key @ None, ..
                 }) = stack.last_mut()
                 {
-                    if value == "<<" {
+                    // `null:` is a nil key, which only the loader reports.
+                    if value == "<<"
+                        || (style == ScalarStyle::Plain
+                            && matches!(value.as_ref(), "~" | "null" | "Null" | "NULL"))
+                    {
                         return None;
                     }
                     // go-yaml v2 reads a plain key as a YAML 1.1 scalar (`y` is `true`).

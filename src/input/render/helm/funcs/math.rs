@@ -6,6 +6,28 @@ use super::*;
 
 /// Masterminds/semver constraint check (`>=1.19-0`, `~1.2`, `^1`, `>=1, <2`, `a || b`).
 pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
+    // Masterminds' NewConstraint checks each `||` part against its grammar first (Go's `%q`
+    // of the part in the error), then NewVersion reads the version (`1.2.x` is refused).
+    static VALID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let cv = r"v?([0-9|xX*]+)(\.[0-9|xX*]+)?(\.[0-9|xX*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+        let ops = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+        regex::Regex::new(&format!(r"^(\s*({ops})\s*({cv})\s*,?)+$")).expect("constraint grammar")
+    });
+    // Masterminds' rewriteRange: `1.2 - 1.4` is `>= 1.2, <= 1.4`.
+    static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let cv = r"v?[0-9|xX*]+(?:\.[0-9|xX*]+)?(?:\.[0-9|xX*]+)?(?:-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?";
+        regex::Regex::new(&format!(r"\s*({cv})\s+-\s+({cv})\s*")).expect("range grammar")
+    });
+    let rewritten = RANGE.replace_all(constraint, ">= $1, <= $2");
+    let constraint = rewritten.as_ref();
+    for alt in constraint.split("||") {
+        if !VALID.is_match(alt) {
+            let mut quoted = String::new();
+            gotmpl::go_quote_into_with(&mut quoted, alt, false);
+            return Err(err(format!("improper constraint: {quoted}")));
+        }
+    }
+    masterminds_version(version).map_err(err)?;
     let v = parse_version(version)
         .ok_or_else(|| err(format!("invalid semantic version {version:?}")))?;
     for alt in constraint.split("||") {
@@ -30,14 +52,25 @@ pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
                 .iter()
                 .find_map(|op| t.strip_prefix(op).map(|r| (*op, r)))
                 .unwrap_or(("=", t.as_str()));
-            let c = parse_version(rest)
-                .ok_or_else(|| err(format!("improper constraint: {constraint}")))?;
+            let c = parse_version(rest).ok_or_else(|| err("constraint parser error"))?;
             let cmp = cmp_versions(&v, &c);
             use std::cmp::Ordering::*;
             let ok = match op {
+                // Masterminds on a constraint with parts left out (`>1.2`, `<=1.4`): `>` wants
+                // a greater part given, `<=` accepts any patch (minor) of the parts given.
+                ">" if c.2 < 3 => {
+                    if v.0[0] != c.0[0] {
+                        v.0[0] > c.0[0]
+                    } else {
+                        c.2 >= 2 && v.0[1] > c.0[1]
+                    }
+                }
                 ">" => cmp == Greater,
                 ">=" | "=>" => cmp != Less,
                 "<" => cmp == Less,
+                "<=" | "=<" if c.2 < 3 => {
+                    v.0[0] < c.0[0] || (v.0[0] == c.0[0] && (c.2 < 2 || v.0[1] <= c.0[1]))
+                }
                 "<=" | "=<" => cmp != Greater,
                 "!=" => cmp != Equal,
                 "~" | "~>" => cmp != Less && v.0[0] == c.0[0] && (c.2 < 2 || v.0[1] == c.0[1]),

@@ -129,7 +129,10 @@ pub(super) fn go_type(v: &Value) -> std::borrow::Cow<'static, str> {
 /// argument is a nil read from a field (`gotmpl::literal::nil_fields`), Go's nil
 /// `interface {}`, which no concrete parameter type takes (`hasKey .Values.missing "k"`
 /// fails in Helm where `hasKey nil "k"` and `hasKey (.Values.missing) "k"` do not).
-fn check(v: &Value, want: char, typed_nil: bool) -> Result<(), TemplateError> {
+fn check(v: &Value, want: char, typed_nil: bool, constant: bool) -> Result<(), TemplateError> {
+    if constant {
+        return check_constant(v, want);
+    }
     if typed_nil && matches!(v, Value::Nil) {
         let name = match want {
             's' => "string",
@@ -168,6 +171,43 @@ fn check(v: &Value, want: char, typed_nil: bool) -> Result<(), TemplateError> {
     }))
 }
 
+/// A constant written in the template against a parameter type, as Go's `evalArg` converts
+/// it: a string, integer or boolean node of another kind is `expected integer; found "x"`
+/// (the node as written), a constant for a map parameter `can't handle 1 for arg of type
+/// map[string]interface {}`, `nil` for a string, int or bool `cannot assign nil to string`.
+fn check_constant(v: &Value, want: char) -> Result<(), TemplateError> {
+    let ok = match want {
+        's' => matches!(v, Value::String(_)),
+        'i' => matches!(v, Value::Int(_)),
+        'b' => matches!(v, Value::Bool(_)),
+        'm' => matches!(v, Value::Nil),
+        _ => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let name = match want {
+        's' => "string",
+        'i' => "int",
+        'b' => "bool",
+        _ => "map[string]interface {}",
+    };
+    if matches!(v, Value::Nil) {
+        return Err(err(format!("cannot assign nil to {name}")));
+    }
+    let mut found = String::new();
+    match v {
+        Value::String(s) => gotmpl::go_quote_into_with(&mut found, s, false),
+        other => found.push_str(&other.to_string()),
+    }
+    Err(err(match want {
+        's' => format!("expected string; found {found}"),
+        'i' => format!("expected integer; found {found}"),
+        'b' => format!("expected bool; found {found}"),
+        _ => format!("can't handle {found} for arg of type {name}"),
+    }))
+}
+
 /// Wraps each function of the table (and its `must` form) with Go's argument type check.
 /// Arity is checked first (`arity.rs`), as Go checks the count before converting.
 pub(crate) fn check_types(m: &mut FuncMap) {
@@ -183,6 +223,7 @@ pub(crate) fn check_types(m: &mut FuncMap) {
                     // is an int for an int parameter, as Go converts constants.
                     let literal = gotmpl::literal::integral_floats();
                     let nil_fields = gotmpl::literal::nil_fields();
+                    let constants = gotmpl::literal::constants();
                     let mut converted: Option<Vec<Value>> = None;
                     let mut want = params.chars().chain(std::iter::repeat(rest.unwrap_or('.')));
                     for (i, v) in a.iter().enumerate() {
@@ -194,7 +235,8 @@ pub(crate) fn check_types(m: &mut FuncMap) {
                             converted.get_or_insert_with(|| a.to_vec())[i] = Value::Int(*f as i64);
                             continue;
                         }
-                        check(v, want, i < 64 && nil_fields & (1 << i) != 0)?;
+                        let bit = |mask: u64| i < 64 && mask & (1 << i) != 0;
+                        check(v, want, bit(nil_fields), bit(constants))?;
                     }
                     inner(converted.as_deref().unwrap_or(a))
                 }),
