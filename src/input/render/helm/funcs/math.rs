@@ -4,24 +4,36 @@
 use super::decimal::{self, Op};
 use super::*;
 
+// Masterminds' NewConstraint checks each `||` part against its grammar first (Go's `%q`
+// of the part in the error), then NewVersion reads the version (`1.2.x` is refused).
+static VALID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let cv = r"v?([0-9|xX*]+)(\.[0-9|xX*]+)?(\.[0-9|xX*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+    let ops = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+    regex::Regex::new(&format!(r"^(\s*({ops})\s*({cv})\s*,?)+$")).expect("constraint grammar")
+});
+// Masterminds' rewriteRange: `1.2 - 1.4` is `>= 1.2, <= 1.4`.
+static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let cv = r"v?[0-9|xX*]+(?:\.[0-9|xX*]+)?(?:\.[0-9|xX*]+)?(?:-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?";
+    regex::Regex::new(&format!(r"\s*({cv})\s+-\s+({cv})\s*")).expect("range grammar")
+});
+
 /// Masterminds/semver constraint check (`>=1.19-0`, `~1.2`, `^1`, `>=1, <2`, `a || b`).
 pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
-    // Masterminds' NewConstraint checks each `||` part against its grammar first (Go's `%q`
-    // of the part in the error), then NewVersion reads the version (`1.2.x` is refused).
-    static VALID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let cv = r"v?([0-9|xX*]+)(\.[0-9|xX*]+)?(\.[0-9|xX*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
-        let ops = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
-        regex::Regex::new(&format!(r"^(\s*({ops})\s*({cv})\s*,?)+$")).expect("constraint grammar")
+    // The expressions cost more to compile than a small chart to render: a constraint with no
+    // ` - ` has no range to rewrite, and one the plain reading accepts is valid.
+    let spaced_dash = constraint.char_indices().any(|(i, c)| {
+        c == '-'
+            && constraint[..i].ends_with(char::is_whitespace)
+            && constraint[i + 1..].starts_with(char::is_whitespace)
     });
-    // Masterminds' rewriteRange: `1.2 - 1.4` is `>= 1.2, <= 1.4`.
-    static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let cv = r"v?[0-9|xX*]+(?:\.[0-9|xX*]+)?(?:\.[0-9|xX*]+)?(?:-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?";
-        regex::Regex::new(&format!(r"\s*({cv})\s+-\s+({cv})\s*")).expect("range grammar")
-    });
-    let rewritten = RANGE.replace_all(constraint, ">= $1, <= $2");
+    let rewritten = if spaced_dash {
+        RANGE.replace_all(constraint, ">= $1, <= $2")
+    } else {
+        std::borrow::Cow::Borrowed(constraint)
+    };
     let constraint = rewritten.as_ref();
     for alt in constraint.split("||") {
-        if !VALID.is_match(alt) {
+        if !plainly_valid(alt) && !VALID.is_match(alt) {
             let mut quoted = String::new();
             gotmpl::go_quote_into_with(&mut quoted, alt, false);
             return Err(err(format!("improper constraint: {quoted}")));
@@ -92,6 +104,78 @@ pub fn semver_compare(constraint: &str, version: &str) -> gotmpl::Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// A reading of Masterminds' constraint grammar (`^(\s*(op)\s*(cv)\s*,?)+$`) that takes the
+/// longest operator and each part of a version as far as it goes: what it accepts the grammar
+/// accepts (it is one way of matching it); what it refuses is left to the expression.
+fn plainly_valid(alt: &str) -> bool {
+    let b = alt.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    let run = |i: &mut usize, ok: fn(u8) -> bool| {
+        let from = *i;
+        while *i < b.len() && ok(b[*i]) {
+            *i += 1;
+        }
+        *i > from
+    };
+    let num = |c: u8| c.is_ascii_digit() || matches!(c, b'|' | b'x' | b'X' | b'*');
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let mut terms = 0;
+    loop {
+        // The end comes after a version and its spaces, or after its comma (not spaces after
+        // that comma: nothing of the grammar reads them).
+        if i == b.len() {
+            return terms > 0;
+        }
+        skip_ws(&mut i);
+        if i == b.len() {
+            return false;
+        }
+        for op in ["!=", ">=", "=>", "<=", "=<", "~>", ">", "<", "=", "~", "^"] {
+            if alt[i..].starts_with(op) {
+                i += op.len();
+                break;
+            }
+        }
+        skip_ws(&mut i);
+        if b.get(i) == Some(&b'v') {
+            i += 1;
+        }
+        if !run(&mut i, num) {
+            return false;
+        }
+        for _ in 0..2 {
+            if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(|&c| num(c)) {
+                i += 1;
+                run(&mut i, num);
+            }
+        }
+        for sep in [b'-', b'+'] {
+            if b.get(i) == Some(&sep) {
+                i += 1;
+                if !run(&mut i, ident) {
+                    return false;
+                }
+                while b.get(i) == Some(&b'.') {
+                    i += 1;
+                    if !run(&mut i, ident) {
+                        return false;
+                    }
+                }
+            }
+        }
+        skip_ws(&mut i);
+        if b.get(i) == Some(&b',') {
+            i += 1;
+        }
+        terms += 1;
+    }
 }
 
 /// ([major, minor, patch], prerelease, how many numbers were given).
@@ -426,8 +510,33 @@ pub(super) fn register(m: &mut FuncMap) {
 
 #[cfg(test)]
 mod tests {
-    use super::masterminds_version;
+    use super::{RANGE, VALID, masterminds_version, plainly_valid};
     use gotmpl::Value;
+
+    proptest::proptest! {
+        /// What the plain reading accepts, Masterminds' constraint grammar accepts; a range
+        /// rewrite happens only where a dash stands between spaces.
+        #[test]
+        fn the_plain_constraint_reading_accepts_only_what_the_grammar_does(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                ">", "<", "=", "!", "~", "^", "v", "1", "2", "0", ".", "-", "+", "x", "*", "|",
+                ",", " ", "\t", "a", "rc", "é",
+            ]), 0..16),
+        ) {
+            let c: String = parts.concat();
+            if plainly_valid(&c) {
+                proptest::prop_assert!(VALID.is_match(&c), "{c:?}");
+            }
+            let spaced = c.char_indices().any(|(i, ch)| {
+                ch == '-'
+                    && c[..i].ends_with(char::is_whitespace)
+                    && c[i + 1..].starts_with(char::is_whitespace)
+            });
+            if !spaced {
+                proptest::prop_assert!(!RANGE.is_match(&c), "{c:?}");
+            }
+        }
+    }
 
     /// Sprig's round, as `helm template` printed it (tests/data/helm-diff/round-negative).
     #[test]
