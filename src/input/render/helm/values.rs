@@ -66,7 +66,18 @@ impl Origins {
 /// scalars). An empty file is an empty map.
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
-    let (v, spans, non_finite) = read_yaml_non_finite(file)?;
+    read_yaml_parsed(file, parse_stream(&file.text, &file.lines))
+}
+
+/// A values text parsed into its documents, or the syntax error that stopped the parse.
+type Parsed = (
+    Vec<crate::input::yaml::RawDocument>,
+    Option<crate::input::yaml::YamlError>,
+);
+
+/// [`read_yaml`] of a text already parsed into its documents.
+fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, SpanTree), Problem> {
+    let (v, spans, non_finite) = read_non_finite_parsed(file, parsed)?;
     if let Some(i) = non_finite.first() {
         return Err(Problem::error(&file.path, Some(i.pos), i.message.clone()));
     }
@@ -78,7 +89,13 @@ pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
-    let (mut docs, err) = parse_stream(&file.text, &file.lines);
+    read_non_finite_parsed(file, parse_stream(&file.text, &file.lines))
+}
+
+fn read_non_finite_parsed(
+    file: &Arc<SourceFile>,
+    (mut docs, err): Parsed,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     // go-yaml (Helm's reader) accepts a quoted scalar or flow collection whose continuation
     // lines are no deeper than their parent (`a: "x` then `y"` at column 0), which saphyr
     // refuses: read the text with those lines re-indented, as the manifests loader does, and
@@ -139,7 +156,8 @@ pub fn read_yaml_non_finite(
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if docs.len() < 2 || err.is_some() {
-        return read_yaml(file);
+        // One document (or a syntax error): read from this parse, not a second one.
+        return read_yaml_parsed(file, (docs, err));
     }
     let mut out = Map::new();
     let mut out_tree: Vec<(String, SpanTree)> = Vec::new();
