@@ -118,25 +118,24 @@ fn read_non_finite_parsed(
     }
     if let Some((text, _)) = &lenient {
         let idx = crate::source::span::LineIndex::new(text);
-        let Some(doc) = docs.first() else {
-            return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
-        };
-        let (v, mut spans, issues) = resolve_helm_values(&doc.root, text, &idx)
-            .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
+        let (v, mut spans, non_finite) = resolve_first(file, &docs, text, &idx)?;
         remap_spans(&mut spans, &lenient_offsets(text, &file.text));
-        let (non_finite, others): (Vec<_>, Vec<_>) = issues
-            .into_iter()
-            .filter(|i| !i.is_duplicate_key())
-            .partition(ResolveIssue::is_non_finite);
-        if let Some(i) = others.into_iter().next() {
-            return Err(Problem::error(&file.path, Some(i.pos), i.message));
-        }
         return Ok((v, spans, non_finite));
     }
+    resolve_first(file, &docs, &file.text, &file.lines)
+}
+
+/// The first document of `docs` (parsed from `text`) as values, with its infinities and NaNs.
+fn resolve_first(
+    file: &Arc<SourceFile>,
+    docs: &[crate::input::yaml::RawDocument],
+    text: &str,
+    idx: &crate::source::span::LineIndex,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     let Some(doc) = docs.first() else {
         return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
     };
-    let (v, spans, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
+    let (v, spans, issues) = resolve_helm_values(&doc.root, text, idx)
         .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
     // go-yaml v2 (Helm's reader, not strict) keeps the last of a duplicate key, as the
     // resolver does: Helm renders such values (`on:` and `y:` are both the key `true`).
