@@ -21,9 +21,8 @@ pub struct Finding {
     pub span: Span,
     /// The path the rule reported, relative to the document.
     pub path: Vec<PathSeg>,
-    /// False when the path's last steps do not exist and the span is the nearest ancestor.
-    pub exact: bool,
-    /// How many steps of `path` exist (the nearest ancestor's depth when not `exact`).
+    /// How many steps of `path` exist: fewer than all when the span is the nearest ancestor
+    /// of a missing field (see [`Finding::exact`]).
     pub found: usize,
     /// The part of the node the finding is about (the image tag a rule named, a map entry's
     /// value): on a rendered stream, the finding moves to where that part was written.
@@ -88,6 +87,12 @@ pub struct Suppression {
 }
 
 impl Finding {
+    /// True when every step of the path exists (the span is the node itself, not the
+    /// nearest ancestor of a missing field).
+    pub fn exact(&self) -> bool {
+        self.found == self.path.len()
+    }
+
     pub fn fingerprint_of(rule_id: &str, file: &str, resource: &str, path: &[PathSeg]) -> String {
         let mut h = Sha256::new();
         for part in [rule_id, file, resource, &display_path(path)] {

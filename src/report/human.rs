@@ -100,7 +100,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
-        let text = if f.exact {
+        let text = if f.exact() {
             format!("{}: {}", f.severity, f.rule.name)
         } else {
             format!(

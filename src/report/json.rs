@@ -124,7 +124,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         end_column: f.end().column,
         resource: &f.resource,
         path: &f.path,
-        exact: f.exact,
+        exact: f.exact(),
         fingerprint: &f.fingerprint,
         controls: &f.rule.controls,
         suppression: f.suppression.as_ref().map(|s| JsonSuppression {

@@ -134,7 +134,6 @@ pub(super) fn to_finding(
         file: doc.file.clone(),
         span,
         path,
-        exact: resolved.exact,
         found: resolved.found,
         part,
         resource: doc.resource.clone(),

@@ -152,7 +152,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         // origins, so it points at the template's line, not at the values line of the name.
         let lines = &f.file.lines;
         let start = f.span.start as usize;
-        let end = if f.exact && lines.line_of(start) == lines.line_of(f.span.end as usize) {
+        let end = if f.exact() && lines.line_of(start) == lines.line_of(f.span.end as usize) {
             (f.span.end as usize).max(start + 1)
         } else {
             start + 1
@@ -160,13 +160,13 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         // A field missing from a map a values file gave whole (`securityContext:` then `{{
         // toYaml .Values.securityContext | nindent 12 }}`): that map's values line, where a
         // person adds the field; the template's key line is related.
-        let values_map = (!f.exact)
+        let values_map = (!f.exact())
             .then(|| values_map_origin(r, &f.file.text, start, &f.path))
             .flatten();
         // A field a block skipped for an empty value (`{{- with .Values.podSecurityContext }}`
         // over `securityContext:`, with `podSecurityContext: {}`): that value's line, where a
         // person sets it, and the condition.
-        let skipped = (!f.exact && values_map.is_none())
+        let skipped = (!f.exact() && values_map.is_none())
             .then(|| skipped_block(r, f, start, &mut blocks))
             .flatten();
         let mut origins = r.map.origins(start..end);

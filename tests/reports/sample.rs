@@ -222,7 +222,6 @@ impl Sample {
             file: file.clone(),
             span: Self::span(file, start, end),
             path: path.to_vec(),
-            exact,
             found: if exact { path.len() } else { path.len() - 1 },
             part: None,
             resource: resource.into(),
