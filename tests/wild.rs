@@ -1471,3 +1471,128 @@ fn a_chart_an_overlay_inflates_is_checked_with_the_overlays_values() {
         "{p:#?}"
     );
 }
+
+/// A `.tgz` archive holding these files (a subchart as `helm dependency build` leaves it).
+fn tgz(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(gz);
+    for (path, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, path, *data).expect("tar");
+    }
+    b.into_inner().expect("tar").finish().expect("gzip")
+}
+
+/// No line inside a subchart archive (`charts/web-1.0.0.tgz`) is a line of the repository, nor
+/// can it carry a suppression comment. A finding there points at the folder chart: a value
+/// the subchart's values.yaml set at the deepest entry of the parent's values on the way to
+/// the key that overrides it (`web:`), else (a template's literal, a subchart the parent's
+/// values say nothing of) at the `dependencies` entry naming it, by alias when it has one.
+/// The archive's lines are related locations; a comment at the entry suppresses.
+#[test]
+fn a_finding_inside_a_subchart_archive_points_at_the_parent_chart() {
+    let sub = |name: &str| {
+        let chart = format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n");
+        let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: app\n          image: nginx:1.27\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n";
+        let values = "securityContext:\n  privileged: true\n";
+        tgz(&[
+            (&format!("{name}/Chart.yaml"), chart.as_bytes()),
+            (&format!("{name}/values.yaml"), values.as_bytes()),
+            (&format!("{name}/templates/deploy.yaml"), deploy.as_bytes()),
+        ])
+    };
+    let (web, db) = (sub("web"), sub("db"));
+    let d = dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: web\n    version: 1.0.0\n    repository: https://example.com/charts\n  - name: db\n    alias: cache\n    version: 1.0.0\n    repository: https://example.com/charts\n" as &[u8],
+        ),
+        ("c/values.yaml", b"web:\n  replicas: 2\n" as &[u8]),
+        ("c/charts/web-1.0.0.tgz", &web),
+        ("c/charts/db-1.0.0.tgz", &db),
+    ]);
+    let (v, _) = json_check(d.path(), &["c", "--select", "K8S-001,K8S-008"]);
+    let web_at = "c/charts/web-1.0.0.tgz#web";
+    let db_at = "c/charts/db-1.0.0.tgz#db";
+    let mut got = located_with_related(&v);
+    got.sort();
+    let at = |rule: &str, file: &str, line: u64, col: u64, related: &[(String, u64)]| {
+        (
+            rule.to_string(),
+            file.to_string(),
+            line,
+            col,
+            related.to_vec(),
+        )
+    };
+    let r = |f: &str, line: u64| (f.to_string(), line);
+    assert_eq!(
+        got,
+        [
+            // The parent's values say nothing of `cache`: its entry, by alias.
+            at(
+                "K8S-001",
+                "c/Chart.yaml",
+                8,
+                5,
+                &[
+                    r(&format!("{db_at}/values.yaml"), 2),
+                    r(&format!("{db_at}/templates/deploy.yaml"), 13),
+                ]
+            ),
+            // `web.securityContext.privileged` would override it, under `web:`.
+            at(
+                "K8S-001",
+                "c/values.yaml",
+                1,
+                1,
+                &[
+                    r(&format!("{web_at}/values.yaml"), 2),
+                    r(&format!("{web_at}/templates/deploy.yaml"), 13),
+                ]
+            ),
+            // A template's literal: the entry that chose the subchart.
+            at(
+                "K8S-008",
+                "c/Chart.yaml",
+                5,
+                5,
+                &[r(&format!("{web_at}/templates/deploy.yaml"), 8)]
+            ),
+            at(
+                "K8S-008",
+                "c/Chart.yaml",
+                8,
+                5,
+                &[r(&format!("{db_at}/templates/deploy.yaml"), 8)]
+            ),
+        ]
+    );
+    // A comment at the entry suppresses what points there.
+    std::fs::write(
+        d.path().join("c/Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  # runeguard:ignore K8S-008 -- the web tier needs the host's network\n  - name: web\n    version: 1.0.0\n    repository: https://example.com/charts\n  - name: db\n    alias: cache\n    version: 1.0.0\n    repository: https://example.com/charts\n",
+    )
+    .expect("write");
+    let (v, _) = json_check(d.path(), &["c", "--select", "K8S-008"]);
+    let suppressed: Vec<(&str, u64, bool)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or(""),
+                f["start_line"].as_u64().unwrap_or(0),
+                !f["suppression"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [("c/Chart.yaml", 6, true), ("c/Chart.yaml", 9, false)],
+        "{v}"
+    );
+}

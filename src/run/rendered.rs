@@ -205,6 +205,28 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
                 origins.insert(0, o);
             }
         }
+        // A credential in the stream (flagged by a secret rule) is one where it was written
+        // too: the values line, the `--set` argument or the template literal is masked.
+        let in_stream = f.span.start as usize..f.span.end.max(f.span.start + 1) as usize;
+        let stream = f.file.clone();
+        let stream_redaction = stream.redaction();
+        let credentials: Vec<&str> = stream_redaction
+            .ranges
+            .iter()
+            .filter(|c| c.start < in_stream.end && in_stream.start < c.end)
+            .filter_map(|c| stream.text.get(c.clone()))
+            .collect();
+        let credential = !credentials.is_empty();
+        // A place inside a subchart archive is no line of the repository: the folder chart's
+        // values entry that overrides it, or its `dependencies` entry, is (a credential stays
+        // where it was written, which is masked there).
+        let outside = origins
+            .first()
+            .filter(|_| !credential)
+            .and_then(|o| r.chart_values.as_ref()?.outside_archives(o));
+        if let Some(o) = &outside {
+            origins.insert(0, o);
+        }
         let Some(primary) = origins.first() else {
             continue;
         };
@@ -236,18 +258,6 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             file: f.file.clone(),
             span: f.span,
         });
-        // A credential in the stream (flagged by a secret rule) is one where it was written
-        // too: the values line, the `--set` argument or the template literal is masked.
-        let in_stream = f.span.start as usize..f.span.end.max(f.span.start + 1) as usize;
-        let stream = f.file.clone();
-        let stream_redaction = stream.redaction();
-        let credentials: Vec<&str> = stream_redaction
-            .ranges
-            .iter()
-            .filter(|c| c.start < in_stream.end && in_stream.start < c.end)
-            .filter_map(|c| stream.text.get(c.clone()))
-            .collect();
-        let credential = !credentials.is_empty();
         f.file = primary.file.clone();
         f.span = precise_span(r, primary, focus);
         f.related = related;

@@ -32,6 +32,9 @@ pub enum OriginRole {
     /// The field a Kustomize replacement wrote, as its file wrote it before: listed after the
     /// source field the value was copied from, never where a finding points.
     Target,
+    /// A chart's `dependencies` entry naming a subchart the repository holds as an archive:
+    /// where a finding inside the archive points, no line of it being the repository's.
+    Dependency,
 }
 
 impl OriginRole {
@@ -197,6 +200,7 @@ impl OriginRole {
             OriginRole::Base => "base",
             OriginRole::Kustomization => "kustomization",
             OriginRole::Target => "target",
+            OriginRole::Dependency => "dependency",
         }
     }
 }

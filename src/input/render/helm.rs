@@ -4,6 +4,7 @@
 //! charts, `global`, `condition`/`tags`. Every rendered byte keeps its origin: the template
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
+mod archived;
 mod chart;
 mod cipher;
 mod crds;
@@ -324,14 +325,23 @@ fn render_on_this_thread(
         }
     }
     drop(flat);
-    fn settled(p: Prepared, out: &mut Vec<(serde_json::Value, Origins)>) {
+    fn settled<'a>(
+        p: Prepared<'a>,
+        parent: Option<(usize, &'a Chart, bool)>,
+        out: &mut Vec<(serde_json::Value, Origins)>,
+        links: &mut Vec<archived::ChartLink>,
+    ) {
+        let index = out.len();
+        let link = archived::ChartLink::of(p.chart, &p.name, parent);
+        let here = Some((index, p.chart, link.archived));
+        links.push(link);
         out.push((p.values, p.origins));
         for s in p.subs {
-            settled(s, out);
+            settled(s, here, out, links);
         }
     }
-    let mut charts = Vec::new();
-    settled(prepared, &mut charts);
+    let (mut charts, mut links) = (Vec::new(), Vec::new());
+    settled(prepared, None, &mut charts, &mut links);
     let stream = SourceFile::new(
         format!("{display}{}", opts.stream_suffix),
         Some(dir.to_path_buf()),
@@ -342,7 +352,11 @@ fn render_on_this_thread(
             stream,
             map,
             install_namespace: (!opts.namespace_given).then(|| opts.namespace.clone()),
-            chart_values: Some(Arc::new(ChartValues { templates, charts })),
+            chart_values: Some(Arc::new(ChartValues {
+                templates,
+                charts,
+                links,
+            })),
         }),
         problems,
     }

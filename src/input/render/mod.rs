@@ -394,6 +394,7 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
             OriginRole::Template
             | OriginRole::Base
             | OriginRole::Target
+            | OriginRole::Dependency
             | OriginRole::Kustomization => {
                 let at = o.span.start as usize;
                 match text.get(o.span.range()).and_then(|t| t.find(written)) {

@@ -3,7 +3,6 @@
 //! value, and `values.schema.json`.
 
 use super::*;
-use crate::source::span::PathSeg;
 /// A chart whose values are settled: what its templates see.
 pub(super) struct Prepared<'a> {
     pub(super) chart: &'a Chart,
@@ -463,25 +462,18 @@ fn missing_dependencies(
         return;
     }
     // Read again for its spans only now that a note needs them (the rare case).
-    let listed = chart
-        .file("requirements.yaml")
-        .or_else(|| chart.file("Chart.yaml"));
-    let read = listed.and_then(|f| chart::source(f).ok());
-    let tree = read
-        .as_ref()
-        .and_then(|src| values::read_yaml(src).ok().map(|(_, t)| t));
+    let list = super::archived::dependency_list(chart);
     let name_pos = |i: usize| {
-        let at = [
-            PathSeg::Key("dependencies".into()),
-            PathSeg::Index(i),
-            PathSeg::Key("name".into()),
-        ];
-        tree.as_ref().zip(read.as_ref()).and_then(|(t, src)| {
-            let focus = t.get(&at)?.focus;
-            Some(src.lines.pos_at_offset(&src.text, focus.start as usize))
-        })
+        let o = super::archived::dependency_name(list.as_ref()?, i)?;
+        Some(
+            o.file
+                .lines
+                .pos_at_offset(&o.file.text, o.span.start as usize),
+        )
     };
-    let shown = listed.map_or_else(|| chart_display(chart), |f| f.display.clone());
+    let shown = list
+        .as_ref()
+        .map_or_else(|| chart_display(chart), |(src, _)| src.path.clone());
     for (i, from) in taken {
         let name = deps[i].get("name").and_then(|n| n.as_str()).unwrap_or("");
         problems.push(Problem::note(

@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub struct ChartValues {
     pub(super) templates: FastMap<String, usize>,
     pub(super) charts: Vec<(serde_json::Value, Origins)>,
+    /// How each of `charts` sits under its parent (for findings in archived subcharts).
+    pub(super) links: Vec<super::archived::ChartLink>,
 }
 
 /// Why a node lacks a key: the template's `with`/`if` action that skipped the `key:` line, and
