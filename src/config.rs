@@ -296,6 +296,19 @@ data: []
 
 # Findings recorded here do not fail the run (runeguard baseline create FILE).
 # baseline: .runeguard-baseline.json
+
+# How Helm charts and Kustomize overlays render, per folder. Several entries for one chart
+# are several environments, each rendered and checked.
+render: []
+#  - path: deploy/chart
+#    release-name: shop
+#    namespace: payments
+#    values: [deploy/chart/values-prod.yaml]
+#    set: ["image.tag=1.2"]
+#    kube-version: 1.31.0
+#    ci-values: true        # also with each ci/*.yaml (chart-testing)
+#  - path: deploy/chart
+#    values: [deploy/chart/values-staging.yaml]
 "#;
 
 #[cfg(test)]

@@ -615,6 +615,58 @@ fn values_files_beside_values_yaml_that_the_run_does_not_use_are_named() {
     assert_eq!(notes(&v), ["c/values.staging.yml"], "{v}");
 }
 
+/// Several `render:` entries for one chart are several environments: each is rendered and
+/// checked (the second was ignored before). A finding of one environment points at its values
+/// file; one that both render from the same line is reported once; their values files are
+/// not named as unused; each stream is named after its values files.
+#[test]
+fn each_render_entry_of_a_chart_is_checked() {
+    let d = dir_with(&[
+        (
+            ".runeguard.yaml",
+            b"render:\n  - path: c\n    values: [c/values-prod.yaml]\n  - path: c\n    values: [c/values-staging.yaml]\n" as &[u8],
+        ),
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"privileged: false\nimage: nginx:1.27\n" as &[u8]),
+        ("c/values-prod.yaml", b"privileged: true\n" as &[u8]),
+        ("c/values-staging.yaml", b"image: nginx:latest\n" as &[u8]),
+        (
+            "c/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: x\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: app\n          image: {{ .Values.image }}\n          securityContext:\n            privileged: {{ .Values.privileged }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-001,K8S-008,K8S-015"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got = common::findings_of(&v);
+    got.sort();
+    let f = |rule: &str, file: &str, line: u64| (rule.to_string(), file.to_string(), line);
+    assert_eq!(
+        got,
+        [
+            f("K8S-001", "c/values-prod.yaml", 1),
+            f("K8S-008", "c/templates/deploy.yaml", 9),
+            f("K8S-015", "c/values-staging.yaml", 1),
+        ],
+        "{v}"
+    );
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let streams: Vec<&str> = finding(&v, "K8S-001")
+        .iter()
+        .chain(finding(&v, "K8S-015").iter())
+        .flat_map(|f| f["related"].as_array().unwrap())
+        .filter(|r| r["role"] == "rendered")
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        streams,
+        [
+            "c (values values-prod.yaml)",
+            "c (values values-staging.yaml)"
+        ],
+        "{v}"
+    );
+}
+
 #[test]
 fn a_ci_rendering_reports_the_charts_own_files_under_their_paths_once() {
     // privileged: true comes from values.yaml in every rendering; the ci file changes

@@ -53,7 +53,7 @@ pub fn discover(
         }
         // Every file of the walk (whatever its extension) is seen by the chart and overlay
         // discovery; only files of known extensions become candidates.
-        let mut walked: Vec<(PathBuf, String)> = Vec::new();
+        let mut walked: Vec<Walked> = Vec::new();
         let mut links_out: Vec<String> = Vec::new();
         let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         let walker = ignore::WalkBuilder::new(root)
@@ -78,10 +78,15 @@ pub fn discover(
                     }
                     let path = e.into_path();
                     let display = display_path(&path, cwd);
-                    if exclude.is_match(&display) || exclude.is_match(normalize(&path, cwd)) {
+                    let normalized = normalize(&path, cwd);
+                    if exclude.is_match(&display) || exclude.is_match(&normalized) {
                         continue;
                     }
-                    walked.push((path, display));
+                    walked.push(Walked {
+                        path,
+                        display,
+                        normalized,
+                    });
                 }
                 Err(e) => {
                     let (file, msg) = match &e {
@@ -100,8 +105,13 @@ pub fn discover(
         out.extend(rendered);
         overlays.extend(found);
         let mut unread: std::collections::BTreeMap<&str, usize> = Default::default();
-        for (path, display) in walked {
-            if parts.contains(&normalize(&path, cwd)) {
+        for Walked {
+            path,
+            display,
+            normalized,
+        } in walked
+        {
+            if parts.contains(&normalized) {
                 continue;
             }
             if has_known_extension(&path) {

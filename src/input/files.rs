@@ -50,6 +50,15 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     if s.is_empty() { ".".into() } else { s }
 }
 
+/// A file a walk found: where it is, as shown, and normalized ([`normalize`], computed once:
+/// discovery compares every file's with charts', overlays' and their parts').
+#[derive(Debug, Clone)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub display: String,
+    pub normalized: PathBuf,
+}
+
 /// An absolute path with `.` and `..` steps removed (without resolving symlinks), for
 /// matching globs that are anchored to a directory.
 pub fn normalize(path: &Path, cwd: &Path) -> PathBuf {

@@ -24,19 +24,16 @@ pub(super) fn process_rendered<'a>(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let dir = discover::normalize(&c.path, &pass.opts.cwd);
-    let variants = pass
+    let groups = pass
         .opts
         .render
-        .variants_for(&dir, c.kind == CandidateKind::Chart);
-    // With `ci/*.yaml` renderings, the default one's errors wait for theirs: a chart whose
-    // defaults ask for values (`required`) has its test values in `ci/`, and chart-testing
-    // renders such a chart with those only.
-    let with_ci = variants.len() > 1;
+        .renderings_for(&dir, c.kind == CandidateKind::Chart);
     // Values files beside the chart's `values.yaml` (an environment's) are not read by Helm
     // unless given: say so, or the chart would look checked as it deploys there.
     if c.kind == CandidateKind::Chart {
-        let used: Vec<std::path::PathBuf> = variants
+        let used: Vec<std::path::PathBuf> = groups
             .iter()
+            .flatten()
             .flat_map(|v| v.values_files.iter().cloned())
             .collect();
         for f in render::unused_values_files(&dir, &used) {
@@ -49,6 +46,26 @@ pub(super) fn process_rendered<'a>(
             ));
         }
     }
+    for variants in groups {
+        render_group(ev, c, &dir, variants, pass, &mut out);
+    }
+    out
+}
+
+/// One group of renderings of a chart or overlay ([`render::RenderConfig::renderings_for`]):
+/// the rendering of its settings, then those with each `ci/*.yaml`.
+fn render_group<'a>(
+    ev: &mut Option<Evaluator<'a>>,
+    c: &discover::Candidate,
+    dir: &std::path::Path,
+    variants: Vec<render::RenderOptions>,
+    pass: &Pass<'a>,
+    out: &mut FileOutcome,
+) {
+    // With `ci/*.yaml` renderings, the default one's errors wait for theirs: a chart whose
+    // defaults ask for values (`required`) has its test values in `ci/`, and chart-testing
+    // renders such a chart with those only.
+    let with_ci = variants.len() > 1;
     let mut default_errors = Vec::new();
     let mut ci_rendered = false;
     for (i, ropts) in variants.into_iter().enumerate() {
@@ -67,7 +84,7 @@ pub(super) fn process_rendered<'a>(
         } else if !with_ci
             && c.kind == CandidateKind::Chart
             && outcome.problems.iter().any(not_rendered)
-            && !render::ci_values_files(&dir).is_empty()
+            && !render::ci_values_files(dir).is_empty()
         {
             // Not asked to use them: say that the chart's test values exist.
             let mut problems = outcome.problems;
@@ -101,7 +118,7 @@ pub(super) fn process_rendered<'a>(
         if !out.directive_files.is_empty() {
             origin_document_lines(&r, &loaded.documents, &mut out.document_lines);
         }
-        evaluate_documents(ev, loaded.documents, pass, &mut out);
+        evaluate_documents(ev, loaded.documents, pass, out);
         out.rendered.push(r);
     }
     if ci_rendered {
@@ -116,7 +133,6 @@ pub(super) fn process_rendered<'a>(
         }
     }
     out.problems.extend(default_errors);
-    out
 }
 
 /// For each kept document, whether it goes to the namespace chosen at install time (a Helm

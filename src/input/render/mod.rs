@@ -171,40 +171,70 @@ pub struct RenderConfig {
 }
 
 impl RenderConfig {
-    /// The renderings of a chart: with its default values, then, when asked (configuration
-    /// `ci-values: true` or `--helm-ci-values`), once more with each `ci/*.yaml` (sorted) as
-    /// a values file, its stream named with the suffix ` (values ci/NAME)`.
-    pub fn variants_for(&self, dir: &std::path::Path, chart: bool) -> Vec<RenderOptions> {
-        let base = self.options_for(dir);
-        let mut out = vec![base.clone()];
-        let wanted = self
-            .folders
-            .iter()
-            .find(|f| f.dir == dir)
-            .and_then(|f| f.ci_values)
-            .unwrap_or(self.ci_values);
-        if !(chart && wanted) {
-            return out;
+    /// The renderings of a chart or overlay, in groups: one group per `render:` entry of its
+    /// folder (several entries are several environments of one chart: each is rendered, its
+    /// stream named after its values files, ` (values values-prod.yaml)`), else one with the
+    /// run's settings. A group is its entry's rendering then, when asked (`ci-values: true`
+    /// or `--helm-ci-values`), one more with each `ci/*.yaml` (sorted) as a values file, its
+    /// stream named with the suffix ` (values ci/NAME)`.
+    pub fn renderings_for(&self, dir: &std::path::Path, chart: bool) -> Vec<Vec<RenderOptions>> {
+        let entries: Vec<&FolderSettings> = self.folders.iter().filter(|f| f.dir == dir).collect();
+        let several = entries.len() > 1;
+        let mut groups = Vec::new();
+        for (n, entry) in entries.iter().copied().map(Some).enumerate() {
+            let mut base = self.entry_options(entry);
+            if several {
+                base.stream_suffix = entry_suffix(entry, n);
+            }
+            groups.push(self.with_ci(base, entry, dir, chart));
         }
-        for f in ci_values_files(dir) {
-            let mut o = base.clone();
+        if groups.is_empty() {
+            groups.push(self.with_ci(self.entry_options(None), None, dir, chart));
+        }
+        groups
+    }
+
+    /// `base`, then its renderings with each of the chart's `ci/*.yaml` when asked.
+    fn with_ci(
+        &self,
+        base: RenderOptions,
+        entry: Option<&FolderSettings>,
+        dir: &std::path::Path,
+        chart: bool,
+    ) -> Vec<RenderOptions> {
+        let wanted = entry.and_then(|f| f.ci_values).unwrap_or(self.ci_values);
+        let ci: Vec<std::path::PathBuf> = if chart && wanted {
+            ci_values_files(dir)
+        } else {
+            Vec::new()
+        };
+        let mut out = vec![base];
+        for f in ci {
+            let mut o = out[0].clone();
             let name = f
                 .file_name()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
             o.values_files.insert(0, f);
-            o.stream_suffix = format!(" (values ci/{name})");
+            o.stream_suffix = format!("{} (values ci/{name})", o.stream_suffix);
             out.push(o);
         }
         out
     }
 
-    /// The options for the chart or overlay in `dir` (normalized absolute path): the folder's
-    /// settings first, then the command line's values files and `--set`s (applied last).
+    /// The options for the chart or overlay in `dir` (normalized absolute path): its first
+    /// `render:` entry's, as [`RenderConfig::renderings_for`] gives them first (`runeguard
+    /// render` prints that one; `--values` chooses another).
     pub fn options_for(&self, dir: &std::path::Path) -> RenderOptions {
+        self.entry_options(self.folders.iter().find(|f| f.dir == dir))
+    }
+
+    /// The options of one `render:` entry (none: the run's): the entry's settings first,
+    /// then the command line's values files and `--set`s (applied last).
+    fn entry_options(&self, entry: Option<&FolderSettings>) -> RenderOptions {
         let mut o = self.defaults.clone();
-        if let Some(f) = self.folders.iter().find(|f| f.dir == dir) {
+        if let Some(f) = entry {
             if let Some(r) = &f.release_name {
                 o.release_name = r.clone();
             }
@@ -223,6 +253,27 @@ impl RenderConfig {
             o.set = set;
         }
         o
+    }
+}
+
+/// The name a rendering of one of several `render:` entries of a folder adds to its stream's:
+/// its values files (` (values values-prod.yaml)`), else its place among the entries.
+fn entry_suffix(entry: Option<&FolderSettings>, n: usize) -> String {
+    let files: Vec<String> = entry
+        .map(|f| f.values_files.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string()
+        })
+        .collect();
+    if files.is_empty() {
+        format!(" (render entry {})", n + 1)
+    } else {
+        format!(" (values {})", files.join(", "))
     }
 }
 

@@ -8,7 +8,9 @@
 //! bases other overlays of the walk use, are checked through the overlays that deploy them
 //! (docs/rendering.md, "Bases, resources and folders checked alone").
 
-use crate::input::files::{Candidate, CandidateKind, display_path, has_known_extension, normalize};
+use crate::input::files::{
+    Candidate, CandidateKind, Walked, display_path, has_known_extension, normalize,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,13 +32,13 @@ pub fn is_chart(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
-/// The charts and overlays among `walked` files (path, display), as candidates, the
+/// The charts and overlays among `walked` files, as candidates, the
 /// normalized paths of the files that are their parts (not to be checked on their own), and
 /// the walk's overlays with what they check (to give back what an overlay that fails to build
 /// was to check: [`Overlays::give_back`]).
 pub fn find(
     _root_display: &str,
-    walked: &[(PathBuf, String)],
+    walked: &[Walked],
     cwd: &Path,
 ) -> (Vec<Candidate>, HashSet<PathBuf>, Overlays) {
     let name_of = |p: &Path| {
@@ -48,8 +50,8 @@ pub fn find(
     // Every folder holding a Chart.yaml, subcharts included (normalized).
     let all_charts: BTreeSet<PathBuf> = walked
         .iter()
-        .filter(|(p, _)| name_of(p) == "Chart.yaml")
-        .filter_map(|(p, _)| p.parent().map(|d| normalize(d, cwd)))
+        .filter(|w| name_of(&w.path) == "Chart.yaml")
+        .filter_map(|w| w.normalized.parent().map(Path::to_path_buf))
         .collect();
     let inside =
         |dir: &Path, set: &BTreeSet<PathBuf>| dir.ancestors().skip(1).any(|a| set.contains(a));
@@ -60,8 +62,8 @@ pub fn find(
     for chart in all_charts.iter().filter(|c| !inside(c, &all_charts)) {
         let fs = walked
             .iter()
-            .find(|(p, _)| normalize(p, cwd).parent() == Some(chart.as_path()))
-            .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
+            .find(|w| w.normalized.parent() == Some(chart.as_path()))
+            .and_then(|w| w.path.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| chart.clone());
         let candidate = Candidate {
             display: display_path(&fs, cwd),
@@ -78,20 +80,19 @@ pub fn find(
                 && a.parent().is_some_and(|c| all_charts.contains(c))
         })
     };
-    for (p, _) in walked {
-        let n = normalize(p, cwd);
-        if in_a_chart(&n) && !is_crd_file(&n) {
-            parts.insert(n);
+    for w in walked {
+        if in_a_chart(&w.normalized) && !is_crd_file(&w.normalized) {
+            parts.insert(w.normalized.clone());
         }
     }
     // Kustomizations (outside charts), one per folder: overlays and components.
     let mut kusts: BTreeMap<PathBuf, Kust> = BTreeMap::new();
-    for (p, _) in walked {
+    for w in walked {
+        let (p, n) = (&w.path, w.normalized.clone());
         let name = name_of(p);
         if !KUSTOMIZATION_FILES.contains(&name.as_str()) {
             continue;
         }
-        let n = normalize(p, cwd);
         if in_a_chart(&n) {
             continue;
         }
@@ -123,7 +124,7 @@ pub fn find(
             charts,
         });
     }
-    let walked_files: HashSet<PathBuf> = walked.iter().map(|(p, _)| normalize(p, cwd)).collect();
+    let walked_files: HashSet<&Path> = walked.iter().map(|w| w.normalized.as_path()).collect();
     let (rendered, reached) = rendered_overlays(&kusts, &BTreeSet::new());
     // A chart an overlay of the walk inflates (`helmCharts` from its chart home) is checked
     // with the values the overlay gives it, not also on its own with its defaults.
@@ -155,10 +156,10 @@ pub fn find(
     let mut resources: BTreeMap<PathBuf, Resource> = BTreeMap::new();
     for k in reached.iter().filter_map(|d| kusts.get(d)) {
         for u in &k.uses {
-            if walked_files.contains(u) && !kusts.contains_key(u) && !parts.contains(u) {
+            if walked_files.contains(u.as_path()) && !kusts.contains_key(u) && !parts.contains(u) {
                 parts.insert(u.clone());
-                if let Some((p, d)) = walked.iter().find(|(p, _)| normalize(p, cwd) == *u) {
-                    let (path, display) = (p.clone(), d.clone());
+                if let Some(w) = walked.iter().find(|w| w.normalized == *u) {
+                    let (path, display) = (w.path.clone(), w.display.clone());
                     resources.insert(
                         u.clone(),
                         Resource {
