@@ -1066,3 +1066,48 @@ fn a_masked_value_in_a_flow_mapping_keeps_the_rendered_yaml_valid() {
     );
     assert!(!text.contains("hunter2"), "{text}");
 }
+
+/// A schema that refers to a remote one (Kubernetes types from a URL) is validated without
+/// it: runeguard reads no network. An error at the `$ref` says what was not validated, and
+/// the rest of the schema still applies (before, the whole schema failed to build and no
+/// value was validated).
+#[test]
+fn a_schema_with_a_remote_ref_is_validated_without_it() {
+    let d = chart(&[
+        NOTES_OK,
+        (
+            "chart/values.schema.json",
+            b"{\n  \"type\": \"object\",\n  \"properties\": {\n    \"resources\": {\"$ref\": \"https://k8s.example/v1.29.0/resourcerequirements-v1.json\"},\n    \"replicaCount\": {\"type\": \"integer\", \"minimum\": 1}\n  }\n}\n" as &[u8],
+        ),
+        ("bad.yaml", b"# bad\nreplicaCount: 0\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--values", "bad.yaml"],
+    );
+    assert_eq!(code, 2, "{v}");
+    let located: Vec<(&str, u64, u64)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap(),
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [("bad.yaml", 2, 1), ("chart/values.schema.json", 4, 27)],
+        "{v}"
+    );
+    assert!(
+        v["problems"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("remote schema \"https://k8s.example/v1.29.0/resourcerequirements-v1.json\", which is not fetched"),
+        "{v}"
+    );
+}

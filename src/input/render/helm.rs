@@ -17,6 +17,7 @@ mod keys;
 mod line_paths;
 mod prepare;
 mod provenance;
+mod schema;
 mod skipped;
 mod toyaml;
 pub mod values;
@@ -47,6 +48,7 @@ use documents::*;
 use engine::*;
 use prepare::*;
 use provenance::*;
+use schema::validate_schema;
 
 /// How long one chart may take to render.
 pub const TIME_LIMIT: Duration = Duration::from_secs(30);
