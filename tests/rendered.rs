@@ -365,6 +365,48 @@ fn a_suppression_comment_on_the_template_line_applies_to_its_values_finding() {
     assert_eq!(code, 0, "{v}");
 }
 
+/// A Go template comment holds a directive too (`{{- /* runeguard:ignore … */}}` renders
+/// nothing, so the rendered manifests carry no comment): alone on its line it covers the
+/// next one, after a node its own line, and on the template line that printed a value it
+/// covers the finding moved to the values line.
+#[test]
+fn a_go_template_comment_suppresses_like_a_yaml_comment() {
+    let template = DEPLOYMENT
+        .replace(
+            "      hostNetwork: true\n",
+            "      {{- /* runeguard:ignore K8S-008 -- the CNI agent needs the host network */}}\n      hostNetwork: true\n",
+        )
+        .replace(
+            "            {{- toYaml .Values.securityContext | nindent 12 }}",
+            "            {{- toYaml .Values.securityContext | nindent 12 }} {{- /* runeguard:ignore K8S-001 -- the CNI agent needs it */}}",
+        );
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/deployment.yaml", template.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001,K8S-008"]);
+    let why = |rule: &str| -> Vec<String> {
+        finding(&v, rule)
+            .iter()
+            .map(|f| {
+                f["suppression"]["justification"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        why("K8S-008"),
+        ["the CNI agent needs the host network"],
+        "{v}"
+    );
+    assert_eq!(why("K8S-001"), ["the CNI agent needs it"], "{v}");
+    assert_eq!(code, 0, "{v}");
+    // The rendered stream holds neither comment.
+    assert!(!render_stream(d.path()).contains("runeguard:ignore"));
+}
+
 #[test]
 fn the_same_origin_reached_twice_is_reported_once() {
     // Two Deployments from one template line and one values line: one finding.

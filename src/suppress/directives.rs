@@ -1,5 +1,6 @@
 //! Inline comments: `# runeguard:ignore RULE[,RULE] [until=YYYY-MM-DD] -- reason` (`--` in
-//! SQL). A comment covers its own line; alone on its line, the next line too; heading a
+//! SQL; a block comment `/* … */` in SQL, and a Go template comment `{{/* … */}}` or `{{- /*
+//! … */ -}}` in a Helm template, which renders nothing). A comment covers its own line; alone on its line, the next line too; heading a
 //! document (only comments and blank lines between it and the document's first node), the
 //! whole document. Documents are the loader's, by their spans, never re-found from the text.
 
@@ -32,10 +33,23 @@ pub struct Directive {
     pub document: Option<(u32, u32)>,
 }
 
-/// Finds the comment that starts a `runeguard:ignore` on a line, for YAML/TOML (`#`) and SQL (`--`).
+/// Finds the comment that starts a `runeguard:ignore` on a line, for YAML/TOML (`#`), SQL
+/// (`--`, `/* */`) and Helm templates (`{{/* */}}`): where the comment starts, and the text
+/// after the marker (a block comment's without its closing `*/`, `*/}}` or `*/ -}}`).
 fn directive_in_line(line: &str) -> Option<(usize, &str)> {
     let idx = line.find(MARKER)?;
     let before = line[..idx].trim_end();
+    let rest = &line[idx + MARKER.len()..];
+    if let Some(opening) = before.strip_suffix("/*") {
+        // A Go template comment opens with `{{/*` or `{{- /*`.
+        let action = opening.trim_end();
+        let start = action
+            .strip_suffix("{{-")
+            .or_else(|| action.strip_suffix("{{"))
+            .map_or(opening.len(), str::len);
+        let rest = rest.find("*/").map_or(rest, |end| &rest[..end]);
+        return Some((start, rest));
+    }
     let comment_start = if before.ends_with('#') {
         before.len() - 1
     } else if before.ends_with("--") {
@@ -43,12 +57,20 @@ fn directive_in_line(line: &str) -> Option<(usize, &str)> {
     } else {
         return None;
     };
-    Some((comment_start, &line[idx + MARKER.len()..]))
+    Some((comment_start, rest))
 }
 
 fn is_comment_or_blank(line: &str) -> bool {
     let t = line.trim();
-    t.is_empty() || t.starts_with('#') || (t.starts_with("--") && !t.starts_with("---"))
+    let block = |t: &str| {
+        let t = t
+            .strip_prefix("{{-")
+            .or_else(|| t.strip_prefix("{{"))
+            .unwrap_or(t)
+            .trim_start();
+        t.starts_with("/*") && (t.ends_with("*/") || t.ends_with("}}"))
+    };
+    t.is_empty() || t.starts_with('#') || (t.starts_with("--") && !t.starts_with("---")) || block(t)
 }
 
 /// The document a comment alone on line `line` heads: the first document starting after it,
@@ -255,6 +277,24 @@ mod tests {
         let sql = "-- runeguard:ignore PG-001 -- r\n---\nCREATE TABLE t (id int);\n";
         let f = SourceFile::new("a.sql".into(), None, sql.into());
         assert_eq!(directives(&f, &[(3, 3)])[0].document, None);
+    }
+
+    #[test]
+    fn block_and_template_comments_hold_directives() {
+        let text = "spec:\n  {{- /* runeguard:ignore K8S-008 -- host network */}}\n  hostNetwork: true\n  hostPID: true {{/* runeguard:ignore K8S-009 until=2030-01-01 -- later */}}\n";
+        let f = SourceFile::new("t.yaml".into(), None, text.into());
+        let d = directives(&f, &[]);
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].line, d[0].column, d[0].own_line), (2, 3, true));
+        assert_eq!(d[0].rules, ["K8S-008"]);
+        assert_eq!(d[0].reason.as_deref(), Some("host network"));
+        assert_eq!((d[1].line, d[1].own_line), (4, false));
+        assert_eq!(d[1].reason.as_deref(), Some("later"));
+        assert_eq!(d[1].until.as_deref(), Some("2030-01-01"));
+        let sql = "CREATE TABLE t (id int); /* runeguard:ignore PG-001 -- legacy */\n";
+        let f = SourceFile::new("a.sql".into(), None, sql.into());
+        let d = directives(&f, &[]);
+        assert_eq!((d[0].column, d[0].reason.as_deref()), (26, Some("legacy")));
     }
 
     #[test]
