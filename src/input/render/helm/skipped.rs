@@ -38,8 +38,16 @@ pub struct NodeBlock {
     entries: Entries,
 }
 
-/// Each entry's key, and the condition's span and values path.
-type Entries = Vec<(String, Option<(Span, Vec<String>)>)>;
+/// Each entry's key, and the condition's span and the values it tests.
+type Entries = Vec<(String, Option<(Span, Condition)>)>;
+
+/// What a `with`/`if` tests: one values path (`.Values.a.b`), all of several (`and
+/// .Values.a .Values.b`: empty when one is), or any of several (`or …`: empty when all are).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    All(Vec<Vec<String>>),
+    Any(Vec<Vec<String>>),
+}
 
 impl NodeBlock {
     /// The block of the node written on the line holding `at` in `text` (a key's first byte,
@@ -50,37 +58,46 @@ impl NodeBlock {
         }
     }
 
-    /// The condition that would have written `key` (its span, the values path it tests).
-    fn condition_of(&self, key: &str) -> Option<&(Span, Vec<String>)> {
+    /// The condition that would have written `key` (its span, the values it tests).
+    fn condition_of(&self, key: &str) -> Option<&(Span, Condition)> {
         self.entries.iter().find(|(k, _)| k == key)?.1.as_ref()
     }
 }
 
 impl ChartValues {
     /// For a node of template `file` (its [`NodeBlock`]) that lacks `key` in the rendered
-    /// output: the `with`/`if` on a values path that holds a `key:` line of that node in its
-    /// first branch and whose value is empty.
+    /// output: the `with`/`if` on values that holds a `key:` line of that node in its first
+    /// branch, and the value that made it skip: the first empty one of an `and` (Go's `and`
+    /// stops there), none for an `or` (each of its values would do).
     pub fn skipped(&self, file: &Arc<SourceFile>, block: &NodeBlock, key: &str) -> Option<Skipped> {
         let &chart = self.templates.get(&file.path)?;
         let (values, origins) = self.charts.get(chart)?;
-        let (condition, path) = block.condition_of(key)?;
-        let (condition, path) = (*condition, path.clone());
-        let mut v = Some(values);
-        for k in &path {
-            v = v.and_then(|m| m.get(k));
-        }
-        if v.is_some_and(truthy) {
-            return None;
-        }
-        let set_at = origins
-            .get(&path)
+        let (condition, tested) = block.condition_of(key)?;
+        let set = |path: &Vec<String>| {
+            let mut v = Some(values);
+            for k in path {
+                v = v.and_then(|m| m.get(k));
+            }
+            v.is_some_and(truthy)
+        };
+        let empty: Option<&Vec<String>> = match tested {
+            Condition::All(paths) => Some(paths.iter().find(|p| !set(p))?),
+            Condition::Any(paths) => {
+                if paths.iter().any(set) {
+                    return None;
+                }
+                None
+            }
+        };
+        let set_at = empty
+            .and_then(|path| origins.get(path))
             .filter(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
             .cloned();
         Some(Skipped {
             condition: Origin {
                 role: OriginRole::Template,
                 file: file.clone(),
-                span: condition,
+                span: *condition,
             },
             set_at,
         })
@@ -181,7 +198,7 @@ struct Block {
     span: Span,
     conditional: bool,
     in_else: bool,
-    path: Option<Vec<String>>,
+    path: Option<Condition>,
 }
 
 /// One action of a template: its span and what it does to the blocks open.
@@ -207,7 +224,7 @@ impl Action {
                 span: self.span,
                 conditional: true,
                 in_else: false,
-                path: values_path(text.get(expr.range()).unwrap_or("")),
+                path: condition(text.get(expr.range()).unwrap_or("")),
             }),
             ActionKind::Other => open.push(Block {
                 span: self.span,
@@ -277,6 +294,31 @@ impl Iterator for Scan<'_> {
     }
 }
 
+/// The values a condition tests: `.Values.a.b`, or `and`/`or` of such paths (each possibly in
+/// parentheses); None for anything else (a function of a value, a relative path).
+fn condition(expr: &str) -> Option<Condition> {
+    if let Some(path) = values_path(expr) {
+        return Some(Condition::All(vec![path]));
+    }
+    let (word, operands) = expr.split_once(char::is_whitespace)?;
+    let paths = operands
+        .split_whitespace()
+        .map(|o| {
+            values_path(
+                o.strip_prefix('(')
+                    .and_then(|o| o.strip_suffix(')'))
+                    .unwrap_or(o),
+            )
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|p| p.len() >= 2)?;
+    match word {
+        "and" => Some(Condition::All(paths)),
+        "or" => Some(Condition::Any(paths)),
+        _ => None,
+    }
+}
+
 /// `.Values.a.b` or `$.Values.a.b`, the whole expression → `["a", "b"]`.
 fn values_path(expr: &str) -> Option<Vec<String>> {
     let rest = expr
@@ -342,9 +384,13 @@ mod tests {
         element: bool,
         key: &str,
     ) -> Option<(Span, Vec<String>)> {
-        NodeBlock::read(text, at, element)
+        let (span, condition) = NodeBlock::read(text, at, element)
             .condition_of(key)
-            .cloned()
+            .cloned()?;
+        match condition {
+            Condition::All(mut paths) if paths.len() == 1 => Some((span, paths.remove(0))),
+            _ => None,
+        }
     }
 
     fn find(text: &str, node: &str, element: bool, key: &str) -> Option<(String, Vec<String>)> {
@@ -414,9 +460,76 @@ spec:
     }
 
     #[test]
-    fn a_condition_on_more_than_one_value_is_not_followed() {
-        let t = "c:\n  - name: a\n    {{- if and .Values.a .Values.b }}\n    securityContext: {}\n    {{- end }}\n";
-        assert!(find(t, "name: a", true, "securityContext").is_none());
+    fn conditions_on_several_values_are_read() {
+        let c = |e: &str| condition(e);
+        let p = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            c("and .Values.a.enabled (.Values.b)"),
+            Some(Condition::All(vec![p("a.enabled"), p("b")]))
+        );
+        assert_eq!(
+            c("or .Values.a $.Values.b"),
+            Some(Condition::Any(vec![p("a"), p("b")]))
+        );
+        // A function of a value, a relative path, a lone operand: not followed.
+        assert_eq!(c("and .Values.a (gt .Values.b 1)"), None);
+        assert_eq!(c("and .Values.a .b"), None);
+        assert_eq!(c("and .Values.a"), None);
+        assert_eq!(c("not .Values.a"), None);
+    }
+
+    #[test]
+    fn the_value_that_skipped_a_block_is_the_first_empty_of_an_and() {
+        let file = SourceFile::new(
+            "c/templates/d.yaml".into(),
+            None,
+            "c:\n  - name: a\n    {{- if and .Values.on .Values.sc }}\n    securityContext: {}\n    {{- end }}\n    {{- if or .Values.x .Values.y }}\n    resources: {}\n    {{- end }}\n".into(),
+        );
+        let values_file = SourceFile::new(
+            "c/values.yaml".into(),
+            None,
+            "on: true\nsc: {}\nx: \"\"\n".into(),
+        );
+        let mut origins = Origins::default();
+        let at = |path: &str, start: usize, end: usize| {
+            (
+                vec![path.to_string()],
+                Origin {
+                    role: OriginRole::Values,
+                    file: values_file.clone(),
+                    span: Span::new(start, end),
+                },
+            )
+        };
+        origins
+            .by_path
+            .extend([at("on", 0, 8), at("sc", 9, 15), at("x", 16, 21)]);
+        let values = serde_json::json!({"on": true, "sc": {}, "x": ""});
+        let mut templates = FastMap::default();
+        templates.insert(file.path.clone(), 0);
+        let cv = ChartValues {
+            templates,
+            charts: vec![(values, origins)],
+            links: Vec::new(),
+        };
+        let block = NodeBlock::read(&file.text, file.text.find("name: a").unwrap(), true);
+        let s = cv.skipped(&file, &block, "securityContext").unwrap();
+        assert_eq!(
+            s.set_at.map(|o| o.span),
+            Some(Span::new(9, 15)),
+            "`sc: {{}}`"
+        );
+        // `or` of two empty values: the condition, no one value.
+        let s = cv.skipped(&file, &block, "resources").unwrap();
+        assert!(s.set_at.is_none());
+        assert_eq!(
+            &file.text[s.condition.span.range()],
+            "{{- if or .Values.x .Values.y }}"
+        );
+    }
+
+    #[test]
+    fn a_dollar_values_path_is_read() {
         let t = "c:\n  - name: a\n    {{- with $.Values.sc }}\n    securityContext: {}\n    {{- end }}\n";
         assert_eq!(
             find(t, "name: a", true, "securityContext").unwrap().1,
