@@ -1571,6 +1571,20 @@ fn a_finding_inside_a_subchart_archive_points_at_the_parent_chart() {
             ),
         ]
     );
+    // The message says where inside the archive (the terminal shows the parent's line only).
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S-008")
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        messages[0].ends_with(&format!(
+            "(inside the archive: {web_at}/templates/deploy.yaml:8)"
+        )),
+        "{messages:?}"
+    );
     // A comment at the entry suppresses what points there.
     std::fs::write(
         d.path().join("c/Chart.yaml"),

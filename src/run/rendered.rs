@@ -241,6 +241,14 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             .filter(|_| !credential)
             .and_then(|o| r.chart_values.as_ref()?.outside_archives(o));
         if let Some(o) = &outside {
+            // The terminal shows the parent chart's line only: say where inside the archive.
+            if let Some(inside) = origins.first() {
+                let line = inside.file.lines.line_of(inside.span.start as usize);
+                f.message.push_str(&format!(
+                    " (inside the archive: {}:{line})",
+                    inside.file.path
+                ));
+            }
             origins.insert(0, o);
         }
         let Some(primary) = origins.first() else {
