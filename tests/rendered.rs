@@ -707,6 +707,19 @@ fn each_render_entry_of_a_chart_is_checked() {
         ],
         "{v}"
     );
+    // `render` prints the first entry's rendering, and says that there are others.
+    let out = rg()
+        .current_dir(d.path())
+        .args(["render", "c"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("privileged: true"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 render: entries for this folder"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -24,6 +24,19 @@ pub fn render(args: RenderArgs) -> Result<Exit, Fatal> {
             "{display} is neither a Helm chart (no Chart.yaml) nor a Kustomize overlay (no kustomization.yaml)"
         )));
     };
+    let mut problems = outcome.problems;
+    // Several `render:` entries (environments) for the folder: `check` renders each; this
+    // prints the first, and says so.
+    let entries = rc.folders.iter().filter(|f| f.dir == dir).count();
+    if entries > 1 {
+        problems.push(crate::source::Problem::note(
+            &display,
+            None,
+            format!(
+                "the configuration has {entries} render: entries for this folder; this is the first one's rendering (`check` renders each)"
+            ),
+        ));
+    }
     if let Some(r) = &outcome.rendered {
         // Loading marks the credentials its documents hold, so that the stream prints masked
         // (what the documents fail to be is `check`'s to report, not `render`'s).
@@ -35,5 +48,5 @@ pub fn render(args: RenderArgs) -> Result<Exit, Fatal> {
         };
         write_out(None, &text)?;
     }
-    Ok(print_problems(&outcome.problems))
+    Ok(print_problems(&problems))
 }
