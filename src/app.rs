@@ -22,7 +22,7 @@ fn dispatch(cli: Cli) -> Result<Exit, Fatal> {
         Command::Explain(args) => commands::explain::explain(args),
         Command::Test(args) => Ok(commands::test::test(&args)),
         Command::Baseline(cmd) => commands::baseline::baseline(cmd),
-        Command::Inspect(args) => commands::inspect::inspect(&args.files),
+        Command::Inspect(args) => commands::inspect::inspect(args),
         Command::Render(args) => commands::render::render(args),
         Command::Merge(args) => commands::merge::merge(args),
         Command::Init(args) => commands::init::init(args.force),

@@ -222,6 +222,12 @@ pub struct InspectArgs {
     /// Files to inspect.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// How charts and overlays among them render (as for `check` and `render`).
+    #[command(flatten)]
+    pub render: RenderFlags,
+    /// Configuration file (default: .runeguard.yaml found upward from the working directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

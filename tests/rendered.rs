@@ -800,6 +800,26 @@ fn inspect_of_a_chart_shows_origins_and_documents() {
         ),
         "{text}"
     );
+    // With the run's settings, as `check` renders it: `--set` and the release name of the
+    // configuration's `render:` entry.
+    std::fs::write(
+        d.path().join(".runeguard.yaml"),
+        "render:\n  - path: chart\n    release-name: web\n",
+    )
+    .unwrap();
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "chart", "--set", "replicaCount=7"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "replicas: 7  # <- template chart/templates/deployment.yaml:7, set --set replicaCount"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Deployment shop/web-shop"), "{text}");
 }
 
 #[test]

@@ -2,17 +2,23 @@
 //! type and kind, and their values (credentials masked); for a chart or an overlay, its
 //! rendered stream with each line's origins.
 
+use super::settings::Settings;
 use super::{Exit, Fatal, print_problems, render_folder, write_out};
+use crate::cli::InspectArgs;
 use crate::input::{Document, Loaded, classify, discover, render};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub fn inspect(files: &[PathBuf]) -> Result<Exit, Fatal> {
-    let cwd = crate::config::working_dir();
+pub fn inspect(args: InspectArgs) -> Result<Exit, Fatal> {
+    let settings = Settings::load(args.config.as_deref())?;
+    let rc = settings.render_config(&args.render);
+    let cwd = settings.cwd.clone();
     let mut out = String::new();
     let mut exit = Exit::Ok;
-    for path in files {
+    for path in &args.files {
         let outcome = if path.is_dir() {
-            inspect_folder(path, &cwd, &mut out)
+            // As `render` shows it: the folder's first `render:` entry, then the flags.
+            let opts = rc.options_for(&discover::normalize(path, &cwd));
+            inspect_folder(path, &cwd, &opts, &mut out)
         } else {
             inspect_file(path, &cwd, &mut out)
         };
@@ -23,9 +29,9 @@ pub fn inspect(files: &[PathBuf]) -> Result<Exit, Fatal> {
 }
 
 /// A chart or an overlay: its rendered stream, each line with its origins, then its documents.
-fn inspect_folder(path: &Path, cwd: &Path, out: &mut String) -> Exit {
+fn inspect_folder(path: &Path, cwd: &Path, opts: &render::RenderOptions, out: &mut String) -> Exit {
     let display = discover::display_path(path, cwd);
-    let Some(outcome) = render_folder(path, &display, &render::RenderOptions::default()) else {
+    let Some(outcome) = render_folder(path, &display, opts) else {
         eprintln!("runeguard: {display}: is a directory (neither a chart nor an overlay)");
         return Exit::Error;
     };
