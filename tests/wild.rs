@@ -1610,3 +1610,41 @@ fn a_finding_inside_a_subchart_archive_points_at_the_parent_chart() {
         "{v}"
     );
 }
+
+/// A packaged chart (`helm package`'s `NAME-VERSION.tgz`) given by name is rendered and
+/// checked as Helm reads it; one a walk meets outside any chart is named in a note (a walk
+/// does not open archives: a chart repository's releases would all be checked), where it was
+/// passed over in silence, and given by name it was "binary, not text".
+#[test]
+fn a_packaged_chart_is_checked_when_given_and_named_when_walked() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: x\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: app\n          image: nginx:1.27\n";
+    let package = tgz(&[
+        (
+            "web/Chart.yaml",
+            b"apiVersion: v2\nname: web\nversion: 1.0.0\n" as &[u8],
+        ),
+        ("web/templates/deploy.yaml", deploy.as_bytes()),
+    ]);
+    let d = dir_with(&[("releases/web-1.0.0.tgz", &package)]);
+    let (v, code) = json_check(d.path(), &["releases/web-1.0.0.tgz", "--select", "K8S-008"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-008".to_string(),
+            "releases/web-1.0.0.tgz#web/templates/deploy.yaml".to_string(),
+            9
+        )],
+        "{v}"
+    );
+    let (v, code) = json_check(d.path(), &["releases", "--select", "K8S-008"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(found(&v).is_empty(), "{v}");
+    assert_eq!(
+        problems(&v),
+        [
+            "note releases:null:null: not checked: packaged Helm charts releases/web-1.0.0.tgz (a walk does not open archives; `runeguard check releases/web-1.0.0.tgz` checks one)"
+        ],
+        "{v}"
+    );
+}

@@ -15,7 +15,7 @@ pub fn inspect(args: InspectArgs) -> Result<Exit, Fatal> {
     let mut out = String::new();
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let outcome = if path.is_dir() {
+        let outcome = if path.is_dir() || discover::is_chart_package(path) {
             // As `render` shows it: the folder's first `render:` entry, then the flags.
             let opts = rc.options_for(&discover::normalize(path, &cwd));
             inspect_folder(path, &cwd, &opts, &mut out)

@@ -67,7 +67,7 @@ fn print_errors(problems: &[Problem]) {
 /// Renders a folder as what it is, a Helm chart or a Kustomize overlay; None when it is
 /// neither.
 fn render_folder(path: &Path, display: &str, opts: &RenderOptions) -> Option<Outcome> {
-    if renderer::is_chart(path) {
+    if renderer::is_chart(path) || crate::input::discover::is_chart_package(path) {
         Some(renderer::render(path, display, opts, false))
     } else if renderer::roots::kustomization_file(path).is_some() {
         Some(renderer::render(path, display, opts, true))

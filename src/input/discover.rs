@@ -35,6 +35,16 @@ pub fn discover(
                 out.push(owner);
                 continue;
             }
+            // A packaged chart given by name (`helm package`'s `NAME-VERSION.tgz`) renders.
+            if is_chart_package(root) {
+                out.push(Candidate {
+                    display: shown,
+                    path: root.clone(),
+                    explicit: true,
+                    kind: CandidateKind::Chart,
+                });
+                continue;
+            }
             out.push(Candidate {
                 display: shown,
                 path: root.clone(),
@@ -105,6 +115,7 @@ pub fn discover(
         out.extend(rendered);
         overlays.extend(found);
         let mut unread: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut packages: Vec<String> = Vec::new();
         for Walked {
             path,
             display,
@@ -123,10 +134,15 @@ pub fn discover(
                 });
             } else if let Some(lang) = manifest_source_language(&path) {
                 *unread.entry(lang).or_default() += 1;
+            } else if is_chart_package(&path) {
+                packages.push(display);
             }
         }
         if !unread.is_empty() {
             problems.push(unread_sources_note(&shown, &unread));
+        }
+        if !packages.is_empty() {
+            problems.push(packages_note(&shown, &packages));
         }
         if !links_out.is_empty() {
             links_out.sort();
@@ -161,6 +177,40 @@ fn manifest_source_language(path: &Path) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// A packaged Helm chart, by `helm package`'s name for it: `NAME-VERSION.tgz`, the version a
+/// SemVer (it starts with a digit). A walk does not open archives; one given by name renders.
+pub fn is_chart_package(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".tgz"))
+        .is_some_and(|stem| {
+            stem.match_indices('-')
+                .any(|(i, _)| i > 0 && stem[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+}
+
+/// One note for a walk's packaged charts outside any chart (a chart repository's releases,
+/// say): not opened, but named, with how to check one.
+fn packages_note(root: &str, packages: &[String]) -> Problem {
+    let names = if packages.len() > 3 {
+        format!(
+            "{}, … ({} in all)",
+            packages[..3].join(", "),
+            packages.len()
+        )
+    } else {
+        packages.join(", ")
+    };
+    Problem::note(
+        root,
+        None,
+        format!(
+            "not checked: packaged Helm charts {names} (a walk does not open archives; `runeguard check {}` checks one)",
+            packages[0]
+        ),
+    )
 }
 
 /// One note for a walk's sources of manifests that are not read, so that what a folder holds

@@ -164,7 +164,13 @@ fn render_on_this_thread(
         "{display}\0{}\0{}\0{:?}\0{:?}",
         opts.release_name, opts.namespace, opts.values_files, opts.set
     ));
-    let Some(chart) = load_dir(dir, display, &mut problems, 0) else {
+    // A packaged chart (`runeguard check app-1.2.0.tgz`) is read as Helm reads one.
+    let chart = if dir.is_file() {
+        load_archive(dir, display, &mut problems, 0)
+    } else {
+        load_dir(dir, display, &mut problems, 0)
+    };
+    let Some(chart) = chart else {
         return Outcome {
             rendered: None,
             problems,
