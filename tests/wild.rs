@@ -1648,3 +1648,32 @@ fn a_packaged_chart_is_checked_when_given_and_named_when_walked() {
         "{v}"
     );
 }
+
+/// A subchart's own `global` value is overridden at the parent's top level (`global:`), not
+/// under the subchart's key: a finding on it points there.
+#[test]
+fn a_global_value_inside_a_subchart_archive_points_at_the_parents_global() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: g\n  namespace: x\nspec:\n  template:\n    spec:\n      hostNetwork: {{ .Values.global.hostNetwork }}\n      containers:\n        - name: app\n          image: nginx:1.27\n";
+    let g = tgz(&[
+        (
+            "g/Chart.yaml",
+            b"apiVersion: v2\nname: g\nversion: 1.0.0\n" as &[u8],
+        ),
+        ("g/values.yaml", b"global:\n  hostNetwork: true\n" as &[u8]),
+        ("g/templates/deploy.yaml", deploy.as_bytes()),
+    ]);
+    let d = dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: g\n    version: 1.0.0\n" as &[u8],
+        ),
+        ("c/values.yaml", b"g:\n  x: 1\nglobal:\n  region: eu\n" as &[u8]),
+        ("c/charts/g-1.0.0.tgz", &g),
+    ]);
+    let (v, _) = json_check(d.path(), &["c", "--select", "K8S-008"]);
+    assert_eq!(
+        found(&v),
+        [("K8S-008".to_string(), "c/values.yaml".to_string(), 3)],
+        "{v}"
+    );
+}

@@ -135,6 +135,10 @@ impl ChartValues {
                     .by_path
                     .iter()
                     .find(|(_, v)| v.span == o.span && v.file.path == o.file.path)?;
+                // `global` is every chart's: the parent overrides it at its own top level.
+                if path.first().is_some_and(|k| k == "global") {
+                    keys.clear();
+                }
                 keys.extend(path.iter().cloned());
                 let (_, above) = self.charts.get(folder)?;
                 (1..=keys.len()).rev().find_map(|n| {
