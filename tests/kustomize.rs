@@ -322,6 +322,11 @@ fn builds_equal_kubectl_kustomize() {
         // `$$(SVC_NAME)`), and a field that is one var whole takes the var's type
         // (runeguard printed "443" for a Service port).
         ("vars-expansion", "vars-expansion"),
+        // `buildMetadata: [transformerAnnotations]` lists every transformer of every
+        // kustomization (bases, components, `transformers:` files and inline text) on each
+        // object it ran over; a JSON patch removing the annotations drops the list and
+        // becomes the origin. runeguard refused the option.
+        ("transformer-annotations", "transformer-annotations/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -1,6 +1,7 @@
 //! Patches: strategic merge and JSON 6902, from files or inline, with targets; and the
 //! older `patchesStrategicMerge` and `patchesJson6902`.
 
+use super::super::metadata::TRANSFORMATIONS;
 use super::*;
 use crate::input::yaml;
 
@@ -388,6 +389,11 @@ pub(super) fn apply_6902(
             if b.tracks_origins && a.get(ORIGIN).is_none() {
                 a.set(ORIGIN, Node::str("", None));
             }
+            // The transformers recorded so far are an annotation too, which the patch
+            // may remove with the others.
+            if !r.transformations.is_empty() && a.get(TRANSFORMATIONS).is_none() {
+                a.set(TRANSFORMATIONS, Node::str("", None));
+            }
         }
         let mut ok = true;
         for op in list {
@@ -420,6 +426,15 @@ pub(super) fn apply_6902(
                 md.remove("annotations");
             }
             let r = &mut acc.res[i];
+            if !r.transformations.is_empty() {
+                let kept = copy
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(TRANSFORMATIONS))
+                    .is_some();
+                if !kept {
+                    r.transformations.clear();
+                }
+            }
             if b.tracks_origins {
                 let kept = copy
                     .path_mut(&["metadata", "annotations"])
@@ -428,6 +443,7 @@ pub(super) fn apply_6902(
                 if !kept {
                     r.generator = Some((transformer, configured_in.clone()));
                     r.generator_config = config_name.clone();
+                    r.origin_lost = b.tracks_transformations;
                 }
             }
             r.node = copy;
@@ -472,12 +488,6 @@ pub(super) fn select(acc: &Acc, target: &Node) -> Vec<usize> {
         .filter(|(_, r)| s.matches(r))
         .map(|(i, _)| i)
         .collect()
-}
-
-pub(super) fn patches(b: &mut Builder, k: &Kust, acc: &mut Acc) {
-    for entry in k.list("patches") {
-        patch_entry(b, k, acc, entry);
-    }
 }
 
 /// One `patches:` entry (or a `PatchTransformer` configuration, which has the same fields):
@@ -559,12 +569,6 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
             let d = meta_as_strings(b, &d);
             apply_smp(b, k, acc, &d, None, false, false);
         }
-    }
-}
-
-pub(super) fn patches_json6902(b: &mut Builder, k: &Kust, acc: &mut Acc) {
-    for entry in k.list("patchesJson6902") {
-        json6902_entry(b, k, acc, entry, "patch");
     }
 }
 
