@@ -1008,6 +1008,9 @@ def gen_case(seed):
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
+    # transformerAnnotations (session kust12), from its own draws so the rest stays as it was.
+    if random.Random(f"extra7-{seed}").random() < 0.12:
+        top.k.setdefault("buildMetadata", []).append("transformerAnnotations")
     if g.maybe(0.15):
         top.k["sortOptions"] = {"order": g.pick(["legacy", "fifo"])}
         if top.k["sortOptions"]["order"] == "legacy" and g.maybe():
