@@ -327,6 +327,10 @@ fn builds_equal_kubectl_kustomize() {
         // object it ran over; a JSON patch removing the annotations drops the list and
         // becomes the origin. runeguard refused the option.
         ("transformer-annotations", "transformer-annotations/ov"),
+        // NEL, LS and PS written raw are line breaks to go-yaml: the blanks around them go
+        // in plain and quoted scalars, a NEL folds, breaks ending a plain scalar go, and a
+        // block scalar's line after one loses its indentation. runeguard kept them as text.
+        ("separator-breaks", "separator-breaks"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1389,6 +1393,17 @@ fn metadata_keys_written_back_plain_as_other_types_are_problems() {
 fn a_key_holding_nel_is_a_problem() {
     let out = build("problems/nel-key");
     let dir = format!("{DATA}/problems/nel-key");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
+/// A raw line separator in a plain scalar with text after it on the line: go-yaml ends the
+/// scalar at the break and fails on the rest ("could not find expected ':'"). runeguard
+/// built it. Located at the value.
+#[test]
+fn a_separator_breaking_a_plain_scalar_is_a_problem() {
+    let out = build("problems/separator-break");
+    let dir = format!("{DATA}/problems/separator-break");
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
 }

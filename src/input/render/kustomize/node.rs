@@ -314,6 +314,59 @@ impl Node {
         }
     }
 
+    /// Reads NEL, LS and PS written raw in a scalar of `src` (the text `raw` was parsed
+    /// from) as go-yaml, Kustomize's reader, does: as line breaks ([`go_yaml_breaks`]).
+    /// Err: the offset of a scalar that go-yaml ends at such a break, with text left on the
+    /// line (the file fails to read there).
+    fn fold_separators(&mut self, raw: &RawNode, src: &str, depth: usize) -> Result<(), usize> {
+        if depth > yaml::MAX_DEPTH {
+            return Ok(());
+        }
+        match (raw, &mut self.v) {
+            (RawNode::Scalar { style, span, .. }, V::Str(value)) => {
+                let (start, end) = (span.start as usize, span.end as usize);
+                let Some(written) = src.get(start..end.max(start)) else {
+                    return Ok(());
+                };
+                if !value.contains(SEPARATORS) || !written.contains(SEPARATORS) {
+                    return Ok(());
+                }
+                let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+                let indent = match style {
+                    // A block scalar's span starts at its content: its indentation.
+                    ScalarStyle::Literal | ScalarStyle::Folded => start - line_start,
+                    // A plain one continues on lines indented past its line's (go-yaml's
+                    // `parser.indent + 1`).
+                    _ => {
+                        src[line_start..start].len()
+                            - src[line_start..start].trim_start_matches(' ').len()
+                            + 1
+                    }
+                };
+                match go_yaml_breaks(value, *style, indent) {
+                    Some(v) => *value = v,
+                    None => return Err(start),
+                }
+                Ok(())
+            }
+            (RawNode::Seq { items, .. }, V::Seq(nodes)) => {
+                for (n, r) in nodes.iter_mut().zip(items) {
+                    n.fold_separators(r, src, depth + 1)?;
+                }
+                Ok(())
+            }
+            (RawNode::Map { .. }, V::Map(entries)) => {
+                for (k, n) in entries.iter_mut() {
+                    if let Some(r) = raw_entry(raw, k, depth + 1) {
+                        n.fold_separators(r, src, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Sets [`Node::misfit`] to `id` on the value of the entry whose key is the raw scalar
     /// at `key_span` of `raw`, the document this tree was resolved from (walked beside it
     /// as in [`Node::mark_folded`]); false when no such entry is found.
@@ -568,6 +621,79 @@ impl Node {
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_org_deep(org)),
             _ => {}
         }
+    }
+}
+
+/// NEL (U+0085), line separator (U+2028) and paragraph separator (U+2029).
+const SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
+/// The value go-yaml reads where runeguard's parser read `value` with NEL, LS or PS in it:
+/// go-yaml takes each as a line break (measured with kubectl kustomize v5.8). In a quoted or
+/// plain scalar the blanks around breaks go, and the breaks join as go-yaml joins them: a
+/// NEL is a line feed (one folds to a space, more leave line feeds), LS and PS stay as
+/// written (`"a \u{2028} b"` reads `a\u{2028}b`); breaks ending a plain scalar go with it.
+/// After a break a plain or block scalar goes on only on a line indented at least
+/// `indent` (a block scalar loses that indentation); None where text follows with less:
+/// go-yaml ends the scalar there and fails on the rest ("could not find expected ':'").
+fn go_yaml_breaks(value: &str, style: ScalarStyle, indent: usize) -> Option<String> {
+    let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+    let as_break = |c: char| if c == '\u{85}' { '\n' } else { c };
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    loop {
+        let Some(at) = rest.find(SEPARATORS) else {
+            out.push_str(rest);
+            return Some(out);
+        };
+        let (line, after) = rest.split_at(at);
+        out.push_str(if block {
+            line
+        } else {
+            line.trim_end_matches([' ', '\t'])
+        });
+        // The breaks in a row (blanks between them), the first leading.
+        let mut breaks = Vec::new();
+        let mut tail = after;
+        while let Some(c) = tail.chars().next().filter(|c| SEPARATORS.contains(c)) {
+            breaks.push(as_break(c));
+            tail = &tail[c.len_utf8()..];
+            if block {
+                break;
+            }
+            let blank = tail.trim_start_matches([' ', '\t']);
+            if blank.starts_with(SEPARATORS) {
+                tail = blank;
+            }
+        }
+        let spaces = tail.len() - tail.trim_start_matches(' ').len();
+        let text_follows = !tail[spaces..].is_empty() && !tail[spaces..].starts_with(['\n', '\r']);
+        if block {
+            if text_follows && spaces < indent {
+                return None;
+            }
+            out.push(breaks[0]);
+            rest = &tail[spaces.min(indent)..];
+            continue;
+        }
+        if !text_follows && !quoted {
+            // Breaks end the plain scalar (a real line break or its end follows).
+            rest = &tail[spaces..];
+            continue;
+        }
+        if text_follows && !quoted && spaces < indent {
+            return None;
+        }
+        match breaks.split_first() {
+            Some(('\n', [])) => out.push(' '),
+            Some(('\n', more)) => out.extend(more),
+            Some((first, more)) => {
+                out.push(*first);
+                out.extend(more);
+            }
+            None => {}
+        }
+        rest = tail.trim_start_matches([' ', '\t']);
     }
 }
 
@@ -908,6 +1034,14 @@ fn load_docs_with(
                     last_part = Some(part);
                 }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
+                if text.contains(SEPARATORS)
+                    && let Err(at) = n.fold_separators(&doc.root, text, 0)
+                {
+                    return Err(LoadError {
+                        pos: translate(lines.pos_at_offset(text, at)),
+                        message: "a NEL, line or paragraph separator (U+0085, U+2028, U+2029) is a line break to go-yaml, and the text after it is not indented enough to go on with this value: Kustomize fails reading this file (\"could not find expected ':'\"); remove the character or escape it in a double-quoted string".to_string(),
+                    });
+                }
                 // Each such key's value carries its problem's (local) id, reported only if
                 // the object still holds it when Kustomize converts it to JSON.
                 if let Some(m) = misfits.as_mut() {
