@@ -1408,6 +1408,17 @@ fn a_separator_breaking_a_plain_scalar_is_a_problem() {
     assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
 }
 
+/// A raw line separator in a comment with text after it: go-yaml ends the comment there
+/// and fails on the text (a second comment after it is fine). runeguard built it. Located
+/// at the separator.
+#[test]
+fn a_separator_breaking_a_comment_is_a_problem() {
+    let out = build("problems/separator-comment");
+    let dir = format!("{DATA}/problems/separator-comment");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
 /// A targeted patch with `allowNameChange` giving two objects one name fails at once in
 /// Kustomize (its resource map is rebuilt after the patch), even when a later patch renames
 /// one back; runeguard checked only at the end and built both (differential seed 78 case 9).

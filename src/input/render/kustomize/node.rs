@@ -697,6 +697,61 @@ fn go_yaml_breaks(value: &str, style: ScalarStyle, indent: usize) -> Option<Stri
     }
 }
 
+/// The offset of a NEL, LS or PS written in a comment with text after it on its line:
+/// go-yaml ends the comment at the break and reads that text as a line of its own, at
+/// column 0, where it fails ("could not find expected ':'"; measured with kubectl
+/// kustomize v5.8). runeguard's parser kept it in the comment.
+fn separator_in_comment(roots: &[&RawNode], text: &str) -> Option<usize> {
+    let mut spans = Vec::new();
+    for r in roots {
+        scalar_spans(r, &mut spans, 0);
+    }
+    let in_scalar = |at: usize| {
+        spans
+            .iter()
+            .any(|s: &Span| (s.start as usize) <= at && at < s.end as usize)
+    };
+    for (at, c) in text.char_indices().filter(|(_, c)| SEPARATORS.contains(c)) {
+        if in_scalar(at) {
+            continue;
+        }
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let before = &text[line_start..at];
+        let comment = before.char_indices().any(|(i, ch)| {
+            ch == '#'
+                && (i == 0 || before[..i].ends_with([' ', '\t']))
+                && !in_scalar(line_start + i)
+        });
+        let after = text[at + c.len_utf8()..line_end].trim_matches([' ', '\t', '\r']);
+        if comment && !after.is_empty() && !after.starts_with('#') {
+            return Some(at);
+        }
+    }
+    None
+}
+
+fn scalar_spans(raw: &RawNode, out: &mut Vec<Span>, depth: usize) {
+    if depth > yaml::MAX_DEPTH {
+        return;
+    }
+    match raw {
+        RawNode::Scalar { span, .. } => out.push(*span),
+        RawNode::Seq { items, .. } => items.iter().for_each(|i| scalar_spans(i, out, depth + 1)),
+        RawNode::Map { entries, .. } => entries.iter().for_each(|(k, v)| {
+            scalar_spans(k, out, depth + 1);
+            scalar_spans(v, out, depth + 1);
+        }),
+        // An anchored node is written where it is defined; an alias repeats it elsewhere.
+        RawNode::Alias {
+            target,
+            definition: true,
+            ..
+        } => scalar_spans(target, out, depth + 1),
+        RawNode::Alias { .. } => {}
+    }
+}
+
 /// The value node of `key` in the raw mapping `raw` as the resolver picks it: the last entry
 /// written with that key, else the first mapping merged by `<<` that has it.
 fn raw_entry<'a>(raw: &'a RawNode, key: &str, depth: usize) -> Option<&'a RawNode> {
@@ -1000,6 +1055,15 @@ fn load_docs_with(
             return Err(LoadError {
                 pos: translate(lines.pos_at_offset(text, at)),
                 message: "found a tab character where an indentation space is expected: go-yaml refuses a tab among a block scalar's indentation (Kustomize fails reading this file); indent with spaces".to_string(),
+            });
+        }
+    }
+    if text.contains(SEPARATORS) {
+        let roots: Vec<&RawNode> = docs.iter().map(|d| &d.root).collect();
+        if let Some(at) = separator_in_comment(&roots, text) {
+            return Err(LoadError {
+                pos: translate(lines.pos_at_offset(text, at)),
+                message: "a NEL, line or paragraph separator (U+0085, U+2028, U+2029) in a comment is a line break to go-yaml: the text after it on this line is read as a line of its own and Kustomize fails reading this file (\"could not find expected ':'\"); remove the character".to_string(),
             });
         }
     }
