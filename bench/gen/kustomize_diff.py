@@ -1005,6 +1005,7 @@ def gen_case(seed):
     extras4(random.Random(f"extra4-{seed}"), objs, levels)
     extras5(random.Random(f"extra5-{seed}"), objs, files, levels, folders)
     extras6(random.Random(f"extra6-{seed}"), files, levels, folders)
+    extras7(random.Random(f"extra7s-{seed}"), files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1162,6 +1163,36 @@ def extras6(u, files, levels, folders):
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tcp-services\ndata:\n"
             + "".join(lines))
         at.k5.setdefault("resources", []).append("tcp-services.yaml")
+
+
+def extras7(w, files, levels, folders):
+    """Session kust12 (an eighth random stream): NEL, LS and PS written raw in a resource
+    file's plain, quoted and block scalars and comments, with blanks and text around them
+    (go-yaml reads each as a line break; Kustomize fails on text it cuts off)."""
+    if w.random() >= 0.15:
+        return
+    i = w.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    lines = []
+    for n in range(w.randint(1, 4)):
+        sep = w.choice(["\u0085", "\u2028", "\u2029"])
+        pre, post = " " * w.randint(0, 2), " " * w.choice([0, 0, 1, 3, 6])
+        tail = w.choice(["b", "", "b c"])
+        form = w.choice(["plain", "double", "single", "literal", "comment"])
+        if form == "plain":
+            lines.append(f"  v{n}: a{pre}{sep}{post}{tail}\n")
+        elif form == "double":
+            lines.append(f'  v{n}: "a{pre}{sep}{post}{tail}"\n')
+        elif form == "single":
+            lines.append(f"  v{n}: 'a{pre}{sep}{post}{tail}'\n")
+        elif form == "literal":
+            lines.append(f"  v{n}: |\n    a{pre}{sep}{post}{tail}\n    z\n")
+        else:
+            lines.append(f"  v{n}: a # note{sep}{post}{w.choice(['', '# more', 'x'])}\n")
+    files[f"{folder}/separators.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: separators\ndata:\n"
+        + "".join(lines))
+    at.k5.setdefault("resources", []).append("separators.yaml")
 
 
 def extras5(v, objs, files, levels, folders):
