@@ -331,6 +331,10 @@ fn builds_equal_kubectl_kustomize() {
         // in plain and quoted scalars, a NEL folds, breaks ending a plain scalar go, and a
         // block scalar's line after one loses its indentation. runeguard kept them as text.
         ("separator-breaks", "separator-breaks"),
+        // Labels and annotations null or empty in a patch Kustomize writes back through its
+        // resource map are cleared from the patch (kyaml's `setMapInMetadata`) and delete
+        // nothing; runeguard deleted them.
+        ("patch-meta-null", "patch-meta-null"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -282,6 +282,17 @@ fn misread_meta_key(field: &str, key: &str, v: &Node) -> Option<crate::source::P
 fn meta_to_strings<'f>(doc: &mut Node, fields: &[&'f str]) -> Vec<(&'f str, String)> {
     let mut misread = Vec::new();
     for &field in fields {
+        // Written back empty, the field is cleared from the patch (kyaml's
+        // `setMapInMetadata`): a null or empty map deletes nothing then (measured: a
+        // targeted patch's `annotations: null` leaves the object's annotations).
+        if let Some(md) = doc.get_mut("metadata")
+            && md
+                .get(field)
+                .is_some_and(|m| m.is_null() || m.as_map().is_some_and(Vec::is_empty))
+        {
+            md.remove(field);
+            continue;
+        }
         let Some(map) = doc
             .path_mut(&["metadata", field])
             .and_then(Node::as_map_mut)
