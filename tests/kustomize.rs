@@ -335,6 +335,10 @@ fn builds_equal_kubectl_kustomize() {
         // resource map are cleared from the patch (kyaml's `setMapInMetadata`) and delete
         // nothing; runeguard deleted them.
         ("patch-meta-null", "patch-meta-null"),
+        // With buildMetadata, a strategic merge patch replacing the annotations loses the
+        // origin and the transformers listed so far (the patch transformer becomes the
+        // origin), and text written over the list starts it again; runeguard kept both.
+        ("build-metadata-smp", "build-metadata-smp/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -230,6 +230,25 @@ pub struct Acc {
     pub config: xform::Config,
 }
 
+/// A patch transformer: its kind, and the file and name of its configuration when it is
+/// a `transformers:` entry.
+#[derive(Clone)]
+pub struct Patcher {
+    pub kind: &'static str,
+    pub file: Option<Arc<SourceFile>>,
+    pub name: Option<String>,
+}
+
+impl Default for Patcher {
+    fn default() -> Self {
+        Patcher {
+            kind: "PatchTransformer",
+            file: None,
+            name: None,
+        }
+    }
+}
+
 /// Group, kind, namespace ("default" for none), name.
 pub type ResId = (String, String, String, String);
 
@@ -286,6 +305,10 @@ pub struct Builder<'a> {
     /// The kustomization being built lists `transformerAnnotations` in `buildMetadata`:
     /// every transformer of every kustomization is recorded on the objects it ran over.
     tracks_transformations: bool,
+    /// The transformer applying strategic merge patches now, with the configuration file
+    /// and name of a `transformers:` entry: an object whose origin annotation a patch
+    /// removes is named as configured by it.
+    patcher: Patcher,
     /// The folder being built (absolute): origins are relative to it.
     top: PathBuf,
     /// A kustomization's `openapi:` was met: Kustomize takes the first one only.
@@ -348,6 +371,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         timed_out: false,
         tracks_origins: false,
         tracks_transformations: false,
+        patcher: Patcher::default(),
         top: PathBuf::new(),
         schema_set: false,
         refused_at: Default::default(),

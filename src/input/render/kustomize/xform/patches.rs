@@ -5,6 +5,10 @@ use super::super::metadata::TRANSFORMATIONS;
 use super::*;
 use crate::input::yaml;
 
+const ORIGIN: &str = "config.kubernetes.io/origin";
+/// The value of a bookkeeping annotation stood in for while a strategic merge patch runs.
+const STAND_IN: &str = "\u{0}runeguard-stand-in";
+
 /// Applies a strategic merge patch document to the resources it names (or to `targets`).
 pub(super) fn apply_smp(
     b: &mut Builder,
@@ -91,6 +95,20 @@ pub(super) fn apply_smp(
     let mut deleted = Vec::new();
     for i in idx {
         let r = &mut acc.res[i];
+        // Kustomize holds the origin (and the transformers so far) in annotations while
+        // building with `buildMetadata`: a patch replacing the annotations (`$patch:
+        // replace`), deleting them, or nulling the keys loses them, and the patch
+        // transformer becomes the object's origin (measured). Stand-ins show what survives.
+        if b.tracks_origins {
+            let a = r
+                .node
+                .entry_map("metadata", &None)
+                .entry_map("annotations", &None);
+            a.set(ORIGIN, Node::str(STAND_IN, None));
+            if !r.transformations.is_empty() {
+                a.set(TRANSFORMATIONS, Node::str(STAND_IN, None));
+            }
+        }
         let (name, ns, kind, av) = (
             r.node.path(&["metadata", "name"]).cloned(),
             r.node.path(&["metadata", "namespace"]).cloned(),
@@ -100,6 +118,34 @@ pub(super) fn apply_smp(
         if patch::merge_object(&mut r.node, doc) == Merged::Deleted {
             deleted.push(i);
             continue;
+        }
+        if b.tracks_origins {
+            let mut left = |key: &str| {
+                r.node
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(key))
+            };
+            // Text written over the transformations reads as no list (`null`) or another;
+            // an origin written over is not replaced (that text is not printed here).
+            let origin = left(ORIGIN).is_some();
+            let transformations =
+                left(TRANSFORMATIONS).is_some_and(|v| v.as_str() == Some(STAND_IN));
+            if !transformations {
+                r.transformations.clear();
+            }
+            if !origin {
+                let p = &b.patcher;
+                r.generator = Some((p.kind, p.file.clone().unwrap_or(k.file.clone())));
+                r.generator_config = p.name.clone();
+                r.origin_lost = b.tracks_transformations;
+            }
+            if let Some(md) = r.node.get_mut("metadata")
+                && md
+                    .get("annotations")
+                    .is_some_and(|a| a.as_map().is_some_and(Vec::is_empty))
+            {
+                md.remove("annotations");
+            }
         }
         // The target keeps its identity unless the patch is allowed to change it.
         let md = r.node.entry_map("metadata", &None);
@@ -362,7 +408,6 @@ pub(super) fn apply_6902(
     // `buildMetadata`, and after each transformer gives one to every object without it
     // (`AddTransformerAnnotation`): an object whose annotations a JSON patch replaced or
     // removed is then named as configured by the patch transformer (measured).
-    const ORIGIN: &str = "config.kubernetes.io/origin";
     let config_name = entry
         .path(&["metadata", "name"])
         .and_then(Node::as_str)
@@ -576,10 +621,12 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
             } else {
                 b.patch_file(k, entry, text)
             };
+        b.patcher.kind = "PatchStrategicMergeTransformer";
         for d in docs.unwrap_or_default() {
             let d = meta_as_strings(b, &d);
             apply_smp(b, k, acc, &d, None, false, false);
         }
+        b.patcher = Default::default();
     }
 }
 

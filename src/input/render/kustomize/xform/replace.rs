@@ -574,7 +574,21 @@ pub(super) fn transformer_config(
     field: &str,
 ) {
     for (kind, d) in b.builtin_configs(k, entry, field) {
+        if let Some(p) = ["PatchTransformer", "PatchStrategicMergeTransformer"]
+            .into_iter()
+            .find(|p| *p == kind)
+        {
+            b.patcher = super::super::Patcher {
+                kind: p,
+                file: d.org.as_ref().map(|o| o.file.clone()),
+                name: d
+                    .path(&["metadata", "name"])
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+            };
+        }
         run_builtin(b, k, acc, &kind, &d);
+        b.patcher = Default::default();
         // `buildMetadata: [transformerAnnotations]` names the configuration: its file (the
         // kustomization for inline text), kind, name and namespace (validators are not
         // recorded).
