@@ -1006,6 +1006,7 @@ def gen_case(seed):
     extras5(random.Random(f"extra5-{seed}"), objs, files, levels, folders)
     extras6(random.Random(f"extra6-{seed}"), files, levels, folders)
     extras7(random.Random(f"extra7s-{seed}"), files, levels, folders)
+    extras8(random.Random(f"extra8-{seed}"), files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1193,6 +1194,35 @@ def extras7(w, files, levels, folders):
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: separators\ndata:\n"
         + "".join(lines))
     at.k5.setdefault("resources", []).append("separators.yaml")
+
+
+def extras8(x, files, levels, folders):
+    """Session kust12 (a ninth random stream): a ConfigMap with labels and annotations and a
+    strategic merge patch at its level whose labels or annotations are null, `{}` or
+    `$patch: replace`, targeted or not, with options or not, or a patchesStrategicMerge
+    entry (Kustomize's resource map clears null and empty ones from some of these)."""
+    if x.random() >= 0.15:
+        return
+    i = x.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    files[f"{folder}/meta-cm.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: meta-cm\n"
+        "  labels:\n    keep: label\n  annotations:\n    keep: note\ndata:\n  k: v\n")
+    at.k5.setdefault("resources", []).append("meta-cm.yaml")
+    md = {"name": "meta-cm"}
+    for field in x.sample(["labels", "annotations"], x.randint(1, 2)):
+        md[field] = x.choice([None, {}, {"$patch": "replace", "new": "one"}, {"keep": None}])
+    patch = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": md}
+    form = x.choice(["targeted", "plain", "options", "psm"])
+    if form == "psm":
+        at.k5.setdefault("patchesStrategicMerge", []).append(yaml_docs([patch]))
+        return
+    entry = {"patch": yaml_docs([patch])}
+    if form == "targeted":
+        entry["target"] = {"kind": "ConfigMap", "name": "meta-cm"}
+    elif form == "options":
+        entry["options"] = {"allowNameChange": True}
+    at.k5.setdefault("patches", []).append(entry)
 
 
 def extras5(v, objs, files, levels, folders):
