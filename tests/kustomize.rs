@@ -339,6 +339,10 @@ fn builds_equal_kubectl_kustomize() {
         // origin and the transformers listed so far (the patch transformer becomes the
         // origin), and text written over the list starts it again; runeguard kept both.
         ("build-metadata-smp", "build-metadata-smp/ov"),
+        // A generator's `immutable: false` or `disableNameSuffixHash: false` does not undo
+        // generatorOptions' `true`, and `immutable: false` is never written; runeguard let
+        // the generator's options win and printed `immutable: false`.
+        ("generator-option-flags", "generator-option-flags/ov"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
