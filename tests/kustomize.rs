@@ -343,6 +343,11 @@ fn builds_equal_kubectl_kustomize() {
         // generatorOptions' `true`, and `immutable: false` is never written; runeguard let
         // the generator's options win and printed `immutable: false`.
         ("generator-option-flags", "generator-option-flags/ov"),
+        // Annotations holding a list or map (written so, copied by a replacement, or a
+        // targeted patch's labels and annotations) print as "": kyaml's value of a
+        // non-scalar node when Kustomize writes them back as strings. runeguard printed
+        // the list or map.
+        ("annotation-non-scalar", "annotation-non-scalar"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

@@ -359,6 +359,12 @@ fn meta_to_strings<'f>(doc: &mut Node, fields: &[&'f str]) -> Vec<(&'f str, Stri
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
             }
+            // A list or map is no string: kyaml's `GetValue` of it is "" (measured: an
+            // annotation `list: [a, b]`, or one a replacement copied a list into, prints "").
+            if matches!(v.v, V::Seq(_) | V::Map(_)) {
+                v.v = V::Str(String::new());
+                continue;
+            }
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
                 let text = written_value(k, v)
                     .unwrap_or_else(|| v.scalar_text().unwrap_or_else(|| "null".to_string()));
