@@ -348,6 +348,9 @@ fn builds_equal_kubectl_kustomize() {
         // non-scalar node when Kustomize writes them back as strings. runeguard printed
         // the list or map.
         ("annotation-non-scalar", "annotation-non-scalar"),
+        // Quoted scalars tagged !!int, !!float, !!bool or !!null take that type as go-yaml
+        // v3 resolves them (`!!int "012"` is 10); runeguard kept them strings.
+        ("tagged-scalars", "tagged-scalars"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1432,6 +1435,17 @@ fn a_separator_breaking_a_plain_scalar_is_a_problem() {
 fn a_separator_breaking_a_comment_is_a_problem() {
     let out = build("problems/separator-comment");
     let dir = format!("{DATA}/problems/separator-comment");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
+/// A scalar tagged `!!bool` that go-yaml v3 does not read as a boolean (`"yes"`) fails
+/// Kustomize's conversion of the object to JSON. runeguard built it as a string. Located at
+/// the value.
+#[test]
+fn a_tagged_scalar_of_another_type_is_a_problem() {
+    let out = build("problems/tagged-scalar");
+    let dir = format!("{DATA}/problems/tagged-scalar");
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
 }
