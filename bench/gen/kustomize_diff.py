@@ -1007,6 +1007,7 @@ def gen_case(seed):
     extras6(random.Random(f"extra6-{seed}"), files, levels, folders)
     extras7(random.Random(f"extra7s-{seed}"), files, levels, folders)
     extras8(random.Random(f"extra8-{seed}"), files, levels, folders)
+    extras9(random.Random(f"extra9-{seed}"), files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
@@ -1223,6 +1224,27 @@ def extras8(x, files, levels, folders):
     elif form == "options":
         entry["options"] = {"allowNameChange": True}
     at.k5.setdefault("patches", []).append(entry)
+
+
+def extras9(t, files, levels, folders):
+    """Session kust12 (a tenth random stream): scalars tagged !!int, !!float, !!bool or
+    !!null, quoted or not, of their type or not (go-yaml v3 resolves them as Kustomize
+    converts the object to JSON; one of another type fails there)."""
+    if t.random() >= 0.12:
+        return
+    i = t.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    texts = ["12", "012", "0x1F", "1_000", "1.5", "1", "1e3", ".5", "true", "True", "yes",
+             "", "~", "abc", "-0b101", "2024-01-01"]
+    lines = []
+    for n in range(t.randint(1, 3)):
+        tag = t.choice(["!!int", "!!float", "!!bool", "!!null", "!!str"])
+        text = t.choice(texts)
+        quote = t.choice(['"', "'", ""]) if text not in ("", "~") else '"'
+        lines.append(f"  t{n}: {tag} {quote}{text}{quote}\n")
+    files[f"{folder}/tagged.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tagged\ndata:\n" + "".join(lines))
+    at.k5.setdefault("resources", []).append("tagged.yaml")
 
 
 def extras5(v, objs, files, levels, folders):
