@@ -351,6 +351,9 @@ fn builds_equal_kubectl_kustomize() {
         // Quoted scalars tagged !!int, !!float, !!bool or !!null take that type as go-yaml
         // v3 resolves them (`!!int "012"` is 10); runeguard kept them strings.
         ("tagged-scalars", "tagged-scalars"),
+        // Scalars tagged !!timestamp, quoted or not, print as times (an annotation as
+        // written); runeguard printed them as written.
+        ("tagged-timestamps", "tagged-timestamps"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);

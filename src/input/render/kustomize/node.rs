@@ -293,8 +293,13 @@ impl Node {
                     tag.as_deref(),
                     Some("!!binary" | "tag:yaml.org,2002:binary")
                 );
-                self.timestamp = *style == ScalarStyle::Plain
-                    && tag.is_none()
+                // Plain and untagged, or tagged `!!timestamp` (quoted too: go-yaml v3
+                // then parses it as a time; measured `!!timestamp "2024-01-01"`).
+                let tagged = matches!(
+                    tag.as_deref(),
+                    Some("!!timestamp" | "tag:yaml.org,2002:timestamp")
+                );
+                self.timestamp = (tagged || (*style == ScalarStyle::Plain && tag.is_none()))
                     && text.starts_with(|c: char| c.is_ascii_digit())
                     && super::yaml2::timestamp_json(text).is_some();
             }
