@@ -322,6 +322,38 @@ fn builds_equal_kubectl_kustomize() {
         // `$$(SVC_NAME)`), and a field that is one var whole takes the var's type
         // (runeguard printed "443" for a Service port).
         ("vars-expansion", "vars-expansion"),
+        // `buildMetadata: [transformerAnnotations]` lists every transformer of every
+        // kustomization (bases, components, `transformers:` files and inline text) on each
+        // object it ran over; a JSON patch removing the annotations drops the list and
+        // becomes the origin. runeguard refused the option.
+        ("transformer-annotations", "transformer-annotations/ov"),
+        // NEL, LS and PS written raw are line breaks to go-yaml: the blanks around them go
+        // in plain and quoted scalars, a NEL folds, breaks ending a plain scalar go, and a
+        // block scalar's line after one loses its indentation. runeguard kept them as text.
+        ("separator-breaks", "separator-breaks"),
+        // Labels and annotations null or empty in a patch Kustomize writes back through its
+        // resource map are cleared from the patch (kyaml's `setMapInMetadata`) and delete
+        // nothing; runeguard deleted them.
+        ("patch-meta-null", "patch-meta-null"),
+        // With buildMetadata, a strategic merge patch replacing the annotations loses the
+        // origin and the transformers listed so far (the patch transformer becomes the
+        // origin), and text written over the list starts it again; runeguard kept both.
+        ("build-metadata-smp", "build-metadata-smp/ov"),
+        // A generator's `immutable: false` or `disableNameSuffixHash: false` does not undo
+        // generatorOptions' `true`, and `immutable: false` is never written; runeguard let
+        // the generator's options win and printed `immutable: false`.
+        ("generator-option-flags", "generator-option-flags/ov"),
+        // Annotations holding a list or map (written so, copied by a replacement, or a
+        // targeted patch's labels and annotations) print as "": kyaml's value of a
+        // non-scalar node when Kustomize writes them back as strings. runeguard printed
+        // the list or map.
+        ("annotation-non-scalar", "annotation-non-scalar"),
+        // Quoted scalars tagged !!int, !!float, !!bool or !!null take that type as go-yaml
+        // v3 resolves them (`!!int "012"` is 10); runeguard kept them strings.
+        ("tagged-scalars", "tagged-scalars"),
+        // Scalars tagged !!timestamp, quoted or not, print as times (an annotation as
+        // written); runeguard printed them as written.
+        ("tagged-timestamps", "tagged-timestamps"),
     ] {
         let out = build(overlay);
         assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
@@ -1384,6 +1416,39 @@ fn metadata_keys_written_back_plain_as_other_types_are_problems() {
 fn a_key_holding_nel_is_a_problem() {
     let out = build("problems/nel-key");
     let dir = format!("{DATA}/problems/nel-key");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
+/// A raw line separator in a plain scalar with text after it on the line: go-yaml ends the
+/// scalar at the break and fails on the rest ("could not find expected ':'"). runeguard
+/// built it. Located at the value.
+#[test]
+fn a_separator_breaking_a_plain_scalar_is_a_problem() {
+    let out = build("problems/separator-break");
+    let dir = format!("{DATA}/problems/separator-break");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
+/// A raw line separator in a comment with text after it: go-yaml ends the comment there
+/// and fails on the text (a second comment after it is fine). runeguard built it. Located
+/// at the separator.
+#[test]
+fn a_separator_breaking_a_comment_is_a_problem() {
+    let out = build("problems/separator-comment");
+    let dir = format!("{DATA}/problems/separator-comment");
+    let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
+    assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
+}
+
+/// A scalar tagged `!!bool` that go-yaml v3 does not read as a boolean (`"yes"`) fails
+/// Kustomize's conversion of the object to JSON. runeguard built it as a string. Located at
+/// the value.
+#[test]
+fn a_tagged_scalar_of_another_type_is_a_problem() {
+    let out = build("problems/tagged-scalar");
+    let dir = format!("{DATA}/problems/tagged-scalar");
     let at: Vec<String> = errors(&out).iter().map(|p| located(p)).collect();
     assert_eq!(at, [format!("{dir}/cm.yaml:7")], "{:?}", out.problems);
 }

@@ -1005,9 +1005,15 @@ def gen_case(seed):
     extras4(random.Random(f"extra4-{seed}"), objs, levels)
     extras5(random.Random(f"extra5-{seed}"), objs, files, levels, folders)
     extras6(random.Random(f"extra6-{seed}"), files, levels, folders)
+    extras7(random.Random(f"extra7s-{seed}"), files, levels, folders)
+    extras8(random.Random(f"extra8-{seed}"), files, levels, folders)
+    extras9(random.Random(f"extra9-{seed}"), files, levels, folders)
     top = levels[-1]
     if g.maybe(0.15):
         top.k["buildMetadata"] = [g.pick(["managedByLabel", "originAnnotations"])]
+    # transformerAnnotations (session kust12), from its own draws so the rest stays as it was.
+    if random.Random(f"extra7-{seed}").random() < 0.12:
+        top.k.setdefault("buildMetadata", []).append("transformerAnnotations")
     if g.maybe(0.15):
         top.k["sortOptions"] = {"order": g.pick(["legacy", "fifo"])}
         if top.k["sortOptions"]["order"] == "legacy" and g.maybe():
@@ -1159,6 +1165,86 @@ def extras6(u, files, levels, folders):
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tcp-services\ndata:\n"
             + "".join(lines))
         at.k5.setdefault("resources", []).append("tcp-services.yaml")
+
+
+def extras7(w, files, levels, folders):
+    """Session kust12 (an eighth random stream): NEL, LS and PS written raw in a resource
+    file's plain, quoted and block scalars and comments, with blanks and text around them
+    (go-yaml reads each as a line break; Kustomize fails on text it cuts off)."""
+    if w.random() >= 0.15:
+        return
+    i = w.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    lines = []
+    for n in range(w.randint(1, 4)):
+        sep = w.choice(["\u0085", "\u2028", "\u2029"])
+        pre, post = " " * w.randint(0, 2), " " * w.choice([0, 0, 1, 3, 6])
+        tail = w.choice(["b", "", "b c"])
+        form = w.choice(["plain", "double", "single", "literal", "comment"])
+        if form == "plain":
+            lines.append(f"  v{n}: a{pre}{sep}{post}{tail}\n")
+        elif form == "double":
+            lines.append(f'  v{n}: "a{pre}{sep}{post}{tail}"\n')
+        elif form == "single":
+            lines.append(f"  v{n}: 'a{pre}{sep}{post}{tail}'\n")
+        elif form == "literal":
+            lines.append(f"  v{n}: |\n    a{pre}{sep}{post}{tail}\n    z\n")
+        else:
+            lines.append(f"  v{n}: a # note{sep}{post}{w.choice(['', '# more', 'x'])}\n")
+    files[f"{folder}/separators.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: separators\ndata:\n"
+        + "".join(lines))
+    at.k5.setdefault("resources", []).append("separators.yaml")
+
+
+def extras8(x, files, levels, folders):
+    """Session kust12 (a ninth random stream): a ConfigMap with labels and annotations and a
+    strategic merge patch at its level whose labels or annotations are null, `{}` or
+    `$patch: replace`, targeted or not, with options or not, or a patchesStrategicMerge
+    entry (Kustomize's resource map clears null and empty ones from some of these)."""
+    if x.random() >= 0.15:
+        return
+    i = x.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    files[f"{folder}/meta-cm.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: meta-cm\n"
+        "  labels:\n    keep: label\n  annotations:\n    keep: note\ndata:\n  k: v\n")
+    at.k5.setdefault("resources", []).append("meta-cm.yaml")
+    md = {"name": "meta-cm"}
+    for field in x.sample(["labels", "annotations"], x.randint(1, 2)):
+        md[field] = x.choice([None, {}, {"$patch": "replace", "new": "one"}, {"keep": None}])
+    patch = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": md}
+    form = x.choice(["targeted", "plain", "options", "psm"])
+    if form == "psm":
+        at.k5.setdefault("patchesStrategicMerge", []).append(yaml_docs([patch]))
+        return
+    entry = {"patch": yaml_docs([patch])}
+    if form == "targeted":
+        entry["target"] = {"kind": "ConfigMap", "name": "meta-cm"}
+    elif form == "options":
+        entry["options"] = {"allowNameChange": True}
+    at.k5.setdefault("patches", []).append(entry)
+
+
+def extras9(t, files, levels, folders):
+    """Session kust12 (a tenth random stream): scalars tagged !!int, !!float, !!bool or
+    !!null, quoted or not, of their type or not (go-yaml v3 resolves them as Kustomize
+    converts the object to JSON; one of another type fails there)."""
+    if t.random() >= 0.12:
+        return
+    i = t.randrange(len(levels))
+    at, folder = levels[i], folders[i]
+    texts = ["12", "012", "0x1F", "1_000", "1.5", "1", "1e3", ".5", "true", "True", "yes",
+             "", "~", "abc", "-0b101", "2024-01-01"]
+    lines = []
+    for n in range(t.randint(1, 3)):
+        tag = t.choice(["!!int", "!!float", "!!bool", "!!null", "!!str"])
+        text = t.choice(texts)
+        quote = t.choice(['"', "'", ""]) if text not in ("", "~") else '"'
+        lines.append(f"  t{n}: {tag} {quote}{text}{quote}\n")
+    files[f"{folder}/tagged.yaml"] = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tagged\ndata:\n" + "".join(lines))
+    at.k5.setdefault("resources", []).append("tagged.yaml")
 
 
 def extras5(v, objs, files, levels, folders):

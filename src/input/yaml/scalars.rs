@@ -310,6 +310,55 @@ pub fn go_yaml_v3_plain_is_string(text: &str) -> bool {
     true
 }
 
+/// go-yaml v3's `resolve` of a scalar with an explicit core tag (no timestamps then): its
+/// type (`null`, `bool`, `int`, `float`, `str`, or `inf` for a non-finite float) and value.
+pub fn resolve_go_yaml_v3(text: &str) -> (&'static str, Value) {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return ("null", Value::Null),
+        "true" | "True" | "TRUE" => return ("bool", Value::Bool(true)),
+        "false" | "False" | "FALSE" => return ("bool", Value::Bool(false)),
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => return ("inf", Value::Null),
+        _ => {}
+    }
+    let float = |f: f64| {
+        serde_json::Number::from_f64(f)
+            .map_or(("inf", Value::Null), |n| ("float", Value::Number(n)))
+    };
+    let first = text.as_bytes()[0];
+    if first == b'.' {
+        return match go_parse_float(text) {
+            Some(f) => float(f),
+            None => ("str", Value::String(text.to_string())),
+        };
+    }
+    if first.is_ascii_digit() || first == b'+' || first == b'-' {
+        let plain = text.replace('_', "");
+        if go_parse_int_base0(&plain) {
+            let (neg, body) = split_sign(&plain);
+            let lower = body.to_ascii_lowercase();
+            let (radix, digits) = go_base0_radix(&lower);
+            if let Ok(n) = u128::from_str_radix(digits, radix) {
+                let v = if neg {
+                    i64::try_from(-(n as i128)).ok().map(Value::from)
+                } else {
+                    u64::try_from(n).ok().map(Value::from)
+                };
+                if let Some(v) = v {
+                    return ("int", v);
+                }
+            }
+        }
+        let (_, body) = split_sign(&plain);
+        if is_yaml_style_float(body)
+            && let Ok(f) = plain.parse::<f64>()
+        {
+            return float(f);
+        }
+    }
+    ("str", Value::String(text.to_string()))
+}
+
 /// Go's `strconv.ParseFloat` for text starting with `.` (decimal digits, an exponent).
 fn go_parse_float(text: &str) -> Option<f64> {
     let ok = text

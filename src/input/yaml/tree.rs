@@ -165,6 +165,41 @@ impl Resolver<'_> {
                         }
                     };
                 }
+                // go-yaml v3 (Kustomize's kyaml, as it converts an object to JSON) reads a
+                // scalar tagged `!!int`, `!!float`, `!!bool` or `!!null` by its own plain
+                // rules, quoted or not (`!!int "012"` is 10, `!!bool "True"` true), which
+                // must give that type (`!!float` takes an int); else Kustomize fails
+                // (measured with kubectl kustomize v5.8).
+                if self.schema == Schema::Kustomize
+                    && let Some(want) = tag.as_deref().and_then(core_scalar_tag)
+                {
+                    let (got, read) = super::scalars::resolve_go_yaml_v3(text);
+                    let read = match (want, read) {
+                        ("float", Value::Number(n)) => {
+                            serde_json::Number::from_f64(n.as_f64().unwrap_or_default())
+                                .map_or(Value::Null, Value::Number)
+                        }
+                        (_, v) => v,
+                    };
+                    if (got == want || (want == "float" && got == "int")) && got != "inf" {
+                        return Ok((read, SpanTree::leaf(here)));
+                    }
+                    let message = if got == "inf" {
+                        format!(
+                            "json: unsupported value: {text} (Kustomize cannot convert a non-finite float to JSON)"
+                        )
+                    } else {
+                        format!(
+                            "yaml: cannot decode !!{got} `{text}` as a !!{want} (Kustomize fails converting this object to JSON)"
+                        )
+                    };
+                    self.issues.push(ResolveIssue {
+                        pos: self.pos(here),
+                        message,
+                        fatal: false,
+                    });
+                    return Ok((Value::String(text.clone()), SpanTree::leaf(here)));
+                }
                 // go-yaml v2 reads a scalar tagged `!!int`, `!!float`, `!!bool` or `!!null` as
                 // a plain one, quoted or not (`!!int "0x10"` is 16), which must have that type.
                 if self.yaml11_keys

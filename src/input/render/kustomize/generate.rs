@@ -258,11 +258,19 @@ impl Builder<'_> {
                     }
                 }
             }
-            if let Some(V::Bool(b)) = opts.get("disableNameSuffixHash").map(|n| &n.v) {
-                disable = *b;
+            // Kustomize's `MergeGlobalOptionsIntoLocal` only turns these on: a generator's
+            // `false` does not undo `generatorOptions`' `true`, and `immutable: false` is
+            // never written (measured).
+            if let Some(V::Bool(true)) = opts.get("disableNameSuffixHash").map(|n| &n.v) {
+                disable = true;
             }
-            if let Some(n @ Node { v: V::Bool(_), .. }) = opts.get("immutable") {
-                immutable = Some(n.clone());
+            if let Some(
+                n @ Node {
+                    v: V::Bool(true), ..
+                },
+            ) = opts.get("immutable")
+            {
+                immutable = immutable.or(Some(n.clone()));
             }
         }
         for (n, msg) in bad_keys {

@@ -1,12 +1,49 @@
 //! `buildMetadata` of the kustomization being built (Kustomize ignores it in the ones it
-//! includes): `managedByLabel` and `originAnnotations`, as `kubectl kustomize` writes them.
+//! includes): `managedByLabel`, `originAnnotations` and `transformerAnnotations`, as
+//! `kubectl kustomize` writes them.
 
 use super::node::Node;
 use super::{Acc, Builder, Kust};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// The label value Kustomize v5.8.1 (the version runeguard builds as) writes.
 const MANAGED_BY: &str = "kustomize-v5.8.1";
+
+/// The annotation listing the transformers that went over an object.
+pub const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
+
+/// One entry of the transformations annotation, as Kustomize marshals a `resource.Origin`
+/// (`configuredIn`, then `configuredBy` with its empty fields left out).
+pub fn transformation(
+    b: &Builder,
+    configured_in: Option<&Path>,
+    kind: &str,
+    name: Option<&str>,
+    namespace: Option<&str>,
+) -> Arc<str> {
+    let mut s = format!(
+        "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {kind}\n",
+        relative(&b.top, configured_in)
+    );
+    for (k, v) in [("name", name), ("namespace", namespace)] {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            s.push_str(&format!("    {k}: {v}\n"));
+        }
+    }
+    s.into()
+}
+
+/// Records a transformer on every object accumulated (Kustomize's `multiTransformer` does
+/// so after each transformer, whether it changed the object or not).
+pub fn note(acc: &mut Acc, entry: Arc<str>) {
+    for r in &mut acc.res {
+        if std::mem::take(&mut r.origin_lost) {
+            continue;
+        }
+        r.transformations.push(entry.clone());
+    }
+}
 
 pub fn build_metadata(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     let Some(list) = root.get("buildMetadata") else {
@@ -50,18 +87,24 @@ pub fn build_metadata(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                     );
                 }
             }
-            Some("transformerAnnotations") => b.problem_at(
-                item,
-                &root.file.path,
-                "buildMetadata transformerAnnotations is not supported; the annotations naming each object's transformers were not added",
-            ),
+            Some("transformerAnnotations") => {
+                for r in &mut acc.res {
+                    if r.transformations.is_empty() {
+                        continue;
+                    }
+                    let text: String = r.transformations.iter().map(|t| &**t).collect();
+                    let annotations = r.node.entry_map("metadata", &item.org);
+                    let annotations = annotations.entry_map("annotations", &item.org);
+                    annotations.set(TRANSFORMATIONS, Node::str(text, item.org.clone()));
+                }
+            }
             // Kustomize ignores other options (measured: `buildMetadata: [badOption]` builds).
             _ => {}
         }
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
+pub fn absolute(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 

@@ -73,6 +73,13 @@ pub struct Res {
     /// The `metadata.name` of the `generators:` configuration that made it (Kustomize's
     /// origin annotation names it).
     pub generator_config: Option<String>,
+    /// `buildMetadata: [transformerAnnotations]`: the transformers that went over it, each
+    /// as one entry of Kustomize's `alpha.config.kubernetes.io/transformations` list.
+    pub transformations: Vec<Arc<str>>,
+    /// A JSON patch removed its origin annotation: Kustomize then records the patch as its
+    /// origin, not as one more transformation (`AddTransformerAnnotation` sets a missing
+    /// origin instead), so the next entry is not added.
+    pub origin_lost: bool,
 }
 
 impl Res {
@@ -89,6 +96,8 @@ impl Res {
             via: Vec::new(),
             generator: None,
             generator_config: None,
+            transformations: Vec::new(),
+            origin_lost: false,
         };
         r.names.push(r.name().to_string());
         r.namespaces.push(r.namespace().to_string());
@@ -221,6 +230,25 @@ pub struct Acc {
     pub config: xform::Config,
 }
 
+/// A patch transformer: its kind, and the file and name of its configuration when it is
+/// a `transformers:` entry.
+#[derive(Clone)]
+pub struct Patcher {
+    pub kind: &'static str,
+    pub file: Option<Arc<SourceFile>>,
+    pub name: Option<String>,
+}
+
+impl Default for Patcher {
+    fn default() -> Self {
+        Patcher {
+            kind: "PatchTransformer",
+            file: None,
+            name: None,
+        }
+    }
+}
+
 /// Group, kind, namespace ("default" for none), name.
 pub type ResId = (String, String, String, String);
 
@@ -274,6 +302,15 @@ pub struct Builder<'a> {
     /// annotations on every object while building (a JSON patch finds
     /// `metadata.annotations` there).
     tracks_origins: bool,
+    /// The kustomization being built lists `transformerAnnotations` in `buildMetadata`:
+    /// every transformer of every kustomization is recorded on the objects it ran over.
+    tracks_transformations: bool,
+    /// The transformer applying strategic merge patches now, with the configuration file
+    /// and name of a `transformers:` entry: an object whose origin annotation a patch
+    /// removes is named as configured by it.
+    patcher: Patcher,
+    /// The folder being built (absolute): origins are relative to it.
+    top: PathBuf,
     /// A kustomization's `openapi:` was met: Kustomize takes the first one only.
     schema_set: bool,
     /// Where a kustomization holds a value of the wrong type (reported once, as Kustomize
@@ -333,6 +370,9 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         started: Instant::now(),
         timed_out: false,
         tracks_origins: false,
+        tracks_transformations: false,
+        patcher: Patcher::default(),
+        top: PathBuf::new(),
         schema_set: false,
         refused_at: Default::default(),
         misfits: Vec::new(),
@@ -496,6 +536,14 @@ impl Builder<'_> {
                 .get("buildMetadata")
                 .and_then(Node::as_seq)
                 .is_some_and(|l| !l.is_empty());
+            self.tracks_transformations = kust
+                .get("buildMetadata")
+                .and_then(Node::as_seq)
+                .is_some_and(|l| {
+                    l.iter()
+                        .any(|i| i.as_str() == Some("transformerAnnotations"))
+                });
+            self.top = metadata::absolute(dir);
         }
         let kind = kust
             .get("kind")

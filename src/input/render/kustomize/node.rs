@@ -293,8 +293,13 @@ impl Node {
                     tag.as_deref(),
                     Some("!!binary" | "tag:yaml.org,2002:binary")
                 );
-                self.timestamp = *style == ScalarStyle::Plain
-                    && tag.is_none()
+                // Plain and untagged, or tagged `!!timestamp` (quoted too: go-yaml v3
+                // then parses it as a time; measured `!!timestamp "2024-01-01"`).
+                let tagged = matches!(
+                    tag.as_deref(),
+                    Some("!!timestamp" | "tag:yaml.org,2002:timestamp")
+                );
+                self.timestamp = (tagged || (*style == ScalarStyle::Plain && tag.is_none()))
                     && text.starts_with(|c: char| c.is_ascii_digit())
                     && super::yaml2::timestamp_json(text).is_some();
             }
@@ -311,6 +316,59 @@ impl Node {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Reads NEL, LS and PS written raw in a scalar of `src` (the text `raw` was parsed
+    /// from) as go-yaml, Kustomize's reader, does: as line breaks ([`go_yaml_breaks`]).
+    /// Err: the offset of a scalar that go-yaml ends at such a break, with text left on the
+    /// line (the file fails to read there).
+    fn fold_separators(&mut self, raw: &RawNode, src: &str, depth: usize) -> Result<(), usize> {
+        if depth > yaml::MAX_DEPTH {
+            return Ok(());
+        }
+        match (raw, &mut self.v) {
+            (RawNode::Scalar { style, span, .. }, V::Str(value)) => {
+                let (start, end) = (span.start as usize, span.end as usize);
+                let Some(written) = src.get(start..end.max(start)) else {
+                    return Ok(());
+                };
+                if !value.contains(SEPARATORS) || !written.contains(SEPARATORS) {
+                    return Ok(());
+                }
+                let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+                let indent = match style {
+                    // A block scalar's span starts at its content: its indentation.
+                    ScalarStyle::Literal | ScalarStyle::Folded => start - line_start,
+                    // A plain one continues on lines indented past its line's (go-yaml's
+                    // `parser.indent + 1`).
+                    _ => {
+                        src[line_start..start].len()
+                            - src[line_start..start].trim_start_matches(' ').len()
+                            + 1
+                    }
+                };
+                match go_yaml_breaks(value, *style, indent) {
+                    Some(v) => *value = v,
+                    None => return Err(start),
+                }
+                Ok(())
+            }
+            (RawNode::Seq { items, .. }, V::Seq(nodes)) => {
+                for (n, r) in nodes.iter_mut().zip(items) {
+                    n.fold_separators(r, src, depth + 1)?;
+                }
+                Ok(())
+            }
+            (RawNode::Map { .. }, V::Map(entries)) => {
+                for (k, n) in entries.iter_mut() {
+                    if let Some(r) = raw_entry(raw, k, depth + 1) {
+                        n.fold_separators(r, src, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -568,6 +626,134 @@ impl Node {
             V::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.set_org_deep(org)),
             _ => {}
         }
+    }
+}
+
+/// NEL (U+0085), line separator (U+2028) and paragraph separator (U+2029).
+const SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
+/// The value go-yaml reads where runeguard's parser read `value` with NEL, LS or PS in it:
+/// go-yaml takes each as a line break (measured with kubectl kustomize v5.8). In a quoted or
+/// plain scalar the blanks around breaks go, and the breaks join as go-yaml joins them: a
+/// NEL is a line feed (one folds to a space, more leave line feeds), LS and PS stay as
+/// written (`"a \u{2028} b"` reads `a\u{2028}b`); breaks ending a plain scalar go with it.
+/// After a break a plain or block scalar goes on only on a line indented at least
+/// `indent` (a block scalar loses that indentation); None where text follows with less:
+/// go-yaml ends the scalar there and fails on the rest ("could not find expected ':'").
+fn go_yaml_breaks(value: &str, style: ScalarStyle, indent: usize) -> Option<String> {
+    let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+    let as_break = |c: char| if c == '\u{85}' { '\n' } else { c };
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    loop {
+        let Some(at) = rest.find(SEPARATORS) else {
+            out.push_str(rest);
+            return Some(out);
+        };
+        let (line, after) = rest.split_at(at);
+        out.push_str(if block {
+            line
+        } else {
+            line.trim_end_matches([' ', '\t'])
+        });
+        // The breaks in a row (blanks between them), the first leading.
+        let mut breaks = Vec::new();
+        let mut tail = after;
+        while let Some(c) = tail.chars().next().filter(|c| SEPARATORS.contains(c)) {
+            breaks.push(as_break(c));
+            tail = &tail[c.len_utf8()..];
+            if block {
+                break;
+            }
+            let blank = tail.trim_start_matches([' ', '\t']);
+            if blank.starts_with(SEPARATORS) {
+                tail = blank;
+            }
+        }
+        let spaces = tail.len() - tail.trim_start_matches(' ').len();
+        let text_follows = !tail[spaces..].is_empty() && !tail[spaces..].starts_with(['\n', '\r']);
+        if block {
+            if text_follows && spaces < indent {
+                return None;
+            }
+            out.push(breaks[0]);
+            rest = &tail[spaces.min(indent)..];
+            continue;
+        }
+        if !text_follows && !quoted {
+            // Breaks end the plain scalar (a real line break or its end follows).
+            rest = &tail[spaces..];
+            continue;
+        }
+        if text_follows && !quoted && spaces < indent {
+            return None;
+        }
+        match breaks.split_first() {
+            Some(('\n', [])) => out.push(' '),
+            Some(('\n', more)) => out.extend(more),
+            Some((first, more)) => {
+                out.push(*first);
+                out.extend(more);
+            }
+            None => {}
+        }
+        rest = tail.trim_start_matches([' ', '\t']);
+    }
+}
+
+/// The offset of a NEL, LS or PS written in a comment with text after it on its line:
+/// go-yaml ends the comment at the break and reads that text as a line of its own, at
+/// column 0, where it fails ("could not find expected ':'"; measured with kubectl
+/// kustomize v5.8). runeguard's parser kept it in the comment.
+fn separator_in_comment(roots: &[&RawNode], text: &str) -> Option<usize> {
+    let mut spans = Vec::new();
+    for r in roots {
+        scalar_spans(r, &mut spans, 0);
+    }
+    let in_scalar = |at: usize| {
+        spans
+            .iter()
+            .any(|s: &Span| (s.start as usize) <= at && at < s.end as usize)
+    };
+    for (at, c) in text.char_indices().filter(|(_, c)| SEPARATORS.contains(c)) {
+        if in_scalar(at) {
+            continue;
+        }
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let before = &text[line_start..at];
+        let comment = before.char_indices().any(|(i, ch)| {
+            ch == '#'
+                && (i == 0 || before[..i].ends_with([' ', '\t']))
+                && !in_scalar(line_start + i)
+        });
+        let after = text[at + c.len_utf8()..line_end].trim_matches([' ', '\t', '\r']);
+        if comment && !after.is_empty() && !after.starts_with('#') {
+            return Some(at);
+        }
+    }
+    None
+}
+
+fn scalar_spans(raw: &RawNode, out: &mut Vec<Span>, depth: usize) {
+    if depth > yaml::MAX_DEPTH {
+        return;
+    }
+    match raw {
+        RawNode::Scalar { span, .. } => out.push(*span),
+        RawNode::Seq { items, .. } => items.iter().for_each(|i| scalar_spans(i, out, depth + 1)),
+        RawNode::Map { entries, .. } => entries.iter().for_each(|(k, v)| {
+            scalar_spans(k, out, depth + 1);
+            scalar_spans(v, out, depth + 1);
+        }),
+        // An anchored node is written where it is defined; an alias repeats it elsewhere.
+        RawNode::Alias {
+            target,
+            definition: true,
+            ..
+        } => scalar_spans(target, out, depth + 1),
+        RawNode::Alias { .. } => {}
     }
 }
 
@@ -877,6 +1063,15 @@ fn load_docs_with(
             });
         }
     }
+    if text.contains(SEPARATORS) {
+        let roots: Vec<&RawNode> = docs.iter().map(|d| &d.root).collect();
+        if let Some(at) = separator_in_comment(&roots, text) {
+            return Err(LoadError {
+                pos: translate(lines.pos_at_offset(text, at)),
+                message: "a NEL, line or paragraph separator (U+0085, U+2028, U+2029) in a comment is a line break to go-yaml: the text after it on this line is read as a line of its own and Kustomize fails reading this file (\"could not find expected ':'\"); remove the character".to_string(),
+            });
+        }
+    }
     let mut out = Vec::new();
     let mut last_part: Option<usize> = None;
     for doc in &docs {
@@ -908,6 +1103,14 @@ fn load_docs_with(
                     last_part = Some(part);
                 }
                 let mut n = Node::from_tree(&value, Some(&tree), file, role, &tr);
+                if text.contains(SEPARATORS)
+                    && let Err(at) = n.fold_separators(&doc.root, text, 0)
+                {
+                    return Err(LoadError {
+                        pos: translate(lines.pos_at_offset(text, at)),
+                        message: "a NEL, line or paragraph separator (U+0085, U+2028, U+2029) is a line break to go-yaml, and the text after it is not indented enough to go on with this value: Kustomize fails reading this file (\"could not find expected ':'\"); remove the character or escape it in a double-quoted string".to_string(),
+                    });
+                }
                 // Each such key's value carries its problem's (local) id, reported only if
                 // the object still holds it when Kustomize converts it to JSON.
                 if let Some(m) = misfits.as_mut() {

@@ -3,9 +3,10 @@
 
 use super::node::{Node, V, with_role};
 use super::patch::{self, Merged};
-use super::{Acc, Builder, Kust, Res, Var, generate};
+use super::{Acc, Builder, Kust, Res, Var, generate, metadata};
 use crate::source::map::{Origin, OriginRole};
 use regex::Regex;
+use std::cmp::min;
 use std::collections::HashMap;
 
 mod fields;
@@ -36,11 +37,22 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // Transformers change names, namespaces and kinds, and delete resources.
     acc.ids = None;
     patches_strategic_merge(b, k, acc);
-    patches(b, k, acc);
+    note(
+        b,
+        k,
+        acc,
+        "PatchStrategicMergeTransformer",
+        min(k.list("patchesStrategicMerge").len(), 1),
+    );
+    for entry in k.list("patches") {
+        patch_entry(b, k, acc, entry);
+        note(b, k, acc, "PatchTransformer", 1);
+    }
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
                 namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly);
+                note(b, k, acc, "NamespaceTransformer", 1);
                 // Kustomize checks the ids right after moving the objects ("namespace
                 // transformation produces ID conflict"): located at `namespace:`.
                 refuse_duplicates(
@@ -76,6 +88,12 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     for bad in affix(acc, s, pre, &n.org, &specs) {
                         b.problem_at(n, &k.file.path, format!("{field} cannot be added to {bad}: it is not a scalar (Kustomize: \"wrong node kind\")"));
                     }
+                    let kind = if pre {
+                        "PrefixTransformer"
+                    } else {
+                        "SuffixTransformer"
+                    };
+                    note(b, k, acc, kind, 1);
                 }
                 Some(_) => {}
                 None => b.problem_at(n, &k.file.path, format!("{field} must be a string")),
@@ -83,6 +101,19 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         }
     }
     labels(b, k, acc);
+    // Kustomize configures one label transformer per `labels` entry and one for
+    // `commonLabels` (empty or not) when either is given.
+    let filled = |f: &str| {
+        k.get(f).is_some_and(|n| {
+            n.as_seq().is_some_and(|l| !l.is_empty()) || n.as_map().is_some_and(|m| !m.is_empty())
+        })
+    };
+    if filled("labels") || filled("commonLabels") {
+        note(b, k, acc, "LabelTransformer", k.list("labels").len() + 1);
+    }
+    if filled("commonAnnotations") {
+        note(b, k, acc, "AnnotationsTransformer", 1);
+    }
     if let Some(a) = k.get("commonAnnotations") {
         let pairs = pairs_of(b, k, a);
         let specs = acc.config.annotation_table();
@@ -94,25 +125,49 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             fields::apply_all(b, k, a, acc, &specs, &pairs);
         }
     }
-    patches_json6902(b, k, acc);
+    for entry in k.list("patchesJson6902") {
+        json6902_entry(b, k, acc, entry, "patch");
+        note(b, k, acc, "PatchJson6902Transformer", 1);
+    }
     // The defaults and the `replicas` specs of `configurations:` files (Kustomize's
     // `tc.Replicas`), each field once.
     let mut replica_specs = images::default_replica_specs();
     merge_specs(&mut replica_specs, &acc.config.replicas);
     for entry in k.list("replicas") {
         replicas(b, k, entry, acc, &replica_specs);
+        note(b, k, acc, "ReplicaCountTransformer", 1);
     }
     // The old `imageTags` are appended to `images` (Kustomize's `FixKustomization`).
     for entry in k.list("images").iter().chain(k.list("imageTags").iter()) {
         images(b, k, entry, acc);
+        note(b, k, acc, "ImageTagTransformer", 1);
     }
     for entry in k.list("replacements") {
         replacement_entry(b, k, entry, acc);
     }
+    note(
+        b,
+        k,
+        acc,
+        "ReplacementTransformer",
+        min(k.list("replacements").len(), 1),
+    );
     for entry in k.plugin_entries("transformers") {
         transformer_config(b, k, entry, acc, "transformers");
     }
     refuse_duplicate_ids(b, k, acc);
+}
+
+/// `buildMetadata: [transformerAnnotations]`: records `times` built-in transformers of
+/// `kind` configured in `k` on every object accumulated.
+fn note(b: &Builder, k: &Kust, acc: &mut Acc, kind: &str, times: usize) {
+    if !b.tracks_transformations || times == 0 {
+        return;
+    }
+    let entry = metadata::transformation(b, k.file.fs_path.as_deref(), kind, None, None);
+    for _ in 0..times {
+        metadata::note(acc, entry.clone());
+    }
 }
 
 fn refuse_duplicate_ids(b: &mut Builder, k: &Kust, acc: &mut Acc) {

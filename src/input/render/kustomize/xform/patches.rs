@@ -1,8 +1,13 @@
 //! Patches: strategic merge and JSON 6902, from files or inline, with targets; and the
 //! older `patchesStrategicMerge` and `patchesJson6902`.
 
+use super::super::metadata::TRANSFORMATIONS;
 use super::*;
 use crate::input::yaml;
+
+const ORIGIN: &str = "config.kubernetes.io/origin";
+/// The value of a bookkeeping annotation stood in for while a strategic merge patch runs.
+const STAND_IN: &str = "\u{0}runeguard-stand-in";
 
 /// Applies a strategic merge patch document to the resources it names (or to `targets`).
 pub(super) fn apply_smp(
@@ -90,6 +95,20 @@ pub(super) fn apply_smp(
     let mut deleted = Vec::new();
     for i in idx {
         let r = &mut acc.res[i];
+        // Kustomize holds the origin (and the transformers so far) in annotations while
+        // building with `buildMetadata`: a patch replacing the annotations (`$patch:
+        // replace`), deleting them, or nulling the keys loses them, and the patch
+        // transformer becomes the object's origin (measured). Stand-ins show what survives.
+        if b.tracks_origins {
+            let a = r
+                .node
+                .entry_map("metadata", &None)
+                .entry_map("annotations", &None);
+            a.set(ORIGIN, Node::str(STAND_IN, None));
+            if !r.transformations.is_empty() {
+                a.set(TRANSFORMATIONS, Node::str(STAND_IN, None));
+            }
+        }
         let (name, ns, kind, av) = (
             r.node.path(&["metadata", "name"]).cloned(),
             r.node.path(&["metadata", "namespace"]).cloned(),
@@ -99,6 +118,34 @@ pub(super) fn apply_smp(
         if patch::merge_object(&mut r.node, doc) == Merged::Deleted {
             deleted.push(i);
             continue;
+        }
+        if b.tracks_origins {
+            let mut left = |key: &str| {
+                r.node
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(key))
+            };
+            // Text written over the transformations reads as no list (`null`) or another;
+            // an origin written over is not replaced (that text is not printed here).
+            let origin = left(ORIGIN).is_some();
+            let transformations =
+                left(TRANSFORMATIONS).is_some_and(|v| v.as_str() == Some(STAND_IN));
+            if !transformations {
+                r.transformations.clear();
+            }
+            if !origin {
+                let p = &b.patcher;
+                r.generator = Some((p.kind, p.file.clone().unwrap_or(k.file.clone())));
+                r.generator_config = p.name.clone();
+                r.origin_lost = b.tracks_transformations;
+            }
+            if let Some(md) = r.node.get_mut("metadata")
+                && md
+                    .get("annotations")
+                    .is_some_and(|a| a.as_map().is_some_and(Vec::is_empty))
+            {
+                md.remove("annotations");
+            }
         }
         // The target keeps its identity unless the patch is allowed to change it.
         let md = r.node.entry_map("metadata", &None);
@@ -281,6 +328,17 @@ fn misread_meta_key(field: &str, key: &str, v: &Node) -> Option<crate::source::P
 fn meta_to_strings<'f>(doc: &mut Node, fields: &[&'f str]) -> Vec<(&'f str, String)> {
     let mut misread = Vec::new();
     for &field in fields {
+        // Written back empty, the field is cleared from the patch (kyaml's
+        // `setMapInMetadata`): a null or empty map deletes nothing then (measured: a
+        // targeted patch's `annotations: null` leaves the object's annotations).
+        if let Some(md) = doc.get_mut("metadata")
+            && md
+                .get(field)
+                .is_some_and(|m| m.is_null() || m.as_map().is_some_and(Vec::is_empty))
+        {
+            md.remove(field);
+            continue;
+        }
         let Some(map) = doc
             .path_mut(&["metadata", field])
             .and_then(Node::as_map_mut)
@@ -300,6 +358,12 @@ fn meta_to_strings<'f>(doc: &mut Node, fields: &[&'f str]) -> Vec<(&'f str, Stri
             if let (V::Str(text), true) = (&mut v.v, v.folded) {
                 *text = crate::input::yaml::undo_go_yaml_folded_round_trip(text);
                 v.folded = false;
+            }
+            // A list or map is no string: kyaml's `GetValue` of it is "" (measured: an
+            // annotation `list: [a, b]`, or one a replacement copied a list into, prints "").
+            if matches!(v.v, V::Seq(_) | V::Map(_)) {
+                v.v = V::Str(String::new());
+                continue;
             }
             if matches!(v.v, V::Null | V::Bool(_) | V::Num(_)) {
                 let text = written_value(k, v)
@@ -350,7 +414,6 @@ pub(super) fn apply_6902(
     // `buildMetadata`, and after each transformer gives one to every object without it
     // (`AddTransformerAnnotation`): an object whose annotations a JSON patch replaced or
     // removed is then named as configured by the patch transformer (measured).
-    const ORIGIN: &str = "config.kubernetes.io/origin";
     let config_name = entry
         .path(&["metadata", "name"])
         .and_then(Node::as_str)
@@ -388,6 +451,11 @@ pub(super) fn apply_6902(
             if b.tracks_origins && a.get(ORIGIN).is_none() {
                 a.set(ORIGIN, Node::str("", None));
             }
+            // The transformers recorded so far are an annotation too, which the patch
+            // may remove with the others.
+            if !r.transformations.is_empty() && a.get(TRANSFORMATIONS).is_none() {
+                a.set(TRANSFORMATIONS, Node::str("", None));
+            }
         }
         let mut ok = true;
         for op in list {
@@ -420,6 +488,15 @@ pub(super) fn apply_6902(
                 md.remove("annotations");
             }
             let r = &mut acc.res[i];
+            if !r.transformations.is_empty() {
+                let kept = copy
+                    .path_mut(&["metadata", "annotations"])
+                    .and_then(|a| a.remove(TRANSFORMATIONS))
+                    .is_some();
+                if !kept {
+                    r.transformations.clear();
+                }
+            }
             if b.tracks_origins {
                 let kept = copy
                     .path_mut(&["metadata", "annotations"])
@@ -428,6 +505,7 @@ pub(super) fn apply_6902(
                 if !kept {
                     r.generator = Some((transformer, configured_in.clone()));
                     r.generator_config = config_name.clone();
+                    r.origin_lost = b.tracks_transformations;
                 }
             }
             r.node = copy;
@@ -472,12 +550,6 @@ pub(super) fn select(acc: &Acc, target: &Node) -> Vec<usize> {
         .filter(|(_, r)| s.matches(r))
         .map(|(i, _)| i)
         .collect()
-}
-
-pub(super) fn patches(b: &mut Builder, k: &Kust, acc: &mut Acc) {
-    for entry in k.list("patches") {
-        patch_entry(b, k, acc, entry);
-    }
 }
 
 /// One `patches:` entry (or a `PatchTransformer` configuration, which has the same fields):
@@ -555,16 +627,12 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
             } else {
                 b.patch_file(k, entry, text)
             };
+        b.patcher.kind = "PatchStrategicMergeTransformer";
         for d in docs.unwrap_or_default() {
             let d = meta_as_strings(b, &d);
             apply_smp(b, k, acc, &d, None, false, false);
         }
-    }
-}
-
-pub(super) fn patches_json6902(b: &mut Builder, k: &Kust, acc: &mut Acc) {
-    for entry in k.list("patchesJson6902") {
-        json6902_entry(b, k, acc, entry, "patch");
+        b.patcher = Default::default();
     }
 }
 

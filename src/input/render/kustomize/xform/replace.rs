@@ -574,14 +574,53 @@ pub(super) fn transformer_config(
     field: &str,
 ) {
     for (kind, d) in b.builtin_configs(k, entry, field) {
-        match kind.as_str() {
+        if let Some(p) = ["PatchTransformer", "PatchStrategicMergeTransformer"]
+            .into_iter()
+            .find(|p| *p == kind)
+        {
+            b.patcher = super::super::Patcher {
+                kind: p,
+                file: d.org.as_ref().map(|o| o.file.clone()),
+                name: d
+                    .path(&["metadata", "name"])
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+            };
+        }
+        run_builtin(b, k, acc, &kind, &d);
+        b.patcher = Default::default();
+        // `buildMetadata: [transformerAnnotations]` names the configuration: its file (the
+        // kustomization for inline text), kind, name and namespace (validators are not
+        // recorded).
+        if b.tracks_transformations && field == "transformers" {
+            let file = d
+                .org
+                .as_ref()
+                .map(|o| o.file.clone())
+                .unwrap_or(k.file.clone());
+            let meta = |f: &str| d.path(&["metadata", f]).and_then(Node::as_str);
+            let entry = super::metadata::transformation(
+                b,
+                file.fs_path.as_deref(),
+                &kind,
+                meta("name"),
+                meta("namespace"),
+            );
+            super::metadata::note(acc, entry);
+        }
+    }
+}
+
+/// Runs one built-in transformer configuration of `transformers:` or `validators:`.
+fn run_builtin(b: &mut Builder, k: &Kust, acc: &mut Acc, kind: &str, d: &Node) {
+    match kind {
             "LabelTransformer" | "AnnotationsTransformer" => {
                 let field = if kind == "LabelTransformer" {
                     "labels"
                 } else {
                     "annotations"
                 };
-                let Some(p) = d.get(field) else { continue };
+                let Some(p) = d.get(field) else { return };
                 let pairs = pairs_read(b, k, p, false);
                 let specs = parse_specs(d.get("fieldSpecs"));
                 apply_all(b, k, p, acc, &specs, &pairs);
@@ -595,13 +634,13 @@ pub(super) fn transformer_config(
                     let mode = d.get("setRoleBindingSubjects");
                     let text = mode.and_then(Node::scalar_text).unwrap_or_default();
                     let Some(subjects) = Subjects::parse(&text) else {
-                        let at = mode.unwrap_or(&d);
+                        let at = mode.unwrap_or(d);
                         b.problem_at(
                             at,
                             &k.file.path,
                             format!("setRoleBindingSubjects {text:?} must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\" (Kustomize fails here); not applied"),
                         );
-                        continue;
+                        return;
                     };
                     namespace(acc, ns, &org, true, unset_only, subjects);
                 }
@@ -612,11 +651,11 @@ pub(super) fn transformer_config(
                 let specs = parse_specs(d.get("fieldSpecs"));
                 if d.get("fieldSpecs").is_none_or(Node::is_null) {
                     b.problem_at(
-                        &d,
+                        d,
                         &k.file.path,
                         format!("{kind} needs fieldSpecs (Kustomize: \"fieldSpecs is not expected to be nil\"); not applied"),
                     );
-                    continue;
+                    return;
                 }
                 // Kustomize's PrefixSuffixTransformer adds the prefix, then the suffix, for
                 // each field spec in turn (the same text as all prefixes, then suffixes).
@@ -640,7 +679,7 @@ pub(super) fn transformer_config(
                 Some(r) => replicas(b, k, r, acc, &parse_specs(d.get("fieldSpecs"))),
                 // Kustomize looks for an object named "" and fails.
                 None => b.problem_at(
-                    &d,
+                    d,
                     &k.file.path,
                     "ReplicaCountTransformer without `replica` names no object (Kustomize: \"resource with name  does not match a config\"); not applied",
                 ),
@@ -655,8 +694,8 @@ pub(super) fn transformer_config(
                     replacement(b, k, r, acc);
                 }
             }
-            "PatchTransformer" => patch_entry(b, k, acc, &d),
-            "PatchJson6902Transformer" => json6902_entry(b, k, acc, &d, "jsonOp"),
+            "PatchTransformer" => patch_entry(b, k, acc, d),
+            "PatchJson6902Transformer" => json6902_entry(b, k, acc, d, "jsonOp"),
             "PatchStrategicMergeTransformer" => {
                 let mut docs = Vec::new();
                 for p in d.get("paths").and_then(Node::as_seq).into_iter().flatten() {
@@ -673,20 +712,19 @@ pub(super) fn transformer_config(
                 }
             }
             "HashTransformer" => super::refs::suffix_hashes(acc, false),
-            "ValueAddTransformer" => value_add(b, k, &d, acc),
+            "ValueAddTransformer" => value_add(b, k, d, acc),
             // Kustomize cannot load these as transformer configurations either.
             other @ ("SortOrderTransformer" | "LegacyOrderTransformer") => b.problem_at(
-                &d,
+                d,
                 &k.file.path,
                 format!("Kustomize cannot load the built-in {other} from `transformers:` (use sortOptions); not applied"),
             ),
             other => b.problem_at(
-                &d,
+                d,
                 &k.file.path,
                 format!("built-in transformer {other} is not supported yet; not applied"),
             ),
         }
-    }
 }
 
 /// Kustomize's `ValueAddTransformer`: `value` (default: the name of the kustomization's
