@@ -66,7 +66,112 @@ impl Origins {
 /// scalars). An empty file is an empty map.
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
-    read_yaml_parsed(file, parse_stream(&file.text, &file.lines))
+    read_yaml_parsed(
+        file,
+        first_document(file, parse_stream(&file.text, &file.lines))?,
+    )
+}
+
+/// What go-yaml's `Unmarshal` (Helm's reader of a `-f` file, Chart.yaml, `fromYaml`) sees of
+/// a stream: its first document only, so a syntax error in a later one is never met (Helm
+/// renders with `a: 1` then `---` and `b: [`); an escape it refuses in that document is.
+fn first_document(file: &Arc<SourceFile>, (docs, err): Parsed) -> Result<Parsed, Problem> {
+    if let Some(p) = escape_problem(file, &docs[..docs.len().min(1)], false) {
+        return Err(p);
+    }
+    // Only past a document marker after the first document: saphyr also ends a document
+    // at an error inside it (`a` then `b: 1`), which go-yaml reports.
+    let err = err.filter(|e| {
+        let Some(first) = docs.first() else {
+            return true;
+        };
+        let from = (first.root.span().end as usize).saturating_sub(1);
+        let to = file.lines.line_range(&file.text, e.pos.line).end;
+        !file
+            .text
+            .get(from..to.max(from))
+            .is_some_and(|between| between.contains("\n---") || between.contains("\n..."))
+    });
+    Ok((docs, err))
+}
+
+/// The offset of the first escape in a double-quoted scalar of `node` that go-yaml v2 (Helm's
+/// reader) refuses and saphyr reads: `\/` is YAML 1.2's, which go-yaml v2 does not know
+/// (`found unknown escape character`; v3 and saphyr read it as `/`). Keys are scanned too.
+fn refused_escape(node: &crate::input::yaml::RawNode, text: &str) -> Option<usize> {
+    use crate::input::yaml::RawNode;
+    match node {
+        RawNode::Scalar {
+            style: saphyr_parser::ScalarStyle::DoubleQuoted,
+            span,
+            ..
+        } => {
+            let b = text
+                .as_bytes()
+                .get(span.start as usize..span.end as usize)?;
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'\\' {
+                    if b.get(i + 1) == Some(&b'/') {
+                        return Some(span.start as usize + i);
+                    }
+                    // The escaped byte is skipped (`\\/` is a backslash, then `/`).
+                    i += 1;
+                }
+                i += 1;
+            }
+            None
+        }
+        RawNode::Scalar { .. } => None,
+        // An alias's node is scanned where it is defined.
+        RawNode::Alias {
+            target,
+            definition: true,
+            ..
+        } => refused_escape(target, text),
+        RawNode::Alias { .. } => None,
+        RawNode::Seq { items, .. } => items.iter().filter_map(|n| refused_escape(n, text)).min(),
+        RawNode::Map { entries, .. } => entries
+            .iter()
+            .flat_map(|(k, v)| [refused_escape(k, text), refused_escape(v, text)])
+            .flatten()
+            .min(),
+    }
+}
+
+/// [`refused_escape`] in `docs` as Helm's error, at the escape. go-yaml's scanner error names
+/// the line (1-based) only past the first line of the text it reads, which for a chart's
+/// values.yaml (`split`) is the document after the last `---` line before it (Helm v4 reads
+/// each document apart), and otherwise the whole text (`yaml.Unmarshal`).
+fn escape_problem(
+    file: &Arc<SourceFile>,
+    docs: &[crate::input::yaml::RawDocument],
+    split: bool,
+) -> Option<Problem> {
+    let at = docs
+        .iter()
+        .filter_map(|d| refused_escape(&d.root, &file.text))
+        .min()?;
+    let before = &file.text[..at];
+    let mut from = 0;
+    if split {
+        for (i, line) in before.split_inclusive('\n').enumerate() {
+            if line.ends_with('\n') && line.starts_with("---") {
+                from = i + 1;
+            }
+        }
+    }
+    let line = before.matches('\n').count() - from;
+    let where_ = if line == 0 {
+        String::new()
+    } else {
+        format!("line {}: ", line + 1)
+    };
+    Some(Problem::error(
+        &file.path,
+        Some(file.pos(at as u32)),
+        format!("error converting YAML to JSON: yaml: {where_}found unknown escape character"),
+    ))
 }
 
 /// A values text parsed into its documents, or the syntax error that stopped the parse.
@@ -89,7 +194,10 @@ fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, Sp
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
-    read_non_finite_parsed(file, parse_stream(&file.text, &file.lines))
+    read_non_finite_parsed(
+        file,
+        first_document(file, parse_stream(&file.text, &file.lines))?,
+    )
 }
 
 fn read_non_finite_parsed(
@@ -154,6 +262,9 @@ fn resolve_first(
 /// merge recursively, a `null` replaces). One document is [`read_yaml`].
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     let (docs, err) = parse_stream(&file.text, &file.lines);
+    if let Some(p) = escape_problem(file, &docs, true) {
+        return Err(p);
+    }
     if docs.len() < 2 || err.is_some() {
         // One document (or a syntax error): read from this parse, not a second one.
         return read_yaml_parsed(file, (docs, err));
@@ -683,6 +794,21 @@ mod tests {
         let mut user = json!({"m": {"x": 1}});
         coalesce_defaults(&mut user, &defaults);
         assert_eq!(user, json!({"m": {"b": 1, "n": {}, "x": 1}}));
+    }
+
+    #[test]
+    fn a_values_file_is_its_first_document() {
+        // `helm template -f` (go-yaml's `Unmarshal`) reads the first document: a later one's
+        // syntax error or `\/` escape is never met; the first document's `\/` is refused.
+        let read = |t: &str| read_yaml(&SourceFile::new("v.yaml".into(), None, t.into()));
+        let (v, _) = read("a: 5\n---\nb: [\n").expect("first document");
+        assert_eq!(v, json!({"a": 5}));
+        assert!(read("a: 5\n---\nb: \"\\/\"\n").is_ok());
+        let e = read("a: 5\nb: \"\\/\"\n---\nb: 6\n").expect_err("escape");
+        assert_eq!(
+            e.message,
+            "error converting YAML to JSON: yaml: line 2: found unknown escape character"
+        );
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     }
     let Text(text) = text;
     // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
-    let whole = |text: &str| match walk(text, true) {
+    // A `\/` escape go-yaml v2 refuses in a double-quoted scalar: the loader finds it.
+    let whole = |text: &str| match (!text.contains("\\/")).then(|| walk(text, true)).flatten() {
         Some(read) => read,
         None => by_loader(text),
     };
