@@ -66,10 +66,113 @@ impl Origins {
 /// scalars). An empty file is an empty map.
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
-    read_yaml_parsed(
-        file,
-        first_document(file, parse_stream(&file.text, &file.lines))?,
-    )
+    let parsed = parse_stream(&file.text, &file.lines);
+    if let Some(again) = with_quote_escapes(file, &parsed.1) {
+        return read_yaml(&again).map(|(v, t)| {
+            let (v, t, ()) = restore_quotes((v, t, ()));
+            (v, t)
+        });
+    }
+    read_yaml_parsed(file, first_document(file, parsed)?)
+}
+
+/// The byte `with_quote_escapes` writes for a `\'` escape (ESC, which the text cannot hold).
+const QUOTE_STAND_IN: char = '\x1b';
+
+/// go-yaml v2 reads `\'` in a double-quoted scalar as `'` (saphyr: `unknown escape
+/// character`, the file refused where Helm renders it). When that is what stopped the parse:
+/// `file` with each `\'` of such a scalar written `\e` (the same length, so every span and
+/// position stays), whose ESC [`restore_quotes`] turns back into `'`. `None` when the text
+/// could hold an ESC of its own (the stand-in would be ambiguous) or nothing was changed.
+fn with_quote_escapes(
+    file: &Arc<SourceFile>,
+    err: &Option<crate::input::yaml::YamlError>,
+) -> Option<Arc<SourceFile>> {
+    let unknown_escape = |e: &Option<crate::input::yaml::YamlError>| {
+        e.as_ref()
+            .is_some_and(|e| e.message.contains("unknown escape character"))
+    };
+    if !unknown_escape(err) || !file.text.contains("\\'") {
+        return None;
+    }
+    let lower = file.text.to_ascii_lowercase();
+    if ["\\e", "\\x1b", "\\u001b", "\\u0000001b", "\x1b"]
+        .iter()
+        .any(|s| lower.contains(s))
+    {
+        return None;
+    }
+    let mut text = file.text.clone().into_bytes();
+    // Bounded: each round rewrites one scalar (saphyr stops at the first it refuses).
+    for _ in 0..64 {
+        let s = std::str::from_utf8(&text).ok()?;
+        let idx = crate::source::span::LineIndex::new(s);
+        let (_, e) = parse_stream(s, &idx);
+        if !unknown_escape(&e) {
+            let s = String::from_utf8(text).ok()?;
+            return Some(SourceFile::new(file.path.clone(), file.fs_path.clone(), s));
+        }
+        let pos = e?.pos;
+        // saphyr reports the scalar's opening quote.
+        let start = idx.offset_at_line_col(s, pos.line, pos.column.saturating_sub(1) as usize);
+        if text.get(start) != Some(&b'"') {
+            return None;
+        }
+        let mut changed = false;
+        let mut i = start + 1;
+        while i < text.len() {
+            match text[i] {
+                b'\\' => {
+                    if text.get(i + 1) == Some(&b'\'') {
+                        text[i + 1] = b'e';
+                        changed = true;
+                    }
+                    i += 2;
+                }
+                b'"' => break,
+                _ => i += 1,
+            }
+        }
+        if !changed {
+            return None;
+        }
+    }
+    None
+}
+
+/// Values read through [`with_quote_escapes`]: each stand-in back to `'`, in keys too.
+fn restore_quotes<T>((mut v, mut tree, rest): (Value, SpanTree, T)) -> (Value, SpanTree, T) {
+    fn value(v: &mut Value) {
+        match v {
+            Value::String(s) if s.contains(QUOTE_STAND_IN) => {
+                *s = s.replace(QUOTE_STAND_IN, "'");
+            }
+            Value::Array(items) => items.iter_mut().for_each(value),
+            Value::Object(m) => {
+                let entries = std::mem::take(m);
+                for (k, mut v) in entries {
+                    value(&mut v);
+                    m.insert(k.replace(QUOTE_STAND_IN, "'"), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn keys(t: &mut SpanTree) {
+        match &mut t.children {
+            Children::Leaf => {}
+            Children::Map(entries) => entries.iter_mut().for_each(|(k, t)| {
+                if k.contains(QUOTE_STAND_IN) {
+                    *k = k.replace(QUOTE_STAND_IN, "'");
+                }
+                keys(t);
+            }),
+            Children::Seq(items) => items.iter_mut().for_each(keys),
+        }
+    }
+    value(&mut v);
+    keys(&mut tree);
+    (v, tree, rest)
 }
 
 /// What go-yaml's `Unmarshal` (Helm's reader of a `-f` file, Chart.yaml, `fromYaml`) sees of
@@ -194,10 +297,11 @@ fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, Sp
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
-    read_non_finite_parsed(
-        file,
-        first_document(file, parse_stream(&file.text, &file.lines))?,
-    )
+    let parsed = parse_stream(&file.text, &file.lines);
+    if let Some(again) = with_quote_escapes(file, &parsed.1) {
+        return read_yaml_non_finite(&again).map(restore_quotes);
+    }
+    read_non_finite_parsed(file, first_document(file, parsed)?)
 }
 
 fn read_non_finite_parsed(
@@ -262,6 +366,12 @@ fn resolve_first(
 /// merge recursively, a `null` replaces). One document is [`read_yaml`].
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     let (docs, err) = parse_stream(&file.text, &file.lines);
+    if let Some(again) = with_quote_escapes(file, &err) {
+        return read_values_yaml(&again).map(|(v, t)| {
+            let (v, t, ()) = restore_quotes((v, t, ()));
+            (v, t)
+        });
+    }
     if let Some(p) = escape_problem(file, &docs, true) {
         return Err(p);
     }
