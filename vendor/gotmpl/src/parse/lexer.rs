@@ -615,7 +615,7 @@ impl<'a> Lexer<'a> {
                     } else if self.peek().is_some_and(|c| c.is_ascii_digit()) {
                         // It's a float starting with .
                         self.backup();
-                        self.lex_number()?;
+                        self.lex_go_number()?;
                     } else {
                         // It's a field access: .Name
                         self.lex_field()?;
@@ -628,9 +628,9 @@ impl<'a> Lexer<'a> {
                         .peek_ahead(1)
                         .is_some_and(|c| c.is_ascii_digit() || c == '.') =>
                 {
-                    self.lex_number()?;
+                    self.lex_go_number()?;
                 }
-                '0'..='9' => self.lex_number()?,
+                '0'..='9' => self.lex_go_number()?,
                 '\'' => self.lex_char_literal()?,
                 _ if ch.is_alphabetic() || ch == '_' => self.lex_identifier()?,
                 _ => return Err(self.error(format!("unexpected character: {:?}", ch))),
@@ -664,13 +664,33 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// runeguard patch 55: a number followed by a letter, digit or `_` is Go's `bad number
+    /// syntax: "3x"` (the number and that one character), not a number then a name.
+    fn lex_go_number(&mut self) -> Result<()> {
+        let start = self.start;
+        self.lex_number()?;
+        if let Some(c) = self.peek().filter(|&c| c == '_' || c.is_alphanumeric()) {
+            let end = self.pos + c.len_utf8();
+            let text = &self.input[start..end];
+            return Err(self.error(format!("bad number syntax: {text:?}")));
+        }
+        Ok(())
+    }
+
     // Individual token scanners
     fn lex_quoted_string(&mut self) -> Result<()> {
         self.next_char(); // consume opening "
         loop {
+            // runeguard patch 55: Go's `lexQuote` ends at a line break too, with its text.
+            if self.peek() == Some('\n') {
+                return Err(self.error("unterminated quoted string"));
+            }
             match self.next_char() {
-                None => return Err(self.error("unterminated string")),
+                None => return Err(self.error("unterminated quoted string")),
                 Some('\\') => {
+                    if matches!(self.peek(), None | Some('\n')) {
+                        return Err(self.error("unterminated quoted string"));
+                    }
                     self.next_char();
                 } // skip escaped char
                 Some('"') => {
@@ -692,10 +712,15 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_string(&mut self) -> Result<()> {
+        let start_line = self.line;
         self.next_char(); // consume opening `
         loop {
             match self.next_char() {
-                None => return Err(self.error("unterminated raw string")),
+                None => {
+                    // runeguard patch 55: Go's text, at the line the string starts on.
+                    self.line = start_line;
+                    return Err(self.error("unterminated raw quoted string"));
+                }
                 Some('`') => {
                     let raw = self.current_str();
                     let inner = &raw[1..raw.len() - 1];
@@ -983,7 +1008,8 @@ impl<'a> Lexer<'a> {
             clean
                 .parse::<f64>()
                 .map(Number::Float)
-                .map_err(|_| self.error("invalid number"))?
+                // runeguard patch 55: Go's `newNumber` text (`3.5e`).
+                .map_err(|_| self.error(format!("illegal number syntax: {raw:?}")))?
         } else {
             // Strip the sign so a non-negative overflow can fall back to u64.
             let negative = clean.starts_with('-');
@@ -1007,7 +1033,39 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
+    /// runeguard patch 55: Go's lexer takes a character constant to the next unescaped `'`
+    /// (`unterminated character constant` at a line break or the end) and its parser
+    /// refuses one that is not one character (`malformed character constant: 'ab'`) or
+    /// not a valid one (`strconv.UnquoteChar`'s `invalid syntax`).
     fn lex_char_literal(&mut self) -> Result<()> {
+        let b = self.input.as_bytes();
+        let mut end = self.pos + 1;
+        loop {
+            match b.get(end) {
+                Some(b'\\') if !matches!(b.get(end + 1), None | Some(b'\n')) => end += 2,
+                None | Some(b'\n' | b'\\') => {
+                    return Err(self.error("unterminated character constant"));
+                }
+                Some(b'\'') => break,
+                Some(_) => end += 1,
+            }
+        }
+        let text = &self.input[self.pos..=end];
+        let literal_end = end + 1;
+        match self.lex_char_literal_inner() {
+            Ok(()) if self.pos == literal_end => Ok(()),
+            _ if text == "''" => Err(self.error("invalid syntax")),
+            Ok(()) => Err(self.error(format!("malformed character constant: {text}"))),
+            Err(TemplateError::Lex { message, .. })
+                if message == "unterminated character literal" =>
+            {
+                Err(self.error(format!("malformed character constant: {text}")))
+            }
+            Err(_) => Err(self.error("invalid syntax")),
+        }
+    }
+
+    fn lex_char_literal_inner(&mut self) -> Result<()> {
         self.next_char(); // consume opening '
         let ch = match self.next_char() {
             Some('\\') => {

@@ -274,7 +274,7 @@ impl<'a> Parser<'a> {
                             defines.push(def);
                         }
                         _ => {
-                            let pipe = self.parse_pipeline(true)?;
+                            let pipe = self.parse_pipeline(true, "command")?;
                             self.expect_close_delim()?;
                             nodes.push(Node::Action(ActionNode {
                                 pos: pipe.pos,
@@ -314,7 +314,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(format!("missing value for {keyword}")));
         }
 
-        let pipe = self.parse_pipeline_full(true, allow_multi_decl)?;
+        let pipe = self.parse_pipeline_full(true, allow_multi_decl, keyword)?;
         self.expect_close_delim()?;
 
         let body = self.parse_list(defines)?;
@@ -412,7 +412,7 @@ impl<'a> Parser<'a> {
         let pipe = if self.peek().kind != TokenKind::RightDelim
             && self.peek().kind != TokenKind::RightTrimDelim
         {
-            Some(self.parse_pipeline(false)?)
+            Some(self.parse_pipeline(false, "template clause")?)
         } else {
             None
         };
@@ -438,7 +438,7 @@ impl<'a> Parser<'a> {
         let pipe = if self.peek().kind != TokenKind::RightDelim
             && self.peek().kind != TokenKind::RightTrimDelim
         {
-            Some(self.parse_pipeline(false)?)
+            Some(self.parse_pipeline(false, "block clause")?)
         } else {
             None
         };
@@ -459,14 +459,16 @@ impl<'a> Parser<'a> {
     }
 
     // Pipeline and command parsing
-    fn parse_pipeline(&mut self, allow_decl: bool) -> Result<PipeNode> {
-        self.parse_pipeline_full(allow_decl, false)
+    fn parse_pipeline(&mut self, allow_decl: bool, context: &str) -> Result<PipeNode> {
+        self.parse_pipeline_full(allow_decl, false, context)
     }
 
+    /// runeguard patch 54: `context` names the pipeline in Go's `missing value for …`.
     fn parse_pipeline_full(
         &mut self,
         allow_decl: bool,
         allow_multi_decl: bool,
+        context: &str,
     ) -> Result<PipeNode> {
         let pos = self.cur_pos();
         let mut decl = Vec::new();
@@ -512,12 +514,44 @@ impl<'a> Parser<'a> {
             return Err(self.error("too many declarations in range"));
         }
 
+        // runeguard patch 54: as Go's `pipeline`, a pipeline with no command (`{{ }}`,
+        // `{{ $x = }}`, `( )`) is `missing value for command` (it was `empty command`), and a
+        // `|` just before the closing delimiter or parenthesis ends it (`{{ .a | }}` is
+        // `{{ .a }}`: Go's `command` stops at the pipe and the pipeline at the close).
+        let closes = |k: &TokenKind| {
+            matches!(
+                k,
+                TokenKind::RightDelim | TokenKind::RightTrimDelim | TokenKind::RightParen
+            )
+        };
+        if closes(&self.peek().kind) {
+            return Err(self.error(format!("missing value for {context}")));
+        }
         let mut commands = Vec::new();
         commands.push(self.parse_command()?);
 
         while self.peek().kind == TokenKind::Pipe {
             self.next();
+            if closes(&self.peek().kind) {
+                break;
+            }
+            if self.peek().kind == TokenKind::Pipe {
+                return Err(self.error(format!("unexpected \"|\" in {context}")));
+            }
             commands.push(self.parse_command()?);
+        }
+        // Go's `checkPipeline`: a later stage must be able to take the value piped in, so a
+        // constant or `.` starting it is refused at parse time (it failed when run).
+        for (i, c) in commands.iter().enumerate().skip(1) {
+            if let Some(
+                Expr::Bool(..) | Expr::Dot(..) | Expr::Nil(..) | Expr::Number(..) | Expr::String(..),
+            ) = c.args.first()
+            {
+                return Err(self.error(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
+            }
         }
 
         Ok(PipeNode {
@@ -545,7 +579,7 @@ impl<'a> Parser<'a> {
                     let paren_pos = self.cur_pos();
                     self.next();
                     self.enter()?;
-                    let pipe_result = self.parse_pipeline(false);
+                    let pipe_result = self.parse_pipeline(false, "parenthesized pipeline");
                     self.leave();
                     let pipe = pipe_result?;
                     self.expect(TokenKind::RightParen)?;
@@ -789,6 +823,43 @@ mod tests {
                 assert_eq!(a.pipe.commands.len(), 2);
             }
             _ => panic!("expected Action with pipeline"),
+        }
+    }
+
+    /// runeguard patches 54, 55: Go's parse errors (checked against `helm template`'s `tpl`).
+    #[test]
+    fn go_parse_error_texts() {
+        let error = |src: &str| {
+            Parser::new(src, "{{", "}}")
+                .and_then(|mut p| p.parse())
+                .expect_err(src)
+                .to_string()
+        };
+        for (src, want) in [
+            ("{{ \"x }}", "unterminated quoted string"),
+            ("{{ \"a\nb\" }}", "unterminated quoted string"),
+            ("{{ `abc", "unterminated raw quoted string"),
+            ("{{ 'ab' }}", "malformed character constant: 'ab'"),
+            ("{{ '' }}", "invalid syntax"),
+            ("{{ 'a }}", "unterminated character constant"),
+            ("{{ }}", "missing value for command"),
+            ("{{ $x := 1 }}{{ $x = }}", "missing value for command"),
+            ("{{ ( ) }}", "missing value for parenthesized pipeline"),
+            ("{{ if $x := }}{{ end }}", "missing value for if"),
+            ("{{ 3x }}", "bad number syntax: \"3x\""),
+            ("{{ 0x1g }}", "bad number syntax: \"0x1g\""),
+            ("{{ .5x }}", "bad number syntax: \".5x\""),
+            ("{{ 3.5e }}", "illegal number syntax: \"3.5e\""),
+            ("{{ .a | | .b }}", "unexpected \"|\" in command"),
+            ("{{ .a | \"x\" }}", "non executable command in pipeline stage 2"),
+            ("{{ .a | print | . }}", "non executable command in pipeline stage 3"),
+        ] {
+            let got = error(src);
+            assert!(got.ends_with(want), "{src:?}: {got}");
+        }
+        // A `|` before the close ends the pipeline, as in Go.
+        for src in ["{{ .a | }}", "{{ (.a | print | ) }}", "{{ 1_000 }}"] {
+            parse(src);
         }
     }
 
