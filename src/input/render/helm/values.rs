@@ -179,6 +179,9 @@ fn restore_quotes<T>((mut v, mut tree, rest): (Value, SpanTree, T)) -> (Value, S
 /// a stream: its first document only, so a syntax error in a later one is never met (Helm
 /// renders with `a: 1` then `---` and `b: [`); an escape it refuses in that document is.
 fn first_document(file: &Arc<SourceFile>, (docs, err): Parsed) -> Result<Parsed, Problem> {
+    if let Some(p) = directive_problem(file, false) {
+        return Err(p);
+    }
     if let Some(p) = escape_problem(file, &docs[..docs.len().min(1)], false) {
         return Err(p);
     }
@@ -277,6 +280,80 @@ fn escape_problem(
     ))
 }
 
+/// The directives (`%YAML`, `%TAG`) go-yaml v2 refuses where saphyr reads them, as Helm's
+/// error at the directive: `%YAML` other than 1.1 (`found incompatible YAML document`), a
+/// second `%YAML` (`found duplicate %YAML directive`), and with `split` (a chart's
+/// values.yaml, which Helm v4 cuts at its `---` lines and reads piece by piece) any directive
+/// at all, since the piece before the `---` it needs holds no document (`did not find
+/// expected <document start>` at the piece's end). Only directives before a piece's first
+/// content count (after it go-yaml's `Unmarshal` never reads). Parser errors name go-yaml's
+/// 0-based line, left out when 0.
+fn directive_problem(file: &Arc<SourceFile>, split: bool) -> Option<Problem> {
+    let text = &file.text;
+    if !text.starts_with('%') && !text.contains("\n%") {
+        return None;
+    }
+    let problem = |at: usize, line: usize, what: &str| {
+        let where_ = if line == 0 {
+            String::new()
+        } else {
+            format!("line {line}: ")
+        };
+        Some(Problem::error(
+            &file.path,
+            Some(file.pos(at as u32)),
+            format!("error converting YAML to JSON: yaml: {where_}{what}"),
+        ))
+    };
+    // Each piece: (its lines with their offsets).
+    let mut pieces: Vec<Vec<(usize, &str)>> = vec![Vec::new()];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if split && line.starts_with("---") {
+            pieces.push(Vec::new());
+        } else if let Some(p) = pieces.last_mut() {
+            p.push((at, line));
+        }
+        at += line.len();
+    }
+    for piece in pieces.iter().take(if split { usize::MAX } else { 1 }) {
+        let mut directives = 0;
+        let mut yaml_seen = false;
+        let mut content = false;
+        for (i, &(at, line)) in piece.iter().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            if !line.starts_with('%') {
+                content = true;
+                break;
+            }
+            directives += 1;
+            let mut words = t.split_whitespace();
+            if words.next() == Some("%YAML") {
+                if yaml_seen {
+                    return problem(at, i, "found duplicate %YAML directive");
+                }
+                yaml_seen = true;
+                if words.next() != Some("1.1") {
+                    return problem(at, i, "found incompatible YAML document");
+                }
+            }
+        }
+        if split && directives > 0 && !content {
+            let (at, line) = piece.last().copied().unwrap_or((0, ""));
+            let end = piece.iter().filter(|(_, l)| l.ends_with('\n')).count();
+            return problem(
+                at + line.len(),
+                end,
+                "did not find expected <document start>",
+            );
+        }
+    }
+    None
+}
+
 /// A values text parsed into its documents, or the syntax error that stopped the parse.
 type Parsed = (
     Vec<crate::input::yaml::RawDocument>,
@@ -365,6 +442,9 @@ fn resolve_first(
 /// map (an empty one `{}`), merged in order (`MergeMaps`: a later document's key wins, maps
 /// merge recursively, a `null` replaces). One document is [`read_yaml`].
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    if let Some(p) = directive_problem(file, true) {
+        return Err(p);
+    }
     let (docs, err) = parse_stream(&file.text, &file.lines);
     if let Some(again) = with_quote_escapes(file, &err) {
         return read_values_yaml(&again).map(|(v, t)| {

@@ -58,8 +58,11 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     }
     let Text(text) = text;
     // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
-    // A `\/` escape go-yaml v2 refuses in a double-quoted scalar: the loader finds it.
-    let whole = |text: &str| match (!text.contains("\\/")).then(|| walk(text, true)).flatten() {
+    // A `\/` escape go-yaml v2 refuses in a double-quoted scalar, or a directive it refuses
+    // (`%YAML 1.2`): the loader finds them.
+    let loader_only =
+        |text: &str| text.contains("\\/") || text.starts_with('%') || text.contains("\n%");
+    let whole = |text: &str| match (!loader_only(text)).then(|| walk(text, true)).flatten() {
         Some(read) => read,
         None => by_loader(text),
     };
