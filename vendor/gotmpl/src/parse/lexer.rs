@@ -765,6 +765,7 @@ impl<'a> Lexer<'a> {
     fn lex_field(&mut self) -> Result<()> {
         // We've already consumed the '.', now consume the identifier part
         self.consume_ident_chars();
+        self.at_terminator()?;
         self.emit(TokenKind::Field);
         Ok(())
     }
@@ -772,8 +773,26 @@ impl<'a> Lexer<'a> {
     fn lex_variable(&mut self) -> Result<()> {
         self.next_char(); // consume $
         self.consume_ident_chars();
+        self.at_terminator()?;
         self.emit(TokenKind::Variable);
         Ok(())
+    }
+
+    /// runeguard patch 57: Go's `atTerminator` after a name, field or variable: a space, the
+    /// end, `.`, `,`, `|`, `:`, `(`, `)` or the right delimiter may follow; anything else is
+    /// `bad character U+0022 '"'` (`{{ .a"x" }}`, `{{ true"x" }}`, which were read as two
+    /// operands).
+    fn at_terminator(&self) -> Result<()> {
+        let rest = &self.input[self.pos..];
+        match rest.chars().next() {
+            None | Some(' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | '(' | ')') => Ok(()),
+            Some(_) if rest.starts_with(self.right_delim) => Ok(()),
+            // Go's `%#U` shows the character only when `strconv.IsPrint` (not U+00A0).
+            Some(c) if !crate::go::is_print(c) => {
+                Err(self.error(format!("bad character U+{:04X}", u32::from(c))))
+            }
+            Some(c) => Err(self.error(format!("bad character U+{:04X} '{c}'", u32::from(c)))),
+        }
     }
 
     fn lex_number(&mut self) -> Result<()> {
@@ -1116,6 +1135,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_identifier(&mut self) -> Result<()> {
         self.consume_ident_chars();
+        self.at_terminator()?;
         let kind = match self.current_str() {
             "if" => TokenKind::If,
             "else" => TokenKind::Else,
@@ -1406,10 +1426,11 @@ mod tests {
         let tokens = lex("{{ $é1x .naïve_2 héllo }}");
         let vals: Vec<_> = tokens[1..4].iter().map(|t| t.val.to_string()).collect();
         assert_eq!(vals, ["$é1x", ".naïve_2", "héllo"]);
-        // Unicode white space inside an action separates words, as before.
-        let tokens = lex("{{ .a\u{a0}.b }}");
-        assert_eq!(tokens[1].val, ".a");
-        assert_eq!(tokens[2].val, ".b");
+        // Go's lexer knows four spaces: U+00A0 after a name is a bad character (patch 57).
+        let err = Lexer::new("{{ .a\u{a0}.b }}", "{{", "}}")
+            .tokenize()
+            .unwrap_err();
+        assert!(err.to_string().contains("bad character U+00A0"), "{err}");
     }
 
     #[test]

@@ -567,6 +567,9 @@ impl<'a> Parser<'a> {
         let mut args = Vec::new();
 
         loop {
+            if !args.is_empty() {
+                self.operand_apart(&args)?;
+            }
             match self.peek().kind {
                 TokenKind::RightDelim
                 | TokenKind::RightTrimDelim
@@ -686,6 +689,95 @@ impl<'a> Parser<'a> {
         }
 
         Ok(CommandNode { pos, args })
+    }
+
+    /// runeguard patch 57: as Go's `command`, an operand is followed by a space, `|`, `)` or
+    /// the close: a token written right after it (`"a""b"`, `.a(1)`, `(1)(2)`, `1.2.3`) is
+    /// `unexpected "\"b\"" in operand` (Go's `item.String()`: the token's text quoted, cut
+    /// to 10 runes and `...`, a keyword as `<nil>`); it was read as another operand.
+    fn operand_apart(&self, args: &[Expr]) -> Result<()> {
+        let tok = self.peek();
+        if matches!(
+            tok.kind,
+            TokenKind::RightDelim
+                | TokenKind::RightTrimDelim
+                | TokenKind::Pipe
+                | TokenKind::Eof
+                | TokenKind::RightParen
+        ) || tok.pos == 0
+            || self
+                .source
+                .as_bytes()
+                .get(tok.pos - 1)
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return Ok(());
+        }
+        // `"a".b`: Go's `operand` refuses a field after a constant term.
+        if tok.kind == TokenKind::Field
+            && let Some(
+                Expr::String(p, _) | Expr::Bool(p, _) | Expr::Nil(p) | Expr::Number(p, _),
+            ) = args.last()
+        {
+            let term = match args.last() {
+                Some(Expr::Bool(_, true)) => "true",
+                Some(Expr::Bool(_, false)) => "false",
+                Some(Expr::Nil(_)) => "nil",
+                _ => self.token_text(p.offset),
+            };
+            let mut quoted = String::new();
+            crate::go::go_quote_into_with(&mut quoted, term, false);
+            return Err(self.error(format!("unexpected . after term {quoted}")));
+        }
+        let raw = self.token_text(tok.pos);
+        let shown = match tok.kind {
+            TokenKind::Nil => "<nil>".into(),
+            TokenKind::Dot => "<.>".into(),
+            TokenKind::If
+            | TokenKind::Else
+            | TokenKind::End
+            | TokenKind::Range
+            | TokenKind::With
+            | TokenKind::Define
+            | TokenKind::Template
+            | TokenKind::Block
+            | TokenKind::Break
+            | TokenKind::Continue => format!("<{raw}>"),
+            _ => {
+                let mut quoted = String::new();
+                let cut: String = raw.chars().take(10).collect();
+                crate::go::go_quote_into_with(&mut quoted, &cut, false);
+                if cut.len() < raw.len() {
+                    quoted.push_str("...");
+                }
+                quoted
+            }
+        };
+        Err(self.error(format!("unexpected {shown} in operand")))
+    }
+
+    /// The source text of the token at `pos`: a quoted literal to its closing quote, else to
+    /// a space, a quote, a parenthesis, `|`, `,` or the right delimiter.
+    fn token_text(&self, pos: usize) -> &str {
+        let rest = self.source.get(pos..).unwrap_or("");
+        let b = rest.as_bytes();
+        let len = match b.first() {
+            Some(&q @ (b'"' | b'\'' | b'`')) => {
+                let mut i = 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' && q != b'`' { 2 } else { 1 };
+                }
+                (i + 1).min(b.len())
+            }
+            Some(b'(' | b',') => 1,
+            _ => rest
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '|' | ',')
+                })
+                .unwrap_or(rest.len())
+                .min(rest.find("}}").unwrap_or(rest.len())),
+        };
+        rest.get(..len).unwrap_or(rest)
     }
 
     fn push_field_chain(field_str: &str, out: &mut Vec<SmolStr>) {
@@ -853,12 +945,28 @@ mod tests {
             ("{{ .a | | .b }}", "unexpected \"|\" in command"),
             ("{{ .a | \"x\" }}", "non executable command in pipeline stage 2"),
             ("{{ .a | print | . }}", "non executable command in pipeline stage 3"),
+            ("{{ print \"a\"\"b\" }}", "unexpected \"\\\"b\\\"\" in operand"),
+            ("{{ 1.2.3 }}", "unexpected \".3\" in operand"),
+            ("{{ print .a(1) }}", "unexpected \"(\" in operand"),
+            ("{{ print \"a\"nil }}", "unexpected <nil> in operand"),
+            ("{{ print \"a\"`bcdefghijklmnop` }}", "unexpected \"`bcdefghij\"... in operand"),
+            ("{{ print \"a\".b }}", "unexpected . after term \"\\\"a\\\"\""),
+            ("{{ print true.b }}", "unexpected . after term \"true\""),
+            ("{{ print .a,1 }}", "unexpected \",\" in operand"),
+            ("{{ .a\"x\" }}", "bad character U+0022 '\"'"),
+            ("{{ print true\"x\" }}", "bad character U+0022 '\"'"),
         ] {
             let got = error(src);
             assert!(got.ends_with(want), "{src:?}: {got}");
         }
         // A `|` before the close ends the pipeline, as in Go.
-        for src in ["{{ .a | }}", "{{ (.a | print | ) }}", "{{ 1_000 }}"] {
+        for src in [
+            "{{ .a | }}",
+            "{{ (.a | print | ) }}",
+            "{{ 1_000 }}",
+            "{{ $x:=1 }}{{ print $x.y|len }}",
+            "{{ print (dict).y .a (print 1)}}",
+        ] {
             parse(src);
         }
     }
