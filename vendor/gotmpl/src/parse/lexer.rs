@@ -486,13 +486,14 @@ impl<'a> Lexer<'a> {
         let saved_start = self.start;
         let saved_line = self.line;
 
-        // Skip whitespace
-        while let Some(ch) = self.peek() {
-            if ch.is_whitespace() {
-                self.next_char();
-            } else {
-                break;
-            }
+        // runeguard patch 58: as Go's `lexLeftDelim`, a comment starts right after `{{`, or
+        // after `{{-` and the one space of its trim marker (`{{ /* x */ }}` is no comment).
+        let open_trim = self
+            .tokens
+            .last()
+            .is_some_and(|t| t.kind == TokenKind::LeftTrimDelim);
+        if open_trim && self.input.as_bytes().get(self.pos).is_some_and(|b| is_go_space(*b)) {
+            self.next_char();
         }
 
         if !self.starts_with("/*") {
@@ -515,19 +516,21 @@ impl<'a> Lexer<'a> {
             }
         }
 
-        // Skip whitespace after */; `-}}` only binds as a trim marker when at
-        // least one space/tab/CR/LF separates it from the comment terminator.
-        let ws_before = self.skip_whitespace();
-
+        // runeguard patch 58: Go's `atRightDelim` right after `*/`: `}}`, or one space and
+        // `-}}`; anything else (`*/ }}`) is `comment ends before closing delimiter`.
+        let bytes = self.input.as_bytes();
         let close_trims;
-        if self.at_right_trim(ws_before) {
-            self.skip(self.right_delim.len() + 1);
-            close_trims = true;
-        } else if self.starts_with(self.right_delim) {
+        if self.starts_with(self.right_delim) {
             self.skip(self.right_delim.len());
             close_trims = false;
+        } else if bytes.get(self.pos).is_some_and(|b| is_go_space(*b))
+            && bytes.get(self.pos + 1) == Some(&b'-')
+            && self.input[self.pos + 2..].starts_with(self.right_delim)
+        {
+            self.skip(self.right_delim.len() + 2);
+            close_trims = true;
         } else {
-            return Err(self.error("comment not terminated by closing delimiter"));
+            return Err(self.error("comment ends before closing delimiter"));
         }
 
         self.ignore();
@@ -633,7 +636,28 @@ impl<'a> Lexer<'a> {
                 '0'..='9' => self.lex_go_number()?,
                 '\'' => self.lex_char_literal()?,
                 _ if ch.is_alphabetic() || ch == '_' => self.lex_identifier()?,
-                _ => return Err(self.error(format!("unexpected character: {:?}", ch))),
+                // runeguard patch 58: Go's lexer reads a lone sign as a number its parser
+                // refuses, and any other printable ASCII as a character token its parser
+                // finds unexpected (at a command's start, else after an operand).
+                '-' | '+' => return Err(self.error(format!("illegal number syntax: \"{ch}\""))),
+                _ if ch.is_ascii() && !ch.is_ascii_control() => {
+                    let after_delim = self.tokens.last().is_some_and(|t| {
+                        matches!(t.kind, TokenKind::LeftDelim | TokenKind::LeftTrimDelim)
+                    });
+                    let context = if after_delim { "command" } else { "operand" };
+                    return Err(self.error(format!("unexpected \"{ch}\" in {context}")));
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "unrecognized character in action: U+{:04X}{}",
+                        u32::from(ch),
+                        if crate::go::is_print(ch) {
+                            format!(" '{ch}'")
+                        } else {
+                            String::new()
+                        }
+                    )));
+                }
             }
         }
     }

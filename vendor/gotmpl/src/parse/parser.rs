@@ -56,6 +56,9 @@ pub struct Parser<'a> {
     source: &'a str,
     depth: usize,
     parse_name: Option<&'a str>,
+    /// runeguard patch 58: how many `range` bodies enclose the list being parsed (Go's
+    /// `rangeDepth`: `{{break}}` and `{{continue}}` outside one are parse errors).
+    range_depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -91,6 +94,7 @@ impl<'a> Parser<'a> {
             source,
             depth: 0,
             parse_name,
+            range_depth: 0,
         })
     }
 
@@ -249,6 +253,12 @@ impl<'a> Parser<'a> {
                         TokenKind::With => {
                             nodes.push(self.parse_with(defines)?);
                         }
+                        // runeguard patch 58: Go defines templates at the top level only;
+                        // elsewhere `define` is a keyword in a command.
+                        TokenKind::Define if !top => {
+                            self.leave();
+                            return Err(self.error("unexpected <define> in command"));
+                        }
                         TokenKind::Define => {
                             let def = self.parse_define(defines)?;
                             defines.push(def);
@@ -256,17 +266,31 @@ impl<'a> Parser<'a> {
                         TokenKind::Template => {
                             nodes.push(self.parse_template_call()?);
                         }
-                        TokenKind::Break => {
+                        TokenKind::Break | TokenKind::Continue => {
                             let pos = self.cur_pos();
+                            let word = if self.peek().kind == TokenKind::Break {
+                                "{{break}}"
+                            } else {
+                                "{{continue}}"
+                            };
                             self.next();
+                            // runeguard patch 58: Go's `breakControl`/`continueControl`.
+                            if !matches!(
+                                self.peek().kind,
+                                TokenKind::RightDelim | TokenKind::RightTrimDelim
+                            ) {
+                                let shown = self.token_shown(self.peek());
+                                return Err(self.error(format!("unexpected {shown} in {word}")));
+                            }
+                            if self.range_depth == 0 {
+                                return Err(self.error(format!("{word} outside {{{{range}}}}")));
+                            }
                             self.expect_close_delim()?;
-                            nodes.push(Node::Break(pos));
-                        }
-                        TokenKind::Continue => {
-                            let pos = self.cur_pos();
-                            self.next();
-                            self.expect_close_delim()?;
-                            nodes.push(Node::Continue(pos));
+                            nodes.push(if word == "{{break}}" {
+                                Node::Break(pos)
+                            } else {
+                                Node::Continue(pos)
+                            });
                         }
                         TokenKind::Block => {
                             let (node, def) = self.parse_block(defines)?;
@@ -317,7 +341,12 @@ impl<'a> Parser<'a> {
         let pipe = self.parse_pipeline_full(true, allow_multi_decl, keyword)?;
         self.expect_close_delim()?;
 
-        let body = self.parse_list(defines)?;
+        // Only a range's own body (not its else) may break or continue.
+        let in_range = usize::from(keyword == "range");
+        self.range_depth += in_range;
+        let body = self.parse_list(defines);
+        self.range_depth -= in_range;
+        let body = body?;
 
         let else_body = if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
             self.next();
@@ -387,7 +416,8 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("define expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in define clause")));
         }
         self.expect_close_delim()?;
 
@@ -406,7 +436,8 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("template expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in template clause")));
         }
 
         let pipe = if self.peek().kind != TokenKind::RightDelim
@@ -432,7 +463,8 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("block expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in block clause")));
         }
 
         let pipe = if self.peek().kind != TokenKind::RightDelim
@@ -444,7 +476,11 @@ impl<'a> Parser<'a> {
         };
 
         self.expect_close_delim()?;
-        let body = self.parse_list(defines)?;
+        // A block's body is a template of its own (Go: a new tree, outside any range).
+        let outer_range = core::mem::replace(&mut self.range_depth, 0);
+        let body = self.parse_list(defines);
+        self.range_depth = outer_range;
+        let body = body?;
 
         let name = SmolStr::from(name_tok.val.as_ref());
         let define = DefineNode {
@@ -729,8 +765,22 @@ impl<'a> Parser<'a> {
             crate::go::go_quote_into_with(&mut quoted, term, false);
             return Err(self.error(format!("unexpected . after term {quoted}")));
         }
+        let shown = self.token_shown(tok);
+        Err(self.error(format!("unexpected {shown} in operand")))
+    }
+
+    /// Go's `item.String()` of a token in a parse error: its source text quoted (cut at 10
+    /// runes with `...`), a keyword as `<nil>`, `<.>`, `<if>`, the end as `EOF`.
+    fn token_shown(&self, tok: &Token<'_>) -> String {
+        // Go's right delimiter item is `}}`, its trim marker dropped.
+        if matches!(tok.kind, TokenKind::RightDelim | TokenKind::RightTrimDelim) {
+            return "\"}}\"".into();
+        }
+        if tok.kind == TokenKind::Eof {
+            return "EOF".into();
+        }
         let raw = self.token_text(tok.pos);
-        let shown = match tok.kind {
+        match tok.kind {
             TokenKind::Nil => "<nil>".into(),
             TokenKind::Dot => "<.>".into(),
             TokenKind::If
@@ -752,8 +802,7 @@ impl<'a> Parser<'a> {
                 }
                 quoted
             }
-        };
-        Err(self.error(format!("unexpected {shown} in operand")))
+        }
     }
 
     /// The source text of the token at `pos`: a quoted literal to its closing quote, else to
@@ -953,6 +1002,17 @@ mod tests {
             ("{{ print \"a\".b }}", "unexpected . after term \"\\\"a\\\"\""),
             ("{{ print true.b }}", "unexpected . after term \"true\""),
             ("{{ print .a,1 }}", "unexpected \",\" in operand"),
+            ("{{/* x */ }}", "comment ends before closing delimiter"),
+            ("{{ /* x */}}", "unexpected \"/\" in command"),
+            ("{{-/* x */-}}", "illegal number syntax: \"-\""),
+            ("{{ break }}", "{{break}} outside {{range}}"),
+            ("{{ range . }}{{ else }}{{ continue }}{{ end }}", "{{continue}} outside {{range}}"),
+            ("{{ range . }}{{ break 1 }}{{ end }}", "unexpected \"1\" in {{break}}"),
+            ("{{ range . }}{{ block \"q\" . }}{{ break }}{{ end }}{{ end }}", "{{break}} outside {{range}}"),
+            ("{{ if 1 }}{{ define \"b\" }}{{ end }}{{ end }}", "unexpected <define> in command"),
+            ("{{ define a }}{{ end }}", "unexpected \"a\" in define clause"),
+            ("{{ define }}", "unexpected \"}}\" in define clause"),
+            ("{{ template nil }}", "unexpected <nil> in template clause"),
             ("{{ .a\"x\" }}", "bad character U+0022 '\"'"),
             ("{{ print true\"x\" }}", "bad character U+0022 '\"'"),
         ] {
@@ -966,6 +1026,8 @@ mod tests {
             "{{ 1_000 }}",
             "{{ $x:=1 }}{{ print $x.y|len }}",
             "{{ print (dict).y .a (print 1)}}",
+            "{{- /* x */ -}}{{/* y */}}{{/* z */ -}}",
+            "{{ range . }}{{ if 1 }}{{ continue }}{{ end }}{{ break }}{{ end }}",
         ] {
             parse(src);
         }
