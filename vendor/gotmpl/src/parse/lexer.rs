@@ -639,7 +639,24 @@ impl<'a> Lexer<'a> {
                 // runeguard patch 58: Go's lexer reads a lone sign as a number its parser
                 // refuses, and any other printable ASCII as a character token its parser
                 // finds unexpected (at a command's start, else after an operand).
-                '-' | '+' => return Err(self.error(format!("illegal number syntax: \"{ch}\""))),
+                '-' | '+' => {
+                    let next = self.peek_ahead(1);
+                    let prev = self.pos.checked_sub(1).map(|i| self.input.as_bytes()[i]);
+                    let after_delim = self.tokens.last().is_some_and(|t| {
+                        matches!(t.kind, TokenKind::LeftDelim | TokenKind::LeftTrimDelim)
+                    });
+                    return Err(self.error(
+                        if next.is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                            // Go's `scanNumber` takes one letter more: `-p`.
+                            format!("bad number syntax: \"{ch}{}\"", next.unwrap_or(' '))
+                        } else if !after_delim && prev.is_some_and(|b| !is_go_space(b)) {
+                            // Right after an operand: the parser's complaint comes first.
+                            format!("unexpected \"{ch}\" in operand")
+                        } else {
+                            format!("illegal number syntax: \"{ch}\"")
+                        },
+                    ));
+                }
                 _ if ch.is_ascii() && !ch.is_ascii_control() => {
                     let after_delim = self.tokens.last().is_some_and(|t| {
                         matches!(t.kind, TokenKind::LeftDelim | TokenKind::LeftTrimDelim)
@@ -693,6 +710,23 @@ impl<'a> Lexer<'a> {
     fn lex_go_number(&mut self) -> Result<()> {
         let start = self.start;
         self.lex_number()?;
+        // A sign right after a number starts Go's complex number (`1+2i`), which must end
+        // in `i`: `1-2` is `bad number syntax: "1-2"` (it was `1` then `-2`).
+        if let Some('+' | '-') = self.peek() {
+            self.next_char();
+            while let Some(c) = self.peek() {
+                if c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E') {
+                    self.next_char();
+                } else {
+                    break;
+                }
+            }
+            if self.peek().is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                self.next_char();
+            }
+            let text = &self.input[start..self.pos];
+            return Err(self.error(format!("bad number syntax: {text:?}")));
+        }
         if let Some(c) = self.peek().filter(|&c| c == '_' || c.is_alphanumeric()) {
             let end = self.pos + c.len_utf8();
             let text = &self.input[start..end];

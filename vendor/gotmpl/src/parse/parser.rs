@@ -537,10 +537,8 @@ impl<'a> Parser<'a> {
         }
 
         if !allow_multi_decl && decl.len() > 1 {
-            return Err(self.error(format!(
-                "cannot assign {} variables outside a range pipeline",
-                decl.len()
-            )));
+            // Go's `pipeline`: a second variable is allowed in a range only.
+            return Err(self.error(format!("too many declarations in {context}")));
         }
         // Go caps range declarations at two (key, value); a third is a parse
         // error ("too many declarations in range"), not a silently-dropped
@@ -733,6 +731,18 @@ impl<'a> Parser<'a> {
     /// to 10 runes and `...`, a keyword as `<nil>`); it was read as another operand.
     fn operand_apart(&self, args: &[Expr]) -> Result<()> {
         let tok = self.peek();
+        // Go's `command`: after an operand, a comma or `:=`/`=` is no separator.
+        if matches!(
+            tok.kind,
+            TokenKind::Comma | TokenKind::Declare | TokenKind::Assign
+        ) {
+            let text = match tok.kind {
+                TokenKind::Comma => ",",
+                TokenKind::Declare => ":=",
+                _ => "=",
+            };
+            return Err(self.error(format!("unexpected \"{text}\" in operand")));
+        }
         if matches!(
             tok.kind,
             TokenKind::RightDelim
@@ -1003,6 +1013,13 @@ mod tests {
             ("{{ print true.b }}", "unexpected . after term \"true\""),
             ("{{ print .a,1 }}", "unexpected \",\" in operand"),
             ("{{/* x */ }}", "comment ends before closing delimiter"),
+            ("{{ print 1-2 }}", "bad number syntax: \"1-2\""),
+            ("{{-print \"a\" }}", "bad number syntax: \"-p\""),
+            ("{{ print \"a\"-}}", "unexpected \"-\" in operand"),
+            ("{{ print 1 , 2 }}", "unexpected \",\" in operand"),
+            ("{{ print 1 := 2 }}", "unexpected \":=\" in operand"),
+            ("{{ $x , $y := 1 }}", "too many declarations in command"),
+            ("{{ if $x, $y := 1 }}{{ end }}", "too many declarations in if"),
             ("{{ /* x */}}", "unexpected \"/\" in command"),
             ("{{-/* x */-}}", "illegal number syntax: \"-\""),
             ("{{ break }}", "{{break}} outside {{range}}"),
