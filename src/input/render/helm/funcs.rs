@@ -29,6 +29,7 @@ mod words;
 mod xcase;
 mod yaml_tabs;
 
+pub(super) use from_yaml::invalid_map_key;
 pub(super) use math::semver_compare;
 pub(crate) use types::check_types;
 

@@ -354,6 +354,18 @@ fn directive_problem(file: &Arc<SourceFile>, split: bool) -> Option<Problem> {
     None
 }
 
+/// A resolver issue that refuses a values file, as Helm words it: a key that is a flow
+/// collection is go-yaml's `invalid map key: []interface {}{"a", "b"}` (Go's `%#v` of it).
+fn issue_problem(file: &Arc<SourceFile>, i: ResolveIssue) -> Problem {
+    let message = if i.message.starts_with("a mapping key that is not a scalar") {
+        super::funcs::invalid_map_key(&file.text, Some((i.pos.line, i.pos.column)))
+            .unwrap_or(i.message)
+    } else {
+        i.message
+    };
+    Problem::error(&file.path, Some(i.pos), message)
+}
+
 /// A values text parsed into its documents, or the syntax error that stopped the parse.
 type Parsed = (
     Vec<crate::input::yaml::RawDocument>,
@@ -433,7 +445,7 @@ fn resolve_first(
         .filter(|i| !i.is_duplicate_key())
         .partition(ResolveIssue::is_non_finite);
     if let Some(i) = others.into_iter().next() {
-        return Err(Problem::error(&file.path, Some(i.pos), i.message));
+        return Err(issue_problem(file, i));
     }
     Ok((v, spans, non_finite))
 }
@@ -469,7 +481,7 @@ pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Pro
         let (v, tree, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
             .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
         if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
-            return Err(Problem::error(&file.path, Some(i.pos), i.message));
+            return Err(issue_problem(file, i));
         }
         let kind = match &v {
             Value::Object(_) | Value::Null => None,

@@ -401,7 +401,7 @@ fn by_loader(text: &str) -> Result<Value, String> {
 /// as YAML): `invalid map key: ` and Go's `%#v` of the key as go-yaml decodes it
 /// (`map[interface {}]interface {}{"a":1}`, `[]interface {}{1, 2}`). `None` when the key at
 /// `at` is not a flow collection closed where it starts.
-fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
+pub(crate) fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
     let (line, col) = at?;
     let (_, l) = line_at(text, line)?;
     let from = l
