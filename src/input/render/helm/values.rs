@@ -67,9 +67,9 @@ impl Origins {
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     let parsed = parse_stream(&file.text, &file.lines);
-    if let Some(again) = with_quote_escapes(file, &parsed.1) {
+    if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
         return read_yaml(&again).map(|(v, t)| {
-            let (v, t, ()) = restore_quotes((v, t, ()));
+            let (v, t, ()) = restore_quotes((v, t, ()), quotes);
             (v, t)
         });
     }
@@ -79,42 +79,54 @@ pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
 /// The byte `with_quote_escapes` writes for a `\'` escape (ESC, which the text cannot hold).
 const QUOTE_STAND_IN: char = '\x1b';
 
-/// go-yaml v2 reads `\'` in a double-quoted scalar as `'` (saphyr: `unknown escape
-/// character`, the file refused where Helm renders it). When that is what stopped the parse:
-/// `file` with each `\'` of such a scalar written `\e` (the same length, so every span and
-/// position stays), whose ESC [`restore_quotes`] turns back into `'`. `None` when the text
-/// could hold an ESC of its own (the stand-in would be ambiguous) or nothing was changed.
+/// What go-yaml v2 reads and saphyr refuses, when that is what stopped the parse: `\'` in a
+/// double-quoted scalar (go-yaml: `'`; saphyr: `unknown escape character`), and a tab after
+/// a key's `:` (`b:\t1`; saphyr: `':' must be followed by a valid YAML whitespace`). `file`
+/// with each such `\'` written `\e` and each such tab a space (the same length, so every span
+/// and position stays), and whether a `\'` was rewritten: the ESC it reads is turned back
+/// into `'` by [`restore_quotes`]. `None` when nothing could be rewritten, or a `\'` where
+/// the text could hold an ESC of its own (the stand-in would be ambiguous).
 fn with_quote_escapes(
     file: &Arc<SourceFile>,
     err: &Option<crate::input::yaml::YamlError>,
-) -> Option<Arc<SourceFile>> {
-    let unknown_escape = |e: &Option<crate::input::yaml::YamlError>| {
-        e.as_ref()
-            .is_some_and(|e| e.message.contains("unknown escape character"))
+) -> Option<(Arc<SourceFile>, bool)> {
+    const TAB_AFTER_KEY: &str = "':' must be followed by a valid YAML whitespace";
+    let fixable = |e: &crate::input::yaml::YamlError| {
+        e.message.contains("unknown escape character") || e.message == TAB_AFTER_KEY
     };
-    if !unknown_escape(err) || !file.text.contains("\\'") {
+    if !err.as_ref().is_some_and(fixable) {
         return None;
     }
-    let lower = file.text.to_ascii_lowercase();
-    if ["\\e", "\\x1b", "\\u001b", "\\u0000001b", "\x1b"]
-        .iter()
-        .any(|s| lower.contains(s))
-    {
-        return None;
-    }
+    let esc_free = || {
+        let lower = file.text.to_ascii_lowercase();
+        !["\\e", "\\x1b", "\\u001b", "\\u0000001b", "\x1b"]
+            .iter()
+            .any(|s| lower.contains(s))
+    };
     let mut text = file.text.clone().into_bytes();
-    // Bounded: each round rewrites one scalar (saphyr stops at the first it refuses).
+    let mut quotes = false;
+    // Bounded: each round rewrites one scalar or tab (saphyr stops at the first it refuses).
     for _ in 0..64 {
         let s = std::str::from_utf8(&text).ok()?;
         let idx = crate::source::span::LineIndex::new(s);
         let (_, e) = parse_stream(s, &idx);
-        if !unknown_escape(&e) {
+        let Some(e) = e.filter(fixable) else {
+            if text == file.text.as_bytes() {
+                return None;
+            }
             let s = String::from_utf8(text).ok()?;
-            return Some(SourceFile::new(file.path.clone(), file.fs_path.clone(), s));
+            let again = SourceFile::new(file.path.clone(), file.fs_path.clone(), s);
+            return Some((again, quotes));
+        };
+        if e.message == TAB_AFTER_KEY {
+            text = super::funcs::tab_after_key(s, e.pos.line)?.into_bytes();
+            continue;
         }
-        let pos = e?.pos;
+        if !quotes && !esc_free() {
+            return None;
+        }
         // saphyr reports the scalar's opening quote.
-        let start = idx.offset_at_line_col(s, pos.line, pos.column.saturating_sub(1) as usize);
+        let start = idx.offset_at_line_col(s, e.pos.line, e.pos.column.saturating_sub(1) as usize);
         if text.get(start) != Some(&b'"') {
             return None;
         }
@@ -136,12 +148,19 @@ fn with_quote_escapes(
         if !changed {
             return None;
         }
+        quotes = true;
     }
     None
 }
 
 /// Values read through [`with_quote_escapes`]: each stand-in back to `'`, in keys too.
-fn restore_quotes<T>((mut v, mut tree, rest): (Value, SpanTree, T)) -> (Value, SpanTree, T) {
+fn restore_quotes<T>(
+    (mut v, mut tree, rest): (Value, SpanTree, T),
+    quotes: bool,
+) -> (Value, SpanTree, T) {
+    if !quotes {
+        return (v, tree, rest);
+    }
     fn value(v: &mut Value) {
         match v {
             Value::String(s) if s.contains(QUOTE_STAND_IN) => {
@@ -387,8 +406,8 @@ pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     let parsed = parse_stream(&file.text, &file.lines);
-    if let Some(again) = with_quote_escapes(file, &parsed.1) {
-        return read_yaml_non_finite(&again).map(restore_quotes);
+    if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
+        return read_yaml_non_finite(&again).map(|r| restore_quotes(r, quotes));
     }
     read_non_finite_parsed(file, first_document(file, parsed)?)
 }
@@ -454,13 +473,79 @@ fn resolve_first(
 /// map (an empty one `{}`), merged in order (`MergeMaps`: a later document's key wins, maps
 /// merge recursively, a `null` replaces). One document is [`read_yaml`].
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    read_values_pieces(file).map_err(|p| go_worded(file, p, true))
+}
+
+/// A `-f` values file as `helm template` reads it ([`read_yaml`]), a syntax error in Helm's
+/// words.
+pub fn read_values_file(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    read_yaml(file).map_err(|p| go_worded(file, p, false))
+}
+
+/// Helm's error for a values document that is not a map (a list, a string, a number or a
+/// boolean), decoded into `go_type` (`map[string]interface {}` for values.yaml,
+/// `common.Values` for a `-f` file).
+pub fn not_a_map(
+    file: &Arc<SourceFile>,
+    v: &Value,
+    tree: &SpanTree,
+    go_type: &str,
+) -> Option<Problem> {
+    let kind = match v {
+        Value::Object(_) | Value::Null => return None,
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+    };
+    Some(Problem::error(
+        &file.path,
+        Some(file.pos(tree.span.start)),
+        format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {go_type}"
+        ),
+    ))
+}
+
+/// `p` in go-yaml's words when it is saphyr's syntax error of `file` (Helm's `error converting
+/// YAML to JSON: yaml: line N: …`, as `fromYaml` words it; with `split` the line counts from
+/// the `---` piece the error is in, as Helm v4 reads values.yaml piece by piece).
+fn go_worded(file: &Arc<SourceFile>, p: Problem, split: bool) -> Problem {
+    let (_, err) = parse_stream(&file.text, &file.lines);
+    let Some(e) = err.filter(|e| e.message == p.message) else {
+        return p;
+    };
+    let mut start = 0;
+    let mut first_line = 1;
+    if split {
+        let mut at = 0;
+        for (i, line) in file.text.split_inclusive('\n').enumerate() {
+            if i + 1 >= e.pos.line as usize {
+                break;
+            }
+            at += line.len();
+            if line.starts_with("---") {
+                start = at;
+                first_line = i as u32 + 2;
+            }
+        }
+    }
+    let piece = &file.text[start..];
+    let at = (e.pos.line + 1 - first_line, e.pos.column);
+    // A tab libyaml refuses (saphyr words it otherwise), as `fromYaml` finds it.
+    let message = super::funcs::tab_error(piece)
+        .unwrap_or_else(|| super::funcs::go_yaml_error(&e.message, Some(at), piece));
+    Problem::error(&file.path, p.pos, message)
+}
+
+fn read_values_pieces(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     if let Some(p) = directive_problem(file, true) {
         return Err(p);
     }
     let (docs, err) = parse_stream(&file.text, &file.lines);
-    if let Some(again) = with_quote_escapes(file, &err) {
-        return read_values_yaml(&again).map(|(v, t)| {
-            let (v, t, ()) = restore_quotes((v, t, ()));
+    if let Some((again, quotes)) = with_quote_escapes(file, &err) {
+        return read_values_pieces(&again).map(|(v, t)| {
+            let (v, t, ()) = restore_quotes((v, t, ()), quotes);
             (v, t)
         });
     }
@@ -469,7 +554,11 @@ pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Pro
     }
     if docs.len() < 2 || err.is_some() {
         // One document (or a syntax error): read from this parse, not a second one.
-        return read_yaml_parsed(file, (docs, err));
+        let (v, tree) = read_yaml_parsed(file, (docs, err))?;
+        return match not_a_map(file, &v, &tree, "map[string]interface {}") {
+            Some(p) => Err(p),
+            None => Ok((v, tree)),
+        };
     }
     let mut out = Map::new();
     let mut out_tree: Vec<(String, SpanTree)> = Vec::new();
@@ -483,21 +572,8 @@ pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Pro
         if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
             return Err(issue_problem(file, i));
         }
-        let kind = match &v {
-            Value::Object(_) | Value::Null => None,
-            Value::Array(_) => Some("array"),
-            Value::String(_) => Some("string"),
-            Value::Number(_) => Some("number"),
-            Value::Bool(_) => Some("bool"),
-        };
-        if let Some(kind) = kind {
-            return Err(Problem::error(
-                &file.path,
-                Some(file.pos(tree.span.start)),
-                format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
-                ),
-            ));
+        if let Some(p) = not_a_map(file, &v, &tree, "map[string]interface {}") {
+            return Err(p);
         }
         whole = Span {
             start: whole.start.min(tree.span.start),

@@ -483,7 +483,7 @@ fn line_at(text: &str, line: u32) -> Option<(usize, &str)> {
 
 /// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
 /// if that line has one before any quote or comment.
-fn tab_after_key(text: &str, line: u32) -> Option<String> {
+pub(crate) fn tab_after_key(text: &str, line: u32) -> Option<String> {
     let (start, l) = line_at(text, line)?;
     let at = l.find(":\t")?;
     if l[..at].contains(['"', '\'', '#', '[', '{']) {
@@ -500,7 +500,7 @@ fn tab_after_key(text: &str, line: u32) -> Option<String> {
 /// libyaml's wording, and the line is go-yaml's: the 0-based line of the problem (plus one
 /// for a scanner error), left out when that is 0; the end of a text without a final line
 /// break is on the line after it (libyaml's stream end).
-fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
+pub(crate) fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
     // saphyr words its messages as libyaml's `context, problem`; go-yaml prints the problem.
     let problem = match message.split_once(", ") {
         Some((context, problem)) if context.starts_with("while ") => problem,
