@@ -485,8 +485,18 @@ fn line_at(text: &str, line: u32) -> Option<(usize, &str)> {
 /// if that line has one before any quote or comment.
 pub(crate) fn tab_after_key(text: &str, line: u32) -> Option<String> {
     let (start, l) = line_at(text, line)?;
-    let at = l.find(":\t")?;
-    if l[..at].contains(['"', '\'', '#', '[', '{']) {
+    // A key written in quotes (`"a":\t1`): the `:` after its closing quote.
+    let key = l.trim_start().trim_start_matches("- ").trim_start();
+    let lead = l.len() - key.len();
+    let quoted = match key.chars().next() {
+        Some(q @ ('"' | '\'')) => quoted_len(key, q).map(|n| lead + n),
+        _ => None,
+    };
+    let at = match quoted {
+        Some(end) if l[end..].starts_with(":\t") => end,
+        _ => l.find(":\t")?,
+    };
+    if quoted.is_none() && l[..at].contains(['"', '\'', '#', '[', '{']) {
         return None;
     }
     let mut out = text.to_string();
