@@ -207,18 +207,14 @@ fn render_on_this_thread(
             .map_err(|e| Problem::error(&shown, None, format!("cannot read values file: {e}")))
             .and_then(|b| crate::input::files::decode(&shown, b))
             .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
-            .and_then(|src| values::read_yaml(&src).map(|(v, t)| (src, v, t)));
+            .and_then(|src| values::read_values_file(&src).map(|(v, t)| (src, v, t)));
         layers.push(read);
     }
     for layer in layers {
         match layer {
             Ok((src, v, tree)) => {
-                if !v.is_null() && !v.is_object() {
-                    problems.push(Problem::error(
-                        &src.path,
-                        None,
-                        "values file is not a mapping",
-                    ));
+                if let Some(p) = values::not_a_map(&src, &v, &tree, "common.Values") {
+                    problems.push(p);
                     continue;
                 }
                 let v = if v.is_null() {

@@ -142,8 +142,10 @@ type ExecResult<T> = core::result::Result<T, ExecSignal>;
 /// short identifiers coming from the parser (already stored as `SmolStr`)
 /// inline up to 22 bytes — avoiding the heap allocation and atomic refcount
 /// bump that `Arc<str>` would incur on every `set`/`assign`.
+/// runeguard patch 56: each variable's value and whether it holds a ranged element of an
+/// untyped list or map (an `interface {}` to Go, see `dot_elem`).
 struct VarScope {
-    frames: Vec<BTreeMap<SmolStr, Value>>,
+    frames: Vec<BTreeMap<SmolStr, (Value, bool)>>,
 }
 
 impl VarScope {
@@ -162,26 +164,38 @@ impl VarScope {
     }
 
     fn set(&mut self, name: &SmolStr, val: Value) {
+        self.set_elem(name, val, false);
+    }
+
+    fn set_elem(&mut self, name: &SmolStr, val: Value, elem: bool) {
         if let Some(frame) = self.frames.last_mut() {
-            frame.insert(name.clone(), val);
+            frame.insert(name.clone(), (val, elem));
         }
     }
 
     /// Set a variable in any existing scope (for assignment with =).
     fn assign(&mut self, name: &SmolStr, val: Value) {
+        self.assign_elem(name, val, false);
+    }
+
+    fn assign_elem(&mut self, name: &SmolStr, val: Value, elem: bool) {
         for frame in self.frames.iter_mut().rev() {
             if let Some(slot) = frame.get_mut(name.as_str()) {
-                *slot = val;
+                *slot = (val, elem);
                 return;
             }
         }
-        self.set(name, val);
+        self.set_elem(name, val, elem);
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
+        self.get_elem(name).map(|(v, _)| v)
+    }
+
+    fn get_elem(&self, name: &str) -> Option<(&Value, bool)> {
         for frame in self.frames.iter().rev() {
-            if let Some(v) = frame.get(name) {
-                return Some(v);
+            if let Some((v, elem)) = frame.get(name) {
+                return Some((v, *elem));
             }
         }
         None
@@ -527,20 +541,21 @@ macro_rules! range_loop {
             if $branch.pipe.is_assign {
                 // Assignment form ($v = range ...): modify existing variables
                 // in their original (outer) scope so they persist after the loop.
+                // runeguard patch 56: the element variable is an `interface {}` as dot is.
                 if $branch.pipe.decl.len() == 1 {
-                    $self.vars.assign(&$branch.pipe.decl[0], item.clone());
+                    $self.vars.assign_elem(&$branch.pipe.decl[0], item.clone(), $elem);
                 } else if $branch.pipe.decl.len() >= 2 {
                     $self.vars.assign(&$branch.pipe.decl[0], idx_val);
-                    $self.vars.assign(&$branch.pipe.decl[1], item.clone());
+                    $self.vars.assign_elem(&$branch.pipe.decl[1], item.clone(), $elem);
                 }
             } else {
                 // Declaration form ($v := range ...): create variables in the
                 // per-iteration scope (pushed above).
                 if $branch.pipe.decl.len() == 1 {
-                    $self.vars.set(&$branch.pipe.decl[0], item.clone());
+                    $self.vars.set_elem(&$branch.pipe.decl[0], item.clone(), $elem);
                 } else if $branch.pipe.decl.len() >= 2 {
                     $self.vars.set(&$branch.pipe.decl[0], idx_val);
-                    $self.vars.set(&$branch.pipe.decl[1], item.clone());
+                    $self.vars.set_elem(&$branch.pipe.decl[1], item.clone(), $elem);
                 }
             }
             let outer_elem = core::mem::replace(&mut $self.dot_elem, $elem);
@@ -1334,12 +1349,12 @@ impl<'a> Executor<'a> {
             }
 
             Expr::Variable(_, name, fields) => {
-                let val = self
+                let (val, elem) = self
                     .vars
-                    .get(name)
-                    .cloned()
+                    .get_elem(name)
+                    .map(|(v, elem)| (v.clone(), elem))
                     .ok_or_else(|| TemplateError::UndefinedVariable(name.to_string()))?;
-                self.walk_fields(val, fields)
+                self.walk_fields_from(val, fields, elem)
             }
 
             Expr::String(_, s) => Ok(Value::String(Arc::clone(s))),

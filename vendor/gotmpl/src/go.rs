@@ -1285,7 +1285,7 @@ pub fn set_is_print(f: fn(char) -> bool) {
     let _ = IS_PRINT.set(f);
 }
 
-fn is_print(c: char) -> bool {
+pub(crate) fn is_print(c: char) -> bool {
     match IS_PRINT.get() {
         Some(f) => f(c),
         None => !c.is_control(),

@@ -487,7 +487,7 @@ impl Template {
                     line: def.pos.line,
                     col: col_for_offset(src, def.pos.offset),
                     message: alloc::format!(
-                        "multiple definition of template {:?}",
+                        "template: multiple definition of template {:?}",
                         def.name.as_str()
                     ),
                 });
@@ -539,7 +539,7 @@ impl Template {
                 name: Some(name.to_string()),
                 line: def.pos.line,
                 col: col_for_offset(src, def.pos.offset),
-                message: alloc::format!("multiple definition of template {name:?}"),
+                message: alloc::format!("template: multiple definition of template {name:?}"),
             });
         }
         Ok(())

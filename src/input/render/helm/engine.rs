@@ -147,7 +147,19 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
                     .clone(),
             };
             // Named apart from the chart's files: positions in it are in the text given to tpl.
-            t.parse_named("tpl", &text)?;
+            // Helm parses the text as a template named after the chart's set (`gotpl`) and
+            // wraps Go's parse error (`template: gotpl:LINE: …`, no column) with the text.
+            t.parse_named("tpl", &text).map_err(|e| match e {
+                gotmpl::TemplateError::Parse { line, message, .. }
+                | gotmpl::TemplateError::Lex { line, message, .. } => {
+                    let mut quoted = String::new();
+                    gotmpl::go_quote_into_with(&mut quoted, &text, false);
+                    funcs::err(format!(
+                        "cannot parse template {quoted}: template: gotpl:{line}: {message}"
+                    ))
+                }
+                other => other,
+            })?;
             let t = Arc::new(t);
             TPL_SETS.with(|s| s.borrow_mut().push(t.clone()));
             let _set = TplSetGuard;

@@ -29,8 +29,10 @@ mod words;
 mod xcase;
 mod yaml_tabs;
 
+pub(super) use from_yaml::{go_yaml_error, invalid_map_key, tab_after_key};
 pub(super) use math::semver_compare;
 pub(crate) use types::check_types;
+pub(super) use yaml_tabs::tab_error;
 
 pub fn err(msg: impl Into<String>) -> TemplateError {
     TemplateError::Exec(msg.into())

@@ -66,7 +66,323 @@ impl Origins {
 /// scalars). An empty file is an empty map.
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
-    read_yaml_parsed(file, parse_stream(&file.text, &file.lines))
+    let parsed = parse_stream(&file.text, &file.lines);
+    if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
+        return read_yaml(&again).map(|(v, t)| {
+            let (v, t, ()) = restore_quotes((v, t, ()), quotes);
+            (v, t)
+        });
+    }
+    read_yaml_parsed(file, first_document(file, parsed)?)
+}
+
+/// The byte `with_quote_escapes` writes for a `\'` escape (ESC, which the text cannot hold).
+const QUOTE_STAND_IN: char = '\x1b';
+
+/// What go-yaml v2 reads and saphyr refuses, when that is what stopped the parse: `\'` in a
+/// double-quoted scalar (go-yaml: `'`; saphyr: `unknown escape character`), and a tab after
+/// a key's `:` (`b:\t1`; saphyr: `':' must be followed by a valid YAML whitespace`). `file`
+/// with each such `\'` written `\e` and each such tab a space (the same length, so every span
+/// and position stays), and whether a `\'` was rewritten: the ESC it reads is turned back
+/// into `'` by [`restore_quotes`]. `None` when nothing could be rewritten, or a `\'` where
+/// the text could hold an ESC of its own (the stand-in would be ambiguous).
+fn with_quote_escapes(
+    file: &Arc<SourceFile>,
+    err: &Option<crate::input::yaml::YamlError>,
+) -> Option<(Arc<SourceFile>, bool)> {
+    const TAB_AFTER_KEY: &str = "':' must be followed by a valid YAML whitespace";
+    let fixable = |e: &crate::input::yaml::YamlError| {
+        e.message.contains("unknown escape character") || e.message == TAB_AFTER_KEY
+    };
+    if !err.as_ref().is_some_and(fixable) {
+        return None;
+    }
+    let esc_free = || {
+        let lower = file.text.to_ascii_lowercase();
+        !["\\e", "\\x1b", "\\u001b", "\\u0000001b", "\x1b"]
+            .iter()
+            .any(|s| lower.contains(s))
+    };
+    let mut text = file.text.clone().into_bytes();
+    let mut quotes = false;
+    // Bounded: each round rewrites one scalar or tab (saphyr stops at the first it refuses).
+    for _ in 0..64 {
+        let s = std::str::from_utf8(&text).ok()?;
+        let idx = crate::source::span::LineIndex::new(s);
+        let (_, e) = parse_stream(s, &idx);
+        let Some(e) = e.filter(fixable) else {
+            if text == file.text.as_bytes() {
+                return None;
+            }
+            let s = String::from_utf8(text).ok()?;
+            let again = SourceFile::new(file.path.clone(), file.fs_path.clone(), s);
+            return Some((again, quotes));
+        };
+        if e.message == TAB_AFTER_KEY {
+            text = super::funcs::tab_after_key(s, e.pos.line)?.into_bytes();
+            continue;
+        }
+        if !quotes && !esc_free() {
+            return None;
+        }
+        // saphyr reports the scalar's opening quote.
+        let start = idx.offset_at_line_col(s, e.pos.line, e.pos.column.saturating_sub(1) as usize);
+        if text.get(start) != Some(&b'"') {
+            return None;
+        }
+        let mut changed = false;
+        let mut i = start + 1;
+        while i < text.len() {
+            match text[i] {
+                b'\\' => {
+                    if text.get(i + 1) == Some(&b'\'') {
+                        text[i + 1] = b'e';
+                        changed = true;
+                    }
+                    i += 2;
+                }
+                b'"' => break,
+                _ => i += 1,
+            }
+        }
+        if !changed {
+            return None;
+        }
+        quotes = true;
+    }
+    None
+}
+
+/// Values read through [`with_quote_escapes`]: each stand-in back to `'`, in keys too.
+fn restore_quotes<T>(
+    (mut v, mut tree, rest): (Value, SpanTree, T),
+    quotes: bool,
+) -> (Value, SpanTree, T) {
+    if !quotes {
+        return (v, tree, rest);
+    }
+    fn value(v: &mut Value) {
+        match v {
+            Value::String(s) if s.contains(QUOTE_STAND_IN) => {
+                *s = s.replace(QUOTE_STAND_IN, "'");
+            }
+            Value::Array(items) => items.iter_mut().for_each(value),
+            Value::Object(m) => {
+                let entries = std::mem::take(m);
+                for (k, mut v) in entries {
+                    value(&mut v);
+                    m.insert(k.replace(QUOTE_STAND_IN, "'"), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn keys(t: &mut SpanTree) {
+        match &mut t.children {
+            Children::Leaf => {}
+            Children::Map(entries) => entries.iter_mut().for_each(|(k, t)| {
+                if k.contains(QUOTE_STAND_IN) {
+                    *k = k.replace(QUOTE_STAND_IN, "'");
+                }
+                keys(t);
+            }),
+            Children::Seq(items) => items.iter_mut().for_each(keys),
+        }
+    }
+    value(&mut v);
+    keys(&mut tree);
+    (v, tree, rest)
+}
+
+/// What go-yaml's `Unmarshal` (Helm's reader of a `-f` file, Chart.yaml, `fromYaml`) sees of
+/// a stream: its first document only, so a syntax error in a later one is never met (Helm
+/// renders with `a: 1` then `---` and `b: [`); an escape it refuses in that document is.
+fn first_document(file: &Arc<SourceFile>, (docs, err): Parsed) -> Result<Parsed, Problem> {
+    if let Some(p) = directive_problem(file, false) {
+        return Err(p);
+    }
+    if let Some(p) = escape_problem(file, &docs[..docs.len().min(1)], false) {
+        return Err(p);
+    }
+    // Only past a document marker after the first document: saphyr also ends a document
+    // at an error inside it (`a` then `b: 1`), which go-yaml reports.
+    let err = err.filter(|e| {
+        let Some(first) = docs.first() else {
+            return true;
+        };
+        let from = (first.root.span().end as usize).saturating_sub(1);
+        let to = file.lines.line_range(&file.text, e.pos.line).end;
+        !file
+            .text
+            .get(from..to.max(from))
+            .is_some_and(|between| between.contains("\n---") || between.contains("\n..."))
+    });
+    Ok((docs, err))
+}
+
+/// The offset of the first escape in a double-quoted scalar of `node` that go-yaml v2 (Helm's
+/// reader) refuses and saphyr reads: `\/` is YAML 1.2's, which go-yaml v2 does not know
+/// (`found unknown escape character`; v3 and saphyr read it as `/`). Keys are scanned too.
+fn refused_escape(node: &crate::input::yaml::RawNode, text: &str) -> Option<usize> {
+    use crate::input::yaml::RawNode;
+    match node {
+        RawNode::Scalar {
+            style: saphyr_parser::ScalarStyle::DoubleQuoted,
+            span,
+            ..
+        } => {
+            let b = text
+                .as_bytes()
+                .get(span.start as usize..span.end as usize)?;
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'\\' {
+                    if b.get(i + 1) == Some(&b'/') {
+                        return Some(span.start as usize + i);
+                    }
+                    // The escaped byte is skipped (`\\/` is a backslash, then `/`).
+                    i += 1;
+                }
+                i += 1;
+            }
+            None
+        }
+        RawNode::Scalar { .. } => None,
+        // An alias's node is scanned where it is defined.
+        RawNode::Alias {
+            target,
+            definition: true,
+            ..
+        } => refused_escape(target, text),
+        RawNode::Alias { .. } => None,
+        RawNode::Seq { items, .. } => items.iter().filter_map(|n| refused_escape(n, text)).min(),
+        RawNode::Map { entries, .. } => entries
+            .iter()
+            .flat_map(|(k, v)| [refused_escape(k, text), refused_escape(v, text)])
+            .flatten()
+            .min(),
+    }
+}
+
+/// [`refused_escape`] in `docs` as Helm's error, at the escape. go-yaml's scanner error names
+/// the line (1-based) only past the first line of the text it reads, which for a chart's
+/// values.yaml (`split`) is the document after the last `---` line before it (Helm v4 reads
+/// each document apart), and otherwise the whole text (`yaml.Unmarshal`).
+fn escape_problem(
+    file: &Arc<SourceFile>,
+    docs: &[crate::input::yaml::RawDocument],
+    split: bool,
+) -> Option<Problem> {
+    let at = docs
+        .iter()
+        .filter_map(|d| refused_escape(&d.root, &file.text))
+        .min()?;
+    let before = &file.text[..at];
+    let mut from = 0;
+    if split {
+        for (i, line) in before.split_inclusive('\n').enumerate() {
+            if line.ends_with('\n') && line.starts_with("---") {
+                from = i + 1;
+            }
+        }
+    }
+    let line = before.matches('\n').count() - from;
+    let where_ = if line == 0 {
+        String::new()
+    } else {
+        format!("line {}: ", line + 1)
+    };
+    Some(Problem::error(
+        &file.path,
+        Some(file.pos(at as u32)),
+        format!("error converting YAML to JSON: yaml: {where_}found unknown escape character"),
+    ))
+}
+
+/// The directives (`%YAML`, `%TAG`) go-yaml v2 refuses where saphyr reads them, as Helm's
+/// error at the directive: `%YAML` other than 1.1 (`found incompatible YAML document`), a
+/// second `%YAML` (`found duplicate %YAML directive`), and with `split` (a chart's
+/// values.yaml, which Helm v4 cuts at its `---` lines and reads piece by piece) any directive
+/// at all, since the piece before the `---` it needs holds no document (`did not find
+/// expected <document start>` at the piece's end). Only directives before a piece's first
+/// content count (after it go-yaml's `Unmarshal` never reads). Parser errors name go-yaml's
+/// 0-based line, left out when 0.
+fn directive_problem(file: &Arc<SourceFile>, split: bool) -> Option<Problem> {
+    let text = &file.text;
+    if !text.starts_with('%') && !text.contains("\n%") {
+        return None;
+    }
+    let problem = |at: usize, line: usize, what: &str| {
+        let where_ = if line == 0 {
+            String::new()
+        } else {
+            format!("line {line}: ")
+        };
+        Some(Problem::error(
+            &file.path,
+            Some(file.pos(at as u32)),
+            format!("error converting YAML to JSON: yaml: {where_}{what}"),
+        ))
+    };
+    // Each piece: (its lines with their offsets).
+    let mut pieces: Vec<Vec<(usize, &str)>> = vec![Vec::new()];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if split && line.starts_with("---") {
+            pieces.push(Vec::new());
+        } else if let Some(p) = pieces.last_mut() {
+            p.push((at, line));
+        }
+        at += line.len();
+    }
+    for piece in pieces.iter().take(if split { usize::MAX } else { 1 }) {
+        let mut directives = 0;
+        let mut yaml_seen = false;
+        let mut content = false;
+        for (i, &(at, line)) in piece.iter().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            if !line.starts_with('%') {
+                content = true;
+                break;
+            }
+            directives += 1;
+            let mut words = t.split_whitespace();
+            if words.next() == Some("%YAML") {
+                if yaml_seen {
+                    return problem(at, i, "found duplicate %YAML directive");
+                }
+                yaml_seen = true;
+                if words.next() != Some("1.1") {
+                    return problem(at, i, "found incompatible YAML document");
+                }
+            }
+        }
+        if split && directives > 0 && !content {
+            let (at, line) = piece.last().copied().unwrap_or((0, ""));
+            let end = piece.iter().filter(|(_, l)| l.ends_with('\n')).count();
+            return problem(
+                at + line.len(),
+                end,
+                "did not find expected <document start>",
+            );
+        }
+    }
+    None
+}
+
+/// A resolver issue that refuses a values file, as Helm words it: a key that is a flow
+/// collection is go-yaml's `invalid map key: []interface {}{"a", "b"}` (Go's `%#v` of it).
+fn issue_problem(file: &Arc<SourceFile>, i: ResolveIssue) -> Problem {
+    let message = if i.message.starts_with("a mapping key that is not a scalar") {
+        super::funcs::invalid_map_key(&file.text, Some((i.pos.line, i.pos.column)))
+            .unwrap_or(i.message)
+    } else {
+        i.message
+    };
+    Problem::error(&file.path, Some(i.pos), message)
 }
 
 /// A values text parsed into its documents, or the syntax error that stopped the parse.
@@ -89,7 +405,11 @@ fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, Sp
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
-    read_non_finite_parsed(file, parse_stream(&file.text, &file.lines))
+    let parsed = parse_stream(&file.text, &file.lines);
+    if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
+        return read_yaml_non_finite(&again).map(|r| restore_quotes(r, quotes));
+    }
+    read_non_finite_parsed(file, first_document(file, parsed)?)
 }
 
 fn read_non_finite_parsed(
@@ -144,7 +464,7 @@ fn resolve_first(
         .filter(|i| !i.is_duplicate_key())
         .partition(ResolveIssue::is_non_finite);
     if let Some(i) = others.into_iter().next() {
-        return Err(Problem::error(&file.path, Some(i.pos), i.message));
+        return Err(issue_problem(file, i));
     }
     Ok((v, spans, non_finite))
 }
@@ -153,10 +473,92 @@ fn resolve_first(
 /// map (an empty one `{}`), merged in order (`MergeMaps`: a later document's key wins, maps
 /// merge recursively, a `null` replaces). One document is [`read_yaml`].
 pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    read_values_pieces(file).map_err(|p| go_worded(file, p, true))
+}
+
+/// A `-f` values file as `helm template` reads it ([`read_yaml`]), a syntax error in Helm's
+/// words.
+pub fn read_values_file(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    read_yaml(file).map_err(|p| go_worded(file, p, false))
+}
+
+/// Helm's error for a values document that is not a map (a list, a string, a number or a
+/// boolean), decoded into `go_type` (`map[string]interface {}` for values.yaml,
+/// `common.Values` for a `-f` file).
+pub fn not_a_map(
+    file: &Arc<SourceFile>,
+    v: &Value,
+    tree: &SpanTree,
+    go_type: &str,
+) -> Option<Problem> {
+    let kind = match v {
+        Value::Object(_) | Value::Null => return None,
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+    };
+    Some(Problem::error(
+        &file.path,
+        Some(file.pos(tree.span.start)),
+        format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {go_type}"
+        ),
+    ))
+}
+
+/// `p` in go-yaml's words when it is saphyr's syntax error of `file` (Helm's `error converting
+/// YAML to JSON: yaml: line N: …`, as `fromYaml` words it; with `split` the line counts from
+/// the `---` piece the error is in, as Helm v4 reads values.yaml piece by piece).
+fn go_worded(file: &Arc<SourceFile>, p: Problem, split: bool) -> Problem {
+    let (_, err) = parse_stream(&file.text, &file.lines);
+    let Some(e) = err.filter(|e| e.message == p.message) else {
+        return p;
+    };
+    let mut start = 0;
+    let mut first_line = 1;
+    if split {
+        let mut at = 0;
+        for (i, line) in file.text.split_inclusive('\n').enumerate() {
+            if i + 1 >= e.pos.line as usize {
+                break;
+            }
+            at += line.len();
+            if line.starts_with("---") {
+                start = at;
+                first_line = i as u32 + 2;
+            }
+        }
+    }
+    let piece = &file.text[start..];
+    let at = (e.pos.line + 1 - first_line, e.pos.column);
+    // A tab libyaml refuses (saphyr words it otherwise), as `fromYaml` finds it.
+    let message = super::funcs::tab_error(piece)
+        .unwrap_or_else(|| super::funcs::go_yaml_error(&e.message, Some(at), piece));
+    Problem::error(&file.path, p.pos, message)
+}
+
+fn read_values_pieces(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    if let Some(p) = directive_problem(file, true) {
+        return Err(p);
+    }
     let (docs, err) = parse_stream(&file.text, &file.lines);
+    if let Some((again, quotes)) = with_quote_escapes(file, &err) {
+        return read_values_pieces(&again).map(|(v, t)| {
+            let (v, t, ()) = restore_quotes((v, t, ()), quotes);
+            (v, t)
+        });
+    }
+    if let Some(p) = escape_problem(file, &docs, true) {
+        return Err(p);
+    }
     if docs.len() < 2 || err.is_some() {
         // One document (or a syntax error): read from this parse, not a second one.
-        return read_yaml_parsed(file, (docs, err));
+        let (v, tree) = read_yaml_parsed(file, (docs, err))?;
+        return match not_a_map(file, &v, &tree, "map[string]interface {}") {
+            Some(p) => Err(p),
+            None => Ok((v, tree)),
+        };
     }
     let mut out = Map::new();
     let mut out_tree: Vec<(String, SpanTree)> = Vec::new();
@@ -168,23 +570,10 @@ pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Pro
         let (v, tree, issues) = resolve_helm_values(&doc.root, &file.text, &file.lines)
             .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
         if let Some(i) = issues.into_iter().find(|i| !i.is_duplicate_key()) {
-            return Err(Problem::error(&file.path, Some(i.pos), i.message));
+            return Err(issue_problem(file, i));
         }
-        let kind = match &v {
-            Value::Object(_) | Value::Null => None,
-            Value::Array(_) => Some("array"),
-            Value::String(_) => Some("string"),
-            Value::Number(_) => Some("number"),
-            Value::Bool(_) => Some("bool"),
-        };
-        if let Some(kind) = kind {
-            return Err(Problem::error(
-                &file.path,
-                Some(file.pos(tree.span.start)),
-                format!(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
-                ),
-            ));
+        if let Some(p) = not_a_map(file, &v, &tree, "map[string]interface {}") {
+            return Err(p);
         }
         whole = Span {
             start: whole.start.min(tree.span.start),
@@ -683,6 +1072,21 @@ mod tests {
         let mut user = json!({"m": {"x": 1}});
         coalesce_defaults(&mut user, &defaults);
         assert_eq!(user, json!({"m": {"b": 1, "n": {}, "x": 1}}));
+    }
+
+    #[test]
+    fn a_values_file_is_its_first_document() {
+        // `helm template -f` (go-yaml's `Unmarshal`) reads the first document: a later one's
+        // syntax error or `\/` escape is never met; the first document's `\/` is refused.
+        let read = |t: &str| read_yaml(&SourceFile::new("v.yaml".into(), None, t.into()));
+        let (v, _) = read("a: 5\n---\nb: [\n").expect("first document");
+        assert_eq!(v, json!({"a": 5}));
+        assert!(read("a: 5\n---\nb: \"\\/\"\n").is_ok());
+        let e = read("a: 5\nb: \"\\/\"\n---\nb: 6\n").expect_err("escape");
+        assert_eq!(
+            e.message,
+            "error converting YAML to JSON: yaml: line 2: found unknown escape character"
+        );
     }
 
     #[test]

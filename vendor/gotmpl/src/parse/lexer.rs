@@ -486,13 +486,14 @@ impl<'a> Lexer<'a> {
         let saved_start = self.start;
         let saved_line = self.line;
 
-        // Skip whitespace
-        while let Some(ch) = self.peek() {
-            if ch.is_whitespace() {
-                self.next_char();
-            } else {
-                break;
-            }
+        // runeguard patch 58: as Go's `lexLeftDelim`, a comment starts right after `{{`, or
+        // after `{{-` and the one space of its trim marker (`{{ /* x */ }}` is no comment).
+        let open_trim = self
+            .tokens
+            .last()
+            .is_some_and(|t| t.kind == TokenKind::LeftTrimDelim);
+        if open_trim && self.input.as_bytes().get(self.pos).is_some_and(|b| is_go_space(*b)) {
+            self.next_char();
         }
 
         if !self.starts_with("/*") {
@@ -515,19 +516,21 @@ impl<'a> Lexer<'a> {
             }
         }
 
-        // Skip whitespace after */; `-}}` only binds as a trim marker when at
-        // least one space/tab/CR/LF separates it from the comment terminator.
-        let ws_before = self.skip_whitespace();
-
+        // runeguard patch 58: Go's `atRightDelim` right after `*/`: `}}`, or one space and
+        // `-}}`; anything else (`*/ }}`) is `comment ends before closing delimiter`.
+        let bytes = self.input.as_bytes();
         let close_trims;
-        if self.at_right_trim(ws_before) {
-            self.skip(self.right_delim.len() + 1);
-            close_trims = true;
-        } else if self.starts_with(self.right_delim) {
+        if self.starts_with(self.right_delim) {
             self.skip(self.right_delim.len());
             close_trims = false;
+        } else if bytes.get(self.pos).is_some_and(|b| is_go_space(*b))
+            && bytes.get(self.pos + 1) == Some(&b'-')
+            && self.input[self.pos + 2..].starts_with(self.right_delim)
+        {
+            self.skip(self.right_delim.len() + 2);
+            close_trims = true;
         } else {
-            return Err(self.error("comment not terminated by closing delimiter"));
+            return Err(self.error("comment ends before closing delimiter"));
         }
 
         self.ignore();
@@ -615,7 +618,7 @@ impl<'a> Lexer<'a> {
                     } else if self.peek().is_some_and(|c| c.is_ascii_digit()) {
                         // It's a float starting with .
                         self.backup();
-                        self.lex_number()?;
+                        self.lex_go_number()?;
                     } else {
                         // It's a field access: .Name
                         self.lex_field()?;
@@ -628,12 +631,50 @@ impl<'a> Lexer<'a> {
                         .peek_ahead(1)
                         .is_some_and(|c| c.is_ascii_digit() || c == '.') =>
                 {
-                    self.lex_number()?;
+                    self.lex_go_number()?;
                 }
-                '0'..='9' => self.lex_number()?,
+                '0'..='9' => self.lex_go_number()?,
                 '\'' => self.lex_char_literal()?,
                 _ if ch.is_alphabetic() || ch == '_' => self.lex_identifier()?,
-                _ => return Err(self.error(format!("unexpected character: {:?}", ch))),
+                // runeguard patch 58: Go's lexer reads a lone sign as a number its parser
+                // refuses, and any other printable ASCII as a character token its parser
+                // finds unexpected (at a command's start, else after an operand).
+                '-' | '+' => {
+                    let next = self.peek_ahead(1);
+                    let prev = self.pos.checked_sub(1).map(|i| self.input.as_bytes()[i]);
+                    let after_delim = self.tokens.last().is_some_and(|t| {
+                        matches!(t.kind, TokenKind::LeftDelim | TokenKind::LeftTrimDelim)
+                    });
+                    return Err(self.error(
+                        if next.is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                            // Go's `scanNumber` takes one letter more: `-p`.
+                            format!("bad number syntax: \"{ch}{}\"", next.unwrap_or(' '))
+                        } else if !after_delim && prev.is_some_and(|b| !is_go_space(b)) {
+                            // Right after an operand: the parser's complaint comes first.
+                            format!("unexpected \"{ch}\" in operand")
+                        } else {
+                            format!("illegal number syntax: \"{ch}\"")
+                        },
+                    ));
+                }
+                _ if ch.is_ascii() && !ch.is_ascii_control() => {
+                    let after_delim = self.tokens.last().is_some_and(|t| {
+                        matches!(t.kind, TokenKind::LeftDelim | TokenKind::LeftTrimDelim)
+                    });
+                    let context = if after_delim { "command" } else { "operand" };
+                    return Err(self.error(format!("unexpected \"{ch}\" in {context}")));
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "unrecognized character in action: U+{:04X}{}",
+                        u32::from(ch),
+                        if crate::go::is_print(ch) {
+                            format!(" '{ch}'")
+                        } else {
+                            String::new()
+                        }
+                    )));
+                }
             }
         }
     }
@@ -664,13 +705,50 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// runeguard patch 55: a number followed by a letter, digit or `_` is Go's `bad number
+    /// syntax: "3x"` (the number and that one character), not a number then a name.
+    fn lex_go_number(&mut self) -> Result<()> {
+        let start = self.start;
+        self.lex_number()?;
+        // A sign right after a number starts Go's complex number (`1+2i`), which must end
+        // in `i`: `1-2` is `bad number syntax: "1-2"` (it was `1` then `-2`).
+        if let Some('+' | '-') = self.peek() {
+            self.next_char();
+            while let Some(c) = self.peek() {
+                if c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E') {
+                    self.next_char();
+                } else {
+                    break;
+                }
+            }
+            if self.peek().is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                self.next_char();
+            }
+            let text = &self.input[start..self.pos];
+            return Err(self.error(format!("bad number syntax: {text:?}")));
+        }
+        if let Some(c) = self.peek().filter(|&c| c == '_' || c.is_alphanumeric()) {
+            let end = self.pos + c.len_utf8();
+            let text = &self.input[start..end];
+            return Err(self.error(format!("bad number syntax: {text:?}")));
+        }
+        Ok(())
+    }
+
     // Individual token scanners
     fn lex_quoted_string(&mut self) -> Result<()> {
         self.next_char(); // consume opening "
         loop {
+            // runeguard patch 55: Go's `lexQuote` ends at a line break too, with its text.
+            if self.peek() == Some('\n') {
+                return Err(self.error("unterminated quoted string"));
+            }
             match self.next_char() {
-                None => return Err(self.error("unterminated string")),
+                None => return Err(self.error("unterminated quoted string")),
                 Some('\\') => {
+                    if matches!(self.peek(), None | Some('\n')) {
+                        return Err(self.error("unterminated quoted string"));
+                    }
                     self.next_char();
                 } // skip escaped char
                 Some('"') => {
@@ -692,10 +770,15 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_string(&mut self) -> Result<()> {
+        let start_line = self.line;
         self.next_char(); // consume opening `
         loop {
             match self.next_char() {
-                None => return Err(self.error("unterminated raw string")),
+                None => {
+                    // runeguard patch 55: Go's text, at the line the string starts on.
+                    self.line = start_line;
+                    return Err(self.error("unterminated raw quoted string"));
+                }
                 Some('`') => {
                     let raw = self.current_str();
                     let inner = &raw[1..raw.len() - 1];
@@ -740,6 +823,7 @@ impl<'a> Lexer<'a> {
     fn lex_field(&mut self) -> Result<()> {
         // We've already consumed the '.', now consume the identifier part
         self.consume_ident_chars();
+        self.at_terminator()?;
         self.emit(TokenKind::Field);
         Ok(())
     }
@@ -747,8 +831,26 @@ impl<'a> Lexer<'a> {
     fn lex_variable(&mut self) -> Result<()> {
         self.next_char(); // consume $
         self.consume_ident_chars();
+        self.at_terminator()?;
         self.emit(TokenKind::Variable);
         Ok(())
+    }
+
+    /// runeguard patch 57: Go's `atTerminator` after a name, field or variable: a space, the
+    /// end, `.`, `,`, `|`, `:`, `(`, `)` or the right delimiter may follow; anything else is
+    /// `bad character U+0022 '"'` (`{{ .a"x" }}`, `{{ true"x" }}`, which were read as two
+    /// operands).
+    fn at_terminator(&self) -> Result<()> {
+        let rest = &self.input[self.pos..];
+        match rest.chars().next() {
+            None | Some(' ' | '\t' | '\r' | '\n' | '.' | ',' | '|' | ':' | '(' | ')') => Ok(()),
+            Some(_) if rest.starts_with(self.right_delim) => Ok(()),
+            // Go's `%#U` shows the character only when `strconv.IsPrint` (not U+00A0).
+            Some(c) if !crate::go::is_print(c) => {
+                Err(self.error(format!("bad character U+{:04X}", u32::from(c))))
+            }
+            Some(c) => Err(self.error(format!("bad character U+{:04X} '{c}'", u32::from(c)))),
+        }
     }
 
     fn lex_number(&mut self) -> Result<()> {
@@ -983,7 +1085,8 @@ impl<'a> Lexer<'a> {
             clean
                 .parse::<f64>()
                 .map(Number::Float)
-                .map_err(|_| self.error("invalid number"))?
+                // runeguard patch 55: Go's `newNumber` text (`3.5e`).
+                .map_err(|_| self.error(format!("illegal number syntax: {raw:?}")))?
         } else {
             // Strip the sign so a non-negative overflow can fall back to u64.
             let negative = clean.starts_with('-');
@@ -1007,7 +1110,39 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
+    /// runeguard patch 55: Go's lexer takes a character constant to the next unescaped `'`
+    /// (`unterminated character constant` at a line break or the end) and its parser
+    /// refuses one that is not one character (`malformed character constant: 'ab'`) or
+    /// not a valid one (`strconv.UnquoteChar`'s `invalid syntax`).
     fn lex_char_literal(&mut self) -> Result<()> {
+        let b = self.input.as_bytes();
+        let mut end = self.pos + 1;
+        loop {
+            match b.get(end) {
+                Some(b'\\') if !matches!(b.get(end + 1), None | Some(b'\n')) => end += 2,
+                None | Some(b'\n' | b'\\') => {
+                    return Err(self.error("unterminated character constant"));
+                }
+                Some(b'\'') => break,
+                Some(_) => end += 1,
+            }
+        }
+        let text = &self.input[self.pos..=end];
+        let literal_end = end + 1;
+        match self.lex_char_literal_inner() {
+            Ok(()) if self.pos == literal_end => Ok(()),
+            _ if text == "''" => Err(self.error("invalid syntax")),
+            Ok(()) => Err(self.error(format!("malformed character constant: {text}"))),
+            Err(TemplateError::Lex { message, .. })
+                if message == "unterminated character literal" =>
+            {
+                Err(self.error(format!("malformed character constant: {text}")))
+            }
+            Err(_) => Err(self.error("invalid syntax")),
+        }
+    }
+
+    fn lex_char_literal_inner(&mut self) -> Result<()> {
         self.next_char(); // consume opening '
         let ch = match self.next_char() {
             Some('\\') => {
@@ -1058,6 +1193,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_identifier(&mut self) -> Result<()> {
         self.consume_ident_chars();
+        self.at_terminator()?;
         let kind = match self.current_str() {
             "if" => TokenKind::If,
             "else" => TokenKind::Else,
@@ -1348,10 +1484,11 @@ mod tests {
         let tokens = lex("{{ $é1x .naïve_2 héllo }}");
         let vals: Vec<_> = tokens[1..4].iter().map(|t| t.val.to_string()).collect();
         assert_eq!(vals, ["$é1x", ".naïve_2", "héllo"]);
-        // Unicode white space inside an action separates words, as before.
-        let tokens = lex("{{ .a\u{a0}.b }}");
-        assert_eq!(tokens[1].val, ".a");
-        assert_eq!(tokens[2].val, ".b");
+        // Go's lexer knows four spaces: U+00A0 after a name is a bad character (patch 57).
+        let err = Lexer::new("{{ .a\u{a0}.b }}", "{{", "}}")
+            .tokenize()
+            .unwrap_err();
+        assert!(err.to_string().contains("bad character U+00A0"), "{err}");
     }
 
     #[test]

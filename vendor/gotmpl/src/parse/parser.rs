@@ -56,6 +56,9 @@ pub struct Parser<'a> {
     source: &'a str,
     depth: usize,
     parse_name: Option<&'a str>,
+    /// runeguard patch 58: how many `range` bodies enclose the list being parsed (Go's
+    /// `rangeDepth`: `{{break}}` and `{{continue}}` outside one are parse errors).
+    range_depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -91,6 +94,7 @@ impl<'a> Parser<'a> {
             source,
             depth: 0,
             parse_name,
+            range_depth: 0,
         })
     }
 
@@ -249,6 +253,12 @@ impl<'a> Parser<'a> {
                         TokenKind::With => {
                             nodes.push(self.parse_with(defines)?);
                         }
+                        // runeguard patch 58: Go defines templates at the top level only;
+                        // elsewhere `define` is a keyword in a command.
+                        TokenKind::Define if !top => {
+                            self.leave();
+                            return Err(self.error("unexpected <define> in command"));
+                        }
                         TokenKind::Define => {
                             let def = self.parse_define(defines)?;
                             defines.push(def);
@@ -256,17 +266,31 @@ impl<'a> Parser<'a> {
                         TokenKind::Template => {
                             nodes.push(self.parse_template_call()?);
                         }
-                        TokenKind::Break => {
+                        TokenKind::Break | TokenKind::Continue => {
                             let pos = self.cur_pos();
+                            let word = if self.peek().kind == TokenKind::Break {
+                                "{{break}}"
+                            } else {
+                                "{{continue}}"
+                            };
                             self.next();
+                            // runeguard patch 58: Go's `breakControl`/`continueControl`.
+                            if !matches!(
+                                self.peek().kind,
+                                TokenKind::RightDelim | TokenKind::RightTrimDelim
+                            ) {
+                                let shown = self.token_shown(self.peek());
+                                return Err(self.error(format!("unexpected {shown} in {word}")));
+                            }
+                            if self.range_depth == 0 {
+                                return Err(self.error(format!("{word} outside {{{{range}}}}")));
+                            }
                             self.expect_close_delim()?;
-                            nodes.push(Node::Break(pos));
-                        }
-                        TokenKind::Continue => {
-                            let pos = self.cur_pos();
-                            self.next();
-                            self.expect_close_delim()?;
-                            nodes.push(Node::Continue(pos));
+                            nodes.push(if word == "{{break}}" {
+                                Node::Break(pos)
+                            } else {
+                                Node::Continue(pos)
+                            });
                         }
                         TokenKind::Block => {
                             let (node, def) = self.parse_block(defines)?;
@@ -274,7 +298,7 @@ impl<'a> Parser<'a> {
                             defines.push(def);
                         }
                         _ => {
-                            let pipe = self.parse_pipeline(true)?;
+                            let pipe = self.parse_pipeline(true, "command")?;
                             self.expect_close_delim()?;
                             nodes.push(Node::Action(ActionNode {
                                 pos: pipe.pos,
@@ -314,10 +338,15 @@ impl<'a> Parser<'a> {
             return Err(self.error(format!("missing value for {keyword}")));
         }
 
-        let pipe = self.parse_pipeline_full(true, allow_multi_decl)?;
+        let pipe = self.parse_pipeline_full(true, allow_multi_decl, keyword)?;
         self.expect_close_delim()?;
 
-        let body = self.parse_list(defines)?;
+        // Only a range's own body (not its else) may break or continue.
+        let in_range = usize::from(keyword == "range");
+        self.range_depth += in_range;
+        let body = self.parse_list(defines);
+        self.range_depth -= in_range;
+        let body = body?;
 
         let else_body = if self.pos < self.tokens.len() && self.peek().kind == TokenKind::Else {
             self.next();
@@ -387,7 +416,8 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("define expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in define clause")));
         }
         self.expect_close_delim()?;
 
@@ -406,13 +436,14 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("template expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in template clause")));
         }
 
         let pipe = if self.peek().kind != TokenKind::RightDelim
             && self.peek().kind != TokenKind::RightTrimDelim
         {
-            Some(self.parse_pipeline(false)?)
+            Some(self.parse_pipeline(false, "template clause")?)
         } else {
             None
         };
@@ -432,19 +463,24 @@ impl<'a> Parser<'a> {
 
         let name_tok = self.next().clone();
         if name_tok.kind != TokenKind::String {
-            return Err(self.error("block expects a string name"));
+            let shown = self.token_shown(&name_tok);
+            return Err(self.error(format!("unexpected {shown} in block clause")));
         }
 
         let pipe = if self.peek().kind != TokenKind::RightDelim
             && self.peek().kind != TokenKind::RightTrimDelim
         {
-            Some(self.parse_pipeline(false)?)
+            Some(self.parse_pipeline(false, "block clause")?)
         } else {
             None
         };
 
         self.expect_close_delim()?;
-        let body = self.parse_list(defines)?;
+        // A block's body is a template of its own (Go: a new tree, outside any range).
+        let outer_range = core::mem::replace(&mut self.range_depth, 0);
+        let body = self.parse_list(defines);
+        self.range_depth = outer_range;
+        let body = body?;
 
         let name = SmolStr::from(name_tok.val.as_ref());
         let define = DefineNode {
@@ -459,14 +495,16 @@ impl<'a> Parser<'a> {
     }
 
     // Pipeline and command parsing
-    fn parse_pipeline(&mut self, allow_decl: bool) -> Result<PipeNode> {
-        self.parse_pipeline_full(allow_decl, false)
+    fn parse_pipeline(&mut self, allow_decl: bool, context: &str) -> Result<PipeNode> {
+        self.parse_pipeline_full(allow_decl, false, context)
     }
 
+    /// runeguard patch 54: `context` names the pipeline in Go's `missing value for …`.
     fn parse_pipeline_full(
         &mut self,
         allow_decl: bool,
         allow_multi_decl: bool,
+        context: &str,
     ) -> Result<PipeNode> {
         let pos = self.cur_pos();
         let mut decl = Vec::new();
@@ -499,10 +537,8 @@ impl<'a> Parser<'a> {
         }
 
         if !allow_multi_decl && decl.len() > 1 {
-            return Err(self.error(format!(
-                "cannot assign {} variables outside a range pipeline",
-                decl.len()
-            )));
+            // Go's `pipeline`: a second variable is allowed in a range only.
+            return Err(self.error(format!("too many declarations in {context}")));
         }
         // Go caps range declarations at two (key, value); a third is a parse
         // error ("too many declarations in range"), not a silently-dropped
@@ -512,12 +548,44 @@ impl<'a> Parser<'a> {
             return Err(self.error("too many declarations in range"));
         }
 
+        // runeguard patch 54: as Go's `pipeline`, a pipeline with no command (`{{ }}`,
+        // `{{ $x = }}`, `( )`) is `missing value for command` (it was `empty command`), and a
+        // `|` just before the closing delimiter or parenthesis ends it (`{{ .a | }}` is
+        // `{{ .a }}`: Go's `command` stops at the pipe and the pipeline at the close).
+        let closes = |k: &TokenKind| {
+            matches!(
+                k,
+                TokenKind::RightDelim | TokenKind::RightTrimDelim | TokenKind::RightParen
+            )
+        };
+        if closes(&self.peek().kind) {
+            return Err(self.error(format!("missing value for {context}")));
+        }
         let mut commands = Vec::new();
         commands.push(self.parse_command()?);
 
         while self.peek().kind == TokenKind::Pipe {
             self.next();
+            if closes(&self.peek().kind) {
+                break;
+            }
+            if self.peek().kind == TokenKind::Pipe {
+                return Err(self.error(format!("unexpected \"|\" in {context}")));
+            }
             commands.push(self.parse_command()?);
+        }
+        // Go's `checkPipeline`: a later stage must be able to take the value piped in, so a
+        // constant or `.` starting it is refused at parse time (it failed when run).
+        for (i, c) in commands.iter().enumerate().skip(1) {
+            if let Some(
+                Expr::Bool(..) | Expr::Dot(..) | Expr::Nil(..) | Expr::Number(..) | Expr::String(..),
+            ) = c.args.first()
+            {
+                return Err(self.error(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
+            }
         }
 
         Ok(PipeNode {
@@ -533,6 +601,9 @@ impl<'a> Parser<'a> {
         let mut args = Vec::new();
 
         loop {
+            if !args.is_empty() {
+                self.operand_apart(&args)?;
+            }
             match self.peek().kind {
                 TokenKind::RightDelim
                 | TokenKind::RightTrimDelim
@@ -545,7 +616,7 @@ impl<'a> Parser<'a> {
                     let paren_pos = self.cur_pos();
                     self.next();
                     self.enter()?;
-                    let pipe_result = self.parse_pipeline(false);
+                    let pipe_result = self.parse_pipeline(false, "parenthesized pipeline");
                     self.leave();
                     let pipe = pipe_result?;
                     self.expect(TokenKind::RightParen)?;
@@ -652,6 +723,120 @@ impl<'a> Parser<'a> {
         }
 
         Ok(CommandNode { pos, args })
+    }
+
+    /// runeguard patch 57: as Go's `command`, an operand is followed by a space, `|`, `)` or
+    /// the close: a token written right after it (`"a""b"`, `.a(1)`, `(1)(2)`, `1.2.3`) is
+    /// `unexpected "\"b\"" in operand` (Go's `item.String()`: the token's text quoted, cut
+    /// to 10 runes and `...`, a keyword as `<nil>`); it was read as another operand.
+    fn operand_apart(&self, args: &[Expr]) -> Result<()> {
+        let tok = self.peek();
+        // Go's `command`: after an operand, a comma or `:=`/`=` is no separator.
+        if matches!(
+            tok.kind,
+            TokenKind::Comma | TokenKind::Declare | TokenKind::Assign
+        ) {
+            let text = match tok.kind {
+                TokenKind::Comma => ",",
+                TokenKind::Declare => ":=",
+                _ => "=",
+            };
+            return Err(self.error(format!("unexpected \"{text}\" in operand")));
+        }
+        if matches!(
+            tok.kind,
+            TokenKind::RightDelim
+                | TokenKind::RightTrimDelim
+                | TokenKind::Pipe
+                | TokenKind::Eof
+                | TokenKind::RightParen
+        ) || tok.pos == 0
+            || self
+                .source
+                .as_bytes()
+                .get(tok.pos - 1)
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return Ok(());
+        }
+        // `"a".b`: Go's `operand` refuses a field after a constant term.
+        if tok.kind == TokenKind::Field
+            && let Some(
+                Expr::String(p, _) | Expr::Bool(p, _) | Expr::Nil(p) | Expr::Number(p, _),
+            ) = args.last()
+        {
+            let term = match args.last() {
+                Some(Expr::Bool(_, true)) => "true",
+                Some(Expr::Bool(_, false)) => "false",
+                Some(Expr::Nil(_)) => "nil",
+                _ => self.token_text(p.offset),
+            };
+            let mut quoted = String::new();
+            crate::go::go_quote_into_with(&mut quoted, term, false);
+            return Err(self.error(format!("unexpected . after term {quoted}")));
+        }
+        let shown = self.token_shown(tok);
+        Err(self.error(format!("unexpected {shown} in operand")))
+    }
+
+    /// Go's `item.String()` of a token in a parse error: its source text quoted (cut at 10
+    /// runes with `...`), a keyword as `<nil>`, `<.>`, `<if>`, the end as `EOF`.
+    fn token_shown(&self, tok: &Token<'_>) -> String {
+        // Go's right delimiter item is `}}`, its trim marker dropped.
+        if matches!(tok.kind, TokenKind::RightDelim | TokenKind::RightTrimDelim) {
+            return "\"}}\"".into();
+        }
+        if tok.kind == TokenKind::Eof {
+            return "EOF".into();
+        }
+        let raw = self.token_text(tok.pos);
+        match tok.kind {
+            TokenKind::Nil => "<nil>".into(),
+            TokenKind::Dot => "<.>".into(),
+            TokenKind::If
+            | TokenKind::Else
+            | TokenKind::End
+            | TokenKind::Range
+            | TokenKind::With
+            | TokenKind::Define
+            | TokenKind::Template
+            | TokenKind::Block
+            | TokenKind::Break
+            | TokenKind::Continue => format!("<{raw}>"),
+            _ => {
+                let mut quoted = String::new();
+                let cut: String = raw.chars().take(10).collect();
+                crate::go::go_quote_into_with(&mut quoted, &cut, false);
+                if cut.len() < raw.len() {
+                    quoted.push_str("...");
+                }
+                quoted
+            }
+        }
+    }
+
+    /// The source text of the token at `pos`: a quoted literal to its closing quote, else to
+    /// a space, a quote, a parenthesis, `|`, `,` or the right delimiter.
+    fn token_text(&self, pos: usize) -> &str {
+        let rest = self.source.get(pos..).unwrap_or("");
+        let b = rest.as_bytes();
+        let len = match b.first() {
+            Some(&q @ (b'"' | b'\'' | b'`')) => {
+                let mut i = 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' && q != b'`' { 2 } else { 1 };
+                }
+                (i + 1).min(b.len())
+            }
+            Some(b'(' | b',') => 1,
+            _ => rest
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '|' | ',')
+                })
+                .unwrap_or(rest.len())
+                .min(rest.find("}}").unwrap_or(rest.len())),
+        };
+        rest.get(..len).unwrap_or(rest)
     }
 
     fn push_field_chain(field_str: &str, out: &mut Vec<SmolStr>) {
@@ -789,6 +974,79 @@ mod tests {
                 assert_eq!(a.pipe.commands.len(), 2);
             }
             _ => panic!("expected Action with pipeline"),
+        }
+    }
+
+    /// runeguard patches 54, 55: Go's parse errors (checked against `helm template`'s `tpl`).
+    #[test]
+    fn go_parse_error_texts() {
+        let error = |src: &str| {
+            Parser::new(src, "{{", "}}")
+                .and_then(|mut p| p.parse())
+                .expect_err(src)
+                .to_string()
+        };
+        for (src, want) in [
+            ("{{ \"x }}", "unterminated quoted string"),
+            ("{{ \"a\nb\" }}", "unterminated quoted string"),
+            ("{{ `abc", "unterminated raw quoted string"),
+            ("{{ 'ab' }}", "malformed character constant: 'ab'"),
+            ("{{ '' }}", "invalid syntax"),
+            ("{{ 'a }}", "unterminated character constant"),
+            ("{{ }}", "missing value for command"),
+            ("{{ $x := 1 }}{{ $x = }}", "missing value for command"),
+            ("{{ ( ) }}", "missing value for parenthesized pipeline"),
+            ("{{ if $x := }}{{ end }}", "missing value for if"),
+            ("{{ 3x }}", "bad number syntax: \"3x\""),
+            ("{{ 0x1g }}", "bad number syntax: \"0x1g\""),
+            ("{{ .5x }}", "bad number syntax: \".5x\""),
+            ("{{ 3.5e }}", "illegal number syntax: \"3.5e\""),
+            ("{{ .a | | .b }}", "unexpected \"|\" in command"),
+            ("{{ .a | \"x\" }}", "non executable command in pipeline stage 2"),
+            ("{{ .a | print | . }}", "non executable command in pipeline stage 3"),
+            ("{{ print \"a\"\"b\" }}", "unexpected \"\\\"b\\\"\" in operand"),
+            ("{{ 1.2.3 }}", "unexpected \".3\" in operand"),
+            ("{{ print .a(1) }}", "unexpected \"(\" in operand"),
+            ("{{ print \"a\"nil }}", "unexpected <nil> in operand"),
+            ("{{ print \"a\"`bcdefghijklmnop` }}", "unexpected \"`bcdefghij\"... in operand"),
+            ("{{ print \"a\".b }}", "unexpected . after term \"\\\"a\\\"\""),
+            ("{{ print true.b }}", "unexpected . after term \"true\""),
+            ("{{ print .a,1 }}", "unexpected \",\" in operand"),
+            ("{{/* x */ }}", "comment ends before closing delimiter"),
+            ("{{ print 1-2 }}", "bad number syntax: \"1-2\""),
+            ("{{-print \"a\" }}", "bad number syntax: \"-p\""),
+            ("{{ print \"a\"-}}", "unexpected \"-\" in operand"),
+            ("{{ print 1 , 2 }}", "unexpected \",\" in operand"),
+            ("{{ print 1 := 2 }}", "unexpected \":=\" in operand"),
+            ("{{ $x , $y := 1 }}", "too many declarations in command"),
+            ("{{ if $x, $y := 1 }}{{ end }}", "too many declarations in if"),
+            ("{{ /* x */}}", "unexpected \"/\" in command"),
+            ("{{-/* x */-}}", "illegal number syntax: \"-\""),
+            ("{{ break }}", "{{break}} outside {{range}}"),
+            ("{{ range . }}{{ else }}{{ continue }}{{ end }}", "{{continue}} outside {{range}}"),
+            ("{{ range . }}{{ break 1 }}{{ end }}", "unexpected \"1\" in {{break}}"),
+            ("{{ range . }}{{ block \"q\" . }}{{ break }}{{ end }}{{ end }}", "{{break}} outside {{range}}"),
+            ("{{ if 1 }}{{ define \"b\" }}{{ end }}{{ end }}", "unexpected <define> in command"),
+            ("{{ define a }}{{ end }}", "unexpected \"a\" in define clause"),
+            ("{{ define }}", "unexpected \"}}\" in define clause"),
+            ("{{ template nil }}", "unexpected <nil> in template clause"),
+            ("{{ .a\"x\" }}", "bad character U+0022 '\"'"),
+            ("{{ print true\"x\" }}", "bad character U+0022 '\"'"),
+        ] {
+            let got = error(src);
+            assert!(got.ends_with(want), "{src:?}: {got}");
+        }
+        // A `|` before the close ends the pipeline, as in Go.
+        for src in [
+            "{{ .a | }}",
+            "{{ (.a | print | ) }}",
+            "{{ 1_000 }}",
+            "{{ $x:=1 }}{{ print $x.y|len }}",
+            "{{ print (dict).y .a (print 1)}}",
+            "{{- /* x */ -}}{{/* y */}}{{/* z */ -}}",
+            "{{ range . }}{{ if 1 }}{{ continue }}{{ end }}{{ break }}{{ end }}",
+        ] {
+            parse(src);
         }
     }
 

@@ -529,7 +529,12 @@ pub(super) fn go_json(v: &serde_json::Value, pretty: bool) -> String {
         v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
     };
     match done {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        // Go's encoder always writes U+2028 and U+2029 escaped (JSONP-safe, even with HTML
+        // escaping off, as `toRawJson`); they can only stand inside a string here.
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_default()
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029"),
         Err(_) => String::new(),
     }
 }

@@ -58,7 +58,11 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     }
     let Text(text) = text;
     // A tab go-yaml refuses where saphyr reads the text or words its problem otherwise.
-    let whole = |text: &str| match walk(text, true) {
+    // A `\/` escape go-yaml v2 refuses in a double-quoted scalar, or a directive it refuses
+    // (`%YAML 1.2`): the loader finds them.
+    let loader_only =
+        |text: &str| text.contains("\\/") || text.starts_with('%') || text.contains("\n%");
+    let whole = |text: &str| match (!loader_only(text)).then(|| walk(text, true)).flatten() {
         Some(read) => read,
         None => by_loader(text),
     };
@@ -397,7 +401,7 @@ fn by_loader(text: &str) -> Result<Value, String> {
 /// as YAML): `invalid map key: ` and Go's `%#v` of the key as go-yaml decodes it
 /// (`map[interface {}]interface {}{"a":1}`, `[]interface {}{1, 2}`). `None` when the key at
 /// `at` is not a flow collection closed where it starts.
-fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
+pub(crate) fn invalid_map_key(text: &str, at: Option<(u32, u32)>) -> Option<String> {
     let (line, col) = at?;
     let (_, l) = line_at(text, line)?;
     let from = l
@@ -479,10 +483,20 @@ fn line_at(text: &str, line: u32) -> Option<(usize, &str)> {
 
 /// `text` with the tab after the first plain key's `:` of line `line` (1-based) made a space,
 /// if that line has one before any quote or comment.
-fn tab_after_key(text: &str, line: u32) -> Option<String> {
+pub(crate) fn tab_after_key(text: &str, line: u32) -> Option<String> {
     let (start, l) = line_at(text, line)?;
-    let at = l.find(":\t")?;
-    if l[..at].contains(['"', '\'', '#', '[', '{']) {
+    // A key written in quotes (`"a":\t1`): the `:` after its closing quote.
+    let key = l.trim_start().trim_start_matches("- ").trim_start();
+    let lead = l.len() - key.len();
+    let quoted = match key.chars().next() {
+        Some(q @ ('"' | '\'')) => quoted_len(key, q).map(|n| lead + n),
+        _ => None,
+    };
+    let at = match quoted {
+        Some(end) if l[end..].starts_with(":\t") => end,
+        _ => l.find(":\t")?,
+    };
+    if quoted.is_none() && l[..at].contains(['"', '\'', '#', '[', '{']) {
         return None;
     }
     let mut out = text.to_string();
@@ -496,7 +510,7 @@ fn tab_after_key(text: &str, line: u32) -> Option<String> {
 /// libyaml's wording, and the line is go-yaml's: the 0-based line of the problem (plus one
 /// for a scanner error), left out when that is 0; the end of a text without a final line
 /// break is on the line after it (libyaml's stream end).
-fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
+pub(crate) fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -> String {
     // saphyr words its messages as libyaml's `context, problem`; go-yaml prints the problem.
     let problem = match message.split_once(", ") {
         Some((context, problem)) if context.starts_with("while ") => problem,

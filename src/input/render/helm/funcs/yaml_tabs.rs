@@ -14,7 +14,7 @@
 
 /// go-yaml's error for the first tab libyaml refuses in `text`, as Helm prints it, or `None`
 /// when it finds none or cannot follow the text that far.
-pub(super) fn tab_error(text: &str) -> Option<String> {
+pub(crate) fn tab_error(text: &str) -> Option<String> {
     if !text.contains('\t') || text.contains('\r') {
         return None;
     }
