@@ -27,7 +27,7 @@ pub fn render(args: RenderArgs) -> Result<Exit, Fatal> {
     let mut problems = outcome.problems;
     // Several `render:` entries (environments) for the folder: `check` renders each; this
     // prints the first, and says so.
-    let entries = rc.folders.iter().filter(|f| f.dir == dir).count();
+    let entries = rc.entries_for(&dir).count();
     if entries > 1 {
         problems.push(crate::source::Problem::note(
             &display,

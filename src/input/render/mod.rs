@@ -178,15 +178,14 @@ impl RenderConfig {
     /// or `--helm-ci-values`), one more with each `ci/*.yaml` (sorted) as a values file, its
     /// stream named with the suffix ` (values ci/NAME)`.
     pub fn renderings_for(&self, dir: &std::path::Path, chart: bool) -> Vec<Vec<RenderOptions>> {
-        let entries: Vec<&FolderSettings> = self.folders.iter().filter(|f| f.dir == dir).collect();
-        let several = entries.len() > 1;
+        let several = self.entries_for(dir).nth(1).is_some();
         let mut groups = Vec::new();
-        for (n, entry) in entries.iter().copied().map(Some).enumerate() {
-            let mut base = self.entry_options(entry);
+        for (n, entry) in self.entries_for(dir).enumerate() {
+            let mut base = self.entry_options(Some(entry));
             if several {
                 base.stream_suffix = entry_suffix(entry, n);
             }
-            groups.push(self.with_ci(base, entry, dir, chart));
+            groups.push(self.with_ci(base, Some(entry), dir, chart));
         }
         if groups.is_empty() {
             groups.push(self.with_ci(self.entry_options(None), None, dir, chart));
@@ -227,7 +226,15 @@ impl RenderConfig {
     /// `render:` entry's, as [`RenderConfig::renderings_for`] gives them first (`runeguard
     /// render` prints that one; `--values` chooses another).
     pub fn options_for(&self, dir: &std::path::Path) -> RenderOptions {
-        self.entry_options(self.folders.iter().find(|f| f.dir == dir))
+        self.entry_options(self.entries_for(dir).next())
+    }
+
+    /// The `render:` entries of the folder `dir` (normalized absolute path), in order.
+    pub fn entries_for<'a>(
+        &'a self,
+        dir: &'a std::path::Path,
+    ) -> impl Iterator<Item = &'a FolderSettings> + 'a {
+        self.folders.iter().filter(move |f| f.dir == dir)
     }
 
     /// The options of one `render:` entry (none: the run's): the entry's settings first,
@@ -258,10 +265,9 @@ impl RenderConfig {
 
 /// The name a rendering of one of several `render:` entries of a folder adds to its stream's:
 /// its values files (` (values values-prod.yaml)`), else its place among the entries.
-fn entry_suffix(entry: Option<&FolderSettings>, n: usize) -> String {
+fn entry_suffix(entry: &FolderSettings, n: usize) -> String {
     let files: Vec<String> = entry
-        .map(|f| f.values_files.as_slice())
-        .unwrap_or_default()
+        .values_files
         .iter()
         .map(|p| {
             p.file_name()
