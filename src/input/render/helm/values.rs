@@ -66,14 +66,17 @@ impl Origins {
 /// scalars). An empty file is an empty map.
 /// An infinity or NaN (`.inf`, `.nan`) fails as in Helm, whose reader goes through JSON.
 pub fn read_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
-    let parsed = parse_stream(&file.text, &file.lines);
-    if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
-        return read_yaml(&again).map(|(v, t)| {
-            let (v, t, ()) = restore_quotes((v, t, ()), quotes);
-            (v, t)
-        });
+    let (v, spans, non_finite) = read_yaml_non_finite(file)?;
+    non_finite_error(file, &non_finite)?;
+    Ok((v, spans))
+}
+
+/// The first infinity or NaN read, as Helm's error (its reader goes through JSON).
+fn non_finite_error(file: &Arc<SourceFile>, non_finite: &[ResolveIssue]) -> Result<(), Problem> {
+    match non_finite.first() {
+        Some(i) => Err(Problem::error(&file.path, Some(i.pos), i.message.clone())),
+        None => Ok(()),
     }
-    read_yaml_parsed(file, first_document(file, parsed)?)
 }
 
 /// The byte `with_quote_escapes` writes for a `\'` escape (ESC, which the text cannot hold).
@@ -394,9 +397,7 @@ type Parsed = (
 /// [`read_yaml`] of a text already parsed into its documents.
 fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, SpanTree), Problem> {
     let (v, spans, non_finite) = read_non_finite_parsed(file, parsed)?;
-    if let Some(i) = non_finite.first() {
-        return Err(Problem::error(&file.path, Some(i.pos), i.message.clone()));
-    }
+    non_finite_error(file, &non_finite)?;
     Ok((v, spans))
 }
 
