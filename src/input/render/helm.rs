@@ -4,6 +4,7 @@
 //! charts, `global`, `condition`/`tags`. Every rendered byte keeps its origin: the template
 //! line that wrote it and, when a template printed a value, the values line that set it.
 
+mod actions;
 mod archived;
 mod chart;
 mod cipher;

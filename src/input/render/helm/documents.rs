@@ -451,10 +451,7 @@ fn text_origin(
 fn action_origin(file: &Arc<SourceFile>, offset: usize) -> (Origin, &str) {
     let src = &file.text;
     let a_start = offset.min(src.len());
-    let a_end = src[a_start..]
-        .find("}}")
-        .map(|i| a_start + i + 2)
-        .unwrap_or(src.len());
+    let a_end = super::actions::close_after(src, a_start).unwrap_or(src.len());
     let span = Span::new(a_start, a_end);
     let origin = Origin {
         role: OriginRole::Template,
@@ -707,10 +704,10 @@ fn matches_with_actions(line: &str, printed: &str) -> bool {
     let mut says = first.chars().any(char::is_alphanumeric);
     loop {
         // `rest` starts with an action.
-        let Some(close) = rest.find("}}") else {
+        let Some(after) = super::actions::end_of(rest, 0) else {
             return false;
         };
-        rest = &rest[close + 2..];
+        rest = &rest[after..];
         match rest.find("{{") {
             Some(next) => {
                 let mid = &rest[..next];
@@ -1006,10 +1003,7 @@ fn partial_origins_parts(
     } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
-        let inner = expr
-            .trim_start_matches("{{")
-            .trim_end_matches("}}")
-            .trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let inner = super::actions::inner(expr);
         let at = piece.offset.min(file.text.len());
         let key = (Arc::as_ptr(file) as usize, piece.offset);
         let operands = match cache.operands.get(&key) {

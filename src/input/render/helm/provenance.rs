@@ -78,13 +78,9 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
             });
         }
     };
-    let mut i = 0;
-    while let Some(o) = src[i..].find("{{") {
-        let a = i + o;
-        let Some(c) = src[a..].find("}}") else { break };
-        let b = a + c + 2;
-        let inner = src[a + 2..b - 2].trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
-        let word = inner.split_whitespace().next().unwrap_or("");
+    for action in super::actions::actions(src, 0) {
+        let (a, b, inner) = (action.start, action.end, action.inner);
+        let word = action.keyword();
         let open = |path, range, scoped, barrier, elem_var| Open {
             body: b,
             path,
@@ -160,7 +156,6 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 }
             }
         }
-        i = b;
     }
     while let Some(o) = stack.pop() {
         close(o, src.len(), &mut out);
@@ -515,10 +510,7 @@ pub(super) fn dotted_values(expr: &str) -> Option<Vec<String>> {
 /// The values path an action prints, if it prints one value: `.Values.x.y` anywhere in its
 /// pipeline (one distinct path), or `.`/`.field` inside `with .Values.x`.
 pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<Vec<String>> {
-    let inner = action
-        .trim_start_matches("{{")
-        .trim_end_matches("}}")
-        .trim_matches(|c: char| c == '-' || c.is_whitespace());
+    let inner = super::actions::inner(action);
     let first = inner.split_whitespace().next().unwrap_or("");
     if matches!(first, "include" | "template") && !inner.contains(".Values.") {
         return None;
@@ -897,10 +889,7 @@ fn without_string_literals(text: &str) -> String {
 /// The condition of the `ternary` an action calls: its third argument, or the stages piped
 /// into it (`.Values.on | ternary "a" "b"`).
 fn ternary_condition(action: &str) -> Option<&str> {
-    let inner = action
-        .trim_start_matches("{{")
-        .trim_end_matches("}}")
-        .trim_matches(|c: char| c == '-' || c.is_whitespace());
+    let inner = super::actions::inner(action);
     let stages = pipeline_stages(inner);
     let at = stages
         .iter()
@@ -1094,6 +1083,25 @@ mod tests {
         ) {
             prop_assert_eq!(by_hand(&s), by_regex(&s));
         }
+    }
+
+    /// Alerting rules print Go templates for Prometheus: the `{{ end }}` inside a raw string
+    /// (or a comment) is text, not the end of the `with` around it.
+    #[test]
+    fn an_action_inside_a_string_or_comment_closes_no_block() {
+        use super::{scopes, values_path};
+        let src = concat!(
+            "{{- with .Values.alerts }}\n",
+            "d: {{`{{ if $labels.job }}{{ $labels.job }}{{ end }}`}}\n",
+            "{{/* a comment with {{ end }} */}}\n",
+            "e: {{ \"}}{{ end }}\" }}\n",
+            "w: {{ .warn }}\n",
+            "{{- end }}\n",
+        );
+        let sc = scopes(src);
+        let i = src.find("{{ .warn }}").unwrap();
+        let p = values_path("{{ .warn }}", i, &sc);
+        assert_eq!(p, Some(vec!["alerts".to_string(), "warn".to_string()]));
     }
 
     #[test]

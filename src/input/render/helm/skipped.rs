@@ -246,7 +246,7 @@ impl Action {
 }
 
 /// The actions of a template text from byte `i` on, in order (a comment is an action that
-/// prints nothing).
+/// prints nothing), read by [`super::actions`].
 struct Scan<'t> {
     text: &'t str,
     i: usize,
@@ -256,30 +256,12 @@ impl Iterator for Scan<'_> {
     type Item = Action;
 
     fn next(&mut self) -> Option<Action> {
-        let text = self.text;
-        let a = self.i + text.get(self.i..)?.find("{{")?;
-        let close = if text[a..].starts_with("{{/*") || text[a..].starts_with("{{- /*") {
-            text[a..]
-                .find("*/")
-                .and_then(|c| text[a + c..].find("}}").map(|d| a + c + d))
-        } else {
-            text[a..].find("}}").map(|c| a + c)
-        };
-        let c = close?;
-        let b = c + 2;
-        self.i = b;
-        let raw = &text[a + 2..c];
-        let inner = raw.trim_matches(|ch: char| ch == '-' || ch.is_whitespace());
-        let inner_at = a
-            + 2
-            + (raw.len()
-                - raw
-                    .trim_start_matches(|ch: char| ch == '-' || ch.is_whitespace())
-                    .len());
-        let kind = match inner.split_whitespace().next().unwrap_or("") {
+        let a = super::actions::actions(self.text, self.i).next()?;
+        self.i = a.end;
+        let kind = match a.keyword() {
             word @ ("if" | "with") => {
-                let expr = inner[word.len()..].trim_start();
-                let at = inner_at + (inner.len() - expr.len());
+                let expr = a.inner[word.len()..].trim_start();
+                let at = a.inner_at + (a.inner.len() - expr.len());
                 ActionKind::Conditional(Span::new(at, at + expr.trim_end().len()))
             }
             "range" | "define" | "block" => ActionKind::Other,
@@ -288,7 +270,7 @@ impl Iterator for Scan<'_> {
             _ => ActionKind::Print,
         };
         Some(Action {
-            span: Span::new(a, b),
+            span: Span::new(a.start, a.end),
             kind,
         })
     }
