@@ -9,9 +9,10 @@
 #   access key id, a GitHub, GitLab, Slack, Google, Stripe or npm token, a JWT, a URL or
 #   connection string with a password); or a high-entropy string under a name that is not an
 #   identifier's, digest's or checksum's. Names about a credential (`*_FILE`, `*_PATH`,
-#   `*_URL`, `*_NAME`, `*_TTL`...), references (`$(OTHER_VAR)`, `${VAR}`), placeholders
-#   (`changeme`, `<secret>`, `...EXAMPLE`, a value named after the variable), paths, short
-#   numbers, empty values and booleans are not flagged. The value is never printed.
+#   `*_URL`, `*_NAME`, `*_TTL`...), references (`$(OTHER_VAR)`, `${VAR}`, another
+#   variable's name such as `MAVEN_PASSWORD`), placeholders (`changeme`, `<secret>`,
+#   `...EXAMPLE`, a value named after the variable), paths, short numbers, empty values,
+#   booleans and access levels (`read`, `write`) are not flagged. The value is never printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env

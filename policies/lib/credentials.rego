@@ -178,6 +178,16 @@ not_literal(name, v) if {
 	count(vw & (nw | ref)) > 0
 }
 
+# An environment variable's name with a credential word in it (`server-password:
+# MAVEN_PASSWORD`, an action's input naming the variable that holds the password): where the
+# credential is, not the credential. Masking still hides such a value (it errs on the side
+# of hiding: a name that is no credential costs a reader less than a credential shown).
+not_literal(_, v) if {
+	s := _unquoted(v)
+	regex.match(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`, s)
+	secret_name(s)
+}
+
 _is_or_starts(wv, last) if wv == last
 
 _is_or_starts(wv, last) if startswith(wv, concat("", [last, "_"]))

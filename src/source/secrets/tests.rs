@@ -100,6 +100,14 @@ fn classifies_values() {
     assert_eq!(classify("DB_PASSWORD", "${DB_PASSWORD}", false), None);
     assert_eq!(classify("DB_PASSWORD", "changeme", false), None);
     assert_eq!(classify("password", "password", false), None);
+    // An access level (a workflow's `permissions: {id-token: write}`) is no credential.
+    assert_eq!(classify("id-token", "write", false), None);
+    // The secret rules read a variable's name as one (`server-password: MAVEN_PASSWORD`);
+    // masking still hides it.
+    assert_eq!(
+        classify("server-password", "MAVEN_PASSWORD", false),
+        Some(Shape::NamedLiteral)
+    );
     assert_eq!(
         classify("url", "postgres://app:s3cr3t-pw@db:5432/app", false),
         Some(Shape::UrlPassword)
