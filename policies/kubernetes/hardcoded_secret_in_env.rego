@@ -12,7 +12,8 @@
 #   `*_URL`, `*_NAME`, `*_TTL`...), references (`$(OTHER_VAR)`, `${VAR}`, another
 #   variable's name such as `MAVEN_PASSWORD`), placeholders (`changeme`, `<secret>`,
 #   `...EXAMPLE`, a value named after the variable), paths, short numbers, empty values,
-#   booleans and access levels (`read`, `write`) are not flagged. The value is never printed.
+#   booleans and the access levels `read` and `write` are not flagged. The value is never
+#   printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
