@@ -367,6 +367,26 @@ fn a_missing_top_level_field_is_not_moved_to_the_first_keys_values_line() {
     );
 }
 
+/// JSON with comments (a devcontainer.json opening with `//` lines, tsconfig.json, .NET's
+/// appsettings.json): a comment before the first `{` is no syntax error, a commented-out
+/// password is no secret of the configuration, and a finding after a comment spanning lines
+/// stays on its line.
+#[test]
+fn json_with_comments_is_read_as_its_json() {
+    let d = dir_with(&[(
+        "appsettings.json",
+        b"// Settings. See https://aka.ms/x: more\n/* a block\n   comment: over lines */\n{\n  \"db\": {\n    // \"password\": \"old-one-1234\",\n    \"password\": \"hunter2-real-one\" /* set */,\n    \"url\": \"https://example.com/a//b\",\n  },\n}\n" as &[u8],
+    )]);
+    let (v, code) = json_check(d.path(), &[".", "--select", "CFG-016"]);
+    assert_eq!(problems(&v), Vec::<String>::new(), "{v}");
+    assert_eq!(
+        found(&v),
+        [("CFG-016".to_string(), "appsettings.json".to_string(), 7)],
+        "{v}"
+    );
+    assert_eq!(code, 1, "{v}");
+}
+
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
     let mut out = common::findings_of(v);

@@ -186,7 +186,10 @@ fn closes(rest: &str, quote: char) -> bool {
 /// YAML or JSON: each document is a Kubernetes object (read with Kubernetes' YAML 1.1 rules)
 /// or configuration (read with `config_schema`).
 pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
-    let parsed = parse_stream(&file.text, &file.lines);
+    let uncommented = (file_kind(&file.path) == FileKind::Json)
+        .then(|| without_json_comments(&file.text))
+        .flatten();
+    let parsed = parse_stream(uncommented.as_deref().unwrap_or(&file.text), &file.lines);
     // Tab indentation is not loose indentation: kubectl (go-yaml) rejects it too.
     if let Some(e) = parsed.1.as_ref().filter(|e| {
         e.message.contains("indentation")
@@ -218,6 +221,28 @@ pub fn load_yaml(file: &Arc<SourceFile>, config_schema: Schema) -> Loaded {
     // The stream parsed above is the one loaded: each file is parsed once (twice only when
     // it is read leniently).
     load_yaml_strict(file, parsed, config_schema)
+}
+
+/// A `.json` file's text with its comments (`//`, `/* */`) and trailing commas blanked, when
+/// it has any: JSON with comments (tsconfig.json, VS Code's settings, .NET's appsettings.json)
+/// read as YAML made a commented-out `// "password": "old"` a key of the configuration (a
+/// secret found in a comment) and a comment before the first `{` a syntax error. Every byte
+/// keeps its offset and every line break its place, so spans and lines are the file's.
+fn without_json_comments(text: &str) -> Option<String> {
+    memchr::memchr2(b'/', b'#', text.as_bytes())?;
+    let mut out = text.to_string();
+    json_strip_comments::strip_comments_in_place(&mut out).ok()?;
+    if out == text {
+        return None;
+    }
+    // The stripper blanks a block comment's line breaks too: put them back.
+    let mut bytes = out.into_bytes();
+    for (b, &o) in bytes.iter_mut().zip(text.as_bytes()) {
+        if matches!(o, b'\n' | b'\r') {
+            *b = o;
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// From this size on, a file's documents are resolved on the worker threads (a rendered
@@ -334,6 +359,37 @@ pub fn count_by_type(docs: &[Document]) -> [(InputType, usize); 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Blanking comments keeps every byte's offset and every line break, and leaves the
+        /// text of JSON without comments alone.
+        #[test]
+        fn json_comments_are_blanked_in_place(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("{\"a\": \"x//y\", ".to_string()),
+                    proptest::strategy::Just("\"b\": [1, 2,],\n".to_string()),
+                    "// [a-zé:]{0,8}\n",
+                    "/\\* [a-z\n:é]{0,8} \\*/",
+                    "[ \n]{0,2}",
+                    "\"[a-z/#é]{0,6}\"",
+                ],
+                0..12,
+            )
+        ) {
+            let text: String = parts.concat();
+            if let Some(out) = without_json_comments(&text) {
+                proptest::prop_assert_eq!(out.len(), text.len());
+                for (o, t) in out.bytes().zip(text.bytes()) {
+                    proptest::prop_assert!(o == t || o == b' ', "{:?} -> {:?}", text, out);
+                    proptest::prop_assert_eq!(o == b'\n', t == b'\n');
+                }
+            }
+            // No comment is left (a `//` remains only inside a string).
+            let blanked = without_json_comments(&text).unwrap_or_else(|| text.clone());
+            proptest::prop_assert!(!blanked.contains("//") || blanked.contains('"'));
+        }
+    }
 
     /// A file's documents resolved on the worker threads give what one thread gives: the
     /// same documents (Kubernetes objects, a `List`'s items, configuration) and problems, in
