@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it) or a placeholder, boolean or access level (`write`); the value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); the value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config

@@ -194,10 +194,14 @@ _is_or_starts(wv, last) if startswith(wv, concat("", [last, "_"]))
 
 _unquoted(v) := trim(trim_space(v), "\"'")
 
-# A multi-line text is literal (a key block); one line must not be a reference or placeholder.
+# A multi-line text is literal (a key block), unless an application's tag resolves it
+# (configuration reads ansible-vault's `!vault |` ciphertext as the text `!vault
+# $ANSIBLE_VAULT;…`, as it reads `!Ref DBPassword`, a reference by its `!`); one line must not
+# be a reference or placeholder.
 literal(name, v) if {
 	is_string(v)
 	contains(trim_space(v), "\n")
+	not startswith(v, "!")
 }
 
 literal(name, v) if {
@@ -205,6 +209,7 @@ literal(name, v) if {
 	not contains(trim_space(v), "\n")
 	not not_literal(name, v)
 }
+
 
 # Token shapes (what a value looks like whatever its name), each tried only when one of its
 # hints occurs in the value.

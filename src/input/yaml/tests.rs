@@ -62,6 +62,21 @@ fn core_schema_keeps_yes_as_string() {
     assert_eq!(v[0], json!({"a": "yes", "b": 644, "c": 8, "d": true}));
 }
 
+/// Configuration keeps an application's tag in front of the text it tags (CloudFormation's
+/// `!Ref`, Home Assistant's `!secret`): the value is not the plain string. YAML's own tags
+/// resolve as before, and manifests keep the text alone.
+#[test]
+fn an_application_tag_stays_in_front_of_its_text_in_configuration() {
+    let text = "a: !Ref DBPassword\nb: !!str 1\nc: !secret db\nd: !<tag:x> v\ne: !Sub 'x-${A}'\n";
+    let (v, _) = load(text, Schema::Core);
+    assert_eq!(
+        v[0],
+        json!({"a": "!Ref DBPassword", "b": "1", "c": "!secret db", "d": "v", "e": "!Sub x-${A}"})
+    );
+    let (v, _) = load(text, Schema::Kubernetes);
+    assert_eq!(v[0]["a"], json!("DBPassword"));
+}
+
 #[test]
 fn merge_keys_and_aliases() {
     let text = "base: &b {x: 1, y: 2}\nobj:\n  <<: *b\n  y: 3\n";

@@ -426,6 +426,13 @@ impl Resolver<'_> {
                 | "!!bool"
                 | "tag:yaml.org,2002:null"
                 | "!!null" => {}
+                // An application's own tag on configuration (CloudFormation's `!Ref
+                // DBPassword`, Home Assistant's `!secret db`, ansible-vault's `!vault |`):
+                // the application resolves the text, so the value keeps the tag in front of
+                // it and no rule reads it as the plain string it tags.
+                t if self.schema == Schema::Core && is_local_tag(t) => {
+                    return Value::String(format!("{t} {text}"));
+                }
                 _ => return Value::String(text.to_string()),
             }
         }
@@ -443,6 +450,12 @@ impl Resolver<'_> {
             Schema::Core | Schema::Json => resolve_core(text),
         }
     }
+}
+
+/// `!Name`: a local tag (not `!!x`, a YAML tag, nor a verbatim `!<…>` one).
+fn is_local_tag(tag: &str) -> bool {
+    tag.strip_prefix('!')
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// `int`, `float`, `bool` or `null` for those YAML core tags.
