@@ -2,22 +2,6 @@ use super::*;
 use scan::{SQL_PASSWORD, may_hold_sql_password};
 use vocabulary::{Vocabulary, builtin_settings, same_settings};
 
-/// Masking and the secret rules match some of the same patterns: one compilation serves both
-/// (regorus patch 8), whichever meets the pattern first.
-#[test]
-fn masking_shares_the_rules_compiled_patterns() {
-    let v = vocabulary::vocabulary();
-    for (re, key) in [
-        (&v.reference, "reference_pattern"),
-        (&v.placeholder, "placeholder_pattern"),
-    ] {
-        let ours: &regex::Regex = re;
-        let pattern = builtin_settings()[key].as_str().unwrap();
-        let theirs = regorus::cache::regex(pattern).unwrap();
-        assert!(std::ptr::eq(ours, &*theirs), "{key} compiled twice");
-    }
-}
-
 /// What lets the built-in vocabulary compile its expressions only when they are used.
 #[test]
 fn builtin_vocabulary_compiles() {

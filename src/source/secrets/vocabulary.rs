@@ -3,7 +3,6 @@
 
 use super::word_sets::{AnyWord, NotSecretName, SecretName, WordSet};
 use regex::Regex;
-use std::sync::Arc;
 
 /// What kind of credential a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -245,23 +244,13 @@ fn shape_of(id: &str) -> Shape {
 
 /// A regular expression compiled on first use. The vocabulary has two dozen of them, and
 /// compiling them all was a third of a one-chart `render` (≈ 1.5 ms); a run uses a few.
-///
-/// Compiled in the rule engine's pattern cache ([`compile`]): the secret rules match the same
-/// patterns (`reference_pattern`, `placeholder_pattern`, the token shapes), and whichever side
-/// meets a pattern first compiles it for both.
 pub(super) struct LazyRegex {
     source: String,
-    compiled: std::sync::OnceLock<Arc<Regex>>,
-}
-
-/// A pattern of the vocabulary, from the cache `regex.match` uses (its size limit included,
-/// so that masking accepts exactly the patterns the rules can run).
-fn compile(pattern: &str) -> Result<Arc<Regex>, regex::Error> {
-    regorus::cache::regex(pattern)
+    compiled: std::sync::OnceLock<Regex>,
 }
 
 impl LazyRegex {
-    fn compiled(re: Arc<Regex>) -> Self {
+    fn compiled(re: Regex) -> Self {
         LazyRegex {
             source: String::new(),
             compiled: std::sync::OnceLock::from(re),
@@ -283,7 +272,7 @@ impl std::ops::Deref for LazyRegex {
 
     fn deref(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            compile(&self.source).expect("the built-in credential settings compile")
+            Regex::new(&self.source).expect("the built-in credential settings compile")
         })
     }
 }
@@ -403,9 +392,9 @@ impl Vocabulary {
         let alt = |k: &str| list(k).join("|");
         let mut re = |s: &str| match error.as_deref_mut() {
             None => LazyRegex::deferred(s.to_string()),
-            Some(error) => LazyRegex::compiled(compile(s).unwrap_or_else(|e| {
+            Some(error) => LazyRegex::compiled(Regex::new(s).unwrap_or_else(|e| {
                 error.get_or_insert_with(|| format!("settings.credentials: {e}"));
-                compile("^$").expect("empty regex")
+                Regex::new("^$").expect("empty regex")
             })),
         };
         let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();

@@ -164,16 +164,6 @@ pub fn configure(config: Config) {
     let _ = (regex, glob);
 }
 
-/// The compiled pattern `regex.match` and the other regex builtins use, compiled now when
-/// the cache does not hold it (runeguard patch 8). A host that matches some of its policies'
-/// patterns itself (runeguard's masking reads the credential patterns the secret rules read)
-/// shares one compilation with them: a pattern of a few hundred characters costs ≈ 1 M
-/// instructions to compile, and every run compiled the same three or four twice.
-#[cfg(feature = "regex")]
-pub fn regex(pattern: &str) -> Result<alloc::sync::Arc<regex::Regex>, regex::Error> {
-    crate::builtins::regex::get_or_compile_regex(pattern)
-}
-
 /// Remove all entries from every pattern cache.
 pub fn clear() {
     #[cfg(feature = "regex")]

@@ -39,7 +39,7 @@ mod objects;
 #[cfg(feature = "opa-runtime")]
 mod opa;
 #[cfg(feature = "regex")]
-pub(crate) mod regex;
+mod regex;
 #[cfg(feature = "semver")]
 mod semver;
 pub mod sets;

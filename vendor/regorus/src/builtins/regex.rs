@@ -38,7 +38,7 @@ fn compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
 
 /// Compile a regex pattern, using the cache when the `cache` feature
 /// is enabled and falling back to direct compilation otherwise.
-pub(crate) fn get_or_compile_regex(
+fn get_or_compile_regex(
     pattern: &str,
 ) -> core::result::Result<alloc::sync::Arc<Regex>, regex::Error> {
     #[cfg(feature = "cache")]
