@@ -67,6 +67,19 @@ impl fmt::Display for PathSeg {
     }
 }
 
+/// `s.trim_start()`, with a line's indentation of spaces skipped byte by byte: `str`'s own trim
+/// decodes each character and asks Unicode's table, ~15 instructions a space, and the
+/// lines of a big CRD are indented by 20 to 40 spaces. What follows the spaces is trimmed by
+/// `str` when it may be other white space (a control character or a non-ASCII byte).
+pub fn trim_start_fast(s: &str) -> &str {
+    let spaces = s.bytes().take_while(|&b| b == b' ').count();
+    let rest = &s[spaces..];
+    match rest.as_bytes().first() {
+        Some(&b) if b <= b' ' || b >= 0x80 => rest.trim_start(),
+        _ => rest,
+    }
+}
+
 /// Renders a path the way JSONPath-like tools print it: `spec.containers[0].image`.
 pub fn display_path(path: &[PathSeg]) -> String {
     let mut out = String::new();
@@ -326,6 +339,25 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trim_start_fast_is_trim_start() {
+        for s in [
+            "",
+            " ",
+            "    a b ",
+            "\t a",
+            "  \u{a0}x",
+            "  \u{2003}y",
+            " \u{b}z",
+            "  \r\n",
+            "a  ",
+            "   é",
+            "  #",
+        ] {
+            assert_eq!(super::trim_start_fast(s), s.trim_start(), "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

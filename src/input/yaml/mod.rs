@@ -16,7 +16,7 @@ mod tree;
 
 pub use raw::{RawDocument, RawNode, YamlError, parse_stream};
 pub use scalars::{
-    go_float32, go_yaml_v3_plain_is_string, resolve_core, resolve_yaml11,
+    go_float32, go_yaml_v3_plain_is_string, resolve_core, resolve_yaml11, surely_string,
     underscores_between_digits, yaml11_key, yaml11_non_finite,
 };
 pub use tree::{

@@ -27,6 +27,19 @@ fn float_value(text: &str) -> Option<Value> {
         .or_else(|| Some(Value::String(text.to_string())))
 }
 
+/// Whether a plain scalar is a string in both schemas whatever else it holds: one that starts
+/// with no digit, `.`, sign or `~`, and is no word the schemas read (`null`, `true`, `yes`,
+/// `off`, …: five letters at most). Most scalars of a big text are such (a CRD's keys and
+/// descriptions), and the number tests below cost ~1,000 instructions a scalar.
+pub fn surely_string(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None | Some(b'0'..=b'9' | b'.' | b'+' | b'-' | b'~') => false,
+        // The first letters of the schemas' words.
+        Some(b'n' | b'N' | b'y' | b'Y' | b'o' | b'O' | b't' | b'T' | b'f' | b'F') => text.len() > 5,
+        Some(_) => true,
+    }
+}
+
 fn split_sign(text: &str) -> (bool, &str) {
     if let Some(rest) = text.strip_prefix('-') {
         (true, rest)
@@ -39,6 +52,14 @@ fn split_sign(text: &str) -> (bool, &str) {
 
 /// YAML 1.2 core schema.
 pub fn resolve_core(text: &str) -> Value {
+    if surely_string(text) {
+        return Value::String(text.to_string());
+    }
+    read_core(text)
+}
+
+/// [`resolve_core`] without the shortcut.
+fn read_core(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -113,6 +134,14 @@ fn is_core_float(body: &str) -> bool {
 
 /// YAML 1.1 as go-yaml v2 resolves it, which is what Kubernetes applies to manifests.
 pub fn resolve_yaml11(text: &str) -> Value {
+    if surely_string(text) {
+        return Value::String(text.to_string());
+    }
+    read_yaml11(text)
+}
+
+/// [`resolve_yaml11`] without the shortcut.
+fn read_yaml11(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
@@ -210,6 +239,9 @@ pub fn underscores_between_digits(text: &str) -> bool {
 /// `"true"`, `n`/`off`/`no` `"false"`, `0x10` is `"16"`, `1e3` is `"1000"` (a float formatted as
 /// Go's `FormatFloat(f, 'g', -1, 32)`). Other keys (strings, null) stay as written.
 pub fn yaml11_key(text: &str) -> Option<String> {
+    if surely_string(text) {
+        return None;
+    }
     match resolve_yaml11(text) {
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => {
@@ -606,6 +638,41 @@ mod go_yaml_v3_tests {
             "",
         ] {
             assert!(is_string(k), "{k}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_core, read_yaml11, surely_string};
+    use proptest::prelude::*;
+
+    /// Every word and number shape the schemas read, and near misses.
+    const SEEDS: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
+        "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ".inf", "-.Inf", "+.INF", ".nan", "0b101", "0x1F", "0o17", "017", "1_000", "1e3", "e3",
+        "E3", "_1", "a1", "nulls", "Falsey", "yesno", "x", "é1", "1:20",
+    ];
+
+    #[test]
+    fn seeds_read_alike() {
+        for s in SEEDS {
+            if surely_string(s) {
+                assert!(read_yaml11(s).is_string(), "{s:?}");
+                assert!(read_core(s).is_string(), "{s:?}");
+            }
+        }
+    }
+
+    proptest! {
+        /// The shortcut says string only of what both full readings make a string.
+        #[test]
+        fn surely_string_is_a_string(s in "[a-zA-Z0-9_.+~:eE -]{0,7}") {
+            if surely_string(&s) {
+                prop_assert!(read_yaml11(&s).is_string());
+                prop_assert!(read_core(&s).is_string());
+            }
         }
     }
 }

@@ -74,8 +74,12 @@ fn value_range(rest: &str) -> Option<Range<usize>> {
     (!v.is_empty()).then(|| trimmed_start..trimmed_start + v.len())
 }
 
+/// The leading spaces and tabs of a line, counted byte by byte (`trim_start_matches` of a
+/// char set costs ~12 instructions a character, and a CRD's lines are deeply indented).
 fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches([' ', '\t']).len()
+    line.bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count()
 }
 
 /// The byte ranges of the credentials in a source text, sorted and disjoint.

@@ -1153,12 +1153,16 @@ impl Value {
         match self {
             // runeguard patch 18: copied from the entries as they are read, not from a
             // snapshot of them (a copy of the map before the copy).
-            Value::Map(m) => Value::Map(MapRef::new(
-                m.read()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.deep_copy()))
-                    .collect(),
-            )),
+            // runeguard patch 60: the tree cloned as it is (its nodes copied, its values
+            // shared), then each value replaced by its copy: collecting the entries sorted
+            // them again and rebuilt the tree (a third of copying istio's CRDs).
+            Value::Map(m) => {
+                let mut entries = m.read().clone();
+                for v in entries.values_mut() {
+                    *v = v.deep_copy();
+                }
+                Value::Map(MapRef::new(entries))
+            }
             Value::List(l) => Value::List(l.iter().map(Value::deep_copy).collect::<Vec<_>>().into()),
             other => other.clone(),
         }

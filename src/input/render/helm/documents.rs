@@ -791,12 +791,16 @@ fn reserialized_at((text, pieces, _): &IncludedText, at: usize, define_file: &De
 /// A line of YAML compared as data: list dashes dropped, a `key: 'v'`/`key: "v"` value
 /// unquoted (what a round trip through `fromYaml`/`toYaml` may change).
 fn yaml_line_key(line: &str) -> (&str, &str) {
-    let mut t = line.trim();
+    let mut t = crate::source::span::trim_start_fast(line).trim_end();
     while let Some(r) = t.strip_prefix("- ") {
         t = r.trim_start();
     }
-    let (k, v) = match t.split_once(": ") {
-        Some((k, v)) => (k, v.trim()),
+    // The first `: `, found from each `:` (a `str` pattern search is set up for every call:
+    // this runs for each line of a big re-serialized block).
+    let b = t.as_bytes();
+    let colon_space = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '));
+    let (k, v) = match colon_space {
+        Some(i) => (&t[..i], t[i + 2..].trim()),
         None => (t.trim_end_matches(':'), ""),
     };
     let unquoted = [('"', '"'), ('\'', '\'')].iter().find_map(|&(a, b)| {

@@ -7,8 +7,9 @@
 //! line's path was most of splitting istio `base`'s stream into documents). A path is
 //! materialized only for the lines a caller asks about.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A node of the key tree: the root (the printed value itself, no key) is node 0.
 type Node = u32;
@@ -18,10 +19,10 @@ const ROOT: Node = 0;
 #[derive(Debug, Default)]
 pub(super) struct LinePaths {
     /// (parent, key, depth) of each node; the root's key is empty.
-    nodes: Vec<(Node, String, u32)>,
+    nodes: Vec<(Node, Arc<str>, u32)>,
     /// The node of a key under a parent: a key met twice under one parent is one node, so
     /// equal paths are equal nodes (sequence indexes are counted per path, see [`Self::of`]).
-    children: HashMap<(Node, String), Node>,
+    children: FastMap<(Node, Arc<str>), Node>,
     lines: Vec<(Range<usize>, Node)>,
 }
 
@@ -45,7 +46,7 @@ impl<'a> PathRef<'a> {
             (n != ROOT).then(|| nodes[n as usize].0)
         })
         .take_while(|&n| n != ROOT)
-        .map(move |n| nodes[n as usize].1.as_str())
+        .map(move |n| &*nodes[n as usize].1)
     }
 
     /// The keys from the first to the last.
@@ -60,22 +61,22 @@ impl LinePaths {
     /// The table of `text`'s lines.
     pub fn of(text: &str) -> LinePaths {
         let mut t = LinePaths {
-            nodes: vec![(ROOT, String::new(), 0)],
+            nodes: vec![(ROOT, Arc::from(""), 0)],
             ..Default::default()
         };
         // (indent, node, a key whose value is a block still to come)
         let mut stack: Vec<(usize, Node, bool)> = Vec::new();
         let top = |stack: &[(usize, Node, bool)]| stack.last().map_or(ROOT, |s| s.1);
         // Items printed so far under a path at an indentation.
-        let mut seq_counts: HashMap<(usize, Node), usize> = HashMap::new();
+        let mut seq_counts: FastMap<(usize, Node), usize> = FastMap::default();
         let mut pos = 0;
         let mut block_indent: Option<usize> = None;
         for line in text.split_inclusive('\n') {
             let r = pos..pos + line.len();
             pos += line.len();
             let l = line.trim_end();
-            let mut indent = l.len() - l.trim_start().len();
-            let mut body = l.trim_start();
+            let mut body = crate::source::span::trim_start_fast(l);
+            let mut indent = l.len() - body.len();
             if body.is_empty() {
                 t.lines.push((r, top(&stack)));
                 continue;
@@ -105,7 +106,7 @@ impl LinePaths {
                 let n = seq_counts.entry((indent, parent)).or_insert(0);
                 let index = n.to_string();
                 *n += 1;
-                let node = t.child(parent, index);
+                let node = t.child(parent, &index);
                 stack.push((indent, node, false));
                 indent += 2;
                 body = rest;
@@ -118,7 +119,7 @@ impl LinePaths {
                 && !k.starts_with(['"', '\'', '{', '['])
             {
                 let v = v.trim();
-                let node = t.child(top(&stack), k.trim().to_string());
+                let node = t.child(top(&stack), k.trim());
                 stack.push((indent, node, v.is_empty()));
                 t.lines.push((r, node));
                 if v.starts_with('|') || v.starts_with('>') {
@@ -131,10 +132,11 @@ impl LinePaths {
         t
     }
 
-    /// The node of `key` under `parent`, made on first use.
-    fn child(&mut self, parent: Node, key: String) -> Node {
+    /// The node of `key` under `parent`, made on first use (the key's text is shared by the
+    /// node and the map: one allocation).
+    fn child(&mut self, parent: Node, key: &str) -> Node {
         let next = self.nodes.len() as Node;
-        match self.children.entry((parent, key)) {
+        match self.children.entry((parent, Arc::from(key))) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let depth = self.nodes[parent as usize].2 + 1;

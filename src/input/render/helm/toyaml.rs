@@ -33,9 +33,15 @@ enum Ctx {
     SeqItem,
 }
 
+/// `n` spaces, copied a run at a time (a big CRD's lines are indented by 20 to 40 spaces:
+/// a `push` each cost ~8 instructions a space).
 fn pad(n: usize, out: &mut String) {
-    for _ in 0..n {
-        out.push(' ');
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let run = left.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        left -= run;
     }
 }
 
@@ -228,9 +234,7 @@ fn fold_into(out: &mut String, text: &str, start_column: usize, indent: usize) {
         let inside = !single || (i > 1 && i + 2 < chars.len());
         if c == ' ' && !prev_space && column > 80 && !next_space && inside {
             out.push('\n');
-            for _ in 0..indent {
-                out.push(' ');
-            }
+            pad(indent, out);
             column = indent;
             prev_space = true;
             continue;
@@ -257,9 +261,7 @@ fn fold_ascii(out: &mut String, text: &str, start_column: usize, indent: usize, 
         {
             out.push_str(&text[run..i]);
             out.push('\n');
-            for _ in 0..indent {
-                out.push(' ');
-            }
+            pad(indent, out);
             column = indent;
             prev_space = true;
             run = i + 1;
@@ -398,9 +400,17 @@ fn needs_quotes_unambiguous(s: &str) -> bool {
 fn string_scalar(s: &str, indent: usize) -> String {
     // A literal block needs a content line: a string of line breaks only (`"\n"`) would
     // read back as empty, so it is double-quoted below.
+    // (An ASCII text's control characters are its bytes below the space and DEL: tested
+    // without decoding, these are a CRD's long descriptions.)
+    let control = |s: &str| match s.is_ascii() {
+        true => s
+            .bytes()
+            .any(|b| (b < b' ' || b == 0x7f) && b != b'\n' && b != b'\t'),
+        false => s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+    };
     if s.contains('\n')
         && !s.trim_matches('\n').is_empty()
-        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !control(s)
         && !s.contains(" \n")
         && !s.ends_with(' ')
     {
@@ -425,9 +435,7 @@ fn string_scalar(s: &str, indent: usize) -> String {
         for line in body.split('\n') {
             out.push('\n');
             if !line.is_empty() {
-                for _ in 0..indent {
-                    out.push(' ');
-                }
+                pad(indent, &mut out);
                 out.push_str(line);
             }
         }

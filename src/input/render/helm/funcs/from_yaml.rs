@@ -4,7 +4,7 @@
 //! the same text read again in a render is copied from the first reading.
 
 use super::json_to_value;
-use crate::input::yaml::{resolve_yaml11, yaml11_key};
+use crate::input::yaml::{resolve_yaml11, surely_string, yaml11_key};
 use gotmpl::{MapRef, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::cell::RefCell;
@@ -697,7 +697,11 @@ fn walk(text: &str, tags: bool) -> Option<Result<Value, String>> {
                     if let Some(e) = non_finite(&value) {
                         return Some(Err(e));
                     }
-                    json_to_value(&resolve_yaml11(&value))
+                    if surely_string(&value) {
+                        Value::String(Arc::from(value.as_ref()))
+                    } else {
+                        json_to_value(&resolve_yaml11(&value))
+                    }
                 } else {
                     Value::String(Arc::from(value.as_ref()))
                 }
