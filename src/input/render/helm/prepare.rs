@@ -210,14 +210,28 @@ fn prepare_in<'a>(
         }
         instances.extend(named.into_iter().map(|d| (sub, Some(d))));
     }
+    // Conditions and tags read the values with every subchart's defaults under its key
+    // (Helm's processDependencyEnabled coalesces the whole chart first): a subchart's own
+    // `enabled: true` answers `condition: sub.enabled` when the parent sets nothing there.
+    let cvals =
+        (pass.only.is_none() && deps.iter().any(|d| d.get("condition").is_some())).then(|| {
+            let mut c = vals.clone();
+            for (sub, dep) in &instances {
+                let key = instance_key(sub, *dep);
+                if let Some(o) = c.as_object_mut() {
+                    let slot = o.entry(key).or_insert_with(|| serde_json::json!({}));
+                    if slot.is_object() {
+                        values::coalesce_defaults(slot, &defaults_tree(sub));
+                    }
+                }
+            }
+            c
+        });
     for (sub, dep) in instances {
-        let key = dep
-            .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
-            .unwrap_or(&sub.name)
-            .to_string();
+        let key = instance_key(sub, dep);
         let on = match pass.only {
             Some(paths) => paths.contains(&format!("{path}/charts/{key}")),
-            None => dep.is_none_or(|d| enabled(d, &vals)),
+            None => dep.is_none_or(|d| enabled(d, cvals.as_ref().unwrap_or(&vals))),
         };
         if !on {
             continue;
@@ -323,6 +337,52 @@ fn prepare_in<'a>(
         name,
         subs,
     }
+}
+
+/// The values key of a subchart instance: its dependency entry's alias, or its name.
+fn instance_key(sub: &Chart, dep: Option<&serde_json::Value>) -> String {
+    dep.and_then(|d| d.get("alias").and_then(|a| a.as_str()))
+        .unwrap_or(&sub.name)
+        .to_string()
+}
+
+/// A chart's defaults as Helm's `CoalesceValues` of the chart alone gives them: its
+/// `values.yaml` with each subchart's defaults (theirs in turn) under the subchart's key. A
+/// values file that cannot be read counts as empty (its problem is reported where it is read).
+fn defaults_tree(chart: &Chart) -> serde_json::Value {
+    let mut tree = chart
+        .file("values.yaml")
+        .and_then(|vf| source(vf).ok())
+        .and_then(|src| values::read_values_yaml(&src).ok())
+        .map(|(v, _)| v)
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    let deps: Vec<serde_json::Value> = chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .cloned()
+        .unwrap_or_default();
+    for sub in &chart.subcharts {
+        let named: Vec<&serde_json::Value> = deps
+            .iter()
+            .filter(|d| d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()))
+            .collect();
+        let keys: Vec<String> = if named.is_empty() {
+            vec![sub.name.clone()]
+        } else {
+            named.iter().map(|d| instance_key(sub, Some(d))).collect()
+        };
+        for key in keys {
+            if let Some(o) = tree.as_object_mut() {
+                let slot = o.entry(key).or_insert_with(|| serde_json::json!({}));
+                if slot.is_object() {
+                    values::coalesce_defaults(slot, &defaults_tree(sub));
+                }
+            }
+        }
+    }
+    tree
 }
 
 /// Helm's `import-values` of one dependency: each entry, `{child: a.b, parent: x.y}` or the
