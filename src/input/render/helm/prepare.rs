@@ -54,6 +54,7 @@ pub(super) fn prepare<'a>(
             Pass {
                 defaults: None,
                 only: None,
+                tags: None,
             },
         );
         let mut on = std::collections::HashSet::new();
@@ -72,12 +73,14 @@ pub(super) fn prepare<'a>(
             Pass {
                 defaults: None,
                 only: Some(&on),
+                tags: None,
             },
         )
     });
     let pass = Pass {
         defaults: defaults.as_ref(),
         only: None,
+        tags: None,
     };
     let mut prepared = prepare_in(chart, name, path, vals, origins, problems, pass);
     share_globals_down(&mut prepared);
@@ -141,6 +144,10 @@ fn has_imports(chart: &Chart) -> bool {
 struct Pass<'p, 'a> {
     defaults: Option<&'p Prepared<'a>>,
     only: Option<&'p std::collections::HashSet<String>>,
+    /// Below the top chart, the `tags` its dependencies are weighed by: Helm's are the top
+    /// chart's `tags`, each chart's own `tags` defaults filling what they do not set (not the
+    /// chart's `.Values.tags`).
+    tags: Option<&'p serde_json::Value>,
 }
 
 fn prepare_in<'a>(
@@ -153,6 +160,7 @@ fn prepare_in<'a>(
     pass: Pass<'_, 'a>,
 ) -> Prepared<'a> {
     // The chart's own values.yaml under the values given to it.
+    let mut own_tags = None;
     if let Some(vf) = chart.file("values.yaml") {
         match source(vf).and_then(|src| values::read_values_yaml(&src).map(|(v, t)| (src, v, t))) {
             Ok((src, defaults, tree)) => {
@@ -179,6 +187,7 @@ fn prepare_in<'a>(
                 origins = own;
                 let keys = subchart_keys(chart);
                 let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                own_tags = base.get("tags").cloned();
                 values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p),
@@ -194,7 +203,21 @@ fn prepare_in<'a>(
         .and_then(|d| d.as_array())
         .cloned()
         .unwrap_or_default();
-    missing_dependencies(chart, &deps, &vals, problems);
+    let tags = match pass.tags {
+        None => vals.get("tags").cloned().unwrap_or_default(),
+        Some(top) => {
+            let mut t = top.clone();
+            match (&mut t, own_tags) {
+                (serde_json::Value::Object(_), Some(own @ serde_json::Value::Object(_))) => {
+                    values::coalesce_defaults(&mut t, &own)
+                }
+                (serde_json::Value::Null, Some(own)) => t = own,
+                _ => {}
+            }
+            t
+        }
+    };
+    missing_dependencies(chart, &deps, &vals, &tags, problems);
     let mut subs = Vec::new();
     // One rendering per dependency entry naming a subchart: Helm copies a chart listed twice
     // under different aliases, and each copy is known (values, `.Chart.Name`, template path)
@@ -231,7 +254,7 @@ fn prepare_in<'a>(
         let key = instance_key(sub, dep);
         let on = match pass.only {
             Some(paths) => paths.contains(&format!("{path}/charts/{key}")),
-            None => dep.is_none_or(|d| enabled(d, cvals.as_ref().unwrap_or(&vals))),
+            None => dep.is_none_or(|d| enabled(d, cvals.as_ref().unwrap_or(&vals), &tags)),
         };
         if !on {
             continue;
@@ -282,7 +305,8 @@ fn prepare_in<'a>(
             defaults: pass
                 .defaults
                 .and_then(|d| d.subs.iter().find(|s| s.name == key)),
-            ..pass
+            only: pass.only,
+            tags: Some(&tags),
         };
         let p = prepare_in(
             sub,
@@ -497,6 +521,7 @@ fn missing_dependencies(
     chart: &Chart,
     deps: &[serde_json::Value],
     vals: &serde_json::Value,
+    tags: &serde_json::Value,
     problems: &mut Vec<Problem>,
 ) {
     let missing: Vec<(usize, &str)> = deps
@@ -504,7 +529,7 @@ fn missing_dependencies(
         .enumerate()
         .filter_map(|(i, d)| Some((i, d.get("name")?.as_str()?)))
         .filter(|(i, name)| {
-            !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals)
+            !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals, tags)
         })
         .collect();
     // Dependencies read from the repository instead of `charts/` (`chart::local_dependencies`).
@@ -516,7 +541,7 @@ fn missing_dependencies(
             let sub = chart.subcharts.iter().find(|s| s.name == name)?;
             Some((i, sub.taken_from.as_deref()?))
         })
-        .filter(|(i, _)| enabled(&deps[*i], vals))
+        .filter(|(i, _)| enabled(&deps[*i], vals, tags))
         .collect();
     if missing.is_empty() && taken.is_empty() {
         return;
@@ -614,8 +639,12 @@ pub(super) fn record_all(o: &mut Origins, tree: &SpanTree, file: &Arc<SourceFile
 }
 
 /// Helm's `condition` (first path that holds a boolean decides) and `tags` (any true tag
-/// enables; none set leaves it enabled).
-pub(super) fn enabled(dep: &serde_json::Value, vals: &serde_json::Value) -> bool {
+/// enables; none set leaves it enabled), `tags` the table they are read from.
+pub(super) fn enabled(
+    dep: &serde_json::Value,
+    vals: &serde_json::Value,
+    tag_values: &serde_json::Value,
+) -> bool {
     if let Some(cond) = dep.get("condition").and_then(|c| c.as_str()) {
         for p in cond.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             if let Some(serde_json::Value::Bool(b)) = get_path(vals, p) {
@@ -626,7 +655,7 @@ pub(super) fn enabled(dep: &serde_json::Value, vals: &serde_json::Value) -> bool
     if let Some(tags) = dep.get("tags").and_then(|t| t.as_array()) {
         let mut any_set = false;
         for t in tags.iter().filter_map(|t| t.as_str()) {
-            if let Some(serde_json::Value::Bool(b)) = vals.get("tags").and_then(|tv| tv.get(t)) {
+            if let Some(serde_json::Value::Bool(b)) = tag_values.get(t) {
                 if *b {
                     return true;
                 }
