@@ -916,16 +916,29 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
                     }
                     n.push(d);
                 }
-                let i: usize = n
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("invalid list index {n:?} in key {key:?}"))?;
+                // strvals' texts: Go's `strconv.Atoi` of what is between the brackets.
+                let i: i64 = n.parse().map_err(|_| {
+                    let why = if n
+                        .trim_start_matches(['+', '-'])
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
+                        && n.len() > 1
+                    {
+                        "value out of range"
+                    } else {
+                        "invalid syntax"
+                    };
+                    format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
+                })?;
+                if i < 0 {
+                    return Err(format!("negative {i} index not allowed"));
+                }
                 if i > 65536 {
                     return Err(format!(
-                        "list index {i} in key {key:?} is over Helm's limit of 65536"
+                        "index of {i} is greater than maximum supported index of 65536"
                     ));
                 }
-                steps.push(Step::Index(i));
+                steps.push(Step::Index(i as usize));
             }
             c => cur.push(c),
         }
@@ -1193,6 +1206,15 @@ mod tests {
         assert_eq!(err("a=x{y,z}"), "key \"z}\" has no value");
         assert_eq!(err("a={x"), "list must terminate with '}'");
         assert_eq!(err("a=1,,b=2"), "key \"\" has no value (cannot end with ,)");
+        assert_eq!(err("a[-1]=1"), "negative -1 index not allowed");
+        assert_eq!(
+            err("a[ 1 ]=1"),
+            "error parsing index: strconv.Atoi: parsing \" 1 \": invalid syntax"
+        );
+        assert_eq!(
+            err("a[70000]=1"),
+            "index of 70000 is greater than maximum supported index of 65536"
+        );
         let mut v = json!({});
         set(&mut v, "e={},l={x\\,y, 1 ,z\\}},n=2,");
         assert_eq!(v, json!({"e": [""], "l": ["x,y", " 1 ", "z}"], "n": 2}));
