@@ -159,6 +159,14 @@ fn prepare_in<'a>(
     problems: &mut Vec<Problem>,
     pass: Pass<'_, 'a>,
 ) -> Prepared<'a> {
+    // The nulls given to this chart: Helm imports into the chart's defaults, under the values
+    // given, so a null there deletes what a subchart exports to that place too.
+    let mut given_nulls = Vec::new();
+    if !deps_import(chart) {
+        // Nothing is imported into this chart.
+    } else {
+        null_paths(&vals, &mut Vec::new(), &mut given_nulls);
+    }
     // The chart's own values.yaml under the values given to it.
     let mut own_tags = None;
     if let Some(vf) = chart.file("values.yaml") {
@@ -353,6 +361,9 @@ fn prepare_in<'a>(
             import_values(imports, from, &mut vals, &mut origins, &shown, problems);
         }
     }
+    for path in &given_nulls {
+        remove_path(&mut vals, path);
+    }
     Prepared {
         chart,
         path,
@@ -360,6 +371,49 @@ fn prepare_in<'a>(
         origins,
         name,
         subs,
+    }
+}
+
+/// Whether a chart's dependency entries list `import-values`.
+fn deps_import(chart: &Chart) -> bool {
+    chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .is_some_and(|d| d.iter().any(|d| d.get("import-values").is_some()))
+}
+
+/// The paths of `v` that hold null.
+fn null_paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if let serde_json::Value::Object(o) = v {
+        for (k, e) in o {
+            at.push(k.clone());
+            if e.is_null() {
+                out.push(at.clone());
+            } else {
+                null_paths(e, at, out);
+            }
+            at.pop();
+        }
+    }
+}
+
+/// Removes the value at `path` (not a null kept there).
+fn remove_path(v: &mut serde_json::Value, path: &[String]) {
+    let Some((last, init)) = path.split_last() else {
+        return;
+    };
+    let mut cur = v;
+    for k in init {
+        match cur.get_mut(k) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Some(o) = cur.as_object_mut()
+        && o.get(last).is_some_and(|e| !e.is_null())
+    {
+        o.remove(last);
     }
 }
 
