@@ -169,6 +169,7 @@ fn prepare_in<'a>(
     }
     // The chart's own values.yaml under the values given to it.
     let mut own_tags = None;
+    let mut own_global = None;
     if let Some(vf) = chart.file("values.yaml") {
         match source(vf).and_then(|src| values::read_values_yaml(&src).map(|(v, t)| (src, v, t))) {
             Ok((src, defaults, tree)) => {
@@ -196,6 +197,7 @@ fn prepare_in<'a>(
                 let keys = subchart_keys(chart);
                 let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                 own_tags = base.get("tags").cloned();
+                own_global = base.get("global").filter(|g| g.is_object()).cloned();
                 values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p),
@@ -294,6 +296,15 @@ fn prepare_in<'a>(
             let mut gg = g.clone();
             values::coalesce_defaults(&mut gg, &merged);
             merged = gg;
+        }
+        // Helm's processImportValues replaces the defaults of a chart that lists dependencies
+        // with the chart coalesced alone, where each subchart's `global` already holds this
+        // chart's own `global` defaults: one the user deleted here (`global.x: null`) still
+        // reaches the subcharts.
+        if let Some(own) = &own_global
+            && !deps.is_empty()
+        {
+            values::coalesce_defaults(&mut merged, own);
         }
         if let Some(o) = merged.as_object_mut() {
             for k in user_nulls {
