@@ -356,6 +356,12 @@ fn prepare_in<'a>(
         }
         subs.push(p);
     }
+    // Which of the given nulls' places hold a value before the imports: only what an
+    // import puts where a null was given is deleted again.
+    let before_imports: Vec<&Vec<String>> = given_nulls
+        .iter()
+        .filter(|p| p.iter().try_fold(&vals, |v, k| v.get(k)).is_some())
+        .collect();
     for sub in &subs {
         let dep = deps.iter().find(|d| {
             d.get("alias")
@@ -373,7 +379,9 @@ fn prepare_in<'a>(
         }
     }
     for path in &given_nulls {
-        remove_path(&mut vals, path);
+        if !before_imports.iter().any(|p| *p == path) {
+            remove_path(&mut vals, path);
+        }
     }
     Prepared {
         chart,
