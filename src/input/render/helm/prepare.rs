@@ -379,7 +379,7 @@ fn prepare_in<'a>(
         }
     }
     for path in &given_nulls {
-        if !before_imports.iter().any(|p| *p == path) {
+        if !before_imports.contains(&path) {
             remove_path(&mut vals, path);
         }
     }
