@@ -87,7 +87,7 @@ pub use ser::{ToSerdeValue, to_value};
 pub use value::SafeKind;
 pub use value::{
     Entries, GO_STRING, GO_UNDERLYING, GoType, MapRef, STRUCT_FIELDS, STRUCT_FMT, STRUCT_TYPE,
-    STRUCT_VALUES, ToValue, Value, ValueFunc, is_nil_list, nil_list,
+    STRUCT_VALUES, ToValue, Value, ValueFunc, is_nil_list, nil_list, set_methods, Methods,
 };
 
 use alloc::collections::BTreeMap;

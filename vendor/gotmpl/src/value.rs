@@ -248,6 +248,14 @@ impl Value {
     /// ```
     pub fn field(&self, name: &str) -> Option<Value> {
         match self {
+            // runeguard patch 61: a method of the map's named type comes before its keys, as
+            // Go's `evalField` looks for a method first (Helm's `.Values.AsMap`).
+            Value::Map(_)
+                if let Some(hook) = METHODS.get()
+                    && let Some(method) = hook(self, name) =>
+            {
+                Some(method)
+            }
             // runeguard patch 35: a missing key of a typed map is its elements' zero value
             // (Helm runs templates with `missingkey=zero`).
             Value::Map(m) => m.get(name).or_else(|| self.missing_key()),
@@ -1229,6 +1237,18 @@ impl GoType {
     pub const fn nil(self) -> GoType {
         GoType { nil: true, ..self }
     }
+}
+
+/// runeguard patch 61: the methods of named map types, installed by the caller
+/// ([`set_methods`]): given a map and a field name, the method of the map's type of that
+/// name (a [`Value::Function`], called as Go calls a method), or `None` (the map's key).
+pub type Methods = fn(&Value, &str) -> Option<Value>;
+
+static METHODS: std::sync::OnceLock<Methods> = std::sync::OnceLock::new();
+
+/// runeguard patch 61: installs the methods of named map types (the first call wins).
+pub fn set_methods(f: Methods) {
+    let _ = METHODS.set(f);
 }
 
 enum Held {

@@ -25,6 +25,7 @@ mod paths;
 mod strings;
 mod toml_writer;
 mod types;
+mod values_methods;
 mod words;
 mod xcase;
 mod yaml_tabs;
@@ -460,6 +461,7 @@ pub fn regex(pat: &str) -> gotmpl::Result<std::rc::Rc<regex::Regex>> {
 /// renderer: `include`, `tpl`, `required`, `lookup`, `fail`).
 pub fn library() -> FuncMap {
     let mut m = FuncMap::new();
+    values_methods::install();
     encoding::register(&mut m);
     strings::register(&mut m);
     words::register(&mut m);

@@ -54,6 +54,7 @@ pub(super) fn prepare<'a>(
             Pass {
                 defaults: None,
                 only: None,
+                tags: None,
             },
         );
         let mut on = std::collections::HashSet::new();
@@ -72,12 +73,14 @@ pub(super) fn prepare<'a>(
             Pass {
                 defaults: None,
                 only: Some(&on),
+                tags: None,
             },
         )
     });
     let pass = Pass {
         defaults: defaults.as_ref(),
         only: None,
+        tags: None,
     };
     let mut prepared = prepare_in(chart, name, path, vals, origins, problems, pass);
     share_globals_down(&mut prepared);
@@ -141,6 +144,10 @@ fn has_imports(chart: &Chart) -> bool {
 struct Pass<'p, 'a> {
     defaults: Option<&'p Prepared<'a>>,
     only: Option<&'p std::collections::HashSet<String>>,
+    /// Below the top chart, the `tags` its dependencies are weighed by: Helm's are the top
+    /// chart's `tags`, each chart's own `tags` defaults filling what they do not set (not the
+    /// chart's `.Values.tags`).
+    tags: Option<&'p serde_json::Value>,
 }
 
 fn prepare_in<'a>(
@@ -152,7 +159,17 @@ fn prepare_in<'a>(
     problems: &mut Vec<Problem>,
     pass: Pass<'_, 'a>,
 ) -> Prepared<'a> {
+    // The nulls given to this chart: Helm imports into the chart's defaults, under the values
+    // given, so a null there deletes what a subchart exports to that place too.
+    let mut given_nulls = Vec::new();
+    if !deps_import(chart) {
+        // Nothing is imported into this chart.
+    } else {
+        null_paths(&vals, &mut Vec::new(), &mut given_nulls);
+    }
     // The chart's own values.yaml under the values given to it.
+    let mut own_tags = None;
+    let mut own_global = None;
     if let Some(vf) = chart.file("values.yaml") {
         match source(vf).and_then(|src| values::read_values_yaml(&src).map(|(v, t)| (src, v, t))) {
             Ok((src, defaults, tree)) => {
@@ -179,6 +196,8 @@ fn prepare_in<'a>(
                 origins = own;
                 let keys = subchart_keys(chart);
                 let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                own_tags = base.get("tags").cloned();
+                own_global = base.get("global").filter(|g| g.is_object()).cloned();
                 values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p),
@@ -194,7 +213,21 @@ fn prepare_in<'a>(
         .and_then(|d| d.as_array())
         .cloned()
         .unwrap_or_default();
-    missing_dependencies(chart, &deps, &vals, problems);
+    let tags = match pass.tags {
+        None => vals.get("tags").cloned().unwrap_or_default(),
+        Some(top) => {
+            let mut t = top.clone();
+            match (&mut t, own_tags) {
+                (serde_json::Value::Object(_), Some(own @ serde_json::Value::Object(_))) => {
+                    values::coalesce_defaults(&mut t, &own)
+                }
+                (serde_json::Value::Null, Some(own)) => t = own,
+                _ => {}
+            }
+            t
+        }
+    };
+    missing_dependencies(chart, &deps, &vals, &tags, problems);
     let mut subs = Vec::new();
     // One rendering per dependency entry naming a subchart: Helm copies a chart listed twice
     // under different aliases, and each copy is known (values, `.Chart.Name`, template path)
@@ -210,14 +243,28 @@ fn prepare_in<'a>(
         }
         instances.extend(named.into_iter().map(|d| (sub, Some(d))));
     }
+    // Conditions and tags read the values with every subchart's defaults under its key
+    // (Helm's processDependencyEnabled coalesces the whole chart first): a subchart's own
+    // `enabled: true` answers `condition: sub.enabled` when the parent sets nothing there.
+    let cvals =
+        (pass.only.is_none() && deps.iter().any(|d| d.get("condition").is_some())).then(|| {
+            let mut c = vals.clone();
+            for (sub, dep) in &instances {
+                let key = instance_key(sub, *dep);
+                if let Some(o) = c.as_object_mut() {
+                    let slot = o.entry(key).or_insert_with(|| serde_json::json!({}));
+                    if slot.is_object() {
+                        values::coalesce_defaults(slot, &defaults_tree(sub));
+                    }
+                }
+            }
+            c
+        });
     for (sub, dep) in instances {
-        let key = dep
-            .and_then(|d| d.get("alias").and_then(|a| a.as_str()))
-            .unwrap_or(&sub.name)
-            .to_string();
+        let key = instance_key(sub, dep);
         let on = match pass.only {
             Some(paths) => paths.contains(&format!("{path}/charts/{key}")),
-            None => dep.is_none_or(|d| enabled(d, &vals)),
+            None => dep.is_none_or(|d| enabled(d, cvals.as_ref().unwrap_or(&vals), &tags)),
         };
         if !on {
             continue;
@@ -250,6 +297,15 @@ fn prepare_in<'a>(
             values::coalesce_defaults(&mut gg, &merged);
             merged = gg;
         }
+        // Helm's processImportValues replaces the defaults of a chart that lists dependencies
+        // with the chart coalesced alone, where each subchart's `global` already holds this
+        // chart's own `global` defaults: one the user deleted here (`global.x: null`) still
+        // reaches the subcharts.
+        if let Some(own) = &own_global
+            && !deps.is_empty()
+        {
+            values::coalesce_defaults(&mut merged, own);
+        }
         if let Some(o) = merged.as_object_mut() {
             for k in user_nulls {
                 o.entry(k).or_insert(serde_json::Value::Null);
@@ -268,7 +324,8 @@ fn prepare_in<'a>(
             defaults: pass
                 .defaults
                 .and_then(|d| d.subs.iter().find(|s| s.name == key)),
-            ..pass
+            only: pass.only,
+            tags: Some(&tags),
         };
         let p = prepare_in(
             sub,
@@ -299,6 +356,12 @@ fn prepare_in<'a>(
         }
         subs.push(p);
     }
+    // Which of the given nulls' places hold a value before the imports: only what an
+    // import puts where a null was given is deleted again.
+    let before_imports: Vec<&Vec<String>> = given_nulls
+        .iter()
+        .filter(|p| p.iter().try_fold(&vals, |v, k| v.get(k)).is_some())
+        .collect();
     for sub in &subs {
         let dep = deps.iter().find(|d| {
             d.get("alias")
@@ -315,6 +378,11 @@ fn prepare_in<'a>(
             import_values(imports, from, &mut vals, &mut origins, &shown, problems);
         }
     }
+    for path in &given_nulls {
+        if !before_imports.contains(&path) {
+            remove_path(&mut vals, path);
+        }
+    }
     Prepared {
         chart,
         path,
@@ -323,6 +391,95 @@ fn prepare_in<'a>(
         name,
         subs,
     }
+}
+
+/// Whether a chart's dependency entries list `import-values`.
+fn deps_import(chart: &Chart) -> bool {
+    chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .is_some_and(|d| d.iter().any(|d| d.get("import-values").is_some()))
+}
+
+/// The paths of `v` that hold null.
+fn null_paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if let serde_json::Value::Object(o) = v {
+        for (k, e) in o {
+            at.push(k.clone());
+            if e.is_null() {
+                out.push(at.clone());
+            } else {
+                null_paths(e, at, out);
+            }
+            at.pop();
+        }
+    }
+}
+
+/// Removes the value at `path` (not a null kept there).
+fn remove_path(v: &mut serde_json::Value, path: &[String]) {
+    let Some((last, init)) = path.split_last() else {
+        return;
+    };
+    let mut cur = v;
+    for k in init {
+        match cur.get_mut(k) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Some(o) = cur.as_object_mut()
+        && o.get(last).is_some_and(|e| !e.is_null())
+    {
+        o.remove(last);
+    }
+}
+
+/// The values key of a subchart instance: its dependency entry's alias, or its name.
+fn instance_key(sub: &Chart, dep: Option<&serde_json::Value>) -> String {
+    dep.and_then(|d| d.get("alias").and_then(|a| a.as_str()))
+        .unwrap_or(&sub.name)
+        .to_string()
+}
+
+/// A chart's defaults as Helm's `CoalesceValues` of the chart alone gives them: its
+/// `values.yaml` with each subchart's defaults (theirs in turn) under the subchart's key. A
+/// values file that cannot be read counts as empty (its problem is reported where it is read).
+fn defaults_tree(chart: &Chart) -> serde_json::Value {
+    let mut tree = chart
+        .file("values.yaml")
+        .and_then(|vf| source(vf).ok())
+        .and_then(|src| values::read_values_yaml(&src).ok())
+        .map(|(v, _)| v)
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    let deps: Vec<serde_json::Value> = chart
+        .meta
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .cloned()
+        .unwrap_or_default();
+    for sub in &chart.subcharts {
+        let named: Vec<&serde_json::Value> = deps
+            .iter()
+            .filter(|d| d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()))
+            .collect();
+        let keys: Vec<String> = if named.is_empty() {
+            vec![sub.name.clone()]
+        } else {
+            named.iter().map(|d| instance_key(sub, Some(d))).collect()
+        };
+        for key in keys {
+            if let Some(o) = tree.as_object_mut() {
+                let slot = o.entry(key).or_insert_with(|| serde_json::json!({}));
+                if slot.is_object() {
+                    values::coalesce_defaults(slot, &defaults_tree(sub));
+                }
+            }
+        }
+    }
+    tree
 }
 
 /// Helm's `import-values` of one dependency: each entry, `{child: a.b, parent: x.y}` or the
@@ -437,6 +594,7 @@ fn missing_dependencies(
     chart: &Chart,
     deps: &[serde_json::Value],
     vals: &serde_json::Value,
+    tags: &serde_json::Value,
     problems: &mut Vec<Problem>,
 ) {
     let missing: Vec<(usize, &str)> = deps
@@ -444,7 +602,7 @@ fn missing_dependencies(
         .enumerate()
         .filter_map(|(i, d)| Some((i, d.get("name")?.as_str()?)))
         .filter(|(i, name)| {
-            !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals)
+            !chart.subcharts.iter().any(|s| s.name == *name) && enabled(&deps[*i], vals, tags)
         })
         .collect();
     // Dependencies read from the repository instead of `charts/` (`chart::local_dependencies`).
@@ -456,7 +614,7 @@ fn missing_dependencies(
             let sub = chart.subcharts.iter().find(|s| s.name == name)?;
             Some((i, sub.taken_from.as_deref()?))
         })
-        .filter(|(i, _)| enabled(&deps[*i], vals))
+        .filter(|(i, _)| enabled(&deps[*i], vals, tags))
         .collect();
     if missing.is_empty() && taken.is_empty() {
         return;
@@ -554,8 +712,12 @@ pub(super) fn record_all(o: &mut Origins, tree: &SpanTree, file: &Arc<SourceFile
 }
 
 /// Helm's `condition` (first path that holds a boolean decides) and `tags` (any true tag
-/// enables; none set leaves it enabled).
-pub(super) fn enabled(dep: &serde_json::Value, vals: &serde_json::Value) -> bool {
+/// enables; none set leaves it enabled), `tags` the table they are read from.
+pub(super) fn enabled(
+    dep: &serde_json::Value,
+    vals: &serde_json::Value,
+    tag_values: &serde_json::Value,
+) -> bool {
     if let Some(cond) = dep.get("condition").and_then(|c| c.as_str()) {
         for p in cond.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             if let Some(serde_json::Value::Bool(b)) = get_path(vals, p) {
@@ -566,7 +728,7 @@ pub(super) fn enabled(dep: &serde_json::Value, vals: &serde_json::Value) -> bool
     if let Some(tags) = dep.get("tags").and_then(|t| t.as_array()) {
         let mut any_set = false;
         for t in tags.iter().filter_map(|t| t.as_str()) {
-            if let Some(serde_json::Value::Bool(b)) = vals.get("tags").and_then(|tv| tv.get(t)) {
+            if let Some(serde_json::Value::Bool(b)) = tag_values.get(t) {
                 if *b {
                     return true;
                 }

@@ -193,10 +193,19 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
     let words = terms(cmd);
     let (&head, args) = words.split_first()?;
     let term = |t: &str| resolve_term(t, stack);
+    // The map a lookup starts from: `.Values` itself (`index .Values "a" "b"`, `dig "a" ""
+    // .Values.AsMap`) is the empty path, which is no value's path on its own.
+    let map = |t: &str| match t {
+        ".Values" | "$.Values" | ".Values.AsMap" | "$.Values.AsMap" => Some(Vec::new()),
+        _ => term(t),
+    };
     match head {
         "index" => {
             let (first, keys) = args.split_first()?;
-            let mut path = term(first)?;
+            if keys.is_empty() {
+                return term(first);
+            }
+            let mut path = map(first)?;
             for k in keys {
                 if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
                     path.push(lit.to_string());
@@ -214,14 +223,18 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
         }
         "required" | "default" | "nindent" | "indent" => term(args.last()?),
         "get" => {
-            let mut path = term(args.first()?)?;
+            let mut path = map(args.first()?)?;
             path.push(literal(args.get(1)?)?.to_string());
             Some(path)
         }
         "dig" => {
+            let root = map;
             let (map, rest) = args.split_last()?;
             let keys = rest.get(..rest.len().checked_sub(1)?)?;
-            let mut path = term(map)?;
+            if keys.is_empty() {
+                return None;
+            }
+            let mut path = root(map)?;
             for k in keys {
                 path.push(literal(k)?.to_string());
             }
@@ -539,9 +552,16 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         // A part of it the action takes (`get .Values.flags "hostIPC"`, `dig`, `index`).
         1 => {
             let named = paths.pop()?;
+            // `.Values.AsMap` is `.Values` itself (a method comes before a key in Go).
+            if named == ["AsMap"] {
+                return resolve(inner, &[]).filter(|p| !p.is_empty());
+            }
             let part = resolve(inner, &[]).filter(|p| p.starts_with(&named));
             return Some(part.unwrap_or(named));
         }
+        // A lookup from `.Values` itself (`index .Values "auth" "password"`, `dig "a" "b" ""
+        // .Values.AsMap`), which names no `.Values.x`.
+        0 if let Some(part) = resolve(inner, &[]).filter(|p| !p.is_empty()) => return Some(part),
         0 => {}
         // An `include` given several values (`dict "imageRoot" .Values.image "global"
         // .Values.global`): what the partial printed tells which ([`through_call`]).
@@ -1130,6 +1150,34 @@ mod tests {
         assert_eq!(at("{{ $s.p }}", 0), p(&["agent", "sc", "p"]));
         assert_eq!(at("{{ $a.image }}", 1), None);
         assert_eq!(at("{{ $a.image }}", 2), None);
+    }
+
+    #[test]
+    fn a_lookup_from_values_itself_names_the_path_it_reads() {
+        use super::{scopes, values_path};
+        let src = concat!(
+            "{{ index .Values \"auth\" \"password\" | b64enc }}\n",
+            "{{ index $.Values \"a-b\" \"c\" }}\n",
+            "{{ dig \"tls\" \"secret\" \"name\" \"\" .Values.AsMap }}\n",
+            "{{ get .Values \"x\" }}\n",
+            "{{ index .Values }}\n",
+        );
+        let sc = scopes(src);
+        let line = |n: usize| {
+            let i = src
+                .split_inclusive('\n')
+                .take(n)
+                .map(str::len)
+                .sum::<usize>();
+            let end = i + src[i..].find("}}").unwrap() + 2;
+            values_path(&src[i..end], i, &sc)
+        };
+        let p = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(line(0), p(&["auth", "password"]));
+        assert_eq!(line(1), p(&["a-b", "c"]));
+        assert_eq!(line(2), p(&["tls", "secret", "name"]));
+        assert_eq!(line(3), p(&["x"]));
+        assert_eq!(line(4), None);
     }
 
     #[test]

@@ -216,7 +216,11 @@ fn fold_into(out: &mut String, text: &str, start_column: usize, indent: usize) {
         return;
     }
     let single = text.starts_with('\'');
-    if text.contains('\n') || !single && text.starts_with(['"', '|', '>']) {
+    if text.starts_with('"') {
+        fold_double_quoted(out, text, start_column, indent);
+        return;
+    }
+    if text.contains('\n') || !single && text.starts_with(['|', '>']) {
         out.push_str(text);
         return;
     }
@@ -236,6 +240,35 @@ fn fold_into(out: &mut String, text: &str, start_column: usize, indent: usize) {
             out.push('\n');
             pad(indent, out);
             column = indent;
+            prev_space = true;
+            continue;
+        }
+        out.push(c);
+        column += 1;
+        prev_space = c == ' ';
+    }
+}
+
+/// go-yaml's `write_double_quoted_scalar` breaks: at a space (not after one, not the first
+/// or last character) once the line is past 80 columns, the space dropped and the text going
+/// on at `indent`, behind a `\` when the next character is a space too. Escapes hold no
+/// space, so the spaces of the quoted text are the text's own.
+fn fold_double_quoted(out: &mut String, text: &str, start_column: usize, indent: usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut column = start_column;
+    let mut prev_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = i > 1 && i + 2 < chars.len();
+        if c == ' ' && !prev_space && column > 80 && inner {
+            out.push('\n');
+            for _ in 0..indent {
+                out.push(' ');
+            }
+            column = indent;
+            if chars.get(i + 1) == Some(&' ') {
+                out.push('\\');
+                column += 1;
+            }
             prev_space = true;
             continue;
         }
@@ -397,7 +430,19 @@ fn needs_quotes_unambiguous(s: &str) -> bool {
         .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}')
 }
 
+/// go-yaml's `is_printable`: a line feed, printable ASCII, and the BMP from U+00A0 but the
+/// surrogates, U+FEFF, U+FFFE and U+FFFF. A text holding anything else (a tab, a control
+/// character, a rune past the BMP such as an emoji) can only be double-quoted.
+fn go_printable(c: char) -> bool {
+    matches!(c, '\n' | ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        && c != '\u{feff}'
+}
+
 fn string_scalar(s: &str, indent: usize) -> String {
+    // Emitted as go-yaml emits what it read back from the JSON text (sigs.k8s.io/yaml).
+    if !s.chars().all(go_printable) {
+        return double_quoted(s);
+    }
     // A literal block needs a content line: a string of line breaks only (`"\n"`) would
     // read back as empty, so it is double-quoted below.
     // (An ASCII text's control characters are its bytes below the space and DEL: tested
@@ -462,16 +507,39 @@ fn string_scalar(s: &str, indent: usize) -> String {
 }
 
 fn double_quoted(s: &str) -> String {
+    // go-yaml's `is_bom` looks at the text's first bytes whatever the position: after a
+    // leading BOM every character is escaped.
+    let bom = s.starts_with('\u{feff}');
     let mut out = String::from("\"");
     for c in s.chars() {
+        // Line breaks (go-yaml's `is_break`), quotes and backslashes are escaped too.
+        let escaped = bom
+            || !go_printable(c)
+            || matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '"' | '\\');
+        if !escaped {
+            out.push(c);
+            continue;
+        }
+        out.push('\\');
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+            '\0' => out.push('0'),
+            '\u{7}' => out.push('a'),
+            '\u{8}' => out.push('b'),
+            '\t' => out.push('t'),
+            '\n' => out.push('n'),
+            '\u{b}' => out.push('v'),
+            '\u{c}' => out.push('f'),
+            '\r' => out.push('r'),
+            '\u{1b}' => out.push('e'),
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '\u{85}' => out.push('N'),
+            '\u{a0}' => out.push('_'),
+            '\u{2028}' => out.push('L'),
+            '\u{2029}' => out.push('P'),
+            c if (c as u32) <= 0xff => out.push_str(&format!("x{:02X}", c as u32)),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("u{:04X}", c as u32)),
+            c => out.push_str(&format!("U{:08X}", c as u32)),
         }
     }
     out.push('"');
@@ -820,6 +888,25 @@ mod props {
         ]
     }
 
+    #[test]
+    fn texts_go_yaml_cannot_print_plain_are_double_quoted_with_its_escapes() {
+        use gotmpl::Value;
+        let y = |s: &str| to_yaml(&Value::String(s.into()));
+        // Runes past the BMP (emoji), tabs in a multi-line text, control characters.
+        assert_eq!(y("hi \u{1F600}"), "\"hi \\U0001F600\"");
+        assert_eq!(y("x\ty\nz"), "\"x\\ty\\nz\"");
+        assert_eq!(y("a\u{7}b\u{1b}c\0d\u{1}"), "\"a\\ab\\ec\\0d\\x01\"");
+        assert_eq!(y("a\u{2029}b\u{1}"), "\"a\\Pb\\x01\"");
+        // After a leading BOM every character is escaped (go-yaml's `is_bom`).
+        assert_eq!(y("\u{feff}x é"), "\"\\uFEFF\\x78\\x20\\xE9\"");
+        // Folded past 80 columns at a space, the space dropped; `\\` before a second space.
+        let long = "word ".repeat(16) + "x  tail \u{1F525}";
+        assert_eq!(
+            y(&long),
+            format!("\"{}x\n  \\ tail \\U0001F525\"", "word ".repeat(16))
+        );
+    }
+
     /// `fold` as written before its ASCII path: character by character.
     fn fold_reference(text: &str, start_column: usize, indent: usize) -> String {
         if start_column + text.len() <= 81 {
@@ -869,6 +956,8 @@ mod props {
             if quote {
                 text = format!("'{text}'");
             }
+            // Double-quoted texts fold by their own rules (`fold_double_quoted`).
+            prop_assume!(!text.starts_with('"'));
             let mut out = String::from("key: ");
             fold_into(&mut out, &text, start, indent);
             let want = fold_reference(&text, start, indent);

@@ -798,21 +798,14 @@ pub fn apply_set(
     file: &Arc<SourceFile>,
     origins: &mut Origins,
 ) -> Result<(), String> {
-    let mut start = 0usize;
-    for part in split_unescaped(arg, ',', true) {
-        let (len, text) = (part.len(), part);
-        let span_start = start;
-        start += len + 1;
-        if text.is_empty() {
-            continue;
-        }
-        let Some((key, val)) = split_once_unescaped(&text, '=') else {
-            return Err(format!("key {text:?} has no value (expected key=value)"));
-        };
+    for (span_start, span_end, key, val) in set_pieces(arg)? {
         let path = parse_key(&key)?;
-        let value = parse_set_value(&val);
+        let value = match val {
+            SetVal::Scalar(v) => typed_val(&v),
+            SetVal::List(items) => Value::Array(items.iter().map(|v| typed_val(v)).collect()),
+        };
         let end = file.text.len();
-        let span = Span::new(span_start.min(end), (span_start + len).min(end));
+        let span = Span::new(span_start.min(end), span_end.min(end));
         set_path(values, &path, value.clone())?;
         let key_path: Vec<String> = path
             .iter()
@@ -923,16 +916,29 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
                     }
                     n.push(d);
                 }
-                let i: usize = n
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("invalid list index {n:?} in key {key:?}"))?;
+                // strvals' texts: Go's `strconv.Atoi` of what is between the brackets.
+                let i: i64 = n.parse().map_err(|_| {
+                    let why = if n
+                        .trim_start_matches(['+', '-'])
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
+                        && n.len() > 1
+                    {
+                        "value out of range"
+                    } else {
+                        "invalid syntax"
+                    };
+                    format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
+                })?;
+                if i < 0 {
+                    return Err(format!("negative {i} index not allowed"));
+                }
                 if i > 65536 {
                     return Err(format!(
-                        "list index {i} in key {key:?} is over Helm's limit of 65536"
+                        "index of {i} is greater than maximum supported index of 65536"
                     ));
                 }
-                steps.push(Step::Index(i));
+                steps.push(Step::Index(i as usize));
             }
             c => cur.push(c),
         }
@@ -946,48 +952,124 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(n) = chars.next() {
-                out.push(n);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// A `--set` value after `=`: text up to an unescaped `,`, or a list `{a,b}`.
+enum SetVal {
+    Scalar(String),
+    List(Vec<String>),
 }
 
-/// A `--set` value: `null`, booleans, integers are typed (Helm's `typedVal`); `{a,b}` a list.
-fn parse_set_value(v: &str) -> Value {
-    if let Some(inner) = v.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-        if inner.is_empty() {
-            return Value::Array(Vec::new());
+/// A `--set` argument's pieces as Helm's strvals reads them: each its span, its key (as
+/// written, for [`parse_key`]) and its value with `\` escapes removed. A value starting with
+/// `{` is a list whose items end at `,` and the list at the first `}` (a `,` after it is
+/// consumed; what follows is the next key: `a={x}y` is `key "y" has no value`); any other
+/// value ends at the first `,` (`a=x{y,z}` sets `x{y` and reads `z}` as a key).
+#[allow(clippy::type_complexity)]
+fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> {
+    let chars: Vec<(usize, char)> = arg.char_indices().collect();
+    let at = |i: usize| chars.get(i).map_or(arg.len(), |c| c.0);
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < chars.len() {
+        let start = at(i);
+        let mut key = String::new();
+        let mut ended = None;
+        while let Some(&(_, c)) = chars.get(i) {
+            i += 1;
+            match c {
+                '\\' => {
+                    key.push(c);
+                    if let Some(&(_, n)) = chars.get(i) {
+                        key.push(n);
+                        i += 1;
+                    }
+                }
+                '=' | ',' => {
+                    ended = Some(c);
+                    break;
+                }
+                c => key.push(c),
+            }
         }
-        return Value::Array(
-            split_unescaped(inner, ',', false)
-                .iter()
-                .map(|s| parse_set_value(s))
-                .collect(),
-        );
+        match ended {
+            Some('=') => {}
+            Some(_) => return Err(format!("key {key:?} has no value (cannot end with ,)")),
+            // Named as strvals names it: the part after the last `.` or `]`.
+            None => {
+                let last = key.rsplit(['.', ']']).next().unwrap_or(&key);
+                return Err(format!("key {last:?} has no value"));
+            }
+        }
+        let value = if chars.get(i).is_some_and(|c| c.1 == '{') {
+            i += 1;
+            let mut items = Vec::new();
+            let mut cur = String::new();
+            loop {
+                let Some(&(_, c)) = chars.get(i) else {
+                    return Err("list must terminate with '}'".into());
+                };
+                i += 1;
+                match c {
+                    '\\' => match chars.get(i) {
+                        Some(&(_, n)) => {
+                            cur.push(n);
+                            i += 1;
+                        }
+                        None => return Err("list must terminate with '}'".into()),
+                    },
+                    ',' => items.push(std::mem::take(&mut cur)),
+                    '}' => {
+                        items.push(std::mem::take(&mut cur));
+                        break;
+                    }
+                    c => cur.push(c),
+                }
+            }
+            let end = at(i);
+            if chars.get(i).is_some_and(|c| c.1 == ',') {
+                i += 1;
+            }
+            out.push((start, end, key, SetVal::List(items)));
+            continue;
+        } else {
+            let mut v = String::new();
+            while let Some(&(_, c)) = chars.get(i) {
+                if c == ',' {
+                    break;
+                }
+                i += 1;
+                if c == '\\' {
+                    if let Some(&(_, n)) = chars.get(i) {
+                        v.push(n);
+                        i += 1;
+                    }
+                } else {
+                    v.push(c);
+                }
+            }
+            SetVal::Scalar(v)
+        };
+        out.push((start, at(i), key, value));
+        // The `,` that ended the value.
+        i += 1;
     }
-    // strvals' typedVal compares these without case (`True`, `NULL`).
+    Ok(out)
+}
+
+/// strvals' `typedVal`: `null`, booleans (any case) and integers that fit an int64 and do
+/// not start with `0` (`0` itself is one) are typed; the rest is text.
+fn typed_val(v: &str) -> Value {
     match v.to_ascii_lowercase().as_str() {
         "null" => return Value::Null,
         "true" => return Value::Bool(true),
         "false" => return Value::Bool(false),
         _ => {}
     }
-    // Helm keeps a leading zero as a string ("0123"), and only types what fits an int64.
     if !(v.len() > 1 && v.starts_with('0'))
         && let Ok(i) = v.parse::<i64>()
     {
         return Value::from(i);
     }
-    Value::String(unescape(v))
+    Value::String(v.to_string())
 }
 
 fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String> {
@@ -1108,6 +1190,34 @@ mod tests {
         assert!(apply_set(&mut v, "novalue", &file, &mut o).is_err());
         assert!(apply_set(&mut v, "a[x]=1", &file, &mut o).is_err());
         assert!(apply_set(&mut v, "a[999999]=1", &file, &mut o).is_err());
+    }
+
+    #[test]
+    fn set_lists_end_where_strvals_ends_them() {
+        // Helm's strvals: a list ends at its first `}` and what follows is the next key; a
+        // plain value ends at the first `,`; an empty piece is a key without a value.
+        let file = SourceFile::new("--set".into(), None, String::new());
+        let err = |arg: &str| {
+            let (mut v, mut o) = (json!({}), Origins::default());
+            apply_set(&mut v, arg, &file, &mut o).expect_err(arg)
+        };
+        assert_eq!(err("a={{ .Chart.Name }}"), "key \"}\" has no value");
+        assert_eq!(err("a={x}.y"), "key \"y\" has no value");
+        assert_eq!(err("a=x{y,z}"), "key \"z}\" has no value");
+        assert_eq!(err("a={x"), "list must terminate with '}'");
+        assert_eq!(err("a=1,,b=2"), "key \"\" has no value (cannot end with ,)");
+        assert_eq!(err("a[-1]=1"), "negative -1 index not allowed");
+        assert_eq!(
+            err("a[ 1 ]=1"),
+            "error parsing index: strconv.Atoi: parsing \" 1 \": invalid syntax"
+        );
+        assert_eq!(
+            err("a[70000]=1"),
+            "index of 70000 is greater than maximum supported index of 65536"
+        );
+        let mut v = json!({});
+        set(&mut v, "e={},l={x\\,y, 1 ,z\\}},n=2,");
+        assert_eq!(v, json!({"e": [""], "l": ["x,y", " 1 ", "z}"], "n": 2}));
     }
 
     #[test]
