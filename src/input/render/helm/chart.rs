@@ -30,6 +30,15 @@ impl Chart {
     pub(super) fn file(&self, rel: &str) -> Option<&ChartFile> {
         self.files.iter().find(|f| f.rel == rel)
     }
+
+    /// The entries of the chart's `dependencies` (a Helm 2 chart's `requirements.yaml` ones
+    /// are merged into its metadata when it is loaded); none when it lists none.
+    pub(super) fn dependencies(&self) -> &[serde_json::Value] {
+        self.meta
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .map_or(&[], Vec::as_slice)
+    }
     /// Its files under `templates/`.
     pub(super) fn templates(&self) -> impl Iterator<Item = &ChartFile> {
         self.files

@@ -109,11 +109,10 @@ fn share_globals_down(p: &mut Prepared) {
 /// The values keys of a chart's subcharts: each dependency entry's alias or name naming a
 /// subchart under `charts/`, and the name of a subchart no entry names.
 fn subchart_keys(chart: &Chart) -> Vec<String> {
-    let deps = chart.meta.get("dependencies").and_then(|d| d.as_array());
     let mut keys = Vec::new();
     for sub in &chart.subcharts {
         let mut named = false;
-        for d in deps.into_iter().flatten() {
+        for d in chart.dependencies() {
             if d.get("name").and_then(|n| n.as_str()) == Some(sub.name.as_str()) {
                 named = true;
                 let key = d.get("alias").and_then(|a| a.as_str()).unwrap_or(&sub.name);
@@ -129,12 +128,7 @@ fn subchart_keys(chart: &Chart) -> Vec<String> {
 
 /// Whether a chart or one of its subcharts lists `import-values`.
 fn has_imports(chart: &Chart) -> bool {
-    let listed = chart
-        .meta
-        .get("dependencies")
-        .and_then(|d| d.as_array())
-        .is_some_and(|d| d.iter().any(|d| d.get("import-values").is_some()));
-    listed || chart.subcharts.iter().any(has_imports)
+    deps_import(chart) || chart.subcharts.iter().any(has_imports)
 }
 
 /// How [`prepare_in`] settles a chart: the values-files-only settling of the same chart to
@@ -207,12 +201,7 @@ fn prepare_in<'a>(
         vals = serde_json::json!({});
     }
 
-    let deps: Vec<serde_json::Value> = chart
-        .meta
-        .get("dependencies")
-        .and_then(|d| d.as_array())
-        .cloned()
-        .unwrap_or_default();
+    let deps = chart.dependencies();
     let tags = match pass.tags {
         None => vals.get("tags").cloned().unwrap_or_default(),
         Some(top) => {
@@ -227,7 +216,7 @@ fn prepare_in<'a>(
             t
         }
     };
-    missing_dependencies(chart, &deps, &vals, &tags, problems);
+    missing_dependencies(chart, deps, &vals, &tags, problems);
     let mut subs = Vec::new();
     // One rendering per dependency entry naming a subchart: Helm copies a chart listed twice
     // under different aliases, and each copy is known (values, `.Chart.Name`, template path)
@@ -396,10 +385,9 @@ fn prepare_in<'a>(
 /// Whether a chart's dependency entries list `import-values`.
 fn deps_import(chart: &Chart) -> bool {
     chart
-        .meta
-        .get("dependencies")
-        .and_then(|d| d.as_array())
-        .is_some_and(|d| d.iter().any(|d| d.get("import-values").is_some()))
+        .dependencies()
+        .iter()
+        .any(|d| d.get("import-values").is_some())
 }
 
 /// The paths of `v` that hold null.
@@ -454,12 +442,7 @@ fn defaults_tree(chart: &Chart) -> serde_json::Value {
         .map(|(v, _)| v)
         .filter(serde_json::Value::is_object)
         .unwrap_or_else(|| serde_json::json!({}));
-    let deps: Vec<serde_json::Value> = chart
-        .meta
-        .get("dependencies")
-        .and_then(|d| d.as_array())
-        .cloned()
-        .unwrap_or_default();
+    let deps = chart.dependencies();
     for sub in &chart.subcharts {
         let named: Vec<&serde_json::Value> = deps
             .iter()
