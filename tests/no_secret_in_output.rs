@@ -98,6 +98,7 @@ CREATE TABLE users (id int, password text);
 const TOML: &str = r#"[database]
 host = "db"
 password = "toml-db-passphrase"
+backup_args = ["--pass", "toml-db-passphrase"]
 sslmode = "disable"
 "#;
 

@@ -112,7 +112,43 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
         }
     }
     scan_lines(text, &mut out);
+    repeated_elsewhere(text, &mut out);
     merge(out)
+}
+
+/// Each credential found is hidden wherever else the text holds it as a word of its own: a
+/// password under `MasterUserPassword:` repeated under another name, in an argument list
+/// (`args: ["-p", "…"]`) or in a command line would otherwise print there, where nothing
+/// says it is one. A word of its own: not inside a longer run of letters, digits, `_` and
+/// `-` (a password `admin` leaves `admin-tools` alone). One pass over the text for all of
+/// them; a text without credentials costs nothing.
+fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
+    let mut values: Vec<&str> = out
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
+        .filter(|v| v.len() >= 4 && !v.contains('\n'))
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    values.sort_unstable();
+    values.dedup();
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&values)
+    else {
+        return;
+    };
+    let word =
+        |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    let bytes = text.as_bytes();
+    for m in ac.find_iter(text) {
+        let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
+        if !word(before) && !word(bytes.get(m.end())) {
+            out.push(m.range());
+        }
+    }
 }
 
 /// `key: value` lines, Kubernetes `name:`/`value:` pairs and block scalars under secret names.

@@ -129,6 +129,17 @@ fn scans_text_and_redacts() {
     assert_eq!(&red.text[red.offset(at, false)..][..4], "MODE");
 }
 
+/// A credential found in one place is hidden wherever else the text holds it as a word of
+/// its own: under another name, in an argument list, in a command line.
+#[test]
+fn a_credential_is_hidden_where_the_text_repeats_it() {
+    let text = "Resources:\n  DB:\n    MasterUserPassword: Zx9-Qw8-Lk7\n    Other: \"Zx9-Qw8-Lk7\"\n    args: [\"-p\", Zx9-Qw8-Lk7]\n    cmd: app --pw=Zx9-Qw8-Lk7 --x\n    name: Zx9-Qw8-Lk7-tools\n";
+    let red = Redacted::new(text, &scan(text));
+    assert_eq!(red.text.matches("Zx9-Qw8-Lk7").count(), 1, "{}", red.text);
+    assert!(red.text.contains("Zx9-Qw8-Lk7-tools"), "{}", red.text);
+    assert_eq!(red.text.lines().count(), text.lines().count());
+}
+
 #[test]
 fn scans_quoted_list_items() {
     let text = "environment:\n  - 'SECRET_KEY_BASE=Kx8vQ2mN7pL4rT9wZ3yB6cF1'\n  - \"DB_PASSWORD=velvet-harbor\"\n";
