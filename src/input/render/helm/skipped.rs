@@ -126,14 +126,10 @@ fn node_entries(text: &str, at: usize, element: bool) -> Option<Entries> {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     // The template's actions from the node's line on, read as far as the block goes.
-    let mut scan = Scan {
-        text,
-        i: line_start,
-    }
-    .peekable();
+    let mut upcoming = scan(text, line_start).peekable();
     let mut actions: Vec<Action> = Vec::new();
     let mut read_to = |end: usize, actions: &mut Vec<Action>| {
-        while let Some(a) = scan.next_if(|a| (a.span.start as usize) < end) {
+        while let Some(a) = upcoming.next_if(|a| (a.span.start as usize) < end) {
             actions.push(a);
         }
     };
@@ -245,19 +241,10 @@ impl Action {
     }
 }
 
-/// The actions of a template text from byte `i` on, in order (a comment is an action that
-/// prints nothing), read by [`super::actions`].
-struct Scan<'t> {
-    text: &'t str,
-    i: usize,
-}
-
-impl Iterator for Scan<'_> {
-    type Item = Action;
-
-    fn next(&mut self) -> Option<Action> {
-        let a = super::actions::actions(self.text, self.i).next()?;
-        self.i = a.end;
+/// The actions of a template text from byte `from` on, in order (a comment is an action that
+/// prints nothing), as [`super::actions`] reads them.
+fn scan(text: &str, from: usize) -> impl Iterator<Item = Action> + '_ {
+    super::actions::actions(text, from).map(|a| {
         let kind = match a.keyword() {
             word @ ("if" | "with") => {
                 let expr = a.inner[word.len()..].trim_start();
@@ -269,11 +256,11 @@ impl Iterator for Scan<'_> {
             "end" => ActionKind::End,
             _ => ActionKind::Print,
         };
-        Some(Action {
+        Action {
             span: Span::new(a.start, a.end),
             kind,
-        })
-    }
+        }
+    })
 }
 
 /// The values a condition tests: `.Values.a.b`, or `and`/`or` of such paths (each possibly in
