@@ -496,3 +496,68 @@ fn no_secret_data_value_in_any_output() {
         }
     }
 }
+
+/// A credential found in one file is masked where another file repeats it where nothing says
+/// it is one: a password of `config.yaml` in `docker-compose.yml`'s `command:`, a Secret's
+/// value (the Secret has no finding of its own) in a Deployment's `args`, beside the lines
+/// those files' findings show. Each file masked only what it read as a credential itself.
+#[test]
+fn a_credential_found_in_one_file_is_hidden_in_the_others() {
+    let in_config = "Zq8vLm2xTr9pWk4n";
+    let in_secret = "Secret-Value-7731";
+    let d = dir_with(&[
+        (
+            "config.yaml",
+            format!("database:\n  password: {in_config}\n").as_bytes(),
+        ),
+        (
+            "docker-compose.yml",
+            format!(
+                "services:\n  db:\n    image: postgres:latest\n    privileged: true\n    command: [\"run-db\", \"{in_config}\"]\n"
+            )
+            .as_bytes(),
+        ),
+        (
+            "secret.yaml",
+            format!(
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: a\nstringData:\n  token: {in_secret}\n"
+            )
+            .as_bytes(),
+        ),
+        (
+            "deploy.yaml",
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: nginx:latest\n      args: [\"--token\", \"{in_secret}\"]\n      securityContext:\n        privileged: true\n"
+            )
+            .as_bytes(),
+        ),
+    ]);
+    for format in ["human", "html", "json", "sarif"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([
+                "check",
+                "--color",
+                "never",
+                "--verbose",
+                "--format",
+                format,
+                ".",
+            ])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("privileged"),
+            "{format}: the findings:\n{text}"
+        );
+        for c in [in_config, in_secret] {
+            assert!(!text.contains(c), "{format} prints {c:?}:\n{text}");
+        }
+        if format == "human" {
+            // The files' own words stay readable: only the credentials are masked.
+            assert!(text.contains("\"run-db\", \"********\""), "{text}");
+            assert!(text.contains("image: nginx:latest"), "{text}");
+        }
+    }
+}

@@ -91,6 +91,9 @@ pub(super) struct FileOutcome {
     pub rendered: Vec<Arc<Rendered>>,
     /// The files an overlay's builds read (normalized): what it checked of the walk.
     pub read: Vec<std::path::PathBuf>,
+    /// The values of the file's Secrets: credentials masked wherever another file of the run
+    /// repeats them, although the Secret's own file may have no finding to show.
+    pub credentials: Vec<String>,
 }
 
 /// Turns a rule's hit on a document into a located finding.
@@ -270,7 +273,9 @@ pub(super) fn process_file<'a>(
     // stream's Secrets are marked as it loads, with the lines they were written on).
     for d in &loaded.documents {
         if d.input_type == crate::input::InputType::Kubernetes {
-            secrets::mark_secret_data(&d.file, &d.value, &d.spans);
+            let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
+            out.credentials
+                .extend(crate::source::one_line(&d.file.text, &marked).map(str::to_string));
         }
     }
     out.problems = loaded.problems;

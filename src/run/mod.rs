@@ -316,7 +316,9 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     let mut document_lines = suppress::DocumentLines::new();
     let mut annotated = Vec::new();
     let mut rendered = Vec::new();
+    let mut credentials = Vec::new();
     for o in outcomes {
+        credentials.extend(o.credentials);
         directive_files.extend(o.directive_files);
         for (path, lines) in o.document_lines {
             document_lines.entry(path).or_default().extend(lines);
@@ -342,6 +344,15 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
+    // What the renderings found: their streams' credentials (a rendered Secret's values) and
+    // what they marked in the files they rendered from (values lines).
+    for r in &rendered {
+        credentials.extend(r.stream.one_line_credentials(true));
+        for f in r.map.files() {
+            credentials.extend(f.one_line_credentials(false));
+        }
+    }
+    mask_across_files(&findings, credentials);
     let sources = suppress::Sources {
         annotated: &annotated,
         directive_files: &directive_files,
@@ -567,6 +578,31 @@ fn also_from_this_line(others: &[String]) -> String {
         list.push_str(", …");
     }
     format!(" (and {} more from this line: {list})", others.len())
+}
+
+/// A credential found in one file is masked where another file that shows a snippet repeats
+/// it (see [`crate::source::secrets::spreads`]): each file otherwise masks only what it says
+/// is a credential itself, and a password read in `config.yaml` printed in the context lines
+/// of `docker-compose.yml`'s finding. `credentials`: those of files that show nothing (a
+/// Secret's values, what a rendering found). Run once all findings are made: the set is the
+/// same whatever order the files were read in, and so are the reports.
+fn mask_across_files(findings: &[Finding], mut credentials: Vec<String>) {
+    let mut files: Vec<&Arc<SourceFile>> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.file).chain(f.related.iter().map(|r| &r.file)))
+        .collect();
+    files.sort_by_key(|f| (f.path.as_str(), Arc::as_ptr(f) as usize));
+    files.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    for f in &files {
+        credentials.extend(f.one_line_credentials(true));
+    }
+    credentials.retain(|c| crate::source::secrets::spreads(c));
+    credentials.sort_unstable();
+    credentials.dedup();
+    let Some(words) = crate::source::secrets::Words::new(&credentials) else {
+        return;
+    };
+    files.par_iter().for_each(|f| f.mask_words(&words));
 }
 
 /// Masks credentials quoted in messages: every finding's message and justification, and every

@@ -73,6 +73,14 @@ impl SourceFile {
         }
     }
 
+    /// Masks, as credentials of this file, the places where the text holds one of `words`
+    /// (credentials found in the run's other files) as a word of its own.
+    pub fn mask_words(&self, words: &crate::source::secrets::Words) {
+        for range in words.in_text(&self.text) {
+            self.mark_credential(range);
+        }
+    }
+
     /// The credentials the detector finds in the text (sorted, disjoint), scanned once. Any
     /// thread may do it first (a big rendered stream is scanned while it is parsed).
     pub fn detected(&self) -> &[Range<usize>] {
@@ -104,26 +112,8 @@ impl SourceFile {
         if let Some(r) = slot.as_ref() {
             return r.clone();
         }
-        let mut ranges = self.detected().to_vec();
-        ranges.extend(
-            self.flagged
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .iter()
-                .cloned(),
-        );
-        let ranges = crate::source::secrets::merge(ranges);
-        let mut known: Vec<String> = Vec::new();
-        for r in &ranges {
-            for piece in self.text.get(r.clone()).unwrap_or("").lines() {
-                let piece = piece.trim();
-                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
-                    known.push(piece.to_string());
-                }
-            }
-        }
-        // Longest first, so that a credential containing another is masked whole.
-        known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let ranges = self.credential_ranges();
+        let known = self.strings_of(&ranges);
         let redacted =
             crate::source::secrets::Redacted::with_lines(&self.text, &ranges, Some(&self.lines));
         let r = Arc::new(Redaction {
@@ -133,6 +123,55 @@ impl SourceFile {
         });
         *slot = Some(r.clone());
         r
+    }
+
+    /// The credentials of the file written on one line, without quotes (see
+    /// [`crate::source::secrets::spreads`]): what the run masks in its other files. With
+    /// `scan` false, only what is known without scanning the text (what rules and renderings
+    /// flagged, and the detector's findings if it ran): the template files of a chart are
+    /// scanned only where a finding shows them.
+    pub fn one_line_credentials(&self, scan: bool) -> Vec<String> {
+        let ranges = if scan {
+            self.credential_ranges()
+        } else {
+            self.ranges_with(self.detected.get().map_or(&[], Vec::as_slice))
+        };
+        one_line(&self.text, &ranges).map(str::to_string).collect()
+    }
+
+    /// What the detector found and rules flagged, sorted and disjoint.
+    fn credential_ranges(&self) -> Vec<Range<usize>> {
+        self.ranges_with(self.detected())
+    }
+
+    /// `detected` and what rules flagged, sorted and disjoint.
+    fn ranges_with(&self, detected: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut ranges = detected.to_vec();
+        ranges.extend(
+            self.flagged
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .cloned(),
+        );
+        crate::source::secrets::merge(ranges)
+    }
+
+    /// The strings of credential ranges, each line of one trimmed, of 4 bytes or more,
+    /// longest first.
+    fn strings_of(&self, ranges: &[Range<usize>]) -> Vec<String> {
+        let mut known: Vec<String> = Vec::new();
+        for r in ranges {
+            for piece in self.text.get(r.clone()).unwrap_or("").lines() {
+                let piece = piece.trim();
+                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
+                    known.push(piece.to_string());
+                }
+            }
+        }
+        // Longest first, so that a credential containing another is masked whole.
+        known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        known
     }
 
     /// The text with its credentials masked (see [`crate::source::secrets::Redacted`]).
@@ -164,6 +203,19 @@ impl SourceFile {
         let r = self.lines.line_range(&self.text, line);
         self.text.get(r).unwrap_or("")
     }
+}
+
+/// The credentials of `ranges` written on one line of `text`, trimmed and without quotes:
+/// a line of a multi-line one (a block scalar, a key) may be any word (`server:`).
+pub fn one_line<'t>(
+    text: &'t str,
+    ranges: &'t [Range<usize>],
+) -> impl Iterator<Item = &'t str> + 't {
+    ranges
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .filter(|v| !v.contains('\n'))
+        .map(|v| v.trim().trim_matches(['"', '\'']))
 }
 
 /// How bad a problem met while reading input is.

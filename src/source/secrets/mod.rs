@@ -49,8 +49,38 @@ pub use detect::{
 };
 pub use document::{mark_document, mark_secret_data, redact_value, value_of_entry};
 pub use redact::{Redacted, redact_text, redact_with};
-pub use scan::{merge, scan};
+pub use scan::{Words, merge, scan};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
+
+/// Whether a credential found in one file is also masked where another file of the run
+/// repeats it as a word of its own (a password in
+/// `config.yaml` passed again in `docker-compose.yml`'s `command:`, a Secret's value in a
+/// Deployment's `args`). A token, not a phrase, a template action or a name: no spaces,
+/// quotes or `{{`, no key (`extraManifests:`), and not a run of letters, `.`, `-`, `_`, `/` and `:` of one letter case
+/// (`gitea`, `tls.key`, `server:`, `ADMIN`): such a default or key names services, images,
+/// files and objects across a repository, which masking would leave unreadable, and is no
+/// secret there.
+pub fn spreads(credential: &str) -> bool {
+    let v = credential.trim();
+    let name_like =
+        |b: u8| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':');
+    let mixed_case =
+        v.bytes().any(|b| b.is_ascii_uppercase()) && v.bytes().any(|b| b.is_ascii_lowercase());
+    let a_name = !mixed_case && v.bytes().all(name_like);
+    v.chars().count() >= 6
+        && !a_name
+        && !v.contains(char::is_whitespace)
+        && !v.contains(['"', '\''])
+        && !v.contains("{{")
+        && !v.ends_with(':')
+}
+
+/// A word of letters of one case (`gitea`, `postgres`, `ADMIN`): a default password that
+/// names the service, its image, its user and its database too. Masked where it is the
+/// credential, not where the text repeats it.
+pub fn a_plain_word(v: &str) -> bool {
+    v.bytes().all(|b| b.is_ascii_lowercase()) || v.bytes().all(|b| b.is_ascii_uppercase())
+}
 
 /// What a credential is shown as.
 pub const MASK: &str = "********";

@@ -120,34 +120,56 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
 /// password under `MasterUserPassword:` repeated under another name, in an argument list
 /// (`args: ["-p", "…"]`) or in a command line would otherwise print there, where nothing
 /// says it is one. A word of its own: not inside a longer run of letters, digits, `_` and
-/// `-` (a password `admin` leaves `admin-tools` alone). One pass over the text for all of
-/// them; a text without credentials costs nothing.
+/// `-` (a password `Zx9-Qw8` leaves `Zx9-Qw8-tools` alone). Not a plain word
+/// ([`a_plain_word`](super::a_plain_word)): a default such as `gitea` also names the
+/// service, its image and its database. One pass over the text for all of them; a text
+/// without credentials costs nothing.
 fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
-    let mut values: Vec<&str> = out
-        .iter()
-        .filter_map(|r| text.get(r.clone()))
-        .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
-        .filter(|v| v.len() >= 4 && !v.contains('\n'))
+    let mut values: Vec<&str> = crate::source::one_line(text, out)
+        .filter(|v| v.len() >= 4 && !super::a_plain_word(v))
         .collect();
     if values.is_empty() {
         return;
     }
     values.sort_unstable();
     values.dedup();
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&values)
-    else {
-        return;
-    };
-    let word =
-        |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
-    let bytes = text.as_bytes();
-    for m in ac.find_iter(text) {
-        let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
-        if !word(before) && !word(bytes.get(m.end())) {
-            out.push(m.range());
+    if let Some(words) = Words::new(&values) {
+        out.extend(words.in_text(text));
+    }
+}
+
+/// Credentials to find in a text as words of their own: not inside a longer run of letters,
+/// digits, `_` and `-` (a password `admin` leaves `admin-tools` alone). One pass over the
+/// text for all of them.
+pub struct Words(aho_corasick::AhoCorasick);
+
+impl Words {
+    /// None when there is nothing to find.
+    pub fn new<S: AsRef<str>>(values: &[S]) -> Option<Words> {
+        if values.is_empty() {
+            return None;
         }
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(values.iter().map(|v| v.as_ref().as_bytes()))
+            .ok()
+            .map(Words)
+    }
+
+    /// The byte ranges where `text` holds one of the credentials as a word of its own.
+    pub fn in_text(&self, text: &str) -> Vec<Range<usize>> {
+        let word = |b: Option<&u8>| {
+            b.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        };
+        let bytes = text.as_bytes();
+        self.0
+            .find_iter(text)
+            .filter(|m| {
+                let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
+                !word(before) && !word(bytes.get(m.end()))
+            })
+            .map(|m| m.range())
+            .collect()
     }
 }
 
