@@ -24,7 +24,18 @@ pub(super) struct Chart {
     /// For a dependency `charts/` lacked, read from the repository instead: where from, and
     /// why that copy (said in a note at the dependency).
     pub(super) taken_from: Option<String>,
+    /// Its `values.yaml` read once: a chart with `condition`s weighs its subcharts with
+    /// their defaults before each subchart settles its own values from the same file, and a
+    /// subchart listed under two aliases settles twice.
+    defaults: std::sync::OnceLock<Option<Result<ReadValues, Problem>>>,
 }
+
+/// A values file, its values and their spans.
+pub(super) type ReadValues = (
+    Arc<SourceFile>,
+    serde_json::Value,
+    crate::source::span::SpanTree,
+);
 
 impl Chart {
     pub(super) fn file(&self, rel: &str) -> Option<&ChartFile> {
@@ -39,6 +50,20 @@ impl Chart {
             .and_then(|d| d.as_array())
             .map_or(&[], Vec::as_slice)
     }
+    /// Its `values.yaml` as read by [`super::values::read_values_yaml`] (None when it has
+    /// none), read once.
+    pub(super) fn values_yaml(&self) -> Option<&Result<ReadValues, Problem>> {
+        self.defaults
+            .get_or_init(|| {
+                self.file("values.yaml").map(|vf| {
+                    source(vf).and_then(|src| {
+                        super::values::read_values_yaml(&src).map(|(v, t)| (src, v, t))
+                    })
+                })
+            })
+            .as_ref()
+    }
+
     /// Its files under `templates/`.
     pub(super) fn templates(&self) -> impl Iterator<Item = &ChartFile> {
         self.files
@@ -359,6 +384,7 @@ pub(super) fn chart_from_files(
         files,
         subcharts: Vec::new(),
         taken_from: None,
+        defaults: std::sync::OnceLock::new(),
     })
 }
 

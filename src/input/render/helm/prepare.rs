@@ -164,8 +164,8 @@ fn prepare_in<'a>(
     // The chart's own values.yaml under the values given to it.
     let mut own_tags = None;
     let mut own_global = None;
-    if let Some(vf) = chart.file("values.yaml") {
-        match source(vf).and_then(|src| values::read_values_yaml(&src).map(|(v, t)| (src, v, t))) {
+    if let Some(read) = chart.values_yaml() {
+        match read {
             Ok((src, defaults, tree)) => {
                 let mut own = Origins::default();
                 let mut base = if defaults.is_null() {
@@ -176,13 +176,13 @@ fn prepare_in<'a>(
                 values::merge_into(
                     &mut base,
                     &serde_json::json!({}),
-                    Some(&tree),
-                    &src,
+                    Some(tree),
+                    src,
                     OriginRole::Values,
                     &mut Vec::new(),
                     &mut own,
                 );
-                record_all(&mut own, &tree, &src);
+                record_all(&mut own, tree, src);
                 // User/parent values win: their origins overwrite.
                 for (k, o) in origins.by_path.drain() {
                     own.by_path.insert(k, o);
@@ -194,7 +194,7 @@ fn prepare_in<'a>(
                 own_global = base.get("global").filter(|g| g.is_object()).cloned();
                 values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
-            Err(p) => problems.push(p),
+            Err(p) => problems.push(p.clone()),
         }
     }
     if !vals.is_object() {
@@ -436,10 +436,9 @@ fn instance_key(sub: &Chart, dep: Option<&serde_json::Value>) -> String {
 /// values file that cannot be read counts as empty (its problem is reported where it is read).
 fn defaults_tree(chart: &Chart) -> serde_json::Value {
     let mut tree = chart
-        .file("values.yaml")
-        .and_then(|vf| source(vf).ok())
-        .and_then(|src| values::read_values_yaml(&src).ok())
-        .map(|(v, _)| v)
+        .values_yaml()
+        .and_then(|read| read.as_ref().ok())
+        .map(|(_, v, _)| v.clone())
         .filter(serde_json::Value::is_object)
         .unwrap_or_else(|| serde_json::json!({}));
     let deps = chart.dependencies();
