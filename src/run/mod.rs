@@ -344,10 +344,11 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
-    // What the renderings found: their streams' credentials (a rendered Secret's values) and
-    // what they marked in the files they rendered from (values lines).
+    // What the renderings found, without scanning what no output shows: the credentials
+    // marked in their streams (a rendered Secret's values, values the detector reads as
+    // credentials under their keys) and in the files they rendered from (values lines).
     for r in &rendered {
-        credentials.extend(r.stream.one_line_credentials(true));
+        credentials.extend(r.stream.one_line_credentials(false));
         for f in r.map.files() {
             credentials.extend(f.one_line_credentials(false));
         }

@@ -149,8 +149,11 @@ impl Words {
         if values.is_empty() {
             return None;
         }
+        // An NFA: a DFA of a few long credentials (a generated certificate's base64) costs
+        // millions of instructions to build, more than a run's searches with the NFA.
         aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(values.iter().map(|v| v.as_ref().as_bytes()))
             .ok()
             .map(Words)
