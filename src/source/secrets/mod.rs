@@ -53,13 +53,15 @@ pub use scan::{Words, merge, scan};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
 
 /// Whether a credential found in one file is also masked where another file of the run
-/// repeats it as a word of its own (a password in
-/// `config.yaml` passed again in `docker-compose.yml`'s `command:`, a Secret's value in a
-/// Deployment's `args`). A token, not a phrase, a template action or a name: no spaces,
-/// quotes or `{{`, no key (`extraManifests:`), and not a run of letters, `.`, `-`, `_`, `/` and `:` of one letter case
-/// (`gitea`, `tls.key`, `server:`, `ADMIN`): such a default or key names services, images,
-/// files and objects across a repository, which masking would leave unreadable, and is no
-/// secret there.
+/// repeats it as a word of its own (a password in `config.yaml` passed again in
+/// `docker-compose.yml`'s `command:`, a Secret's value in a Deployment's `args`). A token,
+/// not a phrase, a template action or a key (no spaces, quotes or `{{`, no
+/// `extraManifests:`), and not a name: a run of letters, `.`, `-`, `_`, `/` and `:` of one
+/// letter case (`gitea`, `config`, `tls.key`, `argocd-server`, `ADMIN`) of some file is the
+/// vocabulary of the whole repository (services, images, keys, objects), and masking it in
+/// every file made 2,002 of the corpus's 16,592 messages unreadable (`typed_********`).
+/// Within its own file a credential is masked wherever it is a word of its own, whatever it
+/// looks like.
 pub fn spreads(credential: &str) -> bool {
     let v = credential.trim();
     let name_like =
@@ -73,13 +75,6 @@ pub fn spreads(credential: &str) -> bool {
         && !v.contains(['"', '\''])
         && !v.contains("{{")
         && !v.ends_with(':')
-}
-
-/// A word of letters of one case (`gitea`, `postgres`, `ADMIN`): a default password that
-/// names the service, its image, its user and its database too. Masked where it is the
-/// credential, not where the text repeats it.
-pub fn a_plain_word(v: &str) -> bool {
-    v.bytes().all(|b| b.is_ascii_lowercase()) || v.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// What a credential is shown as.

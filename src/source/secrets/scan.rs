@@ -120,13 +120,11 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
 /// password under `MasterUserPassword:` repeated under another name, in an argument list
 /// (`args: ["-p", "…"]`) or in a command line would otherwise print there, where nothing
 /// says it is one. A word of its own: not inside a longer run of letters, digits, `_` and
-/// `-` (a password `Zx9-Qw8` leaves `Zx9-Qw8-tools` alone). Not a plain word
-/// ([`a_plain_word`](super::a_plain_word)): a default such as `gitea` also names the
-/// service, its image and its database. One pass over the text for all of them; a text
-/// without credentials costs nothing.
+/// `-` (a password `admin` leaves `admin-tools` alone). One pass over the text for all of
+/// them; a text without credentials costs nothing.
 fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
     let mut values: Vec<&str> = crate::source::one_line(text, out)
-        .filter(|v| v.len() >= 4 && !super::a_plain_word(v))
+        .filter(|v| v.len() >= 4)
         .collect();
     if values.is_empty() {
         return;
