@@ -39,7 +39,9 @@ fn charts_render_as_helm_rendered_them() {
             // Helm's cause, without the call it names (`error calling substr: …`) or the file
             // it could not load (`Error: cannot load values.yaml: cannot unmarshal yaml
             // document: …`), which the located problem names by its place.
+            // A values.schema.json mismatch is listed as `- at '/a': …`.
             let last = helm_err.lines().last().unwrap().trim();
+            let last = last.strip_prefix("- ").unwrap_or(last);
             let cause = match last.rfind("error calling ") {
                 Some(i) => last[i..].split_once(": ").map_or(last, |(_, c)| c),
                 None => match last.strip_prefix("Error: cannot load ") {

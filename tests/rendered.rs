@@ -892,7 +892,7 @@ fn values_that_break_the_schema_are_located_at_their_values_line() {
         p["message"]
             .as_str()
             .unwrap()
-            .contains("values.schema.json at /replicaCount"),
+            .contains("values.schema.json: at '/replicaCount': minimum: got 0, want 1"),
         "{v}"
     );
     let (v, code) = json_check(d.path(), &["chart", "--select", "K8S-001"]);

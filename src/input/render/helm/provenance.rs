@@ -785,11 +785,33 @@ pub(super) fn element_of(
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     };
+    // A map or list printed by `toYaml` (`toYaml .hostPath | nindent 8` inside `range
+    // .Values.hostVolumes`): the printed block, its common indent removed.
+    let block = {
+        let lines: Vec<&str> = printed.lines().filter(|l| !l.trim().is_empty()).collect();
+        let indent = lines
+            .iter()
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .min()
+            .unwrap_or(0);
+        lines
+            .iter()
+            .map(|l| l.get(indent..).unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let is_block = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(m) if !m.is_empty() => true,
+        serde_json::Value::Array(a) if !a.is_empty() => true,
+        _ => false,
+    } && !block.is_empty()
+        && super::toyaml::to_yaml(&super::funcs::json_to_value(v)) == block;
     // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
     let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
-            && scalar(v)
+            && (scalar(v)
                 .is_some_and(|t| t == shown || data_encoding::BASE64.encode(t.as_bytes()) == shown)
+                || is_block(v))
     };
     // The concrete paths below `v` along `rest`, each further [`ELEMENT`] any child (a
     // `range $value` inside `range $key, $value := .Values.x`: external-dns's list-valued
@@ -1263,6 +1285,22 @@ mod tests {
         assert_eq!(
             element_of(p(&["env", ELEMENT]), "\"eA==\"", &values),
             p(&["env", "A"])
+        );
+        // A map printed by `toYaml … | nindent`: the element holding that map.
+        let values = serde_json::json!({
+            "vols": [{"h": {"path": "/a", "type": "File"}}, {"h": {"path": "/b"}}]
+        });
+        assert_eq!(
+            element_of(
+                p(&["vols", ELEMENT, "h"]),
+                "\n    path: /a\n    type: File",
+                &values
+            ),
+            p(&["vols", "0", "h"])
+        );
+        assert_eq!(
+            element_of(p(&["vols", ELEMENT, "h"]), "\n  path: /b", &values),
+            p(&["vols", "1", "h"])
         );
     }
 }

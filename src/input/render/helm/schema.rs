@@ -60,7 +60,31 @@ pub(super) fn validate_schema(
             return;
         }
     };
-    for e in validator.iter_errors(values).take(20) {
+    // Helm names every missing property of one object in one error (`missing properties
+    // 'p', 'q'`); the validator gives one each.
+    let mut missing: Vec<(String, Vec<String>)> = Vec::new();
+    let errors: Vec<_> = validator
+        .iter_errors(values)
+        .take(20)
+        .filter(|e| match e.kind() {
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                let (at, name) = (e.instance_path().as_str(), property.as_str());
+                match (missing.iter_mut().find(|(a, _)| a == at), name) {
+                    (Some((_, names)), Some(n)) => {
+                        names.push(n.to_string());
+                        false
+                    }
+                    (None, Some(n)) => {
+                        missing.push((at.to_string(), vec![n.to_string()]));
+                        true
+                    }
+                    _ => true,
+                }
+            }
+            _ => true,
+        })
+        .collect();
+    for e in errors {
         let at = e.instance_path().as_str().to_string();
         let shown = if at.is_empty() {
             "/".to_string()
@@ -82,11 +106,221 @@ pub(super) fn validate_schema(
                 break None;
             }
         };
-        let msg = format!("values do not match values.schema.json at {shown}: {e}");
+        // In Helm's words (santhosh-tekuri/jsonschema v6, which Helm v4 validates with:
+        // `- at '/replicaCount': minimum: got 0, want 1`) where they are known.
+        let words = match missing.iter().find(|(a, _)| *a == at) {
+            Some((_, names))
+                if names.len() > 1
+                    && matches!(
+                        e.kind(),
+                        jsonschema::error::ValidationErrorKind::Required { .. }
+                    ) =>
+            {
+                let names: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+                Some(format!("missing properties {}", names.join(", ")))
+            }
+            _ => helm_words(&e),
+        };
+        let msg = match words {
+            Some(w) => format!("values do not match values.schema.json: at '{at}': {w}"),
+            None => format!("values do not match values.schema.json at {shown}: {e}"),
+        };
         problems.push(match origin {
             Some(o) => Problem::error(&o.file.path, Some(o.file.pos(o.span.start)), msg),
             None => Problem::error(&schema.display, None, msg),
         });
+    }
+}
+
+/// A validation error as Helm v4 words it (santhosh-tekuri/jsonschema v6's English
+/// messages, numbers through golang.org/x/text's printer: `70,000`, `1.234567×10⁰⁶`); None
+/// for a kind whose wording is not known (the validator's own words are kept).
+fn helm_words(e: &jsonschema::ValidationError) -> Option<String> {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    let got: &serde_json::Value = e.instance();
+    let count = |n: u64| go_number(n as f64);
+    let len = |v: &serde_json::Value| -> u64 {
+        match v {
+            serde_json::Value::String(s) => s.chars().count() as u64,
+            serde_json::Value::Array(a) => a.len() as u64,
+            serde_json::Value::Object(m) => m.len() as u64,
+            _ => 0,
+        }
+    };
+    let num = |v: &serde_json::Value| v.as_f64().map(go_number);
+    let limit = |name: &str, want: &serde_json::Value| {
+        Some(format!("{name}: got {}, want {}", num(got)?, num(want)?))
+    };
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(match e.kind() {
+        K::AdditionalProperties { unexpected } => {
+            format!("additional properties {} not allowed", quoted(unexpected))
+        }
+        K::Required { property } => format!("missing property '{}'", property.as_str()?),
+        K::Constant { expected_value } => format!("value must be {}", go_scalar(expected_value)?),
+        K::Enum { options } => match options.as_array()?.as_slice() {
+            [one] => format!("value must be {}", go_scalar(one)?),
+            many => {
+                let shown: Option<Vec<String>> = many.iter().map(go_scalar).collect();
+                match shown {
+                    Some(shown) => format!("value must be one of {}", shown.join(", ")),
+                    None => "'enum' failed".to_string(),
+                }
+            }
+        },
+        K::Pattern { pattern } => format!("'{}' does not match pattern '{pattern}'", got.as_str()?),
+        K::Minimum { limit: l } => limit("minimum", l)?,
+        K::Maximum { limit: l } => limit("maximum", l)?,
+        K::ExclusiveMinimum { limit: l } => limit("exclusiveMinimum", l)?,
+        K::ExclusiveMaximum { limit: l } => limit("exclusiveMaximum", l)?,
+        K::MinLength { limit } => {
+            format!("minLength: got {}, want {}", count(len(got)), count(*limit))
+        }
+        K::MaxLength { limit } => {
+            format!("maxLength: got {}, want {}", count(len(got)), count(*limit))
+        }
+        K::MinItems { limit } => {
+            format!("minItems: got {}, want {}", count(len(got)), count(*limit))
+        }
+        K::MaxItems { limit } => {
+            format!("maxItems: got {}, want {}", count(len(got)), count(*limit))
+        }
+        K::MinProperties { limit } => {
+            format!(
+                "minProperties: got {}, want {}",
+                count(len(got)),
+                count(*limit)
+            )
+        }
+        K::MaxProperties { limit } => {
+            format!(
+                "maxProperties: got {}, want {}",
+                count(len(got)),
+                count(*limit)
+            )
+        }
+        K::UniqueItems => {
+            let items = got.as_array()?;
+            let (i, j) = (0..items.len())
+                .flat_map(|j| (0..j).map(move |i| (i, j)))
+                .find(|&(i, j)| jsonschema_equal(&items[i], &items[j]))?;
+            format!("items at {i} and {j} are equal")
+        }
+        K::MultipleOf { multiple_of } => {
+            format!(
+                "multipleOf: got {}, want {}",
+                num(got)?,
+                go_number(*multiple_of)
+            )
+        }
+        K::Not { .. } => "'not' failed".to_string(),
+        K::FalseSchema => "false schema".to_string(),
+        K::AnyOf { .. } => "'anyOf' failed".to_string(),
+        K::OneOfNotValid { .. } => "'oneOf' failed, none matched".to_string(),
+        K::Type { kind } => {
+            let want: Vec<&str> = match kind {
+                TypeKind::Single(t) => vec![t.as_str()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect(),
+            };
+            let got = match got {
+                serde_json::Value::Null => "null",
+                serde_json::Value::Bool(_) => "boolean",
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::Object(_) => "object",
+            };
+            format!("got {got}, want {}", want.join(" or "))
+        }
+        _ => return None,
+    })
+}
+
+/// JSON Schema's equality (numbers by value: `1` and `1.0` are equal).
+fn jsonschema_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a, b) {
+        (serde_json::Value::Number(x), serde_json::Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (serde_json::Value::Array(x), serde_json::Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| jsonschema_equal(a, b))
+        }
+        (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| jsonschema_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A scalar as v6 quotes it in a message: `'text'`, `1`, `true`, `<nil>`; None for a map or
+/// a list (Helm then says only which keyword failed).
+fn go_scalar(v: &serde_json::Value) -> Option<String> {
+    Some(match v {
+        serde_json::Value::Null => "<nil>".to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => go_number(n.as_f64()?),
+        serde_json::Value::String(s) => format!("'{s}'"),
+        _ => return None,
+    })
+}
+
+/// A number as golang.org/x/text's printer writes `%v`: the shortest digits, grouped by
+/// thousands (`70,000`), or `d.ddd×10ⁿⁿ` when the exponent is below -4 or 6 and above
+/// (`1.234567×10⁰⁶`), as strconv's `%g` switches.
+fn go_number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    // `{:e}`: the shortest digits that read back, `1.234567e6`.
+    let e = format!("{:e}", x.abs());
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if !(-4..6).contains(&exp) {
+        const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+        let power: String = format!("{:02}", exp.abs())
+            .chars()
+            .map(|c| SUP[c.to_digit(10).unwrap_or(0) as usize])
+            .collect();
+        let minus = if exp < 0 { "⁻" } else { "" };
+        return format!("{sign}{mantissa}×10{minus}{power}");
+    }
+    // Plain: the integer part grouped by thousands, then the fraction.
+    let point = exp + 1;
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            format!("{}{digits}", "0".repeat((-point) as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
     }
 }
 
@@ -180,6 +414,20 @@ mod tests {
         assert_eq!(s["properties"]["list"]["items"][0], serde_json::json!({}));
         assert!(s["properties"]["own"]["$ref"].is_string());
         assert!(s["properties"]["local"]["$ref"].is_string());
+    }
+
+    #[test]
+    fn numbers_are_printed_as_helm_prints_them() {
+        use super::go_number;
+        assert_eq!(go_number(0.0), "0");
+        assert_eq!(go_number(1.0), "1");
+        assert_eq!(go_number(1.5), "1.5");
+        assert_eq!(go_number(-0.5), "-0.5");
+        assert_eq!(go_number(70000.0), "70,000");
+        assert_eq!(go_number(123456.0), "123,456");
+        assert_eq!(go_number(1234567.0), "1.234567×10⁰⁶");
+        assert_eq!(go_number(1e6), "1×10⁰⁶");
+        assert_eq!(go_number(0.0001), "0.0001");
     }
 
     #[test]
