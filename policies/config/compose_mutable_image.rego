@@ -1,6 +1,10 @@
 # METADATA
 # title: Compose images must be pinned to a version
-# description: Flags Compose services that pull an image without a tag or with the latest tag (services that build their image are not flagged).
+# description: >-
+#   Flags Compose services that pull an image without a tag, with the latest tag or with
+#   another tag that moves by convention, a branch (`main`, `develop`) or a release channel
+#   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`). Services that build
+#   their image are not flagged.
 # custom:
 #   id: CFG-015
 #   name: compose-mutable-image
@@ -32,10 +36,12 @@ problem(image) := "has no tag, so it means latest" if {
 	not contains(last_segment(image), ":")
 }
 
-problem(image) := "uses the latest tag" if {
+problem(image) := sprintf("uses the mutable tag %s", [tag]) if {
 	not contains(image, "@")
 	parts := split(last_segment(image), ":")
-	lower(parts[count(parts) - 1]) == "latest"
+	count(parts) > 1
+	tag := parts[count(parts) - 1]
+	lower(tag) in {t | some t in data.settings.kubernetes.mutable_image_tags}
 }
 
 deny contains finding if {

@@ -1,6 +1,6 @@
 # METADATA
 # title: Compose environment variables must not hold literal secrets
-# description: Flags Compose environment variables named like secrets (PASSWORD, TOKEN, SECRET, API_KEY...) with a literal value; the value is never printed.
+# description: Flags Compose environment variables named like secrets (PASSWORD, TOKEN, SECRET, API_KEY...) with a literal value, or with a reference whose default is one (`${DB_PASSWORD:-secret}`); the value is never printed.
 # custom:
 #   id: CFG-013
 #   name: compose-secret-in-environment
@@ -33,7 +33,7 @@ deny contains finding if {
 	e.has_value
 	config.plaintext_secret(e.name, e.value)
 	finding := {
-		"msg": sprintf("%s sets the secret-looking environment variable %s to a literal value", [config.service_label(s), e.name]),
+		"msg": sprintf("%s sets the secret-looking environment variable %s to a literal value%s", [config.service_label(s), e.name, config.default_note(e.value)]),
 		"path": e.path,
 	}
 }

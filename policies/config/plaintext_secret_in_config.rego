@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); the value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -41,7 +41,7 @@ deny contains finding if {
 	config.plaintext_secret(e.key, e.value)
 	not compose_environment(e.path)
 	finding := {
-		"msg": sprintf("%s holds a plaintext secret", [config.dotted(e.path)]),
+		"msg": sprintf("%s holds a plaintext secret%s", [config.dotted(e.path), config.default_note(e.value)]),
 		"path": e.path,
 	}
 }
@@ -55,7 +55,7 @@ deny contains finding if {
 	config.plaintext_secret(obj.name, obj.value)
 	not compose_environment(path)
 	finding := {
-		"msg": sprintf("%s holds a plaintext secret (%s)", [config.dotted(array.concat(path, ["value"])), obj.name]),
+		"msg": sprintf("%s holds a plaintext secret (%s)%s", [config.dotted(array.concat(path, ["value"])), obj.name, config.default_note(obj.value)]),
 		"path": array.concat(path, ["value"]),
 	}
 }

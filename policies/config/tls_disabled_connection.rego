@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true - as keys or inside connection strings.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true - as keys, inside connection strings, or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -132,6 +132,49 @@ deny contains finding if {
 	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl|tls|usessl|use_ssl)=(disable|disabled|allow|false|0|off)(?:$|[&;\s])`, v, 1)[0]
 	finding := {
 		"msg": sprintf("the connection string in %s sets %s=%s, which allows connections without TLS", [config.dotted(path), m[1], m[2]]),
+		"path": path,
+	}
+}
+
+# JVM system properties in a string (`JAVA_OPTS: -Dcom.sun.management.jmxremote.ssl=false`,
+# `-Dmanagement.server.ssl.enabled=false`): the property's last name, or `ssl.enabled` /
+# `tls.enabled`, read like a key.
+jvm_properties contains [path, name, value] if {
+	walk(input, [path, v])
+	is_string(v)
+	contains(v, "-D")
+	connection_hint(lower(v))
+	some m in regex.find_all_string_submatch_n(`(?:^|\s)-D([A-Za-z0-9_.-]+)=("?)([^\s"]*)`, v, -1)
+	name := m[1]
+	value := m[3]
+}
+
+jvm_off(name, value) if {
+	parts := split(name, ".")
+	off_when_false[config.norm_key(parts[count(parts) - 1])]
+	is_false(value)
+}
+
+jvm_off(name, value) if {
+	parts := split(name, ".")
+	off_when_true[config.norm_key(parts[count(parts) - 1])]
+	is_true(value)
+}
+
+jvm_off(name, value) if {
+	parts := split(name, ".")
+	n := count(parts)
+	n >= 2
+	lower(parts[n - 1]) == "enabled"
+	tls_blocks[config.norm_key(parts[n - 2])]
+	is_false(value)
+}
+
+deny contains finding if {
+	some [path, name, value] in jvm_properties
+	jvm_off(name, value)
+	finding := {
+		"msg": sprintf("%s sets the JVM property %s=%s, which turns TLS or its certificate verification off", [config.dotted(path), name, value]),
 		"path": path,
 	}
 }

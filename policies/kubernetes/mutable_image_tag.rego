@@ -2,8 +2,10 @@
 # title: Images must name a fixed tag or a digest
 # description: >-
 #   Flags containers whose image has neither a digest nor a tag (which pulls `latest`) or whose
-#   tag is `latest`. A digest pins the image whatever the tag says; a registry port
-#   (`registry:5000/app`) is not a tag.
+#   tag is `latest` or another tag that moves by convention: a branch (`main`, `master`,
+#   `develop`) or a release channel (`stable`, `edge`, `nightly`; see
+#   `data.settings.kubernetes.mutable_image_tags`). A digest pins the image whatever the tag
+#   says; a registry port (`registry:5000/app`) is not a tag.
 # custom:
 #   id: K8S-015
 #   name: mutable-image-tag
@@ -16,7 +18,7 @@
 #     soc2: [CC8.1]
 #     zero-trust: [ZT-5]
 #   rationale: >-
-#     `latest` (or no tag) names whatever was pushed last: two nodes can run different code for
+#     `latest` (or no tag), like a branch or channel tag, names whatever was pushed last: two nodes can run different code for
 #     the same manifest, a rollback does not roll back, and the image that was scanned is not
 #     necessarily the one that runs. The baseline configuration (CM-2) must say what runs.
 #   remediation: >-
@@ -45,18 +47,24 @@ deny contains finding if {
 	)
 }
 
-# The characters of the `latest` tag, which ends the reference's name: when a chart prints
+# Tags that name whatever was pushed last: `latest`, branches, release channels.
+moving_tag(tag) if tag in {t | some t in data.settings.kubernetes.mutable_image_tags}
+
+# The characters of the moving tag, which ends the reference's name: when a chart prints
 # the repository and the tag from two values, the finding is on the tag's line.
 tag_part(image) := {"part": [count(name) - count(tag), count(name)]} if {
 	tag := k8s.image_tag(image)
-	tag == "latest"
+	moving_tag(tag)
 	name := split(image, "@")[0]
 }
 
-tag_part(image) := {} if k8s.image_tag(image) != "latest"
+tag_part(image) := {} if not moving_tag(k8s.image_tag(image))
 
 tag_part(image) := {} if not k8s.image_tag(image)
 
 mutable(image) := "with no tag (it pulls latest)" if not k8s.image_tag(image)
 
-mutable(image) := "with the mutable tag latest" if k8s.image_tag(image) == "latest"
+mutable(image) := sprintf("with the mutable tag %s", [tag]) if {
+	tag := k8s.image_tag(image)
+	moving_tag(tag)
+}

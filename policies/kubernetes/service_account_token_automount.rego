@@ -4,13 +4,15 @@
 #   Flags workloads whose pod spec does not set automountServiceAccountToken to false, unless
 #   the ServiceAccount the pod runs as (its serviceAccountName, else `default`) is in the scanned
 #   files, in the same namespace, and sets automountServiceAccountToken to false. A pod-level
-#   `true` overrides the ServiceAccount's `false`.
+#   `true` overrides the ServiceAccount's `false`. A workload that runs as a ServiceAccount of
+#   its own (not `default`) which a RoleBinding or ClusterRoleBinding of the scanned files
+#   binds calls the API and keeps its token: it is not flagged.
 # custom:
 #   id: K8S-020
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ServiceAccount]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ServiceAccount, RoleBinding, ClusterRoleBinding]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]
@@ -43,11 +45,37 @@ opted_out contains [k8s.effective_namespace_of(doc), k8s.name_of(doc)] if {
 	doc.automountServiceAccountToken == false
 }
 
+# [namespace, name] of each ServiceAccount a binding of the scanned files grants a role to: the
+# pods that run as it call the API, so the token is what they need (the remediation's "dedicated
+# ServiceAccount with a minimal Role"). A subject without a namespace is in the RoleBinding's.
+bound contains [ns, subject.name] if {
+	some doc in input.documents
+	doc.kind in {"RoleBinding", "ClusterRoleBinding"}
+	is_object(doc.roleRef)
+	some subject in doc.subjects
+	subject.kind == "ServiceAccount"
+	is_string(subject.name)
+	ns := subject_namespace(doc, subject)
+}
+
+subject_namespace(binding, subject) := subject.namespace if {
+	is_string(subject.namespace)
+	subject.namespace != ""
+} else := k8s.effective_namespace_of(binding) if binding.kind == "RoleBinding"
+
+# The pod runs as a ServiceAccount of its own that a binding grants a role to.
+uses_api(doc, spec) if {
+	account := service_account(spec)
+	account != "default"
+	bound[[k8s.effective_namespace_of(doc), account]]
+}
+
 deny contains finding if {
 	some i, doc in input.documents
 	k8s.workload_kinds[doc.kind]
 	spec := k8s.pod_spec_of(doc)
 	spec.automountServiceAccountToken == true
+	not uses_api(doc, spec)
 	finding := {
 		"msg": sprintf("%s mounts its service account token (automountServiceAccountToken: true)", [k8s.label_of(doc)]),
 		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
@@ -61,6 +89,7 @@ deny contains finding if {
 	not is_boolean(spec.automountServiceAccountToken)
 	account := service_account(spec)
 	not opted_out[[k8s.effective_namespace_of(doc), account]]
+	not uses_api(doc, spec)
 	finding := {
 		"msg": sprintf("%s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), k8s.effective_namespace_of(doc), account]),
 		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),

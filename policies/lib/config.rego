@@ -262,6 +262,12 @@ plaintext_secret(k, v) if {
 	credentials.secret_name(k)
 }
 
+# " (the default of its reference)" when the secret is the literal default of a reference
+# (`${DB_PASSWORD:-secret}`), else "".
+default_note(v) := " (the default of its reference)" if credentials.reference_default(v)
+
+default_note(v) := "" if not credentials.reference_default(v)
+
 _names_itself(k, v) if {
 	is_string(v)
 	words := split(norm_key(k), "_")

@@ -340,7 +340,23 @@ high_entropy(v) if {
 
 # Why a value under a name is a credential: its shape, a literal under a credential name, or a
 # high-entropy string under a name that is not an identifier's. Empty when it is none.
-reasons(name, v) := _reasons(name, v, shape_reasons(v))
+#
+# A reference with a default (`${DB_PASSWORD:-secret}` in Compose and shells,
+# `${db.password:secret}` in Spring) is read as its default: the default is written in the
+# file and is the value whenever the variable is unset.
+reasons(name, v) := _reasons(name, d, shape_reasons(d)) if {
+	d := reference_default(v)
+} else := _reasons(name, v, shape_reasons(v))
+
+# The default of a value that is one reference with a default: `${VAR:-default}`,
+# `${VAR-default}`, `${a.b:default}`. Not `${VAR:?message}` (required) or `${VAR:+alt}` (set
+# only when VAR is), and not a default that is itself a reference (`${A:-${B}}`).
+reference_default(v) := d if {
+	is_string(v)
+	m := regex.find_all_string_submatch_n(`^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::-|-|:)([^?+}][^}]*)\}$`, trim_space(v), 1)
+	d := m[0][1]
+	not contains(d, "$")
+}
 
 _reasons(_, _, shapes) := shapes if count(shapes) > 0
 

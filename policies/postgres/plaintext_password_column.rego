@@ -4,7 +4,8 @@
 #   Flags each text column (text, varchar, char, citext) named like a password, secret, token or
 #   API key (`password`, `*_password`, `api_key`, `*_token`... data.settings.postgres.secret_columns)
 #   that is not named as a hash or ciphertext (`*_hash`, `*_digest`, `*_bcrypt`, `hashed_*`,
-#   `*_encrypted`...).
+#   `*_encrypted`...). A password column in a table with a salt column (`salt`, `*_salt`)
+#   holds a salted hash and is not flagged.
 # custom:
 #   id: SQL-005
 #   name: plaintext-password-column
@@ -34,6 +35,7 @@ deny contains finding if {
 	sql.is_text_type(c.value)
 	sql.named_like_any(c.value.name, sql.secret_names)
 	not hash_named(c.value.name)
+	not salted(c)
 	finding := {
 		"msg": sprintf("column %q of table %s stores a credential as plain %s", [c.value.name, c.table.name, c.value.type]),
 		"path": c.path,
@@ -49,3 +51,17 @@ hash_named(name) if {
 	some s in sql.settings.hash_suffixes
 	endswith(lower(name), s)
 }
+
+# A password column beside a salt column (`salt`, `password_salt`, `salt_value`): a salt is
+# only ever fed to a hash or key-derivation function, so the column holds the salted hash.
+salted(c) if {
+	regex.match(`(pass(word|wd)?|pwd)$`, lower(c.value.name))
+	some other, _ in c.table.columns
+	salt_named(lower(other))
+}
+
+salt_named(n) if n == "salt"
+
+salt_named(n) if endswith(n, "_salt")
+
+salt_named(n) if startswith(n, "salt_")
