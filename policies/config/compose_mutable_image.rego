@@ -41,7 +41,7 @@ problem(image) := sprintf("uses the mutable tag %s", [tag]) if {
 	parts := split(last_segment(image), ":")
 	count(parts) > 1
 	tag := parts[count(parts) - 1]
-	lower(tag) in {t | some t in data.settings.kubernetes.mutable_image_tags}
+	lower(tag) in data.settings.kubernetes.mutable_image_tags
 }
 
 deny contains finding if {

@@ -48,7 +48,7 @@ deny contains finding if {
 }
 
 # Tags that name whatever was pushed last: `latest`, branches, release channels.
-moving_tag(tag) if tag in {t | some t in data.settings.kubernetes.mutable_image_tags}
+moving_tag(tag) if tag in data.settings.kubernetes.mutable_image_tags
 
 # The characters of the moving tag, which ends the reference's name: when a chart prints
 # the repository and the tag from two values, the finding is on the tag's line.

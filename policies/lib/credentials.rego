@@ -353,7 +353,10 @@ reasons(name, v) := _reasons(name, d, shape_reasons(d)) if {
 # only when VAR is), and not a default that is itself a reference (`${A:-${B}}`).
 reference_default(v) := d if {
 	is_string(v)
-	m := regex.find_all_string_submatch_n(`^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::-|-|:)([^?+}][^}]*)\}$`, trim_space(v), 1)
+	t := trim_space(v)
+	# Most values are no reference: the expression runs only on those that start like one.
+	startswith(t, "${")
+	m := regex.find_all_string_submatch_n(`^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::-|-|:)([^?+}][^}]*)\}$`, t, 1)
 	d := m[0][1]
 	not contains(d, "$")
 }
