@@ -1099,6 +1099,11 @@ fn write_plus_v(out: &mut String, v: &Value, depth: usize) {
         out.push_str("...");
         return;
     }
+    // runeguard patch 62: a pointer below the top level is its address.
+    if depth > 0 && v.pointer_type().is_some() {
+        let _ = write!(out, "{:#x}", crate::value::POINTER_ADDRESS);
+        return;
+    }
     if let Some(fields) = v.struct_values().filter(|_| !v.fmt_calls_string()) {
         if v.struct_type().is_some_and(|t| t.starts_with('*')) {
             out.push('&');
@@ -1223,6 +1228,25 @@ fn write_element(out: &mut String, directive: &str, item: &Value) -> Result<()> 
     if matches!(item, Value::Nil) {
         out.push_str("<nil>");
         return Ok(());
+    }
+    // runeguard patch 62: a pointer to a struct inside a composite is fmt's pointer: its
+    // address for `%v` and `%p`, the address as a number for the integer verbs, and for any
+    // other verb `%!s(*T=&{…})` (the bad verb prints the pointer at depth 0).
+    if let Some(ty) = item.pointer_type() {
+        let addr = crate::value::POINTER_ADDRESS;
+        return match directive.chars().last() {
+            Some('v' | 'p') => {
+                let text = format!("{addr:#x}");
+                let directive = format!("{}s", &directive[..directive.len() - 1]);
+                sprintf_into(out, &directive, &[Value::String(text.into())])
+            }
+            Some('b' | 'o' | 'd' | 'x' | 'X') => sprintf_into(out, directive, &[Value::Uint(addr)]),
+            Some(verb) => {
+                let _ = write!(out, "%!{verb}({ty}={})", item.stringer().unwrap_or_default());
+                Ok(())
+            }
+            None => sprintf_into(out, directive, core::slice::from_ref(item)),
+        };
     }
     sprintf_into(out, directive, core::slice::from_ref(item))
 }
