@@ -949,6 +949,18 @@ fn go_hex_float(f: f64, prec: Option<usize>) -> String {
 /// as `[]interface {}(nil)`, a nil inside a collection of `interface {}` as
 /// `interface {}(nil)`, an unsigned integer in hex (`0x1`). A struct-like map (a
 /// `time.Time`, Helm's KubeVersion) prints as `%v` does.
+/// runeguard patch 62: `%#v` of a value inside a struct, list or map: a pointer without a
+/// `GoString` method is `(*T)(0x…)`, as fmt prints a pointer below the top level.
+fn write_go_syntax_nested(out: &mut String, v: &Value, in_any: bool) {
+    if let Some(ty) = v.struct_type().filter(|t| t.starts_with('*')) {
+        if v.go_method(crate::value::GO_STRING).is_none() {
+            let _ = write!(out, "({ty})({:#x})", crate::value::POINTER_ADDRESS);
+            return;
+        }
+    }
+    write_go_syntax(out, v, in_any);
+}
+
 fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
     // runeguard patch 41: a struct (or a named type) standing as a map: its `GoString`, the
     // value it stands for, or its type and fields (`&semver.Version{major:0x1, …}`).
@@ -984,7 +996,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 }
                 out.push_str(name);
                 out.push(':');
-                write_go_syntax(out, value, false);
+                write_go_syntax_nested(out, value, false);
             }
             out.push('}');
             return;
@@ -1010,7 +1022,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_go_syntax(out, item, any);
+                write_go_syntax_nested(out, item, any);
             }
             out.push('}');
         }
@@ -1035,7 +1047,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 first = false;
                 go_quote_into_with(out, k, false);
                 out.push(':');
-                write_go_syntax(out, item, any);
+                write_go_syntax_nested(out, item, any);
             }
             out.push('}');
         }
