@@ -949,6 +949,18 @@ fn go_hex_float(f: f64, prec: Option<usize>) -> String {
 /// as `[]interface {}(nil)`, a nil inside a collection of `interface {}` as
 /// `interface {}(nil)`, an unsigned integer in hex (`0x1`). A struct-like map (a
 /// `time.Time`, Helm's KubeVersion) prints as `%v` does.
+/// runeguard patch 62: `%#v` of a value inside a struct, list or map: a pointer without a
+/// `GoString` method is `(*T)(0x…)`, as fmt prints a pointer below the top level.
+fn write_go_syntax_nested(out: &mut String, v: &Value, in_any: bool) {
+    if let Some(ty) = v.struct_type().filter(|t| t.starts_with('*')) {
+        if v.go_method(crate::value::GO_STRING).is_none() {
+            let _ = write!(out, "({ty})({:#x})", crate::value::POINTER_ADDRESS);
+            return;
+        }
+    }
+    write_go_syntax(out, v, in_any);
+}
+
 fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
     // runeguard patch 41: a struct (or a named type) standing as a map: its `GoString`, the
     // value it stands for, or its type and fields (`&semver.Version{major:0x1, …}`).
@@ -984,7 +996,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 }
                 out.push_str(name);
                 out.push(':');
-                write_go_syntax(out, value, false);
+                write_go_syntax_nested(out, value, false);
             }
             out.push('}');
             return;
@@ -1010,7 +1022,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_go_syntax(out, item, any);
+                write_go_syntax_nested(out, item, any);
             }
             out.push('}');
         }
@@ -1035,7 +1047,7 @@ fn write_go_syntax(out: &mut String, v: &Value, in_any: bool) {
                 first = false;
                 go_quote_into_with(out, k, false);
                 out.push(':');
-                write_go_syntax(out, item, any);
+                write_go_syntax_nested(out, item, any);
             }
             out.push('}');
         }
@@ -1097,6 +1109,11 @@ fn contains_struct(v: &Value) -> bool {
 fn write_plus_v(out: &mut String, v: &Value, depth: usize) {
     if depth > crate::value::MAX_PRINT_DEPTH {
         out.push_str("...");
+        return;
+    }
+    // runeguard patch 62: a pointer below the top level is its address.
+    if depth > 0 && v.pointer_type().is_some() {
+        let _ = write!(out, "{:#x}", crate::value::POINTER_ADDRESS);
         return;
     }
     if let Some(fields) = v.struct_values().filter(|_| !v.fmt_calls_string()) {
@@ -1223,6 +1240,25 @@ fn write_element(out: &mut String, directive: &str, item: &Value) -> Result<()> 
     if matches!(item, Value::Nil) {
         out.push_str("<nil>");
         return Ok(());
+    }
+    // runeguard patch 62: a pointer to a struct inside a composite is fmt's pointer: its
+    // address for `%v` and `%p`, the address as a number for the integer verbs, and for any
+    // other verb `%!s(*T=&{…})` (the bad verb prints the pointer at depth 0).
+    if let Some(ty) = item.pointer_type() {
+        let addr = crate::value::POINTER_ADDRESS;
+        return match directive.chars().last() {
+            Some('v' | 'p') => {
+                let text = format!("{addr:#x}");
+                let directive = format!("{}s", &directive[..directive.len() - 1]);
+                sprintf_into(out, &directive, &[Value::String(text.into())])
+            }
+            Some('b' | 'o' | 'd' | 'x' | 'X') => sprintf_into(out, directive, &[Value::Uint(addr)]),
+            Some(verb) => {
+                let _ = write!(out, "%!{verb}({ty}={})", item.stringer().unwrap_or_default());
+                Ok(())
+            }
+            None => sprintf_into(out, directive, core::slice::from_ref(item)),
+        };
     }
     sprintf_into(out, directive, core::slice::from_ref(item))
 }

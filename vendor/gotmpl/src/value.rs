@@ -515,6 +515,24 @@ impl fmt::Display for Elem<'_> {
     }
 }
 
+/// runeguard patch 62: the address Go's fmt prints for a pointer inside a list or map (it
+/// varies from run to run in Go; one fixed address here).
+pub const POINTER_ADDRESS: u64 = 0xc000_010000;
+
+/// runeguard patch 62: an element of a list or map as fmt's `%v` prints it below the top
+/// level: a pointer to a struct without a `String` method (Helm's `*common.Capabilities`)
+/// is its address (`map[k:0xc000010000]`); Go writes `&{…}` at depth 0 only.
+pub(crate) struct Nested<'a>(pub(crate) &'a Value);
+
+impl fmt::Display for Nested<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.pointer_type().is_some() {
+            return write!(f, "{POINTER_ADDRESS:#x}");
+        }
+        write!(f, "{}", Elem(self.0))
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if matches!(self, Value::Map(_) | Value::List(_)) && self.nests_deeper_than(MAX_PRINT_DEPTH) {
@@ -534,7 +552,7 @@ impl fmt::Display for Value {
                     if i > 0 {
                         write!(f, " ")?;
                     }
-                    write!(f, "{}", Elem(item))?;
+                    write!(f, "{}", Nested(item))?;
                 }
                 write!(f, "]")
             }
@@ -560,7 +578,7 @@ impl fmt::Display for Value {
                     if i > 0 {
                         write!(f, " ")?;
                     }
-                    write!(f, "{k}:{}", Elem(v))?;
+                    write!(f, "{k}:{}", Nested(v))?;
                 }
                 write!(f, "]")
             }
@@ -1048,6 +1066,13 @@ impl Value {
             Some(Value::Function(f)) => f(&[]).ok(),
             _ => None,
         }
+    }
+
+    /// runeguard patch 62: the type of a pointer to a struct fmt prints by its fields (a
+    /// `*` type without a `String` method): printed as its address below the top level.
+    pub fn pointer_type(&self) -> Option<String> {
+        self.struct_type()
+            .filter(|t| t.starts_with('*') && !self.fmt_calls_string())
     }
 
     /// runeguard patch 41: whether fmt calls the value's `String` method for `%v`, `%s`,
