@@ -104,6 +104,22 @@ sslmode = "disable"
 
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
 
+/// `runeguard check --verbose --format FORMAT .` in `dir`, without colour.
+fn check_verbose(dir: &std::path::Path, format: &str) -> std::process::Output {
+    rg().current_dir(dir)
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--verbose",
+            "--format",
+            format,
+            ".",
+        ])
+        .output()
+        .expect("runs")
+}
+
 fn assert_clean(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     for c in CREDENTIALS {
@@ -467,19 +483,7 @@ fn no_secret_data_value_in_any_output() {
         }
     };
     for format in ["human", "table", "json", "sarif", "junit"] {
-        let out = rg()
-            .current_dir(d.path())
-            .args([
-                "check",
-                "--color",
-                "never",
-                "--verbose",
-                "--format",
-                format,
-                ".",
-            ])
-            .output()
-            .expect("runs");
+        let out = check_verbose(d.path(), format);
         clean(&format!("check --format {format}"), &out.stdout);
         clean(&format!("check --format {format} (stderr)"), &out.stderr);
         if format == "human" {
@@ -533,19 +537,7 @@ fn a_credential_found_in_one_file_is_hidden_in_the_others() {
         ),
     ]);
     for format in ["human", "html", "json", "sarif"] {
-        let out = rg()
-            .current_dir(d.path())
-            .args([
-                "check",
-                "--color",
-                "never",
-                "--verbose",
-                "--format",
-                format,
-                ".",
-            ])
-            .output()
-            .expect("runs");
+        let out = check_verbose(d.path(), format);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("privileged"),
