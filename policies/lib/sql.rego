@@ -56,7 +56,20 @@ is_audit_name(table) if last_word(table) in {x | some x in settings.log_table_wo
 # `user_events`, `domain_events` (`event_types` is not an event table).
 is_event_name(table) if last_word(table) in {x | some x in settings.event_table_words}
 
-last_word(name) := w[count(w) - 1] if w := words(name)
+# The last word that says what the table holds: trailing words that only say how it is stored
+# or which version it is (`logs_part`, `audit_log_partitioned`, `job_logs_v2`:
+# data.settings.postgres.table_name_qualifiers, `v<number>`) are passed over, so `logs_part`
+# is a log table as `logs` is; `log_settings_part` is not one. A year or `_old`/`_archive` is
+# not passed over: `audit_log_2023`, `audit_log_old` are a hand-made partition or the copy a
+# migration drops after moving its rows.
+last_word(name) := w[i] if {
+	w := words(name)
+	i := max([j | some j, x in w; not _qualifier_word(x)])
+}
+
+_qualifier_word(x) if x in {q | some q in settings.table_name_qualifiers}
+
+_qualifier_word(x) if regex.match(`^v[0-9]+$`, x)
 
 # An audit table: named like one, not a partition (its parent is the table that counts).
 is_audit_table(t) if {
