@@ -3,8 +3,10 @@
 # description: >-
 #   Flags each table whose row-level security is enabled at the end of the schema while no
 #   `CREATE POLICY` in the schema (the file, or the folder of migrations) applies to it, unless
-#   the schema revokes ALL privileges on the table from roles and grants none on it: then only
-#   the owner reaches the table and the missing policy is a deliberate deny-all.
+#   the schema revokes ALL privileges on the table from roles and grants none on it but to roles
+#   that bypass row-level security (superusers, data.settings.postgres.rls_bypass_roles such as
+#   Supabase's `service_role`, roles created WITH BYPASSRLS): then only the owner and those roles
+#   reach the table and the missing policy is a deliberate deny-all.
 # custom:
 #   id: SQL-003
 #   name: rls-without-policy
@@ -53,9 +55,25 @@ locked(lt) if {
 	not granted(lt)
 }
 
+# A grant back to a role that bypasses row-level security (a superuser, Supabase's
+# `service_role`: data.settings.postgres.admin_roles, rls_bypass_roles, or a role the schema
+# creates WITH BYPASSRLS or SUPERUSER) keeps the table owner-only as far as RLS goes: that role
+# reads past the policies anyway, so the missing policy is still the deliberate deny-all.
 granted(lt) if {
 	some i in lt.docs
 	some g in input.documents[i].grants
 	g.action == "grant"
 	lt.name in sql.granted_tables(g)
+	some r in g.grantees
+	not bypasses_rls(lt, r)
+}
+
+bypasses_rls(_, role) if sql.is_admin_role(role)
+
+bypasses_rls(_, role) if role in {x | some x in sql.settings.rls_bypass_roles}
+
+bypasses_rls(lt, role) if {
+	some i in lt.docs
+	some opt in ["bypassrls", "superuser"]
+	input.documents[i].roles[role].options[opt] == true
 }
