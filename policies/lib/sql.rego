@@ -220,3 +220,40 @@ type_named(name, base) if endswith(name, concat("", [".", base]))
 granted_tables(g) := g.objects if g.object_type == "table"
 
 granted_tables(g) := object.get(g, "current_tables", []) if g.object_type == "all_tables_in_schema"
+
+# An owner-only table (SQL-003, SQL-002): `REVOKE ALL ON t FROM anon, authenticated` and no GRANT
+# on t anywhere in the schema: the table is meant for its owner alone (a server, or a SECURITY
+# DEFINER function, that acts as the owner), which is what RLS with no policy enforces. Forcing RLS
+# there would lock the owner out too.
+owner_only(lt) if {
+	some i in lt.docs
+	some g in input.documents[i].grants
+	g.action == "revoke"
+	g.default_privileges == false
+	"all" in g.privileges
+	lt.name in granted_tables(g)
+	not _granted(lt)
+}
+
+# A grant back to a role that bypasses row-level security (a superuser, Supabase's
+# `service_role`: data.settings.postgres.admin_roles, rls_bypass_roles, or a role the schema
+# creates WITH BYPASSRLS or SUPERUSER) keeps the table owner-only as far as RLS goes: that role
+# reads past the policies anyway, so the missing policy is still the deliberate deny-all.
+_granted(lt) if {
+	some i in lt.docs
+	some g in input.documents[i].grants
+	g.action == "grant"
+	lt.name in granted_tables(g)
+	some r in g.grantees
+	not _bypasses_rls(lt, r)
+}
+
+_bypasses_rls(_, role) if is_admin_role(role)
+
+_bypasses_rls(_, role) if role in {x | some x in settings.rls_bypass_roles}
+
+_bypasses_rls(lt, role) if {
+	some i in lt.docs
+	some opt in ["bypassrls", "superuser"]
+	input.documents[i].roles[role].options[opt] == true
+}

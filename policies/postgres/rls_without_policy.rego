@@ -35,45 +35,9 @@ deny contains finding if {
 	some lt in sql.live_tables
 	sql.rls_enabled(lt)
 	count(sql.policies_of(lt)) == 0
-	not locked(lt)
+	not sql.owner_only(lt)
 	finding := {
 		"msg": sprintf("table %s has row-level security enabled but no policy: every row is denied to every role but the owner", [lt.name]),
 		"path": sql.rls_setting(lt, "enabled").path,
 	}
-}
-
-# `REVOKE ALL ON t FROM anon, authenticated` and no GRANT on t anywhere in the schema: the table
-# is meant for its owner alone (a server that connects as the owner), which is what RLS with no
-# policy enforces.
-locked(lt) if {
-	some i in lt.docs
-	some g in input.documents[i].grants
-	g.action == "revoke"
-	g.default_privileges == false
-	"all" in g.privileges
-	lt.name in sql.granted_tables(g)
-	not granted(lt)
-}
-
-# A grant back to a role that bypasses row-level security (a superuser, Supabase's
-# `service_role`: data.settings.postgres.admin_roles, rls_bypass_roles, or a role the schema
-# creates WITH BYPASSRLS or SUPERUSER) keeps the table owner-only as far as RLS goes: that role
-# reads past the policies anyway, so the missing policy is still the deliberate deny-all.
-granted(lt) if {
-	some i in lt.docs
-	some g in input.documents[i].grants
-	g.action == "grant"
-	lt.name in sql.granted_tables(g)
-	some r in g.grantees
-	not bypasses_rls(lt, r)
-}
-
-bypasses_rls(_, role) if sql.is_admin_role(role)
-
-bypasses_rls(_, role) if role in {x | some x in sql.settings.rls_bypass_roles}
-
-bypasses_rls(lt, role) if {
-	some i in lt.docs
-	some opt in ["bypassrls", "superuser"]
-	input.documents[i].roles[role].options[opt] == true
 }
