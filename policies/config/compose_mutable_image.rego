@@ -3,7 +3,8 @@
 # description: >-
 #   Flags Compose services that pull an image without a tag, with the latest tag or with
 #   another tag that moves by convention, a branch (`main`, `develop`) or a release channel
-#   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`). Services that build
+#   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`), including such a tag
+#   as the literal default of a reference (`app:${IMAGE_TAG:-latest}`). Services that build
 #   their image are not flagged.
 # custom:
 #   id: CFG-015
@@ -55,6 +56,24 @@ deny contains finding if {
 	why := problem(trim_space(image))
 	finding := {
 		"msg": sprintf("%s image %q %s", [config.service_label(s), image, why]),
+		"path": array.concat(s.path, ["image"]),
+	}
+}
+
+# `registry/app:${IMAGE_TAG:-latest}`: a tag given by a reference with a literal default pulls
+# that default whenever the variable is unset (wild15), so the default is judged. `${TAG}`,
+# `${TAG:-}` and `${TAG:?msg}` stay unjudged.
+deny contains finding if {
+	some s in config.services
+	image := s.value.image
+	is_string(image)
+	not "build" in object.keys(s.value)
+	m := regex.find_all_string_submatch_n(`:\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}:@]+)\}$`, last_segment(trim_space(image)), 1)
+	count(m) == 1
+	tag := m[0][2]
+	lower(tag) in {t | some t in data.settings.kubernetes.mutable_image_tags}
+	finding := {
+		"msg": sprintf("%s image %q uses the mutable tag %s when %s is unset (the default of its reference)", [config.service_label(s), image, tag, m[0][1]]),
 		"path": array.concat(s.path, ["image"]),
 	}
 }

@@ -5,7 +5,10 @@
 #   in the scanned files requires a request principal for the same workloads: an ALLOW rule with
 #   `requestPrincipals` (or a `when` on `request.auth.*`), or a DENY rule with
 #   `notRequestPrincipals`, mesh-wide, namespace-wide, or with a selector that covers the
-#   RequestAuthentication's selector (or the same `targetRef`). Judges only what was scanned.
+#   RequestAuthentication's selector (or the same `targetRef`). A namespace-wide
+#   RequestAuthentication (not a mesh-wide one) is paired by such a policy for any workload of
+#   its namespace: it declares the issuers the namespace trusts, and per-workload policies
+#   require the token where one is needed. Judges only what was scanned.
 # custom:
 #   id: IST-014
 #   name: jwt-not-required
@@ -90,6 +93,16 @@ covers(ap, ra) if {
 covers(ap, ra) if {
 	istio.namespace(ap) == istio.namespace(ra)
 	count(target_refs(ra) & target_refs(ap)) > 0
+}
+
+# A namespace-wide RequestAuthentication declares the issuers trusted there; the
+# usual pairing is one AuthorizationPolicy per protected workload. A policy of the namespace that
+# requires a principal for some of its workloads is that pairing: the others (the identity
+# provider itself, a database) are not shown to need a token.
+covers(ap, ra) if {
+	istio.selects_all(ra)
+	not istio.mesh_wide(ra)
+	istio.namespace(ap) == istio.namespace(ra)
 }
 
 scope(ra) := "every workload in the mesh" if istio.mesh_wide(ra)

@@ -56,7 +56,20 @@ is_audit_name(table) if last_word(table) in {x | some x in settings.log_table_wo
 # `user_events`, `domain_events` (`event_types` is not an event table).
 is_event_name(table) if last_word(table) in {x | some x in settings.event_table_words}
 
-last_word(name) := w[count(w) - 1] if w := words(name)
+# The last word that says what the table holds: trailing words that only say how it is stored
+# or which version it is (`logs_part`, `audit_log_partitioned`, `job_logs_v2`:
+# data.settings.postgres.table_name_qualifiers, `v<number>`) are passed over, so `logs_part`
+# is a log table as `logs` is; `log_settings_part` is not one. A year or `_old`/`_archive` is
+# not passed over: `audit_log_2023`, `audit_log_old` are a hand-made partition or the copy a
+# migration drops after moving its rows.
+last_word(name) := w[i] if {
+	w := words(name)
+	i := max([j | some j, x in w; not _qualifier_word(x)])
+}
+
+_qualifier_word(x) if x in {q | some q in settings.table_name_qualifiers}
+
+_qualifier_word(x) if regex.match(`^v[0-9]+$`, x)
 
 # An audit table: named like one, not a partition (its parent is the table that counts).
 is_audit_table(t) if {
@@ -207,3 +220,40 @@ type_named(name, base) if endswith(name, concat("", [".", base]))
 granted_tables(g) := g.objects if g.object_type == "table"
 
 granted_tables(g) := object.get(g, "current_tables", []) if g.object_type == "all_tables_in_schema"
+
+# An owner-only table (SQL-003, SQL-002): `REVOKE ALL ON t FROM anon, authenticated` and no GRANT
+# on t anywhere in the schema: the table is meant for its owner alone (a server, or a SECURITY
+# DEFINER function, that acts as the owner), which is what RLS with no policy enforces. Forcing RLS
+# there would lock the owner out too.
+owner_only(lt) if {
+	some i in lt.docs
+	some g in input.documents[i].grants
+	g.action == "revoke"
+	g.default_privileges == false
+	"all" in g.privileges
+	lt.name in granted_tables(g)
+	not _granted(lt)
+}
+
+# A grant back to a role that bypasses row-level security (a superuser, Supabase's
+# `service_role`: data.settings.postgres.admin_roles, rls_bypass_roles, or a role the schema
+# creates WITH BYPASSRLS or SUPERUSER) keeps the table owner-only as far as RLS goes: that role
+# reads past the policies anyway, so the missing policy is still the deliberate deny-all.
+_granted(lt) if {
+	some i in lt.docs
+	some g in input.documents[i].grants
+	g.action == "grant"
+	lt.name in granted_tables(g)
+	some r in g.grantees
+	not _bypasses_rls(lt, r)
+}
+
+_bypasses_rls(_, role) if is_admin_role(role)
+
+_bypasses_rls(_, role) if role in {x | some x in settings.rls_bypass_roles}
+
+_bypasses_rls(lt, role) if {
+	some i in lt.docs
+	some opt in ["bypassrls", "superuser"]
+	input.documents[i].roles[role].options[opt] == true
+}

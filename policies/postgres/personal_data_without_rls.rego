@@ -3,7 +3,7 @@
 # description: >-
 #   Flags each table that has a sensitive column (email, phone, date of birth, address, card
 #   number... data.settings.postgres.sensitive_columns, sensitive_exact_columns) or an owner
-#   column (user_id, tenant_id...
+#   column (user_id, tenant_id, student_id, patient_id...
 #   data.settings.postgres.owner_columns) and whose row-level security is not enabled at the end
 #   of the schema (the file, or the folder of migrations read in order).
 # custom:

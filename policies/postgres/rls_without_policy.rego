@@ -3,8 +3,10 @@
 # description: >-
 #   Flags each table whose row-level security is enabled at the end of the schema while no
 #   `CREATE POLICY` in the schema (the file, or the folder of migrations) applies to it, unless
-#   the schema revokes ALL privileges on the table from roles and grants none on it: then only
-#   the owner reaches the table and the missing policy is a deliberate deny-all.
+#   the schema revokes ALL privileges on the table from roles and grants none on it but to roles
+#   that bypass row-level security (superusers, data.settings.postgres.rls_bypass_roles such as
+#   Supabase's `service_role`, roles created WITH BYPASSRLS): then only the owner and those roles
+#   reach the table and the missing policy is a deliberate deny-all.
 # custom:
 #   id: SQL-003
 #   name: rls-without-policy
@@ -33,29 +35,9 @@ deny contains finding if {
 	some lt in sql.live_tables
 	sql.rls_enabled(lt)
 	count(sql.policies_of(lt)) == 0
-	not locked(lt)
+	not sql.owner_only(lt)
 	finding := {
 		"msg": sprintf("table %s has row-level security enabled but no policy: every row is denied to every role but the owner", [lt.name]),
 		"path": sql.rls_setting(lt, "enabled").path,
 	}
-}
-
-# `REVOKE ALL ON t FROM anon, authenticated` and no GRANT on t anywhere in the schema: the table
-# is meant for its owner alone (a server that connects as the owner), which is what RLS with no
-# policy enforces.
-locked(lt) if {
-	some i in lt.docs
-	some g in input.documents[i].grants
-	g.action == "revoke"
-	g.default_privileges == false
-	"all" in g.privileges
-	lt.name in sql.granted_tables(g)
-	not granted(lt)
-}
-
-granted(lt) if {
-	some i in lt.docs
-	some g in input.documents[i].grants
-	g.action == "grant"
-	lt.name in sql.granted_tables(g)
 }
