@@ -71,7 +71,7 @@ deny contains finding if {
 	m := regex.find_all_string_submatch_n(`:\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}:@]+)\}$`, last_segment(trim_space(image)), 1)
 	count(m) == 1
 	tag := m[0][2]
-	lower(tag) in {t | some t in data.settings.kubernetes.mutable_image_tags}
+	lower(tag) in data.settings.kubernetes.mutable_image_tags
 	finding := {
 		"msg": sprintf("%s image %q uses the mutable tag %s when %s is unset (the default of its reference)", [config.service_label(s), image, tag, m[0][1]]),
 		"path": array.concat(s.path, ["image"]),
