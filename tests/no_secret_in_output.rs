@@ -553,3 +553,35 @@ fn a_credential_found_in_one_file_is_hidden_in_the_others() {
         }
     }
 }
+
+/// A rendered stream masks a credential of its origins where it repeats it: a generator's
+/// literal (masked in the generated Secret, base64 there) passed again in a container's
+/// `args`, a chart's values password in `command:`, as `render` (with and without
+/// `--origins`) and `inspect` print the stream.
+#[test]
+fn a_rendered_stream_hides_its_origins_credentials_where_it_repeats_them() {
+    let literal = "Hx7-Pw9-Kv2";
+    let pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25\n      args: [\"--password\", \"{literal}\"]\n"
+    );
+    let d = dir_with(&[
+        (
+            "ov/kustomization.yaml",
+            format!("resources:\n  - pod.yaml\nsecretGenerator:\n  - name: gen\n    literals:\n      - pw={literal}\n").as_bytes(),
+        ),
+        ("ov/pod.yaml", pod.as_bytes()),
+    ]);
+    for cmd in [
+        &["render", "ov"][..],
+        &["render", "--origins", "ov"],
+        &["inspect", "ov"],
+    ] {
+        let out = rg().current_dir(d.path()).args(cmd).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("--password"), "{cmd:?}: the stream:\n{text}");
+        assert!(
+            !text.contains(literal),
+            "{cmd:?} prints the literal:\n{text}"
+        );
+    }
+}

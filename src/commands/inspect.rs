@@ -40,6 +40,7 @@ fn inspect_folder(path: &Path, cwd: &Path, opts: &render::RenderOptions, out: &m
         // Loading marks the stream's credentials (and generated keys): the annotated stream
         // is printed after, masked.
         let loaded = render::load(r);
+        render::mask_repeated_credentials(r);
         out.push_str(&render::annotate_origins(r));
         for d in &loaded.documents {
             out.push_str(&heading(d));

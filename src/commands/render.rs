@@ -41,6 +41,7 @@ pub fn render(args: RenderArgs) -> Result<Exit, Fatal> {
         // Loading marks the credentials its documents hold, so that the stream prints masked
         // (what the documents fail to be is `check`'s to report, not `render`'s).
         render::load(r);
+        render::mask_repeated_credentials(r);
         let text = if args.origins {
             render::annotate_origins(r)
         } else {

@@ -597,10 +597,7 @@ fn mask_across_files(findings: &[Finding], mut credentials: Vec<String>) {
     for f in &files {
         credentials.extend(f.one_line_credentials(true));
     }
-    credentials.retain(|c| crate::source::secrets::spreads(c));
-    credentials.sort_unstable();
-    credentials.dedup();
-    let Some(words) = crate::source::secrets::Words::new(&credentials) else {
+    let Some(words) = crate::source::secrets::spreading_words(credentials) else {
         return;
     };
     files.par_iter().for_each(|f| f.mask_words(&words));

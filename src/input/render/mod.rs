@@ -469,6 +469,20 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
     }
 }
 
+/// Masks in a printed stream (`render`, `inspect`) each credential of the stream or of the
+/// files it was rendered from where the stream repeats it as a word of its own: a
+/// generator's literal or a values password passed again in a container's `args` printed
+/// in clear, the Secret that holds it being masked. Run after [`load`], which marks them.
+pub fn mask_repeated_credentials(r: &Rendered) {
+    let mut credentials = r.stream.one_line_credentials(true);
+    for f in r.map.files() {
+        credentials.extend(f.one_line_credentials(false));
+    }
+    if let Some(words) = crate::source::secrets::spreading_words(credentials) {
+        r.stream.mask_words(&words);
+    }
+}
+
 /// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the
 /// stream (YAML a template produced badly, a document that is not an object) are located at
 /// the template or patch line that produced them.

@@ -77,6 +77,15 @@ pub fn spreads(credential: &str) -> bool {
         && !v.ends_with(':')
 }
 
+/// The credentials of `credentials` that [`spread`](spreads) to other files, ready to be
+/// found in a text; None when none does.
+pub fn spreading_words(mut credentials: Vec<String>) -> Option<Words> {
+    credentials.retain(|c| spreads(c));
+    credentials.sort_unstable();
+    credentials.dedup();
+    Words::new(&credentials)
+}
+
 /// What a credential is shown as.
 pub const MASK: &str = "********";
 
