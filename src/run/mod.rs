@@ -344,14 +344,9 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.
     problems.extend(set.problems_all());
-    // What the renderings found, without scanning what no output shows: the credentials
-    // marked in their streams (a rendered Secret's values, values the detector reads as
-    // credentials under their keys) and in the files they rendered from (values lines).
+    // What the renderings found, without scanning what no output shows.
     for r in &rendered {
-        credentials.extend(r.stream.one_line_credentials(false));
-        for f in r.map.files() {
-            credentials.extend(f.one_line_credentials(false));
-        }
+        credentials.extend(crate::input::render::marked_credentials(r));
     }
     mask_across_files(&findings, credentials);
     let sources = suppress::Sources {

@@ -474,13 +474,21 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
 /// generator's literal or a values password passed again in a container's `args` printed
 /// in clear, the Secret that holds it being masked. Run after [`load`], which marks them.
 pub fn mask_repeated_credentials(r: &Rendered) {
-    let mut credentials = r.stream.one_line_credentials(true);
+    if let Some(words) = crate::source::secrets::spreading_words(marked_credentials(r)) {
+        r.stream.mask_words(&words);
+    }
+}
+
+/// The credentials a rendering knows without scanning again: those marked in its stream
+/// (a rendered Secret's values, values the detector read under their keys; what the detector
+/// found in the stream, when it ran) and in the files it was rendered from (values lines, a
+/// generator's literals).
+pub fn marked_credentials(r: &Rendered) -> Vec<String> {
+    let mut credentials = r.stream.one_line_credentials(false);
     for f in r.map.files() {
         credentials.extend(f.one_line_credentials(false));
     }
-    if let Some(words) = crate::source::secrets::spreading_words(credentials) {
-        r.stream.mask_words(&words);
-    }
+    credentials
 }
 
 /// Loads a rendered stream: each document must be a Kubernetes object. Problems met in the

@@ -786,26 +786,30 @@ pub(super) fn element_of(
         _ => None,
     };
     // A map or list printed by `toYaml` (`toYaml .hostPath | nindent 8` inside `range
-    // .Values.hostVolumes`): the printed block, its common indent removed.
-    let block = {
-        let lines: Vec<&str> = printed.lines().filter(|l| !l.trim().is_empty()).collect();
-        let indent = lines
-            .iter()
-            .map(|l| l.len() - l.trim_start_matches(' ').len())
-            .min()
-            .unwrap_or(0);
-        lines
-            .iter()
-            .map(|l| l.get(indent..).unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
+    // .Values.hostVolumes`): the printed block, its common indent removed. Made only when an
+    // element holds a map or list: most printed values are scalars.
+    let block = std::cell::OnceCell::new();
+    let block = || {
+        block.get_or_init(|| {
+            let lines: Vec<&str> = printed.lines().filter(|l| !l.trim().is_empty()).collect();
+            let indent = lines
+                .iter()
+                .map(|l| l.len() - l.trim_start_matches(' ').len())
+                .min()
+                .unwrap_or(0);
+            lines
+                .iter()
+                .map(|l| l.get(indent..).unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
     };
     let is_block = |v: &serde_json::Value| match v {
         serde_json::Value::Object(m) if !m.is_empty() => true,
         serde_json::Value::Array(a) if !a.is_empty() => true,
         _ => false,
-    } && !block.is_empty()
-        && super::toyaml::to_yaml(&super::funcs::json_to_value(v)) == block;
+    } && !block().is_empty()
+        && super::toyaml::to_yaml(&super::funcs::json_to_value(v)) == *block();
     // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
     let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
