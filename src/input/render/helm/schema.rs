@@ -116,8 +116,7 @@ pub(super) fn validate_schema(
                         jsonschema::error::ValidationErrorKind::Required { .. }
                     ) =>
             {
-                let names: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-                Some(format!("missing properties {}", names.join(", ")))
+                Some(format!("missing properties {}", quoted(names)))
             }
             _ => helm_words(&e),
         };
@@ -151,13 +150,8 @@ fn helm_words(e: &jsonschema::ValidationError) -> Option<String> {
     let limit = |name: &str, want: &serde_json::Value| {
         Some(format!("{name}: got {}, want {}", num(got)?, num(want)?))
     };
-    let quoted = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| format!("'{n}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let sized =
+        |name: &str, limit: u64| format!("{name}: got {}, want {}", count(len(got)), count(limit));
     Some(match e.kind() {
         K::AdditionalProperties { unexpected } => {
             format!("additional properties {} not allowed", quoted(unexpected))
@@ -179,32 +173,12 @@ fn helm_words(e: &jsonschema::ValidationError) -> Option<String> {
         K::Maximum { limit: l } => limit("maximum", l)?,
         K::ExclusiveMinimum { limit: l } => limit("exclusiveMinimum", l)?,
         K::ExclusiveMaximum { limit: l } => limit("exclusiveMaximum", l)?,
-        K::MinLength { limit } => {
-            format!("minLength: got {}, want {}", count(len(got)), count(*limit))
-        }
-        K::MaxLength { limit } => {
-            format!("maxLength: got {}, want {}", count(len(got)), count(*limit))
-        }
-        K::MinItems { limit } => {
-            format!("minItems: got {}, want {}", count(len(got)), count(*limit))
-        }
-        K::MaxItems { limit } => {
-            format!("maxItems: got {}, want {}", count(len(got)), count(*limit))
-        }
-        K::MinProperties { limit } => {
-            format!(
-                "minProperties: got {}, want {}",
-                count(len(got)),
-                count(*limit)
-            )
-        }
-        K::MaxProperties { limit } => {
-            format!(
-                "maxProperties: got {}, want {}",
-                count(len(got)),
-                count(*limit)
-            )
-        }
+        K::MinLength { limit } => sized("minLength", *limit),
+        K::MaxLength { limit } => sized("maxLength", *limit),
+        K::MinItems { limit } => sized("minItems", *limit),
+        K::MaxItems { limit } => sized("maxItems", *limit),
+        K::MinProperties { limit } => sized("minProperties", *limit),
+        K::MaxProperties { limit } => sized("maxProperties", *limit),
         K::UniqueItems => {
             let items = got.as_array()?;
             let (i, j) = (0..items.len())
@@ -240,6 +214,15 @@ fn helm_words(e: &jsonschema::ValidationError) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// Names as v6 lists them: `'a', 'b'`.
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// JSON Schema's equality (numbers by value: `1` and `1.0` are equal).
