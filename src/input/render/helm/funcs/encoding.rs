@@ -9,7 +9,7 @@ pub(super) fn sha256(b: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(super) fn b64enc(b: &[u8]) -> String {
+pub(in crate::input::render::helm) fn b64enc(b: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in b.chunks(3) {
