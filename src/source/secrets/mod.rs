@@ -37,6 +37,7 @@
 
 mod detect;
 mod document;
+mod not_literal;
 mod pairs;
 mod redact;
 mod scan;

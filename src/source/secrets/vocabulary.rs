@@ -1,6 +1,7 @@
 //! The detector's vocabulary: token shapes, credential and reference names, entropy
 //! thresholds, read from the settings file the Rego rules read too.
 
+use super::not_literal::{self, TextTest};
 use super::word_sets::{AnyWord, NotSecretName, SecretName, WordSet};
 use regex::Regex;
 
@@ -105,9 +106,9 @@ pub(super) struct Vocabulary {
     pub(super) secret_name: SecretName,
     pub(super) not_secret_name: NotSecretName,
     pub(super) identifier_name: AnyWord,
-    pub(super) reference: LazyRegex,
-    pub(super) embedded_reference: LazyRegex,
-    pub(super) placeholder: LazyRegex,
+    pub(super) reference: TextTest,
+    pub(super) embedded_reference: TextTest,
+    pub(super) placeholder: TextTest,
     pub(super) reference_prefixes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
     pub(super) url_password: LazyRegex,
@@ -327,8 +328,8 @@ pub fn prepare_builtin() {
     v.not_secret_name.prepare();
     v.identifier_name.prepare();
     v.secret_name.prepare();
-    for re in [&v.reference, &v.placeholder, &v.embedded_reference] {
-        let _: &Regex = re;
+    for test in [&v.reference, &v.placeholder, &v.embedded_reference] {
+        test.prepare();
     }
     // Builds the token hints' automaton.
     v.hinted("");
@@ -400,6 +401,8 @@ impl Vocabulary {
             })),
         };
         let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
+        // The built-in tests have hand matchers (`not_literal`), used while a setting is them.
+        let builtin = |k: &str| builtin_settings()[k].as_str().unwrap_or_default();
         let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
         let mut patterns = Vec::new();
         let (mut url_password, mut conn_password) = (None, None);
@@ -446,9 +449,24 @@ impl Vocabulary {
                 words: WordSet::new(&list("identifier_words")),
                 re: re(&format!("(?:^|_)(?:{})(?:_|$)", alt("identifier_words"))),
             },
-            reference: re(&s("reference_pattern")),
-            embedded_reference: re(&s("embedded_reference_pattern")),
-            placeholder: re(&s("placeholder_pattern")),
+            reference: TextTest::new(
+                &s("reference_pattern"),
+                builtin("reference_pattern"),
+                not_literal::is_reference,
+                || re(&s("reference_pattern")),
+            ),
+            embedded_reference: TextTest::new(
+                &s("embedded_reference_pattern"),
+                builtin("embedded_reference_pattern"),
+                not_literal::has_embedded_reference,
+                || re(&s("embedded_reference_pattern")),
+            ),
+            placeholder: TextTest::new(
+                &s("placeholder_pattern"),
+                builtin("placeholder_pattern"),
+                not_literal::is_placeholder,
+                || re(&s("placeholder_pattern")),
+            ),
             reference_prefixes: list("reference_prefixes"),
             patterns,
             url_password: url_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),

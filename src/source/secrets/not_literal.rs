@@ -1,0 +1,371 @@
+//! The built-in settings' three tests of a value that is not a literal credential, matched by
+//! hand: `reference_pattern` (`${DB_PASSWORD}`, `{{ .Values.x }}`, `<password>`),
+//! `placeholder_pattern` (`changeme`, `your-token-here`, `xxxxx`) and
+//! `embedded_reference_pattern` (`${` inside a value). Compiling the three expressions was
+//! ≈ 3.8 M instructions of nearly every run (the placeholder's case-insensitive alternation
+//! alone 2.9 M), more than all the tests a run makes with them.
+//!
+//! Each function answers exactly what its expression answers, and is used only while the
+//! setting is the built-in expression ([`TextTest::new`]): a `--data` vocabulary with its own
+//! keeps the expression. `tests::hand_tests_match_the_builtin_expressions` compares them on
+//! generated values. The regex crate's `(?i)` folds by Unicode's simple case folding, so `k`
+//! also matches the Kelvin sign (U+212A) and `s` the long s (U+017F); `.` is any character
+//! but `\n`; `$` is the end of the text.
+
+use super::vocabulary::LazyRegex;
+
+/// A test of a value: a built-in expression's hand matcher, or the expression itself.
+pub(super) enum TextTest {
+    Hand(fn(&str) -> bool),
+    Expression(LazyRegex),
+}
+
+impl TextTest {
+    /// `hand` when `source` is the built-in setting it was written for, else the expression.
+    pub(super) fn new(
+        source: &str,
+        builtin: &str,
+        hand: fn(&str) -> bool,
+        expression: impl FnOnce() -> LazyRegex,
+    ) -> Self {
+        if source == builtin {
+            TextTest::Hand(hand)
+        } else {
+            TextTest::Expression(expression())
+        }
+    }
+
+    pub(super) fn is_match(&self, v: &str) -> bool {
+        match self {
+            TextTest::Hand(f) => f(v),
+            TextTest::Expression(re) => re.is_match(v),
+        }
+    }
+
+    /// Compiles the expression now, if there is one (the vocabulary's warm-up).
+    pub(super) fn prepare(&self) {
+        if let TextTest::Expression(re) = self {
+            let _: &regex::Regex = re;
+        }
+    }
+}
+
+fn ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+/// `[A-Za-z_]` followed by characters `rest` accepts, the whole of `s`.
+fn ident(s: &[u8], rest: impl Fn(u8) -> bool) -> bool {
+    matches!(s.split_first(), Some((&c, tail)) if ident_start(c) && tail.iter().all(|&b| rest(b)))
+}
+
+/// `open` + `inner` + `close`, the whole of `s` (`open` and `close` apart).
+fn wrapped<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
+    (s.len() >= open.len() + close.len() && s.starts_with(open) && s.ends_with(close))
+        .then(|| &s[open.len()..s.len() - close.len()])
+}
+
+/// `^(?:\$\{[^}]*\}|\$\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_.:/-]*|\{\{.*\}\}|<[^<>]*>|
+/// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|\{[A-Za-z_][A-Za-z0-9_.]*\}|#\{[^}]*\}|@[A-Za-z_][A-Za-z0-9_.]*@)$`
+pub(super) fn is_reference(v: &str) -> bool {
+    let s = v.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let none_of = |inner: &[u8], c: u8| !inner.contains(&c);
+    if let Some(inner) = wrapped(s, b"${", b"}") {
+        if none_of(inner, b'}') {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"$(", b")") {
+        if none_of(inner, b')') {
+            return true;
+        }
+    }
+    if let Some(rest) = s.strip_prefix(b"$") {
+        let rest = rest.strip_prefix(b"$").unwrap_or(rest);
+        if ident(rest, |b| word(b) || matches!(b, b'.' | b':' | b'/' | b'-')) {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"{{", b"}}") {
+        if none_of(inner, b'\n') {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"<", b">") {
+        if none_of(inner, b'<') && none_of(inner, b'>') {
+            return true;
+        }
+    }
+    if let Some(rest) = s.strip_prefix(b"%") {
+        // `\{?` ident `\}?` `%?`: the identifier cannot hold `{`, `}` or `%`, so each optional
+        // part is there exactly when its character is.
+        let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+        let rest = rest.strip_suffix(b"%").unwrap_or(rest);
+        let rest = rest.strip_suffix(b"}").unwrap_or(rest);
+        if ident(rest, word) {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"{", b"}") {
+        if ident(inner, |b| word(b) || b == b'.') {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"#{", b"}") {
+        if none_of(inner, b'}') {
+            return true;
+        }
+    }
+    if let Some(inner) = wrapped(s, b"@", b"@") {
+        if ident(inner, |b| word(b) || b == b'.') {
+            return true;
+        }
+    }
+    false
+}
+
+/// `\$\{|\{\{|\$\(`
+pub(super) fn has_embedded_reference(v: &str) -> bool {
+    v.contains("${") || v.contains("{{") || v.contains("$(")
+}
+
+/// The placeholders' words, matched as the whole value.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeit",
+    "todo",
+    "tbd",
+    "fixme",
+    "redacted",
+    "placeholder",
+    "example",
+    "dummy",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "value",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "enabled",
+    "disabled",
+    "required",
+    "optional",
+    "read",
+    "write",
+    "secret",
+    "password",
+    "passwd",
+    "pass",
+    "token",
+    "key",
+    "apikey",
+    "api_key",
+    "api-key",
+    "na",
+    "n/a",
+    "empty",
+    "sample",
+    "test",
+];
+
+/// The words a placeholder may start with, then one of `-`, `_` or a space.
+const PLACEHOLDER_LEADS: &[&str] = &[
+    "your", "insert", "enter", "put", "replace", "change", "set", "add",
+];
+
+/// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add)[-_ ].*|
+/// change[-_]?me.*|replace[-_]?me.*|changeit|todo|…|n/?a|empty|sample|test|xxx+.*|.*xxxxx.*|
+/// <.*|.*>|\*+)$`
+pub(super) fn is_placeholder(v: &str) -> bool {
+    // Every branch matches the whole text, and none takes a line break.
+    if v.is_empty() || v.contains('\n') {
+        return false;
+    }
+    // Case folded as `(?i)` folds: ASCII letters, and the two non-ASCII characters that fold
+    // to one (any other character only matches `.`).
+    let folded: String = v
+        .chars()
+        .map(|c| match c {
+            '\u{212A}' => 'k',
+            '\u{17F}' => 's',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let f = folded.as_str();
+    if f.bytes()
+        .all(|b| matches!(b, b'*' | b'x' | b'.' | b'#' | b'_' | b'-'))
+    {
+        return true;
+    }
+    if PLACEHOLDER_WORDS.contains(&f) {
+        return true;
+    }
+    let led = |lead: &str| {
+        f.strip_prefix(lead)
+            .is_some_and(|r| r.starts_with(['-', '_', ' ']))
+    };
+    if PLACEHOLDER_LEADS.iter().any(|l| led(l)) {
+        return true;
+    }
+    let me = |lead: &str| {
+        f.strip_prefix(lead).is_some_and(|r| {
+            let r = r.strip_prefix(['-', '_']).unwrap_or(r);
+            r.starts_with("me")
+        })
+    };
+    me("change")
+        || me("replace")
+        || f.starts_with("xxx")
+        || f.contains("xxxxx")
+        || f.starts_with('<')
+        || f.ends_with('>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    type Compared = [(&'static str, Regex, fn(&str) -> bool); 3];
+
+    /// The built-in expressions, as the settings give them (compiled once: a debug build
+    /// compiles each in milliseconds).
+    fn expressions() -> &'static Compared {
+        static COMPARED: std::sync::OnceLock<Compared> = std::sync::OnceLock::new();
+        let c = super::super::vocabulary::builtin_settings();
+        let re = |k: &str| Regex::new(c[k].as_str().expect("a built-in expression")).unwrap();
+        COMPARED.get_or_init(|| {
+            [
+                ("reference", re("reference_pattern"), is_reference),
+                ("placeholder", re("placeholder_pattern"), is_placeholder),
+                (
+                    "embedded reference",
+                    re("embedded_reference_pattern"),
+                    has_embedded_reference,
+                ),
+            ]
+        })
+    }
+
+    #[test]
+    fn hand_tests_answer_as_the_expressions_on_known_values() {
+        let tests = expressions();
+        for v in [
+            "",
+            "${DB_PASSWORD}",
+            "${}",
+            "${a}b}",
+            "$(cat /run/secret)",
+            "$(a)b)",
+            "$VAR",
+            "$$VAR",
+            "$_x.y:z/w-v",
+            "$9",
+            "$",
+            "$$",
+            "{{ .Values.x }}",
+            "{{}}",
+            "{{}",
+            "{{a\n}}",
+            "<password>",
+            "<a<b>",
+            "<>",
+            "%VAR%",
+            "%{VAR}",
+            "%{VAR}%",
+            "%VAR}",
+            "%{",
+            "%",
+            "%a%%",
+            "{a.b}",
+            "{{a}}",
+            "{9}",
+            "#{x}",
+            "#{a}b}",
+            "@VAR@",
+            "@a.b@",
+            "@@",
+            "@9@",
+            "changeme",
+            "Change-Me",
+            "CHANGE_ME_NOW",
+            "replaceme",
+            "your-token",
+            "YOUR TOKEN",
+            "your",
+            "set_me",
+            "sets",
+            "xxx",
+            "XXXX-1234",
+            "abcxxxxxdef",
+            "axxxxb",
+            "<tag",
+            "tag>",
+            "***",
+            "**x.#_-",
+            "n/a",
+            "N/A",
+            "na",
+            "nope",
+            "Test",
+            "tested",
+            "api-key",
+            "API_KEY",
+            "apikey",
+            "\u{212A}ey",
+            "to\u{212A}en",
+            "\u{17F}ecret",
+            "pa\u{17F}\u{17F}",
+            "ſet-it",
+            "Kelvin",
+            "no\nvalue",
+            "x\ny",
+            "hunter2",
+            "s3cr3t-v4lue",
+            "é",
+            "日本",
+            "changeme\n",
+            "a${b",
+            "x{{y",
+            "$(",
+            "${x",
+            "true",
+            "TRUE",
+            "on",
+            "off!",
+        ] {
+            for (name, re, hand) in tests {
+                assert_eq!(hand(v), re.is_match(v), "{name}: {v:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// Values made of the pieces the three expressions care about, and a few others.
+        #[test]
+        fn hand_tests_match_the_builtin_expressions(
+            v in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "$", "{", "}", "(", ")", "<", ">", "%", "#", "@", "*", "x", "X", ".", "_",
+                    "-", " ", "/", ":", "9", "a", "Z", "\n", "é", "\u{212A}", "\u{17F}", "{{",
+                    "}}", "${", "$(", "me", "change", "replace", "your", "set", "add", "insert",
+                    "xxxxx", "xxx", "token", "key", "n/a", "na", "secret", "pass", "tbd", "api",
+                    "TODO", "Put", "Enter",
+                ]),
+                0..8,
+            )
+        ) {
+            let v = v.concat();
+            for (name, re, hand) in expressions() {
+                prop_assert_eq!(hand(&v), re.is_match(&v), "{}: {:?}", name, v);
+            }
+        }
+    }
+}
