@@ -70,59 +70,32 @@ fn wrapped<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
 pub(super) fn is_reference(v: &str) -> bool {
     let s = v.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let none_of = |inner: &[u8], c: u8| !inner.contains(&c);
-    if let Some(inner) = wrapped(s, b"${", b"}") {
-        if none_of(inner, b'}') {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"$(", b")") {
-        if none_of(inner, b')') {
-            return true;
-        }
-    }
-    if let Some(rest) = s.strip_prefix(b"$") {
-        let rest = rest.strip_prefix(b"$").unwrap_or(rest);
-        if ident(rest, |b| word(b) || matches!(b, b'.' | b':' | b'/' | b'-')) {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"{{", b"}}") {
-        if none_of(inner, b'\n') {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"<", b">") {
-        if none_of(inner, b'<') && none_of(inner, b'>') {
-            return true;
-        }
-    }
-    if let Some(rest) = s.strip_prefix(b"%") {
-        // `\{?` ident `\}?` `%?`: the identifier cannot hold `{`, `}` or `%`, so each optional
-        // part is there exactly when its character is.
-        let rest = rest.strip_prefix(b"{").unwrap_or(rest);
-        let rest = rest.strip_suffix(b"%").unwrap_or(rest);
-        let rest = rest.strip_suffix(b"}").unwrap_or(rest);
-        if ident(rest, word) {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"{", b"}") {
-        if ident(inner, |b| word(b) || b == b'.') {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"#{", b"}") {
-        if none_of(inner, b'}') {
-            return true;
-        }
-    }
-    if let Some(inner) = wrapped(s, b"@", b"@") {
-        if ident(inner, |b| word(b) || b == b'.') {
-            return true;
-        }
-    }
-    false
+    let dotted = |b: u8| word(b) || b == b'.';
+    let inside = |open: &[u8], close: &[u8], ok: &dyn Fn(&[u8]) -> bool| {
+        wrapped(s, open, close).is_some_and(ok)
+    };
+    let without = |c: u8| move |inner: &[u8]| !inner.contains(&c);
+    inside(b"${", b"}", &without(b'}'))
+        || inside(b"$(", b")", &without(b')'))
+        || s.strip_prefix(b"$").is_some_and(|rest| {
+            let rest = rest.strip_prefix(b"$").unwrap_or(rest);
+            ident(rest, |b| word(b) || matches!(b, b'.' | b':' | b'/' | b'-'))
+        })
+        || inside(b"{{", b"}}", &without(b'\n'))
+        || inside(b"<", b">", &|inner| {
+            !inner.iter().any(|b| matches!(b, b'<' | b'>'))
+        })
+        || s.strip_prefix(b"%").is_some_and(|rest| {
+            // `\{?` ident `\}?` `%?`: the identifier cannot hold `{`, `}` or `%`, so each
+            // optional part is there exactly when its character is.
+            let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+            let rest = rest.strip_suffix(b"%").unwrap_or(rest);
+            let rest = rest.strip_suffix(b"}").unwrap_or(rest);
+            ident(rest, word)
+        })
+        || inside(b"{", b"}", &|inner| ident(inner, dotted))
+        || inside(b"#{", b"}", &without(b'}'))
+        || inside(b"@", b"@", &|inner| ident(inner, dotted))
 }
 
 /// `\$\{|\{\{|\$\(`
