@@ -189,7 +189,8 @@ fn render_on_this_thread(
             "a library chart renders no objects of its own; its templates are checked through the charts that depend on it",
         ));
     }
-    // User values: --values files then --set, over the chart's values.yaml.
+    // User values: --values files then --set and the other value flags, over the chart's
+    // values.yaml.
     let mut user = serde_json::json!({});
     let mut origins = Origins::default();
     // The values files in order, with inline values (a kustomization's) at their place.
@@ -237,11 +238,8 @@ fn render_on_this_thread(
         }
     }
     for s in &opts.set {
-        // Reported under its keys only: a value given on the command line (a password) is
-        // never part of a path in a report.
-        let file = SourceFile::new(values::set_display(s), None, s.clone());
-        if let Err(e) = values::apply_set(&mut user, s, &file, &mut origins) {
-            problems.push(Problem::error(&file.path, None, e));
+        if let Err(p) = values::apply_set(&mut user, s, &cwd, &mut origins) {
+            problems.push(p);
         }
     }
     let prepared = prepare(

@@ -2,11 +2,13 @@
 //! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
 //! of every value remembered (the values file line or `--set` argument that set it).
 
+use crate::input::render::{SetArg, SetFlag};
 use crate::input::yaml::{ResolveIssue, parse_stream, resolve_helm_values};
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Where each value (by path from the values root) was last set.
@@ -790,23 +792,67 @@ fn coalesce_level(user: &mut Value, defaults: &Value, top: bool, subcharts: &[&s
     }
 }
 
-/// Applies one `--set` argument (`a.b=c,d[0].e=f`, Helm's strvals grammar: `\` escapes `.`,
-/// `,`, `=` and `[`; `null` deletes; `{a,b}` is a list; numbers and booleans are typed).
+/// Applies one argument of a value flag (`--set a.b=c,d[0].e=f`, `--set-json a=[1]`, …) to
+/// the user values as Helm's strvals does (see [`SetFlag`] for each flag's grammar), and
+/// records where each value came from: the argument, reported as the file `--set KEYS` (its
+/// keys only: a value given on the command line, a password, is never part of a path in a
+/// report), or for a `--set-file` value the file it names, so that a finding on that value
+/// points into the file. Relative `--set-file` paths are read from `set.base`, else `cwd`.
 pub fn apply_set(
     values: &mut Value,
-    arg: &str,
-    file: &Arc<SourceFile>,
+    set: &SetArg,
+    cwd: &Path,
     origins: &mut Origins,
-) -> Result<(), String> {
-    for (span_start, span_end, key, val) in set_pieces(arg)? {
-        let path = parse_key(&key)?;
-        let value = match val {
-            SetVal::Scalar(v) => typed_val(&v),
-            SetVal::List(items) => Value::Array(items.iter().map(|v| typed_val(v)).collect()),
+) -> Result<(), Problem> {
+    let file = SourceFile::new(set_display(set), None, set.arg.clone());
+    let failed = |message: String| Problem::error(&file.path, None, message);
+    if let Some(object) = whole_json_object(set) {
+        // Helm v4 merges a `--set-json` argument that is one JSON object over the values as it
+        // merges a values file (`loader.MergeMaps`).
+        let object = object.map_err(failed)?;
+        let tree = spanning(&object, Span::new(0, file.text.len()));
+        merge_into(
+            values,
+            &object,
+            Some(&tree),
+            &file,
+            OriginRole::Set,
+            &mut Vec::new(),
+            origins,
+        );
+        return Ok(());
+    }
+    let end = file.text.len();
+    for piece in set_pieces(&set.arg, set.flag).map_err(failed)? {
+        let path = parse_key(&piece.key, set.flag != SetFlag::Literal).map_err(failed)?;
+        let mut origin = Origin {
+            role: OriginRole::Set,
+            file: file.clone(),
+            span: Span::new(piece.start.min(end), piece.end.min(end)),
         };
-        let end = file.text.len();
-        let span = Span::new(span_start.min(end), span_end.min(end));
-        set_path(values, &path, value.clone())?;
+        let read = |path: &str| read_set_file(path, set.base.as_deref().unwrap_or(cwd));
+        let value = match piece.value {
+            SetVal::Json(v) => v,
+            SetVal::Scalar(v) if set.flag == SetFlag::File => {
+                let read = read(&v).map_err(failed)?;
+                let value = Value::String(read.text.clone());
+                origin.span = Span::new(0, read.text.len());
+                origin.file = read;
+                value
+            }
+            SetVal::Scalar(v) => typed_for(set.flag, &v),
+            SetVal::List(items) if set.flag == SetFlag::File => Value::Array(
+                items
+                    .iter()
+                    .map(|p| read(p).map(|f| Value::String(f.text.clone())))
+                    .collect::<Result<_, _>>()
+                    .map_err(failed)?,
+            ),
+            SetVal::List(items) => {
+                Value::Array(items.iter().map(|v| typed_for(set.flag, v)).collect())
+            }
+        };
+        set_path(values, &path, value.clone()).map_err(failed)?;
         let key_path: Vec<String> = path
             .iter()
             .map(|s| match s {
@@ -815,32 +861,116 @@ pub fn apply_set(
             })
             .collect();
         origins.clear_below(&key_path);
-        let o = Origin {
-            role: OriginRole::Set,
-            file: file.clone(),
-            span,
-        };
         if value.is_null() {
             origins.by_path.remove(&key_path);
         } else {
-            origins.by_path.insert(key_path, o);
+            origins.by_path.insert(key_path, origin);
         }
     }
     Ok(())
 }
 
-/// How a `--set` argument is named in reports: `--set` and its keys, without the values.
-pub fn set_display(arg: &str) -> String {
-    let keys: Vec<String> = split_unescaped(arg, ',', true)
-        .iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            split_once_unescaped(p, '=')
-                .map(|(k, _)| k)
-                .unwrap_or_else(|| p.clone())
-        })
-        .collect();
-    format!("--set {}", keys.join(","))
+/// A value of `--set` (numbers, booleans and `null` typed) or of the flags whose values are
+/// all text (`--set-string`, `--set-literal`).
+fn typed_for(flag: SetFlag, v: &str) -> Value {
+    match flag {
+        SetFlag::Set => typed_val(v),
+        _ => Value::String(v.to_string()),
+    }
+}
+
+/// A `--set-json` argument that is one JSON object (Helm v4: its trimmed text starts with
+/// `{`), read as Helm's `json.Unmarshal` reads it: the object, else Helm's error.
+fn whole_json_object(set: &SetArg) -> Option<Result<Value, String>> {
+    let text = set.arg.trim();
+    if set.flag != SetFlag::Json || !text.starts_with('{') {
+        return None;
+    }
+    Some(
+        serde_json::from_str::<Map<String, Value>>(text)
+            .map(|m| json_numbers_as_floats(Value::Object(m)))
+            .map_err(|e| format!("the argument is not a JSON object: {e}")),
+    )
+}
+
+/// Go's `encoding/json` reads every number into an `interface{}` as a float64 (`5` is
+/// `float64(5)`, not `--set`'s `int64`): numbers kept as floats so templates see them so.
+fn json_numbers_as_floats(v: Value) -> Value {
+    match v {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(a) => Value::Array(a.into_iter().map(json_numbers_as_floats).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, json_numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A span tree of `v`'s shape whose every node is at `span` (a `--set-json` object: each of
+/// its values was given by the whole argument).
+fn spanning(v: &Value, span: Span) -> SpanTree {
+    let children = match v {
+        Value::Object(m) => Children::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), spanning(v, span)))
+                .collect(),
+        ),
+        Value::Array(a) => Children::Seq(a.iter().map(|v| spanning(v, span)).collect()),
+        _ => Children::Leaf,
+    };
+    SpanTree {
+        span,
+        focus: span,
+        children,
+    }
+}
+
+/// The file a `--set-file` value names (as Helm reads it, relative to `base` when not
+/// absolute), reported by its path relative to the working directory. Its bytes are the
+/// value, as Go's `string(bytes)`: what is not UTF-8 is replaced.
+fn read_set_file(path: &str, base: &Path) -> Result<Arc<SourceFile>, String> {
+    let full = base.join(path);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = crate::input::files::display_path(&full, &cwd);
+    let bytes = std::fs::read(&full).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(SourceFile::new(shown, Some(full), text))
+}
+
+/// How a value flag's argument is named in reports: the flag and its keys, without the
+/// values (`--set image.tag,replicas`). An argument that does not parse is named by what
+/// precedes its first `=` (`--set`'s grammar: by each piece's), never by a value.
+pub fn set_display(set: &SetArg) -> String {
+    let flag = set.flag.flag();
+    let keys: Vec<String> = match (whole_json_object(set), set_pieces(&set.arg, set.flag)) {
+        (Some(Ok(Value::Object(m))), _) => m.keys().cloned().collect(),
+        (Some(_), _) => Vec::new(),
+        (None, Ok(pieces)) => pieces.into_iter().map(|p| p.key).collect(),
+        (None, Err(_)) if matches!(set.flag, SetFlag::Json | SetFlag::Literal) => {
+            split_once_unescaped(&set.arg, '=')
+                .map(|(k, _)| vec![k])
+                .unwrap_or_default()
+        }
+        (None, Err(_)) => split_unescaped(&set.arg, ',', true)
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                split_once_unescaped(p, '=')
+                    .map(|(k, _)| k)
+                    .unwrap_or_else(|| p.clone())
+            })
+            .collect(),
+    };
+    if keys.is_empty() {
+        flag.to_string()
+    } else {
+        format!("{flag} {}", keys.join(","))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -889,13 +1019,15 @@ fn split_once_unescaped(s: &str, sep: char) -> Option<(String, String)> {
     None
 }
 
-fn parse_key(key: &str) -> Result<Vec<Step>, String> {
+/// A key's steps (`a.b[0]`). `\` escapes the next character, except in a `--set-literal`
+/// key (`escapes` false), which strvals reads as written.
+fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
     let mut steps = Vec::new();
     let mut cur = String::new();
     let mut chars = key.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
+            '\\' if escapes => {
                 if let Some(n) = chars.next() {
                     cur.push(n);
                 }
@@ -952,19 +1084,41 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// A `--set` value after `=`: text up to an unescaped `,`, or a list `{a,b}`.
+/// A value after `=`: text up to an unescaped `,`, a list `{a,b}`, or a `--set-json` value.
 enum SetVal {
     Scalar(String),
     List(Vec<String>),
+    Json(Value),
 }
 
-/// A `--set` argument's pieces as Helm's strvals reads them: each its span, its key (as
-/// written, for [`parse_key`]) and its value with `\` escapes removed. A value starting with
-/// `{` is a list whose items end at `,` and the list at the first `}` (a `,` after it is
+/// One `key=value` of an argument: its byte span, its key (as written, for [`parse_key`]) and
+/// its value with `\` escapes removed.
+struct SetPiece {
+    start: usize,
+    end: usize,
+    key: String,
+    value: SetVal,
+}
+
+/// A value flag's argument in pieces, as Helm's strvals reads it. A value starting with `{`
+/// is a list whose items end at `,` and the list at the first `}` (a `,` after it is
 /// consumed; what follows is the next key: `a={x}y` is `key "y" has no value`); any other
-/// value ends at the first `,` (`a=x{y,z}` sets `x{y` and reads `z}` as a key).
-#[allow(clippy::type_complexity)]
-fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> {
+/// value ends at the first `,` (`a=x{y,z}` sets `x{y` and reads `z}` as a key). A
+/// `--set-json` value is one JSON document (blanks, or nothing, before the next `,` are
+/// `null`), then blanks and a `,`. A `--set-literal` argument is one piece: its key ends at
+/// the first `=` (commas and backslashes are part of it) and its value is the rest.
+fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
+    if flag == SetFlag::Literal {
+        return match arg.split_once('=') {
+            Some((key, value)) => Ok(vec![SetPiece {
+                start: 0,
+                end: arg.len(),
+                key: key.to_string(),
+                value: SetVal::Scalar(value.to_string()),
+            }]),
+            None => Err(no_value(arg)),
+        };
+    }
     let chars: Vec<(usize, char)> = arg.char_indices().collect();
     let at = |i: usize| chars.get(i).map_or(arg.len(), |c| c.0);
     let mut i = 0;
@@ -993,11 +1147,18 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
         match ended {
             Some('=') => {}
             Some(_) => return Err(format!("key {key:?} has no value (cannot end with ,)")),
-            // Named as strvals names it: the part after the last `.` or `]`.
-            None => {
-                let last = key.rsplit(['.', ']']).next().unwrap_or(&key);
-                return Err(format!("key {last:?} has no value"));
-            }
+            None => return Err(no_value(&key)),
+        }
+        if flag == SetFlag::Json {
+            let (value, end, next) = json_value(arg, at(i), &key)?;
+            out.push(SetPiece {
+                start,
+                end,
+                key,
+                value: SetVal::Json(value),
+            });
+            i = chars.partition_point(|c| c.0 < next);
+            continue;
         }
         let value = if chars.get(i).is_some_and(|c| c.1 == '{') {
             i += 1;
@@ -1028,7 +1189,12 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
             if chars.get(i).is_some_and(|c| c.1 == ',') {
                 i += 1;
             }
-            out.push((start, end, key, SetVal::List(items)));
+            out.push(SetPiece {
+                start,
+                end,
+                key,
+                value: SetVal::List(items),
+            });
             continue;
         } else {
             let mut v = String::new();
@@ -1048,11 +1214,61 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
             }
             SetVal::Scalar(v)
         };
-        out.push((start, at(i), key, value));
+        out.push(SetPiece {
+            start,
+            end: at(i),
+            key,
+            value,
+        });
         // The `,` that ended the value.
         i += 1;
     }
     Ok(out)
+}
+
+/// strvals' error for a key without `=`, naming the part after its last `.` or `]`.
+fn no_value(key: &str) -> String {
+    let last = key.rsplit(['.', ']']).next().unwrap_or(key);
+    format!("key {last:?} has no value")
+}
+
+/// The `--set-json` value of `key` starting at byte `from` of `arg`: the value, the byte its
+/// text ends at, and the byte the next key starts at. As strvals: blanks up to a `,` or the
+/// end are `null`; else one JSON document (Go's `json.Decoder`, which stops after it), then
+/// blanks and one `,`.
+fn json_value(arg: &str, from: usize, key: &str) -> Result<(Value, usize, usize), String> {
+    let rest = &arg[from..];
+    let blank = rest.len() - rest.trim_start().len();
+    let after_blanks = |at: usize| {
+        let tail = &arg[at..];
+        let at = at + tail.len() - tail.trim_start().len();
+        if arg[at..].starts_with(',') {
+            at + 1
+        } else {
+            at
+        }
+    };
+    if rest.trim_start().is_empty() || rest.trim_start().starts_with(',') {
+        return Ok((Value::Null, from + blank, after_blanks(from)));
+    }
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+    match stream.next() {
+        Some(Ok(v)) => {
+            let end = from + stream.byte_offset();
+            Ok((json_numbers_as_floats(v), end, after_blanks(end)))
+        }
+        Some(Err(e)) => {
+            // serde_json counts lines and columns in the value; the column of the argument
+            // is what a person finds on their command line.
+            let cause = e.to_string();
+            let cause = cause.split(" at line ").next().unwrap_or(&cause);
+            let column = arg[..from].chars().count() + e.column().max(1);
+            Err(format!(
+                "the value of {key:?} is not JSON: {cause} (column {column} of the argument)"
+            ))
+        }
+        None => Ok((Value::Null, arg.len(), arg.len())),
+    }
 }
 
 /// strvals' `typedVal`: `null`, booleans (any case) and integers that fit an int64 and do
@@ -1113,10 +1329,144 @@ mod tests {
     use serde_json::json;
 
     fn set(values: &mut Value, arg: &str) -> Origins {
-        let file = SourceFile::new(format!("--set {arg}"), None, arg.to_string());
+        set_with(values, SetFlag::Set, arg)
+    }
+
+    fn set_with(values: &mut Value, flag: SetFlag, arg: &str) -> Origins {
         let mut o = Origins::default();
-        apply_set(values, arg, &file, &mut o).expect("valid --set");
+        let cwd = std::env::current_dir().unwrap();
+        apply_set(values, &SetArg::new(flag, arg), &cwd, &mut o).expect("valid argument");
         o
+    }
+
+    /// The message of the problem `flag arg` is, applied to empty values.
+    fn set_error(flag: SetFlag, arg: &str) -> String {
+        let cwd = std::env::current_dir().unwrap();
+        let (mut v, mut o) = (json!({}), Origins::default());
+        apply_set(&mut v, &SetArg::new(flag, arg), &cwd, &mut o)
+            .expect_err(arg)
+            .message
+    }
+
+    /// What each flag makes of `arg`, as Helm v4's strvals (`helm template` with that flag)
+    /// makes it.
+    fn parsed(flag: SetFlag, arg: &str) -> Value {
+        let mut v = json!({});
+        set_with(&mut v, flag, arg);
+        v
+    }
+
+    #[test]
+    fn set_string_keeps_every_value_a_string() {
+        assert_eq!(
+            parsed(SetFlag::String, "a=1,b=true,c=null,l={1,x},d\\.e=0"),
+            json!({"a": "1", "b": "true", "c": "null", "l": ["1", "x"], "d.e": "0"})
+        );
+        assert_eq!(parsed(SetFlag::String, "a[1]=x"), json!({"a": [null, "x"]}));
+    }
+
+    #[test]
+    fn set_json_reads_one_json_document_per_key() {
+        assert_eq!(
+            parsed(
+                SetFlag::Json,
+                r#"a={"b":1,"c":[1,"x,y"]},d=[1,2], e = null ,f="s" ,g="#
+            ),
+            json!({"a": {"b": 1.0, "c": [1.0, "x,y"]}, "d": [1.0, 2.0], " e ": null,
+                   "f": "s", "g": null})
+        );
+        // Go's encoding/json: every number a float64.
+        let v = parsed(SetFlag::Json, "n=5");
+        assert!(v["n"].is_f64(), "{v}");
+        assert_eq!(
+            parsed(SetFlag::Json, "a[1]={\"x\":1}"),
+            json!({"a": [null, {"x": 1.0}]})
+        );
+        // Helm v4: an argument that is one JSON object is merged whole.
+        let mut v = json!({"m": {"keep": 1, "over": 1}});
+        set_with(
+            &mut v,
+            SetFlag::Json,
+            r#" {"m": {"over": 2, "gone": null}, "t": [true]} "#,
+        );
+        assert_eq!(
+            v,
+            json!({"m": {"keep": 1, "over": 2.0, "gone": null}, "t": [true]})
+        );
+        assert!(
+            set_error(SetFlag::Json, "a=[1,2").starts_with("the value of \"a\" is not JSON: EOF")
+        );
+        assert!(
+            set_error(SetFlag::Json, "{\"a\":").starts_with("the argument is not a JSON object")
+        );
+        assert_eq!(set_error(SetFlag::Json, "a"), "key \"a\" has no value");
+    }
+
+    #[test]
+    fn set_literal_takes_the_rest_of_the_argument() {
+        assert_eq!(parsed(SetFlag::Literal, "a=x,y=z"), json!({"a": "x,y=z"}));
+        assert_eq!(
+            parsed(SetFlag::Literal, "a.b=c\\,d"),
+            json!({"a": {"b": "c\\,d"}})
+        );
+        // Keys are read as written: a backslash is part of the key, a comma too.
+        assert_eq!(
+            parsed(SetFlag::Literal, "a\\.b=c"),
+            json!({"a\\": {"b": "c"}})
+        );
+        assert_eq!(parsed(SetFlag::Literal, "a,b=true"), json!({"a,b": "true"}));
+        assert_eq!(
+            parsed(SetFlag::Literal, "l[1].c=x=y"),
+            json!({"l": [null, {"c": "x=y"}]})
+        );
+        assert_eq!(set_error(SetFlag::Literal, "a.b"), "key \"b\" has no value");
+    }
+
+    #[test]
+    fn set_file_values_are_the_files_and_point_into_them() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("ca.pem"), "line one\nline: two\n").unwrap();
+        let arg = SetArg {
+            base: Some(d.path().to_path_buf()),
+            ..SetArg::new(SetFlag::File, "tls.ca=ca.pem,l={ca.pem}")
+        };
+        let (mut v, mut o) = (json!({}), Origins::default());
+        apply_set(&mut v, &arg, d.path(), &mut o).unwrap();
+        assert_eq!(
+            v,
+            json!({"tls": {"ca": "line one\nline: two\n"}, "l": ["line one\nline: two\n"]})
+        );
+        let ca = o.get(&["tls".into(), "ca".into()]).unwrap();
+        assert!(ca.file.path.ends_with("ca.pem"), "{}", ca.file.path);
+        assert_eq!(ca.span, Span::new(0, 19));
+        let l = o.get(&["l".into()]).unwrap();
+        assert_eq!(l.file.path, "--set-file tls.ca,l");
+        let missing = SetArg {
+            base: Some(d.path().to_path_buf()),
+            ..SetArg::new(SetFlag::File, "a=missing.pem")
+        };
+        let e = apply_set(&mut v, &missing, d.path(), &mut o).unwrap_err();
+        assert_eq!(e.file, "--set-file a");
+        assert!(e.message.starts_with("cannot read ") && e.message.contains("missing.pem"));
+    }
+
+    #[test]
+    fn arguments_are_named_by_their_flag_and_keys_never_their_values() {
+        let shown = |flag, arg: &str| set_display(&SetArg::new(flag, arg));
+        assert_eq!(shown(SetFlag::Set, "a.b=pw,c={x,y}"), "--set a.b,c");
+        assert_eq!(shown(SetFlag::String, "a=1,b=2"), "--set-string a,b");
+        assert_eq!(
+            shown(SetFlag::Json, r#"a={"pw":"s,t"},b=1"#),
+            "--set-json a,b"
+        );
+        assert_eq!(
+            shown(SetFlag::Json, r#"{"a":{"pw":"s"},"b":1}"#),
+            "--set-json a,b"
+        );
+        assert_eq!(shown(SetFlag::Json, r#"a=[1,"secret""#), "--set-json a");
+        assert_eq!(shown(SetFlag::Json, r#"{"a":"secret""#), "--set-json");
+        assert_eq!(shown(SetFlag::Literal, "a=x,y=z"), "--set-literal a");
+        assert_eq!(shown(SetFlag::File, "ca=certs/ca.pem"), "--set-file ca");
     }
 
     #[test]
@@ -1184,23 +1534,23 @@ mod tests {
 
     #[test]
     fn bad_set_keys_are_errors() {
-        let file = SourceFile::new("--set".into(), None, String::new());
-        let mut v = json!({});
-        let mut o = Origins::default();
-        assert!(apply_set(&mut v, "novalue", &file, &mut o).is_err());
-        assert!(apply_set(&mut v, "a[x]=1", &file, &mut o).is_err());
-        assert!(apply_set(&mut v, "a[999999]=1", &file, &mut o).is_err());
+        for flag in [
+            SetFlag::Set,
+            SetFlag::String,
+            SetFlag::Json,
+            SetFlag::Literal,
+        ] {
+            for arg in ["novalue", "a[x]=1", "a[999999]=1"] {
+                set_error(flag, arg);
+            }
+        }
     }
 
     #[test]
     fn set_lists_end_where_strvals_ends_them() {
         // Helm's strvals: a list ends at its first `}` and what follows is the next key; a
         // plain value ends at the first `,`; an empty piece is a key without a value.
-        let file = SourceFile::new("--set".into(), None, String::new());
-        let err = |arg: &str| {
-            let (mut v, mut o) = (json!({}), Origins::default());
-            apply_set(&mut v, arg, &file, &mut o).expect_err(arg)
-        };
+        let err = |arg: &str| set_error(SetFlag::Set, arg);
         assert_eq!(err("a={{ .Chart.Name }}"), "key \"}\" has no value");
         assert_eq!(err("a={x}.y"), "key \"y\" has no value");
         assert_eq!(err("a=x{y,z}"), "key \"z}\" has no value");
@@ -1270,12 +1620,14 @@ mod props {
     use proptest::prelude::*;
 
     proptest! {
-        /// Any `--set` argument is applied or refused with a message, never a panic.
+        /// Any argument of any value flag is applied or refused with a message, never a panic.
         #[test]
         fn set_never_panics(arg in "[a-z.\\[\\]0-9=,{}\\\\ -]{0,40}") {
-            let file = SourceFile::new(format!("--set {arg}"), None, arg.clone());
-            let mut v = serde_json::json!({});
-            let _ = apply_set(&mut v, &arg, &file, &mut Origins::default());
+            let cwd = std::path::PathBuf::from(".");
+            for flag in [SetFlag::Json, SetFlag::Set, SetFlag::String, SetFlag::Literal] {
+                let mut v = serde_json::json!({});
+                let _ = apply_set(&mut v, &SetArg::new(flag, arg.clone()), &cwd, &mut Origins::default());
+            }
         }
 
         /// `a.b=V` sets exactly that string (when it is not a number, boolean or null).
@@ -1283,9 +1635,9 @@ mod props {
         fn simple_set_round_trips(k1 in "[a-z]{1,6}", k2 in "[a-z]{1,6}", val in "[a-z][a-z ]{0,10}") {
             prop_assume!(!["true", "false", "null"].contains(&val.as_str()));
             let arg = format!("{k1}.{k2}={val}");
-            let file = SourceFile::new(arg.clone(), None, arg.clone());
             let mut v = serde_json::json!({});
-            apply_set(&mut v, &arg, &file, &mut Origins::default()).unwrap();
+            let cwd = std::path::PathBuf::from(".");
+            apply_set(&mut v, &SetArg::new(SetFlag::Set, arg), &cwd, &mut Origins::default()).unwrap();
             prop_assert_eq!(&v[&k1][&k2], &serde_json::Value::String(val));
         }
     }
