@@ -524,6 +524,12 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
         let text = &o.file.text;
         let entry_value = || crate::source::secrets::value_of_entry(text, o.span.range(), None);
         match o.role {
+            // A file `--set-file` gave is the value, without a key: all of it.
+            OriginRole::Set if o.is_set_file_value() => {
+                let range = o.span.range();
+                let len = text.get(range.clone()).map_or(0, |t| t.trim_end().len());
+                o.file.mark_credential(range.start..range.start + len)
+            }
             OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart | OriginRole::Patch => {
                 o.file.mark_credential(entry_value())
             }
