@@ -23,7 +23,7 @@ mod skipped;
 mod toyaml;
 pub mod values;
 
-use crate::input::render::{Outcome, RenderOptions, Rendered};
+use crate::input::render::{Outcome, RenderOptions, Rendered, SetFlag};
 use crate::source::map::{Origin, OriginRole, SourceMap};
 use crate::source::span::{Span, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -161,9 +161,19 @@ fn render_on_this_thread(
     gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
     // Random functions draw from a generator seeded by what is rendered, so the same chart
     // with the same settings renders the same bytes (Helm's are random).
+    // A `--set` argument is seeded as its text alone, as before the other value flags were
+    // taken, so a chart rendered with `--set` draws what it drew then.
+    let settings: Vec<String> = opts
+        .set
+        .iter()
+        .map(|s| match s.flag {
+            SetFlag::Set => s.arg.clone(),
+            other => format!("{} {}", other.flag(), s.arg),
+        })
+        .collect();
     crypto::seed(&format!(
         "{display}\0{}\0{}\0{:?}\0{:?}",
-        opts.release_name, opts.namespace, opts.values_files, opts.set
+        opts.release_name, opts.namespace, opts.values_files, settings
     ));
     // A packaged chart (`runeguard check app-1.2.0.tgz`) is read as Helm reads one.
     let chart = if dir.is_file() {
