@@ -1360,4 +1360,18 @@ fn render_entries_take_every_value_flag() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line}: {text}");
     }
+    // An entry's `set-file:` is read from the configuration's folder, as its `values:` are.
+    let elsewhere = b"render:\n  - path: ../chart\n    set-file: [\"sc=sc.txt\"]\n" as &[u8];
+    let d = chart(&[
+        NOTES_OK,
+        ("conf/.runeguard.yaml", elsewhere),
+        ("conf/sc.txt", b"beside the configuration" as &[u8]),
+        ("chart/templates/deployment.yaml", template),
+    ]);
+    let (code, text, err) = render_with(d.path(), &["--config", "conf/.runeguard.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("  sc: \"beside the configuration\"\n"),
+        "{text}"
+    );
 }
