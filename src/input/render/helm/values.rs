@@ -1257,6 +1257,23 @@ fn json_value(arg: &str, from: usize, key: &str) -> Result<(Value, usize, usize)
             let end = from + stream.byte_offset();
             Ok((json_numbers_as_floats(v), end, after_blanks(end)))
         }
+        // serde_json wants a number or a literal (`1`, `true`) followed by a delimiter; Go's
+        // decoder stops after it, and what follows is the next key (`a=1x` is `key "x" has
+        // no value`): the value is read again up to where it ended.
+        Some(Err(e))
+            if e.line() == 1
+                && e.to_string().starts_with("trailing characters")
+                && e.column() > 1 =>
+        {
+            let cut = rest
+                .char_indices()
+                .nth(e.column() - 1)
+                .map_or(rest.len(), |(i, _)| i);
+            let v: Value = serde_json::from_str(&rest[..cut])
+                .map_err(|e| format!("the value of {key:?} is not JSON: {e}"))?;
+            let end = from + cut;
+            Ok((json_numbers_as_floats(v), end, after_blanks(end)))
+        }
         Some(Err(e)) => {
             // serde_json counts lines and columns in the value; the column of the argument
             // is what a person finds on their command line.
@@ -1400,6 +1417,12 @@ mod tests {
             set_error(SetFlag::Json, "{\"a\":").starts_with("the argument is not a JSON object")
         );
         assert_eq!(set_error(SetFlag::Json, "a"), "key \"a\" has no value");
+        // Go's decoder stops after a number or a literal: what follows is the next key.
+        assert_eq!(set_error(SetFlag::Json, "a=1x"), "key \"x\" has no value");
+        assert_eq!(
+            parsed(SetFlag::Json, "a=truex=2"),
+            json!({"a": true, "x": 2.0})
+        );
     }
 
     #[test]
