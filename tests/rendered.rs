@@ -1276,6 +1276,20 @@ fn values_of_every_flag_point_at_their_argument_or_file() {
         ),
         "--set-json securityContext"
     );
+    // A member of a JSON map: where it is written in the argument.
+    let (v, _) = json_check(
+        d.path(),
+        &[
+            "chart",
+            "--select",
+            "K8S-001",
+            "--set-json",
+            r#"securityContext={"privileged": true}"#,
+        ],
+    );
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("--set-json securityContext".into(), 1, 18));
     assert_eq!(
         located(&["--set-string", "replicaCount=1,image.tag=2"], "K8S-041"),
         "--set-string replicaCount,image.tag"

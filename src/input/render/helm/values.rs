@@ -810,7 +810,8 @@ pub fn apply_set(
         // Helm v4 merges a `--set-json` argument that is one JSON object over the values as it
         // merges a values file (`loader.MergeMaps`).
         let object = object.map_err(failed)?;
-        let tree = spanning(&object, Span::new(0, file.text.len()));
+        let whole = Span::new(0, file.text.len());
+        let tree = json_spans(&file.text, whole).unwrap_or_else(|| spanning(&object, whole));
         merge_into(
             values,
             &object,
@@ -831,8 +832,15 @@ pub fn apply_set(
             span: Span::new(piece.start.min(end), piece.end.min(end)),
         };
         let read = |path: &str| read_set_file(path, set.base.as_deref().unwrap_or(cwd));
+        // A JSON map or list: where each of its members is written in the argument.
+        let mut members = None;
         let value = match piece.value {
-            SetVal::Json(v) => v,
+            SetVal::Json(v, from) => {
+                if v.is_object() || v.is_array() {
+                    members = json_spans(&set.arg, Span::new(from, piece.end));
+                }
+                v
+            }
             SetVal::Scalar(v) if set.flag == SetFlag::File => {
                 let read = read(&v).map_err(failed)?;
                 let value = Value::String(read.text.clone());
@@ -863,9 +871,13 @@ pub fn apply_set(
         origins.clear_below(&key_path);
         if value.is_null() {
             origins.by_path.remove(&key_path);
-        } else {
-            origins.by_path.insert(key_path, origin);
+            continue;
         }
+        if let Some(tree) = members {
+            origins.record_tree(&mut key_path.clone(), &tree, &file, OriginRole::Set);
+        }
+        // The map or list itself is its `key=value`.
+        origins.by_path.insert(key_path, origin);
     }
     Ok(())
 }
@@ -909,6 +921,16 @@ fn json_numbers_as_floats(v: Value) -> Value {
         ),
         other => other,
     }
+}
+
+/// Where each member of the JSON map or list at `span` of `arg` is written (read as the YAML
+/// flow collection it also is, the rest of the text blanked so that offsets stay the
+/// argument's); None when it cannot be read so.
+fn json_spans(arg: &str, span: Span) -> Option<SpanTree> {
+    let text = arg.get(span.range())?;
+    let blanked = format!("{}{text}", " ".repeat(span.start as usize));
+    let (_, tree) = read_yaml(&SourceFile::new(String::new(), None, blanked)).ok()?;
+    Some(tree)
 }
 
 /// A span tree of `v`'s shape whose every node is at `span` (a `--set-json` object: each of
@@ -1088,7 +1110,8 @@ fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
 enum SetVal {
     Scalar(String),
     List(Vec<String>),
-    Json(Value),
+    /// A `--set-json` value and the byte its text starts at.
+    Json(Value, usize),
 }
 
 /// One `key=value` of an argument: its byte span, its key (as written, for [`parse_key`]) and
@@ -1150,12 +1173,13 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
             None => return Err(no_value(&key)),
         }
         if flag == SetFlag::Json {
-            let (value, end, next) = json_value(arg, at(i), &key)?;
+            let from = at(i);
+            let (value, end, next) = json_value(arg, from, &key)?;
             out.push(SetPiece {
                 start,
                 end,
                 key,
-                value: SetVal::Json(value),
+                value: SetVal::Json(value, from),
             });
             i = chars.partition_point(|c| c.0 < next);
             continue;
@@ -1471,6 +1495,35 @@ mod tests {
         let e = apply_set(&mut v, &missing, d.path(), &mut o).unwrap_err();
         assert_eq!(e.file, "--set-file a");
         assert!(e.message.starts_with("cannot read ") && e.message.contains("missing.pem"));
+    }
+
+    #[test]
+    fn json_members_are_located_in_the_argument() {
+        let column = |o: &Origins, path: &[&str]| {
+            let path: Vec<String> = path.iter().map(|p| p.to_string()).collect();
+            let o = o
+                .get(&path)
+                .unwrap_or_else(|| panic!("an origin of {path:?}"));
+            (o.file.path.clone(), o.file.pos(o.span.start).column)
+        };
+        let mut v = json!({});
+        let o = set_with(
+            &mut v,
+            SetFlag::Json,
+            r#"n=1,sc={"privileged": true, "l": [1, 2]}"#,
+        );
+        assert_eq!(column(&o, &["sc"]), ("--set-json n,sc".into(), 5));
+        assert_eq!(
+            column(&o, &["sc", "privileged"]),
+            ("--set-json n,sc".into(), 9)
+        );
+        assert_eq!(
+            column(&o, &["sc", "l", "1"]),
+            ("--set-json n,sc".into(), 38)
+        );
+        let mut v = json!({});
+        let o = set_with(&mut v, SetFlag::Json, r#"{"a": {"b": 1}}"#);
+        assert_eq!(column(&o, &["a", "b"]), ("--set-json a".into(), 8));
     }
 
     #[test]
