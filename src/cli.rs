@@ -1,6 +1,6 @@
 //! The command line (clap derive). Doc comments are the help text.
 
-use crate::input::render::{SetArg, SetFlag};
+use crate::input::render::SetArg;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -167,16 +167,14 @@ impl RenderFlags {
     /// The value flags' arguments, in the order Helm applies them (after the values files:
     /// `--set-json`, `--set`, `--set-string`, `--set-file`, `--set-literal`).
     pub fn set_args(&self) -> Vec<SetArg> {
-        crate::input::render::set_args(
-            [
-                (SetFlag::Json, &self.set_json),
-                (SetFlag::Set, &self.set),
-                (SetFlag::String, &self.set_string),
-                (SetFlag::File, &self.set_file),
-                (SetFlag::Literal, &self.set_literal),
-            ],
-            None,
-        )
+        let by_flag = [
+            &self.set_json[..],
+            &self.set,
+            &self.set_string,
+            &self.set_file,
+            &self.set_literal,
+        ];
+        crate::input::render::set_args(by_flag, None)
     }
 }
 

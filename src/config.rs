@@ -1,7 +1,7 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
-use crate::input::render::{SetArg, SetFlag};
+use crate::input::render::SetArg;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::source::span::{PathSeg, Pos, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -91,16 +91,14 @@ impl RenderEntry {
     /// The entry's value settings in the order Helm applies them, its `set-file:` paths read
     /// from `dir` (the configuration's folder) when relative.
     pub fn set_args(&self, dir: &Path) -> Vec<SetArg> {
-        crate::input::render::set_args(
-            [
-                (SetFlag::Json, &self.set_json),
-                (SetFlag::Set, &self.set),
-                (SetFlag::String, &self.set_string),
-                (SetFlag::File, &self.set_file),
-                (SetFlag::Literal, &self.set_literal),
-            ],
-            Some(dir),
-        )
+        let by_flag = [
+            &self.set_json[..],
+            &self.set,
+            &self.set_string,
+            &self.set_file,
+            &self.set_literal,
+        ];
+        crate::input::render::set_args(by_flag, Some(dir))
     }
 }
 

@@ -286,6 +286,15 @@ pub enum SetFlag {
 }
 
 impl SetFlag {
+    /// Every flag, in the order Helm applies them.
+    pub const ALL: [SetFlag; 5] = [
+        SetFlag::Json,
+        SetFlag::Set,
+        SetFlag::String,
+        SetFlag::File,
+        SetFlag::Literal,
+    ];
+
     /// The flag as written on the command line, which also names the argument in reports.
     pub fn flag(self) -> &'static str {
         match self {
@@ -319,21 +328,21 @@ impl SetArg {
     }
 }
 
-/// The arguments of each value flag (`given`: a flag and its arguments, in the order given),
-/// in the order Helm applies them; `base` is where relative `--set-file` paths are read from.
-pub fn set_args(given: [(SetFlag, &[String]); 5], base: Option<&std::path::Path>) -> Vec<SetArg> {
-    in_helm_order(
-        given
-            .into_iter()
-            .flat_map(|(flag, args)| {
-                args.iter().map(move |a| SetArg {
-                    flag,
-                    arg: a.clone(),
-                    base: base.map(std::path::Path::to_path_buf),
-                })
+/// The arguments of each value flag, `by_flag` in [`SetFlag`]'s order (`--set-json`, `--set`,
+/// `--set-string`, `--set-file`, `--set-literal`), each flag's in the order given; `base` is
+/// where relative `--set-file` paths are read from.
+pub fn set_args(by_flag: [&[String]; 5], base: Option<&std::path::Path>) -> Vec<SetArg> {
+    SetFlag::ALL
+        .into_iter()
+        .zip(by_flag)
+        .flat_map(|(flag, args)| {
+            args.iter().map(move |a| SetArg {
+                flag,
+                arg: a.clone(),
+                base: base.map(std::path::Path::to_path_buf),
             })
-            .collect(),
-    )
+        })
+        .collect()
 }
 
 /// `args` sorted into the order Helm applies its value flags, each flag's arguments in the
