@@ -825,6 +825,10 @@ pub fn apply_set(
     }
     let end = file.text.len();
     for piece in set_pieces(&set.arg, set.flag).map_err(failed)? {
+        // strvals sets nothing for an empty key (`=x`), and goes on.
+        if piece.key.is_empty() {
+            continue;
+        }
         let path = parse_key(&piece.key, set.flag != SetFlag::Literal).map_err(failed)?;
         let mut origin = Origin {
             role: OriginRole::Set,
@@ -1041,6 +1045,24 @@ fn split_once_unescaped(s: &str, sep: char) -> Option<(String, String)> {
     None
 }
 
+/// A list index as strvals reads what is between its brackets (Go's `strconv.Atoi`), or its
+/// error in Go's words.
+fn index_number(n: &str) -> Result<i64, String> {
+    n.parse().map_err(|_| {
+        let why = if n
+            .trim_start_matches(['+', '-'])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            && n.len() > 1
+        {
+            "value out of range"
+        } else {
+            "invalid syntax"
+        };
+        format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
+    })
+}
+
 /// A key's steps (`a.b[0]`). `\` escapes the next character, except in a `--set-literal`
 /// key (`escapes` false), which strvals reads as written.
 fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
@@ -1070,20 +1092,7 @@ fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
                     }
                     n.push(d);
                 }
-                // strvals' texts: Go's `strconv.Atoi` of what is between the brackets.
-                let i: i64 = n.parse().map_err(|_| {
-                    let why = if n
-                        .trim_start_matches(['+', '-'])
-                        .bytes()
-                        .all(|b| b.is_ascii_digit())
-                        && n.len() > 1
-                    {
-                        "value out of range"
-                    } else {
-                        "invalid syntax"
-                    };
-                    format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
-                })?;
+                let i = index_number(&n)?;
                 if i < 0 {
                     return Err(format!("negative {i} index not allowed"));
                 }
@@ -1139,7 +1148,7 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
                 key: key.to_string(),
                 value: SetVal::Scalar(value.to_string()),
             }]),
-            None => Err(no_value(arg)),
+            None => ended_in_key(Vec::new(), arg),
         };
     }
     let chars: Vec<(usize, char)> = arg.char_indices().collect();
@@ -1164,13 +1173,33 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
                     ended = Some(c);
                     break;
                 }
+                // strvals reads a list index up to its `]`, a `,` or `=` included; an
+                // argument that ends inside one ends there, what came before applied (Go's
+                // parser takes that EOF for the end of its input).
+                // An index that is no number is refused as soon as it is read.
+                '[' => {
+                    key.push(c);
+                    let mut index = String::new();
+                    loop {
+                        let Some(&(_, n)) = chars.get(i) else {
+                            return Ok(out);
+                        };
+                        i += 1;
+                        key.push(n);
+                        if n == ']' {
+                            index_number(&index)?;
+                            break;
+                        }
+                        index.push(n);
+                    }
+                }
                 c => key.push(c),
             }
         }
         match ended {
             Some('=') => {}
             Some(_) => return Err(format!("key {key:?} has no value (cannot end with ,)")),
-            None => return Err(no_value(&key)),
+            None => return ended_in_key(out, &key),
         }
         if flag == SetFlag::Json {
             let from = at(i);
@@ -1248,6 +1277,17 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
         i += 1;
     }
     Ok(out)
+}
+
+/// What strvals makes of an argument that ends in a key without `=`: nothing more when the
+/// key ends with a `.` (the nested key it starts is empty, which Go's parser takes for the
+/// end of its input: `a=1,b.` sets `a`), else its error.
+fn ended_in_key(out: Vec<SetPiece>, key: &str) -> Result<Vec<SetPiece>, String> {
+    if key.ends_with('.') && !key.ends_with("\\.") {
+        Ok(out)
+    } else {
+        Err(no_value(key))
+    }
 }
 
 /// strvals' error for a key without `=`, naming the part after its last `.` or `]`.
@@ -1641,6 +1681,13 @@ mod tests {
             err("a[70000]=1"),
             "index of 70000 is greater than maximum supported index of 65536"
         );
+        // An argument that ends inside a list index, or in a key ending with `.`, ends
+        // there, what came before applied; an empty key sets nothing.
+        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2"] {
+            let mut v = json!({});
+            set(&mut v, arg);
+            assert_eq!(v, json!({"a": ""}), "{arg}");
+        }
         let mut v = json!({});
         set(&mut v, "e={},l={x\\,y, 1 ,z\\}},n=2,");
         assert_eq!(v, json!({"e": [""], "l": ["x,y", " 1 ", "z}"], "n": 2}));
