@@ -830,6 +830,9 @@ pub fn apply_set(
             continue;
         }
         let path = parse_key(&piece.key, set.flag != SetFlag::Literal).map_err(failed)?;
+        if path.is_empty() {
+            continue;
+        }
         let mut origin = Origin {
             role: OriginRole::Set,
             file: file.clone(),
@@ -1065,26 +1068,48 @@ fn index_number(n: &str) -> Result<i64, String> {
 
 /// A key's steps (`a.b[0]`). `\` escapes the next character, except in a `--set-literal`
 /// key (`escapes` false), which strvals reads as written.
+///
+/// A `.` must be followed by a key: strvals ignores an empty key, so the map the `.` opens
+/// stays empty (`a..b=1`, `a.=1`: `key map "a" has no value`), and a key that starts with
+/// `.` (`.a=1`) sets nothing (an empty path).
 fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
     let mut steps = Vec::new();
     let mut cur = String::new();
     let mut chars = key.chars().peekable();
+    // A `.` ended the last key: what follows must name one.
+    let mut after_dot = false;
+    let key_map = |steps: &[Step]| {
+        let name = steps.iter().rev().find_map(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        });
+        format!("key map {:?} has no value", name.unwrap_or_default())
+    };
     while let Some(c) = chars.next() {
         match c {
             '\\' if escapes => {
                 if let Some(n) = chars.next() {
                     cur.push(n);
                 }
+                after_dot = false;
             }
             '.' => {
                 if !cur.is_empty() {
                     steps.push(Step::Key(std::mem::take(&mut cur)));
+                } else if steps.is_empty() {
+                    return Ok(Vec::new());
+                } else if after_dot || !matches!(steps.last(), Some(Step::Index(_))) {
+                    return Err(key_map(&steps));
                 }
+                after_dot = true;
             }
             '[' => {
                 if !cur.is_empty() {
                     steps.push(Step::Key(std::mem::take(&mut cur)));
+                } else if after_dot {
+                    return Err(key_map(&steps));
                 }
+                after_dot = false;
                 let mut n = String::new();
                 for d in chars.by_ref() {
                     if d == ']' {
@@ -1103,8 +1128,14 @@ fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
                 }
                 steps.push(Step::Index(i as usize));
             }
-            c => cur.push(c),
+            c => {
+                cur.push(c);
+                after_dot = false;
+            }
         }
+    }
+    if after_dot {
+        return Err(key_map(&steps));
     }
     if !cur.is_empty() {
         steps.push(Step::Key(cur));
@@ -1324,15 +1355,22 @@ fn json_value(arg: &str, from: usize, key: &str) -> Result<(Value, usize, usize)
         // serde_json wants a number or a literal (`1`, `true`) followed by a delimiter; Go's
         // decoder stops after it, and what follows is the next key (`a=1x` is `key "x" has
         // no value`): the value is read again up to where it ended.
+        // So too a `0` before another digit (`a=01`: `0`, then the key `1`), which serde_json
+        // calls an invalid number.
         Some(Err(e))
             if e.line() == 1
-                && e.to_string().starts_with("trailing characters")
-                && e.column() > 1 =>
+                && e.column() > 1
+                && (e.to_string().starts_with("trailing characters")
+                    || rest.trim_start().starts_with('0')
+                        && rest.trim_start()[1..].starts_with(|c: char| c.is_ascii_digit())) =>
         {
-            let cut = rest
-                .char_indices()
-                .nth(e.column() - 1)
-                .map_or(rest.len(), |(i, _)| i);
+            let cut = if e.to_string().starts_with("trailing characters") {
+                rest.char_indices()
+                    .nth(e.column() - 1)
+                    .map_or(rest.len(), |(i, _)| i)
+            } else {
+                blank + 1
+            };
             let v: Value = serde_json::from_str(&rest[..cut])
                 .map_err(|e| format!("the value of {key:?} is not JSON: {e}"))?;
             let end = from + cut;
@@ -1483,6 +1521,7 @@ mod tests {
         assert_eq!(set_error(SetFlag::Json, "a"), "key \"a\" has no value");
         // Go's decoder stops after a number or a literal: what follows is the next key.
         assert_eq!(set_error(SetFlag::Json, "a=1x"), "key \"x\" has no value");
+        assert_eq!(parsed(SetFlag::Json, "a=01=2"), json!({"a": 0.0, "1": 2.0}));
         assert_eq!(
             parsed(SetFlag::Json, "a=truex=2"),
             json!({"a": true, "x": 2.0})
@@ -1673,6 +1712,8 @@ mod tests {
         assert_eq!(err("a={x"), "list must terminate with '}'");
         assert_eq!(err("a=1,,b=2"), "key \"\" has no value (cannot end with ,)");
         assert_eq!(err("a[-1]=1"), "negative -1 index not allowed");
+        assert_eq!(err("a..b=1"), "key map \"a\" has no value");
+        assert_eq!(err("x.a.=1"), "key map \"a\" has no value");
         assert_eq!(
             err("a[ 1 ]=1"),
             "error parsing index: strconv.Atoi: parsing \" 1 \": invalid syntax"
@@ -1683,7 +1724,7 @@ mod tests {
         );
         // An argument that ends inside a list index, or in a key ending with `.`, ends
         // there, what came before applied; an empty key sets nothing.
-        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2"] {
+        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2", "a=,.c=1"] {
             let mut v = json!({});
             set(&mut v, arg);
             assert_eq!(v, json!({"a": ""}), "{arg}");
