@@ -867,7 +867,7 @@ pub fn apply_set(
                 Value::Array(items.iter().map(|v| typed_for(set.flag, v)).collect())
             }
         };
-        set_path(values, &path, value.clone()).map_err(failed)?;
+        set_path(values, &path, value.clone(), origins, &mut Vec::new()).map_err(failed)?;
         let key_path: Vec<String> = path
             .iter()
             .map(|s| match s {
@@ -1193,9 +1193,10 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
         while let Some(&(_, c)) = chars.get(i) {
             i += 1;
             match c {
+                // A `\` that ends the argument escapes nothing and is not part of the key.
                 '\\' => {
-                    key.push(c);
                     if let Some(&(_, n)) = chars.get(i) {
+                        key.push(c);
                         key.push(n);
                         i += 1;
                     }
@@ -1311,10 +1312,10 @@ fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
 }
 
 /// What strvals makes of an argument that ends in a key without `=`: nothing more when the
-/// key ends with a `.` (the nested key it starts is empty, which Go's parser takes for the
-/// end of its input: `a=1,b.` sets `a`), else its error.
+/// key is empty or ends with a `.` (the nested key it starts is empty, which Go's parser
+/// takes for the end of its input: `a=1,b.` and `a=1,\` set `a`), else its error.
 fn ended_in_key(out: Vec<SetPiece>, key: &str) -> Result<Vec<SetPiece>, String> {
-    if key.ends_with('.') && !key.ends_with("\\.") {
+    if key.is_empty() || key.ends_with('.') && !key.ends_with("\\.") {
         Ok(out)
     } else {
         Err(no_value(key))
@@ -1407,7 +1408,19 @@ fn typed_val(v: &str) -> Value {
     Value::String(v.to_string())
 }
 
-fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String> {
+/// Sets `value` at `path` of the user values as strvals writes into them (Helm parses every
+/// flag's arguments into the one map the values files gave): a key through a value that is
+/// not a map (or an index through one that is not a list) fails as Go's type assertion
+/// fails (`a: 1` from a values file, then `--set a.b=2`), except where strvals checks the
+/// type and replaces the value (a key after a list index). `at` is the path walked so far,
+/// for the Go type of a number (an `int64` a `--set` gave, else a `float64`).
+fn set_path(
+    root: &mut Value,
+    path: &[Step],
+    value: Value,
+    origins: &Origins,
+    at: &mut Vec<String>,
+) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
         *root = value;
         return Ok(());
@@ -1424,8 +1437,18 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
                 m.insert(k.clone(), value);
                 return Ok(());
             }
+            at.push(k.clone());
+            if let Some(existing) = m.get(k) {
+                let fits = match rest[0] {
+                    Step::Key(_) => existing.is_object(),
+                    Step::Index(_) => existing.is_array(),
+                };
+                if !fits {
+                    return Err(not_the_type(existing, &rest[0], origins, at));
+                }
+            }
             let child = m.entry(k.clone()).or_insert(Value::Null);
-            set_path(child, rest, value)
+            set_path(child, rest, value, origins, at)
         }
         Step::Index(i) => {
             if !root.is_array() {
@@ -1434,12 +1457,44 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
             let Value::Array(a) = root else {
                 unreachable!()
             };
+            at.push(i.to_string());
+            if let (Some(existing), Some(next @ Step::Index(_))) = (a.get(*i), rest.first())
+                && !existing.is_null()
+                && !existing.is_array()
+            {
+                return Err(not_the_type(existing, next, origins, at));
+            }
             while a.len() <= *i {
                 a.push(Value::Null);
             }
-            set_path(&mut a[*i], rest, value)
+            set_path(&mut a[*i], rest, value, origins, at)
         }
     }
+}
+
+/// strvals' error (Go's failed type assertion, recovered) for a key or index through
+/// `existing`, the value at `at`.
+fn not_the_type(existing: &Value, next: &Step, origins: &Origins, at: &[String]) -> String {
+    let is = match existing {
+        Value::Null => "nil",
+        Value::Bool(_) => "bool",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+        Value::Number(n) => {
+            let from_set = origins.get(at).is_some_and(|o| o.role == OriginRole::Set);
+            if n.is_i64() && from_set {
+                "int64"
+            } else {
+                "float64"
+            }
+        }
+    };
+    let wanted = match next {
+        Step::Key(_) => "map[string]interface {}",
+        Step::Index(_) => "[]interface {}",
+    };
+    format!("unable to parse key: interface conversion: interface {{}} is {is}, not {wanted}")
 }
 
 #[cfg(test)]
@@ -1713,6 +1768,23 @@ mod tests {
         assert_eq!(err("a=1,,b=2"), "key \"\" has no value (cannot end with ,)");
         assert_eq!(err("a[-1]=1"), "negative -1 index not allowed");
         assert_eq!(err("a..b=1"), "key map \"a\" has no value");
+        // Through a value of another type, which strvals' type assertion refuses.
+        assert_eq!(
+            err("b=,b.c=1"),
+            "unable to parse key: interface conversion: interface {} is string, not map[string]interface {}"
+        );
+        assert_eq!(
+            err("n=5,n[0]=1"),
+            "unable to parse key: interface conversion: interface {} is int64, not []interface {}"
+        );
+        assert_eq!(
+            err("l={x},l[0][1]=1"),
+            "unable to parse key: interface conversion: interface {} is string, not []interface {}"
+        );
+        // A key after a list index replaces what is there, as strvals does.
+        let mut v = json!({});
+        set(&mut v, "l={x},l[0].k=1");
+        assert_eq!(v, json!({"l": [{"k": 1}]}));
         assert_eq!(err("x.a.=1"), "key map \"a\" has no value");
         assert_eq!(
             err("a[ 1 ]=1"),
@@ -1724,7 +1796,7 @@ mod tests {
         );
         // An argument that ends inside a list index, or in a key ending with `.`, ends
         // there, what came before applied; an empty key sets nothing.
-        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2", "a=,.c=1"] {
+        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2", "a=,.c=1", "a=,\\"] {
             let mut v = json!({});
             set(&mut v, arg);
             assert_eq!(v, json!({"a": ""}), "{arg}");
