@@ -1354,6 +1354,26 @@ fn a_bad_value_flag_is_a_problem_naming_the_flag() {
 }
 
 #[test]
+fn a_key_through_a_value_of_another_type_is_refused_as_helm_refuses_it() {
+    // Helm parses every value flag into the map the values files gave: `--set` cannot reach
+    // into the number `--set-json` (applied first) gave.
+    let d = chart(&[NOTES_OK, ("one.yaml", b"image: 1\n" as &[u8])]);
+    for args in [
+        &["--set", "replicaCount.x=2", "--set-json", "replicaCount=1"][..],
+        &["--values", "one.yaml", "--set-string", "image.tag=2"],
+    ] {
+        let (code, _, err) = render_with(d.path(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "unable to parse key: interface conversion: interface {} is float64, not map[string]interface {}"
+            ),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn render_entries_take_every_value_flag() {
     let config = b"render:\n  - path: chart\n    set-json: [\"replicaCount=3\"]\n    set-string: [\"image.tag=2.0\"]\n    set-file: [\"sc=files/sc.yaml\"]\n    set-literal: [\"podSecurityContext.fsGroup=x,y\"]\n" as &[u8];
     let template = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n  tag: {{ .Values.image.tag | quote }}\n  sc: {{ .Values.sc | quote }}\n  group: {{ .Values.podSecurityContext.fsGroup | quote }}\n" as &[u8];
