@@ -1133,6 +1133,28 @@ fn a_comment_heading_a_document_covers_that_document_only() {
 }
 
 #[test]
+fn a_comment_heading_a_sql_statement_covers_the_statement_only() {
+    // SQL-004 points at `USING (true)`, lines below the `CREATE POLICY` a reviewer annotates.
+    let sql = "CREATE TABLE notes (id uuid PRIMARY KEY);\n\
+        ALTER TABLE notes ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\n\
+        -- runeguard:ignore SQL-004 -- public notes, read by anyone\n\
+        CREATE POLICY read_all ON notes\n  FOR SELECT\n  TO anon\n  USING (true);\n\
+        CREATE POLICY write_all ON notes\n  FOR INSERT\n  TO anon\n  WITH CHECK (true);\n";
+    let d = dir_with(&[("schema.sql", sql.as_bytes())]);
+    let (code, v) = check_json(d.path(), &["--select", "SQL-004", "schema.sql"]);
+    let f = v["findings"].as_array().expect("findings");
+    assert_eq!(f.len(), 2, "{v}");
+    assert_eq!(f[0]["start_line"], 7, "{v}");
+    assert_eq!(
+        f[0]["suppression"]["justification"], "public notes, read by anyone",
+        "{v}"
+    );
+    assert_eq!(f[1]["start_line"], 11, "{v}");
+    assert!(f[1]["suppression"].is_null(), "{v}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
 fn every_command_ends_in_a_documented_exit_code() {
     let d = dir_with(&[("pod.yaml", PRIVILEGED.as_bytes()), ("empty", b"")]);
     // inspect: a folder that is neither a chart nor an overlay cannot be inspected.

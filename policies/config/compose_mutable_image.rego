@@ -3,8 +3,9 @@
 # description: >-
 #   Flags Compose services that pull an image without a tag, with the latest tag or with
 #   another tag that moves by convention, a branch (`main`, `develop`) or a release channel
-#   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`), including such a tag
-#   as the literal default of a reference (`app:${IMAGE_TAG:-latest}`). Services that build
+#   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`), alone or qualified by
+#   a version line or a variant (`v1.28-latest`, `lts-alpine`), including such a tag as the
+#   literal default of a reference (`app:${IMAGE_TAG:-latest}`). Services that build
 #   their image are not flagged.
 # custom:
 #   id: CFG-015
@@ -27,6 +28,7 @@
 package runeguard.config.compose_mutable_image
 
 import data.runeguard.lib.config
+import data.runeguard.lib.k8s
 import rego.v1
 
 # The part after the last "/": "postgres:16", "app", "app:latest".
@@ -42,7 +44,7 @@ problem(image) := sprintf("uses the mutable tag %s", [tag]) if {
 	parts := split(last_segment(image), ":")
 	count(parts) > 1
 	tag := parts[count(parts) - 1]
-	lower(tag) in data.settings.kubernetes.mutable_image_tags
+	k8s.moving_tag(lower(tag))
 }
 
 deny contains finding if {
@@ -71,7 +73,7 @@ deny contains finding if {
 	m := regex.find_all_string_submatch_n(`:\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^${}:@]+)\}$`, last_segment(trim_space(image)), 1)
 	count(m) == 1
 	tag := m[0][2]
-	lower(tag) in data.settings.kubernetes.mutable_image_tags
+	k8s.moving_tag(lower(tag))
 	finding := {
 		"msg": sprintf("%s image %q uses the mutable tag %s when %s is unset (the default of its reference)", [config.service_label(s), image, tag, m[0][1]]),
 		"path": array.concat(s.path, ["image"]),

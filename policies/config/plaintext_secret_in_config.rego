@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.config.credential_options such as `--requirepass`) with a literal value. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -59,3 +59,66 @@ deny contains finding if {
 		"path": array.concat(path, ["value"]),
 	}
 }
+
+# `command: redis-server --requirepass s3cret`, `--db-password=s3cret`,
+# `-Dspring.datasource.password=s3cret`: a Compose service passing a credential on its command
+# line, in `command`, `entrypoint` or `healthcheck.test` (a string or a list), where
+# `docker inspect` and every process listing show it (wild16). Long options only: what a short
+# one (`-a`, `-p`) means depends on the program. Options named for a credential without saying
+# so (`--requirepass`) are data.settings.config.credential_options. The finding is on the
+# string holding the value (the list item, when the line is a list), which outputs mask.
+deny contains finding if {
+	some s in config.services
+	some line_path in command_lines(s)
+	some option in options(tokens(line_path, object.get(input, line_path, null)))
+	config.plaintext_secret(credential_key(option.name), option.value)
+	finding := {
+		"msg": sprintf("%s passes a plaintext secret to %s on its command line%s", [config.service_label(s), option.flag, config.default_note(option.value)]),
+		"path": option.path,
+	}
+}
+
+command_lines(s) := [p |
+	some field in [["command"], ["entrypoint"], ["healthcheck", "test"]]
+	p := array.concat(s.path, field)
+	object.get(input, p, null) != null
+]
+
+# The words of a command line, each with the path of the string it is in.
+tokens(path, line) := [{"text": trim(t, `"'`), "path": path} |
+	some t in regex.split(`\s+`, line)
+	t != ""
+] if is_string(line)
+
+tokens(path, line) := [{"text": trim(t, `"'`), "path": array.concat(path, [i])} |
+	some i, item in line
+	is_string(item)
+	some t in regex.split(`\s+`, item)
+	t != ""
+] if is_array(line)
+
+# `--name=value`, `-Dname=value`, and `--name value` (the next word, when it is no option).
+options(ts) := {o | some t in ts; o := joined_option(t)} | {o |
+	some i, t in ts
+	m := regex.find_all_string_submatch_n(`^--([A-Za-z][A-Za-z0-9_.-]*)$`, t.text, 1)
+	count(m) == 1
+	i + 1 < count(ts)
+	next := ts[i + 1]
+	not startswith(next.text, "-")
+	o := {"flag": m[0][0], "name": m[0][1], "value": next.text, "path": next.path}
+}
+
+joined_option(t) := {"flag": concat("", ["--", m[0][1]]), "name": m[0][1], "value": m[0][2], "path": t.path} if {
+	m := regex.find_all_string_submatch_n(`^--([A-Za-z][A-Za-z0-9_.-]*)=(.+)$`, t.text, 1)
+	count(m) == 1
+}
+
+joined_option(t) := {"flag": concat("", ["-D", m[0][1]]), "name": m[0][1], "value": m[0][2], "path": t.path} if {
+	m := regex.find_all_string_submatch_n(`^-D([A-Za-z][A-Za-z0-9_.-]*)=(.+)$`, t.text, 1)
+	count(m) == 1
+}
+
+# The name the credential detector weighs: `requirepass` says password without the word.
+credential_key(name) := "password" if lower(name) in data.settings.config.credential_options
+
+credential_key(name) := name if not lower(name) in data.settings.config.credential_options

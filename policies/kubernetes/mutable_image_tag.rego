@@ -4,7 +4,9 @@
 #   Flags containers whose image has neither a digest nor a tag (which pulls `latest`) or whose
 #   tag is `latest` or another tag that moves by convention: a branch (`main`, `master`,
 #   `develop`) or a release channel (`stable`, `edge`, `nightly`; see
-#   `data.settings.kubernetes.mutable_image_tags`). A digest pins the image whatever the tag
+#   `data.settings.kubernetes.mutable_image_tags`), alone or qualified by a version line or a
+#   variant (`v1.28-latest`, `lts-alpine`) but not beside a commit, a build number or a date
+#   (`main-3f9c2ab`). A digest pins the image whatever the tag
 #   says; a registry port (`registry:5000/app`) is not a tag.
 # custom:
 #   id: K8S-015
@@ -48,7 +50,7 @@ deny contains finding if {
 }
 
 # Tags that name whatever was pushed last: `latest`, branches, release channels.
-moving_tag(tag) if tag in data.settings.kubernetes.mutable_image_tags
+moving_tag(tag) if k8s.moving_tag(tag)
 
 # The characters of the moving tag, which ends the reference's name: when a chart prints
 # the repository and the tag from two values, the finding is on the tag's line.

@@ -6,7 +6,9 @@
 #   files, in the same namespace, and sets automountServiceAccountToken to false. A pod-level
 #   `true` overrides the ServiceAccount's `false`. A workload that runs as a ServiceAccount of
 #   its own (not `default`) which a RoleBinding or ClusterRoleBinding of the scanned files
-#   binds calls the API and keeps its token: it is not flagged.
+#   binds calls the API and keeps its token: it is not flagged; nor is a pod annotated for an
+#   agent that logs in with its token (`vault.hashicorp.com/agent-inject: "true"`; see
+#   data.settings.kubernetes.service_account_token_annotations).
 # custom:
 #   id: K8S-020
 #   name: service-account-token-automount
@@ -68,6 +70,17 @@ uses_api(doc, spec) if {
 	account := service_account(spec)
 	account != "default"
 	bound[[k8s.effective_namespace_of(doc), account]]
+}
+
+# The pod template asks for an agent that logs in with the pod's own token: Vault's agent
+# injector and Consul's connect injector authenticate the pod to Vault or Consul through the
+# Kubernetes auth method with the mounted token (wild16;
+# data.settings.kubernetes.service_account_token_annotations).
+uses_api(doc, _) if {
+	some name, value in k8s.pod_annotations_of(doc)
+	accepted := data.settings.kubernetes.service_account_token_annotations[name]
+	is_string(value)
+	lower(trim_space(value)) in accepted
 }
 
 deny contains finding if {

@@ -192,6 +192,37 @@ image_tag(image) := tag if {
 	tag := segments[count(segments) - 1]
 }
 
+# A tag that moves by convention: `latest`, a branch or a release channel
+# (data.settings.kubernetes.mutable_image_tags), alone or qualified by a version line or a
+# variant (`v1.28-latest`, `lts-alpine`, `latest-kafka-4.3.1`, `2.0.0-SNAPSHOT`): such tags
+# float to the newest build of their line (wild16). A part that names one build keeps the tag
+# fixed (`main-3f9c2ab`, `nightly-20240105`, `develop-1042`); a version does not, as it names
+# the line.
+moving_tag(tag) if tag in data.settings.kubernetes.mutable_image_tags
+
+moving_tag(tag) if {
+	parts := regex.split(`[-_]`, tag)
+	count(parts) > 1
+	some word in parts
+	word in data.settings.kubernetes.mutable_image_tags
+	not any_pinning_part(parts)
+}
+
+any_pinning_part(parts) if {
+	some part in parts
+	pinning_part(part)
+}
+
+# A commit hash (seven or more hex digits, at least one a digit and one a letter), or a build
+# number or a date (three or more digits).
+pinning_part(part) if {
+	regex.match(`^[0-9a-f]{7,40}$`, part)
+	regex.match(`[0-9]`, part)
+	regex.match(`[a-f]`, part)
+}
+
+pinning_part(part) if regex.match(`^[0-9]{3,}$`, part)
+
 # References that a template engine, a deploy tool or the reader fills in (`${IMAGE}`, `$(TAG)`,
 # `{{ .Values }}`, `<your-image>`).
 image_templated(image) if contains(image, "${")

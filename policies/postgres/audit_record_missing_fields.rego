@@ -2,8 +2,9 @@
 # title: Audit records must say who did what, when, and with what result
 # description: >-
 #   Flags each audit or log table (by name) that lacks an actor, an action, a time or a result
-#   column (names in data.settings.postgres.audit_fields), and each of those columns that is
-#   nullable; any timestamp column serves as the time. Columns added by later migrations of the
+#   column (names in data.settings.postgres.audit_fields, alone or followed by a word of
+#   data.settings.postgres.audit_field_qualifiers such as `action_name`), and each of those
+#   columns that is nullable; any timestamp column serves as the time. Columns added by later migrations of the
 #   same folder count.
 # custom:
 #   id: SQL-016
@@ -44,10 +45,20 @@ field_column(lt, field) := names[0] if {
 	count(names) > 0
 }
 
-candidates(lt, field) := names if {
+candidates(lt, field) := array.concat(named, qualified) if {
 	field != "time"
 	have := sql.column_names(lt)
-	names := [n | some n in sql.settings.audit_fields[field]; n in have]
+	named := [n | some n in sql.settings.audit_fields[field]; n in have]
+	qualified := sort([n | some n in have; not n in named; qualified_name(n, field)])
+}
+
+# A listed name with a word saying which form of it the column holds (`action_name`,
+# `operation_type`, `result_code`; data.settings.postgres.audit_field_qualifiers): the same
+# field (wild16: an `action_name` column read as "no action").
+qualified_name(n, field) if {
+	some base in sql.settings.audit_fields[field]
+	some qualifier in sql.settings.audit_field_qualifiers
+	n == concat("_", [base, qualifier])
 }
 
 candidates(lt, "time") := array.concat(named, typed) if {

@@ -36,8 +36,16 @@ deny contains finding if {
 	count(roles) > 0
 	finding := {
 		"msg": sprintf("policy %q on table %s allows every row (%s) for %s", [p.name, p.table, concat(" and ", cs), concat(", ", roles)]),
-		"path": ["policies", i],
+		"path": ["policies", i, clause_key(p)],
 	}
+}
+
+# The finding points at the first open clause, written below `CREATE POLICY` and its roles.
+clause_key(p) := "using" if p.using_true == true
+
+clause_key(p) := "with_check" if {
+	not p.using_true == true
+	p.check_true == true
 }
 
 clauses(p) := [sprintf("%s (true)", [c]) | some c in ["USING", "WITH CHECK"]; flagged(p, c)]

@@ -2,8 +2,10 @@
 //! groups and baselines), read from the files under `policies/frameworks/` embedded in the
 //! binary.
 
+use super::table;
 use crate::rule::Framework;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -20,8 +22,8 @@ pub struct Control {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<(&'static str, &'static str)>,
     /// The SP 800-53 baselines that select the control.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub baselines: Vec<Profile>,
+    #[serde(skip_serializing_if = "<[Profile]>::is_empty")]
+    pub baselines: &'static [Profile],
 }
 
 /// A withdrawn control of a catalog, with where its content went.
@@ -33,20 +35,20 @@ pub struct Withdrawn {
     pub note: &'static str,
 }
 
-/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv`. Its texts are
-/// slices of the embedded table: a run's compliance summary reads the catalogs (≈ 1,900 rows)
-/// and copying each cell into its own `String` was most of their cost.
+/// A framework's control catalog, as read from `policies/frameworks/<id>.tsv`. The embedded
+/// tables are read when the binary is built (`build.rs`, [`catalogs`]); a table given at run
+/// time is read by [`parse_table`], its texts slices of the table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
     pub framework: Framework,
-    pub title: String,
-    pub source: Option<String>,
+    pub title: &'static str,
+    pub source: Option<&'static str>,
     /// Active controls, in catalog order.
-    pub controls: Vec<Control>,
+    pub controls: Cow<'static, [Control]>,
     /// Withdrawn controls (the generated NIST tables list them), in catalog order.
-    pub withdrawn: Vec<Withdrawn>,
+    pub withdrawn: Cow<'static, [Withdrawn]>,
     /// The NIST catalog it was generated from (title, version, OSCAL version, uuid).
-    pub catalog: Option<String>,
+    pub catalog: Option<&'static str>,
 }
 
 impl Catalog {
@@ -88,12 +90,32 @@ impl Profile {
         }
     }
 
-    fn letter(self) -> char {
-        match self {
-            Profile::Low => 'L',
-            Profile::Moderate => 'M',
-            Profile::High => 'H',
+    /// The baselines named by a table's letters (`LMH`, any order, repeats ignored), in
+    /// [`Profile::ALL`]'s order. A `const fn`, so that the catalogs `build.rs` writes are
+    /// static data.
+    pub const fn of_letters(letters: &str) -> &'static [Profile] {
+        const SETS: [&[Profile]; 8] = [
+            &[],
+            &[Profile::Low],
+            &[Profile::Moderate],
+            &[Profile::Low, Profile::Moderate],
+            &[Profile::High],
+            &[Profile::Low, Profile::High],
+            &[Profile::Moderate, Profile::High],
+            &[Profile::Low, Profile::Moderate, Profile::High],
+        ];
+        let b = letters.as_bytes();
+        let (mut i, mut bits) = (0, 0);
+        while i < b.len() {
+            bits |= match b[i] {
+                b'L' => 1,
+                b'M' => 2,
+                b'H' => 4,
+                _ => 0,
+            };
+            i += 1;
         }
+        SETS[bits]
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
@@ -114,152 +136,80 @@ pub fn table_path(framework: Framework) -> String {
     format!("policies/frameworks/{}.tsv", framework.id())
 }
 
-/// The positions of a table's named columns (the first column of each name), from its header
-/// row.
-struct Columns {
-    count: usize,
-    id: Option<usize>,
-    title: Option<usize>,
-    status: Option<usize>,
-    oscal_id: Option<usize>,
-    family: Option<usize>,
-    category: Option<usize>,
-    category_title: Option<usize>,
-    baselines: Option<usize>,
-}
-
-impl Columns {
-    fn of(header: &[&str]) -> Columns {
-        let find = |name: &str| header.iter().position(|c| *c == name);
-        Columns {
-            count: header.len(),
-            id: find("id"),
-            title: find("title"),
-            status: find("status"),
-            oscal_id: find("oscal_id"),
-            family: find("family"),
-            category: find("category"),
-            category_title: find("category_title"),
-            baselines: find("baselines"),
-        }
-    }
-}
-
-/// `line.split('\t')` into `out` (cleared first), a byte at a time: the cells are short, and
-/// `str::split` with a `char` searches for each tab with a general-purpose routine.
-fn split_tabs<'a>(line: &'a str, out: &mut Vec<&'a str>) {
-    out.clear();
-    let mut start = 0;
-    for (i, b) in line.bytes().enumerate() {
-        if b == b'\t' {
-            out.push(&line[start..i]);
-            start = i + 1;
-        }
-    }
-    out.push(&line[start..]);
-}
-
-/// Parses a table written by `scripts/gen-controls.py`: `# key: value` header lines, a column
-/// header row, then one tab-separated row per control. The columns are named by the header row;
-/// `id`, `title` and `status` are required, `oscal_id`, `family`, `category`,
-/// `category_title` and `baselines` are used when present.
+/// Reads a catalog table given at run time (the embedded ones are read when the binary is built:
+/// [`catalogs`]): see [`table::read`] for its form.
 pub fn parse_table(path: &str, text: &'static str) -> Result<Catalog, String> {
-    let mut meta: BTreeMap<&str, &'static str> = BTreeMap::new();
-    let mut columns: Option<Columns> = None;
-    let mut controls = Vec::new();
-    let mut withdrawn = Vec::new();
-    // One buffer for every row's cells (the NIST tables have ≈ 1,700 rows, read by every
-    // report's compliance summary).
-    let mut cells: Vec<&'static str> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let at = |msg: String| format!("{path}:{}: {msg}", n + 1);
-        if let Some(comment) = line.strip_prefix("# ") {
-            if let Some((k, v)) = comment.split_once(": ") {
-                meta.entry(k.trim()).or_insert(v.trim());
-            }
-            continue;
-        }
-        // A blank line, or a comment without text (`#`), between paragraphs of the header.
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        split_tabs(line, &mut cells);
-        let Some(cols) = &columns else {
-            columns = Some(Columns::of(&cells));
-            continue;
-        };
-        if cells.len() != cols.count {
-            return Err(at(format!(
-                "{} cells, the header has {}",
-                cells.len(),
-                cols.count
-            )));
-        }
-        let get = |column: Option<usize>| column.map(|i| cells[i]).filter(|v| !v.is_empty());
-        let (Some(id), Some(title), Some(status)) =
-            (get(cols.id), get(cols.title), get(cols.status))
-        else {
-            return Err(at("a row needs an id, a title and a status".into()));
-        };
-        if let Some(note) = status.strip_prefix("withdrawn") {
-            withdrawn.push(Withdrawn {
-                id,
-                title,
-                note: note.trim_start_matches(':').trim(),
-            });
-            continue;
-        }
-        if status != "active" {
-            return Err(at(format!("unknown status {status:?}")));
-        }
-        let group = match (
-            get(cols.family),
-            get(cols.category),
-            get(cols.category_title),
-        ) {
-            (Some(family), _, _) => Some((id.split_once('-').map_or(id, |(f, _)| f), family)),
-            (None, Some(cat), Some(title)) => Some((cat, title)),
-            _ => None,
-        };
-        let baselines = get(cols.baselines).unwrap_or_default();
-        controls.push(Control {
-            id,
-            title,
-            oscal_id: get(cols.oscal_id),
-            group,
-            baselines: Profile::ALL
-                .into_iter()
-                .filter(|p| baselines.contains(p.letter()))
-                .collect(),
-        });
-    }
-    if columns.is_none() {
-        return Err(format!("{path}: no header row"));
-    }
-    let framework = meta
-        .get("framework")
-        .ok_or_else(|| format!("{path}: no `# framework:` line"))?;
+    let t = table::read(path, text)?;
+    let controls = t
+        .controls
+        .iter()
+        .map(|r| Control {
+            id: r.id,
+            title: r.title,
+            oscal_id: r.oscal_id,
+            group: r.group,
+            baselines: Profile::of_letters(r.baselines),
+        })
+        .collect();
+    let withdrawn = t
+        .withdrawn
+        .iter()
+        .map(|w| Withdrawn {
+            id: w.id,
+            title: w.title,
+            note: w.note,
+        })
+        .collect();
+    catalog_of(path, &t.meta, Cow::Owned(controls), Cow::Owned(withdrawn))
+}
+
+/// A catalog from a table's header lines and rows.
+fn catalog_of(
+    path: &str,
+    meta: &[(&'static str, &'static str)],
+    controls: Cow<'static, [Control]>,
+    withdrawn: Cow<'static, [Withdrawn]>,
+) -> Result<Catalog, String> {
+    let get = |key: &str| meta.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let framework = get("framework").ok_or_else(|| format!("{path}: no `# framework:` line"))?;
     let framework = Framework::parse(framework)
         .ok_or_else(|| format!("{path}: unknown framework {framework:?}"))?;
     Ok(Catalog {
         framework,
-        title: meta
-            .get("title")
-            .map_or_else(|| framework.title().to_string(), |t| t.to_string()),
-        source: meta.get("source").map(|s| s.to_string()),
+        title: get("title").unwrap_or_else(|| framework.title()),
+        source: get("source"),
         controls,
         withdrawn,
-        catalog: meta.get("catalog").map(|s| s.to_string()),
+        catalog: get("catalog"),
     })
+}
+
+/// An embedded table as `build.rs` read it.
+struct BuiltTable {
+    path: &'static str,
+    meta: &'static [(&'static str, &'static str)],
+    controls: &'static [Control],
+    withdrawn: &'static [Withdrawn],
+}
+
+/// The embedded tables (`TABLES`), written by `build.rs`.
+mod built {
+    use super::{BuiltTable, Control, Profile, Withdrawn};
+    include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
 }
 
 /// The embedded catalog of a framework: `Ok(None)` when no catalog file is embedded.
 pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
     let path = table_path(framework);
-    let Some(text) = crate::embedded::get(&path) else {
+    let Some(t) = built::TABLES.iter().find(|t| t.path == path) else {
         return Ok(None);
     };
-    let catalog = parse_table(&path, text)?;
+    let catalog = catalog_of(
+        &path,
+        t.meta,
+        Cow::Borrowed(t.controls),
+        Cow::Borrowed(t.withdrawn),
+    )?;
     if catalog.framework != framework {
         return Err(format!(
             "{path}: declares framework {}",
@@ -269,7 +219,7 @@ pub fn load_catalog(framework: Framework) -> Result<Option<Catalog>, String> {
     Ok(Some(catalog))
 }
 
-/// Every embedded catalog that loads, parsed once per process.
+/// Every embedded catalog that loads, made once per process from the static tables.
 pub fn catalogs() -> &'static BTreeMap<Framework, Catalog> {
     static CATALOGS: OnceLock<BTreeMap<Framework, Catalog>> = OnceLock::new();
     CATALOGS.get_or_init(|| {
@@ -312,7 +262,7 @@ pub fn with_title(id: &str, title: Option<&str>) -> String {
 
 #[cfg(test)]
 mod split_tests {
-    use super::split_tabs;
+    use super::table::split_tabs;
 
     /// The byte-wise splitter gives what `str::split('\t')` gives, on every shape of row.
     #[test]

@@ -234,9 +234,7 @@ pub fn summarize_with(
         };
         frameworks.push(FrameworkSummary {
             framework,
-            title: catalog
-                .map(|c| c.title.clone())
-                .unwrap_or_else(|| framework.title().to_string()),
+            title: catalog.map_or(framework.title(), |c| c.title).to_string(),
             catalog_controls: catalog.map(|c| c.controls.len()),
             covered: controls.len(),
             failing,

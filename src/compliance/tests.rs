@@ -156,3 +156,29 @@ fn every_framework_catalog_loads() {
         assert_eq!(catalog.framework, framework);
     }
 }
+
+/// The catalogs `build.rs` wrote as static data are the embedded tables as read at run time.
+#[test]
+fn the_built_catalogs_are_the_tables_read() {
+    for framework in Framework::ALL {
+        let path = crate::compliance::table_path(framework);
+        let text = crate::embedded::get(&path).expect("embedded table");
+        let read = parse_table(&path, text).expect("reads");
+        assert_eq!(catalogs()[&framework], read, "{path}");
+    }
+}
+
+/// A table's baseline letters name the baselines in `Profile::ALL`'s order, whatever theirs.
+#[test]
+fn baseline_letters_name_their_profiles() {
+    assert_eq!(Profile::of_letters(""), &[] as &[Profile]);
+    assert_eq!(Profile::of_letters("H"), &[Profile::High]);
+    assert_eq!(
+        Profile::of_letters("HLM"),
+        &[Profile::Low, Profile::Moderate, Profile::High]
+    );
+    assert_eq!(
+        Profile::of_letters("MH"),
+        &[Profile::Moderate, Profile::High]
+    );
+}

@@ -17,8 +17,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Version 2: programs are stored without their Rego sources (see [`store`]).
-const MAGIC: &[u8] = b"runeguard-vm-programs-2\n";
+/// Version 2: programs are stored without their Rego sources (see [`store`]); version 3 also
+/// without each instruction's span into them.
+const MAGIC: &[u8] = b"runeguard-vm-programs-3\n";
 
 /// The cache directory, if there is one.
 pub fn dir() -> Option<PathBuf> {
@@ -335,10 +336,13 @@ fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) {
 /// input type carries all of them (≈ 240 KB for Kubernetes): eleven copies were 90 % of the
 /// cache file, and decoding them was most of a warm start's 2.3 ms. The VM never reads them
 /// (they serve regorus' listings and a recompilation it does not implement), so a program
-/// loaded from the cache runs exactly as the one compiled.
+/// loaded from the cache runs exactly as the one compiled. The same holds for each
+/// instruction's span into those texts (read only by `Program::get_instruction_span`, which
+/// the VM never calls): decoding them was a quarter of a warm start's program decoding.
 fn without_sources(p: &Program) -> regorus::rvm::program::Program {
     let mut stripped = regorus::rvm::program::Program::clone(p);
     stripped.sources = Vec::new();
+    stripped.instruction_spans = Vec::new();
     stripped
 }
 

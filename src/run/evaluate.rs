@@ -9,7 +9,7 @@ use crate::input::{Document, classify};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit};
 use crate::rule::{Rule, Scope, Severity};
-use crate::source::span::{PathSeg, Span};
+use crate::source::span::{Children, PathSeg, Span};
 use crate::source::{Problem, SourceFile, secrets};
 use crate::suppress::{self, AnnotatedDocument, DocumentLines};
 use std::collections::BTreeMap;
@@ -252,6 +252,27 @@ fn failure_problem(doc: &Document, f: RuleFailure) -> Problem {
     )
 }
 
+/// The lines of each statement of a SQL document, which a comment alone above it heads as it
+/// heads a YAML document: `-- runeguard:ignore SQL-004 -- reason` above a `CREATE POLICY`
+/// covers the `USING (true)` lines below, where the finding points.
+fn statement_lines<'d>(
+    file: &'d SourceFile,
+    d: &'d Document,
+) -> impl Iterator<Item = (u32, u32)> + 'd {
+    let collections = match (&d.input_type, &d.spans.children) {
+        (crate::input::InputType::Postgres, Children::Map(c)) => c.as_slice(),
+        _ => &[],
+    };
+    collections
+        .iter()
+        .flat_map(|(_, c)| match &c.children {
+            Children::Seq(items) => items.iter().collect::<Vec<_>>(),
+            Children::Map(items) => items.iter().map(|(_, t)| t).collect(),
+            Children::Leaf => Vec::new(),
+        })
+        .map(|t| (file.pos(t.span.start).line, file.pos(t.span.end).line))
+}
+
 pub(super) fn process_file<'a>(
     ev: &mut Option<Evaluator<'a>>,
     file: Arc<SourceFile>,
@@ -266,6 +287,12 @@ pub(super) fn process_file<'a>(
             .documents
             .iter()
             .map(|d| (file.pos(d.span().start).line, file.pos(d.span().end).line))
+            .chain(
+                loaded
+                    .documents
+                    .iter()
+                    .flat_map(|d| statement_lines(&file, d)),
+            )
             .collect();
         out.document_lines.insert(file.path.clone(), lines);
     }

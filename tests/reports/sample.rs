@@ -313,9 +313,9 @@ fn leak(s: &str) -> &'static str {
 /// Small catalogs: NIST 800-53 and SOC 2 subsets, the seven zero-trust tenets; no CSF catalog
 /// (a missing catalog must still be summarised).
 pub fn catalogs() -> BTreeMap<Framework, Catalog> {
-    let cat = |framework, title: &str, controls: &[(&'static str, &'static str)]| Catalog {
+    let cat = |framework, title: &'static str, controls: &[(&'static str, &'static str)]| Catalog {
         framework,
-        title: title.into(),
+        title,
         source: None,
         controls: controls
             .iter()
@@ -324,10 +324,10 @@ pub fn catalogs() -> BTreeMap<Framework, Catalog> {
                 title,
                 oscal_id: None,
                 group: None,
-                baselines: Vec::new(),
+                baselines: &[],
             })
             .collect(),
-        withdrawn: Vec::new(),
+        withdrawn: Default::default(),
         catalog: None,
     };
     [

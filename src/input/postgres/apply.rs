@@ -47,6 +47,8 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                 with_check: p.with_check.as_ref().map(|e| e.to_string()),
                 using_true: p.using.as_ref().is_some_and(is_true),
                 check_true: p.with_check.as_ref().is_some_and(is_true),
+                using_focus: st.clause_focus(&["using"]),
+                check_focus: st.clause_focus(&["with", "check"]),
                 span: whole,
                 focus,
             };
@@ -76,10 +78,12 @@ pub(crate) fn apply(ctx: &mut Ctx, st: &Stmt, s: &Statement, created_as_user: bo
                         if let Some(u) = using {
                             p.using = Some(u.to_string());
                             p.using_true = is_true(u);
+                            p.using_focus = st.clause_focus(&["using"]);
                         }
                         if let Some(c) = with_check {
                             p.with_check = Some(c.to_string());
                             p.check_true = is_true(c);
+                            p.check_focus = st.clause_focus(&["with", "check"]);
                         }
                         p.span = whole;
                         p.focus = focus;

@@ -207,8 +207,12 @@ fn policy_node(p: &Policy) -> Node {
         .val("command", p.command.as_str());
     o.val("permissive", p.permissive)
         .put("roles", Node::strings(&p.roles, p.focus));
-    o.opt("using", p.using.clone(), p.span)
-        .opt("with_check", p.with_check.clone(), p.span);
+    o.opt("using", p.using.clone(), p.using_focus.unwrap_or(p.span))
+        .opt(
+            "with_check",
+            p.with_check.clone(),
+            p.check_focus.unwrap_or(p.span),
+        );
     o.val("using_true", p.using_true)
         .val("check_true", p.check_true);
     o.build()

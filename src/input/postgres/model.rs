@@ -139,6 +139,10 @@ pub(crate) struct Policy {
     pub with_check: Option<String>,
     pub using_true: bool,
     pub check_true: bool,
+    /// Where `USING (...)` and `WITH CHECK (...)` are written: what a finding on the
+    /// expression points at, several lines below `CREATE POLICY` in most migrations.
+    pub using_focus: Option<Span>,
+    pub check_focus: Option<Span>,
     pub span: Span,
     pub focus: Span,
 }

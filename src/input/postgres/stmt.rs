@@ -111,6 +111,26 @@ impl Stmt<'_> {
         None
     }
 
+    /// `USING (...)` or `WITH CHECK (...)`: the clause that starts with the keywords `words` at
+    /// parenthesis depth 0 and ends with the parenthesis after them, as a focus (first line).
+    pub fn clause_focus(&self, words: &[&str]) -> Option<Span> {
+        let (first, rest) = words.split_first()?;
+        let mut from = 0;
+        while let Some(i) = self.find_kw(from, &[first]) {
+            let after = i + 1 + rest.len();
+            let spelled = rest
+                .iter()
+                .enumerate()
+                .all(|(k, w)| self.is_kw(i + 1 + k, w));
+            let opens = self.toks.get(after).is_some_and(|t| t.kind == Kind::LParen);
+            if spelled && opens {
+                return self.closing(after).map(|close| self.range_focus(i, close));
+            }
+            from = i + 1;
+        }
+        None
+    }
+
     /// The parts of the (possibly qualified) name at token `i`, folded; and the index after it.
     pub fn name_at(&self, i: usize) -> (Vec<String>, usize) {
         if i >= self.toks.len() {

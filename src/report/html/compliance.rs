@@ -77,7 +77,7 @@ pub(super) fn framework_section(out: &mut String, s: &FrameworkSummary) {
     // By family / category: (code) → (title, failing, passing, catalog count)
     let mut groups: BTreeMap<String, (String, usize, usize, usize)> = BTreeMap::new();
     if let Some(catalog) = catalogs().get(&s.framework) {
-        for c in &catalog.controls {
+        for c in catalog.controls.iter() {
             let (code, title) = group_of(s.framework, c.id);
             let e = groups.entry(code).or_insert((title, 0, 0, 0));
             e.3 += 1;

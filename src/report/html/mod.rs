@@ -98,7 +98,7 @@ fn provenance() -> String {
     let sources: Vec<String> = [Framework::Nist80053, Framework::NistCsf2]
         .iter()
         .filter_map(|f| catalogs().get(f))
-        .filter_map(|c| c.catalog.as_deref())
+        .filter_map(|c| c.catalog)
         .map(esc)
         .collect();
     if sources.is_empty() {

@@ -882,13 +882,13 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
     let as_secrets = Arc::new(move |_a: &[Value]| {
         let m: BTreeMap<Arc<str>, Value> = f4
             .iter()
+            // The file's own bytes, encoded: a binary file (a keystore, an image) is not
+            // text, and decoding it first would encode replacement characters.
             .map(|(n, b)| {
-                let enc = funcs::library()
-                    .get("b64enc")
-                    .map(|f| f(&[str_v(&String::from_utf8_lossy(b))]))
-                    .and_then(Result::ok)
-                    .unwrap_or(str_v(""));
-                (Arc::from(n.rsplit('/').next().unwrap_or(n)), enc)
+                (
+                    Arc::from(n.rsplit('/').next().unwrap_or(n)),
+                    str_v(&funcs::b64enc(b)),
+                )
             })
             .collect();
         Ok(str_v(&toyaml::to_yaml(&Value::Map(gotmpl::MapRef::new(m)))))
@@ -904,6 +904,11 @@ pub(super) fn files_object(files: Arc<Vec<(String, Arc<Vec<u8>>)>>) -> Value {
         else {
             return Ok(Value::List(Vec::new().into()).typed(funcs::STRINGS));
         };
+        // Helm reads the last byte before dropping a final line break: an empty file is
+        // Go's out-of-range panic, which the engine reports as the call's error.
+        if text.is_empty() {
+            return Err(funcs::err("runtime error: index out of range [-1]"));
+        }
         let text = text.strip_suffix('\n').unwrap_or(&text);
         Ok(
             Value::List(text.split('\n').map(str_v).collect::<Vec<_>>().into())

@@ -30,6 +30,7 @@ mod words;
 mod xcase;
 mod yaml_tabs;
 
+pub(super) use encoding::b64enc;
 pub(super) use from_yaml::{go_yaml_error, invalid_map_key, tab_after_key};
 pub(super) use math::semver_compare;
 pub(crate) use types::check_types;

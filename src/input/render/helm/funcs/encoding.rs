@@ -9,7 +9,7 @@ pub(super) fn sha256(b: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(super) fn b64enc(b: &[u8]) -> String {
+pub(in crate::input::render::helm) fn b64enc(b: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in b.chunks(3) {
@@ -118,9 +118,17 @@ pub(super) fn register(m: &mut FuncMap) {
             Err(e) => Value::from(BTreeMap::from([(Arc::from("Error"), s(e.message()))])),
         })
     });
+    // Helm's fromYamlArray unmarshals into an empty `[]interface{}`: a null document, or a
+    // text without one (a recursive helper's `include` that printed nothing), leaves it
+    // empty, not nil (`toJson` writes `[]`).
     f!(m, "fromYamlArray", |a: &[Value]| -> R {
-        Ok(match from_yaml::read(to_str(arg(a, 0, "fromYamlArray")?)) {
-            Ok(v @ (Value::List(_) | Value::Nil)) => v,
+        let text = to_str(arg(a, 0, "fromYamlArray")?);
+        if !from_yaml::holds_node(&text) {
+            return Ok(Value::List(Vec::new().into()));
+        }
+        Ok(match from_yaml::read(text) {
+            Ok(Value::Nil) => Value::List(Vec::new().into()),
+            Ok(v @ Value::List(_)) => v,
             Ok(v) => Value::List(
                 vec![s(&format!(
                     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
@@ -238,7 +246,8 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         Ok(match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v @ serde_json::Value::Array(_)) => json_to_value(&v),
-            Ok(serde_json::Value::Null) => Value::List(Vec::new().into()),
+            // encoding/json sets the slice to nil for a JSON null.
+            Ok(serde_json::Value::Null) => Value::List(gotmpl::nil_list()),
             Ok(v) => Value::List(
                 vec![s(&format!(
                     "json: cannot unmarshal {} into Go value of type []interface {{}}",

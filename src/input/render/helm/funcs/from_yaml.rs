@@ -97,6 +97,28 @@ pub(super) fn read(text: String) -> Result<Value, String> {
     read.map(|v| v.deep_copy())
 }
 
+/// Whether `text` holds a YAML node. A text of blanks, comments and document markers holds
+/// none: [`read`] gives it as `fromYaml`'s empty map, where `fromYamlArray` has an empty list
+/// (go-yaml leaves its target slice as it was). A text the parser refuses counts as holding
+/// one, so [`read`] reports the problem.
+pub(super) fn holds_node(text: &str) -> bool {
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((
+                Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_),
+                _,
+            ))
+            | Err(_) => return true,
+            Ok(_) => {}
+        }
+    }
+    false
+}
+
 /// The scanner's error for the token after a root flow collection on its line, which go-yaml
 /// scans (to see the document end) though it never parses it: after `]`/`}` no simple key
 /// is allowed, so `?` and `- ` are refused, and `%`, `@`, `` ` `` start no token. Anything
