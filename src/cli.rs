@@ -1,5 +1,6 @@
 //! The command line (clap derive). Doc comments are the help text.
 
+use crate::input::render::SetArg;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -138,6 +139,20 @@ pub struct RenderFlags {
     /// Helm value for the charts of the run (`a.b=c`, `list[0]=x`, `a=null` deletes); repeatable.
     #[arg(long = "set", value_name = "K=V")]
     pub set: Vec<String>,
+    /// As `--set`, every value a string (`a=true` is the text "true"); repeatable.
+    #[arg(long = "set-string", value_name = "K=V")]
+    pub set_string: Vec<String>,
+    /// As `--set`, each value JSON (`a=[1,2]`, `a={"b":1}`, `a=null`), or the whole argument a
+    /// JSON object merged over the values; repeatable.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+    /// As `--set`, each value the content of the file it names (`ca=certs/ca.pem`); repeatable.
+    #[arg(long = "set-file", value_name = "K=PATH")]
+    pub set_file: Vec<String>,
+    /// One key whose value is the whole rest of the argument, commas and backslashes
+    /// included; repeatable.
+    #[arg(long = "set-literal", value_name = "K=V")]
+    pub set_literal: Vec<String>,
     /// Kubernetes version `.Capabilities.KubeVersion` reports (e.g. 1.31.0).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
@@ -146,6 +161,21 @@ pub struct RenderFlags {
     /// `ci-values: true` in a `render:` entry does it for one chart.
     #[arg(long)]
     pub helm_ci_values: bool,
+}
+
+impl RenderFlags {
+    /// The value flags' arguments, in the order Helm applies them (after the values files:
+    /// `--set-json`, `--set`, `--set-string`, `--set-file`, `--set-literal`).
+    pub fn set_args(&self) -> Vec<SetArg> {
+        let by_flag = [
+            &self.set_json[..],
+            &self.set,
+            &self.set_string,
+            &self.set_file,
+            &self.set_literal,
+        ];
+        crate::input::render::set_args(by_flag, None)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

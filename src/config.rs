@@ -1,6 +1,7 @@
 //! `.runeguard.yaml`: project configuration, found upward from the working directory or given
 //! with `--config`. Unknown keys are errors with their location.
 
+use crate::input::render::SetArg;
 use crate::input::yaml::{Schema, parse_stream, resolve};
 use crate::source::span::{PathSeg, Pos, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -66,12 +67,39 @@ pub struct RenderEntry {
     /// `K=V` settings, as `--set` takes them.
     #[serde(default)]
     pub set: Vec<String>,
+    /// As `--set-string` takes them: every value a string.
+    #[serde(default, rename = "set-string")]
+    pub set_string: Vec<String>,
+    /// As `--set-json` takes them: each value JSON.
+    #[serde(default, rename = "set-json")]
+    pub set_json: Vec<String>,
+    /// As `--set-file` takes them, the paths relative to the configuration file.
+    #[serde(default, rename = "set-file")]
+    pub set_file: Vec<String>,
+    /// As `--set-literal` takes them: one key, the rest of the text its value.
+    #[serde(default, rename = "set-literal")]
+    pub set_literal: Vec<String>,
     /// `.Capabilities.KubeVersion`, e.g. `1.31.0`.
     #[serde(default, rename = "kube-version")]
     pub kube_version: Option<String>,
     /// Also render the chart with each of its `ci/*.yaml` values files.
     #[serde(default, rename = "ci-values")]
     pub ci_values: Option<bool>,
+}
+
+impl RenderEntry {
+    /// The entry's value settings in the order Helm applies them, its `set-file:` paths read
+    /// from `dir` (the configuration's folder) when relative.
+    pub fn set_args(&self, dir: &Path) -> Vec<SetArg> {
+        let by_flag = [
+            &self.set_json[..],
+            &self.set,
+            &self.set_string,
+            &self.set_file,
+            &self.set_literal,
+        ];
+        crate::input::render::set_args(by_flag, Some(dir))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -305,6 +333,7 @@ render: []
 #    namespace: payments
 #    values: [deploy/chart/values-prod.yaml]
 #    set: ["image.tag=1.2"]
+#    set-file: ["tls.ca=certs/ca.pem"]   # also set-string, set-json, set-literal
 #    kube-version: 1.31.0
 #    ci-values: true        # also with each ci/*.yaml (chart-testing)
 #  - path: deploy/chart

@@ -19,10 +19,9 @@ fn charts_render_as_helm_rendered_them() {
         let name = chart.file_name().unwrap().to_string_lossy().to_string();
         let mut cmd = rg();
         cmd.arg("render").arg(&chart);
-        // `args`: one `--set` argument a line, as bench/differential/run.py saves them.
         if let Ok(args) = std::fs::read_to_string(chart.join("args")) {
             for a in args.lines().filter(|l| !l.trim().is_empty()) {
-                cmd.arg("--set").arg(a);
+                cmd.args(value_flag(a, &chart));
             }
         }
         let out = cmd.output().unwrap();
@@ -80,6 +79,26 @@ fn charts_render_as_helm_rendered_them() {
         }
     }
     assert!(cases >= 3, "the cases of {DATA} were not found");
+}
+
+/// One line of a case's `args` as the flag and argument it stands for: a `--set` argument, as
+/// bench/differential/run.py saves them, or another value flag and its argument after a space
+/// (`--set-json a=[1,2]`). A `--set-file` line names one key, its file relative to the case.
+fn value_flag(line: &str, case: &Path) -> [String; 2] {
+    const FLAGS: [&str; 4] = ["--set-string", "--set-json", "--set-file", "--set-literal"];
+    let Some((flag, arg)) = line
+        .split_once(' ')
+        .filter(|(flag, _)| FLAGS.contains(flag))
+    else {
+        return ["--set".into(), line.into()];
+    };
+    let arg = match arg.split_once('=') {
+        Some((key, file)) if flag == "--set-file" => {
+            format!("{key}={}", case.join(file).display())
+        }
+        _ => arg.to_string(),
+    };
+    [flag.to_string(), arg]
 }
 
 /// The Go types of `--set` values, which the differential tester cannot check: its Helm peer

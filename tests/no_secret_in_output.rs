@@ -585,3 +585,98 @@ fn a_rendered_stream_hides_its_origins_credentials_where_it_repeats_them() {
         );
     }
 }
+
+/// Credentials given with Helm's other value flags (`--set-string`, `--set-json`,
+/// `--set-literal`, and a `--set-file` file, whose finding points into the file) are masked in
+/// every format of `check`, in `render` (also `--origins`) and in `inspect`.
+#[test]
+fn no_credential_from_the_other_value_flags() {
+    let template = r#"apiVersion: v1
+kind: Secret
+metadata:
+  name: tls
+stringData:
+  tls.key: |
+{{ .Values.tlsKey | indent 4 }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.25
+          env:
+            - name: API_TOKEN
+              value: {{ .Values.token | quote }}
+            - name: DB_PASSWORD
+              value: {{ .Values.dbpw | quote }}
+            - name: JSON_PASSWORD
+              value: {{ .Values.js.pw | quote }}
+            - name: LIT_PASSWORD
+              value: {{ .Values.lit | quote }}
+"#;
+    let key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7fromafile\n-----END PRIVATE KEY-----\n";
+    let d = dir_with(&[
+        ("chart/Chart.yaml", CHART_YAML.as_bytes()),
+        ("chart/values.yaml", b"{}\n" as &[u8]),
+        ("chart/templates/all.yaml", template.as_bytes()),
+        ("key.pem", key.as_bytes()),
+        ("token.txt", b"tangerine-otter-from-a-file-99\n" as &[u8]),
+    ]);
+    let credentials = [
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7fromafile",
+        "tangerine-otter-from-a-file-99",
+        "string-flag-passphrase-42",
+        "json-flag-passphrase-43",
+        "literal,flag=passphrase-44",
+    ];
+    let flags = [
+        "--set-file",
+        "tlsKey=key.pem,token=token.txt",
+        "--set-string",
+        "dbpw=string-flag-passphrase-42",
+        "--set-json",
+        r#"js={"pw":"json-flag-passphrase-43"}"#,
+        "--set-literal",
+        "lit=literal,flag=passphrase-44",
+    ];
+    let clean = |what: &str, out: &std::process::Output| {
+        for bytes in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(bytes);
+            for c in credentials {
+                assert!(!text.contains(c), "{what} prints {c:?}:\n{text}");
+            }
+        }
+    };
+    for format in ["human", "table", "json", "sarif", "junit"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--color", "never", "--verbose", "--format", format])
+            .args(flags)
+            .arg("chart")
+            .output()
+            .expect("runs");
+        assert!(!out.stdout.is_empty(), "{format}: a report");
+        clean(&format!("check --format {format}"), &out);
+        if format == "json" {
+            // The token's finding is at the file it came from.
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("\"token.txt\""), "{text}");
+        }
+    }
+    for cmd in [&["render"][..], &["render", "--origins"], &["inspect"]] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(cmd)
+            .args(flags)
+            .arg("chart")
+            .output()
+            .expect("runs");
+        assert!(!out.stdout.is_empty(), "{cmd:?}: a stream");
+        clean(&format!("{cmd:?}"), &out);
+    }
+}

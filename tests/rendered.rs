@@ -1186,3 +1186,226 @@ fn a_schema_with_a_remote_ref_is_validated_without_it() {
         "{v}"
     );
 }
+
+/// `runeguard render chart ARGS` in `dir`: the exit code, the stream and the messages.
+fn render_with(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = rg()
+        .current_dir(dir)
+        .args(["render", "chart"])
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn each_value_flag_sets_values_as_helm_does() {
+    let d = chart(&[NOTES_OK]);
+    let replicas = |args: &[&str]| {
+        let (code, text, err) = render_with(d.path(), args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let line = text.lines().find(|l| l.starts_with("  replicas: "));
+        line.expect("a replicas line").to_string()
+    };
+    // Each flag alone (`helm template` prints the same lines).
+    assert_eq!(
+        replicas(&["--set-string", "replicaCount=2"]),
+        "  replicas: 2"
+    );
+    assert_eq!(replicas(&["--set-json", "replicaCount=3"]), "  replicas: 3");
+    assert_eq!(
+        replicas(&["--set-json", r#"{"replicaCount": 4}"#]),
+        "  replicas: 4"
+    );
+    assert_eq!(
+        replicas(&["--set-literal", "replicaCount=5,x"]),
+        "  replicas: 5,x"
+    );
+    // Helm v4's order whatever the command line's: --set-json, --set, --set-string,
+    // --set-file, --set-literal.
+    let all = [
+        "--set-literal",
+        "replicaCount=literal",
+        "--set-string",
+        "replicaCount=string",
+        "--set",
+        "replicaCount=set",
+        "--set-json",
+        "replicaCount=\"json\"",
+    ];
+    assert_eq!(replicas(&all), "  replicas: literal");
+    assert_eq!(replicas(&all[2..]), "  replicas: string");
+    assert_eq!(replicas(&all[4..]), "  replicas: set");
+    // `--set-string` keeps `true` a string, `--set` makes it a boolean: `quote` shows which.
+    let quoting = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kinds\ndata:\n  s: {{ kindOf .Values.s | quote }}\n  j: {{ kindOf .Values.j | quote }}\n" as &[u8];
+    let d = chart(&[NOTES_OK, ("chart/templates/kinds.yaml", quoting)]);
+    let (code, text, err) = render_with(
+        d.path(),
+        &["--set-string", "s=true", "--set-json", "j=[1,{\"a\":2}]"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("  s: \"string\"\n  j: \"slice\"\n"), "{text}");
+}
+
+#[test]
+fn values_of_every_flag_point_at_their_argument_or_file() {
+    let d = chart(&[NOTES_OK]);
+    let located = |args: &[&str], rule: &str| {
+        let mut all = vec!["chart", "--select", rule];
+        all.extend(args);
+        let (v, _) = json_check(d.path(), &all);
+        let f = finding(&v, rule);
+        assert_eq!(f.len(), 1, "{args:?}: {v}");
+        at(f[0]).0
+    };
+    assert_eq!(
+        located(
+            &["--set-json", "securityContext.privileged=true"],
+            "K8S-001"
+        ),
+        "--set-json securityContext.privileged"
+    );
+    assert_eq!(
+        located(
+            &["--set-json", r#"{"securityContext": {"privileged": true}}"#],
+            "K8S-001"
+        ),
+        "--set-json securityContext"
+    );
+    // A member of a JSON map: where it is written in the argument.
+    let (v, _) = json_check(
+        d.path(),
+        &[
+            "chart",
+            "--select",
+            "K8S-001",
+            "--set-json",
+            r#"securityContext={"privileged": true}"#,
+        ],
+    );
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("--set-json securityContext".into(), 1, 18));
+    assert_eq!(
+        located(&["--set-string", "replicaCount=1,image.tag=2"], "K8S-041"),
+        "--set-string replicaCount,image.tag"
+    );
+    assert_eq!(
+        located(&["--set-literal", "replicaCount=1"], "K8S-041"),
+        "--set-literal replicaCount"
+    );
+    // A `--set-file` value is its file: the finding is at the file's line that holds it.
+    let template = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:1.2\n      securityContext:\n{{ .Values.sc | indent 8 }}\n" as &[u8];
+    let d = chart(&[
+        NOTES_OK,
+        ("chart/templates/deployment.yaml", template),
+        (
+            "sc.yaml",
+            b"runAsNonRoot: true\nprivileged: true\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(
+        d.path(),
+        &["chart", "--select", "K8S-001", "--set-file", "sc=sc.yaml"],
+    );
+    let p = finding(&v, "K8S-001");
+    assert_eq!(p.len(), 1, "{v}");
+    assert_eq!(at(p[0]), ("sc.yaml".into(), 2, 1), "{v}");
+}
+
+#[test]
+fn a_bad_value_flag_is_a_problem_naming_the_flag() {
+    let d = chart(&[NOTES_OK]);
+    for (args, says) in [
+        (
+            ["--set-json", "a=[1,2"],
+            "--set-json a: the value of \"a\" is not JSON: EOF while parsing a list (column 6",
+        ),
+        (
+            ["--set-json", "{\"a\":"],
+            "--set-json: the argument is not a JSON object",
+        ),
+        (
+            ["--set-file", "a=missing.pem"],
+            "--set-file a: cannot read missing.pem",
+        ),
+        (
+            ["--set-literal", "a.b"],
+            "--set-literal: key \"b\" has no value",
+        ),
+        (
+            ["--set-string", "a[x]=1"],
+            "--set-string a[x]: error parsing index: strconv.Atoi: parsing \"x\": invalid syntax",
+        ),
+    ] {
+        let (code, _, err) = render_with(d.path(), &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let mut check = vec!["chart"];
+        check.extend(args);
+        let (v, code) = json_check(d.path(), &check);
+        assert_eq!(code, 2, "{args:?}: {v}");
+    }
+}
+
+#[test]
+fn a_key_through_a_value_of_another_type_is_refused_as_helm_refuses_it() {
+    // Helm parses every value flag into the map the values files gave: `--set` cannot reach
+    // into the number `--set-json` (applied first) gave.
+    let d = chart(&[NOTES_OK, ("one.yaml", b"image: 1\n" as &[u8])]);
+    for args in [
+        &["--set", "replicaCount.x=2", "--set-json", "replicaCount=1"][..],
+        &["--values", "one.yaml", "--set-string", "image.tag=2"],
+    ] {
+        let (code, _, err) = render_with(d.path(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "unable to parse key: interface conversion: interface {} is float64, not map[string]interface {}"
+            ),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn render_entries_take_every_value_flag() {
+    let config = b"render:\n  - path: chart\n    set-json: [\"replicaCount=3\"]\n    set-string: [\"image.tag=2.0\"]\n    set-file: [\"sc=files/sc.yaml\"]\n    set-literal: [\"podSecurityContext.fsGroup=x,y\"]\n" as &[u8];
+    let template = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n  tag: {{ .Values.image.tag | quote }}\n  sc: {{ .Values.sc | quote }}\n  group: {{ .Values.podSecurityContext.fsGroup | quote }}\n" as &[u8];
+    let d = chart(&[
+        NOTES_OK,
+        (".runeguard.yaml", config),
+        ("chart/templates/deployment.yaml", template),
+        ("files/sc.yaml", b"from the file" as &[u8]),
+    ]);
+    // The command line's arguments of a flag come after the entry's.
+    let (code, text, err) = render_with(d.path(), &["--set-json", "replicaCount=4"]);
+    assert_eq!(code, 0, "{err}");
+    for line in [
+        "  replicas: \"4\"",
+        "  tag: \"2.0\"",
+        "  sc: \"from the file\"",
+        "  group: \"x,y\"",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}: {text}");
+    }
+    // An entry's `set-file:` is read from the configuration's folder, as its `values:` are.
+    let elsewhere = b"render:\n  - path: ../chart\n    set-file: [\"sc=sc.txt\"]\n" as &[u8];
+    let d = chart(&[
+        NOTES_OK,
+        ("conf/.runeguard.yaml", elsewhere),
+        ("conf/sc.txt", b"beside the configuration" as &[u8]),
+        ("chart/templates/deployment.yaml", template),
+    ]);
+    let (code, text, err) = render_with(d.path(), &["--config", "conf/.runeguard.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("  sc: \"beside the configuration\"\n"),
+        "{text}"
+    );
+}

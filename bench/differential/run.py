@@ -54,10 +54,16 @@ def run(cmd, timeout=60):
         return -1, "", "timeout"
 
 
+VALUE_FLAGS = ("--set-string", "--set-json", "--set-file", "--set-literal")
+
+
 def set_flags(args):
+    """An `args` line is a `--set` argument, or another value flag, a space and its argument
+    (`--set-json a=[1,2]`), as tests/helm_diff.rs replays them."""
     out = []
     for a in args:
-        out += ["--set", a]
+        flag, _, rest = a.partition(" ")
+        out += [flag, rest] if flag in VALUE_FLAGS else ["--set", a]
     return out
 
 

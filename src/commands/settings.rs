@@ -220,12 +220,12 @@ impl Settings {
     }
 
     /// The rendering settings of a run: the configuration's `render:` entries and the command
-    /// line's `--values`, `--set` and `--kube-version`.
+    /// line's `--values`, `--set` (and Helm's other value flags) and `--kube-version`.
     pub fn render_config(&self, flags: &RenderFlags) -> RenderConfig {
         let abs = |p: &PathBuf, base: &Path| discover::normalize(&base.join(p), &self.cwd);
         let mut rc = RenderConfig::default();
         rc.defaults.values_files = flags.values.iter().map(|p| abs(p, &self.cwd)).collect();
-        rc.defaults.set = flags.set.clone();
+        rc.defaults.set = flags.set_args();
         rc.defaults.kube_version = flags.kube_version.clone();
         rc.ci_values = flags.helm_ci_values;
         for e in &self.loaded.config.render {
@@ -234,7 +234,7 @@ impl Settings {
                 release_name: e.release_name.clone(),
                 namespace: e.namespace.clone(),
                 values_files: e.values.iter().map(|p| abs(p, &self.loaded.dir)).collect(),
-                set: e.set.clone(),
+                set: e.set_args(&self.loaded.dir),
                 kube_version: e.kube_version.clone(),
                 ci_values: e.ci_values,
             });

@@ -50,10 +50,21 @@ impl OriginRole {
 pub struct Origin {
     pub role: OriginRole,
     /// The file the origin is in (a template, a values file, a patch, a base manifest).
-    /// `--set` origins use a synthetic file whose text is the `K=V` argument.
+    /// `--set` origins use a synthetic file whose text is the `K=V` argument (a `--set-file`
+    /// value's, the file it names).
     pub file: Arc<SourceFile>,
     /// The exact range in that file (for a values origin, the key through the value).
     pub span: Span,
+}
+
+impl Origin {
+    /// Whether this is (a line of) a value a `--set-file` argument gave: the text of a file
+    /// read from disk is the value itself (no key, no quoting), so each of its lines is a
+    /// line of the value as printed, and all of it is a credential when the value is one.
+    /// (A `--set` argument's synthetic file was read from nowhere.)
+    pub fn is_set_file_value(&self) -> bool {
+        self.role == OriginRole::Set && self.file.fs_path.is_some()
+    }
 }
 
 /// Byte ranges of a rendered stream and their origins, sorted by start, non-overlapping.

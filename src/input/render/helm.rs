@@ -23,7 +23,7 @@ mod skipped;
 mod toyaml;
 pub mod values;
 
-use crate::input::render::{Outcome, RenderOptions, Rendered};
+use crate::input::render::{Outcome, RenderOptions, Rendered, SetFlag};
 use crate::source::map::{Origin, OriginRole, SourceMap};
 use crate::source::span::{Span, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -161,9 +161,19 @@ fn render_on_this_thread(
     gotmpl::trace::set_deadline(Some(Instant::now() + TIME_LIMIT));
     // Random functions draw from a generator seeded by what is rendered, so the same chart
     // with the same settings renders the same bytes (Helm's are random).
+    // A `--set` argument is seeded as its text alone, as before the other value flags were
+    // taken, so a chart rendered with `--set` draws what it drew then.
+    let settings: Vec<String> = opts
+        .set
+        .iter()
+        .map(|s| match s.flag {
+            SetFlag::Set => s.arg.clone(),
+            other => format!("{} {}", other.flag(), s.arg),
+        })
+        .collect();
     crypto::seed(&format!(
         "{display}\0{}\0{}\0{:?}\0{:?}",
-        opts.release_name, opts.namespace, opts.values_files, opts.set
+        opts.release_name, opts.namespace, opts.values_files, settings
     ));
     // A packaged chart (`runeguard check app-1.2.0.tgz`) is read as Helm reads one.
     let chart = if dir.is_file() {
@@ -189,7 +199,8 @@ fn render_on_this_thread(
             "a library chart renders no objects of its own; its templates are checked through the charts that depend on it",
         ));
     }
-    // User values: --values files then --set, over the chart's values.yaml.
+    // User values: --values files then --set and the other value flags, over the chart's
+    // values.yaml.
     let mut user = serde_json::json!({});
     let mut origins = Origins::default();
     // The values files in order, with inline values (a kustomization's) at their place.
@@ -237,11 +248,8 @@ fn render_on_this_thread(
         }
     }
     for s in &opts.set {
-        // Reported under its keys only: a value given on the command line (a password) is
-        // never part of a path in a report.
-        let file = SourceFile::new(values::set_display(s), None, s.clone());
-        if let Err(e) = values::apply_set(&mut user, s, &file, &mut origins) {
-            problems.push(Problem::error(&file.path, None, e));
+        if let Err(p) = values::apply_set(&mut user, s, &cwd, &mut origins) {
+            problems.push(p);
         }
     }
     let prepared = prepare(

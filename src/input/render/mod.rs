@@ -87,8 +87,9 @@ pub struct RenderOptions {
     pub namespace_given: bool,
     /// `--values FILE`, in order, applied after the chart's own `values.yaml`.
     pub values_files: Vec<std::path::PathBuf>,
-    /// `--set K=V`, in order, applied last.
-    pub set: Vec<String>,
+    /// `--set K=V` and Helm's other value flags, in the order Helm applies them (see
+    /// [`SetArg`]), after the values files.
+    pub set: Vec<SetArg>,
     /// `.Capabilities.KubeVersion` (e.g. `v1.31.0`); None means Helm's default.
     pub kube_version: Option<String>,
     /// `--api-versions`: added after Helm's own `.Capabilities.APIVersions`.
@@ -152,7 +153,9 @@ pub struct FolderSettings {
     pub namespace: Option<String>,
     /// Values files (absolute), applied after the chart's `values.yaml`, before `--values`.
     pub values_files: Vec<std::path::PathBuf>,
-    pub set: Vec<String>,
+    /// `set:`, `set-string:`, `set-json:`, `set-file:` and `set-literal:`, before the command
+    /// line's of the same flag.
+    pub set: Vec<SetArg>,
     pub kube_version: Option<String>,
     /// Also render the chart with each of its `ci/*.yaml` (Helm's chart-testing convention).
     pub ci_values: Option<bool>,
@@ -257,10 +260,96 @@ impl RenderConfig {
             o.values_files = values;
             let mut set = f.set.clone();
             set.extend(o.set);
-            o.set = set;
+            o.set = in_helm_order(set);
         }
         o
     }
+}
+
+/// Which of Helm's value flags gave a setting. The order of the variants is the order in which
+/// Helm v4 applies them (`pkg/cli/values/options.go` `MergeValues`: after the values files,
+/// every `--set-json`, then `--set`, `--set-string`, `--set-file`, `--set-literal`), whatever
+/// their order on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SetFlag {
+    /// `--set-json`: each value is a JSON document (`a=[1,2]`), or the whole argument one
+    /// JSON object merged over the values.
+    Json,
+    /// `--set`: strvals' grammar, numbers, booleans and `null` typed.
+    Set,
+    /// `--set-string`: `--set`'s grammar, every value a string.
+    String,
+    /// `--set-file`: `--set`'s grammar, each value the content of the file it names.
+    File,
+    /// `--set-literal`: one key, the whole rest of the argument its value, no escapes.
+    Literal,
+}
+
+impl SetFlag {
+    /// Every flag, in the order Helm applies them.
+    pub const ALL: [SetFlag; 5] = [
+        SetFlag::Json,
+        SetFlag::Set,
+        SetFlag::String,
+        SetFlag::File,
+        SetFlag::Literal,
+    ];
+
+    /// The flag as written on the command line, which also names the argument in reports.
+    pub fn flag(self) -> &'static str {
+        match self {
+            SetFlag::Json => "--set-json",
+            SetFlag::Set => "--set",
+            SetFlag::String => "--set-string",
+            SetFlag::File => "--set-file",
+            SetFlag::Literal => "--set-literal",
+        }
+    }
+}
+
+/// One argument of a value flag (`--set a=1`, `--set-file ca=certs/ca.pem`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SetArg {
+    pub flag: SetFlag,
+    pub arg: String,
+    /// Where a `--set-file` path is read from when relative: the configuration's folder for a
+    /// `render:` entry's `set-file:`, as its `values:` are; None for the command line's, read
+    /// from the working directory as Helm reads them.
+    pub base: Option<std::path::PathBuf>,
+}
+
+impl SetArg {
+    pub fn new(flag: SetFlag, arg: impl Into<String>) -> Self {
+        SetArg {
+            flag,
+            arg: arg.into(),
+            base: None,
+        }
+    }
+}
+
+/// The arguments of each value flag, `by_flag` in [`SetFlag`]'s order (`--set-json`, `--set`,
+/// `--set-string`, `--set-file`, `--set-literal`), each flag's in the order given; `base` is
+/// where relative `--set-file` paths are read from.
+pub fn set_args(by_flag: [&[String]; 5], base: Option<&std::path::Path>) -> Vec<SetArg> {
+    SetFlag::ALL
+        .into_iter()
+        .zip(by_flag)
+        .flat_map(|(flag, args)| {
+            args.iter().map(move |a| SetArg {
+                flag,
+                arg: a.clone(),
+                base: base.map(std::path::Path::to_path_buf),
+            })
+        })
+        .collect()
+}
+
+/// `args` sorted into the order Helm applies its value flags, each flag's arguments in the
+/// order given.
+pub fn in_helm_order(mut args: Vec<SetArg>) -> Vec<SetArg> {
+    args.sort_by_key(|a| a.flag);
+    args
 }
 
 /// The name a rendering of one of several `render:` entries of a folder adds to its stream's:
@@ -444,6 +533,12 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
         let text = &o.file.text;
         let entry_value = || crate::source::secrets::value_of_entry(text, o.span.range(), None);
         match o.role {
+            // A file `--set-file` gave is the value, without a key: all of it.
+            OriginRole::Set if o.is_set_file_value() => {
+                let range = o.span.range();
+                let len = text.get(range.clone()).map_or(0, |t| t.trim_end().len());
+                o.file.mark_credential(range.start..range.start + len)
+            }
             OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart | OriginRole::Patch => {
                 o.file.mark_credential(entry_value())
             }

@@ -633,33 +633,39 @@ fn next_included_line(
 /// line holding that text, from its indentation, when exactly one line of the block holds
 /// it (a line `tpl` rewrote, or one written twice, keeps the value's origin). Only a
 /// `key: |` block (`|-`, `|+`, no indentation indicator) in a file holds its lines as
-/// written; a folded or quoted string does not.
+/// written; a folded or quoted string does not. A file `--set-file` gave holds them all.
 fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
     let want = printed.trim();
     if want.is_empty() || o.role == OriginRole::Template {
         return None;
     }
     let text = o.file.text.as_str();
-    let start = (o.span.start as usize).min(text.len());
-    let first_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-    let head = text[start..first_end].trim_end();
-    let head = head.split(" #").next().unwrap_or(head).trim_end();
-    if !(head.ends_with(": |") || head.ends_with(": |-") || head.ends_with(": |+")) {
-        return None;
-    }
-    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-    let key_indent = text[line_start..start].len();
+    // Where the value's lines start, and the indentation at or below which they end (none
+    // for a `--set-file` value, every line of which is the value's).
+    let (first_line, key_indent) = if o.is_set_file_value() {
+        (0, None)
+    } else {
+        let start = (o.span.start as usize).min(text.len());
+        let first_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let head = text[start..first_end].trim_end();
+        let head = head.split(" #").next().unwrap_or(head).trim_end();
+        if !(head.ends_with(": |") || head.ends_with(": |-") || head.ends_with(": |+")) {
+            return None;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+        (first_end + 1, Some(text[line_start..start].len()))
+    };
     // The block's lines equal to the printed one; only when there is none, those a `tpl`
     // rewrote around their actions (the slower test, asked of far fewer lines).
     let hits_by = |same: &dyn Fn(&str) -> bool| {
         let mut hits = Vec::new();
-        let mut at = first_end + 1;
+        let mut at = first_line;
         while at < text.len() {
             let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
             let line = &text[at..end];
             let indent = line.len() - line.trim_start_matches(' ').len();
             if !line.trim().is_empty() {
-                if indent <= key_indent {
+                if key_indent.is_some_and(|k| indent <= k) {
                     break;
                 }
                 if same(line.trim()) {

@@ -2,11 +2,13 @@
 //! maps merge key by key, `null` deletes), `--set` parsed with Helm's grammar, and the origin
 //! of every value remembered (the values file line or `--set` argument that set it).
 
+use crate::input::render::{SetArg, SetFlag};
 use crate::input::yaml::{ResolveIssue, parse_stream, resolve_helm_values};
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Where each value (by path from the values root) was last set.
@@ -790,23 +792,82 @@ fn coalesce_level(user: &mut Value, defaults: &Value, top: bool, subcharts: &[&s
     }
 }
 
-/// Applies one `--set` argument (`a.b=c,d[0].e=f`, Helm's strvals grammar: `\` escapes `.`,
-/// `,`, `=` and `[`; `null` deletes; `{a,b}` is a list; numbers and booleans are typed).
+/// Applies one argument of a value flag (`--set a.b=c,d[0].e=f`, `--set-json a=[1]`, …) to
+/// the user values as Helm's strvals does (see [`SetFlag`] for each flag's grammar), and
+/// records where each value came from: the argument, reported as the file `--set KEYS` (its
+/// keys only: a value given on the command line, a password, is never part of a path in a
+/// report), or for a `--set-file` value the file it names, so that a finding on that value
+/// points into the file. Relative `--set-file` paths are read from `set.base`, else `cwd`.
 pub fn apply_set(
     values: &mut Value,
-    arg: &str,
-    file: &Arc<SourceFile>,
+    set: &SetArg,
+    cwd: &Path,
     origins: &mut Origins,
-) -> Result<(), String> {
-    for (span_start, span_end, key, val) in set_pieces(arg)? {
-        let path = parse_key(&key)?;
-        let value = match val {
-            SetVal::Scalar(v) => typed_val(&v),
-            SetVal::List(items) => Value::Array(items.iter().map(|v| typed_val(v)).collect()),
+) -> Result<(), Problem> {
+    let file = SourceFile::new(set_display(set), None, set.arg.clone());
+    let failed = |message: String| Problem::error(&file.path, None, message);
+    if let Some(object) = whole_json_object(set) {
+        // Helm v4 merges a `--set-json` argument that is one JSON object over the values as it
+        // merges a values file (`loader.MergeMaps`).
+        let object = object.map_err(failed)?;
+        let whole = Span::new(0, file.text.len());
+        let tree = json_spans(&file.text, whole).unwrap_or_else(|| spanning(&object, whole));
+        merge_into(
+            values,
+            &object,
+            Some(&tree),
+            &file,
+            OriginRole::Set,
+            &mut Vec::new(),
+            origins,
+        );
+        return Ok(());
+    }
+    let end = file.text.len();
+    for piece in set_pieces(&set.arg, set.flag).map_err(failed)? {
+        // strvals sets nothing for an empty key (`=x`), and goes on.
+        if piece.key.is_empty() {
+            continue;
+        }
+        let path = parse_key(&piece.key, set.flag != SetFlag::Literal).map_err(failed)?;
+        if path.is_empty() {
+            continue;
+        }
+        let mut origin = Origin {
+            role: OriginRole::Set,
+            file: file.clone(),
+            span: Span::new(piece.start.min(end), piece.end.min(end)),
         };
-        let end = file.text.len();
-        let span = Span::new(span_start.min(end), span_end.min(end));
-        set_path(values, &path, value.clone())?;
+        let read = |path: &str| read_set_file(path, set.base.as_deref().unwrap_or(cwd));
+        // A JSON map or list: where each of its members is written in the argument.
+        let mut members = None;
+        let value = match piece.value {
+            SetVal::Json(v, from) => {
+                if v.is_object() || v.is_array() {
+                    members = json_spans(&set.arg, Span::new(from, piece.end));
+                }
+                v
+            }
+            SetVal::Scalar(v) if set.flag == SetFlag::File => {
+                let read = read(&v).map_err(failed)?;
+                let value = Value::String(read.text.clone());
+                origin.span = Span::new(0, read.text.len());
+                origin.file = read;
+                value
+            }
+            SetVal::Scalar(v) => typed_for(set.flag, &v),
+            SetVal::List(items) if set.flag == SetFlag::File => Value::Array(
+                items
+                    .iter()
+                    .map(|p| read(p).map(|f| Value::String(f.text.clone())))
+                    .collect::<Result<_, _>>()
+                    .map_err(failed)?,
+            ),
+            SetVal::List(items) => {
+                Value::Array(items.iter().map(|v| typed_for(set.flag, v)).collect())
+            }
+        };
+        set_path(values, &path, value.clone(), origins, &mut Vec::new()).map_err(failed)?;
         let key_path: Vec<String> = path
             .iter()
             .map(|s| match s {
@@ -815,32 +876,130 @@ pub fn apply_set(
             })
             .collect();
         origins.clear_below(&key_path);
-        let o = Origin {
-            role: OriginRole::Set,
-            file: file.clone(),
-            span,
-        };
         if value.is_null() {
             origins.by_path.remove(&key_path);
-        } else {
-            origins.by_path.insert(key_path, o);
+            continue;
         }
+        if let Some(tree) = members {
+            origins.record_tree(&mut key_path.clone(), &tree, &file, OriginRole::Set);
+        }
+        // The map or list itself is its `key=value`.
+        origins.by_path.insert(key_path, origin);
     }
     Ok(())
 }
 
-/// How a `--set` argument is named in reports: `--set` and its keys, without the values.
-pub fn set_display(arg: &str) -> String {
-    let keys: Vec<String> = split_unescaped(arg, ',', true)
-        .iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            split_once_unescaped(p, '=')
-                .map(|(k, _)| k)
-                .unwrap_or_else(|| p.clone())
-        })
-        .collect();
-    format!("--set {}", keys.join(","))
+/// A value of `--set` (numbers, booleans and `null` typed) or of the flags whose values are
+/// all text (`--set-string`, `--set-literal`).
+fn typed_for(flag: SetFlag, v: &str) -> Value {
+    match flag {
+        SetFlag::Set => typed_val(v),
+        _ => Value::String(v.to_string()),
+    }
+}
+
+/// A `--set-json` argument that is one JSON object (Helm v4: its trimmed text starts with
+/// `{`), read as Helm's `json.Unmarshal` reads it: the object, else Helm's error.
+fn whole_json_object(set: &SetArg) -> Option<Result<Value, String>> {
+    let text = set.arg.trim();
+    if set.flag != SetFlag::Json || !text.starts_with('{') {
+        return None;
+    }
+    Some(
+        serde_json::from_str::<Map<String, Value>>(text)
+            .map(|m| json_numbers_as_floats(Value::Object(m)))
+            .map_err(|e| format!("the argument is not a JSON object: {e}")),
+    )
+}
+
+/// Go's `encoding/json` reads every number into an `interface{}` as a float64 (`5` is
+/// `float64(5)`, not `--set`'s `int64`): numbers kept as floats so templates see them so.
+fn json_numbers_as_floats(v: Value) -> Value {
+    match v {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(a) => Value::Array(a.into_iter().map(json_numbers_as_floats).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, json_numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Where each member of the JSON map or list at `span` of `arg` is written (read as the YAML
+/// flow collection it also is, the rest of the text blanked so that offsets stay the
+/// argument's); None when it cannot be read so.
+fn json_spans(arg: &str, span: Span) -> Option<SpanTree> {
+    let text = arg.get(span.range())?;
+    let blanked = format!("{}{text}", " ".repeat(span.start as usize));
+    let (_, tree) = read_yaml(&SourceFile::new(String::new(), None, blanked)).ok()?;
+    Some(tree)
+}
+
+/// A span tree of `v`'s shape whose every node is at `span` (a `--set-json` object: each of
+/// its values was given by the whole argument).
+fn spanning(v: &Value, span: Span) -> SpanTree {
+    let children = match v {
+        Value::Object(m) => Children::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), spanning(v, span)))
+                .collect(),
+        ),
+        Value::Array(a) => Children::Seq(a.iter().map(|v| spanning(v, span)).collect()),
+        _ => Children::Leaf,
+    };
+    SpanTree {
+        span,
+        focus: span,
+        children,
+    }
+}
+
+/// The file a `--set-file` value names (as Helm reads it, relative to `base` when not
+/// absolute), reported by its path relative to the working directory. Its bytes are the
+/// value, as Go's `string(bytes)`: what is not UTF-8 is replaced.
+fn read_set_file(path: &str, base: &Path) -> Result<Arc<SourceFile>, String> {
+    let full = base.join(path);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = crate::input::files::display_path(&full, &cwd);
+    let bytes = std::fs::read(&full).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(SourceFile::new(shown, Some(full), text))
+}
+
+/// How a value flag's argument is named in reports: the flag and its keys, without the
+/// values (`--set image.tag,replicas`). An argument that does not parse is named by what
+/// precedes its first `=` (`--set`'s grammar: by each piece's), never by a value.
+pub fn set_display(set: &SetArg) -> String {
+    let flag = set.flag.flag();
+    let keys: Vec<String> = match (whole_json_object(set), set_pieces(&set.arg, set.flag)) {
+        (Some(Ok(Value::Object(m))), _) => m.keys().cloned().collect(),
+        (Some(_), _) => Vec::new(),
+        (None, Ok(pieces)) => pieces.into_iter().map(|p| p.key).collect(),
+        (None, Err(_)) if matches!(set.flag, SetFlag::Json | SetFlag::Literal) => {
+            split_once_unescaped(&set.arg, '=')
+                .map(|(k, _)| vec![k])
+                .unwrap_or_default()
+        }
+        (None, Err(_)) => split_unescaped(&set.arg, ',', true)
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                split_once_unescaped(p, '=')
+                    .map(|(k, _)| k)
+                    .unwrap_or_else(|| p.clone())
+            })
+            .collect(),
+    };
+    if keys.is_empty() {
+        flag.to_string()
+    } else {
+        format!("{flag} {}", keys.join(","))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -889,26 +1048,68 @@ fn split_once_unescaped(s: &str, sep: char) -> Option<(String, String)> {
     None
 }
 
-fn parse_key(key: &str) -> Result<Vec<Step>, String> {
+/// A list index as strvals reads what is between its brackets (Go's `strconv.Atoi`), or its
+/// error in Go's words.
+fn index_number(n: &str) -> Result<i64, String> {
+    n.parse().map_err(|_| {
+        let why = if n
+            .trim_start_matches(['+', '-'])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            && n.len() > 1
+        {
+            "value out of range"
+        } else {
+            "invalid syntax"
+        };
+        format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
+    })
+}
+
+/// A key's steps (`a.b[0]`). `\` escapes the next character, except in a `--set-literal`
+/// key (`escapes` false), which strvals reads as written.
+///
+/// A `.` must be followed by a key: strvals ignores an empty key, so the map the `.` opens
+/// stays empty (`a..b=1`, `a.=1`: `key map "a" has no value`), and a key that starts with
+/// `.` (`.a=1`) sets nothing (an empty path).
+fn parse_key(key: &str, escapes: bool) -> Result<Vec<Step>, String> {
     let mut steps = Vec::new();
     let mut cur = String::new();
     let mut chars = key.chars().peekable();
+    // A `.` ended the last key: what follows must name one.
+    let mut after_dot = false;
+    let key_map = |steps: &[Step]| {
+        let name = steps.iter().rev().find_map(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        });
+        format!("key map {:?} has no value", name.unwrap_or_default())
+    };
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
+            '\\' if escapes => {
                 if let Some(n) = chars.next() {
                     cur.push(n);
                 }
+                after_dot = false;
             }
             '.' => {
                 if !cur.is_empty() {
                     steps.push(Step::Key(std::mem::take(&mut cur)));
+                } else if steps.is_empty() {
+                    return Ok(Vec::new());
+                } else if after_dot || !matches!(steps.last(), Some(Step::Index(_))) {
+                    return Err(key_map(&steps));
                 }
+                after_dot = true;
             }
             '[' => {
                 if !cur.is_empty() {
                     steps.push(Step::Key(std::mem::take(&mut cur)));
+                } else if after_dot {
+                    return Err(key_map(&steps));
                 }
+                after_dot = false;
                 let mut n = String::new();
                 for d in chars.by_ref() {
                     if d == ']' {
@@ -916,20 +1117,7 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
                     }
                     n.push(d);
                 }
-                // strvals' texts: Go's `strconv.Atoi` of what is between the brackets.
-                let i: i64 = n.parse().map_err(|_| {
-                    let why = if n
-                        .trim_start_matches(['+', '-'])
-                        .bytes()
-                        .all(|b| b.is_ascii_digit())
-                        && n.len() > 1
-                    {
-                        "value out of range"
-                    } else {
-                        "invalid syntax"
-                    };
-                    format!("error parsing index: strconv.Atoi: parsing {n:?}: {why}")
-                })?;
+                let i = index_number(&n)?;
                 if i < 0 {
                     return Err(format!("negative {i} index not allowed"));
                 }
@@ -940,8 +1128,14 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
                 }
                 steps.push(Step::Index(i as usize));
             }
-            c => cur.push(c),
+            c => {
+                cur.push(c);
+                after_dot = false;
+            }
         }
+    }
+    if after_dot {
+        return Err(key_map(&steps));
     }
     if !cur.is_empty() {
         steps.push(Step::Key(cur));
@@ -952,19 +1146,42 @@ fn parse_key(key: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// A `--set` value after `=`: text up to an unescaped `,`, or a list `{a,b}`.
+/// A value after `=`: text up to an unescaped `,`, a list `{a,b}`, or a `--set-json` value.
 enum SetVal {
     Scalar(String),
     List(Vec<String>),
+    /// A `--set-json` value and the byte its text starts at.
+    Json(Value, usize),
 }
 
-/// A `--set` argument's pieces as Helm's strvals reads them: each its span, its key (as
-/// written, for [`parse_key`]) and its value with `\` escapes removed. A value starting with
-/// `{` is a list whose items end at `,` and the list at the first `}` (a `,` after it is
+/// One `key=value` of an argument: its byte span, its key (as written, for [`parse_key`]) and
+/// its value with `\` escapes removed.
+struct SetPiece {
+    start: usize,
+    end: usize,
+    key: String,
+    value: SetVal,
+}
+
+/// A value flag's argument in pieces, as Helm's strvals reads it. A value starting with `{`
+/// is a list whose items end at `,` and the list at the first `}` (a `,` after it is
 /// consumed; what follows is the next key: `a={x}y` is `key "y" has no value`); any other
-/// value ends at the first `,` (`a=x{y,z}` sets `x{y` and reads `z}` as a key).
-#[allow(clippy::type_complexity)]
-fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> {
+/// value ends at the first `,` (`a=x{y,z}` sets `x{y` and reads `z}` as a key). A
+/// `--set-json` value is one JSON document (blanks, or nothing, before the next `,` are
+/// `null`), then blanks and a `,`. A `--set-literal` argument is one piece: its key ends at
+/// the first `=` (commas and backslashes are part of it) and its value is the rest.
+fn set_pieces(arg: &str, flag: SetFlag) -> Result<Vec<SetPiece>, String> {
+    if flag == SetFlag::Literal {
+        return match arg.split_once('=') {
+            Some((key, value)) => Ok(vec![SetPiece {
+                start: 0,
+                end: arg.len(),
+                key: key.to_string(),
+                value: SetVal::Scalar(value.to_string()),
+            }]),
+            None => ended_in_key(Vec::new(), arg),
+        };
+    }
     let chars: Vec<(usize, char)> = arg.char_indices().collect();
     let at = |i: usize| chars.get(i).map_or(arg.len(), |c| c.0);
     let mut i = 0;
@@ -976,9 +1193,10 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
         while let Some(&(_, c)) = chars.get(i) {
             i += 1;
             match c {
+                // A `\` that ends the argument escapes nothing and is not part of the key.
                 '\\' => {
-                    key.push(c);
                     if let Some(&(_, n)) = chars.get(i) {
+                        key.push(c);
                         key.push(n);
                         i += 1;
                     }
@@ -987,17 +1205,45 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
                     ended = Some(c);
                     break;
                 }
+                // strvals reads a list index up to its `]`, a `,` or `=` included; an
+                // argument that ends inside one ends there, what came before applied (Go's
+                // parser takes that EOF for the end of its input).
+                // An index that is no number is refused as soon as it is read.
+                '[' => {
+                    key.push(c);
+                    let mut index = String::new();
+                    loop {
+                        let Some(&(_, n)) = chars.get(i) else {
+                            return Ok(out);
+                        };
+                        i += 1;
+                        key.push(n);
+                        if n == ']' {
+                            index_number(&index)?;
+                            break;
+                        }
+                        index.push(n);
+                    }
+                }
                 c => key.push(c),
             }
         }
         match ended {
             Some('=') => {}
             Some(_) => return Err(format!("key {key:?} has no value (cannot end with ,)")),
-            // Named as strvals names it: the part after the last `.` or `]`.
-            None => {
-                let last = key.rsplit(['.', ']']).next().unwrap_or(&key);
-                return Err(format!("key {last:?} has no value"));
-            }
+            None => return ended_in_key(out, &key),
+        }
+        if flag == SetFlag::Json {
+            let from = at(i);
+            let (value, end, next) = json_value(arg, from, &key)?;
+            out.push(SetPiece {
+                start,
+                end,
+                key,
+                value: SetVal::Json(value, from),
+            });
+            i = chars.partition_point(|c| c.0 < next);
+            continue;
         }
         let value = if chars.get(i).is_some_and(|c| c.1 == '{') {
             i += 1;
@@ -1028,7 +1274,12 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
             if chars.get(i).is_some_and(|c| c.1 == ',') {
                 i += 1;
             }
-            out.push((start, end, key, SetVal::List(items)));
+            out.push(SetPiece {
+                start,
+                end,
+                key,
+                value: SetVal::List(items),
+            });
             continue;
         } else {
             let mut v = String::new();
@@ -1048,11 +1299,96 @@ fn set_pieces(arg: &str) -> Result<Vec<(usize, usize, String, SetVal)>, String> 
             }
             SetVal::Scalar(v)
         };
-        out.push((start, at(i), key, value));
+        out.push(SetPiece {
+            start,
+            end: at(i),
+            key,
+            value,
+        });
         // The `,` that ended the value.
         i += 1;
     }
     Ok(out)
+}
+
+/// What strvals makes of an argument that ends in a key without `=`: nothing more when the
+/// key is empty or ends with a `.` (the nested key it starts is empty, which Go's parser
+/// takes for the end of its input: `a=1,b.` and `a=1,\` set `a`), else its error.
+fn ended_in_key(out: Vec<SetPiece>, key: &str) -> Result<Vec<SetPiece>, String> {
+    if key.is_empty() || key.ends_with('.') && !key.ends_with("\\.") {
+        Ok(out)
+    } else {
+        Err(no_value(key))
+    }
+}
+
+/// strvals' error for a key without `=`, naming the part after its last `.` or `]`.
+fn no_value(key: &str) -> String {
+    let last = key.rsplit(['.', ']']).next().unwrap_or(key);
+    format!("key {last:?} has no value")
+}
+
+/// The `--set-json` value of `key` starting at byte `from` of `arg`: the value, the byte its
+/// text ends at, and the byte the next key starts at. As strvals: blanks up to a `,` or the
+/// end are `null`; else one JSON document (Go's `json.Decoder`, which stops after it), then
+/// blanks and one `,`.
+fn json_value(arg: &str, from: usize, key: &str) -> Result<(Value, usize, usize), String> {
+    let rest = &arg[from..];
+    let blank = rest.len() - rest.trim_start().len();
+    let after_blanks = |at: usize| {
+        let tail = &arg[at..];
+        let at = at + tail.len() - tail.trim_start().len();
+        if arg[at..].starts_with(',') {
+            at + 1
+        } else {
+            at
+        }
+    };
+    if rest.trim_start().is_empty() || rest.trim_start().starts_with(',') {
+        return Ok((Value::Null, from + blank, after_blanks(from)));
+    }
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+    match stream.next() {
+        Some(Ok(v)) => {
+            let end = from + stream.byte_offset();
+            Ok((json_numbers_as_floats(v), end, after_blanks(end)))
+        }
+        // serde_json wants a number or a literal (`1`, `true`) followed by a delimiter; Go's
+        // decoder stops after it, and what follows is the next key (`a=1x` is `key "x" has
+        // no value`): the value is read again up to where it ended.
+        // So too a `0` before another digit (`a=01`: `0`, then the key `1`), which serde_json
+        // calls an invalid number.
+        Some(Err(e))
+            if e.line() == 1
+                && e.column() > 1
+                && (e.to_string().starts_with("trailing characters")
+                    || rest.trim_start().starts_with('0')
+                        && rest.trim_start()[1..].starts_with(|c: char| c.is_ascii_digit())) =>
+        {
+            let cut = if e.to_string().starts_with("trailing characters") {
+                rest.char_indices()
+                    .nth(e.column() - 1)
+                    .map_or(rest.len(), |(i, _)| i)
+            } else {
+                blank + 1
+            };
+            let v: Value = serde_json::from_str(&rest[..cut])
+                .map_err(|e| format!("the value of {key:?} is not JSON: {e}"))?;
+            let end = from + cut;
+            Ok((json_numbers_as_floats(v), end, after_blanks(end)))
+        }
+        Some(Err(e)) => {
+            // serde_json counts lines and columns in the value; the column of the argument
+            // is what a person finds on their command line.
+            let cause = e.to_string();
+            let cause = cause.split(" at line ").next().unwrap_or(&cause);
+            let column = arg[..from].chars().count() + e.column().max(1);
+            Err(format!(
+                "the value of {key:?} is not JSON: {cause} (column {column} of the argument)"
+            ))
+        }
+        None => Ok((Value::Null, arg.len(), arg.len())),
+    }
 }
 
 /// strvals' `typedVal`: `null`, booleans (any case) and integers that fit an int64 and do
@@ -1072,7 +1408,19 @@ fn typed_val(v: &str) -> Value {
     Value::String(v.to_string())
 }
 
-fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String> {
+/// Sets `value` at `path` of the user values as strvals writes into them (Helm parses every
+/// flag's arguments into the one map the values files gave): a key through a value that is
+/// not a map (or an index through one that is not a list) fails as Go's type assertion
+/// fails (`a: 1` from a values file, then `--set a.b=2`), except where strvals checks the
+/// type and replaces the value (a key after a list index). `at` is the path walked so far,
+/// for the Go type of a number (an `int64` a `--set` gave, else a `float64`).
+fn set_path(
+    root: &mut Value,
+    path: &[Step],
+    value: Value,
+    origins: &Origins,
+    at: &mut Vec<String>,
+) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
         *root = value;
         return Ok(());
@@ -1089,8 +1437,18 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
                 m.insert(k.clone(), value);
                 return Ok(());
             }
+            at.push(k.clone());
+            if let Some(existing) = m.get(k) {
+                let fits = match rest[0] {
+                    Step::Key(_) => existing.is_object(),
+                    Step::Index(_) => existing.is_array(),
+                };
+                if !fits {
+                    return Err(not_the_type(existing, &rest[0], origins, at));
+                }
+            }
             let child = m.entry(k.clone()).or_insert(Value::Null);
-            set_path(child, rest, value)
+            set_path(child, rest, value, origins, at)
         }
         Step::Index(i) => {
             if !root.is_array() {
@@ -1099,12 +1457,44 @@ fn set_path(root: &mut Value, path: &[Step], value: Value) -> Result<(), String>
             let Value::Array(a) = root else {
                 unreachable!()
             };
+            at.push(i.to_string());
+            if let (Some(existing), Some(next @ Step::Index(_))) = (a.get(*i), rest.first())
+                && !existing.is_null()
+                && !existing.is_array()
+            {
+                return Err(not_the_type(existing, next, origins, at));
+            }
             while a.len() <= *i {
                 a.push(Value::Null);
             }
-            set_path(&mut a[*i], rest, value)
+            set_path(&mut a[*i], rest, value, origins, at)
         }
     }
+}
+
+/// strvals' error (Go's failed type assertion, recovered) for a key or index through
+/// `existing`, the value at `at`.
+fn not_the_type(existing: &Value, next: &Step, origins: &Origins, at: &[String]) -> String {
+    let is = match existing {
+        Value::Null => "nil",
+        Value::Bool(_) => "bool",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+        Value::Number(n) => {
+            let from_set = origins.get(at).is_some_and(|o| o.role == OriginRole::Set);
+            if n.is_i64() && from_set {
+                "int64"
+            } else {
+                "float64"
+            }
+        }
+    };
+    let wanted = match next {
+        Step::Key(_) => "map[string]interface {}",
+        Step::Index(_) => "[]interface {}",
+    };
+    format!("unable to parse key: interface conversion: interface {{}} is {is}, not {wanted}")
 }
 
 #[cfg(test)]
@@ -1113,10 +1503,180 @@ mod tests {
     use serde_json::json;
 
     fn set(values: &mut Value, arg: &str) -> Origins {
-        let file = SourceFile::new(format!("--set {arg}"), None, arg.to_string());
+        set_with(values, SetFlag::Set, arg)
+    }
+
+    fn set_with(values: &mut Value, flag: SetFlag, arg: &str) -> Origins {
         let mut o = Origins::default();
-        apply_set(values, arg, &file, &mut o).expect("valid --set");
+        let cwd = std::env::current_dir().unwrap();
+        apply_set(values, &SetArg::new(flag, arg), &cwd, &mut o).expect("valid argument");
         o
+    }
+
+    /// The message of the problem `flag arg` is, applied to empty values.
+    fn set_error(flag: SetFlag, arg: &str) -> String {
+        let cwd = std::env::current_dir().unwrap();
+        let (mut v, mut o) = (json!({}), Origins::default());
+        apply_set(&mut v, &SetArg::new(flag, arg), &cwd, &mut o)
+            .expect_err(arg)
+            .message
+    }
+
+    /// What each flag makes of `arg`, as Helm v4's strvals (`helm template` with that flag)
+    /// makes it.
+    fn parsed(flag: SetFlag, arg: &str) -> Value {
+        let mut v = json!({});
+        set_with(&mut v, flag, arg);
+        v
+    }
+
+    #[test]
+    fn set_string_keeps_every_value_a_string() {
+        assert_eq!(
+            parsed(SetFlag::String, "a=1,b=true,c=null,l={1,x},d\\.e=0"),
+            json!({"a": "1", "b": "true", "c": "null", "l": ["1", "x"], "d.e": "0"})
+        );
+        assert_eq!(parsed(SetFlag::String, "a[1]=x"), json!({"a": [null, "x"]}));
+    }
+
+    #[test]
+    fn set_json_reads_one_json_document_per_key() {
+        assert_eq!(
+            parsed(
+                SetFlag::Json,
+                r#"a={"b":1,"c":[1,"x,y"]},d=[1,2], e = null ,f="s" ,g="#
+            ),
+            json!({"a": {"b": 1.0, "c": [1.0, "x,y"]}, "d": [1.0, 2.0], " e ": null,
+                   "f": "s", "g": null})
+        );
+        // Go's encoding/json: every number a float64.
+        let v = parsed(SetFlag::Json, "n=5");
+        assert!(v["n"].is_f64(), "{v}");
+        assert_eq!(
+            parsed(SetFlag::Json, "a[1]={\"x\":1}"),
+            json!({"a": [null, {"x": 1.0}]})
+        );
+        // Helm v4: an argument that is one JSON object is merged whole.
+        let mut v = json!({"m": {"keep": 1, "over": 1}});
+        set_with(
+            &mut v,
+            SetFlag::Json,
+            r#" {"m": {"over": 2, "gone": null}, "t": [true]} "#,
+        );
+        assert_eq!(
+            v,
+            json!({"m": {"keep": 1, "over": 2.0, "gone": null}, "t": [true]})
+        );
+        assert!(
+            set_error(SetFlag::Json, "a=[1,2").starts_with("the value of \"a\" is not JSON: EOF")
+        );
+        assert!(
+            set_error(SetFlag::Json, "{\"a\":").starts_with("the argument is not a JSON object")
+        );
+        assert_eq!(set_error(SetFlag::Json, "a"), "key \"a\" has no value");
+        // Go's decoder stops after a number or a literal: what follows is the next key.
+        assert_eq!(set_error(SetFlag::Json, "a=1x"), "key \"x\" has no value");
+        assert_eq!(parsed(SetFlag::Json, "a=01=2"), json!({"a": 0.0, "1": 2.0}));
+        assert_eq!(
+            parsed(SetFlag::Json, "a=truex=2"),
+            json!({"a": true, "x": 2.0})
+        );
+    }
+
+    #[test]
+    fn set_literal_takes_the_rest_of_the_argument() {
+        assert_eq!(parsed(SetFlag::Literal, "a=x,y=z"), json!({"a": "x,y=z"}));
+        assert_eq!(
+            parsed(SetFlag::Literal, "a.b=c\\,d"),
+            json!({"a": {"b": "c\\,d"}})
+        );
+        // Keys are read as written: a backslash is part of the key, a comma too.
+        assert_eq!(
+            parsed(SetFlag::Literal, "a\\.b=c"),
+            json!({"a\\": {"b": "c"}})
+        );
+        assert_eq!(parsed(SetFlag::Literal, "a,b=true"), json!({"a,b": "true"}));
+        assert_eq!(
+            parsed(SetFlag::Literal, "l[1].c=x=y"),
+            json!({"l": [null, {"c": "x=y"}]})
+        );
+        assert_eq!(set_error(SetFlag::Literal, "a.b"), "key \"b\" has no value");
+    }
+
+    #[test]
+    fn set_file_values_are_the_files_and_point_into_them() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("ca.pem"), "line one\nline: two\n").unwrap();
+        let arg = SetArg {
+            base: Some(d.path().to_path_buf()),
+            ..SetArg::new(SetFlag::File, "tls.ca=ca.pem,l={ca.pem}")
+        };
+        let (mut v, mut o) = (json!({}), Origins::default());
+        apply_set(&mut v, &arg, d.path(), &mut o).unwrap();
+        assert_eq!(
+            v,
+            json!({"tls": {"ca": "line one\nline: two\n"}, "l": ["line one\nline: two\n"]})
+        );
+        let ca = o.get(&["tls".into(), "ca".into()]).unwrap();
+        assert!(ca.file.path.ends_with("ca.pem"), "{}", ca.file.path);
+        assert_eq!(ca.span, Span::new(0, 19));
+        let l = o.get(&["l".into()]).unwrap();
+        assert_eq!(l.file.path, "--set-file tls.ca,l");
+        let missing = SetArg {
+            base: Some(d.path().to_path_buf()),
+            ..SetArg::new(SetFlag::File, "a=missing.pem")
+        };
+        let e = apply_set(&mut v, &missing, d.path(), &mut o).unwrap_err();
+        assert_eq!(e.file, "--set-file a");
+        assert!(e.message.starts_with("cannot read ") && e.message.contains("missing.pem"));
+    }
+
+    #[test]
+    fn json_members_are_located_in_the_argument() {
+        let column = |o: &Origins, path: &[&str]| {
+            let path: Vec<String> = path.iter().map(|p| p.to_string()).collect();
+            let o = o
+                .get(&path)
+                .unwrap_or_else(|| panic!("an origin of {path:?}"));
+            (o.file.path.clone(), o.file.pos(o.span.start).column)
+        };
+        let mut v = json!({});
+        let o = set_with(
+            &mut v,
+            SetFlag::Json,
+            r#"n=1,sc={"privileged": true, "l": [1, 2]}"#,
+        );
+        assert_eq!(column(&o, &["sc"]), ("--set-json n,sc".into(), 5));
+        assert_eq!(
+            column(&o, &["sc", "privileged"]),
+            ("--set-json n,sc".into(), 9)
+        );
+        assert_eq!(
+            column(&o, &["sc", "l", "1"]),
+            ("--set-json n,sc".into(), 38)
+        );
+        let mut v = json!({});
+        let o = set_with(&mut v, SetFlag::Json, r#"{"a": {"b": 1}}"#);
+        assert_eq!(column(&o, &["a", "b"]), ("--set-json a".into(), 8));
+    }
+
+    #[test]
+    fn arguments_are_named_by_their_flag_and_keys_never_their_values() {
+        let shown = |flag, arg: &str| set_display(&SetArg::new(flag, arg));
+        assert_eq!(shown(SetFlag::Set, "a.b=pw,c={x,y}"), "--set a.b,c");
+        assert_eq!(shown(SetFlag::String, "a=1,b=2"), "--set-string a,b");
+        assert_eq!(
+            shown(SetFlag::Json, r#"a={"pw":"s,t"},b=1"#),
+            "--set-json a,b"
+        );
+        assert_eq!(
+            shown(SetFlag::Json, r#"{"a":{"pw":"s"},"b":1}"#),
+            "--set-json a,b"
+        );
+        assert_eq!(shown(SetFlag::Json, r#"a=[1,"secret""#), "--set-json a");
+        assert_eq!(shown(SetFlag::Json, r#"{"a":"secret""#), "--set-json");
+        assert_eq!(shown(SetFlag::Literal, "a=x,y=z"), "--set-literal a");
+        assert_eq!(shown(SetFlag::File, "ca=certs/ca.pem"), "--set-file ca");
     }
 
     #[test]
@@ -1184,29 +1744,48 @@ mod tests {
 
     #[test]
     fn bad_set_keys_are_errors() {
-        let file = SourceFile::new("--set".into(), None, String::new());
-        let mut v = json!({});
-        let mut o = Origins::default();
-        assert!(apply_set(&mut v, "novalue", &file, &mut o).is_err());
-        assert!(apply_set(&mut v, "a[x]=1", &file, &mut o).is_err());
-        assert!(apply_set(&mut v, "a[999999]=1", &file, &mut o).is_err());
+        for flag in [
+            SetFlag::Set,
+            SetFlag::String,
+            SetFlag::Json,
+            SetFlag::Literal,
+        ] {
+            for arg in ["novalue", "a[x]=1", "a[999999]=1"] {
+                set_error(flag, arg);
+            }
+        }
     }
 
     #[test]
     fn set_lists_end_where_strvals_ends_them() {
         // Helm's strvals: a list ends at its first `}` and what follows is the next key; a
         // plain value ends at the first `,`; an empty piece is a key without a value.
-        let file = SourceFile::new("--set".into(), None, String::new());
-        let err = |arg: &str| {
-            let (mut v, mut o) = (json!({}), Origins::default());
-            apply_set(&mut v, arg, &file, &mut o).expect_err(arg)
-        };
+        let err = |arg: &str| set_error(SetFlag::Set, arg);
         assert_eq!(err("a={{ .Chart.Name }}"), "key \"}\" has no value");
         assert_eq!(err("a={x}.y"), "key \"y\" has no value");
         assert_eq!(err("a=x{y,z}"), "key \"z}\" has no value");
         assert_eq!(err("a={x"), "list must terminate with '}'");
         assert_eq!(err("a=1,,b=2"), "key \"\" has no value (cannot end with ,)");
         assert_eq!(err("a[-1]=1"), "negative -1 index not allowed");
+        assert_eq!(err("a..b=1"), "key map \"a\" has no value");
+        // Through a value of another type, which strvals' type assertion refuses.
+        assert_eq!(
+            err("b=,b.c=1"),
+            "unable to parse key: interface conversion: interface {} is string, not map[string]interface {}"
+        );
+        assert_eq!(
+            err("n=5,n[0]=1"),
+            "unable to parse key: interface conversion: interface {} is int64, not []interface {}"
+        );
+        assert_eq!(
+            err("l={x},l[0][1]=1"),
+            "unable to parse key: interface conversion: interface {} is string, not []interface {}"
+        );
+        // A key after a list index replaces what is there, as strvals does.
+        let mut v = json!({});
+        set(&mut v, "l={x},l[0].k=1");
+        assert_eq!(v, json!({"l": [{"k": 1}]}));
+        assert_eq!(err("x.a.=1"), "key map \"a\" has no value");
         assert_eq!(
             err("a[ 1 ]=1"),
             "error parsing index: strconv.Atoi: parsing \" 1 \": invalid syntax"
@@ -1215,6 +1794,13 @@ mod tests {
             err("a[70000]=1"),
             "index of 70000 is greater than maximum supported index of 65536"
         );
+        // An argument that ends inside a list index, or in a key ending with `.`, ends
+        // there, what came before applied; an empty key sets nothing.
+        for arg in ["a=,b[x,y=1", "a=,b.", "=1,a=,=2", "a=,.c=1", "a=,\\"] {
+            let mut v = json!({});
+            set(&mut v, arg);
+            assert_eq!(v, json!({"a": ""}), "{arg}");
+        }
         let mut v = json!({});
         set(&mut v, "e={},l={x\\,y, 1 ,z\\}},n=2,");
         assert_eq!(v, json!({"e": [""], "l": ["x,y", " 1 ", "z}"], "n": 2}));
@@ -1270,12 +1856,14 @@ mod props {
     use proptest::prelude::*;
 
     proptest! {
-        /// Any `--set` argument is applied or refused with a message, never a panic.
+        /// Any argument of any value flag is applied or refused with a message, never a panic.
         #[test]
         fn set_never_panics(arg in "[a-z.\\[\\]0-9=,{}\\\\ -]{0,40}") {
-            let file = SourceFile::new(format!("--set {arg}"), None, arg.clone());
-            let mut v = serde_json::json!({});
-            let _ = apply_set(&mut v, &arg, &file, &mut Origins::default());
+            let cwd = std::path::PathBuf::from(".");
+            for flag in [SetFlag::Json, SetFlag::Set, SetFlag::String, SetFlag::Literal] {
+                let mut v = serde_json::json!({});
+                let _ = apply_set(&mut v, &SetArg::new(flag, arg.clone()), &cwd, &mut Origins::default());
+            }
         }
 
         /// `a.b=V` sets exactly that string (when it is not a number, boolean or null).
@@ -1283,9 +1871,9 @@ mod props {
         fn simple_set_round_trips(k1 in "[a-z]{1,6}", k2 in "[a-z]{1,6}", val in "[a-z][a-z ]{0,10}") {
             prop_assume!(!["true", "false", "null"].contains(&val.as_str()));
             let arg = format!("{k1}.{k2}={val}");
-            let file = SourceFile::new(arg.clone(), None, arg.clone());
             let mut v = serde_json::json!({});
-            apply_set(&mut v, &arg, &file, &mut Origins::default()).unwrap();
+            let cwd = std::path::PathBuf::from(".");
+            apply_set(&mut v, &SetArg::new(SetFlag::Set, arg), &cwd, &mut Origins::default()).unwrap();
             prop_assert_eq!(&v[&k1][&k2], &serde_json::Value::String(val));
         }
     }
