@@ -112,7 +112,12 @@ pod_spec_of(doc) := object.get(doc, pod_spec_path_of(doc), {})
 
 pod_metadata_of(doc) := object.get(doc, pod_metadata_path_of(doc), {})
 
-pod_annotations_of(doc) := object.get(pod_metadata_of(doc), "annotations", {})
+# The pod template's annotations: an object, empty when they are missing or not a map (a
+# malformed manifest must not stop the rules that iterate over them).
+pod_annotations_of(doc) := annotations if {
+	annotations := object.get(pod_metadata_of(doc), "annotations", {})
+	is_object(annotations)
+} else := {}
 
 # The containers of a workload object (empty for other objects), mesh-injected ones excluded.
 containers_of(doc) := {c_ |
