@@ -130,7 +130,7 @@ pub fn not_literal(name: &str, v: &str) -> bool {
         return true;
     }
     // A URL is a credential only when it holds a password (a shape of its own).
-    if lower.contains("://") && !voc.url_password.is_match(v) {
+    if lower.contains("://") && voc.url_password.find(v).is_empty() {
         return true;
     }
     // The name repeated as a placeholder.
@@ -185,20 +185,19 @@ pub(super) fn password_placeholder(p: &str) -> bool {
 
 /// The byte ranges of the passwords of URLs (`scheme://user:password@host`) in a text.
 pub(super) fn url_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    passwords(&vocabulary().url_password, v)
+    passwords(vocabulary().url_password.find(v), v)
 }
 
 /// The byte ranges of `Password=…` settings of connection strings in a text.
 pub(super) fn conn_password(v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    passwords(&vocabulary().conn_password, v)
+    passwords(vocabulary().conn_password.find(v), v)
 }
 
-/// The byte ranges of group 1 of `re` in a text, placeholders left out.
-fn passwords<'a>(re: &'a regex::Regex, v: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    re.captures_iter(v)
-        .filter_map(|c| c.get(1))
-        .filter(|m| !password_placeholder(m.as_str()))
-        .map(|m| m.range())
+/// The passwords found in a text, placeholders left out.
+fn passwords(found: Vec<Range<usize>>, v: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    found
+        .into_iter()
+        .filter(move |r| !password_placeholder(&v[r.clone()]))
 }
 
 /// Whether the field at `path` (keys from the document root, the value's own key last) names

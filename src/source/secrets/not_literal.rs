@@ -13,6 +13,7 @@
 //! but `\n`; `$` is the end of the text.
 
 use super::vocabulary::LazyRegex;
+use std::ops::Range;
 
 /// A test of a value: a built-in expression's hand matcher, or the expression itself.
 pub(super) enum TextTest {
@@ -199,6 +200,149 @@ pub(super) fn is_placeholder(v: &str) -> bool {
         || f.ends_with('>')
 }
 
+/// The byte ranges of the passwords in a text, in order.
+pub(super) type Passwords = fn(&str) -> Vec<Range<usize>>;
+
+/// Where a text's passwords are: a built-in pattern's hand matcher, or the expression (group 1
+/// of each of its `captures_iter` matches).
+pub(super) enum PasswordFinder {
+    Hand(Passwords),
+    Expression(LazyRegex),
+}
+
+impl PasswordFinder {
+    /// `hand` when `source` is the built-in pattern it was written for, else the expression.
+    pub(super) fn new(
+        source: &str,
+        builtin: &str,
+        hand: Passwords,
+        expression: impl FnOnce() -> LazyRegex,
+    ) -> Self {
+        if source == builtin {
+            PasswordFinder::Hand(hand)
+        } else {
+            PasswordFinder::Expression(expression())
+        }
+    }
+
+    pub(super) fn find(&self, v: &str) -> Vec<Range<usize>> {
+        match self {
+            PasswordFinder::Hand(f) => f(v),
+            PasswordFinder::Expression(re) => re
+                .captures_iter(v)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.range())
+                .collect(),
+        }
+    }
+}
+
+/// The character at byte `at` of `v`, if `at` is inside it.
+fn char_at(v: &str, at: usize) -> Option<char> {
+    v.get(at..)?.chars().next()
+}
+
+/// The end of the run of characters from `at` that `keep` accepts.
+fn run_end(v: &str, at: usize, keep: impl Fn(char) -> bool) -> usize {
+    v[at..].find(|c| !keep(c)).map_or(v.len(), |i| at + i)
+}
+
+/// The built-in `url-password` pattern's group 1 in each match, in order:
+/// `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@[^\s@]`. Each part stops at a character
+/// the next one needs, so a match is found without going back: its start is the first letter
+/// of the scheme characters before a `://` (not before where the last match ended).
+pub(super) fn url_passwords(v: &str) -> Vec<Range<usize>> {
+    let b = v.as_bytes();
+    let scheme = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-');
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut search = 0;
+    while let Some(i) = v.get(search..).and_then(|r| r.find("://")) {
+        let k = search + i;
+        search = k + 1;
+        let mut run = k;
+        while run > from && scheme(b[run - 1]) {
+            run -= 1;
+        }
+        if !(run..k).any(|s| b[s].is_ascii_alphabetic()) {
+            continue;
+        }
+        let user_end = run_end(v, k + 3, |c| {
+            !(c == '/' || c == ':' || c == '@' || c.is_whitespace())
+        });
+        if char_at(v, user_end) != Some(':') {
+            continue;
+        }
+        let pass = user_end + 1;
+        let pass_end = run_end(v, pass, |c| !(c == '/' || c == '@' || c.is_whitespace()));
+        if pass_end == pass || char_at(v, pass_end) != Some('@') {
+            continue;
+        }
+        match char_at(v, pass_end + 1) {
+            Some(c) if !(c == '@' || c.is_whitespace()) => {
+                out.push(pass..pass_end);
+                from = pass_end + 1 + c.len_utf8();
+                search = search.max(from);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The built-in `connection-string` pattern's group 1 in each match, in order:
+/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*([^;\s\"'&]+)`. At most one of the
+/// three words matches at a place, and each part stops at a character the next one needs.
+pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
+    let delimiter = |c: char| matches!(c, ';' | '"' | '\'' | '?' | '&') || c.is_whitespace();
+    let in_value = |c: char| !(matches!(c, ';' | '"' | '\'' | '&') || c.is_whitespace());
+    // The end of a setting's value when a word starts at `at`, with its value's start.
+    let setting = |at: usize| -> Option<Range<usize>> {
+        let word_end = ["password", "pwd", "passwd"]
+            .iter()
+            .find_map(|w| folded_prefix(&v[at..], w))
+            .map(|n| at + n)?;
+        let eq = run_end(v, word_end, char::is_whitespace);
+        if char_at(v, eq) != Some('=') {
+            return None;
+        }
+        let start = run_end(v, eq + 1, char::is_whitespace);
+        let end = run_end(v, start, in_value);
+        (end > start).then_some(start..end)
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < v.len() {
+        let c = char_at(v, at).expect("a char boundary");
+        let found = (at == 0)
+            .then(|| setting(0))
+            .flatten()
+            .or_else(|| delimiter(c).then(|| setting(at + c.len_utf8())).flatten());
+        match found {
+            Some(r) => {
+                at = r.end;
+                out.push(r);
+            }
+            None => at += c.len_utf8(),
+        }
+    }
+    out
+}
+
+/// The length in `v` of `word` (ASCII lower case) at its start, as `(?i)` matches it: ASCII
+/// case ignored, and the long s (U+017F) for `s`.
+fn folded_prefix(v: &str, word: &str) -> Option<usize> {
+    let mut chars = v.char_indices();
+    for w in word.chars() {
+        let (_, c) = chars.next()?;
+        let same = c.to_ascii_lowercase() == w || (w == 's' && c == '\u{17F}');
+        if !same {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(v.len(), |(i, _)| i))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +482,84 @@ mod tests {
             let v = v.concat();
             for (name, re, hand) in expressions() {
                 prop_assert_eq!(hand(&v), re.is_match(&v), "{}: {:?}", name, v);
+            }
+        }
+    }
+
+    /// The built-in password patterns with their hand matchers (compiled once).
+    fn password_patterns() -> &'static [(Regex, Passwords); 2] {
+        static COMPARED: std::sync::OnceLock<[(Regex, Passwords); 2]> = std::sync::OnceLock::new();
+        COMPARED.get_or_init(|| {
+            let c = super::super::vocabulary::builtin_settings();
+            let re = |shape: &str| {
+                let p = c["patterns"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| p["shape"] == shape)
+                    .unwrap();
+                Regex::new(p["re"].as_str().unwrap()).unwrap()
+            };
+            [
+                (re("url-password"), url_passwords),
+                (re("connection-string"), connection_passwords),
+            ]
+        })
+    }
+
+    fn by_expression(re: &Regex, v: &str) -> Vec<Range<usize>> {
+        re.captures_iter(v)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.range())
+            .collect()
+    }
+
+    #[test]
+    fn password_finders_answer_as_the_expressions_on_known_texts() {
+        for v in [
+            "",
+            "postgres://app:s3cret@db:5432/app",
+            "x9+a.b-c://u:p@h and https://:p:q@h2 mongodb://u:p@ @x",
+            "9://u:p@h",
+            "http://u:p@@h",
+            "http://u:/p@h",
+            "a://b:c@d://e:f@g",
+            "://u:p@h",
+            "http://u p:q@h",
+            "http://u:p\u{a0}q@h",
+            "Server=db;Password=hunter2;User Id=sa",
+            "password=x",
+            "PWD = y&passwd=z;PaSsWoRd=\"q\"",
+            "pa\u{17F}\u{17F}word=w",
+            "xpassword=no ?password=yes",
+            "password=",
+            "password=;pwd=ok",
+            "\u{2003}pwd=\u{2003}v",
+            ";;password=a;password=b",
+        ] {
+            for (re, hand) in password_patterns() {
+                assert_eq!(hand(v), by_expression(re, v), "{v:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// Texts made of the pieces the two patterns care about, and a few others.
+        #[test]
+        fn password_finders_match_the_builtin_patterns(
+            v in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "://", ":", "/", "@", " ", "\n", "\u{a0}", "a", "Z", "9", "+", ".", "-",
+                    "http", "u", "p", "é", "=", ";", "\"", "'", "?", "&", "password", "PWD",
+                    "passwd", "pa\u{17F}\u{17F}wd", "Password", "x",
+                ]),
+                0..12,
+            )
+        ) {
+            let v = v.concat();
+            for (re, hand) in password_patterns() {
+                prop_assert_eq!(hand(&v), by_expression(re, &v), "{:?}", v);
             }
         }
     }

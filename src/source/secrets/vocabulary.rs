@@ -1,7 +1,7 @@
 //! The detector's vocabulary: token shapes, credential and reference names, entropy
 //! thresholds, read from the settings file the Rego rules read too.
 
-use super::not_literal::{self, TextTest};
+use super::not_literal::{self, PasswordFinder, TextTest};
 use super::word_sets::{AnyWord, NotSecretName, SecretName, WordSet};
 use regex::Regex;
 
@@ -111,8 +111,8 @@ pub(super) struct Vocabulary {
     pub(super) placeholder: TextTest,
     pub(super) reference_prefixes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
-    pub(super) url_password: LazyRegex,
-    pub(super) conn_password: LazyRegex,
+    pub(super) url_password: PasswordFinder,
+    pub(super) conn_password: PasswordFinder,
     pub(super) entropy: Entropy,
     pub(super) name_hints: Vec<String>,
     /// `name_hints` as one automaton (ASCII case ignored), built on first use.
@@ -403,15 +403,31 @@ impl Vocabulary {
         let s = |k: &str| c[k].as_str().unwrap_or("^$").to_string();
         // The built-in tests have hand matchers (`not_literal`), used while a setting is them.
         let builtin = |k: &str| builtin_settings()[k].as_str().unwrap_or_default();
+        let builtin_pattern = |shape: &str| {
+            builtin_settings()["patterns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["shape"] == shape)
+                .and_then(|p| p["re"].as_str())
+                .unwrap_or_default()
+        };
         let num = |k: &str| c["entropy"][k].as_f64().unwrap_or(0.0);
         let mut patterns = Vec::new();
         let (mut url_password, mut conn_password) = (None, None);
         for p in c["patterns"].as_array().into_iter().flatten() {
             let id = p["shape"].as_str().unwrap_or("");
-            let compiled = re(p["re"].as_str().unwrap_or("^$"));
+            let source = p["re"].as_str().unwrap_or("^$");
+            // The two password patterns have hand matchers, used while a setting is them.
+            let finder = |hand: fn(&str) -> Vec<std::ops::Range<usize>>,
+                          re: &mut dyn FnMut(&str) -> LazyRegex| {
+                PasswordFinder::new(source, builtin_pattern(id), hand, || re(source))
+            };
             match id {
-                "url-password" => url_password = Some(compiled),
-                "connection-string" => conn_password = Some(compiled),
+                "url-password" => url_password = Some(finder(not_literal::url_passwords, &mut re)),
+                "connection-string" => {
+                    conn_password = Some(finder(not_literal::connection_passwords, &mut re))
+                }
                 _ => patterns.push(Pattern {
                     shape: shape_of(id),
                     hints: p["hints"]
@@ -420,10 +436,11 @@ impl Vocabulary {
                         .flatten()
                         .filter_map(|h| h.as_str().map(str::to_string))
                         .collect(),
-                    re: compiled,
+                    re: re(source),
                 }),
             }
         }
+        let no_password = || PasswordFinder::Expression(LazyRegex::deferred("^$".into()));
         Vocabulary {
             // A credential word last, or followed only by words that qualify it
             // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
@@ -469,8 +486,8 @@ impl Vocabulary {
             ),
             reference_prefixes: list("reference_prefixes"),
             patterns,
-            url_password: url_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
-            conn_password: conn_password.unwrap_or_else(|| LazyRegex::deferred("^$".into())),
+            url_password: url_password.unwrap_or_else(no_password),
+            conn_password: conn_password.unwrap_or_else(no_password),
             entropy: Entropy {
                 min_length: num("min_length") as usize,
                 max_length: num("max_length") as usize,
