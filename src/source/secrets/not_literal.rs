@@ -310,20 +310,25 @@ pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
         let end = run_end(v, start, in_value);
         (end > start).then_some(start..end)
     };
+    // Every word starts with `p`: only a `p` at the start or after a delimiter can begin a
+    // match (found with memchr: a character loop over a 1 MB stream of CRDs cost 70 M).
     let mut out = Vec::new();
-    let mut at = 0;
-    while at < v.len() {
-        let c = char_at(v, at).expect("a char boundary");
-        let found = (at == 0)
-            .then(|| setting(0))
-            .flatten()
-            .or_else(|| delimiter(c).then(|| setting(at + c.len_utf8())).flatten());
-        match found {
-            Some(r) => {
-                at = r.end;
-                out.push(r);
+    let mut from = 0;
+    for at in memchr::memchr2_iter(b'p', b'P', v.as_bytes()) {
+        let start = if at == 0 {
+            0
+        } else {
+            match v[..at].chars().next_back() {
+                Some(c) if delimiter(c) => at - c.len_utf8(),
+                _ => continue,
             }
-            None => at += c.len_utf8(),
+        };
+        if start < from {
+            continue;
+        }
+        if let Some(r) = setting(at) {
+            from = r.end;
+            out.push(r);
         }
     }
     out
