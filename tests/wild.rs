@@ -1697,3 +1697,26 @@ fn a_global_value_inside_a_subchart_archive_points_at_the_parents_global() {
         "{v}"
     );
 }
+
+/// A `SECURITY DEFINER` finding underlines the whole clause, in a `CREATE FUNCTION` with the
+/// clause on a line of its own (the common migration layout) and in an `ALTER FUNCTION`, not
+/// the word `SECURITY` alone (session wild17: a migration's `exec_sql` functions).
+#[test]
+fn a_security_definer_finding_spans_both_words_of_the_clause() {
+    let d = dir_with(&[(
+        "m.sql",
+        b"CREATE OR REPLACE FUNCTION exec_sql(sql text) RETURNS void\nLANGUAGE plpgsql\nSECURITY DEFINER\nAS $$ BEGIN EXECUTE sql; END; $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nALTER FUNCTION f()   SECURITY   DEFINER;\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["m.sql", "--select", "SQL-009"]);
+    let mut spans: Vec<(u64, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap_or(0);
+            (n("start_line"), n("start_column"), n("end_column"))
+        })
+        .collect();
+    spans.sort();
+    assert_eq!(spans, vec![(3, 1, 17), (6, 22, 40)], "{v}");
+}
