@@ -1741,6 +1741,11 @@ fn a_migrations_rollback_section_is_not_applied() {
             "db/003_accounts.sql",
             b"-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, user_id uuid NOT NULL, email text);\n-- +goose Down\nDROP TABLE accounts;\n" as &[u8],
         ),
+        // An empty rollback section skips nothing and is not noted.
+        (
+            "db/004_counters.sql",
+            b"-- migrate:up\nCREATE TABLE counters (id int PRIMARY KEY);\n\n-- migrate:down\n\n" as &[u8],
+        ),
     ]);
     let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002"]);
     let mut found: Vec<(String, String, u64)> = v["findings"]

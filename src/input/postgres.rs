@@ -104,15 +104,24 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
         pieces.clear();
     }
     let rollback = rollback_sections(src);
-    for &(start, _, marker) in &rollback {
-        reader.note(
-            start,
-            format!("rollback section (`{marker}`) skipped: the schema is read as the up section leaves it"),
-        );
+    let piece_start = |p: &Piece| match p {
+        Piece::Meta { start, .. } | Piece::Stmt { start, .. } => *start,
+    };
+    // An empty down section (the common case) skips nothing, and says nothing.
+    for &(start, end, marker) in &rollback {
+        if pieces
+            .iter()
+            .any(|p| (start..end).contains(&piece_start(p)))
+        {
+            reader.note(
+                start,
+                format!("rollback section (`{marker}`) skipped: the schema is read as the up section leaves it"),
+            );
+        }
     }
     pieces.retain(|p| {
-        let (Piece::Meta { start, .. } | Piece::Stmt { start, .. }) = p;
-        !rollback.iter().any(|&(a, b, _)| (a..b).contains(start))
+        let at = piece_start(p);
+        !rollback.iter().any(|&(a, b, _)| (a..b).contains(&at))
     });
     for piece in pieces {
         match piece {
