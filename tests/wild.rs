@@ -1697,3 +1697,92 @@ fn a_global_value_inside_a_subchart_archive_points_at_the_parents_global() {
         "{v}"
     );
 }
+
+/// A `SECURITY DEFINER` finding underlines the whole clause, in a `CREATE FUNCTION` with the
+/// clause on a line of its own (the common migration layout) and in an `ALTER FUNCTION`, not
+/// the word `SECURITY` alone (session wild17: a migration's `exec_sql` functions).
+#[test]
+fn a_security_definer_finding_spans_both_words_of_the_clause() {
+    let d = dir_with(&[(
+        "m.sql",
+        b"CREATE OR REPLACE FUNCTION exec_sql(sql text) RETURNS void\nLANGUAGE plpgsql\nSECURITY DEFINER\nAS $$ BEGIN EXECUTE sql; END; $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nALTER FUNCTION f()   SECURITY   DEFINER;\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["m.sql", "--select", "SQL-009"]);
+    let mut spans: Vec<(u64, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap_or(0);
+            (n("start_line"), n("start_column"), n("end_column"))
+        })
+        .collect();
+    spans.sort();
+    assert_eq!(spans, vec![(3, 1, 17), (6, 22, 40)], "{v}");
+}
+
+/// A migration that keeps its rollback in the same file (dbmate `-- migrate:down`, goose
+/// `-- +goose Down`) is read as its up section leaves the schema: the `DROP TABLE` and
+/// `DISABLE ROW LEVEL SECURITY` of the down section no longer erase the tables and the RLS the
+/// findings are about, and a note says the section was skipped (session wild17: a dbmate
+/// profiles migration).
+#[test]
+fn a_migrations_rollback_section_is_not_applied() {
+    let d = dir_with(&[
+        (
+            "db/001_profiles.sql",
+            b"-- migrate:up\nCREATE TABLE profiles (id uuid PRIMARY KEY, user_id uuid NOT NULL, email text);\n\n-- migrate:down\nDROP TABLE profiles;\n" as &[u8],
+        ),
+        (
+            "db/002_profiles_rls.sql",
+            b"-- migrate:up\nALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON profiles FOR SELECT USING (auth.uid() = user_id);\n\n-- migrate:down\nDROP POLICY IF EXISTS own ON profiles;\nALTER TABLE profiles DISABLE ROW LEVEL SECURITY;\n" as &[u8],
+        ),
+        (
+            "db/003_accounts.sql",
+            b"-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, user_id uuid NOT NULL, email text);\n-- +goose Down\nDROP TABLE accounts;\n" as &[u8],
+        ),
+        // An empty rollback section skips nothing and is not noted.
+        (
+            "db/004_counters.sql",
+            b"-- migrate:up\nCREATE TABLE counters (id int PRIMARY KEY);\n\n-- migrate:down\n\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002"]);
+    let mut found: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("SQL-001".to_string(), "db/003_accounts.sql".to_string(), 2),
+            (
+                "SQL-002".to_string(),
+                "db/002_profiles_rls.sql".to_string(),
+                2
+            ),
+        ],
+        "{v}"
+    );
+    let notes = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("rollback section")
+        })
+        .count();
+    assert_eq!(notes, 3, "{v}");
+}

@@ -103,6 +103,26 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
         );
         pieces.clear();
     }
+    let rollback = rollback_sections(src);
+    let piece_start = |p: &Piece| match p {
+        Piece::Meta { start, .. } | Piece::Stmt { start, .. } => *start,
+    };
+    // An empty down section (the common case) skips nothing, and says nothing.
+    for &(start, end, marker) in &rollback {
+        if pieces
+            .iter()
+            .any(|p| (start..end).contains(&piece_start(p)))
+        {
+            reader.note(
+                start,
+                format!("rollback section (`{marker}`) skipped: the schema is read as the up section leaves it"),
+            );
+        }
+    }
+    pieces.retain(|p| {
+        let at = piece_start(p);
+        !rollback.iter().any(|&(a, b, _)| (a..b).contains(&at))
+    });
     for piece in pieces {
         match piece {
             Piece::Meta { start, end } => {
@@ -154,6 +174,49 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
         problems: reader.problems,
     };
     (loaded, stats)
+}
+
+/// The rollback sections `[start, end)` of a migration that keeps both directions in one file
+/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`), each with
+/// its marker line: from a down marker to the next up marker or the end of the file. Read in
+/// sequence after the up section, they would drop the tables and disable the row-level
+/// security the migration creates, and every finding about them would be lost.
+fn rollback_sections(src: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut down: Option<(usize, &str)> = None;
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        match migration_direction(line) {
+            Some(false) if down.is_none() => down = Some((start, line.trim())),
+            Some(true) => {
+                if let Some((from, marker)) = down.take() {
+                    out.push((from, start, marker));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((from, marker)) = down {
+        out.push((from, src.len(), marker));
+    }
+    out
+}
+
+/// Whether a line is a migration tool's direction marker: `Some(true)` for up, `Some(false)`
+/// for down. The first word after the tool's prefix decides (`-- migrate:up transaction:false`,
+/// `-- +goose Down`, `-- +migrate Up notransaction`).
+fn migration_direction(line: &str) -> Option<bool> {
+    let rest = line.trim().strip_prefix("--")?.trim().to_ascii_lowercase();
+    let after = ["migrate:", "+goose ", "+migrate "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))?;
+    match after.split_whitespace().next()? {
+        "up" => Some(true),
+        "down" => Some(false),
+        _ => None,
+    }
 }
 
 /// The byte offset of the first sign that a file is MySQL, not PostgreSQL: a backtick-quoted

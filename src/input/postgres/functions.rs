@@ -32,7 +32,7 @@ pub(super) fn create_function(ctx: &mut Ctx, st: &Stmt, cf: &CreateFunction) {
     let is_procedure = st.toks.iter().take(4).any(|t| t.is(st.src, "PROCEDURE"));
     let definer = matches!(cf.security, Some(FunctionSecurity::Definer));
     let sd_span = if cf.security.is_some() {
-        st.kw_span(&["SECURITY"]).unwrap_or(focus)
+        st.security_clause_span().unwrap_or(focus)
     } else {
         focus
     };
@@ -76,7 +76,7 @@ pub(super) fn alter_function(ctx: &mut Ctx, st: &Stmt, af: &AlterFunction) {
         for a in actions {
             match a {
                 AlterFunctionAction::Security { security, .. } => {
-                    let span = st.kw_span(&["SECURITY"]).unwrap_or(focus);
+                    let span = st.security_clause_span().unwrap_or(focus);
                     f.security_definer = at(matches!(security, FunctionSecurity::Definer), span);
                 }
                 AlterFunctionAction::Set(p) => {

@@ -40,6 +40,18 @@ impl Stmt<'_> {
             .map(|t| self.tok_span(t))
     }
 
+    /// The span of the first `SECURITY DEFINER|INVOKER` clause, both words: a finding about the
+    /// clause underlines the clause, not the word `SECURITY` alone.
+    pub fn security_clause_span(&self) -> Option<Span> {
+        let i = self.toks.iter().position(|t| t.is(self.src, "SECURITY"))?;
+        let last = if self.is_kw(i + 1, "DEFINER") || self.is_kw(i + 1, "INVOKER") {
+            i + 1
+        } else {
+            i
+        };
+        Some(self.span(self.toks[i].start, self.toks[last].end))
+    }
+
     /// The span of tokens `[a, b]` (inclusive), as a focus (first line only).
     pub fn range_focus(&self, a: usize, b: usize) -> Span {
         match (self.toks.get(a), self.toks.get(b)) {

@@ -207,6 +207,12 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
         while path.last().is_some_and(|(i, _)| *i >= key_ind) {
             path.pop();
         }
+        // A key left of the `name:` closes the mapping that held it: a `value:` further down
+        // belongs to another mapping (a Kustomize patch target's `name:` and the `value:` of
+        // a JSON patch operation below it), not to that entry.
+        if env_name.is_some_and(|(_, i)| key_ind < i) {
+            env_name = None;
+        }
         let mut rest = &content[val_start..];
         if let Some(q) = enclosing
             && let Some(end) = rest.rfind(q as char)

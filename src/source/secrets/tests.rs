@@ -167,6 +167,16 @@ fn a_credential_spreads_to_other_files_when_it_is_a_token() {
     }
 }
 
+/// A `value:` pairs with the `name:` of its own mapping only: a Kustomize patch whose target
+/// is named like a secret (`app-external-secret`) does not make the values of its JSON patch
+/// operations credentials, while an env entry's value under a secret name still is one.
+#[test]
+fn a_value_pairs_only_with_the_name_of_its_own_mapping() {
+    let text = "patches:\n  - target:\n      kind: ExternalSecret\n      name: app-external-secret\n    patch: |\n      - op: replace\n        path: /spec/secretStoreRef/name\n        value: aws-secrets-manager\nenv:\n  - name: DB_PASSWORD\n    value: velvet-harbor\n";
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(masked, ["velvet-harbor"]);
+}
+
 #[test]
 fn scans_quoted_list_items() {
     let text = "environment:\n  - 'SECRET_KEY_BASE=Kx8vQ2mN7pL4rT9wZ3yB6cF1'\n  - \"DB_PASSWORD=velvet-harbor\"\n";
