@@ -276,9 +276,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx, mut rec: Option<&m
                 }
                 first = false;
                 out.push_str("- ");
-                match item {
-                    _ => emit(item, indent + 2, out, Ctx::SeqItem, rec.as_deref_mut()),
-                }
+                emit(item, indent + 2, out, Ctx::SeqItem, rec.as_deref_mut());
             }
         }
         // Go's nil slice or map is JSON's null on the way to YAML (sigs.k8s.io/yaml).
