@@ -885,3 +885,42 @@ fn a_dict_passed_down_three_partials_points_at_its_values_lines() {
         "{all:#?}"
     );
 }
+
+#[test]
+fn a_value_in_an_object_built_at_run_time_points_at_its_values_line() {
+    // Each Pod's `privileged: true` is printed by one `toYaml` of an object the template
+    // built: `$x := .Values.a.securityContext`, a `dict` holding `.Values.b.sc` in a
+    // `list`, an `append` of a `dict` holding `.Values.c.first`, a `merge` of a `deepCopy`,
+    // an `include` given the value in a `dict`. Each finding is at its own values line,
+    // the `toYaml` action a related location. The same object written as literals in the
+    // template (`dict "privileged" true`) stays at the template's `toYaml` line.
+    let v = json_check(&["provenance-built", "--select", "K8S-001"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let at = |resource: &str| {
+        all.iter()
+            .find(|(_, r, _)| r == resource)
+            .map(|(_, _, ((file, line), related))| (file.clone(), *line, related.clone()))
+            .unwrap_or_else(|| panic!("{resource}: {all:#?}"))
+    };
+    let values = "provenance-built/values.yaml";
+    let pods = "provenance-built/templates/pods.yaml";
+    for (resource, line, template_line) in [
+        ("Pod dictform", 7, 20),
+        ("Pod appendform", 10, 30),
+        ("Pod mergeform", 12, 41),
+    ] {
+        let (file, got, related) = at(resource);
+        assert_eq!((file.as_str(), got), (values, line), "{resource}: {all:#?}");
+        assert!(
+            related.contains(&("template".to_string(), pods.to_string(), template_line)),
+            "{resource}: {related:?}"
+        );
+    }
+    let (file, line, _) = at("Pod literal");
+    assert_eq!((file.as_str(), line), (pods, 50), "{all:#?}");
+    // `$x := .Values.a.securityContext` and the `include` print the same values line: one
+    // finding there, counting the other.
+    let (file, line, _) = at("Pod incl");
+    assert_eq!((file.as_str(), line), (values, 3), "{all:#?}");
+}

@@ -456,7 +456,14 @@ fn render_templates(
             let t = &tmpls[o.tmpl];
             let before = docs.len();
             let p = flat[t.chart];
-            split_documents(t, &o.text, &o.pieces, &o.included, &mut loc, p, &mut docs);
+            split_documents(
+                t,
+                (&o.text, &o.pieces),
+                (&o.included, &o.printed),
+                &mut loc,
+                p,
+                &mut docs,
+            );
             for d in &docs[before..] {
                 for o in d.segments.iter().flat_map(|(_, origins)| origins) {
                     origin_files.offer(&o.file);
@@ -536,9 +543,11 @@ fn execute_templates(
         let data = Value::Map(tops[t.chart].clone());
         gotmpl::trace::start();
         INCLUDED.with(|i| i.borrow_mut().clear());
+        toyaml::take_printed();
         let result = set.execute_template_to_string(&t.name, &data);
         let trace = gotmpl::trace::take().unwrap_or_default();
         let included = INCLUDED.with(|i| std::mem::take(&mut *i.borrow_mut()));
+        let printed = toyaml::take_printed();
         match result {
             Ok(out) => {
                 if notes {
@@ -561,6 +570,7 @@ fn execute_templates(
                     text: out,
                     pieces: trace.pieces,
                     included,
+                    printed,
                 });
             }
             Err(e) => {
@@ -589,6 +599,8 @@ struct Output {
     text: String,
     pieces: Vec<gotmpl::trace::Piece>,
     included: Included,
+    /// The `toYaml` outputs that printed values ([`toyaml::PrintedBlock`]).
+    printed: Vec<toyaml::PrintedBlock>,
 }
 
 /// Template sources above this many bytes in all are parsed on two threads.

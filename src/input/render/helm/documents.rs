@@ -93,9 +93,8 @@ impl FileReadings {
 /// its origins from the trace.
 pub(super) fn split_documents(
     t: &Tmpl,
-    out: &str,
-    pieces: &[gotmpl::trace::Piece],
-    included: &Included,
+    (out, pieces): (&str, &[gotmpl::trace::Piece]),
+    (included, printed_blocks): (&Included, &[super::toyaml::PrintedBlock]),
     loc: &mut Locator,
     p: &Prepared,
     docs: &mut Vec<Doc>,
@@ -122,6 +121,10 @@ pub(super) fn split_documents(
     // Per include, how far its returned text has been printed; per piece of an include,
     // the key path of each line of a block it printed.
     let mut included_read: FastMap<usize, usize> = FastMap::default();
+    // How many of the `toYaml` outputs have been matched to what an action printed, and
+    // whether any printed a value from values.
+    let mut blocks_read = 0;
+    let any_built = printed_blocks.iter().any(|b| !b.lines.is_empty());
     let mut partial_lines: FastMap<(usize, usize), Arc<LinePaths>> = FastMap::default();
     let mut include_paths: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     for b in bounds {
@@ -184,6 +187,15 @@ pub(super) fn split_documents(
                         .or_insert_with(|| Arc::new(LinePaths::of(printed)))
                         .clone()
                 });
+                // An object built at run time and printed by one `toYaml` (no values path
+                // names it): the lines that printed a value from values, and the index of
+                // the printed line where its first line is.
+                let built = (base_path.is_none() && several.is_empty() && any_built)
+                    .then(|| built_block(printed, printed_blocks, &mut blocks_read))
+                    .flatten();
+                let mut line_no = built.as_ref().map(|_| {
+                    memchr::memchr_iter(b'\n', &printed.as_bytes()[..s - piece.start]).count()
+                });
                 let mut cur = s;
                 while cur < e {
                     let rel = cur - piece.start;
@@ -193,6 +205,12 @@ pub(super) fn split_documents(
                         .unwrap_or(piece.end)
                         .min(e);
                     let mut origins = Vec::new();
+                    if let (Some((block, first)), Some(n)) = (&built, line_no.as_mut()) {
+                        if let Some(o) = n.checked_sub(*first).and_then(|i| block.origin_at(i)) {
+                            origins.push(o.clone());
+                        }
+                        *n += 1;
+                    }
                     // Whether the values origin is the action's whole value reached from a
                     // line nested under keys it does not have (walked back to its root).
                     let mut only_root = false;
@@ -258,7 +276,8 @@ pub(super) fn split_documents(
                             reserialized_at(&included[i], at, define_file).then_some(Some(i))
                         }
                         None => (origins.is_empty()
-                            && *reserializing.get_or_init(|| reserializes(expr)))
+                            && *reserializing
+                                .get_or_init(|| reserializes(expr) && reads_back(&file.text)))
                         .then_some(None),
                     }
                     .and_then(|from| {
@@ -779,6 +798,33 @@ fn reserializes(expr: &str) -> bool {
                 || w.starts_with(".Values")
                 || w.starts_with("$.Values")
         })
+}
+
+/// Whether a template source reads data back from text (`fromYaml`, `fromJson`), which a
+/// `toYaml` in it may print again: without it, a line a `toYaml` printed is not one some
+/// `include` returned (a literal `privileged: true` a `dict` holds is the template's).
+fn reads_back(src: &str) -> bool {
+    src.contains("fromYaml") || src.contains("fromJson")
+}
+
+/// The `toYaml` output ([`PrintedBlock`](super::toyaml::PrintedBlock)) an action printed,
+/// indented or not (`nindent`), and the index of the printed line its first line is at: the
+/// first of the same text not matched yet (`read` of them were), as outputs are printed in
+/// the order they ran; one with no values line is none.
+fn built_block<'b>(
+    printed: &str,
+    blocks: &'b [super::toyaml::PrintedBlock],
+    read: &mut usize,
+) -> Option<(&'b super::toyaml::PrintedBlock, usize)> {
+    let lead = printed.len() - printed.trim_start_matches('\n').len();
+    let fingerprint = super::toyaml::block_fingerprint(&printed[lead..]);
+    let i = *read
+        + blocks[*read..]
+            .iter()
+            .position(|b| b.fingerprint == fingerprint)?;
+    *read = i + 1;
+    let block = &blocks[i];
+    (!block.lines.is_empty()).then_some((block, lead))
 }
 
 /// Whether the included text at byte `at` was written by an action that re-serializes data

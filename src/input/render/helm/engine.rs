@@ -258,9 +258,12 @@ pub(super) fn top_objects(
     release: &Value,
     caps: &Value,
 ) -> Vec<gotmpl::MapRef> {
+    super::toyaml::forget_values();
     let tops: Vec<gotmpl::MapRef> = flat
         .iter()
         .map(|p| {
+            let values = funcs::values_to_value(&p.values, &p.origins).typed(funcs::HELM_VALUES);
+            super::toyaml::remember_values(&values, &p.origins);
             let v1 = p.chart.meta.get("apiVersion").and_then(|v| v.as_str()) == Some("v1");
             let files: Vec<(String, Arc<Vec<u8>>)> = p
                 .chart
@@ -270,10 +273,7 @@ pub(super) fn top_objects(
                 .map(|f| (f.rel.clone(), f.bytes.clone()))
                 .collect();
             gotmpl::MapRef::new(BTreeMap::from([
-                (
-                    Arc::from("Values"),
-                    funcs::values_to_value(&p.values, &p.origins).typed(funcs::HELM_VALUES),
-                ),
+                (Arc::from("Values"), values),
                 (
                     Arc::from("Chart"),
                     chart_object(

@@ -2,17 +2,196 @@
 //! sequences in a mapping not indented, strings quoted when YAML 1.1 would read them as
 //! something else, multi-line strings as literal blocks, no trailing newline.
 
+use crate::source::map::Origin;
 use gotmpl::Value;
+use std::cell::RefCell;
+
+/// The values of the charts being rendered, by the allocation of each node, so that a
+/// `toYaml` of an object a template built at run time (`dict "securityContext"
+/// .Values.sc`, `append $list .Values.first`, a `$var` the static provenance cannot follow)
+/// tells which of its lines printed a value from values: `dict`, `list`, `append`, `set`
+/// and the rest share the value they were given, as Go's maps and interfaces do, and a
+/// copy (`deepCopy`, `toString`) or a literal is another allocation.
+#[derive(Default)]
+pub(super) struct ValueOrigins {
+    /// A map, list or string of the values, by its allocation: its values line. The value
+    /// is held so that no allocation of the template's reuses its address.
+    nodes: super::FastMap<usize, (Origin, Value)>,
+    /// A bool, number or null of the values, by its map's allocation and its key's (or its
+    /// list's and its index): its values line and the value itself (a template's `set` may
+    /// have replaced it since).
+    scalars: super::FastMap<(usize, usize), (Origin, Value)>,
+    /// Every map and list of the values, held so that their addresses stay theirs.
+    containers: Vec<Value>,
+}
+
+/// One `toYaml` output of the template being rendered, in the order they ran: its text
+/// told by [`block_fingerprint`], and the lines that printed a value from values (line
+/// index, its values line; the deepest node last on a line).
+pub(super) struct PrintedBlock {
+    pub(super) fingerprint: u64,
+    pub(super) lines: Vec<(usize, Origin)>,
+}
+
+/// A hash of a block's lines without their indentation (what `indent`/`nindent` add), the
+/// same for a `toYaml` output and the text an action printed of it.
+pub(super) fn block_fingerprint(text: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(17).build_hasher();
+    for line in text.lines() {
+        h.write(line.trim_start().as_bytes());
+        h.write_u8(b'\n');
+    }
+    h.finish()
+}
+
+impl PrintedBlock {
+    /// The values line of line `i` of the output, the deepest node noted on it.
+    pub(super) fn origin_at(&self, i: usize) -> Option<&Origin> {
+        let after = self.lines.partition_point(|(l, _)| *l <= i);
+        after
+            .checked_sub(1)
+            .map(|j| &self.lines[j])
+            .filter(|(l, _)| *l == i)
+            .map(|(_, o)| o)
+    }
+}
+
+thread_local! {
+    static VALUE_ORIGINS: RefCell<ValueOrigins> = RefCell::new(ValueOrigins::default());
+    /// The `toYaml` outputs of the template being rendered that printed values.
+    static PRINTED: RefCell<Vec<PrintedBlock>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Forgets the values remembered by [`remember_values`] (before a chart's render).
+pub(super) fn forget_values() {
+    VALUE_ORIGINS.with_borrow_mut(|t| *t = ValueOrigins::default());
+}
+
+/// Remembers each node of `values` (a chart's `.Values`) with its values line.
+pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) {
+    fn walk(
+        v: &Value,
+        path: &mut Vec<String>,
+        origins: &super::values::Origins,
+        t: &mut ValueOrigins,
+    ) {
+        let child = |container: usize,
+                     key: usize,
+                     path: &mut Vec<String>,
+                     x: &Value,
+                     t: &mut ValueOrigins| {
+            if let Some(o) = origins.get(path) {
+                match node_address(x) {
+                    Some(a) => {
+                        t.nodes.insert(a, (o.clone(), x.clone()));
+                    }
+                    None => {
+                        t.scalars.insert((container, key), (o.clone(), x.clone()));
+                    }
+                }
+            }
+            walk(x, path, origins, t);
+        };
+        if matches!(v, Value::Map(_) | Value::List(_)) {
+            t.containers.push(v.clone());
+        }
+        match v {
+            Value::Map(m) => {
+                let entries = m.read();
+                let container = &*entries as *const _ as usize;
+                for (k, x) in entries.iter() {
+                    path.push(k.to_string());
+                    child(container, k.as_ptr() as usize, path, x, t);
+                    path.pop();
+                }
+            }
+            Value::List(l) => {
+                let container = l.as_ptr() as usize;
+                for (i, x) in l.iter().enumerate() {
+                    path.push(i.to_string());
+                    child(container, i, path, x, t);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    VALUE_ORIGINS.with_borrow_mut(|t| walk(values, &mut Vec::new(), origins, t));
+}
+
+/// The `toYaml` outputs of the template just rendered that printed values ([`PrintedBlock`]).
+pub(super) fn take_printed() -> Vec<PrintedBlock> {
+    PRINTED.with_borrow_mut(std::mem::take)
+}
+
+/// The allocation of a map, list or string (what `dict`, `list` and a variable share).
+fn node_address(v: &Value) -> Option<usize> {
+    match v {
+        Value::Map(m) => Some(&*m.read() as *const _ as usize),
+        Value::List(l) => Some(l.as_ptr() as usize),
+        Value::String(s) => Some(s.as_ptr() as usize),
+        _ => None,
+    }
+}
 
 pub fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
-    emit(&as_data(v), 0, &mut out, Ctx::Top);
-    // Helm: `strings.TrimSuffix(string(data), "\n")`, one line break only (a keep-chomped
-    // block's last empty lines are content).
-    if out.ends_with('\n') {
-        out.pop();
-    }
+    VALUE_ORIGINS.with_borrow(|t| {
+        let mut rec = (!t.nodes.is_empty()).then(|| Recorder {
+            table: t,
+            counted: 0,
+            line: 0,
+            lines: Vec::new(),
+        });
+        emit(&as_data(v), 0, &mut out, Ctx::Top, rec.as_mut());
+        // Helm: `strings.TrimSuffix(string(data), "\n")`, one line break only (a keep-chomped
+        // block's last empty lines are content).
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        // Every output is noted (by its hash), so that one printing no values is told from
+        // another of the same text that does.
+        if let Some(r) = rec {
+            PRINTED.with_borrow_mut(|p| {
+                p.push(PrintedBlock {
+                    fingerprint: block_fingerprint(&out),
+                    lines: r.lines,
+                })
+            });
+        }
+    });
     out
+}
+
+/// Which lines of a `toYaml` output printed a value from values, noted as it is written.
+struct Recorder<'a> {
+    table: &'a ValueOrigins,
+    /// How much of the output has been counted, and its line breaks.
+    counted: usize,
+    line: usize,
+    lines: Vec<(usize, Origin)>,
+}
+
+impl Recorder<'_> {
+    /// Notes the line being written when `v`, the entry `key` of `container`, is a value
+    /// from values.
+    fn note(&mut self, out: &str, container: usize, key: usize, v: &Value) {
+        let found = match node_address(v) {
+            Some(a) => self.table.nodes.get(&a).map(|(o, _)| o),
+            None => self
+                .table
+                .scalars
+                .get(&(container, key))
+                .filter(|(_, was)| was == v)
+                .map(|(o, _)| o),
+        };
+        if let Some(o) = found {
+            self.line += memchr::memchr_iter(b'\n', &out.as_bytes()[self.counted..]).count();
+            self.counted = out.len();
+            self.lines.push((self.line, o.clone()));
+        }
+    }
 }
 
 /// A value as Helm's toYaml sees it through JSON: a map with methods (a `time.Time`, Helm's
@@ -45,7 +224,7 @@ fn pad(n: usize, out: &mut String) {
     }
 }
 
-fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
+fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx, mut rec: Option<&mut Recorder>) {
     match v {
         Value::Map(m) if !m.is_empty() => {
             if ctx == Ctx::MapValue {
@@ -55,9 +234,13 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
             // Held while the entries are written: callers have bounded the depth, so no map
             // here holds itself and no lock is taken twice.
             let entries_now = m.read();
+            let container = &*entries_now as *const _ as usize;
             let mut entries: Vec<(&std::sync::Arc<str>, &Value)> = entries_now.iter().collect();
             entries.sort_by(|a, b| key_order(a.0, b.0));
             for (k, val) in entries {
+                if let Some(r) = rec.as_deref_mut() {
+                    r.note(out, container, k.as_ptr() as usize, val);
+                }
                 let val = &*as_data(val);
                 if !(first && ctx == Ctx::SeqItem) {
                     pad(indent, out);
@@ -66,32 +249,34 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx) {
                 out.push_str(&scalar_str(k, indent));
                 out.push(':');
                 match val {
-                    Value::Map(mm) if !mm.is_empty() => emit(val, indent + 2, out, Ctx::MapValue),
+                    Value::Map(mm) if !mm.is_empty() => {
+                        emit(val, indent + 2, out, Ctx::MapValue, rec.as_deref_mut())
+                    }
                     Value::List(l) if !l.is_empty() => {
                         out.push('\n');
-                        emit(val, indent, out, Ctx::MapValue)
+                        emit(val, indent, out, Ctx::MapValue, rec.as_deref_mut())
                     }
                     _ => {
                         out.push(' ');
-                        emit(val, indent + 2, out, Ctx::MapValue);
+                        emit(val, indent + 2, out, Ctx::MapValue, rec.as_deref_mut());
                     }
                 }
             }
         }
         Value::List(l) if !l.is_empty() => {
             let mut first = true;
-            for item in l.iter() {
+            let container = l.as_ptr() as usize;
+            for (i, item) in l.iter().enumerate() {
+                if let Some(r) = rec.as_deref_mut() {
+                    r.note(out, container, i, item);
+                }
                 let item = &*as_data(item);
                 if !(first && ctx == Ctx::SeqItem) {
                     pad(indent, out);
                 }
                 first = false;
                 out.push_str("- ");
-                match item {
-                    Value::Map(mm) if !mm.is_empty() => emit(item, indent + 2, out, Ctx::SeqItem),
-                    Value::List(ll) if !ll.is_empty() => emit(item, indent + 2, out, Ctx::SeqItem),
-                    _ => emit(item, indent + 2, out, Ctx::SeqItem),
-                }
+                emit(item, indent + 2, out, Ctx::SeqItem, rec.as_deref_mut());
             }
         }
         // Go's nil slice or map is JSON's null on the way to YAML (sigs.k8s.io/yaml).

@@ -1,0 +1,4 @@
+{{- define "built.sc" -}}
+{{- $sc := .sc -}}
+{{ toYaml $sc }}
+{{- end -}}
