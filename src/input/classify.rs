@@ -1,7 +1,7 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
 use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
-use crate::input::{Document, InputType, Loaded, config, kubernetes, postgres};
+use crate::input::{Document, InputType, Loaded, config, embedded_file, kubernetes, postgres};
 use crate::source::span::LineIndex;
 use crate::source::{Problem, SourceFile};
 use std::sync::Arc;
@@ -318,7 +318,11 @@ fn load_raw_document(
     out: &mut Loaded,
 ) {
     if kubernetes::is_object(&doc.root) {
+        let at = out.documents.len();
         kubernetes::load_document(file, &doc.root, doc.index, out);
+        if let Some(object) = out.documents.get(at).map(|d| d.resource.clone()) {
+            embedded_file::load(file, &doc.root, &object, doc.index, out);
+        }
         return;
     }
     match resolve(&doc.root, config_schema, &file.text, &file.lines) {
@@ -343,6 +347,7 @@ fn load_raw_document(
                 value,
                 spans,
                 substituted: Vec::new(),
+                embedded: false,
             });
         }
         Err(e) => out

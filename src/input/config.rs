@@ -64,6 +64,7 @@ pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
                 value,
                 spans,
                 substituted: Vec::new(),
+                embedded: false,
             });
         }
         Err(span) => {

@@ -130,6 +130,7 @@ fn push_object(
         value,
         spans,
         substituted: Vec::new(),
+        embedded: false,
     });
 }
 

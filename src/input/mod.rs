@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod config;
 pub mod discover;
+pub mod embedded_file;
 pub mod files;
 pub mod kubernetes;
 pub mod postgres;
@@ -89,6 +90,9 @@ pub struct Document {
     /// Values written elsewhere in the file than where the object uses them (an OpenShift
     /// Template's parameters): a finding on such a value points where it is written.
     pub substituted: Vec<Substituted>,
+    /// A configuration file written in a ConfigMap's entry ([`embedded_file`]): its spans are
+    /// the manifest's, and a rendered stream keeps it beside the objects.
+    pub embedded: bool,
 }
 
 /// A value of a document written at one place of its file and used at another: an OpenShift

@@ -481,6 +481,7 @@ fn finish(
     opts: &CheckOptions,
     suppressions: &suppress::Sources,
 ) -> RunReport {
+    crate::input::embedded_file::drop_credentials_reported_inside(&mut findings);
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())

@@ -626,7 +626,7 @@ pub fn load(r: &Rendered) -> super::Loaded {
     }
     let mut kept = Vec::new();
     for d in loaded.documents {
-        if d.input_type == super::InputType::Kubernetes {
+        if d.input_type == super::InputType::Kubernetes || d.embedded {
             kept.push(d);
         } else {
             let p = crate::source::Problem::error(

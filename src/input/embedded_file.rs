@@ -1,0 +1,206 @@
+//! Service configuration files embedded in Kubernetes objects: a ConfigMap's `data` entry
+//! named like a file (`application.yml`, `alertmanager.yml`) whose value is the file's text as a literal block scalar (`|`, `|-`, `|+`, `|2`).
+//!
+//! Such a file is loaded as a file of that name would be (the same loaders and classifier),
+//! and every span of its documents is moved from the embedded text onto the manifest's text,
+//! so a configuration rule's finding points at the line and column inside the block scalar.
+//! Only configuration documents are kept: Kubernetes objects and SQL held in a ConfigMap are
+//! templates for something else, not what the cluster runs. What cannot be read (a template,
+//! a fragment) is left alone without a problem, as it was before: the manifest is what the
+//! user asked to check, and it is valid.
+//!
+//! A Secret's `stringData` files are not read: K8S-035 reports every literal value of a Secret
+//! already, and CFG-016 would report the same credential again.
+//!
+//! Other scalar styles (folded `>`, quoted, plain) are not read: their text does not sit
+//! line for line in the manifest, so a finding could not point at its exact place.
+
+use super::classify::{FileKind, file_kind, load_yaml};
+use super::yaml::{RawNode, Schema};
+use super::{InputType, Loaded, config};
+use crate::source::SourceFile;
+use crate::source::span::{Children, PathSeg, Span, SpanTree};
+use saphyr_parser::ScalarStyle;
+use std::sync::Arc;
+
+/// Loads the configuration files embedded in the object `root` of `file` (document `index`,
+/// labelled `object` in findings), adding their documents to `out`.
+pub fn load(file: &Arc<SourceFile>, root: &RawNode, object: &str, index: usize, out: &mut Loaded) {
+    if root.get("kind").and_then(RawNode::scalar_text) != Some("ConfigMap") {
+        return;
+    }
+    let Some(RawNode::Map { entries, .. }) = root.get("data") else {
+        return;
+    };
+    for (key, value) in entries {
+        let (
+            Some(name),
+            RawNode::Scalar {
+                text, style, span, ..
+            },
+        ) = (key.scalar_text(), value)
+        else {
+            continue;
+        };
+        if *style != ScalarStyle::Literal || file_kind(name) == FileKind::Unknown {
+            continue;
+        }
+        let Some(lines) = BlockLines::new(&file.text, *span, text) else {
+            continue;
+        };
+        let embedded = SourceFile::new(name.to_string(), None, text.clone());
+        let loaded = match file_kind(name) {
+            FileKind::Yaml => load_yaml(&embedded, Schema::Core),
+            FileKind::Json => load_yaml(&embedded, Schema::Json),
+            FileKind::Toml => config::load_toml(&embedded),
+            FileKind::Sql | FileKind::Unknown => continue,
+        };
+        // A file that does not read whole is a template or a fragment: nothing of it is
+        // checked, so a half-read file is not reported for what its unread part holds.
+        if loaded
+            .problems
+            .iter()
+            .any(|p| p.level == crate::source::ProblemLevel::Error)
+        {
+            continue;
+        }
+        for mut doc in loaded.documents {
+            if doc.input_type != InputType::Config {
+                continue;
+            }
+            lines.move_tree(&mut doc.spans);
+            doc.file = file.clone();
+            doc.index = index;
+            doc.embedded = true;
+            doc.resource = format!("{}{}", entry_label(object, name), doc.resource);
+            out.documents.push(doc);
+        }
+    }
+}
+
+/// How the documents of the embedded file `name` of `object` (`ConfigMap ns/name`) begin their
+/// resource label: `ConfigMap ns/name application.yml: `. The label ties a document's findings
+/// to the entry (see [`drop_credentials_reported_inside`]).
+pub fn entry_label(object: &str, name: &str) -> String {
+    format!("{object} {name}: ")
+}
+
+/// Drops K8S-036's findings on an embedded file's key that CFG-016 reports inside the file:
+/// CFG-016 points at the setting's own line, K8S-036 at the key naming the whole file, and
+/// both say the same thing (a secret-named setting set to a literal). K8S-036 stays for the
+/// entries whose credentials CFG-016 does not report (a private key, a token by its shape).
+pub fn drop_credentials_reported_inside(findings: &mut Vec<crate::finding::Finding>) {
+    let inside: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f.rule.id == "CFG-016")
+        .map(|f| (f.file.path.clone(), f.resource.clone()))
+        .collect();
+    if inside.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let [PathSeg::Key(data), PathSeg::Key(name)] = f.path.as_slice() else {
+            return true;
+        };
+        let label = entry_label(&f.resource, name);
+        !(f.rule.id == "K8S-036"
+            && data == "data"
+            && f.message.contains(" to a literal value")
+            && inside
+                .iter()
+                .any(|(path, resource)| *path == f.file.path && resource.starts_with(&label)))
+    });
+}
+
+/// Where each line of a literal block scalar's value starts in the manifest's text.
+struct BlockLines {
+    /// The manifest offset of each value line's first character (after the indentation).
+    starts: Vec<usize>,
+    /// Offsets in the value where each of its lines starts.
+    value_starts: Vec<usize>,
+    /// The end of the scalar in the manifest, for offsets past its last line.
+    end: usize,
+}
+
+impl BlockLines {
+    /// The map of a literal scalar's value `value` written at `span` of `text`, or None when
+    /// some line of the value is not its manifest line less one indentation (then no offset
+    /// could be trusted). Line breaks may be CRLF; the value holds LF only.
+    fn new(text: &str, span: Span, value: &str) -> Option<Self> {
+        // The scalar's span starts at its first line's text, past the indentation.
+        let mut at = text[..span.start as usize].rfind('\n').map_or(0, |n| n + 1);
+        let mut manifest_lines = Vec::new();
+        while at < span.end as usize {
+            let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+            manifest_lines.push((at, text[at..line_end].trim_end_matches('\r')));
+            at = line_end + 1;
+        }
+        let value_lines: Vec<&str> = value.split('\n').collect();
+        let (first, first_line) = value_lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| !l.is_empty())?;
+        let (_, written) = manifest_lines.get(first)?;
+        let indent = written.strip_suffix(first_line)?.len();
+        if written[..indent].bytes().any(|b| b != b' ') {
+            return None;
+        }
+        let mut starts = Vec::with_capacity(value_lines.len());
+        let mut value_starts = Vec::with_capacity(value_lines.len());
+        let mut value_at = 0;
+        for (i, line) in value_lines.iter().enumerate() {
+            value_starts.push(value_at);
+            value_at += line.len() + 1;
+            match manifest_lines.get(i) {
+                Some((start, written)) if written.get(indent..) == Some(line) => {
+                    starts.push(start + indent)
+                }
+                Some((start, written)) if line.is_empty() => {
+                    starts.push(start + written.len().min(indent))
+                }
+                // Lines after the scalar's last text: those kept by `|+`, and the empty one
+                // after the last line break.
+                None if line.is_empty() => starts.push(span.end as usize),
+                _ => return None,
+            }
+        }
+        Some(BlockLines {
+            starts,
+            value_starts,
+            end: span.end as usize,
+        })
+    }
+
+    /// The manifest offset of value offset `offset`.
+    fn offset(&self, offset: usize) -> usize {
+        let line = self.value_starts.partition_point(|&s| s <= offset) - 1;
+        (self.starts[line] + offset - self.value_starts[line]).min(self.end)
+    }
+
+    fn span(&self, span: Span) -> Span {
+        Span::new(
+            self.offset(span.start as usize),
+            self.offset(span.end as usize),
+        )
+    }
+
+    /// Moves every span of `tree` onto the manifest. Lines map to lines, so a focus of one
+    /// line stays one line.
+    fn move_tree(&self, tree: &mut SpanTree) {
+        tree.span = self.span(tree.span);
+        tree.focus = self.span(tree.focus);
+        match &mut tree.children {
+            Children::Leaf => {}
+            Children::Map(entries) => {
+                for (_, child) in entries {
+                    self.move_tree(child);
+                }
+            }
+            Children::Seq(items) => {
+                for child in items {
+                    self.move_tree(child);
+                }
+            }
+        }
+    }
+}
