@@ -1748,18 +1748,7 @@ fn a_migrations_rollback_section_is_not_applied() {
         ),
     ]);
     let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002"]);
-    let mut found: Vec<(String, String, u64)> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start_line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let mut found = common::findings_of(&v);
     found.sort();
     assert_eq!(
         found,

@@ -311,6 +311,17 @@ fn load_raw_documents(
 }
 
 /// One raw document: a Kubernetes object (or a `List` of them), or configuration.
+/// A file embedded in an object (a ConfigMap's entry), loaded as a file of its name would be;
+/// None for a name that is no YAML, JSON or TOML file's.
+fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
+    Some(match file_kind(&embedded.path) {
+        FileKind::Yaml => load_yaml(embedded, Schema::Core),
+        FileKind::Json => load_yaml(embedded, Schema::Json),
+        FileKind::Toml => config::load_toml(embedded),
+        FileKind::Sql | FileKind::Unknown => return None,
+    })
+}
+
 fn load_raw_document(
     file: &Arc<SourceFile>,
     doc: &RawDocument,
@@ -321,7 +332,7 @@ fn load_raw_document(
         let at = out.documents.len();
         kubernetes::load_document(file, &doc.root, doc.index, out);
         if let Some(object) = out.documents.get(at).map(|d| d.resource.clone()) {
-            embedded_file::load(file, &doc.root, &object, doc.index, out);
+            embedded_file::load(file, &doc.root, &object, doc.index, out, read_embedded);
         }
         return;
     }

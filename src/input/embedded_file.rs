@@ -15,17 +15,25 @@
 //! Other scalar styles (folded `>`, quoted, plain) are not read: their text does not sit
 //! line for line in the manifest, so a finding could not point at its exact place.
 
-use super::classify::{FileKind, file_kind, load_yaml};
-use super::yaml::{RawNode, Schema};
-use super::{InputType, Loaded, config};
+use super::yaml::RawNode;
+use super::{InputType, Loaded};
 use crate::source::SourceFile;
-use crate::source::span::{Children, PathSeg, Span, SpanTree};
+use crate::source::span::{Children, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
 use std::sync::Arc;
 
 /// Loads the configuration files embedded in the object `root` of `file` (document `index`,
-/// labelled `object` in findings), adding their documents to `out`.
-pub fn load(file: &Arc<SourceFile>, root: &RawNode, object: &str, index: usize, out: &mut Loaded) {
+/// labelled `object` in findings), adding their documents to `out`. `read` loads a file's text
+/// as a file of its name would be loaded (the classifier's loaders), None for a name that is
+/// no configuration file's.
+pub fn load(
+    file: &Arc<SourceFile>,
+    root: &RawNode,
+    object: &str,
+    index: usize,
+    out: &mut Loaded,
+    read: impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) {
     if root.get("kind").and_then(RawNode::scalar_text) != Some("ConfigMap") {
         return;
     }
@@ -42,18 +50,14 @@ pub fn load(file: &Arc<SourceFile>, root: &RawNode, object: &str, index: usize, 
         else {
             continue;
         };
-        if *style != ScalarStyle::Literal || file_kind(name) == FileKind::Unknown {
+        if *style != ScalarStyle::Literal {
             continue;
         }
-        let Some(lines) = BlockLines::new(&file.text, *span, text) else {
+        let Some(loaded) = read(&SourceFile::new(name.to_string(), None, text.clone())) else {
             continue;
         };
-        let embedded = SourceFile::new(name.to_string(), None, text.clone());
-        let loaded = match file_kind(name) {
-            FileKind::Yaml => load_yaml(&embedded, Schema::Core),
-            FileKind::Json => load_yaml(&embedded, Schema::Json),
-            FileKind::Toml => config::load_toml(&embedded),
-            FileKind::Sql | FileKind::Unknown => continue,
+        let Some(lines) = BlockLines::new(&file.text, *span, text) else {
+            continue;
         };
         // A file that does not read whole is a template or a fragment: nothing of it is
         // checked, so a half-read file is not reported for what its unread part holds.
@@ -80,36 +84,9 @@ pub fn load(file: &Arc<SourceFile>, root: &RawNode, object: &str, index: usize, 
 
 /// How the documents of the embedded file `name` of `object` (`ConfigMap ns/name`) begin their
 /// resource label: `ConfigMap ns/name application.yml: `. The label ties a document's findings
-/// to the entry (see [`drop_credentials_reported_inside`]).
+/// to the entry (see `run::drop_credentials_reported_inside`).
 pub fn entry_label(object: &str, name: &str) -> String {
     format!("{object} {name}: ")
-}
-
-/// Drops K8S-036's findings on an embedded file's key that CFG-016 reports inside the file:
-/// CFG-016 points at the setting's own line, K8S-036 at the key naming the whole file, and
-/// both say the same thing (a secret-named setting set to a literal). K8S-036 stays for the
-/// entries whose credentials CFG-016 does not report (a private key, a token by its shape).
-pub fn drop_credentials_reported_inside(findings: &mut Vec<crate::finding::Finding>) {
-    let inside: Vec<(String, String)> = findings
-        .iter()
-        .filter(|f| f.rule.id == "CFG-016")
-        .map(|f| (f.file.path.clone(), f.resource.clone()))
-        .collect();
-    if inside.is_empty() {
-        return;
-    }
-    findings.retain(|f| {
-        let [PathSeg::Key(data), PathSeg::Key(name)] = f.path.as_slice() else {
-            return true;
-        };
-        let label = entry_label(&f.resource, name);
-        !(f.rule.id == "K8S-036"
-            && data == "data"
-            && f.message.contains(" to a literal value")
-            && inside
-                .iter()
-                .any(|(path, resource)| *path == f.file.path && resource.starts_with(&label)))
-    });
 }
 
 /// Where each line of a literal block scalar's value starts in the manifest's text.

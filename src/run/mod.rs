@@ -11,6 +11,7 @@ use crate::input::discover::CandidateKind;
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Severity};
+use crate::source::span::PathSeg;
 use crate::source::{Problem, SourceFile};
 use crate::suppress;
 use evaluate::{FileOutcome, Pass, process_file};
@@ -471,6 +472,33 @@ fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -
     checked.len()
 }
 
+/// Drops K8S-036's findings on an embedded file's key that CFG-016 reports inside the file:
+/// CFG-016 points at the setting's own line, K8S-036 at the key naming the whole file, and
+/// both say the same thing (a secret-named setting set to a literal). K8S-036 stays for the
+/// entries whose credentials CFG-016 does not report (a private key, a token by its shape).
+fn drop_credentials_reported_inside(findings: &mut Vec<Finding>) {
+    let inside: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f.rule.id == "CFG-016")
+        .map(|f| (f.file.path.clone(), f.resource.clone()))
+        .collect();
+    if inside.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let [PathSeg::Key(data), PathSeg::Key(name)] = f.path.as_slice() else {
+            return true;
+        };
+        let label = crate::input::embedded_file::entry_label(&f.resource, name);
+        !(f.rule.id == "K8S-036"
+            && data == "data"
+            && f.message.contains(" to a literal value")
+            && inside
+                .iter()
+                .any(|(path, resource)| *path == f.file.path && resource.starts_with(&label)))
+    });
+}
+
 /// Sorts, deduplicates, fingerprints and applies suppressions.
 fn finish(
     mut findings: Vec<Finding>,
@@ -481,7 +509,7 @@ fn finish(
     opts: &CheckOptions,
     suppressions: &suppress::Sources,
 ) -> RunReport {
-    crate::input::embedded_file::drop_credentials_reported_inside(&mut findings);
+    drop_credentials_reported_inside(&mut findings);
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
