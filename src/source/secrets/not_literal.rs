@@ -15,38 +15,44 @@
 use super::vocabulary::LazyRegex;
 use std::ops::Range;
 
-/// A test of a value: a built-in expression's hand matcher, or the expression itself.
-pub(super) enum TextTest {
-    Hand(fn(&str) -> bool),
+/// A built-in expression's hand matcher while the setting is that expression (`--data` did
+/// not replace it), else the expression itself.
+pub(super) enum HandOr<F> {
+    Hand(F),
     Expression(LazyRegex),
 }
 
-impl TextTest {
+impl<F> HandOr<F> {
     /// `hand` when `source` is the built-in setting it was written for, else the expression.
     pub(super) fn new(
         source: &str,
         builtin: &str,
-        hand: fn(&str) -> bool,
+        hand: F,
         expression: impl FnOnce() -> LazyRegex,
     ) -> Self {
         if source == builtin {
-            TextTest::Hand(hand)
+            HandOr::Hand(hand)
         } else {
-            TextTest::Expression(expression())
-        }
-    }
-
-    pub(super) fn is_match(&self, v: &str) -> bool {
-        match self {
-            TextTest::Hand(f) => f(v),
-            TextTest::Expression(re) => re.is_match(v),
+            HandOr::Expression(expression())
         }
     }
 
     /// Compiles the expression now, if there is one (the vocabulary's warm-up).
     pub(super) fn prepare(&self) {
-        if let TextTest::Expression(re) = self {
+        if let HandOr::Expression(re) = self {
             let _: &regex::Regex = re;
+        }
+    }
+}
+
+/// A test of a value.
+pub(super) type TextTest = HandOr<fn(&str) -> bool>;
+
+impl TextTest {
+    pub(super) fn is_match(&self, v: &str) -> bool {
+        match self {
+            HandOr::Hand(f) => f(v),
+            HandOr::Expression(re) => re.is_match(v),
         }
     }
 }
@@ -203,32 +209,14 @@ pub(super) fn is_placeholder(v: &str) -> bool {
 /// The byte ranges of the passwords in a text, in order.
 pub(super) type Passwords = fn(&str) -> Vec<Range<usize>>;
 
-/// Where a text's passwords are: a built-in pattern's hand matcher, or the expression (group 1
-/// of each of its `captures_iter` matches).
-pub(super) enum PasswordFinder {
-    Hand(Passwords),
-    Expression(LazyRegex),
-}
+/// Where a text's passwords are: group 1 of each of the expression's `captures_iter` matches.
+pub(super) type PasswordFinder = HandOr<Passwords>;
 
 impl PasswordFinder {
-    /// `hand` when `source` is the built-in pattern it was written for, else the expression.
-    pub(super) fn new(
-        source: &str,
-        builtin: &str,
-        hand: Passwords,
-        expression: impl FnOnce() -> LazyRegex,
-    ) -> Self {
-        if source == builtin {
-            PasswordFinder::Hand(hand)
-        } else {
-            PasswordFinder::Expression(expression())
-        }
-    }
-
     pub(super) fn find(&self, v: &str) -> Vec<Range<usize>> {
         match self {
-            PasswordFinder::Hand(f) => f(v),
-            PasswordFinder::Expression(re) => re
+            HandOr::Hand(f) => f(v),
+            HandOr::Expression(re) => re
                 .captures_iter(v)
                 .filter_map(|c| c.get(1))
                 .map(|m| m.range())
