@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -137,6 +137,35 @@ deny contains finding if {
 		"msg": sprintf("the connection string in %s sets %s=%s, which allows connections without TLS", [config.dotted(path), m[1], m[2]]),
 		"path": path,
 	}
+}
+
+# Kafka clients and brokers: `security.protocol: PLAINTEXT` or `SASL_PLAINTEXT` (a client's
+# properties, Spring's `spring.kafka.security.protocol`, `kafkastore.security.protocol`) sends
+# the SASL credentials and every record without TLS (wild19: Spring and AKHQ configs).
+deny contains finding if {
+	some e in config.entries
+	kafka_protocol_key(e)
+	is_string(e.value)
+	upper(trim_space(e.value)) in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	finding := {
+		"msg": sprintf("%s is %s, so Kafka connections are made without TLS", [config.dotted(e.path), upper(trim_space(e.value))]),
+		"path": e.path,
+	}
+}
+
+kafka_protocol_key(e) if {
+	is_string(e.key)
+	k := lower(e.key)
+	some suffix in ["security.protocol", "security_protocol"]
+	endswith(k, suffix)
+}
+
+kafka_protocol_key(e) if {
+	lower(e.key) == "protocol"
+	n := count(e.path)
+	n >= 2
+	is_string(e.path[n - 2])
+	lower(e.path[n - 2]) == "security"
 }
 
 # A connection string that keeps TLS but accepts any server certificate: SqlClient's and JDBC's
