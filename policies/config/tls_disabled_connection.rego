@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -41,6 +41,8 @@ off_when_true := {
 	"insecure", "insecure_skip_verify", "skip_verify", "tls_skip_verify", "skip_tls_verify",
 	"ssl_skip_verify", "insecure_skip_tls_verify", "tls_insecure", "insecure_tls", "insecure_ssl",
 	"ssl_insecure", "allow_insecure", "plaintext", "use_plaintext",
+	# Vault listeners (`listener.tcp.tls_disable: 1`) and alike: TLS itself off
+	"tls_disable", "tls_disabled", "disable_tls", "ssl_disable", "ssl_disabled", "disable_ssl",
 }
 
 ssl_mode_keys := {"sslmode", "ssl_mode"}
@@ -72,8 +74,11 @@ is_true(v) if v == true
 
 is_true(v) if {
 	is_string(v)
-	lower(trim_space(v)) == "true"
+	lower(trim_space(v)) in {"true", "1"}
 }
+
+# Vault and other Go/HCL-born configs write a switch as 1 (wild19: `"tls_disable": 1`).
+is_true(v) if v == 1
 
 deny contains finding if {
 	some e in tls_entries
@@ -92,7 +97,7 @@ deny contains finding if {
 	off_when_true[k]
 	is_true(e.value)
 	finding := {
-		"msg": sprintf("%s is true, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"msg": sprintf("%s is %v, which turns TLS or its certificate verification off", [config.dotted(e.path), trim_space(sprintf("%v", [e.value]))]),
 		"path": e.path,
 	}
 }
