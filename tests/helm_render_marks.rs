@@ -924,3 +924,65 @@ fn a_value_in_an_object_built_at_run_time_points_at_its_values_line() {
     let (file, line, _) = at("Pod incl");
     assert_eq!((file.as_str(), line), (values, 3), "{all:#?}");
 }
+
+#[test]
+fn a_value_a_partial_prints_inside_its_own_range_points_at_its_values_line() {
+    // nixys's universal chart: `range .Values.deployments` includes a pod partial given the
+    // element in a `dict`; the partial ranges over `.containers` and prints each one's
+    // `securityContext` through `tpl (.value | toYaml) .context` (another partial given it
+    // in a `dict`) and its `resources` with `toYaml .`. No values path reaches through the
+    // partial's own `range`: each line is told by the `toYaml` output it printed. The
+    // worker's container prints the same text as the api's second one: its lines are the
+    // worker's partial's, not the api's again.
+    let v = json_check(&["provenance-partial-range", "--select", "K8S-001,K8S-013"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let values = "provenance-partial-range/values.yaml".to_string();
+    let at = |rule: &str, resource: &str, path_has: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&all)
+            .find(|(f, (r, res, _))| {
+                r == rule
+                    && res == resource
+                    && f["path"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p.as_str().map_or(p.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                        .ends_with(path_has)
+            })
+            .map(|(_, (_, _, ((file, line), _)))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule} {resource} {path_has}: {all:#?}"))
+    };
+    // `privileged: true` of the api's second container, printed by the tpl of its toYaml.
+    assert_eq!(
+        at(
+            "K8S-001",
+            "Deployment api",
+            "containers/1/securityContext/privileged"
+        ),
+        (values.clone(), 11),
+        "{all:#?}"
+    );
+    // `limits:` of the same container, printed by the partial's own `toYaml .`.
+    assert_eq!(
+        at("K8S-013", "Deployment api", "containers/1/resources/limits"),
+        (values.clone(), 14),
+        "{all:#?}"
+    );
+    // The worker's equal `privileged: true` line: its own finding at its own values line.
+    assert_eq!(
+        at(
+            "K8S-001",
+            "Deployment worker",
+            "containers/0/securityContext/privileged"
+        ),
+        (values, 21),
+        "{all:#?}"
+    );
+}
