@@ -986,3 +986,24 @@ fn a_value_a_partial_prints_inside_its_own_range_points_at_its_values_line() {
         "{all:#?}"
     );
 }
+
+#[test]
+fn a_bool_merged_into_a_new_dict_points_at_its_values_line() {
+    // `merge (dict) ($c.securityContext | default dict) $defaults | toYaml` in a `range`:
+    // pod a has no `privileged`, pod b's is `false` (empty to mergo, so the default's `true`
+    // replaces it). Both print the defaults' `privileged: true`: one finding at its values
+    // line, where they pointed at the template's `toYaml` line.
+    let v = json_check(&["provenance-merge-built", "--select", "K8S-001"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let values = "provenance-merge-built/values.yaml".to_string();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let (_, _, ((file, line), related)) = &all[0];
+    assert_eq!((file, *line), (&values, 3), "{all:#?}");
+    // Both pods' lines are the finding's rendered places.
+    let rendered = related
+        .iter()
+        .filter(|(role, _, _)| role == "rendered")
+        .count();
+    assert_eq!(rendered, 2, "{related:?}");
+}
