@@ -933,8 +933,13 @@ fn a_value_a_partial_prints_inside_its_own_range_points_at_its_values_line() {
     // in a `dict`) and its `resources` with `toYaml .`. No values path reaches through the
     // partial's own `range`: each line is told by the `toYaml` output it printed. The
     // worker's container prints the same text as the api's second one: its lines are the
-    // worker's partial's, not the api's again.
-    let v = json_check(&["provenance-partial-range", "--select", "K8S-001,K8S-013"]);
+    // worker's partial's, not the api's again. A `path: {{ .path }}` the volumes partial
+    // prints in its `range` is the string's own values line.
+    let v = json_check(&[
+        "provenance-partial-range",
+        "--select",
+        "K8S-001,K8S-011,K8S-013",
+    ]);
     assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
     let all = findings_located(&v);
     let values = "provenance-partial-range/values.yaml".to_string();
@@ -982,7 +987,14 @@ fn a_value_a_partial_prints_inside_its_own_range_points_at_its_values_line() {
             "Deployment worker",
             "containers/0/securityContext/privileged"
         ),
-        (values, 21),
+        (values.clone(), 21),
+        "{all:#?}"
+    );
+    // `path: {{ .path }}` in a volumes partial's `range` over the list it was given in a
+    // `dict`: the string printed as it was is told by its allocation.
+    assert_eq!(
+        at("K8S-011", "Deployment worker", "volumes/0/hostPath/path"),
+        (values, 25),
         "{all:#?}"
     );
 }

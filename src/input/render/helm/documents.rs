@@ -94,7 +94,11 @@ impl FileReadings {
 pub(super) fn split_documents(
     t: &Tmpl,
     (out, pieces): (&str, &[gotmpl::trace::Piece]),
-    (included, printed_blocks): (&Included, &[super::toyaml::PrintedBlock]),
+    (included, printed_blocks, strings): (
+        &Included,
+        &[super::toyaml::PrintedBlock],
+        &FastMap<usize, Origin>,
+    ),
     loc: &mut Locator,
     p: &Prepared,
     docs: &mut Vec<Doc>,
@@ -125,7 +129,7 @@ pub(super) fn split_documents(
     // whether any printed a value from values.
     let mut blocks_read = 0;
     let any_built = printed_blocks.iter().any(|b| !b.lines.is_empty());
-    let mut partial_lines = PartialCache::new(printed_blocks);
+    let mut partial_lines = PartialCache::new(printed_blocks, strings);
     let mut include_paths: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -1124,6 +1128,14 @@ fn partial_origins_parts(
     // An object the partial printed with one `toYaml` that no values path names (reached
     // through a `range` or a variable inside the partial, or given as a `dict` member and
     // re-read by `tpl (.value | toYaml)`): the values line of the node the line printed.
+    // A string from values the action printed as it was (`path: {{ .path }}` inside the
+    // partial's `range` over a list it was given in a `dict`): that string's values line.
+    if origins.is_empty()
+        && several.len() <= 1
+        && let Some(o) = lines.strings.get(&piece.printed)
+    {
+        origins.push(o.clone());
+    }
     if origins.is_empty()
         && several.len() <= 1
         && !expr.contains("include")
@@ -1144,16 +1156,19 @@ fn partial_origins_parts(
 struct PartialCache<'b> {
     lines: FastMap<(usize, usize), Arc<LinePaths>>,
     blocks: &'b [super::toyaml::PrintedBlock],
+    /// The values line of each values string an action printed as it was, by its allocation.
+    strings: &'b FastMap<usize, Origin>,
     /// The output matched to each piece (include, piece), and whether each output is taken.
     matched: FastMap<(usize, usize), Option<usize>>,
     taken: Vec<bool>,
 }
 
 impl<'b> PartialCache<'b> {
-    fn new(blocks: &'b [super::toyaml::PrintedBlock]) -> Self {
+    fn new(blocks: &'b [super::toyaml::PrintedBlock], strings: &'b FastMap<usize, Origin>) -> Self {
         PartialCache {
             lines: FastMap::default(),
             blocks,
+            strings,
             matched: FastMap::default(),
             taken: vec![false; blocks.len()],
         }

@@ -131,6 +131,28 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
     VALUE_ORIGINS.with_borrow_mut(|t| walk(values, &mut Vec::new(), origins, t));
 }
 
+/// The values line of each string of the values an action printed as it was
+/// ([`gotmpl::trace::Piece::printed`], the string's allocation), by that allocation: asked
+/// on the thread that rendered, while the values are remembered.
+pub(super) fn string_origins(
+    printed: impl Iterator<Item = usize>,
+) -> super::FastMap<usize, Origin> {
+    VALUE_ORIGINS.with_borrow(|t| {
+        if t.nodes.is_empty() {
+            return super::FastMap::default();
+        }
+        printed
+            .filter(|&at| at != 0)
+            .filter_map(|at| {
+                t.nodes
+                    .get(&at)
+                    .filter(|(_, v)| matches!(v, Value::String(_)))
+                    .map(|(o, _)| (at, o.clone()))
+            })
+            .collect()
+    })
+}
+
 /// The `toYaml` outputs of the template just rendered that printed values ([`PrintedBlock`]).
 pub(super) fn take_printed() -> Vec<PrintedBlock> {
     PRINTED.with_borrow_mut(std::mem::take)

@@ -8,6 +8,16 @@ prints it: text through tpl, anything else through toYaml then tpl. */ -}}
 {{- end }}
 {{- end -}}
 
+{{- define "volumes" -}}
+{{- range .volumes }}
+- name: {{ .name }}
+  {{- with .hostPath }}
+  hostPath:
+    path: {{ .path }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
 {{- define "pod" -}}
 {{- $ := .context -}}
 {{- with .value -}}
@@ -24,6 +34,9 @@ containers:
   {{- with .resources }}
   resources: {{- toYaml . | nindent 4 }}
   {{- end }}
+{{- end }}
+{{- with .volumes }}
+volumes: {{- include "volumes" (dict "volumes" . "context" $) | nindent 2 }}
 {{- end }}
 {{- end -}}
 {{- end -}}
