@@ -599,12 +599,14 @@ fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
     index
 }
 
+/// A call site: the template's name and the action's offset.
+type Site<'a> = Option<(&'a str, usize)>;
+
 /// For each include, the call site (template name, offset) of the outermost include its
 /// text was returned through: itself when no include printed it; and the include that
 /// printed it, if one. An include's parent is the first one returned after it whose trace
 /// holds the action that called it.
-#[allow(clippy::type_complexity)]
-fn root_sites(included: &Included) -> (Vec<Option<(&str, usize)>>, Vec<Option<usize>>) {
+fn root_sites(included: &Included) -> (Vec<Site<'_>>, Vec<Option<usize>>) {
     let mut callers: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (j, (_, pieces, _)) in included.iter().enumerate() {
         for pc in pieces.iter().filter(|pc| pc.action) {
