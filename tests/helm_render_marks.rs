@@ -924,3 +924,98 @@ fn a_value_in_an_object_built_at_run_time_points_at_its_values_line() {
     let (file, line, _) = at("Pod incl");
     assert_eq!((file.as_str(), line), (values, 3), "{all:#?}");
 }
+
+#[test]
+fn a_value_a_partial_prints_inside_its_own_range_points_at_its_values_line() {
+    // nixys's universal chart: `range .Values.deployments` includes a pod partial given the
+    // element in a `dict`; the partial ranges over `.containers` and prints each one's
+    // `securityContext` through `tpl (.value | toYaml) .context` (another partial given it
+    // in a `dict`) and its `resources` with `toYaml .`. No values path reaches through the
+    // partial's own `range`: each line is told by the `toYaml` output it printed. The
+    // worker's container prints the same text as the api's second one: its lines are the
+    // worker's partial's, not the api's again. A `path: {{ .path }}` the volumes partial
+    // prints in its `range` is the string's own values line.
+    let v = json_check(&[
+        "provenance-partial-range",
+        "--select",
+        "K8S-001,K8S-011,K8S-013",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let values = "provenance-partial-range/values.yaml".to_string();
+    let at = |rule: &str, resource: &str, path_has: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&all)
+            .find(|(f, (r, res, _))| {
+                r == rule
+                    && res == resource
+                    && f["path"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p.as_str().map_or(p.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                        .ends_with(path_has)
+            })
+            .map(|(_, (_, _, ((file, line), _)))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule} {resource} {path_has}: {all:#?}"))
+    };
+    // `privileged: true` of the api's second container, printed by the tpl of its toYaml.
+    assert_eq!(
+        at(
+            "K8S-001",
+            "Deployment api",
+            "containers/1/securityContext/privileged"
+        ),
+        (values.clone(), 11),
+        "{all:#?}"
+    );
+    // `limits:` of the same container, printed by the partial's own `toYaml .`.
+    assert_eq!(
+        at("K8S-013", "Deployment api", "containers/1/resources/limits"),
+        (values.clone(), 14),
+        "{all:#?}"
+    );
+    // The worker's equal `privileged: true` line: its own finding at its own values line.
+    assert_eq!(
+        at(
+            "K8S-001",
+            "Deployment worker",
+            "containers/0/securityContext/privileged"
+        ),
+        (values.clone(), 21),
+        "{all:#?}"
+    );
+    // `path: {{ .path }}` in a volumes partial's `range` over the list it was given in a
+    // `dict`: the string printed as it was is told by its allocation.
+    assert_eq!(
+        at("K8S-011", "Deployment worker", "volumes/0/hostPath/path"),
+        (values, 25),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_bool_merged_into_a_new_dict_points_at_its_values_line() {
+    // `merge (dict) ($c.securityContext | default dict) $defaults | toYaml` in a `range`:
+    // pod a has no `privileged`, pod b's is `false` (empty to mergo, so the default's `true`
+    // replaces it). Both print the defaults' `privileged: true`: one finding at its values
+    // line, where they pointed at the template's `toYaml` line.
+    let v = json_check(&["provenance-merge-built", "--select", "K8S-001"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let values = "provenance-merge-built/values.yaml".to_string();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let (_, _, ((file, line), related)) = &all[0];
+    assert_eq!((file, *line), (&values, 3), "{all:#?}");
+    // Both pods' lines are the finding's rendered places.
+    let rendered = related
+        .iter()
+        .filter(|(role, _, _)| role == "rendered")
+        .count();
+    assert_eq!(rendered, 2, "{related:?}");
+}

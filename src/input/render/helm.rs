@@ -459,7 +459,7 @@ fn render_templates(
             split_documents(
                 t,
                 (&o.text, &o.pieces),
-                (&o.included, &o.printed),
+                (&o.included, &o.printed, &o.strings),
                 &mut loc,
                 p,
                 &mut docs,
@@ -548,6 +548,11 @@ fn execute_templates(
         let trace = gotmpl::trace::take().unwrap_or_default();
         let included = INCLUDED.with(|i| std::mem::take(&mut *i.borrow_mut()));
         let printed = toyaml::take_printed();
+        let strings = toyaml::string_origins(
+            included
+                .iter()
+                .flat_map(|(_, pieces, _)| pieces.iter().map(|pc| pc.printed)),
+        );
         match result {
             Ok(out) => {
                 if notes {
@@ -571,6 +576,7 @@ fn execute_templates(
                     pieces: trace.pieces,
                     included,
                     printed,
+                    strings,
                 });
             }
             Err(e) => {
@@ -601,6 +607,8 @@ struct Output {
     included: Included,
     /// The `toYaml` outputs that printed values ([`toyaml::PrintedBlock`]).
     printed: Vec<toyaml::PrintedBlock>,
+    /// The values line of each values string an included action printed as it was.
+    strings: FastMap<usize, crate::source::map::Origin>,
 }
 
 /// Template sources above this many bytes in all are parsed on two threads.

@@ -318,6 +318,9 @@ pub mod trace {
         pub offset: usize,
         pub line: usize,
         pub action: bool,
+        /// runeguard patch: the allocation of the string an action printed as it was
+        /// (no pipeline made another), 0 for anything else: tells which value printed it.
+        pub printed: usize,
     }
 
     #[derive(Debug, Default)]
@@ -678,6 +681,11 @@ impl<'a> Executor<'a> {
 
     /// runeguard patch: records a written piece when this execution is traced.
     fn record(&mut self, len: usize, pos: crate::parse::Pos, action: bool) {
+        self.record_printed(len, pos, action, 0);
+    }
+
+    /// runeguard patch: [`Self::record`] of an action that printed the string at `printed`.
+    fn record_printed(&mut self, len: usize, pos: crate::parse::Pos, action: bool, printed: usize) {
         if (self.traced || self.captured) && len > 0 {
             let piece = trace::Piece {
                 start: self.written,
@@ -686,6 +694,7 @@ impl<'a> Executor<'a> {
                 offset: pos.offset,
                 line: pos.line,
                 action,
+                printed,
             };
             if self.traced {
                 trace::piece(piece);
@@ -738,6 +747,10 @@ impl<'a> Executor<'a> {
                 if action.pipe.decl.is_empty() {
                     // Go's template engine prints "<no value>" for nil/missing
                     // values, distinct from fmt.Sprint(nil) which prints "<nil>".
+                    let printed = match &val {
+                        Value::String(s) => s.as_ptr() as usize,
+                        _ => 0,
+                    };
                     let len = match val {
                         // runeguard patch: Helm replaces "<no value>" with "" in every
                         // rendered template; printing nothing keeps the trace's offsets true.
@@ -766,7 +779,7 @@ impl<'a> Executor<'a> {
                             s.len()
                         }
                     };
-                    self.record(len, action.pos, true);
+                    self.record_printed(len, action.pos, true, printed);
                 }
                 Ok(())
             }

@@ -94,14 +94,18 @@ impl FileReadings {
 pub(super) fn split_documents(
     t: &Tmpl,
     (out, pieces): (&str, &[gotmpl::trace::Piece]),
-    (included, printed_blocks): (&Included, &[super::toyaml::PrintedBlock]),
+    (included, printed_blocks, strings): (
+        &Included,
+        &[super::toyaml::PrintedBlock],
+        &FastMap<usize, Origin>,
+    ),
     loc: &mut Locator,
     p: &Prepared,
     docs: &mut Vec<Doc>,
 ) {
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
     let include_index = include_lines(included);
-    let roots = root_sites(included);
+    let (roots, parents) = root_sites(included);
     // Helm v4's SplitManifests: a document ends at every `---` that starts the output or a
     // line, whatever follows it on that line (`---  # c` leaves `  # c`, `----` leaves `-`,
     // `--- |` leaves ` |`); only line breaks are trimmed around a document, so trailing
@@ -125,7 +129,7 @@ pub(super) fn split_documents(
     // whether any printed a value from values.
     let mut blocks_read = 0;
     let any_built = printed_blocks.iter().any(|b| !b.lines.is_empty());
-    let mut partial_lines: FastMap<(usize, usize), Arc<LinePaths>> = FastMap::default();
+    let mut partial_lines = PartialCache::new(printed_blocks, strings);
     let mut include_paths: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -266,7 +270,7 @@ pub(super) fn split_documents(
                                     .filter(|&(i, _)| roots[i] == here)
                                     .collect();
                                 let places = if mine.is_empty() { places } else { &mine };
-                                next_included_line(places, &mut included_read)
+                                next_included_line(places, &parents, &mut included_read)
                             });
                     // A line an include re-serialized (`toYaml` of what `fromYaml` read from
                     // another include's text, merged): the same line at the same key path of
@@ -595,10 +599,14 @@ fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
     index
 }
 
+/// A call site: the template's name and the action's offset.
+type Site<'a> = Option<(&'a str, usize)>;
+
 /// For each include, the call site (template name, offset) of the outermost include its
-/// text was returned through: itself when no include printed it. An include's parent is the
-/// first one returned after it whose trace holds the action that called it.
-fn root_sites(included: &Included) -> Vec<Option<(&str, usize)>> {
+/// text was returned through: itself when no include printed it; and the include that
+/// printed it, if one. An include's parent is the first one returned after it whose trace
+/// holds the action that called it.
+fn root_sites(included: &Included) -> (Vec<Site<'_>>, Vec<Option<usize>>) {
     let mut callers: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (j, (_, pieces, _)) in included.iter().enumerate() {
         for pc in pieces.iter().filter(|pc| pc.action) {
@@ -613,16 +621,18 @@ fn root_sites(included: &Included) -> Vec<Option<(&str, usize)>> {
         let js = callers.get(&site(k)?)?;
         js.get(js.partition_point(|&j| j <= k)).copied()
     };
-    (0..included.len())
+    let parents: Vec<Option<usize>> = (0..included.len()).map(parent).collect();
+    let roots = (0..included.len())
         .map(|k| {
             let mut top = k;
             // Parents return after their children: the chain ends.
-            while let Some(j) = parent(top) {
+            while let Some(j) = parents[top] {
                 top = j;
             }
             site(top)
         })
-        .collect()
+        .collect();
+    (roots, parents)
 }
 
 /// Which returned line a printed line of included text is: the innermost include holding
@@ -632,14 +642,21 @@ fn root_sites(included: &Included) -> Vec<Option<(&str, usize)>> {
 /// `volumeMounts` and in its `volumes`) is each time the next one, not always the first.
 fn next_included_line(
     places: &[(usize, usize)],
+    parents: &[Option<usize>],
     read: &mut FastMap<usize, usize>,
 ) -> (usize, usize) {
     let unread = |&&(i, at): &&(usize, usize)| at >= read.get(&i).copied().unwrap_or(0);
     let chosen = *places.iter().find(unread).unwrap_or(&places[0]);
-    // Every include holding it moves past it (an outer include printed the inner's text).
+    // The include holding it and those that printed its text move past it; another
+    // include returning the same line (the same partial called again by a later `range`
+    // iteration) has not printed it yet.
+    let mut chain = vec![chosen.0];
+    while let Some(&Some(up)) = parents.get(*chain.last().unwrap()) {
+        chain.push(up);
+    }
     let mut moved: Vec<(usize, usize)> = Vec::new();
     for &(i, at) in places.iter().filter(unread) {
-        if !moved.iter().any(|(j, _)| *j == i) {
+        if chain.contains(&i) && !moved.iter().any(|(j, _)| *j == i) {
             moved.push((i, at + 1));
         }
     }
@@ -1006,7 +1023,7 @@ fn partial_origins(
     define_file: &DefineFiles,
     p: &Prepared,
     cache: &mut FileReadings,
-    lines: &mut FastMap<(usize, usize), Arc<LinePaths>>,
+    lines: &mut PartialCache,
 ) -> Vec<Origin> {
     partial_origins_parts(included, at, define_file, p, cache, lines).0
 }
@@ -1019,7 +1036,7 @@ fn partial_origins_parts(
     define_file: &DefineFiles,
     p: &Prepared,
     cache: &mut FileReadings,
-    lines: &mut FastMap<(usize, usize), Arc<LinePaths>>,
+    lines: &mut PartialCache,
 ) -> (Vec<Origin>, Vec<(String, Origin)>) {
     let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
@@ -1089,6 +1106,7 @@ fn partial_origins_parts(
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.
         let line_paths = lines
+            .lines
             .entry((n, i))
             .or_insert_with(|| Arc::new(LinePaths::of(printed)));
         if let Some(sub) = line_paths.at(at - piece.start) {
@@ -1109,9 +1127,85 @@ fn partial_origins_parts(
             path.pop();
         }
     }
+    // An object the partial printed with one `toYaml` that no values path names (reached
+    // through a `range` or a variable inside the partial, or given as a `dict` member and
+    // re-read by `tpl (.value | toYaml)`): the values line of the node the line printed.
+    // A string from values the action printed as it was (`path: {{ .path }}` inside the
+    // partial's `range` over a list it was given in a `dict`): that string's values line.
+    if origins.is_empty()
+        && several.len() <= 1
+        && let Some(o) = lines.strings.get(&piece.printed)
+    {
+        origins.push(o.clone());
+    }
+    if origins.is_empty()
+        && several.len() <= 1
+        && !expr.contains("include")
+        && let Some((block, first)) = lines.built(n, i, printed)
+    {
+        let line = memchr::memchr_iter(b'\n', &text.as_bytes()[piece.start..at]).count();
+        if let Some(o) = line.checked_sub(first).and_then(|l| block.origin_at(l)) {
+            origins.push(o.clone());
+        }
+    }
     origins.push(origin);
     origins.extend(parts);
     (origins, texts)
+}
+
+/// What the origins of the lines included text printed are read with: each piece's block
+/// key paths, and which `toYaml` output (in the order they ran) each piece printed.
+struct PartialCache<'b> {
+    lines: FastMap<(usize, usize), Arc<LinePaths>>,
+    blocks: &'b [super::toyaml::PrintedBlock],
+    /// The values line of each values string an action printed as it was, by its allocation.
+    strings: &'b FastMap<usize, Origin>,
+    /// The output matched to each piece (include, piece), and whether each output is taken.
+    matched: FastMap<(usize, usize), Option<usize>>,
+    taken: Vec<bool>,
+}
+
+impl<'b> PartialCache<'b> {
+    fn new(blocks: &'b [super::toyaml::PrintedBlock], strings: &'b FastMap<usize, Origin>) -> Self {
+        PartialCache {
+            lines: FastMap::default(),
+            blocks,
+            strings,
+            matched: FastMap::default(),
+            taken: vec![false; blocks.len()],
+        }
+    }
+
+    /// The `toYaml` output that piece `i` of include `n` printed (its text, `printed`, told
+    /// by its lines without indentation, the first output of that text not yet matched to
+    /// another piece) when it printed a value from values, and the index of the piece's
+    /// line where the output's first line is.
+    fn built(
+        &mut self,
+        n: usize,
+        i: usize,
+        printed: &str,
+    ) -> Option<(&'b super::toyaml::PrintedBlock, usize)> {
+        if !self.blocks.iter().any(|b| !b.lines.is_empty()) {
+            return None;
+        }
+        let lead = printed.len() - printed.trim_start_matches('\n').len();
+        let found = match self.matched.get(&(n, i)) {
+            Some(found) => *found,
+            None => {
+                let fingerprint = super::toyaml::block_fingerprint(&printed[lead..]);
+                let found = (0..self.blocks.len())
+                    .find(|&b| !self.taken[b] && self.blocks[b].fingerprint == fingerprint);
+                if let Some(b) = found {
+                    self.taken[b] = true;
+                }
+                self.matched.insert((n, i), found);
+                found
+            }
+        };
+        let block = &self.blocks[found?];
+        (!block.lines.is_empty()).then_some((block, lead))
+    }
 }
 
 #[cfg(test)]

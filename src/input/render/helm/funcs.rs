@@ -420,7 +420,11 @@ fn merge_into(dst: &MapRef, src: &Value, overwrite: bool, depth: usize) -> gotmp
                 // empty and take src's value (`merge (dict "a" false) (dict "a" 1)` is a:1).
                 let take = overwrite || is_empty(&existing);
                 if take {
-                    dst.write().insert(k, v);
+                    // The source's key with its value (a BTreeMap keeps the old key on
+                    // insert): the value's provenance goes by its map entry's key.
+                    let mut entries = dst.write();
+                    entries.remove(&k);
+                    entries.insert(k, v);
                 }
             }
             (None, _) => {

@@ -21,6 +21,10 @@ pub(super) struct ValueOrigins {
     /// list's and its index): its values line and the value itself (a template's `set` may
     /// have replaced it since).
     scalars: super::FastMap<(usize, usize), (Origin, Value)>,
+    /// The same bools, numbers and nulls of maps by their key's allocation alone, which a
+    /// `merge`/`mergeOverwrite` into another map (`merge (dict) $sc .Values.defaults`)
+    /// carries with the value; none when two entries share a key's allocation.
+    by_key: super::FastMap<usize, Option<(Origin, Value)>>,
     /// Every map and list of the values, held so that their addresses stay theirs.
     containers: Vec<Value>,
 }
@@ -78,6 +82,7 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
     ) {
         let child = |container: usize,
                      key: usize,
+                     in_map: bool,
                      path: &mut Vec<String>,
                      x: &Value,
                      t: &mut ValueOrigins| {
@@ -88,6 +93,12 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
                     }
                     None => {
                         t.scalars.insert((container, key), (o.clone(), x.clone()));
+                        if in_map {
+                            t.by_key
+                                .entry(key)
+                                .and_modify(|e| *e = None)
+                                .or_insert_with(|| Some((o.clone(), x.clone())));
+                        }
                     }
                 }
             }
@@ -102,7 +113,7 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
                 let container = &*entries as *const _ as usize;
                 for (k, x) in entries.iter() {
                     path.push(k.to_string());
-                    child(container, k.as_ptr() as usize, path, x, t);
+                    child(container, k.as_ptr() as usize, true, path, x, t);
                     path.pop();
                 }
             }
@@ -110,7 +121,7 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
                 let container = l.as_ptr() as usize;
                 for (i, x) in l.iter().enumerate() {
                     path.push(i.to_string());
-                    child(container, i, path, x, t);
+                    child(container, i, false, path, x, t);
                     path.pop();
                 }
             }
@@ -118,6 +129,28 @@ pub(super) fn remember_values(values: &Value, origins: &super::values::Origins) 
         }
     }
     VALUE_ORIGINS.with_borrow_mut(|t| walk(values, &mut Vec::new(), origins, t));
+}
+
+/// The values line of each string of the values an action printed as it was
+/// ([`gotmpl::trace::Piece::printed`], the string's allocation), by that allocation: asked
+/// on the thread that rendered, while the values are remembered.
+pub(super) fn string_origins(
+    printed: impl Iterator<Item = usize>,
+) -> super::FastMap<usize, Origin> {
+    VALUE_ORIGINS.with_borrow(|t| {
+        if t.nodes.is_empty() {
+            return super::FastMap::default();
+        }
+        printed
+            .filter(|&at| at != 0)
+            .filter_map(|at| {
+                t.nodes
+                    .get(&at)
+                    .filter(|(_, v)| matches!(v, Value::String(_)))
+                    .map(|(o, _)| (at, o.clone()))
+            })
+            .collect()
+    })
 }
 
 /// The `toYaml` outputs of the template just rendered that printed values ([`PrintedBlock`]).
@@ -164,6 +197,13 @@ pub fn to_yaml(v: &Value) -> String {
     out
 }
 
+/// An entry of a map (its key's allocation) or of a list (its index).
+#[derive(Clone, Copy)]
+enum Key {
+    Map(usize),
+    Index(usize),
+}
+
 /// Which lines of a `toYaml` output printed a value from values, noted as it is written.
 struct Recorder<'a> {
     table: &'a ValueOrigins,
@@ -176,13 +216,20 @@ struct Recorder<'a> {
 impl Recorder<'_> {
     /// Notes the line being written when `v`, the entry `key` of `container`, is a value
     /// from values.
-    fn note(&mut self, out: &str, container: usize, key: usize, v: &Value) {
-        let found = match node_address(v) {
-            Some(a) => self.table.nodes.get(&a).map(|(o, _)| o),
-            None => self
+    fn note(&mut self, out: &str, container: usize, key: Key, v: &Value) {
+        let found = match (node_address(v), key) {
+            (Some(a), _) => self.table.nodes.get(&a).map(|(o, _)| o),
+            (None, Key::Map(key)) => self
                 .table
                 .scalars
                 .get(&(container, key))
+                .or_else(|| self.table.by_key.get(&key).and_then(Option::as_ref))
+                .filter(|(_, was)| was == v)
+                .map(|(o, _)| o),
+            (None, Key::Index(i)) => self
+                .table
+                .scalars
+                .get(&(container, i))
                 .filter(|(_, was)| was == v)
                 .map(|(o, _)| o),
         };
@@ -239,7 +286,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx, mut rec: Option<&m
             entries.sort_by(|a, b| key_order(a.0, b.0));
             for (k, val) in entries {
                 if let Some(r) = rec.as_deref_mut() {
-                    r.note(out, container, k.as_ptr() as usize, val);
+                    r.note(out, container, Key::Map(k.as_ptr() as usize), val);
                 }
                 let val = &*as_data(val);
                 if !(first && ctx == Ctx::SeqItem) {
@@ -268,7 +315,7 @@ fn emit(v: &Value, indent: usize, out: &mut String, ctx: Ctx, mut rec: Option<&m
             let container = l.as_ptr() as usize;
             for (i, item) in l.iter().enumerate() {
                 if let Some(r) = rec.as_deref_mut() {
-                    r.note(out, container, i, item);
+                    r.note(out, container, Key::Index(i), item);
                 }
                 let item = &*as_data(item);
                 if !(first && ctx == Ctx::SeqItem) {
