@@ -631,4 +631,3 @@ mod props {
         assert_eq!(printed(&parse_stream(&text, &lines)), printed(&whole));
     }
 }
-

@@ -350,9 +350,6 @@ block:
             focus_at(text, schema, &["empty"]),
             ("empty: []".to_string(), 6, true)
         );
-        assert_eq!(
-            focus_at(text, schema, &["block"]).0,
-            "block:"
-        );
+        assert_eq!(focus_at(text, schema, &["block"]).0, "block:");
     }
 }
