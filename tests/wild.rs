@@ -1842,3 +1842,27 @@ fn a_checksum_of_a_secret_is_rendered_as_helm_prints_it() {
         "{line}"
     );
 }
+
+/// An empty flow collection followed by a comment (`- {} # allow all ingress`) is underlined
+/// up to its bracket: K8S-029's span ran to the end of the comment (session wild18: a
+/// tenant controller's allow-all NetworkPolicy).
+#[test]
+fn a_finding_on_an_empty_flow_collection_stops_before_its_comment() {
+    let d = dir_with(&[(
+        "np.yaml",
+        b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all-ingress\n  namespace: t1\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n  ingress:\n    - {} # allow all ingress (NodePort traffic hits pods)\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["np.yaml", "--select", "K8S-029"]);
+    let f = &v["findings"][0];
+    let n = |k: &str| f[k].as_u64().unwrap_or(0);
+    assert_eq!(
+        (
+            n("start_line"),
+            n("start_column"),
+            n("end_line"),
+            n("end_column")
+        ),
+        (11, 7, 11, 9),
+        "{v}"
+    );
+}

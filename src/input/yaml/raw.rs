@@ -420,8 +420,8 @@ impl<'a> Builder<'a> {
 
     /// A collection ends where its last item ends (saphyr's end marker may lie lines further,
     /// at the next token); an empty one at its end marker. A flow collection (`[a, b]`,
-    /// `{k: v}`) ends after its closing bracket (wild18: `limits: {memory: 32Mi}` was
-    /// underlined without its `}`).
+    /// `{k: v}`, `{}`) ends after its closing bracket (wild18: `limits: {memory: 32Mi}` was
+    /// underlined without its `}`, and `- {} # allow all` up to the end of the comment).
     fn collection_span(
         &mut self,
         start: usize,
@@ -437,7 +437,17 @@ impl<'a> Builder<'a> {
                     _ => end,
                 }
             }
-            None => self.offset(end_marker),
+            None => {
+                let close = match self.whole.as_bytes().get(start) {
+                    Some(b'[') => closing_bracket(self.whole, start + 1, b']'),
+                    Some(b'{') => closing_bracket(self.whole, start + 1, b'}'),
+                    _ => None,
+                };
+                match close {
+                    Some(end) => end,
+                    None => self.offset(end_marker),
+                }
+            }
         };
         Span::new(start, end.max(start))
     }

@@ -323,6 +323,9 @@ nested: [[a, b], {c: d}]
 empty: []
 block:
   - x
+rules:
+  - {} # allow all
+  - [ ]  # none
 ";
     for schema in [Schema::Kubernetes, Schema::Core] {
         assert_eq!(
@@ -351,5 +354,14 @@ block:
             ("empty: []".to_string(), 6, true)
         );
         assert_eq!(focus_at(text, schema, &["block"]).0, "block:");
+        // An empty flow collection ends at its bracket, not after the comment that follows.
+        assert_eq!(
+            focus_at(text, schema, &["rules", "0"]),
+            ("{}".to_string(), 10, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["rules", "1"]),
+            ("[ ]".to_string(), 11, true)
+        );
     }
 }
