@@ -22,6 +22,7 @@ const CREDENTIALS: &[&str] = &[
     "toml-db-passphrase",
     "YWRtaW4tcGFzc3dvcmQtMTIz",
     "unclosed-quoted-secret",
+    "jaas-login-passphrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -102,6 +103,15 @@ backup_args = ["--pass", "toml-db-passphrase"]
 sslmode = "disable"
 "#;
 
+/// A Kafka client's JAAS login module with a quoted password, on the line above a CFG-017
+/// finding whose snippet shows it (wild19: Spring and AKHQ configs).
+const SPRING: &str = r#"spring:
+  kafka:
+    properties:
+      sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required username="app" password="jaas-login-passphrase";
+      security.protocol: SASL_PLAINTEXT
+"#;
+
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
 
 /// `runeguard check --verbose --format FORMAT .` in `dir`, without colour.
@@ -141,6 +151,7 @@ fn inputs() -> tempfile::TempDir {
         ("docker-compose.yaml", COMPOSE.as_bytes()),
         ("schema.sql", SQL.as_bytes()),
         ("config.toml", TOML.as_bytes()),
+        ("application.yml", SPRING.as_bytes()),
         ("broken.yaml", BROKEN.as_bytes()),
     ])
 }

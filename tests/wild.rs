@@ -1776,6 +1776,35 @@ fn a_migrations_rollback_section_is_not_applied() {
     assert_eq!(notes, 3, "{v}");
 }
 
+/// PostgreSQL 17's `MAINTAIN` privilege, which every `supabase db dump` of a PostgreSQL 17
+/// project writes into its `ALTER DEFAULT PRIVILEGES` lines, was an error that stopped the file
+/// (exit 2: "cannot model ALTER DEFAULT PRIVILEGES statement"): sqlparser does not know the word.
+/// The statement is read from its tokens like the GRANT beside it, and the rules that read
+/// default privileges see it (session wild19: a Supabase schema snapshot).
+#[test]
+fn default_privileges_with_the_maintain_privilege_are_read() {
+    let d = dir_with(&[(
+        "schema.sql",
+        b"GRANT REFERENCES,TRIGGER,TRUNCATE,MAINTAIN ON TABLE \"public\".\"rooms\" TO \"anon\";\n\
+ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" IN SCHEMA \"public\" GRANT REFERENCES,TRIGGER,TRUNCATE,MAINTAIN ON TABLES TO PUBLIC;\n\
+ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" IN SCHEMA \"public\" GRANT SELECT ON SEQUENCES TO \"anon\";\n" as &[u8],
+    )]);
+    let (v, code) = json_check(d.path(), &["schema.sql", "--select", "SQL-007"]);
+    assert!(problems(&v).is_empty(), "{v}");
+    assert_eq!(
+        found(&v),
+        vec![("SQL-007".to_string(), "schema.sql".to_string(), 2)],
+        "{v}"
+    );
+    let msg = v["findings"][0]["message"].as_str().unwrap_or("");
+    assert_eq!(
+        msg,
+        "default privileges: REFERENCES, TRIGGER, TRUNCATE, MAINTAIN on future tables in schema public granted to PUBLIC",
+        "{v}"
+    );
+    assert_eq!(code, 1, "{v}");
+}
+
 /// A finding on a key whose value is a flow collection underlines the collection up to its
 /// closing bracket: `limits: {memory: 32Mi}` (K8S-013) and `verbs: ["*"]` (K8S-033) lost their
 /// last character (session wild18: an Istio lab's Deployments, an operator's ClusterRole).

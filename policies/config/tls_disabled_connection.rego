@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true - as keys, inside connection strings, or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -31,7 +31,9 @@ import rego.v1
 off_when_false := {
 	"ssl", "tls", "use_ssl", "use_tls", "ssl_enabled", "tls_enabled", "enable_ssl", "enable_tls",
 	"verify", "ssl_verify", "tls_verify", "verify_ssl", "verify_tls", "verify_certificate",
-	"verify_certificates", "verify_peer", "ssl_verify_peer",
+	"verify_certificates", "verify_peer", "ssl_verify_peer", "verify_hostname",
+	# Consul agents: outgoing connections without TLS, server certificates' names unchecked
+	"verify_outgoing", "verify_server_hostname",
 }
 
 # Keys that turn TLS verification (or TLS) off when true.
@@ -39,6 +41,8 @@ off_when_true := {
 	"insecure", "insecure_skip_verify", "skip_verify", "tls_skip_verify", "skip_tls_verify",
 	"ssl_skip_verify", "insecure_skip_tls_verify", "tls_insecure", "insecure_tls", "insecure_ssl",
 	"ssl_insecure", "allow_insecure", "plaintext", "use_plaintext",
+	# Vault listeners (`listener.tcp.tls_disable: 1`) and alike: TLS itself off
+	"tls_disable", "tls_disabled", "disable_tls", "ssl_disable", "ssl_disabled", "disable_ssl",
 }
 
 ssl_mode_keys := {"sslmode", "ssl_mode"}
@@ -70,8 +74,11 @@ is_true(v) if v == true
 
 is_true(v) if {
 	is_string(v)
-	lower(trim_space(v)) == "true"
+	lower(trim_space(v)) in {"true", "1"}
 }
+
+# Vault and other Go/HCL-born configs write a switch as 1 (wild19: `"tls_disable": 1`).
+is_true(v) if v == 1
 
 deny contains finding if {
 	some e in tls_entries
@@ -90,7 +97,7 @@ deny contains finding if {
 	off_when_true[k]
 	is_true(e.value)
 	finding := {
-		"msg": sprintf("%s is true, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"msg": sprintf("%s is %v, which turns TLS or its certificate verification off", [config.dotted(e.path), trim_space(sprintf("%v", [e.value]))]),
 		"path": e.path,
 	}
 }
@@ -114,7 +121,7 @@ deny contains finding if {
 	some e in tls_entries
 	ssl_mode_keys[config.norm_key(e.key)]
 	is_string(e.value)
-	lower(trim_space(e.value)) in {"disable", "disabled", "allow"}
+	lower(trim_space(e.value)) in {"disable", "disabled", "allow", "none"}
 	finding := {
 		"msg": sprintf("%s is %q, which allows connections without TLS", [config.dotted(e.path), lower(trim_space(e.value))]),
 		"path": e.path,
@@ -122,19 +129,67 @@ deny contains finding if {
 }
 
 # Inside a connection string or URL: "postgres://...?sslmode=disable", "host=db sslmode=disable",
-# "jdbc:mysql://db/app?useSSL=false". Only the setting is printed, never the string (it may
-# hold credentials).
+# "jdbc:mysql://db/app?useSSL=false", and .NET's (wild19): MySQL Connector/NET's `SslMode=None`,
+# Npgsql's `SSL Mode=Disable`, SqlClient's `Encrypt=False` (JDBC's `encrypt=false`). Only the
+# setting is printed, never the string (it may hold credentials).
 deny contains finding if {
 	walk(input, [path, v])
 	is_string(v)
 	contains(v, "=")
-	connection_hint(lower(v))
-	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl|tls|usessl|use_ssl)=(disable|disabled|allow|false|0|off)(?:$|[&;\s])`, v, 1)[0]
+	string_hint(lower(v))
+	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl mode|ssl|tls|usessl|use_ssl|encrypt)\s*=\s*(disable|disabled|allow|none|false|no|0|off)(?:$|[&;\s])`, v, 1)[0]
 	finding := {
 		"msg": sprintf("the connection string in %s sets %s=%s, which allows connections without TLS", [config.dotted(path), m[1], m[2]]),
 		"path": path,
 	}
 }
+
+# Kafka clients and brokers: `security.protocol: PLAINTEXT` or `SASL_PLAINTEXT` (a client's
+# properties, Spring's `spring.kafka.security.protocol`, `kafkastore.security.protocol`) sends
+# the SASL credentials and every record without TLS (wild19: Spring and AKHQ configs).
+deny contains finding if {
+	some e in config.entries
+	kafka_protocol_key(e)
+	is_string(e.value)
+	upper(trim_space(e.value)) in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	finding := {
+		"msg": sprintf("%s is %s, so Kafka connections are made without TLS", [config.dotted(e.path), upper(trim_space(e.value))]),
+		"path": e.path,
+	}
+}
+
+kafka_protocol_key(e) if {
+	is_string(e.key)
+	k := lower(e.key)
+	some suffix in ["security.protocol", "security_protocol"]
+	endswith(k, suffix)
+}
+
+kafka_protocol_key(e) if {
+	lower(e.key) == "protocol"
+	n := count(e.path)
+	n >= 2
+	is_string(e.path[n - 2])
+	lower(e.path[n - 2]) == "security"
+}
+
+# A connection string that keeps TLS but accepts any server certificate: SqlClient's and JDBC's
+# `TrustServerCertificate=True` is `insecure_skip_verify: true` (wild19: .NET appsettings.json).
+deny contains finding if {
+	walk(input, [path, v])
+	is_string(v)
+	contains(lower(v), "trust")
+	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(trust ?server ?certificate)\s*=\s*(true|yes)(?:$|[&;\s])`, v, 1)[0]
+	finding := {
+		"msg": sprintf("the connection string in %s sets %s=%s, which accepts any server certificate", [config.dotted(path), m[1], m[2]]),
+		"path": path,
+	}
+}
+
+# A string that may hold a TLS setting of a connection string.
+string_hint(l) if connection_hint(l)
+
+string_hint(l) if contains(l, "encrypt")
 
 # JVM system properties in a string (`JAVA_OPTS: -Dcom.sun.management.jmxremote.ssl=false`,
 # `-Dmanagement.server.ssl.enabled=false`): the property's last name, or `ssl.enabled` /

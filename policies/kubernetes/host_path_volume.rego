@@ -74,7 +74,7 @@ critical_reason("/") := "the node's whole filesystem"
 critical_reason(p) := reason if {
 	p != "/"
 	reasons := [entry.reason |
-		some entry in data.settings.kubernetes.critical_host_paths
+		some entry in critical_paths
 		at_or_below(p, entry)
 	]
 	count(reasons) > 0
@@ -82,27 +82,34 @@ critical_reason(p) := reason if {
 }
 
 # The path is a directory above a critical path: mounting it exposes that path.
-critical_reason(p) := sprintf("it contains %s: %s", [normalized(entry.path), entry.reason]) if {
+critical_reason(p) := sprintf("it contains %s: %s", [entry.path, entry.reason]) if {
 	p != "/"
 	not critical_itself(p)
 	entries := [entry |
-		some entry in data.settings.kubernetes.critical_host_paths
-		startswith(normalized(entry.path), concat("", [p, "/"]))
+		some entry in critical_paths
+		startswith(entry.path, concat("", [p, "/"]))
 	]
 	count(entries) > 0
 	entry := entries[0]
 }
 
 critical_itself(p) if {
-	some entry in data.settings.kubernetes.critical_host_paths
+	some entry in critical_paths
 	at_or_below(p, entry)
 }
 
-at_or_below(p, entry) if p == normalized(entry.path)
+# The settings' critical paths with their paths normalized, once per evaluation rather than
+# for every test of every volume (an entry whose path does not normalize matches nothing).
+critical_paths := [object.union(entry, {"path": p}) |
+	some entry in data.settings.kubernetes.critical_host_paths
+	p := normalized(entry.path)
+]
+
+at_or_below(p, entry) if p == entry.path
 
 at_or_below(p, entry) if {
 	entry.subpaths == true
-	startswith(p, concat("", [normalized(entry.path), "/"]))
+	startswith(p, concat("", [entry.path, "/"]))
 }
 
 # `/var/run/` and `/var//run` are `/var/run`; a relative path is left as written.

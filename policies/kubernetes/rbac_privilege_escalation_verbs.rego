@@ -58,37 +58,31 @@ dangerous := [
 	{"label": "use nodes/proxy", "verbs": ["get", "create", "update", "patch", "delete"], "targets": [["", "nodes/proxy"]], "named_ok": false},
 ]
 
-verb_ok(rule, verb) if {
-	v := rule.verbs[_]
-	v in {verb, "*"}
-}
+# A rules entry's verbs, API groups and resources as sets, built once per entry (each
+# `dangerous` line used to loop over the entry's lists again, for each of its verbs and
+# targets).
+entry_set(xs) := {x | x := xs[_]}
 
-group_ok(rule, group) if {
-	g := rule.apiGroups[_]
-	g in {group, "*"}
-}
+in_or_star(s, x) if x in s
 
-resource_ok(rule, resource) if {
-	r := rule.resources[_]
-	r in {resource, "*"}
-}
+in_or_star(s, _) if "*" in s
 
 # `pods/*` covers every subresource of pods (but not pods itself).
-resource_ok(rule, resource) if {
+resource_in(resources, resource) if in_or_star(resources, resource)
+
+resource_in(resources, resource) if {
 	contains(resource, "/")
-	base := split(resource, "/")[0]
-	r := rule.resources[_]
-	r == sprintf("%s/*", [base])
+	concat("", [split(resource, "/")[0], "/*"]) in resources
 }
 
 named(rule) if count(object.get(rule, "resourceNames", [])) > 0
 
-grants(rule, d) if {
+grants(rule, sets, d) if {
 	some verb in d.verbs
-	verb_ok(rule, verb)
+	in_or_star(sets.verbs, verb)
 	some t in d.targets
-	group_ok(rule, t[0])
-	resource_ok(rule, t[1])
+	in_or_star(sets.groups, t[0])
+	resource_in(sets.resources, t[1])
 	not skip_named(rule, d)
 }
 
@@ -119,7 +113,8 @@ deny contains finding if {
 	not managed_role
 	rule := input.rules[i]
 	is_object(rule)
-	labels := [d.label | some d in dangerous; grants(rule, d)]
+	sets := {"verbs": entry_set(rule.verbs), "groups": entry_set(rule.apiGroups), "resources": entry_set(rule.resources)}
+	labels := [d.label | some d in dangerous; grants(rule, sets, d)]
 	count(labels) > 0
 	finding := {
 		"msg": sprintf("%s lets its subjects escalate privileges through rule %d: %s", [k8s.object_label, i, concat(", ", labels)]),

@@ -2,7 +2,10 @@
 # title: Row-level security policies must restrict rows
 # description: >-
 #   Flags each permissive policy whose USING or WITH CHECK expression is the constant `true`,
-#   unless every role it applies to is an administrative role (data.settings.postgres.admin_roles).
+#   unless every role it applies to is an administrative role (data.settings.postgres.admin_roles)
+#   or a role that bypasses row-level security anyway (data.settings.postgres.rls_bypass_roles
+#   such as Supabase's `service_role`, a role the schema creates WITH BYPASSRLS or SUPERUSER):
+#   for those the policy opens nothing they could not already read and write.
 # custom:
 #   id: SQL-004
 #   name: permissive-policy
@@ -32,7 +35,7 @@ deny contains finding if {
 	p.permissive == true
 	cs := clauses(p)
 	count(cs) > 0
-	roles := [r | some r in p.roles; not sql.is_admin_role(r)]
+	roles := [r | some r in p.roles; not opens_nothing(r)]
 	count(roles) > 0
 	finding := {
 		"msg": sprintf("policy %q on table %s allows every row (%s) for %s", [p.name, p.table, concat(" and ", cs), concat(", ", roles)]),
@@ -53,3 +56,14 @@ clauses(p) := [sprintf("%s (true)", [c]) | some c in ["USING", "WITH CHECK"]; fl
 flagged(p, "USING") if p.using_true == true
 
 flagged(p, "WITH CHECK") if p.check_true == true
+
+# A role for which a `true` policy opens nothing: an administrative role, or one that reads past
+# row-level security anyway (wild19: Supabase's `... TO service_role USING (true)` policies).
+opens_nothing(r) if sql.is_admin_role(r)
+
+opens_nothing(r) if r in {x | some x in data.settings.postgres.rls_bypass_roles}
+
+opens_nothing(r) if {
+	some opt in ["bypassrls", "superuser"]
+	input.roles[r].options[opt] == true
+}

@@ -397,7 +397,7 @@ impl PolicySet {
     /// The bytecode programs of one input type's groups, index for index with
     /// [`TypedEngine::groups`], compiled on first use. A group gets one when it holds built-in
     /// rules only, no user policy replaced a built-in library, and regorus' RVM compiler takes
-    /// it (it has no `walk` yet); the others run in the interpreter.
+    /// it (every built-in group does: `tests/engines.rs`); the others run in the interpreter.
     ///
     /// The VM runs the built-in rules ≈ 5× faster than the interpreter. Its results are the
     /// interpreter's: `tests/engines.rs` compares the two on every fixture, and

@@ -181,6 +181,7 @@ impl<'a> Reader<'a> {
         // tokens
         let ctx = &mut self.ctx;
         if grants::from_tokens(ctx, st)
+            || grants::default_privileges_from_tokens(ctx, st)
             || (!is_role_config(src, toks) && roles::alter_from_tokens(ctx, st))
             || comments::from_tokens(ctx, st)
             || functions::create_from_tokens(ctx, st)

@@ -212,18 +212,82 @@ pub(super) fn is_role_grant(st: &Stmt) -> bool {
 /// `GRANT` and `REVOKE` in all their forms (object privileges with column lists, every object
 /// type, role membership). Returns false when the statement is not one of them.
 pub(super) fn from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
-    let revoke = st.is_kw(0, "REVOKE");
-    if !revoke && !st.is_kw(0, "GRANT") {
+    match grant_at(ctx, st, 0) {
+        Some(grant) => {
+            ctx.schema.push_grant(grant);
+            true
+        }
+        None => false,
+    }
+}
+
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE|USER r, …] [IN SCHEMA s, …] GRANT|REVOKE … ON TABLES …`
+/// read from its tokens, for what sqlparser cannot read: PostgreSQL 17's `MAINTAIN` privilege,
+/// which every `supabase db dump` of a PostgreSQL 17 project writes (wild19). Returns false when
+/// the statement is not one.
+pub(super) fn default_privileges_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
+    if !(st.is_kw(0, "ALTER") && st.is_kw(1, "DEFAULT") && st.is_kw(2, "PRIVILEGES")) {
         return false;
     }
-    let mut i = 1;
-    if revoke && st.is_kw(2, "OPTION") && st.is_kw(3, "FOR") {
-        i = 4;
-    }
-    let on = st.find_kw(i, &["ON"]);
-    let Some(to) = st.find_kw(on.unwrap_or(i), &[if revoke { "FROM" } else { "TO" }]) else {
+    let Some(g) = st.find_kw(3, &["GRANT", "REVOKE"]) else {
         return false;
     };
+    let (mut for_roles, mut schemas) = (Vec::new(), Vec::new());
+    let mut i = 3;
+    while i < g {
+        let (list, from) =
+            if st.is_kw(i, "FOR") && (st.is_kw(i + 1, "ROLE") || st.is_kw(i + 1, "USER")) {
+                (&mut for_roles, i + 2)
+            } else if st.is_kw(i, "IN") && st.is_kw(i + 1, "SCHEMA") {
+                (&mut schemas, i + 2)
+            } else {
+                i += 1;
+                continue;
+            };
+        let end = st
+            .find_kw(from, &["IN", "FOR", "GRANT", "REVOKE"])
+            .unwrap_or(g)
+            .min(g);
+        for (a, b) in st.comma_split(from, end) {
+            if let Some(name) = role_at(st, a, b) {
+                list.push(name);
+            }
+        }
+        i = end;
+    }
+    let Some(mut grant) = grant_at(ctx, st, g) else {
+        return false;
+    };
+    // `ON TABLES`, `ON SEQUENCES`, `ON FUNCTIONS` …: the object type in the plural, on the
+    // schemas named (none: every schema)
+    let Some(on) = st.find_kw(g + 1, &["ON"]) else {
+        return false;
+    };
+    let plural = st
+        .toks
+        .get(on + 1)
+        .map(|t| t.text(st.src).to_lowercase())
+        .unwrap_or_default();
+    grant.object_type = plural.trim_end_matches('s').to_string();
+    grant.objects = schemas;
+    grant.default_privileges = true;
+    grant.for_roles = for_roles;
+    ctx.schema.push_grant(grant);
+    true
+}
+
+/// The GRANT or REVOKE whose keyword is token `g`, read from the tokens.
+fn grant_at(ctx: &Ctx, st: &Stmt, g: usize) -> Option<Grant> {
+    let revoke = st.is_kw(g, "REVOKE");
+    if !revoke && !st.is_kw(g, "GRANT") {
+        return None;
+    }
+    let mut i = g + 1;
+    if revoke && st.is_kw(g + 2, "OPTION") && st.is_kw(g + 3, "FOR") {
+        i = g + 4;
+    }
+    let on = st.find_kw(i, &["ON"]);
+    let to = st.find_kw(on.unwrap_or(i), &[if revoke { "FROM" } else { "TO" }])?;
     let privs_end = on.unwrap_or(to);
     let mut privileges = Vec::new();
     let mut columns = Vec::new();
@@ -273,7 +337,7 @@ pub(super) fn from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
             st.is_kw(w, "WITH") && (st.is_kw(w + 1, "GRANT") || st.is_kw(w + 1, "ADMIN"))
         });
     let action = if revoke { "revoke" } else { "grant" };
-    ctx.schema.push_grant(Grant {
+    Some(Grant {
         privileges,
         columns,
         with_grant_option,
@@ -285,8 +349,7 @@ pub(super) fn from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
             st.whole(),
             st.focus(),
         )
-    });
-    true
+    })
 }
 
 /// The object type and objects of `ON ...` (tokens `[i, to)`).

@@ -279,8 +279,10 @@ pub(super) fn url_passwords(v: &str) -> Vec<Range<usize>> {
 }
 
 /// The built-in `connection-string` pattern's group 1 in each match, in order:
-/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*([^;\s\"'&]+)`. At most one of the
-/// three words matches at a place, and each part stops at a character the next one needs.
+/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*[\"']?([^;\s\"'&]+)`. At most one of
+/// the three words matches at a place, and each part stops at a character the next one needs.
+/// A quote may open the value: a JAAS login module's `password="s3cret";` (wild19: Kafka
+/// `sasl.jaas.config` in Spring and AKHQ configs).
 pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
     let delimiter = |c: char| matches!(c, ';' | '"' | '\'' | '?' | '&') || c.is_whitespace();
     let in_value = |c: char| !(matches!(c, ';' | '"' | '\'' | '&') || c.is_whitespace());
@@ -295,6 +297,10 @@ pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
             return None;
         }
         let start = run_end(v, eq + 1, char::is_whitespace);
+        let start = match char_at(v, start) {
+            Some('"' | '\'') => start + 1,
+            _ => start,
+        };
         let end = run_end(v, start, in_value);
         (end > start).then_some(start..end)
     };
@@ -529,6 +535,8 @@ mod tests {
             "password=;pwd=ok",
             "\u{2003}pwd=\u{2003}v",
             ";;password=a;password=b",
+            "Module required username=\"u\" password=\"s3cret\";",
+            "password='x' pwd=\"\" passwd=\" y\" password=\"\"z password= 'w'",
         ] {
             for (re, hand) in password_patterns() {
                 assert_eq!(hand(v), by_expression(re, v), "{v:?}");

@@ -13,7 +13,7 @@ use crate::ast::{self, ExprRef, LiteralStmt, Query};
 use crate::compiler::destructuring_planner::plans::BindingPlan;
 use crate::compiler::hoist::{HoistedLoop, LoopType};
 use crate::lexer::Span;
-use crate::rvm::instructions::{GuardMode, LoopMode, LoopStartParams};
+use crate::rvm::instructions::{BuiltinCallParams, GuardMode, LoopMode, LoopStartParams};
 use crate::rvm::Instruction;
 use crate::Value;
 use alloc::format;
@@ -101,11 +101,124 @@ impl<'a> Compiler<'a> {
                 )?;
                 Ok(())
             }
-            LoopType::Walk => Err(CompilerError::General {
-                message: "walk loops are not yet supported in the RVM compiler".to_string(),
-            }
-            .into()),
+            LoopType::Walk => self.compile_walk_loop(current_loop, stmts, remaining_loops),
         }
+    }
+
+    /// `walk(x, [path, value])`: the `walk` builtin's array of `[path, value]` pairs (what the
+    /// interpreter iterates), looped over with the output parameter's binding plan applied to
+    /// each pair. The call expression itself then reads as the current pair, as in the
+    /// interpreter.
+    fn compile_walk_loop(
+        &mut self,
+        walk: &HoistedLoop,
+        remaining_stmts: &[&LiteralStmt],
+        remaining_loops: &[HoistedLoop],
+    ) -> Result<()> {
+        let call = &walk.collection;
+        let ast::Expr::Call { params, span, .. } = call.as_ref() else {
+            return Err(CompilerError::General {
+                message: "walk loop without a call expression".to_string(),
+            }
+            .at(call.span()));
+        };
+        let [subject, output] = params.as_slice() else {
+            return Err(CompilerError::General {
+                message: "walk loops need a value and an output parameter".to_string(),
+            }
+            .at(span));
+        };
+        let plan = self.expect_binding_plan_for_expr(output, "walk output parameter")?;
+        if !matches!(plan, BindingPlan::Parameter { .. }) {
+            return Err(CompilerError::UnexpectedBindingPlan {
+                context: "walk output parameter".to_string(),
+                found: format!("{plan:?}"),
+            }
+            .at(output.span()));
+        }
+
+        let subject_reg = self.compile_rego_expr(subject)?;
+        let builtin_index = self.get_builtin_index("walk")?;
+        let pairs_reg = self.alloc_register()?;
+        let mut args = [0u8; 8];
+        args[0] = subject_reg;
+        let call_params = self.program.add_builtin_call_params(BuiltinCallParams {
+            dest: pairs_reg,
+            builtin_index,
+            num_args: 1,
+            args,
+        });
+        self.emit_instruction(
+            Instruction::BuiltinCall {
+                params_index: call_params,
+            },
+            span,
+        );
+
+        let key_reg = self.alloc_register()?;
+        let value_reg = self.alloc_register()?;
+        let result_reg = self.alloc_register()?;
+        self.loop_expr_register_map.insert(call.clone(), value_reg);
+
+        let loop_params_index = self.program.add_loop_params(LoopStartParams {
+            mode: LoopMode::ForEach,
+            collection: pairs_reg,
+            key_reg,
+            value_reg,
+            result_reg,
+            body_start: 0,
+            loop_end: 0,
+        });
+        self.emit_instruction(
+            Instruction::LoopStart {
+                params_index: loop_params_index,
+            },
+            span,
+        );
+        let body_start = self.program.instructions.len() as u16;
+
+        let _ = self
+            .apply_binding_plan(&plan, value_reg, output.span())
+            .map_err(|e| CompilerError::from(e).at(output.span()))?;
+        self.compile_hoisted_loops(remaining_stmts, remaining_loops)?;
+
+        self.emit_instruction(
+            Instruction::LoopNext {
+                body_start,
+                loop_end: 0,
+            },
+            span,
+        );
+        let loop_end = self.program.instructions.len() as u16;
+        self.program
+            .update_loop_params(loop_params_index, |params| {
+                params.body_start = body_start;
+                params.loop_end = loop_end;
+            });
+        let loop_next_idx = self.program.instructions.len() - 1;
+        if let Instruction::LoopNext {
+            loop_end: ref mut end,
+            ..
+        } = &mut self.program.instructions[loop_next_idx]
+        {
+            *end = loop_end;
+        }
+
+        // As for an index iteration inside an `every` body: no pair matching fails the
+        // iteration.
+        if matches!(
+            self.context_stack.last().map(|c| &c.context_type),
+            Some(ContextType::Every)
+        ) {
+            self.emit_instruction(
+                Instruction::Guard {
+                    register: result_reg,
+                    mode: GuardMode::Condition,
+                },
+                span,
+            );
+        }
+        Ok(())
     }
 
     pub(super) fn compile_every_quantifier(
