@@ -1804,3 +1804,94 @@ ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" IN SCHEMA \"public\" GRANT SELECT
     );
     assert_eq!(code, 1, "{v}");
 }
+
+/// A finding on a key whose value is a flow collection underlines the collection up to its
+/// closing bracket: `limits: {memory: 32Mi}` (K8S-013) and `verbs: ["*"]` (K8S-033) lost their
+/// last character (session wild18: an Istio lab's Deployments, an operator's ClusterRole).
+#[test]
+fn a_finding_on_a_flow_collection_ends_at_its_closing_bracket() {
+    let d = dir_with(&[(
+        "k.yaml",
+        b"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: agent\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\"]\n  verbs: [\"create\", \"get\"]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ns\nspec:\n  containers:\n    - name: c\n      image: app:1\n      resources:\n        requests: {cpu: 10m, memory: 16Mi}\n        limits: {memory: 32Mi}\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["k.yaml", "--select", "K8S-013,K8S-033"]);
+    let mut spans: Vec<(String, u64, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap_or(0);
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                n("start_line"),
+                n("start_column"),
+                n("end_column"),
+            )
+        })
+        .collect();
+    spans.sort();
+    // `  verbs: ["create", "get"]` is columns 3..=26; `        limits: {memory: 32Mi}` 9..=30.
+    assert_eq!(
+        spans,
+        vec![
+            ("K8S-013".to_string(), 21, 9, 31),
+            ("K8S-033".to_string(), 8, 3, 27),
+        ],
+        "{v}"
+    );
+}
+
+/// `runeguard render` prints a chart's `checksum/secret` pod annotation (a digest of the
+/// Secret's manifest) as `helm template` does, and still masks the Secret's own value (session
+/// wild18: a security platform's enrichment-service chart).
+#[test]
+fn a_checksum_of_a_secret_is_rendered_as_helm_prints_it() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: app\nversion: 0.1.0\n" as &[u8]),
+        ("chart/values.yaml", b"apiKey: Zq8vR3xN2pL7tK9wB4mC6yH1\n" as &[u8]),
+        (
+            "chart/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n  namespace: ns\nstringData:\n  api-key: {{ .Values.apiKey }}\n" as &[u8],
+        ),
+        (
+            "chart/templates/deployment.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: ns\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n      annotations:\n        checksum/secret: {{ include (print $.Template.BasePath \"/secret.yaml\") . | sha256sum }}\n    spec:\n      containers:\n        - name: app\n          image: app:1\n" as &[u8],
+        ),
+    ]);
+    let (out, code) = render(d.path(), "chart");
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Zq8vR3xN2pL7tK9wB4mC6yH1"), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("checksum/secret:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let digest = line.split(':').nth(1).unwrap_or("").trim();
+    assert!(
+        digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
+}
+
+/// An empty flow collection followed by a comment (`- {} # allow all ingress`) is underlined
+/// up to its bracket: K8S-029's span ran to the end of the comment (session wild18: a
+/// tenant controller's allow-all NetworkPolicy).
+#[test]
+fn a_finding_on_an_empty_flow_collection_stops_before_its_comment() {
+    let d = dir_with(&[(
+        "np.yaml",
+        b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all-ingress\n  namespace: t1\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n  ingress:\n    - {} # allow all ingress (NodePort traffic hits pods)\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["np.yaml", "--select", "K8S-029"]);
+    let f = &v["findings"][0];
+    let n = |k: &str| f[k].as_u64().unwrap_or(0);
+    assert_eq!(
+        (
+            n("start_line"),
+            n("start_column"),
+            n("end_line"),
+            n("end_column")
+        ),
+        (11, 7, 11, 9),
+        "{v}"
+    );
+}

@@ -65,10 +65,28 @@ operations(rule) := concat(", ", sort(paths)) if {
 	count(paths) > 0
 }
 
+# An L4 rule (wild18: a database's `ports: ["5432"]`): the ports it opens.
+operations(rule) := sprintf("port%s %s", [suffix, concat(", ", sort(ports))]) if {
+	not any_method(rule)
+	not any_path(rule)
+	ports := {sprintf("%v", [p]) | some t in istio.items(rule, "to"); some p in istio.items(t.operation, "ports"); port(p)}
+	count(ports) > 0
+	suffix := plural_s(ports)
+}
+
 operations(rule) := "use its operations" if {
 	not any_method(rule)
 	not any_path(rule)
+	not any_port(rule)
 }
+
+port(p) if is_string(p)
+
+port(p) if is_number(p)
+
+plural_s(set) := "" if count(set) == 1
+
+plural_s(set) := "s" if count(set) > 1
 
 any_method(rule) if {
 	some t in istio.items(rule, "to")
@@ -89,9 +107,22 @@ verb(rule) := "may call" if {
 	any_path(rule)
 }
 
+verb(rule) := "may reach" if {
+	not any_method(rule)
+	not any_path(rule)
+	any_port(rule)
+}
+
 verb(rule) := "may" if {
 	not any_method(rule)
 	not any_path(rule)
+	not any_port(rule)
+}
+
+any_port(rule) if {
+	some t in istio.items(rule, "to")
+	some p in istio.items(t.operation, "ports")
+	port(p)
 }
 
 plural(list) := "rule" if count(list) == 1

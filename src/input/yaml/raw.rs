@@ -419,7 +419,9 @@ impl<'a> Builder<'a> {
     }
 
     /// A collection ends where its last item ends (saphyr's end marker may lie lines further,
-    /// at the next token); an empty one at its end marker.
+    /// at the next token); an empty one at its end marker. A flow collection (`[a, b]`,
+    /// `{k: v}`, `{}`) ends after its closing bracket (wild18: `limits: {memory: 32Mi}` was
+    /// underlined without its `}`, and `- {} # allow all` up to the end of the comment).
     fn collection_span(
         &mut self,
         start: usize,
@@ -427,8 +429,25 @@ impl<'a> Builder<'a> {
         end_marker: saphyr_parser::Marker,
     ) -> Span {
         let end = match last {
-            Some(s) => s.end as usize,
-            None => self.offset(end_marker),
+            Some(s) => {
+                let end = s.end as usize;
+                match self.whole.as_bytes().get(start) {
+                    Some(b'[') => closing_bracket(self.whole, end, b']').unwrap_or(end),
+                    Some(b'{') => closing_bracket(self.whole, end, b'}').unwrap_or(end),
+                    _ => end,
+                }
+            }
+            None => {
+                let close = match self.whole.as_bytes().get(start) {
+                    Some(b'[') => closing_bracket(self.whole, start + 1, b']'),
+                    Some(b'{') => closing_bracket(self.whole, start + 1, b'}'),
+                    _ => None,
+                };
+                match close {
+                    Some(end) => end,
+                    None => self.offset(end_marker),
+                }
+            }
         };
         Span::new(start, end.max(start))
     }
@@ -489,6 +508,26 @@ fn block_header_keeps(text: &str, offset: usize) -> bool {
         .and_then(|t| t.lines().next())
         .map(|h| h.split('#').next().unwrap_or("").contains('+'))
         .unwrap_or(false)
+}
+
+/// The offset just past the `close` bracket of a flow collection whose last item ends at
+/// `from`: only blanks, line breaks, a trailing comma and comments may lie between them.
+fn closing_bracket(text: &str, from: usize, close: u8) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+            b'#' => {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            c if c == close => return Some(i + 1),
+            _ => return None,
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -310,3 +310,58 @@ proptest::proptest! {
         proptest::prop_assert_eq!(undo(&rt(&s)), s);
     }
 }
+
+/// wild18: a key whose value is a flow collection (`limits: {memory: 32Mi}`,
+/// `verbs: ["*"]`) was underlined up to its last item, without the closing bracket.
+#[test]
+fn a_flow_collection_span_ends_at_its_closing_bracket() {
+    let text = "limits: {memory: 32Mi}
+verbs: [ \"get\" , \"list\" ]  # read only
+labels: {app: a,
+  version: v1 }
+nested: [[a, b], {c: d}]
+empty: []
+block:
+  - x
+rules:
+  - {} # allow all
+  - [ ]  # none
+";
+    for schema in [Schema::Kubernetes, Schema::Core] {
+        assert_eq!(
+            focus_at(text, schema, &["limits"]),
+            ("limits: {memory: 32Mi}".to_string(), 1, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["verbs"]),
+            ("verbs: [ \"get\" , \"list\" ]".to_string(), 2, true)
+        );
+        assert_eq!(focus_at(text, schema, &["labels"]).0, "labels: {app: a,");
+        assert_eq!(
+            focus_at(text, schema, &["nested"]),
+            ("nested: [[a, b], {c: d}]".to_string(), 5, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["nested", "0"]),
+            ("[a, b]".to_string(), 5, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["nested", "1"]),
+            ("{c: d}".to_string(), 5, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["empty"]),
+            ("empty: []".to_string(), 6, true)
+        );
+        assert_eq!(focus_at(text, schema, &["block"]).0, "block:");
+        // An empty flow collection ends at its bracket, not after the comment that follows.
+        assert_eq!(
+            focus_at(text, schema, &["rules", "0"]),
+            ("{}".to_string(), 10, true)
+        );
+        assert_eq!(
+            focus_at(text, schema, &["rules", "1"]),
+            ("[ ]".to_string(), 11, true)
+        );
+    }
+}

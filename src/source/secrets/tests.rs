@@ -519,3 +519,21 @@ fn overlaps_credential_agrees_with_the_redaction() {
         assert_eq!(f.overlaps_credential(r.clone()), by_redaction, "at {r:?}");
     }
 }
+
+/// wild18: Helm's `checksum/secret: {{ include ".../secret.yaml" . | sha256sum }}` pod
+/// annotation holds a digest of the Secret's manifest, not a credential: `runeguard render`
+/// printed `********` where `helm template` prints the digest.
+#[test]
+fn a_checksum_of_a_secret_is_not_a_credential() {
+    for n in [
+        "checksum/secret",
+        "checksum/secrets",
+        "checksum/tls-secret",
+        "checksumSecret",
+    ] {
+        assert!(!secret_name(n), "{n}");
+    }
+    let text = "metadata:\n  annotations:\n    checksum/secret: 997e1feee93e9e75f7ed86388c918a6c0fab9ca78e85a83ac057ca1af8443716\n    secret: Zq8vR3xN2pL7tK9wB4mC6yH1\n";
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(masked, ["Zq8vR3xN2pL7tK9wB4mC6yH1"]);
+}
