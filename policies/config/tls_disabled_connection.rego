@@ -128,14 +128,20 @@ deny contains finding if {
 	}
 }
 
+# The document's strings that set something (`k=v`): the connection strings, and the JVM
+# options, that the rules below read, found in one walk of the document.
+setting_strings contains [path, v] if {
+	walk(input, [path, v])
+	is_string(v)
+	contains(v, "=")
+}
+
 # Inside a connection string or URL: "postgres://...?sslmode=disable", "host=db sslmode=disable",
 # "jdbc:mysql://db/app?useSSL=false", and .NET's (wild19): MySQL Connector/NET's `SslMode=None`,
 # Npgsql's `SSL Mode=Disable`, SqlClient's `Encrypt=False` (JDBC's `encrypt=false`). Only the
 # setting is printed, never the string (it may hold credentials).
 deny contains finding if {
-	walk(input, [path, v])
-	is_string(v)
-	contains(v, "=")
+	some [path, v] in setting_strings
 	string_hint(lower(v))
 	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(sslmode|ssl-mode|ssl_mode|ssl mode|ssl|tls|usessl|use_ssl|encrypt)\s*=\s*(disable|disabled|allow|none|false|no|0|off)(?:$|[&;\s])`, v, 1)[0]
 	finding := {
@@ -176,8 +182,7 @@ kafka_protocol_key(e) if {
 # A connection string that keeps TLS but accepts any server certificate: SqlClient's and JDBC's
 # `TrustServerCertificate=True` is `insecure_skip_verify: true` (wild19: .NET appsettings.json).
 deny contains finding if {
-	walk(input, [path, v])
-	is_string(v)
+	some [path, v] in setting_strings
 	contains(lower(v), "trust")
 	m := regex.find_all_string_submatch_n(`(?i)(?:^|[?&;\s])(trust ?server ?certificate)\s*=\s*(true|yes)(?:$|[&;\s])`, v, 1)[0]
 	finding := {
@@ -195,8 +200,7 @@ string_hint(l) if contains(l, "encrypt")
 # `-Dmanagement.server.ssl.enabled=false`): the property's last name, or `ssl.enabled` /
 # `tls.enabled`, read like a key.
 jvm_properties contains [path, name, value] if {
-	walk(input, [path, v])
-	is_string(v)
+	some [path, v] in setting_strings
 	contains(v, "-D")
 	connection_hint(lower(v))
 	some m in regex.find_all_string_submatch_n(`(?:^|\s)-D([A-Za-z0-9_.-]+)=("?)([^\s"]*)`, v, -1)

@@ -128,8 +128,8 @@ pub(super) fn split_documents(
     // How many of the `toYaml` outputs have been matched to what an action printed, and
     // whether any printed a value from values.
     let mut blocks_read = 0;
-    let any_built = printed_blocks.iter().any(|b| !b.lines.is_empty());
     let mut partial_lines = PartialCache::new(printed_blocks, strings);
+    let any_built = partial_lines.any_built;
     let mut include_paths: FastMap<usize, Arc<LinePaths>> = FastMap::default();
     for b in bounds {
         let chunk = &out[b.clone()];
@@ -833,8 +833,7 @@ fn built_block<'b>(
     blocks: &'b [super::toyaml::PrintedBlock],
     read: &mut usize,
 ) -> Option<(&'b super::toyaml::PrintedBlock, usize)> {
-    let lead = printed.len() - printed.trim_start_matches('\n').len();
-    let fingerprint = super::toyaml::block_fingerprint(&printed[lead..]);
+    let (lead, fingerprint) = printed_fingerprint(printed);
     let i = *read
         + blocks[*read..]
             .iter()
@@ -842,6 +841,13 @@ fn built_block<'b>(
     *read = i + 1;
     let block = &blocks[i];
     (!block.lines.is_empty()).then_some((block, lead))
+}
+
+/// Where the text an action printed of a `toYaml` output begins (past the line breaks
+/// `nindent` puts first), and the output's [`block_fingerprint`](super::toyaml::block_fingerprint).
+fn printed_fingerprint(printed: &str) -> (usize, u64) {
+    let lead = printed.len() - printed.trim_start_matches('\n').len();
+    (lead, super::toyaml::block_fingerprint(&printed[lead..]))
 }
 
 /// Whether the included text at byte `at` was written by an action that re-serializes data
@@ -1163,6 +1169,8 @@ struct PartialCache<'b> {
     /// The output matched to each piece (include, piece), and whether each output is taken.
     matched: FastMap<(usize, usize), Option<usize>>,
     taken: Vec<bool>,
+    /// Whether some output printed a value from values (else no piece has one to match).
+    any_built: bool,
 }
 
 impl<'b> PartialCache<'b> {
@@ -1173,6 +1181,7 @@ impl<'b> PartialCache<'b> {
             strings,
             matched: FastMap::default(),
             taken: vec![false; blocks.len()],
+            any_built: blocks.iter().any(|b| !b.lines.is_empty()),
         }
     }
 
@@ -1186,14 +1195,14 @@ impl<'b> PartialCache<'b> {
         i: usize,
         printed: &str,
     ) -> Option<(&'b super::toyaml::PrintedBlock, usize)> {
-        if !self.blocks.iter().any(|b| !b.lines.is_empty()) {
+        if !self.any_built {
             return None;
         }
         let lead = printed.len() - printed.trim_start_matches('\n').len();
         let found = match self.matched.get(&(n, i)) {
             Some(found) => *found,
             None => {
-                let fingerprint = super::toyaml::block_fingerprint(&printed[lead..]);
+                let (_, fingerprint) = printed_fingerprint(printed);
                 let found = (0..self.blocks.len())
                     .find(|&b| !self.taken[b] && self.blocks[b].fingerprint == fingerprint);
                 if let Some(b) = found {
