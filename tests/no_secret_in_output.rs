@@ -23,6 +23,10 @@ const CREDENTIALS: &[&str] = &[
     "YWRtaW4tcGFzc3dvcmQtMTIz",
     "unclosed-quoted-secret",
     "jaas-login-passphrase",
+    "cache-auth-phrase-77",
+    "db-option-passphrase",
+    "listed-option-passphrase",
+    "jvm-property-passphrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -90,6 +94,21 @@ const COMPOSE: &str = r#"services:
       - "5432:5432"
 "#;
 
+/// Credentials given on command lines (CFG-016 reads them; `inspect` runs no rule, so the
+/// detector itself must find them: `inspect` printed `--requirepass` values).
+const COMPOSE_COMMANDS: &str = r#"services:
+  cache:
+    image: redis:7
+    command: redis-server --requirepass cache-auth-phrase-77
+  api:
+    image: api:1.0
+    command: ["api", "--db-password=db-option-passphrase", "--password", "listed-option-passphrase"]
+    entrypoint:
+      - java
+      - -Dspring.datasource.password=jvm-property-passphrase
+      - -jar
+"#;
+
 const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';
 CREATE ROLE admin SUPERUSER LOGIN PASSWORD 'hunter2-but-longer';
 GRANT ALL PRIVILEGES ON DATABASE shop TO PUBLIC;
@@ -149,6 +168,7 @@ fn inputs() -> tempfile::TempDir {
     dir_with(&[
         ("deploy.yaml", DEPLOYMENT.as_bytes()),
         ("docker-compose.yaml", COMPOSE.as_bytes()),
+        ("compose.yaml", COMPOSE_COMMANDS.as_bytes()),
         ("schema.sql", SQL.as_bytes()),
         ("config.toml", TOML.as_bytes()),
         ("application.yml", SPRING.as_bytes()),
@@ -212,6 +232,7 @@ fn no_credential_in_inspect() {
     for file in [
         "deploy.yaml",
         "docker-compose.yaml",
+        "compose.yaml",
         "schema.sql",
         "config.toml",
         "broken.yaml",

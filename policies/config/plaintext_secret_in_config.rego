@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.config.credential_options such as `--requirepass`) with a literal value. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -65,7 +65,7 @@ deny contains finding if {
 # line, in `command`, `entrypoint` or `healthcheck.test` (a string or a list), where
 # `docker inspect` and every process listing show it (wild16). Long options only: what a short
 # one (`-a`, `-p`) means depends on the program. Options named for a credential without saying
-# so (`--requirepass`) are data.settings.config.credential_options. The finding is on the
+# so (`--requirepass`) are data.settings.credentials.credential_options. The finding is on the
 # string holding the value (the list item, when the line is a list), which outputs mask.
 deny contains finding if {
 	some s in config.services
@@ -119,6 +119,6 @@ joined_option(t) := {"flag": concat("", ["-D", m[0][1]]), "name": m[0][1], "valu
 }
 
 # The name the credential detector weighs: `requirepass` says password without the word.
-credential_key(name) := "password" if lower(name) in data.settings.config.credential_options
+credential_key(name) := "password" if lower(name) in data.settings.credentials.credential_options
 
-credential_key(name) := name if not lower(name) in data.settings.config.credential_options
+credential_key(name) := name if not lower(name) in data.settings.credentials.credential_options

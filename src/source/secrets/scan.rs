@@ -111,9 +111,96 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
             }
         }
     }
+    command_line_credentials(text, &mut out);
     scan_lines(text, &mut out);
     repeated_elsewhere(text, &mut out);
     merge(out)
+}
+
+/// The values of command-line options that take a credential (`--requirepass s3cret`,
+/// `--db-password=s3cret`, `-Dspring.datasource.password=s3cret`), as CFG-016 reads a
+/// Compose service's command line: a long option or a `-D` property named like a credential,
+/// or one of `credential_options`, with a literal value (not a reference or placeholder).
+/// Every output masks them, not only those a rule flagged (`inspect` and `render` run none).
+fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    let value_end = |from: usize| {
+        from + b[from..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b',' | b']'))
+            .unwrap_or(b.len() - from)
+    };
+    for dash in memchr::memchr_iter(b'-', b) {
+        let after_boundary = dash == 0
+            || matches!(
+                b[dash - 1],
+                b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'[' | b',' | b'('
+            );
+        let name_start = match (b.get(dash + 1), b.get(dash + 2)) {
+            (Some(b'-' | b'D'), Some(c)) if after_boundary && c.is_ascii_alphabetic() => dash + 2,
+            _ => continue,
+        };
+        let name_end = name_start
+            + b[name_start..]
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+                .unwrap_or(b.len() - name_start);
+        let name = &text[name_start..name_end];
+        let start = match b.get(name_end) {
+            Some(b'=') => name_end + 1,
+            // `--name value`, the next word when it is no option (long options only): in the
+            // same string, or the next item of a list (`["--password", "…"]`, or a block
+            // list's next `- …` line).
+            _ if b[dash + 1] == b'-' => match next_word(b, name_end) {
+                Some(start) => start,
+                None => continue,
+            },
+            _ => continue,
+        };
+        // A quoted value (`--password="s3cret"`) is what the quotes hold.
+        let start = start + usize::from(matches!(b.get(start), Some(b'"' | b'\'')));
+        let end = value_end(start);
+        if start >= end {
+            continue;
+        }
+        let named = secret_name(name)
+            || vocabulary()
+                .credential_options
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(name));
+        if named && !super::detect::not_literal(name, &text[start..end]) {
+            out.push(start..end);
+        }
+    }
+}
+
+/// Where the word after an option ending at `at` starts: past spaces, or past the option's
+/// closing quote and the list's `,` or line break and `- `. None when no word follows or
+/// the next one is an option.
+fn next_word(b: &[u8], at: usize) -> Option<usize> {
+    let spaces = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = at;
+    if matches!(b.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    let gap = spaces(i);
+    i = match b.get(gap) {
+        Some(b',') => spaces(gap + 1),
+        Some(b'\n') => {
+            let item = spaces(gap + 1);
+            (b.get(item) == Some(&b'-') && matches!(b.get(item + 1), Some(b' ' | b'\t')))
+                .then(|| spaces(item + 1))?
+        }
+        _ if gap > i && i == at => gap,
+        _ => return None,
+    };
+    let first = *b.get(i)?;
+    (first != b'-' && first != b'\n' && first != b'\r').then_some(i)
 }
 
 /// Each credential found is hidden wherever else the text holds it as a word of its own: a

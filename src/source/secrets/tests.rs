@@ -537,3 +537,29 @@ fn a_checksum_of_a_secret_is_not_a_credential() {
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(masked, ["Zq8vR3xN2pL7tK9wB4mC6yH1"]);
 }
+
+/// The values of command-line options that take a credential are credentials in every
+/// output, not only where CFG-016 flagged them: `inspect` printed `--requirepass` values.
+#[test]
+fn command_line_credentials_are_found_by_the_scanner() {
+    let text = concat!(
+        "command: redis-server --requirepass Zq8vR3xN2pL7\n",
+        "args: [\"--db-password=Zq8vR3xN2pL8\", \"--password\", \"Zq8vR3xN2pL9\", \"--verbose\"]\n",
+        "opts: -Dspring.datasource.password=Zq8vR3xN2pM1 --name=web --token=${TOKEN}\n",
+        "list:\n  - --masterauth\n  - Zq8vR3xN2pM2\n  - --password-file\n  - /run/secrets/db\n",
+        "quoted: app --api-key \"Zq8vR3xN2pM3\" --dry-run --password --quiet\n",
+        "---\nkey: a-b --x\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Zq8vR3xN2pL7",
+            "Zq8vR3xN2pL8",
+            "Zq8vR3xN2pL9",
+            "Zq8vR3xN2pM1",
+            "Zq8vR3xN2pM2",
+            "Zq8vR3xN2pM3"
+        ]
+    );
+}

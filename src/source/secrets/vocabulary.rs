@@ -110,6 +110,9 @@ pub(super) struct Vocabulary {
     pub(super) embedded_reference: TextTest,
     pub(super) placeholder: TextTest,
     pub(super) reference_prefixes: Vec<String>,
+    /// Command-line options that take a password without naming one (`--requirepass`),
+    /// lower case.
+    pub(super) credential_options: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
     pub(super) url_password: PasswordFinder,
     pub(super) conn_password: PasswordFinder,
@@ -485,6 +488,10 @@ impl Vocabulary {
                 || re(&s("placeholder_pattern")),
             ),
             reference_prefixes: list("reference_prefixes"),
+            credential_options: list("credential_options")
+                .iter()
+                .map(|o| o.to_ascii_lowercase())
+                .collect(),
             patterns,
             url_password: url_password.unwrap_or_else(no_password),
             conn_password: conn_password.unwrap_or_else(no_password),
