@@ -265,7 +265,7 @@ password_part(v) := part if {
 	]
 	conns := [m |
 		some m in regex.find_all_string_submatch_n(_password_pattern("connection-string").re, v, -1)
-		not password_placeholder(m[1])
+		not password_placeholder(match_value(m))
 	]
 	part := _password_part(v, urls, conns)
 }
@@ -282,18 +282,23 @@ _password_part(v, urls, _) := {"part": [start, start + count(m[1])]} if {
 }
 
 # In a connection-string match, the password ends the match.
-_password_part(v, urls, conns) := {"part": [start, start + count(m[1])]} if {
+_password_part(v, urls, conns) := {"part": [start, start + count(match_value(m))]} if {
 	count(urls) == 0
 	m := conns[0]
-	start := (indexof(v, m[0]) + count(m[0])) - count(m[1])
+	start := (indexof(v, m[0]) + count(m[0])) - count(match_value(m))
 }
+
+# A password pattern's match's value: the group that took part (the connection-string
+# pattern spells a double-quoted, a single-quoted and a bare value as three groups; the
+# others do not take part and are empty).
+match_value(m) := concat("", array.slice(m, 1, count(m)))
 
 # `…;Password=…;` in a connection string.
 conn_password(v) if {
 	is_string(v)
 	contains(v, "=")
 	some m in regex.find_all_string_submatch_n(_password_pattern("connection-string").re, v, -1)
-	not password_placeholder(m[1])
+	not password_placeholder(match_value(m))
 }
 
 password_placeholder(p) if regex.match(settings.reference_pattern, trim_space(p))

@@ -209,7 +209,8 @@ pub(super) fn is_placeholder(v: &str) -> bool {
 /// The byte ranges of the passwords in a text, in order.
 pub(super) type Passwords = fn(&str) -> Vec<Range<usize>>;
 
-/// Where a text's passwords are: group 1 of each of the expression's `captures_iter` matches.
+/// Where a text's passwords are: in each of the expression's `captures_iter` matches, the
+/// first group that took part (a pattern may spell the value's forms as alternatives).
 pub(super) type PasswordFinder = HandOr<Passwords>;
 
 impl PasswordFinder {
@@ -218,7 +219,7 @@ impl PasswordFinder {
             HandOr::Hand(f) => f(v),
             HandOr::Expression(re) => re
                 .captures_iter(v)
-                .filter_map(|c| c.get(1))
+                .filter_map(|c| c.iter().skip(1).flatten().next())
                 .map(|m| m.range())
                 .collect(),
         }
@@ -278,11 +279,12 @@ pub(super) fn url_passwords(v: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The built-in `connection-string` pattern's group 1 in each match, in order:
-/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*[\"']?([^;\s\"'&]+)`. At most one of
-/// the three words matches at a place, and each part stops at a character the next one needs.
-/// A quote may open the value: a JAAS login module's `password="s3cret";` (wild19: Kafka
-/// `sasl.jaas.config` in Spring and AKHQ configs).
+/// The built-in `connection-string` pattern's password group in each match, in order:
+/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*(?:\"([^\"\r\n]+)|'([^'\r\n]+)|([^;\s\"'&]+))`.
+/// At most one of the three words matches at a place, and each part stops at a character the
+/// next one needs. A quote may open the value, which then runs to the same quote or the line's
+/// end, spaces and `;` included: a JAAS login module's `password="two words";` (wild19: Kafka
+/// `sasl.jaas.config` in Spring and AKHQ configs), ADO.NET's and libpq's quoted values.
 pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
     let delimiter = |c: char| matches!(c, ';' | '"' | '\'' | '?' | '&') || c.is_whitespace();
     let in_value = |c: char| !(matches!(c, ';' | '"' | '\'' | '&') || c.is_whitespace());
@@ -297,11 +299,16 @@ pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
             return None;
         }
         let start = run_end(v, eq + 1, char::is_whitespace);
-        let start = match char_at(v, start) {
-            Some('"' | '\'') => start + 1,
-            _ => start,
+        let (start, end) = match char_at(v, start) {
+            Some(q @ ('"' | '\'')) => {
+                let inside = start + 1;
+                (
+                    inside,
+                    run_end(v, inside, |c| !matches!(c, '\r' | '\n') && c != q),
+                )
+            }
+            _ => (start, run_end(v, start, in_value)),
         };
-        let end = run_end(v, start, in_value);
         (end > start).then_some(start..end)
     };
     // Every word starts with `p`: only a `p` at the start or after a delimiter can begin a
@@ -508,7 +515,7 @@ mod tests {
 
     fn by_expression(re: &Regex, v: &str) -> Vec<Range<usize>> {
         re.captures_iter(v)
-            .filter_map(|c| c.get(1))
+            .filter_map(|c| c.iter().skip(1).flatten().next())
             .map(|m| m.range())
             .collect()
     }
@@ -536,6 +543,9 @@ mod tests {
             "\u{2003}pwd=\u{2003}v",
             ";;password=a;password=b",
             "Module required username=\"u\" password=\"s3cret\";",
+            "Module required password=\"two words; and more\" user=x;",
+            "Server=db;Password='a b;c';User Id=sa pwd=\"unclosed to the end\nnext=1",
+            "password=\"a\"b\" pwd='x\r\ny' passwd=\"\"",
             "password='x' pwd=\"\" passwd=\" y\" password=\"\"z password= 'w'",
         ] {
             for (re, hand) in password_patterns() {
@@ -551,7 +561,7 @@ mod tests {
         fn password_finders_match_the_builtin_patterns(
             v in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    "://", ":", "/", "@", " ", "\n", "\u{a0}", "a", "Z", "9", "+", ".", "-",
+                    "://", ":", "/", "@", " ", "\n", "\r", "\u{a0}", "a", "Z", "9", "+", ".", "-",
                     "http", "u", "p", "é", "=", ";", "\"", "'", "?", "&", "password", "PWD",
                     "passwd", "pa\u{17F}\u{17F}wd", "Password", "x",
                 ]),
