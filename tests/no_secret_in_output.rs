@@ -29,6 +29,8 @@ const CREDENTIALS: &[&str] = &[
     "jvm-property-passphrase",
     "spaced jaas login passphrase",
     "quoted conn-string pass phrase",
+    "spaced list-item passphrase",
+    "spaced option-value passphrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -102,6 +104,12 @@ const COMPOSE_COMMANDS: &str = r#"services:
   cache:
     image: redis:7
     command: redis-server --requirepass cache-auth-phrase-77
+  queue:
+    image: redis:7
+    command: ["redis-server", "--requirepass", "spaced list-item passphrase"]
+  worker:
+    image: worker:1
+    command: worker --db-password="spaced option-value passphrase" --verbose
   api:
     image: api:1.0
     command: ["api", "--db-password=db-option-passphrase", "--password", "listed-option-passphrase"]

@@ -124,11 +124,32 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
 /// Every output masks them, not only those a rule flagged (`inspect` and `render` run none).
 fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
     let b = text.as_bytes();
-    let value_end = |from: usize| {
-        from + b[from..]
-            .iter()
-            .position(|&c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b',' | b']'))
-            .unwrap_or(b.len() - from)
+    // Where a value ends: a quoted one at its closing quote (spaces included), a block list's
+    // item at its line's end (or a comment), a flow list's at its `,` or `]`, a word at a
+    // space, quote, `,` or `]`.
+    let value_end = |from: usize, item: Item| {
+        let stop = |f: &dyn Fn(u8) -> bool| {
+            from + b[from..]
+                .iter()
+                .position(|&c| f(c))
+                .unwrap_or(b.len() - from)
+        };
+        match item {
+            Item::Quoted(q) => stop(&|c| c == q || c == b'\n' || c == b'\r'),
+            Item::Line => {
+                let end = stop(&|c| c == b'\n' || c == b'\r');
+                let line = &text[from..end];
+                let kept = line.find(" #").unwrap_or(line.len());
+                from + line[..kept].trim_end().len()
+            }
+            Item::Flow => {
+                let end = stop(&|c| matches!(c, b',' | b']' | b'}' | b'\n' | b'\r'));
+                from + text[from..end].trim_end().len()
+            }
+            Item::Word => {
+                stop(&|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b',' | b']'))
+            }
+        }
     };
     for dash in memchr::memchr_iter(b'-', b) {
         let after_boundary = dash == 0
@@ -146,20 +167,24 @@ fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
                 .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
                 .unwrap_or(b.len() - name_start);
         let name = &text[name_start..name_end];
-        let start = match b.get(name_end) {
-            Some(b'=') => name_end + 1,
+        let (start, item) = match b.get(name_end) {
+            Some(b'=') => (name_end + 1, Item::Word),
             // `--name value`, the next word when it is no option (long options only): in the
             // same string, or the next item of a list (`["--password", "…"]`, or a block
             // list's next `- …` line).
             _ if b[dash + 1] == b'-' => match next_word(b, name_end) {
-                Some(start) => start,
+                Some(next) => next,
                 None => continue,
             },
             _ => continue,
         };
-        // A quoted value (`--password="s3cret"`) is what the quotes hold.
-        let start = start + usize::from(matches!(b.get(start), Some(b'"' | b'\'')));
-        let end = value_end(start);
+        // A quoted value (`--password="two words"`, a list's `"…"` item) is what the quotes
+        // hold.
+        let (start, item) = match b.get(start) {
+            Some(&q @ (b'"' | b'\'')) => (start + 1, Item::Quoted(q)),
+            _ => (start, item),
+        };
+        let end = value_end(start, item);
         if start >= end {
             continue;
         }
@@ -174,10 +199,23 @@ fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Where the word after an option ending at `at` starts: past spaces, or past the option's
-/// closing quote and the list's `,` or line break and `- `. None when no word follows or
-/// the next one is an option.
-fn next_word(b: &[u8], at: usize) -> Option<usize> {
+/// How far an option's value runs.
+#[derive(Clone, Copy)]
+enum Item {
+    /// To the closing quote (this byte).
+    Quoted(u8),
+    /// A block list's plain item: to its line's end.
+    Line,
+    /// A flow list's plain item: to the next `,` or the list's end.
+    Flow,
+    /// One word.
+    Word,
+}
+
+/// Where the word after an option ending at `at` starts, and how far it runs: past spaces,
+/// or past the option's closing quote and the list's `,` or line break and `- `. None when no
+/// word follows or the next one is an option.
+fn next_word(b: &[u8], at: usize) -> Option<(usize, Item)> {
     let spaces = |mut i: usize| {
         while matches!(b.get(i), Some(b' ' | b'\t')) {
             i += 1;
@@ -189,18 +227,19 @@ fn next_word(b: &[u8], at: usize) -> Option<usize> {
         i += 1;
     }
     let gap = spaces(i);
-    i = match b.get(gap) {
-        Some(b',') => spaces(gap + 1),
+    let item;
+    (i, item) = match b.get(gap) {
+        Some(b',') => (spaces(gap + 1), Item::Flow),
         Some(b'\n') => {
             let item = spaces(gap + 1);
             (b.get(item) == Some(&b'-') && matches!(b.get(item + 1), Some(b' ' | b'\t')))
-                .then(|| spaces(item + 1))?
+                .then(|| (spaces(item + 1), Item::Line))?
         }
-        _ if gap > i && i == at => gap,
+        _ if gap > i && i == at => (gap, Item::Word),
         _ => return None,
     };
     let first = *b.get(i)?;
-    (first != b'-' && first != b'\n' && first != b'\r').then_some(i)
+    (first != b'-' && first != b'\n' && first != b'\r').then_some((i, item))
 }
 
 /// Each credential found is hidden wherever else the text holds it as a word of its own: a

@@ -549,6 +549,11 @@ fn command_line_credentials_are_found_by_the_scanner() {
         "list:\n  - --masterauth\n  - Zq8vR3xN2pM2\n  - --password-file\n  - /run/secrets/db\n",
         "quoted: app --api-key \"Zq8vR3xN2pM3\" --dry-run --password --quiet\n",
         "---\nkey: a-b --x\n",
+        "spaced: app --db-password=\"Zq8 vR3 xN2pM4\" --verbose --api-key 'Zq8 vR3;xN2pM5'\n",
+        "flow: [redis-server, --requirepass, Zq8 vR3 xN2pM6]\n",
+        "block:\n  - --requirepass\n  - Zq8 vR3 xN2pM7 # the password\n",
+        "json: [\"--password\", \"Zq8 vR3 xN2pM8\"]\n",
+        "word: app --password Zq8vR3xN2pM9 and more\n",
     );
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
@@ -559,7 +564,13 @@ fn command_line_credentials_are_found_by_the_scanner() {
             "Zq8vR3xN2pL9",
             "Zq8vR3xN2pM1",
             "Zq8vR3xN2pM2",
-            "Zq8vR3xN2pM3"
+            "Zq8vR3xN2pM3",
+            "Zq8 vR3 xN2pM4",
+            "Zq8 vR3;xN2pM5",
+            "Zq8 vR3 xN2pM6",
+            "Zq8 vR3 xN2pM7",
+            "Zq8 vR3 xN2pM8",
+            "Zq8vR3xN2pM9"
         ]
     );
 }
