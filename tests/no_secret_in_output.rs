@@ -31,6 +31,11 @@ const CREDENTIALS: &[&str] = &[
     "quoted conn-string pass phrase",
     "spaced list-item passphrase",
     "spaced option-value passphrase",
+    "YmFzaWMtaGVhZGVyLXNlY3JldA==",
+    "bearer-header-token-4821",
+    "k9Xv2mQp7LzR4tWb8NcY",
+    "maven-settings-passphrase",
+    "curl-user-passphrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -146,6 +151,25 @@ const SPRING: &str = r#"spring:
     url: "Server=db;Database=app;User Id=sa;Password='quoted conn-string pass phrase';"
 "#;
 
+/// Configuration embedded in a ConfigMap in other languages' forms: nginx headers, a
+/// script's curl calls, Maven's settings.xml.
+const EMBEDDED: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: gateway
+data:
+  nginx.conf: |
+    location / {
+      proxy_set_header Authorization "Basic YmFzaWMtaGVhZGVyLXNlY3JldA==";
+      proxy_set_header X-Api-Key "k9Xv2mQp7LzR4tWb8NcY";
+    }
+  sync.sh: |
+    curl -H "Authorization: Bearer bearer-header-token-4821" https://api
+    curl -u deploy:curl-user-passphrase https://repo
+  settings.xml: |
+    <server><id>repo</id><username>deploy</username><password>maven-settings-passphrase</password></server>
+"#;
+
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
 
 /// `runeguard check --verbose --format FORMAT .` in `dir`, without colour.
@@ -190,6 +214,7 @@ fn inputs() -> tempfile::TempDir {
         ("config.toml", TOML.as_bytes()),
         ("application.yml", SPRING.as_bytes()),
         ("broken.yaml", BROKEN.as_bytes()),
+        ("embedded.yaml", EMBEDDED.as_bytes()),
     ])
 }
 
@@ -254,6 +279,7 @@ fn no_credential_in_inspect() {
         "config.toml",
         "application.yml",
         "broken.yaml",
+        "embedded.yaml",
     ] {
         let out = rg()
             .current_dir(d.path())

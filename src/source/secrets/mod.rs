@@ -41,6 +41,7 @@ mod not_literal;
 mod pairs;
 mod redact;
 mod scan;
+mod text_forms;
 mod vocabulary;
 mod word_sets;
 

@@ -112,6 +112,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
         }
     }
     command_line_credentials(text, &mut out);
+    super::text_forms::scan(text, &mut out);
     scan_lines(text, &mut out);
     repeated_elsewhere(text, &mut out);
     merge(out)

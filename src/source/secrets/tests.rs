@@ -574,3 +574,51 @@ fn command_line_credentials_are_found_by_the_scanner() {
         ]
     );
 }
+
+/// Credentials in the forms of other languages written inside a text (a ConfigMap's nginx
+/// configuration, a script, Maven's settings.xml): `inspect` and `render` printed them.
+#[test]
+fn credentials_in_headers_elements_and_user_options_are_found() {
+    let text = concat!(
+        "proxy_set_header Authorization \"Basic Zq8vR3xN2pQ1==\";\n",
+        "curl -H \"Authorization: Bearer Zq8vR3xN2pQ2.x_y-z\" https://api\n",
+        "headers: {authorization: 'Token Zq8vR3xN2pQ3'}\n",
+        "proxy_set_header X-Api-Key \"Zq8vR3xN2pQ4\";\n",
+        "set $api_token 'Zq8vR3xN2pQ5'; # the upstream's\n",
+        "<server><id>r</id><username>deploy</username><password>Zq8vR3xN2pQ6</password></server>\n",
+        "<ns:apiKey> Zq8vR3xN2pQ7 </ns:apiKey>\n",
+        "curl -u admin:Zq8vR3xN2pQ8 https://api && wget --user=ci:Zq8vR3xN2pQ9 x\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Zq8vR3xN2pQ1==",
+            "Zq8vR3xN2pQ2.x_y-z",
+            "Zq8vR3xN2pQ3",
+            "Zq8vR3xN2pQ4",
+            "Zq8vR3xN2pQ5",
+            "Zq8vR3xN2pQ6",
+            "Zq8vR3xN2pQ7",
+            "Zq8vR3xN2pQ8",
+            "Zq8vR3xN2pQ9"
+        ]
+    );
+    // What is no credential stays: prose, settings, references and placeholders.
+    for text in [
+        "Authorization policies enforce access control between workloads\n",
+        "security:\n  authorization: enabled\n  mode: disabled\n",
+        "kind: AuthorizationPolicy\nx_authorization_mode: Bearer abcdefghijkl\n",
+        "proxy_set_header Authorization $http_authorization;\n",
+        "curl -H \"Authorization: Bearer ${API_TOKEN}\" https://api\n",
+        "curl -H \"Authorization: Bearer $TOKEN\" https://api\n",
+        "<password>${env.MAVEN_PASSWORD}</password>\n<token>changeme</token>\n",
+        "<passwordPolicy>strict</passwordPolicy>\n<secretName>db-credentials</secretName>\n",
+        "curl -u admin https://api\ncurl -u \"$USER:$PASS\" https://api\n",
+        "proxy_set_header X-Api-Key \"$http_x_api_key\";\nlabel \"password reset\" button\n",
+        "description: 'Set the \"password\" field, then \"secretRef\" to the Secret'\n",
+    ] {
+        let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+        assert!(masked.is_empty(), "{text:?}: {masked:?}");
+    }
+}

@@ -1,0 +1,219 @@
+//! Credentials in forms no `key: value` reading sees, as configuration files embedded in
+//! ConfigMaps, scripts and READMEs write them: an HTTP `Authorization` header's credentials
+//! (`Authorization: Bearer …`, nginx's `proxy_set_header Authorization "Basic …";`), a header
+//! or directive named like a credential with a quoted value (`proxy_set_header X-Api-Key
+//! "…";`), an XML element named like one (Maven's `<password>…</password>`), and a
+//! `user:password` pair given to curl's or wget's `-u`/`--user`.
+
+use super::detect::{classify, not_literal, secret_name};
+use std::ops::Range;
+
+/// Appends the byte ranges of the credentials in these forms to `out`.
+pub(super) fn scan(text: &str, out: &mut Vec<Range<usize>>) {
+    authorization_headers(text, out);
+    if text.contains("</") {
+        xml_elements(text, out);
+    }
+    if text.contains(" -u") || text.contains("--user") {
+        user_options(text, out);
+    }
+    if text.contains('"') || text.contains('\'') {
+        quoted_directives(text, out);
+    }
+}
+
+/// Bytes of a token (RFC 6750's `b64token`, and `%` of URL-encoded ones).
+fn token_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%')
+}
+
+fn run_end(b: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
+    from + b[from..]
+        .iter()
+        .position(|&c| !keep(c))
+        .unwrap_or(b.len() - from)
+}
+
+/// `Authorization: <scheme> <credentials>`, `Authorization "<scheme> <credentials>"`,
+/// `authorization=<scheme> <credentials>`: the credentials after a scheme word (`Basic`,
+/// `Bearer`, `Token`, `Digest`, …). Without a scheme the value is a `key: value` pair, read
+/// by the line scan; prose (`authorization policies`) has no separator before its next word.
+fn authorization_headers(text: &str, out: &mut Vec<Range<usize>>) {
+    const WORD: &[u8] = b"authorization";
+    let b = text.as_bytes();
+    // Found by its tail in the two usual cases (`Authorization`, `AUTHORIZATION`), with
+    // memmem: a byte loop comparing at every place cost a big stream millions of instructions.
+    let mut places: Vec<usize> = memchr::memmem::find_iter(b, b"uthorization")
+        .chain(memchr::memmem::find_iter(b, b"UTHORIZATION"))
+        .filter(|&i| i > 0 && b[i - 1..i - 1 + WORD.len()].eq_ignore_ascii_case(WORD))
+        .map(|i| i - 1)
+        .collect();
+    places.sort_unstable();
+    let mut at = 0;
+    for i in places {
+        if i < at {
+            continue;
+        }
+        at = i + WORD.len();
+        // A word of its own: not `AuthorizationPolicy`, not `x_authorization_mode`.
+        if b.get(at)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+        {
+            continue;
+        }
+        let mut j = at;
+        if matches!(b.get(j), Some(b'"' | b'\'')) {
+            j += 1;
+        }
+        j = run_end(b, j, |c| c == b' ' || c == b'\t');
+        match b.get(j) {
+            Some(b':' | b'=') => j += 1,
+            Some(b'"' | b'\'') => {}
+            _ => continue,
+        }
+        j = run_end(b, j, |c| matches!(c, b' ' | b'\t' | b'"' | b'\''));
+        let scheme_end = run_end(b, j, |c| c.is_ascii_alphanumeric() || c == b'-');
+        if scheme_end == j || !matches!(b.get(scheme_end), Some(b' ' | b'\t')) {
+            continue;
+        }
+        let start = run_end(b, scheme_end, |c| c == b' ' || c == b'\t');
+        let end = run_end(b, start, token_byte);
+        let value = &text[start..end];
+        // Digest's `username="…"` parameters are no token; a reference (`$http_authorization`,
+        // `${TOKEN}`) or placeholder is none either.
+        if end - start >= 8
+            && !matches!(b.get(end), Some(b'$' | b'{'))
+            && !not_literal("authorization", value)
+        {
+            out.push(start..end);
+        }
+        at = end.max(at);
+    }
+}
+
+/// `<password>…</password>`, `<apiKey>…</apiKey>`: an element named like a credential whose
+/// text is a literal (not `${env.PASSWORD}` or a placeholder).
+fn xml_elements(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    for close in memchr::memmem::find_iter(b, b"</") {
+        let name_start = close + 2;
+        let name_end = run_end(b, name_start, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':')
+        });
+        if name_end == name_start || b.get(name_end) != Some(&b'>') {
+            continue;
+        }
+        let name = &text[name_start..name_end];
+        // The opening tag, without attributes, on the same line.
+        let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+        let open = format!("<{name}>");
+        let Some(open_at) = text[line_start..close].rfind(&open).map(|i| line_start + i) else {
+            continue;
+        };
+        let start = open_at + open.len();
+        let value = &text[start..close];
+        if value.contains('<') || value.contains('\n') || value.trim().is_empty() {
+            continue;
+        }
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if secret_name(local) && classify(local, value, false).is_some() {
+            let lead = value.len() - value.trim_start().len();
+            out.push(start + lead..start + value.trim_end().len());
+        }
+    }
+}
+
+/// curl's and wget's `-u user:password`, `--user user:password`, `--user=user:password`: the
+/// part after the first `:`.
+fn user_options(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    for dash in memchr::memchr_iter(b'-', b) {
+        if dash > 0 && !matches!(b[dash - 1], b' ' | b'\t' | b'"' | b'\'' | b'[' | b',') {
+            continue;
+        }
+        let rest = &b[dash..];
+        let after = if rest.starts_with(b"-u ") || rest.starts_with(b"-u\t") {
+            dash + 3
+        } else if rest.starts_with(b"--user ") || rest.starts_with(b"--user=") {
+            dash + 7
+        } else {
+            continue;
+        };
+        let mut start = run_end(b, after, |c| c == b' ' || c == b'\t');
+        let quote = match b.get(start) {
+            Some(&q @ (b'"' | b'\'')) => {
+                start += 1;
+                Some(q)
+            }
+            _ => None,
+        };
+        let end = match quote {
+            Some(q) => run_end(b, start, |c| c != q && c != b'\n'),
+            None => run_end(b, start, |c| {
+                !c.is_ascii_whitespace() && c != b'"' && c != b'\''
+            }),
+        };
+        let pair = &text[start..end];
+        let Some(colon) = pair.find(':') else {
+            continue;
+        };
+        let password = &pair[colon + 1..];
+        if !password.is_empty() && !not_literal("password", password) {
+            out.push(start + colon + 1..end);
+        }
+    }
+}
+
+/// A directive or header named like a credential, then a quoted value ending the statement
+/// (`proxy_set_header X-Api-Key "…";`, `set $api_token '…';`, `X-Auth-Token "…"` at a line's
+/// end): the quotes' text.
+fn quoted_directives(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'$');
+    // Every quote of the text, found with memchr (a stream of CRDs quotes on many lines);
+    // most follow `key: `, whose `:` ends the test at once.
+    let mut from = 0;
+    for q_at in memchr::memchr2_iter(b'"', b'\'', b) {
+        if q_at < from || q_at == 0 || !matches!(b[q_at - 1], b' ' | b'\t') {
+            continue;
+        }
+        let gap_start = b[..q_at]
+            .iter()
+            .rposition(|&c| c != b' ' && c != b'\t')
+            .map_or(0, |i| i + 1);
+        if gap_start == 0 || !word(b[gap_start - 1]) {
+            continue;
+        }
+        let word_start = b[..gap_start]
+            .iter()
+            .rposition(|&c| !word(c))
+            .map_or(0, |i| i + 1);
+        let name = text[word_start..gap_start].trim_start_matches('$');
+        if !secret_name(name) {
+            continue;
+        }
+        let q = b[q_at];
+        let start = q_at + 1;
+        let Some(len) = b[start..].iter().position(|&c| c == q || c == b'\n') else {
+            continue;
+        };
+        let end = start + len;
+        if b[end] != q {
+            continue;
+        }
+        from = end + 1;
+        // The statement ends after the closing quote.
+        let line_end = b[end + 1..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |i| end + 1 + i);
+        let after = text[end + 1..line_end].trim_start();
+        if !(after.is_empty() || after.starts_with(';') || after.starts_with('#')) {
+            continue;
+        }
+        if classify(name, &text[start..end], false).is_some() {
+            out.push(start..end);
+        }
+    }
+}
