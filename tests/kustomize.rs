@@ -2186,3 +2186,38 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
         )
     );
 }
+
+/// Compares one case folder's build with its `expected.yaml` (written by kubectl kustomize
+/// v5.8.1), with no problem.
+fn assert_same_as_kubectl(case: &str) {
+    let out = build(case);
+    assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
+    let expected =
+        std::fs::read_to_string(Path::new(DATA).join(case).join("expected.yaml")).unwrap();
+    let (got, want) = (docs(&out.text), docs(&expected));
+    assert_eq!(got.len(), want.len(), "{case}: document count\n{}", out.text);
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "{case}: document {i}\n{}", out.text);
+    }
+}
+
+/// `vars` are replaced where Kustomize's built-in `varReference` table says, and only there
+/// (found in kubeflow's jupyter web app base, whose Service annotation holds `$(JWA_PREFIX)`):
+/// every object's own labels and annotations, Service ports, volume mount paths, NFS
+/// servers, Ingress TLS secret names, a Deployment's pod template annotations; not a
+/// StatefulSet's pod template annotations, nor pod template labels, nor a custom resource's
+/// containers. runeguard replaced only in containers' command, args and env values (of any
+/// kind, custom resources included) and Ingress hosts.
+#[test]
+fn vars_follow_kustomizes_var_reference_table() {
+    assert_same_as_kubectl("var-reference-table");
+}
+
+/// A field spec path of a `configurations:` file reads `\/` as a `/` inside one field (an
+/// annotation key: `metadata/annotations/backup.example.org\/secret`), as Kustomize's
+/// `PathSplitter` does (kubeflow's `getambassador.io\/config` var reference). runeguard split
+/// there, so the nameReference, commonLabels and varReference specs reached nothing.
+#[test]
+fn field_spec_paths_keep_escaped_slashes() {
+    assert_same_as_kubectl("escaped-spec-path");
+}

@@ -165,7 +165,8 @@ pub(super) fn namespace(
             .cloned()
             .collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(
                 &mut r.node,
                 &segs,
@@ -226,7 +227,8 @@ pub(super) fn affix(
                 // Kustomize's origin bookkeeping rewrote the annotation map (measured).
                 r.unshare_annotations();
             }
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             let mut bad = false;
             // Written in place, as Kustomize sets the node's value: a label or annotation
             // a transformer inserted at several fields of the object changes at all of
@@ -565,6 +567,26 @@ pub(super) fn annotation_specs() -> Vec<FieldSpec> {
     v
 }
 
+/// A field spec's path in its fields, as Kustomize's `PathSplitter` reads it: split on `/`,
+/// a part ending in `\` joined to the next with a `/` (an annotation key in a path,
+/// `metadata/annotations/example.com\/config`; measured with kubectl kustomize v5.8);
+/// empty parts dropped.
+pub(super) fn spec_segs(path: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for f in path.split('/') {
+        match fields.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('/');
+                last.push_str(f);
+            }
+            _ => fields.push(f.to_string()),
+        }
+    }
+    fields.retain(|s| !s.is_empty());
+    fields
+}
+
 pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
     // kyaml's `isMatchGVK`: an empty kind, group or version selects every object.
     let any = |x: &Option<String>| x.as_deref().is_none_or(str::is_empty);
@@ -760,7 +782,8 @@ pub(super) fn apply_specs(
     let mut written: Vec<(u32, Node)> = Vec::new();
     for f in applicable {
         bookkeeping_annotations(r, f, org);
-        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let mut bad = false;
         walk_spec(
             &mut r.node,

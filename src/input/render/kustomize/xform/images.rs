@@ -41,7 +41,8 @@ pub(super) fn replicas(
     let org = count.org.clone();
     let mut matched = false;
     for f in specs {
-        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         for r in &mut acc.res {
             if !(spec_matches(f, r) && r.had_name(name)) {
                 continue;
@@ -223,7 +224,8 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         });
         let specs: Vec<&FieldSpec> = extra.iter().filter(|f| spec_matches(f, r)).collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
                 update(n)
             });

@@ -97,76 +97,85 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             }
         }
     };
+    let builtin = builtin_var_refs();
     for r in &mut acc.res {
-        for_containers(&mut r.node, &mut |c: &mut Node| {
-            for f in ["command", "args"] {
-                for a in c
-                    .get_mut(f)
-                    .and_then(Node::as_seq_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    subst(a);
-                }
-            }
-            for e in c
-                .get_mut("env")
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(v) = e.get_mut("value") {
-                    subst(v);
-                }
-            }
-        });
-        let specs: Vec<&FieldSpec> = acc
-            .config
-            .var_refs
+        let specs: Vec<&FieldSpec> = builtin
             .iter()
+            .chain(acc.config.var_refs.iter())
             .filter(|f| spec_matches(f, r))
             .collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
-                // A spec reaching a map (kubebuilder's `metadata/annotations`) covers the
-                // map's values, as Kustomize's refvar replaces in each of them.
+                // A spec reaching a map (`metadata/annotations`) covers the map's values, as
+                // Kustomize's refvar replaces in each of them.
                 match n.as_map_mut() {
                     Some(m) => m.iter_mut().for_each(|(_, v)| subst(v)),
                     None => subst(n),
                 }
             });
         }
-        if r.kind() == "Ingress" {
-            for rule in r
-                .node
-                .path_mut(&["spec", "rules"])
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(h) = rule.get_mut("host") {
-                    subst(h);
-                }
-            }
-            for t in r
-                .node
-                .path_mut(&["spec", "tls"])
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                for h in t
-                    .get_mut("hosts")
-                    .and_then(Node::as_seq_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    subst(h);
-                }
-            }
+    }
+}
+
+/// The pod fields of Kustomize's built-in `varReference` table, below a workload's pod
+/// spec: containers' and init containers' `args`, `command`, `env` values and volume mount
+/// paths.
+const POD_VAR_FIELDS: [&str; 8] = [
+    "containers/args",
+    "containers/command",
+    "containers/env/value",
+    "containers/volumeMounts/mountPath",
+    "initContainers/args",
+    "initContainers/command",
+    "initContainers/env/value",
+    "initContainers/volumeMounts/mountPath",
+];
+
+/// Kustomize's built-in `varReference` table (`builtinpluginconsts/varreference.go`), exactly:
+/// the pod fields of the built-in workload kinds only (a custom resource's `containers` are
+/// left alone), NFS servers of volumes, Service ports, Ingress hosts and TLS secret names,
+/// a Deployment's pod template annotations, and every object's own `metadata/labels` and
+/// `metadata/annotations` (measured with kubectl kustomize v5.8: a StatefulSet's pod
+/// template annotations and any pod template labels keep their `$(VAR)`). A CronJob's
+/// NFS server entry there names `spec/jobTemplate/spec/template/volumes`, a path no pod
+/// has, so it reaches nothing, as in Kustomize.
+fn builtin_var_refs() -> Vec<FieldSpec> {
+    let mut v = Vec::new();
+    let mut add = |kind: Option<&str>, path: String| v.push(fs(kind, None, &path, false));
+    for (kind, pod) in [
+        ("CronJob", "spec/jobTemplate/spec/template/spec"),
+        ("DaemonSet", "spec/template/spec"),
+        ("Deployment", "spec/template/spec"),
+        ("Job", "spec/template/spec"),
+        ("Pod", "spec"),
+        ("ReplicaSet", "spec/template/spec"),
+        ("StatefulSet", "spec/template/spec"),
+    ] {
+        for f in POD_VAR_FIELDS {
+            add(Some(kind), format!("{pod}/{f}"));
+        }
+        let nfs = match kind {
+            "CronJob" => "spec/jobTemplate/spec/template/volumes/nfs/server".to_string(),
+            "StatefulSet" => "spec/volumeClaimTemplates/spec/nfs/server".to_string(),
+            _ => format!("{pod}/volumes/nfs/server"),
+        };
+        add(Some(kind), nfs);
+        if kind == "Deployment" {
+            add(Some(kind), "spec/template/metadata/annotations".into());
         }
     }
+    for p in ["spec/rules/host", "spec/tls/hosts", "spec/tls/secretName"] {
+        add(Some("Ingress"), p.into());
+    }
+    for p in ["spec/ports/port", "spec/ports/targetPort"] {
+        add(Some("Service"), p.into());
+    }
+    add(Some("PersistentVolume"), "spec/nfs/server".into());
+    add(None, "metadata/labels".into());
+    add(None, "metadata/annotations".into());
+    v
 }
 
 enum Expanded {
