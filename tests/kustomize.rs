@@ -2221,3 +2221,36 @@ fn vars_follow_kustomizes_var_reference_table() {
 fn field_spec_paths_keep_escaped_slashes() {
     assert_same_as_kubectl("escaped-spec-path");
 }
+
+/// A `configurations:` field spec whose path Kustomize cannot follow in an object it selects
+/// fails the build: a list index met at a mapping (`containers/0/env/1/value`), a path going
+/// on past a scalar (`containers/image/registry`). runeguard applied nothing there and built
+/// on without a word.
+#[test]
+fn field_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-index");
+    let e = errors_at(
+        &out,
+        &[
+            format!("{DATA}/problems/spec-path-index/kustomization.yaml:6"),
+            format!("{DATA}/problems/spec-path-index/kustomization.yaml:8"),
+        ],
+    );
+    assert!(e[0].message.contains("containers/0/env/1/value"), "{}", e[0].message);
+    assert!(e[1].message.contains("containers/image/registry"), "{}", e[1].message);
+}
+
+/// The same for a `varReference` spec with list indices (kubeflow's old jupyter web app
+/// base, written for kustomize v3): Kustomize v5 fails the build at the var transformer;
+/// the problem is at the first var.
+#[test]
+fn var_reference_paths_with_list_indices_are_problems() {
+    let out = build("problems/spec-path-var-index");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-var-index/kustomization.yaml:6"
+        )],
+    );
+    assert!(e[0].message.contains("containers/0/env/0/value"), "{}", e[0].message);
+}

@@ -628,20 +628,81 @@ pub(super) fn walk_scalar_spec(
 /// The first object a field spec without a path selects, described: Kustomize fails there
 /// ("considering field '' of object …: cannot set or create an empty field name"; measured,
 /// differential seeds 31 case 203, 34 case 211); a pathless spec selecting nothing passes.
+/// Also a spec whose path Kustomize cannot follow in an object it selects (see
+/// [`unwalkable`]), described with its path and the reason.
 pub(super) fn pathless(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
     specs
         .iter()
         .filter(|f| f.path.is_empty())
         .find_map(|f| acc.res.iter().find(|r| spec_matches(f, r)))
-        .map(|r| r.describe())
+        .map(|r| format!("from a `configurations:` file has no path and selects {} (Kustomize: cannot set or create an empty field name)", r.describe()))
+        .or_else(|| unwalkable(specs, acc))
+}
+
+/// The first field spec of `specs` whose path Kustomize's field spec filter cannot follow in
+/// an object it selects, described: a path going on past a scalar ("expected sequence or
+/// mapping node"), or a part kyaml's path getter reads as a list index or element (`0`,
+/// `-1`, `-`, `*`, `[name=web]`) met at a mapping ("wrong node kind: expected SequenceNode
+/// but got MappingNode"). Kustomize fails the build there (measured with kubectl kustomize
+/// v5.8; kubeflow's old jupyter web app base has `spec/template/spec/containers/0/env/2/value`
+/// in a `varReference` spec); runeguard applied nothing at that field and built on.
+pub(super) fn unwalkable(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
+    specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        acc.res
+            .iter()
+            .filter(|r| spec_matches(f, r))
+            .find_map(|r| {
+                breaks(&r.node, &segs, f.create)
+                    .map(|why| format!("has the path `{}`, which Kustomize cannot follow in {} ({why})", f.path, r.describe()))
+            })
+    })
+}
+
+/// A part of a field spec path kyaml's path getter reads as a list index or element rather
+/// than a field name.
+fn index_like(part: &str) -> bool {
+    part.parse::<i64>().is_ok()
+        || part == "-"
+        || part == "*"
+        || (part.starts_with('[') && part.ends_with(']'))
+}
+
+/// Why Kustomize's field spec filter fails following `segs` from `n`, if it does.
+fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
+    let (first, rest) = segs.split_first()?;
+    match &n.v {
+        V::Null => None,
+        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create)),
+        V::Map(_) => {
+            let (name, seq) = match first.strip_suffix("[]") {
+                Some(n) => (n, true),
+                None => (*first, false),
+            };
+            if index_like(name) {
+                return Some("wrong node kind: expected SequenceNode but got MappingNode");
+            }
+            match n.get(name) {
+                Some(child) => breaks(child, rest, create),
+                // A field created on the way is a mapping: an index-like part after it fails.
+                None if create && !seq => rest
+                    .iter()
+                    .any(|p| index_like(p.trim_end_matches("[]")))
+                    .then_some("wrong node kind: expected SequenceNode but got MappingNode"),
+                None => None,
+            }
+        }
+        _ => Some("expected sequence or mapping node"),
+    }
 }
 
 /// The problem of [`pathless`], at the transformer's field.
-pub(super) fn pathless_problem(b: &mut Builder, k: &Kust, at: &Node, field: &str, object: &str) {
+pub(super) fn pathless_problem(b: &mut Builder, k: &Kust, at: &Node, field: &str, why: &str) {
     b.problem_at(
         at,
         &k.file.path,
-        format!("a `{field}` field spec from a `configurations:` file has no path and selects {object} (Kustomize: cannot set or create an empty field name); not applied"),
+        format!("a `{field}` field spec {why}; not applied"),
     );
 }
 

@@ -98,6 +98,19 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         }
     };
     let builtin = builtin_var_refs();
+    let all: Vec<FieldSpec> = builtin
+        .iter()
+        .chain(acc.config.var_refs.iter())
+        .cloned()
+        .collect();
+    if let Some(why) = unwalkable(&all, acc) {
+        // Kustomize's var transformer fails the build there; the first var is where the
+        // transformer comes from.
+        if let Some(v) = acc.vars.first().cloned() {
+            var_problem(b, &v, format!("a `varReference` field spec {why}; vars not replaced"));
+        }
+        return;
+    }
     for r in &mut acc.res {
         let specs: Vec<&FieldSpec> = builtin
             .iter()
