@@ -2254,3 +2254,21 @@ fn var_reference_paths_with_list_indices_are_problems() {
     );
     assert!(e[0].message.contains("containers/0/env/0/value"), "{}", e[0].message);
 }
+
+/// A var's objref is matched by group, version and kind exactly, as Kustomize's
+/// `GvknEquals`: `group` and `version` fields name it as well as `apiVersion` (kubeflow's
+/// admission webhook names its Certificate so), and an objref without a version names
+/// nothing, so Kustomize fails the build. runeguard matched any version when `apiVersion`
+/// was missing.
+#[test]
+fn var_objrefs_match_group_and_version_exactly() {
+    assert_same_as_kubectl("var-objref-fields");
+    let out = build("problems/var-objref-no-version");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-objref-no-version/kustomization.yaml:7"
+        )],
+    );
+    assert!(e[0].message.contains("no version"), "{}", e[0].message);
+}

@@ -21,11 +21,22 @@ pub fn read_vars(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             b.problem_at(v, &k.file.path, format!("var {name} is declared twice"));
             continue;
         }
+        let (group, version) = match obj.get_str("apiVersion").filter(|a| !a.is_empty()) {
+            Some(a) => match a.split_once('/') {
+                Some((g, v)) => (g.to_string(), v.to_string()),
+                None => (String::new(), a.to_string()),
+            },
+            None => (
+                obj.get_str("group").unwrap_or_default().to_string(),
+                obj.get_str("version").unwrap_or_default().to_string(),
+            ),
+        };
         acc.vars.push(Var {
             name: name.to_string(),
             kind: kind.to_string(),
             obj_name: obj_name.to_string(),
-            api_version: obj.get_str("apiVersion").map(str::to_string),
+            group,
+            version,
             namespace: obj.get_str("namespace").map(str::to_string),
             field,
             at: v.clone(),
@@ -46,16 +57,17 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             .res
             .iter()
             .filter(|r| r.kind() == v.kind && r.had_name(&v.obj_name))
-            .filter(|r| {
-                v.api_version
-                    .as_deref()
-                    .is_none_or(|a| a == r.api_version())
-            })
+            .filter(|r| r.group() == v.group && r.version() == v.version)
             .filter(|r| v.namespace.as_deref().is_none_or(|n| r.had_namespace(n)))
             .collect();
         let [r] = found.as_slice() else {
+            let gv = match (v.group.as_str(), v.version.as_str()) {
+                (_, "") => "no version: give its apiVersion".to_string(),
+                ("", ver) => ver.to_string(),
+                (g, ver) => format!("{g}/{ver}"),
+            };
             let msg = format!(
-                "var {} must name exactly one {} {} (found {})",
+                "var {} must name exactly one {} {} ({gv}; found {})",
                 v.name,
                 v.kind,
                 v.obj_name,
