@@ -2272,3 +2272,11 @@ fn var_objrefs_match_group_and_version_exactly() {
     );
     assert!(e[0].message.contains("no version"), "{}", e[0].message);
 }
+
+/// A var whose field holds a list or map (`spec.ports`) is left as `$(VAR)` where it is used
+/// and the build goes on, as Kustomize does ("bad replacement type", logged); runeguard
+/// refused the build ("has no field").
+#[test]
+fn vars_of_lists_or_maps_are_left_as_written() {
+    assert_same_as_kubectl("var-non-scalar");
+}

@@ -77,6 +77,12 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             continue;
         };
         let found = lookup(&r.node, &field_path(&v.field));
+        // A list or map there is no value Kustomize can write: it logs "bad replacement
+        // type" and leaves `$(VAR)` as written, building on (measured with kubectl
+        // kustomize v5.8: a fieldref on `spec.template.spec.containers`).
+        if found.is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some()) {
+            continue;
+        }
         match found.and_then(|n| n.scalar_text().map(|s| (s, n.v.clone()))) {
             Some((s, typed)) => values.push((v.name.clone(), s, typed)),
             None => {
