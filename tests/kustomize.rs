@@ -2280,3 +2280,13 @@ fn var_objrefs_match_group_and_version_exactly() {
 fn vars_of_lists_or_maps_are_left_as_written() {
     assert_same_as_kubectl("var-non-scalar");
 }
+
+/// In a build with `buildMetadata`, Kustomize's origin bookkeeping rewrites an object's
+/// annotation map after each transformer, so a replacement into `metadata.annotations`
+/// leaves the pod template's `commonAnnotations` pair as it was, and the other way round.
+/// runeguard wrote both, as they are one node without the bookkeeping (differential seed
+/// 152 case 127).
+#[test]
+fn replacements_after_origin_bookkeeping_write_one_annotation() {
+    assert_same_as_kubectl("replacement-unshared-annotations");
+}

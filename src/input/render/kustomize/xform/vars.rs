@@ -1,6 +1,7 @@
 //! `vars`: read per kustomization, resolved at the top level.
 
 use super::*;
+use std::sync::Arc;
 
 pub fn read_vars(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for v in k.list("vars") {
@@ -51,7 +52,9 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         return;
     }
     // Each var's text and its typed value.
-    let mut values: Vec<(String, String, V)> = Vec::new();
+    // Each var's name, text, typed value and where it comes from: the source field, then
+    // the var's entry in its kustomization.
+    let mut values: Vec<VarValue> = Vec::new();
     for v in &acc.vars {
         let found: Vec<&Res> = acc
             .res
@@ -84,7 +87,13 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             continue;
         }
         match found.and_then(|n| n.scalar_text().map(|s| (s, n.v.clone()))) {
-            Some((s, typed)) => values.push((v.name.clone(), s, typed)),
+            Some((s, typed)) => values.push(VarValue {
+                name: v.name.clone(),
+                text: s,
+                typed,
+                source: found.and_then(|n| n.org.clone()),
+                entry: with_role(&v.at.org, OriginRole::Kustomization),
+            }),
             None => {
                 let msg = format!(
                     "var {}: {} {} has no field {}",
@@ -107,11 +116,30 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         if let Some(s) = n.as_str()
             && s.contains('$')
         {
-            let org = n.org.clone();
-            match expand(s, &values) {
-                Expanded::Typed(v) => *n = Node::new(v, org),
-                Expanded::Text(out) if out != s => *n = Node::str(out, org),
-                Expanded::Text(_) => {}
+            let (expanded, used) = expand(s, &values);
+            // A value a var wrote points at the field the var read (the line a person
+            // changes, as a replacement's does), with the var's entry and the field's own
+            // line related.
+            let (org, also) = match used.map(|i| &values[i]) {
+                Some(var) => {
+                    let also: Arc<[Origin]> = var
+                        .entry
+                        .iter()
+                        .cloned()
+                        .chain(with_role(&n.org, OriginRole::Target))
+                        .collect();
+                    (var.source.clone().or_else(|| n.org.clone()), Some(also))
+                }
+                None => (n.org.clone(), None),
+            };
+            let new = match expanded {
+                Expanded::Typed(v) => Some(Node::new(v, org)),
+                Expanded::Text(out) if out != s => Some(Node::str(out, org)),
+                Expanded::Text(_) => None,
+            };
+            if let Some(mut new) = new {
+                new.also = also;
+                *n = new;
             }
         }
     };
@@ -219,7 +247,8 @@ enum Expanded {
 /// Kustomize's refvar `DoReplacements` (Kubernetes' `$(VAR)` expansion): `$$` is a `$`
 /// (measured: `$$(SVC)` prints `$(SVC)`), `$(NAME)` of a known var its value, of an
 /// unknown one itself, any other `$` as it is.
-fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
+fn expand(input: &str, values: &[VarValue]) -> (Expanded, Option<usize>) {
+    let mut used = None;
     let b = input.as_bytes();
     let mut out = String::with_capacity(input.len());
     let mut checkpoint = 0;
@@ -236,12 +265,13 @@ fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
                 b'(' => match rest[1..].find(')') {
                     Some(end) => {
                         let name = &rest[1..end + 1];
-                        match values.iter().find(|(n, _, _)| n == name) {
-                            Some((_, text, typed)) => {
+                        match values.iter().position(|v| v.name == name) {
+                            Some(i) => {
                                 if input.len() == name.len() + 3 {
-                                    return Expanded::Typed(typed.clone());
+                                    return (Expanded::Typed(values[i].typed.clone()), Some(i));
                                 }
-                                out.push_str(text);
+                                used = used.or(Some(i));
+                                out.push_str(&values[i].text);
                             }
                             None => {
                                 out.push_str("$(");
@@ -270,7 +300,18 @@ fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
         cursor += 1;
     }
     out.push_str(&input[checkpoint.min(input.len())..]);
-    Expanded::Text(out)
+    (Expanded::Text(out), used)
+}
+
+/// A var's value and where it comes from.
+struct VarValue {
+    name: String,
+    text: String,
+    typed: V,
+    /// The field the var reads.
+    source: Option<Origin>,
+    /// The var's entry in its kustomization.
+    entry: Option<Origin>,
 }
 
 /// A problem located at the var's entry in its kustomization.
