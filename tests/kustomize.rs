@@ -2290,3 +2290,53 @@ fn vars_of_lists_or_maps_are_left_as_written() {
 fn replacements_after_origin_bookkeeping_write_one_annotation() {
     assert_same_as_kubectl("replacement-unshared-annotations");
 }
+
+/// A finding on a value a var wrote points at the field the var read (the generator literal
+/// holding the password), as one on a replacement's value does, with the var's entry and
+/// the `$(VAR)` field's own line related; it pointed at the `$(VAR)` line.
+#[test]
+fn findings_on_var_values_point_at_the_source_field() {
+    let dir = Path::new(DATA).join("var-sources");
+    let (v, code) = common::json_check(&dir, &["--select", "K8S-017,K8S-036", "."]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<(String, String, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    let k = "kustomization.yaml";
+    assert_eq!(
+        got,
+        [
+            ("K8S-017".to_string(), k.to_string(), 7, 5),
+            ("K8S-036".to_string(), k.to_string(), 7, 5),
+        ],
+        "{v:#}"
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-017")
+        .unwrap();
+    let related = common::related_of(f);
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    assert_eq!(
+        related[..3],
+        [
+            rel("kustomization", k, 10),
+            rel("kustomization", k, 3),
+            rel("target", "deployment.yaml", 13),
+        ],
+        "{related:?}"
+    );
+}
