@@ -2195,7 +2195,12 @@ fn assert_same_as_kubectl(case: &str) {
     let expected =
         std::fs::read_to_string(Path::new(DATA).join(case).join("expected.yaml")).unwrap();
     let (got, want) = (docs(&out.text), docs(&expected));
-    assert_eq!(got.len(), want.len(), "{case}: document count\n{}", out.text);
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{case}: document count\n{}",
+        out.text
+    );
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "{case}: document {i}\n{}", out.text);
     }
@@ -2236,8 +2241,16 @@ fn field_spec_paths_kustomize_cannot_follow_are_problems() {
             format!("{DATA}/problems/spec-path-index/kustomization.yaml:8"),
         ],
     );
-    assert!(e[0].message.contains("containers/0/env/1/value"), "{}", e[0].message);
-    assert!(e[1].message.contains("containers/image/registry"), "{}", e[1].message);
+    assert!(
+        e[0].message.contains("containers/0/env/1/value"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[1].message.contains("containers/image/registry"),
+        "{}",
+        e[1].message
+    );
 }
 
 /// The same for a `varReference` spec with list indices (kubeflow's old jupyter web app
@@ -2252,7 +2265,11 @@ fn var_reference_paths_with_list_indices_are_problems() {
             "{DATA}/problems/spec-path-var-index/kustomization.yaml:6"
         )],
     );
-    assert!(e[0].message.contains("containers/0/env/0/value"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("containers/0/env/0/value"),
+        "{}",
+        e[0].message
+    );
 }
 
 /// A var's objref is matched by group, version and kind exactly, as Kustomize's

@@ -650,13 +650,15 @@ pub(super) fn unwalkable(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
     specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
         let segs = spec_segs(&f.path);
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        acc.res
-            .iter()
-            .filter(|r| spec_matches(f, r))
-            .find_map(|r| {
-                breaks(&r.node, &segs, f.create)
-                    .map(|why| format!("has the path `{}`, which Kustomize cannot follow in {} ({why})", f.path, r.describe()))
+        acc.res.iter().filter(|r| spec_matches(f, r)).find_map(|r| {
+            breaks(&r.node, &segs, f.create).map(|why| {
+                format!(
+                    "has the path `{}`, which Kustomize cannot follow in {} ({why})",
+                    f.path,
+                    r.describe()
+                )
             })
+        })
     })
 }
 

@@ -153,7 +153,11 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         // Kustomize's var transformer fails the build there; the first var is where the
         // transformer comes from.
         if let Some(v) = acc.vars.first().cloned() {
-            var_problem(b, &v, format!("a `varReference` field spec {why}; vars not replaced"));
+            var_problem(
+                b,
+                &v,
+                format!("a `varReference` field spec {why}; vars not replaced"),
+            );
         }
         return;
     }
