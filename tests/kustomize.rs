@@ -2357,3 +2357,19 @@ fn findings_on_var_values_point_at_the_source_field() {
         "{related:?}"
     );
 }
+
+/// A var fieldpath with a `[key=value]` selector glued to a field name
+/// (`containers[name=api].image`) finds nothing in Kustomize, whose var lookup turns only
+/// `name[N]` into an index, so the build fails; runeguard selected the element. The same
+/// selector as its own part (`containers.[name=api].image`) selects in both.
+#[test]
+fn var_fieldpaths_with_glued_selectors_are_problems() {
+    let out = build("problems/var-glued-selector");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-glued-selector/kustomization.yaml:10"
+        )],
+    );
+    assert!(e[0].message.contains("IMAGE"), "{}", e[0].message);
+}

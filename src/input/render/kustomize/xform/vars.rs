@@ -79,7 +79,11 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             var_problem(b, v, msg);
             continue;
         };
-        let found = lookup(&r.node, &field_path(&v.field));
+        let found = if glued_selector(&v.field) {
+            None
+        } else {
+            lookup(&r.node, &field_path(&v.field))
+        };
         // A list or map there is no value Kustomize can write: it logs "bad replacement
         // type" and leaves `$(VAR)` as written, building on (measured with kubectl
         // kustomize v5.8: a fieldref on `spec.template.spec.containers`).
@@ -305,6 +309,23 @@ fn expand(input: &str, values: &[VarValue]) -> (Expanded, Option<usize>) {
     }
     out.push_str(&input[checkpoint.min(input.len())..]);
     (Expanded::Text(out), used)
+}
+
+/// Whether a var's field path glues a `[key=value]` selector to a field name
+/// (`containers[name=web].image`): Kustomize's var lookup converts only `name[N]` into an index
+/// and reads the rest as a field name, so nothing is found ("not found in corresponding
+/// resource", measured with kubectl kustomize v5.8); `containers.[name=web].image` selects.
+fn glued_selector(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'['
+            && i > 0
+            && b[i - 1] != b'.'
+            && path[i + 1..]
+                .split(']')
+                .next()
+                .is_some_and(|inside| !inside.bytes().all(|d| d.is_ascii_digit()))
+    })
 }
 
 /// A var's value and where it comes from.
