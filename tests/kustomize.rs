@@ -2373,3 +2373,27 @@ fn var_fieldpaths_with_glued_selectors_are_problems() {
     );
     assert!(e[0].message.contains("IMAGE"), "{}", e[0].message);
 }
+
+/// The same for `images` and `replicas` field specs (a replicas spec only where an object
+/// of the entry's name is): Kustomize fails at each transformer.
+#[test]
+fn image_and_replica_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-index-images");
+    let e = errors_at(
+        &out,
+        &[
+            format!("{DATA}/problems/spec-path-index-images/kustomization.yaml:6"),
+            format!("{DATA}/problems/spec-path-index-images/kustomization.yaml:9"),
+        ],
+    );
+    assert!(
+        e[0].message.contains("an `images` field spec"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[1].message.contains("a `replicas` field spec"),
+        "{}",
+        e[1].message
+    );
+}

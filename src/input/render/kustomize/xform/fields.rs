@@ -647,18 +647,30 @@ pub(super) fn pathless(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
 /// v5.8; kubeflow's old jupyter web app base has `spec/template/spec/containers/0/env/2/value`
 /// in a `varReference` spec); runeguard applied nothing at that field and built on.
 pub(super) fn unwalkable(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
+    unwalkable_in(specs, acc, |_| true)
+}
+
+/// [`unwalkable`] over the objects `pick` chooses (a `replicas` entry's name).
+pub(super) fn unwalkable_in(
+    specs: &[FieldSpec],
+    acc: &Acc,
+    pick: impl Fn(&Res) -> bool,
+) -> Option<String> {
     specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
         let segs = spec_segs(&f.path);
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        acc.res.iter().filter(|r| spec_matches(f, r)).find_map(|r| {
-            breaks(&r.node, &segs, f.create).map(|why| {
-                format!(
-                    "has the path `{}`, which Kustomize cannot follow in {} ({why})",
-                    f.path,
-                    r.describe()
-                )
+        acc.res
+            .iter()
+            .filter(|r| spec_matches(f, r) && pick(r))
+            .find_map(|r| {
+                breaks(&r.node, &segs, f.create).map(|why| {
+                    format!(
+                        "has the path `{}`, which Kustomize cannot follow in {} ({why})",
+                        f.path,
+                        r.describe()
+                    )
+                })
             })
-        })
     })
 }
 

@@ -39,6 +39,16 @@ pub(super) fn replicas(
         return;
     };
     let org = count.org.clone();
+    // A spec whose path Kustomize cannot follow in an object of that name fails the
+    // transformer (measured: `spec/template/spec/containers/0/x`, "wrong node kind").
+    if let Some(why) = unwalkable_in(specs, acc, |r| r.had_name(name)) {
+        b.problem_at(
+            entry,
+            &k.file.path,
+            format!("a `replicas` field spec {why}; not applied"),
+        );
+        return;
+    }
     let mut matched = false;
     for f in specs {
         let segs = spec_segs(&f.path);
@@ -216,6 +226,16 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     .map(|p| fs(None, None, p, false))
     .collect();
     extra.extend(acc.config.images.iter().cloned());
+    // A spec whose path Kustomize cannot follow fails its image transformer (measured:
+    // `spec/template/spec/containers/0/image`, "wrong node kind").
+    if let Some(why) = unwalkable(&acc.config.images, acc) {
+        b.problem_at(
+            entry,
+            &k.file.path,
+            format!("an `images` field spec {why}; not applied"),
+        );
+        return;
+    }
     for r in &mut acc.res {
         for_containers(&mut r.node, &mut |c: &mut Node| {
             if let Some(img) = c.get_mut("image") {
