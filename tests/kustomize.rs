@@ -2186,3 +2186,214 @@ fn findings_through_a_platform_infrastructure_tree_point_where_values_are_writte
         )
     );
 }
+
+/// Compares one case folder's build with its `expected.yaml` (written by kubectl kustomize
+/// v5.8.1), with no problem.
+fn assert_same_as_kubectl(case: &str) {
+    let out = build(case);
+    assert!(out.problems.is_empty(), "{case}: {:?}", out.problems);
+    let expected =
+        std::fs::read_to_string(Path::new(DATA).join(case).join("expected.yaml")).unwrap();
+    let (got, want) = (docs(&out.text), docs(&expected));
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{case}: document count\n{}",
+        out.text
+    );
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "{case}: document {i}\n{}", out.text);
+    }
+}
+
+/// `vars` are replaced where Kustomize's built-in `varReference` table says, and only there
+/// (found in kubeflow's jupyter web app base, whose Service annotation holds `$(JWA_PREFIX)`):
+/// every object's own labels and annotations, Service ports, volume mount paths, NFS
+/// servers, Ingress TLS secret names, a Deployment's pod template annotations; not a
+/// StatefulSet's pod template annotations, nor pod template labels, nor a custom resource's
+/// containers. runeguard replaced only in containers' command, args and env values (of any
+/// kind, custom resources included) and Ingress hosts.
+#[test]
+fn vars_follow_kustomizes_var_reference_table() {
+    assert_same_as_kubectl("var-reference-table");
+}
+
+/// A field spec path of a `configurations:` file reads `\/` as a `/` inside one field (an
+/// annotation key: `metadata/annotations/backup.example.org\/secret`), as Kustomize's
+/// `PathSplitter` does (kubeflow's `getambassador.io\/config` var reference). runeguard split
+/// there, so the nameReference, commonLabels and varReference specs reached nothing.
+#[test]
+fn field_spec_paths_keep_escaped_slashes() {
+    assert_same_as_kubectl("escaped-spec-path");
+}
+
+/// A `configurations:` field spec whose path Kustomize cannot follow in an object it selects
+/// fails the build: a list index met at a mapping (`containers/0/env/1/value`), a path going
+/// on past a scalar (`containers/image/registry`). runeguard applied nothing there and built
+/// on without a word.
+#[test]
+fn field_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-index");
+    let e = errors_at(
+        &out,
+        &[
+            format!("{DATA}/problems/spec-path-index/kustomization.yaml:6"),
+            format!("{DATA}/problems/spec-path-index/kustomization.yaml:8"),
+        ],
+    );
+    assert!(
+        e[0].message.contains("containers/0/env/1/value"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[1].message.contains("containers/image/registry"),
+        "{}",
+        e[1].message
+    );
+}
+
+/// The same for a `varReference` spec with list indices (kubeflow's old jupyter web app
+/// base, written for kustomize v3): Kustomize v5 fails the build at the var transformer;
+/// the problem is at the first var.
+#[test]
+fn var_reference_paths_with_list_indices_are_problems() {
+    let out = build("problems/spec-path-var-index");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-var-index/kustomization.yaml:6"
+        )],
+    );
+    assert!(
+        e[0].message.contains("containers/0/env/0/value"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A var's objref is matched by group, version and kind exactly, as Kustomize's
+/// `GvknEquals`: `group` and `version` fields name it as well as `apiVersion` (kubeflow's
+/// admission webhook names its Certificate so), and an objref without a version names
+/// nothing, so Kustomize fails the build. runeguard matched any version when `apiVersion`
+/// was missing.
+#[test]
+fn var_objrefs_match_group_and_version_exactly() {
+    assert_same_as_kubectl("var-objref-fields");
+    let out = build("problems/var-objref-no-version");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-objref-no-version/kustomization.yaml:7"
+        )],
+    );
+    assert!(e[0].message.contains("no version"), "{}", e[0].message);
+}
+
+/// A var whose field holds a list or map (`spec.ports`) is left as `$(VAR)` where it is used
+/// and the build goes on, as Kustomize does ("bad replacement type", logged); runeguard
+/// refused the build ("has no field").
+#[test]
+fn vars_of_lists_or_maps_are_left_as_written() {
+    assert_same_as_kubectl("var-non-scalar");
+}
+
+/// In a build with `buildMetadata`, Kustomize's origin bookkeeping rewrites an object's
+/// annotation map after each transformer, so a replacement into `metadata.annotations`
+/// leaves the pod template's `commonAnnotations` pair as it was, and the other way round.
+/// runeguard wrote both, as they are one node without the bookkeeping (differential seed
+/// 152 case 127).
+#[test]
+fn replacements_after_origin_bookkeeping_write_one_annotation() {
+    assert_same_as_kubectl("replacement-unshared-annotations");
+}
+
+/// A finding on a value a var wrote points at the field the var read (the generator literal
+/// holding the password), as one on a replacement's value does, with the var's entry and
+/// the `$(VAR)` field's own line related; it pointed at the `$(VAR)` line.
+#[test]
+fn findings_on_var_values_point_at_the_source_field() {
+    let dir = Path::new(DATA).join("var-sources");
+    let (v, code) = common::json_check(&dir, &["--select", "K8S-017,K8S-036", "."]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<(String, String, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    let k = "kustomization.yaml";
+    assert_eq!(
+        got,
+        [
+            ("K8S-017".to_string(), k.to_string(), 7, 5),
+            ("K8S-036".to_string(), k.to_string(), 7, 5),
+        ],
+        "{v:#}"
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "K8S-017")
+        .unwrap();
+    let related = common::related_of(f);
+    let rel = |r: &str, f: &str, l| (r.to_string(), f.to_string(), l);
+    assert_eq!(
+        related[..3],
+        [
+            rel("kustomization", k, 10),
+            rel("kustomization", k, 3),
+            rel("target", "deployment.yaml", 13),
+        ],
+        "{related:?}"
+    );
+}
+
+/// A var fieldpath with a `[key=value]` selector glued to a field name
+/// (`containers[name=api].image`) finds nothing in Kustomize, whose var lookup turns only
+/// `name[N]` into an index, so the build fails; runeguard selected the element. The same
+/// selector as its own part (`containers.[name=api].image`) selects in both.
+#[test]
+fn var_fieldpaths_with_glued_selectors_are_problems() {
+    let out = build("problems/var-glued-selector");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-glued-selector/kustomization.yaml:10"
+        )],
+    );
+    assert!(e[0].message.contains("IMAGE"), "{}", e[0].message);
+}
+
+/// The same for `images` and `replicas` field specs (a replicas spec only where an object
+/// of the entry's name is): Kustomize fails at each transformer.
+#[test]
+fn image_and_replica_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-index-images");
+    let e = errors_at(
+        &out,
+        &[
+            format!("{DATA}/problems/spec-path-index-images/kustomization.yaml:6"),
+            format!("{DATA}/problems/spec-path-index-images/kustomization.yaml:9"),
+        ],
+    );
+    assert!(
+        e[0].message.contains("an `images` field spec"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[1].message.contains("a `replicas` field spec"),
+        "{}",
+        e[1].message
+    );
+}

@@ -211,7 +211,12 @@ pub struct Var {
     pub name: String,
     pub kind: String,
     pub obj_name: String,
-    pub api_version: Option<String>,
+    /// The objref's group and version, matched exactly as Kustomize's `GvknEquals` does:
+    /// from `apiVersion` when given, else the `group` and `version` fields (empty when
+    /// missing, which then names no object: "cannot be mapped to a field in the set of
+    /// known resources", measured with kubectl kustomize v5.8).
+    pub group: String,
+    pub version: String,
     pub namespace: Option<String>,
     pub field: String,
     pub at: Node,

@@ -165,7 +165,8 @@ pub(super) fn namespace(
             .cloned()
             .collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(
                 &mut r.node,
                 &segs,
@@ -226,7 +227,8 @@ pub(super) fn affix(
                 // Kustomize's origin bookkeeping rewrote the annotation map (measured).
                 r.unshare_annotations();
             }
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             let mut bad = false;
             // Written in place, as Kustomize sets the node's value: a label or annotation
             // a transformer inserted at several fields of the object changes at all of
@@ -565,6 +567,26 @@ pub(super) fn annotation_specs() -> Vec<FieldSpec> {
     v
 }
 
+/// A field spec's path in its fields, as Kustomize's `PathSplitter` reads it: split on `/`,
+/// a part ending in `\` joined to the next with a `/` (an annotation key in a path,
+/// `metadata/annotations/example.com\/config`; measured with kubectl kustomize v5.8);
+/// empty parts dropped.
+pub(super) fn spec_segs(path: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for f in path.split('/') {
+        match fields.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('/');
+                last.push_str(f);
+            }
+            _ => fields.push(f.to_string()),
+        }
+    }
+    fields.retain(|s| !s.is_empty());
+    fields
+}
+
 pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
     // kyaml's `isMatchGVK`: an empty kind, group or version selects every object.
     let any = |x: &Option<String>| x.as_deref().is_none_or(str::is_empty);
@@ -606,20 +628,95 @@ pub(super) fn walk_scalar_spec(
 /// The first object a field spec without a path selects, described: Kustomize fails there
 /// ("considering field '' of object …: cannot set or create an empty field name"; measured,
 /// differential seeds 31 case 203, 34 case 211); a pathless spec selecting nothing passes.
+/// Also a spec whose path Kustomize cannot follow in an object it selects (see
+/// [`unwalkable`]), described with its path and the reason.
 pub(super) fn pathless(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
     specs
         .iter()
         .filter(|f| f.path.is_empty())
         .find_map(|f| acc.res.iter().find(|r| spec_matches(f, r)))
-        .map(|r| r.describe())
+        .map(|r| format!("from a `configurations:` file has no path and selects {} (Kustomize: cannot set or create an empty field name)", r.describe()))
+        .or_else(|| unwalkable(specs, acc))
+}
+
+/// The first field spec of `specs` whose path Kustomize's field spec filter cannot follow in
+/// an object it selects, described: a path going on past a scalar ("expected sequence or
+/// mapping node"), or a part kyaml's path getter reads as a list index or element (`0`,
+/// `-1`, `-`, `*`, `[name=web]`) met at a mapping ("wrong node kind: expected SequenceNode
+/// but got MappingNode"). Kustomize fails the build there (measured with kubectl kustomize
+/// v5.8; kubeflow's old jupyter web app base has `spec/template/spec/containers/0/env/2/value`
+/// in a `varReference` spec); runeguard applied nothing at that field and built on.
+pub(super) fn unwalkable(specs: &[FieldSpec], acc: &Acc) -> Option<String> {
+    unwalkable_in(specs, acc, |_| true)
+}
+
+/// [`unwalkable`] over the objects `pick` chooses (a `replicas` entry's name).
+pub(super) fn unwalkable_in(
+    specs: &[FieldSpec],
+    acc: &Acc,
+    pick: impl Fn(&Res) -> bool,
+) -> Option<String> {
+    specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        acc.res
+            .iter()
+            .filter(|r| spec_matches(f, r) && pick(r))
+            .find_map(|r| {
+                breaks(&r.node, &segs, f.create).map(|why| {
+                    format!(
+                        "has the path `{}`, which Kustomize cannot follow in {} ({why})",
+                        f.path,
+                        r.describe()
+                    )
+                })
+            })
+    })
+}
+
+/// A part of a field spec path kyaml's path getter reads as a list index or element rather
+/// than a field name.
+fn index_like(part: &str) -> bool {
+    part.parse::<i64>().is_ok()
+        || part == "-"
+        || part == "*"
+        || (part.starts_with('[') && part.ends_with(']'))
+}
+
+/// Why Kustomize's field spec filter fails following `segs` from `n`, if it does.
+fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
+    let (first, rest) = segs.split_first()?;
+    match &n.v {
+        V::Null => None,
+        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create)),
+        V::Map(_) => {
+            let (name, seq) = match first.strip_suffix("[]") {
+                Some(n) => (n, true),
+                None => (*first, false),
+            };
+            if index_like(name) {
+                return Some("wrong node kind: expected SequenceNode but got MappingNode");
+            }
+            match n.get(name) {
+                Some(child) => breaks(child, rest, create),
+                // A field created on the way is a mapping: an index-like part after it fails.
+                None if create && !seq => rest
+                    .iter()
+                    .any(|p| index_like(p.trim_end_matches("[]")))
+                    .then_some("wrong node kind: expected SequenceNode but got MappingNode"),
+                None => None,
+            }
+        }
+        _ => Some("expected sequence or mapping node"),
+    }
 }
 
 /// The problem of [`pathless`], at the transformer's field.
-pub(super) fn pathless_problem(b: &mut Builder, k: &Kust, at: &Node, field: &str, object: &str) {
+pub(super) fn pathless_problem(b: &mut Builder, k: &Kust, at: &Node, field: &str, why: &str) {
     b.problem_at(
         at,
         &k.file.path,
-        format!("a `{field}` field spec from a `configurations:` file has no path and selects {object} (Kustomize: cannot set or create an empty field name); not applied"),
+        format!("a `{field}` field spec {why}; not applied"),
     );
 }
 
@@ -760,7 +857,8 @@ pub(super) fn apply_specs(
     let mut written: Vec<(u32, Node)> = Vec::new();
     for f in applicable {
         bookkeeping_annotations(r, f, org);
-        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let mut bad = false;
         walk_spec(
             &mut r.node,

@@ -39,9 +39,20 @@ pub(super) fn replicas(
         return;
     };
     let org = count.org.clone();
+    // A spec whose path Kustomize cannot follow in an object of that name fails the
+    // transformer (measured: `spec/template/spec/containers/0/x`, "wrong node kind").
+    if let Some(why) = unwalkable_in(specs, acc, |r| r.had_name(name)) {
+        b.problem_at(
+            entry,
+            &k.file.path,
+            format!("a `replicas` field spec {why}; not applied"),
+        );
+        return;
+    }
     let mut matched = false;
     for f in specs {
-        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         for r in &mut acc.res {
             if !(spec_matches(f, r) && r.had_name(name)) {
                 continue;
@@ -215,6 +226,16 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     .map(|p| fs(None, None, p, false))
     .collect();
     extra.extend(acc.config.images.iter().cloned());
+    // A spec whose path Kustomize cannot follow fails its image transformer (measured:
+    // `spec/template/spec/containers/0/image`, "wrong node kind").
+    if let Some(why) = unwalkable(&acc.config.images, acc) {
+        b.problem_at(
+            entry,
+            &k.file.path,
+            format!("an `images` field spec {why}; not applied"),
+        );
+        return;
+    }
     for r in &mut acc.res {
         for_containers(&mut r.node, &mut |c: &mut Node| {
             if let Some(img) = c.get_mut("image") {
@@ -223,7 +244,8 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
         });
         let specs: Vec<&FieldSpec> = extra.iter().filter(|f| spec_matches(f, r)).collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
                 update(n)
             });

@@ -188,7 +188,8 @@ pub(super) fn referrals(r: &Res, extra: &[(String, FieldSpec)]) -> Vec<(String, 
     let root = &r.node;
     let mut out = Vec::new();
     for (kind, f) in extra.iter().filter(|(_, f)| spec_matches(f, r)) {
-        let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = spec_segs(&f.path);
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let mut found = Vec::new();
         spec_paths(root, &segs, &mut Vec::new(), &mut found);
         for p in found {

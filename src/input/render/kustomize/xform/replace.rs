@@ -382,6 +382,14 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
             if !sel.matches(x) || rejects.iter().any(|rj| rj.matches(x)) {
                 continue;
             }
+            if x.origin_annotated {
+                // Kustomize's origin bookkeeping (a build with `buildMetadata`) rewrote the
+                // annotation map after the transformers before: a `commonAnnotations` pair
+                // there is no longer the node the pod template's holds, so a replacement into
+                // `metadata.annotations` leaves the template's as it was (differential seed
+                // 152 case 127).
+                x.unshare_annotations();
+            }
             for (at, p, segs) in &paths {
                 let (at, p) = (*at, *p);
                 let mut reached = 0;

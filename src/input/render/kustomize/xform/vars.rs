@@ -1,6 +1,7 @@
 //! `vars`: read per kustomization, resolved at the top level.
 
 use super::*;
+use std::sync::Arc;
 
 pub fn read_vars(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     for v in k.list("vars") {
@@ -21,11 +22,22 @@ pub fn read_vars(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             b.problem_at(v, &k.file.path, format!("var {name} is declared twice"));
             continue;
         }
+        let (group, version) = match obj.get_str("apiVersion").filter(|a| !a.is_empty()) {
+            Some(a) => match a.split_once('/') {
+                Some((g, v)) => (g.to_string(), v.to_string()),
+                None => (String::new(), a.to_string()),
+            },
+            None => (
+                obj.get_str("group").unwrap_or_default().to_string(),
+                obj.get_str("version").unwrap_or_default().to_string(),
+            ),
+        };
         acc.vars.push(Var {
             name: name.to_string(),
             kind: kind.to_string(),
             obj_name: obj_name.to_string(),
-            api_version: obj.get_str("apiVersion").map(str::to_string),
+            group,
+            version,
             namespace: obj.get_str("namespace").map(str::to_string),
             field,
             at: v.clone(),
@@ -40,22 +52,25 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         return;
     }
     // Each var's text and its typed value.
-    let mut values: Vec<(String, String, V)> = Vec::new();
+    // Each var's name, text, typed value and where it comes from: the source field, then
+    // the var's entry in its kustomization.
+    let mut values: Vec<VarValue> = Vec::new();
     for v in &acc.vars {
         let found: Vec<&Res> = acc
             .res
             .iter()
             .filter(|r| r.kind() == v.kind && r.had_name(&v.obj_name))
-            .filter(|r| {
-                v.api_version
-                    .as_deref()
-                    .is_none_or(|a| a == r.api_version())
-            })
+            .filter(|r| r.group() == v.group && r.version() == v.version)
             .filter(|r| v.namespace.as_deref().is_none_or(|n| r.had_namespace(n)))
             .collect();
         let [r] = found.as_slice() else {
+            let gv = match (v.group.as_str(), v.version.as_str()) {
+                (_, "") => "no version: give its apiVersion".to_string(),
+                ("", ver) => ver.to_string(),
+                (g, ver) => format!("{g}/{ver}"),
+            };
             let msg = format!(
-                "var {} must name exactly one {} {} (found {})",
+                "var {} must name exactly one {} {} ({gv}; found {})",
                 v.name,
                 v.kind,
                 v.obj_name,
@@ -64,9 +79,25 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             var_problem(b, v, msg);
             continue;
         };
-        let found = lookup(&r.node, &field_path(&v.field));
+        let found = if glued_selector(&v.field) {
+            None
+        } else {
+            lookup(&r.node, &field_path(&v.field))
+        };
+        // A list or map there is no value Kustomize can write: it logs "bad replacement
+        // type" and leaves `$(VAR)` as written, building on (measured with kubectl
+        // kustomize v5.8: a fieldref on `spec.template.spec.containers`).
+        if found.is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some()) {
+            continue;
+        }
         match found.and_then(|n| n.scalar_text().map(|s| (s, n.v.clone()))) {
-            Some((s, typed)) => values.push((v.name.clone(), s, typed)),
+            Some((s, typed)) => values.push(VarValue {
+                name: v.name.clone(),
+                text: s,
+                typed,
+                source: found.and_then(|n| n.org.clone()),
+                entry: with_role(&v.at.org, OriginRole::Kustomization),
+            }),
             None => {
                 let msg = format!(
                     "var {}: {} {} has no field {}",
@@ -89,84 +120,129 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         if let Some(s) = n.as_str()
             && s.contains('$')
         {
-            let org = n.org.clone();
-            match expand(s, &values) {
-                Expanded::Typed(v) => *n = Node::new(v, org),
-                Expanded::Text(out) if out != s => *n = Node::str(out, org),
-                Expanded::Text(_) => {}
+            let (expanded, used) = expand(s, &values);
+            // A value a var wrote points at the field the var read (the line a person
+            // changes, as a replacement's does), with the var's entry and the field's own
+            // line related.
+            let (org, also) = match used.map(|i| &values[i]) {
+                Some(var) => {
+                    let also: Arc<[Origin]> = var
+                        .entry
+                        .iter()
+                        .cloned()
+                        .chain(with_role(&n.org, OriginRole::Target))
+                        .collect();
+                    (var.source.clone().or_else(|| n.org.clone()), Some(also))
+                }
+                None => (n.org.clone(), None),
+            };
+            let new = match expanded {
+                Expanded::Typed(v) => Some(Node::new(v, org)),
+                Expanded::Text(out) if out != s => Some(Node::str(out, org)),
+                Expanded::Text(_) => None,
+            };
+            if let Some(mut new) = new {
+                new.also = also;
+                *n = new;
             }
         }
     };
+    let builtin = builtin_var_refs();
+    let all: Vec<FieldSpec> = builtin
+        .iter()
+        .chain(acc.config.var_refs.iter())
+        .cloned()
+        .collect();
+    if let Some(why) = unwalkable(&all, acc) {
+        // Kustomize's var transformer fails the build there; the first var is where the
+        // transformer comes from.
+        if let Some(v) = acc.vars.first().cloned() {
+            var_problem(
+                b,
+                &v,
+                format!("a `varReference` field spec {why}; vars not replaced"),
+            );
+        }
+        return;
+    }
     for r in &mut acc.res {
-        for_containers(&mut r.node, &mut |c: &mut Node| {
-            for f in ["command", "args"] {
-                for a in c
-                    .get_mut(f)
-                    .and_then(Node::as_seq_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    subst(a);
-                }
-            }
-            for e in c
-                .get_mut("env")
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(v) = e.get_mut("value") {
-                    subst(v);
-                }
-            }
-        });
-        let specs: Vec<&FieldSpec> = acc
-            .config
-            .var_refs
+        let specs: Vec<&FieldSpec> = builtin
             .iter()
+            .chain(acc.config.var_refs.iter())
             .filter(|f| spec_matches(f, r))
             .collect();
         for f in specs {
-            let segs: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let segs = spec_segs(&f.path);
+            let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
             walk_spec(&mut r.node, &segs, false, &None, &mut |n: &mut Node| {
-                // A spec reaching a map (kubebuilder's `metadata/annotations`) covers the
-                // map's values, as Kustomize's refvar replaces in each of them.
+                // A spec reaching a map (`metadata/annotations`) covers the map's values, as
+                // Kustomize's refvar replaces in each of them.
                 match n.as_map_mut() {
                     Some(m) => m.iter_mut().for_each(|(_, v)| subst(v)),
                     None => subst(n),
                 }
             });
         }
-        if r.kind() == "Ingress" {
-            for rule in r
-                .node
-                .path_mut(&["spec", "rules"])
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(h) = rule.get_mut("host") {
-                    subst(h);
-                }
-            }
-            for t in r
-                .node
-                .path_mut(&["spec", "tls"])
-                .and_then(Node::as_seq_mut)
-                .into_iter()
-                .flatten()
-            {
-                for h in t
-                    .get_mut("hosts")
-                    .and_then(Node::as_seq_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    subst(h);
-                }
-            }
+    }
+}
+
+/// The pod fields of Kustomize's built-in `varReference` table, below a workload's pod
+/// spec: containers' and init containers' `args`, `command`, `env` values and volume mount
+/// paths.
+const POD_VAR_FIELDS: [&str; 8] = [
+    "containers/args",
+    "containers/command",
+    "containers/env/value",
+    "containers/volumeMounts/mountPath",
+    "initContainers/args",
+    "initContainers/command",
+    "initContainers/env/value",
+    "initContainers/volumeMounts/mountPath",
+];
+
+/// Kustomize's built-in `varReference` table (`builtinpluginconsts/varreference.go`), exactly:
+/// the pod fields of the built-in workload kinds only (a custom resource's `containers` are
+/// left alone), NFS servers of volumes, Service ports, Ingress hosts and TLS secret names,
+/// a Deployment's pod template annotations, and every object's own `metadata/labels` and
+/// `metadata/annotations` (measured with kubectl kustomize v5.8: a StatefulSet's pod
+/// template annotations and any pod template labels keep their `$(VAR)`). A CronJob's
+/// NFS server entry there names `spec/jobTemplate/spec/template/volumes`, a path no pod
+/// has, so it reaches nothing, as in Kustomize.
+fn builtin_var_refs() -> Vec<FieldSpec> {
+    let mut v = Vec::new();
+    let mut add = |kind: Option<&str>, path: String| v.push(fs(kind, None, &path, false));
+    for (kind, pod) in [
+        ("CronJob", "spec/jobTemplate/spec/template/spec"),
+        ("DaemonSet", "spec/template/spec"),
+        ("Deployment", "spec/template/spec"),
+        ("Job", "spec/template/spec"),
+        ("Pod", "spec"),
+        ("ReplicaSet", "spec/template/spec"),
+        ("StatefulSet", "spec/template/spec"),
+    ] {
+        for f in POD_VAR_FIELDS {
+            add(Some(kind), format!("{pod}/{f}"));
+        }
+        let nfs = match kind {
+            "CronJob" => "spec/jobTemplate/spec/template/volumes/nfs/server".to_string(),
+            "StatefulSet" => "spec/volumeClaimTemplates/spec/nfs/server".to_string(),
+            _ => format!("{pod}/volumes/nfs/server"),
+        };
+        add(Some(kind), nfs);
+        if kind == "Deployment" {
+            add(Some(kind), "spec/template/metadata/annotations".into());
         }
     }
+    for p in ["spec/rules/host", "spec/tls/hosts", "spec/tls/secretName"] {
+        add(Some("Ingress"), p.into());
+    }
+    for p in ["spec/ports/port", "spec/ports/targetPort"] {
+        add(Some("Service"), p.into());
+    }
+    add(Some("PersistentVolume"), "spec/nfs/server".into());
+    add(None, "metadata/labels".into());
+    add(None, "metadata/annotations".into());
+    v
 }
 
 enum Expanded {
@@ -179,7 +255,8 @@ enum Expanded {
 /// Kustomize's refvar `DoReplacements` (Kubernetes' `$(VAR)` expansion): `$$` is a `$`
 /// (measured: `$$(SVC)` prints `$(SVC)`), `$(NAME)` of a known var its value, of an
 /// unknown one itself, any other `$` as it is.
-fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
+fn expand(input: &str, values: &[VarValue]) -> (Expanded, Option<usize>) {
+    let mut used = None;
     let b = input.as_bytes();
     let mut out = String::with_capacity(input.len());
     let mut checkpoint = 0;
@@ -196,12 +273,13 @@ fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
                 b'(' => match rest[1..].find(')') {
                     Some(end) => {
                         let name = &rest[1..end + 1];
-                        match values.iter().find(|(n, _, _)| n == name) {
-                            Some((_, text, typed)) => {
+                        match values.iter().position(|v| v.name == name) {
+                            Some(i) => {
                                 if input.len() == name.len() + 3 {
-                                    return Expanded::Typed(typed.clone());
+                                    return (Expanded::Typed(values[i].typed.clone()), Some(i));
                                 }
-                                out.push_str(text);
+                                used = used.or(Some(i));
+                                out.push_str(&values[i].text);
                             }
                             None => {
                                 out.push_str("$(");
@@ -230,7 +308,35 @@ fn expand(input: &str, values: &[(String, String, V)]) -> Expanded {
         cursor += 1;
     }
     out.push_str(&input[checkpoint.min(input.len())..]);
-    Expanded::Text(out)
+    (Expanded::Text(out), used)
+}
+
+/// Whether a var's field path glues a `[key=value]` selector to a field name
+/// (`containers[name=web].image`): Kustomize's var lookup converts only `name[N]` into an index
+/// and reads the rest as a field name, so nothing is found ("not found in corresponding
+/// resource", measured with kubectl kustomize v5.8); `containers.[name=web].image` selects.
+fn glued_selector(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'['
+            && i > 0
+            && b[i - 1] != b'.'
+            && path[i + 1..]
+                .split(']')
+                .next()
+                .is_some_and(|inside| !inside.bytes().all(|d| d.is_ascii_digit()))
+    })
+}
+
+/// A var's value and where it comes from.
+struct VarValue {
+    name: String,
+    text: String,
+    typed: V,
+    /// The field the var reads.
+    source: Option<Origin>,
+    /// The var's entry in its kustomization.
+    entry: Option<Origin>,
 }
 
 /// A problem located at the var's entry in its kustomization.
