@@ -756,3 +756,40 @@ spec:
         clean(&format!("{cmd:?}"), &out);
     }
 }
+
+/// A credential written as a YAML number (a Spring keystore's `trust-store-password:
+/// 12345678`, a Secret's `stringData` PIN) is found by the detector and masked in `check`'s
+/// snippets; `inspect` printed it, since it masked only string values (wild20).
+#[test]
+fn a_numeric_credential_is_masked_in_inspect() {
+    let d = dir_with(&[
+        (
+            "application.yml",
+            b"spring:\n  kafka:\n    consumer:\n      ssl:\n        trust-store-password: 73910264\n        key-store-password: 5820391.7\n        trust-store-location: file:/etc/kafka/ca.jks\n",
+        ),
+        (
+            "secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: pins\n  namespace: shop\nstringData:\n  pin: 40417736\n",
+        ),
+        (
+            "deploy.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: api:1.0\n      env:\n        - name: DB_PASSWORD\n          value: 66120958\n",
+        ),
+    ]);
+    for file in ["application.yml", "secret.yaml", "deploy.yaml"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["inspect", file])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("********"), "inspect {file} masks:\n{text}");
+        for c in ["73910264", "5820391.7", "40417736", "66120958"] {
+            assert!(!text.contains(c), "inspect {file} prints {c:?}:\n{text}");
+        }
+        // The key next to the credential stays readable.
+        if file == "application.yml" {
+            assert!(text.contains("file:/etc/kafka/ca.jks"), "{text}");
+        }
+    }
+}

@@ -24,8 +24,10 @@
 #     needs the opposite default, where access exists only where a policy grants it (AC-3
 #     access enforcement, AC-6 least privilege; zero-trust tenet 6). A namespace-wide or
 #     mesh-wide allow-nothing policy also covers workloads added later. System namespaces
-#     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015)
-#     and Istio gateways are left out.
+#     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015),
+#     Istio gateways, and the workloads of a namespace the scanned files define without an
+#     enrolment label while they enrol other namespaces by label (outside the mesh; a pod
+#     asking for a sidecar stays judged) are left out.
 #   remediation: >-
 #     Add an allow-nothing policy to each namespace (`kind: AuthorizationPolicy`, no selector,
 #     `spec: {}`), or one mesh-wide in the root namespace, then grant each caller what it needs

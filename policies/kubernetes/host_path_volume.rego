@@ -4,7 +4,10 @@
 #   Flags each hostPath volume of a workload, and says when the path is one that hands over the
 #   node: the root filesystem, /etc, /proc, /sys, /dev, /boot, the kubelet's or the container
 #   runtime's state, or a container runtime socket (data.settings.kubernetes.critical_host_paths),
-#   or a directory above one of them.
+#   or a directory above one of them. The kubelet's plugin sockets (a CSI driver's own
+#   directory below /var/lib/kubelet/plugins, plugins_registry, device-plugins, pod-resources),
+#   which every CSI driver, device plugin and metrics agent mounts, are reported at the rule's
+#   severity; the kubelet's CSI staging directory (plugins/kubernetes.io) stays critical.
 # custom:
 #   id: K8S-011
 #   name: host-path-volume
@@ -110,7 +113,30 @@ at_or_below(p, entry) if p == entry.path
 at_or_below(p, entry) if {
 	entry.subpaths == true
 	startswith(p, concat("", [entry.path, "/"]))
+	not narrow(p, entry)
 }
+
+# A part of a critical directory that holds only what one node agent needs (`narrow_subpaths`,
+# relative to the entry): the kubelet's plugin sockets — a CSI driver's own directory
+# (`plugins/<driver>`), the registration, device-plugin and pod-resources sockets — mounted by
+# every CSI driver, device plugin and metrics agent. Still a hostPath, not critical.
+narrow(p, entry) if {
+	some sub in object.get(entry, "narrow_subpaths", [])
+	not endswith(sub, "/*")
+	base := concat("/", [entry.path, sub])
+	at_or_under(p, base)
+}
+
+narrow(p, entry) if {
+	some sub in object.get(entry, "narrow_subpaths", [])
+	endswith(sub, "/*")
+	parent := concat("/", [entry.path, trim_suffix(sub, "/*")])
+	startswith(p, concat("", [parent, "/"]))
+}
+
+at_or_under(p, base) if p == base
+
+at_or_under(p, base) if startswith(p, concat("", [base, "/"]))
 
 # `/var/run/` and `/var//run` are `/var/run`; a relative path is left as written.
 normalized(path) := p if {

@@ -282,12 +282,49 @@ mesh_in_use if {
 
 injection_label(labels) if labels["istio-injection"] == "enabled"
 
+# Some scanned Namespace is enrolled in the mesh by its labels: the project enrols namespaces
+# that way, in these files.
+labelled_enrolment if {
+	some doc in docs
+	doc.kind == "Namespace"
+	injection_label(object_at(doc, ["metadata", "labels"]))
+}
+
+# A namespace the scanned files define, with no enrolment label on any of its Namespace
+# objects, in a project that enrols its other namespaces by label: outside the mesh.
+unenrolled_namespace(ns) if {
+	labelled_enrolment
+	some doc in docs
+	doc.kind == "Namespace"
+	name(doc) == ns
+	not enrolled_namespaces[ns]
+}
+
+enrolled_namespaces := {name(doc) |
+	some doc in docs
+	doc.kind == "Namespace"
+	injection_label(object_at(doc, ["metadata", "labels"]))
+}
+
+# A pod template that asks for a sidecar itself (injected in any namespace).
+asks_for_sidecar(doc) if is_true(object.get(pod_annotations(doc), "sidecar.istio.io/inject", null))
+
+asks_for_sidecar(doc) if is_true(object.get(pod_labels(doc), "sidecar.istio.io/inject", null))
+
+# Outside the mesh: no proxy runs beside it, so PeerAuthentication and AuthorizationPolicy do
+# nothing for it (a client deliberately left out, a namespace the mesh does not manage).
+outside_mesh(doc, ns) if {
+	unenrolled_namespace(ns)
+	not asks_for_sidecar(doc)
+}
+
 injection_label(labels) if is_string(labels["istio.io/rev"])
 
 injection_label(labels) if labels["istio.io/dataplane-mode"] == "ambient"
 
 # Workloads the mesh coverage rules judge: {"i": index, "doc": doc, "ns": namespace}. Left out:
-# exempt namespaces, workloads with injection disabled (reported by IST-015), Envoy gateways.
+# exempt namespaces, workloads with injection disabled (reported by IST-015), Envoy gateways,
+# and workloads of a namespace the files leave unenrolled while enrolling others by label.
 mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
 	mesh_in_use
 	some i, doc in docs
@@ -297,6 +334,7 @@ mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
 	not injection_disabled(doc)
 	not namespace_injection_disabled(ns)
 	not runs_proxy(doc)
+	not outside_mesh(doc, ns)
 }
 
 # `Deployment shop/cart, Deployment shop/web and 3 more`

@@ -37,8 +37,8 @@ pub fn redact_value(
                     keys.pop();
                     // An env entry's value, named by its `name`.
                     if k == "value"
-                        && let (Some(n), Some(s)) = (&name, x.as_str())
-                        && classify(n, s, false).is_some()
+                        && let (Some(n), Some(s)) = (&name, scalar_text(x))
+                        && classify(n, &s, false).is_some()
                     {
                         r = Value::from(MASK);
                     }
@@ -75,6 +75,21 @@ pub fn redact_value(
                     }
                 }
             }
+            // A number is a credential too when its place or its key says so
+            // (`trust-store-password: 12345678`): YAML reads such a password as a number.
+            Value::Number(n) => {
+                let overlaps = t.is_some_and(|t| {
+                    let (a, b) = (t.span.start as usize, t.span.end as usize);
+                    ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
+                });
+                let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let name = keys.last().map(String::as_str).unwrap_or("");
+                if overlaps || classify(name, &n.to_string(), reference_field(&path)).is_some() {
+                    Value::from(MASK)
+                } else {
+                    v.clone()
+                }
+            }
             _ => v.clone(),
         }
     }
@@ -86,7 +101,7 @@ pub fn redact_value(
         for key in ["data", "stringData"] {
             if let Some(serde_json::Value::Object(m)) = obj.get_mut(key) {
                 for v in m.values_mut() {
-                    if v.is_string() {
+                    if v.is_string() || v.is_number() {
                         *v = serde_json::Value::from(MASK);
                     }
                 }
@@ -94,6 +109,15 @@ pub fn redact_value(
         }
     }
     out
+}
+
+/// A scalar's text as a credential would be written: a string, or a number's digits.
+fn scalar_text(v: &serde_json::Value) -> Option<std::borrow::Cow<'_, str>> {
+    match v {
+        serde_json::Value::String(s) => Some(std::borrow::Cow::Borrowed(s)),
+        serde_json::Value::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
+        _ => None,
+    }
 }
 
 /// The value's part of an entry's range (`key: value`, `- key: value`, `key=value` → `value`),

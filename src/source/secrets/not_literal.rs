@@ -73,7 +73,9 @@ fn wrapped<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// `^(?:\$\{[^}]*\}|\$\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_.:/-]*|\{\{.*\}\}|<[^<>]*>|
-/// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|\{[A-Za-z_][A-Za-z0-9_.]*\}|#\{[^}]*\}|@[A-Za-z_][A-Za-z0-9_.]*@)$`
+/// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|\{[A-Za-z_][A-Za-z0-9_.]*\}|#\{[^}]*\}#?|@[A-Za-z_][A-Za-z0-9_.]*@|
+/// __[A-Za-z][A-Za-z0-9_]*__)$`: the last two are the token-replacement placeholders of deploy
+/// steps (Azure DevOps' Replace Tokens `#{Var}#`, a `sed` of `__DB_PASSWORD__`).
 pub(super) fn is_reference(v: &str) -> bool {
     let s = v.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -102,7 +104,11 @@ pub(super) fn is_reference(v: &str) -> bool {
         })
         || inside(b"{", b"}", &|inner| ident(inner, dotted))
         || inside(b"#{", b"}", &without(b'}'))
+        || inside(b"#{", b"}#", &without(b'}'))
         || inside(b"@", b"@", &|inner| ident(inner, dotted))
+        || inside(b"__", b"__", &|inner| {
+            inner.first().is_some_and(u8::is_ascii_alphabetic) && inner.iter().all(|&b| word(b))
+        })
 }
 
 /// `\$\{|\{\{|\$\(`
@@ -411,6 +417,18 @@ mod tests {
             "{9}",
             "#{x}",
             "#{a}b}",
+            "#{x}#",
+            "#{ScrapePass}#",
+            "#{a}b}#",
+            "#{x}##",
+            "__DB_PASSWORD__",
+            "__a__",
+            "__A___",
+            "___A__",
+            "__9A__",
+            "__A-B__",
+            "_____",
+            "__A_",
             "@VAR@",
             "@a.b@",
             "@@",
