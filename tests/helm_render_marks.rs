@@ -1019,3 +1019,42 @@ fn a_bool_merged_into_a_new_dict_points_at_its_values_line() {
         .count();
     assert_eq!(rendered, 2, "{related:?}");
 }
+
+#[test]
+fn a_values_object_tpl_rewrote_points_at_its_values_lines() {
+    // stakater's application chart: `range $key, $value := .Values.deployment.initContainers`
+    // prints each through a partial's `tpl (.value | toYaml) .context`, and a value of the
+    // object holds a template (`command: [sh, -c, "echo {{ .Release.Name }}"]`), so the
+    // text printed is not the `toYaml` output. Each line is still its node's values line,
+    // in a template's `range` (the element told by its text) and in a partial's own `range
+    // concat .sidecars .containers`, which no values path follows (the `toYaml` output
+    // matched line by line, each action any text); they pointed at the map's key (`apps:`)
+    // and at the partial's `tpl` line.
+    let v = json_check(&[
+        "provenance-tpl-actions",
+        "--select",
+        "K8S-001,K8S-003,K8S-016",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let at = |rule: &str, resource: &str| {
+        all.iter()
+            .find(|(r, res, _)| r == rule && res == resource)
+            .map(|(_, _, ((file, line), _))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule} {resource}: {all:#?}"))
+    };
+    let values = "provenance-tpl-actions/values.yaml".to_string();
+    for (rule, resource, line) in [
+        ("K8S-016", "Deployment web", 3),
+        ("K8S-003", "Deployment web", 6),
+        ("K8S-001", "Deployment web", 7),
+        ("K8S-016", "Job migrate", 11),
+        ("K8S-001", "Job migrate", 16),
+    ] {
+        assert_eq!(
+            at(rule, resource),
+            (values.clone(), line),
+            "{rule} {resource}: {all:#?}"
+        );
+    }
+}

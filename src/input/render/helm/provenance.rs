@@ -809,7 +809,12 @@ pub(super) fn element_of(
         serde_json::Value::Array(a) if !a.is_empty() => true,
         _ => false,
     } && !block().is_empty()
-        && super::toyaml::to_yaml(&super::funcs::json_to_value(v)) == *block();
+        && {
+            // Or what `tpl` made of it (`tpl (toYaml .value) .context`, a text holding
+            // `{{ .Release.Name }}`).
+            let yaml = super::toyaml::to_yaml(&super::funcs::json_to_value(v));
+            yaml == *block() || (yaml.contains("{{") && super::toyaml::tpl_of(&yaml, block()))
+        };
     // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
     let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
