@@ -1058,3 +1058,31 @@ fn a_values_object_tpl_rewrote_points_at_its_values_lines() {
         );
     }
 }
+
+#[test]
+fn a_value_a_partial_pipes_or_indexes_points_at_its_values_line() {
+    // A partial given a list in a `dict` reads its first element (`with index .containers
+    // 0`): the static path holds the index after the `range` element of the caller
+    // (`workloads.<element>.containers.0.image`), read through the list; it pointed at
+    // `workloads:`. Another partial ranges over `concat .vols .extra` (no values path) and
+    // prints `{{ .hostPath.path | quote }}`: the string piped through `quote` is told by
+    // its allocation as the value printed as it was is (gotmpl patch 64); it pointed at the
+    // partial's action.
+    let v = json_check(&[
+        "provenance-partial-pipeline",
+        "--select",
+        "K8S-001,K8S-011,K8S-016",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let at = |rule: &str| {
+        all.iter()
+            .find(|(r, _, _)| r == rule)
+            .map(|(_, _, ((file, line), _))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule}: {all:#?}"))
+    };
+    let values = "provenance-partial-pipeline/values.yaml".to_string();
+    assert_eq!(at("K8S-016"), (values.clone(), 5), "{all:#?}");
+    assert_eq!(at("K8S-001"), (values.clone(), 7), "{all:#?}");
+    assert_eq!(at("K8S-011"), (values, 13), "{all:#?}");
+}

@@ -767,9 +767,16 @@ pub(super) fn element_of(
     };
     let rest: Vec<String> = path[at + 1..].to_vec();
     path.truncate(at);
+    // A key of a map, or an index of a list (`index .containers 0`: `containers`, `0`).
+    fn child<'v>(v: &'v serde_json::Value, k: &str) -> Option<&'v serde_json::Value> {
+        match v {
+            serde_json::Value::Array(a) => a.get(k.parse::<usize>().ok()?),
+            _ => v.get(k),
+        }
+    }
     let mut coll = values;
     for k in &path {
-        match coll.get(k.as_str()) {
+        match child(coll, k) {
             Some(v) => coll = v,
             None => return path,
         }
@@ -852,7 +859,7 @@ pub(super) fn element_of(
                 _ => Vec::new(),
             }
         } else {
-            v.get(first.as_str())
+            child(v, first)
                 .map(|c| vec![(first.clone(), c)])
                 .unwrap_or_default()
         };
