@@ -205,7 +205,9 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
             if keys.is_empty() {
                 return term(first);
             }
-            let mut path = map(first)?;
+            // Inside a `range`, a field of dot is one element's (`with index .containers 0`
+            // inside `range .Values.workloads`: the first container of the workload printed).
+            let mut path = map(first).or_else(|| element_field(first, stack))?;
             for k in keys {
                 if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
                     path.push(lit.to_string());
@@ -416,6 +418,21 @@ fn extend_with_fields(path: &mut Vec<String>, fields: &str) {
             .filter(|f| !f.is_empty())
             .map(str::to_string),
     );
+}
+
+/// A field of dot (`.containers`) inside a `range` over a values path: that path, an
+/// [`ELEMENT`], then the fields, which what is printed tells apart ([`element_of`]).
+fn element_field(token: &str, stack: &[Open]) -> Option<Vec<String>> {
+    let fields = dot_fields(token.trim_start_matches('(').trim_end_matches(')'))?;
+    let parent = stack
+        .iter()
+        .rev()
+        .find(|o| o.scoped || o.barrier)
+        .filter(|o| o.scoped && o.range)?;
+    let mut path = parent.path.clone()?;
+    path.push(ELEMENT.to_string());
+    path.extend(fields);
+    Some(path)
 }
 
 /// A field chain's values path: `.Values.a.b`, `$.Values.a`, `.a` (dot's path), `$v.a`.
