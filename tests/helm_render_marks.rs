@@ -1019,3 +1019,103 @@ fn a_bool_merged_into_a_new_dict_points_at_its_values_line() {
         .count();
     assert_eq!(rendered, 2, "{related:?}");
 }
+
+#[test]
+fn a_values_object_tpl_rewrote_points_at_its_values_lines() {
+    // stakater's application chart: `range $key, $value := .Values.deployment.initContainers`
+    // prints each through a partial's `tpl (.value | toYaml) .context`, and a value of the
+    // object holds a template (`command: [sh, -c, "echo {{ .Release.Name }}"]`), so the
+    // text printed is not the `toYaml` output. Each line is still its node's values line,
+    // in a template's `range` (the element told by its text) and in a partial's own `range
+    // concat .sidecars .containers`, which no values path follows (the `toYaml` output
+    // matched line by line, each action any text); they pointed at the map's key (`apps:`)
+    // and at the partial's `tpl` line.
+    let v = json_check(&[
+        "provenance-tpl-actions",
+        "--select",
+        "K8S-001,K8S-003,K8S-016",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let at = |rule: &str, resource: &str| {
+        all.iter()
+            .find(|(r, res, _)| r == rule && res == resource)
+            .map(|(_, _, ((file, line), _))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule} {resource}: {all:#?}"))
+    };
+    let values = "provenance-tpl-actions/values.yaml".to_string();
+    for (rule, resource, line) in [
+        ("K8S-016", "Deployment web", 3),
+        ("K8S-003", "Deployment web", 6),
+        ("K8S-001", "Deployment web", 7),
+        ("K8S-016", "Job migrate", 11),
+        ("K8S-001", "Job migrate", 16),
+    ] {
+        assert_eq!(
+            at(rule, resource),
+            (values.clone(), line),
+            "{rule} {resource}: {all:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_value_a_partial_pipes_or_indexes_points_at_its_values_line() {
+    // A partial given a list in a `dict` reads its first element (`with index .containers
+    // 0`): the static path holds the index after the `range` element of the caller
+    // (`workloads.<element>.containers.0.image`), read through the list; it pointed at
+    // `workloads:`. The same in a template's own `range` (`with index .containers 0`, `$side
+    // := index .containers 1`): the field of dot an `index` starts from is the element's;
+    // they pointed at the template's lines. Another partial ranges over `concat .vols
+    // .extra` (no values path) and prints `{{ .hostPath.path | quote }}`: the string piped
+    // through `quote` is told by its allocation as the value printed as it was is (gotmpl
+    // patch 64); it pointed at the partial's action.
+    let v = json_check(&[
+        "provenance-partial-pipeline",
+        "--select",
+        "K8S-001,K8S-011,K8S-015,K8S-016",
+    ]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let all = findings_located(&v);
+    let at = |rule: &str, resource: &str, path_has: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&all)
+            .find(|(f, (r, res, _))| {
+                r == rule
+                    && res == resource
+                    && f["path"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p.as_str().map_or(p.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                        .ends_with(path_has)
+            })
+            .map(|(_, (_, _, ((file, line), _)))| (file.clone(), *line))
+            .unwrap_or_else(|| panic!("{rule} {resource} {path_has}: {all:#?}"))
+    };
+    let values = "provenance-partial-pipeline/values.yaml".to_string();
+    for (rule, resource, path, line) in [
+        ("K8S-016", "Deployment api", "containers/0/image", 5),
+        ("K8S-001", "Deployment api", "privileged", 7),
+        ("K8S-011", "Deployment api", "hostPath/path", 13),
+        ("K8S-016", "Pod api-pod", "containers/1/image", 9),
+    ] {
+        assert_eq!(
+            at(rule, resource, path),
+            (values.clone(), line),
+            "{rule} {resource} {path}: {all:#?}"
+        );
+    }
+    // The Pod's first image, under the template's `with index .containers 0`, is the same
+    // values line as the Deployment's: one finding there, none at the template's line.
+    assert!(
+        !all.iter()
+            .any(|(_, _, ((file, _), _))| file.ends_with("templates/pods.yaml")),
+        "{all:#?}"
+    );
+}

@@ -319,7 +319,9 @@ pub mod trace {
         pub line: usize,
         pub action: bool,
         /// runeguard patch: the allocation of the string an action printed as it was
-        /// (no pipeline made another), 0 for anything else: tells which value printed it.
+        /// (no pipeline made another), or of the one value a pipeline of literal-argument
+        /// functions printed (`.path | quote`, patch 64), 0 for anything else: tells which
+        /// value printed it.
         pub printed: usize,
     }
 
@@ -742,13 +744,21 @@ impl<'a> Executor<'a> {
                 Ok(())
             }
             Node::Action(action) => {
-                let val = self.eval_pipeline(dot, &action.pipe)?;
+                // runeguard patch: a value piped through functions given only literals
+                // (`.path | quote`) keeps the allocation of that first value (patch 64).
+                let mut first = None;
+                let val = if action.pipe.decl.is_empty() && literal_tail(&action.pipe) {
+                    self.eval_pipeline_first(dot, &action.pipe, &mut first)?
+                } else {
+                    self.eval_pipeline(dot, &action.pipe)?
+                };
                 // Only print if there are no declarations (side-effect-only)
                 if action.pipe.decl.is_empty() {
                     // Go's template engine prints "<no value>" for nil/missing
                     // values, distinct from fmt.Sprint(nil) which prints "<nil>".
-                    let printed = match &val {
-                        Value::String(s) => s.as_ptr() as usize,
+                    let printed = match (&val, first) {
+                        (Value::String(_), Some(at)) => at,
+                        (Value::String(s), None) => s.as_ptr() as usize,
                         _ => 0,
                     };
                     let len = match val {
@@ -1029,6 +1039,33 @@ impl<'a> Executor<'a> {
                 None
             };
             val = self.eval_command(dot, cmd, prev)?;
+        }
+        Ok(val)
+    }
+
+    /// runeguard patch: [`Self::eval_pipeline_value`] of a pipeline [`literal_tail`] accepts,
+    /// noting in `first` the allocation of its first stage's value when that is a string
+    /// that is not empty (what the later stages made their text of), else 0.
+    fn eval_pipeline_first(
+        &mut self,
+        dot: &Value,
+        pipe: &PipeNode,
+        first: &mut Option<usize>,
+    ) -> ExecResult<Value> {
+        let mut val = Value::Nil;
+        for (i, cmd) in pipe.commands.iter().enumerate() {
+            let prev = if i > 0 {
+                Some(core::mem::replace(&mut val, Value::Nil))
+            } else {
+                None
+            };
+            val = self.eval_command(dot, cmd, prev)?;
+            if i == 0 {
+                *first = Some(match &val {
+                    Value::String(s) if !s.is_empty() => s.as_ptr() as usize,
+                    _ => 0,
+                });
+            }
         }
         Ok(val)
     }
@@ -1415,6 +1452,29 @@ fn panic_payload_to_string(payload: Box<dyn Any + Send>) -> String {
     }
 }
 
+/// runeguard patch: whether a pipeline is one value (`.path`, `$v.name`, `.`) piped through
+/// functions given nothing but literals (`| quote`, `| trunc 63 | trimSuffix "-"`): what it
+/// prints is made of that value alone.
+fn literal_tail(pipe: &PipeNode) -> bool {
+    let Some((head, rest)) = pipe.commands.split_first() else {
+        return false;
+    };
+    !rest.is_empty()
+        && matches!(
+            head.args.as_slice(),
+            [Expr::Dot(_) | Expr::Field(..) | Expr::Variable(..)]
+        )
+        && rest.iter().all(|cmd| {
+            matches!(cmd.args.first(), Some(Expr::Identifier(..)))
+                && cmd.args[1..].iter().all(|a| {
+                    matches!(
+                        a,
+                        Expr::String(..) | Expr::Number(..) | Expr::Bool(..) | Expr::Nil(_)
+                    )
+                })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1648,3 +1708,4 @@ mod tests {
         );
     }
 }
+

@@ -731,38 +731,43 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
 /// action, or whose own text outside the actions holds no letter or digit (`- {{ .x }}`),
 /// tells nothing.
 fn matches_with_actions(line: &str, printed: &str) -> bool {
+    around_actions(line, printed) == Some(true)
+}
+
+/// Whether `printed` holds the text of `line` around its actions in order, each action any
+/// text on one line (what `tpl` may have made of a line of a `toYaml` output), whether or not
+/// that text tells anything.
+pub(super) fn fits_around_actions(line: &str, printed: &str) -> bool {
+    around_actions(line, printed).is_some()
+}
+
+/// [`matches_with_actions`]' reading: None when `printed` is not `line` with its actions
+/// replaced, else whether the text outside the actions holds a letter or digit.
+fn around_actions(line: &str, printed: &str) -> Option<bool> {
     // Asked of every line of a block for every line printed from it: the text before the
     // first action settles most lines before anything else is read.
-    let Some(open) = line.find("{{") else {
-        return false;
-    };
+    let open = line.find("{{")?;
     let (first, mut rest) = line.split_at(open);
-    let Some(mut text) = printed.strip_prefix(first) else {
-        return false;
-    };
+    let mut text = printed.strip_prefix(first)?;
     if printed.contains('\n') {
-        return false;
+        return None;
     }
     let mut says = first.chars().any(char::is_alphanumeric);
     loop {
         // `rest` starts with an action.
-        let Some(after) = super::actions::end_of(rest, 0) else {
-            return false;
-        };
+        let after = super::actions::end_of(rest, 0)?;
         rest = &rest[after..];
         match rest.find("{{") {
             Some(next) => {
                 let mid = &rest[..next];
                 says |= mid.chars().any(char::is_alphanumeric);
-                match text.find(mid) {
-                    Some(i) => text = &text[i + mid.len()..],
-                    None => return false,
-                }
+                let i = text.find(mid)?;
+                text = &text[i + mid.len()..];
                 rest = &rest[next..];
             }
             None => {
                 says |= rest.chars().any(char::is_alphanumeric);
-                return says && text.ends_with(rest);
+                return text.ends_with(rest).then_some(says);
             }
         }
     }
@@ -837,7 +842,7 @@ fn built_block<'b>(
     let i = *read
         + blocks[*read..]
             .iter()
-            .position(|b| b.fingerprint == fingerprint)?;
+            .position(|b| b.fits(fingerprint, &printed[lead..]))?;
     *read = i + 1;
     let block = &blocks[i];
     (!block.lines.is_empty()).then_some((block, lead))
@@ -1203,8 +1208,9 @@ impl<'b> PartialCache<'b> {
             Some(found) => *found,
             None => {
                 let (_, fingerprint) = printed_fingerprint(printed);
-                let found = (0..self.blocks.len())
-                    .find(|&b| !self.taken[b] && self.blocks[b].fingerprint == fingerprint);
+                let found = (0..self.blocks.len()).find(|&b| {
+                    !self.taken[b] && self.blocks[b].fits(fingerprint, &printed[lead..])
+                });
                 if let Some(b) = found {
                     self.taken[b] = true;
                 }

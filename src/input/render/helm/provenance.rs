@@ -205,7 +205,9 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
             if keys.is_empty() {
                 return term(first);
             }
-            let mut path = map(first)?;
+            // Inside a `range`, a field of dot is one element's (`with index .containers 0`
+            // inside `range .Values.workloads`: the first container of the workload printed).
+            let mut path = map(first).or_else(|| element_field(first, stack))?;
             for k in keys {
                 if let Some(lit) = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
                     path.push(lit.to_string());
@@ -416,6 +418,21 @@ fn extend_with_fields(path: &mut Vec<String>, fields: &str) {
             .filter(|f| !f.is_empty())
             .map(str::to_string),
     );
+}
+
+/// A field of dot (`.containers`) inside a `range` over a values path: that path, an
+/// [`ELEMENT`], then the fields, which what is printed tells apart ([`element_of`]).
+fn element_field(token: &str, stack: &[Open]) -> Option<Vec<String>> {
+    let fields = dot_fields(token.trim_start_matches('(').trim_end_matches(')'))?;
+    let parent = stack
+        .iter()
+        .rev()
+        .find(|o| o.scoped || o.barrier)
+        .filter(|o| o.scoped && o.range)?;
+    let mut path = parent.path.clone()?;
+    path.push(ELEMENT.to_string());
+    path.extend(fields);
+    Some(path)
 }
 
 /// A field chain's values path: `.Values.a.b`, `$.Values.a`, `.a` (dot's path), `$v.a`.
@@ -767,9 +784,16 @@ pub(super) fn element_of(
     };
     let rest: Vec<String> = path[at + 1..].to_vec();
     path.truncate(at);
+    // A key of a map, or an index of a list (`index .containers 0`: `containers`, `0`).
+    fn child<'v>(v: &'v serde_json::Value, k: &str) -> Option<&'v serde_json::Value> {
+        match v {
+            serde_json::Value::Array(a) => a.get(k.parse::<usize>().ok()?),
+            _ => v.get(k),
+        }
+    }
     let mut coll = values;
     for k in &path {
-        match coll.get(k.as_str()) {
+        match child(coll, k) {
             Some(v) => coll = v,
             None => return path,
         }
@@ -809,7 +833,12 @@ pub(super) fn element_of(
         serde_json::Value::Array(a) if !a.is_empty() => true,
         _ => false,
     } && !block().is_empty()
-        && super::toyaml::to_yaml(&super::funcs::json_to_value(v)) == *block();
+        && {
+            // Or what `tpl` made of it (`tpl (toYaml .value) .context`, a text holding
+            // `{{ .Release.Name }}`).
+            let yaml = super::toyaml::to_yaml(&super::funcs::json_to_value(v));
+            yaml == *block() || (yaml.contains("{{") && super::toyaml::tpl_of(&yaml, block()))
+        };
     // As printed, or base64 of it (`{{ $v | b64enc }}`, a Secret's data).
     let is_shown = |v: &serde_json::Value| {
         !shown.is_empty()
@@ -847,7 +876,7 @@ pub(super) fn element_of(
                 _ => Vec::new(),
             }
         } else {
-            v.get(first.as_str())
+            child(v, first)
                 .map(|c| vec![(first.clone(), c)])
                 .unwrap_or_default()
         };

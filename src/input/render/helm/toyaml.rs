@@ -35,6 +35,31 @@ pub(super) struct ValueOrigins {
 pub(super) struct PrintedBlock {
     pub(super) fingerprint: u64,
     pub(super) lines: Vec<(usize, Origin)>,
+    /// The output itself when it printed values and holds a template action (`{{`): what
+    /// `tpl (toYaml …)` prints of it is another text, told line by line
+    /// ([`PrintedBlock::fits`]).
+    pub(super) text: Option<Box<str>>,
+}
+
+/// Whether `printed` is what `tpl` made of `yaml`, a `toYaml` output holding template
+/// actions: as many lines, each the same without indentation or, on a line holding an
+/// action, the text around its actions in order (`- echo {{ .Release.Name }}` printed
+/// `- echo rel`).
+pub(super) fn tpl_of(yaml: &str, printed: &str) -> bool {
+    let mut mine = yaml.lines();
+    let mut theirs = printed.lines();
+    loop {
+        match (mine.next(), theirs.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) => {
+                let (a, b) = (a.trim_start(), b.trim_start());
+                if a != b && !(a.contains("{{") && super::documents::fits_around_actions(a, b)) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// A hash of a block's lines without their indentation (what `indent`/`nindent` add), the
@@ -50,6 +75,19 @@ pub(super) fn block_fingerprint(text: &str) -> u64 {
 }
 
 impl PrintedBlock {
+    /// Whether `printed` (without the line breaks `nindent` puts first) is this output, or
+    /// what `tpl` made of it: as many lines, each the same without indentation or, on a line
+    /// holding an action, the text around its actions in order
+    /// (`command: [echo, '{{ .Release.Name }}']` printed `command: [echo, 'rel']`).
+    pub(super) fn fits(&self, fingerprint: u64, printed: &str) -> bool {
+        if self.fingerprint == fingerprint {
+            return true;
+        }
+        self.text
+            .as_deref()
+            .is_some_and(|text| tpl_of(text, printed))
+    }
+
     /// The values line of line `i` of the output, the deepest node noted on it.
     pub(super) fn origin_at(&self, i: usize) -> Option<&Origin> {
         let after = self.lines.partition_point(|(l, _)| *l <= i);
@@ -186,10 +224,12 @@ pub fn to_yaml(v: &Value) -> String {
         // Every output is noted (by its hash), so that one printing no values is told from
         // another of the same text that does.
         if let Some(r) = rec {
+            let text = (!r.lines.is_empty() && out.contains("{{")).then(|| out.as_str().into());
             PRINTED.with_borrow_mut(|p| {
                 p.push(PrintedBlock {
                     fingerprint: block_fingerprint(&out),
                     lines: r.lines,
+                    text,
                 })
             });
         }
