@@ -1,7 +1,8 @@
 //! The two pair shapes the credential scan finds inside a line of text, matched by hand:
 //!
 //! - `NAME=value` (a message, a command line): the expression
-//!   `(?:^|[\s,;(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)`;
+//!   `(?:^|[\s,;:(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)` (a `:`
+//!   before the key: `.npmrc`'s `//registry.npmjs.org/:_authToken=…`);
 //! - `"key": "value"` (JSON on one line): the expression
 //!   `"(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)"\s*:\s*"(?P<val>(?:[^"\\\n]|\\.)+)"`.
 //!
@@ -48,7 +49,8 @@ pub(super) fn inline_pairs(line: &str) -> Vec<(Range<usize>, Range<usize>)> {
     let mut p = 0;
     while p <= line.len() {
         let c = char_at(line, p);
-        let delimiter = c.filter(|c| c.is_whitespace() || matches!(c, ',' | ';' | '(' | '[' | '{'));
+        let delimiter =
+            c.filter(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | '[' | '{'));
         let starts = [(p == 0).then_some(0), delimiter.map(|c| p + c.len_utf8())];
         match starts
             .into_iter()
@@ -154,7 +156,7 @@ mod tests {
     }
 
     fn inline() -> Regex {
-        Regex::new(r#"(?:^|[\s,;(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)"#)
+        Regex::new(r#"(?:^|[\s,;:(\[{])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)=(?P<val>[^\s,;'"\])}]+)"#)
             .unwrap()
     }
 

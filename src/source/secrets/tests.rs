@@ -588,6 +588,11 @@ fn credentials_in_headers_elements_and_user_options_are_found() {
         "<server><id>r</id><username>deploy</username><password>Zq8vR3xN2pQ6</password></server>\n",
         "<ns:apiKey> Zq8vR3xN2pQ7 </ns:apiKey>\n",
         "curl -u admin:Zq8vR3xN2pQ8 https://api && wget --user=ci:Zq8vR3xN2pQ9 x\n",
+        "requirepass foobared\n  masterauth Zq8vR3xN2pR2 # the primary's\n",
+        "auth_pass Zq8vR3xN2pR3\n",
+        "define('DB_PASSWORD', 'Zq8vR3xN2pR4');\n",
+        "DATABASES = {'default': {'PASSWORD': 'Zq8vR3xN2pR5'}}\n",
+        "//registry.npmjs.org/:_authToken=Zq8vR3xN2pR6\n",
     );
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
@@ -601,7 +606,13 @@ fn credentials_in_headers_elements_and_user_options_are_found() {
             "Zq8vR3xN2pQ6",
             "Zq8vR3xN2pQ7",
             "Zq8vR3xN2pQ8",
-            "Zq8vR3xN2pQ9"
+            "Zq8vR3xN2pQ9",
+            "foobared",
+            "Zq8vR3xN2pR2",
+            "Zq8vR3xN2pR3",
+            "Zq8vR3xN2pR4",
+            "Zq8vR3xN2pR5",
+            "Zq8vR3xN2pR6"
         ]
     );
     // What is no credential stays: prose, settings, references and placeholders.
@@ -617,6 +628,8 @@ fn credentials_in_headers_elements_and_user_options_are_found() {
         "curl -u admin https://api\ncurl -u \"$USER:$PASS\" https://api\n",
         "proxy_set_header X-Api-Key \"$http_x_api_key\";\nlabel \"password reset\" button\n",
         "description: 'Set the \"password\" field, then \"secretRef\" to the Secret'\n",
+        "password required\nrequirepass ${REDIS_PASSWORD}\nsecret sauce\ntoken: abc\n",
+        "  password is set below\n- password1234abc\n",
     ] {
         let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
         assert!(masked.is_empty(), "{text:?}: {masked:?}");

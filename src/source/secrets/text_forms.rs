@@ -20,6 +20,55 @@ pub(super) fn scan(text: &str, out: &mut Vec<Range<usize>>) {
     if text.contains('"') || text.contains('\'') {
         quoted_directives(text, out);
     }
+    directive_values(text, out);
+}
+
+/// A line of a directive and its one value, as Redis' and keepalived's configuration write
+/// them (`requirepass …`, `masterauth …`, `auth_pass …`): the value, when the directive is one
+/// of the vocabulary's `credential_options`, or is named like a credential and the value
+/// holds letters and digits (a line of two words of prose is no setting).
+fn directive_values(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    let name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    let mut line_start = 0;
+    for line_end in memchr::memchr_iter(b'\n', b).chain(std::iter::once(b.len())) {
+        let (s, e) = (line_start, line_end);
+        line_start = line_end + 1;
+        let name_start = run_end(b, s, |c| c == b' ' || c == b'\t');
+        let name_end = run_end(b, name_start, name_byte);
+        if name_end == name_start || !matches!(b.get(name_end), Some(b' ' | b'\t')) {
+            continue;
+        }
+        let start = run_end(b, name_end, |c| c == b' ' || c == b'\t');
+        let end = run_end(b, start, |c| !c.is_ascii_whitespace()).min(e);
+        // Nothing after the value but spaces and a comment.
+        let rest = &text[end..e];
+        let rest = rest.trim();
+        if end == start || !(rest.is_empty() || rest.starts_with('#')) {
+            continue;
+        }
+        let (name, value) = (&text[name_start..name_end], &text[start..end]);
+        if matches!(
+            value.as_bytes()[0],
+            b'"' | b'\'' | b'#' | b'{' | b'[' | b'|' | b'>'
+        ) {
+            continue;
+        }
+        let option = super::vocabulary::vocabulary()
+            .credential_options
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(name));
+        let secret_looking = || {
+            value.len() >= 8
+                && value.bytes().any(|c| c.is_ascii_digit())
+                && value.bytes().any(|c| c.is_ascii_alphabetic())
+                && secret_name(name)
+                && classify(name, value, false).is_some()
+        };
+        if (option && !not_literal(name, value)) || (!option && secret_looking()) {
+            out.push(start..end);
+        }
+    }
 }
 
 /// Bytes of a token (RFC 6750's `b64token`, and `%` of URL-encoded ones).
@@ -182,14 +231,31 @@ fn quoted_directives(text: &str, out: &mut Vec<Range<usize>>) {
             .iter()
             .rposition(|&c| c != b' ' && c != b'\t')
             .map_or(0, |i| i + 1);
-        if gap_start == 0 || !word(b[gap_start - 1]) {
+        if gap_start == 0 {
             continue;
         }
-        let word_start = b[..gap_start]
+        // A bare name (`X-Api-Key "…"`), or a quoted one followed by `:` or `,` (a Python or
+        // JavaScript dict's `'PASSWORD': '…'`, PHP's `define('DB_PASSWORD', '…')`; JSON's
+        // double-quoted pairs are read with the line's other pairs).
+        let quoted_name = matches!(b[gap_start - 1], b':' | b',')
+            && gap_start >= 2
+            && matches!(b[gap_start - 2], b'\'' | b'"');
+        let name_end = if quoted_name {
+            gap_start - 2
+        } else {
+            gap_start
+        };
+        if name_end == 0 || !word(b[name_end - 1]) {
+            continue;
+        }
+        let word_start = b[..name_end]
             .iter()
             .rposition(|&c| !word(c))
             .map_or(0, |i| i + 1);
-        let name = text[word_start..gap_start].trim_start_matches('$');
+        if quoted_name && (word_start == 0 || b[word_start - 1] != b[gap_start - 2]) {
+            continue;
+        }
+        let name = text[word_start..name_end].trim_start_matches('$');
         if !secret_name(name) {
             continue;
         }
@@ -209,7 +275,12 @@ fn quoted_directives(text: &str, out: &mut Vec<Range<usize>>) {
             .position(|&c| c == b'\n')
             .map_or(b.len(), |i| end + 1 + i);
         let after = text[end + 1..line_end].trim_start();
-        if !(after.is_empty() || after.starts_with(';') || after.starts_with('#')) {
+        let ends = |c: char| after.starts_with(c);
+        if !(after.is_empty()
+            || ends(';')
+            || ends('#')
+            || quoted_name && (ends(',') || ends(')') || ends('}')))
+        {
             continue;
         }
         if classify(name, &text[start..end], false).is_some() {
