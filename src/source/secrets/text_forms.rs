@@ -2,8 +2,9 @@
 //! ConfigMaps, scripts and READMEs write them: an HTTP `Authorization` header's credentials
 //! (`Authorization: Bearer …`, nginx's `proxy_set_header Authorization "Basic …";`), a header
 //! or directive named like a credential with a quoted value (`proxy_set_header X-Api-Key
-//! "…";`), an XML element named like one (Maven's `<password>…</password>`), and a
-//! `user:password` pair given to curl's or wget's `-u`/`--user`.
+//! "…";`, PHP's `define('DB_PASSWORD', '…')`), an XML element named like one (Maven's
+//! `<password>…</password>`), a `user:password` pair given to curl's or wget's `-u`/`--user`,
+//! and a directive's one value (Redis' `requirepass …`; read by the line scan, line by line).
 
 use super::detect::{classify, not_literal, secret_name};
 use std::ops::Range;
@@ -20,54 +21,45 @@ pub(super) fn scan(text: &str, out: &mut Vec<Range<usize>>) {
     if text.contains('"') || text.contains('\'') {
         quoted_directives(text, out);
     }
-    directive_values(text, out);
 }
 
 /// A line of a directive and its one value, as Redis' and keepalived's configuration write
 /// them (`requirepass …`, `masterauth …`, `auth_pass …`): the value, when the directive is one
 /// of the vocabulary's `credential_options`, or is named like a credential and the value
-/// holds letters and digits (a line of two words of prose is no setting).
-fn directive_values(text: &str, out: &mut Vec<Range<usize>>) {
-    let b = text.as_bytes();
+/// holds letters and digits (a line of two words of prose is no setting). `line` is a line
+/// that is no `key: value` pair (the line scan reads those), at byte `base` of the text.
+pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let b = line.as_bytes();
     let name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
-    let mut line_start = 0;
-    for line_end in memchr::memchr_iter(b'\n', b).chain(std::iter::once(b.len())) {
-        let (s, e) = (line_start, line_end);
-        line_start = line_end + 1;
-        let name_start = run_end(b, s, |c| c == b' ' || c == b'\t');
-        let name_end = run_end(b, name_start, name_byte);
-        if name_end == name_start || !matches!(b.get(name_end), Some(b' ' | b'\t')) {
-            continue;
-        }
-        let start = run_end(b, name_end, |c| c == b' ' || c == b'\t');
-        let end = run_end(b, start, |c| !c.is_ascii_whitespace()).min(e);
-        // Nothing after the value but spaces and a comment.
-        let rest = &text[end..e];
-        let rest = rest.trim();
-        if end == start || !(rest.is_empty() || rest.starts_with('#')) {
-            continue;
-        }
-        let (name, value) = (&text[name_start..name_end], &text[start..end]);
-        if matches!(
-            value.as_bytes()[0],
-            b'"' | b'\'' | b'#' | b'{' | b'[' | b'|' | b'>'
-        ) {
-            continue;
-        }
-        let option = super::vocabulary::vocabulary()
-            .credential_options
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(name));
-        let secret_looking = || {
-            value.len() >= 8
-                && value.bytes().any(|c| c.is_ascii_digit())
-                && value.bytes().any(|c| c.is_ascii_alphabetic())
-                && secret_name(name)
-                && classify(name, value, false).is_some()
-        };
-        if (option && !not_literal(name, value)) || (!option && secret_looking()) {
-            out.push(start..end);
-        }
+    let name_start = run_end(b, 0, |c| c == b' ' || c == b'\t');
+    let name_end = run_end(b, name_start, name_byte);
+    if name_end == name_start || !matches!(b.get(name_end), Some(b' ' | b'\t')) {
+        return;
+    }
+    let start = run_end(b, name_end, |c| c == b' ' || c == b'\t');
+    let end = run_end(b, start, |c| !c.is_ascii_whitespace());
+    // Nothing after the value but spaces and a comment.
+    let rest = line[end..].trim();
+    if end == start || !(rest.is_empty() || rest.starts_with('#')) {
+        return;
+    }
+    let (name, value) = (&line[name_start..name_end], &line[start..end]);
+    if matches!(b[start], b'"' | b'\'' | b'#' | b'{' | b'[' | b'|' | b'>') {
+        return;
+    }
+    let option = super::vocabulary::vocabulary()
+        .credential_options
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case(name));
+    let secret_looking = || {
+        value.len() >= 8
+            && value.bytes().any(|c| c.is_ascii_digit())
+            && value.bytes().any(|c| c.is_ascii_alphabetic())
+            && secret_name(name)
+            && classify(name, value, false).is_some()
+    };
+    if (option && !not_literal(name, value)) || (!option && secret_looking()) {
+        out.push(base + start..base + end);
     }
 }
 
