@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
