@@ -793,3 +793,50 @@ fn a_numeric_credential_is_masked_in_inspect() {
         }
     }
 }
+
+/// Password hashes written where a service reads them (Traefik's `basicAuth.users`, Compose
+/// labels with `$$` escapes, an htpasswd line, a bcrypt hash seeded by SQL): a hash lets its
+/// password be guessed offline, so every output masks it, also under keys no rule reads.
+#[test]
+fn password_hashes_are_masked_in_inspect_and_check() {
+    let d = dir_with(&[
+        (
+            "dynamic.yml",
+            b"http:\n  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - \"admin:$apr1$ruca84Hq$mbjdMZBAG.KWn7vfN/SNK/\"\n          - \"ops:$2y$05$KcwQjrYUp0XvS3AknxS1aOQzHPYuf2jg0ByJ3NeRQt3Y05UWQ5p0W\"\n",
+        ),
+        (
+            "docker-compose.yml",
+            b"services:\n  traefik:\n    image: traefik:v2.4.2\n    labels:\n      - \"traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$jQNmMH0x$$Gop4wvcDcDE3NNynkb5iZ/\"\n    environment:\n      DB_PASSWORD: 0x5f3759df1c\n",
+        ),
+    ]);
+    let hashes = [
+        "ruca84Hq",
+        "mbjdMZBAG",
+        "KcwQjrYUp0XvS3AknxS1",
+        "jQNmMH0x",
+        "Gop4wvcDcDE3NNynkb5iZ",
+    ];
+    for file in ["dynamic.yml", "docker-compose.yml"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["inspect", file])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for h in hashes {
+            assert!(!text.contains(h), "inspect {file} prints {h:?}:\n{text}");
+        }
+        // The user names beside the hashes stay readable.
+        assert!(text.contains("admin:"), "{text}");
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", ".", "--verbose", "--format", "human"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("docker-compose.yml"), "{text}");
+    for h in hashes {
+        assert!(!text.contains(h), "check prints {h:?}:\n{text}");
+    }
+}

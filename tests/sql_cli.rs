@@ -118,3 +118,73 @@ fn passwords_read_from_do_blocks_and_alter_user_never_reach_a_report() {
         }
     }
 }
+
+/// Flyway's and Liquibase's `${schema}` and Go templates' `{{ .SCHEMA }}` where a name goes
+/// (wild21): each statement was a syntax error (exit 2) and the tables in them unchecked. They
+/// are read as names, with one note, and findings keep their columns.
+#[test]
+fn template_placeholders_in_migrations_are_read_as_names() {
+    let d = dir_with(&[
+        (
+            "V1__init.sql",
+            b"CREATE TABLE ${schema}.users (\n    id bigint PRIMARY KEY,\n    api_token text\n);\nGRANT SELECT ON ${schema}.users TO ${app_role};\n",
+        ),
+        (
+            "20231108-audit.sql",
+            b"-- +migrate Up\nCREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA {{ .SCHEMA }};\nCREATE TABLE {{ .SCHEMA }}.sessions (id text PRIMARY KEY, refresh_token text);\n",
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", ".", "--format", "json", "--verbose"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let mut found: Vec<(String, String, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "SQL-005")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "20231108-audit.sql".to_string(),
+                "column \"refresh_token\" of table SCHEMA.sessions stores a credential as plain text"
+                    .to_string(),
+                3,
+                59
+            ),
+            (
+                "V1__init.sql".to_string(),
+                "column \"api_token\" of table schema.users stores a credential as plain text"
+                    .to_string(),
+                3,
+                5
+            ),
+        ]
+    );
+    let problems = v["problems"].as_array().expect("problems");
+    assert!(
+        problems.iter().all(|p| p["level"] == "note"),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["message"].as_str().unwrap_or("").contains("`${schema}`")),
+        "{problems:?}"
+    );
+}

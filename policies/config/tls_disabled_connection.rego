@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys, inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -80,9 +80,32 @@ is_true(v) if {
 # Vault and other Go/HCL-born configs write a switch as 1 (wild19: `"tls_disable": 1`).
 is_true(v) if v == 1
 
+# The setting a flat dotted key names, as its nested form would (Elasticsearch, Kibana and
+# Spring write `xpack.security.http.ssl.enabled: false` for `ssl: {enabled: false}` under
+# `xpack.security.http`); a key without a dot is itself.
+leaf(k) := l if {
+	parts := split(k, ".")
+	l := parts[count(parts) - 1]
+}
+
+# The block holding a setting: the dotted key's segment before its leaf, else the parent key.
+block_of(e) := b if {
+	parts := split(e.key, ".")
+	count(parts) > 1
+	b := parts[count(parts) - 2]
+}
+
+block_of(e) := b if {
+	not contains(e.key, ".")
+	n := count(e.path)
+	n >= 2
+	b := e.path[n - 2]
+	is_string(b)
+}
+
 deny contains finding if {
 	some e in tls_entries
-	k := config.norm_key(e.key)
+	k := config.norm_key(leaf(e.key))
 	off_when_false[k]
 	is_false(e.value)
 	finding := {
@@ -93,7 +116,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some e in tls_entries
-	k := config.norm_key(e.key)
+	k := config.norm_key(leaf(e.key))
 	off_when_true[k]
 	is_true(e.value)
 	finding := {
@@ -104,12 +127,10 @@ deny contains finding if {
 
 deny contains finding if {
 	some e in config.entries
-	e.key in {"enabled", "Enabled"}
-	n := count(e.path)
-	n >= 2
-	block := e.path[n - 2]
-	is_string(block)
-	tls_blocks[config.norm_key(block)]
+	is_string(e.key)
+	endswith(lower(e.key), "enabled")
+	leaf(e.key) in {"enabled", "Enabled"}
+	tls_blocks[config.norm_key(block_of(e))]
 	is_false(e.value)
 	finding := {
 		"msg": sprintf("%s is false, which turns TLS off", [config.dotted(e.path)]),
@@ -119,7 +140,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some e in tls_entries
-	ssl_mode_keys[config.norm_key(e.key)]
+	ssl_mode_keys[config.norm_key(leaf(e.key))]
 	is_string(e.value)
 	lower(trim_space(e.value)) in {"disable", "disabled", "allow", "none"}
 	finding := {

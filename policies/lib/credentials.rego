@@ -214,8 +214,10 @@ literal(name, v) if {
 
 
 # Token shapes (what a value looks like whatever its name), each tried only when one of its
-# hints occurs in the value.
-shape_patterns := [p | some p in settings.patterns; not p.shape in {"url-password", "connection-string"}]
+# hints occurs in the value. Password hashes (htpasswd, crypt, bcrypt) are masked in every
+# output but are no token a rule reports by shape: a hash under a credential name is reported
+# as that name's literal.
+shape_patterns := [p | some p in settings.patterns; not p.shape in {"url-password", "connection-string", "password-hash"}]
 
 pattern_reasons(v) := {sprintf("looks like %s", [p.what]) |
 	is_string(v)

@@ -14,8 +14,14 @@ settings := data.settings.postgres
 # ---------------------------------------------------------------------------------------------
 # Names
 
-# The words of a name: `audit_logs_2025_01` → ["audit", "logs", "2025", "01"].
-words(name) := split(lower(name), "_")
+# A name in lower snake case: a quoted camelCase identifier (Prisma's `"refreshToken"`,
+# TypeORM's `"createdAt"`, a model `"AuditLog"`) reads as the words it is made of, as
+# `refresh_token`, `created_at`, `audit_log` do. `audit_logs_2025_01` stays as it is.
+snake(name) := lower(regex.replace(regex.replace(name, `([A-Z]+)([A-Z][a-z])`, "${1}_${2}"), `([a-z0-9])([A-Z])`, "${1}_${2}"))
+
+# The words of a name: `audit_logs_2025_01` → ["audit", "logs", "2025", "01"], `"AuditLog"`
+# → ["audit", "log"].
+words(name) := split(snake(name), "_")
 
 # The name and each of its `_`-separated tails: `home_address` → {"home_address", "address"}.
 tails(name) := {x | some x in _tails(words(name))}
@@ -35,7 +41,7 @@ personal_names := {x | some x in settings.sensitive_columns} | {x | some x in se
 # named exactly like one that is too generic to match as a suffix (`address`, not `rpc_address`).
 is_personal_column(name) if named_like_any(name, personal_names)
 
-is_personal_column(name) if lower(name) in {x | some x in settings.sensitive_exact_columns}
+is_personal_column(name) if snake(name) in {x | some x in settings.sensitive_exact_columns}
 
 secret_names := {x | some x in settings.secret_columns}
 

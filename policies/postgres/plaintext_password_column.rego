@@ -44,20 +44,20 @@ deny contains finding if {
 
 hash_named(name) if {
 	some p in sql.settings.hash_prefixes
-	startswith(lower(name), p)
+	startswith(sql.snake(name), p)
 }
 
 hash_named(name) if {
 	some s in sql.settings.hash_suffixes
-	endswith(lower(name), s)
+	endswith(sql.snake(name), s)
 }
 
 # A password column beside a salt column (`salt`, `password_salt`, `salt_value`): a salt is
 # only ever fed to a hash or key-derivation function, so the column holds the salted hash.
 salted(c) if {
-	regex.match(`(pass(word|wd)?|pwd)$`, lower(c.value.name))
+	regex.match(`(pass(word|wd)?|pwd)$`, sql.snake(c.value.name))
 	some other, _ in c.table.columns
-	salt_named(lower(other))
+	salt_named(sql.snake(other))
 }
 
 salt_named(n) if n == "salt"

@@ -47,10 +47,10 @@ deny contains finding if {
 
 classification_name(name) if {
 	some s in sql.settings.classification_suffixes
-	endswith(lower(name), s)
+	endswith(sql.snake(name), s)
 }
 
-classification_name(name) if lower(name) in {x | some x in sql.settings.classification_columns}
+classification_name(name) if sql.snake(name) in {x | some x in sql.settings.classification_columns}
 
 foreign_key(lt, name) if {
 	some i in sql.mentions(lt)

@@ -42,10 +42,10 @@ deny contains finding if {
 
 encrypted_named(name) if {
 	some p in sql.settings.encrypted_prefixes
-	startswith(lower(name), p)
+	startswith(sql.snake(name), p)
 }
 
 encrypted_named(name) if {
 	some s in sql.settings.encrypted_suffixes
-	endswith(lower(name), s)
+	endswith(sql.snake(name), s)
 }

@@ -29,6 +29,7 @@ mod lex;
 mod like;
 mod model;
 mod node;
+mod placeholders;
 mod rewrite;
 mod roles;
 mod stmt;
@@ -88,10 +89,19 @@ const STACK_RED_ZONE: usize = 4 << 20;
 const STACK_SIZE: usize = 32 << 20;
 
 fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
-    let src = file.text.as_str();
+    let templated = placeholders::neutralize(&file.text);
+    let src = templated
+        .as_ref()
+        .map_or(file.text.as_str(), |t| t.0.as_str());
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     let mut stats = SqlStats::default();
+    if let Some((_, at, first)) = &templated {
+        reader.note(
+            *at,
+            format!("template placeholders (`{first}`) read as names: the statements are read as the template writes them"),
+        );
+    }
     let mut pieces = lex::split(src);
     if let Some(at) = mysql_marker(src, &pieces) {
         // Another dialect: every statement would be a syntax error PostgreSQL's grammar

@@ -75,11 +75,12 @@ pub(super) fn do_block_statements(
 /// `LOOP` (the start of a plain SQL statement in PL/pgSQL), and the count of dynamic `EXECUTE`.
 pub(super) fn body_statements_from_tokens(st: &Stmt) -> Option<(Vec<(usize, usize)>, usize)> {
     let src = st.src;
-    let body = st.toks.iter().find(|t| t.kind == Kind::Str)?;
+    // the dollar-quoted string: `DO LANGUAGE 'plpgsql' $$ … $$` names its language first
+    let body = st
+        .toks
+        .iter()
+        .find(|t| t.kind == Kind::Str && t.text(src).starts_with('$'))?;
     let text = body.text(src);
-    if !text.starts_with('$') {
-        return None;
-    }
     let tag = text[1..].find('$').map(|n| n + 2)?;
     let (a, b) = (body.start + tag, body.end.checked_sub(tag)?);
     if a > b {

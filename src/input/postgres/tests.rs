@@ -516,6 +516,27 @@ $$;
     assert_eq!((stats.statements, stats.parsed), (1, 1));
 }
 
+/// `DO LANGUAGE 'plpgsql' $$ … $$` names its language before the body, as a string (wild21:
+/// a pg_partman migration): the body is the dollar-quoted string, not the language's name.
+#[test]
+fn do_blocks_naming_their_language_first_are_read() {
+    let text = "\
+DO LANGUAGE 'plpgsql' $$DECLARE
+  v text;
+BEGIN
+  SELECT extversion INTO v FROM pg_extension WHERE extname = 'pg_partman';
+  IF v like '5.%' THEN
+    CREATE ROLE partman_user LOGIN PASSWORD 'secret';
+  END IF;
+END$$;
+";
+    let (l, _) = load_str(text);
+    let m = &l.documents[0].value;
+    assert_eq!(m["roles"]["partman_user"]["options"]["login"], true);
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert!(messages.is_empty(), "{messages:?}");
+}
+
 #[test]
 fn deeply_nested_statements_never_overflow_the_stack() {
     let deep =
