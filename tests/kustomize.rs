@@ -2397,3 +2397,53 @@ fn image_and_replica_spec_paths_kustomize_cannot_follow_are_problems() {
         e[1].message
     );
 }
+
+/// The `namespace` table: a `configurations:` spec reaching a list (or a mapping, or going
+/// on past a scalar) fails Kustomize's namespace transformer ("namespace field specs must
+/// target scalar nodes"; measured with kubectl kustomize v5.8). runeguard set the namespace
+/// into each container and built on; the problem is at `namespace:`.
+#[test]
+fn namespace_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-namespace");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-namespace/kustomization.yaml:1"
+        )],
+    );
+    assert!(
+        e[0].message.contains("spec/template/spec/containers")
+            && e[0].message.contains("expected ScalarNode"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// The `nameReference` table: a `configurations:` spec Kustomize cannot follow in an object
+/// it selects fails the build, whether or not anything is renamed ("updating name
+/// reference in … field of …"; measured). runeguard built silently; the problem is at the
+/// spec's `path` in the configuration file.
+#[test]
+fn name_reference_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-name-reference");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-name-reference/config.yaml:6"
+        )],
+    );
+    assert!(
+        e[0].message.contains("containers/0/env/0/value")
+            && e[0].message.contains("nameReference"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A `nameReference` spec reaching a mapping names the object by its `name`, as a binding's
+/// subject does: the name follows the prefix and the mapping gets the object's namespace;
+/// one giving another namespace stays (measured). runeguard followed only text fields.
+#[test]
+fn name_reference_specs_at_mappings_rename_like_subjects() {
+    assert_same_as_kubectl("name-reference-mappings");
+}

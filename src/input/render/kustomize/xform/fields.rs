@@ -93,8 +93,40 @@ pub(super) fn namespace(
     config: bool,
     unset_only: bool,
     subjects: Subjects,
-) {
+) -> Option<String> {
     let acc_specs = acc.config.namespace.clone();
+    let defaults = if config {
+        Vec::new()
+    } else {
+        default_namespace_specs().to_vec()
+    };
+    // Kustomize's namespace filter fails the build at a field spec path it cannot follow, or
+    // reaching a mapping or list (measured with kubectl kustomize v5.8: "namespace field
+    // specs must target scalar nodes", "namespace transformation failed"); runeguard set
+    // nothing there and built on. A RoleBinding's `subjects` specs are its own hack.
+    let chart = |r: &Res| {
+        r.generator
+            .as_ref()
+            .is_some_and(|g| g.0 == "HelmChartInflationGenerator")
+    };
+    let binding = |r: &Res| matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding");
+    let unfit = defaults
+        .iter()
+        .chain(&acc_specs)
+        .filter(|f| f.path != "metadata/namespace" && f.path != "metadata/name")
+        .find_map(|f| {
+            let subjects = f.path == "subjects" || f.path.starts_with("subjects/");
+            unwalkable_spec(
+                f,
+                f.create,
+                acc,
+                &|r| !chart(r) && !(subjects && binding(r)),
+                &scalar_leaf,
+            )
+        });
+    if unfit.is_some() {
+        return unfit;
+    }
     for r in &mut acc.res {
         // Kustomize v5.8 marks what a chart renders (a build annotation kept to the end of
         // the build) and its namespace transformer leaves those objects as Helm wrote them,
@@ -153,11 +185,6 @@ pub(super) fn namespace(
         // A `NamespaceTransformer` configuration has its own field specs instead of the
         // defaults (measured: one naming `metadata/namespace` leaves an APIService's
         // Service namespace as it was).
-        let defaults = if config {
-            Vec::new()
-        } else {
-            default_namespace_specs().to_vec()
-        };
         let specs: Vec<FieldSpec> = defaults
             .iter()
             .chain(&acc_specs)
@@ -184,6 +211,7 @@ pub(super) fn namespace(
             );
         }
     }
+    None
 }
 
 /// Kustomize's prefix or suffix transformer (`namePrefix`/`nameSuffix`, or a
@@ -656,22 +684,49 @@ pub(super) fn unwalkable_in(
     acc: &Acc,
     pick: impl Fn(&Res) -> bool,
 ) -> Option<String> {
-    specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
-        let segs = spec_segs(&f.path);
-        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        acc.res
-            .iter()
-            .filter(|r| spec_matches(f, r) && pick(r))
-            .find_map(|r| {
-                breaks(&r.node, &segs, f.create).map(|why| {
-                    format!(
-                        "has the path `{}`, which Kustomize cannot follow in {} ({why})",
-                        f.path,
-                        r.describe()
-                    )
-                })
+    specs
+        .iter()
+        .find_map(|f| unwalkable_spec(f, f.create, acc, &pick, &|_| None))
+}
+
+/// [`unwalkable`] for one spec `f` (followed with `create` as given, over the objects `pick`
+/// chooses), also failing where `leaf` finds the field it reaches unfit, as the transformer
+/// setting it does (the namespace transformer at a mapping or list, a name reference at a
+/// mapping without `name`).
+pub(super) fn unwalkable_spec(
+    f: &FieldSpec,
+    create: bool,
+    acc: &Acc,
+    pick: &dyn Fn(&Res) -> bool,
+    leaf: &dyn Fn(&Node) -> Option<&'static str>,
+) -> Option<String> {
+    if f.path.is_empty() {
+        return None;
+    }
+    let segs = spec_segs(&f.path);
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    acc.res
+        .iter()
+        .filter(|r| spec_matches(f, r) && pick(r))
+        .find_map(|r| {
+            breaks(&r.node, &segs, create, leaf).map(|why| {
+                format!(
+                    "has the path `{}`, which Kustomize cannot follow in {} ({why})",
+                    f.path,
+                    r.describe()
+                )
             })
-    })
+        })
+}
+
+/// The namespace transformer's setter: only a scalar (or null) takes a namespace ("namespace
+/// field specs must target scalar nodes"; measured with kubectl kustomize v5.8).
+pub(super) fn scalar_leaf(n: &Node) -> Option<&'static str> {
+    match &n.v {
+        V::Map(_) => Some("wrong node kind: expected ScalarNode but got MappingNode"),
+        V::Seq(_) => Some("wrong node kind: expected ScalarNode but got SequenceNode"),
+        _ => None,
+    }
 }
 
 /// A part of a field spec path kyaml's path getter reads as a list index or element rather
@@ -684,11 +739,18 @@ fn index_like(part: &str) -> bool {
 }
 
 /// Why Kustomize's field spec filter fails following `segs` from `n`, if it does.
-fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
-    let (first, rest) = segs.split_first()?;
+fn breaks(
+    n: &Node,
+    segs: &[&str],
+    create: bool,
+    leaf: &dyn Fn(&Node) -> Option<&'static str>,
+) -> Option<&'static str> {
+    let Some((first, rest)) = segs.split_first() else {
+        return leaf(n);
+    };
     match &n.v {
         V::Null => None,
-        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create)),
+        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create, leaf)),
         V::Map(_) => {
             let (name, seq) = match first.strip_suffix("[]") {
                 Some(n) => (n, true),
@@ -698,7 +760,7 @@ fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
                 return Some("wrong node kind: expected SequenceNode but got MappingNode");
             }
             match n.get(name) {
-                Some(child) => breaks(child, rest, create),
+                Some(child) => breaks(child, rest, create, leaf),
                 // A field created on the way is a mapping: an index-like part after it fails.
                 None if create && !seq => rest
                     .iter()
@@ -1047,8 +1109,8 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     pub var_refs: Vec<FieldSpec>,
-    /// (the kind named, where it is named)
-    pub name_refs: Vec<(String, FieldSpec)>,
+    /// (the kind named, where it is named, the spec as written in a `configurations:` file)
+    pub name_refs: Vec<(String, FieldSpec, Option<Node>)>,
     /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
     /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
     /// is the defaults merged with its files' specs, merged into the accumulated one after
@@ -1265,8 +1327,11 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
                                 continue;
                             };
-                            for f in parse_specs(r.get("fieldSpecs")) {
-                                acc.config.name_refs.push((kind.to_string(), f));
+                            for item in r.get("fieldSpecs").and_then(Node::as_seq).into_iter().flatten() {
+                                let one = Node::new(V::Seq(vec![item.clone()]), None);
+                                for f in parse_specs(Some(&one)) {
+                                    acc.config.name_refs.push((kind.to_string(), f, Some(item.clone())));
+                                }
                             }
                         }
                     }
@@ -1487,7 +1552,7 @@ fn crd_fields(
             let key = ext("x-kubernetes-object-ref-name-key").unwrap_or("name");
             let mut p2 = path.clone();
             p2.push(key.to_string());
-            config.name_refs.push((target.to_string(), spec(&p2)));
+            config.name_refs.push((target.to_string(), spec(&p2), None));
         }
         if let Some(r) = ext("$ref") {
             crd_fields(types, r, kind, path, config, identities, depth + 1);

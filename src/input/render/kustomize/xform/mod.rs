@@ -51,7 +51,14 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
-                namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly);
+                if let Some(why) = namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly) {
+                    b.problem_at(
+                        ns,
+                        &k.file.path,
+                        format!("a `namespace` field spec {why}; namespace not set"),
+                    );
+                    return;
+                }
                 note(b, k, acc, "NamespaceTransformer", 1);
                 // Kustomize checks the ids right after moving the objects ("namespace
                 // transformation produces ID conflict"): located at `namespace:`.
