@@ -2447,3 +2447,30 @@ fn name_reference_spec_paths_kustomize_cannot_follow_are_problems() {
 fn name_reference_specs_at_mappings_rename_like_subjects() {
     assert_same_as_kubectl("name-reference-mappings");
 }
+
+/// The `varReference` table is merged as Kustomize merges its field spec tables (the
+/// built-in specs with the `configurations:` files', sorted, into the accumulated table): a
+/// spec of a path already there for kinds it selects is dropped, so a field the built-in
+/// table and a file both name is replaced once (`$$(VAR)` prints `$(VAR)`), a spec for every
+/// kind after a kind-specific one of that path reaches nothing more, and only another path
+/// to the same field replaces it twice (measured with kubectl kustomize v5.8). runeguard
+/// applied the built-in specs and then every file's, replacing such fields twice.
+#[test]
+fn var_reference_specs_merge_as_kustomize_merges_them() {
+    assert_same_as_kubectl("var-reference-merge");
+}
+
+/// A `varReference` spec with another `create` than one of its path already there fails
+/// the merge ("failed to merge VarReference fieldSpec: conflicting fieldspecs"); runeguard
+/// built on.
+#[test]
+fn var_reference_specs_with_another_create_are_problems() {
+    let out = build("problems/var-reference-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-reference-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("VarReference"), "{}", e[0].message);
+}

@@ -2,6 +2,7 @@
 //! `configurations:` files that extend those specs for custom resources.
 
 use super::*;
+use super::vars::builtin_var_refs;
 
 /// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
 /// (Kubernetes v1.21.2, kyaml's `precomputedIsNamespaceScoped`) lists it by apiVersion and
@@ -382,6 +383,7 @@ const LABELS: &str = "CommonLabels";
 const ANNOTATIONS: &str = "CommonAnnotations";
 const PREFIX: &str = "NamePrefix";
 const SUFFIX: &str = "NameSuffix";
+const VARS: &str = "VarReference";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -1108,6 +1110,8 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
 /// kinds its built-in tables do not know (custom resources).
 #[derive(Debug, Default, Clone)]
 pub struct Config {
+    /// The `varReference` table as Kustomize's accumulator merges it (the built-in specs
+    /// merged with the files' ones, see [`merge_sorted_checked`]); empty: the built-in one.
     pub var_refs: Vec<FieldSpec>,
     /// (the kind named, where it is named, the spec as written in a `configurations:` file)
     pub name_refs: Vec<(String, FieldSpec, Option<Node>)>,
@@ -1142,9 +1146,13 @@ impl Config {
     /// annotation specs that conflict with those already here are returned.
     pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
         self.conflicted |= other.conflicted;
-        self.var_refs.extend(other.var_refs);
         self.name_refs.extend(other.name_refs);
         let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.var_refs,
+            &other.var_refs,
+            VARS,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.annotations,
             &other.annotations,
@@ -1241,6 +1249,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix_at, mut suffix_at) = (Vec::new(), Vec::new());
     let mut affix_failed = false;
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
+    let mut var_files = Vec::new();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1270,7 +1279,21 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             };
             for (key, v) in m {
                 match key.as_str() {
-                    "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec of a path already there for kinds it selects
+                    // is dropped, so no field is replaced twice; another `create` there
+                    // fails the build).
+                    "varReference" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut var_files, &specs, VARS));
+                    }
                     // Each file's specs merged into those of the files before it
                     // (`makeTransformerConfigFromFiles`), conflicts located at the spec.
                     "commonLabels" | "commonAnnotations" => {
@@ -1438,6 +1461,17 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         };
         conflicts.extend(merge_sorted_checked(into, &table, name));
     }
+    // The same for the var reference table (Kustomize's `VarReference`): the built-in
+    // specs merged with the files' ones, sorted, merged into the accumulated table.
+    let mut table = builtin_var_refs();
+    if !var_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
+    }
+    conflicts.extend(merge_sorted_checked(
+        &mut acc.config.var_refs,
+        &table,
+        VARS,
+    ));
     if let Some(at) = k.get("configurations") {
         report_conflicts(b, k, &mut acc.config, &conflicts, &located, at);
     }
