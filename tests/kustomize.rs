@@ -2474,3 +2474,13 @@ fn var_reference_specs_with_another_create_are_problems() {
     );
     assert!(e[0].message.contains("VarReference"), "{}", e[0].message);
 }
+
+/// A `nameReference` entry's `group` and `version` select the objects it names, as its
+/// kind does (Kustomize matches the referral's group, version and kind; measured: an entry
+/// for Issuers of another group, or ConfigMaps of version v2, renames nothing). runeguard
+/// read only the kind (found in a cert-manager `kustomizeconfig.yaml` naming Issuers of
+/// `cert-manager.io`).
+#[test]
+fn name_reference_entries_select_the_group_and_version_named() {
+    assert_same_as_kubectl("name-reference-target-gvk");
+}

@@ -2,6 +2,7 @@
 //! `configurations:` files that extend those specs for custom resources.
 
 use super::*;
+use super::refs;
 use super::vars::builtin_var_refs;
 
 /// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
@@ -1350,6 +1351,14 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
                                 continue;
                             };
+                            // The entry's group and version select the objects named too
+                            // (measured: `version: v2` for ConfigMaps renames nothing).
+                            let target = refs::name_ref_target(
+                                kind,
+                                r.get("group").and_then(Node::scalar_text),
+                                r.get("version").and_then(Node::scalar_text),
+                            );
+                            let kind = target.as_str();
                             for item in r.get("fieldSpecs").and_then(Node::as_seq).into_iter().flatten() {
                                 let one = Node::new(V::Seq(vec![item.clone()]), None);
                                 for f in parse_specs(Some(&one)) {

@@ -438,6 +438,29 @@ pub(super) fn referrals(
     out
 }
 
+/// The kind a `nameReference` entry names, with its group and version when given (as
+/// `kind\0group\0version`; see [`split_target`]).
+pub(super) fn name_ref_target(kind: &str, group: Option<String>, version: Option<String>) -> String {
+    let group = group.unwrap_or_default();
+    let version = version.unwrap_or_default();
+    if group.is_empty() && version.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}\0{group}\0{version}")
+    }
+}
+
+/// The kind, group and version (empty: any) of a [`name_ref_target`].
+fn split_target(target: &str) -> (&str, &str, &str) {
+    let mut parts = target.split('\0');
+    let kind = parts.next().unwrap_or_default();
+    (
+        kind,
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    )
+}
+
 /// What Kustomize's name reference filter refuses at the field a spec reaches: a mapping
 /// without `name`, a list holding anything but names and such mappings.
 fn name_leaf(n: &Node) -> Option<&'static str> {
@@ -457,6 +480,8 @@ fn name_leaf(n: &Node) -> Option<&'static str> {
 pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     struct Known {
         kind: String,
+        group: String,
+        version: String,
         names: Vec<String>,
         orig_ns: String,
         ns_org: Option<Origin>,
@@ -474,6 +499,13 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         .iter()
         .map(|r| Known {
             kind: r.kind().to_string(),
+            group: r.group().to_string(),
+            version: r
+                .api_version()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             names: r.names.clone(),
             orig_ns: r.namespaces.first().cloned().unwrap_or_default(),
             ns_org: r
@@ -512,7 +544,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     for (kind, f, item) in &extra {
         if let Some(why) = unwalkable_spec(f, false, acc, &|_| true, &name_leaf) {
             let at = item.as_ref().and_then(|i| i.get("path")).or(item.as_ref());
-            let msg = format!("a `nameReference` field spec for {kind} {why}; names not updated");
+            let msg = format!("a `nameReference` field spec for {} {why}; names not updated", split_target(kind).0);
             match at {
                 Some(n) => b.problem_at(n, &root.file.path, msg),
                 None => b.problem_at(&root.node, &root.file.path, msg),
@@ -538,7 +570,9 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
         } else {
             Vec::new()
         };
-        for (kind, path, how) in referrals(r, &extra) {
+        for (target, path, how) in referrals(r, &extra) {
+            let (kind, group, version) = split_target(&target);
+            let kind = kind.to_string();
             let subject = how != Ref::Name;
             let Some(field) = at(&r.node, &path) else {
                 continue;
@@ -581,6 +615,10 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                 .into_iter()
                 .flatten()
                 .map(|&i| &known[i])
+                .filter(|k| {
+                    (group.is_empty() || k.group == group)
+                        && (version.is_empty() || k.version == version)
+                })
                 .filter(|k| {
                     if how == Ref::NameAnyNs {
                         return true;
