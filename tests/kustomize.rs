@@ -2484,3 +2484,27 @@ fn var_reference_specs_with_another_create_are_problems() {
 fn name_reference_entries_select_the_group_and_version_named() {
     assert_same_as_kubectl("name-reference-target-gvk");
 }
+
+/// The `namespace` table is merged as the other field spec tables are (the defaults with
+/// the `configurations:` files' specs, sorted, into the accumulated table): a spec for
+/// every kind of the built-in CRD conversion service path is dropped, so a custom kind's
+/// field of that path keeps its namespace (measured with kubectl kustomize v5.8).
+/// runeguard applied the defaults and every file's spec.
+#[test]
+fn namespace_specs_merge_as_kustomize_merges_them() {
+    assert_same_as_kubectl("namespace-table-merge");
+}
+
+/// A `namespace` spec with another `create` than the built-in one of its path fails the
+/// merge ("failed to merge NameSpace fieldSpec: conflicting fieldspecs"); runeguard built.
+#[test]
+fn namespace_specs_with_another_create_are_problems() {
+    let out = build("problems/namespace-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/namespace-spec-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("NameSpace"), "{}", e[0].message);
+}

@@ -96,11 +96,18 @@ pub(super) fn namespace(
     unset_only: bool,
     subjects: Subjects,
 ) -> Option<String> {
-    let acc_specs = acc.config.namespace.clone();
-    let defaults = if config {
-        Vec::new()
+    // The accumulated table (the defaults merged with the `configurations:` files' specs);
+    // a `NamespaceTransformer` configuration goes without the defaults.
+    let defaults = default_namespace_specs();
+    let acc_specs: Vec<FieldSpec> = if acc.config.namespace.is_empty() {
+        if config { Vec::new() } else { defaults.to_vec() }
     } else {
-        default_namespace_specs().to_vec()
+        acc.config
+            .namespace
+            .iter()
+            .filter(|f| !config || !defaults.contains(f))
+            .cloned()
+            .collect()
     };
     // Kustomize's namespace filter fails the build at a field spec path it cannot follow, or
     // reaching a mapping or list (measured with kubectl kustomize v5.8: "namespace field
@@ -112,9 +119,8 @@ pub(super) fn namespace(
             .is_some_and(|g| g.0 == "HelmChartInflationGenerator")
     };
     let binding = |r: &Res| matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding");
-    let unfit = defaults
+    let unfit = acc_specs
         .iter()
-        .chain(&acc_specs)
         .filter(|f| f.path != "metadata/namespace" && f.path != "metadata/name")
         .find_map(|f| {
             let subjects = f.path == "subjects" || f.path.starts_with("subjects/");
@@ -187,9 +193,8 @@ pub(super) fn namespace(
         // A `NamespaceTransformer` configuration has its own field specs instead of the
         // defaults (measured: one naming `metadata/namespace` leaves an APIService's
         // Service namespace as it was).
-        let specs: Vec<FieldSpec> = defaults
+        let specs: Vec<FieldSpec> = acc_specs
             .iter()
-            .chain(&acc_specs)
             .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
             .cloned()
             .collect();
@@ -385,6 +390,7 @@ const ANNOTATIONS: &str = "CommonAnnotations";
 const PREFIX: &str = "NamePrefix";
 const SUFFIX: &str = "NameSuffix";
 const VARS: &str = "VarReference";
+const NAMESPACE: &str = "NameSpace";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -1161,7 +1167,11 @@ impl Config {
         ));
         self.images.extend(other.images);
         self.replicas.extend(other.replicas);
-        self.namespace.extend(other.namespace);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.namespace,
+            &other.namespace,
+            NAMESPACE,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.name_prefix,
             &other.name_prefix,
@@ -1250,7 +1260,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix_at, mut suffix_at) = (Vec::new(), Vec::new());
     let mut affix_failed = false;
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
-    let mut var_files = Vec::new();
+    let (mut var_files, mut ns_files) = (Vec::new(), Vec::new());
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1315,7 +1325,20 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
                     "replicas" => acc.config.replicas.extend(parse_specs(Some(v))),
-                    "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec for every kind of the built-in CRD path is
+                    // dropped; another `create` there fails the build).
+                    "namespace" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut ns_files, &specs, NAMESPACE));
+                    }
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
                         let specs = parse_specs(Some(v));
@@ -1480,6 +1503,16 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         &mut acc.config.var_refs,
         &table,
         VARS,
+    ));
+    // And for the namespace table (Kustomize's `NameSpace`).
+    let mut table = default_namespace_specs().to_vec();
+    if !ns_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &ns_files, NAMESPACE));
+    }
+    conflicts.extend(merge_sorted_checked(
+        &mut acc.config.namespace,
+        &table,
+        NAMESPACE,
     ));
     if let Some(at) = k.get("configurations") {
         report_conflicts(b, k, &mut acc.config, &conflicts, &located, at);
