@@ -2508,3 +2508,13 @@ fn namespace_specs_with_another_create_are_problems() {
     );
     assert!(e[0].message.contains("NameSpace"), "{}", e[0].message);
 }
+
+/// With `valuesInline` (merged by `override` or `merge`), Kustomize reads the chart's values
+/// file itself (kyaml, YAML 1.2) and writes it back merged, so Helm reads its `y`, `on` and
+/// `no` as the text kyaml wrote; under `replace`, or without `valuesInline`, Helm alone reads
+/// the file and they are YAML 1.1 booleans (measured with kubectl kustomize v5.8). runeguard
+/// read them as booleans every time (`hosts: [api, y]` rendered `["api",true]`).
+#[test]
+fn chart_values_files_kustomize_rewrites_keep_yaml11_booleans_as_text() {
+    assert_same_as_kubectl("helm-values-rewritten");
+}
