@@ -2433,8 +2433,7 @@ fn name_reference_spec_paths_kustomize_cannot_follow_are_problems() {
         )],
     );
     assert!(
-        e[0].message.contains("containers/0/env/0/value")
-            && e[0].message.contains("nameReference"),
+        e[0].message.contains("containers/0/env/0/value") && e[0].message.contains("nameReference"),
         "{}",
         e[0].message
     );

@@ -1891,8 +1891,8 @@ pub fn yaml11_bools_as_text(v: &mut Value, tree: &SpanTree, text: &str) {
             let raw = text.get(s..e).unwrap_or_default();
             let raw = raw.rsplit(':').next().unwrap_or_default().trim();
             const OLD: [&str; 16] = [
-                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON",
-                "off", "Off", "OFF",
+                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off",
+                "Off", "OFF",
             ];
             if OLD.contains(&raw) {
                 *v = Value::String(raw.to_string());

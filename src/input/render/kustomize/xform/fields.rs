@@ -1,9 +1,9 @@
 //! Namespace, name prefixes and suffixes, labels and annotations through field specs, and the
 //! `configurations:` files that extend those specs for custom resources.
 
-use super::*;
 use super::refs;
 use super::vars::builtin_var_refs;
+use super::*;
 
 /// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
 /// (Kubernetes v1.21.2, kyaml's `precomputedIsNamespaceScoped`) lists it by apiVersion and
@@ -100,7 +100,11 @@ pub(super) fn namespace(
     // a `NamespaceTransformer` configuration goes without the defaults.
     let defaults = default_namespace_specs();
     let acc_specs: Vec<FieldSpec> = if acc.config.namespace.is_empty() {
-        if config { Vec::new() } else { defaults.to_vec() }
+        if config {
+            Vec::new()
+        } else {
+            defaults.to_vec()
+        }
     } else {
         acc.config
             .namespace
@@ -128,7 +132,7 @@ pub(super) fn namespace(
                 f,
                 f.create,
                 acc,
-                &|r| !chart(r) && !(subjects && binding(r)),
+                &|r| !(chart(r) || (subjects && binding(r))),
                 &scalar_leaf,
             )
         });
@@ -1499,11 +1503,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if !var_files.is_empty() {
         conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
     }
-    conflicts.extend(merge_sorted_checked(
-        &mut acc.config.var_refs,
-        &table,
-        VARS,
-    ));
+    conflicts.extend(merge_sorted_checked(&mut acc.config.var_refs, &table, VARS));
     // And for the namespace table (Kustomize's `NameSpace`).
     let mut table = default_namespace_specs().to_vec();
     if !ns_files.is_empty() {

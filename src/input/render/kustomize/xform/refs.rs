@@ -440,7 +440,11 @@ pub(super) fn referrals(
 
 /// The kind a `nameReference` entry names, with its group and version when given (as
 /// `kind\0group\0version`; see [`split_target`]).
-pub(super) fn name_ref_target(kind: &str, group: Option<String>, version: Option<String>) -> String {
+pub(super) fn name_ref_target(
+    kind: &str,
+    group: Option<String>,
+    version: Option<String>,
+) -> String {
     let group = group.unwrap_or_default();
     let version = version.unwrap_or_default();
     if group.is_empty() && version.is_empty() {
@@ -544,7 +548,10 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
     for (kind, f, item) in &extra {
         if let Some(why) = unwalkable_spec(f, false, acc, &|_| true, &name_leaf) {
             let at = item.as_ref().and_then(|i| i.get("path")).or(item.as_ref());
-            let msg = format!("a `nameReference` field spec for {} {why}; names not updated", split_target(kind).0);
+            let msg = format!(
+                "a `nameReference` field spec for {} {why}; names not updated",
+                split_target(kind).0
+            );
             match at {
                 Some(n) => b.problem_at(n, &root.file.path, msg),
                 None => b.problem_at(&root.node, &root.file.path, msg),
