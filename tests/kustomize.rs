@@ -2517,3 +2517,19 @@ fn namespace_specs_with_another_create_are_problems() {
 fn chart_values_files_kustomize_rewrites_keep_yaml11_booleans_as_text() {
     assert_same_as_kubectl("helm-values-rewritten");
 }
+
+/// A `replicas` spec with another `create` than a default of its path (`spec/replicas` for
+/// every kind, without `create`) fails Kustomize's merge of the replicas table ("failed to
+/// merge Replicas fieldSpec: conflicting fieldspecs"; measured), located at the spec.
+/// runeguard merged it silently.
+#[test]
+fn replica_specs_with_another_create_are_problems() {
+    let out = build("problems/replicas-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/replicas-spec-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("Replicas"), "{}", e[0].message);
+}

@@ -395,6 +395,7 @@ const PREFIX: &str = "NamePrefix";
 const SUFFIX: &str = "NameSuffix";
 const VARS: &str = "VarReference";
 const NAMESPACE: &str = "NameSpace";
+const REPLICAS: &str = "Replicas";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -1170,7 +1171,11 @@ impl Config {
             ANNOTATIONS,
         ));
         self.images.extend(other.images);
-        self.replicas.extend(other.replicas);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.replicas,
+            &other.replicas,
+            REPLICAS,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.namespace,
             &other.namespace,
@@ -1265,6 +1270,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let mut affix_failed = false;
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
     let (mut var_files, mut ns_files) = (Vec::new(), Vec::new());
+    let mut replica_files = Vec::new();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1328,7 +1334,20 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
-                    "replicas" => acc.config.replicas.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec for every kind of `spec/replicas` is dropped;
+                    // one without `create` there fails the build).
+                    "replicas" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut replica_files, &specs, REPLICAS));
+                    }
                     // Merged file by file as the label table is (measured with kubectl
                     // kustomize v5.8: a spec for every kind of the built-in CRD path is
                     // dropped; another `create` there fails the build).
@@ -1504,6 +1523,16 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
     }
     conflicts.extend(merge_sorted_checked(&mut acc.config.var_refs, &table, VARS));
+    // And for the replicas table (Kustomize's `Replicas`).
+    let mut table = super::images::default_replica_specs();
+    if !replica_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &replica_files, REPLICAS));
+    }
+    conflicts.extend(merge_sorted_checked(
+        &mut acc.config.replicas,
+        &table,
+        REPLICAS,
+    ));
     // And for the namespace table (Kustomize's `NameSpace`).
     let mut table = default_namespace_specs().to_vec();
     if !ns_files.is_empty() {

@@ -138,8 +138,11 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     // The defaults and the `replicas` specs of `configurations:` files (Kustomize's
     // `tc.Replicas`), each field once.
-    let mut replica_specs = images::default_replica_specs();
-    merge_specs(&mut replica_specs, &acc.config.replicas);
+    let replica_specs = if acc.config.replicas.is_empty() {
+        images::default_replica_specs()
+    } else {
+        acc.config.replicas.clone()
+    };
     for entry in k.list("replicas") {
         replicas(b, k, entry, acc, &replica_specs);
         note(b, k, acc, "ReplicaCountTransformer", 1);
