@@ -2397,3 +2397,139 @@ fn image_and_replica_spec_paths_kustomize_cannot_follow_are_problems() {
         e[1].message
     );
 }
+
+/// The `namespace` table: a `configurations:` spec reaching a list (or a mapping, or going
+/// on past a scalar) fails Kustomize's namespace transformer ("namespace field specs must
+/// target scalar nodes"; measured with kubectl kustomize v5.8). runeguard set the namespace
+/// into each container and built on; the problem is at `namespace:`.
+#[test]
+fn namespace_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-namespace");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-namespace/kustomization.yaml:1"
+        )],
+    );
+    assert!(
+        e[0].message.contains("spec/template/spec/containers")
+            && e[0].message.contains("expected ScalarNode"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// The `nameReference` table: a `configurations:` spec Kustomize cannot follow in an object
+/// it selects fails the build, whether or not anything is renamed ("updating name
+/// reference in … field of …"; measured). runeguard built silently; the problem is at the
+/// spec's `path` in the configuration file.
+#[test]
+fn name_reference_spec_paths_kustomize_cannot_follow_are_problems() {
+    let out = build("problems/spec-path-name-reference");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/spec-path-name-reference/config.yaml:6"
+        )],
+    );
+    assert!(
+        e[0].message.contains("containers/0/env/0/value") && e[0].message.contains("nameReference"),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A `nameReference` spec reaching a mapping names the object by its `name`, as a binding's
+/// subject does: the name follows the prefix and the mapping gets the object's namespace;
+/// one giving another namespace stays (measured). runeguard followed only text fields.
+#[test]
+fn name_reference_specs_at_mappings_rename_like_subjects() {
+    assert_same_as_kubectl("name-reference-mappings");
+}
+
+/// The `varReference` table is merged as Kustomize merges its field spec tables (the
+/// built-in specs with the `configurations:` files', sorted, into the accumulated table): a
+/// spec of a path already there for kinds it selects is dropped, so a field the built-in
+/// table and a file both name is replaced once (`$$(VAR)` prints `$(VAR)`), a spec for every
+/// kind after a kind-specific one of that path reaches nothing more, and only another path
+/// to the same field replaces it twice (measured with kubectl kustomize v5.8). runeguard
+/// applied the built-in specs and then every file's, replacing such fields twice.
+#[test]
+fn var_reference_specs_merge_as_kustomize_merges_them() {
+    assert_same_as_kubectl("var-reference-merge");
+}
+
+/// A `varReference` spec with another `create` than one of its path already there fails
+/// the merge ("failed to merge VarReference fieldSpec: conflicting fieldspecs"); runeguard
+/// built on.
+#[test]
+fn var_reference_specs_with_another_create_are_problems() {
+    let out = build("problems/var-reference-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/var-reference-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("VarReference"), "{}", e[0].message);
+}
+
+/// A `nameReference` entry's `group` and `version` select the objects it names, as its
+/// kind does (Kustomize matches the referral's group, version and kind; measured: an entry
+/// for Issuers of another group, or ConfigMaps of version v2, renames nothing). runeguard
+/// read only the kind (found in a cert-manager `kustomizeconfig.yaml` naming Issuers of
+/// `cert-manager.io`).
+#[test]
+fn name_reference_entries_select_the_group_and_version_named() {
+    assert_same_as_kubectl("name-reference-target-gvk");
+}
+
+/// The `namespace` table is merged as the other field spec tables are (the defaults with
+/// the `configurations:` files' specs, sorted, into the accumulated table): a spec for
+/// every kind of the built-in CRD conversion service path is dropped, so a custom kind's
+/// field of that path keeps its namespace (measured with kubectl kustomize v5.8).
+/// runeguard applied the defaults and every file's spec.
+#[test]
+fn namespace_specs_merge_as_kustomize_merges_them() {
+    assert_same_as_kubectl("namespace-table-merge");
+}
+
+/// A `namespace` spec with another `create` than the built-in one of its path fails the
+/// merge ("failed to merge NameSpace fieldSpec: conflicting fieldspecs"); runeguard built.
+#[test]
+fn namespace_specs_with_another_create_are_problems() {
+    let out = build("problems/namespace-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/namespace-spec-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("NameSpace"), "{}", e[0].message);
+}
+
+/// With `valuesInline` (merged by `override` or `merge`), Kustomize reads the chart's values
+/// file itself (kyaml, YAML 1.2) and writes it back merged, so Helm reads its `y`, `on` and
+/// `no` as the text kyaml wrote; under `replace`, or without `valuesInline`, Helm alone reads
+/// the file and they are YAML 1.1 booleans (measured with kubectl kustomize v5.8). runeguard
+/// read them as booleans every time (`hosts: [api, y]` rendered `["api",true]`).
+#[test]
+fn chart_values_files_kustomize_rewrites_keep_yaml11_booleans_as_text() {
+    assert_same_as_kubectl("helm-values-rewritten");
+}
+
+/// A `replicas` spec with another `create` than a default of its path (`spec/replicas` for
+/// every kind, without `create`) fails Kustomize's merge of the replicas table ("failed to
+/// merge Replicas fieldSpec: conflicting fieldspecs"; measured), located at the spec.
+/// runeguard merged it silently.
+#[test]
+fn replica_specs_with_another_create_are_problems() {
+    let out = build("problems/replicas-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/replicas-spec-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("Replicas"), "{}", e[0].message);
+}

@@ -220,6 +220,16 @@ fn render_on_this_thread(
             .and_then(|b| crate::input::files::decode(&shown, b))
             .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
             .and_then(|src| values::read_values_file(&src).map(|(v, t)| (src, v, t)));
+        let rewritten = opts
+            .inline_values
+            .as_ref()
+            .is_some_and(|iv| iv.rewrites_file && i == 0);
+        let read = read.map(|(src, mut v, t)| {
+            if rewritten {
+                values::yaml11_bools_as_text(&mut v, &t, &src.text);
+            }
+            (src, v, t)
+        });
         layers.push(read);
     }
     for layer in layers {

@@ -112,6 +112,10 @@ pub struct InlineValues {
     pub file: Arc<SourceFile>,
     pub path: Vec<crate::source::span::PathSeg>,
     pub after: usize,
+    /// Kustomize read the values file before `after` itself and wrote it back merged with
+    /// these values (`valuesMerge` `override` or `merge`): Helm then reads its scalars as
+    /// kyaml wrote them, so `y`, `on`, `no` and the other YAML 1.1 booleans stay strings.
+    pub rewrites_file: bool,
     /// The values already read, with their spans in `file` (a `HelmChartInflationGenerator`
     /// configuration's `valuesInline`, which may be text inside a kustomization); `path` is
     /// then unused.

@@ -1879,6 +1879,41 @@ mod props {
     }
 }
 
+/// Turns back into text each boolean of `v` written as a YAML 1.1 boolean other than
+/// `true`/`false` (`y`, `yes`, `on`, `off`, `n`, `no`, in any of their cases), as kyaml
+/// (YAML 1.2) reads and writes them: a values file Kustomize rewrote (see
+/// [`crate::input::render::InlineValues::rewrites_file`]).
+pub fn yaml11_bools_as_text(v: &mut Value, tree: &SpanTree, text: &str) {
+    match (&mut *v, &tree.children) {
+        (Value::Bool(_), Children::Leaf) => {
+            let (s, e) = (tree.span.start as usize, tree.span.end as usize);
+            // A mapping entry's span runs from its key: the boolean is after the last `:`.
+            let raw = text.get(s..e).unwrap_or_default();
+            let raw = raw.rsplit(':').next().unwrap_or_default().trim();
+            const OLD: [&str; 16] = [
+                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off",
+                "Off", "OFF",
+            ];
+            if OLD.contains(&raw) {
+                *v = Value::String(raw.to_string());
+            }
+        }
+        (Value::Object(m), Children::Map(entries)) => {
+            for (k, t) in entries {
+                if let Some(x) = m.get_mut(k) {
+                    yaml11_bools_as_text(x, t, text);
+                }
+            }
+        }
+        (Value::Array(items), Children::Seq(trees)) => {
+            for (x, t) in items.iter_mut().zip(trees) {
+                yaml11_bools_as_text(x, t, text);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The values at `iv.path` inside `iv.file` (a kustomization's `valuesInline`).
 pub fn inline_values(
     iv: &crate::input::render::InlineValues,

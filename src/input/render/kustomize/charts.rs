@@ -255,11 +255,18 @@ impl Builder<'_> {
                     return None;
                 }
             };
+            // Kustomize reads the values file itself (kyaml) and writes it back merged
+            // with the inline values, unless `replace` drops it (measured with kubectl
+            // kustomize v5.8: a chart's `list: [x, y]` and `flag: on` render as "y" and
+            // "on" under `override` and `merge`, as true under `replace` or without
+            // `valuesInline`).
+            let rewrites_file = !opts.values_files.is_empty();
             opts.inline_values = Some(match inline {
                 Some(path) => InlineValues {
                     file: kust.file.clone(),
                     path,
                     after,
+                    rewrites_file,
                     read: None,
                 },
                 None => {
@@ -273,6 +280,7 @@ impl Builder<'_> {
                         file,
                         path: Vec::new(),
                         after,
+                        rewrites_file,
                         read: Some((v.to_json(), span_tree(v))),
                     }
                 }

@@ -1,6 +1,8 @@
 //! Namespace, name prefixes and suffixes, labels and annotations through field specs, and the
 //! `configurations:` files that extend those specs for custom resources.
 
+use super::refs;
+use super::vars::builtin_var_refs;
 use super::*;
 
 /// Whether Kustomize knows the type as cluster-scoped: its built-in OpenAPI schema
@@ -93,8 +95,50 @@ pub(super) fn namespace(
     config: bool,
     unset_only: bool,
     subjects: Subjects,
-) {
-    let acc_specs = acc.config.namespace.clone();
+) -> Option<String> {
+    // The accumulated table (the defaults merged with the `configurations:` files' specs);
+    // a `NamespaceTransformer` configuration goes without the defaults.
+    let defaults = default_namespace_specs();
+    let acc_specs: Vec<FieldSpec> = if acc.config.namespace.is_empty() {
+        if config {
+            Vec::new()
+        } else {
+            defaults.to_vec()
+        }
+    } else {
+        acc.config
+            .namespace
+            .iter()
+            .filter(|f| !config || !defaults.contains(f))
+            .cloned()
+            .collect()
+    };
+    // Kustomize's namespace filter fails the build at a field spec path it cannot follow, or
+    // reaching a mapping or list (measured with kubectl kustomize v5.8: "namespace field
+    // specs must target scalar nodes", "namespace transformation failed"); runeguard set
+    // nothing there and built on. A RoleBinding's `subjects` specs are its own hack.
+    let chart = |r: &Res| {
+        r.generator
+            .as_ref()
+            .is_some_and(|g| g.0 == "HelmChartInflationGenerator")
+    };
+    let binding = |r: &Res| matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding");
+    let unfit = acc_specs
+        .iter()
+        .filter(|f| f.path != "metadata/namespace" && f.path != "metadata/name")
+        .find_map(|f| {
+            let subjects = f.path == "subjects" || f.path.starts_with("subjects/");
+            unwalkable_spec(
+                f,
+                f.create,
+                acc,
+                &|r| !(chart(r) || (subjects && binding(r))),
+                &scalar_leaf,
+            )
+        });
+    if unfit.is_some() {
+        return unfit;
+    }
     for r in &mut acc.res {
         // Kustomize v5.8 marks what a chart renders (a build annotation kept to the end of
         // the build) and its namespace transformer leaves those objects as Helm wrote them,
@@ -153,14 +197,8 @@ pub(super) fn namespace(
         // A `NamespaceTransformer` configuration has its own field specs instead of the
         // defaults (measured: one naming `metadata/namespace` leaves an APIService's
         // Service namespace as it was).
-        let defaults = if config {
-            Vec::new()
-        } else {
-            default_namespace_specs().to_vec()
-        };
-        let specs: Vec<FieldSpec> = defaults
+        let specs: Vec<FieldSpec> = acc_specs
             .iter()
-            .chain(&acc_specs)
             .filter(|f| f.path != "metadata/namespace" && spec_matches(f, r))
             .cloned()
             .collect();
@@ -184,6 +222,7 @@ pub(super) fn namespace(
             );
         }
     }
+    None
 }
 
 /// Kustomize's prefix or suffix transformer (`namePrefix`/`nameSuffix`, or a
@@ -354,6 +393,9 @@ const LABELS: &str = "CommonLabels";
 const ANNOTATIONS: &str = "CommonAnnotations";
 const PREFIX: &str = "NamePrefix";
 const SUFFIX: &str = "NameSuffix";
+const VARS: &str = "VarReference";
+const NAMESPACE: &str = "NameSpace";
+const REPLICAS: &str = "Replicas";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -656,22 +698,49 @@ pub(super) fn unwalkable_in(
     acc: &Acc,
     pick: impl Fn(&Res) -> bool,
 ) -> Option<String> {
-    specs.iter().filter(|f| !f.path.is_empty()).find_map(|f| {
-        let segs = spec_segs(&f.path);
-        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        acc.res
-            .iter()
-            .filter(|r| spec_matches(f, r) && pick(r))
-            .find_map(|r| {
-                breaks(&r.node, &segs, f.create).map(|why| {
-                    format!(
-                        "has the path `{}`, which Kustomize cannot follow in {} ({why})",
-                        f.path,
-                        r.describe()
-                    )
-                })
+    specs
+        .iter()
+        .find_map(|f| unwalkable_spec(f, f.create, acc, &pick, &|_| None))
+}
+
+/// [`unwalkable`] for one spec `f` (followed with `create` as given, over the objects `pick`
+/// chooses), also failing where `leaf` finds the field it reaches unfit, as the transformer
+/// setting it does (the namespace transformer at a mapping or list, a name reference at a
+/// mapping without `name`).
+pub(super) fn unwalkable_spec(
+    f: &FieldSpec,
+    create: bool,
+    acc: &Acc,
+    pick: &dyn Fn(&Res) -> bool,
+    leaf: &dyn Fn(&Node) -> Option<&'static str>,
+) -> Option<String> {
+    if f.path.is_empty() {
+        return None;
+    }
+    let segs = spec_segs(&f.path);
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    acc.res
+        .iter()
+        .filter(|r| spec_matches(f, r) && pick(r))
+        .find_map(|r| {
+            breaks(&r.node, &segs, create, leaf).map(|why| {
+                format!(
+                    "has the path `{}`, which Kustomize cannot follow in {} ({why})",
+                    f.path,
+                    r.describe()
+                )
             })
-    })
+        })
+}
+
+/// The namespace transformer's setter: only a scalar (or null) takes a namespace ("namespace
+/// field specs must target scalar nodes"; measured with kubectl kustomize v5.8).
+pub(super) fn scalar_leaf(n: &Node) -> Option<&'static str> {
+    match &n.v {
+        V::Map(_) => Some("wrong node kind: expected ScalarNode but got MappingNode"),
+        V::Seq(_) => Some("wrong node kind: expected ScalarNode but got SequenceNode"),
+        _ => None,
+    }
 }
 
 /// A part of a field spec path kyaml's path getter reads as a list index or element rather
@@ -684,11 +753,18 @@ fn index_like(part: &str) -> bool {
 }
 
 /// Why Kustomize's field spec filter fails following `segs` from `n`, if it does.
-fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
-    let (first, rest) = segs.split_first()?;
+fn breaks(
+    n: &Node,
+    segs: &[&str],
+    create: bool,
+    leaf: &dyn Fn(&Node) -> Option<&'static str>,
+) -> Option<&'static str> {
+    let Some((first, rest)) = segs.split_first() else {
+        return leaf(n);
+    };
     match &n.v {
         V::Null => None,
-        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create)),
+        V::Seq(items) => items.iter().find_map(|i| breaks(i, segs, create, leaf)),
         V::Map(_) => {
             let (name, seq) = match first.strip_suffix("[]") {
                 Some(n) => (n, true),
@@ -698,7 +774,7 @@ fn breaks(n: &Node, segs: &[&str], create: bool) -> Option<&'static str> {
                 return Some("wrong node kind: expected SequenceNode but got MappingNode");
             }
             match n.get(name) {
-                Some(child) => breaks(child, rest, create),
+                Some(child) => breaks(child, rest, create, leaf),
                 // A field created on the way is a mapping: an index-like part after it fails.
                 None if create && !seq => rest
                     .iter()
@@ -1046,9 +1122,11 @@ pub(super) fn labels(b: &mut Builder, k: &Kust, acc: &mut Acc) {
 /// kinds its built-in tables do not know (custom resources).
 #[derive(Debug, Default, Clone)]
 pub struct Config {
+    /// The `varReference` table as Kustomize's accumulator merges it (the built-in specs
+    /// merged with the files' ones, see [`merge_sorted_checked`]); empty: the built-in one.
     pub var_refs: Vec<FieldSpec>,
-    /// (the kind named, where it is named)
-    pub name_refs: Vec<(String, FieldSpec)>,
+    /// (the kind named, where it is named, the spec as written in a `configurations:` file)
+    pub name_refs: Vec<(String, FieldSpec, Option<Node>)>,
     /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
     /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
     /// is the defaults merged with its files' specs, merged into the accumulated one after
@@ -1080,17 +1158,29 @@ impl Config {
     /// annotation specs that conflict with those already here are returned.
     pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
         self.conflicted |= other.conflicted;
-        self.var_refs.extend(other.var_refs);
         self.name_refs.extend(other.name_refs);
         let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.var_refs,
+            &other.var_refs,
+            VARS,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.annotations,
             &other.annotations,
             ANNOTATIONS,
         ));
         self.images.extend(other.images);
-        self.replicas.extend(other.replicas);
-        self.namespace.extend(other.namespace);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.replicas,
+            &other.replicas,
+            REPLICAS,
+        ));
+        conflicts.extend(merge_sorted_checked(
+            &mut self.namespace,
+            &other.namespace,
+            NAMESPACE,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.name_prefix,
             &other.name_prefix,
@@ -1179,6 +1269,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix_at, mut suffix_at) = (Vec::new(), Vec::new());
     let mut affix_failed = false;
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
+    let (mut var_files, mut ns_files) = (Vec::new(), Vec::new());
+    let mut replica_files = Vec::new();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1208,7 +1300,21 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             };
             for (key, v) in m {
                 match key.as_str() {
-                    "varReference" => acc.config.var_refs.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec of a path already there for kinds it selects
+                    // is dropped, so no field is replaced twice; another `create` there
+                    // fails the build).
+                    "varReference" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut var_files, &specs, VARS));
+                    }
                     // Each file's specs merged into those of the files before it
                     // (`makeTransformerConfigFromFiles`), conflicts located at the spec.
                     "commonLabels" | "commonAnnotations" => {
@@ -1228,8 +1334,34 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
-                    "replicas" => acc.config.replicas.extend(parse_specs(Some(v))),
-                    "namespace" => acc.config.namespace.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec for every kind of `spec/replicas` is dropped;
+                    // one without `create` there fails the build).
+                    "replicas" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut replica_files, &specs, REPLICAS));
+                    }
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec for every kind of the built-in CRD path is
+                    // dropped; another `create` there fails the build).
+                    "namespace" => {
+                        let mut specs = Vec::new();
+                        for item in v.as_seq().into_iter().flatten() {
+                            let one = Node::new(V::Seq(vec![item.clone()]), None);
+                            for f in parse_specs(Some(&one)) {
+                                located.push((f.clone(), item.clone()));
+                                specs.push(f);
+                            }
+                        }
+                        conflicts.extend(merge_sorted_checked(&mut ns_files, &specs, NAMESPACE));
+                    }
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
                         let specs = parse_specs(Some(v));
@@ -1265,8 +1397,19 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
                                 continue;
                             };
-                            for f in parse_specs(r.get("fieldSpecs")) {
-                                acc.config.name_refs.push((kind.to_string(), f));
+                            // The entry's group and version select the objects named too
+                            // (measured: `version: v2` for ConfigMaps renames nothing).
+                            let target = refs::name_ref_target(
+                                kind,
+                                r.get("group").and_then(Node::scalar_text),
+                                r.get("version").and_then(Node::scalar_text),
+                            );
+                            let kind = target.as_str();
+                            for item in r.get("fieldSpecs").and_then(Node::as_seq).into_iter().flatten() {
+                                let one = Node::new(V::Seq(vec![item.clone()]), None);
+                                for f in parse_specs(Some(&one)) {
+                                    acc.config.name_refs.push((kind.to_string(), f, Some(item.clone())));
+                                }
                             }
                         }
                     }
@@ -1373,6 +1516,33 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         };
         conflicts.extend(merge_sorted_checked(into, &table, name));
     }
+    // The same for the var reference table (Kustomize's `VarReference`): the built-in
+    // specs merged with the files' ones, sorted, merged into the accumulated table.
+    let mut table = builtin_var_refs();
+    if !var_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
+    }
+    conflicts.extend(merge_sorted_checked(&mut acc.config.var_refs, &table, VARS));
+    // And for the replicas table (Kustomize's `Replicas`).
+    let mut table = super::images::default_replica_specs();
+    if !replica_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &replica_files, REPLICAS));
+    }
+    conflicts.extend(merge_sorted_checked(
+        &mut acc.config.replicas,
+        &table,
+        REPLICAS,
+    ));
+    // And for the namespace table (Kustomize's `NameSpace`).
+    let mut table = default_namespace_specs().to_vec();
+    if !ns_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &ns_files, NAMESPACE));
+    }
+    conflicts.extend(merge_sorted_checked(
+        &mut acc.config.namespace,
+        &table,
+        NAMESPACE,
+    ));
     if let Some(at) = k.get("configurations") {
         report_conflicts(b, k, &mut acc.config, &conflicts, &located, at);
     }
@@ -1487,7 +1657,7 @@ fn crd_fields(
             let key = ext("x-kubernetes-object-ref-name-key").unwrap_or("name");
             let mut p2 = path.clone();
             p2.push(key.to_string());
-            config.name_refs.push((target.to_string(), spec(&p2)));
+            config.name_refs.push((target.to_string(), spec(&p2), None));
         }
         if let Some(r) = ext("$ref") {
             crd_fields(types, r, kind, path, config, identities, depth + 1);

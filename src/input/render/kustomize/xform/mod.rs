@@ -51,7 +51,14 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
-                namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly);
+                if let Some(why) = namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly) {
+                    b.problem_at(
+                        ns,
+                        &k.file.path,
+                        format!("a `namespace` field spec {why}; namespace not set"),
+                    );
+                    return;
+                }
                 note(b, k, acc, "NamespaceTransformer", 1);
                 // Kustomize checks the ids right after moving the objects ("namespace
                 // transformation produces ID conflict"): located at `namespace:`.
@@ -131,8 +138,11 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     }
     // The defaults and the `replicas` specs of `configurations:` files (Kustomize's
     // `tc.Replicas`), each field once.
-    let mut replica_specs = images::default_replica_specs();
-    merge_specs(&mut replica_specs, &acc.config.replicas);
+    let replica_specs = if acc.config.replicas.is_empty() {
+        images::default_replica_specs()
+    } else {
+        acc.config.replicas.clone()
+    };
     for entry in k.list("replicas") {
         replicas(b, k, entry, acc, &replica_specs);
         note(b, k, acc, "ReplicaCountTransformer", 1);

@@ -650,7 +650,14 @@ fn run_builtin(b: &mut Builder, k: &Kust, acc: &mut Acc, kind: &str, d: &Node) {
                         );
                         return;
                     };
-                    namespace(acc, ns, &org, true, unset_only, subjects);
+                    if let Some(why) = namespace(acc, ns, &org, true, unset_only, subjects) {
+                        let at = d.path(&["metadata", "namespace"]).unwrap_or(d);
+                        b.problem_at(
+                            at,
+                            &k.file.path,
+                            format!("a `namespace` field spec {why}; namespace not set"),
+                        );
+                    }
                 }
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {

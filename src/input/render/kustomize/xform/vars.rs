@@ -147,12 +147,11 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
             }
         }
     };
-    let builtin = builtin_var_refs();
-    let all: Vec<FieldSpec> = builtin
-        .iter()
-        .chain(acc.config.var_refs.iter())
-        .cloned()
-        .collect();
+    let all: Vec<FieldSpec> = if acc.config.var_refs.is_empty() {
+        builtin_var_refs()
+    } else {
+        acc.config.var_refs.clone()
+    };
     if let Some(why) = unwalkable(&all, acc) {
         // Kustomize's var transformer fails the build there; the first var is where the
         // transformer comes from.
@@ -166,11 +165,7 @@ pub fn resolve_vars(b: &mut Builder, acc: &mut Acc) {
         return;
     }
     for r in &mut acc.res {
-        let specs: Vec<&FieldSpec> = builtin
-            .iter()
-            .chain(acc.config.var_refs.iter())
-            .filter(|f| spec_matches(f, r))
-            .collect();
+        let specs: Vec<&FieldSpec> = all.iter().filter(|f| spec_matches(f, r)).collect();
         for f in specs {
             let segs = spec_segs(&f.path);
             let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
@@ -208,7 +203,7 @@ const POD_VAR_FIELDS: [&str; 8] = [
 /// template annotations and any pod template labels keep their `$(VAR)`). A CronJob's
 /// NFS server entry there names `spec/jobTemplate/spec/template/volumes`, a path no pod
 /// has, so it reaches nothing, as in Kustomize.
-fn builtin_var_refs() -> Vec<FieldSpec> {
+pub(super) fn builtin_var_refs() -> Vec<FieldSpec> {
     let mut v = Vec::new();
     let mut add = |kind: Option<&str>, path: String| v.push(fs(kind, None, &path, false));
     for (kind, pod) in [
