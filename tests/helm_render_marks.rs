@@ -1119,3 +1119,147 @@ fn a_value_a_partial_pipes_or_indexes_points_at_its_values_line() {
         "{all:#?}"
     );
 }
+
+/// A credential a chart passes on a container's command line from its values (keda's
+/// `range $key, $value := .Values.extraArgs.keda` printing `- --{{ $key }}={{ $value }}`,
+/// kube-state-metrics' `.Values.extraArgs | toYaml`, minio's `extraArgs` joined into a shell
+/// line): K8S-017, at the values line that holds it (it was reported by nothing).
+#[test]
+fn a_credential_passed_as_an_extra_argument_is_reported_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"extraArgs:\n  operator:\n    zap-log-level: info\n    secret-token: 9fK2mQx7LpZ3vR8t\n  listed:\n    - --leader-elect\n    - --client-secret=Yb7Qm2Zx9VnL4tKp\n    - --ca-secret-name=op-ca\nshellArgs:\n  - --api-key=Pq7Vn2Lk9ZxT4mWc\n",
+        ),
+        (
+            "c/templates/deploy.yaml",
+            br#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: op
+  namespace: ops
+spec:
+  template:
+    spec:
+      containers:
+        - name: operator
+          image: op:1
+          args:
+            {{- range $key, $value := .Values.extraArgs.operator }}
+            - --{{ $key }}={{ $value }}
+            {{- end }}
+        - name: listed
+          image: op:1
+          args:
+            {{- .Values.extraArgs.listed | toYaml | nindent 12 }}
+        - name: shell
+          image: op:1
+          command:
+            - /bin/sh
+            - -ce
+            - "exec /app serve {{- range .Values.shellArgs }} {{ . }}{{ end }}"
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    let got = findings_of(&v);
+    assert_eq!(
+        got.iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-017", "c/values.yaml", 4),
+            ("K8S-017", "c/values.yaml", 7),
+            // Inside a shell line put together from the template and values: the value's
+            // part of it, printed from `shellArgs`' element.
+            ("K8S-017", "c/values.yaml", 10),
+        ],
+        "{v:#}"
+    );
+    let said = messages(&v).join("\n");
+    assert!(said.contains("--secret-token"), "{said}");
+    for secret in ["9fK2mQx7LpZ3vR8t", "Yb7Qm2Zx9VnL4tKp", "Pq7Vn2Lk9ZxT4mWc"] {
+        assert!(!v.to_string().contains(secret), "{secret} printed: {v}");
+    }
+}
+
+/// A values map given where the chart's values.yaml holds a value that is not a map, or the
+/// other way round below the top level: Helm keeps the value given and prints a warning on
+/// standard error (`skipped value for c.provider: Not a table.`); runeguard said nothing. Now
+/// a note at the line that gave it, the rendering unchanged (the value given is used).
+#[test]
+fn a_map_given_over_a_charts_value_that_is_not_one_is_a_note_at_its_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"provider: aws\nlist: [a]\nmap:\n  a: 1\n  b:\n    c: 1\n  s: str\n  nul: ~\n",
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: ns\ndata:\n  p: {{ .Values.provider | toJson | quote }}\n  m: {{ .Values.map | toJson | quote }}\n",
+        ),
+        (
+            "over.yaml",
+            b"provider:\n  name: webhook\nlist: {a: 1}\nmap:\n  b: 5\n  s:\n    x: 1\n  nul:\n    k: 2\n",
+        ),
+        ("scalar.yaml", b"map: 5\n"),
+    ]);
+    let out = rg()
+        .current_dir(chart.path())
+        .args(["render", "c", "--values", "over.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(r#"p: "{\"name\":\"webhook\"}""#)
+            && text.contains(r#"m: "{\"a\":1,\"b\":5,\"nul\":{\"k\":2},\"s\":{\"x\":1}}""#),
+        "{text}"
+    );
+    let (v, _) = common::json_check(chart.path(), &["c", "--values", "over.yaml"]);
+    let mut notes: Vec<(String, u64, String)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64().unwrap_or(0),
+                p["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    notes.sort();
+    let at: Vec<(&str, u64)> = notes.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
+    // `provider` and `list` at the top level (a list given over the chart's list is not a
+    // mismatch; `list: {a: 1}` over `[a]` is); `map.b` (not a map over a map) and `map.s` (a
+    // map over a string) below it; `map.nul` over the chart's null is no mismatch.
+    assert_eq!(
+        at,
+        [
+            ("over.yaml", 1),
+            ("over.yaml", 3),
+            ("over.yaml", 5),
+            ("over.yaml", 6)
+        ],
+        "{v:#}"
+    );
+    assert!(
+        notes[0]
+            .2
+            .contains("skipped value for c.provider: Not a table."),
+        "{notes:?}"
+    );
+    assert!(
+        notes[2]
+            .2
+            .contains("cannot overwrite table with non table for c.map.b"),
+        "{notes:?}"
+    );
+    // The chart's value is not quoted (a default may be a credential).
+    assert!(!notes.iter().any(|n| n.2.contains("str)")), "{notes:?}");
+    // A value that is not a map over the chart's map at the top level: Helm says nothing.
+    let (v, _) = common::json_check(chart.path(), &["c", "--values", "scalar.yaml"]);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v:#}");
+}

@@ -24,6 +24,7 @@
 #     - https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
 package runeguard.config.plaintext_secret_in_config
 
+import data.runeguard.lib.command_line
 import data.runeguard.lib.config
 import rego.v1
 
@@ -70,8 +71,8 @@ deny contains finding if {
 deny contains finding if {
 	some s in config.services
 	some line_path in command_lines(s)
-	some option in options(tokens(line_path, object.get(input, line_path, null)))
-	config.plaintext_secret(credential_key(option.name), option.value)
+	some option in command_line.options(command_line.tokens(line_path, object.get(input, line_path, null)))
+	config.plaintext_secret(command_line.credential_key(option.name), option.value)
 	finding := {
 		"msg": sprintf("%s passes a plaintext secret to %s on its command line%s", [config.service_label(s), option.flag, config.default_note(option.value)]),
 		"path": option.path,
@@ -83,42 +84,3 @@ command_lines(s) := [p |
 	p := array.concat(s.path, field)
 	object.get(input, p, null) != null
 ]
-
-# The words of a command line, each with the path of the string it is in.
-tokens(path, line) := [{"text": trim(t, `"'`), "path": path} |
-	some t in regex.split(`\s+`, line)
-	t != ""
-] if is_string(line)
-
-tokens(path, line) := [{"text": trim(t, `"'`), "path": array.concat(path, [i])} |
-	some i, item in line
-	is_string(item)
-	some t in regex.split(`\s+`, item)
-	t != ""
-] if is_array(line)
-
-# `--name=value`, `-Dname=value`, and `--name value` (the next word, when it is no option).
-options(ts) := {o | some t in ts; o := joined_option(t)} | {o |
-	some i, t in ts
-	m := regex.find_all_string_submatch_n(`^--([A-Za-z][A-Za-z0-9_.-]*)$`, t.text, 1)
-	count(m) == 1
-	i + 1 < count(ts)
-	next := ts[i + 1]
-	not startswith(next.text, "-")
-	o := {"flag": m[0][0], "name": m[0][1], "value": next.text, "path": next.path}
-}
-
-joined_option(t) := {"flag": concat("", ["--", m[0][1]]), "name": m[0][1], "value": m[0][2], "path": t.path} if {
-	m := regex.find_all_string_submatch_n(`^--([A-Za-z][A-Za-z0-9_.-]*)=(.+)$`, t.text, 1)
-	count(m) == 1
-}
-
-joined_option(t) := {"flag": concat("", ["-D", m[0][1]]), "name": m[0][1], "value": m[0][2], "path": t.path} if {
-	m := regex.find_all_string_submatch_n(`^-D([A-Za-z][A-Za-z0-9_.-]*)=(.+)$`, t.text, 1)
-	count(m) == 1
-}
-
-# The name the credential detector weighs: `requirepass` says password without the word.
-credential_key(name) := "password" if lower(name) in data.settings.credentials.credential_options
-
-credential_key(name) := name if not lower(name) in data.settings.credentials.credential_options

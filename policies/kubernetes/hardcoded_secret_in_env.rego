@@ -12,8 +12,12 @@
 #   `*_URL`, `*_NAME`, `*_TTL`...), references (`$(OTHER_VAR)`, `${VAR}`, another
 #   variable's name such as `MAVEN_PASSWORD`), placeholders (`changeme`, `<secret>`,
 #   `...EXAMPLE`, a value named after the variable), paths, short numbers, empty values,
-#   booleans and the access levels `read` and `write` are not flagged. The value is never
-#   printed.
+#   booleans and the access levels `read` and `write` are not flagged. A container's
+#   `command` and `args` are read the same way for a long option named like a credential with a
+#   literal value (`--secret-token=...`, `--db-password VALUE`, `-Dspring.datasource.password=...`,
+#   or one of data.settings.credentials.credential_options such as `--requirepass`), in a list
+#   item or inside a shell line (`sh -c "..."`); short options (`-p`) are not read. The value is
+#   never printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
@@ -28,7 +32,8 @@
 #   rationale: >-
 #     A credential in a manifest is in the repository's history for good, in every clone and CI
 #     log, and readable by anyone who can read the workload object (`get deployment` is granted
-#     far more widely than `get secret`). It cannot be rotated without a commit.
+#     far more widely than `get secret`). It cannot be rotated without a commit. On the command
+#     line it is also in every process listing of the node (`ps`, `/proc/<pid>/cmdline`).
 #   remediation: >-
 #     Move the value to a Secret (or an external secret store) and reference it with
 #     `valueFrom.secretKeyRef`, or better mount it as a file; then rotate the exposed credential.
@@ -37,6 +42,7 @@
 #     - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
 package runeguard.kubernetes.hardcoded_secret_in_env
 
+import data.runeguard.lib.command_line
 import data.runeguard.lib.credentials
 import data.runeguard.lib.k8s
 import rego.v1
@@ -57,6 +63,27 @@ deny contains finding if {
 			"path": array.concat(c.path, ["env", i, "value"]),
 		},
 		credentials.password_part(var.value),
+	)
+}
+
+# `args: ["--secret-token=...", "--db-password", "..."]`, `command: [sh, -c, "app --api-key=..."]`:
+# a credential passed on the container's command line (the Kubernetes reading of CFG-016's
+# Compose command lines, with the same option grammar, lib command_line). The finding is on the
+# string holding the value (the list item), which outputs mask.
+deny contains finding if {
+	some c in k8s.containers
+	some field in ["command", "args"]
+	line := c.value[field]
+	is_array(line)
+	some option in command_line.options(command_line.tokens(array.concat(c.path, [field]), line))
+	why := reportable(credentials.reasons(command_line.credential_key(option.name), option.value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s passes a literal value to %s on its command line that %s", [k8s.container_label(c), option.flag, wording(why)]),
+			"path": option.path,
+		},
+		command_line.value_part(object.get(input, option.path, ""), option),
 	)
 }
 

@@ -192,6 +192,9 @@ fn prepare_in<'a>(
                 let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                 own_tags = base.get("tags").cloned();
                 own_global = base.get("global").filter(|g| g.is_object()).cloned();
+                if pass.only.is_none() {
+                    table_mismatch_notes(&name, &path, &vals, &base, &origins, problems);
+                }
                 values::coalesce_chart_defaults(&mut vals, &base, &keys);
             }
             Err(p) => problems.push(p.clone()),
@@ -462,6 +465,54 @@ fn defaults_tree(chart: &Chart) -> serde_json::Value {
         }
     }
     tree
+}
+
+/// A note for each value given to a chart that is a map where the chart's `values.yaml` holds
+/// a value that is not, or the other way round (Helm prints a warning on standard error and
+/// keeps the value given: see [`values::table_mismatches`]), at the line that gave it. The
+/// chart's value is not quoted (a default may be a credential).
+fn table_mismatch_notes(
+    chart: &str,
+    path_in_parent: &str,
+    given: &serde_json::Value,
+    defaults: &serde_json::Value,
+    origins: &Origins,
+    problems: &mut Vec<Problem>,
+) {
+    // Helm names a key by the charts' path from the top (`parent.sub.key`).
+    let prefix = path_in_parent.replace("/charts/", ".");
+    for (path, given_is_map) in values::table_mismatches(given, defaults) {
+        let key = path.join(".");
+        let (file, pos) = match origins.get(&path) {
+            Some(o) => (o.file.path.clone(), Some(o.file.pos(o.span.start))),
+            None => (chart.to_string(), None),
+        };
+        let (this, other, helm) = if given_is_map {
+            (
+                "a map",
+                "a value that is not a map",
+                if path.len() == 1 {
+                    format!("skipped value for {prefix}.{key}: Not a table.")
+                } else {
+                    format!("destination for {prefix}.{key} is a table. Ignoring non-table value")
+                },
+            )
+        } else {
+            (
+                "not a map",
+                "a map",
+                format!("cannot overwrite table with non table for {prefix}.{key}"),
+            )
+        };
+        problems.push(Problem::note(
+            &file,
+            pos,
+            format!(
+                "`{key}` is {this} here, where chart {chart}'s values.yaml has {other}: the value \
+                 given is used and the chart's ignored, as Helm does (Helm warns \"{helm}\")"
+            ),
+        ));
+    }
 }
 
 /// Helm's `import-values` of one dependency: each entry, `{child: a.b, parent: x.y}` or the

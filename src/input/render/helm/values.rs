@@ -738,6 +738,46 @@ pub fn coalesce_defaults(user: &mut Value, defaults: &Value) {
     coalesce_level(user, defaults, true, &[]);
 }
 
+/// Where the values given to a chart and the chart's own `values.yaml` disagree on being a
+/// map (Helm's coalescing warnings, `pkg/chart/common/util/coalesce.go`): at the top level a
+/// map given over a value that is not one (`skipped value for CHART.KEY: Not a table.`);
+/// below it, a value that is not a map given over a map (`cannot overwrite table with non
+/// table for …`) or a map over a value that is not one (`destination for … is a table.
+/// Ignoring non-table value …`). In each the value given is kept and the chart's skipped,
+/// so nothing rendered depends on this: it only names the values a user may have written
+/// for another version of the chart. Each with the path of the value given and whether that
+/// value is the map.
+pub fn table_mismatches(user: &Value, defaults: &Value) -> Vec<(Vec<String>, bool)> {
+    fn walk(
+        user: &Value,
+        defaults: &Value,
+        top: bool,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, bool)>,
+    ) {
+        let (Value::Object(u), Value::Object(d)) = (user, defaults) else {
+            return;
+        };
+        for (k, dv) in d {
+            let Some(uv) = u.get(k) else { continue };
+            if uv.is_null() || dv.is_null() {
+                continue;
+            }
+            path.push(k.clone());
+            match (uv.is_object(), dv.is_object()) {
+                (true, true) => walk(uv, dv, false, path, out),
+                (true, false) => out.push((path.clone(), true)),
+                (false, true) if !top => out.push((path.clone(), false)),
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(user, defaults, true, &mut Vec::new(), &mut out);
+    out
+}
+
 /// [`coalesce_defaults`] of a chart's own `values.yaml` under the values given to it, where
 /// `subcharts` are the keys of its enabled subcharts. Under such a key the user set to a map,
 /// Helm merges (its `childChartMergeTrue`): the chart's nulls are copied in, the user's kept,
