@@ -629,6 +629,20 @@ pub(super) fn spec_segs(path: &str) -> Vec<String> {
     fields
 }
 
+/// A `configurations:` table's specs, entry by entry, each also kept with its entry in
+/// `located` (a problem about a spec points at the entry that wrote it).
+fn specs_by_entry(v: &Node, located: &mut Vec<(FieldSpec, Node)>) -> Vec<FieldSpec> {
+    let mut specs = Vec::new();
+    for item in v.as_seq().into_iter().flatten() {
+        let one = Node::new(V::Seq(vec![item.clone()]), None);
+        for f in parse_specs(Some(&one)) {
+            located.push((f.clone(), item.clone()));
+            specs.push(f);
+        }
+    }
+    specs
+}
+
 pub(super) fn spec_matches(f: &FieldSpec, r: &Res) -> bool {
     // kyaml's `isMatchGVK`: an empty kind, group or version selects every object.
     let any = |x: &Option<String>| x.as_deref().is_none_or(str::is_empty);
@@ -1305,14 +1319,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     // is dropped, so no field is replaced twice; another `create` there
                     // fails the build).
                     "varReference" => {
-                        let mut specs = Vec::new();
-                        for item in v.as_seq().into_iter().flatten() {
-                            let one = Node::new(V::Seq(vec![item.clone()]), None);
-                            for f in parse_specs(Some(&one)) {
-                                located.push((f.clone(), item.clone()));
-                                specs.push(f);
-                            }
-                        }
+                        let specs = specs_by_entry(v, &mut located);
                         conflicts.extend(merge_sorted_checked(&mut var_files, &specs, VARS));
                     }
                     // Each file's specs merged into those of the files before it
@@ -1323,14 +1330,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         } else {
                             (&mut annotation_files, ANNOTATIONS)
                         };
-                        let mut specs = Vec::new();
-                        for (item, f) in v.as_seq().into_iter().flatten().flat_map(|item| {
-                            let one = Node::new(V::Seq(vec![item.clone()]), None);
-                            parse_specs(Some(&one)).into_iter().map(move |f| (item, f))
-                        }) {
-                            located.push((f.clone(), item.clone()));
-                            specs.push(f);
-                        }
+                        let specs = specs_by_entry(v, &mut located);
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
                     "images" => acc.config.images.extend(parse_specs(Some(v))),
@@ -1338,28 +1338,14 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                     // kustomize v5.8: a spec for every kind of `spec/replicas` is dropped;
                     // one without `create` there fails the build).
                     "replicas" => {
-                        let mut specs = Vec::new();
-                        for item in v.as_seq().into_iter().flatten() {
-                            let one = Node::new(V::Seq(vec![item.clone()]), None);
-                            for f in parse_specs(Some(&one)) {
-                                located.push((f.clone(), item.clone()));
-                                specs.push(f);
-                            }
-                        }
+                        let specs = specs_by_entry(v, &mut located);
                         conflicts.extend(merge_sorted_checked(&mut replica_files, &specs, REPLICAS));
                     }
                     // Merged file by file as the label table is (measured with kubectl
                     // kustomize v5.8: a spec for every kind of the built-in CRD path is
                     // dropped; another `create` there fails the build).
                     "namespace" => {
-                        let mut specs = Vec::new();
-                        for item in v.as_seq().into_iter().flatten() {
-                            let one = Node::new(V::Seq(vec![item.clone()]), None);
-                            for f in parse_specs(Some(&one)) {
-                                located.push((f.clone(), item.clone()));
-                                specs.push(f);
-                            }
-                        }
+                        let specs = specs_by_entry(v, &mut located);
                         conflicts.extend(merge_sorted_checked(&mut ns_files, &specs, NAMESPACE));
                     }
                     // Each file merged into those before it (`loadDefaultConfig`).
