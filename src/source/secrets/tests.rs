@@ -635,3 +635,38 @@ fn credentials_in_headers_elements_and_user_options_are_found() {
         assert!(masked.is_empty(), "{text:?}: {masked:?}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+    /// Whatever the text, the scan ends and gives sorted, disjoint ranges inside it, on
+    /// character boundaries (every output slices the text there): texts made of the pieces
+    /// the detectors look for, and characters of several bytes.
+    #[test]
+    fn scan_gives_char_aligned_disjoint_ranges(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Authorization", "AUTHORIZATION", ": ", "=", "\"", "'", " ", "\t", "\n", "\r",
+                "Basic ", "Bearer", "Zq8vR3xN2p", "é", "日", "$", "{", "}", "<password>",
+                "</password>", "</", "<", ">", " -u ", "--user=", "admin:", "requirepass",
+                "password", "--db-password", "[", "]", ",", ";", "#", "- ", "x", "9", "_",
+                "define(", "'PASSWORD'", ":", "//r/:_authToken=", "export ", "PWD",
+            ]),
+            0..40,
+        )
+    ) {
+        let text = parts.concat();
+        let ranges = scan(&text);
+        let mut last_end = 0;
+        for r in &ranges {
+            proptest::prop_assert!(r.start < r.end && r.end <= text.len(), "{:?} in {:?}", r, text);
+            proptest::prop_assert!(r.start >= last_end, "{:?} in {:?}", ranges, text);
+            proptest::prop_assert!(
+                text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                "{:?} in {:?}",
+                r,
+                text
+            );
+            last_end = r.end;
+        }
+    }
+}
