@@ -630,6 +630,7 @@ fn credentials_in_headers_elements_and_user_options_are_found() {
         "description: 'Set the \"password\" field, then \"secretRef\" to the Secret'\n",
         "password required\nrequirepass ${REDIS_PASSWORD}\nsecret sauce\ntoken: abc\n",
         "  password is set below\n- password1234abc\n",
+        "CREATE TABLE registry (\n  access_secret varchar(4096),\n  api_token text,\n  secret_key char(64)\n);\n",
     ] {
         let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
         assert!(masked.is_empty(), "{text:?}: {masked:?}");

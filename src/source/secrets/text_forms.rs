@@ -47,6 +47,11 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     if matches!(b[start], b'"' | b'\'' | b'#' | b'{' | b'[' | b'|' | b'>') {
         return;
     }
+    // A column of SQL DDL reads the same (`access_secret varchar(4096)`, `api_key text,`):
+    // a type with a size or a list's comma is no directive's value.
+    if value.ends_with(',') || value.contains('(') {
+        return;
+    }
     let option = super::vocabulary::vocabulary()
         .credential_options
         .iter()
