@@ -1263,3 +1263,75 @@ fn a_map_given_over_a_charts_value_that_is_not_one_is_a_note_at_its_line() {
     let (v, _) = common::json_check(chart.path(), &["c", "--values", "scalar.yaml"]);
     assert!(v["problems"].as_array().unwrap().is_empty(), "{v:#}");
 }
+
+/// The key and the value of one `range $key, $value := .Values.m` entry printed together
+/// through a format other than `key: value` (the descheduler chart's
+/// `printf "--%s=%s" $key (toString $value)`, `-D%s=%s` system properties, `%s=%v`): the
+/// finding about the value pointed at the map's key (`cmdOptions:`), as only the `k: v` form
+/// was told apart. Now at the entry's line, when exactly one entry's key and value are what
+/// was printed, in that order, with only punctuation between them.
+#[test]
+fn a_range_entry_printed_through_a_format_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"cmdOptions:\n  v: 3\n  evict-local-storage-pods:\n  client-secret: hunter2sEcr3tValue99\n  kubeconfig: /etc/kube/config\njavaOpts:\n  log.level: info\n  db.password: Wq7Zp3Lk9Vx2Mn8T\nenvPairs:\n  MODE: fast\n  API_TOKEN: Tb4Nc8Xm2Qz7Lp5R\n",
+        ),
+        (
+            "c/templates/deploy.yaml",
+            br#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+  namespace: ops
+spec:
+  template:
+    spec:
+      containers:
+        - name: d
+          image: d:1
+          args:
+            {{- range $key, $value := .Values.cmdOptions }}
+            {{- if ne $value nil }}
+            - {{ printf "--%s=%s" $key (toString $value) }}
+            {{- else }}
+            - {{ printf "--%s" $key }}
+            {{- end }}
+            {{- end }}
+        - name: java
+          image: j:1
+          command:
+            - java
+            {{- range $k, $v := .Values.javaOpts }}
+            - {{ printf "-D%s=%s" $k $v | quote }}
+            {{- end }}
+          env:
+            {{- range $name, $value := .Values.envPairs }}
+            - name: {{ $name }}
+              value: {{ $value | quote }}
+            {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    let got = findings_of(&v);
+    assert_eq!(
+        got.iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-017", "c/values.yaml", 4),
+            ("K8S-017", "c/values.yaml", 8),
+            ("K8S-017", "c/values.yaml", 11),
+        ],
+        "{v:#}"
+    );
+    for secret in [
+        "hunter2sEcr3tValue99",
+        "Wq7Zp3Lk9Vx2Mn8T",
+        "Tb4Nc8Xm2Qz7Lp5R",
+    ] {
+        assert!(!v.to_string().contains(secret), "{secret} printed: {v}");
+    }
+}

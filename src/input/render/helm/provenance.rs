@@ -902,20 +902,34 @@ pub(super) fn element_of(
     } else if found.is_empty()
         && elem_only
         && let serde_json::Value::Object(m) = coll
-        && let Some((k, v)) = shown.split_once(": ")
-        && let Some(entry) = m.get(k.trim())
     {
-        // An entry printed as `key: value` (its key and value through `printf "%s: %s"`).
-        let v = v.trim();
-        let v = [('"', '"'), ('\'', '\'')]
+        // An entry printed with its key (`printf "%s: %s" $k $v`, `printf "--%s=%s" $k
+        // (toString $v)`, `-D%s=%s`): the one entry whose key and value were printed.
+        let mut printed_entries = m
             .iter()
-            .find_map(|&(a, b)| v.strip_prefix(a)?.strip_suffix(b))
-            .unwrap_or(v);
-        if scalar(entry).is_some_and(|t| t == v) {
-            path.push(k.trim().to_string());
+            .filter(|(k, v)| scalar(v).is_some_and(|t| key_then_value(shown, k, &t)));
+        if let (Some((k, _)), None) = (printed_entries.next(), printed_entries.next()) {
+            path.push(k.clone());
         }
     }
     path
+}
+
+/// Whether `shown` prints `key` and then `value` with only punctuation and spaces between
+/// them and after the value (`key: "value"`, `--key=value`, `-Dkey=value`), whatever comes
+/// before the key (an option's dashes, a prefix of the format). The separator is not
+/// empty: `keyvalue` could be another key's text.
+fn key_then_value(shown: &str, key: &str, value: &str) -> bool {
+    let apart = |s: &str| !s.chars().any(char::is_alphanumeric);
+    !key.is_empty()
+        && !value.is_empty()
+        && shown.match_indices(key).any(|(i, _)| {
+            let after = &shown[i + key.len()..];
+            after.match_indices(value).any(|(j, _)| {
+                let (between, rest) = (&after[..j], &after[j + value.len()..]);
+                !between.is_empty() && apart(between) && apart(rest)
+            })
+        })
 }
 
 /// The distinct values paths an action names (`printf "%s:%s" .Values.a .Values.b`,
