@@ -2570,3 +2570,13 @@ fn images_specs_with_another_create_are_problems() {
 fn chart_values_files_kustomize_rewrites_keep_yaml11_boolean_keys_as_text() {
     assert_same_as_kubectl("helm-values-rewritten-keys");
 }
+
+/// A `NamespaceTransformer` configuration sets each namespaced object's namespace and the
+/// fields of its own `fieldSpecs` only, not those of the `configurations:` files (measured
+/// with kubectl kustomize v5.8; found in kueue's `config/default`, whose transformer moves a
+/// RoleBinding to kube-system while kubebuilder's CRD conversion spec is configured).
+/// runeguard set the configured tables' fields and ignored the transformer's own specs.
+#[test]
+fn namespace_transformers_set_their_own_field_specs_only() {
+    assert_same_as_kubectl("namespace-transformer-own-specs");
+}
