@@ -2580,3 +2580,13 @@ fn chart_values_files_kustomize_rewrites_keep_yaml11_boolean_keys_as_text() {
 fn namespace_transformers_set_their_own_field_specs_only() {
     assert_same_as_kubectl("namespace-transformer-own-specs");
 }
+
+/// An APIService names its Service by `spec/service/name` alone: after a
+/// `NamespaceTransformer` of `transformers:` moved the Service, the name follows (the
+/// prefix) and the namespace stays as written, while a RoleBinding's subject follows both
+/// (measured with kubectl kustomize v5.8; found in kueue's `config/default`). runeguard
+/// moved the APIService's namespace too.
+#[test]
+fn apiservice_name_references_follow_the_service_name_only() {
+    assert_same_as_kubectl("apiservice-service-namespace");
+}
