@@ -2533,3 +2533,60 @@ fn replica_specs_with_another_create_are_problems() {
     );
     assert!(e[0].message.contains("Replicas"), "{}", e[0].message);
 }
+
+/// Kustomize's `images` table is merged as its other tables: the built-in specs (which also
+/// retag image volumes' `image/reference`, Kubernetes 1.31) with the `configurations:` files'
+/// specs, sorted, into the accumulated table. A spec of a default's path for every kind is
+/// dropped (no image retagged twice), and one kind's spec of a default's path with `create`
+/// sorts first and drops the default for every other kind (measured with kubectl kustomize
+/// v5.8: a `tagSuffix` is added once more to Jobs' images only). runeguard added every spec
+/// to the defaults and knew no image volumes.
+#[test]
+fn images_specs_merge_as_kustomize_merges_them() {
+    assert_same_as_kubectl("images-table");
+}
+
+/// An `images` spec with another `create` than a default of its path fails Kustomize's merge
+/// ("failed to merge Images fieldSpec: conflicting fieldspecs"; measured), located at the
+/// spec. runeguard applied it.
+#[test]
+fn images_specs_with_another_create_are_problems() {
+    let out = build("problems/images-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/images-spec-conflict/config.yaml:2"
+        )],
+    );
+    assert!(e[0].message.contains("Images"), "{}", e[0].message);
+}
+
+/// A values file Kustomize rewrites (`valuesInline` under `override` or `merge`) keeps a
+/// mapping key written as a YAML 1.1 boolean (`on:`, `Off:`, `y:`) as text, and Helm still
+/// reads the chart's values.yaml as its defaults with that key as `"true"`/`"false"`: the
+/// values hold both (measured with kubectl kustomize v5.8). runeguard read the key as a
+/// boolean only.
+#[test]
+fn chart_values_files_kustomize_rewrites_keep_yaml11_boolean_keys_as_text() {
+    assert_same_as_kubectl("helm-values-rewritten-keys");
+}
+
+/// A `NamespaceTransformer` configuration sets each namespaced object's namespace and the
+/// fields of its own `fieldSpecs` only, not those of the `configurations:` files (measured
+/// with kubectl kustomize v5.8; found in kueue's `config/default`, whose transformer moves a
+/// RoleBinding to kube-system while kubebuilder's CRD conversion spec is configured).
+/// runeguard set the configured tables' fields and ignored the transformer's own specs.
+#[test]
+fn namespace_transformers_set_their_own_field_specs_only() {
+    assert_same_as_kubectl("namespace-transformer-own-specs");
+}
+
+/// An APIService names its Service by `spec/service/name` alone: after a
+/// `NamespaceTransformer` of `transformers:` moved the Service, the name follows (the
+/// prefix) and the namespace stays as written, while a RoleBinding's subject follows both
+/// (measured with kubectl kustomize v5.8; found in kueue's `config/default`). runeguard
+/// moved the APIService's namespace too.
+#[test]
+fn apiservice_name_references_follow_the_service_name_only() {
+    assert_same_as_kubectl("apiservice-service-namespace");
+}

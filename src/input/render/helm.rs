@@ -224,9 +224,9 @@ fn render_on_this_thread(
             .inline_values
             .as_ref()
             .is_some_and(|iv| iv.rewrites_file && i == 0);
-        let read = read.map(|(src, mut v, t)| {
+        let read = read.map(|(src, mut v, mut t)| {
             if rewritten {
-                values::yaml11_bools_as_text(&mut v, &t, &src.text);
+                values::yaml11_bools_as_text(&mut v, &mut t, &src.text);
             }
             (src, v, t)
         });

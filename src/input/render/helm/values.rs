@@ -1919,28 +1919,49 @@ mod props {
     }
 }
 
-/// Turns back into text each boolean of `v` written as a YAML 1.1 boolean other than
-/// `true`/`false` (`y`, `yes`, `on`, `off`, `n`, `no`, in any of their cases), as kyaml
-/// (YAML 1.2) reads and writes them: a values file Kustomize rewrote (see
-/// [`crate::input::render::InlineValues::rewrites_file`]).
-pub fn yaml11_bools_as_text(v: &mut Value, tree: &SpanTree, text: &str) {
-    match (&mut *v, &tree.children) {
+/// The YAML 1.1 booleans other than `true`/`false`, which kyaml (YAML 1.2) reads as text and
+/// writes back quoted.
+const YAML11_ONLY_BOOLS: [&str; 16] = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+    "OFF",
+];
+
+/// Turns back into text each boolean of `v` and each mapping key written as a YAML 1.1
+/// boolean other than `true`/`false` (`y`, `yes`, `on`, `off`, `n`, `no`, in any of their
+/// cases), as kyaml (YAML 1.2) reads and writes them: a values file Kustomize rewrote (see
+/// [`crate::input::render::InlineValues::rewrites_file`]). Helm still reads the chart's own
+/// values.yaml as its defaults, so a key `on:` is then both `"true"` (the defaults) and
+/// `"on"` (this file; measured with kubectl kustomize v5.8). `tree` is renamed with `v`, so
+/// that the values keep their origins.
+pub fn yaml11_bools_as_text(v: &mut Value, tree: &mut SpanTree, text: &str) {
+    match (&mut *v, &mut tree.children) {
         (Value::Bool(_), Children::Leaf) => {
             let (s, e) = (tree.span.start as usize, tree.span.end as usize);
             // A mapping entry's span runs from its key: the boolean is after the last `:`.
             let raw = text.get(s..e).unwrap_or_default();
             let raw = raw.rsplit(':').next().unwrap_or_default().trim();
-            const OLD: [&str; 16] = [
-                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off",
-                "Off", "OFF",
-            ];
-            if OLD.contains(&raw) {
+            if YAML11_ONLY_BOOLS.contains(&raw) {
                 *v = Value::String(raw.to_string());
             }
         }
         (Value::Object(m), Children::Map(entries)) => {
-            for (k, t) in entries {
-                if let Some(x) = m.get_mut(k) {
+            for (k, t) in entries.iter_mut() {
+                // The entry's span starts at its key; a plain key has no `:` of its own.
+                let from = t.span.start as usize;
+                let written = text
+                    .get(from..)
+                    .and_then(|rest| rest.split(':').next())
+                    .map(str::trim)
+                    .unwrap_or_default();
+                if written != k.as_str()
+                    && YAML11_ONLY_BOOLS.contains(&written)
+                    && !m.contains_key(written)
+                    && let Some(x) = m.remove(k.as_str())
+                {
+                    m.insert(written.to_string(), x);
+                    *k = written.to_string();
+                }
+                if let Some(x) = m.get_mut(k.as_str()) {
                     yaml11_bools_as_text(x, t, text);
                 }
             }

@@ -60,9 +60,6 @@ fn default_namespace_specs() -> [FieldSpec; 2] {
     ]
 }
 
-/// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
-/// objects), or a `NamespaceTransformer` configuration (`config`: Namespace objects keep their
-/// name, measured), with `unset_only` (its `unsetOnly`) only of objects without one.
 /// Which binding subjects a namespace transformer moves (Kustomize's
 /// `setRoleBindingSubjects`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,30 +85,28 @@ impl Subjects {
     }
 }
 
+/// Sets the namespace of every namespaced object: `namespace:` (which also renames Namespace
+/// objects; the fields of the accumulated table besides), or a `NamespaceTransformer`
+/// configuration (`own`: its `fieldSpecs`, the only fields it sets besides each object's
+/// own namespace; Namespace objects keep their name, measured), with `unset_only` (its
+/// `unsetOnly`) only of objects without one.
 pub(super) fn namespace(
     acc: &mut Acc,
     ns: &str,
     org: &Option<Origin>,
-    config: bool,
+    own: Option<&[FieldSpec]>,
     unset_only: bool,
     subjects: Subjects,
 ) -> Option<String> {
-    // The accumulated table (the defaults merged with the `configurations:` files' specs);
-    // a `NamespaceTransformer` configuration goes without the defaults.
-    let defaults = default_namespace_specs();
-    let acc_specs: Vec<FieldSpec> = if acc.config.namespace.is_empty() {
-        if config {
-            Vec::new()
-        } else {
-            defaults.to_vec()
-        }
-    } else {
-        acc.config
-            .namespace
-            .iter()
-            .filter(|f| !config || !defaults.contains(f))
-            .cloned()
-            .collect()
+    let config = own.is_some();
+    // The accumulated table (the defaults merged with the `configurations:` files' specs).
+    // A `NamespaceTransformer` configuration sets only its own field specs (Kustomize's
+    // namespace filter gets the plugin's `fieldSpecs`; measured with kubectl kustomize v5.8:
+    // the kubebuilder CRD and webhook specs of `configurations:` files are not applied).
+    let acc_specs: Vec<FieldSpec> = match own {
+        Some(specs) => specs.to_vec(),
+        None if acc.config.namespace.is_empty() => default_namespace_specs().to_vec(),
+        None => acc.config.namespace.clone(),
     };
     // Kustomize's namespace filter fails the build at a field spec path it cannot follow, or
     // reaching a mapping or list (measured with kubectl kustomize v5.8: "namespace field
@@ -396,6 +391,7 @@ const SUFFIX: &str = "NameSuffix";
 const VARS: &str = "VarReference";
 const NAMESPACE: &str = "NameSpace";
 const REPLICAS: &str = "Replicas";
+const IMAGES: &str = "Images";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -1149,6 +1145,8 @@ pub struct Config {
     /// kind is labelled).
     pub labels: Vec<FieldSpec>,
     pub annotations: Vec<FieldSpec>,
+    /// The `images` table merged the same way (defaults included); empty: the defaults
+    /// ([`super::images::default_image_specs`]).
     pub images: Vec<FieldSpec>,
     /// `replicas` specs of `configurations:` files, besides the defaults
     /// ([`super::images::default_replica_specs`]): a custom kind's count field.
@@ -1184,7 +1182,11 @@ impl Config {
             &other.annotations,
             ANNOTATIONS,
         ));
-        self.images.extend(other.images);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.images,
+            &other.images,
+            IMAGES,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.replicas,
             &other.replicas,
@@ -1285,6 +1287,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
     let (mut var_files, mut ns_files) = (Vec::new(), Vec::new());
     let mut replica_files = Vec::new();
+    let mut image_files = Vec::new();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1333,7 +1336,13 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                         let specs = specs_by_entry(v, &mut located);
                         conflicts.extend(merge_sorted_checked(table, &specs, name));
                     }
-                    "images" => acc.config.images.extend(parse_specs(Some(v))),
+                    // Merged file by file as the label table is (measured with kubectl
+                    // kustomize v5.8: a spec of a default's path for every kind is dropped,
+                    // so no image is retagged twice; one without `create` fails the build).
+                    "images" => {
+                        let specs = specs_by_entry(v, &mut located);
+                        conflicts.extend(merge_sorted_checked(&mut image_files, &specs, IMAGES));
+                    }
                     // Merged file by file as the label table is (measured with kubectl
                     // kustomize v5.8: a spec for every kind of `spec/replicas` is dropped;
                     // one without `create` there fails the build).
@@ -1509,6 +1518,12 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
         conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
     }
     conflicts.extend(merge_sorted_checked(&mut acc.config.var_refs, &table, VARS));
+    // And for the images table (Kustomize's `Images`).
+    let mut table = super::images::default_image_specs();
+    if !image_files.is_empty() {
+        conflicts.extend(merge_sorted_checked(&mut table, &image_files, IMAGES));
+    }
+    conflicts.extend(merge_sorted_checked(&mut acc.config.images, &table, IMAGES));
     // And for the replicas table (Kustomize's `Replicas`).
     let mut table = super::images::default_replica_specs();
     if !replica_files.is_empty() {

@@ -4,6 +4,23 @@ use super::*;
 
 /// Kustomize's default `replicas` field specs (`builtinpluginconsts.replicasFieldSpecs`):
 /// what the kustomization's `replicas:` entries change.
+/// Kustomize's built-in `images` table (`builtinpluginconsts/images.go`): containers and init
+/// containers of pods and pod templates, and image volumes' `image/reference` (Kubernetes
+/// 1.31's OCI image volumes; measured with kubectl kustomize v5.8: `images:` retags them).
+pub(super) fn default_image_specs() -> Vec<FieldSpec> {
+    [
+        "spec/containers[]/image",
+        "spec/initContainers[]/image",
+        "spec/volumes[]/image/reference",
+        "spec/template/spec/containers[]/image",
+        "spec/template/spec/initContainers[]/image",
+        "spec/template/spec/volumes[]/image/reference",
+    ]
+    .into_iter()
+    .map(|path| fs(None, None, path, true))
+    .collect()
+}
+
 pub(super) fn default_replica_specs() -> Vec<FieldSpec> {
     [
         "Deployment",
@@ -216,19 +233,20 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
     // those of `configurations:`): an image still matching after the first (a `tagSuffix`
     // without `newName`) is changed again (measured: `a:1` with `tagSuffix: -x` becomes
     // `a:1-x-x` in a Deployment, `a:1-x` in a CronJob, which the default paths miss).
-    let mut extra: Vec<FieldSpec> = [
-        "spec/containers[]/image",
-        "spec/initContainers[]/image",
-        "spec/template/spec/containers[]/image",
-        "spec/template/spec/initContainers[]/image",
-    ]
-    .iter()
-    .map(|p| fs(None, None, p, false))
-    .collect();
-    extra.extend(acc.config.images.iter().cloned());
+    // The accumulated `images` table (the defaults merged with the `configurations:`
+    // files' specs, see `read_configurations`); with `create: true` the defaults still
+    // create nothing, as the image transformer gives kyaml no kind to create.
+    let table = if acc.config.images.is_empty() {
+        default_image_specs()
+    } else {
+        acc.config.images.clone()
+    };
     // A spec whose path Kustomize cannot follow fails its image transformer (measured:
     // `spec/template/spec/containers/0/image`, "wrong node kind").
-    if let Some(why) = unwalkable(&acc.config.images, acc) {
+    if let Some(why) = table
+        .iter()
+        .find_map(|f| unwalkable_spec(f, false, acc, &|_| true, &|_| None))
+    {
         b.problem_at(
             entry,
             &k.file.path,
@@ -242,7 +260,7 @@ pub(super) fn images(b: &mut Builder, k: &Kust, entry: &Node, acc: &mut Acc) {
                 update(img);
             }
         });
-        let specs: Vec<&FieldSpec> = extra.iter().filter(|f| spec_matches(f, r)).collect();
+        let specs: Vec<&FieldSpec> = table.iter().filter(|f| spec_matches(f, r)).collect();
         for f in specs {
             let segs = spec_segs(&f.path);
             let segs: Vec<&str> = segs.iter().map(String::as_str).collect();

@@ -51,7 +51,7 @@ pub fn transform(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     if let Some(ns) = k.get("namespace") {
         match ns.as_str() {
             Some(s) if !s.is_empty() => {
-                if let Some(why) = namespace(acc, s, &ns.org, false, false, Subjects::DefaultOnly) {
+                if let Some(why) = namespace(acc, s, &ns.org, None, false, Subjects::DefaultOnly) {
                     b.problem_at(
                         ns,
                         &k.file.path,

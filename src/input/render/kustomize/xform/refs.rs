@@ -34,8 +34,6 @@ pub(super) enum Ref {
     /// The field is a mapping with `name` and `namespace`; the namespace must be the
     /// object's original one when given, and follows the object.
     NameNs,
-    /// Like `NameNs`, whatever namespace is given.
-    NameAnyNs,
 }
 
 /// One step of a path to a referring field.
@@ -416,15 +414,19 @@ pub(super) fn referrals(
                 );
             }
         }
-        // Services named with their namespace: the namespace follows the Service too
-        // (measured: an APIService's always, a webhook's only from the Service's original
-        // namespace).
+        // An APIService names its Service by `spec/service/name` alone (Kustomize's table):
+        // the name follows the Service whatever namespace is given, the namespace does not
+        // (measured with kubectl kustomize v5.8: after a `NamespaceTransformer` of
+        // `transformers:` moved the Service it stays as written; `namespace:` sets it by
+        // its own table).
         "APIService" => {
-            let p = vec![K("spec"), K("service")];
+            let p = vec![K("spec"), K("service"), K("name")];
             if at(root, &p).is_some() {
-                out.push(("Service".to_string(), p, Ref::NameAnyNs));
+                out.push(("Service".to_string(), p, Ref::Name));
             }
         }
+        // Services named with their namespace: the namespace follows the Service too, only
+        // from the Service's original namespace (measured).
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
             for i in 0..seq_len(root, &[K("webhooks")]) {
                 let p = vec![K("webhooks"), I(i), K("clientConfig"), K("service")];
@@ -627,9 +629,6 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
                         && (version.is_empty() || k.version == version)
                 })
                 .filter(|k| {
-                    if how == Ref::NameAnyNs {
-                        return true;
-                    }
                     if !reachable(k) {
                         return false;
                     }

@@ -650,7 +650,9 @@ fn run_builtin(b: &mut Builder, k: &Kust, acc: &mut Acc, kind: &str, d: &Node) {
                         );
                         return;
                     };
-                    if let Some(why) = namespace(acc, ns, &org, true, unset_only, subjects) {
+                    let specs = parse_specs(d.get("fieldSpecs"));
+                    if let Some(why) = namespace(acc, ns, &org, Some(&specs), unset_only, subjects)
+                    {
                         let at = d.path(&["metadata", "namespace"]).unwrap_or(d);
                         b.problem_at(
                             at,
@@ -816,7 +818,14 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
                 res: chosen.iter().map(|&i| acc.res[i].clone()).collect(),
                 ..Acc::default()
             };
-            namespace(&mut sub, &value, &org, true, false, Subjects::DefaultOnly);
+            namespace(
+                &mut sub,
+                &value,
+                &org,
+                Some(&[]),
+                false,
+                Subjects::DefaultOnly,
+            );
             for (&i, mut r) in chosen.iter().zip(sub.res) {
                 // Only the namespace filter runs here, not the transformer's bookkeeping
                 // (`StorePreviousId`): the namespace it had is no previous id, so name
