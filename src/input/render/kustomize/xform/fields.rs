@@ -1276,6 +1276,55 @@ pub fn report_conflicts(
     }
 }
 
+/// A `configurations:` table that Kustomize builds the same way for each of its transformers:
+/// the built-in specs, merged with the files' specs, merged into the accumulated table.
+struct SpecTable {
+    /// The key of a configuration file (`commonLabels`, `varReference`, …).
+    key: &'static str,
+    /// Kustomize's name of the table, for its conflict messages.
+    name: &'static str,
+    defaults: fn() -> Vec<FieldSpec>,
+    accumulated: fn(&mut Config) -> &mut Vec<FieldSpec>,
+    /// The files' specs, merged file by file.
+    files: Vec<FieldSpec>,
+}
+
+impl SpecTable {
+    fn all() -> [SpecTable; 6] {
+        let table = |key, name, defaults, accumulated| SpecTable {
+            key,
+            name,
+            defaults,
+            accumulated,
+            files: Vec::new(),
+        };
+        [
+            table("commonLabels", LABELS, common_label_specs, |c| {
+                &mut c.labels
+            }),
+            table("commonAnnotations", ANNOTATIONS, annotation_specs, |c| {
+                &mut c.annotations
+            }),
+            table("varReference", VARS, builtin_var_refs, |c| &mut c.var_refs),
+            table("images", IMAGES, super::images::default_image_specs, |c| {
+                &mut c.images
+            }),
+            table(
+                "replicas",
+                REPLICAS,
+                super::images::default_replica_specs,
+                |c| &mut c.replicas,
+            ),
+            table(
+                "namespace",
+                NAMESPACE,
+                || default_namespace_specs().to_vec(),
+                |c| &mut c.namespace,
+            ),
+        ]
+    }
+}
+
 /// Reads the kustomization's `configurations:` files into `acc.config`.
 pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let (mut prefix, mut suffix) = (Vec::new(), Vec::new());
@@ -1284,10 +1333,8 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // the defaults failed already (Kustomize stops there).
     let (mut prefix_at, mut suffix_at) = (Vec::new(), Vec::new());
     let mut affix_failed = false;
-    let (mut label_files, mut annotation_files) = (Vec::new(), Vec::new());
-    let (mut var_files, mut ns_files) = (Vec::new(), Vec::new());
-    let mut replica_files = Vec::new();
-    let mut image_files = Vec::new();
+    // The tables merged file by file then into the defaults, each spec kept with its node.
+    let mut tables = SpecTable::all();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
     for entry in k.list("configurations") {
@@ -1317,45 +1364,14 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             };
             for (key, v) in m {
                 match key.as_str() {
-                    // Merged file by file as the label table is (measured with kubectl
-                    // kustomize v5.8: a spec of a path already there for kinds it selects
-                    // is dropped, so no field is replaced twice; another `create` there
-                    // fails the build).
-                    "varReference" => {
-                        let specs = specs_by_entry(v, &mut located);
-                        conflicts.extend(merge_sorted_checked(&mut var_files, &specs, VARS));
-                    }
                     // Each file's specs merged into those of the files before it
-                    // (`makeTransformerConfigFromFiles`), conflicts located at the spec.
-                    "commonLabels" | "commonAnnotations" => {
-                        let (table, name) = if key == "commonLabels" {
-                            (&mut label_files, LABELS)
-                        } else {
-                            (&mut annotation_files, ANNOTATIONS)
-                        };
+                    // (`makeTransformerConfigFromFiles`), conflicts located at the spec
+                    // (measured with kubectl kustomize v5.8: a spec of a path already there
+                    // for the kinds it selects is dropped, so no field is changed twice;
+                    // another `create` there fails the build).
+                    key if let Some(t) = tables.iter_mut().find(|t| t.key == key) => {
                         let specs = specs_by_entry(v, &mut located);
-                        conflicts.extend(merge_sorted_checked(table, &specs, name));
-                    }
-                    // Merged file by file as the label table is (measured with kubectl
-                    // kustomize v5.8: a spec of a default's path for every kind is dropped,
-                    // so no image is retagged twice; one without `create` fails the build).
-                    "images" => {
-                        let specs = specs_by_entry(v, &mut located);
-                        conflicts.extend(merge_sorted_checked(&mut image_files, &specs, IMAGES));
-                    }
-                    // Merged file by file as the label table is (measured with kubectl
-                    // kustomize v5.8: a spec for every kind of `spec/replicas` is dropped;
-                    // one without `create` there fails the build).
-                    "replicas" => {
-                        let specs = specs_by_entry(v, &mut located);
-                        conflicts.extend(merge_sorted_checked(&mut replica_files, &specs, REPLICAS));
-                    }
-                    // Merged file by file as the label table is (measured with kubectl
-                    // kustomize v5.8: a spec for every kind of the built-in CRD path is
-                    // dropped; another `create` there fails the build).
-                    "namespace" => {
-                        let specs = specs_by_entry(v, &mut located);
-                        conflicts.extend(merge_sorted_checked(&mut ns_files, &specs, NAMESPACE));
+                        conflicts.extend(merge_sorted_checked(&mut t.files, &specs, t.name));
                     }
                     // Each file merged into those before it (`loadDefaultConfig`).
                     "namePrefix" | "nameSuffix" => {
@@ -1497,53 +1513,14 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // kind with another `create` than a default conflicts here), then the accumulator's
     // merge (where a kind-specific spec sorted first drops or conflicts with the default
     // for every kind when nothing was accumulated before).
-    for (mut table, files, name) in [
-        (common_label_specs(), label_files, LABELS),
-        (annotation_specs(), annotation_files, ANNOTATIONS),
-    ] {
-        if !files.is_empty() {
-            conflicts.extend(merge_sorted_checked(&mut table, &files, name));
+    for t in tables {
+        let mut table = (t.defaults)();
+        if !t.files.is_empty() {
+            conflicts.extend(merge_sorted_checked(&mut table, &t.files, t.name));
         }
-        let into = if name == LABELS {
-            &mut acc.config.labels
-        } else {
-            &mut acc.config.annotations
-        };
-        conflicts.extend(merge_sorted_checked(into, &table, name));
+        let into = (t.accumulated)(&mut acc.config);
+        conflicts.extend(merge_sorted_checked(into, &table, t.name));
     }
-    // The same for the var reference table (Kustomize's `VarReference`): the built-in
-    // specs merged with the files' ones, sorted, merged into the accumulated table.
-    let mut table = builtin_var_refs();
-    if !var_files.is_empty() {
-        conflicts.extend(merge_sorted_checked(&mut table, &var_files, VARS));
-    }
-    conflicts.extend(merge_sorted_checked(&mut acc.config.var_refs, &table, VARS));
-    // And for the images table (Kustomize's `Images`).
-    let mut table = super::images::default_image_specs();
-    if !image_files.is_empty() {
-        conflicts.extend(merge_sorted_checked(&mut table, &image_files, IMAGES));
-    }
-    conflicts.extend(merge_sorted_checked(&mut acc.config.images, &table, IMAGES));
-    // And for the replicas table (Kustomize's `Replicas`).
-    let mut table = super::images::default_replica_specs();
-    if !replica_files.is_empty() {
-        conflicts.extend(merge_sorted_checked(&mut table, &replica_files, REPLICAS));
-    }
-    conflicts.extend(merge_sorted_checked(
-        &mut acc.config.replicas,
-        &table,
-        REPLICAS,
-    ));
-    // And for the namespace table (Kustomize's `NameSpace`).
-    let mut table = default_namespace_specs().to_vec();
-    if !ns_files.is_empty() {
-        conflicts.extend(merge_sorted_checked(&mut table, &ns_files, NAMESPACE));
-    }
-    conflicts.extend(merge_sorted_checked(
-        &mut acc.config.namespace,
-        &table,
-        NAMESPACE,
-    ));
     if let Some(at) = k.get("configurations") {
         report_conflicts(b, k, &mut acc.config, &conflicts, &located, at);
     }
