@@ -610,6 +610,14 @@ pub(super) fn annotation_specs() -> Vec<FieldSpec> {
 /// `metadata/annotations/example.com\/config`; measured with kubectl kustomize v5.8);
 /// empty parts dropped.
 pub(super) fn spec_segs(path: &str) -> Vec<String> {
+    let mut fields = path_parts(path);
+    fields.retain(|s| !s.is_empty());
+    fields
+}
+
+/// A path split on `/`, a part ending in `\` joined to the next with a `/`, empty parts
+/// kept (a transformer that creates fields as it walks keeps them, as Kustomize does).
+pub(super) fn path_parts(path: &str) -> Vec<String> {
     let mut fields: Vec<String> = Vec::new();
     for f in path.split('/') {
         match fields.last_mut() {
@@ -621,7 +629,6 @@ pub(super) fn spec_segs(path: &str) -> Vec<String> {
             _ => fields.push(f.to_string()),
         }
     }
-    fields.retain(|s| !s.is_empty());
     fields
 }
 

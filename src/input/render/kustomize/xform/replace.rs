@@ -847,17 +847,7 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
             continue;
         }
         // Kustomize splits on `/` and joins back the parts a `\` ended.
-        let mut fields: Vec<String> = Vec::new();
-        for f in path.split('/') {
-            match fields.last_mut() {
-                Some(last) if last.ends_with('\\') => {
-                    last.pop();
-                    last.push('/');
-                    last.push_str(f);
-                }
-                _ => fields.push(f.to_string()),
-            }
-        }
+        let fields = super::fields::path_parts(&path);
         let Some((leaf, parents)) = fields.split_last() else {
             continue;
         };
