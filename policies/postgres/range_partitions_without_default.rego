@@ -1,9 +1,11 @@
 # METADATA
 # title: Range-partitioned tables need a DEFAULT partition
 # description: >-
-#   Flags each table partitioned `BY RANGE` for which the schema (the file, or the folder of
-#   migrations) creates or attaches no DEFAULT partition. The message gives the upper bound of
-#   the last range created.
+#   Flags each table (or partition) partitioned `BY RANGE` for which the schema (the file, or
+#   the folder of migrations) creates or attaches no DEFAULT partition, nor hands it to
+#   pg_partman's `create_parent`, which creates one unless `p_default_table` is false. Ranges
+#   from `MINVALUE` to `MAXVALUE` reject no key. The message gives the upper bound of the last
+#   range created.
 # custom:
 #   id: SQL-014
 #   name: range-partitions-without-default
@@ -30,12 +32,14 @@ import data.runeguard.lib.sql
 import rego.v1
 
 deny contains finding if {
-	some lt in sql.live_tables
+	# a partition partitioned in turn by range rejects rows outside its own ranges too
+	some lt in sql.live_relations
 	lt.value.partition_by.strategy == "range"
 	parts := sql.partitions_of(lt)
 	not has_default(parts)
+	not covers_every_key(parts)
 	finding := {
-		"msg": sprintf("range-partitioned table %s has no DEFAULT partition: %s", [lt.name, consequence(parts)]),
+		"msg": sprintf("range-partitioned table %s has no DEFAULT partition: %s", [lt.name, consequence(lt, parts)]),
 		"path": array.concat(lt.path, ["partition_by"]),
 	}
 }
@@ -45,14 +49,48 @@ has_default(parts) if {
 	p.default == true
 }
 
-consequence(parts) := sprintf("%d range partition(s), rows from %s on are rejected", [count(parts), max(ends)]) if {
+# Ranges from MINVALUE and to MAXVALUE: no key falls below or above them (gaps between the
+# ranges are not looked for).
+covers_every_key(parts) if {
+	unbounded_above(parts)
+	unbounded_below(parts)
+}
+
+unbounded_above(parts) if {
+	some p in parts
+	startswith(lower(p.to), "maxvalue")
+}
+
+unbounded_below(parts) if {
+	some p in parts
+	startswith(lower(p.from), "minvalue")
+}
+
+# pg_partman creates the partitions, told not to create the DEFAULT one.
+consequence(lt, parts) := "pg_partman creates its partitions with p_default_table false, so rows outside them are rejected" if {
+	count(sql.partman_of(lt)) > 0
+}
+
+consequence(lt, parts) := sprintf("%d range partition(s), rows before %s are rejected", [count(parts), min(starts)]) if {
+	count(sql.partman_of(lt)) == 0
+	unbounded_above(parts)
+	starts := [p.from | some p in parts; p.from]
+}
+
+consequence(lt, parts) := sprintf("%d range partition(s), rows from %s on are rejected", [count(parts), max(ends)]) if {
+	count(sql.partman_of(lt)) == 0
+	not unbounded_above(parts)
 	ends := [p.to | some p in parts; p.to]
 	count(ends) > 0
 }
 
-consequence(parts) := "no partition is created, so every insert is rejected" if count(parts) == 0
+consequence(lt, parts) := "no partition is created, so every insert is rejected" if {
+	count(sql.partman_of(lt)) == 0
+	count(parts) == 0
+}
 
-consequence(parts) := "rows outside the created ranges are rejected" if {
+consequence(lt, parts) := "rows outside the created ranges are rejected" if {
+	count(sql.partman_of(lt)) == 0
 	count(parts) > 0
 	count([p | some p in parts; p.to]) == 0
 }
