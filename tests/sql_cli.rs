@@ -224,7 +224,10 @@ fn pg_partman_templates_and_partitions_attached_later_are_no_tables_of_their_own
         .iter()
         .map(|f| format!("{} {}", f["rule_id"], f["message"]))
         .collect();
-    assert!(found.iter().all(|f| !f.contains("audit_events_template")), "{found:#?}");
+    assert!(
+        found.iter().all(|f| !f.contains("audit_events_template")),
+        "{found:#?}"
+    );
     assert!(
         found
             .iter()

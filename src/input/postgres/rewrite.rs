@@ -72,6 +72,34 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             }
         }
     }
+    // identity options `(SEQUENCE NAME s.seq START WITH 1 …)`: sqlparser knows the sequence
+    // options but not the name of the sequence, which no rule reads
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if !(t.is(src, "SEQUENCE") && toks.get(i + 1).is_some_and(|n| n.is(src, "NAME"))) {
+                continue;
+            }
+            // the name: words and quoted parts joined by `.`
+            let mut last = i + 2;
+            while toks.get(last + 1).is_some_and(|d| d.text(src) == ".")
+                && toks
+                    .get(last + 2)
+                    .is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                last += 2;
+            }
+            if toks
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                for b in &toks[i..=last] {
+                    put(b, &" ".repeat(b.end - b.start));
+                }
+            }
+        }
+    }
     // CREATE [OR REPLACE] PROCEDURE: sqlparser's PostgreSQL procedure syntax lacks routine
     // options (SECURITY DEFINER, SET ...); a procedure is read as a function that returns nothing.
     let proc_at = if word(1).is_some_and(|t| t.is(src, "OR")) {
