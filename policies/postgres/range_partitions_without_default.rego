@@ -84,7 +84,9 @@ consequence(lt, parts) := sprintf("%d range partition(s), rows from %s on are re
 	count(ends) > 0
 }
 
-consequence(lt, parts) := "no partition is created, so every insert is rejected" if {
+# Partitions made at run time (`EXECUTE format('CREATE TABLE %I PARTITION OF …')`, a job) are
+# not seen: the message says what is known.
+consequence(lt, parts) := "the schema creates no partition of it (partitions made at run time are not seen), so every row outside them is rejected" if {
 	count(sql.partman_of(lt)) == 0
 	count(parts) == 0
 }
