@@ -208,6 +208,16 @@ has_primary_key(lt) if {
 	input.documents[i].tables[lt.name].primary_key
 }
 
+# pg_partman gives every partition the primary key of the parent's template table (a parent
+# partitioned before PostgreSQL 11 could have none of its own): the rows are keyed.
+has_primary_key(lt) if {
+	some i in lt.docs
+	some name, t in input.documents[i].tables
+	t.template_of == lt.name
+	some j in lt.docs
+	input.documents[j].tables[name].primary_key
+}
+
 # A CHECK constraint of the table (column or table level, in any document) that reads the column.
 column_checked(lt, name) if {
 	some i in mentions(lt)
