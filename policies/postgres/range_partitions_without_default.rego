@@ -4,8 +4,8 @@
 #   Flags each table (or partition) partitioned `BY RANGE` for which the schema (the file, or
 #   the folder of migrations) creates or attaches no DEFAULT partition, nor hands it to
 #   pg_partman's `create_parent`, which creates one unless `p_default_table` is false. Ranges
-#   from `MINVALUE` to `MAXVALUE` reject no key. The message gives the upper bound of the last
-#   range created.
+#   from `MINVALUE` to `MAXVALUE` on a NOT NULL key reject no row. The message gives the upper
+#   bound of the last range created.
 # custom:
 #   id: SQL-014
 #   name: range-partitions-without-default
@@ -37,7 +37,7 @@ deny contains finding if {
 	lt.value.partition_by.strategy == "range"
 	parts := sql.partitions_of(lt)
 	not has_default(parts)
-	not covers_every_key(parts)
+	not covers_every_key(lt, parts)
 	finding := {
 		"msg": sprintf("range-partitioned table %s has no DEFAULT partition: %s", [lt.name, consequence(lt, parts)]),
 		"path": array.concat(lt.path, ["partition_by"]),
@@ -50,10 +50,24 @@ has_default(parts) if {
 }
 
 # Ranges from MINVALUE and to MAXVALUE: no key falls below or above them (gaps between the
-# ranges are not looked for).
-covers_every_key(parts) if {
+# ranges are not looked for). A NULL key fits no range (only a DEFAULT partition takes it), so
+# the key's columns must be NOT NULL.
+covers_every_key(lt, parts) if {
 	unbounded_above(parts)
 	unbounded_below(parts)
+	every name in key_columns(lt) {
+		not_null(lt, name)
+	}
+}
+
+# The key's parts, when each is a column (an expression key is not known to be NOT NULL).
+key_columns(lt) := [trim_space(k) | some k in split(lt.value.partition_by.key, ",")]
+
+not_null(lt, name) if sql.column(lt, name).value.not_null == true
+
+not_null(lt, name) if {
+	some i in sql.mentions(lt)
+	name in input.documents[i].tables[lt.name].primary_key
 }
 
 unbounded_above(parts) if {
@@ -74,7 +88,14 @@ consequence(lt, parts) := "pg_partman creates its partitions with p_default_tabl
 consequence(lt, parts) := sprintf("%d range partition(s), rows before %s are rejected", [count(parts), min(starts)]) if {
 	count(sql.partman_of(lt)) == 0
 	unbounded_above(parts)
+	not unbounded_below(parts)
 	starts := [p.from | some p in parts; p.from]
+}
+
+consequence(lt, parts) := sprintf("%d range partition(s) from MINVALUE to MAXVALUE, but rows whose key (%s) is NULL are rejected", [count(parts), lt.value.partition_by.key]) if {
+	count(sql.partman_of(lt)) == 0
+	unbounded_above(parts)
+	unbounded_below(parts)
 }
 
 consequence(lt, parts) := sprintf("%d range partition(s), rows from %s on are rejected", [count(parts), max(ends)]) if {
