@@ -41,9 +41,10 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             }
         }
     }
-    // constraint and column options that change nothing the model holds: temporal keys
+    // constraint, column and table options that change nothing the model holds: temporal keys
     // `(a, b WITHOUT OVERLAPS)` and `(a, PERIOD b)` (PostgreSQL 18), `NO INHERIT`,
-    // `[NOT] ENFORCED`, `COMPRESSION method`
+    // `[NOT] ENFORCED`, `COMPRESSION method`, `WITHOUT OIDS` (accepted for backward
+    // compatibility, and still written by old schema files)
     if starts_with_words(src, toks, &["CREATE", "TABLE"])
         || starts_with_words(src, toks, &["ALTER", "TABLE"])
     {
@@ -51,7 +52,8 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
         for (i, t) in toks.iter().enumerate() {
             let next = toks.get(i + 1);
             let prev = i.checked_sub(1).map(|p| &toks[p]);
-            if (t.is(src, "WITHOUT") && next.is_some_and(|n| n.is(src, "OVERLAPS")))
+            if (t.is(src, "WITHOUT")
+                && next.is_some_and(|n| n.is(src, "OVERLAPS") || n.is(src, "OIDS")))
                 || (t.is(src, "NO") && next.is_some_and(|n| n.is(src, "INHERIT")))
                 || (t.is(src, "COMPRESSION") && next.is_some_and(|n| n.kind == Kind::Word))
             {
