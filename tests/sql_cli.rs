@@ -188,3 +188,53 @@ fn template_placeholders_in_migrations_are_read_as_names() {
         "{problems:?}"
     );
 }
+
+/// The tables a migration folder's rules read (wild23): a pg_partman template table
+/// (`p_template_table`) never holds a row, and a table a later migration attaches as a
+/// partition is read through its parent; both were reported as tables of their own (SQL-013,
+/// SQL-015, SQL-016, SQL-017 on the template; the project rules again on the partition). The
+/// document rules read one file at a time, so they cannot know of a later attachment.
+#[test]
+fn pg_partman_templates_and_partitions_attached_later_are_no_tables_of_their_own() {
+    let d = dir_with(&[
+        (
+            "migrations/001_audit.sql",
+            b"CREATE TABLE app.audit_events (id bigint NOT NULL, actor_id bigint NOT NULL, action text NOT NULL, result text NOT NULL CHECK (result IN ('ok', 'denied')), occurred_at timestamptz NOT NULL, PRIMARY KEY (id, occurred_at)) PARTITION BY RANGE (occurred_at);\nCREATE TABLE app.audit_events_template (LIKE app.audit_events);\nSELECT partman.create_parent(p_parent_table := 'app.audit_events', p_control := 'occurred_at', p_interval := '1 month', p_template_table := 'app.audit_events_template');\n",
+        ),
+        (
+            "migrations/002_archive.sql",
+            b"CREATE TABLE app.audit_events_2023 (id bigint NOT NULL, actor_id bigint NOT NULL, action text NOT NULL, result text NOT NULL, occurred_at timestamptz NOT NULL);\n",
+        ),
+        (
+            "migrations/003_attach.sql",
+            b"ALTER TABLE app.audit_events ATTACH PARTITION app.audit_events_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n",
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "migrations", "--format", "json"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let document_rules = ["\"SQL-013\"", "\"SQL-015\""];
+    let found: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| format!("{} {}", f["rule_id"], f["message"]))
+        .collect();
+    assert!(
+        found.iter().all(|f| !f.contains("audit_events_template")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .filter(|f| !document_rules.iter().any(|r| f.starts_with(r)))
+            .all(|f| !f.contains("audit_events_2023")),
+        "{found:#?}"
+    );
+    // the parent is still read: it is the audit table, and its DEFAULT comes from pg_partman
+    assert!(found.iter().all(|f| !f.contains("SQL-014")), "{found:#?}");
+}

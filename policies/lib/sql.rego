@@ -77,10 +77,12 @@ _qualifier_word(x) if x in {q | some q in settings.table_name_qualifiers}
 
 _qualifier_word(x) if regex.match(`^v[0-9]+$`, x)
 
-# An audit table: named like one, not a partition (its parent is the table that counts).
+# An audit table: named like one, not a partition (its parent is the table that counts) nor a
+# pg_partman template.
 is_audit_table(t) if {
 	is_audit_name(t.table)
 	not t.partition_of
+	not t.template_of
 }
 
 is_admin_role(r) if r in {x | some x in settings.admin_roles}
@@ -95,11 +97,12 @@ tables contains {"value": t, "path": ["tables", name]} if {
 	some name, t in input.tables
 }
 
-# Tables created in the file, partitions and temporary tables aside.
+# Tables created in the file, partitions, pg_partman templates and temporary tables aside.
 created_tables contains t if {
 	some t in tables
 	t.value.created == true
 	not t.value.partition_of
+	not t.value.template_of
 	t.value.temporary == false
 }
 
@@ -131,19 +134,41 @@ doc_group := {i: group_of(p) | some i, p in input.files}
 group_docs := {g: sort([i | some i, x in doc_group; x == g]) | some g in {x | some _, x in doc_group}}
 
 # Tables that exist at the end of their group's schema: created (last) in document `doc` and
-# not dropped by a later one. Partitions and temporary tables aside.
+# not dropped by a later one, temporary tables aside; partitions and pg_partman templates
+# included.
 # {"group", "docs" (the group's document indexes, in order), "name", "doc", "value" (the
 # creating definition), "path"}
-live_tables contains lt if {
+live_relations contains lt if {
 	some g, idxs in group_docs
 	names := {n | some i in idxs; some n, t in input.documents[i].tables; t.created == true}
 	some name in names
 	c := max([i | some i in idxs; input.documents[i].tables[name].created == true])
 	not dropped_after(idxs, name, c)
 	t := input.documents[c].tables[name]
-	not t.partition_of
 	t.temporary == false
 	lt := {"group": g, "docs": idxs, "name": name, "doc": c, "value": t, "path": ["documents", c, "tables", name]}
+}
+
+# The live tables that hold rows of their own: partitions aside (the rules read their parent,
+# whose definition they share), whether attached where they are created or by a later
+# migration, and pg_partman template tables aside (they never hold a row).
+live_tables contains lt if {
+	some lt in live_relations
+	not lt.value.partition_of
+	not attached_later(lt)
+	not partman_template(lt)
+}
+
+attached_later(lt) if {
+	some i in lt.docs
+	i > lt.doc
+	some p in input.documents[i].partitions
+	p.child == lt.name
+}
+
+partman_template(lt) if {
+	some i in lt.docs
+	input.documents[i].tables[lt.name].template_of
 }
 
 dropped_after(idxs, name, c) if {
@@ -183,6 +208,16 @@ has_primary_key(lt) if {
 	input.documents[i].tables[lt.name].primary_key
 }
 
+# pg_partman gives every partition the primary key of the parent's template table (a parent
+# partitioned before PostgreSQL 11 could have none of its own): the rows are keyed.
+has_primary_key(lt) if {
+	some i in lt.docs
+	some name, t in input.documents[i].tables
+	t.template_of == lt.name
+	some j in lt.docs
+	input.documents[j].tables[name].primary_key
+}
+
 # A CHECK constraint of the table (column or table level, in any document) that reads the column.
 column_checked(lt, name) if {
 	some i in mentions(lt)
@@ -200,6 +235,9 @@ policies_of(lt) := [p | some i in lt.docs; some p in input.documents[i].policies
 
 # Partition links of the group whose parent is the table.
 partitions_of(lt) := [p | some i in lt.docs; some p in input.documents[i].partitions; p.parent == lt.name]
+
+# pg_partman's `create_parent` calls on the table, in the group.
+partman_of(lt) := [p | some i in lt.docs; some p in input.documents[i].partman; p.parent == lt.name]
 
 # The column's type is an enum, or a domain with a CHECK, defined in one of the documents `idxs`.
 constrained_type(idxs, base) if {

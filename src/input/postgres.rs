@@ -29,6 +29,7 @@ mod lex;
 mod like;
 mod model;
 mod node;
+mod partman;
 mod placeholders;
 mod rewrite;
 mod roles;

@@ -10,7 +10,7 @@ use super::grammar::{self, Verdict};
 use super::lex::{self, Kind, Piece, Tok, starts_with_words};
 use super::rewrite::rewrite;
 use super::stmt::Stmt;
-use super::{apply, comments, functions, grants, roles, tables, views};
+use super::{apply, comments, functions, grants, partman, roles, tables, views};
 use crate::source::{Problem, SourceFile};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -103,6 +103,10 @@ impl<'a> Reader<'a> {
             .first()
             .is_some_and(|t| NOT_SCHEMA.iter().any(|k| t.is(src, k)))
         {
+            // a query changes no schema, except through a function that runs DDL: pg_partman's
+            if toks.first().is_some_and(|t| t.is(src, "SELECT")) {
+                partman::apply(&mut self.ctx, st, toks);
+            }
             return Outcome::Ignored;
         }
         if toks.first().is_some_and(|t| t.is(src, "DO")) {
@@ -346,6 +350,19 @@ impl<'a> Reader<'a> {
             );
             return Outcome::Skipped;
         };
+        // `PERFORM partman.create_parent(…)` is PL/pgSQL, not one of the SQL statements read
+        // below: the body's own tokens are searched for pg_partman calls
+        if let Some((a, b)) = grammar::dollar_body(st) {
+            let toks: Vec<Tok> = lex::tokens(src.get(a..b).unwrap_or(""))
+                .into_iter()
+                .map(|t| Tok {
+                    start: t.start + a,
+                    end: t.end + a,
+                    ..t
+                })
+                .collect();
+            partman::apply(&mut self.ctx, st, &toks);
+        }
         let mut outcome = Outcome::Parsed;
         for (a, b) in ranges {
             for piece in lex::split(src.get(a..b).unwrap_or("")) {

@@ -23,7 +23,17 @@ impl Schema {
                     .val("child", p.child.as_str())
                     .val("bound", p.bound.as_str())
                     .val("default", p.bound == "default");
-                o.opt("to", p.to.clone(), p.span);
+                o.opt("from", p.from.clone(), p.span)
+                    .opt("to", p.to.clone(), p.span);
+                o.build()
+            }),
+        );
+        root.put(
+            "partman",
+            seq(&self.partman, whole, focus, |p| {
+                let mut o = Obj::new(p.span, p.span);
+                o.val("parent", p.parent.as_str())
+                    .val("default_table", p.default_table);
                 o.build()
             }),
         );
@@ -185,6 +195,9 @@ fn table_node(t: &Table) -> Node {
     }
     if !t.inherits.is_empty() {
         o.put("inherits", Node::strings(&t.inherits, t.focus));
+    }
+    if let Some(parent) = &t.template_of {
+        o.val("template_of", parent.as_str());
     }
     let mut rls = Obj::new(t.focus, t.focus);
     if let Some(e) = &t.rls_enabled {

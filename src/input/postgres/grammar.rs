@@ -70,22 +70,25 @@ pub(super) fn do_block_statements(
     Some((ranges, dynamic))
 }
 
+/// The byte range (in the file) of the text inside a statement's first dollar-quoted string:
+/// a `DO` block's body (`DO LANGUAGE 'plpgsql' $$ … $$` names its language first).
+pub(super) fn dollar_body(st: &Stmt) -> Option<(usize, usize)> {
+    let body = st
+        .toks
+        .iter()
+        .find(|t| t.kind == Kind::Str && t.text(st.src).starts_with('$'))?;
+    let text = body.text(st.src);
+    let tag = text[1..].find('$').map(|n| n + 2)?;
+    let (a, b) = (body.start + tag, body.end.checked_sub(tag)?);
+    (a <= b).then_some((a, b))
+}
+
 /// The statements of a PL/pgSQL body found from its tokens, when squawk cannot read the body:
 /// in each `;`-separated piece, the DDL that starts it or follows `BEGIN`, `THEN`, `ELSE` or
 /// `LOOP` (the start of a plain SQL statement in PL/pgSQL), and the count of dynamic `EXECUTE`.
 pub(super) fn body_statements_from_tokens(st: &Stmt) -> Option<(Vec<(usize, usize)>, usize)> {
     let src = st.src;
-    // the dollar-quoted string: `DO LANGUAGE 'plpgsql' $$ … $$` names its language first
-    let body = st
-        .toks
-        .iter()
-        .find(|t| t.kind == Kind::Str && t.text(src).starts_with('$'))?;
-    let text = body.text(src);
-    let tag = text[1..].find('$').map(|n| n + 2)?;
-    let (a, b) = (body.start + tag, body.end.checked_sub(tag)?);
-    if a > b {
-        return None;
-    }
+    let (a, b) = dollar_body(st)?;
     let mut ranges = Vec::new();
     let mut dynamic = 0;
     for piece in lex::split(src.get(a..b)?) {

@@ -74,6 +74,9 @@ pub(crate) struct Table {
     pub partition_by: Option<At<(String, String)>>,
     pub partition_of: Option<PartitionOf>,
     pub inherits: Vec<String>,
+    /// The parent whose pg_partman template this table is (`p_template_table`): it holds no
+    /// rows, only the properties new partitions copy.
+    pub template_of: Option<String>,
     pub rls_enabled: Option<At<bool>>,
     pub rls_forced: Option<At<bool>>,
     pub owner: Option<At<String>>,
@@ -97,6 +100,7 @@ impl Table {
             partition_by: None,
             partition_of: None,
             inherits: Vec::new(),
+            template_of: None,
             rls_enabled: None,
             rls_forced: None,
             owner: None,
@@ -123,8 +127,19 @@ pub(crate) struct Partition {
     pub parent: String,
     pub child: String,
     pub bound: String,
-    /// The upper bound of a range partition, as written (`'2025-03-01'`).
+    /// The lower bound of a range partition, as written (`'2025-02-01'`, `MINVALUE`).
+    pub from: Option<String>,
+    /// The upper bound of a range partition, as written (`'2025-03-01'`, `MAXVALUE`).
     pub to: Option<String>,
+    pub span: Span,
+}
+
+/// A table handed to pg_partman (`create_parent`), which creates its partitions at run time.
+#[derive(Debug, Clone)]
+pub(crate) struct Partman {
+    pub parent: String,
+    /// Whether pg_partman creates the DEFAULT partition (`p_default_table`).
+    pub default_table: bool,
     pub span: Span,
 }
 
@@ -349,6 +364,7 @@ pub(crate) struct TypeDef {
 pub(crate) struct Schema {
     pub tables: Vec<Table>,
     pub partitions: Vec<Partition>,
+    pub partman: Vec<Partman>,
     pub policies: Vec<Policy>,
     pub grants: Vec<Grant>,
     pub roles: Vec<Role>,

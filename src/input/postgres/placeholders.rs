@@ -54,6 +54,36 @@ pub(super) fn neutralize(src: &str) -> Option<(String, usize, String)> {
     String::from_utf8(out).ok().map(|s| (s, at, text))
 }
 
+/// The text of a string constant with its placeholders written as the quoted names
+/// [`neutralize`] reads them as outside strings (`'{{ .SCHEMA }}.audit'` → `"SCHEMA".audit`),
+/// for a string that names a table (pg_partman's `p_parent_table`).
+pub(super) fn names_in_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let next = rest.find(['$', '{']).map_or(text.len(), |p| i + p);
+        out.push_str(&text[i..next]);
+        if next == text.len() {
+            break;
+        }
+        match placeholder(text, next) {
+            Some(end) => {
+                let name = last_identifier(&text[next..end]).unwrap_or("p");
+                out.push('"');
+                out.push_str(name);
+                out.push('"');
+                i = end;
+            }
+            None => {
+                out.push_str(&text[next..next + 1]);
+                i = next + 1;
+            }
+        }
+    }
+    out
+}
+
 /// The end of a placeholder starting at `i` (`${name}`, `${flyway:defaultSchema}`,
 /// `{{ … }}` on one line), if one starts there.
 fn placeholder(src: &str, i: usize) -> Option<usize> {

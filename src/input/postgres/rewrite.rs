@@ -41,9 +41,10 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             }
         }
     }
-    // constraint and column options that change nothing the model holds: temporal keys
+    // constraint, column and table options that change nothing the model holds: temporal keys
     // `(a, b WITHOUT OVERLAPS)` and `(a, PERIOD b)` (PostgreSQL 18), `NO INHERIT`,
-    // `[NOT] ENFORCED`, `COMPRESSION method`
+    // `[NOT] ENFORCED`, `COMPRESSION method`, `WITHOUT OIDS` (accepted for backward
+    // compatibility, and still written by old schema files)
     if starts_with_words(src, toks, &["CREATE", "TABLE"])
         || starts_with_words(src, toks, &["ALTER", "TABLE"])
     {
@@ -51,7 +52,8 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
         for (i, t) in toks.iter().enumerate() {
             let next = toks.get(i + 1);
             let prev = i.checked_sub(1).map(|p| &toks[p]);
-            if (t.is(src, "WITHOUT") && next.is_some_and(|n| n.is(src, "OVERLAPS")))
+            if (t.is(src, "WITHOUT")
+                && next.is_some_and(|n| n.is(src, "OVERLAPS") || n.is(src, "OIDS")))
                 || (t.is(src, "NO") && next.is_some_and(|n| n.is(src, "INHERIT")))
                 || (t.is(src, "COMPRESSION") && next.is_some_and(|n| n.kind == Kind::Word))
             {
@@ -68,6 +70,34 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
                 put(t, &blank(t));
                 if let Some(p) = prev.filter(|p| p.is(src, "NOT")) {
                     put(p, &blank(p));
+                }
+            }
+        }
+    }
+    // identity options `(SEQUENCE NAME s.seq START WITH 1 …)`: sqlparser knows the sequence
+    // options but not the name of the sequence, which no rule reads
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if !(t.is(src, "SEQUENCE") && toks.get(i + 1).is_some_and(|n| n.is(src, "NAME"))) {
+                continue;
+            }
+            // the name: words and quoted parts joined by `.`
+            let mut last = i + 2;
+            while toks.get(last + 1).is_some_and(|d| d.text(src) == ".")
+                && toks
+                    .get(last + 2)
+                    .is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                last += 2;
+            }
+            if toks
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.kind, Kind::Word | Kind::Quoted))
+            {
+                for b in &toks[i..=last] {
+                    put(b, &" ".repeat(b.end - b.start));
                 }
             }
         }

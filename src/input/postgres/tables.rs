@@ -8,7 +8,8 @@ use super::stmt::{Stmt, ident, owner_name};
 use crate::source::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
-    CreateTableLikeKind, DataType, Expr, ForValues, RenameTableNameKind, TableConstraint,
+    CreateTableLikeKind, DataType, Expr, ForValues, PartitionBoundValue, RenameTableNameKind,
+    TableConstraint,
 };
 
 /// The canonical name of a type: lower case, without modifiers, with PostgreSQL's aliases resolved.
@@ -192,14 +193,24 @@ fn bound_of(fv: &ForValues) -> &'static str {
 
 fn upper_bound(fv: &ForValues) -> Option<String> {
     match fv {
-        ForValues::From { to, .. } => Some(
-            to.iter()
-                .map(|b| b.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+        ForValues::From { to, .. } => Some(bound_text(to)),
         _ => None,
     }
+}
+
+fn lower_bound(fv: &ForValues) -> Option<String> {
+    match fv {
+        ForValues::From { from, .. } => Some(bound_text(from)),
+        _ => None,
+    }
+}
+
+fn bound_text(values: &[PartitionBoundValue]) -> String {
+    values
+        .iter()
+        .map(|b| b.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn add_constraint(table: &mut Table, c: Constraint) {
@@ -341,6 +352,7 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
             parent,
             child: name.clone(),
             bound,
+            from: lower_bound(fv),
             to: upper_bound(fv),
             span,
         });
@@ -508,6 +520,7 @@ pub(crate) fn alter_table(ctx: &mut Ctx, st: &Stmt, at_: &AlterTable) {
                     parent: name.clone(),
                     child: child.clone(),
                     bound: bound.clone(),
+                    from: lower_bound(for_values),
                     to: upper_bound(for_values),
                     span,
                 });

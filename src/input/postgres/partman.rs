@@ -1,0 +1,349 @@
+//! pg_partman's `create_parent` (named `create_partition` from 5.3 on; `create_parent` stays as
+//! its alias): the call makes a table's partitions when the migration runs, so no statement of
+//! the schema creates them. Among them is a DEFAULT partition, `<parent>_default`, unless
+//! `p_default_table` is false (5.x) or the type is trigger-based `partman` (4.x); leaving it
+//! out of the model made SQL-014 report every table handed to pg_partman. The call's
+//! `p_template_table` names a table that only carries properties to new partitions and never
+//! holds a row: it is marked so that the rules about a table's rows pass it by.
+//!
+//! The calls are read from the tokens of a `SELECT` or of a `DO` body (`PERFORM
+//! create_parent(…)`); the arguments, positional or named (`p_name := v`, `p_name => v`), are
+//! string or boolean constants.
+
+use super::ctx::Ctx;
+use super::lex::{Kind, Tok};
+use super::model::{Partition, Partman};
+use super::stmt::Stmt;
+
+/// One `create_parent(…)` call.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Call {
+    /// The parent table, `schema.table` as pg_partman requires it.
+    pub parent: String,
+    /// Whether pg_partman creates the DEFAULT partition.
+    pub default_table: bool,
+    /// `p_template_table`, when given.
+    pub template: Option<String>,
+    /// Byte range of the call: the function name through the closing parenthesis.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// `p_type` values of pg_partman 4.x and earlier, whose positional order differs from 5.x
+/// (`p_parent_table, p_control, p_type, p_interval, …`).
+const LEGACY_TYPES: &[&str] = &[
+    "native",
+    "partman",
+    "time-static",
+    "time-dynamic",
+    "time-custom",
+    "id-static",
+    "id-dynamic",
+];
+
+/// Positional indexes of the arguments read, by signature.
+struct Signature {
+    type_: usize,
+    default_table: Option<usize>,
+    template: usize,
+}
+
+const V5: Signature = Signature {
+    type_: 3,
+    default_table: Some(7),
+    template: 10,
+};
+
+/// 4.x has no `p_default_table`: a natively partitioned parent always gets its DEFAULT.
+const V4: Signature = Signature {
+    type_: 2,
+    default_table: None,
+    template: 13,
+};
+
+/// An argument's value: a string constant (unquoted) or a bare word (`false`, `NULL`).
+#[derive(Debug, Clone)]
+enum Value {
+    Str(String),
+    Word(String),
+    Other,
+}
+
+impl Value {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) | Value::Word(s) => Some(s),
+            Value::Other => None,
+        }
+    }
+
+    /// PostgreSQL's spellings of false for a boolean argument.
+    fn is_false(&self) -> bool {
+        self.text().is_some_and(|t| {
+            ["false", "f", "no", "n", "off", "0"]
+                .iter()
+                .any(|w| t.trim().eq_ignore_ascii_case(w))
+        })
+    }
+}
+
+/// The pg_partman calls among `toks` (tokens of `src`).
+pub(super) fn calls(src: &str, toks: &[Tok]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !(t.is(src, "create_parent") || t.is(src, "create_partition"))
+            || toks.get(i + 1).is_none_or(|n| n.kind != Kind::LParen)
+            || defines_function(src, toks, i)
+        {
+            continue;
+        }
+        let Some((args, close)) = arguments(src, toks, i + 1) else {
+            continue;
+        };
+        if let Some(call) = read_call(&args, t.start, toks[close].end) {
+            out.push(call);
+        }
+    }
+    out
+}
+
+/// Applies the pg_partman calls among `toks` (tokens of `st.src`) to the model: the DEFAULT
+/// partition they create, and the template tables they name.
+pub(super) fn apply(ctx: &mut Ctx, st: &Stmt, toks: &[Tok]) {
+    for call in calls(st.src, toks) {
+        let span = st.lines.first_line(st.src, st.span(call.start, call.end));
+        ctx.schema.partman.retain(|p| p.parent != call.parent);
+        ctx.schema.partman.push(Partman {
+            parent: call.parent.clone(),
+            default_table: call.default_table,
+            span,
+        });
+        if call.default_table {
+            let child = format!("{}_default", call.parent);
+            ctx.schema.partitions.retain(|p| p.child != child);
+            ctx.schema.partitions.push(Partition {
+                parent: call.parent.clone(),
+                child,
+                bound: "default".into(),
+                from: None,
+                to: None,
+                span,
+            });
+        }
+        if let Some(template) = call.template {
+            ctx.schema.table_or_stub(&template, span, span).template_of = Some(call.parent);
+        }
+    }
+}
+
+/// `CREATE FUNCTION partman.create_parent(…)`: the definition, not a call.
+fn defines_function(src: &str, toks: &[Tok], name: usize) -> bool {
+    let mut k = name;
+    // step back over `schema .`
+    while k >= 2 && toks[k - 1].text(src) == "." {
+        k -= 2;
+    }
+    k >= 1 && (toks[k - 1].is(src, "FUNCTION") || toks[k - 1].is(src, "PROCEDURE"))
+}
+
+/// The arguments of the call whose `(` is `toks[open]`: `(name, value)` pairs (no name for a
+/// positional one), and the index of the closing `)`.
+#[allow(clippy::type_complexity)]
+fn arguments(
+    src: &str,
+    toks: &[Tok],
+    open: usize,
+) -> Option<(Vec<(Option<String>, Value)>, usize)> {
+    let mut depth = 0usize;
+    let mut args = Vec::new();
+    let mut arg_start = open + 1;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    if j > arg_start {
+                        args.push(argument(src, &toks[arg_start..j]));
+                    }
+                    return Some((args, j));
+                }
+            }
+            Kind::Comma if depth == 1 => {
+                args.push(argument(src, &toks[arg_start..j]));
+                arg_start = j + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
+    // the lexer reads operators a character at a time: `:=` and `=>` are two tokens
+    let named = toks.len() >= 3
+        && toks[0].kind == Kind::Word
+        && toks[1].end == toks[2].start
+        && matches!(
+            (toks[1].text(src), toks[2].text(src)),
+            (":", "=") | ("=", ">")
+        );
+    let (name, rest) = if named {
+        (Some(toks[0].text(src).to_ascii_lowercase()), &toks[3..])
+    } else {
+        (None, toks)
+    };
+    // the value is the first token: a cast after it (`'public.events'::text`) changes nothing
+    let value = match rest.first() {
+        Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
+            Some(s) => Value::Str(s),
+            None => Value::Other,
+        },
+        Some(t) if t.kind == Kind::Word => Value::Word(t.text(src).to_string()),
+        _ => Value::Other,
+    };
+    (name, value)
+}
+
+/// The text of a plain `'…'` constant (`''` read as `'`); None for other string forms.
+fn string_constant(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    Some(inner.replace("''", "'"))
+}
+
+fn read_call(args: &[(Option<String>, Value)], start: usize, end: usize) -> Option<Call> {
+    let positional: Vec<&Value> = args
+        .iter()
+        .take_while(|(name, _)| name.is_none())
+        .map(|(_, v)| v)
+        .collect();
+    let named = |key: &str| {
+        args.iter()
+            .find(|(name, _)| name.as_deref() == Some(key))
+            .map(|(_, v)| v)
+    };
+    let is_legacy_type = |t: &str| LEGACY_TYPES.contains(&t.trim().to_ascii_lowercase().as_str());
+    let legacy_order = positional
+        .get(V4.type_)
+        .and_then(|v| v.text())
+        .is_some_and(is_legacy_type);
+    let sig = if legacy_order { &V4 } else { &V5 };
+    let arg = |key: &str, index: Option<usize>| {
+        named(key).or_else(|| index.and_then(|i| positional.get(i).copied()))
+    };
+    let parent = table_name(arg("p_parent_table", Some(0))?.text()?)?;
+    let type_ = arg("p_type", Some(sig.type_)).and_then(|v| v.text());
+    // 4.x's types other than `native` partition by inheritance and triggers, with no DEFAULT
+    let trigger_based =
+        type_.is_some_and(|t| is_legacy_type(t) && !t.trim().eq_ignore_ascii_case("native"));
+    let default_off = arg("p_default_table", sig.default_table).is_some_and(Value::is_false);
+    let template = arg("p_template_table", Some(sig.template))
+        .and_then(|v| v.text())
+        .and_then(table_name);
+    Some(Call {
+        parent,
+        default_table: !trigger_based && !default_off,
+        template,
+        start,
+        end,
+    })
+}
+
+/// `schema.table` from pg_partman's text argument: unquoted parts fold to lower case, as
+/// PostgreSQL folds the names it creates. A template placeholder in the text
+/// (`'{{ .SCHEMA }}.audit'`) reads as the name the statements outside strings read it as.
+fn table_name(text: &str) -> Option<String> {
+    let text = super::placeholders::names_in_text(text);
+    let mut parts = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let (part, after) = if let Some(q) = rest.strip_prefix('"') {
+            let close = q.find('"')?;
+            (q[..close].to_string(), &q[close + 1..])
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            (rest[..end].trim().to_lowercase(), &rest[end..])
+        };
+        parts.push(part);
+        rest = after.strip_prefix('.').unwrap_or(after).trim_start();
+        if !after.is_empty() && !after.starts_with('.') {
+            return None;
+        }
+    }
+    match parts.as_slice() {
+        [schema, table] if !schema.is_empty() && !table.is_empty() => {
+            Some(format!("{schema}.{table}"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::postgres::lex::tokens;
+
+    fn read(src: &str) -> Vec<(String, bool, Option<String>)> {
+        calls(src, &tokens(src))
+            .into_iter()
+            .map(|c| (c.parent, c.default_table, c.template))
+            .collect()
+    }
+
+    fn call(parent: &str, default: bool, template: Option<&str>) -> (String, bool, Option<String>) {
+        (parent.into(), default, template.map(String::from))
+    }
+
+    #[test]
+    fn named_and_positional_arguments_of_both_signatures() {
+        assert_eq!(
+            read(
+                "SELECT partman.create_parent(p_parent_table := 'public.Events', p_control := 'at', p_interval := '1 day')"
+            ),
+            [call("public.events", true, None)]
+        );
+        assert_eq!(
+            read(
+                "SELECT partman.create_parent(p_parent_table => 'public.m'::text, p_control => 'at'::text, p_interval => '1 month', p_default_table => false)"
+            ),
+            [call("public.m", false, None)]
+        );
+        // 5.x positional: the eighth argument is p_default_table
+        assert_eq!(
+            read("SELECT create_parent('app.m', 'at', '1 day', 'range', 'none', 4, NULL, 'f')"),
+            [call("app.m", false, None)]
+        );
+        // 4.x positional: the third is p_type, the eighth p_start_partition
+        assert_eq!(
+            read(
+                "SELECT partman.create_parent('s3.usage', 'start_ts', 'native', 'daily', NULL, 4, p_template_table := 's3.usage_tmpl', p_jobmon := false)"
+            ),
+            [call("s3.usage", true, Some("s3.usage_tmpl"))]
+        );
+        assert_eq!(
+            read("SELECT partman.create_parent('app.old', 'id', 'partman', '10')"),
+            [call("app.old", false, None)]
+        );
+        assert_eq!(
+            read("SELECT partman.create_partition('\"App\".m', 'at', '1 day')"),
+            [call("App.m", true, None)]
+        );
+    }
+
+    #[test]
+    fn definitions_unqualified_names_and_other_functions_are_no_calls() {
+        assert!(read("CREATE FUNCTION partman.create_parent(p_parent_table text) RETURNS boolean AS $$ SELECT true $$ LANGUAGE sql").is_empty());
+        assert!(read("SELECT partman.create_parent('events', 'at', '1 day')").is_empty());
+        assert!(read("SELECT partman.run_maintenance('public.events')").is_empty());
+    }
+
+    #[test]
+    fn template_placeholders_in_the_table_name_read_as_names() {
+        assert_eq!(
+            read(
+                "PERFORM create_parent(p_parent_table := '{{ .SCHEMA }}._audit', p_control := 'created_at', p_interval := '1 month', p_template_table := '{{ .SCHEMA }}._audit_template')"
+            ),
+            [call("SCHEMA._audit", true, Some("SCHEMA._audit_template"))]
+        );
+    }
+}
