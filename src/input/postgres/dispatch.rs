@@ -353,14 +353,7 @@ impl<'a> Reader<'a> {
         // `PERFORM partman.create_parent(…)` is PL/pgSQL, not one of the SQL statements read
         // below: the body's own tokens are searched for pg_partman calls
         if let Some((a, b)) = grammar::dollar_body(st) {
-            let toks: Vec<Tok> = lex::tokens(src.get(a..b).unwrap_or(""))
-                .into_iter()
-                .map(|t| Tok {
-                    start: t.start + a,
-                    end: t.end + a,
-                    ..t
-                })
-                .collect();
+            let toks = shifted(lex::tokens(src.get(a..b).unwrap_or("")), a);
             partman::apply(&mut self.ctx, st, &toks);
         }
         let mut outcome = Outcome::Parsed;
@@ -369,14 +362,7 @@ impl<'a> Reader<'a> {
                 let Piece::Stmt { start, end, toks } = piece else {
                     continue;
                 };
-                let toks: Vec<Tok> = toks
-                    .into_iter()
-                    .map(|t| Tok {
-                        start: t.start + a,
-                        end: t.end + a,
-                        ..t
-                    })
-                    .collect();
+                let toks = shifted(toks, a);
                 let sub = Stmt {
                     src,
                     lines: st.lines,
@@ -399,4 +385,16 @@ impl<'a> Reader<'a> {
         }
         outcome
     }
+}
+
+/// Tokens read from a piece of the text that starts at byte `by`, at their places in the
+/// whole text.
+fn shifted(toks: Vec<Tok>, by: usize) -> Vec<Tok> {
+    toks.into_iter()
+        .map(|t| Tok {
+            start: t.start + by,
+            end: t.end + by,
+            ..t
+        })
+        .collect()
 }
