@@ -157,7 +157,7 @@ pub fn not_literal(name: &str, v: &str) -> bool {
 fn authorization_credentials<'v>(name: &str, v: &'v str) -> Option<&'v str> {
     let voc = vocabulary();
     let w = words(name);
-    if !voc.authorization_headers.iter().any(|h| *h == w) {
+    if !voc.authorization_headers.contains(&w) {
         return None;
     }
     let (scheme, rest) = v.trim().split_once(' ')?;

@@ -96,9 +96,8 @@ pub fn spreading_words(mut credentials: Vec<String>) -> Option<Words> {
 /// made messages and names unreadable.
 pub fn vocabulary_word(credential: &str) -> bool {
     let v = credential.trim();
-    v.bytes()
-        .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-')
-        && secret_name(v)
+    // One word of letters: `toml-db-passphrase` says a credential word and is a passphrase.
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphabetic()) && secret_name(v)
 }
 
 /// What a credential is shown as.
