@@ -36,6 +36,7 @@ const CREDENTIALS: &[&str] = &[
     "k9Xv2mQp7LzR4tWb8NcY",
     "maven-settings-passphrase",
     "curl-user-passphrase",
+    "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -68,6 +69,13 @@ spec:
               value: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU
             - name: MODE
               value: fast
+          readinessProbe:
+            httpGet:
+              path: /health
+              port: 8080
+              httpHeaders:
+                - name: Authorization
+                  value: Basic cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=
           hostPort: 80
 ---
 apiVersion: v1

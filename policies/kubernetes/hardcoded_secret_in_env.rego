@@ -16,8 +16,11 @@
 #   `command` and `args` are read the same way for a long option named like a credential with a
 #   literal value (`--secret-token=...`, `--db-password VALUE`, `-Dspring.datasource.password=...`,
 #   or one of data.settings.credentials.credential_options such as `--requirepass`), in a list
-#   item or inside a shell line (`sh -c "..."`); short options (`-p`) are not read. The value is
-#   never printed.
+#   item or inside a shell line (`sh -c "..."`); short options (`-p`) are not read. So are the
+#   `httpGet.httpHeaders` of probes and lifecycle hooks: an `Authorization` header with a
+#   literal after its scheme (`Basic ...`, `Bearer ...`), or a header named like a credential
+#   (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
+#   weak password the service runs with. The value is never printed.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
@@ -86,6 +89,33 @@ deny contains finding if {
 		command_line.value_part(object.get(input, option.path, ""), option),
 	)
 }
+
+# `httpHeaders: [{name: Authorization, value: "Basic dXNlcjpwYXNz"}]` in a probe or a lifecycle
+# hook: the kubelet sends the header as written (it expands no `$(VAR)` there), so a literal
+# credential in it is in the manifest like an env value.
+deny contains finding if {
+	some c in k8s.containers
+	some where in _http_actions
+	headers := object.get(c.value, array.concat(where, ["httpGet", "httpHeaders"]), [])
+	is_array(headers)
+	some i, h in headers
+	is_string(h.name)
+	is_string(h.value)
+	why := reportable(credentials.header_reasons(h.name, h.value))
+	count(why) > 0
+	finding := {
+		"msg": sprintf("%s sends a literal credential in the %s header of its %s", [k8s.container_label(c), h.name, concat(".", where)]),
+		"path": array.concat(c.path, array.concat(where, ["httpGet", "httpHeaders", i, "value"])),
+	}
+}
+
+_http_actions := [
+	["livenessProbe"],
+	["readinessProbe"],
+	["startupProbe"],
+	["lifecycle", "postStart"],
+	["lifecycle", "preStop"],
+]
 
 # An AWS access key id names a key pair without being its secret half: not reported alone
 # (K8S-036 reports it in a ConfigMap; every output masks it).

@@ -146,13 +146,17 @@ not_literal(_, v) if {
 	not url_password(v)
 }
 
+# The name written back as a placeholder, unless the value is one lower-case word:
+# `POSTGRES_PASSWORD: password` is the weak password the service runs with.
 not_literal(name, v) if {
+	not _one_lowercase_word(v)
 	wn := words(name)
 	wn != ""
 	contains(words(_unquoted(v)), wn)
 }
 
 not_literal(name, v) if {
+	not _one_lowercase_word(v)
 	wn := words(name)
 	wv := words(_unquoted(v))
 	count(wv) >= 4
@@ -160,6 +164,7 @@ not_literal(name, v) if {
 }
 
 not_literal(name, v) if {
+	not _one_lowercase_word(v)
 	parts := split(words(name), "_")
 	last := parts[count(parts) - 1]
 	wv := words(_unquoted(v))
@@ -189,6 +194,8 @@ not_literal(_, v) if {
 	regex.match(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`, s)
 	secret_name(s)
 }
+
+_one_lowercase_word(v) if regex.match(`^[a-z]+$`, _unquoted(v))
 
 _is_or_starts(wv, last) if wv == last
 
@@ -364,6 +371,20 @@ high_entropy(v) if {
 # A reference with a default (`${DB_PASSWORD:-secret}` in Compose and shells,
 # `${db.password:secret}` in Spring) is read as its default: the default is written in the
 # file and is the value whenever the variable is unset.
+# An HTTP header's credential (a probe's `httpHeaders`, a webhook's `headers`): for
+# `Authorization` and `Proxy-Authorization`, the credentials after a scheme of
+# data.settings.credentials.authorization_schemes (`Basic dXNlcjpwYXNz`, `Bearer …`) read as a
+# token; any other header by its own name (`X-API-Key`). A reference after the scheme
+# (`Bearer $(API_KEY)`) is none.
+header_reasons(name, v) := reasons("AUTHORIZATION_TOKEN", substring(t, count(scheme) + 1, -1)) if {
+	words(name) in {h | some h in settings.authorization_headers}
+	t := trim_space(v)
+	scheme := split(t, " ")[0]
+	lower(scheme) in {s | some s in settings.authorization_schemes}
+} else := set() if {
+	words(name) in {h | some h in settings.authorization_headers}
+} else := reasons(name, v)
+
 reasons(name, v) := _reasons(name, d, shape_reasons(d)) if {
 	d := reference_default(v)
 } else := _reasons(name, v, shape_reasons(v))

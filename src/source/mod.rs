@@ -157,14 +157,18 @@ impl SourceFile {
         crate::source::secrets::merge(ranges)
     }
 
-    /// The strings of credential ranges, each line of one trimmed, of 4 bytes or more,
-    /// longest first.
+    /// The strings of credential ranges, each line of one trimmed, of 4 bytes or more and
+    /// not a word of the credential vocabulary (see
+    /// [`vocabulary_word`](crate::source::secrets::vocabulary_word)), longest first.
     fn strings_of(&self, ranges: &[Range<usize>]) -> Vec<String> {
         let mut known: Vec<String> = Vec::new();
         for r in ranges {
             for piece in self.text.get(r.clone()).unwrap_or("").lines() {
                 let piece = piece.trim();
-                if piece.len() >= 4 && !known.iter().any(|k| k == piece) {
+                if piece.len() >= 4
+                    && !crate::source::secrets::vocabulary_word(piece)
+                    && !known.iter().any(|k| k == piece)
+                {
                     known.push(piece.to_string());
                 }
             }

@@ -133,7 +133,12 @@ pub fn not_literal(name: &str, v: &str) -> bool {
     if lower.contains("://") && voc.url_password.find(v).is_empty() {
         return true;
     }
-    // The name repeated as a placeholder.
+    // The name repeated as a placeholder (`GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`), unless the
+    // value is one lower-case word: `POSTGRES_PASSWORD: password` or `password: password` is
+    // the weak password the service really runs with, not a name written back.
+    if one_lowercase_word(v) {
+        return false;
+    }
     let (wv, wn) = (words(v), words(name));
     if !wn.is_empty() && (wv.contains(&wn) || wn.ends_with(&wv) && wv.len() >= 4) {
         return true;
@@ -143,6 +148,28 @@ pub fn not_literal(name: &str, v: &str) -> bool {
         return true;
     }
     false
+}
+
+/// The credentials of an `Authorization` or `Proxy-Authorization` header's value after a
+/// scheme of the vocabulary's `authorization_schemes` (`Basic dXNlcjpwYXNz`, `Bearer …`), as
+/// a probe's `httpHeaders` entry `{name: Authorization, value: …}` holds them. None for other
+/// names, and for a value without such a scheme (`authorization: enabled`).
+fn authorization_credentials<'v>(name: &str, v: &'v str) -> Option<&'v str> {
+    let voc = vocabulary();
+    let w = words(name);
+    if !voc.authorization_headers.contains(&w) {
+        return None;
+    }
+    let (scheme, rest) = v.trim().split_once(' ')?;
+    voc.authorization_schemes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
+        .then(|| rest.trim())
+}
+
+/// A value of lower-case ASCII letters only (`password`, `secret`, `mongopwd`).
+fn one_lowercase_word(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// The token shape a text holds, and its byte range in the text.
@@ -228,6 +255,9 @@ pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
     }
     if let Some((shape, _)) = find_shape(v) {
         return Some(shape);
+    }
+    if let Some(credentials) = authorization_credentials(name, v) {
+        return (!not_literal("AUTHORIZATION_TOKEN", credentials)).then_some(Shape::NamedLiteral);
     }
     if secret_name(name) && !not_literal(name, v) {
         return Some(Shape::NamedLiteral);

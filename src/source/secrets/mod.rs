@@ -88,6 +88,18 @@ pub fn spreading_words(mut credentials: Vec<String>) -> Option<Words> {
     Words::new(&credentials)
 }
 
+/// Whether a credential is one of the vocabulary's own words (`secret`, `password`,
+/// `token`: a weak password written as the word its name says). Such a credential is masked
+/// where it is, but not searched for in the rest of the text or in texts derived from it:
+/// there the word is far more often the word (a key's name, `--initial-cluster-token`, a
+/// message saying a value "looks like a secret") than the password, and masking it there
+/// made messages and names unreadable.
+pub fn vocabulary_word(credential: &str) -> bool {
+    let v = credential.trim();
+    // One word of letters: `toml-db-passphrase` says a credential word and is a passphrase.
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphabetic()) && secret_name(v)
+}
+
 /// What a credential is shown as.
 pub const MASK: &str = "********";
 

@@ -251,7 +251,7 @@ fn next_word(b: &[u8], at: usize) -> Option<(usize, Item)> {
 /// them; a text without credentials costs nothing.
 fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
     let mut values: Vec<&str> = crate::source::one_line(text, out)
-        .filter(|v| v.len() >= 4)
+        .filter(|v| v.len() >= 4 && !super::vocabulary_word(v))
         .collect();
     if values.is_empty() {
         return;

@@ -83,7 +83,44 @@ fn classifies_values() {
     );
     assert_eq!(classify("DB_PASSWORD", "${DB_PASSWORD}", false), None);
     assert_eq!(classify("DB_PASSWORD", "changeme", false), None);
-    assert_eq!(classify("password", "password", false), None);
+    // One lower-case word is the weak password the service runs with, even the name's own
+    // word (`POSTGRES_PASSWORD: password`); the name written back in capitals is a placeholder.
+    for (name, value) in [
+        ("password", "password"),
+        ("POSTGRES_PASSWORD", "password"),
+        ("MONGO_INITDB_ROOT_PASSWORD", "secret"),
+        ("API_TOKEN", "token"),
+    ] {
+        assert_eq!(
+            classify(name, value, false),
+            Some(Shape::NamedLiteral),
+            "{name}: {value}"
+        );
+    }
+    assert_eq!(
+        classify("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL", false),
+        None
+    );
+    // etcd's cluster-uniqueness id is named like a token and is none.
+    assert_eq!(
+        classify("ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster-1", false),
+        None
+    );
+    assert_eq!(
+        classify(
+            "initial-cluster-token",
+            "3924e5ca-00c9-4245-a49f-08f817d1d954",
+            false
+        ),
+        None
+    );
+    // A header's credentials after its scheme; a reference or no scheme is none.
+    assert_eq!(
+        classify("Authorization", "Basic d2NjcmF3bGFkbWluOndlbGNvbWUx", false),
+        Some(Shape::NamedLiteral)
+    );
+    assert_eq!(classify("Authorization", "Bearer $(API_KEY)", false), None);
+    assert_eq!(classify("authorization", "enabled", false), None);
     // An access level (a workflow's `permissions: {id-token: write}`) is no credential.
     assert_eq!(classify("id-token", "write", false), None);
     // The secret rules read a variable's name as one (`server-password: MAVEN_PASSWORD`);
@@ -142,6 +179,22 @@ fn a_credential_is_hidden_where_the_text_repeats_it() {
 
 /// What a credential found in one file masks in the run's other files: a token, not a
 /// phrase, a template action, a key or a name of one letter case.
+/// A credential that is a word of the vocabulary (`secret`) is masked where it is, and not
+/// wherever the text or a message says the word (`--initial-cluster-token`, "looks like a
+/// secret").
+#[test]
+fn a_vocabulary_word_credential_is_masked_at_its_place_only() {
+    let text = "env:\n  - name: MONGO_INITDB_ROOT_PASSWORD\n    value: secret\n  - name: NOTE\n    value: a secret word\n";
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(masked, ["secret"]);
+    let at = text.find("value: secret").unwrap() + "value: ".len();
+    let ranges = scan(text);
+    assert_eq!((ranges.len(), ranges[0].start), (1, at));
+    assert!(super::vocabulary_word("secret") && super::vocabulary_word("password"));
+    assert!(!super::vocabulary_word("s3cret") && !super::vocabulary_word("mongopwd"));
+    assert!(!super::vocabulary_word("toml-db-passphrase"));
+}
+
 #[test]
 fn a_credential_spreads_to_other_files_when_it_is_a_token() {
     for token in ["Zx9-Qw8-Lk7", "hunter2", "Secret-Value-7731"] {

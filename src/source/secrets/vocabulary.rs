@@ -113,6 +113,10 @@ pub(super) struct Vocabulary {
     /// Command-line options that take a password without naming one (`--requirepass`),
     /// lower case.
     pub(super) credential_options: Vec<String>,
+    /// Header names whose value is a scheme and credentials (`AUTHORIZATION`), as words.
+    pub(super) authorization_headers: Vec<String>,
+    /// The schemes whose credentials such a header carries (`basic`, `bearer`).
+    pub(super) authorization_schemes: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
     pub(super) url_password: PasswordFinder,
     pub(super) conn_password: PasswordFinder,
@@ -492,6 +496,8 @@ impl Vocabulary {
                 .iter()
                 .map(|o| o.to_ascii_lowercase())
                 .collect(),
+            authorization_headers: list("authorization_headers"),
+            authorization_schemes: list("authorization_schemes"),
             patterns,
             url_password: url_password.unwrap_or_else(no_password),
             conn_password: conn_password.unwrap_or_else(no_password),
