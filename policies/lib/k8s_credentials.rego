@@ -31,6 +31,35 @@ embedded_settings(v) := {m[1] |
 embedded_reasons(v) := {sprintf("sets %s to a literal value", [concat(", ", sort(names))]) |
 	names := [n | some n in embedded_settings(v)]
 	count(names) > 0
+} | _user_list_reasons(v)
+
+# pgbouncer's `auth_file` (`userlist.txt`): every line that is not blank or a comment is two
+# quoted strings, a user and a password or its md5/SCRAM hash (an md5 hash logs in as well as
+# the password does). No name says so; the shape of every line does.
+_user_list_reasons(v) := {"holds a user list with passwords (\"user\" \"password\" lines, as pgbouncer's auth_file)"} if {
+	startswith(trim_space(v), "\"")
+	lines := [l |
+		some line in split(v, "\n")
+		l := trim_space(line)
+		l != ""
+		not startswith(l, ";")
+		not startswith(l, "#")
+	]
+	every l in lines {
+		_user_list_password(l)
+	}
+	some l in lines
+	credentials.literal("password", _user_list_password(l))
+} else := set()
+
+# The password of `"user" "password"`: exactly two quoted strings, blanks between them.
+_user_list_password(l) := parts[3] if {
+	parts := split(l, "\"")
+	count(parts) == 5
+	parts[0] == ""
+	parts[4] == ""
+	parts[2] != ""
+	trim(parts[2], " \t") == ""
 }
 
 # Why a text holds a credential whatever its name: its shape, a URL or connection string with

@@ -724,3 +724,35 @@ proptest::proptest! {
         }
     }
 }
+
+/// pgbouncer's `auth_file` (`userlist.txt`), in a ConfigMap's block: a line of two quoted
+/// strings is a user and a password (or its md5/SCRAM hash); no name says so.
+#[test]
+fn user_list_passwords_are_found() {
+    let text = concat!(
+        "data:\n",
+        "  userlist.txt: |\n",
+        "    \"app\" \"Zq8vR3xN2pS1\"\n",
+        "    \"stats\" \"md5a3556571e93b0d20722ba62be61e8c2d\"\n",
+        "\t\"admin\"  \"SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy\"\n",
+        "    \"ro\" \"\"\n",
+        "    \"env\" \"${PGBOUNCER_PASSWORD}\"\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Zq8vR3xN2pS1",
+            "md5a3556571e93b0d20722ba62be61e8c2d",
+            "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy",
+        ]
+    );
+    // Two strings with more after them, or a list, are no user list's line.
+    for text in [
+        "map $host $backend {\n  \"~^api\" \"api-backend\";\n}\n",
+        "args: [\"--mode\", \"Zq8vR3xN2pS2\"]\n",
+        "  \"one\" \"Zq8vR3xN2pS3\" \"three\"\n",
+    ] {
+        assert!(scan(text).is_empty(), "{text}");
+    }
+}

@@ -68,6 +68,43 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     }
 }
 
+/// A line of a user list of two quoted strings, `"user" "password"`, as pgbouncer's
+/// `auth_file` (`userlist.txt`) writes each user: the password (or its `md5…`/`SCRAM-SHA-256$…`
+/// hash, which logs in as well as the password does with md5 authentication) when it is a
+/// literal. Exactly two strings and nothing else: an nginx `map` line ends with `;`, a list
+/// has commas. `line` is a line that is no `key: value` pair, at byte `base` of the text.
+pub(super) fn user_list_entry(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let Some(password) = user_list_password(line) else {
+        return;
+    };
+    if !not_literal("password", &line[password.clone()]) {
+        out.push(base + password.start..base + password.end);
+    }
+}
+
+/// The byte range of the second string of a line of exactly two double-quoted strings.
+pub(super) fn user_list_password(line: &str) -> Option<Range<usize>> {
+    let b = line.as_bytes();
+    let quoted_end = |at: usize| -> Option<usize> {
+        (b.get(at) == Some(&b'"'))
+            .then(|| b[at + 1..].iter().position(|&c| c == b'"'))
+            .flatten()
+            .map(|len| at + 1 + len + 1)
+    };
+    let user_start = run_end(b, 0, |c| c == b' ' || c == b'\t');
+    let user_end = quoted_end(user_start)?;
+    let password_start = run_end(b, user_end, |c| c == b' ' || c == b'\t');
+    if password_start == user_end {
+        return None;
+    }
+    let password_end = quoted_end(password_start)?;
+    let rest = &line[password_end..];
+    rest.trim()
+        .is_empty()
+        .then_some(password_start + 1..password_end - 1)
+        .filter(|r| !r.is_empty())
+}
+
 /// Bytes of a token (RFC 6750's `b64token`, and `%` of URL-encoded ones).
 fn token_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%')
