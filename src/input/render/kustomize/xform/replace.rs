@@ -847,7 +847,7 @@ fn value_add(b: &mut Builder, k: &Kust, d: &Node, acc: &mut Acc) {
             continue;
         }
         // Kustomize splits on `/` and joins back the parts a `\` ended.
-        let fields = super::fields::path_parts(&path);
+        let fields = super::fields::path_parts(path);
         let Some((leaf, parents)) = fields.split_last() else {
             continue;
         };
