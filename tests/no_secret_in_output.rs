@@ -36,6 +36,8 @@ const CREDENTIALS: &[&str] = &[
     "k9Xv2mQp7LzR4tWb8NcY",
     "maven-settings-passphrase",
     "curl-user-passphrase",
+    "pgbouncer-userlist-passphrase",
+    "keycloak-typed-credential-passphrase",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
@@ -176,6 +178,25 @@ data:
     curl -u deploy:curl-user-passphrase https://repo
   settings.xml: |
     <server><id>repo</id><username>deploy</username><password>maven-settings-passphrase</password></server>
+  userlist.txt: |
+    "app" "pgbouncer-userlist-passphrase"
+"#;
+
+/// A Keycloak realm export: a user's credential record names its value by its type.
+const REALM: &str = r#"{
+  "realm": "shop",
+  "users": [
+    {
+      "username": "alice",
+      "credentials": [
+        {
+          "type": "password",
+          "value": "keycloak-typed-credential-passphrase"
+        }
+      ]
+    }
+  ]
+}
 "#;
 
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
@@ -223,6 +244,7 @@ fn inputs() -> tempfile::TempDir {
         ("application.yml", SPRING.as_bytes()),
         ("broken.yaml", BROKEN.as_bytes()),
         ("embedded.yaml", EMBEDDED.as_bytes()),
+        ("realm.json", REALM.as_bytes()),
     ])
 }
 
@@ -288,6 +310,7 @@ fn no_credential_in_inspect() {
         "application.yml",
         "broken.yaml",
         "embedded.yaml",
+        "realm.json",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -3,8 +3,9 @@
 # description: >-
 #   Flags ConfigMap keys that hold a credential: a key named like a secret with a literal
 #   value, a value that has the shape of a credential (private key, cloud or API token, JWT,
-#   URL with a password), or an embedded configuration file that sets a secret-named setting
-#   to a literal. Values are never printed.
+#   URL with a password), an embedded configuration file that sets a secret-named setting
+#   to a literal, or a user list of `"user" "password"` lines (pgbouncer's `auth_file`).
+#   Values are never printed.
 # custom:
 #   id: K8S-036
 #   name: secret-like-configmap-value

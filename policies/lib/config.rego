@@ -262,6 +262,30 @@ plaintext_secret(k, v) if {
 	credentials.secret_name(k)
 }
 
+# Parts of a stored password hash, which hold no plaintext secret: a value whose name says it
+# is hashed (Keycloak's `hashedSaltedValue`, `hashed_password`), the `salt` of a record that
+# holds a hash beside it (an application-wide `SECURITY_PASSWORD_SALT` is a secret; a
+# credential's own salt, stored with its hash, is none), and the JSON text of such a record
+# (Keycloak's `secretData`: `{"value": …, "salt": …}`).
+hash_part(e) if "hashed" in split(norm_key(e.key), "_")
+
+hash_part(e) if {
+	norm_key(e.key) == "salt"
+	record := object.get(input, array.slice(e.path, 0, count(e.path) - 1), null)
+	some k, _ in record
+	some w in split(norm_key(k), "_")
+	w in {"hash", "hashed"}
+}
+
+hash_part(e) if {
+	is_string(e.value)
+	startswith(trim_space(e.value), "{")
+	json.is_valid(e.value)
+	record := json.unmarshal(e.value)
+	is_object(record)
+	"salt" in object.keys(record)
+}
+
 # " (the default of its reference)" when the secret is the literal default of a reference
 # (`${DB_PASSWORD:-secret}`), else "".
 default_note(v) := " (the default of its reference)" if credentials.reference_default(v)

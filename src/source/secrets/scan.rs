@@ -360,6 +360,17 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             env_name = value_range(rest).map(|r| (&rest[r], key_ind));
             continue;
         }
+        // A record's `type` naming a credential names its `value` as an env entry's `name`
+        // does (a Keycloak user's `{"type": "password", "value": …}`); another type
+        // (`type: string` beside a `name:`) leaves the name as it was.
+        if key == "type" {
+            if let Some(r) = value_range(rest)
+                && secret_name(&rest[r.clone()])
+            {
+                env_name = Some((&rest[r], key_ind));
+            }
+            continue;
+        }
         // An env entry's value: named by the entry's `name`.
         let name = match (env_name, key) {
             (Some((n, i)), "value") if key_ind.abs_diff(i) <= 2 => n,

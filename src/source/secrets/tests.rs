@@ -752,6 +752,8 @@ fn user_list_passwords_are_found() {
         "map $host $backend {\n  \"~^api\" \"api-backend\";\n}\n",
         "args: [\"--mode\", \"Zq8vR3xN2pS2\"]\n",
         "  \"one\" \"Zq8vR3xN2pS3\" \"three\"\n",
+        // A template's `dict` arguments, one pair a line.
+        "{{ dict\n  \"gateway.istio.io/managed\" \"istio.io-gateway-controller\"\n}}\n",
     ] {
         assert!(scan(text).is_empty(), "{text}");
     }

@@ -72,12 +72,22 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
 /// `auth_file` (`userlist.txt`) writes each user: the password (or its `md5…`/`SCRAM-SHA-256$…`
 /// hash, which logs in as well as the password does with md5 authentication) when it is a
 /// literal. Exactly two strings and nothing else: an nginx `map` line ends with `;`, a list
-/// has commas. `line` is a line that is no `key: value` pair, at byte `base` of the text.
+/// has commas. A value that reads as a name (letters of one case, `.`, `-`, `_`, `/`) is left:
+/// a template's `dict` arguments, one pair a line (`"gateway.istio.io/managed"
+/// "istio.io-gateway-controller"`), have the same shape and are rendered as written. `line`
+/// is a line that is no `key: value` pair, at byte `base` of the text.
 pub(super) fn user_list_entry(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let Some(password) = user_list_password(line) else {
         return;
     };
-    if !not_literal("password", &line[password.clone()]) {
+    let value = &line[password.clone()];
+    let name_like = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'_' | b'/');
+    let one_case = !(value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase()));
+    if one_case && value.bytes().all(name_like) {
+        return;
+    }
+    if !not_literal("password", value) {
         out.push(base + password.start..base + password.end);
     }
 }
