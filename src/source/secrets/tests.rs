@@ -725,18 +725,23 @@ proptest::proptest! {
     }
 }
 
-/// pgbouncer's `auth_file` (`userlist.txt`), in a ConfigMap's block: a line of two quoted
-/// strings is a user and a password (or its md5/SCRAM hash); no name says so.
+/// pgbouncer's `auth_file` (`userlist.txt`), in a ConfigMap's block: a block whose every
+/// line is two quoted strings is users and passwords (or their md5/SCRAM hashes); no name
+/// says so.
 #[test]
 fn user_list_passwords_are_found() {
     let text = concat!(
         "data:\n",
         "  userlist.txt: |\n",
+        "    ; the application's users\n",
         "    \"app\" \"Zq8vR3xN2pS1\"\n",
         "    \"stats\" \"md5a3556571e93b0d20722ba62be61e8c2d\"\n",
-        "\t\"admin\"  \"SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy\"\n",
+        "\n",
+        "    \"admin\"  \"SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy\"\n",
         "    \"ro\" \"\"\n",
         "    \"env\" \"${PGBOUNCER_PASSWORD}\"\n",
+        "    \"ops\" \"correct-horse-battery-staple\"\n",
+        "  other.txt: x\n",
     );
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
@@ -745,15 +750,17 @@ fn user_list_passwords_are_found() {
             "Zq8vR3xN2pS1",
             "md5a3556571e93b0d20722ba62be61e8c2d",
             "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy",
+            "correct-horse-battery-staple",
         ]
     );
-    // Two strings with more after them, or a list, are no user list's line.
+    // A line of that shape among other lines, or not in a block of its own, is none: a
+    // template's `dict` arguments, nginx's `map`, a list, three strings.
     for text in [
+        "labels:\n  {{- toJsonMap\n    (strdict\n      \"gateway.istio.io/managed\" \"istio.io-gateway-controller\"\n    ) }}\n",
+        "x: |\n  (strdict\n    \"a.io/b\" .Name\n    \"c.io/d\" \"Zq8vR3xN2pS4\"\n  )\n",
         "map $host $backend {\n  \"~^api\" \"api-backend\";\n}\n",
         "args: [\"--mode\", \"Zq8vR3xN2pS2\"]\n",
-        "  \"one\" \"Zq8vR3xN2pS3\" \"three\"\n",
-        // A template's `dict` arguments, one pair a line.
-        "{{ dict\n  \"gateway.istio.io/managed\" \"istio.io-gateway-controller\"\n}}\n",
+        "f: |\n  \"one\" \"Zq8vR3xN2pS3\" \"three\"\n",
     ] {
         assert!(scan(text).is_empty(), "{text}");
     }

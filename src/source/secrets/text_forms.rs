@@ -21,6 +21,7 @@ pub(super) fn scan(text: &str, out: &mut Vec<Range<usize>>) {
     if text.contains('"') || text.contains('\'') {
         quoted_directives(text, out);
     }
+    user_lists(text, out);
 }
 
 /// A line of a directive and its one value, as Redis' and keepalived's configuration write
@@ -68,27 +69,73 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     }
 }
 
-/// A line of a user list of two quoted strings, `"user" "password"`, as pgbouncer's
-/// `auth_file` (`userlist.txt`) writes each user: the password (or its `md5…`/`SCRAM-SHA-256$…`
-/// hash, which logs in as well as the password does with md5 authentication) when it is a
-/// literal. Exactly two strings and nothing else: an nginx `map` line ends with `;`, a list
-/// has commas. A value that reads as a name (letters of one case, `.`, `-`, `_`, `/`) is left:
-/// a template's `dict` arguments, one pair a line (`"gateway.istio.io/managed"
-/// "istio.io-gateway-controller"`), have the same shape and are rendered as written. `line`
-/// is a line that is no `key: value` pair, at byte `base` of the text.
-pub(super) fn user_list_entry(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
-    let Some(password) = user_list_password(line) else {
-        return;
-    };
-    let value = &line[password.clone()];
-    let name_like = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'_' | b'/');
-    let one_case = !(value.bytes().any(|b| b.is_ascii_uppercase())
-        && value.bytes().any(|b| b.is_ascii_lowercase()));
-    if one_case && value.bytes().all(name_like) {
+/// pgbouncer's `auth_file` (`userlist.txt`): a block of its own (a block scalar's lines, or
+/// a whole text) whose every line is two quoted strings, `"user" "password"`, or a comment:
+/// the passwords (or their `md5…`/`SCRAM-SHA-256$…` hashes; an md5 hash logs in as well as
+/// the password does) that are literals. No name says so; the shape of the whole block does.
+/// A line of that shape among others is no user list: a template's `dict` arguments, one
+/// pair a line after `(strdict`, are rendered as written; an nginx `map` line ends with `;`.
+pub(super) fn user_lists(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    if memchr::memmem::find(b, b"\" \"").is_none() && memchr::memmem::find(b, b"\"\t\"").is_none() {
         return;
     }
-    if !not_literal("password", value) {
-        out.push(base + password.start..base + password.end);
+    // The lines of one indentation in a row (blank lines do not end a block scalar), and
+    // whether the line before them opens a block of their own.
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    let mut run_indent = usize::MAX;
+    let mut opens = true;
+    let mut last = "";
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = content.len() - trimmed.len();
+        if indent != run_indent {
+            user_list_block(&run, opens, out);
+            run.clear();
+            run_indent = indent;
+            opens = last.is_empty() || block_scalar_header(last);
+        }
+        run.push((start, content));
+        last = content;
+    }
+    user_list_block(&run, opens, out);
+}
+
+/// A line that ends with a block scalar's header (`userlist.txt: |`, `key: |-`, `key: >2`).
+fn block_scalar_header(line: &str) -> bool {
+    let t = line
+        .trim_end()
+        .trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+    (t.ends_with(" |") || t.ends_with(" >") || t.ends_with(":|") || t.ends_with(":>"))
+        && t.contains(':')
+}
+
+fn user_list_block(run: &[(usize, &str)], opens: bool, out: &mut Vec<Range<usize>>) {
+    let comment = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with(';') || t.starts_with('#')
+    };
+    if !opens
+        || run.iter().all(|(_, l)| comment(l))
+        || !run
+            .iter()
+            .all(|(_, l)| comment(l) || user_list_password(l).is_some())
+    {
+        return;
+    }
+    for (start, line) in run {
+        if let Some(password) = user_list_password(line)
+            && !not_literal("password", &line[password.clone()])
+        {
+            out.push(start + password.start..start + password.end);
+        }
     }
 }
 
@@ -112,7 +159,6 @@ pub(super) fn user_list_password(line: &str) -> Option<Range<usize>> {
     rest.trim()
         .is_empty()
         .then_some(password_start + 1..password_end - 1)
-        .filter(|r| !r.is_empty())
 }
 
 /// Bytes of a token (RFC 6750's `b64token`, and `%` of URL-encoded ones).
