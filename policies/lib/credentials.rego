@@ -150,21 +150,23 @@ not_literal(_, v) if {
 # `POSTGRES_PASSWORD: password` is the weak password the service runs with.
 not_literal(name, v) if {
 	not _one_lowercase_word(v)
+	_name_written_back(name, v)
+}
+
+_name_written_back(name, v) if {
 	wn := words(name)
 	wn != ""
 	contains(words(_unquoted(v)), wn)
 }
 
-not_literal(name, v) if {
-	not _one_lowercase_word(v)
+_name_written_back(name, v) if {
 	wn := words(name)
 	wv := words(_unquoted(v))
 	count(wv) >= 4
 	endswith(wn, wv)
 }
 
-not_literal(name, v) if {
-	not _one_lowercase_word(v)
+_name_written_back(name, v) if {
 	parts := split(words(name), "_")
 	last := parts[count(parts) - 1]
 	wv := words(_unquoted(v))

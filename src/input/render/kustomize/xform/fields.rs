@@ -1143,7 +1143,7 @@ pub struct Config {
     /// merged with the files' ones, see [`merge_sorted_checked`]); empty: the built-in one.
     pub var_refs: Vec<FieldSpec>,
     /// (the kind named, where it is named, the spec as written in a `configurations:` file)
-    pub name_refs: Vec<(String, FieldSpec, Option<Node>)>,
+    pub name_refs: Vec<(refs::Target, FieldSpec, Option<Node>)>,
     /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
     /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
     /// is the defaults merged with its files' specs, merged into the accumulated one after
@@ -1415,18 +1415,16 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 b.problem_at(r, &k.file.path, "a nameReference entry needs a kind");
                                 continue;
                             };
-                            // The entry's group and version select the objects named too
-                            // (measured: `version: v2` for ConfigMaps renames nothing).
-                            let target = refs::name_ref_target(
-                                kind,
-                                r.get("group").and_then(Node::scalar_text),
-                                r.get("version").and_then(Node::scalar_text),
-                            );
-                            let kind = target.as_str();
+                            // The entry's group and version select the objects named too.
+                            let target = refs::Target {
+                                kind: kind.to_string(),
+                                group: r.get("group").and_then(Node::scalar_text).unwrap_or_default(),
+                                version: r.get("version").and_then(Node::scalar_text).unwrap_or_default(),
+                            };
                             for item in r.get("fieldSpecs").and_then(Node::as_seq).into_iter().flatten() {
                                 let one = Node::new(V::Seq(vec![item.clone()]), None);
                                 for f in parse_specs(Some(&one)) {
-                                    acc.config.name_refs.push((kind.to_string(), f, Some(item.clone())));
+                                    acc.config.name_refs.push((target.clone(), f, Some(item.clone())));
                                 }
                             }
                         }
@@ -1642,7 +1640,9 @@ fn crd_fields(
             let key = ext("x-kubernetes-object-ref-name-key").unwrap_or("name");
             let mut p2 = path.clone();
             p2.push(key.to_string());
-            config.name_refs.push((target.to_string(), spec(&p2), None));
+            config
+                .name_refs
+                .push((refs::Target::kind(target), spec(&p2), None));
         }
         if let Some(r) = ext("$ref") {
             crd_fields(types, r, kind, path, config, identities, depth + 1);

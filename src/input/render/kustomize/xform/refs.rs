@@ -77,14 +77,14 @@ pub(super) fn join(base: &[Step], rest: &[Step]) -> Path {
 /// Pushes `base + rest` when that field exists.
 pub(super) fn push_if(
     root: &Node,
-    out: &mut Vec<(String, Path, Ref)>,
+    out: &mut Vec<(Target, Path, Ref)>,
     kind: &str,
     base: &[Step],
     rest: &[Step],
 ) {
     let p = join(base, rest);
     if at(root, &p).is_some() {
-        out.push((kind.to_string(), p, Ref::Name));
+        out.push((Target::kind(kind), p, Ref::Name));
     }
 }
 
@@ -96,7 +96,7 @@ pub(super) fn seq_len(root: &Node, p: &[Step]) -> usize {
 }
 
 /// The places in a pod spec (at `base`) that name other objects.
-pub(super) fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(String, Path, Ref)>) {
+pub(super) fn pod_spec_refs(root: &Node, base: &[Step], out: &mut Vec<(Target, Path, Ref)>) {
     use Step::{I, K};
     push_if(
         root,
@@ -183,8 +183,8 @@ pub(super) fn spec_paths(n: &Node, segs: &[&str], cur: &mut Vec<Step>, out: &mut
 /// an RBAC subject whose namespace follows the ServiceAccount's).
 pub(super) fn referrals(
     r: &Res,
-    extra: &[(String, FieldSpec, Option<Node>)],
-) -> Vec<(String, Path, Ref)> {
+    extra: &[(Target, FieldSpec, Option<Node>)],
+) -> Vec<(Target, Path, Ref)> {
     use Step::{I, K};
     let root = &r.node;
     let mut out = Vec::new();
@@ -314,7 +314,7 @@ pub(super) fn referrals(
         "Node" => {
             let p = vec![K("spec"), K("configSource"), K("configMap")];
             if at(root, &p).is_some() {
-                out.push(("ConfigMap".to_string(), p, Ref::NameNs));
+                out.push((Target::kind("ConfigMap"), p, Ref::NameNs));
             }
         }
         "HorizontalPodAutoscaler" => {
@@ -351,7 +351,7 @@ pub(super) fn referrals(
             for i in 0..seq_len(root, &[K("subjects")]) {
                 let p = vec![K("subjects"), I(i)];
                 if at(root, &p).and_then(|s| s.get_str("kind")) == Some("ServiceAccount") {
-                    out.push(("ServiceAccount".to_string(), p, Ref::NameNs));
+                    out.push((Target::kind("ServiceAccount"), p, Ref::NameNs));
                 }
             }
         }
@@ -422,7 +422,7 @@ pub(super) fn referrals(
         "APIService" => {
             let p = vec![K("spec"), K("service"), K("name")];
             if at(root, &p).is_some() {
-                out.push(("Service".to_string(), p, Ref::Name));
+                out.push((Target::kind("Service"), p, Ref::Name));
             }
         }
         // Services named with their namespace: the namespace follows the Service too, only
@@ -431,7 +431,7 @@ pub(super) fn referrals(
             for i in 0..seq_len(root, &[K("webhooks")]) {
                 let p = vec![K("webhooks"), I(i), K("clientConfig"), K("service")];
                 if at(root, &p).is_some() {
-                    out.push(("Service".to_string(), p, Ref::NameNs));
+                    out.push((Target::kind("Service"), p, Ref::NameNs));
                 }
             }
         }
@@ -440,31 +440,24 @@ pub(super) fn referrals(
     out
 }
 
-/// The kind a `nameReference` entry names, with its group and version when given (as
-/// `kind\0group\0version`; see [`split_target`]).
-pub(super) fn name_ref_target(
-    kind: &str,
-    group: Option<String>,
-    version: Option<String>,
-) -> String {
-    let group = group.unwrap_or_default();
-    let version = version.unwrap_or_default();
-    if group.is_empty() && version.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{kind}\0{group}\0{version}")
-    }
+/// What a name reference names: a kind, with the group and version a `nameReference` entry
+/// gave (empty: any; measured: `version: v2` for ConfigMaps renames nothing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub kind: String,
+    pub group: String,
+    pub version: String,
 }
 
-/// The kind, group and version (empty: any) of a [`name_ref_target`].
-fn split_target(target: &str) -> (&str, &str, &str) {
-    let mut parts = target.split('\0');
-    let kind = parts.next().unwrap_or_default();
-    (
-        kind,
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-    )
+impl Target {
+    /// A kind of any group and version.
+    pub fn kind(kind: &str) -> Target {
+        Target {
+            kind: kind.to_string(),
+            group: String::new(),
+            version: String::new(),
+        }
+    }
 }
 
 /// What Kustomize's name reference filter refuses at the field a spec reaches: a mapping
@@ -552,7 +545,7 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             let at = item.as_ref().and_then(|i| i.get("path")).or(item.as_ref());
             let msg = format!(
                 "a `nameReference` field spec for {} {why}; names not updated",
-                split_target(kind).0
+                kind.kind
             );
             match at {
                 Some(n) => b.problem_at(n, &root.file.path, msg),
@@ -580,8 +573,11 @@ pub fn fix_back_references(b: &mut Builder, acc: &mut Acc, root: &Kust) {
             Vec::new()
         };
         for (target, path, how) in referrals(r, &extra) {
-            let (kind, group, version) = split_target(&target);
-            let kind = kind.to_string();
+            let Target {
+                kind,
+                group,
+                version,
+            } = target;
             let subject = how != Ref::Name;
             let Some(field) = at(&r.node, &path) else {
                 continue;
