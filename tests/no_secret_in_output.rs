@@ -608,6 +608,41 @@ fn no_secret_data_value_in_any_output() {
     }
 }
 
+/// A Secret's `data` value is masked as base64, and its decoded text wherever it is written
+/// in plain: in the comment beside it (`password: cGFzc3dvcmQ=  # password`, as `echo -n … |
+/// base64` tutorials leave it), elsewhere in the Secret's file, and in another file (a
+/// Deployment's `args`) whose finding shows the line. Before, each of them was printed.
+#[test]
+fn a_secret_values_decoded_text_is_hidden_where_it_is_repeated() {
+    // `s3cr3tT0kXY` and `password`, base64.
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: a\ndata:\n  token: czNjcjN0VDBrWFk=  # s3cr3tT0kXY\n  password: cGFzc3dvcmQ=  # password\n  note: aGk=\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: a\ndata:\n  hint: was s3cr3tT0kXY\n";
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  containers:\n    - name: c\n      image: nginx:latest\n      args: [\"--label\", \"s3cr3tT0kXY\"]\n      securityContext:\n        privileged: true\n";
+    let d = dir_with(&[
+        ("secret.yaml", secret.as_bytes()),
+        ("pod.yaml", pod.as_bytes()),
+    ]);
+    for format in ["human", "json", "sarif", "junit"] {
+        let out = check_verbose(d.path(), format);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("secret-data-in-manifest"),
+            "{format}:\n{text}"
+        );
+        assert!(
+            !text.contains("s3cr3tT0kXY"),
+            "{format} prints the token:\n{text}"
+        );
+        if format == "human" {
+            // The comment beside `password:` repeats the password: masked there only (the
+            // word `password` stays readable as the key it also is).
+            assert!(text.contains("# ********"), "{text}");
+            assert!(!text.contains("# password"), "{text}");
+            assert!(text.contains("password: ********"), "{text}");
+            assert!(text.contains("\"--label\", \"********\""), "{text}");
+        }
+    }
+}
+
 /// A credential found in one file is masked where another file repeats it where nothing says
 /// it is one: a password of `config.yaml` in `docker-compose.yml`'s `command:`, a Secret's
 /// value (the Secret has no finding of its own) in a Deployment's `args`, beside the lines

@@ -302,7 +302,8 @@ pub(super) fn process_file<'a>(
         if d.input_type == crate::input::InputType::Kubernetes {
             let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
             out.credentials
-                .extend(crate::source::one_line(&d.file.text, &marked).map(str::to_string));
+                .extend(crate::source::one_line(&d.file.text, &marked.ranges).map(str::to_string));
+            out.credentials.extend(marked.plaintexts);
         }
     }
     out.problems = loaded.problems;

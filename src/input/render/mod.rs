@@ -613,7 +613,7 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // mask it too.
     let mark = |d: &mut super::Document| {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
-        for range in crate::source::secrets::mark_secret_data(&d.file, &d.value, &d.spans) {
+        for range in crate::source::secrets::mark_secret_data(&d.file, &d.value, &d.spans).ranges {
             mark_where_written(r, range);
         }
         if r.map.has_generated() {

@@ -155,16 +155,28 @@ pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Ran
     }
 }
 
+/// What [`mark_secret_data`] marked in a Secret: the ranges of its file that hold its values
+/// or repeat them, and each value's plaintext (a `data` value decoded from base64, a
+/// `stringData` value as written), the credential other files may repeat.
+#[derive(Debug, Default)]
+pub struct SecretValues {
+    pub ranges: Vec<Range<usize>>,
+    pub plaintexts: Vec<String>,
+}
+
 /// Marks on a document's file every value of a Secret's `data` and `stringData` (a Secret's
 /// content is a credential whatever it looks like), except under keys that say they hold
-/// none (`username`, `ca.crt`), and returns the ranges marked: a rendered stream carries them
-/// to the lines they were written on.
+/// none (`username`, `ca.crt`), and where the file repeats a value's plaintext: a `data`
+/// value is masked as base64, but its decoded text beside it (`password: cGFzc3dvcmQ=  #
+/// password`, a comment made by `echo -n … | base64`) or elsewhere in the file is the
+/// credential itself. Returns the ranges marked (a rendered stream carries them to the
+/// lines they were written on) and the plaintexts (the run masks them in its other files).
 pub fn mark_secret_data(
     file: &crate::source::SourceFile,
     value: &serde_json::Value,
     spans: &crate::source::span::SpanTree,
-) -> Vec<Range<usize>> {
-    let mut marked = Vec::new();
+) -> SecretValues {
+    let mut marked = SecretValues::default();
     if value.get("kind").and_then(serde_json::Value::as_str) != Some("Secret") {
         return marked;
     }
@@ -181,14 +193,66 @@ pub fn mark_secret_data(
             if s.trim().is_empty() || super::detect::not_secret_name(k) {
                 continue;
             }
-            if let Some(node) = t.child_key(k) {
-                let range = value_of_entry(&file.text, node.span.range(), Some(k));
-                file.mark_credential(range.clone());
-                marked.push(range);
+            let Some(node) = t.child_key(k) else {
+                continue;
+            };
+            let range = value_of_entry(&file.text, node.span.range(), Some(k));
+            file.mark_credential(range.clone());
+            let plaintext = match section {
+                "data" => decoded_text(s),
+                _ => Some(s.trim().to_string()),
+            };
+            if let Some(plain) = plaintext {
+                for r in repeated_plaintext(&file.text, range.end, &plain) {
+                    file.mark_credential(r.clone());
+                    marked.ranges.push(r);
+                }
+                marked.plaintexts.push(plain);
             }
+            marked.ranges.push(range);
         }
     }
     marked
+}
+
+/// The text a Secret's `data` value encodes, when it is one line of printable text (a
+/// password, a token; not a certificate, a configuration file or bytes): base64 with line
+/// breaks and blanks skipped as Kubernetes' decoder skips them, the line break that `echo`
+/// without `-n` adds dropped.
+fn decoded_text(encoded: &str) -> Option<String> {
+    let joined: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = data_encoding::BASE64.decode(joined.as_bytes()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let text = text.strip_suffix('\n').unwrap_or(&text).trim();
+    (!text.is_empty() && !text.chars().any(char::is_control)).then(|| text.to_string())
+}
+
+/// Where `text` repeats a Secret value's plaintext as a word of its own: anywhere in the
+/// file, as the detector's own findings are (see `scan::repeated_elsewhere`); a short one or
+/// a word of the credential vocabulary (`password`, far more often the word than the
+/// password) only in the comment of its own line, from `after` (the end of the value) on.
+fn repeated_plaintext(text: &str, after: usize, plain: &str) -> Vec<Range<usize>> {
+    let Some(words) = super::Words::new(&[plain]) else {
+        return Vec::new();
+    };
+    if plain.len() >= 4 && !super::vocabulary_word(plain) {
+        return words.in_text(text);
+    }
+    let rest = text.get(after..).unwrap_or("");
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let Some(comment) = line
+        .char_indices()
+        .find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t'])))
+        .map(|(i, _)| i)
+    else {
+        return Vec::new();
+    };
+    let start = after + comment;
+    words
+        .in_text(&line[comment..])
+        .into_iter()
+        .map(|r| r.start + start..r.end + start)
+        .collect()
 }
 
 /// Marks on a document's file (`file`, whose document has `value` and `spans`) the string values the detector reads as credentials under their
@@ -248,4 +312,46 @@ pub fn mark_document(
         }
     }
     walk(file, value, spans, &mut Vec::new());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decoded_text, repeated_plaintext};
+
+    #[test]
+    fn a_secret_value_is_decoded_when_it_is_one_line_of_text() {
+        assert_eq!(decoded_text("cGFzc3dvcmQ=").as_deref(), Some("password"));
+        // `echo` without `-n`, and base64 wrapped over lines.
+        assert_eq!(decoded_text("cGFzc3dvcmQK").as_deref(), Some("password"));
+        assert_eq!(
+            decoded_text("cGFzc3dv\n  cmQ=").as_deref(),
+            Some("password")
+        );
+        // Two lines (a file), bytes, not base64, nothing.
+        for encoded in ["bGluZTEKbGluZTI=", "AAH/", "not base64!", "", "Cg=="] {
+            assert_eq!(decoded_text(encoded), None, "{encoded}");
+        }
+    }
+
+    #[test]
+    fn a_plaintext_is_found_where_the_file_repeats_it() {
+        let text = "  token: czNj  # s3cr3tT0k\n  other: s3cr3tT0k-not\n  again: s3cr3tT0k\n";
+        let end = text.find("  #").unwrap();
+        let found: Vec<&str> = repeated_plaintext(text, end, "s3cr3tT0k")
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        // A word of its own: not inside `s3cr3tT0k-not`.
+        assert_eq!(found.len(), 2);
+        // A vocabulary word only in its own line's comment, not as the key on the next line.
+        let text = "  password: cGFz  # password\n  password: x\n";
+        let end = text.find("  #").unwrap();
+        let found = repeated_plaintext(text, end, "password");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0], 20..28);
+        assert_eq!(&text[20..28], "password");
+        // No comment (a `#` inside a plain scalar is part of it): nothing.
+        let text = "  password: cGFz#password\n";
+        assert!(repeated_plaintext(text, text.find('\n').unwrap(), "password").is_empty());
+    }
 }

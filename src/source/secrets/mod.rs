@@ -49,7 +49,7 @@ pub use detect::{
     classify, entropy, find_shape, high_entropy, identifier_name, not_literal, reference_field,
     secret_name, words,
 };
-pub use document::{mark_document, mark_secret_data, redact_value, value_of_entry};
+pub use document::{SecretValues, mark_document, mark_secret_data, redact_value, value_of_entry};
 pub use redact::{Redacted, redact_text, redact_with};
 pub use scan::{Words, merge, scan};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
