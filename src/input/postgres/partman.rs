@@ -107,6 +107,111 @@ pub(super) fn calls(src: &str, toks: &[Tok]) -> Vec<Call> {
         };
         out.extend(read_call(&args, parents, t.start, toks[close].end));
     }
+    out.extend(executed_calls(src, toks));
+    out
+}
+
+/// The calls a PL/pgSQL `EXECUTE` runs from a constant text: `EXECUTE 'SELECT
+/// partman.create_parent(''app.t'', …)'`, or `EXECUTE format('SELECT
+/// partman.create_parent(%L, …)', 'app.t')` whose arguments are constants or a loop variable
+/// over an array of them. The calls found span the whole `EXECUTE`; a text built any other
+/// way (concatenation, a query's result) yields nothing.
+fn executed_calls(src: &str, toks: &[Tok]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is(src, "EXECUTE") {
+            continue;
+        }
+        let (texts, end) = match toks.get(i + 1) {
+            Some(s) if s.kind == Kind::Str => match string_constant(s.text(src)) {
+                Some(text) => (vec![text], s.end),
+                None => continue,
+            },
+            Some(f) if f.is(src, "format") => match formatted(src, toks, i + 2) {
+                Some(found) => found,
+                None => continue,
+            },
+            _ => continue,
+        };
+        for text in texts {
+            if !text.to_ascii_lowercase().contains("create_parent")
+                && !text.to_ascii_lowercase().contains("create_partition")
+            {
+                continue;
+            }
+            let inner = super::lex::tokens(&text);
+            out.extend(calls(&text, &inner).into_iter().map(|c| Call {
+                start: t.start,
+                end,
+                ..c
+            }));
+        }
+    }
+    out
+}
+
+/// The texts `format('…', a, b)` (its `(` at `toks[open]`) yields: `%L` is replaced by the
+/// argument as a quoted literal, `%s` and `%I` by the argument itself. An argument that is a
+/// loop variable over an array yields one text per element. None when the template or an
+/// argument is not known.
+fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize)> {
+    if toks.get(open)?.kind != Kind::LParen {
+        return None;
+    }
+    let (args, close) = arguments(src, toks, open)?;
+    let (template, rest) = args.split_first()?;
+    let Value::Str(template) = &template.1 else {
+        return None;
+    };
+    let mut choices: Vec<Vec<String>> = Vec::new();
+    for (_, v) in rest {
+        let values = match v {
+            Value::Str(s) => vec![s.clone()],
+            Value::Word(var) => loop_values(src, toks, var),
+            Value::Other => Vec::new(),
+        };
+        if values.is_empty() {
+            return None;
+        }
+        choices.push(values);
+    }
+    // one text per element of the (at most one) argument that takes several values
+    let rounds = choices.iter().map(Vec::len).max().unwrap_or(1);
+    let texts = (0..rounds)
+        .map(|round| {
+            let mut args = choices
+                .iter()
+                .map(|c| c.get(round).unwrap_or(&c[0]).as_str());
+            substitute(template, &mut args)
+        })
+        .collect();
+    Some((texts, toks[close].end))
+}
+
+/// `format`'s template with its `%L`, `%s`, `%I` taken from `args` in order (`%%` is `%`).
+fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('L') => {
+                let v = args.next().unwrap_or("");
+                out.push('\'');
+                out.push_str(&v.replace('\'', "''"));
+                out.push('\'');
+            }
+            Some('s' | 'I') => out.push_str(args.next().unwrap_or("")),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
     out
 }
 
@@ -458,6 +563,27 @@ mod tests {
         // a variable bound by a query over the catalog names no table the schema can know
         let query = "DECLARE t text; BEGIN FOR t IN SELECT relname FROM pg_class LOOP PERFORM partman.create_parent(t, 'at', '1 day'); END LOOP; END";
         assert!(read(query).is_empty());
+    }
+
+    /// wild23's open item: a call run by `EXECUTE` from a constant text, or from `format` over
+    /// constants or a loop variable, was not read.
+    #[test]
+    fn calls_run_by_execute_from_a_constant_or_formatted_text() {
+        // a DO body, as its tokens are searched
+        assert_eq!(
+            read(
+                "BEGIN EXECUTE 'SELECT partman.create_parent(''app.audit'', ''at'', ''1 day'')'; END"
+            ),
+            [call("app.audit", true, None)]
+        );
+        let looped = "DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['app.a', 'app.b'] LOOP EXECUTE format('SELECT partman.create_parent(p_parent_table := %L, p_control := %L, p_interval := ''1 month'', p_default_table := false)', t, 'at'); END LOOP; END";
+        assert_eq!(
+            read(looped),
+            [call("app.a", false, None), call("app.b", false, None)]
+        );
+        // a text built from a query's result names no table the schema can know
+        let built = "DECLARE r record; BEGIN FOR r IN SELECT relname FROM pg_class LOOP EXECUTE format('SELECT partman.create_parent(%L, ''at'', ''1 day'')', r.relname); END LOOP; END";
+        assert!(read(built).is_empty());
     }
 
     #[test]
