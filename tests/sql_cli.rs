@@ -238,3 +238,65 @@ fn pg_partman_templates_and_partitions_attached_later_are_no_tables_of_their_own
     // the parent is still read: it is the audit table, and its DEFAULT comes from pg_partman
     assert!(found.iter().all(|f| !f.contains("SQL-014")), "{found:#?}");
 }
+
+/// wild23/wild25: SQL-013 and SQL-015 read one file at a time, so a table that a later
+/// migration attaches as a partition (a year of the old log moved under the new partitioned
+/// one) was reported as an unpartitioned log table, and its timestamps a second time. A log
+/// table that stays a table of its own is still reported by both, in whichever file.
+#[test]
+fn a_table_attached_as_a_partition_by_a_later_migration_is_no_log_table_of_its_own() {
+    let d = dir_with(&[
+        (
+            "migrations/001_log.sql",
+            b"CREATE TABLE app.request_log (id bigint NOT NULL, at timestamptz NOT NULL, created_at timestamp NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE app.request_log_default PARTITION OF app.request_log DEFAULT;\n",
+        ),
+        (
+            "migrations/002_archive.sql",
+            b"CREATE TABLE app.request_log_2023 (id bigint NOT NULL, at timestamptz NOT NULL, created_at timestamp NOT NULL);\nCREATE TABLE app.job_logs (id bigint PRIMARY KEY, created_at timestamp NOT NULL);\n",
+        ),
+        (
+            "migrations/003_attach.sql",
+            b"ALTER TABLE app.request_log ATTACH PARTITION app.request_log_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n",
+        ),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "migrations", "--format", "json"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).expect("json");
+    let found: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "SQL-013" || f["rule_id"] == "SQL-015")
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["rule_id"], f["message"], f["file"], f["start_line"]
+            )
+        })
+        .collect();
+    assert!(
+        found.iter().all(|f| !f.contains("request_log_2023")),
+        "{found:#?}"
+    );
+    let has = |rule: &str, what: &str, file: &str| {
+        found
+            .iter()
+            .any(|f| f.starts_with(rule) && f.contains(what) && f.contains(file))
+    };
+    assert!(
+        has("\"SQL-015\"", "table app.request_log ", "001_log.sql"),
+        "{found:#?}"
+    );
+    assert!(
+        has("\"SQL-013\"", "app.job_logs", "002_archive.sql"),
+        "{found:#?}"
+    );
+    assert!(
+        has("\"SQL-015\"", "app.job_logs", "002_archive.sql"),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), 3, "{found:#?}");
+}

@@ -97,15 +97,6 @@ tables contains {"value": t, "path": ["tables", name]} if {
 	some name, t in input.tables
 }
 
-# Tables created in the file, partitions, pg_partman templates and temporary tables aside.
-created_tables contains t if {
-	some t in tables
-	t.value.created == true
-	not t.value.partition_of
-	not t.value.template_of
-	t.value.temporary == false
-}
-
 columns contains {"value": c, "table": t.value, "path": array.concat(t.path, ["columns", name])} if {
 	some t in tables
 	some name, c in t.value.columns

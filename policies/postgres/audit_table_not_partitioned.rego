@@ -3,12 +3,14 @@
 # description: >-
 #   Flags each audit, log or event table (by name: data.settings.postgres.audit_table_words,
 #   log_table_words, event_table_words, audit_tables) created without `PARTITION BY`.
-#   Partitions of such a table are not flagged.
+#   Partitions of such a table are not flagged, whether created as one or attached by a later
+#   migration of the same folder.
 # custom:
 #   id: SQL-013
 #   name: audit-table-not-partitioned
 #   severity: low
 #   input: postgres
+#   scope: project
 #   controls:
 #     nist-800-53: [AU-11, AU-4]
 #     nist-csf-2.0: [PR.PS-04]
@@ -28,13 +30,15 @@ package runeguard.postgres.audit_table_not_partitioned
 import data.runeguard.lib.sql
 import rego.v1
 
+# Read over the whole folder of migrations: a table that a later migration attaches as a
+# partition (the old log moved under the new partitioned one) is no table of its own.
 deny contains finding if {
-	some t in sql.created_tables
-	named(t.value.table)
-	not t.value.partition_by
+	some lt in sql.live_tables
+	named(lt.value.table)
+	not lt.value.partition_by
 	finding := {
-		"msg": sprintf("audit/event table %s is not partitioned", [t.value.name]),
-		"path": t.path,
+		"msg": sprintf("audit/event table %s is not partitioned", [lt.value.name]),
+		"path": lt.path,
 	}
 }
 

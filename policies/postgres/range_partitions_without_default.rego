@@ -44,6 +44,42 @@ deny contains finding if {
 	}
 }
 
+# Ranges from MINVALUE to MAXVALUE on a NOT NULL key can still leave a gap between two of them
+# (`MINVALUE`..`'2024-01-01'`, `'2025-01-01'`..`MAXVALUE`): rows between are rejected. A range
+# that ends where no other starts is the gap's lower edge; bounds are compared as written,
+# with casts and a midnight time left out (`'2024-01-01 00:00:00'::timestamp` is `2024-01-01`).
+deny contains finding if {
+	some lt in sql.live_relations
+	lt.value.partition_by.strategy == "range"
+	parts := sql.partitions_of(lt)
+	not has_default(parts)
+	covers_every_key(lt, parts)
+	ends := sort([p.to | some p in parts; gap_after(p, parts)])
+	count(ends) > 0
+	finding := {
+		"msg": sprintf("range-partitioned table %s has no DEFAULT partition: %d range partition(s) from MINVALUE to MAXVALUE, but no range starts at %s, where one ends, so rows from there up to the next range are rejected", [lt.name, count(parts), concat(", ", ends)]),
+		"path": array.concat(lt.path, ["partition_by"]),
+	}
+}
+
+gap_after(p, parts) if {
+	p.to
+	not startswith(lower(p.to), "maxvalue")
+	every q in parts {
+		not same_bound(q.from, p.to)
+	}
+}
+
+same_bound(a, b) if bound_text(a) == bound_text(b)
+
+# `'2024-01-01 00:00:00+00'::timestamptz` → `2024-01-01`; `(100)` and `100` alike.
+bound_text(b) := t if {
+	no_cast := regex.replace(lower(b), `::[a-z_ ]+(\([0-9, ]*\))?`, "")
+	no_type := regex.replace(no_cast, `^\s*\(?\s*(date|timestamptz|timestamp( with(out)? time zone)?)\s+'`, "'")
+	bare := regex.replace(no_type, `[\s'()"]`, "")
+	t := regex.replace(bare, `^([0-9]{4}-[0-9]{2}-[0-9]{2})00:00(:00)?(\+00(:00)?)?$`, "${1}")
+}
+
 has_default(parts) if {
 	some p in parts
 	p.default == true

@@ -3,12 +3,14 @@
 # description: >-
 #   Flags each `timestamp` (without time zone) column of an audit, log or event table, and each
 #   such column named for when something was created, updated, deleted, occurred or logged
-#   (data.settings.postgres.time_column_words) in any table.
+#   (data.settings.postgres.time_column_words) in any table. A partition's columns, whether
+#   created as one or attached by a later migration of the same folder, are its parent's.
 # custom:
 #   id: SQL-015
 #   name: timestamp-without-time-zone
 #   severity: low
 #   input: postgres
+#   scope: project
 #   controls:
 #     nist-800-53: [AU-8]
 #     nist-csf-2.0: [PR.PS-04]
@@ -27,21 +29,35 @@ package runeguard.postgres.timestamp_without_time_zone
 import data.runeguard.lib.sql
 import rego.v1
 
+# Each column where it is written (a CREATE TABLE or a later ALTER TABLE … ADD COLUMN), over
+# the whole folder of migrations: a table that a later migration attaches as a partition
+# shares its parent's columns, which are reported on the parent.
 deny contains finding if {
-	some c in sql.columns
-	c.value.base == "timestamp"
-	relevant(c)
+	some i, doc in input.documents
+	some key, t in doc.tables
+	not partition(i, key, t)
+	some name, c in t.columns
+	c.base == "timestamp"
+	relevant(t, c)
 	finding := {
-		"msg": sprintf("column %q of table %s is a timestamp without time zone", [c.value.name, c.table.name]),
-		"path": c.path,
+		"msg": sprintf("column %q of table %s is a timestamp without time zone", [c.name, t.name]),
+		"path": ["documents", i, "tables", key, "columns", name],
 	}
 }
 
-relevant(c) if sql.is_audit_name(c.table.table)
+partition(_, _, t) if t.partition_of
 
-relevant(c) if sql.is_event_name(c.table.table)
+partition(i, key, _) if {
+	some j in sql.group_docs[sql.doc_group[i]]
+	some p in input.documents[j].partitions
+	p.child == key
+}
 
-relevant(c) if {
-	some w in sql.words(c.value.name)
+relevant(t, _) if sql.is_audit_name(t.table)
+
+relevant(t, _) if sql.is_event_name(t.table)
+
+relevant(_, c) if {
+	some w in sql.words(c.name)
 	w in {x | some x in sql.settings.time_column_words}
 }

@@ -117,7 +117,14 @@ pub(super) fn is_modelled_action(src: &str, toks: &[Tok]) -> bool {
                         .iter()
                         .any(|k| t.is(src, k))
             }));
-    let alter_col = w(0, "ALTER") && toks.iter().any(|t| t.is(src, "NULL") || t.is(src, "TYPE"));
+    // `ALTER [COLUMN] name …`: a column may be named `type` (`ALTER COLUMN type SET STORAGE
+    // external`), so the words that make the action modelled are looked for after the name
+    let name_at = if w(1, "COLUMN") { 2 } else { 1 };
+    let alter_col = w(0, "ALTER")
+        && toks
+            .iter()
+            .skip(name_at + 1)
+            .any(|t| t.is(src, "NULL") || t.is(src, "TYPE"));
     rls || structural || drop || alter_col
 }
 

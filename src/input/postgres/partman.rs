@@ -100,11 +100,198 @@ pub(super) fn calls(src: &str, toks: &[Tok]) -> Vec<Call> {
         let Some((args, close)) = arguments(src, toks, i + 1) else {
             continue;
         };
-        if let Some(call) = read_call(&args, t.start, toks[close].end) {
-            out.push(call);
+        let parents = |v: &Value| match v {
+            Value::Str(s) => vec![s.clone()],
+            Value::Word(var) => loop_values(src, toks, var),
+            Value::Other => Vec::new(),
+        };
+        out.extend(read_call(&args, parents, t.start, toks[close].end));
+    }
+    out.extend(executed_calls(src, toks));
+    out
+}
+
+/// The calls a PL/pgSQL `EXECUTE` runs from a constant text: `EXECUTE 'SELECT
+/// partman.create_parent(''app.t'', …)'`, or `EXECUTE format('SELECT
+/// partman.create_parent(%L, …)', 'app.t')` whose arguments are constants or a loop variable
+/// over an array of them. The calls found span the whole `EXECUTE`; a text built any other
+/// way (concatenation, a query's result) yields nothing.
+fn executed_calls(src: &str, toks: &[Tok]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is(src, "EXECUTE") {
+            continue;
+        }
+        let (texts, end) = match toks.get(i + 1) {
+            Some(s) if s.kind == Kind::Str => match string_constant(s.text(src)) {
+                Some(text) => (vec![text], s.end),
+                None => continue,
+            },
+            Some(f) if f.is(src, "format") => match formatted(src, toks, i + 2) {
+                Some(found) => found,
+                None => continue,
+            },
+            _ => continue,
+        };
+        for text in texts {
+            if !text.to_ascii_lowercase().contains("create_parent")
+                && !text.to_ascii_lowercase().contains("create_partition")
+            {
+                continue;
+            }
+            let inner = super::lex::tokens(&text);
+            out.extend(calls(&text, &inner).into_iter().map(|c| Call {
+                start: t.start,
+                end,
+                ..c
+            }));
         }
     }
     out
+}
+
+/// The texts `format('…', a, b)` (its `(` at `toks[open]`) yields: `%L` is replaced by the
+/// argument as a quoted literal, `%s` and `%I` by the argument itself. An argument that is a
+/// loop variable over an array yields one text per element. None when the template or an
+/// argument is not known.
+fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize)> {
+    if toks.get(open)?.kind != Kind::LParen {
+        return None;
+    }
+    let (args, close) = arguments(src, toks, open)?;
+    let (template, rest) = args.split_first()?;
+    let Value::Str(template) = &template.1 else {
+        return None;
+    };
+    let mut choices: Vec<Vec<String>> = Vec::new();
+    for (_, v) in rest {
+        let values = match v {
+            Value::Str(s) => vec![s.clone()],
+            Value::Word(var) => loop_values(src, toks, var),
+            Value::Other => Vec::new(),
+        };
+        if values.is_empty() {
+            return None;
+        }
+        choices.push(values);
+    }
+    // one text per element of the (at most one) argument that takes several values
+    let rounds = choices.iter().map(Vec::len).max().unwrap_or(1);
+    let texts = (0..rounds)
+        .map(|round| {
+            let mut args = choices
+                .iter()
+                .map(|c| c.get(round).unwrap_or(&c[0]).as_str());
+            substitute(template, &mut args)
+        })
+        .collect();
+    Some((texts, toks[close].end))
+}
+
+/// `format`'s template with its `%L`, `%s`, `%I` taken from `args` in order (`%%` is `%`).
+fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('L') => {
+                let v = args.next().unwrap_or("");
+                out.push('\'');
+                out.push_str(&v.replace('\'', "''"));
+                out.push('\'');
+            }
+            Some('s' | 'I') => out.push_str(args.next().unwrap_or("")),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// The string constants a PL/pgSQL loop variable takes: `FOREACH var IN ARRAY ARRAY['a', 'b']`,
+/// `FOREACH var IN ARRAY arr` with `arr text[] := ARRAY[…]` (or `DEFAULT`, or the `'{a,b}'`
+/// form) declared, or `FOR var IN SELECT unnest(ARRAY[…])`. Migrations hand several tables to
+/// pg_partman that way, one call in a loop; a variable bound any other way (a query over the
+/// catalog, a function argument) yields nothing.
+fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
+    let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
+    for k in 0..toks.len() {
+        if !(word(k, "FOREACH") || word(k, "FOR")) || !word(k + 1, var) || !word(k + 2, "IN") {
+            continue;
+        }
+        let found = if word(k, "FOREACH") && word(k + 3, "ARRAY") {
+            match toks.get(k + 4) {
+                Some(t) if t.is(src, "ARRAY") => array_constants(src, toks, k + 4),
+                Some(t) if t.kind == Kind::Word => declared_array(src, toks, t.text(src)),
+                _ => None,
+            }
+        } else if word(k, "FOR")
+            && word(k + 3, "SELECT")
+            && word(k + 4, "unnest")
+            && toks.get(k + 5).is_some_and(|t| t.kind == Kind::LParen)
+        {
+            array_constants(src, toks, k + 6)
+        } else {
+            None
+        };
+        if let Some(values) = found {
+            return values;
+        }
+    }
+    Vec::new()
+}
+
+/// The value a `DECLARE` section gives the array variable `name`: `name text[] := ARRAY[…]`.
+fn declared_array(src: &str, toks: &[Tok], name: &str) -> Option<Vec<String>> {
+    let at = toks
+        .iter()
+        .position(|t| t.kind == Kind::Word && t.text(src).eq_ignore_ascii_case(name))?;
+    let end = toks[at..]
+        .iter()
+        .position(|t| t.kind == Kind::Semi)
+        .map_or(toks.len(), |n| at + n);
+    let value = (at + 1..end).find(|&k| {
+        let t = &toks[k];
+        t.is(src, "ARRAY") || (t.kind == Kind::Str && t.text(src).starts_with("'{"))
+    })?;
+    array_constants(src, toks, value)
+}
+
+/// The string constants of the array written at `toks[at]`: `ARRAY['a', 'b']` or `'{a,b}'`.
+/// None when an element is no constant.
+fn array_constants(src: &str, toks: &[Tok], at: usize) -> Option<Vec<String>> {
+    let first = toks.get(at)?;
+    if first.kind == Kind::Str {
+        let inner = string_constant(first.text(src))?;
+        let items = inner.strip_prefix('{')?.strip_suffix('}')?;
+        return Some(
+            items
+                .split(',')
+                .map(|x| x.trim().trim_matches('"').to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        );
+    }
+    if !first.is(src, "ARRAY") || toks.get(at + 1)?.text(src) != "[" {
+        return None;
+    }
+    let mut values = Vec::new();
+    for t in &toks[at + 2..] {
+        match (t.kind, t.text(src)) {
+            (_, "]") => return Some(values),
+            (Kind::Str, text) => values.push(string_constant(text)?),
+            (Kind::Comma, _) => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Applies the pg_partman calls among `toks` (tokens of `st.src`) to the model: the DEFAULT
@@ -211,7 +398,14 @@ fn string_constant(text: &str) -> Option<String> {
     Some(inner.replace("''", "'"))
 }
 
-fn read_call(args: &[(Option<String>, Value)], start: usize, end: usize) -> Option<Call> {
+/// The calls one `create_parent(…)` makes: one, or one per table a loop hands it
+/// (`parents` reads the parent argument's value).
+fn read_call(
+    args: &[(Option<String>, Value)],
+    parents: impl Fn(&Value) -> Vec<String>,
+    start: usize,
+    end: usize,
+) -> Vec<Call> {
     let positional: Vec<&Value> = args
         .iter()
         .take_while(|(name, _)| name.is_none())
@@ -231,7 +425,9 @@ fn read_call(args: &[(Option<String>, Value)], start: usize, end: usize) -> Opti
     let arg = |key: &str, index: Option<usize>| {
         named(key).or_else(|| index.and_then(|i| positional.get(i).copied()))
     };
-    let parent = table_name(arg("p_parent_table", Some(0))?.text()?)?;
+    let Some(parent) = arg("p_parent_table", Some(0)) else {
+        return Vec::new();
+    };
     let type_ = arg("p_type", Some(sig.type_)).and_then(|v| v.text());
     // 4.x's types other than `native` partition by inheritance and triggers, with no DEFAULT
     let trigger_based =
@@ -240,13 +436,17 @@ fn read_call(args: &[(Option<String>, Value)], start: usize, end: usize) -> Opti
     let template = arg("p_template_table", Some(sig.template))
         .and_then(|v| v.text())
         .and_then(table_name);
-    Some(Call {
-        parent,
-        default_table: !trigger_based && !default_off,
-        template,
-        start,
-        end,
-    })
+    parents(parent)
+        .iter()
+        .filter_map(|p| table_name(p))
+        .map(|parent| Call {
+            parent,
+            default_table: !trigger_based && !default_off,
+            template: template.clone(),
+            start,
+            end,
+        })
+        .collect()
 }
 
 /// `schema.table` from pg_partman's text argument: unquoted parts fold to lower case, as
@@ -335,6 +535,55 @@ mod tests {
         assert!(read("CREATE FUNCTION partman.create_parent(p_parent_table text) RETURNS boolean AS $$ SELECT true $$ LANGUAGE sql").is_empty());
         assert!(read("SELECT partman.create_parent('events', 'at', '1 day')").is_empty());
         assert!(read("SELECT partman.run_maintenance('public.events')").is_empty());
+    }
+
+    /// wild25: migrations that hand several tables to pg_partman in a loop (a Russian landing
+    /// zone's four LIST children, an Italian payments schema's five tables) had every one
+    /// reported by SQL-014 as having no DEFAULT partition.
+    #[test]
+    fn a_loop_over_an_array_of_tables_hands_each_of_them_to_pg_partman() {
+        // a DO body, as its tokens are searched
+        let declared = "DECLARE parent_name TEXT; parents TEXT[] := ARRAY['dev.raw_lms', 'dev.raw_bot']; BEGIN FOREACH parent_name IN ARRAY parents LOOP PERFORM partman.create_parent(p_parent_table => parent_name, p_control => 'fetched_at', p_interval => '1 month'); END LOOP; END";
+        assert_eq!(
+            read(declared),
+            [
+                call("dev.raw_lms", true, None),
+                call("dev.raw_bot", true, None)
+            ]
+        );
+        let inline = "DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['apd.transfer'] LOOP PERFORM partman.create_parent(p_parent_table := t, p_control := 'at', p_interval := '1 month', p_default_table := false); END LOOP; END";
+        assert_eq!(read(inline), [call("apd.transfer", false, None)]);
+        let literal = "DECLARE t text; ts text[] DEFAULT '{app.a,app.b}'; BEGIN FOREACH t IN ARRAY ts LOOP PERFORM partman.create_parent(t, 'at', '1 day'); END LOOP; END";
+        assert_eq!(
+            read(literal),
+            [call("app.a", true, None), call("app.b", true, None)]
+        );
+        let unnest = "DECLARE t text; BEGIN FOR t IN SELECT unnest(ARRAY['app.c']) LOOP PERFORM partman.create_parent(t, 'at', '1 day'); END LOOP; END";
+        assert_eq!(read(unnest), [call("app.c", true, None)]);
+        // a variable bound by a query over the catalog names no table the schema can know
+        let query = "DECLARE t text; BEGIN FOR t IN SELECT relname FROM pg_class LOOP PERFORM partman.create_parent(t, 'at', '1 day'); END LOOP; END";
+        assert!(read(query).is_empty());
+    }
+
+    /// wild23's open item: a call run by `EXECUTE` from a constant text, or from `format` over
+    /// constants or a loop variable, was not read.
+    #[test]
+    fn calls_run_by_execute_from_a_constant_or_formatted_text() {
+        // a DO body, as its tokens are searched
+        assert_eq!(
+            read(
+                "BEGIN EXECUTE 'SELECT partman.create_parent(''app.audit'', ''at'', ''1 day'')'; END"
+            ),
+            [call("app.audit", true, None)]
+        );
+        let looped = "DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['app.a', 'app.b'] LOOP EXECUTE format('SELECT partman.create_parent(p_parent_table := %L, p_control := %L, p_interval := ''1 month'', p_default_table := false)', t, 'at'); END LOOP; END";
+        assert_eq!(
+            read(looped),
+            [call("app.a", false, None), call("app.b", false, None)]
+        );
+        // a text built from a query's result names no table the schema can know
+        let built = "DECLARE r record; BEGIN FOR r IN SELECT relname FROM pg_class LOOP EXECUTE format('SELECT partman.create_parent(%L, ''at'', ''1 day'')', r.relname); END LOOP; END";
+        assert!(read(built).is_empty());
     }
 
     #[test]

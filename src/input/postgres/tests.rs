@@ -804,3 +804,25 @@ fn tables_declared_without_oids_are_read() {
         serde_json::json!(["email"])
     );
 }
+
+/// wild25: `ALTER COLUMN type SET STORAGE external` (a column named `type`) was read as a
+/// change of type, which the SQL reader then failed to parse: an error (exit 2) for a
+/// statement PostgreSQL accepts and no rule reads.
+#[test]
+fn a_column_named_type_or_null_is_no_type_or_nullability_change() {
+    let text = "CREATE TABLE audit_log (name text, type text, props jsonb);\nALTER TABLE audit_log\n  ALTER COLUMN name SET STORAGE external,\n  ALTER COLUMN type SET STORAGE external,\n  ALTER type SET STATISTICS 100;\nALTER TABLE audit_log ALTER COLUMN type SET NOT NULL;\n";
+    let (l, stats) = load_str(text);
+    let errors: Vec<String> = l
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error)
+        .map(|p| p.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(stats.failed, 0);
+    let m = &l.documents[0].value;
+    assert_eq!(
+        m["tables"]["public.audit_log"]["columns"]["type"]["not_null"],
+        true
+    );
+}
