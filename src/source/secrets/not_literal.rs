@@ -158,9 +158,8 @@ fn generated(f: &str) -> bool {
     let generate = |r: &str| matches!(r, "generate" | "generated");
     f == "auto"
         || generate(f)
-        || f.strip_prefix("auto").is_some_and(|r| {
-            generate(r.strip_prefix(['-', '_', ' ']).unwrap_or(r))
-        })
+        || f.strip_prefix("auto")
+            .is_some_and(|r| generate(r.strip_prefix(['-', '_', ' ']).unwrap_or(r)))
 }
 
 /// The words a placeholder may start with, then one of `-`, `_` or a space.

@@ -38,6 +38,16 @@ fn names() {
         "REDIS_PASS",
         "API_KEY_V2",
         "ADMIN_PASSWORD_PLAIN",
+        // written as one word, and the names of services' own credentials
+        "DBPASSWORD",
+        "ADMINPASSWORD",
+        "mysqlpassword",
+        "KEYSTOREPASSWD",
+        "DBPASSWORD_OLD",
+        "REDISCLI_AUTH",
+        "masterauth",
+        "REQUIREPASS",
+        "PGPASS",
     ] {
         assert!(secret_name(n), "{n}");
     }
@@ -55,6 +65,16 @@ fn names() {
         "passwordPattern",
         "tokens_per_fill",
         "secretFieldSelector",
+        // a credential word first, or a word that only ends like one
+        "PASSWORDLESS",
+        "PASSWORD_MIN_LENGTH",
+        "PASSWORDPOLICY",
+        "DBPASSWORD_FILE",
+        "BYPASS",
+        "COMPASS",
+        "PAGETOKEN",
+        "REDISCLI_AUTH_FILE",
+        "AUTH",
     ] {
         assert!(!secret_name(n), "{n}");
     }
@@ -340,7 +360,22 @@ fn secret_name_lookup_matches_its_expression() {
     }
     parts.extend(
         [
-            "", "1", "V", "V2X", "X1", "DB", "KEY", "API", "FILE", "SECRETX",
+            "",
+            "1",
+            "V",
+            "V2X",
+            "X1",
+            "DB",
+            "KEY",
+            "API",
+            "FILE",
+            "SECRETX",
+            "DBPASSWORD",
+            "NOPASSWD",
+            "PASSWORDX",
+            "dbPASSWORD",
+            "DB1PASSPHRASE",
+            "DB-PASSWD",
         ]
         .map(String::from),
     );
