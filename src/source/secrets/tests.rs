@@ -800,3 +800,23 @@ fn user_list_passwords_are_found() {
         assert!(scan(text).is_empty(), "{text}");
     }
 }
+
+/// A file's credential of letters only masks a message where it stands as a word, not inside
+/// a longer word (a password `admin` left K8S-020's "automountServiceAccountToken" as
+/// "********mountServiceAccountToken" when it was `auto`); any other credential is masked
+/// wherever it is.
+#[test]
+fn a_letters_only_credential_masks_messages_only_as_a_word() {
+    let known = ["admin".to_string(), "hunter2x".to_string()];
+    let m = |s: &str| super::redact_with(s, &known).into_owned();
+    assert_eq!(
+        m("ClusterRole administrators"),
+        "ClusterRole administrators"
+    );
+    assert_eq!(
+        m("sets AUTH to admin, as given"),
+        "sets AUTH to ********, as given"
+    );
+    assert_eq!(m("value \"admin\""), "value \"********\"");
+    assert_eq!(m("xhunter2xy"), "x********y");
+}
