@@ -38,6 +38,8 @@ const CREDENTIALS: &[&str] = &[
     "curl-user-passphrase",
     "pgbouncer-userlist-passphrase",
     "keycloak-typed-credential-passphrase",
+    "one-word-name-passphrase",
+    "valkey-cli-passphrase-9",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
@@ -55,6 +57,10 @@ spec:
           securityContext:
             privileged: true
           env:
+            - name: DBPASSWORD
+              value: one-word-name-passphrase
+            - name: REDISCLI_AUTH
+              value: valkey-cli-passphrase-9
             - name: DB_PASSWORD
               value: correct-horse-battery-staple
             - name: PAYMENT_API_KEY

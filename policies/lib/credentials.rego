@@ -15,8 +15,13 @@ words(name) := trim(upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`,
 
 # A credential word last, or followed only by words that qualify it (`SECRET_KEY_BASE`,
 # `API_KEY_V2`, `ADMIN_PASSWORD_PLAIN`): `CREDENTIALS_VALIDITY_IN_MS` and `PASSWORD_PATTERN`
-# are not credentials.
-secret_name_re := sprintf("(^|_)(%s)(_(%s))*$", [concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
+# are not credentials. A part that ends with a joined word is one too (`DBPASSWORD`, a name
+# written as one word).
+secret_name_re := sprintf("(^|_)(%s%s)(_(%s))*$", [_joined_secret_words_alt, concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
+
+_joined_secret_words_alt := sprintf("[A-Z0-9]*(%s)|", [concat("|", settings.joined_secret_words)]) if {
+	count(object.get(settings, "joined_secret_words", [])) > 0
+} else := ""
 
 not_secret_name_re := sprintf("(^|_)(%s)$|^(%s)_", [concat("|", settings.not_secret_last_words), concat("|", settings.not_secret_first_words)])
 
@@ -77,7 +82,7 @@ _not_secret_words(w) if {
 # A cheap first test: the name contains the first word of some credential word (`API` of
 # `API_?KEY`), computed once from the settings.
 name_stems := {upper(m[0]) |
-	some pattern in settings.secret_words
+	some pattern in array.concat(settings.secret_words, object.get(settings, "joined_secret_words", []))
 	m := regex.find_n(`[A-Za-z0-9]+`, pattern, 1)
 }
 
@@ -133,6 +138,12 @@ not_literal(_, v) if {
 	l := lower(_unquoted(v))
 	some p in settings.reference_prefixes
 	startswith(l, lower(p))
+}
+
+not_literal(_, v) if {
+	l := lower(_unquoted(v))
+	some p in object.get(settings, "reference_suffixes", [])
+	endswith(l, lower(p))
 }
 
 not_literal(_, v) if {

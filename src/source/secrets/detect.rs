@@ -123,6 +123,9 @@ pub fn not_literal(name: &str, v: &str) -> bool {
     {
         return true;
     }
+    if voc.reference_suffixes.iter().any(|x| lower.ends_with(x)) {
+        return true;
+    }
     if v.bytes().all(|b| b.is_ascii_digit()) && v.len() < 6 {
         return true;
     }

@@ -102,14 +102,24 @@ impl Redacted {
 /// the detector finds in it.
 pub fn redact_with<'a>(s: &'a str, known: &[String]) -> Cow<'a, str> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
+    let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
     for k in known {
         if k.len() < 4 {
             continue;
         }
+        // A credential of letters only (`auto`, `admin`) inside a longer run of letters is
+        // another word (`automountServiceAccountToken`): showing that word shows nothing of
+        // the credential, and masking it garbled the message.
+        let letters_only = k.bytes().all(|b| b.is_ascii_alphabetic());
         let mut from = 0;
         while let Some(i) = s[from..].find(k.as_str()) {
-            ranges.push(from + i..from + i + k.len());
-            from += i + k.len();
+            let (start, end) = (from + i, from + i + k.len());
+            let inside_a_word = letters_only
+                && (letter(s.as_bytes()[..start].last()) || letter(s.as_bytes().get(end)));
+            if !inside_a_word {
+                ranges.push(start..end);
+            }
+            from = end;
         }
     }
     ranges.extend(scan(s));

@@ -38,6 +38,16 @@ fn names() {
         "REDIS_PASS",
         "API_KEY_V2",
         "ADMIN_PASSWORD_PLAIN",
+        // written as one word, and the names of services' own credentials
+        "DBPASSWORD",
+        "ADMINPASSWORD",
+        "mysqlpassword",
+        "KEYSTOREPASSWD",
+        "DBPASSWORD_OLD",
+        "REDISCLI_AUTH",
+        "masterauth",
+        "REQUIREPASS",
+        "PGPASS",
     ] {
         assert!(secret_name(n), "{n}");
     }
@@ -55,6 +65,16 @@ fn names() {
         "passwordPattern",
         "tokens_per_fill",
         "secretFieldSelector",
+        // a credential word first, or a word that only ends like one
+        "PASSWORDLESS",
+        "PASSWORD_MIN_LENGTH",
+        "PASSWORDPOLICY",
+        "DBPASSWORD_FILE",
+        "BYPASS",
+        "COMPASS",
+        "PAGETOKEN",
+        "REDISCLI_AUTH_FILE",
+        "AUTH",
     ] {
         assert!(!secret_name(n), "{n}");
     }
@@ -340,7 +360,22 @@ fn secret_name_lookup_matches_its_expression() {
     }
     parts.extend(
         [
-            "", "1", "V", "V2X", "X1", "DB", "KEY", "API", "FILE", "SECRETX",
+            "",
+            "1",
+            "V",
+            "V2X",
+            "X1",
+            "DB",
+            "KEY",
+            "API",
+            "FILE",
+            "SECRETX",
+            "DBPASSWORD",
+            "NOPASSWD",
+            "PASSWORDX",
+            "dbPASSWORD",
+            "DB1PASSPHRASE",
+            "DB-PASSWD",
         ]
         .map(String::from),
     );
@@ -764,4 +799,24 @@ fn user_list_passwords_are_found() {
     ] {
         assert!(scan(text).is_empty(), "{text}");
     }
+}
+
+/// A file's credential of letters only masks a message where it stands as a word, not inside
+/// a longer word (a password `admin` left K8S-020's "automountServiceAccountToken" as
+/// "********mountServiceAccountToken" when it was `auto`); any other credential is masked
+/// wherever it is.
+#[test]
+fn a_letters_only_credential_masks_messages_only_as_a_word() {
+    let known = ["admin".to_string(), "hunter2x".to_string()];
+    let m = |s: &str| super::redact_with(s, &known).into_owned();
+    assert_eq!(
+        m("ClusterRole administrators"),
+        "ClusterRole administrators"
+    );
+    assert_eq!(
+        m("sets AUTH to admin, as given"),
+        "sets AUTH to ********, as given"
+    );
+    assert_eq!(m("value \"admin\""), "value \"********\"");
+    assert_eq!(m("xhunter2xy"), "x********y");
 }

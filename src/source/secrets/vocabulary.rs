@@ -110,6 +110,8 @@ pub(super) struct Vocabulary {
     pub(super) embedded_reference: TextTest,
     pub(super) placeholder: TextTest,
     pub(super) reference_prefixes: Vec<String>,
+    /// Ends of a value that names where a credential is kept (`@azurekeyvault`), lower case.
+    pub(super) reference_suffixes: Vec<String>,
     /// Command-line options that take a password without naming one (`--requirepass`),
     /// lower case.
     pub(super) credential_options: Vec<String>,
@@ -451,11 +453,18 @@ impl Vocabulary {
         Vocabulary {
             // A credential word last, or followed only by words that qualify it
             // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
+            // A part that ends with a joined word (`DBPASSWORD`) is a credential word too.
             secret_name: SecretName::new(
                 &list("secret_words"),
+                &list("joined_secret_words"),
                 &list("secret_suffix_words"),
                 re(&format!(
-                    "(?:^|_)(?:{})(?:_(?:{}))*$",
+                    "(?:^|_)(?:{}{})(?:_(?:{}))*$",
+                    if list("joined_secret_words").is_empty() {
+                        String::new()
+                    } else {
+                        format!("[A-Z0-9]*(?:{})|", alt("joined_secret_words"))
+                    },
                     alt("secret_words"),
                     alt("secret_suffix_words")
                 )),
@@ -492,6 +501,10 @@ impl Vocabulary {
                 || re(&s("placeholder_pattern")),
             ),
             reference_prefixes: list("reference_prefixes"),
+            reference_suffixes: list("reference_suffixes")
+                .iter()
+                .map(|x| x.to_ascii_lowercase())
+                .collect(),
             credential_options: list("credential_options")
                 .iter()
                 .map(|o| o.to_ascii_lowercase())
@@ -511,6 +524,7 @@ impl Vocabulary {
             // The first word of each credential word (`API` of `API_?KEY`): a cheap first test.
             name_hints: list("secret_words")
                 .iter()
+                .chain(&list("joined_secret_words"))
                 .filter_map(|w| {
                     w.split(|c: char| !c.is_ascii_alphanumeric())
                         .find(|p| !p.is_empty())

@@ -95,6 +95,8 @@ impl AnyWord {
 /// lookup answers exactly what the expression matches. Other lists keep the expression.
 pub(super) struct SecretName {
     words: Option<HashSet<String>>,
+    /// Words that end a part written as one word (`[A-Z0-9]*(?:PASSWORD|…)`: `DBPASSWORD`).
+    joined: Option<Vec<String>>,
     suffixes: Option<Suffixes>,
     pub(super) re: LazyRegex,
 }
@@ -157,25 +159,44 @@ fn spellings(word: &str) -> Option<Vec<String>> {
 }
 
 impl SecretName {
-    pub(super) fn new(words: &[String], suffixes: &[String], re: LazyRegex) -> Self {
+    pub(super) fn new(
+        words: &[String],
+        joined: &[String],
+        suffixes: &[String],
+        re: LazyRegex,
+    ) -> Self {
         let spelled: Option<Vec<Vec<String>>> = words.iter().map(|w| spellings(w)).collect();
+        let alnum = |w: &String| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric());
         SecretName {
             words: spelled
                 .filter(|_| !words.is_empty())
                 .map(|s| s.into_iter().flatten().collect()),
+            joined: joined.iter().all(alnum).then(|| joined.to_vec()),
             suffixes: Suffixes::new(suffixes),
             re,
         }
     }
 
     pub(super) fn is_match(&self, w: &str) -> bool {
-        let (Some(words), Some(suffixes)) = (&self.words, &self.suffixes) else {
+        let (Some(words), Some(joined), Some(suffixes)) =
+            (&self.words, &self.joined, &self.suffixes)
+        else {
             return self.re.is_match(w);
+        };
+        // `[A-Z0-9]*(?:JOINED…)`: one part, upper-case letters and digits, ending with one.
+        let ends_joined = |part: &str| {
+            joined.iter().any(|j| {
+                part.strip_suffix(j.as_str()).is_some_and(|before| {
+                    before
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                })
+            })
         };
         starts(w).any(|s| {
             ends(w).any(|e| {
                 e > s
-                    && words.contains(&w[s..e])
+                    && (words.contains(&w[s..e]) || ends_joined(&w[s..e]))
                     && (e == w.len() || w[e + 1..].split('_').all(|t| suffixes.contains(t)))
             })
         })
@@ -183,7 +204,7 @@ impl SecretName {
 
     /// Compiles what a lookup will not replace (a `--data` vocabulary's expression).
     pub(super) fn prepare(&self) {
-        if self.words.is_none() || self.suffixes.is_none() {
+        if self.words.is_none() || self.joined.is_none() || self.suffixes.is_none() {
             let _: &regex::Regex = &self.re;
         }
     }
