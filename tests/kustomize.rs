@@ -2590,3 +2590,29 @@ fn namespace_transformers_set_their_own_field_specs_only() {
 fn apiservice_name_references_follow_the_service_name_only() {
     assert_same_as_kubectl("apiservice-service-namespace");
 }
+
+/// Kustomize merges the `nameReference` table as its others: a spec of a path already there
+/// for the kinds it selects (in the entry naming the same group, version and kind) is
+/// dropped, and one differing only in `create` fails the build ("failed to merge
+/// NameReference fieldSpec: conflicting fieldspecs", measured with kubectl kustomize v5.8),
+/// between two entries of one file, two files, or a base's file and an overlay's.
+/// runeguard kept every spec and built.
+#[test]
+fn name_reference_specs_with_another_create_are_problems() {
+    let out = build("problems/name-reference-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/name-reference-spec-conflict/more-names.yaml:8"
+        )],
+    );
+    assert!(e[0].message.contains("NameReference"), "{}", e[0].message);
+    let out = build("problems/name-reference-spec-conflict-levels");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/name-reference-spec-conflict-levels/names.yaml:5"
+        )],
+    );
+    assert!(e[0].message.contains("NameReference"), "{}", e[0].message);
+}
