@@ -2616,3 +2616,39 @@ fn name_reference_specs_with_another_create_are_problems() {
     );
     assert!(e[0].message.contains("NameReference"), "{}", e[0].message);
 }
+
+/// Kustomize's strategic merge takes a field's kind from the target and fails when the
+/// patch gives another kind of node there ("wrong node kind: expected SequenceNode but got
+/// MappingNode"; measured with kubectl kustomize v5.8 for every pair of mapping, list and
+/// scalar, of built-in and custom kinds, directives and empty `{}` included; found in
+/// Flux's registry-credentials-sync, whose commented-out patch gives `envFrom` a mapping).
+/// runeguard set the patch's node and built.
+#[test]
+fn strategic_merge_patches_giving_another_kind_of_node_are_problems() {
+    let out = build("problems/patch-wrong-kind");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/patch-wrong-kind/env-from-secret.yaml:11"
+        )],
+    );
+    assert!(
+        e[0].message
+            .contains("expected SequenceNode but got MappingNode"),
+        "{}",
+        e[0].message
+    );
+    let out = build("problems/patch-wrong-kind-custom");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/patch-wrong-kind-custom/widget-patch.yaml:6"
+        )],
+    );
+    assert!(
+        e[0].message
+            .contains("expected SequenceNode but got ScalarNode"),
+        "{}",
+        e[0].message
+    );
+}
