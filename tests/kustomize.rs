@@ -2590,3 +2590,65 @@ fn namespace_transformers_set_their_own_field_specs_only() {
 fn apiservice_name_references_follow_the_service_name_only() {
     assert_same_as_kubectl("apiservice-service-namespace");
 }
+
+/// Kustomize merges the `nameReference` table as its others: a spec of a path already there
+/// for the kinds it selects (in the entry naming the same group, version and kind) is
+/// dropped, and one differing only in `create` fails the build ("failed to merge
+/// NameReference fieldSpec: conflicting fieldspecs", measured with kubectl kustomize v5.8),
+/// between two entries of one file, two files, or a base's file and an overlay's.
+/// runeguard kept every spec and built.
+#[test]
+fn name_reference_specs_with_another_create_are_problems() {
+    let out = build("problems/name-reference-spec-conflict");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/name-reference-spec-conflict/more-names.yaml:8"
+        )],
+    );
+    assert!(e[0].message.contains("NameReference"), "{}", e[0].message);
+    let out = build("problems/name-reference-spec-conflict-levels");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/name-reference-spec-conflict-levels/names.yaml:5"
+        )],
+    );
+    assert!(e[0].message.contains("NameReference"), "{}", e[0].message);
+}
+
+/// Kustomize's strategic merge takes a field's kind from the target and fails when the
+/// patch gives another kind of node there ("wrong node kind: expected SequenceNode but got
+/// MappingNode"; measured with kubectl kustomize v5.8 for every pair of mapping, list and
+/// scalar, of built-in and custom kinds, directives and empty `{}` included; found in
+/// Flux's registry-credentials-sync, whose commented-out patch gives `envFrom` a mapping).
+/// runeguard set the patch's node and built.
+#[test]
+fn strategic_merge_patches_giving_another_kind_of_node_are_problems() {
+    let out = build("problems/patch-wrong-kind");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/patch-wrong-kind/env-from-secret.yaml:11"
+        )],
+    );
+    assert!(
+        e[0].message
+            .contains("expected SequenceNode but got MappingNode"),
+        "{}",
+        e[0].message
+    );
+    let out = build("problems/patch-wrong-kind-custom");
+    let e = errors_at(
+        &out,
+        &[format!(
+            "{DATA}/problems/patch-wrong-kind-custom/widget-patch.yaml:6"
+        )],
+    );
+    assert!(
+        e[0].message
+            .contains("expected SequenceNode but got ScalarNode"),
+        "{}",
+        e[0].message
+    );
+}

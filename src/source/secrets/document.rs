@@ -120,10 +120,21 @@ fn scalar_text(v: &serde_json::Value) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
+/// `entry` without its leading blanks and block sequence indicators (`- `, nested `- - `);
+/// a scalar that starts with `-` (`-abc`) keeps it.
+fn without_item_indicators(entry: &str) -> &str {
+    let mut body = entry.trim_start_matches([' ', '\t']);
+    while let Some(rest) = body.strip_prefix("- ").or_else(|| body.strip_prefix("-\t")) {
+        body = rest.trim_start_matches([' ', '\t']);
+    }
+    body
+}
+
 /// The value's part of an entry's range (`key: value`, `- key: value`, `key=value` → `value`),
 /// so that masking a credential keeps its key readable. With `key`, the range must start with
 /// that key (plain or quoted); without, the key is whatever stands before the first `: ` (no
-/// quote or space in it) or `=`. The whole range when no key is found.
+/// quote or space in it) or `=`. Without `key` and with no key found, the range less a sequence item's `- `; with `key`
+/// not found, the whole range.
 pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Range<usize> {
     let Some(entry) = text.get(range.clone()) else {
         return range;
@@ -140,7 +151,11 @@ pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Ran
                 _ => body
                     .find('=')
                     .filter(|i| !body[..*i].contains(' '))
-                    .map(|i| &body[i + 1..]),
+                    .map(|i| &body[i + 1..])
+                    // A sequence item's `- ` (a rendered list item a var or replacement
+                    // copied a credential into) is no part of its value: masked with it, the
+                    // printed line would read as an alias.
+                    .or_else(|| Some(without_item_indicators(entry))),
             }
         }
     };

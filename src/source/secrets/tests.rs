@@ -820,3 +820,21 @@ fn a_letters_only_credential_masks_messages_only_as_a_word() {
     assert_eq!(m("value \"admin\""), "value \"********\"");
     assert_eq!(m("xhunter2xy"), "x********y");
 }
+
+#[test]
+fn a_sequence_item_keeps_its_indicator_when_masked() {
+    // A rendered list item holding a credential a var copied (a Role's `resourceNames`): the
+    // item's `- ` is no part of the value, or the masked line would read as an alias. A
+    // scalar that starts with `-` keeps it.
+    let text = "resourceNames:\n  - ecr-credentials\n  - -dashed\n";
+    let item = |s: &str| {
+        let start = text.find(s).unwrap();
+        start..text[start..].find('\n').unwrap() + start
+    };
+    let ranges = [
+        value_of_entry(text, item("- ecr"), None),
+        value_of_entry(text, item("- -dashed"), None),
+    ];
+    assert_eq!(&text[ranges[0].clone()], "ecr-credentials");
+    assert_eq!(&text[ranges[1].clone()], "-dashed");
+}

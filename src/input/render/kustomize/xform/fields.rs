@@ -392,6 +392,7 @@ const VARS: &str = "VarReference";
 const NAMESPACE: &str = "NameSpace";
 const REPLICAS: &str = "Replicas";
 const IMAGES: &str = "Images";
+const NAME_REFS: &str = "NameReference";
 
 /// Two field specs Kustomize's config merge cannot merge (`FsSlice.MergeOne`: "conflicting
 /// fieldspecs"): the spec already there and the one merged into it.
@@ -442,6 +443,35 @@ pub(super) fn merge_checked(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) -> Op
         }
     }
     None
+}
+
+/// A `nameReference` table: (the kind named, where it is named, the spec as written in a
+/// `configurations:` file).
+pub type NameRefs = Vec<(refs::Target, FieldSpec, Option<Node>)>;
+
+/// Kustomize's `nbrSlice.mergeAll`: each referral of `more` joins the entry of `into` naming
+/// the same group, version and kind (`Gvk.Equals`: an entry without a version is another
+/// entry), where a spec of its path for the kinds it selects is dropped and one differing
+/// only in `create` fails the merge (measured with kubectl kustomize v5.8: "failed to merge
+/// NameReference fieldSpec: conflicting fieldspecs", between two files, two entries of one
+/// file, or a base's file and an overlay's).
+pub(super) fn merge_name_refs(into: &mut NameRefs, more: NameRefs) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for (target, f, item) in more {
+        match into
+            .iter()
+            .find(|(t, e, _)| *t == target && same_spec(e, &f))
+        {
+            Some((_, e, _)) if e.create != f.create => conflicts.push(Conflict {
+                there: e.clone(),
+                merged: f,
+                table: NAME_REFS,
+            }),
+            Some(_) => {}
+            None => into.push((target, f, item)),
+        }
+    }
+    conflicts
 }
 
 /// One kustomization's `namePrefix`/`nameSuffix` field specs as Kustomize's
@@ -1142,8 +1172,9 @@ pub struct Config {
     /// The `varReference` table as Kustomize's accumulator merges it (the built-in specs
     /// merged with the files' ones, see [`merge_sorted_checked`]); empty: the built-in one.
     pub var_refs: Vec<FieldSpec>,
-    /// (the kind named, where it is named, the spec as written in a `configurations:` file)
-    pub name_refs: Vec<(refs::Target, FieldSpec, Option<Node>)>,
+    /// The `nameReference` specs of `configurations:` files and `crds:`, merged as
+    /// Kustomize merges them ([`merge_name_refs`]), besides the built-in table.
+    pub name_refs: NameRefs,
     /// The `commonLabels` and `commonAnnotations` tables as Kustomize's accumulator merges
     /// them (defaults included, see [`merge_sorted_checked`]): each kustomization's table
     /// is the defaults merged with its files' specs, merged into the accumulated one after
@@ -1177,8 +1208,12 @@ impl Config {
     /// annotation specs that conflict with those already here are returned.
     pub fn extend(&mut self, other: Config) -> Vec<Conflict> {
         self.conflicted |= other.conflicted;
-        self.name_refs.extend(other.name_refs);
-        let mut conflicts = merge_sorted_checked(&mut self.labels, &other.labels, LABELS);
+        let mut conflicts = merge_name_refs(&mut self.name_refs, other.name_refs);
+        conflicts.extend(merge_sorted_checked(
+            &mut self.labels,
+            &other.labels,
+            LABELS,
+        ));
         conflicts.extend(merge_sorted_checked(
             &mut self.var_refs,
             &other.var_refs,
@@ -1344,6 +1379,9 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     let mut tables = SpecTable::all();
     let mut located: Vec<(FieldSpec, Node)> = Vec::new();
     let mut conflicts = Vec::new();
+    // This kustomization's `nameReference` specs, merged file by file, then into the
+    // accumulated table (`MergeConfig`).
+    let mut name_refs: NameRefs = Vec::new();
     for entry in k.list("configurations") {
         let Some(rel) = entry.as_str() else {
             b.problem_at(entry, &k.file.path, "a configurations entry must be a path");
@@ -1421,12 +1459,15 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
                                 group: r.get("group").and_then(Node::scalar_text).unwrap_or_default(),
                                 version: r.get("version").and_then(Node::scalar_text).unwrap_or_default(),
                             };
+                            let mut specs = Vec::new();
                             for item in r.get("fieldSpecs").and_then(Node::as_seq).into_iter().flatten() {
                                 let one = Node::new(V::Seq(vec![item.clone()]), None);
                                 for f in parse_specs(Some(&one)) {
-                                    acc.config.name_refs.push((target.clone(), f, Some(item.clone())));
+                                    located.push((f.clone(), item.clone()));
+                                    specs.push((target.clone(), f, Some(item.clone())));
                                 }
                             }
+                            conflicts.extend(merge_name_refs(&mut name_refs, specs));
                         }
                     }
                     other if types::CONFIGURATION.iter().any(|(f, _)| *f == other) => {
@@ -1518,6 +1559,7 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // kind with another `create` than a default conflicts here), then the accumulator's
     // merge (where a kind-specific spec sorted first drops or conflicts with the default
     // for every kind when nothing was accumulated before).
+    conflicts.extend(merge_name_refs(&mut acc.config.name_refs, name_refs));
     for t in tables {
         let mut table = (t.defaults)();
         if !t.files.is_empty() {

@@ -95,6 +95,8 @@ pub(super) fn apply_smp(
     let mut deleted = Vec::new();
     for i in idx {
         let r = &mut acc.res[i];
+        // What to restore when the merge is refused half way.
+        let before = r.node.clone();
         // Kustomize holds the origin (and the transformers so far) in annotations while
         // building with `buildMetadata`: a patch replacing the annotations (`$patch:
         // replace`), deleting them, or nulling the keys loses them, and the patch
@@ -115,9 +117,27 @@ pub(super) fn apply_smp(
             r.node.get("kind").cloned(),
             r.node.get("apiVersion").cloned(),
         );
-        if patch::merge_object(&mut r.node, doc) == Merged::Deleted {
-            deleted.push(i);
-            continue;
+        match patch::merge_object(&mut r.node, doc) {
+            Merged::Deleted => {
+                deleted.push(i);
+                continue;
+            }
+            // Kustomize fails the build there; the object stays as it was.
+            Merged::WrongKind(w) => {
+                r.node = before;
+                b.problem_at(
+                    &w.at,
+                    &k.file.path,
+                    format!(
+                        "this patch gives a field another kind of value than {} {} has (Kustomize: {}); not applied",
+                        r.kind(),
+                        r.name(),
+                        w.message
+                    ),
+                );
+                continue;
+            }
+            Merged::Kept => {}
         }
         if b.tracks_origins {
             let mut left = |key: &str| {
