@@ -1388,3 +1388,48 @@ spec:
         "{v:#}"
     );
 }
+
+/// A null in values (`tag: ~`, which Helm deletes while coalescing) given to `default`
+/// (`.Values.image.tag | default .Chart.AppVersion`): the text printed is the chart's, so
+/// the finding points at the template's action, as it does for `tag: ""`, not at the values
+/// line of a value that printed nothing.
+#[test]
+fn a_null_value_default_replaced_points_at_the_template() {
+    let chart = common::dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2.3\n",
+        ),
+        (
+            "c/values.yaml",
+            b"app:\n  image:\n    repository: nginx\n    tag: ~\nside:\n  image:\n    repository: nginx\n    tag: \"\"\n",
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+  namespace: apps
+spec:
+  containers:
+    - name: app
+      image: "{{ .Values.app.image.repository }}:{{ .Values.app.image.tag | default .Chart.AppVersion }}"
+    - name: side
+      image: "{{ .Values.side.image.repository }}:{{ .Values.side.image.tag | default .Chart.AppVersion }}"
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-016", "c/templates/pod.yaml", 9),
+            ("K8S-016", "c/templates/pod.yaml", 11),
+        ],
+        "{v:#}"
+    );
+}
