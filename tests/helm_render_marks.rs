@@ -1335,3 +1335,101 @@ spec:
         assert!(!v.to_string().contains(secret), "{secret} printed: {v}");
     }
 }
+
+/// A container given in values and printed by `toYaml` (an extra or init container, a
+/// sidecar; through `tpl` too, superset's `initContainers`): `toYaml` sorts its keys, so the
+/// line printed first is its alphabetically first key (`command:`). A finding on the whole
+/// container (no `securityContext`, no probe) points where the container starts in the values
+/// file, its `- name:` line, as it does when a manifest is checked by itself.
+#[test]
+fn a_values_container_printed_by_to_yaml_is_located_at_its_first_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"initContainers:\n  - name: wait\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"true\"]\nsidecars:\n  - name: side\n    image: busybox:1.36\n    args: [\"{{ .Release.Name }}\"]\n",
+        ),
+        (
+            "c/templates/deploy.yaml",
+            br#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  namespace: apps
+spec:
+  template:
+    spec:
+      initContainers:
+        {{- toYaml .Values.initContainers | nindent 8 }}
+      containers:
+        - name: main
+          image: busybox:1.36
+          livenessProbe:
+            exec:
+              command: ["true"]
+        {{- with .Values.sidecars }}
+        {{- tpl (toYaml .) $ | nindent 8 }}
+        {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-002,K8S-023"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-002", "c/templates/deploy.yaml", 12),
+            ("K8S-002", "c/values.yaml", 2),
+            ("K8S-002", "c/values.yaml", 6),
+            ("K8S-023", "c/values.yaml", 6),
+        ],
+        "{v:#}"
+    );
+}
+
+/// A null in values (`tag: ~`, which Helm deletes while coalescing) given to `default`
+/// (`.Values.image.tag | default .Chart.AppVersion`): the text printed is the chart's, so
+/// the finding points at the template's action, as it does for `tag: ""`, not at the values
+/// line of a value that printed nothing.
+#[test]
+fn a_null_value_default_replaced_points_at_the_template() {
+    let chart = common::dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: 1.2.3\n",
+        ),
+        (
+            "c/values.yaml",
+            b"app:\n  image:\n    repository: nginx\n    tag: ~\nside:\n  image:\n    repository: nginx\n    tag: \"\"\n",
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+  namespace: apps
+spec:
+  containers:
+    - name: app
+      image: "{{ .Values.app.image.repository }}:{{ .Values.app.image.tag | default .Chart.AppVersion }}"
+    - name: side
+      image: "{{ .Values.side.image.repository }}:{{ .Values.side.image.tag | default .Chart.AppVersion }}"
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-016", "c/templates/pod.yaml", 9),
+            ("K8S-016", "c/templates/pod.yaml", 11),
+        ],
+        "{v:#}"
+    );
+}

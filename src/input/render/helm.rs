@@ -336,6 +336,9 @@ fn render_on_this_thread(
         for (r, o) in &d.segments {
             map.push(base + r.start..base + r.end, o.clone());
         }
+        for (at, o) in &d.nodes {
+            map.push_node(base + at, o.clone());
+        }
         text.push('\n');
     }
     map.mark_generated(generated::ranges(&text));

@@ -53,6 +53,7 @@ pub(super) fn crd_docs(flat: &[&Prepared], problems: &mut Vec<Problem>) -> Vec<D
                 content,
                 kind: "CustomResourceDefinition".into(),
                 segments,
+                nodes: Vec::new(),
             });
         }
     }

@@ -9,6 +9,11 @@ pub(super) struct Doc {
     pub(super) content: String,
     pub(super) kind: String,
     pub(super) segments: Vec<(std::ops::Range<usize>, Vec<Origin>)>,
+    /// List elements printed from values by `toYaml` and where each was written: the byte
+    /// of the document where the element's first line starts (after `- `), and the values
+    /// entry of the element. `toYaml` sorts keys, so the first printed key (`command:`) is
+    /// seldom the line that starts the element in its values file (`- name:`).
+    pub(super) nodes: Vec<(usize, Origin)>,
 }
 
 pub(super) const INSTALL_ORDER: &[&str] = &[
@@ -145,6 +150,7 @@ pub(super) fn split_documents(
         let off = b.start + lead;
         let end = off + body.len();
         let mut segments = Vec::new();
+        let mut nodes = Vec::new();
         // Pieces are in output order: start at the first one that ends after this document.
         let first = pieces.partition_point(|pc| pc.end <= off);
         for (pi, piece) in pieces[first..]
@@ -231,6 +237,13 @@ pub(super) fn split_documents(
                             && let Some(one) = one_element_with(bp, &sub, &p.values, &p.origins)
                         {
                             full = one;
+                        }
+                        let this_line = &printed[rel..line_end - piece.start];
+                        if let Some(element) = printed_element(this_line, bp, &sub)
+                            && let Some(o) = p.origins.get(&element)
+                        {
+                            let dash = this_line.len() - this_line.trim_start().len();
+                            nodes.push((cur + dash + 2 - off, o.clone()));
                         }
                         while !full.is_empty() {
                             if let Some(o) = p.origins.get(&full) {
@@ -421,8 +434,30 @@ pub(super) fn split_documents(
             content: body.to_string(),
             kind,
             segments,
+            nodes,
         });
     }
+}
+
+/// The values path of the list element whose first line `line` is, when `toYaml` printed
+/// a mapping element there (`- command:`, its key path `sub` under the action's value `bp`
+/// ending in an index and then the key): a finding on the element itself (a container
+/// without a `securityContext`) is about the element, not about the key printed first.
+fn printed_element(line: &str, bp: &[String], sub: &[String]) -> Option<Vec<String>> {
+    let rest = line.trim_start().strip_prefix("- ")?;
+    let [.., index, key] = sub else {
+        return None;
+    };
+    let starts_with_key = rest
+        .strip_prefix(key.as_str())
+        .or_else(|| rest.strip_prefix(&format!("\"{key}\"")))
+        .or_else(|| rest.strip_prefix(&format!("'{key}'")))
+        .is_some_and(|after| after.starts_with(':'));
+    (index.parse::<usize>().is_ok() && starts_with_key).then(|| {
+        let mut path = bp.to_vec();
+        path.extend(sub[..sub.len() - 1].iter().cloned());
+        path
+    })
 }
 
 /// The kind of a rendered document (its top-level `kind:`).

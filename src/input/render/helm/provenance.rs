@@ -750,14 +750,23 @@ pub(super) fn unless_empty(
     values: &serde_json::Value,
 ) -> Option<Vec<String>> {
     use serde_json::Value as J;
-    let Some(v) = path.iter().try_fold(values, |v, k| v.get(k)) else {
-        return Some(path);
-    };
     let shown = printed.trim();
     let shown = [('"', '"'), ('\'', '\'')]
         .iter()
         .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
         .unwrap_or(shown);
+    let Some(v) = path.iter().try_fold(values, |v, k| v.get(k)) else {
+        // A key its map does not hold (`tag: ~`, a null Helm deleted while coalescing, or
+        // never set) is empty to `default` as a null is: text printed there came from
+        // elsewhere (`.Values.image.tag | default .Chart.AppVersion`). A path through what
+        // the values do not hold as maps (a `range` element, a key `set` at run time) is
+        // left to the callers.
+        let (last, parent) = path.split_last()?;
+        let holder = parent.iter().try_fold(values, |v, k| v.get(k));
+        let absent = last != ELEMENT
+            && holder.is_some_and(|m| m.as_object().is_some_and(|m| !m.contains_key(last)));
+        return (!absent || shown.is_empty()).then_some(path);
+    };
     let kept = match v {
         J::Null => shown.is_empty(),
         J::String(s) => !s.is_empty() || shown.is_empty(),
@@ -1114,7 +1123,7 @@ mod tests {
             ("one", "100"),
             ("on", "x"),
             ("name", "y"),
-            ("missing", "z"),
+            ("missing", ""),
         ] {
             assert!(keep(key, printed), "{key} printing {printed:?}");
         }
@@ -1126,9 +1135,15 @@ mod tests {
             ("n", "x"),
             ("l", "- a"),
             ("m", "a: 1"),
+            // A key the map does not hold (a null Helm deleted): `default`'s other text.
+            ("missing", "z"),
         ] {
             assert!(!keep(key, printed), "{key} printing {printed:?}");
         }
+        // Below what the values do not hold as a map (a key `set` at run time under a new
+        // map): left to the callers.
+        let nested = vec!["new".to_string(), "key".to_string()];
+        assert!(unless_empty(nested, "z", &values).is_some());
     }
 
     /// The scanners capture what the regular expressions they replace capture.
