@@ -243,14 +243,16 @@ fn decoded_text(encoded: &str) -> Option<String> {
 }
 
 /// Where `text` repeats a Secret value's plaintext as a word of its own: anywhere in the
-/// file, as the detector's own findings are (see `scan::repeated_elsewhere`); a short one or
-/// a word of the credential vocabulary (`password`, far more often the word than the
-/// password) only in the comment of its own line, from `after` (the end of the value) on.
+/// file when it looks like a credential (what [`spreads`](super::spreads) to other files:
+/// `s3cr3tT0k`); a name, a number or a word (a database's `postgres`, a port, `password`)
+/// only in the comment of its own line, from `after` (the end of the value) on: a Secret of
+/// connection settings decodes to words its file uses as names, and masking them everywhere
+/// made `image: postgres:15` unreadable.
 fn repeated_plaintext(text: &str, after: usize, plain: &str) -> Vec<Range<usize>> {
     let Some(words) = super::Words::new(&[plain]) else {
         return Vec::new();
     };
-    if plain.len() >= 4 && !super::vocabulary_word(plain) {
+    if super::spreads(plain) {
         return words.in_text(text);
     }
     let rest = text.get(after..).unwrap_or("");
@@ -358,7 +360,13 @@ mod tests {
             .collect();
         // A word of its own: not inside `s3cr3tT0k-not`.
         assert_eq!(found.len(), 2);
-        // A vocabulary word only in its own line's comment, not as the key on the next line.
+        // A word, a name or a number only in its own line's comment, not as the key on the
+        // next line or an image's name.
+        let text = "  database: cG9z  # postgres\n  image: postgres:15\n";
+        let end = text.find("  #").unwrap();
+        let found = repeated_plaintext(text, end, "postgres");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0], 20..28);
         let text = "  password: cGFz  # password\n  password: x\n";
         let end = text.find("  #").unwrap();
         let found = repeated_plaintext(text, end, "password");
