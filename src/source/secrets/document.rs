@@ -215,7 +215,7 @@ pub fn mark_secret_data(
             file.mark_credential(range.clone());
             let plaintext = match section {
                 "data" => decoded_text(s),
-                _ => Some(s.trim().to_string()),
+                _ => one_line_text(s),
             };
             if let Some(plain) = plaintext {
                 for r in repeated_plaintext(&file.text, range.end, &plain) {
@@ -237,8 +237,14 @@ pub fn mark_secret_data(
 fn decoded_text(encoded: &str) -> Option<String> {
     let joined: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = data_encoding::BASE64.decode(joined.as_bytes()).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let text = text.strip_suffix('\n').unwrap_or(&text).trim();
+    one_line_text(&String::from_utf8(bytes).ok()?)
+}
+
+/// A Secret value's text when it is one line of printable text (the line break `echo` adds
+/// dropped): only such a value can be repeated as a word, and a configuration file's
+/// `stringData` (a few kB) is not worth a search of its file.
+fn one_line_text(text: &str) -> Option<String> {
+    let text = text.strip_suffix('\n').unwrap_or(text).trim();
     (!text.is_empty() && !text.chars().any(char::is_control)).then(|| text.to_string())
 }
 
