@@ -387,6 +387,33 @@ fn json_with_comments_is_read_as_its_json() {
     assert_eq!(code, 1, "{v}");
 }
 
+/// A password hash under a credential name (bcrypt, argon2) is still CFG-016's finding, since a
+/// committed hash can be cracked offline, but its message no longer calls it plaintext; a plain
+/// password beside it keeps the word.
+#[test]
+fn a_password_hash_is_reported_as_a_hash_not_as_plaintext() {
+    let d = dir_with(&[(
+        "config.yaml",
+        b"users:\n  admin:\n    password: \"$2y$10$abcdefghijklmnopqrstuuQ6Zr3x0mN8pL4rT9wZ3yB6cF1hJ5kD0s\"\n  ops:\n    password: \"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Zx8vQ2mN7pL4rT9wZ3yB6cF1hJ5kD0sGaaBbCcDdEe\"\n  dev:\n    password: Lantern-Plain-77\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &[".", "--select", "CFG-016"]);
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "users.admin.password holds a password hash (crackable offline)",
+            "users.ops.password holds a password hash (crackable offline)",
+            "users.dev.password holds a plaintext secret",
+        ],
+        "{v}"
+    );
+}
+
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
     let mut out = common::findings_of(v);

@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value. A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -43,7 +43,7 @@ deny contains finding if {
 	not config.hash_part(e)
 	not compose_environment(e.path)
 	finding := {
-		"msg": sprintf("%s holds a plaintext secret%s", [config.dotted(e.path), config.default_note(e.value)]),
+		"msg": sprintf("%s holds %s%s", [config.dotted(e.path), config.secret_phrase(e.value), config.default_note(e.value)]),
 		"path": e.path,
 	}
 }
@@ -57,7 +57,7 @@ deny contains finding if {
 	config.plaintext_secret(obj.name, obj.value)
 	not compose_environment(path)
 	finding := {
-		"msg": sprintf("%s holds a plaintext secret (%s)%s", [config.dotted(array.concat(path, ["value"])), obj.name, config.default_note(obj.value)]),
+		"msg": sprintf("%s holds %s (%s)%s", [config.dotted(array.concat(path, ["value"])), config.secret_phrase(obj.value), obj.name, config.default_note(obj.value)]),
 		"path": array.concat(path, ["value"]),
 	}
 }
@@ -73,7 +73,7 @@ deny contains finding if {
 	config.plaintext_secret(obj.type, obj.value)
 	not compose_environment(path)
 	finding := {
-		"msg": sprintf("%s holds a plaintext secret (a %s)%s", [config.dotted(array.concat(path, ["value"])), obj.type, config.default_note(obj.value)]),
+		"msg": sprintf("%s holds %s (a %s)%s", [config.dotted(array.concat(path, ["value"])), config.secret_phrase(obj.value), obj.type, config.default_note(obj.value)]),
 		"path": array.concat(path, ["value"]),
 	}
 }

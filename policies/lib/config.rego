@@ -286,6 +286,12 @@ hash_part(e) if {
 	"salt" in object.keys(record)
 }
 
+# What a credential value is called in a message: a password hash is one, but not in plain
+# text (a person rotates it and moves it out of the repository all the same).
+secret_phrase(v) := "a password hash (crackable offline)" if credentials.password_hash(v)
+
+secret_phrase(v) := "a plaintext secret" if not credentials.password_hash(v)
+
 # " (the default of its reference)" when the secret is the literal default of a reference
 # (`${DB_PASSWORD:-secret}`), else "".
 default_note(v) := " (the default of its reference)" if credentials.reference_default(v)

@@ -262,6 +262,15 @@ _hinted(p, v) if {
 	contains(v, h)
 }
 
+# A password hash (htpasswd, crypt, bcrypt, argon2: the `password-hash` shape). Still a
+# credential (crackable offline once committed), but no plaintext: messages say which.
+password_hash(v) if {
+	is_string(v)
+	p := _password_pattern("password-hash")
+	_hinted(p, v)
+	regex.match(p.re, v)
+}
+
 _password_pattern(shape) := p if {
 	some p in settings.patterns
 	p.shape == shape
