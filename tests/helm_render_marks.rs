@@ -7,22 +7,12 @@
 use serde_json::Value;
 
 mod common;
-use common::{findings_of, rg};
+use common::{findings_of, messages_of as messages, rg};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helm");
 
 fn json_check(args: &[&str]) -> Value {
     common::json_check(std::path::Path::new(DATA), args).0
-}
-
-/// The message of each finding.
-fn messages(v: &Value) -> Vec<&str> {
-    v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["message"].as_str().unwrap_or(""))
-        .collect()
 }
 
 #[test]

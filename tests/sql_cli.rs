@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{dir_with, rg};
+use common::{dir_with, json_check, rg};
 
 const SCHEMA: &str = "\
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text);
@@ -210,13 +210,7 @@ fn pg_partman_templates_and_partitions_attached_later_are_no_tables_of_their_own
             b"ALTER TABLE app.audit_events ATTACH PARTITION app.audit_events_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n",
         ),
     ]);
-    let out = rg()
-        .current_dir(d.path())
-        .args(["check", "migrations", "--format", "json"])
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let (v, _) = json_check(d.path(), &["migrations"]);
     let document_rules = ["\"SQL-013\"", "\"SQL-015\""];
     let found: Vec<String> = v["findings"]
         .as_array()
@@ -259,12 +253,7 @@ fn a_table_attached_as_a_partition_by_a_later_migration_is_no_log_table_of_its_o
             b"ALTER TABLE app.request_log ATTACH PARTITION app.request_log_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');\n",
         ),
     ]);
-    let out = rg()
-        .current_dir(d.path())
-        .args(["check", "migrations", "--format", "json"])
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).expect("json");
+    let (v, _) = json_check(d.path(), &["migrations"]);
     let found: Vec<String> = v["findings"]
         .as_array()
         .expect("findings")

@@ -397,14 +397,8 @@ fn a_password_hash_is_reported_as_a_hash_not_as_plaintext() {
         b"users:\n  admin:\n    password: \"$2y$10$abcdefghijklmnopqrstuuQ6Zr3x0mN8pL4rT9wZ3yB6cF1hJ5kD0s\"\n  ops:\n    password: \"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Zx8vQ2mN7pL4rT9wZ3yB6cF1hJ5kD0sGaaBbCcDdEe\"\n  dev:\n    password: Lantern-Plain-77\n" as &[u8],
     )]);
     let (v, _) = json_check(d.path(), &[".", "--select", "CFG-016"]);
-    let messages: Vec<&str> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["message"].as_str())
-        .collect();
     assert_eq!(
-        messages,
+        common::messages_of(&v),
         [
             "users.admin.password holds a password hash (crackable offline)",
             "users.ops.password holds a password hash (crackable offline)",

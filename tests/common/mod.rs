@@ -142,6 +142,16 @@ pub fn findings_at(v: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
 }
 
 /// `runeguard check --quiet --format json <args>` in `dir`: the report and the exit code.
+/// The messages of a JSON report's findings, in report order.
+pub fn messages_of(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect()
+}
+
 pub fn json_check(dir: &std::path::Path, args: &[&str]) -> (serde_json::Value, i32) {
     let out = rg()
         .current_dir(dir)
