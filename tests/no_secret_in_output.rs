@@ -912,3 +912,56 @@ fn password_hashes_are_masked_in_inspect_and_check() {
         assert!(!text.contains(h), "check prints {h:?}:\n{text}");
     }
 }
+
+/// A .NET `appsettings.json` as real services commit it: a StackExchange.Redis connection
+/// string (`host:port,password=…,ssl=True`: options a comma separates) printed its password
+/// in every snippet of the file, and a single-word name (`Password`, `Secret`) holding its own
+/// word inside a longer value (`password123`, `mySecretValue`) was taken for the name written
+/// back as a placeholder, neither reported nor masked.
+#[test]
+fn a_credential_holding_its_names_word_or_in_a_redis_string_is_hidden() {
+    let d = dir_with(&[(
+        "appsettings.json",
+        br#"{
+  "ConnectionStrings": {
+    "DefaultConnection": "Server=db;Database=shop;User Id=sa;Password=sql-conn-passphrase-5;TrustServerCertificate=True;",
+    "Redis": "cache.internal:6380,password=redis-comma-passphrase-7,ssl=True,abortConnect=False"
+  },
+  "Smtp": { "Host": "smtp.example.com", "Password": "password2024smtp" },
+  "Jwt": { "Secret": "mySecretValueForTheJwtSigning" }
+}
+"#,
+    )]);
+    let hidden = [
+        "redis-comma-passphrase-7",
+        "password2024smtp",
+        "mySecretValueForTheJwtSigning",
+    ];
+    for format in ["human", "json", "sarif", "junit"] {
+        let out = check_verbose(d.path(), format);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for c in hidden {
+            assert!(
+                !text.contains(c),
+                "check --format {format} prints {c:?}:\n{text}"
+            );
+        }
+    }
+    let (v, _) = common::json_check(d.path(), &[]);
+    let messages = common::messages_of(&v);
+    for key in ["ConnectionStrings.Redis", "Smtp.Password", "Jwt.Secret"] {
+        assert!(
+            messages.iter().any(|m| m.starts_with(key)),
+            "{key} is reported: {messages:?}"
+        );
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "appsettings.json"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for c in hidden {
+        assert!(!text.contains(c), "inspect prints {c:?}:\n{text}");
+    }
+}

@@ -157,6 +157,10 @@ not_literal(_, v) if {
 	not url_password(v)
 }
 
+# A placeholder written as one identifier (`YourPingdomApiToken`, `yourApiKey`): `your` as its
+# first word, as in `your-token`.
+not_literal(_, v) if startswith(words(_unquoted(v)), "YOUR_")
+
 # The name written back as a placeholder, unless the value is one lower-case word:
 # `POSTGRES_PASSWORD: password` is the weak password the service runs with.
 not_literal(name, v) if {
@@ -164,10 +168,23 @@ not_literal(name, v) if {
 	_name_written_back(name, v)
 }
 
+# The name's own words, in any case (`clientSecret: client-secret`).
 _name_written_back(name, v) if {
 	wn := words(name)
 	wn != ""
-	contains(words(_unquoted(v)), wn)
+	words(_unquoted(v)) == wn
+}
+
+# The name's words written back in capitals among others (`GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`,
+# `API_KEY: YOUR_API_KEY`): whole words, in a value with no lower-case letter. A value that
+# only holds the name's letters (`password: password123`, `secret: ThisIsMySuperSecretKey`)
+# or mixes cases (`secret: mySecret`) is a credential like any other.
+_name_written_back(name, v) if {
+	wn := words(name)
+	wn != ""
+	s := _unquoted(v)
+	upper(s) == s
+	contains(concat("", ["_", words(s), "_"]), concat("", ["_", wn, "_"]))
 }
 
 _name_written_back(name, v) if {
@@ -177,12 +194,24 @@ _name_written_back(name, v) if {
 	endswith(wn, wv)
 }
 
+# The name's last word (`COOKIE_SECRET: Secret`), or written back in capitals first
+# (`JWT_SECRET: SECRET_VALUE`).
 _name_written_back(name, v) if {
 	parts := split(words(name), "_")
 	last := parts[count(parts) - 1]
 	wv := words(_unquoted(v))
 	count(wv) >= 4
-	_is_or_starts(wv, last)
+	wv == last
+}
+
+_name_written_back(name, v) if {
+	parts := split(words(name), "_")
+	last := parts[count(parts) - 1]
+	s := _unquoted(v)
+	upper(s) == s
+	wv := words(s)
+	count(wv) >= 4
+	startswith(wv, concat("", [last, "_"]))
 }
 
 # An object name that says it names one (`shop-tls`, `db-credentials`) or shares a word with
@@ -209,10 +238,6 @@ not_literal(_, v) if {
 }
 
 _one_lowercase_word(v) if regex.match(`^[a-z]+$`, _unquoted(v))
-
-_is_or_starts(wv, last) if wv == last
-
-_is_or_starts(wv, last) if startswith(wv, concat("", [last, "_"]))
 
 _unquoted(v) := trim(trim_space(v), "\"'")
 

@@ -142,12 +142,26 @@ pub fn not_literal(name: &str, v: &str) -> bool {
     if one_lowercase_word(v) {
         return false;
     }
+    // The name's words written back among others count only in capitals and as whole words
+    // (`GOOGLE_API_KEY_VAL`, `YOUR_API_KEY`): `password: password123` and `secret: mySecret`
+    // hold the name's letters and are credentials all the same.
     let (wv, wn) = (words(v), words(name));
-    if !wn.is_empty() && (wv.contains(&wn) || wn.ends_with(&wv) && wv.len() >= 4) {
+    // A placeholder written as one identifier (`YourPingdomApiToken`), as in `your-token`.
+    if wv.starts_with("YOUR_") {
+        return true;
+    }
+    let capitals = v.to_uppercase() == v;
+    let holds_name = || format!("_{wv}_").contains(&format!("_{wn}_"));
+    if !wn.is_empty()
+        && (wv == wn || capitals && holds_name() || wn.ends_with(&wv) && wv.len() >= 4)
+    {
         return true;
     }
     let last = wn.rsplit('_').next().unwrap_or("");
-    if !last.is_empty() && wv.len() >= 4 && (wv == last || wv.starts_with(&format!("{last}_"))) {
+    if !last.is_empty()
+        && wv.len() >= 4
+        && (wv == last || capitals && wv.starts_with(&format!("{last}_")))
+    {
         return true;
     }
     false

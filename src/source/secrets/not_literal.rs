@@ -169,7 +169,7 @@ const PLACEHOLDER_LEADS: &[&str] = &[
 
 /// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add)[-_ ].*|
 /// change[-_]?me.*|replace[-_]?me.*|changeit|todo|…|n/?a|empty|sample|test|xxx+.*|.*xxxxx.*|
-/// <.*|.*>|\*+)$`
+/// .*\.\.\.|.*…|<.*|.*>|\*+)$`: a value cut short (`sk_test_...`) is an example, not a credential.
 pub(super) fn is_placeholder(v: &str) -> bool {
     // Every branch matches the whole text, and none takes a line break.
     if v.is_empty() || v.contains('\n') {
@@ -211,6 +211,8 @@ pub(super) fn is_placeholder(v: &str) -> bool {
         || me("replace")
         || f.starts_with("xxx")
         || f.contains("xxxxx")
+        || f.ends_with("...")
+        || f.ends_with('\u{2026}')
         || f.starts_with('<')
         || f.ends_with('>')
 }
@@ -289,7 +291,10 @@ pub(super) fn url_passwords(v: &str) -> Vec<Range<usize>> {
 }
 
 /// The built-in `connection-string` pattern's password group in each match, in order:
-/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*(?:\"([^\"\r\n]+)|'([^'\r\n]+)|([^;\s\"'&]+))`.
+/// `(?i)(?:^|[;\s\"'?&])(?:password|pwd|passwd)\s*=\s*(?:\"([^\"\r\n]+)|'([^'\r\n]+)|([^;\s\"'&]+))|`
+/// `,(?:password|pwd|passwd)\s*=\s*([^,;\s\"'&]+)`. The second form is StackExchange.Redis's
+/// `host:6379,password=…,ssl=True`, whose options a comma separates (a .NET `Redis`
+/// connection string; its password printed in clear until then).
 /// At most one of the three words matches at a place, and each part stops at a character the
 /// next one needs. A quote may open the value, which then runs to the same quote or the line's
 /// end, spaces and `;` included: a JAAS login module's `password="two words";` (wild19: Kafka
@@ -297,8 +302,9 @@ pub(super) fn url_passwords(v: &str) -> Vec<Range<usize>> {
 pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
     let delimiter = |c: char| matches!(c, ';' | '"' | '\'' | '?' | '&') || c.is_whitespace();
     let in_value = |c: char| !(matches!(c, ';' | '"' | '\'' | '&') || c.is_whitespace());
-    // The end of a setting's value when a word starts at `at`, with its value's start.
-    let setting = |at: usize| -> Option<Range<usize>> {
+    // The end of a setting's value when a word starts at `at`, with its value's start; after
+    // a comma, a bare value that a comma also ends.
+    let setting = |at: usize, after_comma: bool| -> Option<Range<usize>> {
         let word_end = ["password", "pwd", "passwd"]
             .iter()
             .find_map(|w| folded_prefix(&v[at..], w))
@@ -309,6 +315,7 @@ pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
         }
         let start = run_end(v, eq + 1, char::is_whitespace);
         let (start, end) = match char_at(v, start) {
+            _ if after_comma => (start, run_end(v, start, |c| c != ',' && in_value(c))),
             Some(q @ ('"' | '\'')) => {
                 let inside = start + 1;
                 (
@@ -325,18 +332,19 @@ pub(super) fn connection_passwords(v: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     for at in memchr::memchr2_iter(b'p', b'P', v.as_bytes()) {
-        let start = if at == 0 {
-            0
+        let (start, after_comma) = if at == 0 {
+            (0, false)
         } else {
             match v[..at].chars().next_back() {
-                Some(c) if delimiter(c) => at - c.len_utf8(),
+                Some(c) if delimiter(c) => (at - c.len_utf8(), false),
+                Some(',') => (at - 1, true),
                 _ => continue,
             }
         };
         if start < from {
             continue;
         }
-        if let Some(r) = setting(at) {
+        if let Some(r) = setting(at, after_comma) {
             from = r.end;
             out.push(r);
         }
@@ -459,6 +467,11 @@ mod tests {
             "nope",
             "Test",
             "tested",
+            "sk_test_...",
+            "AKIA…",
+            "...x",
+            "a..",
+            "…\n",
             "api-key",
             "API_KEY",
             "apikey",
@@ -511,7 +524,7 @@ mod tests {
                     "-", " ", "/", ":", "9", "a", "Z", "\n", "é", "\u{212A}", "\u{17F}", "{{",
                     "}}", "${", "$(", "me", "change", "replace", "your", "set", "add", "insert",
                     "xxxxx", "xxx", "token", "key", "n/a", "na", "secret", "pass", "tbd", "api",
-                    "TODO", "Put", "Enter", "auto", "generate", "d",
+                    "TODO", "Put", "Enter", "auto", "generate", "d", "...", "\u{2026}",
                 ]),
                 0..8,
             )
@@ -578,6 +591,9 @@ mod tests {
             "Server=db;Password='a b;c';User Id=sa pwd=\"unclosed to the end\nnext=1",
             "password=\"a\"b\" pwd='x\r\ny' passwd=\"\"",
             "password='x' pwd=\"\" passwd=\" y\" password=\"\"z password= 'w'",
+            "redis:6379,password=s3cret,ssl=True,abortConnect=False",
+            "h,pwd= a;b ,password=\"q\",passwd=x&y",
+            ",password=,pwd=;x;,password=a,b",
         ] {
             for (re, hand) in password_patterns() {
                 assert_eq!(hand(v), by_expression(re, v), "{v:?}");
@@ -594,7 +610,7 @@ mod tests {
                 proptest::sample::select(vec![
                     "://", ":", "/", "@", " ", "\n", "\r", "\u{a0}", "a", "Z", "9", "+", ".", "-",
                     "http", "u", "p", "é", "=", ";", "\"", "'", "?", "&", "password", "PWD",
-                    "passwd", "pa\u{17F}\u{17F}wd", "Password", "x",
+                    "passwd", "pa\u{17F}\u{17F}wd", "Password", "x", ",",
                 ]),
                 0..12,
             )
