@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value. A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -26,6 +26,7 @@ package runeguard.config.plaintext_secret_in_config
 
 import data.runeguard.lib.command_line
 import data.runeguard.lib.config
+import data.runeguard.lib.credentials
 import rego.v1
 
 # Compose `environment` entries are CFG-013's.
@@ -93,6 +94,19 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s passes a plaintext secret to %s on its command line%s", [config.service_label(s), option.flag, config.default_note(option.value)]),
 		"path": option.path,
+	}
+}
+
+# `healthcheck.test: [CMD, curl, -H, "Authorization: Bearer …", …]`: a header sent by curl or
+# wget on a Compose service's command line (lib command_line's `headers`).
+deny contains finding if {
+	some s in config.services
+	some line_path in command_lines(s)
+	some h in command_line.headers(command_line.tokens(line_path, object.get(input, line_path, null)))
+	count(credentials.header_reasons(h.name, h.value)) > 0
+	finding := {
+		"msg": sprintf("%s sends a plaintext secret in the %s header on its command line (%s)", [config.service_label(s), h.name, h.flag]),
+		"path": h.path,
 	}
 }
 

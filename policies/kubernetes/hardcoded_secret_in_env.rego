@@ -17,9 +17,9 @@
 #   literal value (`--secret-token=...`, `--db-password VALUE`, `-Dspring.datasource.password=...`,
 #   or one of data.settings.credentials.credential_options such as `--requirepass`), in a list
 #   item or inside a shell line (`sh -c "..."`); short options (`-p`) are not read. So are the
-#   `httpGet.httpHeaders` of probes and lifecycle hooks: an `Authorization` header with a
-#   literal after its scheme (`Basic ...`, `Bearer ...`), or a header named like a credential
-#   (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
+#   headers curl and wget send from there (`-H`, `--header`) and the `httpGet.httpHeaders` of
+#   probes and lifecycle hooks: an `Authorization` header with a literal after its scheme
+#   (`Basic ...`, `Bearer ...`), or a header named like a credential (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
 #   weak password the service runs with. The value is never printed.
 # custom:
 #   id: K8S-017
@@ -87,6 +87,26 @@ deny contains finding if {
 			"path": option.path,
 		},
 		command_line.value_part(object.get(input, option.path, ""), option),
+	)
+}
+
+# `args: [-H, "Authorization: Bearer …"]`, `sh -c "curl -H 'X-API-Key: …' …"`: a header that a
+# program the container runs sends (curl's and wget's `-H`/`--header`), read as a probe's
+# headers are below. The finding is on the string holding the value.
+deny contains finding if {
+	some c in k8s.containers
+	some field in ["command", "args"]
+	line := c.value[field]
+	is_array(line)
+	some h in command_line.headers(command_line.tokens(array.concat(c.path, [field]), line))
+	why := reportable(credentials.header_reasons(h.name, h.value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s sends a literal credential in the %s header on its command line (%s)", [k8s.container_label(c), h.name, h.flag]),
+			"path": h.path,
+		},
+		command_line.value_part(object.get(input, h.path, ""), h),
 	)
 }
 

@@ -22,9 +22,11 @@ tokens(path, line) := [{"text": trim(t, `"'`), "path": array.concat(path, [i])} 
 # `--name=value`, `-Dname=value`, and `--name value` (the next word, when it is no option).
 # Read with string functions: the three expressions this took cost every chart's run their
 # compilation (≈ 0.7 M instructions each) once K8S-017 read containers' command lines.
+# A header (`--header "X-API-Key: …"`) is read by `headers`, not as an option's value.
 options(ts) := {o | some t in ts; o := joined_option(t)} | {o |
 	some i, t in ts
 	startswith(t.text, "--")
+	t.text != "--header"
 	name := substring(t.text, 2, -1)
 	_option_name(name)
 	i + 1 < count(ts)
@@ -82,3 +84,37 @@ value_part(s, o) := part if {
 	j >= 0
 	part := {"part": [after + j, (after + j) + count(o.value)]}
 } else := {}
+
+# The headers a command sends with curl's or wget's `-H`/`--header` (`-H "X-API-Key: …"`,
+# `--header 'Authorization: Bearer …'`): each with its name, its value (a scheme of
+# data.settings.credentials.authorization_schemes with the word after it) and the path of the
+# string the value is in. The header is the word after the flag, `Name:` then the value's
+# words, or `Name:value` in one word.
+headers(ts) := {h |
+	some i, t in ts
+	t.text in {"-H", "--header"}
+	i + 2 < count(ts)
+	endswith(ts[i + 1].text, ":")
+	name := trim_suffix(ts[i + 1].text, ":")
+	_option_name(name)
+	h := _header(t.text, name, ts, i + 2)
+} | {h |
+	some i, t in ts
+	t.text in {"-H", "--header"}
+	i + 1 < count(ts)
+	word := ts[i + 1].text
+	k := indexof(word, ":")
+	k > 0
+	k < count(word) - 1
+	name := substring(word, 0, k)
+	_option_name(name)
+	h := _header_value(t.text, name, trim_space(substring(word, k + 1, -1)), ts, i + 1)
+}
+
+_header(flag, name, ts, at) := _header_value(flag, name, ts[at].text, ts, at)
+
+# A scheme takes the word after it as its credentials (`Bearer eyJ…`).
+_header_value(flag, name, first, ts, at) := {"flag": flag, "name": name, "value": concat(" ", [first, ts[at + 1].text]), "path": ts[at + 1].path} if {
+	lower(first) in {s | some s in data.settings.credentials.authorization_schemes}
+	at + 1 < count(ts)
+} else := {"flag": flag, "name": name, "value": first, "path": ts[at].path}
