@@ -965,3 +965,32 @@ fn a_credential_holding_its_names_word_or_in_a_redis_string_is_hidden() {
         assert!(!text.contains(c), "inspect prints {c:?}:\n{text}");
     }
 }
+
+/// The Compose default everyone copies: `POSTGRES_PASSWORD: postgres` in the service
+/// `postgres`. The password was searched for in the whole file and in every message, so the
+/// report read `service "********" publishes port 5432` and `image: ********:16`. A
+/// credential the file also uses as a key is a name there: masked where it is the credential
+/// only. A credential no key names is still masked wherever its file repeats it.
+#[test]
+fn a_credential_that_names_a_service_is_masked_where_it_is_the_credential() {
+    let d = dir_with(&[(
+        "docker-compose.yml",
+        b"services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n    ports:\n      - \"5432:5432\"\n  cache:\n    image: redis:7.2.4\n    environment:\n      REDIS_PASSWORD: redispass\n    healthcheck:\n      test: redis-cli -a redispass ping\n    ports:\n      - \"6379:6379\"\n",
+    )]);
+    let out = check_verbose(d.path(), "human");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("service \"postgres\" publishes port 5432"),
+        "{text}"
+    );
+    assert!(text.contains("POSTGRES_PASSWORD: ********"), "{text}");
+    assert!(!text.contains("redispass"), "{text}");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "docker-compose.yml"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"image\": \"postgres:16\""), "{text}");
+    assert!(!text.contains("redispass"), "{text}");
+}

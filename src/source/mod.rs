@@ -157,9 +157,10 @@ impl SourceFile {
         crate::source::secrets::merge(ranges)
     }
 
-    /// The strings of credential ranges, each line of one trimmed, of 4 bytes or more and
-    /// not a word of the credential vocabulary (see
-    /// [`vocabulary_word`](crate::source::secrets::vocabulary_word)), longest first.
+    /// The strings of credential ranges, each line of one trimmed, of 4 bytes or more, not a
+    /// word of the credential vocabulary (see
+    /// [`vocabulary_word`](crate::source::secrets::vocabulary_word)) and not a key of the file
+    /// ([`used_as_key`](crate::source::secrets::used_as_key): a service's name), longest first.
     fn strings_of(&self, ranges: &[Range<usize>]) -> Vec<String> {
         let mut known: Vec<String> = Vec::new();
         for r in ranges {
@@ -167,6 +168,7 @@ impl SourceFile {
                 let piece = piece.trim();
                 if piece.len() >= 4
                     && !crate::source::secrets::vocabulary_word(piece)
+                    && !crate::source::secrets::used_as_key(&self.text, piece)
                     && !known.iter().any(|k| k == piece)
                 {
                     known.push(piece.to_string());

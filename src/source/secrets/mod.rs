@@ -51,7 +51,7 @@ pub use detect::{
 };
 pub use document::{SecretValues, mark_document, mark_secret_data, redact_value, value_of_entry};
 pub use redact::{Redacted, redact_text, redact_with};
-pub use scan::{Words, merge, scan};
+pub use scan::{Words, merge, scan, used_as_key};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
 
 /// Whether a credential found in one file is also masked where another file of the run

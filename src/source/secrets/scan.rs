@@ -249,9 +249,14 @@ fn next_word(b: &[u8], at: usize) -> Option<(usize, Item)> {
 /// says it is one. A word of its own: not inside a longer run of letters, digits, `_` and
 /// `-` (a password `admin` leaves `admin-tools` alone). One pass over the text for all of
 /// them; a text without credentials costs nothing.
+///
+/// A credential the text also uses as a key (`postgres:` naming the Compose service whose
+/// `POSTGRES_PASSWORD: postgres` it is, `airflow-apiserver:` beside `airflow:airflow@…`) is
+/// a name of the file: masked where it is the credential, not wherever the name is
+/// (`image: postgres:16`, a message about service "postgres").
 fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
     let mut values: Vec<&str> = crate::source::one_line(text, out)
-        .filter(|v| v.len() >= 4 && !super::vocabulary_word(v))
+        .filter(|v| v.len() >= 4 && !super::vocabulary_word(v) && !used_as_key(text, v))
         .collect();
     if values.is_empty() {
         return;
@@ -261,6 +266,52 @@ fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
     if let Some(words) = Words::new(&values) {
         out.extend(words.in_text(text));
     }
+}
+
+/// Whether `text` has `word` as a mapping key, or as a part of one joined by `-`, `_` or `.`
+/// (`postgres:`, `x-airflow-common:`, `"redis": {`, `- name-of-it: …`): a key ends with `:`
+/// and a blank or the line's end, and only indentation, a list's `- ` or a flow mapping's
+/// `{`/`,` precede it on its line.
+pub fn used_as_key(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let joined = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    memchr::memmem::find_iter(b, word.as_bytes()).any(|s| {
+        let e = s + word.len();
+        // A word of its own, not letters inside a longer run (`post` in `postgres`).
+        if s > 0 && b[s - 1].is_ascii_alphanumeric()
+            || b.get(e).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        let mut ks = s;
+        while ks > 0 && joined(b[ks - 1]) {
+            ks -= 1;
+        }
+        let mut ke = e;
+        while ke < b.len() && joined(b[ke]) {
+            ke += 1;
+        }
+        if matches!(b.get(ke), Some(b'"' | b'\'')) {
+            ke += 1;
+        }
+        if b.get(ke) != Some(&b':')
+            || !matches!(b.get(ke + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return false;
+        }
+        if ks > 0 && matches!(b[ks - 1], b'"' | b'\'') {
+            ks -= 1;
+        }
+        let line_start = b[..ks]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        let before = text[line_start..ks].trim_end_matches([' ', '\t']);
+        before.is_empty() || before.ends_with(['-', '{', ','])
+    })
 }
 
 /// Credentials to find in a text as words of their own: not inside a longer run of letters,

@@ -215,6 +215,41 @@ fn a_vocabulary_word_credential_is_masked_at_its_place_only() {
     assert!(!super::vocabulary_word("toml-db-passphrase"));
 }
 
+/// A credential its file also uses as a key (the Compose service `postgres:` whose password
+/// is `postgres`) is masked where it is the credential, not where the file names something
+/// with it (`image: postgres:16`, `airflow-apiserver:`); a credential no key names is masked
+/// wherever it is a word of its own (a healthcheck's `redis-cli -a redispass`).
+#[test]
+fn a_credential_the_file_uses_as_a_key_is_masked_at_its_place_only() {
+    let text = "services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n  cache:\n    environment:\n      REDIS_PASSWORD: redispass\n    healthcheck:\n      test: redis-cli -a redispass ping\n";
+    let masked: Vec<(usize, &str)> = scan(text)
+        .iter()
+        .map(|r| (text[..r.start].lines().count(), &text[r.clone()]))
+        .collect();
+    assert_eq!(
+        masked,
+        [(5, "postgres"), (8, "redispass"), (10, "redispass")]
+    );
+    for (text, word) in [
+        ("postgres:\n", "postgres"),
+        ("x-airflow-common:\n", "airflow"),
+        ("  - name-of-it: 1\n", "name"),
+        ("{\"redis\": {}}\n", "redis"),
+        ("a: {b: 1, airflow-web: 2}\n", "airflow"),
+    ] {
+        assert!(super::used_as_key(text, word), "{text:?} {word}");
+    }
+    for (text, word) in [
+        ("image: postgres:16\n", "postgres"),
+        ("postgres:16\n", "postgres"),
+        ("postgresql:\n", "postgres"),
+        ("url: postgres://a:b@c\n", "postgres"),
+        ("cmd: redis-cli -a redispass: x\n", "redispass"),
+    ] {
+        assert!(!super::used_as_key(text, word), "{text:?} {word}");
+    }
+}
+
 #[test]
 fn a_credential_spreads_to_other_files_when_it_is_a_token() {
     for token in ["Zx9-Qw8-Lk7", "hunter2", "Secret-Value-7731"] {
