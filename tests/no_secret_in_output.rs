@@ -994,3 +994,34 @@ fn a_credential_that_names_a_service_is_masked_where_it_is_the_credential() {
     assert!(text.contains("\"image\": \"postgres:16\""), "{text}");
     assert!(!text.contains("redispass"), "{text}");
 }
+
+/// RabbitMQ's `definitions.json` (and alike: `passwordHash`, `hashed_password`,
+/// `password_digest`) stores each user's salted password hash as base64, with no `$2y$`-like
+/// prefix the password-hash pattern knows: the name says what it is (wild26). Masking only:
+/// a hash is no plaintext secret for the rules.
+#[test]
+fn password_hashes_named_as_such_are_masked() {
+    let d = dir_with(&[(
+        "definitions.json",
+        b"{\n  \"users\": [\n    {\n      \"name\": \"admin\",\n      \"password_hash\": \"1vIUAR4slRY5pa3745F9iMwlDhRpyxhrDPMxhRbrielCJLjr\",\n      \"hashing_algorithm\": \"rabbit_password_hashing_sha256\",\n      \"tags\": \"administrator\"\n    },\n    {\n      \"name\": \"ops\",\n      \"passwordHash\": \"Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY=\"\n    }\n  ],\n  \"file_hash\": \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n}\n",
+    )]);
+    for args in [
+        &["inspect", "definitions.json"][..],
+        &["check", ".", "--verbose", "--format", "human"][..],
+    ] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for h in ["1vIUAR4slRY5pa3745F9", "Zm9vYmFyYmF6cXV4"] {
+            assert!(!text.contains(h), "{args:?} prints {h:?}:\n{text}");
+        }
+        if args[0] == "inspect" {
+            // Names and digests of files stay readable.
+            assert!(text.contains("rabbit_password_hashing_sha256"), "{text}");
+            assert!(text.contains("9f86d081884c7d659a2f"), "{text}");
+        }
+    }
+}

@@ -47,6 +47,17 @@ off_when_true := {
 
 ssl_mode_keys := {"sslmode", "ssl_mode"}
 
+# Blocks whose `insecure` switch is not about TLS: Traefik's static configuration serves the API
+# and dashboard on its own entrypoint with `api.insecure`, and trusts every client's
+# X-Forwarded-* or PROXY header with an entrypoint's `forwardedHeaders.insecure` and
+# `proxyProtocol.insecure` (wild26: homelab and CrowdSec `traefik.yml` files).
+insecure_not_tls_blocks := {"api", "forwarded_headers", "forwardedheaders", "proxy_protocol", "proxyprotocol"}
+
+insecure_beside_tls(e, k) if {
+	k == "insecure"
+	insecure_not_tls_blocks[config.norm_key(block_of(e))]
+}
+
 # Blocks whose `enabled: false` turns TLS off: `ssl: {enabled: false}` is `ssl: false`
 # (Spring's `server.ssl.enabled`, exporters' and clients' `tls.enabled`).
 tls_blocks := {"ssl", "tls"}
@@ -119,6 +130,7 @@ deny contains finding if {
 	k := config.norm_key(leaf(e.key))
 	off_when_true[k]
 	is_true(e.value)
+	not insecure_beside_tls(e, k)
 	finding := {
 		"msg": sprintf("%s is %v, which turns TLS or its certificate verification off", [config.dotted(e.path), trim_space(sprintf("%v", [e.value]))]),
 		"path": e.path,

@@ -50,9 +50,26 @@ deny contains finding if {
 	some i, p in input.policies
 	p.permissive == true
 	p.command in {"update", "delete", "all"}
+	not changes_nothing(p)
 	sql.is_audit_name(split(p.table, ".")[count(split(p.table, ".")) - 1])
 	finding := {
 		"msg": sprintf("policy %q lets rows of audit table %s be changed (FOR %s)", [p.name, p.table, upper(p.command)]),
 		"path": ["policies", i],
 	}
+}
+
+# A policy that denies: `USING (false)` lets no existing row be chosen for UPDATE or DELETE (nor
+# FOR ALL), and an UPDATE's new rows must also pass `WITH CHECK`, so `WITH CHECK (false)` stops
+# every UPDATE. Supabase schemas write such policies to keep anon's audit rows append-only
+# (wild26). WITH CHECK alone does not stop DELETE, which only reads USING.
+changes_nothing(p) if always_false(p.using)
+
+changes_nothing(p) if {
+	p.command == "update"
+	always_false(p.with_check)
+}
+
+always_false(expr) if {
+	is_string(expr)
+	trim(lower(trim_space(expr)), "()") == "false"
 }

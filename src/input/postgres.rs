@@ -67,6 +67,14 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
     load_with_stats(file).0
 }
 
+/// psql meta-commands that change nothing a schema holds: pg_dump's `\restrict KEY` and
+/// `\unrestrict KEY` (written around every dump since 17.6, 16.10 and 15.14) only limit which
+/// meta-commands psql accepts in between, and the printing commands print. Noting them would
+/// add two notes to every recent dump (wild26); `\connect`, `\set`, `\i` and the others still
+/// get a note, since what they do may change what the file builds.
+const SESSION_ONLY_META_COMMANDS: [&str; 5] =
+    ["\\restrict", "\\unrestrict", "\\echo", "\\qecho", "\\warn"];
+
 /// The byte ranges `[start, end)` of the statements of a PostgreSQL file, as runeguard splits
 /// them (psql meta-commands and `COPY` data left out; the `;` excluded). For benchmarks and
 /// the oracle scripts (`examples/sql_frontends.rs`).
@@ -144,7 +152,9 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
                     .split_whitespace()
                     .next()
                     .unwrap_or("\\");
-                reader.note(start, format!("psql meta-command `{cmd}` skipped"));
+                if !SESSION_ONLY_META_COMMANDS.contains(&cmd) {
+                    reader.note(start, format!("psql meta-command `{cmd}` skipped"));
+                }
             }
             Piece::Stmt { start, end, toks } => {
                 stats.statements += 1;

@@ -147,6 +147,25 @@ fn unmodelled_statements_and_meta_commands_are_notes() {
     );
 }
 
+/// pg_dump (17.6, 16.10, 15.14 and later) opens every dump with `\restrict KEY` and closes it
+/// with `\unrestrict KEY`; they and psql's printing commands change nothing the model reads, so
+/// they are read silently, as comments are (wild26: a Rails `structure.sql`).
+#[test]
+fn pg_dump_restrict_keys_and_echo_are_no_notes() {
+    let text = "\\restrict XcTvZlKfwzFA58DrQgftAigeSJFtpOBaQynk1v7oiMVh2qf85wKgqd2OTsOKWJ1\n\
+                CREATE TABLE t (id int PRIMARY KEY);\n\
+                \\echo created\n\
+                \\unrestrict XcTvZlKfwzFA58DrQgftAigeSJFtpOBaQynk1v7oiMVh2qf85wKgqd2OTsOKWJ1\n\
+                \\connect other\n";
+    let (l, stats) = load_str(text);
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        messages,
+        ["db/t.sql:5:1: psql meta-command `\\connect` skipped"]
+    );
+    assert_eq!((stats.meta_commands, stats.parsed), (4, 1));
+}
+
 /// A MySQL file (a dump, a migration of another project) is one note at its first MySQL
 /// sign, not a syntax error per statement; PostgreSQL naming MySQL's words in names, comments
 /// or strings is still read as PostgreSQL.

@@ -262,6 +262,27 @@ pub fn reference_field(path: &[&str]) -> bool {
             .any(|p| REFERENCE_PARENTS.contains(p))
 }
 
+/// True when a name says its value is a stored hash of a password or secret
+/// (`password_hash`, `passwordHash`, `hashed_password`, `password_digest`, Keycloak's
+/// `hashedSaltedValue`): RabbitMQ's `definitions.json` writes such hashes as bare base64, which
+/// no hash pattern recognises, and an identifier-like name (`*_HASH`) otherwise keeps them
+/// readable (wild26). Cracking a leaked hash offline gives the password back, so masking hides
+/// them; the rules, which report plaintext secrets, do not read this.
+fn password_hash_name(name: &str) -> bool {
+    const HASH_WORDS: [&str; 3] = ["HASH", "HASHED", "DIGEST"];
+    const HASHED_WORDS: [&str; 6] = [
+        "PASSWORD",
+        "PASSWD",
+        "PASSPHRASE",
+        "SECRET",
+        "TOKEN",
+        "SALTED",
+    ];
+    let w = words(name);
+    let parts: Vec<&str> = w.split('_').collect();
+    parts.iter().any(|p| HASH_WORDS.contains(p)) && parts.iter().any(|p| HASHED_WORDS.contains(p))
+}
+
 /// Whether a value under a name holds a credential, and which kind. `name` is the key, or
 /// the environment variable's name; `reference` says the field names another object (see
 /// [`reference_field`]).
@@ -276,7 +297,7 @@ pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
     if let Some(credentials) = authorization_credentials(name, v) {
         return (!not_literal("AUTHORIZATION_TOKEN", credentials)).then_some(Shape::NamedLiteral);
     }
-    if secret_name(name) && !not_literal(name, v) {
+    if (secret_name(name) || password_hash_name(name)) && !not_literal(name, v) {
         return Some(Shape::NamedLiteral);
     }
     let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
