@@ -2681,3 +2681,13 @@ fn name_reference_specs_conflicting_with_the_builtin_table_are_problems() {
 fn name_reference_entries_new_to_the_table_keep_their_own_specs() {
     assert_same_as_kubectl("name-reference-entry-own-specs");
 }
+
+/// (kwild22's open item) Two keys of one mapping that YAML 1.1 reads as the same boolean
+/// (`on:` and `y:`, `Off:` and `no:`) in a values file Kustomize rewrites stay two text keys
+/// there, besides the one boolean key Helm reads from the chart's defaults (measured with
+/// kubectl kustomize v5.8). runeguard read the file with YAML 1.1 keys, keeping only the
+/// last of each pair (`y`, `no`), then named it back.
+#[test]
+fn chart_values_files_kustomize_rewrites_keep_twin_boolean_keys_apart() {
+    assert_same_as_kubectl("helm-values-rewritten-twin-keys");
+}
