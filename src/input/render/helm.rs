@@ -215,18 +215,25 @@ fn render_on_this_thread(
             break;
         };
         let shown = crate::input::files::display_path(vf, &cwd);
-        let read = std::fs::read(vf)
-            .map_err(|e| Problem::error(&shown, None, format!("cannot read values file: {e}")))
-            .and_then(|b| crate::input::files::decode(&shown, b))
-            .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
-            .and_then(|src| values::read_values_file(&src).map(|(v, t)| (src, v, t)));
         let rewritten = opts
             .inline_values
             .as_ref()
             .is_some_and(|iv| iv.rewrites_file && i == 0);
-        let read = read.map(|(src, mut v, mut t)| {
+        let read = std::fs::read(vf)
+            .map_err(|e| Problem::error(&shown, None, format!("cannot read values file: {e}")))
+            .and_then(|b| crate::input::files::decode(&shown, b))
+            .map(|t| SourceFile::new(shown.clone(), Some(vf.clone()), t))
+            .and_then(|src| {
+                if rewritten {
+                    values::read_rewritten_values_file(&src)
+                } else {
+                    values::read_values_file(&src)
+                }
+                .map(|(v, t)| (src, v, t))
+            });
+        let read = read.map(|(src, mut v, t)| {
             if rewritten {
-                values::yaml11_bools_as_text(&mut v, &mut t, &src.text);
+                values::yaml11_bools_as_text(&mut v, &t, &src.text);
             }
             (src, v, t)
         });

@@ -21,7 +21,7 @@ pub use scalars::{
 };
 pub use tree::{
     NON_FINITE, ResolveIssue, Schema, go_yaml_folded_round_trip, resolve, resolve_helm_values,
-    undo_go_yaml_folded_round_trip,
+    resolve_rewritten_helm_values, undo_go_yaml_folded_round_trip,
 };
 
 /// Deepest nesting accepted: deeper input is reported, never overflows the stack.

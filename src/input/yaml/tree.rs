@@ -55,7 +55,7 @@ pub fn resolve(
     text: &str,
     lines: &LineIndex,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
-    resolve_with(doc, schema, false, text, lines)
+    resolve_with(doc, schema, false, false, text, lines)
 }
 
 /// [`resolve`] with [`Schema::Kubernetes`] as Helm reads values files and `fromYaml` text
@@ -71,19 +71,33 @@ pub fn resolve_helm_values(
     text: &str,
     lines: &LineIndex,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
-    resolve_with(doc, Schema::Kubernetes, true, text, lines)
+    resolve_with(doc, Schema::Kubernetes, true, false, text, lines)
+}
+
+/// [`resolve_helm_values`] of a values file Kustomize read and wrote back (kyaml, YAML 1.2):
+/// a plain key written as a YAML 1.1 boolean other than `true`/`false` (`on:`, `y:`) stays
+/// its text, as kyaml writes it back quoted, so two such keys of one mapping stay two keys
+/// (measured with kubectl kustomize v5.8) instead of both being `"true"`.
+pub fn resolve_rewritten_helm_values(
+    doc: &RawNode,
+    text: &str,
+    lines: &LineIndex,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
+    resolve_with(doc, Schema::Kubernetes, true, true, text, lines)
 }
 
 fn resolve_with(
     doc: &RawNode,
     schema: Schema,
     yaml11_keys: bool,
+    yaml11_bool_keys_as_text: bool,
     text: &str,
     lines: &LineIndex,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), ResolveIssue> {
     let mut r = Resolver {
         schema,
         yaml11_keys,
+        yaml11_bool_keys_as_text,
         text,
         lines,
         budget: MAX_EXPANDED_NODES,
@@ -98,6 +112,9 @@ struct Resolver<'a> {
     schema: Schema,
     /// Plain keys read as YAML 1.1 scalars (Helm's values).
     yaml11_keys: bool,
+    /// Except the YAML 1.1 booleans other than `true`/`false`, kept as text (a values file
+    /// Kustomize rewrote).
+    yaml11_bool_keys_as_text: bool,
     text: &'a str,
     lines: &'a LineIndex,
     budget: usize,
@@ -392,10 +409,15 @@ impl Resolver<'_> {
                 if *style == ScalarStyle::Plain && k.is_null_scalar() && text.is_empty() {
                     return Some(String::new());
                 }
+                let yaml11_only_bool = || {
+                    matches!(resolve_yaml11(text), Value::Bool(_))
+                        && !matches!(resolve_core(text), Value::Bool(_))
+                };
                 if self.yaml11_keys
                     && *style == ScalarStyle::Plain
                     && tag.is_none()
                     && text != "<<"
+                    && !(self.yaml11_bool_keys_as_text && yaml11_only_bool())
                     && let Some(key) = super::yaml11_key(text)
                 {
                     return Some(key);

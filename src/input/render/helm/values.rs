@@ -398,7 +398,7 @@ type Parsed = (
 
 /// [`read_yaml`] of a text already parsed into its documents.
 fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, SpanTree), Problem> {
-    let (v, spans, non_finite) = read_non_finite_parsed(file, parsed)?;
+    let (v, spans, non_finite) = read_non_finite_parsed(file, parsed, false)?;
     non_finite_error(file, &non_finite)?;
     Ok((v, spans))
 }
@@ -408,16 +408,27 @@ fn read_yaml_parsed(file: &Arc<SourceFile>, parsed: Parsed) -> Result<(Value, Sp
 pub fn read_yaml_non_finite(
     file: &Arc<SourceFile>,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
+    read_yaml_keys(file, false)
+}
+
+/// [`read_yaml_non_finite`]; `rewritten`: a values file Kustomize read and wrote back, whose
+/// keys written as YAML 1.1 booleans other than `true`/`false` stay text
+/// ([`crate::input::yaml::resolve_rewritten_helm_values`]).
+fn read_yaml_keys(
+    file: &Arc<SourceFile>,
+    rewritten: bool,
+) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     let parsed = parse_stream(&file.text, &file.lines);
     if let Some((again, quotes)) = with_quote_escapes(file, &parsed.1) {
-        return read_yaml_non_finite(&again).map(|r| restore_quotes(r, quotes));
+        return read_yaml_keys(&again, rewritten).map(|r| restore_quotes(r, quotes));
     }
-    read_non_finite_parsed(file, first_document(file, parsed)?)
+    read_non_finite_parsed(file, first_document(file, parsed)?, rewritten)
 }
 
 fn read_non_finite_parsed(
     file: &Arc<SourceFile>,
     (mut docs, err): Parsed,
+    rewritten: bool,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     // go-yaml (Helm's reader) accepts a quoted scalar or flow collection whose continuation
     // lines are no deeper than their parent (`a: "x` then `y"` at column 0), which saphyr
@@ -441,11 +452,11 @@ fn read_non_finite_parsed(
     }
     if let Some((text, _)) = &lenient {
         let idx = crate::source::span::LineIndex::new(text);
-        let (v, mut spans, non_finite) = resolve_first(file, &docs, text, &idx)?;
+        let (v, mut spans, non_finite) = resolve_first(file, &docs, text, &idx, rewritten)?;
         remap_spans(&mut spans, &lenient_offsets(text, &file.text));
         return Ok((v, spans, non_finite));
     }
-    resolve_first(file, &docs, &file.text, &file.lines)
+    resolve_first(file, &docs, &file.text, &file.lines, rewritten)
 }
 
 /// The first document of `docs` (parsed from `text`) as values, with its infinities and NaNs.
@@ -454,11 +465,17 @@ fn resolve_first(
     docs: &[crate::input::yaml::RawDocument],
     text: &str,
     idx: &crate::source::span::LineIndex,
+    rewritten: bool,
 ) -> Result<(Value, SpanTree, Vec<ResolveIssue>), Problem> {
     let Some(doc) = docs.first() else {
         return Ok((Value::Object(Map::new()), SpanTree::default(), Vec::new()));
     };
-    let (v, spans, issues) = resolve_helm_values(&doc.root, text, idx)
+    let resolve = if rewritten {
+        crate::input::yaml::resolve_rewritten_helm_values
+    } else {
+        resolve_helm_values
+    };
+    let (v, spans, issues) = resolve(&doc.root, text, idx)
         .map_err(|e| Problem::error(&file.path, Some(e.pos), e.message))?;
     // go-yaml v2 (Helm's reader, not strict) keeps the last of a duplicate key, as the
     // resolver does: Helm renders such values (`on:` and `y:` are both the key `true`).
@@ -483,6 +500,18 @@ pub fn read_values_yaml(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Pro
 /// words.
 pub fn read_values_file(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
     read_yaml(file).map_err(|p| go_worded(file, p, false))
+}
+
+/// [`read_values_file`] of a values file Kustomize read and wrote back (`valuesInline` under
+/// `override` or `merge`): its keys written as YAML 1.1 booleans other than `true`/`false`
+/// stay text, each its own key.
+pub fn read_rewritten_values_file(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Problem> {
+    read_yaml_keys(file, true)
+        .and_then(|(v, spans, non_finite)| {
+            non_finite_error(file, &non_finite)?;
+            Ok((v, spans))
+        })
+        .map_err(|p| go_worded(file, p, false))
 }
 
 /// Helm's error for a values document that is not a map (a list, a string, a number or a
@@ -1926,15 +1955,15 @@ const YAML11_ONLY_BOOLS: [&str; 16] = [
     "OFF",
 ];
 
-/// Turns back into text each boolean of `v` and each mapping key written as a YAML 1.1
-/// boolean other than `true`/`false` (`y`, `yes`, `on`, `off`, `n`, `no`, in any of their
-/// cases), as kyaml (YAML 1.2) reads and writes them: a values file Kustomize rewrote (see
-/// [`crate::input::render::InlineValues::rewrites_file`]). Helm still reads the chart's own
+/// Turns back into text each boolean of `v` written as a YAML 1.1 boolean other than
+/// `true`/`false` (`y`, `yes`, `on`, `off`, `n`, `no`, in any of their cases), as kyaml
+/// (YAML 1.2) reads and writes them: a values file Kustomize rewrote (see
+/// [`crate::input::render::InlineValues::rewrites_file`]), whose keys
+/// [`read_rewritten_values_file`] already read as text. Helm still reads the chart's own
 /// values.yaml as its defaults, so a key `on:` is then both `"true"` (the defaults) and
-/// `"on"` (this file; measured with kubectl kustomize v5.8). `tree` is renamed with `v`, so
-/// that the values keep their origins.
-pub fn yaml11_bools_as_text(v: &mut Value, tree: &mut SpanTree, text: &str) {
-    match (&mut *v, &mut tree.children) {
+/// `"on"` (this file; measured with kubectl kustomize v5.8).
+pub fn yaml11_bools_as_text(v: &mut Value, tree: &SpanTree, text: &str) {
+    match (&mut *v, &tree.children) {
         (Value::Bool(_), Children::Leaf) => {
             let (s, e) = (tree.span.start as usize, tree.span.end as usize);
             // A mapping entry's span runs from its key: the boolean is after the last `:`.
@@ -1945,22 +1974,7 @@ pub fn yaml11_bools_as_text(v: &mut Value, tree: &mut SpanTree, text: &str) {
             }
         }
         (Value::Object(m), Children::Map(entries)) => {
-            for (k, t) in entries.iter_mut() {
-                // The entry's span starts at its key; a plain key has no `:` of its own.
-                let from = t.span.start as usize;
-                let written = text
-                    .get(from..)
-                    .and_then(|rest| rest.split(':').next())
-                    .map(str::trim)
-                    .unwrap_or_default();
-                if written != k.as_str()
-                    && YAML11_ONLY_BOOLS.contains(&written)
-                    && !m.contains_key(written)
-                    && let Some(x) = m.remove(k.as_str())
-                {
-                    m.insert(written.to_string(), x);
-                    *k = written.to_string();
-                }
+            for (k, t) in entries {
                 if let Some(x) = m.get_mut(k.as_str()) {
                     yaml11_bools_as_text(x, t, text);
                 }

@@ -403,6 +403,9 @@ pub struct Conflict {
     /// `CommonLabels`, `CommonAnnotations`, `NamePrefix` or `NameSuffix`, as Kustomize
     /// names the table.
     pub table: &'static str,
+    /// The merged spec's node, when the table keeps it (`nameReference`, where equal specs
+    /// of entries naming other kinds are other specs).
+    pub at: Option<Node>,
 }
 
 /// Kustomize's `TransformerConfig.Merge` of a label or annotation table: [`merge_specs`]
@@ -422,6 +425,7 @@ pub(super) fn merge_sorted_checked(
                 there: e.clone(),
                 merged: f.clone(),
                 table,
+                at: None,
             }),
             Some(_) => {}
             None => into.push(f.clone()),
@@ -455,9 +459,20 @@ pub type NameRefs = Vec<(refs::Target, FieldSpec, Option<Node>)>;
 /// only in `create` fails the merge (measured with kubectl kustomize v5.8: "failed to merge
 /// NameReference fieldSpec: conflicting fieldspecs", between two files, two entries of one
 /// file, or a base's file and an overlay's).
+///
+/// An entry naming a kind not there yet is appended whole (`nbrSlice.mergeOne`), its specs
+/// not merged with each other: two specs of one such entry differing only in `create`
+/// build (measured), while under an entry of the built-in table's kind, group and version
+/// (ConfigMap `v1`) they meet in the built-in entry and fail. `more` is one entry or a
+/// merged table (one entry per target).
 pub(super) fn merge_name_refs(into: &mut NameRefs, more: NameRefs) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
+    let there: Vec<refs::Target> = into.iter().map(|(t, _, _)| t.clone()).collect();
     for (target, f, item) in more {
+        if !there.contains(&target) {
+            into.push((target, f, item));
+            continue;
+        }
         match into
             .iter()
             .find(|(t, e, _)| *t == target && same_spec(e, &f))
@@ -466,6 +481,7 @@ pub(super) fn merge_name_refs(into: &mut NameRefs, more: NameRefs) -> Vec<Confli
                 there: e.clone(),
                 merged: f,
                 table: NAME_REFS,
+                at: item,
             }),
             Some(_) => {}
             None => into.push((target, f, item)),
@@ -1298,11 +1314,11 @@ pub fn report_conflicts(
     }
     config.conflicted = !conflicts.is_empty();
     for c in conflicts {
-        let at = located
-            .iter()
-            .find(|(f, _)| *f == c.merged)
-            .or_else(|| located.iter().find(|(f, _)| *f == c.there))
-            .map_or(fallback, |(_, n)| n);
+        let at =
+            c.at.as_ref()
+                .or_else(|| located.iter().find(|(f, _)| *f == c.merged).map(|(_, n)| n))
+                .or_else(|| located.iter().find(|(f, _)| *f == c.there).map(|(_, n)| n))
+                .unwrap_or(fallback);
         let kind = spec_kinds;
         b.problem_at(
             at,
@@ -1559,6 +1575,14 @@ pub fn read_configurations(b: &mut Builder, k: &Kust, acc: &mut Acc) {
     // kind with another `create` than a default conflicts here), then the accumulator's
     // merge (where a kind-specific spec sorted first drops or conflicts with the default
     // for every kind when nothing was accumulated before).
+    // The `nameReference` table too: the files' specs merge into the built-in table first,
+    // where one differing from a built-in spec only in `create` fails (measured: the kubebuilder-
+    // style `create: true` at a Deployment's `spec/template/spec/volumes/configMap/name` under
+    // ConfigMap `v1`); only the check is kept, the built-in renaming being code.
+    conflicts.extend(merge_name_refs(
+        &mut super::name_table::builtin_name_refs(),
+        name_refs.clone(),
+    ));
     conflicts.extend(merge_name_refs(&mut acc.config.name_refs, name_refs));
     for t in tables {
         let mut table = (t.defaults)();

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 mod fields;
 mod images;
+mod name_table;
 mod order;
 mod patches;
 mod refs;
