@@ -169,8 +169,8 @@ pub(super) fn split_documents(
                 let printed = &out[piece.start..piece.end];
                 // An action naming several values: the one printed, else (`printf` of
                 // several) the action first and each values line after it.
-                let several = several_values(expr, printed, &p.values);
-                let base_path = match several.as_slice() {
+                let mut several = several_values(expr, printed, &p.values);
+                let mut base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
                         // Relative to a partial's dot: the template's own pieces have no
                         // `include` call to read it from (`{{ template "x" . }}`).
@@ -180,6 +180,20 @@ pub(super) fn split_documents(
                     [one] => Some(one.clone()),
                     _ => None,
                 };
+                // Several fields of dot (`.hostPath | default .mountPath` inside `range
+                // .Values.mounts`), which name no `.Values`: those whose text was printed.
+                if base_path.is_none() && several.is_empty() {
+                    let fields: Vec<Vec<String>> = cached_operands(&file, piece.offset, with_cache)
+                        .into_iter()
+                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
+                        .collect();
+                    if fields.len() > 1 {
+                        several = printed_of(fields, printed, &p.values);
+                        if let [one] = several.as_slice() {
+                            base_path = Some(one.clone());
+                        }
+                    }
+                }
                 let parts: Vec<Origin> = match several.len() {
                     0 | 1 => Vec::new(),
                     _ => values_parts(&several, p),
@@ -533,6 +547,28 @@ fn action_values_path(
     let path = values_path(expr, offset.min(file.text.len()), cache.of(file));
     cache.values_paths.insert(key, path.clone());
     path
+}
+
+/// The paths of the operands of the action at `offset` of `file` that are variables or
+/// fields of dot ([`operand_paths`]; an operand holding no values path left out).
+fn cached_operands(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    cache: &mut FileReadings,
+) -> Vec<Vec<String>> {
+    let key = (Arc::as_ptr(file) as usize, offset);
+    if let Some(found) = cache.operands.get(&key) {
+        return found.clone();
+    }
+    let (_, expr) = action_origin(file, offset);
+    let inner = super::actions::inner(expr);
+    let at = offset.min(file.text.len());
+    let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
+        .into_iter()
+        .flatten()
+        .collect();
+    cache.operands.insert(key, found.clone());
+    found
 }
 
 /// A partial's path relative to its dot ([`DOT`]) made a values path through the `include`
@@ -1116,35 +1152,29 @@ fn partial_origins_parts(
         _ => None,
     };
     let mut texts = Vec::new();
+    let mut chosen = None;
     if several.len() > 1 {
         parts = values_parts(&several, p);
         texts = printed_parts(&several, p);
     } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
-        let inner = super::actions::inner(expr);
-        let at = piece.offset.min(file.text.len());
-        let key = (Arc::as_ptr(file) as usize, piece.offset);
-        let operands = match cache.operands.get(&key) {
-            Some(found) => found.clone(),
-            None => {
-                let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                cache.operands.insert(key, found.clone());
-                found
-            }
-        };
-        let named: Vec<Vec<String>> = operands
+        let named: Vec<Vec<String>> = cached_operands(file, piece.offset, cache)
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
         let combined = printed_of(named, printed, &p.values);
-        parts = values_parts(&combined, p);
-        texts = printed_parts(&combined, p);
+        if let [one] = combined.as_slice() {
+            // One of them printed as it is (`default .mountPath .hostPath` of a `range`
+            // element): its values line is the origin, as for an action naming one value.
+            chosen = Some(one.clone());
+        } else {
+            parts = values_parts(&combined, p);
+            texts = printed_parts(&combined, p);
+        }
     }
     if let Some(path) = path
+        .or(chosen)
         .and_then(|path| from_calls(path, n, included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
