@@ -1486,3 +1486,72 @@ spec:
         "{v:#}"
     );
 }
+
+/// A map entry of values printed as an env list item built at run time (z2jh's
+/// `jupyterhub.extraEnv`: `merge (dict) $value (dict "name" $key) | list | toYaml` inside
+/// `range $key, $value`), by a partial and by a template: the printed item is no entry's
+/// text, so each line pointed at the map's key (`extraEnv:`); it points at the node it
+/// printed (`value:`, `secretKeyRef:`), as a string entry printed with its key does.
+#[test]
+fn a_range_entry_printed_as_a_built_list_item_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"extraEnv:\n  OAUTH_CLIENT_SECRET: \"abcd1234efgh5678\"\n  API_TOKEN:\n    value: \"tok-987654321zyxwv\"\n  DB_PASSWORD:\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\nsideEnv:\n  SIDE_API_TOKEN:\n    value: \"tok-123456789abcdefg\"\n",
+        ),
+        (
+            "c/templates/_env.tpl",
+            br#"{{- define "c.env" -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}
+{{- merge (dict) $value (dict "name" $key) | list | toYaml | println }}
+{{- else -}}
+- name: {{ $key | quote }}
+  value: {{ $value | quote | println }}
+{{- end }}
+{{- end }}
+{{- end }}
+"#,
+        ),
+        (
+            "c/templates/deploy.yaml",
+            br#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  namespace: apps
+spec:
+  template:
+    spec:
+      containers:
+        - name: main
+          image: busybox:1.36
+          env:
+            - name: A
+              value: "1"
+            {{- include "c.env" .Values.extraEnv | trimSuffix "\n" | nindent 12 }}
+        - name: side
+          image: busybox:1.36
+          env:
+            {{- range $key, $value := .Values.sideEnv }}
+            {{- merge (dict) $value (dict "name" $key) | list | toYaml | nindent 12 }}
+            {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017,K8S-018"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-017", "c/values.yaml", 2),
+            ("K8S-017", "c/values.yaml", 4),
+            ("K8S-018", "c/values.yaml", 7),
+            ("K8S-017", "c/values.yaml", 12),
+        ],
+        "{v:#}"
+    );
+}

@@ -170,13 +170,21 @@ pub(super) fn split_documents(
                 // An action naming several values: the one printed, else (`printf` of
                 // several) the action first and each values line after it.
                 let mut several = several_values(expr, printed, &p.values);
+                // Whether the action's path goes through a `range` element that the printed
+                // text does not tell (an object built from the entry at run time).
+                let mut untold_element = false;
                 let mut base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
                         // Relative to a partial's dot: the template's own pieces have no
                         // `include` call to read it from (`{{ template "x" . }}`).
                         .filter(|path| path.first().map(String::as_str) != Some(DOT))
                         .and_then(|path| unless_empty(path, printed, &p.values))
-                        .map(|path| element_of(path, printed, &p.values)),
+                        .map(|path| {
+                            let element_at = path.iter().position(|s| s == ELEMENT);
+                            let path = element_of(path, printed, &p.values);
+                            untold_element = element_at.is_some_and(|e| path.len() <= e);
+                            path
+                        }),
                     [one] => Some(one.clone()),
                     _ => None,
                 };
@@ -214,9 +222,13 @@ pub(super) fn split_documents(
                 // An object built at run time and printed by one `toYaml` (no values path
                 // names it): the lines that printed a value from values, and the index of
                 // the printed line where its first line is.
-                let built = (base_path.is_none() && several.is_empty() && any_built)
-                    .then(|| built_block(printed, printed_blocks, &mut blocks_read))
-                    .flatten();
+                // (Or built from a `range` entry the text does not tell: z2jh's `merge (dict)
+                // $value (dict "name" $key) | list | toYaml`; the node each line printed
+                // comes before the collection's key line.)
+                let built =
+                    ((base_path.is_none() || untold_element) && several.is_empty() && any_built)
+                        .then(|| built_block(printed, printed_blocks, &mut blocks_read))
+                        .flatten();
                 let mut line_no = built.as_ref().map(|_| {
                     memchr::memchr_iter(b'\n', &printed.as_bytes()[..s - piece.start]).count()
                 });
@@ -1178,14 +1190,32 @@ fn partial_origins_parts(
         .and_then(|path| from_calls(path, n, included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
+        let element_at = path.iter().position(|s| s == ELEMENT);
         let mut path = element_of(path, printed, &p.values);
+        // A `range` entry its printed text does not tell, because the partial printed an
+        // object built from it at run time (z2jh's `merge (dict) $value (dict "name" $key) |
+        // list | toYaml`, a map entry printed as a list item): the node `toYaml` printed on
+        // the line, when it noted one, rather than the whole collection's key line.
+        let mut told_by_built = false;
+        if element_at.is_some_and(|e| path.len() <= e)
+            && several.len() <= 1
+            && let Some((block, first)) = lines.built(n, i, printed)
+        {
+            let line = memchr::memchr_iter(b'\n', &text.as_bytes()[piece.start..at]).count();
+            if let Some(o) = line.checked_sub(first).and_then(|l| block.origin_at(l)) {
+                origins.push(o.clone());
+                told_by_built = true;
+            }
+        }
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.
         let line_paths = lines
             .lines
             .entry((n, i))
             .or_insert_with(|| Arc::new(LinePaths::of(printed)));
-        if let Some(sub) = line_paths.at(at - piece.start) {
+        if told_by_built {
+            path.clear();
+        } else if let Some(sub) = line_paths.at(at - piece.start) {
             let sub = sub.to_vec();
             match one_element_with(&path, &sub, &p.values, &p.origins) {
                 Some(one) if p.origins.get(&[path.as_slice(), &sub].concat()).is_none() => {
