@@ -1423,3 +1423,135 @@ spec:
         "{v:#}"
     );
 }
+
+/// A field of a `range` element given to `default` with another field of it (tetragon's
+/// `path: {{ .hostPath | default .mountPath }}` over its extra host path mounts), in a
+/// template and in a partial: each volume's host path points at the values line of the field
+/// whose text was printed (`hostPath:` where the element sets it, else `mountPath:`), not at
+/// the template's action, where both volumes were one finding "and 1 more from this line".
+#[test]
+fn a_range_field_chosen_by_default_points_at_the_field_printed() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"mounts:\n  - name: docker-sock\n    mountPath: /var/run/docker.sock\n  - name: etc\n    mountPath: /host/etc\n    hostPath: /etc\nmore:\n  - name: root\n    mountPath: /host\n    hostPath: /\n  - name: containerd\n    mountPath: /run/containerd\n",
+        ),
+        (
+            "c/templates/_volumes.tpl",
+            br#"{{- define "c.volumes" -}}
+{{- range .Values.more }}
+- name: {{ .name }}
+  hostPath:
+    path: {{ default .mountPath .hostPath }}
+{{- end }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/ds.yaml",
+            br#"apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ds
+  namespace: apps
+spec:
+  template:
+    spec:
+      containers:
+        - name: main
+          image: busybox:1.36
+      volumes:
+{{- range .Values.mounts }}
+        - name: {{ .name }}
+          hostPath:
+            path: {{ .hostPath | default .mountPath }}
+{{- end }}
+        {{- include "c.volumes" . | nindent 8 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-011"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-011", "c/values.yaml", 3),
+            ("K8S-011", "c/values.yaml", 6),
+            ("K8S-011", "c/values.yaml", 10),
+            ("K8S-011", "c/values.yaml", 12),
+        ],
+        "{v:#}"
+    );
+}
+
+/// A map entry of values printed as an env list item built at run time (z2jh's
+/// `jupyterhub.extraEnv`: `merge (dict) $value (dict "name" $key) | list | toYaml` inside
+/// `range $key, $value`), by a partial and by a template: the printed item is no entry's
+/// text, so each line pointed at the map's key (`extraEnv:`); it points at the node it
+/// printed (`value:`, `secretKeyRef:`), as a string entry printed with its key does.
+#[test]
+fn a_range_entry_printed_as_a_built_list_item_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"extraEnv:\n  OAUTH_CLIENT_SECRET: \"abcd1234efgh5678\"\n  API_TOKEN:\n    value: \"tok-987654321zyxwv\"\n  DB_PASSWORD:\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\nsideEnv:\n  SIDE_API_TOKEN:\n    value: \"tok-123456789abcdefg\"\n",
+        ),
+        (
+            "c/templates/_env.tpl",
+            br#"{{- define "c.env" -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}
+{{- merge (dict) $value (dict "name" $key) | list | toYaml | println }}
+{{- else -}}
+- name: {{ $key | quote }}
+  value: {{ $value | quote | println }}
+{{- end }}
+{{- end }}
+{{- end }}
+"#,
+        ),
+        (
+            "c/templates/deploy.yaml",
+            br#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  namespace: apps
+spec:
+  template:
+    spec:
+      containers:
+        - name: main
+          image: busybox:1.36
+          env:
+            - name: A
+              value: "1"
+            {{- include "c.env" .Values.extraEnv | trimSuffix "\n" | nindent 12 }}
+        - name: side
+          image: busybox:1.36
+          env:
+            {{- range $key, $value := .Values.sideEnv }}
+            {{- merge (dict) $value (dict "name" $key) | list | toYaml | nindent 12 }}
+            {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017,K8S-018"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-017", "c/values.yaml", 2),
+            ("K8S-017", "c/values.yaml", 4),
+            ("K8S-018", "c/values.yaml", 7),
+            ("K8S-017", "c/values.yaml", 12),
+        ],
+        "{v:#}"
+    );
+}

@@ -169,17 +169,39 @@ pub(super) fn split_documents(
                 let printed = &out[piece.start..piece.end];
                 // An action naming several values: the one printed, else (`printf` of
                 // several) the action first and each values line after it.
-                let several = several_values(expr, printed, &p.values);
-                let base_path = match several.as_slice() {
+                let mut several = several_values(expr, printed, &p.values);
+                // Whether the action's path goes through a `range` element that the printed
+                // text does not tell (an object built from the entry at run time).
+                let mut untold_element = false;
+                let mut base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
                         // Relative to a partial's dot: the template's own pieces have no
                         // `include` call to read it from (`{{ template "x" . }}`).
                         .filter(|path| path.first().map(String::as_str) != Some(DOT))
                         .and_then(|path| unless_empty(path, printed, &p.values))
-                        .map(|path| element_of(path, printed, &p.values)),
+                        .map(|path| {
+                            let element_at = path.iter().position(|s| s == ELEMENT);
+                            let path = element_of(path, printed, &p.values);
+                            untold_element = element_at.is_some_and(|e| path.len() <= e);
+                            path
+                        }),
                     [one] => Some(one.clone()),
                     _ => None,
                 };
+                // Several fields of dot (`.hostPath | default .mountPath` inside `range
+                // .Values.mounts`), which name no `.Values`: those whose text was printed.
+                if base_path.is_none() && several.is_empty() {
+                    let fields: Vec<Vec<String>> = cached_operands(&file, piece.offset, with_cache)
+                        .into_iter()
+                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
+                        .collect();
+                    if fields.len() > 1 {
+                        several = printed_of(fields, printed, &p.values);
+                        if let [one] = several.as_slice() {
+                            base_path = Some(one.clone());
+                        }
+                    }
+                }
                 let parts: Vec<Origin> = match several.len() {
                     0 | 1 => Vec::new(),
                     _ => values_parts(&several, p),
@@ -200,9 +222,13 @@ pub(super) fn split_documents(
                 // An object built at run time and printed by one `toYaml` (no values path
                 // names it): the lines that printed a value from values, and the index of
                 // the printed line where its first line is.
-                let built = (base_path.is_none() && several.is_empty() && any_built)
-                    .then(|| built_block(printed, printed_blocks, &mut blocks_read))
-                    .flatten();
+                // (Or built from a `range` entry the text does not tell: z2jh's `merge (dict)
+                // $value (dict "name" $key) | list | toYaml`; the node each line printed
+                // comes before the collection's key line.)
+                let built =
+                    ((base_path.is_none() || untold_element) && several.is_empty() && any_built)
+                        .then(|| built_block(printed, printed_blocks, &mut blocks_read))
+                        .flatten();
                 let mut line_no = built.as_ref().map(|_| {
                     memchr::memchr_iter(b'\n', &printed.as_bytes()[..s - piece.start]).count()
                 });
@@ -533,6 +559,28 @@ fn action_values_path(
     let path = values_path(expr, offset.min(file.text.len()), cache.of(file));
     cache.values_paths.insert(key, path.clone());
     path
+}
+
+/// The paths of the operands of the action at `offset` of `file` that are variables or
+/// fields of dot ([`operand_paths`]; an operand holding no values path left out).
+fn cached_operands(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    cache: &mut FileReadings,
+) -> Vec<Vec<String>> {
+    let key = (Arc::as_ptr(file) as usize, offset);
+    if let Some(found) = cache.operands.get(&key) {
+        return found.clone();
+    }
+    let (_, expr) = action_origin(file, offset);
+    let inner = super::actions::inner(expr);
+    let at = offset.min(file.text.len());
+    let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
+        .into_iter()
+        .flatten()
+        .collect();
+    cache.operands.insert(key, found.clone());
+    found
 }
 
 /// A partial's path relative to its dot ([`DOT`]) made a values path through the `include`
@@ -1116,46 +1164,58 @@ fn partial_origins_parts(
         _ => None,
     };
     let mut texts = Vec::new();
+    let mut chosen = None;
     if several.len() > 1 {
         parts = values_parts(&several, p);
         texts = printed_parts(&several, p);
     } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
-        let inner = super::actions::inner(expr);
-        let at = piece.offset.min(file.text.len());
-        let key = (Arc::as_ptr(file) as usize, piece.offset);
-        let operands = match cache.operands.get(&key) {
-            Some(found) => found.clone(),
-            None => {
-                let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                cache.operands.insert(key, found.clone());
-                found
-            }
-        };
-        let named: Vec<Vec<String>> = operands
+        let named: Vec<Vec<String>> = cached_operands(file, piece.offset, cache)
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
         let combined = printed_of(named, printed, &p.values);
-        parts = values_parts(&combined, p);
-        texts = printed_parts(&combined, p);
+        if let [one] = combined.as_slice() {
+            // One of them printed as it is (`default .mountPath .hostPath` of a `range`
+            // element): its values line is the origin, as for an action naming one value.
+            chosen = Some(one.clone());
+        } else {
+            parts = values_parts(&combined, p);
+            texts = printed_parts(&combined, p);
+        }
     }
     if let Some(path) = path
+        .or(chosen)
         .and_then(|path| from_calls(path, n, included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
+        let element_at = path.iter().position(|s| s == ELEMENT);
         let mut path = element_of(path, printed, &p.values);
+        // A `range` entry its printed text does not tell, because the partial printed an
+        // object built from it at run time (z2jh's `merge (dict) $value (dict "name" $key) |
+        // list | toYaml`, a map entry printed as a list item): the node `toYaml` printed on
+        // the line, when it noted one, rather than the whole collection's key line.
+        let mut told_by_built = false;
+        if element_at.is_some_and(|e| path.len() <= e)
+            && several.len() <= 1
+            && let Some((block, first)) = lines.built(n, i, printed)
+        {
+            let line = memchr::memchr_iter(b'\n', &text.as_bytes()[piece.start..at]).count();
+            if let Some(o) = line.checked_sub(first).and_then(|l| block.origin_at(l)) {
+                origins.push(o.clone());
+                told_by_built = true;
+            }
+        }
         // A block the partial printed (`toYaml .Values.x | nindent 2`): the line's own key
         // under the value's path, as for a block a template prints.
         let line_paths = lines
             .lines
             .entry((n, i))
             .or_insert_with(|| Arc::new(LinePaths::of(printed)));
-        if let Some(sub) = line_paths.at(at - piece.start) {
+        if told_by_built {
+            path.clear();
+        } else if let Some(sub) = line_paths.at(at - piece.start) {
             let sub = sub.to_vec();
             match one_element_with(&path, &sub, &p.values, &p.origins) {
                 Some(one) if p.origins.get(&[path.as_slice(), &sub].concat()).is_none() => {

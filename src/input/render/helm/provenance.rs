@@ -1026,11 +1026,14 @@ pub(super) fn several_values(
 }
 
 /// The text a scalar of the values prints as (`1.4.2`, `8080`, `true`); none for a
-/// collection or a missing path.
+/// collection or a missing path. A segment of a list is an index (a `range` element's).
 pub(super) fn scalar_text(path: &[String], values: &serde_json::Value) -> Option<String> {
     let mut v = values;
     for k in path {
-        v = v.get(k)?;
+        v = match v {
+            serde_json::Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
+            _ => v.get(k)?,
+        };
     }
     match v {
         serde_json::Value::String(s) => Some(s.clone()),
@@ -1041,6 +1044,8 @@ pub(super) fn scalar_text(path: &[String], values: &serde_json::Value) -> Option
 }
 
 /// Those of `paths` whose value's text is in what an action printed, in the order printed.
+/// A field of a `range` element ([`ELEMENT`]) is the element's whose value is the text
+/// printed (`default .mountPath .hostPath`: the one field `default` chose).
 pub(super) fn printed_of(
     paths: Vec<Vec<String>>,
     printed: &str,
@@ -1048,6 +1053,7 @@ pub(super) fn printed_of(
 ) -> Vec<Vec<String>> {
     let mut found: Vec<(usize, Vec<String>)> = paths
         .into_iter()
+        .map(|p| element_of(p, printed, values))
         .filter_map(|p| {
             let text = scalar_text(&p, values)?;
             let at = (!text.is_empty()).then(|| printed.find(&text)).flatten()?;
