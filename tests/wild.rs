@@ -408,6 +408,30 @@ fn a_password_hash_is_reported_as_a_hash_not_as_plaintext() {
     );
 }
 
+/// A finding on a quoted value ends at its closing quote: saphyr's span ran on over the blank
+/// before `]` (`[ "*" ]`, as hand-written RBAC spells it) and over a comment after the value.
+#[test]
+fn a_finding_on_a_quoted_value_ends_at_its_closing_quote() {
+    let d = dir_with(&[(
+        "rbac.yaml",
+        b"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: all\n  namespace: ops\nrules:\n- apiGroups: [ \"*\" ]\n  resources: [\"pods\"]\n  verbs:\n  - \"*\"   # everything\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &[".", "--select", "K8S-030"]);
+    let spans: Vec<(u64, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["start_line"].as_u64().unwrap(),
+                f["start_column"].as_u64().unwrap(),
+                f["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(spans, [(7, 16, 19), (10, 5, 8)], "{v}");
+}
+
 /// (rule, file, line) of every finding of a JSON report, sorted.
 fn found(v: &Value) -> Vec<(String, String, u64)> {
     let mut out = common::findings_of(v);

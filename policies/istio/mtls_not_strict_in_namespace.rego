@@ -27,6 +27,7 @@
 #     (SC-8 transmission confidentiality and integrity, SC-23 session authenticity, IA-3 device
 #     authentication; zero-trust tenet 2). The rule leaves out system namespaces
 #     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015),
+#     pods on the host network (the injector never gives them a sidecar; K8S-008 reports them),
 #     Istio gateways, and the workloads of a namespace the scanned files define without an
 #     enrolment label while they enrol other namespaces by label (outside the mesh, no proxy
 #     applies a policy; a pod asking for a sidecar stays judged), and stays quiet on repositories with no sign of Istio unless

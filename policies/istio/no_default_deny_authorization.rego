@@ -25,6 +25,7 @@
 #     access enforcement, AC-6 least privilege; zero-trust tenet 6). A namespace-wide or
 #     mesh-wide allow-nothing policy also covers workloads added later. System namespaces
 #     (data.settings.istio.exempt_namespaces), workloads that opted out of injection (IST-015),
+#     pods on the host network (the injector never gives them a sidecar; K8S-008 reports them),
 #     Istio gateways, and the workloads of a namespace the scanned files define without an
 #     enrolment label while they enrol other namespaces by label (outside the mesh; a pod
 #     asking for a sidecar stays judged) are left out.

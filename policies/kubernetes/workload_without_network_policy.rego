@@ -23,7 +23,8 @@
 #     it. Pods on the host network are skipped (NetworkPolicies do not apply to them; K8S-008
 #     reports them). Calico policies, cluster-wide Cilium, Calico and AdminNetworkPolicy
 #     objects use selectors this rule does not evaluate: when the scan holds one that may
-#     select the pods, the workload is not reported. CiliumNetworkPolicy endpoint selectors
+#     select the pods, the workload is not reported (a Cilium host policy, which selects
+#     nodes by `nodeSelector`, selects no pod). CiliumNetworkPolicy endpoint selectors
 #     are evaluated like pod selectors. A policy counts whichever direction it isolates
 #     (Polaris's missingNetworkPolicy asks for both): the rule answers whether the pods are
 #     under any NetworkPolicy at all.
@@ -63,6 +64,22 @@ opaque_cluster_kinds := {"CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy"
 cluster_wide_opaque if {
 	some d in docs
 	d.kind in opaque_cluster_kinds
+	not cilium_host_policy(d)
+}
+
+# A Cilium host policy (the host firewall: every spec selects with `nodeSelector`, none with
+# `endpointSelector`) applies to nodes, never to pods, so it cannot select a workload's pods.
+cilium_host_policy(doc) if {
+	doc.kind == "CiliumClusterwideNetworkPolicy"
+	specs := [s |
+		some s in array.concat([object.get(doc, "spec", null)], sel.array_or_empty(object.get(doc, "specs", [])))
+		is_object(s)
+	]
+	count(specs) > 0
+	every s in specs {
+		is_object(s.nodeSelector)
+		not s.endpointSelector
+	}
 }
 
 # A missing or null podSelector selects every pod, like `{}`.

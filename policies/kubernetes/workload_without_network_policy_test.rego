@@ -15,6 +15,16 @@ test_cluster_wide_policy_of_unevaluated_selector_silences if {
 	count(rule.deny) == 0 with input as {"documents": [deployment, gnp], "files": ["a.yaml", "b.yaml"]}
 }
 
+test_cilium_host_firewall_selects_no_pod if {
+	host := {"apiVersion": "cilium.io/v2", "kind": "CiliumClusterwideNetworkPolicy", "metadata": {"name": "host-fw"}, "spec": {"nodeSelector": {"matchLabels": {}}, "ingress": [{"fromEntities": ["cluster"]}]}}
+	count(rule.deny) == 1 with input as {"documents": [deployment, host], "files": ["a.yaml", "b.yaml"]}
+}
+
+test_cilium_clusterwide_policy_with_an_endpoint_selector_silences if {
+	ccnp := {"apiVersion": "cilium.io/v2", "kind": "CiliumClusterwideNetworkPolicy", "metadata": {"name": "all"}, "specs": [{"nodeSelector": {}}, {"endpointSelector": {}}]}
+	count(rule.deny) == 0 with input as {"documents": [deployment, ccnp], "files": ["a.yaml", "b.yaml"]}
+}
+
 test_null_pod_selector_selects_everything if {
 	np := {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "all", "namespace": "shop"}, "spec": {"podSelector": null}}
 	count(rule.deny) == 0 with input as {"documents": [deployment, np], "files": ["a.yaml", "a.yaml"]}

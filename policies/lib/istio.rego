@@ -322,9 +322,14 @@ injection_label(labels) if is_string(labels["istio.io/rev"])
 
 injection_label(labels) if labels["istio.io/dataplane-mode"] == "ambient"
 
+# Pods on the host network: the sidecar injector never injects them (a proxy there would
+# capture the node's own traffic), so no PeerAuthentication or AuthorizationPolicy reaches them.
+host_network(doc) if object_at(doc, pod_spec_path(doc)).hostNetwork == true
+
 # Workloads the mesh coverage rules judge: {"i": index, "doc": doc, "ns": namespace}. Left out:
-# exempt namespaces, workloads with injection disabled (reported by IST-015), Envoy gateways,
-# and workloads of a namespace the files leave unenrolled while enrolling others by label.
+# exempt namespaces, workloads with injection disabled (reported by IST-015), pods on the host
+# network (never injected; K8S-008 reports them), Envoy gateways, and workloads of a namespace
+# the files leave unenrolled while enrolling others by label.
 mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
 	mesh_in_use
 	some i, doc in docs
@@ -332,6 +337,7 @@ mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
 	ns := namespace(doc)
 	not exempt_namespaces[ns]
 	not injection_disabled(doc)
+	not host_network(doc)
 	not namespace_injection_disabled(ns)
 	not runs_proxy(doc)
 	not outside_mesh(doc, ns)

@@ -321,7 +321,16 @@ impl<'a> Builder<'a> {
                 self.doc_index += 1;
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let span = self.span(yspan);
+                let mut span = self.span(yspan);
+                // saphyr ends a quoted scalar after the blanks and the comment that follow its
+                // closing quote; a finding on it must underline the value only.
+                if let Some(end) = closing_quote(self.text, span.start as usize - self.base, style)
+                {
+                    span = Span::new(
+                        span.start as usize,
+                        (span.end as usize).min(self.base + end),
+                    );
+                }
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let mut text = value.into_owned();
                 // A block scalar that runs to the end of a text without a final line break
@@ -508,6 +517,31 @@ fn block_header_keeps(text: &str, offset: usize) -> bool {
         .and_then(|t| t.lines().next())
         .map(|h| h.split('#').next().unwrap_or("").contains('+'))
         .unwrap_or(false)
+}
+
+/// The offset just past the closing quote of a single- or double-quoted scalar that opens
+/// at `start` (`''` and `\"` inside it are no closing quote); `None` for other styles or
+/// when `start` is not at the opening quote (a tag or an anchor before it).
+fn closing_quote(text: &str, start: usize, style: ScalarStyle) -> Option<usize> {
+    let quote = match style {
+        ScalarStyle::SingleQuoted => b'\'',
+        ScalarStyle::DoubleQuoted => b'"',
+        _ => return None,
+    };
+    let b = text.as_bytes();
+    if b.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The offset just past the `close` bracket of a flow collection whose last item ends at

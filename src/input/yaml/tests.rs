@@ -365,3 +365,31 @@ rules:
         );
     }
 }
+
+#[test]
+fn a_quoted_scalar_span_ends_at_its_closing_quote() {
+    // saphyr ends a quoted scalar after the blanks (and a comment) that follow its closing
+    // quote, so a finding on `"*"` in `[ "*" ]` or on `image: "x"  # note` was underlined
+    // to the bracket or to the end of the comment.
+    let text = "verbs: [ \"*\" ]
+resources: [ '*'   , \"pods\"\t]
+image: \"nginx:latest\"   # pinned later, \"soon\"
+block:
+  - \"a \\\" b\"   # quoted
+  - 'it''s'  # escaped
+multi: \"one
+  two\"  # wraps
+";
+    for schema in [Schema::Kubernetes, Schema::Core] {
+        assert_eq!(focus_at(text, schema, &["verbs", "0"]).0, "\"*\"");
+        assert_eq!(focus_at(text, schema, &["resources", "0"]).0, "'*'");
+        assert_eq!(focus_at(text, schema, &["resources", "1"]).0, "\"pods\"");
+        assert_eq!(
+            focus_at(text, schema, &["image"]).0,
+            "image: \"nginx:latest\""
+        );
+        assert_eq!(focus_at(text, schema, &["block", "0"]).0, "\"a \\\" b\"");
+        assert_eq!(focus_at(text, schema, &["block", "1"]).0, "'it''s'");
+        assert_eq!(focus_at(text, schema, &["multi"]).0, "multi: \"one");
+    }
+}
