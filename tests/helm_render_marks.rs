@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{findings_of, messages_of as messages, rg};
+use common::{assert_findings, findings_of, messages_of as messages, rg};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helm");
 
@@ -19,21 +19,17 @@ fn json_check(args: &[&str]) -> Value {
 fn generated_passwords_keys_and_certificates_are_not_committed_credentials() {
     let v = json_check(&["generated", "--select", "K8S-017,K8S-035,K8S-036"]);
     assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
-    let got = findings_of(&v);
     let said = messages(&v);
     // Only what values.yaml commits: the API token and the admin password (in the Secret
     // through htpasswd, and as an env var). The generated certificate, key, passwords
     // (`default (randAlphaNum 16)`, a password built by printf/join/shuffle), the UUID and
     // the htpasswd line of a generated password are not reported.
-    assert_eq!(
-        got.iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-035", "generated/values.yaml", 4),
             ("K8S-017", "generated/values.yaml", 7),
         ],
-        "{got:#?}"
     );
     assert!(
         said[0].contains("2 value(s) committed in data (api-token, htpasswd)"),
@@ -1153,19 +1149,15 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
-    let got = findings_of(&v);
-    assert_eq!(
-        got.iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-017", "c/values.yaml", 4),
             ("K8S-017", "c/values.yaml", 7),
             // Inside a shell line put together from the template and values: the value's
             // part of it, printed from `shellArgs`' element.
             ("K8S-017", "c/values.yaml", 10),
         ],
-        "{v:#}"
     );
     let said = messages(&v).join("\n");
     assert!(said.contains("--secret-token"), "{said}");
@@ -1305,17 +1297,13 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
-    let got = findings_of(&v);
-    assert_eq!(
-        got.iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-017", "c/values.yaml", 4),
             ("K8S-017", "c/values.yaml", 8),
             ("K8S-017", "c/values.yaml", 11),
         ],
-        "{v:#}"
     );
     for secret in [
         "hunter2sEcr3tValue99",
@@ -1364,18 +1352,14 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-002,K8S-023"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-002", "c/templates/deploy.yaml", 12),
             ("K8S-002", "c/values.yaml", 2),
             ("K8S-002", "c/values.yaml", 6),
             ("K8S-023", "c/values.yaml", 6),
         ],
-        "{v:#}"
     );
 }
 
@@ -1411,16 +1395,12 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-016", "c/templates/pod.yaml", 9),
             ("K8S-016", "c/templates/pod.yaml", 11),
         ],
-        "{v:#}"
     );
 }
 
@@ -1472,18 +1452,14 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-011"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-011", "c/values.yaml", 3),
             ("K8S-011", "c/values.yaml", 6),
             ("K8S-011", "c/values.yaml", 10),
             ("K8S-011", "c/values.yaml", 12),
         ],
-        "{v:#}"
     );
 }
 
@@ -1541,17 +1517,13 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017,K8S-018"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-017", "c/values.yaml", 2),
             ("K8S-017", "c/values.yaml", 4),
             ("K8S-018", "c/values.yaml", 7),
             ("K8S-017", "c/values.yaml", 12),
         ],
-        "{v:#}"
     );
 }

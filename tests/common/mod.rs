@@ -103,6 +103,18 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// Asserts the (rule, file, line) of each finding of a JSON report, in order (the report
+/// printed when they differ).
+#[track_caller]
+pub fn assert_findings(v: &serde_json::Value, want: &[(&str, &str, u64)]) {
+    let got = findings_of(v);
+    let got: Vec<(&str, &str, u64)> = got
+        .iter()
+        .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(got, want, "{v:#}");
+}
+
 /// (role, file, line) of each related location of a JSON report's finding.
 pub fn related_of(f: &serde_json::Value) -> Vec<(String, String, u64)> {
     f["related"]
