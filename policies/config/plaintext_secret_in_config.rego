@@ -102,7 +102,9 @@ deny contains finding if {
 deny contains finding if {
 	some s in config.services
 	some line_path in command_lines(s)
-	some h in command_line.headers(command_line.tokens(line_path, object.get(input, line_path, null)))
+	line := object.get(input, line_path, null)
+	command_line.may_send_header(line)
+	some h in command_line.headers(command_line.tokens(line_path, line))
 	count(credentials.header_reasons(h.name, h.value)) > 0
 	finding := {
 		"msg": sprintf("%s sends a plaintext secret in the %s header on its command line (%s)", [config.service_label(s), h.name, h.flag]),

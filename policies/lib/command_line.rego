@@ -111,6 +111,24 @@ headers(ts) := {h |
 	h := _header_value(t.text, name, trim_space(substring(word, k + 1, -1)), ts, i + 1)
 }
 
+# Whether a command line (a string or a list of strings) may send a header: a cheap test
+# that spares most containers the tokens `headers` reads.
+may_send_header(line) if {
+	is_string(line)
+	_header_flag_in(line)
+}
+
+may_send_header(line) if {
+	is_array(line)
+	some item in line
+	is_string(item)
+	_header_flag_in(item)
+}
+
+_header_flag_in(s) if contains(s, "-H")
+
+_header_flag_in(s) if contains(s, "--header")
+
 _header(flag, name, ts, at) := _header_value(flag, name, ts[at].text, ts, at)
 
 # A scheme takes the word after it as its credentials (`Bearer eyJ…`).
