@@ -44,11 +44,26 @@ deny contains finding if {
 	some i, volume in volumes
 	is_object(volume.hostPath)
 	finding := {
-		"msg": sprintf("%s mounts the host path %s in volume %q%s", [k8s.object_label, shown(volume.hostPath), volume_name(volume), criticality(volume.hostPath)]),
+		"msg": sprintf("%s %s the host path %s in volume %q%s%s", [k8s.object_label, verb(volume), shown(volume.hostPath), volume_name(volume), criticality(volume.hostPath), unmounted_note(volume)]),
 		"path": array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath", "path"]),
 		"severity": severity(volume.hostPath),
 	}
 }
+
+# A hostPath volume that no container mounts gives no container the node's files, but the pod
+# still declares it, and Pod Security `baseline` rejects the pod for the declaration alone: the
+# finding stands, and the message says what the manifest does rather than claim a mount.
+mounted(volume) if {
+	some c in k8s.containers
+	some m in c.value.volumeMounts
+	m.name == volume.name
+}
+
+verb(volume) := "mounts" if mounted(volume)
+else := "declares"
+
+unmounted_note(volume) := "" if mounted(volume)
+else := " (mounted by no container; Pod Security baseline rejects the declaration alone)"
 
 # Critical host paths (the node's root, the container runtime's socket, the kubelet's state)
 # hand the node over: the finding is critical, not the rule's default high.

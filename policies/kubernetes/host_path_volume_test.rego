@@ -5,12 +5,14 @@ package runeguard.kubernetes.host_path_volume_test
 import data.runeguard.kubernetes.host_path_volume as k8s011
 import rego.v1
 
-daemonset(path) := {
+daemonset(path) := daemonset_with(path, [{"name": "c", "image": "c:1", "volumeMounts": [{"name": "v", "mountPath": "/host"}]}])
+
+daemonset_with(path, containers) := {
 	"apiVersion": "apps/v1",
 	"kind": "DaemonSet",
 	"metadata": {"name": "node", "namespace": "storage"},
 	"spec": {"template": {"spec": {
-		"containers": [{"name": "c", "image": "c:1"}],
+		"containers": containers,
 		"volumes": [{"name": "v", "hostPath": {"path": path}}],
 	}}},
 }
@@ -63,4 +65,19 @@ test_the_csi_staging_directory_is_critical if {
 
 test_a_name_that_only_starts_like_a_narrow_one_is_critical if {
 	finding("/var/lib/kubelet/plugins_registry_old").severity == "critical"
+}
+
+# wild28: a CSI driver's DaemonSet declared a hostPath volume (/etc/udev/rules.d/) that none of
+# its containers mounts; the message claimed a mount.
+test_a_volume_no_container_mounts_is_declared_not_mounted if {
+	ds := daemonset_with("/etc/udev/rules.d/", [{"name": "c", "image": "c:1"}])
+	some f in k8s011.deny with input as ds
+	startswith(f.msg, "DaemonSet storage/node declares the host path")
+	contains(f.msg, "mounted by no container")
+}
+
+test_a_mounted_volume_is_mounted if {
+	f := finding("/etc/udev/rules.d/")
+	startswith(f.msg, "DaemonSet storage/node mounts the host path")
+	not contains(f.msg, "mounted by no container")
 }

@@ -228,6 +228,11 @@ injection_disabled(doc) if is_false(object.get(pod_annotations(doc), "sidecar.is
 
 injection_disabled(doc) if is_false(object.get(pod_labels(doc), "sidecar.istio.io/inject", null))
 
+# A pod that opts out of the ambient mesh: ztunnel captures every pod of a namespace labelled
+# `istio.io/dataplane-mode: ambient` except those whose own label says `none`, so no
+# PeerAuthentication or AuthorizationPolicy reaches them. Ambient reads only the pod's labels.
+ambient_opt_out(doc) if pod_labels(doc)["istio.io/dataplane-mode"] == "none"
+
 # A pod that runs Envoy itself (an Istio gateway): it needs no sidecar.
 runs_proxy(doc) if {
 	some c in list(object.get(doc, array.concat(pod_spec_path(doc), ["containers"]), []))
@@ -327,7 +332,8 @@ injection_label(labels) if labels["istio.io/dataplane-mode"] == "ambient"
 host_network(doc) if object_at(doc, pod_spec_path(doc)).hostNetwork == true
 
 # Workloads the mesh coverage rules judge: {"i": index, "doc": doc, "ns": namespace}. Left out:
-# exempt namespaces, workloads with injection disabled (reported by IST-015), pods on the host
+# exempt namespaces, workloads with injection disabled or opted out of the ambient mesh
+# (reported by IST-015), pods on the host
 # network (never injected; K8S-008 reports them), Envoy gateways, and workloads of a namespace
 # the files leave unenrolled while enrolling others by label.
 mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
@@ -337,6 +343,7 @@ mesh_workloads contains {"i": i, "doc": doc, "ns": ns} if {
 	ns := namespace(doc)
 	not exempt_namespaces[ns]
 	not injection_disabled(doc)
+	not ambient_opt_out(doc)
 	not host_network(doc)
 	not namespace_injection_disabled(ns)
 	not runs_proxy(doc)
