@@ -1555,3 +1555,44 @@ spec:
         "{v:#}"
     );
 }
+
+/// A Secret of a database chart (groundhog2k's postgres: `POSTGRES_DB`, `POSTGRES_PASSWORD`,
+/// `USERDB_PASSWORD` from `settings` and `userDatabase` values): the finding names every key
+/// but pointed at the first by name, `POSTGRES_DB`, so at the values line of the database's
+/// name (`value: appdb`); it points at the first key whose name says it is a credential, the
+/// superuser password's values line.
+#[test]
+fn a_secrets_finding_points_at_a_credentials_values_line_not_the_first_key() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"settings:\n  superuserPassword:\n    value: Sup3rS3cretPw-0000\nuserDatabase:\n  name:\n    value: appdb\n  password:\n    value: AppPassw0rd-9999\n",
+        ),
+        (
+            "c/templates/secret.yaml",
+            br#"apiVersion: v1
+kind: Secret
+metadata:
+  name: pg
+  namespace: apps
+type: Opaque
+data:
+  POSTGRES_PASSWORD: {{ .Values.settings.superuserPassword.value | b64enc }}
+{{- with .Values.userDatabase }}
+  POSTGRES_DB: {{ .name.value | b64enc }}
+  USERDB_PASSWORD: {{ .password.value | b64enc }}
+{{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [("K8S-035", "c/values.yaml", 3)],
+        "{v:#}"
+    );
+}
