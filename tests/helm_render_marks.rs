@@ -1527,3 +1527,92 @@ spec:
         ],
     );
 }
+
+/// A Secret of a database chart (groundhog2k's postgres: `POSTGRES_DB`, `POSTGRES_PASSWORD`,
+/// `USERDB_PASSWORD` from `settings` and `userDatabase` values): the finding names every key
+/// but pointed at the first by name, `POSTGRES_DB`, so at the values line of the database's
+/// name (`value: appdb`); it points at the first key whose name says it is a credential, the
+/// superuser password's values line.
+#[test]
+fn a_secrets_finding_points_at_a_credentials_values_line_not_the_first_key() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"settings:\n  superuserPassword:\n    value: Sup3rS3cretPw-0000\nuserDatabase:\n  name:\n    value: appdb\n  password:\n    value: AppPassw0rd-9999\n",
+        ),
+        (
+            "c/templates/secret.yaml",
+            br#"apiVersion: v1
+kind: Secret
+metadata:
+  name: pg
+  namespace: apps
+type: Opaque
+data:
+  POSTGRES_PASSWORD: {{ .Values.settings.superuserPassword.value | b64enc }}
+{{- with .Values.userDatabase }}
+  POSTGRES_DB: {{ .name.value | b64enc }}
+  USERDB_PASSWORD: {{ .password.value | b64enc }}
+{{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [("K8S-035", "c/values.yaml", 3)],
+        "{v:#}"
+    );
+}
+
+/// Fields of one `range` element combined into one text (`printf "%s:%s" .repository .tag`
+/// of a listed image, with the chart's `$.Values.registry` before them, or through a `range
+/// $s :=` variable): no field's text is the whole image, so the element was not told and each
+/// image pointed at the template's action (both sidecars one finding "and 1 more"), or, with
+/// the registry, at the registry's values line. Each points at its element's tag line now.
+#[test]
+fn fields_of_a_range_element_combined_by_printf_point_at_their_values_lines() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"registry: docker.io\nsidecars:\n  - name: a\n    repository: nginx\n    tag: latest\n  - name: b\n    repository: busybox\n    tag: \"1.36\"\nextra:\n  - name: c\n    image:\n      repository: redis\n      tag: latest\n  - name: d\n    image:\n      repository: memcached\n      tag: latest\n",
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+{{- range .Values.sidecars }}
+    - name: {{ .name }}
+      image: {{ printf "%s/%s:%s" $.Values.registry .repository .tag }}
+{{- end }}
+{{- range $s := .Values.extra }}
+    - name: {{ $s.name }}
+      image: {{ printf "%s:%s" $s.image.repository $s.image.tag | quote }}
+{{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015"]);
+    assert_eq!(
+        findings_of(&v)
+            .iter()
+            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [
+            ("K8S-015", "c/values.yaml", 5),
+            ("K8S-015", "c/values.yaml", 13),
+            ("K8S-015", "c/values.yaml", 17),
+        ],
+        "{v:#}"
+    );
+}

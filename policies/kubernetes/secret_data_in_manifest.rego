@@ -92,6 +92,14 @@ keys(section) := sort([key |
 	secret_value(key, s)
 ])
 
+# Where the finding points: the first key whose name says it holds a credential, else the
+# first key. Keys sort by name, so a Secret of a database chart (`POSTGRES_DB: appdb` beside
+# `POSTGRES_PASSWORD`) pointed at the database name, and through Helm at its values line.
+anchor(names) := named[0] if {
+	named := [k | some k in names; cred.secret_name(k)]
+	count(named) > 0
+} else := names[0]
+
 deny contains finding if {
 	not sops_encrypted
 	some section in ["data", "stringData"]
@@ -100,6 +108,6 @@ deny contains finding if {
 	count(names) > 0
 	finding := {
 		"msg": sprintf("%s has %d value(s) committed in %s (%s): values are readable by anyone with the repository", [k8s.object_label, count(names), section, concat(", ", names)]),
-		"path": [section, names[0]],
+		"path": [section, anchor(names)],
 	}
 }

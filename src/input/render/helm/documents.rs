@@ -170,6 +170,13 @@ pub(super) fn split_documents(
                 // An action naming several values: the one printed, else (`printf` of
                 // several) the action first and each values line after it.
                 let mut several = several_values(expr, printed, &p.values);
+                if several.is_empty() && expr.contains(".Values") {
+                    let fields: Vec<Vec<String>> = cached_operands(&file, piece.offset, with_cache)
+                        .into_iter()
+                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
+                        .collect();
+                    several = values_and_fields(expr, fields, printed, &p.values);
+                }
                 // Whether the action's path goes through a `range` element that the printed
                 // text does not tell (an object built from the entry at run time).
                 let mut untold_element = false;

@@ -1025,6 +1025,27 @@ pub(super) fn several_values(
     printed_of(paths, printed, values)
 }
 
+/// For an action naming values and fields of a `range` element or of dot together (`printf
+/// "%s/%s:%s" $.Values.registry .repository .tag` inside `range .Values.sidecars`): those
+/// whose text is in what it printed, in the order printed. The one `.Values` path alone was
+/// taken for the whole text (the registry's line for the tag's `latest`).
+pub(super) fn values_and_fields(
+    action: &str,
+    fields: Vec<Vec<String>>,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<Vec<String>> {
+    if fields.is_empty() || !action.contains(".Values") || ternary_condition(action).is_some() {
+        return Vec::new();
+    }
+    let mut paths = named_values(action);
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    paths.extend(fields);
+    printed_of(paths, printed, values)
+}
+
 /// The text a scalar of the values prints as (`1.4.2`, `8080`, `true`); none for a
 /// collection or a missing path. A segment of a list is an index (a `range` element's).
 pub(super) fn scalar_text(path: &[String], values: &serde_json::Value) -> Option<String> {
@@ -1051,6 +1072,7 @@ pub(super) fn printed_of(
     printed: &str,
     values: &serde_json::Value,
 ) -> Vec<Vec<String>> {
+    let paths = one_element_printed(paths, printed, values);
     let mut found: Vec<(usize, Vec<String>)> = paths
         .into_iter()
         .map(|p| element_of(p, printed, values))
@@ -1062,6 +1084,67 @@ pub(super) fn printed_of(
         .collect();
     found.sort_by_key(|(at, _)| *at);
     found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Fields of one `range` element combined into one text (`printf "%s:%s" .repository .tag`
+/// of a listed image): no field's text is the whole text printed, so [`element_of`] tells no
+/// element by any one of them; the element is the one whose every field named has a text
+/// found in what was printed, when exactly one element's are. Those paths are made concrete
+/// in it; others are kept as they are.
+fn one_element_printed(
+    mut paths: Vec<Vec<String>>,
+    printed: &str,
+    values: &serde_json::Value,
+) -> Vec<Vec<String>> {
+    // The collection before the first path's element, and each field after it.
+    let Some(first) = paths.iter().find_map(|p| {
+        let at = p.iter().position(|s| s == ELEMENT)?;
+        Some(p[..at].to_vec())
+    }) else {
+        return paths;
+    };
+    let fields: Vec<(usize, Vec<String>)> = paths
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let rest = p
+                .strip_prefix(first.as_slice())?
+                .strip_prefix(&[ELEMENT.to_string()])?;
+            (!rest.contains(&ELEMENT.to_string())).then(|| (i, rest.to_vec()))
+        })
+        .collect();
+    if fields.len() < 2 {
+        return paths;
+    }
+    let Some(coll) = first.iter().try_fold(values, |v, k| match v {
+        serde_json::Value::Array(a) => a.get(k.parse::<usize>().ok()?),
+        _ => v.get(k),
+    }) else {
+        return paths;
+    };
+    let elements: Vec<String> = match coll {
+        serde_json::Value::Array(a) => (0..a.len()).map(|i| i.to_string()).collect(),
+        serde_json::Value::Object(m) => m.keys().cloned().collect(),
+        _ => return paths,
+    };
+    let concrete = |e: &str, rest: &[String]| {
+        let mut p = first.clone();
+        p.push(e.to_string());
+        p.extend(rest.iter().cloned());
+        p
+    };
+    let mut printing = elements.iter().filter(|e| {
+        fields.iter().all(|(_, rest)| {
+            scalar_text(&concrete(e, rest), values)
+                .is_some_and(|t| !t.is_empty() && printed.contains(&t))
+        })
+    });
+    if let (Some(e), None) = (printing.next(), printing.next()) {
+        for (i, rest) in &fields {
+            paths[*i] = concrete(e, rest);
+        }
+    }
+    paths
 }
 
 /// The dotted paths after each `.Values` of an action (`.a.b` of `$.Values.a.b`): what the
