@@ -1559,14 +1559,7 @@ data:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-035"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [("K8S-035", "c/values.yaml", 3)],
-        "{v:#}"
-    );
+    assert_findings(&v, &[("K8S-035", "c/values.yaml", 3)]);
 }
 
 /// Fields of one `range` element combined into one text (`printf "%s:%s" .repository .tag`
@@ -1603,16 +1596,12 @@ spec:
         ),
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015"]);
-    assert_eq!(
-        findings_of(&v)
-            .iter()
-            .map(|(r, f, l)| (r.as_str(), f.as_str(), *l))
-            .collect::<Vec<_>>(),
-        [
+    assert_findings(
+        &v,
+        &[
             ("K8S-015", "c/values.yaml", 5),
             ("K8S-015", "c/values.yaml", 13),
             ("K8S-015", "c/values.yaml", 17),
         ],
-        "{v:#}"
     );
 }
