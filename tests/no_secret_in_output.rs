@@ -40,6 +40,8 @@ const CREDENTIALS: &[&str] = &[
     "keycloak-typed-credential-passphrase",
     "one-word-name-passphrase",
     "valkey-cli-passphrase-9",
+    "reference-default-passphrase",
+    "env-default-passphrase",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
@@ -138,6 +140,14 @@ const COMPOSE_COMMANDS: &str = r#"services:
       - java
       - -Dspring.datasource.password=jvm-property-passphrase
       - -jar
+  # The default of a reference is the credential whenever the variable is unset: CFG-013 and
+  # CFG-016 report it, and `inspect` printed it (wild29: Langfuse's
+  # `--requirepass ${REDIS_AUTH:-…}`).
+  broker:
+    image: redis:7
+    command: ["redis-server", "--requirepass", "${REDIS_AUTH:-reference-default-passphrase}"]
+    environment:
+      DB_PASSWORD: ${POSTGRES_PASSWORD:-env-default-passphrase}
 "#;
 
 const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';

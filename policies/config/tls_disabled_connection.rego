@@ -69,6 +69,28 @@ tls_entries contains e if {
 	connection_hint(lower(e.key))
 }
 
+# A Compose environment list item (`- TLS_VERIFY=false`) sets the variable its name says, as the
+# mapping form (`TLS_VERIFY: false`) does: it is that entry, not a connection string (wild29:
+# Coolify's `- SSL_MODE=off`, its web server's own HTTPS switch, was read as one).
+tls_entries contains {"key": e.name, "value": e.value, "path": e.path} if {
+	some e in compose_list_environment
+	connection_hint(lower(e.name))
+}
+
+compose_list_environment contains e if {
+	some s in config.services
+	is_array(s.value.environment)
+	some e in config.environment(s)
+	e.has_value
+}
+
+compose_list_item(path) if {
+	count(path) == 4
+	path[0] == "services"
+	path[2] == "environment"
+	is_number(path[3])
+}
+
 connection_hint(l) if {
 	some w in ["ssl", "tls", "verify", "insecure", "plaintext"]
 	contains(l, w)
@@ -167,6 +189,15 @@ setting_strings contains [path, v] if {
 	walk(input, [path, v])
 	is_string(v)
 	contains(v, "=")
+	not compose_list_item(path)
+}
+
+# A Compose environment list item: only its value may be a connection string
+# (`- DB_URL=postgres://…?sslmode=disable`); its name is the variable's.
+setting_strings contains [e.path, e.value] if {
+	some e in compose_list_environment
+	is_string(e.value)
+	contains(e.value, "=")
 }
 
 # Inside a connection string or URL: "postgres://...?sslmode=disable", "host=db sslmode=disable",

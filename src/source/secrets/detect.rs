@@ -95,6 +95,31 @@ pub fn high_entropy(v: &str) -> bool {
     b64 && v.bytes().any(|b| b.is_ascii_digit()) && entropy(v) > e.base64_bits
 }
 
+/// The default of a value that is one reference with a default, as the secret rules read it
+/// (policies/lib/credentials.rego `reference_default`): `${VAR:-default}`, `${VAR-default}`,
+/// `${a.b:default}`. Not `${VAR:?message}` (required) or `${VAR:+alt}` (set only when VAR is),
+/// and not a default that is itself a reference (`${A:-${B}}`).
+fn reference_default(v: &str) -> Option<&str> {
+    let inner = v.strip_prefix("${")?.strip_suffix('}')?;
+    if !inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(inner.len());
+    // As the rules' expression matches: the longest name after which a separator and a
+    // default follow (a name may hold `-`, which also separates `${VAR-default}`).
+    (1..=name_end).rev().find_map(|end| {
+        let rest = &inner[end..];
+        let default = rest
+            .strip_prefix(":-")
+            .or_else(|| rest.strip_prefix('-'))
+            .or_else(|| rest.strip_prefix(':'))?;
+        let first = default.chars().next()?;
+        (!matches!(first, '?' | '+') && !default.contains(['$', '}'])).then_some(default)
+    })
+}
+
 /// True when a value under a credential name is not a literal credential: empty, a reference
 /// (`${VAR}`, `$(VAR)`, `{{ .x }}`, `vault:…`, a path), a placeholder (`changeme`, `<token>`,
 /// `****`), a boolean, a short number, a plain URL, or the name itself (`password: password`,
@@ -111,6 +136,11 @@ pub fn not_literal(name: &str, v: &str) -> bool {
         return v.is_empty();
     }
     let v = v.trim_matches(|c| c == '"' || c == '\'');
+    // `${VAR:-default}` runs with the default whenever VAR is unset, and the secret rules report
+    // a literal default (lib credentials' `reference_default`): it is judged as the value.
+    if let Some(default) = reference_default(v) {
+        return not_literal(name, default);
+    }
     let voc = vocabulary();
     if v.chars().count() < 4 || voc.reference.is_match(v) || voc.placeholder.is_match(v) {
         return true;

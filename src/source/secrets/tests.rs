@@ -873,3 +873,28 @@ fn a_sequence_item_keeps_its_indicator_when_masked() {
     assert_eq!(&text[ranges[0].clone()], "ecr-credentials");
     assert_eq!(&text[ranges[1].clone()], "-dashed");
 }
+
+/// `${VAR:-default}` runs with its default whenever VAR is unset, and the secret rules report
+/// a literal default: masking judges the default as the value (wild29: `inspect` printed
+/// Langfuse's `--requirepass ${REDIS_AUTH:-…}`).
+#[test]
+fn a_literal_default_of_a_reference_is_a_literal() {
+    use detect::not_literal;
+    for literal in [
+        "${POSTGRES_PASSWORD:-ragpassword}",
+        "${POSTGRES_PASSWORD-ragpassword}",
+        "${spring.datasource.password:ragpassword}",
+    ] {
+        assert!(!not_literal("DB_PASSWORD", literal), "{literal}");
+    }
+    for reference in [
+        "${POSTGRES_PASSWORD}",
+        "${POSTGRES_PASSWORD:-}",
+        "${POSTGRES_PASSWORD:-changeme}",
+        "${POSTGRES_PASSWORD:?the password is required}",
+        "${POSTGRES_PASSWORD:+set}",
+        "${POSTGRES_PASSWORD:-${FALLBACK_PASSWORD}}",
+    ] {
+        assert!(not_literal("DB_PASSWORD", reference), "{reference}");
+    }
+}
