@@ -43,7 +43,7 @@ pub struct Redaction {
     /// Sorted, disjoint byte ranges of the original text that hold credentials.
     pub ranges: Vec<Range<usize>>,
     /// The credential strings themselves (to mask them in messages quoting them).
-    pub known: Vec<String>,
+    pub known: crate::source::secrets::Known,
     pub redacted: crate::source::secrets::Redacted,
 }
 
@@ -113,7 +113,7 @@ impl SourceFile {
             return r.clone();
         }
         let ranges = self.credential_ranges();
-        let known = self.strings_of(&ranges);
+        let known = crate::source::secrets::Known::new(self.strings_of(&ranges));
         let redacted =
             crate::source::secrets::Redacted::with_lines(&self.text, &ranges, Some(&self.lines));
         let r = Arc::new(Redaction {
@@ -162,19 +162,23 @@ impl SourceFile {
     /// [`vocabulary_word`](crate::source::secrets::vocabulary_word)) and not a key of the file
     /// ([`used_as_key`](crate::source::secrets::used_as_key): a service's name), longest first.
     fn strings_of(&self, ranges: &[Range<usize>]) -> Vec<String> {
-        let mut known: Vec<String> = Vec::new();
+        let mut pieces: Vec<&str> = Vec::new();
         for r in ranges {
             for piece in self.text.get(r.clone()).unwrap_or("").lines() {
                 let piece = piece.trim();
-                if piece.len() >= 4
-                    && !crate::source::secrets::vocabulary_word(piece)
-                    && !crate::source::secrets::used_as_key(&self.text, piece)
-                    && !known.iter().any(|k| k == piece)
-                {
-                    known.push(piece.to_string());
+                if piece.len() >= 4 && !crate::source::secrets::vocabulary_word(piece) {
+                    pieces.push(piece);
                 }
             }
         }
+        pieces.sort_unstable();
+        pieces.dedup();
+        let keyed = crate::source::secrets::keys_among(&self.text, &pieces);
+        let mut known: Vec<String> = pieces
+            .into_iter()
+            .filter(|p| !keyed.contains(p))
+            .map(str::to_string)
+            .collect();
         // Longest first, so that a credential containing another is masked whole.
         known.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         known
@@ -195,7 +199,7 @@ impl SourceFile {
     /// Masks, in any text derived from this file (a message, a quoted line), the file's
     /// credentials and any credential the detector finds in it.
     pub fn redact<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
-        crate::source::secrets::redact_with(s, &self.redaction().known)
+        crate::source::secrets::redact_known(s, &self.redaction().known)
     }
 
     /// The line and column of a byte offset of the text (computed on demand: documents

@@ -4,7 +4,7 @@
 
 use super::MASK;
 use super::detect::{classify, reference_field};
-use super::redact::redact_with;
+use super::redact::{Known, redact_known};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -15,14 +15,14 @@ pub fn redact_value(
     value: &serde_json::Value,
     spans: &crate::source::span::SpanTree,
     ranges: &[Range<usize>],
-    known: &[String],
+    known: &Known,
 ) -> serde_json::Value {
     fn walk(
         v: &serde_json::Value,
         t: Option<&crate::source::span::SpanTree>,
         keys: &mut Vec<String>,
         ranges: &[Range<usize>],
-        known: &[String],
+        known: &Known,
     ) -> serde_json::Value {
         use crate::source::span::PathSeg;
         use serde_json::Value;
@@ -64,12 +64,12 @@ pub fn redact_value(
                 let name = keys.last().map(String::as_str).unwrap_or("");
                 if overlaps || classify(name, s, reference_field(&path)).is_some() {
                     // Keep what is not a credential in a longer text (a URL's host).
-                    match redact_with(s, known) {
+                    match redact_known(s, known) {
                         Cow::Owned(o) if overlaps && o != *s => Value::String(o),
                         _ => Value::from(MASK),
                     }
                 } else {
-                    match redact_with(s, known) {
+                    match redact_known(s, known) {
                         Cow::Borrowed(_) => v.clone(),
                         Cow::Owned(o) => Value::String(o),
                     }

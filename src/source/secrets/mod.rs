@@ -50,8 +50,8 @@ pub use detect::{
     secret_name, words,
 };
 pub use document::{SecretValues, mark_document, mark_secret_data, redact_value, value_of_entry};
-pub use redact::{Redacted, redact_text, redact_with};
-pub use scan::{Words, merge, scan, used_as_key};
+pub use redact::{Known, Redacted, redact_known, redact_text, redact_with};
+pub use scan::{Words, keys_among, merge, scan, used_as_key};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
 
 /// Whether a credential found in one file is also masked where another file of the run

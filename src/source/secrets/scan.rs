@@ -256,13 +256,18 @@ fn next_word(b: &[u8], at: usize) -> Option<(usize, Item)> {
 /// (`image: postgres:16`, a message about service "postgres").
 fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
     let mut values: Vec<&str> = crate::source::one_line(text, out)
-        .filter(|v| v.len() >= 4 && !super::vocabulary_word(v) && !used_as_key(text, v))
+        .filter(|v| v.len() >= 4 && !super::vocabulary_word(v))
         .collect();
     if values.is_empty() {
         return;
     }
     values.sort_unstable();
     values.dedup();
+    let keyed = keys_among(text, &values);
+    values.retain(|v| !keyed.contains(v));
+    if values.is_empty() {
+        return;
+    }
     if let Some(words) = Words::new(&values) {
         out.extend(words.in_text(text));
     }
@@ -273,45 +278,64 @@ fn repeated_elsewhere(text: &str, out: &mut Vec<Range<usize>>) {
 /// and a blank or the line's end, and only indentation, a list's `- ` or a flow mapping's
 /// `{`/`,` precede it on its line.
 pub fn used_as_key(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
+    !keys_among(text, &[word]).is_empty()
+}
+
+/// The words of `words` that `text` uses as keys (see [`used_as_key`]), found in one pass
+/// over the text for all of them: a file may hold thousands of credentials (a dump's password
+/// hashes), and a search of the whole text for each was quadratic.
+pub fn keys_among<'w>(text: &str, words: &[&'w str]) -> std::collections::HashSet<&'w str> {
+    let mut keyed = std::collections::HashSet::new();
+    let words: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(&words)
+    else {
+        return keyed;
+    };
+    for m in ac.find_overlapping_iter(text) {
+        let word = words[m.pattern().as_usize()];
+        if !keyed.contains(word) && key_at(text, m.start(), m.end()) {
+            keyed.insert(word);
+        }
     }
+    keyed
+}
+
+/// Whether the word at `s..e` of `text` is a key or a part of one (see [`used_as_key`]).
+fn key_at(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
     let joined = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
-    memchr::memmem::find_iter(b, word.as_bytes()).any(|s| {
-        let e = s + word.len();
-        // A word of its own, not letters inside a longer run (`post` in `postgres`).
-        if s > 0 && b[s - 1].is_ascii_alphanumeric()
-            || b.get(e).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            return false;
-        }
-        let mut ks = s;
-        while ks > 0 && joined(b[ks - 1]) {
-            ks -= 1;
-        }
-        let mut ke = e;
-        while ke < b.len() && joined(b[ke]) {
-            ke += 1;
-        }
-        if matches!(b.get(ke), Some(b'"' | b'\'')) {
-            ke += 1;
-        }
-        if b.get(ke) != Some(&b':')
-            || !matches!(b.get(ke + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            return false;
-        }
-        if ks > 0 && matches!(b[ks - 1], b'"' | b'\'') {
-            ks -= 1;
-        }
-        let line_start = b[..ks]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |i| i + 1);
-        let before = text[line_start..ks].trim_end_matches([' ', '\t']);
-        before.is_empty() || before.ends_with(['-', '{', ','])
-    })
+    // A word of its own, not letters inside a longer run (`post` in `postgres`).
+    if s > 0 && b[s - 1].is_ascii_alphanumeric() || b.get(e).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut ks = s;
+    while ks > 0 && joined(b[ks - 1]) {
+        ks -= 1;
+    }
+    let mut ke = e;
+    while ke < b.len() && joined(b[ke]) {
+        ke += 1;
+    }
+    if matches!(b.get(ke), Some(b'"' | b'\'')) {
+        ke += 1;
+    }
+    if b.get(ke) != Some(&b':')
+        || !matches!(b.get(ke + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return false;
+    }
+    if ks > 0 && matches!(b[ks - 1], b'"' | b'\'') {
+        ks -= 1;
+    }
+    let line_start = b[..ks]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = text[line_start..ks].trim_end_matches([' ', '\t']);
+    before.is_empty() || before.ends_with(['-', '{', ','])
 }
 
 /// Credentials to find in a text as words of their own: not inside a longer run of letters,
