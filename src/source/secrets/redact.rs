@@ -99,33 +99,59 @@ impl Redacted {
 }
 
 /// A file's credential strings, ready to be found in the texts derived from it (its
-/// findings' messages, `inspect`'s values): one automaton for all of them, since a file may
-/// hold thousands (a list of users' passwords) and each of its findings' messages is searched
-/// (a search per credential per message made a file of 20,000 passwords take 30 s).
+/// findings' messages, `inspect`'s values). A file may hold thousands (a list of users'
+/// passwords), each of its findings' messages is searched, and a search per credential per
+/// message made a file of 20,000 passwords take 45 s: past a few credentials, one automaton
+/// finds them all, built the first time a text is searched (most files never are).
 #[derive(Debug, Default)]
 pub struct Known {
     words: Vec<String>,
-    automaton: Option<aho_corasick::AhoCorasick>,
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
+
+/// Up to this many credentials, a search for each costs less than building an automaton
+/// (podinfo's run paid 1.4 M instructions, 2 %, for automata of a few credentials).
+const FEW_CREDENTIALS: usize = 16;
 
 impl Known {
     /// `words` of 4 bytes or more are searched; shorter ones are too common to mask in text.
     pub fn new(words: Vec<String>) -> Known {
-        let words: Vec<String> = words.into_iter().filter(|k| k.len() >= 4).collect();
-        let automaton = (!words.is_empty())
-            .then(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&words)
-                    .ok()
-            })
-            .flatten();
-        Known { words, automaton }
+        Known {
+            words: words.into_iter().filter(|k| k.len() >= 4).collect(),
+            automaton: std::sync::OnceLock::new(),
+        }
     }
 
     /// The credential strings.
     pub fn words(&self) -> &[String] {
         &self.words
+    }
+
+    /// Where the credentials are in `s`: each occurrence of each, as (credential, range).
+    fn find_in<'k>(&'k self, s: &str) -> Vec<(&'k str, Range<usize>)> {
+        let mut found = Vec::new();
+        if self.words.len() <= FEW_CREDENTIALS {
+            for k in &self.words {
+                let mut from = 0;
+                while let Some(i) = s[from..].find(k.as_str()) {
+                    found.push((k.as_str(), from + i..from + i + k.len()));
+                    from += i + k.len();
+                }
+            }
+            return found;
+        }
+        let automaton = self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&self.words)
+                .ok()
+        });
+        if let Some(automaton) = automaton {
+            for m in automaton.find_overlapping_iter(s) {
+                found.push((self.words[m.pattern().as_usize()].as_str(), m.range()));
+            }
+        }
+        found
     }
 }
 
@@ -135,23 +161,19 @@ pub fn redact_with<'a>(s: &'a str, known: &[String]) -> Cow<'a, str> {
     redact_known(s, &Known::new(known.to_vec()))
 }
 
-/// [`redact_with`] with the credentials' automaton built once.
+/// [`redact_with`] with the file's credentials read once.
 pub fn redact_known<'a>(s: &'a str, known: &Known) -> Cow<'a, str> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
-    if let Some(automaton) = &known.automaton {
-        for m in automaton.find_overlapping_iter(s) {
-            let k = &known.words[m.pattern().as_usize()];
-            // A credential of letters only (`auto`, `admin`) inside a longer run of letters
-            // is another word (`automountServiceAccountToken`): showing that word shows
-            // nothing of the credential, and masking it garbled the message.
-            let letters_only = k.bytes().all(|b| b.is_ascii_alphabetic());
-            let (start, end) = (m.start(), m.end());
-            let inside_a_word = letters_only
-                && (letter(s.as_bytes()[..start].last()) || letter(s.as_bytes().get(end)));
-            if !inside_a_word {
-                ranges.push(start..end);
-            }
+    for (k, r) in known.find_in(s) {
+        // A credential of letters only (`auto`, `admin`) inside a longer run of letters is
+        // another word (`automountServiceAccountToken`): showing that word shows nothing of
+        // the credential, and masking it garbled the message.
+        let letters_only = k.bytes().all(|b| b.is_ascii_alphabetic());
+        let inside_a_word = letters_only
+            && (letter(s.as_bytes()[..r.start].last()) || letter(s.as_bytes().get(r.end)));
+        if !inside_a_word {
+            ranges.push(r);
         }
     }
     ranges.extend(scan(s));

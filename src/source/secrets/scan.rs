@@ -287,6 +287,17 @@ pub fn used_as_key(text: &str, word: &str) -> bool {
 pub fn keys_among<'w>(text: &str, words: &[&'w str]) -> std::collections::HashSet<&'w str> {
     let mut keyed = std::collections::HashSet::new();
     let words: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+    // A few credentials are looked for one by one: building an automaton costs more.
+    if words.len() <= 16 {
+        for w in words {
+            if memchr::memmem::find_iter(text.as_bytes(), w.as_bytes())
+                .any(|s| key_at(text, s, s + w.len()))
+            {
+                keyed.insert(w);
+            }
+        }
+        return keyed;
+    }
     let Ok(ac) = aho_corasick::AhoCorasick::builder()
         .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(&words)

@@ -856,6 +856,43 @@ fn a_letters_only_credential_masks_messages_only_as_a_word() {
     assert_eq!(m("xhunter2xy"), "x********y");
 }
 
+/// Past a few credentials a file's are found by one automaton: it masks what the search
+/// for each masked (a letters-only one only as a word, others anywhere, a longer one whole).
+#[test]
+fn many_credentials_mask_a_message_as_few_do() {
+    let mut many: Vec<String> = (0..40).map(|i| format!("Zq{i:02}-filler-pass")).collect();
+    many.extend([
+        "admin".to_string(),
+        "hunter2x".to_string(),
+        "hunter2xyz".to_string(),
+    ]);
+    let few = [
+        "admin".to_string(),
+        "hunter2x".to_string(),
+        "hunter2xyz".to_string(),
+    ];
+    for s in [
+        "ClusterRole administrators",
+        "sets AUTH to admin, as given",
+        "value \"admin\" and xhunter2xy and hunter2xyz",
+        "Zq07-filler-pass then Zq39-filler-passZq00-filler-pass",
+    ] {
+        let by_many = super::redact_with(s, &many).into_owned();
+        let by_few = super::redact_with(s, &few).into_owned();
+        if !s.starts_with("Zq") {
+            assert_eq!(by_many, by_few, "{s}");
+        }
+        assert!(
+            !by_many.contains("hunter2x") && !by_many.contains("filler-pass"),
+            "{by_many}"
+        );
+    }
+    assert_eq!(
+        super::redact_with("ClusterRole administrators, user admin", &many),
+        "ClusterRole administrators, user ********"
+    );
+}
+
 #[test]
 fn a_sequence_item_keeps_its_indicator_when_masked() {
     // A rendered list item holding a credential a var copied (a Role's `resourceNames`): the
