@@ -122,11 +122,6 @@ impl Known {
         }
     }
 
-    /// The credential strings.
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
-
     /// Where the credentials are in `s`: each occurrence of each, as (credential, range).
     fn find_in<'k>(&'k self, s: &str) -> Vec<(&'k str, Range<usize>)> {
         let mut found = Vec::new();
