@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -80,7 +80,8 @@ deny contains finding if {
 }
 
 # `command: redis-server --requirepass s3cret`, `--db-password=s3cret`,
-# `-Dspring.datasource.password=s3cret`: a Compose service passing a credential on its command
+# `-Dspring.datasource.password=s3cret`, `sh -c "PGPASSWORD=s3cret pg_dump …"` (a variable the
+# shell line assigns for the program it runs): a Compose service passing a credential on its command
 # line, in `command`, `entrypoint` or `healthcheck.test` (a string or a list), where
 # `docker inspect` and every process listing show it (wild16). Long options only: what a short
 # one (`-a`, `-p`) means depends on the program. Options named for a credential without saying
@@ -89,10 +90,10 @@ deny contains finding if {
 deny contains finding if {
 	some s in config.services
 	some line_path in command_lines(s)
-	some option in command_line.options(command_line.tokens(line_path, object.get(input, line_path, null)))
+	some option in command_line.settings(command_line.tokens(line_path, object.get(input, line_path, null)))
 	config.plaintext_secret(command_line.credential_key(option.name), option.value)
 	finding := {
-		"msg": sprintf("%s passes a plaintext secret to %s on its command line%s", [config.service_label(s), option.flag, config.default_note(option.value)]),
+		"msg": sprintf("%s %s on its command line%s", [config.service_label(s), _setting_phrase(option), config.default_note(option.value)]),
 		"path": option.path,
 	}
 }
@@ -111,6 +112,11 @@ deny contains finding if {
 		"path": h.path,
 	}
 }
+
+# CFG-016's words: "a plaintext secret", where K8S-017 says "a literal value".
+_setting_phrase(o) := sprintf("sets %s to a plaintext secret", [o.name]) if o.assigned
+
+_setting_phrase(o) := sprintf("passes a plaintext secret to %s", [o.flag]) if not o.assigned
 
 command_lines(s) := [p |
 	some field in [["command"], ["entrypoint"], ["healthcheck", "test"]]

@@ -15,8 +15,10 @@
 #   booleans and the access levels `read` and `write` are not flagged. A container's
 #   `command` and `args` are read the same way for a long option named like a credential with a
 #   literal value (`--secret-token=...`, `--db-password VALUE`, `-Dspring.datasource.password=...`,
-#   or one of data.settings.credentials.credential_options such as `--requirepass`), in a list
-#   item or inside a shell line (`sh -c "..."`); short options (`-p`) are not read. So are the
+#   or one of data.settings.credentials.credential_options such as `--requirepass`), or a
+#   credential-named variable a shell line assigns for the program it runs (`PGPASSWORD=...
+#   pg_dump`, `export API_TOKEN=...`), in a list item or inside a shell line (`sh -c "..."`);
+#   short options (`-p`) are not read. So are the
 #   headers curl and wget send from there (`-H`, `--header`) and the `httpGet.httpHeaders` of
 #   probes and lifecycle hooks: an `Authorization` header with a literal after its scheme
 #   (`Basic ...`, `Bearer ...`), or a header named like a credential (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
@@ -69,8 +71,8 @@ deny contains finding if {
 	)
 }
 
-# `args: ["--secret-token=...", "--db-password", "..."]`, `command: [sh, -c, "app --api-key=..."]`:
-# a credential passed on the container's command line (the Kubernetes reading of CFG-016's
+# `args: ["--secret-token=...", "--db-password", "..."]`, `command: [sh, -c, "app --api-key=..."]`,
+# `[sh, -c, "PGPASSWORD=... pg_dump ..."]`: a credential passed on the container's command line (the Kubernetes reading of CFG-016's
 # Compose command lines, with the same option grammar, lib command_line). The finding is on the
 # string holding the value (the list item), which outputs mask.
 deny contains finding if {
@@ -78,12 +80,12 @@ deny contains finding if {
 	some field in ["command", "args"]
 	line := c.value[field]
 	is_array(line)
-	some option in command_line.options(command_line.tokens(array.concat(c.path, [field]), line))
+	some option in command_line.settings(command_line.tokens(array.concat(c.path, [field]), line))
 	why := reportable(credentials.reasons(command_line.credential_key(option.name), option.value))
 	count(why) > 0
 	finding := object.union(
 		{
-			"msg": sprintf("%s passes a literal value to %s on its command line that %s", [k8s.container_label(c), option.flag, wording(why)]),
+			"msg": sprintf("%s %s on its command line that %s", [k8s.container_label(c), command_line.setting_phrase(option), wording(why)]),
 			"path": option.path,
 		},
 		command_line.value_part(object.get(input, option.path, ""), option),

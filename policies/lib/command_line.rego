@@ -32,8 +32,50 @@ options(ts) := {o | some t in ts; o := joined_option(t)} | {o |
 	i + 1 < count(ts)
 	next := ts[i + 1]
 	not startswith(next.text, "-")
-	o := {"flag": t.text, "name": name, "value": next.text, "path": next.path}
+	o := {"flag": t.text, "name": name, "value": next.text, "path": next.path, "assigned": false}
 }
+
+# The credentials a command line may set: its long options (`options`) and the variables it
+# assigns for the program it runs (`assignments`), from one tokenizing of the line.
+settings(ts) := options(ts) | assignments(ts)
+
+# `PGPASSWORD=… pg_dump …`, `export API_TOKEN=…`, `docker run -e DB_PASSWORD=…`: a shell
+# variable assigned on a command line (`sh -c "…"`) is an environment variable of the program
+# it runs, with its value in the manifest and in every process listing. The name is a shell
+# variable's (a letter or `_`, then letters, digits and `_`: `--from-literal=…` and
+# `auth.password=…` are not assignments); the value ends where the credential scan's
+# `NAME=value` ends (`;`, `,`, a quote or a closing bracket), so a finding and the masking of
+# outputs agree on it. A value the shell expands (`$(cat …)`, `$VAR`, `` `…` ``) is no literal.
+assignments(ts) := {o |
+	some t in ts
+	i := indexof(t.text, "=")
+	i > 0
+	name := substring(t.text, 0, i)
+	_variable_name(name)
+	value := _assigned_value(substring(t.text, i + 1, -1))
+	value != ""
+	not startswith(value, "$")
+	not startswith(value, "`")
+	o := {"flag": name, "name": name, "value": value, "path": t.path, "assigned": true}
+}
+
+_variable_name(name) if {
+	trim(name, _variable_characters) == ""
+	trim(substring(name, 0, 1), concat("", [_letters, "_"])) == ""
+}
+
+_variable_characters := concat("", [_letters, "0123456789_"])
+
+_assigned_value(v) := substring(v, 0, min({count(v)} | {i |
+	some c in [";", ",", "'", `"`, "]", ")", "}"]
+	i := indexof(v, c)
+	i >= 0
+}))
+
+# How a finding says what the command line does with the credential.
+setting_phrase(o) := sprintf("sets %s to a literal value", [o.name]) if o.assigned
+
+setting_phrase(o) := sprintf("passes a literal value to %s", [o.flag]) if not o.assigned
 
 joined_option(t) := o if {
 	some prefix in ["--", "-D"]
@@ -44,7 +86,7 @@ joined_option(t) := o if {
 	_option_name(name)
 	value := substring(t.text, i + 1, -1)
 	value != ""
-	o := {"flag": concat("", [prefix, name]), "name": name, "value": value, "path": t.path}
+	o := {"flag": concat("", [prefix, name]), "name": name, "value": value, "path": t.path, "assigned": false}
 }
 
 # An option's name: a letter, then letters, digits, `_`, `.` and `-`.
