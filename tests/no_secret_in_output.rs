@@ -42,6 +42,8 @@ const CREDENTIALS: &[&str] = &[
     "valkey-cli-passphrase-9",
     "reference-default-passphrase",
     "env-default-passphrase",
+    "shell-assigned-passphrase",
+    "exported-token-passphrase",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
@@ -148,6 +150,11 @@ const COMPOSE_COMMANDS: &str = r#"services:
     command: ["redis-server", "--requirepass", "${REDIS_AUTH:-reference-default-passphrase}"]
     environment:
       DB_PASSWORD: ${POSTGRES_PASSWORD:-env-default-passphrase}
+  # A variable the shell line assigns for the program it runs is that program's environment.
+  backup:
+    image: postgres:16
+    command: sh -c "PGPASSWORD=shell-assigned-passphrase pg_dump -h db shop"
+    entrypoint: ["sh", "-c", "export API_TOKEN='exported-token-passphrase'; exec app"]
 "#;
 
 const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';

@@ -44,8 +44,8 @@ settings(ts) := options(ts) | assignments(ts)
 # it runs, with its value in the manifest and in every process listing. The name is a shell
 # variable's (a letter or `_`, then letters, digits and `_`: `--from-literal=…` and
 # `auth.password=…` are not assignments); the value ends where the credential scan's
-# `NAME=value` ends (`;`, `,`, a quote or a closing bracket), so a finding and the masking of
-# outputs agree on it. A value the shell expands (`$(cat …)`, `$VAR`, `` `…` ``) is no literal.
+# (`shell_assignments`) ends it (`;`, `,`, a quote or a closing bracket, or the closing quote
+# of a quoted value), so a finding and the masking of outputs agree on it. A value the shell expands (`$(cat …)`, `$VAR`, `` `…` ``) is no literal.
 assignments(ts) := {o |
 	some t in ts
 	i := indexof(t.text, "=")
@@ -66,8 +66,16 @@ _variable_name(name) if {
 
 _variable_characters := concat("", [_letters, "0123456789_"])
 
-_assigned_value(v) := substring(v, 0, min({count(v)} | {i |
-	some c in [";", ",", "'", `"`, "]", ")", "}"]
+# A quoted value (`API_TOKEN='…'`) is what its quotes hold (up to the word's end when a space
+# split it); a bare one ends at the first stop.
+_assigned_value(v) := _head(substring(v, 1, -1), [substring(v, 0, 1)]) if substring(v, 0, 1) in _quotes
+
+_assigned_value(v) := _head(v, [";", ",", "'", `"`, "]", ")", "}"]) if not substring(v, 0, 1) in _quotes
+
+_quotes := {"'", `"`}
+
+_head(v, stops) := substring(v, 0, min({count(v)} | {i |
+	some c in stops
 	i := indexof(v, c)
 	i >= 0
 }))

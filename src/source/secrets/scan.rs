@@ -112,6 +112,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
         }
     }
     command_line_credentials(text, &mut out);
+    shell_assignments(text, &mut out);
     super::text_forms::scan(text, &mut out);
     scan_lines(text, &mut out);
     repeated_elsewhere(text, &mut out);
@@ -195,6 +196,75 @@ fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
                 .iter()
                 .any(|o| o.eq_ignore_ascii_case(name));
         if named && !super::detect::not_literal(name, &text[start..end]) {
+            out.push(start..end);
+        }
+    }
+}
+
+/// The values of credential-named variables a shell line assigns for the program it runs
+/// (`sh -c "PGPASSWORD=s3cret pg_dump …"`, `export API_TOKEN=s3cret; …`, `docker run -e
+/// DB_PASSWORD=s3cret`), as K8S-017 and CFG-016 read a command line (lib command_line's
+/// `assignments`). The `NAME=value` pairs of a text are read elsewhere only after a boundary
+/// that is no quote and in long values: here the name is a shell variable's (letters, digits,
+/// `_`) after a space, a quote, `;`, `&`, `|`, `(`, `` ` ``, `[` or `,`, and the value runs to a
+/// space, `;`, `,`, a quote or a closing bracket, or to its closing quote when it opens with
+/// one. A value the shell expands (`$VAR`, `$(…)`) is no literal.
+fn shell_assignments(text: &str, out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    for eq in memchr::memchr_iter(b'=', b) {
+        let name_start = b[..eq]
+            .iter()
+            .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+            .map_or(0, |i| i + 1);
+        let after_boundary = name_start == 0
+            || matches!(
+                b[name_start - 1],
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'"'
+                    | b'\''
+                    | b';'
+                    | b'&'
+                    | b'|'
+                    | b'('
+                    | b'`'
+                    | b'['
+                    | b','
+            );
+        if name_start == eq
+            || !after_boundary
+            || !(b[name_start].is_ascii_alphabetic() || b[name_start] == b'_')
+        {
+            continue;
+        }
+        let name = &text[name_start..eq];
+        if !secret_name(name) {
+            continue;
+        }
+        let (start, end) = match b.get(eq + 1) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let from = eq + 2;
+                let len = b[from..]
+                    .iter()
+                    .position(|&c| c == q || c == b'\n')
+                    .unwrap_or(b.len() - from);
+                (from, from + len)
+            }
+            _ => {
+                let from = eq + 1;
+                let len = b[from..]
+                    .iter()
+                    .position(|&c| {
+                        c.is_ascii_whitespace()
+                            || matches!(c, b';' | b',' | b'"' | b'\'' | b']' | b')' | b'}')
+                    })
+                    .unwrap_or(b.len() - from);
+                (from, from + len)
+            }
+        };
+        let value = &text[start..end];
+        if start < end && !value.starts_with(['$', '`']) && !super::detect::not_literal(name, value)
+        {
             out.push(start..end);
         }
     }

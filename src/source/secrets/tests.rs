@@ -698,6 +698,29 @@ fn command_line_credentials_are_found_by_the_scanner() {
     );
 }
 
+/// A credential-named variable a shell line assigns is a credential in every output, as K8S-017
+/// and CFG-016 read it: `inspect` printed `sh -c "PGPASSWORD=… pg_dump"` of a Compose command.
+#[test]
+fn shell_assignments_are_found_by_the_scanner() {
+    let text = concat!(
+        "command: sh -c \"PGPASSWORD=Zq8vR3xN2pL7 pg_dump -h db shop\"\n",
+        "args: [\"export API_TOKEN=Zq8vR3xN2pL8; run\", \"DB_PASSWORD='Zq8 vR3 xN2pL9' app\"]\n",
+        "  - docker run -e REDIS_PASSWORD=Zq8vR3xN2pM1 redis\n",
+        "refs: PGPASSWORD=$PGPASS TOKEN=$(cat /t) DB_PASSWORD_FILE=/run/db ENV=production\n",
+        "not: --from-literal=password=abc key=Zq8vR3xN2pM2 ref=secret/db\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Zq8vR3xN2pL7",
+            "Zq8vR3xN2pL8",
+            "Zq8 vR3 xN2pL9",
+            "Zq8vR3xN2pM1"
+        ]
+    );
+}
+
 /// Credentials in the forms of other languages written inside a text (a ConfigMap's nginx
 /// configuration, a script, Maven's settings.xml): `inspect` and `render` printed them.
 #[test]
