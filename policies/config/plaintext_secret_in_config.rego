@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), for a short option that takes a password for the program before it (data.settings.credentials.program_password_options such as mysql's `-pVALUE` and redis-cli's `-a VALUE`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -83,8 +83,9 @@ deny contains finding if {
 # `-Dspring.datasource.password=s3cret`, `sh -c "PGPASSWORD=s3cret pg_dump …"` (a variable the
 # shell line assigns for the program it runs): a Compose service passing a credential on its command
 # line, in `command`, `entrypoint` or `healthcheck.test` (a string or a list), where
-# `docker inspect` and every process listing show it (wild16). Long options only: what a short
-# one (`-a`, `-p`) means depends on the program. Options named for a credential without saying
+# `docker inspect` and every process listing show it (wild16). A short option only for the
+# program data.settings.credentials.program_password_options names (`mysqladmin -pS3cret`,
+# `redis-cli -a S3cret`): what a short one means depends on the program. Options named for a credential without saying
 # so (`--requirepass`) are data.settings.credentials.credential_options. The finding is on the
 # string holding the value (the list item, when the line is a list), which outputs mask.
 deny contains finding if {

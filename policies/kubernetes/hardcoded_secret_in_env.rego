@@ -17,8 +17,11 @@
 #   literal value (`--secret-token=...`, `--db-password VALUE`, `-Dspring.datasource.password=...`,
 #   or one of data.settings.credentials.credential_options such as `--requirepass`), or a
 #   credential-named variable a shell line assigns for the program it runs (`PGPASSWORD=...
-#   pg_dump`, `export API_TOKEN=...`), in a list item or inside a shell line (`sh -c "..."`);
-#   short options (`-p`) are not read. So are the
+#   pg_dump`, `export API_TOKEN=...`), or a short option that takes a password for the
+#   program before it (data.settings.credentials.program_password_options such as mysql's
+#   `-pVALUE` and redis-cli's `-a VALUE`; other short options are not read, their meaning
+#   depends on the program), in a list item or inside a shell line (`sh -c "..."`). Probes'
+#   and lifecycle hooks' `exec.command` are command lines too. So are the
 #   headers curl and wget send from there (`-H`, `--header`) and the `httpGet.httpHeaders` of
 #   probes and lifecycle hooks: an `Authorization` header with a literal after its scheme
 #   (`Basic ...`, `Bearer ...`), or a header named like a credential (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
@@ -77,10 +80,10 @@ deny contains finding if {
 # string holding the value (the list item), which outputs mask.
 deny contains finding if {
 	some c in k8s.containers
-	some field in ["command", "args"]
-	line := c.value[field]
+	some where in _command_lines
+	line := object.get(c.value, where, null)
 	is_array(line)
-	some option in command_line.settings(command_line.tokens(array.concat(c.path, [field]), line))
+	some option in command_line.settings(command_line.tokens(array.concat(c.path, where), line))
 	why := reportable(credentials.reasons(command_line.credential_key(option.name), option.value))
 	count(why) > 0
 	finding := object.union(
@@ -97,11 +100,11 @@ deny contains finding if {
 # headers are below. The finding is on the string holding the value.
 deny contains finding if {
 	some c in k8s.containers
-	some field in ["command", "args"]
-	line := c.value[field]
+	some where in _command_lines
+	line := object.get(c.value, where, null)
 	is_array(line)
 	command_line.may_send_header(line)
-	some h in command_line.headers(command_line.tokens(array.concat(c.path, [field]), line))
+	some h in command_line.headers(command_line.tokens(array.concat(c.path, where), line))
 	why := reportable(credentials.header_reasons(h.name, h.value))
 	count(why) > 0
 	finding := object.union(
@@ -131,6 +134,18 @@ deny contains finding if {
 		"path": array.concat(c.path, array.concat(where, ["httpGet", "httpHeaders", i, "value"])),
 	}
 }
+
+# The command lines of a container: what it runs, and what its probes and lifecycle hooks run
+# (`exec.command`, where `mysqladmin ping -p…` checks a database).
+_command_lines := [
+	["command"],
+	["args"],
+	["livenessProbe", "exec", "command"],
+	["readinessProbe", "exec", "command"],
+	["startupProbe", "exec", "command"],
+	["lifecycle", "postStart", "exec", "command"],
+	["lifecycle", "preStop", "exec", "command"],
+]
 
 _http_actions := [
 	["livenessProbe"],

@@ -1,7 +1,8 @@
 # A program's command line read for credential options: the words of a command (a string or a
-# list of strings, each word with the path of the string it is in) and the long options among
+# list of strings, each word with the path of the string it is in) and the credentials among
 # them. Used by CFG-016 (a Compose service's command) and K8S-017 (a container's command and
-# args). Long options only: what a short one (`-a`, `-p`) means depends on the program.
+# args). Short options are read only for the programs that data.settings.credentials.
+# program_password_options names: what a short one (`-a`, `-p`) means depends on the program.
 package runeguard.lib.command_line
 
 import rego.v1
@@ -37,7 +38,57 @@ options(ts) := {o | some t in ts; o := joined_option(t)} | {o |
 
 # The credentials a command line may set: its long options (`options`) and the variables it
 # assigns for the program it runs (`assignments`), from one tokenizing of the line.
-settings(ts) := options(ts) | assignments(ts)
+settings(ts) := (options(ts) | assignments(ts)) | program_options(ts)
+
+# `mysqladmin ping -uroot -pS3cret`, `redis-cli -a S3cret ping`: a short option that takes a
+# password for the program before it (data.settings.credentials.program_password_options; a
+# short option means what its program says). The option belongs to the program until a word
+# that ends its command (`;`, `&&`, `||`, `|`). Its name is `password`, as the detector weighs
+# it.
+program_options(ts) := {o |
+	some i, t in ts
+	program := _program_name(t.text)
+	some spec in _program_specs[program]
+	some j, u in ts
+	j > i
+	not _command_ends_between(ts, i, j)
+	o := _program_option(concat(" ", [program, spec.option]), spec, u, ts, j)
+}
+
+# The program a word runs: its last path segment (`/usr/bin/mysql`).
+_program_name(word) := parts[count(parts) - 1] if parts := split(word, "/")
+
+_program_specs[program] contains spec if {
+	some spec in data.settings.credentials.program_password_options
+	some program in spec.programs
+}
+
+_command_ends_between(ts, i, j) if {
+	some k, w in ts
+	k > i
+	k < j
+	_ends_command(w.text)
+}
+
+_ends_command(w) if w in {"&&", "||", "|", ";"}
+
+_ends_command(w) if endswith(w, ";")
+
+# `-pVALUE` (joined) or `-a VALUE` (the next word, when it is no option).
+_program_option(flag, spec, u, _, _) := {"flag": flag, "name": "password", "value": value, "path": u.path, "assigned": false} if {
+	spec.joined
+	startswith(u.text, spec.option)
+	value := trim(substring(u.text, count(spec.option), -1), `"'`)
+	value != ""
+}
+
+_program_option(flag, spec, u, ts, j) := {"flag": flag, "name": "password", "value": next.text, "path": next.path, "assigned": false} if {
+	not spec.joined
+	u.text == spec.option
+	j + 1 < count(ts)
+	next := ts[j + 1]
+	not startswith(next.text, "-")
+}
 
 # `PGPASSWORD=… pg_dump …`, `export API_TOKEN=…`, `docker run -e DB_PASSWORD=…`: a shell
 # variable assigned on a command line (`sh -c "…"`) is an environment variable of the program
