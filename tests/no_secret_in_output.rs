@@ -44,6 +44,8 @@ const CREDENTIALS: &[&str] = &[
     "env-default-passphrase",
     "shell-assigned-passphrase",
     "exported-token-passphrase",
+    "mysql-short-option-pw",
+    "redis-cli-short-option-pw",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
 ];
 
@@ -155,6 +157,15 @@ const COMPOSE_COMMANDS: &str = r#"services:
     image: postgres:16
     command: sh -c "PGPASSWORD=shell-assigned-passphrase pg_dump -h db shop"
     entrypoint: ["sh", "-c", "export API_TOKEN='exported-token-passphrase'; exec app"]
+  # A password given to a program by its own short option.
+  mysql:
+    image: mysql:8.0
+    healthcheck:
+      test: ["CMD", "mysqladmin", "ping", "-uroot", "-pmysql-short-option-pw"]
+  redis:
+    image: redis:7
+    healthcheck:
+      test: redis-cli -a redis-cli-short-option-pw ping
 "#;
 
 const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';

@@ -113,6 +113,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
     }
     command_line_credentials(text, &mut out);
     shell_assignments(text, &mut out);
+    program_passwords(text, &mut out);
     super::text_forms::scan(text, &mut out);
     scan_lines(text, &mut out);
     repeated_elsewhere(text, &mut out);
@@ -268,6 +269,148 @@ fn shell_assignments(text: &str, out: &mut Vec<Range<usize>>) {
             out.push(start..end);
         }
     }
+}
+
+/// Passwords given to a program by its own short option (`mysqladmin ping -pS3cret`,
+/// `redis-cli -a S3cret`; settings' `program_password_options`), as K8S-017 and CFG-016 read
+/// them (lib command_line's `program_options`): among the words after the program's name on
+/// its line (a shell line, a flow list) and, when the name is a block list's item, in the
+/// list's next items, up to a word that ends its command (`;`, `&&`, `||`, `|`) or a comment.
+fn program_passwords(text: &str, out: &mut Vec<Range<usize>>) {
+    let voc = vocabulary();
+    let Some(programs) = voc.program_names() else {
+        return;
+    };
+    let b = text.as_bytes();
+    for m in programs.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        let starts_word = s == 0
+            || matches!(
+                b[s - 1],
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'"'
+                    | b'\''
+                    | b'['
+                    | b','
+                    | b'('
+                    | b'/'
+                    | b';'
+                    | b'&'
+                    | b'|'
+                    | b'`'
+            );
+        let ends_word = b
+            .get(e)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b',' | b']'));
+        if !starts_word || !ends_word {
+            continue;
+        }
+        let words = command_words(text, s, e);
+        let mut options = voc.options_of(&text[s..e]).peekable();
+        if options.peek().is_none() {
+            continue;
+        }
+        let options: Vec<_> = options.collect();
+        for (i, w) in words.iter().enumerate() {
+            let word = &text[w.clone()];
+            for o in &options {
+                let value = if o.joined {
+                    match word.strip_prefix(o.option.as_str()) {
+                        Some(rest) if !rest.is_empty() => w.start + o.option.len()..w.end,
+                        _ => continue,
+                    }
+                } else if word == o.option {
+                    match words.get(i + 1) {
+                        Some(next) if !text[next.clone()].starts_with('-') => next.clone(),
+                        _ => continue,
+                    }
+                } else {
+                    continue;
+                };
+                let v = text[value.clone()].trim_matches(['"', '\'']);
+                let start = value.start + text[value.clone()].find(v).unwrap_or(0);
+                if !v.is_empty()
+                    && !v.starts_with(['$', '`'])
+                    && !super::detect::not_literal("password", v)
+                {
+                    out.push(start..start + v.len());
+                }
+            }
+        }
+    }
+}
+
+/// The words that follow a program's name (at `s..e`) in its command: the rest of its line
+/// and, when the name is a block list's item (`- mysqladmin`), the next items of that list;
+/// split at spaces, `,`, `[` and `]`, without the quotes around a word, up to a word that
+/// ends the command (`;`, `&&`, `||`, `|`, a word ending in `;`) or starts a comment.
+fn command_words(text: &str, s: usize, e: usize) -> Vec<Range<usize>> {
+    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i);
+    let first = e..line_end(e);
+    let mut lines = Vec::from([first.clone()]);
+    // `  - mysqladmin` (the name quoted or not, after a path or not): the list's next items at
+    // the same indentation.
+    let word_start = text[line_start..s]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '[' | ','))
+        .map_or(line_start, |i| line_start + i + 1);
+    let head = &text[line_start..word_start];
+    let item_indent = head
+        .trim_end_matches(['"', '\''])
+        .trim_end()
+        .strip_suffix('-')
+        .filter(|h| h.bytes().all(|c| c == b' '))
+        .map(str::len);
+    if let Some(indent) = item_indent {
+        let mut at = first.end + 1;
+        while at < text.len() {
+            let end = line_end(at);
+            let line = text[at..end].trim_end_matches('\r');
+            let prefix = indent + 2;
+            if !(line.len() > prefix
+                && line.as_bytes()[..indent].iter().all(|&c| c == b' ')
+                && line[indent..].starts_with("- "))
+            {
+                break;
+            }
+            lines.push(at + prefix..at + line.len());
+            at = end + 1;
+        }
+    }
+    let mut words = Vec::new();
+    for line in lines {
+        let mut i = line.start;
+        let bytes = text.as_bytes();
+        while i < line.end {
+            let sep = |c: u8| c.is_ascii_whitespace() || matches!(c, b',' | b'[' | b']');
+            while i < line.end && sep(bytes[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < line.end && !sep(bytes[i]) {
+                i += 1;
+            }
+            if start == i {
+                continue;
+            }
+            let raw = &text[start..i];
+            let word = raw.trim_matches(['"', '\'']);
+            if word.starts_with('#') {
+                return words;
+            }
+            let ws = start + raw.find(word).unwrap_or(0);
+            let ends = matches!(word, ";" | "&&" | "||" | "|") || word.ends_with(';');
+            let word = word.trim_end_matches(';');
+            if !word.is_empty() {
+                words.push(ws..ws + word.len());
+            }
+            if ends {
+                return words;
+            }
+        }
+    }
+    words
 }
 
 /// How far an option's value runs.

@@ -721,6 +721,31 @@ fn shell_assignments_are_found_by_the_scanner() {
     );
 }
 
+/// A password given to a program by its own short option is a credential in every output, as
+/// K8S-017 and CFG-016 read it: `inspect` printed a healthcheck's `mysqladmin ping -p…`.
+#[test]
+fn program_passwords_are_found_by_the_scanner() {
+    let text = concat!(
+        "test: [\"CMD\", \"mysqladmin\", \"ping\", \"-uroot\", \"-pZq8vR3xN2pL7\"]\n",
+        "command: sh -c \"mysqldump -uroot -pZq8vR3xN2pL8 shop > x; redis-cli -a Zq8vR3xN2pL9 ping\"\n",
+        "args:\n  - /usr/bin/redis-cli\n  - -h\n  - cache\n  - -a\n  - Zq8vR3xN2pM1\nnext: 1\n",
+        "probe: mongosh -u root -p 'Zq8vR3xN2pM2' --eval 1\n",
+        "not: mysql -p shop; tar -a x -pZq8vR3xN2pM3; mysqladmin -p$MYSQL_PWD; redis-cli -a \"$REDIS\"\n",
+        "also: mysqlrouter -pZq8vR3xN2pM4 && redis-cli ping -a\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Zq8vR3xN2pL7",
+            "Zq8vR3xN2pL8",
+            "Zq8vR3xN2pL9",
+            "Zq8vR3xN2pM1",
+            "Zq8vR3xN2pM2"
+        ]
+    );
+}
+
 /// Credentials in the forms of other languages written inside a text (a ConfigMap's nginx
 /// configuration, a script, Maven's settings.xml): `inspect` and `render` printed them.
 #[test]

@@ -115,6 +115,11 @@ pub(super) struct Vocabulary {
     /// Command-line options that take a password without naming one (`--requirepass`),
     /// lower case.
     pub(super) credential_options: Vec<String>,
+    /// Short options that take a password for the programs named (mysql's `-pVALUE`,
+    /// redis-cli's `-a VALUE`).
+    pub(super) program_password_options: Vec<ProgramOption>,
+    /// The programs of `program_password_options` as one automaton, built on first use.
+    pub(super) program_names: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Header names whose value is a scheme and credentials (`AUTHORIZATION`), as words.
     pub(super) authorization_headers: Vec<String>,
     /// The schemes whose credentials such a header carries (`basic`, `bearer`).
@@ -128,6 +133,15 @@ pub(super) struct Vocabulary {
     pub(super) name_hint_set: std::sync::OnceLock<aho_corasick::AhoCorasick>,
     /// Every pattern's hints as one automaton, built on first use (see [`Vocabulary::hinted`]).
     pub(super) pattern_hint_set: std::sync::OnceLock<PatternHints>,
+}
+
+/// A short option that takes a password for the programs named.
+pub(super) struct ProgramOption {
+    pub(super) programs: Vec<String>,
+    /// The option as written (`-p`).
+    pub(super) option: String,
+    /// Whether the value is in the option's word (`-pVALUE`) rather than the next word.
+    pub(super) joined: bool,
 }
 
 /// The patterns' hints in one automaton, for the patterns whose hints a value holds in one
@@ -146,6 +160,36 @@ pub(super) struct PatternHints {
 }
 
 impl Vocabulary {
+    /// The automaton of the programs that take a password by a short option (leftmost
+    /// longest: `mysqladmin`, not `mysql`); None when no program is named.
+    pub(super) fn program_names(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.program_names
+            .get_or_init(|| {
+                let names: Vec<&str> = self
+                    .program_password_options
+                    .iter()
+                    .flat_map(|o| o.programs.iter().map(String::as_str))
+                    .collect();
+                (!names.is_empty()).then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(&names)
+                        .expect("program names build")
+                })
+            })
+            .as_ref()
+    }
+
+    /// The short password options of `program`.
+    pub(super) fn options_of<'a>(
+        &'a self,
+        program: &'a str,
+    ) -> impl Iterator<Item = &'a ProgramOption> + 'a {
+        self.program_password_options
+            .iter()
+            .filter(move |o| o.programs.iter().any(|p| p == program))
+    }
+
     /// Whether `name`, in upper case, contains one of `name_hints` (the cheap first test of
     /// [`super::detect::secret_name`]).
     pub(super) fn name_hinted(&self, name: &str) -> bool {
@@ -509,6 +553,24 @@ impl Vocabulary {
                 .iter()
                 .map(|o| o.to_ascii_lowercase())
                 .collect(),
+            program_password_options: c["program_password_options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| {
+                    Some(ProgramOption {
+                        programs: o["programs"]
+                            .as_array()?
+                            .iter()
+                            .filter_map(|p| p.as_str().map(str::to_string))
+                            .collect(),
+                        option: o["option"].as_str()?.to_string(),
+                        joined: o["joined"].as_bool().unwrap_or(false),
+                    })
+                })
+                .filter(|o| o.option.len() > 1)
+                .collect(),
+            program_names: std::sync::OnceLock::new(),
             authorization_headers: list("authorization_headers"),
             authorization_schemes: list("authorization_schemes"),
             patterns,
