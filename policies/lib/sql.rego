@@ -51,9 +51,14 @@ is_text_type(col) if col.base in {t | some t in settings.text_types}
 
 is_audit_name(table) if table in {n | some n in settings.audit_tables}
 
+# `audit`, `user_audit`, `audit_log_entries`: a table named for the audit trail, unless its last
+# word says it holds something about the trail rather than records of it
+# (data.settings.postgres.audit_metadata_words: `audit_cold_archive_manifest`,
+# `audit_log_settings`, `audit_event_types` are no log).
 is_audit_name(table) if {
 	some w in words(table)
 	w in {x | some x in settings.audit_table_words}
+	not last_word(table) in {x | some x in settings.audit_metadata_words}
 }
 
 # `access_log`, `job_logs`: the last word names a log (`log_settings` is not one).
