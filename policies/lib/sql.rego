@@ -39,9 +39,15 @@ personal_names := {x | some x in settings.sensitive_columns} | {x | some x in se
 
 # A column holding personal or per-user data: named like a sensitive or owner column, or
 # named exactly like one that is too generic to match as a suffix (`address`, not `rpc_address`).
-is_personal_column(name) if named_like_any(name, personal_names)
+is_personal_column(name) if {
+	not is_flag_name(name)
+	named_like_any(name, personal_names)
+}
 
 is_personal_column(name) if snake(name) in {x | some x in settings.sensitive_exact_columns}
+
+# A yes/no flag about the data, not the data: `is_secret`, `has_email`, Prisma's `"hasPhone"`.
+is_flag_name(name) if regex.match(`^(is|has)_`, snake(name))
 
 secret_names := {x | some x in settings.secret_columns}
 
