@@ -39,9 +39,15 @@ personal_names := {x | some x in settings.sensitive_columns} | {x | some x in se
 
 # A column holding personal or per-user data: named like a sensitive or owner column, or
 # named exactly like one that is too generic to match as a suffix (`address`, not `rpc_address`).
-is_personal_column(name) if named_like_any(name, personal_names)
+is_personal_column(name) if {
+	not is_flag_name(name)
+	named_like_any(name, personal_names)
+}
 
 is_personal_column(name) if snake(name) in {x | some x in settings.sensitive_exact_columns}
+
+# A yes/no flag about the data, not the data: `is_secret`, `has_email`, Prisma's `"hasPhone"`.
+is_flag_name(name) if regex.match(`^(is|has)_`, snake(name))
 
 secret_names := {x | some x in settings.secret_columns}
 
@@ -51,9 +57,14 @@ is_text_type(col) if col.base in {t | some t in settings.text_types}
 
 is_audit_name(table) if table in {n | some n in settings.audit_tables}
 
+# `audit`, `user_audit`, `audit_log_entries`: a table named for the audit trail, unless its last
+# word says it holds something about the trail rather than records of it
+# (data.settings.postgres.audit_metadata_words: `audit_cold_archive_manifest`,
+# `audit_log_settings`, `audit_event_types` are no log).
 is_audit_name(table) if {
 	some w in words(table)
 	w in {x | some x in settings.audit_table_words}
+	not last_word(table) in {x | some x in settings.audit_metadata_words}
 }
 
 # `access_log`, `job_logs`: the last word names a log (`log_settings` is not one).

@@ -5,7 +5,8 @@
 #   API key (`password`, `*_password`, `api_key`, `*_token`... data.settings.postgres.secret_columns)
 #   that is not named as a hash or ciphertext (`*_hash`, `*_digest`, `*_bcrypt`, `hashed_*`,
 #   `*_encrypted`...). A password column in a table with a salt column (`salt`, `*_salt`)
-#   holds a salted hash and is not flagged.
+#   holds a salted hash and is not flagged, nor is one sized for exactly a bcrypt hash
+#   (`char(60)`, `varchar(60)`).
 # custom:
 #   id: SQL-005
 #   name: plaintext-password-column
@@ -36,6 +37,7 @@ deny contains finding if {
 	sql.named_like_any(c.value.name, sql.secret_names)
 	not hash_named(c.value.name)
 	not salted(c)
+	not bcrypt_sized(c)
 	finding := {
 		"msg": sprintf("column %q of table %s stores a credential as plain %s", [c.value.name, c.table.name, c.value.type]),
 		"path": c.path,
@@ -58,6 +60,15 @@ salted(c) if {
 	regex.match(`(pass(word|wd)?|pwd)$`, sql.snake(c.value.name))
 	some other, _ in c.table.columns
 	salt_named(sql.snake(other))
+}
+
+# A password column sized for exactly a bcrypt hash (`$2b$10$` and 53 characters: `char(60)`,
+# `varchar(60)`, Prisma's `VARCHAR(60)`): that width is bcrypt's output length, the one
+# applications size the column to when they store its hash; a typed password gets a round
+# limit (`varchar(64)`, `varchar(255)`), which is still reported.
+bcrypt_sized(c) if {
+	regex.match(`(pass(word|wd)?|pwd)$`, sql.snake(c.value.name))
+	regex.match(`^(varchar|character varying|char|character|bpchar) ?\( ?60 ?\)$`, lower(c.value.type))
 }
 
 salt_named(n) if n == "salt"

@@ -3,8 +3,9 @@
 # description: >-
 #   Flags each `timestamp` (without time zone) column of an audit, log or event table, and each
 #   such column named for when something was created, updated, deleted, occurred or logged
-#   (data.settings.postgres.time_column_words) in any table. A partition's columns, whether
-#   created as one or attached by a later migration of the same folder, are its parent's.
+#   (data.settings.postgres.time_column_words: Ecto's `inserted_at` and Django's `date_added` among
+#   them) in any table. A partition's columns, whether created as one or attached by a later
+#   migration of the same folder, are its parent's.
 # custom:
 #   id: SQL-015
 #   name: timestamp-without-time-zone
