@@ -3,8 +3,10 @@
 # description: >-
 #   Flags each role given a password as a string constant in `CREATE ROLE`, `CREATE USER`,
 #   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier), including inside `DO`
-#   blocks and for roles dropped later in the file (the password stays in the file). The value
-#   is never read into the model nor printed.
+#   blocks and for roles dropped later in the file (the password stays in the file). A string
+#   the credential detector reads as a reference or a placeholder (`'${app_password}'` that
+#   Flyway or envsubst fills in, `'<password>'`, `'changeme'`) is no literal. The value is
+#   never read into the model nor printed.
 # custom:
 #   id: SQL-010
 #   name: literal-role-password

@@ -1,12 +1,15 @@
 //! Roles (CREATE/ALTER/DROP ROLE, USER, GROUP) into the model: as sqlparser read them, or
 //! from their tokens when it cannot. A password is kept as what was written (literal, hashed,
-//! `NULL`), never its value.
+//! `NULL`), never its value. A string the credential detector reads as a reference or a
+//! placeholder (`'${app_password}'` of a Flyway or envsubst template, `'<password>'`,
+//! `'changeme'`) is no literal: the masking of outputs leaves it too.
 
 use super::ctx::Ctx;
 use super::grants::role_at;
 use super::lex::Kind;
 use super::model::{Grant, Password, Role};
 use super::stmt::{Stmt, ident, name_parts};
+use crate::source::secrets::password_placeholder;
 use crate::source::span::Span;
 use sqlparser::ast::{AlterRoleOperation, CreateRole, Expr, RoleOption, Value as SqlValue};
 
@@ -137,7 +140,7 @@ fn password(st: &Stmt, p: &sqlparser::ast::Password) -> Password {
             };
             let hashed = text.is_some_and(hashed_verifier);
             Password {
-                literal: text.is_some(),
+                literal: text.is_some_and(|t| !password_placeholder(t)),
                 hashed,
                 null: false,
                 span,
@@ -184,7 +187,7 @@ fn password_at(st: &Stmt, kw: usize) -> Option<Password> {
         .trim_matches('\'')
         .to_string();
     Some(Password {
-        literal: true,
+        literal: !password_placeholder(&inner),
         hashed: hashed_verifier(&inner),
         null: false,
         span,

@@ -291,6 +291,19 @@ fn literal_passwords_are_never_kept() {
     );
 }
 
+/// A password written as a template's reference or a placeholder is none of the role's: SQL-010
+/// reported Flyway's `PASSWORD '${app_password}'`, which the masking rightly left as it is.
+#[test]
+fn a_placeholder_password_is_no_literal() {
+    let m = model(
+        "CREATE ROLE a LOGIN PASSWORD '${app_password}';\nCREATE ROLE b PASSWORD '<password>';\nALTER ROLE c PASSWORD 'changeme';\nCREATE ROLE d PASSWORD 'Xk9vQ2mZt7Lp';\n",
+    );
+    for role in ["a", "b", "c"] {
+        assert_eq!(m["roles"][role]["password"]["literal"], false, "{role}");
+    }
+    assert_eq!(m["roles"]["d"]["password"]["literal"], true);
+}
+
 #[test]
 fn routines_grants_and_partitions() {
     let m = model(

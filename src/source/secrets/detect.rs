@@ -248,7 +248,7 @@ pub fn find_shape(v: &str) -> Option<(Shape, Range<usize>)> {
     None
 }
 
-pub(super) fn password_placeholder(p: &str) -> bool {
+pub fn password_placeholder(p: &str) -> bool {
     let p = p.trim();
     p.is_empty()
         || vocabulary().reference.is_match(p)

@@ -46,8 +46,8 @@ mod vocabulary;
 mod word_sets;
 
 pub use detect::{
-    classify, entropy, find_shape, high_entropy, identifier_name, not_literal, reference_field,
-    secret_name, words,
+    classify, entropy, find_shape, high_entropy, identifier_name, not_literal,
+    password_placeholder, reference_field, secret_name, words,
 };
 pub use document::{SecretValues, mark_document, mark_secret_data, redact_value, value_of_entry};
 pub use redact::{Known, Redacted, redact_known, redact_text, redact_with};
