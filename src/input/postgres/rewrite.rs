@@ -147,8 +147,8 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             }
         }
     }
-    // psql variables `:name` / `:"name"` read as the variable's name (`:'name'`, a string, is
-    // left alone so that a password given as a variable is not taken for a literal)
+    // psql variables `:name` / `:"name"` read as the variable's name, `:'name'` as a string
+    // (the model tells a password given so from a literal by the colon: roles' `password`)
     for (i, t) in toks.iter().enumerate() {
         let next = toks.get(i + 1);
         let prev = i.checked_sub(1).and_then(|p| toks.get(p));
@@ -157,7 +157,9 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             || next.is_some_and(|n| n.text(src) == ":");
         if is_colon
             && !cast
-            && next.is_some_and(|n| n.start == t.end && matches!(n.kind, Kind::Word | Kind::Quoted))
+            && next.is_some_and(|n| {
+                n.start == t.end && matches!(n.kind, Kind::Word | Kind::Quoted | Kind::Str)
+            })
         {
             put(t, " ");
         }

@@ -120,6 +120,22 @@ fn password(st: &Stmt, p: &sqlparser::ast::Password) -> Password {
         Some((kw, value)) => st.span(kw.start, value.end),
         None => st.focus(),
     };
+    // `PASSWORD :'app_password'`: psql's variable, read as a string (rewrite), is no literal.
+    if at_kw
+        .and_then(|i| st.toks.get(i + 1))
+        .is_some_and(|t| t.text(st.src) == ":")
+    {
+        let end = at_kw.and_then(|i| st.toks.get(i + 2)).map(|t| t.end);
+        return Password {
+            literal: false,
+            hashed: false,
+            null: false,
+            span: match (at_kw, end) {
+                (Some(i), Some(end)) => st.span(st.toks[i].start, end),
+                _ => span,
+            },
+        };
+    }
     match p {
         sqlparser::ast::Password::NullPassword => Password {
             literal: false,
@@ -176,6 +192,14 @@ fn password_at(st: &Stmt, kw: usize) -> Option<Password> {
             hashed: false,
             null: true,
             span,
+        });
+    }
+    if value.text(st.src) == ":" && st.toks.get(kw + 2).is_some_and(|t| t.kind == Kind::Str) {
+        return Some(Password {
+            literal: false,
+            hashed: false,
+            null: false,
+            span: st.span(st.toks[kw].start, st.toks[kw + 2].end),
         });
     }
     if value.kind != Kind::Str {

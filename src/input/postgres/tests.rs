@@ -302,6 +302,24 @@ fn a_placeholder_password_is_no_literal() {
         assert_eq!(m["roles"][role]["password"]["literal"], false, "{role}");
     }
     assert_eq!(m["roles"]["d"]["password"]["literal"], true);
+    // psql's variable, in a statement sqlparser reads and in one it does not
+    let text = "CREATE USER app WITH LOGIN PASSWORD :'app_password';\nALTER ROLE ops WITH PASSWORD :'ops_pw' VALID UNTIL 'infinity';\n";
+    let (l, _) = load_str(text);
+    assert!(
+        l.problems.iter().all(|p| p.level == ProblemLevel::Note),
+        "{:?}",
+        l.problems
+    );
+    let m = &l.documents[0].value;
+    assert_eq!(
+        m["roles"]["app"]["password"],
+        serde_json::json!({"literal": false, "hashed": false, "null": false})
+    );
+    assert_eq!(
+        text_at(text, &["roles", "app", "password"]),
+        "PASSWORD :'app_password'"
+    );
+    assert_eq!(m["roles"]["ops"]["password"]["literal"], false);
 }
 
 #[test]
@@ -592,7 +610,7 @@ fn deeply_nested_statements_never_overflow_the_stack() {
         let handle = std::thread::Builder::new()
             .stack_size(2 << 20)
             .spawn(move || {
-                let text = format!("{text}\nCREATE ROLE r LOGIN PASSWORD 'x';\n");
+                let text = format!("{text}\nCREATE ROLE r LOGIN PASSWORD 's3cr3t-pw';\n");
                 model(&text)["roles"]["r"]["password"]["literal"].clone()
             })
             .expect("thread");
@@ -603,7 +621,7 @@ fn deeply_nested_statements_never_overflow_the_stack() {
 #[test]
 fn dropped_roles_keep_their_literal_password() {
     let m = model(
-        "CREATE ROLE tmp LOGIN PASSWORD 'x';\nDROP ROLE tmp;\nCREATE ROLE other;\nDROP ROLE other;",
+        "CREATE ROLE tmp LOGIN PASSWORD 's3cr3t-pw';\nDROP ROLE tmp;\nCREATE ROLE other;\nDROP ROLE other;",
     );
     assert!(m["roles"].as_object().is_some_and(|r| r.is_empty()));
     assert_eq!(m["dropped_roles"]["tmp"]["password"]["literal"], true);
