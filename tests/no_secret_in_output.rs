@@ -894,6 +894,26 @@ fn a_numeric_credential_is_masked_in_inspect() {
     }
 }
 
+/// A SQL role's name and kind are located at the statement that gives it a password: `inspect`
+/// masked them as the password they overlap (`"name": "********"`), and still must not print
+/// the password.
+#[test]
+fn inspect_of_a_role_with_a_password_keeps_its_name() {
+    let d = dir_with(&[(
+        "roles.sql",
+        b"CREATE ROLE web LOGIN PASSWORD 'Xk9vQ2mZt7Lp';\nALTER ROLE web VALID UNTIL 'infinity';\n",
+    )]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "roles.sql"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Xk9vQ2mZt7Lp"), "{text}");
+    assert!(text.contains("\"name\": \"web\""), "{text}");
+    assert!(text.contains("\"kind\": \"role\""), "{text}");
+}
+
 /// Password hashes written where a service reads them (Traefik's `basicAuth.users`, Compose
 /// labels with `$$` escapes, an htpasswd line, a bcrypt hash seeded by SQL): a hash lets its
 /// password be guessed offline, so every output masks it, also under keys no rule reads.

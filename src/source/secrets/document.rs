@@ -56,9 +56,14 @@ pub fn redact_value(
                     .collect(),
             ),
             Value::String(s) => {
+                // A value whose span is far wider than its text was derived from a statement
+                // (a SQL role's `name` and `kind`, located at its `CREATE ROLE … PASSWORD '…'`):
+                // a credential inside that span is not this value, which is masked only where
+                // it holds one of the file's credentials (`redact_known` below).
                 let overlaps = t.is_some_and(|t| {
                     let (a, b) = (t.span.start as usize, t.span.end as usize);
-                    ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
+                    let derived = b.saturating_sub(a) > 32 && b.saturating_sub(a) > 4 * s.len();
+                    !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
                 });
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
@@ -80,7 +85,9 @@ pub fn redact_value(
             Value::Number(n) => {
                 let overlaps = t.is_some_and(|t| {
                     let (a, b) = (t.span.start as usize, t.span.end as usize);
-                    ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
+                    let derived =
+                        b.saturating_sub(a) > 32 && b.saturating_sub(a) > 4 * n.to_string().len();
+                    !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
                 });
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
