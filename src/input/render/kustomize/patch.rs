@@ -435,6 +435,10 @@ fn merge_map(
                 _ => {
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
+                    } else if dv.is_null()
+                        && let Some(list) = list_for_missing_field(pv, kind, builtin, path)
+                    {
+                        *dv = list;
                     } else {
                         // The target's key stays (kyaml sets the value of its field).
                         *dv = strip_at(pv, kind, builtin, path);
@@ -444,7 +448,8 @@ fn merge_map(
             },
             None => {
                 if pv.get_str("$patch") != Some("delete") {
-                    let v = strip_at(pv, kind, builtin, path);
+                    let v = list_for_missing_field(pv, kind, builtin, path)
+                        .unwrap_or_else(|| strip_at(pv, kind, builtin, path));
                     dst.set(k, v);
                 }
             }
@@ -452,6 +457,69 @@ fn merge_map(
         path.pop();
     }
     Merged::Kept
+}
+
+/// The list Kustomize writes for a patch list with a merge key whose field the target lacks
+/// (or holds null), when the patch list has an element that is only a directive (`- $patch:
+/// replace`, `- $patch: delete`, `- $patch: merge`); None otherwise (the patch's list is then
+/// taken with its directives applied, as `strip_at` does).
+///
+/// kyaml applies a list's directive only when there is a target list to apply it to. With
+/// none, measured with kubectl kustomize v5.8:
+/// - when every other element names every key of the list (or has `$patch: delete`), only
+///   the directive elements are written, as they stand: `env: [{$patch: replace}, {name: Q}]`
+///   on a container without `env` gives `env: [{$patch: replace}]`, so does `volumes:
+///   [{$patch: replace}]` (which is why manifests keep an `env: []` placeholder for such
+///   patches);
+/// - in a list keyed by more than one field (container and Service ports: port and
+///   `protocol`; topology spread constraints) where some element lacks a key, every element
+///   is written, directives included, less those with `$patch: delete`: `ports: [{$patch:
+///   replace}, {containerPort: 80}]` keeps both.
+///
+/// A list of one key with an element lacking it (an `env` entry without `name`) is left to
+/// `strip_at` (unmeasured beyond one case, see docs/rendering.md).
+fn list_for_missing_field(
+    patch: &Node,
+    kind: &str,
+    builtin: bool,
+    path: &mut Vec<String>,
+) -> Option<Node> {
+    let items = patch.as_seq()?;
+    let key = merge_key(path, kind, builtin)?;
+    if !items.iter().any(is_directive_only) {
+        return None;
+    }
+    let mut keys = secondary_keys(&key, path, kind);
+    let several_keys = !keys.is_empty();
+    keys.push(key);
+    let deleting = |i: &Node| i.get_str("$patch") == Some("delete");
+    let lacks_a_key = items.iter().any(|i| {
+        !is_directive_only(i)
+            && !deleting(i)
+            && keys.iter().any(|k| i.get(k).is_none_or(Node::is_null))
+    });
+    let kept = if !lacks_a_key {
+        items
+            .iter()
+            .filter(|i| is_directive_only(i))
+            .cloned()
+            .collect()
+    } else if several_keys {
+        items
+            .iter()
+            .filter(|i| !deleting(i) || is_directive_only(i))
+            .map(|i| {
+                if is_directive_only(i) {
+                    i.clone()
+                } else {
+                    strip_at(i, kind, builtin, path)
+                }
+            })
+            .collect()
+    } else {
+        return None;
+    };
+    Some(Node::new(V::Seq(kept), patch.org.clone()))
 }
 
 fn merge_list(
