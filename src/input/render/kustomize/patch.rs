@@ -460,24 +460,24 @@ fn merge_map(
 }
 
 /// The list Kustomize writes for a patch list with a merge key whose field the target lacks
-/// (or holds null), when the patch list has an element that is only a directive (`- $patch:
-/// replace`, `- $patch: delete`, `- $patch: merge`); None otherwise (the patch's list is then
-/// taken with its directives applied, as `strip_at` does).
+/// (or holds null), when some element of the patch list does not name the key (a directive
+/// element `- $patch: replace` names none); None otherwise (the patch's list is then taken
+/// with its directives applied, as `strip_at` does).
 ///
-/// kyaml applies a list's directive only when there is a target list to apply it to. With
-/// none, measured with kubectl kustomize v5.8:
-/// - when every other element names every key of the list (or has `$patch: delete`), only
-///   the directive elements are written, as they stand: `env: [{$patch: replace}, {name: Q}]`
-///   on a container without `env` gives `env: [{$patch: replace}]`, so does `volumes:
-///   [{$patch: replace}]` (which is why manifests keep an `env: []` placeholder for such
-///   patches);
+/// kyaml applies a list's directive only when there is a target list to apply it to, and
+/// with none it sets the elements one key value after another into the patch's own list, so
+/// the elements without the key (all of one empty key value) end as the last of them alone.
+/// Measured with kubectl kustomize v5.8:
+/// - in a list of one key (`env`, `volumes`, `volumeMounts`, `imagePullSecrets`) only the
+///   last element lacking the key is written, as it stands: `env: [{$patch: replace}, {name:
+///   Q}]` on a container without `env` gives `env: [{$patch: replace}]` (which is why
+///   manifests keep an `env: []` placeholder for such patches), `env: [{value: a}, {name:
+///   N}]` gives `env: [{value: a}]`;
 /// - in a list keyed by more than one field (container and Service ports: port and
-///   `protocol`; topology spread constraints) where some element lacks a key, every element
-///   is written, directives included, less those with `$patch: delete`: `ports: [{$patch:
-///   replace}, {containerPort: 80}]` keeps both.
-///
-/// A list of one key with an element lacking it (an `env` entry without `name`) is left to
-/// `strip_at` (unmeasured beyond one case, see docs/rendering.md).
+///   `protocol`; topology spread constraints) with a directive element, only the directive
+///   elements are written when every other element names every key (or has `$patch:
+///   delete`), else every element, directives included, less those with `$patch: delete`:
+///   `ports: [{$patch: replace}, {containerPort: 80}]` keeps both.
 fn list_for_missing_field(
     patch: &Node,
     kind: &str,
@@ -486,39 +486,31 @@ fn list_for_missing_field(
 ) -> Option<Node> {
     let items = patch.as_seq()?;
     let key = merge_key(path, kind, builtin)?;
+    let mut keys = secondary_keys(&key, path, kind);
+    let lacks = |i: &Node, k: &str| i.get(k).is_none_or(Node::is_null);
+    if keys.is_empty() {
+        let last = items.iter().rev().find(|i| lacks(i, &key))?;
+        return Some(Node::new(V::Seq(vec![last.clone()]), patch.org.clone()));
+    }
     if !items.iter().any(is_directive_only) {
         return None;
     }
-    let mut keys = secondary_keys(&key, path, kind);
-    let several_keys = !keys.is_empty();
     keys.push(key);
     let deleting = |i: &Node| i.get_str("$patch") == Some("delete");
-    let lacks_a_key = items.iter().any(|i| {
-        !is_directive_only(i)
-            && !deleting(i)
-            && keys.iter().any(|k| i.get(k).is_none_or(Node::is_null))
-    });
-    let kept = if !lacks_a_key {
-        items
-            .iter()
-            .filter(|i| is_directive_only(i))
-            .cloned()
-            .collect()
-    } else if several_keys {
-        items
-            .iter()
-            .filter(|i| !deleting(i) || is_directive_only(i))
-            .map(|i| {
-                if is_directive_only(i) {
-                    i.clone()
-                } else {
-                    strip_at(i, kind, builtin, path)
-                }
-            })
-            .collect()
-    } else {
-        return None;
-    };
+    let lacks_a_key = items
+        .iter()
+        .any(|i| !is_directive_only(i) && !deleting(i) && keys.iter().any(|k| lacks(i, k)));
+    let kept = items
+        .iter()
+        .filter(|i| is_directive_only(i) || (lacks_a_key && !deleting(i)))
+        .map(|i| {
+            if is_directive_only(i) {
+                i.clone()
+            } else {
+                strip_at(i, kind, builtin, path)
+            }
+        })
+        .collect();
     Some(Node::new(V::Seq(kept), patch.org.clone()))
 }
 
