@@ -2691,3 +2691,15 @@ fn name_reference_entries_new_to_the_table_keep_their_own_specs() {
 fn chart_values_files_kustomize_rewrites_keep_twin_boolean_keys_apart() {
     assert_same_as_kubectl("helm-values-rewritten-twin-keys");
 }
+
+/// A strategic merge patch list holding a directive element (`- $patch: replace`) at a field
+/// the target lacks or holds null: Kustomize (kyaml) applies a list's directive only to a
+/// target list, so it writes the directive element as it stands and drops the elements
+/// naming a key (a ports list, keyed by port and protocol, keeps them, less those with
+/// `$patch: delete`); where the target has a list (`volumeMounts: []`) the directive applies.
+/// Measured with kubectl kustomize v5.8 (kubeflow's model registry keeps `env: []` in its
+/// base for this). runeguard wrote `[]` or the keyed elements.
+#[test]
+fn patch_list_directives_without_a_target_list_are_written_as_kustomize_does() {
+    assert_same_as_kubectl("patch-directive-without-target-list");
+}

@@ -435,6 +435,10 @@ fn merge_map(
                 _ => {
                     if pv.get_str("$patch") == Some("delete") {
                         dst.remove(k);
+                    } else if dv.is_null()
+                        && let Some(list) = list_for_missing_field(pv, kind, builtin, path)
+                    {
+                        *dv = list;
                     } else {
                         // The target's key stays (kyaml sets the value of its field).
                         *dv = strip_at(pv, kind, builtin, path);
@@ -444,7 +448,8 @@ fn merge_map(
             },
             None => {
                 if pv.get_str("$patch") != Some("delete") {
-                    let v = strip_at(pv, kind, builtin, path);
+                    let v = list_for_missing_field(pv, kind, builtin, path)
+                        .unwrap_or_else(|| strip_at(pv, kind, builtin, path));
                     dst.set(k, v);
                 }
             }
@@ -452,6 +457,61 @@ fn merge_map(
         path.pop();
     }
     Merged::Kept
+}
+
+/// The list Kustomize writes for a patch list with a merge key whose field the target lacks
+/// (or holds null), when some element of the patch list does not name the key (a directive
+/// element `- $patch: replace` names none); None otherwise (the patch's list is then taken
+/// with its directives applied, as `strip_at` does).
+///
+/// kyaml applies a list's directive only when there is a target list to apply it to, and
+/// with none it sets the elements one key value after another into the patch's own list, so
+/// the elements without the key (all of one empty key value) end as the last of them alone.
+/// Measured with kubectl kustomize v5.8:
+/// - in a list of one key (`env`, `volumes`, `volumeMounts`, `imagePullSecrets`) only the
+///   last element lacking the key is written, as it stands: `env: [{$patch: replace}, {name:
+///   Q}]` on a container without `env` gives `env: [{$patch: replace}]` (which is why
+///   manifests keep an `env: []` placeholder for such patches), `env: [{value: a}, {name:
+///   N}]` gives `env: [{value: a}]`;
+/// - in a list keyed by more than one field (container and Service ports: port and
+///   `protocol`; topology spread constraints) with a directive element, only the directive
+///   elements are written when every other element names every key (or has `$patch:
+///   delete`), else every element, directives included, less those with `$patch: delete`:
+///   `ports: [{$patch: replace}, {containerPort: 80}]` keeps both.
+fn list_for_missing_field(
+    patch: &Node,
+    kind: &str,
+    builtin: bool,
+    path: &mut Vec<String>,
+) -> Option<Node> {
+    let items = patch.as_seq()?;
+    let key = merge_key(path, kind, builtin)?;
+    let mut keys = secondary_keys(&key, path, kind);
+    let lacks = |i: &Node, k: &str| i.get(k).is_none_or(Node::is_null);
+    if keys.is_empty() {
+        let last = items.iter().rev().find(|i| lacks(i, &key))?;
+        return Some(Node::new(V::Seq(vec![last.clone()]), patch.org.clone()));
+    }
+    if !items.iter().any(is_directive_only) {
+        return None;
+    }
+    keys.push(key);
+    let deleting = |i: &Node| i.get_str("$patch") == Some("delete");
+    let lacks_a_key = items
+        .iter()
+        .any(|i| !is_directive_only(i) && !deleting(i) && keys.iter().any(|k| lacks(i, k)));
+    let kept = items
+        .iter()
+        .filter(|i| is_directive_only(i) || (lacks_a_key && !deleting(i)))
+        .map(|i| {
+            if is_directive_only(i) {
+                i.clone()
+            } else {
+                strip_at(i, kind, builtin, path)
+            }
+        })
+        .collect();
+    Some(Node::new(V::Seq(kept), patch.org.clone()))
 }
 
 fn merge_list(
