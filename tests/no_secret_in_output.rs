@@ -47,6 +47,7 @@ const CREDENTIALS: &[&str] = &[
     "mysql-short-option-pw",
     "redis-cli-short-option-pw",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
+    "jwt-signing-secret-key-phrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -193,6 +194,8 @@ const SPRING: &str = r#"spring:
         sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required username="c" password="spaced jaas login passphrase";
   datasource:
     url: "Server=db;Database=app;User Id=sa;Password='quoted conn-string pass phrase';"
+jwt:
+  secretKey: jwt-signing-secret-key-phrase
 "#;
 
 /// Configuration embedded in a ConfigMap in other languages' forms: nginx headers, a

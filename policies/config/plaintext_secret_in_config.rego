@@ -43,10 +43,33 @@ deny contains finding if {
 	config.plaintext_secret(e.key, e.value)
 	not config.hash_part(e)
 	not compose_environment(e.path)
+	not reported_as_record(e.path)
 	finding := {
 		"msg": sprintf("%s holds %s%s", [config.dotted(e.path), config.secret_phrase(e.value), config.default_note(e.value)]),
 		"path": e.path,
 	}
+}
+
+# The `value` of a `{name, value}` or `{type, value}` record that a rule below reports with
+# the record's name: a value whose shape is a secret's (a high-entropy key) is otherwise
+# reported a second time at the same node (wild30: a Dapr state store's `redisPassword`).
+reported_as_record(path) if {
+	record := value_record(path)
+	is_string(record.name)
+	config.plaintext_secret(record.name, record.value)
+}
+
+reported_as_record(path) if {
+	record := value_record(path)
+	not is_string(record.name)
+	is_string(record.type)
+	config.plaintext_secret(record.type, record.value)
+}
+
+value_record(path) := record if {
+	path[count(path) - 1] == "value"
+	record := object.get(input, array.slice(path, 0, count(path) - 1), null)
+	is_object(record)
 }
 
 # `{name: DB_PASSWORD, value: s3cret}` (environment lists in Helm values and alike).

@@ -328,7 +328,7 @@ fn load_raw_document(
     config_schema: Schema,
     out: &mut Loaded,
 ) {
-    if kubernetes::is_object(&doc.root) {
+    if kubernetes::is_object(&doc.root) && !kubernetes::is_application_config(&doc.root) {
         let at = out.documents.len();
         kubernetes::load_document(file, &doc.root, doc.index, out);
         if let Some(object) = out.documents.get(at).map(|d| d.resource.clone()) {
@@ -348,7 +348,11 @@ fn load_raw_document(
                 return;
             }
             let subtype = config::subtype(&value, &file.path);
-            let resource = config::resource_label(&value, subtype, doc.index);
+            let resource = if kubernetes::is_object(&doc.root) {
+                kubernetes::resource_label(&value)
+            } else {
+                config::resource_label(&value, subtype, doc.index)
+            };
             out.documents.push(Document {
                 file: file.clone(),
                 index: doc.index,

@@ -19,6 +19,20 @@ pub fn is_object(root: &RawNode) -> bool {
     s("apiVersion") && s("kind")
 }
 
+/// True for Dapr's own resources (`apiVersion: dapr.io/v1alpha1`: a Component, Configuration,
+/// Subscription, Resiliency): Dapr reads them from a resources directory (`dapr run
+/// --resources-path components/`) as well as from the cluster, and a Component's `metadata`
+/// list holds the connection settings of the store or broker it binds, credentials included
+/// (`{name: redisPassword, value: …}`, which Dapr's documentation says belong in a
+/// `secretKeyRef`). They are service configuration, read by the configuration rules; no
+/// Kubernetes rule reads them (wild30: a state store's Azure Cache for Redis key went
+/// unreported).
+pub fn is_application_config(root: &RawNode) -> bool {
+    root.get("apiVersion")
+        .and_then(|n| n.scalar_text())
+        .is_some_and(|v| v.starts_with("dapr.io/"))
+}
+
 /// `Deployment payments/api`, or `Deployment api` without a namespace.
 pub fn resource_label(v: &Value) -> String {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("Object");

@@ -284,6 +284,15 @@ pub fn reference_field(path: &[&str]) -> bool {
     if REFERENCE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(last)) {
         return true;
     }
+    // External Secrets' `data[].secretKey` (and a PushSecret's `data[].match.secretKey`) names
+    // a key of the Secret it writes; anywhere else `secretKey` is the credential itself (a
+    // JWT signing key in a Spring `application.yml`, an S3 or MinIO secret key), which the
+    // secret rules report and masking must hide (wild30: `inspect` printed `jwt.secretkey`).
+    if last.eq_ignore_ascii_case("secretKey") {
+        return parents
+            .last()
+            .is_some_and(|p| *p == "data" || *p == "match");
+    }
     matches!(*last, "name" | "key" | "optional" | "secretName")
         && parents
             .iter()

@@ -983,3 +983,34 @@ fn a_literal_default_of_a_reference_is_a_literal() {
         assert!(not_literal("DB_PASSWORD", reference), "{reference}");
     }
 }
+
+/// `secretKey` names a key of the Secret External Secrets writes only in its `data` entries;
+/// elsewhere it is a credential (wild30: a Spring `jwt.secretkey`, which CFG-016 reports, was
+/// printed by `inspect`).
+#[test]
+fn a_secret_key_setting_is_a_credential_outside_external_secrets_data() {
+    use detect::reference_field;
+    for reference in [
+        &["spec", "data", "secretKey"][..],
+        &["spec", "data", "match", "secretKey"][..],
+        &[
+            "spec",
+            "template",
+            "spec",
+            "containers",
+            "env",
+            "valueFrom",
+            "secretKeyRef",
+        ][..],
+    ] {
+        assert!(reference_field(reference), "{reference:?}");
+    }
+    for setting in [
+        &["jwt", "secretkey"][..],
+        &["jwt", "secretKey"][..],
+        &["minio", "secretKey"][..],
+        &["secretKey"][..],
+    ] {
+        assert!(!reference_field(setting), "{setting:?}");
+    }
+}

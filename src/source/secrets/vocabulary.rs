@@ -49,7 +49,7 @@ impl Shape {
 }
 
 /// Keys whose value names an object that holds a secret: the name is a reference.
-pub(super) const REFERENCE_KEYS: [&str; 14] = [
+pub(super) const REFERENCE_KEYS: [&str; 13] = [
     "secretName",
     "existingSecret",
     "secretRef",
@@ -61,7 +61,6 @@ pub(super) const REFERENCE_KEYS: [&str; 14] = [
     "imagePullSecrets",
     "secretProviderClass",
     "existingSecretName",
-    "secretKey",
     "passwordSecret",
     "credentialsSecret",
 ];
