@@ -530,6 +530,11 @@ fn finish(
             && a.file.path == b.file.path
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
         {
+            // Objects of one document using one anchored node through aliases (Compose
+            // services merging `<<: *common`) share their resource: each is named by the path
+            // that reached the node.
+            let through_alias =
+                a.resource == b.resource && a.related.iter().any(|r| r.role == "alias");
             for r in a.related.drain(..) {
                 let known: Vec<&Related> = b
                     .related
@@ -539,7 +544,7 @@ fn finish(
                 let new = known.iter().all(|k| k.span != r.span);
                 let keep = match r.role {
                     "rendered" => !known.is_empty() && new,
-                    "template" => new,
+                    "template" | "alias" => new,
                     _ => false,
                 };
                 if keep {
@@ -547,7 +552,11 @@ fn finish(
                 }
             }
             if a.message != b.message {
-                others.push(a.resource);
+                others.push(if through_alias {
+                    crate::source::span::display_path(&a.path)
+                } else {
+                    a.resource
+                });
             }
             continue;
         }
