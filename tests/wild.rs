@@ -2014,8 +2014,8 @@ services:
     }
 }
 
-/// `image: *image`: the finding is at the anchored scalar (from its anchor, as the node is
-/// written), the alias related.
+/// `image: *image`: the finding is at the entry whose value is the anchored scalar
+/// (`x-image: &image nginx:latest`, as a finding on that entry is), the alias related.
 #[test]
 fn a_scalar_alias_points_at_the_anchored_scalar() {
     let v = check_compose(
@@ -2026,7 +2026,7 @@ services:
 ",
         "CFG-015",
     );
-    assert_eq!(at_anchor(&v), [("CFG-015".to_string(), 1, 10, vec![4])]);
+    assert_eq!(at_anchor(&v), [("CFG-015".to_string(), 1, 1, vec![4])]);
 }
 
 /// `environment: *env`: an entry of the aliased mapping is at its anchored line.

@@ -8,6 +8,8 @@ use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
 use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Which rules turn plain scalars into booleans, numbers and nulls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,7 @@ fn resolve_with(
         lines,
         budget: MAX_EXPANDED_NODES,
         issues: Vec::new(),
+        anchored_entries: HashMap::new(),
     };
     let (value, mut tree) = r.node(doc, None, 0)?;
     tree.focus = lines.first_line(text, tree.span);
@@ -119,6 +122,9 @@ struct Resolver<'a> {
     lines: &'a LineIndex,
     budget: usize,
     issues: Vec<ResolveIssue>,
+    /// The focus of each entry whose value is an anchor's definition, by anchored node:
+    /// where an alias of that anchor points (an anchor is written before its aliases).
+    anchored_entries: HashMap<*const RawNode, Span>,
 }
 
 impl Resolver<'_> {
@@ -290,7 +296,13 @@ impl Resolver<'_> {
                 // Every node seen through an alias is at the alias site: the tree keeps the
                 // aliased node's shape, so paths into it resolve exactly.
                 let alias_site = site.unwrap_or(*span);
-                self.node(target, Some(alias_site), depth + 1)
+                let (value, mut tree) = self.node(target, Some(alias_site), depth + 1)?;
+                // An anchor written as an entry's value (`image: &img postgres:16`) is at that
+                // entry, as a finding on the entry itself is.
+                if let Some(entry) = self.anchored_entries.get(&Arc::as_ptr(target)) {
+                    tree.origin = Some(*entry);
+                }
+                Ok((value, tree))
             }
             RawNode::Seq { items, .. } => {
                 let mut values = Vec::with_capacity(items.len());
@@ -367,6 +379,16 @@ impl Resolver<'_> {
             // entry whose value is an alias (`image: *image`) keeps the anchored value's place.
             if site.is_some() && !is_alias_use(v) {
                 tree.origin = Some(self.lines.first_line(self.text, k.span().to(v.span())));
+            }
+            if site.is_none()
+                && let RawNode::Alias {
+                    target,
+                    definition: true,
+                    ..
+                } = v
+            {
+                self.anchored_entries
+                    .insert(Arc::as_ptr(target), tree.focus);
             }
             if map.contains_key(&key) {
                 self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("{DUPLICATE_KEY}{key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
