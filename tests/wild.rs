@@ -2117,3 +2117,29 @@ spec:
     assert_eq!(code, 1, "{v}");
     assert_eq!(at_anchor(&v), [("K8S-001".to_string(), 11, 9, vec![14])]);
 }
+
+/// Langfuse's docker-compose.yml: one service's own `environment: &worker-env` merged into
+/// another's environment. The credential is reported once at the anchored entry, the merging
+/// service's `<<:` line related, and the other service is named by its path (was: named as
+/// the document, `and 1 more from this line: Compose file`).
+#[test]
+fn an_anchor_written_in_a_service_folds_with_the_services_merging_it() {
+    let v = check_compose(
+        "services:
+  worker:
+    image: app/worker:3
+    environment: &worker-env
+      SALT: mysalt
+  web:
+    image: app/web:3
+    environment:
+      <<: *worker-env
+      NEXTAUTH_URL: http://localhost:3000
+",
+        "CFG-013",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-013".to_string(), 5, 7, vec![9])]);
+    let message = v["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("services."), "{message}");
+    assert!(!message.contains("Compose file"), "{message}");
+}

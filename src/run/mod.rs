@@ -553,10 +553,13 @@ fn finish(
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
         {
             // Objects of one document using one anchored node through aliases (Compose
-            // services merging `<<: *common`) share their resource: each is named by the path
-            // that reached the node.
-            let through_alias =
-                a.resource == b.resource && a.related.iter().any(|r| r.role == "alias");
+            // services merging `<<: *common`, beside the one whose own entry is the anchor)
+            // share their resource: each is named by the path that reached the node.
+            let through_alias = a.resource == b.resource
+                && a.related
+                    .iter()
+                    .chain(&b.related)
+                    .any(|r| r.role == "alias");
             for r in a.related.drain(..) {
                 let known: Vec<&Related> = b
                     .related
