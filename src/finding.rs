@@ -50,8 +50,9 @@ pub struct Part {
 #[derive(Debug, Clone)]
 pub struct Related {
     /// `values`, `set`, `patch`, `template`, `base`, `kustomization`, `target` (the field a
-    /// Kustomize replacement wrote), or `rendered` (the line of the rendered stream
-    /// `runeguard render` prints).
+    /// Kustomize replacement wrote), `rendered` (the line of the rendered stream
+    /// `runeguard render` prints), or `alias` (the YAML alias or merge key `<<: *name` through
+    /// which an object uses the anchored node the finding points at).
     pub role: &'static str,
     pub file: Arc<SourceFile>,
     pub span: Span,

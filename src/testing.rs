@@ -255,6 +255,15 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
         .map(|f| (f.start().line, f.start().column, f.rule.id.clone()))
         .collect();
     actual.sort();
+    // A document that uses an anchored node through an alias fires where the anchor's
+    // finding names it: at its alias site, a related location.
+    let alias_sites: Vec<u32> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == rule.id && !f.is_suppressed())
+        .flat_map(|f| f.related.iter().filter(|r| r.role == "alias"))
+        .map(|r| r.start().line)
+        .collect();
     if fx.fail {
         let expected: Vec<(u32, u32, String)> = match expected_markers(&fx.text) {
             Ok(markers) => markers
@@ -315,7 +324,12 @@ pub fn check_fixture(set: &PolicySet, rule: &Arc<Rule>, fx: &Fixture) -> Vec<Str
                     lines.line_of(doc.span().start as usize),
                     lines.line_of(doc.span().end as usize),
                 );
-                if !actual.iter().any(|(l, _, _)| *l >= a && *l <= b) {
+                if !actual
+                    .iter()
+                    .map(|(l, _, _)| l)
+                    .chain(&alias_sites)
+                    .any(|l| *l >= a && *l <= b)
+                {
                     errors.push(format!(
                         "{}:{a}: document {} ({}) of a fail fixture does not fire {}",
                         fx.path,

@@ -1940,3 +1940,206 @@ fn a_finding_on_an_empty_flow_collection_stops_before_its_comment() {
         "{v}"
     );
 }
+
+/// Each finding's rule, line, column and alias sites (lines of related locations of role
+/// `alias`), in report order.
+fn at_anchor(v: &Value) -> Vec<(String, u64, u64, Vec<u64>)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let sites = f["related"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .filter(|r| r["role"] == "alias")
+                        .map(|r| r["start_line"].as_u64().unwrap_or(0))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["start_column"].as_u64().unwrap_or(0),
+                sites,
+            )
+        })
+        .collect()
+}
+
+fn check_compose(compose: &str, select: &str) -> Value {
+    let d = dir_with(&[("docker-compose.yml", compose.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["--select", select, "docker-compose.yml"]);
+    assert!(code == 0 || code == 1, "{v}");
+    v
+}
+
+/// Airflow's official docker-compose.yaml: services take their environment through `<<:
+/// *airflow-common`. A literal credential there is reported once, at the anchored entry a
+/// person changes, each service's `<<:` line related and named in the message (was: one
+/// finding per service, each at its `<<:` line, none at the credential). The credential stays
+/// masked in every output.
+#[test]
+fn a_value_merged_through_a_merge_key_points_at_the_anchored_entry() {
+    let compose = "x-common: &common
+  image: app:1.2
+  environment:
+    DB_PASSWORD: hunter2-literal-credential
+services:
+  web:
+    <<: *common
+  worker:
+    <<: *common
+";
+    let v = check_compose(compose, "CFG-013,CFG-016");
+    assert_eq!(at_anchor(&v), [("CFG-013".to_string(), 4, 5, vec![7, 9])]);
+    let message = v["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("(and 1 more from this line: services.worker.environment.DB_PASSWORD)"),
+        "{message}"
+    );
+    let d = dir_with(&[("docker-compose.yml", compose.as_bytes())]);
+    for format in ["human", "json", "sarif"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "docker-compose.yml"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("hunter2-literal-credential"),
+            "{format}: {text}"
+        );
+    }
+}
+
+/// `image: *image`: the finding is at the entry whose value is the anchored scalar
+/// (`x-image: &image nginx:latest`, as a finding on that entry is), the alias related.
+#[test]
+fn a_scalar_alias_points_at_the_anchored_scalar() {
+    let v = check_compose(
+        "x-image: &image nginx:latest
+services:
+  web:
+    image: *image
+",
+        "CFG-015",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-015".to_string(), 1, 1, vec![4])]);
+}
+
+/// `environment: *env`: an entry of the aliased mapping is at its anchored line.
+#[test]
+fn an_entry_of_an_aliased_mapping_points_at_its_anchored_line() {
+    let v = check_compose(
+        "x-env: &env
+  DB_PASSWORD: literal-credential-123
+services:
+  web:
+    image: app:1.2
+    environment: *env
+",
+        "CFG-013",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-013".to_string(), 2, 3, vec![6])]);
+}
+
+/// A merge inside a merged mapping (`x-b` merges `x-a`, the service merges `x-b`): the value
+/// is at `x-a`, where it is written; the related site is the service's own merge key.
+#[test]
+fn a_nested_merge_points_at_the_innermost_anchor() {
+    let v = check_compose(
+        "x-a: &a
+  image: app:latest
+x-b: &b
+  <<: *a
+  restart: always
+services:
+  web:
+    <<: *b
+",
+        "CFG-015",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-015".to_string(), 2, 3, vec![8])]);
+}
+
+/// A key the service sets itself beside `<<:` overrides the merged one: its finding stays at
+/// the service's line, with no alias related; the merged value another service takes stays at
+/// the anchor.
+#[test]
+fn a_key_a_service_overrides_stays_at_the_service() {
+    let v = check_compose(
+        "x-common: &common
+  image: app:latest
+services:
+  web:
+    <<: *common
+    image: web:latest
+  worker:
+    <<: *common
+",
+        "CFG-015",
+    );
+    assert_eq!(
+        at_anchor(&v),
+        [
+            ("CFG-015".to_string(), 2, 3, vec![8]),
+            ("CFG-015".to_string(), 6, 5, vec![]),
+        ]
+    );
+}
+
+/// Anchors in a Kubernetes manifest: a second container reusing the first one's
+/// `securityContext` through `*sc` gives the same finding at the same anchored line, folded
+/// into one, the alias related.
+#[test]
+fn an_anchor_in_a_kubernetes_manifest_is_reported_once_at_the_anchor() {
+    let d = dir_with(&[(
+        "pod.yaml",
+        b"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: ns
+spec:
+  containers:
+    - name: a
+      image: a:1.0
+      securityContext: &sc
+        privileged: true
+    - name: b
+      image: b:1.0
+      securityContext: *sc
+" as &[u8],
+    )]);
+    let (v, code) = json_check(d.path(), &["--select", "K8S-001", "pod.yaml"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(at_anchor(&v), [("K8S-001".to_string(), 11, 9, vec![14])]);
+}
+
+/// Langfuse's docker-compose.yml: one service's own `environment: &worker-env` merged into
+/// another's environment. The credential is reported once at the anchored entry, the merging
+/// service's `<<:` line related, and the other service is named by its path (was: named as
+/// the document, `and 1 more from this line: Compose file`).
+#[test]
+fn an_anchor_written_in_a_service_folds_with_the_services_merging_it() {
+    let v = check_compose(
+        "services:
+  worker:
+    image: app/worker:3
+    environment: &worker-env
+      SALT: mysalt
+  web:
+    image: app/web:3
+    environment:
+      <<: *worker-env
+      NEXTAUTH_URL: http://localhost:3000
+",
+        "CFG-013",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-013".to_string(), 5, 7, vec![9])]);
+    let message = v["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("services."), "{message}");
+    assert!(!message.contains("Compose file"), "{message}");
+}

@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable, ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -45,7 +45,9 @@ off_when_true := {
 	"tls_disable", "tls_disabled", "disable_tls", "ssl_disable", "ssl_disabled", "disable_ssl",
 }
 
-ssl_mode_keys := {"sslmode", "ssl_mode"}
+# `PGSSLMODE` is libpq's environment variable for `sslmode`, read by psql, pg_dump and every
+# libpq-based client (a Compose environment's `PGSSLMODE: disable` or `- PGSSLMODE=disable`).
+ssl_mode_keys := {"sslmode", "ssl_mode", "pgsslmode"}
 
 # Blocks whose `insecure` switch is not about TLS: Traefik's static configuration serves the API
 # and dashboard on its own entrypoint with `api.insecure`, and trusts every client's

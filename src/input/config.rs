@@ -124,6 +124,7 @@ impl Converter<'_> {
                 span,
                 focus: span,
                 children: Children::Map(trees),
+                origin: None,
             },
         ))
     }
@@ -162,6 +163,7 @@ impl Converter<'_> {
                         span,
                         focus: span,
                         children: Children::Seq(trees),
+                        origin: None,
                     },
                 ))
             }

@@ -111,13 +111,20 @@ pub(super) fn to_finding(
         .or(hit.severity)
         .unwrap_or(hit.rule.severity);
     let fingerprint = Finding::fingerprint_of(&hit.rule.id, &doc.file.path, &doc.resource, &path);
+    // A node reached through a YAML alias or merge key (`<<: *common`) is written at its
+    // anchor: the finding points there, where a person changes it, and the alias site of the
+    // object using it is related (each object's, once findings from one line are merged).
+    let origin = resolved
+        .exact
+        .then(|| doc.spans.get(&path).and_then(|n| n.origin))
+        .flatten();
     // A rule about secrets points at a credential: the file's outputs mask the node's value.
     if hit.rule.secret
         && resolved.exact
         && let Some(node) = doc.spans.get(&path)
         && matches!(node.children, crate::source::span::Children::Leaf)
     {
-        let range = node.span.range();
+        let range = origin.unwrap_or(node.span).range();
         let key = match path.last() {
             Some(PathSeg::Key(k)) => Some(k.as_str()),
             _ => None,
@@ -128,7 +135,17 @@ pub(super) fn to_finding(
             range
         });
     }
-    let (span, related) = substituted_origin(doc, resolved, hit.rule.secret);
+    let (span, related) = match origin {
+        Some(origin) => (
+            origin,
+            vec![crate::finding::Related {
+                role: "alias",
+                file: doc.file.clone(),
+                span: resolved.span,
+            }],
+        ),
+        None => substituted_origin(doc, resolved, hit.rule.secret),
+    };
     let part = finding_part(doc, &path, hit.part);
     Finding {
         rule: hit.rule,

@@ -11,7 +11,7 @@ use crate::input::discover::CandidateKind;
 use crate::policy::{PolicyOptions, PolicySet};
 use crate::report::RunReport;
 use crate::rule::{Framework, Rule, Severity};
-use crate::source::span::PathSeg;
+use crate::source::span::{PathSeg, Span};
 use crate::source::{Problem, SourceFile};
 use crate::suppress;
 use evaluate::{FileOutcome, Pass, process_file};
@@ -477,6 +477,7 @@ fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -
 /// both say the same thing (a secret-named setting set to a literal). K8S-036 stays for the
 /// entries whose credentials CFG-016 does not report (a private key, a token by its shape).
 fn drop_credentials_reported_inside(findings: &mut Vec<Finding>) {
+    drop_config_secrets_a_compose_service_reports(findings);
     let inside: Vec<(String, String)> = findings
         .iter()
         .filter(|f| f.rule.id == "CFG-016")
@@ -496,6 +497,27 @@ fn drop_credentials_reported_inside(findings: &mut Vec<Finding>) {
             && inside
                 .iter()
                 .any(|(path, resource)| *path == f.file.path && resource.starts_with(&label)))
+    });
+}
+
+/// Drops CFG-016's findings on a Compose file's anchored environment entry (`x-common:
+/// &common` / `environment:`) that CFG-013 reports at the same node for the services merging
+/// it (`<<: *common`): one secret-named variable set to a literal, said twice on one line.
+/// CFG-016 stays on an anchored entry no service uses.
+fn drop_config_secrets_a_compose_service_reports(findings: &mut Vec<Finding>) {
+    let compose: Vec<(String, Span)> = findings
+        .iter()
+        .filter(|f| f.rule.id == "CFG-013")
+        .map(|f| (f.file.path.clone(), f.span))
+        .collect();
+    if compose.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        f.rule.id != "CFG-016"
+            || !compose
+                .iter()
+                .any(|(path, span)| *path == f.file.path && *span == f.span)
     });
 }
 
@@ -530,6 +552,14 @@ fn finish(
             && a.file.path == b.file.path
             && (a.message == b.message || !a.related.is_empty() || !b.related.is_empty())
         {
+            // Objects of one document using one anchored node through aliases (Compose
+            // services merging `<<: *common`, beside the one whose own entry is the anchor)
+            // share their resource: each is named by the path that reached the node.
+            let through_alias = a.resource == b.resource
+                && a.related
+                    .iter()
+                    .chain(&b.related)
+                    .any(|r| r.role == "alias");
             for r in a.related.drain(..) {
                 let known: Vec<&Related> = b
                     .related
@@ -539,15 +569,23 @@ fn finish(
                 let new = known.iter().all(|k| k.span != r.span);
                 let keep = match r.role {
                     "rendered" => !known.is_empty() && new,
-                    "template" => new,
+                    "template" | "alias" => new,
                     _ => false,
                 };
                 if keep {
                     b.related.push(r);
                 }
             }
+            // The alias sites of one anchored node in the order they are written.
+            if through_alias {
+                b.related.sort_by_key(|r| (r.role != "alias", r.span.start));
+            }
             if a.message != b.message {
-                others.push(a.resource);
+                others.push(if through_alias {
+                    crate::source::span::display_path(&a.path)
+                } else {
+                    a.resource
+                });
             }
             continue;
         }

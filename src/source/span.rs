@@ -110,6 +110,11 @@ pub struct SpanTree {
     /// through the value; for a collection, its first line only.
     pub focus: Span,
     pub children: Children,
+    /// Where the node is written, when the document reaches it through a YAML alias or merge
+    /// key (`<<: *common`): the anchored node's own focus, the line a person changes, while
+    /// `span` and `focus` stay at the alias site that uses it. `None` for a node written where
+    /// it is used.
+    pub origin: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -136,6 +141,7 @@ impl SpanTree {
             span,
             focus: span,
             children: Children::Leaf,
+            origin: None,
         }
     }
 

@@ -27,6 +27,7 @@ impl Node {
                 span,
                 focus,
                 children: Children::Seq(trees),
+                origin: None,
             },
         }
     }
@@ -90,6 +91,7 @@ impl Obj {
                 span: self.span,
                 focus: self.focus,
                 children: Children::Map(trees),
+                origin: None,
             },
         }
     }

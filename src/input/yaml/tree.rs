@@ -8,6 +8,8 @@ use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
 use crate::source::span::{Children, LineIndex, Pos, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Which rules turn plain scalars into booleans, numbers and nulls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,7 @@ fn resolve_with(
         lines,
         budget: MAX_EXPANDED_NODES,
         issues: Vec::new(),
+        anchored_entries: HashMap::new(),
     };
     let (value, mut tree) = r.node(doc, None, 0)?;
     tree.focus = lines.first_line(text, tree.span);
@@ -119,6 +122,9 @@ struct Resolver<'a> {
     lines: &'a LineIndex,
     budget: usize,
     issues: Vec<ResolveIssue>,
+    /// The focus of each entry whose value is an anchor's definition, by anchored node:
+    /// where an alias of that anchor points (an anchor is written before its aliases).
+    anchored_entries: HashMap<*const RawNode, Span>,
 }
 
 impl Resolver<'_> {
@@ -127,8 +133,22 @@ impl Resolver<'_> {
         self.lines.pos_at_offset(self.text, span.start as usize)
     }
 
-    /// `site` is the alias site whose span replaces every span inside an aliased node.
+    /// `site` is the alias site whose span replaces every span inside an aliased node; such a
+    /// node keeps where it is written as its [`SpanTree::origin`].
     fn node(
+        &mut self,
+        node: &RawNode,
+        site: Option<Span>,
+        depth: usize,
+    ) -> Result<(Value, SpanTree), ResolveIssue> {
+        let (value, mut tree) = self.node_at(node, site, depth)?;
+        if site.is_some() && tree.origin.is_none() {
+            tree.origin = Some(self.lines.first_line(self.text, node.span()));
+        }
+        Ok((value, tree))
+    }
+
+    fn node_at(
         &mut self,
         node: &RawNode,
         site: Option<Span>,
@@ -276,7 +296,13 @@ impl Resolver<'_> {
                 // Every node seen through an alias is at the alias site: the tree keeps the
                 // aliased node's shape, so paths into it resolve exactly.
                 let alias_site = site.unwrap_or(*span);
-                self.node(target, Some(alias_site), depth + 1)
+                let (value, mut tree) = self.node(target, Some(alias_site), depth + 1)?;
+                // An anchor written as an entry's value (`image: &img postgres:16`) is at that
+                // entry, as a finding on the entry itself is.
+                if let Some(entry) = self.anchored_entries.get(&Arc::as_ptr(target)) {
+                    tree.origin = Some(*entry);
+                }
+                Ok((value, tree))
             }
             RawNode::Seq { items, .. } => {
                 let mut values = Vec::with_capacity(items.len());
@@ -293,6 +319,7 @@ impl Resolver<'_> {
                         span: here,
                         focus: here,
                         children: Children::Seq(trees),
+                        origin: None,
                     },
                 ))
             }
@@ -348,6 +375,21 @@ impl Resolver<'_> {
             let key_span = site.unwrap_or(k.span());
             tree.span = key_span.to(tree.span);
             tree.focus = self.lines.first_line(self.text, tree.span);
+            // An entry inside an aliased mapping is written as its key through its value; an
+            // entry whose value is an alias (`image: *image`) keeps the anchored value's place.
+            if site.is_some() && !is_alias_use(v) {
+                tree.origin = Some(self.lines.first_line(self.text, k.span().to(v.span())));
+            }
+            if site.is_none()
+                && let RawNode::Alias {
+                    target,
+                    definition: true,
+                    ..
+                } = v
+            {
+                self.anchored_entries
+                    .insert(Arc::as_ptr(target), tree.focus);
+            }
             if map.contains_key(&key) {
                 self.issues.push(ResolveIssue { pos: self.pos(key_span), message: format!("{DUPLICATE_KEY}{key:?} (the last one wins here; Kubernetes and most parsers reject it)"), fatal: false });
                 trees.retain(|(name, _)| *name != key);
@@ -374,12 +416,23 @@ impl Resolver<'_> {
                 other => vec![other],
             };
             for src in sources {
-                let (v, _) = self.node(src, Some(merge_span), depth + 1)?;
+                let (v, merged) = self.node(src, Some(merge_span), depth + 1)?;
                 if let Value::Object(obj) = v {
+                    // Each merged entry keeps its subtree, at the merge key as its span and at
+                    // the anchored entry as its origin, so a path into it resolves exactly.
+                    let mut merged_trees = match merged.children {
+                        Children::Map(t) => t,
+                        _ => Vec::new(),
+                    };
                     for (k, v) in obj {
                         if !map.contains_key(&k) {
+                            let tree = merged_trees
+                                .iter()
+                                .position(|(name, _)| *name == k)
+                                .map(|i| merged_trees.swap_remove(i).1)
+                                .unwrap_or_else(|| SpanTree::leaf(merge_span));
                             map.insert(k.clone(), v);
-                            trees.push((k, SpanTree::leaf(merge_span)));
+                            trees.push((k, tree));
                         }
                     }
                 } else {
@@ -397,6 +450,7 @@ impl Resolver<'_> {
                 span: here,
                 focus: here,
                 children: Children::Map(trees),
+                origin: None,
             },
         ))
     }
@@ -488,6 +542,18 @@ fn core_scalar_tag(tag: &str) -> Option<&'static str> {
     ["int", "float", "bool", "null"]
         .into_iter()
         .find(|t| *t == name)
+}
+
+/// Whether a node is an alias to an anchor defined elsewhere (`*name`), not the anchor's own
+/// definition.
+fn is_alias_use(node: &RawNode) -> bool {
+    matches!(
+        node,
+        RawNode::Alias {
+            definition: false,
+            ..
+        }
+    )
 }
 
 /// A mapping key go-yaml v2 decodes as nil: a plain `null`/`~` (any case YAML 1.1 allows) or

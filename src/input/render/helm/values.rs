@@ -619,6 +619,7 @@ fn read_values_pieces(file: &Arc<SourceFile>) -> Result<(Value, SpanTree), Probl
         span: whole,
         focus: whole,
         children: Children::Map(out_tree),
+        origin: None,
     };
     Ok((Value::Object(out), tree))
 }
@@ -1025,6 +1026,7 @@ fn spanning(v: &Value, span: Span) -> SpanTree {
         span,
         focus: span,
         children,
+        origin: None,
     }
 }
 

@@ -315,6 +315,7 @@ fn span_tree(n: &Node) -> SpanTree {
         span,
         focus: span,
         children,
+        origin: None,
     }
 }
 
