@@ -473,6 +473,53 @@ spec:
 ";
 
     #[test]
+    fn a_switch_is_the_innermost_first_branch_opened_inside_the_document() {
+        let text = "\
+kind: Role
+rules: []
+{{- if .Values.other.create }}
+---
+{{- if .Values.sa.create }}
+kind: ServiceAccount
+{{- end }}
+kind: Deployment
+spec:
+  {{- if .Values.hostNetwork }}
+  hostNetwork: true
+  {{- else }}
+  hostPID: true
+  {{- end }}
+  {{- if and .Values.a .Values.b }}
+  dnsPolicy: {{ .Values.dns }}
+  {{- end }}
+{{- end }}
+";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let switch = |needle: &str| {
+            enclosing_switch(text, at(needle)).map(|(s, c)| (text[s.range()].to_string(), c))
+        };
+        let one = |p: &[&str]| Condition::All(vec![p.iter().map(|s| s.to_string()).collect()]);
+        assert_eq!(
+            switch("hostNetwork: true"),
+            Some((
+                "{{- if .Values.hostNetwork }}".to_string(),
+                one(&["hostNetwork"])
+            ))
+        );
+        let both = switch("dnsPolicy").unwrap().1;
+        assert_eq!(
+            both,
+            Condition::All(vec![vec!["a".into()], vec!["b".into()]])
+        );
+        // An `else` branch; a switch before any text of its document (the whole object); one
+        // opened in the document before, around this one; text an action printed.
+        assert_eq!(switch("hostPID"), None);
+        assert_eq!(switch("kind: ServiceAccount"), None);
+        assert_eq!(switch("spec:"), None);
+        assert_eq!(switch(".Values.dns"), None);
+    }
+
+    #[test]
     fn a_key_a_with_block_skipped_is_found_at_its_nodes_entries() {
         let pod = DEPLOYMENT.find("    spec:").unwrap() + 4;
         let (action, path) = skipping_block(DEPLOYMENT, pod, false, "securityContext")
