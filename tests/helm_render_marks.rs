@@ -1605,3 +1605,91 @@ spec:
         ],
     );
 }
+
+/// Template text a values switch turned on (rook-ceph's `{{- if .Values.useOperatorHostNetwork
+/// }}` over `hostNetwork: true`, node-exporter's host root volume, Bitnami's `- {}` egress under
+/// `allowExternalEgress`): the finding stays on the template's text, and the values line that
+/// switched it on (and the condition) are its related locations; they were not told at all,
+/// so nothing said which value to turn off. A switch around the whole object (`{{- if
+/// .Values.rbac.create }}`) or an `else` branch is not one.
+#[test]
+fn template_text_a_value_switched_on_relates_the_switchs_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"useHostNetwork: false\nshareHostPid: true\nplain: true\n",
+        ),
+        ("on.yaml", b"useHostNetwork: true\n"),
+        (
+            "c/templates/ds.yaml",
+            br#"{{- if .Values.plain }}
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ds
+  namespace: apps
+spec:
+  template:
+    spec:
+{{- if .Values.useHostNetwork }}
+      hostNetwork: true
+{{- end }}
+{{- if not .Values.shareHostPid }}
+      hostPID: false
+{{- else }}
+      hostPID: true
+{{- end }}
+      containers:
+        - name: main
+          image: busybox:1.36
+{{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(
+        chart.path(),
+        &["c", "--values", "on.yaml", "--select", "K8S-008,K8S-009"],
+    );
+    assert_findings(
+        &v,
+        &[
+            ("K8S-008", "c/templates/ds.yaml", 11),
+            ("K8S-009", "c/templates/ds.yaml", 16),
+        ],
+    );
+    let related = |rule: &str| -> Vec<(String, u64)> {
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap();
+        f["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["role"] != "rendered")
+            .map(|r| {
+                (
+                    format!(
+                        "{}:{}",
+                        r["role"].as_str().unwrap(),
+                        r["file"].as_str().unwrap()
+                    ),
+                    r["start_line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        related("K8S-008"),
+        [
+            ("values:on.yaml".to_string(), 1),
+            ("template:c/templates/ds.yaml".to_string(), 10),
+        ],
+        "{v}"
+    );
+    // The `else` branch of a switch, inside a switch wrapping the whole object: neither tells.
+    assert_eq!(related("K8S-009"), [], "{v}");
+}

@@ -251,6 +251,23 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             }
             origins.insert(0, o);
         }
+        // Template text written because a value switched it on (`{{- if .Values.hostNetwork
+        // }}` over `hostNetwork: true`): the text stays the finding's place, the values line
+        // that turned it on (and the condition) come next in its chain.
+        let switch = origins
+            .first()
+            .filter(|o| o.role == OriginRole::Template)
+            .and_then(|o| {
+                let values = r.chart_values.as_ref()?;
+                values.switched_on(&o.file, o.span.start as usize)
+            });
+        if let Some(s) = &switch {
+            let at = 1.min(origins.len());
+            origins.insert(at, &s.condition);
+            for o in s.set_at.iter().rev() {
+                origins.insert(at, o);
+            }
+        }
         let Some(primary) = origins.first() else {
             continue;
         };

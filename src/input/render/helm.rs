@@ -28,7 +28,7 @@ use crate::source::map::{Origin, OriginRole, SourceMap};
 use crate::source::span::{Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use gotmpl::{Template, Value};
-pub use skipped::{ChartValues, NodeBlock, Skipped};
+pub use skipped::{ChartValues, NodeBlock, Skipped, Switch};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -104,6 +104,87 @@ impl ChartValues {
     }
 }
 
+/// Why a template's literal text was written at all: the `if`/`with` on values whose first
+/// branch holds it (`{{- if .Values.useHostNetwork }}` over `hostNetwork: true`), and where
+/// the values it tests were set. The text is the template's, so a finding on it stays there;
+/// the switch a person turns off is part of its chain.
+#[derive(Debug)]
+pub struct Switch {
+    pub condition: Origin,
+    pub set_at: Vec<Origin>,
+}
+
+impl ChartValues {
+    /// For literal text of template `file` at byte `at`: the innermost block holding it, when
+    /// that is the first branch of an `if`/`with` on values (each of an `and`) opened inside
+    /// the text of its YAML document; a switch before any of the document's text writes the
+    /// whole object (`{{- if .Values.rbac.create }}`), not the field.
+    pub fn switched_on(&self, file: &Arc<SourceFile>, at: usize) -> Option<Switch> {
+        let &chart = self.templates.get(&file.path)?;
+        let (_, origins) = self.charts.get(chart)?;
+        let (span, Condition::All(paths)) = enclosing_switch(&file.text, at)? else {
+            return None;
+        };
+        let set_at = paths
+            .iter()
+            .filter_map(|p| origins.get(p))
+            .filter(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
+            .cloned()
+            .collect();
+        Some(Switch {
+            condition: Origin {
+                role: OriginRole::Template,
+                file: file.clone(),
+                span,
+            },
+            set_at,
+        })
+    }
+}
+
+/// The innermost block holding byte `at` of a template's literal text, when it is the first
+/// branch of a condition on values opened after some literal text of its YAML document.
+fn enclosing_switch(text: &str, at: usize) -> Option<(Span, Condition)> {
+    let at = at.min(text.len());
+    let mut actions: Vec<Action> = Vec::new();
+    let mut open: Vec<Block> = Vec::new();
+    for a in scan(text, 0) {
+        if a.span.start as usize >= at {
+            break;
+        }
+        // Inside an action: text it printed, not the template's own.
+        if a.span.end as usize > at {
+            return None;
+        }
+        a.apply(text, &mut open);
+        actions.push(a);
+    }
+    let block = open.last().filter(|b| b.conditional && !b.in_else)?;
+    let opened = block.span.start as usize;
+    // The document holding `at` starts after the last `---` before it; a block opened before
+    // that wraps documents, not text of this one.
+    let document = text[..at]
+        .match_indices("\n---")
+        .last()
+        .map_or(0, |(i, _)| i + 4);
+    if opened < document {
+        return None;
+    }
+    let mut pos = document;
+    let mut written = false;
+    while pos < opened && !written {
+        let end = text[pos..]
+            .find('\n')
+            .map_or(text.len(), |i| pos + i)
+            .min(opened);
+        written = literal_line(text, pos, end, &actions).is_some();
+        pos = end + 1;
+    }
+    written
+        .then(|| (block.span, block.path.clone()))
+        .and_then(|(s, p)| Some((s, p?)))
+}
+
 /// Go's truth for `if` and `with`: not nil, false, zero, or an empty string, map or list.
 fn truthy(v: &serde_json::Value) -> bool {
     match v {
@@ -390,6 +471,53 @@ spec:
         - name: sidecar
           image: y
 ";
+
+    #[test]
+    fn a_switch_is_the_innermost_first_branch_opened_inside_the_document() {
+        let text = "\
+kind: Role
+rules: []
+{{- if .Values.other.create }}
+---
+{{- if .Values.sa.create }}
+kind: ServiceAccount
+{{- end }}
+kind: Deployment
+spec:
+  {{- if .Values.hostNetwork }}
+  hostNetwork: true
+  {{- else }}
+  hostPID: true
+  {{- end }}
+  {{- if and .Values.a .Values.b }}
+  dnsPolicy: {{ .Values.dns }}
+  {{- end }}
+{{- end }}
+";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let switch = |needle: &str| {
+            enclosing_switch(text, at(needle)).map(|(s, c)| (text[s.range()].to_string(), c))
+        };
+        let one = |p: &[&str]| Condition::All(vec![p.iter().map(|s| s.to_string()).collect()]);
+        assert_eq!(
+            switch("hostNetwork: true"),
+            Some((
+                "{{- if .Values.hostNetwork }}".to_string(),
+                one(&["hostNetwork"])
+            ))
+        );
+        let both = switch("dnsPolicy").unwrap().1;
+        assert_eq!(
+            both,
+            Condition::All(vec![vec!["a".into()], vec!["b".into()]])
+        );
+        // An `else` branch; a switch before any text of its document (the whole object); one
+        // opened in the document before, around this one; text an action printed.
+        assert_eq!(switch("hostPID"), None);
+        assert_eq!(switch("kind: ServiceAccount"), None);
+        assert_eq!(switch("spec:"), None);
+        assert_eq!(switch(".Values.dns"), None);
+    }
 
     #[test]
     fn a_key_a_with_block_skipped_is_found_at_its_nodes_entries() {
