@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), or as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), or as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -79,6 +79,26 @@ tls_entries contains {"key": e.name, "value": e.value, "path": e.path} if {
 	connection_hint(lower(e.name))
 }
 
+# `{name: enableTLS, value: "false"}`: a setting written as a name/value record (a Dapr
+# component's metadata, an ECS task definition's environment) is the entry its name says, as a
+# Compose environment list item is (wild30: Dapr's `enableTLS`, which CFG-016's records read
+# already for credentials). The finding is on the record's value.
+tls_entries contains {"key": e.value, "value": record.value, "path": array.concat(at, ["value"]), "label": sprintf("%s (%s)", [config.dotted(at), e.value])} if {
+	some e in config.entries
+	e.key == "name"
+	is_string(e.value)
+	connection_hint(lower(e.value))
+	at := array.slice(e.path, 0, count(e.path) - 1)
+	record := object.get(input, at, null)
+	is_object(record)
+	"value" in object.keys(record)
+}
+
+# How a finding names the setting: a record by its path and name, another entry by its path.
+label(e) := e.label if e.label
+
+label(e) := config.dotted(e.path) if not e.label
+
 compose_list_environment contains e if {
 	some s in config.services
 	is_array(s.value.environment)
@@ -144,7 +164,7 @@ deny contains finding if {
 	off_when_false[k]
 	is_false(e.value)
 	finding := {
-		"msg": sprintf("%s is false, which turns TLS or its certificate verification off", [config.dotted(e.path)]),
+		"msg": sprintf("%s is false, which turns TLS or its certificate verification off", [label(e)]),
 		"path": e.path,
 	}
 }
@@ -156,7 +176,7 @@ deny contains finding if {
 	is_true(e.value)
 	not insecure_beside_tls(e, k)
 	finding := {
-		"msg": sprintf("%s is %v, which turns TLS or its certificate verification off", [config.dotted(e.path), trim_space(sprintf("%v", [e.value]))]),
+		"msg": sprintf("%s is %v, which turns TLS or its certificate verification off", [label(e), trim_space(sprintf("%v", [e.value]))]),
 		"path": e.path,
 	}
 }
@@ -180,7 +200,7 @@ deny contains finding if {
 	is_string(e.value)
 	lower(trim_space(e.value)) in {"disable", "disabled", "allow", "none"}
 	finding := {
-		"msg": sprintf("%s is %q, which allows connections without TLS", [config.dotted(e.path), lower(trim_space(e.value))]),
+		"msg": sprintf("%s is %q, which allows connections without TLS", [label(e), lower(trim_space(e.value))]),
 		"path": e.path,
 	}
 }
