@@ -207,7 +207,9 @@ fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
 /// DB_PASSWORD=s3cret`), as K8S-017 and CFG-016 read a command line (lib command_line's
 /// `assignments`). The `NAME=value` pairs of a text are read elsewhere only after a boundary
 /// that is no quote and in long values: here the name is a shell variable's (letters, digits,
-/// `_`) after a space, a quote, `;`, `&`, `|`, `(`, `` ` ``, `[` or `,`, and the value runs to a
+/// `_`) after a space, a quote, `;`, `&`, `|`, `(`, `` ` ``, `[`, `,` or an option's `=`
+/// (`kubectl create secret … --from-literal=password=…`, `docker run --env=DB_PASSWORD=…`),
+/// and the value runs to a
 /// space, `;`, `,`, a quote or a closing bracket, or to its closing quote when it opens with
 /// one. A value the shell expands (`$VAR`, `$(…)`) is no literal.
 fn shell_assignments(text: &str, out: &mut Vec<Range<usize>>) {
@@ -231,6 +233,7 @@ fn shell_assignments(text: &str, out: &mut Vec<Range<usize>>) {
                     | b'`'
                     | b'['
                     | b','
+                    | b'='
             );
         if name_start == eq
             || !after_boundary

@@ -707,7 +707,8 @@ fn shell_assignments_are_found_by_the_scanner() {
         "args: [\"export API_TOKEN=Zq8vR3xN2pL8; run\", \"DB_PASSWORD='Zq8 vR3 xN2pL9' app\"]\n",
         "  - docker run -e REDIS_PASSWORD=Zq8vR3xN2pM1 redis\n",
         "refs: PGPASSWORD=$PGPASS TOKEN=$(cat /t) DB_PASSWORD_FILE=/run/db ENV=production\n",
-        "not: --from-literal=password=abc key=Zq8vR3xN2pM2 ref=secret/db\n",
+        "kubectl create secret generic db --from-literal=password=Zq8vR3xN2pM2 --env=API_TOKEN=Zq8vR3xN2pM3\n",
+        "not: --from-literal=username=app key=Zq8vR3xN2pM4 ref=secret/db\n",
     );
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
@@ -716,7 +717,9 @@ fn shell_assignments_are_found_by_the_scanner() {
             "Zq8vR3xN2pL7",
             "Zq8vR3xN2pL8",
             "Zq8 vR3 xN2pL9",
-            "Zq8vR3xN2pM1"
+            "Zq8vR3xN2pM1",
+            "Zq8vR3xN2pM2",
+            "Zq8vR3xN2pM3"
         ]
     );
 }
