@@ -95,9 +95,9 @@ injected(c) if {
 	contains(img, rule.image_contains)
 }
 
-# Every container of the workload: containers, initContainers and ephemeralContainers.
+# Every container of the workload: containers, initContainers and ephemeralContainers (and
+# the step containers of an Argo workflow, see argo_containers_of).
 containers contains c if {
-	is_workload
 	some c in containers_of(input)
 }
 
@@ -112,7 +112,7 @@ name := name_of(input)
 # "Deployment payments/api", or "Deployment api" when no namespace is set.
 object_label := label_of(input)
 
-container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container", "sidecars": "sidecar"}
 
 # `Deployment payments/api, container "migrate"`
 container_label(c) := container_label_of(input, c)
@@ -174,8 +174,11 @@ pod_annotations_of(doc) := annotations if {
 	is_object(annotations)
 } else := {}
 
-# The containers of a workload object (empty for other objects), mesh-injected ones excluded.
-containers_of(doc) := {c_ |
+# The containers of a workload object (empty for other objects), mesh-injected ones excluded;
+# for an Argo workflow, its templates' containers.
+containers_of(doc) := pod_containers_of(doc) | argo_containers_of(doc)
+
+pod_containers_of(doc) := {c_ |
 	is_workload_of(doc)
 	spec := pod_spec_of(doc)
 	is_object(spec)
@@ -186,6 +189,45 @@ containers_of(doc) := {c_ |
 	is_object(c)
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(pod_spec_path_of(doc), [field, i]), "field": field}
+}
+
+# Argo Workflows run each template as a pod of its own: the template's `container` or `script`
+# (a container with a `source`), `initContainers` and `sidecars` are ordinary containers. The
+# pod-level settings are split between the workflow's spec and each template (securityContext,
+# volumes, hostNetwork), so only rules that read the container alone list these kinds;
+# `podSpecPatch` (a free-form patch string) is not read.
+argo_templates_paths := {
+	"Workflow": ["spec", "templates"],
+	"WorkflowTemplate": ["spec", "templates"],
+	"ClusterWorkflowTemplate": ["spec", "templates"],
+	"CronWorkflow": ["spec", "workflowSpec", "templates"],
+}
+
+argo_containers_of(doc) := {c_ |
+	is_string(doc.apiVersion)
+	startswith(doc.apiVersion, "argoproj.io/")
+	base := argo_templates_paths[doc.kind]
+	templates := object.get(doc, base, [])
+	is_array(templates)
+	some i, t in templates
+	is_object(t)
+	some c_ in argo_template_containers(array.concat(base, [i]), t)
+}
+
+argo_template_containers(path, t) := {c_ |
+	some key in ["container", "script"]
+	c := t[key]
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(path, [key]), "field": "containers"}
+} | {c_ |
+	some field in ["initContainers", "sidecars"]
+	list := object.get(t, field, [])
+	is_array(list)
+	some j, c in list
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(path, [field, j]), "field": field}
 }
 
 # The namespace an object names, or "" when it names none.
