@@ -26,13 +26,19 @@
 #   probes and lifecycle hooks: an `Authorization` header with a literal after its scheme
 #   (`Basic ...`, `Bearer ...`), or a header named like a credential (`X-API-Key`). A value that is one lower-case word (`password`, `secret`) is a literal: the
 #   weak password the service runs with. The value is never printed.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
+#   for their templates' container, script, initContainers and sidecars.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
 #   severity: high
 #   input: kubernetes
 #   secret: true
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
 #     nist-csf-2.0: [PR.AA-01, PR.DS-01]

@@ -1,12 +1,16 @@
 # METADATA
 # title: Pods must not share the host's IPC namespace
-# description: Flags workloads whose pod spec sets hostIPC to true.
+# description: >-
+#   Flags workloads whose pod spec sets hostIPC to true. Custom resources that hold a pod template
+#   are read like workloads: actions-runner-controller's AutoscalingRunnerSet and RunnerSet, KEDA's
+#   ScaledJob, Knative Serving's Service and Configuration (`serving.knative.dev` only; Cloud Run's
+#   service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-010
 #   name: host-ipc
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [SC-39]
 #     nist-csf-2.0: [PR.IR-01]

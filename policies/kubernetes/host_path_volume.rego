@@ -8,12 +8,16 @@
 #   directory below /var/lib/kubelet/plugins, plugins_registry, device-plugins, pod-resources),
 #   which every CSI driver, device plugin and metrics agent mounts, are reported at the rule's
 #   severity; the kubelet's CSI staging directory (plugins/kubernetes.io) stays critical.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-011
 #   name: host-path-volume
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]

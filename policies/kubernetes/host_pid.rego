@@ -1,12 +1,16 @@
 # METADATA
 # title: Pods must not share the host's process ID namespace
-# description: Flags workloads whose pod spec sets hostPID to true.
+# description: >-
+#   Flags workloads whose pod spec sets hostPID to true. Custom resources that hold a pod template
+#   are read like workloads: actions-runner-controller's AutoscalingRunnerSet and RunnerSet, KEDA's
+#   ScaledJob, Knative Serving's Service and Configuration (`serving.knative.dev` only; Cloud Run's
+#   service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-009
 #   name: host-pid
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [SC-39, AC-6]
 #     nist-csf-2.0: [PR.IR-01]

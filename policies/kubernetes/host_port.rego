@@ -3,12 +3,16 @@
 # description: >-
 #   Flags each container port that sets a hostPort (a non-zero number; 0 means none). Ports a
 #   pod gets implicitly from hostNetwork are K8S-008's concern.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-012
 #   name: host-port
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [SC-7]
 #     nist-csf-2.0: [PR.IR-01]

@@ -4,12 +4,16 @@
 #   Flags containers whose effective runAsUser (the container's, else the pod's) is between 1
 #   and 9999. UID 0 is K8S-004's; a container that sets no runAsUser runs as the image's user,
 #   which a manifest cannot show, so it is not reported.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-039
 #   name: low-uid
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]

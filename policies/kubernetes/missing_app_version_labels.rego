@@ -4,12 +4,14 @@
 #   Flags long-running workloads whose pods lack an application label (`app` or
 #   `app.kubernetes.io/name`) or a version label (`version` or `app.kubernetes.io/version`),
 #   the labels Istio uses for telemetry, routing subsets and canaries.
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet are read like the built-in kinds;
+#   runners, ScaledJobs and Knative revisions (which Knative probes by default) are not.
 # custom:
 #   id: K8S-042
 #   name: missing-app-version-labels
 #   severity: info
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig, CloneSet]
 #   controls:
 #     nist-800-53: [CM-8]
 #     nist-csf-2.0: [ID.AM-02]

@@ -5,12 +5,14 @@
 #   Pods) that have no livenessProbe. Init containers are skipped, except native sidecars
 #   (`restartPolicy: Always`), which run for the life of the pod; ephemeral containers cannot
 #   have probes.
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet are read like the built-in kinds;
+#   runners, ScaledJobs and Knative revisions (which Knative probes by default) are not.
 # custom:
 #   id: K8S-023
 #   name: missing-liveness-probe
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig, CloneSet]
 #   controls:
 #     nist-800-53: [SC-5, SI-4]
 #     nist-csf-2.0: [PR.IR-03]

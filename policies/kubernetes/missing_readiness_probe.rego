@@ -5,12 +5,14 @@
 #   Pods) that have no readinessProbe. Init containers are skipped, except native sidecars
 #   (`restartPolicy: Always`), which run for the life of the pod; ephemeral containers cannot
 #   have probes.
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet are read like the built-in kinds;
+#   runners, ScaledJobs and Knative revisions (which Knative probes by default) are not.
 # custom:
 #   id: K8S-024
 #   name: missing-readiness-probe
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig, CloneSet]
 #   controls:
 #     nist-800-53: [SC-5]
 #     nist-csf-2.0: [PR.IR-03]

@@ -4,12 +4,16 @@
 #   Flags containers (init containers included; ephemeral containers cannot have resources) that
 #   have no CPU limit or no memory limit, unless the pod sets pod-level limits or a LimitRange of
 #   the same namespace, in the scanned files, gives containers a default limit.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-013
 #   name: missing-resource-limits
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, LimitRange]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, LimitRange]
 #   scope: project
 #   controls:
 #     nist-800-53: [SC-6, SC-5]

@@ -4,12 +4,16 @@
 #   Flags containers (init containers included; ephemeral containers cannot have resources) that
 #   request no CPU or no memory. A limit counts as a request (the API server copies it), and so
 #   do pod-level resources and a LimitRange default of the same namespace in the scanned files.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-014
 #   name: missing-resource-requests
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, LimitRange]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, LimitRange]
 #   scope: project
 #   controls:
 #     nist-800-53: [SC-6]

@@ -7,12 +7,16 @@
 #   `container.seccomp.security.alpha.kubernetes.io/<name>` annotation, else the pod's
 #   seccompProfile, else the pod's `seccomp.security.alpha.kubernetes.io/pod` annotation (the
 #   annotations work up to Kubernetes 1.26). Windows pods are not judged.
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-021
 #   name: missing-seccomp-profile
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [CM-7, SC-39]
 #     nist-csf-2.0: [PR.PS-01]

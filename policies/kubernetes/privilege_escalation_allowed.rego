@@ -3,12 +3,18 @@
 # description: >-
 #   Flags containers whose securityContext does not set allowPrivilegeEscalation to false
 #   (Linux pods; the field does not exist for Windows containers).
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
+#   for their templates' container, script, initContainers and sidecars.
 # custom:
 #   id: K8S-002
 #   name: privilege-escalation-allowed
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
 #   controls:
 #     nist-800-53: [AC-6(10)]
 #     nist-csf-2.0: [PR.AA-05]

@@ -1,12 +1,19 @@
 # METADATA
 # title: Containers must not run privileged
-# description: Flags containers whose securityContext sets privileged to true.
+# description: >-
+#   Flags containers whose securityContext sets privileged to true. Custom resources that hold a
+#   pod template are read like workloads: actions-runner-controller's AutoscalingRunnerSet and
+#   RunnerSet, KEDA's ScaledJob, Knative Serving's Service and Configuration (`serving.knative.dev`
+#   only; Cloud Run's service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet
+#   and DaemonSet.
+#   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
+#   for their templates' container, script, initContainers and sidecars.
 # custom:
 #   id: K8S-001
 #   name: privileged-container
 #   severity: critical
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]

@@ -3,12 +3,16 @@
 # description: >-
 #   Flags containers whose securityContext does not set readOnlyRootFilesystem to true (Linux
 #   pods; Windows containers cannot set it).
+#   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
+#   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
+#   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
+#   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 # custom:
 #   id: K8S-005
 #   name: writable-root-filesystem
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
 #   controls:
 #     nist-800-53: [CM-7, SI-7]
 #     nist-csf-2.0: [PR.PS-01]

@@ -20,7 +20,58 @@ template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Repl
 
 container_fields := ["containers", "initContainers", "ephemeralContainers"]
 
-is_workload if workload_kinds[input.kind]
+# Custom resources that hold an ordinary pod template (a PodTemplateSpec) and create pods from
+# it as is, by API group and kind: the path of the template inside the object. Their pods run
+# whatever the template says, so the pod-security rules read them like a Deployment's; each
+# rule's `kinds:` says whether it applies (the job-like ones, runners and ScaledJobs, are left
+# out of the rules about long-running services). OpenKruise's Advanced StatefulSet and
+# DaemonSet share the built-in kinds' names and layout, so `template_kinds` already reads them.
+custom_pod_templates := {
+	# actions-runner-controller, runner scale sets (gha-runner-scale-set chart)
+	"actions.github.com": {"AutoscalingRunnerSet": ["spec", "template"]},
+	# actions-runner-controller (summerwind): RunnerSet's spec is a StatefulSetSpec. Not
+	# RunnerDeployment, whose spec.template.spec is ARC's own RunnerSpec.
+	"actions.summerwind.dev": {"RunnerSet": ["spec", "template"]},
+	# KEDA: a Job is created from jobTargetRef (a JobSpec) per batch of events
+	"keda.sh": {"ScaledJob": ["spec", "jobTargetRef", "template"]},
+	# Knative Serving (also Google Cloud Run's service YAML)
+	"serving.knative.dev": {"Service": ["spec", "template"], "Configuration": ["spec", "template"]},
+	# OpenKruise
+	"apps.kruise.io": {"CloneSet": ["spec", "template"]},
+}
+
+# The path of a custom resource's pod template, undefined for other objects.
+custom_template_path_of(doc) := path if {
+	is_string(doc.apiVersion)
+	group := split(doc.apiVersion, "/")[0]
+	path := custom_pod_templates[group][doc.kind]
+	not cloud_run_service(doc)
+}
+
+# Google Cloud Run reads Knative's Service layout but runs no Kubernetes pod: its sandbox
+# ignores the securityContext fields, host namespaces and volumes the pod rules ask for, so
+# findings there could not be acted on. Cloud Run's files say so with its own annotation or
+# label keys (`run.googleapis.com/...`, `cloud.googleapis.com/location`).
+cloud_run_service(doc) if {
+	some key, _ in object.get(doc, ["metadata", "annotations"], {})
+	startswith(key, "run.googleapis.com/")
+}
+
+cloud_run_service(doc) if {
+	some key, _ in object.get(doc, ["metadata", "labels"], {})
+	key == "cloud.googleapis.com/location"
+}
+
+cloud_run_service(doc) if {
+	some key, _ in object.get(doc, ["spec", "template", "metadata", "annotations"], {})
+	startswith(key, "run.googleapis.com/")
+}
+
+is_workload if is_workload_of(input)
+
+is_workload_of(doc) if workload_kinds[doc.kind]
+
+is_workload_of(doc) if custom_template_path_of(doc)
 
 # The path of the pod spec inside the object.
 pod_spec_path := pod_spec_path_of(input)
@@ -44,9 +95,9 @@ injected(c) if {
 	contains(img, rule.image_contains)
 }
 
-# Every container of the workload: containers, initContainers and ephemeralContainers.
+# Every container of the workload: containers, initContainers and ephemeralContainers (and
+# the step containers of an Argo workflow, see argo_containers_of).
 containers contains c if {
-	is_workload
 	some c in containers_of(input)
 }
 
@@ -61,7 +112,7 @@ name := name_of(input)
 # "Deployment payments/api", or "Deployment api" when no namespace is set.
 object_label := label_of(input)
 
-container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container", "sidecars": "sidecar"}
 
 # `Deployment payments/api, container "migrate"`
 container_label(c) := container_label_of(input, c)
@@ -102,11 +153,15 @@ pod_spec_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "spec"] if 
 
 pod_spec_path_of(doc) := ["spec", "template", "spec"] if template_kinds[doc.kind]
 
+pod_spec_path_of(doc) := array.concat(custom_template_path_of(doc), ["spec"])
+
 pod_metadata_path_of(doc) := ["metadata"] if doc.kind == "Pod"
 
 pod_metadata_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "metadata"] if doc.kind == "CronJob"
 
 pod_metadata_path_of(doc) := ["spec", "template", "metadata"] if template_kinds[doc.kind]
+
+pod_metadata_path_of(doc) := array.concat(custom_template_path_of(doc), ["metadata"])
 
 pod_spec_of(doc) := object.get(doc, pod_spec_path_of(doc), {})
 
@@ -119,9 +174,12 @@ pod_annotations_of(doc) := annotations if {
 	is_object(annotations)
 } else := {}
 
-# The containers of a workload object (empty for other objects), mesh-injected ones excluded.
-containers_of(doc) := {c_ |
-	workload_kinds[doc.kind]
+# The containers of a workload object (empty for other objects), mesh-injected ones excluded;
+# for an Argo workflow, its templates' containers.
+containers_of(doc) := pod_containers_of(doc) | argo_containers_of(doc)
+
+pod_containers_of(doc) := {c_ |
+	is_workload_of(doc)
 	spec := pod_spec_of(doc)
 	is_object(spec)
 	some field in container_fields
@@ -131,6 +189,45 @@ containers_of(doc) := {c_ |
 	is_object(c)
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(pod_spec_path_of(doc), [field, i]), "field": field}
+}
+
+# Argo Workflows run each template as a pod of its own: the template's `container` or `script`
+# (a container with a `source`), `initContainers` and `sidecars` are ordinary containers. The
+# pod-level settings are split between the workflow's spec and each template (securityContext,
+# volumes, hostNetwork), so only rules that read the container alone list these kinds;
+# `podSpecPatch` (a free-form patch string) is not read.
+argo_templates_paths := {
+	"Workflow": ["spec", "templates"],
+	"WorkflowTemplate": ["spec", "templates"],
+	"ClusterWorkflowTemplate": ["spec", "templates"],
+	"CronWorkflow": ["spec", "workflowSpec", "templates"],
+}
+
+argo_containers_of(doc) := {c_ |
+	is_string(doc.apiVersion)
+	startswith(doc.apiVersion, "argoproj.io/")
+	base := argo_templates_paths[doc.kind]
+	templates := object.get(doc, base, [])
+	is_array(templates)
+	some i, t in templates
+	is_object(t)
+	some c_ in argo_template_containers(array.concat(base, [i]), t)
+}
+
+argo_template_containers(path, t) := {c_ |
+	some key in ["container", "script"]
+	c := t[key]
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(path, [key]), "field": "containers"}
+} | {c_ |
+	some field in ["initContainers", "sidecars"]
+	list := object.get(t, field, [])
+	is_array(list)
+	some j, c in list
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(path, [field, j]), "field": field}
 }
 
 # The namespace an object names, or "" when it names none.
