@@ -2143,3 +2143,38 @@ fn an_anchor_written_in_a_service_folds_with_the_services_merging_it() {
     assert!(message.contains("services."), "{message}");
     assert!(!message.contains("Compose file"), "{message}");
 }
+
+/// wild34 (PostHog's `docker-compose.base.yml`): `worker: &worker` with `environment:
+/// &worker_env`, merged by services whose names sort first (`asyncmigrationscheck`,
+/// `migrate`). The folded finding at the worker's own line named the first of them; the line
+/// is the worker's, so its message names the worker and the others are listed after it.
+#[test]
+fn a_fold_at_an_anchor_names_the_service_whose_own_entry_it_is() {
+    let v = check_compose(
+        "services:
+  worker: &worker
+    image: app/worker:3
+    environment: &worker_env
+      PGPASSWORD: posthogpw
+  asyncmigrationscheck:
+    <<: *worker
+    environment:
+      <<: *worker_env
+      SKIP_SETUP: 0
+  migrate:
+    <<: *worker
+",
+        "CFG-013",
+    );
+    assert_eq!(at_anchor(&v), [("CFG-013".to_string(), 5, 7, vec![9, 12])]);
+    let message = v["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.starts_with("service \"worker\""), "{message}");
+    assert!(
+        message.contains("services.asyncmigrationscheck.environment.PGPASSWORD"),
+        "{message}"
+    );
+    assert!(
+        message.contains("services.migrate.environment.PGPASSWORD"),
+        "{message}"
+    );
+}

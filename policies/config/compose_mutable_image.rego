@@ -4,7 +4,9 @@
 #   Flags Compose services that pull an image without a tag, with the latest tag or with
 #   another tag that moves by convention, a branch (`main`, `develop`) or a release channel
 #   (`stable`, `nightly`; `data.settings.kubernetes.mutable_image_tags`), alone or qualified by
-#   a version line or a variant (`v1.28-latest`, `lts-alpine`), including such a tag as the
+#   a version line or a variant (`v1.28-latest`, `lts-alpine`), or a tag that names only a
+#   base-image variant (`redis:alpine`, `python:slim-bookworm`;
+#   `data.settings.kubernetes.base_variant_image_tags`), including such a tag as the
 #   literal default of a reference (`app:${IMAGE_TAG:-latest}`). Services that build
 #   their image are not flagged.
 # custom:

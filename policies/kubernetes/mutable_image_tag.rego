@@ -6,7 +6,8 @@
 #   `develop`) or a release channel (`stable`, `edge`, `nightly`; see
 #   `data.settings.kubernetes.mutable_image_tags`), alone or qualified by a version line or a
 #   variant (`v1.28-latest`, `lts-alpine`) but not beside a commit, a build number or a date
-#   (`main-3f9c2ab`). A digest pins the image whatever the tag
+#   (`main-3f9c2ab`), or a tag that names only a base-image variant (`redis:alpine`; see
+#   `data.settings.kubernetes.base_variant_image_tags`). A digest pins the image whatever the tag
 #   says; a registry port (`registry:5000/app`) is not a tag.
 #   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and

@@ -301,14 +301,22 @@ _password_pattern(shape) := p if {
 	p.shape == shape
 }
 
-# `scheme://user:password@host`, unless the password is a placeholder or reference.
+# `scheme://user:password@host`, unless the password is a placeholder or reference. The URL is
+# read as it is used when its variables are unset: each reference with a literal default
+# (`postgres://${DB_USER:-app}:${DB_PASSWORD:-postgres}@db/app`) stands for its default, as a
+# whole value that is one such reference does (wild34: Twenty's `PG_DATABASE_URL`), while a
+# reference without one (`${DB_PASSWORD}`, `${DB_PASSWORD:-}`) stays a reference.
 url_password(v) if {
 	is_string(v)
 	contains(v, "://")
 	contains(v, "@")
-	some m in regex.find_all_string_submatch_n(_password_pattern("url-password").re, v, -1)
+	some m in regex.find_all_string_submatch_n(_password_pattern("url-password").re, with_reference_defaults(v), -1)
 	not password_placeholder(m[1])
 }
+
+with_reference_defaults(v) := regex.replace(v, `\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]*)\}`, "${1}") if {
+	contains(v, "${")
+} else := v
 
 # The characters of the password in `v`, as a finding's `part` (`{}` when there is none): of
 # its first URL with one, else of its first connection-string password. A chart building the

@@ -80,3 +80,10 @@ test_password_part_of_a_connection_string if {
 test_password_part_prefers_a_url if {
 	credentials.password_part("pwd=first1 https://u:second2@h/") == {"part": [21, 28]}
 }
+
+test_url_password_reads_reference_defaults if {
+	credentials.url_password("postgres://${U:-app}:${P:-postgres}@${H:-db}:5432/x")
+	not credentials.url_password("postgres://${U:-app}:${P}@${H:-db}:5432/x")
+	not credentials.url_password("postgres://${U:-app}:${P:-}@db/x")
+	not credentials.url_password("postgres://${U:-app}:${P:-${FALLBACK}}@db/x")
+}

@@ -310,6 +310,23 @@ moving_tag(tag) if {
 	not any_pinning_part(parts)
 }
 
+# A tag that names only the variant an image is built on (`alpine`, `slim`, `bookworm`,
+# `slim-bookworm`, `alpine3.20`): it is the newest release of the image built on that base,
+# `latest` on Alpine, and moves with every release (wild34: `redis:alpine`,
+# `gitlab/gitlab-runner:alpine`). A version beside it (`16-alpine`, `3.12-slim`) names the line
+# and is not flagged, as `postgres:16` is not.
+moving_tag(tag) if {
+	parts := regex.split(`[-_]`, tag)
+	every part in parts {
+		base_variant_part(part)
+	}
+}
+
+base_variant_part(part) if {
+	some variant in data.settings.kubernetes.base_variant_image_tags
+	regex.match(sprintf(`^%s(\d+(\.\d+)*)?$`, [variant]), part)
+}
+
 any_pinning_part(parts) if {
 	some part in parts
 	pinning_part(part)

@@ -544,9 +544,12 @@ fn finish(
     // related location (another rendering of the same node adds nothing to fix), and so do
     // the template lines that printed them (two containers including one image partial).
     // A kept finding's message names one object; the others it stands for are named after it.
-    let mut kept: Vec<(Finding, Vec<String>)> = Vec::with_capacity(findings.len());
+    // Each kept finding also says whether it is the written one: a finding that reached its
+    // node without an alias, as the object whose own entry is the anchor does.
+    let mut kept: Vec<(Finding, Vec<String>, bool)> = Vec::with_capacity(findings.len());
     for mut a in findings.drain(..) {
-        if let Some((b, others)) = kept.last_mut()
+        let a_written = !a.related.iter().any(|r| r.role == "alias");
+        if let Some((b, others, b_written)) = kept.last_mut()
             && a.rule.id == b.rule.id
             && a.span == b.span
             && a.file.path == b.file.path
@@ -560,6 +563,13 @@ fn finish(
                     .iter()
                     .chain(&b.related)
                     .any(|r| r.role == "alias");
+            // The message names the object whose own entry is the anchor (`worker: &worker`
+            // with the others merging `<<: *worker`) whatever order the paths sort in: the
+            // line belongs to it (wild34: PostHog's base file named a service merging it).
+            if through_alias && a_written && !*b_written {
+                std::mem::swap(&mut a, b);
+                *b_written = true;
+            }
             for r in a.related.drain(..) {
                 let known: Vec<&Related> = b
                     .related
@@ -589,9 +599,9 @@ fn finish(
             }
             continue;
         }
-        kept.push((a, Vec::new()));
+        kept.push((a, Vec::new(), a_written));
     }
-    findings.extend(kept.into_iter().map(|(mut f, others)| {
+    findings.extend(kept.into_iter().map(|(mut f, others, _)| {
         if !others.is_empty() {
             f.message.push_str(&also_from_this_line(&others));
         }

@@ -350,7 +350,10 @@ pub fn classify(name: &str, value: &str, reference: bool) -> Option<Shape> {
         return Some(Shape::NamedLiteral);
     }
     let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
-    if high_entropy(unquoted) && !identifier_name(name) && !not_literal(name, unquoted) {
+    // `${VAR:-default}` is its default whenever VAR is unset, as the rules read it (lib
+    // credentials' `reasons` judges the default's entropy), so the default is what is judged.
+    let judged = reference_default(unquoted).unwrap_or(unquoted);
+    if high_entropy(judged) && !identifier_name(name) && !not_literal(name, unquoted) {
         return Some(Shape::HighEntropy);
     }
     None

@@ -987,6 +987,31 @@ fn a_literal_default_of_a_reference_is_a_literal() {
     }
 }
 
+/// A reference whose literal default is a high-entropy token is that token whenever the
+/// variable is unset, and the secret rules report it under a name that is no credential word
+/// alone (`PLUGIN_DAEMON_KEY`, `AUTHENTICATION_APIKEY_ALLOWED_KEYS`): masking judges the
+/// default's entropy too (wild34: `inspect` printed Dify's two defaults).
+#[test]
+fn a_high_entropy_default_of_a_reference_is_masked() {
+    for value in [
+        "${PLUGIN_DAEMON_KEY:-lYkiYYT6owG+71oLerGzA7GXCgOT++6ovaezWAjpCjf+Sjc3ZtU+qUEi}",
+        "${WEAVIATE_KEYS:-WVF5YThaHlkYwhGUSmCRgsX3tD5ngdN8pkih}",
+    ] {
+        assert_eq!(
+            classify("SERVER_KEY", value, false),
+            Some(Shape::HighEntropy),
+            "{value}"
+        );
+    }
+    for value in [
+        "${PLUGIN_DAEMON_KEY}",
+        "${PLUGIN_DAEMON_KEY:-}",
+        "${A:-${B}}",
+    ] {
+        assert_eq!(classify("SERVER_KEY", value, false), None, "{value}");
+    }
+}
+
 /// `secretKey` names a key of the Secret External Secrets writes only in its `data` entries;
 /// elsewhere it is a credential (wild30: a Spring `jwt.secretkey`, which CFG-016 reports, was
 /// printed by `inspect`).
