@@ -213,12 +213,26 @@ fn command_line_credentials(text: &str, out: &mut Vec<Range<usize>>) {
 /// space, `;`, `,`, a quote or a closing bracket, or to its closing quote when it opens with
 /// one. A value the shell expands (`$VAR`, `$(…)`) is no literal.
 fn shell_assignments(text: &str, out: &mut Vec<Range<usize>>) {
+    // A variable's name is short: the run of word characters before a `=` is read back at most
+    // this far, so base64 padding (`…AAAA==` of a certificate) costs no scan of its whole run
+    // and no look-up of it as a name.
+    const LONGEST_NAME: usize = 64;
     let b = text.as_bytes();
     for eq in memchr::memchr_iter(b'=', b) {
-        let name_start = b[..eq]
+        if b.get(eq + 1)
+            .is_none_or(|&c| c == b'=' || c.is_ascii_whitespace())
+        {
+            continue;
+        }
+        let lo = eq.saturating_sub(LONGEST_NAME + 1);
+        let name_start = match b[lo..eq]
             .iter()
             .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-            .map_or(0, |i| i + 1);
+        {
+            Some(i) => lo + i + 1,
+            None if lo == 0 => 0,
+            None => continue,
+        };
         let after_boundary = name_start == 0
             || matches!(
                 b[name_start - 1],
