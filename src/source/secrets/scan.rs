@@ -368,9 +368,9 @@ fn command_words(text: &str, s: usize, e: usize) -> Vec<Range<usize>> {
     let first = e..line_end(e);
     let mut lines = Vec::from([first.clone()]);
     // `  - mysqladmin` (the name quoted or not, after a path or not): the list's next items at
-    // the same indentation.
+    // the same indentation. Only ASCII separators, so that `+ 1` steps over one byte.
     let word_start = text[line_start..s]
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '[' | ','))
+        .rfind(|c: char| c.is_ascii_whitespace() || matches!(c, '"' | '\'' | '[' | ','))
         .map_or(line_start, |i| line_start + i + 1);
     let head = &text[line_start..word_start];
     let item_indent = head

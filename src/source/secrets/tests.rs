@@ -735,6 +735,9 @@ fn program_passwords_are_found_by_the_scanner() {
         "probe: mongosh -u root -p 'Zq8vR3xN2pM2' --eval 1\n",
         "not: mysql -p shop; tar -a x -pZq8vR3xN2pM3; mysqladmin -p$MYSQL_PWD; redis-cli -a \"$REDIS\"\n",
         "also: mysqlrouter -pZq8vR3xN2pM4 && redis-cli ping -a\n",
+        // a wide space (three bytes) before a program's path: the scan steps over no char
+        // boundary (it panicked) and finds the password
+        "wide:\u{3000}/usr/bin/mysql -pZq8vR3xN2pM5\n",
     );
     let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
@@ -744,7 +747,8 @@ fn program_passwords_are_found_by_the_scanner() {
             "Zq8vR3xN2pL8",
             "Zq8vR3xN2pL9",
             "Zq8vR3xN2pM1",
-            "Zq8vR3xN2pM2"
+            "Zq8vR3xN2pM2",
+            "Zq8vR3xN2pM5"
         ]
     );
 }
@@ -825,6 +829,9 @@ proptest::proptest! {
                 "</password>", "</", "<", ">", " -u ", "--user=", "admin:", "requirepass",
                 "password", "--db-password", "[", "]", ",", ";", "#", "- ", "x", "9", "_",
                 "define(", "'PASSWORD'", ":", "//r/:_authToken=", "export ", "PWD",
+                // the shell assignments' and programs' short options (session 28)
+                "PGPASSWORD=", "mysql", "redis-cli", " -p", " -a ", "/usr/bin/", "\u{3000}",
+                "\u{a0}", "&&", "==",
             ]),
             0..40,
         )
