@@ -11,6 +11,28 @@ use std::ops::Range;
 /// Masks the string values of a document's JSON value that overlap one of the file's
 /// credential ranges (located through the document's spans), or that the detector reads as a
 /// credential under their key.
+/// Whether a value located at `span` (its text `len` bytes long) is a credential by its place:
+/// its span overlaps one of the file's credential `ranges`. Not so for a value derived from a
+/// statement (a SQL role's `name` and `kind`, located at its whole `CREATE ROLE … PASSWORD
+/// '…'`): its span is over 32 bytes and four times its text, and the credentials inside cover
+/// less than half of it; such a value is masked only where it holds one of the file's
+/// credentials (`redact_known`). A scalar written with escapes (`"\u0070\u0061…"` in JSON) is
+/// as wide, but its credential covers it.
+pub(super) fn overlaps_credential(
+    span: crate::source::span::Span,
+    len: usize,
+    ranges: &[Range<usize>],
+) -> bool {
+    let (a, b) = (span.start as usize, span.end as usize);
+    let covered: usize = ranges
+        .iter()
+        .map(|r| r.end.min(b).saturating_sub(r.start.max(a)))
+        .sum();
+    let width = b.saturating_sub(a);
+    let derived = width > 32 && width > 4 * len && covered * 2 < width;
+    !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
+}
+
 pub fn redact_value(
     value: &serde_json::Value,
     spans: &crate::source::span::SpanTree,
@@ -56,15 +78,7 @@ pub fn redact_value(
                     .collect(),
             ),
             Value::String(s) => {
-                // A value whose span is far wider than its text was derived from a statement
-                // (a SQL role's `name` and `kind`, located at its `CREATE ROLE … PASSWORD '…'`):
-                // a credential inside that span is not this value, which is masked only where
-                // it holds one of the file's credentials (`redact_known` below).
-                let overlaps = t.is_some_and(|t| {
-                    let (a, b) = (t.span.start as usize, t.span.end as usize);
-                    let derived = b.saturating_sub(a) > 32 && b.saturating_sub(a) > 4 * s.len();
-                    !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
-                });
+                let overlaps = t.is_some_and(|t| overlaps_credential(t.span, s.len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
                 if overlaps || classify(name, s, reference_field(&path)).is_some() {
@@ -83,12 +97,8 @@ pub fn redact_value(
             // A number is a credential too when its place or its key says so
             // (`trust-store-password: 12345678`): YAML reads such a password as a number.
             Value::Number(n) => {
-                let overlaps = t.is_some_and(|t| {
-                    let (a, b) = (t.span.start as usize, t.span.end as usize);
-                    let derived =
-                        b.saturating_sub(a) > 32 && b.saturating_sub(a) > 4 * n.to_string().len();
-                    !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
-                });
+                let overlaps =
+                    t.is_some_and(|t| overlaps_credential(t.span, n.to_string().len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
                 if overlaps || classify(name, &n.to_string(), reference_field(&path)).is_some() {

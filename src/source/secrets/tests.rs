@@ -1049,3 +1049,18 @@ fn a_secret_key_setting_is_a_credential_outside_external_secrets_data() {
         assert!(!reference_field(setting), "{setting:?}");
     }
 }
+
+/// A value located at a whole statement is not a credential because the statement holds one
+/// (a SQL role's name at its `CREATE ROLE … PASSWORD '…'`), but a scalar written wide with
+/// escapes is, when the credential covers it.
+#[test]
+fn a_derived_value_overlaps_no_credential_a_written_one_does() {
+    use crate::source::span::Span;
+    let statement = Span::new(0, 46); // CREATE ROLE web LOGIN PASSWORD 'Xk9vQ2mZt7Lp'
+    assert!(!document::overlaps_credential(statement, 3, &[33..45]));
+    let escaped = Span::new(10, 84); // "\u0053\u0033…" of 12 characters
+    assert!(document::overlaps_credential(escaped, 12, &[11..83]));
+    let scalar = Span::new(10, 22);
+    assert!(document::overlaps_credential(scalar, 12, &[10..22]));
+    assert!(!document::overlaps_credential(scalar, 12, &[30..40]));
+}
