@@ -117,7 +117,7 @@ deny contains finding if {
 	some option in command_line.settings(command_line.tokens(line_path, object.get(input, line_path, null)))
 	config.plaintext_secret(command_line.credential_key(option.name), option.value)
 	finding := {
-		"msg": sprintf("%s %s on its command line%s", [config.service_label(s), _setting_phrase(option), config.default_note(option.value)]),
+		"msg": sprintf("%s %s on its command line%s", [config.service_label(s), command_line.setting_phrase(option, "a plaintext secret"), config.default_note(option.value)]),
 		"path": option.path,
 	}
 }
@@ -136,11 +136,6 @@ deny contains finding if {
 		"path": h.path,
 	}
 }
-
-# CFG-016's words: "a plaintext secret", where K8S-017 says "a literal value".
-_setting_phrase(o) := sprintf("sets %s to a plaintext secret", [o.name]) if o.assigned
-
-_setting_phrase(o) := sprintf("passes a plaintext secret to %s", [o.flag]) if not o.assigned
 
 command_lines(s) := [p |
 	some field in [["command"], ["entrypoint"], ["healthcheck", "test"]]

@@ -94,7 +94,7 @@ deny contains finding if {
 	count(why) > 0
 	finding := object.union(
 		{
-			"msg": sprintf("%s %s on its command line that %s", [k8s.container_label(c), command_line.setting_phrase(option), wording(why)]),
+			"msg": sprintf("%s %s on its command line that %s", [k8s.container_label(c), command_line.setting_phrase(option, "a literal value"), wording(why)]),
 			"path": option.path,
 		},
 		command_line.value_part(object.get(input, option.path, ""), option),

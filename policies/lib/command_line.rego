@@ -131,10 +131,11 @@ _head(v, stops) := substring(v, 0, min({count(v)} | {i |
 	i >= 0
 }))
 
-# How a finding says what the command line does with the credential.
-setting_phrase(o) := sprintf("sets %s to a literal value", [o.name]) if o.assigned
+# How a finding says what the command line does with the credential, `what` being the rule's
+# word for it (K8S-017: "a literal value", CFG-016: "a plaintext secret").
+setting_phrase(o, what) := sprintf("sets %s to %s", [o.name, what]) if o.assigned
 
-setting_phrase(o) := sprintf("passes a literal value to %s", [o.flag]) if not o.assigned
+setting_phrase(o, what) := sprintf("passes %s to %s", [what, o.flag]) if not o.assigned
 
 joined_option(t) := o if {
 	some prefix in ["--", "-D"]

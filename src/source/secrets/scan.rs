@@ -323,12 +323,11 @@ fn program_passwords(text: &str, out: &mut Vec<Range<usize>>) {
         if !starts_word || !ends_word {
             continue;
         }
-        let words = command_words(text, s, e);
-        let mut options = voc.options_of(&text[s..e]).peekable();
-        if options.peek().is_none() {
+        let options: Vec<_> = voc.options_of(&text[s..e]).collect();
+        if options.is_empty() {
             continue;
         }
-        let options: Vec<_> = options.collect();
+        let words = command_words(text, s, e);
         for (i, w) in words.iter().enumerate() {
             let word = &text[w.clone()];
             for o in &options {
