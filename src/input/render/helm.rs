@@ -389,6 +389,7 @@ fn render_on_this_thread(
                 templates,
                 charts,
                 links,
+                switches: Default::default(),
             })),
         }),
         problems,

@@ -9,7 +9,7 @@ use super::values::Origins;
 use crate::source::SourceFile;
 use crate::source::map::{Origin, OriginRole};
 use crate::source::span::Span;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Each chart's settled values and their origins, and the chart whose values each template
 /// file (by its shown path) sees.
@@ -19,6 +19,8 @@ pub struct ChartValues {
     pub(super) charts: Vec<(serde_json::Value, Origins)>,
     /// How each of `charts` sits under its parent (for findings in archived subcharts).
     pub(super) links: Vec<super::archived::ChartLink>,
+    /// Each template's blocks, read once for all the findings on its text (by shown path).
+    pub(super) switches: Mutex<FastMap<String, Arc<TemplateBlocks>>>,
 }
 
 /// Why a node lacks a key: the template's `with`/`if` action that skipped the `key:` line, and
@@ -122,7 +124,14 @@ impl ChartValues {
     pub fn switched_on(&self, file: &Arc<SourceFile>, at: usize) -> Option<Switch> {
         let &chart = self.templates.get(&file.path)?;
         let (_, origins) = self.charts.get(chart)?;
-        let (span, Condition::All(paths)) = enclosing_switch(&file.text, at)? else {
+        let blocks = {
+            let mut cache = self.switches.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .entry(file.path.clone())
+                .or_insert_with(|| Arc::new(TemplateBlocks::read(&file.text)))
+                .clone()
+        };
+        let (span, Condition::All(paths)) = blocks.enclosing_switch(&file.text, at)? else {
             return None;
         };
         let set_at = paths
@@ -142,47 +151,94 @@ impl ChartValues {
     }
 }
 
-/// The innermost block holding byte `at` of a template's literal text, when it is the first
-/// branch of a condition on values opened after some literal text of its YAML document.
-fn enclosing_switch(text: &str, at: usize) -> Option<(Span, Condition)> {
-    let at = at.min(text.len());
-    let mut actions: Vec<Action> = Vec::new();
-    let mut open: Vec<Block> = Vec::new();
-    for a in scan(text, 0) {
-        if a.span.start as usize >= at {
-            break;
+/// A template's actions and, after each, its innermost open block: read once per template,
+/// so that each finding on its text costs a binary search and its YAML document's lines, not
+/// a reading of the template from its start (a template writing hundreds of objects has
+/// thousands of findings).
+#[derive(Debug)]
+pub(super) struct TemplateBlocks {
+    actions: Vec<Action>,
+    /// Every block opened, in order.
+    blocks: Vec<Block>,
+    /// After `actions[i]`: the innermost open block (an index into `blocks`) and whether it
+    /// is in its `else` branch then.
+    innermost: Vec<Option<(usize, bool)>>,
+}
+
+impl TemplateBlocks {
+    fn read(text: &str) -> TemplateBlocks {
+        let mut actions = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut innermost = Vec::new();
+        let mut open: Vec<(usize, bool)> = Vec::new();
+        for a in scan(text, 0) {
+            match &a.kind {
+                ActionKind::Conditional(_) | ActionKind::Other => {
+                    let mut one = Vec::with_capacity(1);
+                    a.apply(text, &mut one);
+                    open.push((blocks.len(), false));
+                    blocks.extend(one);
+                }
+                ActionKind::Else => {
+                    if let Some(top) = open.last_mut() {
+                        top.1 = true;
+                    }
+                }
+                ActionKind::End => {
+                    open.pop();
+                }
+                ActionKind::Print => {}
+            }
+            innermost.push(open.last().copied());
+            actions.push(a);
         }
+        TemplateBlocks {
+            actions,
+            blocks,
+            innermost,
+        }
+    }
+
+    /// The innermost block holding byte `at` of the template's literal text, when it is the
+    /// first branch of a condition on values opened after some literal text of its YAML
+    /// document.
+    fn enclosing_switch(&self, text: &str, at: usize) -> Option<(Span, Condition)> {
+        let at = at.min(text.len());
+        let before = self
+            .actions
+            .partition_point(|a| (a.span.start as usize) < at);
+        let last = before.checked_sub(1)?;
         // Inside an action: text it printed, not the template's own.
-        if a.span.end as usize > at {
+        if self.actions[last].span.end as usize > at {
             return None;
         }
-        a.apply(text, &mut open);
-        actions.push(a);
+        let (index, in_else) = self.innermost[last]?;
+        let block = &self.blocks[index];
+        if !block.conditional || in_else {
+            return None;
+        }
+        let opened = block.span.start as usize;
+        // The document holding `at` starts after the last `---` before it; a block opened
+        // before that wraps documents, not text of this one.
+        let document = text[..at].rfind("\n---").map_or(0, |i| i + 4);
+        if opened < document {
+            return None;
+        }
+        let actions = &self.actions[..before];
+        let mut pos = document;
+        let mut written = false;
+        while pos < opened && !written {
+            let end = text[pos..]
+                .find('\n')
+                .map_or(text.len(), |i| pos + i)
+                .min(opened);
+            written = literal_line(text, pos, end, actions).is_some();
+            pos = end + 1;
+        }
+        written
+            .then(|| (block.span, block.path.clone()))
+            .and_then(|(s, p)| Some((s, p?)))
     }
-    let block = open.last().filter(|b| b.conditional && !b.in_else)?;
-    let opened = block.span.start as usize;
-    // The document holding `at` starts after the last `---` before it; a block opened before
-    // that wraps documents, not text of this one.
-    let document = text[..at]
-        .match_indices("\n---")
-        .last()
-        .map_or(0, |(i, _)| i + 4);
-    if opened < document {
-        return None;
-    }
-    let mut pos = document;
-    let mut written = false;
-    while pos < opened && !written {
-        let end = text[pos..]
-            .find('\n')
-            .map_or(text.len(), |i| pos + i)
-            .min(opened);
-        written = literal_line(text, pos, end, &actions).is_some();
-        pos = end + 1;
-    }
-    written
-        .then(|| (block.span, block.path.clone()))
-        .and_then(|(s, p)| Some((s, p?)))
 }
 
 /// Go's truth for `if` and `with`: not nil, false, zero, or an empty string, map or list.
@@ -271,6 +327,7 @@ fn node_entries(text: &str, at: usize, element: bool) -> Option<Entries> {
 }
 
 /// A block open at some point of a template: a conditional on a values path or anything else.
+#[derive(Debug)]
 struct Block {
     span: Span,
     conditional: bool,
@@ -279,11 +336,13 @@ struct Block {
 }
 
 /// One action of a template: its span and what it does to the blocks open.
+#[derive(Debug)]
 struct Action {
     span: Span,
     kind: ActionKind,
 }
 
+#[derive(Debug)]
 enum ActionKind {
     /// `if`/`with`, and where its expression is in the text.
     Conditional(Span),
@@ -496,7 +555,9 @@ spec:
 ";
         let at = |needle: &str| text.find(needle).unwrap();
         let switch = |needle: &str| {
-            enclosing_switch(text, at(needle)).map(|(s, c)| (text[s.range()].to_string(), c))
+            TemplateBlocks::read(text)
+                .enclosing_switch(text, at(needle))
+                .map(|(s, c)| (text[s.range()].to_string(), c))
         };
         let one = |p: &[&str]| Condition::All(vec![p.iter().map(|s| s.to_string()).collect()]);
         assert_eq!(
@@ -608,6 +669,7 @@ spec:
             templates,
             charts: vec![(values, origins)],
             links: Vec::new(),
+            switches: Default::default(),
         };
         let block = NodeBlock::read(&file.text, file.text.find("name: a").unwrap(), true);
         let s = cv.skipped(&file, &block, "securityContext").unwrap();
