@@ -199,7 +199,7 @@ tls_entries contains e if {
 # A Compose environment list item (`- TLS_VERIFY=false`) sets the variable its name says, as the
 # mapping form (`TLS_VERIFY: false`) does: it is that entry, not a connection string (wild29:
 # Coolify's `- SSL_MODE=off`, its web server's own HTTPS switch, was read as one).
-tls_entries contains {"key": e.name, "value": e.value, "path": e.path} if {
+tls_entries contains {"key": e.name, "value": e.value, "path": e.path, "label": sprintf("%s (%s)", [config.dotted(e.path), e.name])} if {
 	some e in compose_list_environment
 	connection_hint(lower(e.name))
 }
