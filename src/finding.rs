@@ -52,7 +52,8 @@ pub struct Related {
     /// `values`, `set`, `patch`, `template`, `base`, `kustomization`, `target` (the field a
     /// Kustomize replacement wrote), `rendered` (the line of the rendered stream
     /// `runeguard render` prints), or `alias` (the YAML alias or merge key `<<: *name` through
-    /// which an object uses the anchored node the finding points at).
+    /// which an object uses the anchored node the finding points at, or a Compose service's
+    /// `extends:` through which it inherits its base service's node).
     pub role: &'static str,
     pub file: Arc<SourceFile>,
     pub span: Span,

@@ -2178,3 +2178,91 @@ fn a_fold_at_an_anchor_names_the_service_whose_own_entry_it_is() {
         "{message}"
     );
 }
+
+/// Compose `extends:` in one file (wild35): the extending service is the base merged into it,
+/// as Compose runs it. A value it inherits is reported once, at the base's line where it is
+/// written, each extending service's `extends:` entry related (was: the base's finding alone,
+/// nothing at the services that run with it); a key the service sets itself wins.
+#[test]
+fn a_value_inherited_through_extends_points_at_the_base_service() {
+    let v = check_compose(
+        "services:
+  base:
+    image: app:1.2
+    privileged: true
+    environment:
+      DB_PASSWORD: hunter2-literal-credential
+  web:
+    extends: base
+    ports: ['8080:8080']
+  worker:
+    extends:
+      service: web
+  safe:
+    extends:
+      service: base
+    privileged: false
+    environment:
+      DB_PASSWORD: ${DB_PASSWORD}
+",
+        "CFG-012,CFG-013",
+    );
+    assert_eq!(
+        at_anchor(&v),
+        [
+            ("CFG-012".to_string(), 4, 5, vec![8, 11]),
+            ("CFG-013".to_string(), 6, 7, vec![8, 11]),
+        ]
+    );
+    let d = dir_with(&[(
+        "docker-compose.yml",
+        b"services:\n  base:\n    image: app:1.2\n    environment:\n      DB_PASSWORD: hunter2-literal-credential\n  web:\n    extends: base\n",
+    )]);
+    for format in ["human", "json", "sarif"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "docker-compose.yml"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("hunter2-literal-credential"),
+            "{format}: {text}"
+        );
+    }
+}
+
+/// A port published by the extending service of a database image the base names: the rule
+/// reading both sees the merged service. A cycle of `extends:` (which Compose refuses) and a
+/// base in another file are no crash.
+#[test]
+fn extends_merges_sequences_and_survives_cycles_and_other_files() {
+    let v = check_compose(
+        "services:
+  db:
+    image: postgres:16
+    cap_add: [NET_ADMIN]
+  db-dev:
+    extends:
+      service: db
+    cap_add: [SYS_PTRACE]
+  a:
+    extends: b
+    image: x:1.0
+  b:
+    extends: a
+  c:
+    extends:
+      file: other.yml
+      service: base
+",
+        "CFG-012",
+    );
+    assert_eq!(
+        at_anchor(&v),
+        [
+            ("CFG-012".to_string(), 4, 15, vec![6]),
+            ("CFG-012".to_string(), 8, 15, vec![]),
+        ]
+    );
+}

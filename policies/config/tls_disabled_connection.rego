@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), or as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -34,6 +34,11 @@ off_when_false := {
 	"verify_certificates", "verify_peer", "ssl_verify_peer", "verify_hostname",
 	# Consul agents: outgoing connections without TLS, server certificates' names unchecked
 	"verify_outgoing", "verify_server_hostname",
+	# Node's TLS option `rejectUnauthorized: false` (node-postgres' `ssl.rejectUnauthorized`,
+	# `DATABASE_SSL_REJECT_UNAUTHORIZED=false`) and Node's own `NODE_TLS_REJECT_UNAUTHORIZED=0`,
+	# which turns verification off for every TLS connection of the process (wild35)
+	"reject_unauthorized", "ssl_reject_unauthorized", "tls_reject_unauthorized",
+	"node_tls_reject_unauthorized",
 }
 
 # Keys that turn TLS verification (or TLS) off when true.
@@ -48,6 +53,126 @@ off_when_true := {
 # `PGSSLMODE` is libpq's environment variable for `sslmode`, read by psql, pg_dump and every
 # libpq-based client (a Compose environment's `PGSSLMODE: disable` or `- PGSSLMODE=disable`).
 ssl_mode_keys := {"sslmode", "ssl_mode", "pgsslmode"}
+
+# The setting a name for one backing service stands for: `LOGS_REDIS_TLS`, `REDIS_USE_SSL`,
+# `DB_SSL_MODE`, `DATABASE_SSLMODE`, `POSTGRES_SSL` are `tls`, `use_ssl`, `ssl_mode`, `sslmode`
+# and `ssl` for the service their words before it name (wild35: .env files and Compose
+# environments of self-hosted apps). Only the words after a service's name, and only a setting
+# about TLS itself, so `SSL_CERT_PATH`, `REDIS_TLS_CERT_FILE` or `EMAIL_VERIFY` stay other
+# things; a name whose leading words negate or qualify the switch (`DISABLE_REDIS_TLS`,
+# `NO_DB_SSL`) is not read, since the setting's sense flips. The longest such setting counts
+# (`REDIS_USE_SSL` is `use_ssl`, not `ssl`). Mail's `MAIL_USE_SSL: false` is no
+# service of this list: beside `MAIL_USE_TLS: true` it picks STARTTLS, not plain text.
+tls_setting(k) := k if not contains(k, "_")
+
+tls_setting(k) := k if {
+	contains(k, "_")
+	known_setting(k)
+}
+
+tls_setting(k) := concat("_", array.slice(words, min(starts), count(words))) if {
+	contains(k, "_")
+	not known_setting(k)
+	words := split(k, "_")
+	count(words) <= 8
+	starts := {j |
+		some j in numbers.range(1, count(words) - 1)
+		after_service(words, j)
+	}
+	count(starts) > 0
+}
+
+# The words from `j` on are a TLS setting, and the words before them name a backing service
+# (`POSTGRES_E_SSL_MODE`, `BULLMQ_REDIS_TLS`) without negating it.
+after_service(words, j) if {
+	s := concat("_", array.slice(words, j, count(words)))
+	known_setting(s)
+	about_tls(s)
+	before := array.slice(words, 0, j)
+	names_a_client(before, s)
+	not negated_prefix(before)
+}
+
+names_a_client(before, _) if {
+	some w in before
+	backing_services[w]
+}
+
+# A setting about verifying the server's certificate is a client's whatever it connects to
+# (`FILEBEAT_SSL_VERIFICATION_MODE=none`, `STORAGE_INSECURE_SKIP_VERIFY=true`); `_TLS` or
+# `_SSL_ENABLED` alone may be a server's own listener (`RFSOURCE_TLS_ENABLED=false` behind a
+# proxy), read only after a backing service's name.
+names_a_client(_, s) if verification_settings[s]
+
+verification_settings := {
+	"insecure_skip_verify", "skip_verify", "tls_skip_verify", "skip_tls_verify", "ssl_skip_verify",
+	"insecure_skip_tls_verify", "tls_insecure", "insecure_tls", "insecure_ssl", "ssl_insecure",
+	"ssl_verify", "tls_verify", "verify_ssl", "verify_tls", "ssl_verify_peer", "ssl_reject_unauthorized",
+	"tls_reject_unauthorized", "ssl_verification_mode", "ssl_verificationmode",
+	"tls_verification_mode", "tls_verificationmode",
+}
+
+known_setting(s) if off_when_false[s]
+
+known_setting(s) if off_when_true[s]
+
+known_setting(s) if ssl_mode_keys[s]
+
+known_setting(s) if verification_mode_keys[s]
+
+# The Elastic stack's certificate checking (wild35: ELK Compose files): Elasticsearch's
+# `xpack.security.transport.ssl.verification_mode: none`, Kibana's
+# `elasticsearch.ssl.verificationMode: none` and its environment form
+# `ELASTICSEARCH_SSL_VERIFICATIONMODE=none` accept any certificate. A bare `verification_mode`
+# counts inside an `ssl` or `tls` block only.
+verification_mode_keys := {"ssl_verification_mode", "ssl_verificationmode", "tls_verification_mode", "tls_verificationmode"}
+
+verification_off(e) if {
+	k := tls_setting(config.norm_key(leaf(e.key)))
+	verification_mode_keys[k]
+}
+
+verification_off(e) if {
+	config.norm_key(leaf(e.key)) in {"verification_mode", "verificationmode"}
+	tls_blocks[config.norm_key(block_of(e))]
+}
+
+deny contains finding if {
+	some e in tls_entries
+	is_string(e.value)
+	lower(trim_space(e.value)) == "none"
+	verification_off(e)
+	finding := {
+		"msg": sprintf("%s is \"none\", which accepts any certificate", [label(e)]),
+		"path": e.path,
+	}
+}
+
+about_tls(s) if contains(s, "ssl")
+
+about_tls(s) if contains(s, "tls")
+
+about_tls(s) if verification_settings[s]
+
+negated_prefix(words) if {
+	some w in words
+	negating_words[w]
+}
+
+negating_words := {"disable", "disabled", "no", "not", "skip", "without", "insecure", "allow", "force", "require", "verify"}
+
+backing_services := {
+	"db", "database", "sql", "postgres", "postgresql", "pg", "psql", "mysql", "mariadb", "mssql",
+	"redis", "valkey", "keydb", "cache", "memcached", "mongo", "mongodb", "kafka", "rabbitmq",
+	"rabbit", "amqp", "mq", "broker", "nats", "elasticsearch", "elastic", "es", "opensearch",
+	"clickhouse", "cassandra", "influx", "influxdb", "etcd", "ldap", "minio", "s3", "queue",
+}
+
+# Docker's client verifies the daemon whenever `DOCKER_TLS_VERIFY` is set at all, to 0 too.
+presence_switch(e) if {
+	config.norm_key(leaf(e.key)) == "docker_tls_verify"
+	not e.value == false
+}
 
 # Blocks whose `insecure` switch is not about TLS: Traefik's static configuration serves the API
 # and dashboard on its own entrypoint with `api.insecure`, and trusts every client's
@@ -74,7 +199,7 @@ tls_entries contains e if {
 # A Compose environment list item (`- TLS_VERIFY=false`) sets the variable its name says, as the
 # mapping form (`TLS_VERIFY: false`) does: it is that entry, not a connection string (wild29:
 # Coolify's `- SSL_MODE=off`, its web server's own HTTPS switch, was read as one).
-tls_entries contains {"key": e.name, "value": e.value, "path": e.path} if {
+tls_entries contains {"key": e.name, "value": e.value, "path": e.path, "label": sprintf("%s (%s)", [config.dotted(e.path), e.name])} if {
 	some e in compose_list_environment
 	connection_hint(lower(e.name))
 }
@@ -114,11 +239,19 @@ compose_list_item(path) if {
 }
 
 connection_hint(l) if {
-	some w in ["ssl", "tls", "verify", "insecure", "plaintext"]
+	some w in ["ssl", "tls", "verify", "verification", "insecure", "plaintext", "reject"]
 	contains(l, w)
 }
 
 is_false(v) if v == false
+
+# A switch written as 0 (`NODE_TLS_REJECT_UNAUTHORIZED=0`, `REDIS_TLS: 0`), as `is_true` reads 1.
+is_false(v) if v == 0
+
+is_false(v) if {
+	is_string(v)
+	trim_space(v) == "0"
+}
 
 is_false(v) if {
 	is_string(v)
@@ -160,9 +293,10 @@ block_of(e) := b if {
 
 deny contains finding if {
 	some e in tls_entries
-	k := config.norm_key(leaf(e.key))
+	k := tls_setting(config.norm_key(leaf(e.key)))
 	off_when_false[k]
 	is_false(e.value)
+	not presence_switch(e)
 	finding := {
 		"msg": sprintf("%s is false, which turns TLS or its certificate verification off", [label(e)]),
 		"path": e.path,
@@ -171,7 +305,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some e in tls_entries
-	k := config.norm_key(leaf(e.key))
+	k := tls_setting(config.norm_key(leaf(e.key)))
 	off_when_true[k]
 	is_true(e.value)
 	not insecure_beside_tls(e, k)
@@ -196,7 +330,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some e in tls_entries
-	ssl_mode_keys[config.norm_key(leaf(e.key))]
+	ssl_mode_keys[tls_setting(config.norm_key(leaf(e.key)))]
 	is_string(e.value)
 	lower(trim_space(e.value)) in {"disable", "disabled", "allow", "none"}
 	finding := {

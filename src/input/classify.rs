@@ -337,7 +337,7 @@ fn load_raw_document(
         return;
     }
     match resolve(&doc.root, config_schema, &file.text, &file.lines) {
-        Ok((value, spans, issues)) => {
+        Ok((mut value, mut spans, issues)) => {
             out.problems.extend(
                 issues
                     .into_iter()
@@ -348,6 +348,9 @@ fn load_raw_document(
                 return;
             }
             let subtype = config::subtype(&value, &file.path);
+            if subtype == "compose" {
+                config::apply_extends(&mut value, &mut spans);
+            }
             let resource = if kubernetes::is_object(&doc.root) {
                 kubernetes::resource_label(&value)
             } else {

@@ -277,6 +277,184 @@ pub fn resource_label(value: &Value, subtype: &str, index: usize) -> String {
     }
 }
 
+/// Services deepest in a chain of `extends:` that a Compose file's merge follows; a longer
+/// chain stops there (a cycle, which Compose refuses, stops at a service already merged).
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Docker Compose `extends:` within one file (`extends: base`, or `extends: {service: base}`
+/// without a `file:`): Compose merges the base service into the extending one, so the rules see
+/// the merged service. An inherited node points where the base writes it, as a node reached
+/// through a YAML alias does ([`SpanTree::origin`]): a finding on it goes to the base's line,
+/// with the extending service's `extends:` entry as its related `alias` location, and the
+/// findings of one base line are one finding. A base in another file is left to that file.
+pub fn apply_extends(value: &mut Value, spans: &mut SpanTree) {
+    let Some(services) = value.get("services").and_then(Value::as_object) else {
+        return;
+    };
+    let names: Vec<String> = services
+        .iter()
+        .filter(|(_, s)| base_of(s).is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut done = std::collections::HashSet::new();
+    for name in names {
+        extend(value, spans, &name, &mut done, 0);
+    }
+}
+
+/// The service a Compose service extends in its own file.
+fn base_of(service: &Value) -> Option<&str> {
+    match service.get("extends")? {
+        Value::String(s) => Some(s),
+        Value::Object(o) if o.get("file").is_none() => o.get("service")?.as_str(),
+        _ => None,
+    }
+}
+
+fn extend(
+    value: &mut Value,
+    spans: &mut SpanTree,
+    name: &str,
+    done: &mut std::collections::HashSet<String>,
+    depth: usize,
+) {
+    if depth > MAX_EXTENDS_DEPTH || !done.insert(name.to_string()) {
+        return;
+    }
+    let Some(base) = value
+        .get("services")
+        .and_then(|s| s.get(name))
+        .and_then(base_of)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    if base == name {
+        return;
+    }
+    // A base that extends another is merged first, as Compose does.
+    extend(value, spans, &base, done, depth + 1);
+    let Some(Value::Object(from)) = value.get("services").and_then(|s| s.get(&base)).cloned()
+    else {
+        return;
+    };
+    let (Some(from_tree), Some(site)) = (
+        spans
+            .child_key("services")
+            .and_then(|s| s.child_key(&base))
+            .cloned(),
+        spans
+            .child_key("services")
+            .and_then(|s| s.child_key(name))
+            .and_then(|s| s.child_key("extends"))
+            .map(|t| t.focus),
+    ) else {
+        return;
+    };
+    let Some(Value::Object(into)) = value.get_mut("services").and_then(|s| s.get_mut(name)) else {
+        return;
+    };
+    let Some(into_tree) = child_mut(spans, "services").and_then(|s| child_mut(s, name)) else {
+        return;
+    };
+    merge_service(into, into_tree, &from, &from_tree, site, None);
+}
+
+fn child_mut<'t>(tree: &'t mut SpanTree, key: &str) -> Option<&'t mut SpanTree> {
+    match &mut tree.children {
+        Children::Map(entries) => entries
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t),
+        _ => None,
+    }
+}
+
+/// Compose's merge of a base mapping into a service's (`key` is the mapping's own key, `None`
+/// for the service): a key the service lacks is inherited, mappings merge, sequences append
+/// the base's items the service does not set itself (the same variable or label by name),
+/// except `command`, `entrypoint` and a healthcheck's `test`, which the service replaces; a
+/// scalar of the service wins.
+fn merge_service(
+    into: &mut Map<String, Value>,
+    into_tree: &mut SpanTree,
+    from: &Map<String, Value>,
+    from_tree: &SpanTree,
+    site: Span,
+    key: Option<&str>,
+) {
+    for (k, v) in from {
+        if key.is_none() && k == "extends" {
+            continue;
+        }
+        let Some(v_tree) = from_tree.child_key(k) else {
+            continue;
+        };
+        match into.get_mut(k) {
+            None => {
+                let Children::Map(entries) = &mut into_tree.children else {
+                    continue;
+                };
+                into.insert(k.clone(), v.clone());
+                entries.push((k.clone(), inherited(v_tree, site)));
+            }
+            Some(Value::Object(mine)) => {
+                if let (Value::Object(theirs), Some(mine_tree)) = (v, child_mut(into_tree, k)) {
+                    merge_service(mine, mine_tree, theirs, v_tree, site, Some(k));
+                }
+            }
+            Some(Value::Array(mine)) => {
+                if matches!(k.as_str(), "command" | "entrypoint" | "test") {
+                    continue;
+                }
+                let (Value::Array(theirs), Some(mine_tree), Children::Seq(their_items)) =
+                    (v, child_mut(into_tree, k), &v_tree.children)
+                else {
+                    continue;
+                };
+                let Children::Seq(items) = &mut mine_tree.children else {
+                    continue;
+                };
+                let named = matches!(k.as_str(), "environment" | "labels" | "annotations");
+                let item_key = |x: &Value| match x {
+                    Value::String(s) if named => s.split('=').next().unwrap_or(s).to_string(),
+                    _ => x.to_string(),
+                };
+                let own: std::collections::HashSet<String> = mine.iter().map(item_key).collect();
+                for (item, item_tree) in theirs.iter().zip(their_items) {
+                    if !own.contains(&item_key(item)) {
+                        mine.push(item.clone());
+                        items.push(inherited(item_tree, site));
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// A base's node as the extending service reaches it: at its `extends:` entry, written where
+/// the base writes it.
+fn inherited(tree: &SpanTree, site: Span) -> SpanTree {
+    let children = match &tree.children {
+        Children::Leaf => Children::Leaf,
+        Children::Map(entries) => Children::Map(
+            entries
+                .iter()
+                .map(|(k, t)| (k.clone(), inherited(t, site)))
+                .collect(),
+        ),
+        Children::Seq(items) => Children::Seq(items.iter().map(|t| inherited(t, site)).collect()),
+    };
+    SpanTree {
+        span: site,
+        focus: site,
+        children,
+        origin: tree.origin.or(Some(tree.focus)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
