@@ -12,6 +12,9 @@
 #   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
 #   for the driver, the executor and their sidecars and init containers; summerwind
 #   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
+#   For summerwind's RunnerDeployment, RunnerReplicaSet, Runner and RunnerSet it also reports the
+#   privileged docker sidecar the controller adds unless dockerEnabled is false or containerMode is
+#   kubernetes, and the runner container it runs privileged under dockerdWithinRunnerContainer.
 # custom:
 #   id: K8S-001
 #   name: privileged-container
