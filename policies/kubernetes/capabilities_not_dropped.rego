@@ -11,12 +11,16 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
 #   for their templates' container, script, initContainers and sidecars.
+#   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
+#   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
+#   for the driver, the executor and their sidecars and init containers; summerwind
+#   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
 # custom:
 #   id: K8S-007
 #   name: capabilities-not-dropped
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [CM-7]
 #     nist-csf-2.0: [PR.PS-01]
@@ -40,10 +44,11 @@ import rego.v1
 deny contains finding if {
 	not k8s.is_windows
 	some c in k8s.containers
+	not k8s.partial(c)
 	not drops_all(c)
 	finding := {
 		"msg": sprintf("%s does not drop all capabilities (capabilities.drop lacks ALL)", [k8s.container_label(c)]),
-		"path": array.concat(c.path, ["securityContext", "capabilities", "drop"]),
+		"path": array.concat(k8s.security_path(c, "capabilities"), ["drop"]),
 	}
 }
 
@@ -58,7 +63,7 @@ drops_all(c) if {
 }
 
 dropped(c) := {upper(trim_space(cap)) |
-	list := c.value.securityContext.capabilities.drop
+	list := k8s.container_security(c).capabilities.drop
 	is_array(list)
 	some cap in list
 	is_string(cap)

@@ -11,12 +11,16 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
 #   for their templates' container, script, initContainers and sidecars.
+#   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
+#   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
+#   for the driver, the executor and their sidecars and init containers; summerwind
+#   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
 # custom:
 #   id: K8S-006
 #   name: dangerous-capability-added
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]

@@ -32,13 +32,17 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
 #   for their templates' container, script, initContainers and sidecars.
+#   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
+#   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
+#   for the driver, the executor and their sidecars and init containers; summerwind
+#   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
 #   severity: high
 #   input: kubernetes
 #   secret: true
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
 #     nist-csf-2.0: [PR.AA-01, PR.DS-01]
@@ -140,6 +144,31 @@ deny contains finding if {
 		"path": array.concat(c.path, array.concat(where, ["httpGet", "httpHeaders", i, "value"])),
 	}
 }
+
+# Spark operator: a SparkApplication's `sparkConf` and `hadoopConf` (a ScheduledSparkApplication's
+# under its template) become spark-submit `--conf` pairs that every driver and executor reads
+# (`spark.hadoop.fs.s3a.secret.key`, `fs.azure.account.key.<account>`): a literal credential
+# there is in the manifest as an env value is.
+deny contains finding if {
+	startswith(input.apiVersion, "sparkoperator.k8s.io/")
+	some base in _spark_conf_bases[input.kind]
+	some map in ["sparkConf", "hadoopConf"]
+	conf := object.get(input, array.concat(base, [map]), null)
+	is_object(conf)
+	some key, value in conf
+	is_string(value)
+	why := reportable(credentials.reasons(key, value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s sets the Spark property %q in %s to a literal value that %s", [k8s.object_label, key, map, wording(why)]),
+			"path": array.concat(base, [map, key]),
+		},
+		credentials.password_part(value),
+	)
+}
+
+_spark_conf_bases := {"SparkApplication": [["spec"]], "ScheduledSparkApplication": [["spec", "template"]]}
 
 # The command lines of a container: what it runs, and what its probes and lifecycle hooks run
 # (`exec.command`, where `mysqladmin ping -p…` checks a database).

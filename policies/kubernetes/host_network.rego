@@ -6,12 +6,15 @@
 #   RunnerSet, KEDA's ScaledJob, Knative Serving's Service and Configuration (`serving.knative.dev`
 #   only; Cloud Run's service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet
 #   and DaemonSet.
+#   Also read where custom resources keep the setting outside a pod template: a Tekton
+#   TaskRun's or PipelineRun's podTemplate, a Spark application's driver and executor, an Argo
+#   workflow's spec.
 # custom:
 #   id: K8S-008
 #   name: host-network
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, TaskRun, PipelineRun, SparkApplication, ScheduledSparkApplication, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
 #   controls:
 #     nist-800-53: [SC-7, AC-4]
 #     nist-csf-2.0: [PR.IR-01]
@@ -37,5 +40,17 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s uses the host's network namespace (hostNetwork: true)", [k8s.object_label]),
 		"path": array.concat(k8s.pod_spec_path, ["hostNetwork"]),
+	}
+}
+
+# The pod-level settings of custom resources that keep them outside a pod template: a Tekton
+# run's podTemplate, a Spark application's driver and executor, an Argo workflow's spec.
+deny contains finding if {
+	some level in k8s.custom_pod_level_settings
+	"hostNetwork" in level.fields
+	level.value.hostNetwork == true
+	finding := {
+		"msg": sprintf("%s uses the host's network namespace (hostNetwork: true in %s)", [k8s.object_label, concat(".", [sprintf("%v", [x]) | some x in level.path])]),
+		"path": array.concat(level.path, ["hostNetwork"]),
 	}
 }

@@ -12,12 +12,15 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Also read where custom resources keep volumes outside a pod template: a Tekton TaskRun's or
+#   PipelineRun's podTemplate, a Spark application's spec, a summerwind RunnerDeployment's,
+#   RunnerReplicaSet's or Runner's RunnerSpec, an Argo workflow's spec and templates.
 # custom:
 #   id: K8S-011
 #   name: host-path-volume
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, TaskRun, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]
@@ -42,16 +45,26 @@ import data.runeguard.lib.k8s
 import rego.v1
 
 deny contains finding if {
-	k8s.is_workload
-	volumes := k8s.pod_spec.volumes
+	some at in volume_lists
+	volumes := object.get(input, array.concat(at, ["volumes"]), null)
 	is_array(volumes)
 	some i, volume in volumes
 	is_object(volume.hostPath)
 	finding := {
 		"msg": sprintf("%s %s the host path %s in volume %q%s%s", [k8s.object_label, verb(volume), shown(volume.hostPath), volume_name(volume), criticality(volume.hostPath), unmounted_note(volume)]),
-		"path": array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath", "path"]),
+		"path": array.concat(at, ["volumes", i, "hostPath", "path"]),
 		"severity": severity(volume.hostPath),
 	}
+}
+
+# Where a pod's volumes are: its pod spec, or the pod-level places of a custom resource that
+# keeps them outside a pod template (a Tekton run's podTemplate, a Spark application's spec, an
+# Argo workflow's spec and templates, a summerwind RunnerDeployment's RunnerSpec).
+volume_lists contains k8s.pod_spec_path if k8s.is_workload
+
+volume_lists contains level.path if {
+	some level in k8s.custom_pod_level_settings
+	"volumes" in level.fields
 }
 
 # A hostPath volume that no container mounts gives no container the node's files, but the pod
@@ -67,7 +80,22 @@ verb(volume) := "mounts" if mounted(volume)
 else := "declares"
 
 unmounted_note(volume) := "" if mounted(volume)
+else := "" if containers_elsewhere
 else := " (mounted by no container; Pod Security baseline rejects the declaration alone)"
+
+# A Tekton run's podTemplate serves the steps of the Task or Pipeline it references, which are
+# in another object: whether they mount the volume is not known here.
+containers_elsewhere if {
+	startswith(input.apiVersion, "tekton.dev/")
+	input.kind in {"TaskRun", "PipelineRun"}
+}
+
+# An Argo workflow's volumes serve its templates, and templates of other objects that its steps
+# reach through `templateRef` or `workflowTemplateRef`.
+containers_elsewhere if {
+	startswith(input.apiVersion, "argoproj.io/")
+	input.kind in {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
+}
 
 # Critical host paths (the node's root, the container runtime's socket, the kubelet's state)
 # hand the node over: the finding is critical, not the rule's default high.

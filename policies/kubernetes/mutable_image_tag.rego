@@ -13,12 +13,16 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
+#   driver and executor (not the application's own `spec.image`) and summerwind
+#   actions-runner-controller's runner image are read as containers; `$(params.image)` and
+#   `{{inputs.parameters.image}}` are filled in at run time and are not judged.
 # custom:
 #   id: K8S-015
 #   name: mutable-image-tag
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [CM-2, SI-7]
 #     nist-csf-2.0: [PR.PS-01]

@@ -9,12 +9,16 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
 #   for their templates' container, script, initContainers and sidecars.
+#   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
+#   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
+#   for the driver, the executor and their sidecars and init containers; summerwind
+#   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
 # custom:
 #   id: K8S-002
 #   name: privilege-escalation-allowed
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [AC-6(10)]
 #     nist-csf-2.0: [PR.AA-05]
@@ -39,7 +43,8 @@ import rego.v1
 deny contains finding if {
 	not k8s.is_windows
 	some c in k8s.containers
-	not c.value.securityContext.allowPrivilegeEscalation == false
+	not k8s.partial(c)
+	not k8s.container_security(c).allowPrivilegeEscalation == false
 	finding := {
 		"msg": sprintf("%s %s", [k8s.container_label(c), problem(c)]),
 		"path": k8s.security_path(c, "allowPrivilegeEscalation"),
@@ -47,5 +52,5 @@ deny contains finding if {
 }
 
 problem(c) := "allows privilege escalation (allowPrivilegeEscalation: true)" if {
-	c.value.securityContext.allowPrivilegeEscalation == true
+	k8s.container_security(c).allowPrivilegeEscalation == true
 } else := "allows privilege escalation (allowPrivilegeEscalation is not set to false)"

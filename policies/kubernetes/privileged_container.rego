@@ -8,12 +8,19 @@
 #   and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
 #   for their templates' container, script, initContainers and sidecars.
+#   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
+#   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
+#   for the driver, the executor and their sidecars and init containers; summerwind
+#   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
+#   For summerwind's RunnerDeployment, RunnerReplicaSet, Runner and RunnerSet it also reports the
+#   privileged docker sidecar the controller adds unless dockerEnabled is false or containerMode is
+#   kubernetes, and the runner container it runs privileged under dockerdWithinRunnerContainer.
 # custom:
 #   id: K8S-001
 #   name: privileged-container
 #   severity: critical
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]
@@ -41,3 +48,82 @@ deny contains finding if {
 		"path": k8s.security_path(c, "privileged"),
 	}
 }
+
+# actions-runner-controller (summerwind) adds to each runner pod a `docker` sidecar that runs
+# privileged, unless the runner's config turns Docker off (`dockerEnabled: false`,
+# `containerMode: kubernetes`) or moves dockerd into the runner container, which then runs
+# privileged itself (`dockerdWithinRunnerContainer: true`). A `docker` container written in the
+# template is used in place of the added one: ARC makes it privileged when it has no
+# securityContext. Neither is privileged when the pod's securityContext sets seLinuxOptions. By
+# kind: where the runner's config, its containers and the pod's securityContext are.
+summerwind_runners := {
+	"RunnerDeployment": {"config": ["spec", "template", "spec"], "pod": ["spec", "template", "spec"]},
+	"RunnerReplicaSet": {"config": ["spec", "template", "spec"], "pod": ["spec", "template", "spec"]},
+	"Runner": {"config": ["spec"], "pod": ["spec"]},
+	"RunnerSet": {"config": ["spec"], "pod": ["spec", "template", "spec"]},
+}
+
+deny contains finding if {
+	some config_path, config in summerwind_config
+	config.dockerdWithinRunnerContainer == true
+	not docker_off(config)
+	finding := {
+		"msg": sprintf("%s runs its runner container privileged (dockerdWithinRunnerContainer: true makes actions-runner-controller run dockerd in it)", [k8s.object_label]),
+		"path": array.concat(config_path, ["dockerdWithinRunnerContainer"]),
+	}
+}
+
+# No docker container in the template: the added one, reported at `dockerEnabled: true` or at
+# the runner's config.
+deny contains finding if {
+	some config_path, config in summerwind_config
+	docker_sidecar_added(config)
+	not docker_container
+	finding := {
+		"msg": sprintf("%s runs a privileged \"docker\" sidecar that actions-runner-controller adds to each runner pod (dockerEnabled is not false)", [k8s.object_label]),
+		"path": docker_enabled_path(config_path, config),
+	}
+}
+
+# A docker container written without a securityContext: ARC makes it privileged.
+deny contains finding if {
+	some _, config in summerwind_config
+	docker_sidecar_added(config)
+	some i, c in summerwind_pod.containers
+	c.name == "docker"
+	not c.securityContext
+	finding := {
+		"msg": sprintf("%s, container \"docker\" runs privileged (actions-runner-controller sets privileged: true on a docker container without a securityContext)", [k8s.object_label]),
+		"path": array.concat(summerwind_runners[input.kind].pod, ["containers", i]),
+	}
+}
+
+summerwind_config[path] := config if {
+	startswith(input.apiVersion, "actions.summerwind.dev/")
+	path := summerwind_runners[input.kind].config
+	config := object.get(input, path, null)
+	is_object(config)
+	not summerwind_pod.securityContext.seLinuxOptions
+}
+
+summerwind_pod := pod if {
+	pod := object.get(input, summerwind_runners[input.kind].pod, {})
+	is_object(pod)
+} else := {}
+
+docker_sidecar_added(config) if {
+	not config.dockerdWithinRunnerContainer == true
+	not config.dockerEnabled == false
+	not docker_off(config)
+}
+
+docker_off(config) if config.containerMode == "kubernetes"
+
+docker_container if {
+	some c in summerwind_pod.containers
+	c.name == "docker"
+}
+
+docker_enabled_path(config_path, config) := array.concat(config_path, ["dockerEnabled"]) if {
+	config.dockerEnabled == true
+} else := config_path

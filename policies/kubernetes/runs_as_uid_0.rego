@@ -7,12 +7,15 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
+#   driver and executor and summerwind actions-runner-controller's runner are read for their own
+#   securityContext (the pod-level settings of those kinds are not read by this rule).
 # custom:
 #   id: K8S-004
 #   name: runs-as-uid-0
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]

@@ -112,7 +112,18 @@ name := name_of(input)
 # "Deployment payments/api", or "Deployment api" when no namespace is set.
 object_label := label_of(input)
 
-container_kind := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container", "sidecars": "sidecar"}
+container_kind := {
+	"containers": "container",
+	"initContainers": "init container",
+	"ephemeralContainers": "ephemeral container",
+	"sidecars": "sidecar",
+	"sidecarContainers": "sidecar",
+	"steps": "step",
+	"stepTemplate": "step template",
+	"driver": "driver",
+	"executor": "executor",
+	"runner": "runner",
+}
 
 # `Deployment payments/api, container "migrate"`
 container_label(c) := container_label_of(input, c)
@@ -125,8 +136,27 @@ has_container_setting(c, field) if {
 	_ = c.value.securityContext[field]
 }
 
-# Where a container-level securityContext field is, or would be.
-security_path(c, field) := array.concat(c.path, ["securityContext", field])
+# Where a container-level securityContext field is, or would be: the container's own, else the
+# defaults it inherits (a Tekton stepTemplate) when they set it.
+security_path(c, field) := array.concat(c.defaults.path, ["securityContext", field]) if {
+	not has_container_setting(c, field)
+	_ = c.defaults.value.securityContext[field]
+} else := array.concat(c.path, ["securityContext", field])
+
+# The securityContext that applies to a container's fields: its own over the defaults it
+# inherits (Tekton merges a Task's stepTemplate into each step, the step's fields winning).
+container_security(c) := object.union(_security_object(object.get(c, ["defaults", "value"], {})), _security_object(c.value))
+
+_security_object(v) := sc if {
+	sc := v.securityContext
+	is_object(sc)
+} else := {}
+
+# A container record that is not a whole container: the defaults of other containers (a Tekton
+# stepTemplate), or the fields of a container whose securityContext a controller writes (the
+# summerwind runner). Rules that report a missing setting skip it; rules that report a setting
+# that is there read it.
+partial(c) if c.partial == true
 
 # Where the securityContext field that applies to a container is set: the container's own
 # field when it has one, else the pod's, else where the container's would be.
@@ -176,7 +206,7 @@ pod_annotations_of(doc) := annotations if {
 
 # The containers of a workload object (empty for other objects), mesh-injected ones excluded;
 # for an Argo workflow, its templates' containers.
-containers_of(doc) := pod_containers_of(doc) | argo_containers_of(doc)
+containers_of(doc) := (pod_containers_of(doc) | argo_containers_of(doc)) | custom_containers_of(doc)
 
 pod_containers_of(doc) := {c_ |
 	is_workload_of(doc)
@@ -230,6 +260,147 @@ argo_template_containers(path, t) := {c_ |
 	c_ := {"value": c, "path": array.concat(path, [field, j]), "field": field}
 }
 
+# Custom resources whose containers are neither in a pod template nor Argo templates, by API
+# group and kind: the units that hold them. `at` is the unit's path (`*`: each item of a list);
+# `lists` the container lists inside the unit; `self`, when the unit is itself a container, the
+# field it is labelled by (`partial` when a controller writes that container's securityContext);
+# `defaults`, a key of the unit merged into each item of `defaults_for` (Tekton's stepTemplate).
+# The pod-level settings live elsewhere in each schema (custom_pod_levels), and the job-like
+# kinds are listed only by rules about containers and host access, not by those about services.
+_tekton_task(at) := {"at": at, "lists": ["steps", "sidecars"], "defaults": "stepTemplate", "defaults_for": "steps"}
+
+_spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainers", "sidecars"]}
+
+_summerwind_runner(at) := {"at": at, "self": "runner", "partial": true, "lists": ["containers", "initContainers", "sidecarContainers"]}
+
+custom_container_units := {
+	# Tekton Pipelines: a Task's steps and sidecars; a TaskRun's, Pipeline's and PipelineRun's
+	# embedded task specs
+	"tekton.dev": {
+		"Task": [_tekton_task(["spec"])],
+		"ClusterTask": [_tekton_task(["spec"])],
+		"TaskRun": [_tekton_task(["spec", "taskSpec"])],
+		"Pipeline": [_tekton_task(["spec", "tasks", "*", "taskSpec"]), _tekton_task(["spec", "finally", "*", "taskSpec"])],
+		"PipelineRun": [
+			_tekton_task(["spec", "pipelineSpec", "tasks", "*", "taskSpec"]),
+			_tekton_task(["spec", "pipelineSpec", "finally", "*", "taskSpec"]),
+		],
+	},
+	# Spark operator: the driver's and the executors' pods (a SparkPodSpec is a container's fields
+	# beside some pod fields)
+	"sparkoperator.k8s.io": {
+		"SparkApplication": [_spark_pod(["spec", "driver"]), _spark_pod(["spec", "executor"])],
+		"ScheduledSparkApplication": [_spark_pod(["spec", "template", "driver"]), _spark_pod(["spec", "template", "executor"])],
+	},
+	# actions-runner-controller (summerwind): RunnerDeployment's and RunnerReplicaSet's
+	# spec.template.spec, a Runner's spec, is a RunnerSpec: the runner container's image and env
+	# at its top level, beside whole containers
+	"actions.summerwind.dev": {
+		"RunnerDeployment": [_summerwind_runner(["spec", "template", "spec"])],
+		"RunnerReplicaSet": [_summerwind_runner(["spec", "template", "spec"])],
+		"Runner": [_summerwind_runner(["spec"])],
+	},
+}
+
+# Where pod-level settings of those resources (and Argo workflows) are, and which of them the
+# schema has there: `hostNetwork`, `volumes`.
+custom_pod_levels := {
+	"tekton.dev": {
+		"TaskRun": [{"at": ["spec", "podTemplate"], "fields": ["hostNetwork", "volumes"]}],
+		"PipelineRun": [
+			{"at": ["spec", "podTemplate"], "fields": ["hostNetwork", "volumes"]},
+			{"at": ["spec", "taskRunTemplate", "podTemplate"], "fields": ["hostNetwork", "volumes"]},
+		],
+	},
+	"sparkoperator.k8s.io": {
+		"SparkApplication": [
+			{"at": ["spec"], "fields": ["volumes"]},
+			{"at": ["spec", "driver"], "fields": ["hostNetwork"]},
+			{"at": ["spec", "executor"], "fields": ["hostNetwork"]},
+		],
+		"ScheduledSparkApplication": [
+			{"at": ["spec", "template"], "fields": ["volumes"]},
+			{"at": ["spec", "template", "driver"], "fields": ["hostNetwork"]},
+			{"at": ["spec", "template", "executor"], "fields": ["hostNetwork"]},
+		],
+	},
+	"actions.summerwind.dev": {
+		"RunnerDeployment": [{"at": ["spec", "template", "spec"], "fields": ["volumes"]}],
+		"RunnerReplicaSet": [{"at": ["spec", "template", "spec"], "fields": ["volumes"]}],
+		"Runner": [{"at": ["spec"], "fields": ["volumes"]}],
+	},
+	"argoproj.io": {
+		"Workflow": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
+		"WorkflowTemplate": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
+		"ClusterWorkflowTemplate": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
+		"CronWorkflow": [
+			{"at": ["spec", "workflowSpec"], "fields": ["hostNetwork", "volumes"]},
+			{"at": ["spec", "workflowSpec", "templates", "*"], "fields": ["volumes"]},
+		],
+	},
+}
+
+_group_of(doc) := split(doc.apiVersion, "/")[0] if is_string(doc.apiVersion)
+
+# The paths a pattern names in an object: each item of the list at a `*` (one `*` at most).
+pattern_paths(doc, pattern) := {pattern} if {
+	not "*" in pattern
+	is_object(object.get(doc, pattern, null))
+}
+
+pattern_paths(doc, pattern) := {p |
+	some k, part in pattern
+	part == "*"
+	prefix := array.slice(pattern, 0, k)
+	list := object.get(doc, prefix, null)
+	is_array(list)
+	some i, item in list
+	is_object(item)
+	p := array.concat(array.concat(prefix, [i]), array.slice(pattern, k + 1, count(pattern)))
+	is_object(object.get(doc, p, null))
+} if "*" in pattern
+
+custom_containers_of(doc) := {c_ |
+	some unit in custom_container_units[_group_of(doc)][doc.kind]
+	some at in pattern_paths(doc, unit.at)
+	some c_ in _unit_containers(doc, unit, at)
+}
+
+_unit_containers(doc, unit, at) := {c_ |
+	some field in unit.lists
+	list := object.get(doc, array.concat(at, [field]), [])
+	is_array(list)
+	some j, c in list
+	is_object(c)
+	not injected(c)
+	path := array.concat(at, [field, j])
+	c_ := object.union({"value": c, "path": path, "field": field}, _defaults(doc, unit, at, field))
+} | {c_ |
+	field := unit.self
+	c := object.get(doc, at, null)
+	c_ := {"value": c, "path": at, "field": field, "partial": object.get(unit, "partial", false)}
+} | {c_ |
+	field := unit.defaults
+	c := object.get(doc, array.concat(at, [field]), null)
+	is_object(c)
+	c_ := {"value": c, "path": array.concat(at, [field]), "field": field, "partial": true}
+}
+
+_defaults(doc, unit, at, field) := {"defaults": {"value": v, "path": path}} if {
+	unit.defaults_for == field
+	path := array.concat(at, [unit.defaults])
+	v := object.get(doc, path, null)
+	is_object(v)
+} else := {}
+
+# The pod-level places of a custom resource, each with the settings its schema has there.
+custom_pod_levels_of(doc) := {{"value": object.get(doc, at, {}), "path": at, "fields": entry.fields} |
+	some entry in custom_pod_levels[_group_of(doc)][doc.kind]
+	some at in pattern_paths(doc, entry.at)
+}
+
+custom_pod_level_settings contains level if some level in custom_pod_levels_of(input)
+
 # The namespace an object names, or "" when it names none.
 namespace_of(doc) := ns if {
 	ns := doc.metadata.namespace
@@ -252,7 +423,13 @@ label_of(doc) := sprintf("%s %s/%s", [doc.kind, namespace_of(doc), name_of(doc)]
 	namespace_of(doc) != ""
 } else := sprintf("%s %s", [doc.kind, name_of(doc)])
 
-container_label_of(doc, c) := sprintf("%s, %s %q", [label_of(doc), container_kind[c.field], container_name(c)])
+container_label_of(doc, c) := sprintf("%s, %s", [label_of(doc), container_kind[c.field]]) if {
+	c.field in _single_containers
+} else := sprintf("%s, %s %q", [label_of(doc), container_kind[c.field], container_name(c)])
+
+# Container records that are one of a kind in their object and carry no name: a Tekton
+# stepTemplate, a Spark driver or executor, the summerwind runner.
+_single_containers := {"stepTemplate", "driver", "executor", "runner"}
 
 container_name(c) := n if {
 	n := c.value.name
