@@ -331,8 +331,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A `DO` block: the plain SQL statements of its PL/pgSQL body (`CREATE ROLE` under `IF
-    /// NOT EXISTS`, `GRANT` …) are read and applied as if they ran; dynamic `EXECUTE` is not
-    /// modelled (a note says so).
+    /// NOT EXISTS`, `GRANT` …) are read and applied as if they ran, and so is the constant text
+    /// of an `EXECUTE '…'`; an `EXECUTE` of a text built at run time is not modelled (a note
+    /// says so).
     fn do_block(&mut self, st: &Stmt) -> Outcome {
         let src = st.src;
         // squawk's PL/pgSQL parser has no recursion limit: a body nested deeper than any real
@@ -375,6 +376,37 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `EXECUTE '<statement>'`: a constant text is as certain as a plain statement; it is
+        // read where it is written (see `grammar::constant_in_place`)
+        let mut executed = 0;
+        if let Some((a, b)) = grammar::dollar_body(st) {
+            for s in grammar::executed_constants(src, a, b) {
+                let Some((text, from, to)) = grammar::constant_in_place(src, &s) else {
+                    continue;
+                };
+                let mut shadow = String::with_capacity(s.end);
+                shadow.push_str(&src[..s.start]);
+                shadow.push_str(&text);
+                executed += 1;
+                for piece in lex::split(&shadow[from..to]) {
+                    let Piece::Stmt { start, end, toks } = piece else {
+                        continue;
+                    };
+                    let toks = shifted(toks, from);
+                    let sub = Stmt {
+                        src: &shadow,
+                        lines: st.lines,
+                        start: start + from,
+                        end: end + from,
+                        toks: &toks,
+                    };
+                    if let Outcome::Failed = self.statement(&sub) {
+                        outcome = Outcome::Failed;
+                    }
+                }
+            }
+        }
+        let dynamic = dynamic.saturating_sub(executed);
         if dynamic > 0 {
             self.note(
                 st.start,
