@@ -70,6 +70,8 @@ pub(super) struct Reader<'a> {
     pub problems: Vec<Problem>,
     file: &'a SourceFile,
     dialect: PostgreSqlDialect,
+    /// The file's text with the constants `EXECUTE` runs written in place (see `do_block`).
+    shadow: Option<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -79,6 +81,7 @@ impl<'a> Reader<'a> {
             problems: Vec::new(),
             file,
             dialect: PostgreSqlDialect {},
+            shadow: None,
         }
     }
 
@@ -381,12 +384,19 @@ impl<'a> Reader<'a> {
         let mut executed = 0;
         if let Some((a, b)) = grammar::dollar_body(st) {
             for s in grammar::executed_constants(src, a, b) {
-                let Some((text, from, to)) = grammar::constant_in_place(src, &s) else {
+                let Some((text, from, to)) = grammar::constant_in_place(src, &s)
+                    .filter(|(text, _, _)| text.len() == s.end - s.start)
+                else {
                     continue;
                 };
-                let mut shadow = String::with_capacity(s.end);
-                shadow.push_str(&src[..s.start]);
-                shadow.push_str(&text);
+                // one copy of the file per file, each constant written over its own bytes (the
+                // text has the constant's length): no copy per EXECUTE
+                let mut shadow = self
+                    .shadow
+                    .take()
+                    .filter(|t| t.len() == src.len())
+                    .unwrap_or_else(|| src.to_string());
+                shadow.replace_range(s.start..s.end, &text);
                 executed += 1;
                 for piece in lex::split(&shadow[from..to]) {
                     let Piece::Stmt { start, end, toks } = piece else {
@@ -404,6 +414,7 @@ impl<'a> Reader<'a> {
                         outcome = Outcome::Failed;
                     }
                 }
+                self.shadow = Some(shadow);
             }
         }
         let dynamic = dynamic.saturating_sub(executed);
