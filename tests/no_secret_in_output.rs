@@ -48,6 +48,7 @@ const CREDENTIALS: &[&str] = &[
     "redis-cli-short-option-pw",
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
     "jwt-signing-secret-key-phrase",
+    "executed-role-passphrase",
 ];
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
@@ -173,6 +174,9 @@ const SQL: &str = r#"CREATE ROLE app LOGIN PASSWORD 's3cr3t-role-pw';
 CREATE ROLE admin SUPERUSER LOGIN PASSWORD 'hunter2-but-longer';
 GRANT ALL PRIVILEGES ON DATABASE shop TO PUBLIC;
 CREATE TABLE users (id int, password text);
+DO $$ BEGIN
+  EXECUTE 'CREATE ROLE loader LOGIN PASSWORD ''executed-role-passphrase'' BYPASSRLS';
+END $$;
 "#;
 
 const TOML: &str = r#"[database]

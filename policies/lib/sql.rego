@@ -46,6 +46,28 @@ is_personal_column(name) if {
 
 is_personal_column(name) if snake(name) in {x | some x in settings.sensitive_exact_columns}
 
+# A column of `table` holding personal or per-user data. The address, telephone number or
+# e-mail address of an organisation or a place (a table whose last word is `companies`,
+# `warehouses`, `offices`, `suppliers`: data.settings.postgres.organisation_table_words;
+# the columns are data.settings.postgres.place_contact_columns) is that organisation's or
+# place's, not a person's; an owner column (`user_id`) there still makes its rows per-user.
+is_personal_column_of(table, name) if {
+	is_personal_column(name)
+	not place_contact_column(table, name)
+}
+
+place_contact_column(table, name) if {
+	is_organisation_table(table)
+	named_like_any(name, {x | some x in settings.place_contact_columns})
+}
+
+# The last word of the table's name (schema left out) names an organisation or a place.
+is_organisation_table(table) if {
+	parts := split(table, ".")
+	w := words(parts[count(parts) - 1])
+	w[count(w) - 1] in {x | some x in settings.organisation_table_words}
+}
+
 # A yes/no flag about the data, not the data: `is_secret`, `has_email`, Prisma's `"hasPhone"`.
 is_flag_name(name) if regex.match(`^(is|has)_`, snake(name))
 

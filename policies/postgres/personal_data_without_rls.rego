@@ -5,7 +5,9 @@
 #   number... data.settings.postgres.sensitive_columns, sensitive_exact_columns) or an owner
 #   column (user_id, tenant_id, student_id, patient_id...
 #   data.settings.postgres.owner_columns) and whose row-level security is not enabled at the end
-#   of the schema (the file, or the folder of migrations read in order).
+#   of the schema (the file, or the folder of migrations read in order). The address, phone
+#   number or e-mail of a table named for an organisation or a place (companies, warehouses, offices...
+#   data.settings.postgres.organisation_table_words) is not a person's.
 # custom:
 #   id: SQL-001
 #   name: personal-data-without-rls
@@ -38,7 +40,7 @@ deny contains finding if {
 	not sql.rls_enabled(lt)
 	personal := sort([n |
 		some n in sql.column_names(lt)
-		sql.is_personal_column(n)
+		sql.is_personal_column_of(lt.name, n)
 	])
 	count(personal) > 0
 	finding := {

@@ -70,6 +70,8 @@ pub(super) struct Reader<'a> {
     pub problems: Vec<Problem>,
     file: &'a SourceFile,
     dialect: PostgreSqlDialect,
+    /// The file's text with the constants `EXECUTE` runs written in place (see `do_block`).
+    shadow: Option<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -79,6 +81,7 @@ impl<'a> Reader<'a> {
             problems: Vec::new(),
             file,
             dialect: PostgreSqlDialect {},
+            shadow: None,
         }
     }
 
@@ -331,8 +334,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A `DO` block: the plain SQL statements of its PL/pgSQL body (`CREATE ROLE` under `IF
-    /// NOT EXISTS`, `GRANT` …) are read and applied as if they ran; dynamic `EXECUTE` is not
-    /// modelled (a note says so).
+    /// NOT EXISTS`, `GRANT` …) are read and applied as if they ran, and so is the constant text
+    /// of an `EXECUTE '…'`; an `EXECUTE` of a text built at run time is not modelled (a note
+    /// says so).
     fn do_block(&mut self, st: &Stmt) -> Outcome {
         let src = st.src;
         // squawk's PL/pgSQL parser has no recursion limit: a body nested deeper than any real
@@ -375,6 +379,45 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `EXECUTE '<statement>'`: a constant text is as certain as a plain statement; it is
+        // read where it is written (see `grammar::constant_in_place`)
+        let mut executed = 0;
+        if let Some((a, b)) = grammar::dollar_body(st) {
+            for s in grammar::executed_constants(src, a, b) {
+                let Some((text, from, to)) = grammar::constant_in_place(src, &s)
+                    .filter(|(text, _, _)| text.len() == s.end - s.start)
+                else {
+                    continue;
+                };
+                // one copy of the file per file, each constant written over its own bytes (the
+                // text has the constant's length): no copy per EXECUTE
+                let mut shadow = self
+                    .shadow
+                    .take()
+                    .filter(|t| t.len() == src.len())
+                    .unwrap_or_else(|| src.to_string());
+                shadow.replace_range(s.start..s.end, &text);
+                executed += 1;
+                for piece in lex::split(&shadow[from..to]) {
+                    let Piece::Stmt { start, end, toks } = piece else {
+                        continue;
+                    };
+                    let toks = shifted(toks, from);
+                    let sub = Stmt {
+                        src: &shadow,
+                        lines: st.lines,
+                        start: start + from,
+                        end: end + from,
+                        toks: &toks,
+                    };
+                    if let Outcome::Failed = self.statement(&sub) {
+                        outcome = Outcome::Failed;
+                    }
+                }
+                self.shadow = Some(shadow);
+            }
+        }
+        let dynamic = dynamic.saturating_sub(executed);
         if dynamic > 0 {
             self.note(
                 st.start,

@@ -2,7 +2,7 @@
 //! cannot read, and the plain SQL statements inside a `DO` block's PL/pgSQL body (with a
 //! token search when squawk cannot read the body).
 
-use super::lex::{self, Kind, Piece};
+use super::lex::{self, Kind, Piece, Tok};
 use super::stmt::Stmt;
 use squawk_syntax::ast::{self, AstNode};
 
@@ -125,4 +125,87 @@ pub(super) fn body_statements_from_tokens(st: &Stmt) -> Option<(Vec<(usize, usiz
         }
     }
     Some((ranges, dynamic))
+}
+
+/// The string constants a PL/pgSQL body (bytes `[a, b)` of the file) runs whole as SQL:
+/// `EXECUTE '<statement>';` and `EXECUTE $q$<statement>$q$;` as a statement of their own (after
+/// `;`, `BEGIN`, `THEN`, `ELSE`, `LOOP` or the body's start), with nothing after the string (no
+/// `||`, `USING`, `INTO`). A text built at run time (`format(…)`, concatenation, a variable) is
+/// not one: its statement is not known.
+pub(super) fn executed_constants(src: &str, a: usize, b: usize) -> Vec<Tok> {
+    let Some(body) = src.get(a..b) else {
+        return Vec::new();
+    };
+    let toks = lex::tokens(body);
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is(body, "EXECUTE") {
+            continue;
+        }
+        let after_start = i == 0
+            || toks[i - 1].kind == Kind::Semi
+            || ["BEGIN", "THEN", "ELSE", "LOOP"]
+                .iter()
+                .any(|k| toks[i - 1].is(body, k));
+        let (Some(s), Some(end)) = (toks.get(i + 1), toks.get(i + 2)) else {
+            continue;
+        };
+        if after_start && s.kind == Kind::Str && end.kind == Kind::Semi {
+            out.push(Tok {
+                start: s.start + a,
+                end: s.end + a,
+                ..*s
+            });
+        }
+    }
+    out
+}
+
+/// The text a string constant (token `s` of `src`) holds, written in place of the constant so
+/// that each byte of the statement it holds stays at its place: the quotes become spaces, a
+/// doubled quote `''` one quote and a space (a dollar-quoted body is the file's text as it is). The range returned is where the
+/// statement's text lies. `None` for an escape string (`E'…'`).
+pub(super) fn constant_in_place(src: &str, s: &Tok) -> Option<(String, usize, usize)> {
+    let text = src.get(s.start..s.end)?;
+    let (open, close) = if let Some(after) = text.strip_prefix('$') {
+        let tag = after.find('$')? + 2;
+        (tag, tag)
+    } else if text.starts_with('\'') && text.ends_with('\'') && text.len() >= 2 {
+        (1, 1)
+    } else {
+        return None;
+    };
+    let inner = text.get(open..text.len().checked_sub(close)?)?;
+    let mut out = " ".repeat(open);
+    if open == 1 {
+        // a doubled quote that opens a literal of the statement becomes ` '`, one that closes
+        // it `' `: the literal's text and what follows it keep their columns
+        let mut in_literal = false;
+        for (n, line) in inner.split('\n').enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            if line.contains("''''") {
+                // a quote inside a literal of the statement: the line keeps its length, its
+                // columns after that quote shift left
+                let decoded = line.replace("''", "'");
+                out.push_str(&decoded);
+                out.push_str(&" ".repeat(line.len() - decoded.len()));
+                in_literal ^= line.matches("''").count() % 2 == 1;
+                continue;
+            }
+            let mut rest = line;
+            while let Some(at) = rest.find("''") {
+                out.push_str(&rest[..at]);
+                out.push_str(if in_literal { "' " } else { " '" });
+                in_literal = !in_literal;
+                rest = &rest[at + 2..];
+            }
+            out.push_str(rest);
+        }
+    } else {
+        out.push_str(inner);
+    }
+    out.push_str(&" ".repeat(close));
+    Some((out, s.start + open, s.end - close))
 }

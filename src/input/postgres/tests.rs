@@ -566,6 +566,52 @@ $$;
     assert_eq!((stats.statements, stats.parsed), (1, 1));
 }
 
+/// wild37: `EXECUTE '<statement>'` with a constant text runs that statement as surely as a
+/// plain one: it is read, at its place in the file (a doubled quote `''` is one quote, and the
+/// lines stay the file's); a text built by `format` from a variable is still only noted.
+#[test]
+fn do_blocks_read_the_constant_text_of_execute() {
+    let text = "\
+DO $$
+DECLARE t text := 'x';
+BEGIN
+  EXECUTE 'GRANT SELECT ON public.accounts TO PUBLIC';
+  IF true THEN EXECUTE 'CREATE ROLE loader LOGIN
+      PASSWORD ''s3cr3t-Pw'' BYPASSRLS'; END IF;
+  EXECUTE $q$ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY$q$;
+  EXECUTE format('CREATE TABLE %I (id int)', t);
+  EXECUTE 'GRANT ALL ON ' || t || ' TO PUBLIC';
+END
+$$;
+";
+    let (l, _) = load_str(text);
+    let m = &l.documents[0].value;
+    assert_eq!(m["grants"][0]["grantees"], serde_json::json!(["public"]));
+    assert_eq!(
+        text_at(text, &["grants", "0"]),
+        "GRANT SELECT ON public.accounts TO PUBLIC"
+    );
+    assert_eq!(m["roles"]["loader"]["options"]["bypassrls"], true);
+    assert_eq!(m["roles"]["loader"]["password"]["literal"], true);
+    assert_eq!(
+        text_at(text, &["roles", "loader", "options", "bypassrls"]),
+        "BYPASSRLS"
+    );
+    assert_eq!(
+        text_at(text, &["roles", "loader", "password"]),
+        "PASSWORD ''s3cr3t-Pw'"
+    );
+    assert_eq!(m["tables"]["public.accounts"]["rls"]["enabled"], true);
+    assert_eq!(m["grants"].as_array().map(Vec::len), Some(1));
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "db/t.sql:1:1: DO statement: 2 dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
+        ]
+    );
+}
+
 /// `DO LANGUAGE 'plpgsql' $$ … $$` names its language before the body, as a string (wild21:
 /// a pg_partman migration): the body is the dollar-quoted string, not the language's name.
 #[test]

@@ -73,9 +73,11 @@ fn wrapped<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// `^(?:\$\{[^}]*\}|\$\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_.:/-]*|\{\{.*\}\}|<[^<>]*>|
-/// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|\{[A-Za-z_][A-Za-z0-9_.]*\}|#\{[^}]*\}#?|@[A-Za-z_][A-Za-z0-9_.]*@|
-/// __[A-Za-z][A-Za-z0-9_]*__)$`: the last two are the token-replacement placeholders of deploy
-/// steps (Azure DevOps' Replace Tokens `#{Var}#`, a `sed` of `__DB_PASSWORD__`).
+/// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|%\([A-Za-z_][A-Za-z0-9_]*\)[sr]|\{[A-Za-z_][A-Za-z0-9_.]*\}|
+/// #\{[^}]*\}#?|@[A-Za-z_][A-Za-z0-9_.]*@|__[A-Za-z][A-Za-z0-9_]*__)$`: `%(password)s` is a
+/// Python format placeholder (`PASSWORD '%(password)s'` in an init script a program fills in);
+/// the last two are the token-replacement placeholders of deploy steps (Azure DevOps' Replace
+/// Tokens `#{Var}#`, a `sed` of `__DB_PASSWORD__`).
 pub(super) fn is_reference(v: &str) -> bool {
     let s = v.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -102,6 +104,8 @@ pub(super) fn is_reference(v: &str) -> bool {
             let rest = rest.strip_suffix(b"}").unwrap_or(rest);
             ident(rest, word)
         })
+        || inside(b"%(", b")s", &|inner| ident(inner, word))
+        || inside(b"%(", b")r", &|inner| ident(inner, word))
         || inside(b"{", b"}", &|inner| ident(inner, dotted))
         || inside(b"#{", b"}", &without(b'}'))
         || inside(b"#{", b"}#", &without(b'}'))

@@ -10,10 +10,15 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `PASSWORD $$…$$`.
+/// SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `PASSWORD $$…$$`, and `PASSWORD ''…''` written
+/// inside a quoted statement (`EXECUTE 'CREATE ROLE r PASSWORD ''…'''` in a `DO` block, which
+/// runeguard reads as a statement since wild37), tried first so that its doubled quotes are not
+/// read as an empty password.
 pub(super) static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:E?'((?:[^'\\]|''|\\.)*)'|\$\$(.*?)\$\$)")
-        .expect("sql regex")
+    Regex::new(
+        r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:''((?:[^'\\]|'''')+)''|E?'((?:[^'\\]|''|\\.)*)'|\$\$(.*?)\$\$)",
+    )
+    .expect("sql regex")
 });
 
 /// False only when [`SQL_PASSWORD`] cannot match: an ASCII text holding neither `password`
@@ -104,7 +109,7 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
     }
     if (text.contains('\'') || text.contains("$$")) && may_hold_sql_password(text) {
         for c in SQL_PASSWORD.captures_iter(text) {
-            if let Some(m) = c.get(1).or_else(|| c.get(2))
+            if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))
                 && !password_placeholder(m.as_str())
             {
                 out.push(m.range());

@@ -595,7 +595,7 @@ fn sql_password_prefilter_skips_only_texts_it_cannot_match() {
     let old = |t: &str| -> Vec<std::ops::Range<usize>> {
         SQL_PASSWORD
             .captures_iter(t)
-            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
             .map(|m| m.range())
             .collect()
     };
