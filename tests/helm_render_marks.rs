@@ -1755,3 +1755,57 @@ spec:
         assert!(!text.contains("smtpPw12345"), "{args:?}: {text}");
     }
 }
+
+/// A field of a `range` element printed through `tpl` (fluent-bit's `value: {{ tpl
+/// $item.value $ | quote }}` over `envWithTpl`): the printed text is not the field's, so no
+/// element was told and a literal token pointed at the collection's key (`envWithTpl:`). The
+/// element is the one whose field's text around its actions is what was printed.
+#[test]
+fn a_range_field_printed_through_tpl_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"flush: 1
+envWithTpl:
+  - name: USER
+    value: "{{ .Release.Name }}-writer"
+  - name: API_TOKEN
+    value: "tok-{{ .Values.flush }}-abcdef123456"
+  - name: DB_PASSWORD
+    value: "{{ .Release.Name }}"
+  - name: LEGACY_SECRET
+    value: Xk9vQ2hpZGRlblNlY3JldA
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      env:
+      {{- range $item := .Values.envWithTpl }}
+        - name: {{ $item.name }}
+          value: {{ tpl $item.value $ | quote }}
+      {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    // A field that is one action (`DB_PASSWORD`'s `{{ .Release.Name }}`) fits any text: its
+    // element is not told, and the finding stays at the collection's key.
+    assert_findings(
+        &v,
+        &[
+            ("K8S-017", "c/values.yaml", 2),
+            ("K8S-017", "c/values.yaml", 6),
+            ("K8S-017", "c/values.yaml", 10),
+        ],
+    );
+}
