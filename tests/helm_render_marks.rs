@@ -1693,3 +1693,119 @@ spec:
     // The `else` branch of a switch, inside a switch wrapping the whole object: neither tells.
     assert_eq!(related("K8S-009"), [], "{v}");
 }
+
+/// A Secret's `data` entry filled from a values switch (falcosidekick's `SMTP_TLS: {{
+/// .Values.config.smtp.tls | printf "%t" | b64enc }}`) marks the switch's values line as a
+/// credential; the word it holds (`true`) was then masked in every message of a finding on
+/// that values file (`readOnlyRootFilesystem is not set to ********`). A boolean or null
+/// word is masked where it is (the Secret's value), never searched for in messages.
+#[test]
+fn a_secrets_boolean_from_values_does_not_mask_the_word_in_messages() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            b"securityContext: {}\nsmtp:\n  tls: true\n  verify: False\n  password: smtpPw12345\n",
+        ),
+        (
+            "c/templates/all.yaml",
+            br#"apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+  namespace: apps
+data:
+  SMTP_TLS: "{{ .Values.smtp.tls | printf "%t" | b64enc }}"
+  SMTP_VERIFY: "{{ .Values.smtp.verify | printf "%t" | b64enc }}"
+  SMTP_PASSWORD: "{{ .Values.smtp.password | b64enc }}"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      {{- with .Values.securityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      args: ["--smtp-password=smtpPw12345"]
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-002,K8S-005"]);
+    let said = messages(&v);
+    assert!(
+        said.iter()
+            .any(|m| m.contains("readOnlyRootFilesystem is not set to true")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains("allowPrivilegeEscalation is not set to false")),
+        "{said:?}"
+    );
+    // The password itself stays masked everywhere.
+    for args in [&["render", "c"][..], &["inspect", "c"]] {
+        let out = rg().current_dir(chart.path()).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("smtpPw12345"), "{args:?}: {text}");
+    }
+}
+
+/// A field of a `range` element printed through `tpl` (fluent-bit's `value: {{ tpl
+/// $item.value $ | quote }}` over `envWithTpl`): the printed text is not the field's, so no
+/// element was told and a literal token pointed at the collection's key (`envWithTpl:`). The
+/// element is the one whose field's text around its actions is what was printed.
+#[test]
+fn a_range_field_printed_through_tpl_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"flush: 1
+envWithTpl:
+  - name: USER
+    value: "{{ .Release.Name }}-writer"
+  - name: API_TOKEN
+    value: "tok-{{ .Values.flush }}-abcdef123456"
+  - name: DB_PASSWORD
+    value: "{{ .Release.Name }}"
+  - name: LEGACY_SECRET
+    value: Xk9vQ2hpZGRlblNlY3JldA
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      env:
+      {{- range $item := .Values.envWithTpl }}
+        - name: {{ $item.name }}
+          value: {{ tpl $item.value $ | quote }}
+      {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    // A field that is one action (`DB_PASSWORD`'s `{{ .Release.Name }}`) fits any text: its
+    // element is not told, and the finding stays at the collection's key.
+    assert_findings(
+        &v,
+        &[
+            ("K8S-017", "c/values.yaml", 2),
+            ("K8S-017", "c/values.yaml", 6),
+            ("K8S-017", "c/values.yaml", 10),
+        ],
+    );
+}

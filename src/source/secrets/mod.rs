@@ -94,10 +94,20 @@ pub fn spreading_words(mut credentials: Vec<String>) -> Option<Words> {
 /// there the word is far more often the word (a key's name, `--initial-cluster-token`, a
 /// message saying a value "looks like a secret") than the password, and masking it there
 /// made messages and names unreadable.
+///
+/// A YAML boolean or null word (`true`, `false`, `null`) is one too: a Secret's `data`
+/// entry a chart fills from a switch (falcosidekick's `SMTP_TLS: {{ .Values.config.smtp.tls |
+/// printf "%t" | b64enc }}`) marks its values line, and every message quoting the word
+/// (`readOnlyRootFilesystem is not set to true`) was masked; no password is that word.
 pub fn vocabulary_word(credential: &str) -> bool {
     let v = credential.trim();
     // One word of letters: `toml-db-passphrase` says a credential word and is a passphrase.
-    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphabetic()) && secret_name(v)
+    !v.is_empty()
+        && v.bytes().all(|b| b.is_ascii_alphabetic())
+        && (secret_name(v)
+            || ["true", "false", "null"]
+                .iter()
+                .any(|w| v.eq_ignore_ascii_case(w)))
 }
 
 /// What a credential is shown as.

@@ -820,7 +820,7 @@ fn block_line(o: &Origin, printed: &str) -> Option<Origin> {
 /// the text between the actions in order, each action any text on the line. A line with no
 /// action, or whose own text outside the actions holds no letter or digit (`- {{ .x }}`),
 /// tells nothing.
-fn matches_with_actions(line: &str, printed: &str) -> bool {
+pub(super) fn matches_with_actions(line: &str, printed: &str) -> bool {
     around_actions(line, printed) == Some(true)
 }
 

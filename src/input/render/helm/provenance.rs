@@ -906,6 +906,19 @@ pub(super) fn element_of(
     whole.extend(rest);
     let mut found = Vec::new();
     below(coll, &whole, &is_shown, &mut found, &mut Vec::new());
+    // Or what `tpl` made of a string field holding actions (`value: {{ tpl $item.value $ |
+    // quote }}` over fluent-bit's `envWithTpl`, `value: "tok-{{ .Values.flush }}-…"`): the
+    // text around its actions, in order, when that text holds a letter or digit (a field
+    // that is one action fits any text). Asked only when no element printed its own text.
+    if found.is_empty() && !shown.is_empty() {
+        let is_tpl_shown = |v: &serde_json::Value| match v {
+            serde_json::Value::String(t) if t.contains("{{") && !t.contains('\n') => {
+                super::documents::matches_with_actions(t, shown)
+            }
+            _ => false,
+        };
+        below(coll, &whole, &is_tpl_shown, &mut found, &mut Vec::new());
+    }
     if let [one] = found.as_slice() {
         path.extend(one.iter().cloned());
     } else if found.is_empty()
