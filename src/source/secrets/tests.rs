@@ -45,6 +45,8 @@ fn names() {
         "KEYSTOREPASSWD",
         "DBPASSWORD_OLD",
         "REDISCLI_AUTH",
+        "REDIS_AUTH",
+        "redisAuth",
         "masterauth",
         "REQUIREPASS",
         "PGPASS",
@@ -74,6 +76,7 @@ fn names() {
         "COMPASS",
         "PAGETOKEN",
         "REDISCLI_AUTH_FILE",
+        "REDIS_AUTH_ENABLED",
         "AUTH",
     ] {
         assert!(!secret_name(n), "{n}");
