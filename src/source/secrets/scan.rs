@@ -349,7 +349,7 @@ fn program_passwords(text: &str, out: &mut Vec<Range<usize>>) {
                 } else {
                     continue;
                 };
-                let v = text[value.clone()].trim_matches(['"', '\'']);
+                let v = text[value.clone()].trim_matches(['"', '\'', '\\']);
                 let start = value.start + text[value.clone()].find(v).unwrap_or(0);
                 if !v.is_empty()
                     && !v.starts_with(['$', '`'])
@@ -410,13 +410,13 @@ fn command_words(text: &str, s: usize, e: usize) -> Vec<Range<usize>> {
             }
             let start = i;
             while i < line.end && !sep(bytes[i]) {
-                i += 1;
+                i = quoted_end(bytes, i, line.end).unwrap_or(i + 1);
             }
             if start == i {
                 continue;
             }
             let raw = &text[start..i];
-            let word = raw.trim_matches(['"', '\'']);
+            let word = raw.trim_matches(['"', '\'', '\\']);
             if word.starts_with('#') {
                 return words;
             }
@@ -432,6 +432,27 @@ fn command_words(text: &str, s: usize, e: usize) -> Vec<Range<usize>> {
         }
     }
     words
+}
+
+/// A shell word's quoted part opening at byte `i` (`-p'two words'`, `"a b"`, YAML's escaped
+/// `\"a b\"`): the byte after its closing quote, when a quote opens there (text follows it)
+/// and its closing quote on the line ends the word (a separator, a quote or the line's end
+/// follows). A quote that closes a YAML string the command is in (`--silent",`) opens nothing.
+fn quoted_end(bytes: &[u8], i: usize, end: usize) -> Option<usize> {
+    let q = bytes[i];
+    if !matches!(q, b'"' | b'\'') {
+        return None;
+    }
+    let ends_word = |c: Option<&u8>| {
+        c.is_none_or(|&c| {
+            c.is_ascii_whitespace() || matches!(c, b',' | b']' | b';' | b'"' | b'\'' | b'\\')
+        })
+    };
+    if ends_word(bytes[..end].get(i + 1)) {
+        return None;
+    }
+    let close = bytes[i + 1..end].iter().position(|&c| c == q)? + i + 1;
+    ends_word(bytes[..end].get(close + 1)).then_some(close + 1)
 }
 
 /// How far an option's value runs.

@@ -756,6 +756,32 @@ fn program_passwords_are_found_by_the_scanner() {
     );
 }
 
+/// A program's password written in quotes with spaces in it is one word of the command, as a
+/// shell reads it: the scan read it to its first space, so `inspect` printed
+/// `-p'Two ******** Secret9'` or the whole `-p'Two Words Secret9'` (its first word too short).
+#[test]
+fn quoted_program_passwords_are_read_whole() {
+    let text = concat!(
+        "test: [\"CMD-SHELL\", \"mysqladmin ping -uroot -p'Two Words Zq8vR3' --silent\"]\n",
+        "test: redis-cli -a \"another Multi Zq8vR4\" ping\n",
+        "test: \"mysqladmin ping -p\\\"escaped two Zq8vR5\\\" --silent\"\n",
+        "command: [\"redis-cli\", \"-a\", \"list item Zq8vR6\", \"ping\"]\n",
+        // a quote that closes the YAML string the command is in opens nothing
+        "test: [\"CMD\", \"mysqladmin ping -pZq8vR7xN2 --silent\", \"-u x\"]\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Two Words Zq8vR3",
+            "another Multi Zq8vR4",
+            "escaped two Zq8vR5",
+            "list item Zq8vR6",
+            "Zq8vR7xN2"
+        ]
+    );
+}
+
 /// Credentials in the forms of other languages written inside a text (a ConfigMap's nginx
 /// configuration, a script, Maven's settings.xml): `inspect` and `render` printed them.
 #[test]
