@@ -47,6 +47,8 @@ fn main() {
             || rel.ends_with(".yml")
             || rel.ends_with(".sql")
             || rel.ends_with(".toml")
+            || rel.ends_with(".env")
+            || rel.ends_with(".properties")
             || rel.ends_with(".tsv");
         if !keep || std::fs::read_to_string(&path).is_err() {
             continue;

@@ -1266,3 +1266,76 @@ fn notes_left_out_of_the_terminal_are_counted_on_the_summary_line() {
         .stdout(predicate::str::contains("file skipped: a Go template"))
         .stderr(predicate::str::contains("not shown").not());
 }
+
+/// `.env` files (hidden ones included) and configuration `.properties` files are found by the
+/// walk and checked; resource bundles, logging settings and hidden folders are not; a bad line
+/// is a located problem that does not stop the file's other lines (session wild38).
+#[test]
+fn env_and_properties_files_are_checked() {
+    let d = dir_with(&[
+        (".env", b"# local\nDB_PASSWORD=S3cr3t!x9local\nREDIS_USE_SSL=false\n"),
+        (".env.example", b"DB_PASSWORD=changeme\nAPI_KEY=your-api-key-here\nJWT_SECRET=${JWT_SECRET}\nSMTP_PASSWORD=\n"),
+        ("config/worker.env", b"this line is no setting\nexport QUEUE_TOKEN=q7Rt5Yw2Zx9Lm4Np\n"),
+        (
+            "src/main/resources/application.properties",
+            b"spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=hunter2xyz\n",
+        ),
+        ("src/main/resources/application-dev.properties", b"server.ssl.enabled=false\n"),
+        ("src/main/resources/messages.properties", b"error.password=Password must be 8 chars\n"),
+        ("src/main/resources/log4j.properties", b"log4j.appender.db.password=l0gPassw0rd99\n"),
+        (".hidden/app.env", b"DB_PASSWORD=S3cr3t!x9hidden\n"),
+    ]);
+    let out = rg()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "CFG-016,CFG-017",
+            ".",
+        ])
+        .output()
+        .expect("run");
+    let v = json_of(&out.stdout);
+    let mut got = findings(&v);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("CFG-016".into(), ".env".into(), 2),
+            ("CFG-016".into(), "config/worker.env".into(), 2),
+            (
+                "CFG-016".into(),
+                "src/main/resources/application.properties".into(),
+                2
+            ),
+            ("CFG-017".into(), ".env".into(), 3),
+            (
+                "CFG-017".into(),
+                "src/main/resources/application-dev.properties".into(),
+                1
+            ),
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let problems = v["problems"].as_array().expect("problems");
+    let bad: Vec<&Value> = problems
+        .iter()
+        .filter(|p| p["file"] == "config/worker.env")
+        .collect();
+    assert_eq!(bad.len(), 1, "{problems:?}");
+    assert_eq!(bad[0]["line"], 1);
+    assert!(
+        bad[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("expected KEY=value"),
+        "{bad:?}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for secret in ["S3cr3t!x9local", "q7Rt5Yw2Zx9Lm4Np", "hunter2xyz"] {
+        assert!(!text.contains(secret), "{secret} printed: {text}");
+    }
+}

@@ -49,7 +49,21 @@ const CREDENTIALS: &[&str] = &[
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
     "jwt-signing-secret-key-phrase",
     "executed-role-passphrase",
+    "dotenv-db-passphrase-31",
+    "dotenv-exported-api-token-77",
+    "dotenv quoted spaced secret",
+    "spring-props-passphrase-5",
+    "continued-props-head",
+    "secret-tail-piece-42",
+    "escaped-props-passphrase",
 ];
+
+/// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding.
+const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\nexport API_TOKEN=dotenv-exported-api-token-77 # the token\nMAIL_PASSWORD=\"dotenv quoted spaced secret\"\n";
+
+/// Spring's `application.properties`: a dotted key, a value continued over two lines, a
+/// `\\u` escape inside a value.
+const PROPERTIES: &str = "server.ssl.enabled=false\nspring.datasource.password=spring-props-passphrase-5\napp.jwt.secret=continued-props-head\\\n    secret-tail-piece-42\nspring.mail.password=escaped-\\u0070rops-passphrase\n";
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
 kind: Deployment
@@ -286,6 +300,8 @@ fn inputs() -> tempfile::TempDir {
         ("broken.yaml", BROKEN.as_bytes()),
         ("embedded.yaml", EMBEDDED.as_bytes()),
         ("realm.json", REALM.as_bytes()),
+        (".env", DOTENV.as_bytes()),
+        ("application.properties", PROPERTIES.as_bytes()),
     ])
 }
 
@@ -352,6 +368,8 @@ fn no_credential_in_inspect() {
         "broken.yaml",
         "embedded.yaml",
         "realm.json",
+        ".env",
+        "application.properties",
     ] {
         let out = rg()
             .current_dir(d.path())

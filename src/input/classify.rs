@@ -1,7 +1,9 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
 use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
-use crate::input::{Document, InputType, Loaded, config, embedded_file, kubernetes, postgres};
+use crate::input::{
+    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, postgres,
+};
 use crate::source::span::LineIndex;
 use crate::source::{Problem, SourceFile};
 use std::sync::Arc;
@@ -14,10 +16,21 @@ pub enum FileKind {
     Json,
     Sql,
     Toml,
+    /// A `.env` file (`.env`, `.env.example`, `app.env`).
+    Env,
+    /// A `.properties` file named for service configuration (`application.properties`).
+    Properties,
     Unknown,
 }
 
 pub fn file_kind(path: &str) -> FileKind {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if envfile::is_env_name(name) {
+        return FileKind::Env;
+    }
+    if envfile::is_config_properties_name(name) {
+        return FileKind::Properties;
+    }
     let ext = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -50,12 +63,14 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     match file_kind(&file.path) {
         FileKind::Sql => postgres::load(file),
         FileKind::Toml => config::load_toml(file),
+        FileKind::Env => envfile::load_env(file),
+        FileKind::Properties => envfile::load_properties(file),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
             let mut l = Loaded::default();
             if explicit {
-                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql and .toml)"));
+                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env and configuration .properties such as application.properties)"));
             }
             l
         }
@@ -318,6 +333,8 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Yaml => load_yaml(embedded, Schema::Core),
         FileKind::Json => load_yaml(embedded, Schema::Json),
         FileKind::Toml => config::load_toml(embedded),
+        FileKind::Env => envfile::load_env(embedded),
+        FileKind::Properties => envfile::load_properties(embedded),
         FileKind::Sql | FileKind::Unknown => return None,
     })
 }

@@ -67,7 +67,17 @@ pub fn discover(
         let mut links_out: Vec<String> = Vec::new();
         let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         let walker = ignore::WalkBuilder::new(root)
-            .hidden(true)
+            // Hidden files and folders are skipped, except `.env` files (`.env`,
+            // `.env.production`), which hold a service's configuration.
+            .hidden(false)
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || e.file_name().to_str().is_none_or(|n| {
+                        !n.starts_with('.')
+                            || (super::envfile::is_env_name(n)
+                                && e.file_type().is_some_and(|t| t.is_file()))
+                    })
+            })
             .git_ignore(true)
             .git_exclude(true)
             .git_global(false)

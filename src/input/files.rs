@@ -96,6 +96,11 @@ pub fn anchor_glob(pattern: &str, dir: &Path) -> String {
 }
 
 pub fn has_known_extension(path: &Path) -> bool {
+    if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        super::envfile::is_env_name(n) || super::envfile::is_config_properties_name(n)
+    }) {
+        return true;
+    }
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod config;
 pub mod discover;
 pub mod embedded_file;
+pub mod envfile;
 pub mod files;
 pub mod kubernetes;
 pub mod postgres;

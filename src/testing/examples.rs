@@ -88,10 +88,21 @@ fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize 
 /// of its first pass fixture that is not reported (a document may need the ones after it,
 /// such as a DestinationRule for the subsets a VirtualService routes to). Both are checked
 /// here, so an example never claims what the rule does not do.
+/// The fixture a rule's page shows (`fail` or pass): the first one in YAML, JSON, TOML or SQL,
+/// whose suppression comment the example adds; a `.env` or `.properties` one only when the
+/// rule has no other (a `.properties` value runs to its line's end, comment and all).
+fn example_fixture(fixtures: &[super::Fixture], fail: bool) -> Option<&super::Fixture> {
+    use crate::input::classify::{FileKind, file_kind};
+    let plain =
+        |f: &&super::Fixture| !matches!(file_kind(&f.path), FileKind::Env | FileKind::Properties);
+    let of_kind = || fixtures.iter().filter(move |f| f.fail == fail);
+    of_kind().find(plain).or_else(|| of_kind().next())
+}
+
 pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
     let fixtures = builtin_fixtures(rule);
     let mut ex = Examples::default();
-    if let Some(fx) = fixtures.iter().find(|f| f.fail) {
+    if let Some(fx) = example_fixture(&fixtures, true) {
         ex.lang = fence_lang(&fx.path);
         let docs = documents(&fx.path, &fx.text);
         let marked = docs
@@ -119,7 +130,7 @@ pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
             ex.suppressed = Some(render_lines(&lines));
         }
     }
-    if let Some(fx) = fixtures.iter().find(|f| !f.fail) {
+    if let Some(fx) = example_fixture(&fixtures, false) {
         let docs = documents(&fx.path, &fx.text);
         let end = (1..=docs.len())
             .find(|&k| {

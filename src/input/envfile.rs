@@ -1,0 +1,718 @@
+//! Service configuration written as `.env` files and Java `.properties` files.
+//!
+//! Both are read into one configuration document: a mapping of keys to string values with the
+//! span of every entry (its key through its value), as the TOML and YAML loaders produce, so
+//! the configuration rules read them unchanged.
+//!
+//! * `.env` (Docker Compose, dotenv, Vite, Rails…): `KEY=value`, `export KEY=value`, single
+//!   quotes (literal), double quotes (escapes; both may span lines), `#` comments (in an
+//!   unquoted value after a space), blank lines. Keys stay flat, as a Compose environment's.
+//! * `.properties` (Spring Boot's `application.properties`, Kafka, JDBC, Gradle): `key=value`,
+//!   `key: value`, `key value`, `#`/`!` comments, backslash line continuations, `\uXXXX`
+//!   escapes. A dotted key is nested (`spring.datasource.password` is
+//!   `{spring: {datasource: {password: …}}}`), as Spring reads the same setting in
+//!   `application.yml`; a key both set and used as a prefix (`a.b=1`, `a.b.c=2`) keeps its later
+//!   entries flat at the top. Values are typed as `application.yml`'s would be: `true`,
+//!   `false` and decimal integers are booleans and numbers, the rest text.
+//!
+//! A line that cannot be read is a located problem; the other lines are read all the same.
+
+use crate::input::{Document, InputType, Loaded, config};
+use crate::source::span::{Children, Span, SpanTree};
+use crate::source::{Problem, SourceFile};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// Most problems reported for one file; a file with more is no such file (a binary, a script).
+const MAX_PROBLEMS: usize = 20;
+
+/// True for a `.env` file's name: `.env`, `.env.example`, `.env.production`, `app.env`.
+pub fn is_env_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == ".env" || n.starts_with(".env.") || (n.ends_with(".env") && n.len() > 4)
+}
+
+/// Stems of `.properties` files that hold service configuration (Spring Boot's
+/// `application-prod.properties`, `bootstrap.properties`, JDBC and Hibernate settings, Kafka's
+/// `server.properties` and clients', Gradle's `gradle.properties`, which holds repository and
+/// signing credentials). Resource bundles (`messages_fr.properties`), logging
+/// (`log4j.properties`) and wrapper settings (`gradle-wrapper.properties`) are not read: their
+/// keys are no settings (`error.password.required=Password is required`).
+const PROPERTIES_STEMS: &[&str] = &[
+    "application",
+    "bootstrap",
+    "config",
+    "configuration",
+    "settings",
+    "db",
+    "database",
+    "jdbc",
+    "datasource",
+    "hibernate",
+    "mail",
+    "smtp",
+    "redis",
+    "kafka",
+    "server",
+    "client",
+    "producer",
+    "consumer",
+    "connect",
+    "gradle",
+    "credentials",
+    "secrets",
+    "env",
+    "environment",
+];
+
+/// True for a `.properties` file's name that holds service configuration: its first or last
+/// dotted part starts with one of [`PROPERTIES_STEMS`] followed by nothing, `-` or `_`
+/// (`application-prod.properties`, `jdbc.dev.properties`, `svc.application.properties`).
+pub fn is_config_properties_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let Some(stem) = n.strip_suffix(".properties") else {
+        return false;
+    };
+    let first_word = |part: &str| part.split(['-', '_']).next().unwrap_or("").to_string();
+    let parts: Vec<&str> = stem.split('.').collect();
+    let candidates = [parts.first().copied(), parts.last().copied()];
+    candidates.into_iter().flatten().any(|p| {
+        let w = first_word(p);
+        PROPERTIES_STEMS.contains(&w.as_str()) && w != "gradle" || p == "gradle"
+    })
+}
+
+/// One entry read: key, value, the key's span and the value's span (quotes included).
+struct Entry {
+    key: String,
+    value: String,
+    key_span: Span,
+    value_span: Span,
+}
+
+/// Loads a `.env` file as one configuration document.
+pub fn load_env(file: &Arc<SourceFile>) -> Loaded {
+    let mut problems = Vec::new();
+    let entries = parse_env(&file.text, &mut |at, msg| {
+        problem(file, &mut problems, at, msg)
+    });
+    document(file, flat(file, entries), problems)
+}
+
+/// Loads a `.properties` file as one configuration document.
+pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
+    let mut problems = Vec::new();
+    let entries = parse_properties(&file.text, &mut |at, msg| {
+        problem(file, &mut problems, at, msg)
+    });
+    document(file, nested(file, entries), problems)
+}
+
+fn problem(file: &SourceFile, problems: &mut Vec<Problem>, at: usize, msg: String) {
+    if problems.len() < MAX_PROBLEMS {
+        problems.push(Problem::error(
+            &file.path,
+            Some(file.lines.pos_at_offset(&file.text, at)),
+            msg,
+        ));
+    }
+}
+
+fn document(
+    file: &Arc<SourceFile>,
+    (value, mut spans): (Value, SpanTree),
+    problems: Vec<Problem>,
+) -> Loaded {
+    let whole = Span::new(0, file.text.len());
+    spans.span = whole;
+    spans.focus = file.lines.first_line(&file.text, whole);
+    let subtype = config::subtype(&value, &file.path);
+    let resource = config::resource_label(&value, subtype, 0);
+    Loaded {
+        documents: vec![Document {
+            file: file.clone(),
+            index: 0,
+            input_type: InputType::Config,
+            subtype: subtype.to_string(),
+            resource,
+            value,
+            spans,
+            substituted: Vec::new(),
+            embedded: false,
+        }],
+        problems,
+    }
+}
+
+fn union(a: Span, b: Span) -> Span {
+    Span {
+        start: a.start.min(b.start),
+        end: a.end.max(b.end),
+    }
+}
+
+/// The tree of one entry: the value's span (what a credential's mask covers, as a YAML
+/// scalar's), focused on the entry's key through its value on its first line (where a
+/// finding points).
+fn entry_tree(file: &SourceFile, e: &Entry) -> SpanTree {
+    let mut t = SpanTree::leaf(e.value_span);
+    t.focus = file
+        .lines
+        .first_line(&file.text, union(e.key_span, e.value_span));
+    t
+}
+
+/// Entries as a flat mapping; a key written again replaces the earlier entry (Compose and
+/// dotenv read the later one).
+fn flat(file: &SourceFile, entries: Vec<Entry>) -> (Value, SpanTree) {
+    let mut map = Map::new();
+    let mut trees: Vec<(String, SpanTree)> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let t = entry_tree(file, &e);
+        if map.shift_remove(&e.key).is_some() {
+            trees.retain(|(k, _)| *k != e.key);
+        }
+        map.insert(e.key.clone(), Value::String(e.value));
+        trees.push((e.key, t));
+    }
+    let root = SpanTree {
+        span: Span::new(0, file.text.len()),
+        focus: Span::new(0, 0),
+        children: Children::Map(trees),
+        origin: None,
+    };
+    (Value::Object(map), root)
+}
+
+/// A mapping under construction: keys in source order.
+enum Node {
+    Leaf(String, SpanTree),
+    Map(Vec<(String, Node)>),
+}
+
+/// Puts a leaf at `segs` under `entries`; Err when a segment is already a leaf (or the last
+/// one already a mapping).
+fn put(entries: &mut Vec<(String, Node)>, segs: &[&str], leaf: Node) -> Result<(), Node> {
+    let Some((first, rest)) = segs.split_first() else {
+        return Err(leaf);
+    };
+    let at = entries.iter().position(|(k, _)| k == first);
+    if rest.is_empty() {
+        return match at {
+            Some(i) if matches!(entries[i].1, Node::Leaf(..)) => {
+                // Written again: the later value counts (java.util.Properties), at its place.
+                entries.remove(i);
+                entries.push((first.to_string(), leaf));
+                Ok(())
+            }
+            Some(_) => Err(leaf),
+            None => {
+                entries.push((first.to_string(), leaf));
+                Ok(())
+            }
+        };
+    }
+    let i = match at {
+        Some(i) => i,
+        None => {
+            entries.push((first.to_string(), Node::Map(Vec::new())));
+            entries.len() - 1
+        }
+    };
+    match &mut entries[i].1 {
+        Node::Map(children) => put(children, rest, leaf),
+        Node::Leaf(..) => Err(leaf),
+    }
+}
+
+/// Entries as a mapping nested at the dots of their keys.
+fn nested(file: &SourceFile, entries: Vec<Entry>) -> (Value, SpanTree) {
+    let mut root: Vec<(String, Node)> = Vec::new();
+    for e in entries {
+        let t = entry_tree(file, &e);
+        let leaf = Node::Leaf(e.value, t);
+        let segs: Vec<&str> = e.key.split('.').collect();
+        let leaf = if segs.iter().any(|s| s.is_empty()) {
+            leaf
+        } else {
+            match put(&mut root, &segs, leaf) {
+                Ok(()) => continue,
+                Err(leaf) => leaf,
+            }
+        };
+        // Flat at the top: a key with an empty segment, or one whose prefix is a value.
+        root.retain(|(k, n)| !(k == &e.key && matches!(n, Node::Leaf(..))));
+        root.push((e.key, leaf));
+    }
+    let (value, mut tree) = convert(root, Span::new(0, file.text.len()));
+    tree.focus = Span::new(0, 0);
+    (value, tree)
+}
+
+fn convert(entries: Vec<(String, Node)>, own: Span) -> (Value, SpanTree) {
+    let mut map = Map::new();
+    let mut trees = Vec::with_capacity(entries.len());
+    let mut span: Option<Span> = None;
+    for (k, n) in entries {
+        let (v, t) = match n {
+            Node::Leaf(s, t) => (typed(s), t),
+            Node::Map(children) => convert(children, own),
+        };
+        let cover = union(t.span, t.focus);
+        span = Some(span.map_or(cover, |s| union(s, cover)));
+        map.insert(k.clone(), v);
+        trees.push((k, t));
+    }
+    let span = span.unwrap_or(own);
+    (
+        Value::Object(map),
+        SpanTree {
+            span,
+            focus: span,
+            children: Children::Map(trees),
+            origin: None,
+        },
+    )
+}
+
+/// A `.properties` value typed as `application.yml` would type it (YAML 1.2 core schema), so
+/// `spring.datasource.password=1208` is the number `password: 1208` is, and
+/// `server.ssl.enabled=false` the boolean: `true`/`false` in any of YAML's cases, and decimal
+/// integers without a leading zero that fit 64 bits. Everything else stays text.
+fn typed(s: String) -> Value {
+    match s.as_str() {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(&s);
+    let decimal = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if decimal && let Ok(n) = s.trim_start_matches('+').parse::<i64>() {
+        return Value::Number(n.into());
+    }
+    Value::String(s)
+}
+
+/// A `.env` key: letters, digits, `_`, `.` and `-`, not starting with a digit.
+fn valid_env_key(k: &str) -> bool {
+    !k.is_empty()
+        && !k.starts_with(|c: char| c.is_ascii_digit())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// The entries of a `.env` text; `report(offset, message)` is told of each unreadable line.
+fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            pos = line_end + 1;
+            continue;
+        }
+        let mut start = pos + indent;
+        if let Some(rest) = body.strip_prefix("export")
+            && rest.starts_with([' ', '\t'])
+        {
+            start += 6 + (rest.len() - rest.trim_start().len());
+        }
+        let Some(eq) = text[start..line_end].find('=') else {
+            let word = text[start..line_end].trim_end();
+            // `export KEY` (export a variable set elsewhere) sets nothing.
+            if !(body.starts_with("export") && valid_env_key(word)) {
+                report(start, "invalid .env line: expected KEY=value".to_string());
+            }
+            pos = line_end + 1;
+            continue;
+        };
+        let raw_key = &text[start..start + eq];
+        let key = raw_key.trim_end();
+        if !valid_env_key(key) {
+            report(
+                start,
+                format!(
+                    "invalid .env line: {:?} is not a variable name (letters, digits and _)",
+                    key.chars().take(40).collect::<String>()
+                ),
+            );
+            pos = line_end + 1;
+            continue;
+        }
+        let key_span = Span::new(start, start + key.len());
+        let mut v = start + eq + 1;
+        while v < line_end && matches!(text.as_bytes()[v], b' ' | b'\t') {
+            v += 1;
+        }
+        let quote = text[v..line_end].chars().next();
+        let (value, value_end, resume) = match quote {
+            Some(q @ ('\'' | '"' | '`')) => match quoted(text, v + 1, q) {
+                Some((value, close)) => {
+                    let after_end = text[close..].find('\n').map_or(text.len(), |i| close + i);
+                    (value, close, after_end)
+                }
+                None => {
+                    report(
+                        v,
+                        format!("invalid .env line: the {q} quote of {key} is not closed"),
+                    );
+                    pos = line_end + 1;
+                    continue;
+                }
+            },
+            _ => {
+                let raw = &text[v..line_end];
+                let mut end = raw.len();
+                let bytes = raw.as_bytes();
+                for (i, b) in bytes.iter().enumerate() {
+                    if *b == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) {
+                        end = i;
+                        break;
+                    }
+                }
+                let value = raw[..end].trim_end().trim_end_matches('\r');
+                (value.to_string(), v + value.len(), line_end)
+            }
+        };
+        out.push(Entry {
+            key: key.to_string(),
+            value,
+            key_span,
+            value_span: Span::new(v, value_end.max(v)),
+        });
+        pos = resume + 1;
+    }
+    out
+}
+
+/// A quoted `.env` value from `from` (after the opening quote): its text and the offset just
+/// past the closing quote; None when it is not closed. Double quotes read escapes.
+fn quoted(text: &str, from: usize, q: char) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = text[from..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == q {
+            return Some((out, from + i + 1));
+        }
+        if c == '\\' && q == '"' {
+            match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'r')) => out.push('\r'),
+                Some((_, e)) => {
+                    if !matches!(e, '"' | '\\' | '$' | '`') {
+                        out.push('\\');
+                    }
+                    out.push(e);
+                }
+                None => return None,
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    None
+}
+
+/// The entries of a `.properties` text (java.util.Properties' grammar).
+fn parse_properties(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    let line_end = |p: usize| text[p..].find('\n').map_or(text.len(), |i| p + i);
+    while pos < text.len() {
+        // Skip the line's leading white space.
+        let mut p = pos;
+        while p < text.len() && matches!(bytes[p], b' ' | b'\t' | b'\x0c' | b'\r') {
+            p += 1;
+        }
+        let end = line_end(p);
+        if p >= end || matches!(bytes[p], b'#' | b'!') {
+            pos = end + 1;
+            continue;
+        }
+        // The logical line: natural lines joined where one ends in an odd number of `\`.
+        let mut chars: Vec<(usize, char)> = Vec::new();
+        let mut seg_start = p;
+        let logical_end;
+        loop {
+            let e = line_end(seg_start);
+            let mut seg = &text[seg_start..e];
+            seg = seg.strip_suffix('\r').unwrap_or(seg);
+            let trailing = seg.len() - seg.trim_end_matches('\\').len();
+            if trailing % 2 == 1 && e < text.len() {
+                let kept = &seg[..seg.len() - 1];
+                chars.extend(kept.char_indices().map(|(i, c)| (seg_start + i, c)));
+                let mut n = e + 1;
+                while n < text.len() && matches!(bytes[n], b' ' | b'\t' | b'\x0c') {
+                    n += 1;
+                }
+                seg_start = n;
+            } else {
+                let kept = if trailing % 2 == 1 {
+                    &seg[..seg.len() - 1]
+                } else {
+                    seg
+                };
+                chars.extend(kept.char_indices().map(|(i, c)| (seg_start + i, c)));
+                logical_end = seg_start + kept.len();
+                pos = e + 1;
+                break;
+            }
+        }
+        // Key: up to an unescaped `=`, `:` or white space.
+        let mut i = 0;
+        let mut key = String::new();
+        let mut bad: Option<usize> = None;
+        while i < chars.len() {
+            let c = chars[i].1;
+            if matches!(c, '=' | ':' | ' ' | '\t' | '\x0c') {
+                break;
+            }
+            if c == '\\' {
+                i = unescape(&chars, i, &mut key, &mut bad);
+            } else {
+                key.push(c);
+                i += 1;
+            }
+        }
+        let key_end = chars.get(i).map_or(logical_end, |c| c.0);
+        while i < chars.len() && matches!(chars[i].1, ' ' | '\t' | '\x0c') {
+            i += 1;
+        }
+        if i < chars.len() && matches!(chars[i].1, '=' | ':') {
+            i += 1;
+            while i < chars.len() && matches!(chars[i].1, ' ' | '\t' | '\x0c') {
+                i += 1;
+            }
+        }
+        let value_start = chars.get(i).map_or(logical_end, |c| c.0);
+        let mut value = String::new();
+        while i < chars.len() {
+            if chars[i].1 == '\\' {
+                i = unescape(&chars, i, &mut value, &mut bad);
+            } else {
+                value.push(chars[i].1);
+                i += 1;
+            }
+        }
+        if let Some(at) = bad {
+            report(
+                at,
+                "invalid .properties line: malformed \\uXXXX escape".to_string(),
+            );
+            continue;
+        }
+        out.push(Entry {
+            key,
+            value,
+            key_span: Span::new(p, key_end.max(p)),
+            value_span: Span::new(value_start, logical_end.max(value_start)),
+        });
+    }
+    out
+}
+
+/// Reads the escape at `chars[i]` (a `\`) into `out`; returns the index after it. A malformed
+/// `\u` escape sets `bad` to its offset.
+fn unescape(chars: &[(usize, char)], i: usize, out: &mut String, bad: &mut Option<usize>) -> usize {
+    let Some(&(_, c)) = chars.get(i + 1) else {
+        return i + 1;
+    };
+    match c {
+        't' => out.push('\t'),
+        'n' => out.push('\n'),
+        'r' => out.push('\r'),
+        'f' => out.push('\x0c'),
+        'u' => {
+            let hex: String = chars.iter().skip(i + 2).take(4).map(|c| c.1).collect();
+            match (hex.len() == 4)
+                .then(|| u32::from_str_radix(&hex, 16).ok())
+                .flatten()
+            {
+                Some(n) => {
+                    out.push(char::from_u32(n).unwrap_or('\u{fffd}'));
+                    return i + 6;
+                }
+                None => {
+                    bad.get_or_insert(chars[i].0);
+                    return (i + 2 + hex.len()).min(chars.len());
+                }
+            }
+        }
+        other => out.push(other),
+    }
+    i + 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::span::PathSeg;
+    use serde_json::json;
+
+    fn load(name: &str, text: &str) -> Loaded {
+        let file = SourceFile::new(name.into(), None, text.to_string());
+        if name.ends_with(".properties") {
+            load_properties(&file)
+        } else {
+            load_env(&file)
+        }
+    }
+
+    /// (line, column) of the start and end of the focus at `path`.
+    fn focus(l: &Loaded, path: &[&str]) -> (u32, u32, u32, u32) {
+        let d = &l.documents[0];
+        let p: Vec<PathSeg> = path.iter().map(|k| PathSeg::Key(k.to_string())).collect();
+        let s = d.spans.get(&p).unwrap().focus;
+        let (a, b) = (d.file.pos(s.start), d.file.pos(s.end));
+        (a.line, a.column, b.line, b.column)
+    }
+
+    #[test]
+    fn names() {
+        for n in [
+            ".env",
+            ".env.example",
+            ".ENV.production",
+            "app.env",
+            "config/db.env",
+        ] {
+            let name = n.rsplit('/').next().unwrap();
+            assert!(is_env_name(name), "{n}");
+        }
+        for n in ["env", "environment.yaml", ".envrc", "x.env.yaml"] {
+            assert!(!is_env_name(n), "{n}");
+        }
+        for n in [
+            "application.properties",
+            "application-prod.properties",
+            "bootstrap.properties",
+            "gradle.properties",
+            "jdbc.dev.properties",
+            "svc.application.properties",
+            "Application_Local.properties",
+        ] {
+            assert!(is_config_properties_name(n), "{n}");
+        }
+        for n in [
+            "messages.properties",
+            "messages_fr.properties",
+            "log4j.properties",
+            "gradle-wrapper.properties",
+            "ValidationMessages.properties",
+            "application.yml",
+        ] {
+            assert!(!is_config_properties_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn env_grammar() {
+        let text = "# comment\n\nexport A=1\nB = two words # note\nC='lit $X \\n'\nD=\"esc\\n\\\"q\\\"\"\nE=\nF=a#b\nG=\"multi\nline\" # c\nH=${DB_PASSWORD}\r\nI=last\n";
+        let l = load(".env", text);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(
+            l.documents[0].value,
+            json!({"A": "1", "B": "two words", "C": "lit $X \\n", "D": "esc\n\"q\"", "E": "", "F": "a#b", "G": "multi\nline", "H": "${DB_PASSWORD}", "I": "last"})
+        );
+        assert_eq!(focus(&l, &["A"]), (3, 8, 3, 11));
+        assert_eq!(focus(&l, &["B"]), (4, 1, 4, 14));
+        assert_eq!(focus(&l, &["I"]), (12, 1, 12, 7));
+        assert_eq!(l.documents[0].subtype, "generic");
+    }
+
+    #[test]
+    fn env_bad_lines_are_located_and_skipped() {
+        let l = load(".env", "A=1\nnot a setting\n1X=2\nB='open\nC=3\n");
+        let lines: Vec<u32> = l.problems.iter().map(|p| p.pos.unwrap().line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert!(l.problems[0].message.contains("expected KEY=value"));
+        assert_eq!(l.documents[0].value, json!({"A": "1", "C": "3"}));
+        // A later entry replaces an earlier one.
+        let l = load(".env", "A=1\nB=2\nA=3\n");
+        assert_eq!(l.documents[0].value, json!({"B": "2", "A": "3"}));
+        assert_eq!(focus(&l, &["A"]), (3, 1, 3, 4));
+    }
+
+    #[test]
+    fn properties_grammar() {
+        let text = "# c\n! c\nspring.datasource.url=jdbc:x\nspring.datasource.password : hunter2xyz\nkey value with spaces\nport=8080\nzip=0123\nssl=False\nlong = a,\\\n    b,\\\n    c\nuni=\\u0041\\t\nlogging.level=INFO\nlogging.level.root=WARN\nempty\n";
+        let l = load("application.properties", text);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(
+            l.documents[0].value,
+            json!({
+                "spring": {"datasource": {"url": "jdbc:x", "password": "hunter2xyz"}},
+                "key": "value with spaces",
+                "port": 8080,
+                "zip": "0123",
+                "ssl": false,
+                "long": "a,b,c",
+                "uni": "A\t",
+                "logging": {"level": "INFO"},
+                "logging.level.root": "WARN",
+                "empty": ""
+            })
+        );
+        assert_eq!(
+            focus(&l, &["spring", "datasource", "password"]),
+            (4, 1, 4, 40)
+        );
+        // A continued entry points at its first line.
+        assert_eq!(focus(&l, &["long"]).0, 9);
+        let d = &l.documents[0];
+        let long = d.spans.get(&[PathSeg::Key("long".into())]).unwrap().span;
+        assert_eq!(d.file.pos(long.end).line, 11);
+        // The node's span is the value (what a mask covers); its focus starts at the key.
+        let pw = d
+            .spans
+            .get(&[
+                PathSeg::Key("spring".into()),
+                PathSeg::Key("datasource".into()),
+                PathSeg::Key("password".into()),
+            ])
+            .unwrap()
+            .span;
+        assert_eq!(&text[pw.start as usize..pw.end as usize], "hunter2xyz");
+    }
+
+    #[test]
+    fn properties_bad_escape_is_located() {
+        let l = load("application.properties", "a=1\nb=\\u00zz\nc=3\n");
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(l.problems[0].pos.unwrap().line, 2);
+        assert_eq!(l.documents[0].value, json!({"a": 1, "c": 3}));
+    }
+
+    fn char_aligned(l: &Loaded, text: &str) -> bool {
+        fn walk(t: &SpanTree, text: &str) -> bool {
+            let ok = |o: u32| (o as usize) <= text.len() && text.is_char_boundary(o as usize);
+            ok(t.span.start)
+                && ok(t.span.end)
+                && ok(t.focus.start)
+                && ok(t.focus.end)
+                && match &t.children {
+                    Children::Map(m) => m.iter().all(|(_, c)| walk(c, text)),
+                    Children::Seq(s) => s.iter().all(|c| walk(c, text)),
+                    Children::Leaf => true,
+                }
+        }
+        l.documents.iter().all(|d| walk(&d.spans, text))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn loaders_never_panic_and_spans_are_char_aligned(text in "(\\PC|[=:#!'\"`\\\\ \t\r\n.]|export |\\\\u00)*") {
+            let l = load(".env", &text);
+            proptest::prop_assert!(char_aligned(&l, &text));
+            let l = load("application.properties", &text);
+            proptest::prop_assert!(char_aligned(&l, &text));
+        }
+    }
+}
