@@ -324,8 +324,10 @@ fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         }
         let Some(eq) = text[start..line_end].find('=') else {
             let word = text[start..line_end].trim_end();
-            // `export KEY` (export a variable set elsewhere) sets nothing.
-            if !(body.starts_with("export") && valid_env_key(word)) {
+            // `export KEY` (export a variable set elsewhere) sets nothing, nor does a bare
+            // `KEY`: Compose's `env_file` and `docker run --env-file` pass that variable on
+            // from the environment they run in.
+            if !valid_env_key(word) {
                 report(start, "invalid .env line: expected KEY=value".to_string());
             }
             pos = line_end + 1;
@@ -629,7 +631,10 @@ mod tests {
 
     #[test]
     fn env_bad_lines_are_located_and_skipped() {
-        let l = load(".env", "A=1\nnot a setting\n1X=2\nB='open\nC=3\n");
+        let l = load(
+            ".env",
+            "A=1\nnot a setting\n1X=2\nB='open\nC=3\nPASSED_ON\n",
+        );
         let lines: Vec<u32> = l.problems.iter().map(|p| p.pos.unwrap().line).collect();
         assert_eq!(lines, [2, 3, 4]);
         assert!(l.problems[0].message.contains("expected KEY=value"));
