@@ -34,7 +34,7 @@
 #   for their templates' container, script, initContainers and sidecars.
 #   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
 #   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
-#   for the driver, the executor and their sidecars and init containers; summerwind
+#   for the driver, the executor (their env and envVars) and their sidecars and init containers; summerwind
 #   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
 # custom:
 #   id: K8S-017
@@ -81,6 +81,25 @@ deny contains finding if {
 			"path": array.concat(c.path, ["env", i, "value"]),
 		},
 		credentials.password_part(var.value),
+	)
+}
+
+# The Spark operator's `envVars` (a driver's or executor's map of name to value, the older
+# form of `env`): a literal credential there is an env value like any other.
+deny contains finding if {
+	some c in k8s.containers
+	vars := c.value.envVars
+	is_object(vars)
+	some name, value in vars
+	is_string(value)
+	why := reportable(credentials.reasons(name, value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s sets env var %q (envVars) to a literal value that %s", [k8s.container_label(c), name, wording(why)]),
+			"path": array.concat(c.path, ["envVars", name]),
+		},
+		credentials.password_part(value),
 	)
 }
 

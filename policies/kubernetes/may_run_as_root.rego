@@ -7,12 +7,17 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' templates and the Spark operator's driver and executor (with their init
+#   containers and sidecars) are read too, the pod-level fallback being the template's
+#   securityContext, else the workflow's spec.securityContext (Argo replaces the whole object,
+#   it does not merge fields), and the driver's or executor's podSecurityContext; Argo's
+#   podSpecPatch, a free-form patch string, is not read.
 # custom:
 #   id: K8S-003
 #   name: may-run-as-root
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]
@@ -37,6 +42,7 @@ import rego.v1
 deny contains finding if {
 	some c in k8s.containers
 	not non_root(c)
+	not k8s.partial(c)
 	finding := {
 		"msg": sprintf("%s %s", [k8s.container_label(c), problem(c)]),
 		"path": culprit_path(c),

@@ -11,12 +11,17 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' templates and the Spark operator's driver and executor (with their init
+#   containers and sidecars) are read too, the pod-level fallback being the template's
+#   securityContext, else the workflow's spec.securityContext (Argo replaces the whole object,
+#   it does not merge fields), and the driver's or executor's podSecurityContext; Argo's
+#   podSpecPatch, a free-form patch string, is not read.
 # custom:
 #   id: K8S-021
 #   name: missing-seccomp-profile
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication]
 #   controls:
 #     nist-800-53: [CM-7, SC-39]
 #     nist-csf-2.0: [PR.PS-01]
@@ -54,6 +59,7 @@ deny contains finding if {
 	not k8s.is_windows
 	some c in k8s.containers
 	not profile(c)
+	not k8s.partial(c)
 	finding := {
 		"msg": sprintf("%s has no seccomp profile (neither the pod nor the container sets seccompProfile)", [k8s.container_label(c)]),
 		"path": k8s.security_path(c, "seccompProfile"),
@@ -72,8 +78,9 @@ profile(c) := {"type": c.value.securityContext.seccompProfile.type, "path": arra
 	key := container_annotation(c)
 	value := k8s.pod_annotations[key]
 	is_string(value)
-} else := {"type": k8s.pod_spec.securityContext.seccompProfile.type, "path": array.concat(k8s.pod_spec_path, ["securityContext", "seccompProfile", "type"]), "source": "pod"} if {
-	is_string(k8s.pod_spec.securityContext.seccompProfile.type)
+} else := {"type": pod.value.seccompProfile.type, "path": array.concat(pod.path, ["seccompProfile", "type"]), "source": "pod"} if {
+	pod := k8s.pod_security(c)
+	is_string(pod.value.seccompProfile.type)
 } else := {"type": annotation_type(value), "path": array.concat(k8s.pod_metadata_path, ["annotations", pod_annotation]), "source": "pod annotation"} if {
 	value := k8s.pod_annotations[pod_annotation]
 	is_string(value)

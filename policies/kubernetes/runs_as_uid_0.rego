@@ -9,7 +9,10 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
 #   driver and executor and summerwind actions-runner-controller's runner are read for their own
-#   securityContext (the pod-level settings of those kinds are not read by this rule).
+#   securityContext. The pod-level fallback of an Argo template is its own securityContext,
+#   else the workflow's spec.securityContext (Argo replaces the whole object); that of a Spark
+#   driver or executor is its podSecurityContext; Tekton's and the summerwind runner's pod-level
+#   settings are not read by this rule, nor Argo's podSpecPatch.
 # custom:
 #   id: K8S-004
 #   name: runs-as-uid-0

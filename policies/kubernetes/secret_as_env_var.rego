@@ -7,12 +7,15 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
+#   driver and executor (their `envSecrets` map too) and summerwind actions-runner-controller's
+#   runner are read as containers.
 # custom:
 #   id: K8S-018
 #   name: secret-as-env-var
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
 #   controls:
 #     nist-800-53: [SC-28]
 #     nist-csf-2.0: [PR.DS-01]
@@ -57,6 +60,20 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s imports every key of Secret %s as env vars (envFrom)", [k8s.container_label(c), quoted(ref.name)]),
 		"path": array.concat(c.path, ["envFrom", i, "secretRef"]),
+	}
+}
+
+# The Spark operator's `envSecrets` (a driver's or executor's map of env var name to a Secret's
+# name and key, the older form of `env[].valueFrom.secretKeyRef`).
+deny contains finding if {
+	some c in k8s.containers
+	vars := c.value.envSecrets
+	is_object(vars)
+	some name, ref in vars
+	is_object(ref)
+	finding := {
+		"msg": sprintf("%s reads key %s of Secret %s into env var %s (envSecrets)", [k8s.container_label(c), quoted(ref.key), quoted(ref.name), quoted(name)]),
+		"path": array.concat(c.path, ["envSecrets", name]),
 	}
 }
 

@@ -6,7 +6,8 @@
 #   `$(VAR)`), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
 #   `data.settings.kubernetes.public_secret_keys`), booleans, values whose name says what they
 #   are not (`url`, `type`, `name`, `project`, `cert`, unless it carries a password or a
-#   private key) and embedded configuration files that hold no credential.
+#   private key), one-word values of settings named like a format, mode, level or priority
+#   (`SLACK_OUTPUTFORMAT` set to `all`, an index named `falco`) and embedded configuration files that hold no credential.
 # custom:
 #   id: K8S-035
 #   name: secret-data-in-manifest
@@ -80,6 +81,20 @@ benign(key, text) if {
 	cred.non_secret_name(key)
 	not cred.url_password(text)
 	not contains(text, "PRIVATE KEY")
+}
+
+# A setting that picks one of a few words (falcosidekick's `SLACK_OUTPUTFORMAT: all`,
+# `ALERTMANAGER_MINIMUMPRIORITY: debug`, `LOGLEVEL: info`): its name ends with a word such as
+# FORMAT, MODE, LEVEL, PRIORITY or INDEX, even joined to the words before it
+# (data.settings.kubernetes.enumerated_key_suffixes), it names no credential, and its value is
+# one short word of letters. A random-looking value under such a name is still reported.
+benign(key, text) if {
+	not cred.secret_name(key)
+	parts := split(cred.words(key), "_")
+	last := parts[count(parts) - 1]
+	some suffix in data.settings.kubernetes.enumerated_key_suffixes
+	endswith(last, suffix)
+	regex.match(`^[A-Za-z]{1,16}(?:[_-][A-Za-z]{1,16})?$`, text)
 }
 
 keys(section) := sort([key |

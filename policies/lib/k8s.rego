@@ -123,6 +123,7 @@ container_kind := {
 	"driver": "driver",
 	"executor": "executor",
 	"runner": "runner",
+	"application": "application-wide",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -241,16 +242,17 @@ argo_containers_of(doc) := {c_ |
 	is_array(templates)
 	some i, t in templates
 	is_object(t)
-	some c_ in argo_template_containers(array.concat(base, [i]), t)
+	pod := _argo_pod_security(doc, base, array.concat(base, [i]))
+	some c_ in argo_template_containers(array.concat(base, [i]), t, pod)
 }
 
-argo_template_containers(path, t) := {c_ |
+argo_template_containers(path, t, pod) := {object.union(c_, pod) |
 	some key in ["container", "script"]
 	c := t[key]
 	is_object(c)
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(path, [key]), "field": "containers"}
-} | {c_ |
+} | {object.union(c_, pod) |
 	some field in ["initContainers", "sidecars"]
 	list := object.get(t, field, [])
 	is_array(list)
@@ -258,6 +260,32 @@ argo_template_containers(path, t) := {c_ |
 	is_object(c)
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(path, [field, j]), "field": field}
+}
+
+# The pod-level securityContext of an Argo template's pod, as {"pod_security": {value, path}}:
+# Argo sets the pod's securityContext to the template's when it has one (spec.templateDefaults
+# merged into it first), else to the workflow's `spec.securityContext`; the template's object
+# replaces the workflow's as a whole, it is not merged field by field. Empty when none is set.
+_argo_pod_security(doc, base, tpath) := {"pod_security": sc} if {
+	sc := _first_object(doc, [
+		array.concat(tpath, ["securityContext"]),
+		array.concat(array.slice(base, 0, count(base) - 1), ["templateDefaults", "securityContext"]),
+		array.concat(array.slice(base, 0, count(base) - 1), ["securityContext"]),
+	])
+} else := {}
+
+# The first path of the list that holds an object in the document, as {value, path}.
+_first_object(doc, paths) := {"value": v, "path": p} if {
+	some k, p in paths
+	v := object.get(doc, p, null)
+	is_object(v)
+	not _object_before(doc, paths, k)
+}
+
+_object_before(doc, paths, k) if {
+	some j, p in paths
+	j < k
+	is_object(object.get(doc, p, null))
 }
 
 # Custom resources whose containers are neither in a pod template nor Argo templates, by API
@@ -269,7 +297,11 @@ argo_template_containers(path, t) := {c_ |
 # kinds are listed only by rules about containers and host access, not by those about services.
 _tekton_task(at) := {"at": at, "lists": ["steps", "sidecars"], "defaults": "stepTemplate", "defaults_for": "steps"}
 
-_spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainers", "sidecars"]}
+_spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainers", "sidecars"], "pod_security": "podSecurityContext"}
+
+# The application's own `image` (and `imagePullPolicy`), the default of the driver and the
+# executor that set none: a partial record, read by the rules about images.
+_spark_app(at) := {"at": at, "self": "application", "partial": true, "lists": []}
 
 _summerwind_runner(at) := {"at": at, "self": "runner", "partial": true, "lists": ["containers", "initContainers", "sidecarContainers"]}
 
@@ -289,8 +321,12 @@ custom_container_units := {
 	# Spark operator: the driver's and the executors' pods (a SparkPodSpec is a container's fields
 	# beside some pod fields)
 	"sparkoperator.k8s.io": {
-		"SparkApplication": [_spark_pod(["spec", "driver"]), _spark_pod(["spec", "executor"])],
-		"ScheduledSparkApplication": [_spark_pod(["spec", "template", "driver"]), _spark_pod(["spec", "template", "executor"])],
+		"SparkApplication": [_spark_pod(["spec", "driver"]), _spark_pod(["spec", "executor"]), _spark_app(["spec"])],
+		"ScheduledSparkApplication": [
+			_spark_pod(["spec", "template", "driver"]),
+			_spark_pod(["spec", "template", "executor"]),
+			_spark_app(["spec", "template"]),
+		],
 	},
 	# actions-runner-controller (summerwind): RunnerDeployment's and RunnerReplicaSet's
 	# spec.template.spec, a Runner's spec, is a RunnerSpec: the runner container's image and env
@@ -360,11 +396,30 @@ pattern_paths(doc, pattern) := {p |
 	is_object(object.get(doc, p, null))
 } if "*" in pattern
 
-custom_containers_of(doc) := {c_ |
+custom_containers_of(doc) := {object.union(object.union(c_, _unit_pod_security(doc, unit, at)), _unit_task(doc, at)) |
 	some unit in custom_container_units[_group_of(doc)][doc.kind]
 	some at in pattern_paths(doc, unit.at)
 	some c_ in _unit_containers(doc, unit, at)
 }
+
+# The pipeline task a Tekton Pipeline's or PipelineRun's embedded taskSpec belongs to, as
+# {"task": name}, so that findings name the task beside the step; empty elsewhere.
+_unit_task(doc, at) := {"task": n} if {
+	count(at) >= 3
+	at[count(at) - 1] == "taskSpec"
+	is_number(at[count(at) - 2])
+	n := object.get(doc, array.concat(array.slice(at, 0, count(at) - 1), ["name"]), null)
+	is_string(n)
+	n != ""
+} else := {}
+
+# The pod-level securityContext of a unit's pod (a Spark driver's or executor's
+# `podSecurityContext`), as {"pod_security": {value, path}}; empty when the unit has none.
+_unit_pod_security(doc, unit, at) := {"pod_security": {"value": v, "path": path}} if {
+	path := array.concat(at, [unit.pod_security])
+	v := object.get(doc, path, null)
+	is_object(v)
+} else := {}
 
 _unit_containers(doc, unit, at) := {c_ |
 	some field in unit.lists
@@ -413,23 +468,34 @@ effective_namespace_of(doc) := ns if {
 	ns != ""
 } else := "default"
 
+# An object created with `generateName` only (Argo workflows, Tekton runs, Jobs submitted with
+# `kubectl create`) is named by its prefix and a `*` for the suffix the API server adds.
 name_of(doc) := n if {
 	n := doc.metadata.name
 	is_string(n)
 	n != ""
+} else := concat("", [g, "*"]) if {
+	g := doc.metadata.generateName
+	is_string(g)
+	g != ""
 } else := "<unnamed>"
 
 label_of(doc) := sprintf("%s %s/%s", [doc.kind, namespace_of(doc), name_of(doc)]) if {
 	namespace_of(doc) != ""
 } else := sprintf("%s %s", [doc.kind, name_of(doc)])
 
-container_label_of(doc, c) := sprintf("%s, %s", [label_of(doc), container_kind[c.field]]) if {
+container_label_of(doc, c) := sprintf("%s%s, %s", [label_of(doc), _task_part(c), container_kind[c.field]]) if {
 	c.field in _single_containers
-} else := sprintf("%s, %s %q", [label_of(doc), container_kind[c.field], container_name(c)])
+} else := sprintf("%s%s, %s %q", [label_of(doc), _task_part(c), container_kind[c.field], container_name(c)])
+
+# `, task "build"` for the steps of a pipeline task's embedded taskSpec.
+_task_part(c) := sprintf(", task %q", [c.task]) if {
+	is_string(c.task)
+} else := ""
 
 # Container records that are one of a kind in their object and carry no name: a Tekton
-# stepTemplate, a Spark driver or executor, the summerwind runner.
-_single_containers := {"stepTemplate", "driver", "executor", "runner"}
+# stepTemplate, a Spark driver or executor (or the application's defaults), the summerwind runner.
+_single_containers := {"stepTemplate", "driver", "executor", "runner", "application"}
 
 container_name(c) := n if {
 	n := c.value.name
@@ -438,15 +504,28 @@ container_name(c) := n if {
 
 effective_security_of(doc, c, field) := c.value.securityContext[field]
 
-effective_security_of(doc, c, field) := pod_spec_of(doc).securityContext[field] if {
+effective_security_of(doc, c, field) := pod_security_of(doc, c).value[field] if {
 	not has_container_setting(c, field)
 }
 
 effective_security_path_of(doc, c, field) := security_path(c, field) if {
 	has_container_setting(c, field)
-} else := array.concat(pod_spec_path_of(doc), ["securityContext", field]) if {
-	_ = pod_spec_of(doc).securityContext[field]
+} else := array.concat(pod_security_of(doc, c).path, [field]) if {
+	_ = pod_security_of(doc, c).value[field]
 } else := security_path(c, field)
+
+# The pod-level securityContext that applies to a container, as {value, path}: the one its
+# record carries (an Argo template's or workflow's, a Spark driver's or executor's
+# podSecurityContext), else the pod spec's. The value is {} when none is set.
+pod_security_of(doc, c) := c.pod_security if {
+	_ = c.pod_security
+} else := {"value": v, "path": array.concat(pod_spec_path_of(doc), ["securityContext"])} if {
+	v := pod_spec_of(doc).securityContext
+	is_object(v)
+} else := {"value": {}, "path": array.concat(pod_spec_path_of(doc), ["securityContext"])}
+
+# The same for `input`.
+pod_security(c) := pod_security_of(input, c)
 
 is_windows_of(doc) if pod_spec_of(doc).os.name == "windows"
 

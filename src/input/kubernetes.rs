@@ -37,14 +37,18 @@ pub fn is_application_config(root: &RawNode) -> bool {
 pub fn resource_label(v: &Value) -> String {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("Object");
     let meta = v.get("metadata");
-    let name = meta
-        .and_then(|m| m.get("name"))
-        .and_then(Value::as_str)
-        .or_else(|| {
-            meta.and_then(|m| m.get("generateName"))
-                .and_then(Value::as_str)
-        })
-        .unwrap_or("<unnamed>");
+    // An object with only `generateName` is named by its prefix and a `*` for the suffix the
+    // API server adds, as the Kubernetes rules label it (lib k8s `name_of`).
+    let name = match meta.and_then(|m| m.get("name")).and_then(Value::as_str) {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => match meta
+            .and_then(|m| m.get("generateName"))
+            .and_then(Value::as_str)
+        {
+            Some(g) if !g.is_empty() => format!("{g}*"),
+            _ => "<unnamed>".to_string(),
+        },
+    };
     match meta
         .and_then(|m| m.get("namespace"))
         .and_then(Value::as_str)
@@ -264,5 +268,22 @@ fn substitute_parameters(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resource_label;
+    use serde_json::json;
+
+    #[test]
+    fn generate_name_labels_the_object_with_a_star() {
+        let w =
+            json!({"kind": "Workflow", "metadata": {"generateName": "scan-", "namespace": "ci"}});
+        assert_eq!(resource_label(&w), "Workflow ci/scan-*");
+        let p = json!({"kind": "Pod", "metadata": {"name": "web", "generateName": "web-"}});
+        assert_eq!(resource_label(&p), "Pod web");
+        let e = json!({"kind": "Pod", "metadata": {"name": ""}});
+        assert_eq!(resource_label(&e), "Pod <unnamed>");
     }
 }
