@@ -715,21 +715,61 @@ pub(super) fn through_call(
     } else {
         arg.trim_end_matches([')', '}', '-'])
     };
-    let (expr, rest) = match arg
+    // The member of a `dict` group that the path's first key names.
+    fn member_of<'a>(group: &'a str, key: Option<&String>) -> Option<Option<&'a str>> {
+        let pairs = terms(group.strip_prefix('(')?.strip_suffix(')')?);
+        if pairs.first() != Some(&"dict") {
+            return None;
+        }
+        let key = key?;
+        Some(
+            pairs[1..]
+                .chunks(2)
+                .find(|kv| literal(kv[0]) == Some(key.as_str()))
+                .and_then(|kv| kv.get(1).copied()),
+        )
+    }
+    let member = |group| member_of(group, path.get(1));
+    let group = arg
         .strip_prefix('(')
         .and_then(|a| a.strip_suffix(')'))
         .map(terms)
-        .filter(|t| t.first() == Some(&"dict"))
-    {
-        Some(pairs) => {
-            let key = path.get(1)?;
-            let value = pairs[1..]
-                .chunks(2)
-                .find(|kv| literal(kv[0]) == Some(key.as_str()))
-                .and_then(|kv| kv.get(1))?;
-            (*value, &path[2..])
+        .unwrap_or_default();
+    let (expr, rest) = match group.split_first() {
+        Some((&"dict", _)) => (member(arg)??, &path[2..]),
+        // A merged map (fluent-bit's `merge .Values.image (dict "tag" (default
+        // .Chart.AppVersion .Values.image.tag))`): the argument whose key wins, `merge`'s
+        // first and `mergeOverwrite`'s last; a `dict` without the key gives way to the next
+        // one, a map from values is taken as holding it (its empty value is told apart
+        // later, as for any path: `unless_empty`, [`printed_of`]).
+        Some((&f, args))
+            if matches!(
+                f,
+                "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite"
+            ) && !args.is_empty() =>
+        {
+            let overwrite = f.ends_with("Overwrite");
+            let mut order: Vec<&str> = args.to_vec();
+            if overwrite {
+                order.reverse();
+            }
+            let mut chosen = None;
+            for a in order {
+                match member(a) {
+                    Some(Some(value)) => {
+                        chosen = Some((value, &path[2..]));
+                        break;
+                    }
+                    Some(None) => continue,
+                    None => {
+                        chosen = Some((a, &path[1..]));
+                        break;
+                    }
+                }
+            }
+            chosen?
         }
-        None => (arg, &path[1..]),
+        _ => (arg, &path[1..]),
     };
     // A partial calling another with its own dot's parts gives a path relative to the
     // caller's dot, which the caller's own `include` call reads on (`from_calls`).
