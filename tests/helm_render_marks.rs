@@ -1799,13 +1799,61 @@ spec:
     ]);
     let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
     // A field that is one action (`DB_PASSWORD`'s `{{ .Release.Name }}`) fits any text: its
-    // element is not told, and the finding stays at the collection's key.
+    // element is the one its `name:` printed just before told (session fid27).
     assert_findings(
         &v,
         &[
-            ("K8S-017", "c/values.yaml", 2),
             ("K8S-017", "c/values.yaml", 6),
+            ("K8S-017", "c/values.yaml", 8),
             ("K8S-017", "c/values.yaml", 10),
+        ],
+    );
+}
+
+/// A `range` element's field whose printed text tells no element (a value two elements share,
+/// `value: {{ .value | quote }}` of two passwords both `Sup3rS3cretPw`): the element a sibling
+/// field printed before it in the same iteration told (`name: {{ .name }}`), not the
+/// collection's key (`env:`).
+#[test]
+fn a_range_field_two_elements_share_points_at_its_own_element() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"env:
+  - name: DB_PASSWORD
+    value: Sup3rS3cretPw
+  - name: LOG_LEVEL
+    value: info
+  - name: ADMIN_PASSWORD
+    value: Sup3rS3cretPw
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      env:
+      {{- range .Values.env }}
+        - name: {{ .name }}
+          value: {{ .value | quote }}
+      {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    assert_findings(
+        &v,
+        &[
+            ("K8S-017", "c/values.yaml", 3),
+            ("K8S-017", "c/values.yaml", 7),
         ],
     );
 }

@@ -151,6 +151,9 @@ pub(super) fn split_documents(
         let end = off + body.len();
         let mut segments = Vec::new();
         let mut nodes = Vec::new();
+        // Per `range` collection of this document, the element its fields last told and the
+        // fields told in it since ([`same_iteration`]).
+        let mut iterations: FastMap<Vec<String>, Iteration> = FastMap::default();
         // Pieces are in output order: start at the first one that ends after this document.
         let first = pieces.partition_point(|pc| pc.end <= off);
         for (pi, piece) in pieces[first..]
@@ -188,9 +191,20 @@ pub(super) fn split_documents(
                         .and_then(|path| unless_empty(path, printed, &p.values))
                         .map(|path| {
                             let element_at = path.iter().position(|s| s == ELEMENT);
-                            let path = element_of(path, printed, &p.values);
-                            untold_element = element_at.is_some_and(|e| path.len() <= e);
-                            path
+                            let told = element_of(path.clone(), printed, &p.values);
+                            let told = match element_at {
+                                Some(e) => same_iteration(
+                                    &path,
+                                    e,
+                                    told,
+                                    printed,
+                                    &p.values,
+                                    &mut iterations,
+                                ),
+                                None => told,
+                            };
+                            untold_element = element_at.is_some_and(|e| told.len() <= e);
+                            told
                         }),
                     [one] => Some(one.clone()),
                     _ => None,
@@ -860,6 +874,66 @@ fn around_actions(line: &str, printed: &str) -> Option<bool> {
                 return text.ends_with(rest).then_some(says);
             }
         }
+    }
+}
+
+/// The element of a `range` collection its fields last told in a document, and the fields
+/// (paths below the element) told in it since.
+type Iteration = (String, Vec<Vec<String>>);
+
+/// A field of a `range` element whose printed text tells no element (`value: {{ tpl
+/// $item.value $ }}` of a field that is one action, `{{ .Release.Name }}`; a value two
+/// elements share): the element a sibling field printed before it in the same iteration told
+/// (`name: {{ $item.name }}` just above), when that element has the field as a scalar whose
+/// text is what was printed or holds an action, and the field was not told in it yet (else
+/// a later iteration printed it). A told field is noted for its siblings after it. `path` is
+/// the action's path with [`ELEMENT`] at `e`, `told` what [`element_of`] made of it.
+fn same_iteration(
+    path: &[String],
+    e: usize,
+    told: Vec<String>,
+    printed: &str,
+    values: &serde_json::Value,
+    iterations: &mut FastMap<Vec<String>, Iteration>,
+) -> Vec<String> {
+    let rest = &path[e + 1..];
+    if rest.is_empty() || rest.iter().any(|s| s == ELEMENT) {
+        return told;
+    }
+    let coll = &path[..e];
+    if told.len() > e {
+        // Told: note it for the fields after it.
+        let index = told[e].clone();
+        match iterations.get_mut(coll) {
+            Some((at, fields)) if *at == index && !fields.iter().any(|f| f == rest) => {
+                fields.push(rest.to_vec())
+            }
+            _ => {
+                iterations.insert(coll.to_vec(), (index, vec![rest.to_vec()]));
+            }
+        }
+        return told;
+    }
+    let Some((index, fields)) = iterations.get_mut(coll) else {
+        return told;
+    };
+    if fields.iter().any(|f| f == rest) {
+        return told;
+    }
+    let mut candidate = coll.to_vec();
+    candidate.push(index.clone());
+    candidate.extend(rest.iter().cloned());
+    let shown = printed.trim();
+    let shown = [('"', '"'), ('\'', '\'')]
+        .iter()
+        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
+        .unwrap_or(shown);
+    match scalar_text(&candidate, values) {
+        Some(text) if !shown.is_empty() && (text == shown || text.contains("{{")) => {
+            fields.push(rest.to_vec());
+            candidate
+        }
+        _ => told,
     }
 }
 
