@@ -264,9 +264,12 @@ literal(name, v) if {
 # as that name's literal.
 shape_patterns := [p | some p in settings.patterns; not p.shape in {"url-password", "connection-string", "password-hash"}]
 
+# A value written as a placeholder in a token's shape (`sk_test_xxxxxxxxxxxxxxxx`,
+# `ghp_...`) is an example of one, not one.
 pattern_reasons(v) := {sprintf("looks like %s", [p.what]) |
 	is_string(v)
 	_some_hint(v)
+	not regex.match(settings.placeholder_pattern, _unquoted(v))
 	some p in shape_patterns
 	_hinted(p, v)
 	regex.match(p.re, v)

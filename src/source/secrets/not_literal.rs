@@ -168,11 +168,40 @@ fn generated(f: &str) -> bool {
 
 /// The words a placeholder may start with, then one of `-`, `_` or a space.
 const PLACEHOLDER_LEADS: &[&str] = &[
-    "your", "insert", "enter", "put", "replace", "change", "set", "add",
+    "your", "insert", "enter", "put", "replace", "change", "set", "add", "generate",
 ];
 
-/// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add)[-_ ].*|
-/// change[-_]?me.*|replace[-_]?me.*|changeit|todo|…|n/?a|empty|sample|test|xxx+.*|.*xxxxx.*|
+/// Phrases that ask for the value to be replaced, anywhere in it (`ThisMustBeChanged`,
+/// `backend-secret-change-in-production`, `please-change-this`: the `.env.example` files of
+/// real repositories): the words in order, each after at most one of `-`, `_`, a space or a
+/// dot.
+const PLACEHOLDER_PHRASES: &[&[&str]] = &[
+    &["must", "be", "changed"],
+    &["to", "be", "changed"],
+    &["change", "this"],
+    &["change", "in", "prod"],
+    &["please", "change"],
+];
+
+/// Whether `f` holds the words of `phrase` in order, as `(?:w1[-_ .]?w2…)` matches them.
+fn holds_phrase(f: &str, phrase: &[&str]) -> bool {
+    f.match_indices(phrase[0]).any(|(i, first)| {
+        let mut rest = &f[i + first.len()..];
+        phrase[1..].iter().all(|w| {
+            let r = rest.strip_prefix(['-', '_', ' ', '.']).unwrap_or(rest);
+            match r.strip_prefix(w) {
+                Some(after) => {
+                    rest = after;
+                    true
+                }
+                None => false,
+            }
+        })
+    })
+}
+
+/// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add|generate)[-_ ].*|
+/// change[-_]?me.*|.*(?:must[-_ .]?be[-_ .]?changed|…|please[-_ .]?change).*|replace[-_]?me.*|changeit|todo|…|n/?a|empty|sample|test|xxx+.*|.*xxxxx.*|
 /// .*\.\.\.|.*…|<.*|.*>|\*+)$`: a value cut short (`sk_test_...`) is an example, not a credential.
 pub(super) fn is_placeholder(v: &str) -> bool {
     // Every branch matches the whole text, and none takes a line break.
@@ -213,6 +242,7 @@ pub(super) fn is_placeholder(v: &str) -> bool {
     };
     me("change")
         || me("replace")
+        || PLACEHOLDER_PHRASES.iter().any(|p| holds_phrase(f, p))
         || f.starts_with("xxx")
         || f.contains("xxxxx")
         || f.ends_with("...")
@@ -449,6 +479,14 @@ mod tests {
             "@@",
             "@9@",
             "changeme",
+            "ThisMustBeChanged",
+            "please-change-this",
+            "backend-secret-change-in-production",
+            "generate-with-openssl-rand-base64-32",
+            "must.be-changed",
+            "mustbe",
+            "exchange.thisx",
+            "change--this",
             "Change-Me",
             "CHANGE_ME_NOW",
             "replaceme",
