@@ -2703,3 +2703,14 @@ fn chart_values_files_kustomize_rewrites_keep_twin_boolean_keys_apart() {
 fn patch_list_directives_without_a_target_list_are_written_as_kustomize_does() {
     assert_same_as_kubectl("patch-directive-without-target-list");
 }
+
+/// A patch list keyed by several fields (ports by port and `protocol`, topology spread
+/// constraints) where the target has no list, with elements lacking a key, `$patch: delete`
+/// elements and repeated values: Kustomize merges the list into itself (kyaml's associative
+/// sequence walk with the patch as its own target). runeguard took such a list whole with its
+/// directives applied (`[{containerPort: 80}, {name: a}]` gave both; kubectl gives `[{name:
+/// a}]`).
+#[test]
+fn patch_lists_of_several_keys_without_a_target_list_merge_into_themselves() {
+    assert_same_as_kubectl("patch-list-several-keys-without-target-list");
+}

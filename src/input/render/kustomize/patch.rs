@@ -460,24 +460,22 @@ fn merge_map(
 }
 
 /// The list Kustomize writes for a patch list with a merge key whose field the target lacks
-/// (or holds null), when some element of the patch list does not name the key (a directive
-/// element `- $patch: replace` names none); None otherwise (the patch's list is then taken
-/// with its directives applied, as `strip_at` does).
+/// (or holds null); None for a list without a merge key (the patch's list is then taken as
+/// `strip_at` copies it).
 ///
-/// kyaml applies a list's directive only when there is a target list to apply it to, and
-/// with none it sets the elements one key value after another into the patch's own list, so
-/// the elements without the key (all of one empty key value) end as the last of them alone.
-/// Measured with kubectl kustomize v5.8:
-/// - in a list of one key (`env`, `volumes`, `volumeMounts`, `imagePullSecrets`) only the
-///   last element lacking the key is written, as it stands: `env: [{$patch: replace}, {name:
-///   Q}]` on a container without `env` gives `env: [{$patch: replace}]` (which is why
-///   manifests keep an `env: []` placeholder for such patches), `env: [{value: a}, {name:
-///   N}]` gives `env: [{value: a}]`;
-/// - in a list keyed by more than one field (container and Service ports: port and
-///   `protocol`; topology spread constraints) with a directive element, only the directive
-///   elements are written when every other element names every key (or has `$patch:
-///   delete`), else every element, directives included, less those with `$patch: delete`:
-///   `ports: [{$patch: replace}, {containerPort: 80}]` keeps both.
+/// kyaml (`walk/associative_sequence.go`, list increase direction "prepend") has no target
+/// list to apply a list directive to, so it takes the patch's list itself as the target and
+/// merges it into itself: it reads each element's key values (a missing key is the empty
+/// value), joins value rows that differ only where one is empty (lists of several keys),
+/// walks the first element matching each row exactly (popping its `$patch`: `delete` removes
+/// the elements naming those values from the list), collects the walked elements, then sets
+/// every element left in the list into them by the keys of the last row: an element lacking
+/// a key is appended and then set with fewer values, which empties the collection and leaves
+/// it alone (so `env: [{value: a}, {name: N}]` gives `[{value: a}]`, `ports: [{name: a},
+/// {containerPort: 81, protocol: TCP}, {name: b}]` gives `[{name: b}]`), and an element never
+/// walked keeps its `$patch`. [`KyamlSelfMerge`] follows those steps; checked against kubectl
+/// kustomize v5.8 on 100 random lists of ports, env entries and topology spread constraints
+/// with directives and missing keys.
 fn list_for_missing_field(
     patch: &Node,
     kind: &str,
@@ -486,32 +484,197 @@ fn list_for_missing_field(
 ) -> Option<Node> {
     let items = patch.as_seq()?;
     let key = merge_key(path, kind, builtin)?;
-    let mut keys = secondary_keys(&key, path, kind);
-    let lacks = |i: &Node, k: &str| i.get(k).is_none_or(Node::is_null);
-    if keys.is_empty() {
-        let last = items.iter().rev().find(|i| lacks(i, &key))?;
-        return Some(Node::new(V::Seq(vec![last.clone()]), patch.org.clone()));
-    }
-    if !items.iter().any(is_directive_only) {
-        return None;
-    }
-    keys.push(key);
-    let deleting = |i: &Node| i.get_str("$patch") == Some("delete");
-    let lacks_a_key = items
-        .iter()
-        .any(|i| !is_directive_only(i) && !deleting(i) && keys.iter().any(|k| lacks(i, k)));
-    let kept = items
-        .iter()
-        .filter(|i| is_directive_only(i) || (lacks_a_key && !deleting(i)))
+    let mut keys = vec![key.clone()];
+    keys.extend(secondary_keys(&key, path, kind));
+    let mut m = KyamlSelfMerge {
+        els: items.clone(),
+        walked: vec![false; items.len()],
+    };
+    let out = m.run(&keys);
+    let kept = out
+        .into_iter()
         .map(|i| {
-            if is_directive_only(i) {
-                i.clone()
+            if m.walked[i] {
+                strip_at(&m.els[i], kind, builtin, path)
             } else {
-                strip_at(i, kind, builtin, path)
+                m.els[i].clone()
             }
         })
         .collect();
     Some(Node::new(V::Seq(kept), patch.org.clone()))
+}
+
+/// kyaml merging a patch list into itself (see [`list_for_missing_field`]): elements are
+/// indices into `els`, so that one element may be in a list twice, as in kyaml.
+struct KyamlSelfMerge {
+    els: Vec<Node>,
+    walked: Vec<bool>,
+}
+
+/// A key's value as kyaml reads it to match elements: a scalar's text, else empty.
+fn key_text(n: &Node, key: &str) -> String {
+    n.get(key).and_then(Node::scalar_text).unwrap_or_default()
+}
+
+/// kyaml's `validateKeys`: the keys some row names, and this row's values for them.
+fn valid_keys(rows: &[Vec<String>], row: &[String], keys: &[String]) -> (Vec<String>, Vec<String>) {
+    let named: Vec<bool> = (0..keys.len())
+        .map(|i| rows.iter().any(|r| !r[i].is_empty()))
+        .collect();
+    if !named.contains(&true) {
+        return (keys.to_vec(), row.to_vec());
+    }
+    let vk = keys
+        .iter()
+        .zip(&named)
+        .filter(|(_, n)| **n)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let vv = row
+        .iter()
+        .zip(&named)
+        .filter(|(v, n)| !v.is_empty() || **n)
+        .map(|(v, _)| v.clone())
+        .collect();
+    (vk, vv)
+}
+
+/// kyaml's `match` of two value rows: equal somewhere, and different only where one is empty.
+fn join_rows(a: &[String], b: &[String]) -> Option<Vec<String>> {
+    let mut common = false;
+    let mut out = Vec::with_capacity(a.len());
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            common = true;
+            out.push(x.clone());
+        } else if !x.is_empty() && !y.is_empty() {
+            return None;
+        } else {
+            out.push(if x.is_empty() { y.clone() } else { x.clone() });
+        }
+    }
+    common.then_some(out)
+}
+
+impl KyamlSelfMerge {
+    /// kyaml's `FieldMatcher` with a string value: the field is there, with that value unless
+    /// the value is empty.
+    fn has(&self, e: usize, key: &str, value: &str) -> bool {
+        self.els[e]
+            .get(key)
+            .is_some_and(|v| value.is_empty() || v.scalar_text().as_deref() == Some(value))
+    }
+
+    /// kyaml's `ElementSetter`: replaces the elements matching `values` by `element` (removes
+    /// them when None), appending it when none matches; drops null and empty elements, and
+    /// with no values keeps no unmatched element.
+    fn set(
+        &self,
+        list: &mut Vec<usize>,
+        element: Option<usize>,
+        keys: &[String],
+        values: &[String],
+    ) {
+        let mapping_setter = values.first().is_some_and(|v| !v.is_empty());
+        let mut found_any = false;
+        let mut out = Vec::with_capacity(list.len() + 1);
+        for &e in list.iter() {
+            let n = &self.els[e];
+            if n.is_null() || n.as_map().is_some_and(Vec::is_empty) {
+                continue;
+            }
+            if n.as_map().is_none() && mapping_setter {
+                out.push(e);
+                continue;
+            }
+            let mut found = !values.is_empty();
+            for (k, v) in keys.iter().zip(values) {
+                if !self.has(e, k, v) {
+                    found = false;
+                    break;
+                }
+            }
+            if !found {
+                if !values.is_empty() {
+                    out.push(e);
+                }
+                continue;
+            }
+            found_any = true;
+            out.extend(element);
+        }
+        if let Some(el) = element
+            && !found_any
+        {
+            out.push(el);
+        }
+        *list = out;
+    }
+
+    fn run(&mut self, keys: &[String]) -> Vec<usize> {
+        let mut list: Vec<usize> = (0..self.els.len()).collect();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for &e in &list {
+            let row: Vec<String> = keys.iter().map(|k| key_text(&self.els[e], k)).collect();
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
+        if keys.len() > 1 {
+            for i in 0..rows.len() {
+                for j in 0..rows.len() {
+                    if let Some(r) = join_rows(&rows[i], &rows[j]) {
+                        rows[i] = r.clone();
+                        rows[j] = r;
+                    }
+                }
+            }
+        }
+        let mut added: Vec<usize> = Vec::new();
+        let mut last_keys: Vec<String> = keys.to_vec();
+        for row in &rows {
+            let (vk, vv) = valid_keys(&rows, row, keys);
+            // The element to walk: the first naming exactly this row's non-empty values.
+            let (mk, mv) = valid_keys(std::slice::from_ref(&vv), &vv, &vk);
+            let src = list.iter().copied().find(|&e| {
+                self.els[e].as_map().is_some()
+                    && mk.iter().zip(&mv).all(|(k, v)| {
+                        self.els[e].get(k).and_then(Node::scalar_text).as_deref() == Some(v)
+                    })
+            });
+            let val = src.filter(|&e| {
+                self.walked[e] = true;
+                let directive = self.els[e].remove("$patch");
+                directive.as_ref().and_then(Node::as_str) != Some("delete")
+            });
+            last_keys = vk.clone();
+            match val {
+                Some(e) if !self.els[e].as_map().is_some_and(Vec::is_empty) => {
+                    self.set(&mut added, Some(e), &vk, &vv)
+                }
+                _ => self.set(&mut list, None, &vk, &vv),
+            }
+        }
+        if rows.is_empty() {
+            return added;
+        }
+        for &e in &list {
+            let mut v = Vec::new();
+            for k in &last_keys {
+                match self.els[e].get(k) {
+                    Some(n) if self.els[e].as_map().is_some() => {
+                        v.push(n.scalar_text().unwrap_or_default())
+                    }
+                    _ => added.push(e),
+                }
+            }
+            if last_keys.len() > 1 {
+                self.set(&mut added, None, &last_keys, &v);
+            }
+            self.set(&mut added, Some(e), &last_keys, &v);
+        }
+        added
+    }
 }
 
 fn merge_list(
