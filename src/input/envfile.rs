@@ -225,6 +225,9 @@ fn put(entries: &mut Vec<(String, Node)>, segs: &[&str], leaf: Node) -> Result<(
     }
 }
 
+/// The most dot-separated segments of a key nested as mappings.
+const MAX_KEY_SEGMENTS: usize = 64;
+
 /// Entries as a mapping nested at the dots of their keys.
 fn nested(file: &SourceFile, entries: Vec<Entry>) -> (Value, SpanTree) {
     let mut root: Vec<(String, Node)> = Vec::new();
@@ -232,7 +235,9 @@ fn nested(file: &SourceFile, entries: Vec<Entry>) -> (Value, SpanTree) {
         let t = entry_tree(file, &e);
         let leaf = Node::Leaf(e.value, t);
         let segs: Vec<&str> = e.key.split('.').collect();
-        let leaf = if segs.iter().any(|s| s.is_empty()) {
+        // A key of more segments than any setting has stays flat: nesting recurses once a
+        // segment, and a generated key of thousands of dots would overflow the stack.
+        let leaf = if segs.len() > MAX_KEY_SEGMENTS || segs.iter().any(|s| s.is_empty()) {
             leaf
         } else {
             match put(&mut root, &segs, leaf) {
@@ -643,6 +648,15 @@ mod tests {
         let l = load(".env", "A=1\nB=2\nA=3\n");
         assert_eq!(l.documents[0].value, json!({"B": "2", "A": "3"}));
         assert_eq!(focus(&l, &["A"]), (3, 1, 3, 4));
+    }
+
+    #[test]
+    fn a_key_of_thousands_of_dots_stays_flat() {
+        let key = vec!["a"; 100_000].join(".");
+        let l = load("application.properties", &format!("{key}=1\nb.c=2\n"));
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(l.documents[0].value["b"]["c"], json!(2));
+        assert_eq!(l.documents[0].value[key.as_str()], json!(1));
     }
 
     #[test]
