@@ -50,23 +50,7 @@ pub fn load_toml(file: &Arc<SourceFile>) -> Loaded {
     let conv = Converter { file };
     let whole = Span::new(0, file.text.len());
     match conv.table(&table, whole, 0) {
-        Ok((value, mut spans)) => {
-            spans.span = whole;
-            spans.focus = file.lines.first_line(&file.text, whole);
-            let subtype = subtype(&value, &file.path);
-            let resource = resource_label(&value, subtype, 0);
-            out.documents.push(Document {
-                file: file.clone(),
-                index: 0,
-                input_type: InputType::Config,
-                subtype: subtype.to_string(),
-                resource,
-                value,
-                spans,
-                substituted: Vec::new(),
-                embedded: false,
-            });
-        }
+        Ok((value, spans)) => out.documents.push(whole_file_document(file, value, spans)),
         Err(span) => {
             out.problems.push(Problem::error(
                 &file.path,
@@ -274,6 +258,27 @@ pub fn resource_label(value: &Value, subtype: &str, index: usize) -> String {
         }
         _ if index == 0 => "config document".to_string(),
         _ => format!("config document {}", index + 1),
+    }
+}
+
+/// A configuration file read whole as one document (TOML, `.env`, `.properties`): its tree
+/// spans the file and is focused on its first line, as a YAML document's root is.
+pub fn whole_file_document(file: &Arc<SourceFile>, value: Value, mut spans: SpanTree) -> Document {
+    let whole = Span::new(0, file.text.len());
+    spans.span = whole;
+    spans.focus = file.lines.first_line(&file.text, whole);
+    let subtype = subtype(&value, &file.path);
+    let resource = resource_label(&value, subtype, 0);
+    Document {
+        file: file.clone(),
+        index: 0,
+        input_type: InputType::Config,
+        subtype: subtype.to_string(),
+        resource,
+        value,
+        spans,
+        substituted: Vec::new(),
+        embedded: false,
     }
 }
 

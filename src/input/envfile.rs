@@ -17,7 +17,7 @@
 //!
 //! A line that cannot be read is a located problem; the other lines are read all the same.
 
-use crate::input::{Document, InputType, Loaded, config};
+use crate::input::{Loaded, config};
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
@@ -120,26 +120,11 @@ fn problem(file: &SourceFile, problems: &mut Vec<Problem>, at: usize, msg: Strin
 
 fn document(
     file: &Arc<SourceFile>,
-    (value, mut spans): (Value, SpanTree),
+    (value, spans): (Value, SpanTree),
     problems: Vec<Problem>,
 ) -> Loaded {
-    let whole = Span::new(0, file.text.len());
-    spans.span = whole;
-    spans.focus = file.lines.first_line(&file.text, whole);
-    let subtype = config::subtype(&value, &file.path);
-    let resource = config::resource_label(&value, subtype, 0);
     Loaded {
-        documents: vec![Document {
-            file: file.clone(),
-            index: 0,
-            input_type: InputType::Config,
-            subtype: subtype.to_string(),
-            resource,
-            value,
-            spans,
-            substituted: Vec::new(),
-            embedded: false,
-        }],
+        documents: vec![config::whole_file_document(file, value, spans)],
         problems,
     }
 }
