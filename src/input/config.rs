@@ -89,7 +89,7 @@ impl Converter<'_> {
             let (v, mut tree) = self.value(value.get_ref(), self.span(value.span()), depth + 1)?;
             // A mapping entry spans its key through its value (for a `[header]` table, the
             // header through its last entry).
-            tree.span = union(key_span, tree.span);
+            tree.span = key_span.union(tree.span);
             tree.focus = self.file.lines.first_line(&self.file.text, tree.span);
             entries.push((key.get_ref().to_string(), key_span, v, tree));
         }
@@ -98,7 +98,7 @@ impl Converter<'_> {
         let mut map = Map::new();
         let mut trees = Vec::with_capacity(entries.len());
         for (key, _, v, tree) in entries {
-            span = union(span, tree.span);
+            span = span.union(tree.span);
             map.insert(key.clone(), v);
             trees.push((key, tree));
         }
@@ -137,7 +137,7 @@ impl Converter<'_> {
                     let (v, mut t) =
                         self.value(item.get_ref(), self.span(item.span()), depth + 1)?;
                     t.focus = self.file.lines.first_line(&self.file.text, t.span);
-                    span = union(span, t.span);
+                    span = span.union(t.span);
                     values.push(v);
                     trees.push(t);
                 }
@@ -153,13 +153,6 @@ impl Converter<'_> {
             }
             DeValue::Table(t) => self.table(t, own, depth),
         }
-    }
-}
-
-fn union(a: Span, b: Span) -> Span {
-    Span {
-        start: a.start.min(b.start),
-        end: a.end.max(b.end),
     }
 }
 
@@ -359,21 +352,13 @@ fn extend(
     let Some(Value::Object(into)) = value.get_mut("services").and_then(|s| s.get_mut(name)) else {
         return;
     };
-    let Some(into_tree) = child_mut(spans, "services").and_then(|s| child_mut(s, name)) else {
+    let Some(into_tree) = spans
+        .child_key_mut("services")
+        .and_then(|s| s.child_key_mut(name))
+    else {
         return;
     };
     merge_service(into, into_tree, &from, &from_tree, site, None);
-}
-
-fn child_mut<'t>(tree: &'t mut SpanTree, key: &str) -> Option<&'t mut SpanTree> {
-    match &mut tree.children {
-        Children::Map(entries) => entries
-            .iter_mut()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, t)| t),
-        _ => None,
-    }
 }
 
 /// Compose's merge of a base mapping into a service's (`key` is the mapping's own key, `None`
@@ -405,7 +390,7 @@ fn merge_service(
                 entries.push((k.clone(), inherited(v_tree, site)));
             }
             Some(Value::Object(mine)) => {
-                if let (Value::Object(theirs), Some(mine_tree)) = (v, child_mut(into_tree, k)) {
+                if let (Value::Object(theirs), Some(mine_tree)) = (v, into_tree.child_key_mut(k)) {
                     merge_service(mine, mine_tree, theirs, v_tree, site, Some(k));
                 }
             }
@@ -414,7 +399,7 @@ fn merge_service(
                     continue;
                 }
                 let (Value::Array(theirs), Some(mine_tree), Children::Seq(their_items)) =
-                    (v, child_mut(into_tree, k), &v_tree.children)
+                    (v, into_tree.child_key_mut(k), &v_tree.children)
                 else {
                     continue;
                 };

@@ -129,13 +129,6 @@ fn document(
     }
 }
 
-fn union(a: Span, b: Span) -> Span {
-    Span {
-        start: a.start.min(b.start),
-        end: a.end.max(b.end),
-    }
-}
-
 /// The tree of one entry: the value's span (what a credential's mask covers, as a YAML
 /// scalar's), focused on the entry's key through its value on its first line (where a
 /// finding points).
@@ -143,7 +136,7 @@ fn entry_tree(file: &SourceFile, e: &Entry) -> SpanTree {
     let mut t = SpanTree::leaf(e.value_span);
     t.focus = file
         .lines
-        .first_line(&file.text, union(e.key_span, e.value_span));
+        .first_line(&file.text, e.key_span.union(e.value_span));
     t
 }
 
@@ -248,8 +241,8 @@ fn convert(entries: Vec<(String, Node)>, own: Span) -> (Value, SpanTree) {
             Node::Leaf(s, t) => (typed(s), t),
             Node::Map(children) => convert(children, own),
         };
-        let cover = union(t.span, t.focus);
-        span = Some(span.map_or(cover, |s| union(s, cover)));
+        let cover = t.span.union(t.focus);
+        span = Some(span.map_or(cover, |s| s.union(cover)));
         map.insert(k.clone(), v);
         trees.push((k, t));
     }

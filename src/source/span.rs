@@ -41,6 +41,13 @@ impl Span {
             end: other.end.max(self.end),
         }
     }
+    /// The smallest span covering both.
+    pub fn union(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
     pub fn byte_len(&self) -> usize {
         self.end.saturating_sub(self.start) as usize
     }
@@ -155,6 +162,18 @@ impl SpanTree {
                 .map(|(_, t)| t),
             Children::Seq(items) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
             Children::Leaf => None,
+        }
+    }
+
+    /// [`SpanTree::child_key`] of a mapping, to change it.
+    pub fn child_key_mut(&mut self, k: &str) -> Option<&mut SpanTree> {
+        match &mut self.children {
+            Children::Map(entries) => entries
+                .iter_mut()
+                .rev()
+                .find(|(name, _)| name == k)
+                .map(|(_, t)| t),
+            _ => None,
         }
     }
 
