@@ -2734,3 +2734,13 @@ fn nested_patch_lists_without_a_target_list_merge_into_themselves() {
 fn patch_merge_keys_are_compared_as_written() {
     assert_same_as_kubectl("patch-merge-keys-compared-as-written");
 }
+
+/// Replacement field paths with escaped dots (`metadata.labels.instance\.eax`, found in a
+/// published replacements file that splits a name on its dashes and dots): the dot after a
+/// backslash is part of the field's name, as kyaml's PathSplitter reads it, in a source, in
+/// targets created or not, and inside a `[name=…]` selector. runeguard split at every dot,
+/// creating a mapping `instance\` holding `eax`.
+#[test]
+fn replacement_field_paths_keep_escaped_dots_in_names() {
+    assert_same_as_kubectl("replacement-escaped-dot-field-path");
+}
