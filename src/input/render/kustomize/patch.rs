@@ -556,6 +556,24 @@ fn self_merged(items: Vec<Node>, kind: &str, builtin: bool, path: &mut Vec<Strin
     };
     let mut keys = vec![key.clone()];
     keys.extend(secondary_keys(&key, path, kind));
+    // The common list (one key, each element naming its own value, no directive) merges
+    // into itself unchanged but for each element's walk: found in one pass, so a long list
+    // copied from a patch costs no quadratic walk.
+    if keys.len() == 1 {
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        let plain = items.iter().all(|i| {
+            i.get("$patch").is_none()
+                && i.get(&key)
+                    .and_then(kyaml_text)
+                    .is_some_and(|t| !t.is_empty() && seen.insert(t))
+        });
+        if plain {
+            return items
+                .iter()
+                .map(|i| strip_at(i, kind, builtin, path))
+                .collect();
+        }
+    }
     let mut m = KyamlSelfMerge {
         walked: vec![false; items.len()],
         els: items,
