@@ -2714,3 +2714,33 @@ fn patch_list_directives_without_a_target_list_are_written_as_kustomize_does() {
 fn patch_lists_of_several_keys_without_a_target_list_merge_into_themselves() {
     assert_same_as_kubectl("patch-list-several-keys-without-target-list");
 }
+
+/// Lists with a merge key that no target list meets, at any depth (a new init container's
+/// `env`, a new container's `env`, a list or map replaced by `$patch: replace`, containers
+/// under a pod template the target lacks): kyaml walks each into itself, as it does a list
+/// the target lacks (kwild26), so a repeated key keeps the last element where the first
+/// stood and an element lacking the key empties the list. runeguard copied the nested lists
+/// as written less their `$patch: delete` elements (two containers named alike stayed two).
+#[test]
+fn nested_patch_lists_without_a_target_list_merge_into_themselves() {
+    assert_same_as_kubectl("patch-nested-lists-merge-into-themselves");
+}
+
+/// Merge keys written as numbers (`containerPort: 0x50`, env `name: 1`, a container named
+/// `0x10`): kyaml matches list elements by the key's YAML text, not the number it reads as,
+/// with a target list and without one. runeguard compared the parsed values, so `0x50` and
+/// `80` were one port, `1` and `"1"` two env entries, `01` and `1` one.
+#[test]
+fn patch_merge_keys_are_compared_as_written() {
+    assert_same_as_kubectl("patch-merge-keys-compared-as-written");
+}
+
+/// Replacement field paths with escaped dots (`metadata.labels.instance\.eax`, found in a
+/// published replacements file that splits a name on its dashes and dots): the dot after a
+/// backslash is part of the field's name, as kyaml's PathSplitter reads it, in a source, in
+/// targets created or not, and inside a `[name=…]` selector. runeguard split at every dot,
+/// creating a mapping `instance\` holding `eax`.
+#[test]
+fn replacement_field_paths_keep_escaped_dots_in_names() {
+    assert_same_as_kubectl("replacement-escaped-dot-field-path");
+}

@@ -173,6 +173,54 @@ fn set_text(n: &Node) -> String {
     n.scalar_text().unwrap_or_else(|| "null".to_string())
 }
 
+/// A merge key's value as kyaml compares it: the scalar's YAML text as written, not the
+/// value it reads as (measured with kubectl kustomize v5.8: `containerPort: 0x50` and `80`
+/// are two ports, env names `1` and `"1"` one, `01` and `1` two, containers named `0x10`
+/// and `16` two); None for null or a collection. A number or boolean takes its text from
+/// where it is written when that text reads as such a scalar, else its value's text.
+fn kyaml_text(n: &Node) -> Option<String> {
+    match &n.v {
+        V::Str(s) => Some(s.clone()),
+        V::Num(_) | V::Bool(_) => {
+            Some(written_text(n).unwrap_or_else(|| n.scalar_text().unwrap_or_default()))
+        }
+        _ => None,
+    }
+}
+
+/// The plain text a number or boolean is written as at its origin (the value after its
+/// key, or the list item), when it looks like one: None for an alias, a tag, a quoted or
+/// flow value, or an origin elsewhere (a transformer's line).
+fn written_text(n: &Node) -> Option<String> {
+    let o = n.org.as_ref()?;
+    let text = o
+        .file
+        .text
+        .get(o.span.start as usize..o.span.end as usize)?;
+    let raw = text.rsplit(':').next()?.trim();
+    let plausible = match &n.v {
+        V::Num(_) => raw
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')),
+        V::Bool(_) => matches!(
+            raw.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        ),
+        _ => false,
+    };
+    (plausible
+        && !raw.contains(char::is_whitespace)
+        && !raw.contains([',', '#', '{', '}', '[', ']']))
+    .then(|| raw.to_string())
+}
+
+/// A merge key's value where both lists are compared (a null key is its own value).
+fn key_of(n: &Node, key: &str) -> Option<String> {
+    n.get(key)
+        .map(|v| kyaml_text(v).unwrap_or_else(|| format!("\u{0}{}", v.to_json())))
+}
+
 /// What merging did to the node it was applied to.
 #[derive(Debug)]
 pub enum Merged {
@@ -335,16 +383,23 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
             n.org.clone(),
         ),
         V::Seq(_) if merge_key(path, kind, builtin).is_none() => n.clone(),
-        V::Seq(items) => Node::new(
-            V::Seq(
-                items
-                    .iter()
-                    .filter(|i| !is_directive_only(i) && i.get_str("$patch") != Some("delete"))
-                    .map(|i| strip_at(i, kind, builtin, path))
-                    .collect(),
-            ),
-            n.org.clone(),
-        ),
+        // A list with a merge key that no target list meets inside a value copied whole (a
+        // new element, a value `$patch: replace` replaces): kyaml walks it into itself at
+        // every depth as it does a list the target lacks (see `list_for_missing_field`), a
+        // `$patch: replace` element alone dropped here (measured: a new container's
+        // `env: [{$patch: replace}, {name: A}]` gives `[{name: A}]`, where the same list
+        // under an existing container without `env` gives `[{$patch: replace}]`).
+        V::Seq(items) => {
+            let items: Vec<Node> = items
+                .iter()
+                .filter(|i| !(is_directive_only(i) && i.get_str("$patch") == Some("replace")))
+                .cloned()
+                .collect();
+            Node::new(
+                V::Seq(self_merged(items, kind, builtin, path)),
+                n.org.clone(),
+            )
+        }
         _ => n.clone(),
     };
     // A patch key written plain as another type than a string stays marked in the copy
@@ -483,16 +538,48 @@ fn list_for_missing_field(
     path: &mut Vec<String>,
 ) -> Option<Node> {
     let items = patch.as_seq()?;
-    let key = merge_key(path, kind, builtin)?;
+    merge_key(path, kind, builtin)?;
+    Some(Node::new(
+        V::Seq(self_merged(items.clone(), kind, builtin, path)),
+        patch.org.clone(),
+    ))
+}
+
+/// The elements of a list with a merge key at `path` merged into themselves as kyaml does
+/// (see [`list_for_missing_field`]); each walked element is itself walked with no target, so
+/// lists nested in it merge into themselves too (measured with kubectl kustomize v5.8: a new
+/// container's `env: [A=1, B=2, A=3]` gives `[A=3, B=2]`; two new containers named alike
+/// give the second alone).
+fn self_merged(items: Vec<Node>, kind: &str, builtin: bool, path: &mut Vec<String>) -> Vec<Node> {
+    let Some(key) = merge_key(path, kind, builtin) else {
+        return items;
+    };
     let mut keys = vec![key.clone()];
     keys.extend(secondary_keys(&key, path, kind));
+    // The common list (one key, each element naming its own value, no directive) merges
+    // into itself unchanged but for each element's walk: found in one pass, so a long list
+    // copied from a patch costs no quadratic walk.
+    if keys.len() == 1 {
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        let plain = items.iter().all(|i| {
+            i.get("$patch").is_none()
+                && i.get(&key)
+                    .and_then(kyaml_text)
+                    .is_some_and(|t| !t.is_empty() && seen.insert(t))
+        });
+        if plain {
+            return items
+                .iter()
+                .map(|i| strip_at(i, kind, builtin, path))
+                .collect();
+        }
+    }
     let mut m = KyamlSelfMerge {
-        els: items.clone(),
         walked: vec![false; items.len()],
+        els: items,
     };
     let out = m.run(&keys);
-    let kept = out
-        .into_iter()
+    out.into_iter()
         .map(|i| {
             if m.walked[i] {
                 strip_at(&m.els[i], kind, builtin, path)
@@ -500,8 +587,7 @@ fn list_for_missing_field(
                 m.els[i].clone()
             }
         })
-        .collect();
-    Some(Node::new(V::Seq(kept), patch.org.clone()))
+        .collect()
 }
 
 /// kyaml merging a patch list into itself (see [`list_for_missing_field`]): elements are
@@ -513,7 +599,7 @@ struct KyamlSelfMerge {
 
 /// A key's value as kyaml reads it to match elements: a scalar's text, else empty.
 fn key_text(n: &Node, key: &str) -> String {
-    n.get(key).and_then(Node::scalar_text).unwrap_or_default()
+    n.get(key).and_then(kyaml_text).unwrap_or_default()
 }
 
 /// kyaml's `validateKeys`: the keys some row names, and this row's values for them.
@@ -562,7 +648,7 @@ impl KyamlSelfMerge {
     fn has(&self, e: usize, key: &str, value: &str) -> bool {
         self.els[e]
             .get(key)
-            .is_some_and(|v| value.is_empty() || v.scalar_text().as_deref() == Some(value))
+            .is_some_and(|v| value.is_empty() || kyaml_text(v).as_deref() == Some(value))
     }
 
     /// kyaml's `ElementSetter`: replaces the elements matching `values` by `element` (removes
@@ -638,9 +724,10 @@ impl KyamlSelfMerge {
             let (mk, mv) = valid_keys(std::slice::from_ref(&vv), &vv, &vk);
             let src = list.iter().copied().find(|&e| {
                 self.els[e].as_map().is_some()
-                    && mk.iter().zip(&mv).all(|(k, v)| {
-                        self.els[e].get(k).and_then(Node::scalar_text).as_deref() == Some(v)
-                    })
+                    && mk
+                        .iter()
+                        .zip(&mv)
+                        .all(|(k, v)| self.els[e].get(k).and_then(kyaml_text).as_deref() == Some(v))
             });
             let val = src.filter(|&e| {
                 self.walked[e] = true;
@@ -663,7 +750,7 @@ impl KyamlSelfMerge {
             for k in &last_keys {
                 match self.els[e].get(k) {
                     Some(n) if self.els[e].as_map().is_some() => {
-                        v.push(n.scalar_text().unwrap_or_default())
+                        v.push(kyaml_text(n).unwrap_or_default())
                     }
                     _ => added.push(e),
                 }
@@ -749,15 +836,10 @@ fn merge_list(
         if (is_directive_only(p) && p.get(&key).is_none()) || replace(p) {
             continue;
         }
-        let pk = p.get(&key).map(Node::to_json);
+        let pk = key_of(p, &key);
         let pos = pk.as_ref().and_then(|pk| {
-            rest.iter().position(|d| {
-                d.as_ref()
-                    .and_then(|d| d.get(&key))
-                    .map(Node::to_json)
-                    .as_ref()
-                    == Some(pk)
-            })
+            rest.iter()
+                .position(|d| d.as_ref().and_then(|d| key_of(d, &key)).as_ref() == Some(pk))
         });
         let deleting = p.get_str("$patch") == Some("delete");
         match pos {
@@ -797,8 +879,8 @@ fn merge_list(
 
 /// One element per merge key value, the last one, where the value first appears (elements
 /// without the key are kept); also the key values that were repeated.
-fn one_per_key(items: Vec<Node>, key: &str) -> (Vec<Node>, Vec<Value>) {
-    let key_of = |d: &Node| d.get(key).map(Node::to_json);
+fn one_per_key(items: Vec<Node>, key: &str) -> (Vec<Node>, Vec<String>) {
+    let key_of = |d: &Node| key_of(d, key);
     let mut one: Vec<Node> = Vec::with_capacity(items.len());
     let mut repeated = Vec::new();
     for d in items {
@@ -910,9 +992,9 @@ fn merge_ports(
     }
     // The other keys' values, None when the element writes none of them.
     let proto = |n: &Node| {
-        let vals: Vec<Option<Value>> = seconds
+        let vals: Vec<Option<String>> = seconds
             .iter()
-            .map(|k| n.get(k).filter(|p| !p.is_null()).map(Node::to_json))
+            .map(|k| n.get(k).filter(|p| !p.is_null()).and_then(kyaml_text))
             .collect();
         vals.iter().any(Option::is_some).then_some(vals)
     };
@@ -924,7 +1006,7 @@ fn merge_ports(
     {
         return None;
     }
-    let port = |n: &Node| n.get(key).map(Node::to_json);
+    let port = |n: &Node| key_of(n, key);
     let mut rest: Vec<Option<Node>> = ditems.iter().cloned().map(Some).collect();
     let mut new = Vec::new();
     for p in pitems {
