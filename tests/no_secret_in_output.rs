@@ -38,6 +38,7 @@ const CREDENTIALS: &[&str] = &[
     "curl-user-passphrase",
     "pgbouncer-userlist-passphrase",
     "keycloak-typed-credential-passphrase",
+    "ray-gcs-redis-passphrase",
     "one-word-name-passphrase",
     "valkey-cli-passphrase-9",
     "reference-default-passphrase",
@@ -254,6 +255,24 @@ const REALM: &str = r#"{
 }
 "#;
 
+/// A KubeRay cluster: a group's `rayStartParams` are `ray start` flags (wild42).
+const RAY: &str = r#"apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: gcs-ft
+  namespace: ml
+spec:
+  headGroupSpec:
+    rayStartParams:
+      num-cpus: "0"
+      redis-password: ray-gcs-redis-passphrase
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.34.0
+"#;
+
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  password: \"unclosed-quoted-secret\n  : : [\n";
 
 /// `runeguard check --verbose --format FORMAT .` in `dir`, without colour.
@@ -302,6 +321,7 @@ fn inputs() -> tempfile::TempDir {
         ("realm.json", REALM.as_bytes()),
         (".env", DOTENV.as_bytes()),
         ("application.properties", PROPERTIES.as_bytes()),
+        ("ray.yaml", RAY.as_bytes()),
     ])
 }
 

@@ -36,13 +36,19 @@
 #   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
 #   for the driver, the executor (their env and envVars) and their sidecars and init containers; summerwind
 #   actions-runner-controller's RunnerDeployment, RunnerReplicaSet and Runner for their RunnerSpec.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
+#   A KubeRay group's `rayStartParams` (the `ray start --name=value` flags of its Ray container,
+#   `redis-password` among them) are read as a Spark application's sparkConf is.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
 #   severity: high
 #   input: kubernetes
 #   secret: true
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [IA-5, SC-28]
 #     nist-csf-2.0: [PR.AA-01, PR.DS-01]
@@ -182,6 +188,23 @@ deny contains finding if {
 		{
 			"msg": sprintf("%s sets the Spark property %q in %s to a literal value that %s", [k8s.object_label, key, map, wording(why)]),
 			"path": array.concat(base, [map, key]),
+		},
+		credentials.password_part(value),
+	)
+}
+
+# KubeRay: a group's `rayStartParams` become `ray start --name=value` flags of its Ray
+# container (`redis-password: "5241590000000000"`).
+deny contains finding if {
+	some flags in k8s.custom_template_flags_of(input)
+	some key, value in flags.value
+	is_string(value)
+	why := reportable(credentials.reasons(key, value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s, %s passes %q to ray start as a literal value that %s (rayStartParams)", [k8s.object_label, flags.label, key, wording(why)]),
+			"path": array.concat(flags.path, [key]),
 		},
 		credentials.password_part(value),
 	)

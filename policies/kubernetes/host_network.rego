@@ -9,12 +9,16 @@
 #   Also read where custom resources keep the setting outside a pod template: a Tekton
 #   TaskRun's or PipelineRun's podTemplate, a Spark application's driver and executor, an Argo
 #   workflow's spec.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 # custom:
 #   id: K8S-008
 #   name: host-network
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, TaskRun, PipelineRun, SparkApplication, ScheduledSparkApplication, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, TaskRun, PipelineRun, SparkApplication, ScheduledSparkApplication, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [SC-7, AC-4]
 #     nist-csf-2.0: [PR.IR-01]
@@ -50,7 +54,7 @@ deny contains finding if {
 	"hostNetwork" in level.fields
 	level.value.hostNetwork == true
 	finding := {
-		"msg": sprintf("%s uses the host's network namespace (hostNetwork: true in %s)", [k8s.object_label, concat(".", [sprintf("%v", [x]) | some x in level.path])]),
+		"msg": sprintf("%s uses the host's network namespace (hostNetwork: true in %s)", [k8s.object_label, level.where]),
 		"path": array.concat(level.path, ["hostNetwork"]),
 	}
 }

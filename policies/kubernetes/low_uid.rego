@@ -8,12 +8,16 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 # custom:
 #   id: K8S-039
 #   name: low-uid
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]
@@ -77,4 +81,31 @@ deny contains finding if {
 		"msg": sprintf("%s runs as UID %v, below %v (pod securityContext, used by %s)", [k8s.object_label, uid, threshold, concat(", ", sort(names))]),
 		"path": array.concat(k8s.pod_spec_path, ["securityContext", "runAsUser"]),
 	}
+}
+
+# The pod-level runAsUser of each template of a custom resource with several (a RayCluster's
+# head and worker groups), once per template, naming the containers that inherit it.
+deny contains finding if {
+	applies
+	some path, pod in template_pods
+	uid := pod.runAsUser
+	low(uid)
+	names := [sprintf("%q", [object.get(c.value, "name", "<unnamed>")]) |
+		some c in k8s.containers
+		c.pod_security.path == path
+		not k8s.has_container_setting(c, "runAsUser")
+	]
+	count(names) > 0
+	labels := {c.unit_label | some c in k8s.containers; c.pod_security.path == path}
+	finding := {
+		"msg": sprintf("%s, %s runs as UID %v, below %v (pod securityContext, used by %s)", [k8s.object_label, concat(", ", sort(labels)), uid, threshold, concat(", ", sort(names))]),
+		"path": array.concat(path, ["runAsUser"]),
+	}
+}
+
+template_pods[pod.path] := pod.value if {
+	some c in k8s.containers
+	is_string(c.unit_label)
+	pod := c.pod_security
+	_ = pod.value.runAsUser
 }

@@ -9,15 +9,23 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' templates and the Spark operator's driver and executor (with their init
 #   containers and sidecars) are read too, the pod-level fallback being the template's
-#   securityContext, else the workflow's spec.securityContext (Argo replaces the whole object,
-#   it does not merge fields), and the driver's or executor's podSecurityContext; Argo's
-#   podSpecPatch, a free-form patch string, is not read.
+#   securityContext merged field by field over spec.templateDefaults' (Argo's strategic
+#   merge), else the workflow's spec.securityContext (which the template's replaces as a
+#   whole), and the driver's or executor's podSecurityContext; Argo's podSpecPatch, a free-form patch string, is not read.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
+#   A Tekton TaskRun's or PipelineRun's embedded steps (a stepTemplate's fields merged under each
+#   step's) fall back on the run's podTemplate securityContext (a PipelineRun's
+#   taskRunTemplate.podTemplate, else its podTemplate); a Task or Pipeline alone is not read,
+#   its pod settings come from the run that references it.
 # custom:
 #   id: K8S-003
 #   name: may-run-as-root
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, TaskRun, PipelineRun]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]

@@ -13,15 +13,23 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' templates and the Spark operator's driver and executor (with their init
 #   containers and sidecars) are read too, the pod-level fallback being the template's
-#   securityContext, else the workflow's spec.securityContext (Argo replaces the whole object,
-#   it does not merge fields), and the driver's or executor's podSecurityContext; Argo's
-#   podSpecPatch, a free-form patch string, is not read.
+#   securityContext merged field by field over spec.templateDefaults' (Argo's strategic
+#   merge), else the workflow's spec.securityContext (which the template's replaces as a
+#   whole), and the driver's or executor's podSecurityContext; Argo's podSpecPatch, a free-form patch string, is not read.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
+#   A Tekton TaskRun's or PipelineRun's embedded steps (a stepTemplate's fields merged under each
+#   step's) fall back on the run's podTemplate securityContext (a PipelineRun's
+#   taskRunTemplate.podTemplate, else its podTemplate); a Task or Pipeline alone is not read,
+#   its pod settings come from the run that references it.
 # custom:
 #   id: K8S-021
 #   name: missing-seccomp-profile
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, SparkApplication, ScheduledSparkApplication, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, TaskRun, PipelineRun]
 #   controls:
 #     nist-800-53: [CM-7, SC-39]
 #     nist-csf-2.0: [PR.PS-01]
@@ -72,8 +80,8 @@ container_annotation(c) := concat("", ["container.seccomp.security.alpha.kuberne
 
 # The profile that applies, as {type, path, source}: `type` in the field's vocabulary
 # (RuntimeDefault, Localhost, Unconfined, or what was written).
-profile(c) := {"type": c.value.securityContext.seccompProfile.type, "path": array.concat(k8s.security_path(c, "seccompProfile"), ["type"]), "source": "container"} if {
-	is_string(c.value.securityContext.seccompProfile.type)
+profile(c) := {"type": k8s.container_security(c).seccompProfile.type, "path": array.concat(k8s.security_path(c, "seccompProfile"), ["type"]), "source": "container"} if {
+	is_string(k8s.container_security(c).seccompProfile.type)
 } else := {"type": annotation_type(value), "path": array.concat(k8s.pod_metadata_path, ["annotations", key]), "source": "container annotation"} if {
 	key := container_annotation(c)
 	value := k8s.pod_annotations[key]

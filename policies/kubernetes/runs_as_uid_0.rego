@@ -13,12 +13,16 @@
 #   else the workflow's spec.securityContext (Argo replaces the whole object); that of a Spark
 #   driver or executor is its podSecurityContext; Tekton's and the summerwind runner's pod-level
 #   settings are not read by this rule, nor Argo's podSpecPatch.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 # custom:
 #   id: K8S-004
 #   name: runs-as-uid-0
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [AC-6]
 #     nist-csf-2.0: [PR.AA-05]
@@ -43,6 +47,7 @@ deny contains finding if {
 	some c in k8s.containers
 	some field, what in fields
 	k8s.effective_security(c, field) == 0
+	not inherited_from_defaults(c, field)
 	finding := {
 		"msg": sprintf("%s runs with %s id 0 (%s: 0%s)", [k8s.container_label(c), what, field, origin(c, field)]),
 		"path": k8s.effective_security_path(c, field),
@@ -52,3 +57,10 @@ deny contains finding if {
 origin(c, field) := "" if {
 	k8s.has_container_setting(c, field)
 } else := ", from the pod's securityContext"
+
+# A value inherited from defaults merged into each container (a Tekton stepTemplate, Argo's
+# templateDefaults) is reported once, at the defaults' own record.
+inherited_from_defaults(c, field) if {
+	not k8s.has_container_setting(c, field)
+	_ = c.defaults.value.securityContext[field]
+}

@@ -8,14 +8,18 @@
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
-#   driver and executor (their `envSecrets` map too) and summerwind actions-runner-controller's
+#   driver and executor (their `envSecretKeyRefs` map too) and summerwind actions-runner-controller's
 #   runner are read as containers.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 # custom:
 #   id: K8S-018
 #   name: secret-as-env-var
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [SC-28]
 #     nist-csf-2.0: [PR.DS-01]
@@ -63,17 +67,20 @@ deny contains finding if {
 	}
 }
 
-# The Spark operator's `envSecrets` (a driver's or executor's map of env var name to a Secret's
-# name and key, the older form of `env[].valueFrom.secretKeyRef`).
+# The Spark operator's `envSecretKeyRefs` (a driver's or executor's map of env var name to a
+# Secret's name and key, the older form of `env[].valueFrom.secretKeyRef`). Not `envSecrets`,
+# which guides write but the operator's SparkPodSpec does not have, nor any such map at the
+# application level (`spec`), which has none: the API server prunes them, no env var is set.
 deny contains finding if {
 	some c in k8s.containers
-	vars := c.value.envSecrets
+	c.field in {"driver", "executor"}
+	vars := c.value.envSecretKeyRefs
 	is_object(vars)
 	some name, ref in vars
 	is_object(ref)
 	finding := {
-		"msg": sprintf("%s reads key %s of Secret %s into env var %s (envSecrets)", [k8s.container_label(c), quoted(ref.key), quoted(ref.name), quoted(name)]),
-		"path": array.concat(c.path, ["envSecrets", name]),
+		"msg": sprintf("%s reads key %s of Secret %s into env var %s (envSecretKeyRefs)", [k8s.container_label(c), quoted(ref.key), quoted(ref.name), quoted(name)]),
+		"path": array.concat(c.path, ["envSecretKeyRefs", name]),
 	}
 }
 

@@ -86,6 +86,7 @@ uses_api(doc, _) if {
 deny contains finding if {
 	some i, doc in input.documents
 	k8s.workload_kinds[doc.kind]
+	not k8s.foreign_builtin_name(doc)
 	spec := k8s.pod_spec_of(doc)
 	spec.automountServiceAccountToken == true
 	not uses_api(doc, spec)
@@ -98,6 +99,7 @@ deny contains finding if {
 deny contains finding if {
 	some i, doc in input.documents
 	k8s.workload_kinds[doc.kind]
+	not k8s.foreign_builtin_name(doc)
 	spec := k8s.pod_spec_of(doc)
 	not is_boolean(spec.automountServiceAccountToken)
 	account := service_account(spec)

@@ -7,12 +7,16 @@
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
+#   Custom resources with several pod templates are read template by template, each with its
+#   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
+#   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 # custom:
 #   id: K8S-044
 #   name: shared-process-namespace
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment]
 #   controls:
 #     nist-800-53: [SC-39]
 #     nist-csf-2.0: [PR.PS-01]
@@ -38,5 +42,16 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s shares one process namespace between its containers", [k8s.object_label]),
 		"path": array.concat(k8s.pod_spec_path, ["shareProcessNamespace"]),
+	}
+}
+
+# The pod spec of each template of a custom resource with several.
+deny contains finding if {
+	some level in k8s.custom_pod_level_settings
+	"shareProcessNamespace" in level.fields
+	level.value.shareProcessNamespace == true
+	finding := {
+		"msg": sprintf("%s shares one process namespace between its containers (in %s)", [k8s.object_label, level.where]),
+		"path": array.concat(level.path, ["shareProcessNamespace"]),
 	}
 }

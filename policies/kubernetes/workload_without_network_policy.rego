@@ -36,6 +36,7 @@
 #     - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
 package runeguard.kubernetes.workload_without_network_policy
 
+import data.runeguard.lib.k8s
 import data.runeguard.lib.k8s_selectors as sel
 import rego.v1
 
@@ -173,6 +174,7 @@ deny contains finding if {
 	not cluster_wide_opaque
 	some i, doc in docs
 	sel.workload_kinds[doc.kind]
+	not k8s.foreign_builtin_name(doc)
 	ns := sel.namespace_of(doc)
 	not ns in opaque_namespaces
 	not any_selects(doc, ns)

@@ -38,7 +38,115 @@ custom_pod_templates := {
 	"serving.knative.dev": {"Service": ["spec", "template"], "Configuration": ["spec", "template"]},
 	# OpenKruise
 	"apps.kruise.io": {"CloneSet": ["spec", "template"]},
+	# Kubeflow notebooks: the controller makes a one-replica StatefulSet of spec.template
+	"kubeflow.org": {"Notebook": ["spec", "template"]},
 }
+
+# Custom resources that hold SEVERAL ordinary pod templates (PodTemplateSpecs), one pod (or a
+# group of identical pods) per template, by API group and kind: a list of entries, each with
+# `at`, the template's path, where `*` is each item of a list and `{}` each value of a map (one
+# of them at most); `unit`, how findings name the template (`worker group`, `replica`); `name`,
+# the item's key that names it (the map key names a map's value). Their containers are read as
+# a Deployment's, each with its own template's pod-level securityContext and settings
+# (custom_pod_levels_of), and labelled with the template (`RayCluster ml/x, worker group
+# "small", container "ray-worker"`). Checked against each operator's CRD types:
+# Ray (ray-operator/apis/ray/v1), Kubeflow training operator (ReplicaSpec.Template), Volcano
+# (TaskSpec.Template), JobSet (ReplicatedJob.Template is a JobTemplateSpec), LeaderWorkerSet
+# (LeaderWorkerTemplate.LeaderTemplate/WorkerTemplate), Flink Kubernetes operator
+# (FlinkDeploymentSpec.podTemplate, JobManagerSpec/TaskManagerSpec.podTemplate).
+_ray(at) := [
+	{"at": array.concat(at, ["headGroupSpec", "template"]), "unit": "head group", "flags": "rayStartParams"},
+	{"at": array.concat(at, ["workerGroupSpecs", "*", "template"]), "unit": "worker group", "name": "groupName", "flags": "rayStartParams"},
+]
+
+_replicas(field) := [{"at": ["spec", field, "{}", "template"], "unit": "replica"}]
+
+custom_pod_template_sets := {
+	# KubeRay: the head and each worker group; a RayJob's or RayService's embedded cluster, and
+	# a RayJob's submitter Job
+	"ray.io": {
+		"RayCluster": _ray(["spec"]),
+		"RayJob": array.concat(_ray(["spec", "rayClusterSpec"]), [{"at": ["spec", "submitterPodTemplate"], "unit": "submitter"}]),
+		"RayService": _ray(["spec", "rayClusterConfig"]),
+	},
+	# Kubeflow training operator: one template per replica type (Master, Worker, PS, Chief,
+	# Launcher...), under a field named after the framework
+	"kubeflow.org": {
+		"PyTorchJob": _replicas("pytorchReplicaSpecs"),
+		"TFJob": _replicas("tfReplicaSpecs"),
+		"MPIJob": _replicas("mpiReplicaSpecs"),
+		"XGBoostJob": _replicas("xgbReplicaSpecs"),
+		"PaddleJob": _replicas("paddleReplicaSpecs"),
+		"JAXJob": _replicas("jaxReplicaSpecs"),
+	},
+	# Volcano: a Job's tasks (the kind shares the built-in Job's name, not its layout)
+	"batch.volcano.sh": {"Job": [{"at": ["spec", "tasks", "*", "template"], "unit": "task", "name": "name"}]},
+	# JobSet: each replicated Job's JobTemplateSpec
+	"jobset.x-k8s.io": {"JobSet": [{"at": ["spec", "replicatedJobs", "*", "template", "spec", "template"], "unit": "replicated job", "name": "name"}]},
+	# LeaderWorkerSet: the leader's template (the workers' when it has none) and the workers'
+	"leaderworkerset.x-k8s.io": {"LeaderWorkerSet": [
+		{"at": ["spec", "leaderWorkerTemplate", "leaderTemplate"], "unit": "leader"},
+		{"at": ["spec", "leaderWorkerTemplate", "workerTemplate"], "unit": "workers"},
+	]},
+	# Flink Kubernetes operator: the common pod template, merged by the operator into the job
+	# manager's and the task managers' own (their fields winning), see _flink_pod_security
+	"flink.apache.org": {"FlinkDeployment": [
+		{"at": ["spec", "podTemplate"], "unit": "pod template"},
+		{"at": ["spec", "jobManager", "podTemplate"], "unit": "job manager", "merged_under": ["spec", "podTemplate"]},
+		{"at": ["spec", "taskManager", "podTemplate"], "unit": "task manager", "merged_under": ["spec", "podTemplate"]},
+	]},
+}
+
+# The templates of a custom resource listed in custom_pod_template_sets, each as
+# {"path": the template's path, "label": `worker group "small"`, "entry": its table entry}.
+custom_templates_of(doc) := {t |
+	some entry in custom_pod_template_sets[_group_of(doc)][doc.kind]
+	some t in _template_paths(doc, entry)
+}
+
+_template_paths(doc, entry) := {{"path": entry.at, "label": entry.unit, "entry": entry} |
+	is_object(object.get(doc, entry.at, null))
+} if not _wildcard(entry.at)
+
+_template_paths(doc, entry) := {{"path": p, "label": label, "entry": entry} |
+	some k, part in entry.at
+	part in {"*", "{}"}
+	prefix := array.slice(entry.at, 0, k)
+	items := object.get(doc, prefix, null)
+	_collection(items, part)
+	some key, item in items
+	is_object(item)
+	p := array.concat(array.concat(prefix, [key]), array.slice(entry.at, k + 1, count(entry.at)))
+	is_object(object.get(doc, p, null))
+	label := sprintf("%s %q", [entry.unit, _item_name(entry, key, item)])
+} if _wildcard(entry.at)
+
+_wildcard(at) if "*" in at
+
+_wildcard(at) if "{}" in at
+
+# The command-line flags a template's group adds to its main container, as {value, path,
+# label}: KubeRay passes a group's `rayStartParams` (a map, beside the template) to `ray start`
+# as `--name=value` (`redis-password`).
+custom_template_flags_of(doc) := {{"value": flags, "path": path, "label": t.label} |
+	some t in custom_templates_of(doc)
+	field := t.entry.flags
+	path := array.concat(array.slice(t.path, 0, count(t.path) - 1), [field])
+	flags := object.get(doc, path, null)
+	is_object(flags)
+}
+
+_collection(items, "*") if is_array(items)
+
+_collection(items, "{}") if is_object(items)
+
+_item_name(entry, key, _) := key if is_string(key)
+
+_item_name(entry, key, item) := n if {
+	is_number(key)
+	n := item[entry.name]
+	is_string(n)
+} else := sprintf("#%d", [key + 1]) if is_number(key)
 
 # The path of a custom resource's pod template, undefined for other objects.
 custom_template_path_of(doc) := path if {
@@ -69,7 +177,14 @@ cloud_run_service(doc) if {
 
 is_workload if is_workload_of(input)
 
-is_workload_of(doc) if workload_kinds[doc.kind]
+is_workload_of(doc) if {
+	workload_kinds[doc.kind]
+	not foreign_builtin_name(doc)
+}
+
+# An object of another API group whose kind has a built-in workload's name but not its layout
+# (Volcano's `batch.volcano.sh` Job holds tasks, not one pod template): not read as the built-in.
+foreign_builtin_name(doc) if custom_pod_template_sets[_group_of(doc)][doc.kind]
 
 is_workload_of(doc) if custom_template_path_of(doc)
 
@@ -120,6 +235,7 @@ container_kind := {
 	"sidecarContainers": "sidecar",
 	"steps": "step",
 	"stepTemplate": "step template",
+	"templateDefaults": "template defaults",
 	"driver": "driver",
 	"executor": "executor",
 	"runner": "runner",
@@ -182,7 +298,10 @@ pod_spec_path_of(doc) := ["spec"] if doc.kind == "Pod"
 
 pod_spec_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "spec"] if doc.kind == "CronJob"
 
-pod_spec_path_of(doc) := ["spec", "template", "spec"] if template_kinds[doc.kind]
+pod_spec_path_of(doc) := ["spec", "template", "spec"] if {
+	template_kinds[doc.kind]
+	not foreign_builtin_name(doc)
+}
 
 pod_spec_path_of(doc) := array.concat(custom_template_path_of(doc), ["spec"])
 
@@ -190,7 +309,10 @@ pod_metadata_path_of(doc) := ["metadata"] if doc.kind == "Pod"
 
 pod_metadata_path_of(doc) := ["spec", "jobTemplate", "spec", "template", "metadata"] if doc.kind == "CronJob"
 
-pod_metadata_path_of(doc) := ["spec", "template", "metadata"] if template_kinds[doc.kind]
+pod_metadata_path_of(doc) := ["spec", "template", "metadata"] if {
+	template_kinds[doc.kind]
+	not foreign_builtin_name(doc)
+}
 
 pod_metadata_path_of(doc) := array.concat(custom_template_path_of(doc), ["metadata"])
 
@@ -207,7 +329,57 @@ pod_annotations_of(doc) := annotations if {
 
 # The containers of a workload object (empty for other objects), mesh-injected ones excluded;
 # for an Argo workflow, its templates' containers.
-containers_of(doc) := (pod_containers_of(doc) | argo_containers_of(doc)) | custom_containers_of(doc)
+containers_of(doc) := ((pod_containers_of(doc) | argo_containers_of(doc)) | custom_containers_of(doc)) | template_set_containers_of(doc)
+
+# The containers of each pod template of a custom resource with several
+# (custom_pod_template_sets), each record carrying its template's pod-level securityContext
+# (`pod_security`) and the template's label (`unit_label`).
+template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_pod_security(doc, t), "unit_label": t.label}) |
+	some t in custom_templates_of(doc)
+	spec_path := array.concat(t.path, ["spec"])
+	spec := object.get(doc, spec_path, null)
+	is_object(spec)
+	some field in container_fields
+	list := object.get(spec, field, [])
+	is_array(list)
+	some i, c in list
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(spec_path, [field, i]), "field": field}
+}
+
+# A template's pod-level securityContext, as {value, path}: its own; for a Flink job or task
+# manager, the common pod template's merged under it field by field (the operator merges the
+# two templates, the manager's fields winning), at the manager's path when it has one.
+_template_pod_security(doc, t) := {"value": object.union(_merged_under_security(doc, t.entry).value, own), "path": path} if {
+	own_path := array.concat(t.path, ["spec", "securityContext"])
+	own := _object_or_empty(object.get(doc, own_path, {}))
+	path := _pod_security_path(own_path, own, _merged_under_security(doc, t.entry))
+}
+
+_merged_under_security(doc, entry) := {"value": v, "path": path} if {
+	path := array.concat(entry.merged_under, ["spec", "securityContext"])
+	v := object.get(doc, path, null)
+	is_object(v)
+} else := {"value": {}, "path": []}
+
+# The manager's own securityContext when it has one, else the common template's when that has
+# one, else where the manager's would be.
+_pod_security_path(own_path, own, _) := own_path if own != {}
+
+_pod_security_path(own_path, own, base) := base.path if {
+	own == {}
+	base.value != {}
+}
+
+_pod_security_path(own_path, own, base) := own_path if {
+	own == {}
+	base.value == {}
+}
+
+_object_or_empty(v) := v if {
+	is_object(v)
+} else := {}
 
 pod_containers_of(doc) := {c_ |
 	is_workload_of(doc)
@@ -242,16 +414,31 @@ argo_containers_of(doc) := {c_ |
 	is_array(templates)
 	some i, t in templates
 	is_object(t)
-	pod := _argo_pod_security(doc, base, array.concat(base, [i]))
-	some c_ in argo_template_containers(array.concat(base, [i]), t, pod)
+	spec_path := array.slice(base, 0, count(base) - 1)
+	pod := _argo_pod_security(doc, spec_path, array.concat(base, [i]))
+	some c_ in argo_template_containers(doc, spec_path, array.concat(base, [i]), t, pod)
+} | {c_ |
+	# spec.templateDefaults' container and script: partial records (the defaults of the
+	# templates' own), reported once by the rules about a setting that is there
+	is_string(doc.apiVersion)
+	startswith(doc.apiVersion, "argoproj.io/")
+	base := argo_templates_paths[doc.kind]
+	some key in ["container", "script"]
+	path := array.concat(array.slice(base, 0, count(base) - 1), ["templateDefaults", key])
+	c := object.get(doc, path, null)
+	is_object(c)
+	c_ := {"value": c, "path": path, "field": "templateDefaults", "partial": true}
 }
 
-argo_template_containers(path, t, pod) := {object.union(c_, pod) |
+# A template's `container` or `script` (with spec.templateDefaults' own `container` or `script`
+# as the defaults its fields are merged over), `initContainers`, `sidecars` and the containers
+# of a `containerSet`.
+argo_template_containers(doc, spec_path, path, t, pod) := {object.union(object.union(c_, pod), _argo_defaults(doc, spec_path, key)) |
 	some key in ["container", "script"]
 	c := t[key]
 	is_object(c)
 	not injected(c)
-	c_ := {"value": c, "path": array.concat(path, [key]), "field": "containers"}
+	c_ := {"value": c, "path": array.concat(path, [key]), "field": "containers", "default_name": "main"}
 } | {object.union(c_, pod) |
 	some field in ["initContainers", "sidecars"]
 	list := object.get(t, field, [])
@@ -260,18 +447,37 @@ argo_template_containers(path, t, pod) := {object.union(c_, pod) |
 	is_object(c)
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(path, [field, j]), "field": field}
+} | {object.union(c_, pod) |
+	list := object.get(t, ["containerSet", "containers"], [])
+	is_array(list)
+	some j, c in list
+	is_object(c)
+	not injected(c)
+	c_ := {"value": c, "path": array.concat(path, ["containerSet", "containers", j]), "field": "containers"}
 }
 
+# spec.templateDefaults is merged into every template by a strategic merge patch, the
+# template's fields winning: its `container` (or `script`) is the defaults of each template's.
+_argo_defaults(doc, spec_path, key) := {"defaults": {"value": v, "path": path}} if {
+	path := array.concat(spec_path, ["templateDefaults", key])
+	v := object.get(doc, path, null)
+	is_object(v)
+} else := {}
+
 # The pod-level securityContext of an Argo template's pod, as {"pod_security": {value, path}}:
-# Argo sets the pod's securityContext to the template's when it has one (spec.templateDefaults
-# merged into it first), else to the workflow's `spec.securityContext`; the template's object
-# replaces the workflow's as a whole, it is not merged field by field. Empty when none is set.
-_argo_pod_security(doc, base, tpath) := {"pod_security": sc} if {
-	sc := _first_object(doc, [
-		array.concat(tpath, ["securityContext"]),
-		array.concat(array.slice(base, 0, count(base) - 1), ["templateDefaults", "securityContext"]),
-		array.concat(array.slice(base, 0, count(base) - 1), ["securityContext"]),
-	])
+# Argo sets the pod's securityContext to the template's when it has one, else to the
+# workflow's `spec.securityContext`; the template's object replaces the workflow's as a whole.
+# spec.templateDefaults is merged into each template first by a strategic merge patch, so its
+# securityContext and the template's are merged field by field (the template's winning). The
+# path is the template's when it has one, else templateDefaults'. Empty when none is set.
+_argo_pod_security(doc, spec_path, tpath) := {"pod_security": {"value": object.union(defaults, own), "path": path}} if {
+	own_path := array.concat(tpath, ["securityContext"])
+	defaults_path := array.concat(spec_path, ["templateDefaults", "securityContext"])
+	path := _first_object(doc, [own_path, defaults_path]).path
+	own := _object_or_empty(object.get(doc, own_path, null))
+	defaults := _object_or_empty(object.get(doc, defaults_path, null))
+} else := {"pod_security": sc} if {
+	sc := _first_object(doc, [array.concat(spec_path, ["securityContext"])])
 } else := {}
 
 # The first path of the list that holds an object in the document, as {value, path}.
@@ -297,6 +503,15 @@ _object_before(doc, paths, k) if {
 # kinds are listed only by rules about containers and host access, not by those about services.
 _tekton_task(at) := {"at": at, "lists": ["steps", "sidecars"], "defaults": "stepTemplate", "defaults_for": "steps"}
 
+# A TaskRun's or PipelineRun's embedded steps, whose pod-level securityContext is the run's
+# podTemplate's (`pod_security_at`: the places it may be, the first one set applies).
+_tekton_run_task(at, pod_security_at) := object.union(_tekton_task(at), {"pod_security_at": pod_security_at})
+
+_tekton_pipelinerun_pod := [
+	["spec", "taskRunTemplate", "podTemplate", "securityContext"],
+	["spec", "podTemplate", "securityContext"],
+]
+
 _spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainers", "sidecars"], "pod_security": "podSecurityContext"}
 
 # The application's own `image` (and `imagePullPolicy`), the default of the driver and the
@@ -311,11 +526,11 @@ custom_container_units := {
 	"tekton.dev": {
 		"Task": [_tekton_task(["spec"])],
 		"ClusterTask": [_tekton_task(["spec"])],
-		"TaskRun": [_tekton_task(["spec", "taskSpec"])],
+		"TaskRun": [_tekton_run_task(["spec", "taskSpec"], [["spec", "podTemplate", "securityContext"]])],
 		"Pipeline": [_tekton_task(["spec", "tasks", "*", "taskSpec"]), _tekton_task(["spec", "finally", "*", "taskSpec"])],
 		"PipelineRun": [
-			_tekton_task(["spec", "pipelineSpec", "tasks", "*", "taskSpec"]),
-			_tekton_task(["spec", "pipelineSpec", "finally", "*", "taskSpec"]),
+			_tekton_run_task(["spec", "pipelineSpec", "tasks", "*", "taskSpec"], _tekton_pipelinerun_pod),
+			_tekton_run_task(["spec", "pipelineSpec", "finally", "*", "taskSpec"], _tekton_pipelinerun_pod),
 		],
 	},
 	# Spark operator: the driver's and the executors' pods (a SparkPodSpec is a container's fields
@@ -328,6 +543,9 @@ custom_container_units := {
 			_spark_app(["spec", "template"]),
 		],
 	},
+	# Flink Kubernetes operator: the deployment's `image` (and `imagePullPolicy`) is the main
+	# container's (`flink-main-container`, which pod templates name without an image)
+	"flink.apache.org": {"FlinkDeployment": [_spark_app(["spec"])]},
 	# actions-runner-controller (summerwind): RunnerDeployment's and RunnerReplicaSet's
 	# spec.template.spec, a Runner's spec, is a RunnerSpec: the runner container's image and env
 	# at its top level, beside whole containers
@@ -419,6 +637,8 @@ _unit_pod_security(doc, unit, at) := {"pod_security": {"value": v, "path": path}
 	path := array.concat(at, [unit.pod_security])
 	v := object.get(doc, path, null)
 	is_object(v)
+} else := {"pod_security": sc} if {
+	sc := _first_object(doc, unit.pod_security_at)
 } else := {}
 
 _unit_containers(doc, unit, at) := {c_ |
@@ -448,11 +668,20 @@ _defaults(doc, unit, at, field) := {"defaults": {"value": v, "path": path}} if {
 	is_object(v)
 } else := {}
 
-# The pod-level places of a custom resource, each with the settings its schema has there.
-custom_pod_levels_of(doc) := {{"value": object.get(doc, at, {}), "path": at, "fields": entry.fields} |
+# The pod-level places of a custom resource, each with the settings its schema has there and
+# `where`, how messages name it (its dotted path); the pod spec of each template of a resource
+# with several is one, with a pod spec's settings, named as its containers' labels name it.
+custom_pod_levels_of(doc) := {{"value": object.get(doc, at, {}), "path": at, "fields": entry.fields, "where": concat(".", [sprintf("%v", [x]) | some x in at])} |
 	some entry in custom_pod_levels[_group_of(doc)][doc.kind]
 	some at in pattern_paths(doc, entry.at)
+} | {{"value": spec, "path": at, "fields": template_pod_fields, "where": t.label} |
+	some t in custom_templates_of(doc)
+	at := array.concat(t.path, ["spec"])
+	spec := object.get(doc, at, null)
+	is_object(spec)
 }
+
+template_pod_fields := ["hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "volumes"]
 
 custom_pod_level_settings contains level if some level in custom_pod_levels_of(input)
 
@@ -488,28 +717,40 @@ container_label_of(doc, c) := sprintf("%s%s, %s", [label_of(doc), _task_part(c),
 	c.field in _single_containers
 } else := sprintf("%s%s, %s %q", [label_of(doc), _task_part(c), container_kind[c.field], container_name(c)])
 
-# `, task "build"` for the steps of a pipeline task's embedded taskSpec.
+# `, task "build"` for the steps of a pipeline task's embedded taskSpec; `, worker group
+# "small"` for the containers of one of several pod templates.
 _task_part(c) := sprintf(", task %q", [c.task]) if {
 	is_string(c.task)
+} else := sprintf(", %s", [c.unit_label]) if {
+	is_string(c.unit_label)
 } else := ""
 
 # Container records that are one of a kind in their object and carry no name: a Tekton
 # stepTemplate, a Spark driver or executor (or the application's defaults), the summerwind runner.
-_single_containers := {"stepTemplate", "driver", "executor", "runner", "application"}
+_single_containers := {"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application"}
 
+# A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
 container_name(c) := n if {
 	n := c.value.name
 	is_string(n)
+} else := c.default_name if {
+	is_string(c.default_name)
 } else := "<unnamed>"
 
-effective_security_of(doc, c, field) := c.value.securityContext[field]
+# The container's own field, else the defaults' it inherits (a Tekton stepTemplate, Argo's
+# templateDefaults), else the pod's.
+effective_security_of(doc, c, field) := container_security(c)[field]
 
 effective_security_of(doc, c, field) := pod_security_of(doc, c).value[field] if {
-	not has_container_setting(c, field)
+	not _container_or_defaults_setting(c, field)
+}
+
+_container_or_defaults_setting(c, field) if {
+	_ = container_security(c)[field]
 }
 
 effective_security_path_of(doc, c, field) := security_path(c, field) if {
-	has_container_setting(c, field)
+	_container_or_defaults_setting(c, field)
 } else := array.concat(pod_security_of(doc, c).path, [field]) if {
 	_ = pod_security_of(doc, c).value[field]
 } else := security_path(c, field)
