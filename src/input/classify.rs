@@ -28,7 +28,7 @@ pub fn file_kind(path: &str) -> FileKind {
     if envfile::is_env_name(name) {
         return FileKind::Env;
     }
-    if envfile::is_config_properties_name(name) {
+    if envfile::is_config_properties_path(path) {
         return FileKind::Properties;
     }
     let ext = path
