@@ -34,7 +34,8 @@ pub fn is_env_name(name: &str) -> bool {
 
 /// Words of `.properties` files' names that say they hold service configuration (Spring Boot's
 /// `application-prod.properties`, `bootstrap.properties`, JDBC and Hibernate settings, Kafka's
-/// `server.properties`, `zookeeper.properties` and clients', a service's own
+/// `server.properties`, `zookeeper.properties`, `controller.properties` and clients' (an
+/// `admin.properties` holds the admin client's SASL login), a service's own
 /// `my-service.properties` or `app.properties`, Gradle's `gradle.properties`, which holds
 /// repository and signing credentials).
 const PROPERTIES_STEMS: &[&str] = &[
@@ -62,6 +63,9 @@ const PROPERTIES_STEMS: &[&str] = &[
     "kafka",
     "zookeeper",
     "broker",
+    "controller",
+    "streams",
+    "admin",
     "server",
     "client",
     "producer",
@@ -150,7 +154,11 @@ pub fn is_config_properties_name(name: &str) -> bool {
         _ => false,
     };
     let lower = stem.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(['.', '-', '_']).collect();
+    // A numbered file is its word's (Kafka's `server01.properties`, `broker-2.properties`).
+    let words: Vec<&str> = lower
+        .split(['.', '-', '_'])
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .collect();
     !locale
         && words.iter().any(|w| PROPERTIES_STEMS.contains(w))
         && !words.iter().any(|w| NOT_CONFIG_WORDS.contains(w))
@@ -670,6 +678,9 @@ mod tests {
             "consumer.properties",
             "zookeeper.properties",
             "kafka-client-ssl.properties",
+            "server01.properties",
+            "admin.properties",
+            "controller.properties",
             "application_prod.properties",
         ] {
             assert!(is_config_properties_name(n), "{n}");
