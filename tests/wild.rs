@@ -2251,10 +2251,6 @@ fn extends_merges_sequences_and_survives_cycles_and_other_files() {
     image: x:1.0
   b:
     extends: a
-  c:
-    extends:
-      file: other.yml
-      service: base
 ",
         "CFG-012",
     );
@@ -2265,4 +2261,109 @@ fn extends_merges_sequences_and_survives_cycles_and_other_files() {
             ("CFG-012".to_string(), 8, 15, vec![]),
         ]
     );
+}
+
+/// Compose `extends: {file: ../common/base.yml, service: app}` (wild40): the base service of
+/// the other file is merged as Compose merges it (the path relative to the extending file), a
+/// finding on an inherited value is at the base file's line with the `extends:` entry related,
+/// and the base file checked on its own gives the same finding once. A base file that is
+/// missing, or lacks the service, is an error at the `extends:` entry, not a panic; the
+/// credential inherited stays masked in every output. Before: only the base file's own
+/// findings (none when the base file was not among the inputs), no problem for a missing file.
+#[test]
+fn a_value_inherited_from_another_files_service_points_at_that_file() {
+    let secret = "Kx9vQ2mZt7Lp-extends";
+    let base = format!(
+        "services:\n  app:\n    image: example/app:1.2.3\n    privileged: true\n    environment:\n      DB_PASSWORD: {secret}\n"
+    );
+    let compose = "services:
+  web:
+    extends:
+      file: ../common/base.yml
+      service: app
+    ports: [\"8080:80\"]
+  worker:
+    extends: {file: missing.yml, service: app}
+  other:
+    extends: {file: ./../common/base.yml, service: nope}
+";
+    let d = dir_with(&[
+        ("deploy/docker-compose.yml", compose.as_bytes()),
+        ("common/base.yml", base.as_bytes()),
+    ]);
+    let sel = ["--select", "CFG-012,CFG-013"];
+    let (v, code) = json_check(
+        d.path(),
+        &[&sel[..], &["deploy/docker-compose.yml"]].concat(),
+    );
+    assert_eq!(code, 2, "{v}");
+    let located: Vec<(String, String, u64, Vec<u64>)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .zip(at_anchor(&v))
+        .map(|(f, (id, line, _, sites))| {
+            (
+                id,
+                f["file"].as_str().unwrap_or("").to_string(),
+                line,
+                sites,
+            )
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            (
+                "CFG-012".to_string(),
+                "common/base.yml".to_string(),
+                4,
+                vec![3]
+            ),
+            (
+                "CFG-013".to_string(),
+                "common/base.yml".to_string(),
+                6,
+                vec![3]
+            ),
+        ],
+        "{v}"
+    );
+    let problems: Vec<(String, u64)> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("deploy/docker-compose.yml".to_string(), 8),
+            ("deploy/docker-compose.yml".to_string(), 10),
+        ],
+        "{v}"
+    );
+    // The walk reaches the base file too: one finding per base line.
+    let (all, _) = json_check(d.path(), &[&sel[..], &["."]].concat());
+    assert_eq!(all["findings"].as_array().map(Vec::len), Some(2), "{all}");
+    for format in ["human", "json", "sarif", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "deploy/docker-compose.yml"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "deploy/docker-compose.yml"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }

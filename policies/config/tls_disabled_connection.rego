@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty, which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`).
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -253,16 +253,19 @@ is_false(v) if {
 	trim_space(v) == "0"
 }
 
+# `no` and `off` as strings too: Bitnami's images and other shell-configured services read
+# their switches as yes/no (`REDIS_TLS_ENABLED=no`, `POSTGRESQL_ENABLE_TLS=no`), and a `.env`
+# file or a quoted Compose value keeps them strings (wild40).
 is_false(v) if {
 	is_string(v)
-	lower(trim_space(v)) == "false"
+	lower(trim_space(v)) in {"false", "no", "off"}
 }
 
 is_true(v) if v == true
 
 is_true(v) if {
 	is_string(v)
-	lower(trim_space(v)) in {"true", "1"}
+	lower(trim_space(v)) in {"true", "1", "yes", "on"}
 }
 
 # Vault and other Go/HCL-born configs write a switch as 1 (wild19: `"tls_disable": 1`).
@@ -457,3 +460,37 @@ deny contains finding if {
 		"path": path,
 	}
 }
+
+# Kafka clients and brokers check a broker's host name against its certificate (`https`, the
+# default since Kafka 2.0) unless `ssl.endpoint.identification.algorithm` is set empty: then
+# any certificate the trusted CAs signed is taken for any broker. Read under every spelling of
+# the name: the properties key, Spring's `spring.kafka.properties.ssl.…`, its YAML nesting and
+# the environment form of Confluent's and Bitnami's images
+# (`KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=`, also `CONNECT_PRODUCER_…`) (wild40). A
+# value left out (YAML's null, a Compose variable passed on from the shell) sets nothing.
+deny contains finding if {
+	some e in endpoint_identification_entries
+	is_string(e.value)
+	trim_space(e.value) == ""
+	finding := {
+		"msg": sprintf("%s is empty, which turns the check of the broker's host name against its certificate off", [label(e)]),
+		"path": e.path,
+	}
+}
+
+endpoint_identification_entries contains e if {
+	some e in config.entries
+	is_string(e.key)
+	endswith(lower(e.key), "algorithm")
+	endswith(_spelled(e.path), "ssl.endpoint.identification.algorithm")
+}
+
+endpoint_identification_entries contains {"key": e.name, "value": e.value, "path": e.path, "label": sprintf("%s (%s)", [config.dotted(e.path), e.name])} if {
+	some e in compose_list_environment
+	endswith(lower(e.name), "algorithm")
+	endswith(_spelled(["", e.name]), "ssl.endpoint.identification.algorithm")
+}
+
+# A path's names as one dotted lower-case name (`KAFKA_SSL_ENDPOINT…` reads
+# `kafka.ssl.endpoint…`).
+_spelled(path) := lower(concat(".", [replace(replace(s, "_", "."), "-", ".") | some s in path; is_string(s)]))

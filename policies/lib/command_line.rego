@@ -7,18 +7,65 @@ package runeguard.lib.command_line
 
 import rego.v1
 
-# The words of a command line, each with the path of the string it is in.
-tokens(path, line) := [{"text": trim(t, `"'`), "path": path} |
-	some t in regex.split(`\s+`, line)
-	t != ""
-] if is_string(line)
+# The words of a command line, each with the path of the string it is in. A word is read as a
+# shell reads it: a quote that opens inside a word or starts one (`-p'two words'`,
+# `-a "x y z"`, `PGPASSWORD='a b'`) runs to its closing quote, spaces included, as the masking
+# of outputs reads it (src/source/secrets/scan.rs `quoted_end`). A quoted word that is no
+# option's value (`sh -c "mysql -p'a b'"`, `watch "redis-cli -a pw"`) is a script: its own
+# words are read in its place.
+tokens(path, line) := _words(path, line) if is_string(line)
 
-tokens(path, line) := [{"text": trim(t, `"'`), "path": array.concat(path, [i])} |
+tokens(path, line) := [t |
 	some i, item in line
 	is_string(item)
-	some t in regex.split(`\s+`, item)
-	t != ""
+	some t in _words(array.concat(path, [i]), item)
 ] if is_array(line)
+
+_words(path, s) := [{"text": trim(t, `"'`), "path": path} |
+	some t in regex.split(`\s+`, s)
+	t != ""
+] if not _quoted(s)
+
+_words(path, s) := [{"text": trim(w, `"'`), "path": path} |
+	ws := regex.find_n(_shell_word, s, -1)
+	some i, t in ws
+	some w in _script_words(ws, i, t)
+] if _quoted(s)
+
+_quoted(s) if contains(s, "'")
+
+_quoted(s) if contains(s, `"`)
+
+# A word, its quoted parts whole: a quote opens when text follows it and closes at the next
+# same quote; a quote that does not open is one character of the word.
+_shell_word := `(?:[^\s"']|"[^"\s][^"\n]*"|'[^'\s][^'\n]*'|["'])+`
+
+# A quoted word holding spaces that is no option's value: its words (one level), else itself.
+_script_words(ws, i, t) := regex.find_n(_shell_word, substring(t, 1, count(t) - 2), -1) if {
+	substring(t, 0, 1) in _quotes
+	_spaced(t)
+	not _option_value(ws, i)
+} else := [t]
+
+_spaced(t) if contains(t, " ")
+
+_spaced(t) if contains(t, "\n")
+
+_spaced(t) if contains(t, "\t")
+
+# The word before is an option that takes it, not a shell's `-c` (`sh -c`, `bash -lc`).
+_option_value(ws, i) if {
+	i > 0
+	before := ws[i - 1]
+	startswith(before, "-")
+	not _shell_script_flag(before)
+}
+
+_shell_script_flag(w) if {
+	endswith(w, "c")
+	not startswith(w, "--")
+	count(w) <= 4
+}
 
 # `--name=value`, `-Dname=value`, and `--name value` (the next word, when it is no option).
 # Read with string functions: the three expressions this took cost every chart's run their

@@ -225,6 +225,24 @@ not_literal(name, v) if {
 	nw := {w | some w in split(words(name), "_"); count(w) >= 3}
 	ref := {w | some w in settings.reference_name_words}
 	count(vw & (nw | ref)) > 0
+	not _spelled_as_password(vw, ref)
+}
+
+# An object name's words that read as a password's, not as a name for where one is kept
+# (`REDIS_PASSWORD: redis-pw-7731`, `ADMIN_PASSWORD: admin-pass-99`; a `.env` file's value is
+# the credential itself): a password word or a number of three digits or more, and no word
+# that names a store (`redis-secret`, `db-credentials-2024` stay references).
+_spelled_as_password(vw, ref) if {
+	count(vw & ref) == 0
+	some w in vw
+	_password_word(w)
+}
+
+_password_word(w) if w in {"PW", "PWD", "PASS", "PASSWD", "PASSWORD", "PASSPHRASE"}
+
+_password_word(w) if {
+	count(w) >= 3
+	regex.match(`^[0-9]+$`, w)
 }
 
 # An environment variable's name with a credential word in it (`server-password:

@@ -28,7 +28,7 @@ pub fn file_kind(path: &str) -> FileKind {
     if envfile::is_env_name(name) {
         return FileKind::Env;
     }
-    if envfile::is_config_properties_name(name) {
+    if envfile::is_config_properties_path(path) {
         return FileKind::Properties;
     }
     let ext = path
@@ -365,8 +365,11 @@ fn load_raw_document(
                 return;
             }
             let subtype = config::subtype(&value, &file.path);
+            let mut extended = Vec::new();
             if subtype == "compose" {
                 config::apply_extends(&mut value, &mut spans);
+                extended =
+                    config::apply_file_extends(file, &mut value, &mut spans, &mut out.problems);
             }
             let resource = if kubernetes::is_object(&doc.root) {
                 kubernetes::resource_label(&value)
@@ -383,6 +386,7 @@ fn load_raw_document(
                 spans,
                 substituted: Vec::new(),
                 embedded: false,
+                extended,
             });
         }
         Err(e) => out

@@ -271,6 +271,7 @@ pub fn whole_file_document(file: &Arc<SourceFile>, value: Value, mut spans: Span
         value,
         spans,
         substituted: Vec::new(),
+        extended: Vec::new(),
         embedded: false,
     }
 }
@@ -298,6 +299,122 @@ pub fn apply_extends(value: &mut Value, spans: &mut SpanTree) {
     for name in names {
         extend(value, spans, &name, &mut done, 0);
     }
+}
+
+thread_local! {
+    /// Set while a base file of `extends: {file: …}` loads: its own `extends:` of other files
+    /// are not followed (one file's level; no cycle between files can then be followed).
+    static IN_BASE_FILE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Docker Compose `extends: {file: base.yml, service: app}`: the service `app` of `base.yml`
+/// (a path relative to this file's folder, as Compose reads it) merged into the extending
+/// service as [`apply_extends`] merges one of the same file (the base's own `extends:` in its
+/// file followed first). An inherited node's origin is in the base file: the entries returned
+/// say which `extends:` entry reaches which file. A base file that cannot be read or holds no
+/// such service is a problem at the `extends:` entry; the service is checked as written.
+pub fn apply_file_extends(
+    file: &Arc<SourceFile>,
+    value: &mut Value,
+    spans: &mut SpanTree,
+    problems: &mut Vec<Problem>,
+) -> Vec<crate::input::Extended> {
+    let mut out = Vec::new();
+    if IN_BASE_FILE.with(|b| b.get()) {
+        return out;
+    }
+    let Some(services) = value.get("services").and_then(Value::as_object) else {
+        return out;
+    };
+    let wanted: Vec<(String, String, String)> = services
+        .iter()
+        .filter_map(|(name, s)| {
+            let o = s.get("extends")?.as_object()?;
+            let base_file = o.get("file")?.as_str()?;
+            let base = o.get("service")?.as_str()?;
+            Some((name.clone(), base_file.to_string(), base.to_string()))
+        })
+        .collect();
+    for (name, base_file, base) in wanted {
+        let Some(site) = spans
+            .child_key("services")
+            .and_then(|s| s.child_key(&name))
+            .and_then(|s| s.child_key("extends"))
+            .map(|t| t.focus)
+        else {
+            continue;
+        };
+        let problem = |msg: String| Problem::error(&file.path, Some(file.pos(site.start)), msg);
+        let Some(dir) = file.fs_path.as_ref().and_then(|p| p.parent()) else {
+            continue;
+        };
+        let fs_path = dir.join(&base_file);
+        if file.fs_path.as_deref() == Some(fs_path.as_path()) {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&fs_path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(problem(format!(
+                    "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
+                    crate::input::files::io_reason(&e)
+                )));
+                continue;
+            }
+        };
+        let shown = normalized(&match file.path.rsplit_once('/') {
+            Some((d, _)) => format!("{d}/{base_file}"),
+            None => base_file.clone(),
+        });
+        let base_source = SourceFile::new(shown, Some(fs_path), text);
+        IN_BASE_FILE.with(|b| b.set(true));
+        let loaded =
+            crate::input::classify::load_yaml(&base_source, crate::input::yaml::Schema::Core);
+        IN_BASE_FILE.with(|b| b.set(false));
+        let found = loaded.documents.iter().find_map(|d| {
+            let from = d.value.get("services")?.get(&base)?.as_object()?.clone();
+            let tree = d.spans.child_key("services")?.child_key(&base)?.clone();
+            Some((from, tree))
+        });
+        let Some((from, from_tree)) = found else {
+            problems.push(problem(format!(
+                "service \"{name}\" extends service \"{base}\" of {base_file}, which has no such service; the service is checked as written"
+            )));
+            continue;
+        };
+        let Some(Value::Object(into)) = value.get_mut("services").and_then(|s| s.get_mut(&name))
+        else {
+            continue;
+        };
+        let Some(into_tree) = spans
+            .child_key_mut("services")
+            .and_then(|s| s.child_key_mut(&name))
+        else {
+            continue;
+        };
+        merge_service(into, into_tree, &from, &from_tree, site, None);
+        out.push(crate::input::Extended {
+            site,
+            file: base_source,
+        });
+    }
+    out
+}
+
+/// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
+/// `common/base.yml`), as the walk reports the same file.
+fn normalized(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." if !parts.is_empty() || p == "." => {}
+            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// The service a Compose service extends in its own file.

@@ -32,54 +32,145 @@ pub fn is_env_name(name: &str) -> bool {
     n == ".env" || n.starts_with(".env.") || (n.ends_with(".env") && n.len() > 4)
 }
 
-/// Stems of `.properties` files that hold service configuration (Spring Boot's
+/// Words of `.properties` files' names that say they hold service configuration (Spring Boot's
 /// `application-prod.properties`, `bootstrap.properties`, JDBC and Hibernate settings, Kafka's
-/// `server.properties` and clients', Gradle's `gradle.properties`, which holds repository and
-/// signing credentials). Resource bundles (`messages_fr.properties`), logging
-/// (`log4j.properties`) and wrapper settings (`gradle-wrapper.properties`) are not read: their
-/// keys are no settings (`error.password.required=Password is required`).
+/// `server.properties`, `zookeeper.properties`, `controller.properties` and clients' (an
+/// `admin.properties` holds the admin client's SASL login), a service's own
+/// `my-service.properties` or `app.properties`, Gradle's `gradle.properties`, which holds
+/// repository and signing credentials).
 const PROPERTIES_STEMS: &[&str] = &[
     "application",
+    "app",
+    "service",
+    "svc",
+    "api",
     "bootstrap",
     "config",
     "configuration",
+    "conf",
     "settings",
     "db",
     "database",
     "jdbc",
     "datasource",
     "hibernate",
+    "liquibase",
+    "quartz",
+    "hikari",
     "mail",
     "smtp",
     "redis",
     "kafka",
+    "zookeeper",
+    "broker",
+    "controller",
+    "streams",
+    "admin",
     "server",
     "client",
     "producer",
     "consumer",
     "connect",
+    "sasl",
+    "ssl",
     "gradle",
     "credentials",
     "secrets",
     "env",
     "environment",
+    "prod",
+    "production",
+    "staging",
+    "dev",
 ];
 
-/// True for a `.properties` file's name that holds service configuration: its first or last
-/// dotted part starts with one of [`PROPERTIES_STEMS`] followed by nothing, `-` or `_`
-/// (`application-prod.properties`, `jdbc.dev.properties`, `svc.application.properties`).
+/// Words of names that hold no settings even beside a word of [`PROPERTIES_STEMS`]: resource
+/// bundles (`app_messages.properties`: `error.password=Password is required` is a sentence),
+/// logging, build and wrapper files (`gradle-wrapper.properties`, Ant's `build.properties`).
+const NOT_CONFIG_WORDS: &[&str] = &[
+    "messages",
+    "message",
+    "labels",
+    "strings",
+    "text",
+    "texts",
+    "i18n",
+    "l10n",
+    "lang",
+    "language",
+    "locale",
+    "translations",
+    "bundle",
+    "log4j",
+    "log4j2",
+    "logging",
+    "logback",
+    "wrapper",
+    "build",
+    "pom",
+    "project",
+    "version",
+    "git",
+];
+
+/// Language codes a resource bundle's name ends with (`messages_fr`, `app_pt_BR`).
+const LANGUAGES: &[&str] = &[
+    "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr", "gl", "he",
+    "hi", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "nb", "nl", "no", "pl", "pt", "ro",
+    "ru", "sk", "sl", "sr", "sv", "th", "tr", "uk", "vi", "zh",
+];
+
+/// Folders of resource bundles: a `.properties` file below one is no service configuration.
+const BUNDLE_FOLDERS: &[&str] = &[
+    "i18n",
+    "l10n",
+    "lang",
+    "langs",
+    "locale",
+    "locales",
+    "messages",
+    "translations",
+];
+
+/// True for a `.properties` file's name that holds service configuration: one of its words
+/// (split at `.`, `-` and `_`) is one of [`PROPERTIES_STEMS`] (`application-prod.properties`,
+/// `jdbc.dev.properties`, `my-service.properties`, `kafka-consumer.properties`), none is one of
+/// [`NOT_CONFIG_WORDS`], and it does not end with a language (`app_fr.properties`,
+/// `application_pt_BR.properties`: a resource bundle's translation).
 pub fn is_config_properties_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let Some(stem) = n.strip_suffix(".properties") else {
+    let Some(stem) = name.strip_suffix(".properties") else {
         return false;
     };
-    let first_word = |part: &str| part.split(['-', '_']).next().unwrap_or("").to_string();
-    let parts: Vec<&str> = stem.split('.').collect();
-    let candidates = [parts.first().copied(), parts.last().copied()];
-    candidates.into_iter().flatten().any(|p| {
-        let w = first_word(p);
-        PROPERTIES_STEMS.contains(&w.as_str()) && w != "gradle" || p == "gradle"
-    })
+    let parts: Vec<&str> = stem.split('_').collect();
+    let locale = match parts.as_slice() {
+        [.., lang, country]
+            if parts.len() >= 3
+                && country.len() == 2
+                && country.bytes().all(|b| b.is_ascii_uppercase()) =>
+        {
+            LANGUAGES.contains(lang)
+        }
+        [_, .., lang] if parts.len() >= 2 => LANGUAGES.contains(lang),
+        _ => false,
+    };
+    let lower = stem.to_ascii_lowercase();
+    // A numbered file is its word's (Kafka's `server01.properties`, `broker-2.properties`).
+    let words: Vec<&str> = lower
+        .split(['.', '-', '_'])
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .collect();
+    !locale
+        && words.iter().any(|w| PROPERTIES_STEMS.contains(w))
+        && !words.iter().any(|w| NOT_CONFIG_WORDS.contains(w))
+}
+
+/// True for a `.properties` file at `path` that holds service configuration: named so
+/// ([`is_config_properties_name`]) and in no resource bundles' folder (`i18n/`).
+pub fn is_config_properties_path(path: &str) -> bool {
+    let mut parts = path.rsplit(['/', '\\']);
+    let name = parts.next().unwrap_or(path);
+    is_config_properties_name(name)
+        && !parts.any(|d| BUNDLE_FOLDERS.contains(&d.to_ascii_lowercase().as_str()))
 }
 
 /// One entry read: key, value, the key's span and the value's span (quotes included).
@@ -582,6 +673,15 @@ mod tests {
             "jdbc.dev.properties",
             "svc.application.properties",
             "Application_Local.properties",
+            "app.properties",
+            "my-service.properties",
+            "consumer.properties",
+            "zookeeper.properties",
+            "kafka-client-ssl.properties",
+            "server01.properties",
+            "admin.properties",
+            "controller.properties",
+            "application_prod.properties",
         ] {
             assert!(is_config_properties_name(n), "{n}");
         }
@@ -592,9 +692,20 @@ mod tests {
             "gradle-wrapper.properties",
             "ValidationMessages.properties",
             "application.yml",
+            "app_fr.properties",
+            "application_pt_BR.properties",
+            "app-messages.properties",
+            "build.properties",
+            "version.properties",
+            "git.properties",
+            "log4j2-dev.properties",
         ] {
             assert!(!is_config_properties_name(n), "{n}");
         }
+        assert!(is_config_properties_path("kafka/config/server.properties"));
+        assert!(!is_config_properties_path(
+            "src/main/resources/i18n/app.properties"
+        ));
     }
 
     #[test]

@@ -96,9 +96,14 @@ pub fn anchor_glob(pattern: &str, dir: &Path) -> String {
 }
 
 pub fn has_known_extension(path: &Path) -> bool {
-    if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        super::envfile::is_env_name(n) || super::envfile::is_config_properties_name(n)
-    }) {
+    if path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(super::envfile::is_env_name)
+        || path
+            .to_str()
+            .is_some_and(super::envfile::is_config_properties_path)
+    {
         return true;
     }
     path.extension()

@@ -148,6 +148,7 @@ fn push_object(
         value,
         spans,
         substituted: Vec::new(),
+        extended: Vec::new(),
         embedded: false,
     });
 }

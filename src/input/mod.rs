@@ -94,6 +94,18 @@ pub struct Document {
     /// A configuration file written in a ConfigMap's entry ([`embedded_file`]): its spans are
     /// the manifest's, and a rendered stream keeps it beside the objects.
     pub embedded: bool,
+    /// Compose services extending a service of another file (`extends: {file: base.yml}`):
+    /// nodes inherited through such an `extends:` entry (their span is its focus) have their
+    /// origin in that file.
+    pub extended: Vec<Extended>,
+}
+
+/// A Compose `extends:` entry naming another file: the entry's focus, where the nodes it
+/// inherits are used, and the base file, where their origins are.
+#[derive(Debug, Clone)]
+pub struct Extended {
+    pub site: Span,
+    pub file: Arc<SourceFile>,
 }
 
 /// A value of a document written at one place of its file and used at another: an OpenShift

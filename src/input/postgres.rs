@@ -191,6 +191,7 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
             value: node.value,
             spans: node.tree,
             substituted: Vec::new(),
+            extended: Vec::new(),
             embedded: false,
         }],
         problems: reader.problems,

@@ -118,6 +118,11 @@ pub(super) fn to_finding(
         .exact
         .then(|| doc.spans.get(&path).and_then(|n| n.origin))
         .flatten();
+    // A node a Compose service inherits from a service of another file (`extends: {file:
+    // base.yml}`) is written in that file: the finding is there.
+    let origin_file = origin
+        .and_then(|_| doc.extended.iter().find(|e| e.site == resolved.span))
+        .map_or(&doc.file, |e| &e.file);
     // A rule about secrets points at a credential: the file's outputs mask the node's value.
     if hit.rule.secret
         && resolved.exact
@@ -129,8 +134,8 @@ pub(super) fn to_finding(
             Some(PathSeg::Key(k)) => Some(k.as_str()),
             _ => None,
         };
-        doc.file.mark_credential(if key.is_some() {
-            secrets::value_of_entry(&doc.file.text, range, key)
+        origin_file.mark_credential(if key.is_some() {
+            secrets::value_of_entry(&origin_file.text, range, key)
         } else {
             range
         });
@@ -146,12 +151,16 @@ pub(super) fn to_finding(
         ),
         None => substituted_origin(doc, resolved, hit.rule.secret),
     };
-    let part = finding_part(doc, &path, hit.part);
+    let part = if Arc::ptr_eq(origin_file, &doc.file) {
+        finding_part(doc, &path, hit.part)
+    } else {
+        None
+    };
     Finding {
         rule: hit.rule,
         severity,
         message: hit.message,
-        file: doc.file.clone(),
+        file: origin_file.clone(),
         span,
         path,
         found: resolved.found,
