@@ -63,7 +63,7 @@ const V4: Signature = Signature {
 
 /// An argument's value: a string constant (unquoted) or a bare word (`false`, `NULL`).
 #[derive(Debug, Clone)]
-enum Value {
+pub(super) enum Value {
     Str(String),
     Word(String),
     Other,
@@ -189,7 +189,7 @@ fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize
 }
 
 /// `format`'s template with its `%L`, `%s`, `%I` taken from `args` in order (`%%` is `%`).
-fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
+pub(super) fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
     let mut chars = template.chars();
     while let Some(c) = chars.next() {
@@ -204,7 +204,8 @@ fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> S
                 out.push_str(&v.replace('\'', "''"));
                 out.push('\'');
             }
-            Some('s' | 'I') => out.push_str(args.next().unwrap_or("")),
+            Some('I') => out.push_str(&quote_ident(args.next().unwrap_or(""))),
+            Some('s') => out.push_str(args.next().unwrap_or("")),
             Some(other) => {
                 out.push('%');
                 out.push(other);
@@ -215,12 +216,114 @@ fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> S
     out
 }
 
+/// PostgreSQL's reserved key words (those `quote_ident` quotes besides names that are not
+/// plain lower-case identifiers).
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// `format`'s `%I`: the text as one identifier, in double quotes unless it is a plain
+/// lower-case name that is no reserved word (`'public.t'` is the one name `"public.t"`, as
+/// PostgreSQL's `quote_ident` writes it).
+pub(super) fn quote_ident(text: &str) -> String {
+    let plain = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !RESERVED.contains(&text);
+    if plain {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
+}
+
 /// The string constants a PL/pgSQL loop variable takes: `FOREACH var IN ARRAY ARRAY['a', 'b']`,
 /// `FOREACH var IN ARRAY arr` with `arr text[] := ARRAY[…]` (or `DEFAULT`, or the `'{a,b}'`
 /// form) declared, or `FOR var IN SELECT unnest(ARRAY[…])`. Migrations hand several tables to
 /// pg_partman that way, one call in a loop; a variable bound any other way (a query over the
 /// catalog, a function argument) yields nothing.
-fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
+pub(super) fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
     let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
     for k in 0..toks.len() {
         if !(word(k, "FOREACH") || word(k, "FOR")) || !word(k + 1, var) || !word(k + 2, "IN") {
@@ -228,7 +331,9 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
         }
         let found = if word(k, "FOREACH") && word(k + 3, "ARRAY") {
             match toks.get(k + 4) {
-                Some(t) if t.is(src, "ARRAY") => array_constants(src, toks, k + 4),
+                Some(t) if t.is(src, "ARRAY") || t.kind == Kind::Str => {
+                    array_constants(src, toks, k + 4)
+                }
                 Some(t) if t.kind == Kind::Word => declared_array(src, toks, t.text(src)),
                 _ => None,
             }
@@ -238,6 +343,16 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
             && toks.get(k + 5).is_some_and(|t| t.kind == Kind::LParen)
         {
             array_constants(src, toks, k + 6)
+        } else if word(k, "FOR") && word(k + 3, "VALUES") {
+            values_list(src, toks, k + 3)
+        } else if word(k, "FOR")
+            && word(k + 3, "SELECT")
+            && word(k + 5, "FROM")
+            && toks.get(k + 6).is_some_and(|t| t.kind == Kind::LParen)
+            && word(k + 7, "VALUES")
+        {
+            // `FOR t IN SELECT x FROM (VALUES ('a'), ('b')) AS v(x)`
+            values_list(src, toks, k + 7)
         } else {
             None
         };
@@ -246,6 +361,31 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// The constants of a one-column `VALUES ('a'), ('b')` list at `toks[at]` (the word `VALUES`):
+/// None when a row is anything else.
+fn values_list(src: &str, toks: &[Tok], at: usize) -> Option<Vec<String>> {
+    let mut values = Vec::new();
+    let mut k = at + 1;
+    loop {
+        match (toks.get(k), toks.get(k + 1), toks.get(k + 2)) {
+            (Some(open), Some(v), Some(close))
+                if open.kind == Kind::LParen
+                    && v.kind == Kind::Str
+                    && close.kind == Kind::RParen =>
+            {
+                values.push(string_constant(v.text(src))?);
+            }
+            _ => return None,
+        }
+        k += 3;
+        if toks.get(k).is_some_and(|t| t.kind == Kind::Comma) {
+            k += 1;
+        } else {
+            return Some(values);
+        }
+    }
 }
 
 /// The value a `DECLARE` section gives the array variable `name`: `name text[] := ARRAY[…]`.
@@ -336,7 +476,7 @@ fn defines_function(src: &str, toks: &[Tok], name: usize) -> bool {
 /// The arguments of the call whose `(` is `toks[open]`: `(name, value)` pairs (no name for a
 /// positional one), and the index of the closing `)`.
 #[allow(clippy::type_complexity)]
-fn arguments(
+pub(super) fn arguments(
     src: &str,
     toks: &[Tok],
     open: usize,
@@ -380,7 +520,15 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
     } else {
         (None, toks)
     };
-    // the value is the first token: a cast after it (`'public.events'::text`) changes nothing
+    // the value is the first token: a cast after it (`'public.events'::text`) changes nothing;
+    // anything else after it (`t || '_history'`, `'a' || 'b'`) makes a value not known
+    let cast = rest.len() >= 3
+        && rest[1].text(src) == ":"
+        && rest[2].text(src) == ":"
+        && rest[1].end == rest[2].start;
+    if rest.len() > 1 && !cast {
+        return (name, Value::Other);
+    }
     let value = match rest.first() {
         Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
             Some(s) => Value::Str(s),
@@ -393,7 +541,7 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
 }
 
 /// The text of a plain `'…'` constant (`''` read as `'`); None for other string forms.
-fn string_constant(text: &str) -> Option<String> {
+pub(super) fn string_constant(text: &str) -> Option<String> {
     let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
     Some(inner.replace("''", "'"))
 }
