@@ -178,6 +178,7 @@ impl<'a> Reader<'a> {
                 for s in &statements {
                     apply::apply(&mut self.ctx, st, s, as_user);
                 }
+                tables::apply_create_not_null(&mut self.ctx, st);
                 views::from_tokens(&mut self.ctx, st);
                 return Outcome::Parsed;
             }
@@ -304,6 +305,10 @@ impl<'a> Reader<'a> {
                 src.get(start..prefix_end).unwrap_or(""),
                 src.get(first.start..last.end).unwrap_or("")
             );
+            // `ADD [CONSTRAINT n] NOT NULL col` (PostgreSQL 18), unknown to sqlparser
+            if tables::alter_add_not_null(&mut self.ctx, st, a, b) {
+                continue;
+            }
             match parse(&self.dialect, &text) {
                 Ok(statements) => {
                     for s in &statements {

@@ -968,3 +968,45 @@ fn a_column_named_type_or_null_is_no_type_or_nullability_change() {
         true
     );
 }
+
+/// wild41: valid PostgreSQL that was a "cannot model" error (PostgreSQL's regression SQL):
+/// `NOT NULL column` table constraints (PostgreSQL 18) in the list and added by ALTER TABLE,
+/// `CHECK … NOT VALID` in the list, `LIKE` beside other elements, an operator class in a
+/// partition key, `ON DELETE SET NULL (column)`, `SYSID`.
+#[test]
+fn valid_table_forms_of_postgresql_are_modelled() {
+    let text = "\
+CREATE TABLE parent (id int PRIMARY KEY, actor text);
+CREATE TABLE t (a int, b text, CONSTRAINT a_nn NOT NULL a, NOT NULL b NO INHERIT,
+  CONSTRAINT ck CHECK (a > 0) NOT VALID);
+ALTER TABLE parent ADD CONSTRAINT actor_nn NOT NULL actor NOT VALID;
+CREATE TABLE arch (LIKE parent INCLUDING ALL, archived_at timestamptz, LIKE t);
+CREATE TABLE p (a point) PARTITION BY LIST (a point_ops);
+CREATE TABLE fk (id int, pid int, FOREIGN KEY (id, pid) REFERENCES parent ON DELETE SET NULL (pid));
+CREATE ROLE r SYSID 12 LOGIN;
+";
+    let (l, stats) = load_str(text);
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(messages, Vec::<String>::new());
+    assert_eq!(stats.failed, 0);
+    let m = &l.documents[0].value;
+    let t = &m["tables"]["public.t"];
+    assert_eq!(t["columns"]["a"]["not_null"], true);
+    assert_eq!(t["columns"]["b"]["not_null"], true);
+    assert_eq!(
+        text_at(text, &["tables", "public.t", "constraints", "0"]),
+        "CONSTRAINT ck CHECK (a > 0) NOT VALID"
+    );
+    assert_eq!(
+        m["tables"]["public.parent"]["columns"]["actor"]["not_null"],
+        true
+    );
+    let arch = &m["tables"]["public.arch"];
+    for c in ["id", "actor", "archived_at", "a", "b"] {
+        assert!(arch["columns"][c].is_object(), "{c}: {arch}");
+    }
+    assert_eq!(arch["primary_key"], serde_json::json!(["id"]));
+    assert!(m["tables"]["public.p"].is_object());
+    assert!(m["tables"]["public.fk"].is_object());
+    assert_eq!(m["roles"]["r"]["options"]["login"], true);
+}
