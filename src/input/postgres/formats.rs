@@ -66,70 +66,107 @@ fn texts(src: &str, before: &[Tok], args: &[(Option<String>, Value)]) -> Option<
     let ((None, Value::Str(template)), rest) = args.split_first()? else {
         return None;
     };
+    // each argument as its parts: a constant (`Ok`) or the loop variable (`Err`)
     let mut looped: Option<(String, Vec<String>)> = None;
-    let mut values: Vec<Result<String, ()>> = Vec::new();
+    let mut values: Vec<Vec<Result<String, ()>>> = Vec::new();
     for (name, v) in rest {
         if name.is_some() {
             return None;
         }
-        match v {
-            Value::Str(s) => values.push(Ok(s.clone())),
-            Value::Word(w) if w.eq_ignore_ascii_case("NULL") => return None,
-            Value::Word(w) => {
-                match &looped {
-                    Some((var, _)) if !var.eq_ignore_ascii_case(w) => return None,
-                    Some(_) => {}
-                    None => {
-                        let elements = loop_values(src, before, w);
-                        if elements.is_empty() {
-                            return None;
+        let parts = match v {
+            Value::Concat(parts) => parts.iter().collect(),
+            other => vec![other],
+        };
+        let mut arg = Vec::new();
+        for part in parts {
+            match part {
+                Value::Str(s) => arg.push(Ok(s.clone())),
+                Value::Word(w) if w.eq_ignore_ascii_case("NULL") => return None,
+                Value::Word(w) => {
+                    match &looped {
+                        Some((var, _)) if !var.eq_ignore_ascii_case(w) => return None,
+                        Some(_) => {}
+                        None => {
+                            let elements = loop_values(src, before, w);
+                            if elements.is_empty() {
+                                return None;
+                            }
+                            looped = Some((w.clone(), elements));
                         }
-                        looped = Some((w.clone(), elements));
                     }
+                    arg.push(Err(()));
                 }
-                values.push(Err(()));
+                Value::Concat(_) | Value::Other => return None,
             }
-            Value::Other => return None,
         }
+        values.push(arg);
     }
     let elements = looped.map_or_else(|| vec![String::new()], |(_, e)| e);
     elements
         .iter()
         .map(|element| {
-            let args: Vec<&str> = values
+            let args: Vec<String> = values
                 .iter()
-                .map(|v| v.as_deref().unwrap_or(element.as_str()))
+                .map(|parts| {
+                    parts
+                        .iter()
+                        .map(|p| p.as_deref().unwrap_or(element.as_str()))
+                        .collect()
+                })
                 .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
             substitute(template, &args)
         })
         .collect()
 }
 
-/// `format`'s template with its conversions taken from `args` in order: None for a
-/// conversion other than `%I`, `%L`, `%s`, `%%`, or a count of arguments that differs from
-/// the template's (PostgreSQL rejects too few).
+/// `format`'s template with its conversions taken from `args`: in order, or by position
+/// (`%1$I`, which also sets where the next unnumbered one reads). None for a flag or width
+/// (`%-10s`, `%*s`), another conversion than `%I`, `%L`, `%s`, `%%`, or an argument the
+/// template names but the call lacks (PostgreSQL rejects too few; it ignores extra ones).
 fn substitute(template: &str, args: &[&str]) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 16);
-    let mut next = args.iter();
-    let mut chars = template.chars();
+    let mut next = 0usize;
+    let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        match chars.next()? {
-            '%' => out.push('%'),
-            'I' => out.push_str(&quote_ident(next.next()?)),
+        let mut conv = chars.next()?;
+        if conv == '%' {
+            out.push('%');
+            continue;
+        }
+        if conv.is_ascii_digit() {
+            let mut n = conv.to_digit(10)? as usize;
+            loop {
+                conv = chars.next()?;
+                match conv.to_digit(10) {
+                    Some(d) => n = n.checked_mul(10)?.checked_add(d as usize)?,
+                    None => break,
+                }
+            }
+            if conv != '$' || n == 0 {
+                return None;
+            }
+            next = n - 1;
+            conv = chars.next()?;
+        }
+        let arg = *args.get(next)?;
+        next += 1;
+        match conv {
+            'I' => out.push_str(&quote_ident(arg)),
             'L' => {
                 out.push('\'');
-                out.push_str(&next.next()?.replace('\'', "''"));
+                out.push_str(&arg.replace('\'', "''"));
                 out.push('\'');
             }
-            's' => out.push_str(next.next()?),
+            's' => out.push_str(arg),
             _ => return None,
         }
     }
-    next.next().is_none().then_some(out)
+    Some(out)
 }
 
 /// Whether a text is a query that changes no schema (`SELECT`, `PERFORM`): pg_partman's calls
@@ -156,13 +193,25 @@ mod tests {
     fn loops_over_constants_yield_one_statement_per_element() {
         let foreach = "DECLARE tbl text; BEGIN FOREACH tbl IN ARRAY ARRAY['tenant_domains', 'Users', 'public.x'] LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', tbl); EXECUTE format('CREATE POLICY %I ON %I USING (tenant_id = %L)', tbl || '_p', tbl, 'a'); END LOOP; END";
         assert_eq!(
-            read(foreach),
-            vec![vec![
+            read(foreach)[0],
+            vec![
                 "ALTER TABLE tenant_domains ENABLE ROW LEVEL SECURITY".to_string(),
                 "ALTER TABLE \"Users\" ENABLE ROW LEVEL SECURITY".to_string(),
                 "ALTER TABLE \"public.x\" ENABLE ROW LEVEL SECURITY".to_string(),
-            ]]
+            ]
         );
+        // a name built from the element (`tbl || '_p'`), a dollar-quoted template
+        assert_eq!(
+            read(foreach)[1][0],
+            "CREATE POLICY tenant_domains_p ON tenant_domains USING (tenant_id = 'a')"
+        );
+        let positional = "BEGIN FOREACH t IN ARRAY ARRAY['a'] LOOP EXECUTE format('CREATE POLICY p_%1$s ON %1$I USING (true)', t); END LOOP; END";
+        assert_eq!(
+            read(positional)[0][0],
+            "CREATE POLICY p_a ON a USING (true)"
+        );
+        let dollar = "BEGIN FOREACH t IN ARRAY ARRAY['a'] LOOP EXECUTE format($f$CREATE POLICY p ON %I USING (x = 'y')$f$, t); END LOOP; END";
+        assert_eq!(read(dollar)[0][0], "CREATE POLICY p ON a USING (x = 'y')");
         let unnest = "DECLARE t text; BEGIN FOR t IN SELECT unnest(ARRAY['a', 'b']) LOOP EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', t); END LOOP; END";
         assert_eq!(
             read(unnest)[0][1],
@@ -192,10 +241,10 @@ mod tests {
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r); END LOOP; END",
             // a variable no loop binds
             "DECLARE t text := current_setting('x'); BEGIN EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t); END",
-            // a concatenated argument
-            "BEGIN FOREACH t IN ARRAY ARRAY['a'] LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t || '_x'); END LOOP; END",
-            // a positional conversion, too few arguments, USING after the call
-            "BEGIN EXECUTE format('ALTER TABLE %1$I ENABLE ROW LEVEL SECURITY', 'a'); END",
+            // an argument concatenated with a call
+            "BEGIN FOREACH t IN ARRAY ARRAY['a'] LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t || now()); END LOOP; END",
+            // a width, too few arguments, USING after the call
+            "BEGIN EXECUTE format('ALTER TABLE %-10I ENABLE ROW LEVEL SECURITY', 'a'); END",
             "BEGIN EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', 'a'); END",
             "BEGIN EXECUTE format('UPDATE %I SET x = $1', 'a') USING 1; END",
             // two loop variables (nested loops)

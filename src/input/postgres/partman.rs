@@ -66,6 +66,8 @@ const V4: Signature = Signature {
 pub(super) enum Value {
     Str(String),
     Word(String),
+    /// Constants and words joined by `||` (`t || '_select'`).
+    Concat(Vec<Value>),
     Other,
 }
 
@@ -73,7 +75,7 @@ impl Value {
     fn text(&self) -> Option<&str> {
         match self {
             Value::Str(s) | Value::Word(s) => Some(s),
-            Value::Other => None,
+            Value::Concat(_) | Value::Other => None,
         }
     }
 
@@ -103,7 +105,7 @@ pub(super) fn calls(src: &str, toks: &[Tok]) -> Vec<Call> {
         let parents = |v: &Value| match v {
             Value::Str(s) => vec![s.clone()],
             Value::Word(var) => loop_values(src, toks, var),
-            Value::Other => Vec::new(),
+            Value::Concat(_) | Value::Other => Vec::new(),
         };
         out.extend(read_call(&args, parents, t.start, toks[close].end));
     }
@@ -168,7 +170,7 @@ fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize
         let values = match v {
             Value::Str(s) => vec![s.clone()],
             Value::Word(var) => loop_values(src, toks, var),
-            Value::Other => Vec::new(),
+            Value::Concat(_) | Value::Other => Vec::new(),
         };
         if values.is_empty() {
             return None;
@@ -527,7 +529,7 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
         && rest[2].text(src) == ":"
         && rest[1].end == rest[2].start;
     if rest.len() > 1 && !cast {
-        return (name, Value::Other);
+        return (name, concatenation(src, rest));
     }
     let value = match rest.first() {
         Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
@@ -540,8 +542,39 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
     (name, value)
 }
 
-/// The text of a plain `'…'` constant (`''` read as `'`); None for other string forms.
+/// `a || b || …` where each part is a string constant or a word: its parts; anything else is
+/// [`Value::Other`].
+fn concatenation(src: &str, toks: &[Tok]) -> Value {
+    let mut parts = Vec::new();
+    let mut k = 0;
+    loop {
+        match toks.get(k) {
+            Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
+                Some(s) => parts.push(Value::Str(s)),
+                None => return Value::Other,
+            },
+            Some(t) if t.kind == Kind::Word => parts.push(Value::Word(t.text(src).to_string())),
+            _ => return Value::Other,
+        }
+        match (toks.get(k + 1), toks.get(k + 2)) {
+            (None, _) => return Value::Concat(parts),
+            (Some(a), Some(b)) if a.text(src) == "|" && b.text(src) == "|" && a.end == b.start => {
+                k += 3
+            }
+            _ => return Value::Other,
+        }
+    }
+}
+
+/// The text of a plain `'…'` constant (`''` read as `'`) or of a dollar-quoted one
+/// (`$f$…$f$`, as written); None for other string forms.
 pub(super) fn string_constant(text: &str) -> Option<String> {
+    if let Some(after) = text.strip_prefix('$') {
+        let tag = after.find('$')? + 2;
+        return text
+            .get(tag..text.len().checked_sub(tag)?)
+            .map(str::to_string);
+    }
     let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
     Some(inner.replace("''", "'"))
 }
