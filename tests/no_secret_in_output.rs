@@ -50,6 +50,8 @@ const CREDENTIALS: &[&str] = &[
     "cHJvYmUtaGVhZGVyLWNyZWRlbnRpYWw=",
     "jwt-signing-secret-key-phrase",
     "executed-role-passphrase",
+    "formatted-role-passphrase",
+    "quoted-format-passphrase",
     "dotenv-db-passphrase-31",
     "dotenv-exported-api-token-77",
     "dotenv quoted spaced secret",
@@ -191,6 +193,10 @@ GRANT ALL PRIVILEGES ON DATABASE shop TO PUBLIC;
 CREATE TABLE users (id int, password text);
 DO $$ BEGIN
   EXECUTE 'CREATE ROLE loader LOGIN PASSWORD ''executed-role-passphrase'' BYPASSRLS';
+  FOREACH r IN ARRAY ARRAY['etl', 'bi'] LOOP
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, 'formatted-role-passphrase');
+  END LOOP;
+  EXECUTE format('CREATE ROLE %I LOGIN PASSWORD ''%s''', 'other', 'quoted-format-passphrase');
 END $$;
 "#;
 

@@ -3,7 +3,8 @@
 # description: >-
 #   Flags each audit or log table (by name) that lacks an actor, an action, a time or a result
 #   column (names in data.settings.postgres.audit_fields, alone or followed by a word of
-#   data.settings.postgres.audit_field_qualifiers such as `action_name`), and each of those
+#   data.settings.postgres.audit_field_qualifiers such as `action_name`, with their words
+#   separated by `_` or run together as in `userid` or `createdAt`), and each of those
 #   columns that is nullable; any timestamp column serves as the time. Columns added by later migrations of the
 #   same folder count.
 # custom:
@@ -48,23 +49,40 @@ field_column(lt, field) := names[0] if {
 candidates(lt, field) := array.concat(named, qualified) if {
 	field != "time"
 	have := sql.column_names(lt)
-	named := [n | some n in sql.settings.audit_fields[field]; n in have]
+	named := listed(have, field)
 	qualified := sort([n | some n in have; not n in named; qualified_name(n, field)])
+}
+
+# The columns named as a listed name of `field`, in the list's order: the name itself, or
+# its words run together in one word (`userid`, `createat`, Mattermost's style) or in camel
+# case (`"userId"`, `"createdAt"`, Prisma's). Whole names only: `superuserid` is no `userid`.
+listed(have, field) := [n |
+	some base in sql.settings.audit_fields[field]
+	some n in have
+	same_name(n, base)
+]
+
+same_name(n, base) if n == base
+
+same_name(n, base) if {
+	n != base
+	lower(n) == replace(base, "_", "")
 }
 
 # A listed name with a word saying which form of it the column holds (`action_name`,
 # `operation_type`, `result_code`; data.settings.postgres.audit_field_qualifiers): the same
-# field (wild16: an `action_name` column read as "no action").
+# field (wild16: an `action_name` column read as "no action"), run together too
+# (`actiontype`, `"resultCode"`).
 qualified_name(n, field) if {
 	some base in sql.settings.audit_fields[field]
 	some qualifier in sql.settings.audit_field_qualifiers
-	n == concat("_", [base, qualifier])
+	same_name(n, concat("_", [base, qualifier]))
 }
 
 candidates(lt, "time") := array.concat(named, typed) if {
 	have := sql.column_names(lt)
-	named := [n | some n in sql.settings.audit_fields.time; n in have]
-	typed := sort([n | some n in have; sql.column(lt, n).value.base in {"timestamp", "timestamptz"}])
+	named := listed(have, "time")
+	typed := sort([n | some n in have; not n in named; sql.column(lt, n).value.base in {"timestamp", "timestamptz"}])
 }
 
 deny contains finding if {

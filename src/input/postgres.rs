@@ -22,6 +22,7 @@ mod comments;
 mod ctx;
 mod dispatch;
 mod document;
+mod formats;
 mod functions;
 mod grammar;
 mod grants;
@@ -179,7 +180,8 @@ fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     }
     let whole = Span::new(0, src.len());
     let focus = lines.first_line(src, whole);
-    let node = reader.ctx.schema.to_node(whole, focus);
+    let mut node = reader.ctx.schema.to_node(whole, focus);
+    reader.place(&mut node.tree);
     let name = file.path.rsplit('/').next().unwrap_or(&file.path);
     let loaded = Loaded {
         documents: vec![Document {

@@ -10,7 +10,8 @@ use super::grammar::{self, Verdict};
 use super::lex::{self, Kind, Piece, Tok, starts_with_words};
 use super::rewrite::rewrite;
 use super::stmt::Stmt;
-use super::{apply, comments, functions, grants, partman, roles, tables, views};
+use super::{apply, comments, formats, functions, grants, partman, roles, tables, views};
+use crate::source::span::{Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -70,8 +71,12 @@ pub(super) struct Reader<'a> {
     pub problems: Vec<Problem>,
     file: &'a SourceFile,
     dialect: PostgreSqlDialect,
-    /// The file's text with the constants `EXECUTE` runs written in place (see `do_block`).
+    /// The file's text with the constants `EXECUTE` runs written in place (see `do_block`),
+    /// followed by the statements `EXECUTE format(…)` runs (see `formats`).
     shadow: Option<String>,
+    /// The byte ranges of `shadow` past the file's text that hold a statement run by `EXECUTE
+    /// format(…)`, in order, each with the span of that `EXECUTE` in the file.
+    virtual_texts: Vec<(usize, usize, Span)>,
 }
 
 impl<'a> Reader<'a> {
@@ -82,11 +87,56 @@ impl<'a> Reader<'a> {
             file,
             dialect: PostgreSqlDialect {},
             shadow: None,
+            virtual_texts: Vec::new(),
+        }
+    }
+
+    /// The place in the file of byte `offset` of the reader's text: a byte of a statement run
+    /// by `EXECUTE format(…)` is at that `EXECUTE`.
+    fn placed(&self, offset: usize) -> Option<Span> {
+        let i = self
+            .virtual_texts
+            .partition_point(|&(_, end, _)| end <= offset);
+        self.virtual_texts
+            .get(i)
+            .filter(|&&(start, _, _)| start <= offset)
+            .map(|&(_, _, at)| at)
+    }
+
+    fn file_offset(&self, offset: usize) -> usize {
+        self.placed(offset).map_or(offset, |at| at.start as usize)
+    }
+
+    /// Points every span of `tree` that lies in a statement run by `EXECUTE format(…)` at
+    /// that `EXECUTE`.
+    pub fn place(&self, tree: &mut SpanTree) {
+        if self.virtual_texts.is_empty() {
+            return;
+        }
+        let mut stack = vec![tree];
+        while let Some(t) = stack.pop() {
+            if let Some(at) = self.placed(t.span.start as usize) {
+                t.span = at;
+            }
+            if let Some(at) = self.placed(t.focus.start as usize) {
+                t.focus = at;
+            }
+            if let Some(o) = t.origin
+                && let Some(at) = self.placed(o.start as usize)
+            {
+                t.origin = Some(at);
+            }
+            match &mut t.children {
+                crate::source::span::Children::Leaf => {}
+                crate::source::span::Children::Map(m) => stack.extend(m.iter_mut().map(|(_, c)| c)),
+                crate::source::span::Children::Seq(v) => stack.extend(v.iter_mut()),
+            }
         }
     }
 
     /// A note at byte `offset` of the file: something skipped that no rule needs.
     pub fn note(&mut self, offset: usize, message: impl Into<String>) {
+        let offset = self.file_offset(offset);
         let pos = self.file.lines.pos_at_offset(&self.file.text, offset);
         self.problems
             .push(Problem::note(&self.file.path, Some(pos), message));
@@ -94,6 +144,7 @@ impl<'a> Reader<'a> {
 
     /// An error at byte `offset`: a modelled statement the model could not be built from.
     fn error(&mut self, offset: usize, message: impl Into<String>) {
+        let offset = self.file_offset(offset);
         let pos = self.file.lines.pos_at_offset(&self.file.text, offset);
         self.problems
             .push(Problem::error(&self.file.path, Some(pos), message));
@@ -127,6 +178,7 @@ impl<'a> Reader<'a> {
                 for s in &statements {
                     apply::apply(&mut self.ctx, st, s, as_user);
                 }
+                tables::apply_create_not_null(&mut self.ctx, st);
                 views::from_tokens(&mut self.ctx, st);
                 return Outcome::Parsed;
             }
@@ -253,6 +305,10 @@ impl<'a> Reader<'a> {
                 src.get(start..prefix_end).unwrap_or(""),
                 src.get(first.start..last.end).unwrap_or("")
             );
+            // `ADD [CONSTRAINT n] NOT NULL col` (PostgreSQL 18), unknown to sqlparser
+            if tables::alter_add_not_null(&mut self.ctx, st, a, b) {
+                continue;
+            }
             match parse(&self.dialect, &text) {
                 Ok(statements) => {
                     for s in &statements {
@@ -394,7 +450,7 @@ impl<'a> Reader<'a> {
                 let mut shadow = self
                     .shadow
                     .take()
-                    .filter(|t| t.len() == src.len())
+                    .filter(|t| t.len() >= src.len())
                     .unwrap_or_else(|| src.to_string());
                 shadow.replace_range(s.start..s.end, &text);
                 executed += 1;
@@ -415,6 +471,45 @@ impl<'a> Reader<'a> {
                     }
                 }
                 self.shadow = Some(shadow);
+            }
+            // `EXECUTE format(…)` over constants: each statement is written after the file's
+            // text and read there; `place` points its nodes at the `EXECUTE`
+            for e in formats::executed_formats(src, a, b) {
+                executed += 1;
+                let at = st.lines.first_line(src, Span::new(e.start, e.end));
+                for text in e.texts.iter().filter(|t| !formats::is_query(t)) {
+                    let mut shadow = self
+                        .shadow
+                        .take()
+                        .filter(|t| t.len() >= src.len())
+                        .unwrap_or_else(|| src.to_string());
+                    shadow.push('\n');
+                    let from = shadow.len();
+                    // one line, so that a span in it is never taken for a line of the file
+                    shadow.extend(
+                        text.chars()
+                            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+                    );
+                    let to = shadow.len();
+                    self.virtual_texts.push((from, to, at));
+                    for piece in lex::split(&shadow[from..to]) {
+                        let Piece::Stmt { start, end, toks } = piece else {
+                            continue;
+                        };
+                        let toks = shifted(toks, from);
+                        let sub = Stmt {
+                            src: &shadow,
+                            lines: st.lines,
+                            start: start + from,
+                            end: end + from,
+                            toks: &toks,
+                        };
+                        if let Outcome::Failed = self.statement(&sub) {
+                            outcome = Outcome::Failed;
+                        }
+                    }
+                    self.shadow = Some(shadow);
+                }
             }
         }
         let dynamic = dynamic.saturating_sub(executed);

@@ -63,9 +63,11 @@ const V4: Signature = Signature {
 
 /// An argument's value: a string constant (unquoted) or a bare word (`false`, `NULL`).
 #[derive(Debug, Clone)]
-enum Value {
+pub(super) enum Value {
     Str(String),
     Word(String),
+    /// Constants and words joined by `||` (`t || '_select'`).
+    Concat(Vec<Value>),
     Other,
 }
 
@@ -73,7 +75,7 @@ impl Value {
     fn text(&self) -> Option<&str> {
         match self {
             Value::Str(s) | Value::Word(s) => Some(s),
-            Value::Other => None,
+            Value::Concat(_) | Value::Other => None,
         }
     }
 
@@ -103,7 +105,7 @@ pub(super) fn calls(src: &str, toks: &[Tok]) -> Vec<Call> {
         let parents = |v: &Value| match v {
             Value::Str(s) => vec![s.clone()],
             Value::Word(var) => loop_values(src, toks, var),
-            Value::Other => Vec::new(),
+            Value::Concat(_) | Value::Other => Vec::new(),
         };
         out.extend(read_call(&args, parents, t.start, toks[close].end));
     }
@@ -168,7 +170,7 @@ fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize
         let values = match v {
             Value::Str(s) => vec![s.clone()],
             Value::Word(var) => loop_values(src, toks, var),
-            Value::Other => Vec::new(),
+            Value::Concat(_) | Value::Other => Vec::new(),
         };
         if values.is_empty() {
             return None;
@@ -189,7 +191,7 @@ fn formatted(src: &str, toks: &[Tok], open: usize) -> Option<(Vec<String>, usize
 }
 
 /// `format`'s template with its `%L`, `%s`, `%I` taken from `args` in order (`%%` is `%`).
-fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
+pub(super) fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
     let mut chars = template.chars();
     while let Some(c) = chars.next() {
@@ -204,7 +206,8 @@ fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> S
                 out.push_str(&v.replace('\'', "''"));
                 out.push('\'');
             }
-            Some('s' | 'I') => out.push_str(args.next().unwrap_or("")),
+            Some('I') => out.push_str(&quote_ident(args.next().unwrap_or(""))),
+            Some('s') => out.push_str(args.next().unwrap_or("")),
             Some(other) => {
                 out.push('%');
                 out.push(other);
@@ -215,12 +218,114 @@ fn substitute<'a>(template: &str, args: &mut impl Iterator<Item = &'a str>) -> S
     out
 }
 
+/// PostgreSQL's reserved key words (those `quote_ident` quotes besides names that are not
+/// plain lower-case identifiers).
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// `format`'s `%I`: the text as one identifier, in double quotes unless it is a plain
+/// lower-case name that is no reserved word (`'public.t'` is the one name `"public.t"`, as
+/// PostgreSQL's `quote_ident` writes it).
+pub(super) fn quote_ident(text: &str) -> String {
+    let plain = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !RESERVED.contains(&text);
+    if plain {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
+}
+
 /// The string constants a PL/pgSQL loop variable takes: `FOREACH var IN ARRAY ARRAY['a', 'b']`,
 /// `FOREACH var IN ARRAY arr` with `arr text[] := ARRAY[…]` (or `DEFAULT`, or the `'{a,b}'`
 /// form) declared, or `FOR var IN SELECT unnest(ARRAY[…])`. Migrations hand several tables to
 /// pg_partman that way, one call in a loop; a variable bound any other way (a query over the
 /// catalog, a function argument) yields nothing.
-fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
+pub(super) fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
     let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
     for k in 0..toks.len() {
         if !(word(k, "FOREACH") || word(k, "FOR")) || !word(k + 1, var) || !word(k + 2, "IN") {
@@ -228,7 +333,9 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
         }
         let found = if word(k, "FOREACH") && word(k + 3, "ARRAY") {
             match toks.get(k + 4) {
-                Some(t) if t.is(src, "ARRAY") => array_constants(src, toks, k + 4),
+                Some(t) if t.is(src, "ARRAY") || t.kind == Kind::Str => {
+                    array_constants(src, toks, k + 4)
+                }
                 Some(t) if t.kind == Kind::Word => declared_array(src, toks, t.text(src)),
                 _ => None,
             }
@@ -238,6 +345,16 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
             && toks.get(k + 5).is_some_and(|t| t.kind == Kind::LParen)
         {
             array_constants(src, toks, k + 6)
+        } else if word(k, "FOR") && word(k + 3, "VALUES") {
+            values_list(src, toks, k + 3)
+        } else if word(k, "FOR")
+            && word(k + 3, "SELECT")
+            && word(k + 5, "FROM")
+            && toks.get(k + 6).is_some_and(|t| t.kind == Kind::LParen)
+            && word(k + 7, "VALUES")
+        {
+            // `FOR t IN SELECT x FROM (VALUES ('a'), ('b')) AS v(x)`
+            values_list(src, toks, k + 7)
         } else {
             None
         };
@@ -246,6 +363,31 @@ fn loop_values(src: &str, toks: &[Tok], var: &str) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// The constants of a one-column `VALUES ('a'), ('b')` list at `toks[at]` (the word `VALUES`):
+/// None when a row is anything else.
+fn values_list(src: &str, toks: &[Tok], at: usize) -> Option<Vec<String>> {
+    let mut values = Vec::new();
+    let mut k = at + 1;
+    loop {
+        match (toks.get(k), toks.get(k + 1), toks.get(k + 2)) {
+            (Some(open), Some(v), Some(close))
+                if open.kind == Kind::LParen
+                    && v.kind == Kind::Str
+                    && close.kind == Kind::RParen =>
+            {
+                values.push(string_constant(v.text(src))?);
+            }
+            _ => return None,
+        }
+        k += 3;
+        if toks.get(k).is_some_and(|t| t.kind == Kind::Comma) {
+            k += 1;
+        } else {
+            return Some(values);
+        }
+    }
 }
 
 /// The value a `DECLARE` section gives the array variable `name`: `name text[] := ARRAY[…]`.
@@ -336,7 +478,7 @@ fn defines_function(src: &str, toks: &[Tok], name: usize) -> bool {
 /// The arguments of the call whose `(` is `toks[open]`: `(name, value)` pairs (no name for a
 /// positional one), and the index of the closing `)`.
 #[allow(clippy::type_complexity)]
-fn arguments(
+pub(super) fn arguments(
     src: &str,
     toks: &[Tok],
     open: usize,
@@ -380,7 +522,15 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
     } else {
         (None, toks)
     };
-    // the value is the first token: a cast after it (`'public.events'::text`) changes nothing
+    // the value is the first token: a cast after it (`'public.events'::text`) changes nothing;
+    // anything else after it (`t || '_history'`, `'a' || 'b'`) makes a value not known
+    let cast = rest.len() >= 3
+        && rest[1].text(src) == ":"
+        && rest[2].text(src) == ":"
+        && rest[1].end == rest[2].start;
+    if rest.len() > 1 && !cast {
+        return (name, concatenation(src, rest));
+    }
     let value = match rest.first() {
         Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
             Some(s) => Value::Str(s),
@@ -392,8 +542,39 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
     (name, value)
 }
 
-/// The text of a plain `'…'` constant (`''` read as `'`); None for other string forms.
-fn string_constant(text: &str) -> Option<String> {
+/// `a || b || …` where each part is a string constant or a word: its parts; anything else is
+/// [`Value::Other`].
+fn concatenation(src: &str, toks: &[Tok]) -> Value {
+    let mut parts = Vec::new();
+    let mut k = 0;
+    loop {
+        match toks.get(k) {
+            Some(t) if t.kind == Kind::Str => match string_constant(t.text(src)) {
+                Some(s) => parts.push(Value::Str(s)),
+                None => return Value::Other,
+            },
+            Some(t) if t.kind == Kind::Word => parts.push(Value::Word(t.text(src).to_string())),
+            _ => return Value::Other,
+        }
+        match (toks.get(k + 1), toks.get(k + 2)) {
+            (None, _) => return Value::Concat(parts),
+            (Some(a), Some(b)) if a.text(src) == "|" && b.text(src) == "|" && a.end == b.start => {
+                k += 3
+            }
+            _ => return Value::Other,
+        }
+    }
+}
+
+/// The text of a plain `'…'` constant (`''` read as `'`) or of a dollar-quoted one
+/// (`$f$…$f$`, as written); None for other string forms.
+pub(super) fn string_constant(text: &str) -> Option<String> {
+    if let Some(after) = text.strip_prefix('$') {
+        let tag = after.find('$')? + 2;
+        return text
+            .get(tag..text.len().checked_sub(tag)?)
+            .map(str::to_string);
+    }
     let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
     Some(inner.replace("''", "'"))
 }

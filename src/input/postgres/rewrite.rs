@@ -74,6 +74,97 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
             }
         }
     }
+    // table constraints `[CONSTRAINT n] NOT NULL col [NO INHERIT]` (PostgreSQL 18): read
+    // without them, and applied to their columns after (`tables::apply_create_not_null`)
+    let create_table = word(0).is_some_and(|t| t.is(src, "CREATE"))
+        && toks.iter().take(5).any(|t| t.is(src, "TABLE"));
+    if create_table {
+        let mut hidden = super::tables::create_not_null_elements(src, toks);
+        // `LIKE source` elements beside others: sqlparser reads a lone one only (the
+        // columns are copied from the tokens, `tables::create_table`)
+        let likes = super::tables::like_elements(src, toks);
+        if likes.len() > 1 || likes.first().is_some_and(|&(_, _, n)| n > 1) {
+            hidden.extend(likes);
+        }
+        for (a, b, _) in hidden {
+            // the element and the comma that separates it from its neighbour
+            let (a, b) = if toks[a - 1].kind == Kind::Comma {
+                (a - 1, b)
+            } else if toks.get(b + 1).is_some_and(|t| t.kind == Kind::Comma) {
+                (a, b + 1)
+            } else {
+                (a, b)
+            };
+            for t in &toks[a..=b] {
+                put(t, &" ".repeat(t.end - t.start));
+            }
+        }
+        // `CHECK (…) NOT VALID` in the table's own list: PostgreSQL accepts it and validates
+        // the constraint at once (the table is empty)
+        for w in toks.windows(2) {
+            if w[0].is(src, "NOT") && w[1].is(src, "VALID") {
+                put(&w[0], &" ".repeat(w[0].end - w[0].start));
+                put(&w[1], &" ".repeat(w[1].end - w[1].start));
+            }
+        }
+        // an operator class in a partition key (`PARTITION BY LIST (a point_ops)`), which no
+        // rule reads
+        if let Some(p) = toks.iter().position(|t| t.is(src, "PARTITION"))
+            && toks.get(p + 1).is_some_and(|t| t.is(src, "BY"))
+            && let Some(open) = toks.iter().skip(p).position(|t| t.kind == Kind::LParen)
+        {
+            let open = p + open;
+            let mut depth = 0usize;
+            for i in open..toks.len() {
+                match toks[i].kind {
+                    Kind::LParen => depth += 1,
+                    Kind::RParen => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                let t = &toks[i];
+                if depth == 1
+                    && t.kind == Kind::Word
+                    && i > open + 1
+                    && matches!(toks[i - 1].kind, Kind::Word | Kind::Quoted | Kind::RParen)
+                    && !toks[i - 1].is(src, "COLLATE")
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.kind, Kind::Comma | Kind::RParen))
+                {
+                    put(t, &" ".repeat(t.end - t.start));
+                }
+            }
+        }
+    }
+    // referential actions on some columns `ON DELETE SET NULL (a)` / `SET DEFAULT (a)`
+    // (PostgreSQL 15), which no rule reads
+    if starts_with_words(src, toks, &["CREATE", "TABLE"])
+        || starts_with_words(src, toks, &["ALTER", "TABLE"])
+    {
+        for (i, t) in toks.iter().enumerate() {
+            if t.is(src, "SET")
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|n| n.is(src, "NULL") || n.is(src, "DEFAULT"))
+                && i >= 2
+                && (toks[i - 1].is(src, "DELETE") || toks[i - 1].is(src, "UPDATE"))
+                && toks[i - 2].is(src, "ON")
+                && toks.get(i + 2).is_some_and(|n| n.kind == Kind::LParen)
+            {
+                for n in &toks[i + 2..] {
+                    put(n, &" ".repeat(n.end - n.start));
+                    if n.kind == Kind::RParen {
+                        break;
+                    }
+                }
+            }
+        }
+    }
     // identity options `(SEQUENCE NAME s.seq START WITH 1 …)`: sqlparser knows the sequence
     // options but not the name of the sequence, which no rule reads
     if starts_with_words(src, toks, &["CREATE", "TABLE"])
@@ -117,6 +208,13 @@ pub(super) fn rewrite(src: &str, start: usize, end: usize, toks: &[Tok]) -> (Str
     let is_role_stmt = word(0).is_some_and(|t| t.is(src, "CREATE") || t.is(src, "ALTER"))
         && word(1).is_some_and(|t| t.is(src, "ROLE") || t.is(src, "USER") || t.is(src, "GROUP"));
     if is_role_stmt {
+        // `SYSID n`: a noise option PostgreSQL accepts and ignores
+        for w in toks.windows(2) {
+            if w[0].is(src, "SYSID") && w[1].kind == Kind::Other {
+                put(&w[0], &" ".repeat(w[0].end - w[0].start));
+                put(&w[1], &" ".repeat(w[1].end - w[1].start));
+            }
+        }
         for w in toks.windows(2) {
             if (w[0].is(src, "ENCRYPTED") || w[0].is(src, "UNENCRYPTED"))
                 && w[1].is(src, "PASSWORD")

@@ -1,15 +1,14 @@
 //! CREATE TABLE and ALTER TABLE → tables, columns, constraints, partitions and RLS state.
 
 use super::ctx::Ctx;
-use super::lex::Kind;
+use super::lex::{Kind, Tok};
 use super::like;
 use super::model::{At, Column, Constraint, Partition, PartitionOf, Reference, Table, at};
 use super::stmt::{Stmt, ident, owner_name};
 use crate::source::span::Span;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateTable,
-    CreateTableLikeKind, DataType, Expr, ForValues, PartitionBoundValue, RenameTableNameKind,
-    TableConstraint,
+    DataType, Expr, ForValues, PartitionBoundValue, RenameTableNameKind, TableConstraint,
 };
 
 /// The canonical name of a type: lower case, without modifiers, with PostgreSQL's aliases resolved.
@@ -277,16 +276,18 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
     let ranges = element_ranges(st);
     let mut col_spans: Vec<(String, Span)> = Vec::new();
     let mut con_spans: Vec<Span> = Vec::new();
-    let mut like_at = None;
+    let mut like_at = Vec::new();
     for &(a, b) in &ranges {
         let (Some(first), Some(last)) = (st.toks.get(a), st.toks.get(b)) else {
             continue;
         };
         let span = st.span(first.start, last.end);
-        if CONSTRAINT_STARTS.iter().any(|k| first.is(st.src, k)) {
+        if not_null_constraint(st.src, st.toks, a, b).is_some() {
+            // read from the tokens (`apply_create_not_null`): sqlparser never sees it
+        } else if CONSTRAINT_STARTS.iter().any(|k| first.is(st.src, k)) {
             con_spans.push(span);
         } else if first.is(st.src, "LIKE") {
-            like_at = Some((a, span));
+            like_at.push((a, span));
         } else {
             col_spans.push((st.tok_ident(first), span));
         }
@@ -303,10 +304,12 @@ pub(crate) fn create_table(ctx: &mut Ctx, st: &Stmt, ct: &CreateTable) {
         }
         t.columns.push(c);
     }
-    if let Some(CreateTableLikeKind::Parenthesized(like)) = &ct.like
-        && let Some((like_tok, span)) = like_at
-    {
-        let source = ctx.qualify(&like.name);
+    // every `LIKE source` element, read from the tokens: sqlparser reads one `LIKE` only, as
+    // the list's last element, and the rewrite hides the others (`LIKE a INCLUDING ALL,
+    // archived_at timestamptz`)
+    for (like_tok, span) in like_at {
+        let (parts, _) = st.name_at(like_tok + 1);
+        let source = ctx.qualify_parts(&parts);
         if let Some(source) = ctx.schema.tables.iter().find(|s| s.name == source) {
             like::copy_columns(&mut t, source, st, like_tok, span);
         }
@@ -559,4 +562,132 @@ pub(crate) fn alter_table(ctx: &mut Ctx, st: &Stmt, at_: &AlterTable) {
             _ => {}
         }
     }
+}
+
+/// `[CONSTRAINT name] NOT NULL column [NO INHERIT | NOT VALID]` in tokens `[a, b]`: a table
+/// constraint of PostgreSQL 18 (in CREATE TABLE's list, and added by ALTER TABLE `ADD`), which
+/// makes the column NOT NULL as the column's own clause does. The column's token index.
+pub(crate) fn not_null_constraint(src: &str, toks: &[Tok], a: usize, b: usize) -> Option<usize> {
+    let mut i = a;
+    if toks.get(i)?.is(src, "CONSTRAINT") {
+        i += 2;
+    }
+    if !(toks.get(i)?.is(src, "NOT") && toks.get(i + 1)?.is(src, "NULL")) {
+        return None;
+    }
+    let col = i + 2;
+    (col <= b && matches!(toks.get(col)?.kind, Kind::Word | Kind::Quoted)).then_some(col)
+}
+
+/// The elements of a CREATE TABLE's list that are `NOT NULL column` constraints: their token
+/// ranges `[a, b]` and the column's token index.
+pub(crate) fn create_not_null_elements(src: &str, toks: &[Tok]) -> Vec<(usize, usize, usize)> {
+    list_elements(toks)
+        .into_iter()
+        .filter_map(|(a, b)| not_null_constraint(src, toks, a, b).map(|col| (a, b, col)))
+        .collect()
+}
+
+/// The `LIKE source …` elements of a CREATE TABLE's list: their token ranges `[a, b]` and the
+/// number of elements of the list.
+pub(crate) fn like_elements(src: &str, toks: &[Tok]) -> Vec<(usize, usize, usize)> {
+    let elements = list_elements(toks);
+    let n = elements.len();
+    elements
+        .into_iter()
+        .filter(|&(a, _)| toks[a].is(src, "LIKE"))
+        .map(|(a, b)| (a, b, n))
+        .collect()
+}
+
+/// The token ranges `[a, b]` of the elements of the first parenthesised list.
+fn list_elements(toks: &[Tok]) -> Vec<(usize, usize)> {
+    let Some(open) = toks.iter().position(|t| t.kind == Kind::LParen) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut depth, mut from) = (0usize, open + 1);
+    for (i, t) in toks.iter().enumerate().skip(open) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen | Kind::Comma if depth == 1 => {
+                if i > from {
+                    out.push((from, i - 1));
+                }
+                if t.kind == Kind::RParen {
+                    break;
+                }
+                from = i + 1;
+            }
+            Kind::RParen => depth -= 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Marks NOT NULL the columns a CREATE TABLE's `NOT NULL column` constraints name (sqlparser
+/// reads the statement without them: see `rewrite`).
+pub(crate) fn apply_create_not_null(ctx: &mut Ctx, st: &Stmt) {
+    let create_table =
+        st.is_kw(0, "CREATE") && st.toks.iter().take(5).any(|t| t.is(st.src, "TABLE"));
+    if !create_table {
+        return;
+    }
+    let elements = create_not_null_elements(st.src, st.toks);
+    if elements.is_empty() {
+        return;
+    }
+    let Some(mut i) = st
+        .toks
+        .iter()
+        .position(|t| t.is(st.src, "TABLE"))
+        .map(|i| i + 1)
+    else {
+        return;
+    };
+    if st.is_kw(i, "IF") {
+        i += 3;
+    }
+    let (parts, _) = st.name_at(i);
+    let name = ctx.qualify_parts(&parts);
+    for (_, _, col) in elements {
+        let column = st.tok_ident(&st.toks[col]);
+        if let Some(c) = ctx
+            .schema
+            .table_mut(&name)
+            .and_then(|t| t.column_mut(&column))
+        {
+            c.not_null = true;
+        }
+    }
+}
+
+/// ALTER TABLE's `ADD [CONSTRAINT name] NOT NULL column` action (tokens `[a, b]`, `a` the
+/// `ADD`): the column is made NOT NULL. False when the action is another one.
+pub(crate) fn alter_add_not_null(ctx: &mut Ctx, st: &Stmt, a: usize, b: usize) -> bool {
+    if !st.is_kw(a, "ADD") {
+        return false;
+    }
+    let Some(col) = not_null_constraint(st.src, st.toks, a + 1, b) else {
+        return false;
+    };
+    let mut i = 2;
+    if st.is_kw(i, "IF") {
+        i += 2;
+    }
+    if st.is_kw(i, "ONLY") {
+        i += 1;
+    }
+    let (parts, _) = st.name_at(i);
+    let name = ctx.qualify_parts(&parts);
+    let column = st.tok_ident(&st.toks[col]);
+    if let Some(c) = ctx
+        .schema
+        .table_mut(&name)
+        .and_then(|t| t.column_mut(&column))
+    {
+        c.not_null = true;
+    }
+    true
 }

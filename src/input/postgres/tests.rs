@@ -543,7 +543,7 @@ BEGIN
     CREATE ROLE svc LOGIN PASSWORD 'secret';
   END IF;
   GRANT ALL ON TABLE public.t TO svc;
-  EXECUTE format('GRANT SELECT ON %I TO svc', 'x');
+  EXECUTE format('GRANT SELECT ON %I TO svc', current_setting('app.table'));
 EXCEPTION WHEN duplicate_object THEN NULL;
 END
 $$;
@@ -608,6 +608,52 @@ $$;
         messages,
         [
             "db/t.sql:1:1: DO statement: 2 dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
+        ]
+    );
+}
+
+/// wild41: `EXECUTE format(…)` whose template is a constant and whose arguments are constants
+/// or the variable of a loop over constants runs statements as certain as written ones: they
+/// are read, and every node they yield points at the `EXECUTE` (their text is not in the
+/// file). `%I` quotes as PostgreSQL does; a loop over a query stays a note.
+#[test]
+fn do_blocks_read_format_over_loops_of_constants() {
+    let text = "\
+CREATE TABLE tenant_domains (id int PRIMARY KEY);
+DO $$
+DECLARE tbl text;
+BEGIN
+  FOREACH tbl IN ARRAY ARRAY['tenant_domains', 'Audit'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', tbl);
+  END LOOP;
+  FOR t IN SELECT unnest(ARRAY['a']) LOOP
+    EXECUTE format('GRANT SELECT ON %I.%I TO %s', 'app', t, 'reader');
+  END LOOP;
+  FOR r IN SELECT tablename FROM pg_tables LOOP
+    EXECUTE format('GRANT ALL ON %I TO PUBLIC', r.tablename);
+  END LOOP;
+END
+$$;
+";
+    let (l, _) = load_str(text);
+    let m = &l.documents[0].value;
+    assert_eq!(m["tables"]["public.tenant_domains"]["rls"]["enabled"], true);
+    assert_eq!(m["tables"]["public.Audit"]["rls"]["enabled"], true);
+    assert_eq!(
+        text_at(text, &["tables", "public.tenant_domains", "rls", "enabled"]),
+        "EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', tbl)"
+    );
+    assert_eq!(m["grants"][0]["grantees"], serde_json::json!(["reader"]));
+    assert_eq!(m["grants"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        text_at(text, &["grants", "0"]),
+        "EXECUTE format('GRANT SELECT ON %I.%I TO %s', 'app', t, 'reader')"
+    );
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "db/t.sql:2:1: DO statement: 1 dynamic EXECUTE statement(s) not modelled (their text is built at run time)"
         ]
     );
 }
@@ -921,4 +967,46 @@ fn a_column_named_type_or_null_is_no_type_or_nullability_change() {
         m["tables"]["public.audit_log"]["columns"]["type"]["not_null"],
         true
     );
+}
+
+/// wild41: valid PostgreSQL that was a "cannot model" error (PostgreSQL's regression SQL):
+/// `NOT NULL column` table constraints (PostgreSQL 18) in the list and added by ALTER TABLE,
+/// `CHECK … NOT VALID` in the list, `LIKE` beside other elements, an operator class in a
+/// partition key, `ON DELETE SET NULL (column)`, `SYSID`.
+#[test]
+fn valid_table_forms_of_postgresql_are_modelled() {
+    let text = "\
+CREATE TABLE parent (id int PRIMARY KEY, actor text);
+CREATE TABLE t (a int, b text, CONSTRAINT a_nn NOT NULL a, NOT NULL b NO INHERIT,
+  CONSTRAINT ck CHECK (a > 0) NOT VALID);
+ALTER TABLE parent ADD CONSTRAINT actor_nn NOT NULL actor NOT VALID;
+CREATE TABLE arch (LIKE parent INCLUDING ALL, archived_at timestamptz, LIKE t);
+CREATE TABLE p (a point) PARTITION BY LIST (a point_ops);
+CREATE TABLE fk (id int, pid int, FOREIGN KEY (id, pid) REFERENCES parent ON DELETE SET NULL (pid));
+CREATE ROLE r SYSID 12 LOGIN;
+";
+    let (l, stats) = load_str(text);
+    let messages: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(messages, Vec::<String>::new());
+    assert_eq!(stats.failed, 0);
+    let m = &l.documents[0].value;
+    let t = &m["tables"]["public.t"];
+    assert_eq!(t["columns"]["a"]["not_null"], true);
+    assert_eq!(t["columns"]["b"]["not_null"], true);
+    assert_eq!(
+        text_at(text, &["tables", "public.t", "constraints", "0"]),
+        "CONSTRAINT ck CHECK (a > 0) NOT VALID"
+    );
+    assert_eq!(
+        m["tables"]["public.parent"]["columns"]["actor"]["not_null"],
+        true
+    );
+    let arch = &m["tables"]["public.arch"];
+    for c in ["id", "actor", "archived_at", "a", "b"] {
+        assert!(arch["columns"][c].is_object(), "{c}: {arch}");
+    }
+    assert_eq!(arch["primary_key"], serde_json::json!(["id"]));
+    assert!(m["tables"]["public.p"].is_object());
+    assert!(m["tables"]["public.fk"].is_object());
+    assert_eq!(m["roles"]["r"]["options"]["login"], true);
 }

@@ -21,6 +21,71 @@ pub(super) static SQL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("sql regex")
 });
 
+/// A PL/pgSQL `format('…', …)` whose template is a quoted constant (`''` a quote inside it).
+static FORMAT_CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bformat\s*\(\s*'((?:[^']|'')*)'").expect("format regex"));
+
+/// In a template, the conversion a password takes: `PASSWORD %L`, `PASSWORD ''%s''`,
+/// `IDENTIFIED BY %L`.
+static TEMPLATE_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:PASSWORD|IDENTIFIED\s+BY)\s+(?:''%s''|%[Ls])").expect("template regex")
+});
+
+/// The credentials `format` writes into a statement (wild41: runeguard reads `EXECUTE
+/// format('CREATE ROLE %I LOGIN PASSWORD %L', r, 's3cret')`): the argument that fills a
+/// template's password conversion, when it is a string constant.
+fn formatted_passwords(text: &str, out: &mut Vec<Range<usize>>) {
+    for c in FORMAT_CALL.captures_iter(text) {
+        let (Some(whole), Some(template)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        for p in TEMPLATE_PASSWORD.find_iter(template.as_str()) {
+            // the argument's index: the conversions before the password's (`%%` is none)
+            let before = &template.as_str()[..p.end() - 1];
+            let Some(index) = before
+                .matches('%')
+                .count()
+                .checked_sub(2 * before.matches("%%").count() + 1)
+            else {
+                continue;
+            };
+            if let Some(r) = format_argument(text, whole.end(), index) {
+                out.push(r);
+            }
+        }
+    }
+}
+
+/// The byte range of the text of argument `index` (after the template, which ends at `from`)
+/// of a `format` call, when that argument is a plain string constant.
+fn format_argument(text: &str, from: usize, index: usize) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut arg) = (from, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'\'' => {
+                let start = i + 1;
+                i += 1;
+                // to the closing quote (`''` is a quote inside)
+                while i < b.len() && !(b[i] == b'\'' && b.get(i + 1) != Some(&b'\'')) {
+                    i += if b[i] == b'\'' { 2 } else { 1 };
+                }
+                if depth == 0 && arg == index + 1 {
+                    return (start < i).then_some(start..i.min(b.len()));
+                }
+            }
+            b'(' => depth += 1,
+            b')' if depth == 0 => return None,
+            b')' => depth -= 1,
+            b',' if depth == 0 => arg += 1,
+            b';' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// False only when [`SQL_PASSWORD`] cannot match: an ASCII text holding neither `password`
 /// nor `identified` in any letter case. Most texts with a quote are not SQL, and compiling
 /// the expression costs more than most files' whole scan. A text with other characters
@@ -115,6 +180,9 @@ pub fn scan(text: &str) -> Vec<Range<usize>> {
                 out.push(m.range());
             }
         }
+    }
+    if text.contains('\'') && may_hold_sql_password(text) {
+        formatted_passwords(text, &mut out);
     }
     command_line_credentials(text, &mut out);
     shell_assignments(text, &mut out);

@@ -97,3 +97,22 @@ DROP TABLE app.audit_log;
 
 GRANT readers TO app_user WITH ADMIN OPTION;
 REVOKE readers FROM auditor;
+
+-- wild41: RLS and policies set table by table by EXECUTE format(…) over a loop of constants
+CREATE TABLE app.tenant_domains (id int PRIMARY KEY, tenant_id int NOT NULL);
+CREATE TABLE app.tenant_users (id int PRIMARY KEY, tenant_id int NOT NULL, email text);
+DO $$
+DECLARE tbl text; t text;
+BEGIN
+  FOREACH tbl IN ARRAY ARRAY['tenant_domains', 'tenant_users'] LOOP
+    EXECUTE format('ALTER TABLE app.%I ENABLE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('CREATE POLICY %I ON app.%I USING (tenant_id = 1)', tbl || '_tenant', tbl);
+  END LOOP;
+  FOR t IN VALUES ('tenant_users') LOOP
+    EXECUTE format('ALTER TABLE app.%1$I FORCE ROW LEVEL SECURITY', t);
+  END LOOP;
+END $$;
+
+-- NOT NULL as a table constraint, LIKE beside a column
+CREATE TABLE app.logins (id int PRIMARY KEY, actor text, CHECK (id > 0) NOT VALID);
+CREATE TABLE app.logins_archive (LIKE app.logins INCLUDING ALL, archived_at timestamptz);
