@@ -1857,3 +1857,144 @@ spec:
         ],
     );
 }
+
+/// A `range` element's field printed above the sibling that tells its element (`value:`
+/// above `name:`, two passwords sharing one text): the element the sibling printed just
+/// after it told, not the collection's key (`env:`) nor the element before (session fid28).
+#[test]
+fn a_range_field_printed_above_the_sibling_that_tells_its_element_points_at_its_own_element() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"env:
+  - name: DB_PASSWORD
+    value: Sup3rS3cretPw
+  - name: LOG_LEVEL
+    value: info
+  - name: ADMIN_PASSWORD
+    value: Sup3rS3cretPw
+  - name: API_TOKEN
+    value: "{{ .Release.Name }}"
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      env:
+      {{- range .Values.env }}
+        - value: {{ tpl .value $ | quote }}
+          name: {{ .name }}
+      {{- end }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    assert_findings(
+        &v,
+        &[
+            ("K8S-017", "c/values.yaml", 3),
+            ("K8S-017", "c/values.yaml", 7),
+            ("K8S-017", "c/values.yaml", 9),
+        ],
+    );
+}
+
+/// An image helper combining fields of the map it was given (`printf "%s:%s" .repository
+/// .tag`, fluent-bit's `fluent-bit.image`), called with a values map (`include "c.image"
+/// .Values.hotReload.image`, quoted or not) or a merged one (`merge .Values.merged (dict "tag"
+/// .Chart.AppVersion)`): K8S-015 points at the `tag:` line that set `latest`, the repository's
+/// line related, not at the map's key (`image:`). A tag `.Chart.AppVersion` wrote (the map's
+/// own `tag: ""`) points at the template's `include` action that brought it in, as a tag a
+/// template's `default .Chart.AppVersion` writes does (session fid28).
+#[test]
+fn an_image_helper_given_a_values_map_points_at_its_tag_line() {
+    let chart = common::dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: latest\n",
+        ),
+        (
+            "c/values.yaml",
+            br#"image:
+  repository: cr.fluentbit.io/fluent/fluent-bit
+  tag: latest
+hotReload:
+  image:
+    repository: ghcr.io/jimmidyson/configmap-reload
+    tag: latest
+merged:
+  repository: example/merged
+  tag: latest
+appv:
+  repository: example/appv
+  tag: ""
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.image" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: {{ include "c.image" .Values.image | quote }}
+    - name: reloader
+      image: {{ include "c.image" .Values.hotReload.image }}
+    - name: merged
+      image: {{ include "c.image" (merge .Values.merged (dict "tag" .Chart.AppVersion)) }}
+    - name: appv
+      image: {{ include "c.image" (merge .Values.appv (dict "tag" .Chart.AppVersion)) }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/templates/pod.yaml", 15),
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 7),
+            ("c/values.yaml", 10),
+        ],
+        "{all:#?}"
+    );
+    // Each `tag:` finding relates its repository's line; the AppVersion one relates the
+    // repository the values gave.
+    let repo_of = |i: usize| -> Vec<u64> {
+        all[i]
+            .1
+            .iter()
+            .filter(|(role, file, _)| role == "values" && file == "c/values.yaml")
+            .map(|(_, _, l)| *l)
+            .collect()
+    };
+    assert_eq!(
+        [repo_of(0), repo_of(1), repo_of(2), repo_of(3)],
+        [vec![12], vec![2], vec![6], vec![9]]
+    );
+}

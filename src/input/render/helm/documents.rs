@@ -154,6 +154,9 @@ pub(super) fn split_documents(
         // Per `range` collection of this document, the element its fields last told and the
         // fields told in it since ([`same_iteration`]).
         let mut iterations: FastMap<Vec<String>, Iteration> = FastMap::default();
+        // A field printed before the sibling that tells its element, once told: the segments
+        // it wrote and the values path they point at now ([`same_iteration`]).
+        let mut resolved: Resolved = Vec::new();
         // Pieces are in output order: start at the first one that ends after this document.
         let first = pieces.partition_point(|pc| pc.end <= off);
         for (pi, piece) in pieces[first..]
@@ -183,6 +186,9 @@ pub(super) fn split_documents(
                 // Whether the action's path goes through a `range` element that the printed
                 // text does not tell (an object built from the entry at run time).
                 let mut untold_element = false;
+                // A field no sibling printed before it told: its collection, its path below
+                // the element and its text, for a sibling printed after it to tell.
+                let mut untold_field: Option<(Vec<String>, Pending)> = None;
                 let mut base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
                         // Relative to a partial's dot: the template's own pieces have no
@@ -194,12 +200,11 @@ pub(super) fn split_documents(
                             let told = element_of(path.clone(), printed, &p.values);
                             let told = match element_at {
                                 Some(e) => same_iteration(
-                                    &path,
-                                    e,
-                                    told,
+                                    (&path, e, told),
                                     printed,
                                     &p.values,
                                     &mut iterations,
+                                    (&mut untold_field, &mut resolved),
                                 ),
                                 None => told,
                             };
@@ -253,6 +258,7 @@ pub(super) fn split_documents(
                 let mut line_no = built.as_ref().map(|_| {
                     memchr::memchr_iter(b'\n', &printed.as_bytes()[..s - piece.start]).count()
                 });
+                let first_segment = segments.len();
                 let mut cur = s;
                 while cur < e {
                     let rel = cur - piece.start;
@@ -315,7 +321,13 @@ pub(super) fn split_documents(
                     let decoded = calls_include
                         .then(|| encoded_include_line(line, &include_index))
                         .flatten();
-                    let key = decoded.as_deref().unwrap_or(line).trim();
+                    // Text an include returned that the action quoted (`include "x.image"
+                    // (…) | quote`): found by the text inside the quotes, each part of it at
+                    // the partial's piece that wrote it, one character on.
+                    let quoted = (calls_include && decoded.is_none())
+                        .then(|| quoted_include_line(line, &include_index))
+                        .flatten();
+                    let key = decoded.as_deref().or(quoted).unwrap_or(line).trim();
                     let place =
                         calls_include
                             .then(|| include_index.get(key))
@@ -395,8 +407,9 @@ pub(super) fn split_documents(
                             vec![(cur - off..line_end - off, o)]
                         }
                         Some((i, at)) => {
-                            let lead = line.len() - line.trim_start().len();
-                            let stop = at + line.trim().len();
+                            let lead = line.len() - line.trim_start().len()
+                                + usize::from(quoted.is_some());
+                            let stop = at + key.len();
                             let inc_pieces = &included[i].1;
                             let mut k = inc_pieces.partition_point(|pc| pc.end <= at);
                             let mut x = at;
@@ -436,10 +449,17 @@ pub(super) fn split_documents(
                         _ => Vec::new(),
                     };
                     // The partial's origins when it tells a values line; else the value the
-                    // action names, if one.
+                    // action names, if one. A partial combining fields of the map it was
+                    // given (`printf "%s:%s" .repository .tag` of `include "x.image"
+                    // .Values.image`) tells each one's line (its parts): the map's key line
+                    // the action names is none of them (session fid28).
                     let partial_tells = from_partial.iter().any(|(_, o)| {
-                        o.iter()
-                            .any(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
+                        o.iter().any(|o| {
+                            matches!(
+                                o.role,
+                                OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart
+                            )
+                        })
                     });
                     // A partial given a values part as its dot (`include "envs" .Values.server`)
                     // writes its own text around what it prints: a line of that text whose
@@ -462,6 +482,15 @@ pub(super) fn split_documents(
                         segments.extend(from_partial);
                     }
                     cur = line_end;
+                }
+                if let Some((coll, mut pending)) = untold_field.take() {
+                    pending.segments = first_segment..segments.len();
+                    iterations.entry(coll).or_default().pending.push(pending);
+                }
+                // Fields printed before the sibling that told their element: their segments
+                // point at the element's field, not at the collection's key.
+                for (range, coll, field) in resolved.drain(..) {
+                    repoint(&mut segments[range], &coll, &field, p);
                 }
             } else {
                 // Literal text: the same bytes as the template's, line by line.
@@ -683,6 +712,27 @@ fn encoded_include_line(
         .filter(|d| include_index.contains_key(d.trim()))
 }
 
+/// The text inside the quotes of `line` (`"repo:tag"`, what `quote` or `squote` made of an
+/// include's text) when `line` is not itself a returned line and that text, holding no quote
+/// or backslash `quote` would have escaped, is.
+fn quoted_include_line<'l>(
+    line: &'l str,
+    include_index: &HashMap<&str, Vec<(usize, usize)>>,
+) -> Option<&'l str> {
+    let t = line.trim();
+    if include_index.contains_key(t) {
+        return None;
+    }
+    let inner = [('"', '"'), ('\'', '\'')]
+        .iter()
+        .find_map(|&(a, b)| t.strip_prefix(a)?.strip_suffix(b))?;
+    (!inner.trim().is_empty()
+        && inner == inner.trim()
+        && !inner.contains(['"', '\'', '\\'])
+        && include_index.contains_key(inner))
+    .then_some(inner)
+}
+
 /// Where the lines `include` returned were written: each distinct line (trimmed) → every
 /// place it was returned, in order: the include (index into `included`) and the offset of
 /// its first character there. Includes are in the order they returned: a nested include
@@ -877,63 +927,148 @@ fn around_actions(line: &str, printed: &str) -> Option<bool> {
     }
 }
 
-/// The element of a `range` collection its fields last told in a document, and the fields
-/// (paths below the element) told in it since.
-type Iteration = (String, Vec<Vec<String>>);
+/// Per `range` collection of a document: the element its fields last told, the fields (paths
+/// below the element) told in it since, and the fields printed since that told no element.
+#[derive(Default)]
+struct Iteration {
+    index: Option<String>,
+    fields: Vec<Vec<String>>,
+    pending: Vec<Pending>,
+}
+
+/// A field of a `range` element printed before any sibling told its element (`value:` above
+/// `name:`): its path below the element, the text printed, and the segments it wrote.
+struct Pending {
+    rest: Vec<String>,
+    shown: String,
+    segments: std::ops::Range<usize>,
+}
+
+/// Fields told after they were printed: their segments, the collection they pointed at and
+/// the field's values path.
+type Resolved = Vec<(std::ops::Range<usize>, Vec<String>, Vec<String>)>;
+
+/// The text an action printed, without the quotes `quote`/`squote` put around it.
+fn unquoted(printed: &str) -> &str {
+    let shown = printed.trim();
+    [('"', '"'), ('\'', '\'')]
+        .iter()
+        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
+        .unwrap_or(shown)
+}
+
+/// Whether element `index` of collection `coll` has the field `rest` as a scalar whose text is
+/// `shown` or holds an action (`tpl` made it the text), and the field was not told in it yet.
+fn field_fits(
+    (coll, index, rest): (&[String], &str, &[String]),
+    fields: &[Vec<String>],
+    shown: &str,
+    values: &serde_json::Value,
+) -> Option<Vec<String>> {
+    if fields.iter().any(|f| f == rest) {
+        return None;
+    }
+    let mut candidate = coll.to_vec();
+    candidate.push(index.to_string());
+    candidate.extend(rest.iter().cloned());
+    match scalar_text(&candidate, values) {
+        Some(text) if !shown.is_empty() && (text == shown || text.contains("{{")) => {
+            Some(candidate)
+        }
+        _ => None,
+    }
+}
 
 /// A field of a `range` element whose printed text tells no element (`value: {{ tpl
 /// $item.value $ }}` of a field that is one action, `{{ .Release.Name }}`; a value two
 /// elements share): the element a sibling field printed before it in the same iteration told
 /// (`name: {{ $item.name }}` just above), when that element has the field as a scalar whose
 /// text is what was printed or holds an action, and the field was not told in it yet (else
-/// a later iteration printed it). A told field is noted for its siblings after it. `path` is
-/// the action's path with [`ELEMENT`] at `e`, `told` what [`element_of`] made of it.
+/// a later iteration printed it). A told field is noted for its siblings after it. One that
+/// stays untold waits (`untold`) for the next sibling that tells an element (`value:` above
+/// `name:`): that element's, on the same terms, its segments then listed in `resolved`.
+/// `path` is the action's path with [`ELEMENT`] at `e`, `told` what [`element_of`] made of it.
 fn same_iteration(
-    path: &[String],
-    e: usize,
-    told: Vec<String>,
+    (path, e, told): (&[String], usize, Vec<String>),
     printed: &str,
     values: &serde_json::Value,
     iterations: &mut FastMap<Vec<String>, Iteration>,
+    (untold, resolved): (&mut Option<(Vec<String>, Pending)>, &mut Resolved),
 ) -> Vec<String> {
     let rest = &path[e + 1..];
     if rest.is_empty() || rest.iter().any(|s| s == ELEMENT) {
         return told;
     }
     let coll = &path[..e];
+    let shown = unquoted(printed);
     if told.len() > e {
-        // Told: note it for the fields after it.
+        // Told: note it for the fields after it, and tell the fields printed before it.
         let index = told[e].clone();
-        match iterations.get_mut(coll) {
-            Some((at, fields)) if *at == index && !fields.iter().any(|f| f == rest) => {
-                fields.push(rest.to_vec())
-            }
-            _ => {
-                iterations.insert(coll.to_vec(), (index, vec![rest.to_vec()]));
+        let it = iterations.entry(coll.to_vec()).or_default();
+        if it.index.as_ref() != Some(&index) {
+            it.index = Some(index.clone());
+            it.fields.clear();
+        }
+        if !it.fields.iter().any(|f| f == rest) {
+            it.fields.push(rest.to_vec());
+        }
+        for pending in std::mem::take(&mut it.pending) {
+            if let Some(field) = field_fits(
+                (coll, &index, &pending.rest),
+                &it.fields,
+                &pending.shown,
+                values,
+            ) {
+                it.fields.push(pending.rest);
+                resolved.push((pending.segments, coll.to_vec(), field));
             }
         }
         return told;
     }
-    let Some((index, fields)) = iterations.get_mut(coll) else {
-        return told;
+    let it = iterations.entry(coll.to_vec()).or_default();
+    if let Some(index) = it.index.clone()
+        && let Some(field) = field_fits((coll, &index, rest), &it.fields, shown, values)
+    {
+        it.fields.push(rest.to_vec());
+        return field;
+    }
+    if !shown.is_empty() {
+        *untold = Some((
+            coll.to_vec(),
+            Pending {
+                rest: rest.to_vec(),
+                shown: shown.to_string(),
+                segments: 0..0,
+            },
+        ));
+    }
+    told
+}
+
+/// Segments a field wrote before its element was told: the collection's values line they
+/// point at (the nearest of its path that has one) becomes the field's.
+fn repoint(
+    segments: &mut [(std::ops::Range<usize>, Vec<Origin>)],
+    coll: &[String],
+    field: &[String],
+    p: &Prepared,
+) {
+    let Some(to) = p.origins.get(field) else {
+        return;
     };
-    if fields.iter().any(|f| f == rest) {
-        return told;
-    }
-    let mut candidate = coll.to_vec();
-    candidate.push(index.clone());
-    candidate.extend(rest.iter().cloned());
-    let shown = printed.trim();
-    let shown = [('"', '"'), ('\'', '\'')]
-        .iter()
-        .find_map(|&(a, b)| shown.strip_prefix(a)?.strip_suffix(b))
-        .unwrap_or(shown);
-    match scalar_text(&candidate, values) {
-        Some(text) if !shown.is_empty() && (text == shown || text.contains("{{")) => {
-            fields.push(rest.to_vec());
-            candidate
+    let from = (1..=coll.len())
+        .rev()
+        .find_map(|n| p.origins.get(&coll[..n]));
+    for (_, origins) in segments.iter_mut() {
+        let at = from.and_then(|f| {
+            origins
+                .iter()
+                .position(|o| Arc::ptr_eq(&o.file, &f.file) && o.span == f.span)
+        });
+        match at {
+            Some(i) => origins[i] = to.clone(),
+            None => origins.insert(0, to.clone()),
         }
-        _ => told,
     }
 }
 
@@ -1177,10 +1312,22 @@ fn split_by_parts(
         segments.push((at..at + line.len(), origins));
         return;
     }
+    // Text between and around the parts was printed by none of them (a `:` of the
+    // action's format, a tag `.Chart.AppVersion` wrote): it has the other origins only, so a
+    // finding about it is not taken for one part's (session fid28).
+    let rest: Vec<Origin> = origins
+        .iter()
+        .filter(|o| {
+            !parts
+                .iter()
+                .any(|(_, p)| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span && p.role == o.role)
+        })
+        .cloned()
+        .collect();
     let mut prev = 0;
     for (range, o) in cuts {
         if range.start > prev {
-            segments.push((at + prev..at + range.start, origins.clone()));
+            segments.push((at + prev..at + range.start, rest.clone()));
         }
         let mut only = keep.to_vec();
         only.push(o.clone());
@@ -1188,7 +1335,7 @@ fn split_by_parts(
         prev = range.end;
     }
     if prev < line.len() {
-        segments.push((at + prev..at + line.len(), origins));
+        segments.push((at + prev..at + line.len(), rest));
     }
 }
 
@@ -1256,8 +1403,24 @@ fn partial_origins_parts(
             .into_iter()
             .filter_map(|path| from_calls(path, n, included, define_file, cache))
             .collect();
+        let several_named = named.len() > 1;
         let combined = printed_of(named, printed, &p.values);
-        if let [one] = combined.as_slice() {
+        // One of several printed beside text that came from elsewhere (`printf "%s:%s"
+        // .repository .tag` given `merge .Values.image (dict "tag" .Chart.AppVersion)` with
+        // an empty `tag`): that value is one part of the line, not its whole (session fid28).
+        let partly = |one: &[String]| {
+            let shown = printed.trim();
+            several_named
+                && scalar_text(one, &p.values).is_some_and(|t| !t.is_empty() && t != shown)
+        };
+        if let [one] = combined.as_slice()
+            && partly(one)
+        {
+            parts = values_parts(&combined, p);
+            if let (Some(text), Some(part)) = (scalar_text(one, &p.values), parts.first()) {
+                texts = vec![(text, part.clone())];
+            }
+        } else if let [one] = combined.as_slice() {
             // One of them printed as it is (`default .mountPath .hostPath` of a `range`
             // element): its values line is the origin, as for an action naming one value.
             chosen = Some(one.clone());
@@ -1446,11 +1609,11 @@ mod tests {
                 &["latest-builds/api", "latest"]
             ),
             [
-                (100..107, vec![1, 2]),
+                (100..107, vec![]),
                 (107..124, vec![1]),
-                (124..125, vec![1, 2]),
+                (124..125, vec![]),
                 (125..131, vec![2]),
-                (131..132, vec![1, 2]),
+                (131..132, vec![]),
             ]
         );
     }
