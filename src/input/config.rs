@@ -357,7 +357,7 @@ pub fn apply_file_extends(
             Err(e) => {
                 problems.push(problem(format!(
                     "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
-                    crate::input::files::io_reason(&e)
+                    crate::source::io_reason(&e)
                 )));
                 continue;
             }

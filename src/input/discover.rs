@@ -3,7 +3,7 @@
 
 pub use super::files::*;
 pub use super::render::roots::Overlays;
-use crate::source::Problem;
+use crate::source::{Problem, io_reason};
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 

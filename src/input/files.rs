@@ -2,7 +2,7 @@
 //! and decoded into a [`SourceFile`]. Used by the walk (`discover`) and by the renderers,
 //! which read the parts of charts and overlays.
 
-use crate::source::{Problem, SourceFile};
+use crate::source::{Problem, SourceFile, io_reason};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -109,14 +109,6 @@ pub fn has_known_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-pub(super) fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// Decodes a file's bytes as UTF-8 text, dropping a UTF-8 byte order mark. Anything else

@@ -238,6 +238,16 @@ pub enum ProblemLevel {
     Note,
 }
 
+/// The reason an I/O error gives, as a problem's message says it ("no such file or directory"
+/// rather than the OS's "No such file or directory (os error 2)").
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// A file, or part of one, that could not be checked as asked.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Problem {
