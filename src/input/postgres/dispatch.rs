@@ -11,7 +11,7 @@ use super::lex::{self, Kind, Piece, Tok, starts_with_words};
 use super::rewrite::rewrite;
 use super::stmt::Stmt;
 use super::{apply, comments, formats, functions, grants, partman, roles, tables, views};
-use crate::source::span::{Span, SpanTree};
+use crate::source::span::{LineIndex, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -148,6 +148,30 @@ impl<'a> Reader<'a> {
         let pos = self.file.lines.pos_at_offset(&self.file.text, offset);
         self.problems
             .push(Problem::error(&self.file.path, Some(pos), message));
+    }
+
+    /// Reads the statements written in bytes `[from, to)` of `text` (the file, or the copy a
+    /// `DO` block's executed texts are written into) one by one, with offsets into `text`;
+    /// false when one of them failed.
+    fn read_statements(&mut self, text: &str, lines: &LineIndex, from: usize, to: usize) -> bool {
+        let mut ok = true;
+        for piece in lex::split(text.get(from..to).unwrap_or("")) {
+            let Piece::Stmt { start, end, toks } = piece else {
+                continue;
+            };
+            let toks = shifted(toks, from);
+            let sub = Stmt {
+                src: text,
+                lines,
+                start: start + from,
+                end: end + from,
+                toks: &toks,
+            };
+            if let Outcome::Failed = self.statement(&sub) {
+                ok = false;
+            }
+        }
+        ok
     }
 
     /// Parses one statement and applies it; reports what could not be parsed.
@@ -418,21 +442,8 @@ impl<'a> Reader<'a> {
         }
         let mut outcome = Outcome::Parsed;
         for (a, b) in ranges {
-            for piece in lex::split(src.get(a..b).unwrap_or("")) {
-                let Piece::Stmt { start, end, toks } = piece else {
-                    continue;
-                };
-                let toks = shifted(toks, a);
-                let sub = Stmt {
-                    src,
-                    lines: st.lines,
-                    start: start + a,
-                    end: end + a,
-                    toks: &toks,
-                };
-                if let Outcome::Failed = self.statement(&sub) {
-                    outcome = Outcome::Failed;
-                }
+            if !self.read_statements(src, st.lines, a, b) {
+                outcome = Outcome::Failed;
             }
         }
         // `EXECUTE '<statement>'`: a constant text is as certain as a plain statement; it is
@@ -454,21 +465,8 @@ impl<'a> Reader<'a> {
                     .unwrap_or_else(|| src.to_string());
                 shadow.replace_range(s.start..s.end, &text);
                 executed += 1;
-                for piece in lex::split(&shadow[from..to]) {
-                    let Piece::Stmt { start, end, toks } = piece else {
-                        continue;
-                    };
-                    let toks = shifted(toks, from);
-                    let sub = Stmt {
-                        src: &shadow,
-                        lines: st.lines,
-                        start: start + from,
-                        end: end + from,
-                        toks: &toks,
-                    };
-                    if let Outcome::Failed = self.statement(&sub) {
-                        outcome = Outcome::Failed;
-                    }
+                if !self.read_statements(&shadow, st.lines, from, to) {
+                    outcome = Outcome::Failed;
                 }
                 self.shadow = Some(shadow);
             }
@@ -492,21 +490,8 @@ impl<'a> Reader<'a> {
                     );
                     let to = shadow.len();
                     self.virtual_texts.push((from, to, at));
-                    for piece in lex::split(&shadow[from..to]) {
-                        let Piece::Stmt { start, end, toks } = piece else {
-                            continue;
-                        };
-                        let toks = shifted(toks, from);
-                        let sub = Stmt {
-                            src: &shadow,
-                            lines: st.lines,
-                            start: start + from,
-                            end: end + from,
-                            toks: &toks,
-                        };
-                        if let Outcome::Failed = self.statement(&sub) {
-                            outcome = Outcome::Failed;
-                        }
+                    if !self.read_statements(&shadow, st.lines, from, to) {
+                        outcome = Outcome::Failed;
                     }
                     self.shadow = Some(shadow);
                 }

@@ -8,6 +8,7 @@
 //! the end of its copy of the file and every node it yields points at the `EXECUTE format(…)`
 //! that runs it (the line a person changes to change the statement).
 
+use super::grammar;
 use super::lex::{self, Kind, Tok};
 use super::partman::{Value, arguments, loop_values, quote_ident};
 
@@ -31,16 +32,10 @@ pub(super) fn executed_formats(src: &str, a: usize, b: usize) -> Vec<Executed> {
     };
     let toks = lex::tokens(body);
     let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        if !t.is(body, "EXECUTE") {
-            continue;
-        }
-        let after_start = i == 0
-            || toks[i - 1].kind == Kind::Semi
-            || ["BEGIN", "THEN", "ELSE", "LOOP"]
-                .iter()
-                .any(|k| toks[i - 1].is(body, k));
-        if !after_start || !toks.get(i + 1).is_some_and(|f| f.is(body, "format")) {
+    for i in 0..toks.len() {
+        if !grammar::executes_at_statement_start(body, &toks, i)
+            || !toks.get(i + 1).is_some_and(|f| f.is(body, "format"))
+        {
             continue;
         }
         let Some((args, close)) = arguments(body, &toks, i + 2) else {
@@ -51,7 +46,7 @@ pub(super) fn executed_formats(src: &str, a: usize, b: usize) -> Vec<Executed> {
         }
         if let Some(texts) = texts(body, &toks[..i], &args) {
             out.push(Executed {
-                start: a + t.start,
+                start: a + toks[i].start,
                 end: a + toks[close].end,
                 texts,
             });

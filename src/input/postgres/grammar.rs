@@ -138,19 +138,14 @@ pub(super) fn executed_constants(src: &str, a: usize, b: usize) -> Vec<Tok> {
     };
     let toks = lex::tokens(body);
     let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        if !t.is(body, "EXECUTE") {
+    for i in 0..toks.len() {
+        if !executes_at_statement_start(body, &toks, i) {
             continue;
         }
-        let after_start = i == 0
-            || toks[i - 1].kind == Kind::Semi
-            || ["BEGIN", "THEN", "ELSE", "LOOP"]
-                .iter()
-                .any(|k| toks[i - 1].is(body, k));
         let (Some(s), Some(end)) = (toks.get(i + 1), toks.get(i + 2)) else {
             continue;
         };
-        if after_start && s.kind == Kind::Str && end.kind == Kind::Semi {
+        if s.kind == Kind::Str && end.kind == Kind::Semi {
             out.push(Tok {
                 start: s.start + a,
                 end: s.end + a,
@@ -159,6 +154,17 @@ pub(super) fn executed_constants(src: &str, a: usize, b: usize) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// True when token `i` of a PL/pgSQL body is an `EXECUTE` that starts a statement: at the
+/// body's start or after `;`, `BEGIN`, `THEN`, `ELSE` or `LOOP`.
+pub(super) fn executes_at_statement_start(body: &str, toks: &[Tok], i: usize) -> bool {
+    toks.get(i).is_some_and(|t| t.is(body, "EXECUTE"))
+        && (i == 0
+            || toks[i - 1].kind == Kind::Semi
+            || ["BEGIN", "THEN", "ELSE", "LOOP"]
+                .iter()
+                .any(|k| toks[i - 1].is(body, k)))
 }
 
 /// The text a string constant (token `s` of `src`) holds, written in place of the constant so
