@@ -9,6 +9,8 @@ use crate::input::{Document, InputType, Loaded};
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 
@@ -335,6 +337,8 @@ pub fn apply_file_extends(
             Some((name.clone(), base_file.to_string(), base.to_string()))
         })
         .collect();
+    // Each base file read and parsed once, however many services extend services of it.
+    let mut bases: HashMap<String, (Arc<SourceFile>, Vec<Document>)> = HashMap::new();
     for (name, base_file, base) in wanted {
         let Some(site) = spans
             .child_key("services")
@@ -352,26 +356,34 @@ pub fn apply_file_extends(
         if file.fs_path.as_deref() == Some(fs_path.as_path()) {
             continue;
         }
-        let text = match std::fs::read_to_string(&fs_path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(problem(format!(
-                    "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
-                    crate::source::io_reason(&e)
-                )));
-                continue;
+        let (base_source, documents) = match bases.entry(base_file.clone()) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                let text = match std::fs::read_to_string(&fs_path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        problems.push(problem(format!(
+                            "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
+                            crate::source::io_reason(&e)
+                        )));
+                        continue;
+                    }
+                };
+                let shown = normalized(&match file.path.rsplit_once('/') {
+                    Some((d, _)) => format!("{d}/{base_file}"),
+                    None => base_file.clone(),
+                });
+                let base_source = SourceFile::new(shown, Some(fs_path), text);
+                IN_BASE_FILE.with(|b| b.set(true));
+                let loaded = crate::input::classify::load_yaml(
+                    &base_source,
+                    crate::input::yaml::Schema::Core,
+                );
+                IN_BASE_FILE.with(|b| b.set(false));
+                v.insert((base_source, loaded.documents))
             }
         };
-        let shown = normalized(&match file.path.rsplit_once('/') {
-            Some((d, _)) => format!("{d}/{base_file}"),
-            None => base_file.clone(),
-        });
-        let base_source = SourceFile::new(shown, Some(fs_path), text);
-        IN_BASE_FILE.with(|b| b.set(true));
-        let loaded =
-            crate::input::classify::load_yaml(&base_source, crate::input::yaml::Schema::Core);
-        IN_BASE_FILE.with(|b| b.set(false));
-        let found = loaded.documents.iter().find_map(|d| {
+        let found = documents.iter().find_map(|d| {
             let from = d.value.get("services")?.get(&base)?.as_object()?.clone();
             let tree = d.spans.child_key("services")?.child_key(&base)?.clone();
             Some((from, tree))
@@ -395,7 +407,7 @@ pub fn apply_file_extends(
         merge_service(into, into_tree, &from, &from_tree, site, None);
         out.push(crate::input::Extended {
             site,
-            file: base_source,
+            file: base_source.clone(),
         });
     }
     out

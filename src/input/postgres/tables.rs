@@ -652,14 +652,18 @@ pub(crate) fn apply_create_not_null(ctx: &mut Ctx, st: &Stmt) {
     let (parts, _) = st.name_at(i);
     let name = ctx.qualify_parts(&parts);
     for (_, _, col) in elements {
-        let column = st.tok_ident(&st.toks[col]);
-        if let Some(c) = ctx
-            .schema
-            .table_mut(&name)
-            .and_then(|t| t.column_mut(&column))
-        {
-            c.not_null = true;
-        }
+        mark_not_null(ctx, &name, &st.tok_ident(&st.toks[col]));
+    }
+}
+
+/// Column `column` of table `name`, when the model has it, is NOT NULL.
+fn mark_not_null(ctx: &mut Ctx, name: &str, column: &str) {
+    if let Some(c) = ctx
+        .schema
+        .table_mut(name)
+        .and_then(|t| t.column_mut(column))
+    {
+        c.not_null = true;
     }
 }
 
@@ -681,13 +685,6 @@ pub(crate) fn alter_add_not_null(ctx: &mut Ctx, st: &Stmt, a: usize, b: usize) -
     }
     let (parts, _) = st.name_at(i);
     let name = ctx.qualify_parts(&parts);
-    let column = st.tok_ident(&st.toks[col]);
-    if let Some(c) = ctx
-        .schema
-        .table_mut(&name)
-        .and_then(|t| t.column_mut(&column))
-    {
-        c.not_null = true;
-    }
+    mark_not_null(ctx, &name, &st.tok_ident(&st.toks[col]));
     true
 }
