@@ -82,16 +82,15 @@ container_annotation(c) := concat("", ["container.seccomp.security.alpha.kuberne
 # (RuntimeDefault, Localhost, Unconfined, or what was written).
 profile(c) := {"type": k8s.container_security(c).seccompProfile.type, "path": array.concat(k8s.security_path(c, "seccompProfile"), ["type"]), "source": "container"} if {
 	is_string(k8s.container_security(c).seccompProfile.type)
-} else := {"type": annotation_type(value), "path": array.concat(k8s.pod_metadata_path, ["annotations", key]), "source": "container annotation"} if {
-	key := container_annotation(c)
-	value := k8s.pod_annotations[key]
-	is_string(value)
+} else := {"type": annotation_type(a.value), "path": a.path, "source": "container annotation"} if {
+	a := k8s.pod_annotation(c, container_annotation(c))
+	is_string(a.value)
 } else := {"type": pod.value.seccompProfile.type, "path": array.concat(pod.path, ["seccompProfile", "type"]), "source": "pod"} if {
 	pod := k8s.pod_security(c)
 	is_string(pod.value.seccompProfile.type)
-} else := {"type": annotation_type(value), "path": array.concat(k8s.pod_metadata_path, ["annotations", pod_annotation]), "source": "pod annotation"} if {
-	value := k8s.pod_annotations[pod_annotation]
-	is_string(value)
+} else := {"type": annotation_type(a.value), "path": a.path, "source": "pod annotation"} if {
+	a := k8s.pod_annotation(c, pod_annotation)
+	is_string(a.value)
 }
 
 annotation_type(value) := "RuntimeDefault" if {

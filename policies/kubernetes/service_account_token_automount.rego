@@ -9,12 +9,21 @@
 #   binds calls the API and keeps its token: it is not flagged; nor is a pod annotated for an
 #   agent that logs in with its token (`vault.hashicorp.com/agent-inject: "true"`; see
 #   data.settings.kubernetes.service_account_token_annotations).
+#   Custom resources with several pod templates are read template by template, each reported
+#   inside its template (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
+#   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet),
+#   batch jobs and long-running services alike, since any pod's token is the same attack
+#   surface. Left out are the pods that call the API with their token, which their operator
+#   grants a role outside the scanned files - the Flink operator's FlinkDeployment (the job
+#   manager creates the task managers and keeps its high-availability state through the API),
+#   a KubeRay head whose cluster sets enableInTreeAutoscaling (the autoscaler runs in the head
+#   pod), and an MPIJob launcher before kubeflow.org/v2beta1 (it ran kubectl exec).
 # custom:
 #   id: K8S-020
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ServiceAccount, RoleBinding, ClusterRoleBinding]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, ServiceAccount, RoleBinding, ClusterRoleBinding]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]
@@ -66,7 +75,7 @@ subject_namespace(binding, subject) := subject.namespace if {
 } else := k8s.effective_namespace_of(binding) if binding.kind == "RoleBinding"
 
 # The pod runs as a ServiceAccount of its own that a binding grants a role to.
-uses_api(doc, spec) if {
+uses_api(doc, spec, _) if {
 	account := service_account(spec)
 	account != "default"
 	bound[[k8s.effective_namespace_of(doc), account]]
@@ -76,8 +85,8 @@ uses_api(doc, spec) if {
 # injector and Consul's connect injector authenticate the pod to Vault or Consul through the
 # Kubernetes auth method with the mounted token (wild16;
 # data.settings.kubernetes.service_account_token_annotations).
-uses_api(doc, _) if {
-	some name, value in k8s.pod_annotations_of(doc)
+uses_api(_, _, annotations) if {
+	some name, value in annotations
 	accepted := data.settings.kubernetes.service_account_token_annotations[name]
 	is_string(value)
 	lower(trim_space(value)) in accepted
@@ -89,7 +98,7 @@ deny contains finding if {
 	not k8s.foreign_builtin_name(doc)
 	spec := k8s.pod_spec_of(doc)
 	spec.automountServiceAccountToken == true
-	not uses_api(doc, spec)
+	not uses_api(doc, spec, k8s.pod_annotations_of(doc))
 	finding := {
 		"msg": sprintf("%s mounts its service account token (automountServiceAccountToken: true)", [k8s.label_of(doc)]),
 		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
@@ -104,7 +113,7 @@ deny contains finding if {
 	not is_boolean(spec.automountServiceAccountToken)
 	account := service_account(spec)
 	not opted_out[[k8s.effective_namespace_of(doc), account]]
-	not uses_api(doc, spec)
+	not uses_api(doc, spec, k8s.pod_annotations_of(doc))
 	finding := {
 		"msg": sprintf("%s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), k8s.effective_namespace_of(doc), account]),
 		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
@@ -119,3 +128,54 @@ service_account(spec) := spec.serviceAccountName if {
 	is_string(spec.serviceAccount)
 	spec.serviceAccount != ""
 } else := "default"
+
+# The pod templates of a custom resource with several (k8s.custom_pod_template_sets), each read
+# as a workload's pod spec and reported inside its template, labelled with it. Not the Flink
+# operator's FlinkDeployment: its job manager creates the task manager pods and keeps its
+# high-availability state through the Kubernetes API with the pod's token. Not a KubeRay head
+# group whose cluster runs the autoscaler (`enableInTreeAutoscaling: true`): the autoscaler runs
+# in the head pod and scales the worker pods through the API. Not an MPIJob's launcher before
+# `kubeflow.org/v2beta1`: it reached the workers with `kubectl exec`.
+deny contains f if {
+	some i, doc in input.documents
+	some t in k8s.custom_templates_of(doc)
+	not api_template(doc, t)
+	spec_path := array.concat(t.path, ["spec"])
+	spec := object.get(doc, spec_path, {})
+	is_object(spec)
+	not uses_api(doc, spec, template_annotations(doc, t))
+	msg := template_message(doc, t, spec)
+	f := {
+		"msg": msg,
+		"path": array.concat(["documents", i], array.concat(spec_path, ["automountServiceAccountToken"])),
+	}
+}
+
+template_message(doc, t, spec) := sprintf("%s, %s mounts its service account token (automountServiceAccountToken: true)", [k8s.label_of(doc), t.label]) if {
+	spec.automountServiceAccountToken == true
+}
+
+template_message(doc, t, spec) := sprintf("%s, %s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), t.label, k8s.effective_namespace_of(doc), account]) if {
+	not is_boolean(spec.automountServiceAccountToken)
+	account := service_account(spec)
+	not opted_out[[k8s.effective_namespace_of(doc), account]]
+}
+
+template_annotations(doc, t) := a if {
+	a := object.get(doc, array.concat(t.path, ["metadata", "annotations"]), {})
+	is_object(a)
+} else := {}
+
+api_template(doc, _) if doc.kind == "FlinkDeployment"
+
+api_template(doc, t) if {
+	t.entry.unit == "head group"
+	cluster := array.slice(t.path, 0, count(t.path) - 2)
+	object.get(doc, array.concat(cluster, ["enableInTreeAutoscaling"]), false) == true
+}
+
+api_template(doc, t) if {
+	doc.kind == "MPIJob"
+	t.label == `replica "Launcher"`
+	doc.apiVersion != "kubeflow.org/v2beta1"
+}

@@ -70,11 +70,11 @@ annotation_key(c) := concat("", ["container.apparmor.security.beta.kubernetes.io
 apparmor(c) := {"unconfined": type == "Unconfined", "path": array.concat(k8s.security_path(c, "appArmorProfile"), ["type"]), "source": "container's securityContext"} if {
 	type := c.value.securityContext.appArmorProfile.type
 	is_string(type)
-} else := {"unconfined": value == "unconfined", "path": array.concat(k8s.pod_metadata_path, ["annotations", key]), "source": "container's annotation"} if {
-	key := annotation_key(c)
-	value := k8s.pod_annotations[key]
-	is_string(value)
-} else := {"unconfined": type == "Unconfined", "path": array.concat(k8s.pod_spec_path, ["securityContext", "appArmorProfile", "type"]), "source": "pod's securityContext"} if {
-	type := k8s.pod_spec.securityContext.appArmorProfile.type
+} else := {"unconfined": a.value == "unconfined", "path": a.path, "source": "container's annotation"} if {
+	a := k8s.pod_annotation(c, annotation_key(c))
+	is_string(a.value)
+} else := {"unconfined": type == "Unconfined", "path": array.concat(pod.path, ["appArmorProfile", "type"]), "source": "pod's securityContext"} if {
+	pod := k8s.pod_security(c)
+	type := pod.value.appArmorProfile.type
 	is_string(type)
 }

@@ -45,14 +45,16 @@ normalize(name) := replace(name, "/", ".")
 
 safe(name) if normalize(name) in {s | some s in data.settings.kubernetes.safe_sysctls}
 
+# Each pod-level securityContext: the workload's, or each template's of a custom resource with
+# several (labelled with the template).
 deny contains finding if {
-	k8s.is_workload
-	sysctl := k8s.pod_spec.securityContext.sysctls[i]
+	some level in k8s.pod_security_levels
+	sysctl := level.value.sysctls[i]
 	name := sysctl.name
 	is_string(name)
 	not safe(name)
 	finding := {
-		"msg": sprintf("%s sets unsafe sysctl %q", [k8s.object_label, name]),
-		"path": array.concat(k8s.pod_spec_path, ["securityContext", "sysctls", i, "name"]),
+		"msg": sprintf("%s sets unsafe sysctl %q", [level.label, name]),
+		"path": array.concat(level.path, ["sysctls", i, "name"]),
 	}
 }

@@ -38,12 +38,13 @@ import data.runeguard.lib.k8s
 import rego.v1
 
 # The pod-level setting: once, where it is written.
+# (each template's, for a custom resource with several)
 deny contains finding if {
-	k8s.is_workload
-	k8s.pod_spec.securityContext.windowsOptions.hostProcess == true
+	some level in k8s.pod_security_levels
+	level.value.windowsOptions.hostProcess == true
 	finding := {
-		"msg": sprintf("%s runs its containers as Windows HostProcess containers", [k8s.object_label]),
-		"path": array.concat(k8s.pod_spec_path, ["securityContext", "windowsOptions", "hostProcess"]),
+		"msg": sprintf("%s runs its containers as Windows HostProcess containers", [level.label]),
+		"path": array.concat(level.path, ["windowsOptions", "hostProcess"]),
 	}
 }
 

@@ -4,13 +4,18 @@
 #   Flags workloads whose pods no NetworkPolicy of their namespace selects, among the files
 #   scanned. Selectors are evaluated as the API server does (matchLabels, matchExpressions,
 #   an empty podSelector selecting every pod); an object without a namespace is in `default`.
+#   Custom resources that run long-lived servers in several pod templates are read template by
+#   template, with the labels their operator adds to the pods (KubeRay's RayCluster and
+#   RayService, LeaderWorkerSet, the Flink operator's FlinkDeployment, whose job and task
+#   managers are read even without a pod template); the batch kinds (RayJob, Kubeflow's
+#   training jobs, Volcano's Job, JobSet) are not, as their pods live for one run.
 # custom:
 #   id: K8S-028
 #   name: workload-without-network-policy
 #   severity: medium
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayService, LeaderWorkerSet, FlinkDeployment, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy]
 #   controls:
 #     nist-800-53: [SC-7, AC-4]
 #     nist-csf-2.0: [PR.IR-01]
@@ -184,3 +189,120 @@ deny contains finding if {
 		"path": array.concat(["documents", i], array.concat(sel.pod_metadata_path_of(doc), ["labels"])),
 	}
 }
+
+# Custom resources that run long-lived servers in several pod templates: KubeRay's RayCluster and
+# RayService (the head's dashboard and job submission API, GCS and client ports), a
+# LeaderWorkerSet (a model server's leader and workers), the Flink operator's FlinkDeployment (the
+# job manager's REST API, which accepts jars to run). Each template's pods are checked with the
+# labels they run with: the template's and those the operator adds (service_pod_units). The
+# batch kinds (RayJob, the Kubeflow training jobs, Volcano's Job, JobSet) are left out, as
+# KEDA's ScaledJob and the CI runners are: their pods live for one run.
+deny contains finding if {
+	not cluster_wide_opaque
+	some i, doc in docs
+	doc.kind in service_template_kinds
+	ns := sel.namespace_of(doc)
+	not ns in opaque_namespaces
+	some unit in service_pod_units(doc)
+	not unit_selected(unit.labels, ns)
+	not unit.host_network
+	finding := {
+		"msg": sprintf("no NetworkPolicy in the scanned files selects %s, %s: its pods accept traffic from anywhere in the cluster", [workload_text(doc), unit.label]),
+		"path": array.concat(["documents", i], unit.path),
+	}
+}
+
+service_template_kinds := {"RayCluster", "RayService", "LeaderWorkerSet", "FlinkDeployment"}
+
+unit_selected(labels, ns) if {
+	some k, have in labels
+	some s in selectors_by_label[json.marshal([ns, k, sel.label_string(have)])]
+	sel.matches(s, labels)
+}
+
+unit_selected(labels, ns) if {
+	some s in unindexed_selectors[ns]
+	sel.matches(s, labels)
+}
+
+# KubeRay, LeaderWorkerSet: each template, with the labels the operator adds to its pods.
+service_pod_units(doc) := {{"labels": object.union(operator_labels(doc, t), template_labels(doc, t.path)), "path": array.concat(t.path, ["metadata", "labels"]), "label": t.label, "host_network": template_host_network(doc, [t.path])} |
+	some t in k8s.custom_templates_of(doc)
+	not ray_isolated(doc, t)
+} if doc.kind != "FlinkDeployment"
+
+# A KubeRay cluster that asks the operator for NetworkPolicies (`networkIsolation`, earlier
+# `networkPolicy`, with a `mode`): the operator creates one for the head and one per worker
+# group, so its pods are selected by policies the scanned files cannot hold.
+ray_isolated(doc, t) if {
+	doc.kind in {"RayCluster", "RayService"}
+	some field in ["networkIsolation", "networkPolicy"]
+	mode := object.get(doc, array.concat(ray_cluster_path(t), [field, "mode"]), null)
+	is_string(mode)
+	mode != ""
+}
+
+# The RayClusterSpec a template belongs to (`spec`, a RayService's `spec.rayClusterConfig`).
+ray_cluster_path(t) := array.slice(t.entry.at, 0, count(t.entry.at) - 2) if {
+	t.entry.unit == "head group"
+} else := array.slice(t.entry.at, 0, count(t.entry.at) - 3)
+
+# Flink: the job manager's and the task managers' pods, whether or not a pod template describes
+# them, with the common template's labels under the manager's own and the operator's labels
+# (`app: <name>`, `component`, `type: flink-native-kubernetes`) over both. Reported at the
+# manager's template's labels, else the common template's, else the manager's spec.
+service_pod_units(doc) := {{"labels": labels, "path": path, "label": unit, "host_network": template_host_network(doc, [own, common])} |
+	some [field, component, unit] in [["jobManager", "jobmanager", "job manager"], ["taskManager", "taskmanager", "task manager"]]
+	own := ["spec", field, "podTemplate"]
+	common := ["spec", "podTemplate"]
+	ours := {"app": k8s.name_of(doc), "component": component, "type": "flink-native-kubernetes"}
+	labels := object.union(object.union(template_labels(doc, common), template_labels(doc, own)), ours)
+	path := flink_labels_path(doc, own, common, field)
+} if doc.kind == "FlinkDeployment"
+
+flink_labels_path(doc, own, common, field) := array.concat(own, ["metadata", "labels"]) if {
+	is_object(object.get(doc, own, null))
+} else := array.concat(common, ["metadata", "labels"]) if {
+	is_object(object.get(doc, common, null))
+} else := ["spec", field] if {
+	is_object(object.get(doc, ["spec", field], null))
+} else := ["spec"]
+
+template_labels(doc, path) := sel.object_or_empty(object.get(doc, array.concat(path, ["metadata", "labels"]), {}))
+
+# The first template of the list that sets hostNetwork decides it (a Flink manager's own over
+# the common one).
+template_host_network(doc, paths) := v if {
+	vs := [x | some p in paths; x := object.get(doc, array.concat(p, ["spec", "hostNetwork"]), null); is_boolean(x)]
+	count(vs) > 0
+	v := vs[0]
+} else := false
+
+# The labels KubeRay puts on the pods of a cluster's head and worker groups (a RayService's
+# cluster is named by the operator, so `ray.io/cluster` is known only for a RayCluster), and
+# those the LeaderWorkerSet controller puts on its leader and workers.
+operator_labels(doc, t) := object.union(ray_labels(t), ray_cluster_label(doc)) if {
+	doc.kind in {"RayCluster", "RayService"}
+}
+
+operator_labels(doc, t) := object.union({"leaderworkerset.sigs.k8s.io/name": k8s.name_of(doc)}, lws_leader_label(t)) if {
+	doc.kind == "LeaderWorkerSet"
+}
+
+ray_labels(t) := {"ray.io/node-type": "head", "ray.io/group": "headgroup", "ray.io/is-ray-node": "yes", "app.kubernetes.io/name": "kuberay", "app.kubernetes.io/created-by": "kuberay-operator"} if {
+	t.entry.unit == "head group"
+} else := object.union({"ray.io/node-type": "worker", "ray.io/is-ray-node": "yes", "app.kubernetes.io/name": "kuberay", "app.kubernetes.io/created-by": "kuberay-operator"}, ray_group(t))
+
+ray_group(t) := {"ray.io/group": n} if {
+	t.entry.unit == "worker group"
+	startswith(t.label, "worker group \"")
+	n := trim_suffix(trim_prefix(t.label, "worker group \""), "\"")
+} else := {}
+
+ray_cluster_label(doc) := {"ray.io/cluster": k8s.name_of(doc)} if {
+	doc.kind == "RayCluster"
+} else := {}
+
+lws_leader_label(t) := {"leaderworkerset.sigs.k8s.io/worker-index": "0"} if {
+	t.entry.unit == "leader"
+} else := {}

@@ -100,9 +100,14 @@ custom_pod_template_sets := {
 # The templates of a custom resource listed in custom_pod_template_sets, each as
 # {"path": the template's path, "label": `worker group "small"`, "entry": its table entry}.
 custom_templates_of(doc) := {t |
+	_template_set_kinds[doc.kind]
 	some entry in custom_pod_template_sets[_group_of(doc)][doc.kind]
 	some t in _template_paths(doc, entry)
 }
+
+# The kinds listed in custom_pod_template_sets, whatever their group: looked up before the
+# apiVersion is split (most documents are of no such kind; the split was ~1 % of the rules' cost).
+_template_set_kinds := {kind | some kinds in custom_pod_template_sets; some kind, _ in kinds}
 
 _template_paths(doc, entry) := {{"path": entry.at, "label": entry.unit, "entry": entry} |
 	is_object(object.get(doc, entry.at, null))
@@ -184,7 +189,10 @@ is_workload_of(doc) if {
 
 # An object of another API group whose kind has a built-in workload's name but not its layout
 # (Volcano's `batch.volcano.sh` Job holds tasks, not one pod template): not read as the built-in.
-foreign_builtin_name(doc) if custom_pod_template_sets[_group_of(doc)][doc.kind]
+foreign_builtin_name(doc) if {
+	_template_set_kinds[doc.kind]
+	custom_pod_template_sets[_group_of(doc)][doc.kind]
+}
 
 is_workload_of(doc) if custom_template_path_of(doc)
 
@@ -262,7 +270,9 @@ security_path(c, field) := array.concat(c.defaults.path, ["securityContext", fie
 
 # The securityContext that applies to a container's fields: its own over the defaults it
 # inherits (Tekton merges a Task's stepTemplate into each step, the step's fields winning).
-container_security(c) := object.union(_security_object(object.get(c, ["defaults", "value"], {})), _security_object(c.value))
+container_security(c) := object.union(_security_object(c.defaults.value), _security_object(c.value)) if {
+	_ = c.defaults
+} else := _security_object(c.value)
 
 _security_object(v) := sc if {
 	sc := v.securityContext
@@ -334,7 +344,7 @@ containers_of(doc) := ((pod_containers_of(doc) | argo_containers_of(doc)) | cust
 # The containers of each pod template of a custom resource with several
 # (custom_pod_template_sets), each record carrying its template's pod-level securityContext
 # (`pod_security`) and the template's label (`unit_label`).
-template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_pod_security(doc, t), "unit_label": t.label}) |
+template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_pod_security(doc, t), "unit_label": t.label, "metadata_paths": _template_metadata_paths(t)}) |
 	some t in custom_templates_of(doc)
 	spec_path := array.concat(t.path, ["spec"])
 	spec := object.get(doc, spec_path, null)
@@ -347,6 +357,62 @@ template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_
 	not injected(c)
 	c_ := {"value": c, "path": array.concat(spec_path, [field, i]), "field": field}
 }
+
+# Where a template's pod metadata (annotations, labels) is, first the one that wins: its own;
+# for a Flink job or task manager, then the common pod template's (the operator merges the
+# common template's metadata under the manager's).
+_template_metadata_paths(t) := [array.concat(t.path, ["metadata"]), array.concat(t.entry.merged_under, ["metadata"])] if {
+	is_array(t.entry.merged_under)
+} else := [array.concat(t.path, ["metadata"])]
+
+# A pod annotation as it applies to a container, as {value, path}: for a container of one of
+# several pod templates, its own template's (a Flink manager's, else the common template's);
+# else the workload's pod template's. Undefined when the annotation is not set.
+pod_annotation_of(doc, c, key) := a if {
+	is_array(c.metadata_paths)
+	a := _first_annotation(doc, c.metadata_paths, key)
+} else := {"value": v, "path": array.concat(pod_metadata_path_of(doc), ["annotations", key])} if {
+	not is_array(c.metadata_paths)
+	v := pod_annotations_of(doc)[key]
+}
+
+pod_annotation(c, key) := pod_annotation_of(input, c, key)
+
+_first_annotation(doc, paths, key) := {"value": v, "path": p} if {
+	some k, mp in paths
+	p := array.concat(mp, ["annotations", key])
+	v := _annotation_at(doc, mp, key)
+	not _annotation_before(doc, paths, k, key)
+}
+
+_annotation_before(doc, paths, k, key) if {
+	some j, mp in paths
+	j < k
+	_ = _annotation_at(doc, mp, key)
+}
+
+_annotation_at(doc, metadata_path, key) := v if {
+	annotations := object.get(doc, array.concat(metadata_path, ["annotations"]), null)
+	is_object(annotations)
+	v := annotations[key]
+}
+
+# The pod-level securityContexts of an object, each as {value, path, label}: the workload's pod
+# spec's, labelled with the object; each template's own of a custom resource with several,
+# labelled with the object and the template (a Flink manager's inherited common settings are
+# reported once, at the common template). For the rules about pod-level settings.
+pod_security_levels_of(doc) := {{"value": sc, "path": array.concat(pod_spec_path_of(doc), ["securityContext"]), "label": label_of(doc)} |
+	is_workload_of(doc)
+	sc := pod_spec_of(doc).securityContext
+	is_object(sc)
+} | {{"value": sc, "path": path, "label": sprintf("%s, %s", [label_of(doc), t.label])} |
+	some t in custom_templates_of(doc)
+	path := array.concat(t.path, ["spec", "securityContext"])
+	sc := object.get(doc, path, null)
+	is_object(sc)
+}
+
+pod_security_levels contains level if some level in pod_security_levels_of(input)
 
 # A template's pod-level securityContext, as {value, path}: its own; for a Flink job or task
 # manager, the common pod template's merged under it field by field (the operator merges the
