@@ -1998,3 +1998,184 @@ spec:
         [vec![12], vec![2], vec![6], vec![9]]
     );
 }
+
+/// An image's tag copied into a variable before it is printed (session fid29): in a
+/// template (`$tag := ternary (printf ":%s" (default .Chart.AppVersion .Values.image.tag))
+/// "" …` then `printf "%s%s" .Values.image.repository $tag`), through `$img :=
+/// .Values.two` and `with .Values.three` + `$t := .tag`, in fluent-bit's helper (`$tag :=
+/// ternary "" (printf ":%s" (toString .tag)) …`, `printf "%s%s%s" .repository $tag
+/// $digest`), in that helper included by a partial with a merged map and `| quote`, and in
+/// Loki's (`$ref := ternary (printf ":%s" (.service.tag | default .defaultVersion …)) …`,
+/// given `$dict := dict "service" .Values.six …` by another partial): K8S-015 points at
+/// each `tag:` line, not at the repository's line, the map's key or the template's action.
+#[test]
+fn a_tag_copied_into_a_variable_points_at_its_values_line() {
+    let chart = common::dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\n",
+        ),
+        (
+            "c/values.yaml",
+            br#"image:
+  repository: cr.fluentbit.io/fluent/fluent-bit
+  tag: latest
+two:
+  repository: example/two
+  tag: latest
+three:
+  repository: example/three
+  tag: latest
+four:
+  repository: example/four
+  tag: latest
+five:
+  repository: example/five
+  tag: latest
+six:
+  registry: docker.io
+  repository: example/six
+  tag: latest
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.image" -}}
+{{- $tag := ternary "" (printf ":%s" (toString .tag)) (or (empty .tag) (eq "-" (toString .tag))) -}}
+{{- $digest := ternary "" (printf "@%s" .digest) (empty .digest) -}}
+{{- printf "%s%s%s" .repository $tag $digest -}}
+{{- end -}}
+{{- define "c.baseImage" -}}
+{{- $registry := .global.registry | default .service.registry | default "" -}}
+{{- $repository := .service.repository | default "" -}}
+{{- $ref := ternary (printf ":%s" (.service.tag | default .defaultVersion | toString)) (printf "@%s" .service.digest) (empty .service.digest) -}}
+{{- if and $registry $repository -}}
+{{- printf "%s/%s%s" $registry $repository $ref -}}
+{{- else -}}
+{{- printf "%s%s%s" $registry $repository $ref -}}
+{{- end -}}
+{{- end -}}
+{{- define "c.sixImage" -}}
+{{- $dict := dict "service" .Values.six "global" (dict) "defaultVersion" .Chart.AppVersion -}}
+{{- include "c.baseImage" $dict -}}
+{{- end -}}
+{{- define "c.more" -}}
+- name: five
+  image: {{ include "c.image" (merge .Values.five (dict "tag" (default .Chart.AppVersion .Values.five.tag))) | quote }}
+- name: six
+  image: {{ include "c.sixImage" . }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"{{- $tag := ternary (printf ":%s" (default .Chart.AppVersion .Values.image.tag)) "" (not (empty .Values.image.tag)) }}
+{{- $img := .Values.two }}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: {{ printf "%s%s" .Values.image.repository $tag }}
+    - name: two
+      image: "{{ $img.repository }}:{{ $img.tag }}"
+{{- with .Values.three }}
+{{- $t := .tag }}
+    - name: three
+      image: "{{ .repository }}:{{ $t }}"
+{{- end }}
+    - name: four
+      image: {{ include "c.image" .Values.four }}
+    {{- include "c.more" . | nindent 4 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015"]);
+    let all = all_located(&v);
+    let mut primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    primary.sort();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 6),
+            ("c/values.yaml", 9),
+            ("c/values.yaml", 12),
+            ("c/values.yaml", 15),
+            ("c/values.yaml", 19),
+        ],
+        "{all:#?}"
+    );
+    // Each relates its repository's line.
+    for ((_, line), related) in &all {
+        let repo = if *line == 19 { 18 } else { line - 1 };
+        assert!(
+            related
+                .iter()
+                .any(|(role, file, l)| role == "values" && file == "c/values.yaml" && *l == repo),
+            "{all:#?}"
+        );
+    }
+}
+
+/// A `range` inside a partial (`define "c.env"` … `range $item := .Values.env`, included by
+/// the template; fluent-bit's `envWithTpl` loop in `fluent-bit.pod`): a field printed above
+/// the sibling that tells its element, one that `tpl` printed, and two elements' equal
+/// values each point at their own element's line, as in a template's own `range` (session
+/// fid29). They pointed at the collection's key (`env:`), the three merged into one.
+#[test]
+fn a_range_inside_a_partial_points_each_field_at_its_own_element() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"env:
+  - name: DB_PASSWORD
+    value: Sup3rS3cretPw
+  - name: LOG_LEVEL
+    value: info
+  - name: ADMIN_PASSWORD
+    value: Sup3rS3cretPw
+  - name: API_TOKEN
+    value: "{{ .Release.Name }}"
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.env" -}}
+{{- range $item := .Values.env }}
+- value: {{ tpl $item.value $ | quote }}
+  name: {{ $item.name }}
+{{- end }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: busybox:1.36
+      env:
+        {{- include "c.env" . | nindent 8 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-017"]);
+    assert_findings(
+        &v,
+        &[
+            ("K8S-017", "c/values.yaml", 3),
+            ("K8S-017", "c/values.yaml", 7),
+            ("K8S-017", "c/values.yaml", 9),
+        ],
+    );
+}

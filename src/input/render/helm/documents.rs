@@ -153,10 +153,10 @@ pub(super) fn split_documents(
         let mut nodes = Vec::new();
         // Per `range` collection of this document, the element its fields last told and the
         // fields told in it since ([`same_iteration`]).
-        let mut iterations: FastMap<Vec<String>, Iteration> = FastMap::default();
         // A field printed before the sibling that tells its element, once told: the segments
-        // it wrote and the values path they point at now ([`same_iteration`]).
-        let mut resolved: Resolved = Vec::new();
+        // it wrote and the values path they point at now ([`same_iteration`]). The same for
+        // the `range` loops of the partials the document's actions include (session fid29).
+        let mut ranges = RangeReading::default();
         // Pieces are in output order: start at the first one that ends after this document.
         let first = pieces.partition_point(|pc| pc.end <= off);
         for (pi, piece) in pieces[first..]
@@ -203,8 +203,8 @@ pub(super) fn split_documents(
                                     (&path, e, told),
                                     printed,
                                     &p.values,
-                                    &mut iterations,
-                                    (&mut untold_field, &mut resolved),
+                                    &mut ranges.iterations,
+                                    (&mut untold_field, &mut ranges.resolved),
                                 ),
                                 None => told,
                             };
@@ -390,6 +390,9 @@ pub(super) fn split_documents(
                         o.push(tmpl_origin.clone());
                         Some(o)
                     });
+                    // Fields of a partial's `range` element that no sibling told yet: their
+                    // collection and their segments among this line's parts.
+                    let mut partial_pending: Vec<(Vec<String>, Pending)> = Vec::new();
                     let from_partial = match place {
                         _ if reread.is_some() => {
                             vec![(cur - off..line_end - off, reread.unwrap_or_default())]
@@ -424,7 +427,10 @@ pub(super) fn split_documents(
                                     p,
                                     with_cache,
                                     &mut partial_lines,
+                                    Some(&mut ranges),
                                 );
+                                let untold = ranges.untold.take();
+                                let parts_before = parts.len();
                                 o.push(tmpl_origin.clone());
                                 let from = if x == at { cur } else { cur + lead + (x - at) };
                                 let to = if part_end == stop {
@@ -441,6 +447,10 @@ pub(super) fn split_documents(
                                     &texts,
                                     &mut parts,
                                 );
+                                if let Some((coll, mut pending)) = untold {
+                                    pending.segments = parts_before..parts.len();
+                                    partial_pending.push((coll, pending));
+                                }
                                 x = part_end;
                                 k += 1;
                             }
@@ -479,17 +489,33 @@ pub(super) fn split_documents(
                             &mut segments,
                         );
                     } else {
+                        let base = segments.len();
+                        for (coll, mut pending) in partial_pending {
+                            pending.segments =
+                                base + pending.segments.start..base + pending.segments.end;
+                            ranges
+                                .iterations
+                                .entry(coll)
+                                .or_default()
+                                .pending
+                                .push(pending);
+                        }
                         segments.extend(from_partial);
                     }
                     cur = line_end;
                 }
                 if let Some((coll, mut pending)) = untold_field.take() {
                     pending.segments = first_segment..segments.len();
-                    iterations.entry(coll).or_default().pending.push(pending);
+                    ranges
+                        .iterations
+                        .entry(coll)
+                        .or_default()
+                        .pending
+                        .push(pending);
                 }
                 // Fields printed before the sibling that told their element: their segments
                 // point at the element's field, not at the collection's key.
-                for (range, coll, field) in resolved.drain(..) {
+                for (range, coll, field) in ranges.resolved.drain(..) {
                     repoint(&mut segments[range], &coll, &field, p);
                 }
             } else {
@@ -611,8 +637,9 @@ fn action_values_path(
     path
 }
 
-/// The paths of the operands of the action at `offset` of `file` that are variables or
-/// fields of dot ([`operand_paths`]; an operand holding no values path left out).
+/// The values the operands of the action at `offset` of `file` that are variables or fields
+/// of dot may have printed ([`operand_parts`]: a variable's path, or what its expression
+/// combined; an operand holding no values path left out).
 fn cached_operands(
     file: &Arc<SourceFile>,
     offset: usize,
@@ -625,10 +652,7 @@ fn cached_operands(
     let (_, expr) = action_origin(file, offset);
     let inner = super::actions::inner(expr);
     let at = offset.min(file.text.len());
-    let found: Vec<Vec<String>> = operand_paths(inner, at, cache.of(file))
-        .into_iter()
-        .flatten()
-        .collect();
+    let found: Vec<Vec<String>> = operand_parts(inner, at, cache.of(file));
     cache.operands.insert(key, found.clone());
     found
 }
@@ -947,6 +971,19 @@ struct Pending {
 /// Fields told after they were printed: their segments, the collection they pointed at and
 /// the field's values path.
 type Resolved = Vec<(std::ops::Range<usize>, Vec<String>, Vec<String>)>;
+
+/// What a document's `range` loops told so far ([`same_iteration`]), read for the template's
+/// own actions and for the partials they include alike.
+#[derive(Default)]
+struct RangeReading {
+    iterations: FastMap<Vec<String>, Iteration>,
+    resolved: Resolved,
+    /// The path each piece of an included partial (include, piece) was told, read once
+    /// (a piece printing several lines is asked once per line).
+    told: FastMap<(usize, usize), Vec<String>>,
+    /// A partial's field no sibling told yet, for the caller to note with its segments.
+    untold: Option<(Vec<String>, Pending)>,
+}
 
 /// The text an action printed, without the quotes `quote`/`squote` put around it.
 fn unquoted(printed: &str) -> &str {
@@ -1347,7 +1384,7 @@ fn partial_origins(
     cache: &mut FileReadings,
     lines: &mut PartialCache,
 ) -> Vec<Origin> {
-    partial_origins_parts(included, at, define_file, p, cache, lines).0
+    partial_origins_parts(included, at, define_file, p, cache, lines, None).0
 }
 
 /// [`partial_origins`], and the text each value printed when the partial's action combined
@@ -1359,6 +1396,7 @@ fn partial_origins_parts(
     p: &Prepared,
     cache: &mut FileReadings,
     lines: &mut PartialCache,
+    ranges: Option<&mut RangeReading>,
 ) -> (Vec<Origin>, Vec<(String, Origin)>) {
     let (text, pieces, _) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
@@ -1383,6 +1421,27 @@ fn partial_origins_parts(
     let mut origins = Vec::new();
     let mut parts = Vec::new();
     let printed = &text[piece.start..piece.end];
+    // A partial's action printing what another partial it includes returned (fluent-bit's
+    // `image: {{ include "fluent-bit.image" .Values.hotReload.image }}` inside
+    // `fluent-bit.pod`, Loki's `loki.lokiImage` calling `loki.baseImage`): that partial's own
+    // piece tells, as for a template's `include` (session fid29); this action after it.
+    if expr.contains("include")
+        && let Some((j, shift)) = nested_include((n, included), piece, printed)
+        && let inner_at = (at - piece.start).saturating_sub(shift)
+        && inner_at < included[j].0.len()
+    {
+        let (mut o, texts) = partial_origins_parts(
+            (j, included),
+            inner_at,
+            define_file,
+            p,
+            cache,
+            lines,
+            ranges,
+        );
+        o.push(origin);
+        return (o, texts);
+    }
     // An action printing several values (`printf "%s/%s:%s" .Values.image.registry
     // .Values.image.repository .Values.image.tag`) is read as in a template: not as the one
     // value its last operand names.
@@ -1399,10 +1458,15 @@ fn partial_origins_parts(
     } else if path.is_none() {
         // Several values combined (`printf "%s/%s:%s" $registry .imageRoot.repository
         // $tag`): the action, then each values line whose text it printed.
-        let named: Vec<Vec<String>> = cached_operands(file, piece.offset, cache)
-            .into_iter()
-            .filter_map(|path| from_calls(path, n, included, define_file, cache))
-            .collect();
+        let mut named: Vec<Vec<String>> = Vec::new();
+        for path in cached_operands(file, piece.offset, cache) {
+            // Two of the partial's operands may name one value through the call.
+            if let Some(path) = from_calls(path, n, included, define_file, cache)
+                && !named.contains(&path)
+            {
+                named.push(path);
+            }
+        }
         let several_named = named.len() > 1;
         let combined = printed_of(named, printed, &p.values);
         // One of several printed beside text that came from elsewhere (`printf "%s:%s"
@@ -1435,7 +1499,27 @@ fn partial_origins_parts(
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
         let element_at = path.iter().position(|s| s == ELEMENT);
-        let mut path = element_of(path, printed, &p.values);
+        let told = element_of(path.clone(), printed, &p.values);
+        // A field of an element the printed text does not tell, inside the partial's own
+        // `range` (vault's `extraEnvironmentVars`, fluent-bit's `envWithTpl` in
+        // `fluent-bit.pod`): the element a sibling told, as for a template's ([`same_iteration`]).
+        let mut path = match (element_at, ranges) {
+            (Some(e), Some(r)) => match r.told.get(&(n, i)) {
+                Some(t) => t.clone(),
+                None => {
+                    let t = same_iteration(
+                        (&path, e, told),
+                        printed,
+                        &p.values,
+                        &mut r.iterations,
+                        (&mut r.untold, &mut r.resolved),
+                    );
+                    r.told.insert((n, i), t.clone());
+                    t
+                }
+            },
+            _ => told,
+        };
         // A `range` entry its printed text does not tell, because the partial printed an
         // object built from it at run time (z2jh's `merge (dict) $value (dict "name" $key) |
         // list | toYaml`, a map entry printed as a list item): the node `toYaml` printed on
@@ -1501,6 +1585,41 @@ fn partial_origins_parts(
     origins.push(origin);
     origins.extend(parts);
     (origins, texts)
+}
+
+/// The include that `piece` of include `n` (an action calling `include`) printed whole, as
+/// returned or quoted: its index and where its text starts in what the piece printed. Only
+/// a text one action of the partial printed (an image helper's `printf`), whose origins
+/// then hold for the whole piece.
+fn nested_include(
+    (n, included): (usize, &Included),
+    piece: &gotmpl::trace::Piece,
+    printed: &str,
+) -> Option<(usize, usize)> {
+    let j = (0..n).rev().find(|&j| {
+        included[j]
+            .2
+            .as_ref()
+            .is_some_and(|(name, off)| *name == piece.name && *off == piece.offset)
+            && caller_include(included, j) == Some(n)
+    })?;
+    let (text, pieces, _) = &included[j];
+    let mut printing = pieces.iter().filter(|pc| pc.end > pc.start);
+    match (printing.next(), printing.next()) {
+        (Some(one), None) if one.action && one.start == 0 && one.end == text.len() => {}
+        _ => return None,
+    }
+    if printed == text {
+        Some((j, 0))
+    } else if printed.len() == text.len() + 2
+        && printed.starts_with('"')
+        && printed.ends_with('"')
+        && &printed[1..printed.len() - 1] == text
+    {
+        Some((j, 1))
+    } else {
+        None
+    }
 }
 
 /// What the origins of the lines included text printed are read with: each piece's block

@@ -17,7 +17,25 @@ pub(super) struct Scope {
     /// A variable holding the value at `path` itself (`$c := .Values.x`, `with $c := …`):
     /// its scope, from its declaration to the end of the block declaring it.
     pub(super) var: Option<String>,
+    /// For `var`, the values its expression prints a part of (`$tag := ternary "" (printf
+    /// ":%s" .tag) (empty .tag)`: `.tag`), where the variable is no one value: what a
+    /// combination printing the variable may have printed of them ([`operand_parts`]).
+    pub(super) parts: Vec<Vec<String>>,
+    /// For `var`, the `dict …` call it was bound to (`$dict := dict "service"
+    /// .Values.loki.image …`), which an `include` given the variable reads as if written
+    /// there ([`through_call`]).
+    pub(super) dict: Option<String>,
 }
+
+/// A variable declared in a block: its name, where its scope starts, the values path it
+/// holds, and the values its expression prints a part of ([`Scope::parts`]).
+type Var = (
+    String,
+    usize,
+    Option<Vec<String>>,
+    Vec<Vec<String>>,
+    Option<String>,
+);
 
 /// A path segment standing for "the element of the collection before it that a `range`
 /// printed": [`element_of`] tells which from the printed text.
@@ -39,8 +57,8 @@ struct Open {
     barrier: bool,
     elem_var: Option<String>,
     key_var: Option<String>,
-    /// Variables declared in the block so far: name, where their scope starts, their path.
-    vars: Vec<(String, usize, Option<Vec<String>>)>,
+    /// Variables declared in the block so far.
+    vars: Vec<Var>,
 }
 
 pub(super) fn scopes(src: &str) -> Vec<Scope> {
@@ -57,7 +75,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
     };
     let mut stack: Vec<Open> = vec![root];
     let close = |o: Open, end: usize, out: &mut Vec<Scope>| {
-        for (name, from, path) in o.vars {
+        for (name, from, path, parts, dict) in o.vars {
             out.push(Scope {
                 body: from..end,
                 path,
@@ -65,6 +83,8 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 elem_var: None,
                 key_var: None,
                 var: Some(name),
+                parts,
+                dict,
             });
         }
         if o.scoped {
@@ -75,6 +95,8 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                 elem_var: o.elem_var,
                 key_var: o.key_var,
                 var: None,
+                parts: Vec::new(),
+                dict: None,
             });
         }
     };
@@ -131,7 +153,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                         .map(str::trim)
                         .filter(|v| is_var(v))
                 {
-                    block.vars.push((v.to_string(), b, path));
+                    block.vars.push((v.to_string(), b, path, Vec::new(), None));
                 }
                 stack.push(block);
             }
@@ -150,8 +172,10 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                     .filter(|(v, _)| is_var(v));
                 if let Some((v, e)) = decl {
                     let path = resolve(e, &stack);
+                    let parts = named_parts(e, &stack);
+                    let dict = (terms(e).first() == Some(&"dict")).then(|| format!("({e})"));
                     if let Some(top) = stack.last_mut() {
-                        top.vars.push((v.to_string(), b, path));
+                        top.vars.push((v.to_string(), b, path, parts, dict));
                     }
                 }
             }
@@ -467,7 +491,7 @@ fn resolve_ref(token: &str, stack: &[Open]) -> Option<Vec<String>> {
 /// of the innermost block declaring it, or the element of the `range` that sets it.
 fn var_path(name: &str, stack: &[Open]) -> Option<Vec<String>> {
     for o in stack.iter().rev() {
-        if let Some((_, _, path)) = o.vars.iter().rev().find(|(n, _, _)| n == name) {
+        if let Some((_, _, path, ..)) = o.vars.iter().rev().find(|(n, ..)| n == name) {
             return path.clone();
         }
         if o.elem_var.as_deref() == Some(name) {
@@ -480,6 +504,111 @@ fn var_path(name: &str, stack: &[Open]) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+/// The values a variable's expression prints a part of, where the scan is ([`var_path`]'s
+/// declaration): its own path, then those its `printf`/`ternary` parts name.
+fn var_parts(name: &str, stack: &[Open]) -> Vec<Vec<String>> {
+    for o in stack.iter().rev() {
+        if let Some((_, _, path, parts, _)) = o.vars.iter().rev().find(|(n, ..)| n == name) {
+            let mut out: Vec<Vec<String>> = path.iter().cloned().collect();
+            out.extend(
+                parts
+                    .iter()
+                    .filter(|p| !out.contains(p))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            return out;
+        }
+        if o.elem_var.as_deref() == Some(name) || o.barrier {
+            break;
+        }
+    }
+    Vec::new()
+}
+
+/// The values an expression may print a part of (a variable's, `$tag := ternary "" (printf
+/// ":%s" (toString .tag)) (empty .tag)`; `$ref := printf ":%s" (.service.tag | default
+/// .defaultVersion)`): each `.Values` path, field of dot and variable (the values a variable
+/// itself holds a part of) it names, a `ternary`'s condition left out (it prints nothing),
+/// and the objects Helm gives (`.Chart`, `.Release`) too. In the order written, once each.
+fn named_parts(expr: &str, stack: &[Open]) -> Vec<Vec<String>> {
+    // Text made of values (`printf`, a `ternary` of texts, a value and its `default`s), not
+    // a collection holding them (`dict "name" .Values.b.name "sc" .Values.b.sc`, printed by
+    // a `toYaml` whose lines tell their own values).
+    let first = pipeline_stages(expr).first().copied().unwrap_or("");
+    let head = terms(first.trim_start_matches('('))
+        .first()
+        .copied()
+        .unwrap_or("");
+    let texty = head.starts_with(['.', '$'])
+        || matches!(
+            head,
+            "printf"
+                | "print"
+                | "ternary"
+                | "default"
+                | "coalesce"
+                | "cat"
+                | "toString"
+                | "quote"
+                | "squote"
+                | "trim"
+                | "trimPrefix"
+                | "trimSuffix"
+                | "lower"
+                | "upper"
+                | "replace"
+                | "join"
+        );
+    if !texty {
+        return Vec::new();
+    }
+    let without_cond;
+    let expr = match ternary_condition(expr) {
+        Some(cond) => {
+            without_cond = expr.replace(cond, "");
+            without_cond.as_str()
+        }
+        None => expr,
+    };
+    let masked = without_string_literals(expr);
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut add = |p: Vec<String>| {
+        if !p.is_empty() && !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for token in masked
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '|' || c == ',')
+        .filter(|t| !t.is_empty())
+    {
+        let helm_object = [
+            ".Chart.",
+            ".Release.",
+            ".Capabilities.",
+            ".Template.",
+            ".Files.",
+        ]
+        .iter()
+        .any(|o| token.starts_with(o) || token.starts_with(&format!("${o}")[..]));
+        if helm_object {
+            continue;
+        }
+        if token.starts_with('$') && !token.starts_with("$.") && is_var(token) {
+            for p in var_parts(token, stack) {
+                add(p);
+            }
+        } else if ((token.starts_with('$') && token.len() > 1)
+            || (token.starts_with('.') && token.len() > 1 && dot_like(token))
+            || token.starts_with(".Values."))
+            && let Some(p) = resolve_ref(token, stack)
+        {
+            add(p);
+        }
+    }
+    out
 }
 
 /// The first argument of a `tpl` call (`args` is what follows the word `tpl`): a
@@ -633,6 +762,35 @@ fn key_and_value(inner: &str, at: usize, scopes: &[Scope]) -> Option<Vec<String>
 /// ([`ELEMENT`], told by the text printed); a variable bound to a value is that value in its
 /// scope; dot is what the innermost `with`/`range` (or the `define`, [`DOT`]) made it.
 pub(super) fn operand_paths(inner: &str, at: usize, scopes: &[Scope]) -> Vec<Option<Vec<String>>> {
+    operand_candidates(inner, at, scopes)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// The values each operand of an action may have printed a part of ([`operand_paths`]): its
+/// path, and for a variable bound to an expression (`$tag := ternary "" (printf ":%s" .tag)
+/// …`, `$registry := .global.registry | default .service.registry`) the values that
+/// expression names ([`Scope::parts`]), in the order written, once each. `printf "%s%s%s"
+/// .repository $tag $digest` may have printed the tag: which of them did, the text printed
+/// tells ([`printed_of`]).
+pub(super) fn operand_parts(inner: &str, at: usize, scopes: &[Scope]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (path, parts) in operand_candidates(inner, at, scopes) {
+        for p in path.into_iter().chain(parts.iter().cloned()) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// An operand's path, and the values its variable's expression names ([`Scope::parts`]).
+type Candidate<'s> = (Option<Vec<String>>, &'s [Vec<String>]);
+
+/// Each operand's path ([`operand_paths`]) and, for a variable alone, its [`Scope::parts`].
+fn operand_candidates<'s>(inner: &str, at: usize, scopes: &'s [Scope]) -> Vec<Candidate<'s>> {
     if inner.contains(":=") || inner.contains(" = ") {
         return Vec::new();
     }
@@ -647,32 +805,45 @@ pub(super) fn operand_paths(inner: &str, at: usize, scopes: &[Scope]) -> Vec<Opt
         .map(|token| {
             if token.starts_with('$') {
                 let (name, fields) = token.split_once('.').unwrap_or((token, ""));
-                let scope = scopes
+                let Some(scope) = scopes
                     .iter()
                     .filter(|s| {
                         s.body.contains(&at)
                             && (s.elem_var.as_deref() == Some(name)
                                 || s.var.as_deref() == Some(name))
                     })
-                    .min_by_key(|s| s.body.len())?;
-                let mut path = scope.path.clone()?;
+                    .min_by_key(|s| s.body.len())
+                else {
+                    return (None, &[][..]);
+                };
+                let parts = if fields.is_empty() {
+                    &scope.parts[..]
+                } else {
+                    &[][..]
+                };
+                let Some(mut path) = scope.path.clone() else {
+                    return (None, parts);
+                };
                 if scope.var.is_none() {
                     path.push(ELEMENT.to_string());
                 }
                 extend_with_fields(&mut path, fields);
-                return Some(path);
+                return (Some(path), parts);
             }
             // Dot inside `with .Values.x` (innermost scope holding the action).
-            let scope = scopes
+            let path = scopes
                 .iter()
                 .filter(|s| s.var.is_none() && s.body.contains(&at))
-                .min_by_key(|s| s.body.len())?;
-            let mut path = scope.path.clone()?;
-            if scope.range {
-                path.push(ELEMENT.to_string());
-            }
-            extend_with_fields(&mut path, token);
-            Some(path)
+                .min_by_key(|s| s.body.len())
+                .and_then(|scope| {
+                    let mut path = scope.path.clone()?;
+                    if scope.range {
+                        path.push(ELEMENT.to_string());
+                    }
+                    extend_with_fields(&mut path, token);
+                    Some(path)
+                });
+            (path, &[][..])
         })
         .collect()
 }
@@ -715,6 +886,21 @@ pub(super) fn through_call(
     } else {
         arg.trim_end_matches([')', '}', '-'])
     };
+    // A variable bound to a `dict` call (`$dict := dict "service" .Values.loki.image …` then
+    // `include "loki.baseImage" $dict`, Grafana's charts): that call, read where it is given.
+    let bound = is_var(arg)
+        .then(|| {
+            caller
+                .iter()
+                .filter(|s| s.var.as_deref() == Some(arg) && s.body.contains(&at))
+                .min_by_key(|s| s.body.len())
+                .and_then(|s| s.dict.clone())
+        })
+        .flatten();
+    let arg = bound.as_deref().unwrap_or(arg);
+    if let Some(found) = through_merge(&path, arg, at, caller) {
+        return Some(found);
+    }
     let (expr, rest) = match arg
         .strip_prefix('(')
         .and_then(|a| a.strip_suffix(')'))
@@ -736,6 +922,46 @@ pub(super) fn through_call(
     let mut resolved = values_path(expr, at, caller)?;
     resolved.extend(rest.iter().cloned());
     Some(resolved)
+}
+
+/// A partial's dot path through a call given merged maps (`include "x.image" (merge
+/// .Values.image (dict "tag" (default .Chart.AppVersion .Values.image.tag)))`, fluent-bit's):
+/// a key a `dict` argument sets is its value there, when that value is a values path (the
+/// fallback it writes names the key's own value, which Sprig's `merge` keeps when set);
+/// else the key of the first argument that is a values path. `None` when the call merges no
+/// such argument.
+fn through_merge(path: &[String], arg: &str, at: usize, caller: &[Scope]) -> Option<Vec<String>> {
+    let words = terms(arg.strip_prefix('(')?.strip_suffix(')')?);
+    let (&head, args) = words.split_first()?;
+    if !matches!(
+        head,
+        "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
+    ) {
+        return None;
+    }
+    let key = path.get(1)?;
+    fn dict_of(a: &str) -> Option<Vec<&str>> {
+        a.strip_prefix('(')
+            .and_then(|a| a.strip_suffix(')'))
+            .map(terms)
+            .filter(|t| t.first() == Some(&"dict"))
+    }
+    for a in args {
+        if let Some(pairs) = dict_of(a)
+            && let Some(value) = pairs[1..]
+                .chunks(2)
+                .find(|kv| literal(kv[0]) == Some(key.as_str()))
+                .and_then(|kv| kv.get(1))
+            && let Some(mut found) = values_path(value, at, caller)
+        {
+            found.extend(path[2..].iter().cloned());
+            return Some(found);
+        }
+    }
+    let map = args.iter().find(|a| dict_of(a).is_none())?;
+    let mut found = values_path(map, at, caller)?;
+    found.extend(path[1..].iter().cloned());
+    Some(found)
 }
 
 /// The values path an action named, unless its value is empty as Sprig's `default` sees it
