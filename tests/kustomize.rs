@@ -2773,3 +2773,11 @@ fn null_merge_keys_merge_into_themselves_as_kyaml_does() {
 fn a_patch_lists_repeated_keys_merge_their_first_element() {
     assert_same_as_kubectl("patch-repeated-keys-first-merges");
 }
+
+/// The same for container ports with a `protocol` written somewhere (kyaml's merge keys
+/// `containerPort` and `protocol`): `80 a, 80 b, 90, 90 c` over `80` gives `90, 80 a`, the
+/// first port naming each pair alone walked; runeguard kept `90 c` and merged `80 b`.
+#[test]
+fn a_patch_lists_repeated_ports_merge_their_first_element() {
+    assert_same_as_kubectl("patch-repeated-ports-first-merges");
+}

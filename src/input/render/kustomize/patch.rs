@@ -1057,6 +1057,20 @@ fn merge_ports(
         vals.iter().any(Option::is_some).then_some(vals)
     };
     let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
+    // A port the patch names twice (same port, same other keys): the first one alone is
+    // walked, as in `merge_list` (measured with kubectl kustomize v5.8: `80 a, 80 b, 90,
+    // 90 c` over `80` gives `90, 80 a`).
+    let mut named = std::collections::HashSet::with_capacity(pitems.len());
+    let pitems: Vec<Node> = pitems
+        .iter()
+        .filter(|p| {
+            p.get("$patch").is_some()
+                || p.get(key).is_none()
+                || named.insert((p.get(key).and_then(kyaml_text), proto(p)))
+        })
+        .cloned()
+        .collect();
+    let pitems = &pitems[..];
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
         || pitems
             .iter()
