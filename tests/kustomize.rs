@@ -2744,3 +2744,40 @@ fn patch_merge_keys_are_compared_as_written() {
 fn replacement_field_paths_keep_escaped_dots_in_names() {
     assert_same_as_kubectl("replacement-escaped-dot-field-path");
 }
+
+/// A number or boolean in a patch over a string (a label `"x"` patched with `true`, an env
+/// value `"true"` patched with `false`), and a string merge key naming a number or boolean
+/// key (`name: "true"` for a container named `true`): kyaml keeps a string, printing
+/// `"true"`, `"0x10"`; runeguard printed the patch's boolean or number, and kept the target's
+/// boolean key (kwild27's open item).
+#[test]
+fn patched_strings_stay_strings() {
+    assert_same_as_kubectl("patch-string-scalar-stays-string");
+}
+
+/// Merge keys written as null (`name: ~`, `name: null`, `name:`) in a patch list that merges
+/// into itself (a new container's `env`): kyaml reads a null key's row as empty but finds
+/// and sets elements by the key's text as written, so `[~, null]` gives `[]`, `["", ~]`
+/// keeps both, `[A, (empty)]` gives the second without its name. runeguard read a null as
+/// no text anywhere and gave other lists (kwild27's open item).
+#[test]
+fn null_merge_keys_merge_into_themselves_as_kyaml_does() {
+    assert_same_as_kubectl("patch-null-merge-keys-merge-into-themselves");
+}
+
+/// A patch list naming one merge key twice over a target list (`env: [A=1, B=2, A=3]`, two
+/// containers named `c1`): kyaml merges the first element naming each key and ignores the
+/// later ones; runeguard appended them as new elements. Found by the bool/string probe of
+/// kwild27's open item (`name: false` and `name: "false"` are one key).
+#[test]
+fn a_patch_lists_repeated_keys_merge_their_first_element() {
+    assert_same_as_kubectl("patch-repeated-keys-first-merges");
+}
+
+/// The same for container ports with a `protocol` written somewhere (kyaml's merge keys
+/// `containerPort` and `protocol`): `80 a, 80 b, 90, 90 c` over `80` gives `90, 80 a`, the
+/// first port naming each pair alone walked; runeguard kept `90 c` and merged `80 b`.
+#[test]
+fn a_patch_lists_repeated_ports_merge_their_first_element() {
+    assert_same_as_kubectl("patch-repeated-ports-first-merges");
+}

@@ -215,6 +215,46 @@ fn written_text(n: &Node) -> Option<String> {
     .then(|| raw.to_string())
 }
 
+/// A number or boolean that replaces a string, or names the element a string key names,
+/// stays a string of its text as written: kyaml keeps the target's `!!str` tag on the
+/// scalar it sets (measured with kubectl kustomize v5.8: a label `"x"` patched with `true`
+/// prints `"true"`, an env entry `name: "false"` matched by `name: false` stays `"false"`, a
+/// value `"true"` patched with `false` prints `"false"`).
+fn as_string(n: &mut Node) {
+    if matches!(n.v, V::Num(_) | V::Bool(_))
+        && let Some(t) = kyaml_text(n)
+    {
+        n.v = V::Str(t);
+    }
+}
+
+/// A scalar's YAML text as kyaml's matchers read it (`yaml.Node.Value`): [`kyaml_text`], and
+/// for a null the text it is written as (`~`, `null`, or empty), so that a null key is
+/// matched by its spelling (measured with kubectl kustomize v5.8: a new container's
+/// `env: [{name: ~, …}, {name: null, …}]` gives `[]`, `[{name: "", …}, {name: ~, …}]` keeps
+/// both). None for a collection.
+fn matcher_text(n: &Node) -> Option<String> {
+    match &n.v {
+        V::Null => Some(written_null(n)),
+        _ => kyaml_text(n),
+    }
+}
+
+/// The text a null is written as at its origin: `~`, `null` (any case), or empty.
+fn written_null(n: &Node) -> String {
+    let raw = n.org.as_ref().and_then(|o| {
+        let text = o
+            .file
+            .text
+            .get(o.span.start as usize..o.span.end as usize)?;
+        Some(text.rsplit(':').next()?.trim().to_string())
+    });
+    match raw {
+        Some(r) if matches!(r.as_str(), "~" | "null" | "Null" | "NULL") => r,
+        _ => String::new(),
+    }
+}
+
 /// A merge key's value where both lists are compared (a null key is its own value).
 fn key_of(n: &Node, key: &str) -> Option<String> {
     n.get(key)
@@ -496,8 +536,12 @@ fn merge_map(
                         *dv = list;
                     } else {
                         // The target's key stays (kyaml sets the value of its field).
+                        let was_string = matches!(dv.v, V::Str(_));
                         *dv = strip_at(pv, kind, builtin, path);
                         dv.misfit = 0;
+                        if was_string {
+                            as_string(dv);
+                        }
                     }
                 }
             },
@@ -648,7 +692,7 @@ impl KyamlSelfMerge {
     fn has(&self, e: usize, key: &str, value: &str) -> bool {
         self.els[e]
             .get(key)
-            .is_some_and(|v| value.is_empty() || kyaml_text(v).as_deref() == Some(value))
+            .is_some_and(|v| value.is_empty() || matcher_text(v).as_deref() == Some(value))
     }
 
     /// kyaml's `ElementSetter`: replaces the elements matching `values` by `element` (removes
@@ -724,10 +768,9 @@ impl KyamlSelfMerge {
             let (mk, mv) = valid_keys(std::slice::from_ref(&vv), &vv, &vk);
             let src = list.iter().copied().find(|&e| {
                 self.els[e].as_map().is_some()
-                    && mk
-                        .iter()
-                        .zip(&mv)
-                        .all(|(k, v)| self.els[e].get(k).and_then(kyaml_text).as_deref() == Some(v))
+                    && mk.iter().zip(&mv).all(|(k, v)| {
+                        self.els[e].get(k).and_then(matcher_text).as_deref() == Some(v)
+                    })
             });
             let val = src.filter(|&e| {
                 self.walked[e] = true;
@@ -750,7 +793,7 @@ impl KyamlSelfMerge {
             for k in &last_keys {
                 match self.els[e].get(k) {
                     Some(n) if self.els[e].as_map().is_some() => {
-                        v.push(kyaml_text(n).unwrap_or_default())
+                        v.push(matcher_text(n).unwrap_or_default())
                     }
                     _ => added.push(e),
                 }
@@ -831,12 +874,22 @@ fn merge_list(
     // elements of the target the patch does not name, in their order.
     let mut rest: Vec<Option<Node>> = ditems.into_iter().map(Some).collect();
     let mut out = Vec::new();
+    // kyaml walks one patch element per key value, the first one naming it: a later element
+    // naming the same key is not merged (measured with kubectl kustomize v5.8: env `A=0, C=0`
+    // patched with `A=1, B=2, A=3, B=4, C=5, C=6` gives `A=1, B=2, C=5`; runeguard appended
+    // the later ones).
+    let mut patch_keys = std::collections::HashSet::with_capacity(pitems.len());
     for p in &pitems {
         // A directive alone, or an element asking to replace itself (Kustomize drops it).
         if (is_directive_only(p) && p.get(&key).is_none()) || replace(p) {
             continue;
         }
         let pk = key_of(p, &key);
+        if let Some(k) = &pk
+            && !patch_keys.insert(k.clone())
+        {
+            continue;
+        }
         let pos = pk.as_ref().and_then(|pk| {
             rest.iter()
                 .position(|d| d.as_ref().and_then(|d| key_of(d, &key)).as_ref() == Some(pk))
@@ -859,7 +912,12 @@ fn merge_list(
                     refused @ Merged::WrongKind(_) => return refused,
                     Merged::Kept => {}
                 }
-                if let Some(k) = key_node {
+                if let Some(mut k) = key_node {
+                    // A string key in the patch naming a number or boolean key: the key
+                    // prints as the string (kyaml sets the patch's scalar).
+                    if p.get(&key).is_some_and(|pk| matches!(pk.v, V::Str(_))) {
+                        as_string(&mut k);
+                    }
                     d.set(&key, k);
                 }
                 out.push(d);
@@ -999,6 +1057,20 @@ fn merge_ports(
         vals.iter().any(Option::is_some).then_some(vals)
     };
     let deleting = |p: &Node| p.get_str("$patch") == Some("delete");
+    // A port the patch names twice (same port, same other keys): the first one alone is
+    // walked, as in `merge_list` (measured with kubectl kustomize v5.8: `80 a, 80 b, 90,
+    // 90 c` over `80` gives `90, 80 a`).
+    let mut named = std::collections::HashSet::with_capacity(pitems.len());
+    let pitems: Vec<Node> = pitems
+        .iter()
+        .filter(|p| {
+            p.get("$patch").is_some()
+                || p.get(key).is_none()
+                || named.insert((p.get(key).and_then(kyaml_text), proto(p)))
+        })
+        .cloned()
+        .collect();
+    let pitems = &pitems[..];
     if !pitems.iter().chain(ditems).any(|n| proto(n).is_some())
         || pitems
             .iter()
