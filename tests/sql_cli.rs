@@ -420,3 +420,30 @@ CREATE TABLE public.late (id bigint PRIMARY KEY, email text);
         "{found:#?}"
     );
 }
+
+/// wild45: SQL-012 judged each file alone: a mutating grant on an audit table revoked by a later
+/// migration was reported, and `GRANT … ON ALL TABLES IN SCHEMA` in a later migration did not
+/// reach the audit table an earlier one created. Both now read the folder, in order.
+#[test]
+fn audit_grants_and_their_revokes_are_read_across_migrations() {
+    let d = dir_with(&[
+        (
+            "m/V1__audit.sql",
+            b"CREATE SCHEMA app;\nCREATE TABLE app.audit_events (id bigint PRIMARY KEY, actor text NOT NULL);\n",
+        ),
+        (
+            "m/V2__grants.sql",
+            b"GRANT SELECT, UPDATE, DELETE ON app.audit_events TO app_rw;\nGRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA app TO reporting;\n",
+        ),
+        (
+            "m/V10__fix.sql",
+            b"REVOKE UPDATE, DELETE ON app.audit_events FROM app_rw;\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["m"], &["SQL-012"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("granted to reporting") && found[0].contains("V2__grants.sql:2"),
+        "{found:#?}"
+    );
+}
