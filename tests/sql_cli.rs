@@ -289,3 +289,161 @@ fn a_table_attached_as_a_partition_by_a_later_migration_is_no_log_table_of_its_o
     );
     assert_eq!(found.len(), 3, "{found:#?}");
 }
+
+/// The findings of a check of `dir`'s `paths`, as `RULE message file:line`, for `rules`.
+fn sql_findings(dir: &std::path::Path, paths: &[&str], rules: &[&str]) -> Vec<String> {
+    let (v, _) = json_check(dir, paths);
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| rules.iter().any(|r| f["rule_id"] == *r))
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["rule_id"].as_str().unwrap_or(""),
+                f["message"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["start_line"]
+            )
+        })
+        .collect()
+}
+
+/// wild45: a folder of migrations is judged in the order its tool runs the files. Flyway runs
+/// `V10__` after `V2__` and golang-migrate `10_x.up.sql` after `2_x.up.sql` (both read the
+/// version as a number; by name, `V10__` came first and the table it fixes was created after
+/// it, so the fix was lost); Prisma's `<migration>/migration.sql` files are one schema (each
+/// folder was a schema of its own); a rollback (`*.down.sql`) is no part of the forward state.
+#[test]
+fn migrations_are_judged_in_the_order_their_tool_runs_them() {
+    let d = dir_with(&[
+        (
+            "flyway/V1__init.sql",
+            b"CREATE TABLE customers (id bigint, email text NOT NULL, user_id bigint);\n",
+        ),
+        (
+            "flyway/V2__more.sql",
+            b"CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint);\n",
+        ),
+        (
+            "flyway/V10__fix.sql",
+            b"ALTER TABLE customers ADD PRIMARY KEY (id);\nALTER TABLE customers ENABLE ROW LEVEL SECURITY;\nALTER TABLE customers FORCE ROW LEVEL SECURITY;\nCREATE POLICY own ON customers USING (user_id = 1);\n",
+        ),
+        (
+            "gm/1_init.up.sql",
+            b"CREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        ("gm/1_init.down.sql", b"DROP TABLE profiles;\n"),
+        (
+            "gm/10_rls.up.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+        (
+            "gm/10_rls.down.sql",
+            b"ALTER TABLE profiles DISABLE ROW LEVEL SECURITY;\n",
+        ),
+        (
+            "gm/2_drop.up.sql",
+            b"CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint);\nDROP TABLE sessions;\n",
+        ),
+        (
+            "gm/2_drop.down.sql",
+            b"CREATE TABLE sessions (id bigint, user_id bigint);\n",
+        ),
+        (
+            "prisma/migrations/20230101000000_init/migration.sql",
+            b"CREATE TABLE \"Profile\" (id bigint PRIMARY KEY, email text, \"userId\" bigint);\n",
+        ),
+        (
+            "prisma/migrations/20230201000000_rls/migration.sql",
+            b"ALTER TABLE \"Profile\" ENABLE ROW LEVEL SECURITY;\nALTER TABLE \"Profile\" FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON \"Profile\" USING (\"userId\" = 1);\n",
+        ),
+    ]);
+    let rules = ["SQL-001", "SQL-002", "SQL-003", "SQL-017"];
+    let found = sql_findings(d.path(), &["flyway", "gm", "prisma"], &rules);
+    // the one true finding: invoices has an owner column and no RLS
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("SQL-001") && found[0].contains("V2__more.sql:1"),
+        "{found:#?}"
+    );
+    // a table fixed by no later migration is still reported, at its CREATE TABLE
+    let d = dir_with(&[
+        (
+            "m/V1__init.sql",
+            b"CREATE TABLE customers (id bigint, email text NOT NULL);\n",
+        ),
+        (
+            "m/V10__unrelated.sql",
+            b"CREATE TABLE plans (id bigint PRIMARY KEY);\n",
+        ),
+        (
+            "m/V1__init.undo.sql",
+            b"ALTER TABLE customers ADD PRIMARY KEY (id);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["m"], &["SQL-001", "SQL-017"]);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found.iter().all(|f| f.contains("V1__init.sql:1")),
+        "{found:#?}"
+    );
+}
+
+/// wild45: `DO` blocks that loop over the catalog (`FOR r IN SELECT tablename FROM pg_tables
+/// WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY',
+/// r.tablename)`) enable RLS on every table of the schema that exists when they run: the
+/// tables created before the block are read as enabled; one created after is not.
+#[test]
+fn a_loop_over_the_catalog_reaches_the_tables_created_before_it() {
+    let d = dir_with(&[(
+        "db/schema.sql",
+        b"CREATE TABLE public.accounts (id bigint PRIMARY KEY, email text, user_id bigint);
+CREATE TABLE notes (id bigint PRIMARY KEY, body text, user_id bigint);
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', r.tablename);
+    EXECUTE format('CREATE POLICY %I ON %I USING (user_id = 1)', r.tablename || '_own', r.tablename);
+  END LOOP;
+END $$;
+CREATE TABLE public.late (id bigint PRIMARY KEY, email text);
+",
+    )]);
+    let found = sql_findings(d.path(), &["db"], &["SQL-001", "SQL-002", "SQL-003"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("SQL-001") && found[0].contains("public.late"),
+        "{found:#?}"
+    );
+}
+
+/// wild45: SQL-012 judged each file alone: a mutating grant on an audit table revoked by a later
+/// migration was reported, and `GRANT … ON ALL TABLES IN SCHEMA` in a later migration did not
+/// reach the audit table an earlier one created. Both now read the folder, in order.
+#[test]
+fn audit_grants_and_their_revokes_are_read_across_migrations() {
+    let d = dir_with(&[
+        (
+            "m/V1__audit.sql",
+            b"CREATE SCHEMA app;\nCREATE TABLE app.audit_events (id bigint PRIMARY KEY, actor text NOT NULL);\n",
+        ),
+        (
+            "m/V2__grants.sql",
+            b"GRANT SELECT, UPDATE, DELETE ON app.audit_events TO app_rw;\nGRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA app TO reporting;\n",
+        ),
+        (
+            "m/V10__fix.sql",
+            b"REVOKE UPDATE, DELETE ON app.audit_events FROM app_rw;\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["m"], &["SQL-012"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("granted to reporting") && found[0].contains("V2__grants.sql:2"),
+        "{found:#?}"
+    );
+}

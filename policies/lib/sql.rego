@@ -2,9 +2,9 @@
 # docs/sql-model.md. Helpers that yield a node yield {"value": ..., "path": [...]}.
 #
 # Document-scope rules see one file's model as `input`. Whole-project rules see every schema
-# document as `input.documents` (sorted by path) and their paths as `input.files`; they read
-# the documents of one group (by default one directory: a folder of migrations, in lexical
-# order, is one schema; data.settings.postgres.schema_scope = "file" | "directory" | "run").
+# document as `input.documents` (in the order their migration tool runs them) and their paths
+# as `input.files`; they read the documents of one group (by default one directory: a folder of
+# migrations is one schema; data.settings.postgres.schema_scope = "file" | "directory" | "run").
 package runeguard.lib.sql
 
 import rego.v1
@@ -147,13 +147,25 @@ dirname(p) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
 
 dirname(p) := "." if not contains(p, "/")
 
-group_of(p) := "" if scope == "run"
+group_of(_, p) := "" if scope == "run"
 
-group_of(p) := p if scope == "file"
+group_of(_, p) := p if scope == "file"
 
-group_of(p) := dirname(p) if not scope in {"run", "file"}
+# The runner gives each document its schema (`input.schema_groups`): its folder, a Prisma or
+# Diesel migration's `<migration>/migration.sql` (`up.sql`) the folder above, a rollback file
+# (`*.down.sql`, Flyway's `U2__…`) a schema of its own; the documents come in the order the
+# migration tool runs them (Flyway's `V10__` after `V2__`). Without it, the file's folder.
+group_of(i, p) := input.schema_groups[i] if {
+	not scope in {"run", "file"}
+	input.schema_groups[i]
+}
 
-doc_group := {i: group_of(p) | some i, p in input.files}
+group_of(i, p) := dirname(p) if {
+	not scope in {"run", "file"}
+	not input.schema_groups
+}
+
+doc_group := {i: group_of(i, p) | some i, p in input.files}
 
 group_docs := {g: sort([i | some i, x in doc_group; x == g]) | some g in {x | some _, x in doc_group}}
 

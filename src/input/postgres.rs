@@ -28,6 +28,7 @@ mod grammar;
 mod grants;
 mod lex;
 mod like;
+pub mod migrations;
 mod model;
 mod node;
 mod partman;

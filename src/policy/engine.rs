@@ -371,6 +371,24 @@ impl RuleInput {
         input.insert(regorus::Value::from("files"), regorus::Value::from(files));
         RuleInput(regorus::Value::from(input))
     }
+
+    /// The same input with one more array of strings at the top (a project input's
+    /// `schema_groups`, one per document).
+    pub fn with_strings(self, name: &str, values: Vec<String>) -> RuleInput {
+        let mut v = self.0;
+        if let Ok(map) = v.as_object_mut() {
+            map.insert(
+                regorus::Value::from(name),
+                regorus::Value::from(
+                    values
+                        .into_iter()
+                        .map(|s| regorus::Value::from(s.as_str()))
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        RuleInput(v)
+    }
 }
 
 /// A worker's interpreter engine for an input type, cloned (and, with only built-in

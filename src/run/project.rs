@@ -4,7 +4,8 @@
 use super::CheckOptions;
 use super::evaluate::to_finding;
 use crate::finding::Finding;
-use crate::input::Document;
+use crate::input::postgres::migrations;
+use crate::input::{Document, InputType};
 use crate::policy::engine::RuleInput;
 use crate::policy::{Evaluator, PolicySet};
 use crate::rule::Rule;
@@ -55,7 +56,7 @@ fn run_project_rule(
     let input_type = rule.input;
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let selected: Vec<(&(Document, RuleInput), bool)> = docs
+    let mut selected: Vec<(&(Document, RuleInput), bool)> = docs
         .iter()
         .zip(install.iter().copied())
         .filter(|((d, _), _)| rule.applies_to(d.input_type, &d.subtype))
@@ -64,11 +65,37 @@ fn run_project_rule(
         return (findings, problems);
     }
     ev.set_time_limit(input_type, PROJECT_RULE_TIME_LIMIT);
-    let input = RuleInput::project(
+    // A folder of migrations is one schema, in the order its tool runs the files (Flyway's
+    // `V10__` after `V2__`, Prisma's `<migration>/migration.sql` one folder up, rollbacks
+    // left out): the documents go to the rules in that order, each with its group.
+    let places: Option<Vec<migrations::MigrationPlace>> =
+        (input_type == InputType::Postgres).then(|| {
+            // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
+            // judged where it was first created, and its drops undo nothing
+            let mut placed: Vec<_> = selected
+                .drain(..)
+                .map(|s| (migrations::place(&s.0.0.file.path), s))
+                .filter(|(p, _)| p.forward())
+                .collect();
+            placed.sort_by(|a, b| a.0.cmp(&b.0));
+            let (places, sel): (Vec<_>, Vec<_>) = placed.into_iter().unzip();
+            selected = sel;
+            places
+        });
+    if selected.is_empty() {
+        return (findings, problems);
+    }
+    let mut input = RuleInput::project(
         selected
             .iter()
             .map(|((d, v), at_install)| (v, d.file.path.as_str(), *at_install)),
     );
+    if let Some(places) = places {
+        input = input.with_strings(
+            "schema_groups",
+            places.into_iter().map(|p| p.group).collect(),
+        );
+    }
     let (hits, failures) = ev.evaluate(&input, &[rule]);
     for f in failures {
         problems.push(Problem::error(

@@ -472,7 +472,30 @@ impl<'a> Reader<'a> {
             }
             // `EXECUTE format(…)` over constants: each statement is written after the file's
             // text and read there; `place` points its nodes at the `EXECUTE`
-            for e in formats::executed_formats(src, a, b) {
+            // the tables a loop over the catalog reaches: those of the schema the file has
+            // created before this block (see `formats::catalog_loop`)
+            let ctx = &self.ctx;
+            let catalog = |schema: &str| -> Option<Vec<String>> {
+                // "" is `current_schema()`
+                let schema = if schema.is_empty() {
+                    ctx.default_schema.as_str()
+                } else {
+                    schema
+                };
+                (schema == ctx.default_schema).then(|| {
+                    ctx.schema
+                        .tables
+                        .iter()
+                        .filter(|t| t.created && !t.temporary)
+                        .filter_map(|t| {
+                            let (s, n) = t.name.rsplit_once('.')?;
+                            (s == schema).then(|| n.to_string())
+                        })
+                        .collect()
+                })
+            };
+            let executed_texts = formats::executed_formats(src, a, b, &catalog);
+            for e in executed_texts {
                 executed += 1;
                 let at = st.lines.first_line(src, Span::new(e.start, e.end));
                 for text in e.texts.iter().filter(|t| !formats::is_query(t)) {

@@ -10,7 +10,7 @@
 
 use super::grammar;
 use super::lex::{self, Kind, Tok};
-use super::partman::{Value, arguments, loop_values, quote_ident};
+use super::partman::{Value, arguments, loop_values, quote_ident, string_constant};
 
 /// One `EXECUTE format(…)` with a certain text: bytes `[start, end)` of the file (`EXECUTE`
 /// through the closing parenthesis) and the statements it runs, one per loop element.
@@ -26,7 +26,15 @@ pub(super) struct Executed {
 /// a width), an argument built at run time (a query, a concatenation, a variable no loop over
 /// constants binds), `USING` or `INTO` after the call, or two loop variables (nested loops)
 /// make the text not known: nothing is returned for that `EXECUTE`.
-pub(super) fn executed_formats(src: &str, a: usize, b: usize) -> Vec<Executed> {
+/// `catalog(schema)` gives the tables of `schema` the file has created so far (None when the
+/// schema is not the one unqualified names resolve to): a loop over the catalog
+/// (`FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'`) reaches them.
+pub(super) fn executed_formats(
+    src: &str,
+    a: usize,
+    b: usize,
+    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> Vec<Executed> {
     let Some(body) = src.get(a..b) else {
         return Vec::new();
     };
@@ -44,7 +52,7 @@ pub(super) fn executed_formats(src: &str, a: usize, b: usize) -> Vec<Executed> {
         if toks.get(close + 1).is_none_or(|s| s.kind != Kind::Semi) {
             continue;
         }
-        if let Some(texts) = texts(body, &toks[..i], &args) {
+        if let Some(texts) = texts(body, &toks[..i], &args, catalog) {
             out.push(Executed {
                 start: a + toks[i].start,
                 end: a + toks[close].end,
@@ -57,7 +65,12 @@ pub(super) fn executed_formats(src: &str, a: usize, b: usize) -> Vec<Executed> {
 
 /// The texts `format(template, args…)` yields; `before` are the tokens of the body before
 /// the `EXECUTE` (where the loops that bind its variables start).
-fn texts(src: &str, before: &[Tok], args: &[(Option<String>, Value)]) -> Option<Vec<String>> {
+fn texts(
+    src: &str,
+    before: &[Tok],
+    args: &[(Option<String>, Value)],
+    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> Option<Vec<String>> {
     let ((None, Value::Str(template)), rest) = args.split_first()? else {
         return None;
     };
@@ -82,7 +95,20 @@ fn texts(src: &str, before: &[Tok], args: &[(Option<String>, Value)]) -> Option<
                         Some((var, _)) if !var.eq_ignore_ascii_case(w) => return None,
                         Some(_) => {}
                         None => {
-                            let elements = loop_values(src, before, w);
+                            let elements = match w.split_once('.') {
+                                // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
+                                Some((var, field)) => {
+                                    catalog_loop(src, before, var, Some(field), catalog)
+                                }
+                                None => {
+                                    let v = loop_values(src, before, w);
+                                    if v.is_empty() {
+                                        catalog_loop(src, before, w, None, catalog)
+                                    } else {
+                                        Some(v)
+                                    }
+                                }
+                            }?;
                             if elements.is_empty() {
                                 return None;
                             }
@@ -164,6 +190,199 @@ fn substitute(template: &str, args: &[&str]) -> Option<String> {
     Some(out)
 }
 
+/// The table names a loop over the catalog gives its variable: `FOR r IN SELECT tablename FROM
+/// pg_tables WHERE schemaname = 'public' LOOP` (with `r.tablename` read, `field`), or `FOR t IN
+/// SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' [AND
+/// table_type = 'BASE TABLE']`. The set is not written in the file, but the intent is "every
+/// table of that schema", and when the block runs those are at least the tables the file has
+/// created in it before the block (`catalog`): the loop reaches each of them. Other filters
+/// may be `AND tablename IN (…)` / `NOT IN (…)` / `<> '…'` (`!=`); with an `IN` list the list
+/// is the set. Anything else in the query (another filter, a join, an alias, `OR`, `ORDER
+/// BY`), a schema unqualified names do not resolve to, or a column that is not the table's
+/// name: not known (None).
+fn catalog_loop(
+    src: &str,
+    toks: &[Tok],
+    var: &str,
+    field: Option<&str>,
+    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
+    let k = (0..toks.len()).rev().find(|&k| {
+        word(k, "FOR") && word(k + 1, var) && word(k + 2, "IN") && {
+            let open = toks.get(k + 3).is_some_and(|t| t.kind == Kind::LParen);
+            word(k + 3 + usize::from(open), "SELECT")
+        }
+    })?;
+    // `FOR r IN (SELECT …) LOOP`
+    let wrapped = toks[k + 3].kind == Kind::LParen;
+    // the selected columns
+    let mut at = k + 4 + usize::from(wrapped);
+    let mut cols = Vec::new();
+    loop {
+        let t = toks.get(at)?;
+        if t.kind != Kind::Word {
+            return None;
+        }
+        cols.push(t.text(src).to_ascii_lowercase());
+        at += 1;
+        if toks.get(at)?.kind == Kind::Comma {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    if !word(at, "FROM") {
+        return None;
+    }
+    at += 1;
+    let dotted = |k: usize| -> Option<(String, usize)> {
+        let a = toks.get(k)?;
+        if a.kind != Kind::Word {
+            return None;
+        }
+        match (toks.get(k + 1), toks.get(k + 2)) {
+            (Some(d), Some(b)) if d.text(src) == "." && b.kind == Kind::Word => Some((
+                format!("{}.{}", a.text(src), b.text(src)).to_ascii_lowercase(),
+                k + 3,
+            )),
+            _ => Some((a.text(src).to_ascii_lowercase(), k + 1)),
+        }
+    };
+    let (relation, next) = dotted(at)?;
+    let (name_col, schema_col) = match relation.as_str() {
+        "pg_tables" | "pg_catalog.pg_tables" => ("tablename", "schemaname"),
+        "information_schema.tables" => ("table_name", "table_schema"),
+        _ => return None,
+    };
+    let read = field.map_or_else(
+        || (cols.len() == 1).then(|| cols[0].clone()),
+        |f| Some(f.to_ascii_lowercase()),
+    )?;
+    if read != name_col || !cols.iter().any(|c| c == name_col) {
+        return None;
+    }
+    at = next;
+    let mut schema: Option<String> = None;
+    let mut listed: Option<Vec<String>> = None;
+    let mut excluded: Vec<String> = Vec::new();
+    let mut patterns: Vec<(String, bool)> = Vec::new();
+    if word(at, "WHERE") {
+        at += 1;
+        loop {
+            let (col, after) = dotted(at)?;
+            let col = col.rsplit('.').next().unwrap_or("").to_string();
+            let op = toks.get(after)?.text(src);
+            let op2 = toks.get(after + 1).map(|t| t.text(src)).unwrap_or("");
+            let constant = |k: usize| {
+                toks.get(k)
+                    .filter(|t| t.kind == Kind::Str)
+                    .and_then(|t| string_constant(t.text(src)))
+            };
+            let list = |k: usize| -> Option<(Vec<String>, usize)> {
+                if toks.get(k)?.kind != Kind::LParen {
+                    return None;
+                }
+                let mut values = Vec::new();
+                let mut j = k + 1;
+                loop {
+                    values.push(constant(j)?);
+                    match toks.get(j + 1)?.kind {
+                        Kind::Comma => j += 2,
+                        Kind::RParen => return Some((values, j + 2)),
+                        _ => return None,
+                    }
+                }
+            };
+            let current_schema = word(after + 1, "current_schema");
+            if col == schema_col && op == "=" && current_schema {
+                // `current_schema()`: the schema unqualified names resolve to
+                schema = Some(String::new());
+                let call = toks.get(after + 2).is_some_and(|t| t.kind == Kind::LParen)
+                    && toks.get(after + 3).is_some_and(|t| t.kind == Kind::RParen);
+                at = after + if call { 4 } else { 2 };
+            } else if col == schema_col && op == "=" {
+                schema = Some(constant(after + 1)?);
+                at = after + 2;
+            } else if col == name_col
+                && (op.eq_ignore_ascii_case("LIKE")
+                    || (op.eq_ignore_ascii_case("NOT") && op2.eq_ignore_ascii_case("LIKE")))
+            {
+                let negated = op.eq_ignore_ascii_case("NOT");
+                let at_pattern = after + 1 + usize::from(negated);
+                let pattern = constant(at_pattern)?;
+                if word(at_pattern + 1, "ESCAPE") {
+                    return None;
+                }
+                patterns.push((pattern, negated));
+                at = at_pattern + 1;
+            } else if col == "table_type" && op == "=" && constant(after + 1)? == "BASE TABLE" {
+                at = after + 2;
+            } else if col == name_col && op.eq_ignore_ascii_case("IN") {
+                let (values, end) = list(after + 1)?;
+                listed = Some(values);
+                at = end;
+            } else if col == name_col
+                && op.eq_ignore_ascii_case("NOT")
+                && op2.eq_ignore_ascii_case("IN")
+            {
+                let (values, end) = list(after + 2)?;
+                excluded.extend(values);
+                at = end;
+            } else if col == name_col && ((op == "<" && op2 == ">") || (op == "!" && op2 == "=")) {
+                excluded.push(constant(after + 2)?);
+                at = after + 3;
+            } else {
+                return None;
+            }
+            if word(at, "AND") {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    if wrapped {
+        if toks.get(at).is_none_or(|t| t.kind != Kind::RParen) {
+            return None;
+        }
+        at += 1;
+    }
+    if !word(at, "LOOP") {
+        return None;
+    }
+    let names = match (listed, schema) {
+        (Some(list), _) => list,
+        (None, Some(schema)) => catalog(&schema)?,
+        (None, None) => return None,
+    };
+    Some(
+        names
+            .into_iter()
+            .filter(|n| !excluded.contains(n))
+            .filter(|n| patterns.iter().all(|(p, negated)| like(n, p) != *negated))
+            .collect(),
+    )
+}
+
+/// SQL's `LIKE`: `%` any run of characters, `_` one character, `\` escapes the next.
+fn like(text: &str, pattern: &str) -> bool {
+    fn go(t: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('%', rest)) => (0..=t.len()).any(|i| go(&t[i..], rest)),
+            Some(('_', rest)) => !t.is_empty() && go(&t[1..], rest),
+            Some(('\\', rest)) if !rest.is_empty() => {
+                t.first() == Some(&rest[0]) && go(&t[1..], &rest[1..])
+            }
+            Some((c, rest)) => t.first() == Some(c) && go(&t[1..], rest),
+        }
+    }
+    let t: Vec<char> = text.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    go(&t, &p)
+}
+
 /// Whether a text is a query that changes no schema (`SELECT`, `PERFORM`): pg_partman's calls
 /// among them are read by `partman`.
 pub(super) fn is_query(text: &str) -> bool {
@@ -178,7 +397,12 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> Vec<Vec<String>> {
-        executed_formats(body, 0, body.len())
+        let catalog = |schema: &str| {
+            // "" is `current_schema()`
+            (schema == "public" || schema.is_empty())
+                .then(|| vec!["accounts".to_string(), "Notes".to_string()])
+        };
+        executed_formats(body, 0, body.len(), &catalog)
             .into_iter()
             .map(|e| e.texts)
             .collect()
@@ -227,6 +451,49 @@ mod tests {
                 "ALTER TABLE app.accounts ENABLE ROW LEVEL SECURITY".to_string()
             ]]
         );
+    }
+
+    /// wild45: a loop over the catalog's tables of a schema reaches the tables the file created
+    /// there before the block; an `IN` list is the set; other filters make it not known.
+    #[test]
+    fn loops_over_the_catalog_reach_the_tables_created_before() {
+        let pg_tables = "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END";
+        assert_eq!(
+            read(pg_tables),
+            vec![vec![
+                "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY".to_string(),
+                "ALTER TABLE \"Notes\" ENABLE ROW LEVEL SECURITY".to_string(),
+            ]]
+        );
+        let info = "DECLARE t text; BEGIN FOR t IN SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('Notes', 'x') LOOP EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', t); END LOOP; END";
+        assert_eq!(
+            read(info),
+            vec![vec![
+                "ALTER TABLE public.accounts FORCE ROW LEVEL SECURITY".to_string()
+            ]]
+        );
+        let wrapped = "DECLARE r record; BEGIN FOR r IN (SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'pg\\_%' AND tablename LIKE 'acc%') LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END";
+        assert_eq!(
+            read(wrapped),
+            vec![vec![
+                "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY".to_string()
+            ]]
+        );
+        let listed = "DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename IN ('orders', 'items') LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t); END LOOP; END";
+        assert_eq!(read(listed)[0].len(), 2);
+        for unknown in [
+            // another schema than the one unqualified names resolve to
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            // a filter that is not read
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'tenant_%' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' OR schemaname = 'x' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            // the field read is not the table's name
+            "DECLARE r record; BEGIN FOR r IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.schemaname); END LOOP; END",
+            // another relation
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM my_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+        ] {
+            assert_eq!(read(unknown), Vec::<Vec<String>>::new(), "{unknown}");
+        }
     }
 
     #[test]

@@ -528,6 +528,19 @@ fn argument(src: &str, toks: &[Tok]) -> (Option<String>, Value) {
         && rest[1].text(src) == ":"
         && rest[2].text(src) == ":"
         && rest[1].end == rest[2].start;
+    // a record's field, `r.tablename` (the lexer reads `.` as a token of its own)
+    if let [a, dot, b] = rest
+        && a.kind == Kind::Word
+        && b.kind == Kind::Word
+        && dot.text(src) == "."
+        && a.end == dot.start
+        && dot.end == b.start
+    {
+        return (
+            name,
+            Value::Word(format!("{}.{}", a.text(src), b.text(src))),
+        );
+    }
     if rest.len() > 1 && !cast {
         return (name, concatenation(src, rest));
     }
@@ -553,7 +566,21 @@ fn concatenation(src: &str, toks: &[Tok]) -> Value {
                 Some(s) => parts.push(Value::Str(s)),
                 None => return Value::Other,
             },
-            Some(t) if t.kind == Kind::Word => parts.push(Value::Word(t.text(src).to_string())),
+            Some(t) if t.kind == Kind::Word => {
+                // a record's field, `r.tablename || '_own'`
+                match (toks.get(k + 1), toks.get(k + 2)) {
+                    (Some(dot), Some(b))
+                        if dot.text(src) == "."
+                            && b.kind == Kind::Word
+                            && t.end == dot.start
+                            && dot.end == b.start =>
+                    {
+                        parts.push(Value::Word(format!("{}.{}", t.text(src), b.text(src))));
+                        k += 2;
+                    }
+                    _ => parts.push(Value::Word(t.text(src).to_string())),
+                }
+            }
             _ => return Value::Other,
         }
         match (toks.get(k + 1), toks.get(k + 2)) {

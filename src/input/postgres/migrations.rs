@@ -1,0 +1,249 @@
+//! A folder of migration files is one schema: where a file belongs (its group) and its place in
+//! the order its migration tool runs the files (docs/robustness.md, session wild45).
+//!
+//! - Group: the file's folder; a file named `migration.sql` (Prisma:
+//!   `migrations/<timestamp>_<name>/migration.sql`) or `up.sql` (Diesel:
+//!   `migrations/<date>_<name>/up.sql`) belongs to the folder of its folder, where the other
+//!   migrations are.
+//! - Order: Flyway's versioned files (`V1__init.sql`, `V1_1__x.sql`, `V2.3__y.sql`) by their
+//!   version read as numbers, then its repeatable ones (`R__views.sql`, run after every
+//!   versioned one, by name); every other file by its path in the group with each run of digits
+//!   compared as a number (golang-migrate and sqlx read the leading digits as a number:
+//!   `1_init.up.sql` before `10_x.up.sql`; fixed-width timestamps of Prisma, dbmate, Diesel sort
+//!   the same either way), except under `supabase/migrations`, which the Supabase CLI runs in
+//!   the order of the names (`20251208_x` before `20251201155709_y`, as real projects mix both
+//!   widths).
+//! - Rollbacks (`*.down.sql`, `*_down.sql`, Diesel's `down.sql`, `*.undo.sql`, Flyway's undo
+//!   `U2__x.sql`) are not part of the forward state: the schema rules leave them out, so their
+//!   `DROP TABLE` or `DISABLE ROW LEVEL SECURITY` undoes nothing of the up migrations, and the
+//!   tables they recreate (golang-migrate's `21_drop_unused_tables.down.sql`) were judged where
+//!   they were first created. The per-statement rules (grants, passwords) still read them.
+
+use std::cmp::Ordering;
+
+/// One piece of an order key: a run of digits (compared as a number) or of other characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Num(String),
+    Text(String),
+}
+
+impl Ord for Part {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Part::Num(a), Part::Num(b)) => {
+                let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            }
+            (Part::Num(_), Part::Text(_)) => Ordering::Less,
+            (Part::Text(_), Part::Num(_)) => Ordering::Greater,
+            (Part::Text(a), Part::Text(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for Part {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Where a file of the run sits in its schema.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MigrationPlace {
+    /// The schema the file belongs to (a folder; a rollback file is its own).
+    pub group: String,
+    /// 0 for ordinary and Flyway versioned files, 1 for Flyway's repeatable ones.
+    rank: u8,
+    key: Vec<Part>,
+    /// The path, the last tie-breaker.
+    path: String,
+    forward: bool,
+}
+
+impl MigrationPlace {
+    /// False for a rollback file.
+    pub fn forward(&self) -> bool {
+        self.forward
+    }
+}
+
+fn dirname_or_dot(p: &str) -> &str {
+    p.rsplit_once('/').map(|(d, _)| d).unwrap_or(".")
+}
+
+/// Whether a file name (lower case) is a rollback migration's.
+fn is_rollback(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".sql") else {
+        return false;
+    };
+    if stem == "down" || stem == "undo" || stem == "rollback" {
+        return true;
+    }
+    for word in ["down", "undo", "rollback"] {
+        if let Some(before) = stem.strip_suffix(word)
+            && (before.ends_with('.') || before.ends_with('_') || before.ends_with('-'))
+        {
+            return true;
+        }
+    }
+    // Flyway undo: U<version>__<description>.sql
+    flyway_version(stem, 'u').is_some()
+}
+
+/// Flyway's version of `V1_1__name` (`prefix` 'v') as numbers, with the description.
+fn flyway_version(stem: &str, prefix: char) -> Option<(Vec<Part>, String)> {
+    let rest = stem.strip_prefix(prefix)?;
+    let (version, desc) = rest.split_once("__")?;
+    if version.is_empty() || !version.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for piece in version.split(['.', '_']) {
+        if piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        parts.push(Part::Num(piece.to_string()));
+    }
+    Some((parts, desc.to_string()))
+}
+
+/// Digit runs as numbers, other runs as text.
+fn natural(s: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut digits = false;
+    for c in s.chars() {
+        let d = c.is_ascii_digit();
+        if !cur.is_empty() && d != digits {
+            parts.push(if digits {
+                Part::Num(std::mem::take(&mut cur))
+            } else {
+                Part::Text(std::mem::take(&mut cur))
+            });
+        }
+        digits = d;
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        parts.push(if digits {
+            Part::Num(cur)
+        } else {
+            Part::Text(cur)
+        });
+    }
+    parts
+}
+
+/// The place of the SQL file at `path` (a path of the run, `/`-separated).
+pub fn place(path: &str) -> MigrationPlace {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if is_rollback(&lower) {
+        return MigrationPlace {
+            group: path.to_string(),
+            rank: 0,
+            key: Vec::new(),
+            path: path.to_string(),
+            forward: false,
+        };
+    }
+    let dir = dirname_or_dot(path);
+    let (group, within) = if (lower == "migration.sql" || lower == "up.sql") && dir.contains('/') {
+        let group = dirname_or_dot(dir);
+        (group, &path[group.len() + 1..])
+    } else if lower == "migration.sql" || lower == "up.sql" {
+        (".", path)
+    } else {
+        (dir, name)
+    };
+    let stem = lower.strip_suffix(".sql").unwrap_or(&lower);
+    let (rank, key) = if within == name
+        && let Some((version, _)) = flyway_version(stem, 'v')
+    {
+        // the version alone: `V1__init` before `V1_1__patch` (the path breaks a tie)
+        (0, version)
+    } else if within == name && stem.starts_with("r__") {
+        (1, natural(stem))
+    } else if group == "supabase/migrations" || group.ends_with("/supabase/migrations") {
+        // the Supabase CLI runs its files by name (`20251208_x` before `20251201155709_y`)
+        (0, vec![Part::Text(within.to_string())])
+    } else {
+        (0, natural(&within.to_ascii_lowercase()))
+    };
+    MigrationPlace {
+        group: group.to_string(),
+        rank,
+        key,
+        path: path.to_string(),
+        forward: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(paths: &[&str]) -> Vec<String> {
+        let mut v: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+        v.sort();
+        v.into_iter().map(|p| p.path).collect()
+    }
+
+    #[test]
+    fn migrations_are_ordered_as_their_tools_run_them() {
+        assert_eq!(
+            sorted(&[
+                "db/V10__fix.sql",
+                "db/R__views.sql",
+                "db/V2__grants.sql",
+                "db/V1_1__patch.sql",
+                "db/V1__init.sql",
+                "db/V1.2__more.sql",
+            ]),
+            [
+                "db/V1__init.sql",
+                "db/V1_1__patch.sql",
+                "db/V1.2__more.sql",
+                "db/V2__grants.sql",
+                "db/V10__fix.sql",
+                "db/R__views.sql",
+            ]
+        );
+        assert_eq!(
+            sorted(&["m/10_b.up.sql", "m/2_a.up.sql", "m/1_init.up.sql"]),
+            ["m/1_init.up.sql", "m/2_a.up.sql", "m/10_b.up.sql"]
+        );
+        let p = place("prisma/migrations/20230101_init/migration.sql");
+        assert_eq!(p.group, "prisma/migrations");
+        assert!(p.forward());
+        assert_eq!(place("migrations/2023-01-01_x/up.sql").group, "migrations");
+        assert_eq!(place("schema.sql").group, ".");
+        assert_eq!(place("db/schema.sql").group, "db");
+        assert!(place("db/schema.sql").forward());
+        for rollback in [
+            "m/1_init.down.sql",
+            "m/1_init_down.sql",
+            "m/2023_x/down.sql",
+            "db/U2__undo.sql",
+            "db/V2__x.undo.sql",
+        ] {
+            let p = place(rollback);
+            assert!(!p.forward(), "{rollback}");
+            assert_eq!(p.group, rollback);
+        }
+        assert_eq!(
+            sorted(&[
+                "supabase/migrations/20251208_b.sql",
+                "supabase/migrations/20251201155709_a.sql",
+            ]),
+            [
+                "supabase/migrations/20251201155709_a.sql",
+                "supabase/migrations/20251208_b.sql",
+            ]
+        );
+        // a name that only contains a rollback word is a migration
+        assert!(place("m/3_add_download.sql").forward());
+        assert!(place("m/3_drop_rollback_table.up.sql").forward());
+    }
+}
