@@ -2494,3 +2494,24 @@ fn a_chain_of_extends_across_files_is_followed_and_a_cycle_is_a_problem() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }
+
+/// A Kafka listener without a protocol map is its name's protocol whichever rules run with
+/// CFG-017 (wild43: written with a function's `else`, it was reported with `--select CFG-017`
+/// alone, which is how the fixtures run, and not beside another rule).
+#[test]
+fn a_kafka_listener_without_a_map_is_reported_beside_other_rules() {
+    let compose = "services:
+  kafka:
+    image: apache/kafka:3.7.0
+    environment:
+      KAFKA_LISTENERS: PLAINTEXT://kafka-1:9092
+";
+    for select in ["CFG-017", "CFG-013,CFG-016,CFG-017"] {
+        let v = check_compose(compose, select);
+        let at: Vec<(String, u64)> = at_anchor(&v)
+            .into_iter()
+            .map(|(id, line, _, _)| (id, line))
+            .collect();
+        assert_eq!(at, [("CFG-017".to_string(), 5)], "{select}: {v}");
+    }
+}

@@ -619,7 +619,17 @@ _kafka_listeners_name(s) if {
 # (`services.kafka.environment.`).
 _kafka_scope(spelled, suffix) := regex.replace(trim_suffix(spelled, suffix), `(^|\.)kafka\.(cfg\.)?$`, "$1")
 
-_kafka_protocol(scope, name) := p if {
+# The protocol of the listener `name`: the map's, else its name. Written without `else`: a
+# function's `else` went unanswered when several rules were evaluated together (wild43: the
+# listener of a file without a map was reported with `--select CFG-017` only).
+_kafka_protocol(scope, name) := sort(ps)[0] if {
+	ps := _kafka_mapped(scope, name)
+	count(ps) > 0
+}
+
+_kafka_protocol(scope, name) := name if count(_kafka_mapped(scope, name)) == 0
+
+_kafka_mapped(scope, name) := {p |
 	some m in kafka_settings
 	endswith(m.spelled, "listener.security.protocol.map")
 	_kafka_scope(m.spelled, "listener.security.protocol.map") == scope
@@ -628,7 +638,7 @@ _kafka_protocol(scope, name) := p if {
 	count(kv) == 2
 	upper(trim_space(kv[0])) == name
 	p := upper(trim_space(kv[1]))
-} else := name
+}
 
 # Every listener the place binds is on the loopback interface.
 _kafka_loopback_only(scope) if {
