@@ -2367,3 +2367,151 @@ fn a_value_inherited_from_another_files_service_points_at_that_file() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }
+
+/// A base file's own `extends: {file: …}` is followed (wild43): a chain across three files
+/// puts each inherited finding in the file that writes the node, a cycle between files and a
+/// UTF-16 base file are problems at the first file's `extends:` entry, and no output shows
+/// the credential the chain's last file holds.
+#[test]
+fn a_chain_of_extends_across_files_is_followed_and_a_cycle_is_a_problem() {
+    let secret = "Qm7vX2pLt9Zk-chained";
+    let common = format!(
+        "services:\n  core:\n    image: example/core:1.2.3\n    environment:\n      DB_PASSWORD4: {secret}\n"
+    );
+    let base = "services:
+  app:
+    extends:
+      file: ../shared/common.yml
+      service: core
+    privileged: true
+";
+    let compose = "services:
+  web:
+    extends:
+      file: ../common/base.yml
+      service: app
+  loop:
+    extends: {file: cycle-a.yml, service: a}
+  wide:
+    extends: {file: utf16.yml, service: x}
+";
+    let cycle_a = "services:\n  a:\n    extends: {file: cycle-b.yml, service: b}\n";
+    let cycle_b =
+        "services:\n  b:\n    extends: {file: cycle-a.yml, service: a}\n    privileged: true\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "services: {}\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let d = dir_with(&[
+        ("deploy/docker-compose.yml", compose.as_bytes()),
+        ("deploy/cycle-a.yml", cycle_a.as_bytes()),
+        ("deploy/cycle-b.yml", cycle_b.as_bytes()),
+        ("deploy/utf16.yml", &utf16),
+        ("common/base.yml", base.as_bytes()),
+        ("shared/common.yml", common.as_bytes()),
+    ]);
+    let sel = ["--select", "CFG-012,CFG-013"];
+    let (v, code) = json_check(
+        d.path(),
+        &[&sel[..], &["deploy/docker-compose.yml"]].concat(),
+    );
+    assert_eq!(code, 2, "{v}");
+    let mut located: Vec<(String, String, u64, Vec<u64>)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .zip(at_anchor(&v))
+        .map(|(f, (id, line, _, sites))| {
+            (
+                id,
+                f["file"].as_str().unwrap_or("").to_string(),
+                line,
+                sites,
+            )
+        })
+        .collect();
+    located.sort();
+    assert_eq!(
+        located,
+        [
+            (
+                "CFG-012".to_string(),
+                "common/base.yml".to_string(),
+                6,
+                vec![3]
+            ),
+            (
+                "CFG-012".to_string(),
+                "deploy/cycle-b.yml".to_string(),
+                4,
+                vec![7]
+            ),
+            (
+                "CFG-013".to_string(),
+                "shared/common.yml".to_string(),
+                5,
+                vec![3]
+            ),
+        ],
+        "{v}"
+    );
+    let problems: Vec<(String, u64, String)> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64().unwrap_or(0),
+                p["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{v}");
+    assert!(
+        problems[0].0 == "deploy/docker-compose.yml"
+            && problems[0].1 == 7
+            && problems[0].2.contains("cycle"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].1 == 9 && problems[1].2.contains("UTF-16"),
+        "{problems:?}"
+    );
+    for format in ["human", "json", "sarif", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "deploy/docker-compose.yml"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "deploy/docker-compose.yml"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
+}
+
+/// A Kafka listener without a protocol map is its name's protocol whichever rules run with
+/// CFG-017 (wild43: written with a function's `else`, it was reported with `--select CFG-017`
+/// alone, which is how the fixtures run, and not beside another rule).
+#[test]
+fn a_kafka_listener_without_a_map_is_reported_beside_other_rules() {
+    let compose = "services:
+  kafka:
+    image: apache/kafka:3.7.0
+    environment:
+      KAFKA_LISTENERS: PLAINTEXT://kafka-1:9092
+";
+    for select in ["CFG-017", "CFG-013,CFG-016,CFG-017"] {
+        let v = check_compose(compose, select);
+        let at: Vec<(String, u64)> = at_anchor(&v)
+            .into_iter()
+            .map(|(id, line, _, _)| (id, line))
+            .collect();
+        assert_eq!(at, [("CFG-017".to_string(), 5)], "{select}: {v}");
+    }
+}

@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty, which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`).
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, and `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -494,3 +494,164 @@ endpoint_identification_entries contains {"key": e.name, "value": e.value, "path
 # A path's names as one dotted lower-case name (`KAFKA_SSL_ENDPOINT…` reads
 # `kafka.ssl.endpoint…`).
 _spelled(path) := lower(concat(".", [replace(replace(s, "_", "."), "-", ".") | some s in path; is_string(s)]))
+
+# librdkafka's clients (confluent-kafka for Python, Go, .NET; node-rdkafka) read
+# `ssl.endpoint.identification.algorithm=none` as "no check of the broker's host name" (their
+# documented switch; Java's clients reject the unknown name and fail the handshake) (wild43).
+deny contains finding if {
+	some e in endpoint_identification_entries
+	is_string(e.value)
+	lower(trim(trim_space(e.value), "\"'")) == "none"
+	finding := {
+		"msg": sprintf("%s is none, which turns the check of the broker's host name against its certificate off", [label(e)]),
+		"path": e.path,
+	}
+}
+
+# A Kafka broker's `listeners` (also `KAFKA_LISTENERS`, Bitnami's `KAFKA_CFG_LISTENERS`, in a
+# `.env` file or a Compose environment): a listener whose security protocol is PLAINTEXT or
+# SASL_PLAINTEXT serves clients, and other brokers, without TLS (SASL then sends its
+# credentials in clear). The protocol is the listener's name unless the same place maps the
+# name (`listener.security.protocol.map`, `KAFKA_CFG_LISTENER_SECURITY_PROTOCOL_MAP=
+# CLIENT:PLAINTEXT,…`). A listener bound to the loopback interface (`localhost`, `127.0.0.1`,
+# `[::1]`) is reached from the same host only: not reported; an empty host or `0.0.0.0` is
+# every interface (wild43: Bitnami and Confluent Compose files, Kafka's `server.properties`).
+deny contains finding if {
+	some l in kafka_settings
+	_kafka_listeners_name(l.spelled)
+	scope := _kafka_scope(l.spelled, "listeners")
+	plain := [sprintf("%s (%s)", [name, protocol]) |
+		some [name, host] in _kafka_listener_items(l.value)
+		not _loopback(host)
+		protocol := _kafka_protocol(scope, name)
+		protocol in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	]
+	count(plain) > 0
+	finding := {
+		"msg": sprintf("%s serves the %s %s without TLS on an interface other hosts reach", [label(l), _listener_word(plain), concat(", ", plain)]),
+		"path": l.path,
+	}
+}
+
+# `advertised.listeners` (`KAFKA_ADVERTISED_LISTENERS`) where the same place sets no
+# `listeners`: Kafka then binds its default `PLAINTEXT://:9092`, and Confluent's images bind
+# each advertised listener on every interface (`0.0.0.0`), whatever host it advertises
+# (wild43: Confluent's cp-all-in-one).
+deny contains finding if {
+	some l in kafka_settings
+	endswith(l.spelled, "advertised.listeners")
+	scope := _kafka_scope(l.spelled, "advertised.listeners")
+	not _kafka_binds(scope)
+	plain := [sprintf("%s (%s)", [name, protocol]) |
+		some [name, _] in _kafka_listener_items(l.value)
+		protocol := _kafka_protocol(scope, name)
+		protocol in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	]
+	count(plain) > 0
+	finding := {
+		"msg": sprintf("%s advertises the %s %s without TLS, and with no listeners set beside it the broker serves them on every interface", [label(l), _listener_word(plain), concat(", ", plain)]),
+		"path": l.path,
+	}
+}
+
+_listener_word(plain) := "listener" if count(plain) == 1
+
+_listener_word(plain) := "listeners" if count(plain) > 1
+
+# A `listeners` value's listeners as [upper-case name, lower-case host] (`[::1]` kept whole).
+_kafka_listener_items(value) := [[upper(m[1]), lower(m[2])] |
+	some item in split(value, ",")
+	some m in regex.find_all_string_submatch_n(`^\s*([A-Za-z_][A-Za-z0-9_]*)://(\[[^\]]*\]|[^:/\s]*)`, item, 1)
+]
+
+_kafka_binds(scope) if {
+	some l in kafka_settings
+	_kafka_listeners_name(l.spelled)
+	_kafka_scope(l.spelled, "listeners") == scope
+}
+
+# `security.inter.broker.protocol=PLAINTEXT` (`KAFKA_CFG_SECURITY_INTER_BROKER_PROTOCOL`):
+# brokers replicate every record to each other without TLS (wild43). Not when the same place
+# binds every listener to the loopback interface (one broker on one host).
+deny contains finding if {
+	some s in kafka_settings
+	endswith(s.spelled, "security.inter.broker.protocol")
+	v := upper(trim(trim_space(s.value), "\"'"))
+	v in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	not _kafka_loopback_only(_kafka_scope(s.spelled, "security.inter.broker.protocol"))
+	finding := {
+		"msg": sprintf("%s is %s, so brokers replicate to each other without TLS", [label(s), v]),
+		"path": s.path,
+	}
+}
+
+# String settings that may be a Kafka broker's, with their dotted lower-case names
+# (`KAFKA_CFG_LISTENERS` in a Compose environment reads `services.kafka.environment.kafka.cfg.listeners`).
+kafka_settings contains {"spelled": _spelled(e.path), "value": e.value, "path": e.path, "label": false} if {
+	some e in config.entries
+	is_string(e.key)
+	is_string(e.value)
+	_kafka_key(lower(e.key))
+}
+
+kafka_settings contains {"spelled": _spelled(array.concat(array.slice(e.path, 0, count(e.path) - 1), [e.name])), "value": e.value, "path": e.path, "label": sprintf("%s (%s)", [config.dotted(e.path), e.name])} if {
+	some e in compose_list_environment
+	is_string(e.value)
+	_kafka_key(lower(e.name))
+}
+
+_kafka_key(k) if endswith(k, "listeners")
+
+_kafka_key(k) if endswith(k, "map")
+
+_kafka_key(k) if endswith(k, "protocol")
+
+# `listeners`, `KAFKA_LISTENERS`, `KAFKA_CFG_LISTENERS`; not `advertised.listeners` (the
+# addresses clients are told, not what the broker binds).
+_kafka_listeners_name(s) if s == "listeners"
+
+_kafka_listeners_name(s) if {
+	endswith(s, ".listeners")
+	not endswith(s, "advertised.listeners")
+}
+
+# The place a setting is written in, without the environment forms' `kafka.` and `cfg.`
+# (`services.kafka.environment.`).
+_kafka_scope(spelled, suffix) := regex.replace(trim_suffix(spelled, suffix), `(^|\.)kafka\.(cfg\.)?$`, "$1")
+
+# The protocol of the listener `name`: the map's, else its name. Written without `else`: a
+# function's `else` went unanswered when several rules were evaluated together (wild43: the
+# listener of a file without a map was reported with `--select CFG-017` only).
+_kafka_protocol(scope, name) := sort(ps)[0] if {
+	ps := _kafka_mapped(scope, name)
+	count(ps) > 0
+}
+
+_kafka_protocol(scope, name) := name if count(_kafka_mapped(scope, name)) == 0
+
+_kafka_mapped(scope, name) := {p |
+	some m in kafka_settings
+	endswith(m.spelled, "listener.security.protocol.map")
+	_kafka_scope(m.spelled, "listener.security.protocol.map") == scope
+	some pair in split(m.value, ",")
+	kv := split(trim_space(pair), ":")
+	count(kv) == 2
+	upper(trim_space(kv[0])) == name
+	p := upper(trim_space(kv[1]))
+}
+
+# Every listener the place binds is on the loopback interface.
+_kafka_loopback_only(scope) if {
+	some l in kafka_settings
+	_kafka_listeners_name(l.spelled)
+	_kafka_scope(l.spelled, "listeners") == scope
+	hosts := [host | some [_, host] in _kafka_listener_items(l.value)]
+	count(hosts) > 0
+	every h in hosts {
+		_loopback(h)
+	}
+}
+
+_loopback(host) if host in {"localhost", "ip6-localhost", "[::1]", "::1"}
+
+_loopback(host) if startswith(host, "127.")

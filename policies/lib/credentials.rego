@@ -16,8 +16,9 @@ words(name) := trim(upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`,
 # A credential word last, or followed only by words that qualify it (`SECRET_KEY_BASE`,
 # `API_KEY_V2`, `ADMIN_PASSWORD_PLAIN`): `CREDENTIALS_VALIDITY_IN_MS` and `PASSWORD_PATTERN`
 # are not credentials. A part that ends with a joined word is one too (`DBPASSWORD`, a name
-# written as one word).
-secret_name_re := sprintf("(^|_)(%s%s)(_(%s))*$", [_joined_secret_words_alt, concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
+# written as one word), and digits written onto a credential word number it (`DB_PASSWORD4`,
+# `redis_password1`: the fourth database's password, not a setting about one).
+secret_name_re := sprintf("(^|_)(%s%s)[0-9]*(_(%s))*$", [_joined_secret_words_alt, concat("|", settings.secret_words), concat("|", settings.secret_suffix_words)])
 
 _joined_secret_words_alt := sprintf("[A-Z0-9]*(%s)|", [concat("|", settings.joined_secret_words)]) if {
 	count(object.get(settings, "joined_secret_words", [])) > 0

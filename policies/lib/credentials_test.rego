@@ -87,3 +87,14 @@ test_url_password_reads_reference_defaults if {
 	not credentials.url_password("postgres://${U:-app}:${P:-}@db/x")
 	not credentials.url_password("postgres://${U:-app}:${P:-${FALLBACK}}@db/x")
 }
+
+# Digits written onto a credential word number it (wild43): the same names as the masking's
+# (src/source/secrets/tests.rs `names`).
+test_numbered_credential_names if {
+	every n in ["DB_PASSWORD4", "PASSWORD_2", "redis_password1", "SECRET_KEY_V2", "dbPassword2", "API_TOKEN3_OLD", "MYSQLPASSWORD2"] {
+		credentials.secret_name(n)
+	}
+	every n in ["PASSWORD_MIN_LENGTH", "PASSWORD_RESET_TIMEOUT", "password_hash_rounds", "MAX_PASSWORD_AGE_DAYS", "PASSWORD2_MIN_LENGTH", "DB_PASSWORD4_FILE", "OAUTH2", "PASSWORDS4ALL"] {
+		not credentials.secret_name(n)
+	}
+}

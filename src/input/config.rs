@@ -212,15 +212,16 @@ fn is_compose_name(path: &str) -> bool {
 }
 
 /// A `services:` mapping whose entries are all mappings (or empty), at least one of them with
-/// an `image` or a `build`.
+/// an `image`, a `build` or an `extends` (a base file in the middle of a chain of `extends:`
+/// files, whose services take their image from the next file: wild43).
 fn has_compose_shape(value: &Value) -> bool {
     let Some(services) = value.get("services").and_then(Value::as_object) else {
         return false;
     };
     let all_maps = services.values().all(|s| s.is_object() || s.is_null());
-    let some_image = services
-        .values()
-        .any(|s| s.get("image").is_some() || s.get("build").is_some());
+    let some_image = services.values().any(|s| {
+        s.get("image").is_some() || s.get("build").is_some() || s.get("extends").is_some()
+    });
     all_maps && some_image
 }
 
@@ -303,18 +304,42 @@ pub fn apply_extends(value: &mut Value, spans: &mut SpanTree) {
     }
 }
 
+/// Files deepest in a chain of `extends: {file: …}` (this file's base's base…) that is
+/// followed; a longer chain is a problem at the first file's `extends:` entry.
+const MAX_FILE_EXTENDS_DEPTH: usize = 8;
+
+/// Why a chain of base files stopped before its end: it came back to a file being loaded (a
+/// cycle, which Compose refuses) or went deeper than [`MAX_FILE_EXTENDS_DEPTH`].
+#[derive(Clone, Copy, PartialEq)]
+enum ChainStop {
+    Cycle,
+    Deep,
+}
+
 thread_local! {
-    /// Set while a base file of `extends: {file: …}` loads: its own `extends:` of other files
-    /// are not followed (one file's level; no cycle between files can then be followed).
-    static IN_BASE_FILE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The files whose `extends: {file: …}` are being followed, the file the walk read first:
+    /// a base file already among them closes a cycle.
+    static LOADING: std::cell::RefCell<Vec<std::path::PathBuf>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// Set where a chain stopped, read by the first file of the chain.
+    static STOPPED: std::cell::Cell<Option<ChainStop>> = const { std::cell::Cell::new(None) };
+}
+
+/// A path as the chain compares it: canonical when the file exists.
+fn chain_key(p: &std::path::Path) -> std::path::PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Docker Compose `extends: {file: base.yml, service: app}`: the service `app` of `base.yml`
 /// (a path relative to this file's folder, as Compose reads it) merged into the extending
-/// service as [`apply_extends`] merges one of the same file (the base's own `extends:` in its
-/// file followed first). An inherited node's origin is in the base file: the entries returned
-/// say which `extends:` entry reaches which file. A base file that cannot be read or holds no
-/// such service is a problem at the `extends:` entry; the service is checked as written.
+/// service as [`apply_extends`] merges one of the same file (the base's own `extends:`, in its
+/// file or of a further file, followed first: a chain across files, as Compose follows it).
+/// An inherited node's origin is in the base file, or the file further down the chain that
+/// writes it: the entries returned say which `extends:` entry reaches which file. A base file
+/// that cannot be read or holds no such service is a problem at the `extends:` entry; the
+/// service is checked as written. A chain that comes back to a file it loads (a cycle) or
+/// goes deeper than [`MAX_FILE_EXTENDS_DEPTH`] files is a problem at the first file's entry,
+/// and is followed up to there.
 pub fn apply_file_extends(
     file: &Arc<SourceFile>,
     value: &mut Value,
@@ -322,12 +347,14 @@ pub fn apply_file_extends(
     problems: &mut Vec<Problem>,
 ) -> Vec<crate::input::Extended> {
     let mut out = Vec::new();
-    if IN_BASE_FILE.with(|b| b.get()) {
-        return out;
-    }
     let Some(services) = value.get("services").and_then(Value::as_object) else {
         return out;
     };
+    // The first file of a chain: the walk's (nothing is loading yet).
+    let first = LOADING.with(|l| l.borrow().is_empty());
+    if first && let Some(p) = &file.fs_path {
+        LOADING.with(|l| l.borrow_mut().push(chain_key(p)));
+    }
     let wanted: Vec<(String, String, String)> = services
         .iter()
         .filter_map(|(name, s)| {
@@ -353,14 +380,45 @@ pub fn apply_file_extends(
             continue;
         };
         let fs_path = dir.join(&base_file);
-        if file.fs_path.as_deref() == Some(fs_path.as_path()) {
+        // `extends: {file: <this file>}` is a service of this file, which `apply_extends` left.
+        if file.fs_path.as_deref() == Some(fs_path.as_path())
+            || file.fs_path.as_deref().map(chain_key) == Some(chain_key(&fs_path))
+        {
             continue;
         }
         let (base_source, documents) = match bases.entry(base_file.clone()) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
-                let text = match std::fs::read_to_string(&fs_path) {
-                    Ok(t) => t,
+                let key = chain_key(&fs_path);
+                let stop = LOADING.with(|l| {
+                    let l = l.borrow();
+                    if l.contains(&key) {
+                        Some(ChainStop::Cycle)
+                    } else if l.len() >= MAX_FILE_EXTENDS_DEPTH {
+                        Some(ChainStop::Deep)
+                    } else {
+                        None
+                    }
+                });
+                if let Some(stop) = stop {
+                    STOPPED.with(|s| s.set(Some(stop)));
+                    continue;
+                }
+                let shown = normalized(&match file.path.rsplit_once('/') {
+                    Some((d, _)) => format!("{d}/{base_file}"),
+                    None => base_file.clone(),
+                });
+                let text = match std::fs::read(&fs_path) {
+                    Ok(bytes) => match crate::source::decode(&shown, bytes) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            problems.push(problem(format!(
+                                "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
+                                e.message
+                            )));
+                            continue;
+                        }
+                    },
                     Err(e) => {
                         problems.push(problem(format!(
                             "service \"{name}\" extends a service of {base_file}, which cannot be read ({}); the service is checked as written",
@@ -369,26 +427,32 @@ pub fn apply_file_extends(
                         continue;
                     }
                 };
-                let shown = normalized(&match file.path.rsplit_once('/') {
-                    Some((d, _)) => format!("{d}/{base_file}"),
-                    None => base_file.clone(),
-                });
                 let base_source = SourceFile::new(shown, Some(fs_path), text);
-                IN_BASE_FILE.with(|b| b.set(true));
+                LOADING.with(|l| l.borrow_mut().push(key));
                 let loaded = crate::input::classify::load_yaml(
                     &base_source,
                     crate::input::yaml::Schema::Core,
                 );
-                IN_BASE_FILE.with(|b| b.set(false));
+                LOADING.with(|l| l.borrow_mut().pop());
                 v.insert((base_source, loaded.documents))
             }
         };
+        if first && let Some(stop) = STOPPED.with(|s| s.take()) {
+            problems.push(problem(match stop {
+                ChainStop::Cycle => format!(
+                    "service \"{name}\" extends service \"{base}\" of {base_file}, whose chain of `extends:` files comes back to a file it already extends (a cycle, which Compose refuses); the chain is followed up to there"
+                ),
+                ChainStop::Deep => format!(
+                    "service \"{name}\" extends service \"{base}\" of {base_file}, whose chain of `extends:` files is deeper than {MAX_FILE_EXTENDS_DEPTH} files; the chain is followed up to there"
+                ),
+            }));
+        }
         let found = documents.iter().find_map(|d| {
             let from = d.value.get("services")?.get(&base)?.as_object()?.clone();
             let tree = d.spans.child_key("services")?.child_key(&base)?.clone();
-            Some((from, tree))
+            Some((from, tree, &d.extended))
         });
-        let Some((from, from_tree)) = found else {
+        let Some((from, from_tree, further)) = found else {
             problems.push(problem(format!(
                 "service \"{name}\" extends service \"{base}\" of {base_file}, which has no such service; the service is checked as written"
             )));
@@ -404,13 +468,42 @@ pub fn apply_file_extends(
         else {
             continue;
         };
+        // Nodes the base inherited from a further file keep that file as theirs.
+        let mut deeper = Vec::new();
+        further_origins(&from_tree, further, &mut deeper);
         merge_service(into, into_tree, &from, &from_tree, site, None);
         out.push(crate::input::Extended {
             site,
             file: base_source.clone(),
+            deeper,
         });
     }
+    if first {
+        LOADING.with(|l| l.borrow_mut().clear());
+        STOPPED.with(|s| s.set(None));
+    }
     out
+}
+
+/// The origins, and their files, of a base service's nodes that the base inherited through an
+/// `extends:` entry of another file (their span is that entry's focus).
+fn further_origins(
+    tree: &SpanTree,
+    further: &[crate::input::Extended],
+    out: &mut Vec<(Span, Arc<SourceFile>)>,
+) {
+    if let Some(origin) = tree.origin
+        && let Some(e) = further.iter().find(|e| e.site == tree.span)
+    {
+        out.push((origin, e.file_of(origin).clone()));
+    }
+    match &tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => entries
+            .iter()
+            .for_each(|(_, t)| further_origins(t, further, out)),
+        Children::Seq(items) => items.iter().for_each(|t| further_origins(t, further, out)),
+    }
 }
 
 /// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
@@ -676,6 +769,10 @@ mod tests {
     fn classification() {
         let compose = json!({"services": {"db": {"image": "postgres:16"}, "app": {"build": "."}}});
         assert_eq!(subtype(&compose, "deploy/stack.yaml"), "compose");
+        // a base file in the middle of a chain of `extends:` files (wild43)
+        let middle =
+            json!({"services": {"app": {"extends": {"file": "common.yml", "service": "core"}}}});
+        assert_eq!(subtype(&middle, "common/base.yml"), "compose");
         assert_eq!(
             subtype(
                 &json!({"services": {"x": {}}}),

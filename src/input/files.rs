@@ -111,57 +111,10 @@ pub fn has_known_extension(path: &Path) -> bool {
         .is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Decodes a file's bytes as UTF-8 text, dropping a UTF-8 byte order mark. Anything else
-/// (UTF-16, invalid UTF-8, binary) is a located problem.
-pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::error(
-            display,
-            None,
-            "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)",
-        ));
-    }
-    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes[3..].to_vec()
-    } else {
-        bytes
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            if let Some(i) = text.find('\0') {
-                let lines = crate::source::span::LineIndex::new(&text);
-                let pos = lines.pos_at_offset(&text, i);
-                return Err(Problem::error(
-                    display,
-                    Some(pos),
-                    "file contains NUL bytes: binary, not text",
-                ));
-            }
-            Ok(text)
-        }
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let lines = crate::source::span::LineIndex::new(&prefix);
-            let pos = lines.pos_at_offset(&prefix, prefix.len());
-            let binary = bytes.iter().take(8192).any(|b| *b == 0);
-            let msg = if binary {
-                "file is binary, not text"
-            } else {
-                "file is not valid UTF-8"
-            };
-            Err(Problem::error(
-                display,
-                Some(pos),
-                format!(
-                    "{msg} (first invalid byte at line {}, column {})",
-                    pos.line, pos.column
-                ),
-            ))
-        }
-    }
-}
+/// [`crate::source::decode`], where the walk, Helm's values files and Compose's base files
+/// (which `config` reads, and `files` may not be used by: `files` uses `envfile`, which uses
+/// `config`) all decode.
+pub use crate::source::decode;
 
 /// Reads a file as a [`SourceFile`].
 pub fn read(c: &Candidate) -> Result<Arc<SourceFile>, Problem> {

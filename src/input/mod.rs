@@ -106,6 +106,19 @@ pub struct Document {
 pub struct Extended {
     pub site: Span,
     pub file: Arc<SourceFile>,
+    /// Nodes the base file's service inherited in turn from a further file (a chain of
+    /// `extends:` across files): their origin, and the file it is in.
+    pub deeper: Vec<(Span, Arc<SourceFile>)>,
+}
+
+impl Extended {
+    /// The file a node inherited through this entry is written in, by its origin.
+    pub fn file_of(&self, origin: Span) -> &Arc<SourceFile> {
+        self.deeper
+            .iter()
+            .find(|(o, _)| *o == origin)
+            .map_or(&self.file, |(_, f)| f)
+    }
 }
 
 /// A value of a document written at one place of its file and used at another: an OpenShift

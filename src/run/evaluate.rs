@@ -121,8 +121,13 @@ pub(super) fn to_finding(
     // A node a Compose service inherits from a service of another file (`extends: {file:
     // base.yml}`) is written in that file: the finding is there.
     let origin_file = origin
-        .and_then(|_| doc.extended.iter().find(|e| e.site == resolved.span))
-        .map_or(&doc.file, |e| &e.file);
+        .and_then(|o| {
+            doc.extended
+                .iter()
+                .find(|e| e.site == resolved.span)
+                .map(|e| e.file_of(o))
+        })
+        .unwrap_or(&doc.file);
     // A rule about secrets points at a credential: the file's outputs mask the node's value.
     if hit.rule.secret
         && resolved.exact

@@ -238,6 +238,58 @@ pub enum ProblemLevel {
     Note,
 }
 
+/// Decodes a file's bytes as UTF-8 text, dropping a UTF-8 byte order mark. Anything else
+/// (UTF-16, invalid UTF-8, binary) is a located problem.
+pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::error(
+            display,
+            None,
+            "file is UTF-16 encoded; runeguard reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)",
+        ));
+    }
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(i) = text.find('\0') {
+                let lines = span::LineIndex::new(&text);
+                let pos = lines.pos_at_offset(&text, i);
+                return Err(Problem::error(
+                    display,
+                    Some(pos),
+                    "file contains NUL bytes: binary, not text",
+                ));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let lines = span::LineIndex::new(&prefix);
+            let pos = lines.pos_at_offset(&prefix, prefix.len());
+            let binary = bytes.iter().take(8192).any(|b| *b == 0);
+            let msg = if binary {
+                "file is binary, not text"
+            } else {
+                "file is not valid UTF-8"
+            };
+            Err(Problem::error(
+                display,
+                Some(pos),
+                format!(
+                    "{msg} (first invalid byte at line {}, column {})",
+                    pos.line, pos.column
+                ),
+            ))
+        }
+    }
+}
+
 /// The reason an I/O error gives, as a problem's message says it ("no such file or directory"
 /// rather than the OS's "No such file or directory (os error 2)").
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -50,6 +50,14 @@ fn names() {
         "masterauth",
         "REQUIREPASS",
         "PGPASS",
+        // numbered: the fourth database's password, a second key (wild43)
+        "DB_PASSWORD4",
+        "PASSWORD_2",
+        "redis_password1",
+        "SECRET_KEY_V2",
+        "dbPassword2",
+        "API_TOKEN3_OLD",
+        "MYSQLPASSWORD2",
     ] {
         assert!(secret_name(n), "{n}");
     }
@@ -78,6 +86,15 @@ fn names() {
         "REDISCLI_AUTH_FILE",
         "REDIS_AUTH_ENABLED",
         "AUTH",
+        // settings about passwords, numbered or not
+        "PASSWORD_RESET_TIMEOUT",
+        "password_hash_rounds",
+        "MAX_PASSWORD_AGE_DAYS",
+        "PASSWORD2_MIN_LENGTH",
+        "DB_PASSWORD4_FILE",
+        "SHA256",
+        "OAUTH2",
+        "PASSWORDS4ALL",
     ] {
         assert!(!secret_name(n), "{n}");
     }
@@ -414,6 +431,10 @@ fn secret_name_lookup_matches_its_expression() {
             "dbPASSWORD",
             "DB1PASSPHRASE",
             "DB-PASSWD",
+            "PASSWORD4",
+            "TOKEN12",
+            "DBPASSWORD1",
+            "V2PASSWORD",
         ]
         .map(String::from),
     );

@@ -496,13 +496,14 @@ impl Vocabulary {
         Vocabulary {
             // A credential word last, or followed only by words that qualify it
             // (`SECRET_KEY_BASE`, `API_KEY_V2`): not `CREDENTIALS_VALIDITY_IN_MS`.
-            // A part that ends with a joined word (`DBPASSWORD`) is a credential word too.
+            // A part that ends with a joined word (`DBPASSWORD`) is a credential word too,
+            // and digits written onto the word number it (`DB_PASSWORD4`, `redis_password1`).
             secret_name: SecretName::new(
                 &list("secret_words"),
                 &list("joined_secret_words"),
                 &list("secret_suffix_words"),
                 re(&format!(
-                    "(?:^|_)(?:{}{})(?:_(?:{}))*$",
+                    "(?:^|_)(?:{}{})[0-9]*(?:_(?:{}))*$",
                     if list("joined_secret_words").is_empty() {
                         String::new()
                     } else {

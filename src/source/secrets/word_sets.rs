@@ -86,8 +86,9 @@ impl AnyWord {
     }
 }
 
-/// `(?:^|_)(?:SECRET…)(?:_(?:SUFFIX…))*$`: a credential word, last or followed only by words
-/// that qualify it (`SECRET_KEY_BASE`, `API_KEY_V2`). Compiling that alternation was ≈ 3 M
+/// `(?:^|_)(?:SECRET…)[0-9]*(?:_(?:SUFFIX…))*$`: a credential word, numbered or not
+/// (`DB_PASSWORD4`), last or followed only by words that qualify it (`SECRET_KEY_BASE`,
+/// `API_KEY_V2`). Compiling that alternation was ≈ 3 M
 /// instructions of every run (most of a one-chart run's regex compilation). Looked up when the
 /// credential words are plain but for `X?` (`API_?KEY`, `CREDENTIALS?`, spelled out both ways)
 /// and the suffix words plain without `_`, or digits after a plain prefix (`[0-9]+`,
@@ -193,10 +194,19 @@ impl SecretName {
                 })
             })
         };
+        // `(?:WORD)[0-9]*`: the part, or the part without some of its last digits
+        // (`PASSWORD4` is `PASSWORD` numbered).
+        let credential_word = |part: &str| {
+            let digits = part.len() - part.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            (0..=digits).any(|d| {
+                let word = &part[..part.len() - d];
+                !word.is_empty() && (words.contains(word) || ends_joined(word))
+            })
+        };
         starts(w).any(|s| {
             ends(w).any(|e| {
                 e > s
-                    && (words.contains(&w[s..e]) || ends_joined(&w[s..e]))
+                    && credential_word(&w[s..e])
                     && (e == w.len() || w[e + 1..].split('_').all(|t| suffixes.contains(t)))
             })
         })
