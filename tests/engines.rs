@@ -364,6 +364,36 @@ fn vendored_vm_fixes_hold() {
     );
     assert_eq!(i, v);
     assert!(v.contains("else"), "{v}");
+    // A body whose loop finds no solution fails, so its `else` is taken (the VM returned
+    // undefined: the body ended without an error and the VM stopped at it). Functions and
+    // complete rules, one `else` and a chain of them.
+    for (policy, expected) in [
+        (
+            "f(n) := p if {\n\tsome m in input.s\n\tm == n\n\tp := \"hit\"\n} else := \"miss\"\nout := [f(\"a\"), f(\"z\")]\n",
+            r#"["hit","miss"]"#,
+        ),
+        (
+            "f(n) := \"hit\" if {\n\tinput.s[_] == n\n} else := n\nout := [f(\"a\"), f(\"z\")]\n",
+            r#"["hit","z"]"#,
+        ),
+        (
+            "r := \"hit\" if {\n\tsome m in input.s\n\tm == \"z\"\n} else := \"second\" if {\n\tsome m in input.s\n\tm == \"y\"\n} else := \"last\"\nout := [r]\n",
+            r#"["last"]"#,
+        ),
+        (
+            "r := \"hit\" if {\n\tsome m in input.s\n\tm == \"z\"\n} else := \"second\" if {\n\tsome m in input.s\n\tm == \"b\"\n} else := \"last\"\nout := [r]\n",
+            r#"["second"]"#,
+        ),
+    ] {
+        let policy = format!("package t\nimport rego.v1\n{policy}");
+        let (i, v) = both(&policy, r#"{"s": ["a", "b"]}"#, "data.t.out");
+        assert_eq!(i, v, "{policy}");
+        assert_eq!(
+            v.split_whitespace().collect::<String>(),
+            expected,
+            "{policy}"
+        );
+    }
     // `every k, v in xs { s[k] }`: k is the quantifier's, not a new variable over `s`.
     let (i, v) = both(
         "package t\nimport rego.v1\nfields := {\"paths\"}\nall_known if {\n\tevery k, _ in input.op {\n\t\tfields[k]\n\t}\n}\n",

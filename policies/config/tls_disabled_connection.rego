@@ -619,9 +619,9 @@ _kafka_listeners_name(s) if {
 # (`services.kafka.environment.`).
 _kafka_scope(spelled, suffix) := regex.replace(trim_suffix(spelled, suffix), `(^|\.)kafka\.(cfg\.)?$`, "$1")
 
-# The protocol of the listener `name`: the map's, else its name. Written without `else`: a
-# function's `else` went unanswered when several rules were evaluated together (wild43: the
-# listener of a file without a map was reported with `--select CFG-017` only).
+# The protocol of the listener `name`: the map's, else its name. (First written with a
+# function `else` after a loop, which regorus' VM left undefined when the loop found nothing:
+# vendor/regorus/PATCHES.md, patch 9.)
 _kafka_protocol(scope, name) := sort(ps)[0] if {
 	ps := _kafka_mapped(scope, name)
 	count(ps) > 0

@@ -160,6 +160,16 @@ impl RegoVM {
                             })
                             .copied()
                             .unwrap_or(false);
+                        // runeguard: a body whose loops found no solution returns Ok with
+                        // the result still undefined; it failed, so its `else` is next
+                        // (the VM broke out here and the function was undefined).
+                        if next_is_else
+                            && (matches!(rule_info.rule_type, RuleType::Complete)
+                                || is_function_call)
+                            && *self.get_register(result_reg)? == Value::Undefined
+                        {
+                            continue;
+                        }
                         if !matches!(
                             rule_info.rule_type,
                             RuleType::PartialSet | RuleType::PartialObject
