@@ -212,7 +212,11 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
 /// without end-of-line comments: `# expect:` would be part of the value) is checked with its
 /// markers cut off; the markers are still read from the fixture's text.
 fn fixture_input(fx: &Fixture) -> String {
-    if crate::input::classify::file_kind(&fx.path) != crate::input::classify::FileKind::Properties {
+    use crate::input::classify::{FileKind, file_kind};
+    if !matches!(
+        file_kind(&fx.path),
+        FileKind::Properties | FileKind::Directives
+    ) {
         return fx.text.clone();
     }
     fx.text

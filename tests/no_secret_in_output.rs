@@ -56,6 +56,9 @@ const CREDENTIALS: &[&str] = &[
     "dotenv-exported-api-token-77",
     "dotenv quoted spaced secret",
     "spring-props-passphrase-5",
+    "redis-conf-passphrase-81",
+    "quoted redis primary pass",
+    "rabbit-conf-passphrase-19",
     "continued-props-head",
     "secret-tail-piece-42",
     "escaped-props-passphrase",
@@ -67,6 +70,12 @@ const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\n
 /// Spring's `application.properties`: a dotted key, a value continued over two lines, a
 /// `\\u` escape inside a value.
 const PROPERTIES: &str = "server.ssl.enabled=false\nspring.datasource.password=spring-props-passphrase-5\napp.jwt.secret=continued-props-head\\\n    secret-tail-piece-42\nspring.mail.password=escaped-\\u0070rops-passphrase\n";
+
+/// A server's directives file (session wild46): Redis' `requirepass` and quoted `masterauth`.
+const REDIS_CONF: &str = "bind 0.0.0.0\nrequirepass redis-conf-passphrase-81\nmasterauth \"quoted redis primary pass\"\n";
+
+/// RabbitMQ's `rabbitmq.conf`: `name = value` with a dotted name beside the password.
+const RABBITMQ_CONF: &str = "listeners.ssl.default = 5671\ndefault_user = orders\ndefault_pass = rabbit-conf-passphrase-19\n";
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
 kind: Deployment
@@ -327,6 +336,8 @@ fn inputs() -> tempfile::TempDir {
         ("realm.json", REALM.as_bytes()),
         (".env", DOTENV.as_bytes()),
         ("application.properties", PROPERTIES.as_bytes()),
+        ("redis.conf", REDIS_CONF.as_bytes()),
+        ("rabbitmq.conf", RABBITMQ_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
     ])
 }
@@ -396,6 +407,8 @@ fn no_credential_in_inspect() {
         "realm.json",
         ".env",
         "application.properties",
+        "redis.conf",
+        "rabbitmq.conf",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -20,6 +20,8 @@ pub enum FileKind {
     Env,
     /// A `.properties` file named for service configuration (`application.properties`).
     Properties,
+    /// A server's directives file (`redis.conf`, `mosquitto.conf`, `rabbitmq.conf`).
+    Directives,
     Unknown,
 }
 
@@ -30,6 +32,9 @@ pub fn file_kind(path: &str) -> FileKind {
     }
     if envfile::is_config_properties_path(path) {
         return FileKind::Properties;
+    }
+    if envfile::is_directives_name(name) {
+        return FileKind::Directives;
     }
     let ext = path
         .rsplit_once('.')
@@ -65,12 +70,13 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Toml => config::load_toml(file),
         FileKind::Env => envfile::load_env(file),
         FileKind::Properties => envfile::load_properties(file),
+        FileKind::Directives => envfile::load_directives(file),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
             let mut l = Loaded::default();
             if explicit {
-                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env and configuration .properties such as application.properties)"));
+                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, and redis.conf, mosquitto.conf, rabbitmq.conf)"));
             }
             l
         }
@@ -335,6 +341,7 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Toml => config::load_toml(embedded),
         FileKind::Env => envfile::load_env(embedded),
         FileKind::Properties => envfile::load_properties(embedded),
+        FileKind::Directives => envfile::load_directives(embedded),
         FileKind::Sql | FileKind::Unknown => return None,
     })
 }

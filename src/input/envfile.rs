@@ -173,6 +173,35 @@ pub fn is_config_properties_path(path: &str) -> bool {
         && !parts.any(|d| BUNDLE_FOLDERS.contains(&d.to_ascii_lowercase().as_str()))
 }
 
+/// Servers whose own configuration file is a list of `name value` directives, one a line:
+/// Redis (`redis.conf`, `redis-6379.conf`, `sentinel.conf`, and its forks Valkey and KeyDB),
+/// Mosquitto (`mosquitto.conf`) and RabbitMQ's new-style `rabbitmq.conf` (`name = value`).
+const DIRECTIVE_SERVERS: &[&str] = &[
+    "redis",
+    "sentinel",
+    "valkey",
+    "keydb",
+    "mosquitto",
+    "rabbitmq",
+];
+
+/// True for a server configuration file read as directives: a `.conf` file whose first or
+/// last word (split at `.`, `-` and `_`, digits after it ignored) is one of
+/// [`DIRECTIVE_SERVERS`] (`redis.conf`, `redis_6379.conf`, `mosquitto.conf`, `rabbitmq.conf`,
+/// `sentinel-26379.conf`, `replica.redis.conf`).
+pub fn is_directives_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".conf") else {
+        return false;
+    };
+    let server =
+        |w: &str| DIRECTIVE_SERVERS.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
+    let mut words = stem.split(['.', '-', '_']).filter(|w| !w.is_empty());
+    let first = words.next();
+    let last = words.next_back();
+    first.is_some_and(server) || last.is_some_and(server)
+}
+
 /// One entry read: key, value, the key's span and the value's span (quotes included).
 struct Entry {
     key: String,
@@ -197,6 +226,69 @@ pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
         problem(file, &mut problems, at, msg)
     });
     document(file, nested(file, entries), problems)
+}
+
+/// Loads a server's directives file (`redis.conf`, `mosquitto.conf`, `rabbitmq.conf`) as one
+/// configuration document: `name value` or `name = value` a line, `#` comments on their own
+/// lines, a value wholly in quotes unquoted (Redis' `requirepass "a b"`), dotted names nested
+/// as in `.properties` (`ssl_options.verify`), a name written again keeping its later value.
+pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
+    let mut problems = Vec::new();
+    let entries = parse_directives(&file.text, &mut |at, msg| {
+        problem(file, &mut problems, at, msg)
+    });
+    document(file, nested(file, entries), problems)
+}
+
+/// The entries of a directives text: a name up to white space or `=`, then an optional `=`,
+/// then the rest of the line. A line starting with `=` is a located problem.
+fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let start = pos;
+        pos = end + 1;
+        let trimmed = line.trim_start();
+        let p = start + (line.len() - trimmed.len());
+        let trimmed = trimmed.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let key_len = trimmed
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(trimmed.len());
+        if key_len == 0 {
+            report(
+                p,
+                "invalid configuration line: a directive starts with its name".to_string(),
+            );
+            continue;
+        }
+        let key = &trimmed[..key_len];
+        let rest = trimmed[key_len..].trim_start();
+        let rest = rest.strip_prefix('=').map_or(rest, str::trim_start);
+        let value_start = p + (trimmed.len() - rest.len());
+        let value = match rest.as_bytes() {
+            [q @ (b'"' | b'\''), .., last] if rest.len() >= 2 && last == q => {
+                let inner = &rest[1..rest.len() - 1];
+                if *q == b'"' {
+                    inner.replace("\\\"", "\"").replace("\\\\", "\\")
+                } else {
+                    inner.to_string()
+                }
+            }
+            _ => rest.to_string(),
+        };
+        out.push(Entry {
+            key: key.to_string(),
+            value,
+            key_span: Span::new(p, p + key_len),
+            value_span: Span::new(value_start, value_start + rest.len()),
+        });
+    }
+    out
 }
 
 fn problem(file: &SourceFile, problems: &mut Vec<Problem>, at: usize, msg: String) {
@@ -636,6 +728,8 @@ mod tests {
         let file = SourceFile::new(name.into(), None, text.to_string());
         if name.ends_with(".properties") {
             load_properties(&file)
+        } else if name.ends_with(".conf") {
+            load_directives(&file)
         } else {
             load_env(&file)
         }
@@ -648,6 +742,54 @@ mod tests {
         let s = d.spans.get(&p).unwrap().focus;
         let (a, b) = (d.file.pos(s.start), d.file.pos(s.end));
         (a.line, a.column, b.line, b.column)
+    }
+
+    #[test]
+    fn directive_names() {
+        for n in [
+            "redis.conf",
+            "redis_6379.conf",
+            "Redis-6380.conf",
+            "sentinel.conf",
+            "replica.redis.conf",
+            "valkey.conf",
+            "mosquitto.conf",
+            "mosquitto-tls.conf",
+            "rabbitmq.conf",
+        ] {
+            assert!(is_directives_name(n), "{n}");
+        }
+        for n in [
+            "nginx.conf",
+            "redis.conf.template",
+            "redis.yaml",
+            "my-redis-proxy.conf",
+            "supervisord.conf",
+            "redis",
+        ] {
+            assert!(!is_directives_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn directives_grammar() {
+        let text = "# comment\n  bind 0.0.0.0 ::1\r\nrequirepass \"a \\\"b\\\" c\"\nmasterauth 'x y'\n\ndefault_pass = guest pw\nssl_options.verify=verify_none\nlisteners.tcp = none\nsave 900 1\nsave 60 100\nappendonly\n= orphan\n";
+        let l = load("redis.conf", text);
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        assert_eq!(l.problems[0].pos.unwrap().line, 12);
+        let v = &l.documents[0].value;
+        assert_eq!(v["bind"], json!("0.0.0.0 ::1"));
+        assert_eq!(v["requirepass"], json!("a \"b\" c"));
+        assert_eq!(v["masterauth"], json!("x y"));
+        assert_eq!(v["default_pass"], json!("guest pw"));
+        assert_eq!(v["ssl_options"]["verify"], json!("verify_none"));
+        assert_eq!(v["listeners"]["tcp"], json!("none"));
+        assert_eq!(v["save"], json!("60 100"));
+        assert_eq!(v["appendonly"], json!(""));
+        // Focus: key through value on its line; the value's span keeps its quotes.
+        assert_eq!(focus(&l, &["requirepass"]), (3, 1, 3, 24));
+        assert_eq!(focus(&l, &["bind"]), (2, 3, 2, 19));
+        assert_eq!(focus(&l, &["ssl_options", "verify"]), (7, 1, 7, 31));
     }
 
     #[test]
@@ -820,6 +962,8 @@ mod tests {
             let l = load(".env", &text);
             proptest::prop_assert!(char_aligned(&l, &text));
             let l = load("application.properties", &text);
+            proptest::prop_assert!(char_aligned(&l, &text));
+            let l = load("redis.conf", &text);
             proptest::prop_assert!(char_aligned(&l, &text));
         }
     }

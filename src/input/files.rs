@@ -103,6 +103,10 @@ pub fn has_known_extension(path: &Path) -> bool {
         || path
             .to_str()
             .is_some_and(super::envfile::is_config_properties_path)
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(super::envfile::is_directives_name)
     {
         return true;
     }

@@ -93,8 +93,12 @@ fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize 
 /// rule has no other (a `.properties` value runs to its line's end, comment and all).
 fn example_fixture(fixtures: &[super::Fixture], fail: bool) -> Option<&super::Fixture> {
     use crate::input::classify::{FileKind, file_kind};
-    let plain =
-        |f: &&super::Fixture| !matches!(file_kind(&f.path), FileKind::Env | FileKind::Properties);
+    let plain = |f: &&super::Fixture| {
+        !matches!(
+            file_kind(&f.path),
+            FileKind::Env | FileKind::Properties | FileKind::Directives
+        )
+    };
     let of_kind = || fixtures.iter().filter(move |f| f.fail == fail);
     of_kind().find(plain).or_else(|| of_kind().next())
 }
