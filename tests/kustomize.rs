@@ -591,6 +591,20 @@ fn a_malformed_label_selector_is_a_located_problem() {
         out.problems
     );
     assert!(e[0].message.contains("labelSelector"), "{}", e[0].message);
+    // A value `labels.Parse` refuses (a URL) in a replacement's `reject`: the same.
+    let out = build("problems/label-selector-invalid-value");
+    let e = errors(&out);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/label-selector-invalid-value/kustomization.yaml:12"),
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        e[0].message.contains("invalid label value"),
+        "{}",
+        e[0].message
+    );
 }
 
 #[test]

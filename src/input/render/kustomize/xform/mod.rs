@@ -435,6 +435,55 @@ fn lex_selector(sel: &str) -> Vec<Tok> {
     out
 }
 
+/// A label value as `validation.IsValidLabelValue` accepts it (when not empty): at most
+/// `max` characters, alphanumeric at both ends and `-`, `_`, `.` or alphanumeric between.
+fn valid_label_name(v: &str, max: usize) -> bool {
+    let b = v.as_bytes();
+    let inner = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.');
+    b.len() <= max
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter().all(inner)
+}
+
+/// A label key as `validation.IsQualifiedName` accepts it: a name of at most 63
+/// characters, after an optional DNS-1123 subdomain prefix and `/`.
+fn valid_label_key(k: &str) -> bool {
+    let (prefix, name) = match k.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, k),
+    };
+    let low = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let subdomain = |p: &str| {
+        let b = p.as_bytes();
+        b.len() <= 253
+            && b.first().is_some_and(low)
+            && b.last().is_some_and(low)
+            && b.iter().all(|c| low(c) || matches!(c, b'-' | b'.'))
+    };
+    prefix.is_none_or(subdomain) && valid_label_name(name, 63)
+}
+
+/// The key and values of a requirement checked as `labels.NewRequirement` checks them.
+fn check_requirement(r: &Req) -> Result<(), String> {
+    let (k, vals): (&str, Vec<&str>) = match r {
+        Req::Eq(k, v) | Req::NotEq(k, v) => (k, vec![v.as_str()]),
+        Req::In(k, vs) | Req::NotIn(k, vs) => (k, vs.iter().map(String::as_str).collect()),
+        Req::Exists(k) | Req::NotExists(k) | Req::Gt(k, _) | Req::Lt(k, _) => (k, vec![]),
+        Req::Never => return Ok(()),
+    };
+    if !valid_label_key(k) {
+        return Err(format!("invalid label key {k:?}"));
+    }
+    match vals
+        .into_iter()
+        .find(|v| !v.is_empty() && !valid_label_name(v, 63))
+    {
+        Some(v) => Err(format!("invalid label value {v:?} at key {k:?}")),
+        None => Ok(()),
+    }
+}
+
 /// Parses a Kubernetes label selector (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
 /// `a`, `!a`, `a>1`, `a<1`, joined by commas) as `labels.Parse` does: the keywords `in` and
 /// `notin` need no space before their `(` (`tier in(web)`), and a malformed selector is an
@@ -551,6 +600,9 @@ fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
                 }
             }
         }
+        if let Some(r) = reqs.last() {
+            check_requirement(r)?;
+        }
         match toks.get(i) {
             None => break,
             Some(Tok::Comma) => i += 1,
@@ -665,6 +717,7 @@ mod tests {
         assert_eq!(hits("tier="), [false, false, false]);
         assert_eq!(hits("tier!="), [true, true, true]);
         assert_eq!(hits(""), [true, true, true]);
+        assert_eq!(hits("Tier_X.y=web"), [false, false, false]);
         for bad in [
             "tier in (web",
             "tier in web",
@@ -672,6 +725,12 @@ mod tests {
             "=web",
             "n>x",
             "!",
+            "tier=we/b",
+            "tier=-web",
+            "a/b/c=x",
+            "Example.com/x=y",
+            "tier in (web/x)",
+            &format!("tier={}", "a".repeat(64)),
         ] {
             assert!(parse_selector(bad).is_err(), "{bad}");
         }
