@@ -605,6 +605,10 @@ fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
         }
         match toks.get(i) {
             None => break,
+            // A comma needs a requirement after it (`a=b,` is refused).
+            Some(Tok::Comma) if i + 1 == toks.len() => {
+                return Err("expected a requirement after ','".into());
+            }
             Some(Tok::Comma) => i += 1,
             t => {
                 return Err(format!(
@@ -730,6 +734,9 @@ mod tests {
             "a/b/c=x",
             "Example.com/x=y",
             "tier in (web/x)",
+            "tier=web,",
+            "tier in (web) b",
+            "tier = = web",
             &format!("tier={}", "a".repeat(64)),
         ] {
             assert!(parse_selector(bad).is_err(), "{bad}");
