@@ -173,6 +173,10 @@ fn builds_equal_kubectl_kustomize() {
         // A folded scalar copied by a replacement prints without the folded writer's line
         // breaks, unless the target is folded itself (seed 40 case 225).
         ("replacement-folded", "replacement-folded"),
+        // Label and annotation selectors as `labels.Parse` reads them: `in(` without a
+        // space, `>`, an empty value in a set (session kwild29: a Flux sharding overlay's
+        // `annotationSelector: "!sharding.fluxcd.io/role"`, a SAS Viya overlay's `in (...)`).
+        ("label-selector-syntax", "label-selector-syntax"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",
@@ -405,6 +409,28 @@ fn origin_of(out: &Out, line: &str, nth: usize) -> (String, u32, OriginRole) {
     panic!("{line:?} not in the stream:\n{}", out.text);
 }
 
+/// What a replacement's `create: true` makes (a list element by `[name=x]`) points at the
+/// `fieldPaths` entry that made it, not at the replacement's first line (session kwild29: a
+/// component's replacement creating a container by `containers.[name=worker]` in every
+/// Deployment it selects; its findings pointed at `- source:` for both fieldPaths).
+#[test]
+fn replacement_created_elements_point_at_their_field_path() {
+    let out = build("replacement-create");
+    let kust = format!("{DATA}/replacement-create/kustomization.yaml");
+    assert_eq!(
+        origin_of(&out, "name: c", 0),
+        (kust.clone(), 15, OriginRole::Kustomization)
+    );
+    assert_eq!(
+        origin_of(&out, "name: NEW", 0),
+        (kust.clone(), 13, OriginRole::Kustomization)
+    );
+    assert_eq!(
+        origin_of(&out, "name: FOO", 0),
+        (kust, 11, OriginRole::Kustomization)
+    );
+}
+
 #[test]
 fn findings_land_on_the_line_a_person_edits() {
     let out = build("origins/overlay");
@@ -549,6 +575,35 @@ fn missing_files_bad_yaml_and_unmatched_patches_are_located() {
     assert_eq!(
         located(errors(&out)[0]),
         format!("{DATA}/problems/nomatch/kustomization.yaml:5")
+    );
+}
+
+/// A malformed label selector in a patch target fails Kustomize's build ("unable to parse
+/// requirement"); runeguard reports it at the selector and does not patch.
+#[test]
+fn a_malformed_label_selector_is_a_located_problem() {
+    let out = build("problems/label-selector-malformed");
+    let e = errors(&out);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/label-selector-malformed/kustomization.yaml:6"),
+        "{:?}",
+        out.problems
+    );
+    assert!(e[0].message.contains("labelSelector"), "{}", e[0].message);
+    // A value `labels.Parse` refuses (a URL) in a replacement's `reject`: the same.
+    let out = build("problems/label-selector-invalid-value");
+    let e = errors(&out);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/label-selector-invalid-value/kustomization.yaml:12"),
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        e[0].message.contains("invalid label value"),
+        "{}",
+        e[0].message
     );
 }
 

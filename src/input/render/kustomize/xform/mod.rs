@@ -285,8 +285,8 @@ struct Selector {
     kind: Option<Regex>,
     name: Option<Regex>,
     namespace: Option<Regex>,
-    labels: Option<String>,
-    annotations: Option<String>,
+    labels: Option<Vec<Req>>,
+    annotations: Option<Vec<Req>>,
 }
 
 fn anchored(s: &str) -> Option<Regex> {
@@ -304,8 +304,10 @@ impl Selector {
             kind: s("kind").and_then(|k| anchored(&k)),
             name: s("name").and_then(|k| anchored(&k)),
             namespace: s("namespace").and_then(|k| anchored(&k)),
-            labels: s("labelSelector"),
-            annotations: s("annotationSelector"),
+            // A malformed selector selects nothing; `selector_problem` reports it.
+            labels: s("labelSelector").map(|l| parse_selector(&l).unwrap_or(vec![Req::Never])),
+            annotations: s("annotationSelector")
+                .map(|l| parse_selector(&l).unwrap_or(vec![Req::Never])),
         }
     }
     fn matches(&self, r: &Res) -> bool {
@@ -340,12 +342,12 @@ impl Selector {
             return false;
         }
         if let Some(l) = &self.labels
-            && !label_selector_matches(l, r.node.path(&["metadata", "labels"]))
+            && !selector_reqs_match(l, r.node.path(&["metadata", "labels"]))
         {
             return false;
         }
         if let Some(a) = &self.annotations
-            && !label_selector_matches(a, r.node.path(&["metadata", "annotations"]))
+            && !selector_reqs_match(a, r.node.path(&["metadata", "annotations"]))
         {
             return false;
         }
@@ -353,54 +355,306 @@ impl Selector {
     }
 }
 
-/// Kubernetes label selector syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
-/// `a`, `!a`, joined by commas.
-pub fn label_selector_matches(sel: &str, labels: Option<&Node>) -> bool {
-    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Node::scalar_text);
-    // Split on commas outside parentheses.
-    let mut terms = Vec::new();
-    let (mut depth, mut start) = (0, 0);
-    for (i, c) in sel.char_indices() {
+/// One requirement of a Kubernetes label selector.
+#[derive(Debug, Clone, PartialEq)]
+enum Req {
+    Eq(String, String),
+    NotEq(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+    Gt(String, i64),
+    Lt(String, i64),
+    /// A malformed selector: selects nothing (reported by [`selector_problem`]).
+    Never,
+}
+
+/// A token of the selector lexer of `k8s.io/apimachinery/pkg/labels` (`selector.go`):
+/// identifiers end at whitespace or one of `!=(),<>`.
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Id(String),
+    Not,
+    Eq,
+    DoubleEq,
+    NotEq,
+    In,
+    NotIn,
+    Open,
+    Close,
+    Comma,
+    Gt,
+    Lt,
+}
+
+fn lex_selector(sel: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut it = sel.chars().peekable();
+    while let Some(&c) = it.peek() {
         match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                terms.push(&sel[start..i]);
-                start = i + 1;
+            c if c.is_whitespace() => {
+                it.next();
             }
-            _ => {}
+            '!' | '=' => {
+                it.next();
+                if it.peek() == Some(&'=') {
+                    it.next();
+                    out.push(if c == '!' { Tok::NotEq } else { Tok::DoubleEq });
+                } else {
+                    out.push(if c == '!' { Tok::Not } else { Tok::Eq });
+                }
+            }
+            '(' | ')' | ',' | '>' | '<' => {
+                it.next();
+                out.push(match c {
+                    '(' => Tok::Open,
+                    ')' => Tok::Close,
+                    ',' => Tok::Comma,
+                    '>' => Tok::Gt,
+                    _ => Tok::Lt,
+                });
+            }
+            _ => {
+                let mut id = String::new();
+                while let Some(&c) = it.peek() {
+                    if c.is_whitespace() || "!=(),<>".contains(c) {
+                        break;
+                    }
+                    id.push(c);
+                    it.next();
+                }
+                out.push(match id.as_str() {
+                    "in" => Tok::In,
+                    "notin" => Tok::NotIn,
+                    _ => Tok::Id(id),
+                });
+            }
         }
     }
-    terms.push(&sel[start..]);
-    terms
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .all(|t| {
-            if let Some((k, v)) = t.split_once("!=") {
-                return get(k.trim()).as_deref() != Some(v.trim());
+    out
+}
+
+/// A label value as `validation.IsValidLabelValue` accepts it (when not empty): at most
+/// `max` characters, alphanumeric at both ends and `-`, `_`, `.` or alphanumeric between.
+fn valid_label_name(v: &str, max: usize) -> bool {
+    let b = v.as_bytes();
+    let inner = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.');
+    b.len() <= max
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter().all(inner)
+}
+
+/// A label key as `validation.IsQualifiedName` accepts it: a name of at most 63
+/// characters, after an optional DNS-1123 subdomain prefix and `/`.
+fn valid_label_key(k: &str) -> bool {
+    let (prefix, name) = match k.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, k),
+    };
+    let low = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let subdomain = |p: &str| {
+        let b = p.as_bytes();
+        b.len() <= 253
+            && b.first().is_some_and(low)
+            && b.last().is_some_and(low)
+            && b.iter().all(|c| low(c) || matches!(c, b'-' | b'.'))
+    };
+    prefix.is_none_or(subdomain) && valid_label_name(name, 63)
+}
+
+/// The key and values of a requirement checked as `labels.NewRequirement` checks them.
+fn check_requirement(r: &Req) -> Result<(), String> {
+    let (k, vals): (&str, Vec<&str>) = match r {
+        Req::Eq(k, v) | Req::NotEq(k, v) => (k, vec![v.as_str()]),
+        Req::In(k, vs) | Req::NotIn(k, vs) => (k, vs.iter().map(String::as_str).collect()),
+        Req::Exists(k) | Req::NotExists(k) | Req::Gt(k, _) | Req::Lt(k, _) => (k, vec![]),
+        Req::Never => return Ok(()),
+    };
+    if !valid_label_key(k) {
+        return Err(format!("invalid label key {k:?}"));
+    }
+    match vals
+        .into_iter()
+        .find(|v| !v.is_empty() && !valid_label_name(v, 63))
+    {
+        Some(v) => Err(format!("invalid label value {v:?} at key {k:?}")),
+        None => Ok(()),
+    }
+}
+
+/// Parses a Kubernetes label selector (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
+/// `a`, `!a`, `a>1`, `a<1`, joined by commas) as `labels.Parse` does: the keywords `in` and
+/// `notin` need no space before their `(` (`tier in(web)`), and a malformed selector is an
+/// error (Kustomize fails the build on it: "unable to parse requirement").
+fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
+    let toks = lex_selector(sel);
+    let mut reqs = Vec::new();
+    let mut i = 0;
+    let id = |t: Option<&Tok>| match t {
+        Some(Tok::Id(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let found = |t: Option<&Tok>| match t {
+        None => "end of selector".to_string(),
+        Some(Tok::Id(s)) => format!("{s:?}"),
+        Some(t) => format!("{t:?}"),
+    };
+    while i < toks.len() {
+        if toks[i] == Tok::Not {
+            let k = id(toks.get(i + 1)).ok_or_else(|| {
+                format!("expected a key after '!', found {}", found(toks.get(i + 1)))
+            })?;
+            reqs.push(Req::NotExists(k));
+            i += 2;
+        } else {
+            let k = id(toks.get(i))
+                .ok_or_else(|| format!("expected a key, found {}", found(toks.get(i))))?;
+            i += 1;
+            match toks.get(i) {
+                None | Some(Tok::Comma) => reqs.push(Req::Exists(k)),
+                Some(op @ (Tok::Eq | Tok::DoubleEq | Tok::NotEq)) => {
+                    // A value may be empty (`a=`, `a=,b`).
+                    let v = id(toks.get(i + 1));
+                    i += 1 + usize::from(v.is_some());
+                    let v = v.unwrap_or_default();
+                    reqs.push(if *op == Tok::NotEq {
+                        Req::NotEq(k, v)
+                    } else {
+                        Req::Eq(k, v)
+                    });
+                }
+                Some(op @ (Tok::Gt | Tok::Lt)) => {
+                    let v = id(toks.get(i + 1))
+                        .and_then(|v| v.parse::<i64>().ok())
+                        .ok_or_else(|| {
+                            format!("expected an integer after '>' or '<' for key {k:?}")
+                        })?;
+                    i += 2;
+                    reqs.push(if *op == Tok::Gt {
+                        Req::Gt(k, v)
+                    } else {
+                        Req::Lt(k, v)
+                    });
+                }
+                Some(op @ (Tok::In | Tok::NotIn)) => {
+                    if toks.get(i + 1) != Some(&Tok::Open) {
+                        return Err(format!(
+                            "expected '(' after 'in'/'notin' for key {k:?}, found {}",
+                            found(toks.get(i + 1))
+                        ));
+                    }
+                    i += 2;
+                    let mut vals = Vec::new();
+                    loop {
+                        match toks.get(i) {
+                            Some(Tok::Id(v)) => {
+                                vals.push(v.clone());
+                                i += 1;
+                                match toks.get(i) {
+                                    Some(Tok::Comma) => i += 1,
+                                    Some(Tok::Close) => {
+                                        i += 1;
+                                        break;
+                                    }
+                                    t => {
+                                        return Err(format!(
+                                            "expected ',' or ')' in the values of key {k:?}, found {}",
+                                            found(t)
+                                        ));
+                                    }
+                                }
+                            }
+                            // An empty value: `()`, `(a,)`, `(,a)`.
+                            Some(Tok::Comma) => {
+                                vals.push(String::new());
+                                i += 1;
+                            }
+                            Some(Tok::Close) => {
+                                if vals.is_empty() || toks.get(i - 1) == Some(&Tok::Comma) {
+                                    vals.push(String::new());
+                                }
+                                i += 1;
+                                break;
+                            }
+                            t => {
+                                return Err(format!(
+                                    "expected ',' or ')' in the values of key {k:?}, found {}",
+                                    found(t)
+                                ));
+                            }
+                        }
+                    }
+                    reqs.push(if *op == Tok::In {
+                        Req::In(k, vals)
+                    } else {
+                        Req::NotIn(k, vals)
+                    });
+                }
+                t => {
+                    return Err(format!(
+                        "expected an operator after key {k:?}, found {}",
+                        found(t)
+                    ));
+                }
             }
-            if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
-                return get(k.trim()).as_deref() == Some(v.trim());
+        }
+        if let Some(r) = reqs.last() {
+            check_requirement(r)?;
+        }
+        match toks.get(i) {
+            None => break,
+            // A comma needs a requirement after it (`a=b,` is refused).
+            Some(Tok::Comma) if i + 1 == toks.len() => {
+                return Err("expected a requirement after ','".into());
             }
-            let set = |rest: &str| -> Vec<String> {
-                rest.trim()
-                    .trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .collect()
-            };
-            if let Some((k, rest)) = t.split_once(" notin ") {
-                return get(k.trim()).is_none_or(|v| !set(rest).contains(&v));
+            Some(Tok::Comma) => i += 1,
+            t => {
+                return Err(format!(
+                    "expected ',' between requirements, found {}",
+                    found(t)
+                ));
             }
-            if let Some((k, rest)) = t.split_once(" in ") {
-                return get(k.trim()).is_some_and(|v| set(rest).contains(&v));
-            }
-            if let Some(k) = t.strip_prefix('!') {
-                return get(k.trim()).is_none();
-            }
-            get(t).is_some()
+        }
+    }
+    Ok(reqs)
+}
+
+fn selector_reqs_match(reqs: &[Req], labels: Option<&Node>) -> bool {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Node::scalar_text);
+    let num = |k: &str| get(k).and_then(|v| v.parse::<i64>().ok());
+    reqs.iter().all(|r| match r {
+        Req::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
+        Req::NotEq(k, v) => get(k).as_deref() != Some(v.as_str()),
+        Req::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
+        Req::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(&x)),
+        Req::Exists(k) => get(k).is_some(),
+        Req::NotExists(k) => get(k).is_none(),
+        Req::Gt(k, n) => num(k).is_some_and(|x| x > *n),
+        Req::Lt(k, n) => num(k).is_some_and(|x| x < *n),
+        Req::Never => false,
+    })
+}
+
+/// Kubernetes label selector syntax (see [`parse_selector`]); a malformed selector
+/// selects nothing (the build reports it where the selector is read).
+#[cfg(test)]
+fn label_selector_matches(sel: &str, labels: Option<&Node>) -> bool {
+    parse_selector(sel).is_ok_and(|reqs| selector_reqs_match(&reqs, labels))
+}
+
+/// The problem of a malformed `labelSelector` or `annotationSelector` in a patch target or
+/// a replacement's `select`/`reject` (Kustomize fails the build: "unable to parse
+/// requirement"), as the selector's node and a message.
+pub(super) fn selector_problem(sel: &Node) -> Option<(&Node, String)> {
+    ["labelSelector", "annotationSelector"]
+        .into_iter()
+        .find_map(|f| {
+            let n = sel.get(f)?;
+            let text = n.scalar_text()?;
+            let err = parse_selector(&text).err()?;
+            Some((n, format!("{f} {text:?} does not parse: {err}")))
         })
 }
 
@@ -440,6 +694,53 @@ mod tests {
         assert!(!label_selector_matches("app!=x", Some(&labels)));
         assert!(label_selector_matches("!missing,app", Some(&labels)));
         assert!(!label_selector_matches("tier notin (web)", Some(&labels)));
+    }
+
+    /// As `labels.Parse` reads them (each measured with kubectl kustomize v5.8 as a patch
+    /// target's `labelSelector` over `{tier: web, n: "5"}`, `{tier: batch}` and `{}`).
+    #[test]
+    fn label_selectors_parse_as_kubernetes_does() {
+        let a = Node::from_json(&serde_json::json!({"tier": "web", "n": "5"}), &None);
+        let b = Node::from_json(&serde_json::json!({"tier": "batch"}), &None);
+        let hits = |sel: &str| {
+            [Some(&a), Some(&b), None]
+                .iter()
+                .map(|l| label_selector_matches(sel, *l))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hits("tier in(web)"), [true, false, false]);
+        assert_eq!(hits("tier notin(web)"), [false, true, true]);
+        assert_eq!(hits("tier in (web,batch),!n"), [false, true, false]);
+        assert_eq!(hits("n>3"), [true, false, false]);
+        assert_eq!(hits("n<3"), [false, false, false]);
+        assert_eq!(hits("tier=web ,n=5"), [true, false, false]);
+        assert_eq!(hits("tier = web"), [true, false, false]);
+        assert_eq!(hits("tier==web"), [true, false, false]);
+        assert_eq!(hits("tier"), [true, true, false]);
+        assert_eq!(hits("tier in ()"), [false, false, false]);
+        assert_eq!(hits("tier="), [false, false, false]);
+        assert_eq!(hits("tier!="), [true, true, true]);
+        assert_eq!(hits(""), [true, true, true]);
+        assert_eq!(hits("Tier_X.y=web"), [false, false, false]);
+        for bad in [
+            "tier in (web",
+            "tier in web",
+            "tier web",
+            "=web",
+            "n>x",
+            "!",
+            "tier=we/b",
+            "tier=-web",
+            "a/b/c=x",
+            "Example.com/x=y",
+            "tier in (web/x)",
+            "tier=web,",
+            "tier in (web) b",
+            "tier = = web",
+            &format!("tier={}", "a".repeat(64)),
+        ] {
+            assert!(parse_selector(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

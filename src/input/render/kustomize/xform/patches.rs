@@ -586,6 +586,10 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         )
     };
     let (allow_name, allow_kind) = (flag("allowNameChange"), flag("allowKindChange"));
+    if let Some((n, msg)) = entry.get("target").and_then(super::selector_problem) {
+        b.problem_at(n, &k.file.path, msg);
+        return;
+    }
     let targets = entry.get("target").map(|t| select(acc, t));
     if let Some(t) = &targets
         && t.is_empty()

@@ -360,6 +360,13 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         .flatten()
     {
         let Some(s) = t.get("select") else { continue };
+        let bad = std::iter::once(s)
+            .chain(t.get("reject").and_then(Node::as_seq).into_iter().flatten())
+            .find_map(super::selector_problem);
+        if let Some((n, msg)) = bad {
+            b.problem_at(n, &k.file.path, msg);
+            continue;
+        }
         let sel = Selector::parse(s);
         let rejects: Vec<Selector> = t
             .get("reject")
@@ -409,6 +416,9 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                 // the ids following those of `b.misfits`.
                 let mut misfits: Vec<(FieldType, String)> = Vec::new();
                 let known = &b.misfits;
+                // What `create: true` makes (a list element by `[name=x]`, a map) points at the
+                // `fieldPaths` entry that made it, the line a person changes.
+                let made = with_role(&at.org, OriginRole::Kustomization).or_else(|| org.clone());
                 let mut write = |target: &mut Node| {
                     reached += 1;
                     let mut v = value.clone();
@@ -417,7 +427,11 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     let was = target
                         .org
                         .as_ref()
-                        .filter(|o| !org.as_ref().is_some_and(|k| same_place(o, k)))
+                        .filter(|o| {
+                            ![&org, &made]
+                                .iter()
+                                .any(|m| m.as_ref().is_some_and(|k| same_place(o, k)))
+                        })
                         .map(|o| Origin {
                             role: OriginRole::Target,
                             ..o.clone()
@@ -520,7 +534,7 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
                     }
                     *target = v;
                 };
-                for_each_mut(&mut x.node, segs, create, &org, &mut write);
+                for_each_mut(&mut x.node, segs, create, &made, &mut write);
                 for (id, n) in shared {
                     x.node.write_shared(id, &n);
                 }
