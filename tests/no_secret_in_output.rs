@@ -59,6 +59,10 @@ const CREDENTIALS: &[&str] = &[
     "redis-conf-passphrase-81",
     "quoted redis primary pass",
     "rabbit-conf-passphrase-19",
+    "redis-acl-passphrase-63",
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "sentinel-auth-passphrase-27",
+    "sentinel-peer-passphrase-44",
     "continued-props-head",
     "secret-tail-piece-42",
     "escaped-props-passphrase",
@@ -71,8 +75,14 @@ const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\n
 /// `\\u` escape inside a value.
 const PROPERTIES: &str = "server.ssl.enabled=false\nspring.datasource.password=spring-props-passphrase-5\napp.jwt.secret=continued-props-head\\\n    secret-tail-piece-42\nspring.mail.password=escaped-\\u0070rops-passphrase\n";
 
-/// A server's directives file (session wild46): Redis' `requirepass` and quoted `masterauth`.
-const REDIS_CONF: &str = "bind 0.0.0.0\nrequirepass redis-conf-passphrase-81\nmasterauth \"quoted redis primary pass\"\n";
+/// A server's directives file (session wild46): Redis' `requirepass` and quoted `masterauth`;
+/// ACL users with a password and a hashed one on the lines next to them, which no rule
+/// reports but a finding's snippet shows (session 31).
+const REDIS_CONF: &str = "bind 0.0.0.0\nuser alice on >redis-acl-passphrase-63 ~* +@all\nrequirepass redis-conf-passphrase-81\nuser bob on #9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 ~* +@all\nmasterauth \"quoted redis primary pass\"\n";
+
+/// Sentinel's `sentinel.conf`: a master's password after the master's name, and the
+/// sentinels' own, on lines around a monitored master.
+const SENTINEL_CONF: &str = "sentinel monitor mymaster 10.0.0.5 6379 2\nsentinel auth-pass mymaster sentinel-auth-passphrase-27\nsentinel sentinel-pass sentinel-peer-passphrase-44\nsentinel down-after-milliseconds mymaster 5000\n";
 
 /// RabbitMQ's `rabbitmq.conf`: `name = value` with a dotted name beside the password.
 const RABBITMQ_CONF: &str = "listeners.ssl.default = 5671\ndefault_user = orders\ndefault_pass = rabbit-conf-passphrase-19\n";
@@ -338,6 +348,7 @@ fn inputs() -> tempfile::TempDir {
         ("application.properties", PROPERTIES.as_bytes()),
         ("redis.conf", REDIS_CONF.as_bytes()),
         ("rabbitmq.conf", RABBITMQ_CONF.as_bytes()),
+        ("sentinel.conf", SENTINEL_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
     ])
 }
@@ -409,6 +420,7 @@ fn no_credential_in_inspect() {
         "application.properties",
         "redis.conf",
         "rabbitmq.conf",
+        "sentinel.conf",
     ] {
         let out = rg()
             .current_dir(d.path())

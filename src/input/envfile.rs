@@ -237,7 +237,12 @@ pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let entries = parse_directives(&file.text, &mut |at, msg| {
         problem(file, &mut problems, at, msg)
     });
-    document(file, nested(file, entries), problems)
+    let (value, spans) = nested(file, entries);
+    // The text's scan of credentials reads `name: value` and `name=value`, not a directive's
+    // `name value`: every credential of the document is marked from its place instead, so a
+    // value no rule reports (an ACL user's hashed password) is masked where the file is shown.
+    crate::source::secrets::mark_document(file, &value, &spans);
+    document(file, (value, spans), problems)
 }
 
 /// The entries of a directives text: a name up to white space or `=`, then an optional `=`,
@@ -268,8 +273,16 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
         }
         let key = &trimmed[..key_len];
         let rest = trimmed[key_len..].trim_start();
+        let with_equals = rest.starts_with('=');
         let rest = rest.strip_prefix('=').map_or(rest, str::trim_start);
         let value_start = p + (trimmed.len() - rest.len());
+        if !with_equals
+            && let Some(entries) =
+                redis_multi_word(key, rest, value_start, Span::new(p, p + key_len))
+        {
+            out.extend(entries);
+            continue;
+        }
         let value = match rest.as_bytes() {
             [q @ (b'"' | b'\''), .., last] if rest.len() >= 2 && last == q => {
                 let inner = &rest[1..rest.len() - 1];
@@ -289,6 +302,127 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
         });
     }
     out
+}
+
+/// The words of a Redis argument list with their offsets in `text`: split at white space, a
+/// word in double or single quotes read whole (Redis' `sdssplitargs`), its quotes dropped.
+fn redis_words(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if b[i] == b'"' || b[i] == b'\'' {
+            let q = b[i];
+            let close = text[i + 1..].find(q as char).map_or(b.len(), |j| i + 1 + j);
+            let word = text[i + 1..close].to_string();
+            i = (close + 1).min(b.len());
+            out.push((start, i, word));
+        } else {
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            out.push((start, i, text[start..i].to_string()));
+        }
+    }
+    out
+}
+
+/// Sentinel directives that name no master (`sentinel sentinel-pass PW`); every other one
+/// takes the master's name first (`sentinel auth-pass mymaster PW`).
+const SENTINEL_GLOBAL: &[&str] = &[
+    "sentinel-user",
+    "sentinel-pass",
+    "announce-ip",
+    "announce-port",
+    "announce-hostnames",
+    "resolve-hostnames",
+    "deny-scripts-reconfig",
+    "myid",
+    "current-epoch",
+];
+
+/// Redis' directives of several words whose first words name what the last ones are, read so
+/// that a credential is a value of its own under a name that says so (its mask then covers it
+/// wherever the file is shown, a finding's neighbouring lines included):
+/// - `sentinel auth-pass mymaster PW` is `sentinel.mymaster.auth-pass = PW`, and
+///   `sentinel sentinel-pass PW` is `sentinel.sentinel-pass = PW`;
+/// - an ACL user, `user alice on >PW ~* +@all`, is `user.alice.rules = on ~* +@all` with each
+///   password rule (`>PW`, or `<PW`, which removes one) a `user.alice.password` value of its
+///   own (`password_2`, … for more) and each hashed one (`#HEX`) a `password_hash`.
+///
+/// None for any other line, and for one-word values (Mosquitto's `user mosquitto` is the
+/// account it runs as).
+fn redis_multi_word(key: &str, rest: &str, at: usize, key_span: Span) -> Option<Vec<Entry>> {
+    let is = |w: &str| key.eq_ignore_ascii_case(w);
+    if !(is("sentinel") || is("user")) {
+        return None;
+    }
+    let words = redis_words(rest);
+    if words.len() < 2 {
+        return None;
+    }
+    let entry = |name: String, from: usize, to: usize, value: String| Entry {
+        key: name,
+        value,
+        key_span,
+        value_span: Span::new(at + from, at + to),
+    };
+    let tail = |from: usize| {
+        let (s, _, _) = words[from];
+        let e = words[words.len() - 1].1;
+        let value = if words.len() - from == 1 {
+            words[from].2.clone()
+        } else {
+            rest[s..e].to_string()
+        };
+        (s, e, value)
+    };
+    if is("sentinel") {
+        let sub = &words[0].2;
+        let (name, from) =
+            if SENTINEL_GLOBAL.contains(&sub.to_ascii_lowercase().as_str()) || words.len() < 3 {
+                (format!("{key}.{sub}"), 1)
+            } else {
+                (format!("{key}.{}.{sub}", words[1].2), 2)
+            };
+        let (s, e, value) = tail(from);
+        return Some(vec![entry(name, s, e, value)]);
+    }
+    let user = &words[0].2;
+    let mut out = Vec::new();
+    let mut rules: Vec<&str> = Vec::new();
+    let (mut passwords, mut hashes) = (0, 0);
+    for (s, e, w) in &words[1..] {
+        let numbered = |n: usize, base: &str| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}_{n}")
+            }
+        };
+        if let Some(pw) = w.strip_prefix('>').or_else(|| w.strip_prefix('<')) {
+            passwords += 1;
+            let name = format!("{key}.{user}.{}", numbered(passwords, "password"));
+            out.push(entry(name, s + 1, *e, pw.to_string()));
+        } else if let Some(hash) = w.strip_prefix('#') {
+            hashes += 1;
+            let name = format!("{key}.{user}.{}", numbered(hashes, "password_hash"));
+            out.push(entry(name, *s, *e, hash.to_string()));
+        } else {
+            rules.push(w);
+        }
+    }
+    let (s, e) = (words[1].0, words[words.len() - 1].1);
+    out.insert(
+        0,
+        entry(format!("{key}.{user}.rules"), s, e, rules.join(" ")),
+    );
+    Some(out)
 }
 
 fn problem(file: &SourceFile, problems: &mut Vec<Problem>, at: usize, msg: String) {
@@ -769,6 +903,38 @@ mod tests {
         ] {
             assert!(!is_directives_name(n), "{n}");
         }
+    }
+
+    /// Redis' directives of several words: a sentinel's master password and an ACL user's
+    /// passwords are values of their own, under names that say what they are (session 31: the
+    /// whole line was one value under `sentinel` or `user`, so no credential name covered the
+    /// password, and a finding on the next line showed it).
+    #[test]
+    fn redis_multi_word_directives() {
+        let text = "sentinel monitor mymaster 10.0.0.5 6379 2\nsentinel auth-pass mymaster \"p w\"\nsentinel sentinel-pass peerpw\nuser alice on >pw1 ~* >pw2 #abc123 +@all\n";
+        let l = load("sentinel.conf", text);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        let v = &l.documents[0].value;
+        assert_eq!(
+            v["sentinel"]["mymaster"]["monitor"],
+            json!("10.0.0.5 6379 2")
+        );
+        assert_eq!(v["sentinel"]["mymaster"]["auth-pass"], json!("p w"));
+        assert_eq!(v["sentinel"]["sentinel-pass"], json!("peerpw"));
+        assert_eq!(v["user"]["alice"]["rules"], json!("on ~* +@all"));
+        assert_eq!(v["user"]["alice"]["password"], json!("pw1"));
+        assert_eq!(v["user"]["alice"]["password_2"], json!("pw2"));
+        assert_eq!(v["user"]["alice"]["password_hash"], json!("abc123"));
+        // A one-word `user` (Mosquitto's account) stays a plain value, at the top.
+        let l = load("mosquitto.conf", "user mosquitto\n");
+        assert_eq!(l.documents[0].value["user"], json!("mosquitto"));
+        // Findings point at the directive, key through value.
+        let l = load("sentinel.conf", text);
+        assert_eq!(
+            focus(&l, &["sentinel", "mymaster", "auth-pass"]),
+            (2, 1, 2, 34)
+        );
+        assert_eq!(focus(&l, &["user", "alice", "password"]), (4, 1, 4, 19));
     }
 
     #[test]
