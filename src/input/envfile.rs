@@ -1124,7 +1124,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn loaders_never_panic_and_spans_are_char_aligned(text in "(\\PC|[=:#!'\"`\\\\ \t\r\n.]|export |\\\\u00)*") {
+        fn loaders_never_panic_and_spans_are_char_aligned(text in "(\\PC|[=:#!'\"`\\\\ \t\r\n.<>]|export |\\\\u00|\nuser |\nsentinel )*") {
             let l = load(".env", &text);
             proptest::prop_assert!(char_aligned(&l, &text));
             let l = load("application.properties", &text);
