@@ -58,6 +58,11 @@ fn names() {
         "dbPassword2",
         "API_TOKEN3_OLD",
         "MYSQLPASSWORD2",
+        // pre-shared keys (Mosquitto's bridge_psk, WPA_PSK, IPsec)
+        "bridge_psk",
+        "WPA_PSK",
+        "IPSEC_PRE_SHARED_KEY",
+        "preSharedKey",
     ] {
         assert!(secret_name(n), "{n}");
     }
@@ -95,6 +100,9 @@ fn names() {
         "SHA256",
         "OAUTH2",
         "PASSWORDS4ALL",
+        "psk_file",
+        "psk_hint",
+        "PSK_IDENTITY",
     ] {
         assert!(!secret_name(n), "{n}");
     }
