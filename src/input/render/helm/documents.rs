@@ -493,12 +493,7 @@ pub(super) fn split_documents(
                         for (coll, mut pending) in partial_pending {
                             pending.segments =
                                 base + pending.segments.start..base + pending.segments.end;
-                            ranges
-                                .iterations
-                                .entry(coll)
-                                .or_default()
-                                .pending
-                                .push(pending);
+                            ranges.defer(coll, pending);
                         }
                         segments.extend(from_partial);
                     }
@@ -506,12 +501,7 @@ pub(super) fn split_documents(
                 }
                 if let Some((coll, mut pending)) = untold_field.take() {
                     pending.segments = first_segment..segments.len();
-                    ranges
-                        .iterations
-                        .entry(coll)
-                        .or_default()
-                        .pending
-                        .push(pending);
+                    ranges.defer(coll, pending);
                 }
                 // Fields printed before the sibling that told their element: their segments
                 // point at the element's field, not at the collection's key.
@@ -983,6 +973,18 @@ struct RangeReading {
     told: FastMap<(usize, usize), Vec<String>>,
     /// A partial's field no sibling told yet, for the caller to note with its segments.
     untold: Option<(Vec<String>, Pending)>,
+}
+
+impl RangeReading {
+    /// Keeps a field no sibling told yet with the iteration of its collection, for the
+    /// sibling printed later to tell.
+    fn defer(&mut self, coll: Vec<String>, pending: Pending) {
+        self.iterations
+            .entry(coll)
+            .or_default()
+            .pending
+            .push(pending);
+    }
 }
 
 /// The text an action printed, without the quotes `quote`/`squote` put around it.

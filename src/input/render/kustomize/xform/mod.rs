@@ -546,6 +546,12 @@ fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
                         ));
                     }
                     i += 2;
+                    let unclosed = |t: Option<&Tok>| {
+                        format!(
+                            "expected ',' or ')' in the values of key {k:?}, found {}",
+                            found(t)
+                        )
+                    };
                     let mut vals = Vec::new();
                     loop {
                         match toks.get(i) {
@@ -559,10 +565,7 @@ fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
                                         break;
                                     }
                                     t => {
-                                        return Err(format!(
-                                            "expected ',' or ')' in the values of key {k:?}, found {}",
-                                            found(t)
-                                        ));
+                                        return Err(unclosed(t));
                                     }
                                 }
                             }
@@ -579,10 +582,7 @@ fn parse_selector(sel: &str) -> Result<Vec<Req>, String> {
                                 break;
                             }
                             t => {
-                                return Err(format!(
-                                    "expected ',' or ')' in the values of key {k:?}, found {}",
-                                    found(t)
-                                ));
+                                return Err(unclosed(t));
                             }
                         }
                     }
