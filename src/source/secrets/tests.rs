@@ -812,6 +812,33 @@ fn quoted_program_passwords_are_read_whole() {
 }
 
 /// Credentials in the forms of other languages written inside a text (a ConfigMap's nginx
+/// Redis' ACL users and Sentinel's passwords in a text that is no `redis.conf` of its own (a
+/// values file's block): `inspect values.yaml` printed them (session 31). Prose that names a
+/// user is left as it is.
+#[test]
+fn redis_acl_and_sentinel_passwords_in_text_are_found() {
+    let text = concat!(
+        "redisConf: |\n",
+        "  user app on >Ua3sD6fG9hJk ~* +@all\n",
+        "  user ro on #9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 &* +@read\n",
+        "  sentinel auth-pass mymaster Sa4dF7gH1jKl\n",
+        "  sentinel sentinel-pass Sp5eR8tY2uIo\n",
+        "  sentinel monitor mymaster 10.0.0.5 6379 2\n",
+        "notes: |\n",
+        "  user clicks >Next to go on\n",
+    );
+    let masked: Vec<&str> = scan(text).iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        masked,
+        [
+            "Ua3sD6fG9hJk",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "Sa4dF7gH1jKl",
+            "Sp5eR8tY2uIo",
+        ]
+    );
+}
+
 /// configuration, a script, Maven's settings.xml): `inspect` and `render` printed them.
 #[test]
 fn credentials_in_headers_elements_and_user_options_are_found() {

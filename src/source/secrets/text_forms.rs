@@ -69,6 +69,55 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     }
 }
 
+/// Redis' directives of several words that end in or hold a password, wherever such a file's
+/// text stands (a values file's block, a ConfigMap entry): an ACL user's password rules
+/// (`user app on >PW ~* +@all`: each `>PW`/`<PW`, and each hashed `#HEX`) and Sentinel's
+/// `sentinel auth-pass MASTER PW` / `sentinel sentinel-pass PW`. `line` is a line that is no
+/// `key: value` pair, at byte `base` of the text.
+pub(super) fn redis_passwords(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let lead = line.len() - line.trim_start().len();
+    let mut words = Vec::new();
+    let mut at = lead;
+    for w in line[lead..].split([' ', '\t']) {
+        if !w.is_empty() {
+            words.push((at, w.trim_end_matches('\r')));
+        }
+        at += w.len() + 1;
+    }
+    let Some(&(_, first)) = words.first() else {
+        return;
+    };
+    if first.eq_ignore_ascii_case("user") && words.len() >= 3 {
+        // An ACL rule list: a key, channel or command rule beside the passwords (`on` alone
+        // is a word of prose too).
+        let acl = words[2..].iter().any(|(_, w)| {
+            matches!(
+                *w,
+                "nopass" | "resetpass" | "allkeys" | "allchannels" | "allcommands"
+            ) || w.starts_with(['~', '+', '&', '%'])
+        });
+        if !acl {
+            return;
+        }
+        for &(at, w) in &words[2..] {
+            if w.len() > 1 && w.starts_with(['>', '<', '#']) {
+                out.push(base + at + 1..base + at + w.len());
+            }
+        }
+    } else if first.eq_ignore_ascii_case("sentinel") && words.len() >= 3 {
+        let sub = words[1].1.to_ascii_lowercase();
+        let n = match sub.as_str() {
+            "auth-pass" => 4,
+            "sentinel-pass" => 3,
+            _ => return,
+        };
+        if words.len() == n {
+            let (at, w) = words[n - 1];
+            out.push(base + at..base + at + w.len());
+        }
+    }
+}
+
 /// pgbouncer's `auth_file` (`userlist.txt`): a block of its own (a block scalar's lines, or
 /// a whole text) whose every line is two quoted strings, `"user" "password"`, or a comment:
 /// the passwords (or their `md5…`/`SCRAM-SHA-256$…` hashes; an md5 hash logs in as well as
