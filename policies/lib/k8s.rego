@@ -269,6 +269,17 @@ container_kind := {
 	"executor": "executor",
 	"runner": "runner",
 	"application": "application-wide",
+	"kafkaContainer": "Kafka container template",
+	"initContainer": "init container template",
+	"zookeeperContainer": "ZooKeeper container template",
+	"topicOperatorContainer": "Topic Operator container template",
+	"userOperatorContainer": "User Operator container template",
+	"tlsSidecarContainer": "TLS sidecar container template",
+	"cruiseControlContainer": "Cruise Control container template",
+	"kafkaExporterContainer": "Kafka Exporter container template",
+	"connectContainer": "Connect container template",
+	"buildContainer": "build container template",
+	"bridgeContainer": "Bridge container template",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -714,6 +725,8 @@ _spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainer
 # executor that set none: a partial record, read by the rules about images.
 _spark_app(at) := {"at": at, "self": "application", "partial": true, "lists": []}
 
+_strimzi(at, self) := {"at": at, "self": self, "partial": true, "lists": []}
+
 _prometheus_pod(names) := {"at": ["spec"], "lists": ["containers", "initContainers"], "pod_security": "securityContext", "operator_containers": array.concat(names, ["init-config-reloader"])}
 
 _summerwind_runner(at) := {"at": at, "self": "runner", "partial": true, "lists": ["containers", "initContainers", "sidecarContainers"]}
@@ -755,6 +768,35 @@ custom_container_units := {
 	# only) and `initContainers`, added to the Spilo pod whose securityContext the operator
 	# writes from its own configuration: partial records (image, env, privileged are read)
 	"acid.zalan.do": {"postgresql": [{"at": ["spec"], "lists": ["sidecars", "initContainers"], "operator_pod": true}]},
+	# Strimzi: the container templates (env, securityContext, volumeMounts) the operator merges
+	# into the containers it builds, writing the rest through its pod security provider:
+	# partial records, one per template
+	"kafka.strimzi.io": {
+		"Kafka": [
+			_strimzi(["spec", "kafka", "template", "kafkaContainer"], "kafkaContainer"),
+			_strimzi(["spec", "kafka", "template", "initContainer"], "initContainer"),
+			_strimzi(["spec", "zookeeper", "template", "zookeeperContainer"], "zookeeperContainer"),
+			_strimzi(["spec", "entityOperator", "template", "topicOperatorContainer"], "topicOperatorContainer"),
+			_strimzi(["spec", "entityOperator", "template", "userOperatorContainer"], "userOperatorContainer"),
+			_strimzi(["spec", "entityOperator", "template", "tlsSidecarContainer"], "tlsSidecarContainer"),
+			_strimzi(["spec", "cruiseControl", "template", "cruiseControlContainer"], "cruiseControlContainer"),
+			_strimzi(["spec", "kafkaExporter", "template", "container"], "kafkaExporterContainer"),
+		],
+		"KafkaNodePool": [
+			_strimzi(["spec", "template", "kafkaContainer"], "kafkaContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+		],
+		"KafkaConnect": [
+			_strimzi(["spec", "template", "connectContainer"], "connectContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+			_strimzi(["spec", "template", "buildContainer"], "buildContainer"),
+		],
+		"KafkaMirrorMaker2": [
+			_strimzi(["spec", "template", "connectContainer"], "connectContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+		],
+		"KafkaBridge": [_strimzi(["spec", "template", "bridgeContainer"], "bridgeContainer")],
+	},
 	# ECK: the application's `image`, its main container's (partial, read by the image rules)
 	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [_spark_app(["spec"])]},
 	"kibana.k8s.elastic.co": {"Kibana": [_spark_app(["spec"])]},
@@ -964,7 +1006,12 @@ _task_part(c) := sprintf(", task %q", [c.task]) if {
 
 # Container records that are one of a kind in their object and carry no name: a Tekton
 # stepTemplate, a Spark driver or executor (or the application's defaults), the summerwind runner.
-_single_containers := {"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application"}
+_single_containers := {
+	"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application",
+	"kafkaContainer", "initContainer", "zookeeperContainer", "topicOperatorContainer", "userOperatorContainer",
+	"tlsSidecarContainer", "cruiseControlContainer", "kafkaExporterContainer", "connectContainer", "buildContainer",
+	"bridgeContainer",
+}
 
 # A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
 container_name(c) := n if {
