@@ -61,6 +61,14 @@ _ray(at) := [
 
 _replicas(field) := [{"at": ["spec", field, "{}", "template"], "unit": "replica"}]
 
+_eck_app(name) := [{"at": ["spec", "podTemplate"], "unit": "pod template", "operator_containers": [name]}]
+
+_eck_beat(main) := [
+	object.union({"at": ["spec", "daemonSet", "podTemplate"], "unit": "daemon set"}, main),
+	object.union({"at": ["spec", "deployment", "podTemplate"], "unit": "deployment"}, main),
+	object.union({"at": ["spec", "statefulSet", "podTemplate"], "unit": "stateful set"}, main),
+]
+
 custom_pod_template_sets := {
 	# KubeRay: the head and each worker group; a RayJob's or RayService's embedded cluster, and
 	# a RayJob's submitter Job
@@ -88,12 +96,25 @@ custom_pod_template_sets := {
 		{"at": ["spec", "leaderWorkerTemplate", "leaderTemplate"], "unit": "leader"},
 		{"at": ["spec", "leaderWorkerTemplate", "workerTemplate"], "unit": "workers"},
 	]},
+	# Elastic Cloud on Kubernetes (ECK): each node set's pod template of an Elasticsearch, the
+	# pod template of the other applications (a Beat's under `daemonSet` or `deployment`). The
+	# operator builds the application's own container and merges the template's container of
+	# its name over it (`operator_containers`, for a Beat and an Agent the beat's type or
+	# `agent`), writing its securityContext (by stack version), probes and resources: partial.
+	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [{"at": ["spec", "nodeSets", "*", "podTemplate"], "unit": "node set", "name": "name", "operator_containers": ["elasticsearch"]}]},
+	"kibana.k8s.elastic.co": {"Kibana": _eck_app("kibana")},
+	"apm.k8s.elastic.co": {"ApmServer": _eck_app("apm-server")},
+	"enterprisesearch.k8s.elastic.co": {"EnterpriseSearch": _eck_app("enterprise-search")},
+	"logstash.k8s.elastic.co": {"Logstash": _eck_app("logstash")},
+	"maps.k8s.elastic.co": {"ElasticMapsServer": _eck_app("maps")},
+	"beat.k8s.elastic.co": {"Beat": _eck_beat({"operator_container_at": ["spec", "type"]})},
+	"agent.k8s.elastic.co": {"Agent": _eck_beat({"operator_containers": ["agent"]})},
 	# Flink Kubernetes operator: the common pod template, merged by the operator into the job
 	# manager's and the task managers' own (their fields winning), see _flink_pod_security
 	"flink.apache.org": {"FlinkDeployment": [
-		{"at": ["spec", "podTemplate"], "unit": "pod template"},
-		{"at": ["spec", "jobManager", "podTemplate"], "unit": "job manager", "merged_under": ["spec", "podTemplate"]},
-		{"at": ["spec", "taskManager", "podTemplate"], "unit": "task manager", "merged_under": ["spec", "podTemplate"]},
+		{"at": ["spec", "podTemplate"], "unit": "pod template", "main_container": "flink-main-container"},
+		{"at": ["spec", "jobManager", "podTemplate"], "unit": "job manager", "merged_under": ["spec", "podTemplate"], "main_container": "flink-main-container"},
+		{"at": ["spec", "taskManager", "podTemplate"], "unit": "task manager", "merged_under": ["spec", "podTemplate"], "main_container": "flink-main-container"},
 	]},
 }
 
@@ -248,6 +269,17 @@ container_kind := {
 	"executor": "executor",
 	"runner": "runner",
 	"application": "application-wide",
+	"kafkaContainer": "Kafka container template",
+	"initContainer": "init container template",
+	"zookeeperContainer": "ZooKeeper container template",
+	"topicOperatorContainer": "Topic Operator container template",
+	"userOperatorContainer": "User Operator container template",
+	"tlsSidecarContainer": "TLS sidecar container template",
+	"cruiseControlContainer": "Cruise Control container template",
+	"kafkaExporterContainer": "Kafka Exporter container template",
+	"connectContainer": "Connect container template",
+	"buildContainer": "build container template",
+	"bridgeContainer": "Bridge container template",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -344,7 +376,7 @@ containers_of(doc) := ((pod_containers_of(doc) | argo_containers_of(doc)) | cust
 # The containers of each pod template of a custom resource with several
 # (custom_pod_template_sets), each record carrying its template's pod-level securityContext
 # (`pod_security`) and the template's label (`unit_label`).
-template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_pod_security(doc, t), "unit_label": t.label, "metadata_paths": _template_metadata_paths(t)}) |
+template_set_containers_of(doc) := {object.union(c_, _template_record(doc, t)) |
 	some t in custom_templates_of(doc)
 	spec_path := array.concat(t.path, ["spec"])
 	spec := object.get(doc, spec_path, null)
@@ -355,7 +387,116 @@ template_set_containers_of(doc) := {object.union(c_, {"pod_security": _template_
 	some i, c in list
 	is_object(c)
 	not injected(c)
-	c_ := {"value": c, "path": array.concat(spec_path, [field, i]), "field": field}
+	c_ := object.union(
+		{"value": c, "path": array.concat(spec_path, [field, i]), "field": field},
+		object.union(_merged_under_container(doc, t.entry, field, i, c), _operator_container(doc, t, field, i, c)),
+	)
+} | {object.union(c_, _template_record(doc, t)) |
+	# the operator's main container of a pod whose templates name none (`main_container`)
+	some t in custom_templates_of(doc)
+	name := t.entry.main_container
+	not _names_container(doc, t, name)
+	not _main_container_elsewhere(doc, t)
+	c_ := {"value": {"name": name}, "path": array.concat(t.path, ["spec"]), "field": "containers", "added_by_operator": true}
+}
+
+_template_record(doc, t) := {"pod_security": _template_pod_security(doc, t), "unit_label": t.label, "metadata_paths": _template_metadata_paths(t)}
+
+# A container of a template merged over another template's (a Flink job or task manager's over
+# the common pod template's), as {"defaults": {value, path}}: the container at the same position
+# of the same list (the operator's default), or of the same name when the deployment's
+# flinkConfiguration sets `kubernetes.operator.pod-template.merge-arrays-by-name`. The
+# container's fields win; the rules about a missing setting read both (container_security).
+_merged_under_container(doc, entry, field, i, c) := {"defaults": {"value": base, "path": path}} if {
+	is_array(entry.merged_under)
+	some path in _merged_under_paths(doc, entry, field, i, c)
+	base := object.get(doc, path, null)
+	is_object(base)
+} else := {}
+
+_merged_under_paths(doc, entry, field, i, c) := {array.concat(entry.merged_under, ["spec", field, i])} if {
+	not _merge_by_name(doc)
+}
+
+_merged_under_paths(doc, entry, field, _, c) := {array.concat(entry.merged_under, ["spec", field, j]) |
+	is_string(c.name)
+	some j, base in object.get(doc, array.concat(entry.merged_under, ["spec", field]), [])
+	is_object(base)
+	base.name == c.name
+} if _merge_by_name(doc)
+
+_merge_by_name(doc) if _flink_flag(doc.spec.flinkConfiguration["kubernetes.operator.pod-template.merge-arrays-by-name"])
+
+_flink_flag(v) if v == true
+
+_flink_flag(v) if {
+	is_string(v)
+	lower(trim_space(v)) == "true"
+}
+
+# A container of the common template that every job and task manager template replaces field by
+# field (their containers at its position, or of its name): it runs in no pod as written.
+_merged_over_everywhere(doc, t, field, i, c) if {
+	count(_managers_of(doc, t)) > 0
+	every other in _managers_of(doc, t) {
+		_replaced_in(doc, other, field, i, c)
+	}
+}
+
+# The templates merged over a template (a Flink deployment's job and task managers' over the
+# common one), as table entries; those that are not written count too.
+_managers_of(doc, t) := [e | some e in custom_pod_template_sets[_group_of(doc)][doc.kind]; e.merged_under == t.entry.at]
+
+_replaced_in(doc, entry, field, i, c) if {
+	not _merge_by_name(doc)
+	is_object(object.get(doc, array.concat(entry.at, ["spec", field, i]), null))
+}
+
+_replaced_in(doc, entry, field, _, c) if {
+	_merge_by_name(doc)
+	is_string(c.name)
+	some other in object.get(doc, array.concat(entry.at, ["spec", field]), [])
+	is_object(other)
+	other.name == c.name
+}
+
+# A container that the operator builds itself and merges the template's container of the same
+# name over (`operator_containers`: ECK's `elasticsearch`, `kibana`...): the operator writes its
+# securityContext, probes and resources, so it is a partial record (the rules about a missing
+# setting skip it, those about a setting that is there report it). A common Flink template's
+# container that every manager template replaces is partial too (above).
+_operator_container(doc, t, field, i, c) := {"partial": true} if {
+	field == "containers"
+	c.name in _operator_container_names(doc, t.entry)
+} else := {"partial": true} if {
+	_merged_over_everywhere(doc, t, field, i, c)
+} else := {}
+
+_operator_container_names(doc, entry) := {n | some n in entry.operator_containers} | {n |
+	n := object.get(doc, entry.operator_container_at, null)
+	is_string(n)
+}
+
+# Whether a pod's templates name its main container: the template's own, or the template it is
+# merged over.
+_names_container(doc, t, name) if {
+	some c in object.get(doc, array.concat(t.path, ["spec", "containers"]), [])
+	c.name == name
+}
+
+# A common template's main container is described by the managers' templates when each of them
+# has one (they are merged over it).
+_main_container_elsewhere(doc, t) if {
+	count(_managers_of(doc, t)) > 0
+	every e in _managers_of(doc, t) {
+		is_object(object.get(doc, e.at, null))
+	}
+}
+
+_names_container(doc, t, name) if {
+	is_array(t.entry.merged_under)
+	some c in object.get(doc, array.concat(t.entry.merged_under, ["spec", "containers"]), [])
+	c.name == name
 }
 
 # Where a template's pod metadata (annotations, labels) is, first the one that wins: its own;
@@ -584,6 +725,10 @@ _spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainer
 # executor that set none: a partial record, read by the rules about images.
 _spark_app(at) := {"at": at, "self": "application", "partial": true, "lists": []}
 
+_strimzi(at, self) := {"at": at, "self": self, "partial": true, "lists": []}
+
+_prometheus_pod(names) := {"at": ["spec"], "lists": ["containers", "initContainers"], "pod_security": "securityContext", "operator_containers": array.concat(names, ["init-config-reloader"])}
+
 _summerwind_runner(at) := {"at": at, "self": "runner", "partial": true, "lists": ["containers", "initContainers", "sidecarContainers"]}
 
 custom_container_units := {
@@ -609,6 +754,58 @@ custom_container_units := {
 			_spark_app(["spec", "template"]),
 		],
 	},
+	# Prometheus operator: `containers` and `initContainers` beside the pod's settings in the
+	# spec; a listed container of the name of one the operator generates is a strategic merge
+	# patch over it (partial), any other an added container, with spec.securityContext as the
+	# pod's
+	"monitoring.coreos.com": {
+		"Prometheus": [_prometheus_pod(["prometheus", "config-reloader", "thanos-sidecar"])],
+		"PrometheusAgent": [_prometheus_pod(["prometheus", "config-reloader"])],
+		"Alertmanager": [_prometheus_pod(["alertmanager", "config-reloader"])],
+		"ThanosRuler": [_prometheus_pod(["thanos-ruler", "config-reloader"])],
+	},
+	# Zalando's postgres-operator: a cluster's `sidecars` (name, image, env, ports and resources
+	# only) and `initContainers`, added to the Spilo pod whose securityContext the operator
+	# writes from its own configuration: partial records (image, env, privileged are read)
+	"acid.zalan.do": {"postgresql": [{"at": ["spec"], "lists": ["sidecars", "initContainers"], "operator_pod": true}]},
+	# Strimzi: the container templates (env, securityContext, volumeMounts) the operator merges
+	# into the containers it builds, writing the rest through its pod security provider:
+	# partial records, one per template
+	"kafka.strimzi.io": {
+		"Kafka": [
+			_strimzi(["spec", "kafka", "template", "kafkaContainer"], "kafkaContainer"),
+			_strimzi(["spec", "kafka", "template", "initContainer"], "initContainer"),
+			_strimzi(["spec", "zookeeper", "template", "zookeeperContainer"], "zookeeperContainer"),
+			_strimzi(["spec", "entityOperator", "template", "topicOperatorContainer"], "topicOperatorContainer"),
+			_strimzi(["spec", "entityOperator", "template", "userOperatorContainer"], "userOperatorContainer"),
+			_strimzi(["spec", "entityOperator", "template", "tlsSidecarContainer"], "tlsSidecarContainer"),
+			_strimzi(["spec", "cruiseControl", "template", "cruiseControlContainer"], "cruiseControlContainer"),
+			_strimzi(["spec", "kafkaExporter", "template", "container"], "kafkaExporterContainer"),
+		],
+		"KafkaNodePool": [
+			_strimzi(["spec", "template", "kafkaContainer"], "kafkaContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+		],
+		"KafkaConnect": [
+			_strimzi(["spec", "template", "connectContainer"], "connectContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+			_strimzi(["spec", "template", "buildContainer"], "buildContainer"),
+		],
+		"KafkaMirrorMaker2": [
+			_strimzi(["spec", "template", "connectContainer"], "connectContainer"),
+			_strimzi(["spec", "template", "initContainer"], "initContainer"),
+		],
+		"KafkaBridge": [_strimzi(["spec", "template", "bridgeContainer"], "bridgeContainer")],
+	},
+	# ECK: the application's `image`, its main container's (partial, read by the image rules)
+	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [_spark_app(["spec"])]},
+	"kibana.k8s.elastic.co": {"Kibana": [_spark_app(["spec"])]},
+	"apm.k8s.elastic.co": {"ApmServer": [_spark_app(["spec"])]},
+	"enterprisesearch.k8s.elastic.co": {"EnterpriseSearch": [_spark_app(["spec"])]},
+	"logstash.k8s.elastic.co": {"Logstash": [_spark_app(["spec"])]},
+	"maps.k8s.elastic.co": {"ElasticMapsServer": [_spark_app(["spec"])]},
+	"beat.k8s.elastic.co": {"Beat": [_spark_app(["spec"])]},
+	"agent.k8s.elastic.co": {"Agent": [_spark_app(["spec"])]},
 	# Flink Kubernetes operator: the deployment's `image` (and `imagePullPolicy`) is the main
 	# container's (`flink-main-container`, which pod templates name without an image)
 	"flink.apache.org": {"FlinkDeployment": [_spark_app(["spec"])]},
@@ -648,6 +845,12 @@ custom_pod_levels := {
 		"RunnerDeployment": [{"at": ["spec", "template", "spec"], "fields": ["volumes"]}],
 		"RunnerReplicaSet": [{"at": ["spec", "template", "spec"], "fields": ["volumes"]}],
 		"Runner": [{"at": ["spec"], "fields": ["volumes"]}],
+	},
+	"monitoring.coreos.com": {
+		"Prometheus": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}],
+		"PrometheusAgent": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}],
+		"Alertmanager": [{"at": ["spec"], "fields": ["volumes"]}],
+		"ThanosRuler": [{"at": ["spec"], "fields": ["volumes"]}],
 	},
 	"argoproj.io": {
 		"Workflow": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
@@ -715,7 +918,7 @@ _unit_containers(doc, unit, at) := {c_ |
 	is_object(c)
 	not injected(c)
 	path := array.concat(at, [field, j])
-	c_ := object.union({"value": c, "path": path, "field": field}, _defaults(doc, unit, at, field))
+	c_ := object.union(object.union({"value": c, "path": path, "field": field}, _defaults(doc, unit, at, field)), _unit_operator_container(unit, c))
 } | {c_ |
 	field := unit.self
 	c := object.get(doc, at, null)
@@ -726,6 +929,14 @@ _unit_containers(doc, unit, at) := {c_ |
 	is_object(c)
 	c_ := {"value": c, "path": array.concat(at, [field]), "field": field, "partial": true}
 }
+
+# A container of the unit's lists that the operator builds itself and patches with the listed
+# one of the same name (the Prometheus operator's `prometheus`, `config-reloader`...): partial.
+_unit_operator_container(unit, c) := {"partial": true} if {
+	c.name in unit.operator_containers
+} else := {"partial": true} if {
+	unit.operator_pod == true
+} else := {}
 
 _defaults(doc, unit, at, field) := {"defaults": {"value": v, "path": path}} if {
 	unit.defaults_for == field
@@ -781,6 +992,8 @@ label_of(doc) := sprintf("%s %s/%s", [doc.kind, namespace_of(doc), name_of(doc)]
 
 container_label_of(doc, c) := sprintf("%s%s, %s", [label_of(doc), _task_part(c), container_kind[c.field]]) if {
 	c.field in _single_containers
+} else := sprintf("%s%s, %s %q (the operator's main container, which the template does not list)", [label_of(doc), _task_part(c), container_kind[c.field], container_name(c)]) if {
+	c.added_by_operator == true
 } else := sprintf("%s%s, %s %q", [label_of(doc), _task_part(c), container_kind[c.field], container_name(c)])
 
 # `, task "build"` for the steps of a pipeline task's embedded taskSpec; `, worker group
@@ -793,7 +1006,12 @@ _task_part(c) := sprintf(", task %q", [c.task]) if {
 
 # Container records that are one of a kind in their object and carry no name: a Tekton
 # stepTemplate, a Spark driver or executor (or the application's defaults), the summerwind runner.
-_single_containers := {"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application"}
+_single_containers := {
+	"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application",
+	"kafkaContainer", "initContainer", "zookeeperContainer", "topicOperatorContainer", "userOperatorContainer",
+	"tlsSidecarContainer", "cruiseControlContainer", "kafkaExporterContainer", "connectContainer", "buildContainer",
+	"bridgeContainer",
+}
 
 # A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
 container_name(c) := n if {
