@@ -177,6 +177,14 @@ fn builds_equal_kubectl_kustomize() {
         // space, `>`, an empty value in a set (session kwild29: a Flux sharding overlay's
         // `annotationSelector: "!sharding.fluxcd.io/role"`, a SAS Viya overlay's `in (...)`).
         ("label-selector-syntax", "label-selector-syntax"),
+        // Target list elements without the merge key (a port with no `port`, an env entry
+        // or a container with no `name`) merged as kyaml's row walk does: the key-less
+        // element's empty row deletes the keyed ones, the final pass restarts the list at it
+        // (kwild28's open item, differential seed 162 case 139).
+        ("keyless-target-elements", "keyless-target-elements"),
+        // A merge key written as a bare null in a list merged into itself: the walk drops
+        // the key, the final pass restarts the list at that element (kwild28's open item).
+        ("bare-null-merge-keys", "bare-null-merge-keys"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",

@@ -774,6 +774,15 @@ impl KyamlSelfMerge {
             });
             let val = src.filter(|&e| {
                 self.walked[e] = true;
+                // kyaml's walk drops a null field, a null key too: the walked element has no
+                // key left for the final pass, which restarts the list at it (measured with
+                // kubectl kustomize v5.8: env `[A=a, (bare null)=b]` gives `[{value: b}]`).
+                // Only a bare null (`name:`) is walked here: `~` and `null` match no row.
+                for k in keys {
+                    if self.els[e].get(k).is_some_and(Node::is_null) {
+                        self.els[e].remove(k);
+                    }
+                }
                 let directive = self.els[e].remove("$patch");
                 directive.as_ref().and_then(Node::as_str) != Some("delete")
             });
@@ -804,6 +813,114 @@ impl KyamlSelfMerge {
             self.set(&mut added, Some(e), &last_keys, &v);
         }
         added
+    }
+}
+
+impl KyamlSelfMerge {
+    /// kyaml's walk of a target list (`els[..split]`) and a patch list (`els[split..]`) when
+    /// an element of the target has no merge key: the rows of both (the patch's first), each
+    /// walked by merging the first element of each list naming it; a row with no element
+    /// (the key-less element's empty row, merged into another by `mergeValues` or not)
+    /// deletes from the target every element its `ElementSetter` matches; the final
+    /// `appendListNode` pass over the target then restarts the list at each element without
+    /// the key. Returns the indices of the result, or the patch's refusal.
+    fn run_two(
+        &mut self,
+        split: usize,
+        keys: &[String],
+        kind: &str,
+        builtin: bool,
+        path: &mut Vec<String>,
+    ) -> Result<Vec<usize>, Merged> {
+        let mut list: Vec<usize> = (0..split).collect();
+        let patch: Vec<usize> = (split..self.els.len()).collect();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for &e in patch.iter().chain(&list) {
+            let row: Vec<String> = keys.iter().map(|k| key_text(&self.els[e], k)).collect();
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
+        if keys.len() > 1 {
+            for i in 0..rows.len() {
+                for j in 0..rows.len() {
+                    if let Some(r) = join_rows(&rows[i], &rows[j]) {
+                        rows[i] = r.clone();
+                        rows[j] = r;
+                    }
+                }
+            }
+        }
+        let mut added: Vec<usize> = Vec::new();
+        let mut last_keys: Vec<String> = keys.to_vec();
+        for row in &rows {
+            let (vk, vv) = valid_keys(&rows, row, keys);
+            let (mk, mv) = valid_keys(std::slice::from_ref(&vv), &vv, &vk);
+            let names = |n: &Node| {
+                n.as_map().is_some()
+                    && mk
+                        .iter()
+                        .zip(&mv)
+                        .all(|(k, v)| n.get(k).and_then(matcher_text).as_deref() == Some(v))
+            };
+            let d = list.iter().copied().find(|&e| names(&self.els[e]));
+            let p = patch.iter().copied().find(|&e| names(&self.els[e]));
+            last_keys = vk.clone();
+            let val = match (d, p) {
+                (_, Some(p)) if self.els[p].get_str("$patch") == Some("delete") => None,
+                (Some(d), Some(p)) => {
+                    let pn = self.els[p].clone();
+                    let key_node = self.els[d].get(&keys[0]).cloned();
+                    match merge_map(&mut self.els[d], &pn, kind, builtin, path) {
+                        Merged::Deleted => None,
+                        refused @ Merged::WrongKind(_) => return Err(refused),
+                        Merged::Kept => {
+                            if let Some(k) = key_node {
+                                self.els[d].set(&keys[0], k);
+                            }
+                            Some(d)
+                        }
+                    }
+                }
+                (None, Some(p)) => {
+                    if !self.walked[p] {
+                        self.walked[p] = true;
+                        self.els[p] = strip_at(&self.els[p], kind, builtin, path);
+                    }
+                    Some(p)
+                }
+                (Some(d), None) => {
+                    if !self.walked[d] {
+                        self.walked[d] = true;
+                        walk_target(&mut self.els[d], kind, builtin, path);
+                    }
+                    Some(d)
+                }
+                (None, None) => None,
+            };
+            match val {
+                Some(e) if !self.els[e].as_map().is_some_and(Vec::is_empty) => {
+                    self.set(&mut added, Some(e), &vk, &vv)
+                }
+                _ => self.set(&mut list, None, &vk, &vv),
+            }
+        }
+        for &e in &list {
+            let mut v = Vec::new();
+            for k in &last_keys {
+                match self.els[e].get(k) {
+                    Some(n) if self.els[e].as_map().is_some() => {
+                        v.push(matcher_text(n).unwrap_or_default())
+                    }
+                    _ => added.push(e),
+                }
+            }
+            if last_keys.len() > 1 {
+                self.set(&mut added, None, &last_keys, &v);
+            }
+            self.set(&mut added, Some(e), &last_keys, &v);
+        }
+        Ok(added)
     }
 }
 
@@ -860,6 +977,34 @@ fn merge_list(
         return Merged::Kept;
     }
     let ditems = dst.as_seq().cloned().unwrap_or_default();
+    // A target element without the merge key (a Service port with no `port`): kyaml's row
+    // for it is empty, so its walk deletes every target element that has the key, and the
+    // final pass restarts the list at it (measured with kubectl kustomize v5.8: ports
+    // `[x/81, http]` patched with `[h/80]` give `[http]`; `[http, x/81]` give `[http, x/81]`,
+    // the patch's port lost). Modelled with kyaml's row walk over both lists.
+    if ditems
+        .iter()
+        .any(|d| d.as_map().is_some() && d.get(&key).is_none())
+        && pitems.iter().chain(&ditems).all(|i| {
+            i.as_map().is_some()
+                && (i.get("$patch").is_none() || i.get_str("$patch") == Some("delete"))
+        })
+    {
+        let mut keys = vec![key.clone()];
+        keys.extend(secondary_keys(&key, path, kind));
+        let split = ditems.len();
+        let mut m = KyamlSelfMerge {
+            walked: vec![false; split + pitems.len()],
+            els: ditems.into_iter().chain(pitems).collect(),
+        };
+        return match m.run_two(split, &keys, kind, builtin, path) {
+            Ok(out) => {
+                dst.v = V::Seq(out.into_iter().map(|i| m.els[i].clone()).collect());
+                Merged::Kept
+            }
+            Err(refused) => refused,
+        };
+    }
     if let Some(out) = merge_ports(&key, &ditems, &pitems, kind, builtin, path) {
         dst.v = V::Seq(out);
         return Merged::Kept;
