@@ -333,6 +333,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     }
     if !project_rules.is_empty() {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        project::read_after_earlier(&mut kept);
         let install = rendered::install_namespaced(&kept, &rendered);
         let (f, p) = in_pool(pool.as_ref(), || {
             project::run_project_rules(set, project_rules, &kept, &install, opts)
