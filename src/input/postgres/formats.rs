@@ -69,9 +69,12 @@ fn texts(
     let ((None, Value::Str(template)), rest) = args.split_first()? else {
         return None;
     };
-    // each argument as its parts: a constant (`Ok`) or the loop variable (`Err`)
-    let mut looped: Option<(String, Vec<String>)> = None;
-    let mut values: Vec<Vec<Result<String, ()>>> = Vec::new();
+    // each argument as its parts: a constant (`Ok`) or a word the loop binds (`Err`, its
+    // index in `looped`). Several words may be bound only as fields of one record of a loop
+    // over the catalog (`r.schemaname`, `r.tablename`): their values go by the same element.
+    let mut looped: Vec<(String, Vec<String>)> = Vec::new();
+    let mut values: Vec<Vec<Result<String, usize>>> = Vec::new();
+    let record = |w: &str| w.split_once('.').map(|(v, _)| v.to_ascii_lowercase());
     for (name, v) in rest {
         if name.is_some() {
             return None;
@@ -86,47 +89,66 @@ fn texts(
                 Value::Str(s) => arg.push(Ok(s.clone())),
                 Value::Word(w) if w.eq_ignore_ascii_case("NULL") => return None,
                 Value::Word(w) => {
-                    match &looped {
-                        Some((var, _)) if !var.eq_ignore_ascii_case(w) => return None,
-                        Some(_) => {}
-                        None => {
-                            let elements = match w.split_once('.') {
-                                // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
-                                Some((var, field)) => {
-                                    catalog_loop(src, before, var, Some(field), catalog)
-                                }
-                                None => {
-                                    let v = loop_values(src, before, w);
-                                    if v.is_empty() {
-                                        catalog_loop(src, before, w, None, catalog)
-                                    } else {
-                                        Some(v)
-                                    }
-                                }
-                            }?;
-                            if elements.is_empty() {
-                                return None;
-                            }
-                            looped = Some((w.clone(), elements));
-                        }
+                    if let Some(k) = looped.iter().position(|(x, _)| x.eq_ignore_ascii_case(w)) {
+                        arg.push(Err(k));
+                        continue;
                     }
-                    arg.push(Err(()));
+                    if let Some((first, _)) = looped.first()
+                        && (record(first).is_none() || record(first) != record(w))
+                    {
+                        return None;
+                    }
+                    let elements = match w.split_once('.') {
+                        // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
+                        Some((var, field)) => catalog_loop(src, before, var, Some(field), catalog),
+                        None => {
+                            let v = loop_values(src, before, w);
+                            if v.is_empty() {
+                                catalog_loop(src, before, w, None, catalog)
+                            } else {
+                                Some(v)
+                            }
+                        }
+                    }?;
+                    if elements.is_empty()
+                        || looped
+                            .first()
+                            .is_some_and(|(_, e)| e.len() != elements.len())
+                    {
+                        return None;
+                    }
+                    looped.push((w.clone(), elements));
+                    arg.push(Err(looped.len() - 1));
                 }
                 Value::Concat(_) | Value::Other => return None,
             }
         }
         values.push(arg);
     }
-    let elements = looped.map_or_else(|| vec![String::new()], |(_, e)| e);
-    elements
-        .iter()
-        .map(|element| {
+    // a record's schema alone names no table
+    let schema_only = !looped.is_empty()
+        && looped.iter().all(|(w, _)| {
+            w.split_once('.').is_some_and(|(_, f)| {
+                ["schemaname", "table_schema", "nspname"]
+                    .iter()
+                    .any(|c| f.eq_ignore_ascii_case(c))
+            })
+        });
+    if schema_only {
+        return None;
+    }
+    let count = looped.first().map_or(1, |(_, e)| e.len());
+    (0..count)
+        .map(|i| {
             let args: Vec<String> = values
                 .iter()
                 .map(|parts| {
                     parts
                         .iter()
-                        .map(|p| p.as_deref().unwrap_or(element.as_str()))
+                        .map(|p| match p {
+                            Ok(s) => s.as_str(),
+                            Err(k) => looped[*k].1[i].as_str(),
+                        })
                         .collect()
                 })
                 .collect();
@@ -315,7 +337,9 @@ fn catalog_loop(
         || (cols.len() == 1).then(|| cols[0].clone()),
         |f| Some(f.to_ascii_lowercase()),
     )?;
-    if read != name_col || !cols.iter().any(|c| c == name_col) {
+    // `r.schemaname` beside `r.tablename`: the schema of each table (a written one)
+    let schema_field = read == schema_col;
+    if !(read == name_col || schema_field) || !cols.contains(&read) {
         return None;
     }
     let mut schema: Option<String> = None;
@@ -489,6 +513,10 @@ fn catalog_loop(
     if !word(at, "LOOP") {
         return None;
     }
+    let written_schema = schema.clone().filter(|s| !s.is_empty());
+    if schema_field && written_schema.is_none() {
+        return None;
+    }
     let names: Vec<CatalogTable> = match (listed, schema) {
         // a listed table's RLS is known only from the catalog
         (Some(list), schema) => {
@@ -510,6 +538,10 @@ fn catalog_loop(
             .map(|(n, _)| n)
             .filter(|n| !excluded.contains(n))
             .filter(|n| patterns.iter().all(|(p, negated)| like(n, p) != *negated))
+            .map(|n| match (&written_schema, schema_field) {
+                (Some(s), true) => s.clone(),
+                _ => n,
+            })
             .collect(),
     )
 }
@@ -669,6 +701,15 @@ mod tests {
             read(on),
             vec![vec![
                 "ALTER TABLE \"Notes\" FORCE ROW LEVEL SECURITY".to_string()
+            ]]
+        );
+        // two fields of the record: the schema and the name
+        let two = "DECLARE r RECORD; BEGIN FOR r IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', r.schemaname, r.tablename); END LOOP; END";
+        assert_eq!(
+            read(two),
+            vec![vec![
+                "ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY".to_string(),
+                "ALTER TABLE public.\"Notes\" ENABLE ROW LEVEL SECURITY".to_string(),
             ]]
         );
         for unknown in [
