@@ -49,8 +49,13 @@ pub(super) fn run_project_rules(
 /// reaches the tables the migrations before it in its folder left, not only its own: such a
 /// file is read again with those tables (`postgres::load_after`), in the order the folder's
 /// tool runs the files, each file after the ones before it were read so (docs/robustness.md,
-/// session wild47). The per-document rules keep their first reading.
-pub(super) fn read_after_earlier(kept: &mut [(Document, RuleInput)]) {
+/// session wild47). The per-document rules keep their first reading. Returns, for each file
+/// read again, what its second reading says about its `DO` blocks (the first one's notes of
+/// EXECUTEs "not modelled" may no longer hold).
+pub(super) fn read_after_earlier(
+    kept: &mut [(Document, RuleInput)],
+) -> Vec<(String, Vec<Problem>)> {
+    let mut reread = Vec::new();
     let schemas: Vec<usize> = (0..kept.len())
         .filter(|&i| kept[i].0.input_type == InputType::Postgres)
         .collect();
@@ -58,7 +63,7 @@ pub(super) fn read_after_earlier(kept: &mut [(Document, RuleInput)]) {
         .iter()
         .any(|&i| crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text))
     {
-        return;
+        return reread;
     }
     let paths: Vec<&str> = schemas
         .iter()
@@ -81,6 +86,14 @@ pub(super) fn read_after_earlier(kept: &mut [(Document, RuleInput)]) {
         if !tables.is_empty() && crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text)
         {
             let loaded = crate::input::postgres::load_after(&kept[i].0.file, tables.clone());
+            reread.push((
+                kept[i].0.file.path.clone(),
+                loaded
+                    .problems
+                    .into_iter()
+                    .filter(|p| p.message.starts_with(DO_NOTE))
+                    .collect(),
+            ));
             if let Some(doc) = loaded.documents.into_iter().next() {
                 let value = crate::policy::engine::to_rego(&doc.value);
                 kept[i] = (doc, value);
@@ -88,7 +101,11 @@ pub(super) fn read_after_earlier(kept: &mut [(Document, RuleInput)]) {
         }
         leave(&mut tables, &kept[i].0.value);
     }
+    reread
 }
+
+/// The start of the reader's note about a `DO` block's EXECUTEs it could not model.
+pub(super) const DO_NOTE: &str = "DO statement:";
 
 /// The tables after one schema document ran: its drops, then its created tables (added or
 /// replaced) and the row-level security it turns on or off.
