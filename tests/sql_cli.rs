@@ -447,3 +447,105 @@ fn audit_grants_and_their_revokes_are_read_across_migrations() {
         "{found:#?}"
     );
 }
+
+/// wild47: a loop over the catalog in a later migration reached only the tables its own file
+/// created: the tables earlier migrations of the folder created kept a false SQL-001. Now the
+/// loop reaches every table created before it in the folder's order (dropped ones aside);
+/// `rowsecurity = false` keeps the tables whose RLS is off then, and `pg_class` loops with
+/// `relkind = 'r'` are read. The finding of a table created after the loop stays.
+#[test]
+fn a_loop_over_the_catalog_reaches_the_tables_earlier_migrations_created() {
+    let d = dir_with(&[
+        (
+            "pgt/V1__init.sql",
+            b"CREATE TABLE accounts (id bigint PRIMARY KEY, email text, user_id bigint);\nCREATE TABLE gone (id bigint PRIMARY KEY, email text, user_id bigint);\n",
+        ),
+        (
+            "pgt/V2__more.sql",
+            b"CREATE TABLE notes (id bigint PRIMARY KEY, body text, user_id bigint);\nDROP TABLE gone;\n",
+        ),
+        (
+            "pgt/V10__rls.sql",
+            b"DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND rowsecurity = false LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', r.tablename);
+    EXECUTE format('CREATE POLICY %I ON %I USING (user_id = 1)', r.tablename || '_own', r.tablename);
+  END LOOP;
+END $$;
+",
+        ),
+        (
+            "pgt/V11__late.sql",
+            b"CREATE TABLE late (id bigint PRIMARY KEY, email text, user_id bigint);\n",
+        ),
+        (
+            "cls/001_init.up.sql",
+            b"CREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "cls/002_rls.up.sql",
+            b"DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind = 'r' LOOP
+    EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', r.relname);
+    EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', r.relname);
+    EXECUTE format('CREATE POLICY own ON public.%I USING (user_id = 1)', r.relname);
+  END LOOP;
+END $$;
+",
+        ),
+    ]);
+    let found = sql_findings(
+        d.path(),
+        &["pgt", "cls"],
+        &["SQL-001", "SQL-002", "SQL-003"],
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("SQL-001") && found[0].contains("public.late"),
+        "{found:#?}"
+    );
+    // the loops were modelled: no note says otherwise
+    let (v, _) = json_check(d.path(), &["pgt", "cls"]);
+    let notes: Vec<&Value> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("DO statement")
+        })
+        .collect();
+    assert!(notes.is_empty(), "{notes:#?}");
+}
+
+/// wild47: Flyway reads its location recursively: `db/migration/2024/V3__rls.sql` enables the
+/// RLS of the table `db/migration/V1__init.sql` created (one schema in version order; the
+/// sub-folder was a schema of its own, so SQL-001 was reported on V1 and the ALTER in the
+/// sub-folder reached nothing).
+#[test]
+fn flyway_sub_folders_are_one_schema_in_version_order() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/migration/V1__init.sql",
+            b"CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, user_id bigint);\n",
+        ),
+        (
+            "src/main/resources/db/migration/2024/V3__rls.sql",
+            b"ALTER TABLE customers ENABLE ROW LEVEL SECURITY;\nALTER TABLE customers FORCE ROW LEVEL SECURITY;\nCREATE POLICY own ON customers USING (user_id = 1);\n",
+        ),
+        (
+            "src/main/resources/db/migration/2023/V2__orders.sql",
+            b"CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["src"], &["SQL-001", "SQL-002", "SQL-003"]);
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -69,6 +69,24 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
     load_with_stats(file).0
 }
 
+/// Loads one `.sql` file as one schema document after the migrations before it in its folder
+/// left the tables `prior` (`schema.name`, with whether row-level security is on): a loop over
+/// the catalog in this file (`FOR r IN SELECT tablename FROM pg_tables …`) reaches them too.
+pub fn load_after(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> Loaded {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, prior)).0
+}
+
+/// Whether a file's text may loop over the catalog's tables (`pg_tables`,
+/// `information_schema.tables`, `pg_class`): only such a file reads differently after the
+/// migrations before it (see `load_after`).
+pub fn may_loop_over_catalog(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("execute")
+        && (lower.contains("pg_tables")
+            || lower.contains("information_schema.tables")
+            || lower.contains("pg_class"))
+}
+
 /// psql meta-commands that change nothing a schema holds: pg_dump's `\restrict KEY` and
 /// `\unrestrict KEY` (written around every dump since 17.6, 16.10 and 15.14) only limit which
 /// meta-commands psql accepts in between, and the printing commands print. Noting them would
@@ -93,19 +111,20 @@ pub fn statement_ranges(src: &str) -> Vec<(usize, usize)> {
 /// Loads a file and counts how its statements fared.
 pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     // the parsers recurse on nested expressions and joins: give them room on any thread
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file))
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, Vec::new()))
 }
 
 const STACK_RED_ZONE: usize = 4 << 20;
 const STACK_SIZE: usize = 32 << 20;
 
-fn load_inner(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
+fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, SqlStats) {
     let templated = placeholders::neutralize(&file.text);
     let src = templated
         .as_ref()
         .map_or(file.text.as_str(), |t| t.0.as_str());
     let lines = &file.lines;
     let mut reader = Reader::new(file);
+    reader.ctx.prior = prior;
     let mut stats = SqlStats::default();
     if let Some((_, at, first)) = &templated {
         reader.note(

@@ -415,7 +415,11 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
         .iter()
         .any(|r| r.applies_to(doc.input_type, &doc.subtype))
     {
-        doc.value = serde_json::Value::Null;
+        // a schema's value is read once more before the project rules: the tables each
+        // migration leaves for the catalog loops of later ones (`project::read_after_earlier`)
+        if doc.input_type != crate::input::InputType::Postgres {
+            doc.value = serde_json::Value::Null;
+        }
         out.kept.push((doc, value));
     }
 }

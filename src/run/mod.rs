@@ -333,6 +333,12 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     }
     if !project_rules.is_empty() {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
+        // a file read again after the migrations before it: its `DO` notes are the second
+        // reading's
+        for (path, notes) in project::read_after_earlier(&mut kept) {
+            problems.retain(|p| !(p.file == path && p.message.starts_with(project::DO_NOTE)));
+            problems.extend(notes);
+        }
         let install = rendered::install_namespaced(&kept, &rendered);
         let (f, p) = in_pool(pool.as_ref(), || {
             project::run_project_rules(set, project_rules, &kept, &install, opts)

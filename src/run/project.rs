@@ -45,6 +45,102 @@ pub(super) fn run_project_rules(
     (findings, problems)
 }
 
+/// A migration that loops over the catalog (`FOR r IN SELECT tablename FROM pg_tables …`)
+/// reaches the tables the migrations before it in its folder left, not only its own: such a
+/// file is read again with those tables (`postgres::load_after`), in the order the folder's
+/// tool runs the files, each file after the ones before it were read so (docs/robustness.md,
+/// session wild47). The per-document rules keep their first reading. Returns, for each file
+/// read again, what its second reading says about its `DO` blocks (the first one's notes of
+/// EXECUTEs "not modelled" may no longer hold).
+pub(super) fn read_after_earlier(
+    kept: &mut [(Document, RuleInput)],
+) -> Vec<(String, Vec<Problem>)> {
+    let mut reread = Vec::new();
+    let schemas: Vec<usize> = (0..kept.len())
+        .filter(|&i| kept[i].0.input_type == InputType::Postgres)
+        .collect();
+    if !schemas
+        .iter()
+        .any(|&i| crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text))
+    {
+        return reread;
+    }
+    let paths: Vec<&str> = schemas
+        .iter()
+        .map(|&i| kept[i].0.file.path.as_str())
+        .collect();
+    let mut placed: Vec<(migrations::MigrationPlace, usize)> = migrations::places(&paths)
+        .into_iter()
+        .zip(schemas.iter().copied())
+        .filter(|(p, _)| p.forward())
+        .collect();
+    placed.sort();
+    let mut group: Option<String> = None;
+    // the tables left so far (`schema.name`, RLS on), in creation order
+    let mut tables: Vec<(String, bool)> = Vec::new();
+    for (place, i) in placed {
+        if group.as_deref() != Some(place.group.as_str()) {
+            group = Some(place.group.clone());
+            tables.clear();
+        }
+        if !tables.is_empty() && crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text)
+        {
+            let loaded = crate::input::postgres::load_after(&kept[i].0.file, tables.clone());
+            reread.push((
+                kept[i].0.file.path.clone(),
+                loaded
+                    .problems
+                    .into_iter()
+                    .filter(|p| p.message.starts_with(DO_NOTE))
+                    .collect(),
+            ));
+            if let Some(doc) = loaded.documents.into_iter().next() {
+                let value = crate::policy::engine::to_rego(&doc.value);
+                kept[i] = (doc, value);
+            }
+        }
+        leave(&mut tables, &kept[i].0.value);
+    }
+    reread
+}
+
+/// The start of the reader's note about a `DO` block's EXECUTEs it could not model.
+pub(super) const DO_NOTE: &str = "DO statement:";
+
+/// The tables after one schema document ran: its drops, then its created tables (added or
+/// replaced) and the row-level security it turns on or off.
+fn leave(tables: &mut Vec<(String, bool)>, doc: &serde_json::Value) {
+    if let Some(drops) = doc.get("drops").and_then(|d| d.as_array()) {
+        for d in drops {
+            if d.get("statement").and_then(|s| s.as_str()) == Some("drop")
+                && let Some(t) = d.get("table").and_then(|t| t.as_str())
+            {
+                tables.retain(|(n, _)| n != t);
+            }
+        }
+    }
+    let Some(map) = doc.get("tables").and_then(|t| t.as_object()) else {
+        return;
+    };
+    for (name, t) in map {
+        let flag = |k: &str| t.get(k).and_then(|v| v.as_bool()) == Some(true);
+        let rls = t
+            .get("rls")
+            .and_then(|r| r.get("enabled"))
+            .and_then(|e| e.as_bool());
+        if flag("created") {
+            tables.retain(|(n, _)| n != name);
+            if !flag("temporary") {
+                tables.push((name.clone(), rls == Some(true)));
+            }
+        } else if let Some(on) = rls
+            && let Some(e) = tables.iter_mut().find(|(n, _)| n == name)
+        {
+            e.1 = on;
+        }
+    }
+}
+
 /// One whole-project rule over the documents it sees.
 fn run_project_rule(
     ev: &mut Evaluator,
@@ -72,9 +168,10 @@ fn run_project_rule(
         (input_type == InputType::Postgres).then(|| {
             // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
             // judged where it was first created, and its drops undo nothing
-            let mut placed: Vec<_> = selected
-                .drain(..)
-                .map(|s| (migrations::place(&s.0.0.file.path), s))
+            let paths: Vec<&str> = selected.iter().map(|s| s.0.0.file.path.as_str()).collect();
+            let mut placed: Vec<_> = migrations::places(&paths)
+                .into_iter()
+                .zip(selected.drain(..))
                 .filter(|(p, _)| p.forward())
                 .collect();
             placed.sort_by(|a, b| a.0.cmp(&b.0));

@@ -8,6 +8,10 @@ pub(crate) struct Ctx {
     /// The schema of unqualified names (`public`, or the first of the last `SET search_path`).
     pub default_schema: String,
     pub schema: Schema,
+    /// The tables earlier migrations of the file's folder left (`schema.name`), each with
+    /// whether its row-level security is on: a loop over the catalog reaches them too
+    /// (`formats::catalog_loop`, docs/robustness.md session wild47).
+    pub prior: Vec<(String, bool)>,
 }
 
 impl Ctx {
@@ -15,6 +19,7 @@ impl Ctx {
         Ctx {
             default_schema: "public".into(),
             schema: Schema::default(),
+            prior: Vec::new(),
         }
     }
 

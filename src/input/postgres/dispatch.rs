@@ -475,24 +475,51 @@ impl<'a> Reader<'a> {
             // the tables a loop over the catalog reaches: those of the schema the file has
             // created before this block (see `formats::catalog_loop`)
             let ctx = &self.ctx;
-            let catalog = |schema: &str| -> Option<Vec<String>> {
+            let catalog = |schema: &str| -> Option<Vec<formats::CatalogTable>> {
                 // "" is `current_schema()`
                 let schema = if schema.is_empty() {
                     ctx.default_schema.as_str()
                 } else {
                     schema
                 };
-                (schema == ctx.default_schema).then(|| {
+                if schema != ctx.default_schema {
+                    return None;
+                }
+                let in_schema = |name: &str| {
+                    name.rsplit_once('.')
+                        .filter(|(s, _)| *s == schema)
+                        .map(|(_, n)| n.to_string())
+                };
+                let rls_on = |t: &super::model::Table| t.rls_enabled.as_ref().is_some_and(|e| e.v);
+                // earlier migrations' tables first (in their order), unless this file dropped
+                // them or writes them itself
+                let mut out: Vec<formats::CatalogTable> = ctx
+                    .prior
+                    .iter()
+                    .filter(|(name, _)| {
+                        !ctx.schema
+                            .drops
+                            .iter()
+                            .any(|d| d.statement == "drop" && d.table == *name)
+                    })
+                    .filter_map(|(name, on)| {
+                        let n = in_schema(name)?;
+                        match ctx.schema.tables.iter().find(|t| t.name == *name) {
+                            // created again by this file: listed below
+                            Some(t) if t.created => None,
+                            Some(t) => Some((n, t.rls_enabled.as_ref().map_or(*on, |e| e.v))),
+                            None => Some((n, *on)),
+                        }
+                    })
+                    .collect();
+                out.extend(
                     ctx.schema
                         .tables
                         .iter()
                         .filter(|t| t.created && !t.temporary)
-                        .filter_map(|t| {
-                            let (s, n) = t.name.rsplit_once('.')?;
-                            (s == schema).then(|| n.to_string())
-                        })
-                        .collect()
-                })
+                        .filter_map(|t| Some((in_schema(&t.name)?, rls_on(t)))),
+                );
+                Some(out)
             };
             let executed_texts = formats::executed_formats(src, a, b, &catalog);
             for e in executed_texts {

@@ -29,12 +29,7 @@ pub(super) struct Executed {
 /// `catalog(schema)` gives the tables of `schema` the file has created so far (None when the
 /// schema is not the one unqualified names resolve to): a loop over the catalog
 /// (`FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'`) reaches them.
-pub(super) fn executed_formats(
-    src: &str,
-    a: usize,
-    b: usize,
-    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
-) -> Vec<Executed> {
+pub(super) fn executed_formats(src: &str, a: usize, b: usize, catalog: Catalog) -> Vec<Executed> {
     let Some(body) = src.get(a..b) else {
         return Vec::new();
     };
@@ -69,14 +64,17 @@ fn texts(
     src: &str,
     before: &[Tok],
     args: &[(Option<String>, Value)],
-    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
+    catalog: Catalog,
 ) -> Option<Vec<String>> {
     let ((None, Value::Str(template)), rest) = args.split_first()? else {
         return None;
     };
-    // each argument as its parts: a constant (`Ok`) or the loop variable (`Err`)
-    let mut looped: Option<(String, Vec<String>)> = None;
-    let mut values: Vec<Vec<Result<String, ()>>> = Vec::new();
+    // each argument as its parts: a constant (`Ok`) or a word the loop binds (`Err`, its
+    // index in `looped`). Several words may be bound only as fields of one record of a loop
+    // over the catalog (`r.schemaname`, `r.tablename`): their values go by the same element.
+    let mut looped: Vec<(String, Vec<String>)> = Vec::new();
+    let mut values: Vec<Vec<Result<String, usize>>> = Vec::new();
+    let record = |w: &str| w.split_once('.').map(|(v, _)| v.to_ascii_lowercase());
     for (name, v) in rest {
         if name.is_some() {
             return None;
@@ -91,47 +89,66 @@ fn texts(
                 Value::Str(s) => arg.push(Ok(s.clone())),
                 Value::Word(w) if w.eq_ignore_ascii_case("NULL") => return None,
                 Value::Word(w) => {
-                    match &looped {
-                        Some((var, _)) if !var.eq_ignore_ascii_case(w) => return None,
-                        Some(_) => {}
-                        None => {
-                            let elements = match w.split_once('.') {
-                                // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
-                                Some((var, field)) => {
-                                    catalog_loop(src, before, var, Some(field), catalog)
-                                }
-                                None => {
-                                    let v = loop_values(src, before, w);
-                                    if v.is_empty() {
-                                        catalog_loop(src, before, w, None, catalog)
-                                    } else {
-                                        Some(v)
-                                    }
-                                }
-                            }?;
-                            if elements.is_empty() {
-                                return None;
-                            }
-                            looped = Some((w.clone(), elements));
-                        }
+                    if let Some(k) = looped.iter().position(|(x, _)| x.eq_ignore_ascii_case(w)) {
+                        arg.push(Err(k));
+                        continue;
                     }
-                    arg.push(Err(()));
+                    if let Some((first, _)) = looped.first()
+                        && (record(first).is_none() || record(first) != record(w))
+                    {
+                        return None;
+                    }
+                    let elements = match w.split_once('.') {
+                        // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
+                        Some((var, field)) => catalog_loop(src, before, var, Some(field), catalog),
+                        None => {
+                            let v = loop_values(src, before, w);
+                            if v.is_empty() {
+                                catalog_loop(src, before, w, None, catalog)
+                            } else {
+                                Some(v)
+                            }
+                        }
+                    }?;
+                    if elements.is_empty()
+                        || looped
+                            .first()
+                            .is_some_and(|(_, e)| e.len() != elements.len())
+                    {
+                        return None;
+                    }
+                    looped.push((w.clone(), elements));
+                    arg.push(Err(looped.len() - 1));
                 }
                 Value::Concat(_) | Value::Other => return None,
             }
         }
         values.push(arg);
     }
-    let elements = looped.map_or_else(|| vec![String::new()], |(_, e)| e);
-    elements
-        .iter()
-        .map(|element| {
+    // a record's schema alone names no table
+    let schema_only = !looped.is_empty()
+        && looped.iter().all(|(w, _)| {
+            w.split_once('.').is_some_and(|(_, f)| {
+                ["schemaname", "table_schema", "nspname"]
+                    .iter()
+                    .any(|c| f.eq_ignore_ascii_case(c))
+            })
+        });
+    if schema_only {
+        return None;
+    }
+    let count = looped.first().map_or(1, |(_, e)| e.len());
+    (0..count)
+        .map(|i| {
             let args: Vec<String> = values
                 .iter()
                 .map(|parts| {
                     parts
                         .iter()
-                        .map(|p| p.as_deref().unwrap_or(element.as_str()))
+                        .map(|p| match p {
+                            Ok(s) => s.as_str(),
+                            Err(k) => looped[*k].1[i].as_str(),
+                        })
                         .collect()
                 })
                 .collect();
@@ -190,22 +207,35 @@ fn substitute(template: &str, args: &[&str]) -> Option<String> {
     Some(out)
 }
 
+/// A table of the catalog as a loop sees it: its name (schema left out) and whether its
+/// row-level security is enabled at that point.
+pub(super) type CatalogTable = (String, bool);
+
+/// The tables of a schema that exist when a block runs (see `catalog_loop`): None when the
+/// schema is not the one unqualified names resolve to ("" is `current_schema()`).
+pub(super) type Catalog<'a> = &'a dyn Fn(&str) -> Option<Vec<CatalogTable>>;
+
 /// The table names a loop over the catalog gives its variable: `FOR r IN SELECT tablename FROM
-/// pg_tables WHERE schemaname = 'public' LOOP` (with `r.tablename` read, `field`), or `FOR t IN
+/// pg_tables WHERE schemaname = 'public' LOOP` (with `r.tablename` read, `field`), `FOR t IN
 /// SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' [AND
-/// table_type = 'BASE TABLE']`. The set is not written in the file, but the intent is "every
-/// table of that schema", and when the block runs those are at least the tables the file has
-/// created in it before the block (`catalog`): the loop reaches each of them. Other filters
-/// may be `AND tablename IN (…)` / `NOT IN (…)` / `<> '…'` (`!=`); with an `IN` list the list
-/// is the set. Anything else in the query (another filter, a join, an alias, `OR`, `ORDER
-/// BY`), a schema unqualified names do not resolve to, or a column that is not the table's
-/// name: not known (None).
+/// table_type = 'BASE TABLE']`, or `FOR r IN SELECT relname FROM pg_class WHERE relkind = 'r'
+/// AND relnamespace = 'public'::regnamespace` (also `c.relname FROM pg_class c JOIN
+/// pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`).
+/// The set is not written in the file, but the intent is "every table of that schema", and
+/// when the block runs those are the tables earlier migrations of the folder and the file
+/// itself created there before the block (`catalog`): the loop reaches each of them. Other
+/// filters may be `AND tablename IN (…)` / `NOT IN (…)` / `<> '…'` (`!=`) / `[NOT] LIKE`;
+/// with an `IN` list the list is the set; `rowsecurity = false` (`relrowsecurity`, `NOT
+/// rowsecurity`, `IS FALSE`, `IS NOT TRUE`, and the `true` forms) keeps the tables whose RLS
+/// is off (on) at that point. Anything else in the query (another filter, another join, `OR`,
+/// `ORDER BY`), a schema unqualified names do not resolve to, a `pg_class` loop without
+/// `relkind = 'r'`, or a column that is not the table's name: not known (None).
 fn catalog_loop(
     src: &str,
     toks: &[Tok],
     var: &str,
     field: Option<&str>,
-    catalog: &dyn Fn(&str) -> Option<Vec<String>>,
+    catalog: Catalog,
 ) -> Option<Vec<String>> {
     let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
     let k = (0..toks.len()).rev().find(|&k| {
@@ -216,26 +246,6 @@ fn catalog_loop(
     })?;
     // `FOR r IN (SELECT …) LOOP`
     let wrapped = toks[k + 3].kind == Kind::LParen;
-    // the selected columns
-    let mut at = k + 4 + usize::from(wrapped);
-    let mut cols = Vec::new();
-    loop {
-        let t = toks.get(at)?;
-        if t.kind != Kind::Word {
-            return None;
-        }
-        cols.push(t.text(src).to_ascii_lowercase());
-        at += 1;
-        if toks.get(at)?.kind == Kind::Comma {
-            at += 1;
-        } else {
-            break;
-        }
-    }
-    if !word(at, "FROM") {
-        return None;
-    }
-    at += 1;
     let dotted = |k: usize| -> Option<(String, usize)> {
         let a = toks.get(k)?;
         if a.kind != Kind::Word {
@@ -249,30 +259,115 @@ fn catalog_loop(
             _ => Some((a.text(src).to_ascii_lowercase(), k + 1)),
         }
     };
+    let last = |s: &str| s.rsplit('.').next().unwrap_or("").to_string();
+    // the selected columns (an alias's qualifier left out)
+    let mut at = k + 4 + usize::from(wrapped);
+    let mut cols = Vec::new();
+    loop {
+        let (col, next) = dotted(at)?;
+        cols.push(last(&col));
+        at = next;
+        if toks.get(at)?.kind == Kind::Comma {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    if !word(at, "FROM") {
+        return None;
+    }
+    at += 1;
+    // an alias after a relation: `pg_class c`, `pg_class AS c`
+    let alias = |k: usize| -> usize {
+        let reserved = [
+            "WHERE", "JOIN", "INNER", "LOOP", "ON", "ORDER", "LIMIT", "CROSS",
+        ];
+        if word(k, "AS") && toks.get(k + 1).is_some_and(|t| t.kind == Kind::Word) {
+            return k + 2;
+        }
+        match toks.get(k) {
+            Some(t) if t.kind == Kind::Word && !reserved.iter().any(|r| t.is(src, r)) => k + 1,
+            _ => k,
+        }
+    };
     let (relation, next) = dotted(at)?;
-    let (name_col, schema_col) = match relation.as_str() {
-        "pg_tables" | "pg_catalog.pg_tables" => ("tablename", "schemaname"),
-        "information_schema.tables" => ("table_name", "table_schema"),
+    let (name_col, schema_col, rls_col) = match relation.as_str() {
+        "pg_tables" | "pg_catalog.pg_tables" => ("tablename", "schemaname", "rowsecurity"),
+        "information_schema.tables" => ("table_name", "table_schema", ""),
+        "pg_class" | "pg_catalog.pg_class" => ("relname", "nspname", "relrowsecurity"),
         _ => return None,
     };
+    let pg_class = name_col == "relname";
+    at = alias(next);
+    // `JOIN pg_namespace n ON n.oid = c.relnamespace` (or `, pg_namespace n` with that
+    // condition in the WHERE clause)
+    let mut joined = false;
+    let mut join_condition = false;
+    if pg_class && (word(at, "JOIN") || (word(at, "INNER") && word(at + 1, "JOIN"))) {
+        at += if word(at, "INNER") { 2 } else { 1 };
+        let (ns, next) = dotted(at)?;
+        if last(&ns) != "pg_namespace" {
+            return None;
+        }
+        at = alias(next);
+        if !word(at, "ON") {
+            return None;
+        }
+        let (l, after) = dotted(at + 1)?;
+        if toks.get(after).map(|t| t.text(src)) != Some("=") {
+            return None;
+        }
+        let (r, end) = dotted(after + 1)?;
+        let pair = [last(&l), last(&r)];
+        if !(pair == ["oid", "relnamespace"] || pair == ["relnamespace", "oid"]) {
+            return None;
+        }
+        joined = true;
+        at = end;
+    } else if pg_class && toks.get(at).is_some_and(|t| t.kind == Kind::Comma) {
+        let (ns, next) = dotted(at + 1)?;
+        if last(&ns) != "pg_namespace" {
+            return None;
+        }
+        joined = true;
+        join_condition = true;
+        at = alias(next);
+    }
     let read = field.map_or_else(
         || (cols.len() == 1).then(|| cols[0].clone()),
         |f| Some(f.to_ascii_lowercase()),
     )?;
-    if read != name_col || !cols.iter().any(|c| c == name_col) {
+    // `r.schemaname` beside `r.tablename`: the schema of each table (a written one)
+    let schema_field = read == schema_col;
+    if !(read == name_col || schema_field) || !cols.contains(&read) {
         return None;
     }
-    at = next;
     let mut schema: Option<String> = None;
     let mut listed: Option<Vec<String>> = None;
     let mut excluded: Vec<String> = Vec::new();
     let mut patterns: Vec<(String, bool)> = Vec::new();
+    // `rowsecurity = false` keeps the tables whose RLS is off (`Some(false)`)
+    let mut rls: Option<bool> = None;
+    let mut relkind = false;
     if word(at, "WHERE") {
         at += 1;
         loop {
+            // `NOT rowsecurity`
+            if !rls_col.is_empty()
+                && word(at, "NOT")
+                && dotted(at + 1).is_some_and(|(c, _)| last(&c) == rls_col)
+            {
+                rls = Some(false);
+                at = dotted(at + 1)?.1;
+                if word(at, "AND") {
+                    at += 1;
+                    continue;
+                }
+                break;
+            }
             let (col, after) = dotted(at)?;
-            let col = col.rsplit('.').next().unwrap_or("").to_string();
-            let op = toks.get(after)?.text(src);
+            let col = last(&col);
+            let op = toks.get(after).map(|t| t.text(src)).unwrap_or("");
             let op2 = toks.get(after + 1).map(|t| t.text(src)).unwrap_or("");
             let constant = |k: usize| {
                 toks.get(k)
@@ -295,13 +390,75 @@ fn catalog_loop(
                 }
             };
             let current_schema = word(after + 1, "current_schema");
-            if col == schema_col && op == "=" && current_schema {
+            if !rls_col.is_empty() && col == rls_col {
+                // `= false`, `= true`, `IS [NOT] FALSE|TRUE`, or the column alone (true)
+                let boolean = |k: usize| -> Option<bool> {
+                    let t = toks.get(k)?;
+                    if t.is(src, "true") {
+                        return Some(true);
+                    }
+                    if t.is(src, "false") {
+                        return Some(false);
+                    }
+                    match constant(k)?.to_ascii_lowercase().as_str() {
+                        "t" | "true" => Some(true),
+                        "f" | "false" => Some(false),
+                        _ => None,
+                    }
+                };
+                if op == "=" {
+                    rls = Some(boolean(after + 1)?);
+                    at = after + 2;
+                } else if word(after, "IS") && word(after + 1, "NOT") {
+                    rls = Some(!boolean(after + 2)?);
+                    at = after + 3;
+                } else if word(after, "IS") {
+                    rls = Some(boolean(after + 1)?);
+                    at = after + 2;
+                } else {
+                    rls = Some(true);
+                    at = after;
+                }
+            } else if pg_class && col == "relkind" && op == "=" {
+                if constant(after + 1)? != "r" {
+                    return None;
+                }
+                relkind = true;
+                at = after + 2;
+            } else if pg_class && col == "relkind" && op.eq_ignore_ascii_case("IN") {
+                let (kinds, end) = list(after + 1)?;
+                if !kinds.iter().any(|k| k == "r") || kinds.iter().any(|k| k != "r" && k != "p") {
+                    return None;
+                }
+                relkind = true;
+                at = end;
+            } else if join_condition
+                && op == "="
+                && dotted(after + 1).is_some_and(|(r, _)| {
+                    let pair = [col.clone(), last(&r)];
+                    pair == ["oid", "relnamespace"] || pair == ["relnamespace", "oid"]
+                })
+            {
+                join_condition = false;
+                at = dotted(after + 1)?.1;
+            } else if pg_class && col == "relnamespace" && op == "=" {
+                // `relnamespace = 'public'::regnamespace`
+                let s = constant(after + 1)?;
+                if !(toks.get(after + 2).map(|t| t.text(src)) == Some(":")
+                    && toks.get(after + 3).map(|t| t.text(src)) == Some(":")
+                    && word(after + 4, "regnamespace"))
+                {
+                    return None;
+                }
+                schema = Some(s);
+                at = after + 5;
+            } else if col == schema_col && (!pg_class || joined) && op == "=" && current_schema {
                 // `current_schema()`: the schema unqualified names resolve to
                 schema = Some(String::new());
                 let call = toks.get(after + 2).is_some_and(|t| t.kind == Kind::LParen)
                     && toks.get(after + 3).is_some_and(|t| t.kind == Kind::RParen);
                 at = after + if call { 4 } else { 2 };
-            } else if col == schema_col && op == "=" {
+            } else if col == schema_col && (!pg_class || joined) && op == "=" {
                 schema = Some(constant(after + 1)?);
                 at = after + 2;
             } else if col == name_col
@@ -342,6 +499,11 @@ fn catalog_loop(
             }
         }
     }
+    // a pg_class loop reads ordinary tables only when it says so (indexes, views and
+    // sequences are relations too), and its namespace join must be complete
+    if pg_class && (!relkind || join_condition) {
+        return None;
+    }
     if wrapped {
         if toks.get(at).is_none_or(|t| t.kind != Kind::RParen) {
             return None;
@@ -351,16 +513,35 @@ fn catalog_loop(
     if !word(at, "LOOP") {
         return None;
     }
-    let names = match (listed, schema) {
-        (Some(list), _) => list,
+    let written_schema = schema.clone().filter(|s| !s.is_empty());
+    if schema_field && written_schema.is_none() {
+        return None;
+    }
+    let names: Vec<CatalogTable> = match (listed, schema) {
+        // a listed table's RLS is known only from the catalog
+        (Some(list), schema) => {
+            let known = schema.as_deref().and_then(catalog).unwrap_or_default();
+            list.into_iter()
+                .map(|n| {
+                    let on = known.iter().any(|(k, on)| *k == n && *on);
+                    (n, on)
+                })
+                .collect()
+        }
         (None, Some(schema)) => catalog(&schema)?,
         (None, None) => return None,
     };
     Some(
         names
             .into_iter()
+            .filter(|(_, on)| rls.is_none_or(|want| *on == want))
+            .map(|(n, _)| n)
             .filter(|n| !excluded.contains(n))
             .filter(|n| patterns.iter().all(|(p, negated)| like(n, p) != *negated))
+            .map(|n| match (&written_schema, schema_field) {
+                (Some(s), true) => s.clone(),
+                _ => n,
+            })
             .collect(),
     )
 }
@@ -400,7 +581,7 @@ mod tests {
         let catalog = |schema: &str| {
             // "" is `current_schema()`
             (schema == "public" || schema.is_empty())
-                .then(|| vec!["accounts".to_string(), "Notes".to_string()])
+                .then(|| vec![("accounts".to_string(), false), ("Notes".to_string(), true)])
         };
         executed_formats(body, 0, body.len(), &catalog)
             .into_iter()
@@ -491,6 +672,53 @@ mod tests {
             "DECLARE r record; BEGIN FOR r IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.schemaname); END LOOP; END",
             // another relation
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM my_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+        ] {
+            assert_eq!(read(unknown), Vec::<Vec<String>>::new(), "{unknown}");
+        }
+    }
+
+    /// wild47: `rowsecurity = false` keeps the tables whose RLS is off when the block runs;
+    /// loops over `pg_class` with `relkind = 'r'` and a namespace are read.
+    #[test]
+    fn loops_filtered_by_row_security_and_over_pg_class_are_read() {
+        let accounts = || {
+            vec![vec![
+                "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY".to_string(),
+            ]]
+        };
+        for body in [
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND rowsecurity = false LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND NOT rowsecurity LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT t.tablename FROM pg_tables t WHERE t.schemaname = 'public' AND t.rowsecurity IS NOT TRUE LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND NOT relrowsecurity LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relrowsecurity = false LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c, pg_namespace n WHERE c.relnamespace = n.oid AND n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'Notes' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+        ] {
+            assert_eq!(read(body), accounts(), "{body}");
+        }
+        let on = "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND rowsecurity = true LOOP EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', r.tablename); END LOOP; END";
+        assert_eq!(
+            read(on),
+            vec![vec![
+                "ALTER TABLE \"Notes\" FORCE ROW LEVEL SECURITY".to_string()
+            ]]
+        );
+        // two fields of the record: the schema and the name
+        let two = "DECLARE r RECORD; BEGIN FOR r IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', r.schemaname, r.tablename); END LOOP; END";
+        assert_eq!(
+            read(two),
+            vec![vec![
+                "ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY".to_string(),
+                "ALTER TABLE public.\"Notes\" ENABLE ROW LEVEL SECURITY".to_string(),
+            ]]
+        );
+        for unknown in [
+            // every relation kind: indexes, views, sequences too
+            "DECLARE r record; BEGIN FOR r IN SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+            // a schema filter without the namespace join
+            "DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c, pg_namespace n WHERE n.nspname = 'public' AND c.relkind = 'r' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+            // views
+            "DECLARE r record; BEGIN FOR r IN SELECT relname FROM pg_class WHERE relkind = 'v' AND relnamespace = 'public'::regnamespace LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
         ] {
             assert_eq!(read(unknown), Vec::<Vec<String>>::new(), "{unknown}");
         }

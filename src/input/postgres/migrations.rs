@@ -59,6 +59,8 @@ pub struct MigrationPlace {
     /// The path, the last tie-breaker.
     path: String,
     forward: bool,
+    /// A Flyway file (`V<version>__`, `R__`): its folder may be a sub-folder of the location.
+    flyway: bool,
 }
 
 impl MigrationPlace {
@@ -146,6 +148,7 @@ pub fn place(path: &str) -> MigrationPlace {
             key: Vec::new(),
             path: path.to_string(),
             forward: false,
+            flyway: false,
         };
     }
     let dir = dirname_or_dot(path);
@@ -158,12 +161,15 @@ pub fn place(path: &str) -> MigrationPlace {
         (dir, name)
     };
     let stem = lower.strip_suffix(".sql").unwrap_or(&lower);
+    let mut flyway = false;
     let (rank, key) = if within == name
         && let Some((version, _)) = flyway_version(stem, 'v')
     {
         // the version alone: `V1__init` before `V1_1__patch` (the path breaks a tie)
+        flyway = true;
         (0, version)
     } else if within == name && stem.starts_with("r__") {
+        flyway = true;
         (1, natural(stem))
     } else if group == "supabase/migrations" || group.ends_with("/supabase/migrations") {
         // the Supabase CLI runs its files by name (`20251208_x` before `20251201155709_y`)
@@ -177,7 +183,79 @@ pub fn place(path: &str) -> MigrationPlace {
         key,
         path: path.to_string(),
         forward: true,
+        flyway,
     }
+}
+
+/// Folders named after another database than PostgreSQL: Flyway projects keep one set of
+/// migrations per vendor (`locations: classpath:db/migration/{vendor}`); they are never one
+/// schema with their sibling folders.
+const OTHER_VENDORS: [&str; 11] = [
+    "h2",
+    "hsqldb",
+    "mysql",
+    "mariadb",
+    "oracle",
+    "sqlserver",
+    "mssql",
+    "derby",
+    "sqlite",
+    "db2",
+    "hana",
+];
+
+/// The places of the SQL files of one run (`paths`, in any order; the result is in the same
+/// order). As `place`, and: Flyway reads its locations recursively, so its files in
+/// sub-folders of a folder named `migration` or `migrations` (`db/migration/2024/V2__b.sql`
+/// beside `db/migration/V1__a.sql`) are one schema with that folder's, in version order.
+/// Unless the sub-folders are sets of their own: a folder named after another database
+/// (`db/migration/h2`), or two files of the same version in different folders (Flyway refuses
+/// a location with a version twice, so such folders are read by separate configurations).
+pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
+    let mut out: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+    // the location each Flyway file would belong to
+    let root_of = |p: &MigrationPlace| -> Option<String> {
+        if !p.flyway {
+            return None;
+        }
+        let dir = dirname_or_dot(&p.path);
+        let segs: Vec<&str> = dir.split('/').collect();
+        let at = segs.iter().rposition(|s| {
+            let s = s.to_ascii_lowercase();
+            s == "migration" || s == "migrations"
+        })?;
+        let below = &segs[at + 1..];
+        if below.is_empty()
+            || below
+                .iter()
+                .any(|s| OTHER_VENDORS.contains(&s.to_ascii_lowercase().as_str()))
+        {
+            return None;
+        }
+        Some(segs[..=at].join("/"))
+    };
+    let roots: Vec<Option<String>> = out.iter().map(root_of).collect();
+    let mut merged: std::collections::BTreeSet<String> = roots.iter().flatten().cloned().collect();
+    // a version written twice under one root: the folders are separate sets
+    merged.retain(|root| {
+        let mut seen: Vec<(&Vec<Part>, &str)> = Vec::new();
+        let under = out.iter().zip(&roots).filter(|(p, r)| {
+            p.flyway && p.rank == 0 && (p.group == *root || r.as_deref() == Some(root.as_str()))
+        });
+        for (p, _) in under {
+            if seen.iter().any(|(k, g)| *k == &p.key && *g != p.group) {
+                return false;
+            }
+            seen.push((&p.key, p.group.as_str()));
+        }
+        true
+    });
+    for (p, root) in out.iter_mut().zip(roots) {
+        if let Some(root) = root.filter(|r| merged.contains(r)) {
+            p.group = root;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -188,6 +266,44 @@ mod tests {
         let mut v: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
         v.sort();
         v.into_iter().map(|p| p.path).collect()
+    }
+
+    /// wild47: Flyway reads its location recursively; vendor folders and folders that repeat a
+    /// version stay sets of their own.
+    #[test]
+    fn flyway_sub_folders_are_one_schema_with_their_location() {
+        let paths = [
+            "src/main/resources/db/migration/2024/V10__rls.sql",
+            "src/main/resources/db/migration/V1__init.sql",
+            "src/main/resources/db/migration/2023/V2__more.sql",
+            "src/main/resources/db/migration/h2/V1__init.sql",
+            "other/migrations/a/V1__x.sql",
+            "other/migrations/b/V1__x.sql",
+            "m/1_init.up.sql",
+            "m/sub/2_x.up.sql",
+        ];
+        let mut v: Vec<MigrationPlace> = places(&paths);
+        assert_eq!(v[0].group, "src/main/resources/db/migration");
+        assert_eq!(v[2].group, "src/main/resources/db/migration");
+        assert_eq!(v[3].group, "src/main/resources/db/migration/h2");
+        assert_eq!(v[4].group, "other/migrations/a");
+        assert_eq!(v[5].group, "other/migrations/b");
+        // golang-migrate and the others read one folder
+        assert_eq!(v[7].group, "m/sub");
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .filter(|p| p.group == "src/main/resources/db/migration")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "src/main/resources/db/migration/V1__init.sql",
+                "src/main/resources/db/migration/2023/V2__more.sql",
+                "src/main/resources/db/migration/2024/V10__rls.sql",
+            ]
+        );
     }
 
     #[test]
