@@ -85,16 +85,20 @@ impl SourceFile {
             return;
         }
         let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        if !names.contains(&range) {
-            names.push(range);
+        // Sorted by start, so that a credential asks only the names just before its end.
+        if let Err(i) = names.binary_search_by(|n| (n.start, n.end).cmp(&(range.start, range.end)))
+        {
+            names.insert(i, range);
             *self.redacted.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
     }
 
     /// Whether a credential range lies in a name ([`SourceFile::mark_name`]): it overlaps
-    /// one, on that name's line.
+    /// one, on that name's line. `names` is sorted by start and a name is one scalar, so
+    /// only the few starting just before the credential's end can overlap it.
     fn in_name(&self, names: &[Range<usize>], c: &Range<usize>) -> bool {
-        names.iter().any(|n| {
+        let i = names.partition_point(|n| n.start < c.end);
+        names[..i].iter().rev().take(4).any(|n| {
             let (lo, hi) = (c.start.min(n.start), c.end.max(n.end));
             c.start < n.end
                 && n.start < c.end
