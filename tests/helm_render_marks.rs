@@ -2179,3 +2179,150 @@ spec:
         ],
     );
 }
+
+/// An image helper printing its own text around its actions (`{{ .registry }}/{{
+/// .repository }}:{{ .tag }}`, Bitnami's and Grafana's form) whose text another partial's
+/// action prints whole (`image: {{ include "c.image" .Values.four }}` inside `define
+/// "c.more"`), as it is or quoted: K8S-016 points at each `tag:` line, the registry's and
+/// repository's lines related, as when a template includes the helper (session fid30). It
+/// pointed at the map's key (`four:`, the outer action's values path).
+#[test]
+fn a_helper_printing_text_around_its_actions_inside_a_partial_points_at_the_tag_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"image:
+  registry: docker.io
+  repository: example/app
+  tag: latest
+four:
+  registry: quay.io
+  repository: example/four
+  tag: latest
+five:
+  registry: ghcr.io
+  repository: example/five
+  tag: latest
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.image" -}}
+{{ .registry }}/{{ .repository }}:{{ .tag }}
+{{- end -}}
+{{- define "c.more" -}}
+- name: four
+  image: {{ include "c.image" .Values.four }}
+- name: five
+  image: {{ include "c.image" .Values.five | quote }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: {{ include "c.image" .Values.image }}
+    {{- include "c.more" . | nindent 4 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 4),
+            ("c/values.yaml", 8),
+            ("c/values.yaml", 12),
+        ],
+        "{all:#?}"
+    );
+    for ((_, line), related) in &all {
+        for l in [line - 2, line - 1] {
+            assert!(
+                related
+                    .iter()
+                    .any(|(role, file, r)| role == "values" && file == "c/values.yaml" && *r == l),
+                "{all:#?}"
+            );
+        }
+    }
+}
+
+/// A variable declared with one value and assigned another in an `if`/`else` branch (`{{
+/// $tag := .Values.b.tag }}{{ if .Values.b.override }}{{ $tag = .Values.b.override }}{{ end
+/// }}`): after the branch it holds either, and the finding points at the values line of the
+/// one printed, the branch taken or not (session fid30). It pointed at the declaration's
+/// value (`b.tag`), or at the template's action for a variable declared with a literal.
+#[test]
+fn a_variable_assigned_in_a_branch_points_at_the_value_of_the_branch_taken() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"a:
+  repository: example/a
+  tag: latest
+  override: ""
+b:
+  repository: example/b
+  tag: "1.0"
+  override: latest
+c:
+  repository: example/c
+  pinned: false
+  tag: "2.0"
+  fallback: latest
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"{{- $a := .Values.a.tag }}
+{{- if .Values.a.override }}
+{{- $a = .Values.a.override }}
+{{- end }}
+{{- $b := .Values.b.tag }}
+{{- if .Values.b.override }}
+{{- $b = .Values.b.override }}
+{{- end }}
+{{- $c := "1.0" }}
+{{- if .Values.c.pinned }}
+{{- $c = .Values.c.tag }}
+{{- else }}
+{{- $c = .Values.c.fallback }}
+{{- end }}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: a
+      image: "{{ .Values.a.repository }}:{{ $a }}"
+    - name: b
+      image: {{ printf "%s:%s" .Values.b.repository $b }}
+    - name: c
+      image: "{{ .Values.c.repository }}:{{ $c }}"
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    assert_findings(
+        &v,
+        &[
+            ("K8S-016", "c/values.yaml", 3),
+            ("K8S-016", "c/values.yaml", 8),
+            ("K8S-016", "c/values.yaml", 13),
+        ],
+    );
+}

@@ -1149,3 +1149,61 @@ fn password_hashes_named_as_such_are_masked() {
         }
     }
 }
+
+/// A rendered env entry's `name` and a `secretKeyRef`'s `key` and `name` are names, not
+/// credentials, whatever they look like (vault's chart prints `- name: {{ .envName }}` and
+/// `key: {{ .secretKey }}` from `extraSecretEnvironmentVars`, whose `secretKey:
+/// AWS_SECRET_ACCESS_KEY` its key made a credential): `render`, `render --origins`,
+/// `inspect` and `check` print them, and the values line that wrote them (session fid30).
+/// They were masked. A literal value under a credential's name (an env `value`, a Secret's
+/// `stringData`) stays masked in every output.
+#[test]
+fn a_rendered_name_is_printed_and_a_rendered_secret_value_is_not() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"extraSecretEnvironmentVars:\n  - envName: AWS_SECRET_ACCESS_KEY\n    secretName: vault\n    secretKey: AWS_SECRET_ACCESS_KEY\n  - envName: DB_PASSWORD\n    secretName: db\n    secretKey: password\nextraEnvironmentVars:\n  VAULT_TOKEN: s.Zx9Qw8Er7Ty6Ui5Op4\nsecretKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY\n",
+        ),
+        (
+            "c/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: main\n      image: busybox:1.36\n      env:\n        {{- range $k, $v := .Values.extraEnvironmentVars }}\n        - name: {{ $k }}\n          value: {{ $v | quote }}\n        {{- end }}\n        {{- range .Values.extraSecretEnvironmentVars }}\n        - name: {{ .envName }}\n          valueFrom:\n            secretKeyRef:\n              name: {{ .secretName }}\n              key: {{ .secretKey }}\n        {{- end }}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s3\n  namespace: apps\nstringData:\n  secret-key: {{ .Values.secretKey }}\n",
+        ),
+    ]);
+    let secrets = [
+        "s.Zx9Qw8Er7Ty6Ui5Op4",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+    ];
+    for cmd in [
+        &["render", "c"][..],
+        &["render", "--origins", "c"],
+        &["inspect", "c"],
+    ] {
+        let out = rg().current_dir(d.path()).args(cmd).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for s in secrets {
+            assert!(!text.contains(s), "{cmd:?} prints {s:?}:\n{text}");
+        }
+        assert!(text.contains("AWS_SECRET_ACCESS_KEY"), "{cmd:?}:\n{text}");
+        if cmd[0] == "render" {
+            assert!(
+                text.contains("- name: AWS_SECRET_ACCESS_KEY"),
+                "{cmd:?}:\n{text}"
+            );
+            assert!(
+                text.contains("key: AWS_SECRET_ACCESS_KEY"),
+                "{cmd:?}:\n{text}"
+            );
+            assert!(text.contains("- name: DB_PASSWORD"), "{cmd:?}:\n{text}");
+            assert!(text.contains("key: password"), "{cmd:?}:\n{text}");
+            assert!(text.contains("- name: VAULT_TOKEN"), "{cmd:?}:\n{text}");
+        }
+    }
+    for format in ["human", "json", "sarif", "junit"] {
+        let out = check_verbose(d.path(), format);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for s in secrets {
+            assert!(!text.contains(s), "{format} prints {s:?}:\n{text}");
+        }
+    }
+}

@@ -35,6 +35,10 @@ pub struct SourceFile {
     detected: std::sync::OnceLock<Vec<Range<usize>>>,
     /// The redacted text, computed on first use; reset when a range is flagged.
     redacted: Mutex<Option<Arc<Redaction>>>,
+    /// Byte ranges that hold a name, not a credential (a rendered env entry's `name`, a
+    /// `secretKeyRef`'s `key`, and the values line that wrote one): a credential found or
+    /// flagged inside one of them, on its line, is none.
+    names: Mutex<Vec<Range<usize>>>,
 }
 
 /// A file's credentials and its redacted text.
@@ -58,6 +62,7 @@ impl SourceFile {
             flagged: Mutex::new(Vec::new()),
             detected: std::sync::OnceLock::new(),
             redacted: Mutex::new(None),
+            names: Mutex::new(Vec::new()),
         })
     }
 
@@ -71,6 +76,34 @@ impl SourceFile {
             flagged.push(range);
             *self.redacted.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
+    }
+
+    /// Records that a byte range holds a name (what another object or a variable is called),
+    /// not a credential, whatever its key or text says: no credential within it is masked.
+    pub fn mark_name(&self, range: Range<usize>) {
+        if range.start >= range.end || range.end > self.text.len() {
+            return;
+        }
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        // Sorted by start, so that a credential asks only the names just before its end.
+        if let Err(i) = names.binary_search_by(|n| (n.start, n.end).cmp(&(range.start, range.end)))
+        {
+            names.insert(i, range);
+            *self.redacted.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
+    /// Whether a credential range lies in a name ([`SourceFile::mark_name`]): it overlaps
+    /// one, on that name's line. `names` is sorted by start and a name is one scalar, so
+    /// only the few starting just before the credential's end can overlap it.
+    fn in_name(&self, names: &[Range<usize>], c: &Range<usize>) -> bool {
+        let i = names.partition_point(|n| n.start < c.end);
+        names[..i].iter().rev().take(4).any(|n| {
+            let (lo, hi) = (c.start.min(n.start), c.end.max(n.end));
+            c.start < n.end
+                && n.start < c.end
+                && !self.text.as_bytes()[lo..hi.min(self.text.len())].contains(&b'\n')
+        })
     }
 
     /// Masks, as credentials of this file, the places where the text holds one of `words`
@@ -96,13 +129,15 @@ impl SourceFile {
         let detected = self.detected();
         // Sorted and disjoint: the first range ending after `range.start` is the only candidate.
         let i = detected.partition_point(|c| c.end <= range.start);
-        detected.get(i).is_some_and(overlaps)
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let credential = |c: &Range<usize>| overlaps(c) && !self.in_name(&names, c);
+        detected.get(i).is_some_and(credential)
             || self
                 .flagged
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .iter()
-                .any(overlaps)
+                .any(credential)
     }
 
     /// The file's credentials (found by the detector or flagged by a rule) and its text with
@@ -154,6 +189,10 @@ impl SourceFile {
                 .iter()
                 .cloned(),
         );
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        if !names.is_empty() {
+            ranges.retain(|c| !self.in_name(&names, c));
+        }
         crate::source::secrets::merge(ranges)
     }
 

@@ -568,6 +568,37 @@ fn mark_where_written(r: &Rendered, range: std::ops::Range<usize>) {
     }
 }
 
+/// A rendered document's names (an env entry's `name`, a `secretKeyRef`'s `key` and `name`:
+/// [`name_ranges`](crate::source::secrets::name_ranges)) are no credentials of the stream,
+/// and the values (or `--set`) line that wrote one as it is holds a name too (vault's
+/// `secretKey: AWS_SECRET_ACCESS_KEY`, which its key made a credential): neither is masked,
+/// in the stream or in the values file (session fid30). A literal secret value (an env
+/// entry's `value`, a Secret's `data`) is no name and stays masked.
+fn mark_names(r: &Rendered, d: &super::Document) {
+    use crate::source::map::OriginRole;
+    for (range, name) in crate::source::secrets::name_ranges(&d.file, &d.value, &d.spans) {
+        if name.trim().is_empty() {
+            continue;
+        }
+        d.file.mark_name(range.clone());
+        for o in r.map.origins(range) {
+            if !matches!(
+                o.role,
+                OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart
+            ) || o.is_set_file_value()
+            {
+                continue;
+            }
+            let written =
+                crate::source::secrets::value_of_entry(&o.file.text, o.span.range(), None);
+            let text = o.file.text.get(written.clone()).unwrap_or("").trim();
+            if text.trim_matches(['"', '\'']) == name {
+                o.file.mark_name(written);
+            }
+        }
+    }
+}
+
 /// Masks in a printed stream (`render`, `inspect`) each credential of the stream or of the
 /// files it was rendered from where the stream repeats it as a word of its own: a
 /// generator's literal or a values password passed again in a container's `args` printed
@@ -613,6 +644,7 @@ pub fn load(r: &Rendered) -> super::Loaded {
     // mask it too.
     let mark = |d: &mut super::Document| {
         crate::source::secrets::mark_document(&d.file, &d.value, &d.spans);
+        mark_names(r, d);
         for range in crate::source::secrets::mark_secret_data(&d.file, &d.value, &d.spans).ranges {
             mark_where_written(r, range);
         }

@@ -354,6 +354,59 @@ pub fn mark_document(
     walk(file, value, spans, &mut Vec::new());
 }
 
+/// The strings of a document that are names, not values: an env entry's `name` (a map
+/// with a `value` or `valueFrom` beside it) and what a reference field names
+/// ([`reference_field`]: a `secretKeyRef`'s `name` and `key`, a `secretName`), with the
+/// byte range of each in the document's file. A name that looks like a credential's
+/// (`AWS_SECRET_ACCESS_KEY`, `key: password`) names one and holds none.
+pub fn name_ranges(
+    file: &crate::source::SourceFile,
+    value: &serde_json::Value,
+    spans: &crate::source::span::SpanTree,
+) -> Vec<(Range<usize>, String)> {
+    use crate::source::span::{PathSeg, SpanTree};
+    use serde_json::Value;
+    fn walk<'a>(
+        file: &crate::source::SourceFile,
+        v: &'a Value,
+        t: &SpanTree,
+        keys: &mut Vec<&'a str>,
+        out: &mut Vec<(Range<usize>, String)>,
+    ) {
+        match v {
+            Value::Object(m) => {
+                let env_entry = m.contains_key("value") || m.contains_key("valueFrom");
+                for (k, x) in m {
+                    let Some(child) = t.child_key(k) else {
+                        continue;
+                    };
+                    keys.push(k);
+                    if let Value::String(s) = x
+                        && ((k == "name" && env_entry) || reference_field(keys))
+                    {
+                        let range = value_of_entry(&file.text, child.span.range(), Some(k));
+                        out.push((range, s.clone()));
+                    } else {
+                        walk(file, x, child, keys, out);
+                    }
+                    keys.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    if let Some(child) = t.child(&PathSeg::Index(i)) {
+                        walk(file, x, child, keys, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(file, value, spans, &mut Vec::new(), &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{decoded_text, repeated_plaintext};

@@ -49,7 +49,9 @@ pub use detect::{
     classify, entropy, find_shape, high_entropy, identifier_name, not_literal,
     password_placeholder, reference_field, secret_name, words,
 };
-pub use document::{SecretValues, mark_document, mark_secret_data, redact_value, value_of_entry};
+pub use document::{
+    SecretValues, mark_document, mark_secret_data, name_ranges, redact_value, value_of_entry,
+};
 pub use redact::{Known, Redacted, redact_known, redact_text, redact_with};
 pub use scan::{Words, keys_among, merge, scan, used_as_key};
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};

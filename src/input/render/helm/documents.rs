@@ -1428,21 +1428,31 @@ fn partial_origins_parts(
     // `fluent-bit.pod`, Loki's `loki.lokiImage` calling `loki.baseImage`): that partial's own
     // piece tells, as for a template's `include` (session fid29); this action after it.
     if expr.contains("include")
-        && let Some((j, shift)) = nested_include((n, included), piece, printed)
-        && let inner_at = (at - piece.start).saturating_sub(shift)
-        && inner_at < included[j].0.len()
+        && let Some((j, shift, whole)) = nested_include((n, included), piece, printed)
     {
-        let (mut o, texts) = partial_origins_parts(
-            (j, included),
-            inner_at,
-            define_file,
-            p,
-            cache,
-            lines,
-            ranges,
-        );
-        o.push(origin);
-        return (o, texts);
+        // A partial printing its own text around several actions (`{{ .registry }}/{{
+        // .repository }}:{{ .tag }}`): each action's text is a part of this piece, at the
+        // values line that action's own piece tells (session fid30).
+        if !whole {
+            let (o, texts) = nested_parts((j, included), define_file, p, cache, lines);
+            let mut all = vec![origin];
+            all.extend(o);
+            return (all, texts);
+        }
+        let inner_at = (at - piece.start).saturating_sub(shift);
+        if inner_at < included[j].0.len() {
+            let (mut o, texts) = partial_origins_parts(
+                (j, included),
+                inner_at,
+                define_file,
+                p,
+                cache,
+                lines,
+                ranges,
+            );
+            o.push(origin);
+            return (o, texts);
+        }
     }
     // An action printing several values (`printf "%s/%s:%s" .Values.image.registry
     // .Values.image.repository .Values.image.tag`) is read as in a template: not as the one
@@ -1589,15 +1599,50 @@ fn partial_origins_parts(
     (origins, texts)
 }
 
+/// The origins of a partial's text made of several pieces (literal text around actions,
+/// `{{ .registry }}/{{ .repository }}:{{ .tag }}`), printed whole by another partial's
+/// action: every piece's origins, and the text each action printed with the values line
+/// its piece tells (or the parts it tells itself), in order, as parts of the line.
+fn nested_parts(
+    (j, included): (usize, &Included),
+    define_file: &DefineFiles,
+    p: &Prepared,
+    cache: &mut FileReadings,
+    lines: &mut PartialCache,
+) -> (Vec<Origin>, Vec<(String, Origin)>) {
+    let (text, pieces, _) = &included[j];
+    let mut origins = Vec::new();
+    let mut texts = Vec::new();
+    for pc in pieces.iter().filter(|pc| pc.action && pc.end > pc.start) {
+        let printed = &text[pc.start..pc.end];
+        if printed.trim().is_empty() {
+            continue;
+        }
+        let (o, t) =
+            partial_origins_parts((j, included), pc.start, define_file, p, cache, lines, None);
+        if !t.is_empty() {
+            texts.extend(t);
+        } else if let Some(v) = o
+            .iter()
+            .find(|o| matches!(o.role, OriginRole::Values | OriginRole::Set))
+            && !printed.contains('\n')
+        {
+            texts.push((printed.to_string(), v.clone()));
+        }
+        origins.extend(o);
+    }
+    (origins, texts)
+}
+
 /// The include that `piece` of include `n` (an action calling `include`) printed whole, as
-/// returned or quoted: its index and where its text starts in what the piece printed. Only
-/// a text one action of the partial printed (an image helper's `printf`), whose origins
-/// then hold for the whole piece.
+/// returned or quoted: its index, where its text starts in what the piece printed, and
+/// whether one action of the partial printed all of it (an image helper's `printf`), whose
+/// origins then hold for the whole piece (else [`nested_parts`] tells each part).
 fn nested_include(
     (n, included): (usize, &Included),
     piece: &gotmpl::trace::Piece,
     printed: &str,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, bool)> {
     let j = (0..n).rev().find(|&j| {
         included[j]
             .2
@@ -1607,18 +1652,23 @@ fn nested_include(
     })?;
     let (text, pieces, _) = &included[j];
     let mut printing = pieces.iter().filter(|pc| pc.end > pc.start);
-    match (printing.next(), printing.next()) {
-        (Some(one), None) if one.action && one.start == 0 && one.end == text.len() => {}
+    let whole = match (printing.next(), printing.next()) {
+        (Some(one), None) => one.action && one.start == 0 && one.end == text.len(),
+        (Some(_), Some(_)) => false,
         _ => return None,
+    };
+    // Several pieces: only text with actions among them, on one line (an image's name).
+    if !whole && (text.contains('\n') || !pieces.iter().any(|pc| pc.action)) {
+        return None;
     }
     if printed == text {
-        Some((j, 0))
+        Some((j, 0, whole))
     } else if printed.len() == text.len() + 2
         && printed.starts_with('"')
         && printed.ends_with('"')
         && &printed[1..printed.len() - 1] == text
     {
-        Some((j, 1))
+        Some((j, 1, whole))
     } else {
         None
     }

@@ -57,8 +57,10 @@ struct Open {
     barrier: bool,
     elem_var: Option<String>,
     key_var: Option<String>,
-    /// Variables declared in the block so far.
+    /// Variables declared in the block so far (and assigned there, [`reassigned`]).
     vars: Vec<Var>,
+    /// The names of the variables declared (`:=`) in the block, not only assigned.
+    declared: Vec<String>,
 }
 
 pub(super) fn scopes(src: &str) -> Vec<Scope> {
@@ -72,6 +74,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         elem_var: None,
         key_var: None,
         vars: Vec::new(),
+        declared: Vec::new(),
     };
     let mut stack: Vec<Open> = vec![root];
     let close = |o: Open, end: usize, out: &mut Vec<Scope>| {
@@ -112,6 +115,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
             elem_var,
             key_var: None,
             vars: Vec::new(),
+            declared: Vec::new(),
         };
         match word {
             "if" => stack.push(open(None, false, false, false, None)),
@@ -154,6 +158,7 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                         .filter(|v| is_var(v))
                 {
                     block.vars.push((v.to_string(), b, path, Vec::new(), None));
+                    block.declared.push(v.to_string());
                 }
                 stack.push(block);
             }
@@ -174,7 +179,14 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
                     let path = resolve(e, &stack);
                     let parts = named_parts(e, &stack);
                     let dict = (terms(e).first() == Some(&"dict")).then(|| format!("({e})"));
+                    let assigned = !inner.contains(":=");
+                    if assigned {
+                        reassigned(&mut stack, v, b, (&path, &parts));
+                    }
                     if let Some(top) = stack.last_mut() {
+                        if !assigned {
+                            top.declared.push(v.to_string());
+                        }
                         top.vars.push((v.to_string(), b, path, parts, dict));
                     }
                 }
@@ -185,6 +197,58 @@ pub(super) fn scopes(src: &str) -> Vec<Scope> {
         close(o, src.len(), &mut out);
     }
     out
+}
+
+/// A variable declared in an enclosing block and assigned (`$tag = .Values.global.tag`) in
+/// a block inside it (an `if`/`else` branch, a `with`): after that block the variable holds
+/// either value, which the printed text tells ([`printed_of`]). From the assignment to the end
+/// of the declaring block it may be any value it was given so far: its path when they all
+/// name one, else none, with every one among its parts (session fid30). The branch itself
+/// reads the value assigned (the entry its own block gets, whose scope is smaller).
+fn reassigned(
+    stack: &mut [Open],
+    name: &str,
+    at: usize,
+    (path, parts): (&Option<Vec<String>>, &[Vec<String>]),
+) {
+    let Some(top) = stack.len().checked_sub(1) else {
+        return;
+    };
+    let mut declaring = None;
+    for (i, o) in stack.iter().enumerate().rev() {
+        if o.declared.iter().any(|n| n == name) {
+            declaring = Some(i);
+            break;
+        }
+        if o.barrier {
+            break;
+        }
+    }
+    let Some(d) = declaring.filter(|&d| d < top) else {
+        return;
+    };
+    let Some((_, _, old_path, old_parts, _)) = stack[d].vars.iter().rev().find(|(n, ..)| n == name)
+    else {
+        return;
+    };
+    let merged_path = old_path.clone().filter(|p| Some(p) == path.as_ref());
+    let mut merged: Vec<Vec<String>> = Vec::new();
+    let candidates = old_path
+        .iter()
+        .chain(old_parts)
+        .chain(path.iter())
+        .chain(parts);
+    for p in candidates {
+        if !merged.contains(p) {
+            merged.push(p.clone());
+        }
+    }
+    if merged_path.is_some() {
+        merged.clear();
+    }
+    stack[d]
+        .vars
+        .push((name.to_string(), at, merged_path, merged, None));
 }
 
 /// `$name` (a variable, not `$` alone).
