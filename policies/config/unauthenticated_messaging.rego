@@ -1,12 +1,12 @@
 # METADATA
 # title: Messaging must authenticate clients and encrypt traffic
-# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS.
+# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS, and a RabbitMQ server's own configuration (rabbitmq.conf) that lets the default `guest` user log in from other hosts (`loopback_users.guest = false` or `loopback_users = none`) while its credentials stay the well-known guest and guest (no `default_user` and `default_pass`, or both set to guest).
 # custom:
 #   id: CFG-002
 #   name: unauthenticated-messaging
 #   severity: high
 #   input: config
-#   kinds: [standard]
+#   kinds: [standard, generic]
 #   controls:
 #     nist-800-53: [SC-8, IA-3]
 #     nist-csf-2.0: [PR.DS-02, PR.AA-03]
@@ -88,3 +88,28 @@ deny contains finding if {
 		"path": array.concat(p.path, ["security"]),
 	}
 }
+
+# RabbitMQ's own configuration (`rabbitmq.conf`, read as directives; wild48). The `guest` user,
+# whose password is `guest` unless `default_user`/`default_pass` say otherwise, may log in only
+# from localhost; `loopback_users.guest = false` or `loopback_users = none` lifts that, so any
+# client that reaches the broker logs in with credentials everyone knows.
+deny contains finding if {
+	some path in guest_remote
+	rabbit_default("default_user")
+	rabbit_default("default_pass")
+	finding := {
+		"msg": sprintf("RabbitMQ lets its default user log in from any host with the well-known default credentials (%s)", [config.dotted(path)]),
+		"path": path,
+	}
+}
+
+guest_remote contains ["loopback_users", "guest"] if input.loopback_users.guest == false
+
+guest_remote contains ["loopback_users"] if {
+	is_string(input.loopback_users)
+	lower(trim_space(input.loopback_users)) == "none"
+}
+
+rabbit_default(k) if not k in object.keys(input)
+
+rabbit_default(k) if input[k] == "guest"
