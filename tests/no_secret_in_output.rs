@@ -66,6 +66,10 @@ const CREDENTIALS: &[&str] = &[
     "continued-props-head",
     "secret-tail-piece-42",
     "escaped-props-passphrase",
+    "bmdpbng6aGVhZGVyLXBhc3NwaHJhc2UtMTI=",
+    "nginx-api-key-passphrase-58",
+    "nginx-fastcgi-passphrase-24",
+    "nginx-set-passphrase-90",
 ];
 
 /// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding.
@@ -86,6 +90,10 @@ const SENTINEL_CONF: &str = "sentinel monitor mymaster 10.0.0.5 6379 2\nsentinel
 
 /// RabbitMQ's `rabbitmq.conf`: `name = value` with a dotted name beside the password.
 const RABBITMQ_CONF: &str = "listeners.ssl.default = 5671\ndefault_user = orders\ndefault_pass = rabbit-conf-passphrase-19\n";
+
+/// nginx (session wild48): an `Authorization` header, an API key header, a FastCGI parameter
+/// and a variable, around a TLS finding whose snippet shows their lines.
+const NGINX_CONF: &str = "server {\n  location / {\n    proxy_set_header Authorization \"Basic bmdpbng6aGVhZGVyLXBhc3NwaHJhc2UtMTI=\";\n    proxy_set_header X-Api-Key nginx-api-key-passphrase-58;\n    proxy_pass https://api.internal;\n    proxy_ssl_verify off;\n    fastcgi_param DB_PASSWORD 'nginx-fastcgi-passphrase-24';\n    set $api_secret nginx-set-passphrase-90;\n  }\n}\n";
 
 const DEPLOYMENT: &str = r#"apiVersion: apps/v1
 kind: Deployment
@@ -349,6 +357,7 @@ fn inputs() -> tempfile::TempDir {
         ("redis.conf", REDIS_CONF.as_bytes()),
         ("rabbitmq.conf", RABBITMQ_CONF.as_bytes()),
         ("sentinel.conf", SENTINEL_CONF.as_bytes()),
+        ("nginx.conf", NGINX_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
     ])
 }
@@ -421,6 +430,7 @@ fn no_credential_in_inspect() {
         "redis.conf",
         "rabbitmq.conf",
         "sentinel.conf",
+        "nginx.conf",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), for a short option that takes a password for the program before it (data.settings.credentials.program_password_options such as mysql's `-pVALUE` and redis-cli's `-a VALUE`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean or access level (`write`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), for a short option that takes a password for the program before it (data.settings.credentials.program_password_options such as mysql's `-pVALUE` and redis-cli's `-a VALUE`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). In nginx configuration a header that a header-setting directive adds (`proxy_set_header Authorization "Basic ..."`, `proxy_set_header X-Api-Key ...`) and a `fastcgi_param` or `set` variable named like a credential are read the same way, and the `*_pass` directives (an upstream's address) are not credentials. A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -44,6 +44,7 @@ deny contains finding if {
 	not config.hash_part(e)
 	not compose_environment(e.path)
 	not reported_as_record(e.path)
+	not nginx_pass(e)
 	finding := {
 		"msg": sprintf("%s holds %s%s", [config.dotted(e.path), config.secret_phrase(e.value), config.default_note(e.value)]),
 		"path": e.path,
@@ -134,6 +135,30 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s sends a plaintext secret in the %s header on its command line (%s)", [config.service_label(s), h.name, h.flag]),
 		"path": h.path,
+	}
+}
+
+# nginx's `proxy_pass`, `fastcgi_pass`, … (wild48) name where a `location` or stream `server`
+# passes requests (a URL, an upstream's name, a socket), no password: their name ends with the
+# credential word PASS. They are valid only inside those blocks.
+nginx_pass(e) if {
+	e.key in {"proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "scgi_pass", "memcached_pass"}
+	some seg in e.path
+	seg in {"location", "server", "if", "limit_except"}
+}
+
+# `proxy_set_header Authorization "Basic …"` (nginx, wild48): a header nginx adds to every
+# request it passes on, read under the header-setting directive as curl's `-H` is.
+deny contains finding if {
+	some e in config.entries
+	count(e.path) >= 2
+	e.path[count(e.path) - 2] in {"proxy_set_header", "grpc_set_header", "add_header", "more_set_headers", "more_set_input_headers"}
+	is_string(e.value)
+	count(credentials.header_reasons(e.key, e.value)) > 0
+	not config.plaintext_secret(e.key, e.value)
+	finding := {
+		"msg": sprintf("%s sends a plaintext secret in the %s header", [config.dotted(array.slice(e.path, 0, count(e.path) - 1)), e.key]),
+		"path": e.path,
 	}
 }
 

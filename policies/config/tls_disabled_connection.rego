@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, and `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, and `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT; in nginx configuration, `proxy_ssl_verify off` (also `grpc_ssl_verify`, `uwsgi_ssl_verify`) written explicitly in a block that passes requests to a TLS upstream (`proxy_pass https://...`, `grpc_pass grpcs://...`, the stream module's `proxy_ssl on`), while nginx's defaults spelled out (`ssl off`, `proxy_ssl off`, a verification switch where no TLS upstream is passed to) stay quiet.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -194,6 +194,70 @@ tls_entries contains e if {
 	some e in config.entries
 	is_string(e.key)
 	connection_hint(lower(e.key))
+	not nginx_own(e)
+}
+
+# nginx configuration (wild48). Its TLS switches are defaults spelled out, not connections turned
+# off: `proxy_ssl_verify off` is nginx's default and matters only where that block passes
+# requests to a TLS upstream (`proxy_pass https://…`, `grpc_pass grpcs://…`, the stream
+# module's `proxy_ssl on`), which the rule below reads; `ssl off` and `proxy_ssl off` are
+# a server or stream proxy without TLS, nginx's default too, and `ssl_verify_client off` is a
+# server not asking for client certificates.
+nginx_document if {
+	walk(input, [p, _])
+	count(p) > 0
+	nginx_passes[p[count(p) - 1]]
+}
+
+nginx_passes := {"proxy_pass", "grpc_pass", "uwsgi_pass", "fastcgi_pass", "scgi_pass"}
+
+# Each verification switch: the directive passing requests its block's upstream, the scheme of
+# a TLS upstream, and the switch that turns TLS to the upstream on in the stream module.
+nginx_verify := {
+	"proxy_ssl_verify": ["proxy_pass", "https://", "proxy_ssl"],
+	"grpc_ssl_verify": ["grpc_pass", "grpcs://", "grpc_ssl"],
+	"uwsgi_ssl_verify": ["uwsgi_pass", "suwsgi://", "uwsgi_ssl"],
+}
+
+nginx_defaults := {"ssl", "proxy_ssl", "grpc_ssl", "uwsgi_ssl"}
+
+nginx_own(e) if {
+	nginx_verify[e.key]
+	nginx_document
+}
+
+nginx_own(e) if {
+	nginx_defaults[e.key]
+	nginx_document
+}
+
+deny contains finding if {
+	nginx_document
+	some e in config.entries
+	spec := nginx_verify[e.key]
+	is_string(e.value)
+	lower(trim_space(e.value)) == "off"
+	scope := object.get(input, array.slice(e.path, 0, count(e.path) - 1), null)
+	tls_upstream(scope, spec)
+	finding := {
+		"msg": sprintf("%s is off where requests are passed to a TLS upstream (%s): its certificate is accepted unchecked", [config.dotted(e.path), spec[0]]),
+		"path": e.path,
+	}
+}
+
+tls_upstream(scope, spec) if {
+	walk(scope, [p, v])
+	count(p) > 0
+	p[count(p) - 1] == spec[0]
+	is_string(v)
+	startswith(lower(trim_space(v)), spec[1])
+}
+
+tls_upstream(scope, spec) if {
+	walk(scope, [p, v])
+	count(p) > 0
+	p[count(p) - 1] == spec[2]
+	v == "on"
 }
 
 # A Compose environment list item (`- TLS_VERIFY=false`) sets the variable its name says, as the

@@ -1,12 +1,12 @@
 # METADATA
 # title: Messaging must authenticate clients and encrypt traffic
-# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS.
+# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS, and a RabbitMQ server's own configuration (rabbitmq.conf) that lets the default `guest` user log in from other hosts (`loopback_users.guest = false` or `loopback_users = none`) while its credentials stay the well-known guest and guest (no `default_user` and `default_pass`, or both set to guest), and a Mosquitto listener (mosquitto.conf) on an address beyond loopback that serves MQTT without TLS (no `certfile` or `psk_hint` in its section) to anonymous clients (`allow_anonymous true`, the listener's own under `per_listener_settings true`, the broker's otherwise).
 # custom:
 #   id: CFG-002
 #   name: unauthenticated-messaging
 #   severity: high
 #   input: config
-#   kinds: [standard]
+#   kinds: [standard, generic]
 #   controls:
 #     nist-800-53: [SC-8, IA-3]
 #     nist-csf-2.0: [PR.DS-02, PR.AA-03]
@@ -87,4 +87,68 @@ deny contains finding if {
 		"msg": sprintf("messaging pattern %q requires no %s and no mTLS (security: %s)", [p.name, concat(" and no ", lacks), config.show(sec)]),
 		"path": array.concat(p.path, ["security"]),
 	}
+}
+
+# RabbitMQ's own configuration (`rabbitmq.conf`, read as directives; wild48). The `guest` user,
+# whose password is `guest` unless `default_user`/`default_pass` say otherwise, may log in only
+# from localhost; `loopback_users.guest = false` or `loopback_users = none` lifts that, so any
+# client that reaches the broker logs in with credentials everyone knows.
+deny contains finding if {
+	some path in guest_remote
+	rabbit_default("default_user")
+	rabbit_default("default_pass")
+	finding := {
+		"msg": sprintf("RabbitMQ lets its default user log in from any host with the well-known default credentials (%s)", [config.dotted(path)]),
+		"path": path,
+	}
+}
+
+guest_remote contains ["loopback_users", "guest"] if input.loopback_users.guest == false
+
+guest_remote contains ["loopback_users"] if {
+	is_string(input.loopback_users)
+	lower(trim_space(input.loopback_users)) == "none"
+}
+
+rabbit_default(k) if not k in object.keys(input)
+
+rabbit_default(k) if input[k] == "guest"
+
+# Mosquitto (`mosquitto.conf`, read as directives with each `listener` section its own; wild48):
+# a listener without TLS whose clients need no credentials. Only an explicit
+# `allow_anonymous true` counts (Mosquitto 2 refuses anonymous clients by default).
+deny contains finding if {
+	some port, l in input.listener
+	is_object(l)
+	"listener" in object.keys(l)
+	not l.certfile
+	not l.psk_hint
+	mosquitto_anonymous(l)
+	# `listener 1883` reads as the number 1883.
+	mosquitto_reachable(sprintf("%v", [l.listener]))
+	finding := {
+		"msg": sprintf("Mosquitto listener %s serves MQTT without TLS to anonymous clients (allow_anonymous true, no certfile)", [port]),
+		"path": ["listener", port, "listener"],
+	}
+}
+
+mosquitto_anonymous(l) if l.allow_anonymous == true
+
+mosquitto_anonymous(l) if {
+	not "allow_anonymous" in object.keys(l)
+	not input.per_listener_settings == true
+	input.allow_anonymous == true
+}
+
+# `listener 1883` listens on every interface; `listener 1883 127.0.0.1` on loopback only;
+# `listener 0 /run/mosquitto.sock` on a socket.
+mosquitto_reachable(v) if count(split(trim_space(v), " ")) == 1
+
+mosquitto_reachable(v) if {
+	words := [w | some w in split(trim_space(v), " "); w != ""]
+	count(words) > 1
+	address := words[1]
+	not startswith(address, "127.")
+	not address in {"::1", "localhost"}
+	not startswith(address, "/")
 }

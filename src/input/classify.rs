@@ -2,7 +2,7 @@
 
 use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
 use crate::input::{
-    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, postgres,
+    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, nginx, postgres,
 };
 use crate::source::span::LineIndex;
 use crate::source::{Problem, SourceFile};
@@ -22,6 +22,9 @@ pub enum FileKind {
     Properties,
     /// A server's directives file (`redis.conf`, `mosquitto.conf`, `rabbitmq.conf`).
     Directives,
+    /// A `.conf` file where nginx keeps its configuration (`nginx.conf`, `conf.d/*.conf`,
+    /// `sites-available/*`): nginx's when its content says so.
+    Nginx,
     Unknown,
 }
 
@@ -35,6 +38,9 @@ pub fn file_kind(path: &str) -> FileKind {
     }
     if envfile::is_directives_name(name) {
         return FileKind::Directives;
+    }
+    if nginx::is_candidate_path(path) {
+        return FileKind::Nginx;
     }
     let ext = path
         .rsplit_once('.')
@@ -71,12 +77,13 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Env => envfile::load_env(file),
         FileKind::Properties => envfile::load_properties(file),
         FileKind::Directives => envfile::load_directives(file),
+        FileKind::Nginx => nginx::load(file, explicit),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
             let mut l = Loaded::default();
             if explicit {
-                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, and redis.conf, mosquitto.conf, rabbitmq.conf)"));
+                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, redis.conf, mosquitto.conf, rabbitmq.conf, and nginx configuration)"));
             }
             l
         }
@@ -342,6 +349,7 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Env => envfile::load_env(embedded),
         FileKind::Properties => envfile::load_properties(embedded),
         FileKind::Directives => envfile::load_directives(embedded),
+        FileKind::Nginx => nginx::load(embedded, false),
         FileKind::Sql | FileKind::Unknown => return None,
     })
 }

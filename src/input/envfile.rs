@@ -234,9 +234,13 @@ pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
 /// as in `.properties` (`ssl_options.verify`), a name written again keeping its later value.
 pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let mut problems = Vec::new();
-    let entries = parse_directives(&file.text, &mut |at, msg| {
+    let mut entries = parse_directives(&file.text, &mut |at, msg| {
         problem(file, &mut problems, at, msg)
     });
+    let name = file.path.rsplit(['/', '\\']).next().unwrap_or(&file.path);
+    if name.to_ascii_lowercase().contains("mosquitto") {
+        mosquitto_listeners(&mut entries);
+    }
     let (value, spans) = nested(file, entries);
     // The text's scan of credentials reads `name: value` and `name=value`, not a directive's
     // `name value`: every credential of the document is marked from its place instead, so a
@@ -302,6 +306,76 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
         });
     }
     out
+}
+
+/// Mosquitto's settings that belong to the `listener` above them (its TLS, protocol, address).
+const MOSQUITTO_LISTENER_SETTINGS: &[&str] = &[
+    "certfile",
+    "keyfile",
+    "cafile",
+    "capath",
+    "crlfile",
+    "dhparamfile",
+    "require_certificate",
+    "tls_version",
+    "ciphers",
+    "ciphers_tls1.3",
+    "psk_hint",
+    "protocol",
+    "socket_domain",
+    "bind_interface",
+    "http_dir",
+    "max_connections",
+    "mount_point",
+    "use_identity_as_username",
+    "use_subject_as_username",
+    "use_username_as_clientid",
+    "tls_engine",
+    "tls_keyform",
+];
+
+/// Mosquitto's authentication settings: the listener's own under `per_listener_settings true`,
+/// the whole broker's otherwise.
+const MOSQUITTO_SECURITY_SETTINGS: &[&str] = &[
+    "allow_anonymous",
+    "password_file",
+    "acl_file",
+    "psk_file",
+    "auth_plugin",
+    "plugin",
+];
+
+/// Mosquitto's `listener PORT [ADDRESS]` sections (wild48): each listener's settings are its
+/// own, so a TLS listener does not hide a plain one. `listener 8883` becomes
+/// `listener.8883.listener = "8883"` and the settings after it that belong to a listener
+/// (certificates, protocol; authentication too under `per_listener_settings true`)
+/// `listener.8883.certfile`, …; the others stay the broker's.
+fn mosquitto_listeners(entries: &mut [Entry]) {
+    let per_listener = entries
+        .iter()
+        .any(|e| e.key.eq_ignore_ascii_case("per_listener_settings") && e.value.trim() == "true");
+    let mut current: Option<String> = None;
+    for e in entries.iter_mut() {
+        if e.key == "listener" {
+            let port = e.value.split_whitespace().next().unwrap_or("").to_string();
+            if port.is_empty() || port.contains('.') {
+                current = None;
+                continue;
+            }
+            e.key = format!("listener.{port}.listener");
+            current = Some(port);
+            continue;
+        }
+        let Some(port) = &current else {
+            continue;
+        };
+        let security = MOSQUITTO_SECURITY_SETTINGS.contains(&e.key.as_str())
+            || e.key.starts_with("plugin_opt_")
+            || e.key.starts_with("auth_opt_");
+        if MOSQUITTO_LISTENER_SETTINGS.contains(&e.key.as_str()) || (per_listener && security) {
+            e.key = format!("listener.{port}.{}", e.key);
+        }
+    }
 }
 
 /// The words of a Redis argument list with their offsets in `text`: split at white space, a

@@ -107,6 +107,7 @@ pub fn has_known_extension(path: &Path) -> bool {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(super::envfile::is_directives_name)
+        || path.to_str().is_some_and(super::nginx::is_candidate_path)
     {
         return true;
     }
