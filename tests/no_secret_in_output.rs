@@ -1217,3 +1217,32 @@ fn a_rendered_name_is_printed_and_a_rendered_secret_value_is_not() {
         }
     }
 }
+
+/// nginx's `*_pass` directives name an upstream, not a password: `inspect` shows them as
+/// written (it masked `fastcgi_pass unix:/run/php/php-fpm.sock` by its name's last word),
+/// while a credential beside them stays masked.
+#[test]
+fn inspect_shows_an_nginx_upstream_and_masks_the_credential_beside_it() {
+    let d = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        d.path().join("nginx.conf"),
+        "server {\n  location /php {\n    fastcgi_pass unix:/run/php/php-fpm.sock;\n    uwsgi_pass backend-app:3031;\n    fastcgi_param DB_PASSWORD nginx-fastcgi-passphrase-24;\n  }\n}\n",
+    )
+    .expect("write");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "nginx.conf"])
+        .output()
+        .expect("runs");
+    assert_clean("inspect nginx.conf", &out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\"fastcgi_pass\": \"unix:/run/php/php-fpm.sock\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"uwsgi_pass\": \"backend-app:3031\""),
+        "{text}"
+    );
+    assert!(text.contains("\"DB_PASSWORD\": \"********\""), "{text}");
+}

@@ -69,8 +69,13 @@ fn inspect_file(path: &Path, cwd: &Path, out: &mut String) -> Exit {
         out.push_str(&heading(d));
         // The value holds the file's credentials: shown masked.
         let red = d.file.redaction();
-        let value =
-            crate::source::secrets::redact_value(&d.value, &d.spans, &red.ranges, &red.known);
+        let value = crate::source::secrets::redact_value(
+            &d.value,
+            &d.spans,
+            &red.ranges,
+            &d.file.names(),
+            &red.known,
+        );
         out.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
         out.push('\n');
     }

@@ -490,6 +490,9 @@ pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     // The `*_pass` directives name an upstream (their name ends with the credential word
     // PASS): not marked, so an upstream's name is shown as written.
     crate::source::secrets::mark_document(file, &without_passes(&value), &spans);
+    // … and marked as names, so that `inspect` shows them too (its key test would mask
+    // `fastcgi_pass unix:/run/php.sock`).
+    mark_passes(file, &value, &spans, false);
     out.documents
         .push(config::whole_file_document(file, value, spans));
     out
@@ -504,6 +507,28 @@ const PASS_DIRECTIVES: &[&str] = &[
     "scgi_pass",
     "memcached_pass",
 ];
+
+/// Marks the values of [`PASS_DIRECTIVES`] as names of `file` (`under` a pass directive).
+fn mark_passes(file: &SourceFile, value: &Value, spans: &SpanTree, under: bool) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if let Some(t) = spans.child_key(k) {
+                    mark_passes(file, v, t, under || PASS_DIRECTIVES.contains(&k.as_str()));
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                if let Some(t) = spans.child(&crate::source::span::PathSeg::Index(i)) {
+                    mark_passes(file, v, t, under);
+                }
+            }
+        }
+        Value::String(_) if under => file.mark_name(spans.span.range()),
+        _ => {}
+    }
+}
 
 /// `value` with the values of [`PASS_DIRECTIVES`] replaced by null.
 fn without_passes(value: &Value) -> Value {

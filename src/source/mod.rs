@@ -93,6 +93,11 @@ impl SourceFile {
         }
     }
 
+    /// The byte ranges marked as names ([`SourceFile::mark_name`]), sorted by start.
+    pub fn names(&self) -> Vec<Range<usize>> {
+        self.names.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Whether a credential range lies in a name ([`SourceFile::mark_name`]): it overlaps
     /// one, on that name's line. `names` is sorted by start and a name is one scalar, so
     /// only the few starting just before the credential's end can overlap it.

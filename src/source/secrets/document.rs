@@ -8,9 +8,6 @@ use super::redact::{Known, redact_known};
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Masks the string values of a document's JSON value that overlap one of the file's
-/// credential ranges (located through the document's spans), or that the detector reads as a
-/// credential under their key.
 /// Whether a value located at `span` (its text `len` bytes long) is a credential by its place:
 /// its span overlaps one of the file's credential `ranges`. Not so for a value derived from a
 /// statement (a SQL role's `name` and `kind`, located at its whole `CREATE ROLE … PASSWORD
@@ -33,19 +30,47 @@ pub(super) fn overlaps_credential(
     !derived && ranges.iter().any(|r| r.start < b.max(a + 1) && a < r.end)
 }
 
+/// Masks the string values of a document's JSON value that overlap one of the file's
+/// credential `ranges` (located through the document's spans), or that the detector reads as a
+/// credential under their key, unless the value lies in one of the file's `names` (an nginx
+/// `fastcgi_pass`'s upstream, a rendered env entry's name: [`SourceFile::mark_name`]).
+///
+/// [`SourceFile::mark_name`]: crate::source::SourceFile::mark_name
 pub fn redact_value(
     value: &serde_json::Value,
     spans: &crate::source::span::SpanTree,
     ranges: &[Range<usize>],
+    names: &[Range<usize>],
     known: &Known,
 ) -> serde_json::Value {
+    let c = Ctx {
+        ranges,
+        names,
+        known,
+    };
+    struct Ctx<'a> {
+        ranges: &'a [Range<usize>],
+        names: &'a [Range<usize>],
+        known: &'a Known,
+    }
+    impl Ctx<'_> {
+        /// Whether the value at `t` is a name by its place: its span lies in a marked name.
+        fn named(&self, t: Option<&crate::source::span::SpanTree>) -> bool {
+            t.is_some_and(|t| {
+                let r = t.span.range();
+                self.names
+                    .iter()
+                    .any(|n| n.start <= r.start && r.end <= n.end)
+            })
+        }
+    }
     fn walk(
         v: &serde_json::Value,
         t: Option<&crate::source::span::SpanTree>,
         keys: &mut Vec<String>,
-        ranges: &[Range<usize>],
-        known: &Known,
+        c: &Ctx,
     ) -> serde_json::Value {
+        let (ranges, known) = (c.ranges, c.known);
         use crate::source::span::PathSeg;
         use serde_json::Value;
         match v {
@@ -55,7 +80,7 @@ pub fn redact_value(
                 for (k, x) in m {
                     let child = t.and_then(|t| t.child(&PathSeg::Key(k.clone())));
                     keys.push(k.clone());
-                    let mut r = walk(x, child, keys, ranges, known);
+                    let mut r = walk(x, child, keys, c);
                     keys.pop();
                     // An env entry's value, named by its `name`.
                     if k == "value"
@@ -73,7 +98,7 @@ pub fn redact_value(
                     .enumerate()
                     .map(|(i, x)| {
                         let child = t.and_then(|t| t.child(&PathSeg::Index(i)));
-                        walk(x, child, keys, ranges, known)
+                        walk(x, child, keys, c)
                     })
                     .collect(),
             ),
@@ -81,7 +106,8 @@ pub fn redact_value(
                 let overlaps = t.is_some_and(|t| overlaps_credential(t.span, s.len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
-                if overlaps || classify(name, s, reference_field(&path)).is_some() {
+                if overlaps || (!c.named(t) && classify(name, s, reference_field(&path)).is_some())
+                {
                     // Keep what is not a credential in a longer text (a URL's host).
                     match redact_known(s, known) {
                         Cow::Owned(o) if overlaps && o != *s => Value::String(o),
@@ -101,7 +127,10 @@ pub fn redact_value(
                     t.is_some_and(|t| overlaps_credential(t.span, n.to_string().len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
                 let name = keys.last().map(String::as_str).unwrap_or("");
-                if overlaps || classify(name, &n.to_string(), reference_field(&path)).is_some() {
+                if overlaps
+                    || (!c.named(t)
+                        && classify(name, &n.to_string(), reference_field(&path)).is_some())
+                {
                     Value::from(MASK)
                 } else {
                     v.clone()
@@ -110,7 +139,7 @@ pub fn redact_value(
             _ => v.clone(),
         }
     }
-    let mut out = walk(value, Some(spans), &mut Vec::new(), ranges, known);
+    let mut out = walk(value, Some(spans), &mut Vec::new(), &c);
     // A Secret's data is credentials whatever its keys.
     if value.get("kind").and_then(serde_json::Value::as_str) == Some("Secret")
         && let Some(obj) = out.as_object_mut()
