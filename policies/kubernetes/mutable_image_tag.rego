@@ -22,7 +22,8 @@
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
 #   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 #   CloudNativePG's Cluster `imageName` and ImageCatalog or ClusterImageCatalog `images`, and
-#   Crunchy PGO's PostgresCluster `image` and instance or PgBouncer sidecars, are read too.
+#   Crunchy PGO's PostgresCluster `image`, PgBouncer's and pgBackRest's `image` and instance or
+#   PgBouncer sidecars, are read too.
 # custom:
 #   id: K8S-015
 #   name: mutable-image-tag

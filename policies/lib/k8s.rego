@@ -281,6 +281,8 @@ container_kind := {
 	"buildContainer": "build container template",
 	"bridgeContainer": "Bridge container template",
 	"catalogImage": "catalog image",
+	"pgBouncer": "PgBouncer",
+	"pgbackrest": "pgBackRest",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -825,6 +827,8 @@ custom_container_units := {
 		_spark_app(["spec"]),
 		{"at": ["spec", "instances", "*"], "lists": ["containers"], "operator_pod": true},
 		{"at": ["spec", "proxy", "pgBouncer"], "lists": ["containers"], "operator_pod": true},
+		{"at": ["spec", "proxy", "pgBouncer"], "self": "pgBouncer", "partial": true, "lists": []},
+		{"at": ["spec", "backups", "pgbackrest"], "self": "pgbackrest", "partial": true, "lists": []},
 	]},
 	# ECK: the application's `image`, its main container's (partial, read by the image rules)
 	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [_spark_app(["spec"])]},
@@ -1042,7 +1046,7 @@ _single_containers := {
 	"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application",
 	"kafkaContainer", "initContainer", "zookeeperContainer", "topicOperatorContainer", "userOperatorContainer",
 	"tlsSidecarContainer", "cruiseControlContainer", "kafkaExporterContainer", "connectContainer", "buildContainer",
-	"bridgeContainer", "catalogImage",
+	"bridgeContainer", "catalogImage", "pgBouncer", "pgbackrest",
 }
 
 # A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
