@@ -11,12 +11,15 @@
 #   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
 #   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
+#   CloudNativePG's Cluster `imageName` and ImageCatalog or ClusterImageCatalog `images`, and
+#   Crunchy PGO's PostgresCluster `image`, PgBouncer's and pgBackRest's `image` and instance or
+#   PgBouncer sidecars, are read too.
 # custom:
 #   id: K8S-016
 #   name: image-not-pinned-by-digest
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Cluster, ImageCatalog, ClusterImageCatalog, PostgresCluster, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
 #   controls:
 #     nist-800-53: [CM-14, SI-7]
 #     nist-csf-2.0: [PR.PS-02]
@@ -44,7 +47,7 @@ deny contains finding if {
 	finding := object.union(
 		{
 			"msg": sprintf("%s uses image %q, which is not pinned by digest", [k8s.container_label(c), image]),
-			"path": array.concat(c.path, ["image"]),
+			"path": k8s.image_path(c),
 		},
 		digest_part(image),
 	)

@@ -280,6 +280,9 @@ container_kind := {
 	"connectContainer": "Connect container template",
 	"buildContainer": "build container template",
 	"bridgeContainer": "Bridge container template",
+	"catalogImage": "catalog image",
+	"pgBouncer": "PgBouncer",
+	"pgbackrest": "pgBackRest",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -328,10 +331,20 @@ is_windows if is_windows_of(input)
 
 # The container's image, when it is a non-empty string.
 image(c) := img if {
-	img := c.value.image
+	img := c.value[image_field(c)]
 	is_string(img)
 	img != ""
 }
+
+# The field of a container record that names its image: `image`, or the one a custom resource
+# names it by (CloudNativePG's `Cluster.spec.imageName`).
+image_field(c) := f if {
+	f := c.image_field
+	is_string(f)
+} else := "image"
+
+# Where a container's image is, for findings about it.
+image_path(c) := array.concat(c.path, [image_field(c)])
 
 # ---------------------------------------------------------------------------------------------
 # Functions of an object, for whole-project rules (and used by the helpers above).
@@ -727,6 +740,11 @@ _spark_app(at) := {"at": at, "self": "application", "partial": true, "lists": []
 
 _strimzi(at, self) := {"at": at, "self": self, "partial": true, "lists": []}
 
+# CloudNativePG: a Cluster's `imageName` is the image of the PostgreSQL container the operator
+# builds (with its securityContext, probes and resources), beside the pods' `env`; an
+# ImageCatalog's or ClusterImageCatalog's `images` are the images Clusters pick by major version.
+_cnpg_catalog := [{"at": ["spec", "images", "*"], "self": "catalogImage", "partial": true, "lists": []}]
+
 _prometheus_pod(names) := {"at": ["spec"], "lists": ["containers", "initContainers"], "pod_security": "securityContext", "operator_containers": array.concat(names, ["init-config-reloader"])}
 
 _summerwind_runner(at) := {"at": at, "self": "runner", "partial": true, "lists": ["containers", "initContainers", "sidecarContainers"]}
@@ -797,6 +815,21 @@ custom_container_units := {
 		],
 		"KafkaBridge": [_strimzi(["spec", "template", "bridgeContainer"], "bridgeContainer")],
 	},
+	"postgresql.cnpg.io": {
+		"Cluster": [{"at": ["spec"], "self": "application", "partial": true, "lists": [], "image_field": "imageName"}],
+		"ImageCatalog": _cnpg_catalog,
+		"ClusterImageCatalog": _cnpg_catalog,
+	},
+	# Crunchy Data PGO: a PostgresCluster's `image` (the database container's), and the custom
+	# sidecars of an instance set's pods and of PgBouncer's, added to pods whose securityContext
+	# the operator writes: partial records (image, env, privileged are read)
+	"postgres-operator.crunchydata.com": {"PostgresCluster": [
+		_spark_app(["spec"]),
+		{"at": ["spec", "instances", "*"], "lists": ["containers"], "operator_pod": true},
+		{"at": ["spec", "proxy", "pgBouncer"], "lists": ["containers"], "operator_pod": true},
+		{"at": ["spec", "proxy", "pgBouncer"], "self": "pgBouncer", "partial": true, "lists": []},
+		{"at": ["spec", "backups", "pgbackrest"], "self": "pgbackrest", "partial": true, "lists": []},
+	]},
 	# ECK: the application's `image`, its main container's (partial, read by the image rules)
 	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [_spark_app(["spec"])]},
 	"kibana.k8s.elastic.co": {"Kibana": [_spark_app(["spec"])]},
@@ -922,13 +955,16 @@ _unit_containers(doc, unit, at) := {c_ |
 } | {c_ |
 	field := unit.self
 	c := object.get(doc, at, null)
-	c_ := {"value": c, "path": at, "field": field, "partial": object.get(unit, "partial", false)}
+	c_ := object.union({"value": c, "path": at, "field": field, "partial": object.get(unit, "partial", false)}, _unit_image_field(unit))
 } | {c_ |
 	field := unit.defaults
 	c := object.get(doc, array.concat(at, [field]), null)
 	is_object(c)
 	c_ := {"value": c, "path": array.concat(at, [field]), "field": field, "partial": true}
 }
+
+# The field a unit that is itself a container names its image by, when not `image`.
+_unit_image_field(unit) := {"image_field": unit.image_field} if is_string(unit.image_field) else := {}
 
 # A container of the unit's lists that the operator builds itself and patches with the listed
 # one of the same name (the Prometheus operator's `prometheus`, `config-reloader`...): partial.
@@ -1010,7 +1046,7 @@ _single_containers := {
 	"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application",
 	"kafkaContainer", "initContainer", "zookeeperContainer", "topicOperatorContainer", "userOperatorContainer",
 	"tlsSidecarContainer", "cruiseControlContainer", "kafkaExporterContainer", "connectContainer", "buildContainer",
-	"bridgeContainer",
+	"bridgeContainer", "catalogImage", "pgBouncer", "pgbackrest",
 }
 
 # A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
