@@ -741,10 +741,11 @@ impl KyamlSelfMerge {
         *list = out;
     }
 
-    fn run(&mut self, keys: &[String]) -> Vec<usize> {
-        let mut list: Vec<usize> = (0..self.els.len()).collect();
+    /// kyaml's rows: each element's merge-key texts, once per distinct row, in the order
+    /// `els` gives; with several keys, rows that agree where both have a text joined.
+    fn rows(&self, els: impl Iterator<Item = usize>, keys: &[String]) -> Vec<Vec<String>> {
         let mut rows: Vec<Vec<String>> = Vec::new();
-        for &e in &list {
+        for e in els {
             let row: Vec<String> = keys.iter().map(|k| key_text(&self.els[e], k)).collect();
             if !rows.contains(&row) {
                 rows.push(row);
@@ -760,6 +761,12 @@ impl KyamlSelfMerge {
                 }
             }
         }
+        rows
+    }
+
+    fn run(&mut self, keys: &[String]) -> Vec<usize> {
+        let mut list: Vec<usize> = (0..self.els.len()).collect();
+        let rows = self.rows(list.iter().copied(), keys);
         let mut added: Vec<usize> = Vec::new();
         let mut last_keys: Vec<String> = keys.to_vec();
         for row in &rows {
@@ -834,23 +841,7 @@ impl KyamlSelfMerge {
     ) -> Result<Vec<usize>, Merged> {
         let mut list: Vec<usize> = (0..split).collect();
         let patch: Vec<usize> = (split..self.els.len()).collect();
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for &e in patch.iter().chain(&list) {
-            let row: Vec<String> = keys.iter().map(|k| key_text(&self.els[e], k)).collect();
-            if !rows.contains(&row) {
-                rows.push(row);
-            }
-        }
-        if keys.len() > 1 {
-            for i in 0..rows.len() {
-                for j in 0..rows.len() {
-                    if let Some(r) = join_rows(&rows[i], &rows[j]) {
-                        rows[i] = r.clone();
-                        rows[j] = r;
-                    }
-                }
-            }
-        }
+        let rows = self.rows(patch.iter().chain(&list).copied(), keys);
         let mut added: Vec<usize> = Vec::new();
         let mut last_keys: Vec<String> = keys.to_vec();
         for row in &rows {
