@@ -66,14 +66,12 @@ fn make_groups_of(
         let mut module = format!("package {package}\n\nimport rego.v1\n\n");
         for r in members {
             if guard && !r.kinds.is_empty() {
-                let kinds = r
-                    .kinds
-                    .iter()
-                    .map(|k| format!("{k:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                // One kind a line: regorus refuses a line over 1,024 columns, and the
+                // container rules' kinds (every operator's resources) outgrew one line, which
+                // sent every Kubernetes document to the slower rule-by-rule path.
+                let kinds: String = r.kinds.iter().map(|k| format!("\t{k:?},\n")).collect();
                 module.push_str(&format!(
-                    "results contains [{:?}, data.{}.deny] if input.kind in {{{kinds}}}\n\n",
+                    "results contains [{:?}, data.{}.deny] if input.kind in {{\n{kinds}}}\n\n",
                     r.id, r.package
                 ));
             } else {
@@ -133,5 +131,63 @@ fn make_groups_of(
             },
             module,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::{Origin, Rule, Scope, Severity};
+
+    /// A rule reading many kinds (the container rules read every operator's resources) still
+    /// gives a group module regorus takes: the kinds' set is written a kind a line, where one
+    /// line of them outgrew regorus' 1,024 columns and the group silently fell back to the
+    /// rule-by-rule path.
+    #[test]
+    fn a_rule_of_many_kinds_gives_a_group_module_that_compiles() {
+        let rule = Rule {
+            id: "K8S-001".into(),
+            name: "n".into(),
+            title: "t".into(),
+            description: "d".into(),
+            severity: Severity::High,
+            input: InputType::Kubernetes,
+            kinds: (0..200).map(|i| format!("SomeOperatorKind{i}")).collect(),
+            scope: Scope::Document,
+            controls: Default::default(),
+            rationale: String::new(),
+            remediation: String::new(),
+            related: Vec::new(),
+            package: "runeguard.test.many".into(),
+            source: "many.rego".into(),
+            origin: Origin::Builtin,
+            secret: false,
+        };
+        let groups = make_groups(InputType::Kubernetes, &[Arc::new(rule)]);
+        assert_eq!(groups.len(), 1);
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy(
+                "many.rego".into(),
+                "package runeguard.test.many\nimport rego.v1\ndeny contains 1 if input.kind == \"SomeOperatorKind150\"\n".into(),
+            )
+            .expect("rule");
+        engine
+            .add_policy("<group>".into(), groups[0].1.clone())
+            .expect("the group module compiles");
+        engine.set_input(
+            regorus::Value::from_json_str(r#"{"kind": "SomeOperatorKind150"}"#).expect("json"),
+        );
+        let results = engine
+            .eval_rule(groups[0].0.entrypoint.clone())
+            .expect("evaluates");
+        assert_eq!(
+            results
+                .to_json_str()
+                .expect("json")
+                .matches("K8S-001")
+                .count(),
+            1
+        );
     }
 }
