@@ -549,3 +549,43 @@ fn flyway_sub_folders_are_one_schema_in_version_order() {
     let found = sql_findings(d.path(), &["src"], &["SQL-001", "SQL-002", "SQL-003"]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// wild51: a Liquibase formatted-SQL changeset's `--rollback …` lines are comments, not forward
+/// DDL: the rollback's `DISABLE ROW LEVEL SECURITY`, `GRANT ALL … TO PUBLIC` and `CREATE ROLE …
+/// PASSWORD` count for nothing and its password reaches no output; the changelogs that include
+/// the file (`db.changelog-master.yaml`, a JHipster-style `master.xml`) are not checked as
+/// service configuration (no finding on them).
+#[test]
+fn liquibase_rollback_lines_and_changelogs_are_no_forward_ddl_and_no_config() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: changes/001-init.sql\n      relativeToChangelogFile: true\n  - includeAll:\n      path: db/changelog/changes/\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/master.xml",
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n    <property name=\"now\" value=\"now()\" dbms=\"postgresql\"/>\n    <include file=\"config/liquibase/changelog/00000000000000_initial_schema.xml\" relativeToChangelogFile=\"false\"/>\n</databaseChangeLog>\n",
+        ),
+        (
+            "src/main/resources/db/changelog/changes/001-init.sql",
+            b"--liquibase formatted sql\n\n--changeset alice:1\nCREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\nALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n--rollback ALTER TABLE profiles DISABLE ROW LEVEL SECURITY;\n--rollback CREATE ROLE r LOGIN PASSWORD 'rollback-secret-51';\n--rollback GRANT ALL ON profiles TO PUBLIC;\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["src"]);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(findings.is_empty(), "{findings:#?}");
+    // the rollback's password reaches no output format
+    for format in ["json", "sarif", "human", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "src"])
+            .output()
+            .expect("run");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("rollback-secret-51"), "{format}");
+    }
+}
