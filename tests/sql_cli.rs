@@ -589,3 +589,54 @@ fn liquibase_rollback_lines_and_changelogs_are_no_forward_ddl_and_no_config() {
         assert!(!all.contains("rollback-secret-51"), "{format}");
     }
 }
+
+/// wild51: the `.sql` files a Liquibase master changelog reaches (`include` with
+/// `relativeToChangelogFile: true`, a nested changelog named by its classpath path under
+/// `src/main/resources/`, its `includeAll` sorted by path) are one schema in the changelog's
+/// order: the table created by `changes/z-create.sql` (included first) is the one the later
+/// `more/a-rls.sql` and `more/b-policy.sql` protect. Before, each folder was a schema of its
+/// own and the table was reported without RLS.
+#[test]
+fn liquibase_changelogs_order_the_sql_files_they_include_as_one_schema() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: changes/z-create.sql\n      relativeToChangelogFile: true\n  - include:\n      file: db/changelog/nested.yaml\n",
+        ),
+        (
+            "src/main/resources/db/changelog/nested.yaml",
+            b"databaseChangeLog:\n  - includeAll:\n      path: db/changelog/more/\n",
+        ),
+        (
+            "src/main/resources/db/changelog/changes/z-create.sql",
+            b"--liquibase formatted sql\n--changeset a:1\nCREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "src/main/resources/db/changelog/more/a-rls.sql",
+            b"--liquibase formatted sql\n--changeset a:2\nALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\n",
+        ),
+        (
+            "src/main/resources/db/changelog/more/b-policy.sql",
+            b"--liquibase formatted sql\n--changeset a:3\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["src"], &["SQL-001", "SQL-002", "SQL-003"]);
+    assert!(found.is_empty(), "{found:#?}");
+    // a file no changelog reaches keeps its folder's schema: still reported
+    let d = dir_with(&[
+        (
+            "db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: db/changelog/other/x.sql\n",
+        ),
+        (
+            "db/changelog/changes/create.sql",
+            b"CREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "db/changelog/more/rls.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["db"], &["SQL-001"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}

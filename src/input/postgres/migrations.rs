@@ -187,6 +187,141 @@ pub fn place(path: &str) -> MigrationPlace {
     }
 }
 
+/// Liquibase (docs/robustness.md, session wild51): the `.sql` files a root changelog
+/// (`databaseChangeLog:` that no other changelog of the run includes) reaches through `include`
+/// (`file`), `includeAll` (`path`, its files sorted by path), nested changelogs and `sqlFile`
+/// changes are one schema, in that order. `relativeToChangelogFile: true` resolves against the
+/// changelog's folder; otherwise the path is the classpath's: resolved against the changelog's
+/// `src/main/resources/` root when it has one, else against the run's root. A file no
+/// changelog reaches keeps its folder's place.
+pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serde_json::Value)]) {
+    if changelogs.is_empty() {
+        return;
+    }
+    let all: Vec<String> = places.iter().map(|p| p.path.clone()).collect();
+    let mut reached = Vec::new();
+    let mut nested = Vec::new();
+    for (path, value) in changelogs {
+        let mut order = Vec::new();
+        let mut seen = vec![path.to_string()];
+        liquibase_collect(path, value, changelogs, &all, &mut order, &mut seen);
+        nested.extend(seen.into_iter().skip(1));
+        reached.push((path.to_string(), order));
+    }
+    for (root, order) in reached {
+        if nested.contains(&root) {
+            continue;
+        }
+        for (i, sql) in order.iter().enumerate() {
+            if let Some(p) = places
+                .iter_mut()
+                .find(|p| p.forward && p.path == *sql && !p.group.starts_with("liquibase:"))
+            {
+                p.group = format!("liquibase:{root}");
+                p.rank = 0;
+                p.key = vec![Part::Num(i.to_string())];
+                p.flyway = false;
+            }
+        }
+    }
+}
+
+/// A path written in changelog `from`, resolved as Liquibase resolves it.
+fn liquibase_resolve(from: &str, file: &str, relative: bool) -> String {
+    let file = file.trim().trim_start_matches("classpath:");
+    let joined = if relative {
+        format!("{}/{}", dirname_or_dot(from), file)
+    } else if let Some(i) = from.find("src/main/resources/") {
+        format!(
+            "{}{}",
+            &from[..i + "src/main/resources/".len()],
+            file.trim_start_matches('/')
+        )
+    } else {
+        file.trim_start_matches('/').to_string()
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn liquibase_collect(
+    from: &str,
+    value: &serde_json::Value,
+    changelogs: &[(&str, &serde_json::Value)],
+    all: &[String],
+    order: &mut Vec<String>,
+    seen: &mut Vec<String>,
+) {
+    let Some(entries) = value.get("databaseChangeLog").and_then(|v| v.as_array()) else {
+        return;
+    };
+    let relative = |m: &serde_json::Value| {
+        let r = m.get("relativeToChangelogFile");
+        r.and_then(|v| v.as_bool()) == Some(true)
+            || r.and_then(|v| v.as_str())
+                .is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    };
+    let visit = |target: String, order: &mut Vec<String>, seen: &mut Vec<String>| {
+        if let Some((p, v)) = changelogs.iter().find(|(p, _)| *p == target) {
+            if !seen.iter().any(|s| s == p) {
+                seen.push(p.to_string());
+                liquibase_collect(p, v, changelogs, all, order, seen);
+            }
+        } else if target.to_ascii_lowercase().ends_with(".sql") && !order.contains(&target) {
+            order.push(target);
+        }
+    };
+    for entry in entries {
+        if let Some(inc) = entry.get("include")
+            && let Some(file) = inc.get("file").and_then(|f| f.as_str())
+        {
+            visit(liquibase_resolve(from, file, relative(inc)), order, seen);
+        } else if let Some(inc) = entry.get("includeAll")
+            && let Some(dir) = inc.get("path").and_then(|f| f.as_str())
+        {
+            let dir = liquibase_resolve(from, dir, relative(inc));
+            let prefix = format!("{dir}/");
+            let mut under: Vec<String> = all
+                .iter()
+                .filter(|p| p.starts_with(&prefix))
+                .cloned()
+                .chain(
+                    changelogs
+                        .iter()
+                        .filter(|(p, _)| p.starts_with(&prefix))
+                        .map(|(p, _)| p.to_string()),
+                )
+                .collect();
+            under.sort();
+            under.dedup();
+            for p in under {
+                visit(p, order, seen);
+            }
+        } else if let Some(changes) = entry
+            .get("changeSet")
+            .and_then(|c| c.get("changes"))
+            .and_then(|c| c.as_array())
+        {
+            for c in changes {
+                if let Some(f) = c.get("sqlFile")
+                    && let Some(file) = f.get("path").and_then(|p| p.as_str())
+                {
+                    visit(liquibase_resolve(from, file, relative(f)), order, seen);
+                }
+            }
+        }
+    }
+}
+
 /// Folders named after another database than PostgreSQL: Flyway projects keep one set of
 /// migrations per vendor (`locations: classpath:db/migration/{vendor}`); they are never one
 /// schema with their sibling folders.
