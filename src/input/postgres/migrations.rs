@@ -497,4 +497,44 @@ mod tests {
         assert!(place("m/3_add_download.sql").forward());
         assert!(place("m/3_drop_rollback_table.up.sql").forward());
     }
+
+    /// wild51: a changelog that includes itself, or a chain that comes back to its start,
+    /// ends (each changelog is visited once); `../` and `includeAll` resolve as Liquibase
+    /// resolves them, the included files sorted by path.
+    #[test]
+    fn liquibase_includes_end_and_resolve() {
+        let a = serde_json::json!({"databaseChangeLog": [
+            {"include": {"file": "a.yaml", "relativeToChangelogFile": true}},
+            {"include": {"file": "../sql/2.sql", "relativeToChangelogFile": "true"}},
+            {"includeAll": {"path": "db/all"}},
+            {"changeSet": {"changes": [{"sqlFile": {"path": "db/x/1.sql"}}]}},
+        ]});
+        let paths = [
+            "db/sql/2.sql",
+            "db/all/b.sql",
+            "db/all/a.sql",
+            "db/x/1.sql",
+            "db/y/0.sql",
+        ];
+        let mut places: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+        liquibase_order(&mut places, &[("db/cl/a.yaml", &a)]);
+        places.sort();
+        // the files the changelog reaches, in its order; the one it does not reach keeps its folder
+        let order: Vec<&str> = places
+            .iter()
+            .filter(|p| p.group == "liquibase:db/cl/a.yaml")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            ["db/sql/2.sql", "db/all/a.sql", "db/all/b.sql", "db/x/1.sql"]
+        );
+        assert!(places.iter().any(|p| p.group == "db/y"));
+        // a chain back to its start: no endless loop
+        let b = serde_json::json!({"databaseChangeLog": [{"include": {"file": "c.yaml"}}]});
+        let c = serde_json::json!({"databaseChangeLog": [{"include": {"file": "b.yaml"}}]});
+        let mut places = vec![place("m/1.sql")];
+        liquibase_order(&mut places, &[("b.yaml", &b), ("c.yaml", &c)]);
+        assert_eq!(places[0].group, "m");
+    }
 }
