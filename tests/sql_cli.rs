@@ -549,3 +549,94 @@ fn flyway_sub_folders_are_one_schema_in_version_order() {
     let found = sql_findings(d.path(), &["src"], &["SQL-001", "SQL-002", "SQL-003"]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// wild51: a Liquibase formatted-SQL changeset's `--rollback …` lines are comments, not forward
+/// DDL: the rollback's `DISABLE ROW LEVEL SECURITY`, `GRANT ALL … TO PUBLIC` and `CREATE ROLE …
+/// PASSWORD` count for nothing and its password reaches no output; the changelogs that include
+/// the file (`db.changelog-master.yaml`, a JHipster-style `master.xml`) are not checked as
+/// service configuration (no finding on them).
+#[test]
+fn liquibase_rollback_lines_and_changelogs_are_no_forward_ddl_and_no_config() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: changes/001-init.sql\n      relativeToChangelogFile: true\n  - includeAll:\n      path: db/changelog/changes/\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/master.xml",
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n    <property name=\"now\" value=\"now()\" dbms=\"postgresql\"/>\n    <include file=\"config/liquibase/changelog/00000000000000_initial_schema.xml\" relativeToChangelogFile=\"false\"/>\n</databaseChangeLog>\n",
+        ),
+        (
+            "src/main/resources/db/changelog/changes/001-init.sql",
+            b"--liquibase formatted sql\n\n--changeset alice:1\nCREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\nALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n--rollback ALTER TABLE profiles DISABLE ROW LEVEL SECURITY;\n--rollback CREATE ROLE r LOGIN PASSWORD 'rollback-secret-51';\n--rollback GRANT ALL ON profiles TO PUBLIC;\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["src"]);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(findings.is_empty(), "{findings:#?}");
+    // the rollback's password reaches no output format
+    for format in ["json", "sarif", "human", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "src"])
+            .output()
+            .expect("run");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("rollback-secret-51"), "{format}");
+    }
+}
+
+/// wild51: the `.sql` files a Liquibase master changelog reaches (`include` with
+/// `relativeToChangelogFile: true`, a nested changelog named by its classpath path under
+/// `src/main/resources/`, its `includeAll` sorted by path) are one schema in the changelog's
+/// order: the table created by `changes/z-create.sql` (included first) is the one the later
+/// `more/a-rls.sql` and `more/b-policy.sql` protect. Before, each folder was a schema of its
+/// own and the table was reported without RLS.
+#[test]
+fn liquibase_changelogs_order_the_sql_files_they_include_as_one_schema() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: changes/z-create.sql\n      relativeToChangelogFile: true\n  - include:\n      file: db/changelog/nested.yaml\n",
+        ),
+        (
+            "src/main/resources/db/changelog/nested.yaml",
+            b"databaseChangeLog:\n  - includeAll:\n      path: db/changelog/more/\n",
+        ),
+        (
+            "src/main/resources/db/changelog/changes/z-create.sql",
+            b"--liquibase formatted sql\n--changeset a:1\nCREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "src/main/resources/db/changelog/more/a-rls.sql",
+            b"--liquibase formatted sql\n--changeset a:2\nALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\n",
+        ),
+        (
+            "src/main/resources/db/changelog/more/b-policy.sql",
+            b"--liquibase formatted sql\n--changeset a:3\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["src"], &["SQL-001", "SQL-002", "SQL-003"]);
+    assert!(found.is_empty(), "{found:#?}");
+    // a file no changelog reaches keeps its folder's schema: still reported
+    let d = dir_with(&[
+        (
+            "db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - include:\n      file: db/changelog/other/x.sql\n",
+        ),
+        (
+            "db/changelog/changes/create.sql",
+            b"CREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "db/changelog/more/rls.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["db"], &["SQL-001"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}

@@ -409,8 +409,16 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
     // The document's own value is read only by ignore annotations, in the suppression
     // pass; the engine value serves the rules and the spans locate findings.
     let mut doc = doc;
+    // a Liquibase changelog (`databaseChangeLog:`) orders the migrations it includes
+    // (`migrations::liquibase_order`): kept with its value for the schema rules
+    let changelog = (doc.input_type != crate::input::InputType::Postgres
+        && doc.value.get("databaseChangeLog").is_some())
+    .then(|| doc.value.clone());
     out.annotated.extend(AnnotatedDocument::take(&mut doc));
-    if pass
+    if let Some(changelog) = changelog {
+        doc.value = changelog;
+        out.kept.push((doc, value));
+    } else if pass
         .project_rules()
         .iter()
         .any(|r| r.applies_to(doc.input_type, &doc.subtype))

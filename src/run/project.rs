@@ -69,7 +69,9 @@ pub(super) fn read_after_earlier(
         .iter()
         .map(|&i| kept[i].0.file.path.as_str())
         .collect();
-    let mut placed: Vec<(migrations::MigrationPlace, usize)> = migrations::places(&paths)
+    let mut places = migrations::places(&paths);
+    migrations::liquibase_order(&mut places, &changelogs(kept.iter().map(|(d, _)| d)));
+    let mut placed: Vec<(migrations::MigrationPlace, usize)> = places
         .into_iter()
         .zip(schemas.iter().copied())
         .filter(|(p, _)| p.forward())
@@ -102,6 +104,15 @@ pub(super) fn read_after_earlier(
         leave(&mut tables, &kept[i].0.value);
     }
     reread
+}
+
+/// The Liquibase changelogs of the run (`databaseChangeLog:` at the root), with their paths.
+fn changelogs<'a>(
+    docs: impl Iterator<Item = &'a Document>,
+) -> Vec<(&'a str, &'a serde_json::Value)> {
+    docs.filter(|d| d.value.get("databaseChangeLog").is_some())
+        .map(|d| (d.file.path.as_str(), &d.value))
+        .collect()
 }
 
 /// The start of the reader's note about a `DO` block's EXECUTEs it could not model.
@@ -169,7 +180,9 @@ fn run_project_rule(
             // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
             // judged where it was first created, and its drops undo nothing
             let paths: Vec<&str> = selected.iter().map(|s| s.0.0.file.path.as_str()).collect();
-            let mut placed: Vec<_> = migrations::places(&paths)
+            let mut places = migrations::places(&paths);
+            migrations::liquibase_order(&mut places, &changelogs(docs.iter().map(|(d, _)| d)));
+            let mut placed: Vec<_> = places
                 .into_iter()
                 .zip(selected.drain(..))
                 .filter(|(p, _)| p.forward())

@@ -187,6 +187,141 @@ pub fn place(path: &str) -> MigrationPlace {
     }
 }
 
+/// Liquibase (docs/robustness.md, session wild51): the `.sql` files a root changelog
+/// (`databaseChangeLog:` that no other changelog of the run includes) reaches through `include`
+/// (`file`), `includeAll` (`path`, its files sorted by path), nested changelogs and `sqlFile`
+/// changes are one schema, in that order. `relativeToChangelogFile: true` resolves against the
+/// changelog's folder; otherwise the path is the classpath's: resolved against the changelog's
+/// `src/main/resources/` root when it has one, else against the run's root. A file no
+/// changelog reaches keeps its folder's place.
+pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serde_json::Value)]) {
+    if changelogs.is_empty() {
+        return;
+    }
+    let all: Vec<String> = places.iter().map(|p| p.path.clone()).collect();
+    let mut reached = Vec::new();
+    let mut nested = Vec::new();
+    for (path, value) in changelogs {
+        let mut order = Vec::new();
+        let mut seen = vec![path.to_string()];
+        liquibase_collect(path, value, changelogs, &all, &mut order, &mut seen);
+        nested.extend(seen.into_iter().skip(1));
+        reached.push((path.to_string(), order));
+    }
+    for (root, order) in reached {
+        if nested.contains(&root) {
+            continue;
+        }
+        for (i, sql) in order.iter().enumerate() {
+            if let Some(p) = places
+                .iter_mut()
+                .find(|p| p.forward && p.path == *sql && !p.group.starts_with("liquibase:"))
+            {
+                p.group = format!("liquibase:{root}");
+                p.rank = 0;
+                p.key = vec![Part::Num(i.to_string())];
+                p.flyway = false;
+            }
+        }
+    }
+}
+
+/// A path written in changelog `from`, resolved as Liquibase resolves it.
+fn liquibase_resolve(from: &str, file: &str, relative: bool) -> String {
+    let file = file.trim().trim_start_matches("classpath:");
+    let joined = if relative {
+        format!("{}/{}", dirname_or_dot(from), file)
+    } else if let Some(i) = from.find("src/main/resources/") {
+        format!(
+            "{}{}",
+            &from[..i + "src/main/resources/".len()],
+            file.trim_start_matches('/')
+        )
+    } else {
+        file.trim_start_matches('/').to_string()
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn liquibase_collect(
+    from: &str,
+    value: &serde_json::Value,
+    changelogs: &[(&str, &serde_json::Value)],
+    all: &[String],
+    order: &mut Vec<String>,
+    seen: &mut Vec<String>,
+) {
+    let Some(entries) = value.get("databaseChangeLog").and_then(|v| v.as_array()) else {
+        return;
+    };
+    let relative = |m: &serde_json::Value| {
+        let r = m.get("relativeToChangelogFile");
+        r.and_then(|v| v.as_bool()) == Some(true)
+            || r.and_then(|v| v.as_str())
+                .is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    };
+    let visit = |target: String, order: &mut Vec<String>, seen: &mut Vec<String>| {
+        if let Some((p, v)) = changelogs.iter().find(|(p, _)| *p == target) {
+            if !seen.iter().any(|s| s == p) {
+                seen.push(p.to_string());
+                liquibase_collect(p, v, changelogs, all, order, seen);
+            }
+        } else if target.to_ascii_lowercase().ends_with(".sql") && !order.contains(&target) {
+            order.push(target);
+        }
+    };
+    for entry in entries {
+        if let Some(inc) = entry.get("include")
+            && let Some(file) = inc.get("file").and_then(|f| f.as_str())
+        {
+            visit(liquibase_resolve(from, file, relative(inc)), order, seen);
+        } else if let Some(inc) = entry.get("includeAll")
+            && let Some(dir) = inc.get("path").and_then(|f| f.as_str())
+        {
+            let dir = liquibase_resolve(from, dir, relative(inc));
+            let prefix = format!("{dir}/");
+            let mut under: Vec<String> = all
+                .iter()
+                .filter(|p| p.starts_with(&prefix))
+                .cloned()
+                .chain(
+                    changelogs
+                        .iter()
+                        .filter(|(p, _)| p.starts_with(&prefix))
+                        .map(|(p, _)| p.to_string()),
+                )
+                .collect();
+            under.sort();
+            under.dedup();
+            for p in under {
+                visit(p, order, seen);
+            }
+        } else if let Some(changes) = entry
+            .get("changeSet")
+            .and_then(|c| c.get("changes"))
+            .and_then(|c| c.as_array())
+        {
+            for c in changes {
+                if let Some(f) = c.get("sqlFile")
+                    && let Some(file) = f.get("path").and_then(|p| p.as_str())
+                {
+                    visit(liquibase_resolve(from, file, relative(f)), order, seen);
+                }
+            }
+        }
+    }
+}
+
 /// Folders named after another database than PostgreSQL: Flyway projects keep one set of
 /// migrations per vendor (`locations: classpath:db/migration/{vendor}`); they are never one
 /// schema with their sibling folders.
@@ -361,5 +496,45 @@ mod tests {
         // a name that only contains a rollback word is a migration
         assert!(place("m/3_add_download.sql").forward());
         assert!(place("m/3_drop_rollback_table.up.sql").forward());
+    }
+
+    /// wild51: a changelog that includes itself, or a chain that comes back to its start,
+    /// ends (each changelog is visited once); `../` and `includeAll` resolve as Liquibase
+    /// resolves them, the included files sorted by path.
+    #[test]
+    fn liquibase_includes_end_and_resolve() {
+        let a = serde_json::json!({"databaseChangeLog": [
+            {"include": {"file": "a.yaml", "relativeToChangelogFile": true}},
+            {"include": {"file": "../sql/2.sql", "relativeToChangelogFile": "true"}},
+            {"includeAll": {"path": "db/all"}},
+            {"changeSet": {"changes": [{"sqlFile": {"path": "db/x/1.sql"}}]}},
+        ]});
+        let paths = [
+            "db/sql/2.sql",
+            "db/all/b.sql",
+            "db/all/a.sql",
+            "db/x/1.sql",
+            "db/y/0.sql",
+        ];
+        let mut places: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+        liquibase_order(&mut places, &[("db/cl/a.yaml", &a)]);
+        places.sort();
+        // the files the changelog reaches, in its order; the one it does not reach keeps its folder
+        let order: Vec<&str> = places
+            .iter()
+            .filter(|p| p.group == "liquibase:db/cl/a.yaml")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            ["db/sql/2.sql", "db/all/a.sql", "db/all/b.sql", "db/x/1.sql"]
+        );
+        assert!(places.iter().any(|p| p.group == "db/y"));
+        // a chain back to its start: no endless loop
+        let b = serde_json::json!({"databaseChangeLog": [{"include": {"file": "c.yaml"}}]});
+        let c = serde_json::json!({"databaseChangeLog": [{"include": {"file": "b.yaml"}}]});
+        let mut places = vec![place("m/1.sql")];
+        liquibase_order(&mut places, &[("b.yaml", &b), ("c.yaml", &c)]);
+        assert_eq!(places[0].group, "m");
     }
 }
