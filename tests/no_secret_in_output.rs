@@ -1246,3 +1246,30 @@ fn inspect_shows_an_nginx_upstream_and_masks_the_credential_beside_it() {
     );
     assert!(text.contains("\"DB_PASSWORD\": \"********\""), "{text}");
 }
+
+/// The same in an nginx configuration held in a ConfigMap entry (loki-distributed's gateway,
+/// rendered): `inspect` and `render` showed `proxy_pass $backend:3100$request_uri` masked,
+/// read by its name's last word, while `inspect` showed the ConfigMap's entry with the
+/// `fastcgi_param DB_PASSWORD` value the embedded file's reader had found (its marks stayed on
+/// the entry's own text, not the manifest's).
+#[test]
+fn an_nginx_upstream_in_a_config_map_is_shown_and_its_credential_masked() {
+    let d = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        d.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gw\ndata:\n  nginx.conf: |\n    server {\n      location = /push {\n        proxy_pass       $push_backend:3100$request_uri;\n        fastcgi_param DB_PASSWORD nginx-fastcgi-passphrase-24;\n      }\n    }\n",
+    )
+    .expect("write");
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "cm.yaml"])
+        .output()
+        .expect("runs");
+    assert_clean("inspect cm.yaml", &out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("$push_backend:3100$request_uri"), "{text}");
+    for format in ["human", "json", "sarif"] {
+        let out = check_verbose(d.path(), format);
+        assert_clean(&format!("check --format {format}"), &out.stdout);
+    }
+}

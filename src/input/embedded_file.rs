@@ -53,7 +53,8 @@ pub fn load(
         if *style != ScalarStyle::Literal {
             continue;
         }
-        let Some(loaded) = read(&SourceFile::new(name.to_string(), None, text.clone())) else {
+        let embedded = SourceFile::new(name.to_string(), None, text.clone());
+        let Some(loaded) = read(&embedded) else {
             continue;
         };
         let Some(lines) = BlockLines::new(&file.text, *span, text) else {
@@ -67,6 +68,16 @@ pub fn load(
             .any(|p| p.level == crate::source::ProblemLevel::Error)
         {
             continue;
+        }
+        // What the reader marked as names (an nginx `proxy_pass`'s upstream) and as
+        // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
+        // does not read) are so in the manifest too: its documents (the ConfigMap's and the
+        // embedded file's) are masked by the manifest's marks.
+        for n in embedded.names() {
+            file.mark_name(lines.offset(n.start)..lines.offset(n.end));
+        }
+        for c in embedded.redaction().ranges.iter() {
+            file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
         }
         for mut doc in loaded.documents {
             if doc.input_type != InputType::Config {

@@ -27,6 +27,7 @@
 //! `[program:x]`) is no nginx file and is left alone.
 
 use crate::input::{Loaded, config};
+use crate::source::secrets::NGINX_PASS_DIRECTIVES;
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Value};
@@ -498,23 +499,18 @@ pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     out
 }
 
-/// Directives passing requests upstream: their value is an address, whatever their name says.
-const PASS_DIRECTIVES: &[&str] = &[
-    "proxy_pass",
-    "fastcgi_pass",
-    "uwsgi_pass",
-    "grpc_pass",
-    "scgi_pass",
-    "memcached_pass",
-];
-
-/// Marks the values of [`PASS_DIRECTIVES`] as names of `file` (`under` a pass directive).
+/// Marks the values of [`NGINX_PASS_DIRECTIVES`] as names of `file` (`under` a pass directive).
 fn mark_passes(file: &SourceFile, value: &Value, spans: &SpanTree, under: bool) {
     match value {
         Value::Object(m) => {
             for (k, v) in m {
                 if let Some(t) = spans.child_key(k) {
-                    mark_passes(file, v, t, under || PASS_DIRECTIVES.contains(&k.as_str()));
+                    mark_passes(
+                        file,
+                        v,
+                        t,
+                        under || NGINX_PASS_DIRECTIVES.contains(&k.as_str()),
+                    );
                 }
             }
         }
@@ -530,13 +526,13 @@ fn mark_passes(file: &SourceFile, value: &Value, spans: &SpanTree, under: bool) 
     }
 }
 
-/// `value` with the values of [`PASS_DIRECTIVES`] replaced by null.
+/// `value` with the values of [`NGINX_PASS_DIRECTIVES`] replaced by null.
 fn without_passes(value: &Value) -> Value {
     match value {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| {
-                    if PASS_DIRECTIVES.contains(&k.as_str()) {
+                    if NGINX_PASS_DIRECTIVES.contains(&k.as_str()) {
                         (k.clone(), Value::Null)
                     } else {
                         (k.clone(), without_passes(v))

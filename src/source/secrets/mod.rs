@@ -54,6 +54,7 @@ pub use document::{
 };
 pub use redact::{Known, Redacted, redact_known, redact_text, redact_with};
 pub use scan::{Words, keys_among, merge, scan, used_as_key};
+pub use text_forms::NGINX_PASS_DIRECTIVES;
 pub use vocabulary::{SETTINGS, Shape, configure, prepare_builtin, warm_builtin};
 
 /// Whether a credential found in one file is also masked where another file of the run

@@ -1150,3 +1150,15 @@ fn a_derived_value_overlaps_no_credential_a_written_one_does() {
     assert!(document::overlaps_credential(scalar, 12, &one(10..22)));
     assert!(!document::overlaps_credential(scalar, 12, &one(30..40)));
 }
+
+/// An nginx configuration held in a values file's block (loki-distributed's gateway):
+/// `proxy_pass $backend:3100$request_uri;` names an upstream, though the directive's name
+/// ends in PASS and its value holds letters and digits; `render` showed the line masked.
+/// keepalived's `auth_pass` beside it stays a credential.
+#[test]
+fn nginx_upstream_directives_in_text_are_no_credentials() {
+    let text = "gateway:\n  conf: |\n    location / {\n      proxy_pass       $api_prom_push_backend:3100$request_uri;\n      fastcgi_pass php-fpm-7:9000;\n      grpc_pass grpc-backend-1:50051;\n    }\n  keepalived: |\n    auth_pass Kx9mPq27vL\n";
+    let found = scan(text);
+    let shown: Vec<&str> = found.iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(shown, vec!["Kx9mPq27vL"], "{shown:?}");
+}

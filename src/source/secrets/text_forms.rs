@@ -53,6 +53,9 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     if value.ends_with(',') || value.contains('(') {
         return;
     }
+    if NGINX_PASS_DIRECTIVES.contains(&name) {
+        return;
+    }
     let option = super::vocabulary::vocabulary()
         .credential_options
         .iter()
@@ -68,6 +71,18 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
         out.push(base + start..base + end);
     }
 }
+
+/// nginx's directives passing requests upstream (`proxy_pass`, `fastcgi_pass`, …): their
+/// value is an address, whatever the name's last word (PASS) says, in nginx's own files and
+/// in an nginx configuration held in a values file's or a ConfigMap's block.
+pub const NGINX_PASS_DIRECTIVES: &[&str] = &[
+    "proxy_pass",
+    "fastcgi_pass",
+    "uwsgi_pass",
+    "grpc_pass",
+    "scgi_pass",
+    "memcached_pass",
+];
 
 /// Redis' directives of several words that end in or hold a password, wherever such a file's
 /// text stands (a values file's block, a ConfigMap entry): an ACL user's password rules
