@@ -741,6 +741,26 @@ impl KyamlSelfMerge {
         *list = out;
     }
 
+    /// kyaml's last step: each element of `list` left after the rows is set into `added` by
+    /// the keys of the last row (`last_keys`), an element without one of them appended as is.
+    fn append_rest(&self, list: &[usize], last_keys: &[String], added: &mut Vec<usize>) {
+        for &e in list {
+            let mut v = Vec::new();
+            for k in last_keys {
+                match self.els[e].get(k) {
+                    Some(n) if self.els[e].as_map().is_some() => {
+                        v.push(matcher_text(n).unwrap_or_default())
+                    }
+                    _ => added.push(e),
+                }
+            }
+            if last_keys.len() > 1 {
+                self.set(added, None, last_keys, &v);
+            }
+            self.set(added, Some(e), last_keys, &v);
+        }
+    }
+
     /// kyaml's rows: each element's merge-key texts, once per distinct row, in the order
     /// `els` gives; with several keys, rows that agree where both have a text joined.
     fn rows(&self, els: impl Iterator<Item = usize>, keys: &[String]) -> Vec<Vec<String>> {
@@ -804,21 +824,7 @@ impl KyamlSelfMerge {
         if rows.is_empty() {
             return added;
         }
-        for &e in &list {
-            let mut v = Vec::new();
-            for k in &last_keys {
-                match self.els[e].get(k) {
-                    Some(n) if self.els[e].as_map().is_some() => {
-                        v.push(matcher_text(n).unwrap_or_default())
-                    }
-                    _ => added.push(e),
-                }
-            }
-            if last_keys.len() > 1 {
-                self.set(&mut added, None, &last_keys, &v);
-            }
-            self.set(&mut added, Some(e), &last_keys, &v);
-        }
+        self.append_rest(&list, &last_keys, &mut added);
         added
     }
 }
@@ -896,21 +902,7 @@ impl KyamlSelfMerge {
                 _ => self.set(&mut list, None, &vk, &vv),
             }
         }
-        for &e in &list {
-            let mut v = Vec::new();
-            for k in &last_keys {
-                match self.els[e].get(k) {
-                    Some(n) if self.els[e].as_map().is_some() => {
-                        v.push(matcher_text(n).unwrap_or_default())
-                    }
-                    _ => added.push(e),
-                }
-            }
-            if last_keys.len() > 1 {
-                self.set(&mut added, None, &last_keys, &v);
-            }
-            self.set(&mut added, Some(e), &last_keys, &v);
-        }
+        self.append_rest(&list, &last_keys, &mut added);
         Ok(added)
     }
 }
