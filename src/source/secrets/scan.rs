@@ -740,6 +740,7 @@ fn scan_lines(text: &str, out: &mut Vec<Range<usize>>) {
             }
             super::text_forms::directive_value(content, start, out);
             super::text_forms::redis_passwords(content, start, out);
+            super::text_forms::nginx_named_value(content, start, out);
             continue;
         };
         while path.last().is_some_and(|(i, _)| *i >= key_ind) {

@@ -1162,3 +1162,18 @@ fn nginx_upstream_directives_in_text_are_no_credentials() {
     let shown: Vec<&str> = found.iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(shown, vec!["Kx9mPq27vL"], "{shown:?}");
 }
+
+/// nginx's named values in a values file's block (no nginx reader runs there): an unquoted
+/// literal under a credential's name is one (`inspect values.yaml` printed it); a variable,
+/// a name that is no credential's, and prose are not.
+#[test]
+fn nginx_named_values_in_text_are_found() {
+    let text = "gateway:\n  conf: |\n    location / {\n      fastcgi_param   DB_PASSWORD Hn4kW7pQz2Rv;\n      set $api_secret Lm3xQ8vT2kPw; # key\n      proxy_set_header X-Api-Key Rt5yU8iO2pLk;\n      fastcgi_param DB_PASSWORD $db_password;\n      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n      proxy_set_header Host backend-01;\n      set the password later;\n    }\n";
+    let found = scan(text);
+    let shown: Vec<&str> = found.iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        shown,
+        vec!["Hn4kW7pQz2Rv", "Lm3xQ8vT2kPw", "Rt5yU8iO2pLk"],
+        "{shown:?}"
+    );
+}

@@ -72,6 +72,48 @@ pub(super) fn directive_value(line: &str, base: usize, out: &mut Vec<Range<usize
     }
 }
 
+/// nginx's directives that set a named value (`fastcgi_param DB_PASSWORD …;`, `set $api_secret
+/// …;`, `proxy_set_header X-Api-Key …;`): an unquoted literal under a credential's name, in an
+/// nginx configuration held in a values file's block or a ConfigMap entry, where the nginx
+/// reader does not run (a quoted value is read by `quoted_directives`). `line` is a line that is no
+/// `key: value` pair, at byte `base` of the text.
+pub(super) fn nginx_named_value(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    const SETTERS: &[&str] = &[
+        "fastcgi_param",
+        "uwsgi_param",
+        "scgi_param",
+        "set",
+        "proxy_set_header",
+        "grpc_set_header",
+        "add_header",
+    ];
+    let b = line.as_bytes();
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    let word = |c: u8| !c.is_ascii_whitespace() && c != b';';
+    let d0 = run_end(b, 0, blank);
+    let d1 = run_end(b, d0, word);
+    if !SETTERS.contains(&&line[d0..d1]) {
+        return;
+    }
+    let n0 = run_end(b, d1, blank);
+    let n1 = run_end(b, n0, word);
+    let v0 = run_end(b, n1, blank);
+    let v1 = run_end(b, v0, word);
+    // One word, then the directive's `;` (a comment may follow); a variable or a quoted
+    // value is no literal here (quoted ones are `quoted_directives`').
+    let after = run_end(b, v1, blank);
+    if n0 == n1 || v0 == v1 || n0 == d1 || v0 == n1 || b.get(after) != Some(&b';') {
+        return;
+    }
+    let (name, value) = (line[n0..n1].trim_start_matches('$'), &line[v0..v1]);
+    if value.contains(['$', '"', '\'']) {
+        return;
+    }
+    if secret_name(name) && classify(name, value, false).is_some() {
+        out.push(base + v0..base + v1);
+    }
+}
+
 /// nginx's directives passing requests upstream (`proxy_pass`, `fastcgi_pass`, …): their
 /// value is an address, whatever the name's last word (PASS) says, in nginx's own files and
 /// in an nginx configuration held in a values file's or a ConfigMap's block.
