@@ -69,8 +69,7 @@ pub(super) fn read_after_earlier(
         .iter()
         .map(|&i| kept[i].0.file.path.as_str())
         .collect();
-    let mut places = migrations::places(&paths);
-    migrations::liquibase_order(&mut places, &changelogs(kept.iter().map(|(d, _)| d)));
+    let places = ordered_places(&paths, kept.iter().map(|(d, _)| d));
     let mut placed: Vec<(migrations::MigrationPlace, usize)> = places
         .into_iter()
         .zip(schemas.iter().copied())
@@ -106,13 +105,20 @@ pub(super) fn read_after_earlier(
     reread
 }
 
-/// The Liquibase changelogs of the run (`databaseChangeLog:` at the root), with their paths.
-fn changelogs<'a>(
+/// Where each of the schema files `paths` stands among the migrations (its folder's tool's
+/// order, `migrations::places`), a file a Liquibase changelog of `docs` includes in that
+/// changelog's order (`databaseChangeLog:` at a document's root).
+fn ordered_places<'a>(
+    paths: &[&str],
     docs: impl Iterator<Item = &'a Document>,
-) -> Vec<(&'a str, &'a serde_json::Value)> {
-    docs.filter(|d| d.value.get("databaseChangeLog").is_some())
+) -> Vec<migrations::MigrationPlace> {
+    let changelogs: Vec<(&str, &serde_json::Value)> = docs
+        .filter(|d| d.value.get("databaseChangeLog").is_some())
         .map(|d| (d.file.path.as_str(), &d.value))
-        .collect()
+        .collect();
+    let mut places = migrations::places(paths);
+    migrations::liquibase_order(&mut places, &changelogs);
+    places
 }
 
 /// The start of the reader's note about a `DO` block's EXECUTEs it could not model.
@@ -180,8 +186,7 @@ fn run_project_rule(
             // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
             // judged where it was first created, and its drops undo nothing
             let paths: Vec<&str> = selected.iter().map(|s| s.0.0.file.path.as_str()).collect();
-            let mut places = migrations::places(&paths);
-            migrations::liquibase_order(&mut places, &changelogs(docs.iter().map(|(d, _)| d)));
+            let places = ordered_places(&paths, docs.iter().map(|(d, _)| d));
             let mut placed: Vec<_> = places
                 .into_iter()
                 .zip(selected.drain(..))
