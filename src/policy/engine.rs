@@ -147,18 +147,24 @@ impl<'a> Evaluator<'a> {
                 .copied()
                 .filter(|r| group.rules.binary_search_by(|m| m.id.cmp(&r.id)).is_ok())
                 .collect();
+            if members.is_empty() {
+                continue;
+            }
             // A group whose rules for this document are mostly inactive (`--select`) costs
-            // more than those few rules alone. Rules for other kinds cost nothing: their
-            // entries' guards fail first.
+            // more in the interpreter than those few rules alone. In the VM the whole group
+            // costs less than one rule in the interpreter (the library's rules are computed
+            // once either way, five times faster), so a VM group always runs and its inactive
+            // rules' results are dropped. Rules for other kinds cost nothing: their entries'
+            // guards fail first.
+            let in_vm = programs.get(index).and_then(Option::as_ref).is_some();
             let serving = group
                 .rules
                 .iter()
                 .filter(|r| r.applies_to(input_type, subtype))
                 .count();
-            if members.is_empty() || members.len() * 3 < serving {
+            if !in_vm && members.len() * 3 < serving {
                 continue;
             }
-            let in_vm = programs.get(index).and_then(Option::as_ref).is_some();
             let results = match programs.get(index).and_then(Option::as_ref) {
                 Some(program) => {
                     let limit = self.limits[input_type.index()];
