@@ -1080,6 +1080,19 @@ mod tests {
     }
 
     #[test]
+    fn include_globs() {
+        assert!(glob_match("*.conf", "app.conf"));
+        assert!(!glob_match("*.conf", ".hidden.conf"));
+        assert!(!glob_match("*.conf", "app.conf.bak"));
+        assert!(glob_match("*", "default"));
+        assert!(glob_match("ssl-*.conf", "ssl-params.conf"));
+        assert!(!glob_match("ssl-*.conf", "ssl.conf"));
+        assert!(!glob_match("a*a", "a"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(glob_match("proxy.conf", "proxy.conf"));
+    }
+
+    #[test]
     fn candidate_paths() {
         for p in [
             "nginx.conf",
