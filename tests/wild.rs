@@ -2515,3 +2515,160 @@ fn a_kafka_listener_without_a_map_is_reported_beside_other_rules() {
         assert_eq!(at, [("CFG-017".to_string(), 5)], "{select}: {v}");
     }
 }
+
+/// nginx's `include` (wild53): the included file's directives are the including block's for
+/// CFG-017's scope (a TLS upstream in a snippet beside the location's `proxy_ssl_verify off`,
+/// a snippet's server-level `off` over the includer's TLS location), findings at each file's own
+/// lines, a credential of the snippet reported once and shown in no output.
+#[test]
+fn nginx_includes_are_read_into_the_including_block() {
+    let secret = "Zq8-included-db-secret";
+    let site = "server {
+    listen 443 ssl;
+    server_name app.example.com;
+    include snippets/ssl-params.conf;
+    location /api/ {
+        proxy_ssl_verify off;
+        include snippets/upstream-tls.conf;
+    }
+    location /b/ {
+        proxy_pass https://b.internal;
+    }
+    location /c/ {
+        include /etc/nginx/snippets/verify-on.conf;
+        proxy_pass https://c.internal;
+    }
+    include snippets/loop.conf;
+}
+";
+    let params = format!(
+        "ssl_protocols TLSv1.2 TLSv1.3;\nproxy_ssl_verify off;\nfastcgi_param DB_PASSWORD \"{secret}\";\n"
+    );
+    let d = dir_with(&[
+        ("nginx/sites-available/app", site.as_bytes()),
+        ("nginx/snippets/ssl-params.conf", params.as_bytes()),
+        (
+            "nginx/snippets/upstream-tls.conf",
+            b"proxy_pass https://api.internal:8443;\n",
+        ),
+        ("nginx/snippets/verify-on.conf", b"proxy_ssl_verify on;\n"),
+        (
+            "nginx/snippets/loop.conf",
+            b"include snippets/loop.conf;\nclient_max_body_size 1m;\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "CFG-016,CFG-017", "nginx"]);
+    assert_eq!(code, 1, "{v}");
+    let mut located: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    located.sort();
+    let want: Vec<(String, String, u64)> = [
+        ("CFG-016", "nginx/snippets/ssl-params.conf", 3),
+        ("CFG-017", "nginx/sites-available/app", 6),
+        ("CFG-017", "nginx/snippets/ssl-params.conf", 2),
+    ]
+    .iter()
+    .map(|(r, f, l)| (r.to_string(), f.to_string(), *l))
+    .collect();
+    assert_eq!(located, want, "{v}");
+    for format in ["human", "json", "sarif", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "nginx"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+    }
+    for cmd in ["inspect", "render"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([cmd, "nginx/sites-available/app"])
+            .output()
+            .expect("runs");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(secret),
+            "{cmd}"
+        );
+    }
+}
+
+/// A Compose service extending, in its own file, a service that extends a service of another
+/// file inherits that file's nodes too, found at that file's lines (wild53).
+#[test]
+fn an_extends_in_the_file_reaches_a_base_that_extends_another_file() {
+    let secret = "Wv3-chain-in-file-secret";
+    let compose = "services:
+  web:
+    extends: app
+    image: example/web:1.0.0
+  app:
+    extends:
+      file: ../shared/common.yml
+      service: core
+";
+    let common = format!(
+        "services:\n  core:\n    image: example/core:1.2.3\n    privileged: true\n    environment:\n      DB_PASSWORD4: {secret}\n"
+    );
+    let d = dir_with(&[
+        ("deploy/docker-compose.yml", compose.as_bytes()),
+        ("shared/common.yml", common.as_bytes()),
+    ]);
+    let (v, code) = json_check(
+        d.path(),
+        &["--select", "CFG-012,CFG-013", "deploy/docker-compose.yml"],
+    );
+    assert_eq!(code, 1, "{v}");
+    let mut located: Vec<(String, String, u64, String)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start_line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    located.sort();
+    assert_eq!(located.len(), 2, "{v}");
+    assert_eq!(
+        (located[0].0.as_str(), located[0].1.as_str(), located[0].2),
+        ("CFG-012", "shared/common.yml", 4),
+        "{v}"
+    );
+    assert_eq!(
+        (located[1].0.as_str(), located[1].1.as_str(), located[1].2),
+        ("CFG-013", "shared/common.yml", 6),
+        "{v}"
+    );
+    // Both services are named: `web` reaches the nodes through `app`.
+    assert!(located.iter().all(|l| l.3.contains("web")), "{located:?}");
+    for format in ["human", "json", "sarif", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "deploy/docker-compose.yml"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "deploy/docker-compose.yml"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
+}

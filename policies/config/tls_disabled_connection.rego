@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, and `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT; in nginx configuration, `proxy_ssl_verify off` (also `grpc_ssl_verify`, `uwsgi_ssl_verify`) written explicitly in a block that passes requests to a TLS upstream (`proxy_pass https://...`, `grpc_pass grpcs://...`, the stream module's `proxy_ssl on`), while nginx's defaults spelled out (`ssl off`, `proxy_ssl off`, a verification switch where no TLS upstream is passed to) stay quiet.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT, and `inter.broker.listener.name` naming such a listener (unless it is bound to loopback); in nginx configuration, `proxy_ssl_verify off` (also `grpc_ssl_verify`, `uwsgi_ssl_verify`) written explicitly in a block that passes requests to a TLS upstream (`proxy_pass https://...`, `grpc_pass grpcs://...`, the stream module's `proxy_ssl on`) that no inner block turns back on, the files its `include` lines name read into that block, while nginx's defaults spelled out (`ssl off`, `proxy_ssl off`, a verification switch where no TLS upstream is passed to) stay quiet.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -226,6 +226,14 @@ nginx_own(e) if {
 	nginx_document
 }
 
+# A snippet holding the switch without any upstream (`snippets/proxy-tls.conf`, read into the
+# blocks that include it, wild53) is nginx's too: the directive's own name and `on`/`off` say so.
+nginx_own(e) if {
+	nginx_verify[e.key]
+	is_string(e.value)
+	lower(trim_space(e.value)) in {"on", "off"}
+}
+
 nginx_own(e) if {
 	nginx_defaults[e.key]
 	nginx_document
@@ -238,26 +246,40 @@ deny contains finding if {
 	is_string(e.value)
 	lower(trim_space(e.value)) == "off"
 	scope := object.get(input, array.slice(e.path, 0, count(e.path) - 1), null)
-	tls_upstream(scope, spec)
+	tls_upstream(scope, spec, e.key)
 	finding := {
 		"msg": sprintf("%s is off where requests are passed to a TLS upstream (%s): its certificate is accepted unchecked", [config.dotted(e.path), spec[0]]),
 		"path": e.path,
 	}
 }
 
-tls_upstream(scope, spec) if {
+tls_upstream(scope, spec, switch) if {
 	walk(scope, [p, v])
 	count(p) > 0
 	p[count(p) - 1] == spec[0]
 	is_string(v)
 	startswith(lower(trim_space(v)), spec[1])
+	not nginx_replaced(scope, p, switch)
 }
 
-tls_upstream(scope, spec) if {
+tls_upstream(scope, spec, switch) if {
 	walk(scope, [p, v])
 	count(p) > 0
 	p[count(p) - 1] == spec[2]
 	v == "on"
+	not nginx_replaced(scope, p, switch)
+}
+
+# nginx's inheritance: a directive written in a block replaces the outer block's for that
+# block and the blocks inside it (wild53). An upstream at `p` under `scope` is governed by the
+# outer switch only when no block between them (the upstream's own included) writes the
+# directive again: `proxy_ssl_verify on` in a `location` takes back the server's `off` there.
+nginx_replaced(scope, p, directive) if {
+	count(p) > 1
+	some n in numbers.range(1, count(p) - 1)
+	block := object.get(scope, array.slice(p, 0, n), null)
+	is_object(block)
+	directive in object.keys(block)
 }
 
 # A Compose environment list item (`- TLS_VERIFY=false`) sets the variable its name says, as the
@@ -623,10 +645,27 @@ _listener_word(plain) := "listener" if count(plain) == 1
 _listener_word(plain) := "listeners" if count(plain) > 1
 
 # A `listeners` value's listeners as [upper-case name, lower-case host] (`[::1]` kept whole).
-_kafka_listener_items(value) := [[upper(m[1]), lower(m[2])] |
+# A host written as a variable with a default (`${KAFKA_HOST:-localhost}`, Compose's and the
+# shell's form) is its default, what the broker binds when the variable is not set (wild53);
+# a variable without one (`${HOST}`) is some host name: reachable.
+_kafka_listener_items(value) := [[upper(m[1]), _kafka_host(lower(m[2]))] |
 	some item in split(value, ",")
-	some m in regex.find_all_string_submatch_n(`^\s*([A-Za-z_][A-Za-z0-9_]*)://(\[[^\]]*\]|[^:/\s]*)`, item, 1)
+	some m in regex.find_all_string_submatch_n(`^\s*([A-Za-z_][A-Za-z0-9_]*)://(\[[^\]]*\]|\$\{[^}]*\}|[^:/\s]*)`, item, 1)
 ]
+
+_kafka_host(h) := h if not startswith(h, "${")
+
+_kafka_host(h) := d if {
+	startswith(h, "${")
+	m := regex.find_all_string_submatch_n(`^\$\{[a-z_][a-z0-9_]*:?-(.*)\}$`, h, 1)
+	count(m) == 1
+	d := m[0][1]
+}
+
+_kafka_host(h) := h if {
+	startswith(h, "${")
+	not regex.match(`^\$\{[a-z_][a-z0-9_]*:?-`, h)
+}
 
 _kafka_binds(scope) if {
 	some l in kafka_settings
@@ -649,13 +688,57 @@ deny contains finding if {
 	}
 }
 
+# `inter.broker.listener.name` (`KAFKA_INTER_BROKER_LISTENER_NAME`) names the listener brokers
+# replicate through, in place of `security.inter.broker.protocol`: when its protocol (through
+# `listener.security.protocol.map`, else its name) is PLAINTEXT or SASL_PLAINTEXT, every record
+# crosses between brokers without TLS (wild53: KRaft `server.properties` with
+# `INTERNAL:PLAINTEXT`). Not when that listener, or every listener of the place, is bound to
+# the loopback interface (one broker on one host).
+deny contains finding if {
+	some s in kafka_settings
+	endswith(s.spelled, "inter.broker.listener.name")
+	name := upper(trim(trim_space(s.value), "\"'"))
+	name != ""
+	scope := _kafka_scope(s.spelled, "inter.broker.listener.name")
+	protocol := _kafka_protocol(scope, name)
+	protocol in {"PLAINTEXT", "SASL_PLAINTEXT"}
+	not _kafka_loopback_only(scope)
+	not _kafka_listener_loopback(scope, name)
+	finding := {
+		"msg": sprintf("%s names the listener %s, whose protocol is %s, so brokers replicate to each other without TLS", [label(s), name, protocol]),
+		"path": s.path,
+	}
+}
+
+# The listener `name` of the place is bound to the loopback interface.
+_kafka_listener_loopback(scope, name) if {
+	some l in kafka_settings
+	_kafka_listeners_name(l.spelled)
+	_kafka_scope(l.spelled, "listeners") == scope
+	some [n, host] in _kafka_listener_items(l.value)
+	n == name
+	_loopback(host)
+}
+
 # String settings that may be a Kafka broker's, with their dotted lower-case names
 # (`KAFKA_CFG_LISTENERS` in a Compose environment reads `services.kafka.environment.kafka.cfg.listeners`).
 kafka_settings contains {"spelled": _spelled(e.path), "value": e.value, "path": e.path, "label": false} if {
 	some e in config.entries
 	is_string(e.key)
 	is_string(e.value)
-	_kafka_key(lower(e.key))
+	_kafka_entry(e)
+}
+
+_kafka_entry(e) if _kafka_key(lower(e.key))
+
+# `inter.broker.listener.name` of a `.properties` file nests as its dots do: a `name` under
+# `listener`.
+_kafka_entry(e) if {
+	e.key == "name"
+	n := count(e.path)
+	n >= 2
+	is_string(e.path[n - 2])
+	lower(e.path[n - 2]) == "listener"
 }
 
 kafka_settings contains {"spelled": _spelled(array.concat(array.slice(e.path, 0, count(e.path) - 1), [e.name])), "value": e.value, "path": e.path, "label": sprintf("%s (%s)", [config.dotted(e.path), e.name])} if {
@@ -669,6 +752,10 @@ _kafka_key(k) if endswith(k, "listeners")
 _kafka_key(k) if endswith(k, "map")
 
 _kafka_key(k) if endswith(k, "protocol")
+
+_kafka_key(k) if endswith(k, "listener.name")
+
+_kafka_key(k) if endswith(k, "listener_name")
 
 # `listeners`, `KAFKA_LISTENERS`, `KAFKA_CFG_LISTENERS`; not `advertised.listeners` (the
 # addresses clients are told, not what the broker binds).

@@ -1,6 +1,6 @@
 # METADATA
 # title: Messaging must authenticate clients and encrypt traffic
-# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS, and a RabbitMQ server's own configuration (rabbitmq.conf) that lets the default `guest` user log in from other hosts (`loopback_users.guest = false` or `loopback_users = none`) while its credentials stay the well-known guest and guest (no `default_user` and `default_pass`, or both set to guest), and a Mosquitto listener (mosquitto.conf) on an address beyond loopback that serves MQTT without TLS (no `certfile` or `psk_hint` in its section) to anonymous clients (`allow_anonymous true`, the listener's own under `per_listener_settings true`, the broker's otherwise).
+# description: Flags message-queue and event-streaming patterns whose security requires neither SASL authentication with TLS/SSL nor mutual TLS, and a RabbitMQ server's own configuration (rabbitmq.conf) that lets the default `guest` user log in from other hosts (`loopback_users.guest = false` or `loopback_users = none`) while its credentials stay the well-known guest and guest (no `default_user` and `default_pass`, or both set to guest), and a Mosquitto listener (mosquitto.conf) on an address beyond loopback that serves MQTT without TLS (no `certfile` or `psk_hint` in its section) to anonymous clients (`allow_anonymous true`, the listener's own under `per_listener_settings true`, the broker's otherwise), also the default listener that `port` or `bind_address` written before any `listener` starts on every interface (a file with neither and no listener is Mosquitto 2's loopback-only listener).
 # custom:
 #   id: CFG-002
 #   name: unauthenticated-messaging
@@ -131,6 +131,64 @@ deny contains finding if {
 		"path": ["listener", port, "listener"],
 	}
 }
+
+# Mosquitto's default listener (wild53): settings written before any `listener` that only a
+# listener has (`port`, `bind_address`, `bind_interface`) start it, on every interface unless
+# `bind_address` names one, as Mosquitto 1.x and 2.x both do; the TLS settings written before
+# any `listener` are its own. A file with neither a `listener` nor such a setting runs, under
+# Mosquitto 2, one listener on the loopback interface only (1.x's open port 1883 is not
+# assumed): nothing is reported then. Anonymous clients only by an explicit
+# `allow_anonymous true` written before any `listener` (the default listener's under
+# per-listener settings) or for the whole broker.
+deny contains finding if {
+	k := mosquitto_default_listener_key
+	input.allow_anonymous == true
+	mosquitto_flat
+	not input.certfile
+	not input.psk_hint
+	not mosquitto_default_local
+	finding := {
+		"msg": sprintf("Mosquitto's default listener (%s %v) serves MQTT without TLS to anonymous clients (allow_anonymous true, no certfile)", [k, input[k]]),
+		"path": [k],
+	}
+}
+
+# The setting that starts the default listener, `port` first.
+mosquitto_default_listener_key := "port" if "port" in object.keys(input)
+
+mosquitto_default_listener_key := "bind_address" if {
+	not "port" in object.keys(input)
+	"bind_address" in object.keys(input)
+}
+
+mosquitto_default_listener_key := "bind_interface" if {
+	not "port" in object.keys(input)
+	not "bind_address" in object.keys(input)
+	"bind_interface" in object.keys(input)
+}
+
+# A directives file as Mosquitto's reads: flat, but for its `listener` sections (a YAML or
+# TOML application configuration with a `port` and an `allow_anonymous` of its own nests).
+mosquitto_flat if {
+	every k, v in input {
+		mosquitto_flat_entry(k, v)
+	}
+}
+
+mosquitto_flat_entry(k, _) if k == "listener"
+
+mosquitto_flat_entry(_, v) if not is_object(v)
+
+# `bind_address` on the loopback interface keeps the default listener local.
+mosquitto_default_local if {
+	is_string(input.bind_address)
+	a := lower(trim_space(input.bind_address))
+	mosquitto_loopback(a)
+}
+
+mosquitto_loopback(a) if startswith(a, "127.")
+
+mosquitto_loopback(a) if a in {"::1", "localhost"}
 
 mosquitto_anonymous(l) if l.allow_anonymous == true
 

@@ -382,9 +382,11 @@ fn load_raw_document(
             let subtype = config::subtype(&value, &file.path);
             let mut extended = Vec::new();
             if subtype == "compose" {
-                config::apply_extends(&mut value, &mut spans);
+                // Other files' bases first: a base of this file that extends one passes its
+                // nodes on (wild53).
                 extended =
                     config::apply_file_extends(file, &mut value, &mut spans, &mut out.problems);
+                config::apply_extends(file, &mut value, &mut spans, &mut extended);
             }
             let resource = if kubernetes::is_object(&doc.root) {
                 kubernetes::resource_label(&value)

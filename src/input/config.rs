@@ -289,7 +289,17 @@ const MAX_EXTENDS_DEPTH: usize = 32;
 /// through a YAML alias does ([`SpanTree::origin`]): a finding on it goes to the base's line,
 /// with the extending service's `extends:` entry as its related `alias` location, and the
 /// findings of one base line are one finding. A base in another file is left to that file.
-pub fn apply_extends(value: &mut Value, spans: &mut SpanTree) {
+///
+/// Run after [`apply_file_extends`]: a base that extends a service of another file has that
+/// file's nodes already, and passes them on (wild53: `web` extends `app` of its own file,
+/// which extends `core` of `common.yml`). The nodes the extending service inherits that way
+/// keep their file: `extended` gains an entry for its `extends:` entry listing them.
+pub fn apply_extends(
+    file: &Arc<SourceFile>,
+    value: &mut Value,
+    spans: &mut SpanTree,
+    extended: &mut Vec<crate::input::Extended>,
+) {
     let Some(services) = value.get("services").and_then(Value::as_object) else {
         return;
     };
@@ -300,7 +310,7 @@ pub fn apply_extends(value: &mut Value, spans: &mut SpanTree) {
         .collect();
     let mut done = std::collections::HashSet::new();
     for name in names {
-        extend(value, spans, &name, &mut done, 0);
+        extend(file, value, spans, extended, &name, &mut done, 0);
     }
 }
 
@@ -508,7 +518,7 @@ fn further_origins(
 
 /// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
 /// `common/base.yml`), as the walk reports the same file.
-fn normalized(path: &str) -> String {
+pub(crate) fn normalized(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {
@@ -532,8 +542,10 @@ fn base_of(service: &Value) -> Option<&str> {
 }
 
 fn extend(
+    file: &Arc<SourceFile>,
     value: &mut Value,
     spans: &mut SpanTree,
+    extended: &mut Vec<crate::input::Extended>,
     name: &str,
     done: &mut std::collections::HashSet<String>,
     depth: usize,
@@ -553,7 +565,7 @@ fn extend(
         return;
     }
     // A base that extends another is merged first, as Compose does.
-    extend(value, spans, &base, done, depth + 1);
+    extend(file, value, spans, extended, &base, done, depth + 1);
     let Some(Value::Object(from)) = value.get("services").and_then(|s| s.get(&base)).cloned()
     else {
         return;
@@ -580,7 +592,19 @@ fn extend(
     else {
         return;
     };
+    // Nodes the base inherited from another file (through its own `extends: {file: …}`, or
+    // a base of its own that did) are written in that file.
+    let mut deeper = Vec::new();
+    further_origins(&from_tree, extended, &mut deeper);
+    deeper.retain(|(_, f)| !Arc::ptr_eq(f, file));
     merge_service(into, into_tree, &from, &from_tree, site, None);
+    if !deeper.is_empty() {
+        extended.push(crate::input::Extended {
+            site,
+            file: file.clone(),
+            deeper,
+        });
+    }
 }
 
 /// Compose's merge of a base mapping into a service's (`key` is the mapping's own key, `None`

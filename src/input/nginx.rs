@@ -4,8 +4,8 @@
 //! The grammar is nginx's own: directives of white-space separated words ended by `;`, block
 //! directives whose words are followed by `{ … }`, `"…"` and `'…'` strings (with `\` escapes),
 //! `${name}` variables inside a word, and `#` comments where a word may start. The bodies of
-//! OpenResty's `*_by_lua_block { … }` are Lua, skipped whole. `include` lines are kept as values
-//! and never followed.
+//! OpenResty's `*_by_lua_block { … }` are Lua, skipped whole. `include` lines are kept as values,
+//! and the files they name are read into the block that includes them (see [`Includes`]).
 //!
 //! The document nests as the blocks do:
 //! - a block without arguments is an object under its name (`http`, `server`, `events`);
@@ -485,18 +485,295 @@ pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
             return out;
         }
     };
-    let (value, spans) = block(file, &directives, Span::new(0, file.text.len()));
+    let whole = Span::new(0, file.text.len());
+    let (value, spans) = block(file, &directives, whole, &mut None);
     // A directive's `name value` is not what the text's credential scan reads (`name: value`,
     // `name=value`): every credential of the document is marked from its place instead.
     // The `*_pass` directives name an upstream (their name ends with the credential word
     // PASS): not marked, so an upstream's name is shown as written.
-    crate::source::secrets::mark_document(file, &without_passes(&value), &spans);
+    mark_file(file, &value, &spans);
+    // The document read with its included files (their nodes are written there, not here).
+    let mut includes = Some(Includes::new(file));
+    let (value, spans) = block(file, &directives, whole, &mut includes);
+    let mut doc = config::whole_file_document(file, value, spans);
+    doc.extended = includes.map(|i| i.extended).unwrap_or_default();
+    out.documents.push(doc);
+    out
+}
+
+/// Marks a file's credentials from the document read from it, and its upstreams as names.
+fn mark_file(file: &SourceFile, value: &Value, spans: &SpanTree) {
+    crate::source::secrets::mark_document(file, &without_passes(value), spans);
     // … and marked as names, so that `inspect` shows them too (its key test would mask
     // `fastcgi_pass unix:/run/php.sock`).
-    mark_passes(file, &value, &spans, false);
-    out.documents
-        .push(config::whole_file_document(file, value, spans));
-    out
+    mark_passes(file, value, spans, false);
+}
+
+/// Nested `include`s followed at most (an included file's own includes…).
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Files read through `include` for one document at most.
+const MAX_INCLUDED_FILES: usize = 64;
+
+/// nginx's `include` (wild53): the directives of the files it names are the including
+/// block's, where the `include` line stands (`include snippets/proxy-tls.conf;` in a
+/// `location`, `include conf.d/*.conf;` in `http`), so a rule deciding by a block's scope
+/// (CFG-017's TLS upstream beside `proxy_ssl_verify off`) reads them. A relative name is read
+/// from the including file's folder, or one or two folders above it (nginx reads it from its
+/// configuration prefix, the folder of `nginx.conf`, which holds `sites-available/` and
+/// `snippets/`); an absolute one by its part after an `nginx` folder (`/etc/nginx/snippets/
+/// ssl.conf` is `snippets/ssl.conf` there). A `*` in the file's name is a glob, in name order
+/// as nginx sorts it. A file not found, not read or not nginx's grammar is left out (it is
+/// reported as itself when the run reads it). An included node is written in its file: its
+/// span is the `include` line's and its origin the included file's place, as a Compose
+/// service's nodes inherited through `extends: {file: …}` are ([`crate::input::Extended`]).
+struct Includes {
+    /// The files being included (a file including itself again is not followed).
+    stack: Vec<std::path::PathBuf>,
+    /// Display folder and file-system folder of the file being read.
+    shown_dir: String,
+    fs_dir: Option<std::path::PathBuf>,
+    /// The including file's `include` lines and the files they reach.
+    extended: Vec<crate::input::Extended>,
+    /// Files read so far for the document (shared by nested reads).
+    budget: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl Includes {
+    fn new(file: &SourceFile) -> Self {
+        let fs_dir = file
+            .fs_path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(std::path::Path::to_path_buf);
+        Self {
+            stack: file
+                .fs_path
+                .iter()
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                .collect(),
+            shown_dir: file
+                .path
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string()),
+            fs_dir,
+            extended: Vec::new(),
+            budget: std::rc::Rc::new(std::cell::Cell::new(0)),
+        }
+    }
+
+    /// The files `pattern` names, with their display paths, in nginx's order.
+    fn resolve(&self, pattern: &str) -> Vec<(std::path::PathBuf, String)> {
+        let Some(fs_dir) = &self.fs_dir else {
+            return Vec::new();
+        };
+        let relative = if pattern.starts_with('/') {
+            // `/etc/nginx/snippets/ssl.conf`: its part after the last `nginx` folder.
+            let parts: Vec<&str> = pattern.split('/').collect();
+            let Some(at) = parts.iter().rposition(|p| *p == "nginx") else {
+                return Vec::new();
+            };
+            parts[at + 1..].join("/")
+        } else {
+            pattern.to_string()
+        };
+        if relative.is_empty() || relative.split('/').any(|p| p == "..") || relative.contains('$') {
+            return Vec::new();
+        }
+        let (sub, name) = relative.rsplit_once('/').unwrap_or(("", &relative));
+        if sub.contains(['*', '?', '[']) || name.is_empty() {
+            return Vec::new();
+        }
+        let mut base = fs_dir.clone();
+        let mut ups = String::new();
+        for _ in 0..3 {
+            let dir = if sub.is_empty() {
+                base.clone()
+            } else {
+                base.join(sub)
+            };
+            let mut found: Vec<String> = if name.contains('*') {
+                std::fs::read_dir(&dir)
+                    .map(|rd| {
+                        rd.filter_map(|e| e.ok())
+                            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                            .filter_map(|e| e.file_name().into_string().ok())
+                            .filter(|n| glob_match(name, n))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else if dir.join(name).is_file() {
+                vec![name.to_string()]
+            } else {
+                Vec::new()
+            };
+            if !found.is_empty() {
+                found.sort();
+                let prefix = [self.shown_dir.as_str(), ups.as_str(), sub]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                return found
+                    .into_iter()
+                    .map(|n| {
+                        let shown = if prefix.is_empty() {
+                            n.clone()
+                        } else {
+                            format!("{prefix}/{n}")
+                        };
+                        (dir.join(&n), config::normalized(&shown))
+                    })
+                    .collect();
+            }
+            if !base.pop() {
+                break;
+            }
+            ups = if ups.is_empty() {
+                "..".to_string()
+            } else {
+                format!("{ups}/..")
+            };
+        }
+        Vec::new()
+    }
+
+    /// The block the files of `include pattern` hold, read each in turn, with the entries
+    /// for `extended` of the including file (at `site`, the `include` line).
+    fn read(&mut self, pattern: &str, site: Span) -> Vec<(Value, SpanTree)> {
+        let mut out = Vec::new();
+        if self.stack.len() > MAX_INCLUDE_DEPTH {
+            return out;
+        }
+        for (fs_path, shown) in self.resolve(pattern) {
+            if self.budget.get() >= MAX_INCLUDED_FILES {
+                break;
+            }
+            let key = std::fs::canonicalize(&fs_path).unwrap_or_else(|_| fs_path.clone());
+            if self.stack.contains(&key) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&fs_path) else {
+                continue;
+            };
+            let Ok(text) = crate::source::decode(&shown, bytes) else {
+                continue;
+            };
+            let inc_file = SourceFile::new(shown, Some(fs_path), text);
+            let Ok(ds) = parse(&inc_file.text) else {
+                continue;
+            };
+            self.budget.set(self.budget.get() + 1);
+            let whole = Span::new(0, inc_file.text.len());
+            // Its own credentials are marked, so that its lines shown beside a finding are
+            // masked as when it is read as itself.
+            let (plain, plain_spans) = block(&inc_file, &ds, whole, &mut None);
+            mark_file(&inc_file, &plain, &plain_spans);
+            let mut nested = Some(Includes {
+                stack: [self.stack.clone(), vec![key]].concat(),
+                shown_dir: inc_file
+                    .path
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string()),
+                fs_dir: inc_file
+                    .fs_path
+                    .as_ref()
+                    .and_then(|p| p.parent())
+                    .map(std::path::Path::to_path_buf),
+                extended: Vec::new(),
+                budget: self.budget.clone(),
+            });
+            let (value, tree) = block(&inc_file, &ds, whole, &mut nested);
+            // Nodes it included in turn are written in their own files.
+            let further = nested.map(|n| n.extended).unwrap_or_default();
+            let mut deeper = Vec::new();
+            deeper_origins(&tree, &further, &mut deeper);
+            self.extended.push(crate::input::Extended {
+                site,
+                file: inc_file.clone(),
+                deeper,
+            });
+            out.push((value, tree));
+        }
+        out
+    }
+}
+
+/// The origins, and their files, of nodes an included file included in turn.
+fn deeper_origins(
+    tree: &SpanTree,
+    further: &[crate::input::Extended],
+    out: &mut Vec<(Span, Arc<SourceFile>)>,
+) {
+    if let Some(origin) = tree.origin
+        && let Some(e) = further.iter().find(|e| e.site == tree.span)
+    {
+        out.push((origin, e.file_of(origin).clone()));
+    }
+    match &tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => entries
+            .iter()
+            .for_each(|(_, t)| deeper_origins(t, further, out)),
+        Children::Seq(items) => items.iter().for_each(|t| deeper_origins(t, further, out)),
+    }
+}
+
+/// An included node as the including block holds it: at the `include` line, written where
+/// the included file writes it.
+fn included(tree: &SpanTree, site: Span) -> SpanTree {
+    let children = match &tree.children {
+        Children::Leaf => Children::Leaf,
+        Children::Map(entries) => Children::Map(
+            entries
+                .iter()
+                .map(|(k, t)| (k.clone(), included(t, site)))
+                .collect(),
+        ),
+        Children::Seq(items) => Children::Seq(items.iter().map(|t| included(t, site)).collect()),
+    };
+    SpanTree {
+        span: site,
+        focus: site,
+        children,
+        origin: tree.origin.or(Some(tree.focus)),
+    }
+}
+
+/// Blocks written with arguments (`location /api/ {…}`): their values are keyed by them.
+const KEYED_BLOCKS: &[&str] = &[
+    "location",
+    "upstream",
+    "map",
+    "geo",
+    "split_clients",
+    "if",
+    "match",
+    "limit_except",
+];
+
+/// A file name's glob (`*.conf`, `*`): `*` matches any run of characters.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if name.starts_with('.') && !pattern.starts_with('.') {
+        return false;
+    }
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    if !name.starts_with(first) || !name[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for p in &parts[1..parts.len() - 1] {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Marks the values of [`NGINX_PASS_DIRECTIVES`] as names of `file` (`under` a pass directive).
@@ -620,26 +897,62 @@ fn mapping(entries: Vec<(String, Slot)>, own: Span, focus: Span) -> (Value, Span
     )
 }
 
-/// A block's directives as a mapping spanning `own`.
-fn block(file: &SourceFile, ds: &[Directive], own: Span) -> (Value, SpanTree) {
+/// A block's directives as a mapping spanning `own`; with `includes`, the files its `include`
+/// lines name are read into it.
+fn block(
+    file: &SourceFile,
+    ds: &[Directive],
+    own: Span,
+    includes: &mut Option<Includes>,
+) -> (Value, SpanTree) {
     let mut entries: Vec<(String, Slot)> = Vec::new();
     // Names written with a key (a block's arguments, a named value's name) and without.
-    let (mut keyed, mut plain) = (Vec::new(), Vec::new());
+    let (mut keyed, mut plain): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for d in ds {
         let whole = Span::new(d.name_span.start as usize, d.end);
+        if d.name == "include"
+            && d.block.is_none()
+            && let Some(inc) = includes.as_mut()
+            && let Some((pattern, _)) = d.args.first()
+        {
+            let site = file.lines.first_line(&file.text, whole);
+            for (v, t) in inc.read(pattern, site) {
+                let (Value::Object(m), Children::Map(ts)) = (v, t.children) else {
+                    continue;
+                };
+                let mut m = m;
+                for (k, t) in ts {
+                    let Some(v) = m.remove(&k) else {
+                        continue;
+                    };
+                    // A named value's or a block with arguments is keyed (merged with this
+                    // block's of the same name), others plain (two included `server`s stay
+                    // two).
+                    if v.is_object()
+                        && (NAMED_VALUE_DIRECTIVES.contains(&k.as_str())
+                            || KEYED_BLOCKS.contains(&k.as_str()))
+                    {
+                        keyed.push(k.clone());
+                    } else {
+                        plain.push(k.clone());
+                    }
+                    push(&mut entries, k, (v, included(&t, site)));
+                }
+            }
+        }
         if let Some(body) = &d.block {
             let head = d
                 .args
                 .last()
                 .map_or(d.name_span, |(_, s)| d.name_span.union(*s));
             let focus = file.lines.first_line(&file.text, head);
-            let (v, t) = block(file, body, whole);
+            let (v, t) = block(file, body, whole, includes);
             let t = SpanTree { focus, ..t };
             if d.args.is_empty() {
-                plain.push(d.name.as_str());
+                plain.push(d.name.clone());
                 push(&mut entries, d.name.clone(), (v, t));
             } else {
-                keyed.push(d.name.as_str());
+                keyed.push(d.name.clone());
                 let key = d
                     .args
                     .iter()
@@ -656,7 +969,7 @@ fn block(file: &SourceFile, ds: &[Directive], own: Span) -> (Value, SpanTree) {
         {
             let (name, value, span) = named_value(d, first, *first_span);
             if !name.is_empty() {
-                keyed.push(d.name.as_str());
+                keyed.push(d.name.clone());
                 let focus = file.lines.first_line(&file.text, whole);
                 let inner = mapping(
                     vec![(name, vec![(Value::String(value), leaf(file, d, span))])],
@@ -667,7 +980,7 @@ fn block(file: &SourceFile, ds: &[Directive], own: Span) -> (Value, SpanTree) {
                 continue;
             }
         }
-        plain.push(d.name.as_str());
+        plain.push(d.name.clone());
         let (text, span) = args_value(d, 0);
         push(
             &mut entries,
@@ -722,13 +1035,13 @@ fn named_value(d: &Directive, first: &str, first_span: Span) -> (String, String,
 /// of their keys, each spanning its directive; a key written again is a list of its values.
 fn merge_keyed(
     entries: Vec<(String, Slot)>,
-    keyed: &[&str],
-    plain: &[&str],
+    keyed: &[String],
+    plain: &[String],
 ) -> Vec<(String, Slot)> {
     entries
         .into_iter()
         .map(|(k, slot)| {
-            if slot.len() < 2 || !keyed.contains(&k.as_str()) || plain.contains(&k.as_str()) {
+            if slot.len() < 2 || !keyed.contains(&k) || plain.contains(&k) {
                 return (k, slot);
             }
             if !slot.iter().all(|(v, _)| v.is_object()) {
@@ -764,6 +1077,19 @@ mod tests {
             &SourceFile::new(name.to_string(), None, text.to_string()),
             true,
         )
+    }
+
+    #[test]
+    fn include_globs() {
+        assert!(glob_match("*.conf", "app.conf"));
+        assert!(!glob_match("*.conf", ".hidden.conf"));
+        assert!(!glob_match("*.conf", "app.conf.bak"));
+        assert!(glob_match("*", "default"));
+        assert!(glob_match("ssl-*.conf", "ssl-params.conf"));
+        assert!(!glob_match("ssl-*.conf", "ssl.conf"));
+        assert!(!glob_match("a*a", "a"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(glob_match("proxy.conf", "proxy.conf"));
     }
 
     #[test]
