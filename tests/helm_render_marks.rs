@@ -2326,3 +2326,95 @@ spec:
         ],
     );
 }
+
+/// A helper called by `template` at a template's top level (solo-io gloo's `image: {{
+/// template "gloo.image" .Values.discovery.image }}`, nats' nack `{{ template "jsc.name" . }}`):
+/// its dot is the call's argument, as for `include`, and K8S-016 points at the values `tag:`
+/// line, the registry and repository lines related (session fid31). It pointed at the
+/// template's `image:` line: only `include` calls were recorded with their call site. A
+/// `template` inside a `define` given the partial's own dot (`two`) is read through both
+/// calls; a `printf` of the dot's fields (`three`) too; a tag printed by two pieces (`{{ .tag
+/// }}{{ ternary "-extended" "" .extended }}`, `four`) at the tag's line.
+#[test]
+fn a_helper_called_by_template_points_at_the_tag_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"one:
+  registry: docker.io
+  repository: example/one
+  tag: latest
+two:
+  registry: quay.io
+  repository: example/two
+  tag: latest
+three:
+  registry: ghcr.io
+  repository: example/three
+  tag: latest
+four:
+  repository: example/four
+  tag: latest
+  extended: true
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.image" -}}
+{{ .registry }}/{{ .repository }}:{{ .tag }}
+{{- end -}}
+{{- define "c.wrapped" -}}
+{{ template "c.image" . }}
+{{- end -}}
+{{- define "c.printed" -}}
+{{ printf "%s/%s:%s" .registry .repository .tag }}
+{{- end -}}
+{{- define "c.extended" -}}
+{{ .repository }}:{{ .tag }}{{ ternary "-extended" "" .extended }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: {{ template "c.image" .Values.one }}
+    - name: two
+      image: "{{ template "c.wrapped" .Values.two }}"
+    - name: three
+      image: {{ template "c.printed" .Values.three }}
+    - name: four
+      image: {{ template "c.extended" .Values.four }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 4),
+            ("c/values.yaml", 8),
+            ("c/values.yaml", 12),
+            ("c/values.yaml", 15),
+        ],
+        "{all:#?}"
+    );
+    // The tag two pieces print (`latest` and `-extended`): at the piece that printed the
+    // tag, the switch's values line related (gloo's `gloo.image`).
+    let (_, related) = &all[3];
+    assert!(
+        related
+            .iter()
+            .any(|(role, file, l)| role == "values" && file == "c/values.yaml" && *l == 16),
+        "{all:#?}"
+    );
+}

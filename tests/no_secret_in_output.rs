@@ -1273,3 +1273,31 @@ fn an_nginx_upstream_in_a_config_map_is_shown_and_its_credential_masked() {
         assert_clean(&format!("check --format {format}"), &out.stdout);
     }
 }
+
+/// A values file read alone (`inspect values.yaml`): a credential's name written as an
+/// environment variable's (`secretKey: AWS_SECRET_ACCESS_KEY`, vault-helm's
+/// `extraSecretEnvironmentVars`) names where the credential is kept and is printed; a
+/// secret key, a password and a key in capitals that names nothing stay masked (session
+/// fid31). The name was masked, as `secretKey` names a credential.
+#[test]
+fn a_credentials_name_in_a_values_file_is_printed_and_its_value_is_not() {
+    let d = dir_with(&[(
+        "values.yaml",
+        b"aws:\n  secretKey: AWS_SECRET_ACCESS_KEY\n  passwordKey: POSTGRES_PASSWORD\nauth:\n  existingSecretPasswordKey: password\n  password: Xk9vQ2mLp4Rt\ns3:\n  secretKey: wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLE\n  accessSecret: ZQ9X_KW4T_7PLM_Q2RN\n" as &[u8],
+    )]);
+    {
+        let cmd = ["inspect", "values.yaml"];
+        let out = rg().current_dir(d.path()).args(cmd).output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for s in [
+            "Xk9vQ2mLp4Rt",
+            "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLE",
+            "ZQ9X_KW4T_7PLM_Q2RN",
+        ] {
+            assert!(!text.contains(s), "{cmd:?} prints {s:?}:\n{text}");
+        }
+        for name in ["AWS_SECRET_ACCESS_KEY", "POSTGRES_PASSWORD"] {
+            assert!(text.contains(name), "{cmd:?} masks {name:?}:\n{text}");
+        }
+    }
+}

@@ -248,8 +248,8 @@ _password_word(w) if {
 
 # An environment variable's name with a credential word in it (`server-password:
 # MAVEN_PASSWORD`, an action's input naming the variable that holds the password): where the
-# credential is, not the credential. Masking still hides such a value (it errs on the side
-# of hiding: a name that is no credential costs a reader less than a credential shown).
+# credential is, not the credential. Masking reads it the same (detect.rs `not_literal`):
+# vault-helm's `secretKey: AWS_SECRET_ACCESS_KEY` is printed by `inspect` (session fid31).
 not_literal(_, v) if {
 	s := _unquoted(v)
 	regex.match(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`, s)

@@ -98,3 +98,14 @@ test_numbered_credential_names if {
 		not credentials.secret_name(n)
 	}
 }
+
+# A credential's name written as an environment variable's names where the credential is kept
+# (session fid31); a credential in capitals that is no such name, a mixed-case one, and a
+# name's words alone stay literal.
+test_an_environment_variable_name_is_no_credential if {
+	credentials.not_literal("secretKey", "AWS_SECRET_ACCESS_KEY")
+	credentials.not_literal("passwordKey", "POSTGRES_PASSWORD")
+	not credentials.not_literal("secretKey", "WJALRXUTNFEMI_K7MDENG_BPXRFICYZEXAMPLE")
+	not credentials.not_literal("password", "Db_Password_2024x")
+	not credentials.not_literal("password", "Xk9vQ2mLp4Rt")
+}

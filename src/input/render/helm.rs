@@ -479,7 +479,7 @@ fn render_templates(
             let p = flat[t.chart];
             split_documents(
                 t,
-                (&o.text, &o.pieces),
+                (&o.text, &o.pieces, &o.calls),
                 (&o.included, &o.printed, &o.strings),
                 &mut loc,
                 p,
@@ -595,6 +595,7 @@ fn execute_templates(
                     tmpl: ti,
                     text: out,
                     pieces: trace.pieces,
+                    calls: trace.calls,
                     included,
                     printed,
                     strings,
@@ -625,6 +626,8 @@ struct Output {
     tmpl: usize,
     text: String,
     pieces: Vec<gotmpl::trace::Piece>,
+    /// The `{{template}}` calls that wrote pieces, with their call sites.
+    calls: Vec<gotmpl::trace::Call>,
     included: Included,
     /// The `toYaml` outputs that printed values ([`toyaml::PrintedBlock`]).
     printed: Vec<toyaml::PrintedBlock>,

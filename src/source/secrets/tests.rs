@@ -171,10 +171,13 @@ fn classifies_values() {
     assert_eq!(classify("authorization", "enabled", false), None);
     // An access level (a workflow's `permissions: {id-token: write}`) is no credential.
     assert_eq!(classify("id-token", "write", false), None);
-    // The secret rules read a variable's name as one (`server-password: MAVEN_PASSWORD`);
-    // masking still hides it.
+    // A variable's name (`server-password: MAVEN_PASSWORD`, `secretKey:
+    // AWS_SECRET_ACCESS_KEY`) names where the credential is, as the secret rules read it
+    // (session fid31); a key in capitals that names nothing is one.
+    assert_eq!(classify("server-password", "MAVEN_PASSWORD", false), None);
+    assert_eq!(classify("secretKey", "AWS_SECRET_ACCESS_KEY", false), None);
     assert_eq!(
-        classify("server-password", "MAVEN_PASSWORD", false),
+        classify("secretKey", "ZQ9X_KW4T_7PLM_Q2RN", false),
         Some(Shape::NamedLiteral)
     );
     assert_eq!(

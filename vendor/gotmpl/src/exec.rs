@@ -335,6 +335,20 @@ pub mod trace {
         /// The next execution records its pieces into the top of `captures`.
         pub(crate) capture_next: bool,
         pub(crate) captures: Vec<Vec<Piece>>,
+        /// runeguard patch: each `{{template "x" pipeline}}` the traced execution ran that
+        /// wrote pieces, in the order they ended (an inner call before the one around it).
+        pub calls: Vec<Call>,
+    }
+
+    /// runeguard patch: a `{{template}}` call of the traced execution: the pieces it wrote
+    /// (`pieces[first..end]`) and where it was called (the calling template's name and the
+    /// node's offset there, at its `template` keyword).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Call {
+        pub first: usize,
+        pub end: usize,
+        pub name: String,
+        pub offset: usize,
     }
 
     std::thread_local! {
@@ -463,6 +477,19 @@ pub mod trace {
         TRACE.with(|t| {
             if let Some(top) = t.borrow_mut().as_mut().and_then(|tr| tr.captures.last_mut()) {
                 top.push(p);
+            }
+        })
+    }
+
+    /// How many pieces the traced execution has written.
+    pub(crate) fn pieces_len() -> usize {
+        TRACE.with(|t| t.borrow().as_ref().map_or(0, |tr| tr.pieces.len()))
+    }
+
+    pub(crate) fn call(c: Call) {
+        TRACE.with(|t| {
+            if let Some(tr) = t.borrow_mut().as_mut() {
+                tr.calls.push(c);
             }
         })
     }
@@ -1016,6 +1043,13 @@ impl<'a> Executor<'a> {
         // rebuilds `state.vars` as `[{"$", dot}]` before recursing.
         let saved = core::mem::replace(&mut self.vars, VarScope::new());
         self.vars.set(&DOLLAR_KEY, new_dot.clone());
+        // runeguard patch: the call site of the pieces the template writes (patch 65).
+        let call = self.traced.then(|| {
+            (
+                trace::pieces_len(),
+                self.current.last().map(|s| s.to_string()).unwrap_or_default(),
+            )
+        });
         self.current.push(tmpl.name.clone());
         // A pipeline's nil is Go's invalid value (evalPipeline unwraps the interface).
         let outer_elem = core::mem::replace(&mut self.dot_elem, false);
@@ -1023,6 +1057,17 @@ impl<'a> Executor<'a> {
         self.dot_elem = outer_elem;
         self.current.pop();
         self.vars = saved;
+        if let Some((first, name)) = call {
+            let end = trace::pieces_len();
+            if end > first {
+                trace::call(trace::Call {
+                    first,
+                    end,
+                    name,
+                    offset: tmpl.pos.offset,
+                });
+            }
+        }
         result
     }
 

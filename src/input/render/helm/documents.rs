@@ -98,7 +98,7 @@ impl FileReadings {
 /// its origins from the trace.
 pub(super) fn split_documents(
     t: &Tmpl,
-    (out, pieces): (&str, &[gotmpl::trace::Piece]),
+    (out, pieces, calls): (&str, &[gotmpl::trace::Piece], &[gotmpl::trace::Call]),
     (included, printed_blocks, strings): (
         &Included,
         &[super::toyaml::PrintedBlock],
@@ -191,9 +191,11 @@ pub(super) fn split_documents(
                 let mut untold_field: Option<(Vec<String>, Pending)> = None;
                 let mut base_path = match several.as_slice() {
                     [] => action_values_path(&file, piece.offset, with_cache)
-                        // Relative to a partial's dot: the template's own pieces have no
-                        // `include` call to read it from (`{{ template "x" . }}`).
-                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
+                        // Relative to a partial's dot: read through the `{{ template "x"
+                        // .Values.image }}` calls that ran the piece (session fid31).
+                        .and_then(|path| {
+                            through_templates(path, pi, calls, &t.file, define_file, with_cache)
+                        })
                         .and_then(|path| unless_empty(path, printed, &p.values))
                         .map(|path| {
                             let element_at = path.iter().position(|s| s == ELEMENT);
@@ -217,9 +219,13 @@ pub(super) fn split_documents(
                 // Several fields of dot (`.hostPath | default .mountPath` inside `range
                 // .Values.mounts`), which name no `.Values`: those whose text was printed.
                 if base_path.is_none() && several.is_empty() {
+                    // A partial's dot fields read through the `template` calls that ran it
+                    // (`{{ printf "%s:%s" .repository .tag }}` of `template "x" .Values.image`).
                     let fields: Vec<Vec<String>> = cached_operands(&file, piece.offset, with_cache)
                         .into_iter()
-                        .filter(|path| path.first().map(String::as_str) != Some(DOT))
+                        .filter_map(|path| {
+                            through_templates(path, pi, calls, &t.file, define_file, with_cache)
+                        })
                         .collect();
                     if fields.len() > 1 {
                         several = printed_of(fields, printed, &p.values);
@@ -669,6 +675,52 @@ fn from_call(
     let found = through_call(key.2.clone(), call, at, cache.of(file));
     cache.through_calls.insert(key, found.clone());
     found
+}
+
+/// A path relative to a partial's dot ([`DOT`]) made a values path through the `{{ template
+/// "x" pipeline }}` calls of the template's own trace that ran piece `pi`, innermost first
+/// (`image: {{ template "gloo.image" .Values.discovery.image }}`; a `template` inside the
+/// partial given its own dot is read on through the outer call), as [`through_call`] reads
+/// an `include`. Another path is returned as it is; `None` when a call does not tell.
+fn through_templates(
+    mut path: Vec<String>,
+    pi: usize,
+    calls: &[gotmpl::trace::Call],
+    own: &Arc<SourceFile>,
+    define_file: &DefineFiles,
+    cache: &mut FileReadings,
+) -> Option<Vec<String>> {
+    if path.first().map(String::as_str) != Some(DOT) {
+        return Some(path);
+    }
+    // Calls are recorded as they end, so their ends never decrease: the first ending after
+    // the piece that began at or before it is the innermost holding it; the call around a
+    // call ends after it and began at or before it.
+    let mut at = calls.partition_point(|c| c.end <= pi);
+    let mut inner_first = pi;
+    while let Some(c) = calls.get(at) {
+        at += 1;
+        if c.first > inner_first {
+            continue;
+        }
+        inner_first = c.first;
+        let file = define_file.get(&c.name).unwrap_or(own);
+        let key = (Arc::as_ptr(file) as usize, c.offset, path);
+        path = match cache.through_calls.get(&key) {
+            Some(found) => found.clone()?,
+            None => {
+                let (_, call) = action_origin(file, c.offset);
+                let offset = c.offset.min(file.text.len());
+                let found = through_call(key.2.clone(), call, offset, cache.of(file));
+                cache.through_calls.insert(key, found.clone());
+                found?
+            }
+        };
+        if path.first().map(String::as_str) != Some(DOT) {
+            return Some(path);
+        }
+    }
+    None
 }
 
 /// [`from_call`] through as many `include` calls as the path needs: a partial's dot path

@@ -937,11 +937,18 @@ pub(super) fn through_call(
         return Some(path);
     }
     let masked = without_string_literals(call);
-    let mut includes = masked.match_indices("include ");
-    let (i, _) = includes.next()?;
-    if includes.next().is_some() {
-        return None;
-    }
+    // A `{{ template "x" pipeline }}` node (its text starts at the keyword) gives its dot
+    // as an `include` does.
+    let i = if masked.starts_with("template ") {
+        0
+    } else {
+        let mut includes = masked.match_indices("include ");
+        let (i, _) = includes.next()?;
+        if includes.next().is_some() {
+            return None;
+        }
+        i
+    };
     let words = terms(&call[i..]);
     // A group is whole; a field chain may end an enclosing group (`(include "x" .Values.a)`).
     let arg = words.get(2)?;
