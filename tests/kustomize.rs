@@ -185,6 +185,10 @@ fn builds_equal_kubectl_kustomize() {
         // A merge key written as a bare null in a list merged into itself: the walk drops
         // the key, the final pass restarts the list at that element (kwild28's open item).
         ("bare-null-merge-keys", "bare-null-merge-keys"),
+        // ... next to patch elements with `$patch: replace`/`merge`/`delete` or a
+        // `$retainKeys` field: kyaml removes an element's `$patch` when it first walks it,
+        // so a row walked twice merges it the second time (kwild30's open item).
+        ("keyless-target-directives", "keyless-target-directives"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",

@@ -863,8 +863,21 @@ impl KyamlSelfMerge {
             let d = list.iter().copied().find(|&e| names(&self.els[e]));
             let p = patch.iter().copied().find(|&e| names(&self.els[e]));
             last_keys = vk.clone();
+            // kyaml reads a patch element's `$patch` when it walks it and removes it from the
+            // patch: a row walked twice (two rows `mergeValues` joined into one) meets the
+            // element without its directive the second time.
+            let directive = p.and_then(|p| self.els[p].remove("$patch"));
             let val = match (d, p) {
-                (_, Some(p)) if self.els[p].get_str("$patch") == Some("delete") => None,
+                (_, Some(_)) if directive.as_ref().and_then(Node::as_str) == Some("delete") => None,
+                // `replace` gives the patch's element itself; the target's is left as it is
+                // (measured: ports `[http, x/81/nodePort]` patched with `[y/81 replace]`
+                // give `[http, y/81/nodePort]`: the row walked again merges `y`, now without
+                // its directive, into `x`).
+                (_, Some(p)) if directive.as_ref().and_then(Node::as_str) == Some("replace") => {
+                    self.walked[p] = true;
+                    self.els[p] = strip_at(&self.els[p], kind, builtin, path);
+                    Some(p)
+                }
                 (Some(d), Some(p)) => {
                     let pn = self.els[p].clone();
                     let key_node = self.els[d].get(&keys[0]).cloned();
@@ -964,13 +977,17 @@ fn merge_list(
     // for it is empty, so its walk deletes every target element that has the key, and the
     // final pass restarts the list at it (measured with kubectl kustomize v5.8: ports
     // `[x/81, http]` patched with `[h/80]` give `[http]`; `[http, x/81]` give `[http, x/81]`,
-    // the patch's port lost). Modelled with kyaml's row walk over both lists.
+    // the patch's port lost). Modelled with kyaml's row walk over both lists, patch elements
+    // with a `$patch` of `delete`, `replace` or `merge` included.
     if ditems
         .iter()
         .any(|d| d.as_map().is_some() && d.get(&key).is_none())
         && pitems.iter().chain(&ditems).all(|i| {
             i.as_map().is_some()
-                && (i.get("$patch").is_none() || i.get_str("$patch") == Some("delete"))
+                && matches!(
+                    i.get("$patch").map(|d| d.as_str()),
+                    None | Some(Some("delete" | "replace" | "merge"))
+                )
         })
     {
         let mut keys = vec![key.clone()];
