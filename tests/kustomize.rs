@@ -189,6 +189,9 @@ fn builds_equal_kubectl_kustomize() {
         // `$retainKeys` field: kyaml removes an element's `$patch` when it first walks it,
         // so a row walked twice merges it the second time (kwild30's open item).
         ("keyless-target-directives", "keyless-target-directives"),
+        // Lists of objects in resources and patches: items after the file's other
+        // documents, each item of a patch List a patch (jessesuen/kustomize-examples).
+        ("object-lists", "object-lists"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",

@@ -605,7 +605,10 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         }
         return;
     }
-    for d in &docs {
+    // A list of objects (`kind: List`) is its items, each a patch (measured with kubectl
+    // kustomize v5.8: a `List` of three Pod patches in `patchesStrategicMerge` or `patches`
+    // patches the three Pods; runeguard refused it for lacking `metadata.name`).
+    for d in &super::super::load::inline_lists(docs) {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
         // A targeted patch goes through Kustomize's resource map; an untargeted one with
@@ -652,7 +655,7 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
                 b.patch_file(k, entry, text)
             };
         b.patcher.kind = "PatchStrategicMergeTransformer";
-        for d in docs.unwrap_or_default() {
+        for d in super::super::load::inline_lists(docs.unwrap_or_default()) {
             let d = meta_as_strings(b, &d);
             apply_smp(b, k, acc, &d, None, false, false);
         }
