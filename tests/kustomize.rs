@@ -2851,3 +2851,21 @@ fn a_patch_lists_repeated_keys_merge_their_first_element() {
 fn a_patch_lists_repeated_ports_merge_their_first_element() {
     assert_same_as_kubectl("patch-repeated-ports-first-merges");
 }
+
+#[test]
+fn a_folder_above_a_kustomization_being_built_is_a_located_problem() {
+    // An overlay in a subfolder of its base (`resources: [..]`), and a component in the
+    // folder above the overlay: Kustomize's loader refuses a folder equal to or above one
+    // being built ("cycle detected: candidate root … contains visited root …").
+    for (case, line) in [("ov", 2), ("comp/ov", 4)] {
+        let out = build(&format!("problems/parent-cycle/{case}"));
+        let e = errors(&out);
+        assert_eq!(
+            located(e[0]),
+            format!("{DATA}/problems/parent-cycle/{case}/kustomization.yaml:{line}"),
+            "{:?}",
+            out.problems
+        );
+        assert!(e[0].message.contains("cycle"), "{}", e[0].message);
+    }
+}
