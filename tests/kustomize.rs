@@ -192,6 +192,8 @@ fn builds_equal_kubectl_kustomize() {
         // Lists of objects in resources and patches: items after the file's other
         // documents, each item of a patch List a patch (jessesuen/kustomize-examples).
         ("object-lists", "object-lists"),
+        // An unknown `$patch` value where the target lacks the mapping stays in the output.
+        ("unknown-directive-kept", "unknown-directive-kept"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",
@@ -2868,4 +2870,25 @@ fn a_folder_above_a_kustomization_being_built_is_a_located_problem() {
         );
         assert!(e[0].message.contains("cycle"), "{}", e[0].message);
     }
+}
+
+#[test]
+fn an_unknown_patch_strategy_on_an_existing_mapping_is_a_located_problem() {
+    // `data: {k: w, $patch: foo}` on a ConfigMap with `data`: kubectl fails ("unknown patch
+    // strategy 'foo'"); the same value where the target lacks the mapping (patch2.yaml) is
+    // kept, not refused.
+    let out = build("problems/patch-unknown-strategy");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{:?}", out.problems);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/patch-unknown-strategy/patch.yaml:4"),
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        e[0].message.contains("unknown patch strategy"),
+        "{}",
+        e[0].message
+    );
 }

@@ -411,7 +411,10 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
             V::Map(
                 entries
                     .iter()
-                    .filter(|(k, v)| k != "$patch" && !v.is_null())
+                    // An unknown `$patch` value stays: kyaml ignores its error where the
+                    // target lacks the mapping and copies the field (measured: `metadata:
+                    // {$patch: Replace, labels: …}` on a template without metadata).
+                    .filter(|(k, v)| (k != "$patch" || !known_directive(v)) && !v.is_null())
                     .map(|(k, v)| {
                         path.push(k.clone());
                         let v = strip_at(v, kind, builtin, path);
@@ -448,6 +451,14 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
     out
 }
 
+/// The start of the refusal of a `$patch` value kyaml does not know.
+pub const UNKNOWN_STRATEGY: &str = "unknown patch strategy";
+
+/// Whether a `$patch` value is one kyaml reads (and removes): `delete`, `replace`, `merge`.
+fn known_directive(v: &Node) -> bool {
+    matches!(v.as_str(), Some("delete" | "replace" | "merge"))
+}
+
 /// Applies a strategic merge patch to a whole object.
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
@@ -475,6 +486,22 @@ fn merge_map(
     path: &mut Vec<String>,
 ) -> Merged {
     // `dst` keeps its own key in its parent: a mark of the patch's key is not copied.
+    // kyaml fails on a `$patch` value it does not know where the target has the mapping
+    // (measured with kubectl kustomize v5.8: `data: {k: w, $patch: foo}` gives "unknown
+    // patch strategy 'foo'"); where the target lacks it the error is ignored and the field
+    // kept (see `strip_at`).
+    if let Some(v) = patch.get("$patch")
+        && !known_directive(v)
+        && dst.as_map().is_some()
+    {
+        return Merged::WrongKind(Box::new(WrongKind {
+            at: v.clone(),
+            message: format!(
+                "{UNKNOWN_STRATEGY} {:?}",
+                v.scalar_text().unwrap_or_default()
+            ),
+        }));
+    }
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {

@@ -125,16 +125,20 @@ pub(super) fn apply_smp(
             // Kustomize fails the build there; the object stays as it was.
             Merged::WrongKind(w) => {
                 r.node = before;
-                b.problem_at(
-                    &w.at,
-                    &k.file.path,
+                let msg = if w.message.starts_with(patch::UNKNOWN_STRATEGY) {
+                    format!(
+                        "{} (`$patch` takes delete, replace or merge; Kustomize fails here); not applied",
+                        w.message
+                    )
+                } else {
                     format!(
                         "this patch gives a field another kind of value than {} {} has (Kustomize: {}); not applied",
                         r.kind(),
                         r.name(),
                         w.message
-                    ),
-                );
+                    )
+                };
+                b.problem_at(&w.at, &k.file.path, msg);
                 continue;
             }
             Merged::Kept => {}
