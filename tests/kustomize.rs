@@ -185,6 +185,15 @@ fn builds_equal_kubectl_kustomize() {
         // A merge key written as a bare null in a list merged into itself: the walk drops
         // the key, the final pass restarts the list at that element (kwild28's open item).
         ("bare-null-merge-keys", "bare-null-merge-keys"),
+        // ... next to patch elements with `$patch: replace`/`merge`/`delete` or a
+        // `$retainKeys` field: kyaml removes an element's `$patch` when it first walks it,
+        // so a row walked twice merges it the second time (kwild30's open item).
+        ("keyless-target-directives", "keyless-target-directives"),
+        // Lists of objects in resources and patches: items after the file's other
+        // documents, each item of a patch List a patch (jessesuen/kustomize-examples).
+        ("object-lists", "object-lists"),
+        // An unknown `$patch` value where the target lacks the mapping stays in the output.
+        ("unknown-directive-kept", "unknown-directive-kept"),
         // ... and after a JSON patch, which leaves the printed text without the style.
         (
             "replacement-folded-json-patch",
@@ -2843,4 +2852,43 @@ fn a_patch_lists_repeated_keys_merge_their_first_element() {
 #[test]
 fn a_patch_lists_repeated_ports_merge_their_first_element() {
     assert_same_as_kubectl("patch-repeated-ports-first-merges");
+}
+
+#[test]
+fn a_folder_above_a_kustomization_being_built_is_a_located_problem() {
+    // An overlay in a subfolder of its base (`resources: [..]`), and a component in the
+    // folder above the overlay: Kustomize's loader refuses a folder equal to or above one
+    // being built ("cycle detected: candidate root … contains visited root …").
+    for (case, line) in [("ov", 2), ("comp/ov", 4)] {
+        let out = build(&format!("problems/parent-cycle/{case}"));
+        let e = errors(&out);
+        assert_eq!(
+            located(e[0]),
+            format!("{DATA}/problems/parent-cycle/{case}/kustomization.yaml:{line}"),
+            "{:?}",
+            out.problems
+        );
+        assert!(e[0].message.contains("cycle"), "{}", e[0].message);
+    }
+}
+
+#[test]
+fn an_unknown_patch_strategy_on_an_existing_mapping_is_a_located_problem() {
+    // `data: {k: w, $patch: foo}` on a ConfigMap with `data`: kubectl fails ("unknown patch
+    // strategy 'foo'"); the same value where the target lacks the mapping (patch2.yaml) is
+    // kept, not refused.
+    let out = build("problems/patch-unknown-strategy");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{:?}", out.problems);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/patch-unknown-strategy/patch.yaml:4"),
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        e[0].message.contains("unknown patch strategy"),
+        "{}",
+        e[0].message
+    );
 }

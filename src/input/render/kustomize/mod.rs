@@ -680,7 +680,11 @@ impl Builder<'_> {
             self.problem_at(p, &kust.file.path, "openapi path must be a file name");
             return;
         };
-        let docs = self.patch_file(kust, p, rel).unwrap_or_default();
+        // A file that could not be read (outside the root, missing) is reported once, by
+        // `patch_file`.
+        let Some(docs) = self.patch_file(kust, p, rel) else {
+            return;
+        };
         match docs.first().map(Node::to_json) {
             Some(v) if v.get("definitions").is_some_and(|d| d.is_object()) => {
                 patch::set_custom_schema(Some(Arc::new(v)));
@@ -703,6 +707,18 @@ impl Builder<'_> {
                 entry,
                 &kust.file.path,
                 "this kustomization includes itself (a cycle); not followed",
+            );
+            return false;
+        }
+        // Kustomize's loader also refuses a folder above one being built, this one or one that
+        // includes it (`errIfArgEqualOrHigher`, measured with kubectl kustomize v5.8: an
+        // overlay in a subfolder of its base naming `resources: [..]` fails with "cycle
+        // detected: candidate root … contains visited root …"); runeguard built it.
+        if own.starts_with(&canon) || self.stack.iter().any(|v| v.starts_with(&canon)) {
+            self.problem_at(
+                entry,
+                &kust.file.path,
+                "this folder contains a kustomization being built (Kustomize: cycle detected); not followed",
             );
             return false;
         }

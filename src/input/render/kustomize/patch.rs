@@ -411,7 +411,10 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
             V::Map(
                 entries
                     .iter()
-                    .filter(|(k, v)| k != "$patch" && !v.is_null())
+                    // An unknown `$patch` value stays: kyaml ignores its error where the
+                    // target lacks the mapping and copies the field (measured: `metadata:
+                    // {$patch: Replace, labels: …}` on a template without metadata).
+                    .filter(|(k, v)| (k != "$patch" || !known_directive(v)) && !v.is_null())
                     .map(|(k, v)| {
                         path.push(k.clone());
                         let v = strip_at(v, kind, builtin, path);
@@ -448,6 +451,14 @@ fn strip_at(n: &Node, kind: &str, builtin: bool, path: &mut Vec<String>) -> Node
     out
 }
 
+/// The start of the refusal of a `$patch` value kyaml does not know.
+pub const UNKNOWN_STRATEGY: &str = "unknown patch strategy";
+
+/// Whether a `$patch` value is one kyaml reads (and removes): `delete`, `replace`, `merge`.
+fn known_directive(v: &Node) -> bool {
+    matches!(v.as_str(), Some("delete" | "replace" | "merge"))
+}
+
 /// Applies a strategic merge patch to a whole object.
 pub fn merge_object(dst: &mut Node, patch: &Node) -> Merged {
     let kind = dst.get_str("kind").unwrap_or("").to_string();
@@ -475,6 +486,22 @@ fn merge_map(
     path: &mut Vec<String>,
 ) -> Merged {
     // `dst` keeps its own key in its parent: a mark of the patch's key is not copied.
+    // kyaml fails on a `$patch` value it does not know where the target has the mapping
+    // (measured with kubectl kustomize v5.8: `data: {k: w, $patch: foo}` gives "unknown
+    // patch strategy 'foo'"); where the target lacks it the error is ignored and the field
+    // kept (see `strip_at`).
+    if let Some(v) = patch.get("$patch")
+        && !known_directive(v)
+        && dst.as_map().is_some()
+    {
+        return Merged::WrongKind(Box::new(WrongKind {
+            at: v.clone(),
+            message: format!(
+                "{UNKNOWN_STRATEGY} {:?}",
+                v.scalar_text().unwrap_or_default()
+            ),
+        }));
+    }
     match patch.get_str("$patch") {
         Some("delete") => return Merged::Deleted,
         Some("replace") => {
@@ -863,8 +890,21 @@ impl KyamlSelfMerge {
             let d = list.iter().copied().find(|&e| names(&self.els[e]));
             let p = patch.iter().copied().find(|&e| names(&self.els[e]));
             last_keys = vk.clone();
+            // kyaml reads a patch element's `$patch` when it walks it and removes it from the
+            // patch: a row walked twice (two rows `mergeValues` joined into one) meets the
+            // element without its directive the second time.
+            let directive = p.and_then(|p| self.els[p].remove("$patch"));
             let val = match (d, p) {
-                (_, Some(p)) if self.els[p].get_str("$patch") == Some("delete") => None,
+                (_, Some(_)) if directive.as_ref().and_then(Node::as_str) == Some("delete") => None,
+                // `replace` gives the patch's element itself; the target's is left as it is
+                // (measured: ports `[http, x/81/nodePort]` patched with `[y/81 replace]`
+                // give `[http, y/81/nodePort]`: the row walked again merges `y`, now without
+                // its directive, into `x`).
+                (_, Some(p)) if directive.as_ref().and_then(Node::as_str) == Some("replace") => {
+                    self.walked[p] = true;
+                    self.els[p] = strip_at(&self.els[p], kind, builtin, path);
+                    Some(p)
+                }
                 (Some(d), Some(p)) => {
                     let pn = self.els[p].clone();
                     let key_node = self.els[d].get(&keys[0]).cloned();
@@ -964,13 +1004,17 @@ fn merge_list(
     // for it is empty, so its walk deletes every target element that has the key, and the
     // final pass restarts the list at it (measured with kubectl kustomize v5.8: ports
     // `[x/81, http]` patched with `[h/80]` give `[http]`; `[http, x/81]` give `[http, x/81]`,
-    // the patch's port lost). Modelled with kyaml's row walk over both lists.
+    // the patch's port lost). Modelled with kyaml's row walk over both lists, patch elements
+    // with a `$patch` of `delete`, `replace` or `merge` included.
     if ditems
         .iter()
         .any(|d| d.as_map().is_some() && d.get(&key).is_none())
         && pitems.iter().chain(&ditems).all(|i| {
             i.as_map().is_some()
-                && (i.get("$patch").is_none() || i.get_str("$patch") == Some("delete"))
+                && matches!(
+                    i.get("$patch").map(|d| d.as_str()),
+                    None | Some(Some("delete" | "replace" | "merge"))
+                )
         })
     {
         let mut keys = vec![key.clone()];

@@ -125,16 +125,20 @@ pub(super) fn apply_smp(
             // Kustomize fails the build there; the object stays as it was.
             Merged::WrongKind(w) => {
                 r.node = before;
-                b.problem_at(
-                    &w.at,
-                    &k.file.path,
+                let msg = if w.message.starts_with(patch::UNKNOWN_STRATEGY) {
+                    format!(
+                        "{} (`$patch` takes delete, replace or merge; Kustomize fails here); not applied",
+                        w.message
+                    )
+                } else {
                     format!(
                         "this patch gives a field another kind of value than {} {} has (Kustomize: {}); not applied",
                         r.kind(),
                         r.name(),
                         w.message
-                    ),
-                );
+                    )
+                };
+                b.problem_at(&w.at, &k.file.path, msg);
                 continue;
             }
             Merged::Kept => {}
@@ -605,7 +609,10 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
         }
         return;
     }
-    for d in &docs {
+    // A list of objects (`kind: List`) is its items, each a patch (measured with kubectl
+    // kustomize v5.8: a `List` of three Pod patches in `patchesStrategicMerge` or `patches`
+    // patches the three Pods; runeguard refused it for lacking `metadata.name`).
+    for d in &super::super::load::inline_lists(docs) {
         // Selected again for each document: an earlier one may have deleted objects.
         let targets = entry.get("target").map(|t| select(acc, t));
         // A targeted patch goes through Kustomize's resource map; an untargeted one with
@@ -652,7 +659,7 @@ pub(super) fn patches_strategic_merge(b: &mut Builder, k: &Kust, acc: &mut Acc) 
                 b.patch_file(k, entry, text)
             };
         b.patcher.kind = "PatchStrategicMergeTransformer";
-        for d in docs.unwrap_or_default() {
+        for d in super::super::load::inline_lists(docs.unwrap_or_default()) {
             let d = meta_as_strings(b, &d);
             apply_smp(b, k, acc, &d, None, false, false);
         }
