@@ -131,3 +131,44 @@ docker_container if {
 docker_enabled_path(config_path, config) := array.concat(config_path, ["dockerEnabled"]) if {
 	config.dockerEnabled == true
 } else := config_path
+
+# Argo Workflows: a template's (or the workflow's) `podSpecPatch` is a YAML or JSON text merged
+# over the pod Argo builds. A static text (no `{{...}}` expression) that sets a container
+# privileged is read; it is reported at the `podSpecPatch` value, the node that holds it.
+deny contains finding if {
+	some at in argo_patch_paths
+	text := object.get(input, at, null)
+	is_string(text)
+	not contains(text, "{{")
+	yaml.is_valid(text)
+	patch := yaml.unmarshal(text)
+	is_object(patch)
+	some field in ["containers", "initContainers"]
+	some c in object.get(patch, field, [])
+	is_object(c)
+	c.securityContext.privileged == true
+	finding := {
+		"msg": sprintf("%s patches container %q to run privileged (podSpecPatch)", [argo_patch_label(at), object.get(c, "name", "<unnamed>")]),
+		"path": at,
+	}
+}
+
+# The `podSpecPatch` places of an Argo workflow: the workflow's and each template's.
+argo_patch_paths contains array.concat(spec, ["podSpecPatch"]) if {
+	startswith(input.apiVersion, "argoproj.io/")
+	templates := k8s.argo_templates_paths[input.kind]
+	spec := array.slice(templates, 0, count(templates) - 1)
+}
+
+argo_patch_paths contains array.concat(templates, [i, "podSpecPatch"]) if {
+	startswith(input.apiVersion, "argoproj.io/")
+	templates := k8s.argo_templates_paths[input.kind]
+	some i, t in object.get(input, templates, [])
+	is_object(t)
+}
+
+argo_patch_label(at) := sprintf("%s, template %q", [k8s.object_label, name]) if {
+	count(at) >= 3
+	name := object.get(input, array.concat(array.slice(at, 0, count(at) - 1), ["name"]), null)
+	is_string(name)
+} else := k8s.object_label
