@@ -7,7 +7,9 @@
 #   only; Cloud Run's service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet
 #   and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
-#   for their templates' container, script, initContainers and sidecars.
+#   for their templates' container, script, initContainers and sidecars, and for a static
+#   podSpecPatch (YAML or JSON text without expressions) that sets a container privileged,
+#   reported at the patch.
 #   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
 #   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
 #   for the driver, the executor and their sidecars and init containers; summerwind
