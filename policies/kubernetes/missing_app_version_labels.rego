@@ -54,7 +54,6 @@ missing contains "version label (version or app.kubernetes.io/version)" if not h
 
 deny contains finding if {
 	k8s.is_workload
-	not k8s.patch_document(input)
 	count(missing) > 0
 	finding := {
 		"msg": sprintf("%s pods carry no %s", [k8s.object_label, concat(" and no ", sort([m | some m in missing]))]),

@@ -102,7 +102,6 @@ deny contains finding if {
 	k8s.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
 	not k8s.template_by_reference(doc)
-	not k8s.patch_document(doc)
 	spec := k8s.pod_spec_of(doc)
 	spec.automountServiceAccountToken == true
 	not uses_api(doc, spec, k8s.pod_annotations_of(doc))
@@ -117,7 +116,6 @@ deny contains finding if {
 	k8s.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
 	not k8s.template_by_reference(doc)
-	not k8s.patch_document(doc)
 	spec := k8s.pod_spec_of(doc)
 	not is_boolean(spec.automountServiceAccountToken)
 	account := service_account(spec)

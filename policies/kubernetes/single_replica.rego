@@ -33,7 +33,6 @@
 #     - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
 package runeguard.kubernetes.single_replica
 
-import data.runeguard.lib.k8s
 import data.runeguard.lib.k8s_selectors as sel
 import rego.v1
 
@@ -81,7 +80,6 @@ too_few contains [i, msg, path] if {
 	count(autoscalers(doc)) == 0
 	not doc.spec.replicas
 	not doc.spec.replicas == 0
-	not k8s.patch_document(doc)
 	msg := sprintf("%s runs a single replica (replicas is not set and defaults to 1)", [sel.label_of(doc)])
 	path := ["documents", i, "spec", "replicas"]
 }

@@ -181,7 +181,6 @@ deny contains finding if {
 	sel.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
 	not k8s.template_by_reference(doc)
-	not k8s.patch_document(doc)
 	ns := sel.namespace_of(doc)
 	not ns in opaque_namespaces
 	not any_selects(doc, ns)

@@ -647,19 +647,6 @@ _image_required_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Repl
 
 _has_key(obj, key) if _ = obj[key]
 
-# A document that is a strategic-merge patch, not an object: an `apps/v1` controller without the
-# `spec.selector` the API requires, holding a container without image. Its pod-level settings
-# (replicas, token, labels) are the patched object's, so the pod-level rules skip it.
-patch_document(doc) if {
-	doc.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
-	doc.apiVersion == "apps/v1"
-	not is_object(doc.spec.selector)
-	some field in ["containers", "initContainers"]
-	some c in object.get(doc, ["spec", "template", "spec", field], [])
-	is_object(c)
-	not _has_key(c, "image")
-}
-
 # A container record that is a patch's (see _patch_fragment).
 patch_fragment(c) if c.patch == true
 
