@@ -22,7 +22,7 @@
 #   name: privilege-escalation-allowed
 #   severity: high
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Experiment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Cluster, PostgresCluster, Pooler, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Cluster, PostgresCluster, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
 #   controls:
 #     nist-800-53: [AC-6(10)]
 #     nist-csf-2.0: [PR.AA-05]
@@ -47,24 +47,12 @@ import rego.v1
 deny contains finding if {
 	not k8s.is_windows
 	some c in k8s.containers
-	not_disallowed(c)
+	not k8s.partial(c)
+	not k8s.container_security(c).allowPrivilegeEscalation == false
 	finding := {
 		"msg": sprintf("%s %s", [k8s.container_label(c), problem(c)]),
 		"path": k8s.security_path(c, "allowPrivilegeEscalation"),
 	}
-}
-
-# A whole container that does not set allowPrivilegeEscalation: false (itself or through the pod's
-# defaults it inherits); a patch's container (k8s.patch_fragment) only when it writes `true`,
-# since the rest is written in the container it is merged over.
-not_disallowed(c) if {
-	not k8s.partial(c)
-	not k8s.container_security(c).allowPrivilegeEscalation == false
-}
-
-not_disallowed(c) if {
-	k8s.patch_fragment(c)
-	k8s.container_security(c).allowPrivilegeEscalation == true
 }
 
 problem(c) := "allows privilege escalation (allowPrivilegeEscalation: true)" if {

@@ -630,25 +630,8 @@ pod_containers_of(doc) := {c_ |
 	some i, c in list
 	is_object(c)
 	not injected(c)
-	c_ := object.union({"value": c, "path": array.concat(pod_spec_path_of(doc), [field, i]), "field": field}, _patch_fragment(doc, c))
+	c_ := {"value": c, "path": array.concat(pod_spec_path_of(doc), [field, i]), "field": field}
 }
-
-# A container of a built-in workload that names no image is no container the API server would
-# accept: the document is a patch (a Kustomize strategic-merge patch no kustomization of the
-# scanned files reads, a post-renderer's), merged over a container written elsewhere. It is
-# judged only for the settings it writes (partial). Not OpenShift's DeploymentConfig, whose
-# image an ImageChange trigger fills in, nor custom resources whose controller sets the image.
-_patch_fragment(doc, c) := {"partial": true, "patch": true} if {
-	doc.kind in _image_required_kinds
-	not _has_key(c, "image")
-} else := {}
-
-_image_required_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout"}
-
-_has_key(obj, key) if _ = obj[key]
-
-# A container record that is a patch's (see _patch_fragment).
-patch_fragment(c) if c.patch == true
 
 # Argo Workflows run each template as a pod of its own: the template's `container` or `script`
 # (a container with a `source`), `initContainers` and `sidecars` are ordinary containers. The
