@@ -7,12 +7,17 @@
 #   have probes.
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet are read like the built-in kinds;
 #   runners, ScaledJobs and Knative revisions (which Knative probes by default) are not.
+#   The containers added to the pods of ECK's applications (Elasticsearch node sets, Kibana,
+#   APM Server, Enterprise Search, Logstash, Maps Server, Beat, Agent), of the Prometheus
+#   operator's Prometheus, PrometheusAgent, Alertmanager and ThanosRuler and of a CloudNativePG
+#   Pooler are read too; the container each operator builds and probes itself (elasticsearch,
+#   prometheus, pgbouncer...) is not, even when the resource lists it to patch it.
 # custom:
 #   id: K8S-024
 #   name: missing-readiness-probe
 #   severity: low
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig, CloneSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig, CloneSet, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, Pooler]
 #   controls:
 #     nist-800-53: [SC-5]
 #     nist-csf-2.0: [PR.IR-03]
@@ -52,6 +57,7 @@ deny contains finding if {
 	long_running
 	some c in k8s.containers
 	long_running_container(c)
+	not k8s.partial(c)
 	not is_object(c.value.readinessProbe)
 	finding := {
 		"msg": sprintf("%s has no readinessProbe", [k8s.container_label(c)]),

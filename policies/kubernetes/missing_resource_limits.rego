@@ -12,12 +12,17 @@
 #   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
 #   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
+#   The containers added to the pods of ECK's applications (Elasticsearch node sets, Kibana,
+#   APM Server, Enterprise Search, Logstash, Maps Server, Beat, Agent), of the Prometheus
+#   operator's Prometheus, PrometheusAgent, Alertmanager and ThanosRuler and of a CloudNativePG
+#   Pooler are read too (init containers included); the container each operator builds itself
+#   (elasticsearch, prometheus, pgbouncer...) is not, even when the resource lists it to patch it.
 # custom:
 #   id: K8S-013
 #   name: missing-resource-limits
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, LimitRange, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, LimitRange, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, Experiment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, Pooler]
 #   scope: project
 #   controls:
 #     nist-800-53: [SC-6, SC-5]

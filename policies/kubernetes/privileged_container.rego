@@ -7,7 +7,9 @@
 #   only; Cloud Run's service files are left alone) and OpenKruise's CloneSet, Advanced StatefulSet
 #   and DaemonSet.
 #   Argo Workflows' Workflow, WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are read
-#   for their templates' container, script, initContainers and sidecars.
+#   for their templates' container, script, initContainers and sidecars, and for a static
+#   podSpecPatch (YAML or JSON text without expressions) that sets a container privileged,
+#   reported at the patch.
 #   Tekton's Task, ClusterTask, TaskRun, Pipeline and PipelineRun are read for their steps,
 #   sidecars and stepTemplate; the Spark operator's SparkApplication and ScheduledSparkApplication
 #   for the driver, the executor and their sidecars and init containers; summerwind
@@ -24,7 +26,7 @@
 #   name: privileged-container
 #   severity: critical
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Cluster, PostgresCluster, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, AutoscalingRunnerSet, RunnerSet, ScaledJob, Service, Configuration, CloneSet, Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, Task, ClusterTask, TaskRun, Pipeline, PipelineRun, SparkApplication, ScheduledSparkApplication, RunnerDeployment, RunnerReplicaSet, Runner, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, Notebook, JobSet, LeaderWorkerSet, FlinkDeployment, Experiment, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, Logstash, ElasticMapsServer, Beat, Agent, Prometheus, PrometheusAgent, Alertmanager, ThanosRuler, postgresql, Cluster, PostgresCluster, Pooler, Kafka, KafkaNodePool, KafkaConnect, KafkaMirrorMaker2, KafkaBridge]
 #   controls:
 #     nist-800-53: [AC-6, CM-7]
 #     nist-csf-2.0: [PR.AA-05]
@@ -131,3 +133,44 @@ docker_container if {
 docker_enabled_path(config_path, config) := array.concat(config_path, ["dockerEnabled"]) if {
 	config.dockerEnabled == true
 } else := config_path
+
+# Argo Workflows: a template's (or the workflow's) `podSpecPatch` is a YAML or JSON text merged
+# over the pod Argo builds. A static text (no `{{...}}` expression) that sets a container
+# privileged is read; it is reported at the `podSpecPatch` value, the node that holds it.
+deny contains finding if {
+	some at in argo_patch_paths
+	text := object.get(input, at, null)
+	is_string(text)
+	not contains(text, "{{")
+	yaml.is_valid(text)
+	patch := yaml.unmarshal(text)
+	is_object(patch)
+	some field in ["containers", "initContainers"]
+	some c in object.get(patch, field, [])
+	is_object(c)
+	c.securityContext.privileged == true
+	finding := {
+		"msg": sprintf("%s patches container %q to run privileged (podSpecPatch)", [argo_patch_label(at), object.get(c, "name", "<unnamed>")]),
+		"path": at,
+	}
+}
+
+# The `podSpecPatch` places of an Argo workflow: the workflow's and each template's.
+argo_patch_paths contains array.concat(spec, ["podSpecPatch"]) if {
+	startswith(input.apiVersion, "argoproj.io/")
+	templates := k8s.argo_templates_paths[input.kind]
+	spec := array.slice(templates, 0, count(templates) - 1)
+}
+
+argo_patch_paths contains array.concat(templates, [i, "podSpecPatch"]) if {
+	startswith(input.apiVersion, "argoproj.io/")
+	templates := k8s.argo_templates_paths[input.kind]
+	some i, t in object.get(input, templates, [])
+	is_object(t)
+}
+
+argo_patch_label(at) := sprintf("%s, template %q", [k8s.object_label, name]) if {
+	count(at) >= 3
+	name := object.get(input, array.concat(array.slice(at, 0, count(at) - 1), ["name"]), null)
+	is_string(name)
+} else := k8s.object_label

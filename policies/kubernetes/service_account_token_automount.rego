@@ -18,12 +18,17 @@
 #   manager creates the task managers and keeps its high-availability state through the API),
 #   a KubeRay head whose cluster sets enableInTreeAutoscaling (the autoscaler runs in the head
 #   pod), and an MPIJob launcher before kubeflow.org/v2beta1 (it ran kubectl exec).
+#   The pod templates of ECK's Elasticsearch node sets, Kibana, APM Server, Enterprise Search
+#   and Maps Server are read too, but only an explicit `true` is reported - the operator sets
+#   automountServiceAccountToken to false when the template leaves it unset. ECK's Beat, Agent
+#   and Logstash are left out (the operator mounts their token, which their Kubernetes
+#   autodiscovery and metadata use).
 # custom:
 #   id: K8S-020
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, ServiceAccount, RoleBinding, ClusterRoleBinding]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, Experiment, ServiceAccount, RoleBinding, ClusterRoleBinding, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, ElasticMapsServer]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]
@@ -96,6 +101,7 @@ deny contains finding if {
 	some i, doc in input.documents
 	k8s.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
+	not k8s.template_by_reference(doc)
 	spec := k8s.pod_spec_of(doc)
 	spec.automountServiceAccountToken == true
 	not uses_api(doc, spec, k8s.pod_annotations_of(doc))
@@ -109,6 +115,7 @@ deny contains finding if {
 	some i, doc in input.documents
 	k8s.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
+	not k8s.template_by_reference(doc)
 	spec := k8s.pod_spec_of(doc)
 	not is_boolean(spec.automountServiceAccountToken)
 	account := service_account(spec)
@@ -157,6 +164,7 @@ template_message(doc, t, spec) := sprintf("%s, %s mounts its service account tok
 
 template_message(doc, t, spec) := sprintf("%s, %s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), t.label, k8s.effective_namespace_of(doc), account]) if {
 	not is_boolean(spec.automountServiceAccountToken)
+	not token_off_by_default(doc)
 	account := service_account(spec)
 	not opted_out[[k8s.effective_namespace_of(doc), account]]
 }
@@ -167,6 +175,13 @@ template_annotations(doc, t) := a if {
 } else := {}
 
 api_template(doc, _) if doc.kind == "FlinkDeployment"
+
+# ECK's Beat, Agent and Logstash: the operator mounts the token (WithAutomountServiceAccountToken)
+api_template(doc, _) if k8s.eck_group_of(doc) in {"beat.k8s.elastic.co", "agent.k8s.elastic.co", "logstash.k8s.elastic.co"}
+
+# ECK's other applications: the operator's pod template builder sets automountServiceAccountToken
+# to false unless the template sets it, so only a written `true` mounts the token.
+token_off_by_default(doc) if k8s.eck_group_of(doc)
 
 api_template(doc, t) if {
 	t.entry.unit == "head group"

@@ -180,6 +180,7 @@ deny contains finding if {
 	some i, doc in docs
 	sel.workload_kinds[doc.kind]
 	not k8s.foreign_builtin_name(doc)
+	not k8s.template_by_reference(doc)
 	ns := sel.namespace_of(doc)
 	not ns in opaque_namespaces
 	not any_selects(doc, ns)

@@ -109,6 +109,13 @@ custom_pod_template_sets := {
 	"maps.k8s.elastic.co": {"ElasticMapsServer": _eck_app("maps")},
 	"beat.k8s.elastic.co": {"Beat": _eck_beat({"operator_container_at": ["spec", "type"]})},
 	"agent.k8s.elastic.co": {"Agent": _eck_beat({"operator_containers": ["agent"]})},
+	# CloudNativePG: a Pooler's `template` is a PodTemplateSpec; the operator builds the
+	# `pgbouncer` container (its securityContext, probes and image) and merges the template's
+	# container of that name over it (partial); other containers are added as written
+	"postgresql.cnpg.io": {"Pooler": [{"at": ["spec", "template"], "unit": "pod template", "operator_containers": ["pgbouncer"]}]},
+	# Argo Rollouts: an Experiment's templates, each run as a ReplicaSet for the experiment's
+	# duration
+	"argoproj.io": {"Experiment": [{"at": ["spec", "templates", "*", "template"], "unit": "template", "name": "name"}]},
 	# Flink Kubernetes operator: the common pod template, merged by the operator into the job
 	# manager's and the task managers' own (their fields winning), see _flink_pod_security
 	"flink.apache.org": {"FlinkDeployment": [
@@ -206,6 +213,16 @@ is_workload if is_workload_of(input)
 is_workload_of(doc) if {
 	workload_kinds[doc.kind]
 	not foreign_builtin_name(doc)
+	not template_by_reference(doc)
+}
+
+# An Argo Rollout that runs the pod template of another object (`workloadRef`, a Deployment or
+# ReplicaSet judged where it is written) and holds none of its own: it has no pod spec, labels or
+# containers to judge.
+template_by_reference(doc) if {
+	doc.kind == "Rollout"
+	is_object(doc.spec.workloadRef)
+	not is_object(doc.spec.template)
 }
 
 # An object of another API group whose kind has a built-in workload's name but not its layout
@@ -283,6 +300,8 @@ container_kind := {
 	"catalogImage": "catalog image",
 	"pgBouncer": "PgBouncer",
 	"pgbackrest": "pgBackRest",
+	"extensionImage": "extension image",
+	"exporter": "exporter",
 }
 
 # `Deployment payments/api, container "migrate"`
@@ -738,7 +757,11 @@ _spark_pod(at) := {"at": at, "self": at[count(at) - 1], "lists": ["initContainer
 # executor that set none: a partial record, read by the rules about images.
 _spark_app(at) := {"at": at, "self": "application", "partial": true, "lists": []}
 
-_strimzi(at, self) := {"at": at, "self": self, "partial": true, "lists": []}
+_strimzi(at, self) := {"at": at, "self": self, "partial": true, "lists": [], "pod_security_at": [_strimzi_pod_security(at)]}
+
+# The pod template beside a Strimzi container template (`template.pod`): its securityContext is
+# the pod's, which the container's own fields override.
+_strimzi_pod_security(at) := array.concat(array.slice(at, 0, count(at) - 1), ["pod", "securityContext"])
 
 # CloudNativePG: a Cluster's `imageName` is the image of the PostgreSQL container the operator
 # builds (with its securityContext, probes and resources), beside the pods' `env`; an
@@ -816,7 +839,11 @@ custom_container_units := {
 		"KafkaBridge": [_strimzi(["spec", "template", "bridgeContainer"], "bridgeContainer")],
 	},
 	"postgresql.cnpg.io": {
-		"Cluster": [{"at": ["spec"], "self": "application", "partial": true, "lists": [], "image_field": "imageName"}],
+		"Cluster": [
+			{"at": ["spec"], "self": "application", "partial": true, "lists": [], "image_field": "imageName"},
+			# an extension's image (an image volume the operator mounts into the PostgreSQL pod)
+			{"at": ["spec", "postgresql", "extensions", "*", "image"], "self": "extensionImage", "partial": true, "lists": [], "image_field": "reference"},
+		],
 		"ImageCatalog": _cnpg_catalog,
 		"ClusterImageCatalog": _cnpg_catalog,
 	},
@@ -829,6 +856,7 @@ custom_container_units := {
 		{"at": ["spec", "proxy", "pgBouncer"], "lists": ["containers"], "operator_pod": true},
 		{"at": ["spec", "proxy", "pgBouncer"], "self": "pgBouncer", "partial": true, "lists": []},
 		{"at": ["spec", "backups", "pgbackrest"], "self": "pgbackrest", "partial": true, "lists": []},
+		{"at": ["spec", "monitoring", "pgmonitor", "exporter"], "self": "exporter", "partial": true, "lists": []},
 	]},
 	# ECK: the application's `image`, its main container's (partial, read by the image rules)
 	"elasticsearch.k8s.elastic.co": {"Elasticsearch": [_spark_app(["spec"])]},
@@ -897,6 +925,12 @@ custom_pod_levels := {
 }
 
 _group_of(doc) := split(doc.apiVersion, "/")[0] if is_string(doc.apiVersion)
+
+# The API group of an Elastic Cloud on Kubernetes (ECK) resource (`*.k8s.elastic.co`).
+eck_group_of(doc) := g if {
+	g := _group_of(doc)
+	endswith(g, ".k8s.elastic.co")
+}
 
 # The paths a pattern names in an object: each item of the list at a `*` (one `*` at most).
 pattern_paths(doc, pattern) := {pattern} if {
@@ -1046,7 +1080,7 @@ _single_containers := {
 	"stepTemplate", "templateDefaults", "driver", "executor", "runner", "application",
 	"kafkaContainer", "initContainer", "zookeeperContainer", "topicOperatorContainer", "userOperatorContainer",
 	"tlsSidecarContainer", "cruiseControlContainer", "kafkaExporterContainer", "connectContainer", "buildContainer",
-	"bridgeContainer", "catalogImage", "pgBouncer", "pgbackrest",
+	"bridgeContainer", "catalogImage", "pgBouncer", "pgbackrest", "exporter", "extensionImage",
 }
 
 # A container's name; Argo names a template's `container` or `script` `main` (`default_name`).
