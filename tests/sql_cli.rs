@@ -742,3 +742,36 @@ fn liquibase_changelogs_naming_missing_files_or_a_cycle_are_located_problems() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(code, 0);
 }
+
+/// wild54: a `DO` loop over the catalog of another schema than the default (`WHERE schemaname =
+/// 'app'`) that names each table in that schema (`app.%I`) enables RLS on that schema's
+/// tables, in the same file and in a later migration; before, it stayed a note and the table
+/// kept SQL-001. The same loop naming the tables unqualified would reach the default schema's
+/// tables, so the `app` table is still reported.
+#[test]
+fn a_loop_over_another_schemas_catalog_reaches_its_tables() {
+    let looped = |qualifier: &str| {
+        format!(
+            "DO $$\nDECLARE r record;\nBEGIN\n  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP\n    EXECUTE format('ALTER TABLE {qualifier}%I ENABLE ROW LEVEL SECURITY', r.tablename);\n    EXECUTE format('ALTER TABLE {qualifier}%I FORCE ROW LEVEL SECURITY', r.tablename);\n  END LOOP;\nEND\n$$;\n"
+        )
+    };
+    let create = b"CREATE SCHEMA app;\nCREATE TABLE app.profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\nCREATE POLICY own ON app.profiles USING (user_id = 1);\n";
+    let qualified = looped("app.");
+    let d = dir_with(&[
+        ("m/1_init.up.sql", create.as_slice()),
+        ("m/2_rls.up.sql", qualified.as_bytes()),
+        (
+            "one/schema.sql",
+            format!("{}{}", String::from_utf8_lossy(create), qualified).as_bytes(),
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["m", "one"], &["SQL-001", "SQL-002"]);
+    assert!(found.is_empty(), "{found:#?}");
+    let unqualified = looped("");
+    let d = dir_with(&[
+        ("m/1_init.up.sql", create.as_slice()),
+        ("m/2_rls.up.sql", unqualified.as_bytes()),
+    ]);
+    let found = sql_findings(d.path(), &["m"], &["SQL-001"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
