@@ -775,3 +775,27 @@ fn a_loop_over_another_schemas_catalog_reaches_its_tables() {
     let found = sql_findings(d.path(), &["m"], &["SQL-001"]);
     assert_eq!(found.len(), 1, "{found:#?}");
 }
+
+/// wild54: sqitch keeps `deploy/`, `revert/` and `verify/` scripts side by side; a revert that
+/// recreates the table its deploy drops was read as forward schema and reported (SQL-001 on
+/// `revert/drop_legacy.sql`). Beside a `deploy/` folder, revert and verify scripts are no part
+/// of the forward state (as `*.down.sql` files).
+#[test]
+fn sqitch_revert_scripts_are_no_forward_schema() {
+    let d = dir_with(&[
+        (
+            "db/deploy/drop_legacy.sql",
+            b"BEGIN;\nDROP TABLE IF EXISTS legacy_contacts;\nCOMMIT;\n",
+        ),
+        (
+            "db/revert/drop_legacy.sql",
+            b"BEGIN;\nCREATE TABLE legacy_contacts (id bigint PRIMARY KEY, email text, user_id bigint);\nCOMMIT;\n",
+        ),
+        (
+            "db/verify/drop_legacy.sql",
+            b"SELECT 1/(count(*) = 0)::int FROM pg_tables WHERE tablename = 'legacy_contacts';\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["db"], &["SQL-001", "SQL-017"]);
+    assert!(found.is_empty(), "{found:#?}");
+}

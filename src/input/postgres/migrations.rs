@@ -502,7 +502,9 @@ pub fn liquibase_problems(
     // missing targets
     for (from, value) in changelogs {
         for e in liquibase_entries(value) {
-            if !e.required {
+            // a changelog parameter (`${changelog.dir}/x.xml`) or a pattern is resolved only
+            // when Liquibase runs
+            if !e.required || e.written.contains("${") || e.written.contains('*') {
                 continue;
             }
             let candidates = liquibase_candidates(from, &e.written, e.relative);
@@ -607,6 +609,28 @@ const OTHER_VENDORS: [&str; 11] = [
 /// a location with a version twice, so such folders are read by separate configurations).
 pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
     let mut out: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+    // sqitch (wild54): `revert/x.sql` undoes `deploy/x.sql` and `verify/x.sql` only checks
+    // it; beside a `deploy/` folder of the run, they are no part of the forward state
+    for p in out.iter_mut() {
+        let dir = dirname_or_dot(&p.path);
+        let (parent, last) = match dir.rsplit_once('/') {
+            Some((up, last)) => (Some(up), last),
+            None => (None, dir),
+        };
+        if !(last.eq_ignore_ascii_case("revert") || last.eq_ignore_ascii_case("verify")) {
+            continue;
+        }
+        let deploy = match parent {
+            Some(up) => format!("{up}/deploy/"),
+            None => "deploy/".to_string(),
+        };
+        if paths.iter().any(|q| q.starts_with(&deploy)) {
+            p.group = p.path.clone();
+            p.key = Vec::new();
+            p.forward = false;
+            p.flyway = false;
+        }
+    }
     // the location each Flyway file would belong to
     let root_of = |p: &MigrationPlace| -> Option<String> {
         if !p.flyway {
@@ -757,6 +781,22 @@ mod tests {
         assert!(place("m/3_drop_rollback_table.up.sql").forward());
     }
 
+    /// wild54: sqitch's `revert/` (and `verify/`) scripts beside a `deploy/` folder are no
+    /// forward migrations; a `revert/` folder alone is an ordinary folder.
+    #[test]
+    fn sqitch_revert_and_verify_scripts_are_no_forward_state() {
+        let v = places(&[
+            "db/sqitch/deploy/users.sql",
+            "db/sqitch/revert/users.sql",
+            "db/sqitch/verify/users.sql",
+            "other/revert/x.sql",
+            "deploy/a.sql",
+            "revert/a.sql",
+        ]);
+        let forward: Vec<bool> = v.iter().map(|p| p.forward()).collect();
+        assert_eq!(forward, [true, false, false, true, true, false]);
+    }
+
     /// wild51: a changelog that includes itself, or a chain that comes back to its start,
     /// ends (each changelog is visited once); `../` and `includeAll` resolve as Liquibase
     /// resolves them, the included files sorted by path.
@@ -789,6 +829,24 @@ mod tests {
             ["db/sql/2.sql", "db/all/a.sql", "db/all/b.sql", "db/x/1.sql"]
         );
         assert!(places.iter().any(|p| p.group == "db/y"));
+        // wild54: a missing file, a parameter, a cycle
+        let m = serde_json::json!({"databaseChangeLog": [
+            {"include": {"file": "${dir}/x.xml"}},
+            {"include": {"file": "gone.sql", "relativeToChangelogFile": true}},
+            {"include": {"file": "opt.sql", "relativeToChangelogFile": true, "errorIfMissing": "false"}},
+            {"include": {"file": "db/cl/m.yaml"}},
+        ]});
+        let problems = liquibase_problems(&[], &[("db/cl/m.yaml", &m)], &|_| false);
+        let at: Vec<&crate::source::span::PathSeg> = problems.iter().map(|p| &p.at[1]).collect();
+        assert_eq!(
+            at,
+            [
+                &crate::source::span::PathSeg::Index(1),
+                &crate::source::span::PathSeg::Index(3)
+            ],
+            "{problems:?}"
+        );
+        assert!(problems[1].message.contains("db/cl/m.yaml → db/cl/m.yaml"));
         // a chain back to its start: no endless loop
         let b = serde_json::json!({"databaseChangeLog": [{"include": {"file": "c.yaml"}}]});
         let c = serde_json::json!({"databaseChangeLog": [{"include": {"file": "b.yaml"}}]});
