@@ -640,3 +640,162 @@ fn liquibase_changelogs_order_the_sql_files_they_include_as_one_schema() {
     let found = sql_findings(d.path(), &["db"], &["SQL-001"]);
     assert_eq!(found.len(), 1, "{found:#?}");
 }
+
+/// wild54: a Liquibase XML changelog (JHipster's `config/liquibase/master.xml` with
+/// `<include file=… relativeToChangelogFile=…>`, a nested changelog whose changeSet runs a
+/// `<sqlFile>`) orders the SQL files it reaches as the YAML ones do: `z-create.sql` runs before
+/// `a-rls.sql`, so the table is protected (by folder order `a-rls.sql` came first and the table
+/// got SQL-001). A `<sqlFile>` in a `<rollback>` is no forward step. The XML files are checked
+/// files; an XML file of the folder that is no changelog is not.
+#[test]
+fn liquibase_xml_changelogs_order_the_sql_files_they_include() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/config/liquibase/master.xml",
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n    <!-- <include file=\"sql/a-rls.sql\" relativeToChangelogFile=\"true\"/> -->\n    <include file=\"config/liquibase/changelog/00_create.xml\" relativeToChangelogFile=\"false\"/>\n    <include file=\"sql/a-rls.sql\" relativeToChangelogFile=\"true\"/>\n</databaseChangeLog>\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/changelog/00_create.xml",
+            b"<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\">\n    <sqlFile path=\"../sql/z-create.sql\" relativeToChangelogFile=\"true\"/>\n    <rollback><sqlFile path=\"../sql/0-drop.sql\" relativeToChangelogFile=\"true\"/></rollback>\n  </changeSet>\n</databaseChangeLog>\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/sql/z-create.sql",
+            b"CREATE TABLE profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/sql/a-rls.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY p ON profiles USING (user_id = 1);\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/sql/0-drop.sql",
+            b"ALTER TABLE profiles DISABLE ROW LEVEL SECURITY;\n",
+        ),
+        (
+            "src/main/resources/config/liquibase/fragment.xml",
+            b"<beans><bean id=\"x\"/></beans>\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["src"]);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(v["problems"].as_array().map(Vec::len), Some(0), "{v:#?}");
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["files"], 5, "{:#?}", v["summary"]);
+}
+
+/// wild54: a changelog entry naming a file or folder that does not exist (an `include` of a
+/// changelog, an `includeAll` folder, a `sqlFile`) is a located problem at the entry's path
+/// (exit 2), unless it says `errorIfMissing="false"`; a file that exists but is not part of the
+/// run (the changelog given alone) is none. A cycle of changelogs (A includes B includes A) is
+/// one located problem at the include that closes it (the changelogs walked by path), and the
+/// run ends.
+#[test]
+fn liquibase_changelogs_naming_missing_files_or_a_cycle_are_located_problems() {
+    let d = dir_with(&[
+        (
+            "db/changelog/master.xml",
+            b"<databaseChangeLog>\n  <include file=\"db/changelog/gone.xml\"/>\n  <include file=\"maybe.xml\" relativeToChangelogFile=\"true\" errorIfMissing=\"false\"/>\n  <include file=\"loop.xml\" relativeToChangelogFile=\"true\"/>\n  <changeSet id=\"1\" author=\"a\">\n    <sqlFile path=\"sql/none.sql\" relativeToChangelogFile=\"true\"/>\n  </changeSet>\n</databaseChangeLog>\n",
+        ),
+        (
+            "db/changelog/loop.xml",
+            b"<databaseChangeLog>\n  <include file=\"db/changelog/master.xml\"/>\n  <include file=\"db/changelog/outside.sql\"/>\n</databaseChangeLog>\n",
+        ),
+        (
+            "db/changelog/outside.sql",
+            b"CREATE TABLE t (id int PRIMARY KEY);\n",
+        ),
+        (
+            "db/changelog/db.changelog-master.yaml",
+            b"databaseChangeLog:\n  - includeAll:\n      path: db/changelog/nothing/\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["db"]);
+    assert_eq!(code, 2);
+    let mut problems: Vec<String> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}:{} {}",
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["column"],
+                p["level"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "db/changelog/db.changelog-master.yaml:3:7 error",
+            "db/changelog/master.xml:2:18 error",
+            "db/changelog/master.xml:4:18 error",
+            "db/changelog/master.xml:6:20 error",
+        ],
+        "{v:#?}"
+    );
+    // the file that exists on disk but is not in the run: no problem
+    let (v, code) = json_check(d.path(), &["db/changelog/loop.xml"]);
+    let problems = v["problems"].as_array().expect("problems");
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(code, 0);
+}
+
+/// wild54: a `DO` loop over the catalog of another schema than the default (`WHERE schemaname =
+/// 'app'`) that names each table in that schema (`app.%I`) enables RLS on that schema's
+/// tables, in the same file and in a later migration; before, it stayed a note and the table
+/// kept SQL-001. The same loop naming the tables unqualified would reach the default schema's
+/// tables, so the `app` table is still reported.
+#[test]
+fn a_loop_over_another_schemas_catalog_reaches_its_tables() {
+    let looped = |qualifier: &str| {
+        format!(
+            "DO $$\nDECLARE r record;\nBEGIN\n  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP\n    EXECUTE format('ALTER TABLE {qualifier}%I ENABLE ROW LEVEL SECURITY', r.tablename);\n    EXECUTE format('ALTER TABLE {qualifier}%I FORCE ROW LEVEL SECURITY', r.tablename);\n  END LOOP;\nEND\n$$;\n"
+        )
+    };
+    let create = b"CREATE SCHEMA app;\nCREATE TABLE app.profiles (id bigint PRIMARY KEY, phone text, user_id bigint);\nCREATE POLICY own ON app.profiles USING (user_id = 1);\n";
+    let qualified = looped("app.");
+    let d = dir_with(&[
+        ("m/1_init.up.sql", create.as_slice()),
+        ("m/2_rls.up.sql", qualified.as_bytes()),
+        (
+            "one/schema.sql",
+            format!("{}{}", String::from_utf8_lossy(create), qualified).as_bytes(),
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["m", "one"], &["SQL-001", "SQL-002"]);
+    assert!(found.is_empty(), "{found:#?}");
+    let unqualified = looped("");
+    let d = dir_with(&[
+        ("m/1_init.up.sql", create.as_slice()),
+        ("m/2_rls.up.sql", unqualified.as_bytes()),
+    ]);
+    let found = sql_findings(d.path(), &["m"], &["SQL-001"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
+
+/// wild54: sqitch keeps `deploy/`, `revert/` and `verify/` scripts side by side; a revert that
+/// recreates the table its deploy drops was read as forward schema and reported (SQL-001 on
+/// `revert/drop_legacy.sql`). Beside a `deploy/` folder, revert and verify scripts are no part
+/// of the forward state (as `*.down.sql` files).
+#[test]
+fn sqitch_revert_scripts_are_no_forward_schema() {
+    let d = dir_with(&[
+        (
+            "db/deploy/drop_legacy.sql",
+            b"BEGIN;\nDROP TABLE IF EXISTS legacy_contacts;\nCOMMIT;\n",
+        ),
+        (
+            "db/revert/drop_legacy.sql",
+            b"BEGIN;\nCREATE TABLE legacy_contacts (id bigint PRIMARY KEY, email text, user_id bigint);\nCOMMIT;\n",
+        ),
+        (
+            "db/verify/drop_legacy.sql",
+            b"SELECT 1/(count(*) = 0)::int FROM pg_tables WHERE tablename = 'legacy_contacts';\n",
+        ),
+    ]);
+    let found = sql_findings(d.path(), &["db"], &["SQL-001", "SQL-017"]);
+    assert!(found.is_empty(), "{found:#?}");
+}

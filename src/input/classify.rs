@@ -2,7 +2,8 @@
 
 use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
 use crate::input::{
-    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, nginx, postgres,
+    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, liquibase, nginx,
+    postgres,
 };
 use crate::source::span::LineIndex;
 use crate::source::{Problem, SourceFile};
@@ -25,6 +26,9 @@ pub enum FileKind {
     /// A `.conf` file where nginx keeps its configuration (`nginx.conf`, `conf.d/*.conf`,
     /// `sites-available/*`): nginx's when its content says so.
     Nginx,
+    /// A `.xml` file where Liquibase keeps its changelogs (`db/changelog/*.xml`,
+    /// `config/liquibase/master.xml`): a changelog when its root is `<databaseChangeLog>`.
+    Liquibase,
     Unknown,
 }
 
@@ -41,6 +45,9 @@ pub fn file_kind(path: &str) -> FileKind {
     }
     if nginx::is_candidate_path(path) {
         return FileKind::Nginx;
+    }
+    if liquibase::is_candidate_path(path) {
+        return FileKind::Liquibase;
     }
     let ext = path
         .rsplit_once('.')
@@ -78,6 +85,7 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Properties => envfile::load_properties(file),
         FileKind::Directives => envfile::load_directives(file),
         FileKind::Nginx => nginx::load(file, explicit),
+        FileKind::Liquibase => liquibase::load_xml(file),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
@@ -350,7 +358,7 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Properties => envfile::load_properties(embedded),
         FileKind::Directives => envfile::load_directives(embedded),
         FileKind::Nginx => nginx::load(embedded, false),
-        FileKind::Sql | FileKind::Unknown => return None,
+        FileKind::Sql | FileKind::Liquibase | FileKind::Unknown => return None,
     })
 }
 

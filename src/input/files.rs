@@ -108,6 +108,9 @@ pub fn has_known_extension(path: &Path) -> bool {
             .and_then(|n| n.to_str())
             .is_some_and(super::envfile::is_directives_name)
         || path.to_str().is_some_and(super::nginx::is_candidate_path)
+        || path
+            .to_str()
+            .is_some_and(super::liquibase::is_candidate_path)
     {
         return true;
     }

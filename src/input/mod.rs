@@ -10,6 +10,7 @@ pub mod embedded_file;
 pub mod envfile;
 pub mod files;
 pub mod kubernetes;
+pub mod liquibase;
 pub mod nginx;
 pub mod postgres;
 pub mod render;

@@ -331,6 +331,8 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
         kept.extend(o.kept);
         documents += o.documents;
     }
+    // Liquibase changelogs naming missing files, or including each other in a cycle
+    problems.extend(project::changelog_problems(&kept, &opts.cwd));
     if !project_rules.is_empty() {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
         // a file read again after the migrations before it: its `DO` notes are the second
@@ -467,6 +469,14 @@ fn files_checked(candidates: &[discover::Candidate], outcomes: &[FileOutcome]) -
     // one file checked, not two.
     let mut checked: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (c, o) in candidates.iter().zip(outcomes) {
+        // an XML file of a changelog folder that is no Liquibase changelog was not checked
+        if c.kind == CandidateKind::File
+            && o.documents == 0
+            && o.problems.is_empty()
+            && crate::input::liquibase::is_candidate_path(&c.display)
+        {
+            continue;
+        }
         if c.kind == CandidateKind::File || o.rendered.is_empty() {
             checked.insert(c.display.clone());
             continue;

@@ -121,6 +121,46 @@ fn ordered_places<'a>(
     places
 }
 
+/// The located problems of the run's Liquibase changelogs (`migrations::liquibase_problems`):
+/// an entry naming a file or folder that neither the run nor the file system has, an include
+/// cycle. Each at the entry's `file`/`path` value.
+pub(super) fn changelog_problems(
+    kept: &[(Document, RuleInput)],
+    cwd: &std::path::Path,
+) -> Vec<Problem> {
+    let mut changelogs: Vec<(&Document, &serde_json::Value)> = kept
+        .iter()
+        .filter(|(d, _)| d.value.get("databaseChangeLog").is_some())
+        .map(|(d, _)| (d, &d.value))
+        .collect();
+    // by path: a cycle is reported at the same include whatever the files' reading order
+    changelogs.sort_by(|a, b| a.0.file.path.cmp(&b.0.file.path));
+    if changelogs.is_empty() {
+        return Vec::new();
+    }
+    let all: Vec<String> = kept
+        .iter()
+        .filter(|(d, _)| d.input_type == InputType::Postgres)
+        .map(|(d, _)| d.file.path.clone())
+        .collect();
+    let named: Vec<(&str, &serde_json::Value)> = changelogs
+        .iter()
+        .map(|(d, v)| (d.file.path.as_str(), *v))
+        .collect();
+    let exists = |p: &str| cwd.join(p).exists();
+    migrations::liquibase_problems(&all, &named, &exists)
+        .into_iter()
+        .map(|p| {
+            let doc = changelogs
+                .iter()
+                .find(|(d, _)| d.file.path == p.changelog)
+                .map(|(d, _)| *d);
+            let pos = doc.map(|d| d.file.pos(d.spans.resolve(&p.at).span.start));
+            Problem::error(&p.changelog, pos, p.message)
+        })
+        .collect()
+}
+
 /// The start of the reader's note about a `DO` block's EXECUTEs it could not model.
 pub(super) const DO_NOTE: &str = "DO statement:";
 

@@ -482,9 +482,6 @@ impl<'a> Reader<'a> {
                 } else {
                     schema
                 };
-                if schema != ctx.default_schema {
-                    return None;
-                }
                 let in_schema = |name: &str| {
                     name.rsplit_once('.')
                         .filter(|(s, _)| *s == schema)
@@ -521,7 +518,8 @@ impl<'a> Reader<'a> {
                 );
                 Some(out)
             };
-            let executed_texts = formats::executed_formats(src, a, b, &catalog);
+            let executed_texts =
+                formats::executed_formats(src, a, b, &catalog, &ctx.default_schema);
             for e in executed_texts {
                 executed += 1;
                 let at = st.lines.first_line(src, Span::new(e.start, e.end));

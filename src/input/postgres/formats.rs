@@ -26,10 +26,19 @@ pub(super) struct Executed {
 /// a width), an argument built at run time (a query, a concatenation, a variable no loop over
 /// constants binds), `USING` or `INTO` after the call, or two loop variables (nested loops)
 /// make the text not known: nothing is returned for that `EXECUTE`.
-/// `catalog(schema)` gives the tables of `schema` the file has created so far (None when the
-/// schema is not the one unqualified names resolve to): a loop over the catalog
-/// (`FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'`) reaches them.
-pub(super) fn executed_formats(src: &str, a: usize, b: usize, catalog: Catalog) -> Vec<Executed> {
+/// `catalog(schema)` gives the tables of `schema` the file has created so far: a loop over the
+/// catalog (`FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'`) reaches
+/// them. A loop over another schema than `default_schema` (the one unqualified names resolve
+/// to) is read only when each statement names its table qualified by that schema
+/// (`format('ALTER TABLE app.%I …', r.tablename)`, `%I.%I` with `r.schemaname`): an
+/// unqualified name would be another schema's table (wild54).
+pub(super) fn executed_formats(
+    src: &str,
+    a: usize,
+    b: usize,
+    catalog: Catalog,
+    default_schema: &str,
+) -> Vec<Executed> {
     let Some(body) = src.get(a..b) else {
         return Vec::new();
     };
@@ -47,7 +56,7 @@ pub(super) fn executed_formats(src: &str, a: usize, b: usize, catalog: Catalog) 
         if toks.get(close + 1).is_none_or(|s| s.kind != Kind::Semi) {
             continue;
         }
-        if let Some(texts) = texts(body, &toks[..i], &args, catalog) {
+        if let Some(texts) = texts(body, &toks[..i], &args, catalog, default_schema) {
             out.push(Executed {
                 start: a + toks[i].start,
                 end: a + toks[close].end,
@@ -65,6 +74,7 @@ fn texts(
     before: &[Tok],
     args: &[(Option<String>, Value)],
     catalog: Catalog,
+    default_schema: &str,
 ) -> Option<Vec<String>> {
     let ((None, Value::Str(template)), rest) = args.split_first()? else {
         return None;
@@ -73,6 +83,8 @@ fn texts(
     // index in `looped`). Several words may be bound only as fields of one record of a loop
     // over the catalog (`r.schemaname`, `r.tablename`): their values go by the same element.
     let mut looped: Vec<(String, Vec<String>)> = Vec::new();
+    // a loop over the catalog of another schema than the default: (schema, table names)
+    let mut elsewhere: Option<(String, Vec<String>)> = None;
     let mut values: Vec<Vec<Result<String, usize>>> = Vec::new();
     let record = |w: &str| w.split_once('.').map(|(v, _)| v.to_ascii_lowercase());
     for (name, v) in rest {
@@ -98,13 +110,21 @@ fn texts(
                     {
                         return None;
                     }
+                    let mut from_catalog = |var: &str, field: Option<&str>| {
+                        let (elements, schema, names) =
+                            catalog_loop(src, before, var, field, catalog)?;
+                        if let Some(schema) = schema.filter(|s| s != default_schema) {
+                            elsewhere = Some((schema, names));
+                        }
+                        Some(elements)
+                    };
                     let elements = match w.split_once('.') {
                         // `r.tablename` of `FOR r IN SELECT tablename FROM pg_tables …`
-                        Some((var, field)) => catalog_loop(src, before, var, Some(field), catalog),
+                        Some((var, field)) => from_catalog(var, Some(field)),
                         None => {
                             let v = loop_values(src, before, w);
                             if v.is_empty() {
-                                catalog_loop(src, before, w, None, catalog)
+                                from_catalog(w, None)
                             } else {
                                 Some(v)
                             }
@@ -138,7 +158,7 @@ fn texts(
         return None;
     }
     let count = looped.first().map_or(1, |(_, e)| e.len());
-    (0..count)
+    let texts: Option<Vec<String>> = (0..count)
         .map(|i| {
             let args: Vec<String> = values
                 .iter()
@@ -155,7 +175,26 @@ fn texts(
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             substitute(template, &args)
         })
-        .collect()
+        .collect();
+    let texts = texts?;
+    // another schema's tables: each statement must name its table in that schema
+    if let Some((schema, names)) = elsewhere {
+        let qualified = |text: &str, name: &str| {
+            let (s, n) = (quote_ident(&schema), quote_ident(name));
+            [format!("{s}.{n}"), format!("{schema}.{name}")]
+                .iter()
+                .any(|q| text.contains(q.as_str()))
+        };
+        if names.len() != texts.len()
+            || texts
+                .iter()
+                .zip(&names)
+                .any(|(text, name)| !qualified(text, name))
+        {
+            return None;
+        }
+    }
+    Some(texts)
 }
 
 /// `format`'s template with its conversions taken from `args`: in order, or by position
@@ -236,7 +275,7 @@ fn catalog_loop(
     var: &str,
     field: Option<&str>,
     catalog: Catalog,
-) -> Option<Vec<String>> {
+) -> Option<(Vec<String>, Option<String>, Vec<String>)> {
     let word = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.is(src, w));
     let k = (0..toks.len()).rev().find(|&k| {
         word(k, "FOR") && word(k + 1, var) && word(k + 2, "IN") && {
@@ -531,19 +570,21 @@ fn catalog_loop(
         (None, Some(schema)) => catalog(&schema)?,
         (None, None) => return None,
     };
-    Some(
-        names
-            .into_iter()
-            .filter(|(_, on)| rls.is_none_or(|want| *on == want))
-            .map(|(n, _)| n)
-            .filter(|n| !excluded.contains(n))
-            .filter(|n| patterns.iter().all(|(p, negated)| like(n, p) != *negated))
-            .map(|n| match (&written_schema, schema_field) {
-                (Some(s), true) => s.clone(),
-                _ => n,
-            })
-            .collect(),
-    )
+    let reached: Vec<String> = names
+        .into_iter()
+        .filter(|(_, on)| rls.is_none_or(|want| *on == want))
+        .map(|(n, _)| n)
+        .filter(|n| !excluded.contains(n))
+        .filter(|n| patterns.iter().all(|(p, negated)| like(n, p) != *negated))
+        .collect();
+    let elements = reached
+        .iter()
+        .map(|n| match (&written_schema, schema_field) {
+            (Some(s), true) => s.clone(),
+            _ => n.clone(),
+        })
+        .collect();
+    Some((elements, written_schema, reached))
 }
 
 /// SQL's `LIKE`: `%` any run of characters, `_` one character, `\` escapes the next.
@@ -578,12 +619,16 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> Vec<Vec<String>> {
-        let catalog = |schema: &str| {
+        let catalog = |schema: &str| match schema {
             // "" is `current_schema()`
-            (schema == "public" || schema.is_empty())
-                .then(|| vec![("accounts".to_string(), false), ("Notes".to_string(), true)])
+            "public" | "" => Some(vec![
+                ("accounts".to_string(), false),
+                ("Notes".to_string(), true),
+            ]),
+            "app" => Some(vec![("orders".to_string(), false)]),
+            _ => None,
         };
-        executed_formats(body, 0, body.len(), &catalog)
+        executed_formats(body, 0, body.len(), &catalog, "public")
             .into_iter()
             .map(|e| e.texts)
             .collect()
@@ -663,8 +708,10 @@ mod tests {
         let listed = "DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename IN ('orders', 'items') LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t); END LOOP; END";
         assert_eq!(read(listed)[0].len(), 2);
         for unknown in [
-            // another schema than the one unqualified names resolve to
+            // another schema than the one unqualified names resolve to, its tables named
+            // unqualified (they would be the default schema's)
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP EXECUTE format('ALTER TABLE other.%I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
             // a filter that is not read
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'tenant_%' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' OR schemaname = 'x' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
@@ -674,6 +721,27 @@ mod tests {
             "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM my_tables WHERE schemaname = 'public' LOOP EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
         ] {
             assert_eq!(read(unknown), Vec::<Vec<String>>::new(), "{unknown}");
+        }
+    }
+
+    /// wild54: a loop over another schema's catalog (`schemaname = 'app'`) reaches that
+    /// schema's tables when each statement names them in it (`app.%I`, or `%I.%I` with the
+    /// record's schema field); `information_schema.tables` and `pg_class` loops alike.
+    #[test]
+    fn loops_over_another_schema_reach_its_tables_when_named_in_it() {
+        for body in [
+            "DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'app' LOOP EXECUTE format('ALTER TABLE app.%I ENABLE ROW LEVEL SECURITY', r.tablename); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = 'app' LOOP EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', r.schemaname, r.tablename); END LOOP; END",
+            "DECLARE t text; BEGIN FOR t IN SELECT table_name FROM information_schema.tables WHERE table_schema = 'app' AND table_type = 'BASE TABLE' LOOP EXECUTE format('ALTER TABLE app.%I ENABLE ROW LEVEL SECURITY', t); END LOOP; END",
+            "DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app' AND c.relkind = 'r' LOOP EXECUTE format('ALTER TABLE app.%I ENABLE ROW LEVEL SECURITY', r.relname); END LOOP; END",
+        ] {
+            assert_eq!(
+                read(body),
+                vec![vec![
+                    "ALTER TABLE app.orders ENABLE ROW LEVEL SECURITY".to_string()
+                ]],
+                "{body}"
+            );
         }
     }
 

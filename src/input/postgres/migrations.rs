@@ -192,24 +192,42 @@ pub fn place(path: &str) -> MigrationPlace {
 /// (`file`), `includeAll` (`path`, its files sorted by path), nested changelogs and `sqlFile`
 /// changes are one schema, in that order. `relativeToChangelogFile: true` resolves against the
 /// changelog's folder; otherwise the path is the classpath's: resolved against the changelog's
-/// `src/main/resources/` root when it has one, else against the run's root. A file no
-/// changelog reaches keeps its folder's place.
+/// `src/main/resources/` root when it has one, else against the run's root, else against a
+/// folder above the changelog where the run has the file (wild54: a classpath root of another
+/// name). A file no changelog reaches keeps its folder's place. In a cycle of changelogs
+/// (A includes B includes A; a located problem, `liquibase_problems`) none is included by a
+/// changelog outside it: the first of them by path is the root.
 pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serde_json::Value)]) {
     if changelogs.is_empty() {
         return;
     }
     let all: Vec<String> = places.iter().map(|p| p.path.clone()).collect();
     let mut reached = Vec::new();
-    let mut nested = Vec::new();
     for (path, value) in changelogs {
         let mut order = Vec::new();
         let mut seen = vec![path.to_string()];
         liquibase_collect(path, value, changelogs, &all, &mut order, &mut seen);
-        nested.extend(seen.into_iter().skip(1));
-        reached.push((path.to_string(), order));
+        reached.push((path.to_string(), order, seen));
     }
-    for (root, order) in reached {
-        if nested.contains(&root) {
+    // a changelog another one reaches is no root, unless it reaches that one too (a cycle):
+    // then the first of the cycle by path is
+    let reaches = |a: &str, b: &str| {
+        reached
+            .iter()
+            .any(|(r, _, seen)| r == a && seen.iter().skip(1).any(|s| s == b))
+    };
+    let roots: Vec<bool> = reached
+        .iter()
+        .map(|(root, _, _)| {
+            reached.iter().all(|(other, _, _)| {
+                other == root
+                    || !reaches(other, root)
+                    || (reaches(root, other) && root.as_str() < other.as_str())
+            })
+        })
+        .collect();
+    for ((root, order, _), is_root) in reached.into_iter().zip(roots) {
+        if !is_root {
             continue;
         }
         for (i, sql) in order.iter().enumerate() {
@@ -226,20 +244,8 @@ pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serd
     }
 }
 
-/// A path written in changelog `from`, resolved as Liquibase resolves it.
-fn liquibase_resolve(from: &str, file: &str, relative: bool) -> String {
-    let file = file.trim().trim_start_matches("classpath:");
-    let joined = if relative {
-        format!("{}/{}", dirname_or_dot(from), file)
-    } else if let Some(i) = from.find("src/main/resources/") {
-        format!(
-            "{}{}",
-            &from[..i + "src/main/resources/".len()],
-            file.trim_start_matches('/')
-        )
-    } else {
-        file.trim_start_matches('/').to_string()
-    };
+/// Normalizes `a/./b/../c` to `a/c`, keeping a leading `/`.
+fn normalize(joined: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for seg in joined.split('/') {
         match seg {
@@ -250,7 +256,181 @@ fn liquibase_resolve(from: &str, file: &str, relative: bool) -> String {
             s => parts.push(s),
         }
     }
-    parts.join("/")
+    let body = parts.join("/");
+    if joined.starts_with('/') {
+        format!("/{body}")
+    } else {
+        body
+    }
+}
+
+/// A path written in changelog `from`, resolved as Liquibase resolves it: the first of the
+/// places it may be. A classpath path (not relative) may be below any folder above the
+/// changelog (the classpath root is not in the changelog): those follow, nearest last.
+fn liquibase_candidates(from: &str, file: &str, relative: bool) -> Vec<String> {
+    let file = file.trim().trim_start_matches("classpath:");
+    if relative {
+        return vec![normalize(&format!("{}/{}", dirname_or_dot(from), file))];
+    }
+    let file = file.trim_start_matches('/');
+    let mut out = Vec::new();
+    if let Some(i) = from.find("src/main/resources/") {
+        out.push(normalize(&format!(
+            "{}{}",
+            &from[..i + "src/main/resources/".len()],
+            file
+        )));
+    }
+    out.push(normalize(file));
+    let mut dir = dirname_or_dot(from);
+    while dir != "." && !dir.is_empty() {
+        out.push(normalize(&format!("{dir}/{file}")));
+        dir = match dir.rsplit_once('/') {
+            Some((up, _)) if !up.is_empty() => up,
+            _ => ".",
+        };
+    }
+    if from.starts_with('/') {
+        out.retain(|p| p.starts_with('/'));
+        if out.is_empty() {
+            out.push(format!("/{}", normalize(file)));
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// What one entry of a changelog names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiquibaseRef {
+    /// `include`: a changelog or a `.sql` file.
+    Include,
+    /// `includeAll`: a folder.
+    IncludeAll,
+    /// `sqlFile` in a changeSet.
+    SqlFile,
+}
+
+/// One path a changelog names, where it is written (the path in the changelog's value of the
+/// `file`/`path` entry) and whether Liquibase requires it (`errorIfMissing`,
+/// `errorIfMissingOrEmpty` default to true).
+#[derive(Debug, Clone)]
+pub struct LiquibaseEntry {
+    pub kind: LiquibaseRef,
+    pub written: String,
+    pub relative: bool,
+    pub required: bool,
+    pub at: Vec<crate::source::span::PathSeg>,
+}
+
+/// The paths a changelog's value names, in its order.
+pub fn liquibase_entries(value: &serde_json::Value) -> Vec<LiquibaseEntry> {
+    use crate::source::span::PathSeg;
+    let mut out = Vec::new();
+    let Some(entries) = value.get("databaseChangeLog").and_then(|v| v.as_array()) else {
+        return out;
+    };
+    let flag = |m: &serde_json::Value, k: &str, default: bool| {
+        let r = m.get(k);
+        match (r.and_then(|v| v.as_bool()), r.and_then(|v| v.as_str())) {
+            (Some(b), _) => b,
+            (_, Some(s)) => {
+                s.trim().eq_ignore_ascii_case("true")
+                    || (default && !s.trim().eq_ignore_ascii_case("false"))
+            }
+            _ => default,
+        }
+    };
+    let key = |k: &str| PathSeg::Key(k.to_string());
+    for (i, entry) in entries.iter().enumerate() {
+        let base = vec![key("databaseChangeLog"), PathSeg::Index(i)];
+        if let Some(inc) = entry.get("include")
+            && let Some(file) = inc.get("file").and_then(|f| f.as_str())
+        {
+            let mut at = base.clone();
+            at.extend([key("include"), key("file")]);
+            out.push(LiquibaseEntry {
+                kind: LiquibaseRef::Include,
+                written: file.to_string(),
+                relative: flag(inc, "relativeToChangelogFile", false),
+                required: flag(inc, "errorIfMissing", true),
+                at,
+            });
+        } else if let Some(inc) = entry.get("includeAll")
+            && let Some(dir) = inc.get("path").and_then(|f| f.as_str())
+        {
+            let mut at = base.clone();
+            at.extend([key("includeAll"), key("path")]);
+            out.push(LiquibaseEntry {
+                kind: LiquibaseRef::IncludeAll,
+                written: dir.to_string(),
+                relative: flag(inc, "relativeToChangelogFile", false),
+                required: flag(inc, "errorIfMissingOrEmpty", true),
+                at,
+            });
+        } else if let Some(changes) = entry
+            .get("changeSet")
+            .and_then(|c| c.get("changes"))
+            .and_then(|c| c.as_array())
+        {
+            for (j, c) in changes.iter().enumerate() {
+                if let Some(f) = c.get("sqlFile")
+                    && let Some(file) = f.get("path").and_then(|p| p.as_str())
+                {
+                    let mut at = base.clone();
+                    at.extend([
+                        key("changeSet"),
+                        key("changes"),
+                        PathSeg::Index(j),
+                        key("sqlFile"),
+                        key("path"),
+                    ]);
+                    out.push(LiquibaseEntry {
+                        kind: LiquibaseRef::SqlFile,
+                        written: file.to_string(),
+                        relative: flag(f, "relativeToChangelogFile", false),
+                        required: true,
+                        at,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where an entry of changelog `from` leads among `known` paths (the run's changelogs and SQL
+/// files): the first candidate the run has, else the first candidate.
+fn liquibase_target(from: &str, e: &LiquibaseEntry, known: &dyn Fn(&str) -> bool) -> String {
+    let candidates = liquibase_candidates(from, &e.written, e.relative);
+    candidates
+        .iter()
+        .find(|c| known(c))
+        .unwrap_or(&candidates[0])
+        .clone()
+}
+
+/// The files under folder `dir` among `all` and the changelogs, sorted by path.
+fn liquibase_under(
+    dir: &str,
+    all: &[String],
+    changelogs: &[(&str, &serde_json::Value)],
+) -> Vec<String> {
+    let prefix = format!("{}/", dir.trim_end_matches('/'));
+    let mut under: Vec<String> = all
+        .iter()
+        .filter(|p| p.starts_with(&prefix))
+        .cloned()
+        .chain(
+            changelogs
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, _)| p.to_string()),
+        )
+        .collect();
+    under.sort();
+    under.dedup();
+    under
 }
 
 fn liquibase_collect(
@@ -261,14 +441,11 @@ fn liquibase_collect(
     order: &mut Vec<String>,
     seen: &mut Vec<String>,
 ) {
-    let Some(entries) = value.get("databaseChangeLog").and_then(|v| v.as_array()) else {
-        return;
-    };
-    let relative = |m: &serde_json::Value| {
-        let r = m.get("relativeToChangelogFile");
-        r.and_then(|v| v.as_bool()) == Some(true)
-            || r.and_then(|v| v.as_str())
-                .is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    let known = |p: &str| all.iter().any(|a| a == p) || changelogs.iter().any(|(c, _)| *c == p);
+    let known_dir = |p: &str| {
+        let prefix = format!("{}/", p.trim_end_matches('/'));
+        all.iter().any(|a| a.starts_with(&prefix))
+            || changelogs.iter().any(|(c, _)| c.starts_with(&prefix))
     };
     let visit = |target: String, order: &mut Vec<String>, seen: &mut Vec<String>| {
         if let Some((p, v)) = changelogs.iter().find(|(p, _)| *p == target) {
@@ -280,46 +457,130 @@ fn liquibase_collect(
             order.push(target);
         }
     };
-    for entry in entries {
-        if let Some(inc) = entry.get("include")
-            && let Some(file) = inc.get("file").and_then(|f| f.as_str())
-        {
-            visit(liquibase_resolve(from, file, relative(inc)), order, seen);
-        } else if let Some(inc) = entry.get("includeAll")
-            && let Some(dir) = inc.get("path").and_then(|f| f.as_str())
-        {
-            let dir = liquibase_resolve(from, dir, relative(inc));
-            let prefix = format!("{dir}/");
-            let mut under: Vec<String> = all
-                .iter()
-                .filter(|p| p.starts_with(&prefix))
-                .cloned()
-                .chain(
-                    changelogs
-                        .iter()
-                        .filter(|(p, _)| p.starts_with(&prefix))
-                        .map(|(p, _)| p.to_string()),
-                )
-                .collect();
-            under.sort();
-            under.dedup();
-            for p in under {
-                visit(p, order, seen);
+    for e in liquibase_entries(value) {
+        match e.kind {
+            LiquibaseRef::Include | LiquibaseRef::SqlFile => {
+                visit(liquibase_target(from, &e, &known), order, seen);
             }
-        } else if let Some(changes) = entry
-            .get("changeSet")
-            .and_then(|c| c.get("changes"))
-            .and_then(|c| c.as_array())
-        {
-            for c in changes {
-                if let Some(f) = c.get("sqlFile")
-                    && let Some(file) = f.get("path").and_then(|p| p.as_str())
-                {
-                    visit(liquibase_resolve(from, file, relative(f)), order, seen);
+            LiquibaseRef::IncludeAll => {
+                let dir = liquibase_target(from, &e, &known_dir);
+                for p in liquibase_under(&dir, all, changelogs) {
+                    visit(p, order, seen);
                 }
             }
         }
     }
+}
+
+/// A changelog's entry that Liquibase cannot run: what it names is missing, or it includes a
+/// changelog that comes back to it (a cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiquibaseProblem {
+    /// The changelog the entry is written in.
+    pub changelog: String,
+    pub at: Vec<crate::source::span::PathSeg>,
+    pub message: String,
+}
+
+/// The problems of the run's changelogs (docs/robustness.md, session wild54): an `include`,
+/// `sqlFile` or `includeAll` naming what is found neither among the run's files (`all`, the
+/// changelogs) nor by `exists` (the file system, for a file the run does not check), unless
+/// the entry says it may be missing; an include that leads back to a changelog being read (A
+/// includes B includes A, a changelog including itself), once per entry.
+pub fn liquibase_problems(
+    all: &[String],
+    changelogs: &[(&str, &serde_json::Value)],
+    exists: &dyn Fn(&str) -> bool,
+) -> Vec<LiquibaseProblem> {
+    let mut out: Vec<LiquibaseProblem> = Vec::new();
+    let known = |p: &str| all.iter().any(|a| a == p) || changelogs.iter().any(|(c, _)| *c == p);
+    let known_dir = |p: &str| {
+        let prefix = format!("{}/", p.trim_end_matches('/'));
+        all.iter().any(|a| a.starts_with(&prefix))
+            || changelogs.iter().any(|(c, _)| c.starts_with(&prefix))
+    };
+    // missing targets
+    for (from, value) in changelogs {
+        for e in liquibase_entries(value) {
+            // a changelog parameter (`${changelog.dir}/x.xml`) or a pattern is resolved only
+            // when Liquibase runs
+            if !e.required || e.written.contains("${") || e.written.contains('*') {
+                continue;
+            }
+            let candidates = liquibase_candidates(from, &e.written, e.relative);
+            let found = match e.kind {
+                LiquibaseRef::IncludeAll => candidates.iter().any(|c| known_dir(c) || exists(c)),
+                _ => candidates.iter().any(|c| known(c) || exists(c)),
+            };
+            if !found {
+                let what = match e.kind {
+                    LiquibaseRef::Include => "includes",
+                    LiquibaseRef::IncludeAll => "includes every file of",
+                    LiquibaseRef::SqlFile => "runs the SQL file",
+                };
+                out.push(LiquibaseProblem {
+                    changelog: from.to_string(),
+                    at: e.at.clone(),
+                    message: format!(
+                        "Liquibase changelog {what} `{}`, which does not exist (looked for `{}`): Liquibase stops at this entry",
+                        e.written.trim(),
+                        candidates[0]
+                    ),
+                });
+            }
+        }
+    }
+    // cycles: a depth-first walk from each changelog, the stack of changelogs being read
+    fn walk(
+        at: usize,
+        changelogs: &[(&str, &serde_json::Value)],
+        known: &dyn Fn(&str) -> bool,
+        stack: &mut Vec<usize>,
+        done: &mut Vec<bool>,
+        out: &mut Vec<LiquibaseProblem>,
+    ) {
+        stack.push(at);
+        let (from, value) = changelogs[at];
+        for e in liquibase_entries(value) {
+            if e.kind != LiquibaseRef::Include {
+                continue;
+            }
+            let target = liquibase_target(from, &e, known);
+            let Some(next) = changelogs.iter().position(|(p, _)| *p == target) else {
+                continue;
+            };
+            if let Some(k) = stack.iter().position(|&s| s == next) {
+                let mut chain: Vec<&str> = stack[k..].iter().map(|&s| changelogs[s].0).collect();
+                chain.push(changelogs[next].0);
+                let p = LiquibaseProblem {
+                    changelog: from.to_string(),
+                    at: e.at.clone(),
+                    message: format!(
+                        "Liquibase changelog includes `{}`, which leads back to itself ({}): an include cycle Liquibase cannot run",
+                        e.written.trim(),
+                        chain.join(" → ")
+                    ),
+                };
+                if !out
+                    .iter()
+                    .any(|o| o.changelog == p.changelog && o.at == p.at)
+                {
+                    out.push(p);
+                }
+            } else if !done[next] {
+                walk(next, changelogs, known, stack, done, out);
+            }
+        }
+        stack.pop();
+        done[at] = true;
+    }
+    let mut done = vec![false; changelogs.len()];
+    for i in 0..changelogs.len() {
+        if !done[i] {
+            walk(i, changelogs, &known, &mut Vec::new(), &mut done, &mut out);
+        }
+    }
+    out
 }
 
 /// Folders named after another database than PostgreSQL: Flyway projects keep one set of
@@ -348,6 +609,28 @@ const OTHER_VENDORS: [&str; 11] = [
 /// a location with a version twice, so such folders are read by separate configurations).
 pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
     let mut out: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
+    // sqitch (wild54): `revert/x.sql` undoes `deploy/x.sql` and `verify/x.sql` only checks
+    // it; beside a `deploy/` folder of the run, they are no part of the forward state
+    for p in out.iter_mut() {
+        let dir = dirname_or_dot(&p.path);
+        let (parent, last) = match dir.rsplit_once('/') {
+            Some((up, last)) => (Some(up), last),
+            None => (None, dir),
+        };
+        if !(last.eq_ignore_ascii_case("revert") || last.eq_ignore_ascii_case("verify")) {
+            continue;
+        }
+        let deploy = match parent {
+            Some(up) => format!("{up}/deploy/"),
+            None => "deploy/".to_string(),
+        };
+        if paths.iter().any(|q| q.starts_with(&deploy)) {
+            p.group = p.path.clone();
+            p.key = Vec::new();
+            p.forward = false;
+            p.flyway = false;
+        }
+    }
     // the location each Flyway file would belong to
     let root_of = |p: &MigrationPlace| -> Option<String> {
         if !p.flyway {
@@ -498,6 +781,22 @@ mod tests {
         assert!(place("m/3_drop_rollback_table.up.sql").forward());
     }
 
+    /// wild54: sqitch's `revert/` (and `verify/`) scripts beside a `deploy/` folder are no
+    /// forward migrations; a `revert/` folder alone is an ordinary folder.
+    #[test]
+    fn sqitch_revert_and_verify_scripts_are_no_forward_state() {
+        let v = places(&[
+            "db/sqitch/deploy/users.sql",
+            "db/sqitch/revert/users.sql",
+            "db/sqitch/verify/users.sql",
+            "other/revert/x.sql",
+            "deploy/a.sql",
+            "revert/a.sql",
+        ]);
+        let forward: Vec<bool> = v.iter().map(|p| p.forward()).collect();
+        assert_eq!(forward, [true, false, false, true, true, false]);
+    }
+
     /// wild51: a changelog that includes itself, or a chain that comes back to its start,
     /// ends (each changelog is visited once); `../` and `includeAll` resolve as Liquibase
     /// resolves them, the included files sorted by path.
@@ -530,6 +829,24 @@ mod tests {
             ["db/sql/2.sql", "db/all/a.sql", "db/all/b.sql", "db/x/1.sql"]
         );
         assert!(places.iter().any(|p| p.group == "db/y"));
+        // wild54: a missing file, a parameter, a cycle
+        let m = serde_json::json!({"databaseChangeLog": [
+            {"include": {"file": "${dir}/x.xml"}},
+            {"include": {"file": "gone.sql", "relativeToChangelogFile": true}},
+            {"include": {"file": "opt.sql", "relativeToChangelogFile": true, "errorIfMissing": "false"}},
+            {"include": {"file": "db/cl/m.yaml"}},
+        ]});
+        let problems = liquibase_problems(&[], &[("db/cl/m.yaml", &m)], &|_| false);
+        let at: Vec<&crate::source::span::PathSeg> = problems.iter().map(|p| &p.at[1]).collect();
+        assert_eq!(
+            at,
+            [
+                &crate::source::span::PathSeg::Index(1),
+                &crate::source::span::PathSeg::Index(3)
+            ],
+            "{problems:?}"
+        );
+        assert!(problems[1].message.contains("db/cl/m.yaml → db/cl/m.yaml"));
         // a chain back to its start: no endless loop
         let b = serde_json::json!({"databaseChangeLog": [{"include": {"file": "c.yaml"}}]});
         let c = serde_json::json!({"databaseChangeLog": [{"include": {"file": "b.yaml"}}]});
