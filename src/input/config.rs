@@ -480,7 +480,7 @@ pub fn apply_file_extends(
         };
         // Nodes the base inherited from a further file keep that file as theirs.
         let mut deeper = Vec::new();
-        further_origins(&from_tree, further, &mut deeper);
+        crate::input::further_origins(&from_tree, further, &mut deeper);
         merge_service(into, into_tree, &from, &from_tree, site, None);
         out.push(crate::input::Extended {
             site,
@@ -493,27 +493,6 @@ pub fn apply_file_extends(
         STOPPED.with(|s| s.set(None));
     }
     out
-}
-
-/// The origins, and their files, of a base service's nodes that the base inherited through an
-/// `extends:` entry of another file (their span is that entry's focus).
-fn further_origins(
-    tree: &SpanTree,
-    further: &[crate::input::Extended],
-    out: &mut Vec<(Span, Arc<SourceFile>)>,
-) {
-    if let Some(origin) = tree.origin
-        && let Some(e) = further.iter().find(|e| e.site == tree.span)
-    {
-        out.push((origin, e.file_of(origin).clone()));
-    }
-    match &tree.children {
-        Children::Leaf => {}
-        Children::Map(entries) => entries
-            .iter()
-            .for_each(|(_, t)| further_origins(t, further, out)),
-        Children::Seq(items) => items.iter().for_each(|t| further_origins(t, further, out)),
-    }
 }
 
 /// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
@@ -595,7 +574,7 @@ fn extend(
     // Nodes the base inherited from another file (through its own `extends: {file: …}`, or
     // a base of its own that did) are written in that file.
     let mut deeper = Vec::new();
-    further_origins(&from_tree, extended, &mut deeper);
+    crate::input::further_origins(&from_tree, extended, &mut deeper);
     deeper.retain(|(_, f)| !Arc::ptr_eq(f, file));
     merge_service(into, into_tree, &from, &from_tree, site, None);
     if !deeper.is_empty() {

@@ -123,6 +123,29 @@ impl Extended {
     }
 }
 
+/// The origins, and their files, of the nodes of `tree` that its file took in turn from a
+/// further file (a Compose base that `extends:` another file, an nginx file that `include`s
+/// another): collected into `out` for the `Extended` entry that brings `tree` in.
+pub(crate) fn further_origins(
+    tree: &SpanTree,
+    further: &[Extended],
+    out: &mut Vec<(Span, Arc<SourceFile>)>,
+) {
+    use crate::source::span::Children;
+    if let Some(origin) = tree.origin
+        && let Some(e) = further.iter().find(|e| e.site == tree.span)
+    {
+        out.push((origin, e.file_of(origin).clone()));
+    }
+    match &tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => entries
+            .iter()
+            .for_each(|(_, t)| further_origins(t, further, out)),
+        Children::Seq(items) => items.iter().for_each(|t| further_origins(t, further, out)),
+    }
+}
+
 /// A value of a document written at one place of its file and used at another: an OpenShift
 /// Template parameter's `value:` substituted for `${NAME}` in one of its objects.
 #[derive(Debug, Clone, PartialEq)]

@@ -688,7 +688,7 @@ impl Includes {
             // Nodes it included in turn are written in their own files.
             let further = nested.map(|n| n.extended).unwrap_or_default();
             let mut deeper = Vec::new();
-            deeper_origins(&tree, &further, &mut deeper);
+            crate::input::further_origins(&tree, &further, &mut deeper);
             self.extended.push(crate::input::Extended {
                 site,
                 file: inc_file.clone(),
@@ -697,26 +697,6 @@ impl Includes {
             out.push((value, tree));
         }
         out
-    }
-}
-
-/// The origins, and their files, of nodes an included file included in turn.
-fn deeper_origins(
-    tree: &SpanTree,
-    further: &[crate::input::Extended],
-    out: &mut Vec<(Span, Arc<SourceFile>)>,
-) {
-    if let Some(origin) = tree.origin
-        && let Some(e) = further.iter().find(|e| e.site == tree.span)
-    {
-        out.push((origin, e.file_of(origin).clone()));
-    }
-    match &tree.children {
-        Children::Leaf => {}
-        Children::Map(entries) => entries
-            .iter()
-            .for_each(|(_, t)| deeper_origins(t, further, out)),
-        Children::Seq(items) => items.iter().for_each(|t| deeper_origins(t, further, out)),
     }
 }
 
