@@ -2418,3 +2418,96 @@ spec:
         "{all:#?}"
     );
 }
+
+/// An `include` called as an operand of the action that prints an image beside other text
+/// (`printf "%s:%s" .Values.image.repository (include "c.tag" .)`, sonarqube's
+/// `sonarqube.image` with `tpl (include "image.tag" .) .`): the tag's finding points at the
+/// values line the included partial printed, not at the repository's (session fid32).
+#[test]
+fn an_include_an_action_combines_with_other_values_points_at_its_own_values_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"one:
+  repository: example/one
+  build: "1.1"
+two:
+  repository: example/two
+  build: "1.2"
+three:
+  repository: example/three
+  build: "1.3"
+four:
+  repository: example/four
+  build: "1.4"
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.tag" -}}
+{{- $t := "" -}}
+{{- if .build -}}
+{{- $t = .build -}}
+{{- end -}}
+{{- printf "%s" $t -}}
+{{- end -}}
+{{- define "c.threeTag" -}}
+{{- $t := "" -}}
+{{- if .Values.three.build -}}
+{{- $t = printf "%s-%s" .Values.three.build "community" -}}
+{{- end -}}
+{{- printf "%s" $t -}}
+{{- end -}}
+{{- define "c.threeImage" -}}
+{{- printf "%s:%s" .Values.three.repository (tpl (include "c.threeTag" .) .) }}
+{{- end -}}
+{{- define "c.fourImage" -}}
+{{- printf "%s:%s" .repository (include "c.tag" .) -}}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: {{ printf "%s:%s" .Values.one.repository (include "c.tag" .Values.one) }}
+    - name: two
+      image: {{ printf "%s:%s" .Values.two.repository (tpl (include "c.tag" .Values.two) .) }}
+    - name: three
+      image: {{ include "c.threeImage" . }}
+    - name: four
+      image: {{ include "c.fourImage" .Values.four }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 6),
+            ("c/values.yaml", 9),
+            ("c/values.yaml", 12),
+        ],
+        "{all:#?}"
+    );
+    // The repository's line is related to each.
+    for (i, repo) in [2, 5, 8, 11].into_iter().enumerate() {
+        let (_, related) = &all[i];
+        assert!(
+            related
+                .iter()
+                .any(|(role, file, l)| role == "values" && file == "c/values.yaml" && *l == repo),
+            "{all:#?}"
+        );
+    }
+}

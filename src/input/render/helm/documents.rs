@@ -487,11 +487,37 @@ pub(super) fn split_documents(
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());
+                        // Text an include this action called returned, printed among other
+                        // text (`printf "%s:%s" .Values.image.repository (include "c.tag"
+                        // .)`): a part of the line at its partial's values line (session fid32).
+                        let merged = (calls_include && place.is_none())
+                            .then(|| {
+                                let here = (piece.name.as_str(), piece.offset);
+                                let inner = (0..included.len()).filter(|&k| {
+                                    included[k]
+                                        .2
+                                        .as_ref()
+                                        .is_some_and(|(n, o)| (n.as_str(), *o) == here)
+                                });
+                                let extra = include_parts(
+                                    inner,
+                                    line,
+                                    included,
+                                    define_file,
+                                    p,
+                                    with_cache,
+                                    &mut partial_lines,
+                                );
+                                let merged = merge_parts(line, &part_texts, &extra)?;
+                                origins.extend(extra.into_iter().map(|(_, _, o)| o));
+                                Some(merged)
+                            })
+                            .flatten();
                         split_by_parts(
                             (&out[cur..line_end], cur - off),
                             origins,
                             std::slice::from_ref(&tmpl_origin),
-                            &part_texts,
+                            merged.as_deref().unwrap_or(&part_texts),
                             &mut segments,
                         );
                     } else {
@@ -1516,6 +1542,8 @@ fn partial_origins_parts(
     };
     let mut texts = Vec::new();
     let mut chosen = None;
+    // The one value the action printed, with its text, when it names one.
+    let mut single: Option<(String, Origin)> = None;
     if several.len() > 1 {
         parts = values_parts(&several, p);
         texts = printed_parts(&several, p);
@@ -1619,7 +1647,11 @@ fn partial_origins_parts(
         while !path.is_empty() {
             if let Some(o) = p.origins.get(&path) {
                 let line_end = text[at..piece.end].find('\n').map_or(piece.end, |n| at + n);
-                origins.push(block_line(o, &text[at..line_end]).unwrap_or_else(|| o.clone()));
+                let o = block_line(o, &text[at..line_end]).unwrap_or_else(|| o.clone());
+                single = scalar_text(&path, &p.values)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| (t, o.clone()));
+                origins.push(o);
                 break;
             }
             path.pop();
@@ -1646,9 +1678,125 @@ fn partial_origins_parts(
             origins.push(o.clone());
         }
     }
+    // A partial's action printing what an include it called returned beside other text
+    // (sonarqube's `printf "%s:%s" .Values.image.repository (tpl (include "image.tag" .) .)`):
+    // that text is a part of the line, at the values line its partial's piece tells
+    // (session fid32).
+    if expr.contains("include") {
+        let line_end = text[at..piece.end].find('\n').map_or(piece.end, |e| at + e);
+        let line = &text[at..line_end];
+        let inner = (0..n).filter(|&j| {
+            included[j]
+                .2
+                .as_ref()
+                .is_some_and(|(name, off)| *name == piece.name && *off == piece.offset)
+                && caller_include(included, j) == Some(n)
+        });
+        let extra = include_parts(inner, line, included, define_file, p, cache, lines);
+        // The one value the action named is then one part of the line too, not its whole.
+        let base = match single.take() {
+            Some(one) if texts.is_empty() && !extra.is_empty() && line.contains(&one.0) => {
+                origins.retain(|o| o.span != one.1.span || !Arc::ptr_eq(&o.file, &one.1.file));
+                parts.push(one.1.clone());
+                vec![one]
+            }
+            _ => texts.clone(),
+        };
+        if let Some(merged) = merge_parts(line, &base, &extra) {
+            parts.extend(extra.into_iter().map(|(_, _, o)| o));
+            texts = merged;
+        }
+    }
     origins.push(origin);
     origins.extend(parts);
     (origins, texts)
+}
+
+/// The text each include in `inner` returned (one line, not the whole of `line`) that
+/// `line` prints among other text, with where it is in `line` and the values line the
+/// partial's piece that wrote it tells (each values line, when that piece combined
+/// several): an include called as an operand of the action that printed `line` (`printf
+/// "%s:%s" .Values.image.repository (include "c.tag" .)`), whose text the whole-line lookup
+/// of returned lines cannot find (session fid32).
+fn include_parts(
+    inner: impl Iterator<Item = usize>,
+    line: &str,
+    included: &Included,
+    define_file: &DefineFiles,
+    p: &Prepared,
+    cache: &mut FileReadings,
+    lines: &mut PartialCache,
+) -> Vec<(usize, String, Origin)> {
+    let whole = line.trim();
+    let mut found = Vec::new();
+    for j in inner {
+        let text = &included[j].0;
+        let t = text.trim();
+        if t.is_empty() || t.contains('\n') || t == whole {
+            continue;
+        }
+        let Some(pos) = line.find(t) else {
+            continue;
+        };
+        let lead = text.len() - text.trim_start().len();
+        let (o, texts) =
+            partial_origins_parts((j, included), lead, define_file, p, cache, lines, None);
+        if !texts.is_empty() {
+            // The partial combined several values (`printf "%s-%s" .Values.build "musl"`
+            // tells one part, `printf "%s/%s" .registry .repository` two): each its own.
+            let mut from = pos;
+            for (tt, to) in texts {
+                let Some(i) = line[from..pos + t.len()].find(tt.as_str()) else {
+                    continue;
+                };
+                found.push((from + i, tt.clone(), to));
+                from += i + tt.len();
+            }
+            continue;
+        }
+        let mut told = o.into_iter().filter(|o| {
+            matches!(
+                o.role,
+                OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart
+            )
+        });
+        if let (Some(v), None) = (told.next(), told.next()) {
+            found.push((pos, t.to_string(), v));
+        }
+    }
+    found
+}
+
+/// `base` (the parts an action's values printed, in order) with `extra` (parts included
+/// text printed, [`include_parts`]) put in the order `line` prints them, an extra part that
+/// overlaps a base part left out; `None` when there is no extra part or the base parts are
+/// not all found in order (the line is then one segment, as [`split_by_parts`] makes it).
+fn merge_parts(
+    line: &str,
+    base: &[(String, Origin)],
+    extra: &[(usize, String, Origin)],
+) -> Option<Vec<(String, Origin)>> {
+    if extra.is_empty() {
+        return None;
+    }
+    let mut placed: Vec<(std::ops::Range<usize>, (String, Origin))> = Vec::new();
+    let mut from = 0;
+    for (t, o) in base {
+        let i = from + line[from..].find(t.as_str())?;
+        placed.push((i..i + t.len(), (t.clone(), o.clone())));
+        from = i + t.len();
+    }
+    for (pos, t, o) in extra {
+        let r = *pos..pos + t.len();
+        if placed
+            .iter()
+            .all(|(q, _)| r.end <= q.start || q.end <= r.start)
+        {
+            placed.push((r, (t.clone(), o.clone())));
+        }
+    }
+    placed.sort_by_key(|(r, _)| r.start);
+    Some(placed.into_iter().map(|(_, part)| part).collect())
 }
 
 /// The origins of a partial's text made of several pieces (literal text around actions,
