@@ -1804,6 +1804,23 @@ mod tests {
     }
 
     #[test]
+    fn a_line_without_a_colon_is_worded_as_helm_words_it() {
+        // A merge conflict left in values.yaml (fid32, longhorn): `helm template` says
+        // `yaml: line 5: could not find expected ':'`; the message said `line 4: simple key
+        // expect ':'`.
+        let file = Arc::new(SourceFile::new(
+            "values.yaml".into(),
+            None,
+            "a: 1\nb:\n  c: 2\n<<<<<<< HEAD\nd: 3\n=======\nd: 4\n>>>>>>> x\n".into(),
+        ));
+        let e = read_values_yaml(&file).expect_err("conflict markers");
+        assert_eq!(
+            e.message,
+            "error converting YAML to JSON: yaml: line 5: could not find expected ':'"
+        );
+    }
+
+    #[test]
     fn set_records_its_span() {
         let mut v = json!({});
         let o = set(&mut v, "a=1,b.c=2");

@@ -593,6 +593,9 @@ pub(crate) fn go_yaml_error(message: &str, at: Option<(u32, u32)>, text: &str) -
             ("did not find expected node content".to_string(), false)
         }
         "expected ',' or ']'" => ("did not find expected ',' or ']'".to_string(), false),
+        // A plain line with no `:` under a mapping (a merge conflict's `<<<<<<< HEAD`): the
+        // scanner's error, at the line where it gave the simple key up.
+        "simple key expect ':'" => ("could not find expected ':'".to_string(), true),
         "invalid trailing content after double-quoted scalar"
         | "invalid trailing content after single-quoted scalar" => {
             ("did not find expected key".to_string(), false)
