@@ -70,7 +70,12 @@ const CREDENTIALS: &[&str] = &[
     "nginx-api-key-passphrase-58",
     "nginx-fastcgi-passphrase-24",
     "nginx-set-passphrase-90",
+    "pgbouncer-ini-passphrase-38",
+    "quoted pgbouncer fallback pass",
 ];
+
+/// A `pgbouncer.ini` (session wild55): credentials inside `[databases]` connection strings.
+const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app password=pgbouncer-ini-passphrase-38 sslmode=disable\n* = host=db password='quoted pgbouncer fallback pass'\n\n[pgbouncer]\nlisten_addr = 0.0.0.0\nauth_type = md5\n";
 
 /// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding.
 const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\nexport API_TOKEN=dotenv-exported-api-token-77 # the token\nMAIL_PASSWORD=\"dotenv quoted spaced secret\"\n";
@@ -358,6 +363,7 @@ fn inputs() -> tempfile::TempDir {
         ("rabbitmq.conf", RABBITMQ_CONF.as_bytes()),
         ("sentinel.conf", SENTINEL_CONF.as_bytes()),
         ("nginx.conf", NGINX_CONF.as_bytes()),
+        ("pgbouncer.ini", PGBOUNCER_INI.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
     ])
 }
@@ -431,6 +437,7 @@ fn no_credential_in_inspect() {
         "rabbitmq.conf",
         "sentinel.conf",
         "nginx.conf",
+        "pgbouncer.ini",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -185,17 +185,25 @@ const DIRECTIVE_SERVERS: &[&str] = &[
     "rabbitmq",
 ];
 
+/// Servers whose own configuration file is an INI file (`[section]` headers, `name = value`
+/// lines, `;` or `#` comments): PgBouncer (`pgbouncer.ini`), whose `[databases]` entries are
+/// libpq connection strings (`n8n = host=db dbname=n8n password=…`).
+const INI_SERVERS: &[&str] = &["pgbouncer"];
+
 /// True for a server configuration file read as directives: a `.conf` file whose first or
 /// last word (split at `.`, `-` and `_`, digits after it ignored) is one of
 /// [`DIRECTIVE_SERVERS`] (`redis.conf`, `redis_6379.conf`, `mosquitto.conf`, `rabbitmq.conf`,
 /// `sentinel-26379.conf`, `replica.redis.conf`).
 pub fn is_directives_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let Some(stem) = lower.strip_suffix(".conf") else {
+    let (stem, servers) = if let Some(stem) = lower.strip_suffix(".conf") {
+        (stem, DIRECTIVE_SERVERS)
+    } else if let Some(stem) = lower.strip_suffix(".ini") {
+        (stem, INI_SERVERS)
+    } else {
         return false;
     };
-    let server =
-        |w: &str| DIRECTIVE_SERVERS.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
+    let server = |w: &str| servers.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
     let mut words = stem.split(['.', '-', '_']).filter(|w| !w.is_empty());
     let first = words.next();
     let last = words.next_back();
@@ -234,10 +242,16 @@ pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
 /// as in `.properties` (`ssl_options.verify`), a name written again keeping its later value.
 pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let mut problems = Vec::new();
-    let mut entries = parse_directives(&file.text, &mut |at, msg| {
-        problem(file, &mut problems, at, msg)
-    });
     let name = file.path.rsplit(['/', '\\']).next().unwrap_or(&file.path);
+    let mut entries = if name.to_ascii_lowercase().ends_with(".ini") {
+        parse_ini(&file.text, &mut |at, msg| {
+            problem(file, &mut problems, at, msg)
+        })
+    } else {
+        parse_directives(&file.text, &mut |at, msg| {
+            problem(file, &mut problems, at, msg)
+        })
+    };
     if name.to_ascii_lowercase().contains("mosquitto") {
         mosquitto_listeners(&mut entries);
     }
@@ -302,6 +316,73 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
             key: key.to_string(),
             value,
             key_span: Span::new(p, p + key_len),
+            value_span: Span::new(value_start, value_start + rest.len()),
+        });
+    }
+    out
+}
+
+/// The entries of an INI text (`pgbouncer.ini`): `[section]` headers, then `name = value`
+/// lines read as `section.name` (a value wholly in quotes unquoted); whole-line `;` and `#`
+/// comments. A line that is neither a header nor has a name before `=` is a located problem.
+fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let start = pos;
+        pos = end + 1;
+        let trimmed = line.trim_start();
+        let p = start + (line.len() - trimmed.len());
+        let trimmed = trimmed.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            match rest.find(']') {
+                Some(close) => section = rest[..close].trim().to_string(),
+                None => report(
+                    p,
+                    "invalid INI line: a section header `[name]` is not closed".to_string(),
+                ),
+            }
+            continue;
+        }
+        let Some(eq) = trimmed.find('=') else {
+            report(
+                p,
+                "invalid INI line: expected `name = value` or a `[section]` header".to_string(),
+            );
+            continue;
+        };
+        let key = trimmed[..eq].trim_end();
+        if key.is_empty() {
+            report(
+                p,
+                "invalid INI line: a setting starts with its name".to_string(),
+            );
+            continue;
+        }
+        let rest = trimmed[eq + 1..].trim_start();
+        let value_start = p + (trimmed.len() - rest.len());
+        let value = match rest.as_bytes() {
+            [q @ (b'"' | b'\''), .., last] if rest.len() >= 2 && last == q => {
+                rest[1..rest.len() - 1].to_string()
+            }
+            _ => rest.to_string(),
+        };
+        let key_span = Span::new(p, p + key.len());
+        let key = if section.is_empty() {
+            key.to_string()
+        } else {
+            format!("{section}.{key}")
+        };
+        out.push(Entry {
+            key,
+            value,
+            key_span,
             value_span: Span::new(value_start, value_start + rest.len()),
         });
     }
@@ -936,7 +1017,7 @@ mod tests {
         let file = SourceFile::new(name.into(), None, text.to_string());
         if name.ends_with(".properties") {
             load_properties(&file)
-        } else if name.ends_with(".conf") {
+        } else if name.ends_with(".conf") || name.ends_with(".ini") {
             load_directives(&file)
         } else {
             load_env(&file)
@@ -964,6 +1045,8 @@ mod tests {
             "mosquitto.conf",
             "mosquitto-tls.conf",
             "rabbitmq.conf",
+            "pgbouncer.ini",
+            "pgbouncer-prod.ini",
         ] {
             assert!(is_directives_name(n), "{n}");
         }
@@ -974,6 +1057,8 @@ mod tests {
             "my-redis-proxy.conf",
             "supervisord.conf",
             "redis",
+            "tox.ini",
+            "pgbouncer.conf",
         ] {
             assert!(!is_directives_name(n), "{n}");
         }
@@ -1009,6 +1094,24 @@ mod tests {
             (2, 1, 2, 34)
         );
         assert_eq!(focus(&l, &["user", "alice", "password"]), (4, 1, 4, 19));
+    }
+
+    /// `pgbouncer.ini` (session wild55: not read at all, so a `[databases]` connection string's
+    /// password went unreported): sections nest their settings, `;` and `#` comment lines,
+    /// a broken header or a line without `=` is a located problem.
+    #[test]
+    fn ini_grammar() {
+        let text = "; pooler\n[databases]\napp = host=db password=pw1\n* = host=db\n\n[pgbouncer]\n# listen\nlisten_port = 6432\nauth_type=md5\n[broken\nno value here\n";
+        let l = load("pgbouncer.ini", text);
+        assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
+        assert_eq!(l.problems[0].pos.unwrap().line, 10);
+        assert_eq!(l.problems[1].pos.unwrap().line, 11);
+        let v = &l.documents[0].value;
+        assert_eq!(v["databases"]["app"], json!("host=db password=pw1"));
+        assert_eq!(v["databases"]["*"], json!("host=db"));
+        assert_eq!(v["pgbouncer"]["listen_port"], json!(6432));
+        assert_eq!(v["pgbouncer"]["auth_type"], json!("md5"));
+        assert_eq!(focus(&l, &["databases", "app"]), (3, 1, 3, 27));
     }
 
     #[test]
