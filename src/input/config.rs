@@ -6,6 +6,7 @@
 //! standard, or generic configuration.
 
 use crate::input::{Document, InputType, Loaded};
+use crate::source::resolve_dots;
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use serde_json::{Map, Number, Value};
@@ -414,7 +415,7 @@ pub fn apply_file_extends(
                     STOPPED.with(|s| s.set(Some(stop)));
                     continue;
                 }
-                let shown = normalized(&match file.path.rsplit_once('/') {
+                let shown = resolve_dots(&match file.path.rsplit_once('/') {
                     Some((d, _)) => format!("{d}/{base_file}"),
                     None => base_file.clone(),
                 });
@@ -493,22 +494,6 @@ pub fn apply_file_extends(
         STOPPED.with(|s| s.set(None));
     }
     out
-}
-
-/// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
-/// `common/base.yml`), as the walk reports the same file.
-pub(crate) fn normalized(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." if !parts.is_empty() || p == "." => {}
-            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
-                parts.pop();
-            }
-            _ => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 /// The service a Compose service extends in its own file.

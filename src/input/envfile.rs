@@ -263,19 +263,25 @@ pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     document(file, (value, spans), problems)
 }
 
+/// Each line of `text` without its surrounding white space, with the offset where what is
+/// left starts.
+fn trimmed_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').filter_map(move |line| {
+        let at = start;
+        start += line.len() + 1;
+        (at < text.len()).then(|| {
+            let rest = line.trim_start();
+            (at + line.len() - rest.len(), rest.trim_end())
+        })
+    })
+}
+
 /// The entries of a directives text: a name up to white space or `=`, then an optional `=`,
 /// then the rest of the line. A line starting with `=` is a located problem.
 fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
-        let start = pos;
-        pos = end + 1;
-        let trimmed = line.trim_start();
-        let p = start + (line.len() - trimmed.len());
-        let trimmed = trimmed.trim_end();
+    for (p, trimmed) in trimmed_lines(text) {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
@@ -328,15 +334,7 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
 fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut section = String::new();
-    let mut pos = 0;
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
-        let start = pos;
-        pos = end + 1;
-        let trimmed = line.trim_start();
-        let p = start + (line.len() - trimmed.len());
-        let trimmed = trimmed.trim_end();
+    for (p, trimmed) in trimmed_lines(text) {
         if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
             continue;
         }

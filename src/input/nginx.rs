@@ -27,6 +27,7 @@
 //! `[program:x]`) is no nginx file and is left alone.
 
 use crate::input::{Loaded, config};
+use crate::source::resolve_dots;
 use crate::source::secrets::NGINX_PASS_DIRECTIVES;
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
@@ -623,7 +624,7 @@ impl Includes {
                         } else {
                             format!("{prefix}/{n}")
                         };
-                        (dir.join(&n), config::normalized(&shown))
+                        (dir.join(&n), resolve_dots(&shown))
                     })
                     .collect();
             }

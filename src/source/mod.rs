@@ -380,3 +380,19 @@ impl fmt::Display for Problem {
         }
     }
 }
+
+/// A reported path without `.` and with `..` applied (`deploy/../common/base.yml` is
+/// `common/base.yml`), as the walk reports the same file.
+pub fn resolve_dots(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." if !parts.is_empty() || p == "." => {}
+            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}

@@ -19,6 +19,7 @@
 //!   tables they recreate (golang-migrate's `21_drop_unused_tables.down.sql`) were judged where
 //!   they were first created. The per-statement rules (grants, passwords) still read them.
 
+use crate::source::resolve_dots;
 use std::cmp::Ordering;
 
 /// One piece of an order key: a run of digits (compared as a number) or of other characters.
@@ -244,47 +245,27 @@ pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serd
     }
 }
 
-/// Normalizes `a/./b/../c` to `a/c`, keeping a leading `/`.
-fn normalize(joined: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let body = parts.join("/");
-    if joined.starts_with('/') {
-        format!("/{body}")
-    } else {
-        body
-    }
-}
-
 /// A path written in changelog `from`, resolved as Liquibase resolves it: the first of the
 /// places it may be. A classpath path (not relative) may be below any folder above the
 /// changelog (the classpath root is not in the changelog): those follow, nearest last.
 fn liquibase_candidates(from: &str, file: &str, relative: bool) -> Vec<String> {
     let file = file.trim().trim_start_matches("classpath:");
     if relative {
-        return vec![normalize(&format!("{}/{}", dirname_or_dot(from), file))];
+        return vec![resolve_dots(&format!("{}/{}", dirname_or_dot(from), file))];
     }
     let file = file.trim_start_matches('/');
     let mut out = Vec::new();
     if let Some(i) = from.find("src/main/resources/") {
-        out.push(normalize(&format!(
+        out.push(resolve_dots(&format!(
             "{}{}",
             &from[..i + "src/main/resources/".len()],
             file
         )));
     }
-    out.push(normalize(file));
+    out.push(resolve_dots(file));
     let mut dir = dirname_or_dot(from);
     while dir != "." && !dir.is_empty() {
-        out.push(normalize(&format!("{dir}/{file}")));
+        out.push(resolve_dots(&format!("{dir}/{file}")));
         dir = match dir.rsplit_once('/') {
             Some((up, _)) if !up.is_empty() => up,
             _ => ".",
@@ -293,7 +274,7 @@ fn liquibase_candidates(from: &str, file: &str, relative: bool) -> Vec<String> {
     if from.starts_with('/') {
         out.retain(|p| p.starts_with('/'));
         if out.is_empty() {
-            out.push(format!("/{}", normalize(file)));
+            out.push(format!("/{}", resolve_dots(file)));
         }
     }
     out.dedup();
@@ -433,6 +414,18 @@ fn liquibase_under(
     under
 }
 
+/// Whether the run has `path` among its SQL files (`all`) or its changelogs.
+fn run_has(all: &[String], changelogs: &[(&str, &serde_json::Value)], path: &str) -> bool {
+    all.iter().any(|a| a == path) || changelogs.iter().any(|(c, _)| *c == path)
+}
+
+/// Whether the run has a SQL file or a changelog below folder `dir`.
+fn run_has_folder(all: &[String], changelogs: &[(&str, &serde_json::Value)], dir: &str) -> bool {
+    let prefix = format!("{}/", dir.trim_end_matches('/'));
+    all.iter().any(|a| a.starts_with(&prefix))
+        || changelogs.iter().any(|(c, _)| c.starts_with(&prefix))
+}
+
 fn liquibase_collect(
     from: &str,
     value: &serde_json::Value,
@@ -441,12 +434,8 @@ fn liquibase_collect(
     order: &mut Vec<String>,
     seen: &mut Vec<String>,
 ) {
-    let known = |p: &str| all.iter().any(|a| a == p) || changelogs.iter().any(|(c, _)| *c == p);
-    let known_dir = |p: &str| {
-        let prefix = format!("{}/", p.trim_end_matches('/'));
-        all.iter().any(|a| a.starts_with(&prefix))
-            || changelogs.iter().any(|(c, _)| c.starts_with(&prefix))
-    };
+    let known = |p: &str| run_has(all, changelogs, p);
+    let known_dir = |p: &str| run_has_folder(all, changelogs, p);
     let visit = |target: String, order: &mut Vec<String>, seen: &mut Vec<String>| {
         if let Some((p, v)) = changelogs.iter().find(|(p, _)| *p == target) {
             if !seen.iter().any(|s| s == p) {
@@ -493,12 +482,8 @@ pub fn liquibase_problems(
     exists: &dyn Fn(&str) -> bool,
 ) -> Vec<LiquibaseProblem> {
     let mut out: Vec<LiquibaseProblem> = Vec::new();
-    let known = |p: &str| all.iter().any(|a| a == p) || changelogs.iter().any(|(c, _)| *c == p);
-    let known_dir = |p: &str| {
-        let prefix = format!("{}/", p.trim_end_matches('/'));
-        all.iter().any(|a| a.starts_with(&prefix))
-            || changelogs.iter().any(|(c, _)| c.starts_with(&prefix))
-    };
+    let known = |p: &str| run_has(all, changelogs, p);
+    let known_dir = |p: &str| run_has_folder(all, changelogs, p);
     // missing targets
     for (from, value) in changelogs {
         for e in liquibase_entries(value) {
