@@ -597,7 +597,7 @@ fn merge_service(
                     continue;
                 };
                 into.insert(k.clone(), v.clone());
-                entries.push((k.clone(), inherited(v_tree, site)));
+                entries.push((k.clone(), crate::input::reached_from(v_tree, site)));
             }
             Some(Value::Object(mine)) => {
                 if let (Value::Object(theirs), Some(mine_tree)) = (v, into_tree.child_key_mut(k)) {
@@ -625,33 +625,12 @@ fn merge_service(
                 for (item, item_tree) in theirs.iter().zip(their_items) {
                     if !own.contains(&item_key(item)) {
                         mine.push(item.clone());
-                        items.push(inherited(item_tree, site));
+                        items.push(crate::input::reached_from(item_tree, site));
                     }
                 }
             }
             Some(_) => {}
         }
-    }
-}
-
-/// A base's node as the extending service reaches it: at its `extends:` entry, written where
-/// the base writes it.
-fn inherited(tree: &SpanTree, site: Span) -> SpanTree {
-    let children = match &tree.children {
-        Children::Leaf => Children::Leaf,
-        Children::Map(entries) => Children::Map(
-            entries
-                .iter()
-                .map(|(k, t)| (k.clone(), inherited(t, site)))
-                .collect(),
-        ),
-        Children::Seq(items) => Children::Seq(items.iter().map(|t| inherited(t, site)).collect()),
-    };
-    SpanTree {
-        span: site,
-        focus: site,
-        children,
-        origin: tree.origin.or(Some(tree.focus)),
     }
 }
 

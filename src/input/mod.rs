@@ -123,6 +123,31 @@ impl Extended {
     }
 }
 
+/// A node of another file as the file that takes it in holds it (a Compose base's node at the
+/// service's `extends:` entry, an nginx file's at its `include` line): placed at `site`, its
+/// origin where the other file writes it.
+pub(crate) fn reached_from(tree: &SpanTree, site: Span) -> SpanTree {
+    use crate::source::span::Children;
+    let children = match &tree.children {
+        Children::Leaf => Children::Leaf,
+        Children::Map(entries) => Children::Map(
+            entries
+                .iter()
+                .map(|(k, t)| (k.clone(), reached_from(t, site)))
+                .collect(),
+        ),
+        Children::Seq(items) => {
+            Children::Seq(items.iter().map(|t| reached_from(t, site)).collect())
+        }
+    };
+    SpanTree {
+        span: site,
+        focus: site,
+        children,
+        origin: tree.origin.or(Some(tree.focus)),
+    }
+}
+
 /// The origins, and their files, of the nodes of `tree` that its file took in turn from a
 /// further file (a Compose base that `extends:` another file, an nginx file that `include`s
 /// another): collected into `out` for the `Extended` entry that brings `tree` in.

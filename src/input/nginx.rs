@@ -701,27 +701,6 @@ impl Includes {
     }
 }
 
-/// An included node as the including block holds it: at the `include` line, written where
-/// the included file writes it.
-fn included(tree: &SpanTree, site: Span) -> SpanTree {
-    let children = match &tree.children {
-        Children::Leaf => Children::Leaf,
-        Children::Map(entries) => Children::Map(
-            entries
-                .iter()
-                .map(|(k, t)| (k.clone(), included(t, site)))
-                .collect(),
-        ),
-        Children::Seq(items) => Children::Seq(items.iter().map(|t| included(t, site)).collect()),
-    };
-    SpanTree {
-        span: site,
-        focus: site,
-        children,
-        origin: tree.origin.or(Some(tree.focus)),
-    }
-}
-
 /// Blocks written with arguments (`location /api/ {…}`): their values are keyed by them.
 const KEYED_BLOCKS: &[&str] = &[
     "location",
@@ -917,7 +896,7 @@ fn block(
                     } else {
                         plain.push(k.clone());
                     }
-                    push(&mut entries, k, (v, included(&t, site)));
+                    push(&mut entries, k, (v, crate::input::reached_from(&t, site)));
                 }
             }
         }
