@@ -133,6 +133,12 @@ pub const NGINX_PASS_DIRECTIVES: &[&str] = &[
 /// `key: value` pair, at byte `base` of the text.
 pub(super) fn redis_passwords(line: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let lead = line.len() - line.trim_start().len();
+    // Most lines are neither directive: the words are gathered only for one of them (this
+    // runs on every line of every text that is no `key: value` pair).
+    let first = line[lead..].split([' ', '\t']).next().unwrap_or("");
+    if !first.eq_ignore_ascii_case("user") && !first.eq_ignore_ascii_case("sentinel") {
+        return;
+    }
     let mut words = Vec::new();
     let mut at = lead;
     for w in line[lead..].split([' ', '\t']) {

@@ -663,13 +663,25 @@ pub(super) fn load_archive(
 /// `filepath.Match`: `*` and `?` stop at `/`) matched against the path from the chart's
 /// folder when it holds a `/` (a leading `/` only anchors it there), else against the last
 /// name of the path; a trailing `/` limits it to folders; a leading `!` negates it.
-pub(super) struct IgnoreRule {
-    glob: globset::GlobMatcher,
-    whole_path: bool,
+struct IgnoreRule {
     must_dir: bool,
     negate: bool,
     /// The rule's line in `.helmignore` (0 for Helm's default rule).
     line: u32,
+}
+
+/// A chart's `.helmignore` rules, in order, with their patterns in two glob sets: those
+/// matched against the whole path and those matched against the last name. A set matches
+/// literal names and `*.ext` patterns without building a regular expression, where a matcher
+/// a rule built one for each (≈ 65 K instructions a rule, and every chart and subchart reads
+/// its own file of a dozen or more rules).
+pub(super) struct HelmIgnore {
+    rules: Vec<IgnoreRule>,
+    whole: globset::GlobSet,
+    /// The rule of each pattern of `whole`, by the pattern's index.
+    whole_rules: Vec<usize>,
+    base: globset::GlobSet,
+    base_rules: Vec<usize>,
 }
 
 /// Reads `.helmignore`, with Helm's default rule `templates/.?*` (hidden files under
@@ -679,10 +691,12 @@ pub(super) fn read_helmignore(
     dir: &Path,
     display: &str,
     problems: &mut Vec<Problem>,
-) -> Option<Vec<IgnoreRule>> {
+) -> Option<HelmIgnore> {
     let text = std::fs::read_to_string(dir.join(".helmignore")).unwrap_or_default();
     let shown = below(display, ".helmignore");
     let mut rules = Vec::new();
+    let (mut whole, mut whole_rules) = (globset::GlobSetBuilder::new(), Vec::new());
+    let (mut base, mut base_rules) = (globset::GlobSetBuilder::new(), Vec::new());
     for (i, line) in text
         .lines()
         .map(|l| (true, l))
@@ -715,32 +729,56 @@ pub(super) fn read_helmignore(
             None => (l, false),
         };
         let whole_path = l.contains('/');
+        // A last name holds no `/`, so whether `*` may match one does not matter there, and a
+        // set matches `*.ext` without a regular expression only when it may.
         let glob = globset::GlobBuilder::new(l.strip_prefix('/').unwrap_or(l))
-            .literal_separator(true)
+            .literal_separator(whole_path)
             .backslash_escape(true)
             .build();
         let Ok(glob) = glob else {
             problems.push(Problem::error(&shown, at, "syntax error in pattern"));
             return None;
         };
+        if whole_path {
+            whole.add(glob);
+            whole_rules.push(rules.len());
+        } else {
+            base.add(glob);
+            base_rules.push(rules.len());
+        }
         rules.push(IgnoreRule {
-            glob: glob.compile_matcher(),
-            whole_path,
             must_dir,
             negate,
             line: if in_file { i as u32 + 1 } else { 0 },
         });
     }
-    Some(rules)
+    // Each glob compiled on its own above, so the sets build.
+    let (Ok(whole), Ok(base)) = (whole.build(), base.build()) else {
+        problems.push(Problem::error(&shown, None, "syntax error in pattern"));
+        return None;
+    };
+    Some(HelmIgnore {
+        rules,
+        whole,
+        whole_rules,
+        base,
+        base_rules,
+    })
 }
 
 /// Helm's `Rules.Ignore`, rule by rule: the first rule that matches ignores the path; a `!`
 /// rule ignores every path it does not match (folders too: a folder ignored is not walked).
 /// `Some(line)` of the rule that ignores it.
-pub(super) fn ignored(rules: &[IgnoreRule], rel: &str, is_dir: bool) -> Option<u32> {
+pub(super) fn ignored(ignore: &HelmIgnore, rel: &str, is_dir: bool) -> Option<u32> {
     let base = rel.rsplit('/').next().unwrap_or(rel);
-    for r in rules {
-        let hit = r.glob.is_match(if r.whole_path { rel } else { base });
+    let mut hits = vec![false; ignore.rules.len()];
+    for i in ignore.whole.matches(rel) {
+        hits[ignore.whole_rules[i]] = true;
+    }
+    for i in ignore.base.matches(base) {
+        hits[ignore.base_rules[i]] = true;
+    }
+    for (r, &hit) in ignore.rules.iter().zip(&hits) {
         if r.negate {
             if (r.must_dir && !is_dir) || !hit {
                 return Some(r.line);
