@@ -553,11 +553,11 @@ impl RegoVM {
                 ref items,
                 ref mut cursor,
             } => {
-                if let Some(item) = items.next(cursor) {
+                if let Some(item) = items.next_owned(cursor) {
                     if key_reg != value_reg {
                         self.set_register(key_reg, item.clone())?;
                     }
-                    self.set_register(value_reg, item.clone())?;
+                    self.set_register(value_reg, item)?;
                     Ok(true)
                 } else {
                     Ok(false)

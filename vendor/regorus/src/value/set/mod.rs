@@ -182,20 +182,58 @@ impl Set {
     /// Advance `cursor` and yield the next element. O(log n) for the BTree
     /// backend (range probe); future hash/inline variants may be O(1).
     pub fn next<'a>(&'a self, cursor: &mut SetCursor) -> Option<&'a Value> {
-        let SetCursorInner::BTree(ref mut last) = cursor.inner;
-        let next = last.as_ref().map_or_else(
-            || self.inner.iter().next(),
-            |prev| {
-                // `(Bound<&T>, Bound<&T>)` impls `RangeBounds<T>` — no clone
-                // needed to build the resume bound.
-                self.inner
-                    .range((Bound::Excluded(prev), Bound::Unbounded))
-                    .next()
-            },
-        );
-        let v = next?;
-        *last = Some(v.clone());
-        Some(v)
+        match cursor.inner {
+            SetCursorInner::BTree(ref mut last) => {
+                let next = last.as_ref().map_or_else(
+                    || self.inner.iter().next(),
+                    |prev| {
+                        // `(Bound<&T>, Bound<&T>)` impls `RangeBounds<T>` — no clone
+                        // needed to build the resume bound.
+                        self.inner
+                            .range((Bound::Excluded(prev), Bound::Unbounded))
+                            .next()
+                    },
+                );
+                let v = next?;
+                *last = Some(v.clone());
+                Some(v)
+            }
+            // A cursor `next_owned` advanced: its element, found in the set.
+            SetCursorInner::Taken(ref items, ref mut i) => {
+                let v = items.get(*i)?;
+                *i += 1;
+                self.inner.get(v)
+            }
+        }
+    }
+
+    /// Advance `cursor` and yield a clone of the next element (runeguard patch 10). The first
+    /// two steps are range probes; the second also takes the remaining elements (clones of
+    /// shared values), so that every later step is O(1) instead of a probe of O(log n)
+    /// comparisons. Sets of objects are common (a rule's findings, a function's containers),
+    /// and comparing two objects walks them key by key: resuming by probe made a loop over n
+    /// objects cost n log n such walks. The order is the set's sorted order, as before; the
+    /// elements taken are those the set held at the second step (the VM iterates an `Rc<Set>`
+    /// that nothing mutates in place).
+    pub fn next_owned(&self, cursor: &mut SetCursor) -> Option<Value> {
+        match cursor.inner {
+            SetCursorInner::BTree(None) => {
+                let v = self.inner.iter().next()?.clone();
+                cursor.inner = SetCursorInner::BTree(Some(v.clone()));
+                Some(v)
+            }
+            SetCursorInner::BTree(Some(ref prev)) => {
+                let mut rest = self.inner.range((Bound::Excluded(prev), Bound::Unbounded));
+                let v = rest.next()?.clone();
+                cursor.inner = SetCursorInner::Taken(rest.cloned().collect(), 0);
+                Some(v)
+            }
+            SetCursorInner::Taken(ref items, ref mut i) => {
+                let v = items.get(*i)?.clone();
+                *i += 1;
+                Some(v)
+            }
+        }
     }
 }
 
@@ -213,6 +251,8 @@ pub struct SetCursor {
 enum SetCursorInner {
     /// BTree backend cursor: tracks last-seen element. `None` means "before start".
     BTree(Option<Value>),
+    /// The elements left after the second step, and the index of the next one.
+    Taken(alloc::vec::Vec<Value>, usize),
 }
 
 // ---- Hand-written Ord/PartialOrd ----------------------------------------
