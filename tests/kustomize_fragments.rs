@@ -192,3 +192,23 @@ fn incomplete_manifests_outside_an_overlay_or_listed_as_resources_are_checked() 
     );
     assert!(problems(&v).is_empty(), "{v}");
 }
+
+/// `inspect` shows what `check` reads: the unused fragment is not a document, and the note
+/// says why (was: the fragment printed as a Deployment).
+#[test]
+fn inspect_shows_an_unused_fragment_as_not_checked() {
+    let d = operator(COMMENTED_OUT, &[]);
+    let out = common::rg()
+        .current_dir(d.path())
+        .args(["inspect", "config/default/manager_webhook_patch.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("document 1"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("manager_webhook_patch.yaml:2:1: not checked: Deployment system/controller-manager is a Kustomize patch"),
+        "{stderr}"
+    );
+}

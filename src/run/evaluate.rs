@@ -304,57 +304,6 @@ fn statement_lines<'d>(
         .map(|t| (file.pos(t.span.start).line, file.pos(t.span.end).line))
 }
 
-/// A Kustomize patch fragment in an overlay's tree that no kustomization uses (kubebuilder's
-/// optional `manager_webhook_patch.yaml` beside a `config/default/kustomization.yaml` whose
-/// entry for it is commented out) is no object anyone deploys: judged as a whole Deployment it
-/// was reported for every field it leaves to the object it patches (image, resources, probes,
-/// security context). Each such document is left out with a note saying so, at its first line;
-/// the file's complete objects are checked. A fragment is what the API server would refuse
-/// ([`kubernetes::patch_fragment_reason`]); outside an overlay's tree (a linter's test fixture
-/// written without an image), or named as a resource, a document is checked as written.
-fn drop_unused_patch_fragments(
-    file: &SourceFile,
-    loaded: &mut crate::input::Loaded,
-    cwd: &std::path::Path,
-) {
-    let Some(fs_path) = &file.fs_path else { return };
-    let reasons: Vec<Option<String>> = loaded
-        .documents
-        .iter()
-        .map(|d| {
-            (d.input_type == crate::input::InputType::Kubernetes && !d.embedded)
-                .then(|| kubernetes::patch_fragment_reason(&d.value))
-                .flatten()
-        })
-        .collect();
-    if reasons.iter().all(Option::is_none) {
-        return;
-    }
-    let Some(kustomization) =
-        crate::input::render::roots::unused_beside_kustomization(fs_path, cwd)
-    else {
-        return;
-    };
-    let shown = crate::input::files::display_path(&kustomization, cwd);
-    let documents = std::mem::take(&mut loaded.documents);
-    for (d, reason) in documents.into_iter().zip(reasons) {
-        let Some(reason) = reason else {
-            loaded.documents.push(d);
-            continue;
-        };
-        let message = format!(
-            "not checked: {} is a Kustomize patch, not an object Kubernetes accepts ({reason}), and {shown} does not use it (name it under `patches:` there to check it as the overlay applies it)",
-            d.resource
-        );
-        let message = file.redact(&message).into_owned();
-        loaded.problems.push(Problem::note(
-            &file.path,
-            Some(file.pos(d.span().start)),
-            message,
-        ));
-    }
-}
-
 pub(super) fn process_file<'a>(
     ev: &mut Option<Evaluator<'a>>,
     file: Arc<SourceFile>,
@@ -363,7 +312,7 @@ pub(super) fn process_file<'a>(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut loaded = classify::load(&file, explicit);
-    drop_unused_patch_fragments(&file, &mut loaded, &pass.opts.cwd);
+    kubernetes::drop_unused_patch_fragments(&file, &mut loaded, &pass.opts.cwd);
     if suppress::has_directives(&file.text) {
         out.directive_files.push(file.clone());
         let lines = loaded
