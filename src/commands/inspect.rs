@@ -59,7 +59,12 @@ fn inspect_file(path: &Path, cwd: &Path, out: &mut String) -> Exit {
         kind: Default::default(),
     };
     let loaded = match discover::read(&c) {
-        Ok(file) => classify::load(&file, true),
+        Ok(file) => {
+            // As `check` reads it: a patch fragment no kustomization uses is left out, noted.
+            let mut loaded = classify::load(&file, true);
+            crate::input::kubernetes::drop_unused_patch_fragments(&file, &mut loaded, cwd);
+            loaded
+        }
         Err(p) => Loaded {
             documents: Vec::new(),
             problems: vec![p],

@@ -272,9 +272,132 @@ fn substitute_parameters(
     }
 }
 
+/// Why a Kubernetes document is a Kustomize patch fragment rather than an object of its own,
+/// if it is one: a built-in workload (a Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod,
+/// Job, CronJob, ReplicationController) missing what the API server requires before it
+/// accepts one, as `kubectl apply` would refuse it: an `apps/v1` controller's `spec.selector`,
+/// a pod spec's `containers`, a container's `name` or `image`. Such a document only means
+/// something merged into the object it patches (kubebuilder's `manager_auth_proxy_patch.yaml`:
+/// a `manager` container with only `args`). Custom kinds are not judged: their schemas are
+/// their operators'.
+pub fn patch_fragment_reason(v: &Value) -> Option<String> {
+    let api = v.get("apiVersion").and_then(Value::as_str)?;
+    let kind = v.get("kind").and_then(Value::as_str)?;
+    let spec = v.get("spec");
+    let (selector_required, pod) = match (api, kind) {
+        ("apps/v1" | "apps/v1beta2", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+            (
+                true,
+                spec.and_then(|s| s.get("template"))
+                    .and_then(|t| t.get("spec")),
+            )
+        }
+        (
+            "apps/v1beta1" | "extensions/v1beta1",
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet",
+        )
+        | ("v1", "ReplicationController")
+        | ("batch/v1", "Job") => (
+            false,
+            spec.and_then(|s| s.get("template"))
+                .and_then(|t| t.get("spec")),
+        ),
+        ("batch/v1" | "batch/v1beta1", "CronJob") => (
+            false,
+            spec.and_then(|s| s.get("jobTemplate"))
+                .and_then(|j| j.get("spec"))
+                .and_then(|s| s.get("template"))
+                .and_then(|t| t.get("spec")),
+        ),
+        ("v1", "Pod") => (false, spec),
+        _ => return None,
+    };
+    let mut missing = Vec::new();
+    if selector_required
+        && spec
+            .and_then(|s| s.get("selector"))
+            .is_none_or(Value::is_null)
+    {
+        missing.push("no spec.selector".to_string());
+    }
+    match pod
+        .and_then(|p| p.get("containers"))
+        .and_then(Value::as_array)
+    {
+        Some(cs) if !cs.is_empty() => {
+            let inits = pod
+                .and_then(|p| p.get("initContainers"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            for c in cs.iter().chain(inits) {
+                let text = |k: &str| {
+                    c.get(k)
+                        .and_then(Value::as_str)
+                        .filter(|t| !t.trim().is_empty())
+                };
+                match (text("name"), text("image")) {
+                    (Some(_), Some(_)) => {}
+                    (Some(n), None) => missing.push(format!("container `{n}` has no image")),
+                    (None, _) => missing.push("a container has no name".to_string()),
+                }
+            }
+        }
+        _ => missing.push("no containers".to_string()),
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// A Kustomize patch fragment in an overlay's tree that no kustomization uses (kubebuilder's
+/// optional `manager_webhook_patch.yaml` beside a `config/default/kustomization.yaml` whose
+/// entry for it is commented out) is no object anyone deploys: judged as a whole Deployment it
+/// was reported for every field it leaves to the object it patches (image, resources, probes,
+/// security context). Each such document is left out with a note saying so, at its first line;
+/// the file's complete objects are checked. A fragment is what the API server would refuse
+/// ([`patch_fragment_reason`]); outside an overlay's tree (a linter's test fixture
+/// written without an image), or named as a resource, a document is checked as written.
+pub fn drop_unused_patch_fragments(file: &SourceFile, loaded: &mut Loaded, cwd: &std::path::Path) {
+    let Some(fs_path) = &file.fs_path else { return };
+    let reasons: Vec<Option<String>> = loaded
+        .documents
+        .iter()
+        .map(|d| {
+            (d.input_type == InputType::Kubernetes && !d.embedded)
+                .then(|| patch_fragment_reason(&d.value))
+                .flatten()
+        })
+        .collect();
+    if reasons.iter().all(Option::is_none) {
+        return;
+    }
+    let Some(kustomization) =
+        crate::input::render::roots::unused_beside_kustomization(fs_path, cwd)
+    else {
+        return;
+    };
+    let shown = crate::input::files::display_path(&kustomization, cwd);
+    let documents = std::mem::take(&mut loaded.documents);
+    for (d, reason) in documents.into_iter().zip(reasons) {
+        let Some(reason) = reason else {
+            loaded.documents.push(d);
+            continue;
+        };
+        let message = format!(
+            "not checked: {} is a Kustomize patch, not an object Kubernetes accepts ({reason}), and {shown} does not use it (name it under `patches:` there to check it as the overlay applies it)",
+            d.resource
+        );
+        let message = file.redact(&message).into_owned();
+        loaded.problems.push(Problem::note(
+            &file.path,
+            Some(file.pos(d.span().start)),
+            message,
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::resource_label;
+    use super::{patch_fragment_reason, resource_label};
     use serde_json::json;
 
     #[test]
@@ -286,5 +409,49 @@ mod tests {
         assert_eq!(resource_label(&p), "Pod web");
         let e = json!({"kind": "Pod", "metadata": {"name": ""}});
         assert_eq!(resource_label(&e), "Pod <unnamed>");
+    }
+    /// What the API server refuses marks a fragment: an `apps/v1` controller without a
+    /// selector, a pod spec without containers, a container without a name or an image, in
+    /// every built-in kind with a pod template. Complete objects, older API versions that
+    /// default the selector, and custom kinds are not fragments.
+    #[test]
+    fn fragments_are_built_in_workloads_kubernetes_would_refuse() {
+        let pod = |c: serde_json::Value| json!({"containers": [c]});
+        let full = pod(json!({"name": "a", "image": "x:1"}));
+        let d = |spec: serde_json::Value| json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": spec});
+        assert_eq!(
+            patch_fragment_reason(&d(json!({"selector": {}, "template": {"spec": full}}))),
+            None
+        );
+        assert_eq!(
+            patch_fragment_reason(&d(
+                json!({"template": {"spec": pod(json!({"name": "m", "args": ["-v"]}))}})
+            ))
+            .as_deref(),
+            Some("no spec.selector, container `m` has no image")
+        );
+        assert_eq!(
+            patch_fragment_reason(&d(
+                json!({"selector": {}, "template": {"spec": {"volumes": []}}})
+            ))
+            .as_deref(),
+            Some("no containers")
+        );
+        let old = json!({"apiVersion": "extensions/v1beta1", "kind": "Deployment", "spec": {"template": {"spec": full}}});
+        assert_eq!(patch_fragment_reason(&old), None);
+        let job = json!({"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": "x:1"}]}}}}}});
+        assert_eq!(
+            patch_fragment_reason(&job).as_deref(),
+            Some("a container has no name")
+        );
+        let init = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x:1"}], "initContainers": [{"name": "i"}]}});
+        assert_eq!(
+            patch_fragment_reason(&init).as_deref(),
+            Some("container `i` has no image")
+        );
+        let custom = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {}});
+        assert_eq!(patch_fragment_reason(&custom), None);
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
+        assert_eq!(patch_fragment_reason(&svc), None);
     }
 }

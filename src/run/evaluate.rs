@@ -5,7 +5,7 @@
 use super::CheckOptions;
 use crate::finding::{Finding, Part};
 use crate::input::render::Rendered;
-use crate::input::{Document, classify};
+use crate::input::{Document, classify, kubernetes};
 use crate::policy::engine::{RuleFailure, RuleInput};
 use crate::policy::{Evaluator, Hit};
 use crate::rule::{Rule, Scope, Severity};
@@ -311,7 +311,8 @@ pub(super) fn process_file<'a>(
     pass: &Pass<'a>,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let loaded = classify::load(&file, explicit);
+    let mut loaded = classify::load(&file, explicit);
+    kubernetes::drop_unused_patch_fragments(&file, &mut loaded, &pass.opts.cwd);
     if suppress::has_directives(&file.text) {
         out.directive_files.push(file.clone());
         let lines = loaded

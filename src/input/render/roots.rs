@@ -468,6 +468,34 @@ pub fn owner_of(file: &Path, cwd: &Path) -> Option<Candidate> {
     None
 }
 
+/// The nearest kustomization above a file that none of the kustomizations above it names, as
+/// a resource, base or component, or as a patch, generator source or config: the file sits in
+/// an overlay's tree but no build reads it (kubebuilder's `config/default` keeps its optional
+/// patches beside a kustomization whose entries for them are commented out). `None` when no
+/// kustomization is above the file, or one names it. Files inside a chart are the chart's.
+pub fn unused_beside_kustomization(file: &Path, cwd: &Path) -> Option<PathBuf> {
+    let abs = normalize(file, cwd);
+    if chart_above(&abs, cwd).is_some() {
+        return None;
+    }
+    let mut nearest = None;
+    for dir in abs.ancestors().skip(1) {
+        let Some(k) = kustomization_file(dir) else {
+            continue;
+        };
+        let value = read_kustomization(&k);
+        let names_it = local_resources(&value)
+            .into_iter()
+            .chain(referenced_parts(&value))
+            .any(|p| normalize(&dir.join(p), cwd) == abs);
+        if names_it {
+            return None;
+        }
+        nearest.get_or_insert(k);
+    }
+    nearest
+}
+
 /// The nearest overlay above a chart that inflates it from its chart home (`helmCharts`):
 /// a part of such a chart is deployed with the overlay's values, so naming it checks the
 /// overlay (as a walk does).

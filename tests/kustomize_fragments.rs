@@ -1,0 +1,214 @@
+//! Kustomize patch fragments no kustomization uses (kubebuilder's and operator-sdk's
+//! `config/default` keeps its optional patches beside a kustomization whose entries for them
+//! are commented out): not judged as whole objects, but named in a note; complete objects
+//! beside them, fragments a kustomization names, and incomplete manifests outside any
+//! overlay's tree are checked as before (docs/rendering.md, session kpatch33).
+
+use serde_json::Value;
+
+mod common;
+use common::{dir_with, json_check};
+
+/// The findings of a JSON report as (rule, file, line), sorted.
+fn found(v: &Value) -> Vec<(String, String, u64)> {
+    let mut out = common::findings_of(v);
+    out.sort();
+    out
+}
+
+/// The problems of a JSON report as `level file:line:column: message` lines.
+fn problems(v: &Value) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}:{}:{}: {}",
+                p["level"].as_str().unwrap_or(""),
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["column"],
+                p["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+const MANAGER: &[u8] = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  selector:\n    matchLabels: {control-plane: controller-manager}\n  template:\n    metadata:\n      labels: {control-plane: controller-manager}\n    spec:\n      containers:\n      - name: manager\n        image: example.com/op:v1\n        securityContext:\n          privileged: true\n";
+
+/// kubebuilder's `manager_webhook_patch.yaml`: the `manager` container's webhook port and
+/// certificate volume, nothing else (no selector, no image).
+const WEBHOOK_PATCH: &[u8] = b"# webhook server port and certificates\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  template:\n    spec:\n      containers:\n      - name: manager\n        ports:\n        - containerPort: 9443\n          name: webhook-server\n        volumeMounts:\n        - mountPath: /tmp/k8s-webhook-server/serving-certs\n          name: cert\n          readOnly: true\n      volumes:\n      - name: cert\n        secret:\n          secretName: webhook-server-cert\n";
+
+/// An operator's `config/` whose `default` kustomization has its webhook patch commented out.
+fn operator(default_kustomization: &[u8], more: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let mut files: Vec<(&str, &[u8])> = vec![
+        (
+            "config/manager/kustomization.yaml",
+            b"resources:\n- manager.yaml\n" as &[u8],
+        ),
+        ("config/manager/manager.yaml", MANAGER),
+        ("config/default/kustomization.yaml", default_kustomization),
+        ("config/default/manager_webhook_patch.yaml", WEBHOOK_PATCH),
+    ];
+    files.extend_from_slice(more);
+    dir_with(&files)
+}
+
+const COMMENTED_OUT: &[u8] = b"namespace: op-system\nresources:\n- ../manager\n#- ../webhook\npatches:\n# [WEBHOOK] uncomment to enable\n#- path: manager_webhook_patch.yaml\n";
+
+/// The unused patch gives no finding (was: 13, K8S-002/003/005/007/013/014/021/023/024 on
+/// `manager` and K8S-020/028/041/042 on the pod, for fields it leaves to the Deployment it
+/// patches), and a note at its first line says it was not checked and why; the manager's own
+/// finding stays, and the exit code is the findings' (a note changes none).
+#[test]
+fn an_unused_patch_fragment_beside_a_kustomization_is_a_note_not_a_workload() {
+    let d = operator(COMMENTED_OUT, &[]);
+    let (v, code) = json_check(d.path(), &["config"]);
+    assert_eq!(code, 1, "{v}");
+    let got = found(&v);
+    assert!(
+        !got.iter()
+            .any(|(_, f, _)| f.contains("manager_webhook_patch")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "K8S-001".to_string(),
+            "config/manager/manager.yaml".to_string(),
+            17
+        )),
+        "{got:?}"
+    );
+    assert_eq!(
+        problems(&v),
+        [
+            "note config/default/manager_webhook_patch.yaml:2:1: not checked: Deployment system/controller-manager is a Kustomize patch, not an object Kubernetes accepts (no spec.selector, container `manager` has no image), and config/default/kustomization.yaml does not use it (name it under `patches:` there to check it as the overlay applies it)"
+        ]
+    );
+    // Named on the command line (as `pre-commit` passes changed files): the same note.
+    let (v, code) = json_check(d.path(), &["config/default/manager_webhook_patch.yaml"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(found(&v).is_empty(), "{v}");
+    assert_eq!(problems(&v).len(), 1, "{v}");
+    assert!(problems(&v)[0].contains("is a Kustomize patch"), "{v}");
+}
+
+/// Once the kustomization names the patch, the overlay applies it (the note is gone and the
+/// patch's fields are judged in the patched Deployment, as before).
+#[test]
+fn a_patch_the_kustomization_uses_is_checked_through_the_overlay() {
+    let d = operator(
+        b"namespace: op-system\nresources:\n- ../manager\npatches:\n- path: manager_webhook_patch.yaml\n",
+        &[],
+    );
+    let (v, code) = json_check(d.path(), &["config"]);
+    assert_eq!(code, 1, "{v}");
+    assert!(problems(&v).is_empty(), "{v}");
+    assert!(
+        found(&v).contains(&(
+            "K8S-001".to_string(),
+            "config/manager/manager.yaml".to_string(),
+            17
+        )),
+        "{v}"
+    );
+}
+
+/// Beside the fragment, complete objects are checked: a complete sample Deployment in the same
+/// folder the kustomization does not list, and the complete document of a file whose other
+/// document is a fragment. A fragment below the kustomization's folder (kubebuilder's
+/// `config/crd/patches/`) is a fragment too.
+#[test]
+fn complete_objects_beside_an_unused_fragment_are_checked() {
+    let sample = String::from_utf8(MANAGER.to_vec())
+        .unwrap()
+        .replace("controller-manager", "sample");
+    let two = format!(
+        "{}---\n{}",
+        String::from_utf8(WEBHOOK_PATCH.to_vec()).unwrap(),
+        sample
+    );
+    let d = operator(
+        COMMENTED_OUT,
+        &[
+            ("config/default/sample.yaml", sample.as_bytes()),
+            ("config/default/patches/both.yaml", two.as_bytes()),
+        ],
+    );
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001", "config"]);
+    let got = found(&v);
+    assert!(
+        got.contains(&(
+            "K8S-001".to_string(),
+            "config/default/sample.yaml".to_string(),
+            17
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "K8S-001".to_string(),
+            "config/default/patches/both.yaml".to_string(),
+            40
+        )),
+        "{got:?}"
+    );
+    let p = problems(&v);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].starts_with("note config/default/manager_webhook_patch.yaml:2:1: not checked"),
+        "{p:?}"
+    );
+    assert!(
+        p[1].starts_with("note config/default/patches/both.yaml:2:1: not checked"),
+        "{p:?}"
+    );
+}
+
+/// An incomplete manifest outside any overlay's tree (a linter's test fixture written
+/// without an image or selector) is checked as written, as before; so is a fragment that a
+/// kustomization lists as a resource (Kubernetes will refuse it, but it is what the overlay
+/// deploys).
+#[test]
+fn incomplete_manifests_outside_an_overlay_or_listed_as_resources_are_checked() {
+    let privileged_fragment = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fixture\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        securityContext:\n          privileged: true\n" as &[u8];
+    let d = dir_with(&[
+        ("tests/no-image.yaml", privileged_fragment),
+        (
+            "deploy/kustomization.yaml",
+            b"resources:\n- app.yaml\n" as &[u8],
+        ),
+        ("deploy/app.yaml", privileged_fragment),
+    ]);
+    let (v, _) = json_check(d.path(), &["--select", "K8S-001", "."]);
+    assert_eq!(
+        found(&v),
+        [
+            ("K8S-001".to_string(), "deploy/app.yaml".to_string(), 11),
+            ("K8S-001".to_string(), "tests/no-image.yaml".to_string(), 11),
+        ]
+    );
+    assert!(problems(&v).is_empty(), "{v}");
+}
+
+/// `inspect` shows what `check` reads: the unused fragment is not a document, and the note
+/// says why (was: the fragment printed as a Deployment).
+#[test]
+fn inspect_shows_an_unused_fragment_as_not_checked() {
+    let d = operator(COMMENTED_OUT, &[]);
+    let out = common::rg()
+        .current_dir(d.path())
+        .args(["inspect", "config/default/manager_webhook_patch.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("document 1"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("manager_webhook_patch.yaml:2:1: not checked: Deployment system/controller-manager is a Kustomize patch"),
+        "{stderr}"
+    );
+}
