@@ -392,8 +392,20 @@ fn part_origins(
     }
     let line_of = |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
     let best = first.first()?;
+    // A template action that wrote the part into a map (`set $image "tag" (default
+    // .Chart.AppVersion $image.tag)` in a helper, session fid33) is where it is decided, as a
+    // template's own `default` on the node's key line is.
+    let set_action = || {
+        best.role == OriginRole::Template
+            && best
+                .file
+                .text
+                .get(best.span.range())
+                .is_some_and(|t| t.starts_with("{{") && t.contains(" set "))
+    };
     let written = user(best)
         || best.role == OriginRole::ValuesPart
+        || set_action()
         || r.map
             .origins(key_at..key_at + 1)
             .iter()

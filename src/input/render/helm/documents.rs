@@ -1736,9 +1736,38 @@ fn partial_origins_parts(
             texts = merged;
         }
     }
+    // A field of a map the partial rebuilt before printing it (nack's `jsc.fixImage`: `$_ :=
+    // set $image "tag" (default .Chart.AppVersion $image.tag)`, then `{{ $image.tag }}`), whose
+    // text no values line holds: the `set` that wrote it (session fid33).
+    if origins.is_empty()
+        && several.len() <= 1
+        && let Some(o) = set_before(file, piece.offset, expr)
+    {
+        origins.push(o);
+    }
     origins.push(origin);
     origins.extend(parts);
     (origins, texts)
+}
+
+/// The `set $v "k" …` action of the define around `offset` (before it) that wrote the field
+/// `$v.k` the action `expr` prints alone, if one.
+fn set_before(file: &Arc<SourceFile>, offset: usize, expr: &str) -> Option<Origin> {
+    let inner = super::actions::inner(expr).trim();
+    let (var, key) = inner.split_once('.')?;
+    if !var.starts_with('$')
+        || var.len() < 2
+        || key.is_empty()
+        || !key.chars().all(|c| c.is_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let src = &file.text[..offset.min(file.text.len())];
+    let body = src.rfind("define").map_or(src, |d| &src[d..]);
+    let wanted = format!("set {var} \"{key}\"");
+    let at = body.rfind(&wanted)? + (src.len() - body.len());
+    let open = src[..at].rfind("{{")?;
+    Some(action_origin(file, open).0)
 }
 
 /// The text each include in `inner` returned (one line, not the whole of `line`) that
