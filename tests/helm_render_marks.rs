@@ -2511,3 +2511,236 @@ spec:
         );
     }
 }
+
+/// A helper called by `template` inside a partial that an `include` ran (`{{ template
+/// "c.image" .Values.one }}` in `c.outer`, itself `include`d): the tag's finding points at
+/// its values line, as for a `template` call at a template's top level (session fid33; the
+/// calls of a captured execution were not recorded).
+#[test]
+fn a_helper_called_by_template_inside_an_included_partial_points_at_the_tag_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"one:
+  registry: docker.io
+  repository: example/one
+  tag: latest
+two:
+  registry: quay.io
+  repository: example/two
+  tag: latest
+three:
+  repository: example/three
+  tag: latest
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.image" -}}
+{{ .registry }}/{{ .repository }}:{{ .tag }}
+{{- end -}}
+{{- define "c.outer" -}}
+{{ template "c.image" .Values.one }}
+{{- end -}}
+{{- define "c.outerMap" -}}
+{{ template "c.image" . }}
+{{- end -}}
+{{- define "c.printed" -}}
+{{ printf "%s:%s" .repository .tag }}
+{{- end -}}
+{{- define "c.outerPrinted" -}}
+{{- template "c.printed" .Values.three -}}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: {{ include "c.outer" . }}
+    - name: two
+      image: {{ include "c.outerMap" .Values.two }}
+    - name: three
+      image: {{ include "c.outerPrinted" . | quote }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 4),
+            ("c/values.yaml", 8),
+            ("c/values.yaml", 11),
+        ],
+        "{all:#?}"
+    );
+}
+
+/// A values map rebuilt in a helper before it is printed (nack's `jsc.fixImage`: `set
+/// $image "tag" (default .Chart.AppVersion $image.tag)`, or `merge (dict) .Values.x (dict
+/// …)`): a field still holding its values text points at its values line; a tag the
+/// `default` wrote from `.Chart.AppVersion` (no `tag:` in values) at the template action
+/// that chose it (K8S-016 only: `1.2.3` is a tag), the repository's values line related,
+/// as for `default .Chart.AppVersion .Values.image.tag` printed directly (session fid33; it
+/// was the repository's line, which is not what the rule is about).
+#[test]
+fn a_values_map_rebuilt_by_set_or_merge_points_at_its_values_lines() {
+    let chart = common::dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.2.3\"\n",
+        ),
+        (
+            "c/values.yaml",
+            br#"one:
+  repository: example/one
+  tag: latest
+two:
+  repository: example/two
+three:
+  repository: example/three
+  tag: latest
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.fixImage" -}}
+{{- $image := .Values.one -}}
+{{- $_ := set $image "tag" (default .Chart.AppVersion $image.tag) -}}
+{{ $image.repository }}:{{ $image.tag }}
+{{- end -}}
+{{- define "c.fixTwo" -}}
+{{- $image := .Values.two -}}
+{{- $_ := set $image "tag" (default .Chart.AppVersion $image.tag) -}}
+{{ $image.repository }}:{{ $image.tag }}
+{{- end -}}
+{{- define "c.merged" -}}
+{{- $image := merge (dict) .Values.three (dict "pullPolicy" "Always") -}}
+{{ $image.repository }}:{{ $image.tag }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: {{ include "c.fixImage" . }}
+    - name: two
+      image: {{ include "c.fixTwo" . }}
+    - name: three
+      image: {{ include "c.merged" . }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015,K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/templates/_helpers.tpl", 8),
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 8),
+            ("c/values.yaml", 8),
+        ],
+        "{all:#?}"
+    );
+    // The tag the `default` wrote: the repository's values line related.
+    let (_, related) = &all[0];
+    assert!(
+        related
+            .iter()
+            .any(|(role, file, l)| role == "values" && file == "c/values.yaml" && *l == 5),
+        "{all:#?}"
+    );
+}
+
+/// A helper given a values map as its argument (`include "x.image" .Values.image`, or a
+/// partial's `printf "%s:%s" .Values.g.repository (tpl (include "x.tag" .Values.g) .)`):
+/// the field it printed points at the field's values line, not at the map's key (session
+/// fid33; fid32's first open item).
+#[test]
+fn a_field_of_a_values_map_given_to_a_helper_points_at_the_fields_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"image:
+  repository: example/one
+  tag: latest
+side:
+  image:
+    repository: example/two
+    tag: latest
+g:
+  repository: example/three
+  tag: latest
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "x.image" -}}
+{{ .repository }}:{{ .tag }}
+{{- end -}}
+{{- define "x.printf" -}}
+{{ printf "%s:%s" .repository .tag }}
+{{- end -}}
+{{- define "x.tag" -}}
+{{- .tag -}}
+{{- end -}}
+{{- define "x.gImage" -}}
+{{- printf "%s:%s" .Values.g.repository (tpl (include "x.tag" .Values.g) .) -}}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: {{ include "x.image" .Values.image }}
+    - name: two
+      image: {{ include "x.printf" .Values.side.image | quote }}
+    - name: three
+      image: {{ include "x.gImage" . }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-015,K8S-016"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 3),
+            ("c/values.yaml", 7),
+            ("c/values.yaml", 7),
+            ("c/values.yaml", 10),
+            ("c/values.yaml", 10),
+        ],
+        "{all:#?}"
+    );
+}

@@ -274,6 +274,34 @@ fn a_failing_template_is_a_located_problem_and_other_charts_are_still_checked() 
     );
 }
 
+/// A problem the rendered stream has (a duplicate key, kured's DaemonSet writes
+/// `restartPolicy: Always` twice in its pod spec) is at the template line and at the key's
+/// own column there, as in a manifest checked by itself (session fid33; it was column 1, the
+/// first byte of the text piece that wrote the line).
+#[test]
+fn a_duplicate_key_in_a_template_is_at_its_own_line_and_column() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/templates/pod.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  restartPolicy: Always\n  containers:\n    - name: a\n      image: a@sha256:0000000000000000000000000000000000000000000000000000000000000000\n  restartPolicy: Always\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["c", "--select", "K8S-001"]);
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "c/templates/pod.yaml", "{v}");
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(10), Some(3)),
+        "{v}"
+    );
+    assert!(
+        p["message"].as_str().unwrap().contains("duplicate key"),
+        "{v}"
+    );
+}
+
 #[test]
 fn a_template_that_includes_itself_is_stopped() {
     let d = chart(&[

@@ -300,7 +300,7 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             span: f.span,
         });
         f.file = primary.file.clone();
-        f.span = precise_span(r, primary, focus);
+        f.span = render::precise_span(r, primary, focus);
         f.related = related;
         if credential {
             let range = f.span.range();
@@ -392,8 +392,20 @@ fn part_origins(
     }
     let line_of = |o: &crate::source::map::Origin| o.file.lines.line_of(o.span.start as usize);
     let best = first.first()?;
+    // A template action that wrote the part into a map (`set $image "tag" (default
+    // .Chart.AppVersion $image.tag)` in a helper, session fid33) is where it is decided, as a
+    // template's own `default` on the node's key line is.
+    let set_action = || {
+        best.role == OriginRole::Template
+            && best
+                .file
+                .text
+                .get(best.span.range())
+                .is_some_and(|t| t.starts_with("{{") && t.contains(" set "))
+    };
     let written = user(best)
         || best.role == OriginRole::ValuesPart
+        || set_action()
         || r.map
             .origins(key_at..key_at + 1)
             .iter()
@@ -572,39 +584,6 @@ fn on_element(path: &[crate::source::span::PathSeg], stream: &str, start: usize)
     !path[first + 1..]
         .iter()
         .any(|s| matches!(s, PathSeg::Key(k) if names(k)))
-}
-
-/// The span in an origin's file for a finding at `rendered`: literal template or base text
-/// maps byte for byte (same line, same columns); anything else is the origin's own span.
-fn precise_span(
-    r: &Rendered,
-    origin: &crate::source::map::Origin,
-    rendered: crate::source::span::Span,
-) -> crate::source::span::Span {
-    let start = rendered.start as usize;
-    let Some((seg, _)) = r
-        .map
-        .overlapping(start..start + 1)
-        .iter()
-        .find(|(seg, os)| seg.contains(&start) && os.iter().any(|o| std::ptr::eq(o, origin)))
-    else {
-        return origin.span;
-    };
-    let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
-    let seg_len = seg_text.trim_end_matches('\n').len();
-    let o_len = origin.span.byte_len();
-    let o_text = origin.file.text.get(origin.span.range());
-    if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
-        return origin.span;
-    }
-    let rel_start = start - seg.start;
-    let rel_end = (rendered.end as usize)
-        .saturating_sub(seg.start)
-        .clamp(rel_start, seg_len);
-    let a = origin.span.start as usize + rel_start;
-    let b = origin.span.start as usize + rel_end;
-    let len = origin.file.text.len();
-    crate::source::span::Span::new(a.min(len), b.min(len))
 }
 
 /// The lines of each template, values or patch file holding directives that each rendered

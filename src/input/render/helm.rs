@@ -572,7 +572,7 @@ fn execute_templates(
         let strings = toyaml::string_origins(
             included
                 .iter()
-                .flat_map(|(_, pieces, _)| pieces.iter().map(|pc| pc.printed)),
+                .flat_map(|(_, pieces, ..)| pieces.iter().map(|pc| pc.printed)),
         );
         match result {
             Ok(out) => {

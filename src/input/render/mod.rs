@@ -690,11 +690,47 @@ pub fn load(r: &Rendered) -> super::Loaded {
                 "{} (in the rendered output at line {} of `runeguard render {}`)",
                 p.message, pos.line, r.stream.path
             );
+            // At the node's own column when the template wrote its line as it is (a
+            // duplicate key indented in the template text), not at the origin's first byte.
+            let span = precise_span(r, o, crate::source::span::Span::new(at, at + 1));
             p.file = o.file.path.clone();
-            p.pos = Some(o.file.pos(o.span.start));
+            p.pos = Some(o.file.pos(span.start));
         }
     }
     loaded
+}
+
+/// The span in an origin's file for a finding at `rendered`: literal template or base text
+/// maps byte for byte (same line, same columns); anything else is the origin's own span.
+pub(crate) fn precise_span(
+    r: &Rendered,
+    origin: &crate::source::map::Origin,
+    rendered: crate::source::span::Span,
+) -> crate::source::span::Span {
+    let start = rendered.start as usize;
+    let Some((seg, _)) = r
+        .map
+        .overlapping(start..start + 1)
+        .iter()
+        .find(|(seg, os)| seg.contains(&start) && os.iter().any(|o| std::ptr::eq(o, origin)))
+    else {
+        return origin.span;
+    };
+    let seg_text = r.stream.text.get(seg.clone()).unwrap_or("");
+    let seg_len = seg_text.trim_end_matches('\n').len();
+    let o_len = origin.span.byte_len();
+    let o_text = origin.file.text.get(origin.span.range());
+    if o_len != seg_len || o_text != Some(&seg_text[..seg_len]) {
+        return origin.span;
+    }
+    let rel_start = start - seg.start;
+    let rel_end = (rendered.end as usize)
+        .saturating_sub(seg.start)
+        .clamp(rel_start, seg_len);
+    let a = origin.span.start as usize + rel_start;
+    let b = origin.span.start as usize + rel_end;
+    let len = origin.file.text.len();
+    crate::source::span::Span::new(a.min(len), b.min(len))
 }
 
 /// Whether an object of a rendered chart (its `spans` in the stream) goes to the namespace

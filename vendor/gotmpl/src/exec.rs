@@ -338,6 +338,9 @@ pub mod trace {
         /// runeguard patch: each `{{template "x" pipeline}}` the traced execution ran that
         /// wrote pieces, in the order they ended (an inner call before the one around it).
         pub calls: Vec<Call>,
+        /// runeguard patch 66: the same calls of each captured execution, beside `captures`
+        /// (their ranges index that capture's pieces).
+        pub(crate) capture_calls: Vec<Vec<Call>>,
     }
 
     /// runeguard patch: a `{{template}}` call of the traced execution: the pieces it wrote
@@ -449,6 +452,7 @@ pub mod trace {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
                 tr.captures.push(Vec::new());
+                tr.capture_calls.push(Vec::new());
                 tr.capture_next = true;
             }
         })
@@ -456,12 +460,19 @@ pub mod trace {
 
     /// The pieces the execution asked for by [`capture_begin`] wrote.
     pub fn capture_end() -> Vec<Piece> {
+        capture_end_with_calls().0
+    }
+
+    /// runeguard patch 66: [`capture_end`] with the `{{template}}` calls the captured
+    /// execution ran that wrote pieces (indexes into those pieces, in the order they ended).
+    pub fn capture_end_with_calls() -> (Vec<Piece>, Vec<Call>) {
         TRACE.with(|t| match t.borrow_mut().as_mut() {
             Some(tr) => {
                 tr.capture_next = false;
-                tr.captures.pop().unwrap_or_default()
+                let calls = tr.capture_calls.pop().unwrap_or_default();
+                (tr.captures.pop().unwrap_or_default(), calls)
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         })
     }
 
@@ -486,10 +497,29 @@ pub mod trace {
         TRACE.with(|t| t.borrow().as_ref().map_or(0, |tr| tr.pieces.len()))
     }
 
+    /// How many pieces the innermost captured execution has written (patch 66).
+    pub(crate) fn captured_len() -> usize {
+        TRACE.with(|t| {
+            t.borrow()
+                .as_ref()
+                .and_then(|tr| tr.captures.last())
+                .map_or(0, Vec::len)
+        })
+    }
+
     pub(crate) fn call(c: Call) {
         TRACE.with(|t| {
             if let Some(tr) = t.borrow_mut().as_mut() {
                 tr.calls.push(c);
+            }
+        })
+    }
+
+    /// A `{{template}}` call of the innermost captured execution (patch 66).
+    pub(crate) fn captured_call(c: Call) {
+        TRACE.with(|t| {
+            if let Some(top) = t.borrow_mut().as_mut().and_then(|tr| tr.capture_calls.last_mut()) {
+                top.push(c);
             }
         })
     }
@@ -1043,10 +1073,15 @@ impl<'a> Executor<'a> {
         // rebuilds `state.vars` as `[{"$", dot}]` before recursing.
         let saved = core::mem::replace(&mut self.vars, VarScope::new());
         self.vars.set(&DOLLAR_KEY, new_dot.clone());
-        // runeguard patch: the call site of the pieces the template writes (patch 65).
-        let call = self.traced.then(|| {
+        // runeguard patch: the call site of the pieces the template writes (patch 65), in a
+        // captured execution too (an `include`d partial's own `template` calls, patch 66).
+        let call = (self.traced || self.captured).then(|| {
             (
-                trace::pieces_len(),
+                if self.traced {
+                    trace::pieces_len()
+                } else {
+                    trace::captured_len()
+                },
                 self.current.last().map(|s| s.to_string()).unwrap_or_default(),
             )
         });
@@ -1058,14 +1093,23 @@ impl<'a> Executor<'a> {
         self.current.pop();
         self.vars = saved;
         if let Some((first, name)) = call {
-            let end = trace::pieces_len();
+            let end = if self.traced {
+                trace::pieces_len()
+            } else {
+                trace::captured_len()
+            };
             if end > first {
-                trace::call(trace::Call {
+                let c = trace::Call {
                     first,
                     end,
                     name,
                     offset: tmpl.pos.offset,
-                });
+                };
+                if self.traced {
+                    trace::call(c);
+                } else {
+                    trace::captured_call(c);
+                }
             }
         }
         result

@@ -194,7 +194,14 @@ pub(super) fn split_documents(
                         // Relative to a partial's dot: read through the `{{ template "x"
                         // .Values.image }}` calls that ran the piece (session fid31).
                         .and_then(|path| {
-                            through_templates(path, pi, calls, &t.file, define_file, with_cache)
+                            through_templates(
+                                path,
+                                pi,
+                                calls,
+                                Some(&t.file),
+                                define_file,
+                                with_cache,
+                            )
                         })
                         .and_then(|path| unless_empty(path, printed, &p.values))
                         .map(|path| {
@@ -224,7 +231,14 @@ pub(super) fn split_documents(
                     let fields: Vec<Vec<String>> = cached_operands(&file, piece.offset, with_cache)
                         .into_iter()
                         .filter_map(|path| {
-                            through_templates(path, pi, calls, &t.file, define_file, with_cache)
+                            through_templates(
+                                path,
+                                pi,
+                                calls,
+                                Some(&t.file),
+                                define_file,
+                                with_cache,
+                            )
                         })
                         .collect();
                     if fields.len() > 1 {
@@ -712,7 +726,7 @@ fn through_templates(
     mut path: Vec<String>,
     pi: usize,
     calls: &[gotmpl::trace::Call],
-    own: &Arc<SourceFile>,
+    own: Option<&Arc<SourceFile>>,
     define_file: &DefineFiles,
     cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
@@ -730,7 +744,7 @@ fn through_templates(
             continue;
         }
         inner_first = c.first;
-        let file = define_file.get(&c.name).unwrap_or(own);
+        let file = define_file.get(&c.name).or(own)?;
         let key = (Arc::as_ptr(file) as usize, c.offset, path);
         path = match cache.through_calls.get(&key) {
             Some(found) => found.clone()?,
@@ -753,34 +767,45 @@ fn through_templates(
 /// made a path of the partial that called it (`include "inner" (dict "sc"
 /// .spec.securityContext)` inside `middle`) is read again through the call that ran that
 /// partial, up to the template's own values path (a dict passed down three partials).
+///
+/// `pi` is the piece of include `n` the path was read at: a `{{ template "x" .Values.image }}`
+/// call inside the included partial that wrote it is read first (session fid33), as
+/// [`through_templates`] reads a template's own.
 fn from_calls(
     mut path: Vec<String>,
-    mut n: usize,
+    (mut n, mut pi): (usize, usize),
     included: &Included,
     define_file: &DefineFiles,
     cache: &mut FileReadings,
 ) -> Option<Vec<String>> {
     // Bounded as include nesting is.
     for _ in 0..included.len() + 1 {
+        let calls = &included[n].3;
+        if path.first().map(String::as_str) == Some(DOT)
+            && calls.iter().any(|c| c.first <= pi && pi < c.end)
+        {
+            path = through_templates(path, pi, calls, None, define_file, cache)?;
+        }
         path = from_call(path, included[n].2.as_ref(), define_file, cache)?;
         if path.first().map(String::as_str) != Some(DOT) {
             return Some(path);
         }
-        n = caller_include(included, n)?;
+        (n, pi) = caller_include(included, n)?;
     }
     None
 }
 
 /// The include whose partial made the `include` call that returned include `n`: the first
 /// one returned after it whose trace holds that call's action (a nested include returns
-/// before the one that called it).
-fn caller_include(included: &Included, n: usize) -> Option<usize> {
+/// before the one that called it), and the index of that action's piece there.
+fn caller_include(included: &Included, n: usize) -> Option<(usize, usize)> {
     let (name, offset) = included[n].2.as_ref()?;
-    (n + 1..included.len()).find(|&j| {
+    (n + 1..included.len()).find_map(|j| {
         included[j]
             .1
             .iter()
-            .any(|pc| pc.action && pc.offset == *offset && pc.name == *name)
+            .position(|pc| pc.action && pc.offset == *offset && pc.name == *name)
+            .map(|i| (j, i))
     })
 }
 
@@ -831,7 +856,7 @@ fn quoted_include_line<'l>(
 /// returns before the one that prints its text, so the first is the innermost partial.
 fn include_lines(included: &Included) -> HashMap<&str, Vec<(usize, usize)>> {
     let mut index: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    for (i, (text, _, _)) in included.iter().enumerate() {
+    for (i, (text, ..)) in included.iter().enumerate() {
         let mut at = 0;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
@@ -854,7 +879,7 @@ type Site<'a> = Option<(&'a str, usize)>;
 /// holds the action that called it.
 fn root_sites(included: &Included) -> (Vec<Site<'_>>, Vec<Option<usize>>) {
     let mut callers: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
-    for (j, (_, pieces, _)) in included.iter().enumerate() {
+    for (j, (_, pieces, ..)) in included.iter().enumerate() {
         for pc in pieces.iter().filter(|pc| pc.action) {
             let at = callers.entry((pc.name.as_str(), pc.offset)).or_default();
             if at.last() != Some(&j) {
@@ -1273,7 +1298,11 @@ fn printed_fingerprint(printed: &str) -> (usize, u64) {
 
 /// Whether the included text at byte `at` was written by an action that re-serializes data
 /// ([`reserializes`]) and names no values path.
-fn reserialized_at((text, pieces, _): &IncludedText, at: usize, define_file: &DefineFiles) -> bool {
+fn reserialized_at(
+    (text, pieces, ..): &IncludedText,
+    at: usize,
+    define_file: &DefineFiles,
+) -> bool {
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at && pc.action) else {
         return false;
@@ -1334,7 +1363,7 @@ fn same_line_read_from(
     };
     // (path length, include, offset of the line's text, the line as printed there)
     let mut found: Vec<(usize, usize, usize, &str)> = Vec::new();
-    for (j, (text, _, _)) in included
+    for (j, (text, ..)) in included
         .iter()
         .enumerate()
         .take(from.unwrap_or(included.len()))
@@ -1478,7 +1507,7 @@ fn partial_origins_parts(
     lines: &mut PartialCache,
     ranges: Option<&mut RangeReading>,
 ) -> (Vec<Origin>, Vec<(String, Origin)>) {
-    let (text, pieces, _) = &included[n];
+    let (text, pieces, ..) = &included[n];
     let i = pieces.partition_point(|pc| pc.end <= at);
     let Some(piece) = pieces.get(i).filter(|pc| pc.start <= at) else {
         return (Vec::new(), Vec::new());
@@ -1553,7 +1582,7 @@ fn partial_origins_parts(
         let mut named: Vec<Vec<String>> = Vec::new();
         for path in cached_operands(file, piece.offset, cache) {
             // Two of the partial's operands may name one value through the call.
-            if let Some(path) = from_calls(path, n, included, define_file, cache)
+            if let Some(path) = from_calls(path, (n, i), included, define_file, cache)
                 && !named.contains(&path)
             {
                 named.push(path);
@@ -1587,7 +1616,7 @@ fn partial_origins_parts(
     }
     if let Some(path) = path
         .or(chosen)
-        .and_then(|path| from_calls(path, n, included, define_file, cache))
+        .and_then(|path| from_calls(path, (n, i), included, define_file, cache))
         .and_then(|path| unless_empty(path, printed, &p.values))
     {
         let element_at = path.iter().position(|s| s == ELEMENT);
@@ -1690,7 +1719,7 @@ fn partial_origins_parts(
                 .2
                 .as_ref()
                 .is_some_and(|(name, off)| *name == piece.name && *off == piece.offset)
-                && caller_include(included, j) == Some(n)
+                && caller_include(included, j).map(|(c, _)| c) == Some(n)
         });
         let extra = include_parts(inner, line, included, define_file, p, cache, lines);
         // The one value the action named is then one part of the line too, not its whole.
@@ -1707,9 +1736,38 @@ fn partial_origins_parts(
             texts = merged;
         }
     }
+    // A field of a map the partial rebuilt before printing it (nack's `jsc.fixImage`: `$_ :=
+    // set $image "tag" (default .Chart.AppVersion $image.tag)`, then `{{ $image.tag }}`), whose
+    // text no values line holds: the `set` that wrote it (session fid33).
+    if origins.is_empty()
+        && several.len() <= 1
+        && let Some(o) = set_before(file, piece.offset, expr)
+    {
+        origins.push(o);
+    }
     origins.push(origin);
     origins.extend(parts);
     (origins, texts)
+}
+
+/// The `set $v "k" …` action of the define around `offset` (before it) that wrote the field
+/// `$v.k` the action `expr` prints alone, if one.
+fn set_before(file: &Arc<SourceFile>, offset: usize, expr: &str) -> Option<Origin> {
+    let inner = super::actions::inner(expr).trim();
+    let (var, key) = inner.split_once('.')?;
+    if !var.starts_with('$')
+        || var.len() < 2
+        || key.is_empty()
+        || !key.chars().all(|c| c.is_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let src = &file.text[..offset.min(file.text.len())];
+    let body = src.rfind("define").map_or(src, |d| &src[d..]);
+    let wanted = format!("set {var} \"{key}\"");
+    let at = body.rfind(&wanted)? + (src.len() - body.len());
+    let open = src[..at].rfind("{{")?;
+    Some(action_origin(file, open).0)
 }
 
 /// The text each include in `inner` returned (one line, not the whole of `line`) that
@@ -1810,7 +1868,7 @@ fn nested_parts(
     cache: &mut FileReadings,
     lines: &mut PartialCache,
 ) -> (Vec<Origin>, Vec<(String, Origin)>) {
-    let (text, pieces, _) = &included[j];
+    let (text, pieces, ..) = &included[j];
     let mut origins = Vec::new();
     let mut texts = Vec::new();
     for pc in pieces.iter().filter(|pc| pc.action && pc.end > pc.start) {
@@ -1848,9 +1906,9 @@ fn nested_include(
             .2
             .as_ref()
             .is_some_and(|(name, off)| *name == piece.name && *off == piece.offset)
-            && caller_include(included, j) == Some(n)
+            && caller_include(included, j).map(|(c, _)| c) == Some(n)
     })?;
-    let (text, pieces, _) = &included[j];
+    let (text, pieces, ..) = &included[j];
     let mut printing = pieces.iter().filter(|pc| pc.end > pc.start);
     let whole = match (printing.next(), printing.next()) {
         (Some(one), None) => one.action && one.start == 0 && one.end == text.len(),

@@ -8,7 +8,14 @@ use super::*;
 /// where it was called from (template name, offset of the calling node): the call's argument
 /// tells which values a partial's dot holds (`include "x" (dict "k" .Values.a)`).
 pub(super) type Included = Vec<IncludedText>;
-pub(super) type IncludedText = (String, Vec<gotmpl::trace::Piece>, Option<(String, usize)>);
+/// What an `include` returned: its text, the pieces its execution wrote, the call site, and
+/// the `{{template}}` calls that execution ran (their ranges index its pieces; patch 66).
+pub(super) type IncludedText = (
+    String,
+    Vec<gotmpl::trace::Piece>,
+    Option<(String, usize)>,
+    Vec<gotmpl::trace::Call>,
+);
 
 thread_local! {
     pub(super) static INCLUDED: std::cell::RefCell<Included> = const { std::cell::RefCell::new(Vec::new()) };
@@ -99,7 +106,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let keep = gotmpl::no_value::keep(true);
             let out = t.execute_template_to_string(&name, a.get(1).unwrap_or(&Value::Nil));
             drop(keep);
-            let pieces = gotmpl::trace::capture_end();
+            let (pieces, calls) = gotmpl::trace::capture_end_with_calls();
             // Helm's text for a name the set does not define (Go's ExecuteTemplate).
             let out = out.map_err(|e| {
                 if e.to_string() == format!("undefined template: {name}") {
@@ -112,8 +119,8 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             })?;
             if !pieces.is_empty() {
                 // Origins are found by the lines printed, which have no `<no value>`.
-                let (text, pieces) = without_no_value(&out, pieces);
-                INCLUDED.with(|i| i.borrow_mut().push((text, pieces, site)));
+                let (text, pieces, calls) = without_no_value(&out, pieces, calls);
+                INCLUDED.with(|i| i.borrow_mut().push((text, pieces, site, calls)));
             }
             if out.len() > MAX_OUTPUT {
                 return Err(funcs::err(format!(
@@ -195,14 +202,15 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
 }
 
 /// `text` without Go's `<no value>`, and its pieces moved to the bytes that stay (a piece
-/// that printed only `<no value>` is dropped).
+/// that printed only `<no value>` is dropped, and the `template` calls' piece ranges with it).
 fn without_no_value(
     text: &str,
     pieces: Vec<gotmpl::trace::Piece>,
-) -> (String, Vec<gotmpl::trace::Piece>) {
+    calls: Vec<gotmpl::trace::Call>,
+) -> (String, Vec<gotmpl::trace::Piece>, Vec<gotmpl::trace::Call>) {
     const TEXT: &str = gotmpl::no_value::TEXT;
     if !text.contains(TEXT) {
-        return (text.to_string(), pieces);
+        return (text.to_string(), pieces, calls);
     }
     let removed: Vec<usize> = text.match_indices(TEXT).map(|(at, _)| at).collect();
     // A position in `text` → its position once every removed run before it is gone.
@@ -216,15 +224,30 @@ fn without_no_value(
         }
         p - shift
     };
+    // Per piece index, how many pieces kept before it (the last entry: all kept).
+    let mut kept_before = Vec::with_capacity(pieces.len() + 1);
+    let mut kept = 0;
     let pieces = pieces
         .into_iter()
         .filter_map(|mut piece| {
+            kept_before.push(kept);
             piece.start = moved(piece.start);
             piece.end = moved(piece.end);
-            (piece.end > piece.start).then_some(piece)
+            let keep = piece.end > piece.start;
+            kept += usize::from(keep);
+            keep.then_some(piece)
         })
         .collect();
-    (text.replace(TEXT, ""), pieces)
+    kept_before.push(kept);
+    let at = |i: usize| kept_before.get(i).copied().unwrap_or(kept);
+    let calls = calls
+        .into_iter()
+        .filter_map(|mut c| {
+            (c.first, c.end) = (at(c.first), at(c.end));
+            (c.end > c.first).then_some(c)
+        })
+        .collect();
+    (text.replace(TEXT, ""), pieces, calls)
 }
 
 pub(super) fn vmap(entries: Vec<(&str, Value)>) -> Value {

@@ -758,6 +758,15 @@ pub(super) fn values_path(action: &str, at: usize, scopes: &[Scope]) -> Option<V
         };
     }
     let mut paths = named_values(inner);
+    // A map given to an `include` the action calls as an operand (`printf "%s:%s"
+    // .Values.g.repository (tpl (include "x.tag" .Values.g) .)`) is no value the action
+    // prints: the include's returned text is, which its own piece tells (session fid33).
+    if paths.len() > 1 {
+        let own = named_values(&without_include_operands(inner));
+        if !own.is_empty() && own.len() < paths.len() {
+            paths = own;
+        }
+    }
     match paths.len() {
         // A part of it the action takes (`get .Values.flags "hostIPC"`, `dig`, `index`).
         1 => {
@@ -1249,6 +1258,44 @@ fn key_then_value(shown: &str, key: &str, value: &str) -> bool {
                 !between.is_empty() && apart(between) && apart(rest)
             })
         })
+}
+
+/// `inner` with each `(include …)` and `(template …)` operand blanked (string literals
+/// first), lengths kept: what the action names itself.
+fn without_include_operands(inner: &str) -> String {
+    let mut out = without_string_literals(inner).into_bytes();
+    let mut at = 0;
+    while let Some(i) = find_call(&out[at..]).map(|i| at + i) {
+        let mut depth = 0usize;
+        let mut end = out.len();
+        for (k, &b) in out[i..].iter().enumerate() {
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out[i..end].fill(b' ');
+        at = end;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Where the first `(include` or `(template` call starts in `b`.
+fn find_call(b: &[u8]) -> Option<usize> {
+    (0..b.len()).find(|&i| {
+        b[i] == b'('
+            && [&b"include"[..], b"template"].iter().any(|w| {
+                let rest = b[i + 1..].trim_ascii_start();
+                rest.starts_with(w) && rest.get(w.len()).is_some_and(u8::is_ascii_whitespace)
+            })
+    })
 }
 
 /// The distinct values paths an action names (`printf "%s:%s" .Values.a .Values.b`,
