@@ -72,7 +72,13 @@ const CREDENTIALS: &[&str] = &[
     "nginx-set-passphrase-90",
     "pgbouncer-ini-passphrase-38",
     "quoted pgbouncer fallback pass",
+    "ghp_Ex4mpleF1leT0kenQw8Er7Ty6Ui5Op4As3Dx",
+    "example-file-db-pass-64",
 ];
+
+/// A `.env.example` (session ex33): its slot-word placeholders are not reported, and a real
+/// token and password beside them are reported and masked like any file's.
+const DOTENV_EXAMPLE: &str = "DATABASE_URL=postgres://user:pass@localhost:5432/app\nSMTP_PASSWORD=password\nGITHUB_TOKEN=ghp_Ex4mpleF1leT0kenQw8Er7Ty6Ui5Op4As3Dx\nREPORTS_DB_URL=postgres://reports:example-file-db-pass-64@db:5432/reports\n";
 
 /// A `pgbouncer.ini` (session wild55): credentials inside `[databases]` connection strings.
 const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app password=pgbouncer-ini-passphrase-38 sslmode=disable\n* = host=db password='quoted pgbouncer fallback pass'\n\n[pgbouncer]\nlisten_addr = 0.0.0.0\nauth_type = md5\n";
@@ -365,6 +371,7 @@ fn inputs() -> tempfile::TempDir {
         ("nginx.conf", NGINX_CONF.as_bytes()),
         ("pgbouncer.ini", PGBOUNCER_INI.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
+        (".env.example", DOTENV_EXAMPLE.as_bytes()),
     ])
 }
 
@@ -438,6 +445,7 @@ fn no_credential_in_inspect() {
         "sentinel.conf",
         "nginx.conf",
         "pgbouncer.ini",
+        ".env.example",
     ] {
         let out = rg()
             .current_dir(d.path())
@@ -1307,4 +1315,34 @@ fn a_credentials_name_in_a_values_file_is_printed_and_its_value_is_not() {
             assert!(text.contains(name), "{cmd:?} masks {name:?}:\n{text}");
         }
     }
+}
+
+/// Session ex33: in a `.env.example` the slot-word placeholders (`user:pass`, `password`) are
+/// not reported, the token and the real password beside them are, at their lines.
+#[test]
+fn an_example_file_reports_its_credentials_and_not_its_placeholders() {
+    let d = dir_with(&[(".env.example", DOTENV_EXAMPLE.as_bytes())]);
+    let out = rg()
+        .current_dir(d.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .expect("runs");
+    assert_clean("check .env.example", &out.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["start_line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![("CFG-016".to_string(), 3), ("CFG-016".to_string(), 4)],
+        "{lines:?}"
+    );
 }

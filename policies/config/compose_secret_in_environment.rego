@@ -1,6 +1,6 @@
 # METADATA
 # title: Compose environment variables must not hold literal secrets
-# description: Flags Compose environment variables named like secrets (PASSWORD, TOKEN, SECRET, API_KEY...) with a literal value, or with a reference whose default is one (`${DB_PASSWORD:-secret}`); the value is never printed.
+# description: Flags Compose environment variables named like secrets (PASSWORD, TOKEN, SECRET, API_KEY...) with a literal value, or with a reference whose default is one (`${DB_PASSWORD:-secret}`); the value is never printed. In an example Compose file (`docker-compose.example.yml`, `compose.yaml.dist`, data.settings.credentials.example_file_words) a value made only of slot words (`password`, `root_password`, `postgres://user:pass@db/app`) is a placeholder and not reported, while `postgres`, `admin` or a token there still is.
 # custom:
 #   id: CFG-013
 #   name: compose-secret-in-environment

@@ -96,6 +96,29 @@ pub(super) struct FileOutcome {
     pub credentials: Vec<String>,
 }
 
+/// Whether a secret rule's hit in an example or template file (`.env.example`,
+/// `config.example.toml`) is on a documentation placeholder (`postgres://user:pass@…`,
+/// `SMTP_PASSWORD=password`): the string at the hit's node, judged by
+/// [`secrets::example_placeholder`]. A hit on anything but a string is kept.
+fn example_placeholder(doc: &Document, hit: &Hit) -> bool {
+    let mut value = &doc.value;
+    for seg in &hit.path {
+        value = match seg {
+            PathSeg::Key(k) => match value.get(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            PathSeg::Index(i) => match value.get(*i) {
+                Some(v) => v,
+                None => return false,
+            },
+        };
+    }
+    value
+        .as_str()
+        .is_some_and(|s| secrets::example_placeholder(s, hit.part))
+}
+
 /// Turns a rule's hit on a document into a located finding.
 pub(super) fn to_finding(
     hit: Hit,
@@ -402,7 +425,11 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
     let (hits, failures) = ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
     out.problems
         .extend(failures.into_iter().map(|f| failure_problem(&doc, f)));
+    let example = secrets::example_file(&doc.file.path);
     for hit in hits {
+        if example && hit.rule.secret && example_placeholder(&doc, &hit) {
+            continue;
+        }
         let path = hit.path.clone();
         out.findings
             .push(to_finding(hit, &doc, path, &pass.opts.severity_overrides));

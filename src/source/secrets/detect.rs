@@ -99,7 +99,7 @@ pub fn high_entropy(v: &str) -> bool {
 /// (policies/lib/credentials.rego `reference_default`): `${VAR:-default}`, `${VAR-default}`,
 /// `${a.b:default}`. Not `${VAR:?message}` (required) or `${VAR:+alt}` (set only when VAR is),
 /// and not a default that is itself a reference (`${A:-${B}}`).
-fn reference_default(v: &str) -> Option<&str> {
+pub(super) fn reference_default(v: &str) -> Option<&str> {
     let inner = v.strip_prefix("${")?.strip_suffix('}')?;
     if !inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         return None;

@@ -37,6 +37,7 @@
 
 mod detect;
 mod document;
+mod example;
 mod not_literal;
 mod pairs;
 mod redact;
@@ -52,6 +53,7 @@ pub use detect::{
 pub use document::{
     SecretValues, mark_document, mark_secret_data, name_ranges, redact_value, value_of_entry,
 };
+pub use example::{example_file, example_placeholder};
 pub use redact::{Known, Redacted, redact_known, redact_text, redact_with};
 pub use scan::{Words, keys_among, merge, scan, used_as_key};
 pub use text_forms::NGINX_PASS_DIRECTIVES;

@@ -168,7 +168,7 @@ fn generated(f: &str) -> bool {
 
 /// The words a placeholder may start with, then one of `-`, `_` or a space.
 const PLACEHOLDER_LEADS: &[&str] = &[
-    "your", "insert", "enter", "put", "replace", "change", "set", "add", "generate",
+    "your", "insert", "enter", "put", "replace", "change", "set", "add", "generate", "get",
 ];
 
 /// Phrases that ask for the value to be replaced, anywhere in it (`ThisMustBeChanged`,
@@ -200,7 +200,7 @@ fn holds_phrase(f: &str, phrase: &[&str]) -> bool {
     })
 }
 
-/// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add|generate)[-_ ].*|
+/// `(?i)^(?:[*xX.#_-]+|your[-_ ].*|(?:insert|enter|put|replace|change|set|add|generate|get)[-_ ].*|
 /// change[-_]?me.*|.*(?:must[-_ .]?be[-_ .]?changed|…|please[-_ .]?change).*|replace[-_]?me.*|changeit|todo|…|n/?a|empty|sample|test|xxx+.*|.*xxxxx.*|
 /// .*\.\.\.|.*…|<.*|.*>|\*+)$`: a value cut short (`sk_test_...`) is an example, not a credential.
 pub(super) fn is_placeholder(v: &str) -> bool {
@@ -483,6 +483,10 @@ mod tests {
             "please-change-this",
             "backend-secret-change-in-production",
             "generate-with-openssl-rand-base64-32",
+            "get_the_secret_of_above_key",
+            "Get-A-Key-From-Aws",
+            "getaway",
+            "get",
             "must.be-changed",
             "mustbe",
             "exchange.thisx",

@@ -123,6 +123,15 @@ pub(super) struct Vocabulary {
     pub(super) authorization_headers: Vec<String>,
     /// The schemes whose credentials such a header carries (`basic`, `bearer`).
     pub(super) authorization_schemes: Vec<String>,
+    /// Words of a file's name that say it is an example or template (`example`, `dist`),
+    /// lower case (see [`super::example`]).
+    pub(super) example_file_words: Vec<String>,
+    /// The same, counted only between dots (`.env.dist`, `app.env.tpl`).
+    pub(super) example_file_extensions: Vec<String>,
+    /// Words a documentation placeholder of an example file is made of: one of the secret
+    /// words at least (`pass`, `secret`), the qualifiers besides (`my`, `db`), lower case.
+    pub(super) example_secret_words: Vec<String>,
+    pub(super) example_qualifier_words: Vec<String>,
     pub(super) patterns: Vec<Pattern>,
     pub(super) url_password: PasswordFinder,
     pub(super) conn_password: PasswordFinder,
@@ -444,6 +453,8 @@ impl Vocabulary {
                 })
                 .unwrap_or_default()
         };
+        let lower_list =
+            |k: &str| -> Vec<String> { list(k).iter().map(|w| w.to_ascii_lowercase()).collect() };
         let alt = |k: &str| list(k).join("|");
         let mut re = |s: &str| match error.as_deref_mut() {
             None => LazyRegex::deferred(s.to_string()),
@@ -573,6 +584,10 @@ impl Vocabulary {
             program_names: std::sync::OnceLock::new(),
             authorization_headers: list("authorization_headers"),
             authorization_schemes: list("authorization_schemes"),
+            example_file_words: lower_list("example_file_words"),
+            example_file_extensions: lower_list("example_file_extensions"),
+            example_secret_words: lower_list("example_secret_words"),
+            example_qualifier_words: lower_list("example_qualifier_words"),
             patterns,
             url_password: url_password.unwrap_or_else(no_password),
             conn_password: conn_password.unwrap_or_else(no_password),
