@@ -2672,3 +2672,63 @@ fn an_extends_in_the_file_reaches_a_base_that_extends_another_file() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }
+
+/// nginx `include` (wild56): a file found in the repository but not read into the including
+/// block is a located problem at the `include` line (an error for a named file that does not
+/// read as nginx's grammar; a note for a file of another program a glob reached), while a
+/// file the repository does not hold (`/etc/nginx/mime.types`, `snippets/letsencrypt.conf`
+/// that lives on the server) stays quiet; a `*` in a folder part is expanded.
+#[test]
+fn nginx_includes_not_read_are_reported_and_folder_globs_are_expanded() {
+    let main = "http {
+    include /etc/nginx/mime.types;
+    include snippets/letsencrypt.conf;
+    include conf.d/*.conf;
+    include /etc/nginx/sites-enabled/*/*.conf;
+    server {
+        listen 80;
+        location / {
+            proxy_ssl_verify off;
+            include snippets/broken.conf;
+        }
+    }
+}
+";
+    let d = dir_with(&[
+        ("nginx/nginx.conf", main.as_bytes()),
+        (
+            "nginx/snippets/broken.conf",
+            b"if ($scheme = http) {\n    return 301 https://$host$request_uri;\n\nproxy_pass https://api.internal;\n",
+        ),
+        ("nginx/conf.d/app.conf", b"server { listen 8080; }\n"),
+        (
+            "nginx/conf.d/mosquitto.conf",
+            b"listener 1883\nallow_anonymous false\n",
+        ),
+        (
+            "nginx/sites-enabled/shop/site.conf",
+            b"server {\n  location /s/ {\n    proxy_ssl_verify off;\n    proxy_pass https://shop.internal;\n  }\n}\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "CFG-017", "nginx/nginx.conf"]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(
+        found(&v),
+        vec![(
+            "CFG-017".to_string(),
+            "nginx/sites-enabled/shop/site.conf".to_string(),
+            3
+        )],
+        "{v}"
+    );
+    let ps = problems(&v);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(
+        ps.iter().any(|p| p.starts_with("error nginx/nginx.conf:10:13: `include snippets/broken.conf`: invalid nginx configuration at nginx/snippets/broken.conf:1:1: the `if` block is not closed")),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter().any(|p| p.starts_with("note nginx/nginx.conf:4:5: `include conf.d/*.conf`: nginx/conf.d/mosquitto.conf not read")),
+        "{ps:#?}"
+    );
+}
