@@ -72,7 +72,12 @@ const CREDENTIALS: &[&str] = &[
     "nginx-set-passphrase-90",
     "pgbouncer-ini-passphrase-38",
     "quoted pgbouncer fallback pass",
+    "postgresql-conninfo-passphrase-71",
 ];
+
+/// A `postgresql.conf` (session wild56): a standby's `primary_conninfo` with its password,
+/// a comment after it.
+const POSTGRESQL_CONF: &str = "listen_addresses = '*'  # all\nssl = off\nprimary_conninfo = 'host=primary user=rep password=postgresql-conninfo-passphrase-71'  # standby\n";
 
 /// A `pgbouncer.ini` (session wild55): credentials inside `[databases]` connection strings.
 const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app password=pgbouncer-ini-passphrase-38 sslmode=disable\n* = host=db password='quoted pgbouncer fallback pass'\n\n[pgbouncer]\nlisten_addr = 0.0.0.0\nauth_type = md5\n";
@@ -364,6 +369,7 @@ fn inputs() -> tempfile::TempDir {
         ("sentinel.conf", SENTINEL_CONF.as_bytes()),
         ("nginx.conf", NGINX_CONF.as_bytes()),
         ("pgbouncer.ini", PGBOUNCER_INI.as_bytes()),
+        ("postgresql.conf", POSTGRESQL_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
     ])
 }
@@ -438,6 +444,7 @@ fn no_credential_in_inspect() {
         "sentinel.conf",
         "nginx.conf",
         "pgbouncer.ini",
+        "postgresql.conf",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -196,6 +196,9 @@ const INI_SERVERS: &[&str] = &["pgbouncer"];
 /// `sentinel-26379.conf`, `replica.redis.conf`).
 pub fn is_directives_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    if is_postgresql_conf(&lower) || is_pg_hba(&lower) {
+        return true;
+    }
     let (stem, servers) = if let Some(stem) = lower.strip_suffix(".conf") {
         (stem, DIRECTIVE_SERVERS)
     } else if let Some(stem) = lower.strip_suffix(".ini") {
@@ -208,6 +211,137 @@ pub fn is_directives_name(name: &str) -> bool {
     let first = words.next();
     let last = words.next_back();
     first.is_some_and(server) || last.is_some_and(server)
+}
+
+/// PostgreSQL's server configuration (`postgresql.conf`, `postgresql.auto.conf`,
+/// `postgresql-custom.conf`, `replica.postgresql.conf`): `name = value` lines with `#` comments
+/// anywhere (wild56).
+fn is_postgresql_conf(lower: &str) -> bool {
+    lower.strip_suffix(".conf").is_some_and(|stem| {
+        let mut words = stem.split(['.', '-', '_']);
+        words.next() == Some("postgresql") || words.next_back() == Some("postgresql")
+    })
+}
+
+/// PostgreSQL's client authentication file (`pg_hba.conf`, `pg_hba-prod.conf`, `x.pg_hba.conf`).
+fn is_pg_hba(lower: &str) -> bool {
+    lower.strip_suffix(".conf").is_some_and(|stem| {
+        stem.starts_with("pg_hba") || stem.ends_with(".pg_hba") || stem == "pg_hba"
+    })
+}
+
+/// `text` with its `#` comments (outside `'…'` and `"…"`) blanked to the end of their line,
+/// offsets kept: PostgreSQL's files allow a comment after a setting.
+fn without_trailing_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for c in text.chars() {
+        if c == '\n' {
+            quote = None;
+            comment = false;
+            out.push(c);
+            continue;
+        }
+        if comment {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            continue;
+        }
+        match (quote, c) {
+            (None, '#') => {
+                comment = true;
+                out.push(' ');
+                continue;
+            }
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The records of a `pg_hba.conf` text (wild56), each a group of entries named for its line:
+/// `pg_hba.<line>.type`, `.database`, `.user`, `.address` (a host record's, with its mask),
+/// `.method`. `include*` lines are left (not followed); a line of another connection type is
+/// a located problem.
+fn parse_pg_hba(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let clean = without_trailing_comments(text);
+    let mut out = Vec::new();
+    for (line_no, (p, trimmed)) in trimmed_lines(&clean).enumerate() {
+        if trimmed.is_empty() {
+            continue;
+        }
+        // Fields: runs of non-blank text, a `"…"` run kept whole.
+        let mut fields: Vec<(usize, usize)> = Vec::new();
+        let b = trimmed.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut quoted = false;
+            while i < b.len() && (quoted || !b[i].is_ascii_whitespace()) {
+                if b[i] == b'"' {
+                    quoted = !quoted;
+                }
+                i += 1;
+            }
+            fields.push((start, i));
+        }
+        let word = |k: usize| fields.get(k).map(|&(a, z)| &trimmed[a..z]);
+        let kind = word(0).unwrap_or("").to_ascii_lowercase();
+        if kind.starts_with("include") {
+            continue;
+        }
+        let host = matches!(
+            kind.as_str(),
+            "host" | "hostssl" | "hostnossl" | "hostgssenc" | "hostnogssenc"
+        );
+        if !(host || kind == "local") || fields.len() < if host { 5 } else { 4 } {
+            report(
+                p,
+                "invalid pg_hba.conf record: expected `local DATABASE USER METHOD` or `host DATABASE USER ADDRESS METHOD`"
+                    .to_string(),
+            );
+            continue;
+        }
+        let mut names: Vec<(&str, usize, usize)> = vec![
+            ("type", fields[0].0, fields[0].1),
+            ("database", fields[1].0, fields[1].1),
+            ("user", fields[2].0, fields[2].1),
+        ];
+        let mut next = 3;
+        if host {
+            let (a, z) = fields[3];
+            // An address and a separate netmask (`192.168.0.0 255.255.0.0`).
+            let mask = !trimmed[a..z].contains('/')
+                && trimmed[a..z].contains('.')
+                && word(4).is_some_and(|m| {
+                    m.bytes().all(|c| c.is_ascii_digit() || c == b'.') && m.contains('.')
+                })
+                && fields.len() > 5;
+            let z = if mask { fields[4].1 } else { z };
+            names.push(("address", a, z));
+            next = if mask { 5 } else { 4 };
+        }
+        let (a, z) = fields[next];
+        names.push(("method", a, z));
+        for (name, a, z) in names {
+            let span = Span::new(p + a, p + z);
+            out.push(Entry {
+                key: format!("pg_hba.{}.{name}", line_no + 1),
+                value: text[p + a..p + z].trim_matches('"').to_string(),
+                key_span: span,
+                value_span: span,
+                tree: None,
+            });
+        }
+    }
+    out
 }
 
 /// One entry read: key, value, the key's span and the value's span (quotes included).
@@ -246,10 +380,22 @@ pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
 pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let mut problems = Vec::new();
     let name = file.path.rsplit(['/', '\\']).next().unwrap_or(&file.path);
-    let mut entries = if name.to_ascii_lowercase().ends_with(".ini") {
+    let lower = name.to_ascii_lowercase();
+    let mut entries = if lower.ends_with(".ini") {
         parse_ini(&file.text, &mut |at, msg| {
             problem(file, &mut problems, at, msg)
         })
+    } else if is_pg_hba(&lower) {
+        parse_pg_hba(&file.text, &mut |at, msg| {
+            problem(file, &mut problems, at, msg)
+        })
+    } else if is_postgresql_conf(&lower) {
+        let clean = without_trailing_comments(&file.text);
+        let mut entries =
+            parse_directives(&clean, &mut |at, msg| problem(file, &mut problems, at, msg));
+        // `include 'file'`, `include_dir 'conf.d'` are not followed.
+        entries.retain(|e| !e.key.starts_with("include"));
+        entries
     } else {
         parse_directives(&file.text, &mut |at, msg| {
             problem(file, &mut problems, at, msg)
