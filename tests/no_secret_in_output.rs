@@ -74,11 +74,16 @@ const CREDENTIALS: &[&str] = &[
     "quoted pgbouncer fallback pass",
     "ghp_Ex4mpleF1leT0kenQw8Er7Ty6Ui5Op4As3Dx",
     "example-file-db-pass-64",
+    "postgresql-conninfo-passphrase-71",
 ];
 
 /// A `.env.example` (session ex33): its slot-word placeholders are not reported, and a real
 /// token and password beside them are reported and masked like any file's.
 const DOTENV_EXAMPLE: &str = "DATABASE_URL=postgres://user:pass@localhost:5432/app\nSMTP_PASSWORD=password\nGITHUB_TOKEN=ghp_Ex4mpleF1leT0kenQw8Er7Ty6Ui5Op4As3Dx\nREPORTS_DB_URL=postgres://reports:example-file-db-pass-64@db:5432/reports\n";
+
+/// A `postgresql.conf` (session wild56): a standby's `primary_conninfo` with its password,
+/// a comment after it.
+const POSTGRESQL_CONF: &str = "listen_addresses = '*'  # all\nssl = off\nprimary_conninfo = 'host=primary user=rep password=postgresql-conninfo-passphrase-71'  # standby\n";
 
 /// A `pgbouncer.ini` (session wild55): credentials inside `[databases]` connection strings.
 const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app password=pgbouncer-ini-passphrase-38 sslmode=disable\n* = host=db password='quoted pgbouncer fallback pass'\n\n[pgbouncer]\nlisten_addr = 0.0.0.0\nauth_type = md5\n";
@@ -370,6 +375,7 @@ fn inputs() -> tempfile::TempDir {
         ("sentinel.conf", SENTINEL_CONF.as_bytes()),
         ("nginx.conf", NGINX_CONF.as_bytes()),
         ("pgbouncer.ini", PGBOUNCER_INI.as_bytes()),
+        ("postgresql.conf", POSTGRESQL_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
         (".env.example", DOTENV_EXAMPLE.as_bytes()),
     ])
@@ -446,6 +452,7 @@ fn no_credential_in_inspect() {
         "nginx.conf",
         "pgbouncer.ini",
         ".env.example",
+        "postgresql.conf",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -2672,3 +2672,137 @@ fn an_extends_in_the_file_reaches_a_base_that_extends_another_file() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }
+
+/// nginx `include` (wild56): a file found in the repository but not read into the including
+/// block is a located problem at the `include` line (an error for a named file that does not
+/// read as nginx's grammar; a note for a file of another program a glob reached), while a
+/// file the repository does not hold (`/etc/nginx/mime.types`, `snippets/letsencrypt.conf`
+/// that lives on the server) stays quiet; a `*` in a folder part is expanded.
+#[test]
+fn nginx_includes_not_read_are_reported_and_folder_globs_are_expanded() {
+    let main = "http {
+    include /etc/nginx/mime.types;
+    include snippets/letsencrypt.conf;
+    include conf.d/*.conf;
+    include /etc/nginx/sites-enabled/*/*.conf;
+    server {
+        listen 80;
+        location / {
+            proxy_ssl_verify off;
+            include snippets/broken.conf;
+        }
+    }
+}
+";
+    let d = dir_with(&[
+        ("nginx/nginx.conf", main.as_bytes()),
+        (
+            "nginx/snippets/broken.conf",
+            b"if ($scheme = http) {\n    return 301 https://$host$request_uri;\n\nproxy_pass https://api.internal;\n",
+        ),
+        ("nginx/conf.d/app.conf", b"server { listen 8080; }\n"),
+        (
+            "nginx/conf.d/zz.conf",
+            b"server {\n  listen 8443;\n  location /z/ {\n    proxy_ssl_verify off;\n    proxy_pass https://z.internal;\n  }\n}\n",
+        ),
+        (
+            "nginx/conf.d/mosquitto.conf",
+            b"listener 1883\nallow_anonymous false\n",
+        ),
+        (
+            "nginx/sites-enabled/shop/site.conf",
+            b"server {\n  location /s/ {\n    proxy_ssl_verify off;\n    proxy_pass https://shop.internal;\n  }\n}\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "CFG-017", "nginx/nginx.conf"]);
+    assert_eq!(code, 2, "{v}");
+    // Two files taken in at one `include` line: each finding in its own file.
+    assert_eq!(
+        found(&v),
+        vec![
+            ("CFG-017".to_string(), "nginx/conf.d/zz.conf".to_string(), 4),
+            (
+                "CFG-017".to_string(),
+                "nginx/sites-enabled/shop/site.conf".to_string(),
+                3
+            )
+        ],
+        "{v}"
+    );
+    let ps = problems(&v);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(
+        ps.iter().any(|p| p.starts_with("error nginx/nginx.conf:10:13: `include snippets/broken.conf`: invalid nginx configuration at nginx/snippets/broken.conf:1:1: the `if` block is not closed")),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter().any(|p| p.starts_with("note nginx/nginx.conf:4:5: `include conf.d/*.conf`: nginx/conf.d/mosquitto.conf not read")),
+        "{ps:#?}"
+    );
+}
+
+/// Mosquitto's `include_dir` (wild56): the `*.conf` files of the folder are read, in name
+/// order, where the line stands, so a plain anonymous listener written in `conf.d/` is judged
+/// with the main file's `allow_anonymous` and reported at its own file's line; a TLS listener
+/// there stays quiet; a bridge password there is reported at its line and shown nowhere; a
+/// folder the repository does not hold is the server's and stays quiet.
+#[test]
+fn mosquitto_include_dir_files_are_read_as_the_broker_merges_them() {
+    let secret = "Bridge-Pw-7731x";
+    let main = "persistence true\nlistener 1883 127.0.0.1\nallow_anonymous true\ninclude_dir /mosquitto/config/conf.d\ninclude_dir /etc/mosquitto/extra.d\n";
+    let bridge = format!(
+        "connection cloud\naddress broker.example.com:8883\nremote_username edge\nremote_password {secret}\n"
+    );
+    let d = dir_with(&[
+        ("mqtt/mosquitto.conf", main.as_bytes()),
+        ("mqtt/conf.d/a-bridge.conf", bridge.as_bytes()),
+        (
+            "mqtt/conf.d/b-tls.conf",
+            b"listener 8883\ncertfile /certs/server.crt\nkeyfile /certs/server.key\n",
+        ),
+        (
+            "mqtt/conf.d/c-websockets.conf",
+            b"# dashboards\nlistener 9001\nprotocol websockets\n",
+        ),
+        ("mqtt/conf.d/notes.txt", b"listener 7000\n"),
+    ]);
+    let (v, code) = json_check(d.path(), &["--select", "CFG-002,CFG-016", "mqtt"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        found(&v),
+        vec![
+            (
+                "CFG-002".to_string(),
+                "mqtt/conf.d/c-websockets.conf".to_string(),
+                2
+            ),
+            (
+                "CFG-016".to_string(),
+                "mqtt/conf.d/a-bridge.conf".to_string(),
+                4
+            ),
+        ],
+        "{v}"
+    );
+    assert!(problems(&v).is_empty(), "{v}");
+    for format in ["human", "json", "sarif", "junit", "html", "table"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--format", format, "mqtt"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(secret), "{format}: {text}");
+    }
+    for cmd in ["inspect", "render"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args([cmd, "mqtt/mosquitto.conf"])
+            .output()
+            .expect("runs");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(secret),
+            "{cmd}"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 # METADATA
 # title: Connections must not turn TLS off
-# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable and PgBouncer's server_tls_sslmode), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT, and `inter.broker.listener.name` naming such a listener (unless it is bound to loopback); in nginx configuration, `proxy_ssl_verify off` (also `grpc_ssl_verify`, `uwsgi_ssl_verify`) written explicitly in a block that passes requests to a TLS upstream (`proxy_pass https://...`, `grpc_pass grpcs://...`, the stream module's `proxy_ssl on`) that no inner block turns back on, the files its `include` lines name read into that block, while nginx's defaults spelled out (`ssl off`, `proxy_ssl off`, a verification switch where no TLS upstream is passed to) stay quiet.
+# description: Flags connection settings that disable TLS or its certificate verification - sslmode=disable (also libpq's PGSSLMODE variable and PgBouncer's server_tls_sslmode), ssl false, tls false, ssl or tls enabled false, insecure true, verify false, insecure_skip_verify true, Consul's verify_outgoing or verify_server_hostname false, Kafka's security.protocol PLAINTEXT or SASL_PLAINTEXT, Vault's tls_disable true or 1 - as keys (also flat dotted keys such as Elasticsearch's `xpack.security.http.ssl.enabled` set to false), inside connection strings (also .NET's `SslMode=None`, `SSL Mode=Disable`, `Encrypt=False`, `TrustServerCertificate=True`), as JVM system properties in a string (`-Dcom.sun.management.jmxremote.ssl=false`), as name/value records whose name is such a setting (a Dapr component's `enableTLS` record set to false), or under a backing service's name (`REDIS_USE_SSL=false`, `DB_SSL_MODE=disable`, `LOGS_REDIS_TLS=false`); also Node's `rejectUnauthorized` false (`NODE_TLS_REJECT_UNAUTHORIZED=0`) and the Elastic stack's `ssl.verification_mode` none; a switch written yes/no or on/off (`REDIS_TLS_ENABLED=no`, as Bitnami's images read them); Kafka's `ssl.endpoint.identification.algorithm` set empty or none (librdkafka's off switch), which leaves a broker's host name unchecked (also `KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM=` and Spring's `spring.kafka.properties.ssl.endpoint.identification.algorithm`); a Kafka broker's `listeners` serving a PLAINTEXT or SASL_PLAINTEXT listener on an interface other than loopback (the protocol read through `listener.security.protocol.map`; also `KAFKA_LISTENERS` and Bitnami's `KAFKA_CFG_LISTENERS`), `advertised.listeners` of such a listener with no `listeners` beside it, `security.inter.broker.protocol` PLAINTEXT or SASL_PLAINTEXT, and `inter.broker.listener.name` naming such a listener (unless it is bound to loopback); in nginx configuration, `proxy_ssl_verify off` (also `grpc_ssl_verify`, `uwsgi_ssl_verify`) written explicitly in a block that passes requests to a TLS upstream (`proxy_pass https://...`, `grpc_pass grpcs://...`, the stream module's `proxy_ssl on`) that no inner block turns back on, the files its `include` lines name read into that block, while nginx's defaults spelled out (`ssl off`, `proxy_ssl off`, a verification switch where no TLS upstream is passed to) stay quiet; in PostgreSQL's server files, `ssl = off` in a postgresql.conf whose `listen_addresses` reach beyond the local host (a local-only server's `ssl = off` is the default spelled out and stays quiet), and a pg_hba.conf `hostnossl` record admitting clients (any method but reject) from beyond the local host.
 # custom:
 #   id: CFG-017
 #   name: tls-disabled-connection
@@ -199,6 +199,69 @@ tls_entries contains e if {
 	is_string(e.key)
 	connection_hint(lower(e.key))
 	not nginx_own(e)
+	not postgresql_ssl(e)
+}
+
+# PostgreSQL's server configuration (`postgresql.conf`, read as directives; wild56). Its
+# top-level `ssl = off` is the server's default spelled out and matters only where the server
+# listens beyond the local host (`listen_addresses`, 'localhost' by default): the rule below
+# reads it there, so the generic switch rule leaves it.
+postgresql_conf if {
+	some k in object.keys(input)
+	postgresql_only_settings[k]
+}
+
+postgresql_only_settings := {
+	"listen_addresses", "shared_buffers", "wal_level", "max_wal_senders", "hba_file",
+	"ident_file", "password_encryption", "effective_cache_size", "maintenance_work_mem",
+	"shared_preload_libraries", "max_wal_size", "min_wal_size", "hot_standby",
+	"unix_socket_directories", "ssl_cert_file", "ssl_key_file", "archive_mode",
+}
+
+postgresql_ssl(e) if {
+	e.path == ["ssl"]
+	postgresql_conf
+}
+
+# An address of `listen_addresses` beyond the local host (`*`, `0.0.0.0`, a host name).
+postgresql_remote_address(v) if {
+	is_string(v)
+	some a in split(v, ",")
+	t := lower(trim_space(a))
+	t != ""
+	not t in {"localhost", "::1"}
+	not startswith(t, "127.")
+}
+
+deny contains finding if {
+	postgresql_conf
+	is_false(input.ssl)
+	postgresql_remote_address(input.listen_addresses)
+	finding := {
+		"msg": sprintf("ssl is off while the server listens on %q (listen_addresses): clients connect without TLS", [input.listen_addresses]),
+		"path": ["ssl"],
+	}
+}
+
+# `pg_hba.conf` (wild56): a `hostnossl` record accepts TCP connections only when they are not
+# encrypted; one that lets them in (any method but `reject`) from beyond the local host serves
+# them in plain text.
+deny contains finding if {
+	some line, r in input.pg_hba
+	is_object(r)
+	lower(r.type) == "hostnossl"
+	lower(object.get(r, "method", "")) != "reject"
+	postgresql_hba_remote(object.get(r, "address", ""))
+	finding := {
+		"msg": sprintf("pg_hba.conf record %s accepts connections without TLS (hostnossl) from %s for user %s, database %s", [line, r.address, r.user, r.database]),
+		"path": ["pg_hba", line, "type"],
+	}
+}
+
+postgresql_hba_remote(a) if {
+	t := lower(trim_space(a))
+	not t in {"localhost", "::1/128", "samehost"}
+	not startswith(t, "127.")
 }
 
 # nginx configuration (wild48). Its TLS switches are defaults spelled out, not connections turned

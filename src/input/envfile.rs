@@ -196,6 +196,9 @@ const INI_SERVERS: &[&str] = &["pgbouncer"];
 /// `sentinel-26379.conf`, `replica.redis.conf`).
 pub fn is_directives_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    if is_postgresql_conf(&lower) || is_pg_hba(&lower) {
+        return true;
+    }
     let (stem, servers) = if let Some(stem) = lower.strip_suffix(".conf") {
         (stem, DIRECTIVE_SERVERS)
     } else if let Some(stem) = lower.strip_suffix(".ini") {
@@ -210,12 +213,146 @@ pub fn is_directives_name(name: &str) -> bool {
     first.is_some_and(server) || last.is_some_and(server)
 }
 
+/// PostgreSQL's server configuration (`postgresql.conf`, `postgresql.auto.conf`,
+/// `postgresql-custom.conf`, `replica.postgresql.conf`): `name = value` lines with `#` comments
+/// anywhere (wild56).
+fn is_postgresql_conf(lower: &str) -> bool {
+    lower.strip_suffix(".conf").is_some_and(|stem| {
+        let mut words = stem.split(['.', '-', '_']);
+        words.next() == Some("postgresql") || words.next_back() == Some("postgresql")
+    })
+}
+
+/// PostgreSQL's client authentication file (`pg_hba.conf`, `pg_hba-prod.conf`, `x.pg_hba.conf`).
+fn is_pg_hba(lower: &str) -> bool {
+    lower.strip_suffix(".conf").is_some_and(|stem| {
+        stem.starts_with("pg_hba") || stem.ends_with(".pg_hba") || stem == "pg_hba"
+    })
+}
+
+/// `text` with its `#` comments (outside `'…'` and `"…"`) blanked to the end of their line,
+/// offsets kept: PostgreSQL's files allow a comment after a setting.
+fn without_trailing_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for c in text.chars() {
+        if c == '\n' {
+            quote = None;
+            comment = false;
+            out.push(c);
+            continue;
+        }
+        if comment {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            continue;
+        }
+        match (quote, c) {
+            (None, '#') => {
+                comment = true;
+                out.push(' ');
+                continue;
+            }
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The records of a `pg_hba.conf` text (wild56), each a group of entries named for its line:
+/// `pg_hba.<line>.type`, `.database`, `.user`, `.address` (a host record's, with its mask),
+/// `.method`. `include*` lines are left (not followed); a line of another connection type is
+/// a located problem.
+fn parse_pg_hba(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+    let clean = without_trailing_comments(text);
+    let mut out = Vec::new();
+    for (line_no, (p, trimmed)) in trimmed_lines(&clean).enumerate() {
+        if trimmed.is_empty() {
+            continue;
+        }
+        // Fields: runs of non-blank text, a `"…"` run kept whole.
+        let mut fields: Vec<(usize, usize)> = Vec::new();
+        let b = trimmed.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut quoted = false;
+            while i < b.len() && (quoted || !b[i].is_ascii_whitespace()) {
+                if b[i] == b'"' {
+                    quoted = !quoted;
+                }
+                i += 1;
+            }
+            fields.push((start, i));
+        }
+        let word = |k: usize| fields.get(k).map(|&(a, z)| &trimmed[a..z]);
+        let kind = word(0).unwrap_or("").to_ascii_lowercase();
+        if kind.starts_with("include") {
+            continue;
+        }
+        let host = matches!(
+            kind.as_str(),
+            "host" | "hostssl" | "hostnossl" | "hostgssenc" | "hostnogssenc"
+        );
+        if !(host || kind == "local") || fields.len() < if host { 5 } else { 4 } {
+            report(
+                p,
+                "invalid pg_hba.conf record: expected `local DATABASE USER METHOD` or `host DATABASE USER ADDRESS METHOD`"
+                    .to_string(),
+            );
+            continue;
+        }
+        let mut names: Vec<(&str, usize, usize)> = vec![
+            ("type", fields[0].0, fields[0].1),
+            ("database", fields[1].0, fields[1].1),
+            ("user", fields[2].0, fields[2].1),
+        ];
+        let mut next = 3;
+        if host {
+            let (a, z) = fields[3];
+            // An address and a separate netmask (`192.168.0.0 255.255.0.0`).
+            let mask = !trimmed[a..z].contains('/')
+                && trimmed[a..z].contains('.')
+                && word(4).is_some_and(|m| {
+                    m.bytes().all(|c| c.is_ascii_digit() || c == b'.') && m.contains('.')
+                })
+                && fields.len() > 5;
+            let z = if mask { fields[4].1 } else { z };
+            names.push(("address", a, z));
+            next = if mask { 5 } else { 4 };
+        }
+        let (a, z) = fields[next];
+        names.push(("method", a, z));
+        for (name, a, z) in names {
+            let span = Span::new(p + a, p + z);
+            out.push(Entry {
+                key: format!("pg_hba.{}.{name}", line_no + 1),
+                value: text[p + a..p + z].trim_matches('"').to_string(),
+                key_span: span,
+                value_span: span,
+                tree: None,
+            });
+        }
+    }
+    out
+}
+
 /// One entry read: key, value, the key's span and the value's span (quotes included).
 struct Entry {
     key: String,
     value: String,
     key_span: Span,
     value_span: Span,
+    /// The entry's tree when it is written in another file than the document's (a Mosquitto
+    /// `include_dir` file's): placed at the line that takes it in, its origin in that file.
+    tree: Option<SpanTree>,
 }
 
 /// Loads a `.env` file as one configuration document.
@@ -243,24 +380,185 @@ pub fn load_properties(file: &Arc<SourceFile>) -> Loaded {
 pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let mut problems = Vec::new();
     let name = file.path.rsplit(['/', '\\']).next().unwrap_or(&file.path);
-    let mut entries = if name.to_ascii_lowercase().ends_with(".ini") {
+    let lower = name.to_ascii_lowercase();
+    let mut entries = if lower.ends_with(".ini") {
         parse_ini(&file.text, &mut |at, msg| {
             problem(file, &mut problems, at, msg)
         })
+    } else if is_pg_hba(&lower) {
+        parse_pg_hba(&file.text, &mut |at, msg| {
+            problem(file, &mut problems, at, msg)
+        })
+    } else if is_postgresql_conf(&lower) {
+        let clean = without_trailing_comments(&file.text);
+        let mut entries =
+            parse_directives(&clean, &mut |at, msg| problem(file, &mut problems, at, msg));
+        // `include 'file'`, `include_dir 'conf.d'` are not followed.
+        entries.retain(|e| !e.key.starts_with("include"));
+        entries
     } else {
         parse_directives(&file.text, &mut |at, msg| {
             problem(file, &mut problems, at, msg)
         })
     };
+    let mut extended = Vec::new();
     if name.to_ascii_lowercase().contains("mosquitto") {
+        entries = mosquitto_include_dirs(file, entries, &mut extended, &mut problems);
         mosquitto_listeners(&mut entries);
     }
     let (value, spans) = nested(file, entries);
     // The text's scan of credentials reads `name: value` and `name=value`, not a directive's
     // `name value`: every credential of the document is marked from its place instead, so a
     // value no rule reports (an ACL user's hashed password) is masked where the file is shown.
-    crate::source::secrets::mark_document(file, &value, &spans);
-    document(file, (value, spans), problems)
+    // (Nodes of `include_dir` files are placed at their `include_dir` line: not marked here.)
+    if extended.is_empty() {
+        crate::source::secrets::mark_document(file, &value, &spans);
+    } else {
+        let (v, t) = nested(file, parse_directives(&file.text, &mut |_, _| {}));
+        crate::source::secrets::mark_document(file, &v, &t);
+    }
+    let mut loaded = document(file, (value, spans), problems);
+    if let Some(doc) = loaded.documents.first_mut() {
+        doc.extended = extended;
+    }
+    loaded
+}
+
+/// Files read through one Mosquitto `include_dir` at most.
+const MAX_INCLUDE_DIR_FILES: usize = 64;
+
+/// Mosquitto's `include_dir DIR` (wild56): the broker reads every `*.conf` file of the folder,
+/// in name order (byte order: capitals first), where the line stands, as part of the main
+/// file: a `listener` section written in `conf.d/websockets.conf` is judged with the main
+/// file's `allow_anonymous`, as the broker merges them. The folder is found as nginx's
+/// includes are: by the path's last one, two or three parts (`/mosquitto/config/conf.d` is
+/// `conf.d`) from the file's folder or one or two above it; a folder not in the repository
+/// is the server's and stays quiet. An included entry's node is placed at the `include_dir`
+/// line with its origin in its own file ([`crate::input::Extended`]), so a finding stays at
+/// that file's line. A file that cannot be read is a located problem at the `include_dir`
+/// line; a line the grammar refuses is one at its own file's line.
+fn mosquitto_include_dirs(
+    file: &SourceFile,
+    entries: Vec<Entry>,
+    extended: &mut Vec<crate::input::Extended>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Entry> {
+    if !entries.iter().any(|e| e.key == "include_dir") {
+        return entries;
+    }
+    let Some(fs_dir) = file.fs_path.as_ref().and_then(|p| p.parent()) else {
+        return entries;
+    };
+    let shown_dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        if e.key != "include_dir" || e.tree.is_some() {
+            out.push(e);
+            continue;
+        }
+        let site = entry_tree(file, &e).focus;
+        let at = Some(file.lines.pos_at_offset(&file.text, site.start as usize));
+        let folder = mosquitto_folder(fs_dir, shown_dir, e.value.trim_matches(['"', '\'']));
+        out.push(e);
+        let Some((dir, shown)) = folder else {
+            continue;
+        };
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|d| d.ok())
+                    .filter(|d| d.path().is_file())
+                    .filter_map(|d| d.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".conf") && !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        for (i, n) in names.into_iter().enumerate() {
+            let inc_shown = crate::source::resolve_dots(&format!("{shown}/{n}"));
+            if i >= MAX_INCLUDE_DIR_FILES {
+                problems.push(Problem::note(
+                    &file.path,
+                    at,
+                    format!("`include_dir`: {inc_shown} and the files after it not read (more than {MAX_INCLUDE_DIR_FILES} files)"),
+                ));
+                break;
+            }
+            let fs_path = dir.join(&n);
+            let text = match std::fs::read(&fs_path)
+                .map_err(|err| err.to_string())
+                .and_then(|b| crate::source::decode(&inc_shown, b).map_err(|p| p.message))
+            {
+                Ok(t) => t,
+                Err(err) => {
+                    problems.push(Problem::error(
+                        &file.path,
+                        at,
+                        format!("`include_dir`: {inc_shown} cannot be read ({err}); its settings are not checked"),
+                    ));
+                    continue;
+                }
+            };
+            let inc = SourceFile::new(inc_shown, Some(fs_path), text);
+            let inc_entries =
+                parse_directives(&inc.text, &mut |at, msg| problem(&inc, problems, at, msg));
+            // Its own credentials are marked in it, as when it is read as itself.
+            let (v, t) = nested(&inc, parse_directives(&inc.text, &mut |_, _| {}));
+            crate::source::secrets::mark_document(&inc, &v, &t);
+            for mut ie in inc_entries {
+                ie.tree = Some(crate::input::reached_from(&entry_tree(&inc, &ie), site));
+                out.push(ie);
+            }
+            extended.push(crate::input::Extended {
+                site,
+                file: inc,
+                deeper: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The folder a Mosquitto `include_dir` names, in the repository, and its display path: the
+/// path's last one, two or three parts from `fs_dir` or a folder one or two above it (not
+/// `fs_dir` itself, which the broker refuses).
+fn mosquitto_folder(
+    fs_dir: &std::path::Path,
+    shown_dir: &str,
+    path: &str,
+) -> Option<(std::path::PathBuf, String)> {
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.is_empty() || parts.contains(&"..") {
+        return None;
+    }
+    for k in 1..=parts.len().min(3) {
+        let suffix = parts[parts.len() - k..].join("/");
+        let mut base = fs_dir.to_path_buf();
+        let mut ups = String::new();
+        for _ in 0..3 {
+            let dir = base.join(&suffix);
+            if dir.is_dir() && dir != fs_dir {
+                let shown = [shown_dir, ups.as_str(), suffix.as_str()]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                return Some((dir, crate::source::resolve_dots(&shown)));
+            }
+            if !base.pop() {
+                break;
+            }
+            ups = if ups.is_empty() {
+                "..".to_string()
+            } else {
+                format!("{ups}/..")
+            };
+        }
+    }
+    None
 }
 
 /// Each line of `text` without its surrounding white space, with the offset where what is
@@ -323,6 +621,7 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
             value,
             key_span: Span::new(p, p + key_len),
             value_span: Span::new(value_start, value_start + rest.len()),
+            tree: None,
         });
     }
     out
@@ -382,6 +681,7 @@ fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
             value,
             key_span,
             value_span: Span::new(value_start, value_start + rest.len()),
+            tree: None,
         });
     }
     out
@@ -524,6 +824,7 @@ fn redis_multi_word(key: &str, rest: &str, at: usize, key_span: Span) -> Option<
         value,
         key_span,
         value_span: Span::new(at + from, at + to),
+        tree: None,
     };
     let tail = |from: usize| {
         let (s, _, _) = words[from];
@@ -679,8 +980,8 @@ const MAX_KEY_SEGMENTS: usize = 64;
 /// Entries as a mapping nested at the dots of their keys.
 fn nested(file: &SourceFile, entries: Vec<Entry>) -> (Value, SpanTree) {
     let mut root: Vec<(String, Node)> = Vec::new();
-    for e in entries {
-        let t = entry_tree(file, &e);
+    for mut e in entries {
+        let t = e.tree.take().unwrap_or_else(|| entry_tree(file, &e));
         let leaf = Node::Leaf(e.value, t);
         let segs: Vec<&str> = e.key.split('.').collect();
         // A key of more segments than any setting has stays flat: nesting recurses once a
@@ -839,6 +1140,7 @@ fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
             value,
             key_span,
             value_span: Span::new(v, value_end.max(v)),
+            tree: None,
         });
         pos = resume + 1;
     }
@@ -968,6 +1270,7 @@ fn parse_properties(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
             value,
             key_span: Span::new(p, key_end.max(p)),
             value_span: Span::new(value_start, logical_end.max(value_start)),
+            tree: None,
         });
     }
     out

@@ -497,7 +497,10 @@ pub fn load(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
     let mut includes = Some(Includes::new(file));
     let (value, spans) = block(file, &directives, whole, &mut includes);
     let mut doc = config::whole_file_document(file, value, spans);
-    doc.extended = includes.map(|i| i.extended).unwrap_or_default();
+    if let Some(i) = includes {
+        doc.extended = i.extended;
+        out.problems.extend(i.problems.take());
+    }
     out.documents.push(doc);
     out
 }
@@ -538,6 +541,8 @@ struct Includes {
     extended: Vec<crate::input::Extended>,
     /// Files read so far for the document (shared by nested reads).
     budget: std::rc::Rc<std::cell::Cell<usize>>,
+    /// What could not be read into the document, at the `include` line (shared by nested reads).
+    problems: std::rc::Rc<std::cell::RefCell<Vec<Problem>>>,
 }
 
 impl Includes {
@@ -560,10 +565,13 @@ impl Includes {
             fs_dir,
             extended: Vec::new(),
             budget: std::rc::Rc::new(std::cell::Cell::new(0)),
+            problems: std::rc::Rc::default(),
         }
     }
 
-    /// The files `pattern` names, with their display paths, in nginx's order.
+    /// The files `pattern` names, with their display paths, in nginx's order. A `*` in any part
+    /// is a glob (`conf.d/*/*.conf`: folders for the parts before the last, files for the
+    /// last), the paths sorted whole as nginx's `glob()` sorts them.
     fn resolve(&self, pattern: &str) -> Vec<(std::path::PathBuf, String)> {
         let Some(fs_dir) = &self.fs_dir else {
             return Vec::new();
@@ -581,89 +589,157 @@ impl Includes {
         if relative.is_empty() || relative.split('/').any(|p| p == "..") || relative.contains('$') {
             return Vec::new();
         }
-        let (sub, name) = relative.rsplit_once('/').unwrap_or(("", &relative));
-        if sub.contains(['*', '?', '[']) || name.is_empty() {
+        let parts: Vec<&str> = relative
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let Some((name, dirs)) = parts.split_last() else {
             return Vec::new();
-        }
+        };
+        let join = |rel: &str, n: &str| {
+            if rel.is_empty() {
+                n.to_string()
+            } else {
+                format!("{rel}/{n}")
+            }
+        };
         let mut base = fs_dir.clone();
         let mut ups = String::new();
         for _ in 0..3 {
-            let dir = if sub.is_empty() {
-                base.clone()
-            } else {
-                base.join(sub)
-            };
-            let mut found: Vec<String> = if name.contains('*') {
-                std::fs::read_dir(&dir)
-                    .map(|rd| {
-                        rd.filter_map(|e| e.ok())
-                            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                            .filter_map(|e| e.file_name().into_string().ok())
-                            .filter(|n| glob_match(name, n))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            } else if dir.join(name).is_file() {
-                vec![name.to_string()]
-            } else {
-                Vec::new()
-            };
+            // The folders the parts before the name reach, with their paths from `base`.
+            let mut reached = vec![(base.clone(), String::new())];
+            for part in dirs {
+                let mut next = Vec::new();
+                for (dir, rel) in &reached {
+                    if part.contains('*') {
+                        next.extend(
+                            glob_entries(dir, part, true)
+                                .into_iter()
+                                .map(|n| (dir.join(&n), join(rel, &n))),
+                        );
+                    } else if dir.join(part).is_dir() {
+                        next.push((dir.join(part), join(rel, part)));
+                    }
+                }
+                reached = next;
+            }
+            let mut found: Vec<(std::path::PathBuf, String)> = Vec::new();
+            for (dir, rel) in &reached {
+                let names = if name.contains('*') {
+                    glob_entries(dir, name, false)
+                } else if dir.join(name).is_file() {
+                    vec![name.to_string()]
+                } else {
+                    Vec::new()
+                };
+                found.extend(names.into_iter().map(|n| (dir.join(&n), join(rel, &n))));
+            }
             if !found.is_empty() {
-                found.sort();
-                let prefix = [self.shown_dir.as_str(), ups.as_str(), sub]
-                    .iter()
-                    .filter(|p| !p.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("/");
+                found.sort_by(|a, b| a.1.cmp(&b.1));
+                let prefix = join(&self.shown_dir, &ups);
                 return found
                     .into_iter()
-                    .map(|n| {
-                        let shown = if prefix.is_empty() {
-                            n.clone()
-                        } else {
-                            format!("{prefix}/{n}")
-                        };
-                        (dir.join(&n), resolve_dots(&shown))
-                    })
+                    .map(|(fs, rel)| (fs, resolve_dots(&join(&prefix, &rel))))
                     .collect();
             }
             if !base.pop() {
                 break;
             }
-            ups = if ups.is_empty() {
-                "..".to_string()
-            } else {
-                format!("{ups}/..")
-            };
+            ups = join(&ups, "..");
         }
         Vec::new()
     }
 
     /// The block the files of `include pattern` hold, read each in turn, with the entries
     /// for `extended` of the including file (at `site`, the `include` line).
-    fn read(&mut self, pattern: &str, site: Span) -> Vec<(Value, SpanTree)> {
+    ///
+    /// A file found but not read into the block is a problem at the `include` line of `file`:
+    /// one that cannot be read or decoded, or does not read as nginx's grammar (an error: the
+    /// block is checked without it, and nginx would refuse it), and a file of another program
+    /// a glob reached (`conf.d/*.conf` beside a Mosquitto file) or one past the bounds (a
+    /// note). A file not found is none: it is the server's (`/etc/nginx/mime.types`).
+    fn read(&mut self, file: &SourceFile, pattern: &str, site: Span) -> Vec<(Value, SpanTree)> {
         let mut out = Vec::new();
-        if self.stack.len() > MAX_INCLUDE_DEPTH {
+        let at = Some(file.lines.pos_at_offset(&file.text, site.start as usize));
+        let report = |level: fn(&str, Option<crate::source::span::Pos>, String) -> Problem,
+                      message: String| {
+            self.problems
+                .borrow_mut()
+                .push(level(&file.path, at, message));
+        };
+        let found = self.resolve(pattern);
+        if found.is_empty() {
             return out;
         }
-        for (fs_path, shown) in self.resolve(pattern) {
+        if self.stack.len() > MAX_INCLUDE_DEPTH {
+            report(
+                Problem::note,
+                format!(
+                    "`include {pattern}` not followed: includes nested deeper than {MAX_INCLUDE_DEPTH} levels are not read"
+                ),
+            );
+            return out;
+        }
+        let glob = pattern.contains('*');
+        for (fs_path, shown) in found {
             if self.budget.get() >= MAX_INCLUDED_FILES {
+                report(
+                    Problem::note,
+                    format!(
+                        "`include {pattern}`: {shown} and the files after it not read (more than {MAX_INCLUDED_FILES} included files for one document)"
+                    ),
+                );
                 break;
             }
             let key = std::fs::canonicalize(&fs_path).unwrap_or_else(|_| fs_path.clone());
             if self.stack.contains(&key) {
                 continue;
             }
-            let Ok(bytes) = std::fs::read(&fs_path) else {
-                continue;
+            let not_checked = "its directives are not checked in this block";
+            let bytes = match std::fs::read(&fs_path) {
+                Ok(b) => b,
+                Err(e) => {
+                    report(
+                        Problem::error,
+                        format!("`include {pattern}`: {shown} cannot be read ({e}); {not_checked}"),
+                    );
+                    continue;
+                }
             };
-            let Ok(text) = crate::source::decode(&shown, bytes) else {
-                continue;
+            let text = match crate::source::decode(&shown, bytes) {
+                Ok(t) => t,
+                Err(p) => {
+                    report(
+                        Problem::error,
+                        format!("`include {pattern}`: {shown}: {}; {not_checked}", p.message),
+                    );
+                    continue;
+                }
             };
             let inc_file = SourceFile::new(shown, Some(fs_path), text);
-            let Ok(ds) = parse(&inc_file.text) else {
-                continue;
+            let ds = match parse(&inc_file.text) {
+                Ok(ds) => ds,
+                Err((offset, msg)) => {
+                    let pos = inc_file.lines.pos_at_offset(&inc_file.text, offset);
+                    let place = format!("{}:{}:{}", inc_file.path, pos.line, pos.column);
+                    if glob && !broken_nginx(&inc_file.text) {
+                        report(
+                            Problem::note,
+                            format!(
+                                "`include {pattern}`: {} not read, it is not nginx configuration ({place}: {msg})",
+                                inc_file.path
+                            ),
+                        );
+                    } else {
+                        report(
+                            Problem::error,
+                            format!(
+                                "`include {pattern}`: invalid nginx configuration at {place}: {msg}; {not_checked}"
+                            ),
+                        );
+                    }
+                    continue;
+                }
             };
             self.budget.set(self.budget.get() + 1);
             let whole = Span::new(0, inc_file.text.len());
@@ -684,6 +760,7 @@ impl Includes {
                     .map(std::path::Path::to_path_buf),
                 extended: Vec::new(),
                 budget: self.budget.clone(),
+                problems: self.problems.clone(),
             });
             let (value, tree) = block(&inc_file, &ds, whole, &mut nested);
             // Nodes it included in turn are written in their own files.
@@ -712,6 +789,23 @@ const KEYED_BLOCKS: &[&str] = &[
     "match",
     "limit_except",
 ];
+
+/// The names in `dir` matching the glob `pattern`: its folders (`dirs`) or its files (a link
+/// followed, as nginx's `glob()` does).
+fn glob_entries(dir: &std::path::Path, pattern: &str, dirs: bool) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| {
+                    let p = e.path();
+                    if dirs { p.is_dir() } else { p.is_file() }
+                })
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| glob_match(pattern, n))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// A file name's glob (`*.conf`, `*`): `*` matches any run of characters.
 fn glob_match(pattern: &str, name: &str) -> bool {
@@ -876,7 +970,7 @@ fn block(
             && let Some((pattern, _)) = d.args.first()
         {
             let site = file.lines.first_line(&file.text, whole);
-            for (v, t) in inc.read(pattern, site) {
+            for (v, t) in inc.read(file, pattern, site) {
                 let (Value::Object(m), Children::Map(ts)) = (v, t.children) else {
                     continue;
                 };

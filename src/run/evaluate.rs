@@ -143,12 +143,21 @@ pub(super) fn to_finding(
         .flatten();
     // A node a Compose service inherits from a service of another file (`extends: {file:
     // base.yml}`) is written in that file: the finding is there.
+    // Several files may be taken in at one line (nginx's `include conf.d/*.conf`, Mosquitto's
+    // `include_dir`): the node's file is the one whose text at its origin writes its key.
     let origin_file = origin
         .and_then(|o| {
-            doc.extended
+            let mut at_site = doc
+                .extended
                 .iter()
-                .find(|e| e.site == resolved.span)
-                .map(|e| e.file_of(o))
+                .filter(|e| e.site == resolved.span)
+                .map(|e| e.file_of(o));
+            let first = at_site.clone().next()?;
+            Some(
+                at_site
+                    .find(|f| writes_key_at(f, o, &path))
+                    .unwrap_or(first),
+            )
         })
         .unwrap_or(&doc.file);
     // A rule about secrets points at a credential: the file's outputs mask the node's value.
@@ -457,5 +466,20 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
             doc.value = serde_json::Value::Null;
         }
         out.kept.push((doc, value));
+    }
+}
+
+/// Whether `file`'s text at `origin` writes the last key of `path` (a node taken in from
+/// one of several files at one line is told apart by it).
+fn writes_key_at(file: &SourceFile, origin: crate::source::span::Span, path: &[PathSeg]) -> bool {
+    let Some(text) = file.text.get(origin.range()) else {
+        return false;
+    };
+    match path.iter().rev().find_map(|s| match s {
+        PathSeg::Key(k) => Some(k),
+        PathSeg::Index(_) => None,
+    }) {
+        Some(k) => text.contains(k.as_str()),
+        None => true,
     }
 }
