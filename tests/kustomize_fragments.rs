@@ -1,6 +1,7 @@
 //! Kustomize patch fragments no kustomization uses (kubebuilder's and operator-sdk's
 //! `config/default` keeps its optional patches beside a kustomization whose entries for them
-//! are commented out): not judged as whole objects, but named in a note; complete objects
+//! are commented out): not judged as whole objects, only for their credentials, and named in
+//! a note; complete objects
 //! beside them, fragments a kustomization names, and incomplete manifests outside any
 //! overlay's tree are checked as before (docs/rendering.md, session kpatch33).
 
@@ -84,7 +85,7 @@ fn an_unused_patch_fragment_beside_a_kustomization_is_a_note_not_a_workload() {
     assert_eq!(
         problems(&v),
         [
-            "note config/default/manager_webhook_patch.yaml:2:1: not checked: Deployment system/controller-manager is a Kustomize patch, not an object Kubernetes accepts (no spec.selector, container `manager` has no image), and config/default/kustomization.yaml does not use it (name it under `patches:` there to check it as the overlay applies it)"
+            "note config/default/manager_webhook_patch.yaml:2:1: only its credentials checked: Deployment system/controller-manager is a Kustomize patch, not an object Kubernetes accepts (no spec.selector, container `manager` has no image), and config/default/kustomization.yaml does not use it (name it under `patches:` there to check it as the overlay applies it)"
         ]
     );
     // Named on the command line (as `pre-commit` passes changed files): the same note.
@@ -158,11 +159,13 @@ fn complete_objects_beside_an_unused_fragment_are_checked() {
     let p = problems(&v);
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(
-        p[0].starts_with("note config/default/manager_webhook_patch.yaml:2:1: not checked"),
+        p[0].starts_with(
+            "note config/default/manager_webhook_patch.yaml:2:1: only its credentials checked"
+        ),
         "{p:?}"
     );
     assert!(
-        p[1].starts_with("note config/default/patches/both.yaml:2:1: not checked"),
+        p[1].starts_with("note config/default/patches/both.yaml:2:1: only its credentials checked"),
         "{p:?}"
     );
 }
@@ -193,10 +196,10 @@ fn incomplete_manifests_outside_an_overlay_or_listed_as_resources_are_checked() 
     assert!(problems(&v).is_empty(), "{v}");
 }
 
-/// `inspect` shows what `check` reads: the unused fragment is not a document, and the note
-/// says why (was: the fragment printed as a Deployment).
+/// `inspect` shows what `check` reads: the unused fragment is a document (its credentials
+/// are checked), and the note says why the rest is not (was: no note).
 #[test]
-fn inspect_shows_an_unused_fragment_as_not_checked() {
+fn inspect_shows_an_unused_fragment_with_its_note() {
     let d = operator(COMMENTED_OUT, &[]);
     let out = common::rg()
         .current_dir(d.path())
@@ -204,11 +207,57 @@ fn inspect_shows_an_unused_fragment_as_not_checked() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains("document 1"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("manager_webhook_patch.yaml:2:1: not checked: Deployment system/controller-manager is a Kustomize patch"),
+        stderr.contains("manager_webhook_patch.yaml:2:1: only its credentials checked: Deployment system/controller-manager is a Kustomize patch"),
         "{stderr}"
     );
+}
+
+/// A password written in an unused fragment is in the repository as much as anywhere: the
+/// credential rule still reports it (at its value's line) and no output prints it, while the
+/// workload rules stay quiet on the fragment (was, in kpatch33's first form: the fragment was
+/// left out whole and its password went unreported).
+#[test]
+fn a_credential_in_an_unused_fragment_is_still_reported_and_masked() {
+    const LEAK: &str = "fragment-env-passphrase-53";
+    let patch = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  template:\n    spec:\n      containers:\n      - name: manager\n        env:\n        - name: DB_PASSWORD\n          value: {LEAK}\n"
+    );
+    let d = operator(
+        COMMENTED_OUT,
+        &[("config/default/manager_env_patch.yaml", patch.as_bytes())],
+    );
+    let (v, _) = json_check(d.path(), &["config"]);
+    let on_patch: Vec<_> = found(&v)
+        .into_iter()
+        .filter(|(_, f, _)| f.contains("manager_env_patch"))
+        .collect();
+    assert_eq!(
+        on_patch,
+        [(
+            "K8S-017".to_string(),
+            "config/default/manager_env_patch.yaml".to_string(),
+            13
+        )],
+        "{v}"
+    );
+    assert!(!v.to_string().contains(LEAK), "{v}");
+    for args in [
+        &["check", "config"][..],
+        &["check", "--format", "sarif", "config"],
+        &["inspect", "config/default/manager_env_patch.yaml"],
+    ] {
+        let out = common::rg()
+            .current_dir(d.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(LEAK), "{args:?}: {all}");
+    }
 }

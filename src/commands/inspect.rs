@@ -60,9 +60,10 @@ fn inspect_file(path: &Path, cwd: &Path, out: &mut String) -> Exit {
     };
     let loaded = match discover::read(&c) {
         Ok(file) => {
-            // As `check` reads it: a patch fragment no kustomization uses is left out, noted.
+            // As `check` reads it: a patch fragment no kustomization uses is noted (only its
+            // credentials are checked).
             let mut loaded = classify::load(&file, true);
-            crate::input::kubernetes::drop_unused_patch_fragments(&file, &mut loaded, cwd);
+            crate::input::kubernetes::mark_unused_patch_fragments(&file, &mut loaded, cwd);
             loaded
         }
         Err(p) => Loaded {

@@ -411,6 +411,7 @@ fn load_raw_document(
                 spans,
                 substituted: Vec::new(),
                 embedded: false,
+                fragment: false,
                 extended,
             });
         }

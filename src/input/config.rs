@@ -277,6 +277,7 @@ pub fn whole_file_document(file: &Arc<SourceFile>, value: Value, mut spans: Span
         substituted: Vec::new(),
         extended: Vec::new(),
         embedded: false,
+        fragment: false,
     }
 }
 

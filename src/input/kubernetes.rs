@@ -150,6 +150,7 @@ fn push_object(
         substituted: Vec::new(),
         extended: Vec::new(),
         embedded: false,
+        fragment: false,
     });
 }
 
@@ -352,11 +353,13 @@ pub fn patch_fragment_reason(v: &Value) -> Option<String> {
 /// optional `manager_webhook_patch.yaml` beside a `config/default/kustomization.yaml` whose
 /// entry for it is commented out) is no object anyone deploys: judged as a whole Deployment it
 /// was reported for every field it leaves to the object it patches (image, resources, probes,
-/// security context). Each such document is left out with a note saying so, at its first line;
-/// the file's complete objects are checked. A fragment is what the API server would refuse
-/// ([`patch_fragment_reason`]); outside an overlay's tree (a linter's test fixture
-/// written without an image), or named as a resource, a document is checked as written.
-pub fn drop_unused_patch_fragments(file: &SourceFile, loaded: &mut Loaded, cwd: &std::path::Path) {
+/// security context). Each such document is marked [`Document::fragment`], so that only the
+/// credential rules read it (a password written in a patch is in the repository all the same),
+/// with a note saying so at its first line; the file's complete objects are checked. A
+/// fragment is what the API server would refuse ([`patch_fragment_reason`]); outside an
+/// overlay's tree (a linter's test fixture written without an image), or named as a resource,
+/// a document is checked as written.
+pub fn mark_unused_patch_fragments(file: &SourceFile, loaded: &mut Loaded, cwd: &std::path::Path) {
     let Some(fs_path) = &file.fs_path else { return };
     let reasons: Vec<Option<String>> = loaded
         .documents
@@ -376,14 +379,11 @@ pub fn drop_unused_patch_fragments(file: &SourceFile, loaded: &mut Loaded, cwd: 
         return;
     };
     let shown = crate::input::files::display_path(&kustomization, cwd);
-    let documents = std::mem::take(&mut loaded.documents);
-    for (d, reason) in documents.into_iter().zip(reasons) {
-        let Some(reason) = reason else {
-            loaded.documents.push(d);
-            continue;
-        };
+    for (d, reason) in loaded.documents.iter_mut().zip(reasons) {
+        let Some(reason) = reason else { continue };
+        d.fragment = true;
         let message = format!(
-            "not checked: {} is a Kustomize patch, not an object Kubernetes accepts ({reason}), and {shown} does not use it (name it under `patches:` there to check it as the overlay applies it)",
+            "only its credentials checked: {} is a Kustomize patch, not an object Kubernetes accepts ({reason}), and {shown} does not use it (name it under `patches:` there to check it as the overlay applies it)",
             d.resource
         );
         let message = file.redact(&message).into_owned();

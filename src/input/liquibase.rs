@@ -201,6 +201,7 @@ pub fn load_xml(file: &Arc<SourceFile>) -> Loaded {
         spans,
         substituted: Vec::new(),
         embedded: false,
+        fragment: false,
         extended: Vec::new(),
     });
     out

@@ -96,6 +96,10 @@ pub struct Document {
     /// A configuration file written in a ConfigMap's entry ([`embedded_file`]): its spans are
     /// the manifest's, and a rendered stream keeps it beside the objects.
     pub embedded: bool,
+    /// A Kustomize patch fragment no kustomization uses ([`kubernetes::mark_unused_patch_fragments`]):
+    /// no object anyone deploys, so only the credential rules read it (a password written in
+    /// it is in the repository all the same).
+    pub fragment: bool,
     /// Compose services extending a service of another file (`extends: {file: base.yml}`):
     /// nodes inherited through such an `extends:` entry (their span is its focus) have their
     /// origin in that file.

@@ -215,6 +215,7 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
             substituted: Vec::new(),
             extended: Vec::new(),
             embedded: false,
+            fragment: false,
         }],
         problems: reader.problems,
     };

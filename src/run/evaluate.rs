@@ -344,7 +344,7 @@ pub(super) fn process_file<'a>(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut loaded = classify::load(&file, explicit);
-    kubernetes::drop_unused_patch_fragments(&file, &mut loaded, &pass.opts.cwd);
+    kubernetes::mark_unused_patch_fragments(&file, &mut loaded, &pass.opts.cwd);
     if suppress::has_directives(&file.text) {
         out.directive_files.push(file.clone());
         let lines = loaded
@@ -425,10 +425,11 @@ pub(super) fn evaluate_documents<'a>(
 
 /// One document through the rules that apply to it.
 fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut FileOutcome) {
+    // A patch fragment no overlay applies is read for its credentials only.
     let applicable: Vec<&Arc<Rule>> = pass
         .doc_rules()
         .iter()
-        .filter(|r| r.applies_to(doc.input_type, &doc.subtype))
+        .filter(|r| r.applies_to(doc.input_type, &doc.subtype) && (!doc.fragment || r.secret))
         .collect();
     let value = crate::policy::engine::to_rego(&doc.value);
     let (hits, failures) = ev.evaluate_document(&value, doc.input_type, &doc.subtype, &applicable);
@@ -455,10 +456,11 @@ fn evaluate_document(ev: &mut Evaluator, doc: Document, pass: &Pass, out: &mut F
     if let Some(changelog) = changelog {
         doc.value = changelog;
         out.kept.push((doc, value));
-    } else if pass
-        .project_rules()
-        .iter()
-        .any(|r| r.applies_to(doc.input_type, &doc.subtype))
+    } else if !doc.fragment
+        && pass
+            .project_rules()
+            .iter()
+            .any(|r| r.applies_to(doc.input_type, &doc.subtype))
     {
         // a schema's value is read once more before the project rules: the tables each
         // migration leaves for the catalog loops of later ones (`project::read_after_earlier`)
