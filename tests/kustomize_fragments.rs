@@ -5,36 +5,8 @@
 //! beside them, fragments a kustomization names, and incomplete manifests outside any
 //! overlay's tree are checked as before (docs/rendering.md, session kpatch33).
 
-use serde_json::Value;
-
 mod common;
-use common::{dir_with, json_check};
-
-/// The findings of a JSON report as (rule, file, line), sorted.
-fn found(v: &Value) -> Vec<(String, String, u64)> {
-    let mut out = common::findings_of(v);
-    out.sort();
-    out
-}
-
-/// The problems of a JSON report as `level file:line:column: message` lines.
-fn problems(v: &Value) -> Vec<String> {
-    v["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .map(|p| {
-            format!(
-                "{} {}:{}:{}: {}",
-                p["level"].as_str().unwrap_or(""),
-                p["file"].as_str().unwrap_or(""),
-                p["line"],
-                p["column"],
-                p["message"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
+use common::{dir_with, json_check, problem_lines_of as problems, sorted_findings_of as found};
 
 const MANAGER: &[u8] = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  selector:\n    matchLabels: {control-plane: controller-manager}\n  template:\n    metadata:\n      labels: {control-plane: controller-manager}\n    spec:\n      containers:\n      - name: manager\n        image: example.com/op:v1\n        securityContext:\n          privileged: true\n";
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{dir_with, json_check, rg};
+use common::{dir_with, json_check, problem_lines_of as problems, rg, sorted_findings_of as found};
 
 /// `runeguard render <what>` in `dir`: the printed stream (stdout) and the exit code.
 fn render(dir: &std::path::Path, what: &str) -> (String, i32) {
@@ -430,32 +430,6 @@ fn a_finding_on_a_quoted_value_ends_at_its_closing_quote() {
         })
         .collect();
     assert_eq!(spans, [(7, 16, 19), (10, 5, 8)], "{v}");
-}
-
-/// (rule, file, line) of every finding of a JSON report, sorted.
-fn found(v: &Value) -> Vec<(String, String, u64)> {
-    let mut out = common::findings_of(v);
-    out.sort();
-    out
-}
-
-/// The problems of a JSON report as `level file:line:column: message` lines.
-fn problems(v: &Value) -> Vec<String> {
-    v["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .map(|p| {
-            format!(
-                "{} {}:{}:{}: {}",
-                p["level"].as_str().unwrap_or(""),
-                p["file"].as_str().unwrap_or(""),
-                p["line"],
-                p["column"],
-                p["message"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
 }
 
 /// kubebuilder's `config/` in miniature: `rbac` and `manager` are bases that `default` puts in

@@ -103,6 +103,32 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// (rule, file, line) of each finding of a JSON report, sorted.
+pub fn sorted_findings_of(v: &serde_json::Value) -> Vec<(String, String, u64)> {
+    let mut out = findings_of(v);
+    out.sort();
+    out
+}
+
+/// The problems of a JSON report as `level file:line:column: message` lines.
+pub fn problem_lines_of(v: &serde_json::Value) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}:{}:{}: {}",
+                p["level"].as_str().unwrap_or(""),
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["column"],
+                p["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
 /// Asserts the (rule, file, line) of each finding of a JSON report, in order (the report
 /// printed when they differ).
 #[track_caller]
