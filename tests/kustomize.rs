@@ -1970,8 +1970,9 @@ fn findings_through_public_setups_point_where_values_are_written() {
             // schema took the Deployment's merge keys away).
             want("K8S-016", "bundle/kustomization.yaml", 75, 13),
             want("K8S-023", "bundle/kustomization.yaml", 74, 13),
-            // The generated TLS key, at its literal.
-            want("K8S-035", "bundle/base/kustomization.yaml", 11, 5),
+            // The generated TLS key's literal is the word `placeholder` (a value written
+            // only to be replaced, session wild57): not reported. Generator literals' positions
+            // stay checked through kube-prometheus' env file below.
         ],
         "{v:#}"
     );

@@ -3,7 +3,10 @@
 # description: >-
 #   Flags Secret objects whose data or stringData hold secret values in the repository. Values
 #   are never printed. Not reported: empty values and placeholders (`${VAR}`, `{{ ... }}`,
-#   `$(VAR)`), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
+#   `$(VAR)`, and values written only to be replaced, such as `changeme`,
+#   `CHANGE_ME_USE_A_RANDOM_SECRET`, `your-api-key-here`, `replace-me`, `xxxxxxxx`; see
+#   `data.settings.kubernetes.secret_placeholder_pattern`; a weak word such as `test` stays
+#   reported), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
 #   `data.settings.kubernetes.public_secret_keys`), booleans, values whose name says what they
 #   are not (`url`, `type`, `name`, `project`, `cert`, unless it carries a password or a
 #   private key), one-word values of settings named like a format, mode, level or priority
@@ -61,6 +64,10 @@ placeholder(s) if startswith(s, "...")
 
 # SOPS leaves each value as ENC[AES256_GCM,data:...].
 placeholder(s) if startswith(s, "ENC[")
+
+# A value written to be filled in (`CHANGE_ME_USE_A_RANDOM_32_BYTE_SECRET`, `your-api-key-here`,
+# `replace-me`, `xxxxxxxx`): a `secret-example.yaml` to copy and fill in.
+placeholder(s) if cred.placeholder(s)
 
 # A committed value that is a secret. An embedded file (several lines) counts when it holds a
 # credential: a Secret often carries a whole configuration file of which nothing is secret.

@@ -20,6 +20,12 @@ literal(v) if {
 
 url_password(v) if credentials.url_password(v)
 
+# A Secret value written only to be replaced (`CHANGE_ME_USE_A_RANDOM_SECRET`,
+# `your-api-key-here`, `replace-me`, `xxxxxxxx`): it gives nothing away. The pattern
+# (`data.settings.kubernetes.secret_placeholder_pattern`) is narrower than the credentials'
+# placeholder_pattern: a weak word committed as a password (`test`) is applied as it is.
+placeholder(v) if regex.match(data.settings.kubernetes.secret_placeholder_pattern, trim_space(v))
+
 # Settings inside an embedded file (properties, env, ini, YAML, JSON lines).
 embedded_settings(v) := {m[1] |
 	contains(v, "\n")
