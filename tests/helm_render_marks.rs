@@ -2744,3 +2744,91 @@ spec:
         "{all:#?}"
     );
 }
+
+/// A key a template's `set` added to a values map printed by `toYaml` (Reloader's `$_ :=
+/// set $containerSecurityContext "readOnlyRootFilesystem" true`, then `toYaml
+/// $containerSecurityContext`): the node the `set` wrote points at the `set` line (a key
+/// of a nested map too, and the lines below it); the keys of the same `toYaml` that came
+/// from values keep their values lines (session fid34).
+#[test]
+fn a_key_set_into_a_values_map_printed_by_to_yaml_points_at_the_set_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"containerSecurityContext:
+  runAsNonRoot: true
+  runAsUser: 0
+  capabilities:
+    drop: ["ALL"]
+second:
+  runAsNonRoot: true
+  allowPrivilegeEscalation: false
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: example/one:1.0
+      {{- $sc := .Values.containerSecurityContext }}
+      {{- $_ := set $sc "allowPrivilegeEscalation" true }}
+      {{- $_ := set $sc.capabilities "add" (list "SYS_ADMIN") }}
+      securityContext:
+        {{- toYaml $sc | nindent 8 }}
+    - name: two
+      image: example/two:1.0
+      {{- $two := .Values.second }}
+      {{- $_ := set .Values.second "privileged" true }}
+      securityContext:
+        {{- toYaml $two | nindent 8 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(
+        chart.path(),
+        &["c", "--select", "K8S-001,K8S-002,K8S-004,K8S-006"],
+    );
+    let all = all_located(&v);
+    let rules: Vec<(&str, &str, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut rules = rules;
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            ("K8S-001", "c/templates/pod.yaml", 18),
+            ("K8S-002", "c/templates/pod.yaml", 11),
+            ("K8S-004", "c/values.yaml", 3),
+            ("K8S-006", "c/templates/pod.yaml", 12),
+        ],
+        "{all:#?}"
+    );
+    // The `toYaml` action is related to what its `set` wrote.
+    let (_, related) = all
+        .iter()
+        .find(|((f, l), _)| f == "c/templates/pod.yaml" && *l == 11)
+        .unwrap();
+    assert!(
+        related.iter().any(|(role, file, l)| role == "template"
+            && file == "c/templates/pod.yaml"
+            && *l == 14),
+        "{all:#?}"
+    );
+}

@@ -257,6 +257,8 @@ pub(super) fn split_documents(
                 let calls_include = expr.contains("include");
                 // Asked of lines with no origin yet; the action's text is the same for each.
                 let reserializing = std::cell::OnceCell::new();
+                // The keys `set` actions before this one added to the map it prints.
+                let set_keys = std::cell::OnceCell::new();
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
@@ -323,6 +325,18 @@ pub(super) fn split_documents(
                                 only_root = nested && full.len() <= bp.len();
                                 let text = &printed[rel..line_end - piece.start];
                                 origins.push(block_line(o, text).unwrap_or_else(|| o.clone()));
+                                break;
+                            }
+                            // A key no values line holds that a `set` of the map before
+                            // the action added (Reloader's `set $sc "readOnlyRootFilesystem"
+                            // true`, then `toYaml $sc`): that `set` line (session fid34).
+                            if full.len() > bp.len()
+                                && let Some((_, o)) = set_keys
+                                    .get_or_init(|| set_keys_before(&file, piece.offset, expr, bp))
+                                    .iter()
+                                    .find(|(k, _)| k[..] == full[bp.len()..])
+                            {
+                                origins.push(o.clone());
                                 break;
                             }
                             full.pop();
@@ -1768,6 +1782,79 @@ fn set_before(file: &Arc<SourceFile>, offset: usize, expr: &str) -> Option<Origi
     let at = body.rfind(&wanted)? + (src.len() - body.len());
     let open = src[..at].rfind("{{")?;
     Some(action_origin(file, open).0)
+}
+
+/// The keys the `set` actions of the define (or template) around `offset`, before it, add
+/// to the map the action `expr` prints with `toYaml` (`set $sc "readOnlyRootFilesystem"
+/// true` then `toYaml $sc`; `set $sc.capabilities "add" …` is the key `capabilities.add`),
+/// or to the values map `base` it prints (`set .Values.sc "k" …`): each key's path below
+/// that map and the `set` action.
+fn set_keys_before(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    expr: &str,
+    base: &[String],
+) -> Vec<(Vec<String>, Origin)> {
+    let inner = super::actions::inner(expr);
+    let Some(at) = inner.find("toYaml ") else {
+        return Vec::new();
+    };
+    let operand = inner[at + "toYaml ".len()..]
+        .trim_start()
+        .trim_start_matches('(')
+        .split(|c: char| c.is_whitespace() || c == ')' || c == '|')
+        .next()
+        .unwrap_or("");
+    if operand.len() < 2 || !(operand.starts_with('$') || operand.starts_with(".Values.")) {
+        return Vec::new();
+    }
+    let values_map = format!(".Values.{}", base.join("."));
+    let src = &file.text[..offset.min(file.text.len())];
+    let start = src.rfind("define").unwrap_or(0);
+    let mut out = Vec::new();
+    let mut from = start;
+    while let Some(i) = src[from..].find("set ") {
+        let at = from + i;
+        from = at + 4;
+        // `set` as a word: the function, not `offset` or `$set`.
+        if src[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+        {
+            continue;
+        }
+        let rest = &src[at + 4..];
+        let Some(target) = rest.split_whitespace().next() else {
+            continue;
+        };
+        let below = match target
+            .strip_prefix(operand)
+            .or_else(|| target.strip_prefix(values_map.as_str()))
+        {
+            Some("") => Vec::new(),
+            Some(sub) if sub.starts_with('.') => sub[1..].split('.').map(str::to_string).collect(),
+            _ => continue,
+        };
+        let after = rest.trim_start()[target.len()..].trim_start();
+        let Some(key) = after
+            .strip_prefix('"')
+            .and_then(|k| k.split_once('"'))
+            .map(|(k, _)| k)
+            .filter(|k| !k.is_empty() && !k.contains('\\'))
+        else {
+            continue;
+        };
+        let Some(open) = src[..at].rfind("{{") else {
+            continue;
+        };
+        let mut path = below;
+        path.push(key.to_string());
+        out.push((path, action_origin(file, open).0));
+    }
+    // The last `set` of a key is the one that wrote it.
+    out.reverse();
+    out
 }
 
 /// The text each include in `inner` returned (one line, not the whole of `line`) that
