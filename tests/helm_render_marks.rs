@@ -2832,3 +2832,63 @@ spec:
         "{all:#?}"
     );
 }
+
+/// An `include` inside a partial that the template's own `{{ template "c.side" .Values.one
+/// }}` ran (`allowPrivilegeEscalation: {{ include "c.field" .sc }}`, the helper printing `{{
+/// .allowPrivilegeEscalation }}`): the include's call site is read through the `template`
+/// call, so a value no text tells (a bool) points at its values line, for each call of the
+/// partial (session fid34).
+#[test]
+fn an_include_inside_a_partial_run_by_template_reads_its_call_through_the_template() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"one:
+  sc:
+    allowPrivilegeEscalation: true
+two:
+  sc:
+    allowPrivilegeEscalation: true
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.field" -}}
+{{ .allowPrivilegeEscalation }}
+{{- end -}}
+{{- define "c.side" }}
+    - name: {{ .name }}
+      image: example/side:1.0
+      securityContext:
+        allowPrivilegeEscalation: {{ include "c.field" .sc }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: example/main:1.0
+      securityContext:
+        allowPrivilegeEscalation: false
+{{- template "c.side" (merge (dict "name" "one") .Values.one) }}
+{{- template "c.side" (merge (dict "name" "two") .Values.two) }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-002"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [("c/values.yaml", 3), ("c/values.yaml", 6)],
+        "{all:#?}"
+    );
+}

@@ -83,6 +83,73 @@ pub(super) struct FileReadings {
     values_paths: FastMap<(usize, usize), Option<Vec<String>>>,
     operands: FastMap<(usize, usize), Vec<Vec<String>>>,
     through_calls: FastMap<(usize, usize, Vec<String>), Option<Vec<String>>>,
+    /// The template's own `{{template}}` calls while its documents are split, for an
+    /// include a partial they ran made (session fid34).
+    top: Option<TopCalls>,
+}
+
+/// The `{{ template "x" pipeline }}` calls of the template being split, its file, and per
+/// include the index of the template's own piece that printed its call, when a partial
+/// one of those calls ran made it (no include's partial did).
+struct TopCalls {
+    calls: Vec<gotmpl::trace::Call>,
+    own: Arc<SourceFile>,
+    site_piece: Vec<Option<usize>>,
+}
+
+impl TopCalls {
+    /// None when the template ran no partial by `template`.
+    fn of(
+        file: &Arc<SourceFile>,
+        pieces: &[gotmpl::trace::Piece],
+        calls: &[gotmpl::trace::Call],
+        included: &Included,
+    ) -> Option<Self> {
+        if calls.is_empty() {
+            return None;
+        }
+        let roots: Vec<Option<&(String, usize)>> = (0..included.len())
+            .map(|n| match caller_include(included, n) {
+                Some(_) => None,
+                None => included[n].2.as_ref(),
+            })
+            .collect();
+        if roots.iter().all(Option::is_none) {
+            return None;
+        }
+        // The pieces of each call site, in order; the k-th include of a site (that returned
+        // text) is the k-th piece printed there.
+        let mut at_site: FastMap<(&str, usize), (Vec<usize>, usize)> = FastMap::default();
+        for site in roots.iter().flatten() {
+            at_site.entry((site.0.as_str(), site.1)).or_default();
+        }
+        for (i, pc) in pieces.iter().enumerate() {
+            if pc.action
+                && let Some((list, _)) = at_site.get_mut(&(pc.name.as_str(), pc.offset))
+            {
+                list.push(i);
+            }
+        }
+        let site_piece = roots
+            .iter()
+            .enumerate()
+            .map(|(n, site)| {
+                let site = (*site)?;
+                if included[n].0.is_empty() {
+                    return None;
+                }
+                let (list, next) = at_site.get_mut(&(site.0.as_str(), site.1))?;
+                let i = list.get(*next).copied();
+                *next += 1;
+                i
+            })
+            .collect();
+        Some(TopCalls {
+            calls: calls.to_vec(),
+            own: file.clone(),
+            site_piece,
+        })
+    }
 }
 
 impl FileReadings {
@@ -109,6 +176,7 @@ pub(super) fn split_documents(
     docs: &mut Vec<Doc>,
 ) {
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
+    with_cache.top = TopCalls::of(&t.file, pieces, calls, included);
     let include_index = include_lines(included);
     let (roots, parents) = root_sites(included);
     // Helm v4's SplitManifests: a document ends at every `---` that starts the output or a
@@ -804,7 +872,20 @@ fn from_calls(
         if path.first().map(String::as_str) != Some(DOT) {
             return Some(path);
         }
-        (n, pi) = caller_include(included, n)?;
+        match caller_include(included, n) {
+            Some(next) => (n, pi) = next,
+            // An include a partial made that the template's own `{{ template "x"
+            // .Values.five }}` ran: read on through those calls from the piece that
+            // printed it (session fid34).
+            None => {
+                let top = cache.top.take()?;
+                let found = top.site_piece.get(n).copied().flatten().and_then(|at| {
+                    through_templates(path, at, &top.calls, Some(&top.own), define_file, cache)
+                });
+                cache.top = Some(top);
+                return found.filter(|p| p.first().map(String::as_str) != Some(DOT));
+            }
+        }
     }
     None
 }
