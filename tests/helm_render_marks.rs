@@ -2892,3 +2892,78 @@ spec:
         "{all:#?}"
     );
 }
+
+/// A value a partial prints inside its own `if` on values (kubernetes-replicator's
+/// `roleName` helper: `{{- if .Values.grantClusterAdmin -}} {{ "cluster-admin" }}`): the
+/// finding stays at the template's line, and the condition and the values line that
+/// switched it on are related; the `else` branch relates nothing (session fid34).
+#[test]
+fn a_value_a_partial_printed_under_its_own_values_switch_relates_the_switch() {
+    let chart = |grant: &'static [u8]| {
+        common::dir_with(&[
+            ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+            ("c/values.yaml", grant),
+            (
+                "c/templates/_helpers.tpl",
+                br#"{{- define "c.roleName" -}}
+{{- if .Values.grantClusterAdmin -}}
+    {{ "cluster-admin" }}
+{{- else -}}
+    {{ .Values.roleName }}
+{{- end -}}
+{{- end -}}
+"#,
+            ),
+            (
+                "c/templates/rbac.yaml",
+                br#"apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: c
+  namespace: apps
+---
+kind: ClusterRoleBinding
+apiVersion: rbac.authorization.k8s.io/v1
+metadata:
+  name: c
+roleRef:
+  kind: ClusterRole
+  name: {{ include "c.roleName" . }}
+  apiGroup: rbac.authorization.k8s.io
+subjects:
+  - kind: ServiceAccount
+    name: c
+    namespace: apps
+"#,
+            ),
+        ])
+    };
+    let on = chart(b"grantClusterAdmin: true\nroleName: c-role\n");
+    let (v, _) = common::json_check(on.path(), &["c", "--select", "K8S-032"]);
+    let all = all_located(&v);
+    let [((file, line), related)] = &all[..] else {
+        panic!("{all:#?}")
+    };
+    assert_eq!((file.as_str(), *line), ("c/templates/rbac.yaml", 13));
+    for (role, f, l) in [
+        ("values", "c/values.yaml", 1),
+        ("template", "c/templates/_helpers.tpl", 2),
+    ] {
+        assert!(
+            related
+                .iter()
+                .any(|(r, rf, rl)| r == role && rf == f && *rl == l),
+            "{all:#?}"
+        );
+    }
+    // The `else` branch printed a values name: no switch is related.
+    let off = chart(b"grantClusterAdmin: false\nroleName: cluster-admin\n");
+    let (v, _) = common::json_check(off.path(), &["c", "--select", "K8S-032"]);
+    let all = all_located(&v);
+    assert!(
+        all.iter().all(|(_, related)| related
+            .iter()
+            .all(|(_, f, l)| !(f == "c/templates/_helpers.tpl" && *l == 2))),
+        "{all:#?}"
+    );
+}
