@@ -2744,3 +2744,226 @@ spec:
         "{all:#?}"
     );
 }
+
+/// A key a template's `set` added to a values map printed by `toYaml` (Reloader's `$_ :=
+/// set $containerSecurityContext "readOnlyRootFilesystem" true`, then `toYaml
+/// $containerSecurityContext`): the node the `set` wrote points at the `set` line (a key
+/// of a nested map too, and the lines below it); the keys of the same `toYaml` that came
+/// from values keep their values lines (session fid34).
+#[test]
+fn a_key_set_into_a_values_map_printed_by_to_yaml_points_at_the_set_line() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"containerSecurityContext:
+  runAsNonRoot: true
+  runAsUser: 0
+  capabilities:
+    drop: ["ALL"]
+second:
+  runAsNonRoot: true
+  allowPrivilegeEscalation: false
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: one
+      image: example/one:1.0
+      {{- $sc := .Values.containerSecurityContext }}
+      {{- $_ := set $sc "allowPrivilegeEscalation" true }}
+      {{- $_ := set $sc.capabilities "add" (list "SYS_ADMIN") }}
+      securityContext:
+        {{- toYaml $sc | nindent 8 }}
+    - name: two
+      image: example/two:1.0
+      {{- $two := .Values.second }}
+      {{- $_ := set .Values.second "privileged" true }}
+      securityContext:
+        {{- toYaml $two | nindent 8 }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(
+        chart.path(),
+        &["c", "--select", "K8S-001,K8S-002,K8S-004,K8S-006"],
+    );
+    let all = all_located(&v);
+    let rules: Vec<(&str, &str, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut rules = rules;
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            ("K8S-001", "c/templates/pod.yaml", 18),
+            ("K8S-002", "c/templates/pod.yaml", 11),
+            ("K8S-004", "c/values.yaml", 3),
+            ("K8S-006", "c/templates/pod.yaml", 12),
+        ],
+        "{all:#?}"
+    );
+    // The `toYaml` action is related to what its `set` wrote.
+    let (_, related) = all
+        .iter()
+        .find(|((f, l), _)| f == "c/templates/pod.yaml" && *l == 11)
+        .unwrap();
+    assert!(
+        related.iter().any(|(role, file, l)| role == "template"
+            && file == "c/templates/pod.yaml"
+            && *l == 14),
+        "{all:#?}"
+    );
+}
+
+/// An `include` inside a partial that the template's own `{{ template "c.side" .Values.one
+/// }}` ran (`allowPrivilegeEscalation: {{ include "c.field" .sc }}`, the helper printing `{{
+/// .allowPrivilegeEscalation }}`): the include's call site is read through the `template`
+/// call, so a value no text tells (a bool) points at its values line, for each call of the
+/// partial (session fid34).
+#[test]
+fn an_include_inside_a_partial_run_by_template_reads_its_call_through_the_template() {
+    let chart = common::dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        (
+            "c/values.yaml",
+            br#"one:
+  sc:
+    allowPrivilegeEscalation: true
+two:
+  sc:
+    allowPrivilegeEscalation: true
+"#,
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            br#"{{- define "c.field" -}}
+{{ .allowPrivilegeEscalation }}
+{{- end -}}
+{{- define "c.side" }}
+    - name: {{ .name }}
+      image: example/side:1.0
+      securityContext:
+        allowPrivilegeEscalation: {{ include "c.field" .sc }}
+{{- end -}}
+"#,
+        ),
+        (
+            "c/templates/pod.yaml",
+            br#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: main
+      image: example/main:1.0
+      securityContext:
+        allowPrivilegeEscalation: false
+{{- template "c.side" (merge (dict "name" "one") .Values.one) }}
+{{- template "c.side" (merge (dict "name" "two") .Values.two) }}
+"#,
+        ),
+    ]);
+    let (v, _) = common::json_check(chart.path(), &["c", "--select", "K8S-002"]);
+    let all = all_located(&v);
+    let primary: Vec<(&str, u64)> = all.iter().map(|((f, l), _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        primary,
+        [("c/values.yaml", 3), ("c/values.yaml", 6)],
+        "{all:#?}"
+    );
+}
+
+/// A value a partial prints inside its own `if` on values (kubernetes-replicator's
+/// `roleName` helper: `{{- if .Values.grantClusterAdmin -}} {{ "cluster-admin" }}`): the
+/// finding stays at the template's line, and the condition and the values line that
+/// switched it on are related; the `else` branch relates nothing (session fid34).
+#[test]
+fn a_value_a_partial_printed_under_its_own_values_switch_relates_the_switch() {
+    let chart = |grant: &'static [u8]| {
+        common::dir_with(&[
+            ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+            ("c/values.yaml", grant),
+            (
+                "c/templates/_helpers.tpl",
+                br#"{{- define "c.roleName" -}}
+{{- if .Values.grantClusterAdmin -}}
+    {{ "cluster-admin" }}
+{{- else -}}
+    {{ .Values.roleName }}
+{{- end -}}
+{{- end -}}
+"#,
+            ),
+            (
+                "c/templates/rbac.yaml",
+                br#"apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: c
+  namespace: apps
+---
+kind: ClusterRoleBinding
+apiVersion: rbac.authorization.k8s.io/v1
+metadata:
+  name: c
+roleRef:
+  kind: ClusterRole
+  name: {{ include "c.roleName" . }}
+  apiGroup: rbac.authorization.k8s.io
+subjects:
+  - kind: ServiceAccount
+    name: c
+    namespace: apps
+"#,
+            ),
+        ])
+    };
+    let on = chart(b"grantClusterAdmin: true\nroleName: c-role\n");
+    let (v, _) = common::json_check(on.path(), &["c", "--select", "K8S-032"]);
+    let all = all_located(&v);
+    let [((file, line), related)] = &all[..] else {
+        panic!("{all:#?}")
+    };
+    assert_eq!((file.as_str(), *line), ("c/templates/rbac.yaml", 13));
+    for (role, f, l) in [
+        ("values", "c/values.yaml", 1),
+        ("template", "c/templates/_helpers.tpl", 2),
+    ] {
+        assert!(
+            related
+                .iter()
+                .any(|(r, rf, rl)| r == role && rf == f && *rl == l),
+            "{all:#?}"
+        );
+    }
+    // The `else` branch printed a values name: no switch is related.
+    let off = chart(b"grantClusterAdmin: false\nroleName: cluster-admin\n");
+    let (v, _) = common::json_check(off.path(), &["c", "--select", "K8S-032"]);
+    let all = all_located(&v);
+    assert!(
+        all.iter().all(|(_, related)| related
+            .iter()
+            .all(|(_, f, l)| !(f == "c/templates/_helpers.tpl" && *l == 2))),
+        "{all:#?}"
+    );
+}

@@ -261,6 +261,18 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
                 let values = r.chart_values.as_ref()?;
                 values.switched_on(&o.file, o.span.start as usize)
             });
+        // Text a partial printed inside its own `if` on values (kubernetes-replicator's
+        // `roleName` helper printing `{{ "cluster-admin" }}` when `grantClusterAdmin` is on):
+        // the condition and its values line are related too, after the primary (session
+        // fid34).
+        let switch = switch.or_else(|| {
+            let first = origins.first().filter(|o| o.role == OriginRole::Template)?;
+            let values = r.chart_values.as_ref()?;
+            origins[1..]
+                .iter()
+                .filter(|o| o.role == OriginRole::Template && !Arc::ptr_eq(&o.file, &first.file))
+                .find_map(|o| values.switched_on_in_define(&o.file, o.span.start as usize))
+        });
         if let Some(s) = &switch {
             let at = 1.min(origins.len());
             origins.insert(at, &s.condition);

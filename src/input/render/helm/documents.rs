@@ -83,6 +83,73 @@ pub(super) struct FileReadings {
     values_paths: FastMap<(usize, usize), Option<Vec<String>>>,
     operands: FastMap<(usize, usize), Vec<Vec<String>>>,
     through_calls: FastMap<(usize, usize, Vec<String>), Option<Vec<String>>>,
+    /// The template's own `{{template}}` calls while its documents are split, for an
+    /// include a partial they ran made (session fid34).
+    top: Option<TopCalls>,
+}
+
+/// The `{{ template "x" pipeline }}` calls of the template being split, its file, and per
+/// include the index of the template's own piece that printed its call, when a partial
+/// one of those calls ran made it (no include's partial did).
+struct TopCalls {
+    calls: Vec<gotmpl::trace::Call>,
+    own: Arc<SourceFile>,
+    site_piece: Vec<Option<usize>>,
+}
+
+impl TopCalls {
+    /// None when the template ran no partial by `template`.
+    fn of(
+        file: &Arc<SourceFile>,
+        pieces: &[gotmpl::trace::Piece],
+        calls: &[gotmpl::trace::Call],
+        included: &Included,
+    ) -> Option<Self> {
+        if calls.is_empty() {
+            return None;
+        }
+        let roots: Vec<Option<&(String, usize)>> = (0..included.len())
+            .map(|n| match caller_include(included, n) {
+                Some(_) => None,
+                None => included[n].2.as_ref(),
+            })
+            .collect();
+        if roots.iter().all(Option::is_none) {
+            return None;
+        }
+        // The pieces of each call site, in order; the k-th include of a site (that returned
+        // text) is the k-th piece printed there.
+        let mut at_site: FastMap<(&str, usize), (Vec<usize>, usize)> = FastMap::default();
+        for site in roots.iter().flatten() {
+            at_site.entry((site.0.as_str(), site.1)).or_default();
+        }
+        for (i, pc) in pieces.iter().enumerate() {
+            if pc.action
+                && let Some((list, _)) = at_site.get_mut(&(pc.name.as_str(), pc.offset))
+            {
+                list.push(i);
+            }
+        }
+        let site_piece = roots
+            .iter()
+            .enumerate()
+            .map(|(n, site)| {
+                let site = (*site)?;
+                if included[n].0.is_empty() {
+                    return None;
+                }
+                let (list, next) = at_site.get_mut(&(site.0.as_str(), site.1))?;
+                let i = list.get(*next).copied();
+                *next += 1;
+                i
+            })
+            .collect();
+        Some(TopCalls {
+            calls: calls.to_vec(),
+            own: file.clone(),
+            site_piece,
+        })
+    }
 }
 
 impl FileReadings {
@@ -109,6 +176,7 @@ pub(super) fn split_documents(
     docs: &mut Vec<Doc>,
 ) {
     let (define_file, with_cache) = (loc.define_file, &mut loc.scopes);
+    with_cache.top = TopCalls::of(&t.file, pieces, calls, included);
     let include_index = include_lines(included);
     let (roots, parents) = root_sites(included);
     // Helm v4's SplitManifests: a document ends at every `---` that starts the output or a
@@ -257,6 +325,8 @@ pub(super) fn split_documents(
                 let calls_include = expr.contains("include");
                 // Asked of lines with no origin yet; the action's text is the same for each.
                 let reserializing = std::cell::OnceCell::new();
+                // The keys `set` actions before this one added to the map it prints.
+                let set_keys = std::cell::OnceCell::new();
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
@@ -323,6 +393,18 @@ pub(super) fn split_documents(
                                 only_root = nested && full.len() <= bp.len();
                                 let text = &printed[rel..line_end - piece.start];
                                 origins.push(block_line(o, text).unwrap_or_else(|| o.clone()));
+                                break;
+                            }
+                            // A key no values line holds that a `set` of the map before
+                            // the action added (Reloader's `set $sc "readOnlyRootFilesystem"
+                            // true`, then `toYaml $sc`): that `set` line (session fid34).
+                            if full.len() > bp.len()
+                                && let Some((_, o)) = set_keys
+                                    .get_or_init(|| set_keys_before(&file, piece.offset, expr, bp))
+                                    .iter()
+                                    .find(|(k, _)| k[..] == full[bp.len()..])
+                            {
+                                origins.push(o.clone());
                                 break;
                             }
                             full.pop();
@@ -790,7 +872,20 @@ fn from_calls(
         if path.first().map(String::as_str) != Some(DOT) {
             return Some(path);
         }
-        (n, pi) = caller_include(included, n)?;
+        match caller_include(included, n) {
+            Some(next) => (n, pi) = next,
+            // An include a partial made that the template's own `{{ template "x"
+            // .Values.five }}` ran: read on through those calls from the piece that
+            // printed it (session fid34).
+            None => {
+                let top = cache.top.take()?;
+                let found = top.site_piece.get(n).copied().flatten().and_then(|at| {
+                    through_templates(path, at, &top.calls, Some(&top.own), define_file, cache)
+                });
+                cache.top = Some(top);
+                return found.filter(|p| p.first().map(String::as_str) != Some(DOT));
+            }
+        }
     }
     None
 }
@@ -1768,6 +1863,79 @@ fn set_before(file: &Arc<SourceFile>, offset: usize, expr: &str) -> Option<Origi
     let at = body.rfind(&wanted)? + (src.len() - body.len());
     let open = src[..at].rfind("{{")?;
     Some(action_origin(file, open).0)
+}
+
+/// The keys the `set` actions of the define (or template) around `offset`, before it, add
+/// to the map the action `expr` prints with `toYaml` (`set $sc "readOnlyRootFilesystem"
+/// true` then `toYaml $sc`; `set $sc.capabilities "add" …` is the key `capabilities.add`),
+/// or to the values map `base` it prints (`set .Values.sc "k" …`): each key's path below
+/// that map and the `set` action.
+fn set_keys_before(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    expr: &str,
+    base: &[String],
+) -> Vec<(Vec<String>, Origin)> {
+    let inner = super::actions::inner(expr);
+    let Some(at) = inner.find("toYaml ") else {
+        return Vec::new();
+    };
+    let operand = inner[at + "toYaml ".len()..]
+        .trim_start()
+        .trim_start_matches('(')
+        .split(|c: char| c.is_whitespace() || c == ')' || c == '|')
+        .next()
+        .unwrap_or("");
+    if operand.len() < 2 || !(operand.starts_with('$') || operand.starts_with(".Values.")) {
+        return Vec::new();
+    }
+    let values_map = format!(".Values.{}", base.join("."));
+    let src = &file.text[..offset.min(file.text.len())];
+    let start = src.rfind("define").unwrap_or(0);
+    let mut out = Vec::new();
+    let mut from = start;
+    while let Some(i) = src[from..].find("set ") {
+        let at = from + i;
+        from = at + 4;
+        // `set` as a word: the function, not `offset` or `$set`.
+        if src[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+        {
+            continue;
+        }
+        let rest = &src[at + 4..];
+        let Some(target) = rest.split_whitespace().next() else {
+            continue;
+        };
+        let below = match target
+            .strip_prefix(operand)
+            .or_else(|| target.strip_prefix(values_map.as_str()))
+        {
+            Some("") => Vec::new(),
+            Some(sub) if sub.starts_with('.') => sub[1..].split('.').map(str::to_string).collect(),
+            _ => continue,
+        };
+        let after = rest.trim_start()[target.len()..].trim_start();
+        let Some(key) = after
+            .strip_prefix('"')
+            .and_then(|k| k.split_once('"'))
+            .map(|(k, _)| k)
+            .filter(|k| !k.is_empty() && !k.contains('\\'))
+        else {
+            continue;
+        };
+        let Some(open) = src[..at].rfind("{{") else {
+            continue;
+        };
+        let mut path = below;
+        path.push(key.to_string());
+        out.push((path, action_origin(file, open).0));
+    }
+    // The last `set` of a key is the one that wrote it.
+    out.reverse();
+    out
 }
 
 /// The text each include in `inner` returned (one line, not the whole of `line`) that

@@ -122,6 +122,20 @@ impl ChartValues {
     /// the text of its YAML document; a switch before any of the document's text writes the
     /// whole object (`{{- if .Values.rbac.create }}`), not the field.
     pub fn switched_on(&self, file: &Arc<SourceFile>, at: usize) -> Option<Switch> {
+        self.switch_at(file, at, false)
+    }
+
+    /// For an action of a partial at byte `at` of template `file` (a `define`'s `{{
+    /// "cluster-admin" }}`): the innermost block holding it, when that is the first branch
+    /// of an `if`/`with` on values opened inside the same `define` (kubernetes-replicator's
+    /// `roleName` helper: `{{- if .Values.grantClusterAdmin -}}` over `{{ "cluster-admin"
+    /// }}`). A partial's text is a value the caller prints, so a switch around it is one of
+    /// the value, wherever the partial starts (session fid34).
+    pub fn switched_on_in_define(&self, file: &Arc<SourceFile>, at: usize) -> Option<Switch> {
+        self.switch_at(file, at, true)
+    }
+
+    fn switch_at(&self, file: &Arc<SourceFile>, at: usize, in_define: bool) -> Option<Switch> {
         let &chart = self.templates.get(&file.path)?;
         let (_, origins) = self.charts.get(chart)?;
         let blocks = {
@@ -131,7 +145,8 @@ impl ChartValues {
                 .or_insert_with(|| Arc::new(TemplateBlocks::read(&file.text)))
                 .clone()
         };
-        let (span, Condition::All(paths)) = blocks.enclosing_switch(&file.text, at)? else {
+        let (span, Condition::All(paths)) = blocks.enclosing_switch(&file.text, at, in_define)?
+        else {
             return None;
         };
         let set_at = paths
@@ -202,15 +217,24 @@ impl TemplateBlocks {
     /// The innermost block holding byte `at` of the template's literal text, when it is the
     /// first branch of a condition on values opened after some literal text of its YAML
     /// document.
-    fn enclosing_switch(&self, text: &str, at: usize) -> Option<(Span, Condition)> {
+    fn enclosing_switch(
+        &self,
+        text: &str,
+        at: usize,
+        in_define: bool,
+    ) -> Option<(Span, Condition)> {
         let at = at.min(text.len());
         let before = self
             .actions
             .partition_point(|a| (a.span.start as usize) < at);
-        let last = before.checked_sub(1)?;
-        // Inside an action: text it printed, not the template's own.
+        let mut last = before.checked_sub(1)?;
+        // Inside an action: text it printed, not the template's own (a partial's action
+        // printing its value is read from the action before it).
         if self.actions[last].span.end as usize > at {
-            return None;
+            if !in_define {
+                return None;
+            }
+            last = last.checked_sub(1)?;
         }
         let (index, in_else) = self.innermost[last]?;
         let block = &self.blocks[index];
@@ -218,6 +242,13 @@ impl TemplateBlocks {
             return None;
         }
         let opened = block.span.start as usize;
+        if in_define {
+            // Opened inside the `define` holding `at` (after its `define` keyword).
+            let define = text[..at].rfind("define")?;
+            return (opened > define)
+                .then(|| (block.span, block.path.clone()))
+                .and_then(|(s, p)| Some((s, p?)));
+        }
         // The document holding `at` starts after the last `---` before it; a block opened
         // before that wraps documents, not text of this one.
         let document = text[..at].rfind("\n---").map_or(0, |i| i + 4);
@@ -556,7 +587,7 @@ spec:
         let at = |needle: &str| text.find(needle).unwrap();
         let switch = |needle: &str| {
             TemplateBlocks::read(text)
-                .enclosing_switch(text, at(needle))
+                .enclosing_switch(text, at(needle), false)
                 .map(|(s, c)| (text[s.range()].to_string(), c))
         };
         let one = |p: &[&str]| Condition::All(vec![p.iter().map(|s| s.to_string()).collect()]);
