@@ -1857,12 +1857,10 @@ fn set_before(file: &Arc<SourceFile>, offset: usize, expr: &str) -> Option<Origi
     {
         return None;
     }
-    let src = &file.text[..offset.min(file.text.len())];
-    let body = src.rfind("define").map_or(src, |d| &src[d..]);
-    let wanted = format!("set {var} \"{key}\"");
-    let at = body.rfind(&wanted)? + (src.len() - body.len());
-    let open = src[..at].rfind("{{")?;
-    Some(action_origin(file, open).0)
+    sets_before(file, offset, &[var])
+        .into_iter()
+        .find(|(path, _)| path.len() == 1 && path[0] == key)
+        .map(|(_, o)| o)
 }
 
 /// The keys the `set` actions of the define (or template) around `offset`, before it, add
@@ -1890,6 +1888,13 @@ fn set_keys_before(
         return Vec::new();
     }
     let values_map = format!(".Values.{}", base.join("."));
+    sets_before(file, offset, &[operand, values_map.as_str()])
+}
+
+/// The `set MAP "key" …` actions of the define (or template) around `offset`, before it, on
+/// one of `maps` (a variable or a values path) or a map below one (`set $sc.capabilities
+/// "add"`): each key's path below that map and the `set` action, the last `set` first.
+fn sets_before(file: &Arc<SourceFile>, offset: usize, maps: &[&str]) -> Vec<(Vec<String>, Origin)> {
     let src = &file.text[..offset.min(file.text.len())];
     let start = src.rfind("define").unwrap_or(0);
     let mut out = Vec::new();
@@ -1909,10 +1914,7 @@ fn set_keys_before(
         let Some(target) = rest.split_whitespace().next() else {
             continue;
         };
-        let below = match target
-            .strip_prefix(operand)
-            .or_else(|| target.strip_prefix(values_map.as_str()))
-        {
+        let below = match maps.iter().find_map(|m| target.strip_prefix(m)) {
             Some("") => Vec::new(),
             Some(sub) if sub.starts_with('.') => sub[1..].split('.').map(str::to_string).collect(),
             _ => continue,
