@@ -378,6 +378,91 @@ fn both(policy: &str, input: &str, entry: &str) -> (String, String) {
     (interpreted, show(vm.execute().expect("runs")))
 }
 
+/// regorus patch 11 (PATCHES.md): a VM that keeps the values of rules that read no input
+/// answers as a fresh evaluation for every input, whether the input is read directly, through
+/// a rule already computed in the execution, a function, a chain of rules or a comprehension,
+/// and a kept value follows the data when the data change.
+#[test]
+fn a_vm_keeping_input_free_rules_answers_as_a_fresh_one_for_every_input() {
+    let policy = "package t\nimport rego.v1\n\
+        table := {k: v | v := data.base[k]}\n\
+        size := count(table)\n\
+        a := input.a\n\
+        b := a + 1\n\
+        f(x) := input.a + x\n\
+        c := f(1)\n\
+        e := g\n\
+        g := h\n\
+        h := input.a * 2\n\
+        k := [x | some x in input.list]\n\
+        m := count(k)\n\
+        s contains x if some x in input.list\n\
+        flag := 1 if data.on else := input.a\n\
+        out := [a, b, c, size, e, m, s, flag, table]\n";
+    let entry = "data.t.out";
+    let fresh = |input: &str, data: &str| {
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy("p.rego".into(), policy.into())
+            .expect("parses");
+        engine
+            .add_data(regorus::Value::from_json_str(data).expect("json"))
+            .expect("data");
+        engine.set_input(regorus::Value::from_json_str(input).expect("json"));
+        engine
+            .eval_rule(entry.into())
+            .expect("evaluates")
+            .to_json_str()
+            .expect("json")
+    };
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("p.rego".into(), policy.into())
+        .expect("parses");
+    let compiled = engine
+        .compile_with_entrypoint(&entry.into())
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[entry])
+            .expect("compiles to bytecode");
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program);
+    vm.set_keep_input_free_rules(true);
+    let runs = [
+        (
+            r#"{"a": 1, "list": [1]}"#,
+            r#"{"base": {"x": 1}, "on": true}"#,
+        ),
+        (
+            r#"{"a": 2, "list": [1, 2]}"#,
+            r#"{"base": {"x": 1}, "on": true}"#,
+        ),
+        (
+            r#"{"a": 3, "list": []}"#,
+            r#"{"base": {"x": 1}, "on": true}"#,
+        ),
+        (
+            r#"{"a": 4, "list": [5]}"#,
+            r#"{"base": {"x": 1, "y": 2}, "on": false}"#,
+        ),
+        (
+            r#"{"a": 5, "list": [5]}"#,
+            r#"{"base": {"x": 1, "y": 2}, "on": false}"#,
+        ),
+    ];
+    let mut data_now = "";
+    for (input, data) in runs {
+        if data != data_now {
+            vm.set_data(regorus::Value::from_json_str(data).expect("json"))
+                .expect("data");
+            data_now = data;
+        }
+        vm.set_input(regorus::Value::from_json_str(input).expect("json"));
+        let kept = vm.execute().expect("runs").to_json_str().expect("json");
+        assert_eq!(kept, fresh(input, data), "input {input}, data {data}");
+    }
+}
+
 /// The fixes in vendor/regorus (PATCHES.md): each case gave a different answer in the VM.
 #[test]
 fn vendored_vm_fixes_hold() {

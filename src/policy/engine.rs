@@ -89,18 +89,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Makes new evaluators of the same policies with this one's settings (when the VM takes
-    /// over, the time bounds), for other threads: their engines are their own.
-    pub fn siblings(&self) -> impl Fn() -> Evaluator<'a> + Send + Sync + use<'a> {
-        let (set, vm_after, limits) = (self.set, self.vm_after, self.limits);
-        move || {
-            let mut ev = Evaluator::new(set);
-            ev.vm_after = vm_after;
-            ev.limits = limits;
-            ev
-        }
-    }
-
     /// Uses the VM from the first document (as `RUNEGUARD_ENGINE=vm` does).
     pub fn vm_from_the_start(mut self) -> Self {
         self.vm_after = 0;
@@ -449,6 +437,9 @@ fn new_vm(program: &super::program::Program, data: &regorus::Value) -> regorus::
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program.clone());
     vm.set_max_instructions(usize::MAX);
+    // A policy's constant tables (the operators' container layouts, the credential name
+    // stems) are computed once per VM instead of once per document (regorus patch 11).
+    vm.set_keep_input_free_rules(true);
     // Data is an object (the settings at least); a VM without it would fail every rule,
     // which the fallback to the interpreter would then report.
     let _ = vm.set_data(data.clone());

@@ -24,6 +24,40 @@ pub(super) struct Pass<'a> {
     /// The active rules, the per-document ones and the whole-project ones.
     rules: OnceLock<Rules>,
     pub opts: &'a CheckOptions,
+    /// Evaluators no worker holds now. rayon makes a worker's state for every piece of work
+    /// it splits off (`map_init`), often one a document; an evaluator taken from here keeps
+    /// its VMs and what they computed once for every document (a policy's constant tables).
+    idle: std::sync::Mutex<Vec<Evaluator<'a>>>,
+}
+
+/// A worker's evaluator slot, lent by [`Pass::lend`]: its evaluator goes back to the pass's
+/// idle ones when the worker's piece of work is done.
+pub(super) struct Lent<'p, 'a> {
+    slot: Option<Evaluator<'a>>,
+    idle: &'p std::sync::Mutex<Vec<Evaluator<'a>>>,
+}
+
+impl<'a> std::ops::Deref for Lent<'_, 'a> {
+    type Target = Option<Evaluator<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.slot
+    }
+}
+
+impl std::ops::DerefMut for Lent<'_, '_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.slot
+    }
+}
+
+impl Drop for Lent<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(ev) = self.slot.take()
+            && let Ok(mut idle) = self.idle.lock()
+        {
+            idle.push(ev);
+        }
+    }
 }
 
 struct Rules {
@@ -38,6 +72,16 @@ impl<'a> Pass<'a> {
             policies,
             rules: OnceLock::new(),
             opts,
+            idle: Default::default(),
+        }
+    }
+
+    /// A worker's evaluator slot: an idle evaluator if there is one, else empty (made by
+    /// [`Pass::evaluator`] when first needed).
+    pub fn lend(&self) -> Lent<'_, 'a> {
+        Lent {
+            slot: self.idle.lock().ok().and_then(|mut idle| idle.pop()),
+            idle: &self.idle,
         }
     }
 
@@ -396,8 +440,8 @@ pub(super) fn evaluate_documents<'a>(
     if documents.is_empty() {
         return;
     }
-    let ev = pass.evaluator(ev);
     if documents.len() < PARALLEL_DOCUMENTS || rayon::current_num_threads() < 2 {
+        let ev = pass.evaluator(ev);
         for doc in documents {
             evaluate_document(ev, doc, pass, out);
         }
@@ -406,14 +450,16 @@ pub(super) fn evaluate_documents<'a>(
     use rayon::prelude::*;
     // Each worker evaluates with its own engines; the results are put back in the
     // documents' order, as one thread would have given them.
-    let sibling = ev.siblings();
     let parts: Vec<FileOutcome> = documents
         .into_par_iter()
-        .map_init(&sibling, |ev, doc| {
-            let mut part = FileOutcome::default();
-            evaluate_document(ev, doc, pass, &mut part);
-            part
-        })
+        .map_init(
+            || pass.lend(),
+            |slot, doc| {
+                let mut part = FileOutcome::default();
+                evaluate_document(pass.evaluator(slot), doc, pass, &mut part);
+                part
+            },
+        )
         .collect();
     for part in parts {
         out.problems.extend(part.problems);

@@ -233,7 +233,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
         cands
             .par_iter()
             .map_init(
-                || None,
+                || pass.lend(),
                 |ev, c| {
                     let o = match c.kind {
                         CandidateKind::File => match discover::read(c) {

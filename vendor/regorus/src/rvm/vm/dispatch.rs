@@ -67,10 +67,12 @@ impl RegoVM {
                 Ok(InstructionOutcome::Continue)
             }
             LoadInput { dest } => {
+                self.mark_input_read();
                 self.set_register(dest, self.input.clone())?;
                 Ok(InstructionOutcome::Continue)
             }
             LoadContext { dest } => {
+                self.mark_input_read();
                 self.set_register(dest, self.context.clone())?;
                 Ok(InstructionOutcome::Continue)
             }
@@ -388,6 +390,7 @@ impl RegoVM {
                 Ok(InstructionOutcome::Continue)
             }
             HostAwait { dest, arg, id } => {
+                self.mark_input_read();
                 let argument = self.get_register(arg)?.clone();
                 let identifier = self
                     .registers
@@ -1144,6 +1147,8 @@ impl RegoVM {
                 Ok(InstructionOutcome::Continue)
             }
             VirtualDataDocumentLookup { params_index } => {
+                // runeguard patch 11: the rules it evaluates are not tracked one by one.
+                self.mark_input_read();
                 self.execute_virtual_data_document_lookup(params_index)?;
                 Ok(InstructionOutcome::Continue)
             }

@@ -90,6 +90,10 @@ impl RegoVM {
             }
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
+        // runeguard patch 11: a rule calling a volatile built-in is computed in every execution.
+        if cache_name.is_some() || volatile_builtin(builtin_info.name.as_str()) {
+            self.mark_input_read();
+        }
         drop(program);
 
         self.ensure_dummy_exprs(args.len())?;
@@ -161,4 +165,13 @@ impl RegoVM {
 
         Ok(())
     }
+}
+
+/// runeguard patch 11: built-ins whose result may differ between executions with the same
+/// arguments, or that act on the world (beside `builtins::must_cache`'s).
+fn volatile_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "http.send" | "net.lookup_ip_addr" | "io.jwt.decode_verify" | "print" | "trace"
+    ) || name.starts_with("time.now")
 }

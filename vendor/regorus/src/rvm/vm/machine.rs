@@ -59,6 +59,23 @@ pub struct RegoVM {
     /// Rule execution cache: rule_index -> (computed: bool, result: Value)
     pub(super) rule_cache: Vec<(bool, Value)>,
 
+    /// runeguard patch 11: keep the values of rules that read no input across executions
+    /// (`set_keep_input_free_rules`). Off by default.
+    pub(super) keep_input_free: bool,
+
+    /// runeguard patch 11: the value of each rule found, when it ran, to read neither the
+    /// input, the context, a volatile built-in nor a dynamic data lookup (directly or through
+    /// the rules and functions it called): valid until the program or the data change.
+    pub(super) kept: Vec<Option<Value>>,
+
+    /// runeguard patch 11: one flag per rule or function evaluation in progress, set when it
+    /// (or anything it called) read the input.
+    pub(super) input_read_stack: Vec<bool>,
+
+    /// runeguard patch 11: the rules of this execution's cache whose evaluation read the
+    /// input (a cached value handed to a caller makes the caller read it too).
+    pub(super) input_read_rules: Vec<bool>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -243,6 +260,10 @@ impl RegoVM {
             program: Arc::new(Program::default()),
             compiled_policy: None,
             rule_cache: Vec::new(),
+            keep_input_free: false,
+            kept: Vec::new(),
+            input_read_stack: Vec::new(),
+            input_read_rules: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -325,6 +346,7 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        self.kept = vec![None; program.rule_infos.len()];
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);
@@ -364,7 +386,20 @@ impl RegoVM {
         self.program.check_rule_data_conflicts(&data)?;
 
         self.data = data;
+        // runeguard patch 11: kept values may have read the data.
+        self.kept.iter_mut().for_each(|k| *k = None);
         Ok(())
+    }
+
+    /// runeguard patch 11: keep, across executions, the value of every rule whose evaluation
+    /// read neither the input, the context, a volatile built-in (`time.now_ns`, `rand.intn`,
+    /// `http.send`...) nor a dynamic data lookup, directly or through what it called. Such a
+    /// rule (a policy's constant table, a value derived from the data) has the same value in
+    /// every execution until the program or the data change; rules that read the input are
+    /// computed in every execution as before.
+    pub fn set_keep_input_free_rules(&mut self, keep: bool) {
+        self.keep_input_free = keep;
+        self.kept.iter_mut().for_each(|k| *k = None);
     }
 
     /// Set the global input object

@@ -108,6 +108,16 @@ impl RegoVM {
 
         // Reset rule cache
         self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // runeguard patch 11
+        self.input_read_stack.clear();
+        self.input_read_rules.clear();
+        if self.keep_input_free {
+            self.input_read_rules
+                .resize(self.program.rule_infos.len(), false);
+            if self.kept.len() != self.program.rule_infos.len() {
+                self.kept = alloc::vec![None; self.program.rule_infos.len()];
+            }
+        }
 
         // Reset registers to clean state
         self.registers
