@@ -5,13 +5,15 @@
 #   a `circuitBreaker` block in a DestinationRule, VirtualService `fault.delay.percent`,
 #   `mirrorPercent`, `corsPolicy.allowOrigin`, the old header-manipulation fields and
 #   `websocketUpgrade`, Sidecar `outboundTrafficPolicy.egressProxy`, EnvoyFilter `workloadLabels`
-#   and `filters`, and the removed `rbac.istio.io` and `authentication.istio.io` kinds.
+#   and `filters`, the removed `rbac.istio.io` and `authentication.istio.io` kinds, and the
+#   removed `config.istio.io` group (Mixer's rules, handlers, instances and adapters, and the
+#   pre-1.0 RouteRule, DestinationPolicy and EgressRule).
 # custom:
 #   id: IST-006
 #   name: deprecated-istio-field
 #   severity: low
 #   input: kubernetes
-#   kinds: [DestinationRule, VirtualService, Sidecar, EnvoyFilter, ServiceRole, ServiceRoleBinding, RbacConfig, ClusterRbacConfig, Policy, MeshPolicy]
+#   kinds: [DestinationRule, VirtualService, Sidecar, EnvoyFilter, ServiceRole, ServiceRoleBinding, RbacConfig, ClusterRbacConfig, Policy, MeshPolicy, RouteRule, DestinationPolicy, EgressRule, rule, handler, instance, template, adapter, attributemanifest, HTTPAPISpec, HTTPAPISpecBinding, QuotaSpec, QuotaSpecBinding, metric, prometheus, logentry, stdio, fluentd, kubernetesenv, kubernetes, denier, checknothing, listchecker, listentry, memquota, redisquota, quota, reportnothing, tracespan, stackdriver, statsd, apikey, authorization, servicecontrol, signalfx, opa, circonus, noop, solarwinds, cloudwatch, dogstatsd, zipkin, bypass, edge]
 #   controls:
 #     nist-800-53: [SI-2]
 #     nist-csf-2.0: [PR.PS-02]
@@ -28,7 +30,9 @@
 #     `mirrorPercentage`, `corsPolicy.allowOrigins`, `headers.request`/`headers.response`,
 #     `workloadSelector` and `configPatches` in EnvoyFilter, AuthorizationPolicy instead of
 #     ServiceRole/ServiceRoleBinding/RbacConfig, PeerAuthentication and RequestAuthentication
-#     instead of Policy/MeshPolicy.
+#     instead of Policy/MeshPolicy, VirtualService, DestinationRule and ServiceEntry instead of
+#     RouteRule, DestinationPolicy and EgressRule, and the Telemetry API, a CUSTOM
+#     AuthorizationPolicy or an EnvoyFilter instead of Mixer's configuration.
 #   related:
 #     - https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection
 #     - https://istio.io/latest/docs/reference/config/networking/virtual-service/
@@ -177,6 +181,31 @@ removed_kinds := {
 
 deny contains finding if {
 	replacement := removed_kinds[istio.group(input)][input.kind]
+	finding := {
+		"msg": sprintf("%s uses the removed API %s: Istio no longer reads it; use %s", [istio.label(input), input.apiVersion, replacement]),
+		"path": ["apiVersion"],
+	}
+}
+
+# The whole `config.istio.io` group is gone: Mixer's configuration (removed in Istio 1.8 with
+# Mixer) and the routing kinds Istio 1.0 replaced. Only the kinds listed in the metadata reach
+# the rule; other groups' kinds of the same name (`kubernetes`, `quota`) are not this API.
+removed_config_kinds := {
+	"RouteRule": "VirtualService",
+	"DestinationPolicy": "DestinationRule",
+	"EgressRule": "ServiceEntry",
+}
+
+config_replacement(kind) := removed_config_kinds[kind]
+
+config_replacement(kind) := "the Telemetry API, a CUSTOM AuthorizationPolicy or an EnvoyFilter (Mixer was removed in Istio 1.8)" if {
+	not removed_config_kinds[kind]
+}
+
+deny contains finding if {
+	istio.group(input) == "config.istio.io"
+	is_string(input.kind)
+	replacement := config_replacement(input.kind)
 	finding := {
 		"msg": sprintf("%s uses the removed API %s: Istio no longer reads it; use %s", [istio.label(input), input.apiVersion, replacement]),
 		"path": ["apiVersion"],

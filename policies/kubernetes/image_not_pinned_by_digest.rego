@@ -43,6 +43,7 @@ deny contains finding if {
 	some c in k8s.containers
 	image := k8s.image(c)
 	not k8s.image_templated(image)
+	not k8s.image_injected(c)
 	not k8s.image_has_digest(image)
 	finding := object.union(
 		{

@@ -54,6 +54,7 @@ deny contains finding if {
 	some c in k8s.containers
 	image := k8s.image(c)
 	not k8s.image_templated(image)
+	not k8s.image_injected(c)
 	not k8s.image_has_digest(image)
 	problem := mutable(image)
 	finding := object.union(

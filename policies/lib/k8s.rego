@@ -1218,6 +1218,14 @@ image_templated(image) if contains(image, "{{")
 
 image_templated(image) if regex.match(`^<[^<>]+>$`, image)
 
+# Istio's injector fills in the image of a container named `istio-proxy` written as `auto` (gateway
+# injection, `inject.istio.io/templates: gateway`, and pods that declare the proxy container):
+# the control plane's proxy image replaces it, so `auto` is no tag to judge.
+image_injected(c) if {
+	image(c) == "auto"
+	c.value.name == "istio-proxy"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Resources.
 
