@@ -799,3 +799,96 @@ fn sqitch_revert_scripts_are_no_forward_schema() {
     let found = sql_findings(d.path(), &["db"], &["SQL-001", "SQL-017"]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// sql35: tern (jackc/tern) keeps a migration's rollback below the line `---- create above /
+/// drop below ----`. Read as forward DDL, its `DROP TABLE` erased the tables the up section
+/// creates, and every finding about them was lost (tern-books, tern-users: no finding at all);
+/// now the section is skipped with a note, as dbmate's and goose's are.
+#[test]
+fn terns_drop_below_section_is_no_forward_schema() {
+    let d = dir_with(&[
+        (
+            "migrations/001_create_users.sql",
+            b"CREATE TABLE users (\n  id uuid PRIMARY KEY,\n  email text NOT NULL,\n  user_id uuid\n);\nALTER TABLE users ENABLE ROW LEVEL SECURITY;\n\n---- create above / drop below ----\n\nALTER TABLE users DISABLE ROW LEVEL SECURITY;\ndrop table users;\n" as &[u8],
+        ),
+        // a comment of dashes that is not tern's marker changes nothing
+        (
+            "migrations/002_accounts.sql",
+            b"CREATE TABLE accounts (id bigint PRIMARY KEY, user_id uuid NOT NULL);\n-- ---- create above ----\nDROP TABLE accounts;\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(
+        d.path(),
+        &["migrations", "--select", "SQL-001,SQL-002,SQL-003"],
+    );
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-002".to_string(),
+                "migrations/001_create_users.sql".to_string(),
+                6
+            ),
+            (
+                "SQL-003".to_string(),
+                "migrations/001_create_users.sql".to_string(),
+                6
+            ),
+        ],
+        "{v}"
+    );
+    let notes: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .filter(|m| m.starts_with("rollback section"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "rollback section (`---- create above / drop below ----`) skipped: the schema is read as the up section leaves it"
+        ],
+        "{v}"
+    );
+}
+
+/// sql35: a schema split into numbered stage folders (`01_tables`, `05_rls`, `09_grants`, as
+/// rmr-studio/riven's `core/db/schema`) is one schema in the order of the numbers. Each folder
+/// was a schema of its own: the RLS and policies of `05_rls` reached no table (false SQL-001 on
+/// `profiles`; no SQL-002 on the enabling statement of `workspaces`).
+#[test]
+fn numbered_stage_folders_are_one_schema() {
+    let d = dir_with(&[
+        (
+            "db/schema/01_tables/profiles.sql",
+            b"CREATE TABLE profiles (id uuid PRIMARY KEY, user_id uuid NOT NULL, email text);\n" as &[u8],
+        ),
+        (
+            "db/schema/01_tables/workspaces.sql",
+            b"CREATE TABLE workspaces (id uuid PRIMARY KEY, name text NOT NULL);\n" as &[u8],
+        ),
+        (
+            "db/schema/05_rls/profiles_rls.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY own ON profiles USING (user_id = auth.uid());\n" as &[u8],
+        ),
+        (
+            "db/schema/05_rls/workspaces_rls.sql",
+            b"ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;\nCREATE POLICY member ON workspaces USING (true);\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002,SQL-003"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![(
+            "SQL-002".to_string(),
+            "db/schema/05_rls/workspaces_rls.sql".to_string(),
+            1
+        )],
+        "{v}"
+    );
+}

@@ -223,7 +223,8 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
 }
 
 /// The rollback sections `[start, end)` of a migration that keeps both directions in one file
-/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`), each with
+/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`, tern's
+/// `---- create above / drop below ----`), each with
 /// its marker line: from a down marker to the next up marker or the end of the file. Read in
 /// sequence after the up section, they would drop the tables and disable the row-level
 /// security the migration creates, and every finding about them would be lost.
@@ -252,9 +253,16 @@ fn rollback_sections(src: &str) -> Vec<(usize, usize, &str)> {
 
 /// Whether a line is a migration tool's direction marker: `Some(true)` for up, `Some(false)`
 /// for down. The first word after the tool's prefix decides (`-- migrate:up transaction:false`,
-/// `-- +goose Down`, `-- +migrate Up notransaction`).
+/// `-- +goose Down`, `-- +migrate Up notransaction`). tern (jackc/tern) has one marker, the
+/// line `---- create above / drop below ----`: what follows it is the down migration
+/// (docs/robustness.md, session sql35).
 fn migration_direction(line: &str) -> Option<bool> {
     let rest = line.trim().strip_prefix("--")?.trim().to_ascii_lowercase();
+    if rest.starts_with("--")
+        && rest.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "create above / drop below"
+    {
+        return Some(false);
+    }
     let after = ["migrate:", "+goose ", "+migrate "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))?;

@@ -658,7 +658,67 @@ pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
             p.group = root;
         }
     }
+    numbered_stages(&mut out);
     out
+}
+
+/// The numbered stage of a folder name: `01_tables`, `05-rls`, `2_grants` (digits, then `_` or
+/// `-`, then a name).
+fn is_numbered_stage(name: &str) -> bool {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && matches!(name.as_bytes().get(digits), Some(b'_' | b'-'))
+        && name.len() > digits + 1
+}
+
+/// A schema split into numbered stage folders (`db/schema/01_tables/users.sql`,
+/// `db/schema/05_rls/users_rls.sql`, `db/schema/09_grants/grants.sql`; session sql35, a
+/// Supabase project applying them in the order of their numbers) is one schema: the RLS and
+/// the grants of a later stage reach the tables of an earlier one. Each folder was a schema of
+/// its own, so the RLS enabled in `05_rls` reached no table (false SQL-001 on the table, no
+/// SQL-002/003 on the enabling statement). The parent is the group when it holds two or more
+/// numbered stage folders of the run; the order is the path below it with digits compared as
+/// numbers. Flyway files (grouped by their location) and rollback files keep their places.
+fn numbered_stages(out: &mut [MigrationPlace]) {
+    let stage = |p: &MigrationPlace| -> Option<(String, String)> {
+        if !p.forward || p.flyway || p.group.contains("supabase/migrations") {
+            return None;
+        }
+        let dir = dirname_or_dot(&p.path);
+        let (parent, last) = match dir.rsplit_once('/') {
+            Some((up, last)) => (up.to_string(), last),
+            None => (".".to_string(), dir),
+        };
+        is_numbered_stage(last).then(|| (parent, last.to_string()))
+    };
+    let stages: Vec<Option<(String, String)>> = out.iter().map(stage).collect();
+    let mut per_parent: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    for (parent, folder) in stages.iter().flatten() {
+        per_parent
+            .entry(parent.as_str())
+            .or_default()
+            .insert(folder.as_str());
+    }
+    let sequences: std::collections::BTreeSet<String> = per_parent
+        .into_iter()
+        .filter(|(_, folders)| folders.len() >= 2)
+        .map(|(parent, _)| parent.to_string())
+        .collect();
+    for (p, st) in out.iter_mut().zip(stages) {
+        let Some((parent, _)) = st else { continue };
+        if !sequences.contains(&parent) {
+            continue;
+        }
+        let within = if parent == "." {
+            p.path.as_str()
+        } else {
+            &p.path[parent.len() + 1..]
+        };
+        p.key = natural(&within.to_ascii_lowercase());
+        p.rank = 0;
+        p.group = parent;
+    }
 }
 
 #[cfg(test)]
@@ -669,6 +729,49 @@ mod tests {
         let mut v: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
         v.sort();
         v.into_iter().map(|p| p.path).collect()
+    }
+
+    /// sql35: numbered stage folders (`01_tables`, `05_rls`, `10_grants`) of one parent are one
+    /// schema in the order of their numbers; a lone numbered folder, folders under
+    /// `supabase/migrations` and rollback files keep their places.
+    #[test]
+    fn numbered_stage_folders_are_one_schema_in_their_order() {
+        let paths = [
+            "db/schema/10_grants/grants.sql",
+            "db/schema/05_rls/users_rls.sql",
+            "db/schema/01_tables/users.sql",
+            "db/schema/01_tables/accounts.sql",
+            "other/001_init/a.sql",
+            "db/schema/05_rls/users.down.sql",
+            "notes/2024/a.sql",
+            "notes/2025/b.sql",
+        ];
+        let mut v = places(&paths);
+        for i in [0, 1, 2, 3] {
+            assert_eq!(v[i].group, "db/schema", "{:?}", v[i]);
+        }
+        assert_eq!(v[4].group, "other/001_init");
+        assert!(!v[5].forward());
+        assert_eq!(v[6].group, "notes/2024");
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .filter(|p| p.group == "db/schema")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "db/schema/01_tables/accounts.sql",
+                "db/schema/01_tables/users.sql",
+                "db/schema/05_rls/users_rls.sql",
+                "db/schema/10_grants/grants.sql",
+            ]
+        );
+        assert!(is_numbered_stage("01_tables") && is_numbered_stage("2-rls"));
+        assert!(
+            !is_numbered_stage("2024") && !is_numbered_stage("01_") && !is_numbered_stage("v1_x")
+        );
     }
 
     /// wild47: Flyway reads its location recursively; vendor folders and folders that repeat a
