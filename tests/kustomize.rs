@@ -554,6 +554,45 @@ fn remote_resources_are_located_problems_and_the_rest_is_built() {
     assert_eq!(docs(&out.text).len(), 1);
 }
 
+/// An overlay on a base holding a remote resource (Argo CD's `install.yaml` from GitHub, a
+/// common GitOps layout) patches objects of that resource (`argocd-cm`, `argocd-server`) and
+/// reads a replacement source from it: Kustomize, which fetches it, applies them. Unfetched,
+/// the targets are not among the local objects, which is no sign that Kustomize would fail:
+/// one error at the remote entry, notes at the patches and the source, the rest built.
+#[test]
+fn patches_naming_objects_of_an_unfetched_remote_resource_are_notes() {
+    let out = build("problems/remote-patched/overlay");
+    let e = errors(&out);
+    assert_eq!(e.len(), 1, "{:?}", out.problems);
+    assert_eq!(
+        located(e[0]),
+        format!("{DATA}/problems/remote-patched/base/kustomization.yaml:2")
+    );
+    let notes: Vec<String> = out
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Note)
+        .map(|p| {
+            assert!(p.message.contains("remote resource"), "{}", p.message);
+            located(p)
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            format!("{DATA}/problems/remote-patched/overlay/app-cm.yaml:1"),
+            format!("{DATA}/problems/remote-patched/overlay/app-server.yaml:1"),
+            format!("{DATA}/problems/remote-patched/overlay/kustomization.yaml:8"),
+        ],
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(docs(&out.text).len(), 1, "the local ConfigMap is built");
+    // Without a remote resource the same unmatched patch is Kustomize's error.
+    let out = build("problems/nomatch");
+    assert_eq!(errors(&out).len(), 1, "{:?}", out.problems);
+}
+
 #[test]
 fn cycles_and_self_inclusion_are_stopped() {
     let out = build("problems/cycle/a");

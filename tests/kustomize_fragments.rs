@@ -233,3 +233,58 @@ fn a_credential_in_an_unused_fragment_is_still_reported_and_masked() {
         assert!(!all.contains(LEAK), "{args:?}: {all}");
     }
 }
+
+/// kpatch33's open item, as GitOps repositories hold it: an Argo Rollouts overlay keeps a
+/// Rollout patch (`replicas` only) and a Service patch (an annotation only) beside a
+/// kustomization that does not name them. Judged as objects they gave K8S-019/020/028/042
+/// on a pod the Rollout patch does not have, and K8S-019 on the Service; they are now
+/// fragments with a note each, while a Rollout pointing at a Deployment (`workloadRef`) and a
+/// headless Service without ports beside them stay objects.
+#[test]
+fn unused_rollout_and_service_patches_are_fragments() {
+    let d = dir_with(&[
+        (
+            "apps/web/base/kustomization.yaml",
+            b"resources:\n- rollout.yaml\n- headless.yaml\n" as &[u8],
+        ),
+        (
+            "apps/web/base/rollout.yaml",
+            b"apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\n  namespace: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n",
+        ),
+        (
+            "apps/web/base/headless.yaml",
+            b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\n  namespace: web\nspec:\n  clusterIP: None\n  selector: {app: web}\n",
+        ),
+        (
+            "apps/web/prod/kustomization.yaml",
+            b"resources:\n- ../base\n#patches:\n#- path: rollout-replicas.yaml\n" as &[u8],
+        ),
+        (
+            "apps/web/prod/rollout-replicas.yaml",
+            b"apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  replicas: 5\n",
+        ),
+        (
+            "apps/web/prod/service-annotations.yaml",
+            b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: \"true\"\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["apps"]);
+    let got = found(&v);
+    assert!(
+        !got.iter()
+            .any(|(_, f, _)| f.contains("rollout-replicas") || f.contains("service-annotations")),
+        "{got:?}"
+    );
+    let notes = problems(&v);
+    assert_eq!(notes.len(), 2, "{v}");
+    assert!(
+        notes[0].starts_with("note apps/web/prod/rollout-replicas.yaml:1:1: only its credentials checked: Rollout web is a Kustomize patch")
+            && notes[0].contains("(no spec.selector, no containers)"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].starts_with("note apps/web/prod/service-annotations.yaml:1:1: only its credentials checked: Service web is a Kustomize patch")
+            && notes[1].contains("(no spec.ports)"),
+        "{notes:?}"
+    );
+}

@@ -279,13 +279,38 @@ fn substitute_parameters(
 /// accepts one, as `kubectl apply` would refuse it: an `apps/v1` controller's `spec.selector`,
 /// a pod spec's `containers`, a container's `name` or `image`. Such a document only means
 /// something merged into the object it patches (kubebuilder's `manager_auth_proxy_patch.yaml`:
-/// a `manager` container with only `args`). Custom kinds are not judged: their schemas are
-/// their operators'.
+/// a `manager` container with only `args`). A `v1` Service without `ports` is refused too
+/// ("spec.ports: Required value") unless it is headless (`clusterIP: None`) or an
+/// `ExternalName`; an Argo `Rollout` without `workloadRef` needs a selector and a complete
+/// pod template as a Deployment does (Argo Rollouts marks it `InvalidSpec`), with one it has
+/// no template to judge. Other custom kinds are not judged: their schemas are their operators'.
 pub fn patch_fragment_reason(v: &Value) -> Option<String> {
     let api = v.get("apiVersion").and_then(Value::as_str)?;
     let kind = v.get("kind").and_then(Value::as_str)?;
     let spec = v.get("spec");
+    if (api, kind) == ("v1", "Service") {
+        let field = |k: &str| spec.and_then(|s| s.get(k)).and_then(Value::as_str);
+        let has_ports = spec
+            .and_then(|s| s.get("ports"))
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        let exempt = field("clusterIP") == Some("None") || field("type") == Some("ExternalName");
+        return (!has_ports && !exempt).then(|| "no spec.ports".to_string());
+    }
     let (selector_required, pod) = match (api, kind) {
+        (a, "Rollout") if a.starts_with("argoproj.io/") => {
+            if spec
+                .and_then(|s| s.get("workloadRef"))
+                .is_some_and(|w| !w.is_null())
+            {
+                return None;
+            }
+            (
+                true,
+                spec.and_then(|s| s.get("template"))
+                    .and_then(|t| t.get("spec")),
+            )
+        }
         ("apps/v1" | "apps/v1beta2", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
             (
                 true,
@@ -449,9 +474,64 @@ mod tests {
             patch_fragment_reason(&init).as_deref(),
             Some("container `i` has no image")
         );
-        let custom = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {}});
+        let custom = json!({"apiVersion": "example.com/v1", "kind": "Widget", "spec": {}});
         assert_eq!(patch_fragment_reason(&custom), None);
-        let svc = json!({"apiVersion": "v1", "kind": "Service", "spec": {}});
-        assert_eq!(patch_fragment_reason(&svc), None);
+    }
+
+    /// kpatch33's open item, found in GitOps trees: an Argo `Rollout` patch (`replicas` only,
+    /// or a container without an image) and a Service patch without ports are fragments; a
+    /// Rollout pointing at a Deployment (`workloadRef`), a complete one, a headless Service
+    /// and an `ExternalName` one are objects.
+    #[test]
+    fn rollouts_and_services_kubernetes_would_refuse_are_fragments() {
+        let r = |spec: serde_json::Value| json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": spec});
+        assert_eq!(
+            patch_fragment_reason(&r(json!({"replicas": 3}))).as_deref(),
+            Some("no spec.selector, no containers")
+        );
+        assert_eq!(
+            patch_fragment_reason(&r(
+                json!({"selector": {}, "template": {"spec": {"containers": [{"name": "web"}]}}})
+            ))
+            .as_deref(),
+            Some("container `web` has no image")
+        );
+        assert_eq!(
+            patch_fragment_reason(&r(
+                json!({"selector": {}, "template": {"spec": {"containers": [{"name": "w", "image": "x:1"}]}}})
+            )),
+            None
+        );
+        assert_eq!(
+            patch_fragment_reason(&r(
+                json!({"workloadRef": {"kind": "Deployment", "name": "w"}})
+            )),
+            None
+        );
+        let s =
+            |spec: serde_json::Value| json!({"apiVersion": "v1", "kind": "Service", "spec": spec});
+        assert_eq!(
+            patch_fragment_reason(
+                &json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "w"}})
+            )
+            .as_deref(),
+            Some("no spec.ports")
+        );
+        assert_eq!(
+            patch_fragment_reason(&s(json!({"type": "LoadBalancer", "ports": []}))).as_deref(),
+            Some("no spec.ports")
+        );
+        assert_eq!(
+            patch_fragment_reason(&s(json!({"ports": [{"port": 80}]}))),
+            None
+        );
+        assert_eq!(
+            patch_fragment_reason(&s(json!({"clusterIP": "None"}))),
+            None
+        );
+        assert_eq!(
+            patch_fragment_reason(&s(json!({"type": "ExternalName", "externalName": "db"}))),
+            None
+        );
     }
 }

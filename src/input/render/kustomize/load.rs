@@ -187,6 +187,7 @@ impl Builder<'_> {
                 &kust.file.path,
                 format!("remote resource {rel:?} is not fetched; its objects were not checked"),
             );
+            acc.unfetched = true;
             return;
         }
         let fs = kust.dir.join(rel);
@@ -206,6 +207,7 @@ impl Builder<'_> {
                 self.stack.pop();
                 self.append_all(acc, sub.res, entry, &kust.file.path);
                 acc.vars.extend(sub.vars);
+                acc.unfetched |= sub.unfetched;
                 let conflicts = acc.config.extend(sub.config);
                 xform::report_conflicts(self, kust, &mut acc.config, &conflicts, &[], entry);
             }

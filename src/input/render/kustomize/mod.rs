@@ -233,6 +233,10 @@ pub struct Acc {
     /// Field specs added by `configurations:` files (for custom resources), which apply to
     /// the kustomization that names them and to those that include it.
     pub config: xform::Config,
+    /// A remote resource or component of this kustomization or of one it includes was not
+    /// fetched: an object a patch or replacement names may be one of its objects, so not
+    /// finding it among the local ones is no sign that Kustomize would fail.
+    pub unfetched: bool,
 }
 
 /// A patch transformer: its kind, and the file and name of its configuration when it is
@@ -488,6 +492,21 @@ fn drop_local_configs(acc: &mut Acc) {
 }
 
 impl Builder<'_> {
+    /// A patch or replacement naming an object no local resource is, in a build that left
+    /// a remote resource unfetched (an overlay on Argo CD's `install.yaml` from GitHub
+    /// patching `argocd-cm`): the object may be the remote one's, so this is a note, not
+    /// the error Kustomize would give were the object missing everywhere.
+    pub fn note_unfetched_target(&mut self, n: &Node, fallback: &str, what: &str) {
+        let (file, pos) = locate(n, fallback);
+        self.problems.push(Problem::note(
+            &file,
+            pos,
+            format!(
+                "not applied: no local resource matches {what}; it may be an object of a remote resource of this build, which is not fetched"
+            ),
+        ));
+    }
+
     pub fn problem_at(&mut self, n: &Node, fallback: &str, msg: impl Into<String>) {
         let (file, pos) = locate(n, fallback);
         if self.refused_at.contains(&(file.clone(), pos)) {
@@ -606,6 +625,7 @@ impl Builder<'_> {
                     &kust.file.path,
                     format!("remote component {rel:?} is not fetched"),
                 );
+                acc.unfetched = true;
                 continue;
             }
             let sub = dir.join(rel);

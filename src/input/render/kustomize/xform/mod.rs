@@ -233,6 +233,7 @@ pub fn validate(b: &mut Builder, k: &Kust, acc: &mut Acc) {
             vars: Vec::new(),
             ids: None,
             config: acc.config.clone(),
+            unfetched: acc.unfetched,
         };
         let problems = b.problems.len();
         transformer_config(b, k, entry, &mut trial, "validators");

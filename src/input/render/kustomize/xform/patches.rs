@@ -71,6 +71,10 @@ pub(super) fn apply_smp(
                 })
                 .map(|(i, _)| i)
                 .collect();
+            if found.is_empty() && acc.unfetched {
+                b.note_unfetched_target(doc, &k.file.path, &format!("this patch ({kind} {name})"));
+                return;
+            }
             if found.is_empty() {
                 b.problem_at(
                     doc,

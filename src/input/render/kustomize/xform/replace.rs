@@ -282,6 +282,10 @@ pub(super) fn replacement(b: &mut Builder, k: &Kust, r: &Node, acc: &mut Acc) {
         .collect();
     let i = match found.as_slice() {
         [i] => *i,
+        [] if acc.unfetched => {
+            b.note_unfetched_target(src, &k.file.path, "this replacement source");
+            return;
+        }
         [] => {
             b.problem_at(
                 src,
