@@ -274,6 +274,33 @@ fn a_failing_template_is_a_located_problem_and_other_charts_are_still_checked() 
     );
 }
 
+/// A masked value after a key written with two spaces (keel's Secret template:
+/// `AWS_SECRET_ACCESS_KEY:  {{ .Values.ecr.secretAccessKey | b64enc }}`) is printed quoted
+/// by `render`, as one after `: ` is: it was `AWS_SECRET_ACCESS_KEY:  ********`, which YAML
+/// reads as an alias, so the printed stream did not parse (session fid35).
+#[test]
+fn a_masked_value_after_two_spaces_is_printed_as_a_string() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "chart/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  AWS_SECRET_ACCESS_KEY:  {{ .Values.key | b64enc }}\n  other:\t{{ .Values.key | b64enc }}\n"
+                as &[u8],
+        ),
+        (
+            "chart/values.yaml",
+            b"key: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n" as &[u8],
+        ),
+    ]);
+    let out = render_stream(d.path());
+    assert!(
+        out.contains("  AWS_SECRET_ACCESS_KEY:  \"********\"\n")
+            && out.contains("  other:\t\"********\"\n"),
+        "{out}"
+    );
+    assert!(!out.contains("d0phbHJYVXRu"), "{out}");
+}
+
 /// A problem the rendered stream has (a duplicate key, kured's DaemonSet writes
 /// `restartPolicy: Always` twice in its pod spec) is at the template line and at the key's
 /// own column there, as in a manifest checked by itself (session fid33; it was column 1, the
