@@ -274,6 +274,76 @@ fn a_failing_template_is_a_located_problem_and_other_charts_are_still_checked() 
     );
 }
 
+/// A `required` failing in a chart file a helper renders with `tpl (.Files.Get …)`
+/// (holistic-pay's `config/password.conf`, turned into a Secret's data): the problem is at
+/// the file's line and column, where the value is asked for, not at the helper's `tpl`
+/// action (session fid35; it was `_helpers.tpl`, the same for every line of the file).
+#[test]
+fn a_required_value_in_a_file_rendered_by_tpl_is_located_in_that_file() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/config/app.conf",
+            b"user={{ .Values.user }}\n\npassword={{ required \"set secret.password\" .Values.secret.password }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            b"{{- define \"c.conf\" -}}\n{{ tpl (.Files.Get \"config/app.conf\") . | b64enc }}\n{{- end }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  app.conf: {{ include \"c.conf\" . }}\n"
+                as &[u8],
+        ),
+        ("c/values.yaml", b"user: u\nsecret: {}\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "c/config/app.conf", "{v}");
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(3), Some(13)),
+        "{v}"
+    );
+    assert!(
+        p["message"]
+            .as_str()
+            .unwrap()
+            .contains("set secret.password"),
+        "{v}"
+    );
+}
+
+/// A masked value after a key written with two spaces (keel's Secret template:
+/// `AWS_SECRET_ACCESS_KEY:  {{ .Values.ecr.secretAccessKey | b64enc }}`) is printed quoted
+/// by `render`, as one after `: ` is: it was `AWS_SECRET_ACCESS_KEY:  ********`, which YAML
+/// reads as an alias, so the printed stream did not parse (session fid35).
+#[test]
+fn a_masked_value_after_two_spaces_is_printed_as_a_string() {
+    let d = dir_with(&[
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "chart/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  AWS_SECRET_ACCESS_KEY:  {{ .Values.key | b64enc }}\n  other:\t{{ .Values.key | b64enc }}\n"
+                as &[u8],
+        ),
+        (
+            "chart/values.yaml",
+            b"key: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n" as &[u8],
+        ),
+    ]);
+    let out = render_stream(d.path());
+    assert!(
+        out.contains("  AWS_SECRET_ACCESS_KEY:  \"********\"\n")
+            && out.contains("  other:\t\"********\"\n"),
+        "{out}"
+    );
+    assert!(!out.contains("d0phbHJYVXRu"), "{out}");
+}
+
 /// A problem the rendered stream has (a duplicate key, kured's DaemonSet writes
 /// `restartPolicy: Always` twice in its pod spec) is at the template line and at the key's
 /// own column there, as in a manifest checked by itself (session fid33; it was column 1, the

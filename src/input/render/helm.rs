@@ -564,6 +564,7 @@ fn execute_templates(
         let data = Value::Map(tops[t.chart].clone());
         gotmpl::trace::start();
         INCLUDED.with(|i| i.borrow_mut().clear());
+        engine::TPL_FAILED.with(|f| f.borrow_mut().take());
         toyaml::take_printed();
         let result = set.execute_template_to_string(&t.name, &data);
         let trace = gotmpl::trace::take().unwrap_or_default();
@@ -602,10 +603,21 @@ fn execute_templates(
                 });
             }
             Err(e) => {
-                // The innermost node whose template is a chart file (not `tpl` text).
+                // The innermost node whose template is a chart file: `tpl` text when a
+                // chart file holds it as it is (`tpl (.Files.Get "config/app.conf") .`),
+                // else the innermost template or partial (session fid35).
+                let failed = engine::TPL_FAILED.with(|f| f.borrow_mut().take());
+                let in_file = match (trace.last.last(), failed) {
+                    (Some((name, off, _)), Some(text)) if name == "tpl" => {
+                        tpl_file(flat, &text).map(|f| (f, *off))
+                    }
+                    _ => None,
+                };
                 let at =
-                    trace.last.iter().rev().find_map(|(name, off, _)| {
-                        define_file.get(name).map(|f| (f.clone(), *off))
+                    in_file.or_else(|| {
+                        trace.last.iter().rev().find_map(|(name, off, _)| {
+                            define_file.get(name).map(|f| (f.clone(), *off))
+                        })
                     });
                 let (file, off) = match at {
                     Some((f, o)) => (f, Some(o)),
@@ -619,6 +631,15 @@ fn execute_templates(
             }
         }
     }
+}
+
+/// The chart file (outside `templates/`) whose text is `text`, the text a failed `tpl` ran:
+/// a file `.Files.Get` read.
+fn tpl_file(flat: &[&Prepared], text: &str) -> Option<Arc<SourceFile>> {
+    flat.iter()
+        .flat_map(|p| p.chart.files.iter())
+        .find(|f| !f.rel.starts_with("templates/") && f.bytes.as_slice() == text.as_bytes())
+        .and_then(|f| source(f).ok())
 }
 
 /// One template's output on its way to [`split_documents`].

@@ -861,10 +861,7 @@ fn quote_masked(body: &str, out: &mut String) {
         let before = &body[..at];
         let lead = before.trim_start();
         let flow = flow_depth(before) > 0;
-        let starts = before.ends_with(": ")
-            || (!lead.is_empty()
-                && lead.bytes().all(|b| b == b'-' || b == b' ')
-                && lead.ends_with("- "))
+        let starts = block_scalar_starts(before, lead)
             || (flow && before.trim_end().ends_with(['[', '{', ',']));
         if !starts {
             from = at + MASK.len();
@@ -884,6 +881,34 @@ fn quote_masked(body: &str, out: &mut String) {
         from = copied;
     }
     out.push_str(&body[copied..]);
+}
+
+/// Whether a plain scalar starts right after `before` (the line up to the mask) in block
+/// context: after a mapping's `:` or a block sequence's `-`, followed by any run of spaces
+/// or tabs (`AWS_SECRET_ACCESS_KEY:  {{ … }}` in keel's Secret template, `-   x`), and past
+/// one tag or anchor (`key: !!binary ********`): a mask there would read as an alias.
+fn block_scalar_starts(before: &str, lead: &str) -> bool {
+    const BLANK: [char; 2] = [' ', '\t'];
+    let head = before.trim_end_matches(BLANK);
+    if head.len() == before.len() {
+        return false;
+    }
+    // One tag (`!!binary`, `!secret`) or anchor (`&a`) between the indicator and the value.
+    let head = match head.rsplit_once(BLANK) {
+        Some((h, tok)) if tok.starts_with(['!', '&']) => h.trim_end_matches(BLANK),
+        _ => head,
+    };
+    if head.ends_with(':') {
+        return true;
+    }
+    let lead = lead.trim_end_matches(BLANK);
+    let lead = match lead.rsplit_once(BLANK) {
+        Some((h, tok)) if tok.starts_with(['!', '&']) => h.trim_end_matches(BLANK),
+        _ => lead,
+    };
+    !lead.is_empty()
+        && lead.ends_with('-')
+        && lead.bytes().all(|b| matches!(b, b'-' | b' ' | b'\t'))
 }
 
 /// How many flow collections (`[`, `{`) are open at the end of `text`, outside quotes.
@@ -933,5 +958,22 @@ mod tests {
             "d: {a: \"x ********\", b: '********'}\n"
         );
         assert_eq!(printable("- - ********\n"), "- - \"********\"\n");
+    }
+
+    #[test]
+    fn a_masked_value_after_several_blanks_or_a_tag_is_quoted_too() {
+        // keel's Secret template writes `AWS_SECRET_ACCESS_KEY:  {{ … | b64enc }}` (two
+        // spaces): `render` printed `AWS_SECRET_ACCESS_KEY:  ********`, an alias to YAML.
+        assert_eq!(
+            printable("data:\n  A:  ********\n  B:\t********\n"),
+            "data:\n  A:  \"********\"\n  B:\t\"********\"\n"
+        );
+        assert_eq!(
+            printable("- a\n-   ********\n- !!binary ********\nk: !!binary ********\n"),
+            "- a\n-   \"********\"\n- !!binary \"********\"\nk: !!binary \"********\"\n"
+        );
+        // Inside a plain scalar (no indicator before it): text, unchanged.
+        assert_eq!(printable("k: a  ********\n"), "k: a  ********\n");
+        assert_eq!(printable("k: -x  ********\n"), "k: -x  ********\n");
     }
 }

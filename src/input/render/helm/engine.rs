@@ -25,6 +25,10 @@ thread_local! {
     /// `include` and `tpl` to its clone of the set, so a template the tpl text `define`s can
     /// be included, by the text or by a partial it calls.
     static TPL_SETS: std::cell::RefCell<Vec<Arc<Template>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The text of the innermost `tpl` call whose execution failed, for the template being
+    /// executed: an error in it is located in the chart file holding that text (`tpl
+    /// (.Files.Get "config/password.conf") .`), not at the action that called `tpl`.
+    pub(super) static TPL_FAILED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Pops the innermost [`TPL_SETS`] entry when a `tpl` call ends, failed or not.
@@ -172,7 +176,14 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let _set = TplSetGuard;
             // Helm removes `<no value>` from tpl's result, an include's in it too.
             let _plain = gotmpl::no_value::keep(false);
-            let out = t.execute_template_to_string("tpl", &data)?;
+            let out = t
+                .execute_template_to_string("tpl", &data)
+                .inspect_err(|_| {
+                    // The innermost failing tpl's text (an outer one fails after it).
+                    TPL_FAILED.with(|f| {
+                        f.borrow_mut().get_or_insert_with(|| text.to_string());
+                    })
+                })?;
             Ok(Value::String(out.into()))
         }),
     );
