@@ -68,8 +68,8 @@ pub struct RegoVM {
     /// the rules and functions it called): valid until the program or the data change.
     pub(super) kept: Vec<Option<Value>>,
 
-    /// runeguard patch 11: one flag per rule or function evaluation in progress, set when it
-    /// (or anything it called) read the input.
+    /// runeguard patch 11: one flag per rule evaluation in progress, set when it (or a
+    /// function or rule it called) read the input.
     pub(super) input_read_stack: Vec<bool>,
 
     /// runeguard patch 11: the rules of this execution's cache whose evaluation read the

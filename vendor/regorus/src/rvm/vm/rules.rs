@@ -216,8 +216,8 @@ impl RegoVM {
         Ok((final_result, rule_failed_due_to_inconsistency))
     }
 
-    /// runeguard patch 11: marks the rule or function evaluation in progress as one that read
-    /// the input (a no-op when none is tracked).
+    /// runeguard patch 11: marks the rule evaluation in progress as one that read the input
+    /// (a no-op when none is tracked).
     #[inline]
     pub(super) fn mark_input_read(&mut self) {
         if let Some(read) = self.input_read_stack.last_mut() {
@@ -227,7 +227,7 @@ impl RegoVM {
 
     /// Calls a rule or a function, through `execute_call_rule_inner`; with
     /// `keep_input_free` (runeguard patch 11), a rule kept from an earlier execution is
-    /// taken as it is, and each evaluation records whether it read the input.
+    /// taken as it is, and each rule evaluation records whether it read the input.
     pub(super) fn execute_call_rule_common(
         &mut self,
         dest: u8,
@@ -238,43 +238,42 @@ impl RegoVM {
             return self.execute_call_rule_inner(dest, rule_index, function_call_params);
         }
         let rule_idx = usize::from(rule_index);
-        let is_function_rule = self
+        // A function is not cached: what it reads marks the rule whose evaluation called it
+        // (the innermost tracked one), so a function call costs no bookkeeping.
+        if self
             .program
             .rule_infos
             .get(rule_idx)
-            .is_none_or(|info| info.function_info.is_some());
-        if !is_function_rule {
-            if self.rule_cache.get(rule_idx).is_some_and(|entry| entry.0) {
-                if self.input_read_rules.get(rule_idx).copied().unwrap_or(true) {
-                    self.mark_input_read();
-                }
-                return self.execute_call_rule_inner(dest, rule_index, function_call_params);
+            .is_none_or(|info| info.function_info.is_some())
+        {
+            return self.execute_call_rule_inner(dest, rule_index, function_call_params);
+        }
+        if self.rule_cache.get(rule_idx).is_some_and(|entry| entry.0) {
+            if self.input_read_rules.get(rule_idx).copied().unwrap_or(true) {
+                self.mark_input_read();
             }
-            if let Some(Some(value)) = self.kept.get(rule_idx) {
-                let value = value.clone();
-                if let Some(entry) = self.rule_cache.get_mut(rule_idx) {
-                    *entry = (true, value.clone());
-                }
-                self.set_register(dest, value)?;
-                return Ok(());
+            return self.execute_call_rule_inner(dest, rule_index, function_call_params);
+        }
+        if let Some(Some(value)) = self.kept.get(rule_idx) {
+            let value = value.clone();
+            if let Some(entry) = self.rule_cache.get_mut(rule_idx) {
+                *entry = (true, value.clone());
             }
+            self.set_register(dest, value)?;
+            return Ok(());
         }
         self.input_read_stack.push(false);
         let result = self.execute_call_rule_inner(dest, rule_index, function_call_params);
         let read = self.input_read_stack.pop().unwrap_or(true) || result.is_err();
         if read {
             self.mark_input_read();
-        }
-        if !is_function_rule && result.is_ok() {
-            if read {
-                if let Some(flag) = self.input_read_rules.get_mut(rule_idx) {
-                    *flag = true;
-                }
-            } else if let (Some((true, value)), Some(kept)) =
-                (self.rule_cache.get(rule_idx), self.kept.get_mut(rule_idx))
-            {
-                *kept = Some(value.clone());
+            if let Some(flag) = self.input_read_rules.get_mut(rule_idx) {
+                *flag = true;
             }
+        } else if let (Some((true, value)), Some(kept)) =
+            (self.rule_cache.get(rule_idx), self.kept.get_mut(rule_idx))
+        {
+            *kept = Some(value.clone());
         }
         result
     }
