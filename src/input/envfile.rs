@@ -1149,11 +1149,14 @@ fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         let raw_key = &text[start..start + eq];
         let key = raw_key.trim_end();
         if !valid_env_key(key) {
+            // The name as far as a `:`: what follows one is a value (`my-key: pw=…`), and a
+            // problem's message never quotes a value (session cfg35).
+            let shown = key.split(':').next().unwrap_or(key).trim_end();
             report(
                 start,
                 format!(
                     "invalid .env line: {:?} is not a variable name (letters, digits and _)",
-                    key.chars().take(40).collect::<String>()
+                    shown.chars().take(40).collect::<String>()
                 ),
             );
             pos = line_end + 1;
@@ -1582,6 +1585,24 @@ mod tests {
         let l = load(".env", "A=1\nB=2\nA=3\n");
         assert_eq!(l.documents[0].value, json!({"B": "2", "A": "3"}));
         assert_eq!(focus(&l, &["A"]), (3, 1, 3, 4));
+    }
+
+    /// `KEY: value` lines are read as Compose's env_file and Node's dotenv read them, and an
+    /// invalid name's message quotes no value written after a `:` (session cfg35).
+    #[test]
+    fn env_colon_lines_are_read_and_a_bad_names_value_is_not_quoted() {
+        let l = load(
+            ".env",
+            "INIT: \"https tensorflow\" # options\nDB_URL: postgres://u:Tq8vLp2xWz@db/app?sslmode=disable\nEMPTY:\nA=b:c\nmy key: Wq7vLp2xTz=1\n",
+        );
+        assert_eq!(
+            l.documents[0].value,
+            json!({"INIT": "https tensorflow", "DB_URL": "postgres://u:Tq8vLp2xWz@db/app?sslmode=disable", "EMPTY": "", "A": "b:c"})
+        );
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(l.problems[0].pos.unwrap().line, 5);
+        assert!(l.problems[0].message.contains("\"my key\""));
+        assert!(!l.problems[0].message.contains("Wq7vLp2xTz"));
     }
 
     #[test]
