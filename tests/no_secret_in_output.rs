@@ -75,6 +75,9 @@ const CREDENTIALS: &[&str] = &[
     "ghp_Ex4mpleF1leT0kenQw8Er7Ty6Ui5Op4As3Dx",
     "example-file-db-pass-64",
     "postgresql-conninfo-passphrase-71",
+    "grafana-admin-passphrase-52",
+    "grafana#db;passphrase-17",
+    "dotenv-colon-passphrase-86",
 ];
 
 /// A `.env.example` (session ex33): its slot-word placeholders are not reported, and a real
@@ -88,8 +91,13 @@ const POSTGRESQL_CONF: &str = "listen_addresses = '*'  # all\nssl = off\nprimary
 /// A `pgbouncer.ini` (session wild55): credentials inside `[databases]` connection strings.
 const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app password=pgbouncer-ini-passphrase-38 sslmode=disable\n* = host=db password='quoted pgbouncer fallback pass'\n\n[pgbouncer]\nlisten_addr = 0.0.0.0\nauth_type = md5\n";
 
-/// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding.
-const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\nexport API_TOKEN=dotenv-exported-api-token-77 # the token\nMAIL_PASSWORD=\"dotenv quoted spaced secret\"\n";
+/// A `grafana.ini` (session cfg35): an admin password with a comment after it, a database
+/// password in triple quotes holding `#` and `;`.
+const GRAFANA_INI: &str = "[database]\ntype = postgres\npassword = \"\"\"grafana#db;passphrase-17\"\"\"\nssl_mode = disable\n\n[security]\nadmin_password = grafana-admin-passphrase-52 ; set at install\n";
+
+/// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding;
+/// a `KEY: value` line (session cfg35).
+const DOTENV: &str = "REDIS_USE_SSL=false\nDB_PASSWORD=dotenv-db-passphrase-31\nexport API_TOKEN=dotenv-exported-api-token-77 # the token\nMAIL_PASSWORD=\"dotenv quoted spaced secret\"\nSMTP_PASSWORD: dotenv-colon-passphrase-86\n";
 
 /// Spring's `application.properties`: a dotted key, a value continued over two lines, a
 /// `\\u` escape inside a value.
@@ -375,6 +383,7 @@ fn inputs() -> tempfile::TempDir {
         ("sentinel.conf", SENTINEL_CONF.as_bytes()),
         ("nginx.conf", NGINX_CONF.as_bytes()),
         ("pgbouncer.ini", PGBOUNCER_INI.as_bytes()),
+        ("grafana.ini", GRAFANA_INI.as_bytes()),
         ("postgresql.conf", POSTGRESQL_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
         (".env.example", DOTENV_EXAMPLE.as_bytes()),
@@ -451,6 +460,7 @@ fn no_credential_in_inspect() {
         "sentinel.conf",
         "nginx.conf",
         "pgbouncer.ini",
+        "grafana.ini",
         ".env.example",
         "postgresql.conf",
     ] {

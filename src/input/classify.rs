@@ -91,7 +91,7 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Unknown => {
             let mut l = Loaded::default();
             if explicit {
-                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, redis.conf, mosquitto.conf, rabbitmq.conf, pgbouncer.ini, postgresql.conf, pg_hba.conf, and nginx configuration)"));
+                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, redis.conf, mosquitto.conf, rabbitmq.conf, pgbouncer.ini, grafana.ini, postgresql.conf, pg_hba.conf, and nginx configuration)"));
             }
             l
         }

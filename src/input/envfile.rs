@@ -187,8 +187,24 @@ const DIRECTIVE_SERVERS: &[&str] = &[
 
 /// Servers whose own configuration file is an INI file (`[section]` headers, `name = value`
 /// lines, `;` or `#` comments): PgBouncer (`pgbouncer.ini`), whose `[databases]` entries are
-/// libpq connection strings (`n8n = host=db dbname=n8n password=…`).
-const INI_SERVERS: &[&str] = &["pgbouncer"];
+/// libpq connection strings (`n8n = host=db dbname=n8n password=…`), and Grafana
+/// (`grafana.ini`: `[security] admin_password`, `[database] password` and `ssl_mode`,
+/// `[smtp] password` and `skip_verify`; session cfg35), read as Grafana's INI library reads it
+/// ([`IniDialect::Grafana`]).
+const INI_SERVERS: &[&str] = &["pgbouncer", "grafana"];
+
+/// How an INI file's lines are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IniDialect {
+    /// PgBouncer's: `name = value`, the rest of the line the value (a connection string's
+    /// `#` or `;` included), a value wholly in quotes unquoted.
+    Plain,
+    /// Grafana's (go-ini with its defaults): `=` or `:` after the name, whichever comes first;
+    /// a value in `"""…"""`, `"…"` or `` `…` `` is what the quotes hold, any other value ends at
+    /// the first `#` or `;` (Grafana's documentation: a password holding them is written in
+    /// triple quotes).
+    Grafana,
+}
 
 /// True for a server configuration file read as directives: a `.conf` file whose first or
 /// last word (split at `.`, `-` and `_`, digits after it ignored) is one of
@@ -382,7 +398,12 @@ pub fn load_directives(file: &Arc<SourceFile>) -> Loaded {
     let name = file.path.rsplit(['/', '\\']).next().unwrap_or(&file.path);
     let lower = name.to_ascii_lowercase();
     let mut entries = if lower.ends_with(".ini") {
-        parse_ini(&file.text, &mut |at, msg| {
+        let dialect = if lower.contains("grafana") {
+            IniDialect::Grafana
+        } else {
+            IniDialect::Plain
+        };
+        parse_ini(&file.text, dialect, &mut |at, msg| {
             problem(file, &mut problems, at, msg)
         })
     } else if is_pg_hba(&lower) {
@@ -627,10 +648,11 @@ fn parse_directives(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<En
     out
 }
 
-/// The entries of an INI text (`pgbouncer.ini`): `[section]` headers, then `name = value`
-/// lines read as `section.name` (a value wholly in quotes unquoted); whole-line `;` and `#`
-/// comments. A line that is neither a header nor has a name before `=` is a located problem.
-fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
+/// The entries of an INI text (`pgbouncer.ini`, `grafana.ini`): `[section]` headers, then
+/// `name = value` lines read as `section.name` (a value wholly in quotes unquoted, Grafana's as
+/// [`IniDialect::Grafana`] says); whole-line `;` and `#` comments. A line that is neither a
+/// header nor has a name before `=` is a located problem.
+fn parse_ini(text: &str, dialect: IniDialect, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut section = String::new();
     for (p, trimmed) in trimmed_lines(text) {
@@ -647,7 +669,11 @@ fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
             }
             continue;
         }
-        let Some(eq) = trimmed.find('=') else {
+        let eq = match dialect {
+            IniDialect::Plain => trimmed.find('='),
+            IniDialect::Grafana => trimmed.find(['=', ':']),
+        };
+        let Some(eq) = eq else {
             report(
                 p,
                 "invalid INI line: expected `name = value` or a `[section]` header".to_string(),
@@ -664,11 +690,14 @@ fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         }
         let rest = trimmed[eq + 1..].trim_start();
         let value_start = p + (trimmed.len() - rest.len());
-        let value = match rest.as_bytes() {
-            [q @ (b'"' | b'\''), .., last] if rest.len() >= 2 && last == q => {
-                rest[1..rest.len() - 1].to_string()
-            }
-            _ => rest.to_string(),
+        let (value, rest) = match dialect {
+            IniDialect::Plain => match rest.as_bytes() {
+                [q @ (b'"' | b'\''), .., last] if rest.len() >= 2 && last == q => {
+                    (rest[1..rest.len() - 1].to_string(), rest)
+                }
+                _ => (rest.to_string(), rest),
+            },
+            IniDialect::Grafana => grafana_ini_value(rest),
         };
         let key_span = Span::new(p, p + key.len());
         let key = if section.is_empty() {
@@ -685,6 +714,24 @@ fn parse_ini(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// A `grafana.ini` value (after `=` and the spaces after it): the value and the text it is
+/// read from (its quotes included, a comment after it not). go-ini reads a value that starts
+/// with `"""` to the next `"""`, one that starts with `"` or `` ` `` to the same quote again
+/// (a quote not closed is the rest of the line, as written), and cuts any other at its first
+/// `#` or `;`.
+fn grafana_ini_value(rest: &str) -> (String, &str) {
+    for q in ["\"\"\"", "\"", "`"] {
+        if let Some(inner) = rest.strip_prefix(q)
+            && let Some(close) = inner.find(q)
+        {
+            return (inner[..close].to_string(), &rest[..2 * q.len() + close]);
+        }
+    }
+    let cut = rest.find(['#', ';']).unwrap_or(rest.len());
+    let value = rest[..cut].trim_end();
+    (value.to_string(), value)
 }
 
 /// Mosquitto's settings that belong to the `listener` above them (its TLS, protocol, address).
@@ -1076,7 +1123,19 @@ fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         {
             start += 6 + (rest.len() - rest.trim_start().len());
         }
-        let Some(eq) = text[start..line_end].find('=') else {
+        // `KEY: value`, as Docker Compose's `env_file` reader and Node's dotenv read it: a
+        // variable name, then `:` before any `=` and followed by a space or the line's end
+        // (session cfg35: PhotoPrism's Portainer `stack.env`).
+        let rest = &text[start..line_end];
+        let colon = rest.find(':').filter(|&c| {
+            !rest[..c].contains('=')
+                && valid_env_key(rest[..c].trim_end())
+                && rest[c + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|ch| matches!(ch, ' ' | '\t' | '\r'))
+        });
+        let Some(eq) = colon.or_else(|| rest.find('=')) else {
             let word = text[start..line_end].trim_end();
             // `export KEY` (export a variable set elsewhere) sets nothing, nor does a bare
             // `KEY`: Compose's `env_file` and `docker run --env-file` pass that variable on
@@ -1090,11 +1149,14 @@ fn parse_env(text: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Entry> {
         let raw_key = &text[start..start + eq];
         let key = raw_key.trim_end();
         if !valid_env_key(key) {
+            // The name as far as a `:`: what follows one is a value (`my-key: pw=…`), and a
+            // problem's message never quotes a value (session cfg35).
+            let shown = key.split(':').next().unwrap_or(key).trim_end();
             report(
                 start,
                 format!(
                     "invalid .env line: {:?} is not a variable name (letters, digits and _)",
-                    key.chars().take(40).collect::<String>()
+                    shown.chars().take(40).collect::<String>()
                 ),
             );
             pos = line_end + 1;
@@ -1523,6 +1585,24 @@ mod tests {
         let l = load(".env", "A=1\nB=2\nA=3\n");
         assert_eq!(l.documents[0].value, json!({"B": "2", "A": "3"}));
         assert_eq!(focus(&l, &["A"]), (3, 1, 3, 4));
+    }
+
+    /// `KEY: value` lines are read as Compose's env_file and Node's dotenv read them, and an
+    /// invalid name's message quotes no value written after a `:` (session cfg35).
+    #[test]
+    fn env_colon_lines_are_read_and_a_bad_names_value_is_not_quoted() {
+        let l = load(
+            ".env",
+            "INIT: \"https tensorflow\" # options\nDB_URL: postgres://u:Tq8vLp2xWz@db/app?sslmode=disable\nEMPTY:\nA=b:c\nmy key: Wq7vLp2xTz=1\n",
+        );
+        assert_eq!(
+            l.documents[0].value,
+            json!({"INIT": "https tensorflow", "DB_URL": "postgres://u:Tq8vLp2xWz@db/app?sslmode=disable", "EMPTY": "", "A": "b:c"})
+        );
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(l.problems[0].pos.unwrap().line, 5);
+        assert!(l.problems[0].message.contains("\"my key\""));
+        assert!(!l.problems[0].message.contains("Wq7vLp2xTz"));
     }
 
     #[test]

@@ -74,10 +74,14 @@ fn wrapped<'a>(s: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
 
 /// `^(?:\$\{[^}]*\}|\$\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_.:/-]*|\{\{.*\}\}|<[^<>]*>|
 /// %\{?[A-Za-z_][A-Za-z0-9_]*\}?%?|%\([A-Za-z_][A-Za-z0-9_]*\)[sr]|\{[A-Za-z_][A-Za-z0-9_.]*\}|
-/// #\{[^}]*\}#?|@[A-Za-z_][A-Za-z0-9_.]*@|__[A-Za-z][A-Za-z0-9_]*__)$`: `%(password)s` is a
+/// #\{[^}]*\}#?|@[A-Za-z_][A-Za-z0-9_.]*@|__[A-Za-z][A-Za-z0-9_]*__|%env\([A-Za-z0-9_.:-]+\)%|
+/// %[A-Za-z_][A-Za-z0-9_.]*%|\$__(?:env|file|vault)\{[^}]*\})$`: `%(password)s` is a
 /// Python format placeholder (`PASSWORD '%(password)s'` in an init script a program fills in);
-/// the last two are the token-replacement placeholders of deploy steps (Azure DevOps' Replace
-/// Tokens `#{Var}#`, a `sed` of `__DB_PASSWORD__`).
+/// `#{Var}#` and `__DB_PASSWORD__` are the token-replacement placeholders of deploy steps
+/// (Azure DevOps' Replace Tokens, a `sed`); `%env(APP_SECRET)%` (with its processors,
+/// `%env(resolve:DATABASE_URL)%`) and `%mailer.password%` are Symfony's environment and
+/// parameter references, and `$__env{GF_PASSWORD}`, `$__file{/run/secrets/pw}` and
+/// `$__vault{…}` Grafana's, in `grafana.ini` and its provisioning files (session cfg35).
 pub(super) fn is_reference(v: &str) -> bool {
     let s = v.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -113,6 +117,16 @@ pub(super) fn is_reference(v: &str) -> bool {
         || inside(b"__", b"__", &|inner| {
             inner.first().is_some_and(u8::is_ascii_alphabetic) && inner.iter().all(|&b| word(b))
         })
+        || inside(b"%env(", b")%", &|inner| {
+            !inner.is_empty()
+                && inner
+                    .iter()
+                    .all(|&b| word(b) || matches!(b, b'.' | b':' | b'-'))
+        })
+        || inside(b"%", b"%", &|inner| ident(inner, dotted))
+        || [b"$__env{".as_slice(), b"$__file{", b"$__vault{"]
+            .iter()
+            .any(|open| inside(open, b"}", &without(b'}')))
 }
 
 /// `\$\{|\{\{|\$\(`
@@ -552,6 +566,19 @@ mod tests {
             "generates",
             "autox",
             "random",
+            "%env(APP_SECRET)%",
+            "%env(resolve:DATABASE_URL)%",
+            "%env()%",
+            "%env(A)%env(B)%",
+            "%mailer.password%",
+            "%env.secret%",
+            "%.x%",
+            "%%",
+            "$__env{GF_SECURITY_ADMIN_PASSWORD}",
+            "$__file{/run/secrets/grafana}",
+            "$__vault{kv:secret/grafana:password}",
+            "$__env{a}b}",
+            "$__other{x}",
         ] {
             for (name, re, hand) in tests {
                 assert_eq!(hand(v), re.is_match(v), "{name}: {v:?}");
@@ -571,6 +598,7 @@ mod tests {
                     "}}", "${", "$(", "me", "change", "replace", "your", "set", "add", "insert",
                     "xxxxx", "xxx", "token", "key", "n/a", "na", "secret", "pass", "tbd", "api",
                     "TODO", "Put", "Enter", "auto", "generate", "d", "...", "\u{2026}",
+                    "env(", ")%", "$__env{", "$__file{", "$__vault{", "__",
                 ]),
                 0..8,
             )
