@@ -1,7 +1,7 @@
 //! Gathers policies (embedded built-ins, `--policy` directories), their rules and data, and
 //! compiles them once into a regorus engine that every worker clones.
 
-use super::groups::{RuleGroup, make_groups};
+use super::groups::{RuleGroup, group_shapes, make_groups};
 use super::passes::{ReadSource, expand_import_aliases, without_unused_builtin_libraries};
 use super::program::{Program, compile_program};
 use super::sources::{
@@ -523,12 +523,7 @@ impl PolicySet {
     /// The rule groups of an input type (index for index with [`PolicySet::programs`]).
     pub fn groups(&self, input: InputType) -> &[RuleGroup] {
         if self.builtin_only {
-            self.metadata_groups[input.index()].get_or_init(|| {
-                make_groups(input, &self.rules)
-                    .into_iter()
-                    .map(|(g, _)| g)
-                    .collect()
-            })
+            self.metadata_groups[input.index()].get_or_init(|| group_shapes(input, &self.rules))
         } else {
             &self.typed(input).groups
         }
