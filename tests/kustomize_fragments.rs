@@ -288,3 +288,107 @@ fn unused_rollout_and_service_patches_are_fragments() {
         "{notes:?}"
     );
 }
+
+/// kflux35's open item: an overlay on Argo CD's remote `install.yaml` patches `argocd-cm`,
+/// `argocd-secret` and (by target) `argocd-repo-server`. Unfetched, the patches are not
+/// applied (a note each), and their literal credentials were reported nowhere: an OIDC
+/// `clientSecret` in `oidc.config`, the Secret's `stringData`, an env password. They are now
+/// read by the credential rules only, at their own lines, masked in every output; a
+/// `$oidc.okta.clientSecret` reference and the patches' other fields give nothing.
+#[test]
+fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
+    const CLIENT: &str = "Qx7vLm2pRt9sKw4nYb8cUe";
+    const ADMIN: &str = "Zr5tYu8iOp1aSd3fGh6jKl";
+    const ENV: &str = "Wq3eRt5yUi7oPa9sDf2gHj";
+    let cm = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  url: https://argocd.example.com\n  oidc.config: |\n    name: Okta\n    issuer: https://example.okta.com\n    clientID: argocd\n    clientSecret: {CLIENT}\n  dex.config: |\n    connectors:\n    - type: github\n      config:\n        clientSecret: $dex.github.clientSecret\n"
+    );
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: argocd-secret\nstringData:\n  oidc.okta.clientSecret: {ADMIN}\n"
+    );
+    let repo = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: argocd-repo-server\nspec:\n  template:\n    spec:\n      containers:\n      - name: argocd-repo-server\n        env:\n        - name: HELM_REPO_PASSWORD\n          value: {ENV}\n"
+    );
+    let d = dir_with(&[
+        (
+            "argocd/kustomization.yaml",
+            b"namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- path: argocd-cm.yaml\n- path: argocd-secret.yaml\n- path: repo-server.yaml\n  target:\n    kind: Deployment\n    name: argocd-repo-server\n" as &[u8],
+        ),
+        ("argocd/argocd-cm.yaml", cm.as_bytes()),
+        ("argocd/argocd-secret.yaml", secret.as_bytes()),
+        ("argocd/repo-server.yaml", repo.as_bytes()),
+    ]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        found(&v),
+        [
+            (
+                "K8S-017".to_string(),
+                "argocd/repo-server.yaml".to_string(),
+                12
+            ),
+            (
+                "K8S-035".to_string(),
+                "argocd/argocd-secret.yaml".to_string(),
+                6
+            ),
+            (
+                "K8S-036".to_string(),
+                "argocd/argocd-cm.yaml".to_string(),
+                7
+            ),
+        ],
+        "{v}"
+    );
+    let notes: Vec<String> = problems(&v)
+        .into_iter()
+        .filter(|p| p.starts_with("note"))
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.ends_with("which is not fetched; only its credentials checked")),
+        "{notes:?}"
+    );
+    for leak in [CLIENT, ADMIN, ENV] {
+        assert!(!v.to_string().contains(leak), "{v}");
+    }
+    for args in [
+        &["check", "argocd"][..],
+        &["check", "--format", "sarif", "argocd"],
+        &["check", "--format", "html", "argocd"],
+        &["inspect", "argocd/argocd-cm.yaml"],
+        &["inspect", "argocd/argocd-secret.yaml"],
+        &["inspect", "argocd/repo-server.yaml"],
+        &["render", "argocd"],
+    ] {
+        let out = common::rg()
+            .current_dir(d.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for leak in [CLIENT, ADMIN, ENV] {
+            assert!(!all.contains(leak), "{args:?}: {all}");
+        }
+    }
+    // Without the remote resource the same patches are Kustomize's errors, and not read.
+    let local = dir_with(&[
+        (
+            "argocd/kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- path: argocd-cm.yaml\n" as &[u8],
+        ),
+        (
+            "argocd/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: argocd\n",
+        ),
+        ("argocd/argocd-cm.yaml", cm.as_bytes()),
+    ]);
+    let (v, _) = json_check(local.path(), &["argocd"]);
+    assert_eq!(found(&v), [], "{v}");
+}

@@ -16,7 +16,10 @@
 #   Argo Workflows' templates, Tekton's steps, sidecars and stepTemplate, the Spark operator's
 #   driver and executor (not the application's own `spec.image`) and summerwind
 #   actions-runner-controller's runner image are read as containers; `$(params.image)` and
-#   `{{inputs.parameters.image}}` are filled in at run time and are not judged.
+#   `{{inputs.parameters.image}}` are filled in at run time and are not judged, nor is a
+#   reference without a default (`app:${TAG}`); a reference with a literal default, as Flux's
+#   postBuild substitution writes it (`app:${TAG:=latest}`, `app:${TAG:-latest}`), is judged by
+#   its default, which is deployed when the variable is unset.
 #   Custom resources with several pod templates are read template by template, each with its
 #   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
@@ -65,6 +68,29 @@ deny contains finding if {
 		tag_part(image),
 	)
 }
+
+# An image whose tag (or whole reference) is a Flux postBuild reference with a literal default
+# (`nginx:${TAG:=latest}`): Flux deploys the default when the variable is unset, so the
+# default is judged, at its characters. `nginx:${TAG:=1.2.3}` and `nginx:${TAG}` are not
+# flagged.
+deny contains finding if {
+	some c in k8s.containers
+	image := k8s.image(c)
+	d := k8s.image_default(image)
+	not k8s.image_injected(c)
+	not k8s.image_has_digest(d.image)
+	problem := mutable(d.image)
+	finding := {
+		"msg": sprintf("%s uses image %q %s when %s is unset (the default of its reference, which Flux's postBuild substitution deploys)", [k8s.container_label(c), image, problem, d.name]),
+		"path": k8s.image_path(c),
+		"part": default_part(d),
+	}
+}
+
+# The characters of the default's moving tag in the written image, else of the whole default.
+default_part(d) := [d.shift + p[0], d.shift + p[1]] if {
+	p := tag_part(d.image).part
+} else := [d.shift, d.shift + count(d.image)]
 
 # Tags that name whatever was pushed last: `latest`, branches, release channels.
 moving_tag(tag) if k8s.moving_tag(tag)

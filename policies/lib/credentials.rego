@@ -336,7 +336,7 @@ url_password(v) if {
 	not password_placeholder(m[1])
 }
 
-with_reference_defaults(v) := regex.replace(v, `\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]*)\}`, "${1}") if {
+with_reference_defaults(v) := regex.replace(v, `\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^${}]*)\}`, "${1}") if {
 	contains(v, "${")
 } else := v
 
@@ -467,14 +467,16 @@ reasons(name, v) := _reasons(name, d, shape_reasons(d)) if {
 } else := _reasons(name, v, shape_reasons(v))
 
 # The default of a value that is one reference with a default: `${VAR:-default}`,
-# `${VAR-default}`, `${a.b:default}`. Not `${VAR:?message}` (required) or `${VAR:+alt}` (set
+# `${VAR-default}`, `${a.b:default}`, and the assigning forms `${VAR:=default}` and
+# `${VAR=default}` that Flux's postBuild substitution (envsubst) and shells read as the
+# default when the variable is unset (kflux36; `:=` was read as a default starting with `=`). Not `${VAR:?message}` (required) or `${VAR:+alt}` (set
 # only when VAR is), and not a default that is itself a reference (`${A:-${B}}`).
 reference_default(v) := d if {
 	is_string(v)
 	t := trim_space(v)
 	# Most values are no reference: the expression runs only on those that start like one.
 	startswith(t, "${")
-	m := regex.find_all_string_submatch_n(`^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::-|-|:)([^?+}][^}]*)\}$`, t, 1)
+	m := regex.find_all_string_submatch_n(`^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::-|:=|-|=|:)([^?+}=][^}]*)\}$`, t, 1)
 	d := m[0][1]
 	not contains(d, "$")
 }

@@ -88,6 +88,19 @@ test_url_password_reads_reference_defaults if {
 	not credentials.url_password("postgres://${U:-app}:${P:-${FALLBACK}}@db/x")
 }
 
+# Flux's postBuild substitution (envsubst) and shells also write defaults as `${VAR:=d}` and
+# `${VAR=d}`: the default is the value when the variable is unset (kflux36).
+test_assigning_reference_defaults if {
+	credentials.reference_default("${DB_PASSWORD:=hunter2}") == "hunter2"
+	credentials.reference_default("${DB_PASSWORD=hunter2}") == "hunter2"
+	credentials.reference_default("${DB_PASSWORD:-hunter2}") == "hunter2"
+	credentials.reference_default("${a.b:hunter2}") == "hunter2"
+	not credentials.reference_default("${DB_PASSWORD:=}")
+	not credentials.reference_default("${DB_PASSWORD}")
+	credentials.url_password("postgres://app:${P:=pgsecret}@db/x")
+	not credentials.url_password("postgres://app:${P:=}@db/x")
+}
+
 # Digits written onto a credential word number it (wild43): the same names as the masking's
 # (src/source/secrets/tests.rs `names`).
 test_numbered_credential_names if {

@@ -1218,6 +1218,25 @@ image_templated(image) if contains(image, "{{")
 
 image_templated(image) if regex.match(`^<[^<>]+>$`, image)
 
+# An image whose one reference has a literal default, as Flux's postBuild substitution
+# (envsubst) and shells write it: `nginx:${TAG:=latest}`, `${TAG:-latest}`, `${TAG=latest}`,
+# `${TAG-latest}` for the tag, or the whole reference (`${IMAGE:=redis}`). Flux substitutes the
+# default when the variable is unset, so the image deployed then is `image` (kflux36); `name` is
+# the variable, and character i of `image` from the default on is character `shift` + i of the
+# written one. A reference without a default (`${TAG}`, `${TAG:=}`), or with another reference
+# in it, stays unjudged.
+image_default(written) := {"image": concat(":", [m[0][1], m[0][3]]), "name": m[0][2], "shift": (count(written) - 1) - count(m[0][3]) - count(m[0][1]) - 1} if {
+	endswith(written, "}")
+	m := regex.find_all_string_submatch_n(`^([^${}]+):\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^${}:@/]+)\}$`, written, 1)
+	count(m) == 1
+}
+
+image_default(written) := {"image": m[0][2], "name": m[0][1], "shift": (count(written) - 1) - count(m[0][2])} if {
+	startswith(written, "${")
+	m := regex.find_all_string_submatch_n(`^\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^${}]+)\}$`, written, 1)
+	count(m) == 1
+}
+
 # Istio's injector fills in the image of a container named `istio-proxy` written as `auto` (gateway
 # injection, `inject.istio.io/templates: gateway`, and pods that declare the proxy container):
 # the control plane's proxy image replaces it, so `auto` is no tag to judge.

@@ -427,6 +427,63 @@ pub(super) fn process_file<'a>(
     out
 }
 
+/// The patch documents an overlay's build did not apply because the objects they name may be
+/// an unfetched remote resource's (`render::UnappliedPatches`: `argocd-cm` and
+/// `argocd-secret` patched over Argo CD's `install.yaml` from GitHub): no object of the
+/// stream holds them, yet a literal credential written in one (`clientSecret` in
+/// `oidc.config`, `stringData`) is in the repository all the same. Each is read from its own
+/// file as [`kubernetes::mark_unused_patch_fragments`] reads a fragment: by the credential
+/// rules only, at its own lines, its Secret values masked in every output. The build's note
+/// at the patch says so.
+pub(super) fn evaluate_unapplied_patches<'a>(
+    ev: &mut Option<Evaluator<'a>>,
+    unapplied: &crate::input::render::UnappliedPatches,
+    pass: &Pass<'a>,
+    out: &mut FileOutcome,
+) {
+    for (file, offsets) in unapplied {
+        let loaded = classify::load(file, false);
+        let mut documents: Vec<Document> = loaded
+            .documents
+            .into_iter()
+            .filter(|d| {
+                d.input_type == crate::input::InputType::Kubernetes && !d.embedded && {
+                    let s = d.span();
+                    let (start, end) = (s.start as usize, s.end as usize);
+                    offsets
+                        .iter()
+                        .any(|&at| start <= at && at < end.max(start + 1))
+                }
+            })
+            .collect();
+        if documents.is_empty() {
+            continue;
+        }
+        for d in &mut documents {
+            d.fragment = true;
+            let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
+            out.credentials
+                .extend(crate::source::one_line(&d.file.text, &marked.ranges).map(str::to_string));
+            out.credentials.extend(marked.plaintexts);
+        }
+        if suppress::has_directives(&file.text)
+            && !out.directive_files.iter().any(|f| f.path == file.path)
+        {
+            out.directive_files.push(file.clone());
+            let lines: Vec<(u32, u32)> = documents
+                .iter()
+                .map(|d| (file.pos(d.span().start).line, file.pos(d.span().end).line))
+                .collect();
+            out.document_lines
+                .entry(file.path.clone())
+                .or_default()
+                .extend(lines);
+        }
+        out.documents += documents.len();
+        evaluate_documents(ev, documents, pass, out);
+    }
+}
+
 /// From this many documents, a file's documents (a rendered chart's objects) are evaluated
 /// on the worker threads: a one-chart run otherwise evaluates them all on one core.
 const PARALLEL_DOCUMENTS: usize = 4;

@@ -71,10 +71,12 @@ fn render_group<'a>(
     for (i, ropts) in variants.into_iter().enumerate() {
         let outcome = match c.kind {
             CandidateKind::Overlay => {
-                let (outcome, read) = render::render_overlay(&c.path, &c.display, &ropts);
+                let (outcome, read, unapplied) =
+                    render::render_overlay(&c.path, &c.display, &ropts);
                 let cwd = &pass.opts.cwd;
                 out.read
                     .extend(read.iter().map(|p| discover::normalize(p, cwd)));
+                super::evaluate::evaluate_unapplied_patches(ev, &unapplied, pass, out);
                 outcome
             }
             _ => render::render(&c.path, &c.display, &ropts, false),

@@ -482,18 +482,22 @@ pub fn render(
     outcome
 }
 
+/// The patch documents an overlay's build did not apply (their targets may be an unfetched
+/// remote resource's objects): each file, with the offsets of those documents in it.
+pub type UnappliedPatches = Vec<(Arc<SourceFile>, Vec<usize>)>;
+
 /// Renders an overlay as [`render`] does, with the files its build read (paths as the build
-/// joined them).
+/// joined them) and the patches it left unapplied for an unfetched remote resource.
 pub fn render_overlay(
     dir: &std::path::Path,
     display: &str,
     opts: &RenderOptions,
-) -> (Outcome, Vec<std::path::PathBuf>) {
-    let (outcome, read) = kustomize::build_reading(dir, display, opts);
+) -> (Outcome, Vec<std::path::PathBuf>, UnappliedPatches) {
+    let (outcome, read, unapplied) = kustomize::build_reading_patches(dir, display, opts);
     if let Some(r) = &outcome.rendered {
         carry_credentials(r);
     }
-    (outcome, read)
+    (outcome, read, unapplied)
 }
 
 /// Marks in the stream every segment whose origin span overlaps a credential of its file.

@@ -300,6 +300,10 @@ impl Kust {
 pub struct Builder<'a> {
     opts: &'a RenderOptions,
     pub problems: Vec<Problem>,
+    /// Patch documents of files that were not applied because the objects they name may be
+    /// those of an unfetched remote resource ([`Builder::note_unfetched_target`]): their file
+    /// and the document's offset in it, read by the credential rules only.
+    pub unapplied: Vec<(Arc<SourceFile>, usize)>,
     files: HashMap<PathBuf, Arc<SourceFile>>,
     stack: Vec<PathBuf>,
     /// The `namespace` of each kustomization being accumulated, outermost first: a
@@ -370,9 +374,28 @@ pub fn build(dir: &Path, display: &str, opts: &RenderOptions) -> Outcome {
 /// the walk no build read (a Component listed under `resources`, which Kustomize refuses) was
 /// not checked through the overlay that names it.
 pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcome, Vec<PathBuf>) {
+    let (outcome, read, _) = build_reading_patches(dir, display, opts);
+    (outcome, read)
+}
+
+/// [`build_reading`], with the patch documents of files the build did not apply because the
+/// objects they name may be an unfetched remote resource's (Argo CD's `argocd-cm` patched over
+/// `install.yaml` from GitHub): each file once, with the offsets of those documents. A literal
+/// credential written in such a patch is in the repository all the same; the run reads them
+/// with the credential rules only, as it reads a patch fragment no kustomization uses.
+pub fn build_reading_patches(
+    dir: &Path,
+    display: &str,
+    opts: &RenderOptions,
+) -> (
+    Outcome,
+    Vec<PathBuf>,
+    crate::input::render::UnappliedPatches,
+) {
     let mut b = Builder {
         opts,
         problems: Vec::new(),
+        unapplied: Vec::new(),
         files: HashMap::new(),
         stack: Vec::new(),
         ns_stack: Vec::new(),
@@ -391,12 +414,13 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
     let root = b.accumulate(dir, display, &mut acc, false, 0);
     let Some(root) = root else {
         patch::set_custom_schema(None);
+        let unapplied = unapplied_by_file(std::mem::take(&mut b.unapplied));
         let read = b.files.into_keys().collect();
         let outcome = Outcome {
             rendered: None,
             problems: b.problems,
         };
-        return (outcome, read);
+        return (outcome, read, unapplied);
     };
     xform::add_hashes(&mut acc);
     xform::fix_back_references(&mut b, &mut acc, &root);
@@ -437,6 +461,7 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
     b.problems.sort();
     b.problems.dedup();
+    let unapplied = unapplied_by_file(std::mem::take(&mut b.unapplied));
     let read = b.files.into_keys().collect();
     let outcome = Outcome {
         rendered: Some(Rendered {
@@ -447,7 +472,22 @@ pub fn build_reading(dir: &Path, display: &str, opts: &RenderOptions) -> (Outcom
         }),
         problems: b.problems,
     };
-    (outcome, read)
+    (outcome, read, unapplied)
+}
+
+/// The unapplied patch documents grouped by file, in the order met, each offset once.
+fn unapplied_by_file(
+    docs: Vec<(Arc<SourceFile>, usize)>,
+) -> crate::input::render::UnappliedPatches {
+    let mut out: crate::input::render::UnappliedPatches = Vec::new();
+    for (file, at) in docs {
+        match out.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &file)) {
+            Some((_, offsets)) if !offsets.contains(&at) => offsets.push(at),
+            Some(_) => {}
+            None => out.push((file, vec![at])),
+        }
+    }
+    out
 }
 
 /// A mapping key holding NEL (U+0085) fails Kustomize's printer: Go's JSON leaves the NEL
@@ -496,13 +536,34 @@ impl Builder<'_> {
     /// a remote resource unfetched (an overlay on Argo CD's `install.yaml` from GitHub
     /// patching `argocd-cm`): the object may be the remote one's, so this is a note, not
     /// the error Kustomize would give were the object missing everywhere.
+    ///
+    /// A patch document of its own file (not one written inline in the kustomization) is
+    /// kept in [`Builder::unapplied`]: its credentials are checked, and the note says so.
     pub fn note_unfetched_target(&mut self, n: &Node, fallback: &str, what: &str) {
         let (file, pos) = locate(n, fallback);
+        let own_file = n.org.as_ref().filter(|o| {
+            o.file
+                .fs_path
+                .as_deref()
+                .and_then(Path::file_name)
+                .is_some_and(|name| {
+                    !KUSTOMIZATION_FILES
+                        .iter()
+                        .any(|k| name == std::ffi::OsStr::new(k))
+                })
+        });
+        let checked = match own_file {
+            Some(o) => {
+                self.unapplied.push((o.file.clone(), o.span.start as usize));
+                "; only its credentials checked"
+            }
+            None => "",
+        };
         self.problems.push(Problem::note(
             &file,
             pos,
             format!(
-                "not applied: no local resource matches {what}; it may be an object of a remote resource of this build, which is not fetched"
+                "not applied: no local resource matches {what}; it may be an object of a remote resource of this build, which is not fetched{checked}"
             ),
         ));
     }

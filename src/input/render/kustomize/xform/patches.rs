@@ -602,7 +602,15 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
     if let Some(t) = &targets
         && t.is_empty()
     {
-        // Kustomize applies a patch to whatever its target selects, nothing included.
+        // Kustomize applies a patch to whatever its target selects, nothing included. In a
+        // build that left a remote resource unfetched the target may be one of its objects
+        // (Argo CD's `argocd-repo-server` patched by kind and name): the strategic merge
+        // patch is noted, and its credentials read.
+        if acc.unfetched {
+            for d in docs.iter().filter(|d| d.get_str("kind").is_some()) {
+                b.note_unfetched_target(d, &k.file.path, "this patch's target");
+            }
+        }
         return;
     }
     // A list of operations is a JSON 6902 patch; anything else is strategic merge.
