@@ -317,6 +317,78 @@ fn a_required_value_in_a_file_rendered_by_tpl_is_located_in_that_file() {
     );
 }
 
+/// A `tpl` text read from a chart file that does not parse (a function no one defines in
+/// `config/app.conf`) is located in that file at the line Go's parser names, not at the
+/// action that called `tpl` in the helper (session fid36).
+#[test]
+fn a_parse_error_in_a_file_rendered_by_tpl_is_located_in_that_file() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/config/app.conf",
+            b"user={{ .Values.user }}\n\nlevel={{ nosuchfunc .Values.level }}\n" as &[u8],
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            b"{{- define \"c.conf\" -}}\n{{ tpl (.Files.Get \"config/app.conf\") . }}\n{{- end }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  app.conf: {{ include \"c.conf\" . | quote }}\n"
+                as &[u8],
+        ),
+        ("c/values.yaml", b"user: u\nlevel: info\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "c/config/app.conf", "{v}");
+    assert_eq!(p["line"].as_u64(), Some(3), "{v}");
+    assert!(p["message"].as_str().unwrap().contains("gotpl:3"), "{v}");
+}
+
+/// An error inside `tpl` of a values string (a `required` in an annotation value, a parse
+/// error in another) is located at that string's values line, the one a person edits, not
+/// at the template action that called `tpl` (session fid36).
+#[test]
+fn an_error_in_tpl_of_a_values_string_is_located_at_its_values_line() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n  annotations:\n    {{- range $k, $v := .Values.notes }}\n    {{ $k }}: {{ tpl $v $ | quote }}\n    {{- end }}\n"
+                as &[u8],
+        ),
+        (
+            "c/values.yaml",
+            b"notes:\n  a: plain\n  b: \"{{ required \\\"set owner\\\" .Values.owner }}\"\n" as &[u8],
+        ),
+        (
+            "c/ci/broken.yaml",
+            b"notes:\n  b: ok\n  c: |\n    first {{ .Release.Name }}\n    second {{ nosuchfunc .Values.x }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-001"]);
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "c/values.yaml", "{v}");
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(3), Some(10)),
+        "{v}"
+    );
+    assert!(p["message"].as_str().unwrap().contains("set owner"), "{v}");
+    let (v, code) = json_check(
+        d.path(),
+        &["c", "--values", "c/ci/broken.yaml", "--select", "K8S-001"],
+    );
+    assert_eq!(code, 2, "{v}");
+    let p = &v["problems"].as_array().unwrap()[0];
+    assert_eq!(p["file"], "c/ci/broken.yaml", "{v}");
+    assert_eq!(p["line"].as_u64(), Some(5), "{v}");
+}
+
 /// A masked value after a key written with two spaces (keel's Secret template:
 /// `AWS_SECRET_ACCESS_KEY:  {{ .Values.ecr.secretAccessKey | b64enc }}`) is printed quoted
 /// by `render`, as one after `: ` is: it was `AWS_SECRET_ACCESS_KEY:  ********`, which YAML

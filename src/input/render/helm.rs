@@ -605,14 +605,32 @@ fn execute_templates(
             Err(e) => {
                 // The innermost node whose template is a chart file: `tpl` text when a
                 // chart file holds it as it is (`tpl (.Files.Get "config/app.conf") .`),
-                // else the innermost template or partial (session fid35).
+                // else the innermost template or partial (session fid35). Text that did not
+                // parse is located where its parse error is, in that chart file; `tpl` of a
+                // values string at that string's values line (session fid36).
                 let failed = engine::TPL_FAILED.with(|f| f.borrow_mut().take());
-                let in_file = match (trace.last.last(), failed) {
-                    (Some((name, off, _)), Some(text)) if name == "tpl" => {
-                        tpl_file(flat, &text).map(|f| (f, *off))
+                let last = trace.last.last().filter(|(name, ..)| name == "tpl");
+                let in_file = failed.and_then(|failed| match (failed.parse, last) {
+                    (Some((line, col)), _) => tpl_file(flat, &failed.text)
+                        .map(|f| {
+                            let line = u32::try_from(line).unwrap_or(u32::MAX);
+                            let off =
+                                f.lines
+                                    .offset_at_line_col(&f.text, line, col.saturating_sub(1));
+                            (f, off)
+                        })
+                        .or_else(|| tpl_value(&failed, line, col)),
+                    (None, Some((_, off, _))) => {
+                        tpl_file(flat, &failed.text).map(|f| (f, *off)).or_else(|| {
+                            // The traced node's line and column in the tpl text.
+                            let before = failed.text.get(..*off).unwrap_or("");
+                            let line = before.matches('\n').count() + 1;
+                            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                            tpl_value(&failed, line, col)
+                        })
                     }
-                    _ => None,
-                };
+                    (None, None) => None,
+                });
                 let at =
                     in_file.or_else(|| {
                         trace.last.iter().rev().find_map(|(name, off, _)| {
@@ -640,6 +658,74 @@ fn tpl_file(flat: &[&Prepared], text: &str) -> Option<Arc<SourceFile>> {
         .flat_map(|p| p.chart.files.iter())
         .find(|f| !f.rel.starts_with("templates/") && f.bytes.as_slice() == text.as_bytes())
         .and_then(|f| source(f).ok())
+}
+
+/// Where in the values file a position of a failed `tpl`'s text is, when that text is a
+/// values string (`tpl .Values.podAnnotations.x .`): the same line and column of the
+/// string's text when it is written there as it is (a plain or block scalar whose line
+/// reads as the text's line does), else the values entry's first line.
+fn tpl_value(
+    failed: &engine::TplFailed,
+    line: usize,
+    col: usize,
+) -> Option<(Arc<SourceFile>, usize)> {
+    let origin = toyaml::string_origin(failed.string?)?;
+    let file = origin.file.clone();
+    let span = origin.span.range();
+    // The entry as written: its span, and the lines after it indented deeper than its key
+    // (a block scalar's lines, which the span of its header may not cover).
+    let key_line = file
+        .lines
+        .line_range(&file.text, file.lines.line_of(span.start));
+    let indent = file
+        .text
+        .get(key_line.start..span.start)
+        .map_or(0, |t| t.len() - t.trim_start_matches(' ').len());
+    let first_end = span.end.max(key_line.end);
+    let mut end = file
+        .text
+        .get(first_end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(file.text.len(), |i| first_end + i + 1);
+    for l in file.text.get(end..).unwrap_or("").split_inclusive('\n') {
+        let body = l.trim_end_matches(['\n', '\r']);
+        let deeper = body.len() - body.trim_start_matches(' ').len() > indent;
+        if !(deeper || body.trim().is_empty()) {
+            break;
+        }
+        end += l.len();
+    }
+    let written = file.text.get(span.start..end)?;
+    let wanted = failed
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("");
+    // The text's line as written in the entry: the first line of the entry that holds it
+    // (after the key on the entry's first line, or indented under it in a block scalar),
+    // up to its first character a quoted scalar escapes.
+    let same = wanted
+        .find(['"', '\\', '\''])
+        .map_or(wanted, |i| &wanted[..i]);
+    let found = (!same.trim().is_empty())
+        .then(|| {
+            let mut at = span.start;
+            written.split_inclusive('\n').find_map(|l| {
+                let here = at;
+                at += l.len();
+                l.find(same).map(|i| here + i)
+            })
+        })
+        .flatten();
+    let off = match found {
+        Some(start) => {
+            // The column when it is within what is written as it is, else the line's start.
+            let col0 = col.saturating_sub(1);
+            start + same.char_indices().nth(col0).map_or(0, |(i, _)| i)
+        }
+        None => span.start,
+    };
+    Some((file, off))
 }
 
 /// One template's output on its way to [`split_documents`].

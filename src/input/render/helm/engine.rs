@@ -25,10 +25,24 @@ thread_local! {
     /// `include` and `tpl` to its clone of the set, so a template the tpl text `define`s can
     /// be included, by the text or by a partial it calls.
     static TPL_SETS: std::cell::RefCell<Vec<Arc<Template>>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// The text of the innermost `tpl` call whose execution failed, for the template being
-    /// executed: an error in it is located in the chart file holding that text (`tpl
-    /// (.Files.Get "config/password.conf") .`), not at the action that called `tpl`.
-    pub(super) static TPL_FAILED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// The innermost `tpl` call that failed (its text did not parse, or its execution
+    /// failed), for the template being executed: an error in it is located in the chart file
+    /// holding that text (`tpl (.Files.Get "config/password.conf") .`) or at the values line
+    /// of the values string it is (`tpl .Values.extraEnv .`), not at the action that called
+    /// `tpl`.
+    pub(super) static TPL_FAILED: std::cell::RefCell<Option<TplFailed>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A `tpl` call that failed ([`TPL_FAILED`]).
+pub(super) struct TplFailed {
+    /// The text given to `tpl`.
+    pub(super) text: String,
+    /// The allocation of that text when it was a string (a values string's is remembered
+    /// with its values line).
+    pub(super) string: Option<usize>,
+    /// Where the text did not parse (1-based line, 1-based column in the text); `None` when
+    /// it parsed and its execution failed.
+    pub(super) parse: Option<(usize, usize)>,
 }
 
 /// Pops the innermost [`TPL_SETS`] entry when a `tpl` call ends, failed or not.
@@ -139,10 +153,24 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
     m.insert(
         "tpl".into(),
         Arc::new(move |a: &[Value]| {
-            let text = funcs::to_str(
-                a.first()
-                    .ok_or_else(|| funcs::err("tpl needs a template"))?,
-            );
+            let first = a
+                .first()
+                .ok_or_else(|| funcs::err("tpl needs a template"))?;
+            let text = funcs::to_str(first);
+            let string = match first {
+                Value::String(s) => Some(s.as_ptr() as usize),
+                _ => None,
+            };
+            let failed = |parse: Option<(usize, usize)>| {
+                // The innermost failing tpl's text (an outer one fails after it).
+                TPL_FAILED.with(|f| {
+                    f.borrow_mut().get_or_insert_with(|| TplFailed {
+                        text: text.to_string(),
+                        string,
+                        parse,
+                    });
+                })
+            };
             // Text without an action renders to itself: no need to parse it.
             if !text.contains("{{") {
                 return Ok(Value::String(text.into()));
@@ -161,8 +189,13 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             // Helm parses the text as a template named after the chart's set (`gotpl`) and
             // wraps Go's parse error (`template: gotpl:LINE: …`, no column) with the text.
             t.parse_named("tpl", &text).map_err(|e| match e {
-                gotmpl::TemplateError::Parse { line, message, .. }
-                | gotmpl::TemplateError::Lex { line, message, .. } => {
+                gotmpl::TemplateError::Parse {
+                    line, col, message, ..
+                }
+                | gotmpl::TemplateError::Lex {
+                    line, col, message, ..
+                } => {
+                    failed(Some((line, col)));
                     let mut quoted = String::new();
                     gotmpl::go_quote_into_with(&mut quoted, &text, false);
                     funcs::err(format!(
@@ -178,12 +211,7 @@ pub(super) fn helm_funcs(set: Arc<OnceLock<Template>>) -> gotmpl::FuncMap {
             let _plain = gotmpl::no_value::keep(false);
             let out = t
                 .execute_template_to_string("tpl", &data)
-                .inspect_err(|_| {
-                    // The innermost failing tpl's text (an outer one fails after it).
-                    TPL_FAILED.with(|f| {
-                        f.borrow_mut().get_or_insert_with(|| text.to_string());
-                    })
-                })?;
+                .inspect_err(|_| failed(None))?;
             Ok(Value::String(out.into()))
         }),
     );

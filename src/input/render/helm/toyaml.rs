@@ -191,6 +191,17 @@ pub(super) fn string_origins(
     })
 }
 
+/// The values line of the values string whose allocation is `at` (asked on the thread that
+/// rendered, while the values are remembered).
+pub(super) fn string_origin(at: usize) -> Option<Origin> {
+    VALUE_ORIGINS.with_borrow(|t| {
+        t.nodes
+            .get(&at)
+            .filter(|(_, v)| matches!(v, Value::String(_)))
+            .map(|(o, _)| o.clone())
+    })
+}
+
 /// The `toYaml` outputs of the template just rendered that printed values ([`PrintedBlock`]).
 pub(super) fn take_printed() -> Vec<PrintedBlock> {
     PRINTED.with_borrow_mut(std::mem::take)
