@@ -3,7 +3,14 @@
 # description: >-
 #   Flags Role and ClusterRole rules that allow escalate or bind on roles, impersonate, exec
 #   or attach into pods, adding ephemeral containers, creating pods or workloads, minting
-#   service account tokens, or the kubelet API through nodes/proxy (named or through `*`).
+#   service account tokens, or the kubelet API through nodes/proxy (named or through `*`), or
+#   approving certificate signing requests (`approve` on `signers` of `certificates.k8s.io`)
+#   for a signer whose certificates the API server accepts as client credentials
+#   (data.settings.kubernetes.client_certificate_signers, `kubernetes.io/kube-apiserver-client`
+#   and `kubernetes.io/kube-apiserver-client-kubelet`) or for every signer (no resourceNames,
+#   `*`, `kubernetes.io/*`), when the role can also update
+#   `certificatesigningrequests/approval`; approving for other signers (kubelet serving
+#   certificates, cert-manager's issuers) is not reported.
 #   Roles the control plane manages (`system:` names, bootstrap roles) are not reported.
 # custom:
 #   id: K8S-033
@@ -22,9 +29,10 @@
 #     and `bind` grant any permission through a new or edited role; `impersonate` acts as
 #     another identity; exec, attach and ephemeral containers run commands in pods that hold
 #     other service accounts and Secrets; creating a pod or a workload mounts any Secret or
-#     service account of the namespace; `serviceaccounts/token` mints their tokens; and
+#     service account of the namespace; `serviceaccounts/token` mints their tokens;
 #     nodes/proxy reaches the kubelet API, which runs commands in any pod of the node and
-#     bypasses audit. `get` counts for exec and attach (the WebSocket upgrade is a GET).
+#     bypasses audit; and approving a certificate request for an API server client signer
+#     issues a client certificate for any user or group, `system:masters` included. `get` counts for exec and attach (the WebSocket upgrade is a GET).
 #   remediation: >-
 #     Remove the permission, or give it to a dedicated, reviewed identity (a CI deployer, a
 #     controller) scoped to one namespace; restrict `bind` with `resourceNames` to the roles
@@ -56,6 +64,7 @@ dangerous := [
 	{"label": "create pods or workloads", "verbs": ["create"], "targets": workload_targets, "named_ok": false},
 	{"label": "mint service account tokens", "verbs": ["create"], "targets": [["", "serviceaccounts/token"]], "named_ok": false},
 	{"label": "use nodes/proxy", "verbs": ["get", "create", "update", "patch", "delete"], "targets": [["", "nodes/proxy"]], "named_ok": false},
+	{"label": "approve API server client certificates", "verbs": ["approve"], "targets": [["certificates.k8s.io", "signers"]], "named_ok": false, "signers": true},
 ]
 
 # A rules entry's verbs, API groups and resources as sets, built once per entry (each
@@ -75,6 +84,12 @@ resource_in(resources, resource) if {
 	concat("", [split(resource, "/")[0], "/*"]) in resources
 }
 
+# `*/approval`, `*/exec`: a subresource of every resource.
+resource_in(resources, resource) if {
+	contains(resource, "/")
+	concat("", ["*/", split(resource, "/")[1]]) in resources
+}
+
 named(rule) if count(object.get(rule, "resourceNames", [])) > 0
 
 grants(rule, sets, d) if {
@@ -89,6 +104,43 @@ grants(rule, sets, d) if {
 skip_named(rule, d) if {
 	d.named_ok
 	named(rule)
+}
+
+# `approve` on signers named in resourceNames, none of which issues certificates the API
+# server accepts for authentication (kubelet serving certificates, cert-manager's issuers).
+skip_named(rule, d) if {
+	object.get(d, "signers", false) == true
+	named(rule)
+	every n in rule.resourceNames {
+		not client_signer(n)
+	}
+}
+
+# Approving takes both `approve` on the signer and `update` on the approval subresource: a role
+# with only the first lets its subjects approve nothing.
+skip_named(rule, d) if {
+	object.get(d, "signers", false) == true
+	not updates_approval
+}
+
+updates_approval if {
+	some rule in input.rules
+	is_object(rule)
+	sets := {"verbs": entry_set(rule.verbs), "groups": entry_set(rule.apiGroups), "resources": entry_set(rule.resources)}
+	in_or_star(sets.verbs, "update")
+	in_or_star(sets.groups, "certificates.k8s.io")
+	resource_in(sets.resources, "certificatesigningrequests/approval")
+}
+
+client_signer(n) if n in {s | some s in data.settings.kubernetes.client_certificate_signers}
+
+client_signer(n) if n == "*"
+
+client_signer(n) if {
+	is_string(n)
+	endswith(n, "/*")
+	some s in data.settings.kubernetes.client_certificate_signers
+	startswith(s, trim_suffix(n, "*"))
 }
 
 # Roles the control plane manages (bootstrap roles, reconciled at every API server start; the

@@ -1245,6 +1245,44 @@ image_injected(c) if {
 	c.value.name == "istio-proxy"
 }
 
+# OpenShift fills in the image of a container that an image change trigger names: a
+# DeploymentConfig's `spec.triggers` entry of `type: ImageChange` (its
+# `imageChangeParams.containerNames`), or an entry of the `image.openshift.io/triggers`
+# annotation of a Kubernetes workload (its `fieldPath` names the container by index or by
+# name). The ImageStreamTag's image replaces what is written (often `" "`), by digest, at each
+# rollout: the written image is no tag to judge.
+image_injected(c) if {
+	input.kind == "DeploymentConfig"
+	some trigger in input.spec.triggers
+	trigger.type == "ImageChange"
+	c.value.name in trigger.imageChangeParams.containerNames
+	c.path[count(c.path) - 2] in {"containers", "initContainers"}
+}
+
+image_injected(c) if {
+	raw := input.metadata.annotations["image.openshift.io/triggers"]
+	is_string(raw)
+	json.is_valid(raw)
+	triggers := json.unmarshal(raw)
+	is_array(triggers)
+	some trigger in triggers
+	is_string(trigger.fieldPath)
+	trigger.fieldPath in _trigger_field_paths(c)
+}
+
+# The `fieldPath`s that name a container's image: `spec.template.spec.containers[0].image`,
+# `spec.template.spec.containers[?(@.name=="web")].image` (or with single quotes).
+_trigger_field_paths(c) := {p |
+	n := count(c.path)
+	list := concat(".", [sprintf("%v", [s]) | some s in array.slice(c.path, 0, n - 1)])
+	some selector in _container_selectors(c.path[n - 1], c.value.name)
+	p := sprintf("%s[%s].image", [list, selector])
+}
+
+_container_selectors(i, name) := {sprintf("%d", [i]), sprintf("?(@.name==\"%s\")", [name]), sprintf("?(@.name=='%s')", [name])} if {
+	is_string(name)
+} else := {sprintf("%d", [i])}
+
 # ---------------------------------------------------------------------------------------------
 # Resources.
 
