@@ -366,6 +366,13 @@ fn both(policy: &str, input: &str, entry: &str) -> (String, String) {
     engine.set_input(regorus::Value::from_json_str(input).expect("json"));
     let show = |v: regorus::Value| v.to_json_str().expect("json");
     let interpreted = show(engine.eval_rule(entry.into()).expect("evaluates"));
+    let mut vm = vm_of(&mut engine, entry);
+    vm.set_input(regorus::Value::from_json_str(input).expect("json"));
+    (interpreted, show(vm.execute().expect("runs")))
+}
+
+/// A VM running `entry` of the engine's policies.
+fn vm_of(engine: &mut regorus::Engine, entry: &str) -> regorus::rvm::vm::RegoVM {
     let compiled = engine
         .compile_with_entrypoint(&entry.into())
         .expect("compiles");
@@ -374,8 +381,7 @@ fn both(policy: &str, input: &str, entry: &str) -> (String, String) {
             .expect("compiles to bytecode");
     let mut vm = regorus::rvm::vm::RegoVM::new();
     vm.load_program(program);
-    vm.set_input(regorus::Value::from_json_str(input).expect("json"));
-    (interpreted, show(vm.execute().expect("runs")))
+    vm
 }
 
 /// regorus patch 11 (PATCHES.md): a VM that keeps the values of rules that read no input
@@ -419,14 +425,7 @@ fn a_vm_keeping_input_free_rules_answers_as_a_fresh_one_for_every_input() {
     engine
         .add_policy("p.rego".into(), policy.into())
         .expect("parses");
-    let compiled = engine
-        .compile_with_entrypoint(&entry.into())
-        .expect("compiles");
-    let program =
-        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[entry])
-            .expect("compiles to bytecode");
-    let mut vm = regorus::rvm::vm::RegoVM::new();
-    vm.load_program(program);
+    let mut vm = vm_of(&mut engine, entry);
     vm.set_keep_input_free_rules(true);
     let runs = [
         (

@@ -220,16 +220,7 @@ fn a_credential_in_an_unused_fragment_is_still_reported_and_masked() {
         &["check", "--format", "sarif", "config"],
         &["inspect", "config/default/manager_env_patch.yaml"],
     ] {
-        let out = common::rg()
-            .current_dir(d.path())
-            .args(args)
-            .output()
-            .expect("runs");
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = common::all_output(d.path(), args);
         assert!(!all.contains(LEAK), "{args:?}: {all}");
     }
 }
@@ -363,16 +354,7 @@ fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
         &["inspect", "argocd/repo-server.yaml"],
         &["render", "argocd"],
     ] {
-        let out = common::rg()
-            .current_dir(d.path())
-            .args(args)
-            .output()
-            .expect("runs");
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = common::all_output(d.path(), args);
         for leak in [CLIENT, ADMIN, ENV] {
             assert!(!all.contains(leak), "{args:?}: {all}");
         }

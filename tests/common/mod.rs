@@ -201,3 +201,13 @@ pub fn json_check(dir: &std::path::Path, args: &[&str]) -> (serde_json::Value, i
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     (v, out.status.code().unwrap_or(-1))
 }
+
+/// Everything `runeguard ARGS` printed (standard output, then standard error) in `dir`.
+pub fn all_output(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = rg().current_dir(dir).args(args).output().expect("runs");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
