@@ -140,6 +140,19 @@ pub(super) struct FileOutcome {
     pub credentials: Vec<String>,
 }
 
+impl FileOutcome {
+    /// Records the values of the Secrets among `documents` as credentials of every output,
+    /// whichever rules run.
+    fn mark_secret_values<'d>(&mut self, documents: impl Iterator<Item = &'d Document>) {
+        for d in documents {
+            let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
+            self.credentials
+                .extend(crate::source::one_line(&d.file.text, &marked.ranges).map(str::to_string));
+            self.credentials.extend(marked.plaintexts);
+        }
+    }
+}
+
 /// Whether a secret rule's hit in an example or template file (`.env.example`,
 /// `config.example.toml`) is on a documentation placeholder (`postgres://user:pass@…`,
 /// `SMTP_PASSWORD=password`): the string at the hit's node, judged by
@@ -406,14 +419,12 @@ pub(super) fn process_file<'a>(
     }
     // A Secret's content is a credential to every output, whichever rules run (a rendered
     // stream's Secrets are marked as it loads, with the lines they were written on).
-    for d in &loaded.documents {
-        if d.input_type == crate::input::InputType::Kubernetes {
-            let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
-            out.credentials
-                .extend(crate::source::one_line(&d.file.text, &marked.ranges).map(str::to_string));
-            out.credentials.extend(marked.plaintexts);
-        }
-    }
+    out.mark_secret_values(
+        loaded
+            .documents
+            .iter()
+            .filter(|d| d.input_type == crate::input::InputType::Kubernetes),
+    );
     out.problems = loaded.problems;
     out.documents = loaded.documents.len();
     if explicit && loaded.documents.is_empty() && out.problems.is_empty() {
@@ -461,11 +472,8 @@ pub(super) fn evaluate_unapplied_patches<'a>(
         }
         for d in &mut documents {
             d.fragment = true;
-            let marked = secrets::mark_secret_data(&d.file, &d.value, &d.spans);
-            out.credentials
-                .extend(crate::source::one_line(&d.file.text, &marked.ranges).map(str::to_string));
-            out.credentials.extend(marked.plaintexts);
         }
+        out.mark_secret_values(documents.iter());
         if suppress::has_directives(&file.text)
             && !out.directive_files.iter().any(|f| f.path == file.path)
         {
