@@ -374,3 +374,204 @@ fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
     let (v, _) = json_check(local.path(), &["argocd"]);
     assert_eq!(found(&v), [], "{v}");
 }
+
+/// kflux36's open item: a patch written inline in the kustomization (`patch: |`) on an
+/// object of an unfetched remote base was noted but not read, so a literal credential in it
+/// was reported nowhere. Its literal block is now read as its own file would be, by the
+/// credential rules only, at the kustomization's lines, masked in every output; a quoted
+/// inline patch (not placed line for line) is noted without "only its credentials checked".
+#[test]
+fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
+    const CLIENT: &str = "Vb6nMq2wEr8tYz4uIo7pLk";
+    const ENV: &str = "Hj3kLs9dFg5aQw1eRt7yUi";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: argocd-cm\n    data:\n      url: https://argocd.example.com\n      oidc.config: |\n        name: Okta\n        clientID: argocd\n        clientSecret: {CLIENT}\n- target:\n    kind: Deployment\n    name: argocd-repo-server\n  patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: argocd-repo-server\n    spec:\n      template:\n        spec:\n          containers:\n          - name: argocd-repo-server\n            env:\n            - name: HELM_REPO_PASSWORD\n              value: {ENV}\n- patch: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: argocd-rbac-cm\\ndata:\\n  policy.default: role:readonly\\n\"\n"
+    );
+    let d = dir_with(&[("argocd/kustomization.yaml", kustomization.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        found(&v),
+        [
+            (
+                "K8S-017".to_string(),
+                "argocd/kustomization.yaml".to_string(),
+                31
+            ),
+            (
+                "K8S-036".to_string(),
+                "argocd/kustomization.yaml".to_string(),
+                12
+            ),
+        ],
+        "{v}"
+    );
+    let notes: Vec<String> = problems(&v)
+        .into_iter()
+        .filter(|p| p.starts_with("note"))
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.ends_with("which is not fetched; only its credentials checked"))
+            .count(),
+        2,
+        "{notes:?}"
+    );
+    for args in [
+        &["check", "--format", "json", "argocd"][..],
+        &["check", "argocd"],
+        &["check", "--format", "sarif", "argocd"],
+        &["check", "--format", "html", "argocd"],
+        &["check", "--format", "junit", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+        &["render", "argocd"],
+        &["render", "--origins", "argocd"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        for leak in [CLIENT, ENV] {
+            assert!(!all.contains(leak), "{args:?}: {all}");
+        }
+    }
+}
+
+/// A `configMapGenerator`/`secretGenerator` with `behavior: merge` or `replace` naming an
+/// object of an unfetched remote base (Argo CD's `argocd-cm`, `argocd-secret`), and JSON 6902
+/// patches whose target is such an object (`patchesJson6902` with a file, `patches` with
+/// inline operations): each was "does not exist; cannot merge it", an error Kustomize,
+/// fetching the base, does not give, or nothing at all. Now a note, and their literal
+/// credentials (a generator literal, an operation's `value`) are read by the credential
+/// rules at their own lines, masked everywhere; a local build keeps the error.
+#[test]
+fn generators_and_json_patches_on_an_unfetched_remote_base_are_notes_with_credentials_checked() {
+    const ADMIN: &str = "Zx9cVbNm3qWeRt7yUi";
+    const OIDC: &str = "Lk4jHg7fDs2aQw9eRt";
+    const ENV: &str = "Pq8wErTy5uIoP2aSdF";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.12.4/manifests/ha/install.yaml\npatchesJson6902:\n- target:\n    version: v1\n    kind: ConfigMap\n    name: argocd-cm\n  path: argocd-cm-patch.yaml\npatches:\n- target:\n    kind: Deployment\n    name: argocd-server\n  patch: |-\n    - op: add\n      path: /spec/template/spec/containers/0/env/-\n      value:\n        name: ARGOCD_ADMIN_PASSWORD\n        value: {ENV}\nconfigMapGenerator:\n- name: argocd-cm\n  behavior: merge\n  literals:\n  - url=https://argocd.example.com\n- name: argocd-rbac-cm\n  behavior: replace\n  literals:\n  - policy.default=role:readonly\nsecretGenerator:\n- name: argocd-secret\n  behavior: merge\n  literals:\n  - admin.password={ADMIN}\n"
+    );
+    let ops = format!(
+        "- op: add\n  path: /data/oidc.config\n  value: |\n    name: Okta\n    clientID: argocd\n    clientSecret: {OIDC}\n- op: remove\n  path: /data/users.anonymous.enabled\n"
+    );
+    let d = dir_with(&[
+        ("argocd/kustomization.yaml", kustomization.as_bytes()),
+        ("argocd/argocd-cm-patch.yaml", ops.as_bytes()),
+    ]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        found(&v),
+        [
+            (
+                "K8S-017".to_string(),
+                "argocd/kustomization.yaml".to_string(),
+                19
+            ),
+            (
+                "K8S-035".to_string(),
+                "argocd/kustomization.yaml".to_string(),
+                33
+            ),
+            (
+                "K8S-036".to_string(),
+                "argocd/argocd-cm-patch.yaml".to_string(),
+                3
+            ),
+        ],
+        "{v}"
+    );
+    let all = problems(&v);
+    assert_eq!(
+        all.iter().filter(|p| p.starts_with("error")).count(),
+        1,
+        "only the remote entry's error: {all:?}"
+    );
+    let notes: Vec<&String> = all.iter().filter(|p| p.starts_with("note")).collect();
+    assert_eq!(notes.len(), 5, "{notes:?}");
+    assert!(
+        notes.iter().all(|n| n.contains("which is not fetched")),
+        "{notes:?}"
+    );
+    for args in [
+        &["check", "--format", "json", "argocd"][..],
+        &["check", "argocd"],
+        &["check", "--format", "sarif", "argocd"],
+        &["check", "--format", "html", "argocd"],
+        &["check", "--format", "junit", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+        &["inspect", "argocd/argocd-cm-patch.yaml"],
+        &["render", "argocd"],
+        &["render", "--origins", "argocd"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        for leak in [ADMIN, OIDC, ENV] {
+            assert!(!all.contains(leak), "{args:?}: {all}");
+        }
+    }
+    // Without the remote resource a generator merging into nothing stays Kustomize's error.
+    let local = dir_with(&[(
+        "argocd/kustomization.yaml",
+        b"resources:\n- cm.yaml\nconfigMapGenerator:\n- name: argocd-cm\n  behavior: merge\n  literals:\n  - url=https://argocd.example.com\n" as &[u8],
+    ), (
+        "argocd/cm.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n",
+    )]);
+    let (v, _) = json_check(local.path(), &["argocd"]);
+    let all = problems(&v);
+    assert!(
+        all.iter()
+            .any(|p| p.starts_with("error") && p.contains("does not exist; cannot merge it")),
+        "{all:?}"
+    );
+}
+
+/// A `helmCharts` chart of a repository with no local copy is not rendered (an error at the
+/// entry, as before), but it did not count as unfetched: a patch naming one of its objects
+/// (`argocd-cm` of the argo-cd chart) was "no resource matches this patch …; Kustomize fails
+/// here", which Kustomize with `--enable-helm`, pulling the chart, does not say, and a
+/// targeted patch's credential was read nowhere. Now both are kflux35's notes, the patch's
+/// credential checked at its line.
+#[test]
+fn patches_of_an_unfetched_helm_chart_are_notes_with_credentials_checked() {
+    const ENV: &str = "Gh7jKl2mNb5vCx8zQw";
+    let patch = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: argo-cd-argocd-repo-server\nspec:\n  template:\n    spec:\n      initContainers:\n      - name: download-tools\n        image: alpine:3.20\n        env:\n        - name: HELM_SECRETS_PASSWORD\n          value: {ENV}\n"
+    );
+    let d = dir_with(&[
+        (
+            "argocd/kustomization.yaml",
+            b"namespace: argocd\nhelmCharts:\n- name: argo-cd\n  repo: https://argoproj.github.io/argo-helm\n  version: 7.3.4\n  releaseName: argo-cd\n  valuesFile: values.yaml\npatches:\n- path: init-container.yaml\n  target:\n    kind: Deployment\n    name: argo-cd-argocd-repo-server\n- path: argocd-cm.yaml\n" as &[u8],
+        ),
+        ("argocd/values.yaml", b"configs:\n  params:\n    server.insecure: true\n"),
+        ("argocd/init-container.yaml", patch.as_bytes()),
+        (
+            "argocd/argocd-cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  url: https://argocd.example.com\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        found(&v),
+        [(
+            "K8S-017".to_string(),
+            "argocd/init-container.yaml".to_string(),
+            13
+        )],
+        "{v}"
+    );
+    let all = problems(&v);
+    let errors: Vec<&String> = all.iter().filter(|p| p.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "{all:?}");
+    assert!(
+        errors[0].contains("is not fetched (no local copy"),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|p| p.starts_with("note") && p.contains("remote resource or chart"))
+            .count(),
+        2,
+        "{all:?}"
+    );
+    let all = common::all_output(d.path(), &["check", "argocd"]);
+    assert!(!all.contains(ENV), "{all}");
+}

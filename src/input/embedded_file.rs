@@ -192,3 +192,75 @@ impl BlockLines {
         }
     }
 }
+
+/// The literal block scalar of `file` (`patch: |` in a kustomization) whose text holds offset
+/// `at` of the file: its text and its span. None when `at` is in no literal block scalar, or
+/// the block's lines are not the file's lines less one indentation (then its documents could
+/// not be placed line for line).
+pub fn literal_block_at(file: &SourceFile, at: usize) -> Option<(String, Span)> {
+    let (docs, _) = super::yaml::parse_stream(&file.text, &file.lines);
+    fn find(n: &RawNode, at: usize, depth: usize) -> Option<(String, Span)> {
+        if depth > super::yaml::MAX_DEPTH {
+            return None;
+        }
+        let s = n.span();
+        if at < s.start as usize || at > s.end as usize {
+            return None;
+        }
+        match n {
+            RawNode::Scalar {
+                text,
+                style: ScalarStyle::Literal,
+                span,
+                ..
+            } if (span.start as usize) <= at && at < span.end as usize => {
+                Some((text.clone(), *span))
+            }
+            RawNode::Map { entries, .. } => {
+                entries.iter().find_map(|(_, v)| find(v, at, depth + 1))
+            }
+            RawNode::Seq { items, .. } => items.iter().find_map(|i| find(i, at, depth + 1)),
+            _ => None,
+        }
+    }
+    let (text, span) = docs.iter().find_map(|d| find(&d.root, at, 0))?;
+    BlockLines::new(&file.text, span, &text)?;
+    Some((text, span))
+}
+
+/// The Kubernetes objects written in the literal block scalar of `file` holding offset `at`
+/// ([`literal_block_at`]; an inline patch of a kustomization), loaded as a YAML file of their
+/// own would be by `read`, their spans moved onto `file`'s text, and those of `file` that
+/// hold `at` kept. The names and credentials the reader marked are marked in `file`.
+pub fn block_objects(
+    file: &Arc<SourceFile>,
+    at: usize,
+    read: impl Fn(&Arc<SourceFile>) -> Loaded,
+) -> Vec<super::Document> {
+    let Some((text, span)) = literal_block_at(file, at) else {
+        return Vec::new();
+    };
+    let Some(lines) = BlockLines::new(&file.text, span, &text) else {
+        return Vec::new();
+    };
+    let embedded = SourceFile::new("patch.yaml".to_string(), None, text);
+    let loaded = read(&embedded);
+    for n in embedded.names() {
+        file.mark_name(lines.offset(n.start)..lines.offset(n.end));
+    }
+    for c in embedded.redaction().ranges.iter() {
+        file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
+    }
+    loaded
+        .documents
+        .into_iter()
+        .filter(|d| d.input_type == InputType::Kubernetes && !d.embedded)
+        .filter_map(|mut d| {
+            lines.move_tree(&mut d.spans);
+            d.file = file.clone();
+            let s = d.spans.span;
+            ((s.start as usize) <= at && at < (s.end as usize).max(s.start as usize + 1))
+                .then_some(d)
+        })
+        .collect()
+}

@@ -448,25 +448,58 @@ pub(super) fn process_file<'a>(
 /// at the patch says so.
 pub(super) fn evaluate_unapplied_patches<'a>(
     ev: &mut Option<Evaluator<'a>>,
-    unapplied: &crate::input::render::UnappliedPatches,
+    unapplied: crate::input::render::Unapplied,
     pass: &Pass<'a>,
     out: &mut FileOutcome,
 ) {
-    for (file, offsets) in unapplied {
-        let loaded = classify::load(file, false);
-        let mut documents: Vec<Document> = loaded
-            .documents
-            .into_iter()
-            .filter(|d| {
-                d.input_type == crate::input::InputType::Kubernetes && !d.embedded && {
-                    let s = d.span();
-                    let (start, end) = (s.start as usize, s.end as usize);
-                    offsets
-                        .iter()
-                        .any(|&at| start <= at && at < end.max(start + 1))
+    // The ConfigMaps and Secrets generated to merge into such an object: their stream's
+    // documents, by the credential rules only; findings move to the generators' lines as a
+    // rendered stream's do.
+    if let Some(r) = unapplied.objects {
+        let r = Arc::new(r);
+        let mut documents = crate::input::render::load(&r).documents;
+        for d in &mut documents {
+            d.fragment = true;
+        }
+        out.mark_secret_values(documents.iter());
+        out.documents += documents.len();
+        evaluate_documents(ev, documents, pass, out);
+        out.rendered.push(r);
+    }
+    for (file, offsets) in &unapplied.patches {
+        // A patch written inline in the kustomization (`patch: |`) is read from its block
+        // scalar, at the kustomization's lines.
+        let inline = std::path::Path::new(&file.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| crate::input::render::roots::KUSTOMIZATION_FILES.contains(&n));
+        let mut documents: Vec<Document> = if inline {
+            let mut docs: Vec<Document> = Vec::new();
+            for &at in offsets {
+                for d in crate::input::embedded_file::block_objects(file, at, |f| {
+                    classify::load(f, false)
+                }) {
+                    if !docs.iter().any(|o| o.span() == d.span()) {
+                        docs.push(d);
+                    }
                 }
-            })
-            .collect();
+            }
+            docs
+        } else {
+            classify::load(file, false)
+                .documents
+                .into_iter()
+                .filter(|d| {
+                    d.input_type == crate::input::InputType::Kubernetes && !d.embedded && {
+                        let s = d.span();
+                        let (start, end) = (s.start as usize, s.end as usize);
+                        offsets
+                            .iter()
+                            .any(|&at| start <= at && at < end.max(start + 1))
+                    }
+                })
+                .collect()
+        };
         if documents.is_empty() {
             continue;
         }

@@ -76,7 +76,7 @@ fn render_group<'a>(
                 let cwd = &pass.opts.cwd;
                 out.read
                     .extend(read.iter().map(|p| discover::normalize(p, cwd)));
-                super::evaluate::evaluate_unapplied_patches(ev, &unapplied, pass, out);
+                super::evaluate::evaluate_unapplied_patches(ev, unapplied, pass, out);
                 outcome
             }
             _ => render::render(&c.path, &c.display, &ropts, false),

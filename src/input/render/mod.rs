@@ -486,15 +486,29 @@ pub fn render(
 /// remote resource's objects): each file, with the offsets of those documents in it.
 pub type UnappliedPatches = Vec<(Arc<SourceFile>, Vec<usize>)>;
 
+/// What an overlay's build did not apply because the objects it names may be an unfetched
+/// remote resource's: patch documents ([`UnappliedPatches`]), and the ConfigMaps and Secrets
+/// generated to merge into or replace such an object (`configMapGenerator` with `behavior:
+/// merge` on Argo CD's `argocd-cm`), as a stream of their own whose origins are their
+/// generators' lines. Both are read by the credential rules only.
+#[derive(Default)]
+pub struct Unapplied {
+    pub patches: UnappliedPatches,
+    pub objects: Option<Rendered>,
+}
+
 /// Renders an overlay as [`render`] does, with the files its build read (paths as the build
 /// joined them) and the patches it left unapplied for an unfetched remote resource.
 pub fn render_overlay(
     dir: &std::path::Path,
     display: &str,
     opts: &RenderOptions,
-) -> (Outcome, Vec<std::path::PathBuf>, UnappliedPatches) {
+) -> (Outcome, Vec<std::path::PathBuf>, Unapplied) {
     let (outcome, read, unapplied) = kustomize::build_reading_patches(dir, display, opts);
     if let Some(r) = &outcome.rendered {
+        carry_credentials(r);
+    }
+    if let Some(r) = &unapplied.objects {
         carry_credentials(r);
     }
     (outcome, read, unapplied)

@@ -115,6 +115,12 @@ impl Builder<'_> {
                 ),
                 None => format!("chart {name} not found at {display}"),
             };
+            // Kustomize, with `--enable-helm`, pulls a chart from its repository: a patch,
+            // replacement or merging generator naming one of its objects then finds it (as
+            // for a remote resource, [`Acc::unfetched`]).
+            if entry.get_str("repo").is_some() {
+                acc.unfetched = true;
+            }
             self.problem_at(entry, at, msg);
             return;
         }

@@ -477,6 +477,21 @@ impl Builder<'_> {
                 &path,
                 format!("{kind} {name} already exists; use behavior merge or replace"),
             ),
+            // In a build that left a remote resource unfetched the object may be one of its
+            // (Argo CD's `argocd-cm` merged with `url` over `install.yaml` from GitHub), which
+            // Kustomize, fetching it, merges into: a note, and the generated object's literals
+            // are read by the credential rules.
+            ("merge" | "replace", []) if acc.unfetched => {
+                let (file, pos) = super::locate(entry, &path);
+                self.problems.push(Problem::note(
+                    &file,
+                    pos,
+                    format!(
+                        "not applied: no local resource is {kind} {name} to {behavior}; it may be an object of a remote resource or chart of this build, which is not fetched; only its credentials checked"
+                    ),
+                ));
+                self.unapplied_objects.push(res);
+            }
             ("merge" | "replace", []) => self.problem_at(
                 entry,
                 &path,

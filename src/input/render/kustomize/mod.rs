@@ -233,9 +233,10 @@ pub struct Acc {
     /// Field specs added by `configurations:` files (for custom resources), which apply to
     /// the kustomization that names them and to those that include it.
     pub config: xform::Config,
-    /// A remote resource or component of this kustomization or of one it includes was not
-    /// fetched: an object a patch or replacement names may be one of its objects, so not
-    /// finding it among the local ones is no sign that Kustomize would fail.
+    /// A remote resource or component, or a `helmCharts` chart of a repository, of this
+    /// kustomization or of one it includes was not fetched: an object a patch, replacement
+    /// or merging generator names may be one of its objects, so not finding it among the
+    /// local ones is no sign that Kustomize would fail.
     pub unfetched: bool,
 }
 
@@ -304,6 +305,10 @@ pub struct Builder<'a> {
     /// those of an unfetched remote resource ([`Builder::note_unfetched_target`]): their file
     /// and the document's offset in it, read by the credential rules only.
     pub unapplied: Vec<(Arc<SourceFile>, usize)>,
+    /// ConfigMaps and Secrets generated to merge into or replace an object no local resource
+    /// is, in a build that left a remote resource unfetched: not in the stream, read by the
+    /// credential rules only (their literals are in the repository all the same).
+    pub unapplied_objects: Vec<Res>,
     files: HashMap<PathBuf, Arc<SourceFile>>,
     stack: Vec<PathBuf>,
     /// The `namespace` of each kustomization being accumulated, outermost first: a
@@ -387,15 +392,12 @@ pub fn build_reading_patches(
     dir: &Path,
     display: &str,
     opts: &RenderOptions,
-) -> (
-    Outcome,
-    Vec<PathBuf>,
-    crate::input::render::UnappliedPatches,
-) {
+) -> (Outcome, Vec<PathBuf>, crate::input::render::Unapplied) {
     let mut b = Builder {
         opts,
         problems: Vec::new(),
         unapplied: Vec::new(),
+        unapplied_objects: Vec::new(),
         files: HashMap::new(),
         stack: Vec::new(),
         ns_stack: Vec::new(),
@@ -414,7 +416,7 @@ pub fn build_reading_patches(
     let root = b.accumulate(dir, display, &mut acc, false, 0);
     let Some(root) = root else {
         patch::set_custom_schema(None);
-        let unapplied = unapplied_by_file(std::mem::take(&mut b.unapplied));
+        let unapplied = b.take_unapplied(display, dir);
         let read = b.files.into_keys().collect();
         let outcome = Outcome {
             rendered: None,
@@ -461,7 +463,7 @@ pub fn build_reading_patches(
     let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
     b.problems.sort();
     b.problems.dedup();
-    let unapplied = unapplied_by_file(std::mem::take(&mut b.unapplied));
+    let unapplied = b.take_unapplied(display, dir);
     let read = b.files.into_keys().collect();
     let outcome = Outcome {
         rendered: Some(Rendered {
@@ -473,6 +475,29 @@ pub fn build_reading_patches(
         problems: b.problems,
     };
     (outcome, read, unapplied)
+}
+
+impl Builder<'_> {
+    /// What the build left unapplied for an unfetched remote resource: the patch documents
+    /// by file, and the generated objects as a stream of their own.
+    fn take_unapplied(&mut self, display: &str, dir: &Path) -> crate::input::render::Unapplied {
+        let patches = unapplied_by_file(std::mem::take(&mut self.unapplied));
+        let objects = std::mem::take(&mut self.unapplied_objects);
+        let objects = (!objects.is_empty()).then(|| {
+            let mut em = Emitter::default();
+            for r in &objects {
+                em.document_via(&r.source.path, &r.node, &r.via);
+            }
+            let stream = SourceFile::new(display.to_string(), Some(dir.to_path_buf()), em.out);
+            Rendered {
+                stream,
+                map: em.map,
+                install_namespace: None,
+                chart_values: None,
+            }
+        });
+        crate::input::render::Unapplied { patches, objects }
+    }
 }
 
 /// The unapplied patch documents grouped by file, in the order met, each offset once.
@@ -537,22 +562,28 @@ impl Builder<'_> {
     /// patching `argocd-cm`): the object may be the remote one's, so this is a note, not
     /// the error Kustomize would give were the object missing everywhere.
     ///
-    /// A patch document of its own file (not one written inline in the kustomization) is
-    /// kept in [`Builder::unapplied`]: its credentials are checked, and the note says so.
+    /// A patch document of its own file, or written inline in the kustomization as a
+    /// literal block scalar (`patch: |`, whose lines are the kustomization's), is kept in
+    /// [`Builder::unapplied`]: its credentials are checked, and the note says so. An inline
+    /// patch in another scalar style (quoted, folded) is not placed line for line, and is not.
     pub fn note_unfetched_target(&mut self, n: &Node, fallback: &str, what: &str) {
         let (file, pos) = locate(n, fallback);
-        let own_file = n.org.as_ref().filter(|o| {
-            o.file
+        let readable = n.org.as_ref().filter(|o| {
+            let inline = o
+                .file
                 .fs_path
                 .as_deref()
                 .and_then(Path::file_name)
-                .is_some_and(|name| {
-                    !KUSTOMIZATION_FILES
+                .is_none_or(|name| {
+                    KUSTOMIZATION_FILES
                         .iter()
                         .any(|k| name == std::ffi::OsStr::new(k))
-                })
+                });
+            !inline
+                || crate::input::embedded_file::literal_block_at(&o.file, o.span.start as usize)
+                    .is_some()
         });
-        let checked = match own_file {
+        let checked = match readable {
             Some(o) => {
                 self.unapplied.push((o.file.clone(), o.span.start as usize));
                 "; only its credentials checked"
@@ -563,7 +594,7 @@ impl Builder<'_> {
             &file,
             pos,
             format!(
-                "not applied: no local resource matches {what}; it may be an object of a remote resource of this build, which is not fetched{checked}"
+                "not applied: no local resource matches {what}; it may be an object of a remote resource or chart of this build, which is not fetched{checked}"
             ),
         ));
     }

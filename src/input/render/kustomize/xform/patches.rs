@@ -58,17 +58,27 @@ pub(super) fn apply_smp(
                 );
                 return;
             }
+            // Kustomize finds an untargeted patch's object by its whole id, the version of
+            // its apiVersion included (`GetById`, `Gvk.Equals`): a patch written
+            // `helm.toolkit.fluxcd.io/v2beta1` for a `v2` HelmRelease, or with no apiVersion,
+            // matches nothing (measured with kubectl kustomize v5.5: "no resource matches
+            // strategic merge patch").
+            let version = doc
+                .get_str("apiVersion")
+                .map(|a| a.rsplit_once('/').map_or(a, |(_, v)| v))
+                .unwrap_or("");
+            let same_but_version = |r: &Res| {
+                // A cluster-scoped object's id has no namespace, whatever it writes.
+                r.kind() == kind
+                    && r.group() == group
+                    && r.had_name(name)
+                    && (cluster_scoped(r.api_version(), kind) || r.had_namespace(ns))
+            };
             let found: Vec<usize> = acc
                 .res
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| {
-                    // A cluster-scoped object's id has no namespace, whatever it writes.
-                    r.kind() == kind
-                        && r.group() == group
-                        && r.had_name(name)
-                        && (cluster_scoped(r.api_version(), kind) || r.had_namespace(ns))
-                })
+                .filter(|(_, r)| same_but_version(r) && r.version() == version)
                 .map(|(i, _)| i)
                 .collect();
             if found.is_empty() && acc.unfetched {
@@ -76,11 +86,21 @@ pub(super) fn apply_smp(
                 return;
             }
             if found.is_empty() {
-                b.problem_at(
-                    doc,
-                    &k.file.path,
-                    format!("no resource matches this patch ({kind} {name}); Kustomize fails here"),
-                );
+                let other = acc
+                    .res
+                    .iter()
+                    .find(|r| same_but_version(r))
+                    .map(|r| r.api_version().to_string());
+                let msg = match other {
+                    Some(av) => format!(
+                        "no resource matches this patch ({kind} {name} of apiVersion {:?}): {kind} {name} is {av}, and Kustomize matches a patch without a target by its apiVersion too; Kustomize fails here",
+                        doc.get_str("apiVersion").unwrap_or("")
+                    ),
+                    None => format!(
+                        "no resource matches this patch ({kind} {name}); Kustomize fails here"
+                    ),
+                };
+                b.problem_at(doc, &k.file.path, msg);
                 return;
             }
             if found.len() > 1 {
@@ -610,6 +630,11 @@ pub(super) fn patch_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &Node
             for d in docs.iter().filter(|d| d.get_str("kind").is_some()) {
                 b.note_unfetched_target(d, &k.file.path, "this patch's target");
             }
+            if let ([ops], Some(t)) = (docs.as_slice(), entry.get("target"))
+                && ops.as_seq().is_some()
+            {
+                note_unfetched_ops(b, k, ops, t);
+            }
         }
         return;
     }
@@ -692,7 +717,14 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
     let targets = select(acc, t);
     if targets.is_empty() {
         // Kustomize applies the operations to whatever the target selects, nothing included
-        // (measured: no error).
+        // (measured: no error). With a remote resource unfetched the target may be one of
+        // its objects.
+        if acc.unfetched
+            && let [ops] = docs.as_slice()
+            && ops.as_seq().is_some()
+        {
+            note_unfetched_ops(b, k, ops, t);
+        }
         return;
     }
     match docs.as_slice() {
@@ -703,4 +735,83 @@ pub(super) fn json6902_entry(b: &mut Builder, k: &Kust, acc: &mut Acc, entry: &N
             "a JSON 6902 patch must be one list of operations",
         ),
     }
+}
+
+/// A JSON 6902 patch whose target selects no local object, in a build that left a remote
+/// resource unfetched (an `add` of `/data/oidc.config` to Argo CD's `argocd-cm` over
+/// `install.yaml` from GitHub): Kustomize, fetching it, applies the operations. A note at
+/// the operations; and each `add` or `replace` value is placed at its path in an object of
+/// the target's kind and name ([`Builder::unapplied_objects`]), so the credential rules read
+/// it at its own lines (an env `value` added to a container, a Secret's `stringData`).
+fn note_unfetched_ops(b: &mut Builder, k: &Kust, ops: &Node, target: &Node) {
+    let kind = target.get_str("kind").filter(|s| !s.is_empty());
+    let mut placed = 0;
+    if let Some(kind) = kind {
+        let api_version = match (target.get_str("group"), target.get_str("version")) {
+            (Some(g), Some(v)) if !g.is_empty() => format!("{g}/{v}"),
+            (_, Some(v)) if !v.is_empty() => v.to_string(),
+            _ => "v1".to_string(),
+        };
+        let name = target.get_str("name").unwrap_or_default().to_string();
+        for op in ops.as_seq().into_iter().flatten() {
+            let (Some("add" | "replace"), Some(path), Some(value)) =
+                (op.get_str("op"), op.get_str("path"), op.get("value"))
+            else {
+                continue;
+            };
+            let org = op.get("path").and_then(|p| p.org.clone());
+            let segments: Vec<String> = path
+                .split('/')
+                .skip(1)
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            if segments.is_empty() || segments[0] == "metadata" {
+                continue;
+            }
+            // The value at the end of the path; each segment above it a one-entry map, or a
+            // one-item list for an index or `-`.
+            let mut node = value.clone();
+            for seg in segments.iter().rev() {
+                node = if seg == "-" || seg.parse::<usize>().is_ok() {
+                    Node::new(V::Seq(vec![node]), org.clone())
+                } else {
+                    let mut m = Node::map(org.clone());
+                    m.set(seg, node);
+                    m
+                };
+            }
+            let mut obj = node;
+            if obj.as_map().is_none() {
+                continue;
+            }
+            obj.set("apiVersion", Node::str(api_version.clone(), org.clone()));
+            obj.set("kind", Node::str(kind, org.clone()));
+            let mut md = Node::map(org.clone());
+            md.set("name", Node::str(name.clone(), org.clone()));
+            if let Some(ns) = target.get_str("namespace").filter(|s| !s.is_empty()) {
+                md.set("namespace", Node::str(ns, org.clone()));
+            }
+            obj.set("metadata", md);
+            let file = op
+                .org
+                .as_ref()
+                .map(|o| o.file.clone())
+                .unwrap_or_else(|| k.file.clone());
+            b.unapplied_objects.push(Res::new(obj, file));
+            placed += 1;
+        }
+    }
+    let checked = if placed > 0 {
+        "; only the credentials of its values checked"
+    } else {
+        ""
+    };
+    let (file, pos) = super::super::locate(ops, &k.file.path);
+    b.problems.push(crate::source::Problem::note(
+        &file,
+        pos,
+        format!(
+            "not applied: no local resource matches this JSON 6902 patch's target; it may be an object of a remote resource or chart of this build, which is not fetched{checked}"
+        ),
+    ));
 }
