@@ -239,8 +239,8 @@ pub(crate) struct UserMapping {
     /// The option names written (`user`, `password`…), folded.
     pub options: Vec<String>,
     /// The first password-like option given a value (`password`, `passwd`, `sslpassword`,
-    /// `odbc_PWD`, `secret`): its name, the name's span, and the password (its span is the
-    /// name and the value, which reports mask).
+    /// `odbc_PWD`, `secret`), or the first given a literal: its name, the name's span, and the
+    /// password (its span is the name and the value, which reports mask).
     pub password: Option<(String, Span, Password)>,
     pub span: Span,
     pub focus: Span,

@@ -294,7 +294,7 @@ fn credential_option(name: &str) -> bool {
 }
 
 /// `CREATE USER MAPPING [IF NOT EXISTS] FOR user SERVER server [OPTIONS (name 'value', …)]`,
-/// `ALTER USER MAPPING FOR user SERVER server OPTIONS ([ADD|SET|DROP] name ['value'], …)` and
+/// `ALTER USER MAPPING FOR user SERVER server OPTIONS ([ADD|SET|DROP] name ['value'], …)`,
 /// read from the tokens (docs/robustness.md, session sql36). A mapping holds the credentials
 /// postgres_fdw, dblink and other wrappers log in to the foreign server with; a password
 /// written in it is a literal as a role's `PASSWORD '…'` is (never its value in the model).
@@ -358,8 +358,7 @@ pub(super) fn user_mapping_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
             };
             let name = st.tok_ident(name_tok);
             let value = st.toks.get(k + 1).filter(|t| k < b && t.kind == Kind::Str);
-            if mapping.password.is_none()
-                && credential_option(&name)
+            if credential_option(&name)
                 && let Some(v) = value
             {
                 let text = v.text(st.src);
@@ -367,16 +366,24 @@ pub(super) fn user_mapping_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
                     .trim_start_matches(['E', 'e'])
                     .trim_matches('\'')
                     .to_string();
-                mapping.password = Some((
-                    name.clone(),
-                    st.tok_span(name_tok),
-                    Password {
-                        literal: !password_placeholder(&inner),
-                        hashed: false,
-                        null: false,
-                        span: st.span(name_tok.start, v.end),
-                    },
-                ));
+                let literal = !password_placeholder(&inner);
+                // the first credential option, unless a later one holds a literal and it does not
+                if mapping
+                    .password
+                    .as_ref()
+                    .is_none_or(|(_, _, p)| literal && !p.literal)
+                {
+                    mapping.password = Some((
+                        name.clone(),
+                        st.tok_span(name_tok),
+                        Password {
+                            literal,
+                            hashed: false,
+                            null: false,
+                            span: st.span(name_tok.start, v.end),
+                        },
+                    ));
+                }
             }
             mapping.options.push(name);
         }
