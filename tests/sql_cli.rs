@@ -892,3 +892,134 @@ fn numbered_stage_folders_are_one_schema() {
         "{v}"
     );
 }
+
+/// sql36: Flyway's callbacks run at their event. `beforeMigrate.sql` runs before every
+/// versioned file (GymmateHub/Backend: a function `V1__` needs; DDD-Community's tables later
+/// versions alter), so the RLS a versioned file turns on reaches the table it creates; a
+/// `beforeClean.sql` runs only before `flyway clean`, so its `DROP TABLE` undoes nothing of
+/// the migrations. Before: both sorted by name after the versioned files, a false SQL-001 on
+/// `profiles` and a missed one on `accounts`.
+#[test]
+fn flyway_callbacks_run_at_their_event() {
+    let d = dir_with(&[
+        (
+            "src/main/resources/db/migration/beforeMigrate.sql",
+            b"CREATE TABLE IF NOT EXISTS profiles (id uuid PRIMARY KEY, user_id uuid NOT NULL);\n" as &[u8],
+        ),
+        (
+            "src/main/resources/db/migration/V1__init.sql",
+            b"CREATE TABLE accounts (id uuid PRIMARY KEY, user_id uuid NOT NULL);\n" as &[u8],
+        ),
+        (
+            "src/main/resources/db/migration/V2__rls.sql",
+            b"ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;\nALTER TABLE profiles FORCE ROW LEVEL SECURITY;\nCREATE POLICY own ON profiles USING (user_id = current_setting('app.user')::uuid);\n" as &[u8],
+        ),
+        (
+            "src/main/resources/db/migration/beforeClean.sql",
+            b"DROP TABLE IF EXISTS accounts;\nDROP TABLE IF EXISTS profiles;\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["src", "--select", "SQL-001,SQL-002,SQL-003"]);
+    let found = common::findings_of(&v);
+    assert_eq!(
+        found,
+        vec![(
+            "SQL-001".to_string(),
+            "src/main/resources/db/migration/V1__init.sql".to_string(),
+            1
+        )],
+        "{v}"
+    );
+}
+
+/// sql36: a user mapping's password (romankrru/hasura-multi-db's `up.sql`, a pg_dump's
+/// `CREATE USER MAPPING … OPTIONS (user 'postgres', password '…')`) is a literal credential:
+/// SQL-010 reports it at the option, and no output prints it. `ALTER USER MAPPING` is no
+/// role's `ALTER USER`: before, its `SET password '…'` gave a role named `mapping` a password.
+#[test]
+fn user_mapping_passwords_are_reported_and_masked() {
+    let sql = "CREATE EXTENSION IF NOT EXISTS postgres_fdw;\nCREATE SERVER app_db FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db', dbname 'app');\nCREATE USER MAPPING FOR postgres\n  SERVER app_db\n  OPTIONS (user 'postgres', password 'fdw-Secret-42');\nALTER USER MAPPING FOR postgres SERVER app_db OPTIONS (SET password 'fdw-Rotated-43');\nCREATE USER MAPPING FOR reader SERVER app_db OPTIONS (user 'reader', password '${reader_password}');\n";
+    let d = dir_with(&[("hasura/migrations/1_fdw/up.sql", sql.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["hasura", "--select", "SQL-010"]);
+    let found = common::findings_of(&v);
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-010".to_string(),
+                "hasura/migrations/1_fdw/up.sql".to_string(),
+                5
+            ),
+            (
+                "SQL-010".to_string(),
+                "hasura/migrations/1_fdw/up.sql".to_string(),
+                6
+            ),
+        ],
+        "{v}"
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.starts_with("user mapping for \"postgres\" on server \"app_db\"")),
+        "{messages:?}"
+    );
+    for format in ["human", "json", "sarif", "junit", "html"] {
+        let out = rg()
+            .current_dir(d.path())
+            .args(["check", "--select", "SQL-010", "--format", format, "hasura"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("fdw-Secret-42") && !text.contains("fdw-Rotated-43"),
+            "{format}: {text}"
+        );
+        assert!(text.contains("SQL-010"), "{format}: {text}");
+    }
+    let out = rg()
+        .current_dir(d.path())
+        .args(["inspect", "hasura/migrations/1_fdw/up.sql"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("fdw-Secret-42") && !text.contains("fdw-Rotated-43"),
+        "{text}"
+    );
+    assert!(!text.contains("\"mapping\""), "{text}");
+}
+
+/// sql36: an extension's scripts (`ext--1.0.sql` installs, `ext--1.0--1.1.sql` updates) run
+/// install first, then the updates in the chain of their versions. By name the update sorted
+/// first (`-` before `.`): the RLS it turns on reached no table, and the install's `CREATE
+/// TABLE` made a false SQL-001 (and no SQL-002 on the update's statement).
+#[test]
+fn extension_update_scripts_run_after_the_install_script() {
+    let d = dir_with(&[
+        (
+            "ext/sql/jobq--1.0.sql",
+            b"-- complain if script is sourced in psql, rather than via CREATE EXTENSION\n\\echo Use \"CREATE EXTENSION jobq\" to load this file. \\quit\nCREATE TABLE jobq.job (jobid bigint PRIMARY KEY, user_id oid NOT NULL, command text NOT NULL);\n" as &[u8],
+        ),
+        (
+            "ext/sql/jobq--1.0--1.1.sql",
+            b"\\echo Use \"ALTER EXTENSION jobq UPDATE TO '1.1'\" to load this file. \\quit\nALTER TABLE jobq.job ENABLE ROW LEVEL SECURITY;\nCREATE POLICY job_owner ON jobq.job USING (user_id = (SELECT oid FROM pg_roles WHERE rolname = current_user));\n" as &[u8],
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["ext", "--select", "SQL-001,SQL-002,SQL-003"]);
+    assert_eq!(
+        common::findings_of(&v),
+        vec![(
+            "SQL-002".to_string(),
+            "ext/sql/jobq--1.0--1.1.sql".to_string(),
+            2
+        )],
+        "{v}"
+    );
+}

@@ -3,7 +3,9 @@
 # description: >-
 #   Flags each role given a password as a string constant in `CREATE ROLE`, `CREATE USER`,
 #   `ALTER ROLE` or `ALTER USER` (clear text, or an MD5/SCRAM verifier), including inside `DO`
-#   blocks and for roles dropped later in the file (the password stays in the file). A string
+#   blocks and for roles dropped later in the file (the password stays in the file), and each
+#   `CREATE USER MAPPING` or `ALTER USER MAPPING` whose options hold the password a foreign
+#   data wrapper logs in with (`password`, `passwd`, `sslpassword`, `odbc_PWD`…). A string
 #   the credential detector reads as a reference or a placeholder (`'${app_password}'` that
 #   Flyway or envsubst fills in, `'<password>'`, `'changeme'`) is no literal. The value is
 #   never read into the model nor printed.
@@ -24,9 +26,13 @@
 #   remediation: >-
 #     Create the role without a password (or `PASSWORD NULL`) and set it at deploy time from a
 #     secret manager (`\password` in psql, or `ALTER ROLE ... PASSWORD` run by the provisioning
-#     tool with the value from the vault); prefer certificate or IAM authentication.
+#     tool with the value from the vault); prefer certificate or IAM authentication. For a user
+#     mapping, create it in the deployment step with the password from the secret manager, or
+#     use a wrapper's password-less authentication (postgres_fdw with a client certificate,
+#     `password_required 'false'` for a superuser-created mapping on a trusted network).
 #   related:
 #     - https://www.postgresql.org/docs/current/sql-createrole.html
+#     - https://www.postgresql.org/docs/current/sql-createusermapping.html
 package runeguard.postgres.literal_role_password
 
 import rego.v1
@@ -47,6 +53,16 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("%s %q is given a literal password%s in the schema (the role is dropped later, the password stays in the file)", [r.kind, name, hashed(r.password)]),
 		"path": ["dropped_roles", name, "password"],
+	}
+}
+
+# a user mapping's OPTIONS (password '…'): the role's login on the foreign server
+deny contains finding if {
+	some i, m in input.user_mappings
+	m.password.literal == true
+	finding := {
+		"msg": sprintf("user mapping for %q on server %q holds a literal password (option %q) in the schema", [m.user, m.server, m.password_option]),
+		"path": ["user_mappings", i, "password"],
 	}
 }
 

@@ -133,13 +133,17 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
         );
     }
     let mut pieces = lex::split(src);
-    if let Some(at) = mysql_marker(src, &pieces) {
+    if let Some((at, dialect)) = mysql_marker(src, &pieces)
+        .map(|at| (at, "MySQL"))
+        .or_else(|| oracle_or_sql_server_marker(src, &pieces))
+    {
         // Another dialect: every statement would be a syntax error PostgreSQL's grammar
-        // reports (exit 2), though nothing is wrong with the file. One note says why it is
-        // not read; the file is still one (empty) schema document.
+        // reports (exit 2), though nothing is wrong with the file, or be read as PostgreSQL
+        // (an Oracle table "without row-level security"). One note says why it is not read;
+        // the file is still one (empty) schema document.
         reader.note(
             at,
-            "file skipped: MySQL syntax (runeguard reads PostgreSQL DDL)",
+            format!("file skipped: {dialect} syntax (runeguard reads PostgreSQL DDL)"),
         );
         pieces.clear();
     }
@@ -271,6 +275,105 @@ fn migration_direction(line: &str) -> Option<bool> {
         "down" => Some(false),
         _ => None,
     }
+}
+
+/// The byte offset of the first sign that a file is Oracle's or SQL Server's, not PostgreSQL's
+/// (session sql36: a Flyway project's `afterMigrate.sql` written in PL/SQL, an Oracle
+/// `V1__init.sql` whose `email VARCHAR2(200)` table got a false SQL-001), with the dialect's
+/// name. Oracle: a column typed `NUMBER` (`NUMBER(10)`, or bare before a constraint, a comma
+/// or the closing parenthesis) in `CREATE`/`ALTER TABLE` (PostgreSQL has no such type; orafce
+/// adds `varchar2`, not `number`, so `VARCHAR2` is no sign), a PL/SQL block `DECLARE
+/// name type;` (PostgreSQL's `DECLARE` declares a cursor), `EXECUTE IMMEDIATE`. SQL Server: a
+/// `(MAX)` length, `IDENTITY(1,1)` (PostgreSQL writes `AS IDENTITY (…)`), a `[dbo].` name.
+/// Quotes and comments are not looked in.
+fn oracle_or_sql_server_marker(src: &str, pieces: &[Piece]) -> Option<(usize, &'static str)> {
+    use lex::Kind;
+    pieces.iter().find_map(|p| {
+        let Piece::Stmt { toks, .. } = p else {
+            return None;
+        };
+        let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| t.is(src, w));
+        let table_stmt = (word(0, "CREATE") || word(0, "ALTER"))
+            && toks.iter().take(6).any(|t| t.is(src, "TABLE"));
+        if word(0, "DECLARE")
+            && toks.get(1).is_some_and(|t| t.kind == Kind::Word)
+            && !toks.iter().skip(2).take(4).any(|t| {
+                [
+                    "CURSOR",
+                    "BINARY",
+                    "INSENSITIVE",
+                    "ASENSITIVE",
+                    "SCROLL",
+                    "NO",
+                ]
+                .iter()
+                .any(|k| t.is(src, k))
+            })
+        {
+            return Some((toks[0].start, "Oracle"));
+        }
+        if let Some(i) = (0..toks.len()).find(|&i| word(i, "EXECUTE") && word(i + 1, "IMMEDIATE")) {
+            return Some((toks[i].start, "Oracle"));
+        }
+        toks.iter().enumerate().find_map(|(i, t)| {
+            let prev = i.checked_sub(1).map(|j| toks[j]);
+            let next = toks.get(i + 1);
+            let after_name = prev.is_some_and(|p| matches!(p.kind, Kind::Word | Kind::Quoted));
+            let ends_column = next.is_some_and(|n| {
+                matches!(n.kind, Kind::Comma | Kind::RParen)
+                    || [
+                        "PRIMARY",
+                        "NOT",
+                        "NULL",
+                        "DEFAULT",
+                        "CONSTRAINT",
+                        "UNIQUE",
+                        "CHECK",
+                        "REFERENCES",
+                    ]
+                    .iter()
+                    .any(|k| n.is(src, k))
+            });
+            let lparen = next.is_some_and(|n| n.kind == Kind::LParen);
+            if table_stmt
+                && t.is(src, "NUMBER")
+                && after_name
+                && !prev.is_some_and(|p| {
+                    [
+                        "TO",
+                        "COLUMN",
+                        "CONSTRAINT",
+                        "REFERENCES",
+                        "TABLE",
+                        "EXISTS",
+                        "ONLY",
+                        "RENAME",
+                    ]
+                    .iter()
+                    .any(|k| p.is(src, k))
+                })
+                && (lparen || ends_column)
+            {
+                return Some((t.start, "Oracle"));
+            }
+            let max_length = t.is(src, "MAX")
+                && prev.is_some_and(|p| p.kind == Kind::LParen)
+                && i >= 2
+                && ["VARCHAR", "NVARCHAR", "VARBINARY", "CHAR", "NCHAR"]
+                    .iter()
+                    .any(|k| toks[i - 2].is(src, k));
+            let identity = table_stmt
+                && t.is(src, "IDENTITY")
+                && lparen
+                && !prev.is_some_and(|p| p.is(src, "AS"))
+                && toks.get(i + 2).is_some_and(|n| n.kind == Kind::Other);
+            let bracketed = t.kind == Kind::Other
+                && t.text(src) == "["
+                && toks.get(i + 1).is_some_and(|n| n.is(src, "dbo"))
+                && toks.get(i + 2).is_some_and(|n| n.text(src) == "]");
+            (max_length || identity || bracketed).then_some((t.start, "SQL Server"))
+        })
+    })
 }
 
 /// The byte offset of the first sign that a file is MySQL, not PostgreSQL: a backtick-quoted

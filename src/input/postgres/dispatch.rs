@@ -191,6 +191,11 @@ impl<'a> Reader<'a> {
             // sqlparser does not read DO; squawk does
             return self.do_block(st);
         }
+        // user mappings: read from the tokens (sqlparser reads CREATE only, and ALTER USER
+        // MAPPING as a role's ALTER USER)
+        if roles::user_mapping_from_tokens(&mut self.ctx, st) {
+            return Outcome::Parsed;
+        }
         let (sql, as_user) = rewrite(src, start, st.end, toks);
         let err = match parse(&self.dialect, &sql) {
             Ok(statements) => {

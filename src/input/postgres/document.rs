@@ -1,7 +1,9 @@
 //! The schema model as a document: its JSON value (what rules read) and the span tree that
 //! mirrors it (where findings point).
 
-use super::model::{Function, Grant, Named, Policy, Reference, Role, Schema, Table, View};
+use super::model::{
+    Function, Grant, Named, Policy, Reference, Role, Schema, Table, UserMapping, View,
+};
 use super::node::{Node, Obj};
 use crate::source::span::Span;
 use serde_json::Value;
@@ -49,6 +51,10 @@ impl Schema {
             dropped.put(&r.name, role_node(r));
         }
         root.put("dropped_roles", dropped.build());
+        root.put(
+            "user_mappings",
+            seq(&self.user_mappings, whole, focus, user_mapping_node),
+        );
         let mut views = Obj::new(whole, focus);
         for v in &self.views {
             views.put(&v.name, view_node(v));
@@ -287,11 +293,28 @@ fn role_node(r: &Role) -> Node {
     }
     o.put("options", opts.build());
     if let Some(p) = &r.password {
-        let mut po = Obj::new(p.span, p.span);
-        po.val("literal", p.literal)
-            .val("hashed", p.hashed)
-            .val("null", p.null);
-        o.put("password", po.build());
+        o.put("password", password_node(p));
+    }
+    o.build()
+}
+
+fn password_node(p: &super::model::Password) -> Node {
+    let mut po = Obj::new(p.span, p.span);
+    po.val("literal", p.literal)
+        .val("hashed", p.hashed)
+        .val("null", p.null);
+    po.build()
+}
+
+fn user_mapping_node(m: &UserMapping) -> Node {
+    let mut o = Obj::new(m.span, m.focus);
+    o.val("user", m.user.as_str())
+        .val("server", m.server.as_str())
+        .val("statement", m.statement)
+        .put("options", Node::strings(&m.options, m.focus));
+    if let Some((name, at, p)) = &m.password {
+        o.put("password_option", Node::leaf(name.as_str(), *at));
+        o.put("password", password_node(p));
     }
     o.build()
 }

@@ -13,6 +13,14 @@
 //!   the same either way), except under `supabase/migrations`, which the Supabase CLI runs in
 //!   the order of the names (`20251208_x` before `20251201155709_y`, as real projects mix both
 //!   widths).
+//! - Flyway's SQL callbacks (`beforeMigrate.sql`, `afterMigrate__grants.sql`; session sql36)
+//!   run at their event: those of `migrate` before every versioned file (`beforeMigrate`,
+//!   `beforeEachMigrate`, `beforeConnect`…), between the versioned and the repeatable ones
+//!   (`afterVersioned`, `beforeRepeatables`) or after all of them (`afterMigrate`,
+//!   `afterEachMigrate`, `afterMigrateApplied`…), several of one event by name; those of
+//!   another command (`beforeClean`, `afterInfo`, `beforeValidate`, `afterBaseline`,
+//!   `beforeRepair`, `afterUndo`…) or of a failure (`afterMigrateError`) are no part of the
+//!   forward state, as rollbacks.
 //! - Rollbacks (`*.down.sql`, `*_down.sql`, Diesel's `down.sql`, `*.undo.sql`, Flyway's undo
 //!   `U2__x.sql`) are not part of the forward state: the schema rules leave them out, so their
 //!   `DROP TABLE` or `DISABLE ROW LEVEL SECURITY` undoes nothing of the up migrations, and the
@@ -54,7 +62,9 @@ impl PartialOrd for Part {
 pub struct MigrationPlace {
     /// The schema the file belongs to (a folder; a rollback file is its own).
     pub group: String,
-    /// 0 for ordinary and Flyway versioned files, 1 for Flyway's repeatable ones.
+    /// [`VERSIONED`] for ordinary and Flyway versioned files, [`REPEATABLE`] for Flyway's
+    /// repeatable ones; Flyway's callbacks of `migrate` around them
+    /// ([`FLYWAY_MIGRATE_EVENTS`]).
     rank: u8,
     key: Vec<Part>,
     /// The path, the last tie-breaker.
@@ -92,6 +102,112 @@ fn is_rollback(name: &str) -> bool {
     }
     // Flyway undo: U<version>__<description>.sql
     flyway_version(stem, 'u').is_some()
+}
+
+/// The rank of ordinary and Flyway versioned files ([`MigrationPlace`]'s `rank`).
+const VERSIONED: u8 = 2;
+
+/// The rank of Flyway's repeatable files.
+const REPEATABLE: u8 = 4;
+
+/// Flyway's callback events of `migrate` (lower case) with the rank their scripts run at: before
+/// everything, before each migration, between the versioned and the repeatable files, after
+/// each migration, after everything.
+const FLYWAY_MIGRATE_EVENTS: [(&str, u8); 12] = [
+    ("beforeconnect", 0),
+    ("afterconnect", 0),
+    ("beforemigrate", 0),
+    ("beforeeachmigrate", 1),
+    ("beforeeachmigratestatement", 1),
+    ("afterversioned", 3),
+    ("beforerepeatables", 3),
+    ("aftereachmigratestatement", 5),
+    ("aftereachmigrate", 5),
+    ("aftermigrateapplied", 6),
+    ("aftermigrate", 6),
+    ("aftermigrateoperationfinish", 7),
+];
+
+/// Flyway's callback events of its other commands and of failures (lower case): their scripts
+/// do not run when the migrations are applied.
+const FLYWAY_OTHER_EVENTS: [&str; 35] = [
+    "beforeclean",
+    "afterclean",
+    "aftercleanerror",
+    "aftercleanoperationfinish",
+    "aftereachmigrateerror",
+    "aftereachmigratestatementerror",
+    "aftermigrateerror",
+    "beforeundo",
+    "beforeeachundo",
+    "beforeeachundostatement",
+    "aftereachundostatement",
+    "aftereachundostatementerror",
+    "aftereachundo",
+    "aftereachundoerror",
+    "afterundo",
+    "afterundoerror",
+    "afterundooperationfinish",
+    "beforevalidate",
+    "aftervalidate",
+    "aftervalidateerror",
+    "aftervalidateoperationfinish",
+    "beforebaseline",
+    "afterbaseline",
+    "afterbaselineerror",
+    "afterbaselineoperationfinish",
+    "beforerepair",
+    "afterrepair",
+    "afterrepairerror",
+    "afterrepairoperationfinish",
+    "beforeinfo",
+    "afterinfo",
+    "afterinfoerror",
+    "afterinfooperationfinish",
+    "createschema",
+    "beforecreateschema",
+];
+
+/// Flyway's SQL callback of stem `name` (lower case; `<event>` or `<event>__<description>`):
+/// `Some(Some(rank))` for one of `migrate`, `Some(None)` for one of another command or a
+/// failure, `None` for no callback.
+fn flyway_callback(stem: &str) -> Option<Option<u8>> {
+    let event = stem.split_once("__").map_or(stem, |(e, _)| e);
+    if let Some((_, rank)) = FLYWAY_MIGRATE_EVENTS.iter().find(|(e, _)| *e == event) {
+        return Some(Some(*rank));
+    }
+    FLYWAY_OTHER_EVENTS.contains(&event).then_some(None)
+}
+
+/// An extension's scripts (session sql36): `ext--1.0.sql` installs version 1.0 and
+/// `ext--1.0--1.1.sql` updates 1.0 to 1.1 (PostgreSQL's `CREATE EXTENSION` runs the install
+/// script, then the updates in a chain). By name, `ext--1.0--1.1.sql` sorted before
+/// `ext--1.0.sql` (`-` before `.`): the update's `ALTER TABLE … ENABLE ROW LEVEL SECURITY`
+/// reached no table yet, and the install's `CREATE TABLE` then replaced it. The key orders
+/// them by the version each leaves, an update to a version before that version's install
+/// script (a fresh install of it holds everything), then by the version it starts from.
+fn extension_script_key(stem: &str) -> Option<Vec<Part>> {
+    let parts: Vec<&str> = stem.split("--").collect();
+    let (ext, versions) = parts.split_first()?;
+    if ext.is_empty()
+        || versions.is_empty()
+        || versions.len() > 2
+        || !versions
+            .iter()
+            .all(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut key = natural(ext);
+    key.push(Part::Text("--".into()));
+    key.extend(natural(versions[versions.len() - 1]));
+    if versions.len() == 2 {
+        key.push(Part::Num("0".into()));
+        key.extend(natural(versions[0]));
+    } else {
+        key.push(Part::Num("1".into()));
+    }
+    Some(key)
 }
 
 /// Flyway's version of `V1_1__name` (`prefix` 'v') as numbers, with the description.
@@ -142,10 +258,11 @@ fn natural(s: &str) -> Vec<Part> {
 pub fn place(path: &str) -> MigrationPlace {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if is_rollback(&lower) {
+    let callback = lower.strip_suffix(".sql").and_then(flyway_callback);
+    if is_rollback(&lower) || callback == Some(None) {
         return MigrationPlace {
             group: path.to_string(),
-            rank: 0,
+            rank: VERSIONED,
             key: Vec::new(),
             path: path.to_string(),
             forward: false,
@@ -164,19 +281,29 @@ pub fn place(path: &str) -> MigrationPlace {
     let stem = lower.strip_suffix(".sql").unwrap_or(&lower);
     let mut flyway = false;
     let (rank, key) = if within == name
+        && let Some(Some(rank)) = callback
+    {
+        // a callback of `migrate`, at its event; several of one event by name
+        flyway = true;
+        (rank, natural(stem))
+    } else if within == name
         && let Some((version, _)) = flyway_version(stem, 'v')
     {
         // the version alone: `V1__init` before `V1_1__patch` (the path breaks a tie)
         flyway = true;
-        (0, version)
+        (VERSIONED, version)
     } else if within == name && stem.starts_with("r__") {
         flyway = true;
-        (1, natural(stem))
+        (REPEATABLE, natural(stem))
     } else if group == "supabase/migrations" || group.ends_with("/supabase/migrations") {
         // the Supabase CLI runs its files by name (`20251208_x` before `20251201155709_y`)
-        (0, vec![Part::Text(within.to_string())])
+        (VERSIONED, vec![Part::Text(within.to_string())])
+    } else if within == name
+        && let Some(key) = extension_script_key(stem)
+    {
+        (VERSIONED, key)
     } else {
-        (0, natural(&within.to_ascii_lowercase()))
+        (VERSIONED, natural(&within.to_ascii_lowercase()))
     };
     MigrationPlace {
         group: group.to_string(),
@@ -237,7 +364,7 @@ pub fn liquibase_order(places: &mut [MigrationPlace], changelogs: &[(&str, &serd
                 .find(|p| p.forward && p.path == *sql && !p.group.starts_with("liquibase:"))
             {
                 p.group = format!("liquibase:{root}");
-                p.rank = 0;
+                p.rank = VERSIONED;
                 p.key = vec![Part::Num(i.to_string())];
                 p.flyway = false;
             }
@@ -643,7 +770,9 @@ pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
     merged.retain(|root| {
         let mut seen: Vec<(&Vec<Part>, &str)> = Vec::new();
         let under = out.iter().zip(&roots).filter(|(p, r)| {
-            p.flyway && p.rank == 0 && (p.group == *root || r.as_deref() == Some(root.as_str()))
+            p.flyway
+                && p.rank == VERSIONED
+                && (p.group == *root || r.as_deref() == Some(root.as_str()))
         });
         for (p, _) in under {
             if seen.iter().any(|(k, g)| *k == &p.key && *g != p.group) {
@@ -659,7 +788,40 @@ pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
         }
     }
     numbered_stages(&mut out);
+    extension_bases(&mut out);
     out
+}
+
+/// An extension's unversioned script `ext.sql` beside its versioned ones (`ext--1.2--1.3.sql`;
+/// citusdata/pg_cron builds `pg_cron--1.0.sql` from `pg_cron.sql`) is its install script: it
+/// runs before them.
+fn extension_bases(out: &mut [MigrationPlace]) {
+    let exts: std::collections::BTreeSet<(String, String)> = out
+        .iter()
+        .filter(|p| p.forward)
+        .filter_map(|p| {
+            let stem = p.path.rsplit('/').next()?.to_ascii_lowercase();
+            let stem = stem.strip_suffix(".sql")?;
+            extension_script_key(stem)?;
+            let (ext, _) = stem.split_once("--")?;
+            Some((p.group.clone(), ext.to_string()))
+        })
+        .collect();
+    if exts.is_empty() {
+        return;
+    }
+    for p in out.iter_mut().filter(|p| p.forward && p.rank == VERSIONED) {
+        let name = p.path.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+        let Some(stem) = name.strip_suffix(".sql") else {
+            continue;
+        };
+        if dirname_or_dot(&p.path) == p.group && exts.contains(&(p.group.clone(), stem.to_string()))
+        {
+            let mut key = natural(stem);
+            key.push(Part::Num("0".into()));
+            p.key = key;
+        }
+    }
 }
 
 /// The numbered stage of a folder name: `01_tables`, `05-rls`, `2_grants` (digits, then `_` or
@@ -716,7 +878,7 @@ fn numbered_stages(out: &mut [MigrationPlace]) {
             &p.path[parent.len() + 1..]
         };
         p.key = natural(&within.to_ascii_lowercase());
-        p.rank = 0;
+        p.rank = VERSIONED;
         p.group = parent;
     }
 }
@@ -867,6 +1029,123 @@ mod tests {
         // a name that only contains a rollback word is a migration
         assert!(place("m/3_add_download.sql").forward());
         assert!(place("m/3_drop_rollback_table.up.sql").forward());
+    }
+
+    /// sql36: Flyway's callbacks of `migrate` run at their event (before the versioned
+    /// files, between them and the repeatable ones, after all of them; several of one event
+    /// by name); those of other commands and of failures are no forward state.
+    #[test]
+    fn flyway_callbacks_run_at_their_event() {
+        let dir = "src/main/resources/db/migration";
+        let names = [
+            "R__views.sql",
+            "afterMigrate__2_grants.sql",
+            "V2__rls.sql",
+            "afterMigrate.sql",
+            "beforeMigrate.sql",
+            "V1__init.sql",
+            "beforeRepeatables.sql",
+            "afterMigrate__1_data.sql",
+            "beforeEachMigrate.sql",
+            "beforeClean.sql",
+            "afterInfo.sql",
+            "afterMigrateError.sql",
+            "beforeValidate__check.sql",
+            "afterEachUndo.sql",
+        ];
+        let paths: Vec<String> = names.iter().map(|n| format!("{dir}/{n}")).collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let mut v = places(&refs);
+        for p in &v {
+            let last = p.path.rsplit('/').next().unwrap_or("");
+            let other = [
+                "beforeClean.sql",
+                "afterInfo.sql",
+                "afterMigrateError.sql",
+                "beforeValidate__check.sql",
+                "afterEachUndo.sql",
+            ]
+            .contains(&last);
+            assert_eq!(p.forward(), !other, "{}", p.path);
+            if !other {
+                assert_eq!(p.group, dir, "{}", p.path);
+            }
+        }
+        v.retain(|p| p.forward());
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .map(|p| p.path.rsplit('/').next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "beforeMigrate.sql",
+                "beforeEachMigrate.sql",
+                "V1__init.sql",
+                "V2__rls.sql",
+                "beforeRepeatables.sql",
+                "R__views.sql",
+                "afterMigrate.sql",
+                "afterMigrate__1_data.sql",
+                "afterMigrate__2_grants.sql",
+            ]
+        );
+        // a name that only starts with an event's word is an ordinary migration
+        assert_eq!(flyway_callback("aftermigrate_fix"), None);
+        assert_eq!(flyway_callback("before_clean"), None);
+        // a callback folder of its own keeps its folder
+        assert_eq!(
+            place("src/main/resources/db/callbacks/afterMigrate.sql").group,
+            "src/main/resources/db/callbacks"
+        );
+    }
+
+    /// sql36: an extension's install script runs before its update scripts, the updates in
+    /// the chain of their versions; an unversioned `ext.sql` beside them is the install script.
+    #[test]
+    fn extension_scripts_run_install_then_updates() {
+        assert_eq!(
+            sorted(&[
+                "sql/ext--1.1--1.2.sql",
+                "sql/ext--1.0--1.1.sql",
+                "sql/ext--1.0.sql",
+                "sql/ext--1.10--2.0.sql",
+                "sql/ext--1.2--1.10.sql",
+            ]),
+            [
+                "sql/ext--1.0.sql",
+                "sql/ext--1.0--1.1.sql",
+                "sql/ext--1.1--1.2.sql",
+                "sql/ext--1.2--1.10.sql",
+                "sql/ext--1.10--2.0.sql",
+            ]
+        );
+        // the install script of the latest version holds everything: after the updates to it
+        assert_eq!(
+            sorted(&["e/x--1.0--2.0.sql", "e/x--2.0.sql", "e/x--2.0--2.1.sql"]),
+            ["e/x--1.0--2.0.sql", "e/x--2.0.sql", "e/x--2.0--2.1.sql"]
+        );
+        let mut v = places(&[
+            "pg_cron--1.2--1.3.sql",
+            "pg_cron.sql",
+            "pg_cron--1.0--1.1.sql",
+            "other.sql",
+        ]);
+        v.sort();
+        let order: Vec<&str> = v.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "other.sql",
+                "pg_cron.sql",
+                "pg_cron--1.0--1.1.sql",
+                "pg_cron--1.2--1.3.sql"
+            ]
+        );
+        assert!(extension_script_key("a--b").is_none());
+        assert!(extension_script_key("--1.0").is_none());
+        assert!(extension_script_key("x--1.0--1.1--1.2").is_none());
     }
 
     /// wild54: sqitch's `revert/` (and `verify/`) scripts beside a `deploy/` folder are no

@@ -227,6 +227,25 @@ pub(crate) struct Password {
     pub span: Span,
 }
 
+/// `CREATE|ALTER USER MAPPING FOR user SERVER server OPTIONS (...)`: one entry per statement, in
+/// file order (a `DROP USER MAPPING` leaves them: a password once written stays in the file).
+#[derive(Debug, Clone)]
+pub(crate) struct UserMapping {
+    /// The local role (`public`, `current_user`… as written, folded).
+    pub user: String,
+    pub server: String,
+    /// `create` or `alter`.
+    pub statement: &'static str,
+    /// The option names written (`user`, `password`…), folded.
+    pub options: Vec<String>,
+    /// The first password-like option given a value (`password`, `passwd`, `sslpassword`,
+    /// `odbc_PWD`, `secret`), or the first given a literal: its name, the name's span, and the
+    /// password (its span is the name and the value, which reports mask).
+    pub password: Option<(String, Span, Password)>,
+    pub span: Span,
+    pub focus: Span,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Role {
     pub name: String,
@@ -371,6 +390,7 @@ pub(crate) struct Schema {
     /// Roles dropped later in the file that were given a literal password (it stays in the
     /// file and in its history).
     pub dropped_roles: Vec<Role>,
+    pub user_mappings: Vec<UserMapping>,
     pub views: Vec<View>,
     pub functions: Vec<Function>,
     pub indexes: Vec<Index>,

@@ -7,9 +7,9 @@
 use super::ctx::Ctx;
 use super::grants::role_at;
 use super::lex::Kind;
-use super::model::{Grant, Password, Role};
+use super::model::{Grant, Password, Role, UserMapping};
 use super::stmt::{Stmt, ident, name_parts};
-use crate::source::secrets::password_placeholder;
+use crate::source::secrets::{password_placeholder, secret_name};
 use crate::source::span::Span;
 use sqlparser::ast::{AlterRoleOperation, CreateRole, Expr, RoleOption, Value as SqlValue};
 
@@ -276,5 +276,118 @@ pub(super) fn alter_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
         }
         k += 1;
     }
+    true
+}
+
+/// Whether a user mapping option holds a credential for the foreign server: `password`,
+/// `passwd`, `pwd`, `sslpassword` (postgres_fdw), `odbc_PWD` (odbc_fdw), `secret` (an object
+/// store's key); not `password_required` (postgres_fdw's switch) nor `user`, `username`.
+fn credential_option(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n == "password_required" {
+        return false;
+    }
+    ["password", "passwd", "pwd", "sslpassword"].contains(&n.as_str())
+        || n.ends_with("_pwd")
+        || n.ends_with("_password")
+        || secret_name(name)
+}
+
+/// `CREATE USER MAPPING [IF NOT EXISTS] FOR user SERVER server [OPTIONS (name 'value', …)]`,
+/// `ALTER USER MAPPING FOR user SERVER server OPTIONS ([ADD|SET|DROP] name ['value'], …)`,
+/// read from the tokens (docs/robustness.md, session sql36). A mapping holds the credentials
+/// postgres_fdw, dblink and other wrappers log in to the foreign server with; a password
+/// written in it is a literal as a role's `PASSWORD '…'` is (never its value in the model).
+/// A later `DROP USER MAPPING` (left to the reader's note) changes nothing: the password stays
+/// in the file. Returns false when the statement is neither.
+pub(super) fn user_mapping_from_tokens(ctx: &mut Ctx, st: &Stmt) -> bool {
+    let verb = if st.is_kw(0, "CREATE") {
+        "create"
+    } else if st.is_kw(0, "ALTER") {
+        "alter"
+    } else {
+        return false;
+    };
+    if !(st.is_kw(1, "USER") && st.is_kw(2, "MAPPING")) {
+        return false;
+    }
+    let (whole, focus) = (st.whole(), st.focus());
+    let Some(at_for) = st.find_kw(3, &["FOR"]) else {
+        return true;
+    };
+    let user = st
+        .toks
+        .get(at_for + 1)
+        .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+        .map(|t| st.tok_ident(t))
+        .unwrap_or_default();
+    let server = st
+        .find_kw(at_for + 2, &["SERVER"])
+        .and_then(|i| st.toks.get(i + 1))
+        .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+        .map(|t| st.tok_ident(t))
+        .unwrap_or_default();
+    let mut mapping = UserMapping {
+        user,
+        server,
+        statement: verb,
+        options: Vec::new(),
+        password: None,
+        span: whole,
+        focus,
+    };
+    if let Some(open) = st.find_kw(at_for + 2, &["OPTIONS"]).map(|i| i + 1)
+        && st.toks.get(open).is_some_and(|t| t.kind == Kind::LParen)
+        && let Some(close) = st.closing(open)
+    {
+        for (a, b) in st.comma_split(open + 1, close) {
+            // ALTER's `ADD|SET|DROP name ['value']`
+            let mut k = a;
+            if verb == "alter"
+                && (st.is_kw(k, "ADD") || st.is_kw(k, "SET") || st.is_kw(k, "DROP"))
+                && k < b
+            {
+                k += 1;
+            }
+            let Some(name_tok) = st
+                .toks
+                .get(k)
+                .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+            else {
+                continue;
+            };
+            let name = st.tok_ident(name_tok);
+            let value = st.toks.get(k + 1).filter(|t| k < b && t.kind == Kind::Str);
+            if credential_option(&name)
+                && let Some(v) = value
+            {
+                let text = v.text(st.src);
+                let inner = text
+                    .trim_start_matches(['E', 'e'])
+                    .trim_matches('\'')
+                    .to_string();
+                let literal = !password_placeholder(&inner);
+                // the first credential option, unless a later one holds a literal and it does not
+                if mapping
+                    .password
+                    .as_ref()
+                    .is_none_or(|(_, _, p)| literal && !p.literal)
+                {
+                    mapping.password = Some((
+                        name.clone(),
+                        st.tok_span(name_tok),
+                        Password {
+                            literal,
+                            hashed: false,
+                            null: false,
+                            span: st.span(name_tok.start, v.end),
+                        },
+                    ));
+                }
+            }
+            mapping.options.push(name);
+        }
+    }
+    ctx.schema.user_mappings.push(mapping);
     true
 }
