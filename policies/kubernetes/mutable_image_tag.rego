@@ -17,7 +17,9 @@
 #   driver and executor (not the application's own `spec.image`) and summerwind
 #   actions-runner-controller's runner image are read as containers; `$(params.image)` and
 #   `{{inputs.parameters.image}}` are filled in at run time and are not judged, nor is a
-#   reference without a default (`app:${TAG}`); a reference with a literal default, as Flux's
+#   reference without a default (`app:${TAG}`) or a ko import path
+#   (`ko://knative.dev/serving/cmd/webhook`, which `ko resolve` replaces with the image it
+#   builds, by digest); a reference with a literal default, as Flux's
 #   postBuild substitution writes it (`app:${TAG:=latest}`, `app:${TAG:-latest}`), is judged by
 #   its default, which is deployed when the variable is unset.
 #   Custom resources with several pod templates are read template by template, each with its
