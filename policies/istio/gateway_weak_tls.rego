@@ -3,7 +3,9 @@
 # description: >-
 #   Flags Istio Gateway servers whose `tls.minProtocolVersion` (or `maxProtocolVersion`) is
 #   below TLSV1_2, or whose `tls.cipherSuites` list a weak suite: no forward secrecy (static RSA
-#   key exchange), CBC with SHA-1, 3DES, RC4, NULL, EXPORT, MD5 or anonymous suites.
+#   key exchange), CBC with SHA-1, 3DES, RC4, NULL, EXPORT, MD5 or anonymous suites, named as
+#   OpenSSL names them (`AES128-SHA`) or by their IANA name (`TLS_RSA_WITH_AES_128_CBC_SHA`),
+#   both of which Envoy accepts.
 # custom:
 #   id: IST-011
 #   name: gateway-weak-tls
@@ -75,16 +77,34 @@ weakness(s) := "CBC with SHA-1" if {
 	not broken(s)
 	not tls13(s)
 	forward_secret(s)
-	endswith(s, "-SHA")
+	sha1_mac(s)
 }
 
+# Envoy's BoringSSL takes a suite by its OpenSSL name (`ECDHE-RSA-AES128-SHA`) or by its
+# standard IANA name (`TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA`); both are judged alike.
 broken(s) if {
-	some marker in ["RC4", "3DES", "DES-CBC", "NULL", "EXPORT", "EXP-", "MD5", "ADH-", "AECDH-", "ANON"]
+	some marker in ["RC4", "3DES", "DES-CBC", "_DES_", "NULL", "EXPORT", "EXP-", "MD5", "ADH-", "AECDH-", "ANON"]
 	contains(s, marker)
 }
 
-tls13(s) if startswith(s, "TLS_")
+# The TLS 1.3 suites (their names start with `TLS_` and hold no `_WITH_`): Envoy does not let
+# them be chosen, and all are strong.
+tls13(s) if {
+	startswith(s, "TLS_")
+	not contains(s, "_WITH_")
+}
 
 forward_secret(s) if startswith(s, "ECDHE-")
 
 forward_secret(s) if startswith(s, "DHE-")
+
+forward_secret(s) if startswith(s, "TLS_ECDHE_")
+
+forward_secret(s) if startswith(s, "TLS_DHE_")
+
+sha1_mac(s) if endswith(s, "-SHA")
+
+sha1_mac(s) if {
+	startswith(s, "TLS_")
+	endswith(s, "_SHA")
+}

@@ -6,6 +6,10 @@
 #   selecting the workload wins over the namespace-wide policy, which wins over the mesh-wide
 #   policy in the root namespace; with none, Istio's default is PERMISSIVE. Flags the namespace
 #   when it is not STRICT and some of its workloads are not STRICT through a workload policy.
+#   A Red Hat OpenShift Service Mesh (Maistra) `ServiceMeshControlPlane` counts as the mesh-wide
+#   policy its operator writes in the control plane's namespace, which is then a root namespace
+#   too: STRICT when it turns data-plane mTLS on (`spec.security.dataPlane.mtls: true`, or
+#   `spec.istio.global.mtls.enabled: true` in `maistra.io/v1`), PERMISSIVE otherwise.
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-001
@@ -13,7 +17,7 @@
 #   severity: high
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane]
 #   controls:
 #     nist-800-53: [SC-8, SC-23, IA-3]
 #     nist-csf-2.0: [PR.DS-02]
@@ -53,7 +57,22 @@ mode(doc) := m if {
 	m != "UNSET"
 }
 
-mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)}
+# The modes set mesh-wide: by a PeerAuthentication in a root namespace, or by a Maistra
+# ServiceMeshControlPlane, whose operator writes one (STRICT when data-plane mTLS is on).
+mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)} | control_plane_modes
+
+control_plane_modes := {m | some doc in istio.docs; istio.is_control_plane(doc); m := istio.control_plane_mode(doc)}
+
+# The control planes that leave data-plane mTLS off, with the field that would turn it on.
+permissive_control_planes := sort([sprintf("%s (%s is not true)", [istio.name(doc), mtls_field(doc)]) |
+	some doc in istio.docs
+	istio.is_control_plane(doc)
+	istio.control_plane_mode(doc) == "PERMISSIVE"
+])
+
+mtls_field(doc) := "spec.istio.global.mtls.enabled" if doc.apiVersion == "maistra.io/v1"
+
+mtls_field(doc) := "spec.security.dataPlane.mtls" if doc.apiVersion != "maistra.io/v1"
 
 # Indexes, built in one pass each (checking every workload against every policy is quadratic
 # in the size of the repository): namespace-wide PeerAuthentications by namespace;
@@ -124,12 +143,18 @@ reason(ns) := sprintf("its namespace-wide PeerAuthentication sets mtls.mode %s a
 	count(namespace_modes(ns)) > 0
 }
 
-reason(ns) := sprintf("the mesh-wide PeerAuthentication in %s sets mtls.mode %s and none in the scanned files sets STRICT for the namespace or these workloads", [istio.root_namespace, concat("/", sort(mesh_modes))]) if {
+reason(ns) := sprintf("the mesh-wide PeerAuthentication in %s sets mtls.mode %s and none in the scanned files sets STRICT for the namespace or these workloads", [istio.root_namespace_text, concat("/", sort(mesh_modes))]) if {
 	count(namespace_modes(ns)) == 0
 	count(mesh_modes) > 0
+	count(permissive_control_planes) == 0
 }
 
-reason(ns) := sprintf("no PeerAuthentication in the scanned files sets mtls.mode STRICT mesh-wide (in %s), for the namespace or for these workloads, so Istio's PERMISSIVE default applies", [istio.root_namespace]) if {
+reason(ns) := sprintf("the ServiceMeshControlPlane %s leaves data-plane mTLS off, so the mesh-wide PeerAuthentication its operator writes is PERMISSIVE, and none in the scanned files sets STRICT for the namespace or these workloads", [concat(", ", permissive_control_planes)]) if {
+	count(namespace_modes(ns)) == 0
+	count(permissive_control_planes) > 0
+}
+
+reason(ns) := sprintf("no PeerAuthentication in the scanned files sets mtls.mode STRICT mesh-wide (in %s), for the namespace or for these workloads, so Istio's PERMISSIVE default applies", [istio.root_namespace_text]) if {
 	count(namespace_modes(ns)) == 0
 	count(mesh_modes) == 0
 }

@@ -5,6 +5,8 @@
 #   AuthorizationPolicy in the scanned files puts them on deny-by-default: an allow-nothing
 #   policy (`spec: {}`) or a deny-all policy, mesh-wide in the root namespace or namespace-wide,
 #   or an ALLOW policy that applies to them (then every request it does not match is denied).
+#   The namespace of a scanned Red Hat OpenShift Service Mesh (Maistra) `ServiceMeshControlPlane`
+#   is a root namespace too (its operator makes it the mesh's).
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-009
@@ -12,7 +14,7 @@
 #   severity: medium
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane]
 #   controls:
 #     nist-800-53: [AC-3, AC-6]
 #     nist-csf-2.0: [PR.AA-05]
@@ -103,7 +105,7 @@ deny contains finding if {
 	first := gaps[0][0]
 	labels := sort({l | some g in gaps; l := g[1]})
 	finding := {
-		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), istio.root_namespace]),
+		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), istio.root_namespace_text]),
 		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),
 	}
 }

@@ -2,7 +2,8 @@
 # title: Images should be pinned by digest
 # description: >-
 #   Flags containers whose image reference has no digest (`@sha256:...`, or another registered
-#   digest algorithm).
+#   digest algorithm). A ko import path (`ko://knative.dev/serving/cmd/webhook`) is not judged:
+#   `ko resolve` replaces it with the image it builds, by digest.
 #   Custom resources that hold a pod template are read like workloads: actions-runner-controller's
 #   AutoscalingRunnerSet and RunnerSet, KEDA's ScaledJob, Knative Serving's Service and
 #   Configuration (`serving.knative.dev` only; Cloud Run's service files are left alone) and

@@ -17,9 +17,15 @@
 #   driver and executor (not the application's own `spec.image`) and summerwind
 #   actions-runner-controller's runner image are read as containers; `$(params.image)` and
 #   `{{inputs.parameters.image}}` are filled in at run time and are not judged, nor is a
-#   reference without a default (`app:${TAG}`); a reference with a literal default, as Flux's
+#   reference without a default (`app:${TAG}`) or a ko import path
+#   (`ko://knative.dev/serving/cmd/webhook`, which `ko resolve` replaces with the image it
+#   builds, by digest); a reference with a literal default, as Flux's
 #   postBuild substitution writes it (`app:${TAG:=latest}`, `app:${TAG:-latest}`), is judged by
-#   its default, which is deployed when the variable is unset.
+#   its default, which is deployed when the variable is unset. An OpenShift image change trigger
+#   (a DeploymentConfig's `automatic: true` ImageChange trigger, an
+#   `image.openshift.io/triggers` annotation's entry that is not paused) that follows an
+#   ImageStreamTag with such a tag (`app:latest`) is reported at the tag it follows: each push to
+#   the tag rolls out a new image.
 #   Custom resources with several pod templates are read template by template, each with its
 #   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink
@@ -86,6 +92,65 @@ deny contains finding if {
 		"part": default_part(d),
 	}
 }
+
+# An OpenShift image change trigger that follows an ImageStreamTag with a moving tag
+# (`app:latest`): the pod runs the tag's image by digest (k8s.image_injected), but each push to
+# the tag rolls out a new image, so what runs is whatever was pushed last. A DeploymentConfig's
+# trigger counts when it is `automatic: true` (without it a push changes nothing until someone
+# rolls out); an `image.openshift.io/triggers` annotation's entry unless it is `paused`.
+deny contains finding if {
+	input.kind == "DeploymentConfig"
+	some i, trigger in input.spec.triggers
+	trigger.type == "ImageChange"
+	params := trigger.imageChangeParams
+	params.automatic == true
+	tag := stream_tag(params.from)
+	moving_tag(tag)
+	finding := {
+		"msg": sprintf("%s follows the ImageStreamTag %q, whose tag %s moves, with an automatic image change trigger: each push to the tag rolls out a new image for %s", [k8s.object_label, params.from.name, tag, trigger_containers(params)]),
+		"path": ["spec", "triggers", i, "imageChangeParams", "from", "name"],
+		"part": [count(params.from.name) - count(tag), count(params.from.name)],
+	}
+}
+
+deny contains finding if {
+	raw := input.metadata.annotations["image.openshift.io/triggers"]
+	is_string(raw)
+	json.is_valid(raw)
+	triggers := json.unmarshal(raw)
+	is_array(triggers)
+	some trigger in triggers
+	is_object(trigger)
+	object.get(trigger, "paused", false) != true
+	object.get(trigger, "paused", "") != "true"
+	tag := stream_tag(trigger.from)
+	moving_tag(tag)
+	finding := {
+		"msg": sprintf("%s follows the ImageStreamTag %q, whose tag %s moves, through its image.openshift.io/triggers annotation: each push to the tag rolls out a new image at %s", [k8s.object_label, trigger.from.name, tag, object.get(trigger, "fieldPath", "?")]),
+		"path": ["metadata", "annotations", "image.openshift.io/triggers"],
+	}
+}
+
+# The tag of an ImageStreamTag reference (`app:latest`, `app` for `app:latest`); undefined for
+# another kind (an ImageStreamImage names a digest).
+stream_tag(from) := tag if {
+	is_object(from)
+	object.get(from, "kind", "ImageStreamTag") == "ImageStreamTag"
+	name := from.name
+	is_string(name)
+	not contains(name, "@")
+	tag := _stream_tag(name)
+}
+
+_stream_tag(name) := tag if {
+	contains(name, ":")
+	parts := split(name, ":")
+	tag := parts[count(parts) - 1]
+} else := "latest"
+
+trigger_containers(params) := sprintf("container %s", [concat(", ", [sprintf("%q", [n]) | some n in params.containerNames])]) if {
+	count(params.containerNames) > 0
+} else := "its containers"
 
 # The characters of the default's moving tag in the written image, else of the whole default.
 default_part(d) := [d.shift + p[0], d.shift + p[1]] if {

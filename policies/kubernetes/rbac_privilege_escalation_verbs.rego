@@ -10,7 +10,9 @@
 #   and `kubernetes.io/kube-apiserver-client-kubelet`) or for every signer (no resourceNames,
 #   `*`, `kubernetes.io/*`), when the role can also update
 #   `certificatesigningrequests/approval`; approving for other signers (kubelet serving
-#   certificates, cert-manager's issuers) is not reported.
+#   certificates, cert-manager's issuers) is not reported. Control of admission webhooks
+#   (create, update or patch on `mutatingwebhookconfigurations` or
+#   `validatingwebhookconfigurations`, with or without resourceNames) is reported too.
 #   Roles the control plane manages (`system:` names, bootstrap roles) are not reported.
 # custom:
 #   id: K8S-033
@@ -32,7 +34,11 @@
 #     service account of the namespace; `serviceaccounts/token` mints their tokens;
 #     nodes/proxy reaches the kubelet API, which runs commands in any pod of the node and
 #     bypasses audit; and approving a certificate request for an API server client signer
-#     issues a client certificate for any user or group, `system:masters` included. `get` counts for exec and attach (the WebSocket upgrade is a GET).
+#     issues a client certificate for any user or group, `system:masters` included; whoever
+#     controls an admission webhook configuration (even one named in resourceNames, whose rules
+#     and endpoint it can rewrite) sends every object admitted to the cluster to a server of its
+#     choice, which reads them (Secrets included) and, for a mutating webhook, changes them (a
+#     privileged container, another service account). `get` counts for exec and attach (the WebSocket upgrade is a GET).
 #   remediation: >-
 #     Remove the permission, or give it to a dedicated, reviewed identity (a CI deployer, a
 #     controller) scoped to one namespace; restrict `bind` with `resourceNames` to the roles
@@ -45,6 +51,8 @@ import data.runeguard.lib.k8s
 import rego.v1
 
 rbac := "rbac.authorization.k8s.io"
+
+admission := "admissionregistration.k8s.io"
 
 workload_targets := [
 	["", "pods"], ["", "replicationcontrollers"],
@@ -65,6 +73,8 @@ dangerous := [
 	{"label": "mint service account tokens", "verbs": ["create"], "targets": [["", "serviceaccounts/token"]], "named_ok": false},
 	{"label": "use nodes/proxy", "verbs": ["get", "create", "update", "patch", "delete"], "targets": [["", "nodes/proxy"]], "named_ok": false},
 	{"label": "approve API server client certificates", "verbs": ["approve"], "targets": [["certificates.k8s.io", "signers"]], "named_ok": false, "signers": true},
+	{"label": "control mutating admission webhooks", "verbs": ["create", "update", "patch"], "targets": [[admission, "mutatingwebhookconfigurations"]], "named_ok": false},
+	{"label": "control validating admission webhooks", "verbs": ["create", "update", "patch"], "targets": [[admission, "validatingwebhookconfigurations"]], "named_ok": false},
 ]
 
 # A rules entry's verbs, API groups and resources as sets, built once per entry (each

@@ -18,6 +18,7 @@
 #   manager creates the task managers and keeps its high-availability state through the API),
 #   a KubeRay head whose cluster sets enableInTreeAutoscaling (the autoscaler runs in the head
 #   pod), and an MPIJob launcher before kubeflow.org/v2beta1 (it ran kubectl exec).
+#   KEDA's ScaledJob and OpenKruise's CloneSet are read like the built-in workloads.
 #   The pod templates of ECK's Elasticsearch node sets, Kibana, APM Server, Enterprise Search
 #   and Maps Server are read too, but only an explicit `true` is reported - the operator sets
 #   automountServiceAccountToken to false when the template leaves it unset. ECK's Beat, Agent
@@ -28,7 +29,7 @@
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, Experiment, ServiceAccount, RoleBinding, ClusterRoleBinding, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, ElasticMapsServer]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ScaledJob, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, Experiment, ServiceAccount, RoleBinding, ClusterRoleBinding, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, ElasticMapsServer]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]
@@ -99,7 +100,7 @@ uses_api(_, _, annotations) if {
 
 deny contains finding if {
 	some i, doc in input.documents
-	k8s.workload_kinds[doc.kind]
+	token_workload(doc)
 	not k8s.foreign_builtin_name(doc)
 	not k8s.template_by_reference(doc)
 	spec := k8s.pod_spec_of(doc)
@@ -113,7 +114,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some i, doc in input.documents
-	k8s.workload_kinds[doc.kind]
+	token_workload(doc)
 	not k8s.foreign_builtin_name(doc)
 	not k8s.template_by_reference(doc)
 	spec := k8s.pod_spec_of(doc)
@@ -125,6 +126,17 @@ deny contains finding if {
 		"msg": sprintf("%s mounts a service account token: the pod spec does not set automountServiceAccountToken: false, and no ServiceAccount %s/%s in the scanned files does", [k8s.label_of(doc), k8s.effective_namespace_of(doc), account]),
 		"path": array.concat(["documents", i], array.concat(k8s.pod_spec_path_of(doc), ["automountServiceAccountToken"])),
 	}
+}
+
+# The built-in workloads, and the custom resources whose one pod template runs as its own pods
+# do: KEDA's ScaledJob (a Job of `spec.jobTargetRef` per batch of events) and OpenKruise's
+# CloneSet (a Deployment's pods). Their pods mount the token as any other's (wild60: KEDA's
+# RabbitMQ consumer ScaledJob).
+token_workload(doc) if k8s.workload_kinds[doc.kind]
+
+token_workload(doc) if {
+	doc.kind in {"ScaledJob", "CloneSet"}
+	k8s.custom_template_path_of(doc)
 }
 
 # serviceAccountName, else the deprecated serviceAccount alias, else `default`.

@@ -163,11 +163,49 @@ selects(doc, pod_labels) if {
 	}
 }
 
-# Mesh-wide: in the root namespace with no selector.
+# Mesh-wide: in a root namespace with no selector.
 mesh_wide(doc) if {
-	namespace(doc) == root_namespace
+	root_namespaces[namespace(doc)]
 	selects_all(doc)
 }
+
+# The mesh's root namespaces: the configured one and, for Red Hat OpenShift Service Mesh
+# (Maistra), the namespace of each scanned ServiceMeshControlPlane (its operator sets the mesh's
+# `rootNamespace` to the control plane's namespace). Project rules only: a single-document rule
+# sees no control plane.
+root_namespaces := {root_namespace} | {ns |
+	some doc in docs
+	is_control_plane(doc)
+	ns := set_namespace(doc)
+}
+
+# `istio-system`, or `basic-cp and istio-system`, for messages.
+root_namespace_text := concat(" and ", sort(root_namespaces))
+
+# --- Red Hat OpenShift Service Mesh (Maistra) --------------------------------------------------
+
+is_control_plane(doc) if {
+	doc.kind == "ServiceMeshControlPlane"
+	group(doc) == "maistra.io"
+}
+
+# The mTLS mode of the mesh-wide PeerAuthentication `default` that the operator writes in the
+# control plane's namespace: STRICT when data-plane mTLS is on (`spec.security.dataPlane.mtls`
+# in `maistra.io/v2`, `spec.istio.global.mtls.enabled` in `maistra.io/v1`), PERMISSIVE
+# otherwise (the charts' `enable-mesh-mtls` and `enable-mesh-permissive` templates).
+control_plane_mtls(doc) if {
+	doc.apiVersion == "maistra.io/v2"
+	object.get(spec(doc), ["security", "dataPlane", "mtls"], false) == true
+}
+
+control_plane_mtls(doc) if {
+	doc.apiVersion == "maistra.io/v1"
+	object.get(spec(doc), ["istio", "global", "mtls", "enabled"], false) == true
+}
+
+control_plane_mode(doc) := "STRICT" if control_plane_mtls(doc)
+
+control_plane_mode(doc) := "PERMISSIVE" if not control_plane_mtls(doc)
 
 # --- workloads -------------------------------------------------------------------------------
 
@@ -264,6 +302,11 @@ mesh_in_use if settings.assume_mesh == true
 mesh_in_use if {
 	some doc in docs
 	is_istio(doc)
+}
+
+mesh_in_use if {
+	some doc in docs
+	is_control_plane(doc)
 }
 
 mesh_in_use if {

@@ -1218,6 +1218,12 @@ image_templated(image) if contains(image, "{{")
 
 image_templated(image) if regex.match(`^<[^<>]+>$`, image)
 
+# A Go import path for ko (`ko://knative.dev/serving/cmd/webhook`): `ko resolve` and `ko apply`
+# build the binary and write `registry/path@sha256:…` in its place, so what runs is pinned by
+# the digest ko publishes; the written reference has no tag to judge (Knative's, Tekton's and
+# the Kubernetes SIGs' `config/` folders).
+image_templated(image) if startswith(image, "ko://")
+
 # An image whose one reference has a literal default, as Flux's postBuild substitution
 # (envsubst) and shells write it: `nginx:${TAG:=latest}`, `${TAG:-latest}`, `${TAG=latest}`,
 # `${TAG-latest}` for the tag, or the whole reference (`${IMAGE:=redis}`). Flux substitutes the

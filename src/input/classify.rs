@@ -1,6 +1,6 @@
 //! Classifying a file by extension and content, and loading it with the right loader.
 
-use super::yaml::{RawDocument, Schema, YamlError, parse_stream, resolve};
+use super::yaml::{RawDocument, RawNode, Schema, YamlError, parse_stream, resolve};
 use crate::input::{
     Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, liquibase, nginx,
     postgres,
@@ -292,6 +292,7 @@ fn load_yaml_strict(
 ) -> Loaded {
     let parallel = file.text.len() >= PARALLEL_RESOLVE_BYTES && docs.len() > 1;
     let mut out = load_raw_documents(file, &docs, config_schema, parallel);
+    unreadable_objects(file, &docs, &mut out.problems);
     if let Some(e) = err {
         let what = if file_kind(&file.path) == FileKind::Json {
             "invalid JSON"
@@ -344,6 +345,67 @@ fn load_raw_documents(
         out.problems.extend(part.problems);
     }
     out
+}
+
+/// Documents written as Kubernetes objects that Kubernetes cannot read: a mapping with a `kind`
+/// and a `metadata` mapping whose `apiVersion` or `kind` is written in another case
+/// (`apiversion:`, `"Kind":`), or that has no `apiVersion` in a file whose other documents are
+/// Kubernetes objects. The API machinery reads both fields by their exact names, so kubectl and
+/// kustomize reject the document ("Object 'apiVersion' is missing"); it is read as
+/// configuration, which no Kubernetes rule judges, so a note at its `kind` says so instead of
+/// leaving it unchecked in silence (wild60: kubeflow/manifests' Sidecar written `apiversion:`,
+/// openshift/origin's JSON Template written `"Kind":`). A mapping without `metadata` (Drone's
+/// `kind: pipeline`) is no object.
+fn unreadable_objects(file: &SourceFile, docs: &[RawDocument], problems: &mut Vec<Problem>) {
+    let any_object = docs.iter().any(|d| kubernetes::is_object(&d.root));
+    for doc in docs {
+        if kubernetes::is_object(&doc.root) {
+            continue;
+        }
+        let RawNode::Map { entries, .. } = &doc.root else {
+            continue;
+        };
+        let key = |name: &str| {
+            entries.iter().rev().find(|(k, _)| {
+                k.scalar_text()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
+            })
+        };
+        let Some((kind_key, kind)) = key("kind") else {
+            continue;
+        };
+        let Some(kind) = kind.scalar_text().filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if !matches!(key("metadata"), Some((_, RawNode::Map { .. }))) {
+            continue;
+        }
+        let written = |k: &RawNode| k.scalar_text().unwrap_or_default().to_string();
+        let why = match key("apiVersion") {
+            Some((k, _)) if k.scalar_text() != Some("apiVersion") => {
+                format!("its `{}` is not `apiVersion`", written(k))
+            }
+            Some(_) if kind_key.scalar_text() != Some("kind") => {
+                format!("its `{}` is not `kind`", written(kind_key))
+            }
+            Some(_) => continue,
+            None if any_object => "it has no `apiVersion`".to_string(),
+            None => continue,
+        };
+        let at = file
+            .lines
+            .pos_at_offset(&file.text, kind_key.span().start as usize);
+        problems.push(Problem::note(
+            &file.path,
+            Some(at),
+            format!(
+                "document {} (kind {kind}) is no Kubernetes object: {why}, and Kubernetes reads \
+                 `apiVersion` and `kind` by their exact names (kubectl and kustomize reject it); \
+                 it was read as configuration, so no Kubernetes rule judged it",
+                doc.index + 1
+            ),
+        ));
+    }
 }
 
 /// One raw document: a Kubernetes object (or a `List` of them), or configuration.
@@ -499,6 +561,41 @@ mod tests {
             shown(load_raw_documents(&file, &docs, Schema::Core, true)),
             one
         );
+    }
+
+    /// A document Kubernetes cannot read (its `apiVersion` or `kind` in another case, or no
+    /// `apiVersion` beside Kubernetes objects) gets a note at its `kind`; configuration with a
+    /// `kind` of its own (Drone's pipeline, no `metadata`) and a file of configuration only do
+    /// not.
+    #[test]
+    fn documents_kubernetes_cannot_read_are_noted() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiversion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: s\n---\nkind: Deployment\nmetadata:\n  name: d\n---\napiVersion: v1\nKind: Template\nmetadata:\n  name: t\n---\nkind: pipeline\ntype: docker\n";
+        let file = SourceFile::new("m.yaml".into(), None, text.into());
+        let out = load(&file, true);
+        let notes: Vec<String> = out
+            .problems
+            .iter()
+            .filter(|p| p.level == crate::source::ProblemLevel::Note)
+            .map(|p| {
+                let pos = p.pos.expect("a position");
+                format!("{}:{} {}", pos.line, pos.column, p.message)
+            })
+            .collect();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(
+            notes[0].starts_with("7:1 document 2 (kind Sidecar)"),
+            "{notes:?}"
+        );
+        assert!(notes[0].contains("its `apiversion` is not `apiVersion`"));
+        assert!(notes[1].starts_with("11:1 document 3 (kind Deployment)"));
+        assert!(notes[1].contains("it has no `apiVersion`"));
+        assert!(notes[2].contains("its `Kind` is not `kind`"));
+        let alone = SourceFile::new(
+            "drone.yml".into(),
+            None,
+            "kind: Deployment\nmetadata:\n  name: d\n".into(),
+        );
+        assert!(load(&alone, true).problems.is_empty());
     }
 
     #[test]
