@@ -1721,3 +1721,30 @@ fn a_credential_in_a_chart_file_printed_by_files_get_points_at_that_file() {
     assert_eq!(at(secret[0]), ("c/config/app.env".into(), 2, 1), "{v}");
     assert!(!v.to_string().contains("Glob-db-Pass7"), "{v}");
 }
+
+/// The same embedded file given as a values string written as a block scalar
+/// (opensearch-dashboards' `config: opensearch_dashboards.yml: |`, printed by `tpl $secretYaml
+/// $` and by `toYaml`): the line of that string holding the credential, inside the values
+/// entry (session fid37; it was the template's key, and `config:` at 1:1 on the way).
+#[test]
+fn a_credential_setting_of_a_values_string_printed_as_a_file_points_at_its_line() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"config:\n  app.yml: |\n    server.host: \"{{ .Release.Name }}\"\n    db.user: app\n    db.password: \"Kq9-str-Pw4x\"\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: c\nstringData:\n{{- range $name, $file := .Values.config }}\n  {{ $name }}: |\n    {{- tpl $file $ | nindent 4 }}\n{{- end }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-035");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/values.yaml".into(), 5, 5), "{v}");
+    assert!(!v.to_string().contains("Kq9-str-Pw4x"), "{v}");
+}

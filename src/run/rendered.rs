@@ -501,10 +501,25 @@ fn part_origins(
 /// else from the start of the line holding it (a setting inside a values string written as
 /// a block scalar). None when the origin does not hold it once.
 fn written_at(o: &crate::source::map::Origin, text: &str) -> Option<crate::source::map::Origin> {
-    let t = o.file.text.get(o.span.range())?;
     if text.is_empty() {
         return None;
     }
+    // A values entry's line walked back from a string it holds (`config:` above
+    // `app.yml: |` and its lines): the entry as written, its lines indented deeper.
+    let span = match o.role {
+        OriginRole::Values | OriginRole::ValuesPart
+            if !o.file.text.get(o.span.range())?.contains(text) =>
+        {
+            entry_block(&o.file.text, o.span.start as usize)
+        }
+        _ => o.span.range(),
+    };
+    let o = &crate::source::map::Origin {
+        role: o.role,
+        file: o.file.clone(),
+        span: crate::source::span::Span::new(span.start, span.end),
+    };
+    let t = o.file.text.get(o.span.range())?;
     let i = t.find(text)?;
     if t[i + text.len()..].contains(text) {
         return None;
@@ -520,6 +535,23 @@ fn written_at(o: &crate::source::map::Origin, text: &str) -> Option<crate::sourc
         file: o.file.clone(),
         span: crate::source::span::Span::new(start + line_start + lead, start + i + text.len()),
     })
+}
+
+/// The lines of the values entry whose key line holds `at`: that line and the lines after
+/// it indented deeper (or blank).
+fn entry_block(text: &str, at: usize) -> std::ops::Range<usize> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let indent = text[start..first_end].len() - text[start..first_end].trim_start().len();
+    let mut end = (first_end + 1).min(text.len());
+    for l in text[end..].split_inclusive('\n') {
+        let body = l.trim_end_matches(['\n', '\r']);
+        if !(body.trim().is_empty() || body.len() - body.trim_start().len() > indent) {
+            break;
+        }
+        end += l.len();
+    }
+    start..end.min(text.len())
 }
 
 /// For a finding on a field missing from a chart's node: the `with`/`if` block of the node's
