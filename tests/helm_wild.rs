@@ -46,6 +46,14 @@ fn same_line(helm: &str, ours: &str, random: bool) -> bool {
             helm.strip_prefix(key)
                 .is_some_and(|v| !v.is_empty() && !v.contains(' '))
         })
+        // The same inside a block scalar's text, where the mask is not quoted: the line is
+        // text, not a YAML scalar (session fid37).
+        || ours.strip_suffix("********").is_some_and(|key| {
+            key.ends_with(": ")
+                && helm
+                    .strip_prefix(key)
+                    .is_some_and(|v| !v.is_empty() && !v.contains(' '))
+        })
         // A line of a Secret's block value, masked whole at the same indentation.
         || ours.strip_suffix("********").is_some_and(|indent| {
             indent.trim().is_empty()

@@ -1579,3 +1579,172 @@ fn render_entries_take_every_value_flag() {
         "{text}"
     );
 }
+
+/// A values map printed whole into a ConfigMap's and a Secret's embedded file (`toYaml
+/// .Values.config`, opensearch-dashboards' `tpl (toYaml $secretYaml) $`): K8S-036 and
+/// K8S-035 point at the values line of the credential setting inside it, where a person
+/// removes it, not at the template's key holding the whole file (session fid37; both were
+/// at the template's `{{ $name }}: |` line, while CFG-016 already named the values line).
+#[test]
+fn a_credential_setting_of_a_values_map_printed_as_a_file_points_at_its_values_line() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"config:\n  app.yml:\n    server:\n      host: \"{{ .Release.Name }}\"\n    db:\n      user: app\n      password: Kq9-dash-Pw4x\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/configmap.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: c\ndata:\n{{- range $name, $file := .Values.config }}\n  {{ $name }}: |\n    {{- toYaml $file | nindent 4 }}\n{{- end }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: c\nstringData:\n{{- range $name, $file := .Values.config }}\n  {{ $name }}: |\n    {{- tpl (toYaml $file) $ | nindent 4 }}\n{{- end }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035,K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    for rule in ["K8S-035", "K8S-036"] {
+        let f = finding(&v, rule);
+        assert_eq!(f.len(), 1, "{rule}: {v}");
+        assert_eq!(at(f[0]), ("c/values.yaml".into(), 7, 7), "{rule}: {v}");
+    }
+    // Never printed.
+    assert!(!v.to_string().contains("Kq9-dash-Pw4x"), "{v}");
+}
+
+/// A Secret built from a chart file rendered by `tpl` (holistic-pay's
+/// `config/password.conf`, whose lines print `secret.*` values): written as it is
+/// (`stringData`), K8S-035 points at the values line of the first credential setting
+/// (`aes.datasource.password`; `key.for.decryption` names no credential); encoded
+/// (`b64enc` in a helper, `data`), it stays at the template's key and relates the values
+/// lines the file prints (session fid37; fid35's open item, no values line was related).
+#[test]
+fn a_secret_built_from_a_chart_file_by_tpl_relates_the_values_it_prints() {
+    let conf = b"key.for.decryption={{ required \"set secret.decryptionKey\" .Values.secret.decryptionKey }}\n\naes.datasource.password={{ .Values.secret.datasourcePassword }}\nlog.level={{ .Values.logLevel }}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/config/password.conf", conf as &[u8]),
+        (
+            "c/values.yaml",
+            b"logLevel: info\nsecret:\n  decryptionKey: Dk7-key-Value2\n  datasourcePassword: Ds8-pass-Word3\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/_helpers.tpl",
+            b"{{- define \"c.passwords\" -}}\n{{ tpl (.Files.Get \"config/password.conf\") . | b64enc }}\n{{- end }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/encoded.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: encoded\n  namespace: c\ndata:\n  password.conf: |-\n    {{- include \"c.passwords\" . | nindent 4 }}\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/plain.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\n  namespace: c\nstringData:\n  password.conf: |-\n    {{- tpl (.Files.Get \"config/password.conf\") . | nindent 4 }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-035");
+    assert_eq!(f.len(), 2, "{v}");
+    let encoded = f
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("encoded"))
+        .unwrap();
+    assert_eq!(
+        at(encoded),
+        ("c/templates/encoded.yaml".into(), 7, 3),
+        "{v}"
+    );
+    let related: Vec<(String, u64)> = encoded["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["role"] == "values")
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                r["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for line in [1, 3, 4] {
+        assert!(
+            related.contains(&("c/values.yaml".to_string(), line)),
+            "values line {line} related: {v}"
+        );
+    }
+    let plain = f
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("plain"))
+        .unwrap();
+    assert_eq!(at(plain), ("c/values.yaml".into(), 4, 3), "{v}");
+    assert!(!v.to_string().contains("Dk7-key-Value2"), "{v}");
+    assert!(!v.to_string().contains("Ds8-pass-Word3"), "{v}");
+}
+
+/// Lines a chart file gave through `.Files.Get` or a `.Files.Glob` entry (`{{ .Files.Get
+/// "config/app.env" | indent 4 }}`, a helper's `printf "%s" $file | indent 4`): a finding on
+/// one of them points at that file's line, where it is written, the action related
+/// (session fid37; it was the action's line, in the template or the helper).
+#[test]
+fn a_credential_in_a_chart_file_printed_by_files_get_points_at_that_file() {
+    let helpers = b"{{- define \"c.configmap\" }}\n{{- $globdata := .Files.Glob \"config/*\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: globbed\n  namespace: c\ndata:\n{{- range $path, $file := $globdata }}\n  {{ base $path | upper }}: |\n{{ printf \"%s\" $file | indent 4 }}\n{{- end }}\n{{- end }}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"{}\n" as &[u8]),
+        (
+            "c/config/app.env",
+            b"LOG_LEVEL=info\nDB_PASSWORD=Glob-db-Pass7\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        ("c/templates/globbed.yaml", b"{{ include \"c.configmap\" . }}\n" as &[u8]),
+        (
+            "c/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: got\n  namespace: c\nstringData:\n  app.env: |\n{{ .Files.Get \"config/app.env\" | indent 4 }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035,CFG-016"]);
+    assert_eq!(code, 1, "{v}");
+    let cfg = finding(&v, "CFG-016");
+    assert_eq!(cfg.len(), 1, "{v}");
+    assert_eq!(at(cfg[0]), ("c/config/app.env".into(), 2, 1), "{v}");
+    let secret = finding(&v, "K8S-035");
+    assert_eq!(secret.len(), 1, "{v}");
+    assert_eq!(at(secret[0]), ("c/config/app.env".into(), 2, 1), "{v}");
+    assert!(!v.to_string().contains("Glob-db-Pass7"), "{v}");
+}
+
+/// The same embedded file given as a values string written as a block scalar
+/// (opensearch-dashboards' `config: opensearch_dashboards.yml: |`, printed by `tpl $secretYaml
+/// $` and by `toYaml`): the line of that string holding the credential, inside the values
+/// entry (session fid37; it was the template's key, and `config:` at 1:1 on the way).
+#[test]
+fn a_credential_setting_of_a_values_string_printed_as_a_file_points_at_its_line() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"config:\n  app.yml: |\n    server.host: \"{{ .Release.Name }}\"\n    db.user: app\n    db.password: \"Kq9-str-Pw4x\"\n"
+                as &[u8],
+        ),
+        (
+            "c/templates/secret.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: c\nstringData:\n{{- range $name, $file := .Values.config }}\n  {{ $name }}: |\n    {{- tpl $file $ | nindent 4 }}\n{{- end }}\n"
+                as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-035");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/values.yaml".into(), 5, 5), "{v}");
+    assert!(!v.to_string().contains("Kq9-str-Pw4x"), "{v}");
+}

@@ -128,8 +128,21 @@ deny contains finding if {
 	is_object(input[section])
 	names := keys(section)
 	count(names) > 0
-	finding := {
-		"msg": sprintf("%s has %d value(s) committed in %s (%s): values are readable by anyone with the repository", [k8s.object_label, count(names), section, concat(", ", names)]),
-		"path": [section, anchor(names)],
-	}
+	key := anchor(names)
+	finding := object.union(
+		{
+			"msg": sprintf("%s has %d value(s) committed in %s (%s): values are readable by anyone with the repository", [k8s.object_label, count(names), section, concat(", ", names)]),
+			"path": [section, key],
+		},
+		part(section, input[section][key]),
+	)
 }
+
+# An embedded file written as it is (stringData, or `data` that is not base64): where its
+# first credential setting is, so a chart printing it from values points at that setting's
+# values line. Base64's characters say nothing of where the decoded text's are.
+part("stringData", v) := cred.embedded_part(v)
+
+part("data", v) := cred.embedded_part(v) if not base64.is_valid(v)
+
+part("data", v) := {} if base64.is_valid(v)

@@ -54,6 +54,13 @@ deny contains finding if {
 			"msg": sprintf("%s key %q %s: credentials belong in a Secret", [k8s.object_label, key, concat("; ", sort([r | some r in why]))]),
 			"path": ["data", key],
 		},
-		credentials.password_part(v),
+		part(v),
 	)
 }
+
+# Where the finding points inside the value: a URL's or connection string's password, else
+# the first credential setting of an embedded file.
+part(v) := p if {
+	p := credentials.password_part(v)
+	count(p) > 0
+} else := cred.embedded_part(v)

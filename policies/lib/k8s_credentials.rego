@@ -26,13 +26,33 @@ url_password(v) if credentials.url_password(v)
 # placeholder_pattern: a weak word committed as a password (`test`) is applied as it is.
 placeholder(v) if regex.match(data.settings.kubernetes.secret_placeholder_pattern, trim_space(v))
 
-# Settings inside an embedded file (properties, env, ini, YAML, JSON lines).
-embedded_settings(v) := {m[1] |
+# A setting of an embedded file (properties, env, ini, YAML, JSON lines): its name and value.
+# It starts a line, or follows the `{` or `,` of an object written on one line (`"Smtp": {
+# "Password": "…" }` of an appsettings.json); a value starting with `{` or `[` is a nested
+# collection, whose own settings are read.
+_setting_pattern := `(?m)(?:^|[{,])[ \t]*(?:export[ \t]+)?["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*["']?([^\s"'#,;{\[][^\s"'#,;]*)`
+
+# The secret-named settings of an embedded file with a literal value, in the text's order.
+_secret_settings(v) := [m |
 	contains(v, "\n")
-	some m in regex.find_all_string_submatch_n(`(?m)^[ \t]*(?:export[ \t]+)?["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*["']?([^\s"'#,;]+)`, v, -1)
+	some m in regex.find_all_string_submatch_n(_setting_pattern, v, -1)
 	secret_name(m[1])
 	credentials.literal(m[1], m[2])
-}
+]
+
+# Settings inside an embedded file (properties, env, ini, YAML, JSON lines).
+embedded_settings(v) := {m[1] | some m in _secret_settings(v)}
+
+# The characters of the first secret-named setting's value of an embedded file, as a
+# finding's `part` (`{}` when there is none): a chart printing the file from values (a
+# values map given to `toYaml`) then reports the values line of that setting, where the fix
+# is, not the key holding the whole file.
+embedded_part(v) := {"part": [start, start + count(m[2])]} if {
+	settings := _secret_settings(v)
+	count(settings) > 0
+	m := settings[0]
+	start := (indexof(v, m[0]) + count(m[0])) - count(m[2])
+} else := {}
 
 embedded_reasons(v) := {sprintf("sets %s to a literal value", [concat(", ", sort(names))]) |
 	names := [n | some n in embedded_settings(v)]

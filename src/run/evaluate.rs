@@ -302,7 +302,15 @@ fn finding_part(doc: &Document, path: &[PathSeg], chars: Option<(usize, usize)>)
     };
     let offset = quoted('"')
         .or_else(|| quoted('\''))
-        .or_else(|| raw.strip_suffix(s).map(str::len))?;
+        .or_else(|| raw.strip_suffix(s).map(str::len));
+    let Some(offset) = offset else {
+        // A literal block scalar (`app.yml: |` and the file's lines): the characters a rule
+        // named on one of its lines (an embedded file's credential setting).
+        // Without characters named, the whole string when it is one line (a Secret's
+        // base64 text): the line that wrote it.
+        let chars = chars.unwrap_or((0, s.chars().count()));
+        return literal_block_part(raw, node.span.start as usize, s, chars);
+    };
     let start = node.span.start as usize + offset;
     let scalar = Span::new(start, start + s.len());
     let Some((a, b)) = chars else {
@@ -321,6 +329,54 @@ fn finding_part(doc: &Document, path: &[PathSeg], chars: Option<(usize, usize)>)
     Some(Part {
         text: Span::new(start + byte(a)?, start + byte(b)?),
         scalar,
+    })
+}
+
+/// The characters `[a, b)` of `s`, the string of the literal block scalar that ends the
+/// entry `raw` (at `base` in its file): where they are written, when they lie on one line
+/// of the string and that line is written as it is (the block's indentation, then the
+/// line). `scalar` is the whole entry, its key's line to the block's last (session fid37).
+fn literal_block_part(raw: &str, base: usize, s: &str, (a, b): (usize, usize)) -> Option<Part> {
+    let nl = raw.find('\n')?;
+    let header = raw[..nl].split(" #").next().unwrap_or("").trim_end();
+    let indicator = header.rsplit([' ', '\t']).next()?.strip_prefix('|')?;
+    if indicator.len() > 2
+        || !indicator
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+    {
+        return None;
+    }
+    let body = &raw[nl + 1..];
+    let indent = body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())?;
+    let byte = |c: usize| {
+        s.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(s.len()))
+            .nth(c)
+    };
+    let (ba, bb) = (byte(a)?, byte(b)?);
+    let line_start = s[..ba].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = s[ba..].find('\n').map_or(s.len(), |i| ba + i);
+    if bb > line_end {
+        return None;
+    }
+    // The string's line n is the block's line n (a literal scalar keeps every line break).
+    let mut at = 0;
+    for _ in 0..memchr::memchr_iter(b'\n', &s.as_bytes()[..ba]).count() {
+        at += body[at..].find('\n')? + 1;
+    }
+    let written_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+    if body[at..written_end].get(indent..)? != &s[line_start..line_end] {
+        return None;
+    }
+    let line_at = base + nl + 1 + at + indent;
+    Some(Part {
+        text: Span::new(line_at + (ba - line_start), line_at + (bb - line_start)),
+        scalar: Span::new(base, base + raw.len()),
     })
 }
 

@@ -203,6 +203,75 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
             origins.splice(0..0, first);
             focus = part.text;
         }
+        // A part on one line of a block scalar (the credential setting of an embedded
+        // configuration file a chart printed from a values map, `toYaml` or `tpl` of it, or
+        // read from a chart file): where that text is written first when a person wrote it
+        // there (a values or `--set` entry holding it, a chart file's or a template's literal
+        // line), not the key holding the whole file (session fid37).
+        let block_part = f
+            .part
+            .filter(|p| {
+                lines.line_of(p.scalar.start as usize) != lines.line_of(p.scalar.end as usize)
+            })
+            .and_then(|part| {
+                let mut line = r.map.origins(part.text.range());
+                // A line a chart file printed through `tpl` has the values the file prints
+                // as its parts: the one whose values entry holds the part's text wrote it.
+                let text = f.file.text.get(part.text.range()).unwrap_or("");
+                let wrote: Vec<usize> = (0..line.len())
+                    .filter(|&i| {
+                        line[i].role == OriginRole::ValuesPart
+                            && !text.is_empty()
+                            && line[i]
+                                .file
+                                .text
+                                .get(line[i].span.range())
+                                .is_some_and(|t| t.contains(text))
+                    })
+                    .collect();
+                if let [one] = wrote[..] {
+                    let o = line.remove(one);
+                    line.insert(0, o);
+                }
+                let first = *line.first()?;
+                let written = match first.role {
+                    OriginRole::Values | OriginRole::Set | OriginRole::ValuesPart => true,
+                    OriginRole::Template => first
+                        .file
+                        .text
+                        .get(first.span.range())
+                        .is_some_and(|t| !t.contains("{{")),
+                    _ => false,
+                };
+                if !written {
+                    return None;
+                }
+                Some((written_at(first, text)?, line, part.text))
+            });
+        if let Some((at, line, text)) = &block_part {
+            origins.retain(|o| {
+                !line
+                    .iter()
+                    .any(|p| Arc::ptr_eq(&p.file, &o.file) && p.span == o.span)
+            });
+            origins.splice(0..0, line.iter().skip(1).copied());
+            origins.insert(0, at);
+            focus = *text;
+        }
+        // The value of a finding's entry that a chart file printed through `tpl` and then
+        // encoded (a Secret's `password.conf: {{ tpl (.Files.Get …) . | b64enc }}`): the
+        // values the file prints are related, after the template line (session fid37).
+        if let Some(part) = f.part {
+            for o in r.map.origins(part.text.range()) {
+                if o.role == OriginRole::ValuesPart
+                    && !origins
+                        .iter()
+                        .any(|x| Arc::ptr_eq(&x.file, &o.file) && x.span == o.span)
+                {
+                    origins.push(o);
+                }
+            }
+        }
         // A finding on a whole list element (a container, a volume) points where the element
         // starts in its file, as it does when that file is checked by itself, not at the key
         // printed first (the stream's keys are sorted).
@@ -425,6 +494,64 @@ fn part_origins(
             .iter()
             .any(|k| Arc::ptr_eq(&k.file, &best.file) && line_of(k) == line_of(best));
     written.then_some(first)
+}
+
+/// Where `text` is written inside the origin `o` (its only occurrence): the origin itself
+/// when it is on the entry's own line (`password: x`, the key's column as for any value),
+/// else from the start of the line holding it (a setting inside a values string written as
+/// a block scalar). None when the origin does not hold it once.
+fn written_at(o: &crate::source::map::Origin, text: &str) -> Option<crate::source::map::Origin> {
+    if text.is_empty() {
+        return None;
+    }
+    // A values entry's line walked back from a string it holds (`config:` above
+    // `app.yml: |` and its lines): the entry as written, its lines indented deeper.
+    let span = match o.role {
+        OriginRole::Values | OriginRole::ValuesPart
+            if !o.file.text.get(o.span.range())?.contains(text) =>
+        {
+            entry_block(&o.file.text, o.span.start as usize)
+        }
+        _ => o.span.range(),
+    };
+    let o = &crate::source::map::Origin {
+        role: o.role,
+        file: o.file.clone(),
+        span: crate::source::span::Span::new(span.start, span.end),
+    };
+    let t = o.file.text.get(o.span.range())?;
+    let i = t.find(text)?;
+    if t[i + text.len()..].contains(text) {
+        return None;
+    }
+    if !t[..i].contains('\n') {
+        return Some(o.clone());
+    }
+    let line_start = t[..i].rfind('\n').map_or(0, |n| n + 1);
+    let lead = t[line_start..i].len() - t[line_start..i].trim_start().len();
+    let start = o.span.start as usize;
+    Some(crate::source::map::Origin {
+        role: o.role,
+        file: o.file.clone(),
+        span: crate::source::span::Span::new(start + line_start + lead, start + i + text.len()),
+    })
+}
+
+/// The lines of the values entry whose key line holds `at`: that line and the lines after
+/// it indented deeper (or blank).
+fn entry_block(text: &str, at: usize) -> std::ops::Range<usize> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let indent = text[start..first_end].len() - text[start..first_end].trim_start().len();
+    let mut end = (first_end + 1).min(text.len());
+    for l in text[end..].split_inclusive('\n') {
+        let body = l.trim_end_matches(['\n', '\r']);
+        if !(body.trim().is_empty() || body.len() - body.trim_start().len() > indent) {
+            break;
+        }
+        end += l.len();
+    }
+    start..end.min(text.len())
 }
 
 /// For a finding on a field missing from a chart's node: the `with`/`if` block of the node's

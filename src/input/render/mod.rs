@@ -855,15 +855,74 @@ pub fn printable(masked: &str) -> String {
         return masked.to_string();
     }
     let mut out = String::with_capacity(masked.len() + 16);
+    // The indentation a content line of the block scalar being read must exceed (`key: |`
+    // at column 2: its lines are indented 3 or more): such a line is the scalar's text, where
+    // a mask after `: ` is text too (`password: ********` of an embedded configuration file);
+    // quoting it would change the string (session fid37).
+    let mut block: Option<usize> = None;
     for line in masked.split_inclusive('\n') {
         let (body, eol) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if block.is_some_and(|parent| body.trim().is_empty() || indent > parent) {
+            out.push_str(line);
+            continue;
+        }
         quote_masked(body, &mut out);
         out.push_str(eol);
+        block = block_scalar_parent(body);
     }
     out
+}
+
+/// When `line` opens a block scalar (`key: |`, `key: >-`, `- |2`, `key: !!binary |`, a
+/// comment after it), the indentation its content lines exceed: the key's column for a
+/// mapping value, the last `-`'s for a sequence entry.
+fn block_scalar_parent(line: &str) -> Option<usize> {
+    const BLANK: [char; 2] = [' ', '\t'];
+    let code = match line.find(" #") {
+        Some(i) => &line[..i],
+        None => line,
+    }
+    .trim_end_matches(BLANK);
+    let (head, token) = code.rsplit_once(BLANK)?;
+    let indicator = token.strip_prefix(['|', '>'])?;
+    if indicator.len() > 2
+        || !indicator
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+    {
+        return None;
+    }
+    // One tag between the key and the indicator (`key: !!binary |`).
+    let head = head.trim_end_matches(BLANK);
+    let head = match head.rsplit_once(BLANK) {
+        Some((h, tag)) if tag.starts_with('!') => h.trim_end_matches(BLANK),
+        _ => head,
+    };
+    // The node the scalar is the value of: past each `- ` of nested sequences.
+    let mut col = line.len() - line.trim_start_matches(' ').len();
+    let mut dash = None;
+    let mut rest = &line[col..];
+    while let Some(r) = rest.strip_prefix('-').filter(|r| r.starts_with(BLANK)) {
+        dash = Some(col);
+        let t = r.trim_start_matches(BLANK);
+        col += rest.len() - t.len();
+        rest = t;
+    }
+    if head.ends_with(':') {
+        Some(col)
+    } else if head
+        .trim_start_matches(BLANK)
+        .chars()
+        .all(|c| matches!(c, '-' | ' ' | '\t'))
+    {
+        dash
+    } else {
+        None
+    }
 }
 
 /// Copies a line with each plain scalar that starts with the mask double-quoted: after `: `,
@@ -976,6 +1035,22 @@ mod tests {
             "d: {a: \"x ********\", b: '********'}\n"
         );
         assert_eq!(printable("- - ********\n"), "- - \"********\"\n");
+    }
+
+    #[test]
+    fn a_masked_setting_inside_a_block_scalar_is_text_not_quoted() {
+        // An embedded configuration file's `password: ********` is the string's text: a
+        // quote there changes the string (opensearch-dashboards' config Secret, fid37).
+        let masked = "data:\n  app.yml: |\n    db:\n      password: ********\n\n    x: ********\n  k: ********\n- |-\n  a: ********\n- b: >\n    c: ********\n  d: ********\n";
+        assert_eq!(
+            printable(masked),
+            "data:\n  app.yml: |\n    db:\n      password: ********\n\n    x: ********\n  k: \"********\"\n- |-\n  a: ********\n- b: >\n    c: ********\n  d: \"********\"\n"
+        );
+        // A `|` inside a value is no indicator.
+        assert_eq!(
+            printable("k: a |\n  x: ********\n"),
+            "k: a |\n  x: \"********\"\n"
+        );
     }
 
     #[test]

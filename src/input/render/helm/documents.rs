@@ -86,6 +86,10 @@ pub(super) struct FileReadings {
     /// The template's own `{{template}}` calls while its documents are split, for an
     /// include a partial they ran made (session fid34).
     top: Option<TopCalls>,
+    /// Chart files outside `templates/` read as sources, by their shown path (session fid37).
+    chart_files: FastMap<String, Option<Arc<SourceFile>>>,
+    /// Per text a partial's action printed, the chart file it printed (session fid37).
+    printed_files: FastMap<String, Option<PrintedFile>>,
 }
 
 /// The `{{ template "x" pipeline }}` calls of the template being split, its file, and per
@@ -320,6 +324,11 @@ pub(super) fn split_documents(
                     0 | 1 => Vec::new(),
                     _ => values_parts(&several, p),
                 };
+                // A chart file the action renders with `tpl`: the values its lines print.
+                let tpl_values = match several.is_empty() && expr.contains(".Files.Get") {
+                    true => tpl_file_values(expr, p),
+                    false => Vec::new(),
+                };
                 // Each combined value's text, to tell which part of a line each one printed.
                 let part_texts = printed_parts(&several, p);
                 let calls_include = expr.contains("include");
@@ -327,6 +336,9 @@ pub(super) fn split_documents(
                 let reserializing = std::cell::OnceCell::new();
                 // The keys `set` actions before this one added to the map it prints.
                 let set_keys = std::cell::OnceCell::new();
+                // A chart file the action printed as it is (asked of lines with no origin).
+                let printed_file: std::cell::OnceCell<Option<PrintedFile>> =
+                    std::cell::OnceCell::new();
                 // Line by line: a block printed by toYaml maps each line to its own key.
                 // Computed once per piece (a big block can span many documents).
                 let line_paths = base_path.as_ref().map(|_| {
@@ -581,8 +593,22 @@ pub(super) fn split_documents(
                         origins.clear();
                     }
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
+                        // A line of a chart file the action printed (`.Files.Get`): that
+                        // file's line, where it is written; the action after it.
+                        if origins.is_empty()
+                            && tpl_values.is_empty()
+                            && let Some(pf) = printed_file
+                                .get_or_init(|| printed_chart_file(printed, p, with_cache))
+                            && let Some(o) = printed_file_line(
+                                pf,
+                                memchr::memchr_iter(b'\n', &printed.as_bytes()[..rel]).count(),
+                            )
+                        {
+                            origins.push(o);
+                        }
                         origins.push(tmpl_origin.clone());
                         origins.extend(parts.iter().cloned());
+                        origins.extend(tpl_file_line_parts(&tpl_values, printed, line));
                         // Text an include this action called returned, printed among other
                         // text (`printf "%s:%s" .Values.image.repository (include "c.tag"
                         // .)`): a part of the line at its partial's values line (session fid32).
@@ -1504,6 +1530,162 @@ fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
         .collect()
 }
 
+/// A chart file outside `templates/` whose lines an action printed as they are, indented
+/// alike (`{{ .Files.Get "config/app.env" | indent 4 }}`, `{{ printf "%s" $file | indent 4
+/// }}` of a `.Files.Glob` entry): the file, where the printed block's first line is in it,
+/// and that line's index in the printed text (session fid37). A block of at least 16
+/// characters, found at the start of a line of the file.
+#[derive(Clone)]
+pub(super) struct PrintedFile {
+    file: Arc<SourceFile>,
+    at: usize,
+    first: usize,
+    lines: usize,
+}
+
+fn printed_chart_file(
+    printed: &str,
+    p: &Prepared,
+    cache: &mut FileReadings,
+) -> Option<PrintedFile> {
+    let candidate = |f: &&super::chart::ChartFile| {
+        // Not the chart's own metadata, values, tests, documentation or schema: text there
+        // that an action's output matches was not read from it.
+        let rel = f.rel.as_str();
+        !(rel.starts_with("templates/")
+            || rel.starts_with("charts/")
+            || rel.starts_with("ci/")
+            || rel.starts_with('.')
+            || rel.ends_with(".md")
+            || rel.starts_with("LICENSE")
+            || (rel.starts_with("values") && !rel.contains('/'))
+            || matches!(rel, "Chart.yaml" | "Chart.lock" | "requirements.yaml"))
+    };
+    if !p.chart.files.iter().any(|f| candidate(&f)) || printed.trim().len() < 16 {
+        return None;
+    }
+    let lines: Vec<&str> = printed.split('\n').collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty())?;
+    let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
+    let indent = lines[first..=last]
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()?;
+    let block: Vec<&str> = lines[first..=last]
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or("").trim_end_matches('\r'))
+        .collect();
+    let block = block.join("\n");
+    if block.trim().len() < 16 || block.contains("{{") {
+        return None;
+    }
+    for f in p.chart.files.iter().filter(candidate) {
+        let Ok(text) = std::str::from_utf8(&f.bytes) else {
+            continue;
+        };
+        let Some(at) = text
+            .match_indices(block.as_str())
+            .map(|(i, _)| i)
+            .find(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+        else {
+            continue;
+        };
+        let file = cache
+            .chart_files
+            .entry(f.display.clone())
+            .or_insert_with(|| super::chart::source(f).ok())
+            .clone()?;
+        return Some(PrintedFile {
+            file,
+            at,
+            first,
+            lines: last - first + 1,
+        });
+    }
+    None
+}
+
+/// The chart file line that printed line `k` of a [`PrintedFile`]'s action wrote.
+fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
+    let i = k.checked_sub(pf.first).filter(|&i| i < pf.lines)?;
+    let text = &pf.file.text;
+    let mut start = pf.at;
+    for _ in 0..i {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    if text[start..end].trim().is_empty() {
+        return None;
+    }
+    Some(Origin {
+        role: OriginRole::Template,
+        file: pf.file.clone(),
+        span: Span::new(start, end),
+    })
+}
+
+/// The values a chart file rendered by the action's `tpl (.Files.Get "config/x.conf") …`
+/// prints (`{{ .Values.secret.password }}` written in the file), with the text each gives:
+/// the text built is the chart file's, and each of its lines is where those values are
+/// (session fid37). Empty for any other action, and for values empty or not scalars.
+fn tpl_file_values(expr: &str, p: &Prepared) -> Vec<(String, Origin)> {
+    const GET: &str = ".Files.Get";
+    let Some(at) = expr.find(GET).filter(|&at| expr[..at].contains("tpl")) else {
+        return Vec::new();
+    };
+    let Some(name) = expr[at + GET.len()..]
+        .trim_start()
+        .strip_prefix('"')
+        .and_then(|r| r.split('"').next())
+    else {
+        return Vec::new();
+    };
+    let Some(text) = p
+        .chart
+        .file(name)
+        .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    else {
+        return Vec::new();
+    };
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for (i, _) in text.match_indices(".Values.") {
+        let tail = &text[i + ".Values.".len()..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(tail.len());
+        let path: Vec<String> = tail[..end]
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        if !path.is_empty() && !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    paths
+        .iter()
+        .filter_map(|path| {
+            let text = scalar_text(path, &p.values).filter(|t| !t.is_empty())?;
+            Some((text, values_part(path, p)?))
+        })
+        .collect()
+}
+
+/// Of [`tpl_file_values`], the parts of one printed line: the values whose text it holds;
+/// every one when the action printed none of them as it is (the text encoded, `b64enc` of a
+/// Secret's data), each then one of what the line was built from.
+fn tpl_file_line_parts(values: &[(String, Origin)], printed: &str, line: &str) -> Vec<Origin> {
+    if !values.iter().any(|(t, _)| printed.contains(t.as_str())) {
+        return values.iter().map(|(_, o)| o.clone()).collect();
+    }
+    values
+        .iter()
+        .filter(|(t, _)| line.contains(t.as_str()))
+        .map(|(_, o)| o.clone())
+        .collect()
+}
+
 /// The values line of one value an action combined with others, as a part.
 fn values_part(path: &[String], p: &Prepared) -> Option<Origin> {
     p.origins.get(path).map(|o| Origin {
@@ -1840,8 +2022,40 @@ fn partial_origins_parts(
     {
         origins.push(o);
     }
+    // A line of a chart file the partial's action printed as it is (logic3579's
+    // `global.configmap`: `printf "%s" $file | indent 4` over `.Files.Glob "config/*"`):
+    // that file's line (session fid37).
+    if origins.is_empty()
+        && parts.is_empty()
+        && let Some(pf) = {
+            match cache.printed_files.get(printed) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = printed_chart_file(printed, p, cache);
+                    cache
+                        .printed_files
+                        .insert(printed.to_string(), found.clone());
+                    found
+                }
+            }
+        }
+        && let Some(o) = printed_file_line(
+            &pf,
+            memchr::memchr_iter(b'\n', &text.as_bytes()[piece.start..at]).count(),
+        )
+    {
+        origins.push(o);
+    }
     origins.push(origin);
     origins.extend(parts);
+    // A chart file the partial's action renders with `tpl` (holistic-pay's
+    // `payment-order.passwords` helper, `tpl (.Files.Get "config/password.conf") . | b64enc`):
+    // the values the file prints (session fid37).
+    if several.is_empty() && expr.contains(".Files.Get") {
+        let values = tpl_file_values(expr, p);
+        let line_end = text[at..piece.end].find('\n').map_or(piece.end, |e| at + e);
+        origins.extend(tpl_file_line_parts(&values, printed, &text[at..line_end]));
+    }
     (origins, texts)
 }
 
