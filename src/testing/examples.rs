@@ -101,8 +101,19 @@ fn example_fixture(fixtures: &[super::Fixture], fail: bool) -> Option<&super::Fi
             FileKind::Env | FileKind::Properties | FileKind::Directives
         ) && !crate::source::secrets::example_file(&f.path)
     };
+    // `name.fail.yaml` before its variants (`name.fail.maistra.yaml`): a variant sorted
+    // first showed one operator's shape as the rule's example (session 36).
+    let base = |f: &&super::Fixture| {
+        std::path::Path::new(&f.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.split('.').count() == 3)
+    };
     let of_kind = || fixtures.iter().filter(move |f| f.fail == fail);
-    of_kind().find(plain).or_else(|| of_kind().next())
+    of_kind()
+        .find(|f| plain(f) && base(f))
+        .or_else(|| of_kind().find(plain))
+        .or_else(|| of_kind().next())
 }
 
 pub fn examples(set: &PolicySet, rule: &Rule) -> Examples {
@@ -163,4 +174,37 @@ pub fn strip_expect_marker(line: &str) -> &str {
         }
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx(path: &str, fail: bool) -> super::super::Fixture {
+        super::super::Fixture {
+            path: path.into(),
+            text: String::new(),
+            fail,
+        }
+    }
+
+    /// A rule's page shows its base fixture (`name.fail.yaml`), not a variant that sorts
+    /// before it (`name.fail.maistra.yaml` showed a Maistra control plane as IST-001's example).
+    #[test]
+    fn the_base_fixture_is_the_example_before_its_variants() {
+        let fixtures = [
+            fx("fixtures/istio/mtls.fail.maistra.yaml", true),
+            fx("fixtures/istio/mtls.fail.yaml", true),
+            fx("fixtures/istio/mtls.pass.maistra.yaml", false),
+            fx("fixtures/istio/mtls.pass.yaml", false),
+        ];
+        let pick = |fail| example_fixture(&fixtures, fail).map(|f| f.path.as_str());
+        assert_eq!(pick(true), Some("fixtures/istio/mtls.fail.yaml"));
+        assert_eq!(pick(false), Some("fixtures/istio/mtls.pass.yaml"));
+        let only_variants = [fx("fixtures/k8s/a.fail.keda.yaml", true)];
+        assert_eq!(
+            example_fixture(&only_variants, true).map(|f| f.path.as_str()),
+            Some("fixtures/k8s/a.fail.keda.yaml")
+        );
+    }
 }
