@@ -75,6 +75,7 @@ fn vault_consul_and_policies_are_reported_where_they_write_it() {
     assert_eq!(
         findings_at(&v),
         vec![
+            ("CFG-016".into(), "consul.d/consul.hcl".into(), 8, 51),
             ("CFG-016".into(), "vault/vault.hcl".into(), 3, 3),
             ("CFG-017".into(), "consul.d/consul.hcl".into(), 11, 18),
             ("CFG-017".into(), "vault/vault.hcl".into(), 7, 3),

@@ -80,6 +80,8 @@ const CREDENTIALS: &[&str] = &[
     "dotenv-colon-passphrase-86",
     "hcl-url-passphrase-47",
     "hcl-vault-token-passphrase-63",
+    "hcl-consul-token-passphrase-29",
+    "hcl-consul-agent-passphrase-21",
     "hcl-one-line-passphrase-15",
     "hcl-hcl1-agent-passphrase-88",
 ];
@@ -101,8 +103,9 @@ const GRAFANA_INI: &str = "[database]\ntype = postgres\npassword = \"\"\"grafana
 
 /// A Vault server's and Consul's and Nomad's agents' HCL (session cfg36): a storage URL with
 /// a password, tokens in one-line blocks (one on a line HCL 1 writes with two attributes),
-/// next to a listener with TLS off.
-const VAULT_HCL: &str = "storage \"postgresql\" {\n  connection_url = \"postgres://vault:hcl-url-passphrase-47@db:5432/vault\"\n}\nlistener \"tcp\" {\n  address = \"0.0.0.0:8200\"\n  tls_disable = 1\n}\nvault { token = \"hcl-vault-token-passphrase-63\" }\nconsul { token = \"hcl-one-line-passphrase-15\" }\nnomad { token = \"hcl-hcl1-agent-passphrase-88\" region = \"global\" }\n";
+/// Consul's ACL `tokens` (named by what they are the token of), next to a listener with TLS
+/// off.
+const VAULT_HCL: &str = "storage \"postgresql\" {\n  connection_url = \"postgres://vault:hcl-url-passphrase-47@db:5432/vault\"\n}\nlistener \"tcp\" {\n  address = \"0.0.0.0:8200\"\n  tls_disable = 1\n}\nvault { token = \"hcl-vault-token-passphrase-63\" }\nconsul { token = \"hcl-one-line-passphrase-15\" }\nnomad { token = \"hcl-hcl1-agent-passphrase-88\" region = \"global\" }\nacl {\n  tokens {\n    initial_management = \"hcl-consul-token-passphrase-29\"\n    agent = \"hcl-consul-agent-passphrase-21\"\n  }\n}\n";
 
 /// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding;
 /// a `KEY: value` line (session cfg35).
