@@ -160,3 +160,45 @@ fn inspect_shows_the_json_form_and_masks_the_credential() {
     assert!(out.contains("listener"), "{out}");
     assert!(!out.contains("Vq8Lr2xTz9"), "{out}");
 }
+
+#[test]
+fn vault_helm_values_config_is_reported_on_its_values_line() {
+    // Vault's chart renders `server.standalone.config` into a ConfigMap's
+    // `extraconfig-from-values.hcl`: the finding is on the values file's line.
+    let values = "server:
+  standalone:
+    config: |-
+      ui = true
+
+      listener \"tcp\" {
+        tls_disable = 1
+        address = \"[::]:8200\"
+      }
+";
+    let template = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  extraconfig-from-values.hcl: |-
+    {{ tpl .Values.server.standalone.config . | nindent 4 | trim }}
+";
+    let d = dir_with(&[
+        (
+            "vault/Chart.yaml",
+            b"apiVersion: v2\nname: vault\nversion: 0.1.0\n" as &[u8],
+        ),
+        ("vault/values.yaml", values.as_bytes()),
+        (
+            "vault/templates/server-config-configmap.yaml",
+            template.as_bytes(),
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["vault", "--select", "CFG-017"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        findings_at(&v),
+        vec![("CFG-017".into(), "vault/values.yaml".into(), 7, 9)],
+        "{v}"
+    );
+}
