@@ -546,9 +546,9 @@ fn merge(first: Node, second: Node) -> Node {
     }
 }
 
-/// The origin of a label's child when two labels merge: a nested label's mapping merges again
-/// (`a "x" "y"` and `a "x" "z"`), a body does not. A label's child that is a mapping whose
-/// own span starts at a label (not at a `{`) is a label's.
+/// The origin of a label's child when two labels' mappings merge: a list of repeated blocks
+/// is extended; anything else (a body, and also a nested label's mapping, so that `a "x" "y"`
+/// and `a "x" "z"` become a list under `x`: left open) starts a list.
 fn origin_of(t: &SpanTree) -> Origin {
     match &t.children {
         Children::Seq(_) => Origin::Repeated,
