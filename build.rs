@@ -49,6 +49,11 @@ fn main() {
             || rel.ends_with(".toml")
             || rel.ends_with(".env")
             || rel.ends_with(".properties")
+            // Servers' own files (`redis.conf`, `nginx.conf`, `pg_hba.conf`, `grafana.ini`)
+            // and HashiCorp's `.hcl`: fixtures of the configuration rules like the others.
+            || rel.ends_with(".conf")
+            || rel.ends_with(".ini")
+            || rel.ends_with(".hcl")
             || rel.ends_with(".tsv");
         if !keep || std::fs::read_to_string(&path).is_err() {
             continue;

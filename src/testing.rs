@@ -211,7 +211,7 @@ pub fn disk_fixtures(rule: &Rule) -> Vec<Fixture> {
 /// The text a fixture is checked as: its own, except that a `.properties` file (a format
 /// without end-of-line comments: `# expect:` would be part of the value) is checked with its
 /// markers cut off; the markers are still read from the fixture's text.
-fn fixture_input(fx: &Fixture) -> String {
+pub fn fixture_input(fx: &Fixture) -> String {
     use crate::input::classify::{FileKind, file_kind};
     if !matches!(
         file_kind(&fx.path),

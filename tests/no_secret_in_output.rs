@@ -78,6 +78,12 @@ const CREDENTIALS: &[&str] = &[
     "grafana-admin-passphrase-52",
     "grafana#db;passphrase-17",
     "dotenv-colon-passphrase-86",
+    "hcl-url-passphrase-47",
+    "hcl-vault-token-passphrase-63",
+    "hcl-consul-token-passphrase-29",
+    "hcl-consul-agent-passphrase-21",
+    "hcl-one-line-passphrase-15",
+    "hcl-hcl1-agent-passphrase-88",
 ];
 
 /// A `.env.example` (session ex33): its slot-word placeholders are not reported, and a real
@@ -94,6 +100,12 @@ const PGBOUNCER_INI: &str = "[databases]\napp = host=db dbname=app user=app pass
 /// A `grafana.ini` (session cfg35): an admin password with a comment after it, a database
 /// password in triple quotes holding `#` and `;`.
 const GRAFANA_INI: &str = "[database]\ntype = postgres\npassword = \"\"\"grafana#db;passphrase-17\"\"\"\nssl_mode = disable\n\n[security]\nadmin_password = grafana-admin-passphrase-52 ; set at install\n";
+
+/// A Vault server's and Consul's and Nomad's agents' HCL (session cfg36): a storage URL with
+/// a password, tokens in one-line blocks (one on a line HCL 1 writes with two attributes),
+/// Consul's ACL `tokens` (named by what they are the token of), next to a listener with TLS
+/// off.
+const VAULT_HCL: &str = "storage \"postgresql\" {\n  connection_url = \"postgres://vault:hcl-url-passphrase-47@db:5432/vault\"\n}\nlistener \"tcp\" {\n  address = \"0.0.0.0:8200\"\n  tls_disable = 1\n}\nvault { token = \"hcl-vault-token-passphrase-63\" }\nconsul { token = \"hcl-one-line-passphrase-15\" }\nnomad { token = \"hcl-hcl1-agent-passphrase-88\" region = \"global\" }\nacl {\n  tokens {\n    initial_management = \"hcl-consul-token-passphrase-29\"\n    agent = \"hcl-consul-agent-passphrase-21\"\n  }\n}\n";
 
 /// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding;
 /// a `KEY: value` line (session cfg35).
@@ -387,6 +399,7 @@ fn inputs() -> tempfile::TempDir {
         ("postgresql.conf", POSTGRESQL_CONF.as_bytes()),
         ("ray.yaml", RAY.as_bytes()),
         (".env.example", DOTENV_EXAMPLE.as_bytes()),
+        ("vault.hcl", VAULT_HCL.as_bytes()),
     ])
 }
 
@@ -463,6 +476,7 @@ fn no_credential_in_inspect() {
         "grafana.ini",
         ".env.example",
         "postgresql.conf",
+        "vault.hcl",
     ] {
         let out = rg()
             .current_dir(d.path())

@@ -2,7 +2,7 @@
 
 use super::yaml::{RawDocument, RawNode, Schema, YamlError, parse_stream, resolve};
 use crate::input::{
-    Document, InputType, Loaded, config, embedded_file, envfile, kubernetes, liquibase, nginx,
+    Document, InputType, Loaded, config, embedded_file, envfile, hcl, kubernetes, liquibase, nginx,
     postgres,
 };
 use crate::source::span::LineIndex;
@@ -29,6 +29,9 @@ pub enum FileKind {
     /// A `.xml` file where Liquibase keeps its changelogs (`db/changelog/*.xml`,
     /// `config/liquibase/master.xml`): a changelog when its root is `<databaseChangeLog>`.
     Liquibase,
+    /// HashiCorp configuration: `*.hcl` (Vault, Consul, Nomad, Boundary), Nomad's `*.nomad`;
+    /// not Terraform's files ([`hcl::is_hcl_path`]).
+    Hcl,
     Unknown,
 }
 
@@ -48,6 +51,9 @@ pub fn file_kind(path: &str) -> FileKind {
     }
     if liquibase::is_candidate_path(path) {
         return FileKind::Liquibase;
+    }
+    if hcl::is_hcl_path(path) {
+        return FileKind::Hcl;
     }
     let ext = path
         .rsplit_once('.')
@@ -86,12 +92,13 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Directives => envfile::load_directives(file),
         FileKind::Nginx => nginx::load(file, explicit),
         FileKind::Liquibase => liquibase::load_xml(file),
+        FileKind::Hcl => hcl::load(file),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
             let mut l = Loaded::default();
             if explicit {
-                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, redis.conf, mosquitto.conf, rabbitmq.conf, pgbouncer.ini, grafana.ini, postgresql.conf, pg_hba.conf, and nginx configuration)"));
+                l.problems.push(Problem::note(&file.path, None, "no rules apply to this file type (runeguard reads .yaml, .yml, .json, .sql, .toml, .env, configuration .properties such as application.properties, redis.conf, mosquitto.conf, rabbitmq.conf, pgbouncer.ini, grafana.ini, postgresql.conf, pg_hba.conf, nginx configuration, and HashiCorp .hcl configuration (Vault, Consul, Nomad; not Terraform's .tf files))"));
             }
             l
         }
@@ -420,6 +427,7 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Properties => envfile::load_properties(embedded),
         FileKind::Directives => envfile::load_directives(embedded),
         FileKind::Nginx => nginx::load(embedded, false),
+        FileKind::Hcl => hcl::load(embedded),
         FileKind::Sql | FileKind::Liquibase | FileKind::Unknown => return None,
     })
 }

@@ -111,6 +111,7 @@ pub fn has_known_extension(path: &Path) -> bool {
         || path
             .to_str()
             .is_some_and(super::liquibase::is_candidate_path)
+        || path.to_str().is_some_and(super::hcl::is_hcl_path)
     {
         return true;
     }

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod embedded_file;
 pub mod envfile;
 pub mod files;
+pub mod hcl;
 pub mod kubernetes;
 pub mod liquibase;
 pub mod nginx;

@@ -89,7 +89,8 @@ fn finding_count(set: &PolicySet, rule: &Rule, path: &str, text: &str) -> usize 
 /// such as a DestinationRule for the subsets a VirtualService routes to). Both are checked
 /// here, so an example never claims what the rule does not do.
 /// The fixture a rule's page shows (`fail` or pass): the first one in YAML, JSON, TOML or SQL,
-/// whose suppression comment the example adds; a `.env` or `.properties` one only when the
+/// whose suppression comment the example adds; a `.env`, `.properties`, server `.conf`/`.ini`
+/// or `.hcl` one only when the
 /// rule has no other (a `.properties` value runs to its line's end, comment and all), and
 /// not one named as an example file (`*.example.yaml`), whose placeholders the secret rules
 /// read otherwise.
@@ -98,7 +99,11 @@ fn example_fixture(fixtures: &[super::Fixture], fail: bool) -> Option<&super::Fi
     let plain = |f: &&super::Fixture| {
         !matches!(
             file_kind(&f.path),
-            FileKind::Env | FileKind::Properties | FileKind::Directives
+            FileKind::Env
+                | FileKind::Properties
+                | FileKind::Directives
+                | FileKind::Nginx
+                | FileKind::Hcl
         ) && !crate::source::secrets::example_file(&f.path)
     };
     // `name.fail.yaml` before its variants (`name.fail.maistra.yaml`): a variant sorted

@@ -105,8 +105,8 @@ pub fn redact_value(
             Value::String(s) => {
                 let overlaps = t.is_some_and(|t| overlaps_credential(t.span, s.len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let name = keys.last().map(String::as_str).unwrap_or("");
-                if overlaps || (!c.named(t) && classify(name, s, reference_field(&path)).is_some())
+                let name = entry_name(&path);
+                if overlaps || (!c.named(t) && classify(&name, s, reference_field(&path)).is_some())
                 {
                     // Keep what is not a credential in a longer text (a URL's host).
                     match redact_known(s, known) {
@@ -126,10 +126,10 @@ pub fn redact_value(
                 let overlaps =
                     t.is_some_and(|t| overlaps_credential(t.span, n.to_string().len(), ranges));
                 let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-                let name = keys.last().map(String::as_str).unwrap_or("");
+                let name = entry_name(&path);
                 if overlaps
                     || (!c.named(t)
-                        && classify(name, &n.to_string(), reference_field(&path)).is_some())
+                        && classify(&name, &n.to_string(), reference_field(&path)).is_some())
                 {
                     Value::from(MASK)
                 } else {
@@ -176,7 +176,21 @@ fn without_item_indicators(entry: &str) -> &str {
     body
 }
 
-/// The value's part of an entry's range (`key: value`, `- key: value`, `key=value` → `value`),
+/// The name a value under `keys` is judged under: its key, or for an entry of a `tokens`
+/// mapping (Consul's ACL `tokens { agent = "…" }`) the token its key names (`agent_token`),
+/// as CFG-016 reads it (session cfg36).
+pub fn entry_name<'a>(keys: &[&'a str]) -> Cow<'a, str> {
+    match keys {
+        [.., parent, key] if parent.eq_ignore_ascii_case("tokens") => {
+            Cow::Owned(format!("{key}_token"))
+        }
+        [.., key] => Cow::Borrowed(key),
+        [] => Cow::Borrowed(""),
+    }
+}
+
+/// The value's part of an entry's range (`key: value`, `- key: value`, `key=value`,
+/// `key = value` → `value`),
 /// so that masking a credential keeps its key readable. With `key`, the range must start with
 /// that key (plain or quoted); without, the key is whatever stands before the first `: ` (no
 /// quote or space in it) or `=`. Without `key` and with no key found, the range less a sequence item's `- `; with `key`
@@ -189,7 +203,11 @@ pub fn value_of_entry(text: &str, range: Range<usize>, key: Option<&str>) -> Ran
         Some(k) => [k.to_string(), format!("\"{k}\""), format!("'{k}'")]
             .iter()
             .find_map(|q| entry.strip_prefix(q.as_str()))
-            .and_then(|r| r.trim_start_matches([' ', '\t']).strip_prefix(':')),
+            .and_then(|r| {
+                // `key: value`, or `key = value` (TOML, HCL, `.properties`, `.env`).
+                let r = r.trim_start_matches([' ', '\t']);
+                r.strip_prefix(':').or_else(|| r.strip_prefix('='))
+            }),
         None => {
             let body = entry.trim_start_matches([' ', '-']);
             match body.find(": ") {
@@ -372,9 +390,9 @@ pub fn mark_document(
                 }
             }
             Value::String(s) => {
-                let name = keys.last().copied().unwrap_or("");
-                if classify(name, s, reference_field(keys)).is_some() {
-                    mark(file, t, name);
+                let key = keys.last().copied().unwrap_or("");
+                if classify(&entry_name(keys), s, reference_field(keys)).is_some() {
+                    mark(file, t, key);
                 }
             }
             _ => {}

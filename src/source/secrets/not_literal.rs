@@ -141,6 +141,11 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "tbd",
     "fixme",
     "redacted",
+    // What an audit filter does with a secret (Boundary's `audit_filter_overrides { secret =
+    // "redact" }`, also `encrypt`, `hmac-sha256`): a mode, no credential (session cfg36).
+    "redact",
+    "encrypt",
+    "hmac-sha256",
     "placeholder",
     "example",
     "dummy",

@@ -171,6 +171,10 @@ fn classifies_values() {
     assert_eq!(classify("authorization", "enabled", false), None);
     // An access level (a workflow's `permissions: {id-token: write}`) is no credential.
     assert_eq!(classify("id-token", "write", false), None);
+    // What an audit filter does with a secret (Boundary's `audit_filter_overrides`).
+    for mode in ["redact", "encrypt", "hmac-sha256"] {
+        assert_eq!(classify("secret", mode, false), None, "{mode}");
+    }
     // A variable's name (`server-password: MAVEN_PASSWORD`, `secretKey:
     // AWS_SECRET_ACCESS_KEY`) names where the credential is, as the secret rules read it
     // (session fid31); a key in capitals that names nothing is one.
