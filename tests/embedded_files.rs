@@ -166,3 +166,209 @@ data:
         "{v}"
     );
 }
+
+// HashiCorp configuration (session cfg36): Vault's, Consul's and Nomad's `.hcl` files are
+// read into the same document model as their JSON form, so CFG-016 and CFG-017 report them
+// at the line and column of the setting; HCL 1's ways of writing a body (a policy's `{` on
+// the next line, commas, several attributes on a line, quoted keys) are read as the tools
+// read them; Terraform's files are not read; a ConfigMap entry named `*.hcl` is checked as
+// that file; no credential is printed.
+mod hcl_config {
+
+    use super::common::{all_output, dir_with, findings_at, json_check};
+
+    /// A Vault server (lines 6 and 10: `tls_disable`; line 3: a password in the storage URL).
+    const VAULT: &str = "ui = true
+storage \"postgresql\" {
+  connection_url = \"postgres://vault:Vq8Lr2xTz9@db.internal:5432/vault\"
+}
+listener \"tcp\" {
+  address = \"0.0.0.0:8200\"
+  tls_disable = 1
+}
+listener \"tcp\" {
+  address = \"10.0.0.5:8210\"
+  tls_disable = \"true\"
+}
+";
+
+    /// A Consul agent written as Consul reads HCL 1 (line 4: a comma after a value; line 8: two
+    /// attributes and a block on one line, the token at column 51; line 11: `verify_server_hostname`
+    /// in a one-line block, column 30).
+    const CONSUL: &str = "datacenter = \"dc1\"
+encrypt    = \"%%CONSUL_ENCRYPT_KEY%%\"
+telemetry {
+  prometheus_retention_time = \"30s\",
+  disable_hostname = true
+}
+acl {
+  enabled = true default_policy = \"deny\" tokens { agent = \"b2e8d4f6-1a3c-4e5b-8d7f-9c0a2b4d6e81\" }
+}
+tls {
+  internal_rpc { verify_server_hostname = false }
+}
+ports {  http = -1  https = 8501 }
+";
+
+    /// A Vault policy: HCL 1's `{` on the line after the labels; nothing to report.
+    const POLICY: &str = "# Read the app's database credentials
+path \"database/creds/app\"
+{
+  capabilities = [\"read\"]
+}
+
+path \"secret/data/app/password\"
+{
+  capabilities = [\"read\", \"list\"]
+}
+";
+
+    /// Terraform (not read): a provider's literal credentials.
+    const TERRAFORM: &str =
+        "provider \"aws\" {\n  secret_key = \"Yq3mVx8LpT2wKz9RbN4cJf7HsD1gA6eU0oQiWlXy\"\n}\n";
+
+    #[test]
+    fn vault_consul_and_policies_are_reported_where_they_write_it() {
+        let d = dir_with(&[
+            ("vault/vault.hcl", VAULT.as_bytes()),
+            ("consul.d/consul.hcl", CONSUL.as_bytes()),
+            ("policies/app.hcl", POLICY.as_bytes()),
+            ("infra/main.tf", TERRAFORM.as_bytes()),
+            ("infra/terragrunt.hcl", TERRAFORM.as_bytes()),
+            ("infra/.terraform.lock.hcl", TERRAFORM.as_bytes()),
+            ("packer/build.pkr.hcl", TERRAFORM.as_bytes()),
+        ]);
+        let (v, code) = json_check(d.path(), &[".", "--select", "CFG-016,CFG-017"]);
+        assert_eq!(code, 1, "{v}");
+        assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+        assert_eq!(
+            findings_at(&v),
+            vec![
+                ("CFG-016".into(), "consul.d/consul.hcl".into(), 8, 51),
+                ("CFG-016".into(), "vault/vault.hcl".into(), 3, 3),
+                ("CFG-017".into(), "consul.d/consul.hcl".into(), 11, 18),
+                ("CFG-017".into(), "vault/vault.hcl".into(), 7, 3),
+                ("CFG-017".into(), "vault/vault.hcl".into(), 11, 3),
+            ],
+            "{v}"
+        );
+        let text = v.to_string();
+        for secret in ["Vq8Lr2xTz9", "b2e8d4f6-1a3c-4e5b-8d7f-9c0a2b4d6e81"] {
+            assert!(!text.contains(secret), "{secret} printed: {text}");
+        }
+    }
+
+    #[test]
+    fn terraform_files_named_on_the_command_line_are_not_read() {
+        let d = dir_with(&[
+            ("main.tf", TERRAFORM.as_bytes()),
+            ("terragrunt.hcl", TERRAFORM.as_bytes()),
+        ]);
+        let (v, code) = json_check(d.path(), &["main.tf", "terragrunt.hcl"]);
+        assert_eq!(code, 0, "{v}");
+        assert!(v["findings"].as_array().unwrap().is_empty(), "{v}");
+        // Named on the command line, each says why nothing was read.
+        let text = v["problems"].to_string();
+        assert!(text.contains("not Terraform's .tf files"), "{text}");
+    }
+
+    #[test]
+    fn an_hcl_file_in_a_config_map_is_checked_as_that_file() {
+        let manifest = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: vault-config
+data:
+  extraconfig-from-values.hcl: |-
+    disable_mlock = true
+    ui = true
+    listener \"tcp\" {
+      tls_disable = 1
+      address = \"[::]:8200\"
+    }
+    storage \"file\" {
+      path = \"/vault/data\"
+    }
+";
+        let d = dir_with(&[("cm.yaml", manifest.as_bytes())]);
+        let (v, code) = json_check(d.path(), &["cm.yaml", "--select", "CFG-017"]);
+        assert_eq!(code, 1, "{v}");
+        assert_eq!(
+            findings_at(&v),
+            vec![("CFG-017".into(), "cm.yaml".into(), 10, 7)],
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn broken_hcl_is_a_located_error_and_a_template_a_note() {
+        let d = dir_with(&[
+            (
+                "vault.hcl",
+                b"ui = true\nlistener \"tcp\" {\n  address = = 1\n}\n" as &[u8],
+            ),
+            (
+                "nomad.hcl",
+                b"%{ if vault_enabled }\nvault {\n  enabled = true\n}\n%{ endif }\n" as &[u8],
+            ),
+        ]);
+        let (v, code) = json_check(d.path(), &["."]);
+        assert_eq!(code, 2, "{v}");
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 2, "{v}");
+        let text = v.to_string();
+        assert!(text.contains("invalid HCL"), "{text}");
+        assert!(text.contains("file skipped: a template"), "{text}");
+    }
+
+    #[test]
+    fn inspect_shows_the_json_form_and_masks_the_credential() {
+        let d = dir_with(&[("vault.hcl", VAULT.as_bytes())]);
+        let out = all_output(d.path(), &["inspect", "vault.hcl"]);
+        assert!(out.contains("tls_disable"), "{out}");
+        assert!(out.contains("listener"), "{out}");
+        assert!(!out.contains("Vq8Lr2xTz9"), "{out}");
+    }
+
+    #[test]
+    fn vault_helm_values_config_is_reported_on_its_values_line() {
+        // Vault's chart renders `server.standalone.config` into a ConfigMap's
+        // `extraconfig-from-values.hcl`: the finding is on the values file's line.
+        let values = "server:
+  standalone:
+    config: |-
+      ui = true
+
+      listener \"tcp\" {
+        tls_disable = 1
+        address = \"[::]:8200\"
+      }
+";
+        let template = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  extraconfig-from-values.hcl: |-
+    {{ tpl .Values.server.standalone.config . | nindent 4 | trim }}
+";
+        let d = dir_with(&[
+            (
+                "vault/Chart.yaml",
+                b"apiVersion: v2\nname: vault\nversion: 0.1.0\n" as &[u8],
+            ),
+            ("vault/values.yaml", values.as_bytes()),
+            (
+                "vault/templates/server-config-configmap.yaml",
+                template.as_bytes(),
+            ),
+        ]);
+        let (v, code) = json_check(d.path(), &["vault", "--select", "CFG-017"]);
+        assert_eq!(code, 1, "{v}");
+        assert_eq!(
+            findings_at(&v),
+            vec![("CFG-017".into(), "vault/values.yaml".into(), 7, 9)],
+            "{v}"
+        );
+    }
+}
