@@ -379,22 +379,7 @@ impl Converter<'_> {
                     n.tree.focus = self.focus(n.tree.span);
                     insert(&mut entries, name, n);
                 }
-                let mut map = Map::new();
-                let mut trees = Vec::new();
-                for (k, n) in entries {
-                    map.insert(k.clone(), n.value);
-                    trees.push((k, n.tree));
-                }
-                Node {
-                    value: Value::Object(map),
-                    tree: SpanTree {
-                        span: at,
-                        focus: self.focus(at),
-                        children: Children::Map(trees),
-                        origin: None,
-                    },
-                    origin: Origin::Single,
-                }
+                mapping(entries, at, self.focus(at), Origin::Single)
             }
             // A variable, a function call, a traversal, an operation: the value is computed
             // where the tool runs (`env("VAULT_TOKEN")`, `var.token`); `${…}` is how HCL
@@ -451,6 +436,26 @@ fn insert(entries: &mut Vec<(String, Node)>, key: String, node: Node) {
     }
 }
 
+/// A mapping node of `entries`, in their order.
+fn mapping(entries: Vec<(String, Node)>, span: Span, focus: Span, origin: Origin) -> Node {
+    let mut map = Map::new();
+    let mut trees = Vec::with_capacity(entries.len());
+    for (k, n) in entries {
+        map.insert(k.clone(), n.value);
+        trees.push((k, n.tree));
+    }
+    Node {
+        value: Value::Object(map),
+        tree: SpanTree {
+            span,
+            focus,
+            children: Children::Map(trees),
+            origin: None,
+        },
+        origin,
+    }
+}
+
 /// Two nodes written for one key: two labels' mappings merge key by key (`host_volume "a"`
 /// and `host_volume "b"`); anything else becomes (or extends) the list of them.
 fn merge(first: Node, second: Node) -> Node {
@@ -492,22 +497,7 @@ fn merge(first: Node, second: Node) -> Node {
                 );
             }
             let span = first.tree.span.union(second.tree.span);
-            let mut map = Map::new();
-            let mut trees = Vec::new();
-            for (k, n) in entries {
-                map.insert(k.clone(), n.value);
-                trees.push((k, n.tree));
-            }
-            Node {
-                value: Value::Object(map),
-                tree: SpanTree {
-                    span,
-                    focus: first.tree.focus,
-                    children: Children::Map(trees),
-                    origin: None,
-                },
-                origin: Origin::Label,
-            }
+            mapping(entries, span, first.tree.focus, Origin::Label)
         }
         (Origin::Repeated, _) => {
             let (Value::Array(mut values), Children::Seq(mut trees)) =

@@ -1663,6 +1663,12 @@ fn tpl_file_values(expr: &str, p: &Prepared) -> Vec<(String, Origin)> {
             paths.push(path);
         }
     }
+    values_texts(&paths, p)
+}
+
+/// The printed text of each of the values `paths` (scalars, not empty) with its values line
+/// as a part.
+fn values_texts(paths: &[Vec<String>], p: &Prepared) -> Vec<(String, Origin)> {
     paths
         .iter()
         .filter_map(|path| {
@@ -1700,13 +1706,7 @@ fn printed_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<(String, Origin)> {
     if paths.len() < 2 {
         return Vec::new();
     }
-    paths
-        .iter()
-        .filter_map(|path| {
-            let text = scalar_text(path, &p.values).filter(|t| !t.is_empty())?;
-            Some((text, values_part(path, p)?))
-        })
-        .collect()
+    values_texts(paths, p)
 }
 
 /// One line an action printed, as segments: where each combined value's text is found, in
