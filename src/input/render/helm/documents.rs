@@ -1638,6 +1638,10 @@ impl NewlineCount {
     }
 }
 
+/// A piece of included text that printed a chart file as it is: the file, and the offsets of
+/// the piece's line breaks.
+type PrintedPiece = (PrintedFile, Vec<usize>);
+
 /// The chart file line that printed line `k` of a [`PrintedFile`]'s action wrote.
 fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
     let start = *pf.starts.get(k.checked_sub(pf.first)?)?;
@@ -2356,7 +2360,7 @@ struct PartialCache<'b> {
     /// The chart file each piece printed as it is, with where the piece's line breaks are (a
     /// piece's lines are read one by one: hashing its text and counting its breaks for each
     /// was quadratic in a big file).
-    printed: FastMap<(usize, usize), Option<(PrintedFile, Vec<usize>)>>,
+    printed: FastMap<(usize, usize), Option<PrintedPiece>>,
     blocks: &'b [super::toyaml::PrintedBlock],
     /// The values line of each values string an action printed as it was, by its allocation.
     strings: &'b FastMap<usize, Origin>,
