@@ -301,24 +301,10 @@ impl Converter<'_> {
             };
             insert(&mut entries, key, node);
         }
-        let mut map = Map::new();
-        let mut trees = Vec::with_capacity(entries.len());
-        let mut span = own;
-        for (k, n) in entries {
-            span = span.union(n.tree.span);
-            map.insert(k.clone(), n.value);
-            trees.push((k, n.tree));
-        }
-        Node {
-            value: Value::Object(map),
-            tree: SpanTree {
-                span,
-                focus: self.focus(span),
-                children: Children::Map(trees),
-                origin: None,
-            },
-            origin: Origin::Single,
-        }
+        let span = entries
+            .iter()
+            .fold(own, |span, (_, n)| span.union(n.tree.span));
+        mapping(entries, span, self.focus(span), Origin::Single)
     }
 
     fn leaf(&self, value: Value, at: Span) -> Node {
