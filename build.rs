@@ -69,6 +69,62 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("embedded.rs"), code).expect("write embedded.rs");
     write_catalogs(&root, &out_dir);
+    write_prebuilt(&root, &out_dir);
+}
+
+/// Embeds `policies/prebuilt.bin` (the built-in rules' compiled programs, see
+/// `src/policy/prebuilt.rs`) when it was written for today's inputs: its second line is the
+/// fingerprint of every file the programs and the stored rules are made from. A stale file is
+/// not embedded (the binary then compiles the policies at run time, as without it), and
+/// `cargo test --test engines prebuilt` fails until it is written again.
+fn write_prebuilt(root: &Path, out_dir: &Path) {
+    const PREBUILT: &str = "policies/prebuilt.bin";
+    let mut files = Vec::new();
+    for dir in ["policies", "src/policy", "vendor/regorus/src"] {
+        collect(&root.join(dir), &mut files);
+    }
+    for file in ["src/rule.rs", "vendor/regorus/Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={file}");
+        files.push(root.join(file));
+    }
+    for dir in ["src/policy", "vendor/regorus/src"] {
+        println!("cargo:rerun-if-changed={dir}");
+    }
+    // Two FNV-1a hashes with different offset bases: stable across toolchains and platforms
+    // (std's hasher is not), and a wrong match would still fail the test above.
+    let mut hashes = [0xcbf2_9ce4_8422_2325_u64, 0x6c62_272e_07bb_0142_u64];
+    let mut feed = |bytes: &[u8]| {
+        for h in hashes.iter_mut() {
+            for &b in bytes {
+                *h = (*h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    };
+    feed(
+        std::env::var("CARGO_PKG_VERSION")
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    for path in &files {
+        let rel = path
+            .strip_prefix(root)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == PREBUILT {
+            continue;
+        }
+        let bytes = std::fs::read(path).unwrap_or_default();
+        feed(rel.as_bytes());
+        feed(&(bytes.len() as u64).to_le_bytes());
+        feed(&bytes);
+    }
+    let inputs = format!("{:016x}{:016x}", hashes[0], hashes[1]);
+    println!("cargo:rustc-env=RUNEGUARD_PREBUILT_INPUTS={inputs}");
+    let committed = std::fs::read(root.join(PREBUILT)).unwrap_or_default();
+    let current = committed.starts_with(format!("runeguard-prebuilt-1\n{inputs}\n").as_bytes());
+    let embedded = if current { committed } else { Vec::new() };
+    std::fs::write(out_dir.join("prebuilt.bin"), embedded).expect("write prebuilt.bin");
 }
 
 /// Writes the framework catalog tables (`policies/frameworks/*.tsv`) as static data

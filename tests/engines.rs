@@ -279,6 +279,8 @@ fn program_cache_fills_is_used_and_survives_damage() {
     let cache = tempfile::tempdir().expect("tempdir");
     let run = |cache_dir: Option<&std::path::Path>| {
         let mut c = rg();
+        // The on-disk cache serves a binary without built-in programs (or with stale ones).
+        c.env("RUNEGUARD_PREBUILT", "0");
         if let Some(d) = cache_dir {
             c.env("RUNEGUARD_CACHE_DIR", d);
         }
@@ -355,6 +357,74 @@ fn program_cache_fills_is_used_and_survives_damage() {
     }
     std::fs::write(&metadata[0], b"{ garbage").expect("write");
     assert!(run(Some(cache.path())) == uncached);
+}
+
+/// `policies/prebuilt.bin` is what the built-in policies compile to today, and this binary has
+/// it built in: a run then reads no policy's metadata and compiles nothing (`src/policy/
+/// prebuilt.rs`). `RUNEGUARD_UPDATE_PROGRAMS=1 cargo test --test engines prebuilt` writes it.
+#[test]
+fn prebuilt_programs_are_what_the_policies_compile_to() {
+    let fresh = PolicySet::load_fresh(&PolicyOptions {
+        builtin: true,
+        ..Default::default()
+    })
+    .prebuilt_bundle()
+    .expect("every built-in program serializes");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(runeguard::policy::prebuilt::PATH);
+    if std::env::var_os("RUNEGUARD_UPDATE_PROGRAMS").is_some() {
+        std::fs::write(&path, &fresh).expect("write policies/prebuilt.bin");
+        return;
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is not what the built-in policies compile to: regenerate it with \
+         `RUNEGUARD_UPDATE_PROGRAMS=1 cargo test --test engines prebuilt` and commit it",
+        runeguard::policy::prebuilt::PATH
+    );
+    assert!(
+        runeguard::policy::prebuilt::embedded(),
+        "build.rs embeds a current policies/prebuilt.bin"
+    );
+}
+
+/// With the programs built in, a run writes no cache (it has nothing to compile) and reports
+/// what a run that compiles them reports, on every input type.
+#[test]
+fn a_run_with_prebuilt_programs_compiles_nothing_and_reports_the_same() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = |prebuilt: &str| {
+        let out = rg()
+            .env("RUNEGUARD_CACHE_DIR", cache.path())
+            .env("RUNEGUARD_PREBUILT", prebuilt)
+            .env("RUNEGUARD_ENGINE", "vm")
+            .args([
+                "check",
+                "--format",
+                "json",
+                "fixtures/kubernetes/privileged_container.fail.yaml",
+                "fixtures/postgres/grant_to_public.fail.sql",
+                "fixtures/config/certificate_validation_disabled.fail.yaml",
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let built_in = run("1");
+    let written = std::fs::read_dir(cache.path()).expect("cache dir").count();
+    assert_eq!(written, 0, "nothing compiled, nothing cached");
+    assert!(
+        built_in == run("0"),
+        "the same report as compiled programs give"
+    );
+    assert!(std::fs::read_dir(cache.path()).expect("cache dir").count() > 0);
 }
 
 /// Runs `entry` of `policy` on `input` in both backends.

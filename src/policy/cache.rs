@@ -103,14 +103,28 @@ fn decode(data: &[u8]) -> Option<Program> {
     }
 }
 
-/// Whether programs are stored under `key`.
-pub fn exists(key: &str) -> bool {
-    dir().is_some_and(|d| d.join(format!("{key}.bin")).is_file())
+/// Where an input type's programs are stored: built into the binary (see `prebuilt`), or in
+/// the cache file of a key.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Stash {
+    Prebuilt(&'static [u8]),
+    File(String),
 }
 
-/// Loads the programs stored under `key`, or None.
-pub fn load(key: &str) -> Option<Programs> {
-    parse(&std::fs::read(dir()?.join(format!("{key}.bin"))).ok()?)
+/// Whether programs are stored there.
+pub fn exists(stash: &Stash) -> bool {
+    match stash {
+        Stash::Prebuilt(_) => true,
+        Stash::File(key) => dir().is_some_and(|d| d.join(format!("{key}.bin")).is_file()),
+    }
+}
+
+/// Loads the programs stored there, or None.
+pub fn load(stash: &Stash) -> Option<Programs> {
+    match stash {
+        Stash::Prebuilt(bytes) => parse(bytes),
+        Stash::File(key) => parse(&std::fs::read(dir()?.join(format!("{key}.bin"))).ok()?),
+    }
 }
 
 /// Reads a cache file's entries (not decoding their programs), or None when its framing is
@@ -211,7 +225,7 @@ fn decode_rules(bytes: &[u8]) -> Option<Vec<Rule>> {
         .then(|| stored.into_iter().map(StoredRule::rule).collect())
 }
 
-fn encode_rules<'a>(rules: impl Iterator<Item = &'a Rule>) -> Option<Vec<u8>> {
+pub(super) fn encode_rules<'a>(rules: impl Iterator<Item = &'a Rule>) -> Option<Vec<u8>> {
     let stored: Vec<StoredRule> = rules.map(StoredRule::of).collect();
     let mut buf = RULES_MAGIC.to_vec();
     buf.extend(postcard::to_allocvec(&stored).ok()?);
@@ -219,13 +233,24 @@ fn encode_rules<'a>(rules: impl Iterator<Item = &'a Rule>) -> Option<Vec<u8>> {
 }
 
 impl Metadata {
-    /// The stored rules, when built-in rules are loaded (`builtin`).
-    pub fn load(builtin: bool) -> Metadata {
-        let key = builtin.then(|| key(&["rules"])).flatten();
-        let known = key
-            .as_deref()
-            .and_then(|k| std::fs::read(dir()?.join(format!("{k}.rules"))).ok())
-            .and_then(|bytes| decode_rules(&bytes))
+    /// The stored rules, when built-in rules are loaded (`builtin`): those built into the
+    /// binary, else those of the on-disk cache; none when `stored` is false (every policy's
+    /// metadata is then read, as [`super::PolicySet::load_fresh`] needs).
+    pub fn load(builtin: bool, stored: bool) -> Metadata {
+        if !(builtin && stored) {
+            return Metadata {
+                key: None,
+                known: Default::default(),
+            };
+        }
+        let prebuilt = super::prebuilt::rules().and_then(decode_rules);
+        // Built-in rules are never written to the cache (they are all known).
+        let key = prebuilt.is_none().then(|| key(&["rules"])).flatten();
+        let known = prebuilt
+            .or_else(|| {
+                let bytes = std::fs::read(dir()?.join(format!("{}.rules", key.as_deref()?)));
+                decode_rules(&bytes.ok()?)
+            })
             .unwrap_or_default()
             .into_iter()
             .map(|r| (r.source.clone(), r))
@@ -261,16 +286,16 @@ impl Metadata {
 /// Programs being loaded on another thread, so that decoding them (≈ 1 ms for Kubernetes)
 /// overlaps what a run does before its first evaluation (finding files, rendering charts).
 #[derive(Default)]
-pub struct Prefetch(std::sync::Mutex<Option<(String, std::thread::JoinHandle<Option<Programs>>)>>);
+pub struct Prefetch(std::sync::Mutex<Option<(Stash, std::thread::JoinHandle<Option<Programs>>)>>);
 
 impl Prefetch {
     /// Starts loading the programs stored under `key`, if there are any, decoding those of
     /// the entry points `eager` (the others are decoded when a run first needs them).
-    pub fn start(&self, key: String, eager: Vec<String>) {
-        if !exists(&key) {
+    pub fn start(&self, stash: Stash, eager: Vec<String>) {
+        if !exists(&stash) {
             return;
         }
-        let k = key.clone();
+        let k = stash.clone();
         let loaded = move || {
             let programs = load(&k)?;
             for name in &eager {
@@ -281,35 +306,42 @@ impl Prefetch {
             Some(programs)
         };
         if let Ok(handle) = std::thread::Builder::new().spawn(loaded) {
-            *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, handle));
+            *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((stash, handle));
         }
     }
 
-    /// The programs stored under `key`: those loaded on the other thread when it was started
-    /// for this key (waiting for it), else loaded now.
-    pub fn take(&self, key: &str) -> Option<Programs> {
+    /// The programs stored there: those loaded on the other thread when it was started for
+    /// this stash (waiting for it), else loaded now.
+    pub fn take(&self, stash: &Stash) -> Option<Programs> {
         let started = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
         match started {
-            Some((k, handle)) if k == key => handle.join().ok().flatten(),
-            _ => load(key),
+            Some((s, handle)) if &s == stash => handle.join().ok().flatten(),
+            _ => load(stash),
         }
     }
 }
 
-/// Stores programs under `key` (atomically: written aside, then renamed into place, so that
-/// concurrent runs never read half a file).
-pub fn store(key: &str, programs: &Programs) {
-    let Some(dir) = dir() else { return };
+/// Stores programs in the cache file of `stash` (atomically: written aside, then renamed into
+/// place, so that concurrent runs never read half a file); built-in ones are never stored.
+pub fn store(stash: &Stash, programs: &Programs) {
+    let (Stash::File(key), Some(dir)) = (stash, dir()) else {
+        return;
+    };
+    if let Some(buf) = encode(programs) {
+        write_atomically(&dir, &format!("{key}.bin"), &buf);
+    }
+}
+
+/// A cache file's bytes: the programs sorted by entry point (None when one does not
+/// serialize).
+pub(super) fn encode(programs: &Programs) -> Option<Vec<u8>> {
     let mut names: Vec<&String> = programs.keys().collect();
     names.sort();
     let mut buf = MAGIC.to_vec();
     buf.extend_from_slice(&(names.len() as u32).to_le_bytes());
     for name in names {
         let data = match programs[name].get() {
-            Some(p) => match without_sources(&p).serialize_binary() {
-                Ok(d) => d,
-                Err(_) => return,
-            },
+            Some(p) => without_sources(&p).serialize_binary().ok()?,
             None => Vec::new(),
         };
         buf.extend_from_slice(&(name.len() as u32).to_le_bytes());
@@ -317,7 +349,7 @@ pub fn store(key: &str, programs: &Programs) {
         buf.extend_from_slice(&(data.len() as u32).to_le_bytes());
         buf.extend_from_slice(&data);
     }
-    write_atomically(&dir, &format!("{key}.bin"), &buf);
+    Some(buf)
 }
 
 /// Writes a cache file aside, then renames it into place, so that concurrent runs never read

@@ -18,6 +18,7 @@ pub mod groups;
 pub mod limits;
 pub mod metadata;
 pub mod passes;
+pub mod prebuilt;
 pub mod program;
 pub mod registry;
 pub mod sources;

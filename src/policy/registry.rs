@@ -45,6 +45,9 @@ pub struct PolicySet {
     /// Only built-in policies are loaded: groups are known without compiling anything, and
     /// the programs can come from the on-disk cache.
     builtin_only: bool,
+    /// Programs and rules may come from the binary or the on-disk cache (false: every one is
+    /// read and compiled, see [`PolicySet::load_fresh`]).
+    stored: bool,
     /// Whether the programs of each input type are in the on-disk cache.
     cached: [std::sync::OnceLock<bool>; 3],
     /// The groups made from the rules' metadata (when `builtin_only`).
@@ -92,10 +95,21 @@ impl PolicySet {
     /// Loads and compiles every policy once. Problems are collected, never fatal: the rules
     /// that loaded still run.
     pub fn load(opts: &PolicyOptions) -> PolicySet {
+        PolicySet::load_with(opts, true)
+    }
+
+    /// Loads the policies as [`PolicySet::load`] does, but reads every rule's metadata and
+    /// compiles every program instead of taking them from the binary or the on-disk cache
+    /// (what `policies/prebuilt.bin` is made from, and checked against).
+    pub fn load_fresh(opts: &PolicyOptions) -> PolicySet {
+        PolicySet::load_with(opts, false)
+    }
+
+    fn load_with(opts: &PolicyOptions, stored: bool) -> PolicySet {
         // The built-in metadata's stored values (≈ 0.4 ms to read) are read on one core while
         // the other reads the policies and settings.
         let (metadata, (mut problems, settings, mut sources)) = rayon::join(
-            || super::cache::Metadata::load(opts.builtin),
+            || super::cache::Metadata::load(opts.builtin, stored),
             || read_sources(opts),
         );
 
@@ -203,6 +217,7 @@ impl PolicySet {
             compiled: Default::default(),
             vm_programs: Default::default(),
             builtin_only,
+            stored,
             metadata_groups: Default::default(),
             cached: Default::default(),
             builtin_libraries_replaced,
@@ -214,7 +229,7 @@ impl PolicySet {
         // document runs the groups' programs; a whole-project rule's is decoded when the rule
         // has documents to read.
         if set.vm_allowed()
-            && let Some(key) = set.cache_key(
+            && let Some(stash) = set.stash(
                 InputType::Kubernetes,
                 &set.vm_entries(InputType::Kubernetes),
             )
@@ -224,7 +239,7 @@ impl PolicySet {
                 .iter()
                 .map(|g| g.entrypoint.clone())
                 .collect();
-            set.prefetch.start(key, groups);
+            set.prefetch.start(stash, groups);
         }
         set
     }
@@ -434,8 +449,8 @@ impl PolicySet {
                 return Default::default();
             }
             let entries = self.vm_entries(input);
-            let key = self.cache_key(input, &entries);
-            if let Some(programs) = key.as_deref().and_then(|k| self.prefetch.take(k))
+            let stash = self.stash(input, &entries);
+            if let Some(programs) = stash.as_ref().and_then(|s| self.prefetch.take(s))
                 && entries.iter().all(|e| programs.contains_key(e))
             {
                 return programs;
@@ -452,8 +467,8 @@ impl PolicySet {
                     .collect(),
                 None => return Default::default(),
             };
-            if let Some(key) = &key {
-                super::cache::store(key, &programs);
+            if let Some(stash) = &stash {
+                super::cache::store(stash, &programs);
             }
             programs
         })
@@ -480,14 +495,56 @@ impl PolicySet {
         entries
     }
 
-    /// The cache key of an input type's programs (only built-in policies loaded).
-    fn cache_key(&self, input: InputType, entries: &[String]) -> Option<String> {
-        if !self.builtin_only {
-            return None;
-        }
+    /// What an input type's programs are compiled for: the type, then its entry points.
+    fn what(input: InputType, entries: &[String]) -> Vec<&str> {
         let mut what = vec![input.as_str()];
         what.extend(entries.iter().map(String::as_str));
-        super::cache::key(&what)
+        what
+    }
+
+    /// Where an input type's programs are stored (only built-in policies loaded): built into
+    /// the binary when it has them for these entry points, else the on-disk cache's key.
+    fn stash(&self, input: InputType, entries: &[String]) -> Option<super::cache::Stash> {
+        if !self.builtin_only || !self.stored {
+            return None;
+        }
+        let what = Self::what(input, entries);
+        match super::prebuilt::programs(&what) {
+            Some(bytes) => Some(super::cache::Stash::Prebuilt(bytes)),
+            None => super::cache::key(&what).map(super::cache::Stash::File),
+        }
+    }
+
+    /// The bytes of `policies/prebuilt.bin` for these policies: the built-in rules as read
+    /// and every input type's programs, compiled now (a set made by
+    /// [`PolicySet::load_fresh`] from the built-in policies alone); None when a program does
+    /// not serialize.
+    pub fn prebuilt_bundle(&self) -> Option<Vec<u8>> {
+        debug_assert!(
+            self.builtin_only && !self.stored,
+            "load_fresh of built-in rules"
+        );
+        let mut rules: Vec<&Rule> = self
+            .rules
+            .iter()
+            .map(|r| r.as_ref())
+            .filter(|r| r.origin == Origin::Builtin)
+            .collect();
+        rules.sort_by(|a, b| a.source.cmp(&b.source));
+        let rules = super::cache::encode_rules(rules.into_iter())?;
+        let entries: Vec<(InputType, Vec<String>)> = InputType::ALL
+            .into_iter()
+            .map(|t| (t, self.vm_entries(t)))
+            .filter(|(_, e)| !e.is_empty())
+            .collect();
+        let mut programs = Vec::new();
+        for (t, e) in &entries {
+            programs.push((
+                Self::what(*t, e),
+                super::cache::encode(self.vm_programs(*t))?,
+            ));
+        }
+        Some(super::prebuilt::encode(&rules, &programs))
     }
 
     /// Whether an input type's programs are ready or cached, so that using the VM costs
@@ -497,8 +554,8 @@ impl PolicySet {
             || *self.cached[input.index()].get_or_init(|| {
                 self.vm_allowed()
                     && self
-                        .cache_key(input, &self.vm_entries(input))
-                        .is_some_and(|k| super::cache::exists(&k))
+                        .stash(input, &self.vm_entries(input))
+                        .is_some_and(|s| super::cache::exists(&s))
             })
     }
 
