@@ -111,7 +111,14 @@ fn write_prebuilt(root: &Path, out_dir: &Path) {
             .expect("under the manifest dir")
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == PREBUILT {
+        // Sources only: an editor's or a merge tool's leftovers (`.orig`, `.swp`) beside them
+        // would make a checkout's fingerprint differ from the committer's.
+        let source = [
+            ".rego", ".json", ".yaml", ".yml", ".tsv", ".rs", ".toml", ".lock",
+        ]
+        .iter()
+        .any(|x| rel.ends_with(x));
+        if rel == PREBUILT || !source {
             continue;
         }
         let bytes = std::fs::read(path).unwrap_or_default();
