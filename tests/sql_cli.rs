@@ -1023,3 +1023,67 @@ fn extension_update_scripts_run_after_the_install_script() {
         "{v}"
     );
 }
+
+/// sql37: other tools' down sections. Play's evolutions (`conf/evolutions/default/1.sql`: `#
+/// --- !Ups`, `# --- !Downs`; a `#` line was an operator to the lexer, so the marker and the
+/// `CREATE TABLE` after it were a syntax error, exit 2, or one statement "not modelled"), micrate
+/// (`-- +micrate Down`) and MyBatis Migrations (`-- //@UNDO`): their `DROP TABLE` erased the
+/// table the file creates, and every finding on it.
+#[test]
+fn play_micrate_and_mybatis_down_sections_are_no_forward_schema() {
+    let d = dir_with(&[
+        (
+            "play/conf/evolutions/default/1.sql",
+            b"# Users schema\n\n# --- !Ups\n\nCREATE TABLE Users (\n  id SERIAL PRIMARY KEY,\n  email text NOT NULL,\n  password text NOT NULL\n);\n\n# --- !Downs\n\nDROP TABLE Users;" as &[u8],
+        ),
+        (
+            "crystal/db/migrations/20180512234307_add_users_table.sql",
+            b"-- +micrate Up\nCREATE TABLE users(\n  id SERIAL PRIMARY KEY,\n  email VARCHAR NOT NULL\n);\n\n-- +micrate Down\nDROP TABLE users;\n",
+        ),
+        (
+            "mybatis/scripts/20100322191008_create_accounts.sql",
+            b"-- // create accounts\n-- Migration SQL that makes the change goes here.\nCREATE TABLE accounts (\n  id bigserial PRIMARY KEY,\n  email text NOT NULL\n);\n\n-- //@UNDO\n-- SQL to undo the change goes here.\nDROP TABLE accounts;\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &[".", "--select", "SQL-001,SQL-005"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-001".to_string(),
+                "crystal/db/migrations/20180512234307_add_users_table.sql".to_string(),
+                2
+            ),
+            (
+                "SQL-001".to_string(),
+                "mybatis/scripts/20100322191008_create_accounts.sql".to_string(),
+                3
+            ),
+            (
+                "SQL-001".to_string(),
+                "play/conf/evolutions/default/1.sql".to_string(),
+                5
+            ),
+            (
+                "SQL-005".to_string(),
+                "play/conf/evolutions/default/1.sql".to_string(),
+                8
+            ),
+        ],
+        "{v}"
+    );
+    assert_eq!(code, 1, "{v}");
+    let notes: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(
+        notes.iter().all(|m| m.starts_with("rollback section")),
+        "{notes:?}"
+    );
+}

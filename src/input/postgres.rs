@@ -119,9 +119,12 @@ const STACK_SIZE: usize = 32 << 20;
 
 fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, SqlStats) {
     let templated = placeholders::neutralize(&file.text);
-    let src = templated
+    let text = templated
         .as_ref()
         .map_or(file.text.as_str(), |t| t.0.as_str());
+    // Play's evolutions: the `#` lines Play reads and drops are blanks to the lexer
+    let evolution = play_evolution_blanked(text);
+    let src = evolution.as_deref().unwrap_or(text);
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     reader.ctx.prior = prior;
@@ -147,7 +150,8 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
         );
         pieces.clear();
     }
-    let rollback = rollback_sections(src);
+    // the markers as written (a Play `#` marker is a blank in `src`; the offsets are the same)
+    let rollback = rollback_sections(text);
     let piece_start = |p: &Piece| match p {
         Piece::Meta { start, .. } | Piece::Stmt { start, .. } => *start,
     };
@@ -227,7 +231,8 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
 }
 
 /// The rollback sections `[start, end)` of a migration that keeps both directions in one file
-/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`, tern's
+/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`, micrate
+/// `-- +micrate Down`, Play's `# --- !Downs`, MyBatis' and dbdeploy's `-- //@UNDO`, tern's
 /// `---- create above / drop below ----`), each with
 /// its marker line: from a down marker to the next up marker or the end of the file. Read in
 /// sequence after the up section, they would drop the tables and disable the row-level
@@ -259,15 +264,24 @@ fn rollback_sections(src: &str) -> Vec<(usize, usize, &str)> {
 /// for down. The first word after the tool's prefix decides (`-- migrate:up transaction:false`,
 /// `-- +goose Down`, `-- +migrate Up notransaction`). tern (jackc/tern) has one marker, the
 /// line `---- create above / drop below ----`: what follows it is the down migration
-/// (docs/robustness.md, session sql35).
+/// (docs/robustness.md, session sql35). micrate (Crystal) writes `-- +micrate Up`/`Down`,
+/// Play `# --- !Ups`/`!Downs`, MyBatis Migrations and dbdeploy `-- //@UNDO` (session sql37).
 fn migration_direction(line: &str) -> Option<bool> {
-    let rest = line.trim().strip_prefix("--")?.trim().to_ascii_lowercase();
+    let trimmed = line.trim();
+    if let Some(up) = play_evolution_marker(trimmed) {
+        return Some(up);
+    }
+    let rest = trimmed.strip_prefix("--")?.trim().to_ascii_lowercase();
     if rest.starts_with("--")
         && rest.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "create above / drop below"
     {
         return Some(false);
     }
-    let after = ["migrate:", "+goose ", "+migrate "]
+    // MyBatis Migrations and dbdeploy: `-- //@UNDO` starts the undo section (session sql37)
+    if rest.strip_prefix("//").map(str::trim) == Some("@undo") {
+        return Some(false);
+    }
+    let after = ["migrate:", "+goose ", "+migrate ", "+micrate "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))?;
     match after.split_whitespace().next()? {
@@ -275,6 +289,60 @@ fn migration_direction(line: &str) -> Option<bool> {
         "down" => Some(false),
         _ => None,
     }
+}
+
+/// A Play evolution's marker (session sql37): a line (trimmed) that starts with `#` or `--` and
+/// holds `!Ups` (`Some(true)`) or `!Downs` (`Some(false)`), as Play's `Evolutions` reads them
+/// (`# --- !Ups`, `-- !Downs`; case matters, as in Play).
+fn play_evolution_marker(trimmed: &str) -> Option<bool> {
+    if !(trimmed.starts_with('#') || trimmed.starts_with("--")) {
+        return None;
+    }
+    let word = |w: &str| {
+        trimmed.match_indices(w).any(|(i, _)| {
+            !trimmed[i + w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    if word("!Ups") {
+        Some(true)
+    } else if word("!Downs") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A Play evolution (`conf/evolutions/default/1.sql`; session sql37) with its `#` lines
+/// blanked: Play splits the script at its marker lines (`# --- !Ups`, `# --- !Downs`) and drops
+/// them with whatever precedes the first marker (`# Users schema`); to the lexer, `#` is an
+/// operator, so the marker and the statement after it were one syntax error (exit 2) or one
+/// statement "not modelled", and the table it creates was lost. Each such line becomes spaces
+/// (offsets unchanged); `None` when the text has no `#` marker of Play's.
+fn play_evolution_blanked(src: &str) -> Option<String> {
+    let is_hash_marker = |l: &str| {
+        let t = l.trim();
+        t.starts_with('#') && play_evolution_marker(t).is_some()
+    };
+    if !src.lines().any(is_hash_marker) {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut before_first = true;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim();
+        let marker = t.starts_with('#') && play_evolution_marker(t).is_some();
+        if marker || (before_first && t.starts_with('#')) {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+        if play_evolution_marker(t).is_some() {
+            before_first = false;
+        }
+    }
+    Some(out)
 }
 
 /// The byte offset of the first sign that a file is Oracle's or SQL Server's, not PostgreSQL's

@@ -1079,3 +1079,37 @@ CREATE ROLE r SYSID 12 LOGIN;
     assert!(m["tables"]["public.fk"].is_object());
     assert_eq!(m["roles"]["r"]["options"]["login"], true);
 }
+
+/// sql37: the down sections of Play's evolutions (`# --- !Downs`), micrate (`-- +micrate
+/// Down`) and MyBatis Migrations/dbdeploy (`-- //@UNDO`) are rollbacks; Play's `#` lines are
+/// blanks (they were an operator to the lexer: the marker and the statement after it were one
+/// syntax error), and the lines a `--` comment or a word only starting with `!Ups` holds change
+/// nothing.
+#[test]
+fn other_tools_down_sections_are_rollbacks() {
+    for text in [
+        "# Users schema\n\n# --- !Ups\n\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n# --- !Downs\n\nDROP TABLE users;",
+        "-- !Ups\nCREATE TABLE users (id int PRIMARY KEY, email text);\n-- !Downs\nDROP TABLE users;\n",
+        "-- +micrate Up\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n-- +micrate Down\nDROP TABLE users;\n",
+        "-- // create users\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n--//@UNDO\nDROP TABLE users;\n",
+    ] {
+        let (l, stats) = load_str(text);
+        let m = &l.documents[0].value;
+        assert!(m["tables"]["public.users"].is_object(), "{text}: {m}");
+        assert_eq!(stats.failed, 0, "{text}");
+        assert!(
+            l.problems
+                .iter()
+                .all(|p| p.message.starts_with("rollback section")),
+            "{text}: {:?}",
+            l.problems
+        );
+    }
+    assert_eq!(migration_direction("-- fixes !Upstream parsing"), None);
+    assert_eq!(migration_direction("# --- !Ups"), Some(true));
+    assert_eq!(migration_direction("-- // @UNDO"), Some(false));
+    // a `#` line with no marker before it is no Play evolution's: the lexer reads it as before
+    assert!(play_evolution_blanked("SELECT 1 # 2;\n").is_none());
+    let blanked = play_evolution_blanked("# note\n# --- !Ups\nSELECT 1;\n").expect("Play");
+    assert_eq!(blanked, "      \n          \nSELECT 1;\n");
+}
