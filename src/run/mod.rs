@@ -259,6 +259,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     };
     let mut outcomes = in_pool(pool.as_ref(), || check_all(&candidates));
     drop_files_overlays_deploy(&candidates, &mut outcomes, &opts.cwd);
+    drop_dbmate_dumps(&candidates, &mut outcomes);
     // An overlay that built nothing checked none of the files it was to check: its bases are
     // rendered on their own, until no base of what went back fails in turn. Then a resource
     // file no build read (its overlay failed, or refused the base that lists it) is checked
@@ -337,7 +338,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
         // a file read again after the migrations before it: its `DO` notes are the second
         // reading's
-        for (path, notes) in project::read_after_earlier(&mut kept) {
+        for (path, notes) in project::read_after_earlier(&mut kept, &opts.cwd) {
             problems.retain(|p| !(p.file == path && p.message.starts_with(project::DO_NOTE)));
             problems.extend(notes);
         }
@@ -404,6 +405,69 @@ fn drop_files_overlays_deploy(
         .collect();
     for i in dropped {
         outcomes[i] = FileOutcome::default();
+    }
+}
+
+/// dbmate's `db/schema.sql` (session sql37): the dump `dbmate` writes of the schema its
+/// migrations build. When every migration it lists is a file of the run (`db/migrations/`),
+/// each of its findings repeats one of theirs (the same table without RLS, the same column,
+/// counted twice, once in a generated file no one edits): it is not checked again, and a note
+/// says so. A dump whose migrations are not all in the run is the only full schema: checked.
+fn drop_dbmate_dumps(candidates: &[discover::Candidate], outcomes: &mut [FileOutcome]) {
+    use crate::input::postgres::migrations;
+    let sql: Vec<(usize, &str)> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.kind == CandidateKind::File && c.display.to_ascii_lowercase().ends_with(".sql")
+        })
+        .map(|(i, c)| (i, c.display.as_str()))
+        .collect();
+    // the folders holding a SQL file in a sub-folder: where a dump beside migrations may be
+    let mut above: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (_, p) in &sql {
+        let mut dir = p.rsplit_once('/').map_or("", |(d, _)| d);
+        while !dir.is_empty() {
+            let up = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            if !above.insert(up) {
+                break;
+            }
+            dir = up;
+        }
+    }
+    if above.is_empty() {
+        return;
+    }
+    let paths: Vec<&str> = sql.iter().map(|(_, p)| *p).collect();
+    for &(i, path) in &sql {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if !above.contains(dir) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&candidates[i].path) else {
+            continue;
+        };
+        let Some((at, versions)) = migrations::dbmate_dump_versions(&text) else {
+            continue;
+        };
+        let Some(folder) = migrations::dbmate_migrations_folder(path, &versions, &paths) else {
+            continue;
+        };
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        let note = Problem::note(
+            path,
+            Some(crate::source::span::Pos { line, column: 1 }),
+            format!(
+                "dbmate's schema dump not checked: the {} migrations it lists are files of this run (`{folder}`), checked there",
+                versions.len()
+            ),
+        );
+        let credentials = std::mem::take(&mut outcomes[i].credentials);
+        outcomes[i] = FileOutcome {
+            problems: vec![note],
+            credentials,
+            ..Default::default()
+        };
     }
 }
 

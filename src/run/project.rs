@@ -54,6 +54,7 @@ pub(super) fn run_project_rules(
 /// EXECUTEs "not modelled" may no longer hold).
 pub(super) fn read_after_earlier(
     kept: &mut [(Document, RuleInput)],
+    cwd: &std::path::Path,
 ) -> Vec<(String, Vec<Problem>)> {
     let mut reread = Vec::new();
     let schemas: Vec<usize> = (0..kept.len())
@@ -69,7 +70,7 @@ pub(super) fn read_after_earlier(
         .iter()
         .map(|&i| kept[i].0.file.path.as_str())
         .collect();
-    let places = ordered_places(&paths, kept.iter().map(|(d, _)| d));
+    let places = ordered_places(&paths, kept.iter().map(|(d, _)| d), cwd);
     let mut placed: Vec<(migrations::MigrationPlace, usize)> = places
         .into_iter()
         .zip(schemas.iter().copied())
@@ -111,12 +112,15 @@ pub(super) fn read_after_earlier(
 fn ordered_places<'a>(
     paths: &[&str],
     docs: impl Iterator<Item = &'a Document>,
+    cwd: &std::path::Path,
 ) -> Vec<migrations::MigrationPlace> {
     let changelogs: Vec<(&str, &serde_json::Value)> = docs
         .filter(|d| d.value.get("databaseChangeLog").is_some())
         .map(|d| (d.file.path.as_str(), &d.value))
         .collect();
-    let mut places = migrations::places(paths);
+    // a sqitch project's `sqitch.plan` and `sqitch.conf` are beside its scripts, not in the run
+    let read = |p: &str| std::fs::read_to_string(cwd.join(p)).ok();
+    let mut places = migrations::places_read(paths, &read);
     migrations::liquibase_order(&mut places, &changelogs);
     places
 }
@@ -226,7 +230,7 @@ fn run_project_rule(
             // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
             // judged where it was first created, and its drops undo nothing
             let paths: Vec<&str> = selected.iter().map(|s| s.0.0.file.path.as_str()).collect();
-            let places = ordered_places(&paths, docs.iter().map(|(d, _)| d));
+            let places = ordered_places(&paths, docs.iter().map(|(d, _)| d), &opts.cwd);
             let mut placed: Vec<_> = places
                 .into_iter()
                 .zip(selected.drain(..))
