@@ -457,10 +457,14 @@ fn drop_dbmate_dumps(candidates: &[discover::Candidate], outcomes: &mut [FileOut
         let note = Problem::note(
             path,
             Some(crate::source::span::Pos { line, column: 1 }),
-            format!(
-                "dbmate's schema dump not checked: the {} migrations it lists are files of this run (`{folder}`), checked there",
-                versions.len()
-            ),
+            match versions.len() {
+                1 => format!(
+                    "dbmate's schema dump not checked: the migration it lists is a file of this run (`{folder}`), checked there"
+                ),
+                n => format!(
+                    "dbmate's schema dump not checked: the {n} migrations it lists are files of this run (`{folder}`), checked there"
+                ),
+            },
         );
         let credentials = std::mem::take(&mut outcomes[i].credentials);
         outcomes[i] = FileOutcome {

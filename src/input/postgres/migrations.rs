@@ -884,7 +884,8 @@ fn sqitch_plan_scripts(plan: &str) -> Vec<String> {
 /// sqitch projects (sessions wild54, sql37). `revert/x.sql` undoes `deploy/x.sql` and
 /// `verify/x.sql` only checks it: beside a `deploy/` folder of the run, at any depth below
 /// `revert/` or `verify/`, they are no part of the forward state. The deploy scripts of a
-/// project — a folder with `sqitch.plan` or `sqitch.conf`, or `revert/`/`verify/` scripts
+/// project — a folder with `sqitch.plan` (`pgpm.plan`, `launchql.plan` for launchql's and
+/// pgpm's fork) or `sqitch.conf`, or `revert/`/`verify/` scripts
 /// beside its `deploy/` — are one schema, nested folders included (launchql's
 /// `deploy/schemas/app/tables/users/table.sql` and
 /// `deploy/schemas/app/tables/users/policies/enable_row_level_security.sql`), in the order of
@@ -930,7 +931,12 @@ fn sqitch_projects(out: &mut [MigrationPlace], read: &dyn Fn(&str) -> Option<Str
         projects
             .entry(root.to_string())
             .or_insert_with(|| {
-                let plan = read(&folder(root, "sqitch.plan")).map(|t| sqitch_plan_scripts(&t));
+                // launchql's and pgpm's fork of sqitch names the same plan `launchql.plan`,
+                // `pgpm.plan`
+                let plan = ["sqitch.plan", "pgpm.plan", "launchql.plan"]
+                    .iter()
+                    .find_map(|name| read(&folder(root, name)))
+                    .map(|t| sqitch_plan_scripts(&t));
                 let marked = plan.is_some()
                     || read(&folder(root, "sqitch.conf")).is_some()
                     || folders.contains(&folder(root, "revert"))
@@ -1135,6 +1141,18 @@ mod tests {
                 "db/deploy/extra.sql",
             ]
         );
+        // pgpm's plan has the same form
+        let pgpm = |p: &str| {
+            read(&p.replace("pgpm.plan", "sqitch.plan")).filter(|_| p.ends_with("pgpm.plan"))
+        };
+        let mut w = places_read(&paths, &pgpm);
+        w.sort();
+        let order_pgpm: Vec<&str> = w
+            .iter()
+            .filter(|p| p.group == "db/deploy")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(order_pgpm, order);
         // without the plan (and without `sqitch.conf`), `revert/` still marks the project
         let v = places(&paths);
         assert_eq!(v[0].group, "db/deploy");
