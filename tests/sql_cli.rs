@@ -1211,3 +1211,64 @@ fn play_micrate_and_mybatis_down_sections_are_no_forward_schema() {
         "{notes:?}"
     );
 }
+
+/// sql37: launchql's and pgpm's packages keep, beside their `deploy/` tree, the extension script
+/// their tool builds from it (`sql/<ext>--<version>.sql`, every deploy script in plan order,
+/// launchql/postgres-ast-deparser's `packages/dbs_rls/sql/dbs_rls--0.0.1.sql`): each finding of
+/// the deploy scripts was reported again there. Beside `<ext>.control` and a `deploy/` folder of
+/// the run it is not checked again; an extension's scripts without them (pg_cron's) are.
+#[test]
+fn a_packaged_extension_script_beside_its_deploy_tree_is_not_checked_twice() {
+    let d = dir_with(&[
+        (
+            "pkg/sqitch.plan",
+            b"%project=app\nschemas/app/tables/users/table 2024-01-01T00:00:00Z dev <d@x>\n" as &[u8],
+        ),
+        ("pkg/app.control", b"default_version = '0.0.1'\n"),
+        (
+            "pkg/deploy/schemas/app/tables/users/table.sql",
+            b"BEGIN;\nCREATE TABLE app.users (id uuid PRIMARY KEY, email text NOT NULL);\nCOMMIT;\n",
+        ),
+        (
+            "pkg/sql/app--0.0.1.sql",
+            b"\\echo Use \"CREATE EXTENSION app\" to load this file. \\quit\nCREATE TABLE app.users (id uuid PRIMARY KEY, email text NOT NULL);\n",
+        ),
+        (
+            "ext/sql/jobq--1.0.sql",
+            b"\\echo Use \"CREATE EXTENSION jobq\" to load this file. \\quit\nCREATE TABLE jobq.job (jobid bigint PRIMARY KEY, user_id oid NOT NULL);\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &[".", "--select", "SQL-001"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-001".to_string(),
+                "ext/sql/jobq--1.0.sql".to_string(),
+                2
+            ),
+            (
+                "SQL-001".to_string(),
+                "pkg/deploy/schemas/app/tables/users/table.sql".to_string(),
+                2
+            ),
+        ],
+        "{v}"
+    );
+    let notes: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .filter(|m| m.starts_with("extension script"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "extension script not checked: `app.control`'s package builds it from the deploy scripts of this run (`pkg/deploy`), checked there"
+        ],
+        "{v}"
+    );
+}
