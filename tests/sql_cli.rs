@@ -1272,3 +1272,40 @@ fn a_packaged_extension_script_beside_its_deploy_tree_is_not_checked_twice() {
         "{v}"
     );
 }
+
+/// sql37: a script that includes others with psql's `\ir` (the PostgREST starter kit's
+/// `db/src/init.sql`) is one schema with them, in the order psql runs them, and an included
+/// file's unqualified names start in the search path it is included in. Each folder was a
+/// schema and `data/todo.sql` read alone created `public.todo`: a false SQL-001 on it, and no
+/// SQL-002 at `authorization/privileges.sql`'s `ENABLE ROW LEVEL SECURITY` of `data.todo`.
+#[test]
+fn psql_includes_are_one_schema_in_the_search_path_they_set() {
+    let d = dir_with(&[
+        (
+            "db/src/init.sql",
+            b"\\set ON_ERROR_STOP on\nbegin;\n\\ir data/schema.sql\n\\ir authorization/privileges.sql\ncommit;\n" as &[u8],
+        ),
+        (
+            "db/src/data/schema.sql",
+            b"drop schema if exists data cascade;\ncreate schema data;\nset search_path = data, public;\n\\ir todo.sql\n",
+        ),
+        (
+            "db/src/data/todo.sql",
+            b"create table todo (\n\tid    serial primary key,\n\ttodo  text not null,\n\towner_id int\n);\n",
+        ),
+        (
+            "db/src/authorization/privileges.sql",
+            b"grant usage on schema api to anonymous;\nalter table data.todo enable row level security;\ncreate policy todo_access_policy on data.todo to api using (request.user_id() = owner_id);\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002,SQL-003"]);
+    assert_eq!(
+        common::findings_of(&v),
+        vec![(
+            "SQL-002".to_string(),
+            "db/src/authorization/privileges.sql".to_string(),
+            2
+        )],
+        "{v}"
+    );
+}

@@ -73,7 +73,7 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
 /// left the tables `prior` (`schema.name`, with whether row-level security is on): a loop over
 /// the catalog in this file (`FOR r IN SELECT tablename FROM pg_tables …`) reaches them too.
 pub fn load_after(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> Loaded {
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, prior)).0
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, prior, None)).0
 }
 
 /// Whether a file's text may loop over the catalog's tables (`pg_tables`,
@@ -111,13 +111,72 @@ pub fn statement_ranges(src: &str) -> Vec<(usize, usize)> {
 /// Loads a file and counts how its statements fared.
 pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     // the parsers recurse on nested expressions and joins: give them room on any thread
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, Vec::new()))
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        load_inner(file, Vec::new(), None)
+    })
 }
 
 const STACK_RED_ZONE: usize = 4 << 20;
 const STACK_SIZE: usize = 32 << 20;
 
-fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, SqlStats) {
+/// As `load_after`, for a file another one includes (`\ir data/todo.sql`, session sql37): its
+/// unqualified names start in `schema`, the search path in effect where it is included.
+pub fn load_included(
+    file: &Arc<SourceFile>,
+    prior: Vec<(String, bool)>,
+    schema: Option<String>,
+) -> Loaded {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        load_inner(file, prior, schema)
+    })
+    .0
+}
+
+/// The files a PostgreSQL script includes with psql's `\i`, `\ir`, `\include` and
+/// `\include_relative` (session sql37): for each, where it is written, the path as written
+/// (quotes removed), whether it is relative to the including file, and the schema unqualified
+/// names resolve to at that point (the first of the last `SET search_path` before it).
+pub fn psql_includes(text: &str) -> Vec<(usize, String, bool, Option<String>)> {
+    if !text.contains("\\i") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut schema: Option<String> = None;
+    for piece in lex::split(text) {
+        match piece {
+            Piece::Stmt { toks, .. } => {
+                if let Some(s) = search_path_schema(text, &toks) {
+                    schema = Some(s);
+                }
+            }
+            Piece::Meta { start, end } => {
+                let line = text.get(start..end).unwrap_or("").trim_start();
+                let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let relative = match cmd {
+                    "\\i" | "\\include" => false,
+                    "\\ir" | "\\include_relative" => true,
+                    _ => continue,
+                };
+                // a quoted path may hold spaces
+                let rest = rest.trim_start();
+                let target = match rest.chars().next() {
+                    Some(q @ ('\'' | '"')) => rest[1..].split(q).next().unwrap_or(""),
+                    _ => rest.split_whitespace().next().unwrap_or(""),
+                };
+                if !target.is_empty() {
+                    out.push((start, target.to_string(), relative, schema.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn load_inner(
+    file: &Arc<SourceFile>,
+    prior: Vec<(String, bool)>,
+    schema: Option<String>,
+) -> (Loaded, SqlStats) {
     let templated = placeholders::neutralize(&file.text);
     let text = templated
         .as_ref()
@@ -128,6 +187,9 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     reader.ctx.prior = prior;
+    if let Some(schema) = schema {
+        reader.ctx.default_schema = schema;
+    }
     let mut stats = SqlStats::default();
     if let Some((_, at, first)) = &templated {
         reader.note(

@@ -779,6 +779,103 @@ pub fn places_read(paths: &[&str], read: &dyn Fn(&str) -> Option<String>) -> Vec
     out
 }
 
+/// One psql include of a file of the run (`postgres::psql_includes`): where it is written, the
+/// path as written, whether it is relative to the including file (`\ir`), and the search path's
+/// first schema at that point.
+pub type PsqlInclude = (usize, String, bool, Option<String>);
+
+/// Scripts that include others with psql's `\i`/`\ir` (session sql37; the PostgREST starter
+/// kit's `db/src/init.sql` runs `\ir data/schema.sql`, which sets `search_path = data` and runs
+/// `\ir todo.sql`, then `\ir authorization/privileges.sql` enables the RLS of `data.todo`) are
+/// one schema with every file they reach, in the order psql runs them: the including file,
+/// then each included one at its place (depth first). Each folder was a schema, and
+/// `todo.sql` read alone put `todo` in `public`: a false SQL-001 on `public.todo`, no SQL-002.
+/// `includes` holds each file of the run with its includes; the result, for each included file,
+/// the schema its unqualified names start in (the includer's search path where it includes it,
+/// else the includer's own). A path is resolved against the including file's folder (`\ir`,
+/// and first for `\i`, whose folder is psql's working one), then as written; a file no
+/// include reaches, or only reaches in a cycle, keeps its place. Files a Liquibase changelog
+/// orders keep the changelog's place.
+pub fn psql_include_order(
+    places: &mut [MigrationPlace],
+    includes: &[(&str, Vec<PsqlInclude>)],
+) -> std::collections::HashMap<String, Option<String>> {
+    use std::collections::{HashMap, HashSet};
+    let mut inherited: HashMap<String, Option<String>> = HashMap::new();
+    if includes.iter().all(|(_, inc)| inc.is_empty()) {
+        return inherited;
+    }
+    let known: HashSet<&str> = places.iter().map(|p| p.path.as_str()).collect();
+    let resolve = |from: &str, target: &str, relative: bool| -> Option<String> {
+        let dir = dirname_or_dot(from);
+        let near = resolve_dots(&format!("{dir}/{target}"));
+        if known.contains(near.as_str()) {
+            return Some(near);
+        }
+        let written = resolve_dots(target);
+        (!relative && known.contains(written.as_str())).then_some(written)
+    };
+    // each file's includes among the run's files, in their order
+    let edges: HashMap<&str, Vec<(String, Option<String>)>> = includes
+        .iter()
+        .map(|(from, inc)| {
+            let targets = inc
+                .iter()
+                .filter_map(|(_, t, rel, schema)| {
+                    resolve(from, t, *rel).map(|p| (p, schema.clone()))
+                })
+                .collect();
+            (*from, targets)
+        })
+        .collect();
+    let included: HashSet<&str> = edges
+        .values()
+        .flat_map(|v| v.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let mut roots: Vec<&str> = edges
+        .iter()
+        .filter(|(from, to)| !to.is_empty() && !included.contains(*from))
+        .map(|(from, _)| *from)
+        .collect();
+    roots.sort();
+    let mut order: HashMap<String, (String, usize)> = HashMap::new();
+    for root in roots {
+        // depth first, each file once; (file, schema its names start in)
+        let mut seq: Vec<String> = Vec::new();
+        let mut stack: Vec<(String, Option<String>)> = vec![(root.to_string(), None)];
+        let mut seen: HashSet<String> = HashSet::new();
+        while let Some((file, schema)) = stack.pop() {
+            if !seen.insert(file.clone()) || order.contains_key(&file) {
+                continue;
+            }
+            if file != root {
+                inherited.insert(file.clone(), schema.clone());
+            }
+            if let Some(next) = edges.get(file.as_str()) {
+                for (child, at) in next.iter().rev() {
+                    stack.push((child.clone(), at.clone().or_else(|| schema.clone())));
+                }
+            }
+            seq.push(file);
+        }
+        for (i, file) in seq.into_iter().enumerate() {
+            order.insert(file, (format!("psql:{root}"), i));
+        }
+    }
+    for p in places.iter_mut() {
+        if !p.forward || p.group.starts_with("liquibase:") {
+            continue;
+        }
+        if let Some((group, i)) = order.get(&p.path) {
+            p.group = group.clone();
+            p.rank = VERSIONED;
+            p.key = vec![Part::Num(i.to_string())];
+            p.flyway = false;
+        }
+    }
+    inherited
+}
+
 /// dbmate's schema dump (session sql37): `dbmate dump` (and every `dbmate up`) writes
 /// `db/schema.sql`, pg_dump's output of the schema the migrations build, ending with
 /// `-- Dbmate schema migrations` and `INSERT INTO … schema_migrations (version) VALUES ('…'),
@@ -1157,6 +1254,66 @@ mod tests {
         let v = places(&paths);
         assert_eq!(v[0].group, "db/deploy");
         assert!(!v[4].forward());
+    }
+
+    /// sql37: psql includes make one schema in the order psql runs the files; an included
+    /// file starts in the search path of its includer at the include, else the includer's own.
+    #[test]
+    fn psql_includes_are_one_schema_in_run_order() {
+        let paths = [
+            "db/src/data/todo.sql",
+            "db/src/authorization/privileges.sql",
+            "db/src/init.sql",
+            "db/src/data/schema.sql",
+            "db/src/libs/auth/data/user.sql",
+            "other/alone.sql",
+        ];
+        let mut v = places(&paths);
+        let inc = |at: usize, t: &str, rel: bool, s: Option<&str>| -> PsqlInclude {
+            (at, t.to_string(), rel, s.map(str::to_string))
+        };
+        let includes = vec![
+            (
+                "db/src/init.sql",
+                vec![
+                    inc(10, "data/schema.sql", true, None),
+                    inc(20, "authorization/privileges.sql", true, None),
+                    inc(30, "missing.sql", true, None),
+                ],
+            ),
+            (
+                "db/src/data/schema.sql",
+                vec![
+                    inc(5, "../libs/auth/data/user.sql", true, Some("data")),
+                    inc(9, "todo.sql", false, Some("data")),
+                ],
+            ),
+        ];
+        let inherited = psql_include_order(&mut v, &includes);
+        assert_eq!(inherited["db/src/data/todo.sql"].as_deref(), Some("data"));
+        assert_eq!(
+            inherited["db/src/libs/auth/data/user.sql"].as_deref(),
+            Some("data")
+        );
+        assert_eq!(inherited["db/src/authorization/privileges.sql"], None);
+        assert!(!inherited.contains_key("db/src/init.sql"));
+        assert_eq!(v[5].group, "other");
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .filter(|p| p.group == "psql:db/src/init.sql")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "db/src/init.sql",
+                "db/src/data/schema.sql",
+                "db/src/libs/auth/data/user.sql",
+                "db/src/data/todo.sql",
+                "db/src/authorization/privileges.sql",
+            ]
+        );
     }
 
     /// sql37: dbmate's dump lists its migrations' versions; the folder holding a file of each.

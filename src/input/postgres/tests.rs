@@ -1113,3 +1113,23 @@ fn other_tools_down_sections_are_rollbacks() {
     let blanked = play_evolution_blanked("# note\n# --- !Ups\nSELECT 1;\n").expect("Play");
     assert_eq!(blanked, "      \n          \nSELECT 1;\n");
 }
+
+/// sql37: a script's psql includes, with the search path in effect at each.
+#[test]
+fn psql_includes_are_listed_with_their_search_path() {
+    let text = "\\set QUIET on\nbegin;\n\\ir libs/settings.sql\nset search_path = data, public;\n\\i 'todo.sql'\n\\include_relative \"x y.sql\"\n\\echo done\n";
+    let got = psql_includes(text);
+    let got: Vec<(&str, bool, Option<&str>)> = got
+        .iter()
+        .map(|(_, t, r, s)| (t.as_str(), *r, s.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("libs/settings.sql", true, None),
+            ("todo.sql", false, Some("data")),
+            ("x y.sql", true, Some("data")),
+        ]
+    );
+    assert!(psql_includes("CREATE TABLE t (id int);\n").is_empty());
+}
