@@ -49,7 +49,9 @@ pub(super) fn run_project_rules(
 /// reaches the tables the migrations before it in its folder left, not only its own: such a
 /// file is read again with those tables (`postgres::load_after`), in the order the folder's
 /// tool runs the files, each file after the ones before it were read so (docs/robustness.md,
-/// session wild47). The per-document rules keep their first reading. Returns, for each file
+/// session wild47). A file another one includes with psql's `\ir` is read again too, its
+/// unqualified names in the search path it is included in (session sql37). The per-document
+/// rules keep their first reading. Returns, for each file
 /// read again, what its second reading says about its `DO` blocks (the first one's notes of
 /// EXECUTEs "not modelled" may no longer hold).
 pub(super) fn read_after_earlier(
