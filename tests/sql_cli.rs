@@ -1023,3 +1023,289 @@ fn extension_update_scripts_run_after_the_install_script() {
         "{v}"
     );
 }
+
+/// sql37: a sqitch project's deploy scripts in nested folders (launchql's
+/// `deploy/schemas/app/tables/invites/table.sql` and
+/// `deploy/schemas/app/tables/invites/policies/enable_row_level_security.sql`) are one schema in
+/// the order of `sqitch.plan`, which the run reads beside them; `revert/` scripts at any depth
+/// are no part of it. Each folder was a schema: the RLS of the `policies/` script reached no
+/// table (false SQL-001 on `invites`, no SQL-002), a primary key added by
+/// `constraints/…/constraint.sql` reached no table (false SQL-017), and by name
+/// `policies/…` would run before `table.sql`.
+#[test]
+fn sqitch_deploy_trees_are_one_schema_in_plan_order() {
+    let t = "deploy/schemas/app/tables";
+    let d = dir_with(&[
+        (
+            "db/sqitch.plan",
+            b"%syntax-version=1.0.0\n%project=app\n\nschemas/app/tables/invites/table 2024-01-01T00:00:00Z dev <dev@example.com> # add invites\nschemas/app/tables/invites/constraints/invites_pkey/constraint [schemas/app/tables/invites/table] 2024-01-01T00:00:00Z dev <dev@example.com> # pkey\nschemas/app/tables/invites/policies/enable_row_level_security [schemas/app/tables/invites/table] 2024-01-01T00:00:00Z dev <dev@example.com> # rls\n@v1.0 2024-01-02T00:00:00Z dev <dev@example.com> # tag\n" as &[u8],
+        ),
+        (
+            &format!("db/{t}/invites/table.sql"),
+            b"-- Deploy schemas/app/tables/invites/table to pg\nBEGIN;\nCREATE TABLE app.invites (\n  id uuid,\n  email text NOT NULL,\n  invite_token_hash text\n);\nCOMMIT;\n",
+        ),
+        (
+            &format!("db/{t}/invites/constraints/invites_pkey/constraint.sql"),
+            b"BEGIN;\nALTER TABLE app.invites ADD CONSTRAINT invites_pkey PRIMARY KEY (id);\nCOMMIT;\n",
+        ),
+        (
+            &format!("db/{t}/invites/policies/enable_row_level_security.sql"),
+            b"-- Deploy schemas/app/tables/invites/policies/enable_row_level_security to pg\nBEGIN;\n\nALTER TABLE app.invites\n    ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON app.invites USING (email = current_setting('app.email'));\nCOMMIT;\n",
+        ),
+        (
+            "db/revert/schemas/app/tables/invites/policies/enable_row_level_security.sql",
+            b"BEGIN;\nALTER TABLE app.invites DISABLE ROW LEVEL SECURITY;\nCOMMIT;\n",
+        ),
+        (
+            "db/revert/schemas/app/tables/invites/table.sql",
+            b"BEGIN;\nDROP TABLE app.invites;\nCREATE TABLE app.invites (id uuid, email text);\nCOMMIT;\n",
+        ),
+    ]);
+    let (v, _) = json_check(
+        d.path(),
+        &["db", "--select", "SQL-001,SQL-002,SQL-003,SQL-017"],
+    );
+    assert_eq!(
+        common::findings_of(&v),
+        vec![(
+            "SQL-002".to_string(),
+            format!("db/{t}/invites/policies/enable_row_level_security.sql"),
+            5
+        )],
+        "{v}"
+    );
+}
+
+/// sql37: dbmate's `db/schema.sql` (the dump `dbmate` writes of the schema its migrations
+/// build, ending with `-- Dbmate schema migrations`) repeated each finding of the migrations
+/// (usepriceflow/app: SQL-001 on `users` twice). When every version it lists is a migration
+/// of the run, it is not checked again and a note says so; alone, it is checked.
+#[test]
+fn a_dbmate_schema_dump_beside_its_migrations_is_not_checked_twice() {
+    let dump: &[u8] = b"SET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n\nCREATE TABLE public.users (\n    id integer NOT NULL,\n    email text NOT NULL\n);\n\nALTER TABLE ONLY public.users\n    ADD CONSTRAINT users_pkey PRIMARY KEY (id);\n\n--\n-- PostgreSQL database dump complete\n--\n\n\n--\n-- Dbmate schema migrations\n--\n\nINSERT INTO public.schema_migrations (version) VALUES\n    ('20240525044318'),\n    ('20240525045757');\n";
+    let d = dir_with(&[
+        ("app/db/schema.sql", dump),
+        (
+            "app/db/migrations/20240525044318_create_users.sql",
+            b"-- migrate:up\nCREATE TABLE users (\n    id SERIAL PRIMARY KEY,\n    email TEXT NOT NULL UNIQUE\n);\n\n-- migrate:down\nDROP TABLE users;\n",
+        ),
+        (
+            "app/db/migrations/20240525045757_create_organizations.sql",
+            b"-- migrate:up\nCREATE TABLE organizations (id SERIAL PRIMARY KEY, name TEXT NOT NULL);\n\n-- migrate:down\nDROP TABLE organizations;\n",
+        ),
+        // a dump whose migrations are not all in the run is the only full schema
+        ("other/db/schema.sql", dump),
+        (
+            "other/db/migrations/20240525044318_create_users.sql",
+            b"-- migrate:up\nCREATE TABLE users (id SERIAL PRIMARY KEY, email TEXT NOT NULL);\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &[".", "--select", "SQL-001"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-001".to_string(),
+                "app/db/migrations/20240525044318_create_users.sql".to_string(),
+                2
+            ),
+            (
+                "SQL-001".to_string(),
+                "other/db/migrations/20240525044318_create_users.sql".to_string(),
+                2
+            ),
+            ("SQL-001".to_string(), "other/db/schema.sql".to_string(), 4),
+        ],
+        "{v}"
+    );
+    let notes: Vec<(&str, u64, &str)> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("dbmate"))
+        })
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or(""),
+                p["line"].as_u64().unwrap_or(0),
+                p["message"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            "app/db/schema.sql",
+            18,
+            "dbmate's schema dump not checked: the 2 migrations it lists are files of this run (`app/db/migrations`), checked there"
+        )],
+        "{v}"
+    );
+}
+
+/// sql37: other tools' down sections. Play's evolutions (`conf/evolutions/default/1.sql`: `#
+/// --- !Ups`, `# --- !Downs`; a `#` line was an operator to the lexer, so the marker and the
+/// `CREATE TABLE` after it were a syntax error, exit 2, or one statement "not modelled"), micrate
+/// (`-- +micrate Down`) and MyBatis Migrations (`-- //@UNDO`): their `DROP TABLE` erased the
+/// table the file creates, and every finding on it.
+#[test]
+fn play_micrate_and_mybatis_down_sections_are_no_forward_schema() {
+    let d = dir_with(&[
+        (
+            "play/conf/evolutions/default/1.sql",
+            b"# Users schema\n\n# --- !Ups\n\nCREATE TABLE Users (\n  id SERIAL PRIMARY KEY,\n  email text NOT NULL,\n  password text NOT NULL\n);\n\n# --- !Downs\n\nDROP TABLE Users;" as &[u8],
+        ),
+        (
+            "crystal/db/migrations/20180512234307_add_users_table.sql",
+            b"-- +micrate Up\nCREATE TABLE users(\n  id SERIAL PRIMARY KEY,\n  email VARCHAR NOT NULL\n);\n\n-- +micrate Down\nDROP TABLE users;\n",
+        ),
+        (
+            "mybatis/scripts/20100322191008_create_accounts.sql",
+            b"-- // create accounts\n-- Migration SQL that makes the change goes here.\nCREATE TABLE accounts (\n  id bigserial PRIMARY KEY,\n  email text NOT NULL\n);\n\n-- //@UNDO\n-- SQL to undo the change goes here.\nDROP TABLE accounts;\n",
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &[".", "--select", "SQL-001,SQL-005"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-001".to_string(),
+                "crystal/db/migrations/20180512234307_add_users_table.sql".to_string(),
+                2
+            ),
+            (
+                "SQL-001".to_string(),
+                "mybatis/scripts/20100322191008_create_accounts.sql".to_string(),
+                3
+            ),
+            (
+                "SQL-001".to_string(),
+                "play/conf/evolutions/default/1.sql".to_string(),
+                5
+            ),
+            (
+                "SQL-005".to_string(),
+                "play/conf/evolutions/default/1.sql".to_string(),
+                8
+            ),
+        ],
+        "{v}"
+    );
+    assert_eq!(code, 1, "{v}");
+    let notes: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(
+        notes.iter().all(|m| m.starts_with("rollback section")),
+        "{notes:?}"
+    );
+}
+
+/// sql37: launchql's and pgpm's packages keep, beside their `deploy/` tree, the extension script
+/// their tool builds from it (`sql/<ext>--<version>.sql`, every deploy script in plan order,
+/// launchql/postgres-ast-deparser's `packages/dbs_rls/sql/dbs_rls--0.0.1.sql`): each finding of
+/// the deploy scripts was reported again there. Beside `<ext>.control` and a `deploy/` folder of
+/// the run it is not checked again; an extension's scripts without them (pg_cron's) are.
+#[test]
+fn a_packaged_extension_script_beside_its_deploy_tree_is_not_checked_twice() {
+    let d = dir_with(&[
+        (
+            "pkg/sqitch.plan",
+            b"%project=app\nschemas/app/tables/users/table 2024-01-01T00:00:00Z dev <d@x>\n" as &[u8],
+        ),
+        ("pkg/app.control", b"default_version = '0.0.1'\n"),
+        (
+            "pkg/deploy/schemas/app/tables/users/table.sql",
+            b"BEGIN;\nCREATE TABLE app.users (id uuid PRIMARY KEY, email text NOT NULL);\nCOMMIT;\n",
+        ),
+        (
+            "pkg/sql/app--0.0.1.sql",
+            b"\\echo Use \"CREATE EXTENSION app\" to load this file. \\quit\nCREATE TABLE app.users (id uuid PRIMARY KEY, email text NOT NULL);\n",
+        ),
+        (
+            "ext/sql/jobq--1.0.sql",
+            b"\\echo Use \"CREATE EXTENSION jobq\" to load this file. \\quit\nCREATE TABLE jobq.job (jobid bigint PRIMARY KEY, user_id oid NOT NULL);\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &[".", "--select", "SQL-001"]);
+    let mut found = common::findings_of(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "SQL-001".to_string(),
+                "ext/sql/jobq--1.0.sql".to_string(),
+                2
+            ),
+            (
+                "SQL-001".to_string(),
+                "pkg/deploy/schemas/app/tables/users/table.sql".to_string(),
+                2
+            ),
+        ],
+        "{v}"
+    );
+    let notes: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .filter(|m| m.starts_with("extension script"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "extension script not checked: `app.control`'s package builds it from the deploy scripts of this run (`pkg/deploy`), checked there"
+        ],
+        "{v}"
+    );
+}
+
+/// sql37: a script that includes others with psql's `\ir` (the PostgREST starter kit's
+/// `db/src/init.sql`) is one schema with them, in the order psql runs them, and an included
+/// file's unqualified names start in the search path it is included in. Each folder was a
+/// schema and `data/todo.sql` read alone created `public.todo`: a false SQL-001 on it, and no
+/// SQL-002 at `authorization/privileges.sql`'s `ENABLE ROW LEVEL SECURITY` of `data.todo`.
+#[test]
+fn psql_includes_are_one_schema_in_the_search_path_they_set() {
+    let d = dir_with(&[
+        (
+            "db/src/init.sql",
+            b"\\set ON_ERROR_STOP on\nbegin;\n\\ir data/schema.sql\n\\ir authorization/privileges.sql\ncommit;\n" as &[u8],
+        ),
+        (
+            "db/src/data/schema.sql",
+            b"drop schema if exists data cascade;\ncreate schema data;\nset search_path = data, public;\n\\ir todo.sql\n",
+        ),
+        (
+            "db/src/data/todo.sql",
+            b"create table todo (\n\tid    serial primary key,\n\ttodo  text not null,\n\towner_id int\n);\n",
+        ),
+        (
+            "db/src/authorization/privileges.sql",
+            b"grant usage on schema api to anonymous;\nalter table data.todo enable row level security;\ncreate policy todo_access_policy on data.todo to api using (request.user_id() = owner_id);\n",
+        ),
+    ]);
+    let (v, _) = json_check(d.path(), &["db", "--select", "SQL-001,SQL-002,SQL-003"]);
+    assert_eq!(
+        common::findings_of(&v),
+        vec![(
+            "SQL-002".to_string(),
+            "db/src/authorization/privileges.sql".to_string(),
+            2
+        )],
+        "{v}"
+    );
+}

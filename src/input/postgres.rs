@@ -73,7 +73,7 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
 /// left the tables `prior` (`schema.name`, with whether row-level security is on): a loop over
 /// the catalog in this file (`FOR r IN SELECT tablename FROM pg_tables …`) reaches them too.
 pub fn load_after(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> Loaded {
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, prior)).0
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, prior, None)).0
 }
 
 /// Whether a file's text may loop over the catalog's tables (`pg_tables`,
@@ -111,20 +111,85 @@ pub fn statement_ranges(src: &str) -> Vec<(usize, usize)> {
 /// Loads a file and counts how its statements fared.
 pub fn load_with_stats(file: &Arc<SourceFile>) -> (Loaded, SqlStats) {
     // the parsers recurse on nested expressions and joins: give them room on any thread
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || load_inner(file, Vec::new()))
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        load_inner(file, Vec::new(), None)
+    })
 }
 
 const STACK_RED_ZONE: usize = 4 << 20;
 const STACK_SIZE: usize = 32 << 20;
 
-fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, SqlStats) {
+/// As `load_after`, for a file another one includes (`\ir data/todo.sql`, session sql37): its
+/// unqualified names start in `schema`, the search path in effect where it is included.
+pub fn load_included(
+    file: &Arc<SourceFile>,
+    prior: Vec<(String, bool)>,
+    schema: Option<String>,
+) -> Loaded {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        load_inner(file, prior, schema)
+    })
+    .0
+}
+
+/// The files a PostgreSQL script includes with psql's `\i`, `\ir`, `\include` and
+/// `\include_relative` (session sql37): for each, where it is written, the path as written
+/// (quotes removed), whether it is relative to the including file, and the schema unqualified
+/// names resolve to at that point (the first of the last `SET search_path` before it).
+pub fn psql_includes(text: &str) -> Vec<(usize, String, bool, Option<String>)> {
+    if !text.contains("\\i") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut schema: Option<String> = None;
+    for piece in lex::split(text) {
+        match piece {
+            Piece::Stmt { toks, .. } => {
+                if let Some(s) = search_path_schema(text, &toks) {
+                    schema = Some(s);
+                }
+            }
+            Piece::Meta { start, end } => {
+                let line = text.get(start..end).unwrap_or("").trim_start();
+                let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let relative = match cmd {
+                    "\\i" | "\\include" => false,
+                    "\\ir" | "\\include_relative" => true,
+                    _ => continue,
+                };
+                // a quoted path may hold spaces
+                let rest = rest.trim_start();
+                let target = match rest.chars().next() {
+                    Some(q @ ('\'' | '"')) => rest[1..].split(q).next().unwrap_or(""),
+                    _ => rest.split_whitespace().next().unwrap_or(""),
+                };
+                if !target.is_empty() {
+                    out.push((start, target.to_string(), relative, schema.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn load_inner(
+    file: &Arc<SourceFile>,
+    prior: Vec<(String, bool)>,
+    schema: Option<String>,
+) -> (Loaded, SqlStats) {
     let templated = placeholders::neutralize(&file.text);
-    let src = templated
+    let text = templated
         .as_ref()
         .map_or(file.text.as_str(), |t| t.0.as_str());
+    // Play's evolutions: the `#` lines Play reads and drops are blanks to the lexer
+    let evolution = play_evolution_blanked(text);
+    let src = evolution.as_deref().unwrap_or(text);
     let lines = &file.lines;
     let mut reader = Reader::new(file);
     reader.ctx.prior = prior;
+    if let Some(schema) = schema {
+        reader.ctx.default_schema = schema;
+    }
     let mut stats = SqlStats::default();
     if let Some((_, at, first)) = &templated {
         reader.note(
@@ -147,7 +212,8 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
         );
         pieces.clear();
     }
-    let rollback = rollback_sections(src);
+    // the markers as written (a Play `#` marker is a blank in `src`; the offsets are the same)
+    let rollback = rollback_sections(text);
     let piece_start = |p: &Piece| match p {
         Piece::Meta { start, .. } | Piece::Stmt { start, .. } => *start,
     };
@@ -227,7 +293,8 @@ fn load_inner(file: &Arc<SourceFile>, prior: Vec<(String, bool)>) -> (Loaded, Sq
 }
 
 /// The rollback sections `[start, end)` of a migration that keeps both directions in one file
-/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`, tern's
+/// (dbmate `-- migrate:down`, goose `-- +goose Down`, sql-migrate `-- +migrate Down`, micrate
+/// `-- +micrate Down`, Play's `# --- !Downs`, MyBatis' and dbdeploy's `-- //@UNDO`, tern's
 /// `---- create above / drop below ----`), each with
 /// its marker line: from a down marker to the next up marker or the end of the file. Read in
 /// sequence after the up section, they would drop the tables and disable the row-level
@@ -259,15 +326,24 @@ fn rollback_sections(src: &str) -> Vec<(usize, usize, &str)> {
 /// for down. The first word after the tool's prefix decides (`-- migrate:up transaction:false`,
 /// `-- +goose Down`, `-- +migrate Up notransaction`). tern (jackc/tern) has one marker, the
 /// line `---- create above / drop below ----`: what follows it is the down migration
-/// (docs/robustness.md, session sql35).
+/// (docs/robustness.md, session sql35). micrate (Crystal) writes `-- +micrate Up`/`Down`,
+/// Play `# --- !Ups`/`!Downs`, MyBatis Migrations and dbdeploy `-- //@UNDO` (session sql37).
 fn migration_direction(line: &str) -> Option<bool> {
-    let rest = line.trim().strip_prefix("--")?.trim().to_ascii_lowercase();
+    let trimmed = line.trim();
+    if let Some(up) = play_evolution_marker(trimmed) {
+        return Some(up);
+    }
+    let rest = trimmed.strip_prefix("--")?.trim().to_ascii_lowercase();
     if rest.starts_with("--")
         && rest.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "create above / drop below"
     {
         return Some(false);
     }
-    let after = ["migrate:", "+goose ", "+migrate "]
+    // MyBatis Migrations and dbdeploy: `-- //@UNDO` starts the undo section (session sql37)
+    if rest.strip_prefix("//").map(str::trim) == Some("@undo") {
+        return Some(false);
+    }
+    let after = ["migrate:", "+goose ", "+migrate ", "+micrate "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))?;
     match after.split_whitespace().next()? {
@@ -275,6 +351,60 @@ fn migration_direction(line: &str) -> Option<bool> {
         "down" => Some(false),
         _ => None,
     }
+}
+
+/// A Play evolution's marker (session sql37): a line (trimmed) that starts with `#` or `--` and
+/// holds `!Ups` (`Some(true)`) or `!Downs` (`Some(false)`), as Play's `Evolutions` reads them
+/// (`# --- !Ups`, `-- !Downs`; case matters, as in Play).
+fn play_evolution_marker(trimmed: &str) -> Option<bool> {
+    if !(trimmed.starts_with('#') || trimmed.starts_with("--")) {
+        return None;
+    }
+    let word = |w: &str| {
+        trimmed.match_indices(w).any(|(i, _)| {
+            !trimmed[i + w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    if word("!Ups") {
+        Some(true)
+    } else if word("!Downs") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A Play evolution (`conf/evolutions/default/1.sql`; session sql37) with its `#` lines
+/// blanked: Play splits the script at its marker lines (`# --- !Ups`, `# --- !Downs`) and drops
+/// them with whatever precedes the first marker (`# Users schema`); to the lexer, `#` is an
+/// operator, so the marker and the statement after it were one syntax error (exit 2) or one
+/// statement "not modelled", and the table it creates was lost. Each such line becomes spaces
+/// (offsets unchanged); `None` when the text has no `#` marker of Play's.
+fn play_evolution_blanked(src: &str) -> Option<String> {
+    let is_hash_marker = |l: &str| {
+        let t = l.trim();
+        t.starts_with('#') && play_evolution_marker(t).is_some()
+    };
+    if !src.lines().any(is_hash_marker) {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut before_first = true;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim();
+        let marker = t.starts_with('#') && play_evolution_marker(t).is_some();
+        if marker || (before_first && t.starts_with('#')) {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+        if play_evolution_marker(t).is_some() {
+            before_first = false;
+        }
+    }
+    Some(out)
 }
 
 /// The byte offset of the first sign that a file is Oracle's or SQL Server's, not PostgreSQL's

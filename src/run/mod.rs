@@ -259,6 +259,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
     };
     let mut outcomes = in_pool(pool.as_ref(), || check_all(&candidates));
     drop_files_overlays_deploy(&candidates, &mut outcomes, &opts.cwd);
+    drop_generated_schemas(&candidates, &mut outcomes);
     // An overlay that built nothing checked none of the files it was to check: its bases are
     // rendered on their own, until no base of what went back fails in turn. Then a resource
     // file no build read (its overlay failed, or refused the base that lists it) is checked
@@ -337,7 +338,7 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
         kept.sort_by(|(a, _), (b, _)| (&a.file.path, a.index).cmp(&(&b.file.path, b.index)));
         // a file read again after the migrations before it: its `DO` notes are the second
         // reading's
-        for (path, notes) in project::read_after_earlier(&mut kept) {
+        for (path, notes) in project::read_after_earlier(&mut kept, &opts.cwd) {
             problems.retain(|p| !(p.file == path && p.message.starts_with(project::DO_NOTE)));
             problems.extend(notes);
         }
@@ -404,6 +405,155 @@ fn drop_files_overlays_deploy(
         .collect();
     for i in dropped {
         outcomes[i] = FileOutcome::default();
+    }
+}
+
+/// Schema files a tool generates from SQL files the run checks (session sql37): each of their
+/// findings repeats one of the sources' (the same table without RLS, the same column, counted
+/// twice, once in a generated file no one edits). They are not checked again, and a note says
+/// so; one whose sources are not all in the run is checked.
+///
+/// - dbmate's `db/schema.sql`, the dump `dbmate` writes of the schema its migrations build,
+///   when every migration it lists is a file of the run (`db/migrations/`);
+/// - launchql's and pgpm's extension scripts `sql/<ext>--<version>.sql`, the deploy scripts
+///   of the package's plan in one file (`lql package`, `pgpm package`), beside the package's
+///   `<ext>.control` and a `deploy/` folder of the run.
+fn drop_generated_schemas(candidates: &[discover::Candidate], outcomes: &mut [FileOutcome]) {
+    drop_packaged_extension_scripts(candidates, outcomes);
+    drop_dbmate_dumps(candidates, outcomes);
+}
+
+/// launchql's and pgpm's packaged extension scripts (`drop_generated_schemas`).
+fn drop_packaged_extension_scripts(
+    candidates: &[discover::Candidate],
+    outcomes: &mut [FileOutcome],
+) {
+    let is_sql = |c: &discover::Candidate| {
+        c.kind == CandidateKind::File && c.display.to_ascii_lowercase().ends_with(".sql")
+    };
+    // the folders holding a `deploy/` folder of the run's SQL files
+    let mut deploy_roots: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for c in candidates.iter().filter(|c| is_sql(c)) {
+        let d = c.display.as_str();
+        if d.starts_with("deploy/") {
+            deploy_roots.insert("");
+        } else if let Some(i) = d.find("/deploy/") {
+            deploy_roots.insert(&d[..i]);
+        }
+    }
+    if deploy_roots.is_empty() {
+        return;
+    }
+    for (i, c) in candidates.iter().enumerate() {
+        if !is_sql(c) {
+            continue;
+        }
+        let (dir, name) = c
+            .display
+            .rsplit_once('/')
+            .unwrap_or(("", c.display.as_str()));
+        let (root, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let stem = &name[..name.len() - 4];
+        let Some((ext, version)) = stem.split_once("--") else {
+            continue;
+        };
+        if folder != "sql"
+            || ext.is_empty()
+            || version.contains("--")
+            || !version.starts_with(|ch: char| ch.is_ascii_digit())
+            || !deploy_roots.contains(root)
+        {
+            continue;
+        }
+        let control = c
+            .path
+            .parent()
+            .and_then(|sql| sql.parent())
+            .map(|r| r.join(format!("{ext}.control")));
+        if !control.is_some_and(|p| p.is_file()) {
+            continue;
+        }
+        let deploy = if root.is_empty() {
+            "deploy".to_string()
+        } else {
+            format!("{root}/deploy")
+        };
+        let note = Problem::note(
+            &c.display,
+            None,
+            format!(
+                "extension script not checked: `{ext}.control`'s package builds it from the deploy scripts of this run (`{deploy}`), checked there"
+            ),
+        );
+        let credentials = std::mem::take(&mut outcomes[i].credentials);
+        outcomes[i] = FileOutcome {
+            problems: vec![note],
+            credentials,
+            ..Default::default()
+        };
+    }
+}
+
+/// dbmate's schema dumps (`drop_generated_schemas`).
+fn drop_dbmate_dumps(candidates: &[discover::Candidate], outcomes: &mut [FileOutcome]) {
+    use crate::input::postgres::migrations;
+    let sql: Vec<(usize, &str)> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.kind == CandidateKind::File && c.display.to_ascii_lowercase().ends_with(".sql")
+        })
+        .map(|(i, c)| (i, c.display.as_str()))
+        .collect();
+    // the folders holding a SQL file in a sub-folder: where a dump beside migrations may be
+    let mut above: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (_, p) in &sql {
+        let mut dir = p.rsplit_once('/').map_or("", |(d, _)| d);
+        while !dir.is_empty() {
+            let up = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            if !above.insert(up) {
+                break;
+            }
+            dir = up;
+        }
+    }
+    if above.is_empty() {
+        return;
+    }
+    let paths: Vec<&str> = sql.iter().map(|(_, p)| *p).collect();
+    for &(i, path) in &sql {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if !above.contains(dir) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&candidates[i].path) else {
+            continue;
+        };
+        let Some((at, versions)) = migrations::dbmate_dump_versions(&text) else {
+            continue;
+        };
+        let Some(folder) = migrations::dbmate_migrations_folder(path, &versions, &paths) else {
+            continue;
+        };
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        let note = Problem::note(
+            path,
+            Some(crate::source::span::Pos { line, column: 1 }),
+            match versions.len() {
+                1 => format!(
+                    "dbmate's schema dump not checked: the migration it lists is a file of this run (`{folder}`), checked there"
+                ),
+                n => format!(
+                    "dbmate's schema dump not checked: the {n} migrations it lists are files of this run (`{folder}`), checked there"
+                ),
+            },
+        );
+        let credentials = std::mem::take(&mut outcomes[i].credentials);
+        outcomes[i] = FileOutcome {
+            problems: vec![note],
+            credentials,
+            ..Default::default()
+        };
     }
 }
 

@@ -49,27 +49,32 @@ pub(super) fn run_project_rules(
 /// reaches the tables the migrations before it in its folder left, not only its own: such a
 /// file is read again with those tables (`postgres::load_after`), in the order the folder's
 /// tool runs the files, each file after the ones before it were read so (docs/robustness.md,
-/// session wild47). The per-document rules keep their first reading. Returns, for each file
+/// session wild47). A file another one includes with psql's `\ir` is read again too, its
+/// unqualified names in the search path it is included in (session sql37). The per-document
+/// rules keep their first reading. Returns, for each file
 /// read again, what its second reading says about its `DO` blocks (the first one's notes of
 /// EXECUTEs "not modelled" may no longer hold).
 pub(super) fn read_after_earlier(
     kept: &mut [(Document, RuleInput)],
+    cwd: &std::path::Path,
 ) -> Vec<(String, Vec<Problem>)> {
     let mut reread = Vec::new();
     let schemas: Vec<usize> = (0..kept.len())
         .filter(|&i| kept[i].0.input_type == InputType::Postgres)
         .collect();
-    if !schemas
-        .iter()
-        .any(|&i| crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text))
-    {
+    let includes = |i: &usize| kept[*i].0.file.text.contains("\\i");
+    if !schemas.iter().any(|&i| {
+        crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text) || includes(&i)
+    }) {
         return reread;
     }
     let paths: Vec<&str> = schemas
         .iter()
         .map(|&i| kept[i].0.file.path.as_str())
         .collect();
-    let places = ordered_places(&paths, kept.iter().map(|(d, _)| d));
+    let mut places = ordered_places(&paths, kept.iter().map(|(d, _)| d), cwd);
+    // a file another one includes (`\ir todo.sql`) starts in the search path it is included in
+    let inherited = include_order(&mut places, kept.iter().map(|(d, _)| d));
     let mut placed: Vec<(migrations::MigrationPlace, usize)> = places
         .into_iter()
         .zip(schemas.iter().copied())
@@ -84,9 +89,17 @@ pub(super) fn read_after_earlier(
             group = Some(place.group.clone());
             tables.clear();
         }
-        if !tables.is_empty() && crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text)
+        let schema = inherited
+            .get(&kept[i].0.file.path)
+            .cloned()
+            .flatten()
+            .filter(|s| s != "public");
+        if schema.is_some()
+            || (!tables.is_empty()
+                && crate::input::postgres::may_loop_over_catalog(&kept[i].0.file.text))
         {
-            let loaded = crate::input::postgres::load_after(&kept[i].0.file, tables.clone());
+            let loaded =
+                crate::input::postgres::load_included(&kept[i].0.file, tables.clone(), schema);
             reread.push((
                 kept[i].0.file.path.clone(),
                 loaded
@@ -111,14 +124,37 @@ pub(super) fn read_after_earlier(
 fn ordered_places<'a>(
     paths: &[&str],
     docs: impl Iterator<Item = &'a Document>,
+    cwd: &std::path::Path,
 ) -> Vec<migrations::MigrationPlace> {
     let changelogs: Vec<(&str, &serde_json::Value)> = docs
         .filter(|d| d.value.get("databaseChangeLog").is_some())
         .map(|d| (d.file.path.as_str(), &d.value))
         .collect();
-    let mut places = migrations::places(paths);
+    // a sqitch project's `sqitch.plan` and `sqitch.conf` are beside its scripts, not in the run
+    let read = |p: &str| std::fs::read_to_string(cwd.join(p)).ok();
+    let mut places = migrations::places_read(paths, &read);
     migrations::liquibase_order(&mut places, &changelogs);
     places
+}
+
+/// The psql includes (`\ir`) of the schema files among `docs`: their files are one schema in
+/// the order psql runs them (`migrations::psql_include_order`). Returns, for each included
+/// file, the schema its unqualified names start in.
+fn include_order<'a>(
+    places: &mut [migrations::MigrationPlace],
+    docs: impl Iterator<Item = &'a Document>,
+) -> std::collections::HashMap<String, Option<String>> {
+    let includes: Vec<(&str, Vec<migrations::PsqlInclude>)> = docs
+        .filter(|d| d.input_type == InputType::Postgres)
+        .map(|d| {
+            (
+                d.file.path.as_str(),
+                crate::input::postgres::psql_includes(&d.file.text),
+            )
+        })
+        .filter(|(_, inc)| !inc.is_empty())
+        .collect();
+    migrations::psql_include_order(places, &includes)
 }
 
 /// The located problems of the run's Liquibase changelogs (`migrations::liquibase_problems`):
@@ -226,7 +262,8 @@ fn run_project_rule(
             // a rollback (`*.down.sql`) is no part of the forward state: what it recreates was
             // judged where it was first created, and its drops undo nothing
             let paths: Vec<&str> = selected.iter().map(|s| s.0.0.file.path.as_str()).collect();
-            let places = ordered_places(&paths, docs.iter().map(|(d, _)| d));
+            let mut places = ordered_places(&paths, docs.iter().map(|(d, _)| d), &opts.cwd);
+            include_order(&mut places, docs.iter().map(|(d, _)| d));
             let mut placed: Vec<_> = places
                 .into_iter()
                 .zip(selected.drain(..))

@@ -719,30 +719,16 @@ const OTHER_VENDORS: [&str; 11] = [
 /// Unless the sub-folders are sets of their own: a folder named after another database
 /// (`db/migration/h2`), or two files of the same version in different folders (Flyway refuses
 /// a location with a version twice, so such folders are read by separate configurations).
+/// Without the files beside the run's (a sqitch project's `sqitch.plan`): see `places_read`.
 pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
+    places_read(paths, &|_| None)
+}
+
+/// As `places`, reading with `read` the files a migration tool keeps beside the SQL (a path
+/// of the run's form; `None` when there is none): a sqitch project's `sqitch.plan` and
+/// `sqitch.conf` (`sqitch_projects`).
+pub fn places_read(paths: &[&str], read: &dyn Fn(&str) -> Option<String>) -> Vec<MigrationPlace> {
     let mut out: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
-    // sqitch (wild54): `revert/x.sql` undoes `deploy/x.sql` and `verify/x.sql` only checks
-    // it; beside a `deploy/` folder of the run, they are no part of the forward state
-    for p in out.iter_mut() {
-        let dir = dirname_or_dot(&p.path);
-        let (parent, last) = match dir.rsplit_once('/') {
-            Some((up, last)) => (Some(up), last),
-            None => (None, dir),
-        };
-        if !(last.eq_ignore_ascii_case("revert") || last.eq_ignore_ascii_case("verify")) {
-            continue;
-        }
-        let deploy = match parent {
-            Some(up) => format!("{up}/deploy/"),
-            None => "deploy/".to_string(),
-        };
-        if paths.iter().any(|q| q.starts_with(&deploy)) {
-            p.group = p.path.clone();
-            p.key = Vec::new();
-            p.forward = false;
-            p.flyway = false;
-        }
-    }
     // the location each Flyway file would belong to
     let root_of = |p: &MigrationPlace| -> Option<String> {
         if !p.flyway {
@@ -789,7 +775,313 @@ pub fn places(paths: &[&str]) -> Vec<MigrationPlace> {
     }
     numbered_stages(&mut out);
     extension_bases(&mut out);
+    sqitch_projects(&mut out, read);
     out
+}
+
+/// One psql include of a file of the run (`postgres::psql_includes`): where it is written, the
+/// path as written, whether it is relative to the including file (`\ir`), and the search path's
+/// first schema at that point.
+pub type PsqlInclude = (usize, String, bool, Option<String>);
+
+/// Scripts that include others with psql's `\i`/`\ir` (session sql37; the PostgREST starter
+/// kit's `db/src/init.sql` runs `\ir data/schema.sql`, which sets `search_path = data` and runs
+/// `\ir todo.sql`, then `\ir authorization/privileges.sql` enables the RLS of `data.todo`) are
+/// one schema with every file they reach, in the order psql runs them: the including file,
+/// then each included one at its place (depth first). Each folder was a schema, and
+/// `todo.sql` read alone put `todo` in `public`: a false SQL-001 on `public.todo`, no SQL-002.
+/// `includes` holds each file of the run with its includes; the result, for each included file,
+/// the schema its unqualified names start in (the includer's search path where it includes it,
+/// else the includer's own). A path is resolved against the including file's folder (`\ir`,
+/// and first for `\i`, whose folder is psql's working one), then as written; a file no
+/// include reaches, or only reaches in a cycle, keeps its place. Files a Liquibase changelog
+/// orders keep the changelog's place.
+pub fn psql_include_order(
+    places: &mut [MigrationPlace],
+    includes: &[(&str, Vec<PsqlInclude>)],
+) -> std::collections::HashMap<String, Option<String>> {
+    use std::collections::{HashMap, HashSet};
+    let mut inherited: HashMap<String, Option<String>> = HashMap::new();
+    if includes.iter().all(|(_, inc)| inc.is_empty()) {
+        return inherited;
+    }
+    let known: HashSet<&str> = places.iter().map(|p| p.path.as_str()).collect();
+    let resolve = |from: &str, target: &str, relative: bool| -> Option<String> {
+        let dir = dirname_or_dot(from);
+        let near = resolve_dots(&format!("{dir}/{target}"));
+        if known.contains(near.as_str()) {
+            return Some(near);
+        }
+        let written = resolve_dots(target);
+        (!relative && known.contains(written.as_str())).then_some(written)
+    };
+    // each file's includes among the run's files, in their order
+    let edges: HashMap<&str, Vec<(String, Option<String>)>> = includes
+        .iter()
+        .map(|(from, inc)| {
+            let targets = inc
+                .iter()
+                .filter_map(|(_, t, rel, schema)| {
+                    resolve(from, t, *rel).map(|p| (p, schema.clone()))
+                })
+                .collect();
+            (*from, targets)
+        })
+        .collect();
+    let included: HashSet<&str> = edges
+        .values()
+        .flat_map(|v| v.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let mut roots: Vec<&str> = edges
+        .iter()
+        .filter(|(from, to)| !to.is_empty() && !included.contains(*from))
+        .map(|(from, _)| *from)
+        .collect();
+    roots.sort();
+    let mut order: HashMap<String, (String, usize)> = HashMap::new();
+    for root in roots {
+        // depth first, each file once; (file, schema its names start in)
+        let mut seq: Vec<String> = Vec::new();
+        let mut stack: Vec<(String, Option<String>)> = vec![(root.to_string(), None)];
+        let mut seen: HashSet<String> = HashSet::new();
+        while let Some((file, schema)) = stack.pop() {
+            if !seen.insert(file.clone()) || order.contains_key(&file) {
+                continue;
+            }
+            if file != root {
+                inherited.insert(file.clone(), schema.clone());
+            }
+            if let Some(next) = edges.get(file.as_str()) {
+                for (child, at) in next.iter().rev() {
+                    stack.push((child.clone(), at.clone().or_else(|| schema.clone())));
+                }
+            }
+            seq.push(file);
+        }
+        for (i, file) in seq.into_iter().enumerate() {
+            order.insert(file, (format!("psql:{root}"), i));
+        }
+    }
+    for p in places.iter_mut() {
+        if !p.forward || p.group.starts_with("liquibase:") {
+            continue;
+        }
+        if let Some((group, i)) = order.get(&p.path) {
+            p.group = group.clone();
+            p.rank = VERSIONED;
+            p.key = vec![Part::Num(i.to_string())];
+            p.flyway = false;
+        }
+    }
+    inherited
+}
+
+/// dbmate's schema dump (session sql37): `dbmate dump` (and every `dbmate up`) writes
+/// `db/schema.sql`, pg_dump's output of the schema the migrations build, ending with
+/// `-- Dbmate schema migrations` and `INSERT INTO … schema_migrations (version) VALUES ('…'),
+/// …;`. The offset of that marker line and the versions listed; `None` for another file.
+pub fn dbmate_dump_versions(text: &str) -> Option<(usize, Vec<String>)> {
+    const MARKER: &str = "-- Dbmate schema migrations";
+    let at = text.find(MARKER)?;
+    let rest = &text[at + MARKER.len()..];
+    let insert = rest.find("INSERT INTO")?;
+    let stmt = &rest[insert..];
+    let values = stmt.find("VALUES")?;
+    let head = &stmt[..values];
+    if !head.contains("schema_migrations") {
+        return None;
+    }
+    let body = &stmt[values..];
+    let body = &body[..body.find(';').unwrap_or(body.len())];
+    let mut versions = Vec::new();
+    let mut parts = body.split('\'');
+    parts.next();
+    while let (Some(v), _) = (parts.next(), parts.next()) {
+        versions.push(v.to_string());
+    }
+    Some((at, versions))
+}
+
+/// The folder of `sql_paths` (the run's SQL files) below the folder of dump `dump` that holds a
+/// migration of each of `versions` (dbmate names them `<version>_<name>.sql`): the dump
+/// repeats what they build. `None` when a version has no file there (the migrations are not
+/// all in the run: the dump is the only full schema), or there are no versions.
+pub fn dbmate_migrations_folder(
+    dump: &str,
+    versions: &[String],
+    sql_paths: &[&str],
+) -> Option<String> {
+    if versions.is_empty() {
+        return None;
+    }
+    let base = match dump.rsplit_once('/') {
+        Some((d, _)) => format!("{d}/"),
+        None => String::new(),
+    };
+    let mut by_folder: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for p in sql_paths {
+        if *p == dump || !p.starts_with(&base) {
+            continue;
+        }
+        if let Some((dir, name)) = p.rsplit_once('/')
+            && dir.len() >= base.len()
+        {
+            by_folder.entry(dir).or_default().push(name);
+        }
+    }
+    by_folder
+        .into_iter()
+        .find(|(_, names)| {
+            versions.iter().all(|v| {
+                names.iter().any(|n| {
+                    n.strip_prefix(v.as_str())
+                        .is_some_and(|r| r.starts_with(['_', '.']))
+                })
+            })
+        })
+        .map(|(dir, _)| dir.to_string())
+}
+
+/// The deploy scripts of a sqitch plan, in the order `sqitch deploy` runs them: each change's
+/// script path below `deploy/` without `.sql`. A change the plan reworks later (the same name
+/// again after a tag) runs its earlier script `name@tag` (the first tag after it) first.
+/// `%` pragmas, `@tag` lines, `#` notes and `-name` (revert) entries are no scripts.
+fn sqitch_plan_scripts(plan: &str) -> Vec<String> {
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    for line in plan.lines() {
+        let line = line.trim();
+        let Some(first) = line.split_whitespace().next() else {
+            continue;
+        };
+        if first.starts_with(['%', '#', '-']) {
+            continue;
+        }
+        if let Some(tag) = first.strip_prefix('@') {
+            for e in entries.iter_mut().filter(|e| e.1.is_none()) {
+                e.1 = Some(tag.to_string());
+            }
+            continue;
+        }
+        let name = first.trim_start_matches('+');
+        if !name.is_empty() {
+            entries.push((name.to_string(), None));
+        }
+    }
+    let mut scripts = Vec::with_capacity(entries.len());
+    for (i, (name, tag)) in entries.iter().enumerate() {
+        let reworked = entries[i + 1..].iter().any(|(n, _)| n == name);
+        match tag {
+            Some(tag) if reworked => scripts.push(format!("{name}@{tag}")),
+            _ => scripts.push(name.clone()),
+        }
+    }
+    scripts
+}
+
+/// sqitch projects (sessions wild54, sql37). `revert/x.sql` undoes `deploy/x.sql` and
+/// `verify/x.sql` only checks it: beside a `deploy/` folder of the run, at any depth below
+/// `revert/` or `verify/`, they are no part of the forward state. The deploy scripts of a
+/// project — a folder with `sqitch.plan` (`pgpm.plan`, `launchql.plan` for launchql's and
+/// pgpm's fork) or `sqitch.conf`, or `revert/`/`verify/` scripts
+/// beside its `deploy/` — are one schema, nested folders included (launchql's
+/// `deploy/schemas/app/tables/users/table.sql` and
+/// `deploy/schemas/app/tables/users/policies/enable_row_level_security.sql`), in the order of
+/// the plan's changes; a script the plan does not name after them, by path. Before, each
+/// folder was a schema: the RLS a `policies/` script enables reached no table (a false
+/// SQL-001 on the table, no SQL-002), and flat `deploy/` folders ran by name, not by plan.
+fn sqitch_projects(out: &mut [MigrationPlace], read: &dyn Fn(&str) -> Option<String>) {
+    use std::collections::{BTreeMap, HashSet};
+    // every folder holding a file of the run, at any depth
+    let mut folders: HashSet<String> = HashSet::new();
+    for p in out.iter() {
+        let mut dir = p.path.as_str();
+        while let Some((up, _)) = dir.rsplit_once('/') {
+            if !folders.insert(up.to_string()) {
+                break;
+            }
+            dir = up;
+        }
+    }
+    let folder = |root: &str, name: &str| -> String {
+        if root.is_empty() {
+            name.to_string()
+        } else {
+            format!("{root}/{name}")
+        }
+    };
+    // the sqitch folder (`deploy`, `revert`, `verify`) of a path, deepest first: its root
+    // (`""` at the top) and which it is
+    let sqitch_folders = |path: &str| -> Vec<(String, String)> {
+        let segs: Vec<&str> = path.split('/').collect();
+        (0..segs.len().saturating_sub(1))
+            .rev()
+            .filter_map(|i| {
+                let s = segs[i].to_ascii_lowercase();
+                matches!(s.as_str(), "deploy" | "revert" | "verify")
+                    .then(|| (segs[..i].join("/"), s))
+            })
+            .collect()
+    };
+    // per root: the plan's scripts (when it has a plan), and whether it is a sqitch project
+    let mut projects: BTreeMap<String, (Option<Vec<String>>, bool)> = BTreeMap::new();
+    let mut project = |root: &str| -> (Option<Vec<String>>, bool) {
+        projects
+            .entry(root.to_string())
+            .or_insert_with(|| {
+                // launchql's and pgpm's fork of sqitch names the same plan `launchql.plan`,
+                // `pgpm.plan`
+                let plan = ["sqitch.plan", "pgpm.plan", "launchql.plan"]
+                    .iter()
+                    .find_map(|name| read(&folder(root, name)))
+                    .map(|t| sqitch_plan_scripts(&t));
+                let marked = plan.is_some()
+                    || read(&folder(root, "sqitch.conf")).is_some()
+                    || folders.contains(&folder(root, "revert"))
+                    || folders.contains(&folder(root, "verify"));
+                (plan, marked)
+            })
+            .clone()
+    };
+    for p in out.iter_mut() {
+        if !p.forward || p.group.starts_with("liquibase:") {
+            continue;
+        }
+        for (root, kind) in sqitch_folders(&p.path) {
+            let deploy = folder(&root, "deploy");
+            if kind != "deploy" {
+                if folders.contains(&deploy) {
+                    p.group = p.path.clone();
+                    p.key = Vec::new();
+                    p.forward = false;
+                    p.flyway = false;
+                    break;
+                }
+                continue;
+            }
+            let (plan, marked) = project(&root);
+            if !marked {
+                continue;
+            }
+            let within = &p.path[deploy.len() + 1..];
+            let script = within.strip_suffix(".sql").unwrap_or(within);
+            let at = plan
+                .as_ref()
+                .and_then(|scripts| scripts.iter().position(|s| s == script));
+            p.key = match (at, &plan) {
+                (Some(i), _) => vec![Part::Num(i.to_string())],
+                (None, Some(scripts)) => {
+                    let mut key = vec![Part::Num(scripts.len().to_string())];
+                    key.extend(natural(&within.to_ascii_lowercase()));
+                    key
+                }
+                (None, None) => natural(&within.to_ascii_lowercase()),
+            };
+            p.group = deploy;
+            p.rank = VERSIONED;
+            p.flyway = false;
+            break;
+        }
+    }
 }
 
 /// An extension's unversioned script `ext.sql` beside its versioned ones (`ext--1.2--1.3.sql`;
@@ -891,6 +1183,166 @@ mod tests {
         let mut v: Vec<MigrationPlace> = paths.iter().map(|p| place(p)).collect();
         v.sort();
         v.into_iter().map(|p| p.path).collect()
+    }
+
+    /// sql37: a sqitch plan's deploy order: pragmas, notes, tags and revert entries are no
+    /// scripts; a change reworked after a tag runs its `name@tag` script first.
+    #[test]
+    fn sqitch_plans_list_their_deploy_scripts_in_order() {
+        let plan = "%syntax-version=1.0.0\n%project=app\n\n# a note\nschema 2024-01-01T00:00:00Z dev <d@x> # add\nusers [schema] 2024-01-01T00:00:00Z dev <d@x> # add users\n@v1.0 2024-01-02T00:00:00Z dev <d@x> # tag\n+users_rls [users] 2024-01-03T00:00:00Z dev <d@x>\n-old_change 2024-01-03T00:00:00Z dev <d@x>\nusers [users@v1.0] 2024-01-04T00:00:00Z dev <d@x> # rework\n";
+        assert_eq!(
+            sqitch_plan_scripts(plan),
+            ["schema", "users@v1.0", "users_rls", "users"]
+        );
+    }
+
+    /// sql37: a sqitch project's nested deploy folders are one schema in plan order (the plan
+    /// read beside them); `revert/` and `verify/` at any depth are rollbacks; a `deploy/`
+    /// folder with no sign of sqitch keeps its folders.
+    #[test]
+    fn sqitch_deploy_trees_are_one_schema_in_plan_order() {
+        let paths = [
+            "db/deploy/schemas/app/tables/users/policies/enable_rls.sql",
+            "db/deploy/schemas/app/tables/users/table.sql",
+            "db/deploy/schemas/app/schema.sql",
+            "db/deploy/extra.sql",
+            "db/revert/schemas/app/tables/users/table.sql",
+            "db/verify/schemas/app/tables/users/table.sql",
+            "ops/deploy/sql/a.sql",
+            "ops/deploy/b.sql",
+        ];
+        let read = |p: &str| {
+            (p == "db/sqitch.plan").then(|| {
+                "%project=app\nschemas/app/schema 2024-01-01T00:00:00Z d <d@x>\nschemas/app/tables/users/table 2024-01-01T00:00:00Z d <d@x>\nschemas/app/tables/users/policies/enable_rls 2024-01-01T00:00:00Z d <d@x>\n".to_string()
+            })
+        };
+        let mut v = places_read(&paths, &read);
+        for p in &v[..4] {
+            assert_eq!(p.group, "db/deploy", "{p:?}");
+        }
+        assert!(!v[4].forward() && !v[5].forward());
+        assert_eq!(v[6].group, "ops/deploy/sql");
+        assert_eq!(v[7].group, "ops/deploy");
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .filter(|p| p.group == "db/deploy")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "db/deploy/schemas/app/schema.sql",
+                "db/deploy/schemas/app/tables/users/table.sql",
+                "db/deploy/schemas/app/tables/users/policies/enable_rls.sql",
+                "db/deploy/extra.sql",
+            ]
+        );
+        // pgpm's plan has the same form
+        let pgpm = |p: &str| {
+            read(&p.replace("pgpm.plan", "sqitch.plan")).filter(|_| p.ends_with("pgpm.plan"))
+        };
+        let mut w = places_read(&paths, &pgpm);
+        w.sort();
+        let order_pgpm: Vec<&str> = w
+            .iter()
+            .filter(|p| p.group == "db/deploy")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(order_pgpm, order);
+        // without the plan (and without `sqitch.conf`), `revert/` still marks the project
+        let v = places(&paths);
+        assert_eq!(v[0].group, "db/deploy");
+        assert!(!v[4].forward());
+    }
+
+    /// sql37: psql includes make one schema in the order psql runs the files; an included
+    /// file starts in the search path of its includer at the include, else the includer's own.
+    #[test]
+    fn psql_includes_are_one_schema_in_run_order() {
+        let paths = [
+            "db/src/data/todo.sql",
+            "db/src/authorization/privileges.sql",
+            "db/src/init.sql",
+            "db/src/data/schema.sql",
+            "db/src/libs/auth/data/user.sql",
+            "other/alone.sql",
+        ];
+        let mut v = places(&paths);
+        let inc = |at: usize, t: &str, rel: bool, s: Option<&str>| -> PsqlInclude {
+            (at, t.to_string(), rel, s.map(str::to_string))
+        };
+        let includes = vec![
+            (
+                "db/src/init.sql",
+                vec![
+                    inc(10, "data/schema.sql", true, None),
+                    inc(20, "authorization/privileges.sql", true, None),
+                    inc(30, "missing.sql", true, None),
+                ],
+            ),
+            (
+                "db/src/data/schema.sql",
+                vec![
+                    inc(5, "../libs/auth/data/user.sql", true, Some("data")),
+                    inc(9, "todo.sql", false, Some("data")),
+                ],
+            ),
+        ];
+        let inherited = psql_include_order(&mut v, &includes);
+        assert_eq!(inherited["db/src/data/todo.sql"].as_deref(), Some("data"));
+        assert_eq!(
+            inherited["db/src/libs/auth/data/user.sql"].as_deref(),
+            Some("data")
+        );
+        assert_eq!(inherited["db/src/authorization/privileges.sql"], None);
+        assert!(!inherited.contains_key("db/src/init.sql"));
+        assert_eq!(v[5].group, "other");
+        v.sort();
+        let order: Vec<&str> = v
+            .iter()
+            .filter(|p| p.group == "psql:db/src/init.sql")
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "db/src/init.sql",
+                "db/src/data/schema.sql",
+                "db/src/libs/auth/data/user.sql",
+                "db/src/data/todo.sql",
+                "db/src/authorization/privileges.sql",
+            ]
+        );
+    }
+
+    /// sql37: dbmate's dump lists its migrations' versions; the folder holding a file of each.
+    #[test]
+    fn dbmate_dumps_name_their_migrations() {
+        let dump = "CREATE TABLE public.users (id int);\n--\n-- Dbmate schema migrations\n--\n\nINSERT INTO public.schema_migrations (version) VALUES\n    ('20240525044318'),\n    ('20240525045757');\n";
+        let (at, versions) = dbmate_dump_versions(dump).expect("a dump");
+        assert_eq!(at, dump.find("-- Dbmate").unwrap());
+        assert_eq!(versions, ["20240525044318", "20240525045757"]);
+        assert!(dbmate_dump_versions("CREATE TABLE t (id int);\n").is_none());
+        let all = [
+            "db/schema.sql",
+            "db/migrations/20240525044318_users.sql",
+            "db/migrations/20240525045757_orgs.sql",
+        ];
+        assert_eq!(
+            dbmate_migrations_folder("db/schema.sql", &versions, &all).as_deref(),
+            Some("db/migrations")
+        );
+        assert_eq!(
+            dbmate_migrations_folder("db/schema.sql", &versions, &all[..2]),
+            None
+        );
+        assert_eq!(dbmate_migrations_folder("db/schema.sql", &[], &all), None);
+        // `2024052504431` is no version of `20240525044318_users.sql`
+        assert_eq!(
+            dbmate_migrations_folder("db/schema.sql", &["2024052504431".to_string()], &all),
+            None
+        );
     }
 
     /// sql35: numbered stage folders (`01_tables`, `05_rls`, `10_grants`) of one parent are one

@@ -1079,3 +1079,57 @@ CREATE ROLE r SYSID 12 LOGIN;
     assert!(m["tables"]["public.fk"].is_object());
     assert_eq!(m["roles"]["r"]["options"]["login"], true);
 }
+
+/// sql37: the down sections of Play's evolutions (`# --- !Downs`), micrate (`-- +micrate
+/// Down`) and MyBatis Migrations/dbdeploy (`-- //@UNDO`) are rollbacks; Play's `#` lines are
+/// blanks (they were an operator to the lexer: the marker and the statement after it were one
+/// syntax error), and the lines a `--` comment or a word only starting with `!Ups` holds change
+/// nothing.
+#[test]
+fn other_tools_down_sections_are_rollbacks() {
+    for text in [
+        "# Users schema\n\n# --- !Ups\n\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n# --- !Downs\n\nDROP TABLE users;",
+        "-- !Ups\nCREATE TABLE users (id int PRIMARY KEY, email text);\n-- !Downs\nDROP TABLE users;\n",
+        "-- +micrate Up\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n-- +micrate Down\nDROP TABLE users;\n",
+        "-- // create users\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n--//@UNDO\nDROP TABLE users;\n",
+    ] {
+        let (l, stats) = load_str(text);
+        let m = &l.documents[0].value;
+        assert!(m["tables"]["public.users"].is_object(), "{text}: {m}");
+        assert_eq!(stats.failed, 0, "{text}");
+        assert!(
+            l.problems
+                .iter()
+                .all(|p| p.message.starts_with("rollback section")),
+            "{text}: {:?}",
+            l.problems
+        );
+    }
+    assert_eq!(migration_direction("-- fixes !Upstream parsing"), None);
+    assert_eq!(migration_direction("# --- !Ups"), Some(true));
+    assert_eq!(migration_direction("-- // @UNDO"), Some(false));
+    // a `#` line with no marker before it is no Play evolution's: the lexer reads it as before
+    assert!(play_evolution_blanked("SELECT 1 # 2;\n").is_none());
+    let blanked = play_evolution_blanked("# note\n# --- !Ups\nSELECT 1;\n").expect("Play");
+    assert_eq!(blanked, "      \n          \nSELECT 1;\n");
+}
+
+/// sql37: a script's psql includes, with the search path in effect at each.
+#[test]
+fn psql_includes_are_listed_with_their_search_path() {
+    let text = "\\set QUIET on\nbegin;\n\\ir libs/settings.sql\nset search_path = data, public;\n\\i 'todo.sql'\n\\include_relative \"x y.sql\"\n\\echo done\n";
+    let got = psql_includes(text);
+    let got: Vec<(&str, bool, Option<&str>)> = got
+        .iter()
+        .map(|(_, t, r, s)| (t.as_str(), *r, s.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("libs/settings.sql", true, None),
+            ("todo.sql", false, Some("data")),
+            ("x y.sql", true, Some("data")),
+        ]
+    );
+    assert!(psql_includes("CREATE TABLE t (id int);\n").is_empty());
+}
