@@ -1450,5 +1450,42 @@ mod tests {
                 walk(&d.spans, text.len() as u32);
             }
         }
+
+        /// A template heredoc of any lines (actions, quotes, braces, other delimiters, `<<-`
+        /// indentation) never panics, and the file it renders stays placed inside the job's
+        /// text, each of its lines where the heredoc writes it.
+        #[test]
+        fn template_heredocs_stay_inside_the_text(
+            lines in proptest::collection::vec("[ a-z:=\"{}\\[\\]%#-]{0,24}", 0..6),
+            dash in proptest::bool::ANY,
+            env in proptest::bool::ANY,
+            name in "(app\\.yml|app\\.env|application\\.properties|x\\.toml|nginx\\.conf)",
+        ) {
+            let body: String = lines.iter().map(|l| format!("      {l}\n")).collect();
+            let text = format!(
+                "job \"j\" {{\n  template {{\n    left_delimiter = \"[%\"\n    right_delimiter = \"%]\"\n    data = <<{}EOF\n{body}    EOF\n    destination = \"local/{name}\"\n    env = {env}\n  }}\n}}\n",
+                if dash { "-" } else { "" },
+            );
+            let l = doc("x.nomad", &text);
+            // The heredoc's lines: from the line after `<<EOF` to the closing line.
+            let first = text.find("EOF\n").unwrap() as u32 + 4;
+            let close = text.rfind("    EOF").unwrap() as u32;
+            for d in &l.documents {
+                fn walk(t: &SpanTree, from: u32, to: u32) {
+                    assert!(from <= t.span.start && t.span.start <= t.span.end && t.span.end <= to);
+                    assert!(from <= t.focus.start && t.focus.start <= t.focus.end && t.focus.end <= to);
+                    match &t.children {
+                        Children::Leaf => {}
+                        Children::Map(m) => m.iter().for_each(|(_, c)| walk(c, from, to)),
+                        Children::Seq(s) => s.iter().for_each(|c| walk(c, from, to)),
+                    }
+                }
+                if d.embedded {
+                    walk(&d.spans, first, close);
+                } else {
+                    walk(&d.spans, 0, text.len() as u32);
+                }
+            }
+        }
     }
 }
