@@ -361,6 +361,16 @@ data:
         let text = v.to_string();
         assert!(text.contains("invalid HCL"), "{text}");
         assert!(text.contains("file skipped: a template"), "{text}");
+        // A Levant job template (`[[ .count ]]` outside strings) is a note, not an error
+        // (session cfg37: exit 2 on an `invalid HCL` error).
+        let d = dir_with(&[(
+            "web.nomad",
+            b"job \"[[ .job_name ]]\" {\n  datacenters = [[ .datacenters | toJson ]]\n  group \"web\" {\n    count = [[ .count ]]\n  }\n}\n" as &[u8],
+        )]);
+        let (v, code) = json_check(d.path(), &["."]);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["problems"][0]["level"], "note", "{v}");
+        assert_eq!(v["problems"][0]["line"], 2, "{v}");
     }
 
     #[test]

@@ -158,8 +158,9 @@ struct Written {
 }
 
 /// The problem for a file that does not read as HCL: a template (`{{ … }}` of consul-template
-/// or a Go program, `%{ if … }` of Terraform's `templatefile`) is a note, as a YAML file that
-/// is a Go template is; anything else a located error.
+/// or a Go program, `%{ if … }` of Terraform's `templatefile`, `[[ … ]]` of Levant and
+/// nomad-pack) is a note, as a YAML file that is a Go template is; anything else a located
+/// error.
 fn parse_problem(
     file: &SourceFile,
     at: usize,
@@ -170,7 +171,7 @@ fn parse_problem(
         return Problem::note(
             &file.path,
             Some(pos(file, t)),
-            "file skipped: a template (`{{ … }}` or `%{ … }` here), not HCL; check the configuration it renders",
+            "file skipped: a template (`{{ … }}`, `%{ … }` or Levant's `[[ … ]]` here), not HCL; check the configuration it renders",
         );
     }
     Problem::error(
@@ -857,6 +858,9 @@ fn scan(text: &str) -> Scan {
                 if c == b'{' && i > 0 && matches!(b[i - 1], b'{' | b'%' | b'$') {
                     s.template_at.get_or_insert(i - 1);
                 }
+                if c == b'[' && levant_action(b, i) {
+                    s.template_at.get_or_insert(i);
+                }
                 depth += 1;
                 note_depth(&mut s, depth, i);
                 i += 1;
@@ -902,6 +906,28 @@ fn scan(text: &str) -> Scan {
         });
     }
     s
+}
+
+/// Whether `[[` at `at` opens a template action of Levant or nomad-pack (`[[ .count ]]`,
+/// `[[- range $c := var "constraints" . ]]`, `[[ template "region" . ]]`), which render
+/// Nomad job files: after the brackets (and a `-`), blanks and a `.`, `$` or a letter, and
+/// `]]` later on the line. Only asked of a file that does not read as HCL (a valid list of
+/// lists is read as one).
+fn levant_action(b: &[u8], at: usize) -> bool {
+    if b.get(at + 1) != Some(&b'[') {
+        return false;
+    }
+    let end = line_end(b, at);
+    let mut i = at + 2;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    while i < end && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i < end
+        && (matches!(b[i], b'.' | b'$') || b[i].is_ascii_alphabetic())
+        && find(&b[..end], i, b"]]").is_some()
 }
 
 fn line_end(b: &[u8], from: usize) -> usize {
@@ -1416,6 +1442,17 @@ mod tests {
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].level, crate::source::ProblemLevel::Note);
         assert!(l.documents.is_empty());
+        // A Levant or nomad-pack job template (`[[ … ]]` actions outside strings): a note at
+        // the first action, not an error (session cfg37); a list of lists still reads.
+        let l = doc(
+            "web.nomad",
+            "job \"[[ .job_name ]]\" {\n  datacenters = [[ .datacenters | toJson ]]\n  group \"g\" {\n    count = [[ .count ]]\n  }\n}\n",
+        );
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        assert_eq!(l.problems[0].level, crate::source::ProblemLevel::Note);
+        assert_eq!(l.problems[0].pos.map(|p| (p.line, p.column)), Some((2, 17)));
+        assert!(l.documents.is_empty());
+        assert_eq!(value("a = [[ b, c ], [\"d\"]]\n")["a"][1][0], "d");
     }
 
     #[test]
