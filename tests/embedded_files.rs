@@ -85,6 +85,48 @@ fn an_ignore_comment_inside_the_embedded_file_suppresses() {
     );
 }
 
+/// K8S-035 and K8S-036 on a plain manifest's embedded file point at its credential setting's
+/// line, as CFG-016 does and as they do through a Helm chart (session fid37); the entry's key
+/// is related, and a suppression comment above it still applies (session cfg37: both pointed
+/// at the key, `app.properties: |`).
+#[test]
+fn k8s_035_and_036_point_at_the_credential_line_of_a_plain_manifests_block() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: pay\ndata:\n  app.properties: |\n    server.port=8080\n    spring.datasource.password=hunter2Secret\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: files\n  namespace: pay\nstringData:\n  config.yaml: |\n    db:\n      user: app\n      password: hunter2Secret\n";
+    let d = dir_with(&[("cm.yaml", text.as_bytes())]);
+    let (v, code) = json_check(d.path(), &["cm.yaml", "--select", "K8S-035,K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        findings_at(&v),
+        vec![
+            ("K8S-035".into(), "cm.yaml".into(), 20, 7),
+            ("K8S-036".into(), "cm.yaml".into(), 9, 5),
+        ],
+        "{v}"
+    );
+    for f in v["findings"].as_array().unwrap() {
+        let entry = &f["related"][0];
+        assert_eq!(entry["role"], "entry", "{v}");
+        assert_eq!(
+            entry["start_line"],
+            if f["rule_id"] == "K8S-035" { 17 } else { 7 },
+            "{v}"
+        );
+    }
+    assert!(!v.to_string().contains(SECRET));
+    // A comment above the key suppresses as before.
+    let text = text.replace(
+        "  app.properties: |",
+        "  # runeguard:ignore K8S-036 -- a test database\n  app.properties: |",
+    );
+    let d = dir_with(&[("cm.yaml", text.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["cm.yaml", "--select", "K8S-036"]);
+    assert_eq!(
+        v["findings"][0]["suppression"]["origin"], "cm.yaml:7",
+        "{v}"
+    );
+    assert_eq!(v["findings"][0]["start_line"], 10, "{v}");
+}
+
 #[test]
 fn no_output_format_prints_the_embedded_secret() {
     let d = dir_with(&[("cm.yaml", MANIFEST.as_bytes())]);
@@ -319,6 +361,16 @@ data:
         let text = v.to_string();
         assert!(text.contains("invalid HCL"), "{text}");
         assert!(text.contains("file skipped: a template"), "{text}");
+        // A Levant job template (`[[ .count ]]` outside strings) is a note, not an error
+        // (session cfg37: exit 2 on an `invalid HCL` error).
+        let d = dir_with(&[(
+            "web.nomad",
+            b"job \"[[ .job_name ]]\" {\n  datacenters = [[ .datacenters | toJson ]]\n  group \"web\" {\n    count = [[ .count ]]\n  }\n}\n" as &[u8],
+        )]);
+        let (v, code) = json_check(d.path(), &["."]);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["problems"][0]["level"], "note", "{v}");
+        assert_eq!(v["problems"][0]["line"], 2, "{v}");
     }
 
     #[test]

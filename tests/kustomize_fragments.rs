@@ -323,10 +323,11 @@ fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
                 "argocd/argocd-secret.yaml".to_string(),
                 6
             ),
+            // The `clientSecret:` line of `oidc.config: |`, not its key (session cfg37).
             (
                 "K8S-036".to_string(),
                 "argocd/argocd-cm.yaml".to_string(),
-                7
+                11
             ),
         ],
         "{v}"
@@ -397,10 +398,11 @@ fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_mas
                 "argocd/kustomization.yaml".to_string(),
                 31
             ),
+            // The `clientSecret:` line of `oidc.config: |`, not its key (session cfg37).
             (
                 "K8S-036".to_string(),
                 "argocd/kustomization.yaml".to_string(),
-                12
+                15
             ),
         ],
         "{v}"

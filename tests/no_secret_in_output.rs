@@ -7,6 +7,10 @@ use common::{dir_with, rg};
 
 /// Credentials written in the inputs below. None may appear in any output.
 const CREDENTIALS: &[&str] = &[
+    "nomad-yaml-template-passphrase-41",
+    "nomad-env-template-passphrase-58",
+    "nomad-properties-passphrase-23",
+    "nomad-variable-default-passphrase-64",
     "correct-horse-battery-staple",
     "3f2b8a1c-9d4e-4f6a-8b7c-1e2d3c4b5a69",
     "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8",
@@ -106,6 +110,11 @@ const GRAFANA_INI: &str = "[database]\ntype = postgres\npassword = \"\"\"grafana
 /// Consul's ACL `tokens` (named by what they are the token of), next to a listener with TLS
 /// off.
 const VAULT_HCL: &str = "storage \"postgresql\" {\n  connection_url = \"postgres://vault:hcl-url-passphrase-47@db:5432/vault\"\n}\nlistener \"tcp\" {\n  address = \"0.0.0.0:8200\"\n  tls_disable = 1\n}\nvault { token = \"hcl-vault-token-passphrase-63\" }\nconsul { token = \"hcl-one-line-passphrase-15\" }\nnomad { token = \"hcl-hcl1-agent-passphrase-88\" region = \"global\" }\nacl {\n  tokens {\n    initial_management = \"hcl-consul-token-passphrase-29\"\n    agent = \"hcl-consul-agent-passphrase-21\"\n  }\n}\n";
+
+/// A Nomad job (session cfg37): templates' heredocs read as the files they render (YAML, an
+/// `env = true` file indented by `<<-`, properties with other delimiters) and a variable's
+/// default, next to a finding of the job itself (TLS verification off in a check).
+const JOB_NOMAD: &str = "variable \"db_password\" {\n  default = \"nomad-variable-default-passphrase-64\"\n}\njob \"web\" {\n  group \"g\" {\n    service {\n      check {\n        type = \"http\"\n        tls_skip_verify = true\n      }\n    }\n    task \"t\" {\n      template {\n        data = <<EOF\ndb:\n  host: \"{{ env \"DB\" }}\"\n  password: nomad-yaml-template-passphrase-41\nEOF\n        destination = \"local/app.yml\"\n      }\n      template {\n        data = <<-EOH\n        {{ with secret \"kv\" }}\n        SMTP_PASSWORD=nomad-env-template-passphrase-58\n        {{ end }}\n        EOH\n        destination = \"secrets/env\"\n        env = true\n      }\n      template {\n        left_delimiter = \"[[\"\n        right_delimiter = \"]]\"\n        data = <<EOT\nspring.datasource.url=jdbc:postgresql://[[ env \"H\" ]]/app\nspring.datasource.password=nomad-properties-passphrase-23\nEOT\n        destination = \"local/application.properties\"\n      }\n    }\n  }\n}\n";
 
 /// A `.env` file (session wild38): plain, exported and quoted credentials beside a TLS finding;
 /// a `KEY: value` line (session cfg35).
@@ -400,6 +409,7 @@ fn inputs() -> tempfile::TempDir {
         ("ray.yaml", RAY.as_bytes()),
         (".env.example", DOTENV_EXAMPLE.as_bytes()),
         ("vault.hcl", VAULT_HCL.as_bytes()),
+        ("web.nomad", JOB_NOMAD.as_bytes()),
     ])
 }
 
@@ -477,6 +487,7 @@ fn no_credential_in_inspect() {
         ".env.example",
         "postgresql.conf",
         "vault.hcl",
+        "web.nomad",
     ] {
         let out = rg()
             .current_dir(d.path())

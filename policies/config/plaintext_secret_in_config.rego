@@ -1,6 +1,6 @@
 # METADATA
 # title: Configuration must not hold plaintext secrets
-# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`) or a placeholder, boolean, access level (`write`) or audit filter mode (`redact`, `encrypt`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), for a short option that takes a password for the program before it (data.settings.credentials.program_password_options such as mysql's `-pVALUE` and redis-cli's `-a VALUE`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). In nginx configuration a header that a header-setting directive adds (`proxy_set_header Authorization "Basic ..."`, `proxy_set_header X-Api-Key ...`) and a `fastcgi_param` or `set` variable named like a credential are read the same way, and the `*_pass` directives (an upstream's address) are not credentials. A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. An entry of a `tokens` mapping (Consul's ACL `tokens` block, whose `agent` and `initial_management` hold tokens) is read as the token its key names. In an example or template file, one whose name holds a word of data.settings.credentials.example_file_words (`.env.example`, `.env.sample`, `.env.dist`, `config.example.toml`, `application-example.yml`, `docker-compose.example.yml`), a credential made only of slot words (data.settings.credentials.example_secret_words with their qualifiers, as in `postgres://user:pass@localhost/db`, `password`, `secretpassword`, `root_password`) documents the file's shape and is not reported; a token shape, a high-entropy string or any other password there is (`admin`, `postgres`, `password123`), and the same slot words in a file that runs as it is (`.env`, `docker-compose.yml`) are too. The value is never printed.
+# description: Flags configuration keys named like a password, secret, token, API key or private key whose value is a literal rather than a reference (${VAR}, vault:..., a secret reference, a *_FILE path, the name of the environment variable that holds it), a value an application's tag resolves (`!Ref`, `!secret`, `!vault`), an encrypted value (Jasypt's `ENC(...)`, Spring Cloud Config's `{cipher}...`, SOPS' `ENC[...]`) or a placeholder, boolean, access level (`write`) or audit filter mode (`redact`, `encrypt`); a reference with a literal default (`${DB_PASSWORD:secret}`, `${DB_PASSWORD:-secret}`) is read as its default. A Compose service's command line (`command`, `entrypoint`, `healthcheck.test`) is read too, for a long option named like a credential (`--db-password=...`, `-Dspring.datasource.password=...`, or one of data.settings.credentials.credential_options such as `--requirepass`) with a literal value, for a credential-named variable that a shell line assigns for the program it runs (`PGPASSWORD=... pg_dump`, `export API_TOKEN=...`), for a short option that takes a password for the program before it (data.settings.credentials.program_password_options such as mysql's `-pVALUE` and redis-cli's `-a VALUE`), and for a header that curl or wget sends there (`-H` or `--header` with `Authorization` and a scheme, or a header named like a credential). In nginx configuration a header that a header-setting directive adds (`proxy_set_header Authorization "Basic ..."`, `proxy_set_header X-Api-Key ...`) and a `fastcgi_param` or `set` variable named like a credential are read the same way, and the `*_pass` directives (an upstream's address) are not credentials. A password hash (bcrypt, crypt, argon2, htpasswd's) under such a key is reported too, as a hash rather than plaintext, since a committed hash can be cracked offline. An entry of a `tokens` mapping (Consul's ACL `tokens` block, whose `agent` and `initial_management` hold tokens) is read as the token its key names, and the `default` of an HCL `variable` block (a Nomad job's `variable "db_password" { default = ... }`) under the variable's name. In an example or template file, one whose name holds a word of data.settings.credentials.example_file_words (`.env.example`, `.env.sample`, `.env.dist`, `config.example.toml`, `application-example.yml`, `docker-compose.example.yml`), a credential made only of slot words (data.settings.credentials.example_secret_words with their qualifiers, as in `postgres://user:pass@localhost/db`, `password`, `secretpassword`, `root_password`) documents the file's shape and is not reported; a token shape, a high-entropy string or any other password there is (`admin`, `postgres`, `password123`), and the same slot words in a file that runs as it is (`.env`, `docker-compose.yml`) are too. The value is never printed.
 # custom:
 #   id: CFG-016
 #   name: plaintext-secret-in-config
@@ -66,6 +66,24 @@ deny contains finding if {
 	not compose_environment(e.path)
 	finding := {
 		"msg": sprintf("%s holds %s%s", [config.dotted(e.path), config.secret_phrase(e.value), config.default_note(e.value)]),
+		"path": e.path,
+	}
+}
+
+# An HCL variable's default (`variable "db_password" { default = "..." }` in a Nomad job, and
+# the same mapping in its JSON form): the value the job runs with unless told otherwise, named
+# by the variable's label, which no key of the block says (session cfg37).
+deny contains finding if {
+	some e in config.entries
+	is_string(e.value)
+	n := count(e.path)
+	n >= 3
+	config.norm_key(e.path[n - 3]) == "variable"
+	config.norm_key(e.key) == "default"
+	is_string(e.path[n - 2])
+	config.plaintext_secret(e.path[n - 2], e.value)
+	finding := {
+		"msg": sprintf("%s holds %s (the default of variable %s)", [config.dotted(e.path), config.secret_phrase(e.value), e.path[n - 2]]),
 		"path": e.path,
 	}
 }

@@ -92,7 +92,7 @@ fn load_unredacted(file: &Arc<SourceFile>, explicit: bool) -> Loaded {
         FileKind::Directives => envfile::load_directives(file),
         FileKind::Nginx => nginx::load(file, explicit),
         FileKind::Liquibase => liquibase::load_xml(file),
-        FileKind::Hcl => hcl::load(file),
+        FileKind::Hcl => hcl::load(file, &read_embedded),
         FileKind::Yaml => load_yaml(file, Schema::Core),
         FileKind::Json => load_yaml(file, Schema::Json),
         FileKind::Unknown => {
@@ -418,7 +418,7 @@ fn unreadable_objects(file: &SourceFile, docs: &[RawDocument], problems: &mut Ve
 /// One raw document: a Kubernetes object (or a `List` of them), or configuration.
 /// A file embedded in an object (a ConfigMap's entry), loaded as a file of its name would be;
 /// None for a name that is no YAML, JSON or TOML file's.
-fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
+pub(crate) fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
     Some(match file_kind(&embedded.path) {
         FileKind::Yaml => load_yaml(embedded, Schema::Core),
         FileKind::Json => load_yaml(embedded, Schema::Json),
@@ -427,7 +427,7 @@ fn read_embedded(embedded: &Arc<SourceFile>) -> Option<Loaded> {
         FileKind::Properties => envfile::load_properties(embedded),
         FileKind::Directives => envfile::load_directives(embedded),
         FileKind::Nginx => nginx::load(embedded, false),
-        FileKind::Hcl => hcl::load(embedded),
+        FileKind::Hcl => hcl::load(embedded, &read_embedded),
         FileKind::Sql | FileKind::Liquibase | FileKind::Unknown => return None,
     })
 }

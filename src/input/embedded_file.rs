@@ -53,44 +53,105 @@ pub fn load(
         if *style != ScalarStyle::Literal {
             continue;
         }
-        let embedded = SourceFile::new(name.to_string(), None, text.clone());
-        let Some(loaded) = read(&embedded) else {
-            continue;
-        };
         let Some(lines) = BlockLines::new(&file.text, *span, text) else {
             continue;
         };
-        // A file that does not read whole is a template or a fragment: nothing of it is
-        // checked, so a half-read file is not reported for what its unread part holds.
-        if loaded
-            .problems
-            .iter()
-            .any(|p| p.level == crate::source::ProblemLevel::Error)
-        {
+        place(
+            file,
+            name,
+            text.clone(),
+            &lines,
+            &entry_label(object, name),
+            index,
+            out,
+            &read,
+        );
+    }
+}
+
+/// Loads the file `name` whose text `text` is written in `file` line by line, where `lines`
+/// says, as a file of that name would be by `read`: its configuration documents, their spans
+/// moved onto `file`'s text and their resource labels prefixed with `label`, are added to
+/// `out` (as document `index` of `file`). A file that does not read whole, or reads as no
+/// configuration, adds nothing.
+#[allow(clippy::too_many_arguments)]
+fn place(
+    file: &Arc<SourceFile>,
+    name: &str,
+    text: String,
+    lines: &BlockLines,
+    label: &str,
+    index: usize,
+    out: &mut Loaded,
+    read: &impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) {
+    let embedded = SourceFile::new(name.to_string(), None, text);
+    let Some(loaded) = read(&embedded) else {
+        return;
+    };
+    // A file that does not read whole is a template or a fragment: nothing of it is
+    // checked, so a half-read file is not reported for what its unread part holds.
+    if loaded
+        .problems
+        .iter()
+        .any(|p| p.level == crate::source::ProblemLevel::Error)
+    {
+        return;
+    }
+    // What the reader marked as names (an nginx `proxy_pass`'s upstream) and as
+    // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
+    // does not read) are so in the manifest too: its documents (the ConfigMap's and the
+    // embedded file's) are masked by the manifest's marks.
+    for n in embedded.names() {
+        file.mark_name(lines.offset(n.start)..lines.offset(n.end));
+    }
+    for c in embedded.redaction().ranges.iter() {
+        file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
+    }
+    for mut doc in loaded.documents {
+        if doc.input_type != InputType::Config {
             continue;
         }
-        // What the reader marked as names (an nginx `proxy_pass`'s upstream) and as
-        // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
-        // does not read) are so in the manifest too: its documents (the ConfigMap's and the
-        // embedded file's) are masked by the manifest's marks.
-        for n in embedded.names() {
-            file.mark_name(lines.offset(n.start)..lines.offset(n.end));
-        }
-        for c in embedded.redaction().ranges.iter() {
-            file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
-        }
-        for mut doc in loaded.documents {
-            if doc.input_type != InputType::Config {
-                continue;
-            }
-            lines.move_tree(&mut doc.spans);
-            doc.file = file.clone();
-            doc.index = index;
-            doc.embedded = true;
-            doc.resource = format!("{}{}", entry_label(object, name), doc.resource);
-            out.documents.push(doc);
-        }
+        lines.move_tree(&mut doc.spans);
+        doc.file = file.clone();
+        doc.index = index;
+        doc.embedded = true;
+        doc.resource = format!("{label}{}", doc.resource);
+        out.documents.push(doc);
     }
+}
+
+/// Loads a file written line by line in `file`'s text (a Nomad job's `template { data =
+/// <<EOF … }` heredoc): line `i` of `text` starts at offset `starts[i]` of `file` and is
+/// written there as it is; `end` is where the written text ends. See [`place`]; a `starts`
+/// that does not fit `text` adds nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn load_written(
+    file: &Arc<SourceFile>,
+    name: &str,
+    text: String,
+    starts: Vec<usize>,
+    end: usize,
+    label: &str,
+    index: usize,
+    out: &mut Loaded,
+    read: impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) {
+    let mut value_starts = Vec::with_capacity(starts.len());
+    let mut at = 0;
+    for line in text.split('\n') {
+        value_starts.push(at);
+        at += line.len() + 1;
+    }
+    if value_starts.len() != starts.len() {
+        return;
+    }
+    let lines = BlockLines {
+        starts,
+        value_starts,
+        end,
+    };
+    place(file, name, text, &lines, label, index, out, &read);
 }
 
 /// How the documents of the embedded file `name` of `object` (`ConfigMap ns/name`) begin their

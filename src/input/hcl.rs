@@ -27,7 +27,7 @@
 //! `.pkr.hcl`, test files) describe infrastructure, not a service's configuration: they are
 //! not read (see [`is_hcl_path`]).
 
-use crate::input::{Loaded, config};
+use crate::input::{Loaded, config, embedded_file};
 use crate::source::span::{Children, Span, SpanTree};
 use crate::source::{Problem, SourceFile};
 use hcl_edit::expr::{Expression, ObjectKey};
@@ -76,8 +76,11 @@ pub fn is_hcl_path(path: &str) -> bool {
         && !NOT_SERVICE_SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
-/// Loads an HCL file as one configuration document.
-pub fn load(file: &Arc<SourceFile>) -> Loaded {
+/// Loads an HCL file as one configuration document, and the files its templates' heredocs
+/// render (a Nomad job's `template { data = <<EOF … destination = "local/app.yml" }`, a Vault
+/// agent's `contents`), each as `read` loads a file of its destination's name, at the lines
+/// the heredoc writes them (see [`Converter::templates`]).
+pub fn load(file: &Arc<SourceFile>, read: &dyn Fn(&Arc<SourceFile>) -> Option<Loaded>) -> Loaded {
     let mut out = Loaded::default();
     let text = file.text.as_str();
     let scan = scan(text);
@@ -119,14 +122,45 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
     };
     let whole = Span::new(0, text.len());
     let node = conv.body(&body, whole);
+    let mut written = Vec::new();
+    conv.templates(&body, &mut Vec::new(), &mut written);
     out.documents
         .push(config::whole_file_document(file, node.value, node.tree));
+    for w in written {
+        embedded_file::load_written(
+            file,
+            &w.name,
+            w.text,
+            w.starts,
+            w.end,
+            &embedded_file::entry_label(&w.block, &w.destination),
+            0,
+            &mut out,
+            read,
+        );
+    }
     out
 }
 
+/// A template's heredoc, read as the file it renders to.
+struct Written {
+    /// The name the file is read as: the destination's, `.env` added for an `env = true`
+    /// template whose destination is named otherwise (`secrets/env`).
+    name: String,
+    destination: String,
+    /// The template block's path (`job.web.group.g.task.app.template`).
+    block: String,
+    /// The heredoc's lines as the file has them (a `<<-` heredoc's indentation removed,
+    /// template actions alone on their line blanked), and where each starts in the HCL file.
+    text: String,
+    starts: Vec<usize>,
+    end: usize,
+}
+
 /// The problem for a file that does not read as HCL: a template (`{{ … }}` of consul-template
-/// or a Go program, `%{ if … }` of Terraform's `templatefile`) is a note, as a YAML file that
-/// is a Go template is; anything else a located error.
+/// or a Go program, `%{ if … }` of Terraform's `templatefile`, `[[ … ]]` of Levant and
+/// nomad-pack) is a note, as a YAML file that is a Go template is; anything else a located
+/// error.
 fn parse_problem(
     file: &SourceFile,
     at: usize,
@@ -137,7 +171,7 @@ fn parse_problem(
         return Problem::note(
             &file.path,
             Some(pos(file, t)),
-            "file skipped: a template (`{{ … }}` or `%{ … }` here), not HCL; check the configuration it renders",
+            "file skipped: a template (`{{ … }}`, `%{ … }` or Levant's `[[ … ]]` here), not HCL; check the configuration it renders",
         );
     }
     Problem::error(
@@ -211,9 +245,10 @@ impl Edits {
 }
 
 /// What a value read from HCL came from, which decides how two of one key merge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Origin {
     /// An attribute's value, or a block's body.
+    #[default]
     Single,
     /// The mapping a block's label makes (`listener "tcp"` → `{tcp: …}`): two merge.
     Label,
@@ -225,6 +260,17 @@ struct Node {
     value: Value,
     tree: SpanTree,
     origin: Origin,
+    /// The origins of a mapping's entries, in their order (empty for any other node): two
+    /// labels' mappings merge entry by entry, and an entry that is itself a label's mapping
+    /// (`a "x" "y"` and `a "x" "z"` under `x`) merges again rather than becoming a list.
+    kids: Vec<Shape>,
+}
+
+/// What of a node decides how it merges: its origin and its entries' (see [`Node::kids`]).
+#[derive(Debug, Clone, Default)]
+struct Shape {
+    origin: Origin,
+    kids: Vec<Shape>,
 }
 
 /// Turns `hcl_edit`'s tree into a JSON value and the span tree that mirrors it.
@@ -282,6 +328,10 @@ impl Converter<'_> {
                         node.tree.focus = self.focus(span);
                         let name = label.as_str().to_string();
                         let mut map = Map::new();
+                        let kids = vec![Shape {
+                            origin: node.origin,
+                            kids: std::mem::take(&mut node.kids),
+                        }];
                         map.insert(name.clone(), node.value);
                         node = Node {
                             value: Value::Object(map),
@@ -292,6 +342,7 @@ impl Converter<'_> {
                                 origin: None,
                             },
                             origin: Origin::Label,
+                            kids,
                         };
                     }
                     node.tree.span = at;
@@ -307,11 +358,91 @@ impl Converter<'_> {
         mapping(entries, span, self.focus(span), Origin::Single)
     }
 
+    /// The heredoc templates of `body` and its blocks, at any depth: a block `template`
+    /// without labels whose `data` (Nomad) or `contents` (Vault and Consul agents) is a
+    /// heredoc and whose `destination` names a file. Nomad renders it with consul-template
+    /// and writes it there for the task; its text is that file's configuration (a literal
+    /// password in it is one in the repository), so it is read as a file of that name would
+    /// be. Blocks `dynamic "template"` compute theirs and are not read.
+    fn templates(&self, body: &Body, path: &mut Vec<String>, found: &mut Vec<Written>) {
+        for structure in body.iter() {
+            let Structure::Block(b) = structure else {
+                continue;
+            };
+            let keys = 1 + b.labels.len();
+            path.push(b.ident.as_str().to_string());
+            path.extend(b.labels.iter().map(|l| l.as_str().to_string()));
+            if b.ident.as_str() == "template" && b.labels.is_empty() {
+                found.extend(self.template_file(&b.body, &path.join(".")));
+            } else {
+                self.templates(&b.body, path, found);
+            }
+            path.truncate(path.len() - keys);
+        }
+    }
+
+    fn string_attr(&self, body: &Body, key: &str) -> Option<String> {
+        match attr(body, key)? {
+            Expression::String(s) => Some(s.value().to_string()),
+            Expression::StringTemplate(t) => Some(self.template(t.iter(), Span::new(0, 0))),
+            _ => None,
+        }
+    }
+
+    fn template_file(&self, body: &Body, block: &str) -> Option<Written> {
+        let data = attr(body, "data").or_else(|| attr(body, "contents"))?;
+        let Expression::HeredocTemplate(h) = data else {
+            return None;
+        };
+        let destination = self.string_attr(body, "destination")?;
+        let base = destination.rsplit(['/', '\\']).next()?.to_string();
+        if base.is_empty() {
+            return None;
+        }
+        // Nomad reads an `env = true` template's file as environment variables, whatever
+        // its name.
+        let env = match attr(body, "env") {
+            Some(Expression::Bool(b)) => *b.value(),
+            Some(_) => self.string_attr(body, "env").as_deref() == Some("true"),
+            None => false,
+        };
+        let name = if env
+            && crate::input::classify::file_kind(&base) != crate::input::classify::FileKind::Env
+        {
+            format!("{base}.env")
+        } else {
+            base
+        };
+        let left = self
+            .string_attr(body, "left_delimiter")
+            .unwrap_or_else(|| "{{".to_string());
+        let right = self
+            .string_attr(body, "right_delimiter")
+            .unwrap_or_else(|| "}}".to_string());
+        let at = self.span_of(data, Span::new(0, 0));
+        let (text, starts, end) = heredoc_lines(
+            &self.file.text,
+            at.start as usize,
+            h.delimiter.as_str(),
+            &left,
+            &right,
+        )?;
+        Some(Written {
+            name,
+            destination,
+            block: block.to_string(),
+            text,
+            starts,
+            end,
+        })
+    }
+
     fn leaf(&self, value: Value, at: Span) -> Node {
         Node {
             value,
             tree: SpanTree::leaf(at),
             origin: Origin::Single,
+            kids: Vec::new(),
         }
     }
 
@@ -346,6 +477,7 @@ impl Converter<'_> {
                         origin: None,
                     },
                     origin: Origin::Single,
+                    kids: Vec::new(),
                 }
             }
             Expression::Object(object) => {
@@ -403,6 +535,123 @@ fn number(n: &hcl_edit::Number, text: &str) -> Value {
     }
 }
 
+/// The value of the attribute `key` of `body`.
+fn attr<'b>(body: &'b Body, key: &str) -> Option<&'b Expression> {
+    body.iter().find_map(|s| match s {
+        Structure::Attribute(a) if a.key.as_str() == key => Some(&a.value),
+        _ => None,
+    })
+}
+
+/// The lines of the heredoc that opens at offset `at` of `text` (`<<EOF` or `<<-EOF`, then
+/// its lines up to the one holding only `delimiter`), as the file the template renders: a
+/// `<<-` heredoc's lines less the indentation of its least indented line (as HCL reads it),
+/// the template's actions written with `{{ }}` (other delimiters of two or more characters
+/// replaced, blanks keeping each line's length), a line holding only actions (`{{ with secret
+/// "…" }}`, `{{ end }}`) blank. Returns the text, where each of its lines starts in `text`
+/// (and its end), or None when the heredoc cannot be placed line for line.
+fn heredoc_lines(
+    text: &str,
+    at: usize,
+    delimiter: &str,
+    left: &str,
+    right: &str,
+) -> Option<(String, Vec<usize>, usize)> {
+    let opening = text.get(at..)?.strip_prefix("<<")?;
+    let indented = opening.starts_with('-');
+    let base = at + text[at..].find('\n')? + 1;
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut close = None;
+    let mut from = base;
+    while from < text.len() {
+        let end = text[from..].find('\n').map_or(text.len(), |i| from + i);
+        let line = text[from..end].trim_end_matches('\r');
+        // HCL 2 accepts the closing delimiter indented after `<<` too.
+        if line.trim_matches([' ', '\t']) == delimiter {
+            close = Some(from);
+            break;
+        }
+        lines.push((from, line));
+        from = end + 1;
+    }
+    let close = close?;
+    let lead = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let strip = if indented {
+        lines
+            .iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(_, l)| lead(l))
+            .min()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut out = String::with_capacity(close - base);
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    for (start, line) in lines {
+        let cut = strip.min(lead(line));
+        starts.push(start + cut);
+        out.push_str(&template_actions(&line[cut..], left, right)?);
+        out.push('\n');
+    }
+    starts.push(close);
+    Some((out, starts, close))
+}
+
+/// A line of a consul-template template as [`heredoc_lines`] reads it (same length): a line
+/// of actions alone blank, and each run of actions inside a line (`"{{ env "NOMAD_DC" }}"`,
+/// `{{ with secret "db" }}{{ .Data.password }}{{ end }}`) the reference `${___}` of its
+/// length, which the rules read as a value computed where the template renders, and which
+/// leaves the line readable as its format (no quote or brace of the action's left).
+fn template_actions(line: &str, left: &str, right: &str) -> Option<String> {
+    let s = if left == "{{" && right == "}}" {
+        line.to_string()
+    } else if left.len() >= 2 && right.len() >= 2 {
+        let l = format!("{{{{{}", " ".repeat(left.len() - 2));
+        let r = format!("{}}}}}", " ".repeat(right.len() - 2));
+        line.replace(left, &l).replace(right, &r)
+    } else if line.contains(left) || line.contains(right) {
+        return None;
+    } else {
+        line.to_string()
+    };
+    // The runs of actions: `[start, end)` of each, actions written back to back joined.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = s[from..].find("{{").map(|i| from + i) {
+        let Some(close) = s[open + 2..].find("}}").map(|i| open + 2 + i + 2) else {
+            break;
+        };
+        match runs.last_mut() {
+            Some(last) if last.1 == open => last.1 = close,
+            _ => runs.push((open, close)),
+        }
+        from = close;
+    }
+    if runs.is_empty() {
+        return Some(s);
+    }
+    let (mut outside, mut bare) = (0, true);
+    for &(a, b) in &runs {
+        bare &= s[outside..a].trim().is_empty();
+        outside = b;
+    }
+    if bare && s[outside..].trim().is_empty() {
+        return Some(" ".repeat(s.len()));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for (a, b) in runs {
+        out.push_str(&s[at..a]);
+        out.push_str("${");
+        out.push_str(&"_".repeat(b - a - 3));
+        out.push('}');
+        at = b;
+    }
+    out.push_str(&s[at..]);
+    Some(out)
+}
+
 /// Adds a key's node to a body's or object's entries: a key written once more merges with its
 /// first node (see [`Origin`]).
 fn insert(entries: &mut Vec<(String, Node)>, key: String, node: Node) {
@@ -414,6 +663,7 @@ fn insert(entries: &mut Vec<(String, Node)>, key: String, node: Node) {
                     value: Value::Null,
                     tree: SpanTree::default(),
                     origin: Origin::Single,
+                    kids: Vec::new(),
                 },
             );
             *first = merge(old, node);
@@ -426,7 +676,12 @@ fn insert(entries: &mut Vec<(String, Node)>, key: String, node: Node) {
 fn mapping(entries: Vec<(String, Node)>, span: Span, focus: Span, origin: Origin) -> Node {
     let mut map = Map::new();
     let mut trees = Vec::with_capacity(entries.len());
+    let mut kids = Vec::with_capacity(entries.len());
     for (k, n) in entries {
+        kids.push(Shape {
+            origin: n.origin,
+            kids: n.kids,
+        });
         map.insert(k.clone(), n.value);
         trees.push((k, n.tree));
     }
@@ -439,6 +694,7 @@ fn mapping(entries: Vec<(String, Node)>, span: Span, focus: Span, origin: Origin
             origin: None,
         },
         origin,
+        kids,
     }
 }
 
@@ -455,32 +711,26 @@ fn merge(first: Node, second: Node) -> Node {
             else {
                 unreachable!("a label's tree is a mapping");
             };
-            let mut entries: Vec<(String, Node)> = a
-                .into_iter()
-                .zip(ta)
-                .map(|((k, v), (_, t))| {
-                    let origin = origin_of(&t);
-                    (
-                        k,
-                        Node {
-                            value: v,
-                            tree: t,
-                            origin,
-                        },
-                    )
-                })
-                .collect();
-            for ((k, v), (_, t)) in b.into_iter().zip(tb) {
-                let origin = origin_of(&t);
-                insert(
-                    &mut entries,
+            let node = |((k, v), (_, t)): ((String, Value), (String, SpanTree)), shape: Shape| {
+                (
                     k,
                     Node {
                         value: v,
                         tree: t,
-                        origin,
+                        origin: shape.origin,
+                        kids: shape.kids,
                     },
-                );
+                )
+            };
+            let mut entries: Vec<(String, Node)> = a
+                .into_iter()
+                .zip(ta)
+                .zip(first.kids)
+                .map(|(entry, shape)| node(entry, shape))
+                .collect();
+            for (entry, shape) in b.into_iter().zip(tb).zip(second.kids) {
+                let (k, n) = node(entry, shape);
+                insert(&mut entries, k, n);
             }
             let span = first.tree.span.union(second.tree.span);
             mapping(entries, span, first.tree.focus, Origin::Label)
@@ -503,6 +753,7 @@ fn merge(first: Node, second: Node) -> Node {
                     origin: None,
                 },
                 origin: Origin::Repeated,
+                kids: Vec::new(),
             }
         }
         _ => {
@@ -517,18 +768,9 @@ fn merge(first: Node, second: Node) -> Node {
                     origin: None,
                 },
                 origin: Origin::Repeated,
+                kids: Vec::new(),
             }
         }
-    }
-}
-
-/// The origin of a label's child when two labels' mappings merge: a list of repeated blocks
-/// is extended; anything else (a body, and also a nested label's mapping, so that `a "x" "y"`
-/// and `a "x" "z"` become a list under `x`: left open) starts a list.
-fn origin_of(t: &SpanTree) -> Origin {
-    match &t.children {
-        Children::Seq(_) => Origin::Repeated,
-        _ => Origin::Single,
     }
 }
 
@@ -616,6 +858,9 @@ fn scan(text: &str) -> Scan {
                 if c == b'{' && i > 0 && matches!(b[i - 1], b'{' | b'%' | b'$') {
                     s.template_at.get_or_insert(i - 1);
                 }
+                if c == b'[' && levant_action(b, i) {
+                    s.template_at.get_or_insert(i);
+                }
                 depth += 1;
                 note_depth(&mut s, depth, i);
                 i += 1;
@@ -661,6 +906,28 @@ fn scan(text: &str) -> Scan {
         });
     }
     s
+}
+
+/// Whether `[[` at `at` opens a template action of Levant or nomad-pack (`[[ .count ]]`,
+/// `[[- range $c := var "constraints" . ]]`, `[[ template "region" . ]]`), which render
+/// Nomad job files: after the brackets (and a `-`), blanks and a `.`, `$` or a letter, and
+/// `]]` later on the line. Only asked of a file that does not read as HCL (a valid list of
+/// lists is read as one).
+fn levant_action(b: &[u8], at: usize) -> bool {
+    if b.get(at + 1) != Some(&b'[') {
+        return false;
+    }
+    let end = line_end(b, at);
+    let mut i = at + 2;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    while i < end && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i < end
+        && (matches!(b[i], b'.' | b'$') || b[i].is_ascii_alphabetic())
+        && find(&b[..end], i, b"]]").is_some()
 }
 
 fn line_end(b: &[u8], from: usize) -> usize {
@@ -954,7 +1221,7 @@ mod tests {
 
     fn doc(name: &str, text: &str) -> Loaded {
         let file = SourceFile::new(name.into(), None, text.to_string());
-        load(&file)
+        load(&file, &crate::input::classify::read_embedded)
     }
 
     fn value(text: &str) -> Value {
@@ -967,7 +1234,7 @@ mod tests {
     fn at(text: &str, path: &[&str]) -> (u32, u32) {
         use crate::source::span::PathSeg;
         let file = SourceFile::new("vault.hcl".into(), None, text.to_string());
-        let l = load(&file);
+        let l = load(&file, &crate::input::classify::read_embedded);
         assert!(l.problems.is_empty(), "{:?}", l.problems);
         let p: Vec<PathSeg> = path
             .iter()
@@ -1038,6 +1305,84 @@ mod tests {
     }
 
     #[test]
+    fn blocks_sharing_a_first_label_merge_under_it() {
+        // Two labels under one first label (`listener "tcp" "a"`, `listener "tcp" "b"`), and
+        // three, one of them written twice: one mapping under the shared labels, a list only
+        // for the same labels written again (cfg36 left them a list under `tcp`).
+        let text = "listener \"tcp\" \"a\" {\n  tls_disable = 1\n}\nlistener \"tcp\" \"b\" {\n  tls_disable = true\n}\nx \"p\" \"q\" \"r\" { v = 1 }\nx \"p\" \"q\" \"s\" { v = 2 }\nx \"p\" \"q\" \"r\" { v = 3 }\n";
+        assert_eq!(
+            value(text),
+            serde_json::json!({
+                "listener": {"tcp": {"a": {"tls_disable": 1}, "b": {"tls_disable": true}}},
+                "x": {"p": {"q": {"r": [{"v": 1}, {"v": 3}], "s": {"v": 2}}}}
+            })
+        );
+        assert_eq!(at(text, &["listener", "tcp", "a", "tls_disable"]), (2, 3));
+        assert_eq!(at(text, &["listener", "tcp", "b", "tls_disable"]), (5, 3));
+        assert_eq!(at(text, &["listener", "tcp", "b"]), (4, 16));
+        assert_eq!(at(text, &["x", "p", "q", "r", "1", "v"]), (9, 17));
+        assert_eq!(at(text, &["x", "p", "q", "s", "v"]), (8, 17));
+    }
+
+    #[test]
+    fn template_heredocs_are_read_as_their_destination_files() {
+        use crate::source::span::PathSeg;
+        let text = "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      template {\n        data = <<-EOF\n        a: \"{{ env \"X\" }}\"\n        password: Xy7pQ2vL9mKw\n        EOF\n        destination = \"local/app.yml\"\n      }\n      template {\n          data = <<EOH\n      {{ with secret \"kv\" }}\n      DB_PASSWORD=Qm3vT8wLp2Zx\n      {{ end }}\n      EOH\n          destination = \"secrets/env\"\n          env = true\n      }\n      template {\n        data = <<EOF\n[[ \"x\" ]]\nEOF\n        destination = \"local/id_rsa\"\n      }\n    }\n  }\n}\n";
+        let file = SourceFile::new("job.nomad".into(), None, text.to_string());
+        let l = load(&file, &crate::input::classify::read_embedded);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        // The job, its YAML file and its environment file (`secrets/env`, `env = true`); the
+        // key file is no configuration.
+        assert_eq!(l.documents.len(), 3);
+        let yml = &l.documents[1];
+        assert_eq!(
+            yml.resource,
+            "job.j.group.g.task.t.template local/app.yml: config document"
+        );
+        assert!(yml.embedded);
+        assert_eq!(yml.value["password"], "Xy7pQ2vL9mKw");
+        assert_eq!(yml.value["a"], "${__________}");
+        let pos = |d: &crate::input::Document, key: &str| {
+            let r = d.spans.resolve(&[PathSeg::Key(key.into())]);
+            assert!(r.exact);
+            let p = file.pos(r.span.start);
+            (p.line, p.column)
+        };
+        assert_eq!(pos(yml, "password"), (7, 9));
+        let env = &l.documents[2];
+        assert_eq!(env.value["DB_PASSWORD"], "Qm3vT8wLp2Zx");
+        assert_eq!(pos(env, "DB_PASSWORD"), (14, 7));
+    }
+
+    #[test]
+    fn template_actions_keep_each_line_and_its_length() {
+        let t = |line: &str, l: &str, r: &str| template_actions(line, l, r);
+        assert_eq!(
+            t("  {{- with secret \"x\" -}}", "{{", "}}").unwrap(),
+            " ".repeat(25)
+        );
+        assert_eq!(t("{{ a }} {{ b }}", "{{", "}}").unwrap(), " ".repeat(15));
+        assert_eq!(t("K={{ .Data.p }}", "{{", "}}").unwrap(), "K=${__________}");
+        assert_eq!(
+            t(
+                "p: {{ with secret \"s\" }}{{ .Data.p }}{{ end }} # c",
+                "{{",
+                "}}"
+            )
+            .unwrap(),
+            format!("p: ${{{}}} # c", "_".repeat(40))
+        );
+        assert_eq!(t("K=[% .x %]", "[%", "%]").unwrap(), "K=${_____}");
+        assert_eq!(t("K=<<< .x >>>", "<<<", ">>>").unwrap(), "K=${_______}");
+        assert_eq!(t("K=v", "<", ">").unwrap(), "K=v");
+        assert_eq!(t("K=<x>", "<", ">"), None);
+        assert_eq!(
+            t("plain {{ unclosed", "{{", "}}").unwrap(),
+            "plain {{ unclosed"
+        );
+    }
+
+    #[test]
     fn expressions_are_references() {
         let v = value(
             "a = \"${vault_token}\"\nb = env(\"X\")\nc = var.token\nd = <<EOF\nline ${x}\nEOF\ne = \"say \\\"hi\\\"\"\nf = 1.5\ng = null\n",
@@ -1097,6 +1442,17 @@ mod tests {
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].level, crate::source::ProblemLevel::Note);
         assert!(l.documents.is_empty());
+        // A Levant or nomad-pack job template (`[[ … ]]` actions outside strings): a note at
+        // the first action, not an error (session cfg37); a list of lists still reads.
+        let l = doc(
+            "web.nomad",
+            "job \"[[ .job_name ]]\" {\n  datacenters = [[ .datacenters | toJson ]]\n  group \"g\" {\n    count = [[ .count ]]\n  }\n}\n",
+        );
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        assert_eq!(l.problems[0].level, crate::source::ProblemLevel::Note);
+        assert_eq!(l.problems[0].pos.map(|p| (p.line, p.column)), Some((2, 17)));
+        assert!(l.documents.is_empty());
+        assert_eq!(value("a = [[ b, c ], [\"d\"]]\n")["a"][1][0], "d");
     }
 
     #[test]
@@ -1129,6 +1485,43 @@ mod tests {
                     }
                 }
                 walk(&d.spans, text.len() as u32);
+            }
+        }
+
+        /// A template heredoc of any lines (actions, quotes, braces, other delimiters, `<<-`
+        /// indentation) never panics, and the file it renders stays placed inside the job's
+        /// text, each of its lines where the heredoc writes it.
+        #[test]
+        fn template_heredocs_stay_inside_the_text(
+            lines in proptest::collection::vec("[ a-z:=\"{}\\[\\]%#-]{0,24}", 0..6),
+            dash in proptest::bool::ANY,
+            env in proptest::bool::ANY,
+            name in "(app\\.yml|app\\.env|application\\.properties|x\\.toml|nginx\\.conf)",
+        ) {
+            let body: String = lines.iter().map(|l| format!("      {l}\n")).collect();
+            let text = format!(
+                "job \"j\" {{\n  template {{\n    left_delimiter = \"[%\"\n    right_delimiter = \"%]\"\n    data = <<{}EOF\n{body}    EOF\n    destination = \"local/{name}\"\n    env = {env}\n  }}\n}}\n",
+                if dash { "-" } else { "" },
+            );
+            let l = doc("x.nomad", &text);
+            // The heredoc's lines: from the line after `<<EOF` to the closing line.
+            let first = text.find("EOF\n").unwrap() as u32 + 4;
+            let close = text.rfind("    EOF").unwrap() as u32;
+            for d in &l.documents {
+                fn walk(t: &SpanTree, from: u32, to: u32) {
+                    assert!(from <= t.span.start && t.span.start <= t.span.end && t.span.end <= to);
+                    assert!(from <= t.focus.start && t.focus.start <= t.focus.end && t.focus.end <= to);
+                    match &t.children {
+                        Children::Leaf => {}
+                        Children::Map(m) => m.iter().for_each(|(_, c)| walk(c, from, to)),
+                        Children::Seq(s) => s.iter().for_each(|c| walk(c, from, to)),
+                    }
+                }
+                if d.embedded {
+                    walk(&d.spans, first, close);
+                } else {
+                    walk(&d.spans, 0, text.len() as u32);
+                }
             }
         }
     }

@@ -266,6 +266,44 @@ pub(super) fn to_finding(
     }
 }
 
+/// A finding on the entry of a file checked as it is (not a rendered stream) whose part lies
+/// on a line of the literal block scalar the entry holds (K8S-035 and K8S-036 on a Secret's or
+/// ConfigMap's embedded `app.yaml: |` file, at its first credential setting) points at that
+/// line, from its first character to the end of the part, as CFG-016 points at the setting
+/// and as the finding does in a rendered chart (session fid37); the entry's key is related
+/// (role `entry`), and a suppression comment there still applies (session cfg37).
+pub(super) fn point_into_literal_blocks(findings: &mut [Finding], rendered: &[Arc<Rendered>]) {
+    for f in findings {
+        let Some(part) = f.part else {
+            continue;
+        };
+        if rendered.iter().any(|r| Arc::ptr_eq(&r.stream, &f.file)) {
+            continue;
+        }
+        let lines = &f.file.lines;
+        let text = f.file.text.as_str();
+        let (start, end) = (part.text.start as usize, part.text.end as usize);
+        if lines.line_of(part.scalar.start as usize) == lines.line_of(part.scalar.end as usize)
+            || lines.line_of(start) == lines.line_of(f.span.start as usize)
+            || !(part.scalar.start..part.scalar.end).contains(&f.span.start)
+            || start < part.scalar.start as usize
+            || end > part.scalar.end as usize
+            || end > text.len()
+        {
+            continue;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let lead = text[line_start..start].len() - text[line_start..start].trim_start().len();
+        let entry = f.span;
+        f.span = Span::new(line_start + lead, end);
+        f.related.push(crate::finding::Related {
+            role: "entry",
+            file: f.file.clone(),
+            span: entry,
+        });
+    }
+}
+
 /// What a finding on the node at `path` is about, when a rendered input may have written it
 /// in several pieces: the characters `[a, b)` a rule named of the string there, else the
 /// value of a map entry (`privileged: true`, a Secret's `password: <base64>`), whose key a

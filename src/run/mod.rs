@@ -350,6 +350,9 @@ fn check_policies(policies: &Policies, opts: &CheckOptions) -> RunReport {
         problems.extend(p);
     }
     drop(kept);
+    // Before the findings on rendered streams move to their origins (their parts are the
+    // streams').
+    evaluate::point_into_literal_blocks(&mut findings, &rendered);
     rendered::move_to_origins(&mut findings, &rendered);
     set.warm_cache();
     // Policy problems: loading, and compiling the engines this run used.

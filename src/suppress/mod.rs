@@ -67,14 +67,15 @@ pub fn apply(
     // Inline comments, file by file: the files of findings, then directive files without any.
     // A finding is at its own line and at the line that used the value it points at (related
     // role `template`: a Helm template's action, an OpenShift Template's `${PARAM}`; role
-    // `alias`: a YAML `<<: *common` or `*name` using an anchored node), where a person reading
-    // the object writes the comment as well.
+    // `alias`: a YAML `<<: *common` or `*name` using an anchored node; role `entry`: the key of
+    // the literal block a finding points inside), where a person reading the object writes the
+    // comment as well.
     let mut by_file: BTreeMap<String, (Arc<SourceFile>, Vec<FindingAt>)> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         let used = f
             .related
             .iter()
-            .filter(|r| matches!(r.role, "template" | "alias"));
+            .filter(|r| matches!(r.role, "template" | "alias" | "entry"));
         for (file, line) in std::iter::once((&f.file, f.start().line))
             .chain(used.map(|r| (&r.file, r.start().line)))
         {

@@ -178,11 +178,18 @@ fn without_item_indicators(entry: &str) -> &str {
 
 /// The name a value under `keys` is judged under: its key, or for an entry of a `tokens`
 /// mapping (Consul's ACL `tokens { agent = "…" }`) the token its key names (`agent_token`),
-/// as CFG-016 reads it (session cfg36).
+/// as CFG-016 reads it (session cfg36); the `default` of an HCL `variable "db_password" {
+/// default = "…" }` block (a Nomad job's variables) is judged under the variable's name
+/// (session cfg37).
 pub fn entry_name<'a>(keys: &[&'a str]) -> Cow<'a, str> {
     match keys {
         [.., parent, key] if parent.eq_ignore_ascii_case("tokens") => {
             Cow::Owned(format!("{key}_token"))
+        }
+        [.., block, name, key]
+            if block.eq_ignore_ascii_case("variable") && key.eq_ignore_ascii_case("default") =>
+        {
+            Cow::Borrowed(name)
         }
         [.., key] => Cow::Borrowed(key),
         [] => Cow::Borrowed(""),

@@ -1184,3 +1184,17 @@ fn nginx_named_values_in_text_are_found() {
         "{shown:?}"
     );
 }
+
+/// The name a value is judged under: a Consul ACL `tokens` entry as the token its key names
+/// (session cfg36), an HCL `variable` block's `default` as the variable (session cfg37).
+#[test]
+fn entry_names_of_tokens_and_variable_defaults() {
+    use document::entry_name;
+    assert_eq!(entry_name(&["acl", "tokens", "agent"]), "agent_token");
+    assert_eq!(
+        entry_name(&["variable", "db_password", "default"]),
+        "db_password"
+    );
+    assert_eq!(entry_name(&["job", "web", "default"]), "default");
+    assert_eq!(entry_name(&["default"]), "default");
+}
