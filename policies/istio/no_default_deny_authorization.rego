@@ -14,7 +14,7 @@
 #   severity: medium
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane, ServiceMeshMemberRoll, ServiceMeshMember]
 #   controls:
 #     nist-800-53: [AC-3, AC-6]
 #     nist-csf-2.0: [PR.AA-05]
