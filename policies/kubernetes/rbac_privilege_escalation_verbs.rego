@@ -5,7 +5,8 @@
 #   or attach into pods, adding ephemeral containers, creating pods or workloads (or custom
 #   resources whose controller runs pods of the template they hold,
 #   data.settings.kubernetes.pod_running_custom_resources, such as Argo Workflows, Tekton
-#   PipelineRuns and TaskRuns, KEDA ScaledJobs, Knative Services, OpenKruise CloneSets), minting
+#   PipelineRuns and TaskRuns, KEDA ScaledJobs, Knative Services, OpenKruise CloneSets, except
+#   in a ClusterRole aggregated into `edit` or `admin`, whose subjects create pods already), minting
 #   service account tokens, or the kubelet API through nodes/proxy (named or through `*`), or
 #   approving certificate signing requests (`approve` on `signers` of `certificates.k8s.io`)
 #   for a signer whose certificates the API server accepts as client credentials
@@ -193,10 +194,21 @@ custom_resource_labels(rule, sets) := [] if {
 	some d in dangerous
 	d.label == "create pods or workloads"
 	grants(rule, sets, d)
+} else := [] if {
+	aggregated_to_editors
 } else := [sprintf("create custom resources that run pods (%s)", [resource_list(names)])] if {
 	names := custom_resources_run(sets)
 	count(names) > 0
 } else := []
+
+# A ClusterRole its operator aggregates into `edit` or `admin` (Tekton's, Argo's, KEDA's
+# aggregate roles): the subjects it reaches already create pods through those roles, so the
+# custom resources it adds open no new path.
+aggregated_to_editors if {
+	input.kind == "ClusterRole"
+	some label in ["rbac.authorization.k8s.io/aggregate-to-edit", "rbac.authorization.k8s.io/aggregate-to-admin"]
+	input.metadata.labels[label] == "true"
+}
 
 resource_list(names) := concat(", ", names) if count(names) <= 4
 
