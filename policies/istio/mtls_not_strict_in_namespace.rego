@@ -69,7 +69,7 @@ control_plane_modes := {m | some doc in istio.docs; istio.is_control_plane(doc);
 # A namespace that the member rolls give to scanned control planes gets their modes and those of
 # the mesh-wide policies in their namespaces only (Maistra's meshes are multi-tenant); any other
 # gets every mesh-wide mode.
-owners(ns) := {istio.set_namespace(doc) | some doc in istio.owning_control_planes(ns)}
+owners(ns) := istio.owning_namespaces(ns)
 
 mesh_modes_of(ns) := {m |
 	some doc in peer_auths

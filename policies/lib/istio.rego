@@ -283,6 +283,9 @@ owning_control_planes(ns) := {doc |
 	mesh_member_owners[ns][set_namespace(doc)]
 }
 
+# Their namespaces, where the mesh-wide policies of those control planes live.
+owning_namespaces(ns) := {set_namespace(doc) | some doc in owning_control_planes(ns)}
+
 control_plane_mode(doc) := "STRICT" if control_plane_mtls(doc)
 
 control_plane_mode(doc) := "PERMISSIVE" if not control_plane_mtls(doc)
