@@ -14,7 +14,8 @@
 #   OpenKruise's CloneSet, Advanced StatefulSet and DaemonSet.
 #   Also read where custom resources keep volumes outside a pod template: a Tekton TaskRun's or
 #   PipelineRun's podTemplate, a Spark application's spec, a summerwind RunnerDeployment's,
-#   RunnerReplicaSet's or Runner's RunnerSpec, an Argo workflow's spec and templates.
+#   RunnerReplicaSet's or Runner's RunnerSpec, an Argo workflow's spec and templates, and the
+#   volumes an OpenKruise SidecarSet adds to every pod it matches.
 #   Custom resources with several pod templates are read template by template, each with its
 #   own pod-level settings (KubeRay's RayCluster, RayJob and RayService, Kubeflow's PyTorchJob,
 #   TFJob, MPIJob, XGBoostJob, PaddleJob and JAXJob, Volcano's Job, JobSet, LeaderWorkerSet, the Flink

@@ -917,6 +917,8 @@ custom_pod_levels := {
 		"Alertmanager": [{"at": ["spec"], "fields": ["volumes"]}],
 		"ThanosRuler": [{"at": ["spec"], "fields": ["volumes"]}],
 	},
+	# OpenKruise: the volumes a SidecarSet adds to every pod its selector matches
+	"apps.kruise.io": {"SidecarSet": [{"at": ["spec"], "fields": ["volumes"]}]},
 	"argoproj.io": {
 		"Workflow": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
 		"WorkflowTemplate": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
