@@ -12,7 +12,9 @@
 #   `spec.istio.global.mtls.enabled: true` in `maistra.io/v1`), PERMISSIVE otherwise. When the
 #   files hold a ServiceMeshMemberRoll, a namespace it lists (or a ServiceMeshMember joins) gets
 #   the mode of its own control plane only, and a namespace no roll or member enrols is outside
-#   the mesh and not judged (unless a roll lists `*` or selects members by label).
+#   the mesh and not judged (unless a roll lists `*`). A roll's `memberSelectors` enrol the
+#   scanned Namespaces whose labels match; while a roll selects by label, a namespace the files
+#   do not define stays judged.
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-001

@@ -9,7 +9,7 @@
 #   is a root namespace too (its operator makes it the mesh's); when a ServiceMeshMemberRoll or
 #   ServiceMeshMember of the files gives a namespace to scanned control planes, only the policies
 #   of their namespaces are mesh-wide for it, and a namespace outside every roll that names its
-#   members is outside the mesh.
+#   members (by name, or by `memberSelectors` matching a scanned Namespace) is outside the mesh.
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-009

@@ -8,6 +8,7 @@
 # (policies/settings/istio.json).
 package runeguard.lib.istio
 
+import data.runeguard.lib.k8s_selectors as sel
 import rego.v1
 
 default settings := {}
@@ -207,8 +208,8 @@ control_plane_mtls(doc) if {
 # the ServiceMeshMemberRoll `default` of its namespace (`spec.members`) or joined by a
 # ServiceMeshMember (`spec.controlPlaneRef.namespace`); its injector's namespaceSelector
 # (`maistra.io/member-of`) leaves every other namespace without sidecars, and its mesh-wide
-# PeerAuthentication reaches its members only. A roll listing `*` or choosing namespaces by
-# label (`spec.memberSelectors`) enrols namespaces the files cannot name.
+# PeerAuthentication reaches its members only. A roll listing `*` enrols namespaces the files
+# cannot name.
 is_member_roll(doc) if {
 	doc.kind == "ServiceMeshMemberRoll"
 	group(doc) == "maistra.io"
@@ -230,10 +231,24 @@ open_member_roll if {
 	"*" in list(object.get(spec(doc), "members", []))
 }
 
-open_member_roll if {
+# A roll choosing members by label (`spec.memberSelectors`, LabelSelectors over Namespace
+# labels) enrols the scanned Namespaces whose labels match; a namespace the files do not define
+# may match too, so it is never taken for outside the mesh.
+member_selectors(doc) := [s | some s in list(object.get(spec(doc), "memberSelectors", [])); is_object(s)]
+
+selector_rolls := [doc | some doc in docs; is_member_roll(doc); count(member_selectors(doc)) > 0]
+
+# The labels of each scanned Namespace (the same one may be written in several files).
+scanned_namespace_labels[n] contains labels if {
 	some doc in docs
-	is_member_roll(doc)
-	count(list(object.get(spec(doc), "memberSelectors", []))) > 0
+	doc.kind == "Namespace"
+	n := name(doc)
+	labels := object_at(doc, ["metadata", "labels"])
+}
+
+membership_unknown(ns) if {
+	count(selector_rolls) > 0
+	not scanned_namespace_labels[ns]
 }
 
 # Each enrolled namespace, with the namespaces of the control planes it belongs to ("" when the
@@ -246,6 +261,15 @@ mesh_member_owners[ns] contains owner if {
 	some ns in list(object.get(spec(doc), "members", []))
 	is_string(ns)
 	ns != "*"
+}
+
+mesh_member_owners[ns] contains owner if {
+	some doc in selector_rolls
+	owner := object.get(metadata(doc), "namespace", "")
+	some ns, label_sets in scanned_namespace_labels
+	some labels in label_sets
+	some selector in member_selectors(doc)
+	sel.matches(selector, labels)
 }
 
 mesh_member_owners[ns] contains owner if {
@@ -273,6 +297,7 @@ not_a_mesh_member(ns) if {
 	member_rolls_scanned
 	not open_member_roll
 	not mesh_member_owners[ns]
+	not membership_unknown(ns)
 }
 
 # The scanned control planes that manage the namespace through the rolls (none when no roll of
