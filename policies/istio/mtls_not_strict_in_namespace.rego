@@ -9,7 +9,12 @@
 #   A Red Hat OpenShift Service Mesh (Maistra) `ServiceMeshControlPlane` counts as the mesh-wide
 #   policy its operator writes in the control plane's namespace, which is then a root namespace
 #   too: STRICT when it turns data-plane mTLS on (`spec.security.dataPlane.mtls: true`, or
-#   `spec.istio.global.mtls.enabled: true` in `maistra.io/v1`), PERMISSIVE otherwise.
+#   `spec.istio.global.mtls.enabled: true` in `maistra.io/v1`), PERMISSIVE otherwise. When the
+#   files hold a ServiceMeshMemberRoll, a namespace it lists (or a ServiceMeshMember joins) gets
+#   the mode of its own control plane only, and a namespace no roll or member enrols is outside
+#   the mesh and not judged (unless a roll lists `*`). A roll's `memberSelectors` enrol the
+#   scanned Namespaces whose labels match; while a roll selects by label, a namespace the files
+#   do not define stays judged.
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-001
@@ -17,7 +22,7 @@
 #   severity: high
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane, ServiceMeshMemberRoll, ServiceMeshMember]
 #   controls:
 #     nist-800-53: [SC-8, SC-23, IA-3]
 #     nist-csf-2.0: [PR.DS-02]
@@ -63,12 +68,33 @@ mesh_modes := {m | some doc in peer_auths; istio.mesh_wide(doc); m := mode(doc)}
 
 control_plane_modes := {m | some doc in istio.docs; istio.is_control_plane(doc); m := istio.control_plane_mode(doc)}
 
+# A namespace that the member rolls give to scanned control planes gets their modes and those of
+# the mesh-wide policies in their namespaces only (Maistra's meshes are multi-tenant); any other
+# gets every mesh-wide mode.
+owners(ns) := istio.owning_namespaces(ns)
+
+mesh_modes_of(ns) := {m |
+	some doc in peer_auths
+	istio.mesh_wide(doc)
+	istio.namespace(doc) in owners(ns)
+	m := mode(doc)
+} | {m | some doc in istio.owning_control_planes(ns); m := istio.control_plane_mode(doc)} if {
+	count(owners(ns)) > 0
+} else := mesh_modes
+
 # The control planes that leave data-plane mTLS off, with the field that would turn it on.
-permissive_control_planes := sort([sprintf("%s (%s is not true)", [istio.name(doc), mtls_field(doc)]) |
-	some doc in istio.docs
-	istio.is_control_plane(doc)
+permissive_control_planes_of(ns) := sort([sprintf("%s (%s is not true)", [istio.name(doc), mtls_field(doc)]) |
+	some doc in control_planes_of(ns)
 	istio.control_plane_mode(doc) == "PERMISSIVE"
 ])
+
+control_planes_of(ns) := istio.owning_control_planes(ns) if {
+	count(owners(ns)) > 0
+} else := {doc | some doc in istio.docs; istio.is_control_plane(doc)}
+
+root_text_of(ns) := concat(" and ", sort(owners(ns))) if {
+	count(owners(ns)) > 0
+} else := istio.root_namespace_text
 
 mtls_field(doc) := "spec.istio.global.mtls.enabled" if doc.apiVersion == "maistra.io/v1"
 
@@ -126,7 +152,7 @@ namespace_strict(ns) if all_strict(namespace_modes(ns))
 
 namespace_strict(ns) if {
 	count(namespace_modes(ns)) == 0
-	all_strict(mesh_modes)
+	all_strict(mesh_modes_of(ns))
 }
 
 workload_strict(w) if all_strict(workload_modes(w))
@@ -143,20 +169,20 @@ reason(ns) := sprintf("its namespace-wide PeerAuthentication sets mtls.mode %s a
 	count(namespace_modes(ns)) > 0
 }
 
-reason(ns) := sprintf("the mesh-wide PeerAuthentication in %s sets mtls.mode %s and none in the scanned files sets STRICT for the namespace or these workloads", [istio.root_namespace_text, concat("/", sort(mesh_modes))]) if {
+reason(ns) := sprintf("the mesh-wide PeerAuthentication in %s sets mtls.mode %s and none in the scanned files sets STRICT for the namespace or these workloads", [root_text_of(ns), concat("/", sort(mesh_modes_of(ns)))]) if {
 	count(namespace_modes(ns)) == 0
-	count(mesh_modes) > 0
-	count(permissive_control_planes) == 0
+	count(mesh_modes_of(ns)) > 0
+	count(permissive_control_planes_of(ns)) == 0
 }
 
-reason(ns) := sprintf("the ServiceMeshControlPlane %s leaves data-plane mTLS off, so the mesh-wide PeerAuthentication its operator writes is PERMISSIVE, and none in the scanned files sets STRICT for the namespace or these workloads", [concat(", ", permissive_control_planes)]) if {
+reason(ns) := sprintf("the ServiceMeshControlPlane %s leaves data-plane mTLS off, so the mesh-wide PeerAuthentication its operator writes is PERMISSIVE, and none in the scanned files sets STRICT for the namespace or these workloads", [concat(", ", permissive_control_planes_of(ns))]) if {
 	count(namespace_modes(ns)) == 0
-	count(permissive_control_planes) > 0
+	count(permissive_control_planes_of(ns)) > 0
 }
 
-reason(ns) := sprintf("no PeerAuthentication in the scanned files sets mtls.mode STRICT mesh-wide (in %s), for the namespace or for these workloads, so Istio's PERMISSIVE default applies", [istio.root_namespace_text]) if {
+reason(ns) := sprintf("no PeerAuthentication in the scanned files sets mtls.mode STRICT mesh-wide (in %s), for the namespace or for these workloads, so Istio's PERMISSIVE default applies", [root_text_of(ns)]) if {
 	count(namespace_modes(ns)) == 0
-	count(mesh_modes) == 0
+	count(mesh_modes_of(ns)) == 0
 }
 
 deny contains finding if {

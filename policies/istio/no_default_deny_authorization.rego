@@ -6,7 +6,10 @@
 #   policy (`spec: {}`) or a deny-all policy, mesh-wide in the root namespace or namespace-wide,
 #   or an ALLOW policy that applies to them (then every request it does not match is denied).
 #   The namespace of a scanned Red Hat OpenShift Service Mesh (Maistra) `ServiceMeshControlPlane`
-#   is a root namespace too (its operator makes it the mesh's).
+#   is a root namespace too (its operator makes it the mesh's); when a ServiceMeshMemberRoll or
+#   ServiceMeshMember of the files gives a namespace to scanned control planes, only the policies
+#   of their namespaces are mesh-wide for it, and a namespace outside every roll that names its
+#   members (by name, or by `memberSelectors` matching a scanned Namespace) is outside the mesh.
 #   Judges only what was scanned, and only when the scanned files show an Istio mesh.
 # custom:
 #   id: IST-009
@@ -14,7 +17,7 @@
 #   severity: medium
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, Namespace, PeerAuthentication, AuthorizationPolicy, RequestAuthentication, VirtualService, DestinationRule, Gateway, ServiceEntry, Sidecar, ServiceMeshControlPlane, ServiceMeshMemberRoll, ServiceMeshMember]
 #   controls:
 #     nist-800-53: [AC-3, AC-6]
 #     nist-csf-2.0: [PR.AA-05]
@@ -50,6 +53,26 @@ mesh_default_deny if {
 	istio.mesh_wide(doc)
 	istio.default_deny(doc)
 }
+
+# Maistra is multi-tenant: a namespace that the member rolls give to scanned control planes is
+# covered by the mesh-wide policies of their namespaces only.
+mesh_default_deny_for(ns) if {
+	owners := istio.owning_namespaces(ns)
+	count(owners) > 0
+	some doc in policies
+	istio.mesh_wide(doc)
+	istio.namespace(doc) in owners
+	istio.default_deny(doc)
+}
+
+mesh_default_deny_for(ns) if {
+	count(istio.owning_namespaces(ns)) == 0
+	mesh_default_deny
+}
+
+root_text_of(ns) := concat(" and ", sort(istio.owning_namespaces(ns))) if {
+	count(istio.owning_namespaces(ns)) > 0
+} else := istio.root_namespace_text
 
 # Indexes, built in one pass each (checking every workload against every policy is quadratic
 # in the size of the repository): namespace-wide policies by namespace; workload-selecting
@@ -97,15 +120,15 @@ uncovered(ns) := sort([[w.i, istio.label(w.doc)] |
 ])
 
 deny contains finding if {
-	not mesh_default_deny
 	some ns in namespaces
+	not mesh_default_deny_for(ns)
 	not namespace_default_deny(ns)
 	gaps := uncovered(ns)
 	count(gaps) > 0
 	first := gaps[0][0]
 	labels := sort({l | some g in gaps; l := g[1]})
 	finding := {
-		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), istio.root_namespace_text]),
+		"msg": sprintf("namespace %s has workloads with no deny-by-default authorization (%s): no AuthorizationPolicy in the scanned files denies by default mesh-wide (in %s), for the namespace or for these workloads", [ns, istio.label_list(labels), root_text_of(ns)]),
 		"path": array.concat(["documents", first], istio.namespace_path(istio.docs[first])),
 	}
 }

@@ -2,7 +2,11 @@
 # title: RBAC rules must not grant privilege-escalation permissions
 # description: >-
 #   Flags Role and ClusterRole rules that allow escalate or bind on roles, impersonate, exec
-#   or attach into pods, adding ephemeral containers, creating pods or workloads, minting
+#   or attach into pods, adding ephemeral containers, creating pods or workloads (or custom
+#   resources whose controller runs pods of the template they hold,
+#   data.settings.kubernetes.pod_running_custom_resources, such as Argo Workflows, Tekton
+#   PipelineRuns and TaskRuns, KEDA ScaledJobs, Knative Services, OpenKruise CloneSets, except
+#   in a ClusterRole aggregated into `edit` or `admin`, whose subjects create pods already), minting
 #   service account tokens, or the kubelet API through nodes/proxy (named or through `*`), or
 #   approving certificate signing requests (`approve` on `signers` of `certificates.k8s.io`)
 #   for a signer whose certificates the API server accepts as client credentials
@@ -31,7 +35,9 @@
 #     and `bind` grant any permission through a new or edited role; `impersonate` acts as
 #     another identity; exec, attach and ephemeral containers run commands in pods that hold
 #     other service accounts and Secrets; creating a pod or a workload mounts any Secret or
-#     service account of the namespace; `serviceaccounts/token` mints their tokens;
+#     service account of the namespace, and so does creating a custom resource that a
+#     controller turns into pods (a Workflow or PipelineRun names the service account its pods
+#     run as); `serviceaccounts/token` mints their tokens;
 #     nodes/proxy reaches the kubelet API, which runs commands in any pod of the node and
 #     bypasses audit; and approving a certificate request for an API server client signer
 #     issues a client certificate for any user or group, `system:masters` included; whoever
@@ -171,12 +177,49 @@ managed_role if {
 	startswith(name, prefix)
 }
 
+# Custom resources whose controller runs pods of a template the creator writes, service account
+# included (data.settings.kubernetes.pod_running_custom_resources: an Argo Workflow, a Tekton
+# PipelineRun, a KEDA ScaledJob, a Knative Service...): creating one is creating a pod. Named
+# only when the rule does not already grant creating pods or workloads (a wildcard role would
+# list them all).
+custom_resources_run(sets) := sort([sprintf("%s.%s", [r, g]) |
+	in_or_star(sets.verbs, "create")
+	some g, resources in data.settings.kubernetes.pod_running_custom_resources
+	in_or_star(sets.groups, g)
+	some r in resources
+	resource_in(sets.resources, r)
+])
+
+custom_resource_labels(rule, sets) := [] if {
+	some d in dangerous
+	d.label == "create pods or workloads"
+	grants(rule, sets, d)
+} else := [] if {
+	aggregated_to_editors
+} else := [sprintf("create custom resources that run pods (%s)", [resource_list(names)])] if {
+	names := custom_resources_run(sets)
+	count(names) > 0
+} else := []
+
+# A ClusterRole its operator aggregates into `edit` or `admin` (Tekton's, Argo's, KEDA's
+# aggregate roles): the subjects it reaches already create pods through those roles, so the
+# custom resources it adds open no new path.
+aggregated_to_editors if {
+	input.kind == "ClusterRole"
+	some label in ["rbac.authorization.k8s.io/aggregate-to-edit", "rbac.authorization.k8s.io/aggregate-to-admin"]
+	input.metadata.labels[label] == "true"
+}
+
+resource_list(names) := concat(", ", names) if count(names) <= 4
+
+resource_list(names) := sprintf("%s and %d more", [concat(", ", array.slice(names, 0, 4)), count(names) - 4]) if count(names) > 4
+
 deny contains finding if {
 	not managed_role
 	rule := input.rules[i]
 	is_object(rule)
 	sets := {"verbs": entry_set(rule.verbs), "groups": entry_set(rule.apiGroups), "resources": entry_set(rule.resources)}
-	labels := [d.label | some d in dangerous; grants(rule, sets, d)]
+	labels := array.concat([d.label | some d in dangerous; grants(rule, sets, d)], custom_resource_labels(rule, sets))
 	count(labels) > 0
 	finding := {
 		"msg": sprintf("%s lets its subjects escalate privileges through rule %d: %s", [k8s.object_label, i, concat(", ", labels)]),

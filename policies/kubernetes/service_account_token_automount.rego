@@ -18,7 +18,9 @@
 #   manager creates the task managers and keeps its high-availability state through the API),
 #   a KubeRay head whose cluster sets enableInTreeAutoscaling (the autoscaler runs in the head
 #   pod), and an MPIJob launcher before kubeflow.org/v2beta1 (it ran kubectl exec).
-#   KEDA's ScaledJob and OpenKruise's CloneSet are read like the built-in workloads.
+#   KEDA's ScaledJob, OpenKruise's CloneSet and a Knative Service's or Configuration's revision
+#   template (Knative accepts `automountServiceAccountToken: false` there) are read like the
+#   built-in workloads; a Google Cloud Run service, which runs no Kubernetes pod, is not.
 #   The pod templates of ECK's Elasticsearch node sets, Kibana, APM Server, Enterprise Search
 #   and Maps Server are read too, but only an explicit `true` is reported - the operator sets
 #   automountServiceAccountToken to false when the template leaves it unset. ECK's Beat, Agent
@@ -29,7 +31,7 @@
 #   name: service-account-token-automount
 #   severity: medium
 #   input: kubernetes
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ScaledJob, CloneSet, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, Experiment, ServiceAccount, RoleBinding, ClusterRoleBinding, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, ElasticMapsServer]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ScaledJob, CloneSet, Service, Configuration, RayCluster, RayJob, RayService, PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob, JobSet, LeaderWorkerSet, Experiment, ServiceAccount, RoleBinding, ClusterRoleBinding, Elasticsearch, Kibana, ApmServer, EnterpriseSearch, ElasticMapsServer]
 #   scope: project
 #   controls:
 #     nist-800-53: [AC-6, IA-9]
@@ -131,12 +133,15 @@ deny contains finding if {
 # The built-in workloads, and the custom resources whose one pod template runs as its own pods
 # do: KEDA's ScaledJob (a Job of `spec.jobTargetRef` per batch of events) and OpenKruise's
 # CloneSet (a Deployment's pods). Their pods mount the token as any other's (wild60: KEDA's
-# RabbitMQ consumer ScaledJob).
+# RabbitMQ consumer ScaledJob), and a Knative Service or Configuration, whose revisions are
+# Deployments of its template (Knative's field mask lets the template set
+# automountServiceAccountToken, to false only).
 token_workload(doc) if k8s.workload_kinds[doc.kind]
 
 token_workload(doc) if {
-	doc.kind in {"ScaledJob", "CloneSet"}
-	k8s.custom_template_path_of(doc)
+	doc.kind in {"ScaledJob", "CloneSet", "Service", "Configuration"}
+	path := k8s.custom_template_path_of(doc)
+	is_object(object.get(doc, path, null))
 }
 
 # serviceAccountName, else the deprecated serviceAccount alias, else `default`.

@@ -8,14 +8,20 @@
 #   template, with the labels their operator adds to the pods (KubeRay's RayCluster and
 #   RayService, LeaderWorkerSet, the Flink operator's FlinkDeployment, whose job and task
 #   managers are read even without a pod template); the batch kinds (RayJob, Kubeflow's
-#   training jobs, Volcano's Job, JobSet) are not, as their pods live for one run.
+#   training jobs, Volcano's Job, JobSet) are not, as their pods live for one run. Custom
+#   resources whose pods run one ordinary pod template are read as a Deployment, with the
+#   labels their controller adds to the pods (a Knative Service's or Configuration's
+#   `serving.knative.dev/service` and `serving.knative.dev/configuration`, a KEDA ScaledJob's
+#   `scaledjob.keda.sh/name`, a Kubeflow Notebook's `notebook-name` and `statefulset`, an
+#   OpenKruise CloneSet's template labels); Google Cloud Run services run no Kubernetes pod and
+#   are not judged.
 # custom:
 #   id: K8S-028
 #   name: workload-without-network-policy
 #   severity: medium
 #   input: kubernetes
 #   scope: project
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, RayCluster, RayService, LeaderWorkerSet, FlinkDeployment, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy]
+#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Rollout, DeploymentConfig, ScaledJob, Service, Configuration, CloneSet, Notebook, RayCluster, RayService, LeaderWorkerSet, FlinkDeployment, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, GlobalNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy]
 #   controls:
 #     nist-800-53: [SC-7, AC-4]
 #     nist-csf-2.0: [PR.IR-01]
@@ -214,6 +220,50 @@ deny contains finding if {
 }
 
 service_template_kinds := {"RayCluster", "RayService", "LeaderWorkerSet", "FlinkDeployment"}
+
+# Custom resources whose controller makes pods of one ordinary pod template
+# (k8s.custom_pod_templates): a KEDA ScaledJob (a Job per batch of events, as a CronJob makes
+# them), a Knative Service or Configuration (each revision a Deployment), an OpenKruise
+# CloneSet (a Deployment's replacement), a Kubeflow Notebook (a one-replica StatefulSet). The
+# CI runners of actions-runner-controller stay out, as in the other project rules. A Cloud
+# Run service (Knative's layout, no Kubernetes pod) has no path and is not judged.
+single_template_kinds := {"ScaledJob", "Service", "Configuration", "CloneSet", "Notebook"}
+
+deny contains finding if {
+	not cluster_wide_opaque
+	some i, doc in docs
+	single_template_kinds[doc.kind]
+	path := k8s.custom_template_path_of(doc)
+	is_object(object.get(doc, path, null))
+	ns := sel.namespace_of(doc)
+	not ns in opaque_namespaces
+	labels := object.union(template_labels(doc, path), controller_labels(doc))
+	not unit_selected(labels, ns)
+	not template_host_network(doc, [path])
+	finding := {
+		"msg": sprintf("no NetworkPolicy in the scanned files selects %s: its pods accept traffic from anywhere in the cluster", [workload_text(doc)]),
+		"path": array.concat(["documents", i], controller_labels_path(doc, path)),
+	}
+}
+
+# The labels a controller puts on the pods it makes of the template, over the template's own.
+controller_labels(doc) := {"serving.knative.dev/service": k8s.name_of(doc), "serving.knative.dev/configuration": k8s.name_of(doc)} if {
+	doc.kind == "Service"
+} else := {"serving.knative.dev/configuration": k8s.name_of(doc)} if {
+	doc.kind == "Configuration"
+} else := {"scaledjob.keda.sh/name": k8s.name_of(doc)} if {
+	doc.kind == "ScaledJob"
+} else := {"notebook-name": k8s.name_of(doc), "statefulset": k8s.name_of(doc)} if {
+	doc.kind == "Notebook"
+} else := {}
+
+# At the template's labels, else its metadata, else the template (a Knative Service often
+# writes no metadata in its template).
+controller_labels_path(doc, path) := array.concat(path, ["metadata", "labels"]) if {
+	is_object(object.get(doc, array.concat(path, ["metadata", "labels"]), null))
+} else := array.concat(path, ["metadata"]) if {
+	is_object(object.get(doc, array.concat(path, ["metadata"]), null))
+} else := path
 
 unit_selected(labels, ns) if {
 	some k, have in labels

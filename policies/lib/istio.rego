@@ -8,6 +8,7 @@
 # (policies/settings/istio.json).
 package runeguard.lib.istio
 
+import data.runeguard.lib.k8s_selectors as sel
 import rego.v1
 
 default settings := {}
@@ -203,6 +204,113 @@ control_plane_mtls(doc) if {
 	object.get(spec(doc), ["istio", "global", "mtls", "enabled"], false) == true
 }
 
+# Maistra's mesh is multi-tenant: a control plane manages only its member namespaces, listed in
+# the ServiceMeshMemberRoll `default` of its namespace (`spec.members`) or joined by a
+# ServiceMeshMember (`spec.controlPlaneRef.namespace`); its injector's namespaceSelector
+# (`maistra.io/member-of`) leaves every other namespace without sidecars, and its mesh-wide
+# PeerAuthentication reaches its members only. A roll listing `*` enrols namespaces the files
+# cannot name.
+is_member_roll(doc) if {
+	doc.kind == "ServiceMeshMemberRoll"
+	group(doc) == "maistra.io"
+}
+
+is_mesh_member(doc) if {
+	doc.kind == "ServiceMeshMember"
+	group(doc) == "maistra.io"
+}
+
+member_rolls_scanned if {
+	some doc in docs
+	is_member_roll(doc)
+}
+
+open_member_roll if {
+	some doc in docs
+	is_member_roll(doc)
+	"*" in list(object.get(spec(doc), "members", []))
+}
+
+# A roll choosing members by label (`spec.memberSelectors`, LabelSelectors over Namespace
+# labels) enrols the scanned Namespaces whose labels match; a namespace the files do not define
+# may match too, so it is never taken for outside the mesh.
+member_selectors(doc) := [s | some s in list(object.get(spec(doc), "memberSelectors", [])); is_object(s)]
+
+selector_rolls := [doc | some doc in docs; is_member_roll(doc); count(member_selectors(doc)) > 0]
+
+# The labels of each scanned Namespace (the same one may be written in several files).
+scanned_namespace_labels[n] contains labels if {
+	some doc in docs
+	doc.kind == "Namespace"
+	n := name(doc)
+	labels := object_at(doc, ["metadata", "labels"])
+}
+
+membership_unknown(ns) if {
+	count(selector_rolls) > 0
+	not scanned_namespace_labels[ns]
+}
+
+# Each enrolled namespace, with the namespaces of the control planes it belongs to ("" when the
+# roll names no namespace): the members of each roll and ServiceMeshMember, and the control
+# planes' (and rolls') own namespaces.
+mesh_member_owners[ns] contains owner if {
+	some doc in docs
+	is_member_roll(doc)
+	owner := object.get(metadata(doc), "namespace", "")
+	some ns in list(object.get(spec(doc), "members", []))
+	is_string(ns)
+	ns != "*"
+}
+
+mesh_member_owners[ns] contains owner if {
+	some doc in selector_rolls
+	owner := object.get(metadata(doc), "namespace", "")
+	some ns, label_sets in scanned_namespace_labels
+	some labels in label_sets
+	some selector in member_selectors(doc)
+	sel.matches(selector, labels)
+}
+
+mesh_member_owners[ns] contains owner if {
+	some doc in docs
+	is_mesh_member(doc)
+	ns := namespace(doc)
+	owner := object.get(spec(doc), ["controlPlaneRef", "namespace"], "")
+}
+
+mesh_member_owners[ns] contains ns if {
+	some doc in docs
+	is_control_plane(doc)
+	ns := set_namespace(doc)
+}
+
+mesh_member_owners[ns] contains ns if {
+	some doc in docs
+	is_member_roll(doc)
+	ns := set_namespace(doc)
+}
+
+# A namespace no scanned roll or member enrols, when the files hold a roll that lists its members
+# by name: outside every control plane's mesh.
+not_a_mesh_member(ns) if {
+	member_rolls_scanned
+	not open_member_roll
+	not mesh_member_owners[ns]
+	not membership_unknown(ns)
+}
+
+# The scanned control planes that manage the namespace through the rolls (none when no roll of
+# a scanned control plane lists it).
+owning_control_planes(ns) := {doc |
+	some doc in docs
+	is_control_plane(doc)
+	mesh_member_owners[ns][set_namespace(doc)]
+}
+
+# Their namespaces, where the mesh-wide policies of those control planes live.
+owning_namespaces(ns) := {set_namespace(doc) | some doc in owning_control_planes(ns)}
+
 control_plane_mode(doc) := "STRICT" if control_plane_mtls(doc)
 
 control_plane_mode(doc) := "PERMISSIVE" if not control_plane_mtls(doc)
@@ -365,6 +473,10 @@ outside_mesh(doc, ns) if {
 	unenrolled_namespace(ns)
 	not asks_for_sidecar(doc)
 }
+
+# Maistra: a namespace outside every scanned member roll gets no sidecar, even for a pod that
+# asks for one (the injector only serves member namespaces).
+outside_mesh(_, ns) if not_a_mesh_member(ns)
 
 injection_label(labels) if is_string(labels["istio.io/rev"])
 

@@ -809,6 +809,10 @@ custom_container_units := {
 	# only) and `initContainers`, added to the Spilo pod whose securityContext the operator
 	# writes from its own configuration: partial records (image, env, privileged are read)
 	"acid.zalan.do": {"postgresql": [{"at": ["spec"], "lists": ["sidecars", "initContainers"], "operator_pod": true}]},
+	# OpenKruise: a SidecarSet's containers and init containers, injected into every pod its
+	# selector matches, whose securityContext is the matched workload's: partial records (image,
+	# env, privileged, added capabilities are read)
+	"apps.kruise.io": {"SidecarSet": [{"at": ["spec"], "lists": ["containers", "initContainers"], "operator_pod": true}]},
 	# Strimzi: the container templates (env, securityContext, volumeMounts) the operator merges
 	# into the containers it builds, writing the rest through its pod security provider:
 	# partial records, one per template
@@ -913,6 +917,8 @@ custom_pod_levels := {
 		"Alertmanager": [{"at": ["spec"], "fields": ["volumes"]}],
 		"ThanosRuler": [{"at": ["spec"], "fields": ["volumes"]}],
 	},
+	# OpenKruise: the volumes a SidecarSet adds to every pod its selector matches
+	"apps.kruise.io": {"SidecarSet": [{"at": ["spec"], "fields": ["volumes"]}]},
 	"argoproj.io": {
 		"Workflow": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
 		"WorkflowTemplate": [{"at": ["spec"], "fields": ["hostNetwork", "volumes"]}, {"at": ["spec", "templates", "*"], "fields": ["volumes"]}],
