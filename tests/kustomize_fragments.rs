@@ -633,3 +633,128 @@ fn an_untargeted_patch_of_another_version_matches_nothing_as_in_kustomize() {
     assert_eq!(problems(&v), Vec::<String>::new(), "{v}");
     assert_eq!(code, 0, "{v}");
 }
+
+/// kflux35's open item: the Helm values a GitOps object gives a chart the run does not render
+/// (a Flux `HelmRelease`'s `spec.values`, an Argo CD `Application`'s or `ApplicationSet`'s
+/// `helm.values` string, `valuesObject` and `parameters`, a k3s `HelmChart`'s `set` and
+/// `valuesContent`) were read by no rule: a literal password there was reported nowhere. They
+/// are now configuration documents of the manifest read by the credential rules only: CFG-016
+/// at the value's line (the overlay's patch line for a value a patch sets, the line inside a
+/// `values: |` string), masked in every output; references, Secret names, `valuesFrom` and
+/// empty values give nothing, and no other configuration rule reads a chart's values.
+#[test]
+fn credentials_in_helm_values_of_gitops_objects_are_checked_at_their_line_and_masked() {
+    const DB: &str = "Gr4fanaDbPw9x";
+    const ADMIN: &str = "St4gingAdm1nPw";
+    const LDAP: &str = "Ld4pB1ndPw77";
+    const KC: &str = "KcAdm1nPassw0rd";
+    const PARAM: &str = "PgP4ramPw55";
+    const REDIS: &str = "R3disAppSetPw";
+    const SET: &str = "Pg4dminSetPw";
+    const CONTENT: &str = "Pg4dminCont3nt";
+    let release = format!(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: grafana\nspec:\n  interval: 30m\n  chart:\n    spec:\n      chart: grafana\n      sourceRef:\n        kind: HelmRepository\n        name: grafana\n  valuesFrom:\n    - kind: Secret\n      name: grafana-admin\n      valuesKey: password\n      targetPath: adminPassword\n  values:\n    adminUser: admin\n    adminPassword: \"\"\n    admin:\n      existingSecret: grafana-admin\n      passwordKey: admin-password\n    env:\n      GF_DATABASE_PASSWORD: {DB}\n    grafana.ini:\n      database:\n        password: ${{GRAFANA_DB_PASSWORD}}\n      smtp:\n        password: $__file{{/etc/secrets/smtp}}\n    tls:\n      enabled: false\n"
+    );
+    let patch = format!(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: grafana\nspec:\n  values:\n    adminPassword: {ADMIN}\n    extraEnv:\n      - name: LDAP_BIND_PASSWORD\n        value: {LDAP}\n"
+    );
+    let app = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: keycloak\n  namespace: argocd\nspec:\n  source:\n    repoURL: https://charts.bitnami.com/bitnami\n    chart: keycloak\n    targetRevision: 21.0.0\n    helm:\n      values: |\n        auth:\n          adminUser: admin\n          adminPassword: {KC}\n        postgresql:\n          auth:\n            existingSecret: keycloak-db\n      parameters:\n        - name: postgresql.auth.password\n          value: {PARAM}\n        - name: image.tag\n          value: 24.0.5\n"
+    );
+    let appset = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: redis\n  namespace: argocd\nspec:\n  template:\n    metadata:\n      name: 'redis-{{{{cluster}}}}'\n    spec:\n      sources:\n        - repoURL: https://charts.bitnami.com/bitnami\n          chart: redis\n          helm:\n            valuesObject:\n              auth:\n                password: {REDIS}\n              tls:\n                enabled: false\n        - repoURL: https://git.example.com/values.git\n          ref: values\n"
+    );
+    let chart = format!(
+        "apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata:\n  name: pgadmin\n  namespace: kube-system\nspec:\n  chart: pgadmin4\n  set:\n    env.email: admin@example.com\n    env.password: {SET}\n  valuesContent: |-\n    existingSecret: pgadmin-secret\n    auth:\n      password: {CONTENT}\n"
+    );
+    let d = dir_with(&[
+        (
+            "apps/base/grafana/kustomization.yaml",
+            b"namespace: monitoring\nresources:\n- helmrelease.yaml\n" as &[u8],
+        ),
+        ("apps/base/grafana/helmrelease.yaml", release.as_bytes()),
+        (
+            "apps/staging/kustomization.yaml",
+            b"resources:\n- ../base/grafana\npatches:\n- path: grafana-values.yaml\n  target:\n    kind: HelmRelease\n    name: grafana\n",
+        ),
+        ("apps/staging/grafana-values.yaml", patch.as_bytes()),
+        ("argocd/keycloak.yaml", app.as_bytes()),
+        ("argocd/appset.yaml", appset.as_bytes()),
+        ("k3s/pgadmin.yaml", chart.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        common::findings_at(&v),
+        [
+            (
+                "CFG-016".to_string(),
+                "apps/base/grafana/helmrelease.yaml".to_string(),
+                25,
+                7
+            ),
+            (
+                "CFG-016".to_string(),
+                "apps/staging/grafana-values.yaml".to_string(),
+                7,
+                5
+            ),
+            (
+                "CFG-016".to_string(),
+                "apps/staging/grafana-values.yaml".to_string(),
+                10,
+                9
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/appset.yaml".to_string(),
+                17,
+                17
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/keycloak.yaml".to_string(),
+                15,
+                11
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/keycloak.yaml".to_string(),
+                21,
+                11
+            ),
+            ("CFG-016".to_string(), "k3s/pgadmin.yaml".to_string(), 10, 5),
+            ("CFG-016".to_string(), "k3s/pgadmin.yaml".to_string(), 14, 7),
+        ],
+        "{v}"
+    );
+    let messages = common::messages_of(&v);
+    assert!(
+        messages
+            .contains(&"parameters[0].value holds a plaintext secret (postgresql.auth.password)"),
+        "{messages:?}"
+    );
+    assert_eq!(problems(&v), Vec::<String>::new(), "{v}");
+    let secrets = [DB, ADMIN, LDAP, KC, PARAM, REDIS, SET, CONTENT];
+    for leak in secrets {
+        assert!(!v.to_string().contains(leak), "{v}");
+    }
+    for args in [
+        &["check", "."][..],
+        &["check", "--format", "sarif", "."],
+        &["check", "--format", "html", "."],
+        &["check", "--format", "junit", "."],
+        &["render", "apps/staging"],
+        &["render", "--origins", "apps/staging"],
+        &["inspect", "apps/base/grafana/helmrelease.yaml"],
+        &["inspect", "apps/staging/grafana-values.yaml"],
+        &["inspect", "argocd/keycloak.yaml"],
+        &["inspect", "argocd/appset.yaml"],
+        &["inspect", "k3s/pgadmin.yaml"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        for leak in secrets {
+            assert!(!all.contains(leak), "{args:?}: {all}");
+        }
+    }
+}

@@ -18,7 +18,7 @@
 use super::yaml::RawNode;
 use super::{InputType, Loaded};
 use crate::source::SourceFile;
-use crate::source::span::{Children, Span, SpanTree};
+use crate::source::span::{Children, PathSeg, Span, SpanTree};
 use saphyr_parser::ScalarStyle;
 use std::sync::Arc;
 
@@ -53,44 +53,205 @@ pub fn load(
         if *style != ScalarStyle::Literal {
             continue;
         }
-        let embedded = SourceFile::new(name.to_string(), None, text.clone());
-        let Some(loaded) = read(&embedded) else {
-            continue;
-        };
-        let Some(lines) = BlockLines::new(&file.text, *span, text) else {
-            continue;
-        };
-        // A file that does not read whole is a template or a fragment: nothing of it is
-        // checked, so a half-read file is not reported for what its unread part holds.
-        if loaded
-            .problems
-            .iter()
-            .any(|p| p.level == crate::source::ProblemLevel::Error)
-        {
-            continue;
-        }
-        // What the reader marked as names (an nginx `proxy_pass`'s upstream) and as
-        // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
-        // does not read) are so in the manifest too: its documents (the ConfigMap's and the
-        // embedded file's) are masked by the manifest's marks.
-        for n in embedded.names() {
-            file.mark_name(lines.offset(n.start)..lines.offset(n.end));
-        }
-        for c in embedded.redaction().ranges.iter() {
-            file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
-        }
-        for mut doc in loaded.documents {
-            if doc.input_type != InputType::Config {
-                continue;
-            }
-            lines.move_tree(&mut doc.spans);
-            doc.file = file.clone();
+        for mut doc in block_documents(file, name, text, *span, &read) {
             doc.index = index;
-            doc.embedded = true;
             doc.resource = format!("{}{}", entry_label(object, name), doc.resource);
             out.documents.push(doc);
         }
     }
+}
+
+/// The configuration documents of the file `name` whose text `text` is the literal block
+/// scalar at `span` of `file`, loaded by `read`, their spans moved onto `file`'s text; none
+/// when the block's lines are not the file's, or the text does not read whole.
+fn block_documents(
+    file: &Arc<SourceFile>,
+    name: &str,
+    text: &str,
+    span: Span,
+    read: &impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) -> Vec<super::Document> {
+    let embedded = SourceFile::new(name.to_string(), None, text.to_string());
+    let Some(loaded) = read(&embedded) else {
+        return Vec::new();
+    };
+    let Some(lines) = BlockLines::new(&file.text, span, text) else {
+        return Vec::new();
+    };
+    // A file that does not read whole is a template or a fragment: nothing of it is
+    // checked, so a half-read file is not reported for what its unread part holds.
+    if loaded
+        .problems
+        .iter()
+        .any(|p| p.level == crate::source::ProblemLevel::Error)
+    {
+        return Vec::new();
+    }
+    // What the reader marked as names (an nginx `proxy_pass`'s upstream) and as
+    // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
+    // does not read) are so in the manifest too: its documents (the ConfigMap's and the
+    // embedded file's) are masked by the manifest's marks.
+    for n in embedded.names() {
+        file.mark_name(lines.offset(n.start)..lines.offset(n.end));
+    }
+    for c in embedded.redaction().ranges.iter() {
+        file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
+    }
+    loaded
+        .documents
+        .into_iter()
+        .filter(|d| d.input_type == InputType::Config)
+        .map(|mut doc| {
+            lines.move_tree(&mut doc.spans);
+            doc.file = file.clone();
+            doc.embedded = true;
+            doc
+        })
+        .collect()
+}
+
+/// Where a GitOps object writes the values of a Helm chart it installs, which the run does
+/// not render (the chart is another repository's): a Flux `HelmRelease`'s `spec.values`
+/// (`helm.toolkit.fluxcd.io`, and Flux 1's `helm.fluxcd.io`) and a KOTS `HelmChart`'s, an Argo CD `Application`'s
+/// `helm` block of each source (`valuesObject`, `parameters`, and `values`, a YAML string),
+/// the same in an `ApplicationSet`'s template, a k3s `HelmChart`'s or `HelmChartConfig`'s
+/// `spec.set` and `spec.valuesContent` (a YAML string). Paths into the object's value.
+fn helm_values_paths(object: &serde_json::Value) -> Vec<Vec<PathSeg>> {
+    use serde_json::Value;
+    let key = |k: &str| PathSeg::Key(k.to_string());
+    let group = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .and_then(|v| v.split_once('/'))
+        .map_or("", |(g, _)| g);
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+    let mut paths: Vec<Vec<PathSeg>> = Vec::new();
+    match (group, kind) {
+        ("helm.toolkit.fluxcd.io" | "helm.fluxcd.io", "HelmRelease") | ("kots.io", "HelmChart") => {
+            paths.push(vec![key("spec"), key("values")]);
+        }
+        ("helm.cattle.io", "HelmChart" | "HelmChartConfig") => {
+            paths.push(vec![key("spec"), key("set")]);
+            paths.push(vec![key("spec"), key("valuesContent")]);
+        }
+        ("argoproj.io", "Application" | "ApplicationSet") => {
+            let spec = match kind {
+                "Application" => vec![key("spec")],
+                _ => vec![key("spec"), key("template"), key("spec")],
+            };
+            let at = |p: &[PathSeg]| {
+                p.iter().try_fold(object, |v, s| match s {
+                    PathSeg::Key(k) => v.get(k),
+                    PathSeg::Index(i) => v.get(i),
+                })
+            };
+            let mut sources = vec![[spec.as_slice(), &[key("source")]].concat()];
+            if let Some(Value::Array(items)) = at(&[spec.as_slice(), &[key("sources")]].concat()) {
+                for i in 0..items.len() {
+                    sources.push([spec.as_slice(), &[key("sources"), PathSeg::Index(i)]].concat());
+                }
+            }
+            for source in sources {
+                let helm = [source.as_slice(), &[key("helm")]].concat();
+                if at(&helm).is_some_and(Value::is_object) {
+                    paths.push([helm.as_slice(), &[key("values")]].concat());
+                    paths.push(helm);
+                }
+            }
+        }
+        _ => {}
+    }
+    paths
+}
+
+/// The raw node at `path` of `root` (mappings by key, sequences by index).
+fn raw_at<'a>(root: &'a RawNode, path: &[PathSeg]) -> Option<&'a RawNode> {
+    path.iter().try_fold(root, |n, seg| match (n, seg) {
+        (_, PathSeg::Key(k)) => n.get(k),
+        (RawNode::Seq { items, .. }, PathSeg::Index(i)) => items.get(*i),
+        _ => None,
+    })
+}
+
+/// The Helm values a GitOps object (the Kubernetes document `at` of `out`, written as `root`
+/// in `file`) gives a chart the run does not render ([`helm_values_paths`]), as configuration
+/// documents of the manifest read by the credential rules only (`fragment`): a chart's values
+/// are the chart's to interpret, but a password written there is in the repository all the
+/// same (CFG-016 at its line, inside a `values: |` string too). A mapping is the object's
+/// own subtree; a string is read as a `values.yaml` when it is a literal block scalar whose
+/// lines are the manifest's (as a ConfigMap's embedded file).
+pub fn load_helm_values(
+    file: &Arc<SourceFile>,
+    root: &RawNode,
+    at: usize,
+    out: &mut Loaded,
+    read: impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) {
+    let Some(object) = out.documents.get(at) else {
+        return;
+    };
+    if object.input_type != InputType::Kubernetes {
+        return;
+    }
+    let mut found = Vec::new();
+    for path in helm_values_paths(&object.value) {
+        let label = format!(
+            "{}Helm values",
+            entry_label(&object.resource, &crate::source::span::display_path(&path))
+        );
+        let value = path.iter().try_fold(&object.value, |v, s| match s {
+            PathSeg::Key(k) => v.get(k),
+            PathSeg::Index(i) => v.get(i),
+        });
+        match value {
+            Some(v @ serde_json::Value::Object(m)) if !m.is_empty() => {
+                let Some(spans) = object.spans.get(&path) else {
+                    continue;
+                };
+                // An Argo CD `values: |` string is read as its own document (below).
+                let mut value = v.clone();
+                if matches!(path.last(), Some(PathSeg::Key(k)) if k == "helm")
+                    && let Some(m) = value.as_object_mut()
+                    && m.get("values").is_some_and(serde_json::Value::is_string)
+                {
+                    m.remove("values");
+                }
+                found.push(super::Document {
+                    file: file.clone(),
+                    index: object.index,
+                    input_type: InputType::Config,
+                    subtype: "generic".to_string(),
+                    resource: label,
+                    value,
+                    spans: spans.clone(),
+                    substituted: Vec::new(),
+                    embedded: true,
+                    fragment: true,
+                    extended: Vec::new(),
+                });
+            }
+            Some(serde_json::Value::String(_)) => {
+                let Some(RawNode::Scalar {
+                    text,
+                    style: ScalarStyle::Literal,
+                    span,
+                    ..
+                }) = raw_at(root, &path)
+                else {
+                    continue;
+                };
+                for mut doc in block_documents(file, "values.yaml", text, *span, &read) {
+                    doc.index = object.index;
+                    doc.subtype = "generic".to_string();
+                    doc.fragment = true;
+                    doc.resource = label.clone();
+                    found.push(doc);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.documents.extend(found);
 }
 
 /// How the documents of the embedded file `name` of `object` (`ConfigMap ns/name`) begin their
