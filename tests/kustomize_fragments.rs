@@ -379,7 +379,8 @@ fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
 /// object of an unfetched remote base was noted but not read, so a literal credential in it
 /// was reported nowhere. Its literal block is now read as its own file would be, by the
 /// credential rules only, at the kustomization's lines, masked in every output; a quoted
-/// inline patch (not placed line for line) is noted without "only its credentials checked".
+/// inline patch (not placed line for line) is read too since session kflux38, at its first
+/// line (`a_quoted_inline_patch_of_an_unfetched_remote_base_is_read_at_its_line`).
 #[test]
 fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
     const CLIENT: &str = "Vb6nMq2wEr8tYz4uIo7pLk";
@@ -415,7 +416,7 @@ fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_mas
             .iter()
             .filter(|n| n.ends_with("which is not fetched; only its credentials checked"))
             .count(),
-        2,
+        3,
         "{notes:?}"
     );
     for args in [
@@ -756,5 +757,51 @@ fn credentials_in_helm_values_of_gitops_objects_are_checked_at_their_line_and_ma
         for leak in secrets {
             assert!(!all.contains(leak), "{args:?}: {all}");
         }
+    }
+}
+
+/// kflux37's open item: an inline patch written as a quoted string (`patch: "apiVersion: v1\n…"`)
+/// on an object of an unfetched remote base was noted but not read (its text is not the
+/// kustomization's line for line), so its `clientSecret` was reported nowhere. It is now read
+/// as a literal block is, every node at the string's first line: K8S-036 at the `patch:`
+/// value, the note says "only its credentials checked", the secret masked everywhere.
+#[test]
+fn a_quoted_inline_patch_of_an_unfetched_remote_base_is_read_at_its_line() {
+    const CLIENT: &str = "Qu0tedCl1entS3cXyz";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- target:\n    kind: ConfigMap\n    name: argocd-cm\n  patch: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: argocd-cm\\ndata:\\n  oidc.config: |\\n    clientID: argocd\\n    clientSecret: {CLIENT}\\n\"\n"
+    );
+    let d = dir_with(&[("argocd/kustomization.yaml", kustomization.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [(
+            "K8S-036".to_string(),
+            "argocd/kustomization.yaml".to_string(),
+            8,
+            10
+        )],
+        "{v}"
+    );
+    let notes: Vec<String> = problems(&v)
+        .into_iter()
+        .filter(|p| p.starts_with("note"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].ends_with("which is not fetched; only its credentials checked"),
+        "{notes:?}"
+    );
+    for args in [
+        &["check", "--format", "json", "argocd"][..],
+        &["check", "argocd"],
+        &["check", "--format", "sarif", "argocd"],
+        &["check", "--format", "html", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+        &["render", "argocd"],
+        &["render", "--origins", "argocd"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        assert!(!all.contains(CLIENT), "{args:?}: {all}");
     }
 }

@@ -359,8 +359,19 @@ impl BlockLines {
 /// the block's lines are not the file's lines less one indentation (then its documents could
 /// not be placed line for line).
 pub fn literal_block_at(file: &SourceFile, at: usize) -> Option<(String, Span)> {
+    let (text, span, style) = scalar_at(file, at)?;
+    if style != ScalarStyle::Literal {
+        return None;
+    }
+    BlockLines::new(&file.text, span, &text)?;
+    Some((text, span))
+}
+
+/// The scalar of `file` (a quoted or folded `patch:` of a kustomization too) whose text holds
+/// offset `at`: its value, its span and its style.
+pub fn scalar_at(file: &SourceFile, at: usize) -> Option<(String, Span, ScalarStyle)> {
     let (docs, _) = super::yaml::parse_stream(&file.text, &file.lines);
-    fn find(n: &RawNode, at: usize, depth: usize) -> Option<(String, Span)> {
+    fn find(n: &RawNode, at: usize, depth: usize) -> Option<(String, Span, ScalarStyle)> {
         if depth > super::yaml::MAX_DEPTH {
             return None;
         }
@@ -370,23 +381,54 @@ pub fn literal_block_at(file: &SourceFile, at: usize) -> Option<(String, Span)> 
         }
         match n {
             RawNode::Scalar {
-                text,
-                style: ScalarStyle::Literal,
-                span,
-                ..
+                text, style, span, ..
             } if (span.start as usize) <= at && at < span.end as usize => {
-                Some((text.clone(), *span))
+                Some((text.clone(), *span, *style))
             }
-            RawNode::Map { entries, .. } => {
-                entries.iter().find_map(|(_, v)| find(v, at, depth + 1))
-            }
+            // `at` on the key of an entry whose value is the scalar (the origin of a quoted
+            // `patch: "…"` is its entry's).
+            RawNode::Map { entries, .. } => entries.iter().find_map(|(k, v)| match v {
+                RawNode::Scalar {
+                    text, style, span, ..
+                } if k.span().start as usize <= at && at < k.span().end as usize => {
+                    Some((text.clone(), *span, *style))
+                }
+                _ => find(v, at, depth + 1),
+            }),
             RawNode::Seq { items, .. } => items.iter().find_map(|i| find(i, at, depth + 1)),
             _ => None,
         }
     }
-    let (text, span) = docs.iter().find_map(|d| find(&d.root, at, 0))?;
-    BlockLines::new(&file.text, span, &text)?;
-    Some((text, span))
+    docs.iter().find_map(|d| find(&d.root, at, 0))
+}
+
+/// Whether the scalar of `file` holding `at` is a patch [`block_objects`] can read: a literal
+/// block placed line for line, or a string in another style (quoted, folded) holding text.
+pub fn readable_block_at(file: &SourceFile, at: usize) -> bool {
+    literal_block_at(file, at).is_some()
+        || scalar_at(file, at).is_some_and(|(text, _, style)| {
+            style != ScalarStyle::Literal && style != ScalarStyle::Plain && !text.trim().is_empty()
+        })
+}
+
+/// Every span of `tree` set to `at` (the first line of a scalar whose text is not placed line
+/// for line: a finding inside it points at the scalar).
+fn collapse_tree(tree: &mut SpanTree, at: Span) {
+    tree.span = at;
+    tree.focus = at;
+    match &mut tree.children {
+        Children::Leaf => {}
+        Children::Map(entries) => {
+            for (_, child) in entries {
+                collapse_tree(child, at);
+            }
+        }
+        Children::Seq(items) => {
+            for child in items {
+                collapse_tree(child, at);
+            }
+        }
+    }
 }
 
 /// The Kubernetes objects written in the literal block scalar of `file` holding offset `at`
@@ -399,7 +441,7 @@ pub fn block_objects(
     read: impl Fn(&Arc<SourceFile>) -> Loaded,
 ) -> Vec<super::Document> {
     let Some((text, span)) = literal_block_at(file, at) else {
-        return Vec::new();
+        return quoted_block_objects(file, at, read);
     };
     let Some(lines) = BlockLines::new(&file.text, span, &text) else {
         return Vec::new();
@@ -422,6 +464,49 @@ pub fn block_objects(
             let s = d.spans.span;
             ((s.start as usize) <= at && at < (s.end as usize).max(s.start as usize + 1))
                 .then_some(d)
+        })
+        .collect()
+}
+
+/// [`block_objects`] of a quoted or folded scalar (`patch: "apiVersion: v1\nkind: …"`): its
+/// text is not the file's line for line, so every node of its objects is placed at the
+/// scalar's first line. A credential the reader marked is marked where the file writes it
+/// (its text found in the scalar's), else the whole scalar is.
+fn quoted_block_objects(
+    file: &Arc<SourceFile>,
+    at: usize,
+    read: impl Fn(&Arc<SourceFile>) -> Loaded,
+) -> Vec<super::Document> {
+    if !readable_block_at(file, at) {
+        return Vec::new();
+    }
+    let Some((text, span, _)) = scalar_at(file, at) else {
+        return Vec::new();
+    };
+    let embedded = SourceFile::new("patch.yaml".to_string(), None, text);
+    let loaded = read(&embedded);
+    let raw = file.text.get(span.range()).unwrap_or("");
+    for c in embedded.redaction().ranges.iter() {
+        let Some(secret) = embedded.text.get(c.clone()) else {
+            continue;
+        };
+        match raw.find(secret) {
+            Some(i) if !secret.is_empty() => {
+                let start = span.start as usize + i;
+                file.mark_credential(start..start + secret.len());
+            }
+            _ => file.mark_credential(span.range()),
+        }
+    }
+    let first = file.lines.first_line(&file.text, span);
+    loaded
+        .documents
+        .into_iter()
+        .filter(|d| d.input_type == InputType::Kubernetes && !d.embedded)
+        .map(|mut d| {
+            collapse_tree(&mut d.spans, first);
+            d.file = file.clone();
+            d
         })
         .collect()
 }
