@@ -805,3 +805,24 @@ fn a_quoted_inline_patch_of_an_unfetched_remote_base_is_read_at_its_line() {
         assert!(!all.contains(CLIENT), "{args:?}: {all}");
     }
 }
+
+/// The items of a `kind: List` are objects of their own: a HelmRelease's or an Application's
+/// values mapping among them is read as a document's own (CFG-016 at its line); a values
+/// string is read only where the object is the document's root.
+#[test]
+fn helm_values_of_list_items_are_read_too() {
+    let d = dir_with(&[(
+        "list.yaml",
+        b"apiVersion: v1\nkind: List\nitems:\n- apiVersion: helm.toolkit.fluxcd.io/v2\n  kind: HelmRelease\n  metadata:\n    name: a\n  spec:\n    values:\n      auth:\n        password: L1stItemPw99\n- apiVersion: argoproj.io/v1alpha1\n  kind: Application\n  metadata:\n    name: b\n  spec:\n    source:\n      helm:\n        valuesObject:\n          token: L1stTok3nValue\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["list.yaml"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [
+            ("CFG-016".to_string(), "list.yaml".to_string(), 11, 9),
+            ("CFG-016".to_string(), "list.yaml".to_string(), 20, 11),
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("L1stItemPw99"), "{v}");
+}

@@ -187,6 +187,21 @@ pub fn load_helm_values(
     out: &mut Loaded,
     read: impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
 ) {
+    // A `kind: List`'s items are documents of their own (their values mappings read as any
+    // object's; a values string only when the object is the document's root).
+    let list = root.get("items").is_some();
+    for i in at..out.documents.len() {
+        helm_values_of(file, (!list && i == at).then_some(root), i, out, &read);
+    }
+}
+
+fn helm_values_of(
+    file: &Arc<SourceFile>,
+    root: Option<&RawNode>,
+    at: usize,
+    out: &mut Loaded,
+    read: &impl Fn(&Arc<SourceFile>) -> Option<Loaded>,
+) {
     let Some(object) = out.documents.get(at) else {
         return;
     };
@@ -236,11 +251,11 @@ pub fn load_helm_values(
                     style: ScalarStyle::Literal,
                     span,
                     ..
-                }) = raw_at(root, &path)
+                }) = root.and_then(|root| raw_at(root, &path))
                 else {
                     continue;
                 };
-                for mut doc in block_documents(file, "values.yaml", text, *span, &read) {
+                for mut doc in block_documents(file, "values.yaml", text, *span, read) {
                     doc.index = object.index;
                     doc.subtype = "generic".to_string();
                     doc.fragment = true;
