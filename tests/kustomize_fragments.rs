@@ -826,3 +826,36 @@ fn helm_values_of_list_items_are_read_too() {
     );
     assert!(!v.to_string().contains("L1stItemPw99"), "{v}");
 }
+
+/// kflux37's open item: a JSON 6902 operation whose path ends inside an env entry
+/// (`/spec/template/spec/containers/0/env/1/value`) on an object of an unfetched remote base
+/// placed a value without the entry's name (the remote object's), which no K8S-017 branch read.
+/// A value shaped like a credential (a URL with a password) is now reported at the operation's
+/// `value:` line, masked; a word is not.
+#[test]
+fn a_json_patch_value_inside_an_env_entry_of_an_unfetched_base_is_judged_by_its_shape() {
+    const PW: &str = "Gh7pQw2ZxRepoPw";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- target:\n    kind: Deployment\n    name: argocd-repo-server\n  patch: |-\n    - op: replace\n      path: /spec/template/spec/containers/0/env/1/value\n      value: \"https://admin:{PW}@git.example.com/repo.git\"\n    - op: replace\n      path: /spec/template/spec/containers/0/env/2/value\n      value: info\n"
+    );
+    let d = dir_with(&[("argocd/kustomization.yaml", kustomization.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [(
+            "K8S-017".to_string(),
+            "argocd/kustomization.yaml".to_string(),
+            11,
+            7
+        )],
+        "{v}"
+    );
+    for args in [
+        &["check", "argocd"][..],
+        &["check", "--format", "sarif", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        assert!(!all.contains(PW), "{args:?}: {all}");
+    }
+}
