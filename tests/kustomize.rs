@@ -2932,3 +2932,74 @@ fn an_unknown_patch_strategy_on_an_existing_mapping_is_a_located_problem() {
         e[0].message
     );
 }
+
+/// A generator's `files:` source is printed as a literal block scalar holding the file's
+/// text; its lines had one origin, the whole file, so a finding inside it (CFG-016 on a Flux
+/// HelmRelease's `valuesFrom` values file, a `.properties` password, a JSON token) pointed at
+/// the file's first line, and `render` masked every line of a file holding one credential.
+/// Each printed line now has its own line as origin: CFG-016 at the setting's line and
+/// column, `render` printing the file as Kustomize does with only the credential masked (a
+/// PEM key all of it, an `=`-padded line too); K8S-036 on the whole entry stays at the file's
+/// start (session kflux38).
+#[test]
+fn a_generated_file_s_lines_keep_their_own_lines_as_origins() {
+    const REDIS: &str = "R3disInCmVals";
+    const PROPS: &str = "Pr0psPassw0rdX";
+    let values = format!("replicaCount: 2\nredis:\n  enabled: true\n  password: {REDIS}\n");
+    let props = format!(
+        "server.port=8080\nspring.datasource.url=jdbc:postgresql://db:5432/app\nspring.datasource.password={PROPS}\n"
+    );
+    // A PEM key whose last base64 line ends in `==` (the value after a first `=` is empty).
+    let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\nNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\nqgtzJ6GR3eqoYSW9b9UMvkBpZODSctWSNGj3P7jRFDO5VoTwCQAWbFnOjDfH5Ulg\np2PKSQnSJP3AJLQNFNe7br1XbrhV//eO+t51mIpGSDCUv3E0DDFcWDTH9cXDTTlR\nZVEiR2BwpZOOkE/Z0/BVnhZYL71oZV34bKfWjQIt6V/isSMahdsAASACp4ZTGtwi\nVuNd9tybAgMBAAECggEBAKTmjaS6tkK8BlPXClTQ2vpz/N6uxDeS35mXpqasqskV\nlaAidgg/sWqpjXDbXr93otIMLlWsM+X0CqMDgSXKejLS2jx4GDjI1ZTXg++0AMJ8\nsJ74pWzVDOfmCEQ/7wXs3+cbnXhKriO8Z036q92Qc1+N87SI38nkGa0ABH9CN83H\nmQqt4fB7UdHzuIRe/me2PGhIq5ZBzj6h3BpoPGzEP+x3l9YmK8t/1cN0pqI+dQwY\ndgfGjackLu/2qH80MCF7IyQaseZUOJyKrCLtSD/Iixv/hzDEUPfOCjFDgTpzf3cw\nta8+oE4wHCo1iI1/4TlPkwmXx4qSXtmw4aQPz7IDQvECgYEA8KNThCO2gsC2I9PQ\nDM/8Cw0O983WCDY+oi+7JPiNAJwv5DYBqEZB1QYdj06YD16XlC/HAZMsMku1na2T\nN0driwenQQWzoev3g2S7gRDoS/FCJSI3jJ+kjgtaA7Qmzlgk1TxODN+G1H91HW7t\n0l7VnL27IWyYo2qRRK3jzxqUiPUCgYEAx0oQs2reBQGMVZnApD1jeq7n4MvNLcPv\nt8b/eU9iUv6Y4Mj0Suo/AU8lYZXm8ubbqAlwz2VSVunD2tOplHyMUrtCtObAfVDU\nAhCndKaA9gApgfb3xw1IKbuQ1u4IF1FJl3VtumfQn//LiH1B3rXhcdyo3/vIttEk\n48RakUKClU8CgYEAzV7W3COOlDDcQd935DdtKBFRAPRPAlspQUnzMi5eSHMD/ISL\nDY5IiQHbIH83D4bvXq0X7qQoSBSNP7Dvv3HYuqMhf0DaegrlBuJllFVVq9qPVRnK\nxt1Il2HgxOBvbhOT+9in1BzA+YJ99UzC85O0Qz06A+CmtHEy4aZ2kj5hHjECgYEA\nmNS4+A8Fkss8Js1RieK2LniBxMgmYml3pfVLKGnzmng7H2+cwPLhPIzIuwytXywh\n2bzbsYEfYx3EoEVgMEpPhoarQnYPukrJO4gwE2o5Te6T5mJSZGlQJQj9q4ZB2Dfz\net6INsK0oG8XVGXSpQvQh3RUYekCZQkBBFcpqWpbIEsCgYAnM3DQf3FJoSnXaMhr\nVBIovic5l0xFkEHskAjFTevO86Fsz1C2aSeRKSqGFoOQ0tmJzBEs1R6KqnHInicD\nTQrKhArgLXX4v3CddjfTRJkFWDbE/CkvKZNOrcf1nhaGCPspRJj2KUkj1Fhl9Cnc\ndn/RsYEONbwQSjIfMPkvxF+8HQ==";
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+    let d = common::dir_with(&[
+        (
+            "o/kustomization.yaml",
+            b"namespace: apps\nresources:\n- release.yaml\nconfigMapGenerator:\n- name: podinfo-values\n  files:\n  - values.yaml=podinfo-values.yaml\n- name: app\n  files:\n  - app.properties\n  - tls.key\n" as &[u8],
+        ),
+        (
+            "o/release.yaml",
+            b"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  valuesFrom:\n  - kind: ConfigMap\n    name: podinfo-values\n",
+        ),
+        ("o/podinfo-values.yaml", values.as_bytes()),
+        ("o/app.properties", props.as_bytes()),
+        ("o/tls.key", pem.as_bytes()),
+    ]);
+    let (v, _) = common::json_check(d.path(), &["o"]);
+    let got = common::findings_at(&v);
+    for want in [
+        ("CFG-016", "o/podinfo-values.yaml", 4, 3),
+        ("CFG-016", "o/app.properties", 3, 1),
+        ("K8S-036", "o/tls.key", 1, 1),
+    ] {
+        assert!(
+            got.contains(&(want.0.to_string(), want.1.to_string(), want.2, want.3)),
+            "{want:?} in {got:?}"
+        );
+    }
+    let out = common::rg()
+        .current_dir(d.path())
+        .args(["render", "o"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The files' other lines as Kustomize prints them; only the credentials masked.
+    for line in [
+        "  values.yaml: |\n    replicaCount: 2\n    redis:\n      enabled: true\n      password: ********\n",
+        "    server.port=8080\n",
+        "    spring.datasource.password=********\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+    let all = common::all_output(d.path(), &["render", "o"])
+        + &common::all_output(d.path(), &["render", "--origins", "o"])
+        + &common::all_output(d.path(), &["check", "o"]);
+    for leak in [
+        REDIS,
+        PROPS,
+        "MIIEvQIBADANBgkq",
+        "dn/RsYEONbwQSjIfMPkvxF+8HQ",
+    ] {
+        assert!(!all.contains(leak), "{leak}: {all}");
+    }
+}

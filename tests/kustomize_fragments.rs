@@ -380,7 +380,8 @@ fn credentials_in_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
 /// object of an unfetched remote base was noted but not read, so a literal credential in it
 /// was reported nowhere. Its literal block is now read as its own file would be, by the
 /// credential rules only, at the kustomization's lines, masked in every output; a quoted
-/// inline patch (not placed line for line) is noted without "only its credentials checked".
+/// inline patch (not placed line for line) is read too since session kflux38, at its first
+/// line (`a_quoted_inline_patch_of_an_unfetched_remote_base_is_read_at_its_line`).
 #[test]
 fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_masked() {
     const CLIENT: &str = "Vb6nMq2wEr8tYz4uIo7pLk";
@@ -417,7 +418,7 @@ fn credentials_in_inline_patches_of_an_unfetched_remote_base_are_checked_and_mas
             .iter()
             .filter(|n| n.ends_with("which is not fetched; only its credentials checked"))
             .count(),
-        2,
+        3,
         "{notes:?}"
     );
     for args in [
@@ -634,4 +635,229 @@ fn an_untargeted_patch_of_another_version_matches_nothing_as_in_kustomize() {
     let (v, code) = json_check(d.path(), &["staging"]);
     assert_eq!(problems(&v), Vec::<String>::new(), "{v}");
     assert_eq!(code, 0, "{v}");
+}
+
+/// kflux35's open item: the Helm values a GitOps object gives a chart the run does not render
+/// (a Flux `HelmRelease`'s `spec.values`, an Argo CD `Application`'s or `ApplicationSet`'s
+/// `helm.values` string, `valuesObject` and `parameters`, a k3s `HelmChart`'s `set` and
+/// `valuesContent`) were read by no rule: a literal password there was reported nowhere. They
+/// are now configuration documents of the manifest read by the credential rules only: CFG-016
+/// at the value's line (the overlay's patch line for a value a patch sets, the line inside a
+/// `values: |` string), masked in every output; references, Secret names, `valuesFrom` and
+/// empty values give nothing, and no other configuration rule reads a chart's values.
+#[test]
+fn credentials_in_helm_values_of_gitops_objects_are_checked_at_their_line_and_masked() {
+    const DB: &str = "Gr4fanaDbPw9x";
+    const ADMIN: &str = "St4gingAdm1nPw";
+    const LDAP: &str = "Ld4pB1ndPw77";
+    const KC: &str = "KcAdm1nPassw0rd";
+    const PARAM: &str = "PgP4ramPw55";
+    const REDIS: &str = "R3disAppSetPw";
+    const SET: &str = "Pg4dminSetPw";
+    const CONTENT: &str = "Pg4dminCont3nt";
+    let release = format!(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: grafana\nspec:\n  interval: 30m\n  chart:\n    spec:\n      chart: grafana\n      sourceRef:\n        kind: HelmRepository\n        name: grafana\n  valuesFrom:\n    - kind: Secret\n      name: grafana-admin\n      valuesKey: password\n      targetPath: adminPassword\n  values:\n    adminUser: admin\n    adminPassword: \"\"\n    admin:\n      existingSecret: grafana-admin\n      passwordKey: admin-password\n    env:\n      GF_DATABASE_PASSWORD: {DB}\n    grafana.ini:\n      database:\n        password: ${{GRAFANA_DB_PASSWORD}}\n      smtp:\n        password: $__file{{/etc/secrets/smtp}}\n    tls:\n      enabled: false\n"
+    );
+    let patch = format!(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: grafana\nspec:\n  values:\n    adminPassword: {ADMIN}\n    extraEnv:\n      - name: LDAP_BIND_PASSWORD\n        value: {LDAP}\n"
+    );
+    let app = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: keycloak\n  namespace: argocd\nspec:\n  source:\n    repoURL: https://charts.bitnami.com/bitnami\n    chart: keycloak\n    targetRevision: 21.0.0\n    helm:\n      values: |\n        auth:\n          adminUser: admin\n          adminPassword: {KC}\n        postgresql:\n          auth:\n            existingSecret: keycloak-db\n      parameters:\n        - name: postgresql.auth.password\n          value: {PARAM}\n        - name: image.tag\n          value: 24.0.5\n"
+    );
+    let appset = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: redis\n  namespace: argocd\nspec:\n  template:\n    metadata:\n      name: 'redis-{{{{cluster}}}}'\n    spec:\n      sources:\n        - repoURL: https://charts.bitnami.com/bitnami\n          chart: redis\n          helm:\n            valuesObject:\n              auth:\n                password: {REDIS}\n              tls:\n                enabled: false\n        - repoURL: https://git.example.com/values.git\n          ref: values\n"
+    );
+    let chart = format!(
+        "apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata:\n  name: pgadmin\n  namespace: kube-system\nspec:\n  chart: pgadmin4\n  set:\n    env.email: admin@example.com\n    env.password: {SET}\n  valuesContent: |-\n    existingSecret: pgadmin-secret\n    auth:\n      password: {CONTENT}\n"
+    );
+    let d = dir_with(&[
+        (
+            "apps/base/grafana/kustomization.yaml",
+            b"namespace: monitoring\nresources:\n- helmrelease.yaml\n" as &[u8],
+        ),
+        ("apps/base/grafana/helmrelease.yaml", release.as_bytes()),
+        (
+            "apps/staging/kustomization.yaml",
+            b"resources:\n- ../base/grafana\npatches:\n- path: grafana-values.yaml\n  target:\n    kind: HelmRelease\n    name: grafana\n",
+        ),
+        ("apps/staging/grafana-values.yaml", patch.as_bytes()),
+        ("argocd/keycloak.yaml", app.as_bytes()),
+        ("argocd/appset.yaml", appset.as_bytes()),
+        ("k3s/pgadmin.yaml", chart.as_bytes()),
+    ]);
+    let (v, code) = json_check(d.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        common::findings_at(&v),
+        [
+            (
+                "CFG-016".to_string(),
+                "apps/base/grafana/helmrelease.yaml".to_string(),
+                25,
+                7
+            ),
+            (
+                "CFG-016".to_string(),
+                "apps/staging/grafana-values.yaml".to_string(),
+                7,
+                5
+            ),
+            (
+                "CFG-016".to_string(),
+                "apps/staging/grafana-values.yaml".to_string(),
+                10,
+                9
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/appset.yaml".to_string(),
+                17,
+                17
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/keycloak.yaml".to_string(),
+                15,
+                11
+            ),
+            (
+                "CFG-016".to_string(),
+                "argocd/keycloak.yaml".to_string(),
+                21,
+                11
+            ),
+            ("CFG-016".to_string(), "k3s/pgadmin.yaml".to_string(), 10, 5),
+            ("CFG-016".to_string(), "k3s/pgadmin.yaml".to_string(), 14, 7),
+        ],
+        "{v}"
+    );
+    let messages = common::messages_of(&v);
+    assert!(
+        messages
+            .contains(&"parameters[0].value holds a plaintext secret (postgresql.auth.password)"),
+        "{messages:?}"
+    );
+    assert_eq!(problems(&v), Vec::<String>::new(), "{v}");
+    let secrets = [DB, ADMIN, LDAP, KC, PARAM, REDIS, SET, CONTENT];
+    for leak in secrets {
+        assert!(!v.to_string().contains(leak), "{v}");
+    }
+    for args in [
+        &["check", "."][..],
+        &["check", "--format", "sarif", "."],
+        &["check", "--format", "html", "."],
+        &["check", "--format", "junit", "."],
+        &["render", "apps/staging"],
+        &["render", "--origins", "apps/staging"],
+        &["inspect", "apps/base/grafana/helmrelease.yaml"],
+        &["inspect", "apps/staging/grafana-values.yaml"],
+        &["inspect", "argocd/keycloak.yaml"],
+        &["inspect", "argocd/appset.yaml"],
+        &["inspect", "k3s/pgadmin.yaml"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        for leak in secrets {
+            assert!(!all.contains(leak), "{args:?}: {all}");
+        }
+    }
+}
+
+/// kflux37's open item: an inline patch written as a quoted string (`patch: "apiVersion: v1\n…"`)
+/// on an object of an unfetched remote base was noted but not read (its text is not the
+/// kustomization's line for line), so its `clientSecret` was reported nowhere. It is now read
+/// as a literal block is, every node at the string's first line: K8S-036 at the `patch:`
+/// value, the note says "only its credentials checked", the secret masked everywhere.
+#[test]
+fn a_quoted_inline_patch_of_an_unfetched_remote_base_is_read_at_its_line() {
+    const CLIENT: &str = "Qu0tedCl1entS3cXyz";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- target:\n    kind: ConfigMap\n    name: argocd-cm\n  patch: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: argocd-cm\\ndata:\\n  oidc.config: |\\n    clientID: argocd\\n    clientSecret: {CLIENT}\\n\"\n"
+    );
+    let d = dir_with(&[("argocd/kustomization.yaml", kustomization.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [(
+            "K8S-036".to_string(),
+            "argocd/kustomization.yaml".to_string(),
+            8,
+            10
+        )],
+        "{v}"
+    );
+    let notes: Vec<String> = problems(&v)
+        .into_iter()
+        .filter(|p| p.starts_with("note"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].ends_with("which is not fetched; only its credentials checked"),
+        "{notes:?}"
+    );
+    for args in [
+        &["check", "--format", "json", "argocd"][..],
+        &["check", "argocd"],
+        &["check", "--format", "sarif", "argocd"],
+        &["check", "--format", "html", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+        &["render", "argocd"],
+        &["render", "--origins", "argocd"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        assert!(!all.contains(CLIENT), "{args:?}: {all}");
+    }
+}
+
+/// The items of a `kind: List` are objects of their own: a HelmRelease's or an Application's
+/// values mapping among them is read as a document's own (CFG-016 at its line); a values
+/// string is read only where the object is the document's root.
+#[test]
+fn helm_values_of_list_items_are_read_too() {
+    let d = dir_with(&[(
+        "list.yaml",
+        b"apiVersion: v1\nkind: List\nitems:\n- apiVersion: helm.toolkit.fluxcd.io/v2\n  kind: HelmRelease\n  metadata:\n    name: a\n  spec:\n    values:\n      auth:\n        password: L1stItemPw99\n- apiVersion: argoproj.io/v1alpha1\n  kind: Application\n  metadata:\n    name: b\n  spec:\n    source:\n      helm:\n        valuesObject:\n          token: L1stTok3nValue\n" as &[u8],
+    )]);
+    let (v, _) = json_check(d.path(), &["list.yaml"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [
+            ("CFG-016".to_string(), "list.yaml".to_string(), 11, 9),
+            ("CFG-016".to_string(), "list.yaml".to_string(), 20, 11),
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("L1stItemPw99"), "{v}");
+}
+
+/// kflux37's open item: a JSON 6902 operation whose path ends inside an env entry
+/// (`/spec/template/spec/containers/0/env/1/value`) on an object of an unfetched remote base
+/// placed a value without the entry's name (the remote object's), which no K8S-017 branch read.
+/// A value shaped like a credential (a URL with a password) is now reported at the operation's
+/// `value:` line, masked; a word is not.
+#[test]
+fn a_json_patch_value_inside_an_env_entry_of_an_unfetched_base_is_judged_by_its_shape() {
+    const PW: &str = "Gh7pQw2ZxRepoPw";
+    let kustomization = format!(
+        "namespace: argocd\nresources:\n- https://raw.githubusercontent.com/argoproj/argo-cd/v2.11.3/manifests/install.yaml\npatches:\n- target:\n    kind: Deployment\n    name: argocd-repo-server\n  patch: |-\n    - op: replace\n      path: /spec/template/spec/containers/0/env/1/value\n      value: \"https://admin:{PW}@git.example.com/repo.git\"\n    - op: replace\n      path: /spec/template/spec/containers/0/env/2/value\n      value: info\n"
+    );
+    let d = dir_with(&[("argocd/kustomization.yaml", kustomization.as_bytes())]);
+    let (v, _) = json_check(d.path(), &["argocd"]);
+    assert_eq!(
+        common::findings_at(&v),
+        [(
+            "K8S-017".to_string(),
+            "argocd/kustomization.yaml".to_string(),
+            11,
+            7
+        )],
+        "{v}"
+    );
+    for args in [
+        &["check", "argocd"][..],
+        &["check", "--format", "sarif", "argocd"],
+        &["inspect", "argocd/kustomization.yaml"],
+    ] {
+        let all = common::all_output(d.path(), args);
+        assert!(!all.contains(PW), "{args:?}: {all}");
+    }
 }

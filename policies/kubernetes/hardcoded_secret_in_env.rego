@@ -42,6 +42,9 @@
 #   operator's FlinkDeployment), as is a Kubeflow Notebook's template.
 #   A KubeRay group's `rayStartParams` (the `ray start --name=value` flags of its Ray container,
 #   `redis-password` among them) are read as a Spark application's sparkConf is.
+#   An env entry written without a name (a JSON 6902 operation whose path ends at an entry's
+#   `value`, on an object of a remote base the run does not fetch, which holds the name) is
+#   reported only for a value shaped like a credential.
 # custom:
 #   id: K8S-017
 #   name: hardcoded-secret-in-env
@@ -84,6 +87,29 @@ deny contains finding if {
 	finding := object.union(
 		{
 			"msg": sprintf("%s sets env var %q to a literal value that %s", [k8s.container_label(c), var.name, wording(why)]),
+			"path": array.concat(c.path, ["env", i, "value"]),
+		},
+		credentials.password_part(var.value),
+	)
+}
+
+# An env entry without a name: what a JSON 6902 `add`/`replace` at
+# `/spec/template/spec/containers/0/env/1/value` writes, placed on an object of a remote base the
+# run does not fetch (kflux37's `note_unfetched_ops`; the entry's name is the remote object's).
+# Only a value shaped like a credential is reported: no name says what another one is (kflux38).
+deny contains finding if {
+	some c in k8s.containers
+	env := c.value.env
+	is_array(env)
+	some i, var in env
+	is_object(var)
+	not "name" in object.keys(var)
+	is_string(var.value)
+	why := reportable(credentials.shape_reasons(var.value))
+	count(why) > 0
+	finding := object.union(
+		{
+			"msg": sprintf("%s sets an env var this manifest does not name to a literal value that %s", [k8s.container_label(c), concat(" and ", sort(why))]),
 			"path": array.concat(c.path, ["env", i, "value"]),
 		},
 		credentials.password_part(var.value),

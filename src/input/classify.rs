@@ -443,6 +443,7 @@ fn load_raw_document(
         kubernetes::load_document(file, &doc.root, doc.index, out);
         if let Some(object) = out.documents.get(at).map(|d| d.resource.clone()) {
             embedded_file::load(file, &doc.root, &object, doc.index, out, read_embedded);
+            embedded_file::load_helm_values(file, &doc.root, at, out, read_embedded);
         }
         return;
     }

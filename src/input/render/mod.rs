@@ -524,15 +524,44 @@ fn carry_credentials(r: &Rendered) {
             );
             o.file.overlaps_credential(start..end)
         });
-        if holds_credential {
-            r.stream
-                .mark_credential(crate::source::secrets::value_of_entry(
-                    &r.stream.text,
-                    range.clone(),
-                    None,
-                ));
+        if !holds_credential {
+            continue;
+        }
+        let value = crate::source::secrets::value_of_entry(&r.stream.text, range.clone(), None);
+        // The first line of a block scalar whose lines have origins of their own (a
+        // generator's file, line by line: `values.yaml: |`): its value is the block indicator,
+        // and the lines holding a credential are marked by their own segments.
+        if !is_block_header(r.stream.text.get(value.clone()).unwrap_or("")) {
+            r.stream.mark_credential(value);
+        }
+        // A line copied as it is from its origin (a generator file's line in such a block):
+        // the file's credentials where they stand in it too, whatever the line's shape (a
+        // PEM line ending in `=` has no value after its first `=`).
+        for o in origins {
+            let span = o.span.range();
+            if span.len() == range.len()
+                && o.file.text.get(span.clone()) == r.stream.text.get(range.clone())
+                && o.file.overlaps_credential(span.clone())
+            {
+                for c in o.file.redaction().ranges.iter() {
+                    let (start, end) = (c.start.max(span.start), c.end.min(span.end));
+                    if start < end {
+                        r.stream.mark_credential(
+                            range.start + start - span.start..range.start + end - span.start,
+                        );
+                    }
+                }
+            }
         }
     }
+}
+
+/// Whether `value` is only a block scalar's indicator (`|`, `|-`, `>+`, `|2`), its text being
+/// on the lines after it.
+fn is_block_header(value: &str) -> bool {
+    let v = value.trim();
+    v.strip_prefix(['|', '>'])
+        .is_some_and(|rest| rest.chars().all(|c| matches!(c, '-' | '+' | '1'..='9')))
 }
 
 /// From this size on, a rendered stream's credential scan runs beside its parsing (a thread

@@ -52,6 +52,67 @@ impl Emitter {
         }
     }
 
+    /// A generator's `files:` value, the whole text of its source file printed as a literal
+    /// block scalar from `start`: records the scalar's first line (`key: |`) as the whole
+    /// file, and each line of the block as that line of the file, so a finding inside it (a
+    /// configuration file's setting, CFG-016) points at its own line, not at the file's start.
+    /// False (nothing recorded) when `org` is not a whole file holding `text`, or a printed line
+    /// is not the file's line.
+    fn file_lines(&mut self, start: usize, text: &str, org: &Option<Origin>, n: &Node) -> bool {
+        let Some(o) = org.as_ref() else {
+            return false;
+        };
+        if o.span.start != 0 || o.span.end as usize != o.file.text.len() || o.file.text != text {
+            return false;
+        }
+        let printed = self.out.trim_end_matches('\n');
+        let Some(header_end) = printed[start..].find('\n').map(|i| start + i) else {
+            return false;
+        };
+        // (stream range of the line's text, file range of the line)
+        let mut lines = Vec::new();
+        let mut at = header_end + 1;
+        let mut file_at = 0;
+        for line in text.lines() {
+            let end = printed[at.min(printed.len())..]
+                .find('\n')
+                .map_or(printed.len(), |i| at + i);
+            let Some(written) = printed.get(at..end) else {
+                return false;
+            };
+            let pad = written.len().saturating_sub(line.len());
+            if !written.ends_with(line) || written[..pad].bytes().any(|b| b != b' ') {
+                return false;
+            }
+            lines.push((at + pad..end, file_at..file_at + line.len()));
+            file_at += line.len() + 1;
+            at = end + 1;
+        }
+        if at < printed.len() {
+            return false;
+        }
+        self.seg_to(start, header_end, o.clone(), n);
+        for (rendered, in_file) in lines {
+            let line = Origin {
+                span: crate::source::span::Span::new(in_file.start, in_file.end),
+                ..o.clone()
+            };
+            self.seg_to(rendered.start, rendered.end, line, n);
+        }
+        true
+    }
+
+    /// Records `start..end` of the stream as `org`, then the node's further origins and the
+    /// object's chain (as [`Self::seg`]).
+    fn seg_to(&mut self, start: usize, end: usize, org: Origin, n: &Node) {
+        let also = n.also.as_deref().unwrap_or_default();
+        let mut origins = Vec::with_capacity(1 + also.len() + self.via.len());
+        origins.push(org);
+        origins.extend(also.iter().cloned());
+        origins.extend(self.via.iter().cloned());
+        self.map.push(start..end, origins);
+    }
+
     /// Records where a list element that is a mapping starts in its own file: its keys are
     /// printed sorted, so its first printed line is not always its `- name:` line.
     fn element(&mut self, item: &Node) {
@@ -153,9 +214,12 @@ impl Emitter {
                 };
                 let s = yaml2::json_round_trip(t.as_deref().unwrap_or(s));
                 let s: &str = &s;
-                yaml2::write(&mut self.out, s, yaml2::style(s, false), indent + 2, false);
+                let style = yaml2::style(s, false);
+                yaml2::write(&mut self.out, s, style, indent + 2, false);
                 self.out.push('\n');
-                self.seg(start, org, n.also.as_deref());
+                if style != yaml2::Style::Literal || !self.file_lines(start, s, org, n) {
+                    self.seg(start, org, n.also.as_deref());
+                }
             }
             _ => {
                 if after_key {

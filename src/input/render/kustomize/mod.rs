@@ -565,7 +565,8 @@ impl Builder<'_> {
     /// A patch document of its own file, or written inline in the kustomization as a
     /// literal block scalar (`patch: |`, whose lines are the kustomization's), is kept in
     /// [`Builder::unapplied`]: its credentials are checked, and the note says so. An inline
-    /// patch in another scalar style (quoted, folded) is not placed line for line, and is not.
+    /// patch in another scalar style (quoted, folded) is not placed line for line: it is read
+    /// all the same, every finding in it at the scalar's first line.
     pub fn note_unfetched_target(&mut self, n: &Node, fallback: &str, what: &str) {
         let (file, pos) = locate(n, fallback);
         let readable = n.org.as_ref().filter(|o| {
@@ -580,8 +581,7 @@ impl Builder<'_> {
                         .any(|k| name == std::ffi::OsStr::new(k))
                 });
             !inline
-                || crate::input::embedded_file::literal_block_at(&o.file, o.span.start as usize)
-                    .is_some()
+                || crate::input::embedded_file::readable_block_at(&o.file, o.span.start as usize)
         });
         let checked = match readable {
             Some(o) => {
