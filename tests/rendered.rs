@@ -1748,3 +1748,95 @@ fn a_credential_setting_of_a_values_string_printed_as_a_file_points_at_its_line(
     assert_eq!(at(f[0]), ("c/values.yaml".into(), 5, 5), "{v}");
     assert!(!v.to_string().contains("Kq9-str-Pw4x"), "{v}");
 }
+
+/// A credential in a chart file a helper prints with `(.Files.Glob "files/*").AsConfig`
+/// (shapeshift/unchained's `unchained.configmap`, defined in the parent chart and included by
+/// each coinstack subchart, so `.Files` is the subchart's): the file's line, where a person
+/// edits it (session fid38; it was the helper's action line, `_helpers.tpl:8:10`). The line is masked
+/// from its value on, not whole.
+#[test]
+fn a_credential_in_a_chart_file_printed_by_as_config_points_at_that_file() {
+    let helpers = b"{{- define \"c.configmap\" }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-scripts\n  namespace: c\ndata: {{ (.Files.Glob \"files/*\").AsConfig | nindent 2 }}\n{{- end }}\n";
+    let d = dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n" as &[u8],
+        ),
+        ("c/values.yaml", b"{}\n" as &[u8]),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/own.yaml",
+            b"{{ include \"c.configmap\" . }}\n" as &[u8],
+        ),
+        (
+            "c/files/app.properties",
+            b"server.port=8080\nspring.datasource.password=Parent-db-Pass3\n" as &[u8],
+        ),
+        ("c/charts/sub/Chart.yaml", b"apiVersion: v2\nname: sub\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/charts/sub/templates/all.yaml",
+            b"{{ include \"c.configmap\" . }}\n" as &[u8],
+        ),
+        (
+            "c/charts/sub/files/application.yml",
+            b"server:\n  port: 8001\nspring:\n  datasource:\n    username: app\n    password: Sub-db-Pass7\n" as &[u8],
+        ),
+        ("c/charts/sub/files/daemon.sh", b"#!/bin/sh\nexec daemon -server=1\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "CFG-016").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/charts/sub/files/application.yml".into(), 6, 5),
+            ("c/files/app.properties".into(), 2, 1),
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Sub-db-Pass7"), "{v}");
+    assert!(!v.to_string().contains("Parent-db-Pass3"), "{v}");
+    // The snippet masks the value, not the setting's name with it (K8S-036 flags the whole
+    // `application.yml` entry, whose masked block holds that line).
+    let human = common::all_output(
+        d.path(),
+        &[
+            "check",
+            "c",
+            "--select",
+            "CFG-016,K8S-036",
+            "--format",
+            "human",
+        ],
+    );
+    assert!(human.contains("password: ********"), "{human}");
+    assert!(!human.contains("Sub-db-Pass7"), "{human}");
+}
+
+/// A credential setting of an embedded file whose value a template action computed (matrix's
+/// coturn `turnserver.conf: |` with `static-auth-secret={{ include "matrix.coturn.sharedSecret"
+/// . }}`, a helper's `randAlphaNum 64` when no secret is given): the template line that writes
+/// the setting, at its action (session fid38; it was the block's key, `turnserver.conf: |`).
+#[test]
+fn a_computed_credential_of_an_embedded_file_points_at_the_line_writing_the_setting() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"sharedSecret: \"\"\n" as &[u8]),
+        (
+            "c/templates/_helpers.tpl",
+            b"{{- define \"c.secret\" -}}\n{{- if .Values.sharedSecret }}\n{{- .Values.sharedSecret -}}\n{{- else }}\n{{- randAlphaNum 64 -}}\n{{- end }}\n{{- end -}}\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: turn\n  namespace: c\ndata:\n  turnserver.conf: |\n    use-auth-secret\n    static-auth-secret={{ include \"c.secret\" . }}\n    realm=turn.example.org\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-036");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/templates/cm.yaml".into(), 9, 24), "{v}");
+    // The template's action is code, not the credential: it is printed as written.
+    assert!(v.to_string().contains("K8S-036"), "{v}");
+}

@@ -1534,13 +1534,16 @@ fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
 /// }}` of a `.Files.Glob` entry): the file, where the printed block's first line is in it,
 /// and that line's index in the printed text (session fid37). A block of at least 16
 /// characters, found at the start of a line of the file.
+/// A printed line's file and where the line starts in it.
+type FileLine = Option<(Arc<SourceFile>, usize)>;
+
 #[derive(Clone)]
 pub(super) struct PrintedFile {
-    file: Arc<SourceFile>,
-    /// Where each line of the printed block starts in the file (walking the file from the
-    /// block's start for every printed line was quadratic in a big file: istio base printing
-    /// its 1 MB CRD file took 10 s).
-    starts: Arc<Vec<usize>>,
+    /// The file each line of the printed block came from and where that line starts in it
+    /// (walking the file from the block's start for every printed line was quadratic in a
+    /// big file: istio base printing its 1 MB CRD file took 10 s); none for a line no file
+    /// wrote (an `AsConfig` entry's key).
+    starts: Arc<Vec<FileLine>>,
     first: usize,
 }
 
@@ -1577,6 +1580,14 @@ fn printed_chart_file(
         .iter()
         .map(|l| l.get(indent..).unwrap_or("").trim_end_matches('\r'))
         .collect();
+    // `(.Files.Glob "files/*").AsConfig`: an entry per file, `name: |` and the file's
+    // lines indented under it (session fid38).
+    if let Some(starts) = as_config_sections(&block, p, cache, &candidate) {
+        return Some(PrintedFile {
+            starts: Arc::new(starts),
+            first,
+        });
+    }
     let block = block.join("\n");
     if block.trim().len() < 16 || block.contains("{{") {
         return None;
@@ -1606,11 +1617,10 @@ fn printed_chart_file(
             let Some(s) = start.filter(|&s| s <= text.len()) else {
                 break;
             };
-            starts.push(s);
+            starts.push(Some((file.clone(), s)));
             start = memchr::memchr(b'\n', &text[s..]).map(|e| s + e + 1);
         }
         return Some(PrintedFile {
-            file,
             starts: Arc::new(starts),
             first,
         });
@@ -1644,8 +1654,9 @@ type PrintedPiece = (PrintedFile, Vec<usize>);
 
 /// The chart file line that printed line `k` of a [`PrintedFile`]'s action wrote.
 fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
-    let start = *pf.starts.get(k.checked_sub(pf.first)?)?;
-    let text = &pf.file.text;
+    let (file, start) = pf.starts.get(k.checked_sub(pf.first)?)?.as_ref()?;
+    let (file, start) = (file, *start);
+    let text = &file.text;
     let end = text
         .get(start..)?
         .find('\n')
@@ -1653,11 +1664,107 @@ fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
     if text[start..end].trim().is_empty() {
         return None;
     }
+    // Where the line's text starts (`    password: x` of a YAML file), as for a values line.
+    let start = start + (text[start..end].len() - text[start..end].trim_start().len());
     Some(Origin {
         role: OriginRole::Template,
-        file: pf.file.clone(),
+        file: file.clone(),
         span: Span::new(start, end),
     })
+}
+
+/// The lines of a printed block that `AsConfig` wrote (`name: |`, `name: |-` and the lines
+/// of the chart file named so, two spaces deeper, as `toYaml` of a map of file texts prints
+/// them): where each body line starts in its file; none for the keys. None when no entry's
+/// body is a chart file's text from its start (session fid38).
+fn as_config_sections(
+    block: &[&str],
+    p: &Prepared,
+    cache: &mut FileReadings,
+    candidate: &dyn Fn(&&super::chart::ChartFile) -> bool,
+) -> Option<Vec<FileLine>> {
+    let header = |l: &str| -> Option<String> {
+        if l.starts_with([' ', '-', '#']) {
+            return None;
+        }
+        let (key, style) = l.rsplit_once(": ")?;
+        if !matches!(style, "|" | "|-" | "|+") {
+            return None;
+        }
+        let key = key
+            .strip_prefix('"')
+            .and_then(|k| k.strip_suffix('"'))
+            .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+            .unwrap_or(key);
+        (!key.is_empty()).then(|| key.to_string())
+    };
+    if block.first().is_none_or(|l| header(l).is_none()) {
+        return None;
+    }
+    // The candidate files by the name `AsConfig` gives them (the path's last part), read once.
+    let mut by_name: FastMap<&str, Vec<&super::chart::ChartFile>> = FastMap::default();
+    for f in p.chart.files.iter().filter(candidate) {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        by_name.entry(name).or_default().push(f);
+    }
+    let mut starts: Vec<FileLine> = vec![None; block.len()];
+    let mut any = false;
+    let mut i = 0;
+    while i < block.len() {
+        let Some(key) = header(block[i]) else {
+            i += 1;
+            continue;
+        };
+        let body_from = i + 1;
+        let mut end = body_from;
+        while end < block.len() && (block[end].is_empty() || block[end].starts_with("  ")) {
+            end += 1;
+        }
+        let body: Vec<&str> = block[body_from..end]
+            .iter()
+            .map(|l| l.get(2..).unwrap_or(""))
+            .collect();
+        i = end;
+        let Some(files) = by_name.get(key.as_str()) else {
+            continue;
+        };
+        for f in files {
+            let Ok(text) = std::str::from_utf8(&f.bytes) else {
+                continue;
+            };
+            // Each body line is the file's line of the same index (the file's text from its
+            // start; `AsConfig` prints all of it).
+            let mut at = 0;
+            let mut lines_at = Vec::with_capacity(body.len());
+            let same = body.iter().all(|b| {
+                if at > text.len() {
+                    return b.is_empty();
+                }
+                let e = text[at..].find('\n').map_or(text.len(), |e| at + e);
+                let ok = text[at..e].trim_end_matches('\r') == *b;
+                lines_at.push(at);
+                at = e + 1;
+                ok
+            });
+            if !same || body.iter().all(|b| b.trim().is_empty()) {
+                continue;
+            }
+            let Some(file) = cache
+                .chart_files
+                .entry(f.display.clone())
+                .or_insert_with(|| super::chart::source(f).ok())
+                .clone()
+            else {
+                continue;
+            };
+            for (k, s) in lines_at.into_iter().enumerate() {
+                starts[body_from + k] = Some((file.clone(), s));
+            }
+            any = true;
+            break;
+        }
+    }
+    any.then_some(starts)
 }
 
 /// The values a chart file rendered by the action's `tpl (.Files.Get "config/x.conf") …`
