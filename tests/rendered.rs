@@ -1840,3 +1840,38 @@ fn a_computed_credential_of_an_embedded_file_points_at_the_line_writing_the_sett
     // The template's action is code, not the credential: it is printed as written.
     assert!(v.to_string().contains("K8S-036"), "{v}");
 }
+
+/// A values map flattened into env vars by a partial that calls itself with a one-entry map
+/// whose key it computes (goauthentik's `authentik.env`: `include "authentik.env" (dict
+/// "root" $.root "values" (dict (printf "%s__%s" (upper $k) (upper $sk)) $sv))`): a nested
+/// value's env var points at its values line, as a top-level one does (session fid38; it was
+/// the partial's `value:` line, shared by every variable).
+#[test]
+fn a_nested_value_printed_by_a_recursive_partial_points_at_its_values_line() {
+    let helpers = b"{{- define \"c.env\" -}}\n  {{- range $k, $v := .values -}}\n    {{- if kindIs \"map\" $v -}}\n      {{- range $sk, $sv := $v -}}\n        {{- include \"c.env\" (dict \"root\" $.root \"values\" (dict (printf \"%s__%s\" (upper $k) (upper $sk)) $sv)) -}}\n      {{- end -}}\n    {{- else -}}\n      {{- if or (kindIs \"bool\" $v) (kindIs \"float64\" $v) -}}\n        {{- $v = quote $v -}}\n      {{- else -}}\n        {{- $v = tpl $v $.root | quote }}\n      {{- end -}}\n      {{- if $v }}\n- name: {{ printf \"APP_%s\" (upper $k) }}\n  value: {{ $v }}\n      {{- end }}\n    {{- end -}}\n  {{- end -}}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"app:\n  secret_key: \"Top-level-Key-8Hq\"\n  postgresql:\n    host: db\n    password: \"Nested-Pg-Pw-3Kd\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: c\nspec:\n  selector:\n    matchLabels:\n      app: c\n  template:\n    metadata:\n      labels:\n        app: c\n    spec:\n      containers:\n        - name: c\n          image: c:1.0\n          env:\n            {{- include \"c.env\" (dict \"root\" . \"values\" .Values.app) | indent 12 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-017"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "K8S-017").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/values.yaml".into(), 2, 3),
+            ("c/values.yaml".into(), 5, 5)
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Nested-Pg-Pw-3Kd"), "{v}");
+}

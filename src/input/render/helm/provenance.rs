@@ -997,6 +997,26 @@ pub(super) fn through_call(
         }
         None => (arg, &path[1..]),
     };
+    // A map of one entry whose key the call computes (goauthentik's recursive
+    // `authentik.env`: `include "authentik.env" (dict "root" $.root "values" (dict (printf
+    // "%s__%s" (upper $k) (upper $sk)) $sv))`): ranging over it reaches that one value, so
+    // the map reads as the value's parent map, whose element the printed text tells; a key
+    // of it is the value (session fid38).
+    if let Some(pairs) = expr
+        .strip_prefix('(')
+        .and_then(|a| a.strip_suffix(')'))
+        .map(terms)
+        .filter(|t| t.len() == 3 && t[0] == "dict" && literal(t[1]).is_none())
+    {
+        let mut resolved = values_path(pairs[2], at, caller)?;
+        match rest.split_first() {
+            Some((_, deeper)) => resolved.extend(deeper.iter().cloned()),
+            None => {
+                resolved.pop()?;
+            }
+        }
+        return Some(resolved);
+    }
     // A partial calling another with its own dot's parts gives a path relative to the
     // caller's dot, which the caller's own `include` call reads on (`from_calls`).
     let mut resolved = values_path(expr, at, caller)?;
