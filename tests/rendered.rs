@@ -1875,3 +1875,41 @@ fn a_nested_value_printed_by_a_recursive_partial_points_at_its_values_line() {
     );
     assert!(!v.to_string().contains("Nested-Pg-Pw-3Kd"), "{v}");
 }
+
+/// A chart file printed after a `replace` of part of it by a value (`.Files.Get
+/// "config/application.properties" | replace "__DB_HOST__" .Values.db.host | nindent 4`):
+/// a line the file holds as it is points at that file's line; the replaced line keeps its
+/// value (session fid38; every line pointed at `host:` in values.yaml, whose value the
+/// credential's masking hid, and a file printed changed kept the action's line).
+#[test]
+fn a_chart_file_printed_after_a_replace_points_at_its_unchanged_lines() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"db:\n  host: db.example.org\n" as &[u8]),
+        (
+            "c/config/application.properties",
+            b"server.port=8080\nspring.datasource.url=jdbc:postgresql://__DB_HOST__:5432/app\nspring.datasource.username=app\nspring.datasource.password=Repl-db-Pass5\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rep\n  namespace: c\ndata:\n  application.properties: |\n    {{- .Files.Get \"config/application.properties\" | replace \"__DB_HOST__\" .Values.db.host | nindent 4 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "CFG-016");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(
+        at(f[0]),
+        ("c/config/application.properties".into(), 4, 1),
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Repl-db-Pass5"), "{v}");
+    let human = common::all_output(d.path(), &["check", "c", "--select", "CFG-016"]);
+    assert!(!human.contains("host: ********"), "{human}");
+    let origins = common::all_output(d.path(), &["render", "c", "--origins"]);
+    assert!(
+        origins.contains("jdbc:postgresql://db.example.org:5432/app  # <- values c/values.yaml:2"),
+        "{origins}"
+    );
+}

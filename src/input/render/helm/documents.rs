@@ -594,6 +594,23 @@ pub(super) fn split_documents(
                         origins.clear();
                     }
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
+                        // A chart file the action read and changed with values (`.Files.Get
+                        // "app.conf" | replace "__HOST__" .Values.host`, a file named by a
+                        // value): a line the file holds as it is was written there, not at
+                        // that values line (session fid38; every line was the value's, and
+                        // a credential there masked the value).
+                        if !origins.is_empty()
+                            && tpl_values.is_empty()
+                            && parts.is_empty()
+                            && expr.contains(".Files.")
+                            && let Some(pf) = printed_file
+                                .get_or_init(|| printed_chart_file(printed, p, with_cache))
+                            && let Some(o) =
+                                printed_file_line(pf, newlines_to.count(printed.as_bytes(), rel))
+                        {
+                            origins.clear();
+                            origins.push(o);
+                        }
                         // A line of a chart file the action printed (`.Files.Get`): that
                         // file's line, where it is written; the action after it.
                         if origins.is_empty()
@@ -1598,11 +1615,28 @@ fn printed_chart_file(
     // block over the file cost 0.6 G instructions.
     let head = block.split('\n').next().unwrap_or("");
     let finder = memchr::memmem::Finder::new(head.as_bytes());
+    let block_lines: Vec<&str> = block.split('\n').collect();
+    // A file whose lines the block holds but for some an action changed (`.Files.Get
+    // "config/app.conf" | replace "__HOST__" .Values.host`): its unchanged lines (session
+    // fid38); taken when no file holds the whole block.
+    let mut aligned: Option<(&super::chart::ChartFile, Vec<Option<usize>>)> = None;
     for f in p.chart.files.iter().filter(candidate) {
         let bytes = f.bytes.as_slice();
-        let Some(at) = finder.find_iter(bytes).find(|&i| {
-            (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(block.as_bytes())
-        }) else {
+        let mut whole = None;
+        for (n, i) in finder
+            .find_iter(bytes)
+            .filter(|&i| i == 0 || bytes[i - 1] == b'\n')
+            .enumerate()
+        {
+            if bytes[i..].starts_with(block.as_bytes()) {
+                whole = Some(i);
+                break;
+            }
+            if aligned.is_none() && n < 4 && head.trim().len() >= 8 {
+                aligned = same_lines(bytes, i, &block_lines).map(|l| (f, l));
+            }
+        }
+        let Some(at) = whole else {
             continue;
         };
         let file = cache
@@ -1625,7 +1659,49 @@ fn printed_chart_file(
             first,
         });
     }
+    if let Some((f, lines)) = aligned {
+        let file = cache
+            .chart_files
+            .entry(f.display.clone())
+            .or_insert_with(|| super::chart::source(f).ok())
+            .clone()?;
+        let starts = lines
+            .into_iter()
+            .map(|s| s.map(|s| (file.clone(), s)))
+            .collect();
+        return Some(PrintedFile {
+            starts: Arc::new(starts),
+            first,
+        });
+    }
     None
+}
+
+/// Where each line of `block` starts in `bytes`, read from the line at `at` on, for the
+/// lines that are the file's line at the same place; none for the others. None unless at
+/// least two non-blank lines, and half of them, are the same (session fid38).
+fn same_lines(bytes: &[u8], at: usize, block: &[&str]) -> Option<Vec<Option<usize>>> {
+    let mut out = Vec::with_capacity(block.len());
+    let (mut same, mut written) = (0, 0);
+    let mut start = Some(at);
+    for line in block {
+        let Some(s) = start.filter(|&s| s <= bytes.len()) else {
+            out.push(None);
+            continue;
+        };
+        let e = memchr::memchr(b'\n', &bytes[s..]).map_or(bytes.len(), |e| s + e);
+        let own = bytes[s..e].strip_suffix(b"\r").unwrap_or(&bytes[s..e]);
+        let blank = line.trim().is_empty();
+        written += usize::from(!blank);
+        if own == line.as_bytes() && !blank {
+            same += 1;
+            out.push(Some(s));
+        } else {
+            out.push(None);
+        }
+        start = (e < bytes.len()).then_some(e + 1);
+    }
+    (same >= 2 && same * 2 >= written).then_some(out)
 }
 
 /// The number of line breaks before an offset of a text read line by line, counted on from
