@@ -1913,3 +1913,29 @@ fn a_chart_file_printed_after_a_replace_points_at_its_unchanged_lines() {
         "{origins}"
     );
 }
+
+/// A value a partial rendered into a variable with `tpl` before printing it (`{{- $v = tpl $v
+/// $.root | quote }}` then `value: {{ $v }}`, the same block): its values line, as `tpl $v $`
+/// printed in place is (session fid38; it was the partial's `value:` line).
+#[test]
+fn a_value_rendered_by_tpl_into_a_variable_points_at_its_values_line() {
+    let helpers = b"{{- define \"c.env\" -}}\n  {{- range $k, $v := .values -}}\n    {{- $v = tpl $v $.root | quote }}\n- name: {{ printf \"APP_%s\" (upper $k) }}\n  value: {{ $v }}\n  {{- end -}}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"app:\n  host: \"{{ .Release.Name }}-db\"\n  secret_key: \"Tpl-var-Key-5Wd\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: c\nspec:\n  selector:\n    matchLabels:\n      app: c\n  template:\n    metadata:\n      labels:\n        app: c\n    spec:\n      containers:\n        - name: c\n          image: c:1.0\n          env:\n            {{- include \"c.env\" (dict \"root\" . \"values\" .Values.app) | indent 12 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-017"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-017");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/values.yaml".into(), 3, 3), "{v}");
+    assert!(!v.to_string().contains("Tpl-var-Key-5Wd"), "{v}");
+}

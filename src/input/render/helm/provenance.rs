@@ -312,6 +312,9 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
             term(args.first()?)
         }
         "required" | "default" | "nindent" | "indent" => term(args.last()?),
+        // `$v = tpl $v $.root`: the text of the value (goauthentik's env helper; its values
+        // line, rendered), as `tpl $v $` printed in place is (session fid38).
+        "tpl" => term(args.first()?),
         "get" => {
             let mut path = map(args.first()?)?;
             path.push(literal(args.get(1)?)?.to_string());
