@@ -1939,3 +1939,40 @@ fn a_value_rendered_by_tpl_into_a_variable_points_at_its_values_line() {
     assert_eq!(at(f[0]), ("c/values.yaml".into(), 3, 3), "{v}");
     assert!(!v.to_string().contains("Tpl-var-Key-5Wd"), "{v}");
 }
+
+/// A Secret value a helper takes from a `lookup` of the Secret itself, else from a value
+/// (`$password := $d.KEYCLOAK_ADMIN_PASSWORD | default (b64enc (default (randAlphaNum 64)
+/// .Values.global.keycloak.password.value))`, a keycloak admin-secret helper): the values
+/// line, masked; it was the helper's line, and the password was printed in the snippet of
+/// the next line's finding (session fid38).
+#[test]
+fn a_secret_value_behind_a_lookup_default_points_at_its_values_line_and_is_masked() {
+    let helpers = b"{{- define \"c.admin-secret\" -}}\n{{- $d := (lookup \"v1\" \"Secret\" .Release.Namespace \"admin-secret\").data | default dict -}}\n{{- $password := $d.ADMIN_PASSWORD | default (b64enc (default (randAlphaNum 64) .Values.global.admin.password.value)) -}}\nADMIN_PASSWORD: {{ $password | quote }}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"global:\n  admin:\n    password:\n      value: \"Lkp-Adm1n-Pw-7Rt\"\njwtSecret: \"Jwt-Next-Line-2Lk\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/secrets.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: admin-secret\n  namespace: c\ndata:\n  {{- include \"c.admin-secret\" . | nindent 2 }}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: jwt\n  namespace: c\ndata:\n  secret: {{ .Values.jwtSecret | b64enc }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "K8S-035").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/values.yaml".into(), 4, 7),
+            ("c/values.yaml".into(), 5, 1)
+        ],
+        "{v}"
+    );
+    let human = common::all_output(d.path(), &["check", "c", "--select", "K8S-035"]);
+    assert!(!human.contains("Lkp-Adm1n-Pw-7Rt"), "{human}");
+    assert!(!human.contains("Jwt-Next-Line-2Lk"), "{human}");
+}

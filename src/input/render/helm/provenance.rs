@@ -271,6 +271,13 @@ fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
         if words.first() == Some(&"ternary") {
             // `COND | ternary A B`: the piped value is the condition, not printed.
             path = one_of(&words[1..], stack);
+        } else if path.is_none()
+            && let ["default", fallback] = words[..]
+        {
+            // `$d.password | default (b64enc .Values.password)` with `$d` a `lookup` (empty
+            // when rendering, as `helm template` does): the fallback's value (a keycloak
+            // admin-secret helper, session fid38).
+            path = resolve_term(fallback, stack);
         }
     }
     path
@@ -315,6 +322,8 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
         // `$v = tpl $v $.root`: the text of the value (goauthentik's env helper; its values
         // line, rendered), as `tpl $v $` printed in place is (session fid38).
         "tpl" => term(args.first()?),
+        // The value encoded: the printed text is its base64, which is read back.
+        "b64enc" => term(args.first()?),
         "get" => {
             let mut path = map(args.first()?)?;
             path.push(literal(args.get(1)?)?.to_string());
