@@ -272,11 +272,13 @@ fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
             // `COND | ternary A B`: the piped value is the condition, not printed.
             path = one_of(&words[1..], stack);
         } else if path.is_none()
+            && stages[0].trim_start().starts_with('$')
             && let ["default", fallback] = words[..]
         {
             // `$d.password | default (b64enc .Values.password)` with `$d` a `lookup` (empty
             // when rendering, as `helm template` does): the fallback's value (a keycloak
-            // admin-secret helper, session fid38).
+            // admin-secret helper, session fid38). Only after a variable: an include's text
+            // piped to a `default` is printed when it is not empty.
             path = resolve_term(fallback, stack);
         }
     }
