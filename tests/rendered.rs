@@ -1976,3 +1976,33 @@ fn a_secret_value_behind_a_lookup_default_points_at_its_values_line_and_is_maske
     assert!(!human.contains("Lkp-Adm1n-Pw-7Rt"), "{human}");
     assert!(!human.contains("Jwt-Next-Line-2Lk"), "{human}");
 }
+
+/// A chart file named by a value (`{{ .Files.Get .Values.configFile | indent 4 }}`): its
+/// lines are that file's, not the `configFile:` values line, which was the finding's place
+/// and was masked as if it held the password (session fid38).
+#[test]
+fn a_chart_file_named_by_a_value_points_at_its_own_lines() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"configFile: config/app.env\n" as &[u8]),
+        (
+            "c/config/app.env",
+            b"LOG_LEVEL=info\nDB_PASSWORD=Named-by-Value-6Pw\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fv\n  namespace: c\ndata:\n  app.env: |\n{{ .Files.Get .Values.configFile | indent 4 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016,K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "CFG-016");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/config/app.env".into(), 2, 1), "{v}");
+    let human = common::all_output(d.path(), &["check", "c", "--select", "CFG-016"]);
+    assert!(
+        human.contains("configFile: config/app.env") || !human.contains("configFile"),
+        "{human}"
+    );
+    assert!(!human.contains("Named-by-Value-6Pw"), "{human}");
+}
