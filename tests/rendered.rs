@@ -1748,3 +1748,261 @@ fn a_credential_setting_of_a_values_string_printed_as_a_file_points_at_its_line(
     assert_eq!(at(f[0]), ("c/values.yaml".into(), 5, 5), "{v}");
     assert!(!v.to_string().contains("Kq9-str-Pw4x"), "{v}");
 }
+
+/// A credential in a chart file a helper prints with `(.Files.Glob "files/*").AsConfig`
+/// (shapeshift/unchained's `unchained.configmap`, defined in the parent chart and included by
+/// each coinstack subchart, so `.Files` is the subchart's): the file's line, where a person
+/// edits it (session fid38; it was the helper's action line, `_helpers.tpl:8:10`). The line is masked
+/// from its value on, not whole.
+#[test]
+fn a_credential_in_a_chart_file_printed_by_as_config_points_at_that_file() {
+    let helpers = b"{{- define \"c.configmap\" }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-scripts\n  namespace: c\ndata: {{ (.Files.Glob \"files/*\").AsConfig | nindent 2 }}\n{{- end }}\n";
+    let d = dir_with(&[
+        (
+            "c/Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n" as &[u8],
+        ),
+        ("c/values.yaml", b"{}\n" as &[u8]),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/own.yaml",
+            b"{{ include \"c.configmap\" . }}\n" as &[u8],
+        ),
+        (
+            "c/files/app.properties",
+            b"server.port=8080\nspring.datasource.password=Parent-db-Pass3\n" as &[u8],
+        ),
+        ("c/charts/sub/Chart.yaml", b"apiVersion: v2\nname: sub\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/charts/sub/templates/all.yaml",
+            b"{{ include \"c.configmap\" . }}\n" as &[u8],
+        ),
+        (
+            "c/charts/sub/files/application.yml",
+            b"server:\n  port: 8001\nspring:\n  datasource:\n    username: app\n    password: Sub-db-Pass7\n" as &[u8],
+        ),
+        ("c/charts/sub/files/daemon.sh", b"#!/bin/sh\nexec daemon -server=1\n" as &[u8]),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "CFG-016").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/charts/sub/files/application.yml".into(), 6, 5),
+            ("c/files/app.properties".into(), 2, 1),
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Sub-db-Pass7"), "{v}");
+    assert!(!v.to_string().contains("Parent-db-Pass3"), "{v}");
+    // The snippet masks the value, not the setting's name with it (K8S-036 flags the whole
+    // `application.yml` entry, whose masked block holds that line).
+    let human = common::all_output(
+        d.path(),
+        &[
+            "check",
+            "c",
+            "--select",
+            "CFG-016,K8S-036",
+            "--format",
+            "human",
+        ],
+    );
+    assert!(human.contains("password: ********"), "{human}");
+    assert!(!human.contains("Sub-db-Pass7"), "{human}");
+}
+
+/// A credential setting of an embedded file whose value a template action computed (matrix's
+/// coturn `turnserver.conf: |` with `static-auth-secret={{ include "matrix.coturn.sharedSecret"
+/// . }}`, a helper's `randAlphaNum 64` when no secret is given): the template line that writes
+/// the setting, at its action (session fid38; it was the block's key, `turnserver.conf: |`).
+#[test]
+fn a_computed_credential_of_an_embedded_file_points_at_the_line_writing_the_setting() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"sharedSecret: \"\"\n" as &[u8]),
+        (
+            "c/templates/_helpers.tpl",
+            b"{{- define \"c.secret\" -}}\n{{- if .Values.sharedSecret }}\n{{- .Values.sharedSecret -}}\n{{- else }}\n{{- randAlphaNum 64 -}}\n{{- end }}\n{{- end -}}\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: turn\n  namespace: c\ndata:\n  turnserver.conf: |\n    use-auth-secret\n    static-auth-secret={{ include \"c.secret\" . }}\n    realm=turn.example.org\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-036");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/templates/cm.yaml".into(), 9, 24), "{v}");
+    // The template's action is code, not the credential: it is printed as written.
+    assert!(v.to_string().contains("K8S-036"), "{v}");
+}
+
+/// A values map flattened into env vars by a partial that calls itself with a one-entry map
+/// whose key it computes (goauthentik's `authentik.env`: `include "authentik.env" (dict
+/// "root" $.root "values" (dict (printf "%s__%s" (upper $k) (upper $sk)) $sv))`): a nested
+/// value's env var points at its values line, as a top-level one does (session fid38; it was
+/// the partial's `value:` line, shared by every variable).
+#[test]
+fn a_nested_value_printed_by_a_recursive_partial_points_at_its_values_line() {
+    let helpers = b"{{- define \"c.env\" -}}\n  {{- range $k, $v := .values -}}\n    {{- if kindIs \"map\" $v -}}\n      {{- range $sk, $sv := $v -}}\n        {{- include \"c.env\" (dict \"root\" $.root \"values\" (dict (printf \"%s__%s\" (upper $k) (upper $sk)) $sv)) -}}\n      {{- end -}}\n    {{- else -}}\n      {{- if or (kindIs \"bool\" $v) (kindIs \"float64\" $v) -}}\n        {{- $v = quote $v -}}\n      {{- else -}}\n        {{- $v = tpl $v $.root | quote }}\n      {{- end -}}\n      {{- if $v }}\n- name: {{ printf \"APP_%s\" (upper $k) }}\n  value: {{ $v }}\n      {{- end }}\n    {{- end -}}\n  {{- end -}}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"app:\n  secret_key: \"Top-level-Key-8Hq\"\n  postgresql:\n    host: db\n    password: \"Nested-Pg-Pw-3Kd\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: c\nspec:\n  selector:\n    matchLabels:\n      app: c\n  template:\n    metadata:\n      labels:\n        app: c\n    spec:\n      containers:\n        - name: c\n          image: c:1.0\n          env:\n            {{- include \"c.env\" (dict \"root\" . \"values\" .Values.app) | indent 12 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-017"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "K8S-017").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/values.yaml".into(), 2, 3),
+            ("c/values.yaml".into(), 5, 5)
+        ],
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Nested-Pg-Pw-3Kd"), "{v}");
+}
+
+/// A chart file printed after a `replace` of part of it by a value (`.Files.Get
+/// "config/application.properties" | replace "__DB_HOST__" .Values.db.host | nindent 4`):
+/// a line the file holds as it is points at that file's line; the replaced line keeps its
+/// value (session fid38; every line pointed at `host:` in values.yaml, whose value the
+/// credential's masking hid, and a file printed changed kept the action's line).
+#[test]
+fn a_chart_file_printed_after_a_replace_points_at_its_unchanged_lines() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"db:\n  host: db.example.org\n" as &[u8]),
+        (
+            "c/config/application.properties",
+            b"server.port=8080\nspring.datasource.url=jdbc:postgresql://__DB_HOST__:5432/app\nspring.datasource.username=app\nspring.datasource.password=Repl-db-Pass5\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rep\n  namespace: c\ndata:\n  application.properties: |\n    {{- .Files.Get \"config/application.properties\" | replace \"__DB_HOST__\" .Values.db.host | nindent 4 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "CFG-016");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(
+        at(f[0]),
+        ("c/config/application.properties".into(), 4, 1),
+        "{v}"
+    );
+    assert!(!v.to_string().contains("Repl-db-Pass5"), "{v}");
+    let human = common::all_output(d.path(), &["check", "c", "--select", "CFG-016"]);
+    assert!(!human.contains("host: ********"), "{human}");
+    let origins = common::all_output(d.path(), &["render", "c", "--origins"]);
+    assert!(
+        origins.contains("jdbc:postgresql://db.example.org:5432/app  # <- values c/values.yaml:2"),
+        "{origins}"
+    );
+}
+
+/// A value a partial rendered into a variable with `tpl` before printing it (`{{- $v = tpl $v
+/// $.root | quote }}` then `value: {{ $v }}`, the same block): its values line, as `tpl $v $`
+/// printed in place is (session fid38; it was the partial's `value:` line).
+#[test]
+fn a_value_rendered_by_tpl_into_a_variable_points_at_its_values_line() {
+    let helpers = b"{{- define \"c.env\" -}}\n  {{- range $k, $v := .values -}}\n    {{- $v = tpl $v $.root | quote }}\n- name: {{ printf \"APP_%s\" (upper $k) }}\n  value: {{ $v }}\n  {{- end -}}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"app:\n  host: \"{{ .Release.Name }}-db\"\n  secret_key: \"Tpl-var-Key-5Wd\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: c\nspec:\n  selector:\n    matchLabels:\n      app: c\n  template:\n    metadata:\n      labels:\n        app: c\n    spec:\n      containers:\n        - name: c\n          image: c:1.0\n          env:\n            {{- include \"c.env\" (dict \"root\" . \"values\" .Values.app) | indent 12 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-017"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "K8S-017");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/values.yaml".into(), 3, 3), "{v}");
+    assert!(!v.to_string().contains("Tpl-var-Key-5Wd"), "{v}");
+}
+
+/// A Secret value a helper takes from a `lookup` of the Secret itself, else from a value
+/// (`$password := $d.KEYCLOAK_ADMIN_PASSWORD | default (b64enc (default (randAlphaNum 64)
+/// .Values.global.keycloak.password.value))`, a keycloak admin-secret helper): the values
+/// line, masked; it was the helper's line, and the password was printed in the snippet of
+/// the next line's finding (session fid38).
+#[test]
+fn a_secret_value_behind_a_lookup_default_points_at_its_values_line_and_is_masked() {
+    let helpers = b"{{- define \"c.admin-secret\" -}}\n{{- $d := (lookup \"v1\" \"Secret\" .Release.Namespace \"admin-secret\").data | default dict -}}\n{{- $password := $d.ADMIN_PASSWORD | default (b64enc (default (randAlphaNum 64) .Values.global.admin.password.value)) -}}\nADMIN_PASSWORD: {{ $password | quote }}\n{{- end -}}\n";
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        (
+            "c/values.yaml",
+            b"global:\n  admin:\n    password:\n      value: \"Lkp-Adm1n-Pw-7Rt\"\njwtSecret: \"Jwt-Next-Line-2Lk\"\n" as &[u8],
+        ),
+        ("c/templates/_helpers.tpl", helpers as &[u8]),
+        (
+            "c/templates/secrets.yaml",
+            b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: admin-secret\n  namespace: c\ndata:\n  {{- include \"c.admin-secret\" . | nindent 2 }}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: jwt\n  namespace: c\ndata:\n  secret: {{ .Values.jwtSecret | b64enc }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "K8S-035"]);
+    assert_eq!(code, 1, "{v}");
+    let mut got: Vec<_> = finding(&v, "K8S-035").into_iter().map(at).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("c/values.yaml".into(), 4, 7),
+            ("c/values.yaml".into(), 5, 1)
+        ],
+        "{v}"
+    );
+    let human = common::all_output(d.path(), &["check", "c", "--select", "K8S-035"]);
+    assert!(!human.contains("Lkp-Adm1n-Pw-7Rt"), "{human}");
+    assert!(!human.contains("Jwt-Next-Line-2Lk"), "{human}");
+}
+
+/// A chart file named by a value (`{{ .Files.Get .Values.configFile | indent 4 }}`): its
+/// lines are that file's, not the `configFile:` values line, which was the finding's place
+/// and was masked as if it held the password (session fid38).
+#[test]
+fn a_chart_file_named_by_a_value_points_at_its_own_lines() {
+    let d = dir_with(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n" as &[u8]),
+        ("c/values.yaml", b"configFile: config/app.env\n" as &[u8]),
+        (
+            "c/config/app.env",
+            b"LOG_LEVEL=info\nDB_PASSWORD=Named-by-Value-6Pw\n" as &[u8],
+        ),
+        (
+            "c/templates/cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fv\n  namespace: c\ndata:\n  app.env: |\n{{ .Files.Get .Values.configFile | indent 4 }}\n" as &[u8],
+        ),
+    ]);
+    let (v, code) = json_check(d.path(), &["c", "--select", "CFG-016,K8S-036"]);
+    assert_eq!(code, 1, "{v}");
+    let f = finding(&v, "CFG-016");
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(at(f[0]), ("c/config/app.env".into(), 2, 1), "{v}");
+    let human = common::all_output(d.path(), &["check", "c", "--select", "CFG-016"]);
+    assert!(
+        human.contains("configFile: config/app.env") || !human.contains("configFile"),
+        "{human}"
+    );
+    assert!(!human.contains("Named-by-Value-6Pw"), "{human}");
+}

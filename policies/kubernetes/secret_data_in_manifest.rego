@@ -8,8 +8,8 @@
 #   `data.settings.kubernetes.secret_placeholder_pattern`; a weak word such as `test` stays
 #   reported), SOPS-encrypted files, public parts (`ca.crt`, `tls.crt`; see
 #   `data.settings.kubernetes.public_secret_keys`), booleans, values whose name says what they
-#   are not (`url`, `type`, `name`, `project`, `cert`, unless it carries a password or a
-#   private key), one-word values of settings named like a format, mode, level or priority
+#   are not (`url`, `type`, `name`, `project`, `cert`, an admin account's name such as
+#   Keycloak's `KEYCLOAK_ADMIN`, unless it carries a password or a private key), one-word values of settings named like a format, mode, level or priority
 #   (`SLACK_OUTPUTFORMAT` set to `all`, an index named `falco`) and embedded configuration files that hold no credential.
 # custom:
 #   id: K8S-035

@@ -243,10 +243,15 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
                         .is_some_and(|t| !t.contains("{{")),
                     _ => false,
                 };
-                if !written {
-                    return None;
-                }
-                Some((written_at(first, text)?, line, part.text))
+                // The value an action computed (`static-auth-secret={{ include "x.secret"
+                // . }}` of a helper's `randAlphaNum`, a `lookup`), on a line whose setting a
+                // template writes as text just before the action: that action, where a person
+                // sees the setting (session fid38).
+                let at = written
+                    .then(|| written_at(first, text))
+                    .flatten()
+                    .or_else(|| setting_action(&line, &f.file.text, part.text.start as usize))?;
+                Some((at, line, part.text))
             });
         if let Some((at, line, text)) = &block_part {
             origins.retain(|o| {
@@ -297,12 +302,27 @@ pub(super) fn move_to_origins(findings: &mut [Finding], rendered: &[Arc<Rendered
         let in_stream = f.span.start as usize..f.span.end.max(f.span.start + 1) as usize;
         let stream = f.file.clone();
         let stream_redaction = stream.redaction();
-        let credentials: Vec<&str> = stream_redaction
+        let mut credentials: Vec<&str> = stream_redaction
             .ranges
             .iter()
             .filter(|c| c.start < in_stream.end && in_stream.start < c.end)
             .filter_map(|c| stream.text.get(c.clone()))
             .collect();
+        // The part of the node the finding is about, inside a masked range wider than it (an
+        // embedded file's setting value, in the block scalar another secret rule flagged
+        // whole): that value is the credential where the finding points; the block's other
+        // lines (the setting's own `password:` line among them) are not (session fid38; the
+        // line was masked whole, key and all).
+        if let Some(part) = f.part.filter(|p| p.text.byte_len() > 0)
+            && let Some(value) = stream.text.get(part.text.range())
+            && stream_redaction.ranges.iter().any(|c| {
+                c.start <= part.text.start as usize
+                    && part.text.end as usize <= c.end
+                    && c.end - c.start > value.len()
+            })
+        {
+            credentials = vec![value];
+        }
         let credential = !credentials.is_empty();
         // A place inside a subchart archive is no line of the repository: the folder chart's
         // values entry that overrides it, or its `dependencies` entry, is (a credential stays
@@ -534,6 +554,47 @@ fn written_at(o: &crate::source::map::Origin, text: &str) -> Option<crate::sourc
         role: o.role,
         file: o.file.clone(),
         span: crate::source::span::Span::new(start + line_start + lead, start + i + text.len()),
+    })
+}
+
+/// Among the origins of a part on a line of a block scalar, the template action that printed
+/// it on a template line writing, as text just before the action, what the stream's line
+/// holds before the part (`static-auth-secret=`, `password: "`): a setting's name, at least
+/// two characters. None when no template line writes it so.
+fn setting_action(
+    line: &[&crate::source::map::Origin],
+    stream: &str,
+    part_at: usize,
+) -> Option<crate::source::map::Origin> {
+    let at = part_at.min(stream.len());
+    let line_start = stream[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = stream[line_start..at].trim_start();
+    if prefix.trim().len() < 2 {
+        return None;
+    }
+    line.iter().find_map(|o| {
+        if o.role != OriginRole::Template {
+            return None;
+        }
+        let text = &o.file.text;
+        let start = (o.span.start as usize).min(text.len());
+        let own_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let own_end = text[own_start..]
+            .find('\n')
+            .map_or(text.len(), |i| own_start + i);
+        let own = &text[own_start..own_end];
+        let lead = own.len() - own.trim_start().len();
+        let rest = own[lead..].strip_prefix(prefix)?;
+        if !rest.starts_with("{{") {
+            return None;
+        }
+        let action = own_start + lead + prefix.len();
+        let close = rest.find("}}")? + 2;
+        Some(crate::source::map::Origin {
+            role: OriginRole::Template,
+            file: o.file.clone(),
+            span: crate::source::span::Span::new(action, action + close),
+        })
     })
 }
 

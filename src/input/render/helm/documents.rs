@@ -594,6 +594,23 @@ pub(super) fn split_documents(
                         origins.clear();
                     }
                     if from_partial.is_empty() || !(origins.is_empty() || partial_tells) {
+                        // A chart file the action read and changed with values (`.Files.Get
+                        // "app.conf" | replace "__HOST__" .Values.host`, a file named by a
+                        // value): a line the file holds as it is was written there, not at
+                        // that values line (session fid38; every line was the value's, and
+                        // a credential there masked the value).
+                        if !origins.is_empty()
+                            && tpl_values.is_empty()
+                            && parts.is_empty()
+                            && expr.contains(".Files.")
+                            && let Some(pf) = printed_file
+                                .get_or_init(|| printed_chart_file(printed, p, with_cache))
+                            && let Some(o) =
+                                printed_file_line(pf, newlines_to.count(printed.as_bytes(), rel))
+                        {
+                            origins.clear();
+                            origins.push(o);
+                        }
                         // A line of a chart file the action printed (`.Files.Get`): that
                         // file's line, where it is written; the action after it.
                         if origins.is_empty()
@@ -1534,13 +1551,16 @@ fn values_parts(paths: &[Vec<String>], p: &Prepared) -> Vec<Origin> {
 /// }}` of a `.Files.Glob` entry): the file, where the printed block's first line is in it,
 /// and that line's index in the printed text (session fid37). A block of at least 16
 /// characters, found at the start of a line of the file.
+/// A printed line's file and where the line starts in it.
+type FileLine = Option<(Arc<SourceFile>, usize)>;
+
 #[derive(Clone)]
 pub(super) struct PrintedFile {
-    file: Arc<SourceFile>,
-    /// Where each line of the printed block starts in the file (walking the file from the
-    /// block's start for every printed line was quadratic in a big file: istio base printing
-    /// its 1 MB CRD file took 10 s).
-    starts: Arc<Vec<usize>>,
+    /// The file each line of the printed block came from and where that line starts in it
+    /// (walking the file from the block's start for every printed line was quadratic in a
+    /// big file: istio base printing its 1 MB CRD file took 10 s); none for a line no file
+    /// wrote (an `AsConfig` entry's key).
+    starts: Arc<Vec<FileLine>>,
     first: usize,
 }
 
@@ -1577,6 +1597,14 @@ fn printed_chart_file(
         .iter()
         .map(|l| l.get(indent..).unwrap_or("").trim_end_matches('\r'))
         .collect();
+    // `(.Files.Glob "files/*").AsConfig`: an entry per file, `name: |` and the file's
+    // lines indented under it (session fid38).
+    if let Some(starts) = as_config_sections(&block, p, cache, &candidate) {
+        return Some(PrintedFile {
+            starts: Arc::new(starts),
+            first,
+        });
+    }
     let block = block.join("\n");
     if block.trim().len() < 16 || block.contains("{{") {
         return None;
@@ -1587,11 +1615,28 @@ fn printed_chart_file(
     // block over the file cost 0.6 G instructions.
     let head = block.split('\n').next().unwrap_or("");
     let finder = memchr::memmem::Finder::new(head.as_bytes());
+    let block_lines: Vec<&str> = block.split('\n').collect();
+    // A file whose lines the block holds but for some an action changed (`.Files.Get
+    // "config/app.conf" | replace "__HOST__" .Values.host`): its unchanged lines (session
+    // fid38); taken when no file holds the whole block.
+    let mut aligned: Option<(&super::chart::ChartFile, Vec<Option<usize>>)> = None;
     for f in p.chart.files.iter().filter(candidate) {
         let bytes = f.bytes.as_slice();
-        let Some(at) = finder.find_iter(bytes).find(|&i| {
-            (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(block.as_bytes())
-        }) else {
+        let mut whole = None;
+        for (n, i) in finder
+            .find_iter(bytes)
+            .filter(|&i| i == 0 || bytes[i - 1] == b'\n')
+            .enumerate()
+        {
+            if bytes[i..].starts_with(block.as_bytes()) {
+                whole = Some(i);
+                break;
+            }
+            if aligned.is_none() && n < 4 && head.trim().len() >= 8 {
+                aligned = same_lines(bytes, i, &block_lines).map(|l| (f, l));
+            }
+        }
+        let Some(at) = whole else {
             continue;
         };
         let file = cache
@@ -1606,16 +1651,57 @@ fn printed_chart_file(
             let Some(s) = start.filter(|&s| s <= text.len()) else {
                 break;
             };
-            starts.push(s);
+            starts.push(Some((file.clone(), s)));
             start = memchr::memchr(b'\n', &text[s..]).map(|e| s + e + 1);
         }
         return Some(PrintedFile {
-            file,
+            starts: Arc::new(starts),
+            first,
+        });
+    }
+    if let Some((f, lines)) = aligned {
+        let file = cache
+            .chart_files
+            .entry(f.display.clone())
+            .or_insert_with(|| super::chart::source(f).ok())
+            .clone()?;
+        let starts = lines
+            .into_iter()
+            .map(|s| s.map(|s| (file.clone(), s)))
+            .collect();
+        return Some(PrintedFile {
             starts: Arc::new(starts),
             first,
         });
     }
     None
+}
+
+/// Where each line of `block` starts in `bytes`, read from the line at `at` on, for the
+/// lines that are the file's line at the same place; none for the others. None unless at
+/// least two non-blank lines, and half of them, are the same (session fid38).
+fn same_lines(bytes: &[u8], at: usize, block: &[&str]) -> Option<Vec<Option<usize>>> {
+    let mut out = Vec::with_capacity(block.len());
+    let (mut same, mut written) = (0, 0);
+    let mut start = Some(at);
+    for line in block {
+        let Some(s) = start.filter(|&s| s <= bytes.len()) else {
+            out.push(None);
+            continue;
+        };
+        let e = memchr::memchr(b'\n', &bytes[s..]).map_or(bytes.len(), |e| s + e);
+        let own = bytes[s..e].strip_suffix(b"\r").unwrap_or(&bytes[s..e]);
+        let blank = line.trim().is_empty();
+        written += usize::from(!blank);
+        if own == line.as_bytes() && !blank {
+            same += 1;
+            out.push(Some(s));
+        } else {
+            out.push(None);
+        }
+        start = (e < bytes.len()).then_some(e + 1);
+    }
+    (same >= 2 && same * 2 >= written).then_some(out)
 }
 
 /// The number of line breaks before an offset of a text read line by line, counted on from
@@ -1644,8 +1730,9 @@ type PrintedPiece = (PrintedFile, Vec<usize>);
 
 /// The chart file line that printed line `k` of a [`PrintedFile`]'s action wrote.
 fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
-    let start = *pf.starts.get(k.checked_sub(pf.first)?)?;
-    let text = &pf.file.text;
+    let (file, start) = pf.starts.get(k.checked_sub(pf.first)?)?.as_ref()?;
+    let (file, start) = (file, *start);
+    let text = &file.text;
     let end = text
         .get(start..)?
         .find('\n')
@@ -1653,11 +1740,107 @@ fn printed_file_line(pf: &PrintedFile, k: usize) -> Option<Origin> {
     if text[start..end].trim().is_empty() {
         return None;
     }
+    // Where the line's text starts (`    password: x` of a YAML file), as for a values line.
+    let start = start + (text[start..end].len() - text[start..end].trim_start().len());
     Some(Origin {
         role: OriginRole::Template,
-        file: pf.file.clone(),
+        file: file.clone(),
         span: Span::new(start, end),
     })
+}
+
+/// The lines of a printed block that `AsConfig` wrote (`name: |`, `name: |-` and the lines
+/// of the chart file named so, two spaces deeper, as `toYaml` of a map of file texts prints
+/// them): where each body line starts in its file; none for the keys. None when no entry's
+/// body is a chart file's text from its start (session fid38).
+fn as_config_sections(
+    block: &[&str],
+    p: &Prepared,
+    cache: &mut FileReadings,
+    candidate: &dyn Fn(&&super::chart::ChartFile) -> bool,
+) -> Option<Vec<FileLine>> {
+    let header = |l: &str| -> Option<String> {
+        if l.starts_with([' ', '-', '#']) {
+            return None;
+        }
+        let (key, style) = l.rsplit_once(": ")?;
+        if !matches!(style, "|" | "|-" | "|+") {
+            return None;
+        }
+        let key = key
+            .strip_prefix('"')
+            .and_then(|k| k.strip_suffix('"'))
+            .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+            .unwrap_or(key);
+        (!key.is_empty()).then(|| key.to_string())
+    };
+    if block.first().is_none_or(|l| header(l).is_none()) {
+        return None;
+    }
+    // The candidate files by the name `AsConfig` gives them (the path's last part), read once.
+    let mut by_name: FastMap<&str, Vec<&super::chart::ChartFile>> = FastMap::default();
+    for f in p.chart.files.iter().filter(candidate) {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        by_name.entry(name).or_default().push(f);
+    }
+    let mut starts: Vec<FileLine> = vec![None; block.len()];
+    let mut any = false;
+    let mut i = 0;
+    while i < block.len() {
+        let Some(key) = header(block[i]) else {
+            i += 1;
+            continue;
+        };
+        let body_from = i + 1;
+        let mut end = body_from;
+        while end < block.len() && (block[end].is_empty() || block[end].starts_with("  ")) {
+            end += 1;
+        }
+        let body: Vec<&str> = block[body_from..end]
+            .iter()
+            .map(|l| l.get(2..).unwrap_or(""))
+            .collect();
+        i = end;
+        let Some(files) = by_name.get(key.as_str()) else {
+            continue;
+        };
+        for f in files {
+            let Ok(text) = std::str::from_utf8(&f.bytes) else {
+                continue;
+            };
+            // Each body line is the file's line of the same index (the file's text from its
+            // start; `AsConfig` prints all of it).
+            let mut at = 0;
+            let mut lines_at = Vec::with_capacity(body.len());
+            let same = body.iter().all(|b| {
+                if at > text.len() {
+                    return b.is_empty();
+                }
+                let e = text[at..].find('\n').map_or(text.len(), |e| at + e);
+                let ok = text[at..e].trim_end_matches('\r') == *b;
+                lines_at.push(at);
+                at = e + 1;
+                ok
+            });
+            if !same || body.iter().all(|b| b.trim().is_empty()) {
+                continue;
+            }
+            let Some(file) = cache
+                .chart_files
+                .entry(f.display.clone())
+                .or_insert_with(|| super::chart::source(f).ok())
+                .clone()
+            else {
+                continue;
+            };
+            for (k, s) in lines_at.into_iter().enumerate() {
+                starts[body_from + k] = Some((file.clone(), s));
+            }
+            any = true;
+            break;
+        }
+    }
+    any.then_some(starts)
 }
 
 /// The values a chart file rendered by the action's `tpl (.Files.Get "config/x.conf") …`

@@ -271,6 +271,15 @@ fn resolve(expr: &str, stack: &[Open]) -> Option<Vec<String>> {
         if words.first() == Some(&"ternary") {
             // `COND | ternary A B`: the piped value is the condition, not printed.
             path = one_of(&words[1..], stack);
+        } else if path.is_none()
+            && stages[0].trim_start().starts_with('$')
+            && let ["default", fallback] = words[..]
+        {
+            // `$d.password | default (b64enc .Values.password)` with `$d` a `lookup` (empty
+            // when rendering, as `helm template` does): the fallback's value (a keycloak
+            // admin-secret helper, session fid38). Only after a variable: an include's text
+            // piped to a `default` is printed when it is not empty.
+            path = resolve_term(fallback, stack);
         }
     }
     path
@@ -312,6 +321,11 @@ fn resolve_command(cmd: &str, stack: &[Open]) -> Option<Vec<String>> {
             term(args.first()?)
         }
         "required" | "default" | "nindent" | "indent" => term(args.last()?),
+        // `$v = tpl $v $.root`: the text of the value (goauthentik's env helper; its values
+        // line, rendered), as `tpl $v $` printed in place is (session fid38).
+        "tpl" => term(args.first()?),
+        // The value encoded: the printed text is its base64, which is read back.
+        "b64enc" => term(args.first()?),
         "get" => {
             let mut path = map(args.first()?)?;
             path.push(literal(args.get(1)?)?.to_string());
@@ -997,6 +1011,26 @@ pub(super) fn through_call(
         }
         None => (arg, &path[1..]),
     };
+    // A map of one entry whose key the call computes (goauthentik's recursive
+    // `authentik.env`: `include "authentik.env" (dict "root" $.root "values" (dict (printf
+    // "%s__%s" (upper $k) (upper $sk)) $sv))`): ranging over it reaches that one value, so
+    // the map reads as the value's parent map, whose element the printed text tells; a key
+    // of it is the value (session fid38).
+    if let Some(pairs) = expr
+        .strip_prefix('(')
+        .and_then(|a| a.strip_suffix(')'))
+        .map(terms)
+        .filter(|t| t.len() == 3 && t[0] == "dict" && literal(t[1]).is_none())
+    {
+        let mut resolved = values_path(pairs[2], at, caller)?;
+        match rest.split_first() {
+            Some((_, deeper)) => resolved.extend(deeper.iter().cloned()),
+            None => {
+                resolved.pop()?;
+            }
+        }
+        return Some(resolved);
+    }
     // A partial calling another with its own dot's parts gives a path relative to the
     // caller's dot, which the caller's own `include` call reads on (`from_calls`).
     let mut resolved = values_path(expr, at, caller)?;
