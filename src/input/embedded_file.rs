@@ -117,12 +117,7 @@ fn documents_at(
     // credentials (an nginx `fastcgi_param DB_PASSWORD …`, which the manifest's own scan
     // does not read) are so in the manifest too: its documents (the ConfigMap's and the
     // embedded file's) are masked by the manifest's marks.
-    for n in embedded.names() {
-        file.mark_name(lines.offset(n.start)..lines.offset(n.end));
-    }
-    for c in embedded.redaction().ranges.iter() {
-        file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
-    }
+    lines.carry_marks(&embedded, file);
     loaded
         .documents
         .into_iter()
@@ -362,6 +357,17 @@ struct BlockLines {
 }
 
 impl BlockLines {
+    /// Marks on `file` what the reader of the file written in these lines (`embedded`) marked
+    /// as names and as credentials.
+    fn carry_marks(&self, embedded: &SourceFile, file: &SourceFile) {
+        for n in embedded.names() {
+            file.mark_name(self.offset(n.start)..self.offset(n.end));
+        }
+        for c in embedded.redaction().ranges.iter() {
+            file.mark_credential(self.offset(c.start)..self.offset(c.end));
+        }
+    }
+
     /// The map of a literal scalar's value `value` written at `span` of `text`, or None when
     /// some line of the value is not its manifest line less one indentation (then no offset
     /// could be trusted). Line breaks may be CRLF; the value holds LF only.
@@ -538,12 +544,7 @@ pub fn block_objects(
     };
     let embedded = SourceFile::new("patch.yaml".to_string(), None, text);
     let loaded = read(&embedded);
-    for n in embedded.names() {
-        file.mark_name(lines.offset(n.start)..lines.offset(n.end));
-    }
-    for c in embedded.redaction().ranges.iter() {
-        file.mark_credential(lines.offset(c.start)..lines.offset(c.end));
-    }
+    lines.carry_marks(&embedded, file);
     loaded
         .documents
         .into_iter()

@@ -488,13 +488,19 @@ fn drop_packaged_extension_scripts(
                 "extension script not checked: `{ext}.control`'s package builds it from the deploy scripts of this run (`{deploy}`), checked there"
             ),
         );
-        let credentials = std::mem::take(&mut outcomes[i].credentials);
-        outcomes[i] = FileOutcome {
-            problems: vec![note],
-            credentials,
-            ..Default::default()
-        };
+        noted_instead(&mut outcomes[i], note);
     }
+}
+
+/// Replaces a file's outcome by `note` (a file checked elsewhere), keeping the credentials it
+/// read: they are masked in every output all the same.
+fn noted_instead(outcome: &mut FileOutcome, note: Problem) {
+    let credentials = std::mem::take(&mut outcome.credentials);
+    *outcome = FileOutcome {
+        problems: vec![note],
+        credentials,
+        ..Default::default()
+    };
 }
 
 /// dbmate's schema dumps (`drop_generated_schemas`).
@@ -551,12 +557,7 @@ fn drop_dbmate_dumps(candidates: &[discover::Candidate], outcomes: &mut [FileOut
                 ),
             },
         );
-        let credentials = std::mem::take(&mut outcomes[i].credentials);
-        outcomes[i] = FileOutcome {
-            problems: vec![note],
-            credentials,
-            ..Default::default()
-        };
+        noted_instead(&mut outcomes[i], note);
     }
 }
 
