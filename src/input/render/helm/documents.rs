@@ -1616,6 +1616,7 @@ fn printed_chart_file(
     let head = block.split('\n').next().unwrap_or("");
     let finder = memchr::memmem::Finder::new(head.as_bytes());
     let block_lines: Vec<&str> = block.split('\n').collect();
+    let nonblank = block_lines.iter().filter(|l| !l.trim().is_empty()).count();
     // A file whose lines the block holds but for some an action changed (`.Files.Get
     // "config/app.conf" | replace "__HOST__" .Values.host`): its unchanged lines (session
     // fid38); taken when no file holds the whole block.
@@ -1633,7 +1634,7 @@ fn printed_chart_file(
                 break;
             }
             if aligned.is_none() && n < 4 && head.trim().len() >= 8 {
-                aligned = same_lines(bytes, i, &block_lines).map(|l| (f, l));
+                aligned = same_lines(bytes, i, &block_lines, nonblank).map(|l| (f, l));
             }
         }
         let Some(at) = whole else {
@@ -1680,7 +1681,15 @@ fn printed_chart_file(
 /// Where each line of `block` starts in `bytes`, read from the line at `at` on, for the
 /// lines that are the file's line at the same place; none for the others. None unless at
 /// least two non-blank lines, and half of them, are the same (session fid38).
-fn same_lines(bytes: &[u8], at: usize, block: &[&str]) -> Option<Vec<Option<usize>>> {
+/// `nonblank` is the number of non-blank lines of `block`: the walk stops as soon as half of
+/// them differ (istio base's `toYaml`'d CRDs start as its CRD file's do, then differ line
+/// after line for thousands of lines).
+fn same_lines(
+    bytes: &[u8],
+    at: usize,
+    block: &[&str],
+    nonblank: usize,
+) -> Option<Vec<Option<usize>>> {
     let mut out = Vec::with_capacity(block.len());
     let (mut same, mut written) = (0, 0);
     let mut start = Some(at);
@@ -1698,6 +1707,9 @@ fn same_lines(bytes: &[u8], at: usize, block: &[&str]) -> Option<Vec<Option<usiz
             out.push(Some(s));
         } else {
             out.push(None);
+        }
+        if (written - same) * 2 > nonblank {
+            return None;
         }
         start = (e < bytes.len()).then_some(e + 1);
     }
